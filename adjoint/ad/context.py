@@ -1,0 +1,118 @@
+"""Everything a transform needs about the one function it is generating: names, facts and bindings."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, FrozenSet, Tuple
+
+import gast
+
+from adjoint import nodes, runtime
+from adjoint.ad.naming import Namer
+from adjoint.analysis.activity import Activity
+from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.sites import Sites
+from adjoint.frontend.parse import ParsedFunction
+
+
+@dataclass
+class FunctionContext:
+    """Facts about one normalized function plus the names and globals its derivative uses.
+
+    `bindings` maps each name the generated code reads that is not the user's (numpy,
+    runtime helpers, derivatives of called functions) to its object; it becomes the
+    generated function's closure.
+    """
+
+    parsed: ParsedFunction
+    func_node: gast.FunctionDef
+    namer: Namer
+    classifier: CallClassifier
+    activity: Activity
+    kinds: Dict[str, str]
+    sites: Sites
+    tables: tuple
+    request: Callable[[Any, Tuple[str, ...], str], str]
+    primal_names: FrozenSet[str] = frozenset()
+    bindings: Dict[str, Any] = field(default_factory=dict)
+    stack: str = ""
+
+    # ----- names ------------------------------------------------------------------------
+
+    def adjoint(self, primal: str) -> str:
+        return self.namer.adjoint(primal)
+
+    def bind_global(self, preferred: str, obj: Any) -> str:
+        """The name under which generated code reaches `obj` (a module, helper or function).
+
+        The preferred name is used unless the function already uses it for something else.
+        """
+        for existing, bound in self.bindings.items():
+            if bound is obj:
+                return existing
+        shared = preferred not in self.primal_names and self.parsed.lookup(preferred) is obj
+        chosen = preferred if shared or preferred not in self.namer.taken else self.namer.exact(preferred)
+        self.namer.reserve([chosen])
+        self.bindings[chosen] = obj
+        return chosen
+
+    def runtime(self, helper: str) -> gast.Name:
+        return nodes.name(self.bind_global(helper, getattr(runtime, helper)))
+
+    def request_vjp(self, func: Any, wrt: Tuple[str, ...], call: gast.AST) -> str:
+        generated_name = self.request(func, wrt, "vjp", self.location(call))
+        for existing, bound in self.bindings.items():
+            if isinstance(bound, Deferred) and bound.generated_name == generated_name:
+                return existing
+        return self.bind_global(generated_name, Deferred(generated_name))
+
+    # ----- source positions -----------------------------------------------------------------
+
+    def location(self, node: gast.AST):
+        return self.parsed.info.location(node)
+
+    def comment(self, stmt: gast.stmt) -> gast.stmt:
+        return nodes.copy_location(nodes.comment("Grad of: " + self.parsed.info.line_text(stmt)), stmt)
+
+    # ----- the stack --------------------------------------------------------------------------
+
+    def _stack(self) -> str:
+        if not self.stack:
+            self.stack = self.namer.exact("_stack")
+        return self.stack
+
+    def push(self, value: gast.expr, origin: gast.AST) -> gast.stmt:
+        return nodes.copy_location(nodes.method_call(self._stack(), "append", copy.deepcopy(value)), origin)
+
+    def pop_into(self, target: gast.expr, origin: gast.AST) -> gast.stmt:
+        popped = nodes.call(nodes.attribute(nodes.name(self._stack()), "pop"))
+        return nodes.copy_location(nodes.assign_to(target, popped), origin)
+
+    # ----- scalar specialization ----------------------------------------------------------------
+
+    def strip_unbroadcast(self, expr: gast.expr) -> gast.expr:
+        """Drop `unbroadcast(g, x)` around g: on scalars there is nothing to undo."""
+        names = {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
+        return _StripCalls(names).visit(expr)
+
+
+class Deferred:
+    """Placeholder binding for a derivative function generated later (filled in at compile time)."""
+
+    def __init__(self, generated_name: str):
+        self.generated_name = generated_name
+
+    def __repr__(self) -> str:
+        return f"<derivative {self.generated_name}>"
+
+
+class _StripCalls(gast.NodeTransformer):
+    def __init__(self, names):
+        self.names = names
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, gast.Name) and node.func.id in self.names and node.args:
+            return node.args[0]
+        return node
+

@@ -1,0 +1,49 @@
+"""Deterministic, collision-free names: `x -> dx`, temporaries `_t1, _t2`, one counter per prefix."""
+from __future__ import annotations
+
+from typing import Dict, Iterable
+
+
+class Namer:
+    """Hands out names that collide neither with the user's names nor with each other."""
+
+    def __init__(self, taken: Iterable[str] = ()):
+        self.taken = set(taken)
+        self.original = frozenset(self.taken)
+        self._counters: Dict[str, int] = {}
+        self._adjoints: Dict[str, str] = {}
+
+    def reserve(self, names: Iterable[str]) -> None:
+        self.taken.update(names)
+
+    def fresh(self, prefix: str) -> str:
+        """`_t` -> `_t1`, then `_t2`, ... skipping names already taken."""
+        while True:
+            count = self._counters.get(prefix, 0) + 1
+            self._counters[prefix] = count
+            candidate = f"{prefix}{count}"
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+
+    def exact(self, preferred: str) -> str:
+        """`preferred` itself when free, else `preferred_1`, `preferred_2`, ..."""
+        candidate = preferred
+        count = 0
+        while candidate in self.taken:
+            count += 1
+            candidate = f"{preferred}_{count}"
+        self.taken.add(candidate)
+        return candidate
+
+    def adjoint(self, primal: str) -> str:
+        """The adjoint (or tangent) variable of `primal`: `alpha -> dalpha`, `_t1 -> d_t1`."""
+        if primal not in self._adjoints:
+            self._adjoints[primal] = self.exact("d" + primal)
+        return self._adjoints[primal]
+
+    def adjoint_names(self):
+        return set(self._adjoints.values())
+
+    def has_adjoint(self, primal: str) -> bool:
+        return primal in self._adjoints

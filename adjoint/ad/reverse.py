@@ -1,0 +1,460 @@
+"""Reverse mode: a primal sweep that saves what it overwrites, then an adjoint sweep in reverse order.
+
+The adjoint sweep of statement s runs with the primal state as it was just after s ran
+(Tangent's invariant): each assignment that overwrites a value the adjoint sweep reads
+pushes the old value on a stack, and the adjoint of that assignment pops it back.
+Control flow is replayed: `if` on the same condition, loops by their range or by an
+iteration count.
+
+For `a = x * y; b = math.sin(x); z = a + b` (wrt x, y) the adjoint sweep reads::
+
+    dz = 1.0
+    # Grad of: z = a + b
+    da = dz
+    db = dz
+    # Grad of: b = math.sin(x)
+    dx = db * math.cos(x)
+    # Grad of: a = x * y
+    dx = dx + y * da
+    dy = x * da
+"""
+from __future__ import annotations
+
+import copy
+import inspect
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import gast
+
+from adjoint import nodes
+from adjoint.ad import control
+from adjoint.ad.context import FunctionContext
+from adjoint.ad.templates import instantiate
+from adjoint.analysis.activity import is_append
+from adjoint.analysis.calls import RULE, UNKNOWN, USER
+from adjoint.analysis.kinds import CONTAINER, SCALAR
+from adjoint.errors import AdjointError, NonDifferentiableError
+from adjoint.frontend.resolve import qualified_name
+
+Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
+ZERO = 0.0
+
+
+class ReverseAD:
+    """Builds the primal and adjoint sweeps of one normalized function."""
+
+    def __init__(self, ctx: FunctionContext):
+        self.ctx = ctx
+        self.adjoint_code: Dict[int, List[gast.stmt]] = {}
+        self.saved: set = set()
+
+    # ----- entry point ------------------------------------------------------------
+
+    def transform(self) -> Tuple[List[gast.stmt], List[gast.stmt]]:
+        body = self.ctx.func_node.body[:-1]
+        for stmt in _simple_statements(body):
+            self.adjoint_code[id(stmt)] = self.adjoint_of(stmt)
+        needed = self._names_read_backward(body)
+        self.saved = {n for n in needed if not self.ctx.sites.stable(n)}
+        return self.block(body, looping=False)
+
+    def _names_read_backward(self, body) -> set:
+        needed = set()
+        for code in self.adjoint_code.values():
+            for stmt in code:
+                needed.update(nodes.names_read(stmt))
+        for stmt in _all_statements(body):
+            if isinstance(stmt, gast.If):
+                needed.update(nodes.names_read(stmt.test))
+            elif isinstance(stmt, gast.For):
+                needed.update(nodes.names_read(stmt.iter))
+            elif isinstance(stmt, gast.With):
+                for inner in stmt.body:
+                    needed.update(nodes.names_read(inner))
+        return needed & self.ctx.primal_names
+
+    # ----- blocks and statements -----------------------------------------------------
+
+    def block(self, stmts: Sequence[gast.stmt], looping: bool) -> Sweeps:
+        primal: List[gast.stmt] = []
+        adjoint: List[gast.stmt] = []
+        for stmt in stmts:
+            forward, backward = self.statement(stmt, looping)
+            primal.extend(forward)
+            adjoint[:0] = backward
+        return primal, adjoint
+
+    def statement(self, stmt: gast.stmt, looping: bool) -> Sweeps:
+        if isinstance(stmt, gast.If):
+            return self._if(stmt, looping)
+        if isinstance(stmt, gast.For):
+            return self._for(stmt, looping)
+        if isinstance(stmt, gast.While):
+            return self._while(stmt, looping)
+        if isinstance(stmt, gast.With):
+            return [], self._insert_grad_of(stmt)
+        if isinstance(stmt, gast.Pass):
+            return [], []
+        if isinstance(stmt, gast.Break):
+            return [stmt], []
+        return self._simple(stmt)
+
+    def _simple(self, stmt: gast.stmt) -> Sweeps:
+        primal = self._save(stmt) + [stmt]
+        adjoint = list(self.adjoint_code.get(id(stmt), []))
+        target = _assigned_name(stmt)
+        if target is not None and self.ctx.activity.is_active(target):
+            adjoint.append(nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO)))
+        adjoint.extend(self._restore(stmt))
+        if adjoint:
+            adjoint.insert(0, self.ctx.comment(stmt))
+        return primal, adjoint
+
+    def _if(self, stmt: gast.If, looping: bool) -> Sweeps:
+        body_primal, body_adjoint = self.block(stmt.body, looping)
+        else_primal, else_adjoint = self.block(stmt.orelse, looping)
+        primal = [nodes.copy_location(nodes.if_(stmt.test, body_primal or [gast.Pass()], else_primal), stmt)]
+        if not _has_code(body_adjoint) and not _has_code(else_adjoint):
+            return primal, []
+        adjoint = nodes.if_(nodes.load_copy(stmt.test), body_adjoint or [gast.Pass()], else_adjoint)
+        return primal, [self.ctx.comment(stmt), nodes.copy_location(adjoint, stmt)]
+
+    def _for(self, stmt: gast.For, looping: bool) -> Sweeps:
+        body_primal, body_adjoint = self.block(stmt.body, True)
+        target = stmt.target.id
+        primal_loop = gast.For(target=stmt.target, iter=stmt.iter, body=body_primal or [gast.Pass()],
+                               orelse=[], type_comment=None)
+        if not _has_code(body_adjoint):
+            return [nodes.copy_location(primal_loop, stmt)], []
+        loop = control.Loop(self.ctx, stmt, looping, counted=_breaks(stmt.body))
+        save_target = target in self.saved_for_loops()
+        primal, adjoint = loop.replay_range(primal_loop, body_adjoint, save_target)
+        return primal, [self.ctx.comment(stmt)] + adjoint
+
+    def _while(self, stmt: gast.While, looping: bool) -> Sweeps:
+        body_primal, body_adjoint = self.block(stmt.body, True)
+        primal_loop = gast.While(test=stmt.test, body=body_primal or [gast.Pass()], orelse=[])
+        if not _has_code(body_adjoint):
+            return [nodes.copy_location(primal_loop, stmt)], []
+        loop = control.Loop(self.ctx, stmt, looping, counted=True)
+        primal, adjoint = loop.replay_count(primal_loop, body_adjoint)
+        return primal, [self.ctx.comment(stmt)] + adjoint
+
+    def saved_for_loops(self) -> set:
+        """Loop targets that the adjoint sweep of code before the loop may still read."""
+        return {n for n in self.saved if self.ctx.sites.counts.get(n, 0) > 1}
+
+    def _insert_grad_of(self, stmt: gast.With) -> List[gast.stmt]:
+        watched = stmt.items[0].context_expr.args[0]
+        alias = stmt.items[0].optional_vars.id
+        if not isinstance(watched, gast.Name) or not self.ctx.activity.is_active(watched.id):
+            return []
+        adjoint = self.ctx.adjoint(watched.id)
+        code = [nodes.assign(alias, nodes.name(adjoint))] + list(stmt.body)
+        code.append(nodes.assign(adjoint, nodes.name(alias)))
+        return [self.ctx.comment(stmt)] + [nodes.copy_location(s, stmt) for s in code]
+
+    # ----- saving and restoring overwritten values -------------------------------------
+
+    def _save(self, stmt: gast.stmt) -> List[gast.stmt]:
+        if isinstance(stmt, gast.Assign):
+            target = stmt.targets[0]
+            if isinstance(target, gast.Name) and target.id in self.saved:
+                return [self.ctx.push(nodes.name(target.id), stmt)]
+            if isinstance(target, gast.Subscript) and target.value.id in self.saved:
+                old = nodes.call(self.ctx.runtime("snapshot"), [nodes.load_copy(target)])
+                return [self.ctx.push(old, stmt)]
+        return []
+
+    def _restore(self, stmt: gast.stmt) -> List[gast.stmt]:
+        if isinstance(stmt, gast.Assign):
+            target = stmt.targets[0]
+            if isinstance(target, gast.Name) and target.id in self.saved:
+                return [self.ctx.pop_into(nodes.name(target.id, store=True), stmt)]
+            if isinstance(target, gast.Subscript) and target.value.id in self.saved:
+                return [self.ctx.pop_into(target, stmt)]
+        if is_append(stmt) and stmt.value.func.value.id in self.saved:
+            owner = stmt.value.func.value.id
+            return [nodes.copy_location(nodes.method_call(owner, "pop"), stmt)]
+        return []
+
+    # ----- adjoints of single operations -------------------------------------------------
+
+    def adjoint_of(self, stmt: gast.stmt) -> List[gast.stmt]:
+        if is_append(stmt):
+            return self._adjoint_of_append(stmt)
+        if not isinstance(stmt, gast.Assign):
+            return []
+        target = stmt.targets[0]
+        if isinstance(target, gast.Subscript):
+            return self._adjoint_of_store(target, stmt.value)
+        if not self.ctx.activity.is_active(target.id):
+            return []
+        code = self._adjoint_of_value(target.id, stmt.value, stmt)
+        return [nodes.copy_location(s, stmt) for s in code]
+
+    def _adjoint_of_value(self, target: str, value: gast.expr, stmt: gast.stmt) -> List[gast.stmt]:
+        seed = nodes.name(self.ctx.adjoint(target))
+        if isinstance(value, gast.Name):
+            return self._accumulate(value, seed)
+        if isinstance(value, (gast.Tuple, gast.List)):
+            code = []
+            for position, element in enumerate(value.elts):
+                item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.constant(position)])
+                code.extend(self._accumulate(element, item))
+            return code
+        operation = self.ctx.classifier.classify(value)
+        if operation.kind == RULE:
+            return self._adjoint_of_rule(operation.func, target, value, stmt)
+        if operation.kind == USER:
+            return self._adjoint_of_user_call(operation.func, target, value, stmt)
+        if operation.kind == UNKNOWN and isinstance(value, gast.Call):
+            raise self._no_rule(operation, value)
+        return []
+
+    def _adjoint_of_rule(self, func, target: str, value: gast.expr, stmt) -> List[gast.stmt]:
+        template = self.ctx.tables[0].template(func)
+        bindings = self._bind(template, value)
+        active = {p for p, atom in bindings.items() if self._is_active_atom(atom)}
+        if not active:
+            return []
+
+        def derivative_of(param: str) -> gast.expr:
+            if param == "result":
+                return nodes.name(self.ctx.adjoint(target))
+            if param in active:
+                return nodes.name(self.ctx.adjoint(bindings[param].id))
+            return nodes.constant(ZERO)
+
+        bindings = dict(bindings, result=nodes.name(target))
+        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh)
+        scalar = self._all_scalar(target, value)
+        code = list(instance.setup)
+        for param, expr in instance.derivatives:
+            if param not in active:
+                continue
+            if scalar:
+                expr = self.ctx.strip_unbroadcast(expr)
+            code.extend(self._accumulate(bindings[param], expr))
+        return code
+
+    def _bind(self, template, value: gast.expr) -> Dict[str, gast.expr]:
+        if isinstance(value, gast.BinOp):
+            args, keywords = [value.left, value.right], {}
+        elif isinstance(value, gast.UnaryOp):
+            args, keywords = [value.operand], {}
+        elif isinstance(value, gast.Subscript):
+            args, keywords = [value.value, nodes.index_value(value.slice)], {}
+        else:
+            args, keywords = value.args, {k.arg: k.value for k in value.keywords}
+        bindings = template.bind(args, keywords)
+        if bindings is None:
+            operation = self.ctx.classifier.classify(value)
+            raise NonDifferentiableError(
+                operation.label,
+                f"the derivative rule of `{operation.label}` does not accept these arguments "
+                f"(it takes {', '.join(template.inputs)}); register a rule that does with "
+                "@adjoint.register_adjoint",
+                self.ctx.location(value),
+            )
+        return bindings
+
+    def _adjoint_of_user_call(self, func, target: str, value: gast.Call, stmt) -> List[gast.stmt]:
+        try:
+            bound = inspect.signature(func).bind(*value.args, **{k.arg: k.value for k in value.keywords})
+        except TypeError as error:
+            raise AdjointError(f"cannot call {qualified_name(func)}: {error}", self.ctx.location(value)) from None
+        active = [param for param, atom in bound.arguments.items() if self._is_active_atom(atom)]
+        if not active:
+            return []
+        vjp_name = self.ctx.request_vjp(func, tuple(active), value)
+        seed = nodes.name(self.ctx.adjoint(target))
+        call = nodes.call(nodes.name(vjp_name), [seed] + list(value.args), value.keywords)
+        temps = [self.ctx.namer.fresh(self.ctx.adjoint(bound.arguments[p].id) + "_") for p in active]
+        unpack = temps[0] if len(temps) == 1 else nodes.tuple_of(nodes.name(t) for t in temps)
+        code = [nodes.assign(unpack, call) if isinstance(unpack, str) else nodes.assign_to(unpack, call)]
+        for param, temp in zip(active, temps):
+            code.extend(self._accumulate(bound.arguments[param], nodes.name(temp)))
+        return code
+
+    def _adjoint_of_store(self, target: gast.Subscript, value: gast.expr) -> List[gast.stmt]:
+        owner = target.value.id
+        if not self.ctx.activity.is_active(owner):
+            return []
+        d_owner = nodes.name(self.ctx.adjoint(owner))
+        index = nodes.index_value(target.slice)
+        code = []
+        if self._is_active_atom(value):
+            item = nodes.call(self.ctx.runtime("item_adjoint"), [d_owner, index, nodes.name(owner)])
+            code.extend(self._accumulate(value, item))
+        zeroed = nodes.call(self.ctx.runtime("zero_at"), [d_owner, nodes.name(owner), nodes.load_copy(index)])
+        code.append(nodes.assign(d_owner.id, zeroed))
+        return [nodes.copy_location(s, target) for s in code]
+
+    def _adjoint_of_append(self, stmt: gast.Expr) -> List[gast.stmt]:
+        owner = stmt.value.func.value.id
+        value = stmt.value.args[0]
+        if not self.ctx.activity.is_active(owner) or not self._is_active_atom(value):
+            return []
+        last = nodes.binop(nodes.call_named("len", nodes.name(owner)), gast.Sub(), nodes.constant(1))
+        item = nodes.call(self.ctx.runtime("item_adjoint"), [nodes.name(self.ctx.adjoint(owner)), last])
+        return [nodes.copy_location(s, stmt) for s in self._accumulate(value, item)]
+
+    # ----- helpers -------------------------------------------------------------------------
+
+    def _accumulate(self, primal: gast.expr, contribution: gast.expr) -> List[gast.stmt]:
+        """`d[primal] += contribution`, or `d[primal] = contribution` for an update rule."""
+        if not self._is_active_atom(primal):
+            return []
+        adjoint = self.ctx.adjoint(primal.id)
+        if adjoint in set(nodes.names_read(contribution)) and _is_update(contribution):
+            return [nodes.assign(adjoint, contribution)]
+        if self.ctx.kinds.get(primal.id) == CONTAINER:
+            total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])
+        else:
+            total = nodes.add(nodes.name(adjoint), contribution)
+        return [nodes.assign(adjoint, total)]
+
+    def _is_active_atom(self, atom) -> bool:
+        return isinstance(atom, gast.Name) and self.ctx.activity.is_active(atom.id)
+
+    def _all_scalar(self, target: str, value: gast.expr) -> bool:
+        if self.ctx.kinds.get(target) != SCALAR:
+            return False
+        operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+        if isinstance(value, gast.Call):
+            operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
+        return all(self.ctx.kinds.get(n.id) == SCALAR for n in operands)
+
+    def _no_rule(self, operation, call: gast.Call) -> NonDifferentiableError:
+        name = qualified_name(operation.func) if operation.func is not None else operation.label
+        return NonDifferentiableError(
+            name,
+            f"no derivative rule for `{operation.label}` ({name}) and no Python source to differentiate; "
+            f"register one with @adjoint.register_adjoint({operation.label}), or declare it constant "
+            f"with adjoint.non_differentiable({operation.label})",
+            self.ctx.location(call),
+        )
+
+
+def _is_update(contribution: gast.expr) -> bool:
+    """A rule written as `d[x] = f(d[x], ...)` replaces d[x] instead of adding to it."""
+    return isinstance(contribution, gast.Call)
+
+
+def _assigned_name(stmt: gast.stmt) -> Optional[str]:
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return stmt.targets[0].id
+    return None
+
+
+def _has_code(stmts: List[gast.stmt]) -> bool:
+    return any(not nodes.is_comment(s) for s in stmts)
+
+
+def _breaks(body: List[gast.stmt]) -> bool:
+    """Whether a `break` of this loop (not of a nested one) occurs in body."""
+    stack = list(body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, gast.Break):
+            return True
+        if isinstance(stmt, gast.If):
+            stack.extend(stmt.body + stmt.orelse)
+    return False
+
+
+def _simple_statements(body):
+    for stmt in _all_statements(body):
+        if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With)):
+            yield stmt
+
+
+def _all_statements(body):
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            yield from _all_statements(stmt.body)
+            yield from _all_statements(stmt.orelse)
+
+
+
+def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: str) -> gast.FunctionDef:
+    """The derivative function: primal sweep, seed, adjoint sweep, return of the gradients.
+
+    mode "reverse" returns the gradient(s), "value_and_grad" (value, gradient(s)), and
+    "vjp" takes the output's cotangent as its first parameter and returns the gradient(s).
+    """
+    func_node = ctx.func_node
+    output = func_node.body[-1].value.id
+    transformer = ReverseAD(ctx)
+    primal, adjoint = transformer.transform()
+    seed_name = ctx.adjoint(output)
+    arguments = copy.deepcopy(func_node.args)
+    if mode == "vjp":
+        arguments.args.insert(0, gast.Name(id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None))
+        seed = []
+    elif ctx.kinds.get(output) == SCALAR:
+        seed = [nodes.assign(seed_name, nodes.constant(1.0))]
+    else:
+        seed = [nodes.assign(seed_name, nodes.call(ctx.runtime("unit_seed"), [nodes.name(output)]))]
+    prologue = _prologue(ctx, primal)
+    zeros = [nodes.assign(ctx.adjoint(n), nodes.constant(ZERO)) for n in sorted(ctx.activity.active - {output})]
+    gradients = [_gradient(ctx, param) for param in wrt]
+    result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
+    if mode == "value_and_grad":
+        value, keep = _value_after_primal(ctx, output, transformer.saved)
+        primal.extend(keep)
+        result = nodes.tuple_of([value, result])
+    body = prologue + primal + seed + zeros + adjoint + [gast.Return(value=result)]
+    return gast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
+                            type_comment=None, type_params=[])
+
+
+def _value_after_primal(ctx: FunctionContext, output: str, saved: set):
+    """The output's value, kept aside when the adjoint sweep restores or mutates its variable."""
+    if output not in saved and output not in ctx.sites.mutated:
+        return nodes.name(output), []
+    kept = ctx.namer.exact("value")
+    value = nodes.name(output)
+    if output in ctx.sites.mutated:
+        value = nodes.call(ctx.runtime("snapshot"), [value])
+    return nodes.name(kept), [nodes.assign(kept, value)]
+
+
+def _prologue(ctx: FunctionContext, primal: List[gast.stmt]) -> List[gast.stmt]:
+    params = [arg.id for arg in ctx.func_node.args.args + ctx.func_node.args.kwonlyargs]
+    code = []
+    for param in params:
+        if param in ctx.sites.mutated:
+            snapshot = nodes.call(ctx.runtime("snapshot"), [nodes.name(param)])
+            code.append(nodes.assign(param, snapshot))
+    if ctx.stack:
+        code.append(nodes.assign(ctx.stack, gast.List(elts=[], ctx=gast.Load())))
+    pushed = {
+        stmt.value.args[0].id
+        for stmt in _all_statements(primal)
+        if _is_push(stmt, ctx.stack) and isinstance(stmt.value.args[0], gast.Name)
+    }
+    for name in sorted(pushed - set(params)):
+        code.append(nodes.assign(name, nodes.constant(None)))
+    return code
+
+
+def _is_push(stmt: gast.stmt, stack: str) -> bool:
+    return (
+        bool(stack)
+        and isinstance(stmt, gast.Expr)
+        and isinstance(stmt.value, gast.Call)
+        and isinstance(stmt.value.func, gast.Attribute)
+        and isinstance(stmt.value.func.value, gast.Name)
+        and stmt.value.func.value.id == stack
+        and stmt.value.func.attr == "append"
+    )
+
+
+def _gradient(ctx: FunctionContext, param: str) -> gast.expr:
+    value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
+    if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name):
+        return value
+    return nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(param)])

@@ -1,0 +1,177 @@
+"""Derivative rules as code templates: parse a rule once, then fill it in at each call site.
+
+A rule is a plain function whose parameters are the call's output (`result`) and inputs,
+and whose body assigns `d[v]` (the derivative of v)::
+
+    @register_adjoint(math.sin)
+    def _(result, x):
+        d[x] = d[result] * math.cos(x)
+
+Instantiated at `b = math.sin(a)` in reverse mode it gives the contribution
+`d[a] <- db * math.cos(a)`; the transformer decides how it is accumulated.
+"""
+from __future__ import annotations
+
+import builtins
+import copy
+import inspect
+import textwrap
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import gast
+
+from adjoint import nodes
+from adjoint.errors import AdjointError
+
+
+class _DerivativeMarker:
+    """`d` in a rule template: `d[x]` is the derivative of x. Meaningless outside a template."""
+
+    def __getitem__(self, key):
+        raise AdjointError("`d[...]` is only meaningful inside a derivative rule template")
+
+    def __repr__(self) -> str:
+        return "d"
+
+
+d = _DerivativeMarker()
+RESULT = "result"
+
+
+class TemplateError(AdjointError):
+    """A rule template that cannot be used (bad signature or body)."""
+
+
+@dataclass
+class Template:
+    """A parsed rule: parameters (with default expressions), body, and the globals it reads."""
+
+    rule: Callable
+    params: List[str]
+    defaults: Dict[str, gast.expr]
+    body: List[gast.stmt]
+    globals_used: Dict[str, Any]
+    source: str
+
+    @property
+    def inputs(self) -> List[str]:
+        return [param for param in self.params if param != RESULT]
+
+    def bind(self, args: Sequence[gast.expr], keywords: Dict[str, gast.expr]) -> Optional[Dict[str, gast.expr]]:
+        """Map call-site arguments to template parameters; None if they do not fit."""
+        inputs = self.inputs
+        if len(args) > len(inputs):
+            return None
+        bound = dict(zip(inputs, args))
+        for key, value in keywords.items():
+            if key not in inputs or key in bound:
+                return None
+            bound[key] = value
+        for param in inputs:
+            if param not in bound:
+                if param not in self.defaults:
+                    return None
+                bound[param] = copy.deepcopy(self.defaults[param])
+        return bound
+
+
+def parse_template(rule: Callable) -> Template:
+    try:
+        source = textwrap.dedent(inspect.getsource(rule))
+    except (OSError, TypeError) as error:
+        raise TemplateError(f"the source of rule {rule!r} is not available: {error}") from None
+    func_node = gast.parse(source).body[0]
+    arguments = func_node.args
+    params = [arg.id for arg in arguments.args]
+    if RESULT not in params:
+        raise TemplateError(f"rule {rule.__qualname__} must take `{RESULT}` as a parameter")
+    defaults = dict(zip(params[len(params) - len(arguments.defaults):], arguments.defaults))
+    body = [stmt for stmt in func_node.body if not _is_docstring(stmt)]
+    local = set(params) | {n for stmt in body for n in nodes.names_stored(stmt)} | {"d"}
+    globals_used = {}
+    for identifier in sorted({n for stmt in body for n in nodes.names_read(stmt)} - local):
+        if identifier in rule.__globals__:
+            globals_used[identifier] = rule.__globals__[identifier]
+        elif hasattr(builtins, identifier):
+            continue
+        else:
+            raise TemplateError(f"rule {rule.__qualname__} reads unknown name {identifier!r}")
+    return Template(rule, params, defaults, body, globals_used, source)
+
+
+def _is_docstring(stmt: gast.stmt) -> bool:
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant)
+
+
+def is_derivative(node: gast.AST) -> bool:
+    """`d[name]`."""
+    return (
+        isinstance(node, gast.Subscript)
+        and isinstance(node.value, gast.Name)
+        and node.value.id == "d"
+        and isinstance(node.slice, gast.Name)
+    )
+
+
+@dataclass
+class Instance:
+    """A template filled in at one call site.
+
+    `setup` are the template's own helper statements, `derivatives` the `d[param] = expr`
+    assignments as (param, expr) in template order.
+    """
+
+    setup: List[gast.stmt]
+    derivatives: List[Tuple[str, gast.expr]]
+
+
+class _Filler(gast.NodeTransformer):
+    def __init__(self, bindings, derivative_of, globals_name, locals_name):
+        self.bindings = bindings
+        self.derivative_of = derivative_of
+        self.globals_name = globals_name
+        self.locals_name = locals_name
+
+    def visit_Subscript(self, node):
+        if is_derivative(node):
+            return self.derivative_of(node.slice.id)
+        return self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if node.id in self.bindings:
+            return nodes.load_copy(self.bindings[node.id])
+        if node.id in self.locals_name:
+            return nodes.name(self.locals_name[node.id], store=isinstance(node.ctx, gast.Store))
+        if node.id in self.globals_name:
+            return nodes.name(self.globals_name[node.id])
+        return node
+
+
+def instantiate(
+    template: Template,
+    bindings: Dict[str, gast.expr],
+    derivative_of: Callable[[str], gast.expr],
+    bind_global: Callable[[str, Any], str],
+    fresh: Callable[[str], str],
+) -> Instance:
+    """Fill `template` in: parameters become the call's atoms, `d[p]` becomes derivative_of(p).
+
+    `bind_global(name, obj)` returns the name under which generated code reaches a global the
+    template reads (`np`, `math`, `unbroadcast`); `fresh` names the template's own locals.
+    """
+    globals_name = {key: bind_global(key, value) for key, value in template.globals_used.items()}
+    locals_name: Dict[str, str] = {}
+    setup: List[gast.stmt] = []
+    derivatives: List[Tuple[str, gast.expr]] = []
+    for stmt in template.body:
+        stmt = copy.deepcopy(stmt)
+        if isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]):
+            param = stmt.targets[0].slice.id
+            filler = _Filler(bindings, derivative_of, globals_name, locals_name)
+            derivatives.append((param, filler.visit(stmt.value)))
+            continue
+        for identifier in sorted(set(nodes.names_stored(stmt)) - set(locals_name)):
+            locals_name[identifier] = fresh("_" + identifier)
+        setup.append(_Filler(bindings, derivative_of, globals_name, locals_name).visit(stmt))
+    return Instance(setup, derivatives)

@@ -1,0 +1,91 @@
+"""What each operation of a normalized function is: a rule, a user function, or non-differentiable."""
+from __future__ import annotations
+
+import inspect
+import operator
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import gast
+
+from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
+from adjoint.frontend.resolve import resolve
+from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
+
+BINARY_OPERATORS = {
+    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+    gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
+    gast.Mod: operator.mod, gast.FloorDiv: operator.floordiv,
+    gast.BitAnd: operator.and_, gast.BitOr: operator.or_, gast.BitXor: operator.xor,
+    gast.LShift: operator.lshift, gast.RShift: operator.rshift,
+}
+UNARY_OPERATORS = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Invert: operator.invert}
+NON_DIFFERENTIABLE_OPERATORS = {
+    operator.floordiv, operator.and_, operator.or_, operator.xor, operator.lshift,
+    operator.rshift, operator.invert,
+}
+
+RULE, NONDIFF, USER, UNKNOWN = "rule", "nondiff", "user", "unknown"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """The callee of an expression: what it is and, when known, the Python object."""
+
+    kind: str
+    func: Any = None
+    label: str = ""
+
+
+def operator_of(expr: gast.expr) -> Optional[Any]:
+    if isinstance(expr, gast.BinOp):
+        return BINARY_OPERATORS.get(type(expr.op))
+    if isinstance(expr, gast.UnaryOp):
+        return UNARY_OPERATORS.get(type(expr.op))
+    if isinstance(expr, gast.Subscript):
+        return operator.getitem
+    return None
+
+
+class CallClassifier:
+    """Classifies the operations of one parsed function (its names resolved in its namespace)."""
+
+    def __init__(self, parsed: ParsedFunction, local_names: frozenset, tables=(ADJOINTS,)):
+        self.parsed = parsed
+        self.local_names = local_names
+        self.tables = tables
+
+    def classify(self, expr: gast.expr) -> Operation:
+        func = operator_of(expr)
+        if func is not None:
+            if func in NON_DIFFERENTIABLE_OPERATORS:
+                return Operation(NONDIFF, func, func.__name__)
+            return Operation(RULE, func, func.__name__)
+        if isinstance(expr, gast.Call):
+            return self.classify_callee(expr.func)
+        return Operation(NONDIFF)
+
+    def classify_callee(self, func_node: gast.expr) -> Operation:
+        func = resolve(func_node, self.parsed, self.local_names)
+        label = _dotted_text(func_node)
+        if func is MISSING:
+            return Operation(UNKNOWN, None, label)
+        if func in NON_DIFFERENTIABLE:
+            return Operation(NONDIFF, func, label)
+        if any(func in table for table in self.tables):
+            return Operation(RULE, func, label)
+        if inspect.isfunction(unwrap(func)):
+            return Operation(USER, unwrap(func), label)
+        return Operation(UNKNOWN, func, label)
+
+
+def tables_for(mode: str) -> tuple:
+    return (TANGENTS,) if mode == "forward" else (ADJOINTS,)
+
+
+def _dotted_text(node: gast.expr) -> str:
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        return f"{_dotted_text(node.value)}.{node.attr}"
+    return type(node).__name__

@@ -1,0 +1,129 @@
+"""Which names hold plain numbers: scalar code then gets scalar derivative code (no unbroadcast).
+
+Parameters start from the kinds of the call's arguments (`scalar`, `container` for lists
+and tuples, `unknown` for arrays and anything else); the kinds of local names follow from
+their definitions, iterated from "no information" to a fixed point.
+"""
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+import gast
+import numpy as np
+
+from adjoint.analysis.activity import is_append
+from adjoint.analysis.calls import NONDIFF, RULE, CallClassifier
+
+SCALAR, CONTAINER, UNKNOWN = "scalar", "container", "unknown"
+_BOTTOM = None
+_SCALAR_BUILTINS = {len, float, int, round, abs, min, max, pow, bool}
+
+
+def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
+    if a is _BOTTOM:
+        return b
+    if b is _BOTTOM or a == b:
+        return a
+    return UNKNOWN
+
+
+class _Inference:
+    def __init__(self, classifier: CallClassifier, kinds: Dict[str, Optional[str]]):
+        self.classifier = classifier
+        self.kinds = kinds
+
+    def atom(self, node: gast.expr) -> Optional[str]:
+        if isinstance(node, gast.Constant):
+            return SCALAR if isinstance(node.value, (int, float, bool)) else UNKNOWN
+        if isinstance(node, gast.Name):
+            return self.kinds.get(node.id, UNKNOWN)
+        return UNKNOWN
+
+    def all_scalar(self, operands) -> Optional[str]:
+        result = SCALAR
+        for operand in operands:
+            kind = self.atom(operand)
+            if kind is _BOTTOM:
+                result = _BOTTOM if result == SCALAR else result
+            elif kind != SCALAR:
+                return UNKNOWN
+        return result
+
+    def value(self, expr: gast.expr) -> Optional[str]:
+        if isinstance(expr, (gast.Name, gast.Constant)):
+            return self.atom(expr)
+        if isinstance(expr, gast.BinOp):
+            if isinstance(expr.op, gast.MatMult):
+                return UNKNOWN
+            return self.all_scalar([expr.left, expr.right])
+        if isinstance(expr, gast.UnaryOp):
+            return SCALAR if isinstance(expr.op, gast.Not) else self.atom(expr.operand)
+        if isinstance(expr, (gast.Compare, gast.BoolOp)):
+            names = [n for n in gast.walk(expr) if isinstance(n, gast.Name)]
+            return self.all_scalar(names)
+        if isinstance(expr, (gast.List, gast.Tuple)):
+            return CONTAINER
+        if isinstance(expr, gast.Call):
+            return self.call(expr)
+        return UNKNOWN
+
+    def call(self, expr: gast.Call) -> Optional[str]:
+        operation = self.classifier.classify(expr)
+        if operation.kind not in (RULE, NONDIFF):
+            return UNKNOWN
+        func = operation.func
+        if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
+            return SCALAR
+        if func in _SCALAR_BUILTINS or isinstance(func, np.ufunc):
+            return self.all_scalar(list(expr.args) + [k.value for k in expr.keywords])
+        return UNKNOWN
+
+
+def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
+                classifier: CallClassifier) -> Dict[str, str]:
+    kinds: Dict[str, Optional[str]] = dict(parameter_kinds)
+    for arg in func_node.args.args + func_node.args.kwonlyargs:
+        kinds.setdefault(arg.id, UNKNOWN)
+    definitions = list(_definitions(func_node))
+    for name in {target for target, _ in definitions} - set(parameter_kinds):
+        kinds[name] = _BOTTOM
+    inference = _Inference(classifier, kinds)
+    changed = True
+    while changed:
+        changed = False
+        fresh: Dict[str, Optional[str]] = {}
+        for target, value in definitions:
+            kind = value if isinstance(value, str) else inference.value(value)
+            fresh[target] = _join(fresh.get(target, _BOTTOM), kind) if target in fresh else kind
+        for target, kind in fresh.items():
+            if target in parameter_kinds and kind != parameter_kinds[target]:
+                kind = _join(parameter_kinds[target], kind)
+            if kinds.get(target) != kind:
+                kinds[target] = kind
+                changed = True
+    return {name: (kind if kind is not _BOTTOM else UNKNOWN) for name, kind in kinds.items()}
+
+
+def _definitions(func_node: gast.FunctionDef):
+    """(name, value expression or kind) for every way a local name gets a value."""
+    for stmt in gast.walk(func_node):
+        if isinstance(stmt, gast.Assign):
+            target = stmt.targets[0]
+            if isinstance(target, gast.Name):
+                yield target.id, stmt.value
+        elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name):
+            yield stmt.target.id, SCALAR
+        elif is_append(stmt):
+            yield stmt.value.func.value.id, CONTAINER
+        elif isinstance(stmt, gast.With) and isinstance(stmt.items[0].optional_vars, gast.Name):
+            yield stmt.items[0].optional_vars.id, UNKNOWN
+
+
+def kind_of_value(value) -> str:
+    """The kind of a run-time argument, for specializing generated code."""
+    if isinstance(value, (float, int, np.number)) and not isinstance(value, np.ndarray):
+        return SCALAR
+    if isinstance(value, (list, tuple)):
+        return CONTAINER
+    return UNKNOWN
+

@@ -1,0 +1,68 @@
+"""gast tree -> Python source. The only module that imports astor (ast.unparse where astor fails)."""
+from __future__ import annotations
+
+import ast
+import re
+
+import gast
+
+from adjoint import nodes
+
+try:
+    import astor
+except ImportError:  # pragma: no cover - astor is a dependency; ast.unparse is the fallback
+    astor = None
+
+_COMMENT = re.compile(r"^(\s*)" + nodes.COMMENT_MARKER + r"\((\d+)\)$")
+
+
+def tidy_comments(block):
+    """Drop comments whose code was optimized away, and repeats of the comment just above."""
+    out = []
+    previous = None
+    for index, stmt in enumerate(block):
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner:
+                setattr(stmt, field, tidy_comments(inner) or [gast.Pass()])
+        if nodes.is_comment(stmt):
+            following = block[index + 1] if index + 1 < len(block) else None
+            text = stmt.value.args[0].value
+            if following is None or nodes.is_comment(following) or isinstance(following, gast.Return):
+                continue
+            if text == previous:
+                continue
+            previous = text
+        out.append(stmt)
+    return out
+
+
+def to_source(func_node: gast.FunctionDef) -> str:
+    """Source text of a function; comment statements become `# ...` lines."""
+    func_node.body = tidy_comments(func_node.body)
+    texts = []
+    for stmt in gast.walk(func_node):
+        if isinstance(stmt, gast.stmt) and nodes.is_comment(stmt):
+            texts.append(stmt.value.args[0].value)
+            stmt.value.args[0] = gast.Constant(value=len(texts) - 1, kind=None)
+    tree = gast.gast_to_ast(func_node)
+    ast.fix_missing_locations(tree)
+    text = _unparse(tree)
+    return "\n".join(_render_comment(line, texts) for line in text.splitlines()) + "\n"
+
+
+def _unparse(tree: ast.AST) -> str:
+    if astor is not None:
+        try:
+            return astor.to_source(tree)
+        except Exception:  # astor predates some node types of newer Pythons
+            pass
+    return ast.unparse(tree)
+
+
+def _render_comment(line: str, texts) -> str:
+    match = _COMMENT.match(line)
+    if not match:
+        return line
+    indent, index = match.groups()
+    return f"{indent}# {texts[int(index)]}"

@@ -1,0 +1,78 @@
+"""The exceptions adjoint raises: every one names where in the user's code it happened."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in the user's source: file, 1-based line, 0-based column and the line's text."""
+
+    filename: str
+    lineno: int
+    col_offset: int = 0
+    end_col_offset: Optional[int] = None
+    line: str = ""
+
+    def render(self) -> str:
+        """`file:line` followed by the line and a caret under the construct."""
+        text = f"{self.filename}:{self.lineno}"
+        if not self.line:
+            return text
+        stripped = self.line.lstrip()
+        indent = len(self.line) - len(stripped)
+        start = max(self.col_offset - indent, 0)
+        end = self.end_col_offset - indent if self.end_col_offset else start + 1
+        if end <= start or end > len(stripped):
+            end = max(start + 1, len(stripped))
+        carets = "^" * (end - start)
+        return f"{text}\n    {stripped.rstrip()}\n    {' ' * start}{carets}"
+
+
+class AdjointError(Exception):
+    """Base class of every error adjoint raises about the user's code or arguments."""
+
+    def __init__(self, message: str, location: Optional[Location] = None):
+        self.message = message
+        self.location = location
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        if self.location is None:
+            return self.message
+        where = self.location.render()
+        head, _, rest = where.partition("\n")
+        return f"{head}: {self.message}" + (f"\n{rest}" if rest else "")
+
+    @property
+    def filename(self) -> Optional[str]:
+        return self.location.filename if self.location else None
+
+    @property
+    def lineno(self) -> Optional[int]:
+        return self.location.lineno if self.location else None
+
+
+class UnsupportedSyntaxError(AdjointError):
+    """The function uses a construct outside the language adjoint differentiates."""
+
+    def __init__(self, construct: str, message: str, location: Optional[Location] = None):
+        self.construct = construct
+        super().__init__(message, location)
+
+
+class NonDifferentiableError(AdjointError):
+    """A call has no derivative rule and no Python source to differentiate."""
+
+    def __init__(self, callee: str, message: str, location: Optional[Location] = None):
+        self.callee = callee
+        super().__init__(message, location)
+
+
+class WrtError(AdjointError, ValueError):
+    """`wrt` names a parameter the function does not have."""
+
+
+class NonScalarOutputError(AdjointError, ValueError):
+    """`grad` of a function whose output is not a scalar."""

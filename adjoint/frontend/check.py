@@ -1,0 +1,125 @@
+"""The language adjoint differentiates: a whitelist of syntax; everything else is refused with a location."""
+from __future__ import annotations
+
+import gast
+
+from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.parse import SourceInfo
+
+ALLOWED_STATEMENTS = (
+    gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, gast.If, gast.For,
+    gast.While, gast.Break, gast.Continue, gast.Pass, gast.Assert, gast.With,
+)
+ALLOWED_EXPRESSIONS = (
+    gast.BinOp, gast.UnaryOp, gast.BoolOp, gast.Compare, gast.Call, gast.IfExp, gast.Name,
+    gast.Constant, gast.Attribute, gast.Subscript, gast.Slice, gast.Tuple, gast.List,
+)
+
+REFUSED = {
+    "Lambda": ("lambda", "`lambda` is not supported; define the function with `def` at module level"),
+    "ListComp": ("comprehension", "list comprehensions are not supported; build the list with a `for` loop and `append`"),
+    "SetComp": ("comprehension", "set comprehensions are not supported"),
+    "DictComp": ("comprehension", "dict comprehensions are not supported"),
+    "GeneratorExp": ("generator expression", "generator expressions are not supported; use a `for` loop"),
+    "Dict": ("dict", "dict literals are not supported; use separate variables or a list"),
+    "Set": ("set", "set literals are not supported"),
+    "Starred": ("starred", "starred expressions (`*x`) are not supported; pass the arguments one by one"),
+    "NamedExpr": ("walrus", "assignment expressions (walrus `:=`) are not supported; assign on a line of its own"),
+    "Yield": ("yield", "`yield` is not supported: generators are not differentiable"),
+    "YieldFrom": ("yield", "`yield from` is not supported: generators are not differentiable"),
+    "Await": ("await", "`await` is not supported: async code is not differentiable"),
+    "JoinedStr": ("f-string", "f-strings (formatted string literals) are not supported"),
+    "Try": ("try", "`try` statements are not supported: exceptions are not differentiable"),
+    "TryStar": ("try", "`try` statements are not supported: exceptions are not differentiable"),
+    "Raise": ("raise", "`raise` is not supported inside a differentiated function"),
+    "Global": ("global", "`global` is not supported: a differentiated function may not rebind globals"),
+    "Nonlocal": ("nonlocal", "`nonlocal` is not supported: a differentiated function may not rebind outer names"),
+    "Delete": ("del", "`del` is not supported"),
+    "Import": ("import", "`import` inside a differentiated function is not supported; import at module level"),
+    "ImportFrom": ("import", "`from ... import` inside a differentiated function is not supported; import at module level"),
+    "ClassDef": ("class", "class definitions inside a differentiated function are not supported"),
+    "FunctionDef": ("def", "nested function definitions are not supported; define the function at module level"),
+    "AsyncFunctionDef": ("async", "`async def` is not supported"),
+    "AsyncFor": ("async", "`async for` is not supported"),
+    "AsyncWith": ("async", "`async with` is not supported"),
+    "Match": ("match", "`match` statements are not supported; use `if`/`elif`"),
+    "TypeAlias": ("type", "`type` aliases are not supported inside a differentiated function"),
+}
+
+
+def _refuse(node: gast.AST, info: SourceInfo, construct: str, message: str) -> UnsupportedSyntaxError:
+    return UnsupportedSyntaxError(construct, message, info.location(node))
+
+
+def _check_arguments(func_node: gast.FunctionDef, info: SourceInfo) -> None:
+    arguments = func_node.args
+    if arguments.vararg is not None:
+        raise _refuse(arguments.vararg, info, "*args", "`*args` parameters are not supported; name every parameter")
+    if arguments.kwarg is not None:
+        raise _refuse(arguments.kwarg, info, "**kwargs", "`**kwargs` parameters are not supported; name every parameter")
+
+
+def _check_statement(node: gast.stmt, info: SourceInfo) -> None:
+    if isinstance(node, (gast.For, gast.While)) and node.orelse:
+        keyword = "for" if isinstance(node, gast.For) else "while"
+        raise _refuse(node, info, f"{keyword} ... else", f"`{keyword} ... else` is not supported; use a flag variable")
+    if isinstance(node, gast.With):
+        _check_with(node, info)
+    for target in getattr(node, "targets", None) or [getattr(node, "target", None)]:
+        if target is not None:
+            _check_target(target, info)
+
+
+def _check_with(node: gast.With, info: SourceInfo) -> None:
+    item = node.items[0] if len(node.items) == 1 else None
+    call = item.context_expr if item else None
+    is_insert = (
+        isinstance(call, gast.Call)
+        and (getattr(call.func, "attr", None) or getattr(call.func, "id", None)) == "insert_grad_of"
+        and isinstance(item.optional_vars, gast.Name)
+    )
+    if not is_insert:
+        raise _refuse(node, info, "with", "`with` is supported only as `with adjoint.insert_grad_of(x) as dx:`")
+
+
+def _check_target(target: gast.expr, info: SourceInfo) -> None:
+    if isinstance(target, gast.Attribute):
+        raise _refuse(target, info, "attribute assignment", "attribute assignment (`obj.attr = ...`) is not supported")
+    if isinstance(target, gast.Starred):
+        raise _refuse(target, info, "starred", "starred assignment targets (`a, *b = ...`) are not supported")
+    if isinstance(target, (gast.Tuple, gast.List)):
+        for element in target.elts:
+            _check_target(element, info)
+
+
+def _check_call(node: gast.Call, info: SourceInfo) -> None:
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            raise _refuse(keyword.value, info, "**kwargs", "`**` argument unpacking is not supported")
+
+
+def check_function(func_node: gast.FunctionDef, info: SourceInfo) -> None:
+    """Raise UnsupportedSyntaxError at the first construct outside the subset."""
+    _check_arguments(func_node, info)
+    for node in _walk_body(func_node):
+        kind = type(node).__name__
+        if kind in REFUSED:
+            construct, message = REFUSED[kind]
+            raise _refuse(node, info, construct, message)
+        if isinstance(node, gast.stmt):
+            if not isinstance(node, ALLOWED_STATEMENTS):
+                raise _refuse(node, info, kind, f"`{kind}` statements are not supported")
+            _check_statement(node, info)
+        elif isinstance(node, gast.expr) and not isinstance(node, ALLOWED_EXPRESSIONS):
+            raise _refuse(node, info, kind, f"`{kind}` expressions are not supported")
+        if isinstance(node, gast.Call):
+            _check_call(node, info)
+
+
+def _walk_body(func_node: gast.FunctionDef):
+    """Every node of the body, in source order (so the first offence is the one reported)."""
+    stack = list(reversed(func_node.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(gast.iter_child_nodes(node))))

@@ -1,0 +1,133 @@
+"""Read a function's source into a gast FunctionDef, keeping file and line for error messages."""
+from __future__ import annotations
+
+import builtins
+import copy
+import functools
+import inspect
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Tuple
+
+import gast
+
+from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
+
+
+class SourceUnavailableError(AdjointError, TypeError):
+    """The function has no Python source to read (a builtin, a lambda typed at a prompt, exec'd code)."""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where a parsed function lives: its file, first line and the file's lines of it."""
+
+    filename: str
+    first_line: int
+    lines: Tuple[str, ...]
+    indent: int
+
+    def location(self, node: gast.AST) -> Location:
+        """The user's file position of a node of the (dedented) parsed function."""
+        lineno = getattr(node, "lineno", None) or 1
+        index = lineno - 1
+        line = self.lines[index] if 0 <= index < len(self.lines) else ""
+        col = (getattr(node, "col_offset", None) or 0) + self.indent
+        end_col = getattr(node, "end_col_offset", None)
+        if getattr(node, "end_lineno", lineno) != lineno or end_col is None:
+            end_col = None
+        else:
+            end_col += self.indent
+        return Location(self.filename, self.first_line + index, col, end_col, line)
+
+    def line_text(self, node: gast.AST) -> str:
+        lineno = getattr(node, "lineno", None)
+        if not lineno or lineno > len(self.lines):
+            return ""
+        return self.lines[lineno - 1].strip()
+
+
+@dataclass
+class ParsedFunction:
+    """A user function as a tree, with what is needed to resolve its names and report errors."""
+
+    func: Callable
+    node: gast.FunctionDef
+    info: SourceInfo
+    namespace: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    def lookup(self, identifier: str) -> Any:
+        """The object a free name of the function refers to (closure, globals, builtins)."""
+        if identifier in self.namespace:
+            return self.namespace[identifier]
+        globals_ = getattr(self.func, "__globals__", {})
+        if identifier in globals_:
+            return globals_[identifier]
+        return getattr(builtins, identifier, _MISSING)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()
+MISSING = _MISSING
+
+
+def unwrap(func: Callable) -> Callable:
+    """The plain Python function behind decorators and bound methods."""
+    while True:
+        if isinstance(func, functools.partial):
+            raise SourceUnavailableError(f"cannot differentiate functools.partial object {func!r}")
+        inner = getattr(func, "__wrapped__", None) or getattr(func, "__func__", None)
+        if inner is None:
+            return func
+        func = inner
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_cached(func: Callable) -> Tuple[gast.FunctionDef, SourceInfo]:
+    try:
+        lines, first_line = inspect.getsourcelines(func)
+        filename = inspect.getsourcefile(func) or inspect.getfile(func)
+    except (OSError, TypeError) as error:
+        raise SourceUnavailableError(
+            f"the source of {getattr(func, '__qualname__', func)!r} is not available ({error}); "
+            "define it in a file, or register a rule for it with adjoint.register_adjoint"
+        ) from None
+    source = "".join(lines)
+    dedented = textwrap.dedent(source)
+    indent = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
+    info = SourceInfo(filename, first_line, tuple(line.rstrip("\n") for line in lines), indent)
+    module = gast.parse(dedented)
+    node = module.body[0]
+    if isinstance(node, gast.AsyncFunctionDef):
+        raise UnsupportedSyntaxError("async", "`async def` functions are not supported", info.location(node))
+    if not isinstance(node, gast.FunctionDef):
+        raise SourceUnavailableError(
+            f"{getattr(func, '__qualname__', func)!r} is not a function defined with `def`",
+            info.location(node),
+        )
+    node.decorator_list = []
+    return node, info
+
+
+def parse_function(func: Callable) -> ParsedFunction:
+    """Parse `func` (unwrapped) into a fresh FunctionDef the caller may change."""
+    func = unwrap(func)
+    if not inspect.isfunction(func):
+        raise SourceUnavailableError(f"{func!r} is not a Python function; its source is not available")
+    node, info = _parse_cached(func)
+    namespace = {}
+    if func.__closure__:
+        for var, cell in zip(func.__code__.co_freevars, func.__closure__):
+            try:
+                namespace[var] = cell.cell_contents
+            except ValueError:
+                continue
+    return ParsedFunction(func, copy.deepcopy(node), info, namespace)

@@ -1,0 +1,35 @@
+"""Map the call targets of a parsed function to the Python objects they name."""
+from __future__ import annotations
+
+from typing import Any
+
+import gast
+
+from adjoint.frontend.parse import MISSING, ParsedFunction
+
+
+def resolve(node: gast.expr, parsed: ParsedFunction, local_names: frozenset = frozenset()) -> Any:
+    """The object `np.linalg.norm` or `helper` names, or MISSING when it is local or unknown.
+
+    Names bound inside the function (`local_names`) are not resolved: their value is only
+    known at run time.
+    """
+    if isinstance(node, gast.Name):
+        if node.id in local_names:
+            return MISSING
+        return parsed.lookup(node.id)
+    if isinstance(node, gast.Attribute):
+        owner = resolve(node.value, parsed, local_names)
+        if owner is MISSING:
+            return MISSING
+        return getattr(owner, node.attr, MISSING)
+    return MISSING
+
+
+def qualified_name(func: Any) -> str:
+    """`numpy.tanh`, `math.sin`, `mymodule.helper`: how errors name a callee."""
+    module = getattr(func, "__module__", None) or type(func).__module__
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    if module in (None, "builtins"):
+        return name
+    return f"{module}.{name}"

@@ -1,0 +1,157 @@
+"""Constructors and queries over gast nodes, shared by every stage of the pipeline."""
+from __future__ import annotations
+
+import copy
+from typing import Iterable, Iterator, List, Optional, Sequence
+
+import gast
+
+COMMENT_MARKER = "__adjoint_comment__"
+
+
+def name(identifier: str, store: bool = False) -> gast.Name:
+    ctx = gast.Store() if store else gast.Load()
+    return gast.Name(id=identifier, ctx=ctx, annotation=None, type_comment=None)
+
+
+def constant(value) -> gast.Constant:
+    return gast.Constant(value=value, kind=None)
+
+
+def assign(target: str, value: gast.expr) -> gast.Assign:
+    return gast.Assign(targets=[name(target, store=True)], value=value, type_comment=None)
+
+
+def assign_to(target: gast.expr, value: gast.expr) -> gast.Assign:
+    target = copy.deepcopy(target)
+    set_store(target)
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def call(func: gast.expr, args: Sequence[gast.expr] = (), keywords=()) -> gast.Call:
+    return gast.Call(func=func, args=list(args), keywords=list(keywords))
+
+
+def attribute(value: gast.expr, attr: str) -> gast.Attribute:
+    return gast.Attribute(value=value, attr=attr, ctx=gast.Load())
+
+
+def dotted(path: str) -> gast.expr:
+    """`np.linalg.norm` as an expression."""
+    head, *rest = path.split(".")
+    node: gast.expr = name(head)
+    for part in rest:
+        node = attribute(node, part)
+    return node
+
+
+def call_named(path: str, *args: gast.expr) -> gast.Call:
+    return call(dotted(path), args)
+
+
+def method_call(obj: str, method: str, *args: gast.expr) -> gast.Expr:
+    return gast.Expr(value=call(attribute(name(obj), method), args))
+
+
+def subscript(value: gast.expr, index: gast.expr) -> gast.Subscript:
+    return gast.Subscript(value=value, slice=index, ctx=gast.Load())
+
+
+def index_value(index: gast.expr) -> gast.expr:
+    """An index as a value: `1:3` becomes `slice(1, 3, None)`, tuples convert elementwise."""
+    if isinstance(index, gast.Slice):
+        parts = [load_copy(p) if p is not None else constant(None) for p in (index.lower, index.upper, index.step)]
+        return call(name("slice"), parts)
+    if isinstance(index, gast.Tuple):
+        return tuple_of(index_value(element) for element in index.elts)
+    return load_copy(index)
+
+
+def binop(left: gast.expr, op: gast.operator, right: gast.expr) -> gast.BinOp:
+    return gast.BinOp(left=left, op=op, right=right)
+
+
+def add(left: gast.expr, right: gast.expr) -> gast.BinOp:
+    return binop(left, gast.Add(), right)
+
+
+def tuple_of(elements: Iterable[gast.expr]) -> gast.Tuple:
+    return gast.Tuple(elts=list(elements), ctx=gast.Load())
+
+
+def if_(test: gast.expr, body: List[gast.stmt], orelse: Optional[List[gast.stmt]] = None) -> gast.If:
+    return gast.If(test=test, body=body or [gast.Pass()], orelse=orelse or [])
+
+
+def not_(operand: gast.expr) -> gast.UnaryOp:
+    return gast.UnaryOp(op=gast.Not(), operand=operand)
+
+
+def comment(text: str) -> gast.Expr:
+    """A statement that codegen prints as `# text`."""
+    return gast.Expr(value=call(name(COMMENT_MARKER), [constant(text)]))
+
+
+def is_comment(stmt: gast.stmt) -> bool:
+    return (
+        isinstance(stmt, gast.Expr)
+        and isinstance(stmt.value, gast.Call)
+        and isinstance(stmt.value.func, gast.Name)
+        and stmt.value.func.id == COMMENT_MARKER
+    )
+
+
+def set_store(target: gast.expr) -> None:
+    target.ctx = gast.Store()
+
+
+def load_copy(node: gast.expr) -> gast.expr:
+    """A copy of `node` usable as an expression (Load context throughout)."""
+    node = copy.deepcopy(node)
+    for sub in gast.walk(node):
+        if hasattr(sub, "ctx"):
+            sub.ctx = gast.Load()
+    return node
+
+
+def is_atom(node: gast.expr) -> bool:
+    return isinstance(node, (gast.Name, gast.Constant))
+
+
+def names_read(node: gast.AST) -> Iterator[str]:
+    """Every identifier loaded anywhere inside node."""
+    for sub in gast.walk(node):
+        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
+            yield sub.id
+
+
+def names_stored(node: gast.AST) -> Iterator[str]:
+    for sub in gast.walk(node):
+        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
+            yield sub.id
+
+
+def all_identifiers(node: gast.AST) -> set:
+    return {sub.id for sub in gast.walk(node) if isinstance(sub, gast.Name)}
+
+
+def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
+    """Give `new` and its children without a position the position of `old`."""
+    lineno = getattr(old, "lineno", None)
+    if lineno is None:
+        return new
+    for sub in gast.walk(new):
+        if getattr(sub, "lineno", None) is None and "lineno" in getattr(sub, "_attributes", ()):
+            sub.lineno = lineno
+            sub.col_offset = getattr(old, "col_offset", 0)
+            sub.end_lineno = getattr(old, "end_lineno", lineno)
+            sub.end_col_offset = getattr(old, "end_col_offset", None)
+    return new
+
+
+def safe_zip(*sequences):
+    """zip that insists on equal lengths (zip(strict=True) is 3.10+)."""
+    lengths = {len(sequence) for sequence in sequences}
+    if len(lengths) > 1:
+        raise ValueError(f"safe_zip: lengths differ: {sorted(lengths)}")
+    return zip(*sequences)

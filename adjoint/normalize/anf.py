@@ -1,0 +1,240 @@
+"""A-normal form: one operation per assignment, names or constants as its operands.
+
+Conditions (comparisons, `and`/`or`/`not`) are not differentiable and stay whole.
+
+Before::
+
+    z = x * y + math.sin(x)
+    return z if z > 0 else -z
+
+After::
+
+    _t1 = x * y
+    _t2 = math.sin(x)
+    z = _t1 + _t2
+    _t3 = z > 0
+    if _t3:
+        _t4 = z
+    else:
+        _t4 = -z
+    return _t4
+"""
+from __future__ import annotations
+
+import copy
+from typing import Callable, List, Tuple
+
+import gast
+
+from adjoint import nodes
+
+Prelude = List[gast.stmt]
+CONDITIONS = (gast.Compare, gast.BoolOp)
+
+
+class ANF:
+    def __init__(self, fresh: Callable[[str], str]):
+        self.fresh = fresh
+        self.origin: gast.stmt = None
+
+    # ----- statements ---------------------------------------------------------
+
+    def block(self, stmts: List[gast.stmt]) -> List[gast.stmt]:
+        out: List[gast.stmt] = []
+        for stmt in stmts:
+            self.origin = stmt
+            out.extend(nodes.copy_location(new, stmt) for new in self.statement(stmt))
+        return out
+
+    def statement(self, stmt: gast.stmt) -> List[gast.stmt]:
+        method = getattr(self, "_" + type(stmt).__name__.lower(), None)
+        if method is None:
+            return [stmt]
+        return method(stmt)
+
+    def _assign(self, stmt: gast.Assign) -> List[gast.stmt]:
+        target = stmt.targets[0]
+        if isinstance(target, gast.Subscript):
+            prelude, container = self.atom(target.value)
+            more, index = self.index(target.slice)
+            last, value = self.atom(stmt.value)
+            store = gast.Subscript(value=container, slice=index, ctx=gast.Store())
+            return prelude + more + last + [gast.Assign(targets=[store], value=value, type_comment=None)]
+        prelude, value = self.simple(stmt.value)
+        if isinstance(value, gast.Name) and value.id == target.id:
+            return prelude
+        if not nodes.is_atom(value) and target.id in set(nodes.names_read(value)):
+            temp = self.fresh("_t")
+            return prelude + [nodes.assign(temp, value), nodes.assign(target.id, nodes.name(temp))]
+        return prelude + [nodes.assign(target.id, value)]
+
+    def _expr(self, stmt: gast.Expr) -> List[gast.stmt]:
+        prelude, value = self.simple(stmt.value)
+        if nodes.is_atom(value):
+            return prelude
+        return prelude + [gast.Expr(value=value)]
+
+    def _return(self, stmt: gast.Return) -> List[gast.stmt]:
+        value = stmt.value if stmt.value is not None else nodes.constant(None)
+        prelude, atom = self.atom(value)
+        if isinstance(atom, gast.Constant):
+            temp = self.fresh("_t")
+            prelude.append(nodes.assign(temp, atom))
+            atom = nodes.name(temp)
+        return prelude + [gast.Return(value=atom)]
+
+    def _if(self, stmt: gast.If) -> List[gast.stmt]:
+        prelude, test = self.condition(stmt.test, stmt.body + stmt.orelse)
+        stmt.test = test
+        stmt.body = self.block(stmt.body) or [gast.Pass()]
+        stmt.orelse = self.block(stmt.orelse)
+        return prelude + [stmt]
+
+    def _for(self, stmt: gast.For) -> List[gast.stmt]:
+        prelude, iterator = self.simple(stmt.iter)
+        range_name = self.fresh("_range")
+        prelude.append(nodes.assign(range_name, iterator))
+        stmt.iter = nodes.name(range_name)
+        stmt.body = self.block(stmt.body) or [gast.Pass()]
+        return prelude + [stmt]
+
+    def _while(self, stmt: gast.While) -> List[gast.stmt]:
+        original_test = copy.deepcopy(stmt.test)
+        prelude, test = self.condition(stmt.test, stmt.body, always_fresh=True)
+        origin = self.origin
+        body = self.block(stmt.body) or [gast.Pass()]
+        recompute, value = self.simple(copy.deepcopy(original_test))
+        recompute = [nodes.copy_location(s, origin) for s in recompute + [nodes.assign(test.id, value)]]
+        stmt.test = test
+        stmt.body = body + recompute
+        return prelude + [stmt]
+
+    def _with(self, stmt: gast.With) -> List[gast.stmt]:
+        stmt.body = self.block(stmt.body) or [gast.Pass()]
+        return [stmt]
+
+    # ----- expressions --------------------------------------------------------
+
+    def condition(self, test: gast.expr, body, always_fresh=False) -> Tuple[Prelude, gast.Name]:
+        assigned = {n for stmt in body for n in nodes.names_stored(stmt)}
+        if isinstance(test, gast.Name) and test.id not in assigned and not always_fresh:
+            return [], test
+        prelude, value = self.simple(test)
+        temp = self.fresh("_cond")
+        return prelude + [nodes.assign(temp, value)], nodes.name(temp)
+
+    def atom(self, expr: gast.expr) -> Tuple[Prelude, gast.expr]:
+        prelude, value = self.simple(expr)
+        if nodes.is_atom(value):
+            return prelude, value
+        temp = self.fresh("_t")
+        return prelude + [nodes.assign(temp, value)], nodes.name(temp)
+
+    def atoms(self, exprs) -> Tuple[Prelude, List[gast.expr]]:
+        prelude: Prelude = []
+        out = []
+        for expr in exprs:
+            more, atom = self.atom(expr)
+            prelude.extend(more)
+            out.append(atom)
+        return prelude, out
+
+    def index(self, index: gast.expr) -> Tuple[Prelude, gast.expr]:
+        if isinstance(index, gast.Slice):
+            prelude: Prelude = []
+            for field in ("lower", "upper", "step"):
+                part = getattr(index, field)
+                if part is not None:
+                    more, atom = self.atom(part)
+                    prelude.extend(more)
+                    setattr(index, field, atom)
+            return prelude, index
+        if isinstance(index, gast.Tuple):
+            prelude = []
+            elements = []
+            for element in index.elts:
+                more, simple = self.index(element)
+                prelude.extend(more)
+                elements.append(simple)
+            return prelude, nodes.tuple_of(elements)
+        return self.atom(index)
+
+    def simple(self, expr: gast.expr) -> Tuple[Prelude, gast.expr]:
+        """Statements computing the operands, and one operation over atoms."""
+        if nodes.is_atom(expr) or isinstance(expr, CONDITIONS):
+            return [], expr
+        if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.Not):
+            return [], expr
+        method = getattr(self, "_simple_" + type(expr).__name__.lower(), None)
+        if method is None:
+            return [], expr
+        return method(expr)
+
+    def _simple_binop(self, expr):
+        prelude, (left, right) = self.atoms([expr.left, expr.right])
+        return prelude, gast.BinOp(left=left, op=expr.op, right=right)
+
+    def _simple_unaryop(self, expr):
+        if isinstance(expr.op, gast.USub) and isinstance(expr.operand, gast.Constant):
+            return [], nodes.constant(-expr.operand.value)
+        prelude, operand = self.atom(expr.operand)
+        return prelude, gast.UnaryOp(op=expr.op, operand=operand)
+
+    def _simple_call(self, expr):
+        prelude: Prelude = []
+        func = expr.func
+        if isinstance(func, gast.Attribute) and not _is_dotted(func):
+            prelude, base = self.atom(func.value)
+            func = nodes.attribute(base, func.attr)
+        more, args = self.atoms(expr.args)
+        prelude.extend(more)
+        keywords = []
+        for keyword in expr.keywords:
+            more, value = self.atom(keyword.value)
+            prelude.extend(more)
+            keywords.append(gast.keyword(arg=keyword.arg, value=value))
+        return prelude, gast.Call(func=func, args=args, keywords=keywords)
+
+    def _simple_subscript(self, expr):
+        prelude, container = self.atom(expr.value)
+        more, index = self.index(expr.slice)
+        return prelude + more, gast.Subscript(value=container, slice=index, ctx=gast.Load())
+
+    def _simple_attribute(self, expr):
+        if _is_dotted(expr):
+            return [], expr
+        prelude, base = self.atom(expr.value)
+        return prelude, nodes.attribute(base, expr.attr)
+
+    def _simple_tuple(self, expr):
+        prelude, elements = self.atoms(expr.elts)
+        return prelude, gast.Tuple(elts=elements, ctx=gast.Load())
+
+    def _simple_list(self, expr):
+        prelude, elements = self.atoms(expr.elts)
+        return prelude, gast.List(elts=elements, ctx=gast.Load())
+
+    def _simple_ifexp(self, expr):
+        prelude, test = self.condition(expr.test, [])
+        temp = self.fresh("_t")
+        then_prelude, then_value = self.simple(expr.body)
+        else_prelude, else_value = self.simple(expr.orelse)
+        branch = nodes.if_(
+            test,
+            then_prelude + [nodes.assign(temp, then_value)],
+            else_prelude + [nodes.assign(temp, else_value)],
+        )
+        return prelude + [branch], nodes.name(temp)
+
+
+def _is_dotted(expr: gast.expr) -> bool:
+    """`np.linalg.norm`: a chain of attributes on a name (resolved later, never evaluated here)."""
+    while isinstance(expr, gast.Attribute):
+        expr = expr.value
+    return isinstance(expr, gast.Name)
+
+
+def to_anf(func_node: gast.FunctionDef, fresh: Callable[[str], str]) -> gast.FunctionDef:
+    """Rewrite func_node's body in place into A-normal form and return it."""
+    func_node.body = ANF(fresh).block(func_node.body)
+    return func_node

@@ -1,0 +1,213 @@
+"""Rewrite sugar into the core subset: augmented and tuple assignment, `for` over sequences, methods.
+
+Before::
+
+    def f(xs, w):
+        total = 0.0
+        for i, x in enumerate(xs):
+            total += w.sum() * x
+        return total
+
+After::
+
+    def f(xs, w):
+        total = 0.0
+        for i in range(len(xs)):
+            x = xs[i]
+            total = total + np.sum(w) * x
+        return total
+"""
+from __future__ import annotations
+
+from typing import Callable, List
+
+import gast
+
+from adjoint import nodes
+from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.frontend.resolve import resolve
+
+ARRAY_METHODS = {
+    "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min", "dot": "dot",
+    "reshape": "reshape", "transpose": "transpose", "ravel": "ravel", "flatten": "ravel",
+    "copy": "copy", "std": "std", "var": "var", "cumsum": "cumsum", "cumprod": "cumprod",
+    "clip": "clip", "squeeze": "squeeze", "argmax": "argmax", "argmin": "argmin",
+    "trace": "trace", "conj": "conj", "swapaxes": "swapaxes", "repeat": "repeat",
+    "round": "round", "any": "any", "all": "all", "diagonal": "diagonal",
+}
+ARRAY_ATTRIBUTES = {"T": "transpose"}
+
+
+class Desugar(gast.NodeTransformer):
+    """One pass over the function body; `fresh` makes collision-free temporary names."""
+
+    def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str):
+        self.parsed = parsed
+        self.fresh = fresh
+        self.numpy_name = numpy_name
+        self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(
+            arg.id for arg in parsed.node.args.args + parsed.node.args.kwonlyargs
+        )
+
+    # ----- statements ---------------------------------------------------------
+
+    def visit_Expr(self, node):
+        if isinstance(node.value, gast.Constant):
+            return None
+        return self.generic_visit(node)
+
+    def visit_Assert(self, node):
+        return None
+
+    def visit_AnnAssign(self, node):
+        if node.value is None:
+            return None
+        return self.visit(nodes.copy_location(gast.Assign(targets=[node.target], value=node.value, type_comment=None), node))
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        load = nodes.load_copy(node.target)
+        value = gast.BinOp(left=load, op=node.op, right=node.value)
+        return self._assign_target(node.target, value, node)
+
+    def visit_Assign(self, node):
+        self.generic_visit(node)
+        if len(node.targets) == 1:
+            return self._assign_target(node.targets[0], node.value, node)
+        temp = self.fresh("_t")
+        out = [nodes.copy_location(nodes.assign(temp, node.value), node)]
+        for target in node.targets:
+            out.extend(self._assign_target(target, nodes.name(temp), node))
+        return out
+
+    def _assign_target(self, target, value, origin) -> List[gast.stmt]:
+        if not isinstance(target, (gast.Tuple, gast.List)):
+            return [nodes.copy_location(nodes.assign_to(target, value), origin)]
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+            temps = [self.fresh("_t") for _ in value.elts]
+            out = [nodes.copy_location(nodes.assign(t, v), origin) for t, v in zip(temps, value.elts)]
+            for element, temp in zip(target.elts, temps):
+                out.extend(self._assign_target(element, nodes.name(temp), origin))
+            return out
+        temp = value.id if isinstance(value, gast.Name) else self.fresh("_t")
+        out = [] if isinstance(value, gast.Name) else [nodes.copy_location(nodes.assign(temp, value), origin)]
+        for position, element in enumerate(target.elts):
+            item = nodes.subscript(nodes.name(temp), nodes.constant(position))
+            out.extend(self._assign_target(element, item, origin))
+        return out
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        iterator = node.iter
+        if self._is_call_to(iterator, range) and isinstance(node.target, gast.Name):
+            return node
+        if self._is_call_to(iterator, enumerate) and len(iterator.args) == 1 and _pair(node.target):
+            index, element = node.target.elts
+            return self._loop_over(iterator.args[0], element, node, index)
+        if self._is_call_to(iterator, zip) and _tuple_of(node.target, len(iterator.args)):
+            return self._loop_over_zip(iterator.args, node.target.elts, node)
+        return self._loop_over(iterator, node.target, node)
+
+    def _sequence(self, expr, origin, prefix) -> tuple:
+        if isinstance(expr, gast.Name):
+            return expr.id, []
+        temp = self.fresh("_seq")
+        return temp, [nodes.copy_location(nodes.assign(temp, expr), origin)]
+
+    def _loop_over(self, iterable, target, node, index=None):
+        sequence, setup = self._sequence(iterable, node, "_seq")
+        index_name = index.id if isinstance(index, gast.Name) else self.fresh("_i")
+        length = nodes.call_named("len", nodes.name(sequence))
+        element = nodes.subscript(nodes.name(sequence), nodes.name(index_name))
+        body = self._assign_target(target, element, node) + node.body
+        loop = gast.For(
+            target=nodes.name(index_name, store=True), iter=nodes.call_named("range", length),
+            body=body, orelse=[], type_comment=None,
+        )
+        if index is not None and not isinstance(index, gast.Name):
+            loop.body = self._assign_target(index, nodes.name(index_name), node) + loop.body
+        return setup + [nodes.copy_location(loop, node)]
+
+    def _loop_over_zip(self, iterables, targets, node):
+        setup, sequences = [], []
+        for iterable in iterables:
+            sequence, more = self._sequence(iterable, node, "_seq")
+            setup.extend(more)
+            sequences.append(sequence)
+        index_name = self.fresh("_i")
+        lengths = [nodes.call_named("len", nodes.name(s)) for s in sequences]
+        length = lengths[0] if len(lengths) == 1 else nodes.call_named("min", *lengths)
+        body = []
+        for target, sequence in zip(targets, sequences):
+            body.extend(self._assign_target(target, nodes.subscript(nodes.name(sequence), nodes.name(index_name)), node))
+        loop = gast.For(
+            target=nodes.name(index_name, store=True), iter=nodes.call_named("range", length),
+            body=body + node.body, orelse=[], type_comment=None,
+        )
+        return setup + [nodes.copy_location(loop, node)]
+
+    # ----- expressions --------------------------------------------------------
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if not isinstance(func, gast.Attribute) or func.attr not in ARRAY_METHODS:
+            return node
+        if resolve(func.value, self.parsed, self.local_names) is not MISSING:
+            return node
+        target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_METHODS[func.attr])
+        args = [func.value] + node.args
+        if func.attr == "reshape" and len(node.args) > 1:
+            args = [func.value, nodes.tuple_of(node.args)]
+        return nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        if node.attr not in ARRAY_ATTRIBUTES or not isinstance(node.ctx, gast.Load):
+            return node
+        if resolve(node.value, self.parsed, self.local_names) is not MISSING:
+            return node
+        target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_ATTRIBUTES[node.attr])
+        return nodes.copy_location(nodes.call(target, [node.value]), node)
+
+    def _is_call_to(self, node, func) -> bool:
+        return (
+            isinstance(node, gast.Call)
+            and not node.keywords
+            and resolve(node.func, self.parsed, self.local_names) is func
+        )
+
+
+def _pair(target) -> bool:
+    return isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2
+
+
+def _tuple_of(target, size: int) -> bool:
+    return isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == size
+
+
+def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str = "np") -> gast.FunctionDef:
+    """Rewrite parsed.node in place into the core subset and return it."""
+    node = parsed.node
+    node.body = _flatten([Desugar(parsed, fresh, numpy_name).visit(stmt) for stmt in node.body])
+    for sub in gast.walk(node):
+        for field in ("body", "orelse"):
+            block = getattr(sub, field, None)
+            if isinstance(block, list) and sub is not node:
+                setattr(sub, field, _flatten(block))
+    if not node.body:
+        node.body = [gast.Pass()]
+    return node
+
+
+def _flatten(items) -> list:
+    out = []
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, list):
+            out.extend(_flatten(item))
+        else:
+            out.append(item)
+    return out
+

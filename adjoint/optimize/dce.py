@@ -1,0 +1,114 @@
+"""Dead code elimination: drop pure assignments nobody reads, and blocks left empty.
+
+Stack pushes and pops have effects and always stay (the transform emits them in pairs and
+only for values the adjoint sweep reads).
+
+Before::
+
+    dz = 1.0
+    da = 0.0
+    da = dz
+    dz = 0.0
+    return da
+
+After::
+
+    dz = 1.0
+    da = dz
+    return da
+"""
+from __future__ import annotations
+
+import copy
+from typing import List, Set, Tuple
+
+import gast
+
+from adjoint import nodes
+from adjoint.optimize.facts import Facts
+
+
+def is_pure(expr: gast.expr, facts: Facts) -> bool:
+    for node in gast.walk(expr):
+        if isinstance(node, gast.Call) and not facts.is_pure_callee(node.func):
+            return False
+        if isinstance(node, (gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await)):
+            return False
+    return True
+
+
+def _reads(node: gast.AST) -> Set[str]:
+    return set(nodes.names_read(node))
+
+
+def _is_empty(block: List[gast.stmt]) -> bool:
+    return all(isinstance(s, gast.Pass) or nodes.is_comment(s) for s in block)
+
+
+class _Liveness:
+    def __init__(self, facts: Facts):
+        self.facts = facts
+        self.changed = False
+
+    def block(self, stmts: List[gast.stmt], live: Set[str]) -> Tuple[List[gast.stmt], Set[str]]:
+        kept: List[gast.stmt] = []
+        for stmt in reversed(stmts):
+            keep, live = self.statement(stmt, live)
+            if keep:
+                kept.append(stmt)
+            else:
+                self.changed = True
+        kept.reverse()
+        if len(kept) > 1 and any(isinstance(s, gast.Pass) for s in kept):
+            kept = [s for s in kept if not isinstance(s, gast.Pass)]
+        return kept, live
+
+    def statement(self, stmt: gast.stmt, live: Set[str]) -> Tuple[bool, Set[str]]:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            target = stmt.targets[0].id
+            if target not in live and is_pure(stmt.value, self.facts):
+                return False, live
+            if isinstance(stmt.value, gast.Name) and stmt.value.id == target:
+                return False, live
+            return True, (live - {target}) | _reads(stmt.value)
+        if isinstance(stmt, gast.If):
+            return self._if(stmt, live)
+        if isinstance(stmt, (gast.For, gast.While)):
+            return self._loop(stmt, live)
+        return True, live | _reads(stmt)
+
+    def _if(self, stmt: gast.If, live: Set[str]) -> Tuple[bool, Set[str]]:
+        stmt.body, body_live = self.block(stmt.body, set(live))
+        stmt.orelse, else_live = self.block(stmt.orelse, set(live))
+        if _is_empty(stmt.body) and _is_empty(stmt.orelse) and is_pure(stmt.test, self.facts):
+            return False, live
+        if _is_empty(stmt.orelse):
+            stmt.orelse = []
+        stmt.body = stmt.body or [gast.Pass()]
+        return True, body_live | else_live | _reads(stmt.test)
+
+    def _loop(self, stmt, live: Set[str]) -> Tuple[bool, Set[str]]:
+        header = stmt.iter if isinstance(stmt, gast.For) else stmt.test
+        at_head = set(live) | _reads(header)
+        while True:
+            probe = _Liveness(self.facts)
+            _, body_live = probe.block(_copy_block(stmt.body), set(at_head))
+            grown = at_head | body_live
+            if grown == at_head:
+                break
+            at_head = grown
+        stmt.body, _ = self.block(stmt.body, set(at_head))
+        if _is_empty(stmt.body) and is_pure(header, self.facts):
+            return False, live
+        stmt.body = stmt.body or [gast.Pass()]
+        return True, at_head
+
+
+def _copy_block(stmts):
+    return copy.deepcopy(stmts)
+
+
+def run(tree: gast.FunctionDef, facts: Facts) -> bool:
+    liveness = _Liveness(facts)
+    tree.body, _ = liveness.block(tree.body, set())
+    return liveness.changed

@@ -1,0 +1,73 @@
+"""What the optimization passes know about the names of a derivative function."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, FrozenSet
+
+import gast
+import numpy as np
+
+from adjoint import runtime
+from adjoint.frontend.parse import MISSING
+
+LINEAR_HELPERS = (
+    runtime.unbroadcast, runtime.unreduce, runtime.item_adjoint, runtime.zero_at,
+    runtime.dot_adjoint_a, runtime.dot_adjoint_b, runtime.transpose_adjoint,
+    runtime.pow_exponent_adjoint,
+)
+PURE_BUILTINS = (len, range, reversed, float, int, abs, min, max, sum, isinstance, bool, list, tuple)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the passes need to know about names in the derivative function."""
+
+    adjoint_names: FrozenSet[str]
+    linear_helpers: FrozenSet[str]
+    resolve: Callable[[str], object]
+    protected: FrozenSet[str] = frozenset()
+
+    def is_temporary(self, identifier: str) -> bool:
+        """A name the compiler made up (not the user's, nor the adjoint of one of the user's)."""
+        return identifier not in self.protected
+
+    def is_pure_callee(self, func_node: gast.expr) -> bool:
+        func = _resolve_dotted(func_node, self.resolve)
+        if func is MISSING:
+            return False
+        if any(func is known for known in PURE_BUILTINS):
+            return True
+        if getattr(func, "__module__", None) == runtime.__name__:
+            return True
+        module = getattr(func, "__module__", None) or ""
+        if isinstance(func, np.ufunc) or module == "math" or func is math:
+            return True
+        return module.startswith("numpy") and "random" not in module
+
+
+def _resolve_dotted(node: gast.expr, resolve) -> object:
+    if isinstance(node, gast.Name):
+        return resolve(node.id)
+    if isinstance(node, gast.Attribute):
+        owner = _resolve_dotted(node.value, resolve)
+        return MISSING if owner is MISSING else getattr(owner, node.attr, MISSING)
+    return MISSING
+
+
+def facts_for(ctx) -> Facts:
+    bindings = dict(ctx.parsed.namespace)
+    bindings.update(ctx.bindings)
+    locals_ = ctx.primal_names
+
+    def resolve(identifier: str):
+        if identifier in bindings:
+            return bindings[identifier]
+        if identifier in locals_:
+            return MISSING
+        return ctx.parsed.lookup(identifier)
+
+    linear = frozenset(n for n, obj in bindings.items() if any(obj is h for h in LINEAR_HELPERS))
+    user = ctx.namer.original
+    protected = user | {ctx.namer.adjoint(n) for n in user if ctx.namer.has_adjoint(n)}
+    return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected))

@@ -1,0 +1,149 @@
+"""The compiler, stage by stage: function -> derivative source -> derivative function.
+
+    parse -> check -> desugar -> lower jumps -> A-normal form
+          -> analyses (calls, activity, kinds, assignment sites)
+          -> reverse or forward transform -> optimize -> source -> compile
+
+A generation starts from one function and also generates the derivatives of the user
+functions it calls (recursively); they are compiled together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import gast
+import numpy as np
+
+from adjoint import nodes
+from adjoint.ad import forward, reverse
+from adjoint.ad.context import FunctionContext
+from adjoint.ad.naming import Namer
+from adjoint.analysis.activity import analyze_activity, local_names
+from adjoint.analysis.calls import CallClassifier, tables_for
+from adjoint.analysis.kinds import infer_kinds
+from adjoint.analysis.sites import assignment_sites
+from adjoint.backend import codegen
+from adjoint.backend.compile import compile_all
+from adjoint.errors import AdjointError
+from adjoint.frontend.check import check_function
+from adjoint.frontend.parse import MISSING, parse_function
+from adjoint.normalize.anf import to_anf
+from adjoint.normalize.desugar import desugar
+from adjoint.normalize.jumps import lower_jumps
+from adjoint.optimize import optimize
+from adjoint.options import Options
+
+PREFIXES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp"}
+
+
+@dataclass
+class GeneratedFunction:
+    """One generated derivative: its source and what it needs to be compiled."""
+
+    name: str
+    source: str
+    globals: Dict[str, Any]
+    bindings: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Generated:
+    """The result of a generation: the root derivative and every function it calls."""
+
+    function: Callable
+    units: List[GeneratedFunction]
+
+    @property
+    def source(self) -> str:
+        return "\n\n".join(unit.source for unit in self.units)
+
+
+def normalize(func: Callable):
+    """Parse, check and normalize `func`; returns (parsed, namer)."""
+    parsed = parse_function(func)
+    check_function(parsed.node, parsed.info)
+    namer = Namer(nodes.all_identifiers(parsed.node))
+    numpy_name = _numpy_name(parsed, namer)
+    desugar(parsed, namer.fresh, numpy_name)
+    lower_jumps(parsed.node, namer.fresh)
+    to_anf(parsed.node, namer.fresh)
+    return parsed, namer
+
+
+def _numpy_name(parsed, namer: Namer) -> str:
+    if parsed.lookup("np") is np and "np" not in local_names(parsed.node):
+        return "np"
+    name = "np" if parsed.lookup("np") is MISSING and "np" not in namer.taken else namer.exact("np")
+    parsed.namespace[name] = np
+    return name
+
+
+class Generation:
+    """Generates a root derivative and, on request, the derivatives of the functions it calls."""
+
+    def __init__(self, optimize_code: bool = True):
+        self.optimize_code = optimize_code
+        self.names: Dict[Tuple, str] = {}
+        self.units: List[GeneratedFunction] = []
+        self.pending: List[Tuple] = []
+        self.taken: set = set()
+
+    def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
+                kinds: Optional[Dict[str, str]] = None) -> str:
+        key = (func, wrt, mode, tuple(sorted((kinds or {}).items())))
+        if key not in self.names:
+            base = f"{PREFIXES[mode]}_{func.__name__}"
+            name, count = base, 1
+            while name in self.taken:
+                count += 1
+                name = f"{base}_{count}"
+            self.taken.add(name)
+            self.names[key] = name
+            self.pending.append((key, location))
+        return self.names[key]
+
+    def run(self, func: Callable, options: Options) -> Generated:
+        root = self.request(func, options.wrt, options.mode, kinds=dict(options.kinds or ()))
+        while self.pending:
+            (target, wrt, mode, kinds), location = self.pending.pop(0)
+            try:
+                self.units.append(self.transform(target, wrt, mode, dict(kinds), self.names[(target, wrt, mode, kinds)]))
+            except RecursionError:
+                raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
+        functions = compile_all(self.units)
+        return Generated(functions[root], self.units)
+
+    def transform(self, func: Callable, wrt: Tuple[str, ...], mode: str, kinds: Dict[str, str],
+                  name: str) -> GeneratedFunction:
+        parsed, namer = normalize(func)
+        func_node = parsed.node
+        locals_ = local_names(func_node)
+        classifier = CallClassifier(parsed, locals_, tables_for(mode))
+        output = func_node.body[-1].value.id
+        ctx = FunctionContext(
+            parsed=parsed, func_node=func_node, namer=namer, classifier=classifier,
+            activity=analyze_activity(func_node, wrt, output, classifier),
+            kinds=infer_kinds(func_node, kinds, classifier), sites=assignment_sites(func_node),
+            tables=tables_for(mode), request=self.request, primal_names=locals_,
+        )
+        if mode == "forward":
+            tree = forward.build_forward(ctx, wrt, name)
+        else:
+            tree = reverse.build_reverse(ctx, mode, wrt, name)
+        if self.optimize_code:
+            tree = optimize(tree, ctx)
+        bindings = dict(parsed.namespace)
+        bindings.update(ctx.bindings)
+        source = codegen.to_source(tree)
+        return GeneratedFunction(name, source, func.__globals__, _used(bindings, source))
+
+
+def _used(bindings: Dict[str, Any], source: str) -> Dict[str, Any]:
+    identifiers = nodes.all_identifiers(gast.parse(source))
+    return {name: value for name, value in bindings.items() if name in identifiers}
+
+
+def generate(func: Callable, options: Options) -> Generated:
+    """Run the whole compiler on `func`."""
+    return Generation(options.optimize).run(func, options)

@@ -1,0 +1,18 @@
+"""Functions whose output carries no derivative: shapes, indices, rounding, constructors, tests."""
+import math
+
+import numpy as np
+
+from adjoint.rules.table import non_differentiable
+from adjoint.runtime import stop_gradient
+
+non_differentiable(
+    len, range, int, bool, round, isinstance, print, reversed, enumerate, zip, type,
+    math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
+    np.shape, np.ndim, np.size, np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil,
+    np.round, np.rint, np.trunc, np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like,
+    np.empty_like, np.arange, np.linspace, np.eye, np.identity, np.isnan, np.isinf, np.isfinite,
+    np.greater, np.less, np.equal, np.not_equal, np.greater_equal, np.less_equal,
+    np.logical_and, np.logical_or, np.logical_not, np.any, np.all, np.nonzero, np.count_nonzero,
+    stop_gradient,
+)

@@ -1,0 +1,135 @@
+"""Adjoints and tangents of Python's operators: + - * / ** unary -, @ and subscripts.
+
+`result` is the operation's output, `d[v]` the derivative of v. Binary rules unbroadcast,
+so a (3,) bias added to a (64, 3) matrix gets a (3,) gradient; on scalars the transformer
+drops the unbroadcast.
+"""
+import operator
+
+import numpy as np
+
+from adjoint.ad.templates import d
+from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.runtime import (
+    add_at, dot_adjoint_a, dot_adjoint_b, pow_exponent_adjoint, unbroadcast,
+)
+
+# ----- Arithmetic --------------------------------------------------------------
+
+
+@register_adjoint(operator.add)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result], x)
+    d[y] = unbroadcast(d[result], y)
+
+
+@register_tangent(operator.add)
+def _(result, x, y):
+    d[result] = d[x] + d[y]
+
+
+@register_adjoint(operator.sub)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result], x)
+    d[y] = unbroadcast(-d[result], y)
+
+
+@register_tangent(operator.sub)
+def _(result, x, y):
+    d[result] = d[x] - d[y]
+
+
+@register_adjoint(operator.mul)
+def _(result, x, y):
+    d[x] = unbroadcast(y * d[result], x)
+    d[y] = unbroadcast(x * d[result], y)
+
+
+@register_tangent(operator.mul)
+def _(result, x, y):
+    d[result] = d[x] * y + x * d[y]
+
+
+@register_adjoint(operator.truediv)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] / y, x)
+    d[y] = unbroadcast(-d[result] * result / y, y)
+
+
+@register_tangent(operator.truediv)
+def _(result, x, y):
+    d[result] = (d[x] - result * d[y]) / y
+
+
+@register_adjoint(operator.pow)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * y * x ** (y - 1), x)
+    d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x), y)
+
+
+@register_tangent(operator.pow)
+def _(result, x, y):
+    d[result] = d[x] * y * x ** (y - 1) + pow_exponent_adjoint(d[y], result, x)
+
+
+@register_adjoint(operator.mod)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result], x)
+    d[y] = unbroadcast(-d[result] * ((x - result) / y), y)
+
+
+@register_tangent(operator.mod)
+def _(result, x, y):
+    d[result] = d[x] - d[y] * ((x - result) / y)
+
+
+@register_adjoint(operator.neg)
+def _(result, x):
+    d[x] = -d[result]
+
+
+@register_tangent(operator.neg)
+def _(result, x):
+    d[result] = -d[x]
+
+
+@register_adjoint(operator.pos)
+def _(result, x):
+    d[x] = d[result]
+
+
+@register_tangent(operator.pos)
+def _(result, x):
+    d[result] = d[x]
+
+
+# ----- Matrix product ----------------------------------------------------------
+
+
+@register_adjoint(operator.matmul, np.matmul, np.dot)
+def _(result, x, y):
+    d[x] = dot_adjoint_a(d[result], x, y)
+    d[y] = dot_adjoint_b(d[result], x, y)
+
+
+@register_tangent(operator.matmul, np.matmul)
+def _(result, x, y):
+    d[result] = d[x] @ y + x @ d[y]
+
+
+@register_tangent(np.dot)
+def _(result, x, y):
+    d[result] = np.dot(d[x], y) + np.dot(x, d[y])
+
+
+# ----- Subscripts ----------------------------------------------------------------
+
+
+@register_adjoint(operator.getitem)
+def _(result, x, index):
+    d[x] = add_at(d[x], x, index, d[result])
+
+
+@register_tangent(operator.getitem)
+def _(result, x, index):
+    d[result] = d[x][index]

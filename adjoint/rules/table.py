@@ -1,0 +1,110 @@
+"""Rule tables keyed by the function object: adjoints, tangents and non-differentiable functions."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from typing import Any, Callable, Dict, Iterator, Optional
+
+from adjoint.ad.templates import Template, parse_template
+
+
+class RuleTable:
+    """Derivative templates of one kind ("adjoint" or "tangent"), keyed by the function they differentiate."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._rules: Dict[Any, Callable] = {}
+        self._parsed: Dict[Callable, Template] = {}
+
+    def register(self, *funcs: Any) -> Callable[[Callable], Callable]:
+        """Decorator: the template serves every function in `funcs` (aliases share one rule)."""
+        if not funcs:
+            raise TypeError(f"register_{self.kind} needs at least one function to register a rule for")
+
+        def decorate(rule: Callable) -> Callable:
+            for func in funcs:
+                self._rules[func] = rule
+            self._parsed.pop(rule, None)
+            return rule
+
+        return decorate
+
+    def __contains__(self, func: Any) -> bool:
+        try:
+            return func in self._rules
+        except TypeError:
+            return False
+
+    def template(self, func: Any) -> Optional[Template]:
+        """The parsed template for func, or None when func has no rule of this kind."""
+        if func not in self:
+            return None
+        rule = self._rules[func]
+        if rule not in self._parsed:
+            self._parsed[rule] = parse_template(rule)
+        return self._parsed[rule]
+
+    def functions(self) -> list:
+        return list(self._rules)
+
+    def fingerprint(self) -> str:
+        """A digest of every template's source: part of the cache key."""
+        digest = hashlib.sha256()
+        for source in sorted(self.template(func).source for func in self._rules):
+            digest.update(source.encode())
+        return digest.hexdigest()
+
+    @contextlib.contextmanager
+    def scoped(self) -> Iterator["RuleTable"]:
+        """Rules registered inside the block are forgotten after it (for tests)."""
+        saved = dict(self._rules)
+        try:
+            yield self
+        finally:
+            self._rules = saved
+            self._parsed = {}
+
+
+class NonDifferentiable:
+    """Functions whose output carries no derivative (`len`, `np.argmax`, comparisons)."""
+
+    def __init__(self):
+        self._funcs: list = []
+
+    def register(self, *funcs: Any) -> None:
+        self._funcs.extend(funcs)
+
+    def __contains__(self, func: Any) -> bool:
+        return any(func is known for known in self._funcs)
+
+    def functions(self) -> list:
+        return list(self._funcs)
+
+
+ADJOINTS = RuleTable("adjoint")
+TANGENTS = RuleTable("tangent")
+NON_DIFFERENTIABLE = NonDifferentiable()
+
+
+def register_adjoint(*funcs: Any) -> Callable[[Callable], Callable]:
+    """Declare the reverse-mode rule of `funcs` as a template (see SPEC §3)."""
+    return ADJOINTS.register(*funcs)
+
+
+def register_tangent(*funcs: Any) -> Callable[[Callable], Callable]:
+    """Declare the forward-mode rule of `funcs` as a template."""
+    return TANGENTS.register(*funcs)
+
+
+def non_differentiable(*funcs: Any):
+    """Declare funcs' outputs constant; usable as a decorator on a user function too."""
+    NON_DIFFERENTIABLE.register(*funcs)
+    return funcs[0] if len(funcs) == 1 else funcs
+
+
+def rules_fingerprint() -> str:
+    digest = hashlib.sha256()
+    digest.update(ADJOINTS.fingerprint().encode())
+    digest.update(TANGENTS.fingerprint().encode())
+    digest.update(repr(sorted(repr(f) for f in NON_DIFFERENTIABLE.functions())).encode())
+    return digest.hexdigest()

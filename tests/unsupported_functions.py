@@ -1,0 +1,172 @@
+"""Functions adjoint must refuse, one construct each, for tests/test_errors.py.
+
+Each offending line ends with a marker comment `# <- LABEL`. The tests find the line by
+its label, so these functions can move without editing the tests. Apart from the two
+whose construct stops them from running (`yield`, `async`), every function runs as
+plain Python and returns a float when called with the arguments the tests use.
+"""
+import math
+import warnings
+
+SCALE = 3.0
+
+
+# ----- Statements ------------------------------------------------------------
+
+def try_statement(x):
+    try:  # <- try
+        y = 1.0 / x
+    except ZeroDivisionError:
+        y = 0.0
+    return y
+
+
+def with_statement(x):
+    with warnings.catch_warnings():  # <- with
+        y = x * x
+    return y
+
+
+def global_statement(x):
+    global SCALE  # <- global
+    return SCALE * x
+
+
+def _make_nonlocal_scale():
+    scale = 3.0
+
+    def nonlocal_scale(x):
+        nonlocal scale  # <- nonlocal
+        return scale * x
+
+    return nonlocal_scale
+
+
+nonlocal_statement = _make_nonlocal_scale()
+
+
+def del_statement(x):
+    y = x * x
+    z = y + 1.0
+    del y  # <- del
+    return z
+
+
+def import_statement(x):
+    import cmath  # <- import
+    return cmath.sqrt(x).real * x
+
+
+def import_from_statement(x):
+    from math import sqrt  # <- import-from
+    return sqrt(x) * x
+
+
+def class_definition(x):
+    class Scale:  # <- class
+        factor = 2.0
+    return Scale.factor * x
+
+
+def raise_statement(x):
+    if x < 0.0:
+        raise ValueError("x must not be negative")  # <- raise
+    return math.sqrt(x)
+
+
+def attribute_assignment(x, box):
+    box.value = x * x  # <- attribute-assignment
+    return box.value
+
+
+def for_else(x):
+    y = x
+    for _ in range(3):  # <- for-else
+        y = y * x
+    else:
+        y = y + 1.0
+    return y
+
+
+def while_else(x):
+    y = x
+    n = 0
+    while n < 3:  # <- while-else
+        y = y * x
+        n += 1
+    else:
+        y = y + 1.0
+    return y
+
+
+# ----- Expressions -----------------------------------------------------------
+
+def generator_function(x):
+    yield x * x  # <- yield
+
+
+def lambda_expression(x):
+    square = lambda t: t * t  # <- lambda
+    return square(x)
+
+
+def list_comprehension(x):
+    powers = [x ** k for k in range(3)]  # <- list-comprehension
+    return powers[0] + powers[1] + powers[2]
+
+
+def generator_expression(x):
+    powers = (x ** k for k in range(3))  # <- generator-expression
+    return sum(powers)
+
+
+def dict_comprehension(x):
+    powers = {k: x ** k for k in range(3)}  # <- dict-comprehension
+    return powers[0] + powers[1] + powers[2]
+
+
+def dict_display(x):
+    weights = {"a": x, "b": 2.0 * x}  # <- dict
+    return weights["a"] + weights["b"]
+
+
+def set_display(x):
+    values = {x, 2.0 * x}  # <- set
+    return max(values)
+
+
+def starred_unpacking(x, xs):
+    first, *rest = xs  # <- starred
+    return x * first
+
+
+def assignment_expression(x):
+    if (y := x * 2.0) > 1.0:  # <- walrus
+        return y
+    return x
+
+
+def formatted_string(x):
+    label = f"x = {x}"  # <- f-string
+    return x * x + 0.0 * len(label)
+
+
+# ----- Signatures ------------------------------------------------------------
+
+def variadic_positional(x, *rest):  # <- star-args
+    return x * x + len(rest)
+
+
+def variadic_keyword(x, **options):  # <- star-kwargs
+    return x * x + len(options)
+
+
+async def coroutine_function(x):  # <- async
+    return x * x
+
+
+# ----- Calls without a derivative rule ---------------------------------------
+
+def missing_rule(x):
+    mantissa, exponent = math.frexp(x)  # <- frexp
+    return mantissa * x
