@@ -76,3 +76,7 @@ class WrtError(AdjointError, ValueError):
 
 class NonScalarOutputError(AdjointError, ValueError):
     """`grad` of a function whose output is not a scalar."""
+
+
+class ArgumentError(AdjointError, TypeError):
+    """A derived function was called with arguments that do not fit (e.g. a missing tangent)."""

@@ -149,6 +149,30 @@ def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
     return new
 
 
+def is_append(stmt: gast.stmt) -> bool:
+    """`lst.append(v)` as a statement."""
+    return (
+        isinstance(stmt, gast.Expr)
+        and isinstance(stmt.value, gast.Call)
+        and isinstance(stmt.value.func, gast.Attribute)
+        and stmt.value.func.attr == "append"
+        and isinstance(stmt.value.func.value, gast.Name)
+        and len(stmt.value.args) == 1
+    )
+
+
+def is_pop(value: gast.expr) -> bool:
+    """`lst.pop()` as the value of an assignment."""
+    return (
+        isinstance(value, gast.Call)
+        and isinstance(value.func, gast.Attribute)
+        and value.func.attr == "pop"
+        and isinstance(value.func.value, gast.Name)
+        and not value.args
+        and not value.keywords
+    )
+
+
 def safe_zip(*sequences):
     """zip that insists on equal lengths (zip(strict=True) is 3.10+)."""
     lengths = {len(sequence) for sequence in sequences}

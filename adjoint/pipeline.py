@@ -18,7 +18,7 @@ import numpy as np
 from adjoint import nodes
 from adjoint.ad import forward, reverse
 from adjoint.ad.context import FunctionContext
-from adjoint.ad.naming import Namer
+from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis.activity import analyze_activity, local_names
 from adjoint.analysis.calls import CallClassifier, tables_for
 from adjoint.analysis.kinds import infer_kinds
@@ -63,7 +63,7 @@ def normalize(func: Callable):
     """Parse, check and normalize `func`; returns (parsed, namer)."""
     parsed = parse_function(func)
     check_function(parsed.node, parsed.info)
-    namer = Namer(nodes.all_identifiers(parsed.node))
+    namer = function_namer(parsed.node)
     numpy_name = _numpy_name(parsed, namer)
     desugar(parsed, namer.fresh, numpy_name)
     lower_jumps(parsed.node, namer.fresh)
@@ -116,6 +116,7 @@ class Generation:
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: str, kinds: Dict[str, str],
                   name: str) -> GeneratedFunction:
+        func = materialize(func, kinds)
         parsed, namer = normalize(func)
         func_node = parsed.node
         locals_ = local_names(func_node)
@@ -133,10 +134,20 @@ class Generation:
             tree = reverse.build_reverse(ctx, mode, wrt, name)
         if self.optimize_code:
             tree = optimize(tree, ctx)
+        if mode == "forward":
+            tree = forward.materialize_zero_tangents(tree, ctx)
         bindings = dict(parsed.namespace)
         bindings.update(ctx.bindings)
         source = codegen.to_source(tree)
         return GeneratedFunction(name, source, func.__globals__, _used(bindings, source))
+
+
+def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
+    """A derived function (grad(f), ...) stands for the code generated for these argument kinds."""
+    generated_for = getattr(func, "__adjoint_generated__", None)
+    if generated_for is None:
+        return func
+    return generated_for(tuple(sorted(kinds.items())) if kinds else None)
 
 
 def _used(bindings: Dict[str, Any], source: str) -> Dict[str, Any]:

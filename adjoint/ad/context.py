@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, FrozenSet, Tuple
 import gast
 
 from adjoint import nodes, runtime
-from adjoint.ad.naming import Namer
+from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.sites import Sites
@@ -59,12 +59,17 @@ class FunctionContext:
     def runtime(self, helper: str) -> gast.Name:
         return nodes.name(self.bind_global(helper, getattr(runtime, helper)))
 
-    def request_vjp(self, func: Any, wrt: Tuple[str, ...], call: gast.AST) -> str:
-        generated_name = self.request(func, wrt, "vjp", self.location(call))
+    def request_derivative(self, func: Any, wrt: Tuple[str, ...], mode: str, call: gast.AST) -> str:
+        """The name of the derivative of a called user function, generated in the same unit."""
+        generated_name = self.request(func, wrt, mode, self.location(call))
         for existing, bound in self.bindings.items():
             if isinstance(bound, Deferred) and bound.generated_name == generated_name:
                 return existing
         return self.bind_global(generated_name, Deferred(generated_name))
+
+    def tangent_parameter(self, func: Any, param: str) -> str:
+        """The keyword through which the forward derivative of `func` takes param's tangent."""
+        return derivative_names(func)[param]
 
     # ----- source positions -----------------------------------------------------------------
 

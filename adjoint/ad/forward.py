@@ -1,8 +1,236 @@
-"""Forward mode: tangent propagation alongside the primal statements."""
+"""Forward mode: each assignment to an active name is followed by the assignment of its tangent.
+
+For `a = x * y; b = math.sin(x); z = a + b` (wrt x) the generated function reads::
+
+    def jvp_f(x, y, *, dx):
+        a = x * y
+        da = dx * y
+        b = math.sin(x)
+        db = dx * math.cos(x)
+        z = a + b
+        dz = da + db
+        return z, dz
+
+Control flow needs no stack: tangents travel with the primal values.
+"""
 from __future__ import annotations
+
+import copy
+import inspect
+from typing import List, Tuple
 
 import gast
 
+from adjoint import nodes
+from adjoint.ad.context import FunctionContext
+from adjoint.ad.templates import instantiate
+from adjoint.nodes import is_append, is_pop
+from adjoint.analysis.calls import RULE, UNKNOWN, USER
+from adjoint.analysis.kinds import SCALAR
+from adjoint.errors import AdjointError, NonDifferentiableError
+from adjoint.frontend.resolve import qualified_name
 
-def build_forward(ctx, wrt, name) -> gast.FunctionDef:
-    raise NotImplementedError("forward mode")
+ZERO = 0.0
+
+
+class ForwardAD:
+    """Interleaves tangent statements with the primal statements of one normalized function."""
+
+    def __init__(self, ctx: FunctionContext):
+        self.ctx = ctx
+
+    def block(self, stmts) -> List[gast.stmt]:
+        out: List[gast.stmt] = []
+        for stmt in stmts:
+            out.extend(self.statement(stmt))
+        return out
+
+    def statement(self, stmt: gast.stmt) -> List[gast.stmt]:
+        if isinstance(stmt, gast.If):
+            stmt.body = self.block(stmt.body) or [gast.Pass()]
+            stmt.orelse = self.block(stmt.orelse)
+            return [stmt]
+        if isinstance(stmt, (gast.For, gast.While)):
+            stmt.body = self.block(stmt.body) or [gast.Pass()]
+            return [stmt]
+        if isinstance(stmt, gast.With):
+            return []
+        if is_append(stmt):
+            return [stmt] + self._located(self._tangent_of_append(stmt), stmt)
+        if isinstance(stmt, gast.Assign):
+            return self._assign(stmt)
+        return [stmt]
+
+    def _located(self, code: List[gast.stmt], origin: gast.stmt) -> List[gast.stmt]:
+        return [nodes.copy_location(s, origin) for s in code]
+
+    def _assign(self, stmt: gast.Assign) -> List[gast.stmt]:
+        target = stmt.targets[0]
+        if isinstance(target, gast.Subscript):
+            return [stmt] + self._located(self._tangent_of_store(target, stmt.value), stmt)
+        if not self.ctx.activity.is_active(target.id):
+            return [stmt]
+        operation = self.ctx.classifier.classify(stmt.value)
+        if isinstance(stmt.value, gast.Call) and operation.kind == USER:
+            return self._located(self._user_call(operation.func, target.id, stmt.value), stmt)
+        tangent = self._tangent_of_value(target.id, stmt.value, operation)
+        return [stmt] + self._located([nodes.assign(self.ctx.adjoint(target.id), tangent)], stmt)
+
+    # ----- tangents of single operations ----------------------------------------------
+
+    def _tangent(self, atom) -> gast.expr:
+        if isinstance(atom, gast.Name) and self.ctx.activity.is_active(atom.id):
+            return nodes.name(self.ctx.adjoint(atom.id))
+        return nodes.constant(ZERO)
+
+    def _tangent_of_value(self, target: str, value: gast.expr, operation) -> gast.expr:
+        if isinstance(value, (gast.Name, gast.Constant)):
+            return self._tangent(value)
+        if is_pop(value):
+            return nodes.call(self.ctx.runtime("pop_tangent"), [self._tangent(value.func.value), value.func.value])
+        if isinstance(value, gast.Tuple):
+            return nodes.tuple_of(self._tangent(e) for e in value.elts)
+        if isinstance(value, gast.List):
+            return gast.List(elts=[self._tangent(e) for e in value.elts], ctx=gast.Load())
+        if operation.kind == RULE:
+            return self._tangent_of_rule(operation.func, target, value)
+        if operation.kind == UNKNOWN and isinstance(value, gast.Call):
+            raise NonDifferentiableError(
+                operation.label,
+                f"no tangent rule for `{operation.label}` and no Python source to differentiate; "
+                f"register one with @adjoint.register_tangent({operation.label})",
+                self.ctx.location(value),
+            )
+        return nodes.constant(ZERO)
+
+    def _tangent_of_rule(self, func, target: str, value: gast.expr) -> gast.expr:
+        template = self.ctx.tables[0].template(func)
+        bindings = _bind(template, value, self.ctx)
+        if not any(self._is_active(atom) for atom in bindings.values()):
+            return nodes.constant(ZERO)
+
+        def derivative_of(param: str) -> gast.expr:
+            return self._tangent(bindings[param]) if param != "result" else nodes.constant(ZERO)
+
+        bindings = dict(bindings, result=nodes.name(target))
+        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh)
+        if instance.setup or [p for p, _ in instance.derivatives] != ["result"]:
+            raise AdjointError(f"the tangent rule of {qualified_name(func)} must be a single `d[result] = ...`")
+        expr = instance.derivatives[0][1]
+        if self._all_scalar(target, value):
+            expr = self.ctx.strip_unbroadcast(expr)
+        return expr
+
+    def _user_call(self, func, target: str, value: gast.Call) -> List[gast.stmt]:
+        try:
+            bound = inspect.signature(func).bind(*value.args, **{k.arg: k.value for k in value.keywords})
+        except TypeError as error:
+            raise AdjointError(f"cannot call {qualified_name(func)}: {error}", self.ctx.location(value)) from None
+        active = [param for param, atom in bound.arguments.items() if self._is_active(atom)]
+        if not active:
+            tangent = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
+            return [nodes.assign(target, value), tangent]
+        name = self.ctx.request_derivative(func, tuple(active), "forward", value)
+        keywords = list(value.keywords) + [
+            gast.keyword(arg=self.ctx.tangent_parameter(func, param), value=self._tangent(bound.arguments[param]))
+            for param in active
+        ]
+        call = nodes.call(nodes.name(name), value.args, keywords)
+        both = nodes.tuple_of([nodes.name(target), nodes.name(self.ctx.adjoint(target))])
+        return [nodes.assign_to(both, call)]
+
+    def _tangent_of_store(self, target: gast.Subscript, value: gast.expr) -> List[gast.stmt]:
+        owner = target.value.id
+        if not self.ctx.activity.is_active(owner):
+            return []
+        d_owner = self.ctx.adjoint(owner)
+        update = nodes.call(
+            self.ctx.runtime("set_at"),
+            [nodes.name(d_owner), nodes.name(owner), nodes.index_value(target.slice), self._tangent(value)],
+        )
+        return [nodes.assign(d_owner, update)]
+
+    def _tangent_of_append(self, stmt: gast.Expr) -> List[gast.stmt]:
+        owner = stmt.value.func.value.id
+        if not self.ctx.activity.is_active(owner):
+            return []
+        d_owner = self.ctx.adjoint(owner)
+        update = nodes.call(
+            self.ctx.runtime("append_tangent"),
+            [nodes.name(d_owner), nodes.name(owner), self._tangent(stmt.value.args[0])],
+        )
+        return [nodes.assign(d_owner, update)]
+
+    def _is_active(self, atom) -> bool:
+        return isinstance(atom, gast.Name) and self.ctx.activity.is_active(atom.id)
+
+    def _all_scalar(self, target: str, value: gast.expr) -> bool:
+        if self.ctx.kinds.get(target) != SCALAR:
+            return False
+        operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+        if isinstance(value, gast.Call):
+            operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
+        return all(self.ctx.kinds.get(n.id) == SCALAR for n in operands)
+
+
+def _bind(template, value: gast.expr, ctx: FunctionContext):
+    if isinstance(value, gast.BinOp):
+        args, keywords = [value.left, value.right], {}
+    elif isinstance(value, gast.UnaryOp):
+        args, keywords = [value.operand], {}
+    elif isinstance(value, gast.Subscript):
+        args, keywords = [value.value, nodes.index_value(value.slice)], {}
+    else:
+        args, keywords = value.args, {k.arg: k.value for k in value.keywords}
+    bindings = template.bind(args, keywords)
+    if bindings is None:
+        label = ctx.classifier.classify(value).label
+        raise NonDifferentiableError(
+            label,
+            f"the derivative rule of `{label}` does not accept these arguments (it takes "
+            f"{', '.join(template.inputs)}); register one that does with @adjoint.register_tangent",
+            ctx.location(value),
+        )
+    return bindings
+
+
+def build_forward(ctx: FunctionContext, wrt: Tuple[str, ...], name: str) -> gast.FunctionDef:
+    """`jvp_f(*params, *, d<p>...)` returning (value, tangent of the value)."""
+    func_node = ctx.func_node
+    output = func_node.body[-1].value.id
+    body = ForwardAD(ctx).block(func_node.body[:-1])
+    arguments = copy.deepcopy(func_node.args)
+    for param in wrt:
+        arguments.kwonlyargs.append(gast.Name(id=ctx.adjoint(param), ctx=gast.Param(), annotation=None, type_comment=None))
+        arguments.kw_defaults.append(None)
+    prologue = []
+    for param in [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]:
+        if param in ctx.sites.mutated:
+            prologue.append(nodes.assign(param, nodes.call(ctx.runtime("snapshot"), [nodes.name(param)])))
+            if param in wrt:
+                prologue.append(nodes.assign(ctx.adjoint(param), nodes.call(ctx.runtime("snapshot"), [nodes.name(ctx.adjoint(param))])))
+    tangent = nodes.name(ctx.adjoint(output)) if ctx.activity.is_active(output) else nodes.constant(ZERO)
+    if ctx.kinds.get(output) != SCALAR or not isinstance(tangent, gast.Name):
+        tangent = nodes.call(ctx.runtime("gradient_like"), [tangent, nodes.name(output)])
+    result = nodes.tuple_of([nodes.name(output), tangent])
+    return gast.FunctionDef(name=name, args=arguments, body=prologue + body + [gast.Return(value=result)],
+                            decorator_list=[], returns=None, type_comment=None, type_params=[])
+
+
+def materialize_zero_tangents(tree: gast.FunctionDef, ctx: FunctionContext) -> gast.FunctionDef:
+    """`dh = 0.0` becomes `dh = zeros_like(h)` where h may be an array.
+
+    Zero is a symbolic constant while the code is optimized; at run time an array's
+    tangent must be an array, since tangent rules (`w @ dh`, `np.sum(dh, axis=1)`) rely on
+    its shape.
+    """
+    for stmt in gast.walk(tree):
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        value = stmt.value
+        if not (isinstance(value, gast.Constant) and value.value == ZERO and type(value.value) is float):
+            continue
+        primal = ctx.namer.primal_of(stmt.targets[0].id)
+        if primal is not None and ctx.kinds.get(primal) != SCALAR:
+            stmt.value = nodes.call(ctx.runtime("zeros_like"), [nodes.name(primal)])
+    return tree

@@ -1,7 +1,12 @@
 """Deterministic, collision-free names: `x -> dx`, temporaries `_t1, _t2`, one counter per prefix."""
 from __future__ import annotations
 
-from typing import Dict, Iterable
+from typing import Callable, Dict, Iterable, List
+
+import gast
+
+from adjoint import nodes
+from adjoint.frontend.parse import parse_function
 
 
 class Namer:
@@ -45,5 +50,32 @@ class Namer:
     def adjoint_names(self):
         return set(self._adjoints.values())
 
+    def primal_of(self, adjoint: str):
+        """The primal name whose derivative is `adjoint`, or None."""
+        for primal, name in self._adjoints.items():
+            if name == adjoint:
+                return primal
+        return None
+
     def has_adjoint(self, primal: str) -> bool:
         return primal in self._adjoints
+
+
+def function_namer(func_node: gast.FunctionDef) -> Namer:
+    """A namer for one function; its parameters' derivative names are fixed first, in order,
+    so that a caller can predict them (see derivative_names)."""
+    namer = Namer(nodes.all_identifiers(func_node))
+    for param in parameters(func_node):
+        namer.adjoint(param)
+    return namer
+
+
+def parameters(func_node: gast.FunctionDef) -> List[str]:
+    return [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]
+
+
+def derivative_names(func: Callable) -> Dict[str, str]:
+    """param -> the name of its derivative inside the code generated for `func`."""
+    func_node = parse_function(func).node
+    namer = function_namer(func_node)
+    return {param: namer.adjoint(param) for param in parameters(func_node)}

@@ -30,7 +30,7 @@ from adjoint import nodes
 from adjoint.ad import control
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
-from adjoint.analysis.activity import is_append
+from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.calls import RULE, UNKNOWN, USER
 from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
@@ -55,8 +55,20 @@ class ReverseAD:
         for stmt in _simple_statements(body):
             self.adjoint_code[id(stmt)] = self.adjoint_of(stmt)
         needed = self._names_read_backward(body)
-        self.saved = {n for n in needed if not self.ctx.sites.stable(n)}
+        self.saved = self._saved(needed, body)
         return self.block(body, looping=False)
+
+    def _saved(self, needed: set, body) -> set:
+        """Unstable needed names; a popped value is needed when its list is restored (re-appended)."""
+        pops = [(stmt.targets[0].id, stmt.value.func.value.id) for stmt in _simple_statements(body)
+                if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and is_pop(stmt.value)]
+        saved = {n for n in needed if not self.ctx.sites.stable(n)}
+        grown = True
+        while grown:
+            extra = {value for value, owner in pops if owner in saved and not self.ctx.sites.stable(value)}
+            grown = not extra <= saved
+            saved |= extra
+        return saved
 
     def _names_read_backward(self, body) -> set:
         needed = set()
@@ -169,8 +181,13 @@ class ReverseAD:
     def _restore(self, stmt: gast.stmt) -> List[gast.stmt]:
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
+            code = []
+            if isinstance(target, gast.Name) and is_pop(stmt.value) and stmt.value.func.value.id in self.saved:
+                code.append(nodes.copy_location(nodes.method_call(stmt.value.func.value.id, "append", nodes.name(target.id)), stmt))
             if isinstance(target, gast.Name) and target.id in self.saved:
-                return [self.ctx.pop_into(nodes.name(target.id, store=True), stmt)]
+                return code + [self.ctx.pop_into(nodes.name(target.id, store=True), stmt)]
+            if code:
+                return code
             if isinstance(target, gast.Subscript) and target.value.id in self.saved:
                 return [self.ctx.pop_into(target, stmt)]
         if is_append(stmt) and stmt.value.func.value.id in self.saved:
@@ -197,6 +214,13 @@ class ReverseAD:
         seed = nodes.name(self.ctx.adjoint(target))
         if isinstance(value, gast.Name):
             return self._accumulate(value, seed)
+        if is_pop(value):
+            owner = value.func.value
+            if not self._is_active_atom(owner):
+                return []
+            d_owner = self.ctx.adjoint(owner.id)
+            update = nodes.call(self.ctx.runtime("pop_adjoint"), [nodes.name(d_owner), owner, seed])
+            return [nodes.assign(d_owner, update)]
         if isinstance(value, (gast.Tuple, gast.List)):
             code = []
             for position, element in enumerate(value.elts):
@@ -267,7 +291,7 @@ class ReverseAD:
         active = [param for param, atom in bound.arguments.items() if self._is_active_atom(atom)]
         if not active:
             return []
-        vjp_name = self.ctx.request_vjp(func, tuple(active), value)
+        vjp_name = self.ctx.request_derivative(func, tuple(active), "vjp", value)
         seed = nodes.name(self.ctx.adjoint(target))
         call = nodes.call(nodes.name(vjp_name), [seed] + list(value.args), value.keywords)
         temps = [self.ctx.namer.fresh(self.ctx.adjoint(bound.arguments[p].id) + "_") for p in active]

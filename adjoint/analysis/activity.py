@@ -14,6 +14,7 @@ from typing import Dict, FrozenSet, Iterable, List, Set, Tuple
 import gast
 
 from adjoint import nodes
+from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.calls import NONDIFF, CallClassifier
 
 Edge = Tuple[str, List[str]]
@@ -66,23 +67,13 @@ def value_dependencies(expr: gast.expr, classifier: CallClassifier) -> List[str]
     return []
 
 
-def is_append(stmt: gast.stmt) -> bool:
-    """`lst.append(v)` as a statement."""
-    return (
-        isinstance(stmt, gast.Expr)
-        and isinstance(stmt.value, gast.Call)
-        and isinstance(stmt.value.func, gast.Attribute)
-        and stmt.value.func.attr == "append"
-        and isinstance(stmt.value.func.value, gast.Name)
-        and len(stmt.value.args) == 1
-    )
-
-
 def edges(func_node: gast.FunctionDef, classifier: CallClassifier) -> Iterable[Edge]:
     for stmt in gast.walk(func_node):
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
-            if isinstance(target, gast.Name):
+            if isinstance(target, gast.Name) and is_pop(stmt.value):
+                yield target.id, [stmt.value.func.value.id]
+            elif isinstance(target, gast.Name):
                 yield target.id, value_dependencies(stmt.value, classifier)
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 yield target.value.id, [target.value.id] + _operand_names(stmt.value)

@@ -11,7 +11,7 @@ from typing import Dict, Optional
 import gast
 import numpy as np
 
-from adjoint.analysis.activity import is_append
+from adjoint.nodes import is_append
 from adjoint.analysis.calls import NONDIFF, RULE, CallClassifier
 
 SCALAR, CONTAINER, UNKNOWN = "scalar", "container", "unknown"

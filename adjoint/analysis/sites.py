@@ -11,7 +11,7 @@ from typing import Dict, Set
 
 import gast
 
-from adjoint.analysis.activity import is_append
+from adjoint.nodes import is_append, is_pop
 
 
 @dataclass
@@ -48,6 +48,8 @@ def _visit(stmts, sites: Sites, looping: bool) -> None:
             target = stmt.targets[0]
             if isinstance(target, gast.Name):
                 sites._add(target.id, looping)
+                if is_pop(stmt.value):
+                    sites.mutated.add(stmt.value.func.value.id)
             elif isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
                 sites.mutated.add(target.value.id)
         elif is_append(stmt):

@@ -72,6 +72,8 @@ class ANF:
         prelude, value = self.simple(stmt.value)
         if nodes.is_atom(value):
             return prelude
+        if nodes.is_pop(value):
+            return prelude + [nodes.assign(self.fresh("_popped"), value)]
         return prelude + [gast.Expr(value=value)]
 
     def _return(self, stmt: gast.Return) -> List[gast.stmt]:

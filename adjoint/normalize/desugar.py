@@ -106,6 +106,8 @@ class Desugar(gast.NodeTransformer):
             return self._loop_over(iterator.args[0], element, node, index)
         if self._is_call_to(iterator, zip) and _tuple_of(node.target, len(iterator.args)):
             return self._loop_over_zip(iterator.args, node.target.elts, node)
+        if self._is_call_to(iterator, reversed) and len(iterator.args) == 1:
+            return self._loop_over(iterator.args[0], node.target, node, backwards=True)
         return self._loop_over(iterator, node.target, node)
 
     def _sequence(self, expr, origin, prefix) -> tuple:
@@ -114,14 +116,18 @@ class Desugar(gast.NodeTransformer):
         temp = self.fresh("_seq")
         return temp, [nodes.copy_location(nodes.assign(temp, expr), origin)]
 
-    def _loop_over(self, iterable, target, node, index=None):
+    def _loop_over(self, iterable, target, node, index=None, backwards=False):
         sequence, setup = self._sequence(iterable, node, "_seq")
         index_name = index.id if isinstance(index, gast.Name) else self.fresh("_i")
         length = nodes.call_named("len", nodes.name(sequence))
+        bounds = [length]
+        if backwards:
+            last = nodes.binop(length, gast.Sub(), nodes.constant(1))
+            bounds = [last, nodes.constant(-1), nodes.constant(-1)]
         element = nodes.subscript(nodes.name(sequence), nodes.name(index_name))
         body = self._assign_target(target, element, node) + node.body
         loop = gast.For(
-            target=nodes.name(index_name, store=True), iter=nodes.call_named("range", length),
+            target=nodes.name(index_name, store=True), iter=nodes.call_named("range", *bounds),
             body=body, orelse=[], type_comment=None,
         )
         if index is not None and not isinstance(index, gast.Name):

@@ -16,6 +16,7 @@ LINEAR_HELPERS = (
     runtime.dot_adjoint_a, runtime.dot_adjoint_b, runtime.transpose_adjoint,
     runtime.pow_exponent_adjoint,
 )
+BILINEAR = (np.dot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
 PURE_BUILTINS = (len, range, reversed, float, int, abs, min, max, sum, isinstance, bool, list, tuple)
 
 
@@ -27,6 +28,11 @@ class Facts:
     linear_helpers: FrozenSet[str]
     resolve: Callable[[str], object]
     protected: FrozenSet[str] = frozenset()
+
+    def is_bilinear(self, func_node: gast.expr) -> bool:
+        """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
+        func = _resolve_dotted(func_node, self.resolve)
+        return any(func is known for known in BILINEAR)
 
     def is_temporary(self, identifier: str) -> bool:
         """A name the compiler made up (not the user's, nor the adjoint of one of the user's)."""

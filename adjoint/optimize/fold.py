@@ -76,7 +76,7 @@ class _Fold(gast.NodeTransformer):
             return right
         if op in (gast.Div, gast.Pow) and _is(right, 1):
             return left
-        if self.annihilate and op is gast.Mult and (_is(left, 0) or _is(right, 0)):
+        if self.annihilate and op in (gast.Mult, gast.MatMult) and (_is(left, 0) or _is(right, 0)):
             return nodes.constant(0.0)
         if self.annihilate and op is gast.Div and _is(left, 0):
             return nodes.constant(0.0)
@@ -97,6 +97,8 @@ class _Fold(gast.NodeTransformer):
         func = node.func
         linear = isinstance(func, gast.Name) and func.id in self.facts.linear_helpers
         if self.annihilate and linear and node.args and _is(node.args[0], 0):
+            return self._replace(nodes.constant(0.0))
+        if self.annihilate and self.facts.is_bilinear(func) and any(_is(arg, 0) for arg in node.args[:2]):
             return self._replace(nodes.constant(0.0))
         return node
 

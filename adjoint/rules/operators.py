@@ -11,7 +11,7 @@ import numpy as np
 from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_at, dot_adjoint_a, dot_adjoint_b, pow_exponent_adjoint, unbroadcast,
+    add_at, item_adjoint, dot_adjoint_a, dot_adjoint_b, pow_exponent_adjoint, unbroadcast,
 )
 
 # ----- Arithmetic --------------------------------------------------------------
@@ -132,4 +132,4 @@ def _(result, x, index):
 
 @register_tangent(operator.getitem)
 def _(result, x, index):
-    d[result] = d[x][index]
+    d[result] = item_adjoint(d[x], index, x)

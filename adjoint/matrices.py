@@ -1,0 +1,86 @@
+"""Full derivative matrices assembled from vjp/jvp/hvp: jacobian and hessian (shape out.shape + in.shape)."""
+from __future__ import annotations
+
+import inspect
+from typing import Callable, List
+
+import numpy as np
+
+from adjoint.api import Wrt, hvp, jvp, resolve_wrt, vjp
+from adjoint.frontend.parse import unwrap
+
+
+def _unit(shape, index) -> object:
+    if not shape:
+        return 1.0
+    unit = np.zeros(shape)
+    unit[index] = 1.0
+    return unit
+
+
+def _zero(value) -> object:
+    return np.zeros(np.shape(value)) if np.shape(value) else 0.0
+
+
+def _finish(blocks: List[np.ndarray], many: bool):
+    blocks = [block if block.shape else float(block) for block in blocks]
+    return tuple(blocks) if many else blocks[0]
+
+
+def _inputs(func: Callable, names, args, kwargs) -> list:
+    bound = inspect.signature(unwrap(func)).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return [bound.arguments[name] for name in names]
+
+
+def jacobian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
+    """The Jacobian of func with respect to wrt, of shape out.shape + in.shape.
+
+    Built row by row with vjp when the output is no larger than the inputs, else column by
+    column with jvp.
+    """
+    names, many = resolve_wrt(func, wrt)
+    backward = vjp(func, wrt=names, optimize=optimize)
+    forward = jvp(func, wrt=names, optimize=optimize)
+
+    def jacobian_of(*args, **kwargs):
+        inputs = _inputs(func, names, args, kwargs)
+        value, pullback = backward(*args, **kwargs)
+        out_shape = np.shape(value)
+        in_shapes = [np.shape(x) for x in inputs]
+        blocks = [np.zeros(out_shape + shape) for shape in in_shapes]
+        if int(np.prod(out_shape)) <= sum(int(np.prod(shape)) for shape in in_shapes):
+            for index in np.ndindex(*out_shape):
+                for block, gradient in zip(blocks, pullback(_unit(out_shape, index))):
+                    block[index] = gradient
+        else:
+            lead = (slice(None),) * len(out_shape)
+            for j, shape in enumerate(in_shapes):
+                for index in np.ndindex(*shape):
+                    tangents = [_zero(x) for x in inputs]
+                    tangents[j] = _unit(shape, index)
+                    blocks[j][lead + index] = forward(*args, *tangents, **kwargs)[1]
+        return _finish(blocks, many)
+
+    jacobian_of.__name__ = f"jacobian_{getattr(func, '__name__', 'f')}"
+    return jacobian_of
+
+
+def hessian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
+    """The Hessian of scalar func with respect to wrt (one parameter), column by column with hvp."""
+    names, many = resolve_wrt(func, wrt)
+    if many and len(names) > 1:
+        raise NotImplementedError("hessian with respect to several parameters: differentiate with respect to one array")
+    product = hvp(func, wrt=names[0], optimize=optimize)
+
+    def hessian_of(*args, **kwargs):
+        (x,) = _inputs(func, names, args, kwargs)
+        shape = np.shape(x)
+        matrix = np.zeros(shape + shape)
+        lead = (slice(None),) * len(shape)
+        for index in np.ndindex(*shape):
+            matrix[lead + index] = product(*args, _unit(shape, index), **kwargs)
+        return _finish([matrix], many)
+
+    hessian_of.__name__ = f"hessian_{getattr(func, '__name__', 'f')}"
+    return hessian_of

@@ -1,0 +1,216 @@
+"""Derivatives of the helpers generated code calls, so that derivatives can be differentiated again.
+
+grad(grad(f)), jvp(grad(f)) and hvp differentiate code that calls unbroadcast, add_at, ...;
+each helper is linear in the adjoint it carries, so its rules are short.
+"""
+import numpy as np
+
+from adjoint import runtime
+from adjoint.ad.templates import d
+from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.runtime import (
+    add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, gradient_like,
+    item_adjoint, item_adjoint_backward, pop_adjoint, pop_tangent, pow_exponent_adjoint, set_at,
+    transpose_adjoint, unbroadcast, unreduce, zero_at,
+)
+
+non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like)
+
+# ----- Shape bookkeeping --------------------------------------------------------------
+
+
+@register_adjoint(runtime.unbroadcast)
+def _(result, g, x):
+    d[g] = broadcast_like(d[result], g)
+
+
+@register_tangent(runtime.unbroadcast)
+def _(result, g, x):
+    d[result] = unbroadcast(d[g], x)
+
+
+@register_adjoint(runtime.broadcast_like)
+def _(result, g, target):
+    d[g] = unbroadcast(d[result], g)
+
+
+@register_tangent(runtime.broadcast_like)
+def _(result, g, target):
+    d[result] = broadcast_like(d[g], target)
+
+
+@register_adjoint(runtime.unreduce)
+def _(result, g, x, axis=None, keepdims=False):
+    d[g] = unbroadcast(np.sum(d[result], axis=axis, keepdims=keepdims), g)
+
+
+@register_tangent(runtime.unreduce)
+def _(result, g, x, axis=None, keepdims=False):
+    d[result] = unreduce(d[g], x, axis, keepdims)
+
+
+@register_adjoint(runtime.gradient_like)
+def _(result, g, x):
+    d[g] = unbroadcast(d[result], g)
+
+
+@register_tangent(runtime.gradient_like)
+def _(result, g, x):
+    d[result] = gradient_like(d[g], x)
+
+
+@register_adjoint(runtime.snapshot)
+def _(result, x):
+    d[x] = d[result]
+
+
+@register_tangent(runtime.snapshot)
+def _(result, x):
+    d[result] = d[x]
+
+
+@register_adjoint(runtime.transpose_adjoint)
+def _(result, g, axes=None):
+    d[g] = np.transpose(d[result], axes)
+
+
+@register_tangent(runtime.transpose_adjoint)
+def _(result, g, axes=None):
+    d[result] = transpose_adjoint(d[g], axes)
+
+
+# ----- Containers of adjoints --------------------------------------------------------------
+
+
+@register_adjoint(runtime.add_at)
+def _(result, total, x, index, value):
+    d[total] = unbroadcast(d[result], total)
+    d[value] = unbroadcast(item_adjoint(d[result], index, x), value)
+
+
+@register_tangent(runtime.add_at)
+def _(result, total, x, index, value):
+    d[result] = add_at(d[total], x, index, d[value])
+
+
+@register_adjoint(runtime.zero_at)
+def _(result, total, x, index):
+    d[total] = zero_at(d[result], x, index)
+
+
+@register_tangent(runtime.zero_at)
+def _(result, total, x, index):
+    d[result] = zero_at(d[total], x, index)
+
+
+@register_adjoint(runtime.item_adjoint)
+def _(result, container, index, x=None):
+    d[container] = item_adjoint_backward(d[container], container, index, x, d[result])
+
+
+@register_tangent(runtime.item_adjoint)
+def _(result, container, index, x=None):
+    d[result] = item_adjoint(d[container], index, x)
+
+
+@register_adjoint(runtime.add_adjoints)
+def _(result, a, b):
+    d[a] = d[result]
+    d[b] = d[result]
+
+
+@register_tangent(runtime.add_adjoints)
+def _(result, a, b):
+    d[result] = add_adjoints(d[a], d[b])
+
+
+@register_adjoint(runtime.item_adjoint_backward)
+def _(result, total, container, index, x, g):
+    d[total] = d[result]
+    d[g] = item_adjoint(d[result], index, x)
+
+
+@register_tangent(runtime.item_adjoint_backward)
+def _(result, total, container, index, x, g):
+    d[result] = item_adjoint_backward(d[total], container, index, x, d[g])
+
+
+@register_adjoint(runtime.pop_adjoint)
+def _(result, total, x, value):
+    d[total] = d[result]
+    d[value] = item_adjoint(d[result], len(x))
+
+
+@register_tangent(runtime.pop_adjoint)
+def _(result, total, x, value):
+    d[result] = pop_adjoint(d[total], x, d[value])
+
+
+@register_adjoint(runtime.set_at)
+def _(result, total, x, index, value):
+    d[total] = zero_at(d[result], x, index)
+    d[value] = item_adjoint(d[result], index, x)
+
+
+@register_tangent(runtime.set_at)
+def _(result, total, x, index, value):
+    d[result] = set_at(d[total], x, index, d[value])
+
+
+@register_adjoint(runtime.append_tangent)
+def _(result, total, x, value):
+    d[total] = d[result]
+    d[value] = item_adjoint(d[result], len(x) - 1)
+
+
+@register_tangent(runtime.append_tangent)
+def _(result, total, x, value):
+    d[result] = append_tangent(d[total], x, d[value])
+
+
+@register_adjoint(runtime.pop_tangent)
+def _(result, total, x):
+    d[total] = pop_adjoint(d[total], x, d[result])
+
+
+@register_tangent(runtime.pop_tangent)
+def _(result, total, x):
+    d[result] = pop_tangent(d[total], x)
+
+
+# ----- Products ---------------------------------------------------------------------------------
+
+
+# dot_adjoint_a(g, a, b) = L_b^T g for L_b: a -> dot(a, b); so <dA, L_b^T g> = <dot(dA, b), g>.
+@register_adjoint(runtime.dot_adjoint_a)
+def _(result, g, a, b):
+    d[g] = unbroadcast(np.dot(d[result], b), g)
+    d[b] = dot_adjoint_b(g, d[result], b)
+
+
+@register_tangent(runtime.dot_adjoint_a)
+def _(result, g, a, b):
+    d[result] = dot_adjoint_a(d[g], a, b) + dot_adjoint_a(g, a, d[b])
+
+
+@register_adjoint(runtime.dot_adjoint_b)
+def _(result, g, a, b):
+    d[g] = unbroadcast(np.dot(a, d[result]), g)
+    d[a] = dot_adjoint_a(g, a, d[result])
+
+
+@register_tangent(runtime.dot_adjoint_b)
+def _(result, g, a, b):
+    d[result] = dot_adjoint_b(d[g], a, b) + dot_adjoint_b(g, d[a], b)
+
+
+@register_adjoint(runtime.pow_exponent_adjoint)
+def _(result, g, power, x):
+    d[g] = pow_exponent_adjoint(d[result], power, x)
+    d[power] = pow_exponent_adjoint(d[result], g, x)
+    d[x] = d[result] * g * power / x
+
+
+@register_tangent(runtime.pow_exponent_adjoint)
+def _(result, g, power, x):
+    d[result] = pow_exponent_adjoint(d[g], power, x) + pow_exponent_adjoint(g, d[power], x) + d[x] * g * power / x

@@ -1,0 +1,94 @@
+"""Scalar functions with known second and third derivatives, for tests of derivatives of derivatives."""
+import math
+
+import numpy as np
+
+
+def sine(x):
+    return math.sin(x)
+
+
+def exp_twice(x):
+    return math.exp(2.0 * x)
+
+
+def fourth_power(x):
+    return x ** 4
+
+
+def logarithm(x):
+    return math.log(x)
+
+
+def hyperbolic_tangent(x):
+    return math.tanh(x)
+
+
+def square_root(x):
+    return math.sqrt(x)
+
+
+def x_sin_x(x):
+    return x * math.sin(x)
+
+
+def arctangent(x):
+    return math.atan(x)
+
+
+def horner(x):
+    coefficients = [1.0, -2.0, 0.5, 3.0]
+    total = 0.0
+    for c in coefficients:
+        total = total * x + c
+    return total
+
+
+def piecewise(x):
+    if x > 0.0:
+        y = x ** 3
+    else:
+        y = -x * x
+    return y
+
+
+def repeated_squaring(x):
+    y = x
+    k = 0
+    while k < 3:
+        y = y * y
+        k += 1
+    return y
+
+
+def power(x, n):
+    if n == 0:
+        return 1.0
+    return x * power(x, n - 1)
+
+
+def fifth_power(x):
+    return power(x, 5)
+
+
+def helium_decay(a, b, c):
+    return math.exp(-2 * (a * a + b * b + c * c) ** 0.5)
+
+
+def numpy_decay(a):
+    return np.exp(-2.0 * np.sqrt(a * a + 0.25))
+
+
+def rnn_loss(w, x):
+    h = np.zeros(3)
+    for t in range(x.shape[0]):
+        h = np.tanh(w @ h + x[t])
+    return np.sum(h * h)
+
+
+def scalar_loop_energy(x, r):
+    total = 0.0
+    for i in range(6):
+        x = r * x * (1.0 - x)
+        total = total + x * x
+    return total

@@ -1,0 +1,156 @@
+"""Derivatives of derivatives: grad of grad (of grad), jvp of grad, hvp, jacobian and hessian.
+
+Second and third derivatives are compared with their analytic values; Hessian-vector
+products with central differences of the gradient.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import adjoint
+import higher_order_functions as fns
+
+
+def tanh_derivatives(x):
+    t = math.tanh(x)
+    return (-2 * t * (1 - t * t), -2 * (1 - t * t) * (1 - 3 * t * t))
+
+
+ANALYTIC = [
+    (fns.sine, 0.7, lambda x: (-math.sin(x), -math.cos(x))),
+    (fns.exp_twice, 0.3, lambda x: (4 * math.exp(2 * x), 8 * math.exp(2 * x))),
+    (fns.fourth_power, 1.3, lambda x: (12 * x ** 2, 24 * x)),
+    (fns.logarithm, 1.7, lambda x: (-1 / x ** 2, 2 / x ** 3)),
+    (fns.hyperbolic_tangent, 0.4, tanh_derivatives),
+    (fns.square_root, 2.5, lambda x: (-0.25 * x ** -1.5, 0.375 * x ** -2.5)),
+    (fns.x_sin_x, 1.1, lambda x: (2 * math.cos(x) - x * math.sin(x), -3 * math.sin(x) - x * math.cos(x))),
+    (fns.arctangent, 0.6, lambda x: (-2 * x / (1 + x * x) ** 2, (6 * x * x - 2) / (1 + x * x) ** 3)),
+    (fns.horner, 0.9, lambda x: (6.0 * 1.0 * x - 4.0, 6.0)),
+    (fns.piecewise, 0.8, lambda x: (6 * x, 6.0)),
+    (fns.piecewise, -0.8, lambda x: (-2.0, 0.0)),
+    (fns.repeated_squaring, 1.05, lambda x: (56 * x ** 6, 336 * x ** 5)),
+    (fns.fifth_power, 1.2, lambda x: (20 * x ** 3, 60 * x ** 2)),
+]
+IDS = [f"{fn.__name__}@{x}" for fn, x, _ in ANALYTIC]
+
+
+@pytest.mark.parametrize("fn, x, analytic", ANALYTIC, ids=IDS)
+def test_second_derivative_by_grad_of_grad(fn, x, analytic):
+    assert adjoint.grad(adjoint.grad(fn))(x) == pytest.approx(analytic(x)[0], rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("fn, x, analytic", ANALYTIC, ids=IDS)
+def test_third_derivative_by_grad_three_times(fn, x, analytic):
+    assert adjoint.grad(adjoint.grad(adjoint.grad(fn)))(x) == pytest.approx(analytic(x)[1], rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("fn, x, analytic", ANALYTIC, ids=IDS)
+def test_second_derivative_forward_over_reverse(fn, x, analytic):
+    _, second = adjoint.jvp(adjoint.grad(fn))(x, 1.0)
+    assert second == pytest.approx(analytic(x)[0], rel=1e-10, abs=1e-12)
+    assert adjoint.hvp(fn)(x, 1.0) == pytest.approx(analytic(x)[0], rel=1e-10, abs=1e-12)
+
+
+def helium_third_derivative(a, b, c):
+    """d^3/da^3 of exp(-2 r), r = |(a, b, c)|, with u = a / r: f (-2 u g + g'), g = 4u^2 - 2(1 - u^2)/r."""
+    r = math.sqrt(a * a + b * b + c * c)
+    u = a / r
+    f = math.exp(-2 * r)
+    g = 4 * u * u - 2 * (1 - u * u) / r
+    g_a = 8 * u * (1 - u * u) / r + 6 * u * (1 - u * u) / r ** 2
+    return f * (-2 * u * g + g_a)
+
+
+def test_third_derivative_of_the_helium_decay():
+    point = (0.3, -0.4, 0.5)
+    third = adjoint.grad(adjoint.grad(adjoint.grad(fns.helium_decay)))(*point)
+    assert third == pytest.approx(helium_third_derivative(*point), rel=1e-10)
+
+
+def test_nth_derivatives_of_exp_compose():
+    derivative = fns.exp_twice
+    for order in range(1, 6):
+        derivative = adjoint.grad(derivative)
+        assert derivative(0.2) == pytest.approx(2 ** order * math.exp(0.4), rel=1e-12)
+
+
+def gradient_differences(fn, args, position, direction, eps=1e-6):
+    gradient = adjoint.grad(fn, wrt=position)
+    plus = list(args)
+    minus = list(args)
+    plus[position] = args[position] + eps * direction
+    minus[position] = args[position] - eps * direction
+    return (np.asarray(gradient(*plus)) - np.asarray(gradient(*minus))) / (2 * eps)
+
+
+def test_hvp_of_a_numpy_loop_matches_differences_of_the_gradient(rng):
+    w = rng.normal(size=(3, 3)) * 0.5
+    x = rng.normal(size=(4, 3))
+    v = rng.normal(size=(3, 3))
+    product = adjoint.hvp(fns.rnn_loss, wrt=0)(w, x, v)
+    assert product.shape == w.shape
+    np.testing.assert_allclose(product, gradient_differences(fns.rnn_loss, (w, x), 0, v), rtol=1e-6, atol=1e-8)
+
+
+def test_hvp_of_a_scalar_loop_matches_differences_of_the_gradient():
+    product = adjoint.hvp(fns.scalar_loop_energy)(0.3, 3.2, 1.0)
+    assert product == pytest.approx(float(gradient_differences(fns.scalar_loop_energy, (0.3, 3.2), 0, 1.0)), rel=1e-6)
+
+
+def test_hessian_matches_differences_of_the_gradient(rng):
+    a = rng.normal(size=4)
+    hessian = adjoint.hessian(lambda_free_sum_of_decay)(a)
+    assert hessian.shape == (4, 4)
+    columns = [gradient_differences(lambda_free_sum_of_decay, (a,), 0, unit) for unit in np.eye(4)]
+    np.testing.assert_allclose(hessian, np.stack(columns, axis=-1), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(hessian, hessian.T, rtol=1e-12, atol=1e-12)
+
+
+def lambda_free_sum_of_decay(a):
+    return np.sum(fns.numpy_decay(a))
+
+
+def test_jacobian_shapes_follow_out_shape_then_in_shape(rng):
+    x = rng.normal(size=(2, 3))
+    jacobian = adjoint.jacobian(fns.numpy_decay)(x)
+    assert jacobian.shape == (2, 3, 2, 3)
+    expected = np.zeros((2, 3, 2, 3))
+    for index in np.ndindex(2, 3):
+        expected[index + index] = adjoint.grad(lambda_free_decay_at(index))(x)[index]
+    np.testing.assert_allclose(jacobian, expected, rtol=1e-12, atol=1e-14)
+
+
+def lambda_free_decay_at(index):
+    def decay_at(a):
+        return fns.numpy_decay(a)[index]
+
+    return decay_at
+
+
+def test_jacobian_of_a_scalar_function_is_its_gradient():
+    point = (0.3, -0.4, 0.5)
+    jacobian = adjoint.jacobian(fns.helium_decay, wrt=(0, 1, 2))(*point)
+    assert jacobian == pytest.approx(adjoint.grad(fns.helium_decay, wrt=(0, 1, 2))(*point), rel=1e-12)
+    assert all(isinstance(entry, float) for entry in jacobian)
+
+
+def test_wide_jacobian_uses_forward_mode_and_agrees_with_reverse(rng):
+    x = rng.normal(size=2)
+    tall = adjoint.jacobian(widen)(x)
+    assert tall.shape == (6, 2)
+    rows = np.stack([adjoint.grad(lambda_free_widen_at(i))(x) for i in range(6)])
+    np.testing.assert_allclose(tall, rows, rtol=1e-12, atol=1e-14)
+
+
+def widen(x):
+    return np.sin(np.array([x[0], x[1], x[0] * x[1], x[0], x[1], 1.0]))
+
+
+def lambda_free_widen_at(i):
+    def widen_at(x):
+        return widen(x)[i]
+
+    return widen_at
