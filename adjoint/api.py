@@ -2,17 +2,24 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
+import operator
+import sys
 import threading
 import weakref
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
+import numpy as np
+
 from adjoint import runtime
 from adjoint.analysis.kinds import kind_of_value
-from adjoint.errors import ArgumentError, NonScalarOutputError, WrtError
-from adjoint.frontend.parse import unwrap
+from adjoint.backend import cache as disk_cache
+from adjoint.errors import AdjointError, ArgumentError, NonScalarOutputError, WrtError
+from adjoint.frontend.parse import SourceUnavailableError, unwrap
 from adjoint.options import Options
 from adjoint.pipeline import Generated, generate
+from adjoint.rules.table import Revision
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]
 
@@ -21,8 +28,21 @@ _LOCK = threading.RLock()
 
 
 def parameter_names(func: Callable) -> Tuple[str, ...]:
-    parameters = inspect.signature(unwrap(func)).parameters.values()
+    parameters = list(inspect.signature(unwrap(func)).parameters.values())[len(_bound_instance(func)):]
     return tuple(p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
+
+def _bound_instance(func: Callable) -> tuple:
+    """(instance,) for a bound method, whose derivative takes the instance first; () otherwise."""
+    return (func.__self__,) if inspect.ismethod(func) else ()
+
+
+def _as_function(func: Callable) -> Callable:
+    """An object with a Python `__call__` method is differentiated through that bound method."""
+    call = getattr(type(func), "__call__", None)
+    if not inspect.isroutine(func) and inspect.isfunction(call):
+        return func.__call__
+    return func
 
 
 def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
@@ -54,10 +74,11 @@ def derivative_of(func: Callable, options: Options) -> Generated:
     """The generated derivative for (func, options), from the cache or freshly generated."""
     with _LOCK:
         per_function = _GENERATED.setdefault(func, {})
-        generated = per_function.get(options)
-        if generated is None:
-            generated = generate(func, options)
-            per_function[options] = generated
+        key = (options, Revision.value)
+        generated = per_function.get(key)
+        if generated is None or not generated.is_current():
+            generated = disk_cache.generate_cached(func, options, generate)
+            per_function[key] = generated
         return generated
 
 
@@ -76,21 +97,50 @@ class _Specializing:
         self.optimize = optimize
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
+        self.checked: Dict[tuple, tuple] = {}
+        self.revision = Revision.value
+        self.bound = _bound_instance(func)
+        if not inspect.isfunction(unwrap(func)):
+            raise SourceUnavailableError(
+                f"{func!r} is not a Python function defined with `def`; adjoint differentiates source code "
+                "(a builtin or NumPy function is differentiated where a Python function calls it)")
 
     def generated_for(self, kinds: Tuple[Tuple[str, str], ...]) -> Callable:
         """The generated function for arguments of these kinds (for derivatives of derivatives)."""
+        if self.bound:
+            raise AdjointError(f"derivatives of derivatives of the bound method {_describe(self.func)} are not "
+                               "supported; differentiate the function with the instance as an argument")
         return derivative_of(self.func, Options(self.mode, self.wrt, self.optimize, kinds)).function
 
     def lookup(self, args: tuple, kwargs: dict) -> Callable:
+        if self.revision != Revision.value:
+            self.by_types.clear()
+            self.checked.clear()
+            self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
         function = self.by_types.get(key)
+        checked = self.checked.get(key)
+        if checked is not None and checked[1].is_current():
+            function = checked[0]
         if function is None:
-            options = Options(self.mode, self.wrt, self.optimize, _kinds(self.func, args, kwargs))
+            options = Options(self.mode, self.wrt, self.optimize, _kinds(self.func, self.bound + args, kwargs))
             generated = derivative_of(self.func, options)
             if self.verbose:
                 print(generated.source)
-            function = self.by_types[key] = generated.function
+            function = generated.function
+            if self.bound:  # a bound method: the generated function takes the instance first
+                function = _with_instance(function, self.bound, self.mode)
+            if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
+                self.checked[key] = (function, generated)
+            else:
+                self.by_types[key] = function
         return function
+
+
+def _with_instance(function: Callable, bound: tuple, mode: str) -> Callable:
+    if mode == "vjp":  # vjp_f(cotangent, self, ...)
+        return lambda cotangent, *args, **kwargs: function(cotangent, *bound, *args, **kwargs)
+    return functools.partial(function, *bound)
 
 
 def _as_plain_function(func: Callable, call: Callable, prefix: str,
@@ -100,34 +150,81 @@ def _as_plain_function(func: Callable, call: Callable, prefix: str,
         call.__adjoint_generated__ = specializing.generated_for
     call.__qualname__ = call.__name__
     call.__doc__ = f"{prefix} of {_describe(func)} (generated by adjoint)."
-    call.__signature__ = inspect.signature(unwrap(func))
+    call.__signature__ = inspect.signature(func if inspect.ismethod(func) else unwrap(func))
     call.__adjoint_primal__ = _primal_of(func)
     return call
 
 
-def _decorator_or_call(transform):
-    """Lets `transform` be used as `t(f, ...)`, `@t` and `@t(wrt=...)`."""
+class Derived:
+    """What grad, value_and_grad, vjp and jvp return: the derived function, picklable.
+
+    `__call__` is a property returning the wrapped function, so a call costs one attribute
+    read rather than an extra Python frame. A pickle holds the recipe, not the code: the
+    receiving process finds the object by name (`@adjoint.grad` on a module-level def) or
+    applies the transformation again (served by its disk cache when warm).
+    """
+
+    __call__ = property(operator.attrgetter("_call"))
+
+    def __init__(self, call: Callable, recipe: tuple):
+        functools.update_wrapper(self, call)
+        self._call = call
+        self._recipe = recipe
+
+    def __reduce__(self):
+        transform, func, args, kwargs = self._recipe
+        module, name = getattr(func, "__module__", None), getattr(func, "__qualname__", "")
+        try:
+            by_name = _find(module, name) is self
+        except Exception:  # not importable here: send the recipe
+            by_name = False
+        if by_name:
+            return _find, (module, name)
+        return _rebuild, (transform, func, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<derived function {self.__qualname__}>"
+
+
+def _find(module: str, qualname: str) -> Any:
+    """The object `module.qualname` (how a pickled derived function defined by name comes back)."""
+    found: Any = sys.modules.get(module) or importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
+
+
+def _rebuild(transform: Callable, func: Callable, args: tuple, kwargs: dict) -> Derived:
+    return transform(func, *args, **kwargs)
+
+
+def transformation(transform):
+    """Lets `transform` be used as `t(f, ...)`, `@t` and `@t(wrt=...)`; the result is a Derived."""
 
     @functools.wraps(transform)
     def wrapper(func: Optional[Callable] = None, *args, **kwargs):
         if func is None:
-            return lambda f: transform(f, *args, **kwargs)
-        return transform(func, *args, **kwargs)
+            return lambda f: wrapper(f, *args, **kwargs)
+        func = _as_function(func)
+        return Derived(transform(func, *args, **kwargs), (wrapper, func, args, kwargs))
 
     return wrapper
 
 
-@_decorator_or_call
+@transformation
 def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """The gradient of scalar-valued `func` with respect to `wrt` (a position, a name, or a tuple)."""
     names, many = resolve_wrt(func, wrt)
     specializing = _Specializing(func, "reverse", names, optimize, verbose)
 
     one_in_tuple = many and len(names) == 1
+    by_types = specializing.by_types
 
     def gradient(*args, **kwargs):
+        # The cached call: one dict look-up on the argument types, inline (lookup() is the slow path).
+        cached = by_types.get(tuple(map(type, args))) if not kwargs and specializing.revision == Revision.value else None
         try:
-            result = specializing.lookup(args, kwargs)(*args, **kwargs)
+            result = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"grad of {_describe(func)}: {error}") from None
         return (result,) if one_in_tuple else result
@@ -135,15 +232,17 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
     return _as_plain_function(func, gradient, "grad", specializing)
 
 
-@_decorator_or_call
+@transformation
 def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """`(func(*args), gradient)` from a single forward pass."""
     names, many = resolve_wrt(func, wrt)
     specializing = _Specializing(func, "value_and_grad", names, optimize, verbose)
+    by_types = specializing.by_types
 
     def value_and_gradient(*args, **kwargs):
+        cached = by_types.get(tuple(map(type, args))) if not kwargs and specializing.revision == Revision.value else None
         try:
-            value, gradient = specializing.lookup(args, kwargs)(*args, **kwargs)
+            value, gradient = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"value_and_grad of {_describe(func)}: {error}") from None
         return value, ((gradient,) if many and len(names) == 1 else gradient)
@@ -151,7 +250,7 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
     return _as_plain_function(func, value_and_gradient, "value_and_grad", specializing)
 
 
-@_decorator_or_call
+@transformation
 def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """`(func(*args), pullback)`; `pullback(cotangent)` returns the gradient(s) of <cotangent, func>."""
     names, many = resolve_wrt(func, wrt)
@@ -162,6 +261,9 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         pull = specializing.lookup(args, kwargs)
 
         def pullback(cotangent):
+            if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:
+                raise ArgumentError(f"vjp of {_describe(func)}: the cotangent has shape {np.shape(cotangent)}, "
+                                    f"the output has shape {value.shape}")
             gradient = pull(cotangent, *args, **kwargs)
             return (gradient,) if many and len(names) == 1 else gradient
 
@@ -170,7 +272,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
     return _as_plain_function(func, value_and_pullback, "vjp")
 
 
-@_decorator_or_call
+@transformation
 def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """Forward mode: `(*args, *tangents) -> (func(*args), tangent of the output)`, one tangent per wrt entry."""
     names, _ = resolve_wrt(func, wrt)
@@ -195,11 +297,12 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
 @functools.lru_cache(maxsize=None)
 def tangent_keywords(function: Callable, count: int) -> Tuple[str, ...]:
     """The names of a generated jvp function's tangent parameters: its last keyword-only ones."""
-    code = function.__code__
+    code = getattr(function, "func", function).__code__  # a partial binds a method's instance
     end = code.co_argcount + code.co_kwonlyargcount
     return code.co_varnames[end - count:end]
 
 
+@transformation
 def hvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
     """Hessian-vector product by forward over reverse: `(*args, v) -> H @ v` (one v per wrt entry)."""
     names, many = resolve_wrt(func, wrt)
@@ -207,7 +310,8 @@ def hvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
                                optimize=optimize)
 
     def hessian_vector_product(*args, **kwargs):
-        return forward_over_reverse(*args, **kwargs)[1]
+        product = forward_over_reverse(*args, **kwargs)[1]
+        return tuple(product) if many else product
 
     return _as_plain_function(func, hessian_vector_product, "hvp")
 

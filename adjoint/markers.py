@@ -1,7 +1,13 @@
-"""Markers that user code writes and the transformer interprets (`insert_grad_of`)."""
+"""Markers that user code writes and the transformer interprets (`insert_grad_of`, `checkpointed`).
+
+`checkpointed` is defined in adjoint.runtime: the step function of a loop holding a nested
+checkpointed loop calls it at run time, and standalone modules copy it from there.
+"""
 from __future__ import annotations
 
-from adjoint.runtime import zeros_like
+from adjoint.runtime import checkpointed, zeros_like
+
+__all__ = ["checkpointed", "insert_grad_of"]
 
 
 class insert_grad_of:  # noqa: N801  (used like a function: `with adjoint.insert_grad_of(x) as dx:`)

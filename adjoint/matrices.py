@@ -6,7 +6,7 @@ from typing import Callable, List
 
 import numpy as np
 
-from adjoint.api import Wrt, hvp, jvp, resolve_wrt, vjp
+from adjoint.api import Wrt, transformation, hvp, jvp, resolve_wrt, vjp
 from adjoint.frontend.parse import unwrap
 
 
@@ -33,6 +33,7 @@ def _inputs(func: Callable, names, args, kwargs) -> list:
     return [bound.arguments[name] for name in names]
 
 
+@transformation
 def jacobian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
     """The Jacobian of func with respect to wrt, of shape out.shape + in.shape.
 
@@ -66,6 +67,7 @@ def jacobian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable
     return jacobian_of
 
 
+@transformation
 def hessian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
     """The Hessian of scalar func with respect to wrt (one parameter), column by column with hvp."""
     names, many = resolve_wrt(func, wrt)

@@ -1,6 +1,6 @@
 """The compiler, stage by stage: function -> derivative source -> derivative function.
 
-    parse -> check -> desugar -> lower jumps -> A-normal form
+    parse -> check -> checkpointed loops -> desugar -> lower jumps -> A-normal form
           -> analyses (calls, activity, kinds, assignment sites)
           -> reverse or forward transform -> optimize -> source -> compile
 
@@ -9,6 +9,7 @@ functions it calls (recursively); they are compiled together.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -21,7 +22,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis.activity import analyze_activity, local_names
 from adjoint.analysis.calls import CallClassifier, tables_for
-from adjoint.analysis.kinds import infer_kinds
+from adjoint.analysis.kinds import UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
@@ -29,12 +30,13 @@ from adjoint.errors import AdjointError
 from adjoint.frontend.check import check_function
 from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.normalize.anf import to_anf
+from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
 from adjoint.normalize.jumps import lower_jumps
 from adjoint.optimize import optimize
 from adjoint.options import Options
 
-PREFIXES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp"}
+PREFIXES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp", "primal": ""}
 
 
 @dataclass
@@ -53,6 +55,11 @@ class Generated:
 
     function: Callable
     units: List[GeneratedFunction]
+    dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
+
+    def is_current(self) -> bool:
+        """False once a global name the derivative was generated for is bound to something else."""
+        return all(namespace.get(name) is value for namespace, name, value in self.dependencies)
 
     @property
     def source(self) -> str:
@@ -64,6 +71,7 @@ def normalize(func: Callable):
     parsed = parse_function(func)
     check_function(parsed.node, parsed.info)
     namer = function_namer(parsed.node)
+    lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
     desugar(parsed, namer.fresh, numpy_name)
     lower_jumps(parsed.node, namer.fresh)
@@ -88,14 +96,19 @@ class Generation:
         self.units: List[GeneratedFunction] = []
         self.pending: List[Tuple] = []
         self.taken: set = set()
+        self.output_kinds: Dict[Tuple, str] = {}
+        self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
         key = (func, wrt, mode, tuple(sorted((kinds or {}).items())))
         if key not in self.names:
-            base = f"{PREFIXES[mode]}_{func.__name__}"
+            base = f"{PREFIXES[mode]}_{func.__name__}" if PREFIXES[mode] else func.__name__
             name, count = base, 1
-            while name in self.taken:
+            # The derivative's name must not hide a name the user's code reads (a function called grad_f).
+            code = getattr(func, "__code__", None)
+            user_names = set(getattr(func, "__globals__", ())) | set(code.co_freevars if code else ())
+            while name in self.taken or name in user_names:
                 count += 1
                 name = f"{base}_{count}"
             self.taken.add(name)
@@ -112,10 +125,29 @@ class Generation:
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
         functions = compile_all(self.units)
-        return Generated(functions[root], self.units)
+        return Generated(functions[root], self.units, self.dependencies)
+
+    def callee_kind(self, func: Callable, positional, keywords) -> str:
+        """The kind of what user function `func` returns for arguments of these kinds."""
+        try:
+            bound = inspect.signature(func).bind(*positional, **dict(keywords))
+        except (TypeError, ValueError):
+            return UNKNOWN
+        kinds = {name: kind for name, kind in bound.arguments.items() if isinstance(kind, str)}
+        key = (func, tuple(sorted(kinds.items())))
+        if key not in self.output_kinds:
+            self.output_kinds[key] = UNKNOWN
+            parsed, _ = normalize(materialize(func, kinds))
+            classifier = CallClassifier(parsed, local_names(parsed.node))
+            inferred = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
+            self.output_kinds[key] = inferred.get(parsed.node.body[-1].value.id, UNKNOWN)
+        return self.output_kinds[key]
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: str, kinds: Dict[str, str],
                   name: str) -> GeneratedFunction:
+        if mode == "primal":  # the step function of a checkpointed loop, run as written
+            source = loop_of(func).primal_source(name)
+            return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
         func_node = parsed.node
@@ -125,13 +157,14 @@ class Generation:
         ctx = FunctionContext(
             parsed=parsed, func_node=func_node, namer=namer, classifier=classifier,
             activity=analyze_activity(func_node, wrt, output, classifier),
-            kinds=infer_kinds(func_node, kinds, classifier), sites=assignment_sites(func_node),
+            kinds=infer_kinds(func_node, kinds, classifier, self.callee_kind), sites=assignment_sites(func_node),
             tables=tables_for(mode), request=self.request, primal_names=locals_,
         )
         if mode == "forward":
             tree = forward.build_forward(ctx, wrt, name)
         else:
             tree = reverse.build_reverse(ctx, mode, wrt, name)
+        self.dependencies.extend(d for d in classifier.dependencies if d not in self.dependencies)
         if self.optimize_code:
             tree = optimize(tree, ctx)
         if mode == "forward":

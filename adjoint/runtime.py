@@ -28,11 +28,17 @@ def zeros_like(x):
 
 
 def _float_dtype(dtype):
-    return dtype if np.issubdtype(dtype, np.inexact) else np.float64
+    return dtype if dtype.kind in "fc" else np.float64
 
 
 def unbroadcast(g, x):
     """Sum g over the axes along which x was broadcast, so the result has x's shape."""
+    if type(g) is np.ndarray and type(x) is np.ndarray:  # the common cases, without np.shape's dispatch
+        if g.shape == x.shape:
+            return g
+        extra = g.ndim - x.ndim
+        if extra > 0 and g.shape[extra:] == x.shape:  # only leading axes were added
+            return g.sum(axis=0 if extra == 1 else tuple(range(extra)))
     x_shape = np.shape(x)
     g_shape = np.shape(g)
     if g_shape == x_shape:
@@ -51,6 +57,10 @@ def unbroadcast(g, x):
 
 def unreduce(g, x, axis=None, keepdims=False):
     """Broadcast the adjoint of a reduction of x over `axis` back to x's shape."""
+    if isinstance(x, (float, int)):
+        return float(np.reshape(g, ()))
+    if axis is None and type(x) is np.ndarray and isinstance(g, float):
+        return np.full(x.shape, g)  # a full reduction: cheaper than broadcast_to, and writeable
     shape = np.shape(x)
     if axis is not None and not keepdims and np.ndim(g) > 0:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
@@ -166,6 +176,8 @@ def _is_zero_scalar(value) -> bool:
 def gradient_like(dx, x):
     """The gradient in x's type: arrays of x's shape and float dtype, floats for numbers."""
     if isinstance(x, np.ndarray):
+        if type(dx) is np.ndarray and dx.shape == x.shape:
+            return np.array(dx, dtype=_float_dtype(x.dtype))  # a copy: dx may be shared
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
         if not _is_container(dx):
@@ -173,6 +185,8 @@ def gradient_like(dx, x):
         return [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
+    if isinstance(x, np.generic) and np.ndim(dx) == 0:
+        return np.dtype(_float_dtype(x.dtype)).type(dx)
     return dx
 
 
@@ -193,6 +207,8 @@ def unit_seed(value):
     """The seed 1 of a scalar output in its own type; refuses outputs `grad` cannot seed."""
     if isinstance(value, float):
         return 1.0
+    if value is None:
+        raise NonScalarOutput("the function returned None; it must return a scalar (a float or a size-1 array)")
     if isinstance(value, (list, tuple)) or np.size(value) != 1:
         raise NonScalarOutput(
             f"the function must return a scalar (a float or a size-1 array), got shape {np.shape(value)}; "
@@ -202,9 +218,12 @@ def unit_seed(value):
 
 
 def sign(x):
-    """-1, 0 or 1 (elementwise for arrays): the derivative of abs away from 0."""
-    if isinstance(x, (int, float)):
-        return (x > 0) - (x < 0)
+    """-1.0, 0.0 or 1.0 (elementwise for arrays): the derivative of abs away from 0.
+
+    A float for numbers, so that `d[result] * sign(x)` stays a float when d[result] folds to 1.
+    """
+    if isinstance(x, (int, float)):  # np.float64 too: its comparisons give np.bool_, which cannot subtract
+        return float(x > 0) - float(x < 0)
     return np.sign(x)
 
 
@@ -222,34 +241,63 @@ def pow_exponent_adjoint(g, power, x):
 
 
 def dot_adjoint_a(g, a, b):
-    """The adjoint of a in np.dot(a, b), for operands of any dimension (0-d multiplies)."""
-    a_ndim, b_ndim = np.ndim(a), np.ndim(b)
-    if a_ndim == 0 or b_ndim == 0:
+    """The adjoint of a in a @ b (np.matmul, and np.dot up to 2-d; 0-d operands multiply).
+
+    Stacks of matrices multiply pairwise, and their leading axes broadcast.
+    """
+    if _vectors_or_matrices(g, a, b):
+        if b.ndim == 1:
+            return np.multiply.outer(g, b) if a.ndim == 2 else g * b
+        return g @ b.T if a.ndim == 2 else b @ g
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
         return unbroadcast(g * b, a)
-    if a_ndim > 2 or b_ndim > 2:
-        return tensordot_adjoint_a(g, a, b, _dot_axes(a_ndim, b_ndim))
-    if b_ndim == 1:
-        return np.multiply.outer(g, b) if a_ndim > 1 else g * b
-    if a_ndim == 1:
-        return np.dot(b, g)
-    return np.dot(g, np.swapaxes(b, -1, -2))
+    g, _, b = _as_matrices(g, a, b)
+    total = np.matmul(g, np.swapaxes(b, -1, -2))
+    return unbroadcast(total[..., 0, :] if np.ndim(a) == 1 else total, a)
 
 
 def dot_adjoint_b(g, a, b):
-    """The adjoint of b in np.dot(a, b), for operands of any dimension (0-d multiplies)."""
-    a_ndim, b_ndim = np.ndim(a), np.ndim(b)
-    if a_ndim == 0 or b_ndim == 0:
+    """The adjoint of b in a @ b (np.matmul, and np.dot up to 2-d; 0-d operands multiply)."""
+    if _vectors_or_matrices(g, a, b):
+        if a.ndim == 1:
+            return np.multiply.outer(a, g) if b.ndim == 2 else g * a
+        return a.T @ g
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
         return unbroadcast(g * a, b)
-    if a_ndim > 2 or b_ndim > 2:
-        return tensordot_adjoint_b(g, a, b, _dot_axes(a_ndim, b_ndim))
-    if a_ndim == 1:
-        return np.multiply.outer(a, g) if b_ndim > 1 else g * a
-    return np.dot(np.swapaxes(a, -1, -2), g)
+    g, a, _ = _as_matrices(g, a, b)
+    total = np.matmul(np.swapaxes(a, -1, -2), g)
+    return unbroadcast(total[..., 0] if np.ndim(b) == 1 else total, b)
 
 
-def _dot_axes(a_ndim, b_ndim):
-    """np.dot(a, b) is np.tensordot(a, b, axes): a's last axis with b's second-to-last (or only) one."""
-    return [a_ndim - 1], [max(b_ndim - 2, 0)]
+def _vectors_or_matrices(g, a, b) -> bool:
+    """a @ b of 1-d or 2-d arrays (no stacks, nothing to broadcast) with an adjoint g of its shape."""
+    return (
+        type(a) is np.ndarray and type(b) is np.ndarray and type(g) is np.ndarray
+        and 0 < a.ndim <= 2 and 0 < b.ndim <= 2 and g.ndim == a.ndim + b.ndim - 2
+    )
+
+
+def _as_matrices(g, a, b):
+    """g, a and b of a @ b with the axes np.matmul adds to 1-d operands (and drops from g) put back."""
+    if np.ndim(b) == 1:
+        g, b = np.expand_dims(g, -1), np.expand_dims(b, -1)
+    if np.ndim(a) == 1:
+        g, a = np.expand_dims(g, -2), np.expand_dims(a, -2)
+    return g, a, b
+
+
+def np_dot_adjoint_a(g, a, b):
+    """The adjoint of a in np.dot(a, b): a @ b's while b has at most 2 dimensions, else a tensordot's."""
+    if np.ndim(a) == 0 or np.ndim(b) <= 2:
+        return dot_adjoint_a(g, a, b)
+    return tensordot_adjoint_a(g, a, b, ([np.ndim(a) - 1], [np.ndim(b) - 2]))
+
+
+def np_dot_adjoint_b(g, a, b):
+    """The adjoint of b in np.dot(a, b): a @ b's while b has at most 2 dimensions, else a tensordot's."""
+    if np.ndim(a) == 0 or np.ndim(b) <= 2:
+        return dot_adjoint_b(g, a, b)
+    return tensordot_adjoint_b(g, a, b, ([np.ndim(a) - 1], [np.ndim(b) - 2]))
 
 
 def broadcast_like(g, target):
@@ -276,28 +324,6 @@ def transpose_adjoint(g, axes=None):
 
 # ----- Helpers of the NumPy rules ----------------------------------------------------------
 # Each is linear in its first argument (the adjoint or tangent it carries) unless it says so.
-
-
-def matmul_adjoint_a(g, a, b):
-    """The adjoint of a in a @ b (np.matmul): batched over leading axes, which broadcast."""
-    a_ndim, b_ndim = np.ndim(a), np.ndim(b)
-    if b_ndim == 1:
-        g, b = np.expand_dims(g, -1), np.expand_dims(b, -1)
-    if a_ndim == 1:
-        g = np.expand_dims(g, -2)
-    total = np.matmul(g, np.swapaxes(b, -1, -2))
-    return unbroadcast(total[..., 0, :] if a_ndim == 1 else total, a)
-
-
-def matmul_adjoint_b(g, a, b):
-    """The adjoint of b in a @ b (np.matmul): batched over leading axes, which broadcast."""
-    a_ndim, b_ndim = np.ndim(a), np.ndim(b)
-    if a_ndim == 1:
-        g, a = np.expand_dims(g, -2), np.expand_dims(a, -2)
-    if b_ndim == 1:
-        g = np.expand_dims(g, -1)
-    total = np.matmul(np.swapaxes(a, -1, -2), g)
-    return unbroadcast(total[..., 0] if b_ndim == 1 else total, b)
 
 
 def _tensordot_axes(axes, a_ndim, b_ndim):
@@ -422,14 +448,15 @@ def diag_adjoint(g, x, k=0):
 def extremum_adjoint(g, result, x, axis=None, keepdims=False):
     """The adjoint of np.max or np.min: g shared equally by the elements that attain the extremum."""
     mask = x == unreduce(result, x, axis, keepdims)
-    count = np.sum(mask, axis=axis, keepdims=True)
+    count = np.sum(mask, axis=axis, keepdims=True, dtype=_adjoint_dtype(g, x))
     return mask * unreduce(g, x, axis, keepdims) / count
 
 
 def extremum_tangent(dx, result, x, axis=None, keepdims=False):
     """The tangent of np.max or np.min: the mean tangent of the elements that attain the extremum."""
     mask = x == unreduce(result, x, axis, keepdims)
-    return np.sum(dx * mask, axis=axis, keepdims=keepdims) / np.sum(mask, axis=axis, keepdims=keepdims)
+    count = np.sum(mask, axis=axis, keepdims=keepdims, dtype=_adjoint_dtype(dx, x))
+    return np.sum(dx * mask, axis=axis, keepdims=keepdims) / count
 
 
 def _reduced_count(x, axis):
@@ -462,7 +489,7 @@ def var_tangent(dx, x, axis=None, ddof=0, keepdims=False):
 def cumsum_adjoint(g, x, axis=None):
     """The adjoint of np.cumsum(x, axis): the cumulative sum of g taken from the end."""
     if axis is None:
-        return np.reshape(np.flip(np.cumsum(np.flip(np.ravel(g)))), np.shape(x))
+        return reshape_like(np.flip(np.cumsum(np.flip(np.ravel(g)))), x)
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
 
 
@@ -506,13 +533,13 @@ def float_cast(g, dtype, like):
     return np.asarray(g, dtype=_float_dtype(np.result_type(like)))
 
 
-def astype(x, dtype):
-    """x.astype(dtype): the function array `.astype` calls are rewritten to."""
-    return np.asarray(x).astype(dtype)
+def astype(x, dtype, copy=True):
+    """x.astype(dtype, copy=copy): the function array `.astype` calls are rewritten to."""
+    return np.asarray(x).astype(dtype, copy=copy)
 
 
 def _pieces(g, shapes, axis):
-    """g split along axis into pieces of the given shapes' sizes (symbolic zeros made real)."""
+    """g split along axis into pieces of the given shapes' sizes."""
     sizes = [shape[axis] for shape in shapes]
     return np.split(g, np.cumsum(sizes)[:-1], axis=axis)
 
@@ -563,7 +590,7 @@ def tile_adjoint(g, x, reps):
 def repeat_adjoint(g, x, repeats, axis=None):
     """The adjoint of np.repeat(x, repeats, axis): g summed over the copies of each element."""
     if axis is None:
-        return np.reshape(repeat_adjoint(g, np.ravel(x), repeats, 0), np.shape(x))
+        return reshape_like(repeat_adjoint(g, np.ravel(x), repeats, 0), x)
     moved = np.moveaxis(np.zeros(np.shape(x), dtype=_adjoint_dtype(g, x)), axis, 0)
     owners = np.repeat(np.arange(np.shape(moved)[0]), repeats)
     np.add.at(moved, owners, np.moveaxis(g, axis, 0))
@@ -670,3 +697,316 @@ def norm_tangent(dx, result, x, ord=None, axis=None, keepdims=False):
     kind, axes = _norm_kind(x, ord, axis)
     slope = _norm_slope(np.squeeze(result, axes) if keepdims and np.ndim(result) else result, x, ord, axis)
     return np.sum(slope * dx, axis=axes, keepdims=keepdims)
+
+
+def tangent_like(dx, x):
+    """dx with the structure and shapes of x: symbolic zeros (0.0) become zeros, in (nested) lists too."""
+    if isinstance(x, (list, tuple)):
+        items = dx if _is_container(dx) else [0.0] * len(x)
+        return [tangent_like(item, part) for item, part in zip(items, x)]
+    return dx if np.shape(dx) == np.shape(x) else np.broadcast_to(dx, np.shape(x))
+
+
+def kron_adjoint(g, a, b, position):
+    """The adjoint of operand `position` (0 for a, 1 for b) of np.kron(a, b): g seen as blocks
+    result[(i, k), (j, l)] = a[i, j] b[k, l], contracted with the other operand."""
+    ndim = max(np.ndim(a), np.ndim(b))
+    a_shape = (1,) * (ndim - np.ndim(a)) + np.shape(a)
+    b_shape = (1,) * (ndim - np.ndim(b)) + np.shape(b)
+    blocks = np.reshape(g, [size for pair in zip(a_shape, b_shape) for size in pair])
+    other, shape = (np.reshape(b, b_shape), np.shape(a)) if position == 0 else (np.reshape(a, a_shape), np.shape(b))
+    contracted = list(range(1 - position, 2 * ndim, 2))
+    return np.reshape(np.tensordot(blocks, other, axes=(contracted, list(range(ndim)))), shape)
+
+
+def diff_adjoint(g, n=1, axis=-1):
+    """The adjoint of np.diff(x, n, axis): n times, minus the difference of g padded with a zero each side."""
+    for _ in range(n):
+        g = -np.diff(g, 1, axis, prepend=0.0, append=0.0)
+    return g
+
+
+def reshape_like(g, x):
+    """g in x's shape (the adjoint of a reshape of x); a float when x is a Python number."""
+    if isinstance(x, (float, int)):
+        return float(np.reshape(g, ()))
+    return np.reshape(g, np.shape(x))
+
+
+# ----- Helpers of the second-order rules (adjoint/rules/runtime_helpers.py) ---------------------
+# Derivatives of the helpers above, where a rule would need more than a few lines.
+
+
+def sinc_derivative(x, order):
+    """The order-th derivative of np.sinc (order >= 1): from x sinc(x) = sin(pi x) / pi differentiated
+    n times, x s_n + n s_(n-1) = pi^(n-1) sin(pi x + n pi / 2); its Taylor series where |x| < 1/4."""
+    near = np.abs(x) < 0.25
+    safe = np.where(near, 1.0, x)
+    value = np.sinc(safe)
+    for n in range(1, order + 1):
+        value = (np.pi ** (n - 1) * np.sin(np.pi * safe + n * np.pi / 2) - n * value) / safe
+    series = 0.0
+    for k in range((order + 1) // 2, (order + 1) // 2 + 12):
+        series = series + ((-np.pi ** 2) ** k / math.factorial(2 * k + 1) * math.factorial(2 * k)
+                           / math.factorial(2 * k - order) * np.where(near, x, 0.0) ** (2 * k - order))
+    return np.where(near, series, value)
+
+
+def promoted_join(g, xs, promote, axis):
+    """The transpose of joined_adjoint: the pieces g (shaped like xs) promoted and joined along axis."""
+    return np.concatenate([promote(item) for item in tangent_like(g, xs)], axis)
+
+
+def tangent_like_adjoint(g, dx):
+    """The adjoint of dx in tangent_like(dx, x): g summed back to dx's shape, item by item in lists."""
+    if isinstance(dx, (list, tuple)):
+        items = g if _is_container(g) else [0.0] * len(dx)
+        return [tangent_like_adjoint(item, part) for item, part in zip(items, dx)]
+    return unbroadcast(g, dx)
+
+
+def symmetrized(x):
+    """(x + x^T) / 2 over the last two axes."""
+    return 0.5 * (x + np.swapaxes(x, -1, -2))
+
+
+def solve_adjoint_solution(h, g, a, b):
+    """-h^T solve(a^T, g), shaped like a solution of np.linalg.solve(a, b) (g is one too).
+
+    The adjoint of `solution` in solve_adjoint_a(g, a, b, solution) given h (a's shape), and the
+    tangent -da^T lambda of lambda = solve(a^T, g) given h = da. Linear in h and in g.
+    """
+    adjoint = np.linalg.solve(np.swapaxes(a, -1, -2), _solve_operands(g, b))
+    total = -np.matmul(np.swapaxes(h, -1, -2), adjoint)
+    return total[..., 0] if np.ndim(b) == 1 else total
+
+
+def _replaced(operands, position, value):
+    """operands (None ones dropped) with the one at `position` replaced by value."""
+    operands = [x for x in operands if x is not None]
+    operands[position] = value
+    return operands
+
+
+def einsum_adjoint_backward(h, g, subscripts, position, wanted, *operands):
+    """The adjoint of g (`wanted` None) or of operand `wanted` in einsum_adjoint(g, subscripts,
+    position, *operands), given h, the adjoint of its result (shaped like operand `position`).
+
+    <h, einsum_adjoint(g, ...)> is <g, einsum with operand `position` replaced by h>: that einsum
+    is g's adjoint, and each other operand's is that einsum's adjoint of it.
+    """
+    if wanted is None:
+        return np.einsum(subscripts, *_replaced(operands, position, h))
+    if wanted == position or wanted >= len([x for x in operands if x is not None]):
+        return 0.0
+    return einsum_adjoint(g, subscripts, wanted, *_replaced(operands, position, h))
+
+
+def einsum_adjoint_tangent(g, subscripts, position, tangents, operands):
+    """The tangent of einsum_adjoint(g, subscripts, position, *operands) from the other operands'
+    tangents (operand `position` only gives its shape): one term per other operand with a tangent."""
+    tangents = tangents if _is_container(tangents) else [0.0] * len(operands)
+    total = 0.0
+    for k, tangent in enumerate(tangents[:len([x for x in operands if x is not None])]):
+        if k != position and not _is_zero_scalar(tangent):
+            total = total + einsum_adjoint(g, subscripts, position, *_replaced(operands, k, tangent))
+    return total
+
+
+def einsum_cross(subscripts, first, second, operands):
+    """The sum over pairs k != j of np.einsum(subscripts, *operands) with operand k replaced by
+    first[k] and operand j by second[j]: the tangent of einsum_tangent(subscripts, first, operands)
+    from the operands' tangents `second`."""
+    count = len([x for x in operands if x is not None])
+    first = first if _is_container(first) else [0.0] * count
+    second = second if _is_container(second) else [0.0] * count
+    total = 0.0
+    for k in range(count):
+        for j in range(count):
+            if k != j and not _is_zero_scalar(first[k]) and not _is_zero_scalar(second[j]):
+                varied = _replaced(operands, k, first[k])
+                varied[j] = second[j]
+                total = total + np.einsum(subscripts, *varied)
+    return total
+
+
+def einsum_tangent_adjoint(h, subscripts, tangents, operands, of):
+    """The adjoints (a list) of the `tangents` (of="tangents") or `operands` (of="operands") of
+    einsum_tangent(subscripts, tangents, operands), given h, the adjoint of its result."""
+    present = [x for x in operands if x is not None]
+    if of == "tangents":
+        return [einsum_adjoint(h, subscripts, k, *present) for k in range(len(present))] + [0.0] * (
+            len(tangents) - len(present))
+    adjoints = [0.0] * len(operands)
+    for k, tangent in enumerate(tangents[:len(present)]):
+        if not _is_zero_scalar(tangent):
+            for j in range(len(present)):
+                if j != k:
+                    adjoints[j] = adjoints[j] + einsum_adjoint(h, subscripts, j, *_replaced(present, k, tangent))
+    return adjoints
+
+
+def kron_adjoint_backward(h, g, a, b, position, wanted):
+    """The adjoint of g (`wanted` None) or of operand `wanted` (0: a, 1: b) in kron_adjoint(g, a, b,
+    position), given h, the adjoint of its result (shaped like that operand): as for einsum_adjoint."""
+    replaced = (h, b) if position == 0 else (a, h)
+    if wanted is None:
+        return np.kron(*replaced)
+    if wanted == position:
+        return 0.0
+    return kron_adjoint(g, *replaced, wanted)
+
+
+def _norm_curvature(v, result, x, ord, axis):
+    """The Hessian of np.linalg.norm(x, ord, axis) at x applied to v, group by group (result is the
+    norm without kept axes). For a p-norm, with slope s: (p - 1) (|x|^(p-2) v / r^(p-1) - s <s, v> / r)."""
+    kind, axes = _norm_kind(x, ord, axis)
+    if kind == "vector" and ord in (np.inf, -np.inf):
+        return 0.0 * v  # the slope is constant where the maximum is unique
+    if kind == "matrix" and ord not in (None, "fro"):
+        raise NotImplementedError(f"the second derivative of np.linalg.norm with ord={ord!r} is not supported")
+    power = 2 if ord in (None, "fro") else ord
+    r = np.expand_dims(result, axes) if np.ndim(result) else result
+    slope = _norm_slope(result, x, ord, axis)
+    return (power - 1) * (np.abs(x) ** (power - 2) * v / r ** (power - 1)
+                          - slope * np.sum(slope * v, axis=axes, keepdims=True) / r)
+
+
+def norm_hessian_product(g, v, result, x, ord=None, axis=None, keepdims=False):
+    """g (result's shape) times the norm's Hessian applied to v (x's shape): the derivative of
+    norm_adjoint(g, result, x, ...) along v, the norm `result` following x. Linear in g and in v."""
+    kind, axes = _norm_kind(x, ord, axis)
+    reduced = np.squeeze(result, axes) if keepdims and np.ndim(result) else result
+    spread = np.expand_dims(g, axes) if not keepdims and np.ndim(result) else g
+    return spread * _norm_curvature(v, reduced, x, ord, axis)
+
+
+def norm_hessian_form(u, v, result, x, ord=None, axis=None, keepdims=False):
+    """u^T H v group by group (result's shape), H the norm's Hessian: the derivative of
+    norm_tangent(u, result, x, ...) along v. Linear in u and in v."""
+    kind, axes = _norm_kind(x, ord, axis)
+    reduced = np.squeeze(result, axes) if keepdims and np.ndim(result) else result
+    return np.sum(u * _norm_curvature(v, reduced, x, ord, axis), axis=axes, keepdims=keepdims)
+
+
+# ----- Checkpointed loops (binomial checkpointing) --------------------------------------------
+#
+# `for t in adjoint.checkpointed(steps, snapshots=k): state = step(t, *state, *invariants)`
+# keeps k + 1 states at most instead of a tape, and reverses its steps on the schedule of
+# Griewank & Walther (2000), "Algorithm 799: Revolve: an implementation of checkpointing for
+# the reverse or adjoint mode of computational differentiation", ACM TOMS 26(1), 19-45.
+#
+# To reverse steps [start, end) from the stored state at start, with `slots` states it may
+# hold (that one included): with one step or one slot left, reverse the last step, recomputing
+# it from start. Else, with r = checkpoint_repetitions(end - start, slots), store the state at
+# `split`, where [split, end) is as long as slots - 1 states reverse with r repetitions and
+# [start, split) is at least as long as slots states reverse with r - 2; reverse [split, end)
+# with one slot fewer, then [start, split) with all of them. Each step is advanced at most r
+# times, r * n - C(slots + r, slots + 1) advances in all (the least possible); the first
+# states stored lie on the way from the start to the end, so the primal sweep stores them.
+# A checkpoint is a tuple (first step, state before it, slots it may use).
+
+def checkpointed(steps, snapshots):
+    """`for t in adjoint.checkpointed(range(n), snapshots=k):` marks a loop whose reverse-mode
+    derivative keeps at most k copies of the loop's state (besides the state the loop starts
+    from) instead of a tape of every iteration, and recomputes the iterations in between
+    (binomial checkpointing, Griewank's "Revolve").
+
+    Memory: k + 1 states instead of everything n iterations overwrite. Time: the derivative
+    advances each iteration at most r more times, r the least number with
+    C(k + 1 + r, r) >= n (n = 10,000 steps: r = 4 with k = 20, r = 2 with k = 140).
+
+    The body must be a function of its state: it may rebind names but not write into an
+    array or list it did not create (`a[i] = v`, `a.append(v)`), and contain no `break`,
+    `continue` or `return` of this loop; the loop must run over `range(...)`. Anything else
+    is refused with adjoint.UnsupportedSyntaxError.
+
+    Run as plain Python (not differentiated), `checkpointed(steps, snapshots)` is `steps`.
+    """
+    return steps
+
+
+def reversible_steps(slots, repetitions):
+    """How many steps `slots` held states reverse when each step may be advanced at most
+    `repetitions` times: C(slots + repetitions, slots) (Griewank 1992)."""
+    return math.comb(slots + repetitions, slots) if repetitions >= 0 else 0
+
+
+def checkpoint_repetitions(steps, slots):
+    """The least r with reversible_steps(slots, r) >= steps."""
+    repetitions = 0
+    while reversible_steps(slots, repetitions) < steps:
+        repetitions += 1
+    return repetitions
+
+
+def _checkpoint_split(start, end, slots):
+    """Where to store the next state to reverse steps [start, end) holding `slots` states."""
+    length = end - start
+    repetitions = checkpoint_repetitions(length, slots)
+    right = min(length - 1, reversible_steps(slots - 1, repetitions),
+                length - reversible_steps(slots, repetitions - 2))
+    return end - right
+
+
+def checkpointed_forward(step, steps, state, invariants, snapshots):
+    """Run `for t in steps: state = step(t, *state, *invariants)`, keeping the states the reversal
+    restarts from first. Returns the final state's values followed by the checkpoints.
+
+    `step` returns the new state: one value when the loop carries one name, else a tuple.
+    """
+    if isinstance(snapshots, bool) or not isinstance(snapshots, (int, np.integer)) or snapshots < 0:
+        raise ValueError(f"adjoint.checkpointed: snapshots must be a non-negative integer, not {snapshots!r}")
+    single = len(state) == 1
+    checkpoints = [(0, tuple(state), int(snapshots) + 1)]
+    end = len(steps)
+    while True:
+        start, values, slots = checkpoints[-1]
+        if slots == 1 or end - start <= 1:
+            break
+        split = _checkpoint_split(start, end, slots)
+        checkpoints.append((split, _steps(step, steps, values, invariants, start, split, single), slots - 1))
+    final = _steps(step, steps, values, invariants, start, end, single)
+    return final + (checkpoints,)
+
+
+def _steps(step, steps, values, invariants, start, stop, single):
+    """The state (a tuple) after steps [start, stop) from the state `values`."""
+    for position in range(start, stop):
+        values = step(steps[position], *values, *invariants)
+        if single:
+            values = (values,)
+    return tuple(values)
+
+
+def checkpointed_adjoint(step, step_vjp, steps, invariants, checkpoints, dstate, dinvariants):
+    """The cotangents of a checkpointed loop's initial state, then its invariants' adjoints.
+
+    `checkpoints` come from checkpointed_forward, and are used up: each stored state is let go
+    of as soon as the steps after it are reversed. `step_vjp(seed, t, *state, *invariants)`
+    returns the cotangents of the state's names in `dstate`, then of the invariants in
+    `dinvariants`, given the seed of the step's outputs for those state names (one value or
+    a tuple). `dstate` holds the cotangents of the final state, `dinvariants` the invariants'
+    adjoints so far. step_vjp runs once per step, last step first.
+    """
+    single = len(checkpoints[0][1]) == 1
+    dstate, dinvariants = tuple(dstate), list(dinvariants)
+    many = len(dstate) + len(dinvariants) > 1
+    end = len(steps)
+    while end > 0:
+        start, values, slots = checkpoints[-1]
+        if start == end:
+            checkpoints.pop()
+        elif slots == 1 or end - start == 1:
+            values = _steps(step, steps, values, invariants, start, end - 1, single)
+            grads = step_vjp(dstate if len(dstate) > 1 else dstate[0], steps[end - 1], *values, *invariants)
+            grads = grads if many else (grads,)
+            for index in range(len(dinvariants)):
+                dinvariants[index] = add_adjoints(dinvariants[index], grads[len(dstate) + index])
+            dstate = tuple(grads[:len(dstate)])
+            end -= 1
+        else:
+            split = _checkpoint_split(start, end, slots)
+            checkpoints.append((split, _steps(step, steps, values, invariants, start, split, single), slots - 1))
+    checkpoints.clear()
+    return dstate + tuple(dinvariants)

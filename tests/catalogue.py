@@ -398,6 +398,11 @@ CASES = [
     Case(fns.seed_exp_times_three, lambda rng: (2.0,), 0, {"seed", "autograd"}),
     Case(fns.seed_program_a, lambda rng: (0.5, 4.2), (0, 1), {"seed", "math"}),
     Case(fns.seed_power_pair, lambda rng: (0.5, 4.2), (0, 1), {"seed", "autograd"}),
+    # regressions found by test_fuzz.py and test_hostile.py
+    Case(fns.regression_abs_of_numpy_scalar, lambda rng: (0.7, np.array([0.4, -1.0, 2.0])), (0, 1),
+         {"builtins", "subscript", "autograd"}),
+    Case(fns.regression_swap_with_parameter_outside_wrt, lambda rng: (0.3, 0.8, -1.1), 0, {"tuple", "autograd"}),
+    Case(fns.call_helper_named_like_its_gradient, lambda rng: (0.6,), 0, {"call", "autograd"}),
 ]
 
 

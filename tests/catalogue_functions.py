@@ -1435,3 +1435,26 @@ def seed_program_a(x, y):
 
 def seed_power_pair(x, y):
     return x * y + x ** y
+
+
+# ----- regressions: failures found by the fuzzer (test_fuzz.py) and test_hostile.py ----
+
+def regression_abs_of_numpy_scalar(x, a):
+    # x + a[0] is a NumPy float64: the derivative of abs took its sign as np.bool_ - np.bool_.
+    return abs(x + a[0]) * 2.0 + a[1] * x
+
+
+def regression_swap_with_parameter_outside_wrt(x, y, z):
+    # jvp wrt x only: z is assigned x's value, and its tangent was read before it existed.
+    z, x = x, z
+    x = x
+    return 0.5 * x + 0.5 * y + 1.5 * z
+
+
+def grad_call_helper_named_like_its_gradient(x):
+    return 2.0 * x
+
+
+def call_helper_named_like_its_gradient(x):
+    # The derivative of this function was named grad_call_helper_..., hiding this helper.
+    return grad_call_helper_named_like_its_gradient(x) * x

@@ -1,6 +1,11 @@
 """Shared fixtures and markers of the test suite."""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from typing import Optional
+
 import numpy as np
 import pytest
 
@@ -16,3 +21,22 @@ def pytest_configure(config: pytest.Config) -> None:
 def rng() -> np.random.Generator:
     """A fresh generator per test, so every test sees the same inputs in any order."""
     return np.random.default_rng(0)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Point the disk cache at a fresh directory before collection, so no test (nor a module
+    imported while collecting, nor a subprocess a test starts) reads or writes the user's cache."""
+    session.config.stash[_SAVED_CACHE_DIR] = os.environ.get("ADJOINT_CACHE_DIR")
+    os.environ["ADJOINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="adjoint-cache-")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    shutil.rmtree(os.environ["ADJOINT_CACHE_DIR"], ignore_errors=True)
+    saved = session.config.stash.get(_SAVED_CACHE_DIR, None)
+    if saved is None:
+        os.environ.pop("ADJOINT_CACHE_DIR", None)
+    else:
+        os.environ["ADJOINT_CACHE_DIR"] = saved
+
+
+_SAVED_CACHE_DIR = pytest.StashKey[Optional[str]]()

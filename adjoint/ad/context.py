@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Tuple
 
@@ -11,8 +12,11 @@ from adjoint import nodes, runtime
 from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.kinds import SCALAR
 from adjoint.analysis.sites import Sites
+from adjoint.errors import AdjointError, NonDifferentiableError
 from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.resolve import qualified_name
 
 
 @dataclass
@@ -59,9 +63,17 @@ class FunctionContext:
     def runtime(self, helper: str) -> gast.Name:
         return nodes.name(self.bind_global(helper, getattr(runtime, helper)))
 
-    def request_derivative(self, func: Any, wrt: Tuple[str, ...], mode: str, call: gast.AST) -> str:
-        """The name of the derivative of a called user function, generated in the same unit."""
-        generated_name = self.request(func, wrt, mode, self.location(call))
+    def request_derivative(self, func: Any, wrt: Tuple[str, ...], mode: str, call: gast.Call,
+                           bound: Dict[str, gast.expr]) -> str:
+        """The name of the derivative of a called user function, generated in the same unit and
+        specialized to the kinds of the arguments of this call."""
+        kinds = {}
+        for param, atom in bound.items():
+            if isinstance(atom, gast.Name) and atom.id in self.kinds:
+                kinds[param] = self.kinds[atom.id]
+            elif isinstance(atom, gast.Constant) and isinstance(atom.value, (int, float)):
+                kinds[param] = "scalar"
+        generated_name = self.request(func, wrt, mode, self.location(call), kinds)
         for existing, bound in self.bindings.items():
             if isinstance(bound, Deferred) and bound.generated_name == generated_name:
                 return existing
@@ -70,6 +82,50 @@ class FunctionContext:
     def tangent_parameter(self, func: Any, param: str) -> str:
         """The keyword through which the forward derivative of `func` takes param's tangent."""
         return derivative_names(func)[param]
+
+    # ----- facts about one operation ------------------------------------------------------------
+
+    def is_active(self, atom: gast.expr) -> bool:
+        return isinstance(atom, gast.Name) and self.activity.is_active(atom.id)
+
+    def all_scalar(self, target: str, value: gast.expr) -> bool:
+        """The operation's output and operands are all plain numbers (no broadcasting to undo)."""
+        if self.kinds.get(target) != SCALAR:
+            return False
+        if isinstance(value, gast.Call):
+            operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
+        else:
+            operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+        return all(self.kinds.get(n.id) == SCALAR for n in operands)
+
+    def bind_rule(self, template, value: gast.expr, register: str) -> Dict[str, gast.expr]:
+        """Template parameter -> argument of the operation `value`; refuses arguments the rule lacks."""
+        if isinstance(value, gast.BinOp):
+            args, keywords = [value.left, value.right], {}
+        elif isinstance(value, gast.UnaryOp):
+            args, keywords = [value.operand], {}
+        elif isinstance(value, gast.Subscript):
+            args, keywords = [value.value, nodes.index_value(value.slice)], {}
+        else:
+            args, keywords = value.args, {k.arg: k.value for k in value.keywords}
+        bindings = template.bind(args, keywords)
+        if bindings is None:
+            label = self.classifier.classify(value).label
+            raise NonDifferentiableError(
+                label,
+                f"the derivative rule of `{label}` does not accept these arguments (it takes "
+                f"{', '.join(template.inputs)}); register one that does with @adjoint.{register}",
+                self.location(value),
+            )
+        return bindings
+
+    def bind_call(self, func: Any, value: gast.Call) -> Dict[str, gast.expr]:
+        """Parameter -> argument of a call to a user function, as Python would bind them."""
+        try:
+            bound = inspect.signature(func).bind(*value.args, **{k.arg: k.value for k in value.keywords})
+        except TypeError as error:
+            raise AdjointError(f"cannot call {qualified_name(func)}: {error}", self.location(value)) from None
+        return dict(bound.arguments)
 
     # ----- source positions -----------------------------------------------------------------
 

@@ -16,7 +16,6 @@ Control flow needs no stack: tangents travel with the primal values.
 from __future__ import annotations
 
 import copy
-import inspect
 from typing import List, Tuple
 
 import gast
@@ -105,8 +104,8 @@ class ForwardAD:
 
     def _tangent_of_rule(self, func, target: str, value: gast.expr) -> gast.expr:
         template = self.ctx.tables[0].template(func)
-        bindings = _bind(template, value, self.ctx)
-        if not any(self._is_active(atom) for atom in bindings.values()):
+        bindings = self.ctx.bind_rule(template, value, "register_tangent")
+        if not any(self.ctx.is_active(atom) for atom in bindings.values()):
             return nodes.constant(ZERO)
 
         def derivative_of(param: str) -> gast.expr:
@@ -117,22 +116,19 @@ class ForwardAD:
         if instance.setup or [p for p, _ in instance.derivatives] != ["result"]:
             raise AdjointError(f"the tangent rule of {qualified_name(func)} must be a single `d[result] = ...`")
         expr = instance.derivatives[0][1]
-        if self._all_scalar(target, value):
+        if self.ctx.all_scalar(target, value):
             expr = self.ctx.strip_unbroadcast(expr)
         return expr
 
     def _user_call(self, func, target: str, value: gast.Call) -> List[gast.stmt]:
-        try:
-            bound = inspect.signature(func).bind(*value.args, **{k.arg: k.value for k in value.keywords})
-        except TypeError as error:
-            raise AdjointError(f"cannot call {qualified_name(func)}: {error}", self.ctx.location(value)) from None
-        active = [param for param, atom in bound.arguments.items() if self._is_active(atom)]
+        arguments = self.ctx.bind_call(func, value)
+        active = [param for param, atom in arguments.items() if self.ctx.is_active(atom)]
         if not active:
             tangent = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
             return [nodes.assign(target, value), tangent]
-        name = self.ctx.request_derivative(func, tuple(active), "forward", value)
+        name = self.ctx.request_derivative(func, tuple(active), "forward", value, arguments)
         keywords = list(value.keywords) + [
-            gast.keyword(arg=self.ctx.tangent_parameter(func, param), value=self._tangent(bound.arguments[param]))
+            gast.keyword(arg=self.ctx.tangent_parameter(func, param), value=self._tangent(arguments[param]))
             for param in active
         ]
         call = nodes.call(nodes.name(name), value.args, keywords)
@@ -161,39 +157,6 @@ class ForwardAD:
         )
         return [nodes.assign(d_owner, update)]
 
-    def _is_active(self, atom) -> bool:
-        return isinstance(atom, gast.Name) and self.ctx.activity.is_active(atom.id)
-
-    def _all_scalar(self, target: str, value: gast.expr) -> bool:
-        if self.ctx.kinds.get(target) != SCALAR:
-            return False
-        operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
-        if isinstance(value, gast.Call):
-            operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
-        return all(self.ctx.kinds.get(n.id) == SCALAR for n in operands)
-
-
-def _bind(template, value: gast.expr, ctx: FunctionContext):
-    if isinstance(value, gast.BinOp):
-        args, keywords = [value.left, value.right], {}
-    elif isinstance(value, gast.UnaryOp):
-        args, keywords = [value.operand], {}
-    elif isinstance(value, gast.Subscript):
-        args, keywords = [value.value, nodes.index_value(value.slice)], {}
-    else:
-        args, keywords = value.args, {k.arg: k.value for k in value.keywords}
-    bindings = template.bind(args, keywords)
-    if bindings is None:
-        label = ctx.classifier.classify(value).label
-        raise NonDifferentiableError(
-            label,
-            f"the derivative rule of `{label}` does not accept these arguments (it takes "
-            f"{', '.join(template.inputs)}); register one that does with @adjoint.register_tangent",
-            ctx.location(value),
-        )
-    return bindings
-
-
 def build_forward(ctx: FunctionContext, wrt: Tuple[str, ...], name: str) -> gast.FunctionDef:
     """`jvp_f(*params, *, d<p>...)` returning (value, tangent of the value)."""
     func_node = ctx.func_node
@@ -209,6 +172,9 @@ def build_forward(ctx: FunctionContext, wrt: Tuple[str, ...], name: str) -> gast
             prologue.append(nodes.assign(param, nodes.call(ctx.runtime("snapshot"), [nodes.name(param)])))
             if param in wrt:
                 prologue.append(nodes.assign(ctx.adjoint(param), nodes.call(ctx.runtime("snapshot"), [nodes.name(ctx.adjoint(param))])))
+        if param not in wrt and ctx.activity.is_active(param):
+            # A parameter outside wrt that is later assigned an active value: its tangent starts at zero.
+            prologue.append(nodes.assign(ctx.adjoint(param), nodes.constant(ZERO)))
     tangent = nodes.name(ctx.adjoint(output)) if ctx.activity.is_active(output) else nodes.constant(ZERO)
     if ctx.kinds.get(output) != SCALAR or not isinstance(tangent, gast.Name):
         tangent = nodes.call(ctx.runtime("gradient_like"), [tangent, nodes.name(output)])

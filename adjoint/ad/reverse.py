@@ -21,19 +21,21 @@ For `a = x * y; b = math.sin(x); z = a + b` (wrt x, y) the adjoint sweep reads::
 from __future__ import annotations
 
 import copy
-import inspect
+import operator
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import gast
+import numpy as np
 
-from adjoint import nodes
-from adjoint.ad import control
+from adjoint import nodes, runtime
+from adjoint.ad import checkpoint, control, recompute
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.calls import RULE, UNKNOWN, USER
 from adjoint.analysis.kinds import CONTAINER, SCALAR
-from adjoint.errors import AdjointError, NonDifferentiableError
+from adjoint.analysis.saves import Saves, analyze_saves
+from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
 
 Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
@@ -46,44 +48,26 @@ class ReverseAD:
     def __init__(self, ctx: FunctionContext):
         self.ctx = ctx
         self.adjoint_code: Dict[int, List[gast.stmt]] = {}
-        self.saved: set = set()
+        self.saves = Saves()
+        self.checkpointed = checkpoint.CheckpointedLoops((), ctx)
+        self.recomputed = recompute.Plan({})
 
     # ----- entry point ------------------------------------------------------------
 
     def transform(self) -> Tuple[List[gast.stmt], List[gast.stmt]]:
         body = self.ctx.func_node.body[:-1]
-        for stmt in _simple_statements(body):
+        self.checkpointed = checkpoint.CheckpointedLoops(body, self.ctx)
+        for stmt in _simple_statements(body, skip=self.checkpointed.loops):
             self.adjoint_code[id(stmt)] = self.adjoint_of(stmt)
-        needed = self._names_read_backward(body)
-        self.saved = self._saved(needed, body)
+        self.adjoint_code.update(self.checkpointed.adjoint_reads())
+        self.recomputed = recompute.plan(body, self.adjoint_code, self.ctx)
+        self.saves = analyze_saves(body, self.adjoint_code, self.ctx.primal_names, self.ctx.sites.stable)
+        if not self.recomputed.holds(self.saves):  # a value to recompute from would not be restored
+            self.recomputed.undo()
+            self.saves = analyze_saves(body, self.adjoint_code, self.ctx.primal_names, self.ctx.sites.stable)
+        parameters = {arg.id for arg in self.ctx.func_node.args.args + self.ctx.func_node.args.kwonlyargs}
+        self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)
-
-    def _saved(self, needed: set, body) -> set:
-        """Unstable needed names; a popped value is needed when its list is restored (re-appended)."""
-        pops = [(stmt.targets[0].id, stmt.value.func.value.id) for stmt in _simple_statements(body)
-                if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and is_pop(stmt.value)]
-        saved = {n for n in needed if not self.ctx.sites.stable(n)}
-        grown = True
-        while grown:
-            extra = {value for value, owner in pops if owner in saved and not self.ctx.sites.stable(value)}
-            grown = not extra <= saved
-            saved |= extra
-        return saved
-
-    def _names_read_backward(self, body) -> set:
-        needed = set()
-        for code in self.adjoint_code.values():
-            for stmt in code:
-                needed.update(nodes.names_read(stmt))
-        for stmt in _all_statements(body):
-            if isinstance(stmt, gast.If):
-                needed.update(nodes.names_read(stmt.test))
-            elif isinstance(stmt, gast.For):
-                needed.update(nodes.names_read(stmt.iter))
-            elif isinstance(stmt, gast.With):
-                for inner in stmt.body:
-                    needed.update(nodes.names_read(inner))
-        return needed & self.ctx.primal_names
 
     # ----- blocks and statements -----------------------------------------------------
 
@@ -117,7 +101,10 @@ class ReverseAD:
         target = _assigned_name(stmt)
         if target is not None and self.ctx.activity.is_active(target):
             adjoint.append(nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO)))
-        adjoint.extend(self._restore(stmt))
+        if self.recomputed.restores_first(stmt):
+            adjoint[:0] = self._restore(stmt)  # what it recomputes reads the value before this statement
+        else:
+            adjoint.extend(self._restore(stmt))
         if adjoint:
             adjoint.insert(0, self.ctx.comment(stmt))
         return primal, adjoint
@@ -132,15 +119,16 @@ class ReverseAD:
         return primal, [self.ctx.comment(stmt), nodes.copy_location(adjoint, stmt)]
 
     def _for(self, stmt: gast.For, looping: bool) -> Sweeps:
+        plan = self.checkpointed.plan(stmt)
+        if plan is not None:
+            return checkpoint.reverse_loop(self.ctx, stmt, plan, looping, self.checkpointed.restores[id(stmt)])
         body_primal, body_adjoint = self.block(stmt.body, True)
-        target = stmt.target.id
         primal_loop = gast.For(target=stmt.target, iter=stmt.iter, body=body_primal or [gast.Pass()],
                                orelse=[], type_comment=None)
         if not _has_code(body_adjoint):
             return [nodes.copy_location(primal_loop, stmt)], []
         loop = control.Loop(self.ctx, stmt, looping, counted=_breaks(stmt.body))
-        save_target = target in self.saved_for_loops()
-        primal, adjoint = loop.replay_range(primal_loop, body_adjoint, save_target)
+        primal, adjoint = loop.replay_range(primal_loop, body_adjoint, self.saves.loop_target(stmt))
         return primal, [self.ctx.comment(stmt)] + adjoint
 
     def _while(self, stmt: gast.While, looping: bool) -> Sweeps:
@@ -151,10 +139,6 @@ class ReverseAD:
         loop = control.Loop(self.ctx, stmt, looping, counted=True)
         primal, adjoint = loop.replay_count(primal_loop, body_adjoint)
         return primal, [self.ctx.comment(stmt)] + adjoint
-
-    def saved_for_loops(self) -> set:
-        """Loop targets that the adjoint sweep of code before the loop may still read."""
-        return {n for n in self.saved if self.ctx.sites.counts.get(n, 0) > 1}
 
     def _insert_grad_of(self, stmt: gast.With) -> List[gast.stmt]:
         watched = stmt.items[0].context_expr.args[0]
@@ -169,31 +153,27 @@ class ReverseAD:
     # ----- saving and restoring overwritten values -------------------------------------
 
     def _save(self, stmt: gast.stmt) -> List[gast.stmt]:
-        if isinstance(stmt, gast.Assign):
-            target = stmt.targets[0]
-            if isinstance(target, gast.Name) and target.id in self.saved:
-                return [self.ctx.push(nodes.name(target.id), stmt)]
-            if isinstance(target, gast.Subscript) and target.value.id in self.saved:
-                old = nodes.call(self.ctx.runtime("snapshot"), [nodes.load_copy(target)])
-                return [self.ctx.push(old, stmt)]
-        return []
+        if not self.saves.at(stmt) or not isinstance(stmt, gast.Assign):
+            return []
+        target = stmt.targets[0]
+        if isinstance(target, gast.Name):
+            return [self.ctx.push(nodes.name(target.id), stmt)]
+        old = nodes.call(self.ctx.runtime("snapshot"), [nodes.load_copy(target)])
+        return [self.ctx.push(old, stmt)]
 
     def _restore(self, stmt: gast.stmt) -> List[gast.stmt]:
-        if isinstance(stmt, gast.Assign):
-            target = stmt.targets[0]
-            code = []
-            if isinstance(target, gast.Name) and is_pop(stmt.value) and stmt.value.func.value.id in self.saved:
-                code.append(nodes.copy_location(nodes.method_call(stmt.value.func.value.id, "append", nodes.name(target.id)), stmt))
-            if isinstance(target, gast.Name) and target.id in self.saved:
-                return code + [self.ctx.pop_into(nodes.name(target.id, store=True), stmt)]
-            if code:
-                return code
-            if isinstance(target, gast.Subscript) and target.value.id in self.saved:
-                return [self.ctx.pop_into(target, stmt)]
-        if is_append(stmt) and stmt.value.func.value.id in self.saved:
+        code = []
+        if self.saves.refills(stmt):
             owner = stmt.value.func.value.id
-            return [nodes.copy_location(nodes.method_call(owner, "pop"), stmt)]
-        return []
+            code.append(nodes.method_call(owner, "append", nodes.name(stmt.targets[0].id)))
+        if self.saves.at(stmt):
+            if is_append(stmt):
+                code.append(nodes.method_call(stmt.value.func.value.id, "pop"))
+            else:
+                target = stmt.targets[0]
+                store = nodes.name(target.id, store=True) if isinstance(target, gast.Name) else target
+                code.append(self.ctx.pop_into(store, stmt))
+        return [nodes.copy_location(s, stmt) for s in code]
 
     # ----- adjoints of single operations -------------------------------------------------
 
@@ -216,7 +196,7 @@ class ReverseAD:
             return self._accumulate(value, seed)
         if is_pop(value):
             owner = value.func.value
-            if not self._is_active_atom(owner):
+            if not self.ctx.is_active(owner):
                 return []
             d_owner = self.ctx.adjoint(owner.id)
             update = nodes.call(self.ctx.runtime("pop_adjoint"), [nodes.name(d_owner), owner, seed])
@@ -238,8 +218,8 @@ class ReverseAD:
 
     def _adjoint_of_rule(self, func, target: str, value: gast.expr, stmt) -> List[gast.stmt]:
         template = self.ctx.tables[0].template(func)
-        bindings = self._bind(template, value)
-        active = {p for p, atom in bindings.items() if self._is_active_atom(atom)}
+        bindings = self.ctx.bind_rule(template, value, "register_adjoint")
+        active = {p for p, atom in bindings.items() if self.ctx.is_active(atom)}
         if not active:
             return []
 
@@ -252,53 +232,31 @@ class ReverseAD:
 
         bindings = dict(bindings, result=nodes.name(target))
         instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh)
-        scalar = self._all_scalar(target, value)
+        scalar = self.ctx.all_scalar(target, value)
         code = list(instance.setup)
         for param, expr in instance.derivatives:
             if param not in active:
                 continue
             if scalar:
                 expr = self.ctx.strip_unbroadcast(expr)
+            elif _result_shaped_like(func, param, bindings, self.ctx.kinds):
+                expr = _without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
         return code
 
-    def _bind(self, template, value: gast.expr) -> Dict[str, gast.expr]:
-        if isinstance(value, gast.BinOp):
-            args, keywords = [value.left, value.right], {}
-        elif isinstance(value, gast.UnaryOp):
-            args, keywords = [value.operand], {}
-        elif isinstance(value, gast.Subscript):
-            args, keywords = [value.value, nodes.index_value(value.slice)], {}
-        else:
-            args, keywords = value.args, {k.arg: k.value for k in value.keywords}
-        bindings = template.bind(args, keywords)
-        if bindings is None:
-            operation = self.ctx.classifier.classify(value)
-            raise NonDifferentiableError(
-                operation.label,
-                f"the derivative rule of `{operation.label}` does not accept these arguments "
-                f"(it takes {', '.join(template.inputs)}); register a rule that does with "
-                "@adjoint.register_adjoint",
-                self.ctx.location(value),
-            )
-        return bindings
-
     def _adjoint_of_user_call(self, func, target: str, value: gast.Call, stmt) -> List[gast.stmt]:
-        try:
-            bound = inspect.signature(func).bind(*value.args, **{k.arg: k.value for k in value.keywords})
-        except TypeError as error:
-            raise AdjointError(f"cannot call {qualified_name(func)}: {error}", self.ctx.location(value)) from None
-        active = [param for param, atom in bound.arguments.items() if self._is_active_atom(atom)]
+        arguments = self.ctx.bind_call(func, value)
+        active = [param for param, atom in arguments.items() if self.ctx.is_active(atom)]
         if not active:
             return []
-        vjp_name = self.ctx.request_derivative(func, tuple(active), "vjp", value)
+        vjp_name = self.ctx.request_derivative(func, tuple(active), "vjp", value, arguments)
         seed = nodes.name(self.ctx.adjoint(target))
         call = nodes.call(nodes.name(vjp_name), [seed] + list(value.args), value.keywords)
-        temps = [self.ctx.namer.fresh(self.ctx.adjoint(bound.arguments[p].id) + "_") for p in active]
+        temps = [self.ctx.namer.fresh(self.ctx.adjoint(arguments[p].id) + "_") for p in active]
         unpack = temps[0] if len(temps) == 1 else nodes.tuple_of(nodes.name(t) for t in temps)
         code = [nodes.assign(unpack, call) if isinstance(unpack, str) else nodes.assign_to(unpack, call)]
         for param, temp in zip(active, temps):
-            code.extend(self._accumulate(bound.arguments[param], nodes.name(temp)))
+            code.extend(self._accumulate(arguments[param], nodes.name(temp)))
         return code
 
     def _adjoint_of_store(self, target: gast.Subscript, value: gast.expr) -> List[gast.stmt]:
@@ -308,8 +266,10 @@ class ReverseAD:
         d_owner = nodes.name(self.ctx.adjoint(owner))
         index = nodes.index_value(target.slice)
         code = []
-        if self._is_active_atom(value):
+        if self.ctx.is_active(value):
             item = nodes.call(self.ctx.runtime("item_adjoint"), [d_owner, index, nodes.name(owner)])
+            if self.ctx.kinds.get(owner) != CONTAINER:
+                item = nodes.call(self.ctx.runtime("unbroadcast"), [item, nodes.load_copy(value)])
             code.extend(self._accumulate(value, item))
         zeroed = nodes.call(self.ctx.runtime("zero_at"), [d_owner, nodes.name(owner), nodes.load_copy(index)])
         code.append(nodes.assign(d_owner.id, zeroed))
@@ -318,7 +278,7 @@ class ReverseAD:
     def _adjoint_of_append(self, stmt: gast.Expr) -> List[gast.stmt]:
         owner = stmt.value.func.value.id
         value = stmt.value.args[0]
-        if not self.ctx.activity.is_active(owner) or not self._is_active_atom(value):
+        if not self.ctx.activity.is_active(owner) or not self.ctx.is_active(value):
             return []
         last = nodes.binop(nodes.call_named("len", nodes.name(owner)), gast.Sub(), nodes.constant(1))
         item = nodes.call(self.ctx.runtime("item_adjoint"), [nodes.name(self.ctx.adjoint(owner)), last])
@@ -328,7 +288,7 @@ class ReverseAD:
 
     def _accumulate(self, primal: gast.expr, contribution: gast.expr) -> List[gast.stmt]:
         """`d[primal] += contribution`, or `d[primal] = contribution` for an update rule."""
-        if not self._is_active_atom(primal):
+        if not self.ctx.is_active(primal):
             return []
         adjoint = self.ctx.adjoint(primal.id)
         if adjoint in set(nodes.names_read(contribution)) and _is_update(contribution):
@@ -339,17 +299,6 @@ class ReverseAD:
             total = nodes.add(nodes.name(adjoint), contribution)
         return [nodes.assign(adjoint, total)]
 
-    def _is_active_atom(self, atom) -> bool:
-        return isinstance(atom, gast.Name) and self.ctx.activity.is_active(atom.id)
-
-    def _all_scalar(self, target: str, value: gast.expr) -> bool:
-        if self.ctx.kinds.get(target) != SCALAR:
-            return False
-        operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
-        if isinstance(value, gast.Call):
-            operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
-        return all(self.ctx.kinds.get(n.id) == SCALAR for n in operands)
-
     def _no_rule(self, operation, call: gast.Call) -> NonDifferentiableError:
         name = qualified_name(operation.func) if operation.func is not None else operation.label
         return NonDifferentiableError(
@@ -359,6 +308,31 @@ class ReverseAD:
             f"with adjoint.non_differentiable({operation.label})",
             self.ctx.location(call),
         )
+
+
+ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod)
+
+
+def _result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
+    """An elementwise operation whose other operands are all numbers has its result in param's shape."""
+    if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):
+        return False
+    for name, atom in bindings.items():
+        if name in (param, "result"):
+            continue
+        number = isinstance(atom, gast.Constant) and type(atom.value) in (int, float)
+        if not number and not (isinstance(atom, gast.Name) and kinds.get(atom.id) == SCALAR):
+            return False
+    return True
+
+
+def _without_unbroadcast(expr: gast.expr, operand: gast.expr, bound: Dict[str, object]) -> gast.expr:
+    """`unbroadcast(g, x)` -> `g`, where g already has x's shape."""
+    if (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) and bound.get(expr.func.id) is runtime.unbroadcast
+            and len(expr.args) == 2 and isinstance(expr.args[1], gast.Name) and isinstance(operand, gast.Name)
+            and expr.args[1].id == operand.id):
+        return expr.args[0]
+    return expr
 
 
 def _is_update(contribution: gast.expr) -> bool:
@@ -388,18 +362,19 @@ def _breaks(body: List[gast.stmt]) -> bool:
     return False
 
 
-def _simple_statements(body):
-    for stmt in _all_statements(body):
+def _simple_statements(body, skip=()):
+    """The statements with an adjoint of their own (none inside the loops in `skip`, by id)."""
+    for stmt in _all_statements(body, skip):
         if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With)):
             yield stmt
 
 
-def _all_statements(body):
+def _all_statements(body, skip=()):
     for stmt in body:
         yield stmt
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            yield from _all_statements(stmt.body)
-            yield from _all_statements(stmt.orelse)
+        if isinstance(stmt, (gast.If, gast.For, gast.While)) and id(stmt) not in skip:
+            yield from _all_statements(stmt.body, skip)
+            yield from _all_statements(stmt.orelse, skip)
 
 
 
@@ -427,7 +402,7 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
     gradients = [_gradient(ctx, param) for param in wrt]
     result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
     if mode == "value_and_grad":
-        value, keep = _value_after_primal(ctx, output, transformer.saved)
+        value, keep = _value_after_primal(ctx, output, transformer.saves.names)
         primal.extend(keep)
         result = nodes.tuple_of([value, result])
     body = prologue + primal + seed + zeros + adjoint + [gast.Return(value=result)]

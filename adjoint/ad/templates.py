@@ -58,6 +58,15 @@ class Template:
     def inputs(self) -> List[str]:
         return [param for param in self.params if param != RESULT]
 
+    @property
+    def differentiable(self) -> List[str]:
+        """The inputs derivatives flow through: those the rule writes or reads as `d[p]`.
+
+        Others (a shape, an axis, an index) carry no derivative.
+        """
+        used = {node.slice.id for stmt in self.body for node in gast.walk(stmt) if is_derivative(node)}
+        return [param for param in self.inputs if param in used]
+
     def bind(self, args: Sequence[gast.expr], keywords: Dict[str, gast.expr]) -> Optional[Dict[str, gast.expr]]:
         """Map call-site arguments to template parameters; None if they do not fit."""
         inputs = self.inputs
@@ -148,6 +157,53 @@ class _Filler(gast.NodeTransformer):
         return node
 
 
+class _LinearZeros(gast.NodeTransformer):
+    """A rule is linear in the derivatives it reads, so a part of it whose derivatives are all
+    zero is zero: `np.flipud(d[x])` with d[x] = 0 becomes 0.0, not np.flipud(0.0) (which fails).
+
+    `zeros` and `others` hold the ids of the nodes that stand for zero and for non-zero
+    derivatives in the filled-in expression.
+    """
+
+    def __init__(self, zeros: set, others: set):
+        self.zeros = zeros
+        self.others = others
+
+    def _zero(self) -> gast.Constant:
+        node = nodes.constant(0.0)
+        self.zeros.add(id(node))
+        return node
+
+    def _holds(self, node, ids: set) -> bool:
+        return any(id(sub) in ids for sub in gast.walk(node))
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right = id(node.left) in self.zeros, id(node.right) in self.zeros
+        if isinstance(node.op, (gast.Mult, gast.MatMult)) and (left or right):
+            return self._zero()
+        if isinstance(node.op, gast.Div) and left:
+            return self._zero()
+        if isinstance(node.op, (gast.Add, gast.Sub)) and left and right:
+            return self._zero()
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        return self._zero() if id(node.operand) in self.zeros else node
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        return self._zero() if id(node.value) in self.zeros else node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        values = list(node.args) + [k.value for k in node.keywords]
+        if any(self._holds(v, self.zeros) for v in values) and not any(self._holds(v, self.others) for v in values):
+            return self._zero()
+        return node
+
+
 def instantiate(
     template: Template,
     bindings: Dict[str, gast.expr],
@@ -164,12 +220,22 @@ def instantiate(
     locals_name: Dict[str, str] = {}
     setup: List[gast.stmt] = []
     derivatives: List[Tuple[str, gast.expr]] = []
+    zeros: set = set()
+    others: set = set()
+
+    def recorded(param: str) -> gast.expr:
+        node = derivative_of(param)
+        is_zero = isinstance(node, gast.Constant) and node.value == 0
+        (zeros if is_zero else others).add(id(node))
+        return node
+
     for stmt in template.body:
         stmt = copy.deepcopy(stmt)
         if isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]):
             param = stmt.targets[0].slice.id
-            filler = _Filler(bindings, derivative_of, globals_name, locals_name)
-            derivatives.append((param, filler.visit(stmt.value)))
+            filler = _Filler(bindings, recorded, globals_name, locals_name)
+            filled = filler.visit(stmt.value)
+            derivatives.append((param, _LinearZeros(zeros, others).visit(filled)))
             continue
         for identifier in sorted(set(nodes.names_stored(stmt)) - set(locals_name)):
             locals_name[identifier] = fresh("_" + identifier)

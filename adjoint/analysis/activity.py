@@ -15,7 +15,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.nodes import is_append, is_pop
-from adjoint.analysis.calls import NONDIFF, CallClassifier
+from adjoint.analysis.calls import NONDIFF, RULE, CallClassifier
 
 Edge = Tuple[str, List[str]]
 
@@ -59,12 +59,31 @@ def _operand_names(expr: gast.expr) -> List[str]:
 def value_dependencies(expr: gast.expr, classifier: CallClassifier) -> List[str]:
     """The names whose derivative flows into `expr`'s value."""
     if isinstance(expr, (gast.BinOp, gast.UnaryOp, gast.Subscript, gast.Call)):
-        if classifier.classify(expr).kind == NONDIFF:
+        operation = classifier.classify(expr)
+        if operation.kind == NONDIFF:
             return []
+        if operation.kind == RULE:
+            return _rule_dependencies(expr, classifier.template(operation.func))
         return _operand_names(expr)
     if isinstance(expr, (gast.Name, gast.Tuple, gast.List)):
         return _operand_names(expr)
     return []
+
+
+def _rule_dependencies(expr: gast.expr, template) -> List[str]:
+    """The operands bound to the parameters the rule differentiates (not shapes or axes)."""
+    if isinstance(expr, gast.BinOp):
+        args, keywords = [expr.left, expr.right], {}
+    elif isinstance(expr, gast.UnaryOp):
+        args, keywords = [expr.operand], {}
+    elif isinstance(expr, gast.Subscript):
+        args, keywords = [expr.value, expr.slice], {}
+    else:
+        args, keywords = expr.args, {k.arg: k.value for k in expr.keywords}
+    bindings = template.bind(args, keywords) if template is not None else None
+    if bindings is None:
+        return _operand_names(expr)
+    return [bindings[p].id for p in template.differentiable if isinstance(bindings[p], gast.Name)]
 
 
 def edges(func_node: gast.FunctionDef, classifier: CallClassifier) -> Iterable[Edge]:

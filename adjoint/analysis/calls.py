@@ -54,6 +54,11 @@ class CallClassifier:
         self.parsed = parsed
         self.local_names = local_names
         self.tables = tables
+        self.dependencies: list = []
+
+    def template(self, func: Any):
+        """The rule template of func in this classifier's table (None if it has none)."""
+        return self.tables[0].template(func)
 
     def classify(self, expr: gast.expr) -> Operation:
         func = operator_of(expr)
@@ -74,9 +79,22 @@ class CallClassifier:
             return Operation(NONDIFF, func, label)
         if any(func in table for table in self.tables):
             return Operation(RULE, func, label)
-        if inspect.isfunction(unwrap(func)):
+        if inspect.isfunction(unwrap(func)) and not _is_library(func):
+            self._depend_on(func_node, func)
             return Operation(USER, unwrap(func), label)
         return Operation(UNKNOWN, func, label)
+
+
+    def _depend_on(self, func_node: gast.expr, func: Any) -> None:
+        """Remember that a global name meant `func`, so a later rebinding invalidates the derivative."""
+        if isinstance(func_node, gast.Name) and func_node.id not in self.parsed.namespace:
+            self.dependencies.append((self.parsed.func.__globals__, func_node.id, func))
+
+
+def _is_library(func: Any) -> bool:
+    """NumPy's and adjoint.runtime's functions are differentiated through rules only, never their source."""
+    module = getattr(unwrap(func), "__module__", None) or ""
+    return module in ("numpy", "adjoint.runtime") or module.startswith("numpy.")
 
 
 def tables_for(mode: str) -> tuple:

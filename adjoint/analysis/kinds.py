@@ -6,17 +6,25 @@ their definitions, iterated from "no information" to a fixed point.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Callable, Dict, Optional, Tuple
 
 import gast
 import numpy as np
 
 from adjoint.nodes import is_append
-from adjoint.analysis.calls import NONDIFF, RULE, CallClassifier
+from adjoint.analysis.calls import NONDIFF, RULE, USER, CallClassifier
 
 SCALAR, CONTAINER, UNKNOWN = "scalar", "container", "unknown"
 _BOTTOM = None
 _SCALAR_BUILTINS = {len, float, int, round, abs, min, max, pow, bool}
+
+
+_FULL_REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std, np.linalg.norm, np.trace)
+
+
+def _has_axis(call: gast.Call) -> bool:
+    """A reduction given an axis (positionally or by keyword) may keep dimensions."""
+    return len(call.args) > 1 or any(k.arg in ("axis", "keepdims", "ord") for k in call.keywords)
 
 
 def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
@@ -28,12 +36,18 @@ def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
 
 
 class _Inference:
-    def __init__(self, classifier: CallClassifier, kinds: Dict[str, Optional[str]]):
+    def __init__(self, classifier: CallClassifier, kinds: Dict[str, Optional[str]], callee_kind):
         self.classifier = classifier
         self.kinds = kinds
+        self.callee_kind = callee_kind
+
+    def argument_kinds(self, call: gast.Call) -> Optional[Tuple[Optional[str], ...]]:
+        return tuple(self.atom(a) for a in call.args), tuple((k.arg, self.atom(k.value)) for k in call.keywords)
 
     def atom(self, node: gast.expr) -> Optional[str]:
         if isinstance(node, gast.Constant):
+            if node.value is None:
+                return _BOTTOM
             return SCALAR if isinstance(node.value, (int, float, bool)) else UNKNOWN
         if isinstance(node, gast.Name):
             return self.kinds.get(node.id, UNKNOWN)
@@ -69,6 +83,11 @@ class _Inference:
 
     def call(self, expr: gast.Call) -> Optional[str]:
         operation = self.classifier.classify(expr)
+        if operation.kind == USER and self.callee_kind is not None:
+            positional, keywords = self.argument_kinds(expr)
+            if _BOTTOM in positional or any(kind is _BOTTOM for _, kind in keywords):
+                return _BOTTOM
+            return self.callee_kind(operation.func, positional, keywords)
         if operation.kind not in (RULE, NONDIFF):
             return UNKNOWN
         func = operation.func
@@ -76,18 +95,22 @@ class _Inference:
             return SCALAR
         if func in _SCALAR_BUILTINS or isinstance(func, np.ufunc):
             return self.all_scalar(list(expr.args) + [k.value for k in expr.keywords])
+        if any(func is reduction for reduction in _FULL_REDUCTIONS) and not _has_axis(expr):
+            return SCALAR
         return UNKNOWN
 
 
 def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
-                classifier: CallClassifier) -> Dict[str, str]:
+                classifier: CallClassifier, callee_kind: Optional[Callable] = None) -> Dict[str, str]:
+    """Kinds of every name. `callee_kind(func, positional_kinds, keyword_kinds)` gives the
+    kind a called user function returns (None: unknown)."""
     kinds: Dict[str, Optional[str]] = dict(parameter_kinds)
     for arg in func_node.args.args + func_node.args.kwonlyargs:
         kinds.setdefault(arg.id, UNKNOWN)
     definitions = list(_definitions(func_node))
     for name in {target for target, _ in definitions} - set(parameter_kinds):
         kinds[name] = _BOTTOM
-    inference = _Inference(classifier, kinds)
+    inference = _Inference(classifier, kinds, callee_kind)
     changed = True
     while changed:
         changed = False

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gast
 
-from adjoint.errors import UnsupportedSyntaxError
+from adjoint.errors import NonScalarOutputError, UnsupportedSyntaxError
 from adjoint.frontend.parse import SourceInfo
 
 ALLOWED_STATEMENTS = (
@@ -98,6 +98,15 @@ def _check_call(node: gast.Call, info: SourceInfo) -> None:
             raise _refuse(keyword.value, info, "**kwargs", "`**` argument unpacking is not supported")
 
 
+def _check_returns_a_value(func_node: gast.FunctionDef, info: SourceInfo) -> None:
+    returns = [node for node in _walk_body(func_node) if isinstance(node, gast.Return)]
+    if all(node.value is None or (isinstance(node.value, gast.Constant) and node.value.value is None)
+           for node in returns):
+        raise NonScalarOutputError(
+            f"{func_node.name} returns None (it has no `return` with a value); adjoint differentiates "
+            "functions that return a number or an array", info.location(func_node))
+
+
 def check_function(func_node: gast.FunctionDef, info: SourceInfo) -> None:
     """Raise UnsupportedSyntaxError at the first construct outside the subset."""
     _check_arguments(func_node, info)
@@ -114,6 +123,7 @@ def check_function(func_node: gast.FunctionDef, info: SourceInfo) -> None:
             raise _refuse(node, info, kind, f"`{kind}` expressions are not supported")
         if isinstance(node, gast.Call):
             _check_call(node, info)
+    _check_returns_a_value(func_node, info)
 
 
 def _walk_body(func_node: gast.FunctionDef):

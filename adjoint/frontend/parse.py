@@ -47,6 +47,15 @@ class SourceInfo:
         return self.lines[lineno - 1].strip()
 
 
+@dataclass(frozen=True)
+class SynthesizedSource:
+    """The source of a function adjoint wrote itself (the body of a checkpointed loop), and
+    where its lines come from in the user's file; carried as `func.__adjoint_source__`."""
+
+    text: str
+    info: SourceInfo
+
+
 @dataclass
 class ParsedFunction:
     """A user function as a tree, with what is needed to resolve its names and report errors."""
@@ -92,6 +101,9 @@ def unwrap(func: Callable) -> Callable:
 
 @functools.lru_cache(maxsize=None)
 def _parse_cached(func: Callable) -> Tuple[gast.FunctionDef, SourceInfo]:
+    synthesized = getattr(func, "__adjoint_source__", None)
+    if isinstance(synthesized, SynthesizedSource):
+        return gast.parse(synthesized.text).body[0], synthesized.info
     try:
         lines, first_line = inspect.getsourcelines(func)
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
@@ -130,4 +142,29 @@ def parse_function(func: Callable) -> ParsedFunction:
                 namespace[var] = cell.cell_contents
             except ValueError:
                 continue
-    return ParsedFunction(func, copy.deepcopy(node), info, namespace)
+    node = copy.deepcopy(node)
+    _defaults_as_values(node, func)
+    return ParsedFunction(func, node, info, namespace)
+
+
+_LITERALS = (bool, int, float, complex, str, bytes, type(None))
+
+
+def _defaults_as_values(node: gast.FunctionDef, func: Callable) -> None:
+    """Default values that are plain numbers replace their expressions: `k=SCALE * 2` was
+    evaluated once, when `def` ran, and the derivative must use that value, not a new one."""
+    arguments = node.args
+    values = func.__defaults__ or ()
+    if len(values) == len(arguments.defaults):
+        arguments.defaults = [_constant(value, expr) for value, expr in zip(values, arguments.defaults)]
+    keyword_values = func.__kwdefaults__ or {}
+    arguments.kw_defaults = [
+        _constant(keyword_values[arg.id], expr) if expr is not None and arg.id in keyword_values else expr
+        for arg, expr in zip(arguments.kwonlyargs, arguments.kw_defaults)
+    ]
+
+
+def _constant(value: Any, expr: gast.expr) -> gast.expr:
+    if type(value) not in _LITERALS:
+        return expr
+    return gast.copy_location(gast.Constant(value=value, kind=None), expr)

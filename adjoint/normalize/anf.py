@@ -12,12 +12,12 @@ After::
     _t1 = x * y
     _t2 = math.sin(x)
     z = _t1 + _t2
-    _t3 = z > 0
-    if _t3:
-        _t4 = z
+    _cond1 = z > 0
+    if _cond1:
+        _t3 = z
     else:
-        _t4 = -z
-    return _t4
+        _t3 = -z
+    return _t3
 """
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from typing import Callable, List
 
 import gast
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 
@@ -34,8 +34,10 @@ ARRAY_METHODS = {
     "clip": "clip", "squeeze": "squeeze", "argmax": "argmax", "argmin": "argmin",
     "trace": "trace", "conj": "conj", "swapaxes": "swapaxes", "repeat": "repeat",
     "round": "round", "any": "any", "all": "all", "diagonal": "diagonal",
+    "conjugate": "conjugate", "take": "take", "argsort": "argsort", "nonzero": "nonzero",
 }
-ARRAY_ATTRIBUTES = {"T": "transpose"}
+RUNTIME_METHODS = {"astype": runtime.astype}
+ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real"}
 
 
 class Desugar(gast.NodeTransformer):
@@ -157,15 +159,28 @@ class Desugar(gast.NodeTransformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         func = node.func
-        if not isinstance(func, gast.Attribute) or func.attr not in ARRAY_METHODS:
+        if not isinstance(func, gast.Attribute) or func.attr not in {**ARRAY_METHODS, **RUNTIME_METHODS}:
             return node
         if resolve(func.value, self.parsed, self.local_names) is not MISSING:
             return node
-        target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_METHODS[func.attr])
+        if func.attr in RUNTIME_METHODS:
+            target = nodes.name(self._runtime_name(func.attr))
+        else:
+            target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_METHODS[func.attr])
         args = [func.value] + node.args
-        if func.attr == "reshape" and len(node.args) > 1:
+        if func.attr in ("reshape", "transpose") and len(node.args) > 1:
             args = [func.value, nodes.tuple_of(node.args)]
         return nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
+
+    def _runtime_name(self, method: str) -> str:
+        """The name under which the function replacing `x.<method>(...)` is reached (e.g. `astype`)."""
+        helper = RUNTIME_METHODS[method]
+        found = self.parsed.lookup(method)
+        name = method
+        if method in self.local_names or (found is not MISSING and found is not helper):
+            name = self.fresh("_" + method)
+        self.parsed.namespace[name] = helper
+        return name
 
     def visit_Attribute(self, node):
         self.generic_visit(node)
@@ -195,7 +210,8 @@ def _tuple_of(target, size: int) -> bool:
 def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str = "np") -> gast.FunctionDef:
     """Rewrite parsed.node in place into the core subset and return it."""
     node = parsed.node
-    node.body = _flatten([Desugar(parsed, fresh, numpy_name).visit(stmt) for stmt in node.body])
+    desugarer = Desugar(parsed, fresh, numpy_name)  # once: its constructor walks the whole function
+    node.body = _flatten([desugarer.visit(stmt) for stmt in node.body])
     for sub in gast.walk(node):
         for field in ("body", "orelse"):
             block = getattr(sub, field, None)

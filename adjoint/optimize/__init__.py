@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import gast
 
-from adjoint.optimize import dce, fold, propagate
+from adjoint.optimize import cse, dce, fold, propagate
 from adjoint.optimize.facts import facts_for
 
 PASSES = (
-    propagate.zeros, fold.run, propagate.propagate_copies, propagate.merge_accumulations,
+    cse.run, propagate.zeros, propagate.constants, fold.run, propagate.propagate_copies, propagate.merge_accumulations,
     propagate.inline_temporaries, dce.run,
 )
 MAX_ROUNDS = 20

@@ -19,7 +19,6 @@ After::
 """
 from __future__ import annotations
 
-import copy
 from typing import List, Set, Tuple
 
 import gast
@@ -46,8 +45,11 @@ def _is_empty(block: List[gast.stmt]) -> bool:
 
 
 class _Liveness:
-    def __init__(self, facts: Facts):
+    """Backward liveness over a block; with `mutate=False` only computes it (no statement is dropped)."""
+
+    def __init__(self, facts: Facts, mutate: bool = True):
         self.facts = facts
+        self.mutate = mutate
         self.changed = False
 
     def block(self, stmts: List[gast.stmt], live: Set[str]) -> Tuple[List[gast.stmt], Set[str]]:
@@ -58,6 +60,8 @@ class _Liveness:
                 kept.append(stmt)
             else:
                 self.changed = True
+        if not self.mutate:
+            return stmts, live
         kept.reverse()
         if len(kept) > 1 and any(isinstance(s, gast.Pass) for s in kept):
             kept = [s for s in kept if not isinstance(s, gast.Pass)]
@@ -78,12 +82,18 @@ class _Liveness:
         return True, live | _reads(stmt)
 
     def _if(self, stmt: gast.If, live: Set[str]) -> Tuple[bool, Set[str]]:
-        stmt.body, body_live = self.block(stmt.body, set(live))
-        stmt.orelse, else_live = self.block(stmt.orelse, set(live))
+        body, body_live = self.block(stmt.body, set(live))
+        orelse, else_live = self.block(stmt.orelse, set(live))
+        if not self.mutate:
+            return True, body_live | else_live | _reads(stmt.test)
+        stmt.body, stmt.orelse = body, orelse
         if _is_empty(stmt.body) and _is_empty(stmt.orelse) and is_pure(stmt.test, self.facts):
             return False, live
         if _is_empty(stmt.orelse):
             stmt.orelse = []
+        elif _is_empty(stmt.body):
+            stmt.test, stmt.body, stmt.orelse = nodes.not_(stmt.test), stmt.orelse, []
+            self.changed = True
         stmt.body = stmt.body or [gast.Pass()]
         return True, body_live | else_live | _reads(stmt.test)
 
@@ -91,21 +101,18 @@ class _Liveness:
         header = stmt.iter if isinstance(stmt, gast.For) else stmt.test
         at_head = set(live) | _reads(header)
         while True:
-            probe = _Liveness(self.facts)
-            _, body_live = probe.block(_copy_block(stmt.body), set(at_head))
+            _, body_live = _Liveness(self.facts, mutate=False).block(stmt.body, set(at_head))
             grown = at_head | body_live
             if grown == at_head:
                 break
             at_head = grown
+        if not self.mutate:
+            return True, at_head
         stmt.body, _ = self.block(stmt.body, set(at_head))
         if _is_empty(stmt.body) and is_pure(header, self.facts):
             return False, live
         stmt.body = stmt.body or [gast.Pass()]
         return True, at_head
-
-
-def _copy_block(stmts):
-    return copy.deepcopy(stmts)
 
 
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:

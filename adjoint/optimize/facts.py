@@ -16,7 +16,7 @@ LINEAR_HELPERS = (
     runtime.dot_adjoint_a, runtime.dot_adjoint_b, runtime.transpose_adjoint,
     runtime.pow_exponent_adjoint,
 )
-BILINEAR = (np.dot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
+BILINEAR = (np.dot, np.vdot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
 PURE_BUILTINS = (len, range, reversed, float, int, abs, min, max, sum, isinstance, bool, list, tuple)
 
 
@@ -28,6 +28,7 @@ class Facts:
     linear_helpers: FrozenSet[str]
     resolve: Callable[[str], object]
     protected: FrozenSet[str] = frozenset()
+    stack: str = ""  # the list the derivative saves values on ("" when it saves none)
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
@@ -76,4 +77,4 @@ def facts_for(ctx) -> Facts:
     linear = frozenset(n for n, obj in bindings.items() if any(obj is h for h in LINEAR_HELPERS))
     user = ctx.namer.original
     protected = user | {ctx.namer.adjoint(n) for n in user if ctx.namer.has_adjoint(n)}
-    return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected))
+    return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack)

@@ -16,7 +16,8 @@ import operator
 
 import gast
 
-from adjoint import nodes
+from adjoint import nodes, runtime
+from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
 
 _FOLDABLE = {
@@ -43,6 +44,9 @@ class _Fold(gast.NodeTransformer):
         self.annihilate = annihilate
         self.changed = False
 
+    def pure(self, expr) -> bool:
+        return is_pure(expr, self.facts)
+
     def _replace(self, new):
         self.changed = True
         return new
@@ -53,9 +57,26 @@ class _Fold(gast.NodeTransformer):
         if _number(left) and _number(right) and op in _FOLDABLE and _safe(op, left.value, right.value):
             return self._replace(nodes.constant(_FOLDABLE[op](left.value, right.value)))
         simpler = self._identity(left, op, right)
+        if simpler is None and op is gast.Mult:
+            simpler = self._spread_times_itself(left, right) or self._spread_times_itself(right, left)
         if simpler is not None:
             return self._replace(simpler)
         return node
+
+    def _spread_times_itself(self, array, spread):
+        """`x * unreduce(c, x, None, False)` -> `c * x`: a number spread over x's shape, times x
+        (the adjoint of `np.sum(x * x)`), without building the spread array."""
+        if not (isinstance(array, gast.Name) and isinstance(spread, gast.Call) and not spread.keywords):
+            return None
+        if not self._is_helper(spread.func, runtime.unreduce):
+            return None
+        args = spread.args
+        if len(args) < 2 or not _number(args[0]) or not (isinstance(args[1], gast.Name) and args[1].id == array.id):
+            return None
+        defaults = (None, False)
+        if any(not (isinstance(a, gast.Constant) and a.value is d) for a, d in zip(args[2:], defaults)):
+            return None
+        return nodes.binop(nodes.constant(args[0].value), gast.Mult(), nodes.name(array.id))
 
     def _identity(self, left, op, right):
         if _boolean(left) or _boolean(right):
@@ -64,18 +85,25 @@ class _Fold(gast.NodeTransformer):
             return nodes.binop(left, gast.Sub(), right.operand)
         if op is gast.Sub and isinstance(right, gast.UnaryOp) and isinstance(right.op, gast.USub):
             return nodes.binop(left, gast.Add(), right.operand)
+        if op is gast.Add and isinstance(left, gast.UnaryOp) and isinstance(left.op, gast.USub) and self.annihilate:
+            return nodes.binop(right, gast.Sub(), left.operand)  # -a + b -> b - a (in adjoint statements)
         if op in (gast.Add, gast.Sub) and _is(right, 0) and self.annihilate:
             return left
         if op is gast.Add and _is(left, 0) and self.annihilate:
             return right
         if op is gast.Sub and _is(left, 0) and self.annihilate:
             return gast.UnaryOp(op=gast.USub(), operand=right)
-        if op is gast.Mult and _is(right, 1):
+        if self.annihilate and op is gast.Add and _same(left, right) and self.pure(left):
+            return nodes.binop(nodes.constant(2.0), gast.Mult(), left)
+        # In the primal, `x * 1.0` is a new float array: folding it would alias (and retype) x.
+        if op is gast.Mult and _is(right, 1) and self.annihilate:
             return left
-        if op is gast.Mult and _is(left, 1):
+        if op is gast.Mult and _is(left, 1) and self.annihilate:
             return right
-        if op in (gast.Div, gast.Pow) and _is(right, 1):
+        if op in (gast.Div, gast.Pow) and _is(right, 1) and self.annihilate:
             return left
+        if op is gast.Pow and _is(right, 2) and isinstance(left, gast.Name) and self.annihilate:
+            return nodes.binop(left, gast.Mult(), nodes.name(left.id))  # a product is cheaper than pow()
         if self.annihilate and op in (gast.Mult, gast.MatMult) and (_is(left, 0) or _is(right, 0)):
             return nodes.constant(0.0)
         if self.annihilate and op is gast.Div and _is(left, 0):
@@ -100,7 +128,18 @@ class _Fold(gast.NodeTransformer):
             return self._replace(nodes.constant(0.0))
         if self.annihilate and self.facts.is_bilinear(func) and any(_is(arg, 0) for arg in node.args[:2]):
             return self._replace(nodes.constant(0.0))
+        if self._is_helper(func, runtime.unbroadcast) and len(node.args) == 2 and not node.keywords:
+            g, x = node.args
+            if isinstance(g, gast.Name) and isinstance(x, gast.Name) and g.id == x.id:
+                return self._replace(g)  # unbroadcast(x, x): x has its own shape
         return node
+
+    def _is_helper(self, func, helper) -> bool:
+        return isinstance(func, gast.Name) and self.facts.resolve(func.id) is helper
+
+
+def _same(left, right) -> bool:
+    return gast.dump(left) == gast.dump(right)
 
 
 def _boolean(node) -> bool:

@@ -9,12 +9,14 @@ Before::
     dx = dx + y * da
     _t1 = x * y
     z = _t1 + b
+    return dx, z
 
 After (with dce)::
 
     da = dz
     dx = db * math.cos(x) + y * da
     z = x * y + b
+    return dx, z
 """
 from __future__ import annotations
 
@@ -103,6 +105,45 @@ def zeros(tree: gast.FunctionDef, facts: Facts) -> bool:
     pass_ = _Zeros(facts)
     pass_.block(tree.body, set())
     return pass_.changed
+
+
+# ----- Known numbers ----------------------------------------------------------------------
+
+
+class _Numbers(gast.NodeTransformer):
+    def __init__(self, numbers):
+        self.numbers = numbers
+        self.changed = False
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, gast.Load) and node.id in self.numbers:
+            self.changed = True
+            return nodes.constant(self.numbers[node.id])
+        return node
+
+
+def _is_number(expr: gast.expr) -> bool:
+    return isinstance(expr, gast.Constant) and type(expr.value) in (int, float)
+
+
+def constants(tree: gast.FunctionDef, facts: Facts) -> bool:
+    """`d_t9 = 1.0; dy = d_t9 * x` -> `dy = 1.0 * x`: the adjoint of a compiler temporary that the
+    function sets once, at its top level, to a number (the seed of an output that is not one of
+    the user's names) is that number wherever it is read after. A user's seed (`dz = 1.0`) stays,
+    as the specification shows it."""
+    _, stores = _counts(tree)
+    parameters = {arg.id for arg in tree.args.args + tree.args.kwonlyargs}
+    numbers, changed = {}, False
+    for stmt in tree.body:
+        if numbers:
+            replace = _Numbers(numbers)
+            replace.visit(stmt)
+            changed = changed or replace.changed
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and _is_number(stmt.value):
+            name = stmt.targets[0].id
+            if name in facts.adjoint_names and facts.is_temporary(name) and stores[name] == 1 and name not in parameters:
+                numbers[name] = stmt.value.value
+    return changed
 
 
 # ----- Merging accumulations --------------------------------------------------------------
@@ -196,14 +237,22 @@ def merge_accumulations(tree: gast.FunctionDef, facts: Facts) -> bool:
 
 def _propagate_copy_in(block: List[gast.stmt], facts: Facts) -> bool:
     changed = False
+    assigned_at: dict = {}  # renaming loads leaves what a statement assigns as it was
+
+    def assigned(index: int) -> Set[str]:
+        if index not in assigned_at:
+            assigned_at[index] = _assigned(block[index])
+        return assigned_at[index]
+
     for i, stmt in enumerate(block):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         if not isinstance(stmt.value, gast.Name) or not facts.is_temporary(stmt.targets[0].id):
             continue
         copy_name, source = stmt.targets[0].id, stmt.value.id
-        for later in block[i + 1:]:
-            if not _simple(later) and {copy_name, source} & (set(nodes.names_read(later)) | _assigned(later)):
+        for j in range(i + 1, len(block)):
+            later = block[j]
+            if not _simple(later) and {copy_name, source} & (set(nodes.names_read(later)) | assigned(j)):
                 break
             replacer = _Rename(copy_name, source)
             if isinstance(later, gast.Assign):
@@ -211,7 +260,7 @@ def _propagate_copy_in(block: List[gast.stmt], facts: Facts) -> bool:
             else:
                 replacer.visit(later)
             changed = changed or replacer.changed
-            if {copy_name, source} & _assigned(later):
+            if {copy_name, source} & assigned(j):
                 break
     return changed
 
@@ -255,15 +304,24 @@ def _inline_in(block: List[gast.stmt], facts: Facts, loads: Counter, stores: Cou
         temp = stmt.targets[0].id
         if not facts.is_temporary(temp) or loads[temp] != 1 or stores[temp] != 1:
             continue
-        if not is_pure(stmt.value, facts):
-            continue
         use = _single_use(block, i, temp)
+        if not is_pure(stmt.value, facts) and not _is_copy_right_after(block, i, use, temp):
+            continue
         if use is None or not _can_move(stmt.value, [s for s in block[i + 1:use] if not nodes.is_comment(s)], temp):
             continue
         _replace_load(block[use], temp, stmt.value)
         del block[i]
+        loads[temp], stores[temp] = 0, 0
         return True
     return False
+
+
+def _is_copy_right_after(block: List[gast.stmt], index: int, use, temp: str) -> bool:
+    """`t = f(...); y = t`: any value can move into the next statement when that only copies it."""
+    if use is None or any(not nodes.is_comment(s) for s in block[index + 1:use]):
+        return False
+    stmt = block[use]
+    return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id == temp
 
 
 def _single_use(block: List[gast.stmt], index: int, temp: str):
@@ -303,9 +361,8 @@ def _replace_load(stmt: gast.stmt, temp: str, value: gast.expr) -> None:
 def inline_temporaries(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Put a temporary's expression back at its only use: `_t1 = x * y; z = _t1 + b` -> `z = x * y + b`."""
     changed = False
+    loads, stores = _counts(tree)  # inlining moves loads, so only the inlined temporary's counts change
     for block in list(_blocks(tree)):
-        loads, stores = _counts(tree)
         while _inline_in(block, facts, loads, stores):
             changed = True
-            loads, stores = _counts(tree)
     return changed

@@ -3,11 +3,13 @@
 `result` is the call's output, `d[v]` the derivative of v. A rule may read the call's
 inputs and `result`, never other primal variables. Binary rules unbroadcast.
 """
+import math
+
 import numpy as np
 
 from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import pow_exponent_adjoint, unbroadcast
+from adjoint.runtime import astype, clip_mask, float_cast, pow_exponent_adjoint, sinc_slope, unbroadcast
 
 # ----- Exponential and logarithmic -----------------------------------------------
 
@@ -22,6 +24,26 @@ def _(result, x):
     d[result] = d[x] * result
 
 
+@register_adjoint(np.exp2)
+def _(result, x):
+    d[x] = d[result] * result * math.log(2.0)
+
+
+@register_tangent(np.exp2)
+def _(result, x):
+    d[result] = d[x] * result * math.log(2.0)
+
+
+@register_adjoint(np.expm1)
+def _(result, x):
+    d[x] = d[result] * (result + 1.0)
+
+
+@register_tangent(np.expm1)
+def _(result, x):
+    d[result] = d[x] * (result + 1.0)
+
+
 @register_adjoint(np.log)
 def _(result, x):
     d[x] = d[result] / x
@@ -30,6 +52,39 @@ def _(result, x):
 @register_tangent(np.log)
 def _(result, x):
     d[result] = d[x] / x
+
+
+@register_adjoint(np.log2)
+def _(result, x):
+    d[x] = d[result] / (x * math.log(2.0))
+
+
+@register_tangent(np.log2)
+def _(result, x):
+    d[result] = d[x] / (x * math.log(2.0))
+
+
+@register_adjoint(np.log10)
+def _(result, x):
+    d[x] = d[result] / (x * math.log(10.0))
+
+
+@register_tangent(np.log10)
+def _(result, x):
+    d[result] = d[x] / (x * math.log(10.0))
+
+
+@register_adjoint(np.log1p)
+def _(result, x):
+    d[x] = d[result] / (1.0 + x)
+
+
+@register_tangent(np.log1p)
+def _(result, x):
+    d[result] = d[x] / (1.0 + x)
+
+
+# ----- Powers and roots ----------------------------------------------------------------
 
 
 @register_adjoint(np.sqrt)
@@ -42,6 +97,16 @@ def _(result, x):
     d[result] = d[x] / (2.0 * result)
 
 
+@register_adjoint(np.cbrt)
+def _(result, x):
+    d[x] = d[result] / (3.0 * result * result)
+
+
+@register_tangent(np.cbrt)
+def _(result, x):
+    d[result] = d[x] / (3.0 * result * result)
+
+
 @register_adjoint(np.square)
 def _(result, x):
     d[x] = d[result] * 2.0 * x
@@ -52,7 +117,17 @@ def _(result, x):
     d[result] = d[x] * 2.0 * x
 
 
-# ----- Trigonometric and hyperbolic -------------------------------------------------
+@register_adjoint(np.reciprocal)
+def _(result, x):
+    d[x] = -d[result] * result * result
+
+
+@register_tangent(np.reciprocal)
+def _(result, x):
+    d[result] = -d[x] * result * result
+
+
+# ----- Trigonometric ----------------------------------------------------------------------
 
 
 @register_adjoint(np.sin)
@@ -85,14 +160,67 @@ def _(result, x):
     d[result] = d[x] * (1.0 + result * result)
 
 
-@register_adjoint(np.tanh)
+@register_adjoint(np.arcsin)
 def _(result, x):
-    d[x] = d[result] * (1.0 - result * result)
+    d[x] = d[result] / np.sqrt(1.0 - x * x)
 
 
-@register_tangent(np.tanh)
+@register_tangent(np.arcsin)
 def _(result, x):
-    d[result] = d[x] * (1.0 - result * result)
+    d[result] = d[x] / np.sqrt(1.0 - x * x)
+
+
+@register_adjoint(np.arccos)
+def _(result, x):
+    d[x] = -d[result] / np.sqrt(1.0 - x * x)
+
+
+@register_tangent(np.arccos)
+def _(result, x):
+    d[result] = -d[x] / np.sqrt(1.0 - x * x)
+
+
+@register_adjoint(np.arctan)
+def _(result, x):
+    d[x] = d[result] / (1.0 + x * x)
+
+
+@register_tangent(np.arctan)
+def _(result, x):
+    d[result] = d[x] / (1.0 + x * x)
+
+
+@register_adjoint(np.deg2rad, np.radians)
+def _(result, x):
+    d[x] = d[result] * (math.pi / 180.0)
+
+
+@register_tangent(np.deg2rad, np.radians)
+def _(result, x):
+    d[result] = d[x] * (math.pi / 180.0)
+
+
+@register_adjoint(np.rad2deg, np.degrees)
+def _(result, x):
+    d[x] = d[result] * (180.0 / math.pi)
+
+
+@register_tangent(np.rad2deg, np.degrees)
+def _(result, x):
+    d[result] = d[x] * (180.0 / math.pi)
+
+
+@register_adjoint(np.sinc)
+def _(result, x):
+    d[x] = d[result] * sinc_slope(x)
+
+
+@register_tangent(np.sinc)
+def _(result, x):
+    d[result] = d[x] * sinc_slope(x)
+
+
+# ----- Hyperbolic --------------------------------------------------------------------------
 
 
 @register_adjoint(np.sinh)
@@ -115,15 +243,55 @@ def _(result, x):
     d[result] = d[x] * np.sinh(x)
 
 
-# ----- Sign and magnitude ------------------------------------------------------------
+@register_adjoint(np.tanh)
+def _(result, x):
+    d[x] = d[result] * (1.0 - result * result)
 
 
-@register_adjoint(np.abs, np.absolute)
+@register_tangent(np.tanh)
+def _(result, x):
+    d[result] = d[x] * (1.0 - result * result)
+
+
+@register_adjoint(np.arcsinh)
+def _(result, x):
+    d[x] = d[result] / np.sqrt(x * x + 1.0)
+
+
+@register_tangent(np.arcsinh)
+def _(result, x):
+    d[result] = d[x] / np.sqrt(x * x + 1.0)
+
+
+@register_adjoint(np.arccosh)
+def _(result, x):
+    d[x] = d[result] / np.sqrt(x * x - 1.0)
+
+
+@register_tangent(np.arccosh)
+def _(result, x):
+    d[result] = d[x] / np.sqrt(x * x - 1.0)
+
+
+@register_adjoint(np.arctanh)
+def _(result, x):
+    d[x] = d[result] / (1.0 - x * x)
+
+
+@register_tangent(np.arctanh)
+def _(result, x):
+    d[result] = d[x] / (1.0 - x * x)
+
+
+# ----- Sign, magnitude and identity-like ---------------------------------------------------
+
+
+@register_adjoint(np.abs, np.absolute, np.fabs)
 def _(result, x):
     d[x] = d[result] * np.sign(x)
 
 
-@register_tangent(np.abs, np.absolute)
+@register_tangent(np.abs, np.absolute, np.fabs)
 def _(result, x):
     d[result] = d[x] * np.sign(x)
 
@@ -136,6 +304,41 @@ def _(result, x):
 @register_tangent(np.negative)
 def _(result, x):
     d[result] = -d[x]
+
+
+@register_adjoint(np.positive)
+def _(result, x):
+    d[x] = d[result]
+
+
+@register_tangent(np.positive)
+def _(result, x):
+    d[result] = d[x]
+
+
+# Real inputs only: the complex conjugate of a real array is the array.
+@register_adjoint(np.conj, np.real)
+def _(result, x):
+    d[x] = d[result]
+
+
+@register_tangent(np.conj, np.real)
+def _(result, x):
+    d[result] = d[x]
+
+
+# ----- Casts -----------------------------------------------------------------------------------
+
+
+# `x.astype(dtype)` is rewritten to runtime.astype; a cast to an integer type has no derivative.
+@register_adjoint(astype)
+def _(result, x, dtype, copy=True):
+    d[x] = float_cast(d[result], dtype, x)
+
+
+@register_tangent(astype)
+def _(result, x, dtype, copy=True):
+    d[result] = float_cast(d[x], dtype, result)
 
 
 # ----- Binary (broadcasting) -----------------------------------------------------------
@@ -196,24 +399,119 @@ def _(result, x, y):
     d[result] = d[x] * y * np.power(x, y - 1) + pow_exponent_adjoint(d[y], result, x)
 
 
-# np.maximum/np.minimum: the derivative goes to the first argument where they tie.
-@register_adjoint(np.maximum)
+@register_adjoint(np.float_power)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * y * np.float_power(x, y - 1), x)
+    d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x), y)
+
+
+@register_tangent(np.float_power)
+def _(result, x, y):
+    d[result] = d[x] * y * np.float_power(x, y - 1) + pow_exponent_adjoint(d[y], result, x)
+
+
+# x mod y = x - floor(x / y) * y, and floor(x / y) = (x - result) / y.
+@register_adjoint(np.mod, np.fmod)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result], x)
+    d[y] = unbroadcast(-d[result] * ((x - result) / y), y)
+
+
+@register_tangent(np.mod, np.fmod)
+def _(result, x, y):
+    d[result] = d[x] - d[y] * ((x - result) / y)
+
+
+@register_adjoint(np.arctan2)
+def _(result, y, x):
+    d[y] = unbroadcast(d[result] * x / (x * x + y * y), y)
+    d[x] = unbroadcast(-d[result] * y / (x * x + y * y), x)
+
+
+@register_tangent(np.arctan2)
+def _(result, y, x):
+    d[result] = (d[y] * x - d[x] * y) / (x * x + y * y)
+
+
+@register_adjoint(np.hypot)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * x / result, x)
+    d[y] = unbroadcast(d[result] * y / result, y)
+
+
+@register_tangent(np.hypot)
+def _(result, x, y):
+    d[result] = (d[x] * x + d[y] * y) / result
+
+
+@register_adjoint(np.logaddexp)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * np.exp(x - result), x)
+    d[y] = unbroadcast(d[result] * np.exp(y - result), y)
+
+
+@register_tangent(np.logaddexp)
+def _(result, x, y):
+    d[result] = d[x] * np.exp(x - result) + d[y] * np.exp(y - result)
+
+
+@register_adjoint(np.logaddexp2)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * np.exp2(x - result), x)
+    d[y] = unbroadcast(d[result] * np.exp2(y - result), y)
+
+
+@register_tangent(np.logaddexp2)
+def _(result, x, y):
+    d[result] = d[x] * np.exp2(x - result) + d[y] * np.exp2(y - result)
+
+
+# ----- Selection ---------------------------------------------------------------------------
+
+
+# maximum/minimum (and fmax/fmin, which differ only on NaN): the first argument wins ties.
+@register_adjoint(np.maximum, np.fmax)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * (x >= y), x)
     d[y] = unbroadcast(d[result] * (x < y), y)
 
 
-@register_tangent(np.maximum)
+@register_tangent(np.maximum, np.fmax)
 def _(result, x, y):
     d[result] = np.where(x >= y, d[x], d[y])
 
 
-@register_adjoint(np.minimum)
+@register_adjoint(np.minimum, np.fmin)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * (x <= y), x)
     d[y] = unbroadcast(d[result] * (x > y), y)
 
 
-@register_tangent(np.minimum)
+@register_tangent(np.minimum, np.fmin)
 def _(result, x, y):
     d[result] = np.where(x <= y, d[x], d[y])
+
+
+@register_adjoint(np.where)
+def _(result, condition, x, y):
+    d[x] = unbroadcast(np.where(condition, d[result], 0.0), x)
+    d[y] = unbroadcast(np.where(condition, 0.0, d[result]), y)
+
+
+@register_tangent(np.where)
+def _(result, condition, x, y):
+    d[result] = np.where(condition, d[x], d[y])
+
+
+# Inside [a_min, a_max] the derivative goes to x, below to a_min, above to a_max (None: no bound).
+@register_adjoint(np.clip)
+def _(result, x, a_min, a_max):
+    d[x] = unbroadcast(d[result] * clip_mask(x, a_min, a_max), x)
+    d[a_min] = unbroadcast(d[result] * (1.0 - clip_mask(x, a_min, None)), a_min)
+    d[a_max] = unbroadcast(d[result] * (1.0 - clip_mask(x, None, a_max)), a_max)
+
+
+@register_tangent(np.clip)
+def _(result, x, a_min, a_max):
+    d[result] = (d[x] * clip_mask(x, a_min, a_max) + d[a_min] * (1.0 - clip_mask(x, a_min, None))
+                 + d[a_max] * (1.0 - clip_mask(x, None, a_max)))

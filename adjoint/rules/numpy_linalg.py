@@ -1,18 +1,204 @@
-"""Adjoints and tangents of NumPy linear algebra (the matrix product lives with the operators)."""
+"""Adjoints and tangents of NumPy linear algebra: products, traces and diagonals, np.linalg.
+
+`@` and np.matmul are with the operators (operators.py). Matrix functions work on stacks
+of matrices (the last two axes), as NumPy's do.
+"""
 import numpy as np
 
 from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.runtime import (
+    cholesky_adjoint, cholesky_tangent, diag_adjoint, diagonal_adjoint, einsum_adjoint, einsum_tangent,
+    inner_axes, item_adjoint, kron_adjoint, norm_adjoint, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b,
+    solve_adjoint_a, solve_adjoint_b, solve_tangent, tensordot_adjoint_a, tensordot_adjoint_b, trace_adjoint,
+    unbroadcast,
+)
+
+# ----- Products ------------------------------------------------------------------------
+
+
+# np.dot is a @ b up to 2-d operands; beyond, it pairs every row of x with every matrix of y.
+@register_adjoint(np.dot)
+def _(result, x, y):
+    d[x] = np_dot_adjoint_a(d[result], x, y)
+    d[y] = np_dot_adjoint_b(d[result], x, y)
+
+
+@register_tangent(np.dot)
+def _(result, x, y):
+    d[result] = np.dot(d[x], y) + np.dot(x, d[y])
+
+
+@register_adjoint(np.tensordot)
+def _(result, x, y, axes=2):
+    d[x] = tensordot_adjoint_a(d[result], x, y, axes)
+    d[y] = tensordot_adjoint_b(d[result], x, y, axes)
+
+
+@register_tangent(np.tensordot)
+def _(result, x, y, axes=2):
+    d[result] = np.tensordot(d[x], y, axes) + np.tensordot(x, d[y], axes)
+
+
+# np.vdot flattens both operands.
+@register_adjoint(np.vdot)
+def _(result, x, y):
+    d[x] = np.reshape(d[result] * np.ravel(y), np.shape(x))
+    d[y] = np.reshape(d[result] * np.ravel(x), np.shape(y))
+
+
+@register_tangent(np.vdot)
+def _(result, x, y):
+    d[result] = np.vdot(d[x], y) + np.vdot(x, d[y])
+
+
+# np.inner contracts the last axes of both operands (and multiplies by a 0-d operand).
+@register_adjoint(np.inner)
+def _(result, x, y):
+    d[x] = unbroadcast(tensordot_adjoint_a(d[result], x, y, inner_axes(x, y)), x)
+    d[y] = unbroadcast(tensordot_adjoint_b(d[result], x, y, inner_axes(x, y)), y)
+
+
+@register_tangent(np.inner)
+def _(result, x, y):
+    d[result] = np.inner(d[x], y) + np.inner(x, d[y])
+
+
+# np.outer flattens both operands: result[i, j] = x.flat[i] * y.flat[j].
+@register_adjoint(np.outer)
+def _(result, x, y):
+    d[x] = np.reshape(np.dot(d[result], np.ravel(y)), np.shape(x))
+    d[y] = np.reshape(np.dot(np.ravel(x), d[result]), np.shape(y))
+
+
+@register_tangent(np.outer)
+def _(result, x, y):
+    d[result] = np.outer(d[x], y) + np.outer(x, d[y])
+
+
+@register_adjoint(np.kron)
+def _(result, x, y):
+    d[x] = kron_adjoint(d[result], x, y, 0)
+    d[y] = kron_adjoint(d[result], x, y, 1)
+
+
+@register_tangent(np.kron)
+def _(result, x, y):
+    d[result] = np.kron(d[x], y) + np.kron(x, d[y])
+
+
+# Operands of np.einsum follow the subscripts; up to three operands, no `...`.
+@register_adjoint(np.einsum)
+def _(result, subscripts, x, y=None, z=None):
+    d[x] = einsum_adjoint(d[result], subscripts, 0, x, y, z)
+    d[y] = einsum_adjoint(d[result], subscripts, 1, x, y, z)
+    d[z] = einsum_adjoint(d[result], subscripts, 2, x, y, z)
+
+
+@register_tangent(np.einsum)
+def _(result, subscripts, x, y=None, z=None):
+    d[result] = einsum_tangent(subscripts, (d[x], d[y], d[z]), (x, y, z))
+
+
+# ----- Traces and diagonals ------------------------------------------------------------------
+
+
+@register_adjoint(np.trace)
+def _(result, x, offset=0):
+    d[x] = trace_adjoint(d[result], x, offset)
+
+
+@register_tangent(np.trace)
+def _(result, x, offset=0):
+    d[result] = np.trace(d[x], offset)
+
+
+@register_adjoint(np.diagonal)
+def _(result, x, offset=0, axis1=0, axis2=1):
+    d[x] = diagonal_adjoint(d[result], x, offset, axis1, axis2)
+
+
+@register_tangent(np.diagonal)
+def _(result, x, offset=0, axis1=0, axis2=1):
+    d[result] = np.diagonal(d[x], offset, axis1, axis2)
+
+
+@register_adjoint(np.diag)
+def _(result, x, k=0):
+    d[x] = diag_adjoint(d[result], x, k)
+
+
+@register_tangent(np.diag)
+def _(result, x, k=0):
+    d[result] = np.diag(d[x], k)
+
+
+# ----- Inverses, determinants and solves ------------------------------------------------------
+
+
+# d inv(A) = -inv(A) dA inv(A).
+@register_adjoint(np.linalg.inv)
+def _(result, x):
+    d[x] = -np.swapaxes(result, -1, -2) @ d[result] @ np.swapaxes(result, -1, -2)
+
+
+@register_tangent(np.linalg.inv)
+def _(result, x):
+    d[result] = -result @ d[x] @ result
+
+
+# Jacobi's formula: d det(A) = det(A) tr(A^-1 dA).
+@register_adjoint(np.linalg.det)
+def _(result, x):
+    d[x] = np.expand_dims(d[result] * result, (-2, -1)) * np.swapaxes(np.linalg.inv(x), -1, -2)
+
+
+@register_tangent(np.linalg.det)
+def _(result, x):
+    d[result] = result * np.trace(np.linalg.solve(x, d[x]), axis1=-2, axis2=-1)
+
+
+# slogdet returns (sign, log|det|); the sign is constant, d log|det A| = tr(A^-1 dA).
+@register_adjoint(np.linalg.slogdet)
+def _(result, x):
+    d[x] = np.expand_dims(item_adjoint(d[result], 1), (-2, -1)) * np.swapaxes(np.linalg.inv(x), -1, -2)
+
+
+@register_tangent(np.linalg.slogdet)
+def _(result, x):
+    d[result] = (0.0, np.trace(np.linalg.solve(x, d[x]), axis1=-2, axis2=-1))
+
+
+@register_adjoint(np.linalg.solve)
+def _(result, a, b):
+    d[a] = solve_adjoint_a(d[result], a, b, result)
+    d[b] = solve_adjoint_b(d[result], a, b)
+
+
+@register_tangent(np.linalg.solve)
+def _(result, a, b):
+    d[result] = solve_tangent(d[a], d[b], a, b, result)
+
+
+@register_adjoint(np.linalg.cholesky)
+def _(result, x):
+    d[x] = cholesky_adjoint(d[result], result)
+
+
+@register_tangent(np.linalg.cholesky)
+def _(result, x):
+    d[result] = cholesky_tangent(d[x], result)
+
 
 # ----- Norms ---------------------------------------------------------------------------
 
 
-# The 2-norm (default ord, all axes): d|x| = <x, dx> / |x|.
+# Vector 2-, p- and max-norms; Frobenius, nuclear and spectral matrix norms. d|x|_2 = <x, dx> / |x|_2.
 @register_adjoint(np.linalg.norm)
-def _(result, x):
-    d[x] = d[result] * x / result
+def _(result, x, ord=None, axis=None, keepdims=False):
+    d[x] = norm_adjoint(d[result], result, x, ord, axis, keepdims)
 
 
 @register_tangent(np.linalg.norm)
-def _(result, x):
-    d[result] = np.sum(x * d[x]) / result
+def _(result, x, ord=None, axis=None, keepdims=False):
+    d[result] = norm_tangent(d[x], result, x, ord, axis, keepdims)

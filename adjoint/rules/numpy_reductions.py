@@ -3,7 +3,9 @@ import numpy as np
 
 from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import unreduce
+from adjoint.runtime import (
+    cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, unreduce, var_adjoint, var_tangent,
+)
 
 # ----- Sums and means --------------------------------------------------------------
 
@@ -26,3 +28,98 @@ def _(result, x, axis=None, keepdims=False):
 @register_tangent(np.mean)
 def _(result, x, axis=None, keepdims=False):
     d[result] = np.mean(d[x], axis=axis, keepdims=keepdims)
+
+
+# NaNs count as zeros: they get no derivative.
+@register_adjoint(np.nansum)
+def _(result, x, axis=None, keepdims=False):
+    d[x] = unreduce(d[result], x, axis, keepdims) * np.logical_not(np.isnan(x))
+
+
+@register_tangent(np.nansum)
+def _(result, x, axis=None, keepdims=False):
+    d[result] = np.sum(d[x] * np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims)
+
+
+# Elements without zeros: d prod(x) / d x_i = prod(x) / x_i.
+@register_adjoint(np.prod)
+def _(result, x, axis=None, keepdims=False):
+    d[x] = unreduce(d[result] * result, x, axis, keepdims) / x
+
+
+@register_tangent(np.prod)
+def _(result, x, axis=None, keepdims=False):
+    d[result] = result * np.sum(d[x] / x, axis=axis, keepdims=keepdims)
+
+
+# ----- Spread ---------------------------------------------------------------------------
+
+
+@register_adjoint(np.var)
+def _(result, x, axis=None, ddof=0, keepdims=False):
+    d[x] = var_adjoint(d[result], x, axis, ddof, keepdims)
+
+
+@register_tangent(np.var)
+def _(result, x, axis=None, ddof=0, keepdims=False):
+    d[result] = var_tangent(d[x], x, axis, ddof, keepdims)
+
+
+# std = sqrt(var): d std = d var / (2 std).
+@register_adjoint(np.std)
+def _(result, x, axis=None, ddof=0, keepdims=False):
+    d[x] = var_adjoint(d[result] / (2.0 * result), x, axis, ddof, keepdims)
+
+
+@register_tangent(np.std)
+def _(result, x, axis=None, ddof=0, keepdims=False):
+    d[result] = var_tangent(d[x], x, axis, ddof, keepdims) / (2.0 * result)
+
+
+# ----- Extrema ----------------------------------------------------------------------------
+
+
+# Ties share the derivative equally (as autograd does).
+@register_adjoint(np.max, np.amax, np.min, np.amin)
+def _(result, x, axis=None, keepdims=False):
+    d[x] = extremum_adjoint(d[result], result, x, axis, keepdims)
+
+
+@register_tangent(np.max, np.amax, np.min, np.amin)
+def _(result, x, axis=None, keepdims=False):
+    d[result] = extremum_tangent(d[x], result, x, axis, keepdims)
+
+
+# ----- Cumulative ---------------------------------------------------------------------------
+
+
+@register_adjoint(np.cumsum)
+def _(result, x, axis=None):
+    d[x] = cumsum_adjoint(d[result], x, axis)
+
+
+@register_tangent(np.cumsum)
+def _(result, x, axis=None):
+    d[result] = np.cumsum(d[x], axis=axis)
+
+
+# Elements without zeros: result_j = prod_{i <= j} x_i, so d result_j / d x_i = result_j / x_i.
+@register_adjoint(np.cumprod)
+def _(result, x, axis=None):
+    d[x] = cumsum_adjoint(d[result] * result, x, axis) / x
+
+
+@register_tangent(np.cumprod)
+def _(result, x, axis=None):
+    d[result] = result * np.cumsum(d[x] / x, axis=axis)
+
+
+# y[i] = x[i + 1] - x[i] (n times): the adjoint is minus the difference of g padded with zeros.
+@register_adjoint(np.diff)
+def _(result, x, n=1, axis=-1):
+    d[x] = diff_adjoint(d[result], n, axis)
+
+
+@register_tangent(np.diff)
+def _(result, x, n=1, axis=-1):
+    d[result] = np.diff(d[x], n, axis)

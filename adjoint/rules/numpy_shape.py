@@ -1,9 +1,18 @@
-"""Adjoints and tangents of NumPy functions that move elements around: reshape, transpose, array."""
+"""Adjoints and tangents of NumPy functions that move elements around: construction, reshaping,
+joining and splitting, reordering, repeating, indexing.
+
+The adjoint of a function that moves elements puts each element's adjoint back where it came
+from; its tangent is the same function applied to the tangent.
+"""
 import numpy as np
 
 from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import add_adjoints, transpose_adjoint
+from adjoint.runtime import (
+    add_adjoints, column, concatenate_adjoint, joined_adjoint, repeat_adjoint, reshape_like, sort_adjoint,
+    sort_tangent, split_adjoint, stack_adjoint, take_adjoint, tangent_like, tile_adjoint, transpose_adjoint,
+    unbroadcast,
+)
 
 # ----- Construction ------------------------------------------------------------------
 
@@ -15,7 +24,37 @@ def _(result, x, dtype=None):
 
 @register_tangent(np.array, np.asarray)
 def _(result, x, dtype=None):
-    d[result] = np.array(d[x], dtype=dtype)
+    d[result] = np.array(tangent_like(d[x], x), dtype=dtype)
+
+
+@register_adjoint(np.copy)
+def _(result, x):
+    d[x] = reshape_like(d[result], x)
+
+
+@register_tangent(np.copy)
+def _(result, x):
+    d[result] = np.copy(d[x])
+
+
+@register_adjoint(np.full)
+def _(result, shape, fill_value, dtype=None):
+    d[fill_value] = unbroadcast(d[result], fill_value)
+
+
+@register_tangent(np.full)
+def _(result, shape, fill_value, dtype=None):
+    d[result] = np.full(shape, d[fill_value], dtype=dtype)
+
+
+@register_adjoint(np.full_like)
+def _(result, x, fill_value, dtype=None):
+    d[fill_value] = unbroadcast(d[result], fill_value)
+
+
+@register_tangent(np.full_like)
+def _(result, x, fill_value, dtype=None):
+    d[result] = np.full_like(result, d[fill_value])
 
 
 # ----- Reshaping ----------------------------------------------------------------------
@@ -23,7 +62,7 @@ def _(result, x, dtype=None):
 
 @register_adjoint(np.reshape)
 def _(result, x, shape):
-    d[x] = np.reshape(d[result], np.shape(x))
+    d[x] = reshape_like(d[result], x)
 
 
 @register_tangent(np.reshape)
@@ -33,12 +72,65 @@ def _(result, x, shape):
 
 @register_adjoint(np.ravel)
 def _(result, x):
-    d[x] = np.reshape(d[result], np.shape(x))
+    d[x] = reshape_like(d[result], x)
 
 
 @register_tangent(np.ravel)
 def _(result, x):
     d[result] = np.ravel(d[x])
+
+
+@register_adjoint(np.squeeze)
+def _(result, x, axis=None):
+    d[x] = reshape_like(d[result], x)
+
+
+@register_tangent(np.squeeze)
+def _(result, x, axis=None):
+    d[result] = np.squeeze(d[x], axis)
+
+
+@register_adjoint(np.expand_dims)
+def _(result, x, axis):
+    d[x] = reshape_like(d[result], x)
+
+
+@register_tangent(np.expand_dims)
+def _(result, x, axis):
+    d[result] = np.expand_dims(d[x], axis)
+
+
+@register_adjoint(np.atleast_1d, np.atleast_2d, np.atleast_3d)
+def _(result, x):
+    d[x] = reshape_like(d[result], x)
+
+
+@register_tangent(np.atleast_1d)
+def _(result, x):
+    d[result] = np.atleast_1d(d[x])
+
+
+@register_tangent(np.atleast_2d)
+def _(result, x):
+    d[result] = np.atleast_2d(d[x])
+
+
+@register_tangent(np.atleast_3d)
+def _(result, x):
+    d[result] = np.atleast_3d(d[x])
+
+
+@register_adjoint(np.broadcast_to)
+def _(result, x, shape):
+    d[x] = unbroadcast(d[result], x)
+
+
+@register_tangent(np.broadcast_to)
+def _(result, x, shape):
+    d[result] = np.broadcast_to(d[x], shape)
+
+
+# ----- Reordering axes -----------------------------------------------------------------
 
 
 @register_adjoint(np.transpose)
@@ -49,3 +141,246 @@ def _(result, x, axes=None):
 @register_tangent(np.transpose)
 def _(result, x, axes=None):
     d[result] = np.transpose(d[x], axes)
+
+
+@register_adjoint(np.swapaxes)
+def _(result, x, axis1, axis2):
+    d[x] = np.swapaxes(d[result], axis1, axis2)
+
+
+@register_tangent(np.swapaxes)
+def _(result, x, axis1, axis2):
+    d[result] = np.swapaxes(d[x], axis1, axis2)
+
+
+@register_adjoint(np.moveaxis)
+def _(result, x, source, destination):
+    d[x] = np.moveaxis(d[result], destination, source)
+
+
+@register_tangent(np.moveaxis)
+def _(result, x, source, destination):
+    d[result] = np.moveaxis(d[x], source, destination)
+
+
+# ----- Reordering elements ---------------------------------------------------------------
+
+
+@register_adjoint(np.flip)
+def _(result, x, axis=None):
+    d[x] = np.flip(d[result], axis)
+
+
+@register_tangent(np.flip)
+def _(result, x, axis=None):
+    d[result] = np.flip(d[x], axis)
+
+
+@register_adjoint(np.fliplr)
+def _(result, x):
+    d[x] = np.fliplr(d[result])
+
+
+@register_tangent(np.fliplr)
+def _(result, x):
+    d[result] = np.fliplr(d[x])
+
+
+@register_adjoint(np.flipud)
+def _(result, x):
+    d[x] = np.flipud(d[result])
+
+
+@register_tangent(np.flipud)
+def _(result, x):
+    d[result] = np.flipud(d[x])
+
+
+@register_adjoint(np.rot90)
+def _(result, x, k=1, axes=(0, 1)):
+    d[x] = np.rot90(d[result], -k, axes)
+
+
+@register_tangent(np.rot90)
+def _(result, x, k=1, axes=(0, 1)):
+    d[result] = np.rot90(d[x], k, axes)
+
+
+@register_adjoint(np.roll)
+def _(result, x, shift, axis=None):
+    d[x] = np.roll(d[result], np.negative(shift), axis)
+
+
+@register_tangent(np.roll)
+def _(result, x, shift, axis=None):
+    d[result] = np.roll(d[x], shift, axis)
+
+
+@register_adjoint(np.sort)
+def _(result, x, axis=-1):
+    d[x] = sort_adjoint(d[result], x, axis)
+
+
+@register_tangent(np.sort)
+def _(result, x, axis=-1):
+    d[result] = sort_tangent(d[x], x, axis)
+
+
+# ----- Triangles ----------------------------------------------------------------------------
+
+
+@register_adjoint(np.triu)
+def _(result, x, k=0):
+    d[x] = np.triu(d[result], k)
+
+
+@register_tangent(np.triu)
+def _(result, x, k=0):
+    d[result] = np.triu(d[x], k)
+
+
+@register_adjoint(np.tril)
+def _(result, x, k=0):
+    d[x] = np.tril(d[result], k)
+
+
+@register_tangent(np.tril)
+def _(result, x, k=0):
+    d[result] = np.tril(d[x], k)
+
+
+# ----- Joining (the arrays come in a list: the adjoint is a list) ------------------------------
+
+
+@register_adjoint(np.concatenate)
+def _(result, xs, axis=0):
+    d[xs] = concatenate_adjoint(d[result], xs, axis)
+
+
+@register_tangent(np.concatenate)
+def _(result, xs, axis=0):
+    d[result] = np.concatenate(tangent_like(d[xs], xs), axis)
+
+
+@register_adjoint(np.stack)
+def _(result, xs, axis=0):
+    d[xs] = stack_adjoint(d[result], xs, axis)
+
+
+@register_tangent(np.stack)
+def _(result, xs, axis=0):
+    d[result] = np.stack(tangent_like(d[xs], xs), axis)
+
+
+@register_adjoint(np.vstack)
+def _(result, xs):
+    d[xs] = joined_adjoint(d[result], xs, np.atleast_2d, 0)
+
+
+@register_tangent(np.vstack)
+def _(result, xs):
+    d[result] = np.vstack(tangent_like(d[xs], xs))
+
+
+@register_adjoint(np.hstack)
+def _(result, xs):
+    d[xs] = joined_adjoint(d[result], xs, np.atleast_1d, 1 if np.ndim(result) > 1 else 0)
+
+
+@register_tangent(np.hstack)
+def _(result, xs):
+    d[result] = np.hstack(tangent_like(d[xs], xs))
+
+
+@register_adjoint(np.dstack)
+def _(result, xs):
+    d[xs] = joined_adjoint(d[result], xs, np.atleast_3d, 2)
+
+
+@register_tangent(np.dstack)
+def _(result, xs):
+    d[result] = np.dstack(tangent_like(d[xs], xs))
+
+
+@register_adjoint(np.column_stack)
+def _(result, xs):
+    d[xs] = joined_adjoint(d[result], xs, column, 1)
+
+
+@register_tangent(np.column_stack)
+def _(result, xs):
+    d[result] = np.column_stack(tangent_like(d[xs], xs))
+
+
+# ----- Splitting (the result is a list: its adjoint is a list) ------------------------------------
+
+
+@register_adjoint(np.split, np.array_split)
+def _(result, x, indices_or_sections, axis=0):
+    d[x] = split_adjoint(d[result], result, axis)
+
+
+@register_tangent(np.split)
+def _(result, x, indices_or_sections, axis=0):
+    d[result] = np.split(d[x], indices_or_sections, axis)
+
+
+@register_tangent(np.array_split)
+def _(result, x, indices_or_sections, axis=0):
+    d[result] = np.array_split(d[x], indices_or_sections, axis)
+
+
+@register_adjoint(np.vsplit)
+def _(result, x, indices_or_sections):
+    d[x] = split_adjoint(d[result], result, 0)
+
+
+@register_tangent(np.vsplit)
+def _(result, x, indices_or_sections):
+    d[result] = np.vsplit(d[x], indices_or_sections)
+
+
+@register_adjoint(np.hsplit)
+def _(result, x, indices_or_sections):
+    d[x] = split_adjoint(d[result], result, 1 if np.ndim(x) > 1 else 0)
+
+
+@register_tangent(np.hsplit)
+def _(result, x, indices_or_sections):
+    d[result] = np.hsplit(d[x], indices_or_sections)
+
+
+# ----- Repeating ------------------------------------------------------------------------------
+
+
+@register_adjoint(np.tile)
+def _(result, x, reps):
+    d[x] = tile_adjoint(d[result], x, reps)
+
+
+@register_tangent(np.tile)
+def _(result, x, reps):
+    d[result] = np.tile(d[x], reps)
+
+
+@register_adjoint(np.repeat)
+def _(result, x, repeats, axis=None):
+    d[x] = repeat_adjoint(d[result], x, repeats, axis)
+
+
+@register_tangent(np.repeat)
+def _(result, x, repeats, axis=None):
+    d[result] = np.repeat(d[x], repeats, axis)
+
+
+# ----- Indexing (subscripts `x[i]` are in operators.py) ------------------------------------------
+
+
+@register_adjoint(np.take)
+def _(result, x, indices, axis=None):
+    d[x] = take_adjoint(d[result], x, indices, axis)
+
+
+@register_tangent(np.take)
+def _(result, x, indices, axis=None):
+    d[result] = np.take(d[x], indices, axis)

@@ -11,7 +11,7 @@ import numpy as np
 from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_at, item_adjoint, dot_adjoint_a, dot_adjoint_b, pow_exponent_adjoint, unbroadcast,
+    add_at, dot_adjoint_a, dot_adjoint_b, item_adjoint, pow_exponent_adjoint, unbroadcast,
 )
 
 # ----- Arithmetic --------------------------------------------------------------
@@ -106,7 +106,8 @@ def _(result, x):
 # ----- Matrix product ----------------------------------------------------------
 
 
-@register_adjoint(operator.matmul, np.matmul, np.dot)
+# Stacks of matrices multiply pairwise, and their leading axes broadcast (np.dot is in numpy_linalg.py).
+@register_adjoint(operator.matmul, np.matmul)
 def _(result, x, y):
     d[x] = dot_adjoint_a(d[result], x, y)
     d[y] = dot_adjoint_b(d[result], x, y)
@@ -115,11 +116,6 @@ def _(result, x, y):
 @register_tangent(operator.matmul, np.matmul)
 def _(result, x, y):
     d[result] = d[x] @ y + x @ d[y]
-
-
-@register_tangent(np.dot)
-def _(result, x, y):
-    d[result] = np.dot(d[x], y) + np.dot(x, d[y])
 
 
 # ----- Subscripts ----------------------------------------------------------------

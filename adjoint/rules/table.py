@@ -6,6 +6,17 @@ import hashlib
 from typing import Any, Callable, Dict, Iterator, Optional
 
 from adjoint.ad.templates import Template, parse_template
+from adjoint.frontend.resolve import qualified_name
+
+
+class Revision:
+    """Counts changes to the rules: derivatives generated before a change are stale after it."""
+
+    value = 0
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.value += 1
 
 
 class RuleTable:
@@ -25,6 +36,7 @@ class RuleTable:
             for func in funcs:
                 self._rules[func] = rule
             self._parsed.pop(rule, None)
+            Revision.bump()
             return rule
 
         return decorate
@@ -63,6 +75,7 @@ class RuleTable:
         finally:
             self._rules = saved
             self._parsed = {}
+            Revision.bump()
 
 
 class NonDifferentiable:
@@ -73,6 +86,7 @@ class NonDifferentiable:
 
     def register(self, *funcs: Any) -> None:
         self._funcs.extend(funcs)
+        Revision.bump()
 
     def __contains__(self, func: Any) -> bool:
         return any(func is known for known in self._funcs)
@@ -106,5 +120,5 @@ def rules_fingerprint() -> str:
     digest = hashlib.sha256()
     digest.update(ADJOINTS.fingerprint().encode())
     digest.update(TANGENTS.fingerprint().encode())
-    digest.update(repr(sorted(repr(f) for f in NON_DIFFERENTIABLE.functions())).encode())
+    digest.update(repr(sorted(qualified_name(f) for f in NON_DIFFERENTIABLE.functions())).encode())
     return digest.hexdigest()

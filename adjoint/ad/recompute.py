@@ -1,0 +1,276 @@
+"""Fewer saved values: the adjoint sweep recomputes cheap scalars and takes shapes from kin.
+
+Two rewrites of the adjoint code of a function, made before the saves are decided:
+
+- A scalar temporary made in a loop by one arithmetic operation (`_t1 = r * x`) whose
+  value only the adjoint of one later statement of its block reads is recomputed there,
+  from operands that still hold their values, or hold them again once that statement's
+  own overwritten value is restored first: two float operations cost less than saving
+  and restoring the temporary, and the stack stays shorter.
+- `unbroadcast(g, t)` and `unreduce(g, t, ...)` read only the shape of t. Where t came from
+  an elementwise operation whose other operands are numbers (`_t3 = 0.01 * _t2`), or from
+  one operand with itself (`_t5 = x * x`), it has that operand's shape, and the adjoint
+  reads the operand instead, so that t need not be saved.
+
+Before (the adjoint of `x = _t1 * _t2` in `for ...: _t1 = r * x; _t2 = 1.0 - x; x = _t1 * _t2`)::
+
+    d_t1 = d_t1 + _t2 * dx
+    d_t2 = d_t2 + _t1 * dx
+
+After (and x, saved by that statement, is restored before this code runs)::
+
+    _t1 = r * x
+    _t2 = 1.0 - x
+    d_t1 = d_t1 + _t2 * dx
+    d_t2 = d_t2 + _t1 * dx
+"""
+from __future__ import annotations
+
+import copy
+from typing import Dict, List, Optional, Set
+
+import gast
+import numpy as np
+
+from adjoint import nodes, runtime
+from adjoint.analysis.kinds import SCALAR
+
+_ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod)
+_SHAPE_READERS = (runtime.unbroadcast, runtime.unreduce)
+
+
+class Plan:
+    """The rewrites made: which statements restore their target before their adjoint code."""
+
+    def __init__(self, adjoint_code: Dict[int, List[gast.stmt]]):
+        self.adjoint_code = adjoint_code
+        self.original = {key: list(code) for key, code in adjoint_code.items()}
+        self.restore_first: Dict[int, gast.stmt] = {}
+
+    def restores_first(self, stmt: gast.stmt) -> bool:
+        return id(stmt) in self.restore_first
+
+    def holds(self, saves) -> bool:
+        """Whether every statement that must restore first does save its target."""
+        return all(saves.at(stmt) for stmt in self.restore_first.values())
+
+    def undo(self) -> None:
+        """Back to saving every scalar (the shapes taken from kin stay: they need no restore)."""
+        for key, code in self.original.items():
+            self.adjoint_code[key][:] = code
+        self.restore_first.clear()
+
+
+def plan(body: List[gast.stmt], adjoint_code: Dict[int, List[gast.stmt]], ctx) -> Plan:
+    """Rewrite `adjoint_code` (statement id -> its adjoint statements) in place."""
+    read = set().union(*(_exposed_reads(code) for code in adjoint_code.values()))
+    for block in _blocks(body):
+        _Block(block, adjoint_code, ctx).shapes(read)
+    result = Plan(adjoint_code)
+    control = _control_reads(body)
+    for block in _blocks(body):
+        _Block(block, adjoint_code, ctx, result).scalars(control)
+    return result
+
+
+class _Block:
+    def __init__(self, stmts: List[gast.stmt], adjoint_code, ctx, result: Optional[Plan] = None):
+        self.stmts = stmts
+        self.adjoint_code = adjoint_code
+        self.ctx = ctx
+        self.result = result
+
+    # ----- shapes -------------------------------------------------------------------------
+
+    def shapes(self, read: Set[str]) -> None:
+        """Take each shape from the first kin that is kept anyway: never overwritten, or read by
+        the adjoint sweep for its value (so saved already)."""
+        for j, use in enumerate(self.stmts):
+            for stmt in self.adjoint_code.get(id(use), ()):
+                for call in gast.walk(stmt):
+                    if self._reads_shape(call):
+                        kin = self._shape_kin(call.args[1].id, j)
+                        kept = [name for name in kin if name in read or self.ctx.sites.stable(name)]
+                        if kept:
+                            call.args[1] = nodes.name(kept[0])
+
+    def _reads_shape(self, node: gast.AST) -> bool:
+        return (
+            isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and len(node.args) >= 2
+            and isinstance(node.args[1], gast.Name)
+            and any(self.ctx.bindings.get(node.func.id) is helper for helper in _SHAPE_READERS)
+        )
+
+    def _shape_kin(self, name: str, use: int) -> List[str]:
+        """Names with `name`'s shape that hold at statement `use` the values they held when
+        `name` was made (a chain of shape-keeping operations back from name)."""
+        kin: List[str] = []
+        while True:
+            index = self._definition(name, use)
+            if index is None:
+                return kin
+            operand = self._same_shape_operand(self.stmts[index].value)
+            if operand is None or operand in kin or self._assigned_between(operand, index, use + 1):
+                return kin
+            kin.append(operand)
+            name = operand
+
+    def _same_shape_operand(self, value: gast.expr) -> Optional[str]:
+        operands = None
+        if isinstance(value, gast.BinOp) and isinstance(value.op, _ARITHMETIC):
+            operands = [value.left, value.right]
+        elif isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
+            operands = [value.operand]
+        elif isinstance(value, gast.Call) and not value.keywords and self._is_ufunc(value):
+            operands = list(value.args)
+        if not operands:
+            return None
+        arrays = {atom.id for atom in operands if not self._is_number(atom)}
+        if len(arrays) != 1 or not all(isinstance(atom, (gast.Name, gast.Constant)) for atom in operands):
+            return None
+        return arrays.pop()
+
+    def _is_ufunc(self, call: gast.Call) -> bool:
+        func = self.ctx.classifier.classify(call).func
+        return isinstance(func, np.ufunc) and func.nin == len(call.args)
+
+    def _is_number(self, atom: gast.expr) -> bool:
+        if isinstance(atom, gast.Constant):
+            return type(atom.value) in (int, float)
+        return isinstance(atom, gast.Name) and self.ctx.kinds.get(atom.id) == SCALAR
+
+    # ----- scalars -------------------------------------------------------------------------
+
+    def scalars(self, control: Set[str]) -> None:
+        """Recompute candidates from the last to the first, so that a temporary read only by
+        the recomputation of a later one is recomputed just before it."""
+        for index in reversed(range(len(self.stmts))):
+            stmt = self.stmts[index]
+            if not self._cheap_scalar(stmt, control):
+                continue
+            use = self._single_reader(stmt.targets[0].id, index)
+            if use is None:
+                continue
+            operands = set(nodes.names_read(stmt.value))
+            if self._assigned_between_any(operands, index, use):
+                continue
+            reader = self.stmts[use]
+            overwritten = _assigned_name(reader)
+            if overwritten in operands and not self._can_restore_first(reader):
+                continue
+            if overwritten in operands:
+                self.result.restore_first[id(reader)] = reader
+            self.adjoint_code[id(reader)].insert(0, nodes.copy_location(copy.deepcopy(stmt), reader))
+
+    def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
+        target = _assigned_name(stmt)
+        if target is None or target in control or self.ctx.sites.stable(target):
+            return False
+        if target in self.ctx.namer.original or self.ctx.sites.counts.get(target, 0) != 1:
+            return False
+        if self.ctx.kinds.get(target) != SCALAR:
+            return False
+        value = stmt.value
+        if isinstance(value, gast.BinOp) and isinstance(value.op, _ARITHMETIC):
+            operands = [value.left, value.right]
+        elif isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+            operands = [value.operand]
+        else:
+            return False
+        return all(self._is_number(atom) for atom in operands)
+
+    def _single_reader(self, name: str, index: int) -> Optional[int]:
+        """The one later statement of the block whose adjoint reads `name` (its own adjoint may
+        read it too), or None when others read it or none does."""
+        readers = {key for key, code in self.adjoint_code.items() if name in _exposed_reads(code)}
+        others = readers - {id(self.stmts[index])}
+        if len(others) != 1:
+            return None
+        key = others.pop()
+        position = next((p for p, stmt in enumerate(self.stmts) if id(stmt) == key), None)
+        if position is None or position <= index or _assigned_name(self.stmts[position]) is None:
+            return None  # read elsewhere, earlier, or by a statement other than an assignment (a loop)
+        return position
+
+    def _can_restore_first(self, reader: gast.stmt) -> bool:
+        """Its own adjoint must not read what it assigned, nor may the assignment fill a list."""
+        target = _assigned_name(reader)
+        if target is None or nodes.is_pop(reader.value):
+            return False
+        return target not in _exposed_reads(self.result.original.get(id(reader), []))
+
+    # ----- the block's assignments ----------------------------------------------------------
+
+    def _definition(self, name: str, before: int) -> Optional[int]:
+        if self.ctx.sites.counts.get(name, 0) != 1 or name in self.ctx.namer.original:
+            return None
+        for index in range(before - 1, -1, -1):
+            if _assigned_name(self.stmts[index]) == name and isinstance(self.stmts[index], gast.Assign):
+                return index
+        return None
+
+    def _assigned_between(self, name: str, start: int, stop: int) -> bool:
+        return self._assigned_between_any({name}, start, stop)
+
+    def _assigned_between_any(self, names: Set[str], start: int, stop: int) -> bool:
+        """Whether a statement after `start` and before `stop` assigns or changes one of names."""
+        for stmt in self.stmts[start + 1:stop]:
+            if names & _changed(stmt):
+                return True
+        return False
+
+
+def _assigned_name(stmt: gast.stmt) -> Optional[str]:
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return stmt.targets[0].id
+    return None
+
+
+def _changed(stmt: gast.stmt) -> Set[str]:
+    changed = set(nodes.names_stored(stmt))
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+            changed.update(nodes.names_read(node.value))
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
+            changed.update(nodes.names_read(node.func.value))
+    return changed
+
+
+def _exposed_reads(code: List[gast.stmt]) -> Set[str]:
+    """Names the statements read before assigning them: what they need from the primal state."""
+    exposed: Set[str] = set()
+    assigned: Set[str] = set()
+    for stmt in code:
+        exposed |= set(nodes.names_read(stmt)) - assigned
+        assigned |= set(nodes.names_stored(stmt))
+    return exposed
+
+
+def _control_reads(body: List[gast.stmt]) -> Set[str]:
+    """Names the replay of control flow reads (tests, loop ranges) or an insert_grad_of block reads."""
+    names: Set[str] = set()
+    for stmt in _all_statements(body):
+        if isinstance(stmt, (gast.If, gast.While)):
+            names.update(nodes.names_read(stmt.test))
+        elif isinstance(stmt, gast.For):
+            names.update(nodes.names_read(stmt.iter))
+            names.update(nodes.names_stored(stmt.target))
+        elif isinstance(stmt, gast.With):
+            names.update(n for inner in stmt.body for n in nodes.names_read(inner))
+    return names
+
+
+def _all_statements(body: List[gast.stmt]):
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse"):
+            yield from _all_statements(getattr(stmt, field, None) or [])
+
+
+def _blocks(body: List[gast.stmt]):
+    yield body
+    for stmt in body:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            yield from _blocks(stmt.body)
+            yield from _blocks(stmt.orelse)
+

@@ -1,0 +1,181 @@
+"""Which assignments must save the value they overwrite for the adjoint sweep.
+
+The adjoint sweep visits statements in reverse. An assignment s to v must push v's old
+value (and pop it back after its adjoint) only if the adjoint of some statement t reads v
+and t can run before s in the primal: t comes earlier in the function, or t and s share
+a loop. A variable assigned once outside loops, or read only by code after its last
+assignment, is never saved.
+
+    >>> # total = 0.0; for c in cs: total = total * x + c; return total
+    >>> # the adjoint of `total * x` reads total inside the loop: that assignment saves;
+    >>> # `total = 0.0` runs before any reader: it does not.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Optional, Set
+
+import gast
+
+from adjoint import nodes
+from adjoint.nodes import is_append, is_pop
+
+
+@dataclass
+class _Entry:
+    stmt: gast.stmt
+    index: int
+    loops: FrozenSet[int]
+
+
+@dataclass
+class Saves:
+    """The statements that save what they overwrite, the pops whose value goes back into its
+    list, the loops whose target is saved, and the names saved anywhere."""
+
+    statements: Set[int] = field(default_factory=set)
+    lists: Set[int] = field(default_factory=set)
+    loop_targets: Set[int] = field(default_factory=set)
+    names: Set[str] = field(default_factory=set)
+
+    def at(self, stmt: gast.stmt) -> bool:
+        return id(stmt) in self.statements
+
+    def refills(self, stmt: gast.stmt) -> bool:
+        """`v = lst.pop()` whose v must be appended back to lst in the adjoint sweep."""
+        return id(stmt) in self.lists
+
+    def loop_target(self, loop: gast.For) -> bool:
+        return id(loop) in self.loop_targets
+
+    def _key(self):
+        return (self.statements, self.lists, self.loop_targets)
+
+    def union(self, other: "Saves") -> "Saves":
+        return Saves(self.statements | other.statements, self.lists | other.lists,
+                     self.loop_targets | other.loop_targets, self.names | other.names)
+
+
+def written_name(stmt: gast.stmt) -> Optional[str]:
+    """The variable (or container) a simple statement changes."""
+    if isinstance(stmt, gast.Assign):
+        target = stmt.targets[0]
+        if isinstance(target, gast.Name):
+            return target.id
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            return target.value.id
+    if is_append(stmt):
+        return stmt.value.func.value.id
+    return None
+
+
+def _number(stmts, loops: FrozenSet[int], entries: List[_Entry]) -> None:
+    for stmt in stmts:
+        entries.append(_Entry(stmt, len(entries), loops))
+        if isinstance(stmt, (gast.For, gast.While)):
+            _number(stmt.body, loops | {id(stmt)}, entries)
+        elif isinstance(stmt, gast.If):
+            _number(stmt.body, loops, entries)
+            _number(stmt.orelse, loops, entries)
+
+
+def _can_precede(reader: _Entry, writer: _Entry, exclude: int = 0) -> bool:
+    return reader.index < writer.index or bool((reader.loops & writer.loops) - {exclude})
+
+
+class _Analysis:
+    def __init__(self, body, adjoint_reads: Dict[int, Set[str]], primal_names: FrozenSet[str], stable):
+        self.entries: List[_Entry] = []
+        _number(body, frozenset(), self.entries)
+        self.adjoint_reads = adjoint_reads
+        self.primal_names = primal_names
+        self.stable = stable
+
+    def reads(self, saves: Saves) -> Dict[int, Set[str]]:
+        """Primal names the adjoint sweep reads at each statement, given the current saves."""
+        reads: Dict[int, Set[str]] = {}
+        for entry in self.entries:
+            stmt = entry.stmt
+            names = set(self.adjoint_reads.get(id(stmt), ()))
+            if isinstance(stmt, gast.If) and self._replayed(stmt, saves):
+                names |= set(nodes.names_read(stmt.test))
+            elif isinstance(stmt, gast.For) and self._replayed(stmt, saves):
+                names |= set(nodes.names_read(stmt.iter))
+            elif isinstance(stmt, gast.With):
+                names |= {n for inner in stmt.body for n in nodes.names_read(inner)}
+            elif isinstance(stmt, gast.Assign) and is_pop(stmt.value) and id(stmt) in saves.lists:
+                names.add(stmt.targets[0].id)
+            reads[id(stmt)] = names & self.primal_names
+        return reads
+
+    def _replayed(self, compound: gast.stmt, saves: Saves) -> bool:
+        """Whether the adjoint sweep has anything to do inside this if or loop."""
+        for sub in gast.walk(compound):
+            if sub is compound or not isinstance(sub, gast.stmt):
+                continue
+            if self.adjoint_reads.get(id(sub)) is not None and self._has_adjoint(sub):
+                return True
+            if id(sub) in saves.statements or id(sub) in saves.lists or id(sub) in saves.loop_targets:
+                return True
+            if isinstance(sub, gast.With):
+                return True
+        return False
+
+    def _has_adjoint(self, stmt: gast.stmt) -> bool:
+        return bool(self.adjoint_code_present.get(id(stmt)))
+
+    def solve(self, adjoint_code_present: Dict[int, bool]) -> Saves:
+        self.adjoint_code_present = adjoint_code_present
+        saves = Saves()
+        while True:
+            fresh = saves.union(self._saves(self.reads(saves)))
+            if fresh._key() == saves._key():
+                return fresh
+            saves = fresh
+
+    def _saves(self, reads: Dict[int, Set[str]]) -> Saves:
+        readers: Dict[str, List[_Entry]] = {}
+        for entry in self.entries:
+            for name in reads[id(entry.stmt)]:
+                readers.setdefault(name, []).append(entry)
+        saves = Saves()
+        for entry in self.entries:
+            stmt = entry.stmt
+            if isinstance(stmt, gast.For):
+                target = stmt.target.id
+                inside = {id(sub) for sub in gast.walk(stmt)}
+                if any(_can_precede(r, entry, id(stmt)) for r in readers.get(target, ()) if id(r.stmt) not in inside):
+                    saves.loop_targets.add(id(stmt))
+                continue
+            name = written_name(stmt)
+            if name is not None and not self.stable(name) and self._read_before(name, entry, readers):
+                saves.statements.add(id(stmt))
+                saves.names.add(name)
+            if isinstance(stmt, gast.Assign) and is_pop(stmt.value):
+                owner = stmt.value.func.value.id
+                if self._read_before(owner, entry, readers):
+                    saves.lists.add(id(stmt))
+        return saves
+
+    @staticmethod
+    def _read_before(name: str, writer: _Entry, readers) -> bool:
+        return any(_can_precede(reader, writer) for reader in readers.get(name, ()))
+
+
+def _exposed_reads(code) -> Set[str]:
+    """The names adjoint statements read before they assign them (a value they recompute
+    themselves is not read from the primal sweep)."""
+    exposed: Set[str] = set()
+    assigned: Set[str] = set()
+    for stmt in code:
+        exposed |= set(nodes.names_read(stmt)) - assigned
+        assigned |= set(nodes.names_stored(stmt))
+    return exposed
+
+
+def analyze_saves(body, adjoint_code: Dict[int, list], primal_names: FrozenSet[str], stable) -> Saves:
+    """`adjoint_code` maps each simple statement to its adjoint statements; `stable(name)` says
+    a name is assigned once outside loops (never saved)."""
+    reads = {key: _exposed_reads(code) for key, code in adjoint_code.items()}
+    present = {key: any(not nodes.is_comment(s) for s in code) for key, code in adjoint_code.items()}
+    return _Analysis(body, reads, primal_names, stable).solve(present)

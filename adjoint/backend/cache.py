@@ -1,0 +1,331 @@
+"""The disk cache of derivatives (SPEC §5), so that a new process does not transform again.
+
+An entry is keyed by everything the generated code depends on: the source of the function
+and of every function it reaches (`dependencies`), what each free name it reads resolves
+to, the Options, the adjoint version, the source of the adjoint package itself and the
+rules fingerprint. It stores each generated unit's source and how to rebuild its bindings
+(a module name, an importable `module:qualname`, or another unit's name), never pickles.
+A unit whose bindings cannot be described so (a closure over a value) is not cached.
+
+    ADJOINT_CACHE_DIR=DIR       where entries live (default: $XDG_CACHE_HOME/adjoint or ~/.cache/adjoint)
+    ADJOINT_CACHE=0             no disk cache at all
+
+Reading never fails: a corrupt, unreadable or stale entry is regenerated and rewritten.
+Writes are atomic (a temporary file, then os.replace), so readers never see half an entry.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import inspect
+import json
+import os
+import sys
+import tempfile
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+import gast
+
+from adjoint.ad.context import Deferred
+from adjoint.analysis.activity import local_names
+from adjoint.backend.compile import compile_all
+from adjoint.frontend.parse import MISSING, parse_function, unwrap
+from adjoint.frontend.resolve import qualified_name, resolve
+from adjoint.options import Options
+
+FORMAT = 1
+MAX_FUNCTIONS = 200
+
+# How the disk cache has been used in this process (read by tests and when debugging).
+STATISTICS = {"hits": 0, "misses": 0, "stores": 0, "uncacheable": 0}
+
+
+class NotCacheable(Exception):
+    """The derivative depends on something the key cannot describe (a derived function, no source)."""
+
+
+# ----- what a derivative depends on ------------------------------------------------------------
+
+@dataclass
+class Dependencies:
+    """The functions reachable from a root, in the order found, and what each one's names mean.
+
+    `records[i]` describes `functions[i]`: its label, a digest of its source and, for every
+    free name or attribute chain it reads, what that resolves to.
+    """
+
+    functions: List[Callable] = field(default_factory=list)
+    records: List[dict] = field(default_factory=list)
+
+
+def dependencies(func: Callable) -> Dependencies:
+    """Walk `func` and the functions it reaches through its names, as the compiler resolves them.
+
+    Raises NotCacheable when a reached object cannot be described by source or by name.
+    """
+    found = Dependencies()
+    queue = [unwrap(func)]
+    while queue:
+        current = queue.pop(0)
+        if any(current is known for known in found.functions):
+            continue
+        if len(found.functions) >= MAX_FUNCTIONS:
+            raise NotCacheable(f"more than {MAX_FUNCTIONS} functions reachable")
+        found.functions.append(current)
+        record, reached = _describe_function(current)
+        found.records.append(record)
+        queue.extend(reached)
+    return found
+
+
+def _describe_function(func: Callable):
+    if getattr(func, "__adjoint_generated__", None) is not None:
+        raise NotCacheable("derivatives of derived functions are not cached on disk")
+    try:
+        parsed = parse_function(func)
+    except Exception as error:  # no source: the compiler will report it
+        raise NotCacheable(str(error)) from None
+    source = "\n".join(parsed.info.lines)
+    locals_ = local_names(parsed.node)
+    references, reached = [], []
+    for text, node in _free_references(parsed.node, locals_):
+        value = resolve(node, parsed, locals_)
+        kind, target = describe_reference(value)
+        if kind == "function":
+            reached.append(unwrap(value))
+        references.append([text, kind, target])
+    record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references)}
+    return record, reached
+
+
+def _free_references(func_node: gast.FunctionDef, locals_: frozenset):
+    """(text, node) of each maximal name or attribute chain whose root is not a local name."""
+    found: Dict[str, gast.expr] = {}
+
+    def visit(node):
+        if isinstance(node, (gast.Name, gast.Attribute)) and not isinstance(getattr(node, "ctx", None), gast.Store):
+            text = _chain_text(node)
+            if text is not None:
+                if text.split(".")[0] not in locals_:
+                    found.setdefault(text, node)
+                    return
+        for child in gast.iter_child_nodes(node):
+            visit(child)
+
+    for stmt in func_node.body:
+        visit(stmt)
+    for default in func_node.args.defaults + [d for d in func_node.args.kw_defaults if d is not None]:
+        visit(default)
+    return sorted(found.items())
+
+
+def _chain_text(node: gast.expr) -> Optional[str]:
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        owner = _chain_text(node.value)
+        return None if owner is None else f"{owner}.{node.attr}"
+    return None
+
+
+def describe_reference(value: Any):
+    """(kind, target) for what a name resolves to; kind "function" means: follow its source."""
+    from adjoint.rules import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
+
+    if value is MISSING:
+        return "missing", ""
+    if isinstance(value, types.ModuleType):
+        return "module", value.__name__
+    if getattr(value, "__adjoint_generated__", None) is not None:
+        raise NotCacheable("the function calls a derived function")
+    if callable(value) and any(_has_rule(table, value) for table in (ADJOINTS, TANGENTS, NON_DIFFERENTIABLE)):
+        return "rule", qualified_name(value)
+    if inspect.isfunction(unwrap(value)):
+        return "function", qualified_name(unwrap(value))
+    if callable(value):
+        return "object", qualified_name(value)
+    return "value", f"{type(value).__module__}.{type(value).__qualname__}"
+
+
+def _has_rule(table, value) -> bool:
+    try:
+        return value in table
+    except Exception:
+        return False
+
+
+# ----- the key ---------------------------------------------------------------------------------
+
+def cache_key(func: Callable, options: Options) -> tuple:
+    """(key, dependencies) for the derivative of func under options; raises NotCacheable."""
+    import adjoint
+
+    found = dependencies(func)
+    material = {
+        "format": FORMAT,
+        "adjoint": adjoint.__version__,
+        "compiler": package_digest(),
+        "python": list(sys.version_info[:2]),
+        "rules": _rules_fingerprint(),
+        "options": repr(options),
+        "functions": found.records,
+    }
+    return _sha256(json.dumps(material, sort_keys=True)), found
+
+
+_RULES_SEEN = {"revision": None, "fingerprint": ""}
+
+
+def _rules_fingerprint() -> str:
+    """rules_fingerprint(), recomputed only when a rule was registered since the last call."""
+    from adjoint.rules.table import Revision, rules_fingerprint
+
+    if _RULES_SEEN["revision"] != Revision.value:
+        _RULES_SEEN.update(revision=Revision.value, fingerprint=rules_fingerprint())
+    return _RULES_SEEN["fingerprint"]
+
+
+@functools.lru_cache(maxsize=None)
+def package_digest() -> str:
+    """A digest of adjoint's own source: a changed compiler never reads an old entry."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ----- where entries live ----------------------------------------------------------------------
+
+def cache_directory() -> Optional[Path]:
+    """The cache directory from the environment, or None when ADJOINT_CACHE=0."""
+    if os.environ.get("ADJOINT_CACHE", "1").strip() == "0":
+        return None
+    explicit = os.environ.get("ADJOINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "adjoint"
+
+
+# ----- bindings as data ------------------------------------------------------------------------
+
+def describe_binding(value: Any) -> Optional[dict]:
+    """How a new process gets `value` back, or None when it cannot."""
+    if isinstance(value, Deferred):
+        return {"deferred": value.generated_name}
+    if isinstance(value, types.ModuleType):
+        return {"module": value.__name__} if sys.modules.get(value.__name__) is value else None
+    module = getattr(value, "__module__", None)
+    if module is None and type(value).__module__ == "numpy" and type(value).__name__ == "ufunc":
+        module = "numpy"  # NumPy < 2.1 (the last for Python 3.9) gives ufuncs no __module__
+    name = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
+    if not isinstance(module, str) or not isinstance(name, str) or module == "__main__" or "<" in name:
+        return None
+    try:
+        found = _import_object(module, name)
+    except Exception:
+        return None
+    return {"object": [module, name]} if found is value else None
+
+
+def _import_object(module: str, name: str) -> Any:
+    value = importlib.import_module(module)
+    for part in name.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def _rebuild_binding(description: dict) -> Any:
+    if "deferred" in description:
+        return Deferred(description["deferred"])
+    if "module" in description:
+        return importlib.import_module(description["module"])
+    module, name = description["object"]
+    return _import_object(module, name)
+
+
+# ----- entries ---------------------------------------------------------------------------------
+
+def _entry(generated, found: Dependencies) -> Optional[dict]:
+    units = []
+    for unit in generated.units:
+        owner = next((i for i, f in enumerate(found.functions) if f.__globals__ is unit.globals), None)
+        bindings = {name: describe_binding(value) for name, value in sorted(unit.bindings.items())}
+        if owner is None or any(description is None for description in bindings.values()):
+            return None
+        units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings})
+    # The root was compiled from the unit of the same name (compile_function returns `def name`).
+    return {"format": FORMAT, "root": generated.function.__name__, "units": units}
+
+
+def _load(path: Path, key: str, found: Dependencies):
+    from adjoint.pipeline import Generated, GeneratedFunction
+
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    if entry.get("format") != FORMAT or entry.get("key") != key:
+        return None
+    units = [
+        GeneratedFunction(unit["name"], unit["source"], found.functions[unit["owner"]].__globals__,
+                          {name: _rebuild_binding(d) for name, d in unit["bindings"].items()})
+        for unit in entry["units"]
+    ]
+    functions = compile_all(units)
+    return Generated(functions[entry["root"]], units)
+
+
+def _store(path: Path, key: str, entry: dict) -> None:
+    entry = dict(entry, key=key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:12]}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(entry, stream, sort_keys=True)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def generate_cached(func: Callable, options: Options, generate: Callable):
+    """`generate(func, options)`, served from and written to the disk cache when possible."""
+    directory = cache_directory()
+    if directory is None:
+        return generate(func, options)
+    try:
+        key, found = cache_key(func, options)
+    except Exception:  # NotCacheable, or a broken rule elsewhere: generation reports what matters
+        STATISTICS["uncacheable"] += 1
+        return generate(func, options)
+    path = directory / f"{key}.json"
+    try:
+        generated = _load(path, key, found)
+    except Exception:  # missing, unreadable, corrupt or from an incompatible version: regenerate
+        generated = None
+    if generated is not None:
+        STATISTICS["hits"] += 1
+        return generated
+    STATISTICS["misses"] += 1
+    generated = generate(func, options)
+    entry = _entry(generated, found)
+    if entry is None:
+        STATISTICS["uncacheable"] += 1
+        return generated
+    try:
+        _store(path, key, entry)
+        STATISTICS["stores"] += 1
+    except OSError:
+        pass  # a read-only or full disk only costs the next process a transformation
+    return generated

@@ -1,0 +1,472 @@
+"""Standalone modules for `adjoint gen`: the derivative and everything it reads, without adjoint.
+
+Every name the generated code reads becomes a module-level definition:
+
+- other generated derivatives (of the functions it calls) are written into the module;
+- helpers of `adjoint.runtime` are copied from its source, with the helpers they call;
+- modules become imports (`import numpy as np`; any other module the user's code reads);
+- the user's own functions in the modules the derivative was generated from are copied
+  from their source (a primal call `h = helper(x)` needs `helper`), as are constants with
+  a literal value (`SCALE = 2.0`);
+- anything else the user's module holds (an array, an object, a decorated function) is
+  imported from that module by name (`from model import WEIGHTS`), so the module must then
+  be importable where the derivative runs; the header lists such imports;
+- `adjoint.stop_gradient` and the like become a small `adjoint` class holding copies.
+
+The module starts with a header recording the command that wrote it and a fingerprint of
+the function's source, the sources of the functions it reaches, the rules used, the
+options and the adjoint version; `adjoint gen --check` regenerates and compares bytes.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import inspect
+import json
+import sys
+import textwrap
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import gast
+
+from adjoint import runtime
+from adjoint.ad.context import Deferred
+from adjoint.analysis.activity import local_names
+from adjoint.analysis.calls import RULE, CallClassifier, tables_for
+from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
+from adjoint.errors import AdjointError
+from adjoint.frontend.parse import parse_function
+from adjoint.frontend.resolve import qualified_name
+from adjoint.options import Options
+
+BANNER = "# ----- "
+BANNER_WIDTH = 92
+LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None))
+
+
+class StandaloneError(AdjointError):
+    """The derivative reads something a module without adjoint cannot reproduce."""
+
+
+# ----- the module's namespace --------------------------------------------------------------
+
+@dataclass
+class Definition:
+    """One module-level name: what defines it (to detect clashes) and the code that does."""
+
+    group: str
+    identity: tuple
+    code: str
+    origin: str
+
+
+@dataclass
+class Namespace:
+    definitions: Dict[str, Definition] = field(default_factory=dict)
+    order: List[str] = field(default_factory=list)
+
+    def define(self, name: str, group: str, identity: tuple, code: str, origin: str) -> bool:
+        """Add `name`; False if it was already defined the same way; StandaloneError on a clash."""
+        existing = self.definitions.get(name)
+        if existing is not None:
+            if existing.identity != identity:
+                raise StandaloneError(
+                    f"the name `{name}` means {_describe(existing)} in {existing.origin} but "
+                    f"{_describe_identity(identity)} in {origin}; one module cannot hold both (rename one)"
+                )
+            return False
+        self.definitions[name] = Definition(group, identity, code, origin)
+        self.order.append(name)
+        return True
+
+    def render_names(self, group: str) -> List[str]:
+        return [n for n in self.order if self.definitions[n].group == group]
+
+    def render(self, group: str) -> List[str]:
+        return [self.definitions[n].code for n in self.render_names(group)]
+
+
+def _describe(definition: Definition) -> str:
+    return _describe_identity(definition.identity)
+
+
+def _describe_identity(identity: tuple) -> str:
+    kind, *rest = identity
+    return f"{kind} {'.'.join(str(part) for part in rest)}".strip()
+
+
+# ----- blocks of code and the names they read --------------------------------------------------
+
+@dataclass
+class Block:
+    """A top-level definition to write, and how to find what its free names mean."""
+
+    label: str
+    node: ast.AST
+    lookup: Callable[[str], Any]
+    module: Optional[str] = None  # the module whose globals `lookup` reads, when it is one
+
+
+_MISSING = object()
+
+
+def free_names(node: ast.AST) -> List[str]:
+    """Names a top-level def or class reads from the module, in a fixed order (annotations aside)."""
+    bound, read, declared_global = set(), [], set()
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        bound.add(node.name)
+    for sub in _walk_without_annotations(node):
+        if isinstance(sub, ast.Name):
+            (read.append(sub.id) if isinstance(sub.ctx, ast.Load) else bound.add(sub.id))
+        elif isinstance(sub, ast.arg):
+            bound.add(sub.arg)
+        elif isinstance(sub, (ast.FunctionDef, ast.ClassDef)) and sub is not node:
+            bound.add(sub.name)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
+        elif isinstance(sub, ast.Global):
+            declared_global.update(sub.names)
+    bound -= declared_global
+    return list(dict.fromkeys(name for name in read if name not in bound))
+
+
+def _walk_without_annotations(node: ast.AST):
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        yield current
+        for name, value in ast.iter_fields(current):
+            if name in ("annotation", "returns"):
+                continue
+            children = value if isinstance(value, list) else [value]
+            stack.extend(child for child in children if isinstance(child, ast.AST))
+
+
+def _attributes_of(node: ast.AST, name: str) -> Optional[List[str]]:
+    """The attributes read as `name.attr` in node, or None if `name` is also used bare."""
+    attributes, wrapped = [], set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == name:
+            attributes.append(sub.attr)
+            wrapped.add(id(sub.value))
+    bare = any(isinstance(sub, ast.Name) and sub.id == name and id(sub) not in wrapped for sub in ast.walk(node))
+    return None if bare else sorted(set(attributes))
+
+
+# ----- adjoint.runtime, read from its source -------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _runtime_definitions() -> Dict[str, Tuple[int, str, ast.AST]]:
+    """name -> (position, source, node) of every top-level def and class of adjoint.runtime."""
+    text = Path(runtime.__file__).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    found = {}
+    for position, node in enumerate(ast.parse(text).body):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            found[node.name] = (position, "\n".join(lines[first - 1:node.end_lineno]), node)
+    return found
+
+
+def _runtime_name(value: Any) -> Optional[str]:
+    for name in _runtime_definitions():
+        if getattr(runtime, name, _MISSING) is value:
+            return name
+    return None
+
+
+def _is_adjoint_object(value: Any) -> bool:
+    module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+    return isinstance(module, str) and (module == "adjoint" or module.startswith("adjoint."))
+
+
+# ----- resolving every name ------------------------------------------------------------------
+
+class ModuleWriter:
+    """Collects the definitions a set of generated units needs and renders the module."""
+
+    def __init__(self, units, source_modules: frozenset):
+        self.units = units
+        self.source_modules = source_modules
+        self.namespace = Namespace()
+        self.shims: Dict[str, Dict[str, str]] = {}
+
+    def collect(self) -> None:
+        self.namespace.define("annotations", "future", ("future",), "from __future__ import annotations", "adjoint")
+        for unit in self.units:
+            node = ast.parse(unit.source).body[0]
+            self.namespace.define(unit.name, "generated", ("generated", unit.name), unit.source.rstrip("\n"), unit.name)
+            self.visit(Block(unit.name, node, _unit_lookup(unit), unit.globals.get("__name__")))
+
+    def visit(self, block: Block) -> None:
+        for name in free_names(block.node):
+            value = block.lookup(name)
+            if value is _MISSING:
+                continue
+            self.require(name, value, block)
+
+    def require(self, name: str, value: Any, block: Block) -> None:
+        if isinstance(value, Deferred):
+            self._alias(name, value.generated_name, block)
+        elif isinstance(value, types.ModuleType) and _is_adjoint_object(value):
+            self._shim(name, value, block)
+        elif isinstance(value, types.ModuleType):
+            self._import(name, value, block)
+        elif _runtime_name(value) is not None:
+            self._runtime(_runtime_name(value), block)
+            self._alias(name, _runtime_name(value), block)
+        elif _is_adjoint_object(value):
+            raise StandaloneError(f"{block.label} reads `{name}` ({qualified_name(value)}), "
+                                  "which needs the adjoint package at run time")
+        elif self._copyable(value):
+            self._copy(value, block)
+            self._alias(name, value.__name__, block)
+        elif _literal(value) is not None and block.module in self.source_modules:
+            self.namespace.define(name, "constant", ("constant", _literal(value)), f"{name} = {_literal(value)}",
+                                  block.label)
+        else:
+            self._import_object(name, value, block)
+
+    # ----- the kinds of definition ---------------------------------------------------------------
+
+    def _alias(self, name: str, target: str, block: Block) -> None:
+        if name != target:
+            self.namespace.define(name, "alias", ("alias", target), f"{name} = {target}", block.label)
+
+    def _import(self, name: str, module: types.ModuleType, block: Block) -> None:
+        full = module.__name__
+        code = f"import {full}" if name == full else f"import {full} as {name}"
+        self.namespace.define(name, "import", ("module", full), code, block.label)
+
+    def _runtime(self, name: str, block: Block) -> None:
+        position, source, node = _runtime_definitions()[name]
+        if self.namespace.define(name, "runtime", ("helper", "adjoint.runtime", name), source, block.label):
+            self.visit(Block(f"adjoint.runtime.{name}", node, _dict_lookup(vars(runtime)), runtime.__name__))
+
+    def _shim(self, name: str, module: types.ModuleType, block: Block) -> None:
+        attributes = _attributes_of(block.node, name)
+        if attributes is None:
+            raise StandaloneError(f"{block.label} uses the module `{name}` ({module.__name__}) itself; "
+                                  "a module without adjoint can only stand in for functions read from it")
+        for attribute in attributes:
+            helper = _runtime_name(getattr(module, attribute, _MISSING))
+            if helper is None:
+                raise StandaloneError(f"{block.label} calls {module.__name__}.{attribute}, "
+                                      "which needs the adjoint package at run time")
+            self._runtime(helper, block)
+            self.shims.setdefault(name, {})[attribute] = helper
+        self.namespace.define(name, "shim", ("shim", module.__name__), "", block.label)
+
+    def _render_shim(self, name: str) -> str:
+        module = self.namespace.definitions[name].identity[1]
+        lines = [f"class {name}:", f'    """Stands in for the functions of {module} the code above calls."""', ""]
+        lines += [f"    {attribute} = staticmethod({helper})" for attribute, helper in sorted(self.shims[name].items())]
+        return "\n".join(lines)
+
+    def _copyable(self, value: Any) -> bool:
+        if not inspect.isfunction(value) or value.__closure__ or getattr(value, "__module__", None) not in self.source_modules:
+            return False
+        if not value.__name__.isidentifier() or hasattr(value, "__wrapped__"):
+            return False
+        node = _function_node(value)
+        return node is not None and not node.decorator_list and node.name == value.__name__
+
+    def _copy(self, func: Callable, block: Block) -> None:
+        node = _function_node(func)
+        source = _function_source(func)
+        if self.namespace.define(func.__name__, "copied", ("function", func.__module__, func.__qualname__), source,
+                                 block.label):
+            self.visit(Block(qualified_name(func), node, _dict_lookup(func.__globals__), func.__module__))
+
+    def _import_object(self, name: str, value: Any, block: Block) -> None:
+        """`from numpy import tanh as th`; else, for what only the user's module holds, `from model import W`."""
+        description = describe_binding(value)
+        if description is not None and "object" in description and "." not in description["object"][1]:
+            module, qualname = description["object"]
+        elif block.module in self.source_modules and _module_holds(block.module, name, value):
+            module, qualname = block.module, name
+        else:
+            raise StandaloneError(f"{block.label} reads `{name}` ({type(value).__name__}), which cannot be written "
+                                  "into a module or imported by name; pass it as an argument instead")
+        code = f"from {module} import {qualname}" + ("" if qualname == name else f" as {name}")
+        self.namespace.define(name, "from", ("from", module, qualname), code, block.label)
+
+    def needs(self) -> List[str]:
+        """The modules the written module imports, besides the standard library's math."""
+        modules = {d.identity[1].split(".")[0] for d in self.namespace.definitions.values()
+                   if d.group in ("import", "from")}
+        return sorted(modules - {"math", "builtins"})
+
+    # ----- output --------------------------------------------------------------------------------
+
+    def body(self, exported: str, docstring: str) -> str:
+        names = self.namespace
+        position = _runtime_definitions()
+        runtime_code = [names.definitions[n].code for n in sorted(names.render_names("runtime"), key=lambda n: position[n][0])]
+        copied = names.render("copied")
+        sections = [
+            [f'"""{docstring}"""'],
+            names.render("future"),
+            sorted(names.render("import")) + sorted(names.render("from")),
+            [f'__all__ = ["{exported}"]'],
+            names.render("constant"),
+            [_banner("helpers copied from adjoint.runtime")] + runtime_code if runtime_code else [],
+            [self._render_shim(name) for name in names.render_names("shim")],
+            [_banner("functions the derivative calls, copied from their source")] + copied if copied else [],
+            [_banner("generated derivatives")] + names.render("generated"),
+            names.render("alias"),
+        ]
+        return _join([section for section in sections if section])
+
+
+def _banner(title: str) -> str:
+    text = f"{BANNER}{title} "
+    return text + "-" * max(BANNER_WIDTH - len(text), 3)
+
+
+def _join(sections: List[List[str]]) -> str:
+    """Sections and their items, with PEP 8 blank lines (two around defs and classes)."""
+    parts: List[str] = []
+    previous = None
+    for section in sections:
+        for index, item in enumerate(section):
+            if previous is not None:
+                block = "\n" in item or "\n" in previous
+                if previous.startswith(BANNER):
+                    parts.append("\n\n")
+                elif block:
+                    parts.append("\n\n\n")
+                else:
+                    parts.append("\n\n" if index == 0 else "\n")
+            parts.append(item)
+            previous = item
+    return "".join(parts) + "\n"
+
+
+def _unit_lookup(unit) -> Callable[[str], Any]:
+    def lookup(name: str) -> Any:
+        if name in unit.bindings:
+            return unit.bindings[name]
+        if name in unit.globals:
+            return unit.globals[name]
+        return _MISSING  # a builtin (or a name that fails at run time in adjoint too)
+
+    return lookup
+
+
+def _dict_lookup(namespace: Dict[str, Any]) -> Callable[[str], Any]:
+    return lambda name: namespace.get(name, _MISSING)
+
+
+def _function_source(func: Callable) -> str:
+    return textwrap.dedent("\n".join(parse_function(func).info.lines)).rstrip()
+
+
+def _function_node(func: Callable) -> Optional[ast.FunctionDef]:
+    try:
+        node = ast.parse(_function_source(func)).body[0]
+    except (AdjointError, SyntaxError, IndexError):
+        return None
+    return node if isinstance(node, ast.FunctionDef) else None
+
+
+def _literal(value: Any) -> Optional[str]:
+    if type(value) is tuple and not all(type(item) in LITERAL_TYPES for item in value):
+        return None
+    if type(value) not in LITERAL_TYPES + (tuple,):
+        return None
+    text = repr(value)
+    try:
+        same = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    return text if type(same) is type(value) and same == value else None
+
+
+def _module_holds(module: str, name: str, value: Any) -> bool:
+    return getattr(sys.modules.get(module), name, _MISSING) is value
+
+
+# ----- fingerprint and header ---------------------------------------------------------------
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def rules_used(functions: List[Callable], mode: str) -> List[Tuple[str, str]]:
+    """(callee, template source) of every rule the normalized functions' operations use."""
+    from adjoint.pipeline import normalize
+
+    tables = tables_for(mode)
+    found = {}
+    for func in functions:
+        try:
+            parsed, _ = normalize(func)
+        except Exception:  # outside the language adjoint differentiates, so not differentiated
+            continue
+        classifier = CallClassifier(parsed, local_names(parsed.node), tables)
+        for node in gast.walk(parsed.node):
+            if not isinstance(node, (gast.Call, gast.BinOp, gast.UnaryOp, gast.Subscript)):
+                continue
+            operation = classifier.classify(node)
+            if operation.kind != RULE:
+                continue
+            for table in tables:
+                if operation.func in table:
+                    found[qualified_name(operation.func)] = table.template(operation.func).source
+    return sorted(found.items())
+
+
+def header(func: Callable, options: Options, command: str, version: str) -> List[str]:
+    """The header lines (without `# `) recording what the module was generated from."""
+    try:
+        found = dependencies(func)
+    except NotCacheable as error:
+        raise StandaloneError(f"cannot write {qualified_name(func)} as a standalone module: {error}") from None
+    sources = [(record["function"], record["source"]) for record in found.records]
+    rules = rules_used(found.functions, options.mode)
+    rules_digest = _short(json.dumps(rules))
+    options_text = f"mode={options.mode} wrt={','.join(options.wrt)} optimize={options.optimize}"
+    material = {"adjoint": version, "options": options_text, "sources": sources, "rules": rules_digest}
+    lines = [
+        "Generated by `adjoint gen`: do not edit. Regenerate (in this file's directory) with",
+        f"command: {command}",
+        f"function: {qualified_name(func)}",
+        f"options: {options_text}",
+        f"adjoint: {version}",
+    ]
+    lines += [f"source {label}: sha256 {digest[:16]}" for label, digest in sources]
+    lines += [
+        f"rules: {len(rules)} used, sha256 {rules_digest}",
+        f"fingerprint: sha256 {hashlib.sha256(json.dumps(material).encode()).hexdigest()}",
+    ]
+    return lines
+
+
+def write_module(func: Callable, options: Options, generated, command: str, version: str) -> str:
+    """The text of the standalone module for `generated` (the derivative of func under options)."""
+    source_modules = frozenset(unit.globals.get("__name__") for unit in generated.units)
+    writer = ModuleWriter(generated.units, source_modules)
+    writer.collect()
+    exported = generated.function.__name__
+    lines = header(func, options, command, version)
+    lines.append(f"imports: {', '.join(writer.needs())} (adjoint is not needed to run it)")
+    head = "".join(f"# {line}\n" for line in lines)
+    return head + writer.body(exported, _docstring(func, options, generated))
+
+
+def _docstring(func: Callable, options: Options, generated) -> str:
+    root = next(unit for unit in generated.units if unit.name == generated.function.__name__)
+    signature = root.source.split("\n", 1)[0][len("def "):].rstrip(":")
+    name, wrt = func.__name__, ", ".join(options.wrt)
+    what = {
+        "reverse": f"the gradient of {name} with respect to {wrt}",
+        "value_and_grad": f"({name}(...), its gradient with respect to {wrt})",
+        "vjp": f"the vector-Jacobian product of {name} with respect to {wrt}",
+        "forward": f"({name}(...), its derivative along the tangents of {wrt})",
+    }[options.mode]
+    return f"{signature}: {what}."

@@ -1,0 +1,133 @@
+"""Common subexpressions: a pure value computed again, from unchanged operands, is copied.
+
+Statement by statement in each straight-line block (value numbering): a name that holds a
+copy stands for its source, so `_t4 = _t3 + 1.0` repeats `_t2 = _t1 + 1.0` once `_t3`
+repeats `_t1`. Copy propagation and dce then drop the copies. The pass does nothing in a
+function that changes a value in place (a subscript store, a call made for its effect
+other than a stack push), since one value would then stand for two objects that could
+later differ; nor does it make two returned names share one object.
+
+Before::
+
+    _t1 = alpha * r12
+    _t2 = 1.0 + _t1
+    _t3 = alpha * r12
+    _t4 = 1.0 + _t3
+    return _t2 * _t4
+
+After::
+
+    _t1 = alpha * r12
+    _t2 = 1.0 + _t1
+    _t3 = _t1
+    _t4 = _t2
+    return _t2 * _t4
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set, Tuple
+
+import gast
+
+from adjoint import nodes
+from adjoint.optimize.dce import is_pure
+from adjoint.optimize.facts import Facts
+
+
+def _key(node: gast.AST, copies: Dict[str, str]) -> str:
+    """The expression as text, each name replaced by the name whose copy it holds."""
+    if isinstance(node, gast.Name):
+        return "N" + copies.get(node.id, node.id)
+    if isinstance(node, gast.Constant):
+        return f"C{type(node.value).__name__}:{node.value!r}"
+    if isinstance(node, list):
+        return "[" + ",".join(_key(item, copies) for item in node) + "]"
+    if not isinstance(node, gast.AST):
+        return repr(node)
+    fields = (_key(value, copies) for name, value in gast.iter_fields(node) if name not in ("ctx", "type_comment"))
+    return f"{type(node).__name__}(" + ",".join(fields) + ")"
+
+
+def _candidate(value: gast.expr) -> bool:
+    """Worth sharing: an operation, not an atom, and nothing that builds a mutable container."""
+    if nodes.is_atom(value):
+        return False
+    return not any(isinstance(n, (gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp))
+                   for n in gast.walk(value))
+
+
+class _Block:
+    """The values available at one point of a straight-line block."""
+
+    def __init__(self):
+        self.values: Dict[str, Tuple[str, Set[str]]] = {}  # key -> (holder, names read)
+        self.copies: Dict[str, str] = {}  # name -> the name it is a copy of
+
+    def clear(self) -> None:
+        self.values.clear()
+        self.copies.clear()
+
+    def assigned(self, target: str) -> None:
+        """Forget what `target` held and every value computed from it."""
+        self.values = {k: (holder, reads) for k, (holder, reads) in self.values.items()
+                       if holder != target and target not in reads}
+        self.copies = {name: source for name, source in self.copies.items() if target not in (name, source)}
+
+    def record(self, target: str, value: gast.expr, key: Optional[str]) -> None:
+        if isinstance(value, gast.Name) and value.id != target:
+            self.copies[target] = self.copies.get(value.id, value.id)
+        elif key is not None and key not in self.values:
+            read = set(nodes.names_read(value))
+            if target not in read:
+                self.values[key] = (target, read | {self.copies.get(n, n) for n in read})
+
+
+def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> bool:
+    available = _Block()
+    changed = False
+    for stmt in block:
+        if nodes.is_comment(stmt):
+            continue
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)) or not is_pure(stmt.value, facts):
+            available.clear()  # compound statements and effects: start again after them
+            continue
+        target = stmt.targets[0].id
+        shareable = _candidate(stmt.value) and target not in returned
+        key = _key(stmt.value, available.copies) if shareable else None
+        found = available.values.get(key) if key is not None else None
+        if found is not None and found[0] not in returned:
+            stmt.value = nodes.name(found[0])
+            changed = True
+        value = stmt.value
+        available.assigned(target)
+        available.record(target, value, key)
+    return changed
+
+
+def _survey(tree: gast.FunctionDef, stack: str):
+    """The straight-line blocks, the names returned, and whether anything changes a value in place."""
+    blocks, returned, in_place = [], set(), False
+    for node in gast.walk(tree):
+        for field in ("body", "orelse"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                blocks.append(block)
+        if isinstance(node, gast.Return) and node.value is not None:
+            returned.update(nodes.names_read(node.value))
+        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+            in_place = True
+        elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) and not nodes.is_comment(node):
+            func = node.value.func
+            on_stack = isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and func.value.id == stack
+            in_place = in_place or not (stack and on_stack)
+    return blocks, returned, in_place
+
+
+def run(tree: gast.FunctionDef, facts: Facts) -> bool:
+    blocks, returned, in_place = _survey(tree, facts.stack)
+    if in_place:
+        return False
+    changed = False
+    for block in blocks:
+        changed = _eliminate_in(block, facts, returned) or changed
+    return changed

@@ -1,0 +1,1 @@
+"""Side-by-side benchmark of adjoint, hand-written gradients and other AD libraries (`python -m benchmarks`)."""

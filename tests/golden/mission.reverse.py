@@ -1,0 +1,9 @@
+def grad_mission(x, y):
+    dz = 1.0
+    # Grad of: z = a + b
+    da = dz
+    db = dz
+    # Grad of: a = x * y
+    dx = db * math.cos(x) + y * da
+    dy = x * da
+    return dx, dy

@@ -1,0 +1,422 @@
+"""One RuleSpec per registered NumPy function (and array operator): how to call it, on which inputs.
+
+A spec names the function its rule is registered for, how many differentiable arguments
+the call takes (`x0`, `x1`, ...), the input domain (kept away from kinks, branch points
+and ties), the argument shapes to try (always a size-1 axis, and a broadcasting pair for
+binary functions), keyword variants (`axis`, `keepdims`, `ord`, ...) and the tolerance.
+`call` is the Python expression of the call when it is not `np.<name>(x0, ...{kw})`; a
+multi-line `call` is a function body whose last line is the returned expression.
+
+`order` is the highest derivative order the function has on its domain (2 for smooth
+functions; 1 for piecewise-linear ones such as np.maximum, np.abs, np.sort); the tests
+check first derivatives. `peer` is False where autograd cannot serve as a second oracle:
+it lacks the function's vjp (np.cbrt, np.cumprod, np.take, ...), its array boxes lack the
+method (`x.copy()`, `+x`), or its vjp does not undo broadcasting (np.where, np.full,
+np.linalg.solve with a broadcast right-hand side) or handle the arguments (np.diagonal
+with an offset, norms with keepdims or ord=1/inf).
+
+SPECS lists the specs; CASES expands them into (spec, shapes, kwargs, wrt) cases, which
+test_rules.py turns into functions in a generated module.
+"""
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Sequence, Tuple, Union
+
+import numpy as np
+
+import adjoint.runtime
+
+SCALAR = "scalar"  # a Python float argument rather than an array
+Shape = Union[str, Tuple[int, ...]]
+Domain = Callable[[np.random.Generator, Shape], Any]
+
+
+# ----- domains -----------------------------------------------------------------------------
+
+def _draw(draw: Callable[[Tuple[int, ...]], np.ndarray], shape: Shape):
+    return float(draw(())) if shape == SCALAR else np.asarray(draw(shape), dtype=np.float64)
+
+
+def normal(rng, shape):
+    return _draw(lambda s: rng.normal(size=s), shape)
+
+
+def uniform(low: float, high: float) -> Domain:
+    def domain(rng, shape):
+        return _draw(lambda s: rng.uniform(low, high, size=s), shape)
+    domain.__name__ = f"uniform({low}, {high})"
+    return domain
+
+
+positive = uniform(0.5, 2.0)
+unit = uniform(-0.9, 0.9)
+above_one = uniform(1.2, 3.0)
+
+
+def away_from_zero(rng, shape):
+    """Magnitudes in [0.3, 1.5] with random signs."""
+    return _draw(lambda s: rng.uniform(0.3, 1.5, size=s) * rng.choice([-1.0, 1.0], size=s), shape)
+
+
+def spaced(rng, shape):
+    """Distinct values at least 0.1 apart, magnitudes at least 0.15: no ties, no zero (max, sort, norms)."""
+    def draw(s):
+        count = int(np.prod(s))
+        values = (np.arange(count) + 1.5) * 0.3 * rng.choice([-1.0, 1.0], size=count)
+        return rng.permutation(values).reshape(s) + rng.uniform(-0.05, 0.05, size=s)
+    return _draw(draw, shape)
+
+
+def near(*centres: float, spread: float = 0.05) -> Domain:
+    """Values within `spread` of one of `centres` (chosen at random per element)."""
+    def domain(rng, shape):
+        return _draw(lambda s: rng.choice(centres, size=s) + rng.uniform(-spread, spread, size=s), shape)
+    domain.__name__ = f"near{centres}"
+    return domain
+
+
+def well_conditioned(rng, shape):
+    """Square matrices (or stacks of them) N(0, 1) + 3 I: far from singular."""
+    return rng.normal(size=shape) + 3.0 * np.eye(shape[-1])
+
+
+# ----- specs -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Variant:
+    """Keyword arguments tried on their own shapes (when the spec's shapes do not all accept them)."""
+
+    kwargs: Dict[str, Any]
+    shapes: Tuple[Tuple[Shape, ...], ...]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    func: Any
+    nargs: int
+    domain: Union[Domain, Tuple[Domain, ...]] = normal
+    shapes: Tuple[Tuple[Shape, ...], ...] = ()
+    order: int = 2
+    tol: float = 1e-6
+    kwargs: Tuple[Union[Dict[str, Any], Variant], ...] = ({},)
+    call: str = ""
+    peer: bool = True
+    id: str = ""
+
+    def domains(self) -> Tuple[Domain, ...]:
+        return self.domain if isinstance(self.domain, tuple) else (self.domain,) * self.nargs
+
+    def source(self, kwargs: Dict[str, Any]) -> str:
+        """The body of a function of x0, x1, ... calling the rule's function."""
+        keywords = "".join(f", {key}={render(value)}" for key, value in kwargs.items())
+        call = self.call or f"{dotted_name(self.func)}({', '.join(f'x{i}' for i in range(self.nargs))}{{kw}})"
+        lines = call.replace("{kw}", keywords).split("\n")
+        return "\n".join(lines[:-1] + [f"return {lines[-1]}"])
+
+    def variants(self):
+        for item in self.kwargs:
+            if isinstance(item, Variant):
+                for shapes in item.shapes:
+                    yield shapes, item.kwargs
+            else:
+                for shapes in self.shapes:
+                    yield shapes, item
+
+
+def render(value: Any) -> str:
+    if isinstance(value, float) and math.isinf(value):
+        return "np.inf" if value > 0 else "-np.inf"
+    return repr(value)
+
+
+def dotted_name(func: Any) -> str:
+    """How the generated test functions spell func: `np.exp`, `np.linalg.inv`."""
+    module = getattr(func, "__module__", "") or "numpy"
+    prefix = "np" + module[len("numpy"):] if module.startswith("numpy") else module
+    return f"{prefix}.{func.__name__}"
+
+
+S = SCALAR
+UNARY = ((S,), ((),), ((3,),), ((2, 1, 3),))
+ARRAYS = (((),), ((3,),), ((2, 1, 3),))
+BINARY = (
+    (S, S), ((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3)), ((2, 3), S),
+)
+REDUCED = (((3,),), ((2, 1, 3),), ((4, 3),))
+AXES = ({}, {"axis": 0}, {"axis": -1}, {"keepdims": True}, {"axis": 0, "keepdims": True},
+        {"axis": -1, "keepdims": True}, Variant({"axis": (0, 1)}, (((2, 1, 3),), ((4, 3),))),
+        Variant({}, ((S,), ((),))))
+CUMULATIVE = ({}, {"axis": 0}, {"axis": -1}, Variant({}, ((S,),)))
+MATMUL = (
+    ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((1, 3), (3, 1)),
+    ((5, 2, 3), (3, 4)), ((5, 2, 3), (5, 3, 4)), ((1, 2, 3), (4, 3, 2)), ((3,), (5, 3, 4)),
+    ((5, 2, 3), (3,)),
+)
+DOT = MATMUL[:5] + (((), (3,)), (S, (2, 3)), ((2, 2, 3), (3, 4)), ((2, 3), (2, 3, 4)), ((2, 2, 3), (4, 3, 2)))
+MATRICES = (((3, 3),), ((2, 3, 3),))
+
+
+def unary(func, domain: Domain = normal, order: int = 2, shapes=UNARY, **more) -> RuleSpec:
+    return RuleSpec(func, 1, domain, shapes, order, **more)
+
+
+def binary(func, domain=normal, order: int = 2, shapes=BINARY, **more) -> RuleSpec:
+    return RuleSpec(func, 2, domain, shapes, order, **more)
+
+
+def reduction(func, domain: Domain = normal, order: int = 2, kwargs=AXES, **more) -> RuleSpec:
+    return RuleSpec(func, 1, domain, REDUCED, order, kwargs=kwargs, **more)
+
+
+def einsum(subscripts: str, *shapes: Tuple[int, ...]) -> RuleSpec:
+    args = ", ".join(f"x{i}" for i in range(len(shapes)))
+    return RuleSpec(np.einsum, len(shapes), normal, (shapes,), call=f"np.einsum({subscripts!r}, {args})",
+                    id=f"einsum[{subscripts}]")
+
+
+def call(func, source: str, shapes, nargs: int = 1, domain=normal, order: int = 2, **more) -> RuleSpec:
+    return RuleSpec(func, nargs, domain, shapes, order, call=source, **more)
+
+
+ELEMENTWISE = [
+    unary(np.exp), unary(np.exp2), unary(np.expm1), unary(np.log, positive), unary(np.log2, positive),
+    unary(np.log10, positive), unary(np.log1p, positive), unary(np.sqrt, positive),
+    unary(np.cbrt, away_from_zero, peer=False), unary(np.square), unary(np.reciprocal, away_from_zero),
+    unary(np.sin), unary(np.cos), unary(np.tan, unit), unary(np.arcsin, unit), unary(np.arccos, unit),
+    unary(np.arctan), unary(np.deg2rad), unary(np.radians), unary(np.rad2deg), unary(np.degrees),
+    unary(np.sinc, peer=False), unary(np.sinh), unary(np.cosh), unary(np.tanh), unary(np.arcsinh),
+    unary(np.arccosh, above_one), unary(np.arctanh, unit), unary(np.abs, away_from_zero, order=1),
+    unary(np.fabs, away_from_zero, order=1, peer=False),
+    unary(np.negative), unary(np.positive, peer=False), unary(np.conj), unary(np.real),
+    call(np.conj, "x0.conjugate()", ARRAYS, peer=False), call(np.real, "x0.real", ARRAYS, peer=False),
+    call(adjoint.runtime.astype, "x0.astype(np.float64)", ARRAYS, peer=False, id="astype[float64]"),
+    call(adjoint.runtime.astype, "x0 * x0.astype(int)", ARRAYS, domain=near(1.5, -2.5, spread=0.2),
+         peer=False, id="astype[int]"),
+    binary(np.add), binary(np.subtract), binary(np.multiply), binary(np.divide, (normal, away_from_zero)),
+    binary(np.power, (positive, normal)),
+    binary(np.float_power, (positive, normal), peer=False),
+    binary(np.mod, (uniform(2.2, 2.6), uniform(1.5, 1.6)), order=1),
+    binary(np.fmod, (uniform(2.2, 2.6), uniform(1.5, 1.6)), order=1, peer=False),
+    binary(np.arctan2, (normal, away_from_zero)), binary(np.hypot, (away_from_zero, away_from_zero)),
+    binary(np.logaddexp), binary(np.logaddexp2),
+    binary(np.maximum, (away_from_zero, uniform(-0.1, 0.1)), order=1),
+    binary(np.minimum, (away_from_zero, uniform(-0.1, 0.1)), order=1),
+    binary(np.fmax, (away_from_zero, uniform(-0.1, 0.1)), order=1, peer=False),
+    binary(np.fmin, (away_from_zero, uniform(-0.1, 0.1)), order=1, peer=False),
+    call(np.where, "np.where(x0 > 0.0, x0 * x1, x1)", BINARY[:2], nargs=2, domain=(away_from_zero, normal), order=1),
+    call(np.where, "np.where(x0 > 0.0, x0 * x1, x1)", BINARY[2:], nargs=2, domain=(away_from_zero, normal), order=1,
+         peer=False),
+    call(np.clip, "np.clip(x0, -0.5, 0.5)", UNARY, domain=near(-1.0, 0.0, 1.0, spread=0.3), order=1),
+    call(np.clip, "np.clip(x0, x1, x2)", (((3,), (3,), (3,)), ((2, 3), (3,), S), ((2, 3), (2, 1), (1, 3))),
+         nargs=3, domain=(near(-1.0, 0.0, 1.0, spread=0.3), uniform(-0.6, -0.4), uniform(0.4, 0.6)), order=1,
+         peer=False, id="clip[bounds]"),
+    call(np.clip, "np.clip(x0, None, x1)", (((3,), ()), ((2, 3), (3,))), nargs=2,
+         domain=(near(-1.0, 1.0, spread=0.3), uniform(-0.1, 0.1)), order=1, peer=False, id="clip[None]"),
+    call(np.clip, "x0.clip(-0.5, 0.5)", ARRAYS, domain=near(-1.0, 0.0, 1.0, spread=0.3), order=1),
+]
+
+REDUCTIONS = [
+    reduction(np.sum), reduction(np.mean), reduction(np.prod, away_from_zero),
+    reduction(np.nansum, peer=False),
+    reduction(np.max, spaced, order=1), reduction(np.amax, spaced, order=1),
+    reduction(np.min, spaced, order=1), reduction(np.amin, spaced, order=1),
+    reduction(np.var, kwargs=AXES + ({"ddof": 1},)), reduction(np.std, kwargs=AXES[:-1] + ({"ddof": 1},)),
+    reduction(np.cumsum, kwargs=CUMULATIVE[:-1]), reduction(np.cumsum, kwargs=CUMULATIVE[-1:], peer=False),
+    reduction(np.cumprod, away_from_zero, kwargs=CUMULATIVE, peer=False),
+    RuleSpec(np.diff, 1, normal, (((4,),), ((2, 5),)), kwargs=({}, {"n": 2}, {"axis": 0})),
+    call(np.sum, "x0.sum(axis=0)", REDUCED[:2]), call(np.sum, "x0.sum()", ARRAYS),
+    call(np.mean, "x0.mean(keepdims=True)", ARRAYS), call(np.max, "x0.max(axis=-1)", REDUCED, domain=spaced, order=1),
+    call(np.min, "x0.min()", REDUCED, domain=spaced, order=1),
+    call(np.prod, "x0.prod()", REDUCED, domain=away_from_zero),
+    call(np.var, "x0.var(axis=0)", REDUCED), call(np.std, "x0.std()", REDUCED),
+    call(np.cumsum, "x0.cumsum(axis=0)", REDUCED),
+]
+
+LINALG = [
+    binary(np.dot, shapes=DOT), call(np.dot, "x0.dot(x1)", MATMUL[:5], nargs=2, peer=False),
+    binary(np.matmul, shapes=MATMUL), call(operator.matmul, "x0 @ x1", MATMUL, nargs=2),
+    binary(np.vdot, shapes=(((3,), (3,)), ((2, 3), (3, 2))), peer=False),
+    binary(np.outer, shapes=(((3,), (4,)), ((), (3,)))), binary(np.outer, shapes=(((2, 2), (3,)),), peer=False),
+    binary(np.inner, shapes=(((3,), (3,)), ((2, 3), (3,)), ((2, 3), (4, 3)), ((2, 1, 3), (3,)), ((), (3,)))),
+    RuleSpec(np.tensordot, 2, normal, (((2, 3, 4), (3, 4, 5)),), kwargs=(
+        {}, Variant({"axes": 1}, (((2, 3), (3, 4)), ((3,), (3, 2)))), Variant({"axes": 0}, (((2,), (3,)),)),
+        Variant({"axes": ([0, 2], [1, 0])}, (((3, 4, 5), (5, 3, 2)),)), Variant({"axes": (1, 0)}, (((2, 3), (3, 4)),)),
+    )),
+    binary(np.kron, shapes=(((2, 2), (3, 2)), ((2,), (3,)), ((2, 1), (3,)))),
+    einsum("ij,jk->ik", (2, 3), (3, 4)), einsum("bij,bjk->bik", (2, 2, 3), (2, 3, 4)),
+    einsum("ij,jk", (2, 3), (3, 4)), einsum("ij->j", (2, 3)), einsum("i,i->", (3,), (3,)),
+    einsum("ij,ij->i", (2, 3), (2, 3)), einsum("i,j->ij", (2,), (3,)), einsum("ij,jk,kl->il", (2, 3), (3, 2), (2, 4)),
+    einsum("ijk,j->i", (2, 3, 4), (3,)), einsum("ji", (2, 3)),
+    RuleSpec(np.trace, 1, normal, (((3, 3),), ((3, 4),), ((3, 3, 2),)), kwargs=({}, {"offset": 1})),
+    call(np.trace, "x0.trace()", (((3, 3),),)),
+    RuleSpec(np.diagonal, 1, normal, (((3, 3),), ((3, 4),)), peer=False, kwargs=(
+        {}, {"offset": 1}, {"offset": -1}, Variant({"axis1": 1, "axis2": 2}, (((2, 3, 3),),)))),
+    call(np.diagonal, "x0.diagonal()", (((3, 4),),), peer=False),
+    RuleSpec(np.diag, 1, normal, (((3,),), ((3, 3),)), kwargs=({}, {"k": 1})),
+    RuleSpec(np.diag, 1, normal, (((3, 4),),), kwargs=({}, {"k": 1}), peer=False),
+    unary(np.linalg.inv, well_conditioned, shapes=MATRICES), unary(np.linalg.det, well_conditioned, shapes=MATRICES),
+    call(np.linalg.slogdet, "np.linalg.slogdet(x0)[1]", MATRICES, domain=well_conditioned),
+    call(np.linalg.slogdet, "x0[0, 0] * np.linalg.slogdet(x0)[0]", MATRICES[:1], domain=well_conditioned,
+         id="slogdet[sign]"),
+    binary(np.linalg.solve, (well_conditioned, normal),
+           shapes=(((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)))),
+    binary(np.linalg.solve, (well_conditioned, normal), shapes=(((2, 3, 3), (3,)), ((2, 3, 3), (3, 1))), peer=False),
+    call(np.linalg.cholesky, "np.linalg.cholesky(x0 @ np.swapaxes(x0, -1, -2) + 3.0 * np.eye(3))", MATRICES),
+    RuleSpec(np.linalg.norm, 1, spaced, (((3,),), ((2, 3),)), kwargs=(
+        {}, {"axis": 0}, *(Variant({"ord": ord}, (((3,),),)) for ord in (2, 3)),
+        *(Variant({"ord": ord}, (((3, 4),),)) for ord in ("fro", "nuc")), Variant({"axis": (0, 2)}, (((3, 2, 4),),)),
+    ), order=1),
+    RuleSpec(np.linalg.norm, 1, spaced, (((3,),), ((2, 3),)), kwargs=(
+        {"axis": -1, "keepdims": True}, {"keepdims": True},
+        *(Variant({"ord": ord}, (((3,),),)) for ord in (1, math.inf, -math.inf)),
+        Variant({"ord": 1, "axis": 1}, (((2, 3),),)), Variant({"ord": math.inf, "axis": 0}, (((2, 3),),)),
+        Variant({"ord": 2}, (((3, 4),),)), Variant({"ord": "fro", "axis": (1, 2), "keepdims": True}, (((2, 3, 4),),)),
+        Variant({}, ((S,), ((),))),
+    ), order=1, peer=False),
+]
+
+SHAPE = [
+    call(np.reshape, "np.reshape(x0, (3, 2))", (((6,),), ((2, 3),), ((1, 6),))),
+    call(np.reshape, "x0.reshape(3, -1)", (((6,),), ((2, 3),))), call(np.reshape, "x0.reshape(-1)", (((2, 3),),)),
+    unary(np.ravel), call(np.ravel, "x0.flatten()", (((2, 3),),)),
+    RuleSpec(np.squeeze, 1, normal, (((2, 1, 3),), ((1,),)), kwargs=({}, Variant({"axis": 1}, (((2, 1, 3),),)))),
+    call(np.squeeze, "x0.squeeze()", (((2, 1, 3),),)),
+    RuleSpec(np.expand_dims, 1, normal, (((3,),), ((2, 3),)), kwargs=({"axis": 0}, {"axis": -1}, {"axis": (0, 2)})),
+    unary(np.atleast_1d, shapes=((S,), ((),), ((3,),))), unary(np.atleast_2d, shapes=((S,), ((3,),), ((2, 3),))),
+    unary(np.atleast_3d, shapes=(((3,),), ((2, 3),))),
+    call(np.broadcast_to, "np.broadcast_to(x0, (2, 3))", ((S,), ((),), ((3,),), ((2, 1),), ((1, 3),)), peer=False),
+    RuleSpec(np.transpose, 1, normal, (((2, 3),), ((3,),)), kwargs=({}, Variant({"axes": (1, 0, 2)}, (((2, 3, 4),),)))),
+    call(np.transpose, "x0.T", (((2, 3),), ((2, 1, 3),))),
+    call(np.transpose, "x0.transpose(2, 0, 1)", (((2, 3, 4),),), peer=False),
+    call(np.swapaxes, "np.swapaxes(x0, 0, 2)", (((2, 3, 4),),)), call(np.swapaxes, "x0.swapaxes(0, 1)", (((2, 3),),)),
+    call(np.moveaxis, "np.moveaxis(x0, 0, -1)", (((2, 3, 4),),)),
+    call(np.moveaxis, "np.moveaxis(x0, (0, 1), (2, 0))", (((2, 3, 4),),)),
+    RuleSpec(np.flip, 1, normal, (((2, 3),),), kwargs=({}, {"axis": 0}, {"axis": (0, 1)}), peer=False),
+    unary(np.fliplr, shapes=(((2, 3),),)), unary(np.flipud, shapes=(((2, 3),), ((3,),))),
+    RuleSpec(np.rot90, 1, normal, (((2, 3),),), kwargs=({}, {"k": 2})),
+    RuleSpec(np.rot90, 1, normal, (((2, 3, 4),),), kwargs=({"k": -1, "axes": (1, 2)},), peer=False),
+    call(np.roll, "np.roll(x0, 2)", (((5,),), ((2, 3),))), call(np.roll, "np.roll(x0, 1, axis=0)", (((2, 3),),)),
+    call(np.roll, "np.roll(x0, (1, 2), axis=(0, 1))", (((2, 3),),), peer=False),
+    RuleSpec(np.sort, 1, spaced, (((5,),),), order=1),
+    RuleSpec(np.sort, 1, spaced, (((2, 3),),), order=1, kwargs=({}, {"axis": 0}, {"axis": None}), peer=False),
+    RuleSpec(np.triu, 1, normal, (((3, 3),), ((3, 4),), ((2, 3, 3),)), kwargs=({}, {"k": 1}, {"k": -1})),
+    RuleSpec(np.tril, 1, normal, (((3, 3),), ((3, 4),), ((2, 3, 3),)), kwargs=({}, {"k": 1}, {"k": -1})),
+    call(np.concatenate, "np.concatenate([x0, x1]{kw})", (((2, 3), (4, 3)), ((1,), (3,))), nargs=2,
+         kwargs=({}, Variant({"axis": 1}, (((2, 3), (2, 1)),)), Variant({"axis": -1}, (((2, 1, 3), (2, 1, 2)),)))),
+    call(np.concatenate, "np.concatenate([x0, x1], axis=None)", (((2, 3), (4,)),), nargs=2, peer=False),
+    call(np.concatenate, "np.concatenate((x0, x1, x2))", (((2,), (3,), (1,)),), nargs=3),
+    call(np.concatenate, "np.concatenate([x0, np.ones(2)])", (((3,),),), id="concatenate[constant]"),
+    call(np.stack, "np.stack([x0, x1]{kw})", (((2, 3), (2, 3)), ((), ())), nargs=2,
+         kwargs=({}, {"axis": -1}, Variant({"axis": 1}, (((2, 3), (2, 3)),)))),
+    call(np.vstack, "np.vstack([x0, x1])", (((3,), (3,)), ((2, 3), (1, 3)), ((3,), (2, 3))), nargs=2),
+    call(np.hstack, "np.hstack((x0, x1))", (((2,), (3,)), ((2, 3), (2, 1)), ((), (2,))), nargs=2),
+    call(np.dstack, "np.dstack([x0, x1])", (((2, 3), (2, 3)), ((3,), (3,))), nargs=2, peer=False),
+    call(np.column_stack, "np.column_stack([x0, x1])", (((3,), (3, 2)), ((3,), (3,))), nargs=2),
+    call(np.split, "np.split(x0, 3)", (((6,),),)), call(np.split, "np.split(x0, [1, 3], axis=1)", (((2, 5),),)),
+    call(np.split, "np.split(x0, 3)[1]", (((6,),),), id="split[one piece]"),
+    call(np.array_split, "np.array_split(x0, 3)", (((7,),),)),
+    call(np.vsplit, "np.vsplit(x0, 2)", (((4, 3),),)), call(np.hsplit, "np.hsplit(x0, [1])", (((2, 3),),)),
+    call(np.hsplit, "np.hsplit(x0, [1])", (((4,),),), peer=False),
+    call(np.tile, "np.tile(x0, 2)", (((3,),), ((),))), call(np.tile, "np.tile(x0, 2)", (((2, 3),),), peer=False),
+    call(np.tile, "np.tile(x0, (2, 1, 2))", (((3,),), ((2, 3),))),
+    call(np.repeat, "np.repeat(x0, 2)", (((3,),), ((2, 3),))), call(np.repeat, "np.repeat(x0, 2)", ((S,),), peer=False),
+    call(np.repeat, "np.repeat(x0, 2, axis=1)", (((2, 3),),)),
+    call(np.repeat, "np.repeat(x0, [1, 2, 0], axis=-1)", (((2, 3),),), peer=False),
+    call(np.repeat, "x0.repeat(3)", (((2,),),)),
+    call(np.take, "np.take(x0, [2, 0, 2])", (((4,),), ((2, 3),)), peer=False),
+    call(np.take, "np.take(x0, [[0, 1], [1, 1]], axis=1)", (((2, 3),),), peer=False),
+    call(np.take, "x0.take([1, 1], axis=0)", (((2, 3),),), peer=False),
+]
+
+OPERATORS = [
+    call(operator.add, "x0 + x1", BINARY, nargs=2), call(operator.sub, "x0 - x1", BINARY, nargs=2),
+    call(operator.mul, "x0 * x1", BINARY, nargs=2),
+    call(operator.truediv, "x0 / x1", BINARY, nargs=2, domain=(normal, away_from_zero)),
+    call(operator.pow, "x0 ** x1", BINARY, nargs=2, domain=(positive, normal)),
+    call(operator.pow, "x0 ** 3", UNARY, id="x0 ** 3 (constant exponent)"),
+    call(operator.mod, "x0 % x1", BINARY, nargs=2, domain=(uniform(2.2, 2.6), uniform(1.5, 1.6)), order=1),
+    call(operator.neg, "-x0", UNARY), call(operator.pos, "+x0", UNARY, peer=False),
+]
+
+INDEXING = [
+    call(operator.getitem, "x0[1]", (((3,),), ((3, 2),))), call(operator.getitem, "x0[-1]", (((3,),),)),
+    call(operator.getitem, "x0[1:3]", (((4,),), ((4, 2),))), call(operator.getitem, "x0[::-2]", (((5,),),)),
+    call(operator.getitem, "x0[1, :]", (((3, 2),),)), call(operator.getitem, "x0[:, 0]", (((3, 2),),)),
+    call(operator.getitem, "x0[..., 1]", (((2, 3, 2),),)), call(operator.getitem, "x0[None, 1:]", (((3,),),)),
+    call(operator.getitem, "x0[x0 > 0.0]", (((5,),), ((2, 3),)), domain=away_from_zero),
+    call(operator.getitem, "x0[[0, 2, 2]]", (((3,),), ((4, 2),))),
+    call(operator.getitem, "x0[[0, 1], [1, 1]]", (((2, 3),),)),
+]
+
+CONSTRUCTION = [
+    call(np.array, "np.array([x0, x1])", ((S, S), ((), ()), ((3,), (3,))), nargs=2),
+    call(np.array, "np.array([[x0, 2.0], [x1, x0]])", ((S, S),), nargs=2, id="array[nested]"),
+    unary(np.asarray, shapes=((S,), ((3,),)), peer=False), unary(np.copy, shapes=((S,), ((3,),)), peer=False),
+    call(np.copy, "x0.copy()", (((3,),),), peer=False),
+    call(np.full, "np.full((2, 3), x0)", ((S,), ((),))), call(np.full, "np.full((2, 3), x0)", (((3,),),), peer=False),
+    call(np.full_like, "np.full_like(np.zeros((2, 3)), x0)", ((S,), ((),), ((3,),)), peer=False),
+]
+
+SPECS = ELEMENTWISE + OPERATORS + REDUCTIONS + LINALG + SHAPE + INDEXING + CONSTRUCTION
+
+# Writes into arrays are statements, not rule calls: checked the same way, outside the rule table.
+WRITES = [
+    RuleSpec(operator.setitem, 2, normal, (((5,), S), ((5,), ()), ((5,), (2,)), ((2, 3), (3,))),
+             call="y = x0 * 1.0\ny[1:3] = x1\ny * x0", id="write[slice]"),
+    RuleSpec(operator.setitem, 2, normal, (((5,), S), ((2, 3), (3,))),
+             call="y = np.zeros_like(x0)\ny[0] = x1\ny[-1] = 2.0 * x1\ny + x0", id="write[zeros]"),
+    RuleSpec(operator.setitem, 2, (away_from_zero, normal), (((5,), S), ((5,), ())),
+             call="y = x0.copy()\ny[x0 > 0.0] = x1\ny * y", id="write[mask]"),
+    RuleSpec(operator.setitem, 2, normal, (((4,), (2,)),),
+             call="y = np.zeros(6)\ny[[1, 4]] = x1\ny[2:6] = y[2:6] + x0\ny * y", id="write[fancy]"),
+]
+
+
+@dataclass(frozen=True)
+class Case:
+    spec: RuleSpec
+    shapes: Tuple[Shape, ...]
+    kwargs: Dict[str, Any]
+    wrt: Tuple[int, ...]
+    name: str = ""
+
+    @property
+    def id(self) -> str:
+        label = self.spec.id or (self.spec.call.split("\n")[-1] if self.spec.call else dotted_name(self.spec.func))
+        shapes = ",".join("s" if s == SCALAR else "x".join(map(str, s)) or "0d" for s in self.shapes)
+        extra = ",".join(f"{k}={render(v)}" for k, v in self.kwargs.items())
+        wrt = "" if len(self.wrt) == self.spec.nargs else f"|wrt={self.wrt}"
+        return f"{label}|{shapes}" + (f"|{extra}" if extra else "") + wrt
+
+    def make_args(self, rng: np.random.Generator) -> tuple:
+        return tuple(domain(rng, shape) for domain, shape in zip(self.spec.domains(), self.shapes))
+
+
+def expand(specs: Sequence[RuleSpec], prefix: str) -> list:
+    """Every (shapes, kwargs) variant of every spec; binary calls also once with respect to x1 alone."""
+    cases = []
+    for spec in specs:
+        for number, (shapes, kwargs) in enumerate(spec.variants()):
+            every = tuple(range(spec.nargs))
+            cases.append(Case(spec, shapes, kwargs, every, f"{prefix}{len(cases)}"))
+            if spec.nargs > 1 and number == 0:
+                cases.append(Case(spec, shapes, kwargs, (spec.nargs - 1,), f"{prefix}{len(cases)}"))
+    return cases
+
+
+CASES = expand(SPECS, "rule_")
+WRITE_CASES = expand(WRITES, "write_")
+
+
+def module_source(cases: Sequence[Case], numpy_module: str = "numpy") -> str:
+    """A module defining one function per case, `rule_<n>(x0, ...)`, that reads NumPy as `np`."""
+    lines = ["import operator", f"import {numpy_module} as np", "", ""]
+    for case in cases:
+        params = ", ".join(f"x{i}" for i in range(case.spec.nargs))
+        lines.append(f"def {case.name}({params}):")
+        lines.extend("    " + line for line in case.spec.source(case.kwargs).split("\n"))
+        lines.extend(["", ""])
+    return "\n".join(lines)

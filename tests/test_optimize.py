@@ -1,0 +1,75 @@
+"""Each optimization pass against the before/after example in its module docstring, and the
+fixed point of the whole pipeline of passes."""
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+
+import gast
+import pytest
+
+from adjoint.frontend.parse import MISSING
+from adjoint.optimize import PASSES, dce, fold, propagate
+from adjoint.optimize.facts import Facts
+
+
+def example(module) -> tuple:
+    text = module.__doc__
+    before = re.search(r"Before::\n\n(.*?)\n\nAfter", text, re.S).group(1)
+    after = re.search(r"After[^:]*::\n\n(.*?)(\n\n|$)", text, re.S).group(1)
+    return textwrap.dedent(before), textwrap.dedent(after)
+
+
+def facts_for_example(source: str) -> Facts:
+    names = {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name)}
+    adjoints = frozenset(n for n in names if n.startswith("d"))
+    protected = frozenset(n for n in names if not n.startswith(("_", "d_")))
+    resolve = {"math": __import__("math")}.get
+    return Facts(adjoints, frozenset(), lambda name: resolve(name, MISSING), protected)
+
+
+def optimized(source: str, passes) -> str:
+    tree = gast.parse("def f():\n" + textwrap.indent(source, "    ")).body[0]
+    facts = facts_for_example(source)
+    for _ in range(10):
+        if not any([optimization(tree, facts) for optimization in passes]):
+            break
+    return ast.dump(ast.Module(body=gast.gast_to_ast(tree).body, type_ignores=[]))
+
+
+def expected(source: str) -> str:
+    return ast.dump(ast.parse(source))
+
+
+@pytest.mark.parametrize("module, passes", [
+    (fold, [fold.run]),
+    (dce, [dce.run]),
+    (propagate, PASSES),
+], ids=["fold", "dce", "propagate"])
+def test_docstring_example_is_what_the_pass_does(module, passes):
+    before, after = example(module)
+    produced = optimized(before, passes)
+    assert produced == expected(after)
+
+
+def test_zeros_annihilate_only_in_adjoint_statements():
+    # x * 0.0 may be an array of zeros in the primal; only adjoints are symbolic zeros.
+    produced = optimized("y = x * 0.0\ndy = dx * 0.0\nreturn y, dy", [fold.run])
+    assert produced == expected("y = x * 0.0\ndy = 0.0\nreturn y, dy")
+
+
+def test_comparisons_keep_their_float_factor():
+    produced = optimized("da = 1.0 * (a > b)\nreturn da", [fold.run])
+    assert produced == expected("da = 1.0 * (a > b)\nreturn da")
+
+
+def test_passes_reach_a_fixed_point_on_loops():
+    source = "dx = 0.0\nfor i in range(3):\n    d_t = 0.0\n    d_t = d_t + dx\n    dx = 0.9 * d_t\n    d_t = 0.0\nreturn dx"
+    produced = optimized(source, PASSES)
+    assert produced == expected("dx = 0.0\nfor i in range(3):\n    dx = 0.9 * dx\nreturn dx")
+
+
+def test_stack_operations_are_never_removed():
+    source = "_stack.append(x)\nx = 2.0\ny = _stack.pop()\nreturn 1.0"
+    assert optimized(source, PASSES) == expected("_stack.append(x)\ny = _stack.pop()\nreturn 1.0")
