@@ -47,6 +47,11 @@ def _as_function(func: Callable) -> Callable:
 
 def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
     """Parameter names for `wrt`, and whether the caller asked for a tuple."""
+    if not inspect.isfunction(unwrap(func)):
+        what = "not a Python function defined with `def`" if callable(func) else "not callable"
+        raise SourceUnavailableError(
+            f"{func!r} is {what}; adjoint differentiates source code (a builtin or NumPy function "
+            "is differentiated where a Python function calls it)")
     names = parameter_names(func)
     many = isinstance(wrt, (tuple, list))
     resolved = []
@@ -100,10 +105,6 @@ class _Specializing:
         self.checked: Dict[tuple, tuple] = {}
         self.revision = Revision.value
         self.bound = _bound_instance(func)
-        if not inspect.isfunction(unwrap(func)):
-            raise SourceUnavailableError(
-                f"{func!r} is not a Python function defined with `def`; adjoint differentiates source code "
-                "(a builtin or NumPy function is differentiated where a Python function calls it)")
 
     def generated_for(self, kinds: Tuple[Tuple[str, str], ...]) -> Callable:
         """The generated function for arguments of these kinds (for derivatives of derivatives)."""
@@ -222,7 +223,8 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
 
     def gradient(*args, **kwargs):
         # The cached call: one dict look-up on the argument types, inline (lookup() is the slow path).
-        cached = by_types.get(tuple(map(type, args))) if not kwargs and specializing.revision == Revision.value else None
+        fresh = not kwargs and specializing.revision == Revision.value
+        cached = by_types.get(tuple(map(type, args))) if fresh else None
         try:
             result = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
         except runtime.NonScalarOutput as error:
@@ -240,7 +242,8 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
     by_types = specializing.by_types
 
     def value_and_gradient(*args, **kwargs):
-        cached = by_types.get(tuple(map(type, args))) if not kwargs and specializing.revision == Revision.value else None
+        fresh = not kwargs and specializing.revision == Revision.value
+        cached = by_types.get(tuple(map(type, args))) if fresh else None
         try:
             value, gradient = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
         except runtime.NonScalarOutput as error:
@@ -311,7 +314,9 @@ def hvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
 
     def hessian_vector_product(*args, **kwargs):
         product = forward_over_reverse(*args, **kwargs)[1]
-        return tuple(product) if many else product
+        if not many:
+            return product
+        return (product,) if len(names) == 1 else tuple(product)
 
     return _as_plain_function(func, hessian_vector_product, "hvp")
 

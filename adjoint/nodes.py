@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from collections import deque
 from typing import Iterable, Iterator, List, Optional, Sequence
 
 import gast
@@ -108,7 +109,7 @@ def set_store(target: gast.expr) -> None:
 def load_copy(node: gast.expr) -> gast.expr:
     """A copy of `node` usable as an expression (Load context throughout)."""
     node = copy.deepcopy(node)
-    for sub in gast.walk(node):
+    for sub in walk(node):
         if hasattr(sub, "ctx"):
             sub.ctx = gast.Load()
     return node
@@ -118,21 +119,36 @@ def is_atom(node: gast.expr) -> bool:
     return isinstance(node, (gast.Name, gast.Constant))
 
 
+def walk(node: gast.AST) -> Iterator[gast.AST]:
+    """Every node under node, in the order of gast.walk (breadth first), about twice as fast:
+    the passes walk the derivative tree many times."""
+    todo = deque([node])
+    while todo:
+        node = todo.popleft()
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                todo.extend([item for item in value if isinstance(item, gast.AST)])
+            elif isinstance(value, gast.AST):
+                todo.append(value)
+        yield node
+
+
 def names_read(node: gast.AST) -> Iterator[str]:
     """Every identifier loaded anywhere inside node."""
-    for sub in gast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
             yield sub.id
 
 
 def names_stored(node: gast.AST) -> Iterator[str]:
-    for sub in gast.walk(node):
+    for sub in walk(node):
         if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
             yield sub.id
 
 
 def all_identifiers(node: gast.AST) -> set:
-    return {sub.id for sub in gast.walk(node) if isinstance(sub, gast.Name)}
+    return {sub.id for sub in walk(node) if isinstance(sub, gast.Name)}
 
 
 def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
@@ -140,7 +156,7 @@ def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
     lineno = getattr(old, "lineno", None)
     if lineno is None:
         return new
-    for sub in gast.walk(new):
+    for sub in walk(new):
         if getattr(sub, "lineno", None) is None and "lineno" in getattr(sub, "_attributes", ()):
             sub.lineno = lineno
             sub.col_offset = getattr(old, "col_offset", 0)

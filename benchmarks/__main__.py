@@ -6,11 +6,12 @@ import os
 import time
 from typing import Optional, Sequence
 
-# One thread per library, set before NumPy, torch or JAX load: the benchmark compares the
-# work each one does, not how each spreads over cores that other processes may be using.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
-os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+if __name__ == "__main__":
+    # One thread per library, set before NumPy, torch or JAX load: the benchmark compares the
+    # work each one does, not how each spreads over cores that other processes may be using.
+    for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_variable, "1")
+    os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
 from benchmarks import harness  # noqa: E402  (after the thread settings)
 from benchmarks.cases import CASES  # noqa: E402
@@ -32,15 +33,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="time.process_time (default: other processes do not count) or time.perf_counter")
     parser.add_argument("--first-generation", metavar="CASE", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
+    clock = time.process_time if options.clock == "cpu" else time.perf_counter
     if options.first_generation:
-        return harness.print_first_generation(options.first_generation)
+        return harness.print_first_generation(options.first_generation, clock)
     settings = harness.Settings(
         repeat=options.repeat or (3 if options.quick else 15),
         budget=options.budget if options.budget is not None else (0.002 if options.quick else 0.01),
         quick=options.quick,
         fresh_process=not options.quick,
         peers=None if options.peers is None else [p for p in options.peers.split(",") if p != "none"],
-        clock=time.process_time if options.clock == "cpu" else time.perf_counter,
+        clock=clock,
     )
     names = None if options.cases is None else options.cases.split(",")
     unknown = set(names or ()) - {c.name for c in CASES}

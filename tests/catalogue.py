@@ -403,6 +403,8 @@ CASES = [
          {"builtins", "subscript", "autograd"}),
     Case(fns.regression_swap_with_parameter_outside_wrt, lambda rng: (0.3, 0.8, -1.1), 0, {"tuple", "autograd"}),
     Case(fns.call_helper_named_like_its_gradient, lambda rng: (0.6,), 0, {"call", "autograd"}),
+    Case(fns.regression_while_true_resets_only, lambda rng: (0.7, np.array([0.5, 1.5, 2.5])), 0,
+         {"while", "jump", "for", "autograd"}),
 ]
 
 

@@ -1458,3 +1458,17 @@ def grad_call_helper_named_like_its_gradient(x):
 def call_helper_named_like_its_gradient(x):
     # The derivative of this function was named grad_call_helper_..., hiding this helper.
     return grad_call_helper_named_like_its_gradient(x) * x
+
+
+def regression_while_true_resets_only(x, a):
+    # The adjoint of the inner loop only resets dv; the break's condition, read by the
+    # adjoint sweep once per iteration, was not saved per iteration.
+    v = x * 2.0
+    k = 0
+    while True:
+        k = k + 1
+        if k > 2:
+            break
+        for e in a:
+            v = e
+    return v * x

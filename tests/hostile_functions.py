@@ -12,7 +12,7 @@ import numpy as np
 
 def set_comprehension(x):
     values = {x * k for k in range(3)}  # <- set-comprehension
-    return x
+    return x * len(values)
 
 
 def nested_def(x):
@@ -111,7 +111,8 @@ def list_output(x):
 
 
 def no_return(x):  # <- no-return
-    y = x * 2.0
+    values = [x * 2.0]
+    values.append(x)
 
 
 def size_one_output(x):

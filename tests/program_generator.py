@@ -5,18 +5,25 @@ a function `f` and the helper functions it calls, f's parameters, which of them 
 differentiate, and the features the program uses. The programs stay inside the language
 adjoint differentiates (SPEC §2) and inside the domain of every function they call:
 
-- straight-line arithmetic; division only by `1.0 + e * e`; powers 2, 3 and 0.75 of
-  `e * e + 1.0`;
+- straight-line arithmetic; division only by `1.0 + e * e` or by an int `n + 1`; powers
+  2, 3, an int parameter, and 0.75 of `e * e + 1.0`;
 - `math` and NumPy calls on safe arguments: `exp(-e * e)`, `log(e * e + 1.0)`,
-  `sqrt(e * e + 0.5)`, `sin`, `cos`, `tanh`, `atan`; `abs`, `max`, `min`;
-- `if`/`else` on active conditions (a float against a threshold) and inactive ones (an
-  int parameter, a loop index), conditional expressions, `and`/`not`;
-- `for` over `range` and over an array, `while` with a counter (and an active condition),
-  `break`, `continue`, early `return` (also inside loops);
-- calls to generated helpers (keyword arguments, defaults, tuple returns, a recursive one);
-- reads of an input array, reads and writes (`=` and `+=`) of `np.zeros` arrays, lists
-  built with `append` and summed;
+  `sqrt(e * e + 0.5)`, `sin`, `cos`, `tanh`, `atan`; `abs`, `max`, `min` (2 and 3
+  arguments), `float`; on arrays `np.sum`, `np.mean`, `np.dot`, `np.maximum`, slices;
+- `if`/`elif`/`else` on active conditions (a float against a threshold, chained
+  comparisons) and inactive ones (an int parameter, a loop index), `and`/`or`/`not`,
+  conditional expressions, a new name assigned in every branch;
+- `for` over `range`, an array, `enumerate`, `zip` and `range(len(a))`; `while` with a
+  counter (and an active condition), `while True` left by `break`; `break`, `continue`,
+  early `return` (also inside loops and helpers);
+- calls to generated helpers (keyword arguments, defaults, tuple returns and unpacking, a
+  recursive one);
+- reads of an input array, reads and writes (`=`, `+=`, element and slice) of `np.zeros`
+  arrays, lists built with `append` and summed; tuple swaps;
 - variable names that clash with the names adjoint generates (`dx0`, `_stack`, `_t1`...).
+
+Arguments are floats in about [-1.5, 1.5] (one in ten an int), ints 1..4 for loop bounds,
+arrays of 3 floats.
 
 Thresholds are values like 0.37 that a variable rarely sits on; the fuzzer still checks
 each point for a nearby branch switch (see test_fuzz.py) and skips it if it finds one.
@@ -132,7 +139,7 @@ class Builder:
                 self.used_names.add(name)
                 return name
 
-    def module(self, name: str) -> str:
+    def module(self) -> str:
         """`math` or `np` for a scalar function, following the program's library."""
         if self.library == "mixed":
             module = self.choice(("math", "np"))
@@ -200,7 +207,7 @@ class Builder:
         return f"{array}[{index}]"
 
     def call(self, argument: str) -> str:
-        module = self.module("unary")
+        module = self.module()
         arctan = "atan" if module == "math" else "arctan"
         return self.choice((
             f"{module}.sin({argument})", f"{module}.cos({argument})", f"{module}.tanh({argument})",
@@ -540,7 +547,7 @@ def programs() -> st.SearchStrategy:
 
 def scalars() -> st.SearchStrategy:
     """Floats in about [-1.5, 1.5], off the round numbers such as 0.0 and 1.0 that hypothesis favours."""
-    return st.integers(-150, 150).map(lambda k: k / 100 + 0.0123)
+    return st.integers(-1500, 1500).map(lambda k: k / 1000 + 0.00123)
 
 
 def argument_values(program: Program) -> st.SearchStrategy:

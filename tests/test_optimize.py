@@ -10,7 +10,7 @@ import gast
 import pytest
 
 from adjoint.frontend.parse import MISSING
-from adjoint.optimize import PASSES, dce, fold, propagate
+from adjoint.optimize import PASSES, cse, dce, fold, propagate
 from adjoint.optimize.facts import Facts
 
 
@@ -46,7 +46,8 @@ def expected(source: str) -> str:
     (fold, [fold.run]),
     (dce, [dce.run]),
     (propagate, PASSES),
-], ids=["fold", "dce", "propagate"])
+    (cse, [cse.run]),
+], ids=["fold", "dce", "propagate", "cse"])
 def test_docstring_example_is_what_the_pass_does(module, passes):
     before, after = example(module)
     produced = optimized(before, passes)

@@ -10,8 +10,9 @@ the rule's first derivative through adjoint seeds that depend on x, and its seco
 random direction v, in float64:
 
 - forward over reverse: adjoint.hvp(f)(x, w, v) equals the central difference of adjoint.grad(f) along v;
-- reverse over reverse: the pullback of vjp(grad(f)) applied to v (H is symmetric) equals it too;
-- grad(grad(f)) equals it where the argument is a single Python float.
+- reverse over reverse: the pullback of vjp(grad(f)) applied to v (H is symmetric) equals it too,
+  once per spec whose adjoint rule calls a runtime helper;
+- grad(grad(f)) equals it where the argument is a single Python float and the rule calls a helper.
 
 Piecewise-linear functions (abs, max, sort, clip, where, ...) are checked as well: their specs
 keep inputs away from the kinks, so f is quadratic near them. Then every helper's own rules
@@ -56,16 +57,16 @@ def load(path: Path, source: str):
 # ----- second derivatives of the NumPy rules -------------------------------------------------------
 
 
+def size(case: Case) -> int:
+    return sum(1 if shape == SCALAR else int(np.prod(shape)) for shape in case.shapes)
+
+
 def largest_per_variant(cases: Sequence[Case]) -> List[Case]:
     """One case per (spec, keywords): the one with every argument differentiated and the most elements."""
     chosen: Dict[tuple, Case] = {}
     for case in cases:
-        if len(case.wrt) != case.spec.nargs:
-            continue
         key = (id(case.spec), repr(case.kwargs))
-        size = sum(1 if shape == SCALAR else int(np.prod(shape)) for shape in case.shapes)
-        best = chosen.get(key)
-        if best is None or size > sum(1 if s == SCALAR else int(np.prod(s)) for s in best.shapes):
+        if len(case.wrt) == case.spec.nargs and (key not in chosen or size(case) > size(chosen[key])):
             chosen[key] = case
     return list(chosen.values())
 
@@ -77,6 +78,7 @@ def calls_a_helper(func: Any) -> bool:
 
 
 def first_per_spec(cases: Sequence[Case]) -> List[Case]:
+    """The first case of each spec."""
     chosen: Dict[int, Case] = {}
     for case in cases:
         chosen.setdefault(id(case.spec), case)
@@ -120,7 +122,7 @@ def scalarized_source(cases: Sequence[Case], outputs: Dict[str, Any]) -> str:
 
 @pytest.fixture(scope="module")
 def functions(tmp_path_factory):
-    """The plain functions of test_rules.py (for the outputs' structure), and the scalarized ones."""
+    """The specs' functions as test_rules.py has them (for the outputs' structure), and scalarized."""
     cases = VARIANTS + [case for case in SCALAR_CASES if case not in VARIANTS]  # HELPER_VARIANTS are VARIANTS
     folder = tmp_path_factory.mktemp("second_order")
     plain = load(folder / "plain_rule_functions.py", module_source(cases))

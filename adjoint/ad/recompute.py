@@ -87,7 +87,7 @@ class _Block:
         the adjoint sweep for its value (so saved already)."""
         for j, use in enumerate(self.stmts):
             for stmt in self.adjoint_code.get(id(use), ()):
-                for call in gast.walk(stmt):
+                for call in nodes.walk(stmt):
                     if self._reads_shape(call):
                         kin = self._shape_kin(call.args[1].id, j)
                         kept = [name for name in kin if name in read or self.ctx.sites.stable(name)]
@@ -228,7 +228,7 @@ def _assigned_name(stmt: gast.stmt) -> Optional[str]:
 
 def _changed(stmt: gast.stmt) -> Set[str]:
     changed = set(nodes.names_stored(stmt))
-    for node in gast.walk(stmt):
+    for node in nodes.walk(stmt):
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
             changed.update(nodes.names_read(node.value))
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):

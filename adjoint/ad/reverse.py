@@ -61,13 +61,26 @@ class ReverseAD:
             self.adjoint_code[id(stmt)] = self.adjoint_of(stmt)
         self.adjoint_code.update(self.checkpointed.adjoint_reads())
         self.recomputed = recompute.plan(body, self.adjoint_code, self.ctx)
-        self.saves = analyze_saves(body, self.adjoint_code, self.ctx.primal_names, self.ctx.sites.stable)
+        with_resets = self._with_resets(body)
+        self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable)
         if not self.recomputed.holds(self.saves):  # a value to recompute from would not be restored
             self.recomputed.undo()
-            self.saves = analyze_saves(body, self.adjoint_code, self.ctx.primal_names, self.ctx.sites.stable)
+            self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable)
         parameters = {arg.id for arg in self.ctx.func_node.args.args + self.ctx.func_node.args.kwonlyargs}
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)
+
+    def _with_resets(self, body) -> Dict[int, List[gast.stmt]]:
+        """The adjoint code with the `d<target> = 0.0` _simple ends each active assignment with:
+        an if or loop whose body only resets adjoints is still replayed, so its condition and
+        range must be saved like those of any other replayed block."""
+        code = dict(self.adjoint_code)
+        for stmt in _simple_statements(body, skip=self.checkpointed.loops):
+            target = _assigned_name(stmt)
+            if target is not None and self.ctx.activity.is_active(target):
+                reset = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
+                code[id(stmt)] = list(code.get(id(stmt), [])) + [reset]
+        return code
 
     # ----- blocks and statements -----------------------------------------------------
 

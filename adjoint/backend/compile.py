@@ -17,12 +17,17 @@ from adjoint.ad.context import Deferred
 FACTORY = "_adjoint_factory"
 
 
-def compile_function(name: str, source: str, globals_: Dict[str, Any], bindings: Dict[str, Any]):
-    """Compile `source` (one `def name`) with `bindings` as closure cells; returns the function."""
+def compile_function(name: str, source: str, globals_: Dict[str, Any], bindings: Dict[str, Any],
+                     label: str = "adjoint"):
+    """Compile `source` (one `def name`) with `bindings` as closure cells; returns the function.
+
+    The file name is `<label name digest>`, registered in linecache so that tracebacks,
+    pdb and inspect.getsource see the code.
+    """
     params = sorted(bindings)
     text = f"def {FACTORY}({', '.join(params)}):\n{textwrap.indent(source, '    ')}    return {name}\n"
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-    filename = f"<adjoint {name} {digest}>"
+    filename = f"<{label} {name} {digest}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     namespace: Dict[str, Any] = {}
     exec(compile(text, filename, "exec"), globals_, namespace)

@@ -30,9 +30,7 @@ Step::
 from __future__ import annotations
 
 import copy
-import hashlib
 import inspect
-import linecache
 import textwrap
 import weakref
 from dataclasses import dataclass, field, replace
@@ -42,6 +40,7 @@ import gast
 
 from adjoint import markers, nodes
 from adjoint.analysis.activity import local_names
+from adjoint.backend.compile import compile_function
 from adjoint.analysis.loop_state import LoopState, kills, loop_states
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction, SourceInfo, SynthesizedSource
@@ -276,14 +275,7 @@ def _parsed_lines(parsed: ParsedFunction) -> List[str]:
 
 def _define(name: str, text: str, info: SourceInfo, globals_: Dict[str, Any], closure: Dict[str, Any]):
     """The function `text` defines, with these globals and closure values; it carries its source."""
-    params = sorted(closure)
-    factory = f"def _adjoint_factory({', '.join(params)}):\n{textwrap.indent(text, '    ')}    return {name}\n"
-    digest = hashlib.sha256(factory.encode()).hexdigest()[:12]
-    filename = f"<adjoint checkpointed loop {name} {digest}>"
-    linecache.cache[filename] = (len(factory), None, factory.splitlines(True), filename)
-    namespace: Dict[str, Any] = {}
-    exec(compile(factory, filename, "exec"), globals_, namespace)
-    func = namespace["_adjoint_factory"](*(closure[p] for p in params))
+    func = compile_function(name, text, globals_, closure, label="adjoint checkpointed loop")
     func.__qualname__ = name
     func.__adjoint_source__ = SynthesizedSource(text, info)
     return func

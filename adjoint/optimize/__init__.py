@@ -18,10 +18,18 @@ MAX_ROUNDS = 20
 
 def optimize(tree: gast.FunctionDef, ctx) -> gast.FunctionDef:
     facts = facts_for(ctx)
+    changes = 0
+    idle_since = {}  # pass -> the number of changes when it last found nothing to do
     for _ in range(MAX_ROUNDS):
         changed = False
         for optimization in PASSES:
-            changed = optimization(tree, facts) or changed
+            if idle_since.get(optimization) == changes:
+                continue  # the tree is as it was when this pass last left it unchanged
+            if optimization(tree, facts):
+                changes += 1
+                changed = True
+            else:
+                idle_since[optimization] = changes
         if not changed:
             break
     return tree

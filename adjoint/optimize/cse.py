@@ -3,9 +3,9 @@
 Statement by statement in each straight-line block (value numbering): a name that holds a
 copy stands for its source, so `_t4 = _t3 + 1.0` repeats `_t2 = _t1 + 1.0` once `_t3`
 repeats `_t1`. Copy propagation and dce then drop the copies. The pass does nothing in a
-function that changes a value in place (a subscript store, a call made for its effect
-other than a stack push), since one value would then stand for two objects that could
-later differ; nor does it make two returned names share one object.
+function that may change a value in place (a subscript store, a call other than to a pure
+function or the stack), since one value would then stand for two objects that could later
+differ; nor does it make two returned names share one object.
 
 Before::
 
@@ -13,7 +13,8 @@ Before::
     _t2 = 1.0 + _t1
     _t3 = alpha * r12
     _t4 = 1.0 + _t3
-    return _t2 * _t4
+    y = _t2 * _t4
+    return y
 
 After::
 
@@ -21,7 +22,8 @@ After::
     _t2 = 1.0 + _t1
     _t3 = _t1
     _t4 = _t2
-    return _t2 * _t4
+    y = _t2 * _t4
+    return y
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def _key(node: gast.AST, copies: Dict[str, str]) -> str:
         return "[" + ",".join(_key(item, copies) for item in node) + "]"
     if not isinstance(node, gast.AST):
         return repr(node)
-    fields = (_key(value, copies) for name, value in gast.iter_fields(node) if name not in ("ctx", "type_comment"))
+    fields = [_key(getattr(node, name, None), copies) for name in node._fields if name not in ("ctx", "type_comment")]
     return f"{type(node).__name__}(" + ",".join(fields) + ")"
 
 
@@ -53,7 +55,7 @@ def _candidate(value: gast.expr) -> bool:
     if nodes.is_atom(value):
         return False
     return not any(isinstance(n, (gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp))
-                   for n in gast.walk(value))
+                   for n in nodes.walk(value))
 
 
 class _Block:
@@ -88,7 +90,8 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
     for stmt in block:
         if nodes.is_comment(stmt):
             continue
-        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)) or not is_pure(stmt.value, facts):
+        simple = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+        if not simple or not is_pure(stmt.value, facts):
             available.clear()  # compound statements and effects: start again after them
             continue
         target = stmt.targets[0].id
@@ -104,10 +107,10 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
     return changed
 
 
-def _survey(tree: gast.FunctionDef, stack: str):
+def _survey(tree: gast.FunctionDef, facts: Facts):
     """The straight-line blocks, the names returned, and whether anything changes a value in place."""
-    blocks, returned, in_place = [], set(), False
-    for node in gast.walk(tree):
+    blocks, returned, in_place, stack = [], set(), False, facts.stack
+    for node in nodes.walk(tree):
         for field in ("body", "orelse"):
             block = getattr(node, field, None)
             if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
@@ -116,15 +119,24 @@ def _survey(tree: gast.FunctionDef, stack: str):
             returned.update(nodes.names_read(node.value))
         elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
             in_place = True
-        elif isinstance(node, gast.Expr) and isinstance(node.value, gast.Call) and not nodes.is_comment(node):
-            func = node.value.func
-            on_stack = isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and func.value.id == stack
-            in_place = in_place or not (stack and on_stack)
+        elif isinstance(node, gast.Call) and not (facts.is_pure_callee(node.func) or _on(node, stack)):
+            in_place = in_place or not _is_comment_call(node)  # a list method, a user function
     return blocks, returned, in_place
 
 
+def _is_comment_call(call: gast.Call) -> bool:
+    return isinstance(call.func, gast.Name) and call.func.id == nodes.COMMENT_MARKER
+
+
+def _on(call: gast.Call, stack: str) -> bool:
+    """A push or pop of the compiler's stack (which no shared value can be)."""
+    func = call.func
+    on_name = isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
+    return bool(stack) and on_name and func.value.id == stack
+
+
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
-    blocks, returned, in_place = _survey(tree, facts.stack)
+    blocks, returned, in_place = _survey(tree, facts)
     if in_place:
         return False
     changed = False

@@ -28,7 +28,7 @@ from adjoint.optimize.facts import Facts
 
 
 def is_pure(expr: gast.expr, facts: Facts) -> bool:
-    for node in gast.walk(expr):
+    for node in nodes.walk(expr):
         if isinstance(node, gast.Call) and not facts.is_pure_callee(node.func):
             return False
         if isinstance(node, (gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await)):

@@ -102,8 +102,9 @@ class _Fold(gast.NodeTransformer):
             return right
         if op in (gast.Div, gast.Pow) and _is(right, 1) and self.annihilate:
             return left
-        if op is gast.Pow and _is(right, 2) and isinstance(left, gast.Name) and self.annihilate:
-            return nodes.binop(left, gast.Mult(), nodes.name(left.id))  # a product is cheaper than pow()
+        if op is gast.Pow and (_is(right, 2) or _is(right, 3)) and isinstance(left, gast.Name) and self.annihilate:
+            product = nodes.binop(left, gast.Mult(), nodes.name(left.id))  # products are cheaper than pow()
+            return product if _is(right, 2) else nodes.binop(product, gast.Mult(), nodes.name(left.id))
         if self.annihilate and op in (gast.Mult, gast.MatMult) and (_is(left, 0) or _is(right, 0)):
             return nodes.constant(0.0)
         if self.annihilate and op is gast.Div and _is(left, 0):
@@ -159,7 +160,7 @@ def _safe(op, left, right) -> bool:
 
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
-    for stmt in gast.walk(tree):
+    for stmt in nodes.walk(tree):
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
             annihilate = isinstance(target, gast.Name) and target.id in facts.adjoint_names

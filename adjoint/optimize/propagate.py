@@ -150,7 +150,7 @@ def constants(tree: gast.FunctionDef, facts: Facts) -> bool:
 
 
 def _blocks(tree: gast.AST):
-    for node in gast.walk(tree):
+    for node in nodes.walk(tree):
         for field in ("body", "orelse"):
             block = getattr(node, field, None)
             if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
@@ -159,7 +159,7 @@ def _blocks(tree: gast.AST):
 
 def _assigned(stmt: gast.stmt) -> Set[str]:
     names = set(nodes.names_stored(stmt))
-    for node in gast.walk(stmt):
+    for node in nodes.walk(stmt):
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
             names.update(nodes.names_read(node.value))
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
@@ -291,7 +291,7 @@ def propagate_copies(tree: gast.FunctionDef, facts: Facts) -> bool:
 
 def _counts(tree: gast.AST):
     loads, stores = Counter(), Counter()
-    for node in gast.walk(tree):
+    for node in nodes.walk(tree):
         if isinstance(node, gast.Name):
             (stores if isinstance(node.ctx, gast.Store) else loads)[node.id] += 1
     return loads, stores

@@ -103,7 +103,8 @@ def coverage_table() -> str:
 
 
 def _is_numpy(func: Any) -> bool:
-    module = getattr(func, "__module__", None) or ""
+    # NumPy < 2.1 (the last for Python 3.9) gives ufuncs no __module__: their type's is "numpy".
+    module = getattr(func, "__module__", None) or type(func).__module__ or ""
     return module == "numpy" or module.startswith("numpy.")
 
 

@@ -1,0 +1,527 @@
+"""Derivatives of the helpers the NumPy rules call, so that their derivatives differentiate again.
+
+Each helper is linear in the adjoint it carries: its transpose is usually another helper, or
+the NumPy function whose adjoint it is. Helpers that also read primal values (solve,
+Cholesky, norms, sinc) have a term for each. The helpers the rules of einsum, kron and norm
+helpers call (einsum_adjoint_backward, ...) have no rules of their own: third derivatives
+through those are not supported.
+"""
+import numpy as np
+
+from adjoint import runtime
+from adjoint.ad.templates import d
+from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.runtime import (
+    cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint, cumsum_adjoint, diag_adjoint,
+    diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward, einsum_adjoint_tangent,
+    einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint, extremum_tangent, float_cast,
+    gradient_like, joined_adjoint, kron_adjoint, kron_adjoint_backward, norm_adjoint, norm_hessian_form,
+    norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, promoted_join, repeat_adjoint,
+    reshape_like, sinc_derivative, solve_adjoint_a, solve_adjoint_b, solve_adjoint_solution, solve_tangent,
+    sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, symmetrized, take_adjoint, tangent_like,
+    tangent_like_adjoint, tensordot_adjoint_a, tensordot_adjoint_b, tile_adjoint, trace_adjoint,
+    unbroadcast, var_adjoint, var_tangent,
+)
+
+
+# ----- Helpers of the NumPy rules ------------------------------------------------------------
+
+
+@register_adjoint(runtime.reshape_like)
+def _(result, g, x):
+    d[g] = reshape_like(d[result], g)
+
+
+@register_tangent(runtime.reshape_like)
+def _(result, g, x):
+    d[result] = reshape_like(d[g], x)
+
+
+# np_dot_adjoint_a(g, a, b) = L_b^T g for L_b: a -> np.dot(a, b), as dot_adjoint_a is for a @ b.
+@register_adjoint(runtime.np_dot_adjoint_a)
+def _(result, g, a, b):
+    d[g] = unbroadcast(np.dot(d[result], b), g)
+    d[b] = np_dot_adjoint_b(g, d[result], b)
+
+
+@register_tangent(runtime.np_dot_adjoint_a)
+def _(result, g, a, b):
+    d[result] = np_dot_adjoint_a(d[g], a, b) + np_dot_adjoint_a(g, a, d[b])
+
+
+@register_adjoint(runtime.np_dot_adjoint_b)
+def _(result, g, a, b):
+    d[g] = unbroadcast(np.dot(a, d[result]), g)
+    d[a] = np_dot_adjoint_a(g, a, d[result])
+
+
+@register_tangent(runtime.np_dot_adjoint_b)
+def _(result, g, a, b):
+    d[result] = np_dot_adjoint_b(d[g], a, b) + np_dot_adjoint_b(g, d[a], b)
+
+
+@register_adjoint(runtime.column)
+def _(result, x):
+    d[x] = reshape_like(d[result], x)
+
+
+@register_tangent(runtime.column)
+def _(result, x):
+    d[result] = column(d[x])
+
+
+@register_adjoint(runtime.float_cast)
+def _(result, g, dtype, like):
+    d[g] = float_cast(d[result], dtype, g)
+
+
+@register_tangent(runtime.float_cast)
+def _(result, g, dtype, like):
+    d[result] = float_cast(d[g], dtype, like)
+
+
+# sinc_slope(x) is sinc'(x), a factor rather than a linear map: its derivative is sinc''(x).
+@register_adjoint(runtime.sinc_slope)
+def _(result, x):
+    d[x] = d[result] * sinc_derivative(x, 2)
+
+
+@register_tangent(runtime.sinc_slope)
+def _(result, x):
+    d[result] = d[x] * sinc_derivative(x, 2)
+
+
+@register_adjoint(runtime.sinc_derivative)
+def _(result, x, order):
+    d[x] = d[result] * sinc_derivative(x, order + 1)
+
+
+@register_tangent(runtime.sinc_derivative)
+def _(result, x, order):
+    d[result] = d[x] * sinc_derivative(x, order + 1)
+
+
+# ----- Reductions: each helper is the transpose of another ------------------------------------
+
+
+# The mask of the extremum is constant where the extremum is unique: only g has a derivative.
+@register_adjoint(runtime.extremum_adjoint)
+def _(result, g, extremum, x, axis=None, keepdims=False):
+    d[g] = extremum_tangent(d[result], extremum, x, axis, keepdims)
+
+
+@register_tangent(runtime.extremum_adjoint)
+def _(result, g, extremum, x, axis=None, keepdims=False):
+    d[result] = extremum_adjoint(d[g], extremum, x, axis, keepdims)
+
+
+@register_adjoint(runtime.extremum_tangent)
+def _(result, dx, extremum, x, axis=None, keepdims=False):
+    d[dx] = extremum_adjoint(d[result], extremum, x, axis, keepdims)
+
+
+@register_tangent(runtime.extremum_tangent)
+def _(result, dx, extremum, x, axis=None, keepdims=False):
+    d[result] = extremum_tangent(d[dx], extremum, x, axis, keepdims)
+
+
+# var_adjoint(g, x) = unreduce(g) * (x - mean(x)) * c and var_tangent(dx, x) = sum((x - mean(x)) dx) * c
+# are bilinear, and centring commutes with multiplying by unreduce(g), constant along the axes.
+@register_adjoint(runtime.var_adjoint)
+def _(result, g, x, axis=None, ddof=0, keepdims=False):
+    d[g] = var_tangent(d[result], x, axis, ddof, keepdims)
+    d[x] = var_adjoint(g, d[result], axis, ddof, keepdims)
+
+
+@register_tangent(runtime.var_adjoint)
+def _(result, g, x, axis=None, ddof=0, keepdims=False):
+    d[result] = var_adjoint(d[g], x, axis, ddof, keepdims) + var_adjoint(g, d[x], axis, ddof, keepdims)
+
+
+@register_adjoint(runtime.var_tangent)
+def _(result, dx, x, axis=None, ddof=0, keepdims=False):
+    d[dx] = var_adjoint(d[result], x, axis, ddof, keepdims)
+    d[x] = var_adjoint(d[result], dx, axis, ddof, keepdims)
+
+
+@register_tangent(runtime.var_tangent)
+def _(result, dx, x, axis=None, ddof=0, keepdims=False):
+    d[result] = var_tangent(d[dx], x, axis, ddof, keepdims) + var_tangent(dx, d[x], axis, ddof, keepdims)
+
+
+@register_adjoint(runtime.cumsum_adjoint)
+def _(result, g, x, axis=None):
+    d[g] = reshape_like(np.cumsum(d[result], axis=axis), g)
+
+
+@register_tangent(runtime.cumsum_adjoint)
+def _(result, g, x, axis=None):
+    d[result] = cumsum_adjoint(d[g], x, axis)
+
+
+@register_adjoint(runtime.diff_adjoint)
+def _(result, g, n=1, axis=-1):
+    d[g] = np.diff(d[result], n, axis)
+
+
+@register_tangent(runtime.diff_adjoint)
+def _(result, g, n=1, axis=-1):
+    d[result] = diff_adjoint(d[g], n, axis)
+
+
+# The order of the sort is constant where x has no ties.
+@register_adjoint(runtime.sort_adjoint)
+def _(result, g, x, axis=-1):
+    d[g] = sort_tangent(d[result], x, axis)
+
+
+@register_tangent(runtime.sort_adjoint)
+def _(result, g, x, axis=-1):
+    d[result] = sort_adjoint(d[g], x, axis)
+
+
+@register_adjoint(runtime.sort_tangent)
+def _(result, dx, x, axis=-1):
+    d[dx] = sort_adjoint(d[result], x, axis)
+
+
+@register_tangent(runtime.sort_tangent)
+def _(result, dx, x, axis=-1):
+    d[result] = sort_tangent(d[dx], x, axis)
+
+
+# ----- Moving elements: the transpose of each helper is the NumPy function it undoes -------------
+
+
+@register_adjoint(runtime.tile_adjoint)
+def _(result, g, x, reps):
+    d[g] = np.tile(d[result], reps)
+
+
+@register_tangent(runtime.tile_adjoint)
+def _(result, g, x, reps):
+    d[result] = tile_adjoint(d[g], x, reps)
+
+
+@register_adjoint(runtime.repeat_adjoint)
+def _(result, g, x, repeats, axis=None):
+    d[g] = np.repeat(d[result], repeats, axis)
+
+
+@register_tangent(runtime.repeat_adjoint)
+def _(result, g, x, repeats, axis=None):
+    d[result] = repeat_adjoint(d[g], x, repeats, axis)
+
+
+@register_adjoint(runtime.take_adjoint)
+def _(result, g, x, indices, axis=None):
+    d[g] = np.take(d[result], indices, axis)
+
+
+@register_tangent(runtime.take_adjoint)
+def _(result, g, x, indices, axis=None):
+    d[result] = take_adjoint(d[g], x, indices, axis)
+
+
+@register_adjoint(runtime.trace_adjoint)
+def _(result, g, x, offset=0):
+    d[g] = np.trace(d[result], offset)
+
+
+@register_tangent(runtime.trace_adjoint)
+def _(result, g, x, offset=0):
+    d[result] = trace_adjoint(d[g], x, offset)
+
+
+@register_adjoint(runtime.diagonal_adjoint)
+def _(result, g, x, offset=0, axis1=0, axis2=1):
+    d[g] = np.diagonal(d[result], offset, axis1, axis2)
+
+
+@register_tangent(runtime.diagonal_adjoint)
+def _(result, g, x, offset=0, axis1=0, axis2=1):
+    d[result] = diagonal_adjoint(d[g], x, offset, axis1, axis2)
+
+
+# np.diag takes the diagonal of a matrix and builds a matrix from a vector: it is its own transpose.
+@register_adjoint(runtime.diag_adjoint)
+def _(result, g, x, k=0):
+    d[g] = np.diag(d[result], k)
+
+
+@register_tangent(runtime.diag_adjoint)
+def _(result, g, x, k=0):
+    d[result] = diag_adjoint(d[g], x, k)
+
+
+# ----- Joining and splitting (adjoints of lists are lists) ----------------------------------------
+
+
+@register_adjoint(runtime.concatenate_adjoint)
+def _(result, g, xs, axis=0):
+    d[g] = np.concatenate(tangent_like(d[result], xs), axis)
+
+
+@register_tangent(runtime.concatenate_adjoint)
+def _(result, g, xs, axis=0):
+    d[result] = concatenate_adjoint(d[g], xs, axis)
+
+
+@register_adjoint(runtime.stack_adjoint)
+def _(result, g, xs, axis=0):
+    d[g] = np.stack(tangent_like(d[result], xs), axis)
+
+
+@register_tangent(runtime.stack_adjoint)
+def _(result, g, xs, axis=0):
+    d[result] = stack_adjoint(d[g], xs, axis)
+
+
+@register_adjoint(runtime.joined_adjoint)
+def _(result, g, xs, promote, axis):
+    d[g] = promoted_join(d[result], xs, promote, axis)
+
+
+@register_tangent(runtime.joined_adjoint)
+def _(result, g, xs, promote, axis):
+    d[result] = joined_adjoint(d[g], xs, promote, axis)
+
+
+@register_adjoint(runtime.promoted_join)
+def _(result, g, xs, promote, axis):
+    d[g] = joined_adjoint(d[result], xs, promote, axis)
+
+
+@register_tangent(runtime.promoted_join)
+def _(result, g, xs, promote, axis):
+    d[result] = promoted_join(d[g], xs, promote, axis)
+
+
+# Each item of g was broadcast to its piece's shape.
+@register_adjoint(runtime.split_adjoint)
+def _(result, g, pieces, axis=0):
+    d[g] = tangent_like_adjoint(concatenate_adjoint(d[result], pieces, axis), g)
+
+
+@register_tangent(runtime.split_adjoint)
+def _(result, g, pieces, axis=0):
+    d[result] = split_adjoint(d[g], pieces, axis)
+
+
+@register_adjoint(runtime.tangent_like)
+def _(result, dx, x):
+    d[dx] = tangent_like_adjoint(d[result], dx)
+
+
+@register_tangent(runtime.tangent_like)
+def _(result, dx, x):
+    d[result] = tangent_like(d[dx], x)
+
+
+@register_adjoint(runtime.tangent_like_adjoint)
+def _(result, g, dx):
+    d[g] = tangent_like(d[result], g)
+
+
+@register_tangent(runtime.tangent_like_adjoint)
+def _(result, g, dx):
+    d[result] = tangent_like_adjoint(d[g], dx)
+
+
+# The adjoint of np.array([...]) calls list(); list(x) holds x's items (the rows of an array).
+@register_adjoint(list)
+def _(result, x):
+    d[x] = gradient_like(tangent_like(d[result], result), x)
+
+
+@register_tangent(list)
+def _(result, x):
+    d[result] = list(tangent_like(d[x], x))
+
+
+# ----- Products: each adjoint helper is bilinear in g and the other operand ----------------------
+
+
+# tensordot_adjoint_a(g, a, b) = L_b^T g for L_b: a -> tensordot(a, b), as dot_adjoint_a is for a @ b.
+@register_adjoint(runtime.tensordot_adjoint_a)
+def _(result, g, a, b, axes=2):
+    d[g] = np.tensordot(d[result], b, axes)
+    d[b] = tensordot_adjoint_b(g, d[result], b, axes)
+
+
+@register_tangent(runtime.tensordot_adjoint_a)
+def _(result, g, a, b, axes=2):
+    d[result] = tensordot_adjoint_a(d[g], a, b, axes) + tensordot_adjoint_a(g, a, d[b], axes)
+
+
+@register_adjoint(runtime.tensordot_adjoint_b)
+def _(result, g, a, b, axes=2):
+    d[g] = np.tensordot(a, d[result], axes)
+    d[a] = tensordot_adjoint_a(g, a, d[result], axes)
+
+
+@register_tangent(runtime.tensordot_adjoint_b)
+def _(result, g, a, b, axes=2):
+    d[result] = tensordot_adjoint_b(d[g], a, b, axes) + tensordot_adjoint_b(g, d[a], b, axes)
+
+
+# Operand `position` only gives its shape. kron_adjoint_backward(h, g, a, b, k, position) is
+# kron_adjoint(g, a, b, position) with operand k (the other one) replaced by h, and 0 when k == position.
+@register_adjoint(runtime.kron_adjoint)
+def _(result, g, a, b, position):
+    d[g] = kron_adjoint_backward(d[result], g, a, b, position, None)
+    d[a] = kron_adjoint_backward(d[result], g, a, b, position, 0)
+    d[b] = kron_adjoint_backward(d[result], g, a, b, position, 1)
+
+
+@register_tangent(runtime.kron_adjoint)
+def _(result, g, a, b, position):
+    d[result] = (kron_adjoint(d[g], a, b, position) + kron_adjoint_backward(d[a], g, a, b, 0, position)
+                 + kron_adjoint_backward(d[b], g, a, b, 1, position))
+
+
+@register_adjoint(runtime.einsum_adjoint)
+def _(result, g, subscripts, position, x, y=None, z=None):
+    d[g] = einsum_adjoint_backward(d[result], g, subscripts, position, None, x, y, z)
+    d[x] = einsum_adjoint_backward(d[result], g, subscripts, position, 0, x, y, z)
+    d[y] = einsum_adjoint_backward(d[result], g, subscripts, position, 1, x, y, z)
+    d[z] = einsum_adjoint_backward(d[result], g, subscripts, position, 2, x, y, z)
+
+
+@register_tangent(runtime.einsum_adjoint)
+def _(result, g, subscripts, position, x, y=None, z=None):
+    d[result] = (einsum_adjoint(d[g], subscripts, position, x, y, z)
+                 + einsum_adjoint_tangent(g, subscripts, position, (d[x], d[y], d[z]), (x, y, z)))
+
+
+@register_adjoint(runtime.einsum_tangent)
+def _(result, subscripts, tangents, operands):
+    d[tangents] = einsum_tangent_adjoint(d[result], subscripts, tangents, operands, "tangents")
+    d[operands] = einsum_tangent_adjoint(d[result], subscripts, tangents, operands, "operands")
+
+
+@register_tangent(runtime.einsum_tangent)
+def _(result, subscripts, tangents, operands):
+    d[result] = (einsum_tangent(subscripts, tangent_like(d[tangents], tangents), operands)
+                 + einsum_cross(subscripts, tangents, tangent_like(d[operands], operands), operands))
+
+
+# ----- np.linalg: solve, Cholesky, norms ------------------------------------------------------------
+# With lambda = solve(a^T, g): solve_adjoint_b(g, a, b) = lambda, solve_adjoint_a(g, a, b, x) = -lambda x^T
+# (both unbroadcast), solve_tangent(da, db, a, b, x) = solve(a, db - da x), and d lambda = -a^-T da^T lambda.
+
+
+@register_adjoint(runtime.solve_adjoint_b)
+def _(result, g, a, b):
+    d[g] = solve_tangent(0.0, d[result], a, b, g)
+    d[a] = solve_adjoint_a(g, a, b, solve_tangent(0.0, d[result], a, b, g))
+
+
+@register_tangent(runtime.solve_adjoint_b)
+def _(result, g, a, b):
+    d[result] = solve_adjoint_b(d[g], a, b) + solve_adjoint_b(solve_adjoint_solution(d[a], g, a, b), a, b)
+
+
+@register_adjoint(runtime.solve_adjoint_a)
+def _(result, g, a, b, solution):
+    d[g] = solve_tangent(d[result], 0.0, a, b, solution)
+    d[a] = solve_adjoint_a(g, a, b, solve_tangent(d[result], 0.0, a, b, solution))
+    d[solution] = solve_adjoint_solution(d[result], g, a, b)
+
+
+@register_tangent(runtime.solve_adjoint_a)
+def _(result, g, a, b, solution):
+    d[result] = (solve_adjoint_a(d[g], a, b, solution) + solve_adjoint_a(g, a, b, d[solution])
+                 + solve_adjoint_a(solve_adjoint_solution(d[a], g, a, b), a, b, solution))
+
+
+@register_adjoint(runtime.solve_tangent)
+def _(result, da, db, a, b, solution):
+    d[da] = solve_adjoint_a(d[result], a, b, solution)
+    d[db] = solve_adjoint_b(d[result], a, b)
+    d[a] = solve_adjoint_a(d[result], a, b, result)
+    d[solution] = solve_adjoint_solution(da, d[result], a, b)
+
+
+@register_tangent(runtime.solve_tangent)
+def _(result, da, db, a, b, solution):
+    d[result] = (solve_tangent(d[da], d[db], a, b, solution) + solve_tangent(da, 0.0, a, b, d[solution])
+                 + solve_tangent(d[a], 0.0, a, b, result))
+
+
+# -h^T solve(a^T, g): d solve(a^T, g) = solve(a^T, -da^T solve(a^T, g)).
+@register_adjoint(runtime.solve_adjoint_solution)
+def _(result, h, g, a, b):
+    d[h] = solve_adjoint_a(g, a, b, d[result])
+    d[g] = solve_tangent(h, 0.0, a, b, d[result])
+    d[a] = solve_adjoint_a(g, a, b, solve_tangent(h, 0.0, a, b, d[result]))
+
+
+@register_tangent(runtime.solve_adjoint_solution)
+def _(result, h, g, a, b):
+    d[result] = (solve_adjoint_solution(d[h], g, a, b) + solve_adjoint_solution(h, d[g], a, b)
+                 + solve_adjoint_solution(h, solve_adjoint_solution(d[a], g, a, b), a, b))
+
+
+# cholesky_tangent(dA, L) = L Phi(L^-1 dA L^-T) and cholesky_adjoint(g, L) = sym(L^-T Phi(L^T g) L^-1),
+# with d L^-1 = -L^-1 dL L^-1; each is the other's transpose on symmetric matrices.
+@register_adjoint(runtime.cholesky_adjoint)
+def _(result, g, low):
+    d[g] = cholesky_tangent(symmetrized(d[result]), low)
+    d[low] = ((g @ np.swapaxes(cholesky_tangent(symmetrized(d[result]), low), -1, -2)
+               - 2.0 * result @ symmetrized(d[result])) @ np.swapaxes(np.linalg.inv(low), -1, -2))
+
+
+@register_tangent(runtime.cholesky_adjoint)
+def _(result, g, low):
+    d[result] = (cholesky_adjoint(d[g], low)
+                 + cholesky_adjoint(np.swapaxes(d[low] @ np.linalg.inv(low), -1, -2) @ g, low)
+                 - 2.0 * symmetrized(np.swapaxes(d[low] @ np.linalg.inv(low), -1, -2) @ result))
+
+
+@register_adjoint(runtime.cholesky_tangent)
+def _(result, da, low):
+    d[da] = cholesky_adjoint(d[result], low)
+    d[low] = ((d[result] @ np.swapaxes(result, -1, -2) - 2.0 * cholesky_adjoint(d[result], low)
+               @ np.swapaxes(da, -1, -2)) @ np.swapaxes(np.linalg.inv(low), -1, -2))
+
+
+@register_tangent(runtime.cholesky_tangent)
+def _(result, da, low):
+    d[result] = (cholesky_tangent(d[da], low) + d[low] @ np.linalg.solve(low, result)
+                 - 2.0 * cholesky_tangent(symmetrized(d[low] @ np.linalg.solve(low, da)), low))
+
+
+@register_adjoint(runtime.symmetrized)
+def _(result, x):
+    d[x] = symmetrized(d[result])
+
+
+@register_tangent(runtime.symmetrized)
+def _(result, x):
+    d[result] = symmetrized(d[x])
+
+
+# `norm` is np.linalg.norm(x, ...), so the derivative through it is taken with x's: the norm's Hessian.
+@register_adjoint(runtime.norm_adjoint)
+def _(result, g, norm, x, ord=None, axis=None, keepdims=False):
+    d[g] = norm_tangent(d[result], norm, x, ord, axis, keepdims)
+    d[x] = norm_hessian_product(g, d[result], norm, x, ord, axis, keepdims)
+
+
+@register_tangent(runtime.norm_adjoint)
+def _(result, g, norm, x, ord=None, axis=None, keepdims=False):
+    d[result] = (norm_adjoint(d[g], norm, x, ord, axis, keepdims)
+                 + norm_hessian_product(g, d[x], norm, x, ord, axis, keepdims))
+
+
+@register_adjoint(runtime.norm_tangent)
+def _(result, dx, norm, x, ord=None, axis=None, keepdims=False):
+    d[dx] = norm_adjoint(d[result], norm, x, ord, axis, keepdims)
+    d[x] = norm_hessian_product(d[result], dx, norm, x, ord, axis, keepdims)
+
+
+@register_tangent(runtime.norm_tangent)
+def _(result, dx, norm, x, ord=None, axis=None, keepdims=False):
+    d[result] = (norm_tangent(d[dx], norm, x, ord, axis, keepdims)
+                 + norm_hessian_form(dx, d[x], norm, x, ord, axis, keepdims))
