@@ -171,8 +171,10 @@ def _simple(stmt: gast.stmt) -> bool:
     return isinstance(stmt, (gast.Assign, gast.Expr))
 
 
-def _merge_in(block: List[gast.stmt], facts: Facts) -> bool:
-    for j, stmt in enumerate(block):
+def _merge_in(block: List[gast.stmt], facts: Facts, start: int = 0):
+    """Merge the first accumulation at or after `start`; returns where to look next, or None."""
+    for j in range(start, len(block)):
+        stmt = block[j]
         target = _accumulation_target(stmt, facts)
         if target is None:
             continue
@@ -188,11 +190,11 @@ def _merge_in(block: List[gast.stmt], facts: Facts) -> bool:
                 if _can_move(earlier.value, between, target) and is_pure(earlier.value, facts):
                     stmt.value = nodes.add(earlier.value, addend)
                     del block[i]
-                    return True
+                    return i
                 break
             if target in set(nodes.names_read(earlier)) | _assigned(earlier):
                 break
-    return False
+    return None
 
 
 def _accumulation_target(stmt: gast.stmt, facts: Facts):
@@ -227,8 +229,10 @@ def merge_accumulations(tree: gast.FunctionDef, facts: Facts) -> bool:
     """`dx = e1; ...; dx = dx + e2` -> `...; dx = e1 + e2`."""
     changed = False
     for block in list(_blocks(tree)):
-        while _merge_in(block, facts):
+        position = _merge_in(block, facts)
+        while position is not None:
             changed = True
+            position = _merge_in(block, facts, position)
     return changed
 
 
@@ -239,10 +243,17 @@ def _propagate_copy_in(block: List[gast.stmt], facts: Facts) -> bool:
     changed = False
     assigned_at: dict = {}  # renaming loads leaves what a statement assigns as it was
 
+    read_at: dict = {}
+
     def assigned(index: int) -> Set[str]:
         if index not in assigned_at:
             assigned_at[index] = _assigned(block[index])
         return assigned_at[index]
+
+    def read(index: int) -> Set[str]:
+        if index not in read_at:
+            read_at[index] = set(nodes.names_read(block[index]))
+        return read_at[index]
 
     for i, stmt in enumerate(block):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
@@ -252,14 +263,16 @@ def _propagate_copy_in(block: List[gast.stmt], facts: Facts) -> bool:
         copy_name, source = stmt.targets[0].id, stmt.value.id
         for j in range(i + 1, len(block)):
             later = block[j]
-            if not _simple(later) and {copy_name, source} & (set(nodes.names_read(later)) | assigned(j)):
+            if not _simple(later) and {copy_name, source} & (read(j) | assigned(j)):
                 break
-            replacer = _Rename(copy_name, source)
-            if isinstance(later, gast.Assign):
-                later.value = replacer.visit(later.value)
-            else:
-                replacer.visit(later)
-            changed = changed or replacer.changed
+            if copy_name in read(j):
+                replacer = _Rename(copy_name, source)
+                if isinstance(later, gast.Assign):
+                    later.value = replacer.visit(later.value)
+                else:
+                    replacer.visit(later)
+                changed = changed or replacer.changed
+                read_at.pop(j, None)
             if {copy_name, source} & assigned(j):
                 break
     return changed
