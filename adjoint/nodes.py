@@ -68,6 +68,18 @@ def index_value(index: gast.expr) -> gast.expr:
     return load_copy(index)
 
 
+def operation_arguments(expr: gast.expr):
+    """(positional arguments, keyword arguments) of an operation, as a rule template binds them:
+    `a + b` -> ([a, b], {}), `-a` -> ([a], {}), `x[i]` -> ([x, i as a value], {}), calls as written."""
+    if isinstance(expr, gast.BinOp):
+        return [expr.left, expr.right], {}
+    if isinstance(expr, gast.UnaryOp):
+        return [expr.operand], {}
+    if isinstance(expr, gast.Subscript):
+        return [expr.value, index_value(expr.slice)], {}
+    return list(expr.args), {k.arg: k.value for k in expr.keywords}
+
+
 def binop(left: gast.expr, op: gast.operator, right: gast.expr) -> gast.BinOp:
     return gast.BinOp(left=left, op=op, right=right)
 

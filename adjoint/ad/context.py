@@ -100,14 +100,7 @@ class FunctionContext:
 
     def bind_rule(self, template, value: gast.expr, register: str) -> Dict[str, gast.expr]:
         """Template parameter -> argument of the operation `value`; refuses arguments the rule lacks."""
-        if isinstance(value, gast.BinOp):
-            args, keywords = [value.left, value.right], {}
-        elif isinstance(value, gast.UnaryOp):
-            args, keywords = [value.operand], {}
-        elif isinstance(value, gast.Subscript):
-            args, keywords = [value.value, nodes.index_value(value.slice)], {}
-        else:
-            args, keywords = value.args, {k.arg: k.value for k in value.keywords}
+        args, keywords = nodes.operation_arguments(value)
         bindings = template.bind(args, keywords)
         if bindings is None:
             label = self.classifier.classify(value).label

@@ -72,15 +72,7 @@ def value_dependencies(expr: gast.expr, classifier: CallClassifier) -> List[str]
 
 def _rule_dependencies(expr: gast.expr, template) -> List[str]:
     """The operands bound to the parameters the rule differentiates (not shapes or axes)."""
-    if isinstance(expr, gast.BinOp):
-        args, keywords = [expr.left, expr.right], {}
-    elif isinstance(expr, gast.UnaryOp):
-        args, keywords = [expr.operand], {}
-    elif isinstance(expr, gast.Subscript):
-        args, keywords = [expr.value, expr.slice], {}
-    else:
-        args, keywords = expr.args, {k.arg: k.value for k in expr.keywords}
-    bindings = template.bind(args, keywords) if template is not None else None
+    bindings = template.bind(*nodes.operation_arguments(expr)) if template is not None else None
     if bindings is None:
         return _operand_names(expr)
     return [bindings[p].id for p in template.differentiable if isinstance(bindings[p], gast.Name)]
