@@ -7,7 +7,7 @@ import functools
 import inspect
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 import gast
 
@@ -58,12 +58,18 @@ class SynthesizedSource:
 
 @dataclass
 class ParsedFunction:
-    """A user function as a tree, with what is needed to resolve its names and report errors."""
+    """A user function as a tree, with what is needed to resolve its names and report errors.
+
+    `in_place` lists (name, statement) for each write Python performs in place when the
+    name holds a mutable value (`x += v` on an array or list) and the normalizer rewrote
+    as a rebinding; that rewrite is exact only where no other name shares x's storage.
+    """
 
     func: Callable
     node: gast.FunctionDef
     info: SourceInfo
     namespace: Dict[str, Any] = field(default_factory=dict)
+    in_place: List[Tuple[str, gast.AST]] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -68,6 +68,8 @@ class Desugar(gast.NodeTransformer):
 
     def visit_AugAssign(self, node):
         self.generic_visit(node)
+        if isinstance(node.target, gast.Name):
+            self.parsed.in_place.append((node.target.id, node))
         load = nodes.load_copy(node.target)
         value = gast.BinOp(left=load, op=node.op, right=node.value)
         return self._assign_target(node.target, value, node)
