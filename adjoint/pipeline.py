@@ -16,11 +16,12 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import gast
 import numpy as np
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.ad import forward, reverse
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis.activity import analyze_activity, local_names
+from adjoint.analysis.aliases import analyze_aliases, argument_facts, insert_guards
 from adjoint.analysis.calls import CallClassifier, tables_for
 from adjoint.analysis.kinds import UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
@@ -66,10 +67,10 @@ class Generated:
         return "\n\n".join(unit.source for unit in self.units)
 
 
-def normalize(func: Callable):
+def normalize(func: Callable, returns_value: bool = True):
     """Parse, check and normalize `func`; returns (parsed, namer)."""
     parsed = parse_function(func)
-    check_function(parsed.node, parsed.info)
+    check_function(parsed.node, parsed.info, returns_value)
     namer = function_namer(parsed.node)
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
@@ -97,6 +98,7 @@ class Generation:
         self.pending: List[Tuple] = []
         self.taken: set = set()
         self.output_kinds: Dict[Tuple, str] = {}
+        self.argument_facts: Dict[Callable, Any] = {}
         self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
@@ -118,10 +120,12 @@ class Generation:
 
     def run(self, func: Callable, options: Options) -> Generated:
         root = self.request(func, options.wrt, options.mode, kinds=dict(options.kinds or ()))
+        root_key = next(iter(self.names))
         while self.pending:
-            (target, wrt, mode, kinds), location = self.pending.pop(0)
+            key, location = self.pending.pop(0)
+            target, wrt, mode, kinds = key
             try:
-                self.units.append(self.transform(target, wrt, mode, dict(kinds), self.names[(target, wrt, mode, kinds)]))
+                self.units.append(self.transform(target, wrt, mode, dict(kinds), self.names[key], callee=key != root_key))
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
         functions = compile_all(self.units)
@@ -143,8 +147,22 @@ class Generation:
             self.output_kinds[key] = inferred.get(parsed.node.body[-1].value.id, UNKNOWN)
         return self.output_kinds[key]
 
+    def callee_facts(self, func: Callable):
+        """Where user function `func` writes into its arguments in place (None: nowhere), and
+        whether what it returns may be one of its arguments."""
+        if func not in self.argument_facts:
+            self.argument_facts[func] = (None, True)  # while a recursive function is read
+            try:
+                parsed, _ = normalize(func, returns_value=False)
+            except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
+                self.argument_facts[func] = (error.location, True)
+                return self.argument_facts[func]
+            classifier = CallClassifier(parsed, local_names(parsed.node))
+            self.argument_facts[func] = argument_facts(parsed, infer_kinds(parsed.node, {}, classifier), classifier)
+        return self.argument_facts[func]
+
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: str, kinds: Dict[str, str],
-                  name: str) -> GeneratedFunction:
+                  name: str, callee: bool = False) -> GeneratedFunction:
         if mode == "primal":  # the step function of a checkpointed loop, run as written
             source = loop_of(func).primal_source(name)
             return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))
@@ -154,11 +172,19 @@ class Generation:
         locals_ = local_names(func_node)
         classifier = CallClassifier(parsed, locals_, tables_for(mode))
         output = func_node.body[-1].value.id
+        activity = analyze_activity(func_node, wrt, output, classifier)
+        kinds = infer_kinds(func_node, kinds, classifier, self.callee_kind)
+        aliases = analyze_aliases(parsed, kinds, classifier, activity, callee, self.callee_facts)
+        if aliases.guards:
+            helper = namer.exact("number_or_refuse")
+            parsed.namespace[helper] = runtime.number_or_refuse
+            insert_guards(func_node, aliases.guards, helper)
+        sites = assignment_sites(func_node)
+        sites.mutated |= aliases.mutated
         ctx = FunctionContext(
-            parsed=parsed, func_node=func_node, namer=namer, classifier=classifier,
-            activity=analyze_activity(func_node, wrt, output, classifier),
-            kinds=infer_kinds(func_node, kinds, classifier, self.callee_kind), sites=assignment_sites(func_node),
-            tables=tables_for(mode), request=self.request, primal_names=locals_,
+            parsed=parsed, func_node=func_node, namer=namer, classifier=classifier, activity=activity,
+            kinds=kinds, sites=sites, aliases=aliases, tables=tables_for(mode), request=self.request,
+            primal_names=locals_,
         )
         if mode == "forward":
             tree = forward.build_forward(ctx, wrt, name)

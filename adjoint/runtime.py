@@ -191,12 +191,25 @@ def gradient_like(dx, x):
 
 
 def snapshot(x):
-    """A copy of x that later writes into x cannot change (arrays and lists are copied)."""
+    """A copy of x that later writes into x, or into an array or list it holds, cannot change."""
     if isinstance(x, np.ndarray):
         return x.copy()
     if isinstance(x, list):
-        return list(x)
+        return [snapshot(item) for item in x]
+    if type(x) is tuple:
+        return tuple(snapshot(item) for item in x)
     return x
+
+
+class InPlaceChangeError(ValueError):
+    """`c += v` changes in place an array or list that another name, or the caller, also refers to:
+    the derivative does not follow that change."""
+
+
+def number_or_refuse(value, message):
+    """Raise InPlaceChangeError(message) unless `value` is immutable (then `c += v` only rebinds c)."""
+    if isinstance(value, (np.ndarray, list, dict, set, bytearray)):
+        raise InPlaceChangeError(message)
 
 
 class NonScalarOutput(ValueError):

@@ -11,6 +11,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis.activity import Activity
+from adjoint.analysis.aliases import Aliases
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import SCALAR
 from adjoint.analysis.sites import Sites
@@ -35,6 +36,7 @@ class FunctionContext:
     activity: Activity
     kinds: Dict[str, str]
     sites: Sites
+    aliases: Aliases
     tables: tuple
     request: Callable[[Any, Tuple[str, ...], str], str]
     primal_names: FrozenSet[str] = frozenset()

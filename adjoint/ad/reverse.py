@@ -62,10 +62,12 @@ class ReverseAD:
         self.adjoint_code.update(self.checkpointed.adjoint_reads())
         self.recomputed = recompute.plan(body, self.adjoint_code, self.ctx)
         with_resets = self._with_resets(body)
-        self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable)
+        self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
+                                       self.ctx.aliases.expand)
         if not self.recomputed.holds(self.saves):  # a value to recompute from would not be restored
             self.recomputed.undo()
-            self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable)
+            self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
+                                       self.ctx.aliases.expand)
         parameters = {arg.id for arg in self.ctx.func_node.args.args + self.ctx.func_node.args.kwonlyargs}
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)

@@ -1,7 +1,7 @@
 """Which names hold plain numbers: scalar code then gets scalar derivative code (no unbroadcast).
 
 Parameters start from the kinds of the call's arguments (`scalar`, `container` for lists
-and tuples, `unknown` for arrays and anything else); the kinds of local names follow from
+and tuples, `array` for NumPy arrays, `unknown` for anything else); the kinds of local names follow from
 their definitions, iterated from "no information" to a fixed point.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 from adjoint.nodes import is_append
 from adjoint.analysis.calls import NONDIFF, RULE, USER, CallClassifier
 
-SCALAR, CONTAINER, UNKNOWN = "scalar", "container", "unknown"
+SCALAR, CONTAINER, ARRAY, UNKNOWN = "scalar", "container", "array", "unknown"
 _BOTTOM = None
 _SCALAR_BUILTINS = {len, float, int, round, abs, min, max, pow, bool}
 
@@ -25,6 +25,12 @@ _FULL_REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, 
 def _has_axis(call: gast.Call) -> bool:
     """A reduction given an axis (positionally or by keyword) may keep dimensions."""
     return len(call.args) > 1 or any(k.arg in ("axis", "keepdims", "ord") for k in call.keywords)
+
+
+def _slices(index: gast.expr) -> bool:
+    """An index with a slice (`x[1:]`, `x[:, 0]`) selects an array, never a single element."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(part, gast.Slice) for part in parts)
 
 
 def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
@@ -63,13 +69,20 @@ class _Inference:
                 return UNKNOWN
         return result
 
+    def elementwise(self, operands) -> Optional[str]:
+        """Numbers give a number; numbers and NumPy arrays give an array; anything else is unknown."""
+        kinds = [self.atom(operand) for operand in operands]
+        if ARRAY in kinds and all(kind in (SCALAR, ARRAY, _BOTTOM) for kind in kinds):
+            return ARRAY
+        return self.all_scalar(operands)
+
     def value(self, expr: gast.expr) -> Optional[str]:
         if isinstance(expr, (gast.Name, gast.Constant)):
             return self.atom(expr)
         if isinstance(expr, gast.BinOp):
             if isinstance(expr.op, gast.MatMult):
                 return UNKNOWN
-            return self.all_scalar([expr.left, expr.right])
+            return self.elementwise([expr.left, expr.right])
         if isinstance(expr, gast.UnaryOp):
             return SCALAR if isinstance(expr.op, gast.Not) else self.atom(expr.operand)
         if isinstance(expr, (gast.Compare, gast.BoolOp)):
@@ -77,6 +90,9 @@ class _Inference:
             return self.all_scalar(names)
         if isinstance(expr, (gast.List, gast.Tuple)):
             return CONTAINER
+        if isinstance(expr, gast.Subscript) and _slices(expr.slice):
+            container = self.atom(expr.value)
+            return container if container in (ARRAY, _BOTTOM) else UNKNOWN
         if isinstance(expr, gast.Call):
             return self.call(expr)
         return UNKNOWN
@@ -93,7 +109,9 @@ class _Inference:
         func = operation.func
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
             return SCALAR
-        if func in _SCALAR_BUILTINS or isinstance(func, np.ufunc):
+        if isinstance(func, np.ufunc) or func is np.copy:
+            return self.elementwise(list(expr.args) + [k.value for k in expr.keywords])
+        if func in _SCALAR_BUILTINS:
             return self.all_scalar(list(expr.args) + [k.value for k in expr.keywords])
         if any(func is reduction for reduction in _FULL_REDUCTIONS) and not _has_axis(expr):
             return SCALAR
@@ -121,6 +139,7 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
         for target, kind in fresh.items():
             if target in parameter_kinds and kind != parameter_kinds[target]:
                 kind = _join(parameter_kinds[target], kind)
+            kind = _join(kinds.get(target), kind)  # kinds only grow, so the iteration ends
             if kinds.get(target) != kind:
                 kinds[target] = kind
                 changed = True
@@ -148,5 +167,7 @@ def kind_of_value(value) -> str:
         return SCALAR
     if isinstance(value, (list, tuple)):
         return CONTAINER
+    if type(value) is np.ndarray:
+        return ARRAY
     return UNKNOWN
 

@@ -173,9 +173,11 @@ def _exposed_reads(code) -> Set[str]:
     return exposed
 
 
-def analyze_saves(body, adjoint_code: Dict[int, list], primal_names: FrozenSet[str], stable) -> Saves:
+def analyze_saves(body, adjoint_code: Dict[int, list], primal_names: FrozenSet[str], stable,
+                  sharing=set) -> Saves:
     """`adjoint_code` maps each simple statement to its adjoint statements; `stable(name)` says
-    a name is assigned once outside loops (never saved)."""
-    reads = {key: _exposed_reads(code) for key, code in adjoint_code.items()}
+    a name is assigned once outside loops (never saved); `sharing(names)` adds the names that
+    share memory with them (a read of a view is a read of what it views)."""
+    reads = {key: sharing(_exposed_reads(code)) for key, code in adjoint_code.items()}
     present = {key: any(not nodes.is_comment(s) for s in code) for key, code in adjoint_code.items()}
     return _Analysis(body, reads, primal_names, stable).solve(present)

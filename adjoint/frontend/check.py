@@ -107,8 +107,9 @@ def _check_returns_a_value(func_node: gast.FunctionDef, info: SourceInfo) -> Non
             "functions that return a number or an array", info.location(func_node))
 
 
-def check_function(func_node: gast.FunctionDef, info: SourceInfo) -> None:
-    """Raise UnsupportedSyntaxError at the first construct outside the subset."""
+def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value: bool = True) -> None:
+    """Raise UnsupportedSyntaxError at the first construct outside the subset (and
+    NonScalarOutputError, with `returns_value`, when no `return` gives a value)."""
     _check_arguments(func_node, info)
     for node in _walk_body(func_node):
         kind = type(node).__name__
@@ -123,7 +124,8 @@ def check_function(func_node: gast.FunctionDef, info: SourceInfo) -> None:
             raise _refuse(node, info, kind, f"`{kind}` expressions are not supported")
         if isinstance(node, gast.Call):
             _check_call(node, info)
-    _check_returns_a_value(func_node, info)
+    if returns_value:
+        _check_returns_a_value(func_node, info)
 
 
 def _walk_body(func_node: gast.FunctionDef):

@@ -1,0 +1,485 @@
+"""Aliases: which names may share memory, and whether each in-place write is differentiated exactly.
+
+Python writes in place through `c[i] = v`, `c.append(v)`, `c.pop()`, and `c += v` on an
+array or list; every other name bound to the same object (`d = c`, a basic-slice view
+`d = c[1:]`, `np.transpose(c)`, an element of a list, an argument) sees the change. The
+derivative models a write as a change of `c` alone, which is exact when no other name that
+may share c's memory is read after the write. So each write is checked:
+
+- a name sharing c's memory that is live after the write: refused, with the line;
+- a write into an argument of a called function (the caller sees it): refused;
+- `c += v` was normalized into `c = c + v`: exact under the rule above, nothing else to do;
+- `c[i] = v`, append and pop stay in place in the generated code: the names sharing c's
+  memory count as mutated, and a read of any of them in the adjoint sweep counts as a read
+  of all (so the write saves and restores what it overwrites, in place);
+- a method or NumPy function called for its effect on a value that depends on `wrt`
+  (`y.sort()`, `np.copyto(y, x)`): refused, since nothing says what it changes.
+
+    >>> # y = x * 2.0; v = y[1:]; v *= 3.0; return np.sum(y)
+    >>> # refused at `v *= 3.0`: `y` shares v's memory and is read afterwards
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+
+import gast
+import numpy as np
+
+from adjoint import nodes
+from adjoint.analysis.activity import Activity
+from adjoint.analysis.calls import USER, CallClassifier
+from adjoint.analysis.kinds import ARRAY, CONTAINER, SCALAR
+from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.nodes import is_append, is_pop
+
+Roots = FrozenSet[str]
+
+# NumPy functions whose result may be (a view of) their first argument.
+VIEW_FUNCTIONS = (
+    np.transpose, np.reshape, np.ravel, np.squeeze, np.expand_dims, np.swapaxes, np.moveaxis,
+    np.diagonal, np.asarray, np.asanyarray, np.ascontiguousarray, np.atleast_1d, np.atleast_2d,
+    np.atleast_3d, np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90,
+    np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.require, np.trim_zeros,
+)
+# Builtins whose result holds (or is) their arguments' objects.
+SHARING_BUILTINS = (max, min, list, tuple, sorted, reversed, zip, enumerate, iter, next)
+
+
+@dataclass
+class Aliases:
+    """Names that may share memory with a name written in place, every name so written, and the
+    `c += v` that are exact only if c holds a number (`guards`: statement -> (name, message) to
+    check at run time before it)."""
+
+    sharing: Dict[str, FrozenSet[str]] = field(default_factory=dict)
+    mutated: Set[str] = field(default_factory=set)
+    guards: Dict[int, List[Tuple[str, str]]] = field(default_factory=dict)
+
+    def expand(self, names: Iterable[str]) -> Set[str]:
+        """`names` and every name that may share memory with one of them and is written in place."""
+        out = set(names)
+        for name in list(out):
+            out |= self.sharing.get(name, frozenset())
+        return out
+
+
+@dataclass(frozen=True)
+class _Write:
+    name: str
+    node: gast.AST
+    rebound: bool  # `c += v`, normalized into a rebinding
+
+
+State = Tuple[Dict[str, FrozenSet[str]], Dict[str, FrozenSet[str]]]
+
+
+class _Storage:
+    """May-share facts, flow-sensitive: at each statement `own[n]` is the memory n's object may
+    be and `held[n]` the memory of the objects it may hold (a list's elements), as abstract roots.
+    `before[id(stmt)]` is the state just before a simple statement."""
+
+    def __init__(self, func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier,
+                 returns_argument=None):
+        self.kinds = kinds
+        self.classifier = classifier
+        self.returns_argument = returns_argument
+        self.own: Dict[str, FrozenSet[str]] = {}
+        self.held: Dict[str, FrozenSet[str]] = {}
+        self.argument_roots: Set[str] = set()
+        for arg in func_node.args.args + func_node.args.kwonlyargs:
+            if kinds.get(arg.id) != SCALAR:
+                self.own[arg.id] = frozenset({"argument " + arg.id})
+                self.held[arg.id] = frozenset({"contents of argument " + arg.id})
+                self.argument_roots |= self.own[arg.id] | self.held[arg.id]
+        self.ndim = _ranks([s for s in gast.walk(func_node) if isinstance(s, gast.Assign)], kinds, classifier)
+        self.before: Dict[int, State] = {}
+        self._block(func_node.body)
+
+    def reaches(self, name: str, state: Optional[State] = None) -> Set[str]:
+        own, held = state or (self.own, self.held)
+        return set(own.get(name, ())) | set(held.get(name, ()))
+
+    def _atom(self, node: gast.expr) -> Set[str]:
+        return self.reaches(node.id) if isinstance(node, gast.Name) else set()
+
+    # ----- the walk over the structured body -----------------------------------------
+
+    def _block(self, stmts) -> None:
+        for stmt in stmts:
+            if isinstance(stmt, gast.If):
+                entry = self._state()
+                self._block(stmt.body)
+                after_body = self._state()
+                self.own, self.held = dict(entry[0]), dict(entry[1])
+                self._block(stmt.orelse)
+                self._join(after_body)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                while True:
+                    entry = self._state()
+                    self._block(stmt.body)
+                    self._join(entry)
+                    if self._state() == entry:
+                        break
+            elif not isinstance(stmt, gast.With):
+                self.before[id(stmt)] = self._state()
+                self._flow(stmt)
+
+    def _state(self) -> State:
+        return dict(self.own), dict(self.held)
+
+    def _join(self, other: State) -> None:
+        for facts, more in ((self.own, other[0]), (self.held, other[1])):
+            for name, roots in more.items():
+                facts[name] = facts.get(name, frozenset()) | roots
+
+    def _set(self, name: str, own: Set[str], held: Set[str], replace: bool) -> None:
+        if self.kinds.get(name) == SCALAR:
+            return
+        if not replace:
+            own, held = own | self.own.get(name, frozenset()), held | self.held.get(name, frozenset())
+        self.own[name], self.held[name] = frozenset(own), frozenset(held)
+
+    def _flow(self, stmt: gast.stmt) -> None:
+        if is_append(stmt):
+            self._set(stmt.value.func.value.id, set(), self._atom(stmt.value.args[0]), replace=False)
+            return
+        if not isinstance(stmt, gast.Assign):
+            return
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            if self.kinds.get(target.value.id) == CONTAINER:  # an array copies what is stored in it
+                self._set(target.value.id, set(), self._atom(value), replace=False)
+        elif isinstance(target, gast.Name):
+            own, held = self._value(value, f"new {id(stmt)}")
+            self._set(target.id, own, held, replace=True)
+
+    def _value(self, value: gast.expr, fresh: str) -> Tuple[Set[str], Set[str]]:
+        if isinstance(value, gast.Name):
+            return set(self.own.get(value.id, ())), set(self.held.get(value.id, ()))
+        if isinstance(value, (gast.List, gast.Tuple)):
+            return {fresh}, set().union(*[self._atom(e) for e in value.elts])
+        if isinstance(value, gast.Subscript) or is_pop(value):
+            owner = value.value if isinstance(value, gast.Subscript) else value.func.value
+            if not isinstance(owner, gast.Name):
+                return {fresh}, set()
+            held = set(self.held.get(owner.id, ()))
+            if isinstance(value, gast.Subscript) and _selects_element(value.slice, self.ndim.get(owner.id), self.kinds):
+                return set(), set()  # a number, not a view
+            if self.kinds.get(owner.id) == CONTAINER:
+                return held, held
+            return self.reaches(owner.id), held  # a basic index of an array is a view
+        operands = [a for a in _operands(value) if isinstance(a, gast.Name)]
+        shared = set().union(*[self._atom(a) for a in operands]) if operands else set()
+        if isinstance(value, gast.Call):
+            return self._call(value, fresh, shared)
+        held = set().union(*[self.held.get(a.id, set()) for a in operands]) if operands else set()
+        return {fresh}, held  # arithmetic makes a new object; list `+` shares elements
+
+    def _call(self, call: gast.Call, fresh: str, shared: Set[str]) -> Tuple[Set[str], Set[str]]:
+        operation = self.classifier.classify(call)
+        func = operation.func
+        if any(func is view for view in VIEW_FUNCTIONS):
+            first = call.args[0] if call.args else None
+            return self._atom(first) if first is not None else set(), shared
+        if operation.kind == USER and self.returns_argument is not None and not self.returns_argument(func):
+            return {fresh}, set()
+        if operation.kind == USER or func is None or any(func is b for b in SHARING_BUILTINS):
+            return {fresh} | shared, shared
+        module = getattr(func, "__module__", None) or ""
+        if module.startswith("adjoint"):  # helpers of generated code may return their first argument
+            first = call.args[0] if call.args else None
+            if not isinstance(first, gast.Name):
+                return {fresh}, set()
+            return {fresh} | self.own.get(first.id, set()), set(self.held.get(first.id, ()))
+        if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):
+            return {fresh}, set()
+        if module == "builtins":
+            return {fresh}, set()
+        return {fresh} | shared, shared
+
+
+SHAPED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy)
+SHAPED_BY = (np.zeros, np.ones, np.empty, np.full)
+
+
+def _ranks(statements, kinds: Dict[str, str], classifier: CallClassifier) -> Dict[str, int]:
+    """The number of dimensions of the local arrays made by np.zeros(n), np.eye(n), np.zeros_like(x),
+    ... (assigned once), so that `a[i]` of a 1-D array is known to be a number, not a view."""
+    ranks: Dict[str, int] = {}
+    definitions: Dict[str, List[gast.expr]] = {}
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
+    for _ in range(2):
+        for name, values in definitions.items():
+            if len(values) == 1 and isinstance(values[0], gast.Call):
+                rank = _rank_of_call(values[0], ranks, kinds, classifier)
+                if rank is not None:
+                    ranks[name] = rank
+    return ranks
+
+
+def _rank_of_call(call: gast.Call, ranks: Dict[str, int], kinds: Dict[str, str], classifier) -> Optional[int]:
+    func = classifier.classify(call).func
+    first = call.args[0] if call.args else None
+    if first is None:
+        return None
+    if any(func is f for f in SHAPED_BY):
+        if isinstance(first, gast.Constant) or (isinstance(first, gast.Name) and kinds.get(first.id) == SCALAR):
+            return 1
+        return len(first.elts) if isinstance(first, gast.Tuple) else None
+    if any(func is f for f in SHAPED_LIKE) and isinstance(first, gast.Name):
+        return ranks.get(first.id)
+    if func is np.eye or func is np.identity:
+        return 2
+    if func is np.arange or func is np.linspace:
+        return 1
+    return None
+
+
+def _selects_element(index: gast.expr, rank: Optional[int], kinds: Dict[str, str]) -> bool:
+    """`a[i]` or `a[i, j]` with one number per dimension of `a`."""
+    if rank is None:
+        return False
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    numbers = [p for p in parts if (isinstance(p, gast.Constant) and isinstance(p.value, int))
+               or (isinstance(p, gast.Name) and kinds.get(p.id) == SCALAR)]
+    return len(numbers) == len(parts) == rank
+
+
+def _operands(value: gast.expr) -> List[gast.expr]:
+    if isinstance(value, gast.BinOp):
+        return [value.left, value.right]
+    if isinstance(value, gast.UnaryOp):
+        return [value.operand]
+    if isinstance(value, gast.Call):
+        operands = list(value.args) + [k.value for k in value.keywords]
+        if isinstance(value.func, gast.Attribute):
+            operands.append(value.func.value)
+        return operands
+    return []
+
+
+class _Liveness:
+    """Names read after each simple statement (backward dataflow over the structured body)."""
+
+    def __init__(self, func_node: gast.FunctionDef):
+        self.after: Dict[int, FrozenSet[str]] = {}
+        self._block(func_node.body, frozenset(), frozenset(), frozenset())
+
+    def _block(self, stmts, live: FrozenSet[str], exit_live, head_live) -> FrozenSet[str]:
+        for stmt in reversed(stmts):
+            live = self._statement(stmt, live, exit_live, head_live)
+        return live
+
+    def _statement(self, stmt, live, exit_live, head_live) -> FrozenSet[str]:
+        if isinstance(stmt, gast.If):
+            body = self._block(stmt.body, live, exit_live, head_live)
+            orelse = self._block(stmt.orelse, live, exit_live, head_live)
+            return body | orelse | frozenset(nodes.names_read(stmt.test))
+        if isinstance(stmt, (gast.For, gast.While)):
+            return self._loop(stmt, live)
+        if isinstance(stmt, gast.Break):
+            return exit_live
+        if isinstance(stmt, gast.Continue):
+            return head_live
+        self.after[id(stmt)] = live
+        if isinstance(stmt, gast.With):
+            return live | frozenset(n for s in stmt.body for n in nodes.names_read(s))
+        reads = frozenset(nodes.names_read(stmt))
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            return (live - {stmt.targets[0].id}) | reads
+        return live | reads
+
+    def _loop(self, loop, live) -> FrozenSet[str]:
+        header = frozenset(nodes.names_read(loop.iter if isinstance(loop, gast.For) else loop.test))
+        target = {loop.target.id} if isinstance(loop, gast.For) else set()
+        head = live | header
+        while True:
+            body = self._block(loop.body, head, live, head)
+            fresh = live | header | (body - target) if target else live | header | body
+            if fresh == head:
+                return head
+            head = fresh
+
+
+def _writes(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str, str]) -> List[_Write]:
+    writes = [_Write(name, node, True) for name, node in parsed.in_place if kinds.get(name) != SCALAR]
+    for stmt in gast.walk(func_node):
+        if is_append(stmt):
+            writes.append(_Write(stmt.value.func.value.id, stmt, False))
+        elif isinstance(stmt, gast.Assign):
+            target = stmt.targets[0]
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                writes.append(_Write(target.value.id, stmt, False))
+            elif is_pop(stmt.value):
+                writes.append(_Write(stmt.value.func.value.id, stmt, False))
+    return writes
+
+
+class _Checker:
+    def __init__(self, parsed: ParsedFunction, kinds, classifier, activity: Activity, callee: bool,
+                 callee_facts=None):
+        self.parsed = parsed
+        self.callee_facts = callee_facts
+        self.guards: Dict[int, List[Tuple[str, str]]] = {}
+        self.func_node = parsed.node
+        self.kinds = kinds
+        self.classifier = classifier
+        self.activity = activity
+        self.callee = callee
+        self.storage = _Storage(parsed.node, kinds, classifier, callee_facts and (lambda f: callee_facts(f)[1]))
+        self.live = _Liveness(parsed.node)
+        self.statements = {id(s): s for s in gast.walk(parsed.node) if isinstance(s, gast.stmt)}
+        self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
+        self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(self.parameters)
+
+    def run(self) -> Aliases:
+        aliases = Aliases(guards=self.guards)
+        for write in _writes(self.func_node, self.parsed, self.kinds):
+            sharing = self._check(write)
+            if not write.rebound:
+                aliases.mutated |= sharing | {write.name}
+                for name in sharing | {write.name}:
+                    aliases.sharing[name] = aliases.sharing.get(name, frozenset()) | sharing | {write.name}
+        self._check_effects()
+        return aliases
+
+    def _check(self, write: _Write) -> Set[str]:
+        name = write.name
+        if name not in self.local_names:
+            raise self._refuse(write.node, f"this writes into `{name}`, which is not a variable of "
+                               f"{self.func_node.name}; pass it as an argument and return the new value")
+        statements = _statements_of(write, self.storage, self.statements)
+        state = self._state_at(statements)
+        own = set(state[0].get(name, ()))
+        if self.callee and own & self.storage.argument_roots:
+            self._refuse_or_guard(write, statements, "this changes in place an object the caller passed in; adjoint "
+                                  "does not follow changes a called function makes to its arguments: return the "
+                                  "new value instead")
+            return set()
+        sharing = {m for m in state[0] if m != name and own & self.storage.reaches(m, state)}
+        after = frozenset().union(*[self.live.after.get(id(s), frozenset()) for s in statements])
+        for other in sorted(sharing & after, key=lambda n: (n.startswith("_"), n)):
+            self._refuse_or_guard(write, statements, f"this writes in place into memory that `{other}` may share, "
+                                  f"and `{other}` is read afterwards; adjoint cannot follow the change into "
+                                  f"`{other}`: take a copy first (`.copy()`) or assign a new value instead")
+            return set()
+        return sharing
+
+    def _refuse_or_guard(self, write: _Write, statements: List[gast.stmt], message: str) -> None:
+        """Refuse now, or, for `c += v` where c may hold a number (whose `+=` only rebinds c), check at
+        run time that it does and refuse there otherwise."""
+        if not write.rebound or self.kinds.get(write.name) in (CONTAINER, ARRAY) or not statements:
+            raise self._refuse(write.node, message)
+        location = self.parsed.info.location(write.node)
+        text = f"{location.filename}:{location.lineno}: {message}"
+        self.guards.setdefault(id(statements[0]), []).append((write.name, text))
+
+    def _state_at(self, statements: List[gast.stmt]) -> State:
+        own: Dict[str, FrozenSet[str]] = {}
+        held: Dict[str, FrozenSet[str]] = {}
+        for stmt in statements:
+            before_own, before_held = self.storage.before[id(stmt)]
+            for facts, more in ((own, before_own), (held, before_held)):
+                for key, roots in more.items():
+                    facts[key] = facts.get(key, frozenset()) | roots
+        return own, held
+
+    def _check_effects(self) -> None:
+        """Calls made for their effect on a value that depends on wrt: nothing says what they change."""
+        for stmt in gast.walk(self.func_node):
+            if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)) or is_append(stmt):
+                continue
+            if self.classifier.classify(stmt.value).kind == USER:
+                self._check_callee(stmt)
+                continue
+            if not self._may_change_arguments(stmt.value):
+                continue
+            touched = [a for a in _operands(stmt.value) if isinstance(a, gast.Name) and a.id in self.local_names]
+            varied = [a.id for a in touched if a.id in self.activity.varied]
+            if varied:
+                raise self._refuse(stmt, f"this call is made for its effect on `{varied[0]}`, which depends on "
+                                   "the differentiated arguments; adjoint cannot tell what it changes: "
+                                   "assign its result instead (`y = np.sort(y)`)")
+
+    def _check_callee(self, stmt: gast.Expr) -> None:
+        """A user function called for its effect must not change the arguments it is given."""
+        func = self.classifier.classify(stmt.value).func
+        passed = [a for a in _operands(stmt.value) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
+        if not passed or self.callee_facts is None:
+            return
+        where = self.callee_facts(func)[0]
+        if where is not None:
+            raise self._refuse(stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:"
+                               f"{where.lineno}); adjoint does not follow changes a called function makes "
+                               "to its arguments: return the new value instead")
+
+    def _may_change_arguments(self, call: gast.Call) -> bool:
+        """A method of a local value (`y.sort()`) or a NumPy function (`np.copyto`); not a user
+        function (its own writes are checked when it is differentiated), `print` or logging."""
+        func = call.func
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
+            if func.value.id in self.local_names:
+                return True
+        operation = self.classifier.classify(call)
+        module = getattr(operation.func, "__module__", None) or ""
+        return isinstance(operation.func, np.ufunc) or module.startswith("numpy")
+
+    def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
+        return UnsupportedSyntaxError("in-place write", message, self.parsed.info.location(node))
+
+
+def analyze_aliases(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
+                    activity: Activity, callee: bool, callee_facts=None) -> Aliases:
+    """Check every in-place write of the normalized function (refusing those adjoint cannot follow)
+    and return which names share memory with a name written in place. `callee_facts(func)` is
+    `argument_facts` of a called user function."""
+    return _Checker(parsed, kinds, classifier, activity, callee, callee_facts).run()
+
+
+def _statements_of(write: _Write, storage: _Storage, statements: Dict[int, gast.stmt]) -> List[gast.stmt]:
+    """The normalized statements of a write: itself, or for `c += v` the rebinding of c it became
+    (every statement of its line, if normalization left no rebinding)."""
+    if id(write.node) in storage.before:
+        return [write.node]
+    lineno = getattr(write.node, "lineno", None)
+    same_line = [stmt for key, stmt in statements.items()
+                 if key in storage.before and getattr(stmt, "lineno", None) == lineno]
+    rebindings = [stmt for stmt in same_line if isinstance(stmt, gast.Assign)
+                  and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == write.name]
+    return rebindings or same_line
+
+
+def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier):
+    """(the Location of the first in-place write of a normalized function into its arguments or
+    None, whether what it returns may be or hold one of its arguments)."""
+    storage = _Storage(parsed.node, kinds, classifier)
+    statements = {id(s): s for s in gast.walk(parsed.node) if isinstance(s, gast.stmt)}
+    returned = parsed.node.body[-1]
+    returns_argument = (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name) and bool(
+        storage.reaches(returned.value.id, storage.before[id(returned)]) & storage.argument_roots))
+    for write in _writes(parsed.node, parsed, kinds):
+        for stmt in _statements_of(write, storage, statements):
+            if storage.before[id(stmt)][0].get(write.name, frozenset()) & storage.argument_roots:
+                return parsed.info.location(write.node), returns_argument
+    return None, returns_argument
+
+
+def insert_guards(func_node: gast.FunctionDef, guards: Dict[int, List[Tuple[str, str]]], helper: str) -> None:
+    """Put `helper(c, message)` before each guarded statement: it raises if c, rebound where Python
+    changes it in place, holds an array or a list after all."""
+    for parent in list(gast.walk(func_node)):
+        for block_name in ("body", "orelse"):
+            block = getattr(parent, block_name, None)
+            if not isinstance(block, list) or not any(id(stmt) in guards for stmt in block):
+                continue
+            guarded = []
+            for stmt in block:
+                for name, where in guards.get(id(stmt), ()):
+                    check = gast.Expr(value=nodes.call(nodes.name(helper), [nodes.name(name), nodes.constant(where)]))
+                    guarded.append(nodes.copy_location(check, stmt))
+                guarded.append(stmt)
+            block[:] = guarded
