@@ -17,7 +17,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes
-from adjoint.ad import forward, reverse
+from adjoint.ad import forward, reverse, split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis.activity import analyze_activity, local_names
@@ -36,7 +36,8 @@ from adjoint.normalize.jumps import lower_jumps
 from adjoint.optimize import optimize
 from adjoint.options import Options
 
-PREFIXES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp", "primal": ""}
+PREFIXES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp", "primal": "",
+            "forward_pass": "fwd", "backward_pass": "bwd"}
 
 
 @dataclass
@@ -113,7 +114,8 @@ class Generation:
                 name = f"{base}_{count}"
             self.taken.add(name)
             self.names[key] = name
-            self.pending.append((key, location))
+            if mode != "backward_pass":  # generated with its forward_pass (see ad/split.py)
+                self.pending.append((key, location))
         return self.names[key]
 
     def run(self, func: Callable, options: Options) -> Generated:
@@ -121,7 +123,7 @@ class Generation:
         while self.pending:
             (target, wrt, mode, kinds), location = self.pending.pop(0)
             try:
-                self.units.append(self.transform(target, wrt, mode, dict(kinds), self.names[(target, wrt, mode, kinds)]))
+                self.units.extend(self.transform(target, wrt, mode, dict(kinds), self.names[(target, wrt, mode, kinds)]))
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
         functions = compile_all(self.units)
@@ -144,10 +146,13 @@ class Generation:
         return self.output_kinds[key]
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: str, kinds: Dict[str, str],
-                  name: str) -> GeneratedFunction:
+                  name: str) -> List[GeneratedFunction]:
+        """The generated function(s) for one request: two for a forward_pass, the forward and
+        the backward half."""
         if mode == "primal":  # the step function of a checkpointed loop, run as written
             source = loop_of(func).primal_source(name)
-            return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))
+            return [GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))]
+        backward_name = self.request(func, wrt, "backward_pass", kinds=kinds) if mode == "forward_pass" else ""
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
         func_node = parsed.node
@@ -169,10 +174,14 @@ class Generation:
             tree = optimize(tree, ctx)
         if mode == "forward":
             tree = forward.materialize_zero_tangents(tree, ctx)
+        trees = split.split(tree, name, backward_name, namer) if mode == "forward_pass" else (tree,)
         bindings = dict(parsed.namespace)
         bindings.update(ctx.bindings)
-        source = codegen.to_source(tree)
-        return GeneratedFunction(name, source, func.__globals__, _used(bindings, source))
+        units = []
+        for tree in trees:
+            source = codegen.to_source(tree)
+            units.append(GeneratedFunction(tree.name, source, func.__globals__, _used(bindings, source)))
+        return units
 
 
 def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
