@@ -275,7 +275,7 @@ class ReverseAD:
         forward = self.ctx.request_derivative(func, tuple(active), "forward_pass", value, arguments)
         backward = self.ctx.request_derivative(func, tuple(active), "backward_pass", value, arguments)
         residuals = self.ctx.namer.exact(target + "_residuals")
-        results = nodes.tuple_of([nodes.name(target), nodes.name(residuals)])
+        results = nodes.tuple_of([nodes.name(target, store=True), nodes.name(residuals, store=True)])
         primal = nodes.assign_to(results, nodes.call(nodes.name(forward), value.args, value.keywords))
         self.split_calls[id(stmt)] = (nodes.copy_location(primal, stmt), residuals)
         seed = nodes.name(self.ctx.adjoint(target))

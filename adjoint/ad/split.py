@@ -53,7 +53,8 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str, namer) 
     else:
         residuals = nodes.tuple_of(nodes.name(name) for name in kept)
         parameter = namer.exact("residuals")
-        unpack = [nodes.assign_to(residuals, nodes.name(parameter))] if kept else []
+        targets = nodes.tuple_of(nodes.name(name, store=True) for name in kept)
+        unpack = [nodes.assign_to(targets, nodes.name(parameter))] if kept else []
     unbound = [name for name in kept if name not in params and not _surely_assigned(name, primal)]
     forward_args = copy.deepcopy(tree.args)
     forward_args.args = forward_args.args[1:]
