@@ -1,6 +1,7 @@
 """The public transformations: grad, value_and_grad, vjp and source, each turning `wrt` into Options."""
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
 import inspect
@@ -129,6 +130,8 @@ class _Specializing:
             if self.verbose:
                 print(generated.source)
             function = generated.function
+            if self.mode == "forward_pass":
+                function = (function, generated.backward)
             if self.bound:  # a bound method: the generated function takes the instance first
                 function = _with_instance(function, self.bound, self.mode)
             if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
@@ -141,6 +144,8 @@ class _Specializing:
 def _with_instance(function: Callable, bound: tuple, mode: str) -> Callable:
     if mode == "vjp":  # vjp_f(cotangent, self, ...)
         return lambda cotangent, *args, **kwargs: function(cotangent, *bound, *args, **kwargs)
+    if mode == "forward_pass":  # (fwd_f(self, ...), bwd_f(cotangent, residuals))
+        return functools.partial(function[0], *bound), function[1]
     return functools.partial(function, *bound)
 
 
@@ -257,22 +262,30 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
 def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """`(func(*args), pullback)`; `pullback(cotangent)` returns the gradient(s) of <cotangent, func>."""
     names, many = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "vjp", names, optimize, verbose)
+    specializing = _Specializing(func, "forward_pass", names, optimize, verbose)
 
     def value_and_pullback(*args, **kwargs):
-        value = func(*args, **kwargs)
-        pull = specializing.lookup(args, kwargs)
+        forward, backward = specializing.lookup(args, kwargs)
+        value, residuals = forward(*args, **kwargs)
+        arguments = list(args) + list(kwargs.values())
 
         def pullback(cotangent):
             if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:
                 raise ArgumentError(f"vjp of {_describe(func)}: the cotangent has shape {np.shape(cotangent)}, "
                                     f"the output has shape {value.shape}")
-            gradient = pull(cotangent, *args, **kwargs)
+            gradient = backward(cotangent, _fresh_copy(residuals, arguments))
             return (gradient,) if many and len(names) == 1 else gradient
 
         return value, pullback
 
     return _as_plain_function(func, value_and_pullback, "vjp")
+
+
+def _fresh_copy(residuals: Any, arguments: list) -> Any:
+    """The residuals as the forward half left them, for one more backward half (which pops
+    its stack and restores overwritten values in place); the caller's arguments are shared,
+    as the derivative never changes them."""
+    return copy.deepcopy(residuals, {id(argument): argument for argument in arguments})
 
 
 @transformation

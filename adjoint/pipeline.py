@@ -57,6 +57,7 @@ class Generated:
     function: Callable
     units: List[GeneratedFunction]
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
+    backward: Optional[Callable] = None  # a forward_pass root's backward half
 
     def is_current(self) -> bool:
         """False once a global name the derivative was generated for is bound to something else."""
@@ -127,7 +128,8 @@ class Generation:
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
         functions = compile_all(self.units)
-        return Generated(functions[root], self.units, self.dependencies)
+        backward = self.names.get((func, options.wrt, "backward_pass", tuple(sorted(dict(options.kinds or ()).items()))))
+        return Generated(functions[root], self.units, self.dependencies, functions.get(backward))
 
     def callee_kind(self, func: Callable, positional, keywords) -> str:
         """The kind of what user function `func` returns for arguments of these kinds."""
