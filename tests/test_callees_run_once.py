@@ -99,3 +99,18 @@ def test_the_gradient_uses_the_draw_that_made_the_value():
 
 def noisy_loss(w):
     return sc.noisy(w) * 1.0
+
+
+def tall_output(x):
+    return sc.counted(x) * np.array([1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("matrix, args", [
+    pytest.param(adjoint.hessian, (np.array([0.3, -1.2, 2.0]),), marks=pytest.mark.xfail(
+        strict=True, reason="hessian runs one hvp, so one forward pass, per column")),
+    pytest.param(adjoint.jacobian, (0.3,), marks=pytest.mark.xfail(
+        strict=True, reason="a Jacobian taller than wide runs f for its shape, then one jvp per column")),
+])
+def test_matrices_by_columns_run_the_callee_per_column(matrix, args):
+    fn = counter_vector if matrix is adjoint.hessian else tall_output
+    assert runs_of(matrix(fn), *args) == runs_of(fn, *args)
