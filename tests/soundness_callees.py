@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+import adjoint
+
 from soundness import Exact
 
 DRAWS = np.random.RandomState(0)
@@ -146,4 +148,26 @@ CASES = [
     Exact(recursive_callee, lambda rng: (float(rng.normal()),)),
     Exact(callee_returning_tuple, lambda rng: (float(rng.normal()),)),
     Exact(callee_called_twice, vector),
+]
+
+
+# ----- a callee marked adjoint.checkpoint runs again in the backward pass (the user's choice) ----
+
+@adjoint.checkpoint
+def recomputed_block(x, w):
+    RECOMPUTED_RUNS.append(1)
+    return np.tanh(x * w) * w
+
+
+RECOMPUTED_RUNS = []
+
+
+def checkpointed_callee_in_loop(x, w):
+    for _ in range(3):
+        x = recomputed_block(x, w)
+    return np.sum(x * x)
+
+
+CASES += [
+    Exact(checkpointed_callee_in_loop, lambda rng: (rng.normal(size=3), rng.normal(size=3)), wrt=(0, 1)),
 ]

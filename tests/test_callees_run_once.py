@@ -114,3 +114,15 @@ def tall_output(x):
 def test_matrices_by_columns_run_the_callee_per_column(matrix, args):
     fn = counter_vector if matrix is adjoint.hessian else tall_output
     assert runs_of(matrix(fn), *args) == runs_of(fn, *args)
+
+
+def test_a_callee_marked_checkpoint_runs_again_in_the_backward_pass():
+    x, w = np.array([0.3, -1.2, 2.0]), np.array([0.5, 1.5, -0.7])
+    del sc.RECOMPUTED_RUNS[:]
+    sc.checkpointed_callee_in_loop(x, w)
+    assert len(sc.RECOMPUTED_RUNS) == 3
+    del sc.RECOMPUTED_RUNS[:]
+    adjoint.grad(sc.checkpointed_callee_in_loop)(x, w)
+    assert len(sc.RECOMPUTED_RUNS) == 6
+    source = adjoint.source(sc.checkpointed_callee_in_loop, wrt=(0, 1), args=(x, w))
+    assert "vjp_recomputed_block(" in source and "fwd_recomputed_block" not in source

@@ -37,6 +37,7 @@ from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
+from adjoint.markers import recomputed
 
 Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
 ZERO = 0.0
@@ -272,6 +273,8 @@ class ReverseAD:
         active = [param for param, atom in arguments.items() if self.ctx.is_active(atom)]
         if not active:
             return []
+        if recomputed(func):
+            return self._adjoint_of_recomputed_call(func, target, value, arguments, active)
         forward = self.ctx.request_derivative(func, tuple(active), "forward_pass", value, arguments)
         backward = self.ctx.request_derivative(func, tuple(active), "backward_pass", value, arguments)
         residuals = self.ctx.namer.exact(target + "_residuals")
@@ -279,10 +282,24 @@ class ReverseAD:
         primal = nodes.assign_to(results, nodes.call(nodes.name(forward), value.args, value.keywords))
         self.split_calls[id(stmt)] = (nodes.copy_location(primal, stmt), residuals)
         seed = nodes.name(self.ctx.adjoint(target))
-        call = nodes.call(nodes.name(backward), [seed, nodes.name(residuals)])
+        return self._accumulate_call_gradients(nodes.call(nodes.name(backward), [seed, nodes.name(residuals)]),
+                                               arguments, active)
+
+    def _adjoint_of_recomputed_call(self, func, target: str, value: gast.Call, arguments, active) -> List[gast.stmt]:
+        """A callee marked `adjoint.checkpoint`: its whole vjp, run in the adjoint sweep on the
+        arguments (restored like any other value the adjoint sweep reads)."""
+        vjp_name = self.ctx.request_derivative(func, tuple(active), "vjp", value, arguments)
+        seed = nodes.name(self.ctx.adjoint(target))
+        call = nodes.call(nodes.name(vjp_name), [seed] + list(value.args), value.keywords)
+        return self._accumulate_call_gradients(call, arguments, active)
+
+    def _accumulate_call_gradients(self, call: gast.Call, arguments, active: List[str]) -> List[gast.stmt]:
+        """`d<a>_, d<b>_ = call`, then each added to the adjoint of its argument."""
         temps = [self.ctx.namer.fresh(self.ctx.adjoint(arguments[p].id) + "_") for p in active]
-        unpack = temps[0] if len(temps) == 1 else nodes.tuple_of(nodes.name(t) for t in temps)
-        code = [nodes.assign(unpack, call) if isinstance(unpack, str) else nodes.assign_to(unpack, call)]
+        if len(temps) == 1:
+            code = [nodes.assign(temps[0], call)]
+        else:
+            code = [nodes.assign_to(nodes.tuple_of(nodes.name(t, store=True) for t in temps), call)]
         for param, temp in zip(active, temps):
             code.extend(self._accumulate(arguments[param], nodes.name(temp)))
         return code
