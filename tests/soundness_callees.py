@@ -151,6 +151,58 @@ CASES = [
 ]
 
 
+# ----- the residuals share objects with the caller: in-place writes after the call are undone first ----
+
+def softmax(x):
+    e = np.exp(x)
+    return e / np.sum(e)
+
+
+def square(x):
+    return x * x
+
+
+def weighted_product(items):
+    return items[0] * items[1]
+
+
+def result_written_after_call(x):
+    t = softmax(x)
+    t[0] = 0.0
+    return np.sum(t * np.array([1.0, 2.0, 3.0]))
+
+
+def argument_written_after_call(x):
+    y = x * 2.0
+    t = square(y)
+    y[1] = 5.0
+    return np.sum(t * y)
+
+
+def list_item_written_after_call(x):
+    items = [x, x * 2.0]
+    t = weighted_product(items)
+    items[0] = x * 5.0
+    return t * items[0]
+
+
+def argument_written_in_loop(x):
+    y = x * 2.0
+    total = 0.0
+    for i in range(3):
+        total = total + np.sum(square(y) * y)
+        y[i] = 0.5
+    return total
+
+
+CASES += [
+    Exact(result_written_after_call, vector),
+    Exact(argument_written_after_call, vector),
+    Exact(list_item_written_after_call, lambda rng: (float(rng.normal()),)),
+    Exact(argument_written_in_loop, vector),
+]
+
+
 # ----- a callee marked adjoint.checkpoint runs again in the backward pass (the user's choice) ----
 
 @adjoint.checkpoint

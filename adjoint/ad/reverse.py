@@ -64,10 +64,11 @@ class ReverseAD:
         self.adjoint_code.update(self.checkpointed.adjoint_reads())
         self.recomputed = recompute.plan(body, self.adjoint_code, self.ctx)
         with_resets = self._with_resets(body)
-        self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable)
+        shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
+        self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable, shared)
         if not self.recomputed.holds(self.saves):  # a value to recompute from would not be restored
             self.recomputed.undo()
-            self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable)
+            self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable, shared)
         parameters = {arg.id for arg in self.ctx.func_node.args.args + self.ctx.func_node.args.kwonlyargs}
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)
@@ -383,6 +384,14 @@ def _without_unbroadcast(expr: gast.expr, operand: gast.expr, bound: Dict[str, o
 def _is_update(contribution: gast.expr) -> bool:
     """A rule written as `d[x] = f(d[x], ...)` replaces d[x] instead of adding to it."""
     return isinstance(contribution, gast.Call)
+
+
+def _shared_with_residuals(forward: gast.Assign) -> set:
+    """The names of the objects the residuals of `result, residuals = fwd_g(...)` may hold:
+    the result and the arguments."""
+    args, keywords = nodes.operation_arguments(forward.value)
+    result = forward.targets[0].elts[0].id
+    return {result} | {a.id for a in args + list(keywords.values()) if isinstance(a, gast.Name)}
 
 
 def _assigned_name(stmt: gast.stmt) -> Optional[str]:
