@@ -11,8 +11,8 @@ from adjoint.runtime import stop_gradient
 __version__ = "0.1.0"
 
 __all__ = [
-    "AdjointError", "NonDifferentiableError", "UnsupportedSyntaxError", "check_grad", "checkpoint", "checkpointed", "d", "grad",
-    "hessian", "hvp",
+    "AdjointError", "NonDifferentiableError", "UnsupportedSyntaxError", "check_grad", "checkpoint", "checkpointed", "d",
+    "grad", "hessian", "hvp",
     "insert_grad_of", "jacobian", "jvp", "non_differentiable", "register_adjoint", "register_tangent", "source",
     "stop_gradient", "value_and_grad", "vjp",
 ]

@@ -267,7 +267,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
     def value_and_pullback(*args, **kwargs):
         forward, backward = specializing.lookup(args, kwargs)
         value, residuals = forward(*args, **kwargs)
-        arguments = list(args) + list(kwargs.values())
+        arguments = [*specializing.bound, *args, *kwargs.values()]
 
         def pullback(cotangent):
             if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:

@@ -124,11 +124,13 @@ class Generation:
         while self.pending:
             (target, wrt, mode, kinds), location = self.pending.pop(0)
             try:
-                self.units.extend(self.transform(target, wrt, mode, dict(kinds), self.names[(target, wrt, mode, kinds)]))
+                name = self.names[(target, wrt, mode, kinds)]
+                self.units.extend(self.transform(target, wrt, mode, dict(kinds), name))
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
         functions = compile_all(self.units)
-        backward = self.names.get((func, options.wrt, "backward_pass", tuple(sorted(dict(options.kinds or ()).items()))))
+        root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
+        backward = self.names.get((func, options.wrt, "backward_pass", root_kinds))
         return Generated(functions[root], self.units, self.dependencies, functions.get(backward))
 
     def callee_kind(self, func: Callable, positional, keywords) -> str:

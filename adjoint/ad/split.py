@@ -39,7 +39,8 @@ def _is_marker(stmt: gast.stmt) -> bool:
             and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == MARKER)
 
 
-def split(tree: gast.FunctionDef, forward_name: str, backward_name: str, namer) -> Tuple[gast.FunctionDef, gast.FunctionDef]:
+def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
+          namer) -> Tuple[gast.FunctionDef, gast.FunctionDef]:
     """The forward and backward halves of a vjp function holding a marker (see `marker`)."""
     cut = next(i for i, stmt in enumerate(tree.body) if _is_marker(stmt))
     primal, adjoint = tree.body[:cut], tree.body[cut + 1:]
