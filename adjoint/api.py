@@ -129,6 +129,8 @@ class _Specializing:
             if self.verbose:
                 print(generated.source)
             function = generated.function
+            if self.mode == "forward_pass":
+                function = (function, generated.backward)
             if self.bound:  # a bound method: the generated function takes the instance first
                 function = _with_instance(function, self.bound, self.mode)
             if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
@@ -141,6 +143,8 @@ class _Specializing:
 def _with_instance(function: Callable, bound: tuple, mode: str) -> Callable:
     if mode == "vjp":  # vjp_f(cotangent, self, ...)
         return lambda cotangent, *args, **kwargs: function(cotangent, *bound, *args, **kwargs)
+    if mode == "forward_pass":  # (fwd_f(self, ...), bwd_f(cotangent, residuals))
+        return functools.partial(function[0], *bound), function[1]
     return functools.partial(function, *bound)
 
 
@@ -257,22 +261,59 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
 def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """`(func(*args), pullback)`; `pullback(cotangent)` returns the gradient(s) of <cotangent, func>."""
     names, many = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "vjp", names, optimize, verbose)
+    specializing = _Specializing(func, "forward_pass", names, optimize, verbose)
 
     def value_and_pullback(*args, **kwargs):
-        value = func(*args, **kwargs)
-        pull = specializing.lookup(args, kwargs)
+        forward, backward = specializing.lookup(args, kwargs)
+        value, residuals = forward(*args, **kwargs)
+        kept = _Residuals(residuals, [*specializing.bound, *args, *kwargs.values()])
 
         def pullback(cotangent):
             if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:
                 raise ArgumentError(f"vjp of {_describe(func)}: the cotangent has shape {np.shape(cotangent)}, "
                                     f"the output has shape {value.shape}")
-            gradient = pull(cotangent, *args, **kwargs)
+            gradient = backward(cotangent, kept.as_left())
             return (gradient,) if many and len(names) == 1 else gradient
 
         return value, pullback
 
     return _as_plain_function(func, value_and_pullback, "vjp")
+
+
+class _Residuals:
+    """The forward half's residuals, put back as the forward half left them before each backward
+    half (which pops its stack and restores overwritten values in place). Arrays and lists are
+    restored in place, so a view still views what it viewed; the caller's arguments are left
+    alone, as the derivative never changes them."""
+
+    def __init__(self, residuals: Any, arguments: list):
+        self.residuals = residuals
+        self.arguments = {id(argument) for argument in arguments}
+        self.contents: Optional[list] = None
+
+    def as_left(self) -> Any:
+        if self.contents is None:
+            self.contents = []
+            self._keep(self.residuals, set())
+        else:
+            for obj, contents in self.contents:
+                if isinstance(obj, np.ndarray):
+                    obj[...] = contents
+                else:
+                    obj[:] = contents
+        return self.residuals
+
+    def _keep(self, obj: Any, seen: set) -> None:
+        if id(obj) in self.arguments or id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, np.ndarray) and obj.flags.writeable:
+            self.contents.append((obj, obj.copy()))
+        elif isinstance(obj, list):
+            self.contents.append((obj, list(obj)))
+        if isinstance(obj, (list, tuple)):
+            for item in obj:
+                self._keep(item, seen)
 
 
 @transformation

@@ -1,13 +1,38 @@
-"""Markers that user code writes and the transformer interprets (`insert_grad_of`, `checkpointed`).
+"""Markers that user code writes and the transformer interprets (`insert_grad_of`, `checkpointed`,
+`checkpoint`).
 
 `checkpointed` is defined in adjoint.runtime: the step function of a loop holding a nested
 checkpointed loop calls it at run time, and standalone modules copy it from there.
 """
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
+from adjoint.frontend.parse import unwrap
 from adjoint.runtime import checkpointed, zeros_like
 
-__all__ = ["checkpointed", "insert_grad_of"]
+__all__ = ["checkpoint", "checkpointed", "insert_grad_of"]
+
+RECOMPUTE = "__adjoint_recompute__"
+F = TypeVar("F", bound=Callable)
+
+
+def checkpoint(func: F) -> F:
+    """`@adjoint.checkpoint` on a function: reverse-mode derivatives of its callers keep none
+    of its intermediate values and run it a second time in the backward pass instead.
+
+    A called function otherwise runs once: its forward half keeps what its backward half
+    reads. Marking it trades that memory for a second run of its body, so its random draws,
+    prints and counters then happen twice; choose it for a pure function whose
+    intermediates are large. The function itself is returned unchanged.
+    """
+    setattr(unwrap(func), RECOMPUTE, True)
+    return func
+
+
+def recomputed(func: Callable) -> bool:
+    """Whether `func` is marked with `checkpoint`."""
+    return getattr(func, RECOMPUTE, False) is True
 
 
 class insert_grad_of:  # noqa: N801  (used like a function: `with adjoint.insert_grad_of(x) as dx:`)

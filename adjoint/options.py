@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-MODES = ("reverse", "value_and_grad", "vjp", "forward")
+MODES = ("reverse", "value_and_grad", "vjp", "forward", "forward_pass")
 
 
 @dataclass(frozen=True)
 class Options:
-    """mode: one of MODES; wrt: parameter names; kinds: per-parameter argument kinds, or None
-    for code that works for any argument types."""
+    """mode: one of MODES ("forward_pass": the forward half of a vjp, returning the value and
+    the residuals its backward half, generated with it, takes); wrt: parameter names;
+    kinds: per-parameter argument kinds, or None for code that works for any argument types."""
 
     mode: str = "reverse"
     wrt: Tuple[str, ...] = ()

@@ -17,13 +17,13 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.ad import forward, reverse
+from adjoint.ad import forward, reverse, split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis.activity import analyze_activity, local_names
 from adjoint.analysis.aliases import analyze_aliases, argument_facts, insert_guards
 from adjoint.analysis.calls import CallClassifier, tables_for
-from adjoint.analysis.kinds import UNKNOWN, infer_kinds
+from adjoint.analysis.kinds import SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
@@ -37,7 +37,8 @@ from adjoint.normalize.jumps import lower_jumps
 from adjoint.optimize import optimize
 from adjoint.options import Options
 
-PREFIXES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp", "primal": ""}
+PREFIXES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp", "primal": "",
+            "forward_pass": "fwd", "backward_pass": "bwd"}
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Generated:
     function: Callable
     units: List[GeneratedFunction]
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
+    backward: Optional[Callable] = None  # a forward_pass root's backward half
 
     def is_current(self) -> bool:
         """False once a global name the derivative was generated for is bound to something else."""
@@ -115,7 +117,8 @@ class Generation:
                 name = f"{base}_{count}"
             self.taken.add(name)
             self.names[key] = name
-            self.pending.append((key, location))
+            if mode != "backward_pass":  # generated with its forward_pass (see ad/split.py)
+                self.pending.append((key, location))
         return self.names[key]
 
     def run(self, func: Callable, options: Options) -> Generated:
@@ -125,11 +128,14 @@ class Generation:
             key, location = self.pending.pop(0)
             target, wrt, mode, kinds = key
             try:
-                self.units.append(self.transform(target, wrt, mode, dict(kinds), self.names[key], callee=key != root_key))
+                self.units.extend(self.transform(target, wrt, mode, dict(kinds), self.names[key],
+                                                 callee=key != root_key))
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
         functions = compile_all(self.units)
-        return Generated(functions[root], self.units, self.dependencies)
+        root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
+        backward = self.names.get((func, options.wrt, "backward_pass", root_kinds))
+        return Generated(functions[root], self.units, self.dependencies, functions.get(backward))
 
     def callee_kind(self, func: Callable, positional, keywords) -> str:
         """The kind of what user function `func` returns for arguments of these kinds."""
@@ -147,25 +153,31 @@ class Generation:
             self.output_kinds[key] = inferred.get(parsed.node.body[-1].value.id, UNKNOWN)
         return self.output_kinds[key]
 
-    def callee_facts(self, func: Callable):
+    def callee_facts(self, func: Callable, call: gast.Call, kinds: Dict[str, str]):
         """Where user function `func` writes into its arguments in place (None: nowhere), and
-        whether what it returns may be one of its arguments."""
-        if func not in self.argument_facts:
-            self.argument_facts[func] = (None, True)  # while a recursive function is read
+        whether what it returns may be one of its arguments, given the kinds of the call's arguments."""
+        parameter_kinds = _parameter_kinds(func, call, kinds)
+        key = (func, tuple(sorted(parameter_kinds.items())))
+        if key not in self.argument_facts:
+            self.argument_facts[key] = (None, True)  # while a recursive function is read
             try:
                 parsed, _ = normalize(func, returns_value=False)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
-                self.argument_facts[func] = (error.location, True)
-                return self.argument_facts[func]
+                self.argument_facts[key] = (error.location, True)
+                return self.argument_facts[key]
             classifier = CallClassifier(parsed, local_names(parsed.node))
-            self.argument_facts[func] = argument_facts(parsed, infer_kinds(parsed.node, {}, classifier), classifier)
-        return self.argument_facts[func]
+            parsed_kinds = infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
+            self.argument_facts[key] = argument_facts(parsed, parsed_kinds, classifier)
+        return self.argument_facts[key]
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: str, kinds: Dict[str, str],
-                  name: str, callee: bool = False) -> GeneratedFunction:
+                  name: str, callee: bool = False) -> List[GeneratedFunction]:
+        """The generated function(s) for one request: two for a forward_pass, the forward and
+        the backward half."""
         if mode == "primal":  # the step function of a checkpointed loop, run as written
             source = loop_of(func).primal_source(name)
-            return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))
+            return [GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))]
+        backward_name = self.request(func, wrt, "backward_pass", kinds=kinds) if mode == "forward_pass" else ""
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
         func_node = parsed.node
@@ -195,10 +207,29 @@ class Generation:
             tree = optimize(tree, ctx)
         if mode == "forward":
             tree = forward.materialize_zero_tangents(tree, ctx)
+        trees = split.split(tree, name, backward_name, namer) if mode == "forward_pass" else (tree,)
         bindings = dict(parsed.namespace)
         bindings.update(ctx.bindings)
-        source = codegen.to_source(tree)
-        return GeneratedFunction(name, source, func.__globals__, _used(bindings, source))
+        units = []
+        for tree in trees:
+            source = codegen.to_source(tree)
+            units.append(GeneratedFunction(tree.name, source, func.__globals__, _used(bindings, source)))
+        return units
+
+
+def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> Dict[str, str]:
+    """The kinds of the parameters of `func` bound by `call`, from the caller's kinds."""
+    def kind(atom: gast.expr) -> str:
+        if isinstance(atom, gast.Name):
+            return kinds.get(atom.id, UNKNOWN)
+        is_number = isinstance(atom, gast.Constant) and isinstance(atom.value, (int, float))
+        return SCALAR if is_number else UNKNOWN
+    try:
+        bound = inspect.signature(func).bind(*[kind(a) for a in call.args],
+                                             **{k.arg: kind(k.value) for k in call.keywords if k.arg})
+    except (TypeError, ValueError):
+        return {}
+    return {name: value for name, value in bound.arguments.items() if isinstance(value, str)}
 
 
 def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:

@@ -160,6 +160,9 @@ CASES = [
     Exact(view_written_base_read_only_before, lambda rng: (_vector(rng),)),
     Exact(row_view_read_before_constant_write, lambda rng: (_vector(rng),)),
     Exact(alias_rebound_after_write_is_exact, lambda rng: (_vector(rng),)),
+    Exact(alias_of_argument_written_not_read_after, lambda rng: (_vector(rng),)),
+    Exact(write_into_argument, lambda rng: (_vector(rng),)),
+    Exact(element_of_list_argument_written, lambda rng: ([_vector(rng), _vector(rng)],), jvp=False),
     Exact(loop_recurrence_in_place, lambda rng: (_vector(rng, 4),)),
     Exact(scalar_augmented_alias, lambda rng: (0.7,)),
 ]

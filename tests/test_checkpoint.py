@@ -287,7 +287,7 @@ def test_the_derivative_is_one_driver_call_and_readable_step_functions(rng):
             "    y = y + helper_drift(A, y, 0.1)\n    return y\n") in source
     assert "def vjp_ode_step(dy, t, y, A):" in source
     assert "# Grad of: y = y + helper_drift(A, y, 0.1)" in source
-    assert "def vjp_helper_drift(" in source
+    assert "def fwd_helper_drift(" in source and "def bwd_helper_drift(" in source
 
 
 DETERMINISM = """

@@ -85,9 +85,9 @@ def test_writes_a_module_to_stdout_with_a_header(model, capsys):
 def test_copies_helpers_constants_and_runtime_functions(model, capsys):
     gen(f"{model}:loss", "--wrt", "w")
     text = capsys.readouterr().out
-    assert "\ndef squash(z):\n" in text  # the user's helper, called by the primal sweep
     assert "\nSCALE = 2.0\n" in text and "\nSHIFT = (0.5, -0.25)\n" in text
-    assert "\ndef vjp_squash(" in text and "\ndef grad_loss(" in text
+    assert "\ndef fwd_squash(z):\n" in text and "\ndef bwd_squash(" in text and "\ndef grad_loss(" in text
+    assert "\ndef squash(z):\n" not in text  # the user's helper runs once, as fwd_squash
     assert "\ndef unbroadcast(g, x):\n" in text  # copied from adjoint.runtime
     assert "class adjoint:" in text and "stop_gradient = staticmethod(stop_gradient)" in text
     assert "# imports: numpy (adjoint is not needed to run it)" in text
@@ -204,7 +204,7 @@ def test_a_name_meaning_two_things_is_refused(tmp_path, capsys):
             return unbroadcast(x) * x
 
         def f(x, y):
-            return np.sum(helper(x) + y)
+            return np.sum(helper(x) + y) + helper(2.0)  # the primal sweep calls helper itself
     '''))
     assert gen(f"{tmp_path / 'clash.py'}:f", "--wrt", "x,y") == 1
     err = capsys.readouterr().err

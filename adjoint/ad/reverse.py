@@ -28,7 +28,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.ad import checkpoint, control, recompute
+from adjoint.ad import checkpoint, control, recompute, split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
@@ -37,6 +37,7 @@ from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
+from adjoint.markers import recomputed
 
 Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
 ZERO = 0.0
@@ -51,6 +52,7 @@ class ReverseAD:
         self.saves = Saves()
         self.checkpointed = checkpoint.CheckpointedLoops((), ctx)
         self.recomputed = recompute.Plan({})
+        self.split_calls: Dict[int, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
 
     # ----- entry point ------------------------------------------------------------
 
@@ -62,12 +64,13 @@ class ReverseAD:
         self.adjoint_code.update(self.checkpointed.adjoint_reads())
         self.recomputed = recompute.plan(body, self.adjoint_code, self.ctx)
         with_resets = self._with_resets(body)
+        shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
         self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
-                                       self.ctx.aliases.expand)
+                                   self.ctx.aliases.expand, shared)
         if not self.recomputed.holds(self.saves):  # a value to recompute from would not be restored
             self.recomputed.undo()
             self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
-                                       self.ctx.aliases.expand)
+                                       self.ctx.aliases.expand, shared)
         parameters = {arg.id for arg in self.ctx.func_node.args.args + self.ctx.func_node.args.kwonlyargs}
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)
@@ -108,11 +111,17 @@ class ReverseAD:
             return [], []
         if isinstance(stmt, gast.Break):
             return [stmt], []
-        return self._simple(stmt)
+        return self._simple(stmt, looping)
 
-    def _simple(self, stmt: gast.stmt) -> Sweeps:
+    def _simple(self, stmt: gast.stmt, looping: bool) -> Sweeps:
         primal = self._save(stmt) + [stmt]
         adjoint = list(self.adjoint_code.get(id(stmt), []))
+        restore_residuals = []
+        if id(stmt) in self.split_calls:
+            primal[-1], residuals = self.split_calls[id(stmt)]
+            if looping:  # each run keeps its own residuals
+                primal.append(self.ctx.push(nodes.name(residuals), stmt))
+                restore_residuals = [self.ctx.pop_into(nodes.name(residuals, store=True), stmt)]
         target = _assigned_name(stmt)
         if target is not None and self.ctx.activity.is_active(target):
             adjoint.append(nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO)))
@@ -120,6 +129,7 @@ class ReverseAD:
             adjoint[:0] = self._restore(stmt)  # what it recomputes reads the value before this statement
         else:
             adjoint.extend(self._restore(stmt))
+        adjoint[:0] = restore_residuals  # pushed last in the primal sweep, popped first
         if adjoint:
             adjoint.insert(0, self.ctx.comment(stmt))
         return primal, adjoint
@@ -260,16 +270,39 @@ class ReverseAD:
         return code
 
     def _adjoint_of_user_call(self, func, target: str, value: gast.Call, stmt) -> List[gast.stmt]:
+        """The callee's backward half, on the residuals its forward half (run instead of the
+        call in the primal sweep) returned: the callee's statements run once."""
         arguments = self.ctx.bind_call(func, value)
         active = [param for param, atom in arguments.items() if self.ctx.is_active(atom)]
         if not active:
             return []
+        if recomputed(func):
+            return self._adjoint_of_recomputed_call(func, target, value, arguments, active)
+        forward = self.ctx.request_derivative(func, tuple(active), "forward_pass", value, arguments)
+        backward = self.ctx.request_derivative(func, tuple(active), "backward_pass", value, arguments)
+        residuals = self.ctx.namer.exact(target + "_residuals")
+        results = nodes.tuple_of([nodes.name(target, store=True), nodes.name(residuals, store=True)])
+        primal = nodes.assign_to(results, nodes.call(nodes.name(forward), value.args, value.keywords))
+        self.split_calls[id(stmt)] = (nodes.copy_location(primal, stmt), residuals)
+        seed = nodes.name(self.ctx.adjoint(target))
+        return self._accumulate_call_gradients(nodes.call(nodes.name(backward), [seed, nodes.name(residuals)]),
+                                               arguments, active)
+
+    def _adjoint_of_recomputed_call(self, func, target: str, value: gast.Call, arguments, active) -> List[gast.stmt]:
+        """A callee marked `adjoint.checkpoint`: its whole vjp, run in the adjoint sweep on the
+        arguments (restored like any other value the adjoint sweep reads)."""
         vjp_name = self.ctx.request_derivative(func, tuple(active), "vjp", value, arguments)
         seed = nodes.name(self.ctx.adjoint(target))
         call = nodes.call(nodes.name(vjp_name), [seed] + list(value.args), value.keywords)
+        return self._accumulate_call_gradients(call, arguments, active)
+
+    def _accumulate_call_gradients(self, call: gast.Call, arguments, active: List[str]) -> List[gast.stmt]:
+        """`d<a>_, d<b>_ = call`, then each added to the adjoint of its argument."""
         temps = [self.ctx.namer.fresh(self.ctx.adjoint(arguments[p].id) + "_") for p in active]
-        unpack = temps[0] if len(temps) == 1 else nodes.tuple_of(nodes.name(t) for t in temps)
-        code = [nodes.assign(unpack, call) if isinstance(unpack, str) else nodes.assign_to(unpack, call)]
+        if len(temps) == 1:
+            code = [nodes.assign(temps[0], call)]
+        else:
+            code = [nodes.assign_to(nodes.tuple_of(nodes.name(t, store=True) for t in temps), call)]
         for param, temp in zip(active, temps):
             code.extend(self._accumulate(arguments[param], nodes.name(temp)))
         return code
@@ -355,6 +388,14 @@ def _is_update(contribution: gast.expr) -> bool:
     return isinstance(contribution, gast.Call)
 
 
+def _shared_with_residuals(forward: gast.Assign) -> set:
+    """The names of the objects the residuals of `result, residuals = fwd_g(...)` may hold:
+    the result and the arguments."""
+    args, keywords = nodes.operation_arguments(forward.value)
+    result = forward.targets[0].elts[0].id
+    return {result} | {a.id for a in args + list(keywords.values()) if isinstance(a, gast.Name)}
+
+
 def _assigned_name(stmt: gast.stmt) -> Optional[str]:
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
         return stmt.targets[0].id
@@ -398,6 +439,8 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
 
     mode "reverse" returns the gradient(s), "value_and_grad" (value, gradient(s)), and
     "vjp" takes the output's cotangent as its first parameter and returns the gradient(s).
+    "forward_pass" is a vjp whose primal sweep ends with a split marker, to be cut in two
+    (see split.py).
     """
     func_node = ctx.func_node
     output = func_node.body[-1].value.id
@@ -405,7 +448,7 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
     primal, adjoint = transformer.transform()
     seed_name = ctx.adjoint(output)
     arguments = copy.deepcopy(func_node.args)
-    if mode == "vjp":
+    if mode in ("vjp", "forward_pass"):
         arguments.args.insert(0, gast.Name(id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None))
         seed = []
     elif ctx.kinds.get(output) == SCALAR:
@@ -420,6 +463,9 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
         value, keep = _value_after_primal(ctx, output, transformer.saves.names)
         primal.extend(keep)
         result = nodes.tuple_of([value, result])
+    if mode == "forward_pass":
+        value, keep = _value_after_primal(ctx, output, transformer.saves.names)
+        primal.extend(keep + [split.marker(value)])
     body = prologue + primal + seed + zeros + adjoint + [gast.Return(value=result)]
     return gast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])

@@ -174,8 +174,18 @@ class _Storage:
         shared = set().union(*[self._atom(a) for a in operands]) if operands else set()
         if isinstance(value, gast.Call):
             return self._call(value, fresh, shared)
-        held = set().union(*[self.held.get(a.id, set()) for a in operands]) if operands else set()
-        return {fresh}, held  # arithmetic makes a new object; list `+` shares elements
+        return {fresh}, self._joined_elements(value, operands)
+
+    def _joined_elements(self, value: gast.expr, operands: List[gast.Name]) -> Set[str]:
+        """What `a + b` or `a * n` holds when it joins or repeats lists: their elements."""
+        if not isinstance(value, gast.BinOp):
+            return set()
+        kinds = [SCALAR if isinstance(a, gast.Constant) else self.kinds.get(a.id) for a in (value.left, value.right)]
+        joins = isinstance(value.op, gast.Add) and not {SCALAR, ARRAY} & set(kinds)
+        repeats = isinstance(value.op, gast.Mult) and SCALAR in kinds
+        if not (joins or repeats):
+            return set()
+        return set().union(*[self.held.get(a.id, set()) for a in operands])
 
     def _call(self, call: gast.Call, fresh: str, shared: Set[str]) -> Tuple[Set[str], Set[str]]:
         operation = self.classifier.classify(call)
@@ -183,7 +193,7 @@ class _Storage:
         if any(func is view for view in VIEW_FUNCTIONS):
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
-        if operation.kind == USER and self.returns_argument is not None and not self.returns_argument(func):
+        if operation.kind == USER and self.returns_argument is not None and not self.returns_argument(func, call):
             return {fresh}, set()
         if operation.kind == USER or func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared
@@ -330,7 +340,8 @@ class _Checker:
         self.classifier = classifier
         self.activity = activity
         self.callee = callee
-        self.storage = _Storage(parsed.node, kinds, classifier, callee_facts and (lambda f: callee_facts(f)[1]))
+        returns_argument = callee_facts and (lambda func, call: callee_facts(func, call, kinds)[1])
+        self.storage = _Storage(parsed.node, kinds, classifier, returns_argument)
         self.live = _Liveness(parsed.node)
         self.statements = {id(s): s for s in gast.walk(parsed.node) if isinstance(s, gast.stmt)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
@@ -350,8 +361,8 @@ class _Checker:
     def _check(self, write: _Write) -> Set[str]:
         name = write.name
         if name not in self.local_names:
-            raise self._refuse(write.node, f"this writes into `{name}`, which is not a variable of "
-                               f"{self.func_node.name}; pass it as an argument and return the new value")
+            self._check_outer_write(write)
+            return set()
         statements = _statements_of(write, self.storage, self.statements)
         state = self._state_at(statements)
         own = set(state[0].get(name, ()))
@@ -377,6 +388,19 @@ class _Checker:
         location = self.parsed.info.location(write.node)
         text = f"{location.filename}:{location.lineno}: {message}"
         self.guards.setdefault(id(statements[0]), []).append((write.name, text))
+
+    def _check_outer_write(self, write: _Write) -> None:
+        """A write into a global or closure object (a log, a counter) is allowed when nothing
+        differentiated flows into it and the function reads the object nowhere else."""
+        stored = [n for n in nodes.names_read(write.node) if n in self.activity.varied]
+        readers = [stmt for stmt in self.statements.values()
+                   if not isinstance(stmt, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With))
+                   and stmt is not write.node
+                   and write.name in nodes.names_read(stmt)]
+        if stored or readers:
+            raise self._refuse(write.node, f"this writes into `{write.name}`, which is not a variable of "
+                               f"{self.func_node.name}, and the derivative would not follow it: pass it as an "
+                               "argument and return the new value")
 
     def _state_at(self, statements: List[gast.stmt]) -> State:
         own: Dict[str, FrozenSet[str]] = {}
@@ -411,7 +435,7 @@ class _Checker:
         passed = [a for a in _operands(stmt.value) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
         if not passed or self.callee_facts is None:
             return
-        where = self.callee_facts(func)[0]
+        where = self.callee_facts(func, stmt.value, self.kinds)[0]
         if where is not None:
             raise self._refuse(stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:"
                                f"{where.lineno}); adjoint does not follow changes a called function makes "
@@ -435,8 +459,8 @@ class _Checker:
 def analyze_aliases(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
                     activity: Activity, callee: bool, callee_facts=None) -> Aliases:
     """Check every in-place write of the normalized function (refusing those adjoint cannot follow)
-    and return which names share memory with a name written in place. `callee_facts(func)` is
-    `argument_facts` of a called user function."""
+    and return which names share memory with a name written in place. `callee_facts(func, call,
+    kinds)` is `argument_facts` of the user function `func` for the kinds of the call's arguments."""
     return _Checker(parsed, kinds, classifier, activity, callee, callee_facts).run()
 
 

@@ -9,6 +9,10 @@ assignment, is never saved.
     >>> # total = 0.0; for c in cs: total = total * x + c; return total
     >>> # the adjoint of `total * x` reads total inside the loop: that assignment saves;
     >>> # `total = 0.0` runs before any reader: it does not.
+
+The backward half of a called function reads, through its residuals, the objects of its
+arguments and result (`shared`): an in-place write to one of them after the call (`y[1] =
+...`, an append) saves what it overwrites too, but rebinding their names does not.
 """
 from __future__ import annotations
 
@@ -84,10 +88,15 @@ def _can_precede(reader: _Entry, writer: _Entry, exclude: int = 0) -> bool:
 
 
 class _Analysis:
-    def __init__(self, body, adjoint_reads: Dict[int, Set[str]], primal_names: FrozenSet[str], stable):
+    def __init__(self, body, adjoint_reads: Dict[int, Set[str]], primal_names: FrozenSet[str], stable,
+                 shared: Dict[int, Set[str]]):
         self.entries: List[_Entry] = []
         _number(body, frozenset(), self.entries)
         self.adjoint_reads = adjoint_reads
+        self.sharers: Dict[str, List[_Entry]] = {}
+        for entry in self.entries:
+            for name in shared.get(id(entry.stmt), ()):
+                self.sharers.setdefault(name, []).append(entry)
         self.primal_names = primal_names
         self.stable = stable
 
@@ -148,18 +157,25 @@ class _Analysis:
                     saves.loop_targets.add(id(stmt))
                 continue
             name = written_name(stmt)
-            if name is not None and not self.stable(name) and self._read_before(name, entry, readers):
+            read = name is not None and (self._read_before(name, entry, readers)
+                                         or _in_place(stmt) and self._read_before(name, entry, self.sharers))
+            if read and not self.stable(name):
                 saves.statements.add(id(stmt))
                 saves.names.add(name)
             if isinstance(stmt, gast.Assign) and is_pop(stmt.value):
                 owner = stmt.value.func.value.id
-                if self._read_before(owner, entry, readers):
+                if self._read_before(owner, entry, readers) or self._read_before(owner, entry, self.sharers):
                     saves.lists.add(id(stmt))
         return saves
 
     @staticmethod
     def _read_before(name: str, writer: _Entry, readers) -> bool:
         return any(_can_precede(reader, writer) for reader in readers.get(name, ()))
+
+
+def _in_place(stmt: gast.stmt) -> bool:
+    """A write into an object (an item, an append) rather than to a name."""
+    return is_append(stmt) or isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
 
 
 def _exposed_reads(code) -> Set[str]:
@@ -174,10 +190,11 @@ def _exposed_reads(code) -> Set[str]:
 
 
 def analyze_saves(body, adjoint_code: Dict[int, list], primal_names: FrozenSet[str], stable,
-                  sharing=set) -> Saves:
+                  sharing=set, shared: Optional[Dict[int, Set[str]]] = None) -> Saves:
     """`adjoint_code` maps each simple statement to its adjoint statements; `stable(name)` says
     a name is assigned once outside loops (never saved); `sharing(names)` adds the names that
-    share memory with them (a read of a view is a read of what it views)."""
+    share memory with them (a read of a view is a read of what it views); `shared` maps a
+    split call to the names whose objects its residuals may hold."""
     reads = {key: sharing(_exposed_reads(code)) for key, code in adjoint_code.items()}
     present = {key: any(not nodes.is_comment(s) for s in code) for key, code in adjoint_code.items()}
-    return _Analysis(body, reads, primal_names, stable).solve(present)
+    return _Analysis(body, reads, primal_names, stable, shared or {}).solve(present)

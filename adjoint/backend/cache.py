@@ -265,7 +265,8 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
             return None
         units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings})
     # The root was compiled from the unit of the same name (compile_function returns `def name`).
-    return {"format": FORMAT, "root": generated.function.__name__, "units": units}
+    backward = generated.backward.__name__ if generated.backward is not None else None
+    return {"format": FORMAT, "root": generated.function.__name__, "backward": backward, "units": units}
 
 
 def _load(path: Path, key: str, found: Dependencies):
@@ -280,7 +281,7 @@ def _load(path: Path, key: str, found: Dependencies):
         for unit in entry["units"]
     ]
     functions = compile_all(units)
-    return Generated(functions[entry["root"]], units)
+    return Generated(functions[entry["root"]], units, backward=functions.get(entry.get("backward")))
 
 
 def _store(path: Path, key: str, entry: dict) -> None:

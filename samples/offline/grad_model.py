@@ -36,6 +36,8 @@ def unbroadcast(g, x):
         extra = g.ndim - x.ndim
         if extra > 0 and g.shape[extra:] == x.shape:  # only leading axes were added
             return g.sum(axis=0 if extra == 1 else tuple(range(extra)))
+    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
+        return g
     x_shape = np.shape(x)
     g_shape = np.shape(g)
     if g_shape == x_shape:
@@ -130,16 +132,10 @@ def _as_matrices(g, a, b):
     return g, a, b
 
 
-# ----- functions the derivative calls, copied from their source ---------------------------
-
-def predict(w, b, X):
-    return 1.0 / (1.0 + np.exp(-(X @ w + b)))
-
-
 # ----- generated derivatives --------------------------------------------------------------
 
 def grad_loss(w, b, X, y):
-    p = predict(w, b, X)
+    p, p_residuals = fwd_predict(w, b, X)
     _t2 = y * np.log(p)
     _t3 = 1.0 - y
     _t4 = 1.0 - p
@@ -157,19 +153,25 @@ def grad_loss(w, b, X, y):
     dp = unbroadcast(y * unbroadcast(d_t7, _t2), p) / p - unbroadcast(_t3 *
         unbroadcast(d_t7, _t6), _t4) / _t4
     # Grad of: p = predict(w, b, X)
-    dw_1, db_1 = vjp_predict(dp, w, b, X)
+    dw_1, db_1 = bwd_predict(dp, p_residuals)
     dw = 2.0 * unbroadcast(w * unreduce(unbroadcast(L2 * d_t12, _t10), w,
         None, False), w) + dw_1
     db = db_1
     return gradient_like(dw, w), gradient_like(db, b)
 
 
-def vjp_predict(d_t6, w, b, X):
+def fwd_predict(w, b, X):
     _t1 = X @ w
     _t4 = np.exp(-(_t1 + b))
     _t5 = 1.0 + _t4
+    _t6 = 1.0 / _t5
+    return _t6, (X, _t1, _t4, _t5, _t6, b, w)
+
+
+def bwd_predict(d_t6, residuals):
+    X, _t1, _t4, _t5, _t6, b, w = residuals
     # Grad of: return 1.0 / (1.0 + np.exp(-(X @ w + b)))
-    d_t2 = -(-d_t6 * (1.0 / _t5) / _t5 * _t4)
+    d_t2 = -(-d_t6 * _t6 / _t5 * _t4)
     db = unbroadcast(d_t2, b)
     dw = dot_adjoint_b(unbroadcast(d_t2, _t1), X, w)
     return gradient_like(dw, w), gradient_like(db, b)

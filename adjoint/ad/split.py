@@ -1,0 +1,83 @@
+"""A called function's derivative in two halves, so that its statements run once.
+
+A caller's reverse sweep cannot call the callee's whole vector-Jacobian product in its
+adjoint sweep: that would run the callee's primal statements a second time (a second
+random draw, a second print). The callee's derivative is generated instead as
+
+    fwd_g(a, b) -> (value, residuals)     the primal sweep, run once, in the caller's primal sweep
+    bwd_g(d_value, residuals) -> grads    the adjoint sweep, run in the caller's adjoint sweep
+
+where the residuals are what the adjoint sweep reads of the primal sweep's state: the
+stack and the primal variables. Both halves come from one vjp function, optimized whole,
+cut at a marker placed between its primal and its adjoint sweep::
+
+    def fwd_g(w):                           def bwd_g(d_t3, residuals):
+        _t1 = rs.randn(3)                       _t1, w = residuals
+        _t3 = np.sum(w * _t1)                   dw = ...
+        return _t3, (_t1, w)                    return dw
+"""
+from __future__ import annotations
+
+import copy
+from typing import List, Tuple
+
+import gast
+
+from adjoint import nodes
+
+MARKER = "__adjoint_split__"
+
+
+def marker(value: gast.expr) -> gast.stmt:
+    """The statement ending the primal sweep; it reads the value the forward half returns
+    (an opaque call: no optimization moves code across it)."""
+    return gast.Expr(value=nodes.call(nodes.name(MARKER), [value]))
+
+
+def _is_marker(stmt: gast.stmt) -> bool:
+    return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)
+            and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == MARKER)
+
+
+def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
+          namer) -> Tuple[gast.FunctionDef, gast.FunctionDef]:
+    """The forward and backward halves of a vjp function holding a marker (see `marker`)."""
+    cut = next(i for i, stmt in enumerate(tree.body) if _is_marker(stmt))
+    primal, adjoint = tree.body[:cut], tree.body[cut + 1:]
+    value = tree.body[cut].value.args[0]
+    seed, *params = [arg.id for arg in tree.args.args] + [arg.id for arg in tree.args.kwonlyargs]
+    bound = set(params) | {name for stmt in primal for name in nodes.names_stored(stmt)}
+    kept = sorted((set(name for stmt in adjoint for name in nodes.names_read(stmt)) & bound) - {seed})
+    if len(kept) == 1:
+        residuals, unpack = nodes.name(kept[0]), []
+        parameter = kept[0]
+    else:
+        residuals = nodes.tuple_of(nodes.name(name) for name in kept)
+        parameter = namer.exact("residuals")
+        targets = nodes.tuple_of(nodes.name(name, store=True) for name in kept)
+        unpack = [nodes.assign_to(targets, nodes.name(parameter))] if kept else []
+    unbound = [name for name in kept if name not in params and not _surely_assigned(name, primal)]
+    forward_args = copy.deepcopy(tree.args)
+    forward_args.args = forward_args.args[1:]
+    forward_body = [nodes.assign(name, nodes.constant(None)) for name in unbound] + primal
+    forward_body.append(gast.Return(value=nodes.tuple_of([value, copy.deepcopy(residuals)])))
+    backward_args = gast.arguments(
+        args=[_parameter(seed), _parameter(parameter)], posonlyargs=[], vararg=None, kwonlyargs=[],
+        kw_defaults=[], kwarg=None, defaults=[],
+    )
+    return (_function(forward_name, forward_args, forward_body),
+            _function(backward_name, backward_args, unpack + adjoint))
+
+
+def _surely_assigned(name: str, primal: List[gast.stmt]) -> bool:
+    """Assigned by a statement of the function's own block (not only inside an if or a loop)."""
+    return any(isinstance(stmt, gast.Assign) and name in nodes.names_stored(stmt.targets[0]) for stmt in primal)
+
+
+def _parameter(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Param(), annotation=None, type_comment=None)
+
+
+def _function(name: str, args: gast.arguments, body: List[gast.stmt]) -> gast.FunctionDef:
+    return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
+                            type_comment=None, type_params=[])
