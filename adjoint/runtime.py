@@ -114,21 +114,21 @@ def zero_at(dx, x, index):
 
 
 def set_at(dx, x, index, value):
-    """The tangent of x after `x[index] = v`: dx with value written at index (in place, as x was)."""
+    """The tangent of x after `x[index] = v`: dx with value written at index; dx is not modified
+    (it may be shared: the tangent of `y = x * 1.0` is dx itself)."""
     index = _absolute(index, x)
     if _is_symbolic_zero(dx, x):
-        dx = zeros_like(x)
-    if isinstance(dx, np.ndarray) or isinstance(dx, list):
-        dx[index] = value
-        return dx
-    out = list(dx)
+        out = zeros_like(x)
+    else:
+        out = dx.copy() if isinstance(dx, np.ndarray) else list(dx)
     out[index] = value
     return out
 
 
 def append_tangent(dx, x, value):
-    """The tangent of list x after `x.append(v)` (x already holds v): position by position."""
-    out = dx if isinstance(dx, list) else (list(dx) if _is_container(dx) else [])
+    """The tangent of list x after `x.append(v)` (x already holds v): position by position; dx
+    is not modified (it may be shared)."""
+    out = list(dx) if _is_container(dx) else []
     del out[len(x) - 1:]
     out.extend([0.0] * (len(x) - 1 - len(out)))
     out.append(value)

@@ -133,6 +133,13 @@ def loop_recurrence_in_place(x):
     return np.sum(y)
 
 
+def two_copies_one_written(x):
+    y = x * 1.0
+    z = x * 1.0
+    y[0] = 3.0
+    return np.sum(y * z)
+
+
 def scalar_augmented_alias(a):
     b = a
     b += 1.0
@@ -164,5 +171,6 @@ CASES = [
     Exact(write_into_argument, lambda rng: (_vector(rng),)),
     Exact(element_of_list_argument_written, lambda rng: ([_vector(rng), _vector(rng)],), jvp=False),
     Exact(loop_recurrence_in_place, lambda rng: (_vector(rng, 4),)),
+    Exact(two_copies_one_written, lambda rng: (_vector(rng),)),
     Exact(scalar_augmented_alias, lambda rng: (0.7,)),
 ]
