@@ -117,8 +117,33 @@ class ForwardAD:
             raise AdjointError(f"the tangent rule of {qualified_name(func)} must be a single `d[result] = ...`")
         expr = instance.derivatives[0][1]
         if self.ctx.all_scalar(target, value):
-            expr = self.ctx.strip_unbroadcast(expr)
+            return self.ctx.strip_unbroadcast(expr)
+        if self._may_lose_broadcast(template, bindings, target, expr):
+            expr = nodes.call(self.ctx.runtime("tangent_like"), [expr, nodes.name(target)])
         return expr
+
+    def _may_lose_broadcast(self, template, bindings, target: str, expr: gast.expr) -> bool:
+        """The tangent may lack axes of its result: it no longer reads an operand that may be an array.
+
+        A rule's tangent is linear in its operands' tangents; with `d[y]` zero, `d[x] - d[y]`
+        becomes `d[x]`, shaped like x, while `x - y` is shaped like x and y broadcast together.
+        Expanding it to the result's shape keeps every tangent shaped like its primal, which
+        later rules (`.T`, reshapes, reductions over an axis) depend on. A tangent that still
+        reads every such operand (`d[x] * y`) broadcasts against it already.
+        """
+        if self.ctx.kinds.get(target) == SCALAR:
+            return False
+        read = {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)}
+        return any(
+            not self.ctx.is_active(atom) and self._may_be_array(atom)
+            and not (isinstance(atom, gast.Name) and atom.id in read)
+            for atom in (bindings[param] for param in template.differentiable)
+        )
+
+    def _may_be_array(self, atom: gast.expr) -> bool:
+        if isinstance(atom, gast.Constant):
+            return not isinstance(atom.value, (int, float, complex, type(None)))
+        return not (isinstance(atom, gast.Name) and self.ctx.kinds.get(atom.id) == SCALAR)
 
     def _user_call(self, func, target: str, value: gast.Call) -> List[gast.stmt]:
         arguments = self.ctx.bind_call(func, value)
