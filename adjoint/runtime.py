@@ -169,6 +169,17 @@ def add_adjoints(a, b):
     return a + b
 
 
+def reached(g, x):
+    """Whether g, the adjoint of x, holds a value: False for the symbolic zero `0.0` of an array.
+
+    Rules that need an array (`A @ P`, reshapes, solves) run only on reached adjoints; a
+    zero adjoint contributes nothing to any rule (all are linear in it). The adjoint of a
+    number is always reached: a zero there may be a value whose derivative matters (when
+    the derivative code is differentiated again).
+    """
+    return not (type(g) is float and g == 0.0 and _is_container(x))
+
+
 def _is_zero_scalar(value) -> bool:
     return not _is_container(value) and value == 0
 

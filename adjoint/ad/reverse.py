@@ -28,7 +28,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.ad import checkpoint, control, recompute
+from adjoint.ad import checkpoint, control, recompute, unreached
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
@@ -51,6 +51,7 @@ class ReverseAD:
         self.saves = Saves()
         self.checkpointed = checkpoint.CheckpointedLoops((), ctx)
         self.recomputed = recompute.Plan({})
+        self.guards = unreached.Guards({ctx.adjoint(n) for n in ctx.activity.active})
 
     # ----- entry point ------------------------------------------------------------
 
@@ -255,7 +256,17 @@ class ReverseAD:
             elif _result_shaped_like(func, param, bindings, self.ctx.kinds):
                 expr = _without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
-        return code
+        if scalar or _takes_symbolic_zero(func):
+            return code
+        return self._guarded(target, code)
+
+    def _guarded(self, target: str, code: List[gast.stmt]) -> List[gast.stmt]:
+        """code under `if reached(d<target>, <target>):` where an array's adjoint may still be the symbolic zero."""
+        if not code or self.ctx.kinds.get(target) == SCALAR:
+            return code
+        seed = nodes.name(self.ctx.adjoint(target))
+        test = nodes.call(self.ctx.runtime("reached"), [seed, nodes.name(target)])
+        return [self.guards.guard(test, code)]
 
     def _adjoint_of_user_call(self, func, target: str, value: gast.Call, stmt) -> List[gast.stmt]:
         arguments = self.ctx.bind_call(func, value)
@@ -270,7 +281,7 @@ class ReverseAD:
         code = [nodes.assign(unpack, call) if isinstance(unpack, str) else nodes.assign_to(unpack, call)]
         for param, temp in zip(active, temps):
             code.extend(self._accumulate(arguments[param], nodes.name(temp)))
-        return code
+        return self._guarded(target, code)
 
     def _adjoint_of_store(self, target: gast.Subscript, value: gast.expr) -> List[gast.stmt]:
         owner = target.value.id
@@ -324,6 +335,12 @@ class ReverseAD:
 
 
 ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod)
+# Rules whose adjoint takes the symbolic zero 0.0 for an array's adjoint (it broadcasts).
+TAKE_SYMBOLIC_ZERO = ELEMENTWISE_OPERATORS + (operator.neg, operator.pos, operator.getitem, np.sum, np.mean)
+
+
+def _takes_symbolic_zero(func) -> bool:
+    return isinstance(func, np.ufunc) or any(func is known for known in TAKE_SYMBOLIC_ZERO)
 
 
 def _result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
@@ -412,6 +429,8 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
         seed = [nodes.assign(seed_name, nodes.call(ctx.runtime("unit_seed"), [nodes.name(output)]))]
     prologue = _prologue(ctx, primal)
     zeros = [nodes.assign(ctx.adjoint(n), nodes.constant(ZERO)) for n in sorted(ctx.activity.active - {output})]
+    item_helpers = {name for name, obj in ctx.bindings.items() if obj is runtime.item_adjoint}
+    adjoint = transformer.guards.settle(adjoint, {seed_name}, item_helpers)
     gradients = [_gradient(ctx, param) for param in wrt]
     result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
     if mode == "value_and_grad":
