@@ -380,40 +380,56 @@ def inner_axes(a, b):
     return [np.ndim(a) - 1], [np.ndim(b) - 1]
 
 
-def _einsum_parts(subscripts, count):
-    """Input and output subscripts of an einsum without `...`; implicit output is made explicit."""
+def _einsum_parts(subscripts, operands):
+    """Input and output subscripts of an einsum, made explicit: `...` becomes letters of its own
+    (right-aligned, as its axes broadcast), an implicit output is written out."""
     subscripts = subscripts.replace(" ", "")
-    if "." in subscripts:
-        raise NotImplementedError("the derivative of np.einsum with `...` is not supported; name every axis")
     inputs, arrow, output = subscripts.partition("->")
     inputs = inputs.split(",")
-    if len(inputs) != count:
-        raise ValueError(f"np.einsum subscripts {subscripts!r} name {len(inputs)} operands, got {count}")
+    if len(inputs) != len(operands):
+        raise ValueError(f"np.einsum subscripts {subscripts!r} name {len(inputs)} operands, got {len(operands)}")
+    spread = ""
+    if "..." in subscripts:
+        free = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in subscripts]
+        widths = [np.ndim(x) - len(spec) + 3 if "..." in spec else 0 for spec, x in zip(inputs, operands)]
+        spread = "".join(free[:max(widths)])
+        inputs = [spec.replace("...", spread[len(spread) - width:]) for spec, width in zip(inputs, widths)]
+        output = output.replace("...", spread)
     if not arrow:
         letters = "".join(inputs)
-        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+        output = spread + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in spread))
     return inputs, output
 
 
 def einsum_adjoint(g, subscripts, position, *operands):
     """The adjoint of operand `position` of np.einsum(subscripts, *operands) (None operands ignored).
 
-    g is contracted with the other operands onto the operand's own subscript; letters that
-    appear only in that operand were summed, so the result is broadcast along them.
+    g is contracted with the other operands onto the operand's distinct letters; letters that
+    appear only in that operand were summed, so the result is broadcast along them, and axes
+    the operand broadcast (size 1 against a longer one) are summed back. A letter repeated in
+    the operand (`ii`, a diagonal) receives the result on that diagonal, zeros elsewhere.
     """
     operands = [x for x in operands if x is not None]
-    inputs, output = _einsum_parts(subscripts, len(operands))
+    inputs, output = _einsum_parts(subscripts, operands)
     target = inputs[position]
-    if len(set(target)) != len(target):
-        raise NotImplementedError(f"the derivative of np.einsum with a repeated index in {target!r} is not supported")
+    letters = "".join(dict.fromkeys(target))
     others = [(spec, x) for k, (spec, x) in enumerate(zip(inputs, operands)) if k != position]
     known = set(output).union(*[spec for spec, _ in others])
-    kept = "".join(c for c in target if c in known)
+    kept = "".join(c for c in letters if c in known)
     specs = ",".join([output] + [spec for spec, _ in others])
     total = np.einsum(f"{specs}->{kept}", g, *[x for _, x in others])
     shape = np.shape(operands[position])
-    total = np.reshape(total, [shape[i] if c in known else 1 for i, c in enumerate(target)])
-    return np.broadcast_to(total, shape)
+    sizes = [shape[target.index(c)] for c in letters]
+    total = np.expand_dims(total, tuple(i for i, c in enumerate(letters) if c not in known))
+    broadcast = tuple(i for i, size in enumerate(sizes) if size == 1 and np.shape(total)[i] != 1)
+    if broadcast:
+        total = np.sum(total, axis=broadcast, keepdims=True)
+    total = np.broadcast_to(total, sizes)
+    if letters == target:
+        return total
+    out = np.zeros(shape, dtype=np.result_type(total, float))
+    np.einsum(f"{target}->{letters}", out)[...] = total  # a writeable view of the diagonal
+    return out
 
 
 def einsum_tangent(subscripts, tangents, operands):

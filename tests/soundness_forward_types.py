@@ -6,7 +6,8 @@
 - Adjoints of unknown type: an adjoint starts as the symbolic zero `0.0`; a covariance
   update never read at the end handed it to `A @ P`'s adjoint (or a solve's, an einsum's,
   a reshape's), which needs an array.
-- einsum with a repeated index (a trace, a diagonal) and over a size-1 broadcast axis.
+- einsum with a repeated index (a trace, a diagonal), over a size-1 broadcast axis, with `...`:
+  its adjoint failed when the gradient was called.
 """
 from __future__ import annotations
 
@@ -179,6 +180,51 @@ def unread_straight_line(x):
     return np.sum(M)
 
 
+# ----- einsum: repeated indices, size-1 broadcast axes ---------------------------------------------
+
+
+def einsum_trace(M):
+    return np.einsum("ii->", M) * np.sum(M)
+
+
+def einsum_diagonal(M):
+    return np.sum(np.einsum("ii->i", M) ** 2)
+
+
+def einsum_with_a_diagonal_operand(M):
+    return np.sum(np.sin(np.einsum("ij,jj->i", M, M)))
+
+
+def einsum_diagonal_of_a_stack(M):
+    return np.sum(np.einsum("iij->ij", np.reshape(M, (3, 3, 1)) * M) ** 2)
+
+
+def einsum_repeated_outer_index(T):
+    return np.einsum("iji,j->", T, np.arange(2.0)) ** 2
+
+
+def einsum_over_a_size_one_axis(T):
+    return np.sum(np.einsum("ijk,jk->ij", T, np.cos(np.arange(12.0)).reshape(4, 3)) ** 2)
+
+
+def einsum_size_one_operand(M):
+    return np.sum(np.einsum("ij,jk->ik", M[:, :1], np.tanh(M[:2, :])) ** 2)
+
+
+def einsum_broadcasting_both(x):
+    column = np.reshape(x[:3], (3, 1))
+    row = np.reshape(x[3:], (1, 4))
+    return np.sum(np.einsum("ij,ij->i", column, row * X) ** 2)
+
+
+def einsum_batched_trace(T):
+    return np.sum(np.einsum("...ii->...", T) ** 2)
+
+
+def einsum_implicit_ellipsis(T):
+    return np.sum(np.sin(np.einsum("...ij,jk", T, W)))
+
+
 CASES = [
     Exact(transposed_difference, vector(2)),
     Exact(sine_of_transposed_difference, vector(4)),
@@ -203,4 +249,14 @@ CASES = [
     Exact(unused_on_one_branch, lambda rng: (rng.normal(size=4), 1.0), id="unused_on_one_branch[matmul]"),
     Exact(unused_on_one_branch, lambda rng: (rng.normal(size=4), -1.0), id="unused_on_one_branch[reshape]"),
     Exact(unread_straight_line, vector(4)),
+    Exact(einsum_trace, lambda rng: (rng.normal(size=(3, 3)),)),
+    Exact(einsum_diagonal, lambda rng: (rng.normal(size=(3, 3)),)),
+    Exact(einsum_with_a_diagonal_operand, lambda rng: (rng.normal(size=(3, 3)),)),
+    Exact(einsum_diagonal_of_a_stack, lambda rng: (rng.normal(size=(3, 3)),)),
+    Exact(einsum_repeated_outer_index, lambda rng: (rng.normal(size=(3, 2, 3)),)),
+    Exact(einsum_over_a_size_one_axis, lambda rng: (rng.normal(size=(2, 4, 1)),)),
+    Exact(einsum_size_one_operand, lambda rng: (rng.normal(size=(3, 4)),)),
+    Exact(einsum_broadcasting_both, vector(7)),
+    Exact(einsum_batched_trace, lambda rng: (rng.normal(size=(2, 3, 3)),)),
+    Exact(einsum_implicit_ellipsis, lambda rng: (rng.normal(size=(2, 3, 4)),)),
 ]
