@@ -701,6 +701,10 @@ def _norm_slope(result, x, ord, axis):
         return mask * np.sign(x) / np.sum(mask, axis=axes, keepdims=True)
     if kind == "vector" and np.ndim(ord) == 0 and ord not in (0,) and not isinstance(ord, str):
         return np.sign(x) * np.abs(x) ** (ord - 1) / r ** (ord - 1)
+    if kind == "vector" and ord == 0:
+        return np.zeros(np.shape(x))  # a count of the non-zero entries: constant almost everywhere
+    if kind == "matrix" and ord in (1, -1, np.inf, -np.inf):
+        return _induced_norm_slope(x, ord, axes)
     if kind == "matrix" and ord in ("nuc", 2, -2):
         moved = np.moveaxis(x, axes, (-2, -1))
         u, s, vt = np.linalg.svd(moved, full_matrices=False)
@@ -709,6 +713,17 @@ def _norm_slope(result, x, ord, axis):
             u, vt = u[..., :, pick:pick + 1 or None], vt[..., pick:pick + 1 or None, :]
         return np.moveaxis(np.matmul(u, vt), (-2, -1), axes)
     raise NotImplementedError(f"the derivative of np.linalg.norm with ord={ord!r} is not supported")
+
+
+def _induced_norm_slope(x, ord, axes):
+    """The slope of the largest (ord 1, inf) or smallest (-1, -inf) absolute column (ord +-1) or
+    row (+-inf) sum: the signs of x on that column or row, shared evenly between tied ones."""
+    moved = np.moveaxis(x, axes, (-2, -1))
+    summed, across = (-2, -1) if ord in (1, -1) else (-1, -2)
+    sums = np.sum(np.abs(moved), axis=summed, keepdims=True)
+    chosen = sums == (np.max if ord > 0 else np.min)(sums, axis=across, keepdims=True)
+    slope = np.sign(moved) * chosen / np.sum(chosen, axis=across, keepdims=True)
+    return np.moveaxis(slope, (-2, -1), axes)
 
 
 def norm_adjoint(g, result, x, ord=None, axis=None, keepdims=False):
@@ -888,8 +903,8 @@ def _norm_curvature(v, result, x, ord, axis):
     """The Hessian of np.linalg.norm(x, ord, axis) at x applied to v, group by group (result is the
     norm without kept axes). For a p-norm, with slope s: (p - 1) (|x|^(p-2) v / r^(p-1) - s <s, v> / r)."""
     kind, axes = _norm_kind(x, ord, axis)
-    if kind == "vector" and ord in (np.inf, -np.inf):
-        return 0.0 * v  # the slope is constant where the maximum is unique
+    if kind == "vector" and ord in (np.inf, -np.inf, 0) or kind == "matrix" and ord in (1, -1, np.inf, -np.inf):
+        return 0.0 * v  # the slope is constant where the maximum (or minimum) is unique
     if kind == "matrix" and ord not in (None, "fro"):
         raise NotImplementedError(f"the second derivative of np.linalg.norm with ord={ord!r} is not supported")
     power = 2 if ord in (None, "fro") else ord

@@ -281,6 +281,8 @@ LINALG = [
         *(Variant({"ord": ord}, (((3,),),)) for ord in (1, math.inf, -math.inf)),
         Variant({"ord": 1, "axis": 1}, (((2, 3),),)), Variant({"ord": math.inf, "axis": 0}, (((2, 3),),)),
         Variant({"ord": 2}, (((3, 4),),)), Variant({"ord": "fro", "axis": (1, 2), "keepdims": True}, (((2, 3, 4),),)),
+        *(Variant({"ord": ord}, (((3, 4),),)) for ord in (1, -1, math.inf, -math.inf)),
+        Variant({"ord": 1, "axis": (2, 0)}, (((3, 2, 4),),)), Variant({"ord": 0}, (((3,),),)),
         Variant({}, ((S,), ((),))),
     ), order=1, peer=False),
 ]
