@@ -7,13 +7,15 @@
   update never read at the end handed it to `A @ P`'s adjoint (or a solve's, an einsum's,
   a reshape's), which needs an array.
 - einsum with a repeated index (a trace, a diagonal), over a size-1 broadcast axis, with `...`:
-  its adjoint failed when the gradient was called.
+  its adjoint failed when the gradient was called. The operand-list form
+  (`np.einsum(a, [0, 1], b, [1, 2])`) is refused at its line.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from soundness import Exact
+from adjoint import NonDifferentiableError
+from soundness import Exact, Refused
 
 X = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
 W = np.cos(np.arange(12.0)).reshape(4, 3)
@@ -225,6 +227,14 @@ def einsum_implicit_ellipsis(T):
     return np.sum(np.sin(np.einsum("...ij,jk", T, W)))
 
 
+def einsum_operand_list_form(M):
+    return np.sum(np.einsum(M, [0, 1], M, [1, 2]))  # <- operand list
+
+
+def einsum_operand_list_form_constant_first(M):
+    return np.sum(np.einsum(SQUARE, [0, 1], M, [1, 2]))  # <- constant first
+
+
 CASES = [
     Exact(transposed_difference, vector(2)),
     Exact(sine_of_transposed_difference, vector(4)),
@@ -259,4 +269,6 @@ CASES = [
     Exact(einsum_broadcasting_both, vector(7)),
     Exact(einsum_batched_trace, lambda rng: (rng.normal(size=(2, 3, 3)),)),
     Exact(einsum_implicit_ellipsis, lambda rng: (rng.normal(size=(2, 3, 4)),)),
+    Refused(einsum_operand_list_form, (np.ones((2, 2)),), NonDifferentiableError, "operand list"),
+    Refused(einsum_operand_list_form_constant_first, (np.ones((2, 2)),), NonDifferentiableError, "constant first"),
 ]

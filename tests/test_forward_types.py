@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 import adjoint
-from soundness import central_differences, directional_difference, flat
+from soundness import Exact, central_differences, directional_difference, flat
 from soundness_forward_types import CASES
 
-PARAMS = [pytest.param(case, id=case.name) for case in CASES]
+PARAMS = [pytest.param(case, id=case.name) for case in CASES if isinstance(case, Exact)]
 RTOL, ATOL = 1e-6, 1e-7
 
 
