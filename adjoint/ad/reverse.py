@@ -339,6 +339,14 @@ ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.true
 TAKE_SYMBOLIC_ZERO = ELEMENTWISE_OPERATORS + (operator.neg, operator.pos, operator.getitem, np.sum, np.mean)
 
 
+# Helpers that may return the symbolic zero whatever their arguments hold (an item of a list adjoint).
+MAY_GIVE_SYMBOLIC_ZERO = (
+    runtime.item_adjoint, runtime.pop_tangent, runtime.float_cast, runtime.einsum_tangent,
+    runtime.einsum_adjoint_backward, runtime.einsum_adjoint_tangent, runtime.einsum_cross,
+    runtime.kron_adjoint_backward,
+)
+
+
 def _takes_symbolic_zero(func) -> bool:
     return isinstance(func, np.ufunc) or any(func is known for known in TAKE_SYMBOLIC_ZERO)
 
@@ -429,8 +437,8 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
         seed = [nodes.assign(seed_name, nodes.call(ctx.runtime("unit_seed"), [nodes.name(output)]))]
     prologue = _prologue(ctx, primal)
     zeros = [nodes.assign(ctx.adjoint(n), nodes.constant(ZERO)) for n in sorted(ctx.activity.active - {output})]
-    item_helpers = {name for name, obj in ctx.bindings.items() if obj is runtime.item_adjoint}
-    adjoint = transformer.guards.settle(adjoint, {seed_name}, item_helpers)
+    zero_helpers = {name for name, obj in ctx.bindings.items() if any(obj is f for f in MAY_GIVE_SYMBOLIC_ZERO)}
+    adjoint = transformer.guards.settle(adjoint, {seed_name}, zero_helpers)
     gradients = [_gradient(ctx, param) for param in wrt]
     result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
     if mode == "value_and_grad":

@@ -41,7 +41,7 @@ class Guards:
 
     def __init__(self, adjoints: Set[str]):
         self.adjoints = adjoints
-        self.item_helpers: Set[str] = set()
+        self.zero_helpers: Set[str] = set()
         self.guards: Set[int] = set()
 
     def guard(self, test: gast.expr, code: List[gast.stmt]) -> gast.If:
@@ -49,16 +49,16 @@ class Guards:
         self.guards.add(id(node))
         return node
 
-    def settle(self, sweep: List[gast.stmt], reached: Set[str], item_helpers: Set[str]) -> List[gast.stmt]:
+    def settle(self, sweep: List[gast.stmt], reached: Set[str], zero_helpers: Set[str]) -> List[gast.stmt]:
         """The sweep with each guard replaced by its body or by nothing where the state is known.
 
         `reached` are the adjoints that hold a value when the sweep starts (the seed); the
-        others start as the symbolic zero. `item_helpers` name the helpers that read an item
-        of a list adjoint, which may be a symbolic zero however the list was reached.
+        others start as the symbolic zero. `zero_helpers` name the helpers that may return the
+        symbolic zero from reached arguments (an item of a list adjoint).
         """
         if not self.guards:
             return sweep
-        self.item_helpers = item_helpers
+        self.zero_helpers = zero_helpers
         state = {name: (REACHED if name in reached else ZERO) for name in self.adjoints}
         decisions: Dict[int, str] = {}
         self._block(sweep, state, decisions)
@@ -122,13 +122,13 @@ class Guards:
         return ZERO if all(s == ZERO for s in read) else EITHER
 
     def _may_give_zero(self, node: gast.AST) -> bool:
-        """An item of a list adjoint (which holds symbolic zeros) or a value from the stack."""
+        """A call of one of the zero_helpers, or a value from the stack."""
         if not isinstance(node, gast.Call):
             return False
         func = node.func
         if isinstance(func, gast.Attribute):
             return func.attr == "pop"
-        return isinstance(func, gast.Name) and func.id in self.item_helpers
+        return isinstance(func, gast.Name) and func.id in self.zero_helpers
 
     # ----- the rewrite -------------------------------------------------------------------------
 
