@@ -112,10 +112,13 @@ def zero_at(dx, x, index):
 
 
 def set_at(dx, x, index, value):
-    """The tangent of x after `x[index] = v`: dx with value written at index (in place, as x was)."""
+    """The tangent of x after `x[index] = v`: dx with value written at index (in place, as x was;
+    a copy when dx is a read-only view, such as the tangent of a broadcast result)."""
     index = _absolute(index, x)
     if _is_symbolic_zero(dx, x):
         dx = zeros_like(x)
+    elif isinstance(dx, np.ndarray) and not dx.flags.writeable:
+        dx = np.array(dx)
     if isinstance(dx, np.ndarray) or isinstance(dx, list):
         dx[index] = value
         return dx

@@ -80,6 +80,25 @@ def einsum_of_broadcast_difference(m):
     return np.sum(np.einsum("ij,jk->ik", np.sin(X - m), W) ** 2)
 
 
+def row_written_into_broadcast_difference(m):
+    Y = X - m
+    Y[0] = 2.0 * m
+    return np.sum(np.sin(Y.T) * np.arange(3.0))
+
+
+def shifted(m):
+    return X * 2.0 + m
+
+
+def called_then_transposed(m):
+    return np.sum(np.cumsum(shifted(m).T) ** 2)
+
+
+def number_plus_matrix_weighted(s, m):
+    Z = s + X
+    return np.sum(np.cumsum(Z.T, axis=0) * m[:, None])
+
+
 # ----- adjoints of unknown type ----------------------------------------------------------------
 
 
@@ -248,6 +267,9 @@ CASES = [
     Exact(kept_dims_mean_difference, vector(4)),
     Exact(remainder_transposed, lambda rng: (rng.uniform(0.5, 1.5, size=4),)),
     Exact(einsum_of_broadcast_difference, vector(4)),
+    Exact(row_written_into_broadcast_difference, vector(4)),
+    Exact(called_then_transposed, vector(4)),
+    Exact(number_plus_matrix_weighted, lambda rng: (0.3, rng.normal(size=4))),
     Exact(riccati_sum, lambda rng: (0.3,)),
     Exact(kalman_likelihood, lambda rng: (0.4, list(rng.normal(size=4)))),
     Exact(unused_last_matmul, vector(3)),
