@@ -194,6 +194,18 @@ def unused_on_one_branch(x, flag):
     return np.sum(x ** 2)
 
 
+def constant_item_of_a_list(x):
+    items = [SQUARE, x * 2.0]
+    first = items[0]
+    return np.sum((first @ SQUARE) * x[0, 0]) + np.sum(np.reshape(items[0], (4,)) * x[1, 1])
+
+
+def constant_popped_from_a_list(x):
+    items = [x * 2.0, SQUARE]
+    last = items.pop()
+    return np.sum((last @ items[0]) * x[0, 1])
+
+
 def unread_straight_line(x):
     M = np.outer(x, x)
     N = M @ A
@@ -281,6 +293,8 @@ CASES = [
     Exact(unused_on_one_branch, lambda rng: (rng.normal(size=4), 1.0), id="unused_on_one_branch[matmul]"),
     Exact(unused_on_one_branch, lambda rng: (rng.normal(size=4), -1.0), id="unused_on_one_branch[reshape]"),
     Exact(unread_straight_line, vector(4)),
+    Exact(constant_item_of_a_list, lambda rng: (rng.normal(size=(2, 2)),)),
+    Exact(constant_popped_from_a_list, lambda rng: (rng.normal(size=(2, 2)),)),
     Exact(einsum_trace, lambda rng: (rng.normal(size=(3, 3)),)),
     Exact(einsum_diagonal, lambda rng: (rng.normal(size=(3, 3)),)),
     Exact(einsum_with_a_diagonal_operand, lambda rng: (rng.normal(size=(3, 3)),)),

@@ -16,6 +16,7 @@ Control flow needs no stack: tangents travel with the primal values.
 from __future__ import annotations
 
 import copy
+import operator
 from typing import List, Tuple
 
 import gast
@@ -25,7 +26,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.calls import RULE, UNKNOWN, USER
-from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
 
@@ -86,7 +87,8 @@ class ForwardAD:
         if isinstance(value, (gast.Name, gast.Constant)):
             return self._tangent(value)
         if is_pop(value):
-            return nodes.call(self.ctx.runtime("pop_tangent"), [self._tangent(value.func.value), value.func.value])
+            popped = nodes.call(self.ctx.runtime("pop_tangent"), [self._tangent(value.func.value), value.func.value])
+            return self._shaped_like(popped, target)
         if isinstance(value, gast.Tuple):
             return nodes.tuple_of(self._tangent(e) for e in value.elts)
         if isinstance(value, gast.List):
@@ -118,9 +120,20 @@ class ForwardAD:
         expr = instance.derivatives[0][1]
         if self.ctx.all_scalar(target, value):
             return self.ctx.strip_unbroadcast(expr)
+        if func is operator.getitem and self._is_container(bindings["x"]):
+            return self._shaped_like(expr, target)  # an item of a list's tangent may be the symbolic zero
         if self._may_lose_broadcast(template, bindings, target, expr):
             expr = nodes.call(self.ctx.runtime("tangent_like"), [expr, nodes.name(target)])
         return expr
+
+    def _is_container(self, atom: gast.expr) -> bool:
+        return isinstance(atom, gast.Name) and self.ctx.kinds.get(atom.id) == CONTAINER
+
+    def _shaped_like(self, tangent: gast.expr, target: str) -> gast.expr:
+        """`tangent_like(tangent, target)` unless target is a number (whose tangent 0.0 is right)."""
+        if self.ctx.kinds.get(target) == SCALAR:
+            return tangent
+        return nodes.call(self.ctx.runtime("tangent_like"), [tangent, nodes.name(target)])
 
     def _may_lose_broadcast(self, template, bindings, target: str, expr: gast.expr) -> bool:
         """The tangent may lack axes of its result: it no longer reads an operand that may be an array.
