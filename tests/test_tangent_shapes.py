@@ -50,6 +50,7 @@ def module_source(cases: Sequence[Case], wrap: str, weighted: bool = False) -> s
 
 
 def plain_output(case: Case) -> Any:
+    """What the spec's call returns on the case's arguments, run as plain NumPy."""
     namespace = {"np": np, "operator": operator, "runtime": runtime}
     lines = [f"def f({', '.join(f'x{i}' for i in range(case.spec.nargs))}):"]
     lines.extend("    " + line for line in case.spec.source(case.kwargs).split("\n"))
@@ -63,11 +64,11 @@ def probe_cases(specs: Sequence[RuleSpec], prefix: str) -> List[Case]:
     for spec in specs:
         for shapes, kwargs in spec.variants():
             every = tuple(range(spec.nargs))
+            output = plain_output(Case(spec, shapes, kwargs, every))
+            if not (isinstance(output, np.ndarray) and output.ndim > 0):
+                continue
             for wrt in [(position,) for position in every] + ([every] if spec.nargs > 1 else []):
-                case = Case(spec, shapes, kwargs, wrt, f"{prefix}{len(cases)}")
-                output = plain_output(case)
-                if isinstance(output, np.ndarray) and output.ndim > 0:
-                    cases.append(case)
+                cases.append(Case(spec, shapes, kwargs, wrt, f"{prefix}{len(cases)}"))
     return cases
 
 

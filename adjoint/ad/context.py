@@ -123,7 +123,9 @@ class FunctionContext:
     def _subscripts_string(self, bindings: Dict[str, gast.expr]) -> bool:
         """einsum's subscripts are a string, not an operand (np.einsum(a, [0, 1], b, [1, 2]))."""
         subscripts = bindings["subscripts"]
-        if self.is_active(subscripts) or (isinstance(subscripts, gast.Constant) and not isinstance(subscripts.value, str)):
+        if self.is_active(subscripts):
+            return False
+        if isinstance(subscripts, gast.Constant) and not isinstance(subscripts.value, str):
             return False
         operands = [bindings.get(p) for p in ("x", "y", "z")]
         return not any(isinstance(a, gast.Name) and self.kinds.get(a.id) == CONTAINER for a in operands)
