@@ -171,6 +171,17 @@ def add_adjoints(a, b):
     return a + b
 
 
+def reached(g, x):
+    """Whether g, the adjoint of x, holds a value: False for the symbolic zero `0.0` of an array.
+
+    Rules that need an array (`A @ P`, reshapes, solves) run only on reached adjoints; a
+    zero adjoint contributes nothing to any rule (all are linear in it). The adjoint of a
+    number is always reached: a zero there may be a value whose derivative matters (when
+    the derivative code is differentiated again).
+    """
+    return not (type(g) is float and g == 0.0 and _is_container(x))
+
+
 def _is_zero_scalar(value) -> bool:
     return not _is_container(value) and value == 0
 
@@ -384,40 +395,56 @@ def inner_axes(a, b):
     return [np.ndim(a) - 1], [np.ndim(b) - 1]
 
 
-def _einsum_parts(subscripts, count):
-    """Input and output subscripts of an einsum without `...`; implicit output is made explicit."""
+def _einsum_parts(subscripts, operands):
+    """Input and output subscripts of an einsum, made explicit: `...` becomes letters of its own
+    (right-aligned, as its axes broadcast), an implicit output is written out."""
     subscripts = subscripts.replace(" ", "")
-    if "." in subscripts:
-        raise NotImplementedError("the derivative of np.einsum with `...` is not supported; name every axis")
     inputs, arrow, output = subscripts.partition("->")
     inputs = inputs.split(",")
-    if len(inputs) != count:
-        raise ValueError(f"np.einsum subscripts {subscripts!r} name {len(inputs)} operands, got {count}")
+    if len(inputs) != len(operands):
+        raise ValueError(f"np.einsum subscripts {subscripts!r} name {len(inputs)} operands, got {len(operands)}")
+    spread = ""
+    if "..." in subscripts:
+        free = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in subscripts]
+        widths = [np.ndim(x) - len(spec) + 3 if "..." in spec else 0 for spec, x in zip(inputs, operands)]
+        spread = "".join(free[:max(widths)])
+        inputs = [spec.replace("...", spread[len(spread) - width:]) for spec, width in zip(inputs, widths)]
+        output = output.replace("...", spread)
     if not arrow:
         letters = "".join(inputs)
-        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+        output = spread + "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in spread))
     return inputs, output
 
 
 def einsum_adjoint(g, subscripts, position, *operands):
     """The adjoint of operand `position` of np.einsum(subscripts, *operands) (None operands ignored).
 
-    g is contracted with the other operands onto the operand's own subscript; letters that
-    appear only in that operand were summed, so the result is broadcast along them.
+    g is contracted with the other operands onto the operand's distinct letters; letters that
+    appear only in that operand were summed, so the result is broadcast along them, and axes
+    the operand broadcast (size 1 against a longer one) are summed back. A letter repeated in
+    the operand (`ii`, a diagonal) receives the result on that diagonal, zeros elsewhere.
     """
     operands = [x for x in operands if x is not None]
-    inputs, output = _einsum_parts(subscripts, len(operands))
+    inputs, output = _einsum_parts(subscripts, operands)
     target = inputs[position]
-    if len(set(target)) != len(target):
-        raise NotImplementedError(f"the derivative of np.einsum with a repeated index in {target!r} is not supported")
+    letters = "".join(dict.fromkeys(target))
     others = [(spec, x) for k, (spec, x) in enumerate(zip(inputs, operands)) if k != position]
     known = set(output).union(*[spec for spec, _ in others])
-    kept = "".join(c for c in target if c in known)
+    kept = "".join(c for c in letters if c in known)
     specs = ",".join([output] + [spec for spec, _ in others])
     total = np.einsum(f"{specs}->{kept}", g, *[x for _, x in others])
     shape = np.shape(operands[position])
-    total = np.reshape(total, [shape[i] if c in known else 1 for i, c in enumerate(target)])
-    return np.broadcast_to(total, shape)
+    sizes = [shape[target.index(c)] for c in letters]
+    total = np.expand_dims(total, tuple(i for i, c in enumerate(letters) if c not in known))
+    broadcast = tuple(i for i, size in enumerate(sizes) if size == 1 and np.shape(total)[i] != 1)
+    if broadcast:
+        total = np.sum(total, axis=broadcast, keepdims=True)
+    total = np.broadcast_to(total, sizes)
+    if letters == target:
+        return total
+    out = np.zeros(shape, dtype=np.result_type(total, float))
+    np.einsum(f"{target}->{letters}", out)[...] = total  # a writeable view of the diagonal
+    return out
 
 
 def einsum_tangent(subscripts, tangents, operands):
@@ -689,6 +716,10 @@ def _norm_slope(result, x, ord, axis):
         return mask * np.sign(x) / np.sum(mask, axis=axes, keepdims=True)
     if kind == "vector" and np.ndim(ord) == 0 and ord not in (0,) and not isinstance(ord, str):
         return np.sign(x) * np.abs(x) ** (ord - 1) / r ** (ord - 1)
+    if kind == "vector" and ord == 0:
+        return np.zeros(np.shape(x))  # a count of the non-zero entries: constant almost everywhere
+    if kind == "matrix" and ord in (1, -1, np.inf, -np.inf):
+        return _induced_norm_slope(x, ord, axes)
     if kind == "matrix" and ord in ("nuc", 2, -2):
         moved = np.moveaxis(x, axes, (-2, -1))
         u, s, vt = np.linalg.svd(moved, full_matrices=False)
@@ -697,6 +728,17 @@ def _norm_slope(result, x, ord, axis):
             u, vt = u[..., :, pick:pick + 1 or None], vt[..., pick:pick + 1 or None, :]
         return np.moveaxis(np.matmul(u, vt), (-2, -1), axes)
     raise NotImplementedError(f"the derivative of np.linalg.norm with ord={ord!r} is not supported")
+
+
+def _induced_norm_slope(x, ord, axes):
+    """The slope of the largest (ord 1, inf) or smallest (-1, -inf) absolute column (ord +-1) or
+    row (+-inf) sum: the signs of x on that column or row, shared evenly between tied ones."""
+    moved = np.moveaxis(x, axes, (-2, -1))
+    summed, across = (-2, -1) if ord in (1, -1) else (-1, -2)
+    sums = np.sum(np.abs(moved), axis=summed, keepdims=True)
+    chosen = sums == (np.max if ord > 0 else np.min)(sums, axis=across, keepdims=True)
+    slope = np.sign(moved) * chosen / np.sum(chosen, axis=across, keepdims=True)
+    return np.moveaxis(slope, (-2, -1), axes)
 
 
 def norm_adjoint(g, result, x, ord=None, axis=None, keepdims=False):
@@ -876,8 +918,8 @@ def _norm_curvature(v, result, x, ord, axis):
     """The Hessian of np.linalg.norm(x, ord, axis) at x applied to v, group by group (result is the
     norm without kept axes). For a p-norm, with slope s: (p - 1) (|x|^(p-2) v / r^(p-1) - s <s, v> / r)."""
     kind, axes = _norm_kind(x, ord, axis)
-    if kind == "vector" and ord in (np.inf, -np.inf):
-        return 0.0 * v  # the slope is constant where the maximum is unique
+    if kind == "vector" and ord in (np.inf, -np.inf, 0) or kind == "matrix" and ord in (1, -1, np.inf, -np.inf):
+        return 0.0 * v  # the slope is constant where the maximum (or minimum) is unique
     if kind == "matrix" and ord not in (None, "fro"):
         raise NotImplementedError(f"the second derivative of np.linalg.norm with ord={ord!r} is not supported")
     power = 2 if ord in (None, "fro") else ord

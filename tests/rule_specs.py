@@ -12,8 +12,9 @@ functions; 1 for piecewise-linear ones such as np.maximum, np.abs, np.sort); the
 check first derivatives. `peer` is False where autograd cannot serve as a second oracle:
 it lacks the function's vjp (np.cbrt, np.cumprod, np.take, ...), its array boxes lack the
 method (`x.copy()`, `+x`), or its vjp does not undo broadcasting (np.where, np.full,
-np.linalg.solve with a broadcast right-hand side) or handle the arguments (np.diagonal
-with an offset, norms with keepdims or ord=1/inf).
+np.linalg.solve with a broadcast right-hand side, np.einsum over a size-1 axis) or handle
+the arguments (np.diagonal with an offset, norms with keepdims or ord=1/inf, np.einsum
+with a repeated index such as `ii->`).
 
 SPECS lists the specs; CASES expands them into (spec, shapes, kwargs, wrt) cases, which
 test_rules.py turns into functions in a generated module.
@@ -171,10 +172,10 @@ def reduction(func, domain: Domain = normal, order: int = 2, kwargs=AXES, **more
     return RuleSpec(func, 1, domain, REDUCED, order, kwargs=kwargs, **more)
 
 
-def einsum(subscripts: str, *shapes: Tuple[int, ...]) -> RuleSpec:
+def einsum(subscripts: str, *shapes: Tuple[int, ...], peer: bool = True) -> RuleSpec:
     args = ", ".join(f"x{i}" for i in range(len(shapes)))
     return RuleSpec(np.einsum, len(shapes), normal, (shapes,), call=f"np.einsum({subscripts!r}, {args})",
-                    id=f"einsum[{subscripts}]")
+                    peer=peer, id=f"einsum[{subscripts}]")
 
 
 def call(func, source: str, shapes, nargs: int = 1, domain=normal, order: int = 2, **more) -> RuleSpec:
@@ -250,6 +251,12 @@ LINALG = [
     einsum("ij,jk", (2, 3), (3, 4)), einsum("ij->j", (2, 3)), einsum("i,i->", (3,), (3,)),
     einsum("ij,ij->i", (2, 3), (2, 3)), einsum("i,j->ij", (2,), (3,)), einsum("ij,jk,kl->il", (2, 3), (3, 2), (2, 4)),
     einsum("ijk,j->i", (2, 3, 4), (3,)), einsum("ji", (2, 3)),
+    einsum("ii->", (3, 3), peer=False), einsum("ii->i", (3, 3), peer=False), einsum("ii", (3, 3), peer=False),
+    einsum("ij,jj->i", (2, 3), (3, 3), peer=False), einsum("iij->ji", (3, 3, 2), peer=False),
+    einsum("iji,j->", (3, 2, 3), (2,), peer=False),
+    einsum("ijk,jk->ij", (2, 4, 1), (4, 3), peer=False), einsum("ij,jk->ik", (3, 1), (2, 4), peer=False),
+    einsum("...ij,jk->...ik", (2, 2, 3), (3, 4)), einsum("...i,...i", (2, 3), (3,)), einsum("i...->...", (3, 2)),
+    einsum("ij...,j...->i...", (2, 3, 1), (3, 4), peer=False),
     RuleSpec(np.trace, 1, normal, (((3, 3),), ((3, 4),), ((3, 3, 2),)), kwargs=({}, {"offset": 1})),
     call(np.trace, "x0.trace()", (((3, 3),),)),
     RuleSpec(np.diagonal, 1, normal, (((3, 3),), ((3, 4),)), peer=False, kwargs=(
@@ -274,6 +281,8 @@ LINALG = [
         *(Variant({"ord": ord}, (((3,),),)) for ord in (1, math.inf, -math.inf)),
         Variant({"ord": 1, "axis": 1}, (((2, 3),),)), Variant({"ord": math.inf, "axis": 0}, (((2, 3),),)),
         Variant({"ord": 2}, (((3, 4),),)), Variant({"ord": "fro", "axis": (1, 2), "keepdims": True}, (((2, 3, 4),),)),
+        *(Variant({"ord": ord}, (((3, 4),),)) for ord in (1, -1, math.inf, -math.inf)),
+        Variant({"ord": 1, "axis": (2, 0)}, (((3, 2, 4),),)), Variant({"ord": 0}, (((3,),),)),
         Variant({}, ((S,), ((),))),
     ), order=1, peer=False),
 ]

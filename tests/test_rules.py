@@ -10,6 +10,8 @@ output) and v (on the inputs), in float64:
 - peers: the pullback equals autograd's vjp of the same source run on autograd.numpy.
 
 Gradients have their input's shape and type, and float32 inputs give float32 derivatives.
+jvp returns its tangent in the output's shape, which hides a tangent of another shape inside
+the function: test_tangent_shapes.py checks the shapes of the tangents themselves.
 """
 from __future__ import annotations
 

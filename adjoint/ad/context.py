@@ -13,7 +13,7 @@ from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.aliases import Aliases
 from adjoint.analysis.calls import CallClassifier
-from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError
 from adjoint.frontend.parse import ParsedFunction
@@ -112,7 +112,25 @@ class FunctionContext:
                 f"{', '.join(template.inputs)}); register one that does with @adjoint.{register}",
                 self.location(value),
             )
+        if "subscripts" in bindings and not self._subscripts_string(bindings):
+            label = self.classifier.classify(value).label
+            raise NonDifferentiableError(
+                label,
+                f"the derivative of `{label}` takes its subscripts as a string ('ij,jk->ik'), "
+                f"not the operand, axes, operand, axes form",
+                self.location(value),
+            )
         return bindings
+
+    def _subscripts_string(self, bindings: Dict[str, gast.expr]) -> bool:
+        """einsum's subscripts are a string, not an operand (np.einsum(a, [0, 1], b, [1, 2]))."""
+        subscripts = bindings["subscripts"]
+        if self.is_active(subscripts):
+            return False
+        if isinstance(subscripts, gast.Constant) and not isinstance(subscripts.value, str):
+            return False
+        operands = [bindings.get(p) for p in ("x", "y", "z")]
+        return not any(isinstance(a, gast.Name) and self.kinds.get(a.id) == CONTAINER for a in operands)
 
     def bind_call(self, func: Any, value: gast.Call) -> Dict[str, gast.expr]:
         """Parameter -> argument of a call to a user function, as Python would bind them."""

@@ -16,6 +16,7 @@ Control flow needs no stack: tangents travel with the primal values.
 from __future__ import annotations
 
 import copy
+import operator
 from typing import List, Tuple
 
 import gast
@@ -25,7 +26,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.calls import RULE, UNKNOWN, USER
-from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
 
@@ -86,7 +87,8 @@ class ForwardAD:
         if isinstance(value, (gast.Name, gast.Constant)):
             return self._tangent(value)
         if is_pop(value):
-            return nodes.call(self.ctx.runtime("pop_tangent"), [self._tangent(value.func.value), value.func.value])
+            popped = nodes.call(self.ctx.runtime("pop_tangent"), [self._tangent(value.func.value), value.func.value])
+            return self._shaped_like(popped, target)
         if isinstance(value, gast.Tuple):
             return nodes.tuple_of(self._tangent(e) for e in value.elts)
         if isinstance(value, gast.List):
@@ -117,8 +119,44 @@ class ForwardAD:
             raise AdjointError(f"the tangent rule of {qualified_name(func)} must be a single `d[result] = ...`")
         expr = instance.derivatives[0][1]
         if self.ctx.all_scalar(target, value):
-            expr = self.ctx.strip_unbroadcast(expr)
+            return self.ctx.strip_unbroadcast(expr)
+        if func is operator.getitem and self._is_container(bindings["x"]):
+            return self._shaped_like(expr, target)  # an item of a list's tangent may be the symbolic zero
+        if self._may_lose_broadcast(template, bindings, target, expr):
+            expr = nodes.call(self.ctx.runtime("tangent_like"), [expr, nodes.name(target)])
         return expr
+
+    def _is_container(self, atom: gast.expr) -> bool:
+        return isinstance(atom, gast.Name) and self.ctx.kinds.get(atom.id) == CONTAINER
+
+    def _shaped_like(self, tangent: gast.expr, target: str) -> gast.expr:
+        """`tangent_like(tangent, target)` unless target is a number (whose tangent 0.0 is right)."""
+        if self.ctx.kinds.get(target) == SCALAR:
+            return tangent
+        return nodes.call(self.ctx.runtime("tangent_like"), [tangent, nodes.name(target)])
+
+    def _may_lose_broadcast(self, template, bindings, target: str, expr: gast.expr) -> bool:
+        """The tangent may lack axes of its result: it no longer reads an operand that may be an array.
+
+        A rule's tangent is linear in its operands' tangents; with `d[y]` zero, `d[x] - d[y]`
+        becomes `d[x]`, shaped like x, while `x - y` is shaped like x and y broadcast together.
+        Expanding it to the result's shape keeps every tangent shaped like its primal, which
+        later rules (`.T`, reshapes, reductions over an axis) depend on. A tangent that still
+        reads every such operand (`d[x] * y`) broadcasts against it already.
+        """
+        if self.ctx.kinds.get(target) == SCALAR:
+            return False
+        read = {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)}
+        return any(
+            not self.ctx.is_active(atom) and self._may_be_array(atom)
+            and not (isinstance(atom, gast.Name) and atom.id in read)
+            for atom in (bindings[param] for param in template.differentiable)
+        )
+
+    def _may_be_array(self, atom: gast.expr) -> bool:
+        if isinstance(atom, gast.Constant):
+            return not isinstance(atom.value, (int, float, complex, type(None)))
+        return not (isinstance(atom, gast.Name) and self.ctx.kinds.get(atom.id) == SCALAR)
 
     def _user_call(self, func, target: str, value: gast.Call) -> List[gast.stmt]:
         arguments = self.ctx.bind_call(func, value)

@@ -28,7 +28,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.ad import checkpoint, control, recompute, split
+from adjoint.ad import checkpoint, control, recompute, split, unreached
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
@@ -53,6 +53,7 @@ class ReverseAD:
         self.checkpointed = checkpoint.CheckpointedLoops((), ctx)
         self.recomputed = recompute.Plan({})
         self.split_calls: Dict[int, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
+        self.guards = unreached.Guards({ctx.adjoint(n) for n in ctx.activity.active})
 
     # ----- entry point ------------------------------------------------------------
 
@@ -267,7 +268,17 @@ class ReverseAD:
             elif _result_shaped_like(func, param, bindings, self.ctx.kinds):
                 expr = _without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
-        return code
+        if scalar or _takes_symbolic_zero(func):
+            return code
+        return self._guarded(target, code)
+
+    def _guarded(self, target: str, code: List[gast.stmt]) -> List[gast.stmt]:
+        """code under `if reached(d<target>, <target>):` where an array's adjoint may still be the symbolic zero."""
+        if not code or self.ctx.kinds.get(target) == SCALAR:
+            return code
+        seed = nodes.name(self.ctx.adjoint(target))
+        test = nodes.call(self.ctx.runtime("reached"), [seed, nodes.name(target)])
+        return [self.guards.guard(test, code)]
 
     def _adjoint_of_user_call(self, func, target: str, value: gast.Call, stmt) -> List[gast.stmt]:
         """The callee's backward half, on the residuals its forward half (run instead of the
@@ -285,7 +296,7 @@ class ReverseAD:
         primal = nodes.assign_to(results, nodes.call(nodes.name(forward), value.args, value.keywords))
         self.split_calls[id(stmt)] = (nodes.copy_location(primal, stmt), residuals)
         seed = nodes.name(self.ctx.adjoint(target))
-        return self._accumulate_call_gradients(nodes.call(nodes.name(backward), [seed, nodes.name(residuals)]),
+        return self._accumulate_call_gradients(target, nodes.call(nodes.name(backward), [seed, nodes.name(residuals)]),
                                                arguments, active)
 
     def _adjoint_of_recomputed_call(self, func, target: str, value: gast.Call, arguments, active) -> List[gast.stmt]:
@@ -294,10 +305,11 @@ class ReverseAD:
         vjp_name = self.ctx.request_derivative(func, tuple(active), "vjp", value, arguments)
         seed = nodes.name(self.ctx.adjoint(target))
         call = nodes.call(nodes.name(vjp_name), [seed] + list(value.args), value.keywords)
-        return self._accumulate_call_gradients(call, arguments, active)
+        return self._accumulate_call_gradients(target, call, arguments, active)
 
-    def _accumulate_call_gradients(self, call: gast.Call, arguments, active: List[str]) -> List[gast.stmt]:
-        """`d<a>_, d<b>_ = call`, then each added to the adjoint of its argument."""
+    def _accumulate_call_gradients(self, target: str, call: gast.Call, arguments,
+                                   active: List[str]) -> List[gast.stmt]:
+        """`d<a>_, d<b>_ = call`, then each added to the adjoint of its argument (where d<target> is reached)."""
         temps = [self.ctx.namer.fresh(self.ctx.adjoint(arguments[p].id) + "_") for p in active]
         if len(temps) == 1:
             code = [nodes.assign(temps[0], call)]
@@ -305,7 +317,7 @@ class ReverseAD:
             code = [nodes.assign_to(nodes.tuple_of(nodes.name(t, store=True) for t in temps), call)]
         for param, temp in zip(active, temps):
             code.extend(self._accumulate(arguments[param], nodes.name(temp)))
-        return code
+        return self._guarded(target, code)
 
     def _adjoint_of_store(self, target: gast.Subscript, value: gast.expr) -> List[gast.stmt]:
         owner = target.value.id
@@ -359,6 +371,20 @@ class ReverseAD:
 
 
 ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod)
+# Rules whose adjoint takes the symbolic zero 0.0 for an array's adjoint (it broadcasts).
+TAKE_SYMBOLIC_ZERO = ELEMENTWISE_OPERATORS + (operator.neg, operator.pos, operator.getitem, np.sum, np.mean)
+
+
+# Helpers that may return the symbolic zero whatever their arguments hold (an item of a list adjoint).
+MAY_GIVE_SYMBOLIC_ZERO = (
+    runtime.item_adjoint, runtime.pop_tangent, runtime.float_cast, runtime.einsum_tangent,
+    runtime.einsum_adjoint_backward, runtime.einsum_adjoint_tangent, runtime.einsum_cross,
+    runtime.kron_adjoint_backward,
+)
+
+
+def _takes_symbolic_zero(func) -> bool:
+    return isinstance(func, np.ufunc) or any(func is known for known in TAKE_SYMBOLIC_ZERO)
 
 
 def _result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
@@ -457,6 +483,8 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
         seed = [nodes.assign(seed_name, nodes.call(ctx.runtime("unit_seed"), [nodes.name(output)]))]
     prologue = _prologue(ctx, primal)
     zeros = [nodes.assign(ctx.adjoint(n), nodes.constant(ZERO)) for n in sorted(ctx.activity.active - {output})]
+    zero_helpers = {name for name, obj in ctx.bindings.items() if any(obj is f for f in MAY_GIVE_SYMBOLIC_ZERO)}
+    adjoint = transformer.guards.settle(adjoint, {seed_name}, zero_helpers)
     gradients = [_gradient(ctx, param) for param in wrt]
     result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
     if mode == "value_and_grad":

@@ -87,7 +87,7 @@ def _(result, x, y):
     d[result] = np.kron(d[x], y) + np.kron(x, d[y])
 
 
-# Operands of np.einsum follow the subscripts; up to three operands, no `...`.
+# Operands of np.einsum follow the subscripts; up to three operands.
 @register_adjoint(np.einsum)
 def _(result, subscripts, x, y=None, z=None):
     d[x] = einsum_adjoint(d[result], subscripts, 0, x, y, z)

@@ -15,7 +15,8 @@ from adjoint.runtime import (
     transpose_adjoint, unbroadcast, unreduce, zero_at,
 )
 
-non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes)
+non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
+                   runtime.reached)
 
 # ----- Shape bookkeeping --------------------------------------------------------------
 
