@@ -84,6 +84,52 @@ def unpacked_elements_after_loop(xs, ys):
     return t + a * b
 
 
+# ----- the builtin sum ------------------------------------------------------------------------
+
+def sum_of_squares(x):
+    return sum(x ** 2)
+
+
+def sum_of_scaled(x):
+    return sum(3.0 * x)
+
+
+def sum_times_first(xs):
+    return sum(xs) * xs[0]
+
+
+def sum_with_start_squared(xs, start):
+    return np.sum(sum(xs, start) ** 2)
+
+
+def sum_of_rows(a):
+    rows = sum(a)
+    return np.sum(rows * rows)
+
+
+def sum_of_rows_with_start(a, start):
+    return np.sum(np.sin(sum(a, start)))
+
+
+def sum_of_arrays_with_float_start(xs):
+    return np.sum(sum(xs, 0.0) ** 2)
+
+
+def sum_in_a_loop(x):
+    total = 0.0
+    for i in range(3):
+        total = total + sum(x * i) * x[i]
+    return total
+
+
+def concatenating_sum(a, b):
+    return sum([[a], [b]], [])[1] * a  # <- concatenation
+
+
+def _rows(rng):
+    return [rng.normal(size=3) for _ in range(3)]
+
+
 CASES = [
     Exact(counter_read_after_loop, lambda rng: (float(rng.normal()), 3)),
     Exact(index_in_mean_after_loop, lambda rng: (float(rng.normal()),)),
@@ -95,4 +141,19 @@ CASES = [
     Exact(inner_loop_variable_read_in_outer_loop, lambda rng: (float(rng.normal()),)),
     Exact(loop_variable_read_after_a_break, lambda rng: (1.0 + abs(float(rng.normal())),)),
     Exact(unpacked_elements_after_loop, lambda rng: (_floats(rng), _vector(rng)), wrt=(0, 1)),
+    Exact(sum_of_squares, lambda rng: (_vector(rng),)),
+    Exact(sum_of_scaled, lambda rng: (_vector(rng),)),
+    Exact(sum_times_first, lambda rng: (_floats(rng),)),
+    Exact(sum_times_first, lambda rng: (tuple(_floats(rng)),), id="sum_times_first_tuple"),
+    Exact(sum_times_first, lambda rng: (_vector(rng),), id="sum_times_first_array"),
+    Exact(sum_with_start_squared, lambda rng: (_floats(rng), float(rng.normal())), wrt=(0, 1)),
+    Exact(sum_with_start_squared, lambda rng: (_rows(rng), rng.normal(size=3)), wrt=(0, 1),
+          id="sum_with_start_squared_rows"),
+    Exact(sum_of_rows, lambda rng: (rng.normal(size=(4, 3)),)),
+    Exact(sum_of_rows_with_start, lambda rng: (rng.normal(size=(4, 3)), float(rng.normal())), wrt=(0, 1)),
+    Exact(sum_of_rows_with_start, lambda rng: (rng.normal(size=(4, 3)), rng.normal(size=(2, 3))), wrt=(0, 1),
+          id="sum_of_rows_with_broadcast_start"),
+    Exact(sum_of_arrays_with_float_start, lambda rng: (_rows(rng),)),
+    Exact(sum_in_a_loop, lambda rng: (_vector(rng),)),
+    Refused(concatenating_sum, (1.0, 2.0), UnsupportedSyntaxError, "concatenation"),
 ]

@@ -12,9 +12,9 @@ from adjoint import nodes, runtime
 from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier
-from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.analysis.sites import Sites
-from adjoint.errors import AdjointError, NonDifferentiableError
+from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 
@@ -110,7 +110,15 @@ class FunctionContext:
                 f"{', '.join(template.inputs)}); register one that does with @adjoint.{register}",
                 self.location(value),
             )
+        if self.classifier.classify(value).func is sum and self._concatenates(bindings.get("start")):
+            raise UnsupportedSyntaxError(
+                "sum of lists", "sum(..., start) with a list or tuple start concatenates sequences, which is "
+                "not differentiated; join them with `+`", self.location(value))
         return bindings
+
+    def _concatenates(self, start) -> bool:
+        """A start value that makes builtin sum join lists or tuples instead of adding numbers."""
+        return isinstance(start, gast.Name) and self.kinds.get(start.id) == CONTAINER
 
     def bind_call(self, func: Any, value: gast.Call) -> Dict[str, gast.expr]:
         """Parameter -> argument of a call to a user function, as Python would bind them."""
