@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import adjoint
-from adjoint.errors import UnsupportedSyntaxError
+from adjoint.errors import NonDifferentiableError, UnsupportedSyntaxError
 from soundness import Exact, Refused
 
 
@@ -130,6 +129,219 @@ def _rows(rng):
     return [rng.normal(size=3) for _ in range(3)]
 
 
+# ----- for over zip, enumerate, reversed, range and sorted ------------------------------------
+
+def enumerate_zip(xs, ys):
+    t = 0.0
+    for i, (a, b) in enumerate(zip(xs, ys)):
+        t = t + a * b * (i + 1)
+    return t
+
+
+def enumerate_reversed(xs):
+    t = 0.0
+    for i, a in enumerate(reversed(xs)):
+        t = t * 0.5 + a * (i + 1)
+    return t
+
+
+def zip_reversed_with_forward(xs, ys):
+    t = 0.0
+    for a, b in zip(reversed(xs), ys):
+        t = t + a * b ** 2
+    return t
+
+
+def zip_bound_to_a_name(xs, ys):
+    pairs = zip(xs, ys)
+    t = 0.0
+    for a, b in pairs:
+        t = t + a * b
+    return t
+
+
+def enumerate_bound_then_sequence_rebound(xs):
+    numbered = enumerate(xs)
+    xs = xs * 2.0
+    t = 0.0
+    for i, a in numbered:
+        t = t + a * i + xs[i] * a
+    return t
+
+
+def loop_rebinds_the_sequence_it_iterates(xs):
+    t = 0.0
+    for a in xs:
+        xs = xs * 2.0
+        t = t + a * xs[0]
+    return t
+
+
+def nested_enumerates_with_starts(xs, ys):
+    t = 0.0
+    for i, (j, (a, b)) in enumerate(enumerate(zip(xs, reversed(ys)), 2), 1):
+        t = t + a * b * i * j
+    return t
+
+
+def enumerate_with_start_argument(xs, first):
+    t = 0.0
+    for i, a in enumerate(xs, first):
+        t = t + a * i
+    for i, a in enumerate(xs, start=first + 1):
+        t = t + a * a * i
+    return t
+
+
+def zip_of_three_into_one_name(xs, ys, zs):
+    t = 0.0
+    for item in zip(xs, ys, zs):
+        t = t + item[0] * item[1] - item[2]
+    return t
+
+
+def zip_with_ranges(xs, n):
+    t = 0.0
+    for k, a in zip(range(1, 10, 2), xs):
+        t = t + a * k
+    for i, a in zip(range(n), reversed(xs)):
+        t = t * 1.5 + a * i
+    return t
+
+
+def reversed_range(x, n):
+    for k in reversed(range(n)):
+        x = x * (k + 1.5)
+    return x
+
+
+def rows_of_a_matrix(a):
+    t = 0.0
+    for row in a:
+        t = t + np.sum(row ** 2) * row[0]
+    return t
+
+
+def enumerate_reversed_rows_with_weights(a, w):
+    t = 0.0
+    for k, (row, c) in enumerate(zip(reversed(a), w)):
+        t = t + np.sum(np.sin(row) * c) * (k + 1)
+    return t
+
+
+def unpacking_rows(a):
+    t = 0.0
+    for first, second in a:
+        t = t + first * second
+    return t
+
+
+def enumerate_sorted(xs):
+    t = 0.0
+    for i, a in enumerate(sorted(xs)):
+        t = t + a * (i + 1)
+    return t
+
+
+def list_of_sorted(xs):
+    ordered = list(sorted(xs))
+    return ordered[0] * 3.0 + ordered[-1]
+
+
+def sorted_descending(xs):
+    t = 0.0
+    for v in sorted(xs, reverse=True):
+        t = t * 2.0 + v
+    return t
+
+
+def sorted_alone(xs):
+    return sorted(xs)[1] * sorted(xs)[0]
+
+
+def loop_over_a_tuple_of(xs):
+    t = 0.0
+    for a in tuple(xs):
+        t = t * 2.0 + a
+    return t
+
+
+def loop_writes_the_array_it_iterates(x):
+    y = np.sin(x)
+    t = 0.0
+    for a in y:
+        y[1] = y[1] + a
+        t = t + a * a
+    return t + np.sum(y)
+
+
+def counter_of_enumerate_after_loop(xs):
+    t = 0.0
+    for i, a in enumerate(reversed(xs)):
+        t = t + a
+    return t * i + a
+
+
+def zip_iterated_twice(xs, ys):
+    pairs = zip(xs, ys)
+    t = 0.0
+    for a, b in pairs:
+        t = t + a * b
+    for a, b in pairs:  # <- second iteration
+        t = t + a * b
+    return t
+
+
+def zip_turned_into_a_list(xs, ys):
+    return np.sum(np.array(list(zip(xs, ys))))  # <- zip as a value
+
+
+def reversed_enumerate(xs):
+    t = 0.0
+    for i, a in reversed(enumerate(xs)):  # <- reversed enumerate
+        t = t + a
+    return t
+
+
+def loop_appends_to_its_list(xs):
+    t = 0.0
+    for a in xs:
+        xs.append(a)  # <- resized
+        t = t + a
+        if t > 100.0:
+            break
+    return t
+
+
+def unpacking_too_many(xs, ys):
+    t = 0.0
+    for a, b, c in zip(xs, ys):  # <- too many names
+        t = t + a
+    return t
+
+
+def zip_consumed_in_an_inner_loop(xs, ys):
+    pairs = zip(xs, ys)
+    t = 0.0
+    for k in range(2):
+        for a, b in pairs:  # <- inner loop
+            t = t + a * b
+    return t
+
+
+def list_resized_before_its_iterator_runs(xs):
+    backwards = reversed(xs)
+    xs.append(1.0)  # <- resized before
+    t = 0.0
+    for a in backwards:
+        t = t + a
+    return t
+
+
+def sorted_with_a_key(xs):
+    return sorted(xs, key=abs)[0]  # <- key
+
+
 CASES = [
     Exact(counter_read_after_loop, lambda rng: (float(rng.normal()), 3)),
     Exact(index_in_mean_after_loop, lambda rng: (float(rng.normal()),)),
@@ -156,4 +368,38 @@ CASES = [
     Exact(sum_of_arrays_with_float_start, lambda rng: (_rows(rng),)),
     Exact(sum_in_a_loop, lambda rng: (_vector(rng),)),
     Refused(concatenating_sum, (1.0, 2.0), UnsupportedSyntaxError, "concatenation"),
+    Exact(enumerate_zip, lambda rng: (_floats(rng), _vector(rng, 5)), wrt=(0, 1)),
+    Exact(enumerate_zip, lambda rng: (tuple(_floats(rng)), _floats(rng, 3)), wrt=(0, 1), id="enumerate_zip_tuple"),
+    Exact(enumerate_reversed, lambda rng: (_floats(rng),)),
+    Exact(enumerate_reversed, lambda rng: (_vector(rng),), id="enumerate_reversed_array"),
+    Exact(zip_reversed_with_forward, lambda rng: (_vector(rng, 5), _floats(rng)), wrt=(0, 1)),
+    Exact(zip_bound_to_a_name, lambda rng: (_floats(rng), tuple(_floats(rng, 3))), wrt=(0, 1)),
+    Exact(enumerate_bound_then_sequence_rebound, lambda rng: (_vector(rng),)),
+    Exact(loop_rebinds_the_sequence_it_iterates, lambda rng: (_vector(rng),)),
+    Exact(nested_enumerates_with_starts, lambda rng: (_floats(rng), _vector(rng, 3)), wrt=(0, 1)),
+    Exact(enumerate_with_start_argument, lambda rng: (_vector(rng), 3)),
+    Exact(zip_of_three_into_one_name, lambda rng: (_floats(rng), _vector(rng), tuple(_floats(rng))), wrt=(0, 1, 2)),
+    Exact(zip_with_ranges, lambda rng: (_floats(rng), 3)),
+    Exact(reversed_range, lambda rng: (float(rng.normal()), 4)),
+    Exact(rows_of_a_matrix, lambda rng: (rng.normal(size=(3, 4)),)),
+    Exact(enumerate_reversed_rows_with_weights, lambda rng: (rng.normal(size=(4, 3)), _floats(rng, 3)), wrt=(0, 1)),
+    Exact(unpacking_rows, lambda rng: (rng.normal(size=(4, 2)),)),
+    Exact(enumerate_sorted, lambda rng: (_vector(rng),)),
+    Exact(enumerate_sorted, lambda rng: (_floats(rng),), id="enumerate_sorted_list"),
+    Exact(list_of_sorted, lambda rng: (_floats(rng),)),
+    Exact(list_of_sorted, lambda rng: (_vector(rng),), id="list_of_sorted_array"),
+    Exact(sorted_descending, lambda rng: (_floats(rng),)),
+    Exact(sorted_descending, lambda rng: (_vector(rng),), id="sorted_descending_array"),
+    Exact(sorted_alone, lambda rng: (tuple(_floats(rng)),)),
+    Exact(loop_over_a_tuple_of, lambda rng: (_vector(rng),)),
+    Exact(loop_writes_the_array_it_iterates, lambda rng: (_vector(rng),)),
+    Exact(counter_of_enumerate_after_loop, lambda rng: (_floats(rng),)),
+    Refused(zip_iterated_twice, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "second iteration"),
+    Refused(zip_turned_into_a_list, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "zip as a value"),
+    Refused(reversed_enumerate, ([1.0, 2.0],), UnsupportedSyntaxError, "reversed enumerate"),
+    Refused(loop_appends_to_its_list, ([1.0, 2.0],), UnsupportedSyntaxError, "resized"),
+    Refused(unpacking_too_many, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "too many names"),
+    Refused(zip_consumed_in_an_inner_loop, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "inner loop"),
+    Refused(list_resized_before_its_iterator_runs, ([1.0, 2.0],), UnsupportedSyntaxError, "resized before"),
+    Refused(sorted_with_a_key, ([1.0, -2.0],), NonDifferentiableError, "key"),
 ]
