@@ -154,7 +154,8 @@ class Desugar(gast.NodeTransformer):
                 return []  # the counter is the loop's index
             return self._assign_target(target, value, node)
         if len(target.elts) != len(parts):
-            raise self._refuse(node.target, f"the loop unpacks {len(target.elts)} names from items of {len(parts)} values")
+            count = len(target.elts)
+            raise self._refuse(node.target, f"the loop unpacks {count} names from items of {len(parts)} values")
         out: List[gast.stmt] = []
         for element, part in zip(target.elts, parts):
             out.extend(self._assign_items(part, element, index, node))
