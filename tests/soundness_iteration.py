@@ -83,6 +83,37 @@ def unpacked_elements_after_loop(xs, ys):
     return t + a * b
 
 
+def loop_variable_reused_by_a_later_loop(x):
+    for k in range(3):
+        x = x * (k + 1)
+    y = x * k
+    for k in range(2):
+        y = y * (k + 1.5)
+    return y * k
+
+
+def element_reused_by_a_later_loop(xs):
+    t = 0.0
+    for a in xs:
+        t = t + a * a
+    u = t * a
+    for a in reversed(xs):
+        u = u * a
+    return u * a
+
+
+def while_counters_read_between_loops(x, n):
+    i = 0
+    while i < n:
+        x = x * 1.1
+        i = i + 1
+    y = x * i
+    while i > 0:
+        y = y * 0.9 + x
+        i = i - 1
+    return y + i
+
+
 # ----- the builtin sum ------------------------------------------------------------------------
 
 def sum_of_squares(x):
@@ -353,6 +384,9 @@ CASES = [
     Exact(inner_loop_variable_read_in_outer_loop, lambda rng: (float(rng.normal()),)),
     Exact(loop_variable_read_after_a_break, lambda rng: (1.0 + abs(float(rng.normal())),)),
     Exact(unpacked_elements_after_loop, lambda rng: (_floats(rng), _vector(rng)), wrt=(0, 1)),
+    Exact(loop_variable_reused_by_a_later_loop, lambda rng: (float(rng.normal()),)),
+    Exact(element_reused_by_a_later_loop, lambda rng: (_floats(rng),)),
+    Exact(while_counters_read_between_loops, lambda rng: (float(rng.normal()), 3)),
     Exact(sum_of_squares, lambda rng: (_vector(rng),)),
     Exact(sum_of_scaled, lambda rng: (_vector(rng),)),
     Exact(sum_times_first, lambda rng: (_floats(rng),)),
