@@ -306,6 +306,14 @@ def loop_writes_the_array_it_iterates(x):
     return t + np.sum(y)
 
 
+def loop_over_a_copy_appends_to_the_original(xs):
+    ys = list(xs)
+    t = 0.0
+    for a in list(ys):
+        ys.append(a * 2.0)
+        t = t + a * ys[-1]
+    return t + ys[-1]
+
 def counter_of_enumerate_after_loop(xs):
     t = 0.0
     for i, a in enumerate(reversed(xs)):
@@ -427,6 +435,7 @@ CASES = [
     Exact(sorted_alone, lambda rng: (tuple(_floats(rng)),)),
     Exact(loop_over_a_tuple_of, lambda rng: (_vector(rng),)),
     Exact(loop_writes_the_array_it_iterates, lambda rng: (_vector(rng),)),
+    Exact(loop_over_a_copy_appends_to_the_original, lambda rng: (_floats(rng),)),
     Exact(counter_of_enumerate_after_loop, lambda rng: (_floats(rng),)),
     Refused(zip_iterated_twice, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "second iteration"),
     Refused(zip_turned_into_a_list, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "zip as a value"),

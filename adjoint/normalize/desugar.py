@@ -54,7 +54,7 @@ class Desugar(gast.NodeTransformer):
         )
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse)
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
-        self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it reads)
+        self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
 
     # ----- statements ---------------------------------------------------------
 
@@ -113,12 +113,12 @@ class Desugar(gast.NodeTransformer):
             return node
         setup: List[gast.stmt] = []
         if id(node) in self.bound.loops:
-            description, read = self.waiting.pop(self.bound.loops[id(node)])
+            description, iterated = self.waiting.pop(self.bound.loops[id(node)])
         else:
             rebound = set(nodes.names_stored(node.target)) | {n for s in node.body for n in nodes.names_stored(s)}
             description = self.describer.describe(node.iter, setup, lambda name: name in rebound)
-            read = set(nodes.names_read(node.iter))
-        resizing = iteration.resizing_call(node.body, read)
+            iterated = iteration.sequence_names(node.iter, self._iterator_of)
+        resizing = iteration.resizing_call(node.body, iterated)
         if resizing is not None:
             raise self._refuse(resizing, "the loop grows or shrinks the list it iterates over")
         return setup + [nodes.copy_location(self._indexed_loop(description, node), node)]
@@ -165,7 +165,8 @@ class Desugar(gast.NodeTransformer):
         """`pairs = zip(xs, ys)`: the sequences are copied now, the loop over `pairs` reads them."""
         setup: List[gast.stmt] = []
         description = self.describer.describe(node.value, setup, lambda name: True)
-        self.waiting[self.bound.assignments[id(node)]] = (description, set(nodes.names_read(node.value)))
+        iterated = iteration.sequence_names(node.value, self._iterator_of)
+        self.waiting[self.bound.assignments[id(node)]] = (description, iterated)
         return setup
 
     def _refuse(self, node, message: str) -> UnsupportedSyntaxError:

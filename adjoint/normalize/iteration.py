@@ -162,6 +162,15 @@ class Describer:
         return temp
 
 
+def sequence_names(expr: gast.expr, iterator_of: Callable) -> Set[str]:
+    """The names an iterable iterates over as they are (not through an expression such as `list(xs)`)."""
+    iterator = iterator_of(expr)
+    if iterator is None:
+        return {expr.id} if isinstance(expr, gast.Name) else set()
+    iterated = expr.args if iterator is zip else expr.args[:1]
+    return {name for arg in iterated for name in sequence_names(arg, iterator_of)}
+
+
 def resizing_call(stmts: List[gast.stmt], names: Set[str]) -> Optional[gast.Call]:
     """The first call in stmts that grows or shrinks one of the lists `names` (`xs.append(v)`)."""
     for stmt in stmts:
@@ -224,7 +233,7 @@ def _bind(func_node, block: List[gast.stmt], position: int, iterator_of, refuse,
     if loop is not None:
         found.loops[id(loop)] = name
         between = block[position + 1:block.index(loop)]
-        resizing = resizing_call(between, set(nodes.names_read(assignment.value)))
+        resizing = resizing_call(between, sequence_names(assignment.value, iterator_of))
         if resizing is not None:
             raise refuse(resizing, f"the list is resized while the iterator `{name}` over it waits to be used")
 
