@@ -314,6 +314,11 @@ def loop_over_a_copy_appends_to_the_original(xs):
         t = t + a * ys[-1]
     return t + ys[-1]
 
+def tuple_and_list_of_rows(a):
+    rows = tuple(a)
+    again = list(rows)
+    return np.sum(rows[0] * again[1]) + np.sum(np.cos(again[-1]))
+
 def counter_of_enumerate_after_loop(xs):
     t = 0.0
     for i, a in enumerate(reversed(xs)):
@@ -436,6 +441,7 @@ CASES = [
     Exact(loop_over_a_tuple_of, lambda rng: (_vector(rng),)),
     Exact(loop_writes_the_array_it_iterates, lambda rng: (_vector(rng),)),
     Exact(loop_over_a_copy_appends_to_the_original, lambda rng: (_floats(rng),)),
+    Exact(tuple_and_list_of_rows, lambda rng: (rng.normal(size=(3, 2)),)),
     Exact(counter_of_enumerate_after_loop, lambda rng: (_floats(rng),)),
     Refused(zip_iterated_twice, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "second iteration"),
     Refused(zip_turned_into_a_list, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "zip as a value"),
