@@ -194,13 +194,20 @@ def gradient_like(dx, x):
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
         if not _is_container(dx):
-            return [gradient_like(dx, item) for item in x]
-        return [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+            items = [gradient_like(dx, item) for item in x]
+        else:
+            items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+        return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:
         return np.dtype(_float_dtype(x.dtype)).type(dx)
     return dx
+
+
+def _tuple_like(items, x):
+    """items as a tuple of x's type (a NamedTuple stays one)."""
+    return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
 
 
 def snapshot(x):
@@ -550,6 +557,62 @@ def sort_tangent(dx, x, axis=-1):
     if axis is None:
         return sort_tangent(np.ravel(dx), np.ravel(x), 0)
     return np.take_along_axis(dx, np.argsort(x, axis=axis, kind="stable"), axis=axis)
+
+
+def sum_adjoint(g, x):
+    """The adjoint of the items of x in builtin sum(x, start): every item (a number, an array, or
+    a row of an array x) gets g, summed over the axes along which it was broadcast."""
+    if isinstance(x, np.ndarray):
+        if len(x) == 0:
+            return zeros_like(x)
+        share = unbroadcast(g, x[0])
+        return np.array(np.broadcast_to(share, x.shape), dtype=_adjoint_dtype(share, x))
+    _refuse_concatenation(x)
+    return [unbroadcast(g, item) for item in x]
+
+
+def _refuse_concatenation(x):
+    if any(isinstance(item, (list, tuple)) for item in x):
+        raise NotImplementedError("the derivative of sum(lists, start), which concatenates, is not supported")
+
+
+def sum_tangent(dx, x, dstart):
+    """The tangent of builtin sum(x, start): start's tangent plus the tangent of every item of x."""
+    if not isinstance(x, np.ndarray):
+        _refuse_concatenation(x)
+    return sum(tangent_like(dx, x), dstart)
+
+
+def _sorted_order(x, reverse):
+    """The positions of x's items in the order sorted(x, reverse=reverse) lists them.
+
+    sorted is stable, also with reverse=True: equal items keep their order. Sorting the
+    reversed keys stably and reading the result backwards keeps that order too.
+    """
+    keys = np.asarray(x)
+    if not reverse:
+        return np.argsort(keys, kind="stable")
+    backwards = np.argsort(keys[::-1], kind="stable")
+    return (len(keys) - 1 - backwards)[::-1]
+
+
+def sorted_adjoint(g, x, reverse=False):
+    """The adjoint of x in sorted(x, reverse=reverse): each item of g goes back to the position
+    its item came from (a list for a list or tuple x, an array for an array x)."""
+    if not _is_container(g):
+        return 0.0
+    out = [0.0] * len(x)
+    for position, source in enumerate(_sorted_order(x, reverse)):
+        out[source] = g[position]
+    if isinstance(x, np.ndarray):
+        return np.array(out, dtype=_adjoint_dtype(np.asarray(out), x))
+    return out
+
+
+def sorted_tangent(dx, x, reverse=False):
+    """The tangent of sorted(x, reverse=reverse): the list of x's tangents in sorted order."""
+    items = tangent_like(dx, x)
+    return [items[source] for source in _sorted_order(x, reverse)]
 
 
 def clip_mask(x, low, high):

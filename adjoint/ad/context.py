@@ -15,7 +15,7 @@ from adjoint.analysis.aliases import Aliases
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.analysis.sites import Sites
-from adjoint.errors import AdjointError, NonDifferentiableError
+from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 
@@ -120,6 +120,10 @@ class FunctionContext:
                 f"not the operand, axes, operand, axes form",
                 self.location(value),
             )
+        if self.classifier.classify(value).func is sum and self._concatenates(bindings.get("start")):
+            raise UnsupportedSyntaxError(
+                "sum of lists", "sum(..., start) with a list or tuple start concatenates sequences, which is "
+                "not differentiated; join them with `+`", self.location(value))
         return bindings
 
     def _subscripts_string(self, bindings: Dict[str, gast.expr]) -> bool:
@@ -131,6 +135,10 @@ class FunctionContext:
             return False
         operands = [bindings.get(p) for p in ("x", "y", "z")]
         return not any(isinstance(a, gast.Name) and self.kinds.get(a.id) == CONTAINER for a in operands)
+
+    def _concatenates(self, start) -> bool:
+        """A start value that makes builtin sum join lists or tuples instead of adding numbers."""
+        return isinstance(start, gast.Name) and self.kinds.get(start.id) == CONTAINER
 
     def bind_call(self, func: Any, value: gast.Call) -> Dict[str, gast.expr]:
         """Parameter -> argument of a call to a user function, as Python would bind them."""

@@ -19,13 +19,15 @@ After::
 """
 from __future__ import annotations
 
-from typing import Callable, List
+from typing import Callable, Dict, List, Optional
 
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
+from adjoint.normalize import iteration
 
 ARRAY_METHODS = {
     "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min", "dot": "dot",
@@ -50,6 +52,9 @@ class Desugar(gast.NodeTransformer):
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(
             arg.id for arg in parsed.node.args.args + parsed.node.args.kwonlyargs
         )
+        self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse)
+        self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
+        self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
 
     # ----- statements ---------------------------------------------------------
 
@@ -76,6 +81,8 @@ class Desugar(gast.NodeTransformer):
 
     def visit_Assign(self, node):
         self.generic_visit(node)
+        if id(node) in self.bound.assignments:
+            return self._bind_iterator(node)
         if len(node.targets) == 1:
             return self._assign_target(node.targets[0], node.value, node)
         temp = self.fresh("_t")
@@ -102,64 +109,84 @@ class Desugar(gast.NodeTransformer):
 
     def visit_For(self, node):
         self.generic_visit(node)
-        iterator = node.iter
-        if self._is_call_to(iterator, range) and isinstance(node.target, gast.Name):
+        if self._is_call_to(node.iter, range) and isinstance(node.target, gast.Name):
             return node
-        if self._is_call_to(iterator, enumerate) and len(iterator.args) == 1 and _pair(node.target):
-            index, element = node.target.elts
-            return self._loop_over(iterator.args[0], element, node, index)
-        if self._is_call_to(iterator, zip) and _tuple_of(node.target, len(iterator.args)):
-            return self._loop_over_zip(iterator.args, node.target.elts, node)
-        if self._is_call_to(iterator, reversed) and len(iterator.args) == 1:
-            return self._loop_over(iterator.args[0], node.target, node, backwards=True)
-        return self._loop_over(iterator, node.target, node)
+        setup: List[gast.stmt] = []
+        if id(node) in self.bound.loops:
+            description, iterated = self.waiting.pop(self.bound.loops[id(node)])
+        else:
+            rebound = set(nodes.names_stored(node.target)) | {n for s in node.body for n in nodes.names_stored(s)}
+            description = self.describer.describe(node.iter, setup, lambda name: name in rebound)
+            iterated = iteration.sequence_names(node.iter, self._iterator_of)
+        resizing = iteration.resizing_call(node.body, iterated)
+        if resizing is not None:
+            raise self._refuse(resizing, "the loop grows or shrinks the list it iterates over")
+        return setup + [nodes.copy_location(self._indexed_loop(description, node), node)]
 
-    def _sequence(self, expr, origin, prefix) -> tuple:
-        if isinstance(expr, gast.Name):
-            return expr.id, []
-        temp = self.fresh("_seq")
-        return temp, [nodes.copy_location(nodes.assign(temp, expr), origin)]
-
-    def _loop_over(self, iterable, target, node, index=None, backwards=False):
-        sequence, setup = self._sequence(iterable, node, "_seq")
-        index_name = index.id if isinstance(index, gast.Name) else self.fresh("_i")
-        length = nodes.call_named("len", nodes.name(sequence))
-        bounds = [length]
-        if backwards:
-            last = nodes.binop(length, gast.Sub(), nodes.constant(1))
+    def _indexed_loop(self, description, node) -> gast.For:
+        """`for <index> in range(...)`, the target assigned its item first."""
+        target = node.target
+        if isinstance(description, iteration.Backwards):  # the index itself runs backwards
+            index = self.fresh("_i")
+            last = nodes.binop(iteration.length(description), gast.Sub(), nodes.constant(1))
             bounds = [last, nodes.constant(-1), nodes.constant(-1)]
-        element = nodes.subscript(nodes.name(sequence), nodes.name(index_name))
-        body = self._assign_target(target, element, node) + node.body
-        loop = gast.For(
-            target=nodes.name(index_name, store=True), iter=nodes.call_named("range", *bounds),
-            body=body, orelse=[], type_comment=None,
-        )
-        if index is not None and not isinstance(index, gast.Name):
-            loop.body = self._assign_target(index, nodes.name(index_name), node) + loop.body
-        return setup + [nodes.copy_location(loop, node)]
+            element = nodes.subscript(nodes.name(description.sequence), nodes.name(index))
+            body = self._assign_target(target, element, node)
+        else:
+            index = self._counter_name(description, target) or self.fresh("_i")
+            bounds = [iteration.length(description)]
+            body = self._assign_items(description, target, index, node)
+        return gast.For(target=nodes.name(index, store=True), iter=nodes.call_named("range", *bounds),
+                        body=body + node.body, orelse=[], type_comment=None)
 
-    def _loop_over_zip(self, iterables, targets, node):
-        setup, sequences = [], []
-        for iterable in iterables:
-            sequence, more = self._sequence(iterable, node, "_seq")
-            setup.extend(more)
-            sequences.append(sequence)
-        index_name = self.fresh("_i")
-        lengths = [nodes.call_named("len", nodes.name(s)) for s in sequences]
-        length = lengths[0] if len(lengths) == 1 else nodes.call_named("min", *lengths)
-        body = []
-        for target, sequence in zip(targets, sequences):
-            body.extend(self._assign_target(target, nodes.subscript(nodes.name(sequence), nodes.name(index_name)), node))
-        loop = gast.For(
-            target=nodes.name(index_name, store=True), iter=nodes.call_named("range", length),
-            body=body + node.body, orelse=[], type_comment=None,
-        )
-        return setup + [nodes.copy_location(loop, node)]
+    def _counter_name(self, description, target) -> Optional[str]:
+        """The name of an enumerate's counter that can itself be the loop's index."""
+        if isinstance(description, iteration.Numbered) and description.start is None and _tuple_of(target, 2):
+            counter = target.elts[0]
+            return counter.id if isinstance(counter, gast.Name) else None
+        return None
+
+    def _assign_items(self, description, target, index: str, node) -> List[gast.stmt]:
+        parts = iteration.parts(description)
+        if not parts or not isinstance(target, (gast.Tuple, gast.List)):
+            value = iteration.item(description, index)
+            if isinstance(target, gast.Name) and isinstance(value, gast.Name) and value.id == target.id:
+                return []  # the counter is the loop's index
+            return self._assign_target(target, value, node)
+        if len(target.elts) != len(parts):
+            count = len(target.elts)
+            raise self._refuse(node.target, f"the loop unpacks {count} names from items of {len(parts)} values")
+        out: List[gast.stmt] = []
+        for element, part in zip(target.elts, parts):
+            out.extend(self._assign_items(part, element, index, node))
+        return out
+
+    def _bind_iterator(self, node) -> List[gast.stmt]:
+        """`pairs = zip(xs, ys)`: the sequences are copied now, the loop over `pairs` reads them."""
+        setup: List[gast.stmt] = []
+        description = self.describer.describe(node.value, setup, lambda name: True)
+        iterated = iteration.sequence_names(node.value, self._iterator_of)
+        self.waiting[self.bound.assignments[id(node)]] = (description, iterated)
+        return setup
+
+    def _refuse(self, node, message: str) -> UnsupportedSyntaxError:
+        return UnsupportedSyntaxError("iteration", message, self.parsed.info.location(node))
+
+    def _iterator_of(self, node):
+        """zip, enumerate or reversed when node calls one of them, else None."""
+        if not isinstance(node, gast.Call):
+            return None
+        func = resolve(node.func, self.parsed, self.local_names)
+        return next((known for known in iteration.ITERATORS if func is known), None)
 
     # ----- expressions --------------------------------------------------------
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        iterator = self._iterator_of(node)
+        if iterator is not None and id(node) not in self.bound.calls:
+            raise self._refuse(node, f"a {iterator.__name__} object is supported only as what a `for` loop "
+                                     "iterates over (directly, or bound to a name the loop iterates over)")
         func = node.func
         if not isinstance(func, gast.Attribute) or func.attr not in {**ARRAY_METHODS, **RUNTIME_METHODS}:
             return node
@@ -201,12 +228,9 @@ class Desugar(gast.NodeTransformer):
         )
 
 
-def _pair(target) -> bool:
-    return isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == 2
-
-
 def _tuple_of(target, size: int) -> bool:
     return isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == size
+
 
 
 def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str = "np") -> gast.FunctionDef:

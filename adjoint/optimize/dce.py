@@ -109,10 +109,15 @@ class _Liveness:
         if not self.mutate:
             return True, at_head
         stmt.body, _ = self.block(stmt.body, set(at_head))
-        if _is_empty(stmt.body) and is_pure(header, self.facts):
+        if _is_empty(stmt.body) and is_pure(header, self.facts) and not _binds_live_target(stmt, live):
             return False, live
         stmt.body = stmt.body or [gast.Pass()]
         return True, at_head
+
+
+def _binds_live_target(loop: gast.stmt, live: Set[str]) -> bool:
+    """A `for` whose variable is read after it: the loop stays, it leaves the last value behind."""
+    return isinstance(loop, gast.For) and bool(set(nodes.names_stored(loop.target)) & live)
 
 
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:

@@ -12,7 +12,7 @@ from adjoint import runtime
 from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint, cumsum_adjoint, diag_adjoint,
+    add_adjoints, cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint, cumsum_adjoint, diag_adjoint,
     diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward, einsum_adjoint_tangent,
     einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint, extremum_tangent, float_cast,
     gradient_like, joined_adjoint, kron_adjoint, kron_adjoint_backward, norm_adjoint, norm_hessian_form,
@@ -328,13 +328,13 @@ def _(result, g, dx):
     d[result] = tangent_like_adjoint(d[g], dx)
 
 
-# The adjoint of np.array([...]) calls list(); list(x) holds x's items (the rows of an array).
-@register_adjoint(list)
+# The adjoint of np.array([...]) calls list(); list(x) and tuple(x) hold x's items (the rows of an array).
+@register_adjoint(list, tuple)
 def _(result, x):
-    d[x] = gradient_like(tangent_like(d[result], result), x)
+    d[x] = add_adjoints(d[x], gradient_like(tangent_like(d[result], result), x))
 
 
-@register_tangent(list)
+@register_tangent(list, tuple)
 def _(result, x):
     d[result] = list(tangent_like(d[x], x))
 

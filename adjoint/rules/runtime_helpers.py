@@ -11,8 +11,8 @@ from adjoint.ad.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, gradient_like,
-    item_adjoint, item_adjoint_backward, pop_adjoint, pop_tangent, pow_exponent_adjoint, set_at,
-    transpose_adjoint, unbroadcast, unreduce, zero_at,
+    item_adjoint, item_adjoint_backward, pop_adjoint, pop_tangent, pow_exponent_adjoint, set_at, sorted_adjoint,
+    sorted_tangent, sum_adjoint, sum_tangent, transpose_adjoint, unbroadcast, unreduce, zero_at,
 )
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
@@ -216,3 +216,47 @@ def _(result, g, power, x):
 @register_tangent(runtime.pow_exponent_adjoint)
 def _(result, g, power, x):
     d[result] = pow_exponent_adjoint(d[g], power, x) + pow_exponent_adjoint(g, d[power], x) + d[x] * g * power / x
+
+
+# ----- The builtins sum and sorted: each helper is the transpose of its partner ------------------
+
+
+@register_adjoint(runtime.sum_adjoint)
+def _(result, g, x):
+    d[g] = broadcast_like(sum_tangent(d[result], x, 0.0), g)
+
+
+@register_tangent(runtime.sum_adjoint)
+def _(result, g, x):
+    d[result] = sum_adjoint(d[g], x)
+
+
+@register_adjoint(runtime.sum_tangent)
+def _(result, dx, x, dstart):
+    d[dx] = add_adjoints(d[dx], sum_adjoint(d[result], x))
+    d[dstart] = unbroadcast(d[result], dstart)
+
+
+@register_tangent(runtime.sum_tangent)
+def _(result, dx, x, dstart):
+    d[result] = sum_tangent(d[dx], x, d[dstart])
+
+
+@register_adjoint(runtime.sorted_adjoint)
+def _(result, g, x, reverse=False):
+    d[g] = add_adjoints(d[g], sorted_tangent(d[result], x, reverse))
+
+
+@register_tangent(runtime.sorted_adjoint)
+def _(result, g, x, reverse=False):
+    d[result] = sorted_adjoint(d[g], x, reverse)
+
+
+@register_adjoint(runtime.sorted_tangent)
+def _(result, dx, x, reverse=False):
+    d[dx] = add_adjoints(d[dx], sorted_adjoint(d[result], x, reverse))
+
+
+@register_tangent(runtime.sorted_tangent)
+def _(result, dx, x, reverse=False):
+    d[result] = sorted_tangent(d[dx], x, reverse)

@@ -1,4 +1,4 @@
-"""Adjoints and tangents of the `math` module and the numeric builtins (abs, min, max, float, sum).
+"""Adjoints and tangents of the `math` module and the numeric builtins (abs, min, max, float, sum, sorted).
 
 Scalar in, scalar out: these rules use `math` and plain arithmetic, so scalar code gets
 scalar derivative code.
@@ -7,7 +7,7 @@ import math
 
 from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import add_adjoints, sign
+from adjoint.runtime import add_adjoints, sign, sorted_adjoint, sorted_tangent, sum_adjoint, sum_tangent, unbroadcast
 
 # ----- Trigonometric -------------------------------------------------------------
 
@@ -354,12 +354,24 @@ def _(result, a, b, c=None, e=None):
     d[result] = d[a] if a == result else d[b] if b == result else d[c] if c == result else d[e]
 
 
+# sum(x, start) is start + x[0] + x[1] + ...; the items of an array are its rows.
 @register_adjoint(sum)
 def _(result, x, start=0):
-    d[x] = add_adjoints(d[x], [d[result]] * len(x))
-    d[start] = d[result]
+    d[x] = add_adjoints(d[x], sum_adjoint(d[result], x))
+    d[start] = unbroadcast(d[result], start)
 
 
 @register_tangent(sum)
 def _(result, x, start=0):
-    d[result] = sum(d[x]) + d[start]
+    d[result] = sum_tangent(d[x], x, d[start])
+
+
+# sorted's permutation is constant where x has no ties; ties keep their order (sorted is stable).
+@register_adjoint(sorted)
+def _(result, x, reverse=False):
+    d[x] = add_adjoints(d[x], sorted_adjoint(d[result], x, reverse))
+
+
+@register_tangent(sorted)
+def _(result, x, reverse=False):
+    d[result] = sorted_tangent(d[x], x, reverse)

@@ -75,13 +75,20 @@ def gradient_like(dx, x):
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
         if not _is_container(dx):
-            return [gradient_like(dx, item) for item in x]
-        return [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+            items = [gradient_like(dx, item) for item in x]
+        else:
+            items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+        return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:
         return np.dtype(_float_dtype(x.dtype)).type(dx)
     return dx
+
+
+def _tuple_like(items, x):
+    """items as a tuple of x's type (a NamedTuple stays one)."""
+    return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
 
 
 class NonScalarOutput(ValueError):

@@ -1,0 +1,260 @@
+"""What a `for` iterates over, as sequences read by index: zip, enumerate, reversed and sequences.
+
+The desugarer turns every `for` into a loop over a range. The iterable is described
+recursively (a sequence, reversed(sequence), enumerate(d, start), zip(d, ...)); each
+element of the loop's target is then assigned its item by an index expression::
+
+    for i, (a, b) in enumerate(zip(reversed(xs), ys)):
+
+becomes::
+
+    for _i in range(min(len(xs), len(ys))):
+        i = _i
+        a = xs[len(xs) - 1 - _i]
+        b = ys[_i]
+
+Reading `xs[_i]` at each iteration is what the iterators of lists, tuples and arrays do,
+in-place writes included. Two differences are taken care of: an expression that is not a
+name (`sorted(x)`, `range(1, n)`, `x[1:]`) is evaluated once, before the loop, and a name
+the loop rebinds is first copied to a temporary (the iterator keeps the object it was
+given). A loop that grows or shrinks a list it iterates over is refused.
+
+zip, enumerate and reversed objects are lazy: bound to a name (`pairs = zip(xs, ys)`) and
+iterated once by a `for` in the same block, the loop reads the sequences the object was
+made from (copied to temporaries where the object is made, so that rebinding their names
+in between changes nothing). Any other use of such an object is refused.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Set, Union
+
+import gast
+
+from adjoint import nodes
+
+ITERATORS = (zip, enumerate, reversed)
+RESIZING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear"}
+
+
+@dataclass
+class Items:
+    """A sequence (list, tuple, array, range) read by index: item i is `sequence[i]`."""
+
+    sequence: str
+
+
+@dataclass
+class Backwards:
+    """reversed(sequence): item i is `sequence[len(sequence) - 1 - i]`."""
+
+    sequence: str
+
+
+@dataclass
+class Count:
+    """The counter of an enumerate: item i is `i + start`."""
+
+    start: Optional[gast.expr]
+
+
+@dataclass
+class Numbered:
+    """enumerate(inner, start): item i is the pair (i + start, inner's item i)."""
+
+    inner: "Description"
+    start: Optional[gast.expr]
+
+
+@dataclass
+class Zipped:
+    """zip(*parts): item i is the tuple of the parts' items i; as long as the shortest part."""
+
+    parts: List["Description"]
+
+
+Description = Union[Items, Backwards, Numbered, Zipped]
+
+
+def length(description: Description) -> gast.expr:
+    if isinstance(description, (Items, Backwards)):
+        return nodes.call_named("len", nodes.name(description.sequence))
+    if isinstance(description, Numbered):
+        return length(description.inner)
+    lengths = [length(part) for part in description.parts]
+    return lengths[0] if len(lengths) == 1 else nodes.call_named("min", *lengths)
+
+
+def item(description, index: str) -> gast.expr:
+    """The expression of the item at position `index` (a loop variable)."""
+    position = nodes.name(index)
+    if isinstance(description, Items):
+        return nodes.subscript(nodes.name(description.sequence), position)
+    if isinstance(description, Backwards):
+        last = nodes.binop(length(description), gast.Sub(), nodes.constant(1))
+        return nodes.subscript(nodes.name(description.sequence), nodes.binop(last, gast.Sub(), position))
+    if isinstance(description, Count):
+        return position if description.start is None else nodes.add(position, nodes.load_copy(description.start))
+    return nodes.tuple_of(item(part, index) for part in parts(description))
+
+
+def parts(description) -> list:
+    """What a tuple target unpacks an item of description into (none for a sequence's items)."""
+    if isinstance(description, Numbered):
+        return [Count(description.start), description.inner]
+    if isinstance(description, Zipped):
+        return list(description.parts)
+    return []
+
+
+def sequences(description) -> List[str]:
+    """The names of the sequences a description reads."""
+    if isinstance(description, (Items, Backwards)):
+        return [description.sequence]
+    return [name for part in parts(description) for name in sequences(part)]
+
+
+class Describer:
+    """Builds descriptions; the setup statements it appends evaluate the sequences once.
+
+    `iterator_of(call)` is zip, enumerate or reversed when the call is one of them (else
+    None), `refuse(node, message)` makes the error raised at node.
+    """
+
+    def __init__(self, iterator_of: Callable, fresh: Callable[[str], str], refuse: Callable):
+        self.iterator_of = iterator_of
+        self.fresh = fresh
+        self.refuse = refuse
+
+    def describe(self, expr: gast.expr, setup: List[gast.stmt], copied: Callable[[str], bool]) -> Description:
+        """`copied(name)` says whether a sequence given by name must be copied to a temporary."""
+        iterator = self.iterator_of(expr)
+        if iterator is zip:
+            if expr.keywords or not expr.args:
+                raise self.refuse(expr, "zip is supported with one or more sequences and no keyword arguments")
+            return Zipped([self.describe(arg, setup, copied) for arg in expr.args])
+        if iterator is enumerate:
+            return self._enumerate(expr, setup, copied)
+        if iterator is reversed:
+            if expr.keywords or len(expr.args) != 1:
+                raise self.refuse(expr, "reversed takes one sequence")
+            inner = self.describe(expr.args[0], setup, copied)
+            if not isinstance(inner, Items):
+                raise self.refuse(expr, "reversed() of a zip, enumerate or reversed object is a TypeError in Python")
+            return Backwards(inner.sequence)
+        if isinstance(expr, gast.Name) and not copied(expr.id):
+            return Items(expr.id)
+        return Items(self._evaluated(expr, setup, "_seq"))
+
+    def _enumerate(self, expr: gast.Call, setup, copied) -> Numbered:
+        keywords = {k.arg: k.value for k in expr.keywords}
+        if set(keywords) - {"start"} or not 1 <= len(expr.args) + len(keywords) <= 2 or not expr.args:
+            raise self.refuse(expr, "enumerate is supported as enumerate(iterable) or enumerate(iterable, start)")
+        inner = self.describe(expr.args[0], setup, copied)
+        start = expr.args[1] if len(expr.args) == 2 else keywords.get("start")
+        if start is not None and not isinstance(start, gast.Constant):
+            start = nodes.name(self._evaluated(start, setup, "_start"))
+        return Numbered(inner, start)
+
+    def _evaluated(self, expr: gast.expr, setup: List[gast.stmt], prefix: str) -> str:
+        temp = self.fresh(prefix)
+        setup.append(nodes.copy_location(nodes.assign(temp, expr), expr))
+        return temp
+
+
+def sequence_names(expr: gast.expr, iterator_of: Callable) -> Set[str]:
+    """The names an iterable iterates over as they are (not through an expression such as `list(xs)`)."""
+    iterator = iterator_of(expr)
+    if iterator is None:
+        return {expr.id} if isinstance(expr, gast.Name) else set()
+    iterated = expr.args if iterator is zip else expr.args[:1]
+    return {name for arg in iterated for name in sequence_names(arg, iterator_of)}
+
+
+def resizing_call(stmts: List[gast.stmt], names: Set[str]) -> Optional[gast.Call]:
+    """The first call in stmts that grows or shrinks one of the lists `names` (`xs.append(v)`)."""
+    for stmt in stmts:
+        for node in nodes.walk(stmt):
+            if (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
+                    and node.func.attr in RESIZING_METHODS and isinstance(node.func.value, gast.Name)
+                    and node.func.value.id in names):
+                return node
+    return None
+
+
+@dataclass
+class BoundIterators:
+    """zip/enumerate/reversed objects bound to a name and iterated by one `for`.
+
+    `calls` holds the ids of every iterator call the desugarer may rewrite (those of `for`
+    headers and of these assignments); `assignments` and `loops` map the ids of the binding
+    statement and of the consuming loop to the name.
+    """
+
+    calls: Set[int]
+    assignments: Dict[int, str]
+    loops: Dict[int, str]
+
+
+def find_bound_iterators(func_node: gast.FunctionDef, iterator_of: Callable, refuse: Callable) -> BoundIterators:
+    found = BoundIterators(set(), {}, {})
+    for block in _blocks(func_node):
+        for position, stmt in enumerate(block):
+            if isinstance(stmt, gast.For):
+                _allow(stmt.iter, iterator_of, found.calls)
+            if _binds_iterator(stmt, iterator_of):
+                _bind(func_node, block, position, iterator_of, refuse, found)
+    return found
+
+
+def _binds_iterator(stmt: gast.stmt, iterator_of: Callable) -> bool:
+    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and iterator_of(stmt.value) is not None)
+
+
+def _bind(func_node, block: List[gast.stmt], position: int, iterator_of, refuse, found: BoundIterators) -> None:
+    assignment = block[position]
+    name = assignment.targets[0].id
+    stores = [node for node in nodes.walk(func_node)
+              if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Store)]
+    if len(stores) != 1:
+        raise refuse(assignment, f"`{name}` is bound to a {_label(assignment.value, iterator_of)} object and "
+                                 "assigned elsewhere too; give the iterator a name of its own")
+    uses = [node for node in nodes.walk(func_node)
+            if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load)]
+    loop = next((stmt for stmt in block[position + 1:] if isinstance(stmt, gast.For)
+                 and isinstance(stmt.iter, gast.Name) and stmt.iter.id == name), None)
+    for use in uses:
+        if loop is None or use is not loop.iter:
+            raise refuse(use, f"`{name}` is a {_label(assignment.value, iterator_of)} object: it is supported "
+                              "only as what one `for` loop of the same block iterates over")
+    _allow(assignment.value, iterator_of, found.calls)
+    found.assignments[id(assignment)] = name
+    if loop is not None:
+        found.loops[id(loop)] = name
+        between = block[position + 1:block.index(loop)]
+        resizing = resizing_call(between, sequence_names(assignment.value, iterator_of))
+        if resizing is not None:
+            raise refuse(resizing, f"the list is resized while the iterator `{name}` over it waits to be used")
+
+
+def _allow(expr: gast.expr, iterator_of: Callable, calls: Set[int]) -> None:
+    """Mark the iterator calls of a `for` header or an iterator binding (nested ones too)."""
+    if iterator_of(expr) is None:
+        return
+    calls.add(id(expr))
+    for arg in expr.args:
+        _allow(arg, iterator_of, calls)
+
+
+def _label(expr: gast.Call, iterator_of: Callable) -> str:
+    return iterator_of(expr).__name__
+
+
+def _blocks(node: gast.AST):
+    """Every statement list of the function (its body, the bodies of its ifs and loops)."""
+    for sub in nodes.walk(node):
+        for field in ("body", "orelse"):
+            block = getattr(sub, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                yield block
