@@ -29,7 +29,7 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import USER, CallClassifier
-from adjoint.analysis.kinds import ARRAY, CONTAINER, SCALAR
+from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array, rank_of
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append, is_pop
@@ -43,8 +43,10 @@ VIEW_FUNCTIONS = (
     np.atleast_3d, np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90,
     np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.require, np.trim_zeros,
 )
-# Builtins whose result holds (or is) their arguments' objects.
-SHARING_BUILTINS = (max, min, list, tuple, sorted, reversed, zip, enumerate, iter, next)
+# Builtins that make a new container holding their argument's items, and builtins that may
+# return one of their arguments or of its items.
+CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate)
+SHARING_BUILTINS = (max, min, iter, next)
 
 
 @dataclass
@@ -165,7 +167,7 @@ class _Storage:
             if not isinstance(owner, gast.Name):
                 return {fresh}, set()
             held = set(self.held.get(owner.id, ()))
-            if isinstance(value, gast.Subscript) and _selects_element(value.slice, self.ndim.get(owner.id), self.kinds):
+            if isinstance(value, gast.Subscript) and _selects_element(value.slice, self._rank(owner.id), self.kinds):
                 return set(), set()  # a number, not a view
             if self.kinds.get(owner.id) == CONTAINER:
                 return held, held
@@ -181,11 +183,21 @@ class _Storage:
         if not isinstance(value, gast.BinOp):
             return set()
         kinds = [SCALAR if isinstance(a, gast.Constant) else self.kinds.get(a.id) for a in (value.left, value.right)]
-        joins = isinstance(value.op, gast.Add) and not {SCALAR, ARRAY} & set(kinds)
+        joins = isinstance(value.op, gast.Add) and not any(k == SCALAR or is_array(k) for k in kinds)
         repeats = isinstance(value.op, gast.Mult) and SCALAR in kinds
         if not (joins or repeats):
             return set()
         return set().union(*[self.held.get(a.id, set()) for a in operands])
+
+    def _items(self, name: gast.Name) -> Set[str]:
+        """What iterating over `name` may give: a list's items; an array's rows (views of it)."""
+        if self.kinds.get(name.id) == CONTAINER:
+            return set(self.held.get(name.id, ()))
+        return self.reaches(name.id)
+
+    def _rank(self, name: str) -> Optional[int]:
+        rank = self.ndim.get(name)
+        return rank if rank is not None else rank_of(self.kinds.get(name))
 
     def _call(self, call: gast.Call, fresh: str, shared: Set[str]) -> Tuple[Set[str], Set[str]]:
         operation = self.classifier.classify(call)
@@ -195,6 +207,9 @@ class _Storage:
             return self._atom(first) if first is not None else set(), shared
         if operation.kind == USER and self.returns_argument is not None and not self.returns_argument(func, call):
             return {fresh}, set()
+        if any(func is b for b in CONTAINER_BUILTINS):
+            items = [self._items(a) for a in call.args if isinstance(a, gast.Name)]
+            return {fresh}, set().union(*items) if items else set()
         if operation.kind == USER or func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared
         module = getattr(func, "__module__", None) or ""
@@ -383,7 +398,8 @@ class _Checker:
     def _refuse_or_guard(self, write: _Write, statements: List[gast.stmt], message: str) -> None:
         """Refuse now, or, for `c += v` where c may hold a number (whose `+=` only rebinds c), check at
         run time that it does and refuse there otherwise."""
-        if not write.rebound or self.kinds.get(write.name) in (CONTAINER, ARRAY) or not statements:
+        kind = self.kinds.get(write.name)
+        if not write.rebound or kind == CONTAINER or is_array(kind) or not statements:
             raise self._refuse(write.node, message)
         location = self.parsed.info.location(write.node)
         text = f"{location.filename}:{location.lineno}: {message}"

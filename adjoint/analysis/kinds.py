@@ -1,7 +1,7 @@
 """Which names hold plain numbers: scalar code then gets scalar derivative code (no unbroadcast).
 
 Parameters start from the kinds of the call's arguments (`scalar`, `container` for lists
-and tuples, `array` for NumPy arrays, `unknown` for anything else); the kinds of local names follow from
+and tuples, `array:N` for N-dimensional NumPy arrays, `unknown` for anything else); the kinds of local names follow from
 their definitions, iterated from "no information" to a fixed point.
 """
 from __future__ import annotations
@@ -33,11 +33,28 @@ def _slices(index: gast.expr) -> bool:
     return any(isinstance(part, gast.Slice) for part in parts)
 
 
+def array_kind(rank: Optional[int]) -> str:
+    """`array:2` for a 2-D NumPy array, `array` when the number of dimensions is not known."""
+    return ARRAY if rank is None else f"{ARRAY}:{rank}"
+
+
+def is_array(kind: Optional[str]) -> bool:
+    return isinstance(kind, str) and kind.split(":")[0] == ARRAY
+
+
+def rank_of(kind: Optional[str]) -> Optional[int]:
+    """The number of dimensions an array kind records (None: not known, or not an array)."""
+    parts = kind.split(":") if is_array(kind) else ()
+    return int(parts[1]) if len(parts) == 2 else None
+
+
 def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
     if a is _BOTTOM:
         return b
     if b is _BOTTOM or a == b:
         return a
+    if is_array(a) and is_array(b):
+        return ARRAY
     return UNKNOWN
 
 
@@ -72,9 +89,19 @@ class _Inference:
     def elementwise(self, operands) -> Optional[str]:
         """Numbers give a number; numbers and NumPy arrays give an array; anything else is unknown."""
         kinds = [self.atom(operand) for operand in operands]
-        if ARRAY in kinds and all(kind in (SCALAR, ARRAY, _BOTTOM) for kind in kinds):
-            return ARRAY
+        arrays = [rank_of(kind) for kind in kinds if is_array(kind)]
+        if arrays and all(kind in (SCALAR, _BOTTOM) or is_array(kind) for kind in kinds):
+            return array_kind(None if None in arrays else max(arrays))  # broadcasting keeps the most dimensions
         return self.all_scalar(operands)
+
+    def sliced_rank(self, rank: Optional[int], index: gast.expr) -> Optional[int]:
+        """`x[1:, 0]` of a 2-D array is 1-D: each number in the index removes a dimension."""
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        numbers = [p for p in parts if not isinstance(p, gast.Slice)]
+        if rank is None or any(self.atom(p) != SCALAR or (isinstance(p, gast.Constant) and p.value is None)
+                               for p in numbers):
+            return None
+        return rank - len(numbers)
 
     def value(self, expr: gast.expr) -> Optional[str]:
         if isinstance(expr, (gast.Name, gast.Constant)):
@@ -92,7 +119,9 @@ class _Inference:
             return CONTAINER
         if isinstance(expr, gast.Subscript) and _slices(expr.slice):
             container = self.atom(expr.value)
-            return container if container in (ARRAY, _BOTTOM) else UNKNOWN
+            if container is _BOTTOM or not is_array(container):
+                return container if container is _BOTTOM else UNKNOWN
+            return array_kind(self.sliced_rank(rank_of(container), expr.slice))
         if isinstance(expr, gast.Call):
             return self.call(expr)
         return UNKNOWN
@@ -109,6 +138,8 @@ class _Inference:
         func = operation.func
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
             return SCALAR
+        if func in (list, tuple, sorted):
+            return CONTAINER
         if isinstance(func, np.ufunc) or func is np.copy:
             return self.elementwise(list(expr.args) + [k.value for k in expr.keywords])
         if func in _SCALAR_BUILTINS:
@@ -168,6 +199,6 @@ def kind_of_value(value) -> str:
     if isinstance(value, (list, tuple)):
         return CONTAINER
     if type(value) is np.ndarray:
-        return ARRAY
+        return array_kind(value.ndim)
     return UNKNOWN
 
