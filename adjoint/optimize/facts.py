@@ -9,6 +9,7 @@ import gast
 import numpy as np
 
 from adjoint import runtime
+from adjoint.analysis.kinds import SCALAR
 from adjoint.frontend.parse import MISSING
 
 LINEAR_HELPERS = (
@@ -29,6 +30,7 @@ class Facts:
     resolve: Callable[[str], object]
     protected: FrozenSet[str] = frozenset()
     stack: str = ""  # the list the derivative saves values on ("" when it saves none)
+    numbers: FrozenSet[str] = frozenset()  # primal names that hold Python numbers (ints among them)
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
@@ -77,4 +79,5 @@ def facts_for(ctx) -> Facts:
     linear = frozenset(n for n, obj in bindings.items() if any(obj is h for h in LINEAR_HELPERS))
     user = ctx.namer.original
     protected = user | {ctx.namer.adjoint(n) for n in user if ctx.namer.has_adjoint(n)}
-    return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack)
+    numbers = frozenset(name for name, kind in ctx.kinds.items() if kind == SCALAR)
+    return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers)

@@ -96,11 +96,12 @@ class _Fold(gast.NodeTransformer):
         if self.annihilate and op is gast.Add and _same(left, right) and self.pure(left):
             return nodes.binop(nodes.constant(2.0), gast.Mult(), left)
         # In the primal, `x * 1.0` is a new float array: folding it would alias (and retype) x.
-        if op is gast.Mult and _is(right, 1) and self.annihilate:
+        # In an adjoint, `k * 1.0` of a number k stays: k may be an int, and 1.0 makes a float.
+        if op is gast.Mult and _is(right, 1) and self.annihilate and self._float(left):
             return left
-        if op is gast.Mult and _is(left, 1) and self.annihilate:
+        if op is gast.Mult and _is(left, 1) and self.annihilate and self._float(right):
             return right
-        if op in (gast.Div, gast.Pow) and _is(right, 1) and self.annihilate:
+        if op in (gast.Div, gast.Pow) and _is(right, 1) and self.annihilate and self._float(left):
             return left
         if op is gast.Pow and (_is(right, 2) or _is(right, 3)) and isinstance(left, gast.Name) and self.annihilate:
             product = nodes.binop(left, gast.Mult(), nodes.name(left.id))  # products are cheaper than pow()
@@ -110,6 +111,13 @@ class _Fold(gast.NodeTransformer):
         if self.annihilate and op is gast.Div and _is(left, 0):
             return nodes.constant(0.0)
         return None
+
+    def _float(self, node) -> bool:
+        """Not a Python int: a float constant, a derivative, or anything but a primal number."""
+        if isinstance(node, gast.Constant):
+            return isinstance(node.value, float)
+        names = set(nodes.names_read(node))
+        return bool(names & self.facts.adjoint_names) or not names & self.facts.numbers
 
     def visit_UnaryOp(self, node):
         self.generic_visit(node)

@@ -8,7 +8,7 @@ def grad_halving(x):
         steps = steps + 1
         _cond1 = x > 1.0
     # Grad of: return x * steps
-    dx = steps
+    dx = steps * 1.0
     # Grad of: while x > 1.0:
     for _iteration1 in range(_count1):
         # Grad of: x = x / 2.0
