@@ -44,6 +44,8 @@ PARAMETERS: Dict[str, Tuple[str, Tuple[int, ...]]] = {
     "n": ("count", ()),  # an int in 0..3: loops over range(n) may run zero times
     "rng": ("rng", ()),  # a numpy Generator, seeded afresh before every call
 }
+FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
+            "builtin_sum", "broadcasting")  # each the name of a ShapeBuilder method that draws one snippet
 MATRIX_SHAPES = ((2, 3), (3, 2), (4, 3), (3, 4))
 HVP_FAMILIES = frozenset({"broadcasting"})
 RANDOM_STATE = "STATE"  # the module-level RandomState the checker seeds
@@ -61,8 +63,7 @@ class ShapeBuilder(Builder):
         self.helper_sources: Dict[str, List[str]] = {}
         self.body: List[str] = []
         self.terms: List[str] = []
-        rows, columns = self.choice(MATRIX_SHAPES)
-        self.rows, self.columns = rows, columns
+        self.rows, self.columns = self.choice(MATRIX_SHAPES)
 
     # ----- parameters, helpers and small pieces ---------------------------------------
 
@@ -580,13 +581,14 @@ class ShapeBuilder(Builder):
     # ----- the program -----------------------------------------------------------------
 
     def program(self, seed: int) -> Program:
-        families = FAMILIES
-        family = self.choice(families)
+        family = self.choice(FAMILIES)
         for _ in range(self.integer(1, 2)):
             getattr(self, family)()
-        if self.chance(30):
-            getattr(self, self.choice(families))()
         self.features.add(family)
+        if self.chance(30):  # a snippet of another family beside them
+            other = self.choice(FAMILIES)
+            getattr(self, other)()
+            self.features.add(other)
         return self.assemble(family, seed)
 
     def assemble(self, family: str, seed: int) -> Program:
@@ -603,7 +605,3 @@ class ShapeBuilder(Builder):
         wrt = tuple(self.random.sample(differentiable, self.integer(1, len(differentiable))))
         return Program("\n".join(lines) + "\n", tuple(parameters), wrt, frozenset(self.features), seed,
                        family=family, hvp=family in HVP_FAMILIES)
-
-
-FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
-            "builtin_sum", "broadcasting")

@@ -10,7 +10,7 @@ one of two outcomes, and anything else fails the test:
   their derivatives agree with central differences along a random direction v (the
   gradient projected on v, the jvp along v), no argument changes, and for the programs
   that ask for it (`Program.hvp`) the Hessian-vector product agrees with the difference
-  of gradients along v, projected on a random w. A third of the programs check `grad`
+  of gradients along v, projected on a random w. A quarter of the programs check `grad`
   too; scalar NumPy-only programs are also compared with autograd element by element.
 - refused: generation raises an `adjoint.AdjointError` whose location is a line of the
   generated program.
@@ -246,7 +246,7 @@ def check_program(program: Program, wrt: tuple, args: List[Any], directions: Lis
 
 def check_reverse(calls: Calls, program: Program, wrt: tuple, positions: List[int], directions: List[Any],
                   value: float) -> tuple:
-    """value_and_grad, vjp (and for a third of the programs grad) against the value and a directional difference."""
+    """value_and_grad, vjp (and for a quarter of the programs grad) against the value and a directional difference."""
     along = lambda step: calls.plain(moved(calls.args, positions, directions, step))  # noqa: E731
     expected = slope(along, STEP)
     got_value, gradients = calls.derived("value_and_grad", lambda: adjoint.value_and_grad(calls.module.f, wrt=wrt))
@@ -255,7 +255,7 @@ def check_reverse(calls: Calls, program: Program, wrt: tuple, positions: List[in
     got_value, pullback = calls.derived("vjp", lambda: adjoint.vjp(calls.module.f, wrt=wrt))
     same_value("vjp", got_value, value)
     results["vjp"] = pullback(1.0)
-    if program.seed % 3 == 0:
+    if program.seed % 4 == 0:
         results["grad"] = calls.derived("grad", lambda: adjoint.grad(calls.module.f, wrt=wrt))
     for what, result in results.items():
         assert isinstance(result, tuple) and len(result) == len(positions), f"{what} returned {result!r}"
