@@ -8,14 +8,16 @@ Python's and NumPy's semantics rather than on calculus:
   built locally; `+` (concatenation), `[x] * 3`, `extend`, `+=` on lists; indexing, slicing;
 - `aliases`: two names for one array or list, views, in-place writes through either name
   (`out = y; out += 1`, `v = y[1:]; v *= 3`, `B[1][0] = ...`), writes through an alias of
-  an argument;
-- `mutating_helpers`: helpers that append to a list or write into an array given to them;
+  an argument (and, beside them, writes into copies, which share nothing);
+- `mutating_helpers`: helpers that append to a list or write into an array given to them (and,
+  beside them, helpers that write into a copy or return a new list);
 - `random_draws`: draws from a generator passed in or from a module-level `RandomState`; the
   checker seeds both before every call, so the value and the derivative see the same draws;
 - `loop_variables`: a loop variable read after its loop, loops that may run zero times;
 - `iteration`: zip/enumerate/reversed/range/sorted, nested or bound to a name first, over
   lists, tuples, 1-D and 2-D arrays;
-- `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`);
+- `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
+  and, beside them, with distinct ones;
 - `builtin_sum`: the builtin `sum` over arrays (a 2-D one sums rows) and lists;
 - `broadcasting`: non-square matrices, `.T`, broadcasting, reshapes, reductions with axes;
   these programs are also checked by `hvp` (forward over reverse).
@@ -276,7 +278,8 @@ class ShapeBuilder(Builder):
     # ----- helpers that mutate their arguments -----------------------------------------
 
     def mutating_helpers(self) -> None:
-        self.choice((self.helper_appends, self.helper_scales, self.helper_writes, self.helper_replaces))()
+        self.choice((self.helper_appends, self.helper_scales, self.helper_writes, self.helper_replaces,
+                     self.helper_writes_its_copy, self.helper_returns_longer_list))()
 
     def helper_appends(self) -> None:
         name = self.helper_source("grow", ["def grow(terms, v):", "    terms.append(v * 2.0)",
@@ -306,6 +309,22 @@ class ShapeBuilder(Builder):
         ws = self.fresh("ws")
         self.emit(f"{ws} = [{a} * 1.0, {a} * {self.scalar()}]", f"{name}({ws}, {self.scalar()})")
         self.terms.append(f"np.sum({ws}[0] * {ws}[1])")
+
+    def helper_writes_its_copy(self) -> None:
+        """The helper writes into a copy of its argument: the caller's array keeps its value."""
+        name = self.helper_source("scaled", ["def scaled(v, s):", "    w = v.copy()", "    w *= s", "    w[0] = s",
+                                             "    return w"])
+        y = self.array_copy()
+        z = self.fresh("z")
+        self.emit(f"{z} = {name}({y}, {self.scalar()})")
+        self.terms.append(f"np.sum({y} * {z})")
+
+    def helper_returns_longer_list(self) -> None:
+        """The helper returns a new list: the caller's list keeps its items."""
+        name = self.helper_source("longer", ["def longer(terms, v):", "    return terms + [v * 2.0]"])
+        ts, us = self.fresh("ts"), self.fresh("us")
+        self.emit(f"{ts} = [{self.need('x0')}, {self.scalar()}]", f"{us} = {name}({ts}, {self.scalar()})")
+        self.terms.append(f"sum({us}) * {ts}[-1]")
 
     # ----- random draws --------------------------------------------------------------
 
@@ -506,6 +525,7 @@ class ShapeBuilder(Builder):
                 f"np.add.at({y}, [0, 0, 2], {a} * {self.scalar()})",
                 f"np.add.at({y}, np.array([1, 1]), {self.scalar()})",
                 f"{y}[[1, 1]] = {self.scalar()}",
+                f"{y}[[0, 2]] += {self.scalar()}",
             )))
         self.terms.append(self.choice((f"np.sum({y} * np.array([1.0, 2.0, 3.0]))", f"np.sum({y} * {a})",
                                        f"np.dot({y}, {y})")))
