@@ -228,8 +228,9 @@ def check_program(program: Program, wrt: tuple, args: List[Any], directions: Lis
     names = [p.name for p in program.parameters]
     positions = [names.index(name) for name in program.wrt]
     try:
-        gradients = check_reverse(calls, program, wrt, positions, directions, value)
-        check_forward(calls, wrt, positions, directions, value)
+        along = Along(calls, positions, directions)
+        gradients = check_reverse(calls, program, wrt, along, value)
+        check_forward(calls, wrt, along, value)
         if program.hvp:
             check_hvp(calls, wrt, positions, directions, weights, gradients)
     except Kink as kink:
@@ -244,11 +245,20 @@ def check_program(program: Program, wrt: tuple, args: List[Any], directions: Lis
     return "exact"
 
 
-def check_reverse(calls: Calls, program: Program, wrt: tuple, positions: List[int], directions: List[Any],
-                  value: float) -> tuple:
+class Along:
+    """f along the random direction, as a function of the step, and its central difference at 0."""
+
+    def __init__(self, calls: Calls, positions: List[int], directions: List[Any]):
+        self.calls, self.positions, self.directions = calls, positions, directions
+        self.slope = slope(self, STEP)
+
+    def __call__(self, step: float) -> float:
+        return self.calls.plain(moved(self.calls.args, self.positions, self.directions, step))
+
+
+def check_reverse(calls: Calls, program: Program, wrt: tuple, along: Along, value: float) -> tuple:
     """value_and_grad, vjp (and for a quarter of the programs grad) against the value and a directional difference."""
-    along = lambda step: calls.plain(moved(calls.args, positions, directions, step))  # noqa: E731
-    expected = slope(along, STEP)
+    positions = along.positions
     got_value, gradients = calls.derived("value_and_grad", lambda: adjoint.value_and_grad(calls.module.f, wrt=wrt))
     same_value("value_and_grad", got_value, value)
     results = {"value_and_grad": gradients}
@@ -261,19 +271,18 @@ def check_reverse(calls: Calls, program: Program, wrt: tuple, positions: List[in
         assert isinstance(result, tuple) and len(result) == len(positions), f"{what} returned {result!r}"
         for name, gradient, position in zip(program.wrt, result, positions):
             check_structure(f"{what} wrt {name}", gradient, calls.args[position])
-        got, magnitude = projection(result, directions)
+        got, magnitude = projection(result, along.directions)
         compare(f"{what}: the gradient along a random direction", got, along, STEP, abs(value) + magnitude,
-                expected)
+                along.slope)
     return gradients
 
 
-def check_forward(calls: Calls, wrt: tuple, positions: List[int], directions: List[Any], value: float) -> None:
+def check_forward(calls: Calls, wrt: tuple, along: Along, value: float) -> None:
     """jvp along the random direction: the value, and the tangent against the directional difference."""
-    along = lambda step: calls.plain(moved(calls.args, positions, directions, step))  # noqa: E731
-    got_value, tangent = calls.derived("jvp", lambda: adjoint.jvp(calls.module.f, wrt=wrt), *directions)
+    got_value, tangent = calls.derived("jvp", lambda: adjoint.jvp(calls.module.f, wrt=wrt), *along.directions)
     same_value("jvp", got_value, value)
     tangent = scalar(tangent, "jvp's tangent")
-    compare("jvp tangent", tangent, along, STEP, abs(value) + abs(tangent), slope(along, STEP))
+    compare("jvp tangent", tangent, along, STEP, abs(value) + abs(tangent), along.slope)
 
 
 def check_hvp(calls: Calls, wrt: tuple, positions: List[int], directions: List[Any], weights: np.ndarray,
