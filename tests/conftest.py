@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from typing import Optional
 
@@ -40,3 +41,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 _SAVED_CACHE_DIR = pytest.StashKey[Optional[str]]()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The fuzzer's outcomes per shape family, when it ran: a fuzzer that only meets refusals shows here."""
+    fuzzer = sys.modules.get("test_fuzz")
+    if fuzzer is not None and fuzzer.STATISTICS:
+        terminalreporter.section("fuzzer outcomes per shape family")
+        for line in fuzzer.summary():
+            terminalreporter.write_line(line)

@@ -1,5 +1,9 @@
 """Random differentiable programs as source text, for the differential fuzzer (test_fuzz.py).
 
+Half of the programs come from program_shapes.py (lists, aliases, mutating helpers, random
+draws, iteration, scatter, broadcasting: see there); this module draws the other half,
+scalar programs with control flow, and the arguments of both.
+
 `programs()` is a hypothesis strategy of `Program` records: the text of a module holding
 a function `f` and the helper functions it calls, f's parameters, which of them to
 differentiate, and the features the program uses. The programs stay inside the language
@@ -32,8 +36,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from random import Random
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
+import numpy as np
 from hypothesis import strategies as st
 
 ARRAY_LENGTH = 3
@@ -45,6 +50,7 @@ CLASHING_NAMES = (
     "dx0", "dx1", "d", "dv", "_stack", "_t1", "_t2", "_cond1", "_range1", "result", "grad_f",
     "jvp_f", "unbroadcast", "tmp", "dresult", "_d", "d_x0", "stack", "t", "value",
 )
+SHAPE_SHARE = 0.5  # of the programs, those drawn by program_shapes.py
 MAX_DEPTH = 3  # nesting of blocks
 MAX_EXPRESSION_DEPTH = 3
 
@@ -52,7 +58,15 @@ MAX_EXPRESSION_DEPTH = 3
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    kind: str  # "float", "array" (length ARRAY_LENGTH), "int" (1..4) or "bool"
+    # "float", "array" (length ARRAY_LENGTH), "int" (1..4) or "bool"; in program_shapes.py also
+    # "matrix", "arrays" and "floats" (lists), "pair" (a tuple), "nested" (a list of lists),
+    # "count" (0..3) and "rng" (a numpy Generator the checker seeds before every call)
+    kind: str
+    shape: Tuple[int, ...] = ()
+
+    @property
+    def differentiable(self) -> bool:
+        return self.kind not in ("int", "bool", "count", "rng")
 
 
 @dataclass(frozen=True)
@@ -64,11 +78,13 @@ class Program:
     wrt: Tuple[str, ...]
     features: FrozenSet[str]
     seed: int
+    family: str = "scalar"  # the shape family (program_shapes.py), "scalar" for the programs drawn here
+    hvp: bool = False  # also check the Hessian-vector product
 
     @property
     def autograd_compatible(self) -> bool:
         """Only `np` (no `math`), no writes into arrays, no `float()`: autograd can run the same source."""
-        return not self.features & {"math", "array_write", "float"}
+        return self.family == "scalar" and not self.features & {"math", "array_write", "float"}
 
 
 @dataclass
@@ -521,7 +537,7 @@ class Builder:
         body += self.block(scope)
         body.append(self.final_return(scope))
         lines += [f"def f({', '.join(parameter.name for parameter in parameters)}):"] + indent(body)
-        differentiable = [parameter.name for parameter in parameters if parameter.kind in ("float", "array")]
+        differentiable = [parameter.name for parameter in parameters if parameter.differentiable]
         wrt = tuple(self.random.sample(differentiable, self.integer(1, len(differentiable))))
         return Program("\n".join(lines) + "\n", tuple(parameters), wrt, frozenset(self.features), seed)
 
@@ -531,8 +547,17 @@ def indent(lines: List[str]) -> List[str]:
 
 
 def program_from_seed(seed: int) -> Program:
-    """The program a seed stands for: failures report the seed, so this reproduces them."""
-    return Builder(Random(seed)).program(seed)
+    """The program a seed stands for: failures report the seed, so this reproduces them.
+
+    Half the seeds stand for a program of a shape family (program_shapes.py), half for a
+    scalar program with control flow drawn here.
+    """
+    from program_shapes import ShapeBuilder  # it builds on this module's Builder
+
+    random = Random(seed)
+    if random.random() < SHAPE_SHARE:
+        return ShapeBuilder(random).program(seed)
+    return Builder(random).program(seed)
 
 
 def programs() -> st.SearchStrategy:
@@ -551,13 +576,42 @@ def scalars() -> st.SearchStrategy:
 
 
 def argument_values(program: Program) -> st.SearchStrategy:
-    """Arguments for `program.parameters`: numbers in about [-1.5, 1.5], ints in 1..4, arrays of floats."""
+    """Arguments for `program.parameters`: numbers in about [-1.5, 1.5], ints in 1..4, arrays of floats.
+
+    Containers and matrices are filled from a numpy generator seeded by hypothesis; an "rng"
+    parameter gets None here, for the checker to pass a freshly seeded generator each call.
+    """
     scalar = scalars()
     # One float argument in ten is an int: int inputs must give float gradients.
-    number = st.tuples(st.integers(0, 9), scalar, st.sampled_from((-1, 1, 2))).map(lambda t: t[2] if t[0] == 0 else t[1])
+    number = st.tuples(st.integers(0, 9), scalar, st.sampled_from((-1, 1, 2))).map(
+        lambda t: t[2] if t[0] == 0 else t[1])
     strategies: Dict[str, st.SearchStrategy] = {
         "float": number,
         "int": st.integers(1, 4),
+        "count": st.integers(0, 3),
         "array": st.lists(scalar, min_size=ARRAY_LENGTH, max_size=ARRAY_LENGTH),
+        "rng": st.none(),
     }
-    return st.tuples(*(strategies[parameter.kind] for parameter in program.parameters))
+    return st.tuples(*(strategies[parameter.kind] if parameter.kind in strategies
+                       else st.integers(0, 2 ** 32 - 1).map(lambda seed, p=parameter: container(p, seed))
+                       for parameter in program.parameters))
+
+
+def container(parameter: Parameter, seed: int) -> Any:
+    """A value of a container or matrix parameter, its numbers in about [-1.5, 1.5]."""
+    generator = np.random.default_rng(seed)
+
+    def numbers(*shape: int) -> np.ndarray:
+        return generator.uniform(-1.5, 1.5, size=shape)
+
+    if parameter.kind == "matrix":
+        return numbers(*parameter.shape)
+    if parameter.kind == "arrays":
+        return [numbers(ARRAY_LENGTH) for _ in range(parameter.shape[0])]
+    if parameter.kind == "floats":
+        return [float(v) for v in numbers(parameter.shape[0])]
+    if parameter.kind == "pair":
+        return (float(numbers(1)[0]), numbers(ARRAY_LENGTH))
+    if parameter.kind == "nested":
+        return [[float(v) for v in row] for row in numbers(*parameter.shape)]
+    raise ValueError(f"no values for parameter kind {parameter.kind!r}")

@@ -1,0 +1,627 @@
+"""Generated programs of the shapes where a derivative is easiest to get wrong (test_fuzz.py).
+
+program_generator.py draws scalar programs with control flow; this module draws programs
+built around one *shape family* each, the code shapes where the derivative depends on
+Python's and NumPy's semantics rather than on calculus:
+
+- `containers`: lists of arrays and of floats, tuples and nested lists, as arguments and
+  built locally; `+` (concatenation), `[x] * 3`, `extend`, `+=` on lists; indexing, slicing;
+- `aliases`: two names for one array or list, views, in-place writes through either name
+  (`out = y; out += 1`, `v = y[1:]; v *= 3`, `B[1][0] = ...`), writes through an alias of
+  an argument (and, beside them, writes into copies, which share nothing);
+- `mutating_helpers`: helpers that append to a list or write into an array given to them (and,
+  beside them, helpers that write into a copy or return a new list);
+- `random_draws`: draws from a generator passed in or from a module-level `RandomState`; the
+  checker seeds both before every call, so the value and the derivative see the same draws;
+- `loop_variables`: a loop variable read after its loop, loops that may run zero times;
+- `iteration`: zip/enumerate/reversed/range/sorted, nested or bound to a name first, over
+  lists, tuples, 1-D and 2-D arrays;
+- `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
+  and, beside them, with distinct ones;
+- `builtin_sum`: the builtin `sum` over arrays (a 2-D one sums rows) and lists;
+- `broadcasting`: non-square matrices, `.T`, broadcasting, reshapes, reductions with axes;
+  these programs are also checked by `hvp` (forward over reverse).
+
+Each program picks a family, draws one or two snippets of it (sometimes one of another
+family too) and returns the sum of the snippets' scalar terms. Snippets reuse the scalar
+expressions of program_generator.Builder, so their arithmetic varies as well.
+"""
+from __future__ import annotations
+
+from random import Random
+from typing import Callable, Dict, List, Tuple
+
+from program_generator import ARRAY_LENGTH, CONSTANTS, Builder, Parameter, Program, Scope, indent
+
+# The parameters a snippet may ask for, by name: (kind, shape). Shapes of "matrix" are drawn per program.
+PARAMETERS: Dict[str, Tuple[str, Tuple[int, ...]]] = {
+    "x0": ("float", ()),
+    "x1": ("float", ()),
+    "a": ("array", (ARRAY_LENGTH,)),
+    "b": ("array", (ARRAY_LENGTH,)),
+    "xs": ("arrays", (3, ARRAY_LENGTH)),  # a list of 3 arrays
+    "fs": ("floats", (3,)),  # a list of 3 floats
+    "pair": ("pair", ()),  # a tuple (float, array)
+    "A": ("nested", (2, 2)),  # a list of 2 lists of 2 floats
+    "n": ("count", ()),  # an int in 0..3: loops over range(n) may run zero times
+    "rng": ("rng", ()),  # a numpy Generator, seeded afresh before every call
+}
+FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
+            "builtin_sum", "broadcasting")  # each the name of a ShapeBuilder method that draws one snippet
+MATRIX_SHAPES = ((2, 3), (3, 2), (4, 3), (3, 4))
+HVP_FAMILIES = frozenset({"broadcasting"})
+RANDOM_STATE = "STATE"  # the module-level RandomState the checker seeds
+
+
+class ShapeBuilder(Builder):
+    """Draws one program of a shape family; `Builder` supplies the scalar expressions."""
+
+    def __init__(self, random: Random):
+        super().__init__(random)
+        self.library = "np"
+        self.clashing = False
+        self.parameters: Dict[str, Parameter] = {}
+        self.module_lines: List[str] = []
+        self.helper_sources: Dict[str, List[str]] = {}
+        self.body: List[str] = []
+        self.terms: List[str] = []
+        self.rows, self.columns = self.choice(MATRIX_SHAPES)
+
+    # ----- parameters, helpers and small pieces ---------------------------------------
+
+    def need(self, name: str) -> str:
+        """Parameter `name` (see PARAMETERS), added to f's signature on first use."""
+        if name == "M":
+            self.parameters.setdefault(name, Parameter(name, "matrix", (self.rows, self.columns)))
+        else:
+            kind, shape = PARAMETERS[name]
+            self.parameters.setdefault(name, Parameter(name, kind, shape))
+        self.used_names.add(name)
+        return name
+
+    def helper_source(self, name: str, lines: List[str]) -> str:
+        self.helper_sources.setdefault(name, lines)
+        self.features.add("call")
+        return name
+
+    def scalar(self, *floats: str) -> str:
+        """A scalar expression of x0 and `floats`."""
+        return self.expression(Scope(floats=[self.need("x0"), *floats]), 1)
+
+    def pick(self, *makers: Callable[[], str]) -> str:
+        """One of the texts the makers would make; only the chosen one runs (and asks for its parameters)."""
+        return self.choice(makers)()
+
+    def emit(self, *lines: str) -> None:
+        self.body.extend(lines)
+
+    def index(self, length: int = ARRAY_LENGTH) -> int:
+        return self.integer(-length, length - 1)
+
+    def list_slice(self) -> str:
+        return self.choice(("", "[1:]", "[::-1]", "[:2]", "[-2:]", "[::2]"))
+
+    def accumulate(self, start: str = "0.0") -> str:
+        total = self.fresh("t")
+        self.emit(f"{total} = {start}")
+        return total
+
+    # ----- containers ----------------------------------------------------------------
+
+    def containers(self) -> None:
+        self.choice((self.list_of_arrays, self.list_of_floats, self.tuple_argument, self.nested_argument,
+                     self.local_float_list, self.local_array_list, self.local_tuple, self.local_nested))()
+
+    def list_of_arrays(self) -> None:
+        xs, total = self.need("xs"), self.accumulate()
+        item = self.fresh("v")
+        self.emit(f"for {item} in {xs}{self.list_slice()}:",
+                  f"    {total} = {total} + np.sum({item} * {self.scalar()})")
+        self.terms.append(f"{total} + {xs}[{self.index()}][{self.index()}] * {xs}[{self.index()}][{self.index()}]")
+
+    def list_of_floats(self) -> None:
+        fs = self.need("fs")
+        self.terms.append(self.choice((
+            f"{fs}[{self.index()}] * {self.scalar()}",
+            f"sum({fs}{self.list_slice()}) * {self.scalar()}",
+            f"{fs}{self.list_slice()}[0] * {fs}[{self.index()}]",
+            f"len({fs}) * {fs}[{self.index()}]",
+        )))
+
+    def tuple_argument(self) -> None:
+        pair = self.need("pair")
+        s, v = self.fresh("s"), self.fresh("v")
+        if self.chance(50):
+            self.emit(f"{s}, {v} = {pair}")
+        else:
+            self.emit(f"{s} = {pair}[0]", f"{v} = {pair}[-1]")
+        self.terms.append(f"{s} * np.sum({v} * {self.scalar()}) + {pair}[1][{self.index()}]")
+
+    def nested_argument(self) -> None:
+        nested = self.need("A")
+        i, j, k, l = (self.index(2) for _ in range(4))
+        if self.chance(50):
+            self.terms.append(f"{nested}[{i}][{j}] * {nested}[{k}][{l}] + sum({nested}[{i}]) * {self.scalar()}")
+            return
+        total, row, item = self.accumulate(), self.fresh("row"), self.fresh("e")
+        self.emit(f"for {row} in {nested}:", f"    for {item} in {row}:",
+                  f"        {total} = {total} + {item} * {self.scalar(item)}")
+        self.terms.append(total)
+
+    def grown_list(self, name: str, first: str, element: Callable[[], str]) -> None:
+        """`name = [first, ...]` then grown by +, `[e] * k`, extend and +=."""
+        self.emit(f"{name} = [{first}, {element()}]")
+        for _ in range(self.integer(1, 3)):
+            self.emit(self.choice((
+                f"{name} = {name} + [{element()}]",
+                f"{name} = [{element()}] + {name}",
+                f"{name}.extend([{element()}, {element()}])",
+                f"{name} += [{element()}]",
+                f"{name}.append({element()})",
+                f"{name} = {name} + [{element()}] * {self.integer(1, 3)}",
+            )))
+
+    def local_float_list(self) -> None:
+        x0 = self.need("x0")
+        ys, zs = self.fresh("ys"), self.fresh("zs")
+        self.grown_list(ys, x0, self.scalar)
+        self.emit(f"{zs} = [{self.scalar()}] * {self.integer(2, 3)}")
+        self.terms.append(self.choice((
+            f"{ys}[-1] * {ys}[1] + sum({ys}[1:]) + {zs}[0] * {zs}[-1]",
+            f"sum({ys}{self.list_slice()}) * {zs}[1]",
+            f"{ys}[0] * sum({zs}) + {ys}[{self.integer(-2, 1)}]",
+        )))
+
+    def local_array_list(self) -> None:
+        a, x0 = self.need("a"), self.need("x0")
+        ys, total, item = self.fresh("ys"), self.fresh("t"), self.fresh("v")
+        self.grown_list(ys, a, lambda: self.choice((f"{a} * {self.scalar()}", f"np.sin({a})", f"{a}[::-1] * {x0}")))
+        self.emit(f"{total} = 0.0", f"for {item} in {ys}{self.list_slice()}:",
+                  f"    {total} = {total} + np.sum({item} * {ys}[0])")
+        self.terms.append(f"{total} + np.sum({ys}[-1] * {ys}[1])")
+
+    def local_tuple(self) -> None:
+        a, x0 = self.need("a"), self.need("x0")
+        pair, longer = self.fresh("tp"), self.fresh("tp")
+        self.emit(f"{pair} = ({self.scalar()}, {a} * {x0})",
+                  f"{longer} = {pair} + ({self.scalar()},)")
+        self.terms.append(f"{longer}[0] * np.sum({longer}[1]) + {longer}[-1] * {pair}[1][{self.index()}]")
+
+    def local_nested(self) -> None:
+        nested = self.fresh("B")
+        self.emit(f"{nested} = [[{self.scalar()}, {self.choice(CONSTANTS)}], [{self.scalar()}, {self.scalar()}]]")
+        i, j, k, l = (self.index(2) for _ in range(4))
+        self.terms.append(f"{nested}[{i}][{j}] * {nested}[{k}][{l}] + sum({nested}[{self.index(2)}])")
+
+    # ----- aliases and views ---------------------------------------------------------
+
+    def aliases(self) -> None:
+        self.choice((self.alias_augmented, self.view_augmented, self.alias_element_write, self.nested_list_write,
+                     self.row_alias_write, self.argument_alias_write, self.list_argument_alias_write,
+                     self.matrix_row_view, self.copy_written, self.copy_of_copy_written))()
+
+    def array_copy(self) -> str:
+        a, x0 = self.need("a"), self.need("x0")
+        y = self.fresh("y")
+        self.emit(f"{y} = {self.choice((f'{a}.copy()', f'{a} * {x0}', f'np.array({a})', f'{a} + 0.0'))}")
+        return y
+
+    def alias_augmented(self) -> None:
+        y = self.array_copy()
+        out = self.fresh("out")
+        self.emit(f"{out} = {y}", f"{out} {self.choice(('+=', '-=', '*='))} {self.scalar()}")
+        self.terms.append(f"np.sum({y} * {y}) + {out}[{self.index()}]")
+
+    def view_augmented(self) -> None:
+        y = self.array_copy()
+        view = self.fresh("w")
+        part = self.choice(("[1:]", "[:2]", "[::2]", "[::-1]"))
+        self.emit(f"{view} = {y}{part}", f"{view} {self.choice(('+=', '*='))} {self.scalar()}")
+        self.terms.append(f"np.sum({y} * {self.need('a')}) + np.sum({view})")
+
+    def alias_element_write(self) -> None:
+        y = self.array_copy()
+        z = self.fresh("z")
+        self.emit(f"{z} = {y}", f"{z}[{self.index()}] {self.choice(('=', '+=', '*='))} {self.scalar()}")
+        self.terms.append(f"np.sum({y} ** 2) * {self.choice(CONSTANTS)}")
+
+    def nested_list_write(self) -> None:
+        x0 = self.need("x0")
+        nested = self.fresh("B")
+        self.emit(f"{nested} = [[{x0}, {self.scalar()}], [{x0} * 2.0, 1.0]]",
+                  f"{nested}[{self.index(2)}][{self.index(2)}] {self.choice(('=', '+='))} {self.scalar()}")
+        self.terms.append(f"{nested}[1][0] * {nested}[0][1] + {nested}[0][0] * {nested}[1][1]")
+
+    def row_alias_write(self) -> None:
+        x0 = self.need("x0")
+        nested, row = self.fresh("B"), self.fresh("row")
+        self.emit(f"{nested} = [[{x0}, {self.scalar()}], [{self.scalar()}, {x0}]]",
+                  f"{row} = {nested}[{self.index(2)}]",
+                  f"{row}[{self.index(2)}] = {self.scalar()}")
+        self.terms.append(f"{nested}[0][0] * {nested}[1][0] + {nested}[0][1] * {nested}[1][1]")
+
+    def argument_alias_write(self) -> None:
+        a = self.need("a")
+        alias = self.fresh("u")
+        self.emit(f"{alias} = {a}", f"{alias}[{self.index()}] {self.choice(('=', '+=', '*='))} {self.scalar()}")
+        self.terms.append(f"np.sum({a} * {a})")
+
+    def list_argument_alias_write(self) -> None:
+        fs = self.need("fs")
+        alias = self.fresh("ys")
+        self.emit(f"{alias} = {fs}", f"{alias}[{self.index()}] = {self.scalar()}")
+        self.terms.append(f"sum({fs}) * {fs}[{self.index()}]")
+
+    def copy_written(self) -> None:
+        """In-place writes into a copy no other name shares: the argument keeps its value."""
+        y = self.array_copy()
+        part = self.choice(("[1:]", "[:2]", "[::2]", "[0]", "[-1]", ""))
+        self.emit(f"{y}{part} {self.choice(('+=', '-=', '*='))} {self.scalar()}",
+                  f"{y}[{self.index()}] = {y}[{self.index()}] * {self.scalar()}")
+        self.terms.append(f"np.sum({y} * {self.need('a')})")
+
+    def copy_of_copy_written(self) -> None:
+        """`z = y.copy()` shares nothing with y: writing into z leaves y as it was."""
+        y = self.array_copy()
+        z = self.fresh("z")
+        self.emit(f"{z} = {y}.copy()", f"{z}[{self.index()}] {self.choice(('=', '+=', '*='))} {self.scalar()}",
+                  f"{z} *= {self.scalar()}")
+        self.terms.append(f"np.sum({y} * {z})")
+
+    def matrix_row_view(self) -> None:
+        matrix, copy = self.need("M"), self.fresh("C")
+        row = self.fresh("r")
+        self.emit(f"{copy} = {matrix}.copy()", f"{row} = {copy}[{self.index(self.rows)}]",
+                  f"{row} *= {self.scalar()}")
+        self.terms.append(f"np.sum({copy} * {matrix})")
+
+    # ----- helpers that mutate their arguments -----------------------------------------
+
+    def mutating_helpers(self) -> None:
+        self.choice((self.helper_appends, self.helper_scales, self.helper_writes, self.helper_replaces,
+                     self.helper_writes_its_copy, self.helper_returns_longer_list))()
+
+    def helper_appends(self) -> None:
+        name = self.helper_source("grow", ["def grow(terms, v):", "    terms.append(v * 2.0)",
+                                           "    terms.append(v * v)"])
+        ts = self.fresh("ts")
+        self.emit(f"{ts} = [{self.need('x0')}]", f"{name}({ts}, {self.scalar()})")
+        if self.chance(50):
+            self.emit(f"{name}({ts}, {ts}[-1])")
+        self.terms.append(f"sum({ts}) + {ts}[-1] * {ts}[0]")
+
+    def helper_scales(self) -> None:
+        name = self.helper_source("scale", ["def scale(v, s):", "    v *= s", "    return np.sum(v)"])
+        y = self.array_copy()
+        r = self.fresh("r")
+        self.emit(f"{r} = {name}({y}, {self.scalar()})")
+        self.terms.append(f"{r} + np.sum({y} * {y})")
+
+    def helper_writes(self) -> None:
+        name = self.helper_source("put", ["def put(v, s):", "    v[0] = s * v[1]", "    v[2] += s"])
+        y = self.array_copy()
+        self.emit(f"{name}({y}, {self.scalar()})")
+        self.terms.append(f"np.sum({y} * {self.need('a')})")
+
+    def helper_replaces(self) -> None:
+        name = self.helper_source("bump", ["def bump(vs, s):", "    vs[0] = vs[0] + s", "    vs[1] *= s"])
+        a = self.need("a")
+        ws = self.fresh("ws")
+        self.emit(f"{ws} = [{a} * 1.0, {a} * {self.scalar()}]", f"{name}({ws}, {self.scalar()})")
+        self.terms.append(f"np.sum({ws}[0] * {ws}[1])")
+
+    def helper_writes_its_copy(self) -> None:
+        """The helper writes into a copy of its argument: the caller's array keeps its value."""
+        name = self.helper_source("scaled", ["def scaled(v, s):", "    w = v.copy()", "    w *= s", "    w[0] = s",
+                                             "    return w"])
+        y = self.array_copy()
+        z = self.fresh("z")
+        self.emit(f"{z} = {name}({y}, {self.scalar()})")
+        self.terms.append(f"np.sum({y} * {z})")
+
+    def helper_returns_longer_list(self) -> None:
+        """The helper returns a new list: the caller's list keeps its items."""
+        name = self.helper_source("longer", ["def longer(terms, v):", "    return terms + [v * 2.0]"])
+        ts, us = self.fresh("ts"), self.fresh("us")
+        self.emit(f"{ts} = [{self.need('x0')}, {self.scalar()}]", f"{us} = {name}({ts}, {self.scalar()})")
+        self.terms.append(f"sum({us}) * {ts}[-1]")
+
+    # ----- random draws --------------------------------------------------------------
+
+    def random_draws(self) -> None:
+        self.features.add("random")
+        self.choice((self.draw_from_argument, self.helper_draws_from_argument, self.helper_draws_from_state,
+                     self.draw_from_state, self.draw_in_loop, self.branch_on_draw))()
+
+    def state(self) -> str:
+        if not self.module_lines:
+            self.module_lines.append(f"{RANDOM_STATE} = np.random.RandomState(0)")
+        return RANDOM_STATE
+
+    def draw_from_argument(self) -> None:
+        rng, a, x0 = self.need("rng"), self.need("a"), self.need("x0")
+        z = self.fresh("z")
+        draw = self.choice(("normal(size=3)", "standard_normal(3)", "uniform(0.5, 1.5, size=3)"))
+        self.emit(f"{z} = {rng}.{draw}")
+        self.terms.append(f"np.sum({a} * {z}) * {x0}")
+
+    def helper_draws_from_argument(self) -> None:
+        name = self.helper_source("jitter", ["def jitter(r, v):", "    return v + r.normal(size=3) * 0.1"])
+        rng, a = self.need("rng"), self.need("a")
+        self.terms.append(f"np.sum({name}({rng}, {a} * {self.scalar()}) ** 2)")
+
+    def helper_draws_from_state(self) -> None:
+        state = self.state()
+        name = self.helper_source("noisy", ["def noisy(v):", f"    return v * {state}.uniform(0.5, 1.5)"])
+        self.terms.append(f"{name}({self.scalar()}) + {name}({self.scalar()}) ** 2")
+
+    def draw_from_state(self) -> None:
+        state, a = self.state(), self.need("a")
+        u = self.fresh("u")
+        self.emit(f"{u} = {state}.{self.choice(('rand(3)', 'normal(size=3)', 'randn(3)'))}")
+        self.terms.append(f"np.dot({u}, {a}) * {self.scalar()}")
+
+    def draw_in_loop(self) -> None:
+        source = self.need("rng") if self.chance(50) else self.state()
+        total, i = self.accumulate(), self.fresh("i")
+        self.emit(f"for {i} in range({self.integer(1, 3)}):",
+                  f"    {total} = {total} + {self.scalar()} * {source}.normal()")
+        self.terms.append(total)
+
+    def branch_on_draw(self) -> None:
+        source = self.need("rng") if self.chance(50) else self.state()
+        value = self.fresh("v")
+        self.emit(f"if {source}.uniform() > 0.5:", f"    {value} = {self.scalar()}",
+                  "else:", f"    {value} = {self.scalar()}")
+        self.terms.append(value)
+
+    # ----- loop variables read after the loop ------------------------------------------
+
+    def loop_variables(self) -> None:
+        self.choice((self.index_after_loop, self.item_after_loop, self.counter_after_while,
+                     self.nested_indices_after_loops))()
+
+    def index_after_loop(self) -> None:
+        k, total = self.fresh("k"), self.accumulate()
+        bound = self.pick(lambda: "3", lambda: self.need("n"), lambda: f"1, {self.need('n')} + 1", lambda: "2")
+        if "n" in bound or self.chance(30):  # range(n) may be empty: k needs a value before
+            self.emit(f"{k} = {self.integer(-1, 1)}")
+        self.emit(f"for {k} in range({bound}):", f"    {total} = {total} + {self.scalar()}")
+        self.terms.append(self.pick(lambda: f"{self.need('x0')} * {k} + {total}",
+                                    lambda: f"{self.need('a')}[{k} % 3] * {total}"))
+
+    def item_after_loop(self) -> None:
+        source = self.choice(("a", "fs", "xs"))
+        container = self.need(source)
+        item, total = self.fresh("e"), self.accumulate()
+        self.emit(f"for {item} in {container}:", f"    {total} = {total} + np.sum({item}) * {self.scalar()}")
+        self.terms.append(f"np.sum({item} * {item}) + {total}")
+
+    def counter_after_while(self) -> None:
+        n, j = self.need("n"), self.fresh("j")
+        x = self.fresh("w")
+        self.emit(f"{j} = 0", f"{x} = {self.need('x0')}", f"while {j} < {n}:",
+                  f"    {j} += 1", f"    {x} = {x} * {self.scalar()}")
+        self.terms.append(f"{x} * {j} + {self.scalar()} * {j}")
+
+    def nested_indices_after_loops(self) -> None:
+        n, i, j = self.need("n"), self.fresh("i"), self.fresh("j")
+        total = self.accumulate()
+        self.emit(f"{j} = 0", f"for {i} in range(2):", f"    for {j} in range({n}):",
+                  f"        {total} = {total} + {self.scalar()} * ({i} + {j})")
+        self.terms.append(f"{total} + {self.need('x0')} * ({i} + 2 * {j})")
+
+    # ----- iteration -----------------------------------------------------------------
+
+    def iteration(self) -> None:
+        self.features.add("loop")
+        self.choice((self.iterate_pairs, self.iterate_indexed, self.iterate_reversed_range, self.iterate_sorted,
+                     self.iterate_rows, self.iterate_tuple, self.iterate_nested))()
+
+    def iterable(self) -> Tuple[str, str]:
+        """An iterable of floats (text) and the length it has."""
+        name = self.choice(("a", "fs", "a_slice", "tuple", "column"))
+        if name == "a_slice":
+            return f"{self.need('a')}[1:]", "2"
+        if name == "tuple":
+            return f"({self.need('x0')}, {self.scalar()}, 1.5)", "3"
+        if name == "column":
+            return f"{self.need('M')}.T[0]", str(self.rows)
+        return self.need(name), "3"
+
+    def bind_or_inline(self, text: str) -> str:
+        """Sometimes the iterator is bound to a name before the loop."""
+        if self.chance(35):
+            name = self.fresh("it")
+            self.emit(f"{name} = {text}")
+            return name
+        return text
+
+    def iterate_pairs(self) -> None:
+        (first, _), (second, _) = self.iterable(), self.iterable()
+        second = self.choice((second, f"reversed({second})" if not second.startswith("(") else second))
+        p, q, i, total = self.fresh("p"), self.fresh("q"), self.fresh("i"), self.accumulate()
+        if self.chance(50):
+            header = f"for {i}, ({p}, {q}) in {self.bind_or_inline(f'enumerate(zip({first}, {second}))')}:"
+            body = f"    {total} = {total} + {p} * {q} * ({i} + 1)"
+        else:
+            header = f"for {p}, {q} in {self.bind_or_inline(f'zip({first}, {second})')}:"
+            body = f"    {total} = {total} + {p} * {self.scalar(q)}"
+        self.emit(header, body)
+        self.terms.append(total)
+
+    def iterate_indexed(self) -> None:
+        iterable, _ = self.iterable()
+        source = self.choice((f"enumerate({iterable})", f"enumerate(reversed({iterable}))",
+                              f"reversed(list(enumerate({iterable})))"))
+        i, e, total = self.fresh("i"), self.fresh("e"), self.accumulate()
+        self.emit(f"for {i}, {e} in {self.bind_or_inline(source)}:",
+                  f"    {total} = {total} * 0.5 + {e} * ({i} + {self.scalar()})")
+        self.terms.append(total)
+
+    def iterate_reversed_range(self) -> None:
+        a = self.need("a")
+        bound = self.pick(lambda: "3", lambda: f"len({a})", lambda: self.need("n"))
+        i, total = self.fresh("i"), self.accumulate()
+        source = self.choice((f"reversed(range({bound}))", f"range({bound} - 1, -1, -1)", f"zip(range({bound}), {a})"))
+        if source.startswith("zip"):
+            e = self.fresh("e")
+            self.emit(f"for {i}, {e} in {self.bind_or_inline(source)}:", f"    {total} = {total} * {e} + {a}[{i}]")
+        else:
+            self.emit(f"for {i} in {self.bind_or_inline(source)}:",
+                      f"    {total} = {total} * {self.scalar()} + {a}[{i}]")
+        self.terms.append(total)
+
+    def iterate_sorted(self) -> None:
+        iterable, _ = self.iterable()
+        e, total = self.fresh("e"), self.accumulate()
+        order = self.choice(("", ", reverse=True"))
+        self.emit(f"for {e} in sorted({iterable}{order}):", f"    {total} = {total} * 0.5 + {e} * {self.scalar()}")
+        self.terms.append(total)
+
+    def iterate_rows(self) -> None:
+        matrix = self.need("M")
+        row, i, total = self.fresh("row"), self.fresh("i"), self.accumulate()
+        source = self.pick(lambda: matrix, lambda: f"{matrix}.T", lambda: f"enumerate({matrix})",
+                           lambda: f"zip({matrix}, {self.need('xs')})")
+        if source.startswith("enumerate"):
+            self.emit(f"for {i}, {row} in {self.bind_or_inline(source)}:",
+                      f"    {total} = {total} + np.sum({row} * {row}) * ({i} + {self.scalar()})")
+        elif source.startswith("zip"):
+            other = self.fresh("v")
+            self.emit(f"for {row}, {other} in {self.bind_or_inline(source)}:",
+                      f"    {total} = {total} + np.sum({row}) * np.sum({other})")
+        else:
+            self.emit(f"for {row} in {source}:", f"    {total} = {total} + np.sum(np.sin({row}) * {self.scalar()})")
+        self.terms.append(total)
+
+    def iterate_tuple(self) -> None:
+        x0 = self.need("x0")
+        e, total = self.fresh("e"), self.accumulate()
+        self.emit(f"for {e} in ({x0}, {self.scalar()}, {x0} * {x0}):", f"    {total} = {total} * {e} + {self.scalar()}")
+        self.terms.append(total)
+
+    def iterate_nested(self) -> None:
+        nested = self.need(self.choice(("A", "xs")))
+        i, j, row, e, total = self.fresh("i"), self.fresh("j"), self.fresh("row"), self.fresh("e"), self.accumulate()
+        self.emit(f"for {i}, {row} in enumerate({nested}):",
+                  f"    for {j}, {e} in enumerate({self.choice((row, f'reversed({row})'))}):",
+                  f"        {total} = {total} + {e} * ({i} + 2 * {j} + 1) * {self.scalar()}")
+        self.terms.append(total)
+
+    # ----- NumPy writes with repeated indices --------------------------------------------
+
+    def scatter(self) -> None:
+        self.features.add("array_write")
+        a, x0 = self.need("a"), self.need("x0")
+        y = self.fresh("y")
+        self.emit(f"{y} = {self.choice(('np.zeros(3)', f'{a}.copy()', f'{a} * {x0}'))}")
+        for _ in range(self.integer(1, 2)):
+            self.emit(self.choice((
+                f"{y}[np.array([0, 0])] += {self.scalar()}",
+                f"{y}[[1, 1, 0]] = {a} * {self.scalar()}",
+                f"{y}[[2, 2]] -= {a}[:2] * {x0}",
+                f"{y}[[0, 2, 0]] += {a}",
+                f"np.add.at({y}, [0, 0, 2], {a} * {self.scalar()})",
+                f"np.add.at({y}, np.array([1, 1]), {self.scalar()})",
+                f"{y}[[1, 1]] = {self.scalar()}",
+                f"{y}[[0, 2]] += {self.scalar()}",
+            )))
+        self.terms.append(self.choice((f"np.sum({y} * np.array([1.0, 2.0, 3.0]))", f"np.sum({y} * {a})",
+                                       f"np.dot({y}, {y})")))
+
+    # ----- builtin sum -----------------------------------------------------------------
+
+    def builtin_sum(self) -> None:
+        self.terms.append(self.pick(
+            lambda: f"sum({self.need('a')} * {self.scalar()})",
+            lambda: f"sum({self.need('a')})",
+            lambda: f"np.sum(sum({self.need('M')}) ** 2)",
+            lambda: f"np.dot(sum({self.need('xs')}), {self.need('a')})",
+            lambda: f"np.sum(sum({self.need('xs')}{self.list_slice()}) * {self.scalar()})",
+            lambda: f"sum({self.need('fs')}) * {self.scalar()}",
+            lambda: f"sum({self.need('fs')}, {self.scalar()})",
+            lambda: f"sum([{self.scalar()}, {self.need('x0')} * 2.0])",
+            lambda: f"sum([{self.need('x0')} * e for e in {self.need('fs')}])",
+            lambda: f"sum(np.sum(v * v) for v in {self.need('xs')})",
+        ))
+
+    # ----- broadcasting, transposes, reshapes, reductions with axes ---------------------
+
+    def broadcasting(self) -> None:
+        vector = self.vector_expression(self.choice((self.rows, self.columns)), 0)
+        self.terms.append(self.pick(lambda: f"np.sum(np.sin({vector}) * {vector})",
+                                    lambda: f"np.dot({vector}, {vector})",
+                                    lambda: f"np.sum(np.tanh({vector})) * {self.need('x0')}"))
+
+    def matrix_expression(self, shape: Tuple[int, int], depth: int) -> str:
+        """An expression of shape `shape`, (rows, columns) or its transpose."""
+        transposed = shape != (self.rows, self.columns)
+        base = f"{self.need('M')}.T" if transposed else self.need("M")
+        if depth >= 2 or self.chance(30):
+            return base
+        inner = lambda: self.matrix_expression(shape, depth + 1)  # noqa: E731
+        flipped = lambda: self.matrix_expression(shape[::-1], depth + 1)  # noqa: E731
+        return self.pick(
+            lambda: f"({self.scalar()} * {inner()})",
+            lambda: f"np.tanh({inner()})",
+            lambda: f"({inner()} * {inner()})",
+            lambda: f"np.exp(-{inner()} * {base})",
+            lambda: f"({inner()} - {inner()}.mean(axis=0))",
+            lambda: f"({inner()} - np.mean({inner()}, axis=1, keepdims=True))",
+            lambda: f"({inner()} + {self.vector_expression(shape[1], depth + 1)})",
+            lambda: f"({inner()} * {self.vector_expression(shape[0], depth + 1)}[:, None])",
+            lambda: f"{flipped()}.T",
+            lambda: f"{flipped()}.reshape({shape[0]}, {shape[1]})",
+            lambda: f"np.reshape({flipped()}.reshape(-1), ({shape[0]}, {shape[1]}))",
+        )
+
+    def vector_expression(self, length: int, depth: int) -> str:
+        """An expression of shape (length,), where length is rows or columns (one of them is 3)."""
+        other = self.columns if length == self.rows else self.rows
+        forms = [
+            lambda: f"{self.matrix_expression((length, other), depth + 1)}.sum(axis=1)",
+            lambda: f"np.sum({self.matrix_expression((other, length), depth + 1)}, axis=0)",
+            lambda: f"np.mean({self.matrix_expression((length, other), depth + 1)}, axis=-1)",
+            lambda: f"np.max({self.matrix_expression((other, length), depth + 1)}, axis=0)",
+            lambda: f"{self.matrix_expression((length, other), depth + 1)}.reshape(-1)[:{length}]",
+        ]
+        if other == ARRAY_LENGTH:
+            forms.append(lambda: f"({self.matrix_expression((length, other), depth + 1)} @ {self.need('a')})")
+            forms.append(lambda: f"np.dot({self.matrix_expression((length, other), depth + 1)}, "
+                                 f"np.sin({self.need('a')}))")
+        if length == ARRAY_LENGTH:
+            forms.append(lambda: self.need("a"))
+            forms.append(lambda: f"({self.need('a')} * {self.scalar()})")
+            forms.append(lambda: f"np.outer({self.need('a')}, {self.need('b')}).sum(axis={self.integer(0, 1)})")
+        if depth >= 2:
+            forms = forms[:2]
+        return self.pick(*forms)
+
+    # ----- the program -----------------------------------------------------------------
+
+    def program(self, seed: int) -> Program:
+        family = self.choice(FAMILIES)
+        for _ in range(self.integer(1, 2)):
+            getattr(self, family)()
+        self.features.add(family)
+        if self.chance(30):  # a snippet of another family beside them
+            other = self.choice(FAMILIES)
+            getattr(self, other)()
+            self.features.add(other)
+        return self.assemble(family, seed)
+
+    def assemble(self, family: str, seed: int) -> Program:
+        order = list(PARAMETERS) + ["M"]
+        parameters = sorted(self.parameters.values(), key=lambda p: order.index(p.name))
+        lines = ["import math", "", "import numpy as np", "", ""]
+        if self.module_lines:
+            lines += self.module_lines + ["", ""]
+        for helper in self.helper_sources.values():
+            lines += helper + ["", ""]
+        body = self.body + ["return " + " + ".join(f"({term})" for term in self.terms)]
+        lines += [f"def f({', '.join(p.name for p in parameters)}):"] + indent(body)
+        differentiable = [p.name for p in parameters if p.differentiable]
+        wrt = tuple(self.random.sample(differentiable, self.integer(1, len(differentiable))))
+        return Program("\n".join(lines) + "\n", tuple(parameters), wrt, frozenset(self.features), seed,
+                       family=family, hvp=family in HVP_FAMILIES)
