@@ -104,22 +104,16 @@ class FunctionContext:
         """Template parameter -> argument of the operation `value`; refuses arguments the rule lacks."""
         args, keywords = nodes.operation_arguments(value)
         bindings = template.bind(args, keywords)
+        label = self.classifier.classify(value).label
         if bindings is None:
-            label = self.classifier.classify(value).label
             raise NonDifferentiableError(
-                label,
-                f"the derivative rule of `{label}` does not accept these arguments (it takes "
+                label, f"the derivative rule of `{label}` does not accept these arguments (it takes "
                 f"{', '.join(template.inputs)}); register one that does with @adjoint.{register}",
-                self.location(value),
-            )
+                self.location(value))
         if "subscripts" in bindings and not self._subscripts_string(bindings):
-            label = self.classifier.classify(value).label
             raise NonDifferentiableError(
-                label,
-                f"the derivative of `{label}` takes its subscripts as a string ('ij,jk->ik'), "
-                f"not the operand, axes, operand, axes form",
-                self.location(value),
-            )
+                label, f"the derivative of `{label}` takes its subscripts as a string ('ij,jk->ik'), "
+                "not the operand, axes, operand, axes form", self.location(value))
         if self.classifier.classify(value).func is sum and self._concatenates(bindings.get("start")):
             raise UnsupportedSyntaxError(
                 "sum of lists", "sum(..., start) with a list or tuple start concatenates sequences, which is "

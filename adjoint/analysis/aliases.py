@@ -30,6 +30,7 @@ from adjoint import nodes
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import USER, CallClassifier
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array, rank_of
+from adjoint.analysis.liveness import Liveness
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append, is_pop
@@ -184,7 +185,7 @@ class _Storage:
             return set()
         kinds = [SCALAR if isinstance(a, gast.Constant) else self.kinds.get(a.id) for a in (value.left, value.right)]
         joins = isinstance(value.op, gast.Add) and not any(k == SCALAR or is_array(k) for k in kinds)
-        repeats = isinstance(value.op, gast.Mult) and SCALAR in kinds
+        repeats = isinstance(value.op, gast.Mult) and SCALAR in kinds and not any(is_array(k) for k in kinds)
         if not (joins or repeats):
             return set()
         return set().union(*[self.held.get(a.id, set()) for a in operands])
@@ -287,49 +288,6 @@ def _operands(value: gast.expr) -> List[gast.expr]:
     return []
 
 
-class _Liveness:
-    """Names read after each simple statement (backward dataflow over the structured body)."""
-
-    def __init__(self, func_node: gast.FunctionDef):
-        self.after: Dict[int, FrozenSet[str]] = {}
-        self._block(func_node.body, frozenset(), frozenset(), frozenset())
-
-    def _block(self, stmts, live: FrozenSet[str], exit_live, head_live) -> FrozenSet[str]:
-        for stmt in reversed(stmts):
-            live = self._statement(stmt, live, exit_live, head_live)
-        return live
-
-    def _statement(self, stmt, live, exit_live, head_live) -> FrozenSet[str]:
-        if isinstance(stmt, gast.If):
-            body = self._block(stmt.body, live, exit_live, head_live)
-            orelse = self._block(stmt.orelse, live, exit_live, head_live)
-            return body | orelse | frozenset(nodes.names_read(stmt.test))
-        if isinstance(stmt, (gast.For, gast.While)):
-            return self._loop(stmt, live)
-        if isinstance(stmt, gast.Break):
-            return exit_live
-        if isinstance(stmt, gast.Continue):
-            return head_live
-        self.after[id(stmt)] = live
-        if isinstance(stmt, gast.With):
-            return live | frozenset(n for s in stmt.body for n in nodes.names_read(s))
-        reads = frozenset(nodes.names_read(stmt))
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            return (live - {stmt.targets[0].id}) | reads
-        return live | reads
-
-    def _loop(self, loop, live) -> FrozenSet[str]:
-        header = frozenset(nodes.names_read(loop.iter if isinstance(loop, gast.For) else loop.test))
-        target = {loop.target.id} if isinstance(loop, gast.For) else set()
-        head = live | header
-        while True:
-            body = self._block(loop.body, head, live, head)
-            fresh = live | header | (body - target) if target else live | header | body
-            if fresh == head:
-                return head
-            head = fresh
-
-
 def _writes(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str, str]) -> List[_Write]:
     writes = [_Write(name, node, True) for name, node in parsed.in_place if kinds.get(name) != SCALAR]
     for stmt in gast.walk(func_node):
@@ -357,7 +315,7 @@ class _Checker:
         self.callee = callee
         returns_argument = callee_facts and (lambda func, call: callee_facts(func, call, kinds)[1])
         self.storage = _Storage(parsed.node, kinds, classifier, returns_argument)
-        self.live = _Liveness(parsed.node)
+        self.live = Liveness(parsed.node)
         self.statements = {id(s): s for s in gast.walk(parsed.node) if isinstance(s, gast.stmt)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(self.parameters)

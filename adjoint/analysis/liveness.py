@@ -1,0 +1,58 @@
+"""Liveness: the names each simple statement's successors may still read (backward dataflow).
+
+Over the structured, normalized body: a `break` continues with what is live after its
+loop, a `continue` with what is live at the loop's head, and a loop iterates to a fixed
+point. `after[id(stmt)]` is the set of names read after `stmt` before being assigned again.
+
+    >>> # for i in range(3): a = y[i]; y[i] = a * 2.0     -- after `y[i] = ...`: {y}, not a
+"""
+from __future__ import annotations
+
+from typing import Dict, FrozenSet
+
+import gast
+
+from adjoint import nodes
+
+
+class Liveness:
+    """Names read after each simple statement (backward dataflow over the structured body)."""
+
+    def __init__(self, func_node: gast.FunctionDef):
+        self.after: Dict[int, FrozenSet[str]] = {}
+        self._block(func_node.body, frozenset(), frozenset(), frozenset())
+
+    def _block(self, stmts, live: FrozenSet[str], exit_live, head_live) -> FrozenSet[str]:
+        for stmt in reversed(stmts):
+            live = self._statement(stmt, live, exit_live, head_live)
+        return live
+
+    def _statement(self, stmt, live, exit_live, head_live) -> FrozenSet[str]:
+        if isinstance(stmt, gast.If):
+            body = self._block(stmt.body, live, exit_live, head_live)
+            orelse = self._block(stmt.orelse, live, exit_live, head_live)
+            return body | orelse | frozenset(nodes.names_read(stmt.test))
+        if isinstance(stmt, (gast.For, gast.While)):
+            return self._loop(stmt, live)
+        if isinstance(stmt, gast.Break):
+            return exit_live
+        if isinstance(stmt, gast.Continue):
+            return head_live
+        self.after[id(stmt)] = live
+        if isinstance(stmt, gast.With):
+            return live | frozenset(n for s in stmt.body for n in nodes.names_read(s))
+        reads = frozenset(nodes.names_read(stmt))
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            return (live - {stmt.targets[0].id}) | reads
+        return live | reads
+
+    def _loop(self, loop, live) -> FrozenSet[str]:
+        header = frozenset(nodes.names_read(loop.iter if isinstance(loop, gast.For) else loop.test))
+        target = {loop.target.id} if isinstance(loop, gast.For) else set()
+        head = live | header
+        while True:
+            body = self._block(loop.body, head, live, head)
+            fresh = live | header | (body - target) if target else live | header | body
+            if fresh == head:
+                return head
+            head = fresh

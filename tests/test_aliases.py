@@ -1,0 +1,85 @@
+"""The alias analysis and the liveness it uses, on small functions, as short facts."""
+from __future__ import annotations
+
+import gast
+import numpy as np
+import pytest
+
+import adjoint
+from adjoint.analysis.activity import analyze_activity, local_names
+from adjoint.analysis.aliases import analyze_aliases
+from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.kinds import infer_kinds
+from adjoint.analysis.liveness import Liveness
+from adjoint.pipeline import normalize
+
+
+def _normalized(func):
+    parsed, _ = normalize(func)
+    return parsed, CallClassifier(parsed, local_names(parsed.node))
+
+
+def _live_after_stores(func) -> list:
+    """Names live after each `c[i] = v` of the normalized function."""
+    parsed, _ = _normalized(func)
+    live = Liveness(parsed.node)
+    stores = [s for s in gast.walk(parsed.node)
+              if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript)]
+    return [sorted(live.after[id(s)]) for s in stores]
+
+
+def recurrence(y, x):
+    for i in range(3):
+        a = y[i]
+        y[i] = a * x
+    return y[0]
+
+
+def test_a_name_assigned_again_before_its_next_read_is_not_live():
+    # after `y[i] = a * x`: a and i are read again only after their next binding
+    assert _live_after_stores(recurrence) == [["_range1", "x", "y"]]
+
+
+def _aliases(func, kinds, wrt=("x",), callee=False):
+    parsed, classifier = _normalized(func)
+    output = parsed.node.body[-1].value.id
+    activity = analyze_activity(parsed.node, wrt, output, classifier)
+    all_kinds = infer_kinds(parsed.node, kinds, classifier)
+    return analyze_aliases(parsed, all_kinds, classifier, activity, callee)
+
+
+def view_written(x):
+    y = x * 2.0
+    s = np.sum(y * y)
+    v = y[1:]
+    v[0] = 5.0
+    return s + np.sum(v)
+
+
+def copy_written(x):
+    y = x.copy()
+    y[0] = 5.0
+    return np.sum(y * x)
+
+
+def test_a_view_and_what_it_views_are_mutated_together():
+    aliases = _aliases(view_written, {"x": "array:1"})
+    assert aliases.mutated == {"v", "y"}
+    assert aliases.expand({"y"}) == {"v", "y"}
+
+
+def test_a_copy_shares_nothing():
+    aliases = _aliases(copy_written, {"x": "array:1"})
+    assert aliases.mutated == {"y"}
+    assert aliases.expand({"x"}) == {"x"}
+
+
+def appends_to_argument(terms, x):
+    terms.append(x)
+    return x
+
+
+def test_a_called_function_may_not_change_its_argument():
+    with pytest.raises(adjoint.UnsupportedSyntaxError, match="caller passed"):
+        _aliases(appends_to_argument, {"terms": "container", "x": "scalar"}, callee=True)
+    assert _aliases(appends_to_argument, {"terms": "container", "x": "scalar"}).mutated == {"terms"}
