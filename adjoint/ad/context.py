@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Tuple
 
@@ -12,9 +13,9 @@ from adjoint import nodes, runtime
 from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier
-from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.kinds import CONTAINER, SCALAR, UNKNOWN
 from adjoint.analysis.sites import Sites
-from adjoint.errors import AdjointError, NonDifferentiableError
+from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 
@@ -97,6 +98,40 @@ class FunctionContext:
         else:
             operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
         return all(self.kinds.get(n.id) == SCALAR for n in operands)
+
+    def rule_function(self, func: Any, value: gast.expr) -> Any:
+        """The function whose rule differentiates `value`, an operation on `func`: `+` of two
+        lists or tuples concatenates (runtime.list_concat) and `*` of one and a number repeats
+        (runtime.list_repeat); on anything else the operators are arithmetic."""
+        if not isinstance(value, gast.BinOp) or func not in (operator.add, operator.mul):
+            return func
+        kinds = [self.kind_of(value.left), self.kind_of(value.right)]
+        if func is operator.add and kinds == [CONTAINER, CONTAINER]:
+            return runtime.list_concat
+        if func is operator.mul and sorted(kinds) == [CONTAINER, SCALAR]:
+            return runtime.list_repeat
+        return func
+
+    def kind_of(self, atom: gast.expr) -> str:
+        if isinstance(atom, gast.Constant):
+            return SCALAR if type(atom.value) in (int, float, bool) else UNKNOWN
+        return self.kinds.get(atom.id, UNKNOWN) if isinstance(atom, gast.Name) else UNKNOWN
+
+    def check_store(self, target: gast.Subscript) -> None:
+        """Refuses `xs[i:j] = v` on a list: it may change the list's length."""
+        slices = [target.slice] if not isinstance(target.slice, gast.Tuple) else target.slice.elts
+        if self.kinds.get(target.value.id) == CONTAINER and any(isinstance(s, gast.Slice) for s in slices):
+            raise UnsupportedSyntaxError(
+                "list slice assignment", f"assigning to a slice of the list `{target.value.id}` is not "
+                "differentiated (it may change the list's length); build a new list with `+` and slices",
+                self.location(target))
+
+    def writes_each_position_once(self, target: gast.Subscript) -> bool:
+        """`x[index] = v` writes no position twice: x is a list, or index holds numbers and slices only."""
+        if self.kinds.get(target.value.id) == CONTAINER:
+            return True
+        parts = target.slice.elts if isinstance(target.slice, gast.Tuple) else [target.slice]
+        return all(isinstance(p, gast.Slice) or self.kind_of(p) == SCALAR for p in parts)
 
     def bind_rule(self, template, value: gast.expr, register: str) -> Dict[str, gast.expr]:
         """Template parameter -> argument of the operation `value`; refuses arguments the rule lacks."""

@@ -92,7 +92,7 @@ class ForwardAD:
         if isinstance(value, gast.List):
             return gast.List(elts=[self._tangent(e) for e in value.elts], ctx=gast.Load())
         if operation.kind == RULE:
-            return self._tangent_of_rule(operation.func, target, value)
+            return self._tangent_of_rule(self.ctx.rule_function(operation.func, value), target, value)
         if operation.kind == UNKNOWN and isinstance(value, gast.Call):
             raise NonDifferentiableError(
                 operation.label,
@@ -139,6 +139,7 @@ class ForwardAD:
         owner = target.value.id
         if not self.ctx.activity.is_active(owner):
             return []
+        self.ctx.check_store(target)
         d_owner = self.ctx.adjoint(owner)
         update = nodes.call(
             self.ctx.runtime("set_at"),
