@@ -45,9 +45,9 @@ def unbroadcast(g, x):
             return g.sum(axis=0 if extra == 1 else tuple(range(extra)))
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)) and len(g) != len(x):
         raise ContainerArithmeticError(
-            "`+` or `*` joined or repeated lists or tuples where the derivative code was generated without "
-            "knowing they are lists (code generated without example arguments, or items of a list of lists): "
-            "generate it for example arguments (adjoint.source(f, args=...)), or name the lists before joining them"
+            "`+` or `*` joined or repeated lists or tuples that the derivative code took for numbers (it was "
+            "generated without example arguments, or they are items of a list argument): generate it for "
+            "example arguments (adjoint.source(f, args=...)), or build the joined list with a loop and `append`"
         )
     x_shape = np.shape(x)
     g_shape = np.shape(g)
@@ -300,7 +300,7 @@ def gradient_like(dx, x):
         if len(dx) != len(x):
             raise ContainerArithmeticError(
                 f"the adjoint of a list of {len(x)} items has {len(dx)}: `+` joined the adjoints of lists that "
-                "the derivative code took for numbers (code generated without example arguments?)")
+                "the derivative code took for numbers (it was generated without example arguments?)")
         return [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)

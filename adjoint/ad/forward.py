@@ -73,6 +73,10 @@ class ForwardAD:
         if isinstance(stmt.value, gast.Call) and operation.kind == USER:
             return self._located(self._user_call(operation.func, target.id, stmt.value), stmt)
         tangent = self._tangent_of_value(target.id, stmt.value, operation)
+        if target.id in self.ctx.sites.mutated and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp)):
+            # The value is a new array that later writes change in place (set_at): its tangent must
+            # not be another name's, as `dy = dx` would be once `dx * 1.0` is simplified.
+            tangent = nodes.call(self.ctx.runtime("snapshot"), [tangent])
         return [stmt] + self._located([nodes.assign(self.ctx.adjoint(target.id), tangent)], stmt)
 
     # ----- tangents of single operations ----------------------------------------------
