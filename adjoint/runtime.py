@@ -189,6 +189,7 @@ def item_adjoint(dx, index, x=None):
 def written_adjoint(dx, index, x):
     """The adjoint of v in `x[index] = v` given x's adjoint dx: dx[index] where v's item was the
     one NumPy kept, zero where a later item of v wrote the same position (repeated fancy indices)."""
+    _refuse_list_slice_store(x, index)
     if not _is_container(dx):
         return 0.0
     if not isinstance(x, np.ndarray) or not _may_repeat(index):

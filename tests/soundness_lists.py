@@ -60,6 +60,24 @@ def concat_in_a_loop(x):
     return parts[1] * parts[6] + parts[7]
 
 
+def augmented_tuple_on_a_tuple(x):
+    t = (x,)
+    t += (2.0 * x, x * x)
+    return t[2] * t[1] + t[0]
+
+
+def augmented_list_by_an_array(x):
+    parts = [x, 2.0 * x]
+    parts += np.array([3.0, 4.0]) * x  # <- list-plus-array
+    return parts[0] + parts[1]
+
+
+def augmented_list_by_a_tuple(x):
+    parts = [x]
+    parts += (x, 2.0 * x)  # <- list-plus-tuple
+    return parts[2]
+
+
 def extend_with_a_list(x):
     parts = [x]
     parts.extend([x * x])
@@ -271,6 +289,9 @@ CASES = [
     Exact(repeat_by_an_argument, lambda rng: (float(rng.normal()), 3)),
     Exact(augmented_concat, _floats(1)),
     Exact(concat_in_a_loop, _floats(1)),
+    Exact(augmented_tuple_on_a_tuple, _floats(1)),
+    Refused(augmented_list_by_an_array, (1.0,), UnsupportedSyntaxError, "list-plus-array"),
+    Refused(augmented_list_by_a_tuple, (1.0,), UnsupportedSyntaxError, "list-plus-tuple"),
     Exact(extend_with_a_list, _floats(1)),
     Exact(extend_with_a_tuple, _floats(1)),
     Exact(tuple_concat, _floats(1)),

@@ -117,6 +117,30 @@ class FunctionContext:
             return SCALAR if type(atom.value) in (int, float, bool) else UNKNOWN
         return self.kinds.get(atom.id, UNKNOWN) if isinstance(atom, gast.Name) else UNKNOWN
 
+    def check_list_update(self, stmt: gast.stmt) -> None:
+        """Refuses `xs += v` where xs may be a list and v is not known to be one: Python extends xs
+        by v's items, while `xs + v` (what `+=` is rewritten to) would add an array to xs."""
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.BinOp)
+                and isinstance(stmt.value.op, gast.Add) and isinstance(stmt.value.left, gast.Name)):
+            return
+        name = stmt.value.left.id
+        maybe_list = self.kinds.get(name) == CONTAINER or name in getattr(self.kinds, "sometimes_lists", ())
+        if not maybe_list or self._tuple(stmt.value.left) or (self.kind_of(stmt.value.right) == CONTAINER and not self._tuple(stmt.value.right)):
+            return
+        for written, node in self.parsed.in_place:
+            if (written == name and isinstance(node, gast.AugAssign) and isinstance(node.op, gast.Add)
+                    and _same_place(node, stmt)):
+                raise UnsupportedSyntaxError(
+                    "list +=", f"`{name} += ...` extends the list `{name}` by the items of a value that is not "
+                    f"known to be a list; write `{name} = {name} + list(...)`", self.location(stmt))
+
+    def _tuple(self, atom: gast.expr) -> bool:
+        """Whether atom names a tuple literal (`xs += (a, b)` extends a list, `xs + (a, b)` fails)."""
+        return isinstance(atom, gast.Name) and any(
+            isinstance(node, gast.Assign) and isinstance(node.value, gast.Tuple)
+            and isinstance(node.targets[0], gast.Name) and node.targets[0].id == atom.id
+            for node in gast.walk(self.func_node))
+
     def check_store(self, target: gast.Subscript) -> None:
         """Refuses `xs[i:j] = v` on a list: it may change the list's length."""
         slices = [target.slice] if not isinstance(target.slice, gast.Tuple) else target.slice.elts
@@ -127,11 +151,12 @@ class FunctionContext:
                 self.location(target))
 
     def writes_each_position_once(self, target: gast.Subscript) -> bool:
-        """`x[index] = v` writes no position twice: x is a list, or index holds numbers and slices only."""
+        """`x[index] = v` writes one position once and is what it looks like: x is a list, or index
+        holds numbers only (a slice written into what may be a list is checked at run time)."""
         if self.kinds.get(target.value.id) == CONTAINER:
             return True
         parts = target.slice.elts if isinstance(target.slice, gast.Tuple) else [target.slice]
-        return all(isinstance(p, gast.Slice) or self.kind_of(p) == SCALAR for p in parts)
+        return all(self.kind_of(p) == SCALAR for p in parts)
 
     def bind_rule(self, template, value: gast.expr, register: str) -> Dict[str, gast.expr]:
         """Template parameter -> argument of the operation `value`; refuses arguments the rule lacks."""
@@ -183,6 +208,11 @@ class FunctionContext:
         """Drop `unbroadcast(g, x)` around g: on scalars there is nothing to undo."""
         names = {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
         return _StripCalls(names).visit(expr)
+
+
+def _same_place(a: gast.AST, b: gast.AST) -> bool:
+    return (getattr(a, "lineno", None), getattr(a, "col_offset", None)) == (
+        getattr(b, "lineno", None), getattr(b, "col_offset", None))
 
 
 class Deferred:

@@ -64,6 +64,7 @@ class ForwardAD:
         return [nodes.copy_location(s, origin) for s in code]
 
     def _assign(self, stmt: gast.Assign) -> List[gast.stmt]:
+        self.ctx.check_list_update(stmt)
         target = stmt.targets[0]
         if isinstance(target, gast.Subscript):
             return [stmt] + self._located(self._tangent_of_store(target, stmt.value), stmt)

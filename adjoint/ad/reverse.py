@@ -196,6 +196,7 @@ class ReverseAD:
             return self._adjoint_of_append(stmt)
         if not isinstance(stmt, gast.Assign):
             return []
+        self.ctx.check_list_update(stmt)
         target = stmt.targets[0]
         if isinstance(target, gast.Subscript):
             return self._adjoint_of_store(target, stmt.value)

@@ -172,13 +172,17 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
             changed = True
     inferred = Kinds((name, kind if kind is not _BOTTOM else UNKNOWN) for name, kind in kinds.items())
     inferred.items_of = {name: kind if kind is not _BOTTOM else UNKNOWN for name, kind in inference.items.items()}
+    inferred.sometimes_lists = {target for target, value in definitions
+                                if (value if isinstance(value, str) else inference.value(value)) == CONTAINER}
     return inferred
 
 
 class Kinds(dict):
-    """The kind of every name; `items_of` holds the kind of the items of each list."""
+    """The kind of every name; `items_of` holds the kind of the items of each list, and
+    `sometimes_lists` the names some definition of which gives a list or tuple."""
 
     items_of: Dict[str, str] = {}
+    sometimes_lists: Set[str] = set()
 
 
 def _definitions(func_node: gast.FunctionDef):
