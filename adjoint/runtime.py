@@ -35,6 +35,13 @@ class ContainerArithmeticError(TypeError):
     """Derivative code that took `+` or `*` for arithmetic met lists or tuples joined or repeated."""
 
 
+def _short_derivative(dx, x) -> ContainerArithmeticError:
+    return ContainerArithmeticError(
+        f"the derivative of a list of {len(x)} items has {len(dx)}: lists were joined by `+` in derivative "
+        "code that took them for numbers (code generated without example arguments, or the derivative of "
+        "a derivative that saves and restores lists); generate it for example arguments (adjoint.source(f, args=...))")
+
+
 def unbroadcast(g, x):
     """Sum g over the axes along which x was broadcast, so the result has x's shape."""
     if type(g) is np.ndarray and type(x) is np.ndarray:  # the common cases, without np.shape's dispatch
@@ -45,9 +52,10 @@ def unbroadcast(g, x):
             return g.sum(axis=0 if extra == 1 else tuple(range(extra)))
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)) and len(g) != len(x):
         raise ContainerArithmeticError(
-            "`+` or `*` joined or repeated lists or tuples that the derivative code took for numbers (it was "
-            "generated without example arguments, or they are items of a list argument): generate it for "
-            "example arguments (adjoint.source(f, args=...)), or build the joined list with a loop and `append`"
+            "`+` or `*` joined or repeated lists or tuples that the derivative code took for numbers (code "
+            "generated without example arguments, items of a list argument, or the derivative of a derivative "
+            "that saves and restores lists): generate it for example arguments (adjoint.source(f, args=...)), "
+            "or build the joined list with a loop and `append`"
         )
     x_shape = np.shape(x)
     g_shape = np.shape(g)
@@ -183,6 +191,8 @@ def item_adjoint(dx, index, x=None):
     """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero)."""
     if not _is_container(dx):
         return 0.0
+    if isinstance(x, (list, tuple)) and isinstance(dx, (list, tuple)) and len(dx) < len(x):
+        raise _short_derivative(dx, x)
     return dx[_absolute(index, x) if x is not None else index]
 
 
@@ -299,9 +309,7 @@ def gradient_like(dx, x):
         if not _is_container(dx):
             return [gradient_like(dx, item) for item in x]
         if len(dx) != len(x):
-            raise ContainerArithmeticError(
-                f"the adjoint of a list of {len(x)} items has {len(dx)}: `+` joined the adjoints of lists that "
-                "the derivative code took for numbers (it was generated without example arguments?)")
+            raise _short_derivative(dx, x)
         return [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)

@@ -73,3 +73,14 @@ def test_slice_assignment_to_a_list_stops_with_a_clear_error():
 def test_rewritten_in_place_writes_are_recorded(func, written):
     parsed, _ = normalize(func)
     assert [name for name, _ in parsed.in_place] == written
+
+
+def joined_in_front(ys, xs):
+    zs = ys + xs
+    return zs[0] * 3.0 + xs[0]
+
+
+def test_forward_mode_of_lists_joined_by_plus_stops_with_a_clear_error():
+    jvp = derivative_of(joined_in_front, Options("forward", ("xs",), True, None)).function
+    with pytest.raises(runtime.ContainerArithmeticError):
+        jvp([1.0], [2.0], dxs=[1.0])
