@@ -120,19 +120,19 @@ class FunctionContext:
     def check_list_update(self, stmt: gast.stmt) -> None:
         """Refuses `xs += v` where xs may be a list and v is not known to be one: Python extends xs
         by v's items, while `xs + v` (what `+=` is rewritten to) would add an array to xs."""
-        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.BinOp)
-                and isinstance(stmt.value.op, gast.Add) and isinstance(stmt.value.left, gast.Name)):
+        value = stmt.value if isinstance(stmt, gast.Assign) else None
+        if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) and isinstance(value.left, gast.Name)):
             return
-        name = stmt.value.left.id
+        name = value.left.id
+        if not any(written == name and isinstance(node, gast.AugAssign) and isinstance(node.op, gast.Add)
+                   and _same_place(node, stmt) for written, node in self.parsed.in_place):
+            return
         maybe_list = self.kinds.get(name) == CONTAINER or name in getattr(self.kinds, "sometimes_lists", ())
-        if not maybe_list or self._tuple(stmt.value.left) or (self.kind_of(stmt.value.right) == CONTAINER and not self._tuple(stmt.value.right)):
-            return
-        for written, node in self.parsed.in_place:
-            if (written == name and isinstance(node, gast.AugAssign) and isinstance(node.op, gast.Add)
-                    and _same_place(node, stmt)):
-                raise UnsupportedSyntaxError(
-                    "list +=", f"`{name} += ...` extends the list `{name}` by the items of a value that is not "
-                    f"known to be a list; write `{name} = {name} + list(...)`", self.location(stmt))
+        by_a_list = self.kind_of(value.right) == CONTAINER and not self._tuple(value.right)
+        if maybe_list and not self._tuple(value.left) and not by_a_list:
+            raise UnsupportedSyntaxError(
+                "list +=", f"`{name} += ...` extends the list `{name}` by the items of a value that is not "
+                f"known to be a list; write `{name} = {name} + list(...)`", self.location(stmt))
 
     def _tuple(self, atom: gast.expr) -> bool:
         """Whether atom names a tuple literal (`xs += (a, b)` extends a list, `xs + (a, b)` fails)."""

@@ -181,8 +181,10 @@ class Kinds(dict):
     """The kind of every name; `items_of` holds the kind of the items of each list, and
     `sometimes_lists` the names some definition of which gives a list or tuple."""
 
-    items_of: Dict[str, str] = {}
-    sometimes_lists: Set[str] = set()
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.items_of: Dict[str, str] = {}
+        self.sometimes_lists: Set[str] = set()
 
 
 def _definitions(func_node: gast.FunctionDef):
@@ -221,7 +223,8 @@ def _item_definitions(func_node: gast.FunctionDef):
             for operand in (value.left, value.right):
                 if isinstance(operand, gast.Name):
                     yield target.id, ("items if a list", operand)
-        elif isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice) and isinstance(value.value, gast.Name):
+        elif (isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice)
+              and isinstance(value.value, gast.Name)):
             yield target.id, ("items", value.value)
         elif isinstance(value, gast.Name):
             yield target.id, ("items", value)
