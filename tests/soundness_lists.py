@@ -145,6 +145,18 @@ def rows_built_by_append(x):
     return flat[1] * flat[5] + flat[2]
 
 
+def nested_row_rebuilt(x):
+    rows = [[x], [2.0 * x]]
+    rows[0] = rows[0] + [3.0 * x]
+    return rows[0][1] * rows[0][0] + rows[1][0]
+
+
+def nested_row_appended(x):
+    rows = [[x], [2.0 * x]]
+    rows[0].append(3.0 * x)  # <- nested-append
+    return rows[0][1]
+
+
 # ----- pop ------------------------------------------------------------------------------------
 
 
@@ -302,6 +314,8 @@ CASES = [
     Exact(nested_rows_joined, _floats(1)),
     Exact(nested_argument_row_shared, lambda rng: ([list(rng.normal(size=2)), [float(rng.normal())]],)),
     Exact(rows_built_by_append, _floats(1)),
+    Exact(nested_row_rebuilt, _floats(1)),
+    Refused(nested_row_appended, (1.0,), UnsupportedSyntaxError, "nested-append"),
     Exact(pop_dropped, _floats(1)),
     Exact(pop_then_append, _floats(1)),
     Refused(list_insert, (1.0,), UnsupportedSyntaxError, "insert"),

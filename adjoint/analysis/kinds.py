@@ -70,7 +70,9 @@ class _Inference:
         if isinstance(expr, gast.BinOp):
             if isinstance(expr.op, gast.MatMult):
                 return UNKNOWN
-            return self.container_operation(expr) or self.all_scalar([expr.left, expr.right])
+            if self.joins_lists(expr):
+                return self.container_operation(expr)
+            return self.all_scalar([expr.left, expr.right])
         if isinstance(expr, gast.Subscript):
             return self.subscript(expr)
         if isinstance(expr, gast.UnaryOp):
@@ -91,7 +93,7 @@ class _Inference:
             return UNKNOWN
         if isinstance(expr.slice, gast.Slice):
             return owner
-        items = self.items.get(expr.value.id, UNKNOWN) if isinstance(expr.value, gast.Name) else UNKNOWN
+        items = self.items.get(expr.value.id, _BOTTOM) if isinstance(expr.value, gast.Name) else UNKNOWN
         return items if items in (CONTAINER, _BOTTOM) else UNKNOWN
 
     def item_kind(self, source) -> Optional[str]:
@@ -101,21 +103,24 @@ class _Inference:
             return UNKNOWN
         if how == "value":
             return self.value(what)
-        if how == "items" or self.atom(what) == CONTAINER:
-            return self.items.get(what.id, UNKNOWN)
-        return _BOTTOM
+        operand = self.atom(what)
+        if how == "items" or operand == CONTAINER:
+            return self.items.get(what.id, _BOTTOM)
+        return UNKNOWN if operand == UNKNOWN else _BOTTOM  # an unknown operand may be a list
 
-    def container_operation(self, expr: gast.BinOp) -> Optional[str]:
-        """CONTAINER for `+` of two lists and `*` of a list and a number (bottom while an operand
-        is still unknown); None for arithmetic."""
+    def joins_lists(self, expr: gast.BinOp) -> bool:
+        """`+` of two lists or `*` of a list and a number, as far as the operands' kinds are known."""
         kinds = {self.atom(expr.left), self.atom(expr.right)}
         if CONTAINER not in kinds:
-            return None
-        if isinstance(expr.op, gast.Add) and kinds <= {CONTAINER, _BOTTOM}:
-            return CONTAINER if kinds == {CONTAINER} else _BOTTOM
-        if isinstance(expr.op, gast.Mult) and kinds <= {CONTAINER, SCALAR, _BOTTOM}:
-            return CONTAINER if kinds == {CONTAINER, SCALAR} else _BOTTOM
-        return None
+            return False
+        if isinstance(expr.op, gast.Add):
+            return kinds <= {CONTAINER, _BOTTOM}
+        return isinstance(expr.op, gast.Mult) and kinds <= {CONTAINER, SCALAR, _BOTTOM}
+
+    def container_operation(self, expr: gast.BinOp) -> Optional[str]:
+        """The kind of `+` or `*` joining lists: a list, or bottom while an operand is unknown."""
+        kinds = {self.atom(expr.left), self.atom(expr.right)}
+        return CONTAINER if kinds in ({CONTAINER}, {CONTAINER, SCALAR}) else _BOTTOM
 
     def call(self, expr: gast.Call) -> Optional[str]:
         operation = self.classifier.classify(expr)

@@ -65,8 +65,14 @@ class Desugar(gast.NodeTransformer):
         owner = call.func.value
         if isinstance(owner, gast.Name) and owner.id in self.local_names:
             return self._method_statement(node, owner.id, call)
-        if call.func.attr == "at" and isinstance(resolve(owner, self.parsed, self.local_names), np.ufunc):
+        found = resolve(owner, self.parsed, self.local_names)
+        if call.func.attr == "at" and isinstance(found, np.ufunc):
             return self._ufunc_at(node, call)
+        if found is MISSING:  # a method of a value the function computes, e.g. `rows[0].append(v)`
+            raise UnsupportedSyntaxError(
+                call.func.attr, f"`.{call.func.attr}(...)` called for its effect on a value that is not a name "
+                "of its own is not differentiated; write a new value instead (`rows[0] = rows[0] + [v]`)",
+                self.parsed.info.location(node))
         return node
 
     def _method_statement(self, node, owner: str, call: gast.Call):
