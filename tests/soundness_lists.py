@@ -103,6 +103,23 @@ def list_slices(x):
     return tail[0] * backwards[1] + last_two[0] + 7.0 * len(parts)
 
 
+def tuple_of_a_list_joined(xs):
+    t = tuple(xs) + (xs[0] * 2.0,)
+    return t[0] * t[2] + sum(t)
+
+
+def loop_over_a_joined_list(a, b):
+    total = 0.0
+    for v in [a] + [b * b]:
+        total = total + v * v
+    return total
+
+
+def reversed_and_tail_joined(xs):
+    ys = xs[::-1] + xs[1:]
+    return ys[0] * ys[-1] + ys[1]
+
+
 def list_arguments_joined(xs, ys):
     joined = xs + ys
     total = 0.0
@@ -308,6 +325,9 @@ CASES = [
     Exact(extend_with_a_tuple, _floats(1)),
     Exact(tuple_concat, _floats(1)),
     Exact(list_slices, _floats(1)),
+    Exact(tuple_of_a_list_joined, lambda rng: (list(rng.normal(size=2)),)),
+    Exact(loop_over_a_joined_list, _floats(2), wrt=(0, 1)),
+    Exact(reversed_and_tail_joined, lambda rng: (list(rng.normal(size=3)),)),
     Exact(list_arguments_joined, lambda rng: (list(rng.normal(size=2)), list(rng.normal(size=3))), wrt=(0, 1)),
     Exact(list_argument_repeated, lambda rng: (list(rng.normal(size=2)),)),
     Exact(arrays_in_joined_lists, lambda rng: (rng.normal(size=3), rng.normal(size=3)), wrt=(0, 1)),

@@ -328,13 +328,13 @@ def _(result, g, dx):
     d[result] = tangent_like_adjoint(d[g], dx)
 
 
-# The adjoint of np.array([...]) calls list(); list(x) holds x's items (the rows of an array).
-@register_adjoint(list)
+# The adjoint of np.array([...]) calls list(); list(x) and tuple(x) hold x's items (the rows of an array).
+@register_adjoint(list, tuple)
 def _(result, x):
     d[x] = gradient_like(tangent_like(d[result], result), x)
 
 
-@register_tangent(list)
+@register_tangent(list, tuple)
 def _(result, x):
     d[result] = list(tangent_like(d[x], x))
 
