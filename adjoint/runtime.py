@@ -31,6 +31,17 @@ def _float_dtype(dtype):
     return dtype if dtype.kind in "fc" else np.float64
 
 
+class ContainerArithmeticError(TypeError):
+    """Derivative code that took `+` or `*` for arithmetic met lists or tuples joined or repeated."""
+
+
+def _short_derivative(dx, x) -> ContainerArithmeticError:
+    return ContainerArithmeticError(
+        f"the derivative of a list of {len(x)} items has {len(dx)}: lists were joined by `+` in derivative "
+        "code that took them for numbers (code generated without example arguments, or the derivative of "
+        "a derivative that saves and restores lists); generate it for example arguments (adjoint.source(f, args=...))")
+
+
 def unbroadcast(g, x):
     """Sum g over the axes along which x was broadcast, so the result has x's shape."""
     if type(g) is np.ndarray and type(x) is np.ndarray:  # the common cases, without np.shape's dispatch
@@ -39,6 +50,13 @@ def unbroadcast(g, x):
         extra = g.ndim - x.ndim
         if extra > 0 and g.shape[extra:] == x.shape:  # only leading axes were added
             return g.sum(axis=0 if extra == 1 else tuple(range(extra)))
+    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)) and len(g) != len(x):
+        raise ContainerArithmeticError(
+            "`+` or `*` joined or repeated lists or tuples that the derivative code took for numbers (code "
+            "generated without example arguments, items of a list argument, or the derivative of a derivative "
+            "that saves and restores lists): generate it for example arguments (adjoint.source(f, args=...)), "
+            "or build the joined list with a loop and `append`"
+        )
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
         return g
     x_shape = np.shape(x)
@@ -97,8 +115,21 @@ def add_at(dx, x, index, value):
     return out
 
 
+def _refuse_list_slice_store(x, index):
+    if isinstance(x, list) and isinstance(index, slice):
+        raise ListSliceStoreError(
+            "assigning to a slice of a list (`xs[i:j] = ...`) is not differentiated: it may change the "
+            "list's length; build a new list with `+` and slices instead"
+        )
+
+
+class ListSliceStoreError(TypeError):
+    """`xs[i:j] = v` on a list, met by derivative code generated without argument kinds."""
+
+
 def zero_at(dx, x, index):
     """dx with the adjoint at x[index] reset to zero (x[index] was overwritten)."""
+    _refuse_list_slice_store(x, index)
     index = _absolute(index, x)
     if _is_symbolic_zero(dx, x):
         return dx
@@ -116,6 +147,7 @@ def zero_at(dx, x, index):
 def set_at(dx, x, index, value):
     """The tangent of x after `x[index] = v`: dx with value written at index; dx is not modified
     (it may be shared: the tangent of `y = x * 1.0` is dx itself)."""
+    _refuse_list_slice_store(x, index)
     index = _absolute(index, x)
     if _is_symbolic_zero(dx, x):
         out = zeros_like(x)
@@ -136,11 +168,15 @@ def append_tangent(dx, x, value):
 
 
 def pop_adjoint(dx, x, value):
-    """The adjoint of list x before `v = x.pop()` (x is still short by v): value added at len(x)."""
+    """The adjoint of list x before `v = x.pop()` (x is still short by v): value at len(x).
+
+    Entries of dx from len(x) on belong to items appended after the pop, whose adjoints were
+    already taken: they are dropped, not added to v's.
+    """
     position = len(x)
-    out = list(dx) if _is_container(dx) else []
-    out.extend([0.0] * (position + 1 - len(out)))
-    out[position] = add_adjoints(out[position], value)
+    out = list(dx[:position]) if _is_container(dx) else []
+    out.extend([0.0] * (position - len(out)))
+    out.append(value)
     return out
 
 
@@ -157,7 +193,97 @@ def item_adjoint(dx, index, x=None):
     """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero)."""
     if not _is_container(dx):
         return 0.0
+    if isinstance(x, (list, tuple)) and isinstance(dx, (list, tuple)) and len(dx) < len(x):
+        raise _short_derivative(dx, x)
     return dx[_absolute(index, x) if x is not None else index]
+
+
+def written_adjoint(dx, index, x):
+    """The adjoint of v in `x[index] = v` given x's adjoint dx: dx[index] where v's item was the
+    one NumPy kept, zero where a later item of v wrote the same position (repeated fancy indices)."""
+    _refuse_list_slice_store(x, index)
+    if not _is_container(dx):
+        return 0.0
+    if not isinstance(x, np.ndarray) or not _may_repeat(index):
+        return dx[_absolute(index, x)]
+    return np.where(_kept(x, index), dx[index], 0.0)
+
+
+def written_adjoint_backward(d_container, container, index, x, g):
+    """The adjoint of `container` in written_adjoint(container, index, x), given g = the result's adjoint."""
+    if not _is_container(container):
+        return d_container
+    if isinstance(x, np.ndarray) and _may_repeat(index):
+        g = np.where(_kept(x, index), g, 0.0)
+    return add_at(d_container, container, _absolute(index, x), g)
+
+
+def _kept(x, index):
+    """For each item of x[index]: whether `x[index] = v` leaves v's item there (NumPy keeps one
+    write per position; asking NumPy itself gives its own choice)."""
+    shape = np.shape(x[index])
+    order = np.arange(int(np.prod(shape))).reshape(shape)
+    writers = np.full(np.shape(x), -1, dtype=np.intp)
+    writers[index] = order
+    return writers[index] == order
+
+
+def _may_repeat(index) -> bool:
+    """Whether an index may name one position twice: integer arrays and lists may, basic indices may not."""
+    if isinstance(index, tuple):
+        return any(_may_repeat(part) for part in index)
+    if isinstance(index, (list, np.ndarray)):
+        return np.asarray(index).dtype.kind != "b"
+    return False
+
+
+def scatter_add(x, index, value):
+    """`np.add.at(x, index, value)` without changing x: a copy of x with value added at every
+    occurrence of a position in index (repeated positions accumulate)."""
+    out = x.copy()
+    np.add.at(out, index, value)
+    return out
+
+
+# ----- Lists and tuples joined by `+` and repeated by `*` --------------------------------------
+
+
+def list_concat(x, y):
+    """`x + y` of two lists (or two tuples): the rules of this function are those of concatenation."""
+    return x + y
+
+
+def list_repeat(x, y):
+    """`x * y` of a list (or tuple) and a count, in either order."""
+    return x * y
+
+
+def _tangent_items(dx, x) -> list:
+    """The tangent of list x as a list of its items' tangents (a symbolic zero becomes zeros)."""
+    return list(dx) if _is_container(dx) else zeros_like(list(x))
+
+
+def list_concat_tangent(dx, dy, x, y):
+    """The tangent of x + y (lists or tuples) given those of x and y."""
+    return _tangent_items(dx, x) + _tangent_items(dy, y)
+
+
+def list_repeat_tangent(dx, dy, x, y):
+    """The tangent of x * y (a list or tuple and a count, in either order)."""
+    if isinstance(x, (list, tuple)):
+        return _tangent_items(dx, x) * y
+    return _tangent_items(dy, y) * x
+
+
+def list_repeat_adjoint(g, part, other):
+    """The adjoint of `part` in part * other or other * part: the adjoints of part's copies summed
+    (zero when part is the count)."""
+    if not isinstance(part, (list, tuple)) or not _is_container(g) or not part:
+        return 0.0
+    total = 0.0
+    for start in range(0, len(g), len(part)):
+        total = add_adjoints(total, list(g[start:start + len(part)]))
+    return total
 
 
 def add_adjoints(a, b):
@@ -196,6 +322,8 @@ def gradient_like(dx, x):
         if not _is_container(dx):
             items = [gradient_like(dx, item) for item in x]
         else:
+            if len(dx) != len(x):
+                raise _short_derivative(dx, x)
             items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
         return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import operator
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Tuple
 
@@ -13,7 +14,7 @@ from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.aliases import Aliases
 from adjoint.analysis.calls import CallClassifier
-from adjoint.analysis.kinds import CONTAINER, SCALAR
+from adjoint.analysis.kinds import CONTAINER, SCALAR, UNKNOWN
 from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
@@ -100,6 +101,65 @@ class FunctionContext:
             operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
         return all(self.kinds.get(n.id) == SCALAR for n in operands)
 
+    def rule_function(self, func: Any, value: gast.expr) -> Any:
+        """The function whose rule differentiates `value`, an operation on `func`: `+` of two
+        lists or tuples concatenates (runtime.list_concat) and `*` of one and a number repeats
+        (runtime.list_repeat); on anything else the operators are arithmetic."""
+        if not isinstance(value, gast.BinOp) or func not in (operator.add, operator.mul):
+            return func
+        kinds = [self.kind_of(value.left), self.kind_of(value.right)]
+        if func is operator.add and kinds == [CONTAINER, CONTAINER]:
+            return runtime.list_concat
+        if func is operator.mul and sorted(kinds) == [CONTAINER, SCALAR]:
+            return runtime.list_repeat
+        return func
+
+    def kind_of(self, atom: gast.expr) -> str:
+        if isinstance(atom, gast.Constant):
+            return SCALAR if type(atom.value) in (int, float, bool) else UNKNOWN
+        return self.kinds.get(atom.id, UNKNOWN) if isinstance(atom, gast.Name) else UNKNOWN
+
+    def check_list_update(self, stmt: gast.stmt) -> None:
+        """Refuses `xs += v` where xs may be a list and v is not known to be one: Python extends xs
+        by v's items, while `xs + v` (what `+=` is rewritten to) would add an array to xs."""
+        value = stmt.value if isinstance(stmt, gast.Assign) else None
+        if not (isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add) and isinstance(value.left, gast.Name)):
+            return
+        name = value.left.id
+        if not any(written == name and isinstance(node, gast.AugAssign) and isinstance(node.op, gast.Add)
+                   and _same_place(node, stmt) for written, node in self.parsed.in_place):
+            return
+        maybe_list = self.kinds.get(name) == CONTAINER or name in getattr(self.kinds, "sometimes_lists", ())
+        by_a_list = self.kind_of(value.right) == CONTAINER and not self._tuple(value.right)
+        if maybe_list and not self._tuple(value.left) and not by_a_list:
+            raise UnsupportedSyntaxError(
+                "list +=", f"`{name} += ...` extends the list `{name}` by the items of a value that is not "
+                f"known to be a list; write `{name} = {name} + list(...)`", self.location(stmt))
+
+    def _tuple(self, atom: gast.expr) -> bool:
+        """Whether atom names a tuple literal (`xs += (a, b)` extends a list, `xs + (a, b)` fails)."""
+        return isinstance(atom, gast.Name) and any(
+            isinstance(node, gast.Assign) and isinstance(node.value, gast.Tuple)
+            and isinstance(node.targets[0], gast.Name) and node.targets[0].id == atom.id
+            for node in gast.walk(self.func_node))
+
+    def check_store(self, target: gast.Subscript) -> None:
+        """Refuses `xs[i:j] = v` on a list: it may change the list's length."""
+        slices = [target.slice] if not isinstance(target.slice, gast.Tuple) else target.slice.elts
+        if self.kinds.get(target.value.id) == CONTAINER and any(isinstance(s, gast.Slice) for s in slices):
+            raise UnsupportedSyntaxError(
+                "list slice assignment", f"assigning to a slice of the list `{target.value.id}` is not "
+                "differentiated (it may change the list's length); build a new list with `+` and slices",
+                self.location(target))
+
+    def writes_each_position_once(self, target: gast.Subscript) -> bool:
+        """`x[index] = v` writes one position once and is what it looks like: x is a list, or index
+        holds numbers only (a slice written into what may be a list is checked at run time)."""
+        if self.kinds.get(target.value.id) == CONTAINER:
+            return True
+        parts = target.slice.elts if isinstance(target.slice, gast.Tuple) else [target.slice]
+        return all(self.kind_of(p) == SCALAR for p in parts)
+
     def bind_rule(self, template, value: gast.expr, register: str) -> Dict[str, gast.expr]:
         """Template parameter -> argument of the operation `value`; refuses arguments the rule lacks."""
         args, keywords = nodes.operation_arguments(value)
@@ -170,6 +230,11 @@ class FunctionContext:
         """Drop `unbroadcast(g, x)` around g: on scalars there is nothing to undo."""
         names = {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
         return _StripCalls(names).visit(expr)
+
+
+def _same_place(a: gast.AST, b: gast.AST) -> bool:
+    return (getattr(a, "lineno", None), getattr(a, "col_offset", None)) == (
+        getattr(b, "lineno", None), getattr(b, "col_offset", None))
 
 
 class Deferred:

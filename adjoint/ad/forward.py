@@ -65,6 +65,7 @@ class ForwardAD:
         return [nodes.copy_location(s, origin) for s in code]
 
     def _assign(self, stmt: gast.Assign) -> List[gast.stmt]:
+        self.ctx.check_list_update(stmt)
         target = stmt.targets[0]
         if isinstance(target, gast.Subscript):
             return [stmt] + self._located(self._tangent_of_store(target, stmt.value), stmt)
@@ -74,6 +75,10 @@ class ForwardAD:
         if isinstance(stmt.value, gast.Call) and operation.kind == USER:
             return self._located(self._user_call(operation.func, target.id, stmt.value), stmt)
         tangent = self._tangent_of_value(target.id, stmt.value, operation)
+        if target.id in self.ctx.sites.mutated and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp)):
+            # The value is a new array that later writes change in place (set_at): its tangent must
+            # not be another name's, as `dy = dx` would be once `dx * 1.0` is simplified.
+            tangent = nodes.call(self.ctx.runtime("snapshot"), [tangent])
         return [stmt] + self._located([nodes.assign(self.ctx.adjoint(target.id), tangent)], stmt)
 
     # ----- tangents of single operations ----------------------------------------------
@@ -94,7 +99,7 @@ class ForwardAD:
         if isinstance(value, gast.List):
             return gast.List(elts=[self._tangent(e) for e in value.elts], ctx=gast.Load())
         if operation.kind == RULE:
-            return self._tangent_of_rule(operation.func, target, value)
+            return self._tangent_of_rule(self.ctx.rule_function(operation.func, value), target, value)
         if operation.kind == UNKNOWN and isinstance(value, gast.Call):
             raise NonDifferentiableError(
                 operation.label,
@@ -177,6 +182,7 @@ class ForwardAD:
         owner = target.value.id
         if not self.ctx.activity.is_active(owner):
             return []
+        self.ctx.check_store(target)
         d_owner = self.ctx.adjoint(owner)
         update = nodes.call(
             self.ctx.runtime("set_at"),

@@ -33,7 +33,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.calls import RULE, UNKNOWN, USER
-from adjoint.analysis.kinds import CONTAINER, SCALAR
+from adjoint.analysis.kinds import CONTAINER, SCALAR, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
@@ -54,6 +54,7 @@ class ReverseAD:
         self.recomputed = recompute.Plan({})
         self.split_calls: Dict[int, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
         self.guards = unreached.Guards({ctx.adjoint(n) for n in ctx.activity.active})
+        self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
 
     # ----- entry point ------------------------------------------------------------
 
@@ -208,9 +209,12 @@ class ReverseAD:
             return self._adjoint_of_append(stmt)
         if not isinstance(stmt, gast.Assign):
             return []
+        self.ctx.check_list_update(stmt)
         target = stmt.targets[0]
         if isinstance(target, gast.Subscript):
             return self._adjoint_of_store(target, stmt.value)
+        if is_pop(stmt.value):
+            return [nodes.copy_location(s, stmt) for s in self._adjoint_of_pop(target.id, stmt.value)]
         if not self.ctx.activity.is_active(target.id):
             return []
         code = self._adjoint_of_value(target.id, stmt.value, stmt)
@@ -220,13 +224,6 @@ class ReverseAD:
         seed = nodes.name(self.ctx.adjoint(target))
         if isinstance(value, gast.Name):
             return self._accumulate(value, seed)
-        if is_pop(value):
-            owner = value.func.value
-            if not self.ctx.is_active(owner):
-                return []
-            d_owner = self.ctx.adjoint(owner.id)
-            update = nodes.call(self.ctx.runtime("pop_adjoint"), [nodes.name(d_owner), owner, seed])
-            return [nodes.assign(d_owner, update)]
         if isinstance(value, (gast.Tuple, gast.List)):
             code = []
             for position, element in enumerate(value.elts):
@@ -235,12 +232,23 @@ class ReverseAD:
             return code
         operation = self.ctx.classifier.classify(value)
         if operation.kind == RULE:
-            return self._adjoint_of_rule(operation.func, target, value, stmt)
+            return self._adjoint_of_rule(self.ctx.rule_function(operation.func, value), target, value, stmt)
         if operation.kind == USER:
             return self._adjoint_of_user_call(operation.func, target, value, stmt)
         if operation.kind == UNKNOWN and isinstance(value, gast.Call):
             raise self._no_rule(operation, value)
         return []
+
+    def _adjoint_of_pop(self, target: str, value: gast.Call) -> List[gast.stmt]:
+        """`v = xs.pop()`: v's adjoint goes back to xs's last position (zero when v is inactive:
+        the adjoint of xs must still drop what later appends left there)."""
+        owner = value.func.value
+        if not self.ctx.is_active(owner):
+            return []
+        d_owner = self.ctx.adjoint(owner.id)
+        seed = nodes.name(self.ctx.adjoint(target)) if self.ctx.activity.is_active(target) else nodes.constant(ZERO)
+        update = nodes.call(self.ctx.runtime("pop_adjoint"), [nodes.name(d_owner), owner, seed])
+        return [nodes.assign(d_owner, update)]
 
     def _adjoint_of_rule(self, func, target: str, value: gast.expr, stmt) -> List[gast.stmt]:
         template = self.ctx.tables[0].template(func)
@@ -323,11 +331,14 @@ class ReverseAD:
         owner = target.value.id
         if not self.ctx.activity.is_active(owner):
             return []
+        self.ctx.check_store(target)
         d_owner = nodes.name(self.ctx.adjoint(owner))
         index = nodes.index_value(target.slice)
         code = []
         if self.ctx.is_active(value):
-            item = nodes.call(self.ctx.runtime("item_adjoint"), [d_owner, index, nodes.name(owner)])
+            # A fancy index may write one position twice: only the write NumPy keeps gets its adjoint.
+            helper = "item_adjoint" if self.ctx.writes_each_position_once(target) else "written_adjoint"
+            item = nodes.call(self.ctx.runtime(helper), [d_owner, index, nodes.name(owner)])
             if self.ctx.kinds.get(owner) != CONTAINER:
                 item = nodes.call(self.ctx.runtime("unbroadcast"), [item, nodes.load_copy(value)])
             code.extend(self._accumulate(value, item))
@@ -353,7 +364,7 @@ class ReverseAD:
         adjoint = self.ctx.adjoint(primal.id)
         if adjoint in set(nodes.names_read(contribution)) and _is_update(contribution):
             return [nodes.assign(adjoint, contribution)]
-        if self.ctx.kinds.get(primal.id) == CONTAINER:
+        if self.ctx.kinds.get(primal.id) == CONTAINER or primal.id in self.possible_lists:
             total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])
         else:
             total = nodes.add(nodes.name(adjoint), contribution)

@@ -6,7 +6,7 @@ their definitions, iterated from "no information" to a fixed point.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Set, Tuple
 
 import gast
 import numpy as np
@@ -63,6 +63,7 @@ class _Inference:
         self.classifier = classifier
         self.kinds = kinds
         self.callee_kind = callee_kind
+        self.items: Dict[str, Optional[str]] = {}  # the kind of every item of a list name
 
     def argument_kinds(self, call: gast.Call) -> Optional[Tuple[Optional[str], ...]]:
         return tuple(self.atom(a) for a in call.args), tuple((k.arg, self.atom(k.value)) for k in call.keywords)
@@ -109,7 +110,11 @@ class _Inference:
         if isinstance(expr, gast.BinOp):
             if isinstance(expr.op, gast.MatMult):
                 return UNKNOWN
+            if self.joins_lists(expr):
+                return self.container_operation(expr)
             return self.elementwise([expr.left, expr.right])
+        if isinstance(expr, gast.Subscript):
+            return self.subscript(expr)
         if isinstance(expr, gast.UnaryOp):
             return SCALAR if isinstance(expr.op, gast.Not) else self.atom(expr.operand)
         if isinstance(expr, (gast.Compare, gast.BoolOp)):
@@ -117,14 +122,48 @@ class _Inference:
             return self.all_scalar(names)
         if isinstance(expr, (gast.List, gast.Tuple)):
             return CONTAINER
-        if isinstance(expr, gast.Subscript) and _slices(expr.slice):
-            container = self.atom(expr.value)
-            if container is _BOTTOM or not is_array(container):
-                return container if container is _BOTTOM else UNKNOWN
-            return array_kind(self.sliced_rank(rank_of(container), expr.slice))
         if isinstance(expr, gast.Call):
             return self.call(expr)
         return UNKNOWN
+
+    def subscript(self, expr: gast.Subscript) -> Optional[str]:
+        """A slice of a list is a list; an item of a list whose items are all lists is a list; a
+        slice of an array is an array."""
+        owner = self.atom(expr.value)
+        if is_array(owner) and _slices(expr.slice):
+            return array_kind(self.sliced_rank(rank_of(owner), expr.slice))
+        if owner not in (CONTAINER, _BOTTOM):
+            return UNKNOWN
+        if isinstance(expr.slice, gast.Slice):
+            return owner
+        items = self.items.get(expr.value.id, _BOTTOM) if isinstance(expr.value, gast.Name) else UNKNOWN
+        return items if items in (CONTAINER, _BOTTOM) else UNKNOWN
+
+    def item_kind(self, source) -> Optional[str]:
+        """The kind of the items one definition puts in a list (see _item_definitions)."""
+        how, what = source
+        if how == "unknown":
+            return UNKNOWN
+        if how == "value":
+            return self.value(what)
+        operand = self.atom(what)
+        if how == "items" or operand == CONTAINER:
+            return self.items.get(what.id, _BOTTOM)
+        return UNKNOWN if operand == UNKNOWN else _BOTTOM  # an unknown operand may be a list
+
+    def joins_lists(self, expr: gast.BinOp) -> bool:
+        """`+` of two lists or `*` of a list and a number, as far as the operands' kinds are known."""
+        kinds = {self.atom(expr.left), self.atom(expr.right)}
+        if CONTAINER not in kinds:
+            return False
+        if isinstance(expr.op, gast.Add):
+            return kinds <= {CONTAINER, _BOTTOM}
+        return isinstance(expr.op, gast.Mult) and kinds <= {CONTAINER, SCALAR, _BOTTOM}
+
+    def container_operation(self, expr: gast.BinOp) -> Optional[str]:
+        """The kind of `+` or `*` joining lists: a list, or bottom while an operand is unknown."""
+        kinds = {self.atom(expr.left), self.atom(expr.right)}
+        return CONTAINER if kinds in ({CONTAINER}, {CONTAINER, SCALAR}) else _BOTTOM
 
     def call(self, expr: gast.Call) -> Optional[str]:
         operation = self.classifier.classify(expr)
@@ -136,6 +175,8 @@ class _Inference:
         if operation.kind not in (RULE, NONDIFF):
             return UNKNOWN
         func = operation.func
+        if func in (list, tuple):
+            return CONTAINER
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
             return SCALAR
         if func in (list, tuple, sorted):
@@ -157,9 +198,11 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
     for arg in func_node.args.args + func_node.args.kwonlyargs:
         kinds.setdefault(arg.id, UNKNOWN)
     definitions = list(_definitions(func_node))
+    item_definitions = list(_item_definitions(func_node))
     for name in {target for target, _ in definitions} - set(parameter_kinds):
         kinds[name] = _BOTTOM
     inference = _Inference(classifier, kinds, callee_kind)
+    parameters = {arg.id: UNKNOWN for arg in func_node.args.args + func_node.args.kwonlyargs}
     changed = True
     while changed:
         changed = False
@@ -174,7 +217,27 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
             if kinds.get(target) != kind:
                 kinds[target] = kind
                 changed = True
-    return {name: (kind if kind is not _BOTTOM else UNKNOWN) for name, kind in kinds.items()}
+        items = dict(parameters)
+        for owner, source in item_definitions:
+            items[owner] = _join(items.get(owner, _BOTTOM), inference.item_kind(source))
+        if items != inference.items:
+            inference.items = items
+            changed = True
+    inferred = Kinds((name, kind if kind is not _BOTTOM else UNKNOWN) for name, kind in kinds.items())
+    inferred.items_of = {name: kind if kind is not _BOTTOM else UNKNOWN for name, kind in inference.items.items()}
+    inferred.sometimes_lists = {target for target, value in definitions
+                                if (value if isinstance(value, str) else inference.value(value)) == CONTAINER}
+    return inferred
+
+
+class Kinds(dict):
+    """The kind of every name; `items_of` holds the kind of the items of each list, and
+    `sometimes_lists` the names some definition of which gives a list or tuple."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.items_of: Dict[str, str] = {}
+        self.sometimes_lists: Set[str] = set()
 
 
 def _definitions(func_node: gast.FunctionDef):
@@ -190,6 +253,59 @@ def _definitions(func_node: gast.FunctionDef):
             yield stmt.value.func.value.id, CONTAINER
         elif isinstance(stmt, gast.With) and isinstance(stmt.items[0].optional_vars, gast.Name):
             yield stmt.items[0].optional_vars.id, UNKNOWN
+
+
+def _item_definitions(func_node: gast.FunctionDef):
+    """(list name, source) for every way items enter a list: ("value", expr) puts expr's value in,
+    ("items", name) the items of another list, ("items if a list", atom) those of an operand of
+    `+` or `*` when it is a list, ("unknown", None) items a definition by any other operation gives."""
+    for stmt in gast.walk(func_node):
+        if is_append(stmt):
+            yield stmt.value.func.value.id, ("value", stmt.value.args[0])
+        if not isinstance(stmt, gast.Assign):
+            continue
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            yield target.value.id, ("value", value)
+        if not isinstance(target, gast.Name):
+            continue
+        if isinstance(value, (gast.List, gast.Tuple)):
+            for element in value.elts:
+                yield target.id, ("value", element)
+        elif isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Mult)):
+            for operand in (value.left, value.right):
+                if isinstance(operand, gast.Name):
+                    yield target.id, ("items if a list", operand)
+        elif (isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice)
+              and isinstance(value.value, gast.Name)):
+            yield target.id, ("items", value.value)
+        elif isinstance(value, gast.Name):
+            yield target.id, ("items", value)
+        else:
+            yield target.id, ("unknown", None)
+
+
+def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[str]:
+    """Names of unknown kind that may hold a list: items of lists (whose items are not known to
+    be lists) and copies of them. Their adjoints add item by item, not by `+`."""
+    found: Set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for stmt in gast.walk(func_node):
+            if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+                continue
+            target, value = stmt.targets[0].id, stmt.value
+            if target in found or kinds.get(target) in (SCALAR, CONTAINER):
+                continue
+            owner = value.value.id if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) else None
+            items = getattr(kinds, "items_of", {}).get(owner, UNKNOWN)
+            item = owner is not None and (
+                (kinds.get(owner) == CONTAINER and items != SCALAR) or owner in found)
+            if item or (isinstance(value, gast.Name) and value.id in found):
+                found.add(target)
+                changed = True
+    return found
 
 
 def kind_of_value(value) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Callable, Dict, List, Optional
 
 import gast
+import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
@@ -61,7 +62,56 @@ class Desugar(gast.NodeTransformer):
     def visit_Expr(self, node):
         if isinstance(node.value, gast.Constant):
             return None
-        return self.generic_visit(node)
+        self.generic_visit(node)
+        call = node.value
+        if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute):
+            return node
+        owner = call.func.value
+        if isinstance(owner, gast.Name) and owner.id in self.local_names:
+            return self._method_statement(node, owner.id, call)
+        found = resolve(owner, self.parsed, self.local_names)
+        if call.func.attr == "at" and isinstance(found, np.ufunc):
+            return self._ufunc_at(node, call)
+        if found is MISSING:  # a method of a value the function computes, e.g. `rows[0].append(v)`
+            raise UnsupportedSyntaxError(
+                call.func.attr, f"`.{call.func.attr}(...)` called for its effect on a value that is not a name "
+                "of its own is not differentiated; write a new value instead (`rows[0] = rows[0] + [v]`)",
+                self.parsed.info.location(node))
+        return node
+
+    def _method_statement(self, node, owner: str, call: gast.Call):
+        """`xs.append(v)` stays; `xs.extend(v)` becomes `xs = xs + list(v)` and `xs.pop()` an
+        assignment of the popped value; other methods called for their effect are refused."""
+        method = call.func.attr
+        if method == "append":
+            return node
+        if method == "extend" and len(call.args) == 1 and not call.keywords:
+            self.parsed.in_place.append((owner, node))
+            items = nodes.call(nodes.name(self._bound_name("list", list)), [call.args[0]])
+            return nodes.copy_location(nodes.assign(owner, nodes.add(nodes.name(owner), items)), node)
+        if method == "pop" and not call.args and not call.keywords:
+            return nodes.copy_location(nodes.assign(self.fresh("_popped"), call), node)
+        raise UnsupportedSyntaxError(
+            f"{owner}.{method}", f"`{owner}.{method}(...)` changes {owner} in place, which adjoint does not "
+            f"differentiate; build a new value instead (`{owner} = ...`)", self.parsed.info.location(node))
+
+    def _ufunc_at(self, node, call: gast.Call):
+        """`np.add.at(y, index, v)` becomes `y = scatter_add(y, index, v)` (np.subtract.at adds -v);
+        the other ufuncs' `at` are refused."""
+        ufunc = resolve(call.func.value, self.parsed, self.local_names)
+        target = call.args[0] if call.args else None
+        supported = ufunc in (np.add, np.subtract) and len(call.args) == 3 and not call.keywords
+        if not supported or not isinstance(target, gast.Name) or target.id not in self.local_names:
+            raise UnsupportedSyntaxError(
+                f"np.{ufunc.__name__}.at", f"`np.{ufunc.__name__}.at(...)` is not differentiated; np.add.at and "
+                "np.subtract.at are, on an array held in a local name", self.parsed.info.location(node))
+        self.parsed.in_place.append((target.id, node))
+        value = call.args[2]
+        if ufunc is np.subtract:
+            value = gast.UnaryOp(op=gast.USub(), operand=value)
+        helper = nodes.name(self._bound_name("scatter_add", runtime.scatter_add))
+        update = nodes.call(helper, [nodes.name(target.id), call.args[1], value])
+        return nodes.copy_location(nodes.assign(target.id, update), node)
 
     def visit_Assert(self, node):
         return None
@@ -203,12 +253,15 @@ class Desugar(gast.NodeTransformer):
 
     def _runtime_name(self, method: str) -> str:
         """The name under which the function replacing `x.<method>(...)` is reached (e.g. `astype`)."""
-        helper = RUNTIME_METHODS[method]
-        found = self.parsed.lookup(method)
-        name = method
-        if method in self.local_names or (found is not MISSING and found is not helper):
-            name = self.fresh("_" + method)
-        self.parsed.namespace[name] = helper
+        return self._bound_name(method, RUNTIME_METHODS[method])
+
+    def _bound_name(self, preferred: str, obj) -> str:
+        """A name under which the rewritten code reaches `obj`: `preferred` unless the function uses it otherwise."""
+        found = self.parsed.lookup(preferred)
+        name = preferred
+        if preferred in self.local_names or (found is not MISSING and found is not obj):
+            name = self.fresh("_" + preferred)
+        self.parsed.namespace[name] = obj
         return name
 
     def visit_Attribute(self, node):

@@ -15,7 +15,7 @@ from adjoint.frontend.parse import MISSING
 LINEAR_HELPERS = (
     runtime.unbroadcast, runtime.unreduce, runtime.item_adjoint, runtime.zero_at,
     runtime.dot_adjoint_a, runtime.dot_adjoint_b, runtime.transpose_adjoint,
-    runtime.pow_exponent_adjoint,
+    runtime.pow_exponent_adjoint, runtime.written_adjoint, runtime.list_repeat_adjoint,
 )
 BILINEAR = (np.dot, np.vdot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
 PURE_BUILTINS = (len, range, reversed, float, int, abs, min, max, sum, isinstance, bool, list, tuple)

@@ -1,5 +1,9 @@
 """Adjoints and tangents of Python's operators: + - * / ** unary -, @ and subscripts.
 
+`+` and `*` on lists and tuples (concatenation, repetition) have the rules of runtime.list_concat
+and runtime.list_repeat (runtime_helpers.py): the transformers use them where the kinds analysis
+knows an operand is a list.
+
 `result` is the operation's output, `d[v]` the derivative of v. Binary rules unbroadcast,
 so a (3,) bias added to a (64, 3) matrix gets a (3,) gradient; on scalars the transformer
 drops the unbroadcast.
@@ -129,3 +133,4 @@ def _(result, x, index):
 @register_tangent(operator.getitem)
 def _(result, x, index):
     d[result] = item_adjoint(d[x], index, x)
+

@@ -11,8 +11,9 @@ from adjoint.ad.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, gradient_like,
-    item_adjoint, item_adjoint_backward, pop_adjoint, pop_tangent, pow_exponent_adjoint, set_at, sorted_adjoint,
-    sorted_tangent, sum_adjoint, sum_tangent, transpose_adjoint, unbroadcast, unreduce, zero_at,
+    item_adjoint, item_adjoint_backward, list_concat_tangent, list_repeat_adjoint, list_repeat_tangent,
+    pop_adjoint, pop_tangent, pow_exponent_adjoint, set_at, sorted_adjoint, sorted_tangent, sum_adjoint,
+    sum_tangent, transpose_adjoint, unbroadcast, unreduce, written_adjoint, written_adjoint_backward, zero_at,
 )
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
@@ -115,6 +116,96 @@ def _(result, container, index, x=None):
     d[result] = item_adjoint(d[container], index, x)
 
 
+@register_adjoint(runtime.written_adjoint)
+def _(result, container, index, x):
+    d[container] = written_adjoint_backward(d[container], container, index, x, d[result])
+
+
+@register_tangent(runtime.written_adjoint)
+def _(result, container, index, x):
+    d[result] = written_adjoint(d[container], index, x)
+
+
+@register_adjoint(runtime.written_adjoint_backward)
+def _(result, total, container, index, x, g):
+    d[total] = d[result]
+    d[g] = written_adjoint(d[result], index, x)
+
+
+@register_tangent(runtime.written_adjoint_backward)
+def _(result, total, container, index, x, g):
+    d[result] = written_adjoint_backward(d[total], container, index, x, d[g])
+
+
+@register_adjoint(runtime.scatter_add)
+def _(result, x, index, value):
+    d[x] = d[result]
+    d[value] = unbroadcast(item_adjoint(d[result], index, x), value)
+
+
+@register_tangent(runtime.scatter_add)
+def _(result, x, index, value):
+    d[result] = add_at(d[x], x, index, d[value])
+
+
+# ----- Lists and tuples joined by `+` and repeated by `*` -------------------------------------
+
+
+@register_adjoint(runtime.list_concat)
+def _(result, x, y):
+    d[x] = item_adjoint(d[result], slice(0, len(x)))
+    d[y] = item_adjoint(d[result], slice(len(x), None))
+
+
+@register_tangent(runtime.list_concat)
+def _(result, x, y):
+    d[result] = list_concat_tangent(d[x], d[y], x, y)
+
+
+@register_adjoint(runtime.list_repeat)
+def _(result, x, y):
+    d[x] = list_repeat_adjoint(d[result], x, y)
+    d[y] = list_repeat_adjoint(d[result], y, x)
+
+
+@register_tangent(runtime.list_repeat)
+def _(result, x, y):
+    d[result] = list_repeat_tangent(d[x], d[y], x, y)
+
+
+@register_adjoint(runtime.list_concat_tangent)
+def _(result, dx, dy, x, y):
+    d[dx] = item_adjoint(d[result], slice(0, len(x)))
+    d[dy] = item_adjoint(d[result], slice(len(x), None))
+
+
+@register_tangent(runtime.list_concat_tangent)
+def _(result, dx, dy, x, y):
+    d[result] = list_concat_tangent(d[dx], d[dy], x, y)
+
+
+@register_adjoint(runtime.list_repeat_tangent)
+def _(result, dx, dy, x, y):
+    d[dx] = list_repeat_adjoint(d[result], x, y)
+    d[dy] = list_repeat_adjoint(d[result], y, x)
+
+
+@register_tangent(runtime.list_repeat_tangent)
+def _(result, dx, dy, x, y):
+    d[result] = list_repeat_tangent(d[dx], d[dy], x, y)
+
+
+# list_repeat_adjoint sums the copies of part; its transpose repeats (only where part is the list).
+@register_adjoint(runtime.list_repeat_adjoint)
+def _(result, g, part, other):
+    d[g] = list_repeat_tangent(d[result], 0.0, part, other)
+
+
+@register_tangent(runtime.list_repeat_adjoint)
+def _(result, g, part, other):
+    d[result] = list_repeat_adjoint(d[g], part, other)
+
+
 @register_adjoint(runtime.add_adjoints)
 def _(result, a, b):
     d[a] = d[result]
@@ -139,7 +230,7 @@ def _(result, total, container, index, x, g):
 
 @register_adjoint(runtime.pop_adjoint)
 def _(result, total, x, value):
-    d[total] = d[result]
+    d[total] = item_adjoint(d[result], slice(0, len(x)))
     d[value] = item_adjoint(d[result], len(x))
 
 

@@ -28,6 +28,17 @@ def _float_dtype(dtype):
     return dtype if dtype.kind in "fc" else np.float64
 
 
+class ContainerArithmeticError(TypeError):
+    """Derivative code that took `+` or `*` for arithmetic met lists or tuples joined or repeated."""
+
+
+def _short_derivative(dx, x) -> ContainerArithmeticError:
+    return ContainerArithmeticError(
+        f"the derivative of a list of {len(x)} items has {len(dx)}: lists were joined by `+` in derivative "
+        "code that took them for numbers (code generated without example arguments, or the derivative of "
+        "a derivative that saves and restores lists); generate it for example arguments (adjoint.source(f, args=...))")
+
+
 def unbroadcast(g, x):
     """Sum g over the axes along which x was broadcast, so the result has x's shape."""
     if type(g) is np.ndarray and type(x) is np.ndarray:  # the common cases, without np.shape's dispatch
@@ -36,6 +47,13 @@ def unbroadcast(g, x):
         extra = g.ndim - x.ndim
         if extra > 0 and g.shape[extra:] == x.shape:  # only leading axes were added
             return g.sum(axis=0 if extra == 1 else tuple(range(extra)))
+    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)) and len(g) != len(x):
+        raise ContainerArithmeticError(
+            "`+` or `*` joined or repeated lists or tuples that the derivative code took for numbers (code "
+            "generated without example arguments, items of a list argument, or the derivative of a derivative "
+            "that saves and restores lists): generate it for example arguments (adjoint.source(f, args=...)), "
+            "or build the joined list with a loop and `append`"
+        )
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
         return g
     x_shape = np.shape(x)
@@ -77,6 +95,8 @@ def gradient_like(dx, x):
         if not _is_container(dx):
             items = [gradient_like(dx, item) for item in x]
         else:
+            if len(dx) != len(x):
+                raise _short_derivative(dx, x)
             items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
         return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
