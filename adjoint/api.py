@@ -16,6 +16,7 @@ from adjoint import runtime
 from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache
 from adjoint.errors import AdjointError, ArgumentError, NonScalarOutputError, WrtError
+from adjoint.frontend.complex_values import may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
 from adjoint.options import Options
 from adjoint.pipeline import Generated, generate
@@ -103,6 +104,7 @@ class _Specializing:
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
         self.checked: Dict[tuple, tuple] = {}
+        self.checkers: Dict[tuple, Callable] = {}
         self.revision = Revision.value
         self.bound = _bound_instance(func)
 
@@ -117,6 +119,7 @@ class _Specializing:
         if self.revision != Revision.value:
             self.by_types.clear()
             self.checked.clear()
+            self.checkers.clear()
             self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
         function = self.by_types.get(key)
@@ -124,6 +127,7 @@ class _Specializing:
         if checked is not None and checked[1].is_current():
             function = checked[0]
         if function is None:
+            checker = self.checkers[key] = _complex_checker(self.func, self.bound, args, kwargs)
             options = Options(self.mode, self.wrt, self.optimize, _kinds(self.func, self.bound + args, kwargs))
             generated = derivative_of(self.func, options)
             if self.verbose:
@@ -134,8 +138,54 @@ class _Specializing:
             if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
                 self.checked[key] = (function, generated)
             else:
-                self.by_types[key] = function
+                self.by_types[key] = _checking(function, checker) if self.mode in CHECKED_MODES else function
+        else:
+            self.checkers[key](args, kwargs)
         return function
+
+
+CHECKED_MODES = ("reverse", "value_and_grad")  # their cached functions are called with the arguments alone
+
+
+def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) -> Callable[[tuple, dict], None]:
+    """A check that no argument holds complex values, for calls with arguments of these types.
+
+    Numbers are told apart by type (the cache key); arrays, containers and objects of one type
+    may hold complex values or not, so the check looks inside those on each call.
+    """
+    names = list(inspect.signature(unwrap(func)).parameters)[len(bound):]
+    refuse_complex_arguments(zip(names, args), f"{_describe(func)}")
+    refuse_complex_arguments(kwargs.items(), f"{_describe(func)}")
+    refuse_complex_arguments(zip(("self",), bound), f"{_describe(func)}")
+    positions = tuple((i, names[i] if i < len(names) else f"argument {i}") for i, value in enumerate(args)
+                      if may_hold_complex(value))
+    keywords = tuple(name for name, value in kwargs.items() if may_hold_complex(value))
+    instance = tuple(("self", value) for value in bound if may_hold_complex(value))
+    if not positions and not keywords and not instance:
+        return _no_check
+
+    def check(call_args: tuple, call_kwargs: dict) -> None:
+        refuse_complex_arguments(((name, call_args[i]) for i, name in positions), _describe(func))
+        refuse_complex_arguments(((name, call_kwargs[name]) for name in keywords), _describe(func))
+        refuse_complex_arguments(instance, _describe(func))
+
+    return check
+
+
+def _no_check(args: tuple, kwargs: dict) -> None:
+    """The check for arguments that are all numbers."""
+
+
+def _checking(function: Callable, checker: Callable[[tuple, dict], None]) -> Callable:
+    """function, preceded on each call by `checker` on its arguments (function itself if nothing to check)."""
+    if checker is _no_check:
+        return function
+
+    def checked(*args, **kwargs):
+        checker(args, kwargs)
+        return function(*args, **kwargs)
+
+    return checked
 
 
 def _with_instance(function: Callable, bound: tuple, mode: str) -> Callable:
@@ -267,6 +317,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:
                 raise ArgumentError(f"vjp of {_describe(func)}: the cotangent has shape {np.shape(cotangent)}, "
                                     f"the output has shape {value.shape}")
+            refuse_complex_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
             gradient = pull(cotangent, *args, **kwargs)
             return (gradient,) if many and len(names) == 1 else gradient
 
@@ -292,6 +343,7 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             raise ArgumentError(
                 f"jvp of {_describe(func)}: {error} (pass the arguments, then one tangent for each of {names})"
             ) from None
+        refuse_complex_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
         return function(*primal, **kwargs, **dict(zip(tangent_keywords(function, count), tangents)))
 
     return _as_plain_function(func, value_and_tangent, "jvp", specializing)

@@ -28,6 +28,7 @@ from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
 from adjoint.errors import AdjointError
 from adjoint.frontend.check import check_function
+from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.normalize.anf import to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
@@ -70,6 +71,7 @@ def normalize(func: Callable):
     """Parse, check and normalize `func`; returns (parsed, namer)."""
     parsed = parse_function(func)
     check_function(parsed.node, parsed.info)
+    refuse_complex_values(parsed, local_names(parsed.node))
     namer = function_namer(parsed.node)
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
