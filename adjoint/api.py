@@ -154,9 +154,10 @@ def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) ->
     may hold complex values or not, so the check looks inside those on each call.
     """
     names = list(inspect.signature(unwrap(func)).parameters)[len(bound):]
-    refuse_complex_arguments(zip(names, args), f"{_describe(func)}")
-    refuse_complex_arguments(kwargs.items(), f"{_describe(func)}")
-    refuse_complex_arguments(zip(("self",), bound), f"{_describe(func)}")
+    what = _describe(func)
+    refuse_complex_arguments(zip(names, args), what, func)
+    refuse_complex_arguments(kwargs.items(), what, func)
+    refuse_complex_arguments(zip(("self",), bound), what)
     positions = tuple((i, names[i] if i < len(names) else f"argument {i}") for i, value in enumerate(args)
                       if may_hold_complex(value))
     keywords = tuple(name for name, value in kwargs.items() if may_hold_complex(value))
@@ -165,9 +166,9 @@ def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) ->
         return _no_check
 
     def check(call_args: tuple, call_kwargs: dict) -> None:
-        refuse_complex_arguments(((name, call_args[i]) for i, name in positions), _describe(func))
-        refuse_complex_arguments(((name, call_kwargs[name]) for name in keywords), _describe(func))
-        refuse_complex_arguments(instance, _describe(func))
+        refuse_complex_arguments(((name, call_args[i]) for i, name in positions), what, func)
+        refuse_complex_arguments(((name, call_kwargs[name]) for name in keywords), what, func)
+        refuse_complex_arguments(instance, what)
 
     return check
 

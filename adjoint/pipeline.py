@@ -21,6 +21,7 @@ from adjoint.ad import forward, reverse
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis.activity import analyze_activity, local_names
+from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, tables_for
 from adjoint.analysis.kinds import UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
@@ -162,6 +163,7 @@ class Generation:
             kinds=infer_kinds(func_node, kinds, classifier, self.callee_kind), sites=assignment_sites(func_node),
             tables=tables_for(mode), request=self.request, primal_names=locals_,
         )
+        refuse_lost_attribute_reads(func_node, ctx.activity, ctx.kinds, wrt, parsed.info)
         if mode == "forward":
             tree = forward.build_forward(ctx, wrt, name)
         else:

@@ -158,6 +158,11 @@ def item_adjoint(dx, index, x=None):
     return dx[_absolute(index, x) if x is not None else index]
 
 
+def field_index(x, name):
+    """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`)."""
+    return type(x)._fields.index(name)
+
+
 def add_adjoints(a, b):
     """a + b for adjoints that may be lists (of adjoints) or symbolic zeros."""
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
@@ -181,8 +186,10 @@ def gradient_like(dx, x):
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
         if not _is_container(dx):
-            return [gradient_like(dx, item) for item in x]
-        return [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+            items = [gradient_like(dx, item) for item in x]
+        else:
+            items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+        return type(x)(*items) if hasattr(type(x), "_fields") else items  # a NamedTuple's in its type
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:

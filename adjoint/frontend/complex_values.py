@@ -11,13 +11,13 @@ called (`refuse_complex_arguments`).
 from __future__ import annotations
 
 import inspect
-from typing import Any, Iterable, Optional, Tuple
+from typing import Any, Callable, Iterable, Optional, Tuple
 
 import gast
 import numpy as np
 
-from adjoint.errors import ArgumentError, UnsupportedSyntaxError
-from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.errors import AdjointError, ArgumentError, Location, UnsupportedSyntaxError
+from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import resolve
 
 COMPLEX_MODULES = ("numpy.fft", "numpy.lib.scimath", "scipy.fft", "scipy.fftpack")
@@ -118,8 +118,22 @@ def may_hold_complex(value: Any) -> bool:
     return not isinstance(value, (float, int, bool, str, np.generic)) and value is not None
 
 
-def refuse_complex_arguments(names: Iterable[Tuple[str, Any]], what: str) -> None:
-    """Raise ArgumentError naming the first (parameter, value) pair holding a complex value."""
+def refuse_complex_arguments(names: Iterable[Tuple[str, Any]], what: str, func: Optional[Callable] = None) -> None:
+    """Raise ArgumentError naming the first (parameter, value) pair holding a complex value
+    (at the parameter's line in func's source, when func is given)."""
     for name, value in names:
         if holds_complex(value):
-            raise ArgumentError(f"the argument `{name}` of {what} holds complex values; {HINT}")
+            location = _parameter_location(func, name) if func is not None else None
+            raise ArgumentError(f"the argument `{name}` of {what} holds complex values; {HINT}", location)
+
+
+def _parameter_location(func: Callable, name: str) -> Optional[Location]:
+    try:
+        parsed = parse_function(func)
+    except AdjointError:
+        return None
+    arguments = parsed.node.args
+    for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs:
+        if arg.id == name:
+            return parsed.info.location(arg)
+    return parsed.info.location(parsed.node)
