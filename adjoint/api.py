@@ -85,6 +85,7 @@ def derivative_of(func: Callable, options: Options) -> Generated:
         if generated is None or not generated.is_current():
             generated = disk_cache.generate_cached(func, options, generate)
             per_function[key] = generated
+            generated.warn()
         return generated
 
 

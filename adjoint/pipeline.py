@@ -10,6 +10,7 @@ functions it calls (recursively); they are compiled together.
 from __future__ import annotations
 
 import inspect
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -25,9 +26,10 @@ from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, tables_for
 from adjoint.analysis.kinds import UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
+from adjoint.analysis.unreached import Unreached, unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
-from adjoint.errors import AdjointError
+from adjoint.errors import AdjointError, AdjointWarning
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
@@ -58,6 +60,12 @@ class Generated:
     function: Callable
     units: List[GeneratedFunction]
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
+    warnings: List[Unreached] = field(default_factory=list)
+
+    def warn(self) -> None:
+        """Give the generation's warnings (an AdjointWarning at the user's line for each)."""
+        for found in self.warnings:
+            warnings.warn_explicit(AdjointWarning(found.message), AdjointWarning, found.filename, found.lineno)
 
     def is_current(self) -> bool:
         """False once a global name the derivative was generated for is bound to something else."""
@@ -101,6 +109,8 @@ class Generation:
         self.taken: set = set()
         self.output_kinds: Dict[Tuple, str] = {}
         self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
+        self.warnings: List[Unreached] = []
+        self.root: Optional[Tuple] = None
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
@@ -121,6 +131,7 @@ class Generation:
 
     def run(self, func: Callable, options: Options) -> Generated:
         root = self.request(func, options.wrt, options.mode, kinds=dict(options.kinds or ()))
+        self.root = self.pending[0][0]
         while self.pending:
             (target, wrt, mode, kinds), location = self.pending.pop(0)
             try:
@@ -128,7 +139,7 @@ class Generation:
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
         functions = compile_all(self.units)
-        return Generated(functions[root], self.units, self.dependencies)
+        return Generated(functions[root], self.units, self.dependencies, self.warnings)
 
     def callee_kind(self, func: Callable, positional, keywords) -> str:
         """The kind of what user function `func` returns for arguments of these kinds."""
@@ -151,6 +162,7 @@ class Generation:
         if mode == "primal":  # the step function of a checkpointed loop, run as written
             source = loop_of(func).primal_source(name)
             return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))
+        is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
         func_node = parsed.node
@@ -164,6 +176,8 @@ class Generation:
             tables=tables_for(mode), request=self.request, primal_names=locals_,
         )
         refuse_lost_attribute_reads(func_node, ctx.activity, ctx.kinds, wrt, parsed.info)
+        if is_root:
+            self.warnings = unreached_parameters(func_node, wrt, ctx.activity, classifier, parsed.info.location)
         if mode == "forward":
             tree = forward.build_forward(ctx, wrt, name)
         else:

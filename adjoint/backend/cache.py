@@ -265,10 +265,12 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
             return None
         units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings})
     # The root was compiled from the unit of the same name (compile_function returns `def name`).
-    return {"format": FORMAT, "root": generated.function.__name__, "units": units}
+    warnings = [[found.message, found.filename, found.lineno] for found in generated.warnings]
+    return {"format": FORMAT, "root": generated.function.__name__, "units": units, "warnings": warnings}
 
 
 def _load(path: Path, key: str, found: Dependencies):
+    from adjoint.analysis.unreached import Unreached
     from adjoint.pipeline import Generated, GeneratedFunction
 
     entry = json.loads(path.read_text(encoding="utf-8"))
@@ -280,7 +282,8 @@ def _load(path: Path, key: str, found: Dependencies):
         for unit in entry["units"]
     ]
     functions = compile_all(units)
-    return Generated(functions[entry["root"]], units)
+    warnings = [Unreached(*found) for found in entry.get("warnings", ())]
+    return Generated(functions[entry["root"]], units, warnings=warnings)
 
 
 def _store(path: Path, key: str, entry: dict) -> None:
