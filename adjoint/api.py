@@ -16,7 +16,7 @@ from adjoint import runtime
 from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache
 from adjoint.errors import AdjointError, ArgumentError, NonScalarOutputError, WrtError
-from adjoint.frontend.complex_values import may_hold_complex, refuse_complex_arguments
+from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
 from adjoint.options import Options
 from adjoint.pipeline import Generated, generate
@@ -264,6 +264,16 @@ def transformation(transform):
     return wrapper
 
 
+def _any_complex(gradients: tuple) -> bool:
+    return any(type(g) is complex for g in gradients)
+
+
+def _complex_at_run_time(transform: str, func: Callable, what) -> AdjointError:
+    return AdjointError(
+        f"{transform} of {_describe(func)}: {what}: a complex value appeared at run time (a negative float "
+        "raised to a fractional power is complex in Python); adjoint differentiates real values only")
+
+
 @transformation
 def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """The gradient of scalar-valued `func` with respect to `wrt` (a position, a name, or a tuple)."""
@@ -281,6 +291,10 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
             result = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"grad of {_describe(func)}: {error}") from None
+        except runtime.ComplexValue as error:
+            raise _complex_at_run_time("grad", func, error) from None
+        if type(result) is complex or (type(result) is tuple and _any_complex(result)):
+            raise _complex_at_run_time("grad", func, "a gradient is complex")
         return (result,) if one_in_tuple else result
 
     return _as_plain_function(func, gradient, "grad", specializing)
@@ -300,6 +314,10 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
             value, gradient = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"value_and_grad of {_describe(func)}: {error}") from None
+        except runtime.ComplexValue as error:
+            raise _complex_at_run_time("value_and_grad", func, error) from None
+        if type(gradient) is complex or (type(gradient) is tuple and _any_complex(gradient)):
+            raise _complex_at_run_time("value_and_grad", func, "a gradient is complex")
         return value, ((gradient,) if many and len(names) == 1 else gradient)
 
     return _as_plain_function(func, value_and_gradient, "value_and_grad", specializing)
@@ -320,7 +338,12 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
                 raise ArgumentError(f"vjp of {_describe(func)}: the cotangent has shape {np.shape(cotangent)}, "
                                     f"the output has shape {value.shape}")
             refuse_complex_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
-            gradient = pull(cotangent, *args, **kwargs)
+            try:
+                gradient = pull(cotangent, *args, **kwargs)
+            except runtime.ComplexValue as error:
+                raise _complex_at_run_time("vjp", func, error) from None
+            if type(gradient) is complex or (type(gradient) is tuple and _any_complex(gradient)):
+                raise _complex_at_run_time("vjp", func, "a gradient is complex")
             return (gradient,) if many and len(names) == 1 else gradient
 
         return value, pullback
@@ -341,12 +364,20 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         primal, tangents = args[:-count], args[-count:]
         try:
             function = specializing.lookup(primal, kwargs)
+        except AdjointError:
+            raise
         except TypeError as error:
             raise ArgumentError(
                 f"jvp of {_describe(func)}: {error} (pass the arguments, then one tangent for each of {names})"
             ) from None
         refuse_complex_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
-        return function(*primal, **kwargs, **dict(zip(tangent_keywords(function, count), tangents)))
+        try:
+            value, tangent = function(*primal, **kwargs, **dict(zip(tangent_keywords(function, count), tangents)))
+        except runtime.ComplexValue as error:
+            raise _complex_at_run_time("jvp", func, error) from None
+        if holds_complex(value) or holds_complex(tangent):
+            raise _complex_at_run_time("jvp", func, "the value or its tangent is complex")
+        return value, tangent
 
     return _as_plain_function(func, value_and_tangent, "jvp", specializing)
 

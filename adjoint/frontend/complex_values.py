@@ -20,7 +20,7 @@ from adjoint.errors import AdjointError, ArgumentError, Location, UnsupportedSyn
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import resolve
 
-COMPLEX_MODULES = ("numpy.fft", "numpy.lib.scimath", "scipy.fft", "scipy.fftpack")
+COMPLEX_MODULES = ("cmath", "numpy.fft", "numpy.lib.scimath", "scipy.fft", "scipy.fftpack")
 COMPLEX_FUNCTIONS = (np.roots, np.linalg.eig, np.linalg.eigvals, np.sort_complex)
 HINT = "adjoint differentiates real values only; write the computation with real and imaginary parts as separate real arrays"
 

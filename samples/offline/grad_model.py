@@ -68,13 +68,17 @@ def unreduce(g, x, axis=None, keepdims=False):
 def gradient_like(dx, x):
     """The gradient in x's type: arrays of x's shape and float dtype, floats for numbers."""
     if isinstance(x, np.ndarray):
-        if type(dx) is np.ndarray and dx.shape == x.shape:
+        if type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype.kind != "c":
             return np.array(dx, dtype=_float_dtype(x.dtype))  # a copy: dx may be shared
+        _refuse_complex(dx)
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
         if not _is_container(dx):
-            return [gradient_like(dx, item) for item in x]
-        return [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+            items = [gradient_like(dx, item) for item in x]
+        else:
+            items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+        return type(x)(*items) if hasattr(type(x), "_fields") else items  # a NamedTuple's in its type
+    _refuse_complex(dx)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:
@@ -82,8 +86,17 @@ def gradient_like(dx, x):
     return dx
 
 
+def _refuse_complex(dx) -> None:
+    if isinstance(dx, (complex, np.complexfloating)) or (isinstance(dx, np.ndarray) and dx.dtype.kind == "c"):
+        raise ComplexValue("a gradient is complex")
+
+
 class NonScalarOutput(ValueError):
     """A function differentiated with `grad` returned more than one number."""
+
+
+class ComplexValue(ValueError):
+    """A complex value reached a derivative (adjoint differentiates real values only)."""
 
 
 def unit_seed(value):
@@ -97,6 +110,8 @@ def unit_seed(value):
             f"the function must return a scalar (a float or a size-1 array), got shape {np.shape(value)}; "
             "use adjoint.vjp or adjoint.jacobian for vector outputs"
         )
+    if np.iscomplexobj(value):
+        raise ComplexValue("the function returned a complex value")
     return np.ones_like(value, dtype=_float_dtype(np.result_type(value)))
 
 
