@@ -62,8 +62,8 @@ def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity,
         owner = f"the differentiated parameter `{root}`" if root in wrt else f"`{root}`, a value that depends on a differentiated input"
         raise UnsupportedSyntaxError(
             "attribute",
-            f"reading attribute `{value.attr}` of {owner}: adjoint differentiates through the fields of a "
-            "NamedTuple argument, not the attributes of other objects (dataclasses, class instances); "
-            "pass the values as arguments or in a NamedTuple",
+            f"reading attribute `{value.attr}` of {owner}: adjoint differentiates through the array "
+            "attributes `.T` and `.real` and the fields of a NamedTuple argument, not other attributes (of an "
+            "array, a dataclass, an object); pass the values as arguments or in a NamedTuple",
             info.location(stmt),
         )
