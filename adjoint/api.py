@@ -152,7 +152,9 @@ def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) ->
     """A check that no argument holds complex values, for calls with arguments of these types.
 
     Numbers are told apart by type (the cache key); arrays, containers and objects of one type
-    may hold complex values or not, so the check looks inside those on each call.
+    may hold complex values or not, so the check looks inside those on each call. With arrays
+    alone (the common case) it looks at their dtypes, and its `arrays` attribute lists their
+    positions (for `_checking`).
     """
     names = list(inspect.signature(unwrap(func)).parameters)[len(bound):]
     what = _describe(func)
@@ -166,12 +168,22 @@ def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) ->
     if not positions and not keywords and not instance:
         return _no_check
 
-    def check(call_args: tuple, call_kwargs: dict) -> None:
+    def refuse(call_args: tuple, call_kwargs: dict) -> None:
         refuse_complex_arguments(((name, call_args[i]) for i, name in positions), what, func)
         refuse_complex_arguments(((name, call_kwargs[name]) for name in keywords), what, func)
         refuse_complex_arguments(instance, what)
 
-    return check
+    if keywords or instance or any(type(args[i]) is not np.ndarray for i, _ in positions):
+        return refuse
+    arrays = tuple(i for i, _ in positions)
+
+    def check_arrays(call_args: tuple, call_kwargs: dict) -> None:
+        for i in arrays:
+            if call_args[i].dtype.kind == "c":
+                refuse(call_args, call_kwargs)
+
+    check_arrays.arrays = arrays
+    return check_arrays
 
 
 def _no_check(args: tuple, kwargs: dict) -> None:
@@ -182,6 +194,15 @@ def _checking(function: Callable, checker: Callable[[tuple, dict], None]) -> Cal
     """function, preceded on each call by `checker` on its arguments (function itself if nothing to check)."""
     if checker is _no_check:
         return function
+    arrays = getattr(checker, "arrays", None)
+    if arrays is not None:  # inline: this runs on every cached call
+        def checked_arrays(*args, **kwargs):
+            for i in arrays:
+                if args[i].dtype.kind == "c":
+                    checker(args, kwargs)
+            return function(*args, **kwargs)
+
+        return checked_arrays
 
     def checked(*args, **kwargs):
         checker(args, kwargs)

@@ -62,7 +62,7 @@ def _complex_object_reason(obj: Any, node: gast.expr) -> Optional[str]:
     text = _dotted(node)
     if obj is complex or (inspect.isclass(obj) and issubclass(obj, np.complexfloating)):
         return f"`{text}` makes complex values"
-    if _is_complex_value(obj):
+    if holds_complex(obj):
         return f"`{text}` holds a complex value"
     if callable(obj) and (any(obj is f for f in COMPLEX_FUNCTIONS) or _in_complex_module(obj)):
         return f"`{text}` returns complex values"
@@ -105,7 +105,7 @@ def holds_complex(value: Any, depth: int = 0) -> bool:
     if depth > 2 or isinstance(value, (float, int, str, np.ndarray, np.generic)) or value is None:
         return False
     if isinstance(value, (list, tuple)):
-        return any(holds_complex(item, depth + 1) for item in value)
+        return any(holds_complex(item, depth + 1) for item in value if type(item) is not float)
     attributes = getattr(value, "__dict__", None)
     if isinstance(attributes, dict) and not inspect.ismodule(value) and not callable(value):
         return any(holds_complex(item, depth + 1) for item in attributes.values())
