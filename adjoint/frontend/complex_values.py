@@ -16,9 +16,9 @@ from typing import Any, Callable, Iterable, Optional, Tuple
 import gast
 import numpy as np
 
-from adjoint.errors import AdjointError, ArgumentError, Location, UnsupportedSyntaxError
+from adjoint.errors import AdjointError, ArgumentError, Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
-from adjoint.frontend.resolve import resolve
+from adjoint.frontend.resolve import qualified_name, resolve
 
 COMPLEX_MODULES = ("cmath", "numpy.fft", "numpy.lib.scimath", "scipy.fft", "scipy.fftpack")
 COMPLEX_FUNCTIONS = (np.roots, np.linalg.eig, np.linalg.eigvals, np.sort_complex)
@@ -30,6 +30,13 @@ def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> Non
     complex-making function the function refers to."""
     for stmt in parsed.node.body:
         for node in gast.walk(stmt):
+            maker = _complex_maker(node, parsed, local_names)
+            if maker is not None:
+                raise NonDifferentiableError(
+                    qualified_name(maker),
+                    f"`{_dotted(node)}` returns complex values: {HINT}, or give a real-valued function of your own "
+                    "that calls it a rule (@adjoint.register_adjoint, @adjoint.register_tangent)",
+                    parsed.info.location(node))
             reason = _complex_reason(node, parsed, local_names)
             if reason is not None:
                 raise UnsupportedSyntaxError("complex", f"{reason}: {HINT}", parsed.info.location(node))
@@ -64,8 +71,16 @@ def _complex_object_reason(obj: Any, node: gast.expr) -> Optional[str]:
         return f"`{text}` makes complex values"
     if holds_complex(obj):
         return f"`{text}` holds a complex value"
-    if callable(obj) and (any(obj is f for f in COMPLEX_FUNCTIONS) or _in_complex_module(obj)):
-        return f"`{text}` returns complex values"
+    return None
+
+
+def _complex_maker(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> Optional[Callable]:
+    """The function node names when it makes complex values from real ones (np.fft.fft, ...)."""
+    if not isinstance(node, (gast.Name, gast.Attribute)) or not isinstance(node.ctx, gast.Load):
+        return None
+    obj = resolve(node, parsed, local_names)
+    if callable(obj) and not inspect.isclass(obj) and (any(obj is f for f in COMPLEX_FUNCTIONS) or _in_complex_module(obj)):
+        return obj
     return None
 
 
