@@ -289,10 +289,8 @@ def _any_complex(gradients: tuple) -> bool:
     return any(type(g) is complex for g in gradients)
 
 
-def _complex_at_run_time(transform: str, func: Callable, what) -> AdjointError:
-    return AdjointError(
-        f"{transform} of {_describe(func)}: {what}: a complex value appeared at run time (a negative float "
-        "raised to a fractional power is complex in Python); adjoint differentiates real values only")
+def _refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError:
+    return AdjointError(f"{transform} of {_describe(func)}: {reason}")
 
 
 @transformation
@@ -312,10 +310,10 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
             result = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"grad of {_describe(func)}: {error}") from None
-        except runtime.ComplexValue as error:
-            raise _complex_at_run_time("grad", func, error) from None
+        except runtime.Refused as error:
+            raise _refused_at_run_time("grad", func, error) from None
         if type(result) is complex or (type(result) is tuple and _any_complex(result)):
-            raise _complex_at_run_time("grad", func, "a gradient is complex")
+            raise _refused_at_run_time("grad", func, runtime.ComplexValue("a gradient is complex"))
         return (result,) if one_in_tuple else result
 
     return _as_plain_function(func, gradient, "grad", specializing)
@@ -335,10 +333,10 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
             value, gradient = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"value_and_grad of {_describe(func)}: {error}") from None
-        except runtime.ComplexValue as error:
-            raise _complex_at_run_time("value_and_grad", func, error) from None
+        except runtime.Refused as error:
+            raise _refused_at_run_time("value_and_grad", func, error) from None
         if type(gradient) is complex or (type(gradient) is tuple and _any_complex(gradient)):
-            raise _complex_at_run_time("value_and_grad", func, "a gradient is complex")
+            raise _refused_at_run_time("value_and_grad", func, runtime.ComplexValue("a gradient is complex"))
         return value, ((gradient,) if many and len(names) == 1 else gradient)
 
     return _as_plain_function(func, value_and_gradient, "value_and_grad", specializing)
@@ -361,10 +359,10 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             refuse_complex_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
             try:
                 gradient = pull(cotangent, *args, **kwargs)
-            except runtime.ComplexValue as error:
-                raise _complex_at_run_time("vjp", func, error) from None
+            except runtime.Refused as error:
+                raise _refused_at_run_time("vjp", func, error) from None
             if type(gradient) is complex or (type(gradient) is tuple and _any_complex(gradient)):
-                raise _complex_at_run_time("vjp", func, "a gradient is complex")
+                raise _refused_at_run_time("vjp", func, runtime.ComplexValue("a gradient is complex"))
             return (gradient,) if many and len(names) == 1 else gradient
 
         return value, pullback
@@ -394,10 +392,10 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         refuse_complex_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
         try:
             value, tangent = function(*primal, **kwargs, **dict(zip(tangent_keywords(function, count), tangents)))
-        except runtime.ComplexValue as error:
-            raise _complex_at_run_time("jvp", func, error) from None
+        except runtime.Refused as error:
+            raise _refused_at_run_time("jvp", func, error) from None
         if holds_complex(value) or holds_complex(tangent):
-            raise _complex_at_run_time("jvp", func, "the value or its tangent is complex")
+            raise _refused_at_run_time("jvp", func, runtime.ComplexValue("the value or its tangent is complex"))
         return value, tangent
 
     return _as_plain_function(func, value_and_tangent, "jvp", specializing)

@@ -160,7 +160,11 @@ def item_adjoint(dx, index, x=None):
 
 def field_index(x, name):
     """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`)."""
-    return type(x)._fields.index(name)
+    fields = getattr(type(x), "_fields", ())
+    if name not in fields:
+        raise Refused(f"`{name}` is not a field of the {type(x).__name__} (its fields are {fields}); adjoint "
+                      "differentiates the fields of a NamedTuple, not its properties or methods")
+    return fields.index(name)
 
 
 def add_adjoints(a, b):
@@ -217,8 +221,16 @@ class NonScalarOutput(ValueError):
     """A function differentiated with `grad` returned more than one number."""
 
 
-class ComplexValue(ValueError):
+class Refused(ValueError):
+    """A derived function met, at run time, a value adjoint does not differentiate."""
+
+
+class ComplexValue(Refused):
     """A complex value reached a derivative (adjoint differentiates real values only)."""
+
+    def __init__(self, what: str):
+        super().__init__(f"{what}: a complex value appeared at run time (a negative float raised to a fractional "
+                         "power is complex in Python); adjoint differentiates real values only")
 
 
 def unit_seed(value):

@@ -42,8 +42,8 @@ def carries_derivative(expr: gast.Attribute) -> bool:
 
 def is_field_read(value: gast.expr, kinds: Dict[str, str]) -> bool:
     """`p.a` on a name holding a NamedTuple: differentiated as the item at the field's position."""
-    return (isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name)
-            and carries_derivative(value) and kinds.get(value.value.id) == CONTAINER)
+    return (isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and carries_derivative(value)
+            and not value.attr.startswith("_") and kinds.get(value.value.id) == CONTAINER)
 
 
 def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity, kinds: Dict[str, str],

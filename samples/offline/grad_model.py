@@ -95,8 +95,16 @@ class NonScalarOutput(ValueError):
     """A function differentiated with `grad` returned more than one number."""
 
 
-class ComplexValue(ValueError):
+class Refused(ValueError):
+    """A derived function met, at run time, a value adjoint does not differentiate."""
+
+
+class ComplexValue(Refused):
     """A complex value reached a derivative (adjoint differentiates real values only)."""
+
+    def __init__(self, what: str):
+        super().__init__(f"{what}: a complex value appeared at run time (a negative float raised to a fractional "
+                         "power is complex in Python); adjoint differentiates real values only")
 
 
 def unit_seed(value):

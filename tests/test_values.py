@@ -1,7 +1,10 @@
-"""Complex values are refused where they arrive at call or run time (the generation-time refusals
-are soundness cases in soundness_values.py): an argument of a type already seen with real
-values, an instance's attribute, a cotangent or tangent, a value Python makes complex."""
+"""Values refused where they arrive at call or run time (the generation-time refusals are
+soundness cases in soundness_values.py): a complex argument of a type already seen with real
+values, an instance's complex attribute, a complex cotangent or tangent, a value Python makes
+complex, a NamedTuple's property read as if it were a field."""
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -86,3 +89,23 @@ def test_a_value_python_makes_complex_stops_every_derived_function(fn):
     with pytest.raises(adjoint.AdjointError, match="complex"):
         adjoint.jvp(fn)(-4.0, 1.0)
     assert adjoint.grad(fn)(4.0) == pytest.approx(0.25 if fn is square_root else 1.0)
+
+
+class Segment(NamedTuple):
+    start: float
+    end: float
+
+    @property
+    def length(self):
+        return self.end - self.start
+
+
+def segment_length(segment):
+    return segment.length * segment.start
+
+
+def test_a_namedtuple_property_is_refused_not_read_as_a_field():
+    with pytest.raises(adjoint.AdjointError, match="`length` is not a field of the Segment"):
+        adjoint.grad(segment_length)(Segment(1.0, 3.0))
+    with pytest.raises(adjoint.AdjointError, match="`length` is not a field"):
+        adjoint.jvp(segment_length)(Segment(1.0, 3.0), Segment(1.0, 0.0))
