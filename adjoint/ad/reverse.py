@@ -238,7 +238,8 @@ class ReverseAD:
         if not self.ctx.is_active(owner):
             return []
         index = nodes.call(self.ctx.runtime("field_index"), [nodes.name(owner.id), nodes.constant(value.attr)])
-        update = nodes.call(self.ctx.runtime("add_at"), [nodes.name(self.ctx.adjoint(owner.id)), nodes.name(owner.id), index, seed])
+        d_owner = nodes.name(self.ctx.adjoint(owner.id))
+        update = nodes.call(self.ctx.runtime("add_at"), [d_owner, nodes.name(owner.id), index, seed])
         return self._accumulate(owner, update)
 
     def _adjoint_of_rule(self, func, target: str, value: gast.expr, stmt) -> List[gast.stmt]:

@@ -59,7 +59,10 @@ def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity,
             continue
         if is_field_read(value, kinds):
             continue
-        owner = f"the differentiated parameter `{root}`" if root in wrt else f"`{root}`, a value that depends on a differentiated input"
+        if root in wrt:
+            owner = f"the differentiated parameter `{root}`"
+        else:
+            owner = f"`{root}`, a value that depends on a differentiated input"
         raise UnsupportedSyntaxError(
             "attribute",
             f"reading attribute `{value.attr}` of {owner}: adjoint differentiates through the array "

@@ -22,7 +22,8 @@ from adjoint.frontend.resolve import qualified_name, resolve
 
 COMPLEX_MODULES = ("cmath", "numpy.fft", "numpy.lib.scimath", "scipy.fft", "scipy.fftpack")
 COMPLEX_FUNCTIONS = (np.roots, np.linalg.eig, np.linalg.eigvals, np.sort_complex)
-HINT = "adjoint differentiates real values only; write the computation with real and imaginary parts as separate real arrays"
+HINT = ("adjoint differentiates real values only; write the computation with real and imaginary parts "
+        "as separate real arrays")
 
 
 def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> None:
@@ -79,7 +80,9 @@ def _complex_maker(node: gast.AST, parsed: ParsedFunction, local_names: frozense
     if not isinstance(node, (gast.Name, gast.Attribute)) or not isinstance(node.ctx, gast.Load):
         return None
     obj = resolve(node, parsed, local_names)
-    if callable(obj) and not inspect.isclass(obj) and (any(obj is f for f in COMPLEX_FUNCTIONS) or _in_complex_module(obj)):
+    if not callable(obj) or inspect.isclass(obj):
+        return None
+    if any(obj is f for f in COMPLEX_FUNCTIONS) or _in_complex_module(obj):
         return obj
     return None
 
