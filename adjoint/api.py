@@ -433,6 +433,8 @@ def source(func: Callable, mode: str = "reverse", wrt: Wrt = 0, optimize: bool =
     code specialized to their types, as `grad` generates when called with them.
     """
     names, _ = resolve_wrt(func, wrt)
+    if args is not None:
+        _complex_checker(func, _bound_instance(func), tuple(args), {})
     kinds = _kinds(func, tuple(args), {}) if args is not None else None
     return derivative_of(func, Options(mode, names, optimize, kinds)).source
 

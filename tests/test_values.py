@@ -57,6 +57,11 @@ def test_complex_values_in_lists_and_numpy_scalars_are_refused():
         adjoint.grad(squares)(np.complex128(1.0))
 
 
+def test_source_refuses_complex_example_arguments():
+    with pytest.raises(ArgumentError, match="`c`"):
+        adjoint.source(energy, args=(np.ones(2), np.array([1j, 1.0])))
+
+
 def test_vjp_and_jvp_refuse_complex_arguments_cotangents_and_tangents():
     value, pullback = adjoint.vjp(squares)(np.ones(2))
     with pytest.raises(ArgumentError, match="cotangent"):
