@@ -123,7 +123,8 @@ class _Specializing:
             self.checkers.clear()
             self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
-        function = self.by_types.get(key)
+        entry = self.by_types.get(key)
+        function = entry[0] if entry is not None else None
         checked = self.checked.get(key)
         if checked is not None and checked[1].is_current():
             function = checked[0]
@@ -139,13 +140,10 @@ class _Specializing:
             if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
                 self.checked[key] = (function, generated)
             else:
-                self.by_types[key] = _checking(function, checker) if self.mode in CHECKED_MODES else function
+                self.by_types[key] = _cache_entry(function, checker, self.mode)
         else:
             self.checkers[key](args, kwargs)
         return function
-
-
-CHECKED_MODES = ("reverse", "value_and_grad")  # their cached functions are called with the arguments alone
 
 
 def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) -> Callable[[tuple, dict], None]:
@@ -190,25 +188,19 @@ def _no_check(args: tuple, kwargs: dict) -> None:
     """The check for arguments that are all numbers."""
 
 
-def _checking(function: Callable, checker: Callable[[tuple, dict], None]) -> Callable:
-    """function, preceded on each call by `checker` on its arguments (function itself if nothing to check)."""
-    if checker is _no_check:
-        return function
+def _cache_entry(function: Callable, checker: Callable[[tuple, dict], None], mode: str) -> Tuple[Callable, tuple]:
+    """What `by_types` holds: the function to call, and the positions of the array arguments
+    whose dtypes grad's and value_and_grad's cached call looks at (inline: it runs on every
+    call) before calling it. vjp and jvp check in `lookup`, where they always go."""
     arrays = getattr(checker, "arrays", None)
-    if arrays is not None:  # inline: this runs on every cached call
-        def checked_arrays(*args, **kwargs):
-            for i in arrays:
-                if args[i].dtype.kind == "c":
-                    checker(args, kwargs)
-            return function(*args, **kwargs)
-
-        return checked_arrays
+    if mode not in ("reverse", "value_and_grad") or checker is _no_check or arrays is not None:
+        return function, arrays or ()
 
     def checked(*args, **kwargs):
         checker(args, kwargs)
         return function(*args, **kwargs)
 
-    return checked
+    return checked, ()
 
 
 def _with_instance(function: Callable, bound: tuple, mode: str) -> Callable:
@@ -306,8 +298,12 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
         # The cached call: one dict look-up on the argument types, inline (lookup() is the slow path).
         fresh = not kwargs and specializing.revision == Revision.value
         cached = by_types.get(tuple(map(type, args))) if fresh else None
+        function = cached[0] if cached is not None else specializing.lookup(args, kwargs)
+        for i in cached[1] if cached is not None else ():
+            if args[i].dtype.kind == "c":
+                function = specializing.lookup(args, kwargs)  # refuses the complex argument
         try:
-            result = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
+            result = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"grad of {_describe(func)}: {error}") from None
         except runtime.Refused as error:
@@ -329,8 +325,12 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
     def value_and_gradient(*args, **kwargs):
         fresh = not kwargs and specializing.revision == Revision.value
         cached = by_types.get(tuple(map(type, args))) if fresh else None
+        function = cached[0] if cached is not None else specializing.lookup(args, kwargs)
+        for i in cached[1] if cached is not None else ():
+            if args[i].dtype.kind == "c":
+                function = specializing.lookup(args, kwargs)  # refuses the complex argument
         try:
-            value, gradient = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
+            value, gradient = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"value_and_grad of {_describe(func)}: {error}") from None
         except runtime.Refused as error:
