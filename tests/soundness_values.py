@@ -158,6 +158,20 @@ def pair_in_loop(p, n):
     return total
 
 
+Series = namedtuple("Series", "values scale")
+
+
+def series_loop(series):
+    total = 0.0
+    for value in series.values:
+        total = total + np.sin(value) * series.scale
+    return total + series.values[0] * series.values[1]
+
+
+def pair_not_differentiated(x, p):
+    return np.sum(x * p.a + p.b)
+
+
 def config_not_differentiated(x, cfg):
     return np.sum(np.sin(x * cfg.scale) + cfg.shift)
 
@@ -222,6 +236,9 @@ CASES = [
     Exact(layer_through_callee, _array_pair, wrt=(0, 1)),
     Exact(layer_through_callee, _array_pair, wrt=0, id="layer_through_callee_layer_only"),
     Exact(pair_in_loop, lambda rng: (Pair(rng.normal(), rng.normal()), 3)),
+    Exact(series_loop, lambda rng: (Series([rng.normal(), rng.normal(), rng.normal()], rng.normal()),)),
+    Exact(series_loop, lambda rng: (Series(rng.normal(size=3), rng.normal()),), id="series_loop_array"),
+    Exact(pair_not_differentiated, lambda rng: (rng.normal(size=3), Pair(rng.normal(), rng.normal(size=3)))),
     Exact(config_not_differentiated, lambda rng: (rng.normal(size=4), Config(1.5, 0.25))),
     Exact(array_metadata, lambda rng: (rng.normal(size=(2, 3)),)),
     Refused(dataclass_fields, (Point(1.0, 2.0),), UnsupportedSyntaxError, "dataclass_read"),
