@@ -277,8 +277,11 @@ def transformation(transform):
     return wrapper
 
 
-def _any_complex(gradients: tuple) -> bool:
-    return any(type(g) is complex for g in gradients)
+def _is_complex(gradient) -> bool:
+    """Whether a gradient (or a tuple of them) is a complex number (arrays: see runtime.gradient_like)."""
+    if type(gradient) is tuple:
+        return any(_is_complex(g) for g in gradient)
+    return isinstance(gradient, (complex, np.complexfloating))
 
 
 def _refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError:
@@ -308,7 +311,7 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
             raise NonScalarOutputError(f"grad of {_describe(func)}: {error}") from None
         except runtime.Refused as error:
             raise _refused_at_run_time("grad", func, error) from None
-        if type(result) is complex or (type(result) is tuple and _any_complex(result)):
+        if type(result) is not float and type(result) is not np.ndarray and _is_complex(result):
             raise _refused_at_run_time("grad", func, runtime.ComplexValue("a gradient is complex"))
         return (result,) if one_in_tuple else result
 
@@ -335,7 +338,7 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
             raise NonScalarOutputError(f"value_and_grad of {_describe(func)}: {error}") from None
         except runtime.Refused as error:
             raise _refused_at_run_time("value_and_grad", func, error) from None
-        if type(gradient) is complex or (type(gradient) is tuple and _any_complex(gradient)):
+        if type(gradient) is not float and type(gradient) is not np.ndarray and _is_complex(gradient):
             raise _refused_at_run_time("value_and_grad", func, runtime.ComplexValue("a gradient is complex"))
         return value, ((gradient,) if many and len(names) == 1 else gradient)
 
@@ -361,7 +364,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
                 gradient = pull(cotangent, *args, **kwargs)
             except runtime.Refused as error:
                 raise _refused_at_run_time("vjp", func, error) from None
-            if type(gradient) is complex or (type(gradient) is tuple and _any_complex(gradient)):
+            if type(gradient) is not float and type(gradient) is not np.ndarray and _is_complex(gradient):
                 raise _refused_at_run_time("vjp", func, runtime.ComplexValue("a gradient is complex"))
             return (gradient,) if many and len(names) == 1 else gradient
 

@@ -83,6 +83,11 @@ def test_an_instance_holding_complex_values_is_refused_for_its_bound_method():
         derived(np.ones(2))
 
 
+def rotated_by_a_root(x, a, y):
+    root = y ** 0.5
+    return np.sum(np.real(root * a * x))
+
+
 @pytest.mark.parametrize("fn", [square_root, square_root_real_part])
 def test_a_value_python_makes_complex_stops_every_derived_function(fn):
     with pytest.raises(adjoint.AdjointError, match="complex"):
@@ -114,3 +119,10 @@ def test_a_namedtuple_property_is_refused_not_read_as_a_field():
         adjoint.grad(segment_length)(Segment(1.0, 3.0))
     with pytest.raises(adjoint.AdjointError, match="`length` is not a field"):
         adjoint.jvp(segment_length)(Segment(1.0, 3.0), Segment(1.0, 0.0))
+
+
+def test_a_complex_value_reaching_a_float_parameter_is_not_truncated():
+    for x in (2.0, np.float64(2.0)):
+        with pytest.raises(adjoint.AdjointError, match="complex"):
+            adjoint.grad(rotated_by_a_root)(x, np.ones(2), -4.0)
+        assert adjoint.grad(rotated_by_a_root)(x, np.ones(2), 4.0) == pytest.approx(4.0)
