@@ -2,7 +2,7 @@
 from adjoint.ad.templates import d
 from adjoint.api import grad, hvp, jvp, source, value_and_grad, vjp
 from adjoint.checking import check_grad
-from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
+from adjoint.errors import AdjointError, AdjointWarning, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.markers import checkpoint, checkpointed, insert_grad_of
 from adjoint.matrices import hessian, jacobian
 from adjoint.rules import non_differentiable, register_adjoint, register_tangent
@@ -11,8 +11,8 @@ from adjoint.runtime import stop_gradient
 __version__ = "0.1.0"
 
 __all__ = [
-    "AdjointError", "NonDifferentiableError", "UnsupportedSyntaxError", "check_grad", "checkpoint", "checkpointed", "d",
-    "grad", "hessian", "hvp",
+    "AdjointError", "AdjointWarning", "NonDifferentiableError", "UnsupportedSyntaxError", "check_grad", "checkpoint",
+    "checkpointed", "d", "grad", "hessian", "hvp",
     "insert_grad_of", "jacobian", "jvp", "non_differentiable", "register_adjoint", "register_tangent", "source",
     "stop_gradient", "value_and_grad", "vjp",
 ]

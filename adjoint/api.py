@@ -16,6 +16,7 @@ from adjoint import runtime
 from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache
 from adjoint.errors import AdjointError, ArgumentError, NonScalarOutputError, WrtError
+from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
 from adjoint.options import Options
 from adjoint.pipeline import Generated, generate
@@ -84,6 +85,7 @@ def derivative_of(func: Callable, options: Options) -> Generated:
         if generated is None or not generated.is_current():
             generated = disk_cache.generate_cached(func, options, generate)
             per_function[key] = generated
+            generated.warn()
         return generated
 
 
@@ -103,6 +105,7 @@ class _Specializing:
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
         self.checked: Dict[tuple, tuple] = {}
+        self.checkers: Dict[tuple, Callable] = {}
         self.revision = Revision.value
         self.bound = _bound_instance(func)
 
@@ -117,13 +120,16 @@ class _Specializing:
         if self.revision != Revision.value:
             self.by_types.clear()
             self.checked.clear()
+            self.checkers.clear()
             self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
-        function = self.by_types.get(key)
+        entry = self.by_types.get(key)
+        function = entry[0] if entry is not None else None
         checked = self.checked.get(key)
         if checked is not None and checked[1].is_current():
             function = checked[0]
         if function is None:
+            checker = self.checkers[key] = _complex_checker(self.func, self.bound, args, kwargs)
             options = Options(self.mode, self.wrt, self.optimize, _kinds(self.func, self.bound + args, kwargs))
             generated = derivative_of(self.func, options)
             if self.verbose:
@@ -136,8 +142,67 @@ class _Specializing:
             if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
                 self.checked[key] = (function, generated)
             else:
-                self.by_types[key] = function
+                self.by_types[key] = _cache_entry(function, checker, self.mode)
+        else:
+            self.checkers[key](args, kwargs)
         return function
+
+
+def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) -> Callable[[tuple, dict], None]:
+    """A check that no argument holds complex values, for calls with arguments of these types.
+
+    Numbers are told apart by type (the cache key); arrays, containers and objects of one type
+    may hold complex values or not, so the check looks inside those on each call. With arrays
+    alone (the common case) it looks at their dtypes, and its `arrays` attribute lists their
+    positions (for `_checking`).
+    """
+    names = list(inspect.signature(unwrap(func)).parameters)[len(bound):]
+    what = _describe(func)
+    refuse_complex_arguments(zip(names, args), what, func)
+    refuse_complex_arguments(kwargs.items(), what, func)
+    refuse_complex_arguments(zip(("self",), bound), what)
+    positions = tuple((i, names[i] if i < len(names) else f"argument {i}") for i, value in enumerate(args)
+                      if may_hold_complex(value))
+    keywords = tuple(name for name, value in kwargs.items() if may_hold_complex(value))
+    instance = tuple(("self", value) for value in bound if may_hold_complex(value))
+    if not positions and not keywords and not instance:
+        return _no_check
+
+    def refuse(call_args: tuple, call_kwargs: dict) -> None:
+        refuse_complex_arguments(((name, call_args[i]) for i, name in positions), what, func)
+        refuse_complex_arguments(((name, call_kwargs[name]) for name in keywords), what, func)
+        refuse_complex_arguments(instance, what)
+
+    if keywords or instance or any(type(args[i]) is not np.ndarray for i, _ in positions):
+        return refuse
+    arrays = tuple(i for i, _ in positions)
+
+    def check_arrays(call_args: tuple, call_kwargs: dict) -> None:
+        for i in arrays:
+            if call_args[i].dtype.kind == "c":
+                refuse(call_args, call_kwargs)
+
+    check_arrays.arrays = arrays
+    return check_arrays
+
+
+def _no_check(args: tuple, kwargs: dict) -> None:
+    """The check for arguments that are all numbers."""
+
+
+def _cache_entry(function: Callable, checker: Callable[[tuple, dict], None], mode: str) -> Tuple[Callable, tuple]:
+    """What `by_types` holds: the function to call, and the positions of the array arguments
+    whose dtypes grad's and value_and_grad's cached call looks at (inline: it runs on every
+    call) before calling it. vjp and jvp check in `lookup`, where they always go."""
+    arrays = getattr(checker, "arrays", None)
+    if mode not in ("reverse", "value_and_grad") or checker is _no_check or arrays is not None:
+        return function, arrays or ()
+
+    def checked(*args, **kwargs):
+        checker(args, kwargs)
+        return function(*args, **kwargs)
+
+    return checked, ()
 
 
 def _with_instance(function: Callable, bound: tuple, mode: str) -> Callable:
@@ -216,6 +281,17 @@ def transformation(transform):
     return wrapper
 
 
+def _is_complex(gradient) -> bool:
+    """Whether a gradient (or a tuple of them) is a complex number (arrays: see runtime.gradient_like)."""
+    if type(gradient) is tuple:
+        return any(_is_complex(g) for g in gradient)
+    return isinstance(gradient, (complex, np.complexfloating))
+
+
+def _refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError:
+    return AdjointError(f"{transform} of {_describe(func)}: {reason}")
+
+
 @transformation
 def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """The gradient of scalar-valued `func` with respect to `wrt` (a position, a name, or a tuple)."""
@@ -229,10 +305,18 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
         # The cached call: one dict look-up on the argument types, inline (lookup() is the slow path).
         fresh = not kwargs and specializing.revision == Revision.value
         cached = by_types.get(tuple(map(type, args))) if fresh else None
+        function = cached[0] if cached is not None else specializing.lookup(args, kwargs)
+        for i in cached[1] if cached is not None else ():
+            if args[i].dtype.kind == "c":
+                function = specializing.lookup(args, kwargs)  # refuses the complex argument
         try:
-            result = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
+            result = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"grad of {_describe(func)}: {error}") from None
+        except runtime.Refused as error:
+            raise _refused_at_run_time("grad", func, error) from None
+        if type(result) is not float and type(result) is not np.ndarray and _is_complex(result):
+            raise _refused_at_run_time("grad", func, runtime.ComplexValue("a gradient is complex"))
         return (result,) if one_in_tuple else result
 
     return _as_plain_function(func, gradient, "grad", specializing)
@@ -248,10 +332,18 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
     def value_and_gradient(*args, **kwargs):
         fresh = not kwargs and specializing.revision == Revision.value
         cached = by_types.get(tuple(map(type, args))) if fresh else None
+        function = cached[0] if cached is not None else specializing.lookup(args, kwargs)
+        for i in cached[1] if cached is not None else ():
+            if args[i].dtype.kind == "c":
+                function = specializing.lookup(args, kwargs)  # refuses the complex argument
         try:
-            value, gradient = (cached or specializing.lookup(args, kwargs))(*args, **kwargs)
+            value, gradient = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:
             raise NonScalarOutputError(f"value_and_grad of {_describe(func)}: {error}") from None
+        except runtime.Refused as error:
+            raise _refused_at_run_time("value_and_grad", func, error) from None
+        if type(gradient) is not float and type(gradient) is not np.ndarray and _is_complex(gradient):
+            raise _refused_at_run_time("value_and_grad", func, runtime.ComplexValue("a gradient is complex"))
         return value, ((gradient,) if many and len(names) == 1 else gradient)
 
     return _as_plain_function(func, value_and_gradient, "value_and_grad", specializing)
@@ -272,7 +364,13 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:
                 raise ArgumentError(f"vjp of {_describe(func)}: the cotangent has shape {np.shape(cotangent)}, "
                                     f"the output has shape {value.shape}")
-            gradient = backward(cotangent, kept.as_left())
+            refuse_complex_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
+            try:
+                gradient = backward(cotangent, kept.as_left())
+            except runtime.Refused as error:
+                raise _refused_at_run_time("vjp", func, error) from None
+            if type(gradient) is not float and type(gradient) is not np.ndarray and _is_complex(gradient):
+                raise _refused_at_run_time("vjp", func, runtime.ComplexValue("a gradient is complex"))
             return (gradient,) if many and len(names) == 1 else gradient
 
         return value, pullback
@@ -329,11 +427,20 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         primal, tangents = args[:-count], args[-count:]
         try:
             function = specializing.lookup(primal, kwargs)
+        except AdjointError:
+            raise
         except TypeError as error:
             raise ArgumentError(
                 f"jvp of {_describe(func)}: {error} (pass the arguments, then one tangent for each of {names})"
             ) from None
-        return function(*primal, **kwargs, **dict(zip(tangent_keywords(function, count), tangents)))
+        refuse_complex_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
+        try:
+            value, tangent = function(*primal, **kwargs, **dict(zip(tangent_keywords(function, count), tangents)))
+        except runtime.Refused as error:
+            raise _refused_at_run_time("jvp", func, error) from None
+        if holds_complex(value) or holds_complex(tangent):
+            raise _refused_at_run_time("jvp", func, runtime.ComplexValue("the value or its tangent is complex"))
+        return value, tangent
 
     return _as_plain_function(func, value_and_tangent, "jvp", specializing)
 
@@ -370,6 +477,8 @@ def source(func: Callable, mode: str = "reverse", wrt: Wrt = 0, optimize: bool =
     code specialized to their types, as `grad` generates when called with them.
     """
     names, _ = resolve_wrt(func, wrt)
+    if args is not None:
+        _complex_checker(func, _bound_instance(func), tuple(args), {})
     kinds = _kinds(func, tuple(args), {}) if args is not None else None
     return derivative_of(func, Options(mode, names, optimize, kinds)).source
 

@@ -80,3 +80,8 @@ class NonScalarOutputError(AdjointError, ValueError):
 
 class ArgumentError(AdjointError, TypeError):
     """A derived function was called with arguments that do not fit (e.g. a missing tangent)."""
+
+
+class AdjointWarning(UserWarning):
+    """A derivative adjoint generates exactly but that is likely not what was meant (a
+    differentiated parameter whose gradient is zero by construction)."""

@@ -10,6 +10,7 @@ functions it calls (recursively); they are compiled together.
 from __future__ import annotations
 
 import inspect
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -22,13 +23,16 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis.activity import analyze_activity, local_names
 from adjoint.analysis.aliases import analyze_aliases, argument_facts, insert_guards
+from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, tables_for
 from adjoint.analysis.kinds import SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
+from adjoint.analysis.unreached import Unreached, unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
-from adjoint.errors import AdjointError
+from adjoint.errors import AdjointError, AdjointWarning
 from adjoint.frontend.check import check_function
+from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.normalize.anf import to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
@@ -59,6 +63,12 @@ class Generated:
     units: List[GeneratedFunction]
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
     backward: Optional[Callable] = None  # a forward_pass root's backward half
+    warnings: List[Unreached] = field(default_factory=list)
+
+    def warn(self) -> None:
+        """Give the generation's warnings (an AdjointWarning at the user's line for each)."""
+        for found in self.warnings:
+            warnings.warn_explicit(AdjointWarning(found.message), AdjointWarning, found.filename, found.lineno)
 
     def is_current(self) -> bool:
         """False once a global name the derivative was generated for is bound to something else."""
@@ -73,6 +83,7 @@ def normalize(func: Callable, returns_value: bool = True):
     """Parse, check and normalize `func`; returns (parsed, namer)."""
     parsed = parse_function(func)
     check_function(parsed.node, parsed.info, returns_value)
+    refuse_complex_values(parsed, local_names(parsed.node))
     namer = function_namer(parsed.node)
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
@@ -102,6 +113,8 @@ class Generation:
         self.output_kinds: Dict[Tuple, str] = {}
         self.argument_facts: Dict[Callable, Any] = {}
         self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
+        self.warnings: List[Unreached] = []
+        self.root: Optional[Tuple] = None
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
@@ -123,19 +136,18 @@ class Generation:
 
     def run(self, func: Callable, options: Options) -> Generated:
         root = self.request(func, options.wrt, options.mode, kinds=dict(options.kinds or ()))
-        root_key = next(iter(self.names))
+        self.root = self.pending[0][0]
         while self.pending:
             key, location = self.pending.pop(0)
             target, wrt, mode, kinds = key
             try:
-                self.units.extend(self.transform(target, wrt, mode, dict(kinds), self.names[key],
-                                                 callee=key != root_key))
+                self.units.extend(self.transform(target, wrt, mode, dict(kinds), self.names[key]))
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
         functions = compile_all(self.units)
         root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
         backward = self.names.get((func, options.wrt, "backward_pass", root_kinds))
-        return Generated(functions[root], self.units, self.dependencies, functions.get(backward))
+        return Generated(functions[root], self.units, self.dependencies, functions.get(backward), self.warnings)
 
     def callee_kind(self, func: Callable, positional, keywords) -> str:
         """The kind of what user function `func` returns for arguments of these kinds."""
@@ -171,13 +183,14 @@ class Generation:
         return self.argument_facts[key]
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: str, kinds: Dict[str, str],
-                  name: str, callee: bool = False) -> List[GeneratedFunction]:
+                  name: str) -> List[GeneratedFunction]:
         """The generated function(s) for one request: two for a forward_pass, the forward and
         the backward half."""
         if mode == "primal":  # the step function of a checkpointed loop, run as written
             source = loop_of(func).primal_source(name)
             return [GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))]
         backward_name = self.request(func, wrt, "backward_pass", kinds=kinds) if mode == "forward_pass" else ""
+        is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
         func_node = parsed.node
@@ -186,7 +199,7 @@ class Generation:
         output = func_node.body[-1].value.id
         activity = analyze_activity(func_node, wrt, output, classifier)
         kinds = infer_kinds(func_node, kinds, classifier, self.callee_kind)
-        aliases = analyze_aliases(parsed, kinds, classifier, activity, callee, self.callee_facts)
+        aliases = analyze_aliases(parsed, kinds, classifier, activity, not is_root, self.callee_facts)
         if aliases.guards:
             helper = namer.exact("number_or_refuse")
             parsed.namespace[helper] = runtime.number_or_refuse
@@ -198,6 +211,9 @@ class Generation:
             kinds=kinds, sites=sites, aliases=aliases, tables=tables_for(mode), request=self.request,
             primal_names=locals_,
         )
+        refuse_lost_attribute_reads(func_node, ctx.activity, ctx.kinds, wrt, parsed.info)
+        if is_root:
+            self.warnings = unreached_parameters(func_node, wrt, ctx.activity, classifier, parsed.info.location)
         if mode == "forward":
             tree = forward.build_forward(ctx, wrt, name)
         else:

@@ -31,7 +31,11 @@ def _float_dtype(dtype):
     return dtype if dtype.kind in "fc" else np.float64
 
 
-class ContainerArithmeticError(TypeError):
+class Refused(ValueError):
+    """A derived function met, at run time, a value adjoint does not differentiate."""
+
+
+class ContainerArithmeticError(Refused, TypeError):
     """Derivative code that took `+` or `*` for arithmetic met lists or tuples joined or repeated."""
 
 
@@ -65,6 +69,8 @@ def unbroadcast(g, x):
         return g
     if not x_shape:
         total = np.sum(g)
+        if isinstance(total, np.complexfloating):  # float() would drop the imaginary part
+            raise ComplexValue("a gradient is complex")
         return float(total) if isinstance(x, (float, int)) else total
     extra = len(g_shape) - len(x_shape)
     if extra > 0:
@@ -123,7 +129,7 @@ def _refuse_list_slice_store(x, index):
         )
 
 
-class ListSliceStoreError(TypeError):
+class ListSliceStoreError(Refused, TypeError):
     """`xs[i:j] = v` on a list, met by derivative code generated without argument kinds."""
 
 
@@ -286,6 +292,15 @@ def list_repeat_adjoint(g, part, other):
     return total
 
 
+def field_index(x, name):
+    """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`)."""
+    fields = getattr(type(x), "_fields", ())
+    if name not in fields:
+        raise Refused(f"`{name}` is not a field of the {type(x).__name__} (its fields are {fields}); adjoint "
+                      "differentiates the fields of a NamedTuple, not its properties or methods")
+    return fields.index(name)
+
+
 def add_adjoints(a, b):
     """a + b for adjoints that may be lists (of adjoints) or symbolic zeros."""
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
@@ -315,8 +330,9 @@ def _is_zero_scalar(value) -> bool:
 def gradient_like(dx, x):
     """The gradient in x's type: arrays of x's shape and float dtype, floats for numbers."""
     if isinstance(x, np.ndarray):
-        if type(dx) is np.ndarray and dx.shape == x.shape:
+        if type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype.kind != "c":
             return np.array(dx, dtype=_float_dtype(x.dtype))  # a copy: dx may be shared
+        _refuse_complex(dx)
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
         if not _is_container(dx):
@@ -326,6 +342,7 @@ def gradient_like(dx, x):
                 raise _short_derivative(dx, x)
             items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
         return items if isinstance(x, list) else _tuple_like(items, x)
+    _refuse_complex(dx)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:
@@ -336,6 +353,11 @@ def gradient_like(dx, x):
 def _tuple_like(items, x):
     """items as a tuple of x's type (a NamedTuple stays one)."""
     return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+
+
+def _refuse_complex(dx) -> None:
+    if isinstance(dx, (complex, np.complexfloating)) or (isinstance(dx, np.ndarray) and dx.dtype.kind == "c"):
+        raise ComplexValue("a gradient is complex")
 
 
 def snapshot(x):
@@ -349,7 +371,7 @@ def snapshot(x):
     return x
 
 
-class InPlaceChangeError(ValueError):
+class InPlaceChangeError(Refused):
     """`c += v` changes in place an array or list that another name, or the caller, also refers to:
     the derivative does not follow that change."""
 
@@ -364,6 +386,14 @@ class NonScalarOutput(ValueError):
     """A function differentiated with `grad` returned more than one number."""
 
 
+class ComplexValue(Refused):
+    """A complex value reached a derivative (adjoint differentiates real values only)."""
+
+    def __init__(self, what: str):
+        super().__init__(f"{what}: a complex value appeared at run time (a negative float raised to a fractional "
+                         "power is complex in Python); adjoint differentiates real values only")
+
+
 def unit_seed(value):
     """The seed 1 of a scalar output in its own type; refuses outputs `grad` cannot seed."""
     if isinstance(value, float):
@@ -375,6 +405,8 @@ def unit_seed(value):
             f"the function must return a scalar (a float or a size-1 array), got shape {np.shape(value)}; "
             "use adjoint.vjp or adjoint.jacobian for vector outputs"
         )
+    if np.iscomplexobj(value):
+        raise ComplexValue("the function returned a complex value")
     return np.ones_like(value, dtype=_float_dtype(np.result_type(value)))
 
 

@@ -41,6 +41,10 @@ from rule_specs import (
 )
 from test_rules import central_difference, direction_like, flat, inner
 
+# Each helper is differentiated with respect to every argument, also those (a selection,
+# an index) whose derivative is zero by construction: that is the point, not a mistake.
+pytestmark = pytest.mark.filterwarnings("ignore::adjoint.AdjointWarning")
+
 RULES = Path(adjoint.__file__).resolve().parent / "rules"
 COMPILER = Path(adjoint.__file__).resolve().parent / "ad"
 RTOL = ATOL = 1e-5

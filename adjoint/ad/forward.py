@@ -25,6 +25,7 @@ from adjoint import nodes
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
+from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import RULE, UNKNOWN, USER
 from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
@@ -91,6 +92,10 @@ class ForwardAD:
     def _tangent_of_value(self, target: str, value: gast.expr, operation) -> gast.expr:
         if isinstance(value, (gast.Name, gast.Constant)):
             return self._tangent(value)
+        if is_field_read(value, self.ctx.kinds):
+            owner = value.value
+            index = nodes.call(self.ctx.runtime("field_index"), [nodes.name(owner.id), nodes.constant(value.attr)])
+            return nodes.call(self.ctx.runtime("item_adjoint"), [self._tangent(owner), index])
         if is_pop(value):
             popped = nodes.call(self.ctx.runtime("pop_tangent"), [self._tangent(value.func.value), value.func.value])
             return self._shaped_like(popped, target)

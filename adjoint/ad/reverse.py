@@ -32,6 +32,7 @@ from adjoint.ad import checkpoint, control, recompute, split, unreached
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
+from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import RULE, UNKNOWN, USER
 from adjoint.analysis.kinds import CONTAINER, SCALAR, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
@@ -230,6 +231,8 @@ class ReverseAD:
                 item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.constant(position)])
                 code.extend(self._accumulate(element, item))
             return code
+        if is_field_read(value, self.ctx.kinds):
+            return self._adjoint_of_field_read(value, seed)
         operation = self.ctx.classifier.classify(value)
         if operation.kind == RULE:
             return self._adjoint_of_rule(self.ctx.rule_function(operation.func, value), target, value, stmt)
@@ -249,6 +252,16 @@ class ReverseAD:
         seed = nodes.name(self.ctx.adjoint(target)) if self.ctx.activity.is_active(target) else nodes.constant(ZERO)
         update = nodes.call(self.ctx.runtime("pop_adjoint"), [nodes.name(d_owner), owner, seed])
         return [nodes.assign(d_owner, update)]
+
+    def _adjoint_of_field_read(self, value: gast.Attribute, seed: gast.expr) -> List[gast.stmt]:
+        """`t = p.a` on a NamedTuple p: `dp = add_at(dp, p, field_index(p, "a"), dt)`."""
+        owner = value.value
+        if not self.ctx.is_active(owner):
+            return []
+        index = nodes.call(self.ctx.runtime("field_index"), [nodes.name(owner.id), nodes.constant(value.attr)])
+        d_owner = nodes.name(self.ctx.adjoint(owner.id))
+        update = nodes.call(self.ctx.runtime("add_at"), [d_owner, nodes.name(owner.id), index, seed])
+        return self._accumulate(owner, update)
 
     def _adjoint_of_rule(self, func, target: str, value: gast.expr, stmt) -> List[gast.stmt]:
         template = self.ctx.tables[0].template(func)

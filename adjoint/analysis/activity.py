@@ -15,6 +15,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.nodes import is_append, is_pop
+from adjoint.analysis.attributes import attribute_root, carries_derivative
 from adjoint.analysis.calls import NONDIFF, RULE, CallClassifier
 
 Edge = Tuple[str, List[str]]
@@ -67,6 +68,9 @@ def value_dependencies(expr: gast.expr, classifier: CallClassifier) -> List[str]
         return _operand_names(expr)
     if isinstance(expr, (gast.Name, gast.Tuple, gast.List)):
         return _operand_names(expr)
+    root = attribute_root(expr)
+    if root is not None and carries_derivative(expr):
+        return [root]
     return []
 
 

@@ -266,10 +266,13 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
         units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings})
     # The root was compiled from the unit of the same name (compile_function returns `def name`).
     backward = generated.backward.__name__ if generated.backward is not None else None
-    return {"format": FORMAT, "root": generated.function.__name__, "backward": backward, "units": units}
+    warnings = [[found.message, found.filename, found.lineno] for found in generated.warnings]
+    return {"format": FORMAT, "root": generated.function.__name__, "backward": backward, "units": units,
+            "warnings": warnings}
 
 
 def _load(path: Path, key: str, found: Dependencies):
+    from adjoint.analysis.unreached import Unreached
     from adjoint.pipeline import Generated, GeneratedFunction
 
     entry = json.loads(path.read_text(encoding="utf-8"))
@@ -281,7 +284,8 @@ def _load(path: Path, key: str, found: Dependencies):
         for unit in entry["units"]
     ]
     functions = compile_all(units)
-    return Generated(functions[entry["root"]], units, backward=functions.get(entry.get("backward")))
+    warnings = [Unreached(*found) for found in entry.get("warnings", ())]
+    return Generated(functions[entry["root"]], units, backward=functions.get(entry.get("backward")), warnings=warnings)
 
 
 def _store(path: Path, key: str, entry: dict) -> None:

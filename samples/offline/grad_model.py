@@ -28,7 +28,11 @@ def _float_dtype(dtype):
     return dtype if dtype.kind in "fc" else np.float64
 
 
-class ContainerArithmeticError(TypeError):
+class Refused(ValueError):
+    """A derived function met, at run time, a value adjoint does not differentiate."""
+
+
+class ContainerArithmeticError(Refused, TypeError):
     """Derivative code that took `+` or `*` for arithmetic met lists or tuples joined or repeated."""
 
 
@@ -62,6 +66,8 @@ def unbroadcast(g, x):
         return g
     if not x_shape:
         total = np.sum(g)
+        if isinstance(total, np.complexfloating):  # float() would drop the imaginary part
+            raise ComplexValue("a gradient is complex")
         return float(total) if isinstance(x, (float, int)) else total
     extra = len(g_shape) - len(x_shape)
     if extra > 0:
@@ -88,8 +94,9 @@ def unreduce(g, x, axis=None, keepdims=False):
 def gradient_like(dx, x):
     """The gradient in x's type: arrays of x's shape and float dtype, floats for numbers."""
     if isinstance(x, np.ndarray):
-        if type(dx) is np.ndarray and dx.shape == x.shape:
+        if type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype.kind != "c":
             return np.array(dx, dtype=_float_dtype(x.dtype))  # a copy: dx may be shared
+        _refuse_complex(dx)
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
         if not _is_container(dx):
@@ -99,6 +106,7 @@ def gradient_like(dx, x):
                 raise _short_derivative(dx, x)
             items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
         return items if isinstance(x, list) else _tuple_like(items, x)
+    _refuse_complex(dx)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:
@@ -111,8 +119,21 @@ def _tuple_like(items, x):
     return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
 
 
+def _refuse_complex(dx) -> None:
+    if isinstance(dx, (complex, np.complexfloating)) or (isinstance(dx, np.ndarray) and dx.dtype.kind == "c"):
+        raise ComplexValue("a gradient is complex")
+
+
 class NonScalarOutput(ValueError):
     """A function differentiated with `grad` returned more than one number."""
+
+
+class ComplexValue(Refused):
+    """A complex value reached a derivative (adjoint differentiates real values only)."""
+
+    def __init__(self, what: str):
+        super().__init__(f"{what}: a complex value appeared at run time (a negative float raised to a fractional "
+                         "power is complex in Python); adjoint differentiates real values only")
 
 
 def unit_seed(value):
@@ -126,6 +147,8 @@ def unit_seed(value):
             f"the function must return a scalar (a float or a size-1 array), got shape {np.shape(value)}; "
             "use adjoint.vjp or adjoint.jacobian for vector outputs"
         )
+    if np.iscomplexobj(value):
+        raise ComplexValue("the function returned a complex value")
     return np.ones_like(value, dtype=_float_dtype(np.result_type(value)))
 
 

@@ -1,0 +1,72 @@
+"""Attribute reads: array metadata carries no derivative, NamedTuple fields are items, others are refused.
+
+After normalization an attribute read is a statement `t = v.attr` (or `t = v.a.b`). Three cases:
+
+- `x.shape`, `x.ndim`, `x.dtype`, ... describe an array: no derivative flows through them.
+- `p.a` where p holds a NamedTuple (its argument kind is `container`) reads the item at
+  the field's position: differentiated like `p[i]`, i = `type(p)._fields.index("a")`.
+- any other attribute of a value that depends on a differentiated input (a dataclass's field,
+  an object's attribute, a chain `p.a.b`) is refused at its line: its derivative would be
+  lost. Attributes of values outside the derivative (`self.W` of an instance not in wrt,
+  `cfg.scale` of a constant) are read as they are.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, Iterable, Optional
+
+import gast
+
+from adjoint.analysis.kinds import CONTAINER
+from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.parse import SourceInfo
+
+if TYPE_CHECKING:
+    from adjoint.analysis.activity import Activity
+
+ARRAY_METADATA = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides", "imag"})
+
+
+def attribute_root(expr: gast.expr) -> Optional[str]:
+    """The name an attribute chain starts from (`p` for `p.a.b`), None if expr is no such chain."""
+    if not isinstance(expr, gast.Attribute):
+        return None
+    while isinstance(expr, gast.Attribute):
+        expr = expr.value
+    return expr.id if isinstance(expr, gast.Name) else None
+
+
+def carries_derivative(expr: gast.Attribute) -> bool:
+    """Whether the value of an attribute read can depend on its object's value (not metadata)."""
+    return expr.attr not in ARRAY_METADATA
+
+
+def is_field_read(value: gast.expr, kinds: Dict[str, str]) -> bool:
+    """`p.a` on a name holding a NamedTuple: differentiated as the item at the field's position."""
+    return (isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and carries_derivative(value)
+            and not value.attr.startswith("_") and kinds.get(value.value.id) == CONTAINER)
+
+
+def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity, kinds: Dict[str, str],
+                                wrt: Iterable[str], info: SourceInfo) -> None:
+    """Raise UnsupportedSyntaxError at an attribute read whose derivative adjoint would lose."""
+    wrt = set(wrt)
+    for stmt in gast.walk(func_node):
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
+            continue
+        value = stmt.value
+        root = attribute_root(value)
+        if root is None or not carries_derivative(value) or not activity.is_active(stmt.targets[0].id):
+            continue
+        if is_field_read(value, kinds):
+            continue
+        if root in wrt:
+            owner = f"the differentiated parameter `{root}`"
+        else:
+            owner = f"`{root}`, a value that depends on a differentiated input"
+        raise UnsupportedSyntaxError(
+            "attribute",
+            f"reading attribute `{value.attr}` of {owner}: adjoint differentiates through the array "
+            "attributes `.T` and `.real` and the fields of a NamedTuple argument, not other attributes (of an "
+            "array, a dataclass, an object); pass the values as arguments or in a NamedTuple",
+            info.location(stmt),
+        )

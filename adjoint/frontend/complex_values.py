@@ -1,0 +1,157 @@
+"""Complex numbers are refused: every place a complex value could enter a derivative is an error.
+
+The rules assume real values (the derivative of `abs` is `sign`, `conj` is the identity), so
+a complex value flowing through them gives a silently wrong gradient. Complex values enter
+through literals (`1j`), through what the function's names refer to (a complex global, the
+`complex` type, a complex dtype), through functions that turn real values into complex ones
+(`np.fft.*`, `np.emath.*`, `np.roots`, `np.linalg.eig`, ...), and through arguments; the
+first three are refused here, at their line, the arguments when the derived function is
+called (`refuse_complex_arguments`).
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Iterable, Optional, Tuple
+
+import gast
+import numpy as np
+
+from adjoint.errors import AdjointError, ArgumentError, Location, NonDifferentiableError, UnsupportedSyntaxError
+from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
+from adjoint.frontend.resolve import qualified_name, resolve
+
+COMPLEX_MODULES = ("cmath", "numpy.fft", "numpy.lib.scimath", "scipy.fft", "scipy.fftpack")
+COMPLEX_FUNCTIONS = (np.roots, np.linalg.eig, np.linalg.eigvals, np.sort_complex)
+HINT = ("adjoint differentiates real values only; write the computation with real and imaginary parts "
+        "as separate real arrays")
+
+
+def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> None:
+    """Raise UnsupportedSyntaxError at the first complex literal, complex object or
+    complex-making function the function refers to."""
+    for stmt in parsed.node.body:
+        for node in gast.walk(stmt):
+            maker = _complex_maker(node, parsed, local_names)
+            if maker is not None:
+                raise NonDifferentiableError(
+                    qualified_name(maker),
+                    f"`{_dotted(node)}` returns complex values: {HINT}, or give a real-valued function of your own "
+                    "that calls it a rule (@adjoint.register_adjoint, @adjoint.register_tangent)",
+                    parsed.info.location(node))
+            reason = _complex_reason(node, parsed, local_names)
+            if reason is not None:
+                raise UnsupportedSyntaxError("complex", f"{reason}: {HINT}", parsed.info.location(node))
+    defaults = list(getattr(parsed.func, "__defaults__", None) or ())
+    defaults += list((getattr(parsed.func, "__kwdefaults__", None) or {}).values())
+    if any(holds_complex(value) for value in defaults):
+        raise UnsupportedSyntaxError("complex", f"a default argument value is complex: {HINT}",
+                                     parsed.info.location(parsed.node))
+
+
+def _complex_reason(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> Optional[str]:
+    if isinstance(node, gast.Constant):
+        if isinstance(node.value, complex):
+            return f"the complex literal `{node.value!r}`"
+        return None
+    if isinstance(node, gast.keyword) and node.arg == "dtype" and _is_complex_dtype_text(node.value):
+        return f"the complex dtype {node.value.value!r}"
+    if isinstance(node, gast.Call) and getattr(node.func, "attr", None) == "astype":
+        if any(_is_complex_dtype_text(arg) for arg in node.args):
+            return "a cast to a complex dtype"
+        return None
+    if isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load):
+        return _complex_object_reason(resolve(node, parsed, local_names), node)
+    return None
+
+
+def _complex_object_reason(obj: Any, node: gast.expr) -> Optional[str]:
+    if obj is MISSING:
+        return None
+    text = _dotted(node)
+    if obj is complex or (inspect.isclass(obj) and issubclass(obj, np.complexfloating)):
+        return f"`{text}` makes complex values"
+    if holds_complex(obj):
+        return f"`{text}` holds a complex value"
+    return None
+
+
+def _complex_maker(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> Optional[Callable]:
+    """The function node names when it makes complex values from real ones (np.fft.fft, ...)."""
+    if not isinstance(node, (gast.Name, gast.Attribute)) or not isinstance(node.ctx, gast.Load):
+        return None
+    obj = resolve(node, parsed, local_names)
+    if not callable(obj) or inspect.isclass(obj):
+        return None
+    if any(obj is f for f in COMPLEX_FUNCTIONS) or _in_complex_module(obj):
+        return obj
+    return None
+
+
+def _in_complex_module(obj: Any) -> bool:
+    module = getattr(obj, "__module__", None) or ""
+    return any(module == name or module.startswith(name + ".") for name in COMPLEX_MODULES)
+
+
+def _is_complex_dtype_text(node: gast.expr) -> bool:
+    if not isinstance(node, gast.Constant) or not isinstance(node.value, str):
+        return False
+    try:
+        return np.dtype(node.value).kind == "c"
+    except TypeError:
+        return False
+
+
+def _is_complex_value(obj: Any) -> bool:
+    if isinstance(obj, (complex, np.complexfloating)):
+        return True
+    return isinstance(obj, np.ndarray) and obj.dtype.kind == "c"
+
+
+def _dotted(node: gast.expr) -> str:
+    if isinstance(node, gast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return getattr(node, "id", type(node).__name__)
+
+
+# ----- arguments --------------------------------------------------------------------------
+
+def holds_complex(value: Any, depth: int = 0) -> bool:
+    """Whether value is complex or holds a complex value (in a list, tuple, or an object's
+    attributes, two levels deep)."""
+    if _is_complex_value(value):
+        return True
+    if depth > 2 or isinstance(value, (float, int, str, np.ndarray, np.generic)) or value is None:
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(holds_complex(item, depth + 1) for item in value if type(item) is not float)
+    attributes = getattr(value, "__dict__", None)
+    if isinstance(attributes, dict) and not inspect.ismodule(value) and not callable(value):
+        return any(holds_complex(item, depth + 1) for item in attributes.values())
+    return False
+
+
+def may_hold_complex(value: Any) -> bool:
+    """Whether an argument of this type can be complex without its type saying so (arrays,
+    containers, objects); Python and NumPy numbers are told apart by type alone."""
+    return not isinstance(value, (float, int, bool, str, np.generic)) and value is not None
+
+
+def refuse_complex_arguments(names: Iterable[Tuple[str, Any]], what: str, func: Optional[Callable] = None) -> None:
+    """Raise ArgumentError naming the first (parameter, value) pair holding a complex value
+    (at the parameter's line in func's source, when func is given)."""
+    for name, value in names:
+        if holds_complex(value):
+            location = _parameter_location(func, name) if func is not None else None
+            raise ArgumentError(f"the argument `{name}` of {what} holds complex values; {HINT}", location)
+
+
+def _parameter_location(func: Callable, name: str) -> Optional[Location]:
+    try:
+        parsed = parse_function(func)
+    except AdjointError:
+        return None
+    arguments = parsed.node.args
+    for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs:
+        if arg.id == name:
+            return parsed.info.location(arg)
+    return parsed.info.location(parsed.node)
