@@ -191,6 +191,7 @@ class Generation:
             return [GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))]
         backward_name = self.request(func, wrt, "backward_pass", kinds=kinds) if mode == "forward_pass" else ""
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
+        user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
         func_node = parsed.node
@@ -212,7 +213,7 @@ class Generation:
             primal_names=locals_,
         )
         refuse_lost_attribute_reads(func_node, ctx.activity, ctx.kinds, wrt, parsed.info)
-        if is_root:
+        if is_root and user_code:  # a zero second derivative is no slip of the user's
             self.warnings = unreached_parameters(func_node, wrt, ctx.activity, classifier, parsed.info.location)
         if mode == "forward":
             tree = forward.build_forward(ctx, wrt, name)

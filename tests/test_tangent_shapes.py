@@ -28,6 +28,9 @@ from rule_specs import SPECS, Case, RuleSpec
 from test_rules import central_difference, direction_like, flat
 from test_second_order_rules import ATOL, HELPERS, RTOL, gradient_difference, load, single_or_tuple
 
+# Helpers are differentiated with respect to every argument, some of which no derivative reaches.
+pytestmark = pytest.mark.filterwarnings("ignore::adjoint.AdjointWarning")
+
 PROBE = "np.cumsum(np.transpose({}))"
 
 
