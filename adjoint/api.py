@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import linecache
 import operator
 import sys
 import threading
@@ -15,7 +16,7 @@ import numpy as np
 from adjoint import runtime
 from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache
-from adjoint.errors import AdjointError, ArgumentError, NonScalarOutputError, WrtError
+from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
 from adjoint.options import Options
@@ -289,7 +290,13 @@ def _is_complex(gradient) -> bool:
 
 
 def _refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError:
-    return AdjointError(f"{transform} of {_describe(func)}: {reason}")
+    """The AdjointError for a runtime.Refused, at the user's line where the refusal knows it."""
+    filename = getattr(reason, "filename", None)
+    if filename is None:
+        return AdjointError(f"{transform} of {_describe(func)}: {reason}")
+    line = linecache.getline(filename, reason.lineno).rstrip("\n")
+    where = Location(filename, reason.lineno, len(line) - len(line.lstrip()), None, line)
+    return AdjointError(f"{transform} of {_describe(func)}: {reason}", where)
 
 
 @transformation

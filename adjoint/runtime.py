@@ -373,13 +373,18 @@ def snapshot(x):
 
 class InPlaceChangeError(Refused):
     """`c += v` changes in place an array or list that another name, or the caller, also refers to:
-    the derivative does not follow that change."""
+    the derivative does not follow that change. `filename` and `lineno` say where c += v is."""
+
+    def __init__(self, message, filename, lineno):
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno
 
 
-def number_or_refuse(value, message):
-    """Raise InPlaceChangeError(message) unless `value` is immutable (then `c += v` only rebinds c)."""
+def number_or_refuse(value, message, filename, lineno):
+    """Raise InPlaceChangeError unless `value` is immutable (then `c += v` only rebinds c)."""
     if isinstance(value, (np.ndarray, list, dict, set, bytearray)):
-        raise InPlaceChangeError(message)
+        raise InPlaceChangeError(message, filename, lineno)
 
 
 class NonScalarOutput(ValueError):

@@ -31,7 +31,7 @@ from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import USER, CallClassifier
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array, rank_of
 from adjoint.analysis.liveness import Liveness
-from adjoint.errors import UnsupportedSyntaxError
+from adjoint.errors import Location, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append, is_pop
 
@@ -53,12 +53,12 @@ SHARING_BUILTINS = (max, min, iter, next)
 @dataclass
 class Aliases:
     """Names that may share memory with a name written in place, every name so written, and the
-    `c += v` that are exact only if c holds a number (`guards`: statement -> (name, message) to
+    `c += v` that are exact only if c holds a number (`guards`: statement -> (name, message, where) to
     check at run time before it)."""
 
     sharing: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     mutated: Set[str] = field(default_factory=set)
-    guards: Dict[int, List[Tuple[str, str]]] = field(default_factory=dict)
+    guards: Dict[int, List[Tuple[str, str, Location]]] = field(default_factory=dict)
 
     def expand(self, names: Iterable[str]) -> Set[str]:
         """`names` and every name that may share memory with one of them and is written in place."""
@@ -307,7 +307,7 @@ class _Checker:
                  callee_facts=None):
         self.parsed = parsed
         self.callee_facts = callee_facts
-        self.guards: Dict[int, List[Tuple[str, str]]] = {}
+        self.guards: Dict[int, List[Tuple[str, str, Location]]] = {}
         self.func_node = parsed.node
         self.kinds = kinds
         self.classifier = classifier
@@ -360,8 +360,7 @@ class _Checker:
         if not write.rebound or kind == CONTAINER or is_array(kind) or not statements:
             raise self._refuse(write.node, message)
         location = self.parsed.info.location(write.node)
-        text = f"{location.filename}:{location.lineno}: {message}"
-        self.guards.setdefault(id(statements[0]), []).append((write.name, text))
+        self.guards.setdefault(id(statements[0]), []).append((write.name, message, location))
 
     def _check_outer_write(self, write: _Write) -> None:
         """A write into a global or closure object (a log, a counter) is allowed when nothing
@@ -466,9 +465,9 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
     return None, returns_argument
 
 
-def insert_guards(func_node: gast.FunctionDef, guards: Dict[int, List[Tuple[str, str]]], helper: str) -> None:
-    """Put `helper(c, message)` before each guarded statement: it raises if c, rebound where Python
-    changes it in place, holds an array or a list after all."""
+def insert_guards(func_node: gast.FunctionDef, guards: Dict[int, List[Tuple[str, str, Location]]], helper: str) -> None:
+    """Put `helper(c, message, filename, lineno)` before each guarded statement: it raises if c,
+    rebound where Python changes it in place, holds an array or a list after all."""
     for parent in list(gast.walk(func_node)):
         for block_name in ("body", "orelse"):
             block = getattr(parent, block_name, None)
@@ -476,8 +475,9 @@ def insert_guards(func_node: gast.FunctionDef, guards: Dict[int, List[Tuple[str,
                 continue
             guarded = []
             for stmt in block:
-                for name, where in guards.get(id(stmt), ()):
-                    check = gast.Expr(value=nodes.call(nodes.name(helper), [nodes.name(name), nodes.constant(where)]))
+                for name, message, location in guards.get(id(stmt), ()):
+                    where = [nodes.constant(message), nodes.constant(location.filename), nodes.constant(location.lineno)]
+                    check = gast.Expr(value=nodes.call(nodes.name(helper), [nodes.name(name)] + where))
                     guarded.append(nodes.copy_location(check, stmt))
                 guarded.append(stmt)
             block[:] = guarded

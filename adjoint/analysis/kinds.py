@@ -22,6 +22,12 @@ _SCALAR_BUILTINS = {len, float, int, round, abs, min, max, pow, bool}
 _FULL_REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std, np.linalg.norm, np.trace)
 
 
+# NumPy functions that always return an array (of a number of dimensions not tracked here).
+ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
+                np.empty_like, np.full_like, np.eye, np.identity, np.arange, np.linspace, np.stack,
+                np.concatenate, np.vstack, np.hstack, np.outer, np.diag, np.tile, np.repeat)
+
+
 def _has_axis(call: gast.Call) -> bool:
     """A reduction given an axis (positionally or by keyword) may keep dimensions."""
     return len(call.args) > 1 or any(k.arg in ("axis", "keepdims", "ord") for k in call.keywords)
@@ -181,6 +187,8 @@ class _Inference:
             return SCALAR
         if func in (list, tuple, sorted):
             return CONTAINER
+        if any(func is made for made in ARRAY_MAKERS):
+            return ARRAY
         if isinstance(func, np.ufunc) or func is np.copy:
             return self.elementwise(list(expr.args) + [k.value for k in expr.keywords])
         if func in _SCALAR_BUILTINS:
