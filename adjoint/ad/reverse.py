@@ -360,13 +360,19 @@ class ReverseAD:
         return [nodes.copy_location(s, target) for s in code]
 
     def _adjoint_of_append(self, stmt: gast.Expr) -> List[gast.stmt]:
+        """The appended value's adjoint is the list's last entry, which the list's adjoint then
+        drops (the entries of a list's adjoint are those of the items it holds)."""
         owner = stmt.value.func.value.id
         value = stmt.value.args[0]
-        if not self.ctx.activity.is_active(owner) or not self.ctx.is_active(value):
+        if not self.ctx.activity.is_active(owner):
             return []
+        d_owner = self.ctx.adjoint(owner)
         last = nodes.binop(nodes.call_named("len", nodes.name(owner)), gast.Sub(), nodes.constant(1))
-        item = nodes.call(self.ctx.runtime("item_adjoint"), [nodes.name(self.ctx.adjoint(owner)), last])
-        return [nodes.copy_location(s, stmt) for s in self._accumulate(value, item)]
+        item = nodes.call(self.ctx.runtime("item_adjoint"), [nodes.name(d_owner), last])
+        before = nodes.call(nodes.name("slice"), [nodes.constant(0), copy.deepcopy(last)])
+        dropped = nodes.assign(d_owner, nodes.call(self.ctx.runtime("item_adjoint"), [nodes.name(d_owner), before]))
+        code = self._accumulate(value, item) if self.ctx.is_active(value) else []
+        return [nodes.copy_location(s, stmt) for s in code + [dropped]]
 
     # ----- helpers -------------------------------------------------------------------------
 

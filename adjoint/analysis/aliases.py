@@ -26,7 +26,7 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 import gast
 import numpy as np
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import USER, CallClassifier
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array, rank_of
@@ -170,6 +170,8 @@ class _Storage:
             held = set(self.held.get(owner.id, ()))
             if isinstance(value, gast.Subscript) and _selects_element(value.slice, self._rank(owner.id), self.kinds):
                 return set(), set()  # a number, not a view
+            if isinstance(value, gast.Subscript) and self.kinds.get(owner.id) != CONTAINER and _fancy(value.slice, self.kinds):
+                return {fresh}, set()  # an array indexed by a list or an array of indices is a copy
             if self.kinds.get(owner.id) == CONTAINER:
                 return held, held
             return self.reaches(owner.id), held  # a basic index of an array is a view
@@ -214,6 +216,8 @@ class _Storage:
         if operation.kind == USER or func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared
         module = getattr(func, "__module__", None) or ""
+        if func is runtime.snapshot:
+            return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument
             first = call.args[0] if call.args else None
             if not isinstance(first, gast.Name):
@@ -263,6 +267,13 @@ def _rank_of_call(call: gast.Call, ranks: Dict[str, int], kinds: Dict[str, str],
     if func is np.arange or func is np.linspace:
         return 1
     return None
+
+
+def _fancy(index: gast.expr, kinds: Dict[str, str]) -> bool:
+    """An index holding a list or an array of indices: NumPy copies what it selects."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(p, gast.Name) and (kinds.get(p.id) == CONTAINER or is_array(kinds.get(p.id)))
+               for p in parts)
 
 
 def _selects_element(index: gast.expr, rank: Optional[int], kinds: Dict[str, str]) -> bool:

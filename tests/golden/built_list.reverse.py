@@ -15,6 +15,7 @@ def grad_built_list(x, n):
     for i in reversed(_range1):
         # Grad of: values.append(x ** i)
         d_t1 = item_adjoint(dvalues, len(values) - 1)
+        dvalues = item_adjoint(dvalues, slice(0, len(values) - 1))
         values.pop()
         dx = dx + d_t1 * i * x ** (i - 1)
     return dx
