@@ -146,6 +146,15 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
         yield node
 
 
+def statements(node: gast.AST) -> Iterator[gast.stmt]:
+    """Every statement inside a function or compound statement, in source order (bodies of
+    `if`, loops and `with` included), without walking into expressions."""
+    for field in ("body", "orelse"):
+        for stmt in getattr(node, field, None) or ():
+            yield stmt
+            yield from statements(stmt)
+
+
 def names_read(node: gast.AST) -> Iterator[str]:
     """Every identifier loaded anywhere inside node."""
     for sub in walk(node):

@@ -81,10 +81,11 @@ State = Tuple[Dict[str, FrozenSet[str]], Dict[str, FrozenSet[str]]]
 class _Storage:
     """May-share facts, flow-sensitive: at each statement `own[n]` is the memory n's object may
     be and `held[n]` the memory of the objects it may hold (a list's elements), as abstract roots.
-    `before[id(stmt)]` is the state just before a simple statement."""
+    `before[id(stmt)]` is the state just before each statement the checks read (see _watched)."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier,
-                 returns_argument=None):
+                 rebound_lines: FrozenSet[int] = frozenset(), returns_argument=None):
+        self.rebound_lines = rebound_lines
         self.kinds = kinds
         self.classifier = classifier
         self.returns_argument = returns_argument
@@ -96,7 +97,7 @@ class _Storage:
                 self.own[arg.id] = frozenset({"argument " + arg.id})
                 self.held[arg.id] = frozenset({"contents of argument " + arg.id})
                 self.argument_roots |= self.own[arg.id] | self.held[arg.id]
-        self.ndim = _ranks([s for s in gast.walk(func_node) if isinstance(s, gast.Assign)], kinds, classifier)
+        self.ndim = _ranks([s for s in nodes.statements(func_node) if isinstance(s, gast.Assign)], kinds, classifier)
         self.before: Dict[int, State] = {}
         self._block(func_node.body)
 
@@ -126,8 +127,16 @@ class _Storage:
                     if self._state() == entry:
                         break
             elif not isinstance(stmt, gast.With):
-                self.before[id(stmt)] = self._state()
+                if self._watched(stmt):
+                    self.before[id(stmt)] = self._state()
                 self._flow(stmt)
+
+    def _watched(self, stmt: gast.stmt) -> bool:
+        """A statement whose state the checks read: a write in place (or a line normalized from
+        one), and the return."""
+        if isinstance(stmt, gast.Return) or is_append(stmt) or getattr(stmt, "lineno", None) in self.rebound_lines:
+            return True
+        return isinstance(stmt, gast.Assign) and (isinstance(stmt.targets[0], gast.Subscript) or is_pop(stmt.value))
 
     def _state(self) -> State:
         return dict(self.own), dict(self.held)
@@ -301,7 +310,7 @@ def _operands(value: gast.expr) -> List[gast.expr]:
 
 def _writes(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str, str]) -> List[_Write]:
     writes = [_Write(name, node, True) for name, node in parsed.in_place if kinds.get(name) != SCALAR]
-    for stmt in gast.walk(func_node):
+    for stmt in nodes.statements(func_node):
         if is_append(stmt):
             writes.append(_Write(stmt.value.func.value.id, stmt, False))
         elif isinstance(stmt, gast.Assign):
@@ -325,9 +334,9 @@ class _Checker:
         self.activity = activity
         self.callee = callee
         returns_argument = callee_facts and (lambda func, call: callee_facts(func, call, kinds)[1])
-        self.storage = _Storage(parsed.node, kinds, classifier, returns_argument)
+        self.storage = _Storage(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument)
         self.live = Liveness(parsed.node)
-        self.statements = {id(s): s for s in gast.walk(parsed.node) if isinstance(s, gast.stmt)}
+        self.statements = {id(s): s for s in nodes.statements(parsed.node)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(self.parameters)
 
@@ -398,7 +407,7 @@ class _Checker:
 
     def _check_effects(self) -> None:
         """Calls made for their effect on a value that depends on wrt: nothing says what they change."""
-        for stmt in gast.walk(self.func_node):
+        for stmt in self.statements.values():
             if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)) or is_append(stmt):
                 continue
             if self.classifier.classify(stmt.value).kind == USER:
@@ -448,6 +457,10 @@ def analyze_aliases(parsed: ParsedFunction, kinds: Dict[str, str], classifier: C
     return _Checker(parsed, kinds, classifier, activity, callee, callee_facts).run()
 
 
+def _rebound_lines(parsed: ParsedFunction) -> FrozenSet[int]:
+    return frozenset(getattr(node, "lineno", None) for _, node in parsed.in_place)
+
+
 def _statements_of(write: _Write, storage: _Storage, statements: Dict[int, gast.stmt]) -> List[gast.stmt]:
     """The normalized statements of a write: itself, or for `c += v` the rebinding of c it became
     (every statement of its line, if normalization left no rebinding)."""
@@ -464,8 +477,8 @@ def _statements_of(write: _Write, storage: _Storage, statements: Dict[int, gast.
 def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier):
     """(the Location of the first in-place write of a normalized function into its arguments or
     None, whether what it returns may be or hold one of its arguments)."""
-    storage = _Storage(parsed.node, kinds, classifier)
-    statements = {id(s): s for s in gast.walk(parsed.node) if isinstance(s, gast.stmt)}
+    storage = _Storage(parsed.node, kinds, classifier, _rebound_lines(parsed))
+    statements = {id(s): s for s in nodes.statements(parsed.node)}
     returned = parsed.node.body[-1]
     returns_argument = (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name) and bool(
         storage.reaches(returned.value.id, storage.before[id(returned)]) & storage.argument_roots))

@@ -11,6 +11,7 @@ from typing import Callable, Dict, Optional, Set, Tuple
 import gast
 import numpy as np
 
+from adjoint import nodes
 from adjoint.nodes import is_append
 from adjoint.analysis.calls import NONDIFF, RULE, USER, CallClassifier
 
@@ -250,7 +251,7 @@ class Kinds(dict):
 
 def _definitions(func_node: gast.FunctionDef):
     """(name, value expression or kind) for every way a local name gets a value."""
-    for stmt in gast.walk(func_node):
+    for stmt in nodes.statements(func_node):
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
             if isinstance(target, gast.Name):
@@ -267,7 +268,7 @@ def _item_definitions(func_node: gast.FunctionDef):
     """(list name, source) for every way items enter a list: ("value", expr) puts expr's value in,
     ("items", name) the items of another list, ("items if a list", atom) those of an operand of
     `+` or `*` when it is a list, ("unknown", None) items a definition by any other operation gives."""
-    for stmt in gast.walk(func_node):
+    for stmt in nodes.statements(func_node):
         if is_append(stmt):
             yield stmt.value.func.value.id, ("value", stmt.value.args[0])
         if not isinstance(stmt, gast.Assign):
@@ -300,7 +301,7 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
     changed = True
     while changed:
         changed = False
-        for stmt in gast.walk(func_node):
+        for stmt in nodes.statements(func_node):
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                 continue
             target, value = stmt.targets[0].id, stmt.value
