@@ -213,16 +213,10 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
     inference = _Inference(classifier, kinds, callee_kind)
     parameters = {arg.id: UNKNOWN for arg in func_node.args.args + func_node.args.kwonlyargs}
     changed = True
-    while changed:
+    while changed:  # each definition joins its kind in at once: kinds only grow, so this ends
         changed = False
-        fresh: Dict[str, Optional[str]] = {}
         for target, value in definitions:
-            kind = value if isinstance(value, str) else inference.value(value)
-            fresh[target] = _join(fresh.get(target, _BOTTOM), kind) if target in fresh else kind
-        for target, kind in fresh.items():
-            if target in parameter_kinds and kind != parameter_kinds[target]:
-                kind = _join(parameter_kinds[target], kind)
-            kind = _join(kinds.get(target), kind)  # kinds only grow, so the iteration ends
+            kind = _join(kinds.get(target), value if isinstance(value, str) else inference.value(value))
             if kinds.get(target) != kind:
                 kinds[target] = kind
                 changed = True
