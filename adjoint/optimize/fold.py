@@ -96,12 +96,13 @@ class _Fold(gast.NodeTransformer):
         if self.annihilate and op is gast.Add and _same(left, right) and self.pure(left):
             return nodes.binop(nodes.constant(2.0), gast.Mult(), left)
         # In the primal, `x * 1.0` is a new float array: folding it would alias (and retype) x.
-        # In an adjoint, `k * 1.0` of a number k stays: k may be an int, and 1.0 makes a float.
-        if op is gast.Mult and _is(right, 1) and self.annihilate and self._float(left):
+        # In an adjoint, `k * 1.0` of a number k stays unless k is a float: 1.0 makes an int a float.
+        if op is gast.Mult and _is(right, 1) and self.annihilate and self._keeps_type(left, right):
             return left
-        if op is gast.Mult and _is(left, 1) and self.annihilate and self._float(right):
+        if op is gast.Mult and _is(left, 1) and self.annihilate and self._keeps_type(right, left):
             return right
-        if op in (gast.Div, gast.Pow) and _is(right, 1) and self.annihilate and self._float(left):
+        if op in (gast.Div, gast.Pow) and _is(right, 1) and self.annihilate and (
+                op is gast.Pow and type(right.value) is int or self._keeps_type(left, right)):
             return left
         if op is gast.Pow and (_is(right, 2) or _is(right, 3)) and isinstance(left, gast.Name) and self.annihilate:
             product = nodes.binop(left, gast.Mult(), nodes.name(left.id))  # products are cheaper than pow()
@@ -112,12 +113,22 @@ class _Fold(gast.NodeTransformer):
             return nodes.constant(0.0)
         return None
 
+    def _keeps_type(self, kept, one) -> bool:
+        """`kept * one` has kept's type: one is the int 1, or kept is surely not an int."""
+        return type(one.value) is int or self._float(kept)
+
     def _float(self, node) -> bool:
-        """Not a Python int: a float constant, a derivative, or anything but a primal number."""
+        """Surely not a Python int: a float constant, a quotient, a derivative, an expression with a
+        float in it, or a name that does not hold a number (arrays are cast at the end)."""
         if isinstance(node, gast.Constant):
             return isinstance(node.value, float)
-        names = set(nodes.names_read(node))
-        return bool(names & self.facts.adjoint_names) or not names & self.facts.numbers
+        if isinstance(node, gast.BinOp):
+            return isinstance(node.op, gast.Div) or self._float(node.left) or self._float(node.right)
+        if isinstance(node, gast.UnaryOp):
+            return self._float(node.operand)
+        if isinstance(node, gast.Name):
+            return node.id in self.facts.adjoint_names or node.id not in self.facts.numbers
+        return bool(set(nodes.names_read(node)) & self.facts.adjoint_names)
 
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
