@@ -312,10 +312,10 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
         # The cached call: one dict look-up on the argument types, inline (lookup() is the slow path).
         fresh = not kwargs and specializing.revision == Revision.value
         cached = by_types.get(tuple(map(type, args))) if fresh else None
-        function = cached[0] if cached is not None else specializing.lookup(args, kwargs)
-        for i in cached[1] if cached is not None else ():
-            if args[i].dtype.kind == "c":
-                function = specializing.lookup(args, kwargs)  # refuses the complex argument
+        if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
+            function = specializing.lookup(args, kwargs)  # refuses a complex argument
+        else:
+            function = cached[0]
         try:
             result = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:
@@ -339,10 +339,10 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
     def value_and_gradient(*args, **kwargs):
         fresh = not kwargs and specializing.revision == Revision.value
         cached = by_types.get(tuple(map(type, args))) if fresh else None
-        function = cached[0] if cached is not None else specializing.lookup(args, kwargs)
-        for i in cached[1] if cached is not None else ():
-            if args[i].dtype.kind == "c":
-                function = specializing.lookup(args, kwargs)  # refuses the complex argument
+        if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
+            function = specializing.lookup(args, kwargs)  # refuses a complex argument
+        else:
+            function = cached[0]
         try:
             value, gradient = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:
