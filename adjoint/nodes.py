@@ -155,6 +155,15 @@ def statements(node: gast.AST) -> Iterator[gast.stmt]:
             yield from statements(stmt)
 
 
+def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:
+    """Every statement list inside node (a function's body, the bodies of its ifs and loops)."""
+    for sub in walk(node):
+        for field in ("body", "orelse"):
+            block = getattr(sub, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
+                yield block
+
+
 def names_read(node: gast.AST) -> Iterator[str]:
     """Every identifier loaded anywhere inside node."""
     for sub in walk(node):

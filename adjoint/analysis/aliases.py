@@ -179,7 +179,8 @@ class _Storage:
             held = set(self.held.get(owner.id, ()))
             if isinstance(value, gast.Subscript) and _selects_element(value.slice, self._rank(owner.id), self.kinds):
                 return set(), set()  # a number, not a view
-            if isinstance(value, gast.Subscript) and self.kinds.get(owner.id) != CONTAINER and _fancy(value.slice, self.kinds):
+            fancy = isinstance(value, gast.Subscript) and _fancy(value.slice, self.kinds)
+            if fancy and self.kinds.get(owner.id) != CONTAINER:
                 return {fresh}, set()  # an array indexed by a list or an array of indices is a copy
             if self.kinds.get(owner.id) == CONTAINER:
                 return held, held
@@ -489,19 +490,18 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
     return None, returns_argument
 
 
-def insert_guards(func_node: gast.FunctionDef, guards: Dict[int, List[Tuple[str, str, Location]]], helper: str) -> None:
+def insert_guards(func_node: gast.FunctionDef, guards: Dict[int, List[Tuple[str, str, Location]]],
+                  helper: str) -> None:
     """Put `helper(c, message, filename, lineno)` before each guarded statement: it raises if c,
     rebound where Python changes it in place, holds an array or a list after all."""
-    for parent in list(gast.walk(func_node)):
-        for block_name in ("body", "orelse"):
-            block = getattr(parent, block_name, None)
-            if not isinstance(block, list) or not any(id(stmt) in guards for stmt in block):
-                continue
-            guarded = []
-            for stmt in block:
-                for name, message, location in guards.get(id(stmt), ()):
-                    where = [nodes.constant(message), nodes.constant(location.filename), nodes.constant(location.lineno)]
-                    check = gast.Expr(value=nodes.call(nodes.name(helper), [nodes.name(name)] + where))
-                    guarded.append(nodes.copy_location(check, stmt))
-                guarded.append(stmt)
-            block[:] = guarded
+    for block in list(nodes.blocks(func_node)):
+        if not any(id(stmt) in guards for stmt in block):
+            continue
+        guarded = []
+        for stmt in block:
+            for name, message, location in guards.get(id(stmt), ()):
+                where = [nodes.constant(message), nodes.constant(location.filename), nodes.constant(location.lineno)]
+                check = gast.Expr(value=nodes.call(nodes.name(helper), [nodes.name(name)] + where))
+                guarded.append(nodes.copy_location(check, stmt))
+            guarded.append(stmt)
+        block[:] = guarded

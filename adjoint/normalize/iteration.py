@@ -198,7 +198,7 @@ class BoundIterators:
 
 def find_bound_iterators(func_node: gast.FunctionDef, iterator_of: Callable, refuse: Callable) -> BoundIterators:
     found = BoundIterators(set(), {}, {})
-    for block in _blocks(func_node):
+    for block in nodes.blocks(func_node):
         for position, stmt in enumerate(block):
             if isinstance(stmt, gast.For):
                 _allow(stmt.iter, iterator_of, found.calls)
@@ -251,10 +251,3 @@ def _label(expr: gast.Call, iterator_of: Callable) -> str:
     return iterator_of(expr).__name__
 
 
-def _blocks(node: gast.AST):
-    """Every statement list of the function (its body, the bodies of its ifs and loops)."""
-    for sub in nodes.walk(node):
-        for field in ("body", "orelse"):
-            block = getattr(sub, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                yield block

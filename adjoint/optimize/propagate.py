@@ -149,14 +149,6 @@ def constants(tree: gast.FunctionDef, facts: Facts) -> bool:
 # ----- Merging accumulations --------------------------------------------------------------
 
 
-def _blocks(tree: gast.AST):
-    for node in nodes.walk(tree):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                yield block
-
-
 def _assigned(stmt: gast.stmt) -> Set[str]:
     names = set(nodes.names_stored(stmt))
     for node in nodes.walk(stmt):
@@ -228,7 +220,7 @@ def _can_move(value: gast.expr, between: List[gast.stmt], target: str) -> bool:
 def merge_accumulations(tree: gast.FunctionDef, facts: Facts) -> bool:
     """`dx = e1; ...; dx = dx + e2` -> `...; dx = e1 + e2`."""
     changed = False
-    for block in list(_blocks(tree)):
+    for block in list(nodes.blocks(tree)):
         position = _merge_in(block, facts)
         while position is not None:
             changed = True
@@ -294,7 +286,7 @@ class _Rename(gast.NodeTransformer):
 def propagate_copies(tree: gast.FunctionDef, facts: Facts) -> bool:
     """`t = y; ...; z = f(t)` -> `t = y; ...; z = f(y)` for a temporary t (dce then drops t)."""
     changed = False
-    for block in list(_blocks(tree)):
+    for block in list(nodes.blocks(tree)):
         changed = _propagate_copy_in(block, facts) or changed
     return changed
 
@@ -375,7 +367,7 @@ def inline_temporaries(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Put a temporary's expression back at its only use: `_t1 = x * y; z = _t1 + b` -> `z = x * y + b`."""
     changed = False
     loads, stores = _counts(tree)  # inlining moves loads, so only the inlined temporary's counts change
-    for block in list(_blocks(tree)):
+    for block in list(nodes.blocks(tree)):
         while _inline_in(block, facts, loads, stores):
             changed = True
     return changed
