@@ -5,7 +5,7 @@ import os
 import shutil
 import sys
 import tempfile
-from typing import Optional
+from typing import Dict, Optional
 
 import numpy as np
 import pytest
@@ -24,23 +24,36 @@ def rng() -> np.random.Generator:
     return np.random.default_rng(0)
 
 
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """A disk cache directory of the test's own (not yet created), with the disk cache on."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("ADJOINT_CACHE_DIR", str(directory))
+    monkeypatch.delenv("ADJOINT_CACHE", raising=False)
+    return directory
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Point the disk cache at a fresh directory before collection, so no test (nor a module
-    imported while collecting, nor a subprocess a test starts) reads or writes the user's cache."""
-    session.config.stash[_SAVED_CACHE_DIR] = os.environ.get("ADJOINT_CACHE_DIR")
-    os.environ["ADJOINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="adjoint-cache-")
+    """Point the disk cache and its key at a fresh directory before collection, so no test (nor a
+    module imported while collecting, nor a subprocess a test starts) touches the user's own."""
+    session.config.stash[_SAVED] = {name: os.environ.get(name) for name in ("ADJOINT_CACHE_DIR", "ADJOINT_KEY_FILE")}
+    scratch = tempfile.mkdtemp(prefix="adjoint-tests-")
+    os.environ["ADJOINT_CACHE_DIR"] = os.path.join(scratch, "cache")
+    os.environ["ADJOINT_KEY_FILE"] = os.path.join(scratch, "key")
+    session.config.stash[_SCRATCH] = scratch
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    shutil.rmtree(os.environ["ADJOINT_CACHE_DIR"], ignore_errors=True)
-    saved = session.config.stash.get(_SAVED_CACHE_DIR, None)
-    if saved is None:
-        os.environ.pop("ADJOINT_CACHE_DIR", None)
-    else:
-        os.environ["ADJOINT_CACHE_DIR"] = saved
+    shutil.rmtree(session.config.stash.get(_SCRATCH, ""), ignore_errors=True)
+    for name, saved in session.config.stash.get(_SAVED, {}).items():
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
 
 
-_SAVED_CACHE_DIR = pytest.StashKey[Optional[str]]()
+_SAVED = pytest.StashKey[Dict[str, Optional[str]]]()
+_SCRATCH = pytest.StashKey[str]()
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

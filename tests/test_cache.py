@@ -55,14 +55,6 @@ print(json.dumps({"transformed": transformed, "statistics": cache.STATISTICS, "g
 '''
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("ADJOINT_CACHE_DIR", str(directory))
-    monkeypatch.delenv("ADJOINT_CACHE", raising=False)
-    return directory
-
-
 def run_in_new_process(module_dir: Path, cache_dir: Path) -> dict:
     env = dict(os.environ, ADJOINT_CACHE_DIR=str(cache_dir), PYTHONPATH=os.pathsep.join([str(module_dir), str(REPO)]))
     env.pop("ADJOINT_CACHE", None)
@@ -138,7 +130,7 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(content, tmp_path, cache_dir):
     generated = cache.generate_cached(module.loss, OPTIONS, counting)
     assert counting.calls == 2
     assert generated.function(np.array([0.1, 0.2, 0.3]), np.ones((2, 3))).shape == (3,)
-    assert json.loads(entry.read_text())["units"]  # rewritten whole
+    assert json.loads(entry.read_text())["entry"]["units"]  # rewritten whole
     cache.generate_cached(module.loss, OPTIONS, counting)
     assert counting.calls == 2
 

@@ -12,6 +12,8 @@ A unit whose bindings cannot be described so (a closure over a value) is not cac
 
 Reading never fails: a corrupt, unreadable or stale entry is regenerated and rewritten.
 Writes are atomic (a temporary file, then os.replace), so readers never see half an entry.
+Entries are signed with the user's key and read only from a directory only the user can
+write (trust.py); bindings may import only modules the function itself already uses.
 """
 from __future__ import annotations
 
@@ -32,12 +34,13 @@ import gast
 
 from adjoint.ad.context import Deferred
 from adjoint.analysis.activity import local_names
+from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
 from adjoint.frontend.parse import MISSING, parse_function, unwrap
 from adjoint.frontend.resolve import qualified_name, resolve
 from adjoint.options import Options
 
-FORMAT = 1
+FORMAT = 2
 MAX_FUNCTIONS = 200
 
 # How the disk cache has been used in this process (read by tests and when debugging).
@@ -245,13 +248,31 @@ def _import_object(module: str, name: str) -> Any:
     return value
 
 
-def _rebuild_binding(description: dict) -> Any:
+TRUSTED_MODULES = ("adjoint", "numpy", "math", "builtins")
+
+
+def _imports_allowed(namespace: dict) -> set:
+    """The modules a unit's bindings may import: adjoint's, NumPy, math, and those the
+    function's own globals already reference (as modules or as the home of a value)."""
+    allowed = set(TRUSTED_MODULES)
+    for value in list(namespace.values()):
+        if isinstance(value, types.ModuleType):
+            allowed.add(value.__name__)
+        module = getattr(value, "__module__", None)
+        if isinstance(module, str):
+            allowed.add(module)
+    return allowed
+
+
+def _rebuild_binding(description: dict, allowed: set) -> Any:
     if "deferred" in description:
         return Deferred(description["deferred"])
+    module = description["module"] if "module" in description else description["object"][0]
+    if not any(module == known or module.startswith(known + ".") for known in allowed):
+        raise ValueError(f"a cache entry names the module {module!r}, which the function does not use")
     if "module" in description:
-        return importlib.import_module(description["module"])
-    module, name = description["object"]
-    return _import_object(module, name)
+        return importlib.import_module(module)
+    return _import_object(module, description["object"][1])
 
 
 # ----- entries ---------------------------------------------------------------------------------
@@ -275,26 +296,36 @@ def _load(path: Path, key: str, found: Dependencies):
     from adjoint.analysis.unreached import Unreached
     from adjoint.pipeline import Generated, GeneratedFunction
 
-    entry = json.loads(path.read_text(encoding="utf-8"))
+    signed = json.loads(path.read_text(encoding="utf-8"))
+    entry = signed.get("entry") if isinstance(signed, dict) else None
+    if not isinstance(entry, dict) or not trust.verify(_payload(entry), signed.get("mac")):
+        trust.warn_once(path.parent, "unverified", f"adjoint ignored a cache entry in {path.parent} that it "
+                        "cannot verify (edited, or written with another key); it generates the derivative anew")
+        return None
     if entry.get("format") != FORMAT or entry.get("key") != key:
         return None
-    units = [
-        GeneratedFunction(unit["name"], unit["source"], found.functions[unit["owner"]].__globals__,
-                          {name: _rebuild_binding(d) for name, d in unit["bindings"].items()})
-        for unit in entry["units"]
-    ]
+    units = []
+    for unit in entry["units"]:
+        namespace = found.functions[unit["owner"]].__globals__
+        allowed = _imports_allowed(namespace)
+        bindings = {name: _rebuild_binding(d, allowed) for name, d in unit["bindings"].items()}
+        units.append(GeneratedFunction(unit["name"], unit["source"], namespace, bindings))
     functions = compile_all(units)
     warnings = [Unreached(*found) for found in entry.get("warnings", ())]
     return Generated(functions[entry["root"]], units, backward=functions.get(entry.get("backward")), warnings=warnings)
 
 
+def _payload(entry: dict) -> bytes:
+    return json.dumps(entry, sort_keys=True).encode("utf-8")
+
+
 def _store(path: Path, key: str, entry: dict) -> None:
     entry = dict(entry, key=key)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    signed = {"entry": entry, "mac": trust.sign(_payload(entry))}
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:12]}-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(entry, stream, sort_keys=True)
+            json.dump(signed, stream, sort_keys=True)
         os.replace(temporary, path)
     except BaseException:
         try:
@@ -307,7 +338,7 @@ def _store(path: Path, key: str, entry: dict) -> None:
 def generate_cached(func: Callable, options: Options, generate: Callable):
     """`generate(func, options)`, served from and written to the disk cache when possible."""
     directory = cache_directory()
-    if directory is None:
+    if directory is None or not trust.usable_directory(directory):
         return generate(func, options)
     try:
         key, found = cache_key(func, options)
