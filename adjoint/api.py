@@ -364,7 +364,10 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
 
     def value_and_pullback(*args, **kwargs):
         forward, backward = specializing.lookup(args, kwargs)
-        value, residuals = forward(*args, **kwargs)
+        try:
+            value, residuals = forward(*args, **kwargs)
+        except runtime.Refused as error:
+            raise _refused_at_run_time("vjp", func, error) from None
         kept = _Residuals(residuals, [*specializing.bound, *args, *kwargs.values()])
 
         def pullback(cotangent):

@@ -27,7 +27,7 @@ from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, tables_for
 from adjoint.analysis.kinds import SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
-from adjoint.analysis.unreached import Unreached, unreached_parameters
+from adjoint.analysis.tripwire import Unreached, unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
 from adjoint.errors import AdjointError, AdjointWarning

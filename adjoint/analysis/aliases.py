@@ -436,12 +436,9 @@ class _Checker:
                                "to its arguments: return the new value instead")
 
     def _may_change_arguments(self, call: gast.Call) -> bool:
-        """A method of a local value (`y.sort()`) or a NumPy function (`np.copyto`); not a user
-        function (its own writes are checked when it is differentiated), `print` or logging."""
-        func = call.func
-        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name):
-            if func.value.id in self.local_names:
-                return True
+        """A NumPy function (`np.copyto`, `np.random.shuffle`); not a user function (its own writes
+        are checked when it is differentiated), `print` or logging. (Methods of local values
+        called for their effect, `y.sort()`, are refused when the function is normalized.)"""
         operation = self.classifier.classify(call)
         module = getattr(operation.func, "__module__", None) or ""
         return isinstance(operation.func, np.ufunc) or module.startswith("numpy")

@@ -293,7 +293,7 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
 
 
 def _load(path: Path, key: str, found: Dependencies):
-    from adjoint.analysis.unreached import Unreached
+    from adjoint.analysis.tripwire import Unreached
     from adjoint.pipeline import Generated, GeneratedFunction
 
     signed = json.loads(path.read_text(encoding="utf-8"))
