@@ -738,7 +738,7 @@ def sum_adjoint(g, x):
 
 def _refuse_concatenation(x):
     if any(isinstance(item, (list, tuple)) for item in x):
-        raise NotImplementedError("the derivative of sum(lists, start), which concatenates, is not supported")
+        raise Refused("the derivative of sum(lists, start), which concatenates lists, is not supported; join them with `+`")
 
 
 def sum_tangent(dx, x, dstart):
