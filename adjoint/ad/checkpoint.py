@@ -3,7 +3,7 @@
 The primal sweep runs the loop inside `checkpointed_forward`, which keeps the states the
 binomial schedule restarts from; the adjoint sweep is one call to `checkpointed_adjoint`,
 which recomputes steps from them and runs the step's vjp (generated like the derivative
-of any called function) backwards over the range (the schedule is in runtime.py). A
+of any called function) backwards over the range (the schedule is in runtime/checkpointing.py). A
 carried name that the adjoint of earlier code reads is pushed before the loop and popped
 after its adjoint, so that code sees the value it saw in the primal sweep.
 

@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 import gast
 
+from adjoint import runtime
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import resolve
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
@@ -93,8 +94,9 @@ class CallClassifier:
 
 def _is_library(func: Any) -> bool:
     """NumPy's and adjoint.runtime's functions are differentiated through rules only, never their source."""
-    module = getattr(unwrap(func), "__module__", None) or ""
-    return module in ("numpy", "adjoint.runtime") or module.startswith("numpy.")
+    func = unwrap(func)
+    module = getattr(func, "__module__", None) or ""
+    return runtime.is_helper(func) or module == "numpy" or module.startswith("numpy.")
 
 
 def tables_for(mode: str) -> tuple:
