@@ -10,8 +10,6 @@ functions it calls (recursively); they are compiled together.
 from __future__ import annotations
 
 import inspect
-import warnings
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
@@ -27,10 +25,11 @@ from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, tables_for
 from adjoint.analysis.kinds import SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
-from adjoint.analysis.tripwire import Unreached, unreached_parameters
+from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
-from adjoint.errors import AdjointError, AdjointWarning
+from adjoint.errors import AdjointError
+from adjoint.generated import Generated, GeneratedFunction, Unreached
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
@@ -43,40 +42,6 @@ from adjoint.options import Options
 
 PREFIXES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp", "primal": "",
             "forward_pass": "fwd", "backward_pass": "bwd"}
-
-
-@dataclass
-class GeneratedFunction:
-    """One generated derivative: its source and what it needs to be compiled."""
-
-    name: str
-    source: str
-    globals: Dict[str, Any]
-    bindings: Dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Generated:
-    """The result of a generation: the root derivative and every function it calls."""
-
-    function: Callable
-    units: List[GeneratedFunction]
-    dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
-    backward: Optional[Callable] = None  # a forward_pass root's backward half
-    warnings: List[Unreached] = field(default_factory=list)
-
-    def warn(self) -> None:
-        """Give the generation's warnings (an AdjointWarning at the user's line for each)."""
-        for found in self.warnings:
-            warnings.warn_explicit(AdjointWarning(found.message), AdjointWarning, found.filename, found.lineno)
-
-    def is_current(self) -> bool:
-        """False once a global name the derivative was generated for is bound to something else."""
-        return all(namespace.get(name) is value for namespace, name, value in self.dependencies)
-
-    @property
-    def source(self) -> str:
-        return "\n\n".join(unit.source for unit in self.units)
 
 
 def normalize(func: Callable, returns_value: bool = True):

@@ -19,6 +19,7 @@ from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
+from adjoint.generated import Deferred
 
 
 @dataclass
@@ -235,16 +236,6 @@ class FunctionContext:
 def _same_place(a: gast.AST, b: gast.AST) -> bool:
     return (getattr(a, "lineno", None), getattr(a, "col_offset", None)) == (
         getattr(b, "lineno", None), getattr(b, "col_offset", None))
-
-
-class Deferred:
-    """Placeholder binding for a derivative function generated later (filled in at compile time)."""
-
-    def __init__(self, generated_name: str):
-        self.generated_name = generated_name
-
-    def __repr__(self) -> str:
-        return f"<derivative {self.generated_name}>"
 
 
 class _StripCalls(gast.NodeTransformer):

@@ -23,7 +23,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.ad.context import FunctionContext
-from adjoint.ad.templates import instantiate
+from adjoint.templates import instantiate
 from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import RULE, UNKNOWN, USER

@@ -30,7 +30,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.ad import checkpoint, control, recompute, split, unreached
 from adjoint.ad.context import FunctionContext
-from adjoint.ad.templates import instantiate
+from adjoint.templates import instantiate
 from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import RULE, UNKNOWN, USER

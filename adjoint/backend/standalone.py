@@ -34,13 +34,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import gast
 
 from adjoint import runtime
-from adjoint.ad.context import Deferred
 from adjoint.analysis.activity import local_names
 from adjoint.analysis.calls import RULE, CallClassifier, tables_for
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import parse_function
 from adjoint.frontend.resolve import qualified_name
+from adjoint.generated import Deferred
 from adjoint.options import Options
 
 BANNER = "# ----- "

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import astype, clip_mask, float_cast, pow_exponent_adjoint, sinc_slope, unbroadcast
 

@@ -5,7 +5,7 @@ of matrices (the last two axes), as NumPy's do.
 """
 import numpy as np
 
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     cholesky_adjoint, cholesky_tangent, diag_adjoint, diagonal_adjoint, einsum_adjoint, einsum_tangent,

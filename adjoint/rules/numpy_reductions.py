@@ -1,7 +1,7 @@
 """Adjoints and tangents of NumPy reductions: the adjoint spreads back over the reduced axes."""
 import numpy as np
 
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, unreduce, var_adjoint, var_tangent,

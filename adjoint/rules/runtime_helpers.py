@@ -7,7 +7,7 @@ usually another helper. The helpers of the NumPy rules have theirs in numpy_help
 import numpy as np
 
 from adjoint import runtime
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, gradient_like,
