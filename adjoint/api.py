@@ -19,8 +19,8 @@ from adjoint.backend import cache as disk_cache
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
-from adjoint.options import Options
 from adjoint.generated import Generated
+from adjoint.options import Options
 from adjoint.pipeline import generate
 from adjoint.rules.table import Revision
 

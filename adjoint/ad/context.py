@@ -20,6 +20,7 @@ from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSynt
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 from adjoint.generated import Deferred
+from adjoint.rules.table import RuleTable
 
 
 @dataclass
@@ -39,7 +40,7 @@ class FunctionContext:
     kinds: Dict[str, str]
     sites: Sites
     aliases: Aliases
-    tables: tuple
+    table: RuleTable
     request: Callable[[Any, Tuple[str, ...], str], str]
     primal_names: FrozenSet[str] = frozenset()
     bindings: Dict[str, Any] = field(default_factory=dict)

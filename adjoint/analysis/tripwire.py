@@ -14,10 +14,10 @@ import gast
 
 from adjoint import nodes
 from adjoint.analysis.activity import Activity
-from adjoint.generated import Unreached
 from adjoint.analysis.calls import CallClassifier
 from adjoint.errors import Location
 from adjoint.frontend.resolve import resolve
+from adjoint.generated import Unreached
 from adjoint.runtime import stop_gradient
 
 
