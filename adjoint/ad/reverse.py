@@ -39,7 +39,7 @@ from adjoint.frontend.resolve import qualified_name
 from adjoint.markers import recomputed
 from adjoint.nodes import is_append, is_pop
 from adjoint.options import Mode
-from adjoint.templates import instantiate
+from adjoint.templates import RESULT, instantiate
 
 Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
 ZERO = 0.0
@@ -272,7 +272,7 @@ class ReverseAD:
             return []
 
         def derivative_of(param: str) -> gast.expr:
-            if param == "result":
+            if param == RESULT:
                 return nodes.name(self.ctx.adjoint(target))
             if param in active:
                 return nodes.name(self.ctx.adjoint(bindings[param].id))
@@ -423,7 +423,7 @@ def _result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds:
     if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):
         return False
     for name, atom in bindings.items():
-        if name in (param, "result"):
+        if name in (param, RESULT):
             continue
         number = isinstance(atom, gast.Constant) and type(atom.value) in (int, float)
         if not number and not (isinstance(atom, gast.Name) and kinds.get(atom.id) == SCALAR):
