@@ -63,7 +63,7 @@ class Plan:
 
 def plan(body: List[gast.stmt], adjoint_code: Dict[gast.stmt, List[gast.stmt]], ctx) -> Plan:
     """Rewrite `adjoint_code` (statement -> its adjoint statements) in place."""
-    read = set().union(*(_exposed_reads(code) for code in adjoint_code.values()))
+    read = set().union(*(nodes.exposed_reads(code) for code in adjoint_code.values()))
     for block in _blocks(body):
         _Block(block, adjoint_code, ctx).shapes(read)
     result = Plan(adjoint_code)
@@ -155,7 +155,7 @@ class _Block:
             if self._assigned_between_any(operands, index, use):
                 continue
             reader = self.stmts[use]
-            overwritten = _assigned_name(reader)
+            overwritten = nodes.assigned_name(reader)
             if overwritten in operands and not self._can_restore_first(reader):
                 continue
             if overwritten in operands:
@@ -163,7 +163,7 @@ class _Block:
             self.adjoint_code[reader].insert(0, nodes.copy_location(copy.deepcopy(stmt), reader))
 
     def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
-        target = _assigned_name(stmt)
+        target = nodes.assigned_name(stmt)
         if target is None or target in control or self.ctx.sites.stable(target):
             return False
         if target in self.ctx.namer.original or self.ctx.sites.counts.get(target, 0) != 1:
@@ -182,22 +182,22 @@ class _Block:
     def _single_reader(self, name: str, index: int) -> Optional[int]:
         """The position of the one later statement of the block whose adjoint reads `name` (its own adjoint may
         read it too), or None when others read it or none does."""
-        readers = {key for key, code in self.adjoint_code.items() if name in _exposed_reads(code)}
+        readers = {key for key, code in self.adjoint_code.items() if name in nodes.exposed_reads(code)}
         others = readers - {self.stmts[index]}
         if len(others) != 1:
             return None
         key = others.pop()
         position = next((p for p, stmt in enumerate(self.stmts) if stmt is key), None)
-        if position is None or position <= index or _assigned_name(self.stmts[position]) is None:
+        if position is None or position <= index or nodes.assigned_name(self.stmts[position]) is None:
             return None  # read elsewhere, earlier, or by a statement other than an assignment (a loop)
         return position
 
     def _can_restore_first(self, reader: gast.stmt) -> bool:
         """Its own adjoint must not read what it assigned, nor may the assignment fill a list."""
-        target = _assigned_name(reader)
+        target = nodes.assigned_name(reader)
         if target is None or nodes.is_pop(reader.value):
             return False
-        return target not in _exposed_reads(self.result.original.get(reader, []))
+        return target not in nodes.exposed_reads(self.result.original.get(reader, []))
 
     # ----- the block's assignments ----------------------------------------------------------
 
@@ -205,7 +205,7 @@ class _Block:
         if self.ctx.sites.counts.get(name, 0) != 1 or name in self.ctx.namer.original:
             return None
         for index in range(before - 1, -1, -1):
-            if _assigned_name(self.stmts[index]) == name and isinstance(self.stmts[index], gast.Assign):
+            if nodes.assigned_name(self.stmts[index]) == name and isinstance(self.stmts[index], gast.Assign):
                 return index
         return None
 
@@ -215,41 +215,15 @@ class _Block:
     def _assigned_between_any(self, names: Set[str], start: int, stop: int) -> bool:
         """Whether a statement after `start` and before `stop` assigns or changes one of names."""
         for stmt in self.stmts[start + 1:stop]:
-            if names & _changed(stmt):
+            if names & nodes.names_changed(stmt):
                 return True
         return False
-
-
-def _assigned_name(stmt: gast.stmt) -> Optional[str]:
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id
-    return None
-
-
-def _changed(stmt: gast.stmt) -> Set[str]:
-    changed = set(nodes.names_stored(stmt))
-    for node in nodes.walk(stmt):
-        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
-            changed.update(nodes.names_read(node.value))
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
-            changed.update(nodes.names_read(node.func.value))
-    return changed
-
-
-def _exposed_reads(code: List[gast.stmt]) -> Set[str]:
-    """Names the statements read before assigning them: what they need from the primal state."""
-    exposed: Set[str] = set()
-    assigned: Set[str] = set()
-    for stmt in code:
-        exposed |= set(nodes.names_read(stmt)) - assigned
-        assigned |= set(nodes.names_stored(stmt))
-    return exposed
 
 
 def _control_reads(body: List[gast.stmt]) -> Set[str]:
     """Names the replay of control flow reads (tests, loop ranges) or an insert_grad_of block reads."""
     names: Set[str] = set()
-    for stmt in _all_statements(body):
+    for stmt in nodes.statements_in(body):
         if isinstance(stmt, (gast.If, gast.While)):
             names.update(nodes.names_read(stmt.test))
         elif isinstance(stmt, gast.For):
@@ -258,13 +232,6 @@ def _control_reads(body: List[gast.stmt]) -> Set[str]:
         elif isinstance(stmt, gast.With):
             names.update(n for inner in stmt.body for n in nodes.names_read(inner))
     return names
-
-
-def _all_statements(body: List[gast.stmt]):
-    for stmt in body:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _all_statements(getattr(stmt, field, None) or [])
 
 
 def _blocks(body: List[gast.stmt]):

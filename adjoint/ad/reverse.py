@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import operator
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import gast
 import numpy as np
@@ -75,7 +75,7 @@ class ReverseAD:
             self.recomputed.undo()
             self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
                                        self.ctx.aliases.expand, shared)
-        parameters = {arg.id for arg in self.ctx.func_node.args.args + self.ctx.func_node.args.kwonlyargs}
+        parameters = set(nodes.parameters(self.ctx.func_node))
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)
 
@@ -85,7 +85,7 @@ class ReverseAD:
         range must be saved like those of any other replayed block."""
         code = dict(self.adjoint_code)
         for stmt in _simple_statements(body, skip=self.checkpointed.loops):
-            target = _assigned_name(stmt)
+            target = nodes.assigned_name(stmt)
             if target is not None and self.ctx.activity.is_active(target):
                 reset = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
                 code[stmt] = list(code.get(stmt, [])) + [reset]
@@ -126,7 +126,7 @@ class ReverseAD:
             if looping:  # each run keeps its own residuals
                 primal.append(self.ctx.push(nodes.name(residuals), stmt))
                 restore_residuals = [self.ctx.pop_into(nodes.name(residuals, store=True), stmt)]
-        target = _assigned_name(stmt)
+        target = nodes.assigned_name(stmt)
         if target is not None and self.ctx.activity.is_active(target):
             adjoint.append(nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO)))
         if self.recomputed.restores_first(stmt):
@@ -453,12 +453,6 @@ def _shared_with_residuals(forward: gast.Assign) -> set:
     return {result} | {a.id for a in args + list(keywords.values()) if isinstance(a, gast.Name)}
 
 
-def _assigned_name(stmt: gast.stmt) -> Optional[str]:
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id
-    return None
-
-
 def _has_code(stmts: List[gast.stmt]) -> bool:
     return any(not nodes.is_comment(s) for s in stmts)
 
@@ -542,7 +536,7 @@ def _value_after_primal(ctx: FunctionContext, output: str, saved: set):
 
 
 def _prologue(ctx: FunctionContext, primal: List[gast.stmt]) -> List[gast.stmt]:
-    params = [arg.id for arg in ctx.func_node.args.args + ctx.func_node.args.kwonlyargs]
+    params = nodes.parameters(ctx.func_node)
     code = []
     for param in params:
         if param in ctx.sites.mutated:

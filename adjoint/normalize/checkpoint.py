@@ -174,7 +174,7 @@ def _check_body(parsed: ParsedFunction, loop: gast.For, state: LoopState, locals
             keyword = type(stmt).__name__.lower()
             raise _refuse(parsed, stmt, f"`{keyword}` inside a checkpointed loop is not supported: each iteration must "
                                         "run to its end (guard the rest of the body with `if`)")
-    for stmt in _all_statements(loop.body):
+    for stmt in nodes.statements_in(loop.body):
         if target in kills(stmt):
             raise _refuse(parsed, stmt, f"a checkpointed loop may not assign its loop variable `{target}`")
         written = _written_into(stmt, locals_)
@@ -198,14 +198,7 @@ def _own_statements(stmts):
         if isinstance(stmt, (gast.If, gast.With)):
             yield from _own_statements(stmt.body + getattr(stmt, "orelse", []))
         elif isinstance(stmt, (gast.For, gast.While)):
-            yield from (sub for sub in _all_statements(stmt.body) if isinstance(sub, gast.Return))
-
-
-def _all_statements(stmts):
-    for stmt in stmts:
-        for sub in gast.walk(stmt):
-            if isinstance(sub, gast.stmt):
-                yield sub
+            yield from (sub for sub in nodes.statements_in(stmt.body) if isinstance(sub, gast.Return))
 
 
 def _written_into(stmt: gast.stmt, locals_) -> Optional[str]:
