@@ -27,6 +27,7 @@ After (and x, saved by that statement, is restored before this code runs)::
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
 import gast
@@ -39,46 +40,49 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod)
 _SHAPE_READERS = (runtime.unbroadcast, runtime.unreduce)
 
 
-class Plan:
-    """The rewrites made: which statements restore their target before their adjoint code."""
+AdjointCode = Dict[gast.stmt, List[gast.stmt]]  # statement -> its adjoint statements
 
-    def __init__(self, adjoint_code: Dict[gast.stmt, List[gast.stmt]]):
-        self.adjoint_code = adjoint_code
-        self.original = {key: list(code) for key, code in adjoint_code.items()}
-        self.restore_first: Dict[gast.stmt, gast.stmt] = {}
+
+@dataclass
+class Plan:
+    """The adjoint code with the scalars it recomputes, and the statements that must restore
+    their own target before their adjoint code runs (it recomputes from that value)."""
+
+    adjoint_code: AdjointCode
+    restore_first: Set[gast.stmt] = field(default_factory=set)
 
     def restores_first(self, stmt: gast.stmt) -> bool:
         return stmt in self.restore_first
 
     def holds(self, saves) -> bool:
         """Whether every statement that must restore first does save its target."""
-        return all(saves.at(stmt) for stmt in self.restore_first.values())
-
-    def undo(self) -> None:
-        """Back to saving every scalar (the shapes taken from kin stay: they need no restore)."""
-        for key, code in self.original.items():
-            self.adjoint_code[key][:] = code
-        self.restore_first.clear()
+        return all(saves.at(stmt) for stmt in self.restore_first)
 
 
-def plan(body: List[gast.stmt], adjoint_code: Dict[gast.stmt, List[gast.stmt]], ctx) -> Plan:
-    """Rewrite `adjoint_code` (statement -> its adjoint statements) in place."""
+def take_shapes(body: List[gast.stmt], adjoint_code: AdjointCode, ctx) -> None:
+    """Rewrite, in place, the reads of shapes in `adjoint_code` to read them from kin."""
     read = set().union(*(nodes.exposed_reads(code) for code in adjoint_code.values()))
     for block in _blocks(body):
         _Block(block, adjoint_code, ctx).shapes(read)
-    result = Plan(adjoint_code)
+
+
+def recompute_scalars(body: List[gast.stmt], adjoint_code: AdjointCode, ctx) -> Plan:
+    """The plan that recomputes cheap scalars in the adjoint code (which it leaves unchanged)."""
+    result = Plan({key: list(code) for key, code in adjoint_code.items()})
     control = _control_reads(body)
     for block in _blocks(body):
-        _Block(block, adjoint_code, ctx, result).scalars(control)
+        _Block(block, result.adjoint_code, ctx, result, adjoint_code).scalars(control)
     return result
 
 
 class _Block:
-    def __init__(self, stmts: List[gast.stmt], adjoint_code, ctx, result: Optional[Plan] = None):
+    def __init__(self, stmts: List[gast.stmt], adjoint_code: AdjointCode, ctx, result: Optional[Plan] = None,
+                 original: Optional[AdjointCode] = None):
         self.stmts = stmts
         self.adjoint_code = adjoint_code
         self.ctx = ctx
         self.result = result
+        self.original = original  # the adjoint code before any scalar was recomputed
 
     # ----- shapes -------------------------------------------------------------------------
 
@@ -159,7 +163,7 @@ class _Block:
             if overwritten in operands and not self._can_restore_first(reader):
                 continue
             if overwritten in operands:
-                self.result.restore_first[reader] = reader
+                self.result.restore_first.add(reader)
             self.adjoint_code[reader].insert(0, nodes.copy_location(copy.deepcopy(stmt), reader))
 
     def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
@@ -197,7 +201,7 @@ class _Block:
         target = nodes.assigned_name(reader)
         if target is None or nodes.is_pop(reader.value):
             return False
-        return target not in nodes.exposed_reads(self.result.original.get(reader, []))
+        return target not in nodes.exposed_reads(self.original.get(reader, []))
 
     # ----- the block's assignments ----------------------------------------------------------
 
