@@ -160,3 +160,23 @@ def test_autograd_copy_changes_only_import_lines() -> None:
     assert corpus.autograd_source(source).splitlines() == [
         "import autograd.numpy as np", "from autograd.scipy.special import logsumexp", "x = np.sum(np.ones(2))"]
     assert os.path.isdir(corpus.PROGRAMS_DIR)
+
+
+# ----- the harness on itself ------------------------------------------------------------------
+
+def test_a_wrong_gradient_or_structure_is_reported_as_wrong() -> None:
+    program = corpus.instantiate("logistic_regression", corpus.load("logistic_regression"))
+    value = program.objective(*program.args)
+    wrong = corpus._compare(program, list(program.args), value, None, np.zeros(4))
+    assert wrong.status == "wrong" and not wrong.central_ok, wrong.detail
+    listed = corpus._compare(program, list(program.args), value, None, list(np.zeros(4)))
+    assert listed.status == "wrong" and "is a list" in listed.detail, listed.detail
+
+
+def test_flattening_keeps_container_types_and_dict_order() -> None:
+    params = {"z": (np.ones(2), 3.0), "a": [np.zeros((2, 1))]}
+    rebuilt = corpus.with_flat(params, corpus.flat(params) + 1.0)
+    assert list(rebuilt) == ["z", "a"] and isinstance(rebuilt["z"], tuple) and type(rebuilt["z"][1]) is float
+    assert corpus.structure_mismatch(params, rebuilt) is None
+    assert corpus.structure_mismatch(params, {"a": rebuilt["a"], "z": rebuilt["z"]}) is not None
+    np.testing.assert_array_equal(corpus.flat(rebuilt), corpus.flat(params) + 1.0)

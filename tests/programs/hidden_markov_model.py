@@ -18,8 +18,9 @@ def hmm_log_likelihood(params, observations):
     return logsumexp(log_alpha)
 
 
-def make_objective(sequences):
-    return lambda params: -sum(hmm_log_likelihood(params, seq) for seq in sequences)
+def make_objective(sequences, prior_strength=0.1):
+    log_prior = lambda params: prior_strength * np.sum(log_normalize(params["transition"], axis=1))
+    return lambda params: -sum(hmm_log_likelihood(params, seq) for seq in sequences) - log_prior(params)
 
 
 def make(rng):
