@@ -189,21 +189,38 @@ def scalar(value: Any) -> float:
     return float(np.asarray(value).reshape(()))
 
 
+def wrt_vector(program: Program) -> np.ndarray:
+    """The leaves of the differentiated arguments, flattened and concatenated."""
+    return np.concatenate([flat(program.args[p]) for p in program.positions])
+
+
+def with_wrt_vector(program: Program, vector: np.ndarray) -> list:
+    """A copy of the program's arguments with the differentiated ones read from vector."""
+    args, start = list(copy.deepcopy(program.args)), 0
+    for position in program.positions:
+        size = flat(program.args[position]).size
+        args[position] = with_flat(program.args[position], vector[start:start + size])
+        start += size
+    return args
+
+
+def wrt_pieces(program: Program, vector: np.ndarray) -> tuple:
+    """vector cut and shaped like each differentiated argument (tangents, hvp directions)."""
+    shaped = with_wrt_vector(program, vector)
+    return tuple(shaped[p] for p in program.positions)
+
+
 def central_differences(program: Program) -> np.ndarray:
     """d loss / d (the wrt arguments' leaves, flattened and concatenated)."""
-    columns = []
-    for position in program.positions:
-        base = flat(program.args[position])
-        for index in range(base.size):
-            values = []
-            for step in (EPS, -EPS):
-                varied = base.copy()
-                varied[index] += step
-                args = list(copy.deepcopy(program.args))
-                args[position] = with_flat(program.args[position], varied)
-                values.append(scalar(program.loss(*args)))
-            columns.append((values[0] - values[1]) / (2 * EPS))
-    return np.array(columns)
+    base = wrt_vector(program)
+    return np.array([directional_difference(program, base, unit) for unit in np.eye(base.size)])
+
+
+def directional_difference(program: Program, base: np.ndarray, v: np.ndarray) -> float:
+    """(loss(x + eps v) - loss(x - eps v)) / 2 eps at the differentiated leaves x = base."""
+    forward = scalar(program.loss(*with_wrt_vector(program, base + EPS * v)))
+    backward = scalar(program.loss(*with_wrt_vector(program, base - EPS * v)))
+    return (forward - backward) / (2 * EPS)
 
 
 @functools.lru_cache(maxsize=None)
@@ -213,8 +230,16 @@ def central(name: str) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=None)
-def autograd_gradient(name: str) -> np.ndarray:
-    """autograd's gradient of the same source, over the wrt arguments' leaves, flattened.
+def direction(name: str) -> np.ndarray:
+    """A fixed random direction in the space of program `name`'s differentiated leaves."""
+    size = wrt_vector(instantiate(name, load(name))).size
+    return np.random.default_rng(SEED + 1).normal(size=size)
+
+
+@functools.lru_cache(maxsize=None)
+def autograd_gradient(name: str, step: float = 0.0) -> np.ndarray:
+    """autograd's gradient of the same source at the parameters moved by step * direction(name),
+    over the wrt arguments' leaves, flattened.
 
     autograd differentiates lists of leaves; the program's containers (NamedTuples and
     dataclasses included) are rebuilt from them inside the function it traces.
@@ -222,10 +247,11 @@ def autograd_gradient(name: str) -> np.ndarray:
     import autograd
 
     program = instantiate(name, load_for_autograd(name))
-    templates = [program.args[p] for p in program.positions]
+    moved = with_wrt_vector(program, wrt_vector(program) + step * direction(name))
+    templates = [moved[p] for p in program.positions]
 
     def over_leaves(leaf_lists):
-        args = list(program.args)
+        args = list(moved)
         for position, template, leaves in zip(program.positions, templates, leaf_lists):
             args[position] = tree_rebuild(template, iter(leaves))
         return program.loss(*args)
@@ -306,40 +332,101 @@ def _compare(program: Program, args: list, value, aux, gradient) -> Measurement:
                        autograd_ok=autograd_ok, unmutated=unmutated)
 
 
+def _attempt(name: str, call: Callable[[], Any]) -> Tuple[Any, Optional[Measurement]]:
+    """(call's result, None), or (None, the refusal or crash it ended with)."""
+    try:
+        return call(), None
+    except adjoint.AdjointError as error:
+        return None, _refusal(name, error)
+    except Exception as error:  # noqa: BLE001 - any other exception is what the report is about
+        head = str(error).splitlines()[0] if str(error) else ""
+        return None, Measurement(name, "crashed", f"{type(error).__name__}: {head} at {_where(error)}",
+                                 names_own_line=False)
+
+
 @functools.lru_cache(maxsize=None)
 def measure(name: str) -> Measurement:
-    """Run adjoint on program `name` and classify the outcome (cached: several tests read it)."""
+    """Run adjoint's gradient on program `name` and classify the outcome (cached: several tests read it)."""
     program = instantiate(name, load(name))
     args = list(copy.deepcopy(program.args))
     if program.has_aux and "has_aux" not in inspect.signature(adjoint.grad).parameters:
         return Measurement(name, "no API", "adjoint.grad takes no has_aux=True (issue 13)", names_own_line=False)
-    try:
-        value, aux, gradient = _adjoint_call(program, args)
-    except adjoint.AdjointError as error:
-        return _refusal(name, error)
-    except Exception as error:  # noqa: BLE001 - any other exception is what the report is about
-        head = str(error).splitlines()[0] if str(error) else ""
-        return Measurement(name, "crashed", f"{type(error).__name__}: {head} at {_where(error)}",
-                           names_own_line=False)
-    return _compare(program, args, value, aux, gradient)
+    result, failure = _attempt(name, lambda: _adjoint_call(program, args))
+    return failure or _compare(program, args, *result)
+
+
+def _checked(name: str, problems: List[Tuple[bool, str]]) -> Measurement:
+    found = [problem for ok, problem in problems if not ok]
+    return Measurement(name, "wrong" if found else "exact", "; ".join(found), value_ok=not found)
+
+
+@functools.lru_cache(maxsize=None)
+def measure_jvp(name: str) -> Measurement:
+    """Forward mode on program `name`: value and tangent along direction(name), by jvp."""
+    program = instantiate(name, load(name))
+    if program.has_aux:
+        return Measurement(name, "n/a", "the objective returns (loss, aux)")
+    args = list(copy.deepcopy(program.args))
+    tangents = wrt_pieces(program, direction(name))
+    result, failure = _attempt(name, lambda: adjoint.jvp(program.objective, wrt=program.wrt)(*args, *tangents))
+    if failure:
+        return failure
+    value, tangent = result
+    expected = directional_difference(program, wrt_vector(program), direction(name))
+    return _checked(name, [
+        (np.allclose(scalar(value), scalar(program.loss(*copy.deepcopy(program.args))), rtol=1e-12, atol=1e-12),
+         "the value is not the function's"),
+        (np.allclose(scalar(tangent), expected, **CENTRAL_TOLERANCE),
+         f"the tangent {scalar(tangent)!r} is not the directional difference {expected!r}"),
+        (tree_equal(args, list(program.args)), "an input was changed"),
+    ])
+
+
+@functools.lru_cache(maxsize=None)
+def measure_hvp(name: str) -> Measurement:
+    """Second order on program `name`: hvp along direction(name) against central differences of
+    autograd's gradient along the same direction."""
+    program = instantiate(name, load(name))
+    if program.has_aux or not _autograd_available():
+        return Measurement(name, "n/a", "the objective returns (loss, aux)" if program.has_aux else "no autograd")
+    args = list(copy.deepcopy(program.args))
+    vectors = wrt_pieces(program, direction(name))
+    product, failure = _attempt(name, lambda: adjoint.hvp(program.objective, wrt=program.wrt)(*args, *vectors))
+    if failure:
+        return failure
+    shaped = product if isinstance(program.wrt, tuple) else (product,)
+    expected_shape = tuple(program.args[p] for p in program.positions)
+    mismatch = structure_mismatch(expected_shape, tuple(shaped) if isinstance(shaped, (list, tuple)) else shaped,
+                                  "hvp")
+    expected = (autograd_gradient(name, EPS) - autograd_gradient(name, -EPS)) / (2 * EPS)
+    return _checked(name, [
+        (mismatch is None, mismatch),
+        (mismatch is not None or np.allclose(flat(shaped), expected, **CENTRAL_TOLERANCE),
+         "the product differs from differences of the gradient"),
+        (tree_equal(args, list(program.args)), "an input was changed"),
+    ])
 
 
 # ----- the report ------------------------------------------------------------------------
 
 def report_lines(names: Optional[List[str]] = None) -> List[str]:
-    """One line a program (name, status, detail) and a count by status."""
+    """One line a program (its gradient's status, jvp's and hvp's, what stopped it) and counts."""
     names = names or program_names()
-    measurements = [measure(name) for name in names]
+    rows = [(name, measure(name), measure_jvp(name), measure_hvp(name)) for name in names]
     width = max(len(name) for name in names)
-    lines = [f"{'program':<{width}}  status    detail", f"{'-' * width}  --------  ------"]
-    for m in measurements:
-        note = "" if m.status != "refused" or m.names_own_line else " (not a line of the program)"
-        lines.append(f"{m.name:<{width}}  {m.status:<8}  {m.detail}{note}")
-    counts = {status: sum(m.status == status for m in measurements)
-              for status in ("exact", "refused", "wrong", "crashed", "no API")}
+    lines = [f"{'program':<{width}}  {'grad':<8}  {'jvp':<8}  {'hvp':<8}  detail",
+             f"{'-' * width}  --------  --------  --------  ------"]
+    for name, gradient, forward, second in rows:
+        shown = next((m for m in (gradient, forward, second) if m.status not in ("exact", "n/a")), gradient)
+        note = "" if shown.status != "refused" or shown.names_own_line else " (not a line of the program)"
+        lines.append(f"{name:<{width}}  {gradient.status:<8}  {forward.status:<8}  {second.status:<8}  "
+                     f"{shown.detail}{note}")
     lines.append("")
-    lines.append(f"{counts['exact']} of {len(measurements)} programs exact; "
-                 + ", ".join(f"{count} {status}" for status, count in counts.items() if status != "exact"))
+    for label, column in (("grad", 1), ("jvp", 2), ("hvp", 3)):
+        statuses = [row[column].status for row in rows]
+        counted = ", ".join(f"{statuses.count(s)} {s}" for s in ("refused", "wrong", "crashed", "no API", "n/a")
+                            if statuses.count(s))
+        lines.append(f"{label}: {statuses.count('exact')} of {len(rows)} programs exact; {counted}")
     return lines
 
 
