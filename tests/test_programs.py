@@ -135,6 +135,13 @@ def test_autograd_on_the_same_source_agrees_with_central_differences(name) -> No
 
 # ----- adjoint on the corpus ----------------------------------------------------------------
 
+@pytest.mark.parametrize("name", corpus.program_names())
+def test_no_derivative_of_a_program_is_silently_wrong(name) -> None:
+    """Never marked xfail: a program may be refused today, but what adjoint returns must be right."""
+    for measured in (corpus.measure(name), corpus.measure_jvp(name), corpus.measure_hvp(name)):
+        assert measured.status != "wrong", measured.detail
+
+
 @pytest.mark.parametrize("name", programs(NOT_YET))
 def test_gradient_matches_central_differences(name) -> None:
     measurement = corpus.measure(name)
