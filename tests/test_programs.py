@@ -189,6 +189,24 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
     assert measurement.names_own_line, measurement.detail
 
 
+HVP_BLAMES_ELSEWHERE = dict(
+    {name: reason for name, reason in BLAMES_ELSEWHERE.items() if name not in ("kalman_filter", "variational_autoencoder")},
+    fluid_simulation=HVP_OF_A_LOOP_IN_A_CALLEE, unrolled_optimization=HVP_OF_A_LOOP_IN_A_CALLEE,
+    softmax_regression_class="hvp of a bound method is refused by the API, with no line (issue 13: methods)",
+    spring_chain="hvp of a bound method is refused by the API, with no line (issue 13: methods)")
+
+
+@pytest.mark.peers
+@pytest.mark.parametrize("name", programs(HVP_BLAMES_ELSEWHERE))
+def test_an_hvp_refusal_names_a_line_of_the_program(name) -> None:
+    pytest.importorskip("autograd")
+    measurement = corpus.measure_hvp(name)
+    if measurement.status in ("exact", "wrong", "n/a"):
+        return
+    assert measurement.status == "refused", measurement.detail
+    assert measurement.names_own_line, measurement.detail
+
+
 def test_autograd_copy_changes_only_import_lines() -> None:
     source = "import numpy as np\nfrom scipy.special import logsumexp\nx = np.sum(np.ones(2))\n"
     assert corpus.autograd_source(source).splitlines() == [
