@@ -120,5 +120,5 @@ def _reach(start: Set[str], graph: Dict[str, Set[str]]) -> Set[str]:
 
 
 def local_names(func_node: gast.FunctionDef) -> frozenset:
-    params = [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]
+    params = nodes.parameters(func_node)
     return frozenset(nodes.names_stored(func_node)) | frozenset(params)
