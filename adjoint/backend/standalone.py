@@ -33,8 +33,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
 
-from adjoint import runtime
-from adjoint.analysis.activity import local_names
+from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee, table_for
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
 from adjoint.errors import AdjointError
@@ -403,7 +402,7 @@ def rules_used(functions: List[Callable], mode: str) -> List[Tuple[str, str]]:
             parsed, _ = normalize(func)
         except Exception:  # outside the language adjoint differentiates, so not differentiated
             continue
-        classifier = CallClassifier(parsed, local_names(parsed.node), table)
+        classifier = CallClassifier(parsed, nodes.local_names(parsed.node), table)
         for node in gast.walk(parsed.node):
             if not isinstance(node, (gast.Call, gast.BinOp, gast.UnaryOp, gast.Subscript)):
                 continue
