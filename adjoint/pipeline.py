@@ -80,6 +80,7 @@ class Generation:
         self.argument_facts: Dict[Callable, Any] = {}
         self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
         self.warnings: List[Unreached] = []
+        self.rules: Dict[str, str] = {}
         self.root: Optional[Tuple] = None
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
@@ -113,7 +114,8 @@ class Generation:
         functions = compile_all(self.units)
         root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
         backward = self.names.get((func, options.wrt, Mode.BACKWARD_PASS, root_kinds))
-        return Generated(functions[root], self.units, self.dependencies, functions.get(backward), self.warnings)
+        return Generated(functions[root], self.units, self.dependencies, functions.get(backward), self.warnings,
+                         sorted(self.rules.items()))
 
     def callee_kind(self, func: Callable, positional, keywords) -> str:
         """The kind of what user function `func` returns for arguments of these kinds."""
@@ -166,6 +168,7 @@ class Generation:
                                                  parsed.info.location)
         tree = differentiate(ctx, mode, wrt, name)
         self.dependencies.extend(d for d in analysis.classifier.dependencies if d not in self.dependencies)
+        self.rules.update(analysis.classifier.rules_used)
         if self.optimize_code:
             tree = optimize(tree, ctx)
         return emit(tree, ctx, mode, backward_name)
