@@ -147,7 +147,7 @@ class Generation:
                 return self.argument_facts[key]
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
-            self.argument_facts[key] = argument_facts(parsed, parsed_kinds, classifier)
+            self.argument_facts[key] = argument_facts(parsed, parsed_kinds, classifier, self.callee_facts)
         return self.argument_facts[key]
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: Mode, kinds: Dict[str, str],
@@ -161,7 +161,7 @@ class Generation:
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
-        analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts, not is_root)
+        analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts)
         ctx = FunctionContext(parsed, namer, analysis, self.request)
         if is_root and user_code:  # a zero second derivative is no slip of the user's
             self.warnings = unreached_parameters(parsed.node, wrt, analysis.activity, analysis.classifier,
