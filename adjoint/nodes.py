@@ -156,10 +156,17 @@ def statements(node: gast.AST) -> Iterator[gast.stmt]:
 
 
 def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:
-    """Every statement list inside node (a function's body, the bodies of its ifs and loops)."""
-    for sub in walk(node):
+    """Every statement list inside node (a function's body, the bodies of its ifs and loops), in
+    the order of `walk`, visiting statements only (expressions hold no statement lists)."""
+    todo = deque([node])
+    while todo:
+        owner = todo.popleft()
+        for field in owner._fields:
+            value = getattr(owner, field, None)
+            if isinstance(value, list):
+                todo.extend([item for item in value if isinstance(item, (gast.stmt, gast.excepthandler))])
         for field in ("body", "orelse"):
-            block = getattr(sub, field, None)
+            block = getattr(owner, field, None)
             if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
                 yield block
 

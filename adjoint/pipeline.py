@@ -188,7 +188,8 @@ class Generation:
         the backward half."""
         if mode == "primal":  # the step function of a checkpointed loop, run as written
             source = loop_of(func).primal_source(name)
-            return [GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))]
+            identifiers = nodes.all_identifiers(gast.parse(source))
+            return [GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, identifiers))]
         backward_name = self.request(func, wrt, "backward_pass", kinds=kinds) if mode == "forward_pass" else ""
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
@@ -230,7 +231,8 @@ class Generation:
         units = []
         for tree in trees:
             source = codegen.to_source(tree)
-            units.append(GeneratedFunction(tree.name, source, func.__globals__, _used(bindings, source)))
+            units.append(GeneratedFunction(tree.name, source, func.__globals__,
+                                           _used(bindings, nodes.all_identifiers(tree))))
         return units
 
 
@@ -257,8 +259,8 @@ def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
     return generated_for(tuple(sorted(kinds.items())) if kinds else None)
 
 
-def _used(bindings: Dict[str, Any], source: str) -> Dict[str, Any]:
-    identifiers = nodes.all_identifiers(gast.parse(source))
+def _used(bindings: Dict[str, Any], identifiers: set) -> Dict[str, Any]:
+    """The bindings the generated code reads (identifiers: every name in its tree)."""
     return {name: value for name, value in bindings.items() if name in identifiers}
 
 

@@ -33,7 +33,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 SIZES = (10, 50, 100, 200, 400)
 QUICK_SIZES = (10, 50)
@@ -276,13 +276,24 @@ def measure_in_this_process(spec: str, clock: Callable[[], float] = time.process
     return max(first - statistics.median(calls), 0.0)
 
 
-def measure_in_fresh_process(spec: str, clock_name: str) -> float:
+def measure_in_fresh_process(spec: str, clock_name: str) -> Union[float, str]:
+    """The child's seconds, or the last line of its error output when the generation failed."""
     root = Path(__file__).resolve().parents[1]
     environment = dict(os.environ, ADJOINT_CACHE="0")
     command = [sys.executable, "-m", "benchmarks", "--clock", clock_name, "--generation-child", spec]
-    output = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, check=True,
-                            timeout=TIMEOUT)
+    try:
+        output = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return f"no result after {TIMEOUT} s"
+    if output.returncode != 0:
+        lines = output.stderr.strip().splitlines()
+        return lines[-1] if lines else f"exit status {output.returncode}"
     return float(output.stdout.split()[-1])
+
+
+def _median(measurements: List[Union[float, str]]) -> Union[float, str]:
+    failures = [m for m in measurements if isinstance(m, str)]
+    return failures[0] if failures else statistics.median(measurements)
 
 
 def print_child(spec: str, clock: Callable[[], float]) -> int:
@@ -300,17 +311,21 @@ def _milliseconds(seconds: float) -> str:
 
 def _growth(previous: Optional[Tuple[float, float]], size: float, seconds: float, by_lines: bool) -> str:
     """Against the previous size: the exponent (1.0 linear) for lines, the time ratio for orders."""
-    if previous is None or previous[1] <= 0 or seconds <= 0:
+    if previous is None or not previous[1] > 0 or not seconds > 0:
         return "-"
     if not by_lines:
         return f"x{seconds / previous[1]:.1f}"
     return f"{math.log(seconds / previous[1]) / math.log(size / previous[0]):.2f}"
 
 
-def table(results: Dict[Entry, float]) -> str:
+def table(results: Dict[Entry, Union[float, str]]) -> str:
     rows = [("entry", "size", "ms", "ms/line", "growth")]
     previous: Dict[str, Tuple[float, float]] = {}
+    failures = []
     for entry, seconds in results.items():
+        if isinstance(seconds, str):
+            failures.append(f"{entry.spec}: {seconds}")
+            seconds = math.nan
         size = entry.lines or int(entry.label.split()[0])
         per_line = _milliseconds(seconds / entry.lines) if entry.lines else "-"
         growth = "-" if entry.group == "wide" else _growth(previous.get(entry.group), size, seconds, bool(entry.lines))
@@ -326,7 +341,7 @@ def table(results: Dict[Entry, float]) -> str:
         lines.append("  ".join([row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:])]))
         if number == 0:
             lines.append("-" * len(lines[0]))
-    return "\n".join(lines)
+    return "\n".join(lines + [f"failed: {failure}" for failure in failures])
 
 
 TARGETS = (
@@ -340,8 +355,8 @@ TARGETS = (
 )
 
 
-def targets(results: Dict[Entry, float]) -> List[str]:
-    by_spec = {entry.spec: seconds for entry, seconds in results.items()}
+def targets(results: Dict[Entry, Union[float, str]]) -> List[str]:
+    by_spec = {entry.spec: seconds for entry, seconds in results.items() if not isinstance(seconds, str)}
     lines = []
     for spec, limit, text in TARGETS:
         if spec in by_spec:
@@ -355,10 +370,11 @@ def run(quick: bool, repeat: Optional[int], clock_name: str, only: Optional[Sequ
     chosen = [e for e in entries(quick) if only is None or e.group in only]
     print(f"adjoint generation benchmark: CPU time of the first call less the call, fresh process each, "
           f"median of {repeat}" + (" (quick)" if quick else ""))
-    results: Dict[Entry, float] = {}
+    results: Dict[Entry, Union[float, str]] = {}
     for entry in chosen:
-        results[entry] = statistics.median(measure_in_fresh_process(entry.spec, clock_name) for _ in range(repeat))
-        print(f"  {entry.spec}: {_milliseconds(results[entry])} ms", file=sys.stderr)
+        results[entry] = _median([measure_in_fresh_process(entry.spec, clock_name) for _ in range(repeat)])
+        shown = results[entry] if isinstance(results[entry], str) else f"{_milliseconds(results[entry])} ms"
+        print(f"  {entry.spec}: {shown}", file=sys.stderr)
     print()
     print(table(results))
     print()

@@ -27,6 +27,7 @@ After (and x, saved by that statement, is restored before this code runs)::
 from __future__ import annotations
 
 import copy
+from collections import defaultdict
 from typing import Dict, List, Optional, Set
 
 import gast
@@ -68,17 +69,44 @@ def plan(body: List[gast.stmt], adjoint_code: Dict[int, List[gast.stmt]], ctx) -
         _Block(block, adjoint_code, ctx).shapes(read)
     result = Plan(adjoint_code)
     control = _control_reads(body)
+    readers = _Readers(adjoint_code)
     for block in _blocks(body):
-        _Block(block, adjoint_code, ctx, result).scalars(control)
+        _Block(block, adjoint_code, ctx, result, readers).scalars(control)
     return result
 
 
+class _Readers:
+    """Which statements' adjoint code reads each name before assigning it, computed once and
+    updated when a recomputation is put in front of one statement's adjoint code."""
+
+    def __init__(self, adjoint_code: Dict[int, List[gast.stmt]]):
+        self.adjoint_code = adjoint_code
+        self.exposed: Dict[int, Set[str]] = {}
+        self.of: Dict[str, Set[int]] = defaultdict(set)  # a name -> keys of the adjoint code reading it
+        for key, code in adjoint_code.items():
+            self._index(key, _exposed_reads(code))
+
+    def _index(self, key: int, exposed: Set[str]) -> None:
+        for name in self.exposed.get(key, set()) - exposed:
+            self.of[name].discard(key)
+        for name in exposed:
+            self.of[name].add(key)
+        self.exposed[key] = exposed
+
+    def insert_first(self, key: int, stmt: gast.stmt) -> None:
+        self.adjoint_code[key].insert(0, stmt)
+        self._index(key, _exposed_reads(self.adjoint_code[key]))
+
+
 class _Block:
-    def __init__(self, stmts: List[gast.stmt], adjoint_code, ctx, result: Optional[Plan] = None):
+    def __init__(self, stmts: List[gast.stmt], adjoint_code, ctx, result: Optional[Plan] = None,
+                 readers: Optional[_Readers] = None):
         self.stmts = stmts
         self.adjoint_code = adjoint_code
         self.ctx = ctx
         self.result = result
+        self.readers = readers
+        self.position = {id(stmt): position for position, stmt in enumerate(stmts)}
 
     # ----- shapes -------------------------------------------------------------------------
 
@@ -160,7 +188,7 @@ class _Block:
                 continue
             if overwritten in operands:
                 self.result.restore_first[id(reader)] = reader
-            self.adjoint_code[id(reader)].insert(0, nodes.copy_location(copy.deepcopy(stmt), reader))
+            self.readers.insert_first(id(reader), nodes.copy_location(copy.deepcopy(stmt), reader))
 
     def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
         target = _assigned_name(stmt)
@@ -182,12 +210,11 @@ class _Block:
     def _single_reader(self, name: str, index: int) -> Optional[int]:
         """The one later statement of the block whose adjoint reads `name` (its own adjoint may
         read it too), or None when others read it or none does."""
-        readers = {key for key, code in self.adjoint_code.items() if name in _exposed_reads(code)}
-        others = readers - {id(self.stmts[index])}
+        others = self.readers.of.get(name, set()) - {id(self.stmts[index])}
         if len(others) != 1:
             return None
-        key = others.pop()
-        position = next((p for p, stmt in enumerate(self.stmts) if id(stmt) == key), None)
+        key = next(iter(others))
+        position = self.position.get(key)
         if position is None or position <= index or _assigned_name(self.stmts[position]) is None:
             return None  # read elsewhere, earlier, or by a statement other than an assignment (a loop)
         return position

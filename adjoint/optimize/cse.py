@@ -27,6 +27,7 @@ After::
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Dict, List, Optional, Set, Tuple
 
 import gast
@@ -59,29 +60,44 @@ def _candidate(value: gast.expr) -> bool:
 
 
 class _Block:
-    """The values available at one point of a straight-line block."""
+    """The values available at one point of a straight-line block, indexed by the names they
+    depend on, so that an assignment forgets what it invalidates without scanning the rest."""
 
     def __init__(self):
         self.values: Dict[str, Tuple[str, Set[str]]] = {}  # key -> (holder, names read)
         self.copies: Dict[str, str] = {}  # name -> the name it is a copy of
+        self.keys_of: Dict[str, Set[str]] = defaultdict(set)  # a name -> keys of values held in or read from it
+        self.copies_of: Dict[str, Set[str]] = defaultdict(set)  # a source -> names holding a copy of it
 
     def clear(self) -> None:
         self.values.clear()
         self.copies.clear()
+        self.keys_of.clear()
+        self.copies_of.clear()
 
     def assigned(self, target: str) -> None:
         """Forget what `target` held and every value computed from it."""
-        self.values = {k: (holder, reads) for k, (holder, reads) in self.values.items()
-                       if holder != target and target not in reads}
-        self.copies = {name: source for name, source in self.copies.items() if target not in (name, source)}
+        for key in self.keys_of.pop(target, ()):
+            found = self.values.get(key)  # the index may name values forgotten since
+            if found is not None and (found[0] == target or target in found[1]):
+                del self.values[key]
+        self.copies.pop(target, None)
+        for name in self.copies_of.pop(target, ()):
+            if self.copies.get(name) == target:
+                del self.copies[name]
 
     def record(self, target: str, value: gast.expr, key: Optional[str]) -> None:
         if isinstance(value, gast.Name) and value.id != target:
-            self.copies[target] = self.copies.get(value.id, value.id)
+            source = self.copies.get(value.id, value.id)
+            self.copies[target] = source
+            self.copies_of[source].add(target)
         elif key is not None and key not in self.values:
             read = set(nodes.names_read(value))
             if target not in read:
-                self.values[key] = (target, read | {self.copies.get(n, n) for n in read})
+                depends = read | {self.copies.get(n, n) for n in read}
+                self.values[key] = (target, depends)
+                for name in depends | {target}:
+                    self.keys_of[name].add(key)
 
 
 def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> bool:
