@@ -286,8 +286,8 @@ def measure_in_fresh_process(spec: str, clock_name: str) -> Union[float, str]:
     except subprocess.TimeoutExpired:
         return f"no result after {TIMEOUT} s"
     if output.returncode != 0:
-        lines = output.stderr.strip().splitlines()
-        return lines[-1] if lines else f"exit status {output.returncode}"
+        errors = [line for line in output.stderr.splitlines() if "Error" in line.split(":")[0]]
+        return errors[-1] if errors else f"exit status {output.returncode}"
     return float(output.stdout.split()[-1])
 
 
