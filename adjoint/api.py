@@ -106,6 +106,7 @@ class _Specializing:
         self.optimize = optimize
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
+        self.unchecked: Dict[tuple, Callable] = {}  # argument types -> what to call, with no check on each call
         self.checked: Dict[tuple, tuple] = {}
         self.checkers: Dict[tuple, Callable] = {}
         self.revision = Revision.value
@@ -121,6 +122,7 @@ class _Specializing:
     def lookup(self, args: tuple, kwargs: dict) -> Callable:
         if self.revision != Revision.value:
             self.by_types.clear()
+            self.unchecked.clear()
             self.checked.clear()
             self.checkers.clear()
             self.revision = Revision.value
@@ -145,6 +147,8 @@ class _Specializing:
                 self.checked[key] = (function, generated)
             else:
                 self.by_types[key] = _cache_entry(function, checker, self.mode)
+                if not kwargs and not self.by_types[key][1]:
+                    self.unchecked[key] = self.by_types[key][0]
         else:
             self.checkers[key](args, kwargs)
         return function
@@ -205,6 +209,16 @@ def _cache_entry(function: Callable, checker: Callable[[tuple, dict], None], mod
         return function(*args, **kwargs)
 
     return checked, ()
+
+
+def _checked_call(specializing: _Specializing, by_types: dict, args: tuple, kwargs: dict) -> Callable:
+    """What grad and value_and_grad call when the argument types have no entry free of checks:
+    a cached entry whose array arguments' dtypes are looked at here, else `lookup`."""
+    fresh = not kwargs and specializing.revision == Revision.value
+    cached = by_types.get(tuple(map(type, args))) if fresh else None
+    if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
+        return specializing.lookup(args, kwargs)  # refuses a complex argument
+    return cached[0]
 
 
 def _with_instance(function: Callable, bound: tuple, mode: str) -> Callable:
@@ -307,16 +321,13 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
     specializing = _Specializing(func, "reverse", names, optimize, verbose)
 
     one_in_tuple = many and len(names) == 1
-    by_types = specializing.by_types
+    by_types, unchecked = specializing.by_types, specializing.unchecked
 
     def gradient(*args, **kwargs):
         # The cached call: one dict look-up on the argument types, inline (lookup() is the slow path).
-        fresh = not kwargs and specializing.revision == Revision.value
-        cached = by_types.get(tuple(map(type, args))) if fresh else None
-        if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
-            function = specializing.lookup(args, kwargs)  # refuses a complex argument
-        else:
-            function = cached[0]
+        function = unchecked.get(tuple(map(type, args)))
+        if function is None or kwargs or specializing.revision != Revision.value:
+            function = _checked_call(specializing, by_types, args, kwargs)
         try:
             result = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:
@@ -335,15 +346,12 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
     """`(func(*args), gradient)` from a single forward pass."""
     names, many = resolve_wrt(func, wrt)
     specializing = _Specializing(func, "value_and_grad", names, optimize, verbose)
-    by_types = specializing.by_types
+    by_types, unchecked = specializing.by_types, specializing.unchecked
 
     def value_and_gradient(*args, **kwargs):
-        fresh = not kwargs and specializing.revision == Revision.value
-        cached = by_types.get(tuple(map(type, args))) if fresh else None
-        if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
-            function = specializing.lookup(args, kwargs)  # refuses a complex argument
-        else:
-            function = cached[0]
+        function = unchecked.get(tuple(map(type, args)))
+        if function is None or kwargs or specializing.revision != Revision.value:
+            function = _checked_call(specializing, by_types, args, kwargs)
         try:
             value, gradient = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:
