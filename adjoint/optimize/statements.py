@@ -9,7 +9,7 @@ again for a query.
 from __future__ import annotations
 
 from collections import Counter
-from typing import List, Optional, Set, Tuple
+from typing import Iterator, List, Optional, Set, Tuple
 
 import gast
 
@@ -41,6 +41,19 @@ def assigned_name(stmt: gast.stmt):
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
         return stmt.targets[0].id
     return None
+
+
+def every_statement(node: gast.AST) -> Iterator[gast.stmt]:
+    """Every statement inside node, nested ones included, without walking into expressions."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for item in value:
+                if isinstance(item, gast.stmt):
+                    yield item
+                    yield from every_statement(item)
+                elif isinstance(item, gast.excepthandler):
+                    yield from every_statement(item)
 
 
 def counts(tree: gast.AST) -> Tuple[Counter, Counter]:
