@@ -16,27 +16,12 @@ import gast
 from adjoint import nodes
 
 
-def assigned(node: gast.AST) -> Set[str]:
-    """Names a statement (or expression) assigns or changes in place: stored names, the objects
-    of subscript stores and the objects whose methods it calls."""
-    names: Set[str] = set()
-    for sub in nodes.walk(node):
-        if isinstance(sub, gast.Name):
-            if isinstance(sub.ctx, gast.Store):
-                names.add(sub.id)
-        elif isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store):
-            names.update(nodes.names_read(sub.value))
-        elif isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute):
-            names.update(nodes.names_read(sub.func.value))
-    return names
-
-
 def simple(stmt: gast.stmt) -> bool:
     """An assignment or an expression statement (no block of its own)."""
     return isinstance(stmt, (gast.Assign, gast.Expr))
 
 
-def assigned_name(stmt: gast.stmt):
+def assigned_name(stmt: gast.stmt) -> Optional[str]:
     """The name `stmt` assigns when it is `name = value`, else None."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
         return stmt.targets[0].id
@@ -66,7 +51,8 @@ def counts(tree: gast.AST) -> Tuple[Counter, Counter]:
 
 
 def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> None:
-    """Add what node reads to `reads` and what it assigns or changes to `assigns`, in one walk."""
+    """Add what node reads to `reads`, and what it assigns or changes to `assigns` (stored names,
+    the objects of subscript stores, the objects whose methods it calls), in one walk."""
     for sub in nodes.walk(node):
         if isinstance(sub, gast.Name):
             if isinstance(sub.ctx, gast.Load):
