@@ -43,13 +43,13 @@ _SHAPE_READERS = (runtime.unbroadcast, runtime.unreduce)
 class Plan:
     """The rewrites made: which statements restore their target before their adjoint code."""
 
-    def __init__(self, adjoint_code: Dict[int, List[gast.stmt]]):
+    def __init__(self, adjoint_code: Dict[gast.stmt, List[gast.stmt]]):
         self.adjoint_code = adjoint_code
         self.original = {key: list(code) for key, code in adjoint_code.items()}
-        self.restore_first: Dict[int, gast.stmt] = {}
+        self.restore_first: Dict[gast.stmt, gast.stmt] = {}
 
     def restores_first(self, stmt: gast.stmt) -> bool:
-        return id(stmt) in self.restore_first
+        return stmt in self.restore_first
 
     def holds(self, saves) -> bool:
         """Whether every statement that must restore first does save its target."""
@@ -62,8 +62,8 @@ class Plan:
         self.restore_first.clear()
 
 
-def plan(body: List[gast.stmt], adjoint_code: Dict[int, List[gast.stmt]], ctx) -> Plan:
-    """Rewrite `adjoint_code` (statement id -> its adjoint statements) in place."""
+def plan(body: List[gast.stmt], adjoint_code: Dict[gast.stmt, List[gast.stmt]], ctx) -> Plan:
+    """Rewrite `adjoint_code` (statement -> its adjoint statements) in place."""
     read = set().union(*(_exposed_reads(code) for code in adjoint_code.values()))
     for block in _blocks(body):
         _Block(block, adjoint_code, ctx).shapes(read)
@@ -79,21 +79,21 @@ class _Readers:
     """Which statements' adjoint code reads each name before assigning it, computed once and
     updated when a recomputation is put in front of one statement's adjoint code."""
 
-    def __init__(self, adjoint_code: Dict[int, List[gast.stmt]]):
+    def __init__(self, adjoint_code: Dict[gast.stmt, List[gast.stmt]]):
         self.adjoint_code = adjoint_code
-        self.exposed: Dict[int, Set[str]] = {}
-        self.of: Dict[str, Set[int]] = defaultdict(set)  # a name -> keys of the adjoint code reading it
+        self.exposed: Dict[gast.stmt, Set[str]] = {}
+        self.of: Dict[str, Set[gast.stmt]] = defaultdict(set)  # a name -> statements whose adjoint code reads it
         for key, code in adjoint_code.items():
             self._index(key, _exposed_reads(code))
 
-    def _index(self, key: int, exposed: Set[str]) -> None:
+    def _index(self, key: gast.stmt, exposed: Set[str]) -> None:
         for name in self.exposed.get(key, set()) - exposed:
             self.of[name].discard(key)
         for name in exposed:
             self.of[name].add(key)
         self.exposed[key] = exposed
 
-    def insert_first(self, key: int, stmt: gast.stmt) -> None:
+    def insert_first(self, key: gast.stmt, stmt: gast.stmt) -> None:
         self.adjoint_code[key].insert(0, stmt)
         self._index(key, _exposed_reads(self.adjoint_code[key]))
 
@@ -106,7 +106,7 @@ class _Block:
         self.ctx = ctx
         self.result = result
         self.readers = readers
-        self.position = {id(stmt): position for position, stmt in enumerate(stmts)}
+        self.position = {stmt: position for position, stmt in enumerate(stmts)}
 
     # ----- shapes -------------------------------------------------------------------------
 
@@ -114,7 +114,7 @@ class _Block:
         """Take each shape from the first kin that is kept anyway: never overwritten, or read by
         the adjoint sweep for its value (so saved already)."""
         for j, use in enumerate(self.stmts):
-            for stmt in self.adjoint_code.get(id(use), ()):
+            for stmt in self.adjoint_code.get(use, ()):
                 for call in nodes.walk(stmt):
                     if self._reads_shape(call):
                         kin = self._shape_kin(call.args[1].id, j)
@@ -187,8 +187,8 @@ class _Block:
             if overwritten in operands and not self._can_restore_first(reader):
                 continue
             if overwritten in operands:
-                self.result.restore_first[id(reader)] = reader
-            self.readers.insert_first(id(reader), nodes.copy_location(copy.deepcopy(stmt), reader))
+                self.result.restore_first[reader] = reader
+            self.readers.insert_first(reader, nodes.copy_location(copy.deepcopy(stmt), reader))
 
     def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
         target = _assigned_name(stmt)
@@ -208,9 +208,9 @@ class _Block:
         return all(self._is_number(atom) for atom in operands)
 
     def _single_reader(self, name: str, index: int) -> Optional[int]:
-        """The one later statement of the block whose adjoint reads `name` (its own adjoint may
+        """The position of the one later statement of the block whose adjoint reads `name` (its own adjoint may
         read it too), or None when others read it or none does."""
-        others = self.readers.of.get(name, set()) - {id(self.stmts[index])}
+        others = self.readers.of.get(name, set()) - {self.stmts[index]}
         if len(others) != 1:
             return None
         key = next(iter(others))
@@ -224,7 +224,7 @@ class _Block:
         target = _assigned_name(reader)
         if target is None or nodes.is_pop(reader.value):
             return False
-        return target not in _exposed_reads(self.result.original.get(id(reader), []))
+        return target not in _exposed_reads(self.result.original.get(reader, []))
 
     # ----- the block's assignments ----------------------------------------------------------
 
