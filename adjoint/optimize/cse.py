@@ -33,7 +33,6 @@ from typing import Dict, List, Optional, Set, Tuple
 import gast
 
 from adjoint import nodes
-from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
 
 
@@ -51,12 +50,25 @@ def _key(node: gast.AST, copies: Dict[str, str]) -> str:
     return f"{type(node).__name__}(" + ",".join(fields) + ")"
 
 
-def _candidate(value: gast.expr) -> bool:
-    """Worth sharing: an operation, not an atom, and nothing that builds a mutable container."""
-    if nodes.is_atom(value):
-        return False
-    return not any(isinstance(n, (gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp))
-                   for n in nodes.walk(value))
+_CONTAINERS = (gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp)
+_EFFECTS = (gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await)
+
+
+def _value_facts(value: gast.expr, facts: Facts) -> Tuple[bool, bool, Set[str]]:
+    """In one walk: whether the value is pure (as dce.is_pure), whether it is worth sharing (an
+    operation, not an atom, and nothing that builds a mutable container), and the names it reads."""
+    pure, container, reads = True, False, set()
+    for node in nodes.walk(value):
+        if isinstance(node, gast.Name):
+            if isinstance(node.ctx, gast.Load):
+                reads.add(node.id)
+        elif isinstance(node, gast.Call):
+            pure = pure and facts.is_pure_callee(node.func)
+        elif isinstance(node, _EFFECTS):
+            pure = False
+        elif isinstance(node, _CONTAINERS):
+            container = True
+    return pure, not nodes.is_atom(value) and not container, reads
 
 
 class _Block:
@@ -86,13 +98,14 @@ class _Block:
             if self.copies.get(name) == target:
                 del self.copies[name]
 
-    def record(self, target: str, value: gast.expr, key: Optional[str]) -> None:
+    def record(self, target: str, value: gast.expr, key: Optional[str], read: Set[str]) -> None:
+        """Remember what target now holds: a copy of a name, or the value `key` stands for, which
+        reads `read`."""
         if isinstance(value, gast.Name) and value.id != target:
             source = self.copies.get(value.id, value.id)
             self.copies[target] = source
             self.copies_of[source].add(target)
         elif key is not None and key not in self.values:
-            read = set(nodes.names_read(value))
             if target not in read:
                 depends = read | {self.copies.get(n, n) for n in read}
                 self.values[key] = (target, depends)
@@ -107,19 +120,23 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
         if nodes.is_comment(stmt):
             continue
         simple = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-        if not simple or not is_pure(stmt.value, facts):
-            available.clear()  # compound statements and effects: start again after them
+        if not simple:
+            available.clear()  # compound statements: start again after them
+            continue
+        pure, candidate, read = _value_facts(stmt.value, facts)
+        if not pure:
+            available.clear()  # effects: start again after them
             continue
         target = stmt.targets[0].id
-        shareable = _candidate(stmt.value) and target not in returned
+        shareable = candidate and target not in returned
         key = _key(stmt.value, available.copies) if shareable else None
         found = available.values.get(key) if key is not None else None
         if found is not None and found[0] not in returned:
             stmt.value = nodes.name(found[0])
+            read = {found[0]}
             changed = True
-        value = stmt.value
         available.assigned(target)
-        available.record(target, value, key)
+        available.record(target, stmt.value, key, read)
     return changed
 
 
