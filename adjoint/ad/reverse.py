@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import operator
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import gast
 import numpy as np
@@ -63,29 +63,42 @@ class ReverseAD:
     def transform(self) -> Tuple[List[gast.stmt], List[gast.stmt]]:
         body = self.ctx.func_node.body[:-1]
         self.checkpointed = checkpoint.CheckpointedLoops(body, self.ctx)
-        for stmt in _simple_statements(body, skip=self.checkpointed.loops):
-            self.adjoint_code[stmt] = self.adjoint_of(stmt)
-        self.adjoint_code.update(self.checkpointed.adjoint_reads())
-        self.recomputed = recompute.plan(body, self.adjoint_code, self.ctx)
-        with_resets = self._with_resets(body)
-        shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
-        self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
-                                   self.ctx.aliases.expand, shared)
-        if not self.recomputed.holds(self.saves):  # a value to recompute from would not be restored
-            self.recomputed.undo()
-            self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
-                                       self.ctx.aliases.expand, shared)
-        parameters = {arg.id for arg in self.ctx.func_node.args.args + self.ctx.func_node.args.kwonlyargs}
+        adjoint_code = self._adjoint_code(body)
+        recompute.take_shapes(body, adjoint_code, self.ctx)
+        self.recomputed, self.saves = self._recompute_or_save(body, adjoint_code)
+        self.adjoint_code = self.recomputed.adjoint_code
+        parameters = set(nodes.parameters(self.ctx.func_node))
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)
 
-    def _with_resets(self, body) -> Dict[gast.stmt, List[gast.stmt]]:
+    def _adjoint_code(self, body) -> recompute.AdjointCode:
+        """Each simple statement's adjoint statements (and what checkpointed loops read)."""
+        code = {stmt: self.adjoint_of(stmt) for stmt in _simple_statements(body, skip=self.checkpointed.loops)}
+        code.update(self.checkpointed.adjoint_reads())
+        return code
+
+    def _recompute_or_save(self, body, adjoint_code: recompute.AdjointCode) -> Tuple[recompute.Plan, Saves]:
+        """Recompute cheap scalars where the values they are recomputed from are restored anyway;
+        where one would not be, recompute none and save them all."""
+        plan = recompute.recompute_scalars(body, adjoint_code, self.ctx)
+        saves = self._saves(body, plan.adjoint_code)
+        if plan.holds(saves):
+            return plan, saves
+        plan = recompute.Plan(adjoint_code)
+        return plan, self._saves(body, plan.adjoint_code)
+
+    def _saves(self, body, adjoint_code: recompute.AdjointCode) -> Saves:
+        shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
+        return analyze_saves(body, self._with_resets(body, adjoint_code), self.ctx.primal_names,
+                             self.ctx.sites.stable, self.ctx.aliases.expand, shared)
+
+    def _with_resets(self, body, adjoint_code: recompute.AdjointCode) -> recompute.AdjointCode:
         """The adjoint code with the `d<target> = 0.0` _simple ends each active assignment with:
         an if or loop whose body only resets adjoints is still replayed, so its condition and
         range must be saved like those of any other replayed block."""
-        code = dict(self.adjoint_code)
+        code = dict(adjoint_code)
         for stmt in _simple_statements(body, skip=self.checkpointed.loops):
-            target = _assigned_name(stmt)
+            target = nodes.assigned_name(stmt)
             if target is not None and self.ctx.activity.is_active(target):
                 reset = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
                 code[stmt] = list(code.get(stmt, [])) + [reset]
@@ -126,7 +139,7 @@ class ReverseAD:
             if looping:  # each run keeps its own residuals
                 primal.append(self.ctx.push(nodes.name(residuals), stmt))
                 restore_residuals = [self.ctx.pop_into(nodes.name(residuals, store=True), stmt)]
-        target = _assigned_name(stmt)
+        target = nodes.assigned_name(stmt)
         if target is not None and self.ctx.activity.is_active(target):
             adjoint.append(nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO)))
         if self.recomputed.restores_first(stmt):
@@ -453,12 +466,6 @@ def _shared_with_residuals(forward: gast.Assign) -> set:
     return {result} | {a.id for a in args + list(keywords.values()) if isinstance(a, gast.Name)}
 
 
-def _assigned_name(stmt: gast.stmt) -> Optional[str]:
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id
-    return None
-
-
 def _has_code(stmts: List[gast.stmt]) -> bool:
     return any(not nodes.is_comment(s) for s in stmts)
 
@@ -542,7 +549,7 @@ def _value_after_primal(ctx: FunctionContext, output: str, saved: set):
 
 
 def _prologue(ctx: FunctionContext, primal: List[gast.stmt]) -> List[gast.stmt]:
-    params = [arg.id for arg in ctx.func_node.args.args + ctx.func_node.args.kwonlyargs]
+    params = nodes.parameters(ctx.func_node)
     code = []
     for param in params:
         if param in ctx.sites.mutated:

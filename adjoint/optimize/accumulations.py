@@ -29,12 +29,12 @@ import gast
 from adjoint import nodes
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, assigned_name, simple
+from adjoint.optimize.statements import BlockFacts, TreeFacts, simple
 
 
 def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
     """x for `x = x + e` where x is an adjoint and e does not read x."""
-    target = assigned_name(stmt)
+    target = nodes.assigned_name(stmt)
     if target is None:
         return None
     value = stmt.value
@@ -61,7 +61,7 @@ def _merge_in(info: BlockFacts, facts: Facts, start: int) -> Optional[int]:
                 continue
             if not simple(earlier):
                 break
-            if assigned_name(earlier) == target:
+            if nodes.assigned_name(earlier) == target:
                 if info.blocker(info.reads[i], i + 1, j, target) is None and is_pure(earlier.value, facts):
                     stmt.value = nodes.add(earlier.value, stmt.value.right)
                     info.rewritten(j, (info.reads[j] - {target}) | info.reads[i],

@@ -30,7 +30,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, assigned_name, simple
+from adjoint.optimize.statements import BlockFacts, TreeFacts, simple
 
 _END = float("inf")
 
@@ -72,7 +72,7 @@ class _Block:
     def propagate(self, facts: Facts) -> bool:
         changed = False
         for index, stmt in enumerate(self.block):
-            copy_name = assigned_name(stmt)
+            copy_name = nodes.assigned_name(stmt)
             if copy_name is None or not isinstance(stmt.value, gast.Name) or not facts.is_temporary(copy_name):
                 continue
             changed = self._rename_after(index, copy_name, stmt.value.id) or changed

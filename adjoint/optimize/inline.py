@@ -35,7 +35,7 @@ import gast
 from adjoint import nodes
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, assigned_name, counts
+from adjoint.optimize.statements import BlockFacts, TreeFacts, counts
 
 
 class _ReplaceLoad(gast.NodeTransformer):
@@ -99,7 +99,7 @@ class _Block:
 
     def _inline(self, index: int) -> bool:
         stmt = self.block[index]
-        temp = assigned_name(stmt)
+        temp = nodes.assigned_name(stmt)
         if temp is None or not self.facts.is_temporary(temp) or self.loads[temp] != 1 or self.stores[temp] != 1:
             return False
         use = self._single_use(index, temp)

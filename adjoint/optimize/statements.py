@@ -21,13 +21,6 @@ def simple(stmt: gast.stmt) -> bool:
     return isinstance(stmt, (gast.Assign, gast.Expr))
 
 
-def assigned_name(stmt: gast.stmt) -> Optional[str]:
-    """The name `stmt` assigns when it is `name = value`, else None."""
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id
-    return None
-
-
 def every_statement(node: gast.AST) -> Iterator[gast.stmt]:
     """Every statement inside node, nested ones included, without walking into expressions."""
     for field in node._fields:
