@@ -192,14 +192,16 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     units = []
     for tree in trees:
         source = codegen.to_source(tree)
-        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, source)))
+        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__,
+                                       _used(bindings, nodes.all_identifiers(tree))))
     return units
 
 
 def _primal_step(func: Callable, name: str) -> GeneratedFunction:
     """The step function of a checkpointed loop, run as written (Mode.PRIMAL)."""
     source = loop_of(func).primal_source(name)
-    return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))
+    identifiers = nodes.all_identifiers(gast.parse(source))
+    return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, identifiers))
 
 
 def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> Dict[str, str]:
@@ -225,8 +227,8 @@ def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
     return generated_for(tuple(sorted(kinds.items())) if kinds else None)
 
 
-def _used(bindings: Dict[str, Any], source: str) -> Dict[str, Any]:
-    identifiers = nodes.all_identifiers(gast.parse(source))
+def _used(bindings: Dict[str, Any], identifiers: set) -> Dict[str, Any]:
+    """The bindings the generated code reads (identifiers: every name in its tree)."""
     return {name: value for name, value in bindings.items() if name in identifiers}
 
 

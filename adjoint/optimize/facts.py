@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable, FrozenSet
+from dataclasses import dataclass, field
+from typing import Callable, Dict, FrozenSet, Optional
 
 import gast
 import numpy as np
@@ -31,6 +31,7 @@ class Facts:
     protected: FrozenSet[str] = frozenset()
     stack: str = ""  # the list the derivative saves values on ("" when it saves none)
     numbers: FrozenSet[str] = frozenset()  # primal names that hold Python numbers (ints among them)
+    pure_callees: Dict[str, bool] = field(default_factory=dict, compare=False)  # dotted name -> is_pure_callee
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
@@ -42,6 +43,17 @@ class Facts:
         return identifier not in self.protected
 
     def is_pure_callee(self, func_node: gast.expr) -> bool:
+        """A call of it has no effect (builtins that only compute, math, NumPy but its random
+        numbers, adjoint's runtime helpers); remembered by dotted name, as the passes ask often."""
+        path = _dotted_path(func_node)
+        if path is None:
+            return self._is_pure_callee(func_node)
+        known = self.pure_callees.get(path)
+        if known is None:
+            known = self.pure_callees[path] = self._is_pure_callee(func_node)
+        return known
+
+    def _is_pure_callee(self, func_node: gast.expr) -> bool:
         func = _resolve_dotted(func_node, self.resolve)
         if func is MISSING:
             return False
@@ -53,6 +65,16 @@ class Facts:
         if isinstance(func, np.ufunc) or module == "math" or func is math:
             return True
         return module.startswith("numpy") and "random" not in module
+
+
+def _dotted_path(node: gast.expr) -> Optional[str]:
+    """`np.linalg.norm` for that expression; None for anything but names and attributes of them."""
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        owner = _dotted_path(node.value)
+        return None if owner is None else f"{owner}.{node.attr}"
+    return None
 
 
 def _resolve_dotted(node: gast.expr, resolve) -> object:
