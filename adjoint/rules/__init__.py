@@ -1,6 +1,7 @@
 """Derivative rules: the tables and the built-in rules, grouped in files by family."""
 from adjoint.rules import (  # noqa: F401  (importing a family registers its rules)
-    nondiff, numpy_elementwise, numpy_helpers, numpy_linalg, numpy_reductions, numpy_shape, operators,
+    decomposition_helpers, nondiff, numpy_decompositions, numpy_elementwise, numpy_helpers, numpy_linalg, numpy_reductions, numpy_shape,
+    operators,
     runtime_helpers,
     scalar_math,
 )

@@ -16,6 +16,7 @@ from typing import Any, Dict, Optional, Tuple
 from adjoint.runtime import (
     adjoints,
     checkpointing,
+    decompositions,
     gradients,
     linalg,
     numpy_rules,
@@ -24,6 +25,7 @@ from adjoint.runtime import (
 )
 from adjoint.runtime.adjoints import *  # noqa: F401,F403
 from adjoint.runtime.checkpointing import *  # noqa: F401,F403
+from adjoint.runtime.decompositions import *  # noqa: F401,F403
 from adjoint.runtime.gradients import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
 from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
@@ -31,7 +33,7 @@ from adjoint.runtime.refusals import *  # noqa: F401,F403
 from adjoint.runtime.second_order import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing,
+    refusals, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing, decompositions,
 )
 
 
