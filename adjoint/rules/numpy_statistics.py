@@ -1,0 +1,194 @@
+"""Adjoints and tangents of NumPy's statistics, polynomials, integration and signal functions,
+and of array functions that pick, append or replace elements.
+
+np.median is piecewise linear (the derivative goes to the middle element, or half to each of
+the two middle ones); np.interp piecewise linear in x (zero slope outside [xp[0], xp[-1]]).
+"""
+import numpy as np
+
+from adjoint.ad.templates import d
+from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.runtime import (
+    centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
+    full_convolution, interp_adjoint, interp_tangent, item, item_adjoint, item_placed, median_adjoint,
+    median_tangent, symmetrized, take_along_axis_adjoint, trapezoid_adjoint, trapezoid_tangent, tangent_like, unbroadcast, unreduce, weights_adjoint,
+    weights_like,
+)
+
+non_differentiable(np.isposinf, np.isneginf)
+# np.trapz is np.trapezoid's name before NumPy 2.0 (and a deprecated alias until 2.4).
+INTEGRALS = tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f is not None)
+
+# ----- Averages, medians and covariances ---------------------------------------------------------
+
+
+# avg = sum(w a) / sum(w) over axis: d avg / d a = w / sum(w), d avg / d w = (a - avg) / sum(w).
+@register_adjoint(np.average)
+def _(result, a, axis=None, weights=None, returned=False, keepdims=False):
+    spread = unreduce(d[result], a, axis, keepdims) / np.sum(
+        np.broadcast_to(weights_like(weights, a, axis, returned), np.shape(a)), axis=axis, keepdims=True)
+    d[a] = spread * weights_like(weights, a, axis, returned)
+    d[weights] = weights_adjoint(spread * (a - unreduce(result, a, axis, keepdims)), weights, a, axis)
+
+
+@register_tangent(np.average)
+def _(result, a, axis=None, weights=None, returned=False, keepdims=False):
+    d[result] = np.sum(weights_like(weights, a, axis, returned) * d[a] + weights_like(d[weights], a, axis)
+                       * (a - unreduce(result, a, axis, keepdims)), axis=axis, keepdims=keepdims) / np.sum(
+        np.broadcast_to(weights_like(weights, a, axis, returned), np.shape(a)), axis=axis, keepdims=keepdims)
+
+
+@register_adjoint(np.median)
+def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    d[a] = median_adjoint(d[result], a, axis, keepdims)
+
+
+@register_tangent(np.median)
+def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    d[result] = median_tangent(d[a], a, axis, keepdims)
+
+
+# C = X X^T / (N - ddof) of the centered observations X: dC = (dX X^T + X dX^T) / (N - ddof).
+@register_adjoint(np.cov)
+def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
+    d[m] = centered_adjoint(np.dot(d[result] + np.transpose(d[result]), centered_observations(m, y, rowvar)),
+                            m, rowvar) / cov_divisor(m, rowvar, bias, ddof)
+
+
+@register_tangent(np.cov)
+def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
+    d[result] = np.reshape(2.0 * symmetrized(np.dot(centered_observations(d[m], None, rowvar), np.transpose(
+        centered_observations(m, y, rowvar)))), np.shape(result)) / cov_divisor(m, rowvar, bias, ddof)
+
+
+# ----- Picking, appending, replacing ----------------------------------------------------------
+
+
+@register_adjoint(np.take_along_axis)
+def _(result, arr, indices, axis=-1):
+    d[arr] = take_along_axis_adjoint(d[result], arr, indices, axis)
+
+
+@register_tangent(np.take_along_axis)
+def _(result, arr, indices, axis=-1):
+    d[result] = np.take_along_axis(d[arr], indices, axis)
+
+
+# np.append(arr, values, axis) is np.concatenate([arr, values], axis) (flattened for axis None).
+@register_adjoint(np.append)
+def _(result, arr, values, axis=None):
+    d[arr] = item_adjoint(concatenate_adjoint(d[result], [arr, values], axis), 0)
+    d[values] = unbroadcast(item_adjoint(concatenate_adjoint(d[result], [arr, values], axis), 1), values)
+
+
+@register_tangent(np.append)
+def _(result, arr, values, axis=None):
+    d[result] = np.concatenate(tangent_like([d[arr], d[values]], [arr, values]), axis)
+
+
+# NaN and infinities are replaced by constants (or the replacements given): the derivative goes to
+# the finite elements of x and to the replacements.
+@register_adjoint(np.nan_to_num)
+def _(result, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    d[x] = d[result] * np.isfinite(x)
+    d[nan] = unbroadcast(d[result] * np.isnan(x), nan)
+    d[posinf] = unbroadcast(d[result] * np.isposinf(x), posinf)
+    d[neginf] = unbroadcast(d[result] * np.isneginf(x), neginf)
+
+
+@register_tangent(np.nan_to_num)
+def _(result, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    d[result] = (d[x] * np.isfinite(x) + d[nan] * np.isnan(x) + d[posinf] * np.isposinf(x)
+                 + d[neginf] * np.isneginf(x))
+
+
+# `x.item()` is rewritten to runtime.item(x) (as `x.astype` is to runtime.astype).
+@register_adjoint(item)
+def _(result, x, index=None):
+    d[x] = item_placed(d[result], x, index)
+
+
+@register_tangent(item)
+def _(result, x, index=None):
+    d[result] = item(d[x], index)
+
+
+# The imaginary part of a real array is zero (complex values are refused).
+@register_adjoint(np.imag)
+def _(result, x):
+    d[x] = 0.0 * d[result]
+
+
+@register_tangent(np.imag)
+def _(result, x):
+    d[result] = 0.0 * d[x]
+
+
+# ----- Polynomials, integration, interpolation ---------------------------------------------------
+
+
+# p[0] x^(n-1) + ... + p[n-1]: d/dx is the polynomial of the coefficients p[k] (n-1-k), d/dp[k] is x^(n-1-k).
+@register_adjoint(np.polyval)
+def _(result, p, x):
+    d[p] = np.sum(np.reshape(np.expand_dims(d[result], -1) * np.expand_dims(x, -1) ** np.arange(
+        np.shape(p)[0] - 1, -1, -1), (-1, np.shape(p)[0])), axis=0)
+    d[x] = d[result] * np.polyval(p[:-1] * np.arange(np.shape(p)[0] - 1, 0, -1), x)
+
+
+@register_tangent(np.polyval)
+def _(result, p, x):
+    d[result] = np.polyval(d[p], x) + d[x] * np.polyval(p[:-1] * np.arange(np.shape(p)[0] - 1, 0, -1), x)
+
+
+@register_adjoint(*INTEGRALS)
+def _(result, y, x=None, dx=1.0, axis=-1):
+    d[y] = trapezoid_adjoint(d[result], y, x, dx, axis, "y")
+    d[x] = trapezoid_adjoint(d[result], y, x, dx, axis, "x")
+    d[dx] = trapezoid_adjoint(d[result], y, x, dx, axis, "dx")
+
+
+@register_tangent(*INTEGRALS)
+def _(result, y, x=None, dx=1.0, axis=-1):
+    d[result] = trapezoid_tangent(d[y], d[x], d[dx], y, x, dx, axis)
+
+
+@register_adjoint(np.interp)
+def _(result, x, xp, fp, left=None, right=None, period=None):
+    d[x] = interp_adjoint(d[result], x, xp, fp, left, right, period, "x")
+    d[xp] = interp_adjoint(d[result], x, xp, fp, left, right, period, "xp")
+    d[fp] = interp_adjoint(d[result], x, xp, fp, left, right, period, "fp")
+    d[left] = interp_adjoint(d[result], x, xp, fp, left, right, period, "left")
+    d[right] = interp_adjoint(d[result], x, xp, fp, left, right, period, "right")
+
+
+@register_tangent(np.interp)
+def _(result, x, xp, fp, left=None, right=None, period=None):
+    d[result] = interp_tangent(d[x], d[xp], d[fp], d[left], d[right], x, xp, fp, left, right, period)
+
+
+# ----- Signals: convolution and cross products ------------------------------------------------
+
+
+# The adjoint of a in the full convolution a * v is the valid correlation of g with v (and
+# symmetrically for v); other modes crop the full convolution.
+@register_adjoint(np.convolve)
+def _(result, a, v, mode="full"):
+    d[a] = np.convolve(full_convolution(d[result], a, v, mode), v[::-1], "valid")
+    d[v] = np.convolve(full_convolution(d[result], a, v, mode), a[::-1], "valid")
+
+
+@register_tangent(np.convolve)
+def _(result, a, v, mode="full"):
+    d[result] = np.convolve(d[a], v, mode) + np.convolve(a, d[v], mode)
+
+
+# 3-vectors along the last axis: <g, da x b> = <da, b x g>, <g, a x db> = <db, g x a>.
+@register_adjoint(np.cross)
+def _(result, a, b):
+    d[a] = unbroadcast(np.cross(b, d[result]), a)
+    d[b] = unbroadcast(np.cross(d[result], a), b)
+
+
+@register_tangent(np.cross)
+def _(result, a, b):
+    d[result] = np.cross(d[a], b) + np.cross(a, d[b])
