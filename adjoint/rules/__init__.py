@@ -2,7 +2,7 @@
 from adjoint.rules import (  # noqa: F401  (importing a family registers its rules)
     decomposition_helpers, nondiff, numpy_decompositions, numpy_elementwise, numpy_helpers, numpy_linalg,
     numpy_reductions, numpy_shape, numpy_statistics, operators, runtime_helpers, scalar_math,
-    scalar_special,
+    scalar_special, statistics_helpers,
 )
 from adjoint.rules.table import (  # noqa: F401
     ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable, non_differentiable, register_adjoint,

@@ -23,13 +23,15 @@ FAMILIES = {
     "adjoint.rules.numpy_reductions": "Reductions",
     "adjoint.rules.numpy_linalg": "Linear algebra",
     "adjoint.rules.numpy_shape": "Construction, shape, joining and indexing",
+    "adjoint.rules.numpy_decompositions": "Decompositions",
+    "adjoint.rules.numpy_statistics": "Statistics, polynomials, integration and signals",
 }
 OPERATORS = {
     operator.add: "a + b", operator.sub: "a - b", operator.mul: "a * b", operator.truediv: "a / b",
     operator.pow: "a ** b", operator.mod: "a % b", operator.neg: "-a", operator.pos: "+a",
     operator.matmul: "a @ b", operator.getitem: "a[index]",
 }
-SPECIAL = {runtime.astype: "x.astype(dtype)"}
+SPECIAL = {runtime.astype: "x.astype(dtype)", runtime.item: "x.item()"}
 
 
 def family(func: Any) -> str:
