@@ -1,21 +1,20 @@
 """Derivatives of the helpers the decomposition rules call (numpy_decompositions.py), for second order.
 
 symmetric_from and triangle_adjoint are linear and each other's transpose; the checks
-(full_rank, ...) pass their first argument through. The svd helpers and the helpers of the
-tangent rules (qr_tangent, ...) have no rules: second derivatives through np.linalg.svd, and
-reverse mode over the forward rules of the decompositions, are not supported.
+(full_rank, ...) pass their first argument through. The helpers of the tangent rules
+(svd_tangent, qr_tangent, ...) have no rules: reverse mode over jvp through a decomposition
+is not supported (forward over reverse, as in hvp, and reverse over reverse are).
 """
 import numpy as np
 
 from adjoint import runtime
 from adjoint.ad.templates import d
-from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    as_columns, eigen_gaps, full_column_rank, full_rank, lstsq_residuals_tangent, symmetric_from, tall_qr,
+    as_columns, eigen_gaps, full_column_rank, full_rank, lstsq_residuals_adjoint, lstsq_residuals_tangent, symmetric_from, tall_qr,
     triangle_adjoint,
 )
 
-non_differentiable(runtime.reduced_svd, runtime.lstsq_residuals_adjoint)
 
 
 @register_adjoint(runtime.full_rank)
@@ -36,6 +35,16 @@ def _(result, x, rank, what):
 @register_tangent(runtime.full_column_rank)
 def _(result, x, rank, what):
     d[result] = d[x]
+
+
+@register_adjoint(runtime.reduced_svd)
+def _(result, u, x, full_matrices, compute_uv, hermitian):
+    d[u] = d[result]
+
+
+@register_tangent(runtime.reduced_svd)
+def _(result, u, x, full_matrices, compute_uv, hermitian):
+    d[result] = d[u]
 
 
 @register_adjoint(runtime.tall_qr)
@@ -99,3 +108,16 @@ def _(result, residual, moved, residuals):
 @register_tangent(runtime.lstsq_residuals_tangent)
 def _(result, residual, moved, residuals):
     d[result] = lstsq_residuals_tangent(d[residual], moved, residuals) + lstsq_residuals_tangent(residual, d[moved], residuals)
+
+
+# 2 r g: bilinear in the residual r and the residuals' adjoint g; its transpose in g is
+# lstsq_residuals_tangent (2 sum(r h, axis=0)).
+@register_adjoint(runtime.lstsq_residuals_adjoint)
+def _(result, g, residual, residuals):
+    d[g] = lstsq_residuals_tangent(residual, d[result], residuals)
+    d[residual] = lstsq_residuals_adjoint(g, d[result], residuals)
+
+
+@register_tangent(runtime.lstsq_residuals_adjoint)
+def _(result, g, residual, residuals):
+    d[result] = lstsq_residuals_adjoint(d[g], residual, residuals) + lstsq_residuals_adjoint(g, d[residual], residuals)

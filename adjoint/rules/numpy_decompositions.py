@@ -17,7 +17,7 @@ from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     as_columns, broadcast_like, eigen_gaps, eigvalsh_tangent, full_column_rank, full_rank, item_adjoint,
-    lstsq_residuals_adjoint, lstsq_tangent, matrix_power_tangent, qr_tangent, svd_adjoint, svd_tangent,
+    lstsq_residuals_adjoint, lstsq_tangent, matrix_power_tangent, qr_tangent, reduced_svd, svd_tangent,
     symmetric_from, tall_qr, triangle_adjoint,
 )
 
@@ -54,14 +54,31 @@ def _(result, x, UPLO="L"):
 # ----- Singular values, QR, least squares ---------------------------------------------------
 
 
+# A = U S V^T (reduced), F[i, j] = 1 / (s_j^2 - s_i^2): the adjoint of A is
+# U (F o (U^T gU - gU^T U) S + diag(gs) + S (F o (V^T gV - gV^T V))) V^T
+#   + (I - U U^T) gU S^-1 V^T + U S^-1 gV^T (I - V V^T)   (Townsend 2016).
+# With compute_uv=False only gs: the factors are computed again.
 @register_adjoint(np.linalg.svd)
 def _(result, x, full_matrices=True, compute_uv=True, hermitian=False):
-    d[x] = svd_adjoint(d[result], result, x, full_matrices, compute_uv, hermitian)
+    factors = result if compute_uv else np.linalg.svd(x, full_matrices=False)
+    u = reduced_svd(factors[0], x, full_matrices, compute_uv, hermitian)
+    gu = broadcast_like(item_adjoint(d[result], 0), u) if compute_uv else 0.0 * u
+    gs = broadcast_like(item_adjoint(d[result], 1), factors[1]) if compute_uv else d[result]
+    gvh = broadcast_like(item_adjoint(d[result], 2), factors[2]) if compute_uv else 0.0 * factors[2]
+    left = np.swapaxes(u, -1, -2) @ gu
+    right = factors[2] @ np.swapaxes(gvh, -1, -2)
+    gaps = eigen_gaps(factors[1] * factors[1])
+    inner = (gaps * (left - np.swapaxes(left, -1, -2)) * np.expand_dims(factors[1], -2)
+             + np.expand_dims(gs, -1) * np.eye(np.shape(factors[1])[-1])
+             + np.expand_dims(factors[1], -1) * (gaps * (right - np.swapaxes(right, -1, -2))))
+    d[x] = (u @ inner @ factors[2] + ((gu - u @ left) / np.expand_dims(factors[1], -2)) @ factors[2]
+            + (u / np.expand_dims(factors[1], -2)) @ (gvh - np.swapaxes(right, -1, -2) @ factors[2]))
 
 
 @register_tangent(np.linalg.svd)
 def _(result, x, full_matrices=True, compute_uv=True, hermitian=False):
     d[result] = svd_tangent(d[x], result, x, full_matrices, compute_uv, hermitian)
+
 
 
 # A = QR (m >= n): dA's adjoint is (gQ + Q copyltu(M)) R^-T with M = R gR^T - gQ^T Q and
@@ -98,14 +115,20 @@ def _(result, x, rcond=None, hermitian=False):
 
 # Full column rank: x = C A^T b with C = (A^T A)^-1, r = b - A x. With z = C g:
 # the adjoint of b is A z, of A is r z^T - A z x^T; dx = C (A^T (db - dA x) + dA^T r).
+# The residuals sum(r^2) (A^T r = 0) add 2 r g_res to b's adjoint and -2 r g_res x^T to A's; the
+# singular values s (those of A) add U diag(g_s) V^T, the factors computed where s has an adjoint.
 @register_adjoint(np.linalg.lstsq)
 def _(result, a, b, rcond=None):
     gram = np.transpose(full_column_rank(a, result[2], "np.linalg.lstsq")) @ a
     z = np.linalg.solve(gram, broadcast_like(item_adjoint(d[result], 0), result[0]))
-    residual = b - a @ result[0] + lstsq_residuals_adjoint(item_adjoint(d[result], 1))
-    d[a] = (as_columns(residual) @ np.transpose(as_columns(z)) - as_columns(a @ z) @ np.transpose(as_columns(result[0]))
-            + svd_adjoint(item_adjoint(d[result], 3), result[3], a, False, False))
-    d[b] = a @ z
+    residual = b - a @ result[0]
+    weighted = lstsq_residuals_adjoint(item_adjoint(d[result], 1), residual, result[1])
+    gs = item_adjoint(d[result], 3)
+    factors = np.linalg.svd(a, full_matrices=False) if np.ndim(gs) else (0.0, 0.0, 0.0)
+    d[a] = (as_columns(residual) @ np.transpose(as_columns(z))
+            - as_columns(a @ z + weighted) @ np.transpose(as_columns(result[0]))
+            + np.dot(factors[0] * np.expand_dims(gs, 0), factors[2]))
+    d[b] = a @ z + weighted
 
 
 @register_tangent(np.linalg.lstsq)

@@ -9,9 +9,10 @@ import numpy as np
 from adjoint.ad.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
-    full_convolution, interp_adjoint, interp_tangent, item, item_adjoint, item_placed, median_adjoint,
-    median_tangent, symmetrized, take_along_axis_adjoint, trapezoid_adjoint, trapezoid_tangent, tangent_like, unbroadcast, unreduce, weights_adjoint,
+    broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
+    full_convolution, interp_segments, interp_sides, interp_tangent, item, item_adjoint, item_placed,
+    median_adjoint, median_tangent, pair_means, pair_means_adjoint, reshape_like, scatter_sum, spacings,
+    spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, unbroadcast, unreduce, weights_adjoint,
     weights_like,
 )
 
@@ -77,8 +78,8 @@ def _(result, arr, indices, axis=-1):
 # np.append(arr, values, axis) is np.concatenate([arr, values], axis) (flattened for axis None).
 @register_adjoint(np.append)
 def _(result, arr, values, axis=None):
-    d[arr] = item_adjoint(concatenate_adjoint(d[result], [arr, values], axis), 0)
-    d[values] = unbroadcast(item_adjoint(concatenate_adjoint(d[result], [arr, values], axis), 1), values)
+    d[arr] = reshape_like(item_adjoint(concatenate_adjoint(d[result], [arr, values], axis), 0), arr)
+    d[values] = reshape_like(item_adjoint(concatenate_adjoint(d[result], [arr, values], axis), 1), values)
 
 
 @register_tangent(np.append)
@@ -140,25 +141,42 @@ def _(result, p, x):
     d[result] = np.polyval(d[p], x) + d[x] * np.polyval(p[:-1] * np.arange(np.shape(p)[0] - 1, 0, -1), x)
 
 
+# sum(h * m) along axis, h the spacings (diff(x), or dx) and m the pair means (y[i] + y[i+1]) / 2;
+# dx counts only when x is None.
 @register_adjoint(*INTEGRALS)
 def _(result, y, x=None, dx=1.0, axis=-1):
-    d[y] = trapezoid_adjoint(d[result], y, x, dx, axis, "y")
-    d[x] = trapezoid_adjoint(d[result], y, x, dx, axis, "x")
-    d[dx] = trapezoid_adjoint(d[result], y, x, dx, axis, "dx")
+    d[y] = pair_means_adjoint(np.expand_dims(d[result], axis) * (spacings(x, y, axis) if x is not None else dx),
+                              y, axis)
+    d[x] = spacings_adjoint(np.expand_dims(d[result], axis) * pair_means(y, axis), x, y, axis)
+    d[dx] = reshape_like(np.sum(np.expand_dims(d[result], axis) * pair_means(y, axis)), dx) if x is None else 0.0
 
 
 @register_tangent(*INTEGRALS)
 def _(result, y, x=None, dx=1.0, axis=-1):
-    d[result] = trapezoid_tangent(d[y], d[x], d[dx], y, x, dx, axis)
+    d[result] = (np.sum(spacings(d[x], y, axis) * pair_means(y, axis) + spacings(x, y, axis) * pair_means(d[y], axis),
+                        axis=axis) if x is not None else
+                 np.sum(d[dx] * pair_means(y, axis) + dx * pair_means(d[y], axis), axis=axis))
 
 
+# Within [xp[0], xp[-1]], x in segment i at t = (x - xp[i]) / (xp[i+1] - xp[i]) gives
+# fp[i] + t (fp[i+1] - fp[i]): slope s to x, 1 - t and t to fp[i], fp[i+1], s (t - 1) and -s t to
+# xp[i], xp[i+1]. Outside, the value is fp[0] or fp[-1] (or left, right).
 @register_adjoint(np.interp)
 def _(result, x, xp, fp, left=None, right=None, period=None):
-    d[x] = interp_adjoint(d[result], x, xp, fp, left, right, period, "x")
-    d[xp] = interp_adjoint(d[result], x, xp, fp, left, right, period, "xp")
-    d[fp] = interp_adjoint(d[result], x, xp, fp, left, right, period, "fp")
-    d[left] = interp_adjoint(d[result], x, xp, fp, left, right, period, "left")
-    d[right] = interp_adjoint(d[result], x, xp, fp, left, right, period, "right")
+    knots = np.asarray(xp)
+    values = np.asarray(fp)
+    segment = interp_segments(x, knots, period)
+    sides = interp_sides(x, knots)
+    g = broadcast_like(d[result], x)
+    t = (x - knots[segment]) / (knots[segment + 1] - knots[segment])
+    slope = (values[segment + 1] - values[segment]) / (knots[segment + 1] - knots[segment])
+    d[x] = reshape_like(g * slope * sides[1], x)
+    d[xp] = scatter_sum(g * slope * (t - 1.0) * sides[1], segment, np.size(knots)) - scatter_sum(
+        g * slope * t * sides[1], segment + 1, np.size(knots))
+    d[fp] = scatter_sum(g * ((1.0 - t) * sides[1] + sides[0] * (left is None)), segment, np.size(values)) + scatter_sum(
+        g * (t * sides[1] + sides[2] * (right is None)), segment + 1, np.size(values))
+    d[left] = reshape_like(np.sum(g * sides[0]), left)
+    d[right] = reshape_like(np.sum(g * sides[2]), right)
 
 
 @register_tangent(np.interp)

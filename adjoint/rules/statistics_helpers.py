@@ -1,8 +1,8 @@
 """Derivatives of the helpers the statistics rules call (numpy_statistics.py), for second order.
 
-Each helper is linear in its first argument and most come in transposed pairs. interp_adjoint,
-interp_tangent, trapezoid_adjoint and trapezoid_tangent have no rules: second derivatives
-through np.interp and np.trapezoid are not supported.
+Each helper is linear in its first argument and most come in transposed pairs. interp_tangent,
+the helper of np.interp's forward rule, has none: reverse mode over jvp through np.interp is not
+supported (forward over reverse, as in hvp, and reverse over reverse are).
 """
 import numpy as np
 
@@ -11,10 +11,11 @@ from adjoint.ad.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     centered_adjoint, centered_observations, cropped_convolution, full_convolution, item, item_placed,
-    median_adjoint, median_tangent, take_along_axis_adjoint, unbroadcast, weights_adjoint, weights_like,
+    median_adjoint, median_tangent, pair_means, pair_means_adjoint, scatter_sum, spacings, spacings_adjoint,
+    take_along_axis_adjoint, unbroadcast, weights_adjoint, weights_like,
 )
 
-non_differentiable(runtime.cov_divisor)
+non_differentiable(runtime.cov_divisor, runtime.interp_segments, runtime.interp_sides)
 
 
 @register_adjoint(runtime.item_placed)
@@ -118,3 +119,53 @@ def _(result, h, a, v, mode="full"):
 @register_tangent(runtime.cropped_convolution)
 def _(result, h, a, v, mode="full"):
     d[result] = cropped_convolution(d[h], a, v, mode)
+
+
+@register_adjoint(runtime.pair_means)
+def _(result, y, axis=-1):
+    d[y] = pair_means_adjoint(d[result], y, axis)
+
+
+@register_tangent(runtime.pair_means)
+def _(result, y, axis=-1):
+    d[result] = pair_means(d[y], axis)
+
+
+@register_adjoint(runtime.pair_means_adjoint)
+def _(result, h, y, axis=-1):
+    d[h] = unbroadcast(pair_means(d[result], axis), h)
+
+
+@register_tangent(runtime.pair_means_adjoint)
+def _(result, h, y, axis=-1):
+    d[result] = pair_means_adjoint(d[h], y, axis)
+
+
+@register_adjoint(runtime.spacings)
+def _(result, x, y, axis=-1):
+    d[x] = spacings_adjoint(d[result], x, y, axis)
+
+
+@register_tangent(runtime.spacings)
+def _(result, x, y, axis=-1):
+    d[result] = spacings(d[x], y, axis)
+
+
+@register_adjoint(runtime.spacings_adjoint)
+def _(result, h, x, y, axis=-1):
+    d[h] = unbroadcast(spacings(d[result], y, axis), h)
+
+
+@register_tangent(runtime.spacings_adjoint)
+def _(result, h, x, y, axis=-1):
+    d[result] = spacings_adjoint(d[h], x, y, axis)
+
+
+@register_adjoint(runtime.scatter_sum)
+def _(result, values, index, size):
+    d[values] = unbroadcast(np.reshape(d[result][np.ravel(index)], np.shape(index)), values)
+
+
+@register_tangent(runtime.scatter_sum)
+def _(result, values, index, size):
+    d[result] = scatter_sum(d[values], index, size)

@@ -50,9 +50,9 @@ def full_rank(x, what):
     return x
 
 
-def reduced_svd(x, full_matrices, compute_uv, hermitian):
-    """Refuse np.linalg.svd with full_matrices=True of a non-square matrix (the completed basis is
-    arbitrary) and with hermitian=True (signs chosen from an eigendecomposition); else 0.0."""
+def reduced_svd(u, x, full_matrices, compute_uv, hermitian):
+    """u (svd's left factor of x), after refusing full_matrices=True of a non-square matrix (the
+    columns completing the basis are arbitrary) and hermitian=True (signs from an eigendecomposition)."""
     rows, columns = np.shape(x)[-2:]
     if hermitian:
         raise NotDifferentiableHere("np.linalg.svd with hermitian=True is not differentiated: call np.linalg.eigh")
@@ -60,7 +60,7 @@ def reduced_svd(x, full_matrices, compute_uv, hermitian):
         raise NotDifferentiableHere(
             "np.linalg.svd with full_matrices=True of a non-square matrix has no derivative (the columns that "
             "complete U or V are arbitrary): call it with full_matrices=False")
-    return 0.0
+    return u
 
 
 def tall_qr(r, x, mode):
@@ -73,55 +73,20 @@ def tall_qr(r, x, mode):
     return r
 
 
-def _inverse_gaps(s):
-    """F with F[i, j] = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it (singular values s, last axis)."""
-    eye = np.eye(np.shape(s)[-1])
-    squares = s * s
-    return (1.0 - eye) / (np.expand_dims(squares, -2) - np.expand_dims(squares, -1) + eye)
-
-
 def _transposed(a):
     return np.swapaxes(a, -1, -2)
 
 
-def svd_adjoint(g, result, x, full_matrices=True, compute_uv=True, hermitian=False):
-    """The adjoint of x in np.linalg.svd(x, ...) given g, the adjoint of its result: (gU, gs, gVh),
-    or gs when compute_uv is False. Singular values must be distinct and non-zero where U or V
-    carry a derivative (Townsend 2016, "Differentiating the singular value decomposition")."""
-    reduced_svd(x, full_matrices, compute_uv, hermitian)
-    if not compute_uv:
-        u, _, vh = np.linalg.svd(x, full_matrices=False)
-        return np.matmul(u * np.expand_dims(g, -2), vh)
-    u, s, vh = result
-    gu, gs, gvh = (g[k] if isinstance(g, (list, tuple)) else 0.0 for k in range(3))
-    gu, gs, gvh = np.broadcast_to(gu, np.shape(u)), np.broadcast_to(gs, np.shape(s)), np.broadcast_to(gvh, np.shape(vh))
-    v, gv = _transposed(vh), _transposed(gvh)
-    gaps = _inverse_gaps(s)
-    left = np.matmul(_transposed(u), gu)
-    right = np.matmul(vh, gv)
-    inner = (gaps * (left - _transposed(left)) * np.expand_dims(s, -2) + np.expand_dims(gs, -1) * np.eye(np.shape(s)[-1])
-             + np.expand_dims(s, -1) * (gaps * (right - _transposed(right))))
-    total = np.matmul(np.matmul(u, inner), vh)
-    rows, columns = np.shape(x)[-2:]
-    if rows > columns:
-        outside = gu - np.matmul(u, left)
-        total = total + np.matmul(outside / np.expand_dims(s, -2), vh)
-    if rows < columns:
-        outside = gvh - np.matmul(_transposed(right), vh)
-        total = total + np.matmul(u / np.expand_dims(s, -2), outside)
-    return total
-
-
 def svd_tangent(dx, result, x, full_matrices=True, compute_uv=True, hermitian=False):
     """The tangent of np.linalg.svd(x, ...) along dx: (dU, ds, dVh), or ds when compute_uv is False."""
-    reduced_svd(x, full_matrices, compute_uv, hermitian)
     u, s, vh = result if compute_uv else np.linalg.svd(x, full_matrices=False)
+    u = reduced_svd(u, x, full_matrices, compute_uv, hermitian)
     v = _transposed(vh)
     projected = np.matmul(np.matmul(_transposed(u), dx), v)
     ds = np.diagonal(projected, 0, -2, -1)
     if not compute_uv:
         return ds
-    gaps = _inverse_gaps(s)
+    gaps = eigen_gaps(s * s)
     scaled = projected * np.expand_dims(s, -2)
     du = np.matmul(u, gaps * (scaled + _transposed(scaled)))
     dv = np.matmul(v, gaps * (np.expand_dims(s, -1) * projected + _transposed(projected) * np.expand_dims(s, -2)))
@@ -139,13 +104,12 @@ def as_columns(v):
     return np.reshape(v, (np.shape(v)[0], -1))
 
 
-def lstsq_residuals_adjoint(g):
-    """0.0 when the residuals np.linalg.lstsq returns carry no adjoint g, else refuse."""
-    if np.any(g):
-        raise NotDifferentiableHere(
-            "the residuals np.linalg.lstsq returns are not differentiated in reverse mode: compute them as "
-            "np.sum((b - a @ x) ** 2, axis=0) from the solution x")
-    return 0.0
+def lstsq_residuals_adjoint(g, residual, residuals):
+    """2 r g: what the adjoint g of lstsq's residuals sum(r^2, axis=0) adds to b's (and, times -x^T,
+    to a's), r = b - a x; 0.0 where lstsq reports no residuals or they carry no adjoint."""
+    if np.size(residuals) == 0 or np.ndim(g) == 0:
+        return 0.0
+    return 2.0 * residual * g
 
 
 def lstsq_residuals_tangent(residual, moved, residuals):

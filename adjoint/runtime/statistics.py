@@ -152,48 +152,6 @@ def cropped_convolution(h, a, v, mode="full"):
     return h[start:start + length]
 
 
-def _interp_parts(x, xp):
-    """For np.interp: each x's segment i (xp[i] <= x <= xp[i + 1], clipped to the first and last),
-    its position t in it, and the masks of x below xp[0] and above xp[-1]."""
-    segment = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, np.size(xp) - 2)
-    t = (x - xp[segment]) / (xp[segment + 1] - xp[segment])
-    return segment, t, x < xp[0], x > xp[-1]
-
-
-def _refuse_period(period):
-    if period is not None:
-        raise UnsupportedArguments("np.interp(..., period=...) is not differentiated")
-
-
-def interp_adjoint(g, x, xp, fp, left=None, right=None, period=None, of="x"):
-    """The adjoint of x, xp, fp, left or right (`of`) in np.interp(x, xp, fp, left, right), given g."""
-    _refuse_period(period)
-    xp, fp = np.asarray(xp, dtype=float), np.asarray(fp, dtype=float)
-    segment, t, below, above = _interp_parts(x, xp)
-    inside = ~below & ~above
-    slope = (fp[segment + 1] - fp[segment]) / (xp[segment + 1] - xp[segment])
-    g = np.broadcast_to(g, np.shape(x))
-    if of == "x":
-        return g * slope * inside
-    if of == "left":
-        return float(np.sum(g * below))
-    if of == "right":
-        return float(np.sum(g * above))
-    first = g * (below if left is None else 0.0)
-    last = g * (above if right is None else 0.0)
-    if of == "fp":
-        lower, upper = g * (1.0 - t) * inside, g * t * inside
-    else:
-        lower, upper = g * slope * (t - 1.0) * inside, -g * slope * t * inside
-        first, last = 0.0 * first, 0.0 * last
-    total = np.zeros(np.size(xp))
-    np.add.at(total, np.ravel(segment), np.ravel(lower))
-    np.add.at(total, np.ravel(segment) + 1, np.ravel(upper))
-    total[0] += np.sum(first)
-    total[-1] += np.sum(last)
-    return total
-
-
 def interp_tangent(dx, dxp, dfp, dleft, dright, x, xp, fp, left=None, right=None, period=None):
     """The tangent of np.interp(x, xp, fp, left, right) (each d* may be the symbolic zero 0.0)."""
     _refuse_period(period)
@@ -208,43 +166,78 @@ def interp_tangent(dx, dxp, dfp, dleft, dright, x, xp, fp, left=None, right=None
     return inside * (moved + lines) + outside
 
 
-def _spacing_and_pairs(y, x, dx, axis):
-    """np.trapezoid's pieces with `axis` last: the spacings h (broadcastable against the pairs) and
-    the pair means (y[i] + y[i + 1]) / 2."""
+def _along(y, axis, values):
+    """values (the last axis along `axis` of y) moved back into place."""
+    return np.moveaxis(values, -1, axis)
+
+
+def pair_means(y, axis=-1):
+    """(y[i] + y[i + 1]) / 2 along axis: the trapezoids' mean heights."""
     moved = np.moveaxis(y, axis, -1)
-    pairs = 0.5 * (moved[..., 1:] + moved[..., :-1])
-    if x is None:
-        return dx, pairs
-    spacing = np.diff(x) if np.ndim(x) == 1 else np.moveaxis(np.diff(x, axis=axis), axis, -1)
-    return spacing, pairs
+    return _along(y, axis, 0.5 * (moved[..., 1:] + moved[..., :-1]))
 
 
-def trapezoid_adjoint(g, y, x=None, dx=1.0, axis=-1, of="y"):
-    """The adjoint of y, x or dx (`of`) in np.trapezoid(y, x, dx, axis), given g."""
-    spacing, pairs = _spacing_and_pairs(y, x, dx, axis)
-    spread = np.expand_dims(g, -1)
-    if of == "y":
-        steps = np.broadcast_to(spacing * spread, np.shape(pairs))
-        zero = np.zeros(np.shape(pairs)[:-1] + (1,))
-        weights = 0.5 * (np.concatenate([steps, zero], -1) + np.concatenate([zero, steps], -1))
-        return np.moveaxis(weights, -1, axis)
-    if of == "dx":
-        return float(np.sum(spread * pairs))
-    step = spread * pairs
-    zero = np.zeros(np.shape(step)[:-1] + (1,))
-    moved = np.concatenate([zero, step], -1) - np.concatenate([step, zero], -1)
-    if np.ndim(x) == 1:
-        return np.reshape(np.sum(np.reshape(moved, (-1, np.shape(moved)[-1])), axis=0), np.shape(x))
-    return np.moveaxis(moved, -1, axis)
+def pair_means_adjoint(h, y, axis=-1):
+    """The adjoint of y in pair_means(y, axis), given h (pair_means' shape, or broadcastable to it)."""
+    shape = list(np.shape(y))
+    shape[axis] -= 1
+    moved = np.moveaxis(np.broadcast_to(h, shape), axis, -1)
+    edge = np.zeros(np.shape(moved)[:-1] + (1,))
+    return _along(y, axis, 0.5 * (np.concatenate([moved, edge], -1) + np.concatenate([edge, moved], -1)))
 
 
-def trapezoid_tangent(dy, dxs, ddx, y, x=None, dx=1.0, axis=-1):
-    """The tangent of np.trapezoid(y, x, dx, axis) along dy, dxs (x's tangent) and ddx (dx's)."""
-    total = _trapezoid(dy, x, dx, axis) if np.ndim(dy) or np.ndim(y) == 0 else 0.0
-    spacing, pairs = _spacing_and_pairs(y, x, dx, axis)
-    if x is None:
-        return total + np.sum(ddx * pairs, axis=-1)
-    if np.ndim(dxs) == 0:
-        return total
-    moved = np.diff(dxs) if np.ndim(x) == 1 else np.moveaxis(np.diff(dxs, axis=axis), axis, -1)
-    return total + np.sum(moved * pairs, axis=-1)
+def spacings(x, y, axis=-1):
+    """np.diff(x) along axis, shaped to multiply pair_means(y, axis) (a 1-d x runs along axis)."""
+    if np.ndim(x) == 1 and np.ndim(y) > 1:
+        shape = [1] * np.ndim(y)
+        shape[axis] = np.size(x) - 1
+        return np.reshape(np.diff(x), shape)
+    return np.diff(x, axis=axis)
+
+
+def spacings_adjoint(h, x, y, axis=-1):
+    """The adjoint of x in spacings(x, y, axis), given h (pair_means' shape, or broadcastable to it)."""
+    if np.ndim(x) == 1 and np.ndim(y) > 1:
+        others = tuple(k for k in range(np.ndim(h)) if k != axis % np.ndim(y))
+        h = np.reshape(np.sum(h, axis=others), (np.size(x) - 1,))
+        axis = 0
+    shape = list(np.shape(x))
+    shape[axis] -= 1
+    moved = np.moveaxis(np.broadcast_to(h, shape), axis, -1)
+    edge = np.zeros(np.shape(moved)[:-1] + (1,))
+    return np.moveaxis(np.concatenate([edge, moved], -1) - np.concatenate([moved, edge], -1), -1, axis)
+
+
+def interp_segments(x, xp, period=None):
+    """For np.interp(x, xp, ...): each x's segment i (xp[i] <= x < xp[i + 1], clipped to the first
+    and the last). Refuses period (a periodic interpolation)."""
+    if period is not None:
+        raise UnsupportedArguments("np.interp(..., period=...) is not differentiated")
+    return np.clip(np.searchsorted(xp, x, side="right") - 1, 0, np.size(xp) - 2)
+
+
+def interp_sides(x, xp):
+    """(below, inside, above): masks of x below xp[0], within [xp[0], xp[-1]] and above xp[-1]."""
+    below, above = np.asarray(x < xp[0], dtype=float), np.asarray(x > xp[-1], dtype=float)
+    return below, 1.0 - below - above, above
+
+
+def scatter_sum(values, index, size):
+    """A vector of `size` zeros with each of values added at its index (repeated indices add up)."""
+    total = np.zeros(size)
+    np.add.at(total, np.ravel(index), np.ravel(values))
+    return total
+
+
+def interp_tangent(dx, dxp, dfp, dleft, dright, x, xp, fp, left=None, right=None, period=None):
+    """The tangent of np.interp(x, xp, fp, left, right) (each d* may be the symbolic zero 0.0)."""
+    xp, fp = np.asarray(xp, dtype=float), np.asarray(fp, dtype=float)
+    segment = interp_segments(x, xp, period)
+    below, inside, above = interp_sides(x, xp)
+    t = (x - xp[segment]) / (xp[segment + 1] - xp[segment])
+    slope = (fp[segment + 1] - fp[segment]) / (xp[segment + 1] - xp[segment])
+    dxp, dfp = np.broadcast_to(dxp, np.shape(xp)), np.broadcast_to(dfp, np.shape(fp))
+    moved = (dx + dxp[segment] * (t - 1.0) - dxp[segment + 1] * t) * slope
+    lines = dfp[segment] * (1.0 - t) + dfp[segment + 1] * t
+    outside = below * (dfp[0] if left is None else dleft) + above * (dfp[-1] if right is None else dright)
+    return inside * (moved + lines) + outside
