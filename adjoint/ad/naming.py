@@ -41,8 +41,9 @@ class Namer:
         self.taken.add(candidate)
         return candidate
 
-    def adjoint(self, primal: str) -> str:
-        """The adjoint (or tangent) variable of `primal`: `alpha -> dalpha`, `_t1 -> d_t1`."""
+    def derivative(self, primal: str) -> str:
+        """The derivative variable of `primal` (its adjoint, or its tangent in forward mode):
+        `alpha -> dalpha`, `_t1 -> d_t1`."""
         if primal not in self._adjoints:
             self._adjoints[primal] = self.exact("d" + primal)
         return self._adjoints[primal]
@@ -66,7 +67,7 @@ def function_namer(func_node: gast.FunctionDef) -> Namer:
     so that a caller can predict them (see derivative_names)."""
     namer = Namer(nodes.all_identifiers(func_node))
     for param in parameters(func_node):
-        namer.adjoint(param)
+        namer.derivative(param)
     return namer
 
 
@@ -78,4 +79,4 @@ def derivative_names(func: Callable) -> Dict[str, str]:
     """param -> the name of its derivative inside the code generated for `func`."""
     func_node = parse_function(func).node
     namer = function_namer(func_node)
-    return {param: namer.adjoint(param) for param in parameters(func_node)}
+    return {param: namer.derivative(param) for param in parameters(func_node)}
