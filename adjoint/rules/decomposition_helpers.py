@@ -8,7 +8,7 @@ is not supported (forward over reverse, as in hvp, and reverse over reverse are)
 import numpy as np
 
 from adjoint import runtime
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     as_columns, eigen_gaps, full_column_rank, full_rank, lstsq_residuals_adjoint, lstsq_residuals_tangent, symmetric_from, tall_qr,

@@ -13,7 +13,7 @@ time), svd with full_matrices=False or square matrices.
 """
 import numpy as np
 
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     as_columns, broadcast_like, eigen_gaps, eigvalsh_tangent, full_column_rank, full_rank, item_adjoint,

@@ -6,7 +6,7 @@ the two middle ones); np.interp piecewise linear in x (zero slope outside [xp[0]
 """
 import numpy as np
 
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,

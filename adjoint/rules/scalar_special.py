@@ -7,7 +7,7 @@ runtime.scalar_polygamma, whose own rule is the next polygamma function.
 import math
 
 from adjoint import runtime
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import add_adjoints, chosen_adjoint, chosen_tangent, scalar_polygamma, sum_adjoint, sum_tangent
 

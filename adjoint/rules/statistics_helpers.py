@@ -7,7 +7,7 @@ supported (forward over reverse, as in hvp, and reverse over reverse are).
 import numpy as np
 
 from adjoint import runtime
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     centered_adjoint, centered_observations, cropped_convolution, full_convolution, item, item_placed,
