@@ -391,7 +391,7 @@ CONSTRUCTION = [
 
 SQUARE = (((3, 3),), ((2, 3, 3),))
 RECTANGULAR = (((3, 3),), ((4, 3),), ((3, 4),), ((2, 4, 3),))
-EIGENVECTORS = "w, v = np.linalg.eigh(x0{kw})\nv * v[..., :1, :] * np.expand_dims(w, -2)"  # vectors' signs cancel
+EIGENVECTORS = "lam, v = np.linalg.eigh(x0{kw})\nv * v[..., :1, :] * np.expand_dims(lam, -2)"  # vectors' signs cancel
 SINGULAR_VECTORS = ("u, s, vh = np.linalg.svd(x0, full_matrices=False)\n"
                     "(u * u[..., :1, :]) @ (np.expand_dims(s, -1) * vh * vh[..., :, :1])")
 
