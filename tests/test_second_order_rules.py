@@ -299,7 +299,7 @@ HELPERS = [
     helper("runtime.weights_adjoint(x0, np.ones(3), np.ones((4, 3)), 1)", ((4, 3),)),
     helper("runtime.median_adjoint(x0, x1, 0)", ((3,), (4, 3)), (normal, spaced)),
     helper("runtime.median_tangent(x0, x1, -1, True)", ((4, 3), (4, 3)), (normal, spaced)),
-    helper("runtime.centered_observations(x0, None, False)", ((5, 3),)),
+    helper("runtime.centered_observations(x0, False)", ((5, 3),)),
     helper("runtime.centered_adjoint(x0, np.ones(5))", ((1, 5),)),
     helper("runtime.take_along_axis_adjoint(x0, np.ones((3, 3)), np.array([[0, 0], [2, 1], [1, 1]]), 1)", ((3, 2),)),
     helper("runtime.item_placed(x0, np.ones((2, 3)), 4)", (S,)),

@@ -50,16 +50,17 @@ def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
 
 
 # C = X X^T / (N - ddof) of the centered observations X: dC = (dX X^T + X dX^T) / (N - ddof).
+# A second argument y is refused at run time (stack the variables into m); fweights and aweights when generated.
 @register_adjoint(np.cov)
 def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
-    d[m] = centered_adjoint(np.dot(d[result] + np.transpose(d[result]), centered_observations(m, y, rowvar)),
-                            m, rowvar) / cov_divisor(m, rowvar, bias, ddof)
+    d[m] = centered_adjoint(np.dot(d[result] + np.transpose(d[result]), centered_observations(m, rowvar)),
+                            m, rowvar) / cov_divisor(m, y, rowvar, bias, ddof)
 
 
 @register_tangent(np.cov)
 def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
-    d[result] = np.reshape(2.0 * symmetrized(np.dot(centered_observations(d[m], None, rowvar), np.transpose(
-        centered_observations(m, y, rowvar)))), np.shape(result)) / cov_divisor(m, rowvar, bias, ddof)
+    d[result] = np.reshape(2.0 * symmetrized(np.dot(centered_observations(d[m], rowvar), np.transpose(
+        centered_observations(m, rowvar)))), np.shape(result)) / cov_divisor(m, y, rowvar, bias, ddof)
 
 
 # ----- Picking, appending, replacing ----------------------------------------------------------

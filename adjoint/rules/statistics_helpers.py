@@ -71,18 +71,18 @@ def _(result, da, a, axis=None, keepdims=False):
 # Centering is a symmetric projection: each helper's adjoint is the other (up to the transpose
 # of rowvar=False and the reshape of a 1-d m).
 @register_adjoint(runtime.centered_observations)
-def _(result, m, y=None, rowvar=True):
+def _(result, m, rowvar=True):
     d[m] = centered_adjoint(d[result], m, rowvar)
 
 
 @register_tangent(runtime.centered_observations)
-def _(result, m, y=None, rowvar=True):
-    d[result] = centered_observations(d[m], y, rowvar)
+def _(result, m, rowvar=True):
+    d[result] = centered_observations(d[m], rowvar)
 
 
 @register_adjoint(runtime.centered_adjoint)
 def _(result, g, m, rowvar=True):
-    d[g] = centered_observations(d[result], None, rowvar)
+    d[g] = centered_observations(d[result], rowvar)
 
 
 @register_tangent(runtime.centered_adjoint)

@@ -16,7 +16,8 @@ _trapezoid = getattr(np, "trapezoid", None) or getattr(np, "trapz")
 
 
 class UnsupportedArguments(Refused):
-    """Arguments a statistics rule does not differentiate (np.average's returned=True, np.cov's y)."""
+    """Arguments a statistics rule does not differentiate (np.average's returned=True, np.cov's y,
+    np.interp's period)."""
 
 
 def item(x, index=None):
@@ -97,22 +98,22 @@ def median_tangent(da, a, axis=None, keepdims=False):
     return np.sum(_median_weights(a, axis) * da, axis=reduced, keepdims=keepdims)
 
 
-def centered_observations(m, y=None, rowvar=True):
-    """np.cov's observations as a 2-d array, one variable a row, each row less its mean. Refuses y."""
-    if y is not None:
-        raise UnsupportedArguments("np.cov(m, y) is not differentiated: stack the variables into m with np.vstack")
+def centered_observations(m, rowvar=True):
+    """np.cov's observations as a 2-d array, one variable a row, each row less its mean."""
     rows = np.atleast_2d(m) if rowvar or np.ndim(m) < 2 else np.transpose(m)
     return rows - np.mean(rows, axis=1, keepdims=True)
 
 
 def centered_adjoint(g, m, rowvar=True):
-    """The adjoint of m in centered_observations(m, None, rowvar), given g (one variable a row)."""
+    """The adjoint of m in centered_observations(m, rowvar), given g (one variable a row)."""
     centered = g - np.mean(g, axis=1, keepdims=True)
     return np.reshape(centered if rowvar or np.ndim(m) < 2 else np.transpose(centered), np.shape(m))
 
 
-def cov_divisor(m, rowvar=True, bias=False, ddof=None):
-    """What np.cov divides the sum of products by: the count of observations less ddof."""
+def cov_divisor(m, y=None, rowvar=True, bias=False, ddof=None):
+    """What np.cov divides the sum of products by: the count of observations less ddof. Refuses y."""
+    if y is not None:
+        raise UnsupportedArguments("np.cov(m, y) is not differentiated: stack the variables into m with np.vstack")
     count = np.shape(np.atleast_2d(m) if rowvar or np.ndim(m) < 2 else np.transpose(m))[1]
     return count - (ddof if ddof is not None else 0 if bias else 1)
 
