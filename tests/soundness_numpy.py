@@ -126,7 +126,7 @@ def largest_of_an_array(x):
 # ----- einsum ------------------------------------------------------------------------------------
 
 
-def einsum_trace(a):
+def einsum_traces_multiplied(a):
     return np.einsum("ii->", a) * np.einsum("ii", a * a)
 
 
@@ -172,7 +172,7 @@ CASES = [
     Exact(accurate_sum, lambda rng: (1.3, 0.4), wrt=(0, 1)),
     Exact(largest_and_smallest, lambda rng: (1.5, 0.8), wrt=(0, 1)),
     Exact(largest_of_an_array, lambda rng: (np.array([0.3, -1.2, 0.9, 0.5]),)),
-    Exact(einsum_trace, lambda rng: (rng.normal(size=(3, 3)),)),
+    Exact(einsum_traces_multiplied, lambda rng: (rng.normal(size=(3, 3)),)),
     Exact(einsum_size_one_broadcast, lambda rng: (rng.normal(size=(1, 4, 1)), rng.normal(size=(5, 4, 3))), wrt=(0, 1)),
     Refused(power_spectrum, (np.ones(4),), NonDifferentiableError, "fft"),
     Refused(real_power_spectrum, (np.ones(4),), NonDifferentiableError, "rfft"),
