@@ -48,13 +48,13 @@ def _(result, u, x, full_matrices, compute_uv, hermitian):
 
 
 @register_adjoint(runtime.tall_qr)
-def _(result, r, x, mode):
-    d[r] = d[result]
+def _(result, factor, x, mode):
+    d[factor] = d[result]
 
 
 @register_tangent(runtime.tall_qr)
-def _(result, r, x, mode):
-    d[result] = d[r]
+def _(result, factor, x, mode):
+    d[result] = d[factor]
 
 
 # F[i, j] = 1 / (w_j - w_i): dF = -F o F o (dw_j - dw_i).

@@ -85,16 +85,16 @@ def _(result, x, full_matrices=True, compute_uv=True, hermitian=False):
 # copyltu(M) = tril(M) + tril(M, -1)^T (Walter & Lehmann 2018).
 @register_adjoint(np.linalg.qr)
 def _(result, x, mode="reduced"):
+    inverse = np.linalg.inv(tall_qr(result[1], x, mode))
     gq = broadcast_like(item_adjoint(d[result], 0), result[0])
     gr = broadcast_like(item_adjoint(d[result], 1), result[1])
     m = result[1] @ np.swapaxes(gr, -1, -2) - np.swapaxes(gq, -1, -2) @ result[0]
-    inverse = np.linalg.inv(tall_qr(result[1], x, mode))
     d[x] = (gq + result[0] @ (np.tril(m) + np.swapaxes(np.tril(m, -1), -1, -2))) @ np.swapaxes(inverse, -1, -2)
 
 
 @register_tangent(np.linalg.qr)
 def _(result, x, mode="reduced"):
-    d[result] = qr_tangent(d[x], result[0], tall_qr(result[1], x, mode))
+    d[result] = qr_tangent(d[x], tall_qr(result[0], x, mode), result[1])
 
 
 # Full rank: d A+ = -A+ dA A+ + A+ A+^T dA^T (I - A A+) + (I - A+ A) dA^T A+^T A+ (Golub & Pereyra 1973).

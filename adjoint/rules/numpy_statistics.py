@@ -26,9 +26,9 @@ INTEGRALS = tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz
 # avg = sum(w a) / sum(w) over axis: d avg / d a = w / sum(w), d avg / d w = (a - avg) / sum(w).
 @register_adjoint(np.average)
 def _(result, a, axis=None, weights=None, returned=False, keepdims=False):
-    spread = unreduce(d[result], a, axis, keepdims) / np.sum(
-        np.broadcast_to(weights_like(weights, a, axis, returned), np.shape(a)), axis=axis, keepdims=True)
-    d[a] = spread * weights_like(weights, a, axis, returned)
+    w = weights_like(weights, a, axis, returned)
+    spread = unreduce(d[result], a, axis, keepdims) / np.sum(np.broadcast_to(w, np.shape(a)), axis=axis, keepdims=True)
+    d[a] = spread * w
     d[weights] = weights_adjoint(spread * (a - unreduce(result, a, axis, keepdims)), weights, a, axis)
 
 
@@ -53,14 +53,14 @@ def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
 # A second argument y is refused at run time (stack the variables into m); fweights and aweights when generated.
 @register_adjoint(np.cov)
 def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
-    d[m] = centered_adjoint(np.dot(d[result] + np.transpose(d[result]), centered_observations(m, rowvar)),
-                            m, rowvar) / cov_divisor(m, y, rowvar, bias, ddof)
+    d[m] = 1.0 / cov_divisor(m, y, rowvar, bias, ddof) * centered_adjoint(
+        np.dot(d[result] + np.transpose(d[result]), centered_observations(m, rowvar)), m, rowvar)
 
 
 @register_tangent(np.cov)
 def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
-    d[result] = np.reshape(2.0 * symmetrized(np.dot(centered_observations(d[m], rowvar), np.transpose(
-        centered_observations(m, rowvar)))), np.shape(result)) / cov_divisor(m, y, rowvar, bias, ddof)
+    d[result] = 1.0 / cov_divisor(m, y, rowvar, bias, ddof) * np.reshape(2.0 * symmetrized(np.dot(
+        centered_observations(d[m], rowvar), np.transpose(centered_observations(m, rowvar)))), np.shape(result))
 
 
 # ----- Picking, appending, replacing ----------------------------------------------------------

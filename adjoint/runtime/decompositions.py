@@ -63,14 +63,14 @@ def reduced_svd(u, x, full_matrices, compute_uv, hermitian):
     return u
 
 
-def tall_qr(r, x, mode):
-    """r (qr's triangular factor of x), after refusing a wide x or a mode other than 'reduced'."""
+def tall_qr(factor, x, mode):
+    """factor (one of qr's factors of x), after refusing a wide x or a mode other than 'reduced'."""
     rows, columns = np.shape(x)[-2:]
     if rows < columns or mode not in ("reduced", "complete") or mode == "complete" and rows != columns:
         raise NotDifferentiableHere(
             f"np.linalg.qr(mode={mode!r}) of a {rows}x{columns} matrix is differentiated only in mode 'reduced' "
             "with at least as many rows as columns")
-    return r
+    return factor
 
 
 def _transposed(a):
