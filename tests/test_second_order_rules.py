@@ -36,7 +36,7 @@ import adjoint
 from adjoint import runtime
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from rule_specs import (
-    CASES, SCALAR, Case, RuleSpec, expand, module_source, normal, positive, spaced,
+    CASES, SCALAR, Case, RuleSpec, expand, module_source, normal, positive, spaced, uniform,
     well_conditioned,
 )
 from test_rules import central_difference, direction_like, flat, inner
@@ -297,8 +297,13 @@ HELPERS = [
     # statistics
     helper("runtime.weights_like(x0, np.ones((4, 3)), 0)", ((4,),)),
     helper("runtime.weights_adjoint(x0, np.ones(3), np.ones((4, 3)), 1)", ((4, 3),)),
-    helper("runtime.median_adjoint(x0, x1, 0)", ((3,), (4, 3)), (normal, spaced)),
-    helper("runtime.median_tangent(x0, x1, -1, True)", ((4, 3), (4, 3)), (normal, spaced)),
+    helper("runtime.order_adjoint(x0, x1, 0)", ((3,), (4, 3)), (normal, spaced), label="median"),
+    helper("runtime.order_tangent(x0, x1, -1, 0.5, True)", ((4, 3), (4, 3)), (normal, spaced), label="median"),
+    helper("runtime.order_adjoint(x0, x1, 1, x2, False)", ((4,), (4, 3), S), (normal, spaced, uniform(0.1, 0.4)),
+           label="quantile"),
+    helper("runtime.order_tangent(x0, x1, None, x2)", ((4, 3), (4, 3), S), (normal, spaced, uniform(0.1, 0.4)),
+           label="quantile"),
+    helper("runtime.quantile_position(x0)", (S,)),
     helper("runtime.centered_observations(x0, False)", ((5, 3),)),
     helper("runtime.centered_adjoint(x0, np.ones(5))", ((1, 5),)),
     helper("runtime.take_along_axis_adjoint(x0, np.ones((3, 3)), np.array([[0, 0], [2, 1], [1, 1]]), 1)", ((3, 2),)),

@@ -1,8 +1,10 @@
 """Adjoints and tangents of NumPy's statistics, polynomials, integration and signal functions,
 and of array functions that pick, append or replace elements.
 
-np.median is piecewise linear (the derivative goes to the middle element, or half to each of
-the two middle ones); np.interp piecewise linear in x (zero slope outside [xp[0], xp[-1]]).
+np.median, np.quantile and np.percentile are piecewise linear (the derivative goes to the one
+or two elements the order statistic interpolates: for the median the middle element, or half
+to each of the two middle ones), np.interp piecewise linear in x (zero slope outside
+[xp[0], xp[-1]]), as are np.ptp, np.nanmax and np.nanmin (ties share the derivative).
 """
 import numpy as np
 
@@ -11,7 +13,7 @@ from adjoint.rules.table import non_differentiable, register_adjoint, register_t
 from adjoint.runtime import (
     broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
     full_convolution, interp_segments, interp_sides, interp_tangent, item, item_adjoint, item_placed,
-    median_adjoint, median_tangent, pair_means, pair_means_adjoint, reshape_like, scatter_sum, spacings,
+    extremum_adjoint, extremum_tangent, order_adjoint, order_tangent, pair_means, quantile_position, pair_means_adjoint, reshape_like, scatter_sum, spacings,
     spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, unbroadcast, unreduce, weights_adjoint,
     weights_like,
 )
@@ -41,12 +43,74 @@ def _(result, a, axis=None, weights=None, returned=False, keepdims=False):
 
 @register_adjoint(np.median)
 def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
-    d[a] = median_adjoint(d[result], a, axis, keepdims)
+    d[a] = order_adjoint(d[result], a, axis, 0.5, keepdims)
 
 
 @register_tangent(np.median)
 def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
-    d[result] = median_tangent(d[a], a, axis, keepdims)
+    d[result] = order_tangent(d[a], a, axis, 0.5, keepdims)
+
+
+# One quantile q, method 'linear': between the order statistics of ranks k and k + 1 around
+# q (n - 1), so its derivative with respect to q is their difference times n - 1.
+@register_adjoint(np.quantile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[a] = order_adjoint(d[result], a, axis, quantile_position(q, method), keepdims)
+    d[q] = reshape_like(np.sum(d[result] * order_tangent(a, a, axis, quantile_position(q, method), keepdims, "slope")), q)
+
+
+@register_tangent(np.quantile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[result] = (order_tangent(d[a], a, axis, quantile_position(q, method), keepdims)
+                 + d[q] * order_tangent(a, a, axis, quantile_position(q, method), keepdims, "slope"))
+
+
+@register_adjoint(np.percentile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[a] = order_adjoint(d[result], a, axis, quantile_position(q, method) / 100.0, keepdims)
+    d[q] = reshape_like(np.sum(d[result] * order_tangent(a, a, axis, quantile_position(q, method) / 100.0, keepdims, "slope")) / 100.0, q)
+
+
+@register_tangent(np.percentile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[result] = (order_tangent(d[a], a, axis, quantile_position(q, method) / 100.0, keepdims)
+                 + d[q] * order_tangent(a, a, axis, quantile_position(q, method) / 100.0, keepdims, "slope") / 100.0)
+
+
+# NaNs are skipped: they never equal the extremum, and they do not count in the mean.
+@register_adjoint(np.nanmax, np.nanmin)
+def _(result, x, axis=None, out=None, keepdims=False):
+    d[x] = extremum_adjoint(d[result], result, x, axis, keepdims)
+
+
+@register_tangent(np.nanmax, np.nanmin)
+def _(result, x, axis=None, out=None, keepdims=False):
+    d[result] = extremum_tangent(d[x], result, x, axis, keepdims)
+
+
+@register_adjoint(np.nanmean)
+def _(result, x, axis=None, dtype=None, out=None, keepdims=False):
+    d[x] = unreduce(d[result], x, axis, keepdims) * np.logical_not(np.isnan(x)) / np.sum(
+        np.logical_not(np.isnan(x)), axis=axis, keepdims=True)
+
+
+@register_tangent(np.nanmean)
+def _(result, x, axis=None, dtype=None, out=None, keepdims=False):
+    d[result] = np.sum(d[x] * np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims) / np.sum(
+        np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims)
+
+
+# The range max - min along axis.
+@register_adjoint(np.ptp)
+def _(result, x, axis=None, out=None, keepdims=False):
+    d[x] = (extremum_adjoint(d[result], np.max(x, axis=axis, keepdims=keepdims), x, axis, keepdims)
+            - extremum_adjoint(d[result], np.min(x, axis=axis, keepdims=keepdims), x, axis, keepdims))
+
+
+@register_tangent(np.ptp)
+def _(result, x, axis=None, out=None, keepdims=False):
+    d[result] = (extremum_tangent(d[x], np.max(x, axis=axis, keepdims=keepdims), x, axis, keepdims)
+                 - extremum_tangent(d[x], np.min(x, axis=axis, keepdims=keepdims), x, axis, keepdims))
 
 
 # C = X X^T / (N - ddof) of the centered observations X: dC = (dX X^T + X dX^T) / (N - ddof).

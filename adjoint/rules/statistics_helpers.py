@@ -11,11 +11,11 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     centered_adjoint, centered_observations, cropped_convolution, full_convolution, item, item_placed,
-    median_adjoint, median_tangent, pair_means, pair_means_adjoint, scatter_sum, spacings, spacings_adjoint,
+    order_adjoint, order_tangent, pair_means, reshape_like, slope_kind, pair_means_adjoint, scatter_sum, spacings, spacings_adjoint,
     take_along_axis_adjoint, unbroadcast, weights_adjoint, weights_like,
 )
 
-non_differentiable(runtime.cov_divisor, runtime.interp_segments, runtime.interp_sides)
+non_differentiable(runtime.cov_divisor, runtime.interp_segments, runtime.interp_sides, runtime.slope_kind)
 
 
 @register_adjoint(runtime.item_placed)
@@ -48,24 +48,42 @@ def _(result, g, weights, a, axis=None):
     d[result] = weights_adjoint(d[g], weights, a, axis)
 
 
-@register_adjoint(runtime.median_adjoint)
-def _(result, g, a, axis=None, keepdims=False):
-    d[g] = median_tangent(d[result], a, axis, keepdims)
+# Linear in g (or da); the weights are piecewise constant in a and, for kind "value", linear in
+# the position, with slope_kind(kind)'s weights as their derivative.
+@register_adjoint(runtime.order_adjoint)
+def _(result, g, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    d[g] = order_tangent(d[result], a, axis, position, keepdims, kind)
+    d[position] = reshape_like(np.sum(d[result] * order_adjoint(g, a, axis, position, keepdims, slope_kind(kind))),
+                               position)
 
 
-@register_tangent(runtime.median_adjoint)
-def _(result, g, a, axis=None, keepdims=False):
-    d[result] = median_adjoint(d[g], a, axis, keepdims)
+@register_tangent(runtime.order_adjoint)
+def _(result, g, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    d[result] = (order_adjoint(d[g], a, axis, position, keepdims, kind)
+                 + d[position] * order_adjoint(g, a, axis, position, keepdims, slope_kind(kind)))
 
 
-@register_adjoint(runtime.median_tangent)
-def _(result, da, a, axis=None, keepdims=False):
-    d[da] = median_adjoint(d[result], a, axis, keepdims)
+@register_adjoint(runtime.order_tangent)
+def _(result, da, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    d[da] = order_adjoint(d[result], a, axis, position, keepdims, kind)
+    d[position] = reshape_like(np.sum(d[result] * order_tangent(da, a, axis, position, keepdims, slope_kind(kind))),
+                               position)
 
 
-@register_tangent(runtime.median_tangent)
-def _(result, da, a, axis=None, keepdims=False):
-    d[result] = median_tangent(d[da], a, axis, keepdims)
+@register_tangent(runtime.order_tangent)
+def _(result, da, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    d[result] = (order_tangent(d[da], a, axis, position, keepdims, kind)
+                 + d[position] * order_tangent(da, a, axis, position, keepdims, slope_kind(kind)))
+
+
+@register_adjoint(runtime.quantile_position)
+def _(result, q, method="linear"):
+    d[q] = d[result]
+
+
+@register_tangent(runtime.quantile_position)
+def _(result, q, method="linear"):
+    d[result] = d[q]
 
 
 # Centering is a symmetric projection: each helper's adjoint is the other (up to the transpose

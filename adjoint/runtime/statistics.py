@@ -2,7 +2,7 @@
 and of `x.item()`.
 
 Each helper that carries an adjoint or a tangent is linear in it; most come in pairs, each
-the other's transpose (weights_like and weights_adjoint, median_adjoint and median_tangent,
+the other's transpose (weights_like and weights_adjoint, order_adjoint and order_tangent,
 take_along_axis_adjoint and np.take_along_axis, full_convolution and cropped_convolution).
 """
 from __future__ import annotations
@@ -63,18 +63,29 @@ def weights_adjoint(g, weights, a, axis=None):
     return np.reshape(np.sum(g, axis=others), np.shape(weights))
 
 
-def _median_weights(a, axis):
-    """Weights of a's shape: 1 at the middle element of each sorted line along axis (axis None: all
-    of a), 1/2 at each of the two middle ones when the line has an even length."""
+def _order_weights(a, axis, position, kind):
+    """Weights of a's shape that pick, along axis (axis None: all of a), the order statistic at
+    `position` in [0, 1] of each sorted line, linearly between the two nearest ranks (NumPy's
+    'linear' method): (1 - f, f) on ranks (k, k + 1) for kind "value"; (-1, 1) (n - 1), its
+    derivative with respect to the position, for kind "slope"; zeros for None."""
     a = np.asarray(a)
     axes = tuple(range(a.ndim)) if axis is None else tuple(k % a.ndim for k in np.atleast_1d(axis))
     kept = [k for k in range(a.ndim) if k not in axes]
     moved = np.transpose(a, kept + list(axes))
     lines = np.reshape(moved, moved.shape[:len(kept)] + (-1,))
     count = lines.shape[-1]
+    place = float(position) * (count - 1)
+    lower = min(int(np.floor(place)), count - 1)
+    upper = min(lower + 1, count - 1)
     ranks = np.zeros(count)
-    ranks[(count - 1) // 2] += 0.5
-    ranks[count // 2] += 0.5
+    if kind is None:
+        pass
+    elif kind == "value":
+        ranks[lower] += 1.0 - (place - lower)
+        ranks[upper] += place - lower
+    elif upper > lower:
+        ranks[lower] -= count - 1.0
+        ranks[upper] += count - 1.0
     weights = np.zeros(lines.shape)
     np.put_along_axis(weights, np.argsort(lines, axis=-1, kind="stable"), np.broadcast_to(ranks, lines.shape), -1)
     return np.transpose(np.reshape(weights, moved.shape), np.argsort(kept + list(axes)))
@@ -87,15 +98,32 @@ def _spread(g, a, axis, keepdims):
     return np.broadcast_to(g, np.shape(a))
 
 
-def median_adjoint(g, a, axis=None, keepdims=False):
-    """The adjoint of a in np.median(a, axis, keepdims=keepdims): g at the middle element(s)."""
-    return _median_weights(a, axis) * _spread(g, a, axis, keepdims)
+def quantile_position(q, method="linear"):
+    """q, after refusing what the order-statistic rules do not differentiate: an array of
+    quantiles, or a method other than 'linear'."""
+    if np.ndim(q) != 0 or method != "linear":
+        raise UnsupportedArguments(f"np.quantile and np.percentile are differentiated for one quantile with "
+                                   f"method='linear', not q of shape {np.shape(q)} with method={method!r}")
+    return q
 
 
-def median_tangent(da, a, axis=None, keepdims=False):
-    """The tangent of np.median(a, axis, keepdims=keepdims): the tangent of the middle element(s)."""
+def order_adjoint(g, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    """The adjoint of a in the order statistic at `position` along axis (np.median: 0.5; np.quantile),
+    given g: g at the one or two elements it interpolates. kind "slope": the derivative of that
+    adjoint with respect to the position."""
+    return _order_weights(a, axis, position, kind) * _spread(g, a, axis, keepdims)
+
+
+def order_tangent(da, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    """The tangent of the order statistic at `position` along axis: da interpolated as a is."""
     reduced = None if axis is None else tuple(np.atleast_1d(axis))
-    return np.sum(_median_weights(a, axis) * da, axis=reduced, keepdims=keepdims)
+    return np.sum(_order_weights(a, axis, position, kind) * da, axis=reduced, keepdims=keepdims)
+
+
+def slope_kind(kind):
+    """The kind of weights that differentiate `kind` with respect to the position ("slope" for
+    "value"); None for "slope" (constant in the position)."""
+    return "slope" if kind == "value" else None
 
 
 def centered_observations(m, rowvar=True):
