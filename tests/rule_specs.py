@@ -389,6 +389,16 @@ CONSTRUCTION = [
     call(np.full_like, "np.full_like(np.zeros((2, 3)), x0)", ((S,), ((),), ((3,),)), peer=False),
 ]
 
+# NumPy 2 names, when NumPy has them.
+SVDVALS = tuple(f for f in (getattr(np.linalg, "svdvals", None),) if f is not None)
+VECDOTS = tuple(f for f in (getattr(np, "vecdot", None), getattr(np.linalg, "vecdot", None)) if f is not None)
+MATRIX_TRANSPOSES = tuple(f for f in (getattr(np, "matrix_transpose", None), getattr(np.linalg, "matrix_transpose", None))
+                          if f is not None)
+ARRAY_API = [
+    *(RuleSpec(f, 2, normal, (((3,), (3,)), ((2, 3), (3,)), ((2, 1, 3), (4, 3))), peer=False,
+               kwargs=({}, Variant({"axis": 0}, (((3, 2), (3, 2)),)))) for f in VECDOTS),
+    *(unary(f, shapes=(((2, 3),), ((2, 3, 4),)), peer=False) for f in MATRIX_TRANSPOSES),
+]
 SQUARE = (((3, 3),), ((2, 3, 3),))
 RECTANGULAR = (((3, 3),), ((4, 3),), ((3, 4),), ((2, 4, 3),))
 EIGENVECTORS = "lam, v = np.linalg.eigh(x0{kw})\nv * v[..., :1, :] * np.expand_dims(lam, -2)"  # vectors' signs cancel
@@ -414,6 +424,7 @@ DECOMPOSITIONS = [
          (((5, 3), (5, 2)),), nargs=2, domain=(full_rank, normal), peer=False, id="lstsq[singular values]"),
     call(np.linalg.lstsq, "np.linalg.lstsq(x0, x1, rcond=None)[1] * 1.0", (((5, 3), (5, 2)), ((5, 3), (5,))), nargs=2,
          domain=(full_rank, normal), peer=False, id="lstsq[residuals]"),
+    *(unary(f, full_rank, shapes=RECTANGULAR, peer=False) for f in SVDVALS),
     *(call(np.linalg.matrix_power, f"np.linalg.matrix_power(x0, {n})", SQUARE, domain=well_conditioned, peer=False,
            id=f"matrix_power[{n}]") for n in (0, 1, 3, -2)),
 ]
@@ -450,6 +461,10 @@ STATISTICS = [
          id="take_along_axis[axis=0]"),
     call(np.take_along_axis, "np.take_along_axis(x0, np.argsort(x0, axis=-1), axis=-1)", (((2, 3),), ((4,),)),
          domain=spaced, peer=False, id="take_along_axis[sorted]"),
+    call(np.pad, "np.pad(x0, 1)", (((3,),), ((2, 3),)), peer=False),
+    call(np.pad, "np.pad(x0, ((1, 0), (2, 1)), constant_values=x1)", (((2, 3), S),), nargs=2, peer=False,
+         id="pad[constant]"),
+    call(np.pad, "np.pad(x0, (0, 2), 'constant')", (((3,),),), peer=False, id="pad[mode]"),
     call(np.append, "np.append(x0, x1)", (((2, 2), (3,)), ((3,), S), ((), (2,))), nargs=2),
     call(np.append, "np.append(x0, x1, axis=0)", (((2, 3), (1, 3)),), nargs=2, peer=False, id="append[axis=0]"),
     call(np.nan_to_num, "np.nan_to_num(np.log(x0)) * x0", (((5,),),), domain=uniform(-1.0, 1.0), peer=False),
@@ -476,8 +491,8 @@ STATISTICS = [
     binary(np.cross, shapes=(((2, 3), (3,)), ((2, 1, 3), (4, 3))), peer=False),
 ]
 
-SPECS = (ELEMENTWISE + OPERATORS + REDUCTIONS + LINALG + DECOMPOSITIONS + STATISTICS + SHAPE + INDEXING
-         + CONSTRUCTION)
+SPECS = (ELEMENTWISE + OPERATORS + REDUCTIONS + LINALG + ARRAY_API + DECOMPOSITIONS + STATISTICS + SHAPE
+         + INDEXING + CONSTRUCTION)
 
 # Writes into arrays are statements, not rule calls: checked the same way, outside the rule table.
 WRITES = [

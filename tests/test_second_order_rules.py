@@ -315,6 +315,8 @@ HELPERS = [
     helper("runtime.spacings(x0, np.ones((3, 4)), -1)", ((4,),)),
     helper("runtime.spacings_adjoint(x0, np.ones((4, 3)), np.ones((4, 3)), 0)", ((3, 3),)),
     helper("runtime.scatter_sum(x0, np.array([2, 0, 2]), 4)", ((3,),)),
+    helper("runtime.pad_adjoint(x0, np.ones((2, 3)), ((1, 0), (2, 1)))", ((3, 6),)),
+    helper("runtime.padded(x0, x1, np.ones((2, 3)), 1)", ((2, 3), S)),
     # scalars
     helper("runtime.scalar_polygamma(1, x0)", (S,), positive),
     helper("runtime.chosen_adjoint(x0, [1.0, 3.0, 2.0], 3.0)", (S,)),

@@ -21,6 +21,8 @@ from adjoint.runtime import (
     symmetric_from, tall_qr, triangle_adjoint,
 )
 
+SVDVALS = tuple(f for f in (getattr(np.linalg, "svdvals", None),) if f is not None)
+
 # ----- Symmetric eigenproblems ------------------------------------------------------------------
 
 
@@ -79,6 +81,18 @@ def _(result, x, full_matrices=True, compute_uv=True, hermitian=False):
 def _(result, x, full_matrices=True, compute_uv=True, hermitian=False):
     d[result] = svd_tangent(d[x], result, x, full_matrices, compute_uv, hermitian)
 
+
+
+# np.linalg.svdvals (NumPy 2) is np.linalg.svd(x, compute_uv=False).
+@register_adjoint(*SVDVALS)
+def _(result, x):
+    factors = np.linalg.svd(x, full_matrices=False)
+    d[x] = (factors[0] * np.expand_dims(d[result], -2)) @ factors[2]
+
+
+@register_tangent(*SVDVALS)
+def _(result, x):
+    d[result] = svd_tangent(d[x], result, x, False, False)
 
 
 # A = QR (m >= n): dA's adjoint is (gQ + Q copyltu(M)) R^-T with M = R gR^T - gQ^T Q and

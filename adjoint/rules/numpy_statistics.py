@@ -13,7 +13,7 @@ from adjoint.rules.table import non_differentiable, register_adjoint, register_t
 from adjoint.runtime import (
     broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
     full_convolution, interp_segments, interp_sides, interp_tangent, item, item_adjoint, item_placed,
-    extremum_adjoint, extremum_tangent, order_adjoint, order_tangent, pair_means, quantile_position, pair_means_adjoint, reshape_like, scatter_sum, spacings,
+    extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, reshape_like, scatter_sum, spacings,
     spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, unbroadcast, unreduce, weights_adjoint,
     weights_like,
 )
@@ -127,7 +127,7 @@ def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
         centered_observations(d[m], rowvar), np.transpose(centered_observations(m, rowvar)))), np.shape(result))
 
 
-# ----- Picking, appending, replacing ----------------------------------------------------------
+# ----- Picking, appending, padding, replacing ----------------------------------------------------------
 
 
 @register_adjoint(np.take_along_axis)
@@ -150,6 +150,19 @@ def _(result, arr, values, axis=None):
 @register_tangent(np.append)
 def _(result, arr, values, axis=None):
     d[result] = np.concatenate(tangent_like([d[arr], d[values]], [arr, values]), axis)
+
+
+# Mode 'constant': the adjoint of x is the unpadded part, the constant gets the rest.
+@register_adjoint(np.pad)
+def _(result, array, pad_width, mode="constant", constant_values=0.0):
+    d[array] = pad_adjoint(d[result], array, pad_width, mode, constant_values)
+    d[constant_values] = reshape_like(np.sum(d[result]) - np.sum(pad_adjoint(d[result], array, pad_width, mode,
+                                                                             constant_values)), constant_values)
+
+
+@register_tangent(np.pad)
+def _(result, array, pad_width, mode="constant", constant_values=0.0):
+    d[result] = padded(d[array], d[constant_values], array, pad_width, mode, constant_values)
 
 
 # NaN and infinities are replaced by constants (or the replacements given): the derivative goes to

@@ -11,7 +11,7 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     centered_adjoint, centered_observations, cropped_convolution, full_convolution, item, item_placed,
-    order_adjoint, order_tangent, pair_means, reshape_like, slope_kind, pair_means_adjoint, scatter_sum, spacings, spacings_adjoint,
+    order_adjoint, order_tangent, pad_adjoint, padded, pair_means, reshape_like, slope_kind, pair_means_adjoint, scatter_sum, spacings, spacings_adjoint,
     take_along_axis_adjoint, unbroadcast, weights_adjoint, weights_like,
 )
 
@@ -187,3 +187,25 @@ def _(result, values, index, size):
 @register_tangent(runtime.scatter_sum)
 def _(result, values, index, size):
     d[result] = scatter_sum(d[values], index, size)
+
+
+@register_adjoint(runtime.pad_adjoint)
+def _(result, g, x, pad_width, mode="constant", constant_values=0.0):
+    d[g] = padded(d[result], 0.0, x, pad_width, mode, constant_values)
+
+
+@register_tangent(runtime.pad_adjoint)
+def _(result, g, x, pad_width, mode="constant", constant_values=0.0):
+    d[result] = pad_adjoint(d[g], x, pad_width, mode, constant_values)
+
+
+@register_adjoint(runtime.padded)
+def _(result, dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
+    d[dx] = pad_adjoint(d[result], x, pad_width, mode, constant_values)
+    d[dvalue] = reshape_like(np.sum(d[result]) - np.sum(pad_adjoint(d[result], x, pad_width, mode, constant_values)),
+                             dvalue)
+
+
+@register_tangent(runtime.padded)
+def _(result, dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
+    d[result] = padded(d[dx], d[dvalue], x, pad_width, mode, constant_values)

@@ -270,3 +270,23 @@ def interp_tangent(dx, dxp, dfp, dleft, dright, x, xp, fp, left=None, right=None
     lines = dfp[segment] * (1.0 - t) + dfp[segment + 1] * t
     outside = below * (dfp[0] if left is None else dleft) + above * (dfp[-1] if right is None else dright)
     return inside * (moved + lines) + outside
+
+
+def _check_pad(mode, constant_values):
+    if mode != "constant" or np.ndim(constant_values) != 0:
+        raise UnsupportedArguments(f"np.pad is differentiated in mode 'constant' with one constant value, not mode "
+                                   f"{mode!r} with constant_values of shape {np.shape(constant_values)}")
+
+
+def pad_adjoint(g, x, pad_width, mode="constant", constant_values=0.0):
+    """The adjoint of x in np.pad(x, pad_width, mode, constant_values=...): g without the padding."""
+    _check_pad(mode, constant_values)
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(x), 2))
+    return g[tuple(slice(before, before + size) for (before, _), size in zip(widths, np.shape(x)))]
+
+
+def padded(dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
+    """The tangent of np.pad(x, pad_width, mode, constant_values=...) from x's tangent dx and the
+    constant's tangent dvalue (either may be the symbolic zero 0.0)."""
+    _check_pad(mode, constant_values)
+    return np.pad(np.broadcast_to(dx, np.shape(x)), pad_width, constant_values=dvalue)
