@@ -42,13 +42,13 @@ _SHAPE_READERS = (runtime.unbroadcast, runtime.unreduce)
 class Plan:
     """The rewrites made: which statements restore their target before their adjoint code."""
 
-    def __init__(self, adjoint_code: Dict[int, List[gast.stmt]]):
+    def __init__(self, adjoint_code: Dict[gast.stmt, List[gast.stmt]]):
         self.adjoint_code = adjoint_code
         self.original = {key: list(code) for key, code in adjoint_code.items()}
-        self.restore_first: Dict[int, gast.stmt] = {}
+        self.restore_first: Dict[gast.stmt, gast.stmt] = {}
 
     def restores_first(self, stmt: gast.stmt) -> bool:
-        return id(stmt) in self.restore_first
+        return stmt in self.restore_first
 
     def holds(self, saves) -> bool:
         """Whether every statement that must restore first does save its target."""
@@ -61,8 +61,8 @@ class Plan:
         self.restore_first.clear()
 
 
-def plan(body: List[gast.stmt], adjoint_code: Dict[int, List[gast.stmt]], ctx) -> Plan:
-    """Rewrite `adjoint_code` (statement id -> its adjoint statements) in place."""
+def plan(body: List[gast.stmt], adjoint_code: Dict[gast.stmt, List[gast.stmt]], ctx) -> Plan:
+    """Rewrite `adjoint_code` (statement -> its adjoint statements) in place."""
     read = set().union(*(_exposed_reads(code) for code in adjoint_code.values()))
     for block in _blocks(body):
         _Block(block, adjoint_code, ctx).shapes(read)
@@ -86,7 +86,7 @@ class _Block:
         """Take each shape from the first kin that is kept anyway: never overwritten, or read by
         the adjoint sweep for its value (so saved already)."""
         for j, use in enumerate(self.stmts):
-            for stmt in self.adjoint_code.get(id(use), ()):
+            for stmt in self.adjoint_code.get(use, ()):
                 for call in nodes.walk(stmt):
                     if self._reads_shape(call):
                         kin = self._shape_kin(call.args[1].id, j)
@@ -159,8 +159,8 @@ class _Block:
             if overwritten in operands and not self._can_restore_first(reader):
                 continue
             if overwritten in operands:
-                self.result.restore_first[id(reader)] = reader
-            self.adjoint_code[id(reader)].insert(0, nodes.copy_location(copy.deepcopy(stmt), reader))
+                self.result.restore_first[reader] = reader
+            self.adjoint_code[reader].insert(0, nodes.copy_location(copy.deepcopy(stmt), reader))
 
     def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
         target = _assigned_name(stmt)
@@ -180,14 +180,14 @@ class _Block:
         return all(self._is_number(atom) for atom in operands)
 
     def _single_reader(self, name: str, index: int) -> Optional[int]:
-        """The one later statement of the block whose adjoint reads `name` (its own adjoint may
+        """The position of the one later statement of the block whose adjoint reads `name` (its own adjoint may
         read it too), or None when others read it or none does."""
         readers = {key for key, code in self.adjoint_code.items() if name in _exposed_reads(code)}
-        others = readers - {id(self.stmts[index])}
+        others = readers - {self.stmts[index]}
         if len(others) != 1:
             return None
         key = others.pop()
-        position = next((p for p, stmt in enumerate(self.stmts) if id(stmt) == key), None)
+        position = next((p for p, stmt in enumerate(self.stmts) if stmt is key), None)
         if position is None or position <= index or _assigned_name(self.stmts[position]) is None:
             return None  # read elsewhere, earlier, or by a statement other than an assignment (a loop)
         return position
@@ -197,7 +197,7 @@ class _Block:
         target = _assigned_name(reader)
         if target is None or nodes.is_pop(reader.value):
             return False
-        return target not in _exposed_reads(self.result.original.get(id(reader), []))
+        return target not in _exposed_reads(self.result.original.get(reader, []))
 
     # ----- the block's assignments ----------------------------------------------------------
 

@@ -50,11 +50,11 @@ class ReverseAD:
 
     def __init__(self, ctx: FunctionContext):
         self.ctx = ctx
-        self.adjoint_code: Dict[int, List[gast.stmt]] = {}
+        self.adjoint_code: Dict[gast.stmt, List[gast.stmt]] = {}
         self.saves = Saves()
         self.checkpointed = checkpoint.CheckpointedLoops((), ctx)
         self.recomputed = recompute.Plan({})
-        self.split_calls: Dict[int, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
+        self.split_calls: Dict[gast.stmt, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
         self.guards = unreached.Guards({ctx.adjoint(n) for n in ctx.activity.active})
         self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
 
@@ -64,7 +64,7 @@ class ReverseAD:
         body = self.ctx.func_node.body[:-1]
         self.checkpointed = checkpoint.CheckpointedLoops(body, self.ctx)
         for stmt in _simple_statements(body, skip=self.checkpointed.loops):
-            self.adjoint_code[id(stmt)] = self.adjoint_of(stmt)
+            self.adjoint_code[stmt] = self.adjoint_of(stmt)
         self.adjoint_code.update(self.checkpointed.adjoint_reads())
         self.recomputed = recompute.plan(body, self.adjoint_code, self.ctx)
         with_resets = self._with_resets(body)
@@ -79,7 +79,7 @@ class ReverseAD:
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)
 
-    def _with_resets(self, body) -> Dict[int, List[gast.stmt]]:
+    def _with_resets(self, body) -> Dict[gast.stmt, List[gast.stmt]]:
         """The adjoint code with the `d<target> = 0.0` _simple ends each active assignment with:
         an if or loop whose body only resets adjoints is still replayed, so its condition and
         range must be saved like those of any other replayed block."""
@@ -88,7 +88,7 @@ class ReverseAD:
             target = _assigned_name(stmt)
             if target is not None and self.ctx.activity.is_active(target):
                 reset = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
-                code[id(stmt)] = list(code.get(id(stmt), [])) + [reset]
+                code[stmt] = list(code.get(stmt, [])) + [reset]
         return code
 
     # ----- blocks and statements -----------------------------------------------------
@@ -119,10 +119,10 @@ class ReverseAD:
 
     def _simple(self, stmt: gast.stmt, looping: bool) -> Sweeps:
         primal = self._save(stmt) + [stmt]
-        adjoint = list(self.adjoint_code.get(id(stmt), []))
+        adjoint = list(self.adjoint_code.get(stmt, []))
         restore_residuals = []
-        if id(stmt) in self.split_calls:
-            primal[-1], residuals = self.split_calls[id(stmt)]
+        if stmt in self.split_calls:
+            primal[-1], residuals = self.split_calls[stmt]
             if looping:  # each run keeps its own residuals
                 primal.append(self.ctx.push(nodes.name(residuals), stmt))
                 restore_residuals = [self.ctx.pop_into(nodes.name(residuals, store=True), stmt)]
@@ -150,7 +150,7 @@ class ReverseAD:
     def _for(self, stmt: gast.For, looping: bool) -> Sweeps:
         plan = self.checkpointed.plan(stmt)
         if plan is not None:
-            return checkpoint.reverse_loop(self.ctx, stmt, plan, looping, self.checkpointed.restores[id(stmt)])
+            return checkpoint.reverse_loop(self.ctx, stmt, plan, looping, self.checkpointed.restores[stmt])
         body_primal, body_adjoint = self.block(stmt.body, True)
         primal_loop = gast.For(target=stmt.target, iter=stmt.iter, body=body_primal or [gast.Pass()],
                                orelse=[], type_comment=None)
@@ -316,7 +316,7 @@ class ReverseAD:
         residuals = self.ctx.namer.exact(target + "_residuals")
         results = nodes.tuple_of([nodes.name(target, store=True), nodes.name(residuals, store=True)])
         primal = nodes.assign_to(results, nodes.call(nodes.name(forward), value.args, value.keywords))
-        self.split_calls[id(stmt)] = (nodes.copy_location(primal, stmt), residuals)
+        self.split_calls[stmt] = (nodes.copy_location(primal, stmt), residuals)
         seed = nodes.name(self.ctx.adjoint(target))
         return self._accumulate_call_gradients(target, nodes.call(nodes.name(backward), [seed, nodes.name(residuals)]),
                                                arguments, active)
@@ -476,7 +476,7 @@ def _breaks(body: List[gast.stmt]) -> bool:
 
 
 def _simple_statements(body, skip=()):
-    """The statements with an adjoint of their own (none inside the loops in `skip`, by id)."""
+    """The statements with an adjoint of their own (none inside the loops in `skip`)."""
     for stmt in _all_statements(body, skip):
         if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With)):
             yield stmt
@@ -485,7 +485,7 @@ def _simple_statements(body, skip=()):
 def _all_statements(body, skip=()):
     for stmt in body:
         yield stmt
-        if isinstance(stmt, (gast.If, gast.For, gast.While)) and id(stmt) not in skip:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)) and stmt not in skip:
             yield from _all_statements(stmt.body, skip)
             yield from _all_statements(stmt.orelse, skip)
 
