@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import math
 from pathlib import Path
 
 import numpy as np
@@ -154,3 +155,19 @@ def test_no_derivative_is_refused_at_run_time(fn, args, words) -> None:
     if fn is not average_returned:
         with pytest.raises(adjoint.AdjointError, match=words.replace("(", r"\(").replace(")", r"\)")):
             adjoint.jvp(fn)(*copy.deepcopy(args), np.ones(np.shape(args[0])))
+
+
+# ----- second derivatives of math's gamma functions ------------------------------------------
+
+
+def log_gamma_mix(x):
+    return math.lgamma(x) + math.gamma(x) * x
+
+
+@pytest.mark.parametrize("x", [0.4, 2.7, -1.3, 25.0])
+def test_second_derivative_of_the_gamma_functions(x) -> None:
+    second = adjoint.grad(adjoint.grad(log_gamma_mix))(x)
+    first = adjoint.grad(log_gamma_mix)
+    eps = 1e-5
+    assert isinstance(second, float)
+    assert second == pytest.approx((first(x + eps) - first(x - eps)) / (2 * eps), rel=1e-6, abs=1e-6)
