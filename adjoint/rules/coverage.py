@@ -113,7 +113,7 @@ def _scalar_table() -> List[str]:
     """`math` and the builtins: the functions with rules in the scalar rule files."""
     functions = {f for f in ADJOINTS.functions() + TANGENTS.functions()
                  if (ADJOINTS.template(f) or TANGENTS.template(f)).rule.__module__ in SCALAR_FAMILIES
-                 and (f in SEQUENCE_EXTREMA or not runtime.is_helper(f))}
+                 and (f in SEQUENCE_EXTREMA or getattr(f, "__module__", "") != runtime.__name__)}
     names = sorted(SEQUENCE_EXTREMA.get(f) or (f"math.{f.__name__}" if getattr(f, "__module__", "") == "math"
                                                 else f.__name__) for f in functions)
     lines = ["## `math` and the builtins", "", "| function | reverse | forward |", "|---|---|---|"]
