@@ -12,9 +12,14 @@ functions; 1 for piecewise-linear ones such as np.maximum, np.abs, np.sort); the
 check first derivatives. `peer` is False where autograd cannot serve as a second oracle:
 it lacks the function's vjp (np.cbrt, np.cumprod, np.take, ...), its array boxes lack the
 method (`x.copy()`, `+x`), or its vjp does not undo broadcasting (np.where, np.full,
-np.linalg.solve with a broadcast right-hand side, np.einsum over a size-1 axis) or handle
-the arguments (np.diagonal with an offset, norms with keepdims or ord=1/inf, np.einsum
-with a repeated index such as `ii->`).
+np.linalg.solve with a broadcast right-hand side, np.einsum over a size-1 axis, np.cross)
+or handle the arguments (np.diagonal with an offset, norms with keepdims or ord=1/inf,
+np.einsum with a repeated index such as `ii->`). Autograd has no vjp of qr, lstsq, pinv,
+matrix_power, eigvalsh, average, median, quantile, cov, polyval, interp, trapezoid,
+convolve and the other statistics functions.
+
+Eigenvectors and singular vectors are defined up to sign: their specs multiply each by its
+own first entry, which cancels the sign.
 
 SPECS lists the specs; CASES expands them into (spec, shapes, kwargs, wrt) cases, which
 test_rules.py turns into functions in a generated module.

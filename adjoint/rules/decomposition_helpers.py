@@ -9,12 +9,15 @@ import numpy as np
 
 from adjoint import runtime
 from adjoint.templates import d
-from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     as_columns, eigen_gaps, full_column_rank, full_rank, lstsq_residuals_adjoint, lstsq_residuals_tangent, symmetric_from, tall_qr,
     triangle_adjoint,
 )
 
+
+# An integer: constant where it is defined.
+non_differentiable(np.linalg.matrix_rank)
 
 
 @register_adjoint(runtime.full_rank)
