@@ -217,7 +217,7 @@ def build_forward(ctx: FunctionContext, wrt: Tuple[str, ...], name: str) -> gast
         arguments.kwonlyargs.append(gast.Name(id=ctx.tangent(param), ctx=gast.Param(), annotation=None, type_comment=None))
         arguments.kw_defaults.append(None)
     prologue = []
-    for param in [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]:
+    for param in nodes.parameters(func_node):
         if param in ctx.sites.mutated:
             prologue.append(nodes.assign(param, nodes.call(ctx.runtime("snapshot"), [nodes.name(param)])))
             if param in wrt:

@@ -1,7 +1,7 @@
 """Deterministic, collision-free names: `x -> dx`, temporaries `_t1, _t2`, one counter per prefix."""
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List
+from typing import Callable, Dict, Iterable
 
 import gast
 
@@ -66,17 +66,13 @@ def function_namer(func_node: gast.FunctionDef) -> Namer:
     """A namer for one function; its parameters' derivative names are fixed first, in order,
     so that a caller can predict them (see derivative_names)."""
     namer = Namer(nodes.all_identifiers(func_node))
-    for param in parameters(func_node):
+    for param in nodes.parameters(func_node):
         namer.derivative(param)
     return namer
-
-
-def parameters(func_node: gast.FunctionDef) -> List[str]:
-    return [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]
 
 
 def derivative_names(func: Callable) -> Dict[str, str]:
     """param -> the name of its derivative inside the code generated for `func`."""
     func_node = parse_function(func).node
     namer = function_namer(func_node)
-    return {param: namer.derivative(param) for param in parameters(func_node)}
+    return {param: namer.derivative(param) for param in nodes.parameters(func_node)}

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import copy
 import operator
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.ad import checkpoint, control, recompute, split, unreached
+from adjoint.ad import checkpoint, control, recompute, unreached
 from adjoint.ad.context import FunctionContext
 from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import Callee
@@ -63,29 +63,42 @@ class ReverseAD:
     def transform(self) -> Tuple[List[gast.stmt], List[gast.stmt]]:
         body = self.ctx.func_node.body[:-1]
         self.checkpointed = checkpoint.CheckpointedLoops(body, self.ctx)
-        for stmt in _simple_statements(body, skip=self.checkpointed.loops):
-            self.adjoint_code[stmt] = self.adjoint_of(stmt)
-        self.adjoint_code.update(self.checkpointed.adjoint_reads())
-        self.recomputed = recompute.plan(body, self.adjoint_code, self.ctx)
-        with_resets = self._with_resets(body)
-        shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
-        self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
-                                   self.ctx.aliases.expand, shared)
-        if not self.recomputed.holds(self.saves):  # a value to recompute from would not be restored
-            self.recomputed.undo()
-            self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
-                                       self.ctx.aliases.expand, shared)
-        parameters = {arg.id for arg in self.ctx.func_node.args.args + self.ctx.func_node.args.kwonlyargs}
+        adjoint_code = self._adjoint_code(body)
+        recompute.take_shapes(body, adjoint_code, self.ctx)
+        self.recomputed, self.saves = self._recompute_or_save(body, adjoint_code)
+        self.adjoint_code = self.recomputed.adjoint_code
+        parameters = set(nodes.parameters(self.ctx.func_node))
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)
 
-    def _with_resets(self, body) -> Dict[gast.stmt, List[gast.stmt]]:
+    def _adjoint_code(self, body) -> recompute.AdjointCode:
+        """Each simple statement's adjoint statements (and what checkpointed loops read)."""
+        code = {stmt: self.adjoint_of(stmt) for stmt in _simple_statements(body, skip=self.checkpointed.loops)}
+        code.update(self.checkpointed.adjoint_reads())
+        return code
+
+    def _recompute_or_save(self, body, adjoint_code: recompute.AdjointCode) -> Tuple[recompute.Plan, Saves]:
+        """Recompute cheap scalars where the values they are recomputed from are restored anyway;
+        where one would not be, recompute none and save them all."""
+        plan = recompute.recompute_scalars(body, adjoint_code, self.ctx)
+        saves = self._saves(body, plan.adjoint_code)
+        if plan.holds(saves):
+            return plan, saves
+        plan = recompute.Plan(adjoint_code)
+        return plan, self._saves(body, plan.adjoint_code)
+
+    def _saves(self, body, adjoint_code: recompute.AdjointCode) -> Saves:
+        shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
+        return analyze_saves(body, self._with_resets(body, adjoint_code), self.ctx.primal_names,
+                             self.ctx.sites.stable, self.ctx.aliases.expand, shared)
+
+    def _with_resets(self, body, adjoint_code: recompute.AdjointCode) -> recompute.AdjointCode:
         """The adjoint code with the `d<target> = 0.0` _simple ends each active assignment with:
         an if or loop whose body only resets adjoints is still replayed, so its condition and
         range must be saved like those of any other replayed block."""
-        code = dict(self.adjoint_code)
+        code = dict(adjoint_code)
         for stmt in _simple_statements(body, skip=self.checkpointed.loops):
-            target = _assigned_name(stmt)
+            target = nodes.assigned_name(stmt)
             if target is not None and self.ctx.activity.is_active(target):
                 reset = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
                 code[stmt] = list(code.get(stmt, [])) + [reset]
@@ -126,7 +139,7 @@ class ReverseAD:
             if looping:  # each run keeps its own residuals
                 primal.append(self.ctx.push(nodes.name(residuals), stmt))
                 restore_residuals = [self.ctx.pop_into(nodes.name(residuals, store=True), stmt)]
-        target = _assigned_name(stmt)
+        target = nodes.assigned_name(stmt)
         if target is not None and self.ctx.activity.is_active(target):
             adjoint.append(nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO)))
         if self.recomputed.restores_first(stmt):
@@ -453,12 +466,6 @@ def _shared_with_residuals(forward: gast.Assign) -> set:
     return {result} | {a.id for a in args + list(keywords.values()) if isinstance(a, gast.Name)}
 
 
-def _assigned_name(stmt: gast.stmt) -> Optional[str]:
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id
-    return None
-
-
 def _has_code(stmts: List[gast.stmt]) -> bool:
     return any(not nodes.is_comment(s) for s in stmts)
 
@@ -488,92 +495,3 @@ def _all_statements(body, skip=()):
         if isinstance(stmt, (gast.If, gast.For, gast.While)) and stmt not in skip:
             yield from _all_statements(stmt.body, skip)
             yield from _all_statements(stmt.orelse, skip)
-
-
-
-def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: str) -> gast.FunctionDef:
-    """The derivative function: primal sweep, seed, adjoint sweep, return of the gradients.
-
-    mode "reverse" returns the gradient(s), "value_and_grad" (value, gradient(s)), and
-    "vjp" takes the output's cotangent as its first parameter and returns the gradient(s).
-    "forward_pass" is a vjp whose primal sweep ends with a split marker, to be cut in two
-    (see split.py).
-    """
-    func_node = ctx.func_node
-    output = func_node.body[-1].value.id
-    transformer = ReverseAD(ctx)
-    primal, adjoint = transformer.transform()
-    seed_name = ctx.adjoint(output)
-    arguments = copy.deepcopy(func_node.args)
-    if mode in (Mode.VJP, Mode.FORWARD_PASS):
-        arguments.args.insert(0, gast.Name(id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None))
-        seed = []
-    elif ctx.kinds.get(output) == SCALAR:
-        seed = [nodes.assign(seed_name, nodes.constant(1.0))]
-    else:
-        seed = [nodes.assign(seed_name, nodes.call(ctx.runtime("unit_seed"), [nodes.name(output)]))]
-    prologue = _prologue(ctx, primal)
-    zeros = [nodes.assign(ctx.adjoint(n), nodes.constant(ZERO)) for n in sorted(ctx.activity.active - {output})]
-    zero_helpers = {name for name, obj in ctx.bindings.items() if any(obj is f for f in MAY_GIVE_SYMBOLIC_ZERO)}
-    adjoint = transformer.guards.settle(adjoint, {seed_name}, zero_helpers)
-    gradients = [_gradient(ctx, param) for param in wrt]
-    result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
-    if mode == Mode.VALUE_AND_GRAD:
-        value, keep = _value_after_primal(ctx, output, transformer.saves.names)
-        primal.extend(keep)
-        result = nodes.tuple_of([value, result])
-    if mode == Mode.FORWARD_PASS:
-        value, keep = _value_after_primal(ctx, output, transformer.saves.names)
-        primal.extend(keep + [split.marker(value)])
-    body = prologue + primal + seed + zeros + adjoint + [gast.Return(value=result)]
-    return gast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
-                            type_comment=None, type_params=[])
-
-
-def _value_after_primal(ctx: FunctionContext, output: str, saved: set):
-    """The output's value, kept aside when the adjoint sweep restores or mutates its variable."""
-    if output not in saved and output not in ctx.sites.mutated:
-        return nodes.name(output), []
-    kept = ctx.namer.exact("value")
-    value = nodes.name(output)
-    if output in ctx.sites.mutated:
-        value = nodes.call(ctx.runtime("snapshot"), [value])
-    return nodes.name(kept), [nodes.assign(kept, value)]
-
-
-def _prologue(ctx: FunctionContext, primal: List[gast.stmt]) -> List[gast.stmt]:
-    params = [arg.id for arg in ctx.func_node.args.args + ctx.func_node.args.kwonlyargs]
-    code = []
-    for param in params:
-        if param in ctx.sites.mutated:
-            snapshot = nodes.call(ctx.runtime("snapshot"), [nodes.name(param)])
-            code.append(nodes.assign(param, snapshot))
-    if ctx.stack:
-        code.append(nodes.assign(ctx.stack, gast.List(elts=[], ctx=gast.Load())))
-    pushed = {
-        stmt.value.args[0].id
-        for stmt in _all_statements(primal)
-        if _is_push(stmt, ctx.stack) and isinstance(stmt.value.args[0], gast.Name)
-    }
-    for name in sorted(pushed - set(params)):
-        code.append(nodes.assign(name, nodes.constant(None)))
-    return code
-
-
-def _is_push(stmt: gast.stmt, stack: str) -> bool:
-    return (
-        bool(stack)
-        and isinstance(stmt, gast.Expr)
-        and isinstance(stmt.value, gast.Call)
-        and isinstance(stmt.value.func, gast.Attribute)
-        and isinstance(stmt.value.func.value, gast.Name)
-        and stmt.value.func.value.id == stack
-        and stmt.value.func.attr == "append"
-    )
-
-
-def _gradient(ctx: FunctionContext, param: str) -> gast.expr:
-    value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
-    if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name):
-        return value
-    return nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(param)])

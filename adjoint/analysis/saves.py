@@ -178,23 +178,12 @@ def _in_place(stmt: gast.stmt) -> bool:
     return is_append(stmt) or isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
 
 
-def _exposed_reads(code) -> Set[str]:
-    """The names adjoint statements read before they assign them (a value they recompute
-    themselves is not read from the primal sweep)."""
-    exposed: Set[str] = set()
-    assigned: Set[str] = set()
-    for stmt in code:
-        exposed |= set(nodes.names_read(stmt)) - assigned
-        assigned |= set(nodes.names_stored(stmt))
-    return exposed
-
-
 def analyze_saves(body, adjoint_code: Dict[gast.stmt, list], primal_names: FrozenSet[str], stable,
                   sharing=set, shared: Optional[Dict[gast.stmt, Set[str]]] = None) -> Saves:
     """`adjoint_code` maps each simple statement to its adjoint statements; `stable(name)` says
     a name is assigned once outside loops (never saved); `sharing(names)` adds the names that
     share memory with them (a read of a view is a read of what it views); `shared` maps a
     split call to the names whose objects its residuals may hold."""
-    reads = {key: sharing(_exposed_reads(code)) for key, code in adjoint_code.items()}
+    reads = {key: sharing(nodes.exposed_reads(code)) for key, code in adjoint_code.items()}
     present = {key: any(not nodes.is_comment(s) for s in code) for key, code in adjoint_code.items()}
     return _Analysis(body, reads, primal_names, stable, shared or {}).solve(present)

@@ -52,9 +52,7 @@ class Desugar(gast.NodeTransformer):
         self.parsed = parsed
         self.fresh = fresh
         self.numpy_name = numpy_name
-        self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(
-            arg.id for arg in parsed.node.args.args + parsed.node.args.kwonlyargs
-        )
+        self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse)
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)

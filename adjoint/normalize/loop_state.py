@@ -156,7 +156,7 @@ def _surely_assigned_block(stmts: Sequence[gast.stmt]) -> Set[str]:
 
 def assigned_before(func_node: gast.FunctionDef, loop: gast.stmt) -> Set[str]:
     """Names surely bound when `loop` starts: parameters and earlier assignments on every path."""
-    found = {arg.id for arg in func_node.args.args + func_node.args.kwonlyargs}
+    found = set(nodes.parameters(func_node))
     return found | _before(func_node.body, loop)
 
 
