@@ -2,8 +2,9 @@
 
     python -m adjoint.coverage > docs/numpy.md
 
-The table is generated from the rule tables, so it lists exactly what is registered;
-a test compares docs/numpy.md with `coverage_table()`.
+The tables are generated from the rule tables, so they list exactly what is registered (a
+last table the functions of `math` and the builtins); a test compares docs/numpy.md with
+`coverage_table()`.
 """
 from __future__ import annotations
 
@@ -23,13 +24,15 @@ FAMILIES = {
     "adjoint.rules.numpy_reductions": "Reductions",
     "adjoint.rules.numpy_linalg": "Linear algebra",
     "adjoint.rules.numpy_shape": "Construction, shape, joining and indexing",
+    "adjoint.rules.numpy_decompositions": "Decompositions",
+    "adjoint.rules.numpy_statistics": "Statistics, polynomials, integration and signals",
 }
 OPERATORS = {
     operator.add: "a + b", operator.sub: "a - b", operator.mul: "a * b", operator.truediv: "a / b",
     operator.pow: "a ** b", operator.mod: "a % b", operator.neg: "-a", operator.pos: "+a",
     operator.matmul: "a @ b", operator.getitem: "a[index]",
 }
-SPECIAL = {runtime.astype: "x.astype(dtype)"}
+SPECIAL = {runtime.astype: "x.astype(dtype)", runtime.item: "x.item()"}
 
 
 def family(func: Any) -> str:
@@ -99,7 +102,23 @@ def coverage_table() -> str:
     lines += ["", "## Constant (derivative zero)", "", ", ".join(f"`{name}`" for name in constant)]
     lines += ["", f"{len(functions)} functions and operators with rules (array methods are rewritten to them); "
               f"{len(constant)} constant.", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _scalar_table())
+
+
+SCALAR_FAMILIES = ("adjoint.rules.scalar_math", "adjoint.rules.scalar_special")
+SEQUENCE_EXTREMA = {runtime.largest: "max(xs)", runtime.smallest: "min(xs)"}
+
+
+def _scalar_table() -> List[str]:
+    """`math` and the builtins: the functions with rules in the scalar rule files."""
+    functions = {f for f in ADJOINTS.functions() + TANGENTS.functions()
+                 if (ADJOINTS.template(f) or TANGENTS.template(f)).rule.__module__ in SCALAR_FAMILIES
+                 and (f in SEQUENCE_EXTREMA or getattr(f, "__module__", "") != runtime.__name__)}
+    names = sorted(SEQUENCE_EXTREMA.get(f) or (f"math.{f.__name__}" if getattr(f, "__module__", "") == "math"
+                                                else f.__name__) for f in functions)
+    lines = ["## `math` and the builtins", "", "| function | reverse | forward |", "|---|---|---|"]
+    lines += [f"| `{name}` | yes | yes |" for name in names]
+    return lines + ["", f"{len(names)} functions of `math` and builtins with rules.", ""]
 
 
 def _is_numpy(func: Any) -> bool:

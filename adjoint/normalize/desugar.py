@@ -39,8 +39,10 @@ ARRAY_METHODS = {
     "round": "round", "any": "any", "all": "all", "diagonal": "diagonal",
     "conjugate": "conjugate", "take": "take", "argsort": "argsort", "nonzero": "nonzero",
 }
-RUNTIME_METHODS = {"astype": runtime.astype}
-ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real"}
+RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item}
+ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
+CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
+SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
 
 
 class Desugar(gast.NodeTransformer):
@@ -236,6 +238,13 @@ class Desugar(gast.NodeTransformer):
             raise self._refuse(node, f"a {iterator.__name__} object is supported only as what a `for` loop "
                                      "iterates over (directly, or bound to a name the loop iterates over)")
         func = node.func
+        callee = resolve(func, self.parsed, self.local_names)
+        if callee is np.clip:
+            return _positional_clip_bounds(node)
+        if (callee is max or callee is min) and len(node.args) == 1 and not node.keywords:
+            extremum = SEQUENCE_EXTREMA[callee]
+            node.func = nodes.name(self._bound_name(extremum.__name__, extremum))
+            return node
         if not isinstance(func, gast.Attribute) or func.attr not in {**ARRAY_METHODS, **RUNTIME_METHODS}:
             return node
         if resolve(func.value, self.parsed, self.local_names) is not MISSING:
@@ -247,7 +256,8 @@ class Desugar(gast.NodeTransformer):
         args = [func.value] + node.args
         if func.attr in ("reshape", "transpose") and len(node.args) > 1:
             args = [func.value, nodes.tuple_of(node.args)]
-        return nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
+        call = nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
+        return _positional_clip_bounds(call) if func.attr == "clip" else call
 
     def _runtime_name(self, method: str) -> str:
         """The name under which the function replacing `x.<method>(...)` is reached (e.g. `astype`)."""
@@ -310,3 +320,16 @@ def _flatten(items) -> list:
             out.append(item)
     return out
 
+
+
+def _positional_clip_bounds(call: gast.Call) -> gast.Call:
+    """`np.clip(x, min=a)` (and `x.clip(max=b)`, `a_min=`, `a_max=`) as np.clip(x, a, None): the
+    bounds are positional, which every NumPy version accepts and the rule of np.clip reads."""
+    keywords = {k.arg: k.value for k in call.keywords}
+    names = [name for pair in CLIP_BOUNDS for name in pair]
+    if not any(name in keywords for name in names) or len(call.args) > 1:
+        return call
+    bounds = [next((keywords[name] for name in pair if name in keywords), None) for pair in CLIP_BOUNDS]
+    call.args = call.args[:1] + [bound if bound is not None else nodes.constant(None) for bound in bounds]
+    call.keywords = [k for k in call.keywords if k.arg not in names]
+    return call

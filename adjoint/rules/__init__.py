@@ -1,8 +1,8 @@
 """Derivative rules: the tables and the built-in rules, grouped in files by family."""
 from adjoint.rules import (  # noqa: F401  (importing a family registers its rules)
-    nondiff, numpy_elementwise, numpy_helpers, numpy_linalg, numpy_reductions, numpy_shape, operators,
-    runtime_helpers,
-    scalar_math,
+    decomposition_helpers, nondiff, numpy_decompositions, numpy_elementwise, numpy_helpers, numpy_linalg,
+    numpy_reductions, numpy_shape, numpy_statistics, operators, runtime_helpers, scalar_math,
+    scalar_special, statistics_helpers,
 )
 from adjoint.rules.table import (  # noqa: F401
     ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable, non_differentiable, register_adjoint,
