@@ -40,6 +40,8 @@ ARRAY_METHODS = {
     "conjugate": "conjugate", "take": "take", "argsort": "argsort", "nonzero": "nonzero",
 }
 RUNTIME_METHODS = {"astype": runtime.astype}
+# Methods of a SciPy distribution that take the values first and the distribution's parameters after.
+DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real"}
 
 
@@ -238,6 +240,8 @@ class Desugar(gast.NodeTransformer):
             raise self._refuse(node, f"a {iterator.__name__} object is supported only as what a `for` loop "
                                      "iterates over (directly, or bound to a name the loop iterates over)")
         func = node.func
+        if self._is_frozen_distribution_call(node):
+            return self._unfrozen(node)
         if not isinstance(func, gast.Attribute) or func.attr not in {**ARRAY_METHODS, **RUNTIME_METHODS}:
             return node
         if resolve(func.value, self.parsed, self.local_names) is not MISSING:
@@ -250,6 +254,23 @@ class Desugar(gast.NodeTransformer):
         if func.attr in ("reshape", "transpose") and len(node.args) > 1:
             args = [func.value, nodes.tuple_of(node.args)]
         return nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
+
+    def _is_frozen_distribution_call(self, node: gast.Call) -> bool:
+        """`norm(loc, scale).logpdf(x)`: a method of a SciPy distribution frozen in the same expression."""
+        func = node.func
+        if not (isinstance(func, gast.Attribute) and func.attr in DISTRIBUTION_METHODS
+                and isinstance(func.value, gast.Call)):
+            return False
+        distribution = resolve(func.value.func, self.parsed, self.local_names)
+        module = type(distribution).__module__ or ""
+        return module.startswith("scipy.stats.") and hasattr(distribution, func.attr)
+
+    def _unfrozen(self, node: gast.Call) -> gast.Call:
+        """`norm(loc, scale).logpdf(x)` -> `norm.logpdf(x, loc, scale)`, what the frozen method calls."""
+        freeze = node.func.value
+        method = nodes.attribute(freeze.func, node.func.attr)
+        unfrozen = gast.Call(func=method, args=node.args + freeze.args, keywords=freeze.keywords + node.keywords)
+        return nodes.copy_location(unfrozen, node)
 
     def _runtime_name(self, method: str) -> str:
         """The name under which the function replacing `x.<method>(...)` is reached (e.g. `astype`)."""
