@@ -4,6 +4,9 @@ functions, with respect to the values and the parameters.
 A rule is keyed by the bound method (`scipy.stats.norm.logpdf`), which is what `norm.logpdf`
 resolves to; the frozen form `norm(loc, scale).logpdf(x)` is rewritten to it by the normalizer.
 Parameters follow SciPy's order: the values, the shape parameters, then `loc` and `scale`.
+A tangent rule is one expression, so it spells z = (x - loc) / scale as `standardized(x, loc, scale)`;
+with z's tangent dz = (dx - dloc - z dscale) / scale, a location-scale family's log density has the
+tangent slope(z) dz - dscale / scale + (its shape parameters' terms).
 The covariance of multivariate_normal gets the symmetric gradient (as np.linalg.cholesky's).
 """
 import math
@@ -13,7 +16,7 @@ from scipy import special, stats
 
 from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import dirichlet_points, mvn_precision, unbroadcast
+from adjoint.runtime import dirichlet_points, mvn_precision, points_outer, standardized, unbroadcast
 
 SQRT_2PI = math.sqrt(2.0 * math.pi)
 
@@ -31,8 +34,8 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.norm.logpdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    d[result] = ((d[loc] - d[x]) * z + d[scale] * (z * z - 1.0)) / scale
+    d[result] = (-standardized(d[x] - d[loc], 0.0, scale) * standardized(x, loc, scale)
+                 + d[scale] * (np.square(standardized(x, loc, scale)) - 1.0) / scale)
 
 
 @register_adjoint(stats.norm.pdf)
@@ -45,8 +48,8 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.norm.pdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    d[result] = result * ((d[loc] - d[x]) * z + d[scale] * (z * z - 1.0)) / scale
+    d[result] = result * (-standardized(d[x] - d[loc], 0.0, scale) * standardized(x, loc, scale)
+                          + d[scale] * (np.square(standardized(x, loc, scale)) - 1.0) / scale)
 
 
 # cdf = ndtr(z): d cdf = pdf(z) dz, dz = (dx - dloc - z dscale) / scale.
@@ -61,8 +64,8 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.norm.cdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    d[result] = (d[x] - d[loc] - d[scale] * z) * np.exp(-0.5 * z * z) / (SQRT_2PI * scale)
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                 * np.exp(-0.5 * np.square(standardized(x, loc, scale))) / SQRT_2PI)
 
 
 # logcdf = log_ndtr(z): its slope pdf(z) / cdf(z) is computed as exp(log pdf - log cdf).
@@ -77,8 +80,8 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.norm.logcdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    d[result] = (d[x] - d[loc] - d[scale] * z) * np.exp(-0.5 * z * z - result) / (SQRT_2PI * scale)
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                 * np.exp(-0.5 * np.square(standardized(x, loc, scale)) - result) / SQRT_2PI)
 
 
 # ----- Student's t ---------------------------------------------------------------------------------
@@ -98,11 +101,13 @@ def _(result, x, df, loc=0.0, scale=1.0):
 
 @register_tangent(stats.t.logpdf)
 def _(result, x, df, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    slope = -(df + 1.0) * z / (df + z * z)
-    d[result] = ((d[x] - d[loc]) * slope / scale - d[scale] * (1.0 + z * slope) / scale
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                 * -(df + 1.0) * standardized(x, loc, scale) / (df + np.square(standardized(x, loc, scale)))
+                 - d[scale] / scale
                  + d[df] * 0.5 * (special.digamma(0.5 * (df + 1.0)) - special.digamma(0.5 * df) - 1.0 / df
-                                  - np.log1p(z * z / df) + (df + 1.0) * z * z / (df * (df + z * z))))
+                                  - np.log1p(np.square(standardized(x, loc, scale)) / df)
+                                  + (df + 1.0) * np.square(standardized(x, loc, scale))
+                                  / (df * (df + np.square(standardized(x, loc, scale))))))
 
 
 @register_adjoint(stats.t.pdf)
@@ -119,12 +124,13 @@ def _(result, x, df, loc=0.0, scale=1.0):
 
 @register_tangent(stats.t.pdf)
 def _(result, x, df, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    slope = -(df + 1.0) * z / (df + z * z)
-    d[result] = result * ((d[x] - d[loc]) * slope / scale - d[scale] * (1.0 + z * slope) / scale
-                          + d[df] * 0.5 * (special.digamma(0.5 * (df + 1.0)) - special.digamma(0.5 * df)
-                                           - 1.0 / df - np.log1p(z * z / df)
-                                           + (df + 1.0) * z * z / (df * (df + z * z))))
+    d[result] = result * (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                          * -(df + 1.0) * standardized(x, loc, scale) / (df + np.square(standardized(x, loc, scale)))
+                          - d[scale] / scale
+                          + d[df] * 0.5 * (special.digamma(0.5 * (df + 1.0)) - special.digamma(0.5 * df) - 1.0 / df
+                                           - np.log1p(np.square(standardized(x, loc, scale)) / df)
+                                           + (df + 1.0) * np.square(standardized(x, loc, scale))
+                                           / (df * (df + np.square(standardized(x, loc, scale))))))
 
 
 # ----- Gamma -------------------------------------------------------------------------------------------
@@ -143,10 +149,10 @@ def _(result, x, a, loc=0.0, scale=1.0):
 
 @register_tangent(stats.gamma.logpdf)
 def _(result, x, a, loc=0.0, scale=1.0):
-    y = (x - loc) / scale
-    slope = (a - 1.0) / y - 1.0
-    d[result] = ((d[x] - d[loc]) * slope / scale - d[scale] * (1.0 + y * slope) / scale
-                 + d[a] * (np.log(y) - special.digamma(a)))
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                 * ((a - 1.0) / standardized(x, loc, scale) - 1.0)
+                 - d[scale] / scale
+                 + d[a] * (np.log(standardized(x, loc, scale)) - special.digamma(a)))
 
 
 @register_adjoint(stats.gamma.pdf)
@@ -161,10 +167,10 @@ def _(result, x, a, loc=0.0, scale=1.0):
 
 @register_tangent(stats.gamma.pdf)
 def _(result, x, a, loc=0.0, scale=1.0):
-    y = (x - loc) / scale
-    slope = (a - 1.0) / y - 1.0
-    d[result] = result * ((d[x] - d[loc]) * slope / scale - d[scale] * (1.0 + y * slope) / scale
-                          + d[a] * (np.log(y) - special.digamma(a)))
+    d[result] = result * (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                          * ((a - 1.0) / standardized(x, loc, scale) - 1.0)
+                          - d[scale] / scale
+                          + d[a] * (np.log(standardized(x, loc, scale)) - special.digamma(a)))
 
 
 # ----- Beta --------------------------------------------------------------------------------------------
@@ -184,11 +190,11 @@ def _(result, x, a, b, loc=0.0, scale=1.0):
 
 @register_tangent(stats.beta.logpdf)
 def _(result, x, a, b, loc=0.0, scale=1.0):
-    y = (x - loc) / scale
-    slope = (a - 1.0) / y - (b - 1.0) / (1.0 - y)
-    d[result] = ((d[x] - d[loc]) * slope / scale - d[scale] * (1.0 + y * slope) / scale
-                 + d[a] * (np.log(y) - special.digamma(a) + special.digamma(a + b))
-                 + d[b] * (np.log1p(-y) - special.digamma(b) + special.digamma(a + b)))
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                 * ((a - 1.0) / standardized(x, loc, scale) - (b - 1.0) / (1.0 - standardized(x, loc, scale)))
+                 - d[scale] / scale
+                 + d[a] * (np.log(standardized(x, loc, scale)) - special.digamma(a) + special.digamma(a + b))
+                 + d[b] * (np.log1p(-standardized(x, loc, scale)) - special.digamma(b) + special.digamma(a + b)))
 
 
 @register_adjoint(stats.beta.pdf)
@@ -204,11 +210,12 @@ def _(result, x, a, b, loc=0.0, scale=1.0):
 
 @register_tangent(stats.beta.pdf)
 def _(result, x, a, b, loc=0.0, scale=1.0):
-    y = (x - loc) / scale
-    slope = (a - 1.0) / y - (b - 1.0) / (1.0 - y)
-    d[result] = result * ((d[x] - d[loc]) * slope / scale - d[scale] * (1.0 + y * slope) / scale
-                          + d[a] * (np.log(y) - special.digamma(a) + special.digamma(a + b))
-                          + d[b] * (np.log1p(-y) - special.digamma(b) + special.digamma(a + b)))
+    d[result] = result * (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                          * ((a - 1.0) / standardized(x, loc, scale) - (b - 1.0) / (1.0 - standardized(x, loc, scale)))
+                          - d[scale] / scale
+                          + d[a] * (np.log(standardized(x, loc, scale)) - special.digamma(a) + special.digamma(a + b))
+                          + d[b] * (np.log1p(-standardized(x, loc, scale)) - special.digamma(b)
+                                    + special.digamma(a + b)))
 
 
 # ----- Poisson (the count k is not differentiated) ------------------------------------------------------
@@ -245,14 +252,15 @@ def _(result, x, mean=0.0, cov=1.0):
     weighted = np.expand_dims(d[result], -1) * s
     d[x] = -weighted
     d[mean] = unbroadcast(weighted, mean)
-    d[cov] = 0.5 * (np.einsum("...i,...j->ij", weighted, s) - np.sum(d[result]) * mvn_precision(cov, x))
+    d[cov] = 0.5 * (points_outer(weighted, s) - np.sum(d[result]) * mvn_precision(cov, x))
 
 
 @register_tangent(stats.multivariate_normal.logpdf)
 def _(result, x, mean=0.0, cov=1.0):
-    s = (x - mean) @ mvn_precision(cov, x)
-    d[result] = (np.sum(s * (d[mean] - d[x]), axis=-1) + 0.5 * np.einsum("...i,ij,...j->...", s, d[cov], s)
-                 - 0.5 * np.sum(mvn_precision(cov, x) * d[cov]))
+    d[result] = np.reshape(np.sum(((x - mean) @ mvn_precision(cov, x)) * (d[mean] - d[x]), axis=-1)
+                           + 0.5 * np.sum((((x - mean) @ mvn_precision(cov, x)) @ d[cov])
+                                          * ((x - mean) @ mvn_precision(cov, x)), axis=-1)
+                           - 0.5 * np.sum(mvn_precision(cov, x) * d[cov]), np.shape(result))
 
 
 @register_adjoint(stats.multivariate_normal.pdf)
@@ -261,14 +269,15 @@ def _(result, x, mean=0.0, cov=1.0):
     weighted = np.expand_dims(d[result] * result, -1) * s
     d[x] = -weighted
     d[mean] = unbroadcast(weighted, mean)
-    d[cov] = 0.5 * (np.einsum("...i,...j->ij", weighted, s) - np.sum(d[result] * result) * mvn_precision(cov, x))
+    d[cov] = 0.5 * (points_outer(weighted, s) - np.sum(d[result] * result) * mvn_precision(cov, x))
 
 
 @register_tangent(stats.multivariate_normal.pdf)
 def _(result, x, mean=0.0, cov=1.0):
-    s = (x - mean) @ mvn_precision(cov, x)
-    d[result] = result * (np.sum(s * (d[mean] - d[x]), axis=-1) + 0.5 * np.einsum("...i,ij,...j->...", s, d[cov], s)
-                          - 0.5 * np.sum(mvn_precision(cov, x) * d[cov]))
+    d[result] = result * np.reshape(np.sum(((x - mean) @ mvn_precision(cov, x)) * (d[mean] - d[x]), axis=-1)
+                                    + 0.5 * np.sum((((x - mean) @ mvn_precision(cov, x)) @ d[cov])
+                                          * ((x - mean) @ mvn_precision(cov, x)), axis=-1)
+                                    - 0.5 * np.sum(mvn_precision(cov, x) * d[cov]), np.shape(result))
 
 
 # ----- Dirichlet: x has one row per component of alpha (a column per point) ------------------------------
@@ -285,9 +294,9 @@ def _(result, x, alpha):
 
 @register_tangent(stats.dirichlet.logpdf)
 def _(result, x, alpha):
-    points = dirichlet_points(x, alpha)
-    d[result] = (np.sum((alpha - 1.0) * np.transpose(d[x]) / points, axis=-1)
-                 + np.sum(d[alpha] * (np.log(points) + special.digamma(np.sum(alpha)) - special.digamma(alpha)),
+    d[result] = (np.sum((alpha - 1.0) * np.transpose(d[x]) / dirichlet_points(x, alpha), axis=-1)
+                 + np.sum(d[alpha] * (np.log(dirichlet_points(x, alpha)) + special.digamma(np.sum(alpha))
+                                      - special.digamma(alpha)),
                           axis=-1))
 
 
@@ -301,13 +310,24 @@ def _(result, x, alpha):
 
 @register_tangent(stats.dirichlet.pdf)
 def _(result, x, alpha):
-    points = dirichlet_points(x, alpha)
-    d[result] = result * (np.sum((alpha - 1.0) * np.transpose(d[x]) / points, axis=-1)
-                          + np.sum(d[alpha] * (np.log(points) + special.digamma(np.sum(alpha))
+    d[result] = result * (np.sum((alpha - 1.0) * np.transpose(d[x]) / dirichlet_points(x, alpha), axis=-1)
+                          + np.sum(d[alpha] * (np.log(dirichlet_points(x, alpha)) + special.digamma(np.sum(alpha))
                                                - special.digamma(alpha)), axis=-1))
 
 
 # ----- Helpers of these rules ------------------------------------------------------------------------------
+
+
+@register_adjoint(standardized)
+def _(result, x, loc, scale):
+    d[x] = unbroadcast(d[result] / scale, x)
+    d[loc] = unbroadcast(-d[result] / scale, loc)
+    d[scale] = unbroadcast(-d[result] * result / scale, scale)
+
+
+@register_tangent(standardized)
+def _(result, x, loc, scale):
+    d[result] = (d[x] - d[loc] - d[scale] * result) / scale
 
 
 # mvn_precision(cov, x) is inv(cov); x only says how the points lie.
@@ -329,3 +349,15 @@ def _(result, x, alpha):
 @register_tangent(dirichlet_points)
 def _(result, x, alpha):
     d[result] = np.transpose(d[x])
+
+
+# points_outer(a, b) = sum over points of a_p b_p^T, linear in each argument.
+@register_adjoint(points_outer)
+def _(result, a, b):
+    d[a] = np.reshape(np.reshape(b, (-1, np.shape(b)[-1])) @ np.transpose(d[result]), np.shape(a))
+    d[b] = np.reshape(np.reshape(a, (-1, np.shape(a)[-1])) @ d[result], np.shape(b))
+
+
+@register_tangent(points_outer)
+def _(result, a, b):
+    d[result] = points_outer(d[a], b) + points_outer(a, d[b])

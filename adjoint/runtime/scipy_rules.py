@@ -26,6 +26,11 @@ def logsumexp_weights(x, b):
     return b * np.exp(x)
 
 
+def standardized(x, loc, scale):
+    """(x - loc) / scale: a value of a location-scale distribution in standard units."""
+    return (x - loc) / scale
+
+
 def multigamma_polygamma(n, a, dim):
     """The n-th derivative of scipy.special.multigammaln(a, dim) (n >= 1): sum_j polygamma(n - 1, a - j/2)."""
     return sum(special.polygamma(n - 1, a - 0.5 * j) for j in range(dim))
@@ -38,6 +43,11 @@ def mvn_precision(cov, x):
         raise Refused("multivariate_normal is differentiated for a 2-d covariance matrix and points along "
                       "the last axis of x (a 2-d x for one-dimensional points)")
     return np.linalg.inv(cov)
+
+
+def points_outer(a, b):
+    """The sum over points of the outer products a_p b_p^T, points on the last axis of a and b."""
+    return np.transpose(np.reshape(a, (-1, np.shape(a)[-1]))) @ np.reshape(b, (-1, np.shape(b)[-1]))
 
 
 def dirichlet_points(x, alpha):
