@@ -80,6 +80,19 @@ def rule_template(spelled: str, func: Any, positional: int, keywords: List[str],
     return "\n".join(lines)
 
 
+FIXED_STEPS = ("adjoint differentiates an integrator written as a fixed-step loop (e.g. Runge-Kutta steps in "
+               "`for step in range(steps):`); write the solver that way, or register a rule")
+CHOLESKY = ("its result packs a factor with a flag; write scipy.linalg.cholesky(a, lower=True) and two "
+            "scipy.linalg.solve_triangular calls instead, which have rules")
+ADVICE = {
+    "scipy.integrate.odeint": FIXED_STEPS,
+    "scipy.integrate.solve_ivp": FIXED_STEPS,
+    "scipy.integrate.quad": "write the quadrature as a fixed sum (np.trapezoid-like) of the integrand's values",
+    "scipy.linalg.cho_factor": CHOLESKY,
+    "scipy.linalg.cho_solve": CHOLESKY,
+}
+
+
 def _is_distribution(func: Any) -> bool:
     """A SciPy distribution object (`scipy.stats.norm`), which calling freezes."""
     module = type(func).__module__ or ""
@@ -92,6 +105,8 @@ def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjo
         return (f"`{label}(...)` freezes the SciPy distribution {spelled} into an object, whose derivative "
                 f"adjoint does not follow; call its method on the parameters instead: `{label}.logpdf(x, ...)` "
                 f"(or freeze and call in one expression: `{label}(...).logpdf(x)`)")
+    if spelled in ADVICE:
+        return f"no derivative rule for `{label}` ({spelled}): {ADVICE[spelled]}"
     register = "register_adjoint" if kind == "adjoint" else "register_tangent"
     keywords = [k.arg for k in call.keywords if k.arg]
     name = spelled if spelled.split(".")[0] in LIBRARIES else label
