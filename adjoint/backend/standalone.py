@@ -34,14 +34,14 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import gast
 
 from adjoint import runtime
-from adjoint.ad.context import Deferred
 from adjoint.analysis.activity import local_names
-from adjoint.analysis.calls import RULE, CallClassifier, tables_for
+from adjoint.analysis.calls import CallClassifier, Callee, table_for
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import parse_function
 from adjoint.frontend.resolve import qualified_name
-from adjoint.options import Options
+from adjoint.generated import Deferred
+from adjoint.options import Mode, Options
 
 BANNER = "# ----- "
 BANNER_WIDTH = 92
@@ -396,23 +396,20 @@ def rules_used(functions: List[Callable], mode: str) -> List[Tuple[str, str]]:
     """(callee, template source) of every rule the normalized functions' operations use."""
     from adjoint.pipeline import normalize
 
-    tables = tables_for(mode)
+    table = table_for(mode)
     found = {}
     for func in functions:
         try:
             parsed, _ = normalize(func)
         except Exception:  # outside the language adjoint differentiates, so not differentiated
             continue
-        classifier = CallClassifier(parsed, local_names(parsed.node), tables)
+        classifier = CallClassifier(parsed, local_names(parsed.node), table)
         for node in gast.walk(parsed.node):
             if not isinstance(node, (gast.Call, gast.BinOp, gast.UnaryOp, gast.Subscript)):
                 continue
             operation = classifier.classify(node)
-            if operation.kind != RULE:
-                continue
-            for table in tables:
-                if operation.func in table:
-                    found[qualified_name(operation.func)] = table.template(operation.func).source
+            if operation.kind == Callee.RULE and operation.func in table:
+                found[qualified_name(operation.func)] = table.template(operation.func).source
     return sorted(found.items())
 
 
@@ -459,9 +456,9 @@ def _docstring(func: Callable, options: Options, generated) -> str:
     signature = root.source.split("\n", 1)[0][len("def "):].rstrip(":")
     name, wrt = func.__name__, ", ".join(options.wrt)
     what = {
-        "reverse": f"the gradient of {name} with respect to {wrt}",
-        "value_and_grad": f"({name}(...), its gradient with respect to {wrt})",
-        "vjp": f"the vector-Jacobian product of {name} with respect to {wrt}",
-        "forward": f"({name}(...), its derivative along the tangents of {wrt})",
+        Mode.REVERSE: f"the gradient of {name} with respect to {wrt}",
+        Mode.VALUE_AND_GRAD: f"({name}(...), its gradient with respect to {wrt})",
+        Mode.VJP: f"the vector-Jacobian product of {name} with respect to {wrt}",
+        Mode.FORWARD: f"({name}(...), its derivative along the tangents of {wrt})",
     }[options.mode]
     return f"{signature}: {what}."

@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 
-from adjoint.runtime.refusals import ComplexValue, NonScalarOutput
 from adjoint.runtime.adjoints import (
     add_at,
     unbroadcast,
@@ -18,6 +17,7 @@ from adjoint.runtime.adjoints import (
     _is_container,
     _short_derivative,
 )
+from adjoint.runtime.refusals import ComplexValue, NonScalarOutput
 
 
 def gradient_like(dx, x):

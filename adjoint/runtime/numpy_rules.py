@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from adjoint.runtime.refusals import Refused
 from adjoint.runtime.adjoints import (
     unbroadcast,
     unreduce,
@@ -16,6 +15,7 @@ from adjoint.runtime.adjoints import (
     _is_zero_scalar,
 )
 from adjoint.runtime.gradients import dot_adjoint_a, dot_adjoint_b
+from adjoint.runtime.refusals import Refused
 
 
 def np_dot_adjoint_a(g, a, b):

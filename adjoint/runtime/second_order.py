@@ -9,8 +9,8 @@ import math
 import numpy as np
 
 from adjoint.runtime.adjoints import unbroadcast, _is_container, _is_zero_scalar
-from adjoint.runtime.numpy_rules import einsum_adjoint, kron_adjoint, tangent_like
 from adjoint.runtime.linalg import _norm_kind, _norm_slope, _solve_operands
+from adjoint.runtime.numpy_rules import einsum_adjoint, kron_adjoint, tangent_like
 
 
 def sinc_derivative(x, order):
