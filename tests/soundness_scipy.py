@@ -47,41 +47,6 @@ else:
         factor = linalg.cho_factor(a @ a.T + 3.0 * np.eye(3))  # <- cho_factor
         return np.sum(linalg.cho_solve(factor, np.ones(3)))
 
-    CASES = []
-else:
-    import scipy_programs as programs
-
-    def covariates(rng, n=6, d=2):
-        return rng.normal(size=(n, d))
-
-    def gp_args(rng):
-        X = covariates(rng)
-        return np.array([0.1, -0.2, -1.0]), X, np.sin(X[:, 0]) + 0.1 * rng.normal(size=6)
-
-    def incomplete_gamma(x):
-        return np.sum(special.gammainc(2.0, x))  # <- gammainc
-
-    def log_sum_exp_with_sign(x):
-        value, sign = special.logsumexp(x, return_sign=True)  # <- return_sign
-        return value * sign
-
-    def frozen_into_a_variable(mu):
-        prior = stats.norm(mu, 1.0)  # <- frozen
-        return prior.logpdf(0.3)
-
-    def decay(y, t, k):
-        return -k * y
-
-    def ode_solution(k):
-        return np.sum(integrate.odeint(decay, 1.0, np.linspace(0.0, 1.0, 5), args=(k,)))  # <- odeint
-
-    def factor_and_solve(a):
-        factor = linalg.cho_factor(a @ a.T + 3.0 * np.eye(3))  # <- cho_factor
-        return np.sum(linalg.cho_solve(factor, np.ones(3)))
-
-    def elementwise_softplus_slope(x):
-        return np.sum(adjoint.elementwise_grad(np.logaddexp)(0.0, x) * x)
-
     CASES = [
         Exact(programs.gp_marginal_likelihood, gp_args),
         Exact(programs.gp_cholesky, gp_args),

@@ -8,7 +8,7 @@ triangle it reads, and cholesky's is symmetric, as np.linalg.cholesky's.
 import numpy as np
 from scipy import linalg
 
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     cholesky_adjoint, cholesky_tangent, frechet_block, frechet_corner, transpose_if, transposed_trans, triangle,

@@ -9,7 +9,7 @@ import math
 import numpy as np
 from scipy import special
 
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import logsumexp_weights, multigamma_polygamma, unbroadcast, unreduce
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import dirichlet_points, mvn_precision, points_outer, standardized, unbroadcast
 
