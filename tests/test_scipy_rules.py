@@ -184,3 +184,22 @@ def test_helper_rules_match_central_differences(case, helper_functions, rng) -> 
                                                                                  abs=ATOL)
     _, tangent = adjoint.jvp(fn, wrt=case.wrt)(*copy.deepcopy(args), *v)
     np.testing.assert_allclose(flat(tangent), expected, rtol=RTOL, atol=ATOL)
+
+
+# ----- every SciPy rule has a spec and a row in docs/numpy.md ---------------------------------------------
+
+SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_stats", "adjoint.rules.scipy_linalg")
+
+
+@pytest.mark.parametrize("module", SCIPY_RULE_FILES)
+def test_every_scipy_rule_has_a_spec_and_a_coverage_row(module) -> None:
+    from adjoint.rules.coverage import coverage_table, library_functions, library_spelling
+    from scipy_specs import SPECS
+    specified = {spec.func for spec in SPECS}
+    functions = library_functions(module)
+    assert functions
+    missing = [library_spelling(func) for func in functions if func not in specified]
+    assert not missing, f"SciPy rules without a RuleSpec in tests/scipy_specs.py: {missing}"
+    table = coverage_table()
+    for func in functions:
+        assert f"| `{library_spelling(func)}` | yes | yes |" in table
