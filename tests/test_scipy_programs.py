@@ -146,3 +146,23 @@ def test_odeint_is_refused_with_the_fixed_step_advice() -> None:
     from soundness_scipy import ode_solution
     with pytest.raises(adjoint.NonDifferentiableError, match="fixed-step loop"):
         adjoint.grad(ode_solution)(0.7)
+
+
+# ----- forms a rule meets only at run time ---------------------------------------------------------------------
+
+def diagonal_covariance(mean, variances):
+    return programs.stats.multivariate_normal.logpdf(np.zeros(3), mean, variances)
+
+
+def weights_wider_than_values(a, b):
+    return programs.special.logsumexp(a, b=b)
+
+
+def test_a_covariance_that_is_not_a_matrix_is_refused_when_the_gradient_runs() -> None:
+    with pytest.raises(adjoint.AdjointError, match="2-d covariance matrix"):
+        adjoint.grad(diagonal_covariance)(np.zeros(3), np.ones(3))
+
+
+def test_logsumexp_weights_broadcasting_the_values_are_refused_when_the_gradient_runs() -> None:
+    with pytest.raises(adjoint.AdjointError, match="more dimensions than `a`"):
+        adjoint.grad(weights_wider_than_values)(np.zeros(3), np.ones((2, 3)))
