@@ -66,6 +66,15 @@ def test_scipy_fit_converges_with_both_optimizers():
     assert numbers_after("largest difference between the fits:", out)[0] < 1e-5
 
 
+def test_dask_sums_shard_gradients_into_the_whole_gradient():
+    pytest.importorskip("dask.distributed")
+    pytest.importorskip("scipy")
+    out = run("dask/train.py")
+    losses = numbers_after("loss", out)
+    assert len(losses) == 4 and losses[-1] < 0.6 * losses[0]
+    assert numbers_after("largest difference", out)[0] < 1e-9
+
+
 def test_offline_trains_without_adjoint():
     out = run("offline/train.py")
     assert "adjoint imported: False" in out
