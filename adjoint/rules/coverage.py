@@ -116,7 +116,7 @@ def coverage_table() -> str:
 def library_functions(module: str) -> List[Any]:
     """The functions whose rules `module` (a rule file) registers, without the runtime helpers'."""
     registered = ADJOINTS.functions() + TANGENTS.functions()
-    found = {f for f in registered if _rule_module(f) == module and not runtime.is_helper(f)}
+    found = {f for f in registered if _rule_module(f) == module and getattr(f, "__module__", None) != runtime.__name__}
     return sorted(found, key=library_spelling)
 
 
