@@ -37,6 +37,11 @@ else:
         prior = stats.norm(mu, 1.0)  # <- frozen
         return prior.logpdf(0.3)
 
+    STANDARD_NORMAL = stats.norm(0.0, 1.0)
+
+    def frozen_global(w):
+        return np.sum(STANDARD_NORMAL.logpdf(w))  # <- frozen global
+
     def decay(y, t, k):
         return -k * y
 
@@ -61,6 +66,7 @@ else:
         Refused(incomplete_gamma, (np.ones(3),), adjoint.NonDifferentiableError, "gammainc"),
         Refused(log_sum_exp_with_sign, (np.ones(3),), adjoint.NonDifferentiableError, "return_sign"),
         Refused(frozen_into_a_variable, (0.5,), adjoint.NonDifferentiableError, "frozen"),
+        Refused(frozen_global, (np.ones(2),), adjoint.NonDifferentiableError, "frozen global"),
         Refused(ode_solution, (0.7,), adjoint.NonDifferentiableError, "odeint"),
         Refused(factor_and_solve, (np.eye(3),), adjoint.NonDifferentiableError, "cho_factor"),
     ]

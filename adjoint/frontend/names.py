@@ -87,24 +87,35 @@ CHOLESKY = ("its result packs a factor with a flag; write scipy.linalg.cholesky(
 ADVICE = {
     "scipy.integrate.odeint": FIXED_STEPS,
     "scipy.integrate.solve_ivp": FIXED_STEPS,
-    "scipy.integrate.quad": "write the quadrature as a fixed sum (np.trapezoid-like) of the integrand's values",
+    "scipy.integrate.quad": "write the integral as a weighted sum of the integrand's values on a fixed grid",
     "scipy.linalg.cho_factor": CHOLESKY,
     "scipy.linalg.cho_solve": CHOLESKY,
 }
 
 
-def _is_distribution(func: Any) -> bool:
-    """A SciPy distribution object (`scipy.stats.norm`), which calling freezes."""
-    module = type(func).__module__ or ""
-    return module.startswith("scipy.stats.") and hasattr(func, "logpdf" if hasattr(func, "pdf") else "logpmf")
+def is_distribution(obj: Any) -> bool:
+    """A SciPy distribution object (`scipy.stats.norm`, `scipy.stats.poisson`), which calling freezes."""
+    module = type(obj).__module__ or ""
+    return module.startswith("scipy.stats.") and callable(obj) and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf"))
+
+
+def _is_frozen_method(func: Any) -> bool:
+    """A method of a frozen SciPy distribution (`prior.logpdf` for `prior = norm(0.0, 1.0)`)."""
+    owner = getattr(func, "__self__", None)
+    module = type(owner).__module__ or ""
+    return inspect.ismethod(func) and module.startswith("scipy.stats.") and not is_distribution(owner)
 
 
 def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjoint") -> str:
     """Why a call of `label` (spelled `spelled` by its module) is refused, and the rule to write."""
-    if _is_distribution(func):
+    if is_distribution(func):
         return (f"`{label}(...)` freezes the SciPy distribution {spelled} into an object, whose derivative "
                 f"adjoint does not follow; call its method on the parameters instead: `{label}.logpdf(x, ...)` "
                 f"(or freeze and call in one expression: `{label}(...).logpdf(x)`)")
+    if _is_frozen_method(func):
+        return (f"`{label}` is a method of a frozen SciPy distribution held in a variable, which adjoint does not "
+                f"differentiate; call the distribution's own method with the parameters instead "
+                f"(`norm.logpdf(x, loc, scale)` for `norm(loc, scale).logpdf(x)`)")
     if spelled in ADVICE:
         return f"no derivative rule for `{label}` ({spelled}): {ADVICE[spelled]}"
     register = "register_adjoint" if kind == "adjoint" else "register_tangent"

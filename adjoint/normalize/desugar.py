@@ -1,4 +1,5 @@
-"""Rewrite sugar into the core subset: augmented and tuple assignment, `for` over sequences, methods.
+"""Rewrite sugar into the core subset: augmented and tuple assignment, `for` over sequences, methods
+(also `norm(loc, scale).logpdf(x)`, a SciPy distribution frozen and called: `norm.logpdf(x, loc, scale)`).
 
 Before::
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import iteration
@@ -262,8 +264,7 @@ class Desugar(gast.NodeTransformer):
                 and isinstance(func.value, gast.Call)):
             return False
         distribution = resolve(func.value.func, self.parsed, self.local_names)
-        module = type(distribution).__module__ or ""
-        return module.startswith("scipy.stats.") and hasattr(distribution, func.attr)
+        return is_distribution(distribution) and hasattr(distribution, func.attr)
 
     def _unfrozen(self, node: gast.Call) -> gast.Call:
         """`norm(loc, scale).logpdf(x)` -> `norm.logpdf(x, loc, scale)`, what the frozen method calls."""
