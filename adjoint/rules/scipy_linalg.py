@@ -12,7 +12,6 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     cholesky_adjoint, cholesky_tangent, frechet_block, frechet_corner, transpose_if, transposed_trans, triangle,
-    unbroadcast,
 )
 
 non_differentiable(transposed_trans)
