@@ -193,7 +193,7 @@ SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_stats", 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)
 def test_every_scipy_rule_has_a_spec_and_a_coverage_row(module) -> None:
-    from adjoint.rules.coverage import coverage_table, library_functions, library_spelling
+    from adjoint.coverage import coverage_table, library_functions, library_spelling
     from scipy_specs import SPECS
     specified = {spec.func for spec in SPECS}
     functions = library_functions(module)
