@@ -206,7 +206,7 @@ def gradient_calls(case: Case, args: tuple, peers: List[Peer], result: Result):
              ADJOINT: partial(public, *args), GENERATED: partial(generated, *args)}
     converters = {label: _as_tuple for label in (HAND, ADJOINT, GENERATED)}
     for peer in peers:
-        reason = peer.supports(case)
+        reason = peer.supports(case) or (None if case.peers else "the function calls SciPy")
         if reason:
             result.skipped[peer.name] = reason
             continue

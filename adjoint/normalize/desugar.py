@@ -1,4 +1,5 @@
-"""Rewrite sugar into the core subset: augmented and tuple assignment, `for` over sequences, methods.
+"""Rewrite sugar into the core subset: augmented and tuple assignment, `for` over sequences, methods
+(also `norm(loc, scale).logpdf(x)`, a SciPy distribution frozen and called: `norm.logpdf(x, loc, scale)`).
 
 Before::
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import iteration
@@ -43,6 +45,8 @@ RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item}
 ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
 CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
 SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
+# Methods of a SciPy distribution that take the values first and the distribution's parameters after.
+DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
 class Desugar(gast.NodeTransformer):
@@ -238,6 +242,8 @@ class Desugar(gast.NodeTransformer):
             raise self._refuse(node, f"a {iterator.__name__} object is supported only as what a `for` loop "
                                      "iterates over (directly, or bound to a name the loop iterates over)")
         func = node.func
+        if self._is_frozen_distribution_call(node):
+            return self._unfrozen(node)
         callee = resolve(func, self.parsed, self.local_names)
         if callee is np.clip:
             return _positional_clip_bounds(node)
@@ -258,6 +264,22 @@ class Desugar(gast.NodeTransformer):
             args = [func.value, nodes.tuple_of(node.args)]
         call = nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
         return _positional_clip_bounds(call) if func.attr == "clip" else call
+
+    def _is_frozen_distribution_call(self, node: gast.Call) -> bool:
+        """`norm(loc, scale).logpdf(x)`: a method of a SciPy distribution frozen in the same expression."""
+        func = node.func
+        if not (isinstance(func, gast.Attribute) and func.attr in DISTRIBUTION_METHODS
+                and isinstance(func.value, gast.Call)):
+            return False
+        distribution = resolve(func.value.func, self.parsed, self.local_names)
+        return is_distribution(distribution) and hasattr(distribution, func.attr)
+
+    def _unfrozen(self, node: gast.Call) -> gast.Call:
+        """`norm(loc, scale).logpdf(x)` -> `norm.logpdf(x, loc, scale)`, what the frozen method calls."""
+        freeze = node.func.value
+        method = nodes.attribute(freeze.func, node.func.attr)
+        unfrozen = gast.Call(func=method, args=node.args + freeze.args, keywords=freeze.keywords + node.keywords)
+        return nodes.copy_location(unfrozen, node)
 
     def _runtime_name(self, method: str) -> str:
         """The name under which the function replacing `x.<method>(...)` is reached (e.g. `astype`)."""

@@ -5,10 +5,11 @@ time), `adjoints` (the symbolic zero, broadcasting undone, writes into items, li
 `gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules` and
 `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
 `checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
-np.linalg's decompositions and of NumPy's statistics functions) and `scalars` (of `math`
-and of max and min over a sequence). Every public helper is re-exported here under the name
-`adjoint.runtime.NAME`, which is how generated code, caches and error messages know it;
-`adjoint gen` copies a helper's source (and the helpers it calls) from its module.
+np.linalg's decompositions and of NumPy's statistics functions), `scalars` (of `math` and of
+max and min over a sequence) and `scipy_rules` (helpers of the SciPy rules; it imports
+without SciPy). Every public helper is re-exported here under the name `adjoint.runtime.NAME`,
+which is how generated code, caches and error messages know it; `adjoint gen` copies a
+helper's source (and the helpers it calls) from its module.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from adjoint.runtime import (
     numpy_rules,
     refusals,
     scalars,
+    scipy_rules,
     second_order,
     statistics,
 )
@@ -35,12 +37,13 @@ from adjoint.runtime.linalg import *  # noqa: F401,F403
 from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
 from adjoint.runtime.refusals import *  # noqa: F401,F403
 from adjoint.runtime.scalars import *  # noqa: F401,F403
+from adjoint.runtime.scipy_rules import *  # noqa: F401,F403
 from adjoint.runtime.second_order import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
     refusals, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing, decompositions,
-    statistics, scalars,
+    statistics, scalars, scipy_rules,
 )
 
 
