@@ -178,6 +178,16 @@ def parameters(func_node: gast.FunctionDef) -> List[str]:
     return [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]
 
 
+def dotted_name(node: gast.expr) -> Optional[str]:
+    """`np.linalg.norm` for that expression; None for anything but a name and attributes of it."""
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        owner = dotted_name(node.value)
+        return None if owner is None else f"{owner}.{node.attr}"
+    return None
+
+
 def local_names(func_node: gast.FunctionDef) -> frozenset:
     """The names a function binds: its parameters and every name it assigns."""
     return frozenset(names_stored(func_node)) | frozenset(parameters(func_node))

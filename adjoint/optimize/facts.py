@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Optional
+from typing import Callable, Dict, FrozenSet
 
 import gast
 import numpy as np
 
-from adjoint import runtime
+from adjoint import nodes, runtime
 from adjoint.analysis.kinds import SCALAR
 from adjoint.frontend.parse import MISSING
 
@@ -45,7 +45,7 @@ class Facts:
     def is_pure_callee(self, func_node: gast.expr) -> bool:
         """A call of it has no effect (builtins that only compute, math, NumPy but its random
         numbers, adjoint's runtime helpers); remembered by dotted name, as the passes ask often."""
-        path = _dotted_path(func_node)
+        path = nodes.dotted_name(func_node)
         if path is None:
             return self._is_pure_callee(func_node)
         known = self.pure_callees.get(path)
@@ -65,16 +65,6 @@ class Facts:
         if isinstance(func, np.ufunc) or module == "math" or func is math:
             return True
         return module.startswith("numpy") and "random" not in module
-
-
-def _dotted_path(node: gast.expr) -> Optional[str]:
-    """`np.linalg.norm` for that expression; None for anything but names and attributes of them."""
-    if isinstance(node, gast.Name):
-        return node.id
-    if isinstance(node, gast.Attribute):
-        owner = _dotted_path(node.value)
-        return None if owner is None else f"{owner}.{node.attr}"
-    return None
 
 
 def _resolve_dotted(node: gast.expr, resolve) -> object:

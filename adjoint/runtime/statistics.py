@@ -181,20 +181,6 @@ def cropped_convolution(h, a, v, mode="full"):
     return h[start:start + length]
 
 
-def interp_tangent(dx, dxp, dfp, dleft, dright, x, xp, fp, left=None, right=None, period=None):
-    """The tangent of np.interp(x, xp, fp, left, right) (each d* may be the symbolic zero 0.0)."""
-    _refuse_period(period)
-    xp, fp = np.asarray(xp, dtype=float), np.asarray(fp, dtype=float)
-    segment, t, below, above = _interp_parts(x, xp)
-    inside = ~below & ~above
-    slope = (fp[segment + 1] - fp[segment]) / (xp[segment + 1] - xp[segment])
-    dxp, dfp = np.broadcast_to(dxp, np.shape(xp)), np.broadcast_to(dfp, np.shape(fp))
-    moved = (dx + dxp[segment] * (t - 1.0) - dxp[segment + 1] * t) * slope
-    lines = dfp[segment] * (1.0 - t) + dfp[segment + 1] * t
-    outside = below * (dfp[0] if left is None else dleft) + above * (dfp[-1] if right is None else dright)
-    return inside * (moved + lines) + outside
-
-
 def _along(y, axis, values):
     """values (the last axis along `axis` of y) moved back into place."""
     return np.moveaxis(values, -1, axis)
