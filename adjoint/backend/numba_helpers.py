@@ -158,5 +158,43 @@ def _sign(x):
     _refuse("sign", x)
 
 
-HELPERS = ("unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign")
+# ----- transcendental functions of whole arrays, left to NumPy ----------------------------------
+# llvmlite from the package index has no SVML: numba's own np.tanh of a 64x64 array takes 13x
+# NumPy's time. Above a few dozen elements (where the ~1 us of numba.objmode pays off) a
+# float64 array goes to NumPy's loop; numbers and small arrays stay in compiled code.
+
+OBJMODE_ELEMENTS = 64
+TRANSCENDENTAL = ("tanh", "exp", "log", "sin", "cos")
+
+
+def _left_to_numpy(ufunc_name: str):
+    ufunc = getattr(np, ufunc_name)
+
+    def stub(x):
+        return ufunc(x)
+
+    stub.__name__ = f"numpy_{ufunc_name}"
+
+    def typer(x):
+        if not (isinstance(x, _types.Array) and x.dtype == _types.float64 and x.ndim > 0):
+            return lambda x: ufunc(x)
+        dimensions = ",".join([":"] * (x.ndim - 1) + ["::1"])
+        text = (f"def impl(x):\n"
+                f"    if x.size < {OBJMODE_ELEMENTS}:\n"
+                f"        return np.ascontiguousarray(ufunc(x))\n"
+                f"    with numba.objmode(out='float64[{dimensions}]'):\n"
+                f"        out = np.ascontiguousarray(ufunc(x))\n"
+                f"    return out\n")
+        namespace = {"numba": numba, "np": np, "ufunc": ufunc}
+        exec(text, namespace)
+        return namespace["impl"]
+
+    _overload(stub)(typer)
+    return stub
+
+
+numpy_tanh, numpy_exp, numpy_log, numpy_sin, numpy_cos = (_left_to_numpy(name) for name in TRANSCENDENTAL)
+
+HELPERS = ("unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
+           *(f"numpy_{name}" for name in TRANSCENDENTAL))
 NUMBA_VERSION = numba.__version__

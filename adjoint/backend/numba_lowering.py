@@ -5,6 +5,7 @@ output is unchanged. Each rewrite keeps the values the code computes:
 - a stack that saves several variables becomes one stack per variable (numba's lists hold
   one type; a variable first saved as None becomes a list of optionals, which numba types);
 - `reversed(R)` of a range `R` becomes the explicit descending range over the same numbers;
+- `np.tanh(x)` (and exp, log, sin, cos) calls a helper that leaves large arrays to NumPy;
 - an array parameter's adjoint that starts as `0.0` and is returned through
   `gradient_like(dA, A)` starts as `np.zeros(A.shape)` (a float cannot become an array in
   numba; adding to zeros gives the same values as adding to 0.0).
@@ -24,6 +25,7 @@ def lower(source: str, kinds: Optional[Dict[str, str]], numpy_name: str = "np") 
     _split_stacks(function)
     _TypedRanges(_ranges(function)).visit(function)
     _array_adjoints(function, kinds or {}, numpy_name)
+    _NumpyTranscendental(numpy_name, {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}).visit(function)
     ast.fix_missing_locations(tree)
     return ast.unparse(tree) + "\n"
 
@@ -155,6 +157,29 @@ class _TypedRanges(ast.NodeTransformer):
             name = node.args[0].id
             return ast.parse(f"range({name}.start + (len({name}) - 1) * {name}.step, "
                              f"{name}.start - {name}.step, -{name}.step)", mode="eval").body
+        return node
+
+
+# ----- whole-array transcendental functions ----------------------------------------------------
+
+TRANSCENDENTAL = ("tanh", "exp", "log", "sin", "cos")
+
+
+class _NumpyTranscendental(ast.NodeTransformer):
+    """`np.tanh(x)` -> `numpy_tanh(x)`, which runs NumPy's loop on large float arrays (see
+    backend/numba_helpers.py), unless the function already uses that name."""
+
+    def __init__(self, numpy_name: str, taken: Set[str]):
+        self.numpy_name = numpy_name
+        self.taken = taken
+
+    def visit_Call(self, node: ast.Call):
+        self.generic_visit(node)
+        func = node.func
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == self.numpy_name
+                and func.attr in TRANSCENDENTAL and len(node.args) == 1 and not node.keywords
+                and f"numpy_{func.attr}" not in self.taken):
+            node.func = ast.Name(f"numpy_{func.attr}", ast.Load())
         return node
 
 
