@@ -165,35 +165,62 @@ def _sign(x):
 
 OBJMODE_ELEMENTS = 64
 TRANSCENDENTAL = ("tanh", "exp", "log", "sin", "cos")
+_UFUNCS = tuple(getattr(np, name) for name in TRANSCENDENTAL)
 
 
-def _left_to_numpy(ufunc_name: str):
-    ufunc = getattr(np, ufunc_name)
+def _apply(which, x):
+    """Run in object mode: NumPy's loop, C-contiguous."""
+    return np.ascontiguousarray(_UFUNCS[which](x))
+
+
+@numba.njit
+def _numpy_1d(which, x):
+    with numba.objmode(out="float64[::1]"):
+        out = _apply(which, x)
+    return out
+
+
+@numba.njit
+def _numpy_2d(which, x):
+    with numba.objmode(out="float64[:, ::1]"):
+        out = _apply(which, x)
+    return out
+
+
+@numba.njit
+def _numpy_3d(which, x):
+    with numba.objmode(out="float64[:, :, ::1]"):
+        out = _apply(which, x)
+    return out
+
+
+_BY_RANK = {1: _numpy_1d, 2: _numpy_2d, 3: _numpy_3d}
+
+
+def _left_to_numpy(which: int):
+    ufunc = _UFUNCS[which]
 
     def stub(x):
         return ufunc(x)
 
-    stub.__name__ = f"numpy_{ufunc_name}"
+    stub.__name__ = f"numpy_{TRANSCENDENTAL[which]}"
 
     def typer(x):
-        if not (isinstance(x, _types.Array) and x.dtype == _types.float64 and x.ndim > 0):
+        by_numpy = _BY_RANK.get(getattr(x, "ndim", 0)) if isinstance(x, _types.Array) else None
+        if by_numpy is None or x.dtype != _types.float64:
             return lambda x: ufunc(x)
-        dimensions = ",".join([":"] * (x.ndim - 1) + ["::1"])
-        text = (f"def impl(x):\n"
-                f"    if x.size < {OBJMODE_ELEMENTS}:\n"
-                f"        return np.ascontiguousarray(ufunc(x))\n"
-                f"    with numba.objmode(out='float64[{dimensions}]'):\n"
-                f"        out = np.ascontiguousarray(ufunc(x))\n"
-                f"    return out\n")
-        namespace = {"numba": numba, "np": np, "ufunc": ufunc}
-        exec(text, namespace)
-        return namespace["impl"]
+
+        def impl(x):
+            if x.size < OBJMODE_ELEMENTS:
+                return np.ascontiguousarray(ufunc(x))
+            return by_numpy(which, x)
+        return impl
 
     _overload(stub)(typer)
     return stub
 
 
-numpy_tanh, numpy_exp, numpy_log, numpy_sin, numpy_cos = (_left_to_numpy(name) for name in TRANSCENDENTAL)
+numpy_tanh, numpy_exp, numpy_log, numpy_sin, numpy_cos = (_left_to_numpy(i) for i in range(len(TRANSCENDENTAL)))
 
 HELPERS = ("unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
            *(f"numpy_{name}" for name in TRANSCENDENTAL))
