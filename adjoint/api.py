@@ -96,7 +96,7 @@ def derivative_of(func: Callable, options: Options) -> Generated:
 def _compiled(generated: Generated, func: Callable, options: Options) -> Generated:
     """The generation compiled by the backend options name (numba; "auto": numba where it can)."""
     from adjoint.backend import numba as numba_backend
-    return numba_backend.compile_generation(generated, dict(options.kinds or ()), func, options.backend == "auto")
+    return numba_backend.compile_generation(generated, func, options.backend == "auto")
 
 
 def _kinds(func: Callable, args: tuple, kwargs: dict) -> Tuple[Tuple[str, str], ...]:

@@ -43,13 +43,13 @@ def available() -> bool:
 
 # ----- the module text --------------------------------------------------------------------------
 
-def lowered_source(unit_source: str, kinds: Optional[Dict[str, str]], numpy_name: str) -> str:
+def lowered_source(unit_source: str, numpy_name: str) -> str:
     """A unit's source lowered for numba, its comments (`# Grad of: ...`) kept."""
     lines = []
     for line in unit_source.splitlines():
         comment = _COMMENT_LINE.match(line)
         lines.append(f"{comment.group(1)}{_COMMENT}({comment.group(2)!r})" if comment else line)
-    lowered = numba_lowering.lower("\n".join(lines) + "\n", kinds, numpy_name)
+    lowered = numba_lowering.lower("\n".join(lines) + "\n", numpy_name)
     restored = []
     for line in lowered.splitlines():
         call = _COMMENT_CALL.match(line)
@@ -57,7 +57,7 @@ def lowered_source(unit_source: str, kinds: Optional[Dict[str, str]], numpy_name
     return "\n".join(restored) + "\n"
 
 
-def module_source(units, root_kinds: Optional[Dict[str, str]], root: str, helpers: str) -> str:
+def module_source(units, helpers: str) -> str:
     """The module of a generation's units: imports, constants, helpers and njit functions.
 
     `helpers` is the import of the numba helpers (or their source, in a standalone module)."""
@@ -89,8 +89,7 @@ def module_source(units, root_kinds: Optional[Dict[str, str]], root: str, helper
     parts = ["\n".join(sorted(imports)), helpers]
     parts.append("\n".join(f"{name} = {value}" for name, value in sorted(constants.items())))
     for unit in units:
-        kinds = root_kinds if unit.name == root else None
-        parts.append("@numba.njit(cache=True)\n" + lowered_source(unit.source, kinds, numpy_name))
+        parts.append("@numba.njit(cache=True)\n" + lowered_source(unit.source, numpy_name))
     parts.append("\n".join(f"{name} = {target}" for name, target in sorted(aliases.items())))
     return "\n\n\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
 
@@ -211,15 +210,14 @@ def _user_location(func: Optional[Callable], text: str) -> Optional[Location]:
 
 # ----- compiling a generation -------------------------------------------------------------------
 
-def compile_generation(generated: Generated, kinds: Optional[Dict[str, str]], func: Optional[Callable],
-                       fallback: bool) -> Generated:
+def compile_generation(generated: Generated, func: Optional[Callable], fallback: bool) -> Generated:
     """`generated` with its root (and backward half) compiled by numba; with `fallback`, what
     numba cannot compile runs as Python after an AdjointWarning."""
     try:
         if not available():
             raise BackendError("numba", "the numba backend needs numba (pip install 'adjoint[numba]')")
         root = generated.function.__name__
-        source = module_source(generated.units, kinds, root, helpers_import())
+        source = module_source(generated.units, helpers_import())
         module = load_module(source)
     except BackendError as error:
         if not fallback:

@@ -144,6 +144,20 @@ def _dot_adjoint_b(g, a, b):
     _refuse("dot_adjoint_b", g, a, b)
 
 
+def zero_like(x):
+    """The zero adjoint of x: a float array of x's shape, or 0.0 for a number."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(zero_like)
+def _zero_like(x):
+    if _is_array(x):
+        return lambda x: np.zeros(x.shape)
+    if _is_number(x):
+        return lambda x: 0.0
+    _refuse("zero_like", x)
+
+
 def sign(x):
     """-1.0, 0.0 or 1.0 (elementwise for arrays)."""
     raise NotImplementedError("compiled by numba only")
@@ -222,6 +236,6 @@ def _left_to_numpy(which: int):
 
 numpy_tanh, numpy_exp, numpy_log, numpy_sin, numpy_cos = (_left_to_numpy(i) for i in range(len(TRANSCENDENTAL)))
 
-HELPERS = ("unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
+HELPERS = ("zero_like", "unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
            *(f"numpy_{name}" for name in TRANSCENDENTAL))
 NUMBA_VERSION = numba.__version__

@@ -6,25 +6,22 @@ output is unchanged. Each rewrite keeps the values the code computes:
   one type; a variable first saved as None becomes a list of optionals, which numba types);
 - `reversed(R)` of a range `R` becomes the explicit descending range over the same numbers;
 - `np.tanh(x)` (and exp, log, sin, cos) calls a helper that leaves large arrays to NumPy;
-- an array parameter's adjoint that starts as `0.0` and is returned through
-  `gradient_like(dA, A)` starts as `np.zeros(A.shape)` (a float cannot become an array in
-  numba; adding to zeros gives the same values as adding to 0.0).
+- a parameter's adjoint that starts as `0.0` and is returned through `gradient_like(dA, A)`
+  starts as `zero_like(A)`, zeros of A's shape for an array (a float cannot become an array
+  in numba; adding to zeros gives the same values as adding to 0.0).
 """
 from __future__ import annotations
 
 import ast
 from typing import Dict, Iterable, Optional, Set, Tuple
 
-ARRAY = "array"
-
-
-def lower(source: str, kinds: Optional[Dict[str, str]], numpy_name: str = "np") -> str:
+def lower(source: str, numpy_name: str = "np") -> str:
     """The unit's source with the rewrites above applied."""
     tree = ast.parse(source)
     function = tree.body[0]
     _split_stacks(function)
     _TypedRanges(_ranges(function)).visit(function)
-    _array_adjoints(function, kinds or {}, numpy_name)
+    _typed_zero_adjoints(function)
     _NumpyTranscendental(numpy_name, {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}).visit(function)
     ast.fix_missing_locations(tree)
     return ast.unparse(tree) + "\n"
@@ -183,17 +180,18 @@ class _NumpyTranscendental(ast.NodeTransformer):
         return node
 
 
-# ----- array adjoints start as arrays -----------------------------------------------------------
+# ----- adjoints start in their parameter's type -------------------------------------------------
 
-def _array_adjoints(function: ast.FunctionDef, kinds: Dict[str, str], numpy_name: str) -> None:
-    arrays = {name for name, kind in kinds.items() if kind.split(":")[0] == ARRAY}
+def _typed_zero_adjoints(function: ast.FunctionDef) -> None:
+    """`dA = 0.0` of an adjoint returned as `gradient_like(dA, A)` -> `dA = zero_like(A)`: a
+    float array of A's shape for an array, 0.0 for a number (numba cannot make a float an array)."""
     adjoint_of = dict(_returned_gradients(function))
     for statement in function.body:
         if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
                 and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Constant)
-                and statement.value.value == 0.0 and adjoint_of.get(statement.targets[0].id) in arrays):
+                and statement.value.value == 0.0 and statement.targets[0].id in adjoint_of):
             primal = adjoint_of[statement.targets[0].id]
-            statement.value = ast.parse(f"{numpy_name}.zeros({primal}.shape)", mode="eval").body
+            statement.value = ast.Call(ast.Name("zero_like", ast.Load()), [ast.Name(primal, ast.Load())], [])
 
 
 def _returned_gradients(function: ast.FunctionDef) -> Iterable[Tuple[str, str]]:
