@@ -259,3 +259,30 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
     call.__wrapped__ = dispatcher
     call.py_func = python
     return call
+
+
+# ----- adjoint gen --backend numba ---------------------------------------------------------------
+
+def helpers_source() -> str:
+    """The numba helpers' own source, to copy into a standalone module (without its docstring
+    and its `from __future__` line)."""
+    from adjoint.backend import numba_helpers
+    tree = ast.parse(inspect.getsource(numba_helpers))
+    body = [node for node in tree.body[1:] if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
+    lines = inspect.getsource(numba_helpers).splitlines()
+    start = body[0].lineno - 1
+    kept = [line for line in lines[start:] if line not in ("import numba", "import numpy as np")]
+    return "# ----- numba versions of adjoint's runtime helpers " + "-" * 44 + "\n\n" + "\n".join(kept).lstrip("\n")
+
+
+def write_standalone(func: Callable, options, generated: Generated, command: str, version: str) -> str:
+    """The module `adjoint gen --backend numba` writes: the header of the Python module, then
+    numba, the helpers and the derivatives, each `@numba.njit(cache=True)`."""
+    from adjoint.backend.standalone import header
+    lines = header(func, options, generated.rules, command, version)
+    lines.append("imports: numba, numpy (adjoint is not needed to run it)")
+    head = "".join(f"# {line}\n" for line in lines)
+    exported = generated.function.__name__
+    docstring = f'"""The derivative {exported} of {func.__name__}, compiled by numba on its first call."""\n\n'
+    body = module_source(generated.units, helpers_source())
+    return head + docstring + f'__all__ = ["{exported}"]\n\n' + body
