@@ -15,7 +15,7 @@ import numpy as np
 
 from adjoint import runtime
 from adjoint.analysis.kinds import kind_of_value
-from adjoint.backend import cache as disk_cache
+from adjoint.backend import cache as disk_cache, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
@@ -85,18 +85,10 @@ def derivative_of(func: Callable, options: Options) -> Generated:
         key = (options, Revision.value)
         generated = per_function.get(key)
         if generated is None or not generated.is_current():
-            generated = disk_cache.generate_cached(func, options, generate)
-            if options.backend != "python":
-                generated = _compiled(generated, func, options)
+            generated = compiled.by_backend(disk_cache.generate_cached(func, options, generate), func, options)
             per_function[key] = generated
             generated.warn()
         return generated
-
-
-def _compiled(generated: Generated, func: Callable, options: Options) -> Generated:
-    """The generation compiled by the backend options name (numba; "auto": numba where it can)."""
-    from adjoint.backend import numba as numba_backend
-    return numba_backend.compile_generation(generated, func, options.backend == "auto")
 
 
 def _kinds(func: Callable, args: tuple, kwargs: dict) -> Tuple[Tuple[str, str], ...]:
@@ -107,13 +99,11 @@ def _kinds(func: Callable, args: tuple, kwargs: dict) -> Tuple[Tuple[str, str], 
 class _Specializing:
     """A derivative that generates code specialized to the argument types it is called with."""
 
-    def __init__(self, func: Callable, mode: str, wrt: Tuple[str, ...], optimize: bool, verbose: bool,
-                 backend: str = "python"):
+    def __init__(self, func: Callable, mode: str, wrt: Tuple[str, ...], optimize: bool, verbose: bool, backend: str):
         self.func = func
-        self.backend = backend
-        self.mode = mode
+        self.mode, self.backend = mode, Options(backend=backend).backend  # python, numba (backend/numba.py), auto
         self.wrt = wrt
-        self.optimize = optimize
+        self.optimize, self.options = optimize, functools.partial(Options, mode, wrt, optimize, backend=self.backend)
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
         self.checked: Dict[tuple, tuple] = {}
@@ -126,7 +116,7 @@ class _Specializing:
         if self.bound:
             raise AdjointError(f"derivatives of derivatives of the bound method {_describe(self.func)} are not "
                                "supported; differentiate the function with the instance as an argument")
-        return derivative_of(self.func, Options(self.mode, self.wrt, self.optimize, kinds, self.backend)).function
+        return derivative_of(self.func, self.options(kinds)).function
 
     def lookup(self, args: tuple, kwargs: dict) -> Callable:
         if self.revision != Revision.value:
@@ -142,8 +132,7 @@ class _Specializing:
             function = checked[0]
         if function is None:
             checker = self.checkers[key] = _complex_checker(self.func, self.bound, args, kwargs)
-            options = Options(self.mode, self.wrt, self.optimize, _kinds(self.func, self.bound + args, kwargs),
-                              self.backend)
+            options = self.options(_kinds(self.func, self.bound + args, kwargs))
             generated = derivative_of(self.func, options)
             if self.verbose:
                 print(generated.source)
@@ -312,11 +301,10 @@ def _refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError
 
 
 @transformation
-def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False,
-         backend: str = "python") -> Callable:
+def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False, backend="python") -> Callable:
     """The gradient of scalar-valued `func` with respect to `wrt` (a position, a name, or a tuple)."""
     names, many = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "reverse", names, optimize, verbose, _backend(backend))
+    specializing = _Specializing(func, "reverse", names, optimize, verbose, backend)
 
     one_in_tuple = many and len(names) == 1
     by_types = specializing.by_types
@@ -344,10 +332,10 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
 
 @transformation
 def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False,
-                   backend: str = "python") -> Callable:
+                   backend="python") -> Callable:
     """`(func(*args), gradient)` from a single forward pass."""
     names, many = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "value_and_grad", names, optimize, verbose, _backend(backend))
+    specializing = _Specializing(func, "value_and_grad", names, optimize, verbose, backend)
     by_types = specializing.by_types
 
     def value_and_gradient(*args, **kwargs):
@@ -371,11 +359,10 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
 
 
 @transformation
-def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False,
-        backend: str = "python") -> Callable:
+def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False, backend="python") -> Callable:
     """`(func(*args), pullback)`; `pullback(cotangent)` returns the gradient(s) of <cotangent, func>."""
     names, many = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "forward_pass", names, optimize, verbose, _backend(backend))
+    specializing = _Specializing(func, "forward_pass", names, optimize, verbose, backend)
 
     def value_and_pullback(*args, **kwargs):
         forward, backward = specializing.lookup(args, kwargs)
@@ -443,7 +430,7 @@ class _Residuals:
 def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """Forward mode: `(*args, *tangents) -> (func(*args), tangent of the output)`, one tangent per wrt entry."""
     names, _ = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "forward", names, optimize, verbose)
+    specializing = _Specializing(func, "forward", names, optimize, verbose, "python")
     count = len(names)
 
     def value_and_tangent(*args, **kwargs):
@@ -468,12 +455,6 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         return value, tangent
 
     return _as_plain_function(func, value_and_tangent, "jvp", specializing)
-
-
-def _backend(backend: str) -> str:
-    """`backend` checked: "python", "numba" (compiled by numba, see backend/numba.py) or "auto"."""
-    Options(backend=backend)
-    return backend
 
 
 @functools.lru_cache(maxsize=None)

@@ -57,7 +57,7 @@ def lowered_source(unit_source: str, numpy_name: str) -> str:
     return "\n".join(restored) + "\n"
 
 
-def module_source(units, helpers: str) -> str:
+def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     """The module of a generation's units: imports, constants, helpers and njit functions.
 
     `helpers` is the import of the numba helpers (or their source, in a standalone module)."""
@@ -76,22 +76,36 @@ def module_source(units, helpers: str) -> str:
             elif runtime.helper_name(value) is not None:
                 helper = runtime.helper_name(value)
                 if helper not in numba_helpers_names():
-                    raise BackendError(helper, f"the runtime helper {helper} the derivative {unit.name} calls has "
-                                               "no numba version; use backend='python'")
+                    raise _unit_refusal(unit, name, f"the runtime helper {helper} has no numba version", func)
                 if name != helper:
                     aliases[name] = helper
             elif type(value) in (bool, int, float) or value is None:
                 constants[name] = repr(value)
             elif name not in unit_names:
-                raise BackendError(name, f"the derivative {unit.name} reads {name} = {_short(value)}, which the "
-                                         "numba backend cannot compile in (only numbers, NumPy, math and "
-                                         "other derivatives); use backend='python'")
+                raise _unit_refusal(unit, name, f"{name} = {_short(value)} cannot be compiled in (only numbers, "
+                                                "NumPy, math and other derivatives)", func)
     parts = ["\n".join(sorted(imports)), helpers]
     parts.append("\n".join(f"{name} = {value}" for name, value in sorted(constants.items())))
     for unit in units:
         parts.append("@numba.njit(cache=True)\n" + lowered_source(unit.source, numpy_name))
     parts.append("\n".join(f"{name} = {target}" for name, target in sorted(aliases.items())))
     return "\n\n\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
+
+
+def _unit_refusal(unit, name: str, reason: str, func: Optional[Callable]) -> BackendError:
+    """A BackendError about `name`, read by the unit: at its first line that reads it."""
+    lines = unit.source.splitlines()
+    number = next((i + 1 for i, line in enumerate(lines) if re.search(rf"\b{re.escape(name)}\b", line)
+                   and not line.lstrip().startswith(("#", "def "))), None)
+    text = f"the numba backend cannot compile the derivative {unit.name}: {reason}"
+    location = None
+    if number is not None:
+        user_text = _differentiated_line(lines, number)
+        location = _user_location(func, user_text)
+        text += f", at line {number} of the generated code, `{lines[number - 1].strip()}`"
+        if user_text:
+            text += f" (in the derivative of `{user_text}`)"
+    return BackendError(name, text + "; use backend='python' or backend='auto'", location)
 
 
 def _read_names(unit) -> Dict[str, Any]:
@@ -203,12 +217,20 @@ def _user_location(func: Optional[Callable], text: str) -> Optional[Location]:
     except (OSError, TypeError):
         return None
     for offset, line in enumerate(source_lines):
-        if line.strip() == text.strip():
+        if line.strip() and line.strip().startswith(text.strip()):
             return Location(filename, first + offset, len(line) - len(line.lstrip()), line=line.rstrip("\n"))
     return None
 
 
 # ----- compiling a generation -------------------------------------------------------------------
+
+def by_backend(generated: Generated, func: Callable, options) -> Generated:
+    """`generated` as the backend of `options` runs it: unchanged for "python"; compiled by
+    numba for "numba"; for "auto" compiled by numba where it can, else Python after a warning."""
+    if options.backend == "python":
+        return generated
+    return compile_generation(generated, func, options.backend == "auto")
+
 
 def compile_generation(generated: Generated, func: Optional[Callable], fallback: bool) -> Generated:
     """`generated` with its root (and backward half) compiled by numba; with `fallback`, what
@@ -217,7 +239,7 @@ def compile_generation(generated: Generated, func: Optional[Callable], fallback:
         if not available():
             raise BackendError("numba", "the numba backend needs numba (pip install 'adjoint[numba]')")
         root = generated.function.__name__
-        source = module_source(generated.units, helpers_import())
+        source = module_source(generated.units, helpers_import(), func)
         module = load_module(source)
     except BackendError as error:
         if not fallback:

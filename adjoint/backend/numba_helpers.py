@@ -166,7 +166,7 @@ def sign(x):
 @_overload(sign)
 def _sign(x):
     if _is_number(x):
-        return lambda x: float(x > 0) - float(x < 0)
+        return lambda x: 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
     if _is_array(x):
         return lambda x: np.sign(x)
     _refuse("sign", x)
