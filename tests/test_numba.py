@@ -93,6 +93,14 @@ def test_auto_falls_back_to_python_with_a_warning():
     np.testing.assert_allclose(gradient, adjoint.grad(uses_cumsum)(np.ones(3)))
 
 
+def test_vjp_is_refused_for_numba_and_runs_as_python_for_auto():
+    with pytest.raises(BackendError, match="vjp is not compiled by numba"):
+        adjoint.vjp(uses_cumsum, backend="numba")(np.ones(3))
+    with pytest.warns(adjoint.AdjointWarning, match="vjp is not compiled by numba"):
+        value, pullback = adjoint.vjp(uses_cumsum, backend="auto")(np.ones(3))
+    np.testing.assert_allclose(pullback(1.0), adjoint.grad(uses_cumsum)(np.ones(3)))
+
+
 def test_an_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend must be one of"):
         Options(backend="cython")

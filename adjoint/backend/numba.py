@@ -110,7 +110,10 @@ def _unit_refusal(unit, name: str, reason: str, func: Optional[Callable]) -> Bac
 
 def _read_names(unit) -> Dict[str, Any]:
     """The bindings of a unit and the globals of the user's module its source reads."""
-    read = {node.id for node in ast.walk(ast.parse(unit.source)) if isinstance(node, ast.Name)}
+    tree = ast.parse(unit.source)
+    local = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    local |= {argument.arg for argument in ast.walk(tree) if isinstance(argument, ast.arg)}
+    read = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - local
     found = {name: unit.globals[name] for name in read if name in unit.globals}
     found.update(unit.bindings)
     return found
@@ -238,6 +241,9 @@ def compile_generation(generated: Generated, func: Optional[Callable], fallback:
     try:
         if not available():
             raise BackendError("numba", "the numba backend needs numba (pip install 'adjoint[numba]')")
+        if generated.backward is not None:  # its residuals (ranges, stacks) cannot all cross into Python
+            raise BackendError("vjp", "vjp is not compiled by numba yet: use grad or value_and_grad with "
+                                      "backend='numba', or vjp with backend='python'")
         root = generated.function.__name__
         source = module_source(generated.units, helpers_import(), func)
         module = load_module(source)
@@ -247,10 +253,7 @@ def compile_generation(generated: Generated, func: Optional[Callable], fallback:
         _warn(error)
         return generated
     function = _guarded(getattr(module, root), generated.function, module, func, fallback)
-    backward = generated.backward
-    if backward is not None:
-        backward = _guarded(getattr(module, backward.__name__), backward, module, func, fallback)
-    return dataclasses.replace(generated, function=function, backward=backward)
+    return dataclasses.replace(generated, function=function)
 
 
 def _warn(error: AdjointError) -> None:
