@@ -170,9 +170,12 @@ def numba_first_calls(case: Case) -> Tuple[float, float]:
 
 
 def print_numba_first_call(name: str) -> int:
-    """Child process of numba_first_calls: numba and adjoint imported, time the first call."""
-    import numba  # noqa: F401  (its import, about a second, is not the derivative's)
+    """Child process of numba_first_calls: numba and adjoint imported and numba's compiler set
+    up (by compiling a trivial function: about a second, once per process, whatever is loaded
+    afterwards), time the first call."""
+    import numba
 
+    numba.njit(lambda x: x + 1)(1)
     case = next(c for c in CASES if c.name == name)
     args = case.args()
     gradient = adjoint.grad(case.func, wrt=case.wrt if len(case.wrt) > 1 else case.wrt[0], backend="numba")
@@ -316,7 +319,7 @@ def ratio_table(results: List[Result], peer_labels: List[str]) -> str:
 
 def generation_table(results: List[Result], tiny_overhead: float) -> str:
     header = ["case", "first generation, fresh process (ms)", "again, cache cleared (ms)",
-              "jax-jit compile (ms)", "numba first call (ms)", "numba, later process (ms)", "cached-call overhead (us)"]
+              "jax-jit compile (ms)", "numba first call (ms)", "numba, later process (ms)*", "cached-call overhead (us)"]
     rows = [[r.case.name, _milliseconds(r.first_generation), _milliseconds(r.generation),
              _milliseconds(r.jit_compile), _milliseconds(r.numba_compile), _milliseconds(r.numba_cached),
              _microseconds(r.overhead)] for r in results]
@@ -468,6 +471,9 @@ def print_tables(results: List[Result], peers: List[Peer], tiny: float) -> None:
         for label, reason in r.skipped.items():
             if reason != next((p.missing for p in peers if p.name == label), None):
                 print(f"note: {label} on {r.case.name}: {reason}")
+    if "numba" in peer_labels:
+        print("* the first call in a process whose numba has compiled once already (numba's own set-up, about a "
+              "second, comes once per process)")
     if any(label in NOT_TRACED for label in peer_labels):
         print("note: torch, jax and numba allocate outside Python's allocator; tracemalloc cannot see their memory")
     print()
