@@ -319,8 +319,8 @@ def ratio_table(results: List[Result], peer_labels: List[str]) -> str:
 
 def generation_table(results: List[Result], tiny_overhead: float) -> str:
     header = ["case", "first generation, fresh process (ms)", "again, cache cleared (ms)",
-              "jax-jit compile (ms)", "numba first call (ms)", "numba, later process (ms)*", "cached-call overhead (us)",
-              "adjoint.grad/generated"]
+              "jax-jit compile (ms)", "numba first call (ms)", "numba, later process (ms)*",
+              "cached-call overhead (us)", "adjoint.grad/generated"]
     rows = [[r.case.name, _milliseconds(r.first_generation), _milliseconds(r.generation),
              _milliseconds(r.jit_compile), _milliseconds(r.numba_compile), _milliseconds(r.numba_cached),
              _microseconds(r.overhead), _ratio(r.times[ADJOINT], r.times[GENERATED])] for r in results]
