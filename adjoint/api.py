@@ -15,7 +15,7 @@ import numpy as np
 
 from adjoint import runtime
 from adjoint.analysis.kinds import kind_of_value
-from adjoint.backend import cache as disk_cache
+from adjoint.backend import cache as disk_cache, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
@@ -85,7 +85,7 @@ def derivative_of(func: Callable, options: Options) -> Generated:
         key = (options, Revision.value)
         generated = per_function.get(key)
         if generated is None or not generated.is_current():
-            generated = disk_cache.generate_cached(func, options, generate)
+            generated = compiled.by_backend(disk_cache.generate_cached(func, options, generate), func, options)
             per_function[key] = generated
             generated.warn()
         return generated
@@ -99,11 +99,10 @@ def _kinds(func: Callable, args: tuple, kwargs: dict) -> Tuple[Tuple[str, str], 
 class _Specializing:
     """A derivative that generates code specialized to the argument types it is called with."""
 
-    def __init__(self, func: Callable, mode: str, wrt: Tuple[str, ...], optimize: bool, verbose: bool):
+    def __init__(self, func: Callable, mode: str, wrt: Tuple[str, ...], optimize: bool, verbose: bool, backend: str):
         self.func = func
-        self.mode = mode
-        self.wrt = wrt
-        self.optimize = optimize
+        self.mode, self.wrt, self.backend = mode, wrt, Options(backend=backend).backend  # see backend/numba.py
+        self.optimize, self.options = optimize, functools.partial(Options, mode, wrt, optimize, backend=self.backend)
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
         self.unchecked: Dict[tuple, Callable] = {}  # argument types -> what to call, with no check on each call
@@ -117,7 +116,7 @@ class _Specializing:
         if self.bound:
             raise AdjointError(f"derivatives of derivatives of the bound method {_describe(self.func)} are not "
                                "supported; differentiate the function with the instance as an argument")
-        return derivative_of(self.func, Options(self.mode, self.wrt, self.optimize, kinds)).function
+        return derivative_of(self.func, self.options(kinds)).function
 
     def checked_call(self, args: tuple, kwargs: dict) -> Callable:
         """What grad and value_and_grad call for types without an unchecked entry: dtypes looked at here."""
@@ -139,7 +138,7 @@ class _Specializing:
             function = checked[0]
         if function is None:
             checker = self.checkers[key] = _complex_checker(self.func, self.bound, args, kwargs)
-            options = Options(self.mode, self.wrt, self.optimize, _kinds(self.func, self.bound + args, kwargs))
+            options = self.options(_kinds(self.func, self.bound + args, kwargs))
             generated = derivative_of(self.func, options)
             if self.verbose:
                 print(generated.source)
@@ -309,10 +308,10 @@ def _refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError
 
 
 @transformation
-def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
+def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False, backend="python") -> Callable:
     """The gradient of scalar-valued `func` with respect to `wrt` (a position, a name, or a tuple)."""
     names, many = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "reverse", names, optimize, verbose)
+    specializing = _Specializing(func, "reverse", names, optimize, verbose, backend)
 
     one_in_tuple = many and len(names) == 1
     unchecked = specializing.unchecked
@@ -335,10 +334,11 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
 
 
 @transformation
-def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
+def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False,
+                   backend="python") -> Callable:
     """`(func(*args), gradient)` from a single forward pass."""
     names, many = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "value_and_grad", names, optimize, verbose)
+    specializing = _Specializing(func, "value_and_grad", names, optimize, verbose, backend)
     unchecked = specializing.unchecked
 
     def value_and_gradient(*args, **kwargs):
@@ -359,10 +359,10 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
 
 
 @transformation
-def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
+def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False, backend="python") -> Callable:
     """`(func(*args), pullback)`; `pullback(cotangent)` returns the gradient(s) of <cotangent, func>."""
     names, many = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "forward_pass", names, optimize, verbose)
+    specializing = _Specializing(func, "forward_pass", names, optimize, verbose, backend)
 
     def value_and_pullback(*args, **kwargs):
         forward, backward = specializing.lookup(args, kwargs)
@@ -430,7 +430,7 @@ class _Residuals:
 def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """Forward mode: `(*args, *tangents) -> (func(*args), tangent of the output)`, one tangent per wrt entry."""
     names, _ = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "forward", names, optimize, verbose)
+    specializing = _Specializing(func, "forward", names, optimize, verbose, "python")
     count = len(names)
 
     def value_and_tangent(*args, **kwargs):

@@ -85,6 +85,9 @@ def add_gen_arguments(gen: argparse.ArgumentParser) -> None:
     gen.add_argument("--no-optimize", dest="optimize", action="store_false",
                      help="skip the optimization passes, to see the derivative as first written (e.g. adjoint gen "
                           "model.py:loss --no-optimize)")
+    gen.add_argument("--backend", choices=("python", "numba"), default="python",
+                     help="python (the default): plain Python and NumPy; numba: the derivatives compiled with "
+                          "@numba.njit(cache=True), the module imports numba (e.g. --backend numba)")
     gen.add_argument("-o", "--output", metavar="OUT.py",
                      help="write the module to OUT.py instead of standard output (e.g. -o grad_loss.py)")
     gen.add_argument("--check", metavar="OUT.py",
@@ -103,7 +106,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             parser.print_help(sys.stderr)
             return 2
         if args.check is not None:
-            if args.target or args.output or args.wrt or args.mode != "reverse" or not args.optimize:
+            if (args.target or args.output or args.wrt or args.mode != "reverse" or not args.optimize
+                    or args.backend != "python"):
                 gen.error("--check takes only the module to check: adjoint gen --check OUT.py")
             return check(Path(args.check))
         if args.target is None:
@@ -111,7 +115,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         path, _, name = args.target.rpartition(":")
         if not path or not name:
             gen.error(f"expected PATH.py:FUNC, got {args.target!r} (e.g. adjoint gen model.py:loss)")
-        return generate_command(path, name, args.wrt, args.mode, args.optimize, args.output)
+        return generate_command(path, name, args.wrt, args.mode, args.optimize, args.output, args.backend)
     except SystemExit as exit_:  # argparse: --help, --version (0) and usage errors (2)
         return 0 if exit_.code is None else exit_.code if isinstance(exit_.code, int) else 1
     except (CommandError, AdjointError) as error:
@@ -130,13 +134,14 @@ class Request:
     optimize: bool
     base: Path
     output: Optional[str]
+    backend: str = "python"
 
 
 def generate_command(path: str, name: str, wrt: Optional[str], mode: str, optimize: bool,
-                     output: Optional[str]) -> int:
+                     output: Optional[str], backend: str = "python") -> int:
     out = Path(output) if output else None
     base = out.resolve().parent if out else Path.cwd()
-    request = Request(Path(path), name, wrt, mode, optimize, base, out.name if out else None)
+    request = Request(Path(path), name, wrt, mode, optimize, base, out.name if out else None, backend)
     text = render(request)
     if out is None:
         sys.stdout.write(text)
@@ -179,9 +184,12 @@ def render(request: Request) -> str:
     with user_module(request.source) as module:
         func = function_of(module, request.source, request.function)
         names, _ = resolve_wrt(func, _parse_wrt(request.wrt) if request.wrt else 0)
-        options = Options(request.mode, names, request.optimize, None)
+        options = Options(request.mode, names, request.optimize, None, request.backend)
         generated = generate(func, options)
         request.wrt = ",".join(names)
+        if request.backend == "numba":
+            from adjoint.backend.numba import write_standalone
+            return write_standalone(func, options, generated, _command(request), __version__)
         return write_module(func, options, generated, _command(request), __version__)
 
 
@@ -199,6 +207,8 @@ def _command(request: Request, ensure_output: Optional[str] = None) -> str:
         words += ["--mode", request.mode]
     if not request.optimize:
         words.append("--no-optimize")
+    if request.backend != "python":
+        words += ["--backend", request.backend]
     output = request.output or ensure_output
     if output:
         words += ["-o", output]
@@ -291,7 +301,8 @@ def _request_from_header(module_path: Path, text: str) -> Request:
         raise CommandError(f"{module_path}: cannot read the command in its header: {commands[0]}") from None
     path, _, name = (args.target or "").rpartition(":")
     base = module_path.resolve().parent
-    return Request(Path(os.path.relpath(base / path)), name, args.wrt, args.mode, args.optimize, base, args.output)
+    return Request(Path(os.path.relpath(base / path)), name, args.wrt, args.mode, args.optimize, base, args.output,
+                   args.backend)
 
 
 def _differences(old: List[str], new: List[str]) -> List[str]:

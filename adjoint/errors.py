@@ -70,6 +70,15 @@ class NonDifferentiableError(AdjointError):
         super().__init__(message, location)
 
 
+class BackendError(AdjointError):
+    """The chosen backend (numba) cannot compile the generated derivative: `construct` names
+    what it stopped at, the message the line of the generated code and the user's line."""
+
+    def __init__(self, construct: str, message: str, location: Optional[Location] = None):
+        self.construct = construct
+        super().__init__(message, location)
+
+
 class WrtError(AdjointError, ValueError):
     """`wrt` names a parameter the function does not have."""
 

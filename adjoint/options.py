@@ -24,6 +24,7 @@ class Mode(str, enum.Enum):
         return format(self.value, spec)
 
 
+BACKENDS = ("python", "numba", "auto")
 MODES = ("reverse", "value_and_grad", "vjp", "forward", "forward_pass")  # what a user may ask for
 
 
@@ -37,8 +38,11 @@ class Options:
     wrt: Tuple[str, ...] = ()
     optimize: bool = True
     kinds: Optional[Tuple[Tuple[str, str], ...]] = None
+    backend: str = "python"  # what compiles the generated source: "python", "numba", or "auto" (numba if it can)
 
     def __post_init__(self):
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
         object.__setattr__(self, "mode", Mode(self.mode))
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")

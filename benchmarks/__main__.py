@@ -29,7 +29,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--repeat", type=int, help="runs per entry; the median is reported (default 15, quick 3)")
     parser.add_argument("--budget", type=float, help="seconds per run (default 0.01, quick 0.002)")
     parser.add_argument("--cases", help=f"comma-separated subset of: {', '.join(c.name for c in CASES)}")
-    parser.add_argument("--peers", help="comma-separated subset of: autograd, torch, jax, jax-jit; 'none' for none")
+    parser.add_argument("--peers", help="comma-separated subset of: autograd, torch, jax, jax-jit, numba; 'none' for none")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="time.process_time (default: other processes do not count) or time.perf_counter")
     parser.add_argument("--generation", action="store_true",
@@ -37,9 +37,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--groups", help="with --generation, a comma-separated subset of: "
                         + ", ".join(generation.GROUPS))
     parser.add_argument("--first-generation", metavar="CASE", help=argparse.SUPPRESS)
+    parser.add_argument("--numba-first-call", metavar="CASE", help=argparse.SUPPRESS)
     parser.add_argument("--generation-child", metavar="ENTRY", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     clock = time.process_time if options.clock == "cpu" else time.perf_counter
+    if options.numba_first_call:
+        return harness.print_numba_first_call(options.numba_first_call)
     if options.first_generation:
         return harness.print_first_generation(options.first_generation, clock)
     if options.generation_child:

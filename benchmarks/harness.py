@@ -19,13 +19,14 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import timeit
 import tracemalloc
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -37,7 +38,7 @@ from benchmarks.cases import CASES, Case
 from benchmarks.peers import Peer, available_peers
 
 FUNCTION, HAND, ADJOINT, GENERATED = "function", "by hand", "adjoint", "generated"
-NOT_TRACED = ("torch", "jax", "jax-jit")  # their allocators are invisible to tracemalloc
+NOT_TRACED = ("torch", "jax", "jax-jit", "numba")  # their allocators are invisible to tracemalloc
 UNJITTED_PEERS = ("autograd", "torch", "jax")
 RTOL, ATOL = 1e-6, 1e-9
 SLOW_CALL = 0.5  # seconds: entries this slow are timed in 3 runs, not `repeat`
@@ -64,6 +65,8 @@ class Result:
     generation: float = 0.0
     overhead: Optional[float] = None
     jit_compile: Optional[float] = None
+    numba_compile: Optional[float] = None  # first call in a fresh process with empty caches
+    numba_cached: Optional[float] = None  # first call in a later process: numba's disk cache
 
 
 # ----- timing -------------------------------------------------------------------------------
@@ -153,6 +156,35 @@ def first_generation_seconds(case: Case, settings: Settings) -> float:
     return float(output.stdout.split()[-1])
 
 
+def numba_first_calls(case: Case) -> Tuple[float, float]:
+    """Seconds of the first `grad(f, backend="numba")` call in a fresh process with empty
+    caches (generation and compilation), then in a later process (loaded from the caches)."""
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as scratch:
+        environment = dict(os.environ, ADJOINT_CACHE_DIR=os.path.join(scratch, "adjoint"),
+                           NUMBA_CACHE_DIR=os.path.join(scratch, "numba"))
+        environment.pop("ADJOINT_CACHE", None)
+        command = [sys.executable, "-m", "benchmarks", "--numba-first-call", case.name]
+        return tuple(float(subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True,
+                                          check=True).stdout.split()[-1]) for _ in range(2))
+
+
+def print_numba_first_call(name: str) -> int:
+    """Child process of numba_first_calls: numba and adjoint imported and numba's compiler set
+    up (by compiling a trivial function: about a second, once per process, whatever is loaded
+    afterwards), time the first call."""
+    import numba
+
+    numba.njit(lambda x: x + 1)(1)
+    case = next(c for c in CASES if c.name == name)
+    args = case.args()
+    gradient = adjoint.grad(case.func, wrt=case.wrt if len(case.wrt) > 1 else case.wrt[0], backend="numba")
+    start = time.perf_counter()
+    gradient(*args)
+    print(time.perf_counter() - start)
+    return 0
+
+
 def print_first_generation(name: str, clock: Callable[[], float]) -> int:
     """Child process of first_generation_seconds: generate once and print the seconds."""
     case = next(c for c in CASES if c.name == name)
@@ -212,6 +244,7 @@ def gradient_calls(case: Case, args: tuple, peers: List[Peer], result: Result):
             continue
         calls[peer.name], converters[peer.name] = peer.prepare(case, args)
         result.jit_compile = getattr(peer, "compile_seconds", {}).get(case.name, result.jit_compile)
+        result.numba_compile = getattr(peer, "first_call_seconds", {}).get(case.name, result.numba_compile)
     return calls, converters
 
 
@@ -236,6 +269,8 @@ def run_case(case: Case, peers: List[Peer], settings: Settings) -> Result:
     result.generation = regeneration_seconds(case, args, settings)
     if settings.fresh_process:
         result.first_generation = first_generation_seconds(case, settings)
+        if "numba" in calls:
+            result.numba_compile, result.numba_cached = numba_first_calls(case)
     return result
 
 
@@ -284,11 +319,12 @@ def ratio_table(results: List[Result], peer_labels: List[str]) -> str:
 
 def generation_table(results: List[Result], tiny_overhead: float) -> str:
     header = ["case", "first generation, fresh process (ms)", "again, cache cleared (ms)",
-              "jax-jit compile (ms)", "cached-call overhead (us)", "adjoint.grad/generated"]
+              "jax-jit compile (ms)", "numba first call (ms)", "numba, later process (ms)*",
+              "cached-call overhead (us)", "adjoint.grad/generated"]
     rows = [[r.case.name, _milliseconds(r.first_generation), _milliseconds(r.generation),
-             _milliseconds(r.jit_compile), _microseconds(r.overhead), _ratio(r.times[ADJOINT], r.times[GENERATED])]
-            for r in results]
-    rows.append(["f(x) = x * x", "-", "-", "-", _microseconds(tiny_overhead), "-"])
+             _milliseconds(r.jit_compile), _milliseconds(r.numba_compile), _milliseconds(r.numba_cached),
+             _microseconds(r.overhead), _ratio(r.times[ADJOINT], r.times[GENERATED])] for r in results]
+    rows.append(["f(x) = x * x", "-", "-", "-", "-", "-", _microseconds(tiny_overhead), "-"])
     return _table("Generation and call path", header, rows)
 
 
@@ -359,6 +395,7 @@ def summary(results: List[Result], tiny: float) -> List[str]:
             lines.append(_target(f"faster than {peer}", lowest[0] > 1, f"closest {lowest[0]:.1f}x on {lowest[1]}"))
         else:
             lines.append(f"  [----] faster than {peer}: not measured")
+    lines += numba_summary(results)
     slowest = max(results, key=lambda r: r.first_generation or r.generation)
     seconds = slowest.first_generation or slowest.generation
     lines.append(_target("generation <= 50 ms", seconds <= 0.05,
@@ -367,6 +404,27 @@ def summary(results: List[Result], tiny: float) -> List[str]:
     lines.append(_target("a cached call adds < 1 us", max(overheads) < 1e-6, f"largest {max(overheads) * 1e6:.2f} us"))
     lines.append(_target("a cached call adds <= 0.15 us", max(overheads) <= 0.15e-6,
                          f"largest {max(overheads) * 1e6:.2f} us"))
+    return lines
+
+
+def numba_summary(results: List[Result]) -> List[str]:
+    """The numba backend against the hand-written gradient and jax.jit, and its cached load."""
+    compiled = [r for r in results if "numba" in r.times]
+    if not compiled:
+        return ["  [----] numba backend: not measured"]
+    ratios = ", ".join(f"{r.case.name} {r.times['numba'] / r.times[HAND]:.2f}x" for r in compiled)
+    lines = [f"  [info] numba backend / hand-written: {ratios}"]
+    against_jit = [(r.times["jax-jit"] / r.times["numba"], r.case.name) for r in compiled if "jax-jit" in r.times]
+    if against_jit:
+        lowest = min(against_jit)
+        lines.append(_target("numba faster than jax-jit", lowest[0] > 1, f"closest {lowest[0]:.2f}x on {lowest[1]}"))
+    else:
+        lines.append("  [----] numba faster than jax-jit: jax-jit not measured")
+    loads = [(r.numba_cached, r.case.name) for r in compiled if r.numba_cached is not None]
+    if loads:
+        slowest = max(loads)
+        lines.append(_target("a later process loads a numba derivative in <= 30 ms", slowest[0] <= 0.03,
+                             f"slowest {slowest[0] * 1e3:.1f} ms on {slowest[1]}"))
     return lines
 
 
@@ -416,8 +474,11 @@ def print_tables(results: List[Result], peers: List[Peer], tiny: float) -> None:
         for label, reason in r.skipped.items():
             if reason != next((p.missing for p in peers if p.name == label), None):
                 print(f"note: {label} on {r.case.name}: {reason}")
+    if "numba" in peer_labels:
+        print("* the first call in a process whose numba has compiled once already (numba's own set-up, about a "
+              "second, comes once per process)")
     if any(label in NOT_TRACED for label in peer_labels):
-        print("note: torch and jax allocate outside Python's allocator; tracemalloc cannot see their memory")
+        print("note: torch, jax and numba allocate outside Python's allocator; tracemalloc cannot see their memory")
     print()
     print("Targets:")
     print("\n".join(summary(results, tiny)))

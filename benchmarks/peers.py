@@ -126,5 +126,25 @@ class JaxJit(Jax):
     jitted = True
 
 
+class Numba(Peer):
+    """adjoint's own derivative compiled by numba (`adjoint.grad(f, backend="numba")`)."""
+
+    name, module = "numba", "numba"
+
+    def load(self) -> None:
+        import numba  # noqa: F401
+
+        self.first_call_seconds: Dict[str, float] = {}
+
+    def prepare(self, case: Case, args: tuple) -> Prepared:
+        import adjoint
+
+        gradient = adjoint.grad(case.func, wrt=case.wrt if len(case.wrt) > 1 else case.wrt[0], backend="numba")
+        start = time.perf_counter()
+        gradient(*args)
+        self.first_call_seconds[case.name] = time.perf_counter() - start
+        return lambda: gradient(*args), _as_tuple
+
+
 def available_peers() -> List[Peer]:
-    return [Autograd(), Torch(), Jax(), JaxJit()]
+    return [Autograd(), Torch(), Jax(), JaxJit(), Numba()]
