@@ -12,12 +12,14 @@ Instantiated at `b = math.sin(a)` in reverse mode it gives the contribution
 """
 from __future__ import annotations
 
+import ast
 import builtins
 import copy
 import functools
 import inspect
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import gast
@@ -86,11 +88,48 @@ class Template:
         return bound
 
 
-def parse_template(rule: Callable) -> Template:
+def _rule_source(rule: Callable) -> str:
     try:
-        source = textwrap.dedent(inspect.getsource(rule))
+        return textwrap.dedent(inspect.getsource(rule))
     except (OSError, TypeError) as error:
         raise TemplateError(f"the source of rule {rule!r} is not available: {error}") from None
+
+
+def _definition(source: str, def_line: int) -> str:
+    """The rule's text from its `def` line: the math, not what it is registered for."""
+    return "\n".join(source.splitlines()[def_line - 1:])
+
+
+def rule_definition(rule: Callable) -> str:
+    """What a rule's fingerprint hashes (its definition without decorators), read without
+    building the template: from one parse of its file (the cache key of every process asks for
+    all of them; inspect.getsource would tokenize the file again for each)."""
+    code = getattr(rule, "__code__", None)
+    found = _file_definitions(code.co_filename).get(code.co_firstlineno) if code is not None else None
+    if found is not None:
+        return found
+    source = _rule_source(rule)
+    return _definition(source, ast.parse(source).body[0].lineno)
+
+
+@functools.lru_cache(maxsize=None)
+def _file_definitions(filename: str) -> Dict[int, str]:
+    """first line (its first decorator's) -> the text from the `def` line on, for each top-level function of a file."""
+    try:
+        text = Path(filename).read_text(encoding="utf-8")
+        tree = ast.parse(text)
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    lines = text.splitlines()
+    return {
+        min([node.lineno] + [d.lineno for d in node.decorator_list]):
+            textwrap.dedent("\n".join(lines[node.lineno - 1:node.end_lineno]))
+        for node in tree.body if isinstance(node, ast.FunctionDef)
+    }
+
+
+def parse_template(rule: Callable) -> Template:
+    source = _rule_source(rule)
     func_node = gast.parse(source).body[0]
     arguments = func_node.args
     params = [arg.id for arg in arguments.args]
@@ -107,8 +146,7 @@ def parse_template(rule: Callable) -> Template:
             continue
         else:
             raise TemplateError(f"rule {rule.__qualname__} reads unknown name {identifier!r}")
-    definition = "\n".join(source.splitlines()[func_node.lineno - 1:])  # the math, not what it is registered for
-    return Template(rule, params, defaults, body, globals_used, definition)
+    return Template(rule, params, defaults, body, globals_used, _definition(source, func_node.lineno))
 
 
 def _is_docstring(stmt: gast.stmt) -> bool:

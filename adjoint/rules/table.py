@@ -6,7 +6,7 @@ import hashlib
 from typing import Any, Callable, Dict, Iterator, Optional
 
 from adjoint.frontend.resolve import qualified_name
-from adjoint.templates import Template, parse_template
+from adjoint.templates import Template, parse_template, rule_definition
 
 
 class Revision:
@@ -62,7 +62,7 @@ class RuleTable:
     def fingerprint(self) -> str:
         """A digest of every template's source: part of the cache key."""
         digest = hashlib.sha256()
-        for source in sorted(self.template(func).source for func in self._rules):
+        for source in sorted(rule_definition(rule) for rule in self._rules.values()):
             digest.update(source.encode())
         return digest.hexdigest()
 
