@@ -25,7 +25,7 @@ from adjoint.analysis.activity import analyze_activity, local_names
 from adjoint.analysis.aliases import analyze_aliases, argument_facts, insert_guards
 from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, tables_for
-from adjoint.analysis.kinds import SCALAR, UNKNOWN, infer_kinds
+from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
 from adjoint.analysis.tripwire import Unreached, unreached_parameters
 from adjoint.backend import codegen
@@ -79,15 +79,17 @@ class Generated:
         return "\n\n".join(unit.source for unit in self.units)
 
 
-def normalize(func: Callable, returns_value: bool = True):
-    """Parse, check and normalize `func`; returns (parsed, namer)."""
+def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[str, str]] = None):
+    """Parse, check and normalize `func` (`kinds`: those of its parameters, where known);
+    returns (parsed, namer)."""
     parsed = parse_function(func)
     check_function(parsed.node, parsed.info, returns_value)
     refuse_complex_values(parsed, local_names(parsed.node))
     namer = function_namer(parsed.node)
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
-    desugar(parsed, namer.fresh, numpy_name)
+    mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
+    desugar(parsed, namer.fresh, numpy_name, mappings)
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)
     return parsed, namer
@@ -159,7 +161,7 @@ class Generation:
         key = (func, tuple(sorted(kinds.items())))
         if key not in self.output_kinds:
             self.output_kinds[key] = UNKNOWN
-            parsed, _ = normalize(materialize(func, kinds))
+            parsed, _ = normalize(materialize(func, kinds), kinds=kinds)
             classifier = CallClassifier(parsed, local_names(parsed.node))
             inferred = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
             self.output_kinds[key] = inferred.get(parsed.node.body[-1].value.id, UNKNOWN)
@@ -173,7 +175,7 @@ class Generation:
         if key not in self.argument_facts:
             self.argument_facts[key] = (None, True)  # while a recursive function is read
             try:
-                parsed, _ = normalize(func, returns_value=False)
+                parsed, _ = normalize(func, returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
                 self.argument_facts[key] = (error.location, True)
                 return self.argument_facts[key]
@@ -193,7 +195,7 @@ class Generation:
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
         func = materialize(func, kinds)
-        parsed, namer = normalize(func)
+        parsed, namer = normalize(func, kinds=kinds)
         func_node = parsed.node
         locals_ = local_names(func_node)
         classifier = CallClassifier(parsed, locals_, tables_for(mode))

@@ -5,13 +5,52 @@ helpers below turn it into an array or a list only when an element has to be wri
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
 
 import numpy as np
 
 
 def _is_container(x) -> bool:
-    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+    return (isinstance(x, (list, tuple, dict)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+            or _is_record(x))
+
+
+# ----- Dicts and dataclasses: their adjoints are dicts keyed like them --------------------------
+
+
+def _is_record(x) -> bool:
+    """A dataclass instance (its adjoint is a dict from field names to the fields' adjoints)."""
+    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+
+
+def _record_fields(x) -> list:
+    return [f.name for f in dataclasses.fields(x)]
+
+
+def _entries(x) -> dict:
+    """The keyed parts of a dict or dataclass x, as a dict."""
+    if isinstance(x, dict):
+        return x
+    return {name: getattr(x, name) for name in _record_fields(x)}
+
+
+def dict_keys(x) -> list:
+    """The keys of dict x, listed once when a loop starts (`for k, v in x.items()` reads x[k])."""
+    return list(x)
+
+
+def _record_like(items: dict, x):
+    """x's dataclass (or dict type) holding `items`: a copy of x with its fields replaced."""
+    if isinstance(x, dict):
+        out = x.copy()
+        out.update(items)
+        return out
+    out = copy.copy(x)
+    for name, value in items.items():
+        object.__setattr__(out, name, value)  # frozen dataclasses too
+    return out
 
 
 def _is_symbolic_zero(dx, x) -> bool:
@@ -22,6 +61,8 @@ def zeros_like(x):
     """A zero adjoint with the structure of x: arrays of x's shape, lists of zeros for lists."""
     if isinstance(x, (list, tuple)):
         return [zeros_like(item) for item in x]
+    if isinstance(x, dict) or _is_record(x):
+        return {key: zeros_like(item) for key, item in _entries(x).items()}
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=_float_dtype(x.dtype))
     return 0.0
@@ -63,6 +104,8 @@ def unbroadcast(g, x):
         )
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
         return g
+    if isinstance(g, dict) and (isinstance(x, dict) or _is_record(x)):
+        return g
     x_shape = np.shape(x)
     g_shape = np.shape(g)
     if g_shape == x_shape:
@@ -95,8 +138,8 @@ def unreduce(g, x, axis=None, keepdims=False):
 
 
 def _absolute(index, x):
-    """A negative integer index counted from the end of x as it is now."""
-    if isinstance(index, int) and index < 0:
+    """A negative integer index counted from the end of x as it is now (a dict's key is a key)."""
+    if isinstance(index, int) and index < 0 and not isinstance(x, dict):
         return index + len(x)
     return index
 
@@ -109,7 +152,7 @@ def add_at(dx, x, index, value):
     elif isinstance(dx, np.ndarray):
         out = dx.copy()
     else:
-        out = list(dx)
+        out = dict(dx) if isinstance(dx, dict) else list(dx)
     if isinstance(out, np.ndarray):
         np.add.at(out, index, value)
     elif isinstance(index, slice):
@@ -139,7 +182,7 @@ def zero_at(dx, x, index):
     index = _absolute(index, x)
     if _is_symbolic_zero(dx, x):
         return dx
-    out = dx.copy() if isinstance(dx, np.ndarray) else list(dx)
+    out = dx.copy() if isinstance(dx, np.ndarray) else dict(dx) if isinstance(dx, dict) else list(dx)
     if isinstance(out, np.ndarray):
         out[index] = 0.0
     elif isinstance(index, slice):
@@ -158,7 +201,7 @@ def set_at(dx, x, index, value):
     if _is_symbolic_zero(dx, x):
         out = zeros_like(x)
     else:
-        out = dx.copy() if isinstance(dx, np.ndarray) else list(dx)
+        out = dx.copy() if isinstance(dx, np.ndarray) else dict(dx) if isinstance(dx, dict) else list(dx)
     out[index] = value
     return out
 
@@ -196,9 +239,12 @@ def pop_tangent(dx, x):
 
 
 def item_adjoint(dx, index, x=None):
-    """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero)."""
+    """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero); a dataclass's
+    tangent (a dataclass, as the caller gave it) is read at the field's name."""
     if not _is_container(dx):
         return 0.0
+    if _is_record(dx):
+        return getattr(dx, index)
     if isinstance(x, (list, tuple)) and isinstance(dx, (list, tuple)) and len(dx) < len(x):
         raise _short_derivative(dx, x)
     return dx[_absolute(index, x) if x is not None else index]
@@ -293,16 +339,22 @@ def list_repeat_adjoint(g, part, other):
 
 
 def field_index(x, name):
-    """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`)."""
+    """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`);
+    for a dataclass, the name itself (its adjoint is a dict of field adjoints)."""
+    if _is_record(x) and name in _record_fields(x):
+        return name
     fields = getattr(type(x), "_fields", ())
     if name not in fields:
         raise Refused(f"`{name}` is not a field of the {type(x).__name__} (its fields are {fields}); adjoint "
-                      "differentiates the fields of a NamedTuple, not its properties or methods")
+                      "differentiates the fields of NamedTuples and dataclasses, not properties, methods or "
+                      "attributes of other objects")
     return fields.index(name)
 
 
 def add_adjoints(a, b):
-    """a + b for adjoints that may be lists (of adjoints) or symbolic zeros."""
+    """a + b for adjoints that may be lists or dicts (of adjoints) or symbolic zeros."""
+    if isinstance(a, dict) or isinstance(b, dict):
+        return _add_keyed(a, b)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return [add_adjoints(x, y) for x, y in zip(a, b)]
     if isinstance(a, (list, tuple)):
@@ -310,6 +362,18 @@ def add_adjoints(a, b):
     if isinstance(b, (list, tuple)):
         return b if _is_zero_scalar(a) else [add_adjoints(x, y) for x, y in zip(a, b)]
     return a + b
+
+
+def _add_keyed(a, b):
+    """a + b where one of them is a dict of adjoints and the other a dict or a symbolic zero."""
+    if not isinstance(a, dict):
+        return b if _is_zero_scalar(a) else {key: add_adjoints(a, item) for key, item in b.items()}
+    if not isinstance(b, dict):
+        return a if _is_zero_scalar(b) else {key: add_adjoints(item, b) for key, item in a.items()}
+    out = dict(a)
+    for key, item in b.items():
+        out[key] = add_adjoints(out[key], item) if key in out else item
+    return out
 
 
 def reached(g, x):
@@ -342,12 +406,22 @@ def gradient_like(dx, x):
                 raise _short_derivative(dx, x)
             items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
         return items if isinstance(x, list) else _tuple_like(items, x)
+    if isinstance(x, dict) or _is_record(x):
+        return _record_like(_keyed_gradients(dx, _entries(x)), x)
+    if x is None:
+        return None
     _refuse_complex(dx)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:
         return np.dtype(_float_dtype(x.dtype)).type(dx)
     return dx
+
+
+def _keyed_gradients(dx, entries: dict) -> dict:
+    if not isinstance(dx, dict):
+        return {key: gradient_like(dx, item) for key, item in entries.items()}
+    return {key: gradient_like(dx.get(key, 0.0), item) for key, item in entries.items()}
 
 
 def _tuple_like(items, x):

@@ -25,7 +25,7 @@ from adjoint import nodes
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
-from adjoint.analysis.attributes import is_field_read
+from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import RULE, UNKNOWN, USER
 from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
@@ -92,7 +92,7 @@ class ForwardAD:
     def _tangent_of_value(self, target: str, value: gast.expr, operation) -> gast.expr:
         if isinstance(value, (gast.Name, gast.Constant)):
             return self._tangent(value)
-        if is_field_read(value, self.ctx.kinds):
+        if is_field_read(value, self.ctx.kinds, parameter_names(self.ctx.func_node)):
             owner = value.value
             index = nodes.call(self.ctx.runtime("field_index"), [nodes.name(owner.id), nodes.constant(value.attr)])
             return nodes.call(self.ctx.runtime("item_adjoint"), [self._tangent(owner), index])

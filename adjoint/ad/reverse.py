@@ -32,9 +32,9 @@ from adjoint.ad import checkpoint, control, recompute, split, unreached
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.templates import instantiate
 from adjoint.nodes import is_append, is_pop
-from adjoint.analysis.attributes import is_field_read
+from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import RULE, UNKNOWN, USER
-from adjoint.analysis.kinds import CONTAINER, SCALAR, possible_lists
+from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
@@ -231,7 +231,7 @@ class ReverseAD:
                 item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.constant(position)])
                 code.extend(self._accumulate(element, item))
             return code
-        if is_field_read(value, self.ctx.kinds):
+        if is_field_read(value, self.ctx.kinds, parameter_names(self.ctx.func_node)):
             return self._adjoint_of_field_read(value, seed)
         operation = self.ctx.classifier.classify(value)
         if operation.kind == RULE:
@@ -383,7 +383,7 @@ class ReverseAD:
         adjoint = self.ctx.adjoint(primal.id)
         if adjoint in set(nodes.names_read(contribution)) and _is_update(contribution):
             return [nodes.assign(adjoint, contribution)]
-        if self.ctx.kinds.get(primal.id) == CONTAINER or primal.id in self.possible_lists:
+        if self.ctx.kinds.get(primal.id) in (CONTAINER, MAPPING, RECORD) or primal.id in self.possible_lists:
             total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])
         else:
             total = nodes.add(nodes.name(adjoint), contribution)

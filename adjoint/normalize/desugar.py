@@ -19,7 +19,7 @@ After::
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, FrozenSet, List, Optional
 
 import gast
 import numpy as np
@@ -46,14 +46,15 @@ ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real"}
 class Desugar(gast.NodeTransformer):
     """One pass over the function body; `fresh` makes collision-free temporary names."""
 
-    def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str):
+    def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str,
+                 mappings: FrozenSet[str] = frozenset()):
         self.parsed = parsed
         self.fresh = fresh
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(
             arg.id for arg in parsed.node.args.args + parsed.node.args.kwonlyargs
         )
-        self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse)
+        self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings)
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
 
@@ -219,6 +220,9 @@ class Desugar(gast.NodeTransformer):
         self.waiting[self.bound.assignments[id(node)]] = (description, iterated)
         return setup
 
+    def _keys_name(self) -> str:
+        return self._bound_name("dict_keys", runtime.dict_keys)
+
     def _refuse(self, node, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("iteration", message, self.parsed.info.location(node))
 
@@ -286,10 +290,12 @@ def _tuple_of(target, size: int) -> bool:
 
 
 
-def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str = "np") -> gast.FunctionDef:
-    """Rewrite parsed.node in place into the core subset and return it."""
+def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str = "np",
+            mappings: FrozenSet[str] = frozenset()) -> gast.FunctionDef:
+    """Rewrite parsed.node in place into the core subset and return it (`mappings`: the
+    parameters known to hold dicts, which a `for` iterates by key)."""
     node = parsed.node
-    desugarer = Desugar(parsed, fresh, numpy_name)  # once: its constructor walks the whole function
+    desugarer = Desugar(parsed, fresh, numpy_name, mappings)  # once: its constructor walks the whole function
     node.body = _flatten([desugarer.visit(stmt) for stmt in node.body])
     for sub in gast.walk(node):
         for field in ("body", "orelse"):

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from adjoint.rules.table import non_differentiable
-from adjoint.runtime import field_index, stop_gradient
+from adjoint.runtime import dict_keys, field_index, stop_gradient
 
 non_differentiable(
     len, range, int, bool, round, isinstance, print, reversed, enumerate, zip, type,
@@ -14,7 +14,7 @@ non_differentiable(
     np.empty_like, np.arange, np.linspace, np.eye, np.identity, np.isnan, np.isinf, np.isfinite,
     np.greater, np.less, np.equal, np.not_equal, np.greater_equal, np.less_equal,
     np.logical_and, np.logical_or, np.logical_not, np.any, np.all, np.nonzero, np.count_nonzero,
-    stop_gradient, field_index,
+    stop_gradient, field_index, dict_keys,
 )
 
 # NumPy: piecewise-constant functions, integer results, predicates and index builders.
