@@ -573,6 +573,18 @@ def _is_push(stmt: gast.stmt, stack: str) -> bool:
 
 def _gradient(ctx: FunctionContext, param: str) -> gast.expr:
     value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
-    if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name):
+    if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name) and not _calls_numpy(ctx):
         return value
     return nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(param)])
+
+
+def _calls_numpy(ctx: FunctionContext) -> bool:
+    """Whether the function calls NumPy (or another function): then the adjoint of a number may
+    be a NumPy scalar (`np.sqrt(x)` of a float x is one), which gradient_like makes a float."""
+    for node in gast.walk(ctx.func_node):
+        if not isinstance(node, gast.Call):
+            continue
+        func = ctx.classifier.classify(node).func
+        if getattr(func, "__module__", None) not in ("math", "builtins", "_operator", "adjoint.runtime"):
+            return True
+    return False
