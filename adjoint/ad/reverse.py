@@ -579,12 +579,18 @@ def _gradient(ctx: FunctionContext, param: str) -> gast.expr:
 
 
 def _calls_numpy(ctx: FunctionContext) -> bool:
-    """Whether the function calls NumPy (or another function): then the adjoint of a number may
-    be a NumPy scalar (`np.sqrt(x)` of a float x is one), which gradient_like makes a float."""
+    """Whether the function applies a NumPy function to numbers or lists (a rule outside `math`
+    and the builtins, given an argument of kind scalar or container): then the adjoint of a
+    number may be a NumPy scalar (`np.sqrt(x)` of a float x is one), which gradient_like makes
+    a float. A called user function returns its own gradients in their types."""
     for node in gast.walk(ctx.func_node):
         if not isinstance(node, gast.Call):
             continue
-        func = ctx.classifier.classify(node).func
-        if getattr(func, "__module__", None) not in ("math", "builtins", "_operator", "adjoint.runtime"):
+        operation = ctx.classifier.classify(node)
+        module = getattr(operation.func, "__module__", None)
+        if operation.kind != RULE or module in ("math", "builtins", "_operator", "adjoint.runtime"):
+            continue
+        arguments = list(node.args) + [keyword.value for keyword in node.keywords]
+        if any(isinstance(a, gast.Name) and ctx.kinds.get(a.id) in (SCALAR, CONTAINER) for a in arguments):
             return True
     return False
