@@ -300,9 +300,22 @@ def _refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError
 
 
 @transformation
-def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
-    """The gradient of scalar-valued `func` with respect to `wrt` (a position, a name, or a tuple)."""
+def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False,
+         has_aux: bool = False) -> Callable:
+    """The gradient of scalar-valued `func` with respect to `wrt` (a position, a name, or a tuple).
+
+    With `has_aux=True`, func returns a pair `(loss, aux)` and the derived function returns
+    `(gradient of loss, aux)`, as in JAX.
+    """
     names, many = resolve_wrt(func, wrt)
+    if has_aux:
+        with_aux = _with_aux(func, names, many, optimize, verbose, "grad")
+
+        def gradient_and_aux(*args, **kwargs):
+            (_, aux), gradient = with_aux(*args, **kwargs)
+            return gradient, aux
+
+        return _as_plain_function(func, gradient_and_aux, "grad")
     specializing = _Specializing(func, "reverse", names, optimize, verbose)
 
     one_in_tuple = many and len(names) == 1
@@ -330,9 +343,14 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
 
 
 @transformation
-def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
-    """`(func(*args), gradient)` from a single forward pass."""
+def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False,
+                   has_aux: bool = False) -> Callable:
+    """`(func(*args), gradient)` from a single forward pass; with `has_aux=True`, func returns
+    `(loss, aux)` and the derived function `((loss, aux), gradient of loss)`, as in JAX."""
     names, many = resolve_wrt(func, wrt)
+    if has_aux:
+        return _as_plain_function(func, _with_aux(func, names, many, optimize, verbose, "value_and_grad"),
+                                  "value_and_grad")
     specializing = _Specializing(func, "value_and_grad", names, optimize, verbose)
     by_types = specializing.by_types
 
@@ -354,6 +372,38 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
         return value, ((gradient,) if many and len(names) == 1 else gradient)
 
     return _as_plain_function(func, value_and_gradient, "value_and_grad", specializing)
+
+
+def _with_aux(func: Callable, names: Tuple[str, ...], many: bool, optimize: bool, verbose: bool,
+              transform: str) -> Callable:
+    """`(*args) -> ((loss, aux), gradient of loss)` for a func returning the pair `(loss, aux)`:
+    the derivative of the pair, pulled back from the cotangent (1, 0) (aux gets no derivative)."""
+    specializing = _Specializing(func, "forward_pass", names, optimize, verbose)
+
+    def value_aux_and_gradient(*args, **kwargs):
+        forward, backward = specializing.lookup(args, kwargs)
+        try:
+            value, residuals = forward(*args, **kwargs)
+            if type(value) is not tuple or len(value) != 2:
+                raise NonScalarOutputError(
+                    f"{transform} of {_describe(func)} with has_aux=True: the function must return a pair "
+                    f"(loss, aux), got {type(value).__name__}{_length(value)}")
+            seed = runtime.unit_seed(value[0])
+            gradient = backward((seed, 0.0), residuals)
+        except runtime.NonScalarOutput as error:
+            raise NonScalarOutputError(f"{transform} of {_describe(func)}: the loss (first of the pair): {error}"
+                                       ) from None
+        except runtime.Refused as error:
+            raise _refused_at_run_time(transform, func, error) from None
+        if type(gradient) is not float and type(gradient) is not np.ndarray and _is_complex(gradient):
+            raise _refused_at_run_time(transform, func, runtime.ComplexValue("a gradient is complex"))
+        return value, ((gradient,) if many and len(names) == 1 else gradient)
+
+    return value_aux_and_gradient
+
+
+def _length(value: Any) -> str:
+    return f" of {len(value)} items" if isinstance(value, (tuple, list)) else ""
 
 
 @transformation
