@@ -94,7 +94,7 @@ REFUSALS = [
         r"generator|comprehension",
     ),
     Refusal("dict-comprehension", uf.dict_comprehension, (2.0,), ("{",), r"comprehension"),
-    Refusal("dict", uf.dict_display, (2.0,), ("{",), r"\bdict"),
+    Refusal("dict-unpacking", uf.dict_unpacking, (2.0,), ("{",), r"\*\*"),
     Refusal("set", uf.set_display, (2.0,), ("{",), r"\bsets?\b"),
     Refusal(
         "starred", uf.starred_unpacking, (2.0, (1.0, 2.0, 3.0)), ("*rest",),

@@ -125,8 +125,8 @@ def dict_comprehension(x):
     return powers[0] + powers[1] + powers[2]
 
 
-def dict_display(x):
-    weights = {"a": x, "b": 2.0 * x}  # <- dict
+def dict_unpacking(x):
+    weights = {**{"a": x}, "b": 2.0 * x}  # <- dict-unpacking
     return weights["a"] + weights["b"]
 
 

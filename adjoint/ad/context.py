@@ -14,7 +14,7 @@ from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.aliases import Aliases
 from adjoint.analysis.calls import CallClassifier
-from adjoint.analysis.kinds import CONTAINER, SCALAR, UNKNOWN
+from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, UNKNOWN
 from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
@@ -144,7 +144,12 @@ class FunctionContext:
             for node in gast.walk(self.func_node))
 
     def check_store(self, target: gast.Subscript) -> None:
-        """Refuses `xs[i:j] = v` on a list: it may change the list's length."""
+        """Refuses `xs[i:j] = v` on a list (it may change the list's length) and `d[k] = v` on a
+        dict (it may add a key, which the adjoint sweep would have to take away again)."""
+        if self.kinds.get(target.value.id) == MAPPING:
+            raise UnsupportedSyntaxError(
+                "dict item assignment", f"assigning an item of the dict `{target.value.id}` is not differentiated; "
+                "build the dict with every item in one literal `{...}`", self.location(target))
         slices = [target.slice] if not isinstance(target.slice, gast.Tuple) else target.slice.elts
         if self.kinds.get(target.value.id) == CONTAINER and any(isinstance(s, gast.Slice) for s in slices):
             raise UnsupportedSyntaxError(

@@ -103,6 +103,8 @@ class ForwardAD:
             return nodes.tuple_of(self._tangent(e) for e in value.elts)
         if isinstance(value, gast.List):
             return gast.List(elts=[self._tangent(e) for e in value.elts], ctx=gast.Load())
+        if isinstance(value, gast.Dict):
+            return gast.Dict(keys=[nodes.load_copy(k) for k in value.keys], values=[self._tangent(e) for e in value.values])
         if operation.kind == RULE:
             return self._tangent_of_rule(self.ctx.rule_function(operation.func, value), target, value)
         if operation.kind == UNKNOWN and isinstance(value, gast.Call):

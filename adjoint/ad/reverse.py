@@ -231,6 +231,12 @@ class ReverseAD:
                 item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.constant(position)])
                 code.extend(self._accumulate(element, item))
             return code
+        if isinstance(value, gast.Dict):
+            code = []
+            for key, element in zip(value.keys, value.values):
+                item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.load_copy(key)])
+                code.extend(self._accumulate(element, item))
+            return code
         if is_field_read(value, self.ctx.kinds, parameter_names(self.ctx.func_node)):
             return self._adjoint_of_field_read(value, seed)
         operation = self.ctx.classifier.classify(value)

@@ -29,7 +29,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import USER, CallClassifier
-from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array, rank_of
+from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.liveness import Liveness
 from adjoint.errors import Location, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
@@ -161,7 +161,7 @@ class _Storage:
             return
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-            if self.kinds.get(target.value.id) == CONTAINER:  # an array copies what is stored in it
+            if self.kinds.get(target.value.id) in (CONTAINER, MAPPING):  # an array copies what is stored in it
                 self._set(target.value.id, set(), self._atom(value), replace=False)
         elif isinstance(target, gast.Name):
             own, held = self._value(value, f"new {id(stmt)}")
@@ -170,8 +170,9 @@ class _Storage:
     def _value(self, value: gast.expr, fresh: str) -> Tuple[Set[str], Set[str]]:
         if isinstance(value, gast.Name):
             return set(self.own.get(value.id, ())), set(self.held.get(value.id, ()))
-        if isinstance(value, (gast.List, gast.Tuple)):
-            return {fresh}, set().union(*[self._atom(e) for e in value.elts])
+        if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
+            elements = value.values if isinstance(value, gast.Dict) else value.elts
+            return {fresh}, set().union(*[self._atom(e) for e in elements])
         if isinstance(value, gast.Subscript) or is_pop(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             if not isinstance(owner, gast.Name):

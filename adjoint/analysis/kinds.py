@@ -132,6 +132,8 @@ class _Inference:
             return self.all_scalar(names)
         if isinstance(expr, (gast.List, gast.Tuple)):
             return CONTAINER
+        if isinstance(expr, gast.Dict):
+            return MAPPING
         if isinstance(expr, gast.Call):
             return self.call(expr)
         return UNKNOWN

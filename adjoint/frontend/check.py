@@ -12,7 +12,7 @@ ALLOWED_STATEMENTS = (
 )
 ALLOWED_EXPRESSIONS = (
     gast.BinOp, gast.UnaryOp, gast.BoolOp, gast.Compare, gast.Call, gast.IfExp, gast.Name,
-    gast.Constant, gast.Attribute, gast.Subscript, gast.Slice, gast.Tuple, gast.List,
+    gast.Constant, gast.Attribute, gast.Subscript, gast.Slice, gast.Tuple, gast.List, gast.Dict,
 )
 
 REFUSED = {
@@ -21,7 +21,6 @@ REFUSED = {
     "SetComp": ("comprehension", "set comprehensions are not supported"),
     "DictComp": ("comprehension", "dict comprehensions are not supported"),
     "GeneratorExp": ("generator expression", "generator expressions are not supported; use a `for` loop"),
-    "Dict": ("dict", "dict literals are not supported; use separate variables or a list"),
     "Set": ("set", "set literals are not supported"),
     "Starred": ("starred", "starred expressions (`*x`) are not supported; pass the arguments one by one"),
     "NamedExpr": ("walrus", "assignment expressions (walrus `:=`) are not supported; assign on a line of its own"),
@@ -124,6 +123,8 @@ def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value:
             raise _refuse(node, info, kind, f"`{kind}` expressions are not supported")
         if isinstance(node, gast.Call):
             _check_call(node, info)
+        if isinstance(node, gast.Dict) and any(key is None for key in node.keys):
+            raise _refuse(node, info, "**", "`**` unpacking in a dict literal is not supported; write the keys out")
     if returns_value:
         _check_returns_a_value(func_node, info)
 

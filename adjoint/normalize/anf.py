@@ -216,6 +216,11 @@ class ANF:
         prelude, elements = self.atoms(expr.elts)
         return prelude, gast.List(elts=elements, ctx=gast.Load())
 
+    def _simple_dict(self, expr):
+        prelude, keys = self.atoms(expr.keys)
+        more, values = self.atoms(expr.values)
+        return prelude + more, gast.Dict(keys=keys, values=values)
+
     def _simple_ifexp(self, expr):
         prelude, test = self.condition(expr.test, [])
         temp = self.fresh("_t")
