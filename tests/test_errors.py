@@ -75,7 +75,6 @@ REFUSALS = [
     Refusal("import", uf.import_statement, (2.0,), ("import",), r"\bimport\b"),
     Refusal("import-from", uf.import_from_statement, (2.0,), ("from",), r"\bimport\b"),
     Refusal("class", uf.class_definition, (2.0,), ("class",), r"\bclass\b"),
-    Refusal("raise", uf.raise_statement, (2.0,), ("raise",), r"\braise\b"),
     Refusal(
         "attribute-assignment", uf.attribute_assignment, (2.0, types.SimpleNamespace()),
         ("box.value",), r"attribute",
@@ -104,7 +103,6 @@ REFUSALS = [
         "walrus", uf.assignment_expression, (2.0,), ("y :=", "(y :="),
         r"walrus|assignment expression|named expression|:=",
     ),
-    Refusal("f-string", uf.formatted_string, (2.0,), ('f"',), r"f-string|formatted string"),
     # Signatures
     Refusal(
         "star-args", uf.variadic_positional, (2.0,), ("*rest", "rest"),

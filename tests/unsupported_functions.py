@@ -68,12 +68,6 @@ def class_definition(x):
     return Scale.factor * x
 
 
-def raise_statement(x):
-    if x < 0.0:
-        raise ValueError("x must not be negative")  # <- raise
-    return math.sqrt(x)
-
-
 def attribute_assignment(x, box):
     box.value = x * x  # <- attribute-assignment
     return box.value
@@ -144,11 +138,6 @@ def assignment_expression(x):
     if (y := x * 2.0) > 1.0:  # <- walrus
         return y
     return x
-
-
-def formatted_string(x):
-    label = f"x = {x}"  # <- f-string
-    return x * x + 0.0 * len(label)
 
 
 # ----- Signatures ------------------------------------------------------------

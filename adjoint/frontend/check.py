@@ -8,11 +8,12 @@ from adjoint.frontend.parse import SourceInfo
 
 ALLOWED_STATEMENTS = (
     gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, gast.If, gast.For,
-    gast.While, gast.Break, gast.Continue, gast.Pass, gast.Assert, gast.With,
+    gast.While, gast.Break, gast.Continue, gast.Pass, gast.Assert, gast.With, gast.Raise,
 )
 ALLOWED_EXPRESSIONS = (
     gast.BinOp, gast.UnaryOp, gast.BoolOp, gast.Compare, gast.Call, gast.IfExp, gast.Name,
     gast.Constant, gast.Attribute, gast.Subscript, gast.Slice, gast.Tuple, gast.List, gast.Dict,
+    gast.JoinedStr, gast.FormattedValue,
 )
 
 REFUSED = {
@@ -27,10 +28,8 @@ REFUSED = {
     "Yield": ("yield", "`yield` is not supported: generators are not differentiable"),
     "YieldFrom": ("yield", "`yield from` is not supported: generators are not differentiable"),
     "Await": ("await", "`await` is not supported: async code is not differentiable"),
-    "JoinedStr": ("f-string", "f-strings (formatted string literals) are not supported"),
     "Try": ("try", "`try` statements are not supported: exceptions are not differentiable"),
     "TryStar": ("try", "`try` statements are not supported: exceptions are not differentiable"),
-    "Raise": ("raise", "`raise` is not supported inside a differentiated function"),
     "Global": ("global", "`global` is not supported: a differentiated function may not rebind globals"),
     "Nonlocal": ("nonlocal", "`nonlocal` is not supported: a differentiated function may not rebind outer names"),
     "Delete": ("del", "`del` is not supported"),

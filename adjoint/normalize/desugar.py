@@ -115,7 +115,9 @@ class Desugar(gast.NodeTransformer):
         return nodes.copy_location(nodes.assign(target.id, update), node)
 
     def visit_Assert(self, node):
-        return None
+        """An assert stays as written: it runs in the primal sweep (its message only if it fails)."""
+        self.generic_visit(node)
+        return node
 
     def visit_AnnAssign(self, node):
         if node.value is None:

@@ -1,5 +1,7 @@
 """Functions whose output carries no derivative: shapes, indices, rounding, constructors, tests."""
+import logging
 import math
+import warnings
 
 import numpy as np
 
@@ -15,6 +17,16 @@ non_differentiable(
     np.greater, np.less, np.equal, np.not_equal, np.greater_equal, np.less_equal,
     np.logical_and, np.logical_or, np.logical_not, np.any, np.all, np.nonzero, np.count_nonzero,
     stop_gradient, field_index, dict_keys,
+)
+
+# Messages: logging and warnings run in the primal sweep and carry no derivative.
+non_differentiable(
+    warnings.warn, logging.debug, logging.info, logging.warning, logging.error, logging.critical,
+    logging.exception, logging.log, logging.Logger.debug, logging.Logger.info, logging.Logger.warning,
+    logging.Logger.error, logging.Logger.critical, logging.Logger.exception, logging.Logger.log,
+    logging.LoggerAdapter.debug, logging.LoggerAdapter.info, logging.LoggerAdapter.warning,
+    logging.LoggerAdapter.error, logging.LoggerAdapter.critical, logging.LoggerAdapter.exception,
+    logging.LoggerAdapter.log,
 )
 
 # NumPy: piecewise-constant functions, integer results, predicates and index builders.
