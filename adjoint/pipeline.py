@@ -34,7 +34,7 @@ from adjoint.errors import AdjointError, AdjointWarning
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
-from adjoint.normalize.anf import to_anf
+from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
 from adjoint.normalize.jumps import lower_jumps
@@ -92,6 +92,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     desugar(parsed, namer.fresh, numpy_name, mappings)
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)
+    refuse_conditional_walrus(parsed)
     return parsed, namer
 
 

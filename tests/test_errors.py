@@ -96,7 +96,7 @@ REFUSALS = [
     Refusal("dict-unpacking", uf.dict_unpacking, (2.0,), ("{",), r"\*\*"),
     Refusal("set", uf.set_display, (2.0,), ("{",), r"\bsets?\b"),
     Refusal(
-        "starred", uf.starred_unpacking, (2.0, (1.0, 2.0, 3.0)), ("*rest",),
+        "starred", uf.starred_argument, (2.0, (1.0, 2.0, 3.0)), ("*xs",),
         r"starred|\bstar\b|unpack",
     ),
     Refusal(

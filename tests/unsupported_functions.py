@@ -129,13 +129,12 @@ def set_display(x):
     return max(values)
 
 
-def starred_unpacking(x, xs):
-    first, *rest = xs  # <- starred
-    return x * first
+def starred_argument(x, xs):
+    return x * max(*xs)  # <- starred
 
 
 def assignment_expression(x):
-    if (y := x * 2.0) > 1.0:  # <- walrus
+    if x > 0.0 and (y := x * 2.0) > 1.0:  # <- walrus
         return y
     return x
 

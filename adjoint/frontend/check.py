@@ -13,7 +13,7 @@ ALLOWED_STATEMENTS = (
 ALLOWED_EXPRESSIONS = (
     gast.BinOp, gast.UnaryOp, gast.BoolOp, gast.Compare, gast.Call, gast.IfExp, gast.Name,
     gast.Constant, gast.Attribute, gast.Subscript, gast.Slice, gast.Tuple, gast.List, gast.Dict,
-    gast.JoinedStr, gast.FormattedValue,
+    gast.JoinedStr, gast.FormattedValue, gast.NamedExpr,
 )
 
 REFUSED = {
@@ -24,7 +24,6 @@ REFUSED = {
     "GeneratorExp": ("generator expression", "generator expressions are not supported; use a `for` loop"),
     "Set": ("set", "set literals are not supported"),
     "Starred": ("starred", "starred expressions (`*x`) are not supported; pass the arguments one by one"),
-    "NamedExpr": ("walrus", "assignment expressions (walrus `:=`) are not supported; assign on a line of its own"),
     "Yield": ("yield", "`yield` is not supported: generators are not differentiable"),
     "YieldFrom": ("yield", "`yield from` is not supported: generators are not differentiable"),
     "Await": ("await", "`await` is not supported: async code is not differentiable"),
@@ -83,11 +82,14 @@ def _check_with(node: gast.With, info: SourceInfo) -> None:
 def _check_target(target: gast.expr, info: SourceInfo) -> None:
     if isinstance(target, gast.Attribute):
         raise _refuse(target, info, "attribute assignment", "attribute assignment (`obj.attr = ...`) is not supported")
-    if isinstance(target, gast.Starred):
-        raise _refuse(target, info, "starred", "starred assignment targets (`a, *b = ...`) are not supported")
     if isinstance(target, (gast.Tuple, gast.List)):
         for element in target.elts:
-            _check_target(element, info)
+            _check_target(element.value if isinstance(element, gast.Starred) else element, info)
+
+
+def _is_starred_target(node: gast.AST) -> bool:
+    """`*rest` in `a, *rest = x` (Python allows one per tuple target)."""
+    return isinstance(node, gast.Starred) and isinstance(node.ctx, gast.Store)
 
 
 def _check_call(node: gast.Call, info: SourceInfo) -> None:
@@ -111,14 +113,14 @@ def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value:
     _check_arguments(func_node, info)
     for node in _walk_body(func_node):
         kind = type(node).__name__
-        if kind in REFUSED:
+        if kind in REFUSED and not _is_starred_target(node):
             construct, message = REFUSED[kind]
             raise _refuse(node, info, construct, message)
         if isinstance(node, gast.stmt):
             if not isinstance(node, ALLOWED_STATEMENTS):
                 raise _refuse(node, info, kind, f"`{kind}` statements are not supported")
             _check_statement(node, info)
-        elif isinstance(node, gast.expr) and not isinstance(node, ALLOWED_EXPRESSIONS):
+        elif isinstance(node, gast.expr) and not isinstance(node, ALLOWED_EXPRESSIONS) and not _is_starred_target(node):
             raise _refuse(node, info, kind, f"`{kind}` expressions are not supported")
         if isinstance(node, gast.Call):
             _check_call(node, info)

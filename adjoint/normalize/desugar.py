@@ -155,10 +155,27 @@ class Desugar(gast.NodeTransformer):
             return out
         temp = value.id if isinstance(value, gast.Name) else self.fresh("_t")
         out = [] if isinstance(value, gast.Name) else [nodes.copy_location(nodes.assign(temp, value), origin)]
+        starred = [position for position, element in enumerate(target.elts) if isinstance(element, gast.Starred)]
+        after = len(target.elts) - 1 - starred[0] if starred else 0
         for position, element in enumerate(target.elts):
-            item = nodes.subscript(nodes.name(temp), nodes.constant(position))
+            if isinstance(element, gast.Starred):
+                item = self._starred_items(temp, position, after)
+                element = element.value
+            elif starred and position > starred[0]:
+                item = nodes.subscript(nodes.name(temp), nodes.constant(position - len(target.elts)))
+            else:
+                item = nodes.subscript(nodes.name(temp), nodes.constant(position))
             out.extend(self._assign_target(element, item, origin))
         return out
+
+    def _starred_items(self, sequence: str, start: int, after: int) -> gast.expr:
+        """What `*rest` takes in a tuple target: `list(sequence[start:len(sequence) - after])`."""
+        stop = None
+        if after:
+            stop = nodes.binop(nodes.call_named("len", nodes.name(sequence)), gast.Sub(), nodes.constant(after))
+        part = gast.Slice(lower=nodes.constant(start), upper=stop, step=None)
+        sliced = gast.Subscript(value=nodes.name(sequence), slice=part, ctx=gast.Load())
+        return nodes.call(nodes.name(self._bound_name("list", list)), [sliced])
 
     def visit_For(self, node):
         self.generic_visit(node)
