@@ -105,14 +105,6 @@ REFUSALS = [
     ),
     # Signatures
     Refusal(
-        "star-args", uf.variadic_positional, (2.0,), ("*rest", "rest"),
-        r"\*rest|\*args|variadic|var-?positional|variable.positional|varargs",
-    ),
-    Refusal(
-        "star-kwargs", uf.variadic_keyword, (2.0,), ("**options", "options"),
-        r"\*\*options|\*\*kwargs|variadic|var-?keyword|variable.keyword|varkw",
-    ),
-    Refusal(
         "async", uf.coroutine_function, (2.0,), ("async",), r"\basync\b|\bcoroutine",
         runs=False,
     ),

@@ -141,14 +141,6 @@ def assignment_expression(x):
 
 # ----- Signatures ------------------------------------------------------------
 
-def variadic_positional(x, *rest):  # <- star-args
-    return x * x + len(rest)
-
-
-def variadic_keyword(x, **options):  # <- star-kwargs
-    return x * x + len(options)
-
-
 async def coroutine_function(x):  # <- async
     return x * x
 

@@ -201,11 +201,29 @@ class FunctionContext:
 
     def bind_call(self, func: Any, value: gast.Call) -> Dict[str, gast.expr]:
         """Parameter -> argument of a call to a user function, as Python would bind them."""
+        signature = inspect.signature(func)
         try:
-            bound = inspect.signature(func).bind(*value.args, **{k.arg: k.value for k in value.keywords})
+            bound = signature.bind(*value.args, **{k.arg: k.value for k in value.keywords})
         except TypeError as error:
             raise AdjointError(f"cannot call {qualified_name(func)}: {error}", self.location(value)) from None
-        return dict(bound.arguments)
+        for name, argument in bound.arguments.items():
+            kind = signature.parameters[name].kind
+            if kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+                self._refuse_differentiated_rest(func, name, kind, argument, value)
+        return {name: argument for name, argument in bound.arguments.items()
+                if signature.parameters[name].kind not in (inspect.Parameter.VAR_POSITIONAL,
+                                                           inspect.Parameter.VAR_KEYWORD)}
+
+    def _refuse_differentiated_rest(self, func: Any, name: str, kind, arguments, call: gast.Call) -> None:
+        """A differentiated value passed into a callee's `*args` or `**kwargs` is refused (its
+        derivative would not come back); constants pass through them."""
+        values = arguments.values() if isinstance(arguments, dict) else arguments
+        if any(self.is_active(atom) for atom in values):
+            star = "*" if kind == inspect.Parameter.VAR_POSITIONAL else "**"
+            raise UnsupportedSyntaxError(
+                f"{star}{name}", f"a differentiated value passed to {qualified_name(func)} through its "
+                f"`{star}{name}` parameter is not differentiated; make it a named parameter of "
+                f"{qualified_name(func)}", self.location(call))
 
     # ----- source positions -----------------------------------------------------------------
 

@@ -48,14 +48,6 @@ def _refuse(node: gast.AST, info: SourceInfo, construct: str, message: str) -> U
     return UnsupportedSyntaxError(construct, message, info.location(node))
 
 
-def _check_arguments(func_node: gast.FunctionDef, info: SourceInfo) -> None:
-    arguments = func_node.args
-    if arguments.vararg is not None:
-        raise _refuse(arguments.vararg, info, "*args", "`*args` parameters are not supported; name every parameter")
-    if arguments.kwarg is not None:
-        raise _refuse(arguments.kwarg, info, "**kwargs", "`**kwargs` parameters are not supported; name every parameter")
-
-
 def _check_statement(node: gast.stmt, info: SourceInfo) -> None:
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         keyword = "for" if isinstance(node, gast.For) else "while"
@@ -110,7 +102,6 @@ def _check_returns_a_value(func_node: gast.FunctionDef, info: SourceInfo) -> Non
 def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value: bool = True) -> None:
     """Raise UnsupportedSyntaxError at the first construct outside the subset (and
     NonScalarOutputError, with `returns_value`, when no `return` gives a value)."""
-    _check_arguments(func_node, info)
     for node in _walk_body(func_node):
         kind = type(node).__name__
         if kind in REFUSED and not _is_starred_target(node):
