@@ -1,16 +1,27 @@
-"""Parameter containers (pytrees): dicts, lists, tuples, NamedTuples and dataclasses, nested.
+"""The Python people write: parameter containers, inert statements, walrus, starred unpacking.
 
-The gradient of a container has its structure and types: a dict with the same keys, the
-same NamedTuple or dataclass class, tuples as tuples, floats as floats.
+The gradient of a container (a pytree: dicts, lists, tuples, NamedTuples and dataclasses,
+nested) has its structure and types: a dict with the same keys, the same NamedTuple or
+dataclass class, tuples as tuples, floats as floats. Statements that do not touch the
+derivative (print, f-strings, assert, raise in a branch, logging and warnings) run in the
+primal sweep as written.
 """
 from __future__ import annotations
 
+import logging
+import warnings
 from dataclasses import dataclass
+from math import sin
 from typing import NamedTuple
 
+import numpy
 import numpy as np
+from numpy import exp
 
-from soundness import Exact
+from adjoint import UnsupportedSyntaxError
+from soundness import Exact, Refused
+
+LOG = logging.getLogger(__name__)
 
 
 def _mlp_params(rng):
@@ -130,6 +141,121 @@ def mixed_wrt(params, x):
     return np.sum(np.tanh(params["W"] @ x)) + np.sum(x ** 2)
 
 
+# ----- inert statements ----------------------------------------------------------------------
+
+
+def checked_inputs(x, n):
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    assert x > 0.0, f"x = {x:.3f} must be positive"
+    total = 0.0
+    for i in range(n):
+        if total > 1e6:
+            raise RuntimeError("diverged")
+        total = total + np.sin(x * i)
+    return total
+
+
+def messages(W, x):
+    LOG.debug("W has shape %s", W.shape)
+    logging.info("x = %s", x)
+    if np.any(np.isnan(x)):
+        warnings.warn("x holds NaN")
+    label = f"norm {np.linalg.norm(x):.2f}"
+    y = np.tanh(W @ x)
+    print(label, end="")
+    return np.sum(y ** 2)
+
+
+def imported_names(x):
+    return sin(x) * exp(x) + numpy.cos(x)
+
+
+# ----- walrus, starred unpacking, *args, **kwargs, keyword-only arguments --------------------------
+
+
+def walrus_in_test(x, xs):
+    if (n := len(xs)) > 2:
+        y = x * n
+    else:
+        y = x
+    return (z := y * y) + z
+
+
+def walrus_in_while(x):
+    count = 0
+    while (x := x * 0.5) > 0.1:
+        count = count + 1
+    return x * count
+
+
+def walrus_after_and(x, y):
+    if x > 0.0 and (t := y * 2.0) > 1.0:  # <- conditional_walrus
+        return t
+    return x
+
+
+def starred_head(t):
+    a, *rest = t
+    return a * sum(rest)
+
+
+def starred_middle(values):
+    first, *middle, last = values
+    return first * last + middle[0] * middle[1]
+
+
+def starred_rows(x):
+    top, *others = x
+    return np.sum(top * others[0]) + np.sum(others[1])
+
+
+def starred_loop(rows):
+    total = 0.0
+    for head, *tail in rows:
+        total = total + head * tail[-1]
+    return total
+
+
+def power_sum(x, *coefficients, power=2):
+    total = 0.0
+    for c in coefficients:
+        total = total + c * x ** power
+    return total
+
+
+def calls_with_rest(x):
+    return power_sum(x, 1.5, -0.5, power=3)
+
+
+def rest_is_differentiated(x, y):
+    return power_sum(x, y, 2.0)  # <- differentiated_rest
+
+
+def scaled(x, **options):
+    return x * options["scale"] + options["shift"]
+
+
+def calls_with_options(x):
+    return scaled(x, scale=3.0, shift=0.5) ** 2
+
+
+def keyword_only(x, *, k=2.0, offset=1.0):
+    return (x + offset) ** k
+
+
+def calls_keyword_only(x, y):
+    return keyword_only(x, k=3.0) * keyword_only(y, offset=0.5)
+
+
+# ----- auxiliary outputs -----------------------------------------------------------------------
+
+
+def with_aux_dict(W, x):
+    pred = np.tanh(W @ x)
+    return np.sum(pred ** 2), {"pred": pred, "count": 3}
+
+
 CASES = [
     Exact(mlp_dict, lambda rng: (_mlp_params(rng), rng.normal(size=3))),
     Exact(layers_of_pairs, lambda rng: (_layers(rng), rng.normal(size=3))),
@@ -150,4 +276,19 @@ CASES = [
     Exact(dataclass_in_dict, lambda rng: ({"lin": Linear(rng.normal(size=(2, 3)), rng.normal(size=2), 0.5),
                                            "bias": 0.25}, rng.normal(size=3))),
     Exact(mixed_wrt, lambda rng: ({"W": rng.normal(size=(2, 3))}, rng.normal(size=3)), wrt=(0, 1)),
+    Exact(checked_inputs, lambda rng: (0.7, 4)),
+    Exact(messages, lambda rng: (rng.normal(size=(2, 3)), rng.normal(size=3))),
+    Exact(imported_names, lambda rng: (0.3,)),
+    Exact(walrus_in_test, lambda rng: (1.5, [1, 2, 3])),
+    Exact(walrus_in_while, lambda rng: (3.0,)),
+    Refused(walrus_after_and, (1.0, 2.0), UnsupportedSyntaxError, "conditional_walrus"),
+    Exact(starred_head, lambda rng: ((0.5, 2.0, -1.5),)),
+    Exact(starred_middle, lambda rng: ([0.5, 2.0, -1.5, 3.0],)),
+    Exact(starred_rows, lambda rng: (rng.normal(size=(3, 2)),)),
+    Exact(starred_loop, lambda rng: ([(0.5, 2.0, -1.5), (1.5, 0.25)],)),
+    Exact(calls_with_rest, lambda rng: (0.8,)),
+    Refused(rest_is_differentiated, (0.8, 1.5), UnsupportedSyntaxError, "differentiated_rest", wrt=(0, 1)),
+    Exact(calls_with_options, lambda rng: (0.8,)),
+    Exact(keyword_only, lambda rng: (0.8,)),
+    Exact(calls_keyword_only, lambda rng: (0.8, 1.2), wrt=(0, 1)),
 ]
