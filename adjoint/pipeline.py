@@ -25,6 +25,7 @@ from adjoint.analysis.activity import analyze_activity, local_names
 from adjoint.analysis.aliases import analyze_aliases, argument_facts, insert_guards
 from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, tables_for
+from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
 from adjoint.analysis.tripwire import Unreached, unreached_parameters
@@ -208,6 +209,11 @@ class Generation:
             helper = namer.exact("number_or_refuse")
             parsed.namespace[helper] = runtime.number_or_refuse
             insert_guards(func_node, aliases.guards, helper)
+        iteration_guards = dict_iteration_guards(parsed, kinds)
+        if iteration_guards:
+            helper = namer.exact("sequence_or_refuse")
+            parsed.namespace[helper] = runtime.sequence_or_refuse
+            insert_guards(func_node, iteration_guards, helper)
         sites = assignment_sites(func_node)
         sites.mutated |= aliases.mutated
         ctx = FunctionContext(

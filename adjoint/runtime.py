@@ -22,7 +22,7 @@ def _is_container(x) -> bool:
 
 def _is_record(x) -> bool:
     """A dataclass instance (its adjoint is a dict from field names to the fields' adjoints)."""
-    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+    return hasattr(type(x), "__dataclass_fields__") and not isinstance(x, type)
 
 
 def _record_fields(x) -> list:
@@ -34,11 +34,6 @@ def _entries(x) -> dict:
     if isinstance(x, dict):
         return x
     return {name: getattr(x, name) for name in _record_fields(x)}
-
-
-def dict_keys(x) -> list:
-    """The keys of dict x, listed once when a loop starts (`for k, v in x.items()` reads x[k])."""
-    return list(x)
 
 
 def _record_like(items: dict, x):
@@ -78,6 +73,30 @@ class Refused(ValueError):
 
 class ContainerArithmeticError(Refused, TypeError):
     """Derivative code that took `+` or `*` for arithmetic met lists or tuples joined or repeated."""
+
+
+def dict_keys(x) -> list:
+    """The keys of dict x, listed once when a loop starts (`for k, v in x.items()` reads x[k])."""
+    if not isinstance(x, dict):
+        raise Refused(f"`.keys()`, `.values()` or `.items()` of a {type(x).__name__}: adjoint differentiates "
+                      "these methods of dicts only")
+    return list(x)
+
+
+class IterationError(Refused):
+    """A `for` met a dict where the derivative code reads the sequence by position; `filename`
+    and `lineno` say where the loop is."""
+
+    def __init__(self, message, filename, lineno):
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno
+
+
+def sequence_or_refuse(value, message, filename, lineno):
+    """Raise IterationError if `value`, which a loop reads by position, is a dict after all."""
+    if isinstance(value, dict):
+        raise IterationError(message, filename, lineno)
 
 
 def _short_derivative(dx, x) -> ContainerArithmeticError:

@@ -54,6 +54,7 @@ class Desugar(gast.NodeTransformer):
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(
             arg.id for arg in parsed.node.args.args + parsed.node.args.kwonlyargs
         )
+        mappings = mappings | _bound_to_dicts(parsed.node)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings)
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
@@ -191,7 +192,9 @@ class Desugar(gast.NodeTransformer):
         resizing = iteration.resizing_call(node.body, iterated)
         if resizing is not None:
             raise self._refuse(resizing, "the loop grows or shrinks the list it iterates over")
-        return setup + [nodes.copy_location(self._indexed_loop(description, node), node)]
+        loop = nodes.copy_location(self._indexed_loop(description, node), node)
+        self.parsed.iterated.extend((name, loop) for name in iteration.indexed_sequences(description))
+        return setup + [loop]
 
     def _indexed_loop(self, description, node) -> gast.For:
         """`for <index> in range(...)`, the target assigned its item first."""
@@ -302,6 +305,16 @@ class Desugar(gast.NodeTransformer):
             and not node.keywords
             and resolve(node.func, self.parsed, self.local_names) is func
         )
+
+
+def _bound_to_dicts(func_node: gast.FunctionDef) -> FrozenSet[str]:
+    """Names every assignment of which is a dict literal: a `for` over them iterates their keys."""
+    dicts, others = set(), set()
+    for stmt in nodes.statements(func_node):
+        for target in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]:
+            if isinstance(target, gast.Name):
+                (dicts if isinstance(getattr(stmt, "value", None), gast.Dict) else others).add(target.id)
+    return frozenset(dicts - others)
 
 
 def _tuple_of(target, size: int) -> bool:

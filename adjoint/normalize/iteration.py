@@ -206,6 +206,13 @@ class Describer:
         return temp
 
 
+def indexed_sequences(description) -> List[str]:
+    """The names a description reads by position (`xs[i]`), not by key."""
+    if isinstance(description, (Items, Backwards)):
+        return [description.sequence]
+    return [name for part in parts(description) for name in indexed_sequences(part)]
+
+
 def dict_view(expr: gast.expr) -> Optional[str]:
     """"keys", "values" or "items" for a call `d.keys()`, `d.values()`, `d.items()`, else None."""
     if (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) and expr.func.attr in DICT_VIEWS
