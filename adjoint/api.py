@@ -19,8 +19,9 @@ from adjoint.backend import cache as disk_cache
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
+from adjoint.generated import Generated
 from adjoint.options import Options
-from adjoint.pipeline import Generated, generate
+from adjoint.pipeline import generate
 from adjoint.rules.table import Revision
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]

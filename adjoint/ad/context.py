@@ -11,6 +11,7 @@ import gast
 
 from adjoint import nodes, runtime
 from adjoint.ad.naming import Namer, derivative_names
+from adjoint.analysis import Analysis
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.aliases import Aliases
 from adjoint.analysis.calls import CallClassifier
@@ -19,6 +20,8 @@ from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
+from adjoint.generated import Deferred
+from adjoint.rules.table import RuleTable
 
 
 @dataclass
@@ -31,18 +34,45 @@ class FunctionContext:
     """
 
     parsed: ParsedFunction
-    func_node: gast.FunctionDef
     namer: Namer
-    classifier: CallClassifier
-    activity: Activity
-    kinds: Dict[str, str]
-    sites: Sites
-    aliases: Aliases
-    tables: tuple
+    analysis: Analysis
     request: Callable[[Any, Tuple[str, ...], str], str]
-    primal_names: FrozenSet[str] = frozenset()
     bindings: Dict[str, Any] = field(default_factory=dict)
     stack: str = ""
+
+    # ----- what the analyses found --------------------------------------------------------
+
+    @property
+    def func_node(self) -> gast.FunctionDef:
+        return self.parsed.node
+
+    @property
+    def classifier(self) -> CallClassifier:
+        return self.analysis.classifier
+
+    @property
+    def activity(self) -> Activity:
+        return self.analysis.activity
+
+    @property
+    def kinds(self) -> Dict[str, str]:
+        return self.analysis.kinds
+
+    @property
+    def sites(self) -> Sites:
+        return self.analysis.sites
+
+    @property
+    def aliases(self) -> Aliases:
+        return self.analysis.aliases
+
+    @property
+    def table(self) -> RuleTable:
+        return self.analysis.classifier.table
+
+    @property
+    def primal_names(self) -> FrozenSet[str]:
+        return self.analysis.local_names
 
     # ----- names ------------------------------------------------------------------------
 
@@ -258,16 +288,6 @@ class FunctionContext:
 def _same_place(a: gast.AST, b: gast.AST) -> bool:
     return (getattr(a, "lineno", None), getattr(a, "col_offset", None)) == (
         getattr(b, "lineno", None), getattr(b, "col_offset", None))
-
-
-class Deferred:
-    """Placeholder binding for a derivative function generated later (filled in at compile time)."""
-
-    def __init__(self, generated_name: str):
-        self.generated_name = generated_name
-
-    def __repr__(self) -> str:
-        return f"<derivative {self.generated_name}>"
 
 
 class _StripCalls(gast.NodeTransformer):

@@ -6,8 +6,8 @@ import hashlib
 import inspect
 from typing import Any, Callable, Dict, Iterator, Optional
 
-from adjoint.ad.templates import Template, parse_template
 from adjoint.frontend.resolve import qualified_name
+from adjoint.templates import Template, parse_template
 
 
 class Revision:
