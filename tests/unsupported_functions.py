@@ -22,9 +22,8 @@ def try_statement(x):
 
 
 def with_statement(x):
-    with warnings.catch_warnings():  # <- with
-        y = x * x
-    return y
+    with warnings.catch_warnings():
+        return x * x  # <- with
 
 
 def global_statement(x):

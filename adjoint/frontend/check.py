@@ -59,16 +59,36 @@ def _check_statement(node: gast.stmt, info: SourceInfo) -> None:
             _check_target(target, info)
 
 
+def is_insert_grad_of(node: gast.With) -> bool:
+    """`with adjoint.insert_grad_of(x) as dx:` (its block runs in the backward pass)."""
+    call = node.items[0].context_expr
+    return (isinstance(call, gast.Call)
+            and (getattr(call.func, "attr", None) or getattr(call.func, "id", None)) == "insert_grad_of")
+
+
 def _check_with(node: gast.With, info: SourceInfo) -> None:
-    item = node.items[0] if len(node.items) == 1 else None
-    call = item.context_expr if item else None
-    is_insert = (
-        isinstance(call, gast.Call)
-        and (getattr(call.func, "attr", None) or getattr(call.func, "id", None)) == "insert_grad_of"
-        and isinstance(item.optional_vars, gast.Name)
-    )
-    if not is_insert:
-        raise _refuse(node, info, "with", "`with` is supported only as `with adjoint.insert_grad_of(x) as dx:`")
+    """insert_grad_of takes one `as` name; any other `with` runs its block between the managers'
+    `__enter__` and `__exit__` (see normalize/desugar.py), which a jump out of it would skip."""
+    if is_insert_grad_of(node):
+        if len(node.items) != 1 or not isinstance(node.items[0].optional_vars, gast.Name):
+            raise _refuse(node, info, "with", "`with` is supported as `with adjoint.insert_grad_of(x) as dx:`")
+        return
+    for item in node.items:
+        if item.optional_vars is not None and not isinstance(item.optional_vars, gast.Name):
+            raise _refuse(item.optional_vars, info, "with", "`with ... as` binds one name here")
+    for inner in _walk_statements(node.body):
+        if isinstance(inner, (gast.Return, gast.Break, gast.Continue)):
+            keyword = type(inner).__name__.lower()
+            raise _refuse(inner, info, keyword, f"`{keyword}` inside a `with` block is not supported: the "
+                          "block's end (the manager's `__exit__`) would be skipped; leave the block first")
+
+
+def _walk_statements(body):
+    """Statements of body, nested ones too, not those of functions defined inside."""
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse", "handlers", "finalbody"):
+            yield from _walk_statements(getattr(stmt, field, None) or [])
 
 
 def _check_target(target: gast.expr, info: SourceInfo) -> None:

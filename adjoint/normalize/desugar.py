@@ -26,6 +26,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.check import is_insert_grad_of
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import iteration
@@ -114,6 +115,29 @@ class Desugar(gast.NodeTransformer):
         helper = nodes.name(self._bound_name("scatter_add", runtime.scatter_add))
         update = nodes.call(helper, [nodes.name(target.id), call.args[1], value])
         return nodes.copy_location(nodes.assign(target.id, update), node)
+
+    def visit_With(self, node):
+        """`with m as v: body` (m not insert_grad_of) becomes `_ctx = m; v = enter_context(_ctx);
+        body; exit_context(_ctx)`: the block runs in the manager's context in the primal sweep
+        (np.errstate, timers), the adjoint sweep outside it. If the block raises, the manager's
+        __exit__ is not called."""
+        self.generic_visit(node)
+        if is_insert_grad_of(node):
+            return node
+        entered, exits = [], []
+        for item in node.items:
+            manager = self.fresh("_ctx")
+            entered.append(nodes.copy_location(nodes.assign(manager, item.context_expr), node))
+            enter = nodes.call(nodes.name(self._bound_name("enter_context", runtime.enter_context)),
+                               [nodes.name(manager)])
+            if item.optional_vars is not None:
+                entered.append(nodes.copy_location(nodes.assign(item.optional_vars.id, enter), node))
+            else:
+                entered.append(nodes.copy_location(gast.Expr(value=enter), node))
+            leave = nodes.call(nodes.name(self._bound_name("exit_context", runtime.exit_context)),
+                               [nodes.name(manager)])
+            exits.insert(0, nodes.copy_location(gast.Expr(value=leave), node))
+        return entered + list(node.body) + exits
 
     def visit_Assert(self, node):
         """An assert stays as written: it runs in the primal sweep (its message only if it fails)."""

@@ -18,6 +18,7 @@ LINEAR_HELPERS = (
     runtime.pow_exponent_adjoint, runtime.written_adjoint, runtime.list_repeat_adjoint,
 )
 BILINEAR = (np.dot, np.vdot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
+EFFECTFUL_HELPERS = (runtime.enter_context, runtime.exit_context)  # a `with` block's start and end
 PURE_BUILTINS = (len, range, reversed, float, int, abs, min, max, sum, isinstance, bool, list, tuple)
 
 
@@ -48,7 +49,7 @@ class Facts:
         if any(func is known for known in PURE_BUILTINS):
             return True
         if runtime.is_helper(func):
-            return True
+            return not any(func is helper for helper in EFFECTFUL_HELPERS)
         module = getattr(func, "__module__", None) or ""
         if isinstance(func, np.ufunc) or module == "math" or func is math:
             return True

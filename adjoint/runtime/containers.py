@@ -1,4 +1,4 @@
-"""Dicts and dataclasses as values: their adjoints are dicts keyed like them.
+"""Dicts and dataclasses as values (their adjoints are dicts keyed like them), and `with` blocks.
 
 A dict's adjoint is a dict with (some of) its keys; a dataclass's adjoint a dict from field
 names to the fields' adjoints. Loops over `d.items()`, `d.values()` and `d.keys()` list the
@@ -46,6 +46,16 @@ def dict_keys(x) -> list:
         raise Refused(f"`.keys()`, `.values()` or `.items()` of a {type(x).__name__}: adjoint differentiates "
                       "these methods of dicts only")
     return list(x)
+
+
+def enter_context(manager):
+    """`with manager:` as a statement of the primal sweep: the manager's __enter__ value."""
+    return type(manager).__enter__(manager)
+
+
+def exit_context(manager):
+    """The end of a `with` block that did not raise."""
+    type(manager).__exit__(manager, None, None, None)
 
 
 def sequence_or_refuse(value, message, filename, lineno):
