@@ -30,7 +30,8 @@ from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
-from adjoint.errors import AdjointError
+from adjoint.errors import AdjointError, is_library_file
+from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
@@ -85,6 +86,8 @@ class Generation:
         self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
         self.warnings: List[Unreached] = []
         self.root: Optional[Tuple] = None
+        self.current: Optional[Tuple] = None  # the request being transformed
+        self.user_calls: Dict[Tuple, Any] = {}  # request -> the call in the user's code it comes from
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
@@ -102,6 +105,8 @@ class Generation:
             self.names[key] = name
             if mode != Mode.BACKWARD_PASS:  # generated with its forward_pass (see ad/split.py)
                 self.pending.append((key, location))
+            in_user_code = location is not None and not is_library_file(location.filename)
+            self.user_calls[key] = location if in_user_code else self.user_calls.get(self.current)
         return self.names[key]
 
     def run(self, func: Callable, options: Options) -> Generated:
@@ -110,10 +115,16 @@ class Generation:
         while self.pending:
             key, location = self.pending.pop(0)
             target, wrt, mode, kinds = key
+            self.current = key
             try:
                 self.units.extend(self.transform(target, wrt, mode, dict(kinds), self.names[key]))
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
+            except AdjointError as error:
+                user_call = self.user_calls.get(key)
+                if user_call is None or error.location is None or not is_library_file(error.location.filename):
+                    raise
+                raise error.blamed_on(user_call, qualified_name(target)) from None
         functions = compile_all(self.units)
         root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
         backward = self.names.get((func, options.wrt, Mode.BACKWARD_PASS, root_kinds))
@@ -129,7 +140,10 @@ class Generation:
         key = (func, tuple(sorted(kinds.items())))
         if key not in self.output_kinds:
             self.output_kinds[key] = UNKNOWN
-            parsed, _ = normalize(materialize(func, kinds), kinds=kinds)
+            try:
+                parsed, _ = normalize(materialize(func, kinds), kinds=kinds)
+            except AdjointError:  # refused where its derivative is generated, if it is needed
+                return UNKNOWN
             classifier = CallClassifier(parsed, local_names(parsed.node))
             inferred = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
             self.output_kinds[key] = inferred.get(parsed.node.body[-1].value.id, UNKNOWN)

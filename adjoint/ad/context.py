@@ -255,6 +255,19 @@ class FunctionContext:
                 f"`{star}{name}` parameter is not differentiated; make it a named parameter of "
                 f"{qualified_name(func)}", self.location(call))
 
+    def refuse_method_of_temporary(self, call: gast.Call, kind: str) -> None:
+        """A method with no rule called on a value the compiler named (`np.sum(x).item()`): the
+        error speaks of the method, never of the temporary `_t1`."""
+        func = call.func
+        if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
+                and func.value.id not in self.namer.original):
+            return
+        raise NonDifferentiableError(
+            f".{func.attr}", f"the method `.{func.attr}()` of a computed value has no {kind} rule: adjoint "
+            "differentiates NumPy functions and the array methods that stand for them (`x.sum()`, "
+            "`x.reshape(...)`, `x.T`, ...); call a function instead, or wrap a constant value in "
+            "adjoint.stop_gradient", self.location(call))
+
     # ----- source positions -----------------------------------------------------------------
 
     def location(self, node: gast.AST):

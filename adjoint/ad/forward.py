@@ -109,6 +109,7 @@ class ForwardAD:
         if operation.kind == Callee.RULE:
             return self._tangent_of_rule(self.ctx.rule_function(operation.func, value), target, value)
         if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call):
+            self.ctx.refuse_method_of_temporary(value, "tangent")
             raise NonDifferentiableError(
                 operation.label,
                 f"no tangent rule for `{operation.label}` and no Python source to differentiate; "

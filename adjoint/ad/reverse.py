@@ -397,6 +397,7 @@ class ReverseAD:
         return [nodes.assign(adjoint, total)]
 
     def _no_rule(self, operation, call: gast.Call) -> NonDifferentiableError:
+        self.ctx.refuse_method_of_temporary(call, "derivative")
         name = qualified_name(operation.func) if operation.func is not None else operation.label
         return NonDifferentiableError(
             name,

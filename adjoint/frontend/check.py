@@ -27,8 +27,11 @@ REFUSED = {
     "Yield": ("yield", "`yield` is not supported: generators are not differentiable"),
     "YieldFrom": ("yield", "`yield from` is not supported: generators are not differentiable"),
     "Await": ("await", "`await` is not supported: async code is not differentiable"),
-    "Try": ("try", "`try` statements are not supported: exceptions are not differentiable"),
-    "TryStar": ("try", "`try` statements are not supported: exceptions are not differentiable"),
+    "Try": ("try", "`try` statements are not supported: an exception may leave the block half run, which the "
+                   "derivative cannot follow; test the input with `if ...: raise ...` instead, or catch the "
+                   "exception around the call of the derived function"),
+    "TryStar": ("try", "`try` statements are not supported: an exception may leave the block half run, which the "
+                       "derivative cannot follow; test the input with `if ...: raise ...` instead"),
     "Global": ("global", "`global` is not supported: a differentiated function may not rebind globals"),
     "Nonlocal": ("nonlocal", "`nonlocal` is not supported: a differentiated function may not rebind outer names"),
     "Delete": ("del", "`del` is not supported"),

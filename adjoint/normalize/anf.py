@@ -174,7 +174,8 @@ class ANF:
         method = getattr(self, "_simple_" + type(expr).__name__.lower(), None)
         if method is None:
             return [], expr
-        return method(expr)
+        prelude, value = method(expr)
+        return prelude, nodes.copy_location(value, expr)  # errors point at the expression
 
     def _simple_binop(self, expr):
         prelude, (left, right) = self.atoms([expr.left, expr.right])

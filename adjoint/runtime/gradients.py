@@ -38,8 +38,6 @@ def gradient_like(dx, x):
         return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, dict) or _is_record(x):
         return _record_like(_keyed_gradients(dx, _entries(x)), x)
-    if x is None:
-        return None
     _refuse_complex(dx)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
@@ -49,9 +47,11 @@ def gradient_like(dx, x):
 
 
 def _keyed_gradients(dx, entries: dict) -> dict:
+    """The gradients of a dict's or dataclass's entries; an entry that is None gets None (a dict
+    of parameters may hold None where a layer has no bias)."""
     if not isinstance(dx, dict):
-        return {key: gradient_like(dx, item) for key, item in entries.items()}
-    return {key: gradient_like(dx.get(key, 0.0), item) for key, item in entries.items()}
+        dx = {}
+    return {key: None if item is None else gradient_like(dx.get(key, 0.0), item) for key, item in entries.items()}
 
 
 def _tuple_like(items, x):
