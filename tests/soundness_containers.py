@@ -248,6 +248,18 @@ def calls_keyword_only(x, y):
     return keyword_only(x, k=3.0) * keyword_only(y, offset=0.5)
 
 
+# ----- found by the fuzzer ---------------------------------------------------------------------
+
+
+def slice_scaled_in_place(x0, a):
+    """The tangent of `y[::2] *= c` reads y[::2] as it was: the optimizer must not move that read
+    past the write (y[::2] is a view)."""
+    y = a + 0.0
+    y[::2] *= -0.75 / (1.0 + x0 * x0)
+    y[1] = y[-1] * x0
+    return np.sum(y * a)
+
+
 # ----- auxiliary outputs -----------------------------------------------------------------------
 
 
@@ -291,4 +303,5 @@ CASES = [
     Exact(calls_with_options, lambda rng: (0.8,)),
     Exact(keyword_only, lambda rng: (0.8,)),
     Exact(calls_keyword_only, lambda rng: (0.8, 1.2), wrt=(0, 1)),
+    Exact(slice_scaled_in_place, lambda rng: (-1.0, rng.normal(size=3)), wrt=(0, 1)),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, FrozenSet
+from typing import Callable, FrozenSet, Iterable, Set
 
 import gast
 import numpy as np
@@ -32,6 +32,7 @@ class Facts:
     protected: FrozenSet[str] = frozenset()
     stack: str = ""  # the list the derivative saves values on ("" when it saves none)
     numbers: FrozenSet[str] = frozenset()  # primal names that hold Python numbers (ints among them)
+    sharing: Callable[[Iterable[str]], Set[str]] = set  # names and those that may share memory with them
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
@@ -81,4 +82,5 @@ def facts_for(ctx) -> Facts:
     user = ctx.namer.original
     protected = user | {ctx.namer.adjoint(n) for n in user if ctx.namer.has_adjoint(n)}
     numbers = frozenset(name for name, kind in ctx.kinds.items() if kind == SCALAR)
-    return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers)
+    return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers,
+                 ctx.aliases.expand)

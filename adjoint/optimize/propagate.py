@@ -179,7 +179,7 @@ def _merge_in(block: List[gast.stmt], facts: Facts, start: int = 0):
                 break
             if isinstance(earlier, gast.Assign) and _names_target(earlier, target):
                 between = [s for s in block[i + 1:j] if not nodes.is_comment(s)]
-                if _can_move(earlier.value, between, target) and is_pure(earlier.value, facts):
+                if _can_move(earlier.value, between, target, facts) and is_pure(earlier.value, facts):
                     stmt.value = nodes.add(earlier.value, addend)
                     del block[i]
                     return i
@@ -207,8 +207,10 @@ def _names_target(stmt: gast.Assign, target: str) -> bool:
     return isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == target
 
 
-def _can_move(value: gast.expr, between: List[gast.stmt], target: str) -> bool:
-    reads = set(nodes.names_read(value))
+def _can_move(value: gast.expr, between: List[gast.stmt], target: str, facts: Facts) -> bool:
+    """Whether value, computed before `between`, may be computed after it instead: nothing in
+    between writes what it reads, nor (in place) memory a name it reads may view."""
+    reads = facts.sharing(nodes.names_read(value))
     for stmt in between:
         if not _simple(stmt) or _assigned(stmt) & (reads | {target}):
             return False
@@ -312,7 +314,8 @@ def _inline_in(block: List[gast.stmt], facts: Facts, loads: Counter, stores: Cou
         use = _single_use(block, i, temp)
         if not is_pure(stmt.value, facts) and not _is_copy_right_after(block, i, use, temp):
             continue
-        if use is None or not _can_move(stmt.value, [s for s in block[i + 1:use] if not nodes.is_comment(s)], temp):
+        between = [s for s in block[i + 1:use] if not nodes.is_comment(s)] if use is not None else []
+        if use is None or not _can_move(stmt.value, between, temp, facts):
             continue
         _replace_load(block[use], temp, stmt.value)
         del block[i]
