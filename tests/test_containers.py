@@ -241,3 +241,30 @@ def test_a_list_reached_through_a_dict_is_iterated():
     _same_structure(gradient, params)
     np.testing.assert_allclose(flat(gradient), central_differences(_iterates_a_list_in_a_dict, (params, x), 0),
                                rtol=1e-6)
+
+
+# ----- adjoint.tree ------------------------------------------------------------------------------
+
+
+def test_tree_flatten_and_unflatten_keep_structure_and_types():
+    tree = {"layers": [(np.ones(2), 1.0), programs.Gaussian(np.zeros(2), np.ones(2))],
+            "model": programs.Regression(np.ones(2), 0.5, 1.0), "mask": None}
+    leaves, treedef = adjoint.tree.flatten(tree)
+    assert len(leaves) == 8 and leaves[-1] is None
+    rebuilt = adjoint.tree.unflatten(treedef, leaves)
+    _same_structure(rebuilt, tree)
+    np.testing.assert_array_equal(flat({k: v for k, v in rebuilt.items() if k != "mask"}),
+                                  flat({k: v for k, v in tree.items() if k != "mask"}))
+    with pytest.raises(ValueError):
+        adjoint.tree.unflatten(treedef, leaves[:-1])
+
+
+def test_tree_map_makes_a_gradient_step(rng):
+    params, inputs, targets = _mlp_args(rng)
+    gradient = adjoint.grad(programs.mlp_loss)(params, inputs, targets)
+    stepped = adjoint.tree.map(lambda p, g: p - 0.1 * g, params, gradient)
+    assert list(stepped) == list(params)
+    np.testing.assert_allclose(stepped["W1"], params["W1"] - 0.1 * gradient["W1"])
+    assert programs.mlp_loss(stepped, inputs, targets) < programs.mlp_loss(params, inputs, targets)
+    with pytest.raises(ValueError, match="different structures"):
+        adjoint.tree.map(lambda p, g: p, params, [1.0])
