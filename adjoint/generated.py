@@ -38,6 +38,7 @@ class Generated:
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
     backward: Optional[Callable] = None  # a forward_pass root's backward half
     warnings: List[Unreached] = field(default_factory=list)
+    rules: List[Tuple[str, str]] = field(default_factory=list)  # (callee, rule source) of the rules it used
 
     def warn(self) -> None:
         """Give the generation's warnings (an AdjointWarning at the user's line for each)."""

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import adjoint
-from adjoint.analysis.activity import analyze_activity, local_names
+from adjoint import nodes
+from adjoint.analysis.activity import analyze_activity
 from adjoint.analysis.aliases import analyze_aliases
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import infer_kinds
@@ -16,7 +17,7 @@ from adjoint.pipeline import normalize
 
 def _normalized(func):
     parsed, _ = normalize(func)
-    return parsed, CallClassifier(parsed, local_names(parsed.node))
+    return parsed, CallClassifier(parsed, nodes.local_names(parsed.node))
 
 
 def _live_after_stores(func) -> list:
@@ -25,7 +26,7 @@ def _live_after_stores(func) -> list:
     live = Liveness(parsed.node)
     stores = [s for s in gast.walk(parsed.node)
               if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript)]
-    return [sorted(live.after[id(s)]) for s in stores]
+    return [sorted(live.after[s]) for s in stores]
 
 
 def recurrence(y, x):

@@ -77,7 +77,12 @@ class FunctionContext:
     # ----- names ------------------------------------------------------------------------
 
     def adjoint(self, primal: str) -> str:
-        return self.namer.adjoint(primal)
+        """The name of primal's adjoint (reverse mode): d_x for x."""
+        return self.namer.derivative(primal)
+
+    def tangent(self, primal: str) -> str:
+        """The name of primal's tangent (forward mode): d_x for x too, as templates write d[x]."""
+        return self.namer.derivative(primal)
 
     def bind_global(self, preferred: str, obj: Any) -> str:
         """The name under which generated code reaches `obj` (a module, helper or function).

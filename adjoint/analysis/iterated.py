@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Tuple
 
+import gast
+
 from adjoint.analysis.kinds import MAPPING, UNKNOWN, possible_lists
 from adjoint.errors import Location
 from adjoint.frontend.parse import ParsedFunction
@@ -18,12 +20,12 @@ MESSAGE = ("the loop iterates over a dict, which adjoint differentiates through 
            "and `.items()` only: write `for key in d.keys():` or `for key, value in d.items():`")
 
 
-def dict_iteration_guards(parsed: ParsedFunction, kinds: Dict[str, str]) -> Dict[int, List[Tuple[str, str, Location]]]:
-    """For analysis.aliases.insert_guards: the loops to check, by statement id."""
+def dict_iteration_guards(parsed: ParsedFunction, kinds: Dict[str, str]) -> Dict[gast.stmt, List[Tuple[str, str, Location]]]:
+    """For analysis.aliases.insert_guards: the loops to check, and what to check before each."""
     maybe_containers = possible_lists(parsed.node, kinds)
-    guards: Dict[int, List[Tuple[str, str, Location]]] = {}
+    guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = {}
     for name, loop in parsed.iterated:
         kind = kinds.get(name)
         if kind == MAPPING or (kind == UNKNOWN and name in maybe_containers):
-            guards.setdefault(id(loop), []).append((name, MESSAGE, parsed.info.location(loop)))
+            guards.setdefault(loop, []).append((name, MESSAGE, parsed.info.location(loop)))
     return guards

@@ -194,6 +194,8 @@ def pop_tangent(dx, x):
 def item_adjoint(dx, index, x=None):
     """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero); a dataclass's
     tangent (a dataclass, as the caller gave it) is read at the field's name."""
+    if isinstance(dx, dict):  # a dict argument's tangent, in forward mode
+        return dx[index]
     if not _is_container(dx):
         return 0.0
     if _is_record(dx):

@@ -5,8 +5,8 @@
 # adjoint: 0.1.0
 # source model.loss: sha256 0707b450ce90ec8b
 # source model.predict: sha256 45b577a18b47a751
-# rules: 10 used, sha256 d18a36523459c827
-# fingerprint: sha256 e0cb5f7a7d5ebf8ae244dd0075d42d0f010b4ea146fc80112b27f5ae6248025e
+# rules: 10 used, sha256 6ee6f2aa3e3b8271
+# fingerprint: sha256 ab6d8bcaa06333bf43f90f0028f797ac00c3e0f6eccbe9a7f796a340f3ec3d58
 # imports: numpy (adjoint is not needed to run it)
 """grad_loss(w, b, X, y): the gradient of loss with respect to w, b."""
 
@@ -153,8 +153,6 @@ def gradient_like(dx, x):
         return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, dict) or _is_record(x):
         return _record_like(_keyed_gradients(dx, _entries(x)), x)
-    if x is None:
-        return None
     _refuse_complex(dx)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
@@ -164,9 +162,11 @@ def gradient_like(dx, x):
 
 
 def _keyed_gradients(dx, entries: dict) -> dict:
+    """The gradients of a dict's or dataclass's entries; an entry that is None gets None (a dict
+    of parameters may hold None where a layer has no bias)."""
     if not isinstance(dx, dict):
-        return {key: gradient_like(dx, item) for key, item in entries.items()}
-    return {key: gradient_like(dx.get(key, 0.0), item) for key, item in entries.items()}
+        dx = {}
+    return {key: None if item is None else gradient_like(dx.get(key, 0.0), item) for key, item in entries.items()}
 
 
 def _tuple_like(items, x):
