@@ -13,6 +13,7 @@ functions it calls (recursively); they are compiled together.
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
@@ -93,7 +94,8 @@ class Generation:
                 kinds: Optional[Dict[str, str]] = None) -> str:
         key = (func, wrt, mode, tuple(sorted((kinds or {}).items())))
         if key not in self.names:
-            base = f"{PREFIXES[mode]}_{func.__name__}" if PREFIXES[mode] else func.__name__
+            identifier = re.sub(r"\W", "", func.__name__) or "f"  # `<lambda>` names no Python function
+            base = f"{PREFIXES[mode]}_{identifier}" if PREFIXES[mode] else identifier
             name, count = base, 1
             # The derivative's name must not hide a name the user's code reads (a function called grad_f).
             code = getattr(func, "__code__", None)

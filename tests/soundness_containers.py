@@ -77,6 +77,17 @@ def frozen_dataclass(p):
     return p.a * p.b + p.a ** 2
 
 
+def _apply_layers(layers, x):
+    for layer in layers:
+        x = x + np.tanh(x @ layer.W + layer.b) * layer.scale
+    return x
+
+
+def dataclasses_through_a_callee(layers, x):
+    """The callee returns the gradient of each dataclass as a dataclass; the caller adds it to its own."""
+    return np.sum(_apply_layers(layers, x) ** 2) + np.sum(_apply_layers(layers, 2.0 * x))
+
+
 def dict_items_loop(params):
     total = 0.0
     for name, W in params.items():
@@ -276,6 +287,8 @@ CASES = [
     Exact(dataclass_params, lambda rng: (Linear(rng.normal(size=(2, 3)), rng.normal(size=2), 1.5),
                                          rng.normal(size=3))),
     Exact(frozen_dataclass, lambda rng: (Frozen(0.3, -1.2),)),
+    Exact(dataclasses_through_a_callee, lambda rng: ([Linear(rng.normal(size=(3, 3)), rng.normal(size=3), 0.5)
+                                                      for _ in range(2)], rng.normal(size=(4, 3)))),
     Exact(dict_items_loop, lambda rng: (_mlp_params(rng),)),
     Exact(dict_values_loop, lambda rng: ({"a": rng.normal(size=2), "b": rng.normal(size=(2, 2))}, 0.7)),
     Exact(dict_keys_loop, lambda rng: (_mlp_params(rng),)),

@@ -61,7 +61,7 @@ def unbroadcast(g, x):
         )
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
         return g
-    if isinstance(g, dict) and (isinstance(x, dict) or _is_record(x)):
+    if (isinstance(g, dict) or _is_record(g)) and (isinstance(x, dict) or _is_record(x)):
         return g
     x_shape = np.shape(x)
     g_shape = np.shape(g)
@@ -109,7 +109,7 @@ def add_at(dx, x, index, value):
     elif isinstance(dx, np.ndarray):
         out = dx.copy()
     else:
-        out = dict(dx) if isinstance(dx, dict) else list(dx)
+        out = _writable(dx)
     if isinstance(out, np.ndarray):
         np.add.at(out, index, value)
     elif isinstance(index, slice):
@@ -129,13 +129,23 @@ def _refuse_list_slice_store(x, index):
         )
 
 
+def _writable(dx):
+    """A copy of an adjoint of items, to write into: a list, or a dict (a dataclass's gradient as a
+    called function returns it becomes the dict of its fields, the adjoint of a dataclass)."""
+    if isinstance(dx, dict):
+        return dict(dx)
+    if _is_record(dx):
+        return dict(_entries(dx))
+    return list(dx)
+
+
 def zero_at(dx, x, index):
     """dx with the adjoint at x[index] reset to zero (x[index] was overwritten)."""
     _refuse_list_slice_store(x, index)
     index = _absolute(index, x)
     if _is_symbolic_zero(dx, x):
         return dx
-    out = dx.copy() if isinstance(dx, np.ndarray) else dict(dx) if isinstance(dx, dict) else list(dx)
+    out = dx.copy() if isinstance(dx, np.ndarray) else _writable(dx)
     if isinstance(out, np.ndarray):
         out[index] = 0.0
     elif isinstance(index, slice):
@@ -154,7 +164,7 @@ def set_at(dx, x, index, value):
     if _is_symbolic_zero(dx, x):
         out = zeros_like(x)
     else:
-        out = dx.copy() if isinstance(dx, np.ndarray) else dict(dx) if isinstance(dx, dict) else list(dx)
+        out = dx.copy() if isinstance(dx, np.ndarray) else _writable(dx)
     out[index] = value
     return out
 
@@ -308,6 +318,8 @@ def field_index(x, name):
 
 def add_adjoints(a, b):
     """a + b for adjoints that may be lists or dicts (of adjoints) or symbolic zeros."""
+    a = _entries(a) if _is_record(a) else a
+    b = _entries(b) if _is_record(b) else b
     if isinstance(a, dict) or isinstance(b, dict):
         return _add_keyed(a, b)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
