@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from adjoint import runtime
+from adjoint import pullbacks, runtime
 from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
@@ -310,13 +310,8 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
     """
     names, many = resolve_wrt(func, wrt)
     if has_aux:
-        with_aux = _with_aux(func, names, many, optimize, verbose, "grad")
-
-        def gradient_and_aux(*args, **kwargs):
-            (_, aux), gradient = with_aux(*args, **kwargs)
-            return gradient, aux
-
-        return _as_plain_function(func, gradient_and_aux, "grad")
+        pair = vjp(func, wrt, optimize=optimize, verbose=verbose)
+        return _as_plain_function(func, pullbacks.gradient_and_aux(pair, "grad", _describe(func)), "grad")
     specializing = _Specializing(func, "reverse", names, optimize, verbose)
 
     one_in_tuple = many and len(names) == 1
@@ -350,7 +345,8 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
     `(loss, aux)` and the derived function `((loss, aux), gradient of loss)`, as in JAX."""
     names, many = resolve_wrt(func, wrt)
     if has_aux:
-        return _as_plain_function(func, _with_aux(func, names, many, optimize, verbose, "value_and_grad"),
+        pair = vjp(func, wrt, optimize=optimize, verbose=verbose)
+        return _as_plain_function(func, pullbacks.value_aux_and_gradient(pair, "value_and_grad", _describe(func)),
                                   "value_and_grad")
     specializing = _Specializing(func, "value_and_grad", names, optimize, verbose)
     by_types = specializing.by_types
@@ -375,38 +371,6 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
     return _as_plain_function(func, value_and_gradient, "value_and_grad", specializing)
 
 
-def _with_aux(func: Callable, names: Tuple[str, ...], many: bool, optimize: bool, verbose: bool,
-              transform: str) -> Callable:
-    """`(*args) -> ((loss, aux), gradient of loss)` for a func returning the pair `(loss, aux)`:
-    the derivative of the pair, pulled back from the cotangent (1, 0) (aux gets no derivative)."""
-    specializing = _Specializing(func, "forward_pass", names, optimize, verbose)
-
-    def value_aux_and_gradient(*args, **kwargs):
-        forward, backward = specializing.lookup(args, kwargs)
-        try:
-            value, residuals = forward(*args, **kwargs)
-            if type(value) is not tuple or len(value) != 2:
-                raise NonScalarOutputError(
-                    f"{transform} of {_describe(func)} with has_aux=True: the function must return a pair "
-                    f"(loss, aux), got {type(value).__name__}{_length(value)}")
-            seed = runtime.unit_seed(value[0])
-            gradient = backward((seed, 0.0), residuals)
-        except runtime.NonScalarOutput as error:
-            raise NonScalarOutputError(f"{transform} of {_describe(func)}: the loss (first of the pair): {error}"
-                                       ) from None
-        except runtime.Refused as error:
-            raise _refused_at_run_time(transform, func, error) from None
-        if type(gradient) is not float and type(gradient) is not np.ndarray and _is_complex(gradient):
-            raise _refused_at_run_time(transform, func, runtime.ComplexValue("a gradient is complex"))
-        return value, ((gradient,) if many and len(names) == 1 else gradient)
-
-    return value_aux_and_gradient
-
-
-def _length(value: Any) -> str:
-    return f" of {len(value)} items" if isinstance(value, (tuple, list)) else ""
-
-
 @transformation
 def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
     """`(func(*args), pullback)`; `pullback(cotangent)` returns the gradient(s) of <cotangent, func>."""
@@ -419,7 +383,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             value, residuals = forward(*args, **kwargs)
         except runtime.Refused as error:
             raise _refused_at_run_time("vjp", func, error) from None
-        kept = _Residuals(residuals, [*specializing.bound, *args, *kwargs.values()])
+        kept = pullbacks.Residuals(residuals, [*specializing.bound, *args, *kwargs.values()])
 
         def pullback(cotangent):
             if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:
@@ -437,42 +401,6 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         return value, pullback
 
     return _as_plain_function(func, value_and_pullback, "vjp")
-
-
-class _Residuals:
-    """The forward half's residuals, put back as the forward half left them before each backward
-    half (which pops its stack and restores overwritten values in place). Arrays and lists are
-    restored in place, so a view still views what it viewed; the caller's arguments are left
-    alone, as the derivative never changes them."""
-
-    def __init__(self, residuals: Any, arguments: list):
-        self.residuals = residuals
-        self.arguments = {id(argument) for argument in arguments}
-        self.contents: Optional[list] = None
-
-    def as_left(self) -> Any:
-        if self.contents is None:
-            self.contents = []
-            self._keep(self.residuals, set())
-        else:
-            for obj, contents in self.contents:
-                if isinstance(obj, np.ndarray):
-                    obj[...] = contents
-                else:
-                    obj[:] = contents
-        return self.residuals
-
-    def _keep(self, obj: Any, seen: set) -> None:
-        if id(obj) in self.arguments or id(obj) in seen:
-            return
-        seen.add(id(obj))
-        if isinstance(obj, np.ndarray) and obj.flags.writeable:
-            self.contents.append((obj, obj.copy()))
-        elif isinstance(obj, list):
-            self.contents.append((obj, list(obj)))
-        if isinstance(obj, (list, tuple)):
-            for item in obj:
-                self._keep(item, seen)
 
 
 @transformation

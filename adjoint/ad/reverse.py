@@ -239,15 +239,10 @@ class ReverseAD:
         seed = nodes.name(self.ctx.adjoint(target))
         if isinstance(value, gast.Name):
             return self._accumulate(value, seed)
-        if isinstance(value, (gast.Tuple, gast.List)):
+        if isinstance(value, (gast.Tuple, gast.List, gast.Dict)):  # item by item: by position, or by key
+            keys = value.keys if isinstance(value, gast.Dict) else [nodes.constant(i) for i in range(len(value.elts))]
             code = []
-            for position, element in enumerate(value.elts):
-                item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.constant(position)])
-                code.extend(self._accumulate(element, item))
-            return code
-        if isinstance(value, gast.Dict):
-            code = []
-            for key, element in zip(value.keys, value.values):
+            for key, element in zip(keys, value.values if isinstance(value, gast.Dict) else value.elts):
                 item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.load_copy(key)])
                 code.extend(self._accumulate(element, item))
             return code
