@@ -103,7 +103,7 @@ def unbroadcast(g, x):
         )
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
         return g
-    if isinstance(g, dict) and (isinstance(x, dict) or _is_record(x)):
+    if (isinstance(g, dict) or _is_record(g)) and (isinstance(x, dict) or _is_record(x)):
         return g
     x_shape = np.shape(x)
     g_shape = np.shape(g)
@@ -164,7 +164,9 @@ def gradient_like(dx, x):
 def _keyed_gradients(dx, entries: dict) -> dict:
     """The gradients of a dict's or dataclass's entries; an entry that is None gets None (a dict
     of parameters may hold None where a layer has no bias)."""
-    if not isinstance(dx, dict):
+    if _is_record(dx):  # a called function's gradient of a dataclass
+        dx = _entries(dx)
+    elif not isinstance(dx, dict):
         dx = {}
     return {key: None if item is None else gradient_like(dx.get(key, 0.0), item) for key, item in entries.items()}
 
