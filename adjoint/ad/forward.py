@@ -27,6 +27,7 @@ from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
+from adjoint.frontend.names import no_rule_message
 from adjoint.frontend.resolve import qualified_name
 from adjoint.nodes import is_append, is_pop
 from adjoint.options import Mode
@@ -110,12 +111,9 @@ class ForwardAD:
             return self._tangent_of_rule(self.ctx.rule_function(operation.func, value), target, value)
         if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call):
             self.ctx.refuse_method_of_temporary(value, "tangent")
-            raise NonDifferentiableError(
-                operation.label,
-                f"no tangent rule for `{operation.label}` and no Python source to differentiate; "
-                f"register one with @adjoint.register_tangent({operation.label})",
-                self.ctx.location(value),
-            )
+            name = qualified_name(operation.func) if operation.func is not None else operation.label
+            message = no_rule_message(operation.label, name, operation.func, value, "tangent")
+            raise NonDifferentiableError(operation.label, message, self.ctx.location(value))
         return nodes.constant(ZERO)
 
     def _tangent_of_rule(self, func, target: str, value: gast.expr) -> gast.expr:

@@ -35,6 +35,7 @@ from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
+from adjoint.frontend.names import no_rule_message
 from adjoint.frontend.resolve import qualified_name
 from adjoint.markers import recomputed
 from adjoint.nodes import is_append, is_pop
@@ -407,13 +408,8 @@ class ReverseAD:
     def _no_rule(self, operation, call: gast.Call) -> NonDifferentiableError:
         self.ctx.refuse_method_of_temporary(call, "derivative")
         name = qualified_name(operation.func) if operation.func is not None else operation.label
-        return NonDifferentiableError(
-            name,
-            f"no derivative rule for `{operation.label}` ({name}) and no Python source to differentiate; "
-            f"register one with @adjoint.register_adjoint({operation.label}), or declare it constant "
-            f"with adjoint.non_differentiable({operation.label})",
-            self.ctx.location(call),
-        )
+        message = no_rule_message(operation.label, name, operation.func, call, "adjoint")
+        return NonDifferentiableError(name, message, self.ctx.location(call))
 
 
 ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod)
