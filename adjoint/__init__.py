@@ -7,6 +7,7 @@ from adjoint.markers import checkpoint, checkpointed, insert_grad_of
 from adjoint.matrices import elementwise_grad, hessian, jacobian
 from adjoint.rules import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import stop_gradient
+from adjoint import tree
 
 from adjoint.version import __version__
 
@@ -14,5 +15,5 @@ __all__ = [
     "AdjointError", "AdjointWarning", "NonDifferentiableError", "UnsupportedSyntaxError", "check_grad", "checkpoint",
     "checkpointed", "d", "elementwise_grad", "grad", "hessian", "hvp",
     "insert_grad_of", "jacobian", "jvp", "non_differentiable", "register_adjoint", "register_tangent", "source",
-    "stop_gradient", "value_and_grad", "vjp",
+    "stop_gradient", "tree", "value_and_grad", "vjp",
 ]

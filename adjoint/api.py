@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from adjoint import runtime
+from adjoint import pullbacks, runtime
 from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
@@ -308,9 +308,17 @@ def _refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError
 
 
 @transformation
-def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False, backend="python") -> Callable:
-    """The gradient of scalar-valued `func` with respect to `wrt` (a position, a name, or a tuple)."""
+def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False,
+         has_aux: bool = False, backend="python") -> Callable:
+    """The gradient of scalar-valued `func` with respect to `wrt` (a position, a name, or a tuple).
+
+    With `has_aux=True`, func returns a pair `(loss, aux)` and the derived function returns
+    `(gradient of loss, aux)`, as in JAX.
+    """
     names, many = resolve_wrt(func, wrt)
+    if has_aux:
+        pair = vjp(func, wrt, optimize=optimize, verbose=verbose, backend=backend)
+        return _as_plain_function(func, pullbacks.gradient_and_aux(pair, "grad", _describe(func)), "grad")
     specializing = _Specializing(func, "reverse", names, optimize, verbose, backend)
 
     one_in_tuple = many and len(names) == 1
@@ -335,9 +343,14 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
 
 @transformation
 def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False,
-                   backend="python") -> Callable:
-    """`(func(*args), gradient)` from a single forward pass."""
+                   has_aux: bool = False, backend="python") -> Callable:
+    """`(func(*args), gradient)` from a single forward pass; with `has_aux=True`, func returns
+    `(loss, aux)` and the derived function `((loss, aux), gradient of loss)`, as in JAX."""
     names, many = resolve_wrt(func, wrt)
+    if has_aux:
+        pair = vjp(func, wrt, optimize=optimize, verbose=verbose, backend=backend)
+        return _as_plain_function(func, pullbacks.value_aux_and_gradient(pair, "value_and_grad", _describe(func)),
+                                  "value_and_grad")
     specializing = _Specializing(func, "value_and_grad", names, optimize, verbose, backend)
     unchecked = specializing.unchecked
 
@@ -370,7 +383,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             value, residuals = forward(*args, **kwargs)
         except runtime.Refused as error:
             raise _refused_at_run_time("vjp", func, error) from None
-        kept = _Residuals(residuals, [*specializing.bound, *args, *kwargs.values()])
+        kept = pullbacks.Residuals(residuals, [*specializing.bound, *args, *kwargs.values()])
 
         def pullback(cotangent):
             if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:
@@ -388,42 +401,6 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         return value, pullback
 
     return _as_plain_function(func, value_and_pullback, "vjp")
-
-
-class _Residuals:
-    """The forward half's residuals, put back as the forward half left them before each backward
-    half (which pops its stack and restores overwritten values in place). Arrays and lists are
-    restored in place, so a view still views what it viewed; the caller's arguments are left
-    alone, as the derivative never changes them."""
-
-    def __init__(self, residuals: Any, arguments: list):
-        self.residuals = residuals
-        self.arguments = {id(argument) for argument in arguments}
-        self.contents: Optional[list] = None
-
-    def as_left(self) -> Any:
-        if self.contents is None:
-            self.contents = []
-            self._keep(self.residuals, set())
-        else:
-            for obj, contents in self.contents:
-                if isinstance(obj, np.ndarray):
-                    obj[...] = contents
-                else:
-                    obj[:] = contents
-        return self.residuals
-
-    def _keep(self, obj: Any, seen: set) -> None:
-        if id(obj) in self.arguments or id(obj) in seen:
-            return
-        seen.add(id(obj))
-        if isinstance(obj, np.ndarray) and obj.flags.writeable:
-            self.contents.append((obj, obj.copy()))
-        elif isinstance(obj, list):
-            self.contents.append((obj, list(obj)))
-        if isinstance(obj, (list, tuple)):
-            for item in obj:
-                self._keep(item, seen)
 
 
 @transformation

@@ -1,6 +1,7 @@
 """The exceptions adjoint raises: every one names where in the user's code it happened."""
 from __future__ import annotations
 
+import sysconfig
 from dataclasses import dataclass
 from typing import Optional
 
@@ -30,6 +31,14 @@ class Location:
         return f"{text}\n    {stripped.rstrip()}\n    {' ' * start}{carets}"
 
 
+_LIBRARY_PATHS = tuple(sorted({sysconfig.get_paths()[key] for key in ("stdlib", "purelib", "platlib")}))
+
+
+def is_library_file(filename: str) -> bool:
+    """Whether filename belongs to an installed library or the standard library, not to the user."""
+    return filename.startswith(_LIBRARY_PATHS) or "site-packages" in filename or "dist-packages" in filename
+
+
 class AdjointError(Exception):
     """Base class of every error adjoint raises about the user's code or arguments."""
 
@@ -44,6 +53,17 @@ class AdjointError(Exception):
         where = self.location.render()
         head, _, rest = where.partition("\n")
         return f"{head}: {self.message}" + (f"\n{rest}" if rest else "")
+
+    def blamed_on(self, call: Location, callee: str) -> "AdjointError":
+        """This error moved to the user's call into a library function, where the refusal was met
+        (the library's own line is named in the message)."""
+        moved = type(self).__new__(type(self))
+        moved.__dict__.update(self.__dict__)
+        inner = self.location
+        moved.message = f"{callee} (called here) cannot be differentiated: {self.message} (at {inner.filename}:{inner.lineno})"
+        moved.location = call
+        moved.args = (moved._format(),)
+        return moved
 
     @property
     def filename(self) -> Optional[str]:

@@ -13,6 +13,7 @@ functions it calls (recursively); they are compiled together.
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
@@ -25,16 +26,17 @@ from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis import analyze
 from adjoint.analysis.aliases import argument_facts
 from adjoint.analysis.calls import CallClassifier
-from adjoint.analysis.kinds import SCALAR, UNKNOWN, infer_kinds
+from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
-from adjoint.errors import AdjointError
+from adjoint.errors import AdjointError, is_library_file
+from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.generated import Generated, GeneratedFunction, Unreached
-from adjoint.normalize.anf import to_anf
+from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
 from adjoint.normalize.jumps import lower_jumps
@@ -45,17 +47,20 @@ PREFIXES = {Mode.REVERSE: "grad", Mode.VALUE_AND_GRAD: "value_and_grad", Mode.VJ
             Mode.PRIMAL: "", Mode.FORWARD_PASS: "fwd", Mode.BACKWARD_PASS: "bwd"}
 
 
-def normalize(func: Callable, returns_value: bool = True):
-    """Parse, check and normalize `func`; returns (parsed, namer)."""
+def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[str, str]] = None):
+    """Parse, check and normalize `func` (`kinds`: those of its parameters, where known);
+    returns (parsed, namer)."""
     parsed = parse_function(func)
     check_function(parsed.node, parsed.info, returns_value)
     refuse_complex_values(parsed, nodes.local_names(parsed.node))
     namer = function_namer(parsed.node)
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
-    desugar(parsed, namer.fresh, numpy_name)
+    mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
+    desugar(parsed, namer.fresh, numpy_name, mappings)
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)
+    refuse_conditional_walrus(parsed)
     return parsed, namer
 
 
@@ -82,12 +87,15 @@ class Generation:
         self.warnings: List[Unreached] = []
         self.rules: Dict[str, str] = {}
         self.root: Optional[Tuple] = None
+        self.current: Optional[Tuple] = None  # the request being transformed
+        self.user_calls: Dict[Tuple, Any] = {}  # request -> the call in the user's code it comes from
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
         key = (func, wrt, mode, tuple(sorted((kinds or {}).items())))
         if key not in self.names:
-            base = f"{PREFIXES[mode]}_{func.__name__}" if PREFIXES[mode] else func.__name__
+            identifier = re.sub(r"\W", "", func.__name__) or "f"  # `<lambda>` names no Python function
+            base = f"{PREFIXES[mode]}_{identifier}" if PREFIXES[mode] else identifier
             name, count = base, 1
             # The derivative's name must not hide a name the user's code reads (a function called grad_f).
             code = getattr(func, "__code__", None)
@@ -99,6 +107,8 @@ class Generation:
             self.names[key] = name
             if mode != Mode.BACKWARD_PASS:  # generated with its forward_pass (see ad/split.py)
                 self.pending.append((key, location))
+            in_user_code = location is not None and not is_library_file(location.filename)
+            self.user_calls[key] = location if in_user_code else self.user_calls.get(self.current)
         return self.names[key]
 
     def run(self, func: Callable, options: Options) -> Generated:
@@ -107,10 +117,16 @@ class Generation:
         while self.pending:
             key, location = self.pending.pop(0)
             target, wrt, mode, kinds = key
+            self.current = key
             try:
                 self.units.extend(self.transform(target, wrt, mode, dict(kinds), self.names[key]))
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
+            except AdjointError as error:
+                user_call = self.user_calls.get(key)
+                if user_call is None or error.location is None or not is_library_file(error.location.filename):
+                    raise
+                raise error.blamed_on(user_call, qualified_name(target)) from None
         functions = compile_all(self.units)
         root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
         backward = self.names.get((func, options.wrt, Mode.BACKWARD_PASS, root_kinds))
@@ -127,7 +143,10 @@ class Generation:
         key = (func, tuple(sorted(kinds.items())))
         if key not in self.output_kinds:
             self.output_kinds[key] = UNKNOWN
-            parsed, _ = normalize(materialize(func, kinds))
+            try:
+                parsed, _ = normalize(materialize(func, kinds), kinds=kinds)
+            except AdjointError:  # refused where its derivative is generated, if it is needed
+                return UNKNOWN
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             inferred = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
             self.output_kinds[key] = inferred.get(parsed.node.body[-1].value.id, UNKNOWN)
@@ -141,7 +160,7 @@ class Generation:
         if key not in self.argument_facts:
             self.argument_facts[key] = (None, True)  # while a recursive function is read
             try:
-                parsed, _ = normalize(func, returns_value=False)
+                parsed, _ = normalize(func, returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
                 self.argument_facts[key] = (error.location, True)
                 return self.argument_facts[key]
@@ -160,7 +179,7 @@ class Generation:
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
         func = materialize(func, kinds)
-        parsed, namer = normalize(func)
+        parsed, namer = normalize(func, kinds=kinds)
         analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts)
         ctx = FunctionContext(parsed, namer, analysis, self.request)
         if is_root and user_code:  # a zero second derivative is no slip of the user's

@@ -40,8 +40,8 @@ def generator_in_loop(x):
 
 
 def with_open(x):
-    with open(__file__) as stream:  # <- with-open
-        stream.read()
+    with open(__file__) as stream:
+        stream.read()  # <- with-open
     return x
 
 

@@ -60,7 +60,9 @@ class Parameter:
     name: str
     # "float", "array" (length ARRAY_LENGTH), "int" (1..4) or "bool"; in program_shapes.py also
     # "matrix", "arrays" and "floats" (lists), "pair" (a tuple), "nested" (a list of lists),
-    # "count" (0..3) and "rng" (a numpy Generator the checker seeds before every call)
+    # "count" (0..3), "rng" (a numpy Generator the checker seeds before every call), "tree" (a
+    # dict holding a matrix, an array, a list of (array, float) pairs and a float), "params" (a
+    # dict of two arrays) and "record" (a Record dataclass)
     kind: str
     shape: Tuple[int, ...] = ()
 
@@ -85,6 +87,14 @@ class Program:
     def autograd_compatible(self) -> bool:
         """Only `np` (no `math`), no writes into arrays, no `float()`: autograd can run the same source."""
         return self.family == "scalar" and not self.features & {"math", "array_write", "float"}
+
+
+@dataclass
+class Record:
+    """A dataclass argument of the fuzzer's pytree programs."""
+
+    gain: float
+    shift: np.ndarray
 
 
 @dataclass
@@ -614,4 +624,11 @@ def container(parameter: Parameter, seed: int) -> Any:
         return (float(numbers(1)[0]), numbers(ARRAY_LENGTH))
     if parameter.kind == "nested":
         return [[float(v) for v in row] for row in numbers(*parameter.shape)]
+    if parameter.kind == "tree":
+        layers = [(numbers(ARRAY_LENGTH), float(numbers(1)[0])) for _ in range(2)]
+        return {"W": numbers(2, ARRAY_LENGTH), "b": numbers(2), "layers": layers, "scale": float(numbers(1)[0])}
+    if parameter.kind == "params":
+        return {"u": numbers(ARRAY_LENGTH), "v": numbers(ARRAY_LENGTH)}
+    if parameter.kind == "record":
+        return Record(float(numbers(1)[0]), numbers(ARRAY_LENGTH))
     raise ValueError(f"no values for parameter kind {parameter.kind!r}")

@@ -20,7 +20,9 @@ Python's and NumPy's semantics rather than on calculus:
   and, beside them, with distinct ones;
 - `builtin_sum`: the builtin `sum` over arrays (a 2-D one sums rows) and lists;
 - `broadcasting`: non-square matrices, `.T`, broadcasting, reshapes, reductions with axes;
-  these programs are also checked by `hvp` (forward over reverse).
+  these programs are also checked by `hvp` (forward over reverse);
+- `pytrees`: dicts (of arrays, of lists of pairs, nested), a dataclass, dict literals, loops
+  over `.items()`, `.values()` and `.keys()`, unpacking `for w, s in tree["layers"]`.
 
 Each program picks a family, draws one or two snippets of it (sometimes one of another
 family too) and returns the sum of the snippets' scalar terms. Snippets reuse the scalar
@@ -45,9 +47,12 @@ PARAMETERS: Dict[str, Tuple[str, Tuple[int, ...]]] = {
     "A": ("nested", (2, 2)),  # a list of 2 lists of 2 floats
     "n": ("count", ()),  # an int in 0..3: loops over range(n) may run zero times
     "rng": ("rng", ()),  # a numpy Generator, seeded afresh before every call
+    "tree": ("tree", ()),  # {"W": (2, ARRAY_LENGTH), "b": (2,), "layers": [(array, float)] * 2, "scale": float}
+    "params": ("params", ()),  # {"u": array, "v": array}
+    "cfg": ("record", ()),  # Record(gain: float, shift: array)
 }
 FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
-            "builtin_sum", "broadcasting")  # each the name of a ShapeBuilder method that draws one snippet
+            "builtin_sum", "broadcasting", "pytrees")  # each the name of a ShapeBuilder method that draws one snippet
 MATRIX_SHAPES = ((2, 3), (3, 2), (4, 3), (3, 4))
 HVP_FAMILIES = frozenset({"broadcasting"})
 RANDOM_STATE = "STATE"  # the module-level RandomState the checker seeds
@@ -410,6 +415,55 @@ class ShapeBuilder(Builder):
         self.emit(f"{j} = 0", f"for {i} in range(2):", f"    for {j} in range({n}):",
                   f"        {total} = {total} + {self.scalar()} * ({i} + {j})")
         self.terms.append(f"{total} + {self.need('x0')} * ({i} + 2 * {j})")
+
+    # ----- pytrees ---------------------------------------------------------------------
+
+    def pytrees(self) -> None:
+        self.choice((self.tree_layer, self.tree_pairs, self.dict_loop, self.record_fields, self.dict_literal,
+                     self.nested_tree_items))()
+
+    def tree_layer(self) -> None:
+        tree, a = self.need("tree"), self.need("a")
+        h = self.fresh("h")
+        self.emit(f"{h} = np.tanh({tree}['W'] @ ({a} * {self.scalar()}) + {tree}['b'])")
+        self.terms.append(f"np.sum({h} * {h}) * {tree}['scale']")
+
+    def tree_pairs(self) -> None:
+        tree = self.need("tree")
+        total, w, s = self.accumulate(), self.fresh("w"), self.fresh("s")
+        self.emit(f"for {w}, {s} in {tree}['layers']:",
+                  f"    {total} = {total} + {s} * np.sum({w} * {self.scalar(s)})")
+        self.terms.append(total)
+
+    def dict_loop(self) -> None:
+        params = self.need("params")
+        total, key, value = self.accumulate(), self.fresh("k"), self.fresh("v")
+        form = self.integer(0, 3)
+        if form == 0:
+            self.emit(f"for {key}, {value} in {params}.items():")
+        elif form == 1:
+            self.emit(f"for {value} in {params}.values():")
+        else:
+            keys = f"{params}.keys()" if form == 2 else params
+            self.emit(f"for {key} in {keys}:", f"    {value} = {params}[{key}]")
+        self.emit(f"    {total} = {total} + np.sum({value} * {value}) * {self.scalar()}")
+        self.terms.append(f"{total} + np.sum({params}['u'] * {params}['v'])")
+
+    def record_fields(self) -> None:
+        cfg, a = self.need("cfg"), self.need("a")
+        self.terms.append(f"{cfg}.gain * np.sum(({cfg}.shift + {a}) * {self.scalar()}) + {cfg}.gain ** 2")
+
+    def dict_literal(self) -> None:
+        a, x0 = self.need("a"), self.need("x0")
+        d = self.fresh("d")
+        self.emit(f"{d} = {{'p': {self.scalar()}, 'q': {a} * {x0}}}")
+        self.terms.append(f"{d}['p'] * np.sum({d}['q']) + {d}['q'][{self.index()}]")
+
+    def nested_tree_items(self) -> None:
+        tree = self.need("tree")
+        i, j = self.integer(0, 1), self.index()
+        self.terms.append(f"{tree}['layers'][{i}][0][{j}] * {tree}['layers'][{1 - i}][1] + "
+                          f"{tree}['W'][{self.integer(0, 1)}][{j}] * {self.scalar()}")
 
     # ----- iteration -----------------------------------------------------------------
 

@@ -182,7 +182,7 @@ def array_metadata(x):
 
 
 def dataclass_fields(p):
-    return p.a * p.b  # <- dataclass_read
+    return p.a * p.b
 
 
 def object_attribute(holder, x):
@@ -201,7 +201,7 @@ def nested_fields(n):
 def dataclass_in_list(p):
     points = [p, p]
     first = points[0]
-    return first.a * 2.0  # <- derived_read
+    return first.a * 2.0
 
 
 def _array_pair(rng):
@@ -241,8 +241,8 @@ CASES = [
     Exact(pair_not_differentiated, lambda rng: (rng.normal(size=3), Pair(rng.normal(), rng.normal(size=3)))),
     Exact(config_not_differentiated, lambda rng: (rng.normal(size=4), Config(1.5, 0.25))),
     Exact(array_metadata, lambda rng: (rng.normal(size=(2, 3)),)),
-    Refused(dataclass_fields, (Point(1.0, 2.0),), UnsupportedSyntaxError, "dataclass_read"),
+    Exact(dataclass_fields, lambda rng: (Point(1.0, 2.0),)),
     Refused(object_attribute, (Holder(np.ones(3)), np.ones(3)), UnsupportedSyntaxError, "object_read"),
     Refused(nested_fields, (Nested(Pair(1.0, 2.0), 3.0),), UnsupportedSyntaxError, "nested_read"),
-    Refused(dataclass_in_list, (Point(1.0, 2.0),), UnsupportedSyntaxError, "derived_read"),
+    Exact(dataclass_in_list, lambda rng: (Point(1.0, 2.0),)),
 ]

@@ -17,10 +17,10 @@ DOC = PACKAGE.parent / "docs" / "architecture.md"
 # Each unit (a subpackage, or a module of the package's top level) may import only the units
 # before it. The first group are leaves; then the stages in pipeline order; then the API.
 ORDER = [
-    "errors", "version", "options", "nodes", "templates", "generated", "runtime",
+    "errors", "version", "options", "nodes", "templates", "generated", "runtime", "tree",
     "frontend", "markers", "rules",
     "normalize", "analysis", "ad", "optimize", "backend", "pipeline",
-    "api", "matrices", "checking", "coverage", "cli", "adjoint", "__main__",
+    "pullbacks", "api", "matrices", "checking", "coverage", "cli", "adjoint", "__main__",
 ]
 STAGES = ["frontend", "normalize", "analysis", "ad", "optimize", "backend", "pipeline", "api"]
 RULE_TABLES = "rules"  # modules of rule templates may be long: one entry a few lines, many entries

@@ -7,6 +7,7 @@ must give the same values, and no input may be changed. `value_and_grad` and
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from typing import Any, Callable, Sequence
 
@@ -132,6 +133,13 @@ def assert_unchanged(before: Any, after: Any, where: str = "args") -> None:
         assert len(after) == len(before), f"{where}: length changed"
         for index, (b, a) in enumerate(zip(before, after)):
             assert_unchanged(b, a, f"{where}[{index}]")
+    elif isinstance(before, dict):
+        assert list(after) == list(before), f"{where}: keys changed"
+        for key in before:
+            assert_unchanged(before[key], after[key], f"{where}[{key!r}]")
+    elif dataclasses.is_dataclass(before):
+        for field in dataclasses.fields(before):
+            assert_unchanged(getattr(before, field.name), getattr(after, field.name), f"{where}.{field.name}")
     else:
         assert after == before, f"{where}: {before!r} became {after!r}"
 

@@ -68,14 +68,13 @@ class Refusal:
 REFUSALS = [
     # Statements
     Refusal("try", uf.try_statement, (2.0,), ("try",), r"\btry\b"),
-    Refusal("with", uf.with_statement, (2.0,), ("with",), r"\bwith\b"),
+    Refusal("with", uf.with_statement, (2.0,), ("return",), r"\bwith\b"),
     Refusal("global", uf.global_statement, (2.0,), ("global",), r"\bglobal\b"),
     Refusal("nonlocal", uf.nonlocal_statement, (2.0,), ("nonlocal",), r"\bnonlocal\b"),
     Refusal("del", uf.del_statement, (2.0,), ("del",), r"\bdel\b|delet"),
     Refusal("import", uf.import_statement, (2.0,), ("import",), r"\bimport\b"),
     Refusal("import-from", uf.import_from_statement, (2.0,), ("from",), r"\bimport\b"),
     Refusal("class", uf.class_definition, (2.0,), ("class",), r"\bclass\b"),
-    Refusal("raise", uf.raise_statement, (2.0,), ("raise",), r"\braise\b"),
     Refusal(
         "attribute-assignment", uf.attribute_assignment, (2.0, types.SimpleNamespace()),
         ("box.value",), r"attribute",
@@ -94,26 +93,17 @@ REFUSALS = [
         r"generator|comprehension",
     ),
     Refusal("dict-comprehension", uf.dict_comprehension, (2.0,), ("{",), r"comprehension"),
-    Refusal("dict", uf.dict_display, (2.0,), ("{",), r"\bdict"),
+    Refusal("dict-unpacking", uf.dict_unpacking, (2.0,), ("{",), r"\*\*"),
     Refusal("set", uf.set_display, (2.0,), ("{",), r"\bsets?\b"),
     Refusal(
-        "starred", uf.starred_unpacking, (2.0, (1.0, 2.0, 3.0)), ("*rest",),
+        "starred", uf.starred_argument, (2.0, (1.0, 2.0, 3.0)), ("*xs",),
         r"starred|\bstar\b|unpack",
     ),
     Refusal(
         "walrus", uf.assignment_expression, (2.0,), ("y :=", "(y :="),
         r"walrus|assignment expression|named expression|:=",
     ),
-    Refusal("f-string", uf.formatted_string, (2.0,), ('f"',), r"f-string|formatted string"),
     # Signatures
-    Refusal(
-        "star-args", uf.variadic_positional, (2.0,), ("*rest", "rest"),
-        r"\*rest|\*args|variadic|var-?positional|variable.positional|varargs",
-    ),
-    Refusal(
-        "star-kwargs", uf.variadic_keyword, (2.0,), ("**options", "options"),
-        r"\*\*options|\*\*kwargs|variadic|var-?keyword|variable.keyword|varkw",
-    ),
     Refusal(
         "async", uf.coroutine_function, (2.0,), ("async",), r"\basync\b|\bcoroutine",
         runs=False,

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import dataclasses
 import hashlib
 import importlib.util
 import math
@@ -210,6 +211,14 @@ def check_structure(what: str, gradient: Any, argument: Any) -> None:
             f"{what}: a {type(gradient).__name__} for a {type(argument).__name__} of length {len(argument)}")
         for part, item in zip(gradient, argument):
             check_structure(what, part, item)
+    elif isinstance(argument, dict):
+        assert type(gradient) is dict and list(gradient) == list(argument), f"{what}: {gradient!r} for a dict"
+        for key in argument:
+            check_structure(what, gradient[key], argument[key])
+    elif dataclasses.is_dataclass(argument):
+        assert type(gradient) is type(argument), f"{what}: a {type(gradient).__name__} for a dataclass"
+        for field in dataclasses.fields(argument):
+            check_structure(what, getattr(gradient, field.name), getattr(argument, field.name))
     else:
         assert np.shape(gradient) == np.shape(argument), f"{what}: shape {np.shape(gradient)}"
 

@@ -25,14 +25,10 @@ NOT_YET = {
     "bayesian_neural_net": "generator expression `sum(log_joint(w) for w in samples)` (issue 13)",
     "bayesian_optimization": "a module-level lambda kernel passed as a default argument (issue 13)",
     "black_box_svi": "a local lambda `log_density` passed to a factory (issue 13)",
-    "convnet": "a dict parameter holding a (W, b) tuple: TypeError inside the adjoint's `add_at` "
-               "(issue 13, pytrees)",
-    "dataclass_mlp": "dataclass parameters: `layer.weights` of a list of dataclasses (issue 13)",
     "gan": "a function passed as an argument (`activation=leaky_relu`, a lambda) (issue 13)",
     "gaussian_mixture": "list comprehension over zip (issue 13); also a dict parameter (issue 13)",
     "hidden_markov_model": "a local lambda objective (issue 13); also a generator expression and a dict "
                            "parameter (issue 13)",
-    "kalman_filter": "grad(has_aux=True) (issue 13); also a dict of floats parameter (issue 13)",
     "lstm": "a `*inputs` parameter of a user function (issue 13)",
     "matrix_factorization": "generator expression `sum(np.sum(f ** 2) for f in params.values())` (issue 13); "
                             "also a local lambda and a dict parameter (issue 13)",
@@ -53,21 +49,11 @@ NOT_YET = {
                                 "a dict parameter (issue 13)",
     "spring_chain": "a method calling a method (`self.final_positions` in `self.loss`) (issue 13); "
                     "also a dict parameter (issue 13)",
-    "unrolled_optimization": "a dict of floats parameter: TypeError inside the adjoint's `add_at` "
-                             "(issue 13, pytrees)",
-    "variational_autoencoder": "grad(has_aux=True) (issue 13); also starred unpacking `*hidden, (W, b) = layers` "
-                               "and a dict of lists of (W, b) pairs (issue 13)",
 }
 
 # Programs whose failure today is not an AdjointError at a line of the program's own file.
 BLAMES_ELSEWHERE = {
-    "convnet": "a TypeError from adjoint's runtime (`add_at` on a dict parameter), not an AdjointError (issue 13)",
     "neural_net_regression": "the functools.partial refusal has no location (issue 13)",
-    "unrolled_optimization": "a TypeError from adjoint's runtime (`add_at` on a dict parameter), not an "
-                             "AdjointError (issue 13)",
-    "kalman_filter": "grad(has_aux=True) is a TypeError of the API: the keyword does not exist yet (issue 13)",
-    "variational_autoencoder": "grad(has_aux=True) is a TypeError of the API: the keyword does not exist "
-                               "yet (issue 13)",
 }
 
 
@@ -80,7 +66,8 @@ HVP_OF_A_LOOP_IN_A_CALLEE = ("hvp differentiates the generated adjoint of a call
                              "residual stack: refused as an in-place change of an argument, at a line of the "
                              "generated code")
 NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, fluid_simulation=HVP_OF_A_LOOP_IN_A_CALLEE,
-                            unrolled_optimization=HVP_OF_A_LOOP_IN_A_CALLEE, convnet=HVP_OF_A_LOOP_IN_A_CALLEE)
+                            unrolled_optimization=HVP_OF_A_LOOP_IN_A_CALLEE, convnet=HVP_OF_A_LOOP_IN_A_CALLEE,
+                            dataclass_mlp=HVP_OF_A_LOOP_IN_A_CALLEE)
 
 
 def programs(known_failures):
@@ -170,6 +157,7 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
 
 HVP_BLAMES_ELSEWHERE = dict(
     {name: reason for name, reason in BLAMES_ELSEWHERE.items() if name not in ("kalman_filter", "variational_autoencoder")},
+    dataclass_mlp=HVP_OF_A_LOOP_IN_A_CALLEE, convnet=HVP_OF_A_LOOP_IN_A_CALLEE,
     fluid_simulation=HVP_OF_A_LOOP_IN_A_CALLEE, unrolled_optimization=HVP_OF_A_LOOP_IN_A_CALLEE,
     softmax_regression_class="hvp of a bound method is refused by the API, with no line (issue 13: methods)",
     spring_chain="hvp of a bound method is refused by the API, with no line (issue 13: methods)")
@@ -254,9 +242,6 @@ def sum_over_items(x, collection):
     return total
 
 
-@pytest.mark.xfail(strict=True, reason="a `for` over a dict is lowered to `table[i] for i in range(len(table))`: "
-                                       "it reads values by position, not keys; value and gradient silently wrong "
-                                       "(issue 13: dict iteration)")
 def test_a_loop_over_a_dict_iterates_its_keys() -> None:
     table = {0: 5, 1: 7}
     value, gradient = adjoint.value_and_grad(sum_over_items)(2.0, table)

@@ -22,9 +22,8 @@ def try_statement(x):
 
 
 def with_statement(x):
-    with warnings.catch_warnings():  # <- with
-        y = x * x
-    return y
+    with warnings.catch_warnings():
+        return x * x  # <- with
 
 
 def global_statement(x):
@@ -66,12 +65,6 @@ def class_definition(x):
     class Scale:  # <- class
         factor = 2.0
     return Scale.factor * x
-
-
-def raise_statement(x):
-    if x < 0.0:
-        raise ValueError("x must not be negative")  # <- raise
-    return math.sqrt(x)
 
 
 def attribute_assignment(x, box):
@@ -125,8 +118,8 @@ def dict_comprehension(x):
     return powers[0] + powers[1] + powers[2]
 
 
-def dict_display(x):
-    weights = {"a": x, "b": 2.0 * x}  # <- dict
+def dict_unpacking(x):
+    weights = {**{"a": x}, "b": 2.0 * x}  # <- dict-unpacking
     return weights["a"] + weights["b"]
 
 
@@ -135,31 +128,17 @@ def set_display(x):
     return max(values)
 
 
-def starred_unpacking(x, xs):
-    first, *rest = xs  # <- starred
-    return x * first
+def starred_argument(x, xs):
+    return x * max(*xs)  # <- starred
 
 
 def assignment_expression(x):
-    if (y := x * 2.0) > 1.0:  # <- walrus
+    if x > 0.0 and (y := x * 2.0) > 1.0:  # <- walrus
         return y
     return x
 
 
-def formatted_string(x):
-    label = f"x = {x}"  # <- f-string
-    return x * x + 0.0 * len(label)
-
-
 # ----- Signatures ------------------------------------------------------------
-
-def variadic_positional(x, *rest):  # <- star-args
-    return x * x + len(rest)
-
-
-def variadic_keyword(x, **options):  # <- star-kwargs
-    return x * x + len(options)
-
 
 async def coroutine_function(x):  # <- async
     return x * x

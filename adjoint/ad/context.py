@@ -15,7 +15,7 @@ from adjoint.analysis import Analysis
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.aliases import Aliases
 from adjoint.analysis.calls import CallClassifier
-from adjoint.analysis.kinds import CONTAINER, SCALAR, UNKNOWN
+from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, UNKNOWN
 from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
@@ -179,7 +179,12 @@ class FunctionContext:
             for node in gast.walk(self.func_node))
 
     def check_store(self, target: gast.Subscript) -> None:
-        """Refuses `xs[i:j] = v` on a list: it may change the list's length."""
+        """Refuses `xs[i:j] = v` on a list (it may change the list's length) and `d[k] = v` on a
+        dict (it may add a key, which the adjoint sweep would have to take away again)."""
+        if self.kinds.get(target.value.id) == MAPPING:
+            raise UnsupportedSyntaxError(
+                "dict item assignment", f"assigning an item of the dict `{target.value.id}` is not differentiated; "
+                "build the dict with every item in one literal `{...}`", self.location(target))
         slices = [target.slice] if not isinstance(target.slice, gast.Tuple) else target.slice.elts
         if self.kinds.get(target.value.id) == CONTAINER and any(isinstance(s, gast.Slice) for s in slices):
             raise UnsupportedSyntaxError(
@@ -231,11 +236,42 @@ class FunctionContext:
 
     def bind_call(self, func: Any, value: gast.Call) -> Dict[str, gast.expr]:
         """Parameter -> argument of a call to a user function, as Python would bind them."""
+        signature = inspect.signature(func)
         try:
-            bound = inspect.signature(func).bind(*value.args, **{k.arg: k.value for k in value.keywords})
+            bound = signature.bind(*value.args, **{k.arg: k.value for k in value.keywords})
         except TypeError as error:
             raise AdjointError(f"cannot call {qualified_name(func)}: {error}", self.location(value)) from None
-        return dict(bound.arguments)
+        for name, argument in bound.arguments.items():
+            kind = signature.parameters[name].kind
+            if kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+                self._refuse_differentiated_rest(func, name, kind, argument, value)
+        return {name: argument for name, argument in bound.arguments.items()
+                if signature.parameters[name].kind not in (inspect.Parameter.VAR_POSITIONAL,
+                                                           inspect.Parameter.VAR_KEYWORD)}
+
+    def _refuse_differentiated_rest(self, func: Any, name: str, kind, arguments, call: gast.Call) -> None:
+        """A differentiated value passed into a callee's `*args` or `**kwargs` is refused (its
+        derivative would not come back); constants pass through them."""
+        values = arguments.values() if isinstance(arguments, dict) else arguments
+        if any(self.is_active(atom) for atom in values):
+            star = "*" if kind == inspect.Parameter.VAR_POSITIONAL else "**"
+            raise UnsupportedSyntaxError(
+                f"{star}{name}", f"a differentiated value passed to {qualified_name(func)} through its "
+                f"`{star}{name}` parameter is not differentiated; make it a named parameter of "
+                f"{qualified_name(func)}", self.location(call))
+
+    def refuse_method_of_temporary(self, call: gast.Call, kind: str) -> None:
+        """A method with no rule called on a value the compiler named (`np.sum(x).item()`): the
+        error speaks of the method, never of the temporary `_t1`."""
+        func = call.func
+        if not (isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name)
+                and func.value.id not in self.namer.original):
+            return
+        raise NonDifferentiableError(
+            f".{func.attr}", f"the method `.{func.attr}()` of a computed value has no {kind} rule: adjoint "
+            "differentiates NumPy functions and the array methods that stand for them (`x.sum()`, "
+            "`x.reshape(...)`, `x.T`, ...); call a function instead, or wrap a constant value in "
+            "adjoint.stop_gradient", self.location(call))
 
     # ----- source positions -----------------------------------------------------------------
 

@@ -23,7 +23,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.ad.context import FunctionContext
-from adjoint.analysis.attributes import is_field_read
+from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
@@ -94,7 +94,7 @@ class ForwardAD:
     def _tangent_of_value(self, target: str, value: gast.expr, operation) -> gast.expr:
         if isinstance(value, (gast.Name, gast.Constant)):
             return self._tangent(value)
-        if is_field_read(value, self.ctx.kinds):
+        if is_field_read(value, self.ctx.kinds, parameter_names(self.ctx.func_node)):
             owner = value.value
             index = nodes.call(self.ctx.runtime("field_index"), [nodes.name(owner.id), nodes.constant(value.attr)])
             return nodes.call(self.ctx.runtime("item_adjoint"), [self._tangent(owner), index])
@@ -105,9 +105,12 @@ class ForwardAD:
             return nodes.tuple_of(self._tangent(e) for e in value.elts)
         if isinstance(value, gast.List):
             return gast.List(elts=[self._tangent(e) for e in value.elts], ctx=gast.Load())
+        if isinstance(value, gast.Dict):
+            return gast.Dict(keys=[nodes.load_copy(k) for k in value.keys], values=[self._tangent(e) for e in value.values])
         if operation.kind == Callee.RULE:
             return self._tangent_of_rule(self.ctx.rule_function(operation.func, value), target, value)
         if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call):
+            self.ctx.refuse_method_of_temporary(value, "tangent")
             name = qualified_name(operation.func) if operation.func is not None else operation.label
             message = no_rule_message(operation.label, name, operation.func, value, "tangent")
             raise NonDifferentiableError(operation.label, message, self.ctx.location(value))

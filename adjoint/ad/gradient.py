@@ -13,7 +13,8 @@ from adjoint import nodes
 from adjoint.ad import split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.reverse import MAY_GIVE_SYMBOLIC_ZERO, ZERO, ReverseAD
-from adjoint.analysis.kinds import SCALAR, is_array
+from adjoint.analysis.calls import Callee
+from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.options import Mode
 
 
@@ -112,6 +113,24 @@ def _is_push(stmt: gast.stmt, stack: str) -> bool:
 def _gradient(ctx: FunctionContext, param: str, given: str) -> gast.expr:
     """param's gradient in the type of the argument `given` holds."""
     value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
-    if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name):
+    if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name) and not _calls_numpy(ctx):
         return value
     return nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(given)])
+
+
+def _calls_numpy(ctx: FunctionContext) -> bool:
+    """Whether the function applies a NumPy function to numbers or lists (a rule outside `math`
+    and the builtins, given an argument of kind scalar or container): then the adjoint of a
+    number may be a NumPy scalar (`np.sqrt(x)` of a float x is one), which gradient_like makes
+    a float. A called user function returns its own gradients in their types."""
+    for node in gast.walk(ctx.func_node):
+        if not isinstance(node, gast.Call):
+            continue
+        operation = ctx.classifier.classify(node)
+        module = getattr(operation.func, "__module__", None)
+        if operation.kind != Callee.RULE or module in ("math", "builtins", "_operator", "adjoint.runtime"):
+            continue
+        arguments = list(node.args) + [keyword.value for keyword in node.keywords]
+        if any(isinstance(a, gast.Name) and ctx.kinds.get(a.id) in (SCALAR, CONTAINER) for a in arguments):
+            return True
+    return False

@@ -30,9 +30,9 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.ad import checkpoint, control, recompute, unreached
 from adjoint.ad.context import FunctionContext
-from adjoint.analysis.attributes import is_field_read
+from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import Callee
-from adjoint.analysis.kinds import CONTAINER, SCALAR, possible_lists
+from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.names import no_rule_message
@@ -240,13 +240,14 @@ class ReverseAD:
         seed = nodes.name(self.ctx.adjoint(target))
         if isinstance(value, gast.Name):
             return self._accumulate(value, seed)
-        if isinstance(value, (gast.Tuple, gast.List)):
+        if isinstance(value, (gast.Tuple, gast.List, gast.Dict)):  # item by item: by position, or by key
+            keys = value.keys if isinstance(value, gast.Dict) else [nodes.constant(i) for i in range(len(value.elts))]
             code = []
-            for position, element in enumerate(value.elts):
-                item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.constant(position)])
+            for key, element in zip(keys, value.values if isinstance(value, gast.Dict) else value.elts):
+                item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.load_copy(key)])
                 code.extend(self._accumulate(element, item))
             return code
-        if is_field_read(value, self.ctx.kinds):
+        if is_field_read(value, self.ctx.kinds, parameter_names(self.ctx.func_node)):
             return self._adjoint_of_field_read(value, seed)
         operation = self.ctx.classifier.classify(value)
         if operation.kind == Callee.RULE:
@@ -398,13 +399,14 @@ class ReverseAD:
         adjoint = self.ctx.adjoint(primal.id)
         if adjoint in set(nodes.names_read(contribution)) and _is_update(contribution):
             return [nodes.assign(adjoint, contribution)]
-        if self.ctx.kinds.get(primal.id) == CONTAINER or primal.id in self.possible_lists:
+        if self.ctx.kinds.get(primal.id) in (CONTAINER, MAPPING, RECORD) or primal.id in self.possible_lists:
             total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])
         else:
             total = nodes.add(nodes.name(adjoint), contribution)
         return [nodes.assign(adjoint, total)]
 
     def _no_rule(self, operation, call: gast.Call) -> NonDifferentiableError:
+        self.ctx.refuse_method_of_temporary(call, "derivative")
         name = qualified_name(operation.func) if operation.func is not None else operation.label
         message = no_rule_message(operation.label, name, operation.func, call, "adjoint")
         return NonDifferentiableError(name, message, self.ctx.location(call))

@@ -2,7 +2,8 @@
 
 calls (what each operation is), activity (what the output depends on and what depends on the
 inputs), kinds (numbers, arrays of known rank, lists), aliases (which names may share memory,
-and where an in-place write must be refused or guarded) and assignment sites.
+and where an in-place write must be refused or guarded), assignment sites, and loops over
+what may be a dict (guarded).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from adjoint.analysis.activity import Activity, analyze_activity
 from adjoint.analysis.aliases import Aliases, analyze_aliases, insert_guards
 from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, table_for
+from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.sites import Sites, assignment_sites
 from adjoint.frontend.parse import ParsedFunction
@@ -47,6 +49,11 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
         helper = fresh_name("number_or_refuse")
         parsed.namespace[helper] = runtime.number_or_refuse
         insert_guards(func_node, aliases.guards, helper)
+    iteration_guards = dict_iteration_guards(parsed, kinds)
+    if iteration_guards:
+        helper = fresh_name("sequence_or_refuse")
+        parsed.namespace[helper] = runtime.sequence_or_refuse
+        insert_guards(func_node, iteration_guards, helper)
     sites = assignment_sites(func_node)
     sites.mutated |= aliases.mutated
     refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info)

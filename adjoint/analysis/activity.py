@@ -53,6 +53,8 @@ def _operand_names(expr: gast.expr) -> List[str]:
         return [value.id for value in values if isinstance(value, gast.Name)]
     if isinstance(expr, (gast.Tuple, gast.List)):
         return [e.id for e in expr.elts if isinstance(e, gast.Name)]
+    if isinstance(expr, gast.Dict):
+        return [e.id for e in expr.values if isinstance(e, gast.Name)]
     return []
 
 
@@ -65,7 +67,7 @@ def value_dependencies(expr: gast.expr, classifier: CallClassifier) -> List[str]
         if operation.kind == Callee.RULE:
             return _rule_dependencies(expr, classifier.template(operation.func))
         return _operand_names(expr)
-    if isinstance(expr, (gast.Name, gast.Tuple, gast.List)):
+    if isinstance(expr, (gast.Name, gast.Tuple, gast.List, gast.Dict)):
         return _operand_names(expr)
     root = attribute_root(expr)
     if root is not None and carries_derivative(expr):

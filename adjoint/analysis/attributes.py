@@ -4,19 +4,20 @@ After normalization an attribute read is a statement `t = v.attr` (or `t = v.a.b
 
 - `x.shape`, `x.ndim`, `x.dtype`, ... describe an array: no derivative flows through them.
 - `p.a` where p holds a NamedTuple (its argument kind is `container`) reads the item at
-  the field's position: differentiated like `p[i]`, i = `type(p)._fields.index("a")`.
-- any other attribute of a value that depends on a differentiated input (a dataclass's field,
-  an object's attribute, a chain `p.a.b`) is refused at its line: its derivative would be
-  lost. Attributes of values outside the derivative (`self.W` of an instance not in wrt,
+  the field's position: differentiated like `p[i]`, i = `type(p)._fields.index("a")`; where
+  p holds a dataclass (kind `record`) the item of p's adjoint (a dict) at "a". A local name
+  of unknown kind is taken for either, and runtime.field_index tells which when it runs.
+- any other attribute of a value that depends on a differentiated input (an object's
+  attribute, a chain `p.a.b`) is refused at its line: its derivative would be lost. Attributes of values outside the derivative (`self.W` of an instance not in wrt,
   `cfg.scale` of a constant) are read as they are.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, Iterable, Optional
+from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, Optional
 
 import gast
 
-from adjoint.analysis.kinds import CONTAINER
+from adjoint.analysis.kinds import CONTAINER, RECORD, UNKNOWN
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import SourceInfo
 
@@ -40,16 +41,30 @@ def carries_derivative(expr: gast.Attribute) -> bool:
     return expr.attr not in ARRAY_METADATA
 
 
-def is_field_read(value: gast.expr, kinds: Dict[str, str]) -> bool:
-    """`p.a` on a name holding a NamedTuple: differentiated as the item at the field's position."""
-    return (isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and carries_derivative(value)
-            and not value.attr.startswith("_") and kinds.get(value.value.id) == CONTAINER)
+def is_field_read(value: gast.expr, kinds: Dict[str, str], parameters: FrozenSet[str] = frozenset()) -> bool:
+    """`p.a` on a name holding a NamedTuple (the item at the field's position) or a dataclass
+    (the item of its adjoint, a dict, at the field's name). A local name of unknown kind (an
+    item of a list of NamedTuples, a value of a dict) is taken for one: which it is, is asked
+    when the derivative runs (runtime.field_index refuses other objects). A parameter of
+    unknown kind is an object whose attributes are not differentiated."""
+    if not (isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and carries_derivative(value)
+            and not value.attr.startswith("_")):
+        return False
+    owner = value.value.id
+    kind = kinds.get(owner)
+    return kind in (CONTAINER, RECORD) or (kind == UNKNOWN and owner not in parameters)
+
+
+def parameter_names(func_node: gast.FunctionDef) -> FrozenSet[str]:
+    arguments = func_node.args
+    return frozenset(arg.id for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs)
 
 
 def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity, kinds: Dict[str, str],
                                 wrt: Iterable[str], info: SourceInfo) -> None:
     """Raise UnsupportedSyntaxError at an attribute read whose derivative adjoint would lose."""
     wrt = set(wrt)
+    parameters = parameter_names(func_node)
     for stmt in gast.walk(func_node):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
@@ -57,7 +72,7 @@ def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity,
         root = attribute_root(value)
         if root is None or not carries_derivative(value) or not activity.is_active(stmt.targets[0].id):
             continue
-        if is_field_read(value, kinds):
+        if is_field_read(value, kinds, parameters):
             continue
         if root in wrt:
             owner = f"the differentiated parameter `{root}`"
@@ -66,7 +81,7 @@ def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity,
         raise UnsupportedSyntaxError(
             "attribute",
             f"reading attribute `{value.attr}` of {owner}: adjoint differentiates through the array "
-            "attributes `.T` and `.real` and the fields of a NamedTuple argument, not other attributes (of an "
-            "array, a dataclass, an object); pass the values as arguments or in a NamedTuple",
+            "attributes `.T` and `.real` and the fields of NamedTuples and dataclasses, not other attributes (of an "
+            "array, an object); pass the values as arguments, in a NamedTuple or a dataclass",
             info.location(stmt),
         )

@@ -1,11 +1,13 @@
 """Which names hold plain numbers: scalar code then gets scalar derivative code (no unbroadcast).
 
 Parameters start from the kinds of the call's arguments (`scalar`, `container` for lists
-and tuples, `array:N` for N-dimensional NumPy arrays, `unknown` for anything else); the kinds of local names follow from
+and tuples, `array:N` for N-dimensional NumPy arrays, `mapping` for dicts, `record` for
+dataclass instances, `unknown` for anything else); the kinds of local names follow from
 their definitions, iterated from "no information" to a fixed point.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable, Dict, Optional, Set, Tuple
 
 import gast
@@ -16,6 +18,7 @@ from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.nodes import is_append
 
 SCALAR, CONTAINER, ARRAY, UNKNOWN = "scalar", "container", "array", "unknown"
+MAPPING, RECORD = "mapping", "record"
 _BOTTOM = None
 _SCALAR_BUILTINS = {len, float, int, round, abs, min, max, pow, bool}
 
@@ -129,6 +132,8 @@ class _Inference:
             return self.all_scalar(names)
         if isinstance(expr, (gast.List, gast.Tuple)):
             return CONTAINER
+        if isinstance(expr, gast.Dict):
+            return MAPPING
         if isinstance(expr, gast.Call):
             return self.call(expr)
         return UNKNOWN
@@ -289,8 +294,9 @@ def _item_definitions(func_node: gast.FunctionDef):
 
 
 def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[str]:
-    """Names of unknown kind that may hold a list: items of lists (whose items are not known to
-    be lists) and copies of them. Their adjoints add item by item, not by `+`."""
+    """Names of unknown kind that may hold a list or a dict: items of lists (whose items are not
+    known to be lists), of dicts and dataclasses, and copies of them. Their adjoints add item by
+    item, not by `+`."""
     found: Set[str] = set()
     changed = True
     while changed:
@@ -301,10 +307,12 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
             target, value = stmt.targets[0].id, stmt.value
             if target in found or kinds.get(target) in (SCALAR, CONTAINER):
                 continue
-            owner = value.value.id if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) else None
+            read = isinstance(value, (gast.Subscript, gast.Attribute)) and isinstance(value.value, gast.Name)
+            owner = value.value.id if read else None
             items = getattr(kinds, "items_of", {}).get(owner, UNKNOWN)
             item = owner is not None and (
-                (kinds.get(owner) == CONTAINER and items != SCALAR) or owner in found)
+                (kinds.get(owner) == CONTAINER and items != SCALAR and isinstance(value, gast.Subscript))
+                or kinds.get(owner) in (MAPPING, RECORD) or owner in found)
             if item or (isinstance(value, gast.Name) and value.id in found):
                 found.add(target)
                 changed = True
@@ -319,5 +327,9 @@ def kind_of_value(value) -> str:
         return CONTAINER
     if type(value) is np.ndarray:
         return array_kind(value.ndim)
+    if isinstance(value, dict):
+        return MAPPING
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return RECORD
     return UNKNOWN
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
-from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array, rank_of
+from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.nodes import is_append, is_pop
 
 # NumPy functions whose result may be (a view of) their first argument.
@@ -122,7 +122,7 @@ class Sharing:
             return
         target, value = stmt.targets[0], stmt.value
         if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-            if self.kinds.get(target.value.id) == CONTAINER:  # an array copies what is stored in it
+            if self.kinds.get(target.value.id) in (CONTAINER, MAPPING):  # an array copies what is stored in it
                 self._set(target.value.id, set(), self._atom(value), replace=False)
         elif isinstance(target, gast.Name):
             own, held = self._value(value, f"new {id(stmt)}")
@@ -131,8 +131,9 @@ class Sharing:
     def _value(self, value: gast.expr, fresh: str) -> Tuple[Set[str], Set[str]]:
         if isinstance(value, gast.Name):
             return set(self.own.get(value.id, ())), set(self.held.get(value.id, ()))
-        if isinstance(value, (gast.List, gast.Tuple)):
-            return {fresh}, set().union(*[self._atom(e) for e in value.elts])
+        if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
+            elements = value.values if isinstance(value, gast.Dict) else value.elts
+            return {fresh}, set().union(*[self._atom(e) for e in elements])
         if isinstance(value, gast.Subscript) or is_pop(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             if not isinstance(owner, gast.Name):

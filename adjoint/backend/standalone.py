@@ -287,10 +287,11 @@ class ModuleWriter:
         self.namespace.define(name, "from", ("from", module, qualname), code, block.label)
 
     def needs(self) -> List[str]:
-        """The modules the written module imports, besides the standard library's math."""
+        """The modules the written module imports, besides the standard library's (math, and
+        copy and dataclasses, which runtime helpers for dataclass gradients read)."""
         modules = {d.identity[1].split(".")[0] for d in self.namespace.definitions.values()
                    if d.group in ("import", "from")}
-        return sorted(modules - {"math", "builtins"})
+        return sorted(modules - {"math", "builtins", "copy", "dataclasses"})
 
     # ----- output --------------------------------------------------------------------------------
 

@@ -8,11 +8,12 @@ from adjoint.frontend.parse import SourceInfo
 
 ALLOWED_STATEMENTS = (
     gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, gast.If, gast.For,
-    gast.While, gast.Break, gast.Continue, gast.Pass, gast.Assert, gast.With,
+    gast.While, gast.Break, gast.Continue, gast.Pass, gast.Assert, gast.With, gast.Raise,
 )
 ALLOWED_EXPRESSIONS = (
     gast.BinOp, gast.UnaryOp, gast.BoolOp, gast.Compare, gast.Call, gast.IfExp, gast.Name,
-    gast.Constant, gast.Attribute, gast.Subscript, gast.Slice, gast.Tuple, gast.List,
+    gast.Constant, gast.Attribute, gast.Subscript, gast.Slice, gast.Tuple, gast.List, gast.Dict,
+    gast.JoinedStr, gast.FormattedValue, gast.NamedExpr,
 )
 
 REFUSED = {
@@ -21,17 +22,16 @@ REFUSED = {
     "SetComp": ("comprehension", "set comprehensions are not supported"),
     "DictComp": ("comprehension", "dict comprehensions are not supported"),
     "GeneratorExp": ("generator expression", "generator expressions are not supported; use a `for` loop"),
-    "Dict": ("dict", "dict literals are not supported; use separate variables or a list"),
     "Set": ("set", "set literals are not supported"),
     "Starred": ("starred", "starred expressions (`*x`) are not supported; pass the arguments one by one"),
-    "NamedExpr": ("walrus", "assignment expressions (walrus `:=`) are not supported; assign on a line of its own"),
     "Yield": ("yield", "`yield` is not supported: generators are not differentiable"),
     "YieldFrom": ("yield", "`yield from` is not supported: generators are not differentiable"),
     "Await": ("await", "`await` is not supported: async code is not differentiable"),
-    "JoinedStr": ("f-string", "f-strings (formatted string literals) are not supported"),
-    "Try": ("try", "`try` statements are not supported: exceptions are not differentiable"),
-    "TryStar": ("try", "`try` statements are not supported: exceptions are not differentiable"),
-    "Raise": ("raise", "`raise` is not supported inside a differentiated function"),
+    "Try": ("try", "`try` statements are not supported: an exception may leave the block half run, which the "
+                   "derivative cannot follow; test the input with `if ...: raise ...` instead, or catch the "
+                   "exception around the call of the derived function"),
+    "TryStar": ("try", "`try` statements are not supported: an exception may leave the block half run, which the "
+                       "derivative cannot follow; test the input with `if ...: raise ...` instead"),
     "Global": ("global", "`global` is not supported: a differentiated function may not rebind globals"),
     "Nonlocal": ("nonlocal", "`nonlocal` is not supported: a differentiated function may not rebind outer names"),
     "Delete": ("del", "`del` is not supported"),
@@ -51,14 +51,6 @@ def _refuse(node: gast.AST, info: SourceInfo, construct: str, message: str) -> U
     return UnsupportedSyntaxError(construct, message, info.location(node))
 
 
-def _check_arguments(func_node: gast.FunctionDef, info: SourceInfo) -> None:
-    arguments = func_node.args
-    if arguments.vararg is not None:
-        raise _refuse(arguments.vararg, info, "*args", "`*args` parameters are not supported; name every parameter")
-    if arguments.kwarg is not None:
-        raise _refuse(arguments.kwarg, info, "**kwargs", "`**kwargs` parameters are not supported; name every parameter")
-
-
 def _check_statement(node: gast.stmt, info: SourceInfo) -> None:
     if isinstance(node, (gast.For, gast.While)) and node.orelse:
         keyword = "for" if isinstance(node, gast.For) else "while"
@@ -70,26 +62,49 @@ def _check_statement(node: gast.stmt, info: SourceInfo) -> None:
             _check_target(target, info)
 
 
+def is_insert_grad_of(node: gast.With) -> bool:
+    """`with adjoint.insert_grad_of(x) as dx:` (its block runs in the backward pass)."""
+    call = node.items[0].context_expr
+    return (isinstance(call, gast.Call)
+            and (getattr(call.func, "attr", None) or getattr(call.func, "id", None)) == "insert_grad_of")
+
+
 def _check_with(node: gast.With, info: SourceInfo) -> None:
-    item = node.items[0] if len(node.items) == 1 else None
-    call = item.context_expr if item else None
-    is_insert = (
-        isinstance(call, gast.Call)
-        and (getattr(call.func, "attr", None) or getattr(call.func, "id", None)) == "insert_grad_of"
-        and isinstance(item.optional_vars, gast.Name)
-    )
-    if not is_insert:
-        raise _refuse(node, info, "with", "`with` is supported only as `with adjoint.insert_grad_of(x) as dx:`")
+    """insert_grad_of takes one `as` name; any other `with` runs its block between the managers'
+    `__enter__` and `__exit__` (see normalize/desugar.py), which a jump out of it would skip."""
+    if is_insert_grad_of(node):
+        if len(node.items) != 1 or not isinstance(node.items[0].optional_vars, gast.Name):
+            raise _refuse(node, info, "with", "`with` is supported as `with adjoint.insert_grad_of(x) as dx:`")
+        return
+    for item in node.items:
+        if item.optional_vars is not None and not isinstance(item.optional_vars, gast.Name):
+            raise _refuse(item.optional_vars, info, "with", "`with ... as` binds one name here")
+    for inner in _walk_statements(node.body):
+        if isinstance(inner, (gast.Return, gast.Break, gast.Continue)):
+            keyword = type(inner).__name__.lower()
+            raise _refuse(inner, info, keyword, f"`{keyword}` inside a `with` block is not supported: the "
+                          "block's end (the manager's `__exit__`) would be skipped; leave the block first")
+
+
+def _walk_statements(body):
+    """Statements of body, nested ones too, not those of functions defined inside."""
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse", "handlers", "finalbody"):
+            yield from _walk_statements(getattr(stmt, field, None) or [])
 
 
 def _check_target(target: gast.expr, info: SourceInfo) -> None:
     if isinstance(target, gast.Attribute):
         raise _refuse(target, info, "attribute assignment", "attribute assignment (`obj.attr = ...`) is not supported")
-    if isinstance(target, gast.Starred):
-        raise _refuse(target, info, "starred", "starred assignment targets (`a, *b = ...`) are not supported")
     if isinstance(target, (gast.Tuple, gast.List)):
         for element in target.elts:
-            _check_target(element, info)
+            _check_target(element.value if isinstance(element, gast.Starred) else element, info)
+
+
+def _is_starred_target(node: gast.AST) -> bool:
+    """`*rest` in `a, *rest = x` (Python allows one per tuple target)."""
+    return isinstance(node, gast.Starred) and isinstance(node.ctx, gast.Store)
 
 
 def _check_call(node: gast.Call, info: SourceInfo) -> None:
@@ -110,20 +125,21 @@ def _check_returns_a_value(func_node: gast.FunctionDef, info: SourceInfo) -> Non
 def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value: bool = True) -> None:
     """Raise UnsupportedSyntaxError at the first construct outside the subset (and
     NonScalarOutputError, with `returns_value`, when no `return` gives a value)."""
-    _check_arguments(func_node, info)
     for node in _walk_body(func_node):
         kind = type(node).__name__
-        if kind in REFUSED:
+        if kind in REFUSED and not _is_starred_target(node):
             construct, message = REFUSED[kind]
             raise _refuse(node, info, construct, message)
         if isinstance(node, gast.stmt):
             if not isinstance(node, ALLOWED_STATEMENTS):
                 raise _refuse(node, info, kind, f"`{kind}` statements are not supported")
             _check_statement(node, info)
-        elif isinstance(node, gast.expr) and not isinstance(node, ALLOWED_EXPRESSIONS):
+        elif isinstance(node, gast.expr) and not isinstance(node, ALLOWED_EXPRESSIONS) and not _is_starred_target(node):
             raise _refuse(node, info, kind, f"`{kind}` expressions are not supported")
         if isinstance(node, gast.Call):
             _check_call(node, info)
+        if isinstance(node, gast.Dict) and any(key is None for key in node.keys):
+            raise _refuse(node, info, "**", "`**` unpacking in a dict literal is not supported; write the keys out")
     if returns_value:
         _check_returns_a_value(func_node, info)
 

@@ -63,6 +63,8 @@ class ParsedFunction:
     `in_place` lists (name, statement) for each write Python performs in place when the
     name holds a mutable value (`x += v` on an array or list) and the normalizer rewrote
     as a rebinding; that rewrite is exact only where no other name shares x's storage.
+    `iterated` lists (name, loop) for each sequence a `for` reads by index (`xs[i]`), which
+    is what Python iterates over unless the name holds a dict.
     """
 
     func: Callable
@@ -70,6 +72,7 @@ class ParsedFunction:
     info: SourceInfo
     namespace: Dict[str, Any] = field(default_factory=dict)
     in_place: List[Tuple[str, gast.AST]] = field(default_factory=list)
+    iterated: List[Tuple[str, gast.AST]] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -1,6 +1,7 @@
 """A-normal form: one operation per assignment, names or constants as its operands.
 
-Conditions (comparisons, `and`/`or`/`not`) are not differentiable and stay whole.
+Conditions (comparisons, `and`/`or`/`not`) are not differentiable and stay whole. A walrus
+`(n := value)` becomes `n = value` where Python always evaluates it, in order.
 
 Before::
 
@@ -27,6 +28,7 @@ from typing import Callable, List, Tuple
 import gast
 
 from adjoint import nodes
+from adjoint.errors import UnsupportedSyntaxError
 
 Prelude = List[gast.stmt]
 CONDITIONS = (gast.Compare, gast.BoolOp)
@@ -163,6 +165,8 @@ class ANF:
 
     def simple(self, expr: gast.expr) -> Tuple[Prelude, gast.expr]:
         """Statements computing the operands, and one operation over atoms."""
+        if isinstance(expr, CONDITIONS) and _has_walrus(_first_operand(expr)):
+            return self._condition_with_walrus(expr)
         if nodes.is_atom(expr) or isinstance(expr, CONDITIONS):
             return [], expr
         if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.Not):
@@ -170,7 +174,8 @@ class ANF:
         method = getattr(self, "_simple_" + type(expr).__name__.lower(), None)
         if method is None:
             return [], expr
-        return method(expr)
+        prelude, value = method(expr)
+        return prelude, nodes.copy_location(value, expr)  # errors point at the expression
 
     def _simple_binop(self, expr):
         prelude, (left, right) = self.atoms([expr.left, expr.right])
@@ -216,6 +221,29 @@ class ANF:
         prelude, elements = self.atoms(expr.elts)
         return prelude, gast.List(elts=elements, ctx=gast.Load())
 
+    def _simple_dict(self, expr):
+        prelude, keys = self.atoms(expr.keys)
+        more, values = self.atoms(expr.values)
+        return prelude + more, gast.Dict(keys=keys, values=values)
+
+    def _simple_namedexpr(self, expr):
+        """`(n := value)`: n is assigned first, and the expression is n."""
+        prelude, value = self.simple(expr.value)
+        target = expr.target.id
+        if not nodes.is_atom(value) and target in set(nodes.names_read(value)):  # as in _assign
+            temp = self.fresh("_t")
+            prelude.append(nodes.assign(temp, value))
+            value = nodes.name(temp)
+        return prelude + [nodes.assign(target, value)], nodes.name(target)
+
+    def _condition_with_walrus(self, expr):
+        """A comparison or `and`/`or` whose first operand (always evaluated, first) holds a walrus:
+        that operand is computed before; the rest stays a condition."""
+        prelude, first = self.atom(_first_operand(expr))
+        if isinstance(expr, gast.Compare):
+            return prelude, gast.Compare(left=first, ops=expr.ops, comparators=expr.comparators)
+        return prelude, gast.BoolOp(op=expr.op, values=[first] + expr.values[1:])
+
     def _simple_ifexp(self, expr):
         prelude, test = self.condition(expr.test, [])
         temp = self.fresh("_t")
@@ -229,11 +257,30 @@ class ANF:
         return prelude + [branch], nodes.name(temp)
 
 
+def _first_operand(expr: gast.expr) -> gast.expr:
+    return expr.left if isinstance(expr, gast.Compare) else expr.values[0]
+
+
+def _has_walrus(expr: gast.expr) -> bool:
+    return any(isinstance(node, gast.NamedExpr) for node in gast.walk(expr))
+
+
 def _is_dotted(expr: gast.expr) -> bool:
     """`np.linalg.norm`: a chain of attributes on a name (resolved later, never evaluated here)."""
     while isinstance(expr, gast.Attribute):
         expr = expr.value
     return isinstance(expr, gast.Name)
+
+
+def refuse_conditional_walrus(parsed) -> None:
+    """Refuse a walrus A-normal form left inside a condition: one Python evaluates only sometimes
+    (after `and`/`or`, in a chained comparison), so it cannot be computed on its own line."""
+    for node in gast.walk(parsed.node):
+        if isinstance(node, gast.NamedExpr):
+            raise UnsupportedSyntaxError(
+                "walrus", "an assignment expression (`:=`) that Python evaluates only sometimes (after `and`, "
+                "`or`, in a chained comparison or a conditional expression) is not supported; assign on a line "
+                "of its own", parsed.info.location(node))
 
 
 def to_anf(func_node: gast.FunctionDef, fresh: Callable[[str], str]) -> gast.FunctionDef:

@@ -20,13 +20,14 @@ After::
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, FrozenSet, List, Optional
 
 import gast
 import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.check import is_insert_grad_of
 from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
@@ -52,12 +53,14 @@ DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf
 class Desugar(gast.NodeTransformer):
     """One pass over the function body; `fresh` makes collision-free temporary names."""
 
-    def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str):
+    def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str,
+                 mappings: FrozenSet[str] = frozenset()):
         self.parsed = parsed
         self.fresh = fresh
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
-        self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse)
+        mappings = mappings | _bound_to_dicts(parsed.node)
+        self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings)
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
 
@@ -117,8 +120,33 @@ class Desugar(gast.NodeTransformer):
         update = nodes.call(helper, [nodes.name(target.id), call.args[1], value])
         return nodes.copy_location(nodes.assign(target.id, update), node)
 
+    def visit_With(self, node):
+        """`with m as v: body` (m not insert_grad_of) becomes `_ctx = m; v = enter_context(_ctx);
+        body; exit_context(_ctx)`: the block runs in the manager's context in the primal sweep
+        (np.errstate, timers), the adjoint sweep outside it. If the block raises, the manager's
+        __exit__ is not called."""
+        self.generic_visit(node)
+        if is_insert_grad_of(node):
+            return node
+        entered, exits = [], []
+        for item in node.items:
+            manager = self.fresh("_ctx")
+            entered.append(nodes.copy_location(nodes.assign(manager, item.context_expr), node))
+            enter = nodes.call(nodes.name(self._bound_name("enter_context", runtime.enter_context)),
+                               [nodes.name(manager)])
+            if item.optional_vars is not None:
+                entered.append(nodes.copy_location(nodes.assign(item.optional_vars.id, enter), node))
+            else:
+                entered.append(nodes.copy_location(gast.Expr(value=enter), node))
+            leave = nodes.call(nodes.name(self._bound_name("exit_context", runtime.exit_context)),
+                               [nodes.name(manager)])
+            exits.insert(0, nodes.copy_location(gast.Expr(value=leave), node))
+        return entered + list(node.body) + exits
+
     def visit_Assert(self, node):
-        return None
+        """An assert stays as written: it runs in the primal sweep (its message only if it fails)."""
+        self.generic_visit(node)
+        return node
 
     def visit_AnnAssign(self, node):
         if node.value is None:
@@ -156,10 +184,27 @@ class Desugar(gast.NodeTransformer):
             return out
         temp = value.id if isinstance(value, gast.Name) else self.fresh("_t")
         out = [] if isinstance(value, gast.Name) else [nodes.copy_location(nodes.assign(temp, value), origin)]
+        starred = [position for position, element in enumerate(target.elts) if isinstance(element, gast.Starred)]
+        after = len(target.elts) - 1 - starred[0] if starred else 0
         for position, element in enumerate(target.elts):
-            item = nodes.subscript(nodes.name(temp), nodes.constant(position))
+            if isinstance(element, gast.Starred):
+                item = self._starred_items(temp, position, after)
+                element = element.value
+            elif starred and position > starred[0]:
+                item = nodes.subscript(nodes.name(temp), nodes.constant(position - len(target.elts)))
+            else:
+                item = nodes.subscript(nodes.name(temp), nodes.constant(position))
             out.extend(self._assign_target(element, item, origin))
         return out
+
+    def _starred_items(self, sequence: str, start: int, after: int) -> gast.expr:
+        """What `*rest` takes in a tuple target: `list(sequence[start:len(sequence) - after])`."""
+        stop = None
+        if after:
+            stop = nodes.binop(nodes.call_named("len", nodes.name(sequence)), gast.Sub(), nodes.constant(after))
+        part = gast.Slice(lower=nodes.constant(start), upper=stop, step=None)
+        sliced = gast.Subscript(value=nodes.name(sequence), slice=part, ctx=gast.Load())
+        return nodes.call(nodes.name(self._bound_name("list", list)), [sliced])
 
     def visit_For(self, node):
         self.generic_visit(node)
@@ -175,7 +220,9 @@ class Desugar(gast.NodeTransformer):
         resizing = iteration.resizing_call(node.body, iterated)
         if resizing is not None:
             raise self._refuse(resizing, "the loop grows or shrinks the list it iterates over")
-        return setup + [nodes.copy_location(self._indexed_loop(description, node), node)]
+        loop = nodes.copy_location(self._indexed_loop(description, node), node)
+        self.parsed.iterated.extend((name, loop) for name in iteration.indexed_sequences(description))
+        return setup + [loop]
 
     def _indexed_loop(self, description, node) -> gast.For:
         """`for <index> in range(...)`, the target assigned its item first."""
@@ -222,6 +269,9 @@ class Desugar(gast.NodeTransformer):
         iterated = iteration.sequence_names(node.value, self._iterator_of)
         self.waiting[self.bound.assignments[node]] = (description, iterated)
         return setup
+
+    def _keys_name(self) -> str:
+        return self._bound_name("dict_keys", runtime.dict_keys)
 
     def _refuse(self, node, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("iteration", message, self.parsed.info.location(node))
@@ -311,15 +361,27 @@ class Desugar(gast.NodeTransformer):
         )
 
 
+def _bound_to_dicts(func_node: gast.FunctionDef) -> FrozenSet[str]:
+    """Names every assignment of which is a dict literal: a `for` over them iterates their keys."""
+    dicts, others = set(), set()
+    for stmt in nodes.statements(func_node):
+        for target in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]:
+            if isinstance(target, gast.Name):
+                (dicts if isinstance(getattr(stmt, "value", None), gast.Dict) else others).add(target.id)
+    return frozenset(dicts - others)
+
+
 def _tuple_of(target, size: int) -> bool:
     return isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == size
 
 
 
-def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str = "np") -> gast.FunctionDef:
-    """Rewrite parsed.node in place into the core subset and return it."""
+def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str = "np",
+            mappings: FrozenSet[str] = frozenset()) -> gast.FunctionDef:
+    """Rewrite parsed.node in place into the core subset and return it (`mappings`: the
+    parameters known to hold dicts, which a `for` iterates by key)."""
     node = parsed.node
-    desugarer = Desugar(parsed, fresh, numpy_name)  # once: its constructor walks the whole function
+    desugarer = Desugar(parsed, fresh, numpy_name, mappings)  # once: its constructor walks the whole function
     node.body = _flatten([desugarer.visit(stmt) for stmt in node.body])
     for sub in gast.walk(node):
         for field in ("body", "orelse"):

@@ -19,6 +19,11 @@ name (`sorted(x)`, `range(1, n)`, `x[1:]`) is evaluated once, before the loop, a
 the loop rebinds is first copied to a temporary (the iterator keeps the object it was
 given). A loop that grows or shrinks a list it iterates over is refused.
 
+A dict is iterated by its keys: `for k, v in d.items()` (also `d.keys()`, `d.values()`, and
+`d` itself where d is known to hold a dict) lists the keys once, before the loop
+(`_keys = dict_keys(d)`, which has no derivative), and item i reads `d[_keys[i]]`, so the
+values' derivatives flow through ordinary item reads.
+
 zip, enumerate and reversed objects are lazy: bound to a name (`pairs = zip(xs, ys)`) and
 iterated once by a `for` in the same block, the loop reads the sequences the object was
 made from (copied to temporaries where the object is made, so that rebinding their names
@@ -27,7 +32,7 @@ in between changes nothing). Any other use of such an object is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Set, Union
+from typing import Callable, Dict, FrozenSet, List, Optional, Set, Union
 
 import gast
 
@@ -73,12 +78,25 @@ class Zipped:
     parts: List["Description"]
 
 
-Description = Union[Items, Backwards, Numbered, Zipped]
+@dataclass
+class Entries:
+    """A dict's keys (listed in `keys` before the loop), values or (key, value) pairs: `part` is
+    "keys", "values" or "items"."""
+
+    mapping: str
+    keys: str
+    part: str
+
+
+DICT_VIEWS = ("keys", "values", "items")
+Description = Union[Items, Backwards, Numbered, Zipped, Entries]
 
 
 def length(description: Description) -> gast.expr:
     if isinstance(description, (Items, Backwards)):
         return nodes.call_named("len", nodes.name(description.sequence))
+    if isinstance(description, Entries):
+        return nodes.call_named("len", nodes.name(description.keys))
     if isinstance(description, Numbered):
         return length(description.inner)
     lengths = [length(part) for part in description.parts]
@@ -95,6 +113,12 @@ def item(description, index: str) -> gast.expr:
         return nodes.subscript(nodes.name(description.sequence), nodes.binop(last, gast.Sub(), position))
     if isinstance(description, Count):
         return position if description.start is None else nodes.add(position, nodes.load_copy(description.start))
+    if isinstance(description, Entries):
+        key = nodes.subscript(nodes.name(description.keys), position)
+        if description.part == "keys":
+            return key
+        if description.part == "values":
+            return nodes.subscript(nodes.name(description.mapping), key)
     return nodes.tuple_of(item(part, index) for part in parts(description))
 
 
@@ -104,6 +128,8 @@ def parts(description) -> list:
         return [Count(description.start), description.inner]
     if isinstance(description, Zipped):
         return list(description.parts)
+    if isinstance(description, Entries) and description.part == "items":
+        return [Entries(description.mapping, description.keys, part) for part in ("keys", "values")]
     return []
 
 
@@ -111,6 +137,8 @@ def sequences(description) -> List[str]:
     """The names of the sequences a description reads."""
     if isinstance(description, (Items, Backwards)):
         return [description.sequence]
+    if isinstance(description, Entries):
+        return [description.mapping]
     return [name for part in parts(description) for name in sequences(part)]
 
 
@@ -118,13 +146,17 @@ class Describer:
     """Builds descriptions; the setup statements it appends evaluate the sequences once.
 
     `iterator_of(call)` is zip, enumerate or reversed when the call is one of them (else
-    None), `refuse(node, message)` makes the error raised at node.
+    None), `refuse(node, message)` makes the error raised at node, `keys_of` is the name of
+    the function listing a dict's keys, `mappings` the names known to hold dicts.
     """
 
-    def __init__(self, iterator_of: Callable, fresh: Callable[[str], str], refuse: Callable):
+    def __init__(self, iterator_of: Callable, fresh: Callable[[str], str], refuse: Callable,
+                 keys_of: Callable[[], str], mappings: FrozenSet[str] = frozenset()):
         self.iterator_of = iterator_of
         self.fresh = fresh
         self.refuse = refuse
+        self.keys_of = keys_of
+        self.mappings = mappings
 
     def describe(self, expr: gast.expr, setup: List[gast.stmt], copied: Callable[[str], bool]) -> Description:
         """`copied(name)` says whether a sequence given by name must be copied to a temporary."""
@@ -142,9 +174,21 @@ class Describer:
             if not isinstance(inner, Items):
                 raise self.refuse(expr, "reversed() of a zip, enumerate or reversed object is a TypeError in Python")
             return Backwards(inner.sequence)
+        view = dict_view(expr)
+        if view is not None or (isinstance(expr, gast.Name) and expr.id in self.mappings):
+            return self._entries(expr.func.value if view else expr, view or "keys", setup)
         if isinstance(expr, gast.Name) and not copied(expr.id):
             return Items(expr.id)
         return Items(self._evaluated(expr, setup, "_seq"))
+
+    def _entries(self, mapping: gast.expr, part: str, setup: List[gast.stmt]) -> Entries:
+        """The dict `mapping` iterated by `part`; its keys are listed before the loop (the dict
+        itself is taken once, as the loop's view of it would be)."""
+        name = mapping.id if isinstance(mapping, gast.Name) else self._evaluated(mapping, setup, "_dict")
+        keys = self.fresh("_keys")
+        listing = nodes.call(nodes.name(self.keys_of()), [nodes.name(name)])
+        setup.append(nodes.copy_location(nodes.assign(keys, listing), mapping))
+        return Entries(name, keys, part)
 
     def _enumerate(self, expr: gast.Call, setup, copied) -> Numbered:
         keywords = {k.arg: k.value for k in expr.keywords}
@@ -160,6 +204,21 @@ class Describer:
         temp = self.fresh(prefix)
         setup.append(nodes.copy_location(nodes.assign(temp, expr), expr))
         return temp
+
+
+def indexed_sequences(description) -> List[str]:
+    """The names a description reads by position (`xs[i]`), not by key."""
+    if isinstance(description, (Items, Backwards)):
+        return [description.sequence]
+    return [name for part in parts(description) for name in indexed_sequences(part)]
+
+
+def dict_view(expr: gast.expr) -> Optional[str]:
+    """"keys", "values" or "items" for a call `d.keys()`, `d.values()`, `d.items()`, else None."""
+    if (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Attribute) and expr.func.attr in DICT_VIEWS
+            and not expr.args and not expr.keywords):
+        return expr.func.attr
+    return None
 
 
 def sequence_names(expr: gast.expr, iterator_of: Callable) -> Set[str]:

@@ -62,7 +62,8 @@ def _merge_in(info: BlockFacts, facts: Facts, start: int) -> Optional[int]:
             if not simple(earlier):
                 break
             if nodes.assigned_name(earlier) == target:
-                if info.blocker(info.reads[i], i + 1, j, target) is None and is_pure(earlier.value, facts):
+                reads = facts.sharing(info.reads[i])  # and the names that may share their memory
+                if info.blocker(reads, i + 1, j, target) is None and is_pure(earlier.value, facts):
                     stmt.value = nodes.add(earlier.value, stmt.value.right)
                     info.rewritten(j, (info.reads[j] - {target}) | info.reads[i],
                                    info.assigned[j] | info.assigned[i])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet
+from typing import Callable, Dict, FrozenSet, Iterable, Set
 
 import gast
 import numpy as np
@@ -18,6 +18,7 @@ LINEAR_HELPERS = (
     runtime.pow_exponent_adjoint, runtime.written_adjoint, runtime.list_repeat_adjoint,
 )
 BILINEAR = (np.dot, np.vdot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
+EFFECTFUL_HELPERS = (runtime.enter_context, runtime.exit_context)  # a `with` block's start and end
 PURE_BUILTINS = (len, range, reversed, float, int, abs, min, max, sum, isinstance, bool, list, tuple)
 
 
@@ -32,6 +33,7 @@ class Facts:
     stack: str = ""  # the list the derivative saves values on ("" when it saves none)
     numbers: FrozenSet[str] = frozenset()  # primal names that hold Python numbers (ints among them)
     pure_callees: Dict[str, bool] = field(default_factory=dict, compare=False)  # dotted name -> is_pure_callee
+    sharing: Callable[[Iterable[str]], Set[str]] = set  # names and those that may share memory with them
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
@@ -60,7 +62,7 @@ class Facts:
         if any(func is known for known in PURE_BUILTINS):
             return True
         if runtime.is_helper(func):
-            return True
+            return not any(func is helper for helper in EFFECTFUL_HELPERS)
         module = getattr(func, "__module__", None) or ""
         if isinstance(func, np.ufunc) or module == "math" or func is math:
             return True
@@ -92,4 +94,5 @@ def facts_for(ctx) -> Facts:
     user = ctx.namer.original
     protected = user | {ctx.namer.derivative(n) for n in user if ctx.namer.has_adjoint(n)}
     numbers = frozenset(name for name, kind in ctx.kinds.items() if kind == SCALAR)
-    return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers)
+    return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers,
+                 sharing=ctx.aliases.expand)

@@ -107,7 +107,8 @@ class _Block:
             return False
         if use is None:
             return False
-        blocker = self.info.blocker(self.info.reads[index], index + 1, use, temp)
+        # a name the value reads may view memory a statement in between writes in place (`t = y[::2]`)
+        blocker = self.info.blocker(self.facts.sharing(self.info.reads[index]), index + 1, use, temp)
         if blocker is not None:
             self.waiting.setdefault(id(self.block[blocker]), []).append(stmt)
             return False

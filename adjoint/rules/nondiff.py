@@ -1,10 +1,12 @@
 """Functions whose output carries no derivative: shapes, indices, rounding, constructors, tests."""
+import logging
 import math
+import warnings
 
 import numpy as np
 
 from adjoint.rules.table import non_differentiable
-from adjoint.runtime import field_index, stop_gradient
+from adjoint.runtime import dict_keys, enter_context, exit_context, field_index, stop_gradient
 
 non_differentiable(
     len, range, int, bool, round, isinstance, print, reversed, enumerate, zip, type,
@@ -14,7 +16,17 @@ non_differentiable(
     np.empty_like, np.arange, np.linspace, np.eye, np.identity, np.isnan, np.isinf, np.isfinite,
     np.greater, np.less, np.equal, np.not_equal, np.greater_equal, np.less_equal,
     np.logical_and, np.logical_or, np.logical_not, np.any, np.all, np.nonzero, np.count_nonzero,
-    stop_gradient, field_index,
+    stop_gradient, field_index, dict_keys, enter_context, exit_context,
+)
+
+# Messages: logging and warnings run in the primal sweep and carry no derivative.
+non_differentiable(
+    warnings.warn, logging.debug, logging.info, logging.warning, logging.error, logging.critical,
+    logging.exception, logging.log, logging.Logger.debug, logging.Logger.info, logging.Logger.warning,
+    logging.Logger.error, logging.Logger.critical, logging.Logger.exception, logging.Logger.log,
+    logging.LoggerAdapter.debug, logging.LoggerAdapter.info, logging.LoggerAdapter.warning,
+    logging.LoggerAdapter.error, logging.LoggerAdapter.critical, logging.LoggerAdapter.exception,
+    logging.LoggerAdapter.log,
 )
 
 # NumPy: piecewise-constant functions, integer results, predicates and index builders.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 from typing import Any, Callable, Dict, Iterator, Optional
 
 from adjoint.frontend.resolve import qualified_name
@@ -89,6 +90,8 @@ class NonDifferentiable:
         Revision.bump()
 
     def __contains__(self, func: Any) -> bool:
+        """Whether func, or the function of the bound method func (`logger.info`), is registered."""
+        func = getattr(func, "__func__", func) if inspect.ismethod(func) else func
         return any(func is known for known in self._funcs)
 
     def functions(self) -> list:

@@ -1,7 +1,7 @@
 """Helpers that generated derivative code calls. Imports only numpy and math, never the rest of adjoint.
 
 One module a concern, in reading order: `refusals` (what a derived function raises at run
-time), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
+time), `containers` (dicts and dataclasses: keys, fields), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
 `gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules` and
 `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
 `checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
@@ -19,6 +19,7 @@ from typing import Any, Dict, Optional, Tuple
 from adjoint.runtime import (
     adjoints,
     checkpointing,
+    containers,
     decompositions,
     gradients,
     linalg,
@@ -31,6 +32,7 @@ from adjoint.runtime import (
 )
 from adjoint.runtime.adjoints import *  # noqa: F401,F403
 from adjoint.runtime.checkpointing import *  # noqa: F401,F403
+from adjoint.runtime.containers import *  # noqa: F401,F403
 from adjoint.runtime.decompositions import *  # noqa: F401,F403
 from adjoint.runtime.gradients import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
@@ -42,7 +44,7 @@ from adjoint.runtime.second_order import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing, decompositions,
+    refusals, containers, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing, decompositions,
     statistics, scalars, scipy_rules,
 )
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from adjoint.runtime.containers import _entries, _is_record, _record_fields
 from adjoint.runtime.refusals import ComplexValue, ContainerArithmeticError, ListSliceStoreError, Refused
 
 
 def _is_container(x) -> bool:
-    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+    return (isinstance(x, (list, tuple, dict)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+            or _is_record(x))
 
 
 def _is_symbolic_zero(dx, x) -> bool:
@@ -24,6 +26,8 @@ def zeros_like(x):
     """A zero adjoint with the structure of x: arrays of x's shape, lists of zeros for lists."""
     if isinstance(x, (list, tuple)):
         return [zeros_like(item) for item in x]
+    if isinstance(x, dict) or _is_record(x):
+        return {key: zeros_like(item) for key, item in _entries(x).items()}
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=_float_dtype(x.dtype))
     return 0.0
@@ -57,6 +61,8 @@ def unbroadcast(g, x):
         )
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
         return g
+    if (isinstance(g, dict) or _is_record(g)) and (isinstance(x, dict) or _is_record(x)):
+        return g
     x_shape = np.shape(x)
     g_shape = np.shape(g)
     if g_shape == x_shape:
@@ -89,8 +95,8 @@ def unreduce(g, x, axis=None, keepdims=False):
 
 
 def _absolute(index, x):
-    """A negative integer index counted from the end of x as it is now."""
-    if isinstance(index, int) and index < 0:
+    """A negative integer index counted from the end of x as it is now (a dict's key is a key)."""
+    if isinstance(index, int) and index < 0 and not isinstance(x, dict):
         return index + len(x)
     return index
 
@@ -103,7 +109,7 @@ def add_at(dx, x, index, value):
     elif isinstance(dx, np.ndarray):
         out = dx.copy()
     else:
-        out = list(dx)
+        out = _writable(dx)
     if isinstance(out, np.ndarray):
         np.add.at(out, index, value)
     elif isinstance(index, slice):
@@ -123,13 +129,23 @@ def _refuse_list_slice_store(x, index):
         )
 
 
+def _writable(dx):
+    """A copy of an adjoint of items, to write into: a list, or a dict (a dataclass's gradient as a
+    called function returns it becomes the dict of its fields, the adjoint of a dataclass)."""
+    if isinstance(dx, dict):
+        return dict(dx)
+    if _is_record(dx):
+        return dict(_entries(dx))
+    return list(dx)
+
+
 def zero_at(dx, x, index):
     """dx with the adjoint at x[index] reset to zero (x[index] was overwritten)."""
     _refuse_list_slice_store(x, index)
     index = _absolute(index, x)
     if _is_symbolic_zero(dx, x):
         return dx
-    out = dx.copy() if isinstance(dx, np.ndarray) else list(dx)
+    out = dx.copy() if isinstance(dx, np.ndarray) else _writable(dx)
     if isinstance(out, np.ndarray):
         out[index] = 0.0
     elif isinstance(index, slice):
@@ -148,7 +164,7 @@ def set_at(dx, x, index, value):
     if _is_symbolic_zero(dx, x):
         out = zeros_like(x)
     else:
-        out = dx.copy() if isinstance(dx, np.ndarray) else list(dx)
+        out = dx.copy() if isinstance(dx, np.ndarray) else _writable(dx)
     out[index] = value
     return out
 
@@ -186,11 +202,14 @@ def pop_tangent(dx, x):
 
 
 def item_adjoint(dx, index, x=None):
-    """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero)."""
+    """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero); a dataclass's
+    tangent (a dataclass, as the caller gave it) is read at the field's name."""
     if isinstance(dx, dict):  # a dict argument's tangent, in forward mode
         return dx[index]
     if not _is_container(dx):
         return 0.0
+    if _is_record(dx):
+        return getattr(dx, index)
     if isinstance(x, (list, tuple)) and isinstance(dx, (list, tuple)) and len(dx) < len(x):
         raise _short_derivative(dx, x)
     return dx[_absolute(index, x) if x is not None else index]
@@ -285,16 +304,24 @@ def list_repeat_adjoint(g, part, other):
 
 
 def field_index(x, name):
-    """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`)."""
+    """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`);
+    for a dataclass, the name itself (its adjoint is a dict of field adjoints)."""
+    if _is_record(x) and name in _record_fields(x):
+        return name
     fields = getattr(type(x), "_fields", ())
     if name not in fields:
         raise Refused(f"`{name}` is not a field of the {type(x).__name__} (its fields are {fields}); adjoint "
-                      "differentiates the fields of a NamedTuple, not its properties or methods")
+                      "differentiates the fields of NamedTuples and dataclasses, not properties, methods or "
+                      "attributes of other objects")
     return fields.index(name)
 
 
 def add_adjoints(a, b):
-    """a + b for adjoints that may be lists (of adjoints) or symbolic zeros."""
+    """a + b for adjoints that may be lists or dicts (of adjoints) or symbolic zeros."""
+    a = _entries(a) if _is_record(a) else a
+    b = _entries(b) if _is_record(b) else b
+    if isinstance(a, dict) or isinstance(b, dict):
+        return _add_keyed(a, b)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return [add_adjoints(x, y) for x, y in zip(a, b)]
     if isinstance(a, (list, tuple)):
@@ -302,6 +329,18 @@ def add_adjoints(a, b):
     if isinstance(b, (list, tuple)):
         return b if _is_zero_scalar(a) else [add_adjoints(x, y) for x, y in zip(a, b)]
     return a + b
+
+
+def _add_keyed(a, b):
+    """a + b where one of them is a dict of adjoints and the other a dict or a symbolic zero."""
+    if not isinstance(a, dict):
+        return b if _is_zero_scalar(a) else {key: add_adjoints(a, item) for key, item in b.items()}
+    if not isinstance(b, dict):
+        return a if _is_zero_scalar(b) else {key: add_adjoints(item, b) for key, item in a.items()}
+    out = dict(a)
+    for key, item in b.items():
+        out[key] = add_adjoints(out[key], item) if key in out else item
+    return out
 
 
 def reached(g, x):

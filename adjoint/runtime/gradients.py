@@ -17,6 +17,7 @@ from adjoint.runtime.adjoints import (
     _is_container,
     _short_derivative,
 )
+from adjoint.runtime.containers import _entries, _is_record, _record_like
 from adjoint.runtime.refusals import ComplexValue, NonScalarOutput
 
 
@@ -35,12 +36,24 @@ def gradient_like(dx, x):
                 raise _short_derivative(dx, x)
             items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
         return items if isinstance(x, list) else _tuple_like(items, x)
+    if isinstance(x, dict) or _is_record(x):
+        return _record_like(_keyed_gradients(dx, _entries(x)), x)
     _refuse_complex(dx)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:
         return np.dtype(_float_dtype(x.dtype)).type(dx)
     return dx
+
+
+def _keyed_gradients(dx, entries: dict) -> dict:
+    """The gradients of a dict's or dataclass's entries; an entry that is None gets None (a dict
+    of parameters may hold None where a layer has no bias)."""
+    if _is_record(dx):  # a called function's gradient of a dataclass
+        dx = _entries(dx)
+    elif not isinstance(dx, dict):
+        dx = {}
+    return {key: None if item is None else gradient_like(dx.get(key, 0.0), item) for key, item in entries.items()}
 
 
 def _tuple_like(items, x):

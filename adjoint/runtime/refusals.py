@@ -29,6 +29,16 @@ class InPlaceChangeError(Refused):
         self.lineno = lineno
 
 
+class IterationError(Refused):
+    """A `for` met a dict where the derivative code reads the sequence by position; `filename`
+    and `lineno` say where the loop is."""
+
+    def __init__(self, message, filename, lineno):
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno
+
+
 def number_or_refuse(value, message, filename, lineno):
     """Raise InPlaceChangeError unless `value` is immutable (then `c += v` only rebinds c)."""
     if isinstance(value, (np.ndarray, list, dict, set, bytearray)):

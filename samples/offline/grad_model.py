@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import numpy as np
 
 __all__ = ["grad_loss"]
@@ -40,8 +42,37 @@ class ComplexValue(Refused):
                          "power is complex in Python); adjoint differentiates real values only")
 
 
+def _is_record(x) -> bool:
+    """A dataclass instance (its adjoint is a dict from field names to the fields' adjoints)."""
+    return hasattr(type(x), "__dataclass_fields__") and not isinstance(x, type)
+
+
+def _record_fields(x) -> list:
+    return [f.name for f in dataclasses.fields(x)]
+
+
+def _entries(x) -> dict:
+    """The keyed parts of a dict or dataclass x, as a dict."""
+    if isinstance(x, dict):
+        return x
+    return {name: getattr(x, name) for name in _record_fields(x)}
+
+
+def _record_like(items: dict, x):
+    """x's dataclass (or dict type) holding `items`: a copy of x with its fields replaced."""
+    if isinstance(x, dict):
+        out = x.copy()
+        out.update(items)
+        return out
+    out = copy.copy(x)
+    for name, value in items.items():
+        object.__setattr__(out, name, value)  # frozen dataclasses too
+    return out
+
+
 def _is_container(x) -> bool:
-    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+    return (isinstance(x, (list, tuple, dict)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+            or _is_record(x))
 
 
 def _float_dtype(dtype):
@@ -71,6 +102,8 @@ def unbroadcast(g, x):
             "or build the joined list with a loop and `append`"
         )
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
+        return g
+    if (isinstance(g, dict) or _is_record(g)) and (isinstance(x, dict) or _is_record(x)):
         return g
     x_shape = np.shape(x)
     g_shape = np.shape(g)
@@ -118,12 +151,24 @@ def gradient_like(dx, x):
                 raise _short_derivative(dx, x)
             items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
         return items if isinstance(x, list) else _tuple_like(items, x)
+    if isinstance(x, dict) or _is_record(x):
+        return _record_like(_keyed_gradients(dx, _entries(x)), x)
     _refuse_complex(dx)
     if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:
         return np.dtype(_float_dtype(x.dtype)).type(dx)
     return dx
+
+
+def _keyed_gradients(dx, entries: dict) -> dict:
+    """The gradients of a dict's or dataclass's entries; an entry that is None gets None (a dict
+    of parameters may hold None where a layer has no bias)."""
+    if _is_record(dx):  # a called function's gradient of a dataclass
+        dx = _entries(dx)
+    elif not isinstance(dx, dict):
+        dx = {}
+    return {key: None if item is None else gradient_like(dx.get(key, 0.0), item) for key, item in entries.items()}
 
 
 def _tuple_like(items, x):

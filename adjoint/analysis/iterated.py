@@ -1,0 +1,31 @@
+"""Loops that read a sequence by position where the sequence may hold a dict when the code runs.
+
+The desugarer turns `for x in xs` into reads `xs[i]`, which is what Python iterates over for
+lists, tuples and arrays; a dict is iterated by key. A sequence known to hold a dict (a dict
+argument, a name bound to dict literals) is iterated by key already. One whose kind is not
+known but that may hold a dict (an item of a dict or of a dataclass, say `params["inner"]`)
+gets a check before its loop, which refuses a dict when the derivative runs.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Tuple
+
+import gast
+
+from adjoint.analysis.kinds import MAPPING, UNKNOWN, possible_lists
+from adjoint.errors import Location
+from adjoint.frontend.parse import ParsedFunction
+
+MESSAGE = ("the loop iterates over a dict, which adjoint differentiates through `.keys()`, `.values()` "
+           "and `.items()` only: write `for key in d.keys():` or `for key, value in d.items():`")
+
+
+def dict_iteration_guards(parsed: ParsedFunction, kinds: Dict[str, str]) -> Dict[gast.stmt, List[Tuple[str, str, Location]]]:
+    """For analysis.aliases.insert_guards: the loops to check, and what to check before each."""
+    maybe_containers = possible_lists(parsed.node, kinds)
+    guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = {}
+    for name, loop in parsed.iterated:
+        kind = kinds.get(name)
+        if kind == MAPPING or (kind == UNKNOWN and name in maybe_containers):
+            guards.setdefault(loop, []).append((name, MESSAGE, parsed.info.location(loop)))
+    return guards

@@ -1,0 +1,64 @@
+"""Dicts and dataclasses as values (their adjoints are dicts keyed like them), and `with` blocks.
+
+A dict's adjoint is a dict with (some of) its keys; a dataclass's adjoint a dict from field
+names to the fields' adjoints. Loops over `d.items()`, `d.values()` and `d.keys()` list the
+keys once (`dict_keys`) and read `d[key]`.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+from adjoint.runtime.refusals import IterationError, Refused
+
+
+def _is_record(x) -> bool:
+    """A dataclass instance (its adjoint is a dict from field names to the fields' adjoints)."""
+    return hasattr(type(x), "__dataclass_fields__") and not isinstance(x, type)
+
+
+def _record_fields(x) -> list:
+    return [f.name for f in dataclasses.fields(x)]
+
+
+def _entries(x) -> dict:
+    """The keyed parts of a dict or dataclass x, as a dict."""
+    if isinstance(x, dict):
+        return x
+    return {name: getattr(x, name) for name in _record_fields(x)}
+
+
+def _record_like(items: dict, x):
+    """x's dataclass (or dict type) holding `items`: a copy of x with its fields replaced."""
+    if isinstance(x, dict):
+        out = x.copy()
+        out.update(items)
+        return out
+    out = copy.copy(x)
+    for name, value in items.items():
+        object.__setattr__(out, name, value)  # frozen dataclasses too
+    return out
+
+
+def dict_keys(x) -> list:
+    """The keys of dict x, listed once when a loop starts (`for k, v in x.items()` reads x[k])."""
+    if not isinstance(x, dict):
+        raise Refused(f"`.keys()`, `.values()` or `.items()` of a {type(x).__name__}: adjoint differentiates "
+                      "these methods of dicts only")
+    return list(x)
+
+
+def enter_context(manager):
+    """`with manager:` as a statement of the primal sweep: the manager's __enter__ value."""
+    return type(manager).__enter__(manager)
+
+
+def exit_context(manager):
+    """The end of a `with` block that did not raise."""
+    type(manager).__exit__(manager, None, None, None)
+
+
+def sequence_or_refuse(value, message, filename, lineno):
+    """Raise IterationError if `value`, which a loop reads by position, is a dict after all."""
+    if isinstance(value, dict):
+        raise IterationError(message, filename, lineno)
