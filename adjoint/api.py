@@ -19,6 +19,7 @@ from adjoint.backend import cache as disk_cache
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
+from adjoint.frontend.values import as_user_function, is_function_value, specialize
 from adjoint.options import Options
 from adjoint.pipeline import Generated, generate
 from adjoint.rules.table import Revision
@@ -40,7 +41,11 @@ def _bound_instance(func: Callable) -> tuple:
 
 
 def _as_function(func: Callable) -> Callable:
-    """An object with a Python `__call__` method is differentiated through that bound method."""
+    """An object with a Python `__call__` method is differentiated through that bound method;
+    a functools.partial of a user function as that function with the partial's arguments bound."""
+    if isinstance(func, functools.partial):
+        specialized = as_user_function(func)
+        return specialized if inspect.isfunction(specialized) else func
     call = getattr(type(func), "__call__", None)
     if not inspect.isroutine(func) and inspect.isfunction(call):
         return func.__call__
@@ -129,10 +134,16 @@ class _Specializing:
         checked = self.checked.get(key)
         if checked is not None and checked[1].is_current():
             function = checked[0]
+        target = self.func
+        fixed = _function_arguments(self.func, args, kwargs)
+        if fixed:  # specialized to the function values it receives: their identities are part of the key
+            key = (key, tuple((name, id(value)) for name, value in fixed))
+            target = specialize(unwrap(self.func), fixed=fixed + _instance(self.func, self.bound))
+            function = self.by_types.get(key, (None,))[0]
         if function is None:
             checker = self.checkers[key] = _complex_checker(self.func, self.bound, args, kwargs)
             options = Options(self.mode, self.wrt, self.optimize, _kinds(self.func, self.bound + args, kwargs))
-            generated = derivative_of(self.func, options)
+            generated = derivative_of(target, options)
             if self.verbose:
                 print(generated.source)
             function = generated.function
@@ -147,6 +158,35 @@ class _Specializing:
         else:
             self.checkers[key](args, kwargs)
         return function
+
+
+def _function_arguments(func: Callable, args: tuple, kwargs: dict) -> tuple:
+    """(parameter, value) for each argument or default of the call that is a function value."""
+    if not any(is_function_value(value) for value in args + tuple(kwargs.values())) and not _function_defaults(func):
+        return ()
+    signature = inspect.signature(func)
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError:
+        return ()
+    bound.apply_defaults()
+    return tuple((name, value) for name, value in bound.arguments.items() if is_function_value(value))
+
+
+@functools.lru_cache(maxsize=None)
+def _function_defaults(func: Callable) -> bool:
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(is_function_value(p.default) for p in parameters)
+
+
+def _instance(func: Callable, bound: tuple) -> tuple:
+    """A bound method's instance as the fixed value of its first parameter."""
+    if not bound:
+        return ()
+    return ((next(iter(inspect.signature(unwrap(func)).parameters)), bound[0]),)
 
 
 def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) -> Callable[[tuple, dict], None]:

@@ -37,7 +37,9 @@ from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.normalize.anf import to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
+from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
+from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
 from adjoint.optimize import optimize
 from adjoint.options import Options
 
@@ -82,9 +84,12 @@ class Generated:
 def normalize(func: Callable, returns_value: bool = True):
     """Parse, check and normalize `func`; returns (parsed, namer)."""
     parsed = parse_function(func)
+    namer = function_namer(parsed.node)
+    lift_local_functions(parsed, namer.fresh)
+    lower_comprehensions(parsed, namer.fresh)
     check_function(parsed.node, parsed.info, returns_value)
     refuse_complex_values(parsed, local_names(parsed.node))
-    namer = function_namer(parsed.node)
+    specialize_calls(parsed, namer.fresh, local_names(parsed.node))
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
     desugar(parsed, namer.fresh, numpy_name)
@@ -120,7 +125,8 @@ class Generation:
                 kinds: Optional[Dict[str, str]] = None) -> str:
         key = (func, wrt, mode, tuple(sorted((kinds or {}).items())))
         if key not in self.names:
-            base = f"{PREFIXES[mode]}_{func.__name__}" if PREFIXES[mode] else func.__name__
+            label = "lambda" if func.__name__ == "<lambda>" else func.__name__
+            base = f"{PREFIXES[mode]}_{label}" if PREFIXES[mode] else label
             name, count = base, 1
             # The derivative's name must not hide a name the user's code reads (a function called grad_f).
             code = getattr(func, "__code__", None)

@@ -9,7 +9,7 @@ from typing import Any, Optional
 import gast
 
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
-from adjoint.frontend.resolve import resolve
+from adjoint.frontend.values import as_user_function, resolve_value
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 
 BINARY_OPERATORS = {
@@ -54,7 +54,7 @@ class CallClassifier:
         self.parsed = parsed
         self.local_names = local_names
         self.tables = tables
-        self.dependencies: list = []
+        self.dependencies: list = list(parsed.dependencies)
 
     def template(self, func: Any):
         """The rule template of func in this classifier's table (None if it has none)."""
@@ -71,7 +71,7 @@ class CallClassifier:
         return Operation(NONDIFF)
 
     def classify_callee(self, func_node: gast.expr) -> Operation:
-        func = resolve(func_node, self.parsed, self.local_names)
+        func = as_user_function(resolve_value(func_node, self.parsed, self.local_names))
         label = _dotted_text(func_node)
         if func is MISSING:
             return Operation(UNKNOWN, None, label)

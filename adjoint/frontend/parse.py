@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, List, Tuple
 import gast
 
 from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
+from adjoint.frontend import lambdas
 
 
 class SourceUnavailableError(AdjointError, TypeError):
@@ -70,6 +71,8 @@ class ParsedFunction:
     info: SourceInfo
     namespace: Dict[str, Any] = field(default_factory=dict)
     in_place: List[Tuple[str, gast.AST]] = field(default_factory=list)
+    fixed: Dict[str, Any] = field(default_factory=dict)  # parameters whose value is known (frontend/values.py)
+    dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -110,6 +113,11 @@ def _parse_cached(func: Callable) -> Tuple[gast.FunctionDef, SourceInfo]:
     synthesized = getattr(func, "__adjoint_source__", None)
     if isinstance(synthesized, SynthesizedSource):
         return gast.parse(synthesized.text).body[0], synthesized.info
+    lifted = getattr(func, "__adjoint_tree__", None)
+    if lifted is not None:
+        return lifted
+    if func.__name__ == "<lambda>":
+        return lambdas.parse_lambda(func)
     try:
         lines, first_line = inspect.getsourcelines(func)
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
@@ -137,20 +145,64 @@ def _parse_cached(func: Callable) -> Tuple[gast.FunctionDef, SourceInfo]:
 
 def parse_function(func: Callable) -> ParsedFunction:
     """Parse `func` (unwrapped) into a fresh FunctionDef the caller may change."""
+    fixed = {}
+    if inspect.ismethod(func) and inspect.isfunction(unwrap(func)):  # a bound method: `self` is known
+        first = next(iter(inspect.signature(unwrap(func)).parameters), None)
+        fixed = {first: func.__self__} if first is not None else {}
     func = unwrap(func)
     if not inspect.isfunction(func):
         raise SourceUnavailableError(f"{func!r} is not a Python function; its source is not available")
-    node, info = _parse_cached(func)
+    specialization = getattr(func, "__adjoint_specialized__", None)
+    origin = specialization.origin if specialization is not None else func
+    node, info = _parse_cached(origin)
     namespace = {}
-    if func.__closure__:
-        for var, cell in zip(func.__code__.co_freevars, func.__closure__):
+    if origin.__closure__:
+        for var, cell in zip(origin.__code__.co_freevars, origin.__closure__):
             try:
                 namespace[var] = cell.cell_contents
             except ValueError:
                 continue
     node = copy.deepcopy(node)
-    _defaults_as_values(node, func)
-    return ParsedFunction(func, node, info, namespace)
+    _defaults_as_values(node, origin)
+    parsed = ParsedFunction(func, node, info, namespace)
+    parsed.fixed.update(fixed)
+    if specialization is not None:
+        _specialize(parsed, specialization)
+    return parsed
+
+
+def _specialize(parsed: ParsedFunction, specialization) -> None:
+    """Bound parameters leave the signature (the body reads their values, or a local copy of
+    them where it rebinds them); fixed ones are known unless the body rebinds them."""
+    from adjoint import nodes
+
+    stored = set(nodes.names_stored(parsed.node))
+    for name, value in specialization.bound:
+        _remove_parameter(parsed.node.args, name)
+        if name in stored:
+            alias = f"_bound_{name}"
+            parsed.namespace[alias] = value
+            first = parsed.node.body[0]
+            parsed.node.body.insert(0, nodes.copy_location(nodes.assign(name, nodes.name(alias)), first))
+        else:
+            parsed.namespace[name] = value
+    parsed.fixed.update((name, value) for name, value in specialization.fixed if name not in stored)
+
+
+def _remove_parameter(arguments: gast.arguments, name: str) -> None:
+    positional = [arg.id for arg in arguments.args]
+    if name in positional:
+        index = positional.index(name)
+        first_default = len(positional) - len(arguments.defaults)
+        if index >= first_default:
+            del arguments.defaults[index - first_default]
+        del arguments.args[index]
+        return
+    keyword = [arg.id for arg in arguments.kwonlyargs]
+    if name in keyword:
+        index = keyword.index(name)
+        del arguments.kwonlyargs[index]
+        del arguments.kw_defaults[index]
 
 
 _LITERALS = (bool, int, float, complex, str, bytes, type(None))

@@ -1,0 +1,144 @@
+"""Functions as values: a user function specialized to the values some of its parameters hold.
+
+A call receives a function value in three ways, and each becomes a *specialization* of a
+user function, a real Python function that adjoint parses as its origin with those values
+known:
+
+- a bound method `model.predict` or a `functools.partial(f, data=X)` *binds* parameters:
+  they leave the signature and their values become names the body reads (`self.W`);
+- an argument or default that is a function (`layer(x, np.tanh)`, `act=np.tanh`) *fixes* a
+  parameter: it stays in the signature (callers pass the same value), and calls through it
+  resolve to the value (`act(x)` is differentiated as `np.tanh(x)`).
+
+The derivative is generated for the specialization, so it is part of what a derivative is
+generated for, as argument kinds are. Specializations are memoized by the identity of the
+values, so one value gives one function (and one derivative) per process.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import types
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional, Tuple
+
+import gast
+import numpy as np
+
+from adjoint.frontend.parse import MISSING, ParsedFunction
+
+Values = Tuple[Tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Specialization:
+    """`origin` with parameters `bound` (gone from the signature) and `fixed` (kept) known."""
+
+    origin: Callable
+    bound: Values = ()
+    fixed: Values = ()
+
+
+_MEMO: Dict[tuple, Tuple[Callable, tuple]] = {}
+
+
+def specialization_of(func: Any) -> Optional[Specialization]:
+    return getattr(func, "__adjoint_specialized__", None)
+
+
+def specialize(func: Callable, bound: Values = (), fixed: Values = ()) -> Optional[Callable]:
+    """The function adjoint differentiates as `func` with these parameter values known, or None
+    when its signature cannot be specialized (positional-only or variadic parameters)."""
+    earlier = specialization_of(func)
+    if earlier is not None:
+        func, bound, fixed = earlier.origin, earlier.bound + bound, earlier.fixed + fixed
+    if not bound and not fixed:
+        return func
+    fixed = tuple(sorted(dict(fixed).items(), key=lambda item: item[0]))
+    key = (func, tuple((name, id(value)) for name, value in bound), tuple((name, id(value)) for name, value in fixed))
+    if key not in _MEMO:
+        made = _make(Specialization(func, bound, fixed))
+        _MEMO[key] = (made, (bound, fixed))  # the values stay alive while their ids are keys
+    return _MEMO[key][0]
+
+
+def _make(spec: Specialization) -> Optional[Callable]:
+    signature = inspect.signature(spec.origin)
+    plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    if any(p.kind not in plain for p in signature.parameters.values()):
+        return None
+    bound_values = dict(spec.bound)
+    reduced = signature.replace(parameters=[p for p in signature.parameters.values() if p.name not in bound_values])
+    origin = spec.origin
+
+    def specialized(*args, **kwargs):
+        arguments = reduced.bind(*args, **kwargs).arguments
+        return origin(**bound_values, **arguments)
+
+    made = types.FunctionType(specialized.__code__, origin.__globals__, origin.__name__, None,
+                              specialized.__closure__)
+    made.__qualname__ = origin.__qualname__
+    made.__module__ = origin.__module__
+    made.__signature__ = reduced
+    made.__adjoint_specialized__ = spec
+    return made
+
+
+# ----- what a call target is, when it is a value --------------------------------------------------
+
+def resolve_value(node: gast.expr, parsed: ParsedFunction, local_names: frozenset) -> Any:
+    """The object `node` names at generation time: free names, fixed parameters, their
+    attributes and constant subscripts of their tables (`ACTIVATIONS['tanh']`); else MISSING."""
+    if isinstance(node, gast.Name):
+        if node.id in parsed.fixed:
+            return parsed.fixed[node.id]
+        return MISSING if node.id in local_names else parsed.lookup(node.id)
+    if isinstance(node, gast.Attribute):
+        owner = resolve_value(node.value, parsed, local_names)
+        if owner is MISSING or isinstance(owner, np.ndarray):
+            return MISSING
+        try:
+            return getattr(owner, node.attr, MISSING)
+        except Exception:  # a property that fails here is read at run time
+            return MISSING
+    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):
+        table = resolve_value(node.value, parsed, local_names)
+        if isinstance(table, (dict, tuple)):
+            try:
+                return table[node.slice.value]
+            except (KeyError, IndexError, TypeError):
+                return MISSING
+    return MISSING
+
+
+def as_user_function(value: Any) -> Any:
+    """A bound method of a user class or a functools.partial of a user function, as the user
+    function specialized to what it binds; other values unchanged."""
+    if inspect.ismethod(value) and inspect.isfunction(value.__func__) and not _is_library(value.__func__):
+        first = next(iter(inspect.signature(value.__func__).parameters), None)
+        if first is None:
+            return value
+        return specialize(value.__func__, bound=((first, value.__self__),)) or value
+    if isinstance(value, functools.partial):
+        inner = as_user_function(value.func)
+        if not inspect.isfunction(inner) or _is_library(inner):
+            return value
+        names = list(inspect.signature(inner).parameters)
+        if len(value.args) > len(names):
+            return value
+        bound = tuple(zip(names, value.args)) + tuple(sorted(value.keywords.items()))
+        return specialize(inner, bound=bound) or value
+    return value
+
+
+def is_function_value(value: Any) -> bool:
+    """Whether a value passed to a user function is a function adjoint can specialize it to."""
+    if value is MISSING or isinstance(value, (type, np.ndarray)):
+        return False
+    return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                              np.ufunc, functools.partial))
+
+
+def _is_library(func: Any) -> bool:
+    module = getattr(func, "__module__", None) or ""
+    return module in ("numpy", "adjoint.runtime") or module.startswith("numpy.")

@@ -1,0 +1,261 @@
+"""Functions as values inside a differentiated function: local `def`s and lambdas are lifted
+out, and calls that pass a function value are specialized to it.
+
+A local function becomes a function of its own whose parameters are followed by the
+enclosing locals it reads (keyword-only), and each call passes their current values, which
+is what a closure reads when it is called. One that reads no enclosing local is a constant.
+
+Before::
+
+    def f(x, w):
+        scale = lambda t: t * w
+        def mul(a, b):
+            return a * b
+        return mul(scale(x), x)
+
+After (`scale` and `mul` are names of the lifted functions)::
+
+    def f(x, w):
+        return mul(scale(x, w=w), x)
+
+    def scale(t, *, w):          def mul(a, b):
+        return t * w                 return a * b
+
+A call of a user function with a function value as an argument or default
+(`layer(x, np.tanh)`) calls the specialization of the callee to that value
+(frontend/values.py), under a new name.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Callable, Dict, List, Optional, Set
+
+import gast
+
+from adjoint import nodes
+from adjoint.backend import codegen
+from adjoint.backend.compile import compile_function
+from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.frontend.values import as_user_function, is_function_value, resolve_value, specialize
+
+SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+
+
+def lift_local_functions(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    """Replace parsed.node's local defs and lambdas by lifted functions (see the module)."""
+    lifter = _Lifter(parsed, fresh)
+    if lifter.definitions or lifter.anonymous:
+        lifter.run()
+
+
+def _own_nodes(node: gast.AST):
+    """Nodes of `node`'s own scope: not inside a nested def or lambda (comprehensions are walked)."""
+    for child in gast.iter_child_nodes(node):
+        yield child
+        if not isinstance(child, (gast.FunctionDef, gast.Lambda)):
+            yield from _own_nodes(child)
+
+
+def _scope_locals(func_node) -> Set[str]:
+    arguments = func_node.args
+    names = {a.id for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+    names |= {a.id for a in (arguments.vararg, arguments.kwarg) if a is not None}
+    for node in _own_nodes(func_node):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            names.add(node.id)
+        elif isinstance(node, gast.FunctionDef):
+            names.add(node.name)
+    return names
+
+
+def _free_names(func_node) -> Set[str]:
+    """Names a def or lambda reads from outside itself."""
+    body = func_node.body if isinstance(func_node.body, list) else [func_node.body]
+    read = {name for stmt in body for name in nodes.names_read(stmt)}
+    return read - _scope_locals(func_node)
+
+
+class _Lifter:
+    def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str]):
+        self.parsed = parsed
+        self.fresh = fresh
+        self.node = parsed.node
+        self.definitions: Dict[str, gast.AST] = {}  # name -> FunctionDef or `name = lambda` Assign
+        self.anonymous: List[gast.Lambda] = []
+        self.captures: Dict[str, List[str]] = {}
+        self._find()
+
+    def _find(self) -> None:
+        named_lambdas = set()
+        stores: Dict[str, int] = {}
+        for node in _own_nodes(self.node):
+            if isinstance(node, gast.FunctionDef):
+                self._check_definition(node, node.name, node)
+                self.definitions[node.name] = node
+            elif isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda) and len(node.targets) == 1 \
+                    and isinstance(node.targets[0], gast.Name):
+                self._check_definition(node, node.targets[0].id, node.value)
+                self.definitions[node.targets[0].id] = node
+                named_lambdas.add(id(node.value))
+            elif isinstance(node, gast.Lambda) and id(node) not in named_lambdas:
+                self.anonymous.append(node)
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                stores[node.id] = stores.get(node.id, 0) + 1
+        for name, definition in self.definitions.items():
+            if stores.get(name, 0) > (1 if isinstance(definition, gast.Assign) else 0):
+                raise self._refuse(definition, f"`{name}` is a local function and is also assigned; "
+                                               "give the function a name of its own")
+
+    def _check_definition(self, node: gast.AST, name: str, function) -> None:
+        if name in self.definitions:
+            raise self._refuse(node, f"the local function `{name}` is defined more than once; "
+                                     "give each definition a name of its own")
+        if getattr(function, "decorator_list", None):
+            raise self._refuse(function.decorator_list[0], "decorators of local functions are not supported")
+        arguments = function.args
+        if arguments.vararg is not None or arguments.kwarg is not None:
+            raise self._refuse(node, "local functions with `*args` or `**kwargs` are not supported")
+
+    def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
+        return UnsupportedSyntaxError("local function", message, self.parsed.info.location(node))
+
+    # ----- lifting --------------------------------------------------------------------------
+
+    def run(self) -> None:
+        enclosing = _scope_locals(self.node) - set(self.definitions)
+        for name, definition in self.definitions.items():
+            function = definition if isinstance(definition, gast.FunctionDef) else definition.value
+            self.captures[name] = sorted(_free_names(function) & enclosing)
+        for name, definition in self.definitions.items():
+            function = definition if isinstance(definition, gast.FunctionDef) else definition.value
+            self.parsed.namespace[name] = self._lift(name, function, self.captures[name])
+        for function in self.anonymous:
+            captured = sorted(_free_names(function) & enclosing)
+            if captured:
+                raise self._refuse(function, f"this lambda reads `{captured[0]}`, a variable of "
+                                             f"{self.node.name}; assign the lambda to a name and call it by that name")
+            alias = self.fresh("_lambda")
+            self.parsed.namespace[alias] = self._lift(alias, function, [])
+            _replace(self.node, function, nodes.copy_location(nodes.name(alias), function))
+        self._remove_definitions()
+        self._pass_captures()
+
+    def _lift(self, name: str, function, captured: List[str]) -> Callable:
+        """The lifted function: `function` with the captured names as keyword-only parameters."""
+        if isinstance(function, gast.Lambda):
+            body = [nodes.copy_location(gast.Return(value=function.body), function.body)]
+            node = gast.FunctionDef(name=name, args=function.args, body=body, decorator_list=[], returns=None,
+                                    type_comment=None, type_params=[])
+            gast.copy_location(node, function)
+        else:
+            node = function
+        node.args.kwonlyargs += [gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None)
+                                 for n in captured]
+        node.args.kw_defaults += [None] * len(captured)
+        reads = set(nodes.names_read(node))
+        closure = {n: v for n, v in self.parsed.namespace.items() if n in reads}
+        for other in reads & set(self.definitions):
+            if other == name or other in captured:
+                continue
+            if self.captures[other]:
+                raise self._refuse(node, f"`{name}` calls `{other}`, a local function that reads variables of "
+                                         f"{self.node.name}; pass what it needs as arguments")
+            closure.setdefault(other, self.parsed.namespace.get(other, MISSING))
+        closure = {n: v for n, v in closure.items() if v is not MISSING}
+        text = codegen.to_source(node)
+        recursive = name in reads and name not in closure
+        if recursive:
+            closure[name] = None
+        lifted = compile_function(name, text, self.parsed.func.__globals__, closure, label="adjoint local function")
+        if recursive:
+            cell = lifted.__closure__[lifted.__code__.co_freevars.index(name)]
+            cell.cell_contents = lifted
+        lifted.__qualname__ = f"{self.node.name}.<locals>.{name}"
+        lifted.__adjoint_tree__ = (node, self.parsed.info)
+        return lifted
+
+    def _remove_definitions(self) -> None:
+        lifted = {id(d) for d in self.definitions.values()}
+        for block in list(nodes.blocks(self.node)):
+            block[:] = [stmt for stmt in block if id(stmt) not in lifted] or [gast.Pass()]
+
+    def _pass_captures(self) -> None:
+        """`g(a)` -> `g(a, w=w)`; a local function that captures is only ever called."""
+        called = set()
+        for node in _own_nodes(self.node):
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in self.captures:
+                called.add(id(node.func))
+                node.keywords += [gast.keyword(arg=n, value=nodes.name(n)) for n in self.captures[node.func.id]]
+        for node in _own_nodes(self.node):
+            if isinstance(node, gast.Name) and id(node) not in called and self.captures.get(node.id):
+                raise self._refuse(node, f"the local function `{node.id}` reads `{self.captures[node.id][0]}`, a "
+                                         f"variable of {self.node.name}, so it can only be called here, "
+                                         "not passed or stored")
+
+
+def _replace(tree: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    for node in nodes.walk(tree):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value is old:
+                setattr(node, field, new)
+                return
+            if isinstance(value, list) and any(item is old for item in value):
+                value[[i for i, item in enumerate(value) if item is old][0]] = new
+                return
+
+
+# ----- calls that pass function values ------------------------------------------------------------
+
+def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset) -> None:
+    """`layer(x, np.tanh)` -> `_layer1(x, np.tanh)`, `_layer1` the specialization of layer to act=np.tanh."""
+    for node in nodes.walk(parsed.node):
+        if not isinstance(node, gast.Call):
+            continue
+        callee = as_user_function(resolve_value(node.func, parsed, local_names))
+        if not inspect.isfunction(callee):
+            continue
+        fixed = _function_arguments(callee, node, parsed, local_names)
+        if not fixed:
+            continue
+        specialized = specialize(callee, fixed=tuple(fixed.items()))
+        if specialized is None:
+            continue
+        alias = fresh("_" + callee.__name__.strip("<>"))
+        parsed.namespace[alias] = specialized
+        _depend(parsed, node.func, local_names)
+        node.func = nodes.copy_location(nodes.name(alias), node.func)
+
+
+def _function_arguments(callee: Callable, call: gast.Call, parsed: ParsedFunction,
+                        local_names: frozenset) -> Optional[dict]:
+    """Parameter -> function value, for the call's arguments and defaults that are functions."""
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    try:
+        signature = inspect.signature(callee)
+        bound = signature.bind(*call.args, **{k.arg: k.value for k in call.keywords})
+    except (TypeError, ValueError):
+        return None
+    fixed = {}
+    for name, parameter in signature.parameters.items():
+        if name in bound.arguments:
+            argument = bound.arguments[name]
+            if not isinstance(argument, gast.AST):
+                continue
+            value = resolve_value(argument, parsed, local_names)
+            if is_function_value(value):
+                fixed[name] = value
+                _depend(parsed, argument, local_names)
+        elif is_function_value(parameter.default):
+            fixed[name] = parameter.default
+    return fixed
+
+
+def _depend(parsed: ParsedFunction, node: gast.expr, local_names: frozenset) -> None:
+    """A global name resolved at generation time: rebinding it invalidates the derivative."""
+    if isinstance(node, gast.Name) and node.id not in local_names and node.id not in parsed.namespace:
+        globals_ = parsed.func.__globals__
+        if node.id in globals_:
+            parsed.dependencies.append((globals_, node.id, globals_[node.id]))
