@@ -129,17 +129,16 @@ class _Specializing:
             self.checkers.clear()
             self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
-        entry = self.by_types.get(key)
-        function = entry[0] if entry is not None else None
-        checked = self.checked.get(key)
-        if checked is not None and checked[1].is_current():
-            function = checked[0]
         target = self.func
         fixed = _function_arguments(self.func, args, kwargs)
         if fixed:  # specialized to the function values it receives: their identities are part of the key
             key = (key, tuple((name, id(value)) for name, value in fixed))
             target = specialize(unwrap(self.func), fixed=fixed + _instance(self.func, self.bound))
-            function = self.by_types.get(key, (None,))[0]
+        entry = self.by_types.get(key)
+        function = entry[0] if entry is not None else None
+        checked = self.checked.get(key)
+        if checked is not None and checked[1].is_current():
+            function = checked[0]
         if function is None:
             checker = self.checkers[key] = _complex_checker(self.func, self.bound, args, kwargs)
             options = Options(self.mode, self.wrt, self.optimize, _kinds(self.func, self.bound + args, kwargs))
@@ -529,7 +528,10 @@ def source(func: Callable, mode: str = "reverse", wrt: Wrt = 0, optimize: bool =
     names, _ = resolve_wrt(func, wrt)
     if args is not None:
         _complex_checker(func, _bound_instance(func), tuple(args), {})
-    kinds = _kinds(func, tuple(args), {}) if args is not None else None
+    kinds = _kinds(func, _bound_instance(func) + tuple(args), {}) if args is not None else None
+    fixed = _function_arguments(func, tuple(args or ()), {}) if args is not None else ()
+    if fixed:
+        func = specialize(unwrap(func), fixed=fixed + _instance(func, _bound_instance(func)))
     return derivative_of(func, Options(mode, names, optimize, kinds)).source
 
 

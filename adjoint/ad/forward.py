@@ -108,7 +108,7 @@ class ForwardAD:
         if operation.kind == UNKNOWN and isinstance(value, gast.Call):
             raise NonDifferentiableError(
                 operation.label,
-                f"no tangent rule for `{operation.label}` and no Python source to differentiate; "
+                operation.reason or f"no tangent rule for `{operation.label}` and no Python source to differentiate; "
                 f"register one with @adjoint.register_tangent({operation.label})",
                 self.ctx.location(value),
             )

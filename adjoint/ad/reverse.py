@@ -391,6 +391,8 @@ class ReverseAD:
 
     def _no_rule(self, operation, call: gast.Call) -> NonDifferentiableError:
         name = qualified_name(operation.func) if operation.func is not None else operation.label
+        if operation.reason:
+            return NonDifferentiableError(name, operation.reason, self.ctx.location(call))
         return NonDifferentiableError(
             name,
             f"no derivative rule for `{operation.label}` ({name}) and no Python source to differentiate; "

@@ -35,6 +35,7 @@ class Operation:
     kind: str
     func: Any = None
     label: str = ""
+    reason: str = ""  # why an unknown callee is unknown, when that is not a missing rule
 
 
 def operator_of(expr: gast.expr) -> Optional[Any]:
@@ -74,7 +75,7 @@ class CallClassifier:
         func = as_user_function(resolve_value(func_node, self.parsed, self.local_names))
         label = _dotted_text(func_node)
         if func is MISSING:
-            return Operation(UNKNOWN, None, label)
+            return Operation(UNKNOWN, None, label, self._why_unknown(func_node, label))
         if func in NON_DIFFERENTIABLE:
             return Operation(NONDIFF, func, label)
         if any(func in table for table in self.tables):
@@ -84,6 +85,21 @@ class CallClassifier:
             return Operation(USER, unwrap(func), label)
         return Operation(UNKNOWN, func, label)
 
+
+    def _why_unknown(self, func_node: gast.expr, label: str) -> str:
+        """The message for a call through a value only the running function knows."""
+        root = func_node
+        while isinstance(root, gast.Attribute):
+            root = root.value
+        if not isinstance(root, gast.Name) or root.id not in self.local_names:
+            return ""
+        if root is func_node:
+            return (f"`{label}` is a function held in a variable, which adjoint cannot see when it generates the "
+                    "derivative; call the function by its own name, or pass it as an argument of the "
+                    "differentiated function (the derivative is generated for the function it receives)")
+        return (f"`{label}` is a method of `{root.id}`, a value known only when the function runs; differentiate "
+                f"the bound method itself (`adjoint.grad({root.id}.{func_node.attr})`), or reach the object "
+                "through a global name or a closure")
 
     def _depend_on(self, func_node: gast.expr, func: Any) -> None:
         """Remember that a global name meant `func`, so a later rebinding invalidates the derivative."""

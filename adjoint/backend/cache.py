@@ -101,7 +101,14 @@ def _describe_function(func: Callable):
         if kind == "function":
             reached.append(unwrap(value))
         references.append([text, kind, target])
-    record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references)}
+    fixed = []
+    for name, value in sorted(parsed.fixed.items()):  # a specialization to function values (frontend/values.py)
+        kind, target = describe_reference(value)
+        if kind == "function":
+            reached.append(unwrap(value))
+        fixed.append([name, kind, target])
+    record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references),
+              "at": [parsed.node.lineno, parsed.node.col_offset], "fixed": fixed}
     return record, reached
 
 
