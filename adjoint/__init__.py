@@ -1,5 +1,5 @@
 """adjoint: source-transformation automatic differentiation for Python, math and NumPy."""
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.api import grad, hvp, jvp, source, value_and_grad, vjp
 from adjoint.checking import check_grad
 from adjoint.errors import AdjointError, AdjointWarning, NonDifferentiableError, UnsupportedSyntaxError
@@ -8,7 +8,7 @@ from adjoint.matrices import hessian, jacobian
 from adjoint.rules import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import stop_gradient
 
-__version__ = "0.1.0"
+from adjoint.version import __version__
 
 __all__ = [
     "AdjointError", "AdjointWarning", "NonDifferentiableError", "UnsupportedSyntaxError", "check_grad", "checkpoint",

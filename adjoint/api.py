@@ -20,8 +20,9 @@ from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutpu
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
 from adjoint.frontend.values import as_user_function, is_function_value, specialize
+from adjoint.generated import Generated
 from adjoint.options import Options
-from adjoint.pipeline import Generated, generate
+from adjoint.pipeline import generate
 from adjoint.rules.table import Revision
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]

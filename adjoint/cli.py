@@ -15,6 +15,7 @@ from typing import Callable, Iterator, List, Optional, Sequence
 
 from adjoint.errors import AdjointError
 from adjoint.options import MODES, Options
+from adjoint.version import __version__
 
 DESCRIPTION = """\
 Source-transformation automatic differentiation for Python, math and NumPy.
@@ -59,7 +60,7 @@ def parsers():
     parser = argparse.ArgumentParser(
         prog="adjoint", description=DESCRIPTION, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"adjoint {_version()}",
+    parser.add_argument("--version", action="version", version=f"adjoint {__version__}",
                         help="print the version and exit (e.g. adjoint --version)")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     gen = commands.add_parser(
@@ -89,12 +90,6 @@ def add_gen_arguments(gen: argparse.ArgumentParser) -> None:
     gen.add_argument("--check", metavar="OUT.py",
                      help="regenerate OUT.py with the command in its header and exit 1 if the file differs "
                           "(stale), 0 if it is current; takes no other option (e.g. adjoint gen --check grad_loss.py)")
-
-
-def _version() -> str:
-    import adjoint
-
-    return adjoint.__version__
 
 
 # ----- entry point ----------------------------------------------------------------------------
@@ -187,7 +182,7 @@ def render(request: Request) -> str:
         options = Options(request.mode, names, request.optimize, None)
         generated = generate(func, options)
         request.wrt = ",".join(names)
-        return write_module(func, options, generated, _command(request), _version())
+        return write_module(func, options, generated, _command(request), __version__)
 
 
 def _parse_wrt(text: str):

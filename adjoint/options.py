@@ -1,10 +1,30 @@
 """What to generate: the whole cache key of a derivative besides the function's source."""
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-MODES = ("reverse", "value_and_grad", "vjp", "forward", "forward_pass")
+
+class Mode(str, enum.Enum):
+    """What a generated function computes. A str, so "reverse" names Mode.REVERSE anywhere."""
+
+    REVERSE = "reverse"  # the gradient(s)
+    VALUE_AND_GRAD = "value_and_grad"  # (value, gradient(s))
+    VJP = "vjp"  # takes the output's cotangent first, returns the gradient(s)
+    FORWARD = "forward"  # (value, tangent): forward mode
+    FORWARD_PASS = "forward_pass"  # (value, residuals): the forward half of a vjp
+    BACKWARD_PASS = "backward_pass"  # the gradient(s) from (cotangent, residuals), made with its FORWARD_PASS
+    PRIMAL = "primal"  # the function as written: the step of a checkpointed loop
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+MODES = ("reverse", "value_and_grad", "vjp", "forward", "forward_pass")  # what a user may ask for
 
 
 @dataclass(frozen=True)
@@ -13,7 +33,7 @@ class Options:
     the residuals its backward half, generated with it, takes); wrt: parameter names;
     kinds: per-parameter argument kinds, or None for code that works for any argument types."""
 
-    mode: str = "reverse"
+    mode: Mode = Mode.REVERSE
     wrt: Tuple[str, ...] = ()
     optimize: bool = True
     kinds: Optional[Tuple[Tuple[str, str], ...]] = None
@@ -21,3 +41,4 @@ class Options:
     def __post_init__(self):
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        object.__setattr__(self, "mode", Mode(self.mode))

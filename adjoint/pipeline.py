@@ -10,8 +10,6 @@ functions it calls (recursively); they are compiled together.
 from __future__ import annotations
 
 import inspect
-import warnings
-from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
@@ -24,16 +22,17 @@ from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis.activity import analyze_activity, local_names
 from adjoint.analysis.aliases import analyze_aliases, argument_facts, insert_guards
 from adjoint.analysis.attributes import refuse_lost_attribute_reads
-from adjoint.analysis.calls import CallClassifier, tables_for
+from adjoint.analysis.calls import CallClassifier, table_for
 from adjoint.analysis.kinds import SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.sites import assignment_sites
-from adjoint.analysis.tripwire import Unreached, unreached_parameters
+from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
-from adjoint.errors import AdjointError, AdjointWarning
+from adjoint.errors import AdjointError
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
+from adjoint.generated import Generated, GeneratedFunction, Unreached
 from adjoint.normalize.anf import to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
@@ -41,44 +40,10 @@ from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
 from adjoint.optimize import optimize
-from adjoint.options import Options
+from adjoint.options import Mode, Options
 
-PREFIXES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp", "primal": "",
-            "forward_pass": "fwd", "backward_pass": "bwd"}
-
-
-@dataclass
-class GeneratedFunction:
-    """One generated derivative: its source and what it needs to be compiled."""
-
-    name: str
-    source: str
-    globals: Dict[str, Any]
-    bindings: Dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Generated:
-    """The result of a generation: the root derivative and every function it calls."""
-
-    function: Callable
-    units: List[GeneratedFunction]
-    dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
-    backward: Optional[Callable] = None  # a forward_pass root's backward half
-    warnings: List[Unreached] = field(default_factory=list)
-
-    def warn(self) -> None:
-        """Give the generation's warnings (an AdjointWarning at the user's line for each)."""
-        for found in self.warnings:
-            warnings.warn_explicit(AdjointWarning(found.message), AdjointWarning, found.filename, found.lineno)
-
-    def is_current(self) -> bool:
-        """False once a global name the derivative was generated for is bound to something else."""
-        return all(namespace.get(name) is value for namespace, name, value in self.dependencies)
-
-    @property
-    def source(self) -> str:
-        return "\n\n".join(unit.source for unit in self.units)
+PREFIXES = {Mode.REVERSE: "grad", Mode.VALUE_AND_GRAD: "value_and_grad", Mode.VJP: "vjp", Mode.FORWARD: "jvp",
+            Mode.PRIMAL: "", Mode.FORWARD_PASS: "fwd", Mode.BACKWARD_PASS: "bwd"}
 
 
 def normalize(func: Callable, returns_value: bool = True):
@@ -136,7 +101,7 @@ class Generation:
                 name = f"{base}_{count}"
             self.taken.add(name)
             self.names[key] = name
-            if mode != "backward_pass":  # generated with its forward_pass (see ad/split.py)
+            if mode != Mode.BACKWARD_PASS:  # generated with its forward_pass (see ad/split.py)
                 self.pending.append((key, location))
         return self.names[key]
 
@@ -152,7 +117,7 @@ class Generation:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
         functions = compile_all(self.units)
         root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
-        backward = self.names.get((func, options.wrt, "backward_pass", root_kinds))
+        backward = self.names.get((func, options.wrt, Mode.BACKWARD_PASS, root_kinds))
         return Generated(functions[root], self.units, self.dependencies, functions.get(backward), self.warnings)
 
     def callee_kind(self, func: Callable, positional, keywords) -> str:
@@ -192,17 +157,17 @@ class Generation:
                   name: str) -> List[GeneratedFunction]:
         """The generated function(s) for one request: two for a forward_pass, the forward and
         the backward half."""
-        if mode == "primal":  # the step function of a checkpointed loop, run as written
+        if mode == Mode.PRIMAL:  # the step function of a checkpointed loop, run as written
             source = loop_of(func).primal_source(name)
             return [GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))]
-        backward_name = self.request(func, wrt, "backward_pass", kinds=kinds) if mode == "forward_pass" else ""
+        backward_name = self.request(func, wrt, Mode.BACKWARD_PASS, kinds=kinds) if mode == Mode.FORWARD_PASS else ""
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
         func_node = parsed.node
         locals_ = local_names(func_node)
-        classifier = CallClassifier(parsed, locals_, tables_for(mode))
+        classifier = CallClassifier(parsed, locals_, table_for(mode))
         output = func_node.body[-1].value.id
         activity = analyze_activity(func_node, wrt, output, classifier)
         kinds = infer_kinds(func_node, kinds, classifier, self.callee_kind)
@@ -215,22 +180,22 @@ class Generation:
         sites.mutated |= aliases.mutated
         ctx = FunctionContext(
             parsed=parsed, func_node=func_node, namer=namer, classifier=classifier, activity=activity,
-            kinds=kinds, sites=sites, aliases=aliases, tables=tables_for(mode), request=self.request,
+            kinds=kinds, sites=sites, aliases=aliases, table=table_for(mode), request=self.request,
             primal_names=locals_,
         )
         refuse_lost_attribute_reads(func_node, ctx.activity, ctx.kinds, wrt, parsed.info)
         if is_root and user_code:  # a zero second derivative is no slip of the user's
             self.warnings = unreached_parameters(func_node, wrt, ctx.activity, classifier, parsed.info.location)
-        if mode == "forward":
+        if mode == Mode.FORWARD:
             tree = forward.build_forward(ctx, wrt, name)
         else:
             tree = reverse.build_reverse(ctx, mode, wrt, name)
         self.dependencies.extend(d for d in classifier.dependencies if d not in self.dependencies)
         if self.optimize_code:
             tree = optimize(tree, ctx)
-        if mode == "forward":
+        if mode == Mode.FORWARD:
             tree = forward.materialize_zero_tangents(tree, ctx)
-        trees = split.split(tree, name, backward_name, namer) if mode == "forward_pass" else (tree,)
+        trees = split.split(tree, name, backward_name, namer) if mode == Mode.FORWARD_PASS else (tree,)
         bindings = dict(parsed.namespace)
         bindings.update(ctx.bindings)
         units = []

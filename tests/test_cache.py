@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import adjoint
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.backend import cache
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -39,7 +39,7 @@ import json, sys
 import numpy as np
 import adjoint
 import adjoint.pipeline
-from adjoint.ad.templates import d
+from adjoint.templates import d
 from adjoint.backend import cache
 
 transformed = []

@@ -3,7 +3,7 @@
 The primal sweep runs the loop inside `checkpointed_forward`, which keeps the states the
 binomial schedule restarts from; the adjoint sweep is one call to `checkpointed_adjoint`,
 which recomputes steps from them and runs the step's vjp (generated like the derivative
-of any called function) backwards over the range (the schedule is in runtime.py). A
+of any called function) backwards over the range (the schedule is in runtime/checkpointing.py). A
 carried name that the adjoint of earlier code reads is pushed before the loop and popped
 after its adjoint, so that code sees the value it saw in the primal sweep.
 
@@ -28,8 +28,9 @@ import gast
 
 from adjoint import nodes
 from adjoint.ad.context import FunctionContext
-from adjoint.analysis.calls import USER
+from adjoint.analysis.calls import Callee
 from adjoint.normalize.checkpoint import CheckpointedLoop, loop_of
+from adjoint.options import Mode
 
 Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
 
@@ -86,7 +87,7 @@ def _plan(loop: gast.For, ctx: FunctionContext) -> Optional[CheckpointedLoop]:
     if not isinstance(call, gast.Call):
         return None
     operation = ctx.classifier.classify(call)
-    return loop_of(operation.func) if operation.kind == USER else None
+    return loop_of(operation.func) if operation.kind == Callee.USER else None
 
 
 # ----- the two sweeps ----------------------------------------------------------------------------
@@ -94,13 +95,13 @@ def _plan(loop: gast.For, ctx: FunctionContext) -> Optional[CheckpointedLoop]:
 def reverse_loop(ctx: FunctionContext, loop: gast.For, plan: CheckpointedLoop, looping: bool,
                  restored: FrozenSet[str]) -> Sweeps:
     """The primal and adjoint sweeps of one checkpointed loop; `restored` names are set back."""
-    step = ctx.request_derivative(plan.step, (), "primal", loop, {})
+    step = ctx.request_derivative(plan.step, (), Mode.PRIMAL, loop, {})
     active = tuple(name for name in plan.carried if ctx.activity.is_active(name))
     if not active:
         return [_plain_loop(loop, plan, step)], []
     invariants = tuple(name for name in plan.invariants if ctx.activity.is_active(name))
     bound = {param: nodes.name(param) for param in plan.parameters}
-    vjp = ctx.request_derivative(plan.returning(active), active + invariants, "vjp", loop, bound)
+    vjp = ctx.request_derivative(plan.returning(active), active + invariants, Mode.VJP, loop, bound)
     saved = [name for name in plan.carried if name in restored]
     checkpoints = ctx.namer.fresh("_checkpoints")
     primal = [ctx.push(nodes.name(name), loop) for name in saved]

@@ -19,6 +19,8 @@ from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
+from adjoint.generated import Deferred
+from adjoint.rules.table import RuleTable
 
 
 @dataclass
@@ -38,7 +40,7 @@ class FunctionContext:
     kinds: Dict[str, str]
     sites: Sites
     aliases: Aliases
-    tables: tuple
+    table: RuleTable
     request: Callable[[Any, Tuple[str, ...], str], str]
     primal_names: FrozenSet[str] = frozenset()
     bindings: Dict[str, Any] = field(default_factory=dict)
@@ -235,16 +237,6 @@ class FunctionContext:
 def _same_place(a: gast.AST, b: gast.AST) -> bool:
     return (getattr(a, "lineno", None), getattr(a, "col_offset", None)) == (
         getattr(b, "lineno", None), getattr(b, "col_offset", None))
-
-
-class Deferred:
-    """Placeholder binding for a derivative function generated later (filled in at compile time)."""
-
-    def __init__(self, generated_name: str):
-        self.generated_name = generated_name
-
-    def __repr__(self) -> str:
-        return f"<derivative {self.generated_name}>"
 
 
 class _StripCalls(gast.NodeTransformer):

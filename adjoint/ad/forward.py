@@ -23,13 +23,14 @@ import gast
 
 from adjoint import nodes
 from adjoint.ad.context import FunctionContext
-from adjoint.ad.templates import instantiate
-from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.attributes import is_field_read
-from adjoint.analysis.calls import RULE, UNKNOWN, USER
+from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
+from adjoint.nodes import is_append, is_pop
+from adjoint.options import Mode
+from adjoint.templates import instantiate
 
 ZERO = 0.0
 
@@ -73,7 +74,7 @@ class ForwardAD:
         if not self.ctx.activity.is_active(target.id):
             return [stmt]
         operation = self.ctx.classifier.classify(stmt.value)
-        if isinstance(stmt.value, gast.Call) and operation.kind == USER:
+        if isinstance(stmt.value, gast.Call) and operation.kind == Callee.USER:
             return self._located(self._user_call(operation.func, target.id, stmt.value), stmt)
         tangent = self._tangent_of_value(target.id, stmt.value, operation)
         if target.id in self.ctx.sites.mutated and isinstance(stmt.value, (gast.BinOp, gast.UnaryOp)):
@@ -103,9 +104,9 @@ class ForwardAD:
             return nodes.tuple_of(self._tangent(e) for e in value.elts)
         if isinstance(value, gast.List):
             return gast.List(elts=[self._tangent(e) for e in value.elts], ctx=gast.Load())
-        if operation.kind == RULE:
+        if operation.kind == Callee.RULE:
             return self._tangent_of_rule(self.ctx.rule_function(operation.func, value), target, value)
-        if operation.kind == UNKNOWN and isinstance(value, gast.Call):
+        if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call):
             raise NonDifferentiableError(
                 operation.label,
                 operation.reason or f"no tangent rule for `{operation.label}` and no Python source to differentiate; "
@@ -115,7 +116,7 @@ class ForwardAD:
         return nodes.constant(ZERO)
 
     def _tangent_of_rule(self, func, target: str, value: gast.expr) -> gast.expr:
-        template = self.ctx.tables[0].template(func)
+        template = self.ctx.table.template(func)
         bindings = self.ctx.bind_rule(template, value, "register_tangent")
         if not any(self.ctx.is_active(atom) for atom in bindings.values()):
             return nodes.constant(ZERO)
@@ -174,7 +175,7 @@ class ForwardAD:
         if not active:
             tangent = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
             return [nodes.assign(target, value), tangent]
-        name = self.ctx.request_derivative(func, tuple(active), "forward", value, arguments)
+        name = self.ctx.request_derivative(func, tuple(active), Mode.FORWARD, value, arguments)
         keywords = list(value.keywords) + [
             gast.keyword(arg=self.ctx.tangent_parameter(func, param), value=self._tangent(arguments[param]))
             for param in active

@@ -30,15 +30,16 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.ad import checkpoint, control, recompute, split, unreached
 from adjoint.ad.context import FunctionContext
-from adjoint.ad.templates import instantiate
-from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.attributes import is_field_read
-from adjoint.analysis.calls import RULE, UNKNOWN, USER
+from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
 from adjoint.markers import recomputed
+from adjoint.nodes import is_append, is_pop
+from adjoint.options import Mode
+from adjoint.templates import instantiate
 
 Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
 ZERO = 0.0
@@ -234,11 +235,11 @@ class ReverseAD:
         if is_field_read(value, self.ctx.kinds):
             return self._adjoint_of_field_read(value, seed)
         operation = self.ctx.classifier.classify(value)
-        if operation.kind == RULE:
+        if operation.kind == Callee.RULE:
             return self._adjoint_of_rule(self.ctx.rule_function(operation.func, value), target, value, stmt)
-        if operation.kind == USER:
+        if operation.kind == Callee.USER:
             return self._adjoint_of_user_call(operation.func, target, value, stmt)
-        if operation.kind == UNKNOWN and isinstance(value, gast.Call):
+        if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call):
             raise self._no_rule(operation, value)
         return []
 
@@ -264,7 +265,7 @@ class ReverseAD:
         return self._accumulate(owner, update)
 
     def _adjoint_of_rule(self, func, target: str, value: gast.expr, stmt) -> List[gast.stmt]:
-        template = self.ctx.tables[0].template(func)
+        template = self.ctx.table.template(func)
         bindings = self.ctx.bind_rule(template, value, "register_adjoint")
         active = {p for p, atom in bindings.items() if self.ctx.is_active(atom)}
         if not active:
@@ -310,8 +311,8 @@ class ReverseAD:
             return []
         if recomputed(func):
             return self._adjoint_of_recomputed_call(func, target, value, arguments, active)
-        forward = self.ctx.request_derivative(func, tuple(active), "forward_pass", value, arguments)
-        backward = self.ctx.request_derivative(func, tuple(active), "backward_pass", value, arguments)
+        forward = self.ctx.request_derivative(func, tuple(active), Mode.FORWARD_PASS, value, arguments)
+        backward = self.ctx.request_derivative(func, tuple(active), Mode.BACKWARD_PASS, value, arguments)
         residuals = self.ctx.namer.exact(target + "_residuals")
         results = nodes.tuple_of([nodes.name(target, store=True), nodes.name(residuals, store=True)])
         primal = nodes.assign_to(results, nodes.call(nodes.name(forward), value.args, value.keywords))
@@ -323,7 +324,7 @@ class ReverseAD:
     def _adjoint_of_recomputed_call(self, func, target: str, value: gast.Call, arguments, active) -> List[gast.stmt]:
         """A callee marked `adjoint.checkpoint`: its whole vjp, run in the adjoint sweep on the
         arguments (restored like any other value the adjoint sweep reads)."""
-        vjp_name = self.ctx.request_derivative(func, tuple(active), "vjp", value, arguments)
+        vjp_name = self.ctx.request_derivative(func, tuple(active), Mode.VJP, value, arguments)
         seed = nodes.name(self.ctx.adjoint(target))
         call = nodes.call(nodes.name(vjp_name), [seed] + list(value.args), value.keywords)
         return self._accumulate_call_gradients(target, call, arguments, active)
@@ -506,7 +507,7 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
     primal, adjoint = transformer.transform()
     seed_name = ctx.adjoint(output)
     arguments = copy.deepcopy(func_node.args)
-    if mode in ("vjp", "forward_pass"):
+    if mode in (Mode.VJP, Mode.FORWARD_PASS):
         arguments.args.insert(0, gast.Name(id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None))
         seed = []
     elif ctx.kinds.get(output) == SCALAR:
@@ -519,11 +520,11 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
     adjoint = transformer.guards.settle(adjoint, {seed_name}, zero_helpers)
     gradients = [_gradient(ctx, param) for param in wrt]
     result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
-    if mode == "value_and_grad":
+    if mode == Mode.VALUE_AND_GRAD:
         value, keep = _value_after_primal(ctx, output, transformer.saves.names)
         primal.extend(keep)
         result = nodes.tuple_of([value, result])
-    if mode == "forward_pass":
+    if mode == Mode.FORWARD_PASS:
         value, keep = _value_after_primal(ctx, output, transformer.saves.names)
         primal.extend(keep + [split.marker(value)])
     body = prologue + primal + seed + zeros + adjoint + [gast.Return(value=result)]

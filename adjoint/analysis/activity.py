@@ -14,9 +14,9 @@ from typing import Dict, FrozenSet, Iterable, List, Set, Tuple
 import gast
 
 from adjoint import nodes
-from adjoint.nodes import is_append, is_pop
 from adjoint.analysis.attributes import attribute_root, carries_derivative
-from adjoint.analysis.calls import NONDIFF, RULE, CallClassifier
+from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.nodes import is_append, is_pop
 
 Edge = Tuple[str, List[str]]
 
@@ -61,9 +61,9 @@ def value_dependencies(expr: gast.expr, classifier: CallClassifier) -> List[str]
     """The names whose derivative flows into `expr`'s value."""
     if isinstance(expr, (gast.BinOp, gast.UnaryOp, gast.Subscript, gast.Call)):
         operation = classifier.classify(expr)
-        if operation.kind == NONDIFF:
+        if operation.kind == Callee.NONDIFF:
             return []
-        if operation.kind == RULE:
+        if operation.kind == Callee.RULE:
             return _rule_dependencies(expr, classifier.template(operation.func))
         return _operand_names(expr)
     if isinstance(expr, (gast.Name, gast.Tuple, gast.List)):

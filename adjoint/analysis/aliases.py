@@ -28,7 +28,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
-from adjoint.analysis.calls import USER, CallClassifier
+from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array, rank_of
 from adjoint.analysis.liveness import Liveness
 from adjoint.errors import Location, UnsupportedSyntaxError
@@ -218,12 +218,12 @@ class _Storage:
         if any(func is view for view in VIEW_FUNCTIONS):
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
-        if operation.kind == USER and self.returns_argument is not None and not self.returns_argument(func, call):
+        if operation.kind == Callee.USER and self.returns_argument is not None and not self.returns_argument(func, call):
             return {fresh}, set()
         if any(func is b for b in CONTAINER_BUILTINS):
             items = [self._items(a) for a in call.args if isinstance(a, gast.Name)]
             return {fresh}, set().union(*items) if items else set()
-        if operation.kind == USER or func is None or any(func is b for b in SHARING_BUILTINS):
+        if operation.kind == Callee.USER or func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared
         module = getattr(func, "__module__", None) or ""
         if func is runtime.snapshot:
@@ -411,7 +411,7 @@ class _Checker:
         for stmt in self.statements.values():
             if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)) or is_append(stmt):
                 continue
-            if self.classifier.classify(stmt.value).kind == USER:
+            if self.classifier.classify(stmt.value).kind == Callee.USER:
                 self._check_callee(stmt)
                 continue
             if not self._may_change_arguments(stmt.value):

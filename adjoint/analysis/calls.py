@@ -1,6 +1,7 @@
 """What each operation of a normalized function is: a rule, a user function, or non-differentiable."""
 from __future__ import annotations
 
+import enum
 import inspect
 import operator
 from dataclasses import dataclass
@@ -8,9 +9,11 @@ from typing import Any, Optional
 
 import gast
 
+from adjoint import runtime
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.values import as_user_function, resolve_value
-from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
+from adjoint.options import Mode
+from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable
 
 BINARY_OPERATORS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -25,14 +28,20 @@ NON_DIFFERENTIABLE_OPERATORS = {
     operator.rshift, operator.invert,
 }
 
-RULE, NONDIFF, USER, UNKNOWN = "rule", "nondiff", "user", "unknown"
+class Callee(enum.Enum):
+    """What the callee of an operation is, so what its derivative is made from."""
+
+    RULE = "rule"  # a function (or operator) with derivative templates
+    NONDIFF = "nondiff"  # declared non-differentiable: its result is a constant
+    USER = "user"  # a Python function whose source adjoint reads and differentiates
+    UNKNOWN = "unknown"  # anything else: differentiating through it is refused
 
 
 @dataclass(frozen=True)
 class Operation:
     """The callee of an expression: what it is and, when known, the Python object."""
 
-    kind: str
+    kind: Callee
     func: Any = None
     label: str = ""
     reason: str = ""  # why an unknown callee is unknown, when that is not a missing rule
@@ -51,39 +60,39 @@ def operator_of(expr: gast.expr) -> Optional[Any]:
 class CallClassifier:
     """Classifies the operations of one parsed function (its names resolved in its namespace)."""
 
-    def __init__(self, parsed: ParsedFunction, local_names: frozenset, tables=(ADJOINTS,)):
+    def __init__(self, parsed: ParsedFunction, local_names: frozenset, table: RuleTable = ADJOINTS):
         self.parsed = parsed
         self.local_names = local_names
-        self.tables = tables
+        self.table = table
         self.dependencies: list = list(parsed.dependencies)
 
     def template(self, func: Any):
         """The rule template of func in this classifier's table (None if it has none)."""
-        return self.tables[0].template(func)
+        return self.table.template(func)
 
     def classify(self, expr: gast.expr) -> Operation:
         func = operator_of(expr)
         if func is not None:
             if func in NON_DIFFERENTIABLE_OPERATORS:
-                return Operation(NONDIFF, func, func.__name__)
-            return Operation(RULE, func, func.__name__)
+                return Operation(Callee.NONDIFF, func, func.__name__)
+            return Operation(Callee.RULE, func, func.__name__)
         if isinstance(expr, gast.Call):
             return self.classify_callee(expr.func)
-        return Operation(NONDIFF)
+        return Operation(Callee.NONDIFF)
 
     def classify_callee(self, func_node: gast.expr) -> Operation:
         func = as_user_function(resolve_value(func_node, self.parsed, self.local_names))
         label = _dotted_text(func_node)
         if func is MISSING:
-            return Operation(UNKNOWN, None, label, self._why_unknown(func_node, label))
+            return Operation(Callee.UNKNOWN, None, label, self._why_unknown(func_node, label))
         if func in NON_DIFFERENTIABLE:
-            return Operation(NONDIFF, func, label)
-        if any(func in table for table in self.tables):
-            return Operation(RULE, func, label)
+            return Operation(Callee.NONDIFF, func, label)
+        if func in self.table:
+            return Operation(Callee.RULE, func, label)
         if inspect.isfunction(unwrap(func)) and not _is_library(func):
             self._depend_on(func_node, func)
-            return Operation(USER, unwrap(func), label)
-        return Operation(UNKNOWN, func, label)
+            return Operation(Callee.USER, unwrap(func), label)
+        return Operation(Callee.UNKNOWN, func, label)
 
 
     def _why_unknown(self, func_node: gast.expr, label: str) -> str:
@@ -109,12 +118,14 @@ class CallClassifier:
 
 def _is_library(func: Any) -> bool:
     """NumPy's and adjoint.runtime's functions are differentiated through rules only, never their source."""
-    module = getattr(unwrap(func), "__module__", None) or ""
-    return module in ("numpy", "adjoint.runtime") or module.startswith("numpy.")
+    func = unwrap(func)
+    module = getattr(func, "__module__", None) or ""
+    return runtime.is_helper(func) or module == "numpy" or module.startswith("numpy.")
 
 
-def tables_for(mode: str) -> tuple:
-    return (TANGENTS,) if mode == "forward" else (ADJOINTS,)
+def table_for(mode: Mode) -> RuleTable:
+    """The rules a derivative of this mode is built from: tangents in forward mode, else adjoints."""
+    return TANGENTS if mode == Mode.FORWARD else ADJOINTS
 
 
 def _dotted_text(node: gast.expr) -> str:

@@ -12,8 +12,8 @@ import gast
 import numpy as np
 
 from adjoint import nodes
+from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.nodes import is_append
-from adjoint.analysis.calls import NONDIFF, RULE, USER, CallClassifier
 
 SCALAR, CONTAINER, ARRAY, UNKNOWN = "scalar", "container", "array", "unknown"
 _BOTTOM = None
@@ -174,12 +174,12 @@ class _Inference:
 
     def call(self, expr: gast.Call) -> Optional[str]:
         operation = self.classifier.classify(expr)
-        if operation.kind == USER and self.callee_kind is not None:
+        if operation.kind == Callee.USER and self.callee_kind is not None:
             positional, keywords = self.argument_kinds(expr)
             if _BOTTOM in positional or any(kind is _BOTTOM for _, kind in keywords):
                 return _BOTTOM
             return self.callee_kind(operation.func, positional, keywords)
-        if operation.kind not in (RULE, NONDIFF):
+        if operation.kind not in (Callee.RULE, Callee.NONDIFF):
             return UNKNOWN
         func = operation.func
         if func in (list, tuple):

@@ -8,7 +8,6 @@ only through `adjoint.stop_gradient` (a deliberate zero) or never read is not re
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
 import gast
@@ -18,16 +17,8 @@ from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier
 from adjoint.errors import Location
 from adjoint.frontend.resolve import resolve
+from adjoint.generated import Unreached
 from adjoint.runtime import stop_gradient
-
-
-@dataclass(frozen=True)
-class Unreached:
-    """A warning to give: its message and the user's line it is about."""
-
-    message: str
-    filename: str
-    lineno: int
 
 
 def unreached_parameters(func_node: gast.FunctionDef, wrt: Iterable[str], activity: Activity,

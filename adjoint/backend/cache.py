@@ -32,13 +32,14 @@ from typing import Any, Callable, Dict, List, Optional
 
 import gast
 
-from adjoint.ad.context import Deferred
 from adjoint.analysis.activity import local_names
 from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
 from adjoint.frontend.parse import MISSING, parse_function, unwrap
 from adjoint.frontend.resolve import qualified_name, resolve
+from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached
 from adjoint.options import Options
+from adjoint.version import __version__
 
 FORMAT = 2
 MAX_FUNCTIONS = 200
@@ -172,12 +173,10 @@ def _has_rule(table, value) -> bool:
 
 def cache_key(func: Callable, options: Options) -> tuple:
     """(key, dependencies) for the derivative of func under options; raises NotCacheable."""
-    import adjoint
-
     found = dependencies(func)
     material = {
         "format": FORMAT,
-        "adjoint": adjoint.__version__,
+        "adjoint": __version__,
         "compiler": package_digest(),
         "python": list(sys.version_info[:2]),
         "rules": _rules_fingerprint(),
@@ -300,9 +299,6 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
 
 
 def _load(path: Path, key: str, found: Dependencies):
-    from adjoint.analysis.tripwire import Unreached
-    from adjoint.pipeline import Generated, GeneratedFunction
-
     signed = json.loads(path.read_text(encoding="utf-8"))
     entry = signed.get("entry") if isinstance(signed, dict) else None
     if not isinstance(entry, dict) or not trust.verify(_payload(entry), signed.get("mac")):

@@ -12,7 +12,7 @@ import linecache
 import textwrap
 from typing import Any, Dict, List
 
-from adjoint.ad.context import Deferred
+from adjoint.generated import Deferred
 
 FACTORY = "_adjoint_factory"
 

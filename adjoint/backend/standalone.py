@@ -34,14 +34,14 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import gast
 
 from adjoint import runtime
-from adjoint.ad.context import Deferred
 from adjoint.analysis.activity import local_names
-from adjoint.analysis.calls import RULE, CallClassifier, tables_for
+from adjoint.analysis.calls import CallClassifier, Callee, table_for
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import parse_function
 from adjoint.frontend.resolve import qualified_name
-from adjoint.options import Options
+from adjoint.generated import Deferred
+from adjoint.options import Mode, Options
 
 BANNER = "# ----- "
 BANNER_WIDTH = 92
@@ -160,23 +160,18 @@ def _attributes_of(node: ast.AST, name: str) -> Optional[List[str]]:
 # ----- adjoint.runtime, read from its source -------------------------------------------------
 
 @functools.lru_cache(maxsize=None)
-def _runtime_definitions() -> Dict[str, Tuple[int, str, ast.AST]]:
-    """name -> (position, source, node) of every top-level def and class of adjoint.runtime."""
-    text = Path(runtime.__file__).read_text(encoding="utf-8")
-    lines = text.splitlines()
+def _runtime_definitions() -> Dict[str, Tuple[int, str, ast.AST, types.ModuleType]]:
+    """name -> (position, source, node, module) of every top-level def and class of the runtime
+    modules, numbered in their reading order (runtime.MODULES), the order they are copied in."""
     found = {}
-    for position, node in enumerate(ast.parse(text).body):
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            found[node.name] = (position, "\n".join(lines[first - 1:node.end_lineno]), node)
+    for module in runtime.MODULES:
+        text = Path(module.__file__).read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for node in ast.parse(text).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                found[node.name] = (len(found), "\n".join(lines[first - 1:node.end_lineno]), node, module)
     return found
-
-
-def _runtime_name(value: Any) -> Optional[str]:
-    for name in _runtime_definitions():
-        if getattr(runtime, name, _MISSING) is value:
-            return name
-    return None
 
 
 def _is_adjoint_object(value: Any) -> bool:
@@ -216,9 +211,9 @@ class ModuleWriter:
             self._shim(name, value, block)
         elif isinstance(value, types.ModuleType):
             self._import(name, value, block)
-        elif _runtime_name(value) is not None:
-            self._runtime(_runtime_name(value), block)
-            self._alias(name, _runtime_name(value), block)
+        elif runtime.helper_name(value) is not None:
+            self._runtime(runtime.helper_name(value), block)
+            self._alias(name, runtime.helper_name(value), block)
         elif _is_adjoint_object(value):
             raise StandaloneError(f"{block.label} reads `{name}` ({qualified_name(value)}), "
                                   "which needs the adjoint package at run time")
@@ -243,9 +238,9 @@ class ModuleWriter:
         self.namespace.define(name, "import", ("module", full), code, block.label)
 
     def _runtime(self, name: str, block: Block) -> None:
-        position, source, node = _runtime_definitions()[name]
+        _, source, node, module = _runtime_definitions()[name]
         if self.namespace.define(name, "runtime", ("helper", "adjoint.runtime", name), source, block.label):
-            self.visit(Block(f"adjoint.runtime.{name}", node, _dict_lookup(vars(runtime)), runtime.__name__))
+            self.visit(Block(f"adjoint.runtime.{name}", node, _dict_lookup(vars(module)), runtime.__name__))
 
     def _shim(self, name: str, module: types.ModuleType, block: Block) -> None:
         attributes = _attributes_of(block.node, name)
@@ -253,7 +248,7 @@ class ModuleWriter:
             raise StandaloneError(f"{block.label} uses the module `{name}` ({module.__name__}) itself; "
                                   "a module without adjoint can only stand in for functions read from it")
         for attribute in attributes:
-            helper = _runtime_name(getattr(module, attribute, _MISSING))
+            helper = runtime.helper_name(getattr(module, attribute, _MISSING))
             if helper is None:
                 raise StandaloneError(f"{block.label} calls {module.__name__}.{attribute}, "
                                       "which needs the adjoint package at run time")
@@ -401,23 +396,20 @@ def rules_used(functions: List[Callable], mode: str) -> List[Tuple[str, str]]:
     """(callee, template source) of every rule the normalized functions' operations use."""
     from adjoint.pipeline import normalize
 
-    tables = tables_for(mode)
+    table = table_for(mode)
     found = {}
     for func in functions:
         try:
             parsed, _ = normalize(func)
         except Exception:  # outside the language adjoint differentiates, so not differentiated
             continue
-        classifier = CallClassifier(parsed, local_names(parsed.node), tables)
+        classifier = CallClassifier(parsed, local_names(parsed.node), table)
         for node in gast.walk(parsed.node):
             if not isinstance(node, (gast.Call, gast.BinOp, gast.UnaryOp, gast.Subscript)):
                 continue
             operation = classifier.classify(node)
-            if operation.kind != RULE:
-                continue
-            for table in tables:
-                if operation.func in table:
-                    found[qualified_name(operation.func)] = table.template(operation.func).source
+            if operation.kind == Callee.RULE and operation.func in table:
+                found[qualified_name(operation.func)] = table.template(operation.func).source
     return sorted(found.items())
 
 
@@ -464,9 +456,9 @@ def _docstring(func: Callable, options: Options, generated) -> str:
     signature = root.source.split("\n", 1)[0][len("def "):].rstrip(":")
     name, wrt = func.__name__, ", ".join(options.wrt)
     what = {
-        "reverse": f"the gradient of {name} with respect to {wrt}",
-        "value_and_grad": f"({name}(...), its gradient with respect to {wrt})",
-        "vjp": f"the vector-Jacobian product of {name} with respect to {wrt}",
-        "forward": f"({name}(...), its derivative along the tangents of {wrt})",
+        Mode.REVERSE: f"the gradient of {name} with respect to {wrt}",
+        Mode.VALUE_AND_GRAD: f"({name}(...), its gradient with respect to {wrt})",
+        Mode.VJP: f"the vector-Jacobian product of {name} with respect to {wrt}",
+        Mode.FORWARD: f"({name}(...), its derivative along the tangents of {wrt})",
     }[options.mode]
     return f"{signature}: {what}."

@@ -40,8 +40,8 @@ import gast
 
 from adjoint import markers, nodes
 from adjoint.analysis.activity import local_names
-from adjoint.backend.compile import compile_function
 from adjoint.analysis.loop_state import LoopState, kills, loop_states
+from adjoint.backend.compile import compile_function
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction, SourceInfo, SynthesizedSource
 from adjoint.frontend.resolve import resolve

@@ -47,7 +47,7 @@ class Facts:
             return False
         if any(func is known for known in PURE_BUILTINS):
             return True
-        if getattr(func, "__module__", None) == runtime.__name__:
+        if runtime.is_helper(func):
             return True
         module = getattr(func, "__module__", None) or ""
         if isinstance(func, np.ufunc) or module == "math" or func is math:

@@ -13,9 +13,9 @@ from typing import Any, Dict, List
 import gast
 
 from adjoint import runtime
-from adjoint.ad.templates import is_derivative
 from adjoint.normalize.desugar import ARRAY_ATTRIBUTES, ARRAY_METHODS
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
+from adjoint.templates import is_derivative
 
 FAMILIES = {
     "adjoint.rules.numpy_elementwise": "Elementwise",

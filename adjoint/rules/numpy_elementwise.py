@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 
-from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import astype, clip_mask, float_cast, pow_exponent_adjoint, sinc_slope, unbroadcast
+from adjoint.templates import d
 
 # ----- Exponential and logarithmic -----------------------------------------------
 

@@ -9,7 +9,6 @@ through those are not supported.
 import numpy as np
 
 from adjoint import runtime
-from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint, cumsum_adjoint, diag_adjoint,
@@ -22,6 +21,7 @@ from adjoint.runtime import (
     tangent_like_adjoint, tensordot_adjoint_a, tensordot_adjoint_b, tile_adjoint, trace_adjoint,
     unbroadcast, var_adjoint, var_tangent,
 )
+from adjoint.templates import d
 
 
 # ----- Helpers of the NumPy rules ------------------------------------------------------------

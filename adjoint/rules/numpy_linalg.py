@@ -5,7 +5,6 @@ of matrices (the last two axes), as NumPy's do.
 """
 import numpy as np
 
-from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     cholesky_adjoint, cholesky_tangent, diag_adjoint, diagonal_adjoint, einsum_adjoint, einsum_tangent,
@@ -13,6 +12,7 @@ from adjoint.runtime import (
     solve_adjoint_a, solve_adjoint_b, solve_tangent, tensordot_adjoint_a, tensordot_adjoint_b, trace_adjoint,
     unbroadcast,
 )
+from adjoint.templates import d
 
 # ----- Products ------------------------------------------------------------------------
 

@@ -1,11 +1,11 @@
 """Adjoints and tangents of NumPy reductions: the adjoint spreads back over the reduced axes."""
 import numpy as np
 
-from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, unreduce, var_adjoint, var_tangent,
 )
+from adjoint.templates import d
 
 # ----- Sums and means --------------------------------------------------------------
 

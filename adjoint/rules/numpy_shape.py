@@ -6,13 +6,13 @@ from; its tangent is the same function applied to the tangent.
 """
 import numpy as np
 
-from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, column, concatenate_adjoint, joined_adjoint, repeat_adjoint, reshape_like, sort_adjoint,
     sort_tangent, split_adjoint, stack_adjoint, take_adjoint, tangent_like, tile_adjoint, transpose_adjoint,
     unbroadcast,
 )
+from adjoint.templates import d
 
 # ----- Construction ------------------------------------------------------------------
 

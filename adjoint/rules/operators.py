@@ -12,11 +12,11 @@ import operator
 
 import numpy as np
 
-from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     add_at, dot_adjoint_a, dot_adjoint_b, item_adjoint, pow_exponent_adjoint, unbroadcast,
 )
+from adjoint.templates import d
 
 # ----- Arithmetic --------------------------------------------------------------
 

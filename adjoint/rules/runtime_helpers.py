@@ -7,7 +7,6 @@ usually another helper. The helpers of the NumPy rules have theirs in numpy_help
 import numpy as np
 
 from adjoint import runtime
-from adjoint.ad.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, gradient_like,
@@ -15,6 +14,7 @@ from adjoint.runtime import (
     pop_adjoint, pop_tangent, pow_exponent_adjoint, set_at, sorted_adjoint, sorted_tangent, sum_adjoint,
     sum_tangent, transpose_adjoint, unbroadcast, unreduce, written_adjoint, written_adjoint_backward, zero_at,
 )
+from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
                    runtime.reached)

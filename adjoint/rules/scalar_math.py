@@ -5,9 +5,9 @@ scalar derivative code.
 """
 import math
 
-from adjoint.ad.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import add_adjoints, sign, sorted_adjoint, sorted_tangent, sum_adjoint, sum_tangent, unbroadcast
+from adjoint.templates import d
 
 # ----- Trigonometric -------------------------------------------------------------
 

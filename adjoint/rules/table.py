@@ -5,8 +5,8 @@ import contextlib
 import hashlib
 from typing import Any, Callable, Dict, Iterator, Optional
 
-from adjoint.ad.templates import Template, parse_template
 from adjoint.frontend.resolve import qualified_name
+from adjoint.templates import Template, parse_template
 
 
 class Revision:

@@ -20,20 +20,32 @@ L2 = 0.001
 
 # ----- helpers copied from adjoint.runtime ------------------------------------------------
 
-def _is_container(x) -> bool:
-    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
-
-
-def _float_dtype(dtype):
-    return dtype if dtype.kind in "fc" else np.float64
-
-
 class Refused(ValueError):
     """A derived function met, at run time, a value adjoint does not differentiate."""
 
 
 class ContainerArithmeticError(Refused, TypeError):
     """Derivative code that took `+` or `*` for arithmetic met lists or tuples joined or repeated."""
+
+
+class NonScalarOutput(ValueError):
+    """A function differentiated with `grad` returned more than one number."""
+
+
+class ComplexValue(Refused):
+    """A complex value reached a derivative (adjoint differentiates real values only)."""
+
+    def __init__(self, what: str):
+        super().__init__(f"{what}: a complex value appeared at run time (a negative float raised to a fractional "
+                         "power is complex in Python); adjoint differentiates real values only")
+
+
+def _is_container(x) -> bool:
+    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+
+
+def _float_dtype(dtype):
+    return dtype if dtype.kind in "fc" else np.float64
 
 
 def _short_derivative(dx, x) -> ContainerArithmeticError:
@@ -122,18 +134,6 @@ def _tuple_like(items, x):
 def _refuse_complex(dx) -> None:
     if isinstance(dx, (complex, np.complexfloating)) or (isinstance(dx, np.ndarray) and dx.dtype.kind == "c"):
         raise ComplexValue("a gradient is complex")
-
-
-class NonScalarOutput(ValueError):
-    """A function differentiated with `grad` returned more than one number."""
-
-
-class ComplexValue(Refused):
-    """A complex value reached a derivative (adjoint differentiates real values only)."""
-
-    def __init__(self, what: str):
-        super().__init__(f"{what}: a complex value appeared at run time (a negative float raised to a fractional "
-                         "power is complex in Python); adjoint differentiates real values only")
 
 
 def unit_seed(value):

@@ -1,0 +1,63 @@
+"""What a generation produces: generated functions, placeholders for the derivatives they
+call, and warnings to give. A leaf module: the backend reads these without importing the
+transforms that make them."""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from adjoint.errors import AdjointWarning
+
+
+@dataclass(frozen=True)
+class Unreached:
+    """A warning to give: its message and the user's line it is about."""
+
+    message: str
+    filename: str
+    lineno: int
+
+
+@dataclass
+class GeneratedFunction:
+    """One generated derivative: its source and what it needs to be compiled."""
+
+    name: str
+    source: str
+    globals: Dict[str, Any]
+    bindings: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Generated:
+    """The result of a generation: the root derivative and every function it calls."""
+
+    function: Callable
+    units: List[GeneratedFunction]
+    dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
+    backward: Optional[Callable] = None  # a forward_pass root's backward half
+    warnings: List[Unreached] = field(default_factory=list)
+
+    def warn(self) -> None:
+        """Give the generation's warnings (an AdjointWarning at the user's line for each)."""
+        for found in self.warnings:
+            warnings.warn_explicit(AdjointWarning(found.message), AdjointWarning, found.filename, found.lineno)
+
+    def is_current(self) -> bool:
+        """False once a global name the derivative was generated for is bound to something else."""
+        return all(namespace.get(name) is value for namespace, name, value in self.dependencies)
+
+    @property
+    def source(self) -> str:
+        return "\n\n".join(unit.source for unit in self.units)
+
+
+class Deferred:
+    """Placeholder binding for a derivative function generated later (filled in at compile time)."""
+
+    def __init__(self, generated_name: str):
+        self.generated_name = generated_name
+
+    def __repr__(self) -> str:
+        return f"<derivative {self.generated_name}>"

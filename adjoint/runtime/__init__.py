@@ -1,0 +1,69 @@
+"""Helpers that generated derivative code calls. Imports only numpy and math, never the rest of adjoint.
+
+One module a concern, in reading order: `refusals` (what a derived function raises at run
+time), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
+`gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules` and
+`linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives) and
+`checkpointing` (Revolve). Every public helper is re-exported here under the name
+`adjoint.runtime.NAME`, which is how generated code, caches and error messages know it;
+`adjoint gen` copies a helper's source (and the helpers it calls) from its module.
+"""
+from __future__ import annotations
+
+import types
+from typing import Any, Dict, Optional, Tuple
+
+from adjoint.runtime import (
+    adjoints,
+    checkpointing,
+    gradients,
+    linalg,
+    numpy_rules,
+    refusals,
+    second_order,
+)
+from adjoint.runtime.adjoints import *  # noqa: F401,F403
+from adjoint.runtime.checkpointing import *  # noqa: F401,F403
+from adjoint.runtime.gradients import *  # noqa: F401,F403
+from adjoint.runtime.linalg import *  # noqa: F401,F403
+from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
+from adjoint.runtime.refusals import *  # noqa: F401,F403
+from adjoint.runtime.second_order import *  # noqa: F401,F403
+
+MODULES: Tuple[types.ModuleType, ...] = (
+    refusals, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing,
+)
+
+
+def _defined_in(module: types.ModuleType) -> Dict[str, Any]:
+    return {
+        name: value for name, value in vars(module).items()
+        if isinstance(value, (types.FunctionType, type)) and value.__module__ == module.__name__
+    }
+
+
+def _helpers() -> Dict[str, Tuple[types.ModuleType, Any]]:
+    """name -> (its module, the helper) of every function and class the runtime modules define."""
+    found = {}
+    for module in MODULES:
+        for name, value in _defined_in(module).items():
+            found[name] = (module, value)
+            if not name.startswith("_"):
+                value.__module__ = __name__
+    return found
+
+
+HELPERS = _helpers()
+
+
+def helper_name(value: Any) -> Optional[str]:
+    """The name of `value` if it is a runtime helper (public or private), else None."""
+    name = getattr(value, "__name__", None)
+    entry = HELPERS.get(name) if isinstance(name, str) else None
+    return name if entry is not None and entry[1] is value else None
+
+
+def is_helper(value: Any) -> bool:
+    """Whether `value` is a function or class of the runtime (generated code's helpers are never
+    differentiated through their source: their rules say how)."""
+    return helper_name(value) is not None

@@ -1,0 +1,317 @@
+"""Adjoint values as generated code builds them.
+
+An adjoint starts as the float `0.0` (a symbolic zero that broadcasts to any shape); the
+helpers below turn it into an array or a list only when an element has to be written. Here
+too: broadcasting undone (`unbroadcast`, `unreduce`), writes into items of arrays and lists
+and their adjoints, and lists joined by `+` and repeated by `*`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from adjoint.runtime.refusals import ComplexValue, ContainerArithmeticError, ListSliceStoreError, Refused
+
+
+def _is_container(x) -> bool:
+    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+
+
+def _is_symbolic_zero(dx, x) -> bool:
+    return not _is_container(dx) and _is_container(x)
+
+
+def zeros_like(x):
+    """A zero adjoint with the structure of x: arrays of x's shape, lists of zeros for lists."""
+    if isinstance(x, (list, tuple)):
+        return [zeros_like(item) for item in x]
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, dtype=_float_dtype(x.dtype))
+    return 0.0
+
+
+def _float_dtype(dtype):
+    return dtype if dtype.kind in "fc" else np.float64
+
+
+def _short_derivative(dx, x) -> ContainerArithmeticError:
+    return ContainerArithmeticError(
+        f"the derivative of a list of {len(x)} items has {len(dx)}: lists were joined by `+` in derivative "
+        "code that took them for numbers (code generated without example arguments, or the derivative of "
+        "a derivative that saves and restores lists); generate it for example arguments (adjoint.source(f, args=...))")
+
+
+def unbroadcast(g, x):
+    """Sum g over the axes along which x was broadcast, so the result has x's shape."""
+    if type(g) is np.ndarray and type(x) is np.ndarray:  # the common cases, without np.shape's dispatch
+        if g.shape == x.shape:
+            return g
+        extra = g.ndim - x.ndim
+        if extra > 0 and g.shape[extra:] == x.shape:  # only leading axes were added
+            return g.sum(axis=0 if extra == 1 else tuple(range(extra)))
+    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)) and len(g) != len(x):
+        raise ContainerArithmeticError(
+            "`+` or `*` joined or repeated lists or tuples that the derivative code took for numbers (code "
+            "generated without example arguments, items of a list argument, or the derivative of a derivative "
+            "that saves and restores lists): generate it for example arguments (adjoint.source(f, args=...)), "
+            "or build the joined list with a loop and `append`"
+        )
+    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
+        return g
+    x_shape = np.shape(x)
+    g_shape = np.shape(g)
+    if g_shape == x_shape:
+        return g
+    if not x_shape:
+        total = np.sum(g)
+        if isinstance(total, np.complexfloating):  # float() would drop the imaginary part
+            raise ComplexValue("a gradient is complex")
+        return float(total) if isinstance(x, (float, int)) else total
+    extra = len(g_shape) - len(x_shape)
+    if extra > 0:
+        g = np.sum(g, axis=tuple(range(extra)))
+    axes = tuple(i for i, size in enumerate(x_shape) if size == 1 and np.shape(g)[i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    return np.broadcast_to(g, x_shape) if np.shape(g) != x_shape else g
+
+
+def unreduce(g, x, axis=None, keepdims=False):
+    """Broadcast the adjoint of a reduction of x over `axis` back to x's shape."""
+    if isinstance(x, (float, int)):
+        return float(np.reshape(g, ()))
+    if axis is None and type(x) is np.ndarray and isinstance(g, float):
+        return np.full(x.shape, g)  # a full reduction: cheaper than broadcast_to, and writeable
+    shape = np.shape(x)
+    if axis is not None and not keepdims and np.ndim(g) > 0:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    return np.broadcast_to(g, shape)
+
+
+def _absolute(index, x):
+    """A negative integer index counted from the end of x as it is now."""
+    if isinstance(index, int) and index < 0:
+        return index + len(x)
+    return index
+
+
+def add_at(dx, x, index, value):
+    """dx with `value` added at x[index]; dx is not modified (it may be shared)."""
+    index = _absolute(index, x)
+    if _is_symbolic_zero(dx, x):
+        out = zeros_like(x)
+    elif isinstance(dx, np.ndarray):
+        out = dx.copy()
+    else:
+        out = list(dx)
+    if isinstance(out, np.ndarray):
+        np.add.at(out, index, value)
+    elif isinstance(index, slice):
+        positions = range(len(x))[index]
+        for position, item in zip(positions, value):
+            out[position] = add_adjoints(out[position], item)
+    else:
+        out[index] = add_adjoints(out[index], value)
+    return out
+
+
+def _refuse_list_slice_store(x, index):
+    if isinstance(x, list) and isinstance(index, slice):
+        raise ListSliceStoreError(
+            "assigning to a slice of a list (`xs[i:j] = ...`) is not differentiated: it may change the "
+            "list's length; build a new list with `+` and slices instead"
+        )
+
+
+def zero_at(dx, x, index):
+    """dx with the adjoint at x[index] reset to zero (x[index] was overwritten)."""
+    _refuse_list_slice_store(x, index)
+    index = _absolute(index, x)
+    if _is_symbolic_zero(dx, x):
+        return dx
+    out = dx.copy() if isinstance(dx, np.ndarray) else list(dx)
+    if isinstance(out, np.ndarray):
+        out[index] = 0.0
+    elif isinstance(index, slice):
+        for position in range(len(x))[index]:
+            out[position] = 0.0
+    else:
+        out[index] = 0.0
+    return out
+
+
+def set_at(dx, x, index, value):
+    """The tangent of x after `x[index] = v`: dx with value written at index; dx is not modified
+    (it may be shared: the tangent of `y = x * 1.0` is dx itself)."""
+    _refuse_list_slice_store(x, index)
+    index = _absolute(index, x)
+    if _is_symbolic_zero(dx, x):
+        out = zeros_like(x)
+    else:
+        out = dx.copy() if isinstance(dx, np.ndarray) else list(dx)
+    out[index] = value
+    return out
+
+
+def append_tangent(dx, x, value):
+    """The tangent of list x after `x.append(v)` (x already holds v): position by position; dx
+    is not modified (it may be shared)."""
+    out = list(dx) if _is_container(dx) else []
+    del out[len(x) - 1:]
+    out.extend([0.0] * (len(x) - 1 - len(out)))
+    out.append(value)
+    return out
+
+
+def pop_adjoint(dx, x, value):
+    """The adjoint of list x before `v = x.pop()` (x is still short by v): value at len(x).
+
+    Entries of dx from len(x) on belong to items appended after the pop, whose adjoints were
+    already taken: they are dropped, not added to v's.
+    """
+    position = len(x)
+    out = list(dx[:position]) if _is_container(dx) else []
+    out.extend([0.0] * (position - len(out)))
+    out.append(value)
+    return out
+
+
+def pop_tangent(dx, x):
+    """The tangent of `v = x.pop()` (x no longer holds v): the tangent at position len(x)."""
+    if not isinstance(dx, list) or len(dx) <= len(x):
+        return 0.0
+    value = dx[len(x)]
+    del dx[len(x):]
+    return value
+
+
+def item_adjoint(dx, index, x=None):
+    """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero)."""
+    if not _is_container(dx):
+        return 0.0
+    if isinstance(x, (list, tuple)) and isinstance(dx, (list, tuple)) and len(dx) < len(x):
+        raise _short_derivative(dx, x)
+    return dx[_absolute(index, x) if x is not None else index]
+
+
+def written_adjoint(dx, index, x):
+    """The adjoint of v in `x[index] = v` given x's adjoint dx: dx[index] where v's item was the
+    one NumPy kept, zero where a later item of v wrote the same position (repeated fancy indices)."""
+    _refuse_list_slice_store(x, index)
+    if not _is_container(dx):
+        return 0.0
+    if not isinstance(x, np.ndarray) or not _may_repeat(index):
+        return dx[_absolute(index, x)]
+    return np.where(_kept(x, index), dx[index], 0.0)
+
+
+def written_adjoint_backward(d_container, container, index, x, g):
+    """The adjoint of `container` in written_adjoint(container, index, x), given g = the result's adjoint."""
+    if not _is_container(container):
+        return d_container
+    if isinstance(x, np.ndarray) and _may_repeat(index):
+        g = np.where(_kept(x, index), g, 0.0)
+    return add_at(d_container, container, _absolute(index, x), g)
+
+
+def _kept(x, index):
+    """For each item of x[index]: whether `x[index] = v` leaves v's item there (NumPy keeps one
+    write per position; asking NumPy itself gives its own choice)."""
+    shape = np.shape(x[index])
+    order = np.arange(int(np.prod(shape))).reshape(shape)
+    writers = np.full(np.shape(x), -1, dtype=np.intp)
+    writers[index] = order
+    return writers[index] == order
+
+
+def _may_repeat(index) -> bool:
+    """Whether an index may name one position twice: integer arrays and lists may, basic indices may not."""
+    if isinstance(index, tuple):
+        return any(_may_repeat(part) for part in index)
+    if isinstance(index, (list, np.ndarray)):
+        return np.asarray(index).dtype.kind != "b"
+    return False
+
+
+def scatter_add(x, index, value):
+    """`np.add.at(x, index, value)` without changing x: a copy of x with value added at every
+    occurrence of a position in index (repeated positions accumulate)."""
+    out = x.copy()
+    np.add.at(out, index, value)
+    return out
+
+
+# ----- Lists and tuples joined by `+` and repeated by `*` --------------------------------------
+
+
+def list_concat(x, y):
+    """`x + y` of two lists (or two tuples): the rules of this function are those of concatenation."""
+    return x + y
+
+
+def list_repeat(x, y):
+    """`x * y` of a list (or tuple) and a count, in either order."""
+    return x * y
+
+
+def _tangent_items(dx, x) -> list:
+    """The tangent of list x as a list of its items' tangents (a symbolic zero becomes zeros)."""
+    return list(dx) if _is_container(dx) else zeros_like(list(x))
+
+
+def list_concat_tangent(dx, dy, x, y):
+    """The tangent of x + y (lists or tuples) given those of x and y."""
+    return _tangent_items(dx, x) + _tangent_items(dy, y)
+
+
+def list_repeat_tangent(dx, dy, x, y):
+    """The tangent of x * y (a list or tuple and a count, in either order)."""
+    if isinstance(x, (list, tuple)):
+        return _tangent_items(dx, x) * y
+    return _tangent_items(dy, y) * x
+
+
+def list_repeat_adjoint(g, part, other):
+    """The adjoint of `part` in part * other or other * part: the adjoints of part's copies summed
+    (zero when part is the count)."""
+    if not isinstance(part, (list, tuple)) or not _is_container(g) or not part:
+        return 0.0
+    total = 0.0
+    for start in range(0, len(g), len(part)):
+        total = add_adjoints(total, list(g[start:start + len(part)]))
+    return total
+
+
+def field_index(x, name):
+    """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`)."""
+    fields = getattr(type(x), "_fields", ())
+    if name not in fields:
+        raise Refused(f"`{name}` is not a field of the {type(x).__name__} (its fields are {fields}); adjoint "
+                      "differentiates the fields of a NamedTuple, not its properties or methods")
+    return fields.index(name)
+
+
+def add_adjoints(a, b):
+    """a + b for adjoints that may be lists (of adjoints) or symbolic zeros."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return [add_adjoints(x, y) for x, y in zip(a, b)]
+    if isinstance(a, (list, tuple)):
+        return a if _is_zero_scalar(b) else [add_adjoints(x, y) for x, y in zip(a, b)]
+    if isinstance(b, (list, tuple)):
+        return b if _is_zero_scalar(a) else [add_adjoints(x, y) for x, y in zip(a, b)]
+    return a + b
+
+
+def reached(g, x):
+    """Whether g, the adjoint of x, holds a value: False for the symbolic zero `0.0` of an array.
+
+    Rules that need an array (`A @ P`, reshapes, solves) run only on reached adjoints; a
+    zero adjoint contributes nothing to any rule (all are linear in it). The adjoint of a
+    number is always reached: a zero there may be a value whose derivative matters (when
+    the derivative code is differentiated again).
+    """
+    return not (type(g) is float and g == 0.0 and _is_container(x))
+
+
+def _is_zero_scalar(value) -> bool:
+    return not _is_container(value) and value == 0

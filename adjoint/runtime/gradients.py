@@ -1,0 +1,171 @@
+"""The function's boundary and Python's operators.
+
+The seed of a scalar output, gradients in the input's type, snapshots of arguments that are
+written later, and the adjoints of `**`, `@`, `abs` and transposes.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from adjoint.runtime.adjoints import (
+    add_at,
+    unbroadcast,
+    _absolute,
+    _float_dtype,
+    _is_container,
+    _short_derivative,
+)
+from adjoint.runtime.refusals import ComplexValue, NonScalarOutput
+
+
+def gradient_like(dx, x):
+    """The gradient in x's type: arrays of x's shape and float dtype, floats for numbers."""
+    if isinstance(x, np.ndarray):
+        if type(dx) is np.ndarray and dx.shape == x.shape and dx.dtype.kind != "c":
+            return np.array(dx, dtype=_float_dtype(x.dtype))  # a copy: dx may be shared
+        _refuse_complex(dx)
+        return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
+    if isinstance(x, (list, tuple)):
+        if not _is_container(dx):
+            items = [gradient_like(dx, item) for item in x]
+        else:
+            if len(dx) != len(x):
+                raise _short_derivative(dx, x)
+            items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+        return items if isinstance(x, list) else _tuple_like(items, x)
+    _refuse_complex(dx)
+    if isinstance(x, (bool, int, float)) and not isinstance(dx, np.ndarray):
+        return float(dx)
+    if isinstance(x, np.generic) and np.ndim(dx) == 0:
+        return np.dtype(_float_dtype(x.dtype)).type(dx)
+    return dx
+
+
+def _tuple_like(items, x):
+    """items as a tuple of x's type (a NamedTuple stays one)."""
+    return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+
+
+def _refuse_complex(dx) -> None:
+    if isinstance(dx, (complex, np.complexfloating)) or (isinstance(dx, np.ndarray) and dx.dtype.kind == "c"):
+        raise ComplexValue("a gradient is complex")
+
+
+def snapshot(x):
+    """A copy of x that later writes into x, or into an array or list it holds, cannot change."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return [snapshot(item) for item in x]
+    if type(x) is tuple:
+        return tuple(snapshot(item) for item in x)
+    return x
+
+
+def unit_seed(value):
+    """The seed 1 of a scalar output in its own type; refuses outputs `grad` cannot seed."""
+    if isinstance(value, float):
+        return 1.0
+    if value is None:
+        raise NonScalarOutput("the function returned None; it must return a scalar (a float or a size-1 array)")
+    if isinstance(value, (list, tuple)) or np.size(value) != 1:
+        raise NonScalarOutput(
+            f"the function must return a scalar (a float or a size-1 array), got shape {np.shape(value)}; "
+            "use adjoint.vjp or adjoint.jacobian for vector outputs"
+        )
+    if np.iscomplexobj(value):
+        raise ComplexValue("the function returned a complex value")
+    return np.ones_like(value, dtype=_float_dtype(np.result_type(value)))
+
+
+def sign(x):
+    """-1.0, 0.0 or 1.0 (elementwise for arrays): the derivative of abs away from 0.
+
+    A float for numbers, so that `d[result] * sign(x)` stays a float when d[result] folds to 1.
+    """
+    if isinstance(x, (int, float)):  # np.float64 too: its comparisons give np.bool_, which cannot subtract
+        return float(x > 0) - float(x < 0)
+    return np.sign(x)
+
+
+def stop_gradient(x):
+    """Identity in the forward pass; its derivative is zero."""
+    return x
+
+
+def pow_exponent_adjoint(g, power, x):
+    """g * d(x ** y)/dy = g * power * log(x) where power = x ** y, taken as 0 where x == 0."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
+        return 0.0 if x == 0 else g * power * (math.log(x) if x > 0 else math.nan)
+    safe = np.where(x == 0, 1.0, x)
+    return np.where(x == 0, 0.0, g * power * np.log(safe))
+
+
+def dot_adjoint_a(g, a, b):
+    """The adjoint of a in a @ b (np.matmul, and np.dot up to 2-d; 0-d operands multiply).
+
+    Stacks of matrices multiply pairwise, and their leading axes broadcast.
+    """
+    if _vectors_or_matrices(g, a, b):
+        if b.ndim == 1:
+            return np.multiply.outer(g, b) if a.ndim == 2 else g * b
+        return g @ b.T if a.ndim == 2 else b @ g
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(g * b, a)
+    g, _, b = _as_matrices(g, a, b)
+    total = np.matmul(g, np.swapaxes(b, -1, -2))
+    return unbroadcast(total[..., 0, :] if np.ndim(a) == 1 else total, a)
+
+
+def dot_adjoint_b(g, a, b):
+    """The adjoint of b in a @ b (np.matmul, and np.dot up to 2-d; 0-d operands multiply)."""
+    if _vectors_or_matrices(g, a, b):
+        if a.ndim == 1:
+            return np.multiply.outer(a, g) if b.ndim == 2 else g * a
+        return a.T @ g
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(g * a, b)
+    g, a, _ = _as_matrices(g, a, b)
+    total = np.matmul(np.swapaxes(a, -1, -2), g)
+    return unbroadcast(total[..., 0] if np.ndim(b) == 1 else total, b)
+
+
+def _vectors_or_matrices(g, a, b) -> bool:
+    """a @ b of 1-d or 2-d arrays (no stacks, nothing to broadcast) with an adjoint g of its shape."""
+    return (
+        type(a) is np.ndarray and type(b) is np.ndarray and type(g) is np.ndarray
+        and 0 < a.ndim <= 2 and 0 < b.ndim <= 2 and g.ndim == a.ndim + b.ndim - 2
+    )
+
+
+def _as_matrices(g, a, b):
+    """g, a and b of a @ b with the axes np.matmul adds to 1-d operands (and drops from g) put back."""
+    if np.ndim(b) == 1:
+        g, b = np.expand_dims(g, -1), np.expand_dims(b, -1)
+    if np.ndim(a) == 1:
+        g, a = np.expand_dims(g, -2), np.expand_dims(a, -2)
+    return g, a, b
+
+
+def broadcast_like(g, target):
+    """g broadcast to target's shape (the adjoint of a sum over broadcast axes)."""
+    shape = np.shape(target)
+    if np.shape(g) == shape:
+        return g
+    return np.broadcast_to(g, shape)
+
+
+def item_adjoint_backward(d_container, container, index, x, g):
+    """The adjoint of `container` in item_adjoint(container, index, x), given g = the result's adjoint."""
+    if not _is_container(container):
+        return d_container
+    return add_at(d_container, container, _absolute(index, x) if x is not None else index, g)
+
+
+def transpose_adjoint(g, axes=None):
+    """The adjoint of np.transpose(x, axes): transpose back with the inverse permutation."""
+    if axes is None:
+        return np.transpose(g)
+    return np.transpose(g, np.argsort(axes))

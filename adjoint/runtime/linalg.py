@@ -1,0 +1,118 @@
+"""Helpers of the linear-algebra rules: solve, cholesky and norm.
+
+Each is linear in its first argument (the adjoint or tangent it carries) unless it says so.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from adjoint.runtime.adjoints import unbroadcast, _is_zero_scalar
+
+
+def _solve_operands(g, b):
+    """g with a trailing axis when np.linalg.solve's b is a vector, so the matrix formulas apply."""
+    return np.expand_dims(g, -1) if np.ndim(b) == 1 else g
+
+
+def solve_adjoint_b(g, a, b):
+    """The adjoint of b in np.linalg.solve(a, b): solve(a^T, g)."""
+    adjoint = np.linalg.solve(np.swapaxes(a, -1, -2), _solve_operands(g, b))
+    return unbroadcast(adjoint[..., 0] if np.ndim(b) == 1 else adjoint, b)
+
+
+def solve_adjoint_a(g, a, b, result):
+    """The adjoint of a in x = np.linalg.solve(a, b): -solve(a^T, g) x^T."""
+    adjoint = np.linalg.solve(np.swapaxes(a, -1, -2), _solve_operands(g, b))
+    return unbroadcast(-np.matmul(adjoint, np.swapaxes(_solve_operands(result, b), -1, -2)), a)
+
+
+def solve_tangent(da, db, a, b, result):
+    """The tangent of x = np.linalg.solve(a, b): solve(a, db - da x). Linear in (da, db) together."""
+    solution = _solve_operands(result, b)
+    rhs = _solve_operands(db, b)
+    if not _is_zero_scalar(da):
+        rhs = rhs - np.matmul(da, solution)
+    tangent = np.linalg.solve(a, np.broadcast_to(rhs, np.shape(solution)))
+    return tangent[..., 0] if np.ndim(b) == 1 else tangent
+
+
+def _lower_half(x):
+    """The lower triangle of x with its diagonal halved (Murray's Phi)."""
+    return np.tril(x) - 0.5 * np.eye(np.shape(x)[-1]) * x
+
+
+def cholesky_adjoint(g, low):
+    """The adjoint of A in L = np.linalg.cholesky(A), symmetrized (Murray 2016, arXiv:1602.07527)."""
+    phi = _lower_half(np.matmul(np.swapaxes(low, -1, -2), g))
+    inverse = np.linalg.inv(low)
+    inner = np.matmul(np.swapaxes(inverse, -1, -2), np.matmul(phi, inverse))
+    return 0.5 * (inner + np.swapaxes(inner, -1, -2))
+
+
+def cholesky_tangent(da, low):
+    """The tangent of L = np.linalg.cholesky(A): L Phi(L^-1 dA L^-T)."""
+    inverse = np.linalg.inv(low)
+    return np.matmul(low, _lower_half(np.matmul(inverse, np.matmul(da, np.swapaxes(inverse, -1, -2)))))
+
+
+def _norm_kind(x, ord, axis):
+    """("vector", axes) or ("matrix", axes) as np.linalg.norm decides for these arguments."""
+    ndim = np.ndim(x)
+    if axis is None:
+        if ord is None or ndim == 1:
+            return "vector", tuple(range(ndim))
+        return "matrix", (0, 1)
+    axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    return ("vector" if len(axes) == 1 else "matrix"), tuple(a % max(ndim, 1) for a in axes)
+
+
+def _norm_slope(result, x, ord, axis):
+    """d norm / d x for the norms with a derivative: 2-, p- and max-norms of vectors, Frobenius,
+    nuclear and spectral norms of matrices."""
+    kind, axes = _norm_kind(x, ord, axis)
+    r = np.expand_dims(result, axes) if np.ndim(result) else result
+    if kind == "vector" and ord in (None, 2) or kind == "matrix" and ord in (None, "fro"):
+        return x / r
+    if kind == "vector" and ord in (np.inf, -np.inf):
+        mask = np.abs(x) == r
+        return mask * np.sign(x) / np.sum(mask, axis=axes, keepdims=True)
+    if kind == "vector" and np.ndim(ord) == 0 and ord not in (0,) and not isinstance(ord, str):
+        return np.sign(x) * np.abs(x) ** (ord - 1) / r ** (ord - 1)
+    if kind == "vector" and ord == 0:
+        return np.zeros(np.shape(x))  # a count of the non-zero entries: constant almost everywhere
+    if kind == "matrix" and ord in (1, -1, np.inf, -np.inf):
+        return _induced_norm_slope(x, ord, axes)
+    if kind == "matrix" and ord in ("nuc", 2, -2):
+        moved = np.moveaxis(x, axes, (-2, -1))
+        u, s, vt = np.linalg.svd(moved, full_matrices=False)
+        if ord != "nuc":
+            pick = 0 if ord == 2 else -1
+            u, vt = u[..., :, pick:pick + 1 or None], vt[..., pick:pick + 1 or None, :]
+        return np.moveaxis(np.matmul(u, vt), (-2, -1), axes)
+    raise NotImplementedError(f"the derivative of np.linalg.norm with ord={ord!r} is not supported")
+
+
+def _induced_norm_slope(x, ord, axes):
+    """The slope of the largest (ord 1, inf) or smallest (-1, -inf) absolute column (ord +-1) or
+    row (+-inf) sum: the signs of x on that column or row, shared evenly between tied ones."""
+    moved = np.moveaxis(x, axes, (-2, -1))
+    summed, across = (-2, -1) if ord in (1, -1) else (-1, -2)
+    sums = np.sum(np.abs(moved), axis=summed, keepdims=True)
+    chosen = sums == (np.max if ord > 0 else np.min)(sums, axis=across, keepdims=True)
+    slope = np.sign(moved) * chosen / np.sum(chosen, axis=across, keepdims=True)
+    return np.moveaxis(slope, (-2, -1), axes)
+
+
+def norm_adjoint(g, result, x, ord=None, axis=None, keepdims=False):
+    """The adjoint of np.linalg.norm(x, ord, axis, keepdims)."""
+    kind, axes = _norm_kind(x, ord, axis)
+    reduced = np.squeeze(result, axes) if keepdims and np.ndim(result) else result
+    spread = np.expand_dims(g, axes) if not keepdims and np.ndim(result) else g
+    return spread * _norm_slope(reduced, x, ord, axis)
+
+
+def norm_tangent(dx, result, x, ord=None, axis=None, keepdims=False):
+    """The tangent of np.linalg.norm(x, ord, axis, keepdims)."""
+    kind, axes = _norm_kind(x, ord, axis)
+    slope = _norm_slope(np.squeeze(result, axes) if keepdims and np.ndim(result) else result, x, ord, axis)
+    return np.sum(slope * dx, axis=axes, keepdims=keepdims)

@@ -1,0 +1,47 @@
+"""What a derived function raises when it meets, at run time, a value adjoint does not differentiate.
+
+The API turns each `Refused` into an `adjoint.AdjointError` at the user's line where it knows it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class Refused(ValueError):
+    """A derived function met, at run time, a value adjoint does not differentiate."""
+
+
+class ContainerArithmeticError(Refused, TypeError):
+    """Derivative code that took `+` or `*` for arithmetic met lists or tuples joined or repeated."""
+
+
+class ListSliceStoreError(Refused, TypeError):
+    """`xs[i:j] = v` on a list, met by derivative code generated without argument kinds."""
+
+
+class InPlaceChangeError(Refused):
+    """`c += v` changes in place an array or list that another name, or the caller, also refers to:
+    the derivative does not follow that change. `filename` and `lineno` say where c += v is."""
+
+    def __init__(self, message, filename, lineno):
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno
+
+
+def number_or_refuse(value, message, filename, lineno):
+    """Raise InPlaceChangeError unless `value` is immutable (then `c += v` only rebinds c)."""
+    if isinstance(value, (np.ndarray, list, dict, set, bytearray)):
+        raise InPlaceChangeError(message, filename, lineno)
+
+
+class NonScalarOutput(ValueError):
+    """A function differentiated with `grad` returned more than one number."""
+
+
+class ComplexValue(Refused):
+    """A complex value reached a derivative (adjoint differentiates real values only)."""
+
+    def __init__(self, what: str):
+        super().__init__(f"{what}: a complex value appeared at run time (a negative float raised to a fractional "
+                         "power is complex in Python); adjoint differentiates real values only")
