@@ -11,7 +11,7 @@ import gast
 
 from adjoint import runtime
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
-from adjoint.frontend.values import as_user_function, resolve_value
+from adjoint.frontend.values import as_user_function, dependency_of, resolve_value
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable
 
@@ -81,19 +81,21 @@ class CallClassifier:
         return Operation(Callee.NONDIFF)
 
     def classify_callee(self, func_node: gast.expr) -> Operation:
-        func = as_user_function(resolve_value(func_node, self.parsed, self.local_names))
+        found = resolve_value(func_node, self.parsed, self.local_names)
+        func = as_user_function(found)
         label = _dotted_text(func_node)
         if func is MISSING:
             return Operation(Callee.UNKNOWN, None, label, self._why_unknown(func_node, label))
+        if not isinstance(func_node, gast.Name):  # read through an object or a table: follow its changes
+            self.dependencies.extend(d for d in [dependency_of(func_node, self.parsed, found)] if d is not None)
         if func in NON_DIFFERENTIABLE:
             return Operation(Callee.NONDIFF, func, label)
         if func in self.table:
             return Operation(Callee.RULE, func, label)
         if inspect.isfunction(unwrap(func)) and not _is_library(func):
-            self._depend_on(func_node, func)
+            self._depend_on(func_node, found)
             return Operation(Callee.USER, unwrap(func), label)
         return Operation(Callee.UNKNOWN, func, label)
-
 
     def _why_unknown(self, func_node: gast.expr, label: str) -> str:
         """The message for a call through a value only the running function knows."""

@@ -111,6 +111,27 @@ def resolve_value(node: gast.expr, parsed: ParsedFunction, local_names: frozense
     return MISSING
 
 
+def dependency_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> Optional[Tuple[dict, Any, Any]]:
+    """(mapping, key, value) that must still hold for a derivative that resolved `node` to
+    `value`: a global name, an instance's own attribute (`self.nonlinearity`), an entry of
+    a dict (`ACTIVATIONS['tanh']`); None for what does not change (modules, classes, tuples)."""
+    if isinstance(node, gast.Name):
+        globals_ = parsed.func.__globals__
+        if node.id in parsed.namespace or node.id in parsed.fixed or node.id not in globals_:
+            return None
+        return globals_, node.id, value
+    if isinstance(node, gast.Attribute):
+        owner = resolve_value(node.value, parsed, frozenset())
+        own = getattr(owner, "__dict__", None)
+        if isinstance(owner, (types.ModuleType, type)) or not isinstance(own, dict) or node.attr not in own:
+            return None
+        return own, node.attr, value
+    if isinstance(node, gast.Subscript):
+        table = resolve_value(node.value, parsed, frozenset())
+        return (table, node.slice.value, value) if isinstance(table, dict) else None
+    return None
+
+
 def as_user_function(value: Any) -> Any:
     """A bound method of a user class or a functools.partial of a user function, as the user
     function specialized to what it binds; other values unchanged."""

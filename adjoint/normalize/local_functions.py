@@ -37,7 +37,7 @@ from adjoint.backend import codegen
 from adjoint.backend.compile import compile_function
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction
-from adjoint.frontend.values import as_user_function, is_function_value, resolve_value, specialize
+from adjoint.frontend.values import as_user_function, dependency_of, is_function_value, resolve_value, specialize
 
 SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
 
@@ -254,8 +254,7 @@ def _function_arguments(callee: Callable, call: gast.Call, parsed: ParsedFunctio
 
 
 def _depend(parsed: ParsedFunction, node: gast.expr, local_names: frozenset) -> None:
-    """A global name resolved at generation time: rebinding it invalidates the derivative."""
-    if isinstance(node, gast.Name) and node.id not in local_names and node.id not in parsed.namespace:
-        globals_ = parsed.func.__globals__
-        if node.id in globals_:
-            parsed.dependencies.append((globals_, node.id, globals_[node.id]))
+    """A name, attribute or table entry resolved now: a change to it invalidates the derivative."""
+    dependency = dependency_of(node, parsed, resolve_value(node, parsed, local_names))
+    if dependency is not None:
+        parsed.dependencies.append(dependency)
