@@ -70,6 +70,9 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
             if not -len(names) <= item < len(names):
                 raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}")
             resolved.append(names[item])
+        elif item not in names and _bound_instance(func) and item == _instance(func, _bound_instance(func))[0][0]:
+            raise WrtError(f"wrt={item!r} names the object of the bound method {_describe(func)}; its attributes "
+                           "are read as constants: to differentiate with respect to them, make them parameters")
         elif item not in names:
             raise WrtError(f"wrt={item!r} is not a parameter of {_describe(func)}; its parameters are {names}")
         else:
