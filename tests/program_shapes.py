@@ -583,11 +583,13 @@ class ShapeBuilder(Builder):
         self.terms.append(f"np.sum({name}({a})) * {name}({x0})")
 
     def local_def(self) -> None:
-        a, x0, name, t, s, k = (self.need("a"), self.need("x0"), self.fresh("h"), self.fresh("t"), self.fresh("s"),
-                                self.fresh("k"))
-        self.emit(f"def {name}({t}):", f"    {s} = 0.0", f"    for {k} in range({self.integer(1, 3)}):",
-                  f"        {s} = {s} + {t} * {self.scalar()}", f"    return {s}")
-        self.terms.append(f"np.sum({name}({a})) + {name}({x0})")
+        """A local def called in a loop (Tangent's iterpower_with_nested_def) and once more."""
+        a, x0, name, t, u, s, k = (self.need("a"), self.need("x0"), self.fresh("h"), self.fresh("t"),
+                                   self.fresh("u"), self.fresh("s"), self.fresh("k"))
+        self.emit(f"def {name}({t}):", f"    {u} = {t} * {self.scalar()}", f"    return {u} + np.sin({u})",
+                  f"{s} = 0.0", f"for {k} in range({self.integer(1, 3)}):",
+                  f"    {s} = {s} + np.sum({name}({a} * {k}))")
+        self.terms.append(f"{s} + {name}({x0})")
 
     def function_argument(self) -> None:
         a, helper, fn, v = self.need("a"), self.fresh("apply_to"), self.fresh("fn"), self.fresh("v")

@@ -128,3 +128,35 @@ def test_an_error_inside_a_lifted_function_or_comprehension_names_the_users_line
     expected = next(number for number, line in enumerate(lines, start=1) if line.rstrip().endswith(f"# <- {marker}"))
     assert info.value.lineno == expected, str(info.value)
     assert not re.search(r"\b_[a-z]+\d", str(info.value)), str(info.value)
+
+
+def nested_def_with_loop(x, a):
+    def power_sum(t):
+        total = 0.0
+        for k in range(3):
+            total = total + t * x
+        return total
+    return np.sum(power_sum(a)) + power_sum(x)
+
+
+@pytest.mark.xfail(strict=True, reason="hvp (forward over reverse) of a function that calls a function with a loop "
+                                       "is refused at a line of the generated backward half (its stack pop); the "
+                                       "same for module-level callees, not special to local functions")
+def test_hvp_through_a_local_def_with_a_loop():
+    adjoint.hvp(nested_def_with_loop, wrt=(0, 1))(1.5, X, 1.0, np.ones(3))
+
+
+STATE = np.random.RandomState(0)
+
+
+def draws_around_a_comprehension(x):
+    return x * STATE.normal() + sum(x * STATE.normal() for _ in range(3)) * STATE.normal()
+
+
+def test_a_lowered_comprehension_keeps_its_place_in_the_order_of_evaluation():
+    STATE.seed(1)
+    value = draws_around_a_comprehension(2.0)
+    STATE.seed(1)
+    got, gradient = adjoint.value_and_grad(draws_around_a_comprehension)(2.0)
+    assert got == value
+    assert gradient == pytest.approx(value / 2.0, rel=1e-12)

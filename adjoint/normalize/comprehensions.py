@@ -80,9 +80,24 @@ class _Lowering:
             return [stmt]  # left for check_function to refuse at its line
         prelude: List[gast.stmt] = []
         for node in found:
+            self._earlier_calls_first(stmt, node, prelude)
             replacement = self.expression(node, prelude)
             _replace(stmt, node, replacement)
         return prelude + [stmt]
+
+    def _earlier_calls_first(self, stmt: gast.stmt, node: gast.expr, prelude: List[gast.stmt]) -> None:
+        """What Python evaluates before `node` in the statement and may call a function
+        (`f(a)` in `f(a) + sum(...)`) is computed first, into a temporary, so that the lowered
+        comprehension keeps its place in the order of evaluation (random draws, prints)."""
+        path = _path(stmt, node)
+        for parent, child in zip(path, path[1:]):
+            for sibling in _evaluated_before(parent, child):
+                if isinstance(getattr(sibling, "ctx", None), gast.Store):
+                    continue
+                if any(isinstance(sub, gast.Call) for sub in nodes.walk(sibling)):
+                    temp = self.fresh("_t")
+                    prelude.append(nodes.copy_location(nodes.assign(temp, sibling), sibling))
+                    _replace(parent, sibling, nodes.copy_location(nodes.name(temp), sibling))
 
     def _comprehensions(self, stmt: gast.stmt) -> List[gast.expr]:
         """The outermost comprehensions of the statement's own expressions, in source order;
@@ -225,6 +240,34 @@ class _Lowering:
         for node in found:
             _replace(holder, node, self.expression(node, prelude))
         return holder.value
+
+
+def _path(root: gast.AST, target: gast.AST) -> List[gast.AST]:
+    """The nodes from root down to target, both included ([] when target is not under root)."""
+    if root is target:
+        return [root]
+    for child in gast.iter_child_nodes(root):
+        below = _path(child, target)
+        if below:
+            return [root] + below
+    return []
+
+
+def _evaluated_before(parent: gast.AST, child: gast.AST) -> List[gast.expr]:
+    """The expressions under parent that Python evaluates before child: earlier operands and
+    arguments (for a method called on a value, that value), not child's own subtrees."""
+    before: List[gast.expr] = []
+    for sibling in gast.iter_child_nodes(parent):
+        if sibling is child:
+            break
+        if isinstance(sibling, gast.keyword):
+            sibling = sibling.value
+        if isinstance(parent, gast.Call) and sibling is parent.func:
+            while isinstance(sibling, gast.Attribute):
+                sibling = sibling.value
+        if isinstance(sibling, gast.expr):
+            before.append(sibling)
+    return before
 
 
 def _renamed(node: gast.AST, renamed: Dict[str, str]) -> gast.AST:

@@ -116,6 +116,11 @@ class _Lifter:
         arguments = function.args
         if arguments.vararg is not None or arguments.kwarg is not None:
             raise self._refuse(node, "local functions with `*args` or `**kwargs` are not supported")
+        for sub in nodes.walk(function):
+            if isinstance(sub, (gast.Nonlocal, gast.Global)):
+                keyword = "nonlocal" if isinstance(sub, gast.Nonlocal) else "global"
+                raise self._refuse(sub, f"`{keyword}` in a local function is not supported: it may not rebind "
+                                        "the enclosing function's names")
 
     def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("local function", message, self.parsed.info.location(node))
@@ -124,6 +129,13 @@ class _Lifter:
 
     def run(self) -> None:
         enclosing = _scope_locals(self.node) - set(self.definitions)
+        for function in [d if isinstance(d, gast.FunctionDef) else d.value for d in self.definitions.values()] \
+                + self.anonymous:
+            defaults = function.args.defaults + [d for d in function.args.kw_defaults if d is not None]
+            read = sorted({n for default in defaults for n in nodes.names_read(default)} & enclosing)
+            if read:
+                raise self._refuse(function, f"a default value of this local function reads `{read[0]}`, a "
+                                             f"variable of {self.node.name}; pass it as an argument instead")
         for name, definition in self.definitions.items():
             function = definition if isinstance(definition, gast.FunctionDef) else definition.value
             self.captures[name] = sorted(_free_names(function) & enclosing)
@@ -167,7 +179,10 @@ class _Lifter:
         recursive = name in reads and name not in closure
         if recursive:
             closure[name] = None
-        lifted = compile_function(name, text, self.parsed.func.__globals__, closure, label="adjoint local function")
+        try:
+            lifted = compile_function(name, text, self.parsed.func.__globals__, closure, label="adjoint local function")
+        except Exception as error:  # a default value that fails, a construct Python refuses outside its scope
+            raise self._refuse(function, f"cannot make a function of `{name}` on its own: {error}") from None
         if recursive:
             cell = lifted.__closure__[lifted.__code__.co_freevars.index(name)]
             cell.cell_contents = lifted
