@@ -126,6 +126,15 @@ class _Specializing:
                                "supported; differentiate the function with the instance as an argument")
         return derivative_of(self.func, Options(self.mode, self.wrt, self.optimize, kinds)).function
 
+    def _while_current(self, function: Callable, generated: Generated) -> Callable:
+        """`function` for the cached call, which falls back to lookup (and regeneration) once a
+        name, attribute or closure cell the derivative depends on changes."""
+        def call(*args, **kwargs):
+            if generated.is_current():
+                return function(*args, **kwargs)
+            return self.lookup(args, kwargs)(*args, **kwargs)
+        return call
+
     def lookup(self, args: tuple, kwargs: dict) -> Callable:
         if self.revision != Revision.value:
             self.by_types.clear()
@@ -141,8 +150,8 @@ class _Specializing:
         entry = self.by_types.get(key)
         function = entry[0] if entry is not None else None
         checked = self.checked.get(key)
-        if checked is not None and checked[1].is_current():
-            function = checked[0]
+        if checked is not None:
+            function = checked[0] if checked[1].is_current() else None
         if function is None:
             checker = self.checkers[key] = _complex_checker(self.func, self.bound, args, kwargs)
             options = Options(self.mode, self.wrt, self.optimize, _kinds(self.func, self.bound + args, kwargs))
@@ -156,6 +165,8 @@ class _Specializing:
                 function = _with_instance(function, self.bound, self.mode)
             if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
                 self.checked[key] = (function, generated)
+                if self.mode in ("reverse", "value_and_grad") and not fixed:
+                    self.by_types[key] = _cache_entry(self._while_current(function, generated), checker, self.mode)
             else:
                 self.by_types[key] = _cache_entry(function, checker, self.mode)
         else:

@@ -217,6 +217,7 @@ HOSTILE = [
     Hostile("argument-written-into", argument_not_mutated, expect=(1.0, np.array([0.0, 4.0, 6.0]),
                                                                    np.array([1.0, 2.0, 3.0]))),
     Hostile("nested-parentheses", lambda: adjoint.grad(hf.nested_expression)(2.0), expect=0.5 ** 5),
+    Hostile("closure-cell-changed-after", rescale_closure, expect=(2.0, 5.0, 5.0)),
 ]
 
 KNOWN_LIMITATIONS = [
@@ -225,9 +226,6 @@ KNOWN_LIMITATIONS = [
                  marks=pytest.mark.xfail(strict=True, raises=ZeroDivisionError,
                                          reason="scalar derivative code divides Python floats: 1.0 / 0.0 raises "
                                                 "where NumPy (np.log(0.0) = -inf) gives inf")),
-    pytest.param(Hostile("closure-cell-changed-after", rescale_closure, expect=(2.0, 5.0, 5.0)),
-                 marks=pytest.mark.xfail(strict=True, reason="closure values are copied when the derivative is "
-                                                             "generated; a later `nonlocal` rebinding is not seen")),
 ]
 
 

@@ -88,6 +88,26 @@ class ParsedFunction:
         return getattr(builtins, identifier, _MISSING)
 
 
+class ClosureCell:
+    """A closure cell seen as a one-entry mapping, so that a derivative that read its value
+    is regenerated once the enclosing function rebinds it (`nonlocal scale; scale = 5.0`)."""
+
+    def __init__(self, cell):
+        self.cell = cell
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self.cell.cell_contents
+        except ValueError:
+            return default
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, ClosureCell) and other.cell is self.cell
+
+    def __hash__(self) -> int:
+        return id(self.cell)
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
@@ -155,16 +175,17 @@ def parse_function(func: Callable) -> ParsedFunction:
     specialization = getattr(func, "__adjoint_specialized__", None)
     origin = specialization.origin if specialization is not None else func
     node, info = _parse_cached(origin)
-    namespace = {}
+    namespace, cells = {}, []
     if origin.__closure__:
         for var, cell in zip(origin.__code__.co_freevars, origin.__closure__):
             try:
                 namespace[var] = cell.cell_contents
             except ValueError:
                 continue
+            cells.append((ClosureCell(cell), var, namespace[var]))
     node = copy.deepcopy(node)
     _defaults_as_values(node, origin)
-    parsed = ParsedFunction(func, node, info, namespace)
+    parsed = ParsedFunction(func, node, info, namespace, dependencies=cells)
     parsed.fixed.update(fixed)
     if specialization is not None:
         _specialize(parsed, specialization)
