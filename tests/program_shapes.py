@@ -592,11 +592,13 @@ class ShapeBuilder(Builder):
         self.terms.append(f"{s} + {name}({x0})")
 
     def function_argument(self) -> None:
+        """A helper given np.tanh, a module-level lambda, or a lambda that reads the function's variables."""
         a, helper, fn, v = self.need("a"), self.fresh("apply_to"), self.fresh("fn"), self.fresh("v")
         self.helper_source(helper, [f"def {helper}({fn}, {v}):", f"    return np.sum({fn}({v}) * {v})"])
-        squash = self.fresh("squash")
+        squash, t = self.fresh("squash"), self.fresh("t")
         self.module_lines.append(f"{squash} = lambda {v}: {v} / (1.0 + {v} * {v})")
-        self.terms.append(f"{helper}({self.choice(('np.tanh', 'np.sin', squash))}, {a}) * {self.scalar()}")
+        capturing = f"(lambda {t}: np.sin({t}) * {self.scalar()})"
+        self.terms.append(f"{helper}({self.choice(('np.tanh', 'np.sin', squash, capturing))}, {a}) * {self.scalar()}")
 
     def function_table(self) -> None:
         a, x0, table, v = self.need("a"), self.need("x0"), self.fresh("TABLE"), self.fresh("v")

@@ -128,6 +128,37 @@ def cube(t):
     return t ** 3
 
 
+def twice(f, x):
+    return apply_sum(f, x) + np.sum(f(2.0 * x))
+
+
+def euler(dynamics, y, steps):
+    for _ in range(steps):
+        y = y + 0.1 * dynamics(y)
+    return np.sum(y ** 2)
+
+
+def passes_capturing_lambda(x, w):
+    f = lambda t: t * w  # noqa: E731
+    return apply_sum(f, x)
+
+
+def passes_capturing_def_on(x, w):
+    def g(t):
+        return np.sin(t * w) + w
+    return twice(g, x)
+
+
+def passes_anonymous_capturing_lambda(x, w):
+    return apply_sum(lambda t: np.exp(t * w), x) * w
+
+
+def ode_with_local_dynamics(y0, A):
+    def dynamics(y):
+        return np.tanh(A @ y)
+    return euler(dynamics, y0, 3)
+
+
 def layer_with(x, nonlinearity=np.tanh):
     return np.sum(nonlinearity(x) * x)
 
@@ -248,13 +279,13 @@ def comprehension_of_lambdas(x, w):
 
 # ----- refused ---------------------------------------------------------------------------------------------
 
-def lambda_that_captures_passed_on(x, w):
-    f = lambda t: t * w  # noqa: E731
-    return apply_sum(f, x)  # <- capturing-lambda-passed
+def capturing_lambda_stored(x, w):
+    scaled = [lambda t: t * w]  # <- capturing-lambda-stored
+    return scaled[0](x)
 
 
-def anonymous_lambda_that_captures(x, w):
-    return apply_sum(lambda t: t * w, x)  # <- capturing-anonymous-lambda
+def capturing_lambda_to_a_builtin(x, w):
+    return sorted(x, key=lambda v: v * w)[0]  # <- capturing-lambda-to-builtin
 
 
 def local_function_defined_twice(x):
@@ -325,6 +356,10 @@ CASES = [
     Exact(forwards_function, lambda rng: (vector(rng), np.tanh), id="function_forwarded"),
     Exact(forwards_function, lambda rng: (vector(rng), ACTIVATIONS["softplus"]), id="lambda_forwarded"),
     Exact(default_user_function, lambda rng: (vector(rng),)),
+    Exact(passes_capturing_lambda, lambda rng: (vector(rng), 0.7), wrt=(0, 1)),
+    Exact(passes_capturing_def_on, lambda rng: (vector(rng), 0.7), wrt=(0, 1)),
+    Exact(passes_anonymous_capturing_lambda, lambda rng: (vector(rng), 0.7), wrt=(0, 1)),
+    Exact(ode_with_local_dynamics, lambda rng: (vector(rng, 2), rng.normal(size=(2, 2)) * 0.5), wrt=(0, 1)),
     # methods
     Exact(MODEL.loss, lambda rng: (vector(rng),), id="method_calls_methods"),
     Exact(MODEL.loss, lambda rng: (vector(rng),), wrt="x", id="method_wrt_name"),
@@ -343,9 +378,9 @@ CASES = [
     Exact(comprehension_array, lambda rng: (vector(rng, 4),)),
     Exact(comprehension_of_lambdas, lambda rng: (vector(rng), 0.8), wrt=(0, 1)),
     # refused
-    Refused(lambda_that_captures_passed_on, (DATA, 1.0), adjoint.UnsupportedSyntaxError, "capturing-lambda-passed"),
-    Refused(anonymous_lambda_that_captures, (DATA, 1.0), adjoint.UnsupportedSyntaxError,
-            "capturing-anonymous-lambda"),
+    Refused(capturing_lambda_stored, (DATA, 1.0), adjoint.UnsupportedSyntaxError, "capturing-lambda-stored"),
+    Refused(capturing_lambda_to_a_builtin, (DATA, 1.0), adjoint.UnsupportedSyntaxError,
+            "capturing-lambda-to-builtin"),
     Refused(local_function_defined_twice, (1.0,), adjoint.UnsupportedSyntaxError, "defined-twice"),
     Refused(calls_method_of_argument, (MODEL, DATA), adjoint.NonDifferentiableError, "method-of-argument", wrt=1),
     Refused(calls_function_in_variable, (DATA, 1), adjoint.NonDifferentiableError, "function-in-variable"),

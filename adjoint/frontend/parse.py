@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, List, Tuple
 
 import gast
 
+from adjoint import nodes
 from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
 from adjoint.frontend import lambdas
 
@@ -72,6 +73,8 @@ class ParsedFunction:
     namespace: Dict[str, Any] = field(default_factory=dict)
     in_place: List[Tuple[str, gast.AST]] = field(default_factory=list)
     fixed: Dict[str, Any] = field(default_factory=dict)  # parameters whose value is known (frontend/values.py)
+    # function values that read their caller's variables: name -> {variable: the name holding its value here}
+    captured: Dict[str, Dict[str, str]] = field(default_factory=dict)
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
 
     @property
@@ -136,7 +139,7 @@ def _parse_cached(func: Callable) -> Tuple[gast.FunctionDef, SourceInfo]:
     lifted = getattr(func, "__adjoint_tree__", None)
     if lifted is not None:
         return lifted
-    if func.__name__ == "<lambda>":
+    if func.__name__ == lambdas.LAMBDA_NAME:
         return lambdas.parse_lambda(func)
     try:
         lines, first_line = inspect.getsourcelines(func)
@@ -195,8 +198,6 @@ def parse_function(func: Callable) -> ParsedFunction:
 def _specialize(parsed: ParsedFunction, specialization) -> None:
     """Bound parameters leave the signature (the body reads their values, or a local copy of
     them where it rebinds them); fixed ones are known unless the body rebinds them."""
-    from adjoint import nodes
-
     stored = set(nodes.names_stored(parsed.node))
     for name, value in specialization.bound:
         _remove_parameter(parsed.node.args, name)
@@ -208,6 +209,25 @@ def _specialize(parsed: ParsedFunction, specialization) -> None:
         else:
             parsed.namespace[name] = value
     parsed.fixed.update((name, value) for name, value in specialization.fixed if name not in stored)
+    for name, value in specialization.fixed:
+        captures = getattr(value, "__adjoint_captures__", ())
+        if captures:
+            _receive_captures(parsed, name, captures)
+
+
+def _receive_captures(parsed: ParsedFunction, name: str, captures: Tuple[str, ...]) -> None:
+    """A fixed function that reads its caller's variables: their values arrive as keyword-only
+    parameters (`_fn_w`), and each call `fn(t)` passes them on (`fn(t, w=_fn_w)`)."""
+    from adjoint.frontend.values import captured_parameter
+
+    held = {captured: captured_parameter(name, captured) for captured in captures}
+    parsed.node.args.kwonlyargs += [gast.Name(id=p, ctx=gast.Param(), annotation=None, type_comment=None)
+                                    for p in held.values()]
+    parsed.node.args.kw_defaults += [None] * len(held)
+    for node in nodes.walk(parsed.node):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == name:
+            node.keywords += [gast.keyword(arg=c, value=nodes.name(p)) for c, p in held.items()]
+    parsed.captured[name] = held
 
 
 def _remove_parameter(arguments: gast.arguments, name: str) -> None:

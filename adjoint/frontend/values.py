@@ -62,17 +62,33 @@ def specialize(func: Callable, bound: Values = (), fixed: Values = ()) -> Option
     return _MEMO[key][0]
 
 
+def captured_parameter(parameter: str, captured: str) -> str:
+    """The parameter through which a specialization receives variable `captured` of the
+    function value its parameter `parameter` holds."""
+    return f"_{parameter}_{captured}"
+
+
 def _make(spec: Specialization) -> Optional[Callable]:
     signature = inspect.signature(spec.origin)
     plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     if any(p.kind not in plain for p in signature.parameters.values()):
         return None
     bound_values = dict(spec.bound)
-    reduced = signature.replace(parameters=[p for p in signature.parameters.values() if p.name not in bound_values])
-    origin = spec.origin
+    captures = {name: getattr(value, "__adjoint_captures__", ()) for name, value in spec.fixed}
+    added = [inspect.Parameter(captured_parameter(name, c), inspect.Parameter.KEYWORD_ONLY)
+             for name, captured in captures.items() for c in captured]
+    if any(p.name in signature.parameters for p in added):
+        return None
+    kept = [p for p in signature.parameters.values() if p.name not in bound_values]
+    reduced = signature.replace(parameters=kept + added)
+    origin, fixed = spec.origin, dict(spec.fixed)
 
     def specialized(*args, **kwargs):
         arguments = reduced.bind(*args, **kwargs).arguments
+        for name, captured in captures.items():  # the function value, with what it captured
+            if captured:
+                values = {c: arguments.pop(captured_parameter(name, c)) for c in captured}
+                arguments[name] = functools.partial(fixed[name], **values)
         return origin(**bound_values, **arguments)
 
     made = types.FunctionType(specialized.__code__, origin.__globals__, origin.__name__, None,

@@ -37,7 +37,8 @@ from adjoint.backend import codegen
 from adjoint.backend.compile import compile_function
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction
-from adjoint.frontend.values import as_user_function, dependency_of, is_function_value, resolve_value, specialize
+from adjoint.frontend.values import (as_user_function, captured_parameter, dependency_of, is_function_value,
+                                     resolve_value, specialize)
 
 SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
 
@@ -143,12 +144,9 @@ class _Lifter:
             function = definition if isinstance(definition, gast.FunctionDef) else definition.value
             self.parsed.namespace[name] = self._lift(name, function, self.captures[name])
         for function in self.anonymous:
-            captured = sorted(_free_names(function) & enclosing)
-            if captured:
-                raise self._refuse(function, f"this lambda reads `{captured[0]}`, a variable of "
-                                             f"{self.node.name}; assign the lambda to a name and call it by that name")
             alias = self.fresh("_lambda")
-            self.parsed.namespace[alias] = self._lift(alias, function, [])
+            self.captures[alias] = sorted(_free_names(function) & enclosing)
+            self.parsed.namespace[alias] = self._lift(alias, function, self.captures[alias])
             _replace(self.node, function, nodes.copy_location(nodes.name(alias), function))
         self._remove_definitions()
         self._pass_captures()
@@ -188,6 +186,7 @@ class _Lifter:
             cell.cell_contents = lifted
         lifted.__qualname__ = f"{self.node.name}.<locals>.{name}"
         lifted.__adjoint_tree__ = (node, self.parsed.info)
+        lifted.__adjoint_captures__ = tuple(captured)
         return lifted
 
     def _remove_definitions(self) -> None:
@@ -196,17 +195,25 @@ class _Lifter:
             block[:] = [stmt for stmt in block if id(stmt) not in lifted] or [gast.Pass()]
 
     def _pass_captures(self) -> None:
-        """`g(a)` -> `g(a, w=w)`; a local function that captures is only ever called."""
-        called = set()
+        """`g(a)` -> `g(a, w=w)`. A local function that captures is called, or passed to a
+        function (specialize_calls then passes what it captures along); nothing else."""
+        allowed = set()
         for node in _own_nodes(self.node):
-            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in self.captures:
-                called.add(id(node.func))
+            if not isinstance(node, gast.Call):
+                continue
+            if isinstance(node.func, gast.Name) and node.func.id in self.captures:
+                allowed.add(id(node.func))
                 node.keywords += [gast.keyword(arg=n, value=nodes.name(n)) for n in self.captures[node.func.id]]
+            allowed.update(id(a) for a in node.args + [k.value for k in node.keywords] if isinstance(a, gast.Name))
         for node in _own_nodes(self.node):
-            if isinstance(node, gast.Name) and id(node) not in called and self.captures.get(node.id):
-                raise self._refuse(node, f"the local function `{node.id}` reads `{self.captures[node.id][0]}`, a "
-                                         f"variable of {self.node.name}, so it can only be called here, "
-                                         "not passed or stored")
+            if isinstance(node, gast.Name) and id(node) not in allowed and self.captures.get(node.id):
+                what = "this lambda" if node.id not in self.definitions else f"the local function `{node.id}`"
+                raise self._refuse(node, f"{what} reads `{self.captures[node.id][0]}`, a variable of "
+                                         f"{self.node.name}, so it can only be called here or passed to a "
+                                         "function, not stored")
+        for name, captured in self.captures.items():
+            if captured:
+                self.parsed.captured[name] = {n: n for n in captured}
 
 
 def _replace(tree: gast.AST, old: gast.AST, new: gast.AST) -> None:
@@ -224,7 +231,9 @@ def _replace(tree: gast.AST, old: gast.AST, new: gast.AST) -> None:
 # ----- calls that pass function values ------------------------------------------------------------
 
 def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset) -> None:
-    """`layer(x, np.tanh)` -> `_layer1(x, np.tanh)`, `_layer1` the specialization of layer to act=np.tanh."""
+    """`layer(x, np.tanh)` -> `_layer1(x, np.tanh)`, `_layer1` the specialization of layer to act=np.tanh;
+    `apply(g, x)` with a local g that reads w -> `_apply1(g, x, _fn_w=w)`."""
+    passed: Set[int] = set()  # the arguments whose captured variables a specialization receives
     for node in nodes.walk(parsed.node):
         if not isinstance(node, gast.Call):
             continue
@@ -241,6 +250,40 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
         parsed.namespace[alias] = specialized
         _depend(parsed, node.func, local_names)
         node.func = nodes.copy_location(nodes.name(alias), node.func)
+        node.keywords += _captured_arguments(callee, node, fixed, parsed, passed)
+    _refuse_captures_left(parsed, passed)
+
+
+def _captured_arguments(callee: Callable, call: gast.Call, fixed: dict, parsed: ParsedFunction,
+                        passed: Set[int]) -> List[gast.keyword]:
+    """For each function value that reads variables of its caller, those variables' values,
+    passed as the keyword arguments the specialization adds (`_fn_w=w`)."""
+    bound = inspect.signature(callee).bind(*call.args, **{k.arg: k.value for k in call.keywords}).arguments
+    keywords = []
+    for parameter, value in fixed.items():
+        argument = bound.get(parameter)
+        held = parsed.captured.get(argument.id) if isinstance(argument, gast.Name) else None
+        for captured in getattr(value, "__adjoint_captures__", ()):
+            keywords.append(gast.keyword(arg=captured_parameter(parameter, captured),
+                                         value=nodes.name(held[captured])))
+        if held is not None:
+            passed.add(id(argument))
+    return keywords
+
+
+def _refuse_captures_left(parsed: ParsedFunction, passed: Set[int]) -> None:
+    """A function value that reads its caller's variables, passed where it was not specialized."""
+    for node in nodes.walk(parsed.node):
+        if isinstance(node, gast.Call):
+            for argument in node.args + [k.value for k in node.keywords]:
+                if isinstance(argument, gast.Name) and argument.id in parsed.captured \
+                        and id(argument) not in passed:
+                    variable = next(iter(parsed.captured[argument.id]))
+                    what = "this lambda" if argument.id.startswith("_lambda") else f"`{argument.id}`"
+                    raise UnsupportedSyntaxError(
+                        "local function", f"{what} reads `{variable}`, a variable of {parsed.node.name}; it can "
+                        "be passed only to a Python function that adjoint differentiates",
+                        parsed.info.location(argument))
 
 
 def _function_arguments(callee: Callable, call: gast.Call, parsed: ParsedFunction,
