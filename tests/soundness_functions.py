@@ -99,6 +99,23 @@ def nested_def_with_branches_and_loop(x, w):
     return soft(x) * soft(2.0 * x)
 
 
+def local_functions_call_each_other(x, w):
+    def outer(t):
+        return inner(t) + np.sin(inner(t))
+
+    def inner(t):
+        return t * w
+    return np.sum(outer(x)) + apply_sum(outer, x)
+
+
+def recursive_local_function_reads_local(x, w):
+    def power(t, n):
+        if n == 0:
+            return w
+        return t * power(t, n - 1)
+    return power(x, 3)
+
+
 def make_loss(data):
     def loss(w):
         return np.sum((w * data - 1.0) ** 2)
@@ -340,6 +357,8 @@ CASES = [
     Exact(nested_def_reads_locals, lambda rng: (rng.normal(size=(2, 2)), vector(rng, 2)), wrt=(0, 1)),
     Exact(nested_def_recursive, lambda rng: (1.3,)),
     Exact(nested_def_with_branches_and_loop, lambda rng: (0.4, 1.5), wrt=(0, 1)),
+    Exact(local_functions_call_each_other, lambda rng: (vector(rng), 0.7), wrt=(0, 1)),
+    Exact(recursive_local_function_reads_local, lambda rng: (1.3, 0.7), wrt=(0, 1)),
     Exact(make_loss(DATA), lambda rng: (vector(rng),), id="closure_from_factory"),
     Exact(make_lambda_loss(DATA), lambda rng: (vector(rng),), id="lambda_from_factory"),
     # functools.partial

@@ -36,7 +36,7 @@ from adjoint import nodes
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_function
 from adjoint.errors import UnsupportedSyntaxError
-from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.values import (as_user_function, captured_parameter, dependency_of, is_function_value,
                                      resolve_value, specialize)
 
@@ -137,19 +137,34 @@ class _Lifter:
             if read:
                 raise self._refuse(function, f"a default value of this local function reads `{read[0]}`, a "
                                              f"variable of {self.node.name}; pass it as an argument instead")
-        for name, definition in self.definitions.items():
-            function = definition if isinstance(definition, gast.FunctionDef) else definition.value
-            self.captures[name] = sorted(_free_names(function) & enclosing)
-        for name, definition in self.definitions.items():
-            function = definition if isinstance(definition, gast.FunctionDef) else definition.value
-            self.parsed.namespace[name] = self._lift(name, function, self.captures[name])
+        functions = {name: d if isinstance(d, gast.FunctionDef) else d.value for name, d in self.definitions.items()}
         for function in self.anonymous:
             alias = self.fresh("_lambda")
-            self.captures[alias] = sorted(_free_names(function) & enclosing)
-            self.parsed.namespace[alias] = self._lift(alias, function, self.captures[alias])
+            functions[alias] = function
             _replace(self.node, function, nodes.copy_location(nodes.name(alias), function))
+        self._find_captures(functions, enclosing)
+        lifted = {name: self._lift(name, function, self.captures[name]) for name, function in functions.items()}
+        for function in lifted.values():  # local functions calling each other (or themselves)
+            for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
+                if name in lifted:
+                    cell.cell_contents = lifted[name]
+        self.parsed.namespace.update(lifted)
         self._remove_definitions()
         self._pass_captures()
+
+    def _find_captures(self, functions: Dict[str, gast.AST], enclosing: Set[str]) -> None:
+        """The enclosing variables each local function reads, itself or through the local functions it calls."""
+        free = {name: _free_names(function) for name, function in functions.items()}
+        for name in functions:
+            self.captures[name] = sorted(free[name] & enclosing)
+        changed = True
+        while changed:
+            changed = False
+            for name in functions:
+                wider = set(self.captures[name]).union(*(self.captures[o] for o in free[name] & set(functions)))
+                if wider != set(self.captures[name]):
+                    self.captures[name] = sorted(wider)
+                    changed = True
 
     def _lift(self, name: str, function, captured: List[str]) -> Callable:
         """The lifted function: `function` with the captured names as keyword-only parameters."""
@@ -163,27 +178,18 @@ class _Lifter:
         node.args.kwonlyargs += [gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None)
                                  for n in captured]
         node.args.kw_defaults += [None] * len(captured)
+        local_functions = {n for n in self.captures if n in set(nodes.names_read(node))}
+        for call in nodes.walk(node):  # what a local function it calls reads, it passes on
+            if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and call.func.id in local_functions:
+                call.keywords += [gast.keyword(arg=n, value=nodes.name(n)) for n in self.captures[call.func.id]]
         reads = set(nodes.names_read(node))
         closure = {n: v for n, v in self.parsed.namespace.items() if n in reads}
-        for other in reads & set(self.definitions):
-            if other == name or other in captured:
-                continue
-            if self.captures[other]:
-                raise self._refuse(node, f"`{name}` calls `{other}`, a local function that reads variables of "
-                                         f"{self.node.name}; pass what it needs as arguments")
-            closure.setdefault(other, self.parsed.namespace.get(other, MISSING))
-        closure = {n: v for n, v in closure.items() if v is not MISSING}
+        closure.update((n, None) for n in local_functions)  # tied together once all are lifted
         text = codegen.to_source(node)
-        recursive = name in reads and name not in closure
-        if recursive:
-            closure[name] = None
         try:
             lifted = compile_function(name, text, self.parsed.func.__globals__, closure, label="adjoint local function")
         except Exception as error:  # a default value that fails, a construct Python refuses outside its scope
             raise self._refuse(function, f"cannot make a function of `{name}` on its own: {error}") from None
-        if recursive:
-            cell = lifted.__closure__[lifted.__code__.co_freevars.index(name)]
-            cell.cell_contents = lifted
         lifted.__qualname__ = f"{self.node.name}.<locals>.{name}"
         lifted.__adjoint_tree__ = (node, self.parsed.info)
         lifted.__adjoint_captures__ = tuple(captured)
@@ -207,7 +213,7 @@ class _Lifter:
             allowed.update(id(a) for a in node.args + [k.value for k in node.keywords] if isinstance(a, gast.Name))
         for node in _own_nodes(self.node):
             if isinstance(node, gast.Name) and id(node) not in allowed and self.captures.get(node.id):
-                what = "this lambda" if node.id not in self.definitions else f"the local function `{node.id}`"
+                what = f"the local function `{node.id}`" if node.id in self.definitions else "this lambda"
                 raise self._refuse(node, f"{what} reads `{self.captures[node.id][0]}`, a variable of "
                                          f"{self.node.name}, so it can only be called here or passed to a "
                                          "function, not stored")
@@ -264,8 +270,9 @@ def _captured_arguments(callee: Callable, call: gast.Call, fixed: dict, parsed: 
         argument = bound.get(parameter)
         held = parsed.captured.get(argument.id) if isinstance(argument, gast.Name) else None
         for captured in getattr(value, "__adjoint_captures__", ()):
-            keywords.append(gast.keyword(arg=captured_parameter(parameter, captured),
-                                         value=nodes.name(held[captured])))
+            # a local function of an enclosing function: this one reads the same names (_find_captures)
+            holder = held[captured] if held is not None else captured
+            keywords.append(gast.keyword(arg=captured_parameter(parameter, captured), value=nodes.name(holder)))
         if held is not None:
             passed.add(id(argument))
     return keywords
