@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 from collections import deque
-from typing import Iterable, Iterator, List, Optional, Sequence
+from typing import Iterable, Iterator, List, Optional, Sequence, Set
 
 import gast
 
@@ -150,9 +150,48 @@ def statements(node: gast.AST) -> Iterator[gast.stmt]:
     """Every statement inside a function or compound statement, in source order (bodies of
     `if`, loops and `with` included), without walking into expressions."""
     for field in ("body", "orelse"):
-        for stmt in getattr(node, field, None) or ():
-            yield stmt
-            yield from statements(stmt)
+        yield from statements_in(getattr(node, field, None) or ())
+
+
+def statements_in(body: Iterable[gast.stmt]) -> Iterator[gast.stmt]:
+    """The statements of a statement list and every statement inside them, in source order."""
+    for stmt in body:
+        yield stmt
+        yield from statements(stmt)
+
+
+def parameters(func_node: gast.FunctionDef) -> List[str]:
+    """The names of a function's parameters, positional then keyword-only."""
+    return [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]
+
+
+def assigned_name(stmt: gast.stmt) -> Optional[str]:
+    """x for `x = ...`, else None (a write into an item, a tuple target, any other statement)."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+        return stmt.targets[0].id
+    return None
+
+
+def names_changed(stmt: gast.stmt) -> Set[str]:
+    """The names a statement rebinds or may change in place (written into by item, or owning
+    a method it calls: `xs.append(v)` changes xs)."""
+    changed = set(names_stored(stmt))
+    for node in walk(stmt):
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+            changed.update(names_read(node.value))
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
+            changed.update(names_read(node.func.value))
+    return changed
+
+
+def exposed_reads(code: Iterable[gast.stmt]) -> Set[str]:
+    """The names statements read before they assign them: what they need from before them."""
+    exposed: Set[str] = set()
+    assigned: Set[str] = set()
+    for stmt in code:
+        exposed |= set(names_read(stmt)) - assigned
+        assigned |= set(names_stored(stmt))
+    return exposed
 
 
 def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:

@@ -1,8 +1,11 @@
 """The compiler, stage by stage: function -> derivative source -> derivative function.
 
-    parse -> check -> checkpointed loops -> desugar -> lower jumps -> A-normal form
-          -> analyses (calls, activity, kinds, assignment sites)
-          -> reverse or forward transform -> optimize -> source -> compile
+    normalize      parse, check, lift checkpointed loops, desugar, lower jumps, A-normal form
+    analyze        calls, activity, kinds, aliases, assignment sites      -> Analysis
+    differentiate  reverse or forward transform from the rule templates   -> derivative AST
+    optimize       the passes of adjoint/optimize                         -> derivative AST
+    emit           source text, the bindings it reads                     -> GeneratedFunction
+    compile        every unit of the generation together                  -> functions
 
 A generation starts from one function and also generates the derivatives of the user
 functions it calls (recursively); they are compiled together.
@@ -15,16 +18,15 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import gast
 import numpy as np
 
-from adjoint import nodes, runtime
+from adjoint import nodes
 from adjoint.ad import forward, reverse, split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
-from adjoint.analysis.activity import analyze_activity, local_names
-from adjoint.analysis.aliases import analyze_aliases, argument_facts, insert_guards
-from adjoint.analysis.attributes import refuse_lost_attribute_reads
-from adjoint.analysis.calls import CallClassifier, table_for
+from adjoint.analysis import analyze
+from adjoint.analysis.activity import local_names
+from adjoint.analysis.aliases import argument_facts
+from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import SCALAR, UNKNOWN, infer_kinds
-from adjoint.analysis.sites import assignment_sites
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
@@ -153,56 +155,55 @@ class Generation:
             self.argument_facts[key] = argument_facts(parsed, parsed_kinds, classifier)
         return self.argument_facts[key]
 
-    def transform(self, func: Callable, wrt: Tuple[str, ...], mode: str, kinds: Dict[str, str],
+    def transform(self, func: Callable, wrt: Tuple[str, ...], mode: Mode, kinds: Dict[str, str],
                   name: str) -> List[GeneratedFunction]:
         """The generated function(s) for one request: two for a forward_pass, the forward and
         the backward half."""
-        if mode == Mode.PRIMAL:  # the step function of a checkpointed loop, run as written
-            source = loop_of(func).primal_source(name)
-            return [GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))]
+        if mode == Mode.PRIMAL:
+            return [_primal_step(func, name)]
         backward_name = self.request(func, wrt, Mode.BACKWARD_PASS, kinds=kinds) if mode == Mode.FORWARD_PASS else ""
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
-        func_node = parsed.node
-        locals_ = local_names(func_node)
-        classifier = CallClassifier(parsed, locals_, table_for(mode))
-        output = func_node.body[-1].value.id
-        activity = analyze_activity(func_node, wrt, output, classifier)
-        kinds = infer_kinds(func_node, kinds, classifier, self.callee_kind)
-        aliases = analyze_aliases(parsed, kinds, classifier, activity, not is_root, self.callee_facts)
-        if aliases.guards:
-            helper = namer.exact("number_or_refuse")
-            parsed.namespace[helper] = runtime.number_or_refuse
-            insert_guards(func_node, aliases.guards, helper)
-        sites = assignment_sites(func_node)
-        sites.mutated |= aliases.mutated
-        ctx = FunctionContext(
-            parsed=parsed, func_node=func_node, namer=namer, classifier=classifier, activity=activity,
-            kinds=kinds, sites=sites, aliases=aliases, table=table_for(mode), request=self.request,
-            primal_names=locals_,
-        )
-        refuse_lost_attribute_reads(func_node, ctx.activity, ctx.kinds, wrt, parsed.info)
+        analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts, not is_root)
+        ctx = FunctionContext(parsed, namer, analysis, self.request)
         if is_root and user_code:  # a zero second derivative is no slip of the user's
-            self.warnings = unreached_parameters(func_node, wrt, ctx.activity, classifier, parsed.info.location)
-        if mode == Mode.FORWARD:
-            tree = forward.build_forward(ctx, wrt, name)
-        else:
-            tree = reverse.build_reverse(ctx, mode, wrt, name)
-        self.dependencies.extend(d for d in classifier.dependencies if d not in self.dependencies)
+            self.warnings = unreached_parameters(parsed.node, wrt, analysis.activity, analysis.classifier,
+                                                 parsed.info.location)
+        tree = differentiate(ctx, mode, wrt, name)
+        self.dependencies.extend(d for d in analysis.classifier.dependencies if d not in self.dependencies)
         if self.optimize_code:
             tree = optimize(tree, ctx)
-        if mode == Mode.FORWARD:
-            tree = forward.materialize_zero_tangents(tree, ctx)
-        trees = split.split(tree, name, backward_name, namer) if mode == Mode.FORWARD_PASS else (tree,)
-        bindings = dict(parsed.namespace)
-        bindings.update(ctx.bindings)
-        units = []
-        for tree in trees:
-            source = codegen.to_source(tree)
-            units.append(GeneratedFunction(tree.name, source, func.__globals__, _used(bindings, source)))
-        return units
+        return emit(tree, ctx, mode, backward_name)
+
+
+def differentiate(ctx: FunctionContext, mode: Mode, wrt: Tuple[str, ...], name: str) -> gast.FunctionDef:
+    """The derivative of ctx's function: forward mode from tangent rules, else reverse mode."""
+    if mode == Mode.FORWARD:
+        return forward.build_forward(ctx, wrt, name)
+    return reverse.build_reverse(ctx, mode, wrt, name)
+
+
+def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name: str) -> List[GeneratedFunction]:
+    """The source of the derivative (cut into its forward and backward halves for a
+    forward_pass) with the globals and bindings it runs with."""
+    if mode == Mode.FORWARD:
+        tree = forward.materialize_zero_tangents(tree, ctx)
+    trees = split.split(tree, tree.name, backward_name, ctx.namer) if mode == Mode.FORWARD_PASS else (tree,)
+    bindings = dict(ctx.parsed.namespace)
+    bindings.update(ctx.bindings)
+    units = []
+    for tree in trees:
+        source = codegen.to_source(tree)
+        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, source)))
+    return units
+
+
+def _primal_step(func: Callable, name: str) -> GeneratedFunction:
+    """The step function of a checkpointed loop, run as written (Mode.PRIMAL)."""
+    source = loop_of(func).primal_source(name)
+    return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))
 
 
 def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> Dict[str, str]:

@@ -106,7 +106,8 @@ def parse_template(rule: Callable) -> Template:
             continue
         else:
             raise TemplateError(f"rule {rule.__qualname__} reads unknown name {identifier!r}")
-    return Template(rule, params, defaults, body, globals_used, source)
+    definition = "\n".join(source.splitlines()[func_node.lineno - 1:])  # the math, not what it is registered for
+    return Template(rule, params, defaults, body, globals_used, definition)
 
 
 def _is_docstring(stmt: gast.stmt) -> bool:

@@ -25,7 +25,7 @@ def _live_after_stores(func) -> list:
     live = Liveness(parsed.node)
     stores = [s for s in gast.walk(parsed.node)
               if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Subscript)]
-    return [sorted(live.after[id(s)]) for s in stores]
+    return [sorted(live.after[s]) for s in stores]
 
 
 def recurrence(y, x):

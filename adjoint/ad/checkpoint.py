@@ -40,9 +40,9 @@ class CheckpointedLoops:
     and which of their carried names the adjoint sweep must set back after each one."""
 
     def __init__(self, body: Sequence[gast.stmt], ctx: FunctionContext):
-        self.loops: Dict[int, Tuple[gast.For, CheckpointedLoop]] = {}
+        self.loops: Dict[gast.For, Tuple[gast.For, CheckpointedLoop]] = {}
         self.order: List[Tuple[gast.stmt, bool]] = []  # every statement in program order, and if inside a loop
-        self.restores: Dict[int, FrozenSet[str]] = {}
+        self.restores: Dict[gast.For, FrozenSet[str]] = {}
         self._walk(body, ctx, looping=False)
 
     def _walk(self, stmts: Sequence[gast.stmt], ctx: FunctionContext, looping: bool) -> None:
@@ -50,17 +50,17 @@ class CheckpointedLoops:
             self.order.append((stmt, looping))
             plan = _plan(stmt, ctx) if isinstance(stmt, gast.For) else None
             if plan is not None:
-                self.loops[id(stmt)] = (stmt, plan)
+                self.loops[stmt] = (stmt, plan)
             elif isinstance(stmt, (gast.If, gast.For, gast.While)):
                 inner = looping or not isinstance(stmt, gast.If)
                 self._walk(stmt.body, ctx, inner)
                 self._walk(stmt.orelse, ctx, inner)
 
     def plan(self, loop: gast.stmt) -> Optional[CheckpointedLoop]:
-        found = self.loops.get(id(loop))
+        found = self.loops.get(loop)
         return found[1] if found else None
 
-    def adjoint_reads(self) -> Dict[int, List[gast.stmt]]:
+    def adjoint_reads(self) -> Dict[gast.stmt, List[gast.stmt]]:
         """What each loop's adjoint reads, for the saves analysis: its range and its invariants."""
         reads = {}
         for key, (loop, plan) in self.loops.items():
@@ -68,16 +68,16 @@ class CheckpointedLoops:
             reads[key] = [gast.Expr(value=nodes.tuple_of(names))]
         return reads
 
-    def decide_restores(self, adjoint_code: Dict[int, List[gast.stmt]], parameters: Set[str]) -> Set[str]:
+    def decide_restores(self, adjoint_code: Dict[gast.stmt, List[gast.stmt]], parameters: Set[str]) -> Set[str]:
         """Per loop, the carried names to set back: those the adjoint of earlier code reads, the
         parameters (the gradients take their types) and, in a loop, all. Returns their union."""
         read_before: Set[str] = set()
         for stmt, looping in self.order:
-            if id(stmt) in self.loops:
-                carried = self.loops[id(stmt)][1].carried
+            if stmt in self.loops:
+                carried = self.loops[stmt][1].carried
                 wanted = carried if looping else [n for n in carried if n in read_before or n in parameters]
-                self.restores[id(stmt)] = frozenset(wanted)
-            read_before.update(n for code in adjoint_code.get(id(stmt), ()) for n in nodes.names_read(code))
+                self.restores[stmt] = frozenset(wanted)
+            read_before.update(n for code in adjoint_code.get(stmt, ()) for n in nodes.names_read(code))
         return set().union(*self.restores.values())
 
 

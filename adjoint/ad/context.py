@@ -11,6 +11,7 @@ import gast
 
 from adjoint import nodes, runtime
 from adjoint.ad.naming import Namer, derivative_names
+from adjoint.analysis import Analysis
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.aliases import Aliases
 from adjoint.analysis.calls import CallClassifier
@@ -33,23 +34,55 @@ class FunctionContext:
     """
 
     parsed: ParsedFunction
-    func_node: gast.FunctionDef
     namer: Namer
-    classifier: CallClassifier
-    activity: Activity
-    kinds: Dict[str, str]
-    sites: Sites
-    aliases: Aliases
-    table: RuleTable
+    analysis: Analysis
     request: Callable[[Any, Tuple[str, ...], str], str]
-    primal_names: FrozenSet[str] = frozenset()
     bindings: Dict[str, Any] = field(default_factory=dict)
     stack: str = ""
+
+    # ----- what the analyses found --------------------------------------------------------
+
+    @property
+    def func_node(self) -> gast.FunctionDef:
+        return self.parsed.node
+
+    @property
+    def classifier(self) -> CallClassifier:
+        return self.analysis.classifier
+
+    @property
+    def activity(self) -> Activity:
+        return self.analysis.activity
+
+    @property
+    def kinds(self) -> Dict[str, str]:
+        return self.analysis.kinds
+
+    @property
+    def sites(self) -> Sites:
+        return self.analysis.sites
+
+    @property
+    def aliases(self) -> Aliases:
+        return self.analysis.aliases
+
+    @property
+    def table(self) -> RuleTable:
+        return self.analysis.classifier.table
+
+    @property
+    def primal_names(self) -> FrozenSet[str]:
+        return self.analysis.local_names
 
     # ----- names ------------------------------------------------------------------------
 
     def adjoint(self, primal: str) -> str:
-        return self.namer.adjoint(primal)
+        """The name of primal's adjoint (reverse mode): d_x for x."""
+        return self.namer.derivative(primal)
+
+    def tangent(self, primal: str) -> str:
+        """The name of primal's tangent (forward mode): d_x for x too, as templates write d[x]."""
+        return self.namer.derivative(primal)
 
     def bind_global(self, preferred: str, obj: Any) -> str:
         """The name under which generated code reaches `obj` (a module, helper or function).

@@ -30,7 +30,7 @@ from adjoint.errors import AdjointError, NonDifferentiableError
 from adjoint.frontend.resolve import qualified_name
 from adjoint.nodes import is_append, is_pop
 from adjoint.options import Mode
-from adjoint.templates import instantiate
+from adjoint.templates import RESULT, instantiate
 
 ZERO = 0.0
 
@@ -81,13 +81,13 @@ class ForwardAD:
             # The value is a new array that later writes change in place (set_at): its tangent must
             # not be another name's, as `dy = dx` would be once `dx * 1.0` is simplified.
             tangent = nodes.call(self.ctx.runtime("snapshot"), [tangent])
-        return [stmt] + self._located([nodes.assign(self.ctx.adjoint(target.id), tangent)], stmt)
+        return [stmt] + self._located([nodes.assign(self.ctx.tangent(target.id), tangent)], stmt)
 
     # ----- tangents of single operations ----------------------------------------------
 
     def _tangent(self, atom) -> gast.expr:
         if isinstance(atom, gast.Name) and self.ctx.activity.is_active(atom.id):
-            return nodes.name(self.ctx.adjoint(atom.id))
+            return nodes.name(self.ctx.tangent(atom.id))
         return nodes.constant(ZERO)
 
     def _tangent_of_value(self, target: str, value: gast.expr, operation) -> gast.expr:
@@ -122,11 +122,11 @@ class ForwardAD:
             return nodes.constant(ZERO)
 
         def derivative_of(param: str) -> gast.expr:
-            return self._tangent(bindings[param]) if param != "result" else nodes.constant(ZERO)
+            return self._tangent(bindings[param]) if param != RESULT else nodes.constant(ZERO)
 
         bindings = dict(bindings, result=nodes.name(target))
         instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh)
-        if instance.setup or [p for p, _ in instance.derivatives] != ["result"]:
+        if instance.setup or [p for p, _ in instance.derivatives] != [RESULT]:
             raise AdjointError(f"the tangent rule of {qualified_name(func)} must be a single `d[result] = ...`")
         expr = instance.derivatives[0][1]
         if self.ctx.all_scalar(target, value):
@@ -173,7 +173,7 @@ class ForwardAD:
         arguments = self.ctx.bind_call(func, value)
         active = [param for param, atom in arguments.items() if self.ctx.is_active(atom)]
         if not active:
-            tangent = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
+            tangent = nodes.assign(self.ctx.tangent(target), nodes.constant(ZERO))
             return [nodes.assign(target, value), tangent]
         name = self.ctx.request_derivative(func, tuple(active), Mode.FORWARD, value, arguments)
         keywords = list(value.keywords) + [
@@ -181,7 +181,7 @@ class ForwardAD:
             for param in active
         ]
         call = nodes.call(nodes.name(name), value.args, keywords)
-        both = nodes.tuple_of([nodes.name(target), nodes.name(self.ctx.adjoint(target))])
+        both = nodes.tuple_of([nodes.name(target), nodes.name(self.ctx.tangent(target))])
         return [nodes.assign_to(both, call)]
 
     def _tangent_of_store(self, target: gast.Subscript, value: gast.expr) -> List[gast.stmt]:
@@ -189,7 +189,7 @@ class ForwardAD:
         if not self.ctx.activity.is_active(owner):
             return []
         self.ctx.check_store(target)
-        d_owner = self.ctx.adjoint(owner)
+        d_owner = self.ctx.tangent(owner)
         update = nodes.call(
             self.ctx.runtime("set_at"),
             [nodes.name(d_owner), nodes.name(owner), nodes.index_value(target.slice), self._tangent(value)],
@@ -200,7 +200,7 @@ class ForwardAD:
         owner = stmt.value.func.value.id
         if not self.ctx.activity.is_active(owner):
             return []
-        d_owner = self.ctx.adjoint(owner)
+        d_owner = self.ctx.tangent(owner)
         update = nodes.call(
             self.ctx.runtime("append_tangent"),
             [nodes.name(d_owner), nodes.name(owner), self._tangent(stmt.value.args[0])],
@@ -214,18 +214,18 @@ def build_forward(ctx: FunctionContext, wrt: Tuple[str, ...], name: str) -> gast
     body = ForwardAD(ctx).block(func_node.body[:-1])
     arguments = copy.deepcopy(func_node.args)
     for param in wrt:
-        arguments.kwonlyargs.append(gast.Name(id=ctx.adjoint(param), ctx=gast.Param(), annotation=None, type_comment=None))
+        arguments.kwonlyargs.append(gast.Name(id=ctx.tangent(param), ctx=gast.Param(), annotation=None, type_comment=None))
         arguments.kw_defaults.append(None)
     prologue = []
-    for param in [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]:
+    for param in nodes.parameters(func_node):
         if param in ctx.sites.mutated:
             prologue.append(nodes.assign(param, nodes.call(ctx.runtime("snapshot"), [nodes.name(param)])))
             if param in wrt:
-                prologue.append(nodes.assign(ctx.adjoint(param), nodes.call(ctx.runtime("snapshot"), [nodes.name(ctx.adjoint(param))])))
+                prologue.append(nodes.assign(ctx.tangent(param), nodes.call(ctx.runtime("snapshot"), [nodes.name(ctx.tangent(param))])))
         if param not in wrt and ctx.activity.is_active(param):
             # A parameter outside wrt that is later assigned an active value: its tangent starts at zero.
-            prologue.append(nodes.assign(ctx.adjoint(param), nodes.constant(ZERO)))
-    tangent = nodes.name(ctx.adjoint(output)) if ctx.activity.is_active(output) else nodes.constant(ZERO)
+            prologue.append(nodes.assign(ctx.tangent(param), nodes.constant(ZERO)))
+    tangent = nodes.name(ctx.tangent(output)) if ctx.activity.is_active(output) else nodes.constant(ZERO)
     if ctx.kinds.get(output) != SCALAR or not isinstance(tangent, gast.Name):
         tangent = nodes.call(ctx.runtime("gradient_like"), [tangent, nodes.name(output)])
     result = nodes.tuple_of([nodes.name(output), tangent])

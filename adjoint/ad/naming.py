@@ -1,7 +1,7 @@
 """Deterministic, collision-free names: `x -> dx`, temporaries `_t1, _t2`, one counter per prefix."""
 from __future__ import annotations
 
-from typing import Callable, Dict, Iterable, List
+from typing import Callable, Dict, Iterable
 
 import gast
 
@@ -41,8 +41,9 @@ class Namer:
         self.taken.add(candidate)
         return candidate
 
-    def adjoint(self, primal: str) -> str:
-        """The adjoint (or tangent) variable of `primal`: `alpha -> dalpha`, `_t1 -> d_t1`."""
+    def derivative(self, primal: str) -> str:
+        """The derivative variable of `primal` (its adjoint, or its tangent in forward mode):
+        `alpha -> dalpha`, `_t1 -> d_t1`."""
         if primal not in self._adjoints:
             self._adjoints[primal] = self.exact("d" + primal)
         return self._adjoints[primal]
@@ -65,17 +66,13 @@ def function_namer(func_node: gast.FunctionDef) -> Namer:
     """A namer for one function; its parameters' derivative names are fixed first, in order,
     so that a caller can predict them (see derivative_names)."""
     namer = Namer(nodes.all_identifiers(func_node))
-    for param in parameters(func_node):
-        namer.adjoint(param)
+    for param in nodes.parameters(func_node):
+        namer.derivative(param)
     return namer
-
-
-def parameters(func_node: gast.FunctionDef) -> List[str]:
-    return [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]
 
 
 def derivative_names(func: Callable) -> Dict[str, str]:
     """param -> the name of its derivative inside the code generated for `func`."""
     func_node = parse_function(func).node
     namer = function_namer(func_node)
-    return {param: namer.adjoint(param) for param in parameters(func_node)}
+    return {param: namer.derivative(param) for param in nodes.parameters(func_node)}

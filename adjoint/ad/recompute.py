@@ -27,6 +27,7 @@ After (and x, saved by that statement, is restored before this code runs)::
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
 import gast
@@ -39,46 +40,49 @@ _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod)
 _SHAPE_READERS = (runtime.unbroadcast, runtime.unreduce)
 
 
-class Plan:
-    """The rewrites made: which statements restore their target before their adjoint code."""
+AdjointCode = Dict[gast.stmt, List[gast.stmt]]  # statement -> its adjoint statements
 
-    def __init__(self, adjoint_code: Dict[int, List[gast.stmt]]):
-        self.adjoint_code = adjoint_code
-        self.original = {key: list(code) for key, code in adjoint_code.items()}
-        self.restore_first: Dict[int, gast.stmt] = {}
+
+@dataclass
+class Plan:
+    """The adjoint code with the scalars it recomputes, and the statements that must restore
+    their own target before their adjoint code runs (it recomputes from that value)."""
+
+    adjoint_code: AdjointCode
+    restore_first: Set[gast.stmt] = field(default_factory=set)
 
     def restores_first(self, stmt: gast.stmt) -> bool:
-        return id(stmt) in self.restore_first
+        return stmt in self.restore_first
 
     def holds(self, saves) -> bool:
         """Whether every statement that must restore first does save its target."""
-        return all(saves.at(stmt) for stmt in self.restore_first.values())
-
-    def undo(self) -> None:
-        """Back to saving every scalar (the shapes taken from kin stay: they need no restore)."""
-        for key, code in self.original.items():
-            self.adjoint_code[key][:] = code
-        self.restore_first.clear()
+        return all(saves.at(stmt) for stmt in self.restore_first)
 
 
-def plan(body: List[gast.stmt], adjoint_code: Dict[int, List[gast.stmt]], ctx) -> Plan:
-    """Rewrite `adjoint_code` (statement id -> its adjoint statements) in place."""
-    read = set().union(*(_exposed_reads(code) for code in adjoint_code.values()))
+def take_shapes(body: List[gast.stmt], adjoint_code: AdjointCode, ctx) -> None:
+    """Rewrite, in place, the reads of shapes in `adjoint_code` to read them from kin."""
+    read = set().union(*(nodes.exposed_reads(code) for code in adjoint_code.values()))
     for block in _blocks(body):
         _Block(block, adjoint_code, ctx).shapes(read)
-    result = Plan(adjoint_code)
+
+
+def recompute_scalars(body: List[gast.stmt], adjoint_code: AdjointCode, ctx) -> Plan:
+    """The plan that recomputes cheap scalars in the adjoint code (which it leaves unchanged)."""
+    result = Plan({key: list(code) for key, code in adjoint_code.items()})
     control = _control_reads(body)
     for block in _blocks(body):
-        _Block(block, adjoint_code, ctx, result).scalars(control)
+        _Block(block, result.adjoint_code, ctx, result, adjoint_code).scalars(control)
     return result
 
 
 class _Block:
-    def __init__(self, stmts: List[gast.stmt], adjoint_code, ctx, result: Optional[Plan] = None):
+    def __init__(self, stmts: List[gast.stmt], adjoint_code: AdjointCode, ctx, result: Optional[Plan] = None,
+                 original: Optional[AdjointCode] = None):
         self.stmts = stmts
         self.adjoint_code = adjoint_code
         self.ctx = ctx
         self.result = result
+        self.original = original  # the adjoint code before any scalar was recomputed
 
     # ----- shapes -------------------------------------------------------------------------
 
@@ -86,7 +90,7 @@ class _Block:
         """Take each shape from the first kin that is kept anyway: never overwritten, or read by
         the adjoint sweep for its value (so saved already)."""
         for j, use in enumerate(self.stmts):
-            for stmt in self.adjoint_code.get(id(use), ()):
+            for stmt in self.adjoint_code.get(use, ()):
                 for call in nodes.walk(stmt):
                     if self._reads_shape(call):
                         kin = self._shape_kin(call.args[1].id, j)
@@ -155,15 +159,15 @@ class _Block:
             if self._assigned_between_any(operands, index, use):
                 continue
             reader = self.stmts[use]
-            overwritten = _assigned_name(reader)
+            overwritten = nodes.assigned_name(reader)
             if overwritten in operands and not self._can_restore_first(reader):
                 continue
             if overwritten in operands:
-                self.result.restore_first[id(reader)] = reader
-            self.adjoint_code[id(reader)].insert(0, nodes.copy_location(copy.deepcopy(stmt), reader))
+                self.result.restore_first.add(reader)
+            self.adjoint_code[reader].insert(0, nodes.copy_location(copy.deepcopy(stmt), reader))
 
     def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
-        target = _assigned_name(stmt)
+        target = nodes.assigned_name(stmt)
         if target is None or target in control or self.ctx.sites.stable(target):
             return False
         if target in self.ctx.namer.original or self.ctx.sites.counts.get(target, 0) != 1:
@@ -180,24 +184,24 @@ class _Block:
         return all(self._is_number(atom) for atom in operands)
 
     def _single_reader(self, name: str, index: int) -> Optional[int]:
-        """The one later statement of the block whose adjoint reads `name` (its own adjoint may
+        """The position of the one later statement of the block whose adjoint reads `name` (its own adjoint may
         read it too), or None when others read it or none does."""
-        readers = {key for key, code in self.adjoint_code.items() if name in _exposed_reads(code)}
-        others = readers - {id(self.stmts[index])}
+        readers = {key for key, code in self.adjoint_code.items() if name in nodes.exposed_reads(code)}
+        others = readers - {self.stmts[index]}
         if len(others) != 1:
             return None
         key = others.pop()
-        position = next((p for p, stmt in enumerate(self.stmts) if id(stmt) == key), None)
-        if position is None or position <= index or _assigned_name(self.stmts[position]) is None:
+        position = next((p for p, stmt in enumerate(self.stmts) if stmt is key), None)
+        if position is None or position <= index or nodes.assigned_name(self.stmts[position]) is None:
             return None  # read elsewhere, earlier, or by a statement other than an assignment (a loop)
         return position
 
     def _can_restore_first(self, reader: gast.stmt) -> bool:
         """Its own adjoint must not read what it assigned, nor may the assignment fill a list."""
-        target = _assigned_name(reader)
+        target = nodes.assigned_name(reader)
         if target is None or nodes.is_pop(reader.value):
             return False
-        return target not in _exposed_reads(self.result.original.get(id(reader), []))
+        return target not in nodes.exposed_reads(self.original.get(reader, []))
 
     # ----- the block's assignments ----------------------------------------------------------
 
@@ -205,7 +209,7 @@ class _Block:
         if self.ctx.sites.counts.get(name, 0) != 1 or name in self.ctx.namer.original:
             return None
         for index in range(before - 1, -1, -1):
-            if _assigned_name(self.stmts[index]) == name and isinstance(self.stmts[index], gast.Assign):
+            if nodes.assigned_name(self.stmts[index]) == name and isinstance(self.stmts[index], gast.Assign):
                 return index
         return None
 
@@ -215,41 +219,15 @@ class _Block:
     def _assigned_between_any(self, names: Set[str], start: int, stop: int) -> bool:
         """Whether a statement after `start` and before `stop` assigns or changes one of names."""
         for stmt in self.stmts[start + 1:stop]:
-            if names & _changed(stmt):
+            if names & nodes.names_changed(stmt):
                 return True
         return False
-
-
-def _assigned_name(stmt: gast.stmt) -> Optional[str]:
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id
-    return None
-
-
-def _changed(stmt: gast.stmt) -> Set[str]:
-    changed = set(nodes.names_stored(stmt))
-    for node in nodes.walk(stmt):
-        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
-            changed.update(nodes.names_read(node.value))
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
-            changed.update(nodes.names_read(node.func.value))
-    return changed
-
-
-def _exposed_reads(code: List[gast.stmt]) -> Set[str]:
-    """Names the statements read before assigning them: what they need from the primal state."""
-    exposed: Set[str] = set()
-    assigned: Set[str] = set()
-    for stmt in code:
-        exposed |= set(nodes.names_read(stmt)) - assigned
-        assigned |= set(nodes.names_stored(stmt))
-    return exposed
 
 
 def _control_reads(body: List[gast.stmt]) -> Set[str]:
     """Names the replay of control flow reads (tests, loop ranges) or an insert_grad_of block reads."""
     names: Set[str] = set()
-    for stmt in _all_statements(body):
+    for stmt in nodes.statements_in(body):
         if isinstance(stmt, (gast.If, gast.While)):
             names.update(nodes.names_read(stmt.test))
         elif isinstance(stmt, gast.For):
@@ -258,13 +236,6 @@ def _control_reads(body: List[gast.stmt]) -> Set[str]:
         elif isinstance(stmt, gast.With):
             names.update(n for inner in stmt.body for n in nodes.names_read(inner))
     return names
-
-
-def _all_statements(body: List[gast.stmt]):
-    for stmt in body:
-        yield stmt
-        for field in ("body", "orelse"):
-            yield from _all_statements(getattr(stmt, field, None) or [])
 
 
 def _blocks(body: List[gast.stmt]):

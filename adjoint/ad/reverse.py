@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import operator
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 import gast
 import numpy as np
@@ -39,7 +39,7 @@ from adjoint.frontend.resolve import qualified_name
 from adjoint.markers import recomputed
 from adjoint.nodes import is_append, is_pop
 from adjoint.options import Mode
-from adjoint.templates import instantiate
+from adjoint.templates import RESULT, instantiate
 
 Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
 ZERO = 0.0
@@ -50,11 +50,11 @@ class ReverseAD:
 
     def __init__(self, ctx: FunctionContext):
         self.ctx = ctx
-        self.adjoint_code: Dict[int, List[gast.stmt]] = {}
+        self.adjoint_code: Dict[gast.stmt, List[gast.stmt]] = {}
         self.saves = Saves()
         self.checkpointed = checkpoint.CheckpointedLoops((), ctx)
         self.recomputed = recompute.Plan({})
-        self.split_calls: Dict[int, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
+        self.split_calls: Dict[gast.stmt, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
         self.guards = unreached.Guards({ctx.adjoint(n) for n in ctx.activity.active})
         self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
 
@@ -63,32 +63,45 @@ class ReverseAD:
     def transform(self) -> Tuple[List[gast.stmt], List[gast.stmt]]:
         body = self.ctx.func_node.body[:-1]
         self.checkpointed = checkpoint.CheckpointedLoops(body, self.ctx)
-        for stmt in _simple_statements(body, skip=self.checkpointed.loops):
-            self.adjoint_code[id(stmt)] = self.adjoint_of(stmt)
-        self.adjoint_code.update(self.checkpointed.adjoint_reads())
-        self.recomputed = recompute.plan(body, self.adjoint_code, self.ctx)
-        with_resets = self._with_resets(body)
-        shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
-        self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
-                                   self.ctx.aliases.expand, shared)
-        if not self.recomputed.holds(self.saves):  # a value to recompute from would not be restored
-            self.recomputed.undo()
-            self.saves = analyze_saves(body, with_resets, self.ctx.primal_names, self.ctx.sites.stable,
-                                       self.ctx.aliases.expand, shared)
-        parameters = {arg.id for arg in self.ctx.func_node.args.args + self.ctx.func_node.args.kwonlyargs}
+        adjoint_code = self._adjoint_code(body)
+        recompute.take_shapes(body, adjoint_code, self.ctx)
+        self.recomputed, self.saves = self._recompute_or_save(body, adjoint_code)
+        self.adjoint_code = self.recomputed.adjoint_code
+        parameters = set(nodes.parameters(self.ctx.func_node))
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
         return self.block(body, looping=False)
 
-    def _with_resets(self, body) -> Dict[int, List[gast.stmt]]:
+    def _adjoint_code(self, body) -> recompute.AdjointCode:
+        """Each simple statement's adjoint statements (and what checkpointed loops read)."""
+        code = {stmt: self.adjoint_of(stmt) for stmt in _simple_statements(body, skip=self.checkpointed.loops)}
+        code.update(self.checkpointed.adjoint_reads())
+        return code
+
+    def _recompute_or_save(self, body, adjoint_code: recompute.AdjointCode) -> Tuple[recompute.Plan, Saves]:
+        """Recompute cheap scalars where the values they are recomputed from are restored anyway;
+        where one would not be, recompute none and save them all."""
+        plan = recompute.recompute_scalars(body, adjoint_code, self.ctx)
+        saves = self._saves(body, plan.adjoint_code)
+        if plan.holds(saves):
+            return plan, saves
+        plan = recompute.Plan(adjoint_code)
+        return plan, self._saves(body, plan.adjoint_code)
+
+    def _saves(self, body, adjoint_code: recompute.AdjointCode) -> Saves:
+        shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
+        return analyze_saves(body, self._with_resets(body, adjoint_code), self.ctx.primal_names,
+                             self.ctx.sites.stable, self.ctx.aliases.expand, shared)
+
+    def _with_resets(self, body, adjoint_code: recompute.AdjointCode) -> recompute.AdjointCode:
         """The adjoint code with the `d<target> = 0.0` _simple ends each active assignment with:
         an if or loop whose body only resets adjoints is still replayed, so its condition and
         range must be saved like those of any other replayed block."""
-        code = dict(self.adjoint_code)
+        code = dict(adjoint_code)
         for stmt in _simple_statements(body, skip=self.checkpointed.loops):
-            target = _assigned_name(stmt)
+            target = nodes.assigned_name(stmt)
             if target is not None and self.ctx.activity.is_active(target):
                 reset = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
-                code[id(stmt)] = list(code.get(id(stmt), [])) + [reset]
+                code[stmt] = list(code.get(stmt, [])) + [reset]
         return code
 
     # ----- blocks and statements -----------------------------------------------------
@@ -119,14 +132,14 @@ class ReverseAD:
 
     def _simple(self, stmt: gast.stmt, looping: bool) -> Sweeps:
         primal = self._save(stmt) + [stmt]
-        adjoint = list(self.adjoint_code.get(id(stmt), []))
+        adjoint = list(self.adjoint_code.get(stmt, []))
         restore_residuals = []
-        if id(stmt) in self.split_calls:
-            primal[-1], residuals = self.split_calls[id(stmt)]
+        if stmt in self.split_calls:
+            primal[-1], residuals = self.split_calls[stmt]
             if looping:  # each run keeps its own residuals
                 primal.append(self.ctx.push(nodes.name(residuals), stmt))
                 restore_residuals = [self.ctx.pop_into(nodes.name(residuals, store=True), stmt)]
-        target = _assigned_name(stmt)
+        target = nodes.assigned_name(stmt)
         if target is not None and self.ctx.activity.is_active(target):
             adjoint.append(nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO)))
         if self.recomputed.restores_first(stmt):
@@ -150,7 +163,7 @@ class ReverseAD:
     def _for(self, stmt: gast.For, looping: bool) -> Sweeps:
         plan = self.checkpointed.plan(stmt)
         if plan is not None:
-            return checkpoint.reverse_loop(self.ctx, stmt, plan, looping, self.checkpointed.restores[id(stmt)])
+            return checkpoint.reverse_loop(self.ctx, stmt, plan, looping, self.checkpointed.restores[stmt])
         body_primal, body_adjoint = self.block(stmt.body, True)
         primal_loop = gast.For(target=stmt.target, iter=stmt.iter, body=body_primal or [gast.Pass()],
                                orelse=[], type_comment=None)
@@ -272,7 +285,7 @@ class ReverseAD:
             return []
 
         def derivative_of(param: str) -> gast.expr:
-            if param == "result":
+            if param == RESULT:
                 return nodes.name(self.ctx.adjoint(target))
             if param in active:
                 return nodes.name(self.ctx.adjoint(bindings[param].id))
@@ -316,7 +329,7 @@ class ReverseAD:
         residuals = self.ctx.namer.exact(target + "_residuals")
         results = nodes.tuple_of([nodes.name(target, store=True), nodes.name(residuals, store=True)])
         primal = nodes.assign_to(results, nodes.call(nodes.name(forward), value.args, value.keywords))
-        self.split_calls[id(stmt)] = (nodes.copy_location(primal, stmt), residuals)
+        self.split_calls[stmt] = (nodes.copy_location(primal, stmt), residuals)
         seed = nodes.name(self.ctx.adjoint(target))
         return self._accumulate_call_gradients(target, nodes.call(nodes.name(backward), [seed, nodes.name(residuals)]),
                                                arguments, active)
@@ -425,7 +438,7 @@ def _result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds:
     if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):
         return False
     for name, atom in bindings.items():
-        if name in (param, "result"):
+        if name in (param, RESULT):
             continue
         number = isinstance(atom, gast.Constant) and type(atom.value) in (int, float)
         if not number and not (isinstance(atom, gast.Name) and kinds.get(atom.id) == SCALAR):
@@ -455,12 +468,6 @@ def _shared_with_residuals(forward: gast.Assign) -> set:
     return {result} | {a.id for a in args + list(keywords.values()) if isinstance(a, gast.Name)}
 
 
-def _assigned_name(stmt: gast.stmt) -> Optional[str]:
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id
-    return None
-
-
 def _has_code(stmts: List[gast.stmt]) -> bool:
     return any(not nodes.is_comment(s) for s in stmts)
 
@@ -478,7 +485,7 @@ def _breaks(body: List[gast.stmt]) -> bool:
 
 
 def _simple_statements(body, skip=()):
-    """The statements with an adjoint of their own (none inside the loops in `skip`, by id)."""
+    """The statements with an adjoint of their own (none inside the loops in `skip`)."""
     for stmt in _all_statements(body, skip):
         if not isinstance(stmt, (gast.If, gast.For, gast.While, gast.With)):
             yield stmt
@@ -487,7 +494,7 @@ def _simple_statements(body, skip=()):
 def _all_statements(body, skip=()):
     for stmt in body:
         yield stmt
-        if isinstance(stmt, (gast.If, gast.For, gast.While)) and id(stmt) not in skip:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)) and stmt not in skip:
             yield from _all_statements(stmt.body, skip)
             yield from _all_statements(stmt.orelse, skip)
 
@@ -544,7 +551,7 @@ def _value_after_primal(ctx: FunctionContext, output: str, saved: set):
 
 
 def _prologue(ctx: FunctionContext, primal: List[gast.stmt]) -> List[gast.stmt]:
-    params = [arg.id for arg in ctx.func_node.args.args + ctx.func_node.args.kwonlyargs]
+    params = nodes.parameters(ctx.func_node)
     code = []
     for param in params:
         if param in ctx.sites.mutated:

@@ -37,16 +37,16 @@ def _join_states(a: Dict[str, str], b: Dict[str, str]) -> Dict[str, str]:
 
 
 class Guards:
-    """The guards one adjoint sweep holds (by id), and their settling once the sweep is whole."""
+    """The guards one adjoint sweep holds, and their settling once the sweep is whole."""
 
     def __init__(self, adjoints: Set[str]):
         self.adjoints = adjoints
         self.zero_helpers: Set[str] = set()
-        self.guards: Set[int] = set()
+        self.guards: Set[gast.If] = set()
 
     def guard(self, test: gast.expr, code: List[gast.stmt]) -> gast.If:
         node = nodes.if_(test, code, [])
-        self.guards.add(id(node))
+        self.guards.add(node)
         return node
 
     def settle(self, sweep: List[gast.stmt], reached: Set[str], zero_helpers: Set[str]) -> List[gast.stmt]:
@@ -60,20 +60,20 @@ class Guards:
             return sweep
         self.zero_helpers = zero_helpers
         state = {name: (REACHED if name in reached else ZERO) for name in self.adjoints}
-        decisions: Dict[int, str] = {}
+        decisions: Dict[gast.If, str] = {}
         self._block(sweep, state, decisions)
         return self._rewrite(sweep, decisions)
 
     # ----- the forward pass ------------------------------------------------------------------
 
-    def _block(self, stmts: List[gast.stmt], state: Dict[str, str], decisions: Dict[int, str]) -> None:
+    def _block(self, stmts: List[gast.stmt], state: Dict[str, str], decisions: Dict[gast.If, str]) -> None:
         for stmt in stmts:
             self._statement(stmt, state, decisions)
 
-    def _statement(self, stmt: gast.stmt, state: Dict[str, str], decisions: Dict[int, str]) -> None:
-        if isinstance(stmt, gast.If) and id(stmt) in self.guards:
+    def _statement(self, stmt: gast.stmt, state: Dict[str, str], decisions: Dict[gast.If, str]) -> None:
+        if isinstance(stmt, gast.If) and stmt in self.guards:
             seed = state[self._guarded(stmt)]
-            decisions[id(stmt)] = _join(decisions.get(id(stmt), seed), seed)
+            decisions[stmt] = _join(decisions.get(stmt, seed), seed)
             if seed == REACHED:
                 self._block(stmt.body, state, decisions)
             elif seed == EITHER:
@@ -101,7 +101,7 @@ class Guards:
     def _reads_tracked(self, expr: gast.expr, state: Dict[str, str]) -> bool:
         return any(isinstance(n, gast.Name) and n.id in state for n in gast.walk(expr))
 
-    def _branches(self, body, orelse, state: Dict[str, str], decisions: Dict[int, str]) -> None:
+    def _branches(self, body, orelse, state: Dict[str, str], decisions: Dict[gast.If, str]) -> None:
         """state after running body or orelse (either may run)."""
         first, second = dict(state), dict(state)
         self._block(body, first, decisions)
@@ -132,11 +132,11 @@ class Guards:
 
     # ----- the rewrite -------------------------------------------------------------------------
 
-    def _rewrite(self, stmts: List[gast.stmt], decisions: Dict[int, str]) -> List[gast.stmt]:
+    def _rewrite(self, stmts: List[gast.stmt], decisions: Dict[gast.If, str]) -> List[gast.stmt]:
         out: List[gast.stmt] = []
         for stmt in stmts:
-            if isinstance(stmt, gast.If) and id(stmt) in self.guards:
-                decision = decisions.get(id(stmt), ZERO)
+            if isinstance(stmt, gast.If) and stmt in self.guards:
+                decision = decisions.get(stmt, ZERO)
                 stmt.body = self._rewrite(stmt.body, decisions)
                 if decision == REACHED:
                     out.extend(stmt.body)

@@ -1,0 +1,53 @@
+"""The analyses of one normalized function, run as one stage: `analyze` returns an Analysis.
+
+calls (what each operation is), activity (what the output depends on and what depends on the
+inputs), kinds (numbers, arrays of known rank, lists), aliases (which names may share memory,
+and where an in-place write must be refused or guarded) and assignment sites.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, FrozenSet, Tuple
+
+from adjoint import runtime
+from adjoint.analysis.activity import Activity, analyze_activity, local_names
+from adjoint.analysis.aliases import Aliases, analyze_aliases, insert_guards
+from adjoint.analysis.attributes import refuse_lost_attribute_reads
+from adjoint.analysis.calls import CallClassifier, table_for
+from adjoint.analysis.kinds import infer_kinds
+from adjoint.analysis.sites import Sites, assignment_sites
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.options import Mode
+
+
+@dataclass
+class Analysis:
+    """What the analyses know about one normalized function."""
+
+    classifier: CallClassifier
+    activity: Activity
+    kinds: Dict[str, str]
+    aliases: Aliases
+    sites: Sites
+    local_names: FrozenSet[str]
+
+
+def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple[str, ...], mode: Mode,
+            kinds: Dict[str, str], callee_kind: Callable, callee_facts: Callable, is_callee: bool) -> Analysis:
+    """Run every analysis on parsed.node (normalized). Writes that may change a shared value
+    in place get a run-time guard inserted before them (see analysis/aliases.py);
+    `fresh_name(preferred)` names the guard helper."""
+    func_node = parsed.node
+    locals_ = local_names(func_node)
+    classifier = CallClassifier(parsed, locals_, table_for(mode))
+    activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
+    kinds = infer_kinds(func_node, kinds, classifier, callee_kind)
+    aliases = analyze_aliases(parsed, kinds, classifier, activity, is_callee, callee_facts)
+    if aliases.guards:
+        helper = fresh_name("number_or_refuse")
+        parsed.namespace[helper] = runtime.number_or_refuse
+        insert_guards(func_node, aliases.guards, helper)
+    sites = assignment_sites(func_node)
+    sites.mutated |= aliases.mutated
+    refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info)
+    return Analysis(classifier, activity, kinds, aliases, sites, locals_)

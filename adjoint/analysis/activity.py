@@ -23,6 +23,9 @@ Edge = Tuple[str, List[str]]
 
 @dataclass(frozen=True)
 class Activity:
+    """varied: names that depend on an input of wrt; useful: names the output depends on.
+    Active names are both: only they have derivatives (see tests/test_analysis.py)."""
+
     varied: FrozenSet[str]
     useful: FrozenSet[str]
 
@@ -32,10 +35,6 @@ class Activity:
 
     def is_active(self, identifier: str) -> bool:
         return identifier in self.varied and identifier in self.useful
-
-    def dump(self) -> str:
-        """`name: active` lines, sorted, for tests and debugging."""
-        return "\n".join(f"{n}: active" for n in sorted(self.active))
 
 
 def _operand_names(expr: gast.expr) -> List[str]:
@@ -120,5 +119,5 @@ def _reach(start: Set[str], graph: Dict[str, Set[str]]) -> Set[str]:
 
 
 def local_names(func_node: gast.FunctionDef) -> frozenset:
-    params = [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]
+    params = nodes.parameters(func_node)
     return frozenset(nodes.names_stored(func_node)) | frozenset(params)

@@ -58,7 +58,7 @@ class Aliases:
 
     sharing: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     mutated: Set[str] = field(default_factory=set)
-    guards: Dict[int, List[Tuple[str, str, Location]]] = field(default_factory=dict)
+    guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = field(default_factory=dict)
 
     def expand(self, names: Iterable[str]) -> Set[str]:
         """`names` and every name that may share memory with one of them and is written in place."""
@@ -81,7 +81,7 @@ State = Tuple[Dict[str, FrozenSet[str]], Dict[str, FrozenSet[str]]]
 class _Storage:
     """May-share facts, flow-sensitive: at each statement `own[n]` is the memory n's object may
     be and `held[n]` the memory of the objects it may hold (a list's elements), as abstract roots.
-    `before[id(stmt)]` is the state just before each statement the checks read (see _watched)."""
+    `before[stmt]` is the state just before each statement the checks read (see _watched)."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier,
                  rebound_lines: FrozenSet[int] = frozenset(), returns_argument=None):
@@ -98,7 +98,7 @@ class _Storage:
                 self.held[arg.id] = frozenset({"contents of argument " + arg.id})
                 self.argument_roots |= self.own[arg.id] | self.held[arg.id]
         self.ndim = _ranks([s for s in nodes.statements(func_node) if isinstance(s, gast.Assign)], kinds, classifier)
-        self.before: Dict[int, State] = {}
+        self.before: Dict[gast.stmt, State] = {}
         self._block(func_node.body)
 
     def reaches(self, name: str, state: Optional[State] = None) -> Set[str]:
@@ -128,7 +128,7 @@ class _Storage:
                         break
             elif not isinstance(stmt, gast.With):
                 if self._watched(stmt):
-                    self.before[id(stmt)] = self._state()
+                    self.before[stmt] = self._state()
                 self._flow(stmt)
 
     def _watched(self, stmt: gast.stmt) -> bool:
@@ -328,7 +328,7 @@ class _Checker:
                  callee_facts=None):
         self.parsed = parsed
         self.callee_facts = callee_facts
-        self.guards: Dict[int, List[Tuple[str, str, Location]]] = {}
+        self.guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = {}
         self.func_node = parsed.node
         self.kinds = kinds
         self.classifier = classifier
@@ -337,7 +337,7 @@ class _Checker:
         returns_argument = callee_facts and (lambda func, call: callee_facts(func, call, kinds)[1])
         self.storage = _Storage(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument)
         self.live = Liveness(parsed.node)
-        self.statements = {id(s): s for s in nodes.statements(parsed.node)}
+        self.statements = {s: s for s in nodes.statements(parsed.node)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(self.parameters)
 
@@ -366,7 +366,7 @@ class _Checker:
                                   "new value instead")
             return set()
         sharing = {m for m in state[0] if m != name and own & self.storage.reaches(m, state)}
-        after = frozenset().union(*[self.live.after.get(id(s), frozenset()) for s in statements])
+        after = frozenset().union(*[self.live.after.get(s, frozenset()) for s in statements])
         for other in sorted(sharing & after, key=lambda n: (n.startswith("_"), n)):
             self._refuse_or_guard(write, statements, f"this writes in place into memory that `{other}` may share, "
                                   f"and `{other}` is read afterwards; adjoint cannot follow the change into "
@@ -381,7 +381,7 @@ class _Checker:
         if not write.rebound or kind == CONTAINER or is_array(kind) or not statements:
             raise self._refuse(write.node, message)
         location = self.parsed.info.location(write.node)
-        self.guards.setdefault(id(statements[0]), []).append((write.name, message, location))
+        self.guards.setdefault(statements[0], []).append((write.name, message, location))
 
     def _check_outer_write(self, write: _Write) -> None:
         """A write into a global or closure object (a log, a counter) is allowed when nothing
@@ -400,7 +400,7 @@ class _Checker:
         own: Dict[str, FrozenSet[str]] = {}
         held: Dict[str, FrozenSet[str]] = {}
         for stmt in statements:
-            before_own, before_held = self.storage.before[id(stmt)]
+            before_own, before_held = self.storage.before[stmt]
             for facts, more in ((own, before_own), (held, before_held)):
                 for key, roots in more.items():
                     facts[key] = facts.get(key, frozenset()) | roots
@@ -459,10 +459,10 @@ def _rebound_lines(parsed: ParsedFunction) -> FrozenSet[int]:
     return frozenset(getattr(node, "lineno", None) for _, node in parsed.in_place)
 
 
-def _statements_of(write: _Write, storage: _Storage, statements: Dict[int, gast.stmt]) -> List[gast.stmt]:
+def _statements_of(write: _Write, storage: _Storage, statements: Dict[gast.stmt, gast.stmt]) -> List[gast.stmt]:
     """The normalized statements of a write: itself, or for `c += v` the rebinding of c it became
     (every statement of its line, if normalization left no rebinding)."""
-    if id(write.node) in storage.before:
+    if write.node in storage.before:
         return [write.node]
     lineno = getattr(write.node, "lineno", None)
     same_line = [stmt for key, stmt in statements.items()
@@ -476,27 +476,27 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
     """(the Location of the first in-place write of a normalized function into its arguments or
     None, whether what it returns may be or hold one of its arguments)."""
     storage = _Storage(parsed.node, kinds, classifier, _rebound_lines(parsed))
-    statements = {id(s): s for s in nodes.statements(parsed.node)}
+    statements = {s: s for s in nodes.statements(parsed.node)}
     returned = parsed.node.body[-1]
     returns_argument = (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name) and bool(
-        storage.reaches(returned.value.id, storage.before[id(returned)]) & storage.argument_roots))
+        storage.reaches(returned.value.id, storage.before[returned]) & storage.argument_roots))
     for write in _writes(parsed.node, parsed, kinds):
         for stmt in _statements_of(write, storage, statements):
-            if storage.before[id(stmt)][0].get(write.name, frozenset()) & storage.argument_roots:
+            if storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots:
                 return parsed.info.location(write.node), returns_argument
     return None, returns_argument
 
 
-def insert_guards(func_node: gast.FunctionDef, guards: Dict[int, List[Tuple[str, str, Location]]],
+def insert_guards(func_node: gast.FunctionDef, guards: Dict[gast.stmt, List[Tuple[str, str, Location]]],
                   helper: str) -> None:
     """Put `helper(c, message, filename, lineno)` before each guarded statement: it raises if c,
     rebound where Python changes it in place, holds an array or a list after all."""
     for block in list(nodes.blocks(func_node)):
-        if not any(id(stmt) in guards for stmt in block):
+        if not any(stmt in guards for stmt in block):
             continue
         guarded = []
         for stmt in block:
-            for name, message, location in guards.get(id(stmt), ()):
+            for name, message, location in guards.get(stmt, ()):
                 where = [nodes.constant(message), nodes.constant(location.filename), nodes.constant(location.lineno)]
                 check = gast.Expr(value=nodes.call(nodes.name(helper), [nodes.name(name)] + where))
                 guarded.append(nodes.copy_location(check, stmt))

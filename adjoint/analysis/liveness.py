@@ -2,7 +2,7 @@
 
 Over the structured, normalized body: a `break` continues with what is live after its
 loop, a `continue` with what is live at the loop's head, and a loop iterates to a fixed
-point. `after[id(stmt)]` is the set of names read after `stmt` before being assigned again.
+point. `after[stmt]` is the set of names read after `stmt` before being assigned again.
 
     >>> # for i in range(3): a = y[i]; y[i] = a * 2.0     -- after `y[i] = ...`: {y}, not a
 """
@@ -19,7 +19,7 @@ class Liveness:
     """Names read after each simple statement (backward dataflow over the structured body)."""
 
     def __init__(self, func_node: gast.FunctionDef):
-        self.after: Dict[int, FrozenSet[str]] = {}
+        self.after: Dict[gast.stmt, FrozenSet[str]] = {}
         self._block(func_node.body, frozenset(), frozenset(), frozenset())
 
     def _block(self, stmts, live: FrozenSet[str], exit_live, head_live) -> FrozenSet[str]:
@@ -38,7 +38,7 @@ class Liveness:
             return exit_live
         if isinstance(stmt, gast.Continue):
             return head_live
-        self.after[id(stmt)] = live
+        self.after[stmt] = live
         if isinstance(stmt, gast.With):
             return live | frozenset(n for s in stmt.body for n in nodes.names_read(s))
         reads = frozenset(nodes.names_read(stmt))

@@ -95,9 +95,9 @@ class _Liveness:
     """Backward liveness; records what is live after and inside each loop of interest."""
 
     def __init__(self, loops: Sequence[gast.For]):
-        self.wanted = {id(loop) for loop in loops}
-        self.after: Dict[int, Set[str]] = {}  # live after the loop
-        self.inputs: Dict[int, Set[str]] = {}  # live where the body starts
+        self.wanted = {loop for loop in loops}
+        self.after: Dict[gast.stmt, Set[str]] = {}  # live after the loop
+        self.inputs: Dict[gast.stmt, Set[str]] = {}  # live where the body starts
 
     def block(self, stmts: Sequence[gast.stmt], live: Set[str], loop: Optional[_Loop]) -> Set[str]:
         for stmt in reversed(stmts):
@@ -129,9 +129,9 @@ class _Liveness:
             if widened == head:
                 break
             head = widened
-        if id(stmt) in self.wanted:
-            self.after[id(stmt)] = set(live)
-            self.inputs[id(stmt)] = inputs
+        if stmt in self.wanted:
+            self.after[stmt] = set(live)
+            self.inputs[stmt] = inputs
         return head | (uses(stmt.iter) if isinstance(stmt, gast.For) else set())
 
 
@@ -156,7 +156,7 @@ def _surely_assigned_block(stmts: Sequence[gast.stmt]) -> Set[str]:
 
 def assigned_before(func_node: gast.FunctionDef, loop: gast.stmt) -> Set[str]:
     """Names surely bound when `loop` starts: parameters and earlier assignments on every path."""
-    found = {arg.id for arg in func_node.args.args + func_node.args.kwonlyargs}
+    found = set(nodes.parameters(func_node))
     return found | _before(func_node.body, loop)
 
 
@@ -182,21 +182,21 @@ def _contains(stmts: Sequence[gast.stmt], target: gast.stmt) -> bool:
 # ----- entry point ------------------------------------------------------------------------------
 
 def loop_states(func_node: gast.FunctionDef, loops: Sequence[gast.For], local_names: FrozenSet[str]
-                ) -> Dict[int, LoopState]:
-    """The LoopState of each loop of `loops` (keyed by id), for the un-normalized `func_node`."""
+                ) -> Dict[gast.stmt, LoopState]:
+    """The LoopState of each loop of `loops` for the un-normalized `func_node`."""
     liveness = _Liveness(loops)
     liveness.block(func_node.body, set(), None)
     states = {}
     for loop in loops:
         target = set(assigned_names(loop.target))
-        head = liveness.inputs[id(loop)] | liveness.after[id(loop)]
+        head = liveness.inputs[loop] | liveness.after[loop]
         inputs = _Liveness(()).block(loop.body, set(), _Loop(set(), set())) - target
-        after = liveness.after[id(loop)]
+        after = liveness.after[loop]
         assigned = stored_names(loop.body)
         carried = assigned & head
         invariants = (inputs & local_names) - assigned
         bound = assigned_before(func_node, loop)
-        states[id(loop)] = LoopState(
+        states[loop] = LoopState(
             carried=tuple(sorted(carried)), invariants=tuple(sorted(invariants)),
             inputs=frozenset(inputs), after=frozenset(after),
             maybe_unbound=tuple(sorted((carried | invariants) - bound)),

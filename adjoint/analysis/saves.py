@@ -29,7 +29,7 @@ from adjoint.nodes import is_append, is_pop
 class _Entry:
     stmt: gast.stmt
     index: int
-    loops: FrozenSet[int]
+    loops: FrozenSet[gast.stmt]
 
 
 @dataclass
@@ -37,20 +37,20 @@ class Saves:
     """The statements that save what they overwrite, the pops whose value goes back into its
     list, the loops whose target is saved, and the names saved anywhere."""
 
-    statements: Set[int] = field(default_factory=set)
-    lists: Set[int] = field(default_factory=set)
-    loop_targets: Set[int] = field(default_factory=set)
+    statements: Set[gast.stmt] = field(default_factory=set)
+    lists: Set[gast.stmt] = field(default_factory=set)
+    loop_targets: Set[gast.stmt] = field(default_factory=set)
     names: Set[str] = field(default_factory=set)
 
     def at(self, stmt: gast.stmt) -> bool:
-        return id(stmt) in self.statements
+        return stmt in self.statements
 
     def refills(self, stmt: gast.stmt) -> bool:
         """`v = lst.pop()` whose v must be appended back to lst in the adjoint sweep."""
-        return id(stmt) in self.lists
+        return stmt in self.lists
 
     def loop_target(self, loop: gast.For) -> bool:
-        return id(loop) in self.loop_targets
+        return loop in self.loop_targets
 
     def _key(self):
         return (self.statements, self.lists, self.loop_targets)
@@ -73,11 +73,11 @@ def written_name(stmt: gast.stmt) -> Optional[str]:
     return None
 
 
-def _number(stmts, loops: FrozenSet[int], entries: List[_Entry]) -> None:
+def _number(stmts, loops: FrozenSet[gast.stmt], entries: List[_Entry]) -> None:
     for stmt in stmts:
         entries.append(_Entry(stmt, len(entries), loops))
         if isinstance(stmt, (gast.For, gast.While)):
-            _number(stmt.body, loops | {id(stmt)}, entries)
+            _number(stmt.body, loops | {stmt}, entries)
         elif isinstance(stmt, gast.If):
             _number(stmt.body, loops, entries)
             _number(stmt.orelse, loops, entries)
@@ -88,33 +88,33 @@ def _can_precede(reader: _Entry, writer: _Entry, exclude: int = 0) -> bool:
 
 
 class _Analysis:
-    def __init__(self, body, adjoint_reads: Dict[int, Set[str]], primal_names: FrozenSet[str], stable,
-                 shared: Dict[int, Set[str]]):
+    def __init__(self, body, adjoint_reads: Dict[gast.stmt, Set[str]], primal_names: FrozenSet[str], stable,
+                 shared: Dict[gast.stmt, Set[str]]):
         self.entries: List[_Entry] = []
         _number(body, frozenset(), self.entries)
         self.adjoint_reads = adjoint_reads
         self.sharers: Dict[str, List[_Entry]] = {}
         for entry in self.entries:
-            for name in shared.get(id(entry.stmt), ()):
+            for name in shared.get(entry.stmt, ()):
                 self.sharers.setdefault(name, []).append(entry)
         self.primal_names = primal_names
         self.stable = stable
 
-    def reads(self, saves: Saves) -> Dict[int, Set[str]]:
+    def reads(self, saves: Saves) -> Dict[gast.stmt, Set[str]]:
         """Primal names the adjoint sweep reads at each statement, given the current saves."""
-        reads: Dict[int, Set[str]] = {}
+        reads: Dict[gast.stmt, Set[str]] = {}
         for entry in self.entries:
             stmt = entry.stmt
-            names = set(self.adjoint_reads.get(id(stmt), ()))
+            names = set(self.adjoint_reads.get(stmt, ()))
             if isinstance(stmt, gast.If) and self._replayed(stmt, saves):
                 names |= set(nodes.names_read(stmt.test))
             elif isinstance(stmt, gast.For) and self._replayed(stmt, saves):
                 names |= set(nodes.names_read(stmt.iter))
             elif isinstance(stmt, gast.With):
                 names |= {n for inner in stmt.body for n in nodes.names_read(inner)}
-            elif isinstance(stmt, gast.Assign) and is_pop(stmt.value) and id(stmt) in saves.lists:
+            elif isinstance(stmt, gast.Assign) and is_pop(stmt.value) and stmt in saves.lists:
                 names.add(stmt.targets[0].id)
-            reads[id(stmt)] = names & self.primal_names
+            reads[stmt] = names & self.primal_names
         return reads
 
     def _replayed(self, compound: gast.stmt, saves: Saves) -> bool:
@@ -122,18 +122,18 @@ class _Analysis:
         for sub in gast.walk(compound):
             if sub is compound or not isinstance(sub, gast.stmt):
                 continue
-            if self.adjoint_reads.get(id(sub)) is not None and self._has_adjoint(sub):
+            if self.adjoint_reads.get(sub) is not None and self._has_adjoint(sub):
                 return True
-            if id(sub) in saves.statements or id(sub) in saves.lists or id(sub) in saves.loop_targets:
+            if sub in saves.statements or sub in saves.lists or sub in saves.loop_targets:
                 return True
             if isinstance(sub, gast.With):
                 return True
         return False
 
     def _has_adjoint(self, stmt: gast.stmt) -> bool:
-        return bool(self.adjoint_code_present.get(id(stmt)))
+        return bool(self.adjoint_code_present.get(stmt))
 
-    def solve(self, adjoint_code_present: Dict[int, bool]) -> Saves:
+    def solve(self, adjoint_code_present: Dict[gast.stmt, bool]) -> Saves:
         self.adjoint_code_present = adjoint_code_present
         saves = Saves()
         while True:
@@ -142,30 +142,30 @@ class _Analysis:
                 return fresh
             saves = fresh
 
-    def _saves(self, reads: Dict[int, Set[str]]) -> Saves:
+    def _saves(self, reads: Dict[gast.stmt, Set[str]]) -> Saves:
         readers: Dict[str, List[_Entry]] = {}
         for entry in self.entries:
-            for name in reads[id(entry.stmt)]:
+            for name in reads[entry.stmt]:
                 readers.setdefault(name, []).append(entry)
         saves = Saves()
         for entry in self.entries:
             stmt = entry.stmt
             if isinstance(stmt, gast.For):
                 target = stmt.target.id
-                inside = {id(sub) for sub in gast.walk(stmt)}
-                if any(_can_precede(r, entry, id(stmt)) for r in readers.get(target, ()) if id(r.stmt) not in inside):
-                    saves.loop_targets.add(id(stmt))
+                inside = {sub for sub in gast.walk(stmt)}
+                if any(_can_precede(r, entry, stmt) for r in readers.get(target, ()) if r.stmt not in inside):
+                    saves.loop_targets.add(stmt)
                 continue
             name = written_name(stmt)
             read = name is not None and (self._read_before(name, entry, readers)
                                          or _in_place(stmt) and self._read_before(name, entry, self.sharers))
             if read and not self.stable(name):
-                saves.statements.add(id(stmt))
+                saves.statements.add(stmt)
                 saves.names.add(name)
             if isinstance(stmt, gast.Assign) and is_pop(stmt.value):
                 owner = stmt.value.func.value.id
                 if self._read_before(owner, entry, readers) or self._read_before(owner, entry, self.sharers):
-                    saves.lists.add(id(stmt))
+                    saves.lists.add(stmt)
         return saves
 
     @staticmethod
@@ -178,23 +178,12 @@ def _in_place(stmt: gast.stmt) -> bool:
     return is_append(stmt) or isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript)
 
 
-def _exposed_reads(code) -> Set[str]:
-    """The names adjoint statements read before they assign them (a value they recompute
-    themselves is not read from the primal sweep)."""
-    exposed: Set[str] = set()
-    assigned: Set[str] = set()
-    for stmt in code:
-        exposed |= set(nodes.names_read(stmt)) - assigned
-        assigned |= set(nodes.names_stored(stmt))
-    return exposed
-
-
-def analyze_saves(body, adjoint_code: Dict[int, list], primal_names: FrozenSet[str], stable,
-                  sharing=set, shared: Optional[Dict[int, Set[str]]] = None) -> Saves:
+def analyze_saves(body, adjoint_code: Dict[gast.stmt, list], primal_names: FrozenSet[str], stable,
+                  sharing=set, shared: Optional[Dict[gast.stmt, Set[str]]] = None) -> Saves:
     """`adjoint_code` maps each simple statement to its adjoint statements; `stable(name)` says
     a name is assigned once outside loops (never saved); `sharing(names)` adds the names that
     share memory with them (a read of a view is a read of what it views); `shared` maps a
     split call to the names whose objects its residuals may hold."""
-    reads = {key: sharing(_exposed_reads(code)) for key, code in adjoint_code.items()}
+    reads = {key: sharing(nodes.exposed_reads(code)) for key, code in adjoint_code.items()}
     present = {key: any(not nodes.is_comment(s) for s in code) for key, code in adjoint_code.items()}
     return _Analysis(body, reads, primal_names, stable, shared or {}).solve(present)

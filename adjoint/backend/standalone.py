@@ -152,8 +152,8 @@ def _attributes_of(node: ast.AST, name: str) -> Optional[List[str]]:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == name:
             attributes.append(sub.attr)
-            wrapped.add(id(sub.value))
-    bare = any(isinstance(sub, ast.Name) and sub.id == name and id(sub) not in wrapped for sub in ast.walk(node))
+            wrapped.add(sub.value)
+    bare = any(isinstance(sub, ast.Name) and sub.id == name and sub not in wrapped for sub in ast.walk(node))
     return None if bare else sorted(set(attributes))
 
 

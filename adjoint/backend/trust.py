@@ -10,6 +10,7 @@ bit), is not used at all.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -19,7 +20,12 @@ import tempfile
 import threading
 import warnings
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 _LOCK = threading.Lock()
 _KEY: dict = {}
@@ -54,26 +60,35 @@ def _read_key(path: Path) -> Optional[bytes]:
 
 
 def _create_key(path: Path) -> bytes:
-    """A new key, written so that processes racing to create it all end up reading the same one."""
-    key = secrets.token_bytes(32)
+    """A new key, made under a lock on the key's directory so that processes racing to create
+    it all end up with the same one (the first to hold the lock writes it; the others read it)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
-        with os.fdopen(handle, "w", encoding="ascii") as stream:  # mkstemp makes it 0600
-            stream.write(key.hex())
-        try:
-            if path.exists() or path.is_symlink():
-                os.replace(temporary, path)  # an unreadable or malformed key file: replaced
-            else:
-                os.link(temporary, path)  # fails if another process made the key first
-        except FileExistsError:
-            pass
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
+        with _directory_lock(path.parent):
+            existing = _read_key(path)
+            if existing is not None:
+                return existing
+            key = secrets.token_bytes(32)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+            try:
+                with os.fdopen(handle, "w", encoding="ascii") as stream:  # mkstemp makes it 0600
+                    stream.write(key.hex())
+                os.replace(temporary, path)  # also replaces an unreadable or malformed key file
+            finally:
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
     except OSError:
-        return key  # nowhere to keep it: this process signs with a key of its own
+        return secrets.token_bytes(32)  # nowhere to keep it: this process signs with a key of its own
     return _read_key(path) or key
+
+
+@contextlib.contextmanager
+def _directory_lock(directory: Path) -> Iterator[None]:
+    """An exclusive lock between processes (flock on a lock file; where there is no fcntl, none)."""
+    with open(directory / ".key.lock", "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def sign(payload: bytes) -> str:

@@ -117,8 +117,8 @@ def lift_checkpointed_loops(parsed: ParsedFunction, fresh: Callable[[str], str])
         steps, snapshots = _arguments(parsed, loop, call)
         key = (loop.lineno, loop.col_offset)
         if key not in known:
-            _check_body(parsed, loop, states[id(loop)], locals_)
-            known[key] = _lift(parsed, loop, snapshots, states[id(loop)], number)
+            _check_body(parsed, loop, states[loop], locals_)
+            known[key] = _lift(parsed, loop, snapshots, states[loop], number)
         plan = known[key]
         alias = fresh("_step")
         parsed.namespace[alias] = plan.step
@@ -132,13 +132,13 @@ def _marked_loops(parsed: ParsedFunction, locals_) -> List[Tuple[gast.For, gast.
     """
     marked = [node for node in gast.walk(parsed.node) if isinstance(node, gast.For)
               and _is_marker(node.iter, parsed, locals_)]
-    iterators = {id(loop.iter) for loop in marked}
+    iterators = {loop.iter for loop in marked}
     for node in gast.walk(parsed.node):
-        if isinstance(node, gast.Call) and id(node) not in iterators and _is_marker(node, parsed, locals_):
+        if isinstance(node, gast.Call) and node not in iterators and _is_marker(node, parsed, locals_):
             raise _refuse(parsed, node, f"{MARKER}(...) marks a loop: write "
                                         f"`for t in {MARKER}(range(n), snapshots=k):`")
-    inner = {id(sub) for loop in marked for stmt in loop.body for sub in gast.walk(stmt)}
-    outer = [(loop, loop.iter) for loop in marked if id(loop) not in inner]
+    inner = {sub for loop in marked for stmt in loop.body for sub in gast.walk(stmt)}
+    outer = [(loop, loop.iter) for loop in marked if loop not in inner]
     return sorted(outer, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
 
 
@@ -174,7 +174,7 @@ def _check_body(parsed: ParsedFunction, loop: gast.For, state: LoopState, locals
             keyword = type(stmt).__name__.lower()
             raise _refuse(parsed, stmt, f"`{keyword}` inside a checkpointed loop is not supported: each iteration must "
                                         "run to its end (guard the rest of the body with `if`)")
-    for stmt in _all_statements(loop.body):
+    for stmt in nodes.statements_in(loop.body):
         if target in kills(stmt):
             raise _refuse(parsed, stmt, f"a checkpointed loop may not assign its loop variable `{target}`")
         written = _written_into(stmt, locals_)
@@ -198,14 +198,7 @@ def _own_statements(stmts):
         if isinstance(stmt, (gast.If, gast.With)):
             yield from _own_statements(stmt.body + getattr(stmt, "orelse", []))
         elif isinstance(stmt, (gast.For, gast.While)):
-            yield from (sub for sub in _all_statements(stmt.body) if isinstance(sub, gast.Return))
-
-
-def _all_statements(stmts):
-    for stmt in stmts:
-        for sub in gast.walk(stmt):
-            if isinstance(sub, gast.stmt):
-                yield sub
+            yield from (sub for sub in nodes.statements_in(stmt.body) if isinstance(sub, gast.Return))
 
 
 def _written_into(stmt: gast.stmt, locals_) -> Optional[str]:

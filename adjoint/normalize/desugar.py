@@ -50,9 +50,7 @@ class Desugar(gast.NodeTransformer):
         self.parsed = parsed
         self.fresh = fresh
         self.numpy_name = numpy_name
-        self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(
-            arg.id for arg in parsed.node.args.args + parsed.node.args.kwonlyargs
-        )
+        self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse)
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
@@ -131,7 +129,7 @@ class Desugar(gast.NodeTransformer):
 
     def visit_Assign(self, node):
         self.generic_visit(node)
-        if id(node) in self.bound.assignments:
+        if node in self.bound.assignments:
             return self._bind_iterator(node)
         if len(node.targets) == 1:
             return self._assign_target(node.targets[0], node.value, node)
@@ -162,8 +160,8 @@ class Desugar(gast.NodeTransformer):
         if self._is_call_to(node.iter, range) and isinstance(node.target, gast.Name):
             return node
         setup: List[gast.stmt] = []
-        if id(node) in self.bound.loops:
-            description, iterated = self.waiting.pop(self.bound.loops[id(node)])
+        if node in self.bound.loops:
+            description, iterated = self.waiting.pop(self.bound.loops[node])
         else:
             rebound = set(nodes.names_stored(node.target)) | {n for s in node.body for n in nodes.names_stored(s)}
             description = self.describer.describe(node.iter, setup, lambda name: name in rebound)
@@ -216,7 +214,7 @@ class Desugar(gast.NodeTransformer):
         setup: List[gast.stmt] = []
         description = self.describer.describe(node.value, setup, lambda name: True)
         iterated = iteration.sequence_names(node.value, self._iterator_of)
-        self.waiting[self.bound.assignments[id(node)]] = (description, iterated)
+        self.waiting[self.bound.assignments[node]] = (description, iterated)
         return setup
 
     def _refuse(self, node, message: str) -> UnsupportedSyntaxError:
@@ -234,7 +232,7 @@ class Desugar(gast.NodeTransformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         iterator = self._iterator_of(node)
-        if iterator is not None and id(node) not in self.bound.calls:
+        if iterator is not None and node not in self.bound.calls:
             raise self._refuse(node, f"a {iterator.__name__} object is supported only as what a `for` loop "
                                      "iterates over (directly, or bound to a name the loop iterates over)")
         func = node.func

@@ -186,14 +186,14 @@ def resizing_call(stmts: List[gast.stmt], names: Set[str]) -> Optional[gast.Call
 class BoundIterators:
     """zip/enumerate/reversed objects bound to a name and iterated by one `for`.
 
-    `calls` holds the ids of every iterator call the desugarer may rewrite (those of `for`
-    headers and of these assignments); `assignments` and `loops` map the ids of the binding
+    `calls` holds every iterator call the desugarer may rewrite (those of `for`
+    headers and of these assignments); `assignments` and `loops` map the binding
     statement and of the consuming loop to the name.
     """
 
-    calls: Set[int]
-    assignments: Dict[int, str]
-    loops: Dict[int, str]
+    calls: Set[gast.Call]
+    assignments: Dict[gast.Assign, str]
+    loops: Dict[gast.For, str]
 
 
 def find_bound_iterators(func_node: gast.FunctionDef, iterator_of: Callable, refuse: Callable) -> BoundIterators:
@@ -229,20 +229,20 @@ def _bind(func_node, block: List[gast.stmt], position: int, iterator_of, refuse,
             raise refuse(use, f"`{name}` is a {_label(assignment.value, iterator_of)} object: it is supported "
                               "only as what one `for` loop of the same block iterates over")
     _allow(assignment.value, iterator_of, found.calls)
-    found.assignments[id(assignment)] = name
+    found.assignments[assignment] = name
     if loop is not None:
-        found.loops[id(loop)] = name
+        found.loops[loop] = name
         between = block[position + 1:block.index(loop)]
         resizing = resizing_call(between, sequence_names(assignment.value, iterator_of))
         if resizing is not None:
             raise refuse(resizing, f"the list is resized while the iterator `{name}` over it waits to be used")
 
 
-def _allow(expr: gast.expr, iterator_of: Callable, calls: Set[int]) -> None:
+def _allow(expr: gast.expr, iterator_of: Callable, calls: Set[gast.Call]) -> None:
     """Mark the iterator calls of a `for` header or an iterator binding (nested ones too)."""
     if iterator_of(expr) is None:
         return
-    calls.add(id(expr))
+    calls.add(expr)
     for arg in expr.args:
         _allow(arg, iterator_of, calls)
 

@@ -78,6 +78,6 @@ def facts_for(ctx) -> Facts:
 
     linear = frozenset(n for n, obj in bindings.items() if any(obj is h for h in LINEAR_HELPERS))
     user = ctx.namer.original
-    protected = user | {ctx.namer.adjoint(n) for n in user if ctx.namer.has_adjoint(n)}
+    protected = user | {ctx.namer.derivative(n) for n in user if ctx.namer.has_adjoint(n)}
     numbers = frozenset(name for name, kind in ctx.kinds.items() if kind == SCALAR)
     return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers)

@@ -296,26 +296,6 @@ def _(result, x):
     d[result] = d[x] * np.sign(x)
 
 
-@register_adjoint(np.negative)
-def _(result, x):
-    d[x] = -d[result]
-
-
-@register_tangent(np.negative)
-def _(result, x):
-    d[result] = -d[x]
-
-
-@register_adjoint(np.positive)
-def _(result, x):
-    d[x] = d[result]
-
-
-@register_tangent(np.positive)
-def _(result, x):
-    d[result] = d[x]
-
-
 # Real inputs only: the complex conjugate of a real array is the array.
 @register_adjoint(np.conj, np.real)
 def _(result, x):
@@ -344,28 +324,6 @@ def _(result, x, dtype, copy=True):
 # ----- Binary (broadcasting) -----------------------------------------------------------
 
 
-@register_adjoint(np.add)
-def _(result, x, y):
-    d[x] = unbroadcast(d[result], x)
-    d[y] = unbroadcast(d[result], y)
-
-
-@register_tangent(np.add)
-def _(result, x, y):
-    d[result] = d[x] + d[y]
-
-
-@register_adjoint(np.subtract)
-def _(result, x, y):
-    d[x] = unbroadcast(d[result], x)
-    d[y] = unbroadcast(-d[result], y)
-
-
-@register_tangent(np.subtract)
-def _(result, x, y):
-    d[result] = d[x] - d[y]
-
-
 @register_adjoint(np.multiply)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * y, x)
@@ -375,17 +333,6 @@ def _(result, x, y):
 @register_tangent(np.multiply)
 def _(result, x, y):
     d[result] = d[x] * y + x * d[y]
-
-
-@register_adjoint(np.divide, np.true_divide)
-def _(result, x, y):
-    d[x] = unbroadcast(d[result] / y, x)
-    d[y] = unbroadcast(-d[result] * result / y, y)
-
-
-@register_tangent(np.divide, np.true_divide)
-def _(result, x, y):
-    d[result] = (d[x] - result * d[y]) / y
 
 
 @register_adjoint(np.power)
@@ -408,18 +355,6 @@ def _(result, x, y):
 @register_tangent(np.float_power)
 def _(result, x, y):
     d[result] = d[x] * y * np.float_power(x, y - 1) + pow_exponent_adjoint(d[y], result, x)
-
-
-# x mod y = x - floor(x / y) * y, and floor(x / y) = (x - result) / y.
-@register_adjoint(np.mod, np.fmod)
-def _(result, x, y):
-    d[x] = unbroadcast(d[result], x)
-    d[y] = unbroadcast(-d[result] * ((x - result) / y), y)
-
-
-@register_tangent(np.mod, np.fmod)
-def _(result, x, y):
-    d[result] = d[x] - d[y] * ((x - result) / y)
 
 
 @register_adjoint(np.arctan2)

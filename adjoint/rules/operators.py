@@ -1,4 +1,6 @@
-"""Adjoints and tangents of Python's operators: + - * / ** unary -, @ and subscripts.
+"""Adjoints and tangents of Python's operators: + - * / ** unary -, @ and subscripts, and of
+the NumPy functions that are the same operation (np.add, np.subtract, np.divide, np.mod,
+np.negative, np.positive, np.matmul).
 
 `+` and `*` on lists and tuples (concatenation, repetition) have the rules of runtime.list_concat
 and runtime.list_repeat (runtime_helpers.py): the transformers use them where the kinds analysis
@@ -21,24 +23,24 @@ from adjoint.templates import d
 # ----- Arithmetic --------------------------------------------------------------
 
 
-@register_adjoint(operator.add)
+@register_adjoint(operator.add, np.add)
 def _(result, x, y):
     d[x] = unbroadcast(d[result], x)
     d[y] = unbroadcast(d[result], y)
 
 
-@register_tangent(operator.add)
+@register_tangent(operator.add, np.add)
 def _(result, x, y):
     d[result] = d[x] + d[y]
 
 
-@register_adjoint(operator.sub)
+@register_adjoint(operator.sub, np.subtract)
 def _(result, x, y):
     d[x] = unbroadcast(d[result], x)
     d[y] = unbroadcast(-d[result], y)
 
 
-@register_tangent(operator.sub)
+@register_tangent(operator.sub, np.subtract)
 def _(result, x, y):
     d[result] = d[x] - d[y]
 
@@ -54,13 +56,13 @@ def _(result, x, y):
     d[result] = d[x] * y + x * d[y]
 
 
-@register_adjoint(operator.truediv)
+@register_adjoint(operator.truediv, np.divide, np.true_divide)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] / y, x)
     d[y] = unbroadcast(-d[result] * result / y, y)
 
 
-@register_tangent(operator.truediv)
+@register_tangent(operator.truediv, np.divide, np.true_divide)
 def _(result, x, y):
     d[result] = (d[x] - result * d[y]) / y
 
@@ -76,33 +78,34 @@ def _(result, x, y):
     d[result] = d[x] * y * x ** (y - 1) + pow_exponent_adjoint(d[y], result, x)
 
 
-@register_adjoint(operator.mod)
+# x mod y = x - floor(x / y) * y, and floor(x / y) = (x - result) / y (np.fmod: trunc for floor).
+@register_adjoint(operator.mod, np.mod, np.fmod)
 def _(result, x, y):
     d[x] = unbroadcast(d[result], x)
     d[y] = unbroadcast(-d[result] * ((x - result) / y), y)
 
 
-@register_tangent(operator.mod)
+@register_tangent(operator.mod, np.mod, np.fmod)
 def _(result, x, y):
     d[result] = d[x] - d[y] * ((x - result) / y)
 
 
-@register_adjoint(operator.neg)
+@register_adjoint(operator.neg, np.negative)
 def _(result, x):
     d[x] = -d[result]
 
 
-@register_tangent(operator.neg)
+@register_tangent(operator.neg, np.negative)
 def _(result, x):
     d[result] = -d[x]
 
 
-@register_adjoint(operator.pos)
+@register_adjoint(operator.pos, np.positive)
 def _(result, x):
     d[x] = d[result]
 
 
-@register_tangent(operator.pos)
+@register_tangent(operator.pos, np.positive)
 def _(result, x):
     d[result] = d[x]
 

@@ -187,6 +187,8 @@ def pop_tangent(dx, x):
 
 def item_adjoint(dx, index, x=None):
     """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero)."""
+    if isinstance(dx, dict):  # a dict argument's tangent, in forward mode
+        return dx[index]
     if not _is_container(dx):
         return 0.0
     if isinstance(x, (list, tuple)) and isinstance(dx, (list, tuple)) and len(dx) < len(x):

@@ -5,8 +5,8 @@
 # adjoint: 0.1.0
 # source model.loss: sha256 0707b450ce90ec8b
 # source model.predict: sha256 45b577a18b47a751
-# rules: 10 used, sha256 d18a36523459c827
-# fingerprint: sha256 e0cb5f7a7d5ebf8ae244dd0075d42d0f010b4ea146fc80112b27f5ae6248025e
+# rules: 10 used, sha256 6ee6f2aa3e3b8271
+# fingerprint: sha256 ab6d8bcaa06333bf43f90f0028f797ac00c3e0f6eccbe9a7f796a340f3ec3d58
 # imports: numpy (adjoint is not needed to run it)
 """grad_loss(w, b, X, y): the gradient of loss with respect to w, b."""
 
