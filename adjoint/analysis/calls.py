@@ -99,6 +99,10 @@ class CallClassifier:
 
     def _why_unknown(self, func_node: gast.expr, label: str) -> str:
         """The message for a call through a value only the running function knows."""
+        if isinstance(func_node, gast.Subscript):
+            return (f"`{label}` picks a function with an index known only when the function runs; adjoint "
+                    "generates the derivative for the function a call receives: index the table with a "
+                    "constant, or pass the function as an argument")
         root = func_node
         while isinstance(root, gast.Attribute):
             root = root.value
@@ -133,6 +137,8 @@ def table_for(mode: Mode) -> RuleTable:
 def _dotted_text(node: gast.expr) -> str:
     if isinstance(node, gast.Name):
         return node.id
+    if isinstance(node, gast.Subscript):
+        return f"{_dotted_text(node.value)}[...]"
     if isinstance(node, gast.Attribute):
         return f"{_dotted_text(node.value)}.{node.attr}"
     return type(node).__name__

@@ -70,6 +70,9 @@ class _Lowering:
         return out
 
     def statement(self, stmt: gast.stmt) -> List[gast.stmt]:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.GeneratorExp) \
+                and all(isinstance(t, (gast.Tuple, gast.List)) for t in stmt.targets):
+            stmt.value = _as_list(stmt.value)  # `a, b = (f(x) for x in xs)`: unpacking reads every item
         found = self._comprehensions(stmt)
         if not found:
             return [stmt]
@@ -179,9 +182,7 @@ class _Lowering:
         if consumer is sum and not call.keywords and len(call.args) <= 2:
             start = call.args[1] if len(call.args) == 2 else nodes.constant(0)
             return self._fold(generator, start, prelude)
-        as_list = gast.ListComp(elt=generator.elt, generators=generator.generators)
-        gast.copy_location(as_list, generator)
-        items = self._list(as_list, prelude)
+        items = self._list(_as_list(generator), prelude)
         if consumer in (max, min) and len(call.args) == 1 and not call.keywords:
             return self._extreme(items, call.func, generator, prelude)
         call.args[0] = items
@@ -240,6 +241,10 @@ class _Lowering:
         for node in found:
             _replace(holder, node, self.expression(node, prelude))
         return holder.value
+
+
+def _as_list(generator: gast.GeneratorExp) -> gast.ListComp:
+    return gast.copy_location(gast.ListComp(elt=generator.elt, generators=generator.generators), generator)
 
 
 def _path(root: gast.AST, target: gast.AST) -> List[gast.AST]:
