@@ -139,6 +139,29 @@ def calls_module_partial(x):
     return HALF_POWER(x) + np.sum(x)
 
 
+def dynamics(params, y):
+    return np.tanh(params @ y)
+
+
+def midpoint_integrate(f, y0, dt, steps):
+    ys = [y0]
+    for _ in range(steps):
+        k1 = f(ys[-1])
+        ys.append(ys[-1] + dt * f(ys[-1] + dt / 2.0 * k1))
+    return np.stack(ys)
+
+
+def partial_made_inside(params, y0):
+    trajectory = midpoint_integrate(functools.partial(dynamics, params), y0, 0.1, 3)
+    return np.sum(trajectory ** 2)
+
+
+def partial_keeps_the_values_it_was_given(params, y0):
+    step = functools.partial(dynamics, params)
+    params = params * 2.0
+    return np.sum(midpoint_integrate(step, y0, 0.1, 2) ** 2) + np.sum(params)
+
+
 # ----- function values as arguments and defaults -------------------------------------------------------
 
 def cube(t):
@@ -308,10 +331,11 @@ def capturing_lambda_to_a_builtin(x, w):
 def local_function_defined_twice(x):
     def f(t):
         return t
+    y = f(x)
 
-    def f(t):  # noqa: F811  # <- defined-twice
+    def f(t):  # <- defined-twice
         return 2 * t
-    return f(x)
+    return f(y)
 
 
 def calls_method_of_argument(model, x):
@@ -366,6 +390,9 @@ CASES = [
     Exact(functools.partial(weighted, power=3.0), lambda rng: (vector(rng) + 3.0, DATA), wrt=(0, 1),
           id="partial_root_keyword"),
     Exact(calls_module_partial, lambda rng: (vector(rng) + 3.0,)),
+    Exact(partial_made_inside, lambda rng: (rng.normal(size=(2, 2)) * 0.5, vector(rng, 2)), wrt=(0, 1)),
+    Exact(partial_keeps_the_values_it_was_given, lambda rng: (rng.normal(size=(2, 2)) * 0.5, vector(rng, 2)),
+          wrt=(0, 1)),
     # function values
     Exact(layer_with, lambda rng: (vector(rng), np.sin), id="function_argument_numpy"),
     Exact(layer_with, lambda rng: (vector(rng), cube), id="function_argument_user"),

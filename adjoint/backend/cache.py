@@ -36,7 +36,7 @@ from adjoint.analysis.activity import local_names
 from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
 from adjoint.frontend.parse import MISSING, parse_function, unwrap
-from adjoint.frontend.resolve import qualified_name, resolve
+from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import resolve_value
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached
 from adjoint.options import Options

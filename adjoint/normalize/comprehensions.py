@@ -53,8 +53,8 @@ class _Lowering:
         self.parsed = parsed
         self.fresh = fresh
         self.depth = 0  # how many comprehension loops the code being lowered runs inside
-        arguments = parsed.node.args
-        self.local_names = frozenset(nodes.names_stored(parsed.node)) | {a.id for a in arguments.args + arguments.kwonlyargs}
+        parameters = parsed.node.args.args + parsed.node.args.kwonlyargs
+        self.local_names = frozenset(nodes.names_stored(parsed.node)) | {a.id for a in parameters}
 
     def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("comprehension", message, self.parsed.info.location(node))

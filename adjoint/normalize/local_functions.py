@@ -27,6 +27,7 @@ A call of a user function with a function value as an argument or default
 """
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Callable, Dict, List, Optional, Set
 
@@ -45,6 +46,7 @@ SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictC
 
 def lift_local_functions(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Replace parsed.node's local defs and lambdas by lifted functions (see the module)."""
+    _partials_as_lambdas(parsed, fresh)
     lifter = _Lifter(parsed, fresh)
     if lifter.definitions or lifter.anonymous:
         lifter.run()
@@ -75,6 +77,83 @@ def _free_names(func_node) -> Set[str]:
     body = func_node.body if isinstance(func_node.body, list) else [func_node.body]
     read = {name for stmt in body for name in nodes.names_read(stmt)}
     return read - _scope_locals(func_node)
+
+
+# ----- functools.partial inside the function -------------------------------------------------------
+
+def _partials_as_lambdas(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    """`partial(f, a, k=b)` of a user function f becomes `lambda y: f(_a1, y, k=_b1)`, the bound
+    values taken into new names where the partial is made (a partial keeps the values it was given)."""
+    arguments = parsed.node.args
+    locals_ = frozenset(nodes.names_stored(parsed.node)) | {a.id for a in arguments.args + arguments.kwonlyargs}
+    for block in list(nodes.blocks(parsed.node)):
+        index = 0
+        while index < len(block):
+            snapshots: List[gast.stmt] = []
+            for header in _headers(block[index]):
+                for call in [n for n in nodes.walk(header) if isinstance(n, gast.Call)]:
+                    func = _partial_of_user_function(call, parsed, locals_)
+                    made = _partial_lambda(call, func, snapshots, fresh) if func is not None else None
+                    if made is not None:
+                        _replace(block[index], call, made)
+            block[index:index] = snapshots
+            index += len(snapshots) + 1
+
+
+def _headers(stmt: gast.stmt) -> List[gast.expr]:
+    """The expressions a statement evaluates itself (not those of the statements it contains)."""
+    found = [getattr(stmt, f) for f in ("value", "test", "iter") if isinstance(getattr(stmt, f, None), gast.expr)]
+    return found + [item.context_expr for item in getattr(stmt, "items", None) or []]
+
+
+def _partial_of_user_function(node: gast.Call, parsed: ParsedFunction, locals_: frozenset) -> Optional[Callable]:
+    """The user function f of a call `functools.partial(f, ...)`, else None."""
+    if not node.args or resolve_value(node.func, parsed, locals_) is not functools.partial:
+        return None
+    if any(isinstance(a, gast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+        return None
+    func = as_user_function(resolve_value(node.args[0], parsed, locals_))
+    is_user = inspect.isfunction(func) and not (getattr(func, "__module__", None) or "").startswith("numpy")
+    return func if is_user else None
+
+
+def _partial_lambda(call: gast.Call, func: Callable, snapshots: List[gast.stmt],
+                    fresh: Callable[[str], str]) -> Optional[gast.Lambda]:
+    func_node, bound = call.args[0], call.args[1:]
+    try:
+        parameters = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    if any(p.kind not in plain for p in parameters) or len(bound) > len(parameters):
+        return None
+    keywords = {k.arg for k in call.keywords}
+    rest = [p for p in parameters[len(bound):] if p.name not in keywords and p.default is p.empty]
+    root = func_node
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if isinstance(root, gast.Name) and root.id in {p.name for p in rest}:
+        return None
+
+    def snapshot(value: gast.expr) -> gast.expr:
+        if isinstance(value, gast.Constant):
+            return value
+        name = fresh("_bound")
+        snapshots.append(nodes.copy_location(nodes.assign(name, value), call))
+        return nodes.name(name)
+
+    values = [snapshot(value) for value in bound]
+    keyword_values = [gast.keyword(arg=k.arg, value=snapshot(k.value)) for k in call.keywords]
+    positional = [p.name for p in rest if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    keyword_only = [p.name for p in rest if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    body = nodes.call(func_node, values + [nodes.name(n) for n in positional],
+                      keyword_values + [gast.keyword(arg=n, value=nodes.name(n)) for n in keyword_only])
+    parameters_node = gast.arguments(
+        args=[gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None) for n in positional],
+        posonlyargs=[], vararg=None,
+        kwonlyargs=[gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None) for n in keyword_only],
+        kw_defaults=[None] * len(keyword_only), kwarg=None, defaults=[])
+    return nodes.copy_location(gast.Lambda(args=parameters_node, body=body), call)
 
 
 class _Lifter:
