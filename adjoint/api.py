@@ -144,6 +144,10 @@ class _Specializing:
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
         target = self.func
         fixed = _function_arguments(self.func, args, kwargs)
+        if fixed and _is_derived(self.func):
+            raise AdjointError(f"{_describe(self.func)} is a derivative, and derivatives of derivatives (hvp, grad "
+                               f"of grad) are not specialized to the functions they receive (`{fixed[0][0]}`); bind "
+                               "the function first, with a closure or functools.partial")
         if fixed:  # specialized to the function values it receives: their identities are part of the key
             key = (key, tuple((name, id(value)) for name, value in fixed))
             target = specialize(unwrap(self.func), fixed=fixed + _instance(self.func, self.bound))
@@ -172,6 +176,11 @@ class _Specializing:
         else:
             self.checkers[key](args, kwargs)
         return function
+
+
+def _is_derived(func: Callable) -> bool:
+    """A function adjoint generated (grad(f), ...): it is differentiated as the code generated for it."""
+    return getattr(unwrap(func), "__adjoint_generated__", None) is not None
 
 
 def _function_arguments(func: Callable, args: tuple, kwargs: dict) -> tuple:
@@ -544,7 +553,7 @@ def source(func: Callable, mode: str = "reverse", wrt: Wrt = 0, optimize: bool =
     if args is not None:
         _complex_checker(func, _bound_instance(func), tuple(args), {})
     kinds = _kinds(func, _bound_instance(func) + tuple(args), {}) if args is not None else None
-    fixed = _function_arguments(func, tuple(args or ()), {}) if args is not None else ()
+    fixed = _function_arguments(func, tuple(args or ()), {}) if args is not None and not _is_derived(func) else ()
     if fixed:
         func = specialize(unwrap(func), fixed=fixed + _instance(func, _bound_instance(func)))
     return derivative_of(func, Options(mode, names, optimize, kinds)).source

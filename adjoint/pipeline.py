@@ -13,6 +13,8 @@ functions it calls (recursively); they are compiled together.
 from __future__ import annotations
 
 import inspect
+import keyword
+import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
@@ -92,7 +94,7 @@ class Generation:
                 kinds: Optional[Dict[str, str]] = None) -> str:
         key = (func, wrt, mode, tuple(sorted((kinds or {}).items())))
         if key not in self.names:
-            label = "lambda" if func.__name__ == "<lambda>" else func.__name__
+            label = _identifier(func.__name__)
             base = f"{PREFIXES[mode]}_{label}" if PREFIXES[mode] else label
             name, count = base, 1
             # The derivative's name must not hide a name the user's code reads (a function called grad_f).
@@ -227,6 +229,12 @@ def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
     if generated_for is None:
         return func
     return generated_for(tuple(sorted(kinds.items())) if kinds else None)
+
+
+def _identifier(name: str) -> str:
+    """A function's name as part of a Python identifier: `<lambda>` gives `lambda_`."""
+    label = re.sub(r"\W", "", name) or "f"
+    return label + "_" if keyword.iskeyword(label) or label[0].isdigit() else label
 
 
 def _used(bindings: Dict[str, Any], source: str) -> Dict[str, Any]:

@@ -3,6 +3,7 @@ a function, the disk cache's keys for lambdas and function arguments, where erro
 lifted functions and comprehensions point, and the refusal of `wrt` naming an object."""
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 
@@ -160,3 +161,14 @@ def test_a_lowered_comprehension_keeps_its_place_in_the_order_of_evaluation():
     got, gradient = adjoint.value_and_grad(draws_around_a_comprehension)(2.0)
     assert got == value
     assert gradient == pytest.approx(value / 2.0, rel=1e-12)
+
+
+def test_second_derivatives_of_lambdas_and_partials():
+    assert adjoint.grad(adjoint.grad(lambda t: t ** 4))(2.0) == pytest.approx(48.0)
+    product = adjoint.hvp(functools.partial(layer, act=np.sin))(X, np.ones(3))
+    np.testing.assert_allclose(product, 2.0 * np.cos(X) - X * np.sin(X))
+
+
+def test_a_derivative_of_a_derivative_given_a_function_is_refused():
+    with pytest.raises(adjoint.AdjointError, match="not specialized to the functions they receive"):
+        adjoint.hvp(layer)(X, np.sin, np.ones(3))
