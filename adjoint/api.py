@@ -19,7 +19,7 @@ from adjoint.backend import cache as disk_cache
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
-from adjoint.frontend.values import as_user_function, is_function_value, specialize
+from adjoint.frontend.values import as_function, instance_of, specialized_for_call
 from adjoint.generated import Generated
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -41,18 +41,6 @@ def _bound_instance(func: Callable) -> tuple:
     return (func.__self__,) if inspect.ismethod(func) else ()
 
 
-def _as_function(func: Callable) -> Callable:
-    """An object with a Python `__call__` method is differentiated through that bound method;
-    a functools.partial of a user function as that function with the partial's arguments bound."""
-    if isinstance(func, functools.partial):
-        specialized = as_user_function(func)
-        return specialized if inspect.isfunction(specialized) else func
-    call = getattr(type(func), "__call__", None)
-    if not inspect.isroutine(func) and inspect.isfunction(call):
-        return func.__call__
-    return func
-
-
 def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
     """Parameter names for `wrt`, and whether the caller asked for a tuple."""
     if not inspect.isfunction(unwrap(func)):
@@ -70,7 +58,7 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
             if not -len(names) <= item < len(names):
                 raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}")
             resolved.append(names[item])
-        elif item not in names and _bound_instance(func) and item == _instance(func, _bound_instance(func))[0][0]:
+        elif item not in names and item in dict(instance_of(func)):
             raise WrtError(f"wrt={item!r} names the object of the bound method {_describe(func)}; its attributes "
                            "are read as constants: to differentiate with respect to them, make them parameters")
         elif item not in names:
@@ -126,15 +114,6 @@ class _Specializing:
                                "supported; differentiate the function with the instance as an argument")
         return derivative_of(self.func, Options(self.mode, self.wrt, self.optimize, kinds)).function
 
-    def _while_current(self, function: Callable, generated: Generated) -> Callable:
-        """`function` for the cached call, which falls back to lookup (and regeneration) once a
-        name, attribute or closure cell the derivative depends on changes."""
-        def call(*args, **kwargs):
-            if generated.is_current():
-                return function(*args, **kwargs)
-            return self.lookup(args, kwargs)(*args, **kwargs)
-        return call
-
     def lookup(self, args: tuple, kwargs: dict) -> Callable:
         if self.revision != Revision.value:
             self.by_types.clear()
@@ -142,15 +121,8 @@ class _Specializing:
             self.checkers.clear()
             self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
-        target = self.func
-        fixed = _function_arguments(self.func, args, kwargs)
-        if fixed and _is_derived(self.func):
-            raise AdjointError(f"{_describe(self.func)} is a derivative, and derivatives of derivatives (hvp, grad "
-                               f"of grad) are not specialized to the functions they receive (`{fixed[0][0]}`); bind "
-                               "the function first, with a closure or functools.partial")
-        if fixed:  # specialized to the function values it receives: their identities are part of the key
-            key = (key, tuple((name, id(value)) for name, value in fixed))
-            target = specialize(unwrap(self.func), fixed=fixed + _instance(self.func, self.bound))
+        fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
+        key = (key, tuple((name, id(value)) for name, value in fixed)) if fixed else key
         entry = self.by_types.get(key)
         function = entry[0] if entry is not None else None
         checked = self.checked.get(key)
@@ -170,46 +142,12 @@ class _Specializing:
             if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
                 self.checked[key] = (function, generated)
                 if self.mode in ("reverse", "value_and_grad") and not fixed:
-                    self.by_types[key] = _cache_entry(self._while_current(function, generated), checker, self.mode)
+                    self.by_types[key] = _cache_entry(generated.while_current(function, self.lookup), checker, self.mode)
             else:
                 self.by_types[key] = _cache_entry(function, checker, self.mode)
         else:
             self.checkers[key](args, kwargs)
         return function
-
-
-def _is_derived(func: Callable) -> bool:
-    """A function adjoint generated (grad(f), ...): it is differentiated as the code generated for it."""
-    return getattr(unwrap(func), "__adjoint_generated__", None) is not None
-
-
-def _function_arguments(func: Callable, args: tuple, kwargs: dict) -> tuple:
-    """(parameter, value) for each argument or default of the call that is a function value."""
-    if not any(is_function_value(value) for value in args + tuple(kwargs.values())) and not _function_defaults(func):
-        return ()
-    signature = inspect.signature(func)
-    try:
-        bound = signature.bind(*args, **kwargs)
-    except TypeError:
-        return ()
-    bound.apply_defaults()
-    return tuple((name, value) for name, value in bound.arguments.items() if is_function_value(value))
-
-
-@functools.lru_cache(maxsize=None)
-def _function_defaults(func: Callable) -> bool:
-    try:
-        parameters = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(is_function_value(p.default) for p in parameters)
-
-
-def _instance(func: Callable, bound: tuple) -> tuple:
-    """A bound method's instance as the fixed value of its first parameter."""
-    if not bound:
-        return ()
-    return ((next(iter(inspect.signature(unwrap(func)).parameters)), bound[0]),)
 
 
 def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) -> Callable[[tuple, dict], None]:
@@ -339,7 +277,7 @@ def transformation(transform):
     def wrapper(func: Optional[Callable] = None, *args, **kwargs):
         if func is None:
             return lambda f: wrapper(f, *args, **kwargs)
-        func = _as_function(func)
+        func = as_function(func)
         return Derived(transform(func, *args, **kwargs), (wrapper, func, args, kwargs))
 
     return wrapper
@@ -553,9 +491,7 @@ def source(func: Callable, mode: str = "reverse", wrt: Wrt = 0, optimize: bool =
     if args is not None:
         _complex_checker(func, _bound_instance(func), tuple(args), {})
     kinds = _kinds(func, _bound_instance(func) + tuple(args), {}) if args is not None else None
-    fixed = _function_arguments(func, tuple(args or ()), {}) if args is not None and not _is_derived(func) else ()
-    if fixed:
-        func = specialize(unwrap(func), fixed=fixed + _instance(func, _bound_instance(func)))
+    func = specialized_for_call(func, tuple(args), {})[1] if args is not None else func
     return derivative_of(func, Options(mode, names, optimize, kinds)).source
 
 

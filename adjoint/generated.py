@@ -38,6 +38,7 @@ class Generated:
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
     backward: Optional[Callable] = None  # a forward_pass root's backward half
     warnings: List[Unreached] = field(default_factory=list)
+    rules: List[Tuple[str, str]] = field(default_factory=list)  # (callee, rule source) of the rules it used
 
     def warn(self) -> None:
         """Give the generation's warnings (an AdjointWarning at the user's line for each)."""
@@ -47,6 +48,15 @@ class Generated:
     def is_current(self) -> bool:
         """False once a global name the derivative was generated for is bound to something else."""
         return all(namespace.get(name) is value for namespace, name, value in self.dependencies)
+
+    def while_current(self, function: Callable, fallback: Callable[[tuple, dict], Callable]) -> Callable:
+        """`function`, which hands its call to `fallback(args, kwargs)` (a regeneration) once a
+        name, attribute or closure cell the derivative depends on has changed."""
+        def call(*args, **kwargs):
+            if self.is_current():
+                return function(*args, **kwargs)
+            return fallback(args, kwargs)(*args, **kwargs)
+        return call
 
     @property
     def source(self) -> str:

@@ -165,6 +165,11 @@ def parameters(func_node: gast.FunctionDef) -> List[str]:
     return [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]
 
 
+def local_names(func_node: gast.FunctionDef) -> frozenset:
+    """The names a function binds: its parameters and every name it assigns."""
+    return frozenset(names_stored(func_node)) | frozenset(parameters(func_node))
+
+
 def assigned_name(stmt: gast.stmt) -> Optional[str]:
     """x for `x = ...`, else None (a write into an item, a tuple target, any other statement)."""
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):

@@ -25,7 +25,6 @@ from adjoint.ad import forward, reverse, split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis import analyze
-from adjoint.analysis.activity import local_names
 from adjoint.analysis.aliases import argument_facts
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import SCALAR, UNKNOWN, infer_kinds
@@ -57,8 +56,8 @@ def normalize(func: Callable, returns_value: bool = True):
     lift_local_functions(parsed, namer.fresh)
     lower_comprehensions(parsed, namer.fresh)
     check_function(parsed.node, parsed.info, returns_value)
-    refuse_complex_values(parsed, local_names(parsed.node))
-    specialize_calls(parsed, namer.fresh, local_names(parsed.node))
+    refuse_complex_values(parsed, nodes.local_names(parsed.node))
+    specialize_calls(parsed, namer.fresh, nodes.local_names(parsed.node))
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
     desugar(parsed, namer.fresh, numpy_name)
@@ -68,7 +67,7 @@ def normalize(func: Callable, returns_value: bool = True):
 
 
 def _numpy_name(parsed, namer: Namer) -> str:
-    if parsed.lookup("np") is np and "np" not in local_names(parsed.node):
+    if parsed.lookup("np") is np and "np" not in nodes.local_names(parsed.node):
         return "np"
     name = "np" if parsed.lookup("np") is MISSING and "np" not in namer.taken else namer.exact("np")
     parsed.namespace[name] = np
@@ -88,6 +87,7 @@ class Generation:
         self.argument_facts: Dict[Callable, Any] = {}
         self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
         self.warnings: List[Unreached] = []
+        self.rules: Dict[str, str] = {}
         self.root: Optional[Tuple] = None
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
@@ -122,7 +122,8 @@ class Generation:
         functions = compile_all(self.units)
         root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
         backward = self.names.get((func, options.wrt, Mode.BACKWARD_PASS, root_kinds))
-        return Generated(functions[root], self.units, self.dependencies, functions.get(backward), self.warnings)
+        return Generated(functions[root], self.units, self.dependencies, functions.get(backward), self.warnings,
+                         sorted(self.rules.items()))
 
     def callee_kind(self, func: Callable, positional, keywords) -> str:
         """The kind of what user function `func` returns for arguments of these kinds."""
@@ -135,7 +136,7 @@ class Generation:
         if key not in self.output_kinds:
             self.output_kinds[key] = UNKNOWN
             parsed, _ = normalize(materialize(func, kinds))
-            classifier = CallClassifier(parsed, local_names(parsed.node))
+            classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             inferred = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
             self.output_kinds[key] = inferred.get(parsed.node.body[-1].value.id, UNKNOWN)
         return self.output_kinds[key]
@@ -152,7 +153,7 @@ class Generation:
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
                 self.argument_facts[key] = (error.location, True)
                 return self.argument_facts[key]
-            classifier = CallClassifier(parsed, local_names(parsed.node))
+            classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
             self.argument_facts[key] = argument_facts(parsed, parsed_kinds, classifier)
         return self.argument_facts[key]
@@ -175,6 +176,7 @@ class Generation:
                                                  parsed.info.location)
         tree = differentiate(ctx, mode, wrt, name)
         self.dependencies.extend(d for d in analysis.classifier.dependencies if d not in self.dependencies)
+        self.rules.update(analysis.classifier.rules_used)
         if self.optimize_code:
             tree = optimize(tree, ctx)
         return emit(tree, ctx, mode, backward_name)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import adjoint
-from adjoint.analysis.activity import analyze_activity, local_names
+from adjoint import nodes
+from adjoint.analysis.activity import analyze_activity
 from adjoint.analysis.aliases import analyze_aliases
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import infer_kinds
@@ -16,7 +17,7 @@ from adjoint.pipeline import normalize
 
 def _normalized(func):
     parsed, _ = normalize(func)
-    return parsed, CallClassifier(parsed, local_names(parsed.node))
+    return parsed, CallClassifier(parsed, nodes.local_names(parsed.node))
 
 
 def _live_after_stores(func) -> list:

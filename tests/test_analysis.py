@@ -20,10 +20,9 @@ from adjoint import nodes
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.reverse import ReverseAD
 from adjoint.analysis import analyze
-from adjoint.analysis.activity import local_names
-from adjoint.analysis.loop_state import loop_states
 from adjoint.backend import codegen
 from adjoint.frontend.parse import parse_function
+from adjoint.normalize.loop_state import loop_states
 from adjoint.options import Mode
 from adjoint.pipeline import Generation, normalize
 
@@ -70,7 +69,7 @@ def loop_state(func) -> str:
     """carried / invariants / maybe unbound of each loop of the function as written."""
     func_node = parse_function(func).node
     loops = [stmt for stmt in nodes.statements(func_node) if isinstance(stmt, gast.For)]
-    states = loop_states(func_node, loops, local_names(func_node))
+    states = loop_states(func_node, loops, nodes.local_names(func_node))
     return "\n".join(
         f"carried {' '.join(state.carried) or '-'}; invariants {' '.join(state.invariants) or '-'}; "
         f"maybe unbound {' '.join(state.maybe_unbound) or '-'}"

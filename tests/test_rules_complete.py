@@ -2,7 +2,7 @@
 
 Every NumPy rule has a spec in rule_specs.py (so test_rules.py checks it), every spec
 names a function with both an adjoint and a tangent, every adjoint has a tangent, and
-docs/numpy.md is what `python -m adjoint.rules.coverage` generates from the rules.
+docs/numpy.md is what `python -m adjoint.coverage` generates from the rules.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import adjoint
-from adjoint.rules.coverage import coverage_table, numpy_functions, spelling
+from adjoint.coverage import coverage_table, numpy_functions, spelling
 from adjoint.rules.table import ADJOINTS, TANGENTS
 from rule_specs import SPECS
 
@@ -44,7 +44,7 @@ def test_at_least_120_numpy_functions_and_operators() -> None:
 def test_coverage_table_matches_the_rules() -> None:
     expected = coverage_table()
     assert COVERAGE.read_text() == expected, (
-        "docs/numpy.md is stale: regenerate it with `python -m adjoint.rules.coverage > docs/numpy.md`"
+        "docs/numpy.md is stale: regenerate it with `python -m adjoint.coverage > docs/numpy.md`"
     )
 
 

@@ -405,13 +405,11 @@ class ReverseAD:
 
     def _no_rule(self, operation, call: gast.Call) -> NonDifferentiableError:
         name = qualified_name(operation.func) if operation.func is not None else operation.label
-        if operation.reason:
-            return NonDifferentiableError(name, operation.reason, self.ctx.location(call))
         return NonDifferentiableError(
             name,
-            f"no derivative rule for `{operation.label}` ({name}) and no Python source to differentiate; "
-            f"register one with @adjoint.register_adjoint({operation.label}), or declare it constant "
-            f"with adjoint.non_differentiable({operation.label})",
+            operation.reason or f"no derivative rule for `{operation.label}` ({name}) and no Python source to "
+            f"differentiate; register one with @adjoint.register_adjoint({operation.label}), or declare it "
+            f"constant with adjoint.non_differentiable({operation.label})",
             self.ctx.location(call),
         )
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Tuple
 
-from adjoint import runtime
-from adjoint.analysis.activity import Activity, analyze_activity, local_names
+from adjoint import nodes, runtime
+from adjoint.analysis.activity import Activity, analyze_activity
 from adjoint.analysis.aliases import Aliases, analyze_aliases, insert_guards
 from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, table_for
@@ -38,7 +38,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     in place get a run-time guard inserted before them (see analysis/aliases.py);
     `fresh_name(preferred)` names the guard helper."""
     func_node = parsed.node
-    locals_ = local_names(func_node)
+    locals_ = nodes.local_names(func_node)
     classifier = CallClassifier(parsed, locals_, table_for(mode))
     activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
     kinds = infer_kinds(func_node, kinds, classifier, callee_kind)

@@ -118,6 +118,3 @@ def _reach(start: Set[str], graph: Dict[str, Set[str]]) -> Set[str]:
     return seen
 
 
-def local_names(func_node: gast.FunctionDef) -> frozenset:
-    params = nodes.parameters(func_node)
-    return frozenset(nodes.names_stored(func_node)) | frozenset(params)

@@ -5,12 +5,13 @@ import enum
 import inspect
 import operator
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 import gast
 
 from adjoint import runtime
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
+from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import as_user_function, dependency_of, resolve_value
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable
@@ -65,12 +66,19 @@ class CallClassifier:
         self.local_names = local_names
         self.table = table
         self.dependencies: list = list(parsed.dependencies)
+        self.rules_used: Dict[str, str] = {}  # callee -> the source of its rule, for every operation with one
 
     def template(self, func: Any):
         """The rule template of func in this classifier's table (None if it has none)."""
         return self.table.template(func)
 
     def classify(self, expr: gast.expr) -> Operation:
+        operation = self._classify(expr)
+        if operation.kind == Callee.RULE and operation.func in self.table:
+            self.rules_used.setdefault(qualified_name(operation.func), self.table.template(operation.func).source)
+        return operation
+
+    def _classify(self, expr: gast.expr) -> Operation:
         func = operator_of(expr)
         if func is not None:
             if func in NON_DIFFERENTIABLE_OPERATORS:

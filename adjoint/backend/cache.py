@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import gast
 
-from adjoint.analysis.activity import local_names
+from adjoint import nodes
 from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
 from adjoint.frontend.parse import MISSING, parse_function, unwrap
@@ -95,7 +95,7 @@ def _describe_function(func: Callable):
     except Exception as error:  # no source: the compiler will report it
         raise NotCacheable(str(error)) from None
     source = "\n".join(parsed.info.lines)
-    locals_ = local_names(parsed.node) - set(parsed.fixed)  # a fixed parameter's attributes are known
+    locals_ = nodes.local_names(parsed.node) - set(parsed.fixed)  # a fixed parameter's attributes are known
     references, reached = [], []
     for text, node in _free_references(parsed.node, locals_):
         value = resolve_value(node, parsed, locals_)

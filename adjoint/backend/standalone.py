@@ -31,11 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-import gast
-
 from adjoint import runtime
-from adjoint.analysis.activity import local_names
-from adjoint.analysis.calls import CallClassifier, Callee, table_for
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import parse_function
@@ -392,35 +388,13 @@ def _short(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def rules_used(functions: List[Callable], mode: str) -> List[Tuple[str, str]]:
-    """(callee, template source) of every rule the normalized functions' operations use."""
-    from adjoint.pipeline import normalize
-
-    table = table_for(mode)
-    found = {}
-    for func in functions:
-        try:
-            parsed, _ = normalize(func)
-        except Exception:  # outside the language adjoint differentiates, so not differentiated
-            continue
-        classifier = CallClassifier(parsed, local_names(parsed.node), table)
-        for node in gast.walk(parsed.node):
-            if not isinstance(node, (gast.Call, gast.BinOp, gast.UnaryOp, gast.Subscript)):
-                continue
-            operation = classifier.classify(node)
-            if operation.kind == Callee.RULE and operation.func in table:
-                found[qualified_name(operation.func)] = table.template(operation.func).source
-    return sorted(found.items())
-
-
-def header(func: Callable, options: Options, command: str, version: str) -> List[str]:
+def header(func: Callable, options: Options, rules: List[Tuple[str, str]], command: str, version: str) -> List[str]:
     """The header lines (without `# `) recording what the module was generated from."""
     try:
         found = dependencies(func)
     except NotCacheable as error:
         raise StandaloneError(f"cannot write {qualified_name(func)} as a standalone module: {error}") from None
     sources = [(record["function"], record["source"]) for record in found.records]
-    rules = rules_used(found.functions, options.mode)
     rules_digest = _short(json.dumps(rules))
     options_text = f"mode={options.mode} wrt={','.join(options.wrt)} optimize={options.optimize}"
     material = {"adjoint": version, "options": options_text, "sources": sources, "rules": rules_digest}
@@ -445,7 +419,7 @@ def write_module(func: Callable, options: Options, generated, command: str, vers
     writer = ModuleWriter(generated.units, source_modules)
     writer.collect()
     exported = generated.function.__name__
-    lines = header(func, options, command, version)
+    lines = header(func, options, generated.rules, command, version)
     lines.append(f"imports: {', '.join(writer.needs())} (adjoint is not needed to run it)")
     head = "".join(f"# {line}\n" for line in lines)
     return head + writer.body(exported, _docstring(func, options, generated))

@@ -25,7 +25,8 @@ from typing import Any, Callable, Dict, Optional, Tuple
 import gast
 import numpy as np
 
-from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.errors import AdjointError
+from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 
 Values = Tuple[Tuple[str, Any], ...]
 
@@ -148,6 +149,18 @@ def dependency_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> Option
     return None
 
 
+def as_function(func: Callable) -> Callable:
+    """What a transformation differentiates for `func`: an object with a Python `__call__`
+    method through that bound method, a functools.partial of a user function as that
+    function with the partial's arguments bound."""
+    if isinstance(func, functools.partial) and inspect.isfunction(as_user_function(func)):
+        return as_user_function(func)
+    call = getattr(type(func), "__call__", None)
+    if not inspect.isroutine(func) and inspect.isfunction(call):
+        return func.__call__
+    return func
+
+
 def as_user_function(value: Any) -> Any:
     """A bound method of a user class or a functools.partial of a user function, as the user
     function specialized to what it binds; other values unchanged."""
@@ -179,3 +192,45 @@ def is_function_value(value: Any) -> bool:
 def _is_library(func: Any) -> bool:
     module = getattr(func, "__module__", None) or ""
     return module in ("numpy", "adjoint.runtime") or module.startswith("numpy.")
+
+
+# ----- a call of a derived function with function values ---------------------------------------------
+
+def specialized_for_call(func: Callable, args: tuple, kwargs: dict) -> Tuple[Values, Callable]:
+    """(fixed, target): the call's arguments and defaults that are function values, and the
+    function to differentiate for them (`func` itself when there are none)."""
+    fixed = _function_arguments(func, args, kwargs)
+    if not fixed:
+        return (), func
+    if getattr(unwrap(func), "__adjoint_generated__", None) is not None:
+        raise AdjointError(f"{getattr(func, '__qualname__', func)} is a derivative, and derivatives of derivatives "
+                           f"(hvp, grad of grad) are not specialized to the functions they receive (`{fixed[0][0]}`); "
+                           "bind the function first, with a closure or functools.partial")
+    return fixed, specialize(unwrap(func), fixed=fixed + instance_of(func))
+
+
+def instance_of(func: Callable) -> Values:
+    """((first parameter, instance),) for a bound method, () otherwise."""
+    if not inspect.ismethod(func):
+        return ()
+    return ((next(iter(inspect.signature(unwrap(func)).parameters)), func.__self__),)
+
+
+def _function_arguments(func: Callable, args: tuple, kwargs: dict) -> Values:
+    if not any(is_function_value(value) for value in args + tuple(kwargs.values())) and not _function_defaults(func):
+        return ()
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs)
+    except TypeError:
+        return ()
+    bound.apply_defaults()
+    return tuple((name, value) for name, value in bound.arguments.items() if is_function_value(value))
+
+
+@functools.lru_cache(maxsize=None)
+def _function_defaults(func: Callable) -> bool:
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(is_function_value(p.default) for p in parameters)

@@ -39,12 +39,11 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import gast
 
 from adjoint import markers, nodes
-from adjoint.analysis.activity import local_names
-from adjoint.analysis.loop_state import LoopState, kills, loop_states
-from adjoint.backend.compile import compile_function
 from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.define import compile_function
 from adjoint.frontend.parse import ParsedFunction, SourceInfo, SynthesizedSource
 from adjoint.frontend.resolve import resolve
+from adjoint.normalize.loop_state import LoopState, kills, loop_states
 
 MARKER = "adjoint.checkpointed"
 
@@ -107,7 +106,7 @@ def loop_of(func: Any) -> Optional[CheckpointedLoop]:
 
 def lift_checkpointed_loops(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite each checkpointed loop of parsed.node into a loop calling its step function."""
-    locals_ = local_names(parsed.node)
+    locals_ = nodes.local_names(parsed.node)
     loops = _marked_loops(parsed, locals_)
     if not loops:
         return
@@ -159,7 +158,7 @@ def _arguments(parsed: ParsedFunction, loop: gast.For, call: gast.Call) -> Tuple
     except TypeError as error:
         raise _refuse(parsed, call, f"{MARKER}(range(n), snapshots=k): {error}") from None
     steps, snapshots = bound.arguments["steps"], bound.arguments["snapshots"]
-    if not (isinstance(steps, gast.Call) and resolve(steps.func, parsed, local_names(parsed.node)) is range):
+    if not (isinstance(steps, gast.Call) and resolve(steps.func, parsed, nodes.local_names(parsed.node)) is range):
         raise _refuse(parsed, steps, "a checkpointed loop must run over `range(...)`, as in "
                                      f"`{MARKER}(range(n), snapshots=k)`")
     if not isinstance(loop.target, gast.Name):

@@ -34,8 +34,7 @@ from typing import Callable, Dict, List, Optional, Set
 import gast
 
 from adjoint import nodes
-from adjoint.backend import codegen
-from adjoint.backend.compile import compile_function
+from adjoint.frontend.define import define_function
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.values import (as_user_function, captured_parameter, dependency_of, is_function_value,
@@ -264,9 +263,8 @@ class _Lifter:
         reads = set(nodes.names_read(node))
         closure = {n: v for n, v in self.parsed.namespace.items() if n in reads}
         closure.update((n, None) for n in local_functions)  # tied together once all are lifted
-        text = codegen.to_source(node)
         try:
-            lifted = compile_function(name, text, self.parsed.func.__globals__, closure, label="adjoint local function")
+            lifted = define_function(node, self.parsed.func.__globals__, closure, label="adjoint local function")
         except Exception as error:  # a default value that fails, a construct Python refuses outside its scope
             raise self._refuse(function, f"cannot make a function of `{name}` on its own: {error}") from None
         lifted.__qualname__ = f"{self.node.name}.<locals>.{name}"

@@ -1,0 +1,266 @@
+"""Which names may share memory: a flow-sensitive may-share analysis over the normalized function.
+
+Each name maps to abstract memory roots: `own[n]`, the memory n's object may be, and
+`held[n]`, the memory of the objects it may hold (a list's elements). Arguments start with
+roots of their own; `d = c`, basic-slice views (`c[1:]`), the NumPy functions that may return a
+view (VIEW_FUNCTIONS), items of lists and the results of callees that may return an argument
+share their operand's roots; anything else is new memory. analysis/aliases.py decides from
+these facts which in-place writes are exact.
+"""
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+
+import gast
+import numpy as np
+
+from adjoint import nodes, runtime
+from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array, rank_of
+from adjoint.nodes import is_append, is_pop
+
+# NumPy functions whose result may be (a view of) their first argument.
+VIEW_FUNCTIONS = (
+    np.transpose, np.reshape, np.ravel, np.squeeze, np.expand_dims, np.swapaxes, np.moveaxis,
+    np.diagonal, np.asarray, np.asanyarray, np.ascontiguousarray, np.atleast_1d, np.atleast_2d,
+    np.atleast_3d, np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90,
+    np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.require, np.trim_zeros,
+)
+# Builtins that make a new container holding their argument's items, and builtins that may
+# return one of their arguments or of its items.
+CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate)
+SHARING_BUILTINS = (max, min, iter, next)
+
+
+State = Tuple[Dict[str, FrozenSet[str]], Dict[str, FrozenSet[str]]]
+
+
+class Sharing:
+    """May-share facts, flow-sensitive: at each statement `own[n]` is the memory n's object may
+    be and `held[n]` the memory of the objects it may hold (a list's elements), as abstract roots.
+    `before[stmt]` is the state just before each statement the checks read (see _watched)."""
+
+    def __init__(self, func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier,
+                 rebound_lines: FrozenSet[int] = frozenset(), returns_argument=None):
+        self.rebound_lines = rebound_lines
+        self.kinds = kinds
+        self.classifier = classifier
+        self.returns_argument = returns_argument
+        self.own: Dict[str, FrozenSet[str]] = {}
+        self.held: Dict[str, FrozenSet[str]] = {}
+        self.argument_roots: Set[str] = set()
+        for arg in func_node.args.args + func_node.args.kwonlyargs:
+            if kinds.get(arg.id) != SCALAR:
+                self.own[arg.id] = frozenset({"argument " + arg.id})
+                self.held[arg.id] = frozenset({"contents of argument " + arg.id})
+                self.argument_roots |= self.own[arg.id] | self.held[arg.id]
+        self.ndim = _ranks([s for s in nodes.statements(func_node) if isinstance(s, gast.Assign)], kinds, classifier)
+        self.before: Dict[gast.stmt, State] = {}
+        self._block(func_node.body)
+
+    def reaches(self, name: str, state: Optional[State] = None) -> Set[str]:
+        own, held = state or (self.own, self.held)
+        return set(own.get(name, ())) | set(held.get(name, ()))
+
+    def _atom(self, node: gast.expr) -> Set[str]:
+        return self.reaches(node.id) if isinstance(node, gast.Name) else set()
+
+    # ----- the walk over the structured body -----------------------------------------
+
+    def _block(self, stmts) -> None:
+        for stmt in stmts:
+            if isinstance(stmt, gast.If):
+                entry = self._state()
+                self._block(stmt.body)
+                after_body = self._state()
+                self.own, self.held = dict(entry[0]), dict(entry[1])
+                self._block(stmt.orelse)
+                self._join(after_body)
+            elif isinstance(stmt, (gast.For, gast.While)):
+                while True:
+                    entry = self._state()
+                    self._block(stmt.body)
+                    self._join(entry)
+                    if self._state() == entry:
+                        break
+            elif not isinstance(stmt, gast.With):
+                if self._watched(stmt):
+                    self.before[stmt] = self._state()
+                self._flow(stmt)
+
+    def _watched(self, stmt: gast.stmt) -> bool:
+        """A statement whose state the checks read: a write in place (or a line normalized from
+        one), and the return."""
+        if isinstance(stmt, gast.Return) or is_append(stmt) or getattr(stmt, "lineno", None) in self.rebound_lines:
+            return True
+        return isinstance(stmt, gast.Assign) and (isinstance(stmt.targets[0], gast.Subscript) or is_pop(stmt.value))
+
+    def _state(self) -> State:
+        return dict(self.own), dict(self.held)
+
+    def _join(self, other: State) -> None:
+        for facts, more in ((self.own, other[0]), (self.held, other[1])):
+            for name, roots in more.items():
+                facts[name] = facts.get(name, frozenset()) | roots
+
+    def _set(self, name: str, own: Set[str], held: Set[str], replace: bool) -> None:
+        if self.kinds.get(name) == SCALAR:
+            return
+        if not replace:
+            own, held = own | self.own.get(name, frozenset()), held | self.held.get(name, frozenset())
+        self.own[name], self.held[name] = frozenset(own), frozenset(held)
+
+    def _flow(self, stmt: gast.stmt) -> None:
+        if is_append(stmt):
+            self._set(stmt.value.func.value.id, set(), self._atom(stmt.value.args[0]), replace=False)
+            return
+        if not isinstance(stmt, gast.Assign):
+            return
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+            if self.kinds.get(target.value.id) == CONTAINER:  # an array copies what is stored in it
+                self._set(target.value.id, set(), self._atom(value), replace=False)
+        elif isinstance(target, gast.Name):
+            own, held = self._value(value, f"new {id(stmt)}")
+            self._set(target.id, own, held, replace=True)
+
+    def _value(self, value: gast.expr, fresh: str) -> Tuple[Set[str], Set[str]]:
+        if isinstance(value, gast.Name):
+            return set(self.own.get(value.id, ())), set(self.held.get(value.id, ()))
+        if isinstance(value, (gast.List, gast.Tuple)):
+            return {fresh}, set().union(*[self._atom(e) for e in value.elts])
+        if isinstance(value, gast.Subscript) or is_pop(value):
+            owner = value.value if isinstance(value, gast.Subscript) else value.func.value
+            if not isinstance(owner, gast.Name):
+                return {fresh}, set()
+            held = set(self.held.get(owner.id, ()))
+            if isinstance(value, gast.Subscript) and _selects_element(value.slice, self._rank(owner.id), self.kinds):
+                return set(), set()  # a number, not a view
+            fancy = isinstance(value, gast.Subscript) and _fancy(value.slice, self.kinds)
+            if fancy and self.kinds.get(owner.id) != CONTAINER:
+                return {fresh}, set()  # an array indexed by a list or an array of indices is a copy
+            if self.kinds.get(owner.id) == CONTAINER:
+                return held, held
+            return self.reaches(owner.id), held  # a basic index of an array is a view
+        operands = [a for a in operands_of(value) if isinstance(a, gast.Name)]
+        shared = set().union(*[self._atom(a) for a in operands]) if operands else set()
+        if isinstance(value, gast.Call):
+            return self._call(value, fresh, shared)
+        return {fresh}, self._joined_elements(value, operands)
+
+    def _joined_elements(self, value: gast.expr, operands: List[gast.Name]) -> Set[str]:
+        """What `a + b` or `a * n` holds when it joins or repeats lists: their elements."""
+        if not isinstance(value, gast.BinOp):
+            return set()
+        kinds = [SCALAR if isinstance(a, gast.Constant) else self.kinds.get(a.id) for a in (value.left, value.right)]
+        joins = isinstance(value.op, gast.Add) and not any(k == SCALAR or is_array(k) for k in kinds)
+        repeats = isinstance(value.op, gast.Mult) and SCALAR in kinds and not any(is_array(k) for k in kinds)
+        if not (joins or repeats):
+            return set()
+        return set().union(*[self.held.get(a.id, set()) for a in operands])
+
+    def _items(self, name: gast.Name) -> Set[str]:
+        """What iterating over `name` may give: a list's items; an array's rows (views of it)."""
+        if self.kinds.get(name.id) == CONTAINER:
+            return set(self.held.get(name.id, ()))
+        return self.reaches(name.id)
+
+    def _rank(self, name: str) -> Optional[int]:
+        rank = self.ndim.get(name)
+        return rank if rank is not None else rank_of(self.kinds.get(name))
+
+    def _call(self, call: gast.Call, fresh: str, shared: Set[str]) -> Tuple[Set[str], Set[str]]:
+        operation = self.classifier.classify(call)
+        func = operation.func
+        if any(func is view for view in VIEW_FUNCTIONS):
+            first = call.args[0] if call.args else None
+            return self._atom(first) if first is not None else set(), shared
+        if operation.kind == Callee.USER and self.returns_argument is not None and not self.returns_argument(func, call):
+            return {fresh}, set()
+        if any(func is b for b in CONTAINER_BUILTINS):
+            items = [self._items(a) for a in call.args if isinstance(a, gast.Name)]
+            return {fresh}, set().union(*items) if items else set()
+        if operation.kind == Callee.USER or func is None or any(func is b for b in SHARING_BUILTINS):
+            return {fresh} | shared, shared
+        module = getattr(func, "__module__", None) or ""
+        if func is runtime.snapshot:
+            return {fresh}, set()
+        if module.startswith("adjoint"):  # helpers of generated code may return their first argument
+            first = call.args[0] if call.args else None
+            if not isinstance(first, gast.Name):
+                return {fresh}, set()
+            return {fresh} | self.own.get(first.id, set()), set(self.held.get(first.id, ()))
+        if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):
+            return {fresh}, set()
+        if module == "builtins":
+            return {fresh}, set()
+        return {fresh} | shared, shared
+
+
+SHAPED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy)
+SHAPED_BY = (np.zeros, np.ones, np.empty, np.full)
+
+
+def _ranks(statements, kinds: Dict[str, str], classifier: CallClassifier) -> Dict[str, int]:
+    """The number of dimensions of the local arrays made by np.zeros(n), np.eye(n), np.zeros_like(x),
+    ... (assigned once), so that `a[i]` of a 1-D array is known to be a number, not a view."""
+    ranks: Dict[str, int] = {}
+    definitions: Dict[str, List[gast.expr]] = {}
+    for stmt in statements:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
+    for _ in range(2):
+        for name, values in definitions.items():
+            if len(values) == 1 and isinstance(values[0], gast.Call):
+                rank = _rank_of_call(values[0], ranks, kinds, classifier)
+                if rank is not None:
+                    ranks[name] = rank
+    return ranks
+
+
+def _rank_of_call(call: gast.Call, ranks: Dict[str, int], kinds: Dict[str, str], classifier) -> Optional[int]:
+    func = classifier.classify(call).func
+    first = call.args[0] if call.args else None
+    if first is None:
+        return None
+    if any(func is f for f in SHAPED_BY):
+        if isinstance(first, gast.Constant) or (isinstance(first, gast.Name) and kinds.get(first.id) == SCALAR):
+            return 1
+        return len(first.elts) if isinstance(first, gast.Tuple) else None
+    if any(func is f for f in SHAPED_LIKE) and isinstance(first, gast.Name):
+        return ranks.get(first.id)
+    if func is np.eye or func is np.identity:
+        return 2
+    if func is np.arange or func is np.linspace:
+        return 1
+    return None
+
+
+def _fancy(index: gast.expr, kinds: Dict[str, str]) -> bool:
+    """An index holding a list or an array of indices: NumPy copies what it selects."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    return any(isinstance(p, gast.Name) and (kinds.get(p.id) == CONTAINER or is_array(kinds.get(p.id)))
+               for p in parts)
+
+
+def _selects_element(index: gast.expr, rank: Optional[int], kinds: Dict[str, str]) -> bool:
+    """`a[i]` or `a[i, j]` with one number per dimension of `a`."""
+    if rank is None:
+        return False
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    numbers = [p for p in parts if (isinstance(p, gast.Constant) and isinstance(p.value, int))
+               or (isinstance(p, gast.Name) and kinds.get(p.id) == SCALAR)]
+    return len(numbers) == len(parts) == rank
+
+
+def operands_of(value: gast.expr) -> List[gast.expr]:
+    if isinstance(value, gast.BinOp):
+        return [value.left, value.right]
+    if isinstance(value, gast.UnaryOp):
+        return [value.operand]
+    if isinstance(value, gast.Call):
+        operands = list(value.args) + [k.value for k in value.keywords]
+        if isinstance(value.func, gast.Attribute):
+            operands.append(value.func.value)
+        return operands
+    return []
