@@ -337,8 +337,9 @@ class ShapeBuilder(Builder):
                      self.draw_from_state, self.draw_in_loop, self.branch_on_draw))()
 
     def state(self) -> str:
-        if not self.module_lines:
-            self.module_lines.append(f"{RANDOM_STATE} = np.random.RandomState(0)")
+        line = f"{RANDOM_STATE} = np.random.RandomState(0)"
+        if line not in self.module_lines:
+            self.module_lines.append(line)
         return RANDOM_STATE
 
     def draw_from_argument(self) -> None:

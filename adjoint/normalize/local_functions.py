@@ -37,6 +37,7 @@ from adjoint import nodes
 from adjoint.frontend.define import define_function
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
+from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from adjoint.frontend.values import (as_user_function, captured_parameter, dependency_of, is_function_value,
                                      resolve_value, specialize)
 
@@ -321,7 +322,7 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
         if not isinstance(node, gast.Call):
             continue
         callee = as_user_function(resolve_value(node.func, parsed, local_names))
-        if not inspect.isfunction(callee):
+        if not inspect.isfunction(callee) or _has_rule(callee) or _is_library(callee):
             continue
         fixed = _function_arguments(callee, node, parsed, local_names)
         if not fixed:
@@ -368,6 +369,16 @@ def _refuse_captures_left(parsed: ParsedFunction, passed: Set[int]) -> None:
                         "local function", f"{what} reads `{variable}`, a variable of {parsed.node.name}; it can "
                         "be passed only to a Python function that adjoint differentiates",
                         parsed.info.location(argument))
+
+
+def _has_rule(func: Callable) -> bool:
+    return any(func in table for table in (ADJOINTS, TANGENTS, NON_DIFFERENTIABLE))
+
+
+def _is_library(func: Callable) -> bool:
+    """NumPy's and adjoint's own functions are differentiated through rules, never specialized."""
+    module = getattr(func, "__module__", None) or ""
+    return module.split(".")[0] in ("numpy", "adjoint")
 
 
 def _function_arguments(callee: Callable, call: gast.Call, parsed: ParsedFunction,
