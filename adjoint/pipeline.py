@@ -21,7 +21,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes
-from adjoint.ad import forward, reverse, split
+from adjoint.ad import forward, gradient, split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.analysis import analyze
@@ -186,7 +186,7 @@ def differentiate(ctx: FunctionContext, mode: Mode, wrt: Tuple[str, ...], name: 
     """The derivative of ctx's function: forward mode from tangent rules, else reverse mode."""
     if mode == Mode.FORWARD:
         return forward.build_forward(ctx, wrt, name)
-    return reverse.build_reverse(ctx, mode, wrt, name)
+    return gradient.build_reverse(ctx, mode, wrt, name)
 
 
 def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name: str) -> List[GeneratedFunction]:

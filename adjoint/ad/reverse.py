@@ -28,7 +28,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.ad import checkpoint, control, recompute, split, unreached
+from adjoint.ad import checkpoint, control, recompute, unreached
 from adjoint.ad.context import FunctionContext
 from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import Callee
@@ -495,92 +495,3 @@ def _all_statements(body, skip=()):
         if isinstance(stmt, (gast.If, gast.For, gast.While)) and stmt not in skip:
             yield from _all_statements(stmt.body, skip)
             yield from _all_statements(stmt.orelse, skip)
-
-
-
-def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: str) -> gast.FunctionDef:
-    """The derivative function: primal sweep, seed, adjoint sweep, return of the gradients.
-
-    mode "reverse" returns the gradient(s), "value_and_grad" (value, gradient(s)), and
-    "vjp" takes the output's cotangent as its first parameter and returns the gradient(s).
-    "forward_pass" is a vjp whose primal sweep ends with a split marker, to be cut in two
-    (see split.py).
-    """
-    func_node = ctx.func_node
-    output = func_node.body[-1].value.id
-    transformer = ReverseAD(ctx)
-    primal, adjoint = transformer.transform()
-    seed_name = ctx.adjoint(output)
-    arguments = copy.deepcopy(func_node.args)
-    if mode in (Mode.VJP, Mode.FORWARD_PASS):
-        arguments.args.insert(0, gast.Name(id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None))
-        seed = []
-    elif ctx.kinds.get(output) == SCALAR:
-        seed = [nodes.assign(seed_name, nodes.constant(1.0))]
-    else:
-        seed = [nodes.assign(seed_name, nodes.call(ctx.runtime("unit_seed"), [nodes.name(output)]))]
-    prologue = _prologue(ctx, primal)
-    zeros = [nodes.assign(ctx.adjoint(n), nodes.constant(ZERO)) for n in sorted(ctx.activity.active - {output})]
-    zero_helpers = {name for name, obj in ctx.bindings.items() if any(obj is f for f in MAY_GIVE_SYMBOLIC_ZERO)}
-    adjoint = transformer.guards.settle(adjoint, {seed_name}, zero_helpers)
-    gradients = [_gradient(ctx, param) for param in wrt]
-    result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
-    if mode == Mode.VALUE_AND_GRAD:
-        value, keep = _value_after_primal(ctx, output, transformer.saves.names)
-        primal.extend(keep)
-        result = nodes.tuple_of([value, result])
-    if mode == Mode.FORWARD_PASS:
-        value, keep = _value_after_primal(ctx, output, transformer.saves.names)
-        primal.extend(keep + [split.marker(value)])
-    body = prologue + primal + seed + zeros + adjoint + [gast.Return(value=result)]
-    return gast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
-                            type_comment=None, type_params=[])
-
-
-def _value_after_primal(ctx: FunctionContext, output: str, saved: set):
-    """The output's value, kept aside when the adjoint sweep restores or mutates its variable."""
-    if output not in saved and output not in ctx.sites.mutated:
-        return nodes.name(output), []
-    kept = ctx.namer.exact("value")
-    value = nodes.name(output)
-    if output in ctx.sites.mutated:
-        value = nodes.call(ctx.runtime("snapshot"), [value])
-    return nodes.name(kept), [nodes.assign(kept, value)]
-
-
-def _prologue(ctx: FunctionContext, primal: List[gast.stmt]) -> List[gast.stmt]:
-    params = nodes.parameters(ctx.func_node)
-    code = []
-    for param in params:
-        if param in ctx.sites.mutated:
-            snapshot = nodes.call(ctx.runtime("snapshot"), [nodes.name(param)])
-            code.append(nodes.assign(param, snapshot))
-    if ctx.stack:
-        code.append(nodes.assign(ctx.stack, gast.List(elts=[], ctx=gast.Load())))
-    pushed = {
-        stmt.value.args[0].id
-        for stmt in _all_statements(primal)
-        if _is_push(stmt, ctx.stack) and isinstance(stmt.value.args[0], gast.Name)
-    }
-    for name in sorted(pushed - set(params)):
-        code.append(nodes.assign(name, nodes.constant(None)))
-    return code
-
-
-def _is_push(stmt: gast.stmt, stack: str) -> bool:
-    return (
-        bool(stack)
-        and isinstance(stmt, gast.Expr)
-        and isinstance(stmt.value, gast.Call)
-        and isinstance(stmt.value.func, gast.Attribute)
-        and isinstance(stmt.value.func.value, gast.Name)
-        and stmt.value.func.value.id == stack
-        and stmt.value.func.attr == "append"
-    )
-
-
-def _gradient(ctx: FunctionContext, param: str) -> gast.expr:
-    value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
-    if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name):
-        return value
-    return nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(param)])
