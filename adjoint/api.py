@@ -102,6 +102,7 @@ class _Specializing:
         self.optimize = optimize
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
+        self.unchecked: Dict[tuple, Callable] = {}  # argument types -> what to call, with no check on each call
         self.checked: Dict[tuple, tuple] = {}
         self.checkers: Dict[tuple, Callable] = {}
         self.revision = Revision.value
@@ -114,11 +115,17 @@ class _Specializing:
                                "supported; differentiate the function with the instance as an argument")
         return derivative_of(self.func, Options(self.mode, self.wrt, self.optimize, kinds)).function
 
+    def checked_call(self, args: tuple, kwargs: dict) -> Callable:
+        """What grad and value_and_grad call for types without an unchecked entry: dtypes looked at here."""
+        cached = self.by_types.get(tuple(map(type, args))) if not kwargs and self.revision == Revision.value else None
+        if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
+            return self.lookup(args, kwargs)  # refuses a complex argument
+        return cached[0]
+
     def lookup(self, args: tuple, kwargs: dict) -> Callable:
         if self.revision != Revision.value:
-            self.by_types.clear()
-            self.checked.clear()
-            self.checkers.clear()
+            for table in (self.by_types, self.unchecked, self.checked, self.checkers):
+                table.clear()
             self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
         fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
@@ -144,7 +151,8 @@ class _Specializing:
                 if self.mode in ("reverse", "value_and_grad") and not fixed:
                     self.by_types[key] = _cache_entry(generated.while_current(function, self.lookup), checker, self.mode)
             else:
-                self.by_types[key] = _cache_entry(function, checker, self.mode)
+                entry = self.by_types[key] = _cache_entry(function, checker, self.mode)
+                self.unchecked.update({} if kwargs or entry[1] else {key: entry[0]})  # nothing to check per call
         else:
             self.checkers[key](args, kwargs)
         return function
@@ -307,16 +315,12 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
     specializing = _Specializing(func, "reverse", names, optimize, verbose)
 
     one_in_tuple = many and len(names) == 1
-    by_types = specializing.by_types
+    unchecked = specializing.unchecked
 
     def gradient(*args, **kwargs):
-        # The cached call: one dict look-up on the argument types, inline (lookup() is the slow path).
-        fresh = not kwargs and specializing.revision == Revision.value
-        cached = by_types.get(tuple(map(type, args))) if fresh else None
-        if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
-            function = specializing.lookup(args, kwargs)  # refuses a complex argument
-        else:
-            function = cached[0]
+        function = unchecked.get(tuple(map(type, args)))  # the cached call: one dict look-up, inline
+        if function is None or kwargs or specializing.revision != Revision.value:
+            function = specializing.checked_call(args, kwargs)
         try:
             result = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:
@@ -335,15 +339,12 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
     """`(func(*args), gradient)` from a single forward pass."""
     names, many = resolve_wrt(func, wrt)
     specializing = _Specializing(func, "value_and_grad", names, optimize, verbose)
-    by_types = specializing.by_types
+    unchecked = specializing.unchecked
 
     def value_and_gradient(*args, **kwargs):
-        fresh = not kwargs and specializing.revision == Revision.value
-        cached = by_types.get(tuple(map(type, args))) if fresh else None
-        if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
-            function = specializing.lookup(args, kwargs)  # refuses a complex argument
-        else:
-            function = cached[0]
+        function = unchecked.get(tuple(map(type, args)))
+        if function is None or kwargs or specializing.revision != Revision.value:
+            function = specializing.checked_call(args, kwargs)
         try:
             value, gradient = function(*args, **kwargs)
         except runtime.NonScalarOutput as error:

@@ -86,3 +86,25 @@ def hessian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
 
     hessian_of.__name__ = f"hessian_{getattr(func, '__name__', 'f')}"
     return hessian_of
+
+
+@transformation
+def elementwise_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
+    """The derivative of an elementwise func (output i depends on input i alone), in one forward pass.
+
+    The diagonal of the Jacobian, shaped like the input: `elementwise_grad(np.tanh)(x)` is
+    1 - tanh(x)^2, without wrapping func in np.sum. It is jvp's tangent for a tangent of ones, so
+    for a func that is not elementwise it is the row sums of the Jacobian, not a gradient.
+    """
+    names, many = resolve_wrt(func, wrt)
+    if many:
+        raise NotImplementedError("elementwise_grad with respect to several parameters: take one at a time")
+    forward = jvp(func, wrt=names[0], optimize=optimize)
+
+    def elementwise_gradient(*args, **kwargs):
+        (x,) = _inputs(func, names, args, kwargs)
+        ones = np.ones(np.shape(x)) if np.shape(x) else 1.0
+        return forward(*args, ones, **kwargs)[1]
+
+    elementwise_gradient.__name__ = f"elementwise_grad_{getattr(func, '__name__', 'f')}"
+    return elementwise_gradient

@@ -131,18 +131,31 @@ def is_atom(node: gast.expr) -> bool:
     return isinstance(node, (gast.Name, gast.Constant))
 
 
+_NOT_CHILDREN = frozenset({"ctx", "id", "attr", "kind", "type_comment"})  # contexts, and fields holding text
+_CHILD_FIELDS: dict = {}
+
+
+def _child_fields(cls: type) -> tuple:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _NOT_CHILDREN)
+    return fields
+
+
 def walk(node: gast.AST) -> Iterator[gast.AST]:
-    """Every node under node, in the order of gast.walk (breadth first), about twice as fast:
-    the passes walk the derivative tree many times."""
+    """Every node under node, in the order of gast.walk (breadth first), except the expression
+    contexts (`Load`, `Store`: read them as `name.ctx`), several times as fast: the passes walk
+    the derivative tree many times."""
     todo = deque([node])
+    pop, extend, append = todo.popleft, todo.extend, todo.append
     while todo:
-        node = todo.popleft()
-        for field in node._fields:
+        node = pop()
+        for field in _child_fields(node.__class__):
             value = getattr(node, field, None)
-            if isinstance(value, list):
-                todo.extend([item for item in value if isinstance(item, gast.AST)])
+            if value.__class__ is list:
+                extend([item for item in value if isinstance(item, gast.AST)])
             elif isinstance(value, gast.AST):
-                todo.append(value)
+                append(value)
         yield node
 
 
@@ -163,6 +176,16 @@ def statements_in(body: Iterable[gast.stmt]) -> Iterator[gast.stmt]:
 def parameters(func_node: gast.FunctionDef) -> List[str]:
     """The names of a function's parameters, positional then keyword-only."""
     return [arg.id for arg in func_node.args.args + func_node.args.kwonlyargs]
+
+
+def dotted_name(node: gast.expr) -> Optional[str]:
+    """`np.linalg.norm` for that expression; None for anything but a name and attributes of it."""
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        owner = dotted_name(node.value)
+        return None if owner is None else f"{owner}.{node.attr}"
+    return None
 
 
 def local_names(func_node: gast.FunctionDef) -> frozenset:
@@ -200,10 +223,17 @@ def exposed_reads(code: Iterable[gast.stmt]) -> Set[str]:
 
 
 def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:
-    """Every statement list inside node (a function's body, the bodies of its ifs and loops)."""
-    for sub in walk(node):
+    """Every statement list inside node (a function's body, the bodies of its ifs and loops), in
+    the order of `walk`, visiting statements only (expressions hold no statement lists)."""
+    todo = deque([node])
+    while todo:
+        owner = todo.popleft()
+        for field in owner._fields:
+            value = getattr(owner, field, None)
+            if isinstance(value, list):
+                todo.extend([item for item in value if isinstance(item, (gast.stmt, gast.excepthandler))])
         for field in ("body", "orelse"):
-            block = getattr(sub, field, None)
+            block = getattr(owner, field, None)
             if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
                 yield block
 

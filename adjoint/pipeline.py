@@ -155,7 +155,7 @@ class Generation:
                 return self.argument_facts[key]
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
-            self.argument_facts[key] = argument_facts(parsed, parsed_kinds, classifier)
+            self.argument_facts[key] = argument_facts(parsed, parsed_kinds, classifier, self.callee_facts)
         return self.argument_facts[key]
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: Mode, kinds: Dict[str, str],
@@ -169,7 +169,7 @@ class Generation:
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
         func = materialize(func, kinds)
         parsed, namer = normalize(func)
-        analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts, not is_root)
+        analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts)
         ctx = FunctionContext(parsed, namer, analysis, self.request)
         if is_root and user_code:  # a zero second derivative is no slip of the user's
             self.warnings = unreached_parameters(parsed.node, wrt, analysis.activity, analysis.classifier,
@@ -200,14 +200,16 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     units = []
     for tree in trees:
         source = codegen.to_source(tree)
-        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, source)))
+        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__,
+                                       _used(bindings, nodes.all_identifiers(tree))))
     return units
 
 
 def _primal_step(func: Callable, name: str) -> GeneratedFunction:
     """The step function of a checkpointed loop, run as written (Mode.PRIMAL)."""
     source = loop_of(func).primal_source(name)
-    return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, source))
+    identifiers = nodes.all_identifiers(gast.parse(source))
+    return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, identifiers))
 
 
 def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> Dict[str, str]:
@@ -239,8 +241,8 @@ def _identifier(name: str) -> str:
     return label + "_" if keyword.iskeyword(label) or label[0].isdigit() else label
 
 
-def _used(bindings: Dict[str, Any], source: str) -> Dict[str, Any]:
-    identifiers = nodes.all_identifiers(gast.parse(source))
+def _used(bindings: Dict[str, Any], identifiers: set) -> Dict[str, Any]:
+    """The bindings the generated code reads (identifiers: every name in its tree)."""
     return {name: value for name, value in bindings.items() if name in identifiers}
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import functools
 import inspect
 import textwrap
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ class Template:
     def inputs(self) -> List[str]:
         return [param for param in self.params if param != RESULT]
 
-    @property
+    @functools.cached_property
     def differentiable(self) -> List[str]:
         """The inputs derivatives flow through: those the rule writes or reads as `d[p]`.
 
@@ -136,26 +137,44 @@ class Instance:
     derivatives: List[Tuple[str, gast.expr]]
 
 
-class _Filler(gast.NodeTransformer):
+class _Filler:
+    """Fills a template statement in as a new tree (the template itself is left as parsed):
+    parameters become copies of the call's atoms, `d[p]` what `derivative_of(p)` gives, the
+    template's locals and globals the names generated code knows them by."""
+
     def __init__(self, bindings, derivative_of, globals_name, locals_name):
         self.bindings = bindings
         self.derivative_of = derivative_of
         self.globals_name = globals_name
         self.locals_name = locals_name
 
-    def visit_Subscript(self, node):
-        if is_derivative(node):
+    def fill(self, node):
+        if isinstance(node, list):
+            return [self.fill(item) for item in node]
+        if not isinstance(node, gast.AST):
+            return node
+        if isinstance(node, gast.Name):
+            return self._name(node)
+        if isinstance(node, gast.Subscript) and is_derivative(node):
             return self.derivative_of(node.slice.id)
-        return self.generic_visit(node)
+        filled = node.__class__.__new__(node.__class__)
+        filled.__dict__.update(node.__dict__)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, (list, gast.AST)):
+                setattr(filled, field, self.fill(value))
+        return filled
 
-    def visit_Name(self, node):
+    def _name(self, node: gast.Name) -> gast.expr:
         if node.id in self.bindings:
             return nodes.load_copy(self.bindings[node.id])
         if node.id in self.locals_name:
             return nodes.name(self.locals_name[node.id], store=isinstance(node.ctx, gast.Store))
         if node.id in self.globals_name:
             return nodes.name(self.globals_name[node.id])
-        return node
+        kept = node.__class__.__new__(node.__class__)
+        kept.__dict__.update(node.__dict__)
+        return kept
 
 
 class _LinearZeros(gast.NodeTransformer):
@@ -231,14 +250,12 @@ def instantiate(
         return node
 
     for stmt in template.body:
-        stmt = copy.deepcopy(stmt)
         if isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]):
             param = stmt.targets[0].slice.id
-            filler = _Filler(bindings, recorded, globals_name, locals_name)
-            filled = filler.visit(stmt.value)
+            filled = _Filler(bindings, recorded, globals_name, locals_name).fill(stmt.value)
             derivatives.append((param, _LinearZeros(zeros, others).visit(filled)))
             continue
         for identifier in sorted(set(nodes.names_stored(stmt)) - set(locals_name)):
             locals_name[identifier] = fresh("_" + identifier)
-        setup.append(_Filler(bindings, derivative_of, globals_name, locals_name).visit(stmt))
+        setup.append(_Filler(bindings, derivative_of, globals_name, locals_name).fill(stmt))
     return Instance(setup, derivatives)

@@ -1,4 +1,5 @@
-"""`python -m benchmarks [--quick] [--cases energy,mlp] [--peers autograd,torch]`: see harness.py."""
+"""`python -m benchmarks [--quick] [--cases energy,mlp] [--peers autograd,torch]`: see harness.py;
+`python -m benchmarks --generation [--quick]`: see generation.py."""
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ if __name__ == "__main__":
         os.environ.setdefault(_variable, "1")
     os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
-from benchmarks import harness  # noqa: E402  (after the thread settings)
+from benchmarks import generation, harness  # noqa: E402  (after the thread settings)
 from benchmarks.cases import CASES  # noqa: E402
 
 
@@ -31,11 +32,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--peers", help="comma-separated subset of: autograd, torch, jax, jax-jit; 'none' for none")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="time.process_time (default: other processes do not count) or time.perf_counter")
+    parser.add_argument("--generation", action="store_true",
+                        help="time generation instead: synthetic functions of 10-400 lines and nested derivatives")
+    parser.add_argument("--groups", help="with --generation, a comma-separated subset of: "
+                        + ", ".join(generation.GROUPS))
     parser.add_argument("--first-generation", metavar="CASE", help=argparse.SUPPRESS)
+    parser.add_argument("--generation-child", metavar="ENTRY", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     clock = time.process_time if options.clock == "cpu" else time.perf_counter
     if options.first_generation:
         return harness.print_first_generation(options.first_generation, clock)
+    if options.generation_child:
+        return generation.print_child(options.generation_child, clock)
+    if options.generation:
+        groups = None if options.groups is None else options.groups.split(",")
+        unknown = set(groups or ()) - set(generation.GROUPS)
+        if unknown:
+            parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
+        return generation.run(options.quick, options.repeat, options.clock, groups)
     settings = harness.Settings(
         repeat=options.repeat or (3 if options.quick else 15),
         budget=options.budget if options.budget is not None else (0.002 if options.quick else 0.01),

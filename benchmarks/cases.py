@@ -12,6 +12,11 @@ from typing import Callable, Optional, Tuple
 
 import numpy as np
 
+try:
+    from scipy import special, stats
+except ImportError:  # the SciPy cases are left out
+    special = stats = None
+
 
 @dataclass(frozen=True)
 class Case:
@@ -25,6 +30,7 @@ class Case:
     wrt: Tuple[int, ...]
     jit: bool = True  # False where jax.jit would trace an unrolled loop for minutes
     quick_args: Optional[Callable[[np.random.Generator], tuple]] = None  # smaller inputs for --quick
+    peers: bool = True  # False where the function calls SciPy, which the peers' array types cannot enter
 
     def args(self, quick: bool = False) -> tuple:
         make_args = self.quick_args if quick and self.quick_args is not None else self.make_args
@@ -156,6 +162,46 @@ def long_loop_args(rng, steps=10000):
     return rng.normal(size=100), rng.uniform(0.5, 1.5, size=100), steps
 
 
+# ----- SciPy: a normal log-likelihood and a mixture's log-sum-exp, against their formulas by hand ----
+
+def normal_log_likelihood(x, mu, sigma):
+    return np.sum(stats.norm.logpdf(x, mu, sigma))
+
+
+def normal_log_likelihood_by_formula(x, mu, sigma):
+    """The same log-likelihood written out in NumPy: its gradient is what the rule's is measured against."""
+    z = (x - mu) / sigma
+    return np.sum(-0.5 * z * z - np.log(sigma) - 0.5 * np.log(2.0 * np.pi))
+
+
+def normal_log_likelihood_gradient(x, mu, sigma):
+    z = (x - mu) / sigma
+    return np.sum(z) / sigma, np.sum(z * z - 1.0) / sigma
+
+
+def normal_args(rng, size=100000):
+    return rng.normal(size=size), 0.3, 1.2
+
+
+def mixture_args(rng, rows=20000):
+    return (rng.normal(size=(rows, 10)),)
+
+
+def mixture_evidence(log_joint):
+    return np.sum(special.logsumexp(log_joint, axis=1))
+
+
+def mixture_evidence_by_formula(log_joint):
+    top = np.max(log_joint, axis=1, keepdims=True)
+    return np.sum(np.log(np.sum(np.exp(log_joint - top), axis=1)) + top[:, 0])
+
+
+def mixture_evidence_gradient(log_joint):
+    top = np.max(log_joint, axis=1, keepdims=True)
+    weights = np.exp(log_joint - top)
+    return weights / np.sum(weights, axis=1, keepdims=True)
+
+
 CASES = (
     Case("energy", "helium energy, 7 floats, d/dalpha", energy, energy_gradient,
          lambda rng: (2.0, 3.0, 2.0, 5.0, 3.0, -3.0, 0.3), wrt=(6,)),
@@ -166,3 +212,17 @@ CASES = (
     Case("long", "10,000 steps x 100 elements, x w", long_loop, long_loop_gradient, long_loop_args,
          wrt=(0, 1), jit=False, quick_args=lambda rng: long_loop_args(rng, steps=100)),
 )
+# A gradient through SciPy's call against the gradient of the same formula in NumPy (the issue's 1.5x).
+SCIPY_CASES = (
+    Case("norm", "sum of scipy.stats.norm.logpdf, 100,000 values, d/dmu d/dsigma", normal_log_likelihood,
+         normal_log_likelihood_gradient, normal_args, wrt=(1, 2), peers=False,
+         quick_args=lambda rng: normal_args(rng, size=1000)),
+    Case("norm-numpy", "the same, the formula written out in NumPy", normal_log_likelihood_by_formula,
+         normal_log_likelihood_gradient, normal_args, wrt=(1, 2), quick_args=lambda rng: normal_args(rng, size=1000)),
+    Case("logsumexp", "scipy.special.logsumexp over 10 components, 20,000 rows", mixture_evidence,
+         mixture_evidence_gradient, mixture_args, wrt=(0,), peers=False, quick_args=lambda rng: mixture_args(rng, 200)),
+    Case("logsumexp-numpy", "the same, the formula written out in NumPy", mixture_evidence_by_formula,
+         mixture_evidence_gradient, mixture_args, wrt=(0,), quick_args=lambda rng: mixture_args(rng, 200)),
+)
+if stats is not None:
+    CASES += SCIPY_CASES

@@ -83,16 +83,16 @@ def floor_division(x):
 # ----- no rule for a C function -------------------------------------------------------
 
 
-def gamma_of_argument(x):
-    return math.gamma(x) * x  # <- gamma
+def mantissa_of_argument(x):
+    return math.frexp(x)[0] * x  # <- frexp
 
 
-def gamma_of_constant(x):
-    return math.gamma(4.0) * x
+def mantissa_of_constant(x):
+    return math.frexp(3.0)[0] * x
 
 
-def median_of_argument(a):
-    return np.median(a * a)  # <- median
+def correlation_of_argument(a):
+    return np.sum(np.correlate(a * a, a))  # <- correlate
 
 
 # ----- outputs grad cannot seed --------------------------------------------------------

@@ -12,9 +12,14 @@ functions; 1 for piecewise-linear ones such as np.maximum, np.abs, np.sort); the
 check first derivatives. `peer` is False where autograd cannot serve as a second oracle:
 it lacks the function's vjp (np.cbrt, np.cumprod, np.take, ...), its array boxes lack the
 method (`x.copy()`, `+x`), or its vjp does not undo broadcasting (np.where, np.full,
-np.linalg.solve with a broadcast right-hand side, np.einsum over a size-1 axis) or handle
-the arguments (np.diagonal with an offset, norms with keepdims or ord=1/inf, np.einsum
-with a repeated index such as `ii->`).
+np.linalg.solve with a broadcast right-hand side, np.einsum over a size-1 axis, np.cross)
+or handle the arguments (np.diagonal with an offset, norms with keepdims or ord=1/inf,
+np.einsum with a repeated index such as `ii->`). Autograd has no vjp of qr, lstsq, pinv,
+matrix_power, eigvalsh, average, median, quantile, cov, polyval, interp, trapezoid,
+convolve and the other statistics functions.
+
+Eigenvectors and singular vectors are defined up to sign: their specs multiply each by its
+own first entry, which cancels the sign.
 
 SPECS lists the specs; CASES expands them into (spec, shapes, kwargs, wrt) cases, which
 test_rules.py turns into functions in a generated module.
@@ -84,6 +89,24 @@ def well_conditioned(rng, shape):
     return rng.normal(size=shape) + 3.0 * np.eye(shape[-1])
 
 
+def symmetric_spread(rng, shape):
+    """Symmetric matrices (or stacks) with eigenvalues at least 1 apart: eigenvectors are smooth there."""
+    size = shape[-1]
+    turn = np.linalg.qr(rng.normal(size=shape))[0]
+    spectrum = np.arange(size) * 1.5 - size / 2 + rng.uniform(0.0, 0.4, size=shape[:-1])
+    return (turn * np.expand_dims(spectrum, -2)) @ np.swapaxes(turn, -1, -2)
+
+
+def full_rank(rng, shape):
+    """Matrices with the diagonal 2, 3.5, 5, ... plus N(0, 0.3^2): far from rank-deficient, singular values apart."""
+    return 0.3 * rng.normal(size=shape) + np.eye(shape[-2], shape[-1]) * (2.0 + 1.5 * np.arange(shape[-1]))
+
+
+def increasing(rng, shape):
+    """Increasing values with steps in [0.5, 1.5] (sample points, knots)."""
+    return _draw(lambda s: np.cumsum(rng.uniform(0.5, 1.5, size=s), axis=-1), shape)
+
+
 # ----- specs -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -141,6 +164,8 @@ def dotted_name(func: Any) -> str:
 
 
 S = SCALAR
+# np.trapz is np.trapezoid's name before NumPy 2.0 (and a deprecated alias until 2.4).
+INTEGRALS = tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f is not None)
 UNARY = ((S,), ((),), ((3,),), ((2, 1, 3),))
 ARRAYS = (((),), ((3,),), ((2, 1, 3),))
 BINARY = (
@@ -369,7 +394,110 @@ CONSTRUCTION = [
     call(np.full_like, "np.full_like(np.zeros((2, 3)), x0)", ((S,), ((),), ((3,),)), peer=False),
 ]
 
-SPECS = ELEMENTWISE + OPERATORS + REDUCTIONS + LINALG + SHAPE + INDEXING + CONSTRUCTION
+# NumPy 2 names, when NumPy has them.
+SVDVALS = tuple(f for f in (getattr(np.linalg, "svdvals", None),) if f is not None)
+VECDOTS = tuple(f for f in (getattr(np, "vecdot", None), getattr(np.linalg, "vecdot", None)) if f is not None)
+MATRIX_TRANSPOSES = tuple(f for f in (getattr(np, "matrix_transpose", None), getattr(np.linalg, "matrix_transpose", None))
+                          if f is not None)
+ARRAY_API = [
+    *(RuleSpec(f, 2, normal, (((3,), (3,)), ((2, 3), (3,)), ((2, 1, 3), (4, 3))), peer=False,
+               kwargs=({}, Variant({"axis": 0}, (((3, 2), (3, 2)),)))) for f in VECDOTS),
+    *(unary(f, shapes=(((2, 3),), ((2, 3, 4),)), peer=False) for f in MATRIX_TRANSPOSES),
+]
+SQUARE = (((3, 3),), ((2, 3, 3),))
+RECTANGULAR = (((3, 3),), ((4, 3),), ((3, 4),), ((2, 4, 3),))
+EIGENVECTORS = "lam, v = np.linalg.eigh(x0{kw})\nv * v[..., :1, :] * np.expand_dims(lam, -2)"  # vectors' signs cancel
+SINGULAR_VECTORS = ("u, s, vh = np.linalg.svd(x0, full_matrices=False)\n"
+                    "(u * u[..., :1, :]) @ (np.expand_dims(s, -1) * vh * vh[..., :, :1])")
+
+DECOMPOSITIONS = [
+    RuleSpec(np.linalg.eigh, 1, symmetric_spread, SQUARE, call=EIGENVECTORS, kwargs=({}, {"UPLO": "U"})),
+    call(np.linalg.eigh, "np.linalg.eigh(x0)[0]", SQUARE + (((1, 1),),), domain=symmetric_spread, id="eigh[values]"),
+    RuleSpec(np.linalg.eigvalsh, 1, symmetric_spread, SQUARE + (((1, 1),),), kwargs=({}, {"UPLO": "U"}), peer=False),
+    call(np.linalg.svd, SINGULAR_VECTORS, RECTANGULAR, domain=full_rank),
+    call(np.linalg.svd, "np.linalg.svd(x0, compute_uv=False)", RECTANGULAR + (((1, 3),),), domain=full_rank,
+         id="svd[values]"),
+    call(np.linalg.svd, "u, s, vh = np.linalg.svd(x0)\nu * u[..., :1, :] + vh * vh[..., :, :1]", SQUARE,
+         domain=full_rank, peer=False, id="svd[square,full_matrices]"),
+    call(np.linalg.qr, "q, r = np.linalg.qr(x0)\n(q, r)", ((((3, 3),), ((4, 3),), ((2, 4, 3),), ((3, 1),))), domain=full_rank,
+         peer=False),
+    call(np.linalg.qr, "np.linalg.qr(x0)[1]", (((4, 3),),), domain=full_rank, peer=False, id="qr[r]"),
+    unary(np.linalg.pinv, full_rank, shapes=RECTANGULAR, peer=False),
+    call(np.linalg.lstsq, "np.linalg.lstsq(x0, x1, rcond=None)[0]", (((5, 3), (5,)), ((5, 3), (5, 2)), ((3, 3), (3,))),
+         nargs=2, domain=(full_rank, normal), peer=False),
+    call(np.linalg.lstsq, "x, residuals, rank, s = np.linalg.lstsq(x0, x1, rcond=None)\n(x, s)",
+         (((5, 3), (5, 2)),), nargs=2, domain=(full_rank, normal), peer=False, id="lstsq[singular values]"),
+    call(np.linalg.lstsq, "np.linalg.lstsq(x0, x1, rcond=None)[1] * 1.0", (((5, 3), (5, 2)), ((5, 3), (5,))), nargs=2,
+         domain=(full_rank, normal), peer=False, id="lstsq[residuals]"),
+    *(unary(f, full_rank, shapes=RECTANGULAR, peer=False) for f in SVDVALS),
+    *(call(np.linalg.matrix_power, f"np.linalg.matrix_power(x0, {n})", SQUARE, domain=well_conditioned, peer=False,
+           id=f"matrix_power[{n}]") for n in (0, 1, 3, -2)),
+]
+
+STATISTICS = [
+    RuleSpec(np.average, 1, normal, REDUCED, kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True}), peer=False),
+    call(np.average, "np.average(x0, axis=0, weights=x1)", (((4, 3), (4,)), ((4, 3), (4, 3))), nargs=2,
+         domain=(normal, positive), peer=False, id="average[weights]"),
+    call(np.average, "np.average(x0, weights=x1)", (((4, 3), (4, 3)), ((3,), (3,))), nargs=2,
+         domain=(normal, positive), peer=False, id="average[weights,all]"),
+    call(np.average, "np.average(x0, axis=1, weights=x1, keepdims=True)", (((2, 3), (3,)),), nargs=2,
+         domain=(normal, positive), peer=False, id="average[weights,keepdims]"),
+    RuleSpec(np.median, 1, spaced, REDUCED + (((5,),),), order=1,
+             kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True}, Variant({"axis": (0, 1)}, (((2, 3, 2),),))),
+             peer=False),
+    *(call(f, f"np.{f.__name__}(x0, {q}{{kw}})", REDUCED + (((5,),),), domain=spaced, order=1, peer=False,
+           kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True}), id=f"{f.__name__}[{q}]")
+      for f, q in ((np.quantile, 0.3), (np.percentile, 85.0))),
+    call(np.quantile, "np.quantile(x0, x1, axis=-1)", (((4, 3), S),), nargs=2, domain=(spaced, uniform(0.1, 0.4)),
+         order=1, peer=False, id="quantile[q]"),
+    call(np.percentile, "np.percentile(x0, x1)", (((5,), S),), nargs=2, domain=(spaced, uniform(10.0, 40.0)),
+         order=1, peer=False, id="percentile[q]"),
+    *(RuleSpec(f, 1, spaced, REDUCED, order=1, kwargs=AXES[:-2], peer=False) for f in (np.nanmax, np.nanmin, np.ptp)),
+    call(np.nanmax, "np.nanmax(np.log(x0), axis=0)", (((4, 3),),), domain=uniform(-1.0, 3.0), order=1, peer=False,
+         id="nanmax[nan]"),
+    RuleSpec(np.nanmean, 1, normal, REDUCED, kwargs=AXES[:-2], peer=False),
+    call(np.nanmean, "np.nanmean(np.log(x0), axis=-1)", (((4, 3),),), domain=uniform(-0.5, 3.0), peer=False,
+         id="nanmean[nan]"),
+    RuleSpec(np.cov, 1, normal, (((3, 5),), ((5,),), ((1, 4),)),
+             kwargs=({}, {"bias": True}, {"ddof": 2}, Variant({"rowvar": False}, (((5, 3),),))), peer=False),
+    call(np.take_along_axis, "np.take_along_axis(x0, np.array([[0, 2], [1, 1], [2, 0]]), axis=1)", (((3, 3),),),
+         peer=False),
+    call(np.take_along_axis, "np.take_along_axis(x0, np.array([[0], [2]]), axis=0)", (((3, 2),),), peer=False,
+         id="take_along_axis[axis=0]"),
+    call(np.take_along_axis, "np.take_along_axis(x0, np.argsort(x0, axis=-1), axis=-1)", (((2, 3),), ((4,),)),
+         domain=spaced, peer=False, id="take_along_axis[sorted]"),
+    call(np.pad, "np.pad(x0, 1)", (((3,),), ((2, 3),)), peer=False),
+    call(np.pad, "np.pad(x0, ((1, 0), (2, 1)), constant_values=x1)", (((2, 3), S),), nargs=2, peer=False,
+         id="pad[constant]"),
+    call(np.pad, "np.pad(x0, (0, 2), 'constant')", (((3,),),), peer=False, id="pad[mode]"),
+    call(np.append, "np.append(x0, x1)", (((2, 2), (3,)), ((3,), S), ((), (2,))), nargs=2),
+    call(np.append, "np.append(x0, x1, axis=0)", (((2, 3), (1, 3)),), nargs=2, peer=False, id="append[axis=0]"),
+    call(np.nan_to_num, "np.nan_to_num(np.log(x0)) * x0", (((5,),),), domain=uniform(-1.0, 1.0), peer=False),
+    call(np.nan_to_num, "np.nan_to_num(np.log(x0), nan=x1, neginf=x1 * 2.0) * x0", (((5,), S),), nargs=2,
+         domain=(near(-1.0, 0.0, 1.0, spread=0.2), normal), peer=False, id="nan_to_num[replacements]"),
+    call(adjoint.runtime.item, "x0.item() * x0", (((),), ((1,),)), peer=False, id="item[]"),
+    call(adjoint.runtime.item, "x0.item(1) * x0.item((0, 2))", (((2, 3),),), peer=False, id="item[index]"),
+    unary(np.imag, shapes=ARRAYS, peer=False), call(np.imag, "x0.imag + x0", ARRAYS, peer=False),
+    call(np.polyval, "np.polyval(x0, x1)", (((4,), (2, 3)), ((3,), S), ((1,), (3,)), ((4,), ())), nargs=2, peer=False),
+    call(np.interp, "np.interp(x0, np.array([0.0, 1.0, 2.5, 3.0]), x1)", (((5,), (4,)), (S, (4,))), nargs=2,
+         domain=(near(-0.5, 0.5, 1.5, 2.7, 3.5, spread=0.1), normal), order=1, peer=False),
+    call(np.interp, "np.interp(x0, x1, np.array([1.0, -1.0, 2.0, 0.5]), left=x2, right=x2 * 3.0)",
+         (((6,), (4,), S),), nargs=3, domain=(near(-1.0, 1.5, 2.0, 2.5, 5.0, spread=0.1), increasing, normal),
+         order=1, peer=False, id="interp[xp,left,right]"),
+    *(RuleSpec(f, 1, normal, (((5,),), ((3, 4),)), kwargs=({}, {"dx": 0.5}, Variant({"axis": 0}, (((3, 4),),))),
+               peer=False) for f in INTEGRALS),
+    *(call(f, f"np.{f.__name__}(x0, x1{{kw}})", (((5,), (5,)), ((3, 4), (4,))), nargs=2, domain=(normal, increasing),
+           peer=False, id=f"{f.__name__}[x]") for f in INTEGRALS),
+    *(call(f, f"np.{f.__name__}(x0, dx=x1, axis=0)", (((3, 2), S),), nargs=2, peer=False,
+           id=f"{f.__name__}[dx]") for f in INTEGRALS),
+    RuleSpec(np.convolve, 2, normal, (((5,), (3,)), ((2,), (4,)), ((1,), (3,))),
+             kwargs=({}, {"mode": "same"}, {"mode": "valid"}), peer=False),
+    binary(np.cross, shapes=(((3,), (3,)), ((2, 3), (2, 3)))),
+    binary(np.cross, shapes=(((2, 3), (3,)), ((2, 1, 3), (4, 3))), peer=False),
+]
+
+SPECS = (ELEMENTWISE + OPERATORS + REDUCTIONS + LINALG + ARRAY_API + DECOMPOSITIONS + STATISTICS + SHAPE
+         + INDEXING + CONSTRUCTION)
 
 # Writes into arrays are statements, not rule calls: checked the same way, outside the rule table.
 WRITES = [

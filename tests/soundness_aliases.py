@@ -68,13 +68,13 @@ def callee_appends(x):
 
 
 def doubles_in_place(v):
-    v[0] = v[0] * 2.0  # <- callee-store
+    v[0] = v[0] * 2.0
     return v[0]
 
 
 def callee_writes_argument(x):
     y = x * 1.0
-    first = doubles_in_place(y)
+    first = doubles_in_place(y)  # <- callee-store
     return first + np.sum(y)
 
 
@@ -146,6 +146,56 @@ def scalar_augmented_alias(a):
     return a * b
 
 
+def fill_first(buffer, v):
+    buffer[0] = v * 2.0
+    return buffer[0] + buffer[1]
+
+
+def callee_writes_scratch_not_read_after(x):
+    scratch = np.zeros(2)
+    first = fill_first(scratch, x[0])
+    return first * x[1]
+
+
+def callee_writes_argument_not_read_after(x):
+    y = x * 1.5
+    first = doubles_in_place(y)
+    return first * x[1]
+
+
+def take_last(stack):
+    return stack.pop()
+
+
+def callee_pops_once(x):
+    stack = [x * 2.0, np.sin(x)]
+    top = take_last(stack)
+    return top * x
+
+
+def callee_pops_twice(x):
+    stack = [x * 2.0, np.sin(x)]
+    top = take_last(stack)  # <- callee-pop-read
+    below = take_last(stack)
+    return top * below
+
+
+def doubles_through_helper(v):
+    return doubles_in_place(v) * 1.0
+
+
+def callee_writes_through_its_callee(x):
+    y = x * 1.0
+    first = doubles_through_helper(y)  # <- transitive-callee
+    return first + np.sum(y)
+
+
+def callee_writes_through_its_callee_not_read_after(x):
+    y = x * 1.0
+    first = doubles_through_helper(y)
+    return first * 3.0
+
+
 def _vector(rng, n=3):
     return rng.uniform(0.5, 1.5, size=n)
 
@@ -163,6 +213,13 @@ CASES = [
     Refused(fill_in_place, (2.0,), adjoint.UnsupportedSyntaxError, "fill"),
     Refused(callee_appends, (1.5,), adjoint.UnsupportedSyntaxError, "callee-append"),
     Refused(callee_writes_argument, (np.array([1.0, 2.0]),), adjoint.UnsupportedSyntaxError, "callee-store"),
+    Refused(callee_pops_twice, (1.5,), adjoint.UnsupportedSyntaxError, "callee-pop-read"),
+    Refused(callee_writes_through_its_callee, (np.array([1.0, 2.0]),), adjoint.UnsupportedSyntaxError,
+            "transitive-callee"),
+    Exact(callee_writes_scratch_not_read_after, lambda rng: (_vector(rng),)),
+    Exact(callee_writes_argument_not_read_after, lambda rng: (_vector(rng),)),
+    Exact(callee_pops_once, lambda rng: (0.8,)),
+    Exact(callee_writes_through_its_callee_not_read_after, lambda rng: (_vector(rng),)),
     Exact(copy_then_write_is_exact, lambda rng: (_vector(rng),)),
     Exact(view_written_base_read_only_before, lambda rng: (_vector(rng),)),
     Exact(row_view_read_before_constant_write, lambda rng: (_vector(rng),)),

@@ -31,7 +31,7 @@ def _analyzed(func, wrt, kinds):
     parsed, namer = normalize(func)
     generation = Generation()
     analysis = analyze(parsed, namer.exact, tuple(wrt), Mode.REVERSE, dict(kinds), generation.callee_kind,
-                       generation.callee_facts, False)
+                       generation.callee_facts)
     return parsed, namer, analysis, generation
 
 

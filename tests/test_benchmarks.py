@@ -44,3 +44,12 @@ def test_quick_run_agrees_with_the_hand_written_gradients(capsys):
     assert status == 0
     table = out.split("Time per call", 1)[1]
     assert all(f"\n{case.name} " in table for case in CASES)
+
+
+def test_quick_generation_run_prints_every_entry(capsys):
+    status = main(["--generation", "--quick", "--repeat", "1"])
+    out = capsys.readouterr().out
+    assert status == 0
+    for row in ("scalar, lines", "numpy, lines", "helium energy, order", "tanh, elementwise, order",
+                "wide scalar function"):
+        assert row in out

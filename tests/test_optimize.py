@@ -10,7 +10,8 @@ import gast
 import pytest
 
 from adjoint.frontend.parse import MISSING
-from adjoint.optimize import PASSES, cse, dce, fold, propagate
+import adjoint.optimize as pipeline
+from adjoint.optimize import PASSES, accumulations, constants, copies, cse, dce, fold, inline, zeros
 from adjoint.optimize.facts import Facts
 
 
@@ -45,9 +46,14 @@ def expected(source: str) -> str:
 @pytest.mark.parametrize("module, passes", [
     (fold, [fold.run]),
     (dce, [dce.run]),
-    (propagate, PASSES),
     (cse, [cse.run]),
-], ids=["fold", "dce", "propagate", "cse"])
+    (zeros, [zeros.run]),
+    (constants, [constants.run]),
+    (copies, [copies.run]),
+    (accumulations, [accumulations.run]),
+    (inline, [inline.run]),
+    (pipeline, PASSES),
+], ids=["fold", "dce", "cse", "zeros", "constants", "copies", "accumulations", "inline", "all passes"])
 def test_docstring_example_is_what_the_pass_does(module, passes):
     before, after = example(module)
     produced = optimized(before, passes)

@@ -22,96 +22,50 @@ import program_corpus as corpus
 # ----- what stops each program today ------------------------------------------------------
 
 NOT_YET = {
-    "bayesian_neural_net": "scipy.stats.norm.logpdf, refused at `*args` inside SciPy (issue 14)",
-    "bayesian_optimization": "a module-level lambda kernel passed as a default argument (issue 13); "
-                             "also scipy.stats.norm.cdf and norm.pdf (issue 14)",
-    "black_box_svi": "scipy.stats.norm.logpdf, refused at `*args` inside SciPy (issue 14)",
-    "convnet": "scipy.special.logsumexp, refused at a `with` inside SciPy (issue 14); "
-               "also a dict parameter holding a (W, b) tuple (issue 13)",
+    "convnet": "a dict parameter: TypeError inside the adjoint's `add_at` (issue 13, pytrees)",
     "dataclass_mlp": "dataclass parameters: `layer.weights` of a list of dataclasses (issue 13)",
-    "dirichlet_categorical": "scipy.special.digamma has no rule (issue 14); also gammaln (issue 14)",
-    "gaussian_mixture": "scipy.special.logsumexp, refused at a `with` inside SciPy (issue 14); also a dict "
-                        "parameter (issue 13), scipy.stats.multivariate_normal.logpdf (issue 14)",
-    "gaussian_process": "scipy.stats.multivariate_normal.logpdf, refused inside SciPy (issue 14); "
-                        "also a function passed as an argument (`covariance`) (issue 13)",
-    "hidden_markov_model": "scipy.special.logsumexp, refused at a `with` inside SciPy (issue 14); "
-                           "also a dict parameter (issue 13)",
-    "ica": "scipy.stats.t.logpdf, refused at `*args` inside SciPy (issue 14)",
-    "kalman_filter": "grad(has_aux=True) (issue 13); also a dict of floats parameter (issue 13), "
-                     "scipy.stats.norm.logpdf (issue 14)",
+    "gaussian_mixture": "scipy.stats.multivariate_normal.logpdf has no rule (issue 14); also a dict parameter "
+                        "(issue 13)",
+    "gaussian_process": "scipy.stats.multivariate_normal.logpdf has no rule (issue 14)",
+    "hidden_markov_model": "a dict parameter: TypeError inside the adjoint's `add_at` (issue 13, pytrees)",
+    "kalman_filter": "grad(has_aux=True) (issue 13); also a dict of floats parameter (issue 13)",
     "lstm": "a `*inputs` parameter of a user function (issue 13)",
-    "matrix_factorization": "generator expression `sum(np.sum(f ** 2) for f in params.values())` (issue 13); "
-                            "also a local lambda and a dict parameter (issue 13)",
-    "negative_binomial": "scipy.special.expit has no rule (issue 14); also gammaln (issue 14)",
-    "neural_net_classifier": "scipy.special.logsumexp, refused at a `with` inside SciPy (issue 14); "
-                             "also a generator expression over a list of (W, b) pairs (issue 13)",
-    "neural_net_regression": "functools.partial as the differentiated function (issue 13); also a lambda "
-                             "passed as `nonlinearity=`, a generator expression (issue 13), "
-                             "scipy.stats.norm.logpdf (issue 14)",
+    "matrix_factorization": "`params.values()` of a dict parameter (issue 13, pytrees)",
     "ode_net": "a dict parameter: TypeError inside the adjoint's `add_at` (issue 13, pytrees)",
-    "poisson_regression": "scipy.stats.poisson.logpmf, refused at `*args` inside SciPy (issue 14); "
-                          "also scipy.stats.norm.logpdf (issue 14)",
-    "rnn": "generator expression over zip (issue 13); also a `*arrays` parameter and a dict parameter "
-           "(issue 13), scipy.special.logsumexp (issue 14)",
-    "robust_regression": "scipy.stats.t.logpdf, refused at `*args` inside SciPy (issue 14)",
+    "rnn": "a `*arrays` parameter of a user function (issue 13); also a dict parameter (issue 13)",
     "rosenbrock": "a table of lambdas indexed by a loop variable, refused: the function a call receives "
                   "must be known when the derivative is generated (issue 13)",
     "self_attention": "a dict parameter: TypeError inside the adjoint's `add_at` (issue 13, pytrees)",
-    "sinusoid_fit": "a dict of floats parameter: TypeError inside the adjoint's `add_at` (issue 13, pytrees)",
+    "sinusoid_fit": "a dict parameter: TypeError inside the adjoint's `add_at` (issue 13, pytrees)",
     "skipgram": "a dict parameter: TypeError inside the adjoint's `add_at` (issue 13, pytrees)",
-    "softmax_regression_class": "an f-string in an `assert` (issue 13); also methods calling methods and "
-                                "a dict parameter (issue 13), scipy.special.logsumexp (issue 14)",
+    "softmax_regression_class": "an f-string in an `assert` (issue 13); also a dict parameter (issue 13)",
     "spring_chain": "a dict parameter: TypeError inside the adjoint's `add_at` (issue 13, pytrees)",
-    "unrolled_optimization": "a dict of floats parameter: TypeError inside the adjoint's `add_at` "
-                             "(issue 13, pytrees)",
+    "unrolled_optimization": "a dict parameter: TypeError inside the adjoint's `add_at` (issue 13, pytrees)",
     "variational_autoencoder": "grad(has_aux=True) (issue 13); also starred unpacking `*hidden, (W, b) = layers` "
                                "and a dict of lists of (W, b) pairs (issue 13)",
 }
 
 # Programs whose failure today is not an AdjointError at a line of the program's own file.
-BLAMES_ELSEWHERE = {
-    "convnet": "the logsumexp refusal names a line of scipy/special/_logsumexp.py (issue 14)",
-    "neural_net_classifier": "the logsumexp refusal names a line of scipy/special/_logsumexp.py (issue 14)",
-    "gaussian_process": "the multivariate_normal refusal names a line of scipy/stats/_multivariate.py (issue 14)",
-    "ica": "the t.logpdf refusal names a line of scipy/stats/_distn_infrastructure.py (issue 14)",
-    "poisson_regression": "the poisson.logpmf refusal names a line of scipy/stats/_distn_infrastructure.py "
-                          "(issue 14)",
-    "robust_regression": "the t.logpdf refusal names a line of scipy/stats/_distn_infrastructure.py (issue 14)",
-    "neural_net_regression": "the norm.logpdf refusal names a line of scipy/stats/_distn_infrastructure.py "
-                             "(issue 14)",
-    "bayesian_neural_net": "the norm.logpdf refusal names a line of scipy/stats/_distn_infrastructure.py (issue 14)",
-    "black_box_svi": "the norm.logpdf refusal names a line of scipy/stats/_distn_infrastructure.py (issue 14)",
-    "gaussian_mixture": "the logsumexp refusal names a line of scipy/special/_logsumexp.py (issue 14)",
-    "hidden_markov_model": "the logsumexp refusal names a line of scipy/special/_logsumexp.py (issue 14)",
-    "self_attention": "a TypeError from adjoint's runtime (`add_at` on a dict parameter), not an AdjointError "
-                      "(issue 13)",
-    "sinusoid_fit": "a TypeError from adjoint's runtime (`add_at` on a dict parameter), not an AdjointError "
-                    "(issue 13)",
-    "skipgram": "a TypeError from adjoint's runtime (`add_at` on a dict parameter), not an AdjointError (issue 13)",
-    "spring_chain": "a TypeError from adjoint's runtime (`add_at` on a dict parameter), not an AdjointError "
-                    "(issue 13)",
-    "ode_net": "a TypeError from adjoint's runtime (`add_at` on a dict parameter), not an AdjointError (issue 13)",
-    "unrolled_optimization": "a TypeError from adjoint's runtime (`add_at` on a dict parameter), not an "
-                             "AdjointError (issue 13)",
-    "kalman_filter": "grad(has_aux=True) is a TypeError of the API: the keyword does not exist yet (issue 13)",
-    "variational_autoencoder": "grad(has_aux=True) is a TypeError of the API: the keyword does not exist "
-                               "yet (issue 13)",
-}
-
+CRASHES_ON_DICTS = ("convnet", "hidden_markov_model", "ode_net", "self_attention", "sinusoid_fit", "skipgram",
+                    "spring_chain", "unrolled_optimization")
+BLAMES_ELSEWHERE = dict(
+    {name: "a TypeError from adjoint's runtime (`add_at` on a dict parameter), not an AdjointError (issue 13)"
+     for name in CRASHES_ON_DICTS},
+    kalman_filter="grad(has_aux=True) is a TypeError of the API: the keyword does not exist yet (issue 13)",
+    variational_autoencoder="grad(has_aux=True) is a TypeError of the API: the keyword does not exist yet "
+                            "(issue 13)")
 
 # jvp stops where grad stops, save where an objective returning (loss, aux) is not measured in
 # forward mode ("n/a"), and where forward mode reads a dict exactly while reverse mode crashes.
-READS_DICTS_FORWARD = ("unrolled_optimization", "self_attention", "sinusoid_fit", "skipgram", "spring_chain",
-                       "ode_net")
 NOT_YET_FORWARD = {name: reason for name, reason in NOT_YET.items()
-                   if name not in ("kalman_filter", "variational_autoencoder") + READS_DICTS_FORWARD}
+                   if name not in ("kalman_filter", "variational_autoencoder") + CRASHES_ON_DICTS}
 
 HVP_OF_A_LOOP_IN_A_CALLEE = ("hvp differentiates the generated adjoint of a callee with a loop, which pops its "
                              "residual stack: refused as an in-place change of an argument, at a line of the "
                              "generated code")
-NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, **{name: NOT_YET[name] for name in READS_DICTS_FORWARD})
-NOT_YET_SECOND_ORDER.update(fluid_simulation=HVP_OF_A_LOOP_IN_A_CALLEE, unrolled_optimization=HVP_OF_A_LOOP_IN_A_CALLEE,
-                            gan=HVP_OF_A_LOOP_IN_A_CALLEE, ode_net=HVP_OF_A_LOOP_IN_A_CALLEE)
+LOOP_IN_A_CALLEE = ("bayesian_neural_net", "fluid_simulation", "gan", "neural_net_classifier", "neural_net_regression")
+NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, **{name: NOT_YET[name] for name in CRASHES_ON_DICTS},
+                            **{name: HVP_OF_A_LOOP_IN_A_CALLEE for name in LOOP_IN_A_CALLEE})
 
 
 def programs(known_failures):
@@ -201,10 +155,8 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
 
 HVP_BLAMES_ELSEWHERE = dict(
     {name: reason for name, reason in BLAMES_ELSEWHERE.items() if name not in ("kalman_filter", "variational_autoencoder")},
-    fluid_simulation=HVP_OF_A_LOOP_IN_A_CALLEE, unrolled_optimization=HVP_OF_A_LOOP_IN_A_CALLEE,
-    gan=HVP_OF_A_LOOP_IN_A_CALLEE, ode_net=HVP_OF_A_LOOP_IN_A_CALLEE,
-    softmax_regression_class="hvp of a bound method is refused by the API, with no line (issue 13: methods)",
-    spring_chain="hvp of a bound method is refused by the API, with no line (issue 13: methods)")
+    **{name: HVP_OF_A_LOOP_IN_A_CALLEE for name in LOOP_IN_A_CALLEE},
+    softmax_regression_class="hvp of a bound method is refused by the API, with no line (issue 13: methods)")
 
 
 @pytest.mark.peers

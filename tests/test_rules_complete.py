@@ -13,6 +13,7 @@ import pytest
 
 import adjoint
 from adjoint.coverage import coverage_table, numpy_functions, spelling
+from adjoint.rules import HAS_SCIPY
 from adjoint.rules.table import ADJOINTS, TANGENTS
 from rule_specs import SPECS
 
@@ -42,6 +43,8 @@ def test_at_least_120_numpy_functions_and_operators() -> None:
 
 
 def test_coverage_table_matches_the_rules() -> None:
+    if not HAS_SCIPY:
+        pytest.skip("docs/numpy.md lists the SciPy rules, which are registered when SciPy is installed")
     expected = coverage_table()
     assert COVERAGE.read_text() == expected, (
         "docs/numpy.md is stale: regenerate it with `python -m adjoint.coverage > docs/numpy.md`"

@@ -55,6 +55,26 @@ def test_newton_converges_to_the_minimum():
     assert numbers_after("|x - 1| =", out)[-1] < 1e-10
 
 
+def test_scipy_fit_converges_with_both_optimizers():
+    pytest.importorskip("scipy")
+    out = run("scipy_fit.py")
+    assert out.count("success True") == 2
+    weights = [[float(w) for w in line.split("weights [")[1].split("]")[0].split()] for line in out.splitlines()
+               if "weights" in line]
+    for fitted in weights:
+        assert max(abs(a - b) for a, b in zip(fitted, (1.5, -2.0, 0.5))) < 0.1
+    assert numbers_after("largest difference between the fits:", out)[0] < 1e-5
+
+
+def test_dask_sums_shard_gradients_into_the_whole_gradient():
+    pytest.importorskip("dask.distributed")
+    pytest.importorskip("scipy")
+    out = run("dask/train.py")
+    losses = numbers_after("loss", out)
+    assert len(losses) == 4 and losses[-1] < 0.6 * losses[0]
+    assert numbers_after("largest difference", out)[0] < 1e-9
+
+
 def test_offline_trains_without_adjoint():
     out = run("offline/train.py")
     assert "adjoint imported: False" in out

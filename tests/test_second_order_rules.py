@@ -34,9 +34,10 @@ import pytest
 
 import adjoint
 from adjoint import runtime
+from adjoint.rules import HAS_SCIPY
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from rule_specs import (
-    CASES, SCALAR, Case, RuleSpec, expand, module_source, normal, positive, spaced,
+    CASES, SCALAR, Case, RuleSpec, expand, module_source, normal, positive, spaced, uniform,
     well_conditioned,
 )
 from test_rules import central_difference, direction_like, flat, inner
@@ -284,6 +285,43 @@ HELPERS = [
     helper("runtime.norm_tangent(x0, np.linalg.norm(x1, axis=-1, keepdims=True), x1, None, -1, True)",
            ((2, 3), (2, 3)), (normal, spaced), label="keepdims"),
     helper("runtime.norm_tangent(x0, np.linalg.norm(x1, 3), x1, 3)", ((4,), (4,)), (normal, spaced), label="ord=3"),
+    # decompositions
+    helper("runtime.symmetric_from(x0, 'L')", ((2, 3, 3),), label="L"),
+    helper("runtime.symmetric_from(x0, 'U')", ((3, 3),), label="U"),
+    helper("runtime.triangle_adjoint(x0, 'L')", ((3, 3),), label="L"),
+    helper("runtime.triangle_adjoint(x0, 'U')", ((2, 3, 3),), label="U"),
+    helper("runtime.eigen_gaps(x0)", ((2, 4),), spaced),
+    helper("runtime.as_columns(x0)", ((4,),)),
+    helper("runtime.lstsq_residuals_adjoint(x0, x1, np.ones(2))", ((2,), (5, 2))),
+    helper("runtime.lstsq_residuals_tangent(x0, x1, np.ones(1))", ((5,), (5,))),
+    helper("runtime.full_rank(x0, 'f')", ((3, 3),), well_conditioned),
+    # statistics
+    helper("runtime.weights_like(x0, np.ones((4, 3)), 0)", ((4,),)),
+    helper("runtime.weights_adjoint(x0, np.ones(3), np.ones((4, 3)), 1)", ((4, 3),)),
+    helper("runtime.order_adjoint(x0, x1, 0)", ((3,), (4, 3)), (normal, spaced), label="median"),
+    helper("runtime.order_tangent(x0, x1, -1, 0.5, True)", ((4, 3), (4, 3)), (normal, spaced), label="median"),
+    helper("runtime.order_adjoint(x0, x1, 1, x2, False)", ((4,), (4, 3), S), (normal, spaced, uniform(0.1, 0.4)),
+           label="quantile"),
+    helper("runtime.order_tangent(x0, x1, None, x2)", ((4, 3), (4, 3), S), (normal, spaced, uniform(0.1, 0.4)),
+           label="quantile"),
+    helper("runtime.quantile_position(x0)", (S,)),
+    helper("runtime.centered_observations(x0, False)", ((5, 3),)),
+    helper("runtime.centered_adjoint(x0, np.ones(5))", ((1, 5),)),
+    helper("runtime.take_along_axis_adjoint(x0, np.ones((3, 3)), np.array([[0, 0], [2, 1], [1, 1]]), 1)", ((3, 2),)),
+    helper("runtime.item_placed(x0, np.ones((2, 3)), 4)", (S,)),
+    helper("runtime.full_convolution(x0, np.ones(5), np.ones(3), 'same')", ((5,),)),
+    helper("runtime.cropped_convolution(x0, np.ones(2), np.ones(4), 'valid')", ((5,),)),
+    helper("runtime.pair_means(x0, 0)", ((4, 3),)),
+    helper("runtime.pair_means_adjoint(x0, np.ones((3, 4)), -1)", ((3, 3),)),
+    helper("runtime.spacings(x0, np.ones((3, 4)), -1)", ((4,),)),
+    helper("runtime.spacings_adjoint(x0, np.ones((4, 3)), np.ones((4, 3)), 0)", ((3, 3),)),
+    helper("runtime.scatter_sum(x0, np.array([2, 0, 2]), 4)", ((3,),)),
+    helper("runtime.pad_adjoint(x0, np.ones((2, 3)), ((1, 0), (2, 1)))", ((3, 6),)),
+    helper("runtime.padded(x0, x1, np.ones((2, 3)), 1)", ((2, 3), S)),
+    # scalars
+    helper("runtime.scalar_polygamma(1, x0)", (S,), positive),
+    helper("runtime.chosen_adjoint(x0, [1.0, 3.0, 2.0], 3.0)", (S,)),
+    helper("runtime.chosen_tangent([x0, x1], [1.0, 3.0], 3.0)", (S, S)),
 ]
 HELPER_CASES = [case for case in expand(HELPERS, "helper_") if len(case.wrt) == case.spec.nargs]
 HELPER_PARAMS = [pytest.param(case, id=case.spec.id) for case in HELPER_CASES]
@@ -323,6 +361,8 @@ def runtime_names_in_rules() -> set:
     """Names a rule file imports from adjoint.runtime or reads as `runtime.<name>`."""
     names = set()
     for path in sorted(RULES.glob("*.py")):
+        if path.name.startswith("scipy_") and not HAS_SCIPY:  # registered only when SciPy imports
+            continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module == "adjoint.runtime":
                 names.update(alias.name for alias in node.names)
@@ -343,6 +383,8 @@ def runtime_names_emitted() -> set:
 
 
 THIRD_ORDER = "its rules would be third-order rules of {}, which are not written"
+FORWARD_ONLY = ("the helper of the forward rule of {}: reverse mode over jvp through it is not supported "
+                "(forward over reverse and reverse over reverse are)")
 CHECKPOINTED = "a checkpointed loop takes its step function as an argument: no template can differentiate it"
 WITHOUT_RULES = {
     "checkpointed_forward": CHECKPOINTED,
@@ -354,6 +396,12 @@ WITHOUT_RULES = {
     "kron_adjoint_backward": THIRD_ORDER.format("np.kron"),
     "norm_hessian_product": THIRD_ORDER.format("np.linalg.norm"),
     "norm_hessian_form": THIRD_ORDER.format("np.linalg.norm"),
+    "eigvalsh_tangent": FORWARD_ONLY.format("np.linalg.eigvalsh"),
+    "svd_tangent": FORWARD_ONLY.format("np.linalg.svd"),
+    "qr_tangent": FORWARD_ONLY.format("np.linalg.qr"),
+    "lstsq_tangent": FORWARD_ONLY.format("np.linalg.lstsq"),
+    "matrix_power_tangent": FORWARD_ONLY.format("np.linalg.matrix_power"),
+    "interp_tangent": FORWARD_ONLY.format("np.interp"),
 }
 CALLED = sorted(name for name in runtime_names_in_rules() | runtime_names_emitted()
                 if inspect.isfunction(getattr(runtime, name)))

@@ -27,6 +27,7 @@ from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
+from adjoint.frontend.names import no_rule_message
 from adjoint.frontend.resolve import qualified_name
 from adjoint.nodes import is_append, is_pop
 from adjoint.options import Mode
@@ -107,12 +108,9 @@ class ForwardAD:
         if operation.kind == Callee.RULE:
             return self._tangent_of_rule(self.ctx.rule_function(operation.func, value), target, value)
         if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call):
-            raise NonDifferentiableError(
-                operation.label,
-                operation.reason or f"no tangent rule for `{operation.label}` and no Python source to differentiate; "
-                f"register one with @adjoint.register_tangent({operation.label})",
-                self.ctx.location(value),
-            )
+            name = qualified_name(operation.func) if operation.func is not None else operation.label
+            message = operation.reason or no_rule_message(operation.label, name, operation.func, value, "tangent")
+            raise NonDifferentiableError(operation.label, message, self.ctx.location(value))
         return nodes.constant(ZERO)
 
     def _tangent_of_rule(self, func, target: str, value: gast.expr) -> gast.expr:

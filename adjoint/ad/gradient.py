@@ -5,7 +5,7 @@ place, the stack), the seed, zero adjoints, and the gradients it returns in the 
 from __future__ import annotations
 
 import copy
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
 import gast
 
@@ -13,7 +13,7 @@ from adjoint import nodes
 from adjoint.ad import split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.reverse import MAY_GIVE_SYMBOLIC_ZERO, ZERO, ReverseAD
-from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.kinds import SCALAR, is_array
 from adjoint.options import Mode
 
 
@@ -38,11 +38,12 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
         seed = [nodes.assign(seed_name, nodes.constant(1.0))]
     else:
         seed = [nodes.assign(seed_name, nodes.call(ctx.runtime("unit_seed"), [nodes.name(output)]))]
-    prologue = _prologue(ctx, primal)
+    originals = _originals(ctx)
+    prologue = _prologue(ctx, primal, originals)
     zeros = [nodes.assign(ctx.adjoint(n), nodes.constant(ZERO)) for n in sorted(ctx.activity.active - {output})]
     zero_helpers = {name for name, obj in ctx.bindings.items() if any(obj is f for f in MAY_GIVE_SYMBOLIC_ZERO)}
     adjoint = transformer.guards.settle(adjoint, {seed_name}, zero_helpers)
-    gradients = [_gradient(ctx, param) for param in wrt]
+    gradients = [_gradient(ctx, param, originals.get(param, param)) for param in wrt]
     result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
     if mode == Mode.VALUE_AND_GRAD:
         value, keep = _value_after_primal(ctx, output, transformer.saves.names)
@@ -67,10 +68,20 @@ def _value_after_primal(ctx: FunctionContext, output: str, saved: set):
     return nodes.name(kept), [nodes.assign(kept, value)]
 
 
-def _prologue(ctx: FunctionContext, primal: List[gast.stmt]) -> List[gast.stmt]:
+def _originals(ctx: FunctionContext) -> Dict[str, str]:
+    """A name for the argument as passed, for each parameter the function changes in place that
+    may be a list (whose length pop and append change): its gradient has the structure of the
+    argument, not of what is left of it."""
+    return {param: ctx.namer.exact(f"{param}_given") for param in nodes.parameters(ctx.func_node)
+            if param in ctx.sites.mutated and ctx.kinds.get(param) != SCALAR and not is_array(ctx.kinds.get(param))}
+
+
+def _prologue(ctx: FunctionContext, primal: List[gast.stmt], originals: Dict[str, str]) -> List[gast.stmt]:
     params = nodes.parameters(ctx.func_node)
     code = []
     for param in params:
+        if param in originals:
+            code.append(nodes.assign(originals[param], nodes.name(param)))
         if param in ctx.sites.mutated:
             snapshot = nodes.call(ctx.runtime("snapshot"), [nodes.name(param)])
             code.append(nodes.assign(param, snapshot))
@@ -98,8 +109,9 @@ def _is_push(stmt: gast.stmt, stack: str) -> bool:
     )
 
 
-def _gradient(ctx: FunctionContext, param: str) -> gast.expr:
+def _gradient(ctx: FunctionContext, param: str, given: str) -> gast.expr:
+    """param's gradient in the type of the argument `given` holds."""
     value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
     if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name):
         return value
-    return nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(param)])
+    return nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(given)])

@@ -27,6 +27,7 @@ After (and x, saved by that statement, is restored before this code runs)::
 from __future__ import annotations
 
 import copy
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
 
@@ -70,19 +71,45 @@ def recompute_scalars(body: List[gast.stmt], adjoint_code: AdjointCode, ctx) -> 
     """The plan that recomputes cheap scalars in the adjoint code (which it leaves unchanged)."""
     result = Plan({key: list(code) for key, code in adjoint_code.items()})
     control = _control_reads(body)
+    readers = _Readers(result.adjoint_code)
     for block in _blocks(body):
-        _Block(block, result.adjoint_code, ctx, result, adjoint_code).scalars(control)
+        _Block(block, result.adjoint_code, ctx, result, adjoint_code, readers).scalars(control)
     return result
+
+
+class _Readers:
+    """Which statements' adjoint code reads each name before assigning it, computed once and
+    updated when a recomputation is put in front of one statement's adjoint code."""
+
+    def __init__(self, adjoint_code: AdjointCode):
+        self.adjoint_code = adjoint_code
+        self.exposed: Dict[gast.stmt, Set[str]] = {}
+        self.of: Dict[str, Set[gast.stmt]] = defaultdict(set)  # a name -> statements whose adjoint code reads it
+        for key, code in adjoint_code.items():
+            self._index(key, nodes.exposed_reads(code))
+
+    def _index(self, key: gast.stmt, exposed: Set[str]) -> None:
+        for name in self.exposed.get(key, set()) - exposed:
+            self.of[name].discard(key)
+        for name in exposed:
+            self.of[name].add(key)
+        self.exposed[key] = exposed
+
+    def insert_first(self, key: gast.stmt, stmt: gast.stmt) -> None:
+        self.adjoint_code[key].insert(0, stmt)
+        self._index(key, nodes.exposed_reads(self.adjoint_code[key]))
 
 
 class _Block:
     def __init__(self, stmts: List[gast.stmt], adjoint_code: AdjointCode, ctx, result: Optional[Plan] = None,
-                 original: Optional[AdjointCode] = None):
+                 original: Optional[AdjointCode] = None, readers: Optional[_Readers] = None):
         self.stmts = stmts
         self.adjoint_code = adjoint_code
         self.ctx = ctx
         self.result = result
         self.original = original  # the adjoint code before any scalar was recomputed
+        self.readers = readers
+        self.position = {stmt: position for position, stmt in enumerate(stmts)}
 
     # ----- shapes -------------------------------------------------------------------------
 
@@ -164,7 +191,7 @@ class _Block:
                 continue
             if overwritten in operands:
                 self.result.restore_first.add(reader)
-            self.adjoint_code[reader].insert(0, nodes.copy_location(copy.deepcopy(stmt), reader))
+            self.readers.insert_first(reader, nodes.copy_location(copy.deepcopy(stmt), reader))
 
     def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
         target = nodes.assigned_name(stmt)
@@ -186,12 +213,10 @@ class _Block:
     def _single_reader(self, name: str, index: int) -> Optional[int]:
         """The position of the one later statement of the block whose adjoint reads `name` (its own adjoint may
         read it too), or None when others read it or none does."""
-        readers = {key for key, code in self.adjoint_code.items() if name in nodes.exposed_reads(code)}
-        others = readers - {self.stmts[index]}
+        others = self.readers.of.get(name, set()) - {self.stmts[index]}
         if len(others) != 1:
             return None
-        key = others.pop()
-        position = next((p for p, stmt in enumerate(self.stmts) if stmt is key), None)
+        position = self.position.get(next(iter(others)))
         if position is None or position <= index or nodes.assigned_name(self.stmts[position]) is None:
             return None  # read elsewhere, earlier, or by a statement other than an assignment (a loop)
         return position

@@ -35,6 +35,7 @@ from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
+from adjoint.frontend.names import no_rule_message
 from adjoint.frontend.resolve import qualified_name
 from adjoint.markers import recomputed
 from adjoint.nodes import is_append, is_pop
@@ -405,13 +406,8 @@ class ReverseAD:
 
     def _no_rule(self, operation, call: gast.Call) -> NonDifferentiableError:
         name = qualified_name(operation.func) if operation.func is not None else operation.label
-        return NonDifferentiableError(
-            name,
-            operation.reason or f"no derivative rule for `{operation.label}` ({name}) and no Python source to "
-            f"differentiate; register one with @adjoint.register_adjoint({operation.label}), or declare it "
-            f"constant with adjoint.non_differentiable({operation.label})",
-            self.ctx.location(call),
-        )
+        message = operation.reason or no_rule_message(operation.label, name, operation.func, call, "adjoint")
+        return NonDifferentiableError(name, message, self.ctx.location(call))
 
 
 ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod)

@@ -33,7 +33,7 @@ class Analysis:
 
 
 def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple[str, ...], mode: Mode,
-            kinds: Dict[str, str], callee_kind: Callable, callee_facts: Callable, is_callee: bool) -> Analysis:
+            kinds: Dict[str, str], callee_kind: Callable, callee_facts: Callable) -> Analysis:
     """Run every analysis on parsed.node (normalized). Writes that may change a shared value
     in place get a run-time guard inserted before them (see analysis/aliases.py);
     `fresh_name(preferred)` names the guard helper."""
@@ -42,7 +42,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     classifier = CallClassifier(parsed, locals_, table_for(mode))
     activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
     kinds = infer_kinds(func_node, kinds, classifier, callee_kind)
-    aliases = analyze_aliases(parsed, kinds, classifier, activity, is_callee, callee_facts)
+    aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts)
     if aliases.guards:
         helper = fresh_name("number_or_refuse")
         parsed.namespace[helper] = runtime.number_or_refuse

@@ -77,8 +77,7 @@ def _writes(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str
 
 
 class _Checker:
-    def __init__(self, parsed: ParsedFunction, kinds, classifier, activity: Activity, callee: bool,
-                 callee_facts=None):
+    def __init__(self, parsed: ParsedFunction, kinds, classifier, activity: Activity, callee_facts=None):
         self.parsed = parsed
         self.callee_facts = callee_facts
         self.guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = {}
@@ -86,7 +85,6 @@ class _Checker:
         self.kinds = kinds
         self.classifier = classifier
         self.activity = activity
-        self.callee = callee
         returns_argument = callee_facts and (lambda func, call: callee_facts(func, call, kinds)[1])
         self.storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument)
         self.live = Liveness(parsed.node)
@@ -103,6 +101,7 @@ class _Checker:
                 for name in sharing | {write.name}:
                     aliases.sharing[name] = aliases.sharing.get(name, frozenset()) | sharing | {write.name}
         self._check_effects()
+        self._check_callees()
         return aliases
 
     def _check(self, write: _Write) -> Set[str]:
@@ -113,11 +112,6 @@ class _Checker:
         statements = _statements_of(write, self.storage, self.statements)
         state = self._state_at(statements)
         own = set(state[0].get(name, ()))
-        if self.callee and own & self.storage.argument_roots:
-            self._refuse_or_guard(write, statements, "this changes in place an object the caller passed in; adjoint "
-                                  "does not follow changes a called function makes to its arguments: return the "
-                                  "new value instead")
-            return set()
         sharing = {m for m in state[0] if m != name and own & self.storage.reaches(m, state)}
         after = frozenset().union(*[self.live.after.get(s, frozenset()) for s in statements])
         for other in sorted(sharing & after, key=lambda n: (n.startswith("_"), n)):
@@ -165,7 +159,6 @@ class _Checker:
             if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)) or is_append(stmt):
                 continue
             if self.classifier.classify(stmt.value).kind == Callee.USER:
-                self._check_callee(stmt)
                 continue
             if not self._may_change_arguments(stmt.value):
                 continue
@@ -176,17 +169,34 @@ class _Checker:
                                    "the differentiated arguments; adjoint cannot tell what it changes: "
                                    "assign its result instead (`y = np.sort(y)`)")
 
-    def _check_callee(self, stmt: gast.Expr) -> None:
-        """A user function called for its effect must not change the arguments it is given."""
-        func = self.classifier.classify(stmt.value).func
-        passed = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
-        if not passed or self.callee_facts is None:
+    def _check_callees(self) -> None:
+        """A user function that changes in place what it is given: its derivative changes a copy
+        (the prologue of a derivative copies the arguments it writes into), which is exact when
+        nothing that may share that memory is read after the call."""
+        if self.callee_facts is None:
             return
-        where = self.callee_facts(func, stmt.value, self.kinds)[0]
-        if where is not None:
-            raise self._refuse(stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:"
-                               f"{where.lineno}); adjoint does not follow changes a called function makes "
-                               "to its arguments: return the new value instead")
+        for stmt in self.statements.values():
+            call = _user_call(stmt, self.classifier)
+            if call is not None:
+                self._check_callee(stmt, call)
+
+    def _check_callee(self, stmt: gast.stmt, call: gast.Call) -> None:
+        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
+        if not passed:
+            return
+        func = self.classifier.classify(call).func
+        where = self.callee_facts(func, call, self.kinds)[0]
+        if where is None:
+            return
+        state = self.storage.before[stmt]
+        reached = set().union(*[self.storage.reaches(name, state) for name in passed])
+        live = self.live.after.get(stmt, frozenset())
+        for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
+            if self.storage.reaches(other, state) & reached:
+                raise self._refuse(stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:"
+                                   f"{where.lineno}) and `{other}` is read after the call; adjoint does not follow "
+                                   "changes a called function makes to its arguments: return the new value "
+                                   "instead, or pass a copy")
 
     def _may_change_arguments(self, call: gast.Call) -> bool:
         """A NumPy function (`np.copyto`, `np.random.shuffle`); not a user function (its own writes
@@ -201,11 +211,11 @@ class _Checker:
 
 
 def analyze_aliases(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                    activity: Activity, callee: bool, callee_facts=None) -> Aliases:
+                    activity: Activity, callee_facts=None) -> Aliases:
     """Check every in-place write of the normalized function (refusing those adjoint cannot follow)
     and return which names share memory with a name written in place. `callee_facts(func, call,
     kinds)` is `argument_facts` of the user function `func` for the kinds of the call's arguments."""
-    return _Checker(parsed, kinds, classifier, activity, callee, callee_facts).run()
+    return _Checker(parsed, kinds, classifier, activity, callee_facts).run()
 
 
 def _rebound_lines(parsed: ParsedFunction) -> FrozenSet[int]:
@@ -225,10 +235,12 @@ def _statements_of(write: _Write, storage: Sharing, statements: Dict[gast.stmt, 
     return rebindings or same_line
 
 
-def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier):
-    """(the Location of the first in-place write of a normalized function into its arguments or
-    None, whether what it returns may be or hold one of its arguments)."""
-    storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed))
+def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts):
+    """(the Location of the first in-place write of a normalized function into its arguments,
+    its own or one made by a function it passes them to, or None; whether what it returns may
+    be or hold one of its arguments). `callee_facts(func, call, kinds)` gives the same for a callee."""
+    returns_argument_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
+    storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument_of)
     statements = {s: s for s in nodes.statements(parsed.node)}
     returned = parsed.node.body[-1]
     returns_argument = (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name) and bool(
@@ -237,7 +249,23 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
         for stmt in _statements_of(write, storage, statements):
             if storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots:
                 return parsed.info.location(write.node), returns_argument
+    for stmt in statements:
+        call = _user_call(stmt, classifier)
+        if call is None:
+            continue
+        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name)]
+        reached = set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed])
+        if reached & storage.argument_roots and callee_facts(classifier.classify(call).func, call, kinds)[0]:
+            return parsed.info.location(stmt), returns_argument
     return None, returns_argument
+
+
+def _user_call(stmt: gast.stmt, classifier: CallClassifier):
+    """The call of a user function that `x = f(...)` or `f(...)` makes, or None."""
+    value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+    if isinstance(value, gast.Call) and classifier.classify(value).kind == Callee.USER:
+        return value
+    return None
 
 
 def insert_guards(func_node: gast.FunctionDef, guards: Dict[gast.stmt, List[Tuple[str, str, Location]]],

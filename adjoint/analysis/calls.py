@@ -10,6 +10,7 @@ from typing import Any, Dict, Optional
 import gast
 
 from adjoint import runtime
+from adjoint.frontend.names import LIBRARIES
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import as_user_function, dependency_of, resolve_value
@@ -131,10 +132,11 @@ class CallClassifier:
 
 
 def _is_library(func: Any) -> bool:
-    """NumPy's and adjoint.runtime's functions are differentiated through rules only, never their source."""
+    """NumPy's, SciPy's and adjoint.runtime's functions are differentiated through rules only, never
+    their source: a refusal names the call in the user's code, not a line inside the library."""
     func = unwrap(func)
     module = getattr(func, "__module__", None) or ""
-    return runtime.is_helper(func) or module == "numpy" or module.startswith("numpy.")
+    return runtime.is_helper(func) or module.split(".")[0] in LIBRARIES
 
 
 def table_for(mode: Mode) -> RuleTable:

@@ -90,9 +90,13 @@ class Sharing:
 
     def _watched(self, stmt: gast.stmt) -> bool:
         """A statement whose state the checks read: a write in place (or a line normalized from
-        one), and the return."""
+        one), a call of a user function (which may write into what it is given), and the return."""
         if isinstance(stmt, gast.Return) or is_append(stmt) or getattr(stmt, "lineno", None) in self.rebound_lines:
             return True
+        value = getattr(stmt, "value", None)
+        if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(value, gast.Call):
+            if self.classifier.classify(value).kind == Callee.USER:
+                return True
         return isinstance(stmt, gast.Assign) and (isinstance(stmt.targets[0], gast.Subscript) or is_pop(stmt.value))
 
     def _state(self) -> State:

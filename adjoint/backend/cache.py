@@ -124,7 +124,7 @@ def _free_references(func_node: gast.FunctionDef, locals_: frozenset):
             if text is not None and text.split(".")[0] not in locals_:
                 found.setdefault(f"{text}[{node.slice.value!r}]", node)
         if isinstance(node, (gast.Name, gast.Attribute)) and not isinstance(getattr(node, "ctx", None), gast.Store):
-            text = _chain_text(node)
+            text = nodes.dotted_name(node)
             if text is not None:
                 if text.split(".")[0] not in locals_:
                     found.setdefault(text, node)
@@ -137,15 +137,6 @@ def _free_references(func_node: gast.FunctionDef, locals_: frozenset):
     for default in func_node.args.defaults + [d for d in func_node.args.kw_defaults if d is not None]:
         visit(default)
     return sorted(found.items())
-
-
-def _chain_text(node: gast.expr) -> Optional[str]:
-    if isinstance(node, gast.Name):
-        return node.id
-    if isinstance(node, gast.Attribute):
-        owner = _chain_text(node.value)
-        return None if owner is None else f"{owner}.{node.attr}"
-    return None
 
 
 def describe_reference(value: Any):

@@ -5,6 +5,7 @@ from typing import Any
 
 import gast
 
+from adjoint.frontend.names import public_name
 from adjoint.frontend.parse import MISSING, ParsedFunction
 
 
@@ -27,7 +28,10 @@ def resolve(node: gast.expr, parsed: ParsedFunction, local_names: frozenset = fr
 
 
 def qualified_name(func: Any) -> str:
-    """`numpy.tanh`, `math.sin`, `mymodule.helper`: how errors name a callee."""
+    """`numpy.tanh`, `math.sin`, `scipy.special.erf`, `mymodule.helper`: how errors name a callee."""
+    public = public_name(func)
+    if public is not None:
+        return public
     module = getattr(func, "__module__", None) or type(func).__module__
     name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
     if module in (None, "builtins"):

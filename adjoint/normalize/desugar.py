@@ -1,4 +1,5 @@
-"""Rewrite sugar into the core subset: augmented and tuple assignment, `for` over sequences, methods.
+"""Rewrite sugar into the core subset: augmented and tuple assignment, `for` over sequences, methods
+(also `norm(loc, scale).logpdf(x)`, a SciPy distribution frozen and called: `norm.logpdf(x, loc, scale)`).
 
 Before::
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import iteration
@@ -39,8 +41,12 @@ ARRAY_METHODS = {
     "round": "round", "any": "any", "all": "all", "diagonal": "diagonal",
     "conjugate": "conjugate", "take": "take", "argsort": "argsort", "nonzero": "nonzero",
 }
-RUNTIME_METHODS = {"astype": runtime.astype}
-ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real"}
+RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item}
+ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
+CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
+SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
+# Methods of a SciPy distribution that take the values first and the distribution's parameters after.
+DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
 class Desugar(gast.NodeTransformer):
@@ -236,6 +242,15 @@ class Desugar(gast.NodeTransformer):
             raise self._refuse(node, f"a {iterator.__name__} object is supported only as what a `for` loop "
                                      "iterates over (directly, or bound to a name the loop iterates over)")
         func = node.func
+        if self._is_frozen_distribution_call(node):
+            return self._unfrozen(node)
+        callee = resolve(func, self.parsed, self.local_names)
+        if callee is np.clip:
+            return _positional_clip_bounds(node)
+        if (callee is max or callee is min) and len(node.args) == 1 and not node.keywords:
+            extremum = SEQUENCE_EXTREMA[callee]
+            node.func = nodes.name(self._bound_name(extremum.__name__, extremum))
+            return node
         if not isinstance(func, gast.Attribute) or func.attr not in {**ARRAY_METHODS, **RUNTIME_METHODS}:
             return node
         if resolve(func.value, self.parsed, self.local_names) is not MISSING:
@@ -247,7 +262,24 @@ class Desugar(gast.NodeTransformer):
         args = [func.value] + node.args
         if func.attr in ("reshape", "transpose") and len(node.args) > 1:
             args = [func.value, nodes.tuple_of(node.args)]
-        return nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
+        call = nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
+        return _positional_clip_bounds(call) if func.attr == "clip" else call
+
+    def _is_frozen_distribution_call(self, node: gast.Call) -> bool:
+        """`norm(loc, scale).logpdf(x)`: a method of a SciPy distribution frozen in the same expression."""
+        func = node.func
+        if not (isinstance(func, gast.Attribute) and func.attr in DISTRIBUTION_METHODS
+                and isinstance(func.value, gast.Call)):
+            return False
+        distribution = resolve(func.value.func, self.parsed, self.local_names)
+        return is_distribution(distribution) and hasattr(distribution, func.attr)
+
+    def _unfrozen(self, node: gast.Call) -> gast.Call:
+        """`norm(loc, scale).logpdf(x)` -> `norm.logpdf(x, loc, scale)`, what the frozen method calls."""
+        freeze = node.func.value
+        method = nodes.attribute(freeze.func, node.func.attr)
+        unfrozen = gast.Call(func=method, args=node.args + freeze.args, keywords=freeze.keywords + node.keywords)
+        return nodes.copy_location(unfrozen, node)
 
     def _runtime_name(self, method: str) -> str:
         """The name under which the function replacing `x.<method>(...)` is reached (e.g. `astype`)."""
@@ -310,3 +342,16 @@ def _flatten(items) -> list:
             out.append(item)
     return out
 
+
+
+def _positional_clip_bounds(call: gast.Call) -> gast.Call:
+    """`np.clip(x, min=a)` (and `x.clip(max=b)`, `a_min=`, `a_max=`) as np.clip(x, a, None): the
+    bounds are positional, which every NumPy version accepts and the rule of np.clip reads."""
+    keywords = {k.arg: k.value for k in call.keywords}
+    names = [name for pair in CLIP_BOUNDS for name in pair]
+    if not any(name in keywords for name in names) or len(call.args) > 1:
+        return call
+    bounds = [next((keywords[name] for name in pair if name in keywords), None) for pair in CLIP_BOUNDS]
+    call.args = call.args[:1] + [bound if bound is not None else nodes.constant(None) for bound in bounds]
+    call.keywords = [k for k in call.keywords if k.arg not in names]
+    return call

@@ -1,18 +1,36 @@
 """Cleanup passes on the derivative tree, run in order until none reports a change.
 
-Each pass is `run(tree, facts) -> changed` and edits the tree in place.
+Each pass is `run(tree, facts) -> changed`, edits the tree in place, and costs time linear in
+the statements it sees (times the nesting of loops). A pass that found nothing to do is not run
+again until another pass has changed the tree, so a round in which nothing changes costs one
+run of each pass at most. All passes together:
+
+Before::
+
+    da = 0.0
+    dx = 0.0
+    da = da + dz
+    dx = dx + db * math.cos(x)
+    dx = dx + y * da
+    _t1 = x * y
+    z = _t1 + b
+    return dx, z
+
+After::
+
+    da = dz
+    dx = db * math.cos(x) + y * da
+    z = x * y + b
+    return dx, z
 """
 from __future__ import annotations
 
 import gast
 
-from adjoint.optimize import cse, dce, fold, propagate
+from adjoint.optimize import accumulations, constants, copies, cse, dce, fold, inline, zeros
 from adjoint.optimize.facts import facts_for
 
-PASSES = (
-    cse.run, propagate.zeros, propagate.constants, fold.run, propagate.propagate_copies, propagate.merge_accumulations,
-    propagate.inline_temporaries, dce.run,
-)
+PASSES = (cse.run, zeros.run, constants.run, fold.run, copies.run, accumulations.run, inline.run, dce.run)
 MAX_ROUNDS = 20
 
 

@@ -27,12 +27,12 @@ After::
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Dict, List, Optional, Set, Tuple
 
 import gast
 
 from adjoint import nodes
-from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
 
 
@@ -50,38 +50,67 @@ def _key(node: gast.AST, copies: Dict[str, str]) -> str:
     return f"{type(node).__name__}(" + ",".join(fields) + ")"
 
 
-def _candidate(value: gast.expr) -> bool:
-    """Worth sharing: an operation, not an atom, and nothing that builds a mutable container."""
-    if nodes.is_atom(value):
-        return False
-    return not any(isinstance(n, (gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp))
-                   for n in nodes.walk(value))
+_CONTAINERS = (gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp)
+_EFFECTS = (gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await)
+
+
+def _value_facts(value: gast.expr, facts: Facts) -> Tuple[bool, bool, Set[str]]:
+    """In one walk: whether the value is pure (as dce.is_pure), whether it is worth sharing (an
+    operation, not an atom, and nothing that builds a mutable container), and the names it reads."""
+    pure, container, reads = True, False, set()
+    for node in nodes.walk(value):
+        if isinstance(node, gast.Name):
+            if isinstance(node.ctx, gast.Load):
+                reads.add(node.id)
+        elif isinstance(node, gast.Call):
+            pure = pure and facts.is_pure_callee(node.func)
+        elif isinstance(node, _EFFECTS):
+            pure = False
+        elif isinstance(node, _CONTAINERS):
+            container = True
+    return pure, not nodes.is_atom(value) and not container, reads
 
 
 class _Block:
-    """The values available at one point of a straight-line block."""
+    """The values available at one point of a straight-line block, indexed by the names they
+    depend on, so that an assignment forgets what it invalidates without scanning the rest."""
 
     def __init__(self):
         self.values: Dict[str, Tuple[str, Set[str]]] = {}  # key -> (holder, names read)
         self.copies: Dict[str, str] = {}  # name -> the name it is a copy of
+        self.keys_of: Dict[str, Set[str]] = defaultdict(set)  # a name -> keys of values held in or read from it
+        self.copies_of: Dict[str, Set[str]] = defaultdict(set)  # a source -> names holding a copy of it
 
     def clear(self) -> None:
         self.values.clear()
         self.copies.clear()
+        self.keys_of.clear()
+        self.copies_of.clear()
 
     def assigned(self, target: str) -> None:
         """Forget what `target` held and every value computed from it."""
-        self.values = {k: (holder, reads) for k, (holder, reads) in self.values.items()
-                       if holder != target and target not in reads}
-        self.copies = {name: source for name, source in self.copies.items() if target not in (name, source)}
+        for key in self.keys_of.pop(target, ()):
+            found = self.values.get(key)  # the index may name values forgotten since
+            if found is not None and (found[0] == target or target in found[1]):
+                del self.values[key]
+        self.copies.pop(target, None)
+        for name in self.copies_of.pop(target, ()):
+            if self.copies.get(name) == target:
+                del self.copies[name]
 
-    def record(self, target: str, value: gast.expr, key: Optional[str]) -> None:
+    def record(self, target: str, value: gast.expr, key: Optional[str], read: Set[str]) -> None:
+        """Remember what target now holds: a copy of a name, or the value `key` stands for, which
+        reads `read`."""
         if isinstance(value, gast.Name) and value.id != target:
-            self.copies[target] = self.copies.get(value.id, value.id)
+            source = self.copies.get(value.id, value.id)
+            self.copies[target] = source
+            self.copies_of[source].add(target)
         elif key is not None and key not in self.values:
-            read = set(nodes.names_read(value))
             if target not in read:
-                self.values[key] = (target, read | {self.copies.get(n, n) for n in read})
+                depends = read | {self.copies.get(n, n) for n in read}
+                self.values[key] = (target, depends)
+                for name in depends | {target}:
+                    self.keys_of[name].add(key)
 
 
 def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> bool:
@@ -91,19 +120,23 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
         if nodes.is_comment(stmt):
             continue
         simple = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-        if not simple or not is_pure(stmt.value, facts):
-            available.clear()  # compound statements and effects: start again after them
+        if not simple:
+            available.clear()  # compound statements: start again after them
+            continue
+        pure, candidate, read = _value_facts(stmt.value, facts)
+        if not pure:
+            available.clear()  # effects: start again after them
             continue
         target = stmt.targets[0].id
-        shareable = _candidate(stmt.value) and target not in returned
+        shareable = candidate and target not in returned
         key = _key(stmt.value, available.copies) if shareable else None
         found = available.values.get(key) if key is not None else None
         if found is not None and found[0] not in returned:
             stmt.value = nodes.name(found[0])
+            read = {found[0]}
             changed = True
-        value = stmt.value
         available.assigned(target)
-        available.record(target, value, key)
+        available.record(target, stmt.value, key, read)
     return changed
 
 

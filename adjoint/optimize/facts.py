@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable, FrozenSet
+from dataclasses import dataclass, field
+from typing import Callable, Dict, FrozenSet
 
 import gast
 import numpy as np
 
-from adjoint import runtime
+from adjoint import nodes, runtime
 from adjoint.analysis.kinds import SCALAR
 from adjoint.frontend.parse import MISSING
 
@@ -31,6 +31,7 @@ class Facts:
     protected: FrozenSet[str] = frozenset()
     stack: str = ""  # the list the derivative saves values on ("" when it saves none)
     numbers: FrozenSet[str] = frozenset()  # primal names that hold Python numbers (ints among them)
+    pure_callees: Dict[str, bool] = field(default_factory=dict, compare=False)  # dotted name -> is_pure_callee
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
@@ -42,6 +43,17 @@ class Facts:
         return identifier not in self.protected
 
     def is_pure_callee(self, func_node: gast.expr) -> bool:
+        """A call of it has no effect (builtins that only compute, math, NumPy but its random
+        numbers, adjoint's runtime helpers); remembered by dotted name, as the passes ask often."""
+        path = nodes.dotted_name(func_node)
+        if path is None:
+            return self._is_pure_callee(func_node)
+        known = self.pure_callees.get(path)
+        if known is None:
+            known = self.pure_callees[path] = self._is_pure_callee(func_node)
+        return known
+
+    def _is_pure_callee(self, func_node: gast.expr) -> bool:
         func = _resolve_dotted(func_node, self.resolve)
         if func is MISSING:
             return False

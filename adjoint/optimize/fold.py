@@ -19,6 +19,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
+from adjoint.optimize.statements import every_statement
 
 _FOLDABLE = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -179,7 +180,7 @@ def _safe(op, left, right) -> bool:
 
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
-    for stmt in nodes.walk(tree):
+    for stmt in every_statement(tree):
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
             annihilate = isinstance(target, gast.Name) and target.id in facts.adjoint_names

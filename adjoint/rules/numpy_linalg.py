@@ -14,6 +14,11 @@ from adjoint.runtime import (
 )
 from adjoint.templates import d
 
+# NumPy 2 names, when NumPy has them.
+VECDOTS = tuple(f for f in (getattr(np, "vecdot", None), getattr(np.linalg, "vecdot", None)) if f is not None)
+MATRIX_TRANSPOSES = tuple(f for f in (getattr(np, "matrix_transpose", None), getattr(np.linalg, "matrix_transpose", None))
+                          if f is not None)
+
 # ----- Products ------------------------------------------------------------------------
 
 
@@ -98,6 +103,28 @@ def _(result, subscripts, x, y=None, z=None):
 @register_tangent(np.einsum)
 def _(result, subscripts, x, y=None, z=None):
     d[result] = einsum_tangent(subscripts, (d[x], d[y], d[z]), (x, y, z))
+
+
+# np.vecdot and np.linalg.vecdot (NumPy 2): sum(x * y, axis).
+@register_adjoint(*VECDOTS)
+def _(result, x, y, axis=-1):
+    d[x] = unbroadcast(np.expand_dims(d[result], axis) * y, x)
+    d[y] = unbroadcast(np.expand_dims(d[result], axis) * x, y)
+
+
+@register_tangent(*VECDOTS)
+def _(result, x, y, axis=-1):
+    d[result] = np.sum(d[x] * y + x * d[y], axis=axis)
+
+
+@register_adjoint(*MATRIX_TRANSPOSES)
+def _(result, x):
+    d[x] = np.swapaxes(d[result], -1, -2)
+
+
+@register_tangent(*MATRIX_TRANSPOSES)
+def _(result, x):
+    d[result] = np.swapaxes(d[x], -1, -2)
 
 
 # ----- Traces and diagonals ------------------------------------------------------------------

@@ -3,10 +3,13 @@
 One module a concern, in reading order: `refusals` (what a derived function raises at run
 time), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
 `gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules` and
-`linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives) and
-`checkpointing` (Revolve). Every public helper is re-exported here under the name
-`adjoint.runtime.NAME`, which is how generated code, caches and error messages know it;
-`adjoint gen` copies a helper's source (and the helpers it calls) from its module.
+`linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
+`checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
+np.linalg's decompositions and of NumPy's statistics functions), `scalars` (of `math` and of
+max and min over a sequence) and `scipy_rules` (helpers of the SciPy rules; it imports
+without SciPy). Every public helper is re-exported here under the name `adjoint.runtime.NAME`,
+which is how generated code, caches and error messages know it; `adjoint gen` copies a
+helper's source (and the helpers it calls) from its module.
 """
 from __future__ import annotations
 
@@ -16,22 +19,31 @@ from typing import Any, Dict, Optional, Tuple
 from adjoint.runtime import (
     adjoints,
     checkpointing,
+    decompositions,
     gradients,
     linalg,
     numpy_rules,
     refusals,
+    scalars,
+    scipy_rules,
     second_order,
+    statistics,
 )
 from adjoint.runtime.adjoints import *  # noqa: F401,F403
 from adjoint.runtime.checkpointing import *  # noqa: F401,F403
+from adjoint.runtime.decompositions import *  # noqa: F401,F403
 from adjoint.runtime.gradients import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
 from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
 from adjoint.runtime.refusals import *  # noqa: F401,F403
+from adjoint.runtime.scalars import *  # noqa: F401,F403
+from adjoint.runtime.scipy_rules import *  # noqa: F401,F403
 from adjoint.runtime.second_order import *  # noqa: F401,F403
+from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing,
+    refusals, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing, decompositions,
+    statistics, scalars, scipy_rules,
 )
 
 

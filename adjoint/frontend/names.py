@@ -1,0 +1,128 @@
+"""How errors name a callee of a library: by the public module users import it from.
+
+SciPy defines its functions in private modules (`scipy.special._logsumexp`), gives its ufuncs
+no module at all, and its distributions are instances whose methods are bound methods;
+`public_name` finds `scipy.special.logsumexp`, `scipy.special.erf`, `scipy.stats.norm.logpdf`.
+`rule_template` is the `register_adjoint` (or `register_tangent`) a refusal suggests.
+"""
+from __future__ import annotations
+
+import inspect
+import sys
+from typing import Any, List, Optional
+
+LIBRARIES = ("scipy", "numpy")
+UFUNC_HOMES = ("numpy", "scipy.special")  # where a ufunc without a module may come from
+
+
+def _public_module(module: str) -> str:
+    """`scipy.special` for `scipy.special._logsumexp`: the module path up to its first private part."""
+    parts = module.split(".")
+    public = []
+    for part in parts:
+        if part.startswith("_"):
+            break
+        public.append(part)
+    return ".".join(public)
+
+
+def _attribute_of(module_name: str, value: Any) -> Optional[str]:
+    """The name under which the (already imported) module `module_name` holds `value`, if it does."""
+    module = sys.modules.get(module_name)
+    if module is None:
+        return None
+    name = getattr(value, "__name__", None)
+    if isinstance(name, str) and getattr(module, name, None) is value:
+        return name
+    for key, held in sorted(vars(module).items()):
+        if held is value and not key.startswith("_"):
+            return key
+    return None
+
+
+def public_name(func: Any) -> Optional[str]:
+    """`scipy.special.erf` for a function of a library reached from a public module, else None."""
+    if inspect.ismethod(func) and not inspect.ismodule(func.__self__):
+        home = public_name(func.__self__)
+        return f"{home}.{func.__name__}" if home else None
+    module = getattr(func, "__module__", None) or ""
+    candidates = [_public_module(module)] if module else []
+    if type(func).__name__ == "ufunc":
+        candidates += list(UFUNC_HOMES)
+    for candidate in candidates:
+        if candidate.split(".")[0] in LIBRARIES:
+            name = _attribute_of(candidate, func)
+            if name is not None:
+                return f"{candidate}.{name}"
+    return None
+
+
+def _parameters(func: Any, positional: int, keywords: List[str]) -> List[str]:
+    """The rule's parameters: the callee's own names where its signature gives them, else x0, x1, ..."""
+    try:
+        params = [p for p in inspect.signature(func).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    names = [p.name for p in params[:positional]]
+    names += [f"x{i}" for i in range(len(names), positional)]
+    return names + [k for k in keywords if k not in names]
+
+
+def rule_template(spelled: str, func: Any, positional: int, keywords: List[str], kind: str = "adjoint") -> str:
+    """The rule a user would write for `spelled`, with the call's arguments as parameters."""
+    params = _parameters(func, positional, keywords) if func is not None else [f"x{i}" for i in range(positional)]
+    lines = [f"    @adjoint.register_{kind}({spelled})", f"    def _(result, {', '.join(params)}):"]
+    if kind == "adjoint":
+        lines += [f"        d[{param}] = d[result] * ...  # d {spelled} / d {param}" for param in params]
+    else:
+        lines.append(f"        d[result] = {' + '.join(f'd[{p}] * ...' for p in params)}")
+    return "\n".join(lines)
+
+
+FIXED_STEPS = ("adjoint differentiates an integrator written as a fixed-step loop (e.g. Runge-Kutta steps in "
+               "`for step in range(steps):`); write the solver that way, or register a rule")
+CHOLESKY = ("its result packs a factor with a flag; write scipy.linalg.cholesky(a, lower=True) and two "
+            "scipy.linalg.solve_triangular calls instead, which have rules")
+ADVICE = {
+    "scipy.integrate.odeint": FIXED_STEPS,
+    "scipy.integrate.solve_ivp": FIXED_STEPS,
+    "scipy.integrate.quad": "write the integral as a weighted sum of the integrand's values on a fixed grid",
+    "scipy.linalg.cho_factor": CHOLESKY,
+    "scipy.linalg.cho_solve": CHOLESKY,
+}
+
+
+def is_distribution(obj: Any) -> bool:
+    """A SciPy distribution object (`scipy.stats.norm`, `scipy.stats.poisson`), which calling freezes."""
+    module = type(obj).__module__ or ""
+    return module.startswith("scipy.stats.") and callable(obj) and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf"))
+
+
+def _is_frozen_method(func: Any) -> bool:
+    """A method of a frozen SciPy distribution (`prior.logpdf` for `prior = norm(0.0, 1.0)`)."""
+    owner = getattr(func, "__self__", None)
+    module = type(owner).__module__ or ""
+    return inspect.ismethod(func) and module.startswith("scipy.stats.") and not is_distribution(owner)
+
+
+def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjoint") -> str:
+    """Why a call of `label` (spelled `spelled` by its module) is refused, and the rule to write."""
+    if is_distribution(func):
+        return (f"`{label}(...)` freezes the SciPy distribution {spelled} into an object, whose derivative "
+                f"adjoint does not follow; call its method on the parameters instead: `{label}.logpdf(x, ...)` "
+                f"(or freeze and call in one expression: `{label}(...).logpdf(x)`)")
+    if _is_frozen_method(func):
+        return (f"`{label}` is a method of a frozen SciPy distribution held in a variable, which adjoint does not "
+                f"differentiate; call the distribution's own method with the parameters instead "
+                f"(`norm.logpdf(x, loc, scale)` for `norm(loc, scale).logpdf(x)`)")
+    if spelled in ADVICE:
+        return f"no derivative rule for `{label}` ({spelled}): {ADVICE[spelled]}"
+    register = "register_adjoint" if kind == "adjoint" else "register_tangent"
+    keywords = [k.arg for k in call.keywords if k.arg]
+    name = spelled if spelled.split(".")[0] in LIBRARIES else label
+    template = rule_template(name, func, len(call.args), keywords, kind)
+    rule = "derivative rule" if kind == "adjoint" else "tangent rule"
+    return (f"no {rule} for `{label}` ({spelled}) and no Python source to differentiate; register one with "
+            f"@adjoint.{register}({name}):\n\n{template}\n\nor declare it constant with "
+            f"adjoint.non_differentiable({name})")

@@ -1,0 +1,58 @@
+"""Known numbers: the adjoint of a compiler temporary set once, at the top level, to a number.
+
+`d_t9 = 1.0; dy = d_t9 * x` becomes `dy = 1.0 * x`: that adjoint (the seed of an output that is
+not one of the user's names) is that number wherever it is read after. A user's seed
+(`dz = 1.0`) stays, as the specification shows it. One walk over the function's top level.
+
+Before::
+
+    d_t9 = 1.0
+    dy = d_t9 * x
+    return dy
+
+After::
+
+    d_t9 = 1.0
+    dy = 1.0 * x
+    return dy
+"""
+from __future__ import annotations
+
+import gast
+
+from adjoint import nodes
+from adjoint.optimize.facts import Facts
+from adjoint.optimize.statements import counts
+
+
+class _Numbers(gast.NodeTransformer):
+    def __init__(self, numbers):
+        self.numbers = numbers
+        self.changed = False
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, gast.Load) and node.id in self.numbers:
+            self.changed = True
+            return nodes.constant(self.numbers[node.id])
+        return node
+
+
+def _is_number(expr: gast.expr) -> bool:
+    return isinstance(expr, gast.Constant) and type(expr.value) in (int, float)
+
+
+def run(tree: gast.FunctionDef, facts: Facts) -> bool:
+    """Replace reads of temporaries' adjoints known to hold a number by that number."""
+    _, stores = counts(tree)
+    parameters = {arg.id for arg in tree.args.args + tree.args.kwonlyargs}
+    numbers, changed = {}, False
+    for stmt in tree.body:
+        if numbers:
+            replace = _Numbers(numbers)
+            replace.visit(stmt)
+            changed = changed or replace.changed
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and _is_number(stmt.value):
+            name = stmt.targets[0].id
+            if name in facts.adjoint_names and facts.is_temporary(name) and stores[name] == 1 and name not in parameters:
+                numbers[name] = stmt.value.value
+    return changed

@@ -1,0 +1,115 @@
+"""Copies of temporaries: `t = y; ...; z = f(t)` becomes `t = y; ...; z = f(y)` (dce then drops t).
+
+From a copy `t = y` of the compiler's temporary t, loads of t in the simple statements after
+it are renamed to y, up to the first statement that assigns t or y (renamed too, as it reads
+before it assigns) or the first compound statement or return that reads or assigns either
+(not renamed). Where each name is read and assigned is indexed once per block, so each copy
+costs the statements it renames, not the length of the block.
+
+Before::
+
+    _t1 = a
+    _t2 = _t1 * b
+    da = _t1 + _t2
+    return da
+
+After::
+
+    _t1 = a
+    _t2 = a * b
+    da = a + _t2
+    return da
+"""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from typing import Dict, List
+
+import gast
+
+from adjoint import nodes
+from adjoint.optimize.facts import Facts
+from adjoint.optimize.statements import BlockFacts, TreeFacts, simple
+
+_END = float("inf")
+
+
+class _Rename(gast.NodeTransformer):
+    def __init__(self, old: str, new: str):
+        self.old = old
+        self.new = new
+        self.changed = False
+
+    def visit_Name(self, node):
+        if node.id == self.old and isinstance(node.ctx, gast.Load):
+            self.changed = True
+            return nodes.name(self.new)
+        return node
+
+
+def _first_after(positions: List[int], index: int) -> float:
+    found = bisect.bisect_right(positions, index)
+    return positions[found] if found < len(positions) else _END
+
+
+class _Block:
+    def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts):
+        self.block = block
+        self.info = BlockFacts(block, tree_facts)
+        self.readers: Dict[str, List[int]] = defaultdict(list)  # name -> positions of statements reading it
+        self.assigners: Dict[str, List[int]] = defaultdict(list)
+        self.barriers: Dict[str, List[int]] = defaultdict(list)  # compound statements and returns touching a name
+        for position, (stmt, reads, assigns) in enumerate(zip(block, self.info.reads, self.info.assigned)):
+            for name in reads:
+                self.readers[name].append(position)
+            for name in assigns:
+                self.assigners[name].append(position)
+            if not simple(stmt):
+                for name in reads | assigns:
+                    self.barriers[name].append(position)
+
+    def propagate(self, facts: Facts) -> bool:
+        changed = False
+        for index, stmt in enumerate(self.block):
+            copy_name = nodes.assigned_name(stmt)
+            if copy_name is None or not isinstance(stmt.value, gast.Name) or not facts.is_temporary(copy_name):
+                continue
+            changed = self._rename_after(index, copy_name, stmt.value.id) or changed
+        return changed
+
+    def _rename_after(self, index: int, copy_name: str, source: str) -> bool:
+        barrier = min(_first_after(self.barriers[copy_name], index), _first_after(self.barriers[source], index))
+        assignment = min(_first_after(self.assigners[copy_name], index), _first_after(self.assigners[source], index))
+        end = barrier if barrier <= assignment else assignment + 1
+        readers = self.readers[copy_name]
+        first = bisect.bisect_right(readers, index)
+        last = bisect.bisect_left(readers, end)
+        changed = False
+        for position in readers[first:last]:
+            changed = self._rename_in(position, copy_name, source) or changed
+        return changed
+
+    def _rename_in(self, position: int, copy_name: str, source: str) -> bool:
+        stmt = self.block[position]
+        replacer = _Rename(copy_name, source)
+        if isinstance(stmt, gast.Assign):
+            stmt.value = replacer.visit(stmt.value)
+        else:
+            replacer.visit(stmt)
+        before, after = self.info.reads[position], set(nodes.names_read(stmt))
+        for name in before - after:
+            self.readers[name].remove(position)
+        for name in after - before:
+            bisect.insort(self.readers[name], position)
+        self.info.reads[position] = after  # what it assigns stays as it was: renaming loads leaves it
+        return replacer.changed
+
+
+def run(tree: gast.FunctionDef, facts: Facts) -> bool:
+    """Rename loads of copied temporaries to what they copy."""
+    changed = False
+    tree_facts = TreeFacts()
+    for block in list(nodes.blocks(tree)):
+        changed = _Block(block, tree_facts).propagate(facts) or changed
+    return changed

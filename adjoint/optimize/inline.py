@@ -1,0 +1,166 @@
+"""Single-use temporaries: a temporary's expression goes back to its only use.
+
+`_t1 = x * y; z = _t1 + b` becomes `z = x * y + b` when the compiler's temporary `_t1` is
+assigned once and loaded once, in a later statement of the same block (or the test of a later
+`if`, the iterable of a later `for`), and the value may move there: it is pure, nothing in
+between changes what it reads, and nothing in between reads or assigns `_t1`. An impure value
+moves only into a statement right after it that copies it (`_t = f(); y = _t`).
+
+One scan per block: each statement's reads and assignments are known from `BlockFacts`, the
+statement that loads a temporary from a table made once, and after an inlining the scan goes on
+where it was. What was not inlinable before stays so, except a temporary kept from moving by the
+statement just inlined away: that one is looked at again first.
+
+Before::
+
+    _t1 = x * y
+    _t2 = math.sin(x)
+    z = _t1 + _t2
+    return z
+
+After::
+
+    z = x * y + math.sin(x)
+    return z
+"""
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections import Counter
+from typing import Dict, List, Optional
+
+import gast
+
+from adjoint import nodes
+from adjoint.optimize.dce import is_pure
+from adjoint.optimize.facts import Facts
+from adjoint.optimize.statements import BlockFacts, TreeFacts, counts
+
+
+class _ReplaceLoad(gast.NodeTransformer):
+    def __init__(self, temp: str, value: gast.expr):
+        self.temp = temp
+        self.value = value
+
+    def visit_Name(self, node):
+        if node.id == self.temp and isinstance(node.ctx, gast.Load):
+            return self.value
+        return node
+
+
+def _replace_load(stmt: gast.stmt, temp: str, value: gast.expr) -> None:
+    replacer = _ReplaceLoad(temp, value)
+    if isinstance(stmt, gast.If):
+        stmt.test = replacer.visit(stmt.test)
+    elif isinstance(stmt, gast.For):
+        stmt.iter = replacer.visit(stmt.iter)
+    else:
+        replacer.visit(stmt)
+
+
+class _Block:
+    """One block's scan. A temporary that cannot move because of a statement in between waits on
+    that statement (`waiting`); when that statement is itself inlined away, the temporary is
+    looked at again before the scan goes on, as a scan restarted from the top would find it."""
+
+    def __init__(self, block: List[gast.stmt], facts: Facts, loads: Counter, stores: Counter,
+                 tree_facts: TreeFacts):
+        self.block = block
+        self.facts = facts
+        self.loads = loads
+        self.stores = stores
+        self.info = BlockFacts(block, tree_facts)
+        self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
+        self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
+        self.reader: Dict[str, gast.stmt] = {}  # a name -> the first statement of the block that reads it
+        for stmt, reads in zip(block, self.info.reads):
+            for name in reads:
+                self.reader.setdefault(name, stmt)
+        self.waiting: Dict[int, List[gast.stmt]] = {}  # id of a statement in the way -> temporaries waiting
+        self.again: List[int] = []  # a heap of the orders of statements to look at again
+
+    def run(self) -> bool:
+        changed, index = False, 0
+        while True:
+            if self.again and (index >= len(self.block) or self.again[0] < self.ordinals[index]):
+                order = heapq.heappop(self.again)
+                position = bisect.bisect_left(self.ordinals, order)
+                alive = position < index and self.ordinals[position] == order
+                if alive and self._inline(position):
+                    changed, index = True, index - 1
+            elif index < len(self.block):
+                if self._inline(index):
+                    changed = True  # the next statement is now at index
+                else:
+                    index += 1
+            else:
+                return changed
+
+    def _inline(self, index: int) -> bool:
+        stmt = self.block[index]
+        temp = nodes.assigned_name(stmt)
+        if temp is None or not self.facts.is_temporary(temp) or self.loads[temp] != 1 or self.stores[temp] != 1:
+            return False
+        use = self._single_use(index, temp)
+        if not is_pure(stmt.value, self.facts) and not self._is_copy_right_after(index, use, temp):
+            return False
+        if use is None:
+            return False
+        blocker = self.info.blocker(self.info.reads[index], index + 1, use, temp)
+        if blocker is not None:
+            self.waiting.setdefault(id(self.block[blocker]), []).append(stmt)
+            return False
+        self._move(index, use, temp)
+        return True
+
+    def _move(self, index: int, use: int, temp: str) -> None:
+        stmt, reader = self.block[index], self.block[use]
+        _replace_load(reader, temp, stmt.value)
+        moved = self.info.reads[index]
+        for name in moved:
+            if self.reader.get(name) is stmt:
+                self.reader[name] = reader
+        self.info.rewritten(use, (self.info.reads[use] - {temp}) | moved,
+                            self.info.assigned[use] | (self.info.assigned[index] - {temp}))
+        self.info.delete(index)
+        del self.ordinals[index]
+        self.loads[temp], self.stores[temp] = 0, 0
+        for waiting in self.waiting.pop(id(stmt), ()):
+            heapq.heappush(self.again, self.order[id(waiting)])
+
+    def _single_use(self, index: int, temp: str) -> Optional[int]:
+        """The position of the later statement that reads temp, if it may take its value."""
+        reader = self.reader.get(temp)
+        if reader is None or self.order[id(reader)] <= self.order[id(self.block[index])]:
+            return None
+        use = bisect.bisect_left(self.ordinals, self.order[id(reader)])
+        if isinstance(reader, (gast.Assign, gast.Expr, gast.Return)):
+            return use
+        header = reader.test if isinstance(reader, gast.If) else getattr(reader, "iter", None)
+        if isinstance(reader, (gast.If, gast.For)) and temp in set(nodes.names_read(header)):
+            return use
+        return None
+
+    def _is_copy_right_after(self, index: int, use: Optional[int], temp: str) -> bool:
+        """`t = f(...); y = t`: any value can move into the next statement when that only copies it.
+        Else the value waits on the first statement in between."""
+        if use is None:
+            return False
+        between = next((position for position in range(index + 1, use)
+                        if not nodes.is_comment(self.block[position])), None)
+        if between is not None:
+            self.waiting.setdefault(id(self.block[between]), []).append(self.block[index])
+            return False
+        stmt = self.block[use]
+        return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id == temp
+
+
+def run(tree: gast.FunctionDef, facts: Facts) -> bool:
+    """Inline every single-use temporary that may move to its use."""
+    changed = False
+    loads, stores = counts(tree)  # inlining moves loads, so only the inlined temporary's counts change
+    tree_facts = TreeFacts()
+    for block in list(nodes.blocks(tree)):
+        changed = _Block(block, facts, loads, stores, tree_facts).run() or changed
+    return changed

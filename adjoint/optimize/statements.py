@@ -1,0 +1,126 @@
+"""What each statement of a block reads and assigns, computed once per block.
+
+The passes that look along a block (copies, accumulations, inlining) ask of many statements
+which names they read and which they assign or change. `BlockFacts` walks each statement once
+and keeps the answers in lists parallel to the block; a pass that rewrites a statement updates
+its entry (`rewritten`) or removes it with the statement (`delete`), so no statement is walked
+again for a query.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterator, List, Optional, Set, Tuple
+
+import gast
+
+from adjoint import nodes
+
+
+def simple(stmt: gast.stmt) -> bool:
+    """An assignment or an expression statement (no block of its own)."""
+    return isinstance(stmt, (gast.Assign, gast.Expr))
+
+
+def every_statement(node: gast.AST) -> Iterator[gast.stmt]:
+    """Every statement inside node, nested ones included, without walking into expressions."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for item in value:
+                if isinstance(item, gast.stmt):
+                    yield item
+                    yield from every_statement(item)
+                elif isinstance(item, gast.excepthandler):
+                    yield from every_statement(item)
+
+
+def counts(tree: gast.AST) -> Tuple[Counter, Counter]:
+    """How many times each name is loaded and stored in tree."""
+    loads, stores = Counter(), Counter()
+    for node in nodes.walk(tree):
+        if isinstance(node, gast.Name):
+            (stores if isinstance(node.ctx, gast.Store) else loads)[node.id] += 1
+    return loads, stores
+
+
+def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> None:
+    """Add what node reads to `reads`, and what it assigns or changes to `assigns` (stored names,
+    the objects of subscript stores, the objects whose methods it calls), in one walk."""
+    for sub in nodes.walk(node):
+        if isinstance(sub, gast.Name):
+            if isinstance(sub.ctx, gast.Load):
+                reads.add(sub.id)
+            elif isinstance(sub.ctx, gast.Store):
+                assigns.add(sub.id)
+        elif isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store):
+            assigns.update(nodes.names_read(sub.value))
+        elif isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute):
+            assigns.update(nodes.names_read(sub.func.value))
+
+
+class TreeFacts:
+    """What each statement of a tree reads and assigns, a compound statement's from its parts:
+    each node is walked once however deeply its statement is nested. A pass makes one for a run
+    and rewrites only the simple statements of the block it is in, so the facts of the statements
+    of blocks nested deeper, asked for later, still hold."""
+
+    def __init__(self):
+        self.known = {}  # id(stmt) -> (stmt, reads, assigns): holding stmt keeps its id from being reused
+
+    def of(self, stmt: gast.stmt) -> Tuple[Set[str], Set[str]]:
+        found = self.known.get(id(stmt))
+        if found is None:
+            reads: Set[str] = set()
+            assigns: Set[str] = set()
+            for field in stmt._fields:
+                value = getattr(stmt, field, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, gast.stmt):
+                            inner_reads, inner_assigns = self.of(item)
+                            reads |= inner_reads
+                            assigns |= inner_assigns
+                        elif isinstance(item, gast.AST):
+                            _expression_facts(item, reads, assigns)
+                elif isinstance(value, gast.AST):
+                    _expression_facts(value, reads, assigns)
+            found = self.known[id(stmt)] = (stmt, reads, assigns)
+        return found[1], found[2]
+
+
+class BlockFacts:
+    """`reads[i]` and `assigned[i]`: the names block[i] reads, and assigns or changes."""
+
+    def __init__(self, block: List[gast.stmt], tree_facts: Optional[TreeFacts] = None):
+        tree_facts = tree_facts or TreeFacts()
+        self.block = block
+        self.reads: List[Set[str]] = []
+        self.assigned: List[Set[str]] = []
+        for stmt in block:
+            reads, assigns = tree_facts.of(stmt)
+            self.reads.append(set(reads))
+            self.assigned.append(set(assigns))
+
+    def rewritten(self, index: int, reads: Set[str], assigns: Set[str]) -> None:
+        self.reads[index] = reads
+        self.assigned[index] = assigns
+
+    def delete(self, index: int) -> None:
+        del self.block[index]
+        del self.reads[index]
+        del self.assigned[index]
+
+    def blocker(self, value_reads: Set[str], start: int, stop: int, target: str) -> Optional[int]:
+        """Whether a value reading `value_reads`, assigned to `target`, may move from just before
+        block[start] to just before block[stop]: None when every statement between is simple,
+        assigns nothing the value reads nor target, and does not read target; else the position
+        of the first statement that stands in the way."""
+        block, reads, assigns = self.block, self.reads, self.assigned
+        for index in range(start, stop):
+            if nodes.is_comment(block[index]):
+                continue
+            if not simple(block[index]) or target in reads[index] or target in assigns[index]:
+                return index
+            if not value_reads.isdisjoint(assigns[index]):
+                return index
+        return None

@@ -1,0 +1,290 @@
+"""Adjoints and tangents of NumPy's statistics, polynomials, integration and signal functions,
+and of array functions that pick, append or replace elements.
+
+np.median, np.quantile and np.percentile are piecewise linear (the derivative goes to the one
+or two elements the order statistic interpolates: for the median the middle element, or half
+to each of the two middle ones), np.interp piecewise linear in x (zero slope outside
+[xp[0], xp[-1]]), as are np.ptp, np.nanmax and np.nanmin (ties share the derivative).
+"""
+import numpy as np
+
+from adjoint.templates import d
+from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.runtime import (
+    broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
+    full_convolution, interp_segments, interp_sides, interp_tangent, item, item_adjoint, item_placed,
+    extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, reshape_like, scatter_sum, spacings,
+    spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, unbroadcast, unreduce, weights_adjoint,
+    weights_like,
+)
+
+non_differentiable(np.isposinf, np.isneginf)
+# np.trapz is np.trapezoid's name before NumPy 2.0 (and a deprecated alias until 2.4).
+INTEGRALS = tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f is not None)
+
+# ----- Averages, medians and covariances ---------------------------------------------------------
+
+
+# avg = sum(w a) / sum(w) over axis: d avg / d a = w / sum(w), d avg / d w = (a - avg) / sum(w).
+@register_adjoint(np.average)
+def _(result, a, axis=None, weights=None, returned=False, keepdims=False):
+    w = weights_like(weights, a, axis, returned)
+    spread = unreduce(d[result], a, axis, keepdims) / np.sum(np.broadcast_to(w, np.shape(a)), axis=axis, keepdims=True)
+    d[a] = spread * w
+    d[weights] = weights_adjoint(spread * (a - unreduce(result, a, axis, keepdims)), weights, a, axis)
+
+
+@register_tangent(np.average)
+def _(result, a, axis=None, weights=None, returned=False, keepdims=False):
+    d[result] = np.sum(weights_like(weights, a, axis, returned) * d[a] + weights_like(d[weights], a, axis)
+                       * (a - unreduce(result, a, axis, keepdims)), axis=axis, keepdims=keepdims) / np.sum(
+        np.broadcast_to(weights_like(weights, a, axis, returned), np.shape(a)), axis=axis, keepdims=keepdims)
+
+
+@register_adjoint(np.median)
+def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    d[a] = order_adjoint(d[result], a, axis, 0.5, keepdims)
+
+
+@register_tangent(np.median)
+def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    d[result] = order_tangent(d[a], a, axis, 0.5, keepdims)
+
+
+# One quantile q, method 'linear': between the order statistics of ranks k and k + 1 around
+# q (n - 1), so its derivative with respect to q is their difference times n - 1.
+@register_adjoint(np.quantile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[a] = order_adjoint(d[result], a, axis, quantile_position(q, method), keepdims)
+    d[q] = reshape_like(np.sum(d[result] * order_tangent(a, a, axis, quantile_position(q, method), keepdims, "slope")), q)
+
+
+@register_tangent(np.quantile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[result] = (order_tangent(d[a], a, axis, quantile_position(q, method), keepdims)
+                 + d[q] * order_tangent(a, a, axis, quantile_position(q, method), keepdims, "slope"))
+
+
+@register_adjoint(np.percentile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[a] = order_adjoint(d[result], a, axis, quantile_position(q, method) / 100.0, keepdims)
+    d[q] = reshape_like(np.sum(d[result] * order_tangent(a, a, axis, quantile_position(q, method) / 100.0, keepdims, "slope")) / 100.0, q)
+
+
+@register_tangent(np.percentile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[result] = (order_tangent(d[a], a, axis, quantile_position(q, method) / 100.0, keepdims)
+                 + d[q] * order_tangent(a, a, axis, quantile_position(q, method) / 100.0, keepdims, "slope") / 100.0)
+
+
+# NaNs are skipped: they never equal the extremum, and they do not count in the mean.
+@register_adjoint(np.nanmax, np.nanmin)
+def _(result, x, axis=None, out=None, keepdims=False):
+    d[x] = extremum_adjoint(d[result], result, x, axis, keepdims)
+
+
+@register_tangent(np.nanmax, np.nanmin)
+def _(result, x, axis=None, out=None, keepdims=False):
+    d[result] = extremum_tangent(d[x], result, x, axis, keepdims)
+
+
+@register_adjoint(np.nanmean)
+def _(result, x, axis=None, dtype=None, out=None, keepdims=False):
+    d[x] = unreduce(d[result], x, axis, keepdims) * np.logical_not(np.isnan(x)) / np.sum(
+        np.logical_not(np.isnan(x)), axis=axis, keepdims=True)
+
+
+@register_tangent(np.nanmean)
+def _(result, x, axis=None, dtype=None, out=None, keepdims=False):
+    d[result] = np.sum(d[x] * np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims) / np.sum(
+        np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims)
+
+
+# The range max - min along axis.
+@register_adjoint(np.ptp)
+def _(result, x, axis=None, out=None, keepdims=False):
+    d[x] = (extremum_adjoint(d[result], np.max(x, axis=axis, keepdims=keepdims), x, axis, keepdims)
+            - extremum_adjoint(d[result], np.min(x, axis=axis, keepdims=keepdims), x, axis, keepdims))
+
+
+@register_tangent(np.ptp)
+def _(result, x, axis=None, out=None, keepdims=False):
+    d[result] = (extremum_tangent(d[x], np.max(x, axis=axis, keepdims=keepdims), x, axis, keepdims)
+                 - extremum_tangent(d[x], np.min(x, axis=axis, keepdims=keepdims), x, axis, keepdims))
+
+
+# C = X X^T / (N - ddof) of the centered observations X: dC = (dX X^T + X dX^T) / (N - ddof).
+# A second argument y is refused at run time (stack the variables into m); fweights and aweights when generated.
+@register_adjoint(np.cov)
+def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
+    d[m] = 1.0 / cov_divisor(m, y, rowvar, bias, ddof) * centered_adjoint(
+        np.dot(d[result] + np.transpose(d[result]), centered_observations(m, rowvar)), m, rowvar)
+
+
+@register_tangent(np.cov)
+def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
+    d[result] = 1.0 / cov_divisor(m, y, rowvar, bias, ddof) * np.reshape(2.0 * symmetrized(np.dot(
+        centered_observations(d[m], rowvar), np.transpose(centered_observations(m, rowvar)))), np.shape(result))
+
+
+# ----- Picking, appending, padding, replacing ----------------------------------------------------------
+
+
+@register_adjoint(np.take_along_axis)
+def _(result, arr, indices, axis=-1):
+    d[arr] = take_along_axis_adjoint(d[result], arr, indices, axis)
+
+
+@register_tangent(np.take_along_axis)
+def _(result, arr, indices, axis=-1):
+    d[result] = np.take_along_axis(d[arr], indices, axis)
+
+
+# np.append(arr, values, axis) is np.concatenate([arr, values], axis) (flattened for axis None).
+@register_adjoint(np.append)
+def _(result, arr, values, axis=None):
+    d[arr] = reshape_like(item_adjoint(concatenate_adjoint(d[result], [arr, values], axis), 0), arr)
+    d[values] = reshape_like(item_adjoint(concatenate_adjoint(d[result], [arr, values], axis), 1), values)
+
+
+@register_tangent(np.append)
+def _(result, arr, values, axis=None):
+    d[result] = np.concatenate(tangent_like([d[arr], d[values]], [arr, values]), axis)
+
+
+# Mode 'constant': the adjoint of x is the unpadded part, the constant gets the rest.
+@register_adjoint(np.pad)
+def _(result, array, pad_width, mode="constant", constant_values=0.0):
+    d[array] = pad_adjoint(d[result], array, pad_width, mode, constant_values)
+    d[constant_values] = reshape_like(np.sum(d[result]) - np.sum(pad_adjoint(d[result], array, pad_width, mode,
+                                                                             constant_values)), constant_values)
+
+
+@register_tangent(np.pad)
+def _(result, array, pad_width, mode="constant", constant_values=0.0):
+    d[result] = padded(d[array], d[constant_values], array, pad_width, mode, constant_values)
+
+
+# NaN and infinities are replaced by constants (or the replacements given): the derivative goes to
+# the finite elements of x and to the replacements.
+@register_adjoint(np.nan_to_num)
+def _(result, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    d[x] = d[result] * np.isfinite(x)
+    d[nan] = unbroadcast(d[result] * np.isnan(x), nan)
+    d[posinf] = unbroadcast(d[result] * np.isposinf(x), posinf)
+    d[neginf] = unbroadcast(d[result] * np.isneginf(x), neginf)
+
+
+@register_tangent(np.nan_to_num)
+def _(result, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    d[result] = (d[x] * np.isfinite(x) + d[nan] * np.isnan(x) + d[posinf] * np.isposinf(x)
+                 + d[neginf] * np.isneginf(x))
+
+
+# `x.item()` is rewritten to runtime.item(x) (as `x.astype` is to runtime.astype).
+@register_adjoint(item)
+def _(result, x, index=None):
+    d[x] = item_placed(d[result], x, index)
+
+
+@register_tangent(item)
+def _(result, x, index=None):
+    d[result] = item(d[x], index)
+
+
+# The imaginary part of a real array is zero (complex values are refused).
+@register_adjoint(np.imag)
+def _(result, x):
+    d[x] = 0.0 * d[result]
+
+
+@register_tangent(np.imag)
+def _(result, x):
+    d[result] = 0.0 * d[x]
+
+
+# ----- Polynomials, integration, interpolation ---------------------------------------------------
+
+
+# p[0] x^(n-1) + ... + p[n-1]: d/dx is the polynomial of the coefficients p[k] (n-1-k), d/dp[k] is x^(n-1-k).
+@register_adjoint(np.polyval)
+def _(result, p, x):
+    d[p] = np.sum(np.reshape(np.expand_dims(d[result], -1) * np.expand_dims(x, -1) ** np.arange(
+        np.shape(p)[0] - 1, -1, -1), (-1, np.shape(p)[0])), axis=0)
+    d[x] = d[result] * np.polyval(p[:-1] * np.arange(np.shape(p)[0] - 1, 0, -1), x)
+
+
+@register_tangent(np.polyval)
+def _(result, p, x):
+    d[result] = np.polyval(d[p], x) + d[x] * np.polyval(p[:-1] * np.arange(np.shape(p)[0] - 1, 0, -1), x)
+
+
+# sum(h * m) along axis, h the spacings (diff(x), or dx) and m the pair means (y[i] + y[i+1]) / 2;
+# dx counts only when x is None.
+@register_adjoint(*INTEGRALS)
+def _(result, y, x=None, dx=1.0, axis=-1):
+    d[y] = pair_means_adjoint(np.expand_dims(d[result], axis) * (spacings(x, y, axis) if x is not None else dx),
+                              y, axis)
+    d[x] = spacings_adjoint(np.expand_dims(d[result], axis) * pair_means(y, axis), x, y, axis)
+    d[dx] = reshape_like(np.sum(np.expand_dims(d[result], axis) * pair_means(y, axis)), dx) if x is None else 0.0
+
+
+@register_tangent(*INTEGRALS)
+def _(result, y, x=None, dx=1.0, axis=-1):
+    d[result] = (np.sum(spacings(d[x], y, axis) * pair_means(y, axis) + spacings(x, y, axis) * pair_means(d[y], axis),
+                        axis=axis) if x is not None else
+                 np.sum(d[dx] * pair_means(y, axis) + dx * pair_means(d[y], axis), axis=axis))
+
+
+# Within [xp[0], xp[-1]], x in segment i at t = (x - xp[i]) / (xp[i+1] - xp[i]) gives
+# fp[i] + t (fp[i+1] - fp[i]): slope s to x, 1 - t and t to fp[i], fp[i+1], s (t - 1) and -s t to
+# xp[i], xp[i+1]. Outside, the value is fp[0] or fp[-1] (or left, right).
+@register_adjoint(np.interp)
+def _(result, x, xp, fp, left=None, right=None, period=None):
+    knots = np.asarray(xp)
+    values = np.asarray(fp)
+    segment = interp_segments(x, knots, period)
+    sides = interp_sides(x, knots)
+    g = broadcast_like(d[result], x)
+    t = (x - knots[segment]) / (knots[segment + 1] - knots[segment])
+    slope = (values[segment + 1] - values[segment]) / (knots[segment + 1] - knots[segment])
+    d[x] = reshape_like(g * slope * sides[1], x)
+    d[xp] = scatter_sum(g * slope * (t - 1.0) * sides[1], segment, np.size(knots)) - scatter_sum(
+        g * slope * t * sides[1], segment + 1, np.size(knots))
+    d[fp] = scatter_sum(g * ((1.0 - t) * sides[1] + sides[0] * (left is None)), segment, np.size(values)) + scatter_sum(
+        g * (t * sides[1] + sides[2] * (right is None)), segment + 1, np.size(values))
+    d[left] = reshape_like(np.sum(g * sides[0]), left)
+    d[right] = reshape_like(np.sum(g * sides[2]), right)
+
+
+@register_tangent(np.interp)
+def _(result, x, xp, fp, left=None, right=None, period=None):
+    d[result] = interp_tangent(d[x], d[xp], d[fp], d[left], d[right], x, xp, fp, left, right, period)
+
+
+# ----- Signals: convolution and cross products ------------------------------------------------
+
+
+# The adjoint of a in the full convolution a * v is the valid correlation of g with v (and
+# symmetrically for v); other modes crop the full convolution.
+@register_adjoint(np.convolve)
+def _(result, a, v, mode="full"):
+    d[a] = np.convolve(full_convolution(d[result], a, v, mode), v[::-1], "valid")
+    d[v] = np.convolve(full_convolution(d[result], a, v, mode), a[::-1], "valid")
+
+
+@register_tangent(np.convolve)
+def _(result, a, v, mode="full"):
+    d[result] = np.convolve(d[a], v, mode) + np.convolve(a, d[v], mode)
+
+
+# 3-vectors along the last axis: <g, da x b> = <da, b x g>, <g, a x db> = <db, g x a>.
+@register_adjoint(np.cross)
+def _(result, a, b):
+    d[a] = unbroadcast(np.cross(b, d[result]), a)
+    d[b] = unbroadcast(np.cross(d[result], a), b)
+
+
+@register_tangent(np.cross)
+def _(result, a, b):
+    d[result] = np.cross(d[a], b) + np.cross(a, d[b])

@@ -1,0 +1,133 @@
+"""Adjoints and tangents of the rest of `math` (gamma functions, fsum, exp2, cbrt, ldexp,
+remainder) and of max and min over one sequence (rewritten to runtime.largest, runtime.smallest).
+
+The derivatives of math.lgamma and math.gamma use the polygamma functions of
+runtime.scalar_polygamma, whose own rule is the next polygamma function.
+"""
+import math
+
+from adjoint import runtime
+from adjoint.templates import d
+from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.runtime import add_adjoints, chosen_adjoint, chosen_tangent, scalar_polygamma, sum_adjoint, sum_tangent
+
+non_differentiable(math.factorial, math.comb, math.perm, math.gcd, math.isqrt, math.isclose)
+non_differentiable(*(getattr(math, name) for name in ("lcm", "ulp", "nextafter") if hasattr(math, name)))
+# Python 3.11 added math.exp2 and math.cbrt.
+EXP2 = tuple(f for f in (getattr(math, "exp2", None),) if f is not None)
+CBRT = tuple(f for f in (getattr(math, "cbrt", None),) if f is not None)
+
+
+@register_adjoint(math.lgamma)
+def _(result, x):
+    d[x] = d[result] * scalar_polygamma(0, x)
+
+
+@register_tangent(math.lgamma)
+def _(result, x):
+    d[result] = d[x] * scalar_polygamma(0, x)
+
+
+@register_adjoint(math.gamma)
+def _(result, x):
+    d[x] = d[result] * result * scalar_polygamma(0, x)
+
+
+@register_tangent(math.gamma)
+def _(result, x):
+    d[result] = d[x] * result * scalar_polygamma(0, x)
+
+
+@register_adjoint(runtime.scalar_polygamma)
+def _(result, n, x):
+    d[x] = d[result] * scalar_polygamma(n + 1, x)
+
+
+@register_tangent(runtime.scalar_polygamma)
+def _(result, n, x):
+    d[result] = d[x] * scalar_polygamma(n + 1, x)
+
+
+# math.fsum is sum, correctly rounded.
+@register_adjoint(math.fsum)
+def _(result, x):
+    d[x] = add_adjoints(d[x], sum_adjoint(d[result], x))
+
+
+@register_tangent(math.fsum)
+def _(result, x):
+    d[result] = sum_tangent(d[x], x, 0.0)
+
+
+@register_adjoint(math.ldexp)
+def _(result, x, i):
+    d[x] = math.ldexp(d[result], i)
+
+
+@register_tangent(math.ldexp)
+def _(result, x, i):
+    d[result] = math.ldexp(d[x], i)
+
+
+# remainder(x, y) = x - n y with n the integer nearest x / y: constant between its jumps.
+@register_adjoint(math.remainder)
+def _(result, x, y):
+    d[x] = d[result]
+    d[y] = -d[result] * ((x - result) / y)
+
+
+@register_tangent(math.remainder)
+def _(result, x, y):
+    d[result] = d[x] - d[y] * ((x - result) / y)
+
+
+if EXP2:
+    @register_adjoint(*EXP2)
+    def _(result, x):
+        d[x] = d[result] * result * math.log(2.0)
+
+    @register_tangent(*EXP2)
+    def _(result, x):
+        d[result] = d[x] * result * math.log(2.0)
+
+if CBRT:
+    @register_adjoint(*CBRT)
+    def _(result, x):
+        d[x] = d[result] / (3.0 * result * result)
+
+    @register_tangent(*CBRT)
+    def _(result, x):
+        d[result] = d[x] / (3.0 * result * result)
+
+
+# ----- max and min of one sequence: the first item that attains the extremum --------------------
+
+
+@register_adjoint(runtime.largest, runtime.smallest)
+def _(result, xs):
+    d[xs] = add_adjoints(d[xs], chosen_adjoint(d[result], xs, result))
+
+
+@register_tangent(runtime.largest, runtime.smallest)
+def _(result, xs):
+    d[result] = chosen_tangent(d[xs], xs, result)
+
+
+@register_adjoint(runtime.chosen_adjoint)
+def _(result, g, xs, chosen):
+    d[g] = chosen_tangent(d[result], xs, chosen)
+
+
+@register_tangent(runtime.chosen_adjoint)
+def _(result, g, xs, chosen):
+    d[result] = chosen_adjoint(d[g], xs, chosen)
+
+
+@register_adjoint(runtime.chosen_tangent)
+def _(result, dxs, xs, chosen):
+    d[dxs] = add_adjoints(d[dxs], chosen_adjoint(d[result], xs, chosen))
+
+
+@register_tangent(runtime.chosen_tangent)
+def _(result, dxs, xs, chosen):
+    d[result] = chosen_tangent(d[dxs], xs, chosen)

@@ -1,0 +1,133 @@
+"""Adjoints and tangents of scipy.linalg: triangular solves, the Cholesky factor, the matrix
+exponential and square root (real square matrices, not stacks).
+
+Matrices with a structure (the triangle a solve reads, the symmetric matrix a Cholesky factor
+comes from) get gradients with that structure: a triangular solve's gradient lies in the
+triangle it reads, and cholesky's is symmetric, as np.linalg.cholesky's.
+"""
+import numpy as np
+from scipy import linalg
+
+from adjoint.templates import d
+from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.runtime import (
+    cholesky_adjoint, cholesky_tangent, frechet_block, frechet_corner, transpose_if, transposed_trans, triangle,
+)
+
+non_differentiable(transposed_trans)
+
+# ----- Triangular solves ----------------------------------------------------------------------------
+# x = solve(op(T), b), T the triangle of a, op the transpose when `trans` says so:
+# db = solve(op(T)^T, g), dT = -op(db x^T) in the triangle.
+
+
+@register_adjoint(linalg.solve_triangular)
+def _(result, a, b, trans=0, lower=False):
+    solved = linalg.solve_triangular(a, d[result], trans=transposed_trans(trans), lower=lower)
+    d[b] = solved
+    d[a] = -triangle(transpose_if(np.reshape(solved, (np.shape(a)[0], -1))
+                                  @ np.transpose(np.reshape(result, (np.shape(a)[0], -1))), trans), lower)
+
+
+@register_tangent(linalg.solve_triangular)
+def _(result, a, b, trans=0, lower=False):
+    d[result] = linalg.solve_triangular(a, d[b] - transpose_if(triangle(d[a], lower), trans) @ result, trans=trans,
+                                        lower=lower)
+
+
+# ----- Cholesky ---------------------------------------------------------------------------------------
+# scipy.linalg.cholesky returns the upper factor U = L^T unless lower=True.
+
+
+@register_adjoint(linalg.cholesky)
+def _(result, a, lower=False):
+    d[a] = cholesky_adjoint(transpose_if(d[result], 1 - lower), transpose_if(result, 1 - lower))
+
+
+@register_tangent(linalg.cholesky)
+def _(result, a, lower=False):
+    d[result] = transpose_if(cholesky_tangent(d[a], transpose_if(result, 1 - lower)), 1 - lower)
+
+
+# ----- Matrix functions -------------------------------------------------------------------------------
+# The Frechet derivative of expm at A in the direction E is the upper-right block of
+# expm([[A, E], [0, A]]); its adjoint is the Frechet derivative at A^T.
+
+
+@register_adjoint(linalg.expm)
+def _(result, a):
+    d[a] = frechet_corner(linalg.expm(frechet_block(np.transpose(a), d[result])))
+
+
+@register_tangent(linalg.expm)
+def _(result, a):
+    d[result] = frechet_corner(linalg.expm(frechet_block(a, d[a])))
+
+
+# X = sqrtm(A): X dX + dX X = dA, a Sylvester equation.
+@register_adjoint(linalg.sqrtm)
+def _(result, a):
+    d[a] = linalg.solve_sylvester(np.transpose(result), np.transpose(result), d[result])
+
+
+@register_tangent(linalg.sqrtm)
+def _(result, a):
+    d[result] = linalg.solve_sylvester(result, result, d[a])
+
+
+# X = solve_sylvester(A, B, Q) solves A X + X B = Q: dX = solve_sylvester(A, B, dQ - dA X - X dB).
+@register_adjoint(linalg.solve_sylvester)
+def _(result, a, b, q):
+    solved = linalg.solve_sylvester(np.transpose(a), np.transpose(b), d[result])
+    d[q] = solved
+    d[a] = -(solved @ np.transpose(result))
+    d[b] = -(np.transpose(result) @ solved)
+
+
+@register_tangent(linalg.solve_sylvester)
+def _(result, a, b, q):
+    d[result] = linalg.solve_sylvester(a, b, d[q] - d[a] @ result - result @ d[b])
+
+
+# ----- Helpers of these rules (each linear in its first argument) --------------------------------------
+
+
+@register_adjoint(triangle)
+def _(result, x, lower):
+    d[x] = triangle(d[result], lower)
+
+
+@register_tangent(triangle)
+def _(result, x, lower):
+    d[result] = triangle(d[x], lower)
+
+
+@register_adjoint(transpose_if)
+def _(result, x, trans):
+    d[x] = transpose_if(d[result], trans)
+
+
+@register_tangent(transpose_if)
+def _(result, x, trans):
+    d[result] = transpose_if(d[x], trans)
+
+
+@register_adjoint(frechet_block)
+def _(result, a, e):
+    d[a] = d[result][..., :np.shape(a)[-1], :np.shape(a)[-1]] + d[result][..., np.shape(a)[-1]:, np.shape(a)[-1]:]
+    d[e] = frechet_corner(d[result])
+
+
+@register_tangent(frechet_block)
+def _(result, a, e):
+    d[result] = frechet_block(d[a], d[e])
+
+
+@register_adjoint(frechet_corner)
+def _(result, m):
+    d[m] = frechet_block(np.zeros_like(d[result]), d[result])
+
+
+@register_tangent(frechet_corner)
+def _(result, m):
+    d[result] = frechet_corner(d[m])

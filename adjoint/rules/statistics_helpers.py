@@ -1,0 +1,211 @@
+"""Derivatives of the helpers the statistics rules call (numpy_statistics.py), for second order.
+
+Each helper is linear in its first argument and most come in transposed pairs. interp_tangent,
+the helper of np.interp's forward rule, has none: reverse mode over jvp through np.interp is not
+supported (forward over reverse, as in hvp, and reverse over reverse are).
+"""
+import numpy as np
+
+from adjoint import runtime
+from adjoint.templates import d
+from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.runtime import (
+    centered_adjoint, centered_observations, cropped_convolution, full_convolution, item, item_placed,
+    order_adjoint, order_tangent, pad_adjoint, padded, pair_means, reshape_like, slope_kind, pair_means_adjoint, scatter_sum, spacings, spacings_adjoint,
+    take_along_axis_adjoint, unbroadcast, weights_adjoint, weights_like,
+)
+
+non_differentiable(runtime.cov_divisor, runtime.interp_segments, runtime.interp_sides, runtime.slope_kind)
+
+
+@register_adjoint(runtime.item_placed)
+def _(result, g, x, index=None):
+    d[g] = item(d[result], index)
+
+
+@register_tangent(runtime.item_placed)
+def _(result, g, x, index=None):
+    d[result] = item_placed(d[g], x, index)
+
+
+@register_adjoint(runtime.weights_like)
+def _(result, weights, a, axis=None, returned=False):
+    d[weights] = weights_adjoint(d[result], weights, a, axis)
+
+
+@register_tangent(runtime.weights_like)
+def _(result, weights, a, axis=None, returned=False):
+    d[result] = weights_like(d[weights], a, axis, returned)
+
+
+@register_adjoint(runtime.weights_adjoint)
+def _(result, g, weights, a, axis=None):
+    d[g] = unbroadcast(weights_like(d[result], a, axis), g)
+
+
+@register_tangent(runtime.weights_adjoint)
+def _(result, g, weights, a, axis=None):
+    d[result] = weights_adjoint(d[g], weights, a, axis)
+
+
+# Linear in g (or da); the weights are piecewise constant in a and, for kind "value", linear in
+# the position, with slope_kind(kind)'s weights as their derivative.
+@register_adjoint(runtime.order_adjoint)
+def _(result, g, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    d[g] = order_tangent(d[result], a, axis, position, keepdims, kind)
+    d[position] = reshape_like(np.sum(d[result] * order_adjoint(g, a, axis, position, keepdims, slope_kind(kind))),
+                               position)
+
+
+@register_tangent(runtime.order_adjoint)
+def _(result, g, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    d[result] = (order_adjoint(d[g], a, axis, position, keepdims, kind)
+                 + d[position] * order_adjoint(g, a, axis, position, keepdims, slope_kind(kind)))
+
+
+@register_adjoint(runtime.order_tangent)
+def _(result, da, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    d[da] = order_adjoint(d[result], a, axis, position, keepdims, kind)
+    d[position] = reshape_like(np.sum(d[result] * order_tangent(da, a, axis, position, keepdims, slope_kind(kind))),
+                               position)
+
+
+@register_tangent(runtime.order_tangent)
+def _(result, da, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    d[result] = (order_tangent(d[da], a, axis, position, keepdims, kind)
+                 + d[position] * order_tangent(da, a, axis, position, keepdims, slope_kind(kind)))
+
+
+@register_adjoint(runtime.quantile_position)
+def _(result, q, method="linear"):
+    d[q] = d[result]
+
+
+@register_tangent(runtime.quantile_position)
+def _(result, q, method="linear"):
+    d[result] = d[q]
+
+
+# Centering is a symmetric projection: each helper's adjoint is the other (up to the transpose
+# of rowvar=False and the reshape of a 1-d m).
+@register_adjoint(runtime.centered_observations)
+def _(result, m, rowvar=True):
+    d[m] = centered_adjoint(d[result], m, rowvar)
+
+
+@register_tangent(runtime.centered_observations)
+def _(result, m, rowvar=True):
+    d[result] = centered_observations(d[m], rowvar)
+
+
+@register_adjoint(runtime.centered_adjoint)
+def _(result, g, m, rowvar=True):
+    d[g] = centered_observations(d[result], rowvar)
+
+
+@register_tangent(runtime.centered_adjoint)
+def _(result, g, m, rowvar=True):
+    d[result] = centered_adjoint(d[g], m, rowvar)
+
+
+@register_adjoint(runtime.take_along_axis_adjoint)
+def _(result, g, arr, indices, axis=-1):
+    d[g] = unbroadcast(np.take_along_axis(np.reshape(d[result], np.shape(arr)) if axis is not None
+                                          else np.ravel(d[result]), indices, axis), g)
+
+
+@register_tangent(runtime.take_along_axis_adjoint)
+def _(result, g, arr, indices, axis=-1):
+    d[result] = take_along_axis_adjoint(d[g], arr, indices, axis)
+
+
+@register_adjoint(runtime.full_convolution)
+def _(result, g, a, v, mode="full"):
+    d[g] = cropped_convolution(d[result], a, v, mode)
+
+
+@register_tangent(runtime.full_convolution)
+def _(result, g, a, v, mode="full"):
+    d[result] = full_convolution(d[g], a, v, mode)
+
+
+@register_adjoint(runtime.cropped_convolution)
+def _(result, h, a, v, mode="full"):
+    d[h] = full_convolution(d[result], a, v, mode)
+
+
+@register_tangent(runtime.cropped_convolution)
+def _(result, h, a, v, mode="full"):
+    d[result] = cropped_convolution(d[h], a, v, mode)
+
+
+@register_adjoint(runtime.pair_means)
+def _(result, y, axis=-1):
+    d[y] = pair_means_adjoint(d[result], y, axis)
+
+
+@register_tangent(runtime.pair_means)
+def _(result, y, axis=-1):
+    d[result] = pair_means(d[y], axis)
+
+
+@register_adjoint(runtime.pair_means_adjoint)
+def _(result, h, y, axis=-1):
+    d[h] = unbroadcast(pair_means(d[result], axis), h)
+
+
+@register_tangent(runtime.pair_means_adjoint)
+def _(result, h, y, axis=-1):
+    d[result] = pair_means_adjoint(d[h], y, axis)
+
+
+@register_adjoint(runtime.spacings)
+def _(result, x, y, axis=-1):
+    d[x] = spacings_adjoint(d[result], x, y, axis)
+
+
+@register_tangent(runtime.spacings)
+def _(result, x, y, axis=-1):
+    d[result] = spacings(d[x], y, axis)
+
+
+@register_adjoint(runtime.spacings_adjoint)
+def _(result, h, x, y, axis=-1):
+    d[h] = unbroadcast(spacings(d[result], y, axis), h)
+
+
+@register_tangent(runtime.spacings_adjoint)
+def _(result, h, x, y, axis=-1):
+    d[result] = spacings_adjoint(d[h], x, y, axis)
+
+
+@register_adjoint(runtime.scatter_sum)
+def _(result, values, index, size):
+    d[values] = unbroadcast(np.reshape(d[result][np.ravel(index)], np.shape(index)), values)
+
+
+@register_tangent(runtime.scatter_sum)
+def _(result, values, index, size):
+    d[result] = scatter_sum(d[values], index, size)
+
+
+@register_adjoint(runtime.pad_adjoint)
+def _(result, g, x, pad_width, mode="constant", constant_values=0.0):
+    d[g] = padded(d[result], 0.0, x, pad_width, mode, constant_values)
+
+
+@register_tangent(runtime.pad_adjoint)
+def _(result, g, x, pad_width, mode="constant", constant_values=0.0):
+    d[result] = pad_adjoint(d[g], x, pad_width, mode, constant_values)
+
+
+@register_adjoint(runtime.padded)
+def _(result, dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
+    d[dx] = pad_adjoint(d[result], x, pad_width, mode, constant_values)
+    d[dvalue] = reshape_like(np.sum(d[result]) - np.sum(pad_adjoint(d[result], x, pad_width, mode, constant_values)),
+                             dvalue)
+
+
+@register_tangent(runtime.padded)
+def _(result, dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
+    d[result] = padded(d[dx], d[dvalue], x, pad_width, mode, constant_values)

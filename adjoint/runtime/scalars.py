@@ -1,0 +1,68 @@
+"""Helpers of the rules of `math` and of the builtins max and min over a sequence.
+
+`max(xs)` and `min(xs)` of one sequence are rewritten to `largest(xs)` and `smallest(xs)` (the
+rule of max and min takes two to four numbers); the derivative goes to the first item that
+attains the extremum, the one Python returns.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from adjoint.runtime.adjoints import _is_container
+
+# B_2, B_4, ..., B_14: the Bernoulli numbers of the asymptotic series of the polygamma functions.
+BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
+
+
+def scalar_polygamma(n, x):
+    """The n-th derivative of the digamma function at a real x (not 0, -1, -2, ...); digamma for n = 0.
+
+    The recurrence psi_n(x) = psi_n(x + 1) + (-1)^(n+1) n! / x^(n+1) moves x above 20 + n, where
+    the asymptotic series with the Bernoulli numbers is exact to rounding.
+    """
+    x = float(x)
+    sign = -1.0 if n % 2 == 0 else 1.0
+    total = 0.0
+    while x < 20 + n:
+        total += sign * math.factorial(n) / x ** (n + 1)
+        x += 1.0
+    if n == 0:
+        series = math.log(x) - 0.5 / x
+        return total + series - sum(b / (2 * k * x ** (2 * k)) for k, b in enumerate(BERNOULLI, 1))
+    series = math.factorial(n - 1) / x ** n + math.factorial(n) / (2.0 * x ** (n + 1))
+    series += sum(b * math.factorial(2 * k + n - 1) / (math.factorial(2 * k) * x ** (2 * k + n))
+                  for k, b in enumerate(BERNOULLI, 1))
+    return total + sign * series
+
+
+def largest(xs):
+    """`max(xs)` of one sequence."""
+    return max(xs)
+
+
+def smallest(xs):
+    """`min(xs)` of one sequence."""
+    return min(xs)
+
+
+def _chosen(xs, result):
+    """The position of the first item of xs equal to result (the extremum max or min returned)."""
+    return next(k for k, item in enumerate(xs) if item == result)
+
+
+def chosen_adjoint(g, xs, result):
+    """The adjoint of xs in max(xs) or min(xs): g at the chosen item, zeros elsewhere (a list for a
+    list or tuple, an array for an array)."""
+    position = _chosen(xs, result)
+    if isinstance(xs, np.ndarray):
+        placed = np.zeros(np.shape(xs))
+        placed[position] = g
+        return placed
+    return [g if k == position else 0.0 for k in range(len(xs))]
+
+
+def chosen_tangent(dxs, xs, result):
+    """The tangent of max(xs) or min(xs): the chosen item's tangent."""
+    return dxs[_chosen(xs, result)] if _is_container(dxs) else 0.0

@@ -1,0 +1,85 @@
+"""Helpers of the SciPy rules (adjoint/rules/scipy_*.py) that take more than an expression.
+
+SciPy is optional: this module imports without it, and its helpers are only reached from
+rules that are registered when SciPy imports.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from adjoint.runtime.refusals import Refused
+
+try:
+    from scipy import special
+except ImportError:  # the SciPy rules are not registered then, so no derivative calls these
+    special = None
+
+
+def logsumexp_weights(x, b):
+    """exp(x), times b when logsumexp's `b` is given: the weights of logsumexp's adjoint, with
+    x = a - logsumexp(a) broadcast back to a's shape."""
+    if b is None:
+        return np.exp(x)
+    if np.broadcast(x, b).shape != np.shape(x):
+        raise Refused("logsumexp with a `b` of more dimensions than `a` is not differentiated; "
+                      "broadcast `a` to b's shape first")
+    return b * np.exp(x)
+
+
+def standardized(x, loc, scale):
+    """(x - loc) / scale: a value of a location-scale distribution in standard units."""
+    return (x - loc) / scale
+
+
+def multigamma_polygamma(n, a, dim):
+    """The n-th derivative of scipy.special.multigammaln(a, dim) (n >= 1): sum_j polygamma(n - 1, a - j/2)."""
+    return sum(special.polygamma(n - 1, a - 0.5 * j) for j in range(dim))
+
+
+def mvn_precision(cov, x):
+    """inv(cov) for multivariate_normal's rules, which take a covariance matrix and points on
+    the last axis of x (at least two components, or points as rows of a 2-d x)."""
+    if np.ndim(cov) != 2 or np.shape(x)[-1:] != np.shape(cov)[:1] or (np.ndim(x) == 1 and np.size(cov) == 1):
+        raise Refused("multivariate_normal is differentiated for a 2-d covariance matrix and points along "
+                      "the last axis of x (a 2-d x for one-dimensional points)")
+    return np.linalg.inv(cov)
+
+
+def points_outer(a, b):
+    """The sum over points of the outer products a_p b_p^T, points on the last axis of a and b."""
+    return np.transpose(np.reshape(a, (-1, np.shape(a)[-1]))) @ np.reshape(b, (-1, np.shape(b)[-1]))
+
+
+def dirichlet_points(x, alpha):
+    """x transposed, points as rows, for dirichlet's rules (x has one row per component of alpha)."""
+    if np.ndim(x) not in (1, 2) or np.shape(x)[0] != np.shape(alpha)[-1]:
+        raise Refused("dirichlet is differentiated for an x with one row per component of alpha "
+                      "(the last component not left out)")
+    return np.transpose(x)
+
+
+def transposed_trans(trans):
+    """The `trans` of solve_triangular that solves with the transposed matrix (real matrices)."""
+    return 0 if trans in (1, 2, "T", "C") else 1
+
+
+def triangle(x, lower):
+    """The lower (or upper) triangle of x: the part of a matrix a triangular solve reads."""
+    return np.tril(x) if lower else np.triu(x)
+
+
+def transpose_if(x, trans):
+    """x transposed (over its last two axes) when solve_triangular's `trans` transposes, else x."""
+    return np.swapaxes(x, -1, -2) if trans in (1, 2, "T", "C") else x
+
+
+def frechet_block(a, e):
+    """The block matrix [[a, e], [0, a]]: expm of it holds the Frechet derivative of expm at a
+    in the direction e in its upper-right block (Higham, Functions of Matrices, 3.2)."""
+    return np.block([[a, e], [np.zeros_like(a), a]])
+
+
+def frechet_corner(m):
+    """The upper-right quarter of a square matrix of even size (see frechet_block)."""
+    half = np.shape(m)[-1] // 2
+    return m[..., :half, half:]

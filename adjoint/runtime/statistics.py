@@ -1,0 +1,278 @@
+"""Helpers of the rules of NumPy's statistics and signal functions (rules/numpy_statistics.py)
+and of `x.item()`.
+
+Each helper that carries an adjoint or a tangent is linear in it; most come in pairs, each
+the other's transpose (weights_like and weights_adjoint, order_adjoint and order_tangent,
+take_along_axis_adjoint and np.take_along_axis, full_convolution and cropped_convolution).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from adjoint.runtime.refusals import Refused
+
+
+_trapezoid = getattr(np, "trapezoid", None) or getattr(np, "trapz")
+
+
+class UnsupportedArguments(Refused):
+    """Arguments a statistics rule does not differentiate (np.average's returned=True, np.cov's y,
+    np.interp's period)."""
+
+
+def item(x, index=None):
+    """`x.item()` or `x.item(index)`: the element of x as a Python number (generated code calls this
+    for the method)."""
+    return x.item() if index is None else x.item(index)
+
+
+def item_placed(g, x, index=None):
+    """The adjoint of x in x.item(index): zeros of x's shape with g at that element."""
+    placed = np.zeros(np.shape(x))
+    if index is None:
+        placed.flat[0] = g
+    elif isinstance(index, tuple):
+        placed[index] = g
+    else:
+        placed.flat[index] = g
+    return placed
+
+
+def weights_like(weights, a, axis=None, returned=False):
+    """np.average's weights as they multiply a: 1.0 for none, a 1-d weight along `axis` reshaped to
+    broadcast against a. Refuses returned=True (a tuple result)."""
+    if returned:
+        raise UnsupportedArguments("np.average(..., returned=True) is not differentiated: compute the sum of "
+                                   "the weights with np.sum")
+    if weights is None:
+        return 1.0
+    if np.ndim(weights) == np.ndim(a) or axis is None:
+        return weights
+    shape = [1] * np.ndim(a)
+    shape[axis] = np.shape(weights)[0]
+    return np.reshape(weights, shape)
+
+
+def weights_adjoint(g, weights, a, axis=None):
+    """The adjoint of weights in weights_like(weights, a, axis) given g (a's shape, or broadcastable)."""
+    if weights is None:
+        return 0.0
+    if np.ndim(weights) == np.ndim(a) or axis is None:
+        return np.broadcast_to(g, np.shape(weights)) if np.shape(g) != np.shape(weights) else g
+    others = tuple(k for k in range(np.ndim(g)) if k != axis % np.ndim(a))
+    return np.reshape(np.sum(g, axis=others), np.shape(weights))
+
+
+def _order_weights(a, axis, position, kind):
+    """Weights of a's shape that pick, along axis (axis None: all of a), the order statistic at
+    `position` in [0, 1] of each sorted line, linearly between the two nearest ranks (NumPy's
+    'linear' method): (1 - f, f) on ranks (k, k + 1) for kind "value"; (-1, 1) (n - 1), its
+    derivative with respect to the position, for kind "slope"; zeros for None."""
+    a = np.asarray(a)
+    axes = tuple(range(a.ndim)) if axis is None else tuple(k % a.ndim for k in np.atleast_1d(axis))
+    kept = [k for k in range(a.ndim) if k not in axes]
+    moved = np.transpose(a, kept + list(axes))
+    lines = np.reshape(moved, moved.shape[:len(kept)] + (-1,))
+    count = lines.shape[-1]
+    place = float(position) * (count - 1)
+    lower = min(int(np.floor(place)), count - 1)
+    upper = min(lower + 1, count - 1)
+    ranks = np.zeros(count)
+    if kind is None:
+        pass
+    elif kind == "value":
+        ranks[lower] += 1.0 - (place - lower)
+        ranks[upper] += place - lower
+    elif upper > lower:
+        ranks[lower] -= count - 1.0
+        ranks[upper] += count - 1.0
+    weights = np.zeros(lines.shape)
+    np.put_along_axis(weights, np.argsort(lines, axis=-1, kind="stable"), np.broadcast_to(ranks, lines.shape), -1)
+    return np.transpose(np.reshape(weights, moved.shape), np.argsort(kept + list(axes)))
+
+
+def _spread(g, a, axis, keepdims):
+    """g (a reduction's result) broadcast back over a's reduced axes."""
+    if axis is not None and not keepdims and np.ndim(g) > 0:
+        g = np.expand_dims(g, tuple(k % np.ndim(a) for k in np.atleast_1d(axis)))
+    return np.broadcast_to(g, np.shape(a))
+
+
+def quantile_position(q, method="linear"):
+    """q, after refusing what the order-statistic rules do not differentiate: an array of
+    quantiles, or a method other than 'linear'."""
+    if np.ndim(q) != 0 or method != "linear":
+        raise UnsupportedArguments(f"np.quantile and np.percentile are differentiated for one quantile with "
+                                   f"method='linear', not q of shape {np.shape(q)} with method={method!r}")
+    return q
+
+
+def order_adjoint(g, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    """The adjoint of a in the order statistic at `position` along axis (np.median: 0.5; np.quantile),
+    given g: g at the one or two elements it interpolates. kind "slope": the derivative of that
+    adjoint with respect to the position."""
+    return _order_weights(a, axis, position, kind) * _spread(g, a, axis, keepdims)
+
+
+def order_tangent(da, a, axis=None, position=0.5, keepdims=False, kind="value"):
+    """The tangent of the order statistic at `position` along axis: da interpolated as a is."""
+    reduced = None if axis is None else tuple(np.atleast_1d(axis))
+    return np.sum(_order_weights(a, axis, position, kind) * da, axis=reduced, keepdims=keepdims)
+
+
+def slope_kind(kind):
+    """The kind of weights that differentiate `kind` with respect to the position ("slope" for
+    "value"); None for "slope" (constant in the position)."""
+    return "slope" if kind == "value" else None
+
+
+def centered_observations(m, rowvar=True):
+    """np.cov's observations as a 2-d array, one variable a row, each row less its mean."""
+    rows = np.atleast_2d(m) if rowvar or np.ndim(m) < 2 else np.transpose(m)
+    return rows - np.mean(rows, axis=1, keepdims=True)
+
+
+def centered_adjoint(g, m, rowvar=True):
+    """The adjoint of m in centered_observations(m, rowvar), given g (one variable a row)."""
+    centered = g - np.mean(g, axis=1, keepdims=True)
+    return np.reshape(centered if rowvar or np.ndim(m) < 2 else np.transpose(centered), np.shape(m))
+
+
+def cov_divisor(m, y=None, rowvar=True, bias=False, ddof=None):
+    """What np.cov divides the sum of products by: the count of observations less ddof. Refuses y."""
+    if y is not None:
+        raise UnsupportedArguments("np.cov(m, y) is not differentiated: stack the variables into m with np.vstack")
+    count = np.shape(np.atleast_2d(m) if rowvar or np.ndim(m) < 2 else np.transpose(m))[1]
+    return count - (ddof if ddof is not None else 0 if bias else 1)
+
+
+def take_along_axis_adjoint(g, arr, indices, axis=-1):
+    """The adjoint of arr in np.take_along_axis(arr, indices, axis): g added at the taken places."""
+    target = np.zeros(np.size(arr) if axis is None else np.shape(arr))
+    where = list(np.indices(np.shape(g), sparse=True))
+    position = 0 if axis is None else axis % np.ndim(arr)
+    where = [w if np.shape(target)[k] > 1 else np.zeros_like(w) for k, w in enumerate(where)]
+    where[position] = np.broadcast_to(indices, np.shape(g))
+    np.add.at(target, tuple(where), g)
+    return np.reshape(target, np.shape(arr))
+
+
+def _convolution_window(a, v, mode):
+    """(start, length) of np.convolve(a, v, mode) within the full convolution."""
+    n, m = np.size(a), np.size(v)
+    if mode == "full":
+        return 0, n + m - 1
+    if mode == "same":
+        return (min(n, m) - 1) // 2, max(n, m)
+    return min(n, m) - 1, max(n, m) - min(n, m) + 1
+
+
+def full_convolution(g, a, v, mode="full"):
+    """g (np.convolve(a, v, mode)'s shape) placed in the full convolution's length, zeros around it."""
+    start, length = _convolution_window(a, v, mode)
+    placed = np.zeros(np.size(a) + np.size(v) - 1)
+    placed[start:start + length] = g
+    return placed
+
+
+def cropped_convolution(h, a, v, mode="full"):
+    """The part of a full convolution np.convolve(a, v, mode) keeps (full_convolution's transpose)."""
+    start, length = _convolution_window(a, v, mode)
+    return h[start:start + length]
+
+
+def _along(y, axis, values):
+    """values (the last axis along `axis` of y) moved back into place."""
+    return np.moveaxis(values, -1, axis)
+
+
+def pair_means(y, axis=-1):
+    """(y[i] + y[i + 1]) / 2 along axis: the trapezoids' mean heights."""
+    moved = np.moveaxis(y, axis, -1)
+    return _along(y, axis, 0.5 * (moved[..., 1:] + moved[..., :-1]))
+
+
+def pair_means_adjoint(h, y, axis=-1):
+    """The adjoint of y in pair_means(y, axis), given h (pair_means' shape, or broadcastable to it)."""
+    shape = list(np.shape(y))
+    shape[axis] -= 1
+    moved = np.moveaxis(np.broadcast_to(h, shape), axis, -1)
+    edge = np.zeros(np.shape(moved)[:-1] + (1,))
+    return _along(y, axis, 0.5 * (np.concatenate([moved, edge], -1) + np.concatenate([edge, moved], -1)))
+
+
+def spacings(x, y, axis=-1):
+    """np.diff(x) along axis, shaped to multiply pair_means(y, axis) (a 1-d x runs along axis)."""
+    if np.ndim(x) == 1 and np.ndim(y) > 1:
+        shape = [1] * np.ndim(y)
+        shape[axis] = np.size(x) - 1
+        return np.reshape(np.diff(x), shape)
+    return np.diff(x, axis=axis)
+
+
+def spacings_adjoint(h, x, y, axis=-1):
+    """The adjoint of x in spacings(x, y, axis), given h (pair_means' shape, or broadcastable to it)."""
+    if np.ndim(x) == 1 and np.ndim(y) > 1:
+        others = tuple(k for k in range(np.ndim(h)) if k != axis % np.ndim(y))
+        h = np.reshape(np.sum(h, axis=others), (np.size(x) - 1,))
+        axis = 0
+    shape = list(np.shape(x))
+    shape[axis] -= 1
+    moved = np.moveaxis(np.broadcast_to(h, shape), axis, -1)
+    edge = np.zeros(np.shape(moved)[:-1] + (1,))
+    return np.moveaxis(np.concatenate([edge, moved], -1) - np.concatenate([moved, edge], -1), -1, axis)
+
+
+def interp_segments(x, xp, period=None):
+    """For np.interp(x, xp, ...): each x's segment i (xp[i] <= x < xp[i + 1], clipped to the first
+    and the last). Refuses period (a periodic interpolation)."""
+    if period is not None:
+        raise UnsupportedArguments("np.interp(..., period=...) is not differentiated")
+    return np.clip(np.searchsorted(xp, x, side="right") - 1, 0, np.size(xp) - 2)
+
+
+def interp_sides(x, xp):
+    """(below, inside, above): masks of x below xp[0], within [xp[0], xp[-1]] and above xp[-1]."""
+    below, above = np.asarray(x < xp[0], dtype=float), np.asarray(x > xp[-1], dtype=float)
+    return below, 1.0 - below - above, above
+
+
+def scatter_sum(values, index, size):
+    """A vector of `size` zeros with each of values added at its index (repeated indices add up)."""
+    total = np.zeros(size)
+    np.add.at(total, np.ravel(index), np.ravel(values))
+    return total
+
+
+def interp_tangent(dx, dxp, dfp, dleft, dright, x, xp, fp, left=None, right=None, period=None):
+    """The tangent of np.interp(x, xp, fp, left, right) (each d* may be the symbolic zero 0.0)."""
+    xp, fp = np.asarray(xp, dtype=float), np.asarray(fp, dtype=float)
+    segment = interp_segments(x, xp, period)
+    below, inside, above = interp_sides(x, xp)
+    t = (x - xp[segment]) / (xp[segment + 1] - xp[segment])
+    slope = (fp[segment + 1] - fp[segment]) / (xp[segment + 1] - xp[segment])
+    dxp, dfp = np.broadcast_to(dxp, np.shape(xp)), np.broadcast_to(dfp, np.shape(fp))
+    moved = (dx + dxp[segment] * (t - 1.0) - dxp[segment + 1] * t) * slope
+    lines = dfp[segment] * (1.0 - t) + dfp[segment + 1] * t
+    outside = below * (dfp[0] if left is None else dleft) + above * (dfp[-1] if right is None else dright)
+    return inside * (moved + lines) + outside
+
+
+def _check_pad(mode, constant_values):
+    if mode != "constant" or np.ndim(constant_values) != 0:
+        raise UnsupportedArguments(f"np.pad is differentiated in mode 'constant' with one constant value, not mode "
+                                   f"{mode!r} with constant_values of shape {np.shape(constant_values)}")
+
+
+def pad_adjoint(g, x, pad_width, mode="constant", constant_values=0.0):
+    """The adjoint of x in np.pad(x, pad_width, mode, constant_values=...): g without the padding."""
+    _check_pad(mode, constant_values)
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(x), 2))
+    return g[tuple(slice(before, before + size) for (before, _), size in zip(widths, np.shape(x)))]
+
+
+def padded(dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
+    """The tangent of np.pad(x, pad_width, mode, constant_values=...) from x's tangent dx and the
+    constant's tangent dvalue (either may be the symbolic zero 0.0)."""
+    _check_pad(mode, constant_values)
+    return np.pad(np.broadcast_to(dx, np.shape(x)), pad_width, constant_values=dvalue)

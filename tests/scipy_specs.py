@@ -1,0 +1,152 @@
+"""One RuleSpec per registered SciPy function: scipy.special, scipy.stats, scipy.linalg.
+
+The specs are those of rule_specs.py, each with its `call` spelled in the names the generated
+test module imports (`special`, `stats`, `linalg` from SciPy, or from autograd.scipy for the
+peer comparison). Domains keep inputs inside each function's domain: densities' values inside
+their support, matrices well conditioned, covariances symmetric positive definite (the
+covariance gradient is the symmetric one, so a covariance is built from x as x x^T + 3 I).
+`peer` is False where autograd.scipy lacks the function (or its vjp: expm), the keyword, or the call
+form (keyword loc and scale, points as columns for dirichlet).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pytest
+
+from rule_specs import (
+    REDUCED, SCALAR, UNARY, Case, RuleSpec, Variant, away_from_zero, expand, normal, positive, uniform, unit,
+    well_conditioned,
+)
+
+scipy = pytest.importorskip("scipy")
+from scipy import linalg, special, stats  # noqa: E402
+
+S = SCALAR
+AXES = ({}, {"axis": 0}, {"axis": -1}, {"keepdims": True}, {"axis": -1, "keepdims": True},
+        Variant({"axis": (0, 1)}, (((2, 1, 3),), ((4, 3),))))
+SOFTMAX_AXES = ({}, {"axis": 0}, {"axis": -1})
+COVARIANCE = "x2 @ np.transpose(x2) + 3.0 * np.eye(3)"
+
+
+def spec(func, call: str, nargs: int, domain=normal, shapes=UNARY, peer: bool = True, order: int = 2,
+         **more) -> RuleSpec:
+    """A spec of `func` called as `call` (`{kw}` where keyword variants go)."""
+    return RuleSpec(func, nargs, domain, shapes, order, call=call, peer=peer, **more)
+
+
+def unary(func, domain=normal, peer: bool = True, shapes=UNARY) -> RuleSpec:
+    return spec(func, f"special.{func.__name__}(x0)", 1, domain, shapes, peer)
+
+
+SPECIAL = [
+    spec(special.logsumexp, "special.logsumexp(x0{kw})", 1, normal, REDUCED, kwargs=AXES),
+    spec(special.logsumexp, "special.logsumexp(x0, b=x1{kw})", 2, (normal, positive),
+         (((3,), (3,)), ((4, 3), (4, 3)), ((4, 3), (3,))), peer=False, kwargs=({}, {"axis": -1}),
+         id="logsumexp[b]"),
+    spec(special.softmax, "special.softmax(x0{kw})", 1, normal, REDUCED, peer=False, kwargs=SOFTMAX_AXES),
+    spec(special.log_softmax, "special.log_softmax(x0{kw})", 1, normal, REDUCED, peer=False, kwargs=SOFTMAX_AXES),
+    unary(special.expit), unary(special.logit, uniform(0.1, 0.9)), unary(special.log_expit, peer=False),
+    unary(special.gammaln, positive), unary(special.digamma, positive), unary(special.psi, positive),
+    spec(special.polygamma, "special.polygamma(2, x0)", 1, positive),
+    spec(special.multigammaln, "special.multigammaln(x0, 3)", 1, uniform(2.0, 4.0),
+         shapes=((S,), ((),))),
+    spec(special.betaln, "special.betaln(x0, x1)", 2, positive, (((3,), (3,)), ((2, 3), (3,)), (S, S))),
+    unary(special.erf), unary(special.erfc), unary(special.erfinv, unit), unary(special.erfcinv, uniform(0.1, 1.9)),
+    unary(special.ndtr, peer=False), unary(special.log_ndtr, peer=False),
+    unary(special.ndtri, uniform(0.1, 0.9), peer=False),
+    spec(special.xlogy, "special.xlogy(x0, x1)", 2, (normal, positive), (((3,), (3,)), ((2, 3), (3,)), (S, S)),
+         peer=False),
+    spec(special.xlog1py, "special.xlog1py(x0, x1)", 2, (normal, positive), (((3,), (3,)), ((2, 3), (3,))),
+         peer=False),
+    unary(special.i0), unary(special.i1), spec(special.iv, "special.iv(1.5, x0)", 1, positive),
+    unary(special.i0e, away_from_zero, peer=False), unary(special.i1e, away_from_zero, peer=False),
+    spec(special.ive, "special.ive(1.5, x0)", 1, positive),
+]
+
+LOCATION_SCALE = (((3,), S, S), ((2, 3), (3,), (2, 1)), (S, S, S), ((3,), (3,), (3,)))
+NORMAL_DOMAIN = (normal, normal, positive)
+
+
+def location_scale(method, peer: bool = True) -> list:
+    """norm.<method> in its call forms: positional, keyword, defaults and frozen."""
+    name = method.__name__
+    return [
+        spec(method, f"stats.norm.{name}(x0, x1, x2)", 3, NORMAL_DOMAIN, LOCATION_SCALE, peer=peer),
+        spec(method, f"stats.norm.{name}(x0, loc=x1, scale=x2)", 3, NORMAL_DOMAIN, LOCATION_SCALE[:2], peer=False,
+             id=f"norm.{name}[keywords]"),
+        spec(method, f"stats.norm.{name}(x0)", 1, normal, UNARY, peer=peer, id=f"norm.{name}[defaults]"),
+        spec(method, f"stats.norm(x1, x2).{name}(x0)", 3, NORMAL_DOMAIN, LOCATION_SCALE[:2], peer=False,
+             id=f"norm.{name}[frozen]"),
+    ]
+
+
+STUDENT = (normal, uniform(1.5, 5.0), normal, positive)
+GAMMA = (uniform(1.0, 3.0), uniform(1.5, 3.0), uniform(-0.5, 0.2), positive)
+BETA = (uniform(0.3, 0.7), uniform(1.5, 3.0), uniform(1.5, 3.0), uniform(-0.05, 0.05), uniform(1.0, 1.2))
+MVN_SHAPES = (((3,), (3,), (3, 3)), ((4, 3), (3,), (3, 3)), ((1, 3), (3,), (3, 3)))
+DIRICHLET = "stats.dirichlet.{}(x0 / np.sum(x0, axis=0), x1)"
+COUNTS = "np.array([0.0, 1.0, 3.0])"
+
+STATS = [
+    *location_scale(stats.norm.logpdf), *location_scale(stats.norm.pdf), *location_scale(stats.norm.cdf),
+    *location_scale(stats.norm.logcdf, peer=False),
+    spec(stats.t.logpdf, "stats.t.logpdf(x0, x1, x2, x3)", 4, STUDENT, (((3,), S, S, S), ((2, 3), (3,), S, (2, 1)))),
+    spec(stats.t.logpdf, "stats.t(x1, scale=x3, loc=x2).logpdf(x0)", 4, STUDENT, (((3,), S, S, S),), peer=False,
+         id="t.logpdf[frozen]"),
+    spec(stats.t.pdf, "stats.t.pdf(x0, x1, x2, x3)", 4, STUDENT, (((3,), S, S, S), ((2, 3), (3,), S, (2, 1)))),
+    spec(stats.gamma.logpdf, "stats.gamma.logpdf(x0, x1, x2, x3)", 4, GAMMA, (((3,), S, S, S), ((2, 3), (3,), S, S)),
+         peer=False),
+    spec(stats.gamma.logpdf, "stats.gamma.logpdf(x0, x1)", 2, GAMMA[:2], (((3,), S), ((2, 3), (3,))),
+         id="gamma.logpdf[shape]"),
+    spec(stats.gamma.pdf, "stats.gamma.pdf(x0, x1, x2, scale=x3)", 4, GAMMA, (((3,), S, S, S),), peer=False),
+    spec(stats.beta.logpdf, "stats.beta.logpdf(x0, x1, x2, x3, x4)", 5, BETA, (((3,), S, S, S, S),), peer=False),
+    spec(stats.beta.logpdf, "stats.beta.logpdf(x0, x1, x2)", 3, BETA[:3], (((3,), S, S), ((2, 3), (3,), (3,))),
+         id="beta.logpdf[shapes]"),
+    spec(stats.beta.pdf, "stats.beta(x1, x2).pdf(x0)", 3, BETA[:3], (((3,), S, S),), peer=False),
+    spec(stats.poisson.logpmf, f"stats.poisson.logpmf({COUNTS}, x0)", 1, positive, ((S,), ((3,),))),
+    spec(stats.poisson.pmf, f"stats.poisson.pmf({COUNTS}, x0)", 1, positive, ((S,), ((3,),))),
+    spec(stats.poisson.logpmf, f"stats.poisson(x0).logpmf({COUNTS})", 1, positive, ((S,),),
+         peer=False, id="poisson.logpmf[frozen]"),
+    spec(stats.multivariate_normal.logpdf, f"stats.multivariate_normal.logpdf(x0, x1, {COVARIANCE})", 3,
+         normal, MVN_SHAPES),
+    spec(stats.multivariate_normal.pdf, f"stats.multivariate_normal.pdf(x0, x1, {COVARIANCE})", 3,
+         (uniform(-0.3, 0.3), uniform(-0.3, 0.3), normal), MVN_SHAPES[:2]),
+    spec(stats.multivariate_normal.logpdf, f"stats.multivariate_normal(x1, {COVARIANCE}).logpdf(x0)", 3, normal,
+         MVN_SHAPES[:2], peer=False, id="multivariate_normal.logpdf[frozen]"),
+    spec(stats.multivariate_normal.logpdf, f"stats.multivariate_normal.logpdf(x0, mean=x1, cov={COVARIANCE})", 3,
+         normal, MVN_SHAPES[:1], peer=False, id="multivariate_normal.logpdf[keywords]"),
+    spec(stats.dirichlet.logpdf, DIRICHLET.format("logpdf"), 2, (positive, uniform(1.5, 3.0)), (((3,), (3,)),)),
+    spec(stats.dirichlet.logpdf, DIRICHLET.format("logpdf"), 2, (positive, uniform(1.5, 3.0)), (((3, 4), (3,)),),
+         peer=False, id="dirichlet.logpdf[points]"),
+    spec(stats.dirichlet.pdf, DIRICHLET.format("pdf"), 2, (positive, uniform(1.5, 3.0)), (((3,), (3,)),)),
+]
+
+TRIANGULAR = (((3, 3), (3,)), ((3, 3), (3, 2)))
+SOLVE_TRIANGULAR_KW = ({}, {"lower": True}, {"trans": 1}, {"trans": "T", "lower": True})
+
+LINALG = [
+    spec(linalg.solve_triangular, "linalg.solve_triangular(x0, x1{kw})", 2, (well_conditioned, normal), TRIANGULAR,
+         kwargs=SOLVE_TRIANGULAR_KW, peer=False),
+    spec(linalg.cholesky, "linalg.cholesky(x0 @ np.transpose(x0) + 3.0 * np.eye(3){kw})", 1, normal,
+         (((3, 3),),), kwargs=({}, {"lower": True}), peer=False),
+    spec(linalg.expm, "linalg.expm(0.5 * x0)", 1, normal, (((3, 3),), ((1, 1),)), peer=False),
+    spec(linalg.sqrtm, "linalg.sqrtm(x0 @ np.transpose(x0) + 3.0 * np.eye(3))", 1, normal, (((3, 3),),)),
+    spec(linalg.solve_sylvester, "linalg.solve_sylvester(x0, x1, x2)", 3,
+         (well_conditioned, well_conditioned, normal), (((3, 3), (2, 2), (3, 2)),), peer=False),
+]
+
+SPECS = SPECIAL + STATS + LINALG
+CASES = expand(SPECS, "scipy_")
+
+
+def module_source(cases: Sequence[Case], numpy_module: str = "numpy", scipy_package: str = "scipy") -> str:
+    """A module defining `scipy_<n>(x0, ...)` per case, reading NumPy as `np` and SciPy's modules by name."""
+    modules = ("special", "stats", "linalg")
+    lines = [f"import {numpy_module} as np", f"from {scipy_package} import {', '.join(modules)}", "", ""]
+    for case in cases:
+        lines.append(f"def {case.name}({', '.join(f'x{i}' for i in range(case.spec.nargs))}):")
+        lines.extend("    " + line for line in case.spec.source(case.kwargs).split("\n"))
+        lines.extend(["", ""])
+    return "\n".join(lines)

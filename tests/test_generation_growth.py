@@ -1,0 +1,48 @@
+"""Generation time grows at most as n^1.3 with the number of lines of the function.
+
+Measured as a ratio in one process (100 and 400 body lines of the generation benchmark's
+synthetic scalar function, optimization on), each time the least of several generations, so
+that another process taking the CPU for a moment does not make the ratio.
+"""
+from __future__ import annotations
+
+import importlib.util
+import time
+
+import pytest
+
+from adjoint.analysis.kinds import kind_of_value
+from adjoint.options import Options
+from adjoint.pipeline import generate
+from benchmarks.generation import MODULE_HEADER, scalar_source
+
+SMALL, LARGE = 100, 400
+LIMIT = 1.3
+REPETITIONS = 3
+
+
+def synthetic(tmp_path, lines: int):
+    path = tmp_path / f"synthetic_{lines}.py"
+    path.write_text(MODULE_HEADER + scalar_source(lines))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.f
+
+
+def fastest_generation(func) -> float:
+    options = Options("reverse", ("x0", "x1", "x2", "x3"), True, tuple((f"x{i}", kind_of_value(0.5)) for i in range(4)))
+    times = []
+    for _ in range(REPETITIONS):
+        start = time.process_time()
+        generate(func, options)
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+@pytest.mark.slow
+def test_generation_time_grows_at_most_as_n_to_the_1_3(tmp_path):
+    small, large = synthetic(tmp_path, SMALL), synthetic(tmp_path, LARGE)
+    fastest_generation(small)  # rule templates parsed, modules imported
+    ratio = fastest_generation(large) / fastest_generation(small)
+    assert ratio <= (LARGE / SMALL) ** LIMIT, f"{LARGE} lines take {ratio:.1f}x the time of {SMALL} lines"
