@@ -59,8 +59,7 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
                 raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}")
             resolved.append(names[item])
         elif item not in names and item in dict(instance_of(func)):
-            raise WrtError(f"wrt={item!r} names the object of the bound method {_describe(func)}; its attributes "
-                           "are read as constants: to differentiate with respect to them, make them parameters")
+            raise WrtError(f"wrt={item!r} names the object of {_describe(func)}; its attributes are constants")
         elif item not in names:
             raise WrtError(f"wrt={item!r} is not a parameter of {_describe(func)}; its parameters are {names}")
         else:

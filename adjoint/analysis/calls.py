@@ -91,7 +91,7 @@ class CallClassifier:
 
     def classify_callee(self, func_node: gast.expr) -> Operation:
         found = resolve_value(func_node, self.parsed, self.local_names)
-        func = as_user_function(found)
+        func = found if _has_rule(found, self.table) else as_user_function(found)
         label = _dotted_text(func_node)
         if func is MISSING:
             return Operation(Callee.UNKNOWN, None, label, self._why_unknown(func_node, label))
@@ -129,6 +129,13 @@ class CallClassifier:
         """Remember that a global name meant `func`, so a later rebinding invalidates the derivative."""
         if isinstance(func_node, gast.Name) and func_node.id not in self.parsed.namespace:
             self.dependencies.append((self.parsed.func.__globals__, func_node.id, func))
+
+
+def _has_rule(func: Any, table: RuleTable) -> bool:
+    try:
+        return func in NON_DIFFERENTIABLE or func in table
+    except TypeError:  # an unhashable value
+        return False
 
 
 def _is_library(func: Any) -> bool:

@@ -120,7 +120,7 @@ def _free_references(func_node: gast.FunctionDef, locals_: frozenset):
 
     def visit(node):
         if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):  # a table's entry
-            text = _chain_text(node.value)
+            text = nodes.dotted_name(node.value)
             if text is not None and text.split(".")[0] not in locals_:
                 found.setdefault(f"{text}[{node.slice.value!r}]", node)
         if isinstance(node, (gast.Name, gast.Attribute)) and not isinstance(getattr(node, "ctx", None), gast.Store):

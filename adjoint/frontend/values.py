@@ -191,7 +191,7 @@ def is_function_value(value: Any) -> bool:
 
 def _is_library(func: Any) -> bool:
     module = getattr(func, "__module__", None) or ""
-    return module in ("numpy", "adjoint.runtime") or module.startswith("numpy.")
+    return module.split(".")[0] in ("numpy", "scipy", "adjoint")
 
 
 # ----- a call of a derived function with function values ---------------------------------------------
