@@ -376,9 +376,9 @@ def _has_rule(func: Callable) -> bool:
 
 
 def _is_library(func: Callable) -> bool:
-    """NumPy's and adjoint's own functions are differentiated through rules, never specialized."""
+    """NumPy's, SciPy's and adjoint's own functions are differentiated through rules, never specialized."""
     module = getattr(func, "__module__", None) or ""
-    return module.split(".")[0] in ("numpy", "adjoint")
+    return module.split(".")[0] in ("numpy", "scipy", "adjoint")
 
 
 def _function_arguments(callee: Callable, call: gast.Call, parsed: ParsedFunction,
