@@ -19,6 +19,7 @@ from adjoint.backend import cache as disk_cache, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
+from adjoint.frontend.values import as_function, instance_of, specialized_for_call
 from adjoint.generated import Generated
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -40,14 +41,6 @@ def _bound_instance(func: Callable) -> tuple:
     return (func.__self__,) if inspect.ismethod(func) else ()
 
 
-def _as_function(func: Callable) -> Callable:
-    """An object with a Python `__call__` method is differentiated through that bound method."""
-    call = getattr(type(func), "__call__", None)
-    if not inspect.isroutine(func) and inspect.isfunction(call):
-        return func.__call__
-    return func
-
-
 def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
     """Parameter names for `wrt`, and whether the caller asked for a tuple."""
     if not inspect.isfunction(unwrap(func)):
@@ -65,6 +58,8 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
             if not -len(names) <= item < len(names):
                 raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}")
             resolved.append(names[item])
+        elif item not in names and item in dict(instance_of(func)):
+            raise WrtError(f"wrt={item!r} names the object of {_describe(func)}; its attributes are constants")
         elif item not in names:
             raise WrtError(f"wrt={item!r} is not a parameter of {_describe(func)}; its parameters are {names}")
         else:
@@ -131,15 +126,17 @@ class _Specializing:
                 table.clear()
             self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
+        fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
+        key = (key, tuple((name, id(value)) for name, value in fixed)) if fixed else key
         entry = self.by_types.get(key)
         function = entry[0] if entry is not None else None
         checked = self.checked.get(key)
-        if checked is not None and checked[1].is_current():
-            function = checked[0]
+        if checked is not None:
+            function = checked[0] if checked[1].is_current() else None
         if function is None:
             checker = self.checkers[key] = _complex_checker(self.func, self.bound, args, kwargs)
             options = self.options(_kinds(self.func, self.bound + args, kwargs))
-            generated = derivative_of(self.func, options)
+            generated = derivative_of(target, options)
             if self.verbose:
                 print(generated.source)
             function = generated.function
@@ -149,6 +146,8 @@ class _Specializing:
                 function = _with_instance(function, self.bound, self.mode)
             if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
                 self.checked[key] = (function, generated)
+                if self.mode in ("reverse", "value_and_grad") and not fixed:
+                    self.by_types[key] = _cache_entry(generated.while_current(function, self.lookup), checker, self.mode)
             else:
                 entry = self.by_types[key] = _cache_entry(function, checker, self.mode)
                 self.unchecked.update({} if kwargs or entry[1] else {key: entry[0]})  # nothing to check per call
@@ -284,7 +283,7 @@ def transformation(transform):
     def wrapper(func: Optional[Callable] = None, *args, **kwargs):
         if func is None:
             return lambda f: wrapper(f, *args, **kwargs)
-        func = _as_function(func)
+        func = as_function(func)
         return Derived(transform(func, *args, **kwargs), (wrapper, func, args, kwargs))
 
     return wrapper
@@ -468,7 +467,8 @@ def source(func: Callable, mode: str = "reverse", wrt: Wrt = 0, optimize: bool =
     names, _ = resolve_wrt(func, wrt)
     if args is not None:
         _complex_checker(func, _bound_instance(func), tuple(args), {})
-    kinds = _kinds(func, tuple(args), {}) if args is not None else None
+    kinds = _kinds(func, _bound_instance(func) + tuple(args), {}) if args is not None else None
+    func = specialized_for_call(func, tuple(args), {})[1] if args is not None else func
     return derivative_of(func, Options(mode, names, optimize, kinds)).source
 
 

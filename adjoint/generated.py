@@ -49,6 +49,15 @@ class Generated:
         """False once a global name the derivative was generated for is bound to something else."""
         return all(namespace.get(name) is value for namespace, name, value in self.dependencies)
 
+    def while_current(self, function: Callable, fallback: Callable[[tuple, dict], Callable]) -> Callable:
+        """`function`, which hands its call to `fallback(args, kwargs)` (a regeneration) once a
+        name, attribute or closure cell the derivative depends on has changed."""
+        def call(*args, **kwargs):
+            if self.is_current():
+                return function(*args, **kwargs)
+            return fallback(args, kwargs)(*args, **kwargs)
+        return call
+
     @property
     def source(self) -> str:
         return "\n\n".join(unit.source for unit in self.units)

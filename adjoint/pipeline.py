@@ -13,6 +13,7 @@ functions it calls (recursively); they are compiled together.
 from __future__ import annotations
 
 import inspect
+import keyword
 import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -39,7 +40,9 @@ from adjoint.generated import Generated, GeneratedFunction, Unreached
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
+from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
+from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
 from adjoint.optimize import optimize
 from adjoint.options import Mode, Options
 
@@ -51,9 +54,12 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     """Parse, check and normalize `func` (`kinds`: those of its parameters, where known);
     returns (parsed, namer)."""
     parsed = parse_function(func)
+    namer = function_namer(parsed.node)
+    lift_local_functions(parsed, namer.fresh)
+    lower_comprehensions(parsed, namer.fresh)
     check_function(parsed.node, parsed.info, returns_value)
     refuse_complex_values(parsed, nodes.local_names(parsed.node))
-    namer = function_namer(parsed.node)
+    specialize_calls(parsed, namer.fresh, nodes.local_names(parsed.node))
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
     mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
@@ -94,8 +100,8 @@ class Generation:
                 kinds: Optional[Dict[str, str]] = None) -> str:
         key = (func, wrt, mode, tuple(sorted((kinds or {}).items())))
         if key not in self.names:
-            identifier = re.sub(r"\W", "", func.__name__) or "f"  # `<lambda>` names no Python function
-            base = f"{PREFIXES[mode]}_{identifier}" if PREFIXES[mode] else identifier
+            label = _identifier(func.__name__)
+            base = f"{PREFIXES[mode]}_{label}" if PREFIXES[mode] else label
             name, count = base, 1
             # The derivative's name must not hide a name the user's code reads (a function called grad_f).
             code = getattr(func, "__code__", None)
@@ -244,6 +250,12 @@ def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
     if generated_for is None:
         return func
     return generated_for(tuple(sorted(kinds.items())) if kinds else None)
+
+
+def _identifier(name: str) -> str:
+    """A function's name as part of a Python identifier: `<lambda>` gives `lambda_`."""
+    label = re.sub(r"\W", "", name) or "f"
+    return label + "_" if keyword.iskeyword(label) or label[0].isdigit() else label
 
 
 def _used(bindings: Dict[str, Any], identifiers: set) -> Dict[str, Any]:

@@ -16,7 +16,7 @@ def set_comprehension(x):
 
 
 def nested_def(x):
-    def inner(y):  # <- nested-def
+    def inner(y):
         return y * y
     return inner(x)
 

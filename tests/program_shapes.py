@@ -22,7 +22,10 @@ Python's and NumPy's semantics rather than on calculus:
 - `broadcasting`: non-square matrices, `.T`, broadcasting, reshapes, reductions with axes;
   these programs are also checked by `hvp` (forward over reverse);
 - `pytrees`: dicts (of arrays, of lists of pairs, nested), a dataclass, dict literals, loops
-  over `.items()`, `.values()` and `.keys()`, unpacking `for w, s in tree["layers"]`.
+  over `.items()`, `.values()` and `.keys()`, unpacking `for w, s in tree["layers"]`;
+- `functions`: comprehensions and generator expressions (filters, nesting, zip), local
+  lambdas and defs that read the function's variables, module-level lambdas, functions
+  passed to helpers and read from a table.
 
 Each program picks a family, draws one or two snippets of it (sometimes one of another
 family too) and returns the sum of the snippets' scalar terms. Snippets reuse the scalar
@@ -52,7 +55,7 @@ PARAMETERS: Dict[str, Tuple[str, Tuple[int, ...]]] = {
     "cfg": ("record", ()),  # Record(gain: float, shift: array)
 }
 FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
-            "builtin_sum", "broadcasting", "pytrees")  # each the name of a ShapeBuilder method that draws one snippet
+            "builtin_sum", "broadcasting", "pytrees", "functions")  # each a ShapeBuilder method that draws one snippet
 MATRIX_SHAPES = ((2, 3), (3, 2), (4, 3), (3, 4))
 HVP_FAMILIES = frozenset({"broadcasting"})
 RANDOM_STATE = "STATE"  # the module-level RandomState the checker seeds
@@ -339,8 +342,9 @@ class ShapeBuilder(Builder):
                      self.draw_from_state, self.draw_in_loop, self.branch_on_draw))()
 
     def state(self) -> str:
-        if not self.module_lines:
-            self.module_lines.append(f"{RANDOM_STATE} = np.random.RandomState(0)")
+        line = f"{RANDOM_STATE} = np.random.RandomState(0)"
+        if line not in self.module_lines:
+            self.module_lines.append(line)
         return RANDOM_STATE
 
     def draw_from_argument(self) -> None:
@@ -599,6 +603,62 @@ class ShapeBuilder(Builder):
             lambda: f"sum([{self.need('x0')} * e for e in {self.need('fs')}])",
             lambda: f"sum(np.sum(v * v) for v in {self.need('xs')})",
         ))
+
+    # ----- functions as values and comprehensions ------------------------------------------
+
+    def functions(self) -> None:
+        self.choice((self.list_comprehension, self.generator_expression, self.nested_comprehension,
+                     self.local_lambda, self.local_def, self.function_argument, self.function_table))()
+
+    def list_comprehension(self) -> None:
+        a, ys, v = self.need("a"), self.fresh("ys"), self.fresh("v")
+        condition = self.choice(("", f" if {v} > {self.choice(CONSTANTS)}", f" if {v} < 0.5"))
+        self.emit(f"{ys} = [np.sin({v}) * {self.scalar(v)} for {v} in {a}{condition}]")
+        self.terms.append(self.choice((f"sum({ys})", f"sum({ys}, {self.scalar()})", f"len({ys}) * {self.scalar()}")))
+
+    def generator_expression(self) -> None:
+        v, e = self.fresh("v"), self.fresh("e")
+        self.terms.append(self.pick(
+            lambda: f"sum({e} * {self.scalar(e)} for {e} in {self.need('fs')})",
+            lambda: f"max(np.sum({v} * {self.scalar()}) for {v} in {self.need('xs')})",
+            lambda: f"min({e} * {e} for {e} in {self.need('fs')}{self.list_slice()})",
+            lambda: f"sum(np.dot({v}, {e}) for {v}, {e} in zip({self.need('xs')}, {self.need('xs')}[1:]))",
+            lambda: f"np.sum(np.stack([{v} * {self.scalar()} for {v} in {self.need('xs')}]))",
+        ))
+
+    def nested_comprehension(self) -> None:
+        fs, table, e, f = self.need("fs"), self.fresh("B"), self.fresh("e"), self.fresh("f")
+        self.emit(f"{table} = [[{e} * {f} for {f} in {fs}{self.list_slice()}] for {e} in {fs}]")
+        row = self.fresh("r")
+        self.terms.append(f"sum(sum({row}) for {row} in {table}) * {self.scalar()}")
+
+    def local_lambda(self) -> None:
+        a, x0, name, t = self.need("a"), self.need("x0"), self.fresh("g"), self.fresh("t")
+        self.emit(f"{name} = lambda {t}: {t} * {self.scalar()} + np.sin({t})")
+        self.terms.append(f"np.sum({name}({a})) * {name}({x0})")
+
+    def local_def(self) -> None:
+        """A local def called in a loop (Tangent's iterpower_with_nested_def) and once more."""
+        a, x0, name, t, u, s, k = (self.need("a"), self.need("x0"), self.fresh("h"), self.fresh("t"),
+                                   self.fresh("u"), self.fresh("s"), self.fresh("k"))
+        self.emit(f"def {name}({t}):", f"    {u} = {t} * {self.scalar()}", f"    return {u} + np.sin({u})",
+                  f"{s} = 0.0", f"for {k} in range({self.integer(1, 3)}):",
+                  f"    {s} = {s} + np.sum({name}({a} * {k}))")
+        self.terms.append(f"{s} + {name}({x0})")
+
+    def function_argument(self) -> None:
+        """A helper given np.tanh, a module-level lambda, or a lambda that reads the function's variables."""
+        a, helper, fn, v = self.need("a"), self.fresh("apply_to"), self.fresh("fn"), self.fresh("v")
+        self.helper_source(helper, [f"def {helper}({fn}, {v}):", f"    return np.sum({fn}({v}) * {v})"])
+        squash, t = self.fresh("squash"), self.fresh("t")
+        self.module_lines.append(f"{squash} = lambda {v}: {v} / (1.0 + {v} * {v})")
+        capturing = f"(lambda {t}: np.sin({t}) * {self.scalar()})"
+        self.terms.append(f"{helper}({self.choice(('np.tanh', 'np.sin', squash, capturing))}, {a}) * {self.scalar()}")
+
+    def function_table(self) -> None:
+        a, x0, table, v = self.need("a"), self.need("x0"), self.fresh("TABLE"), self.fresh("v")
+        self.module_lines.append(f'{table} = {{"s": np.sin, "q": lambda {v}: {v} * {v} + 1.0}}')
+        self.terms.append(f'np.sum({table}["q"]({a})) * {table}["{self.choice(("s", "q"))}"]({x0})')
 
     # ----- broadcasting, transposes, reshapes, reductions with axes ---------------------
 

@@ -99,13 +99,13 @@ def generator_function(x):
 
 
 def lambda_expression(x):
-    square = lambda t: t * t  # <- lambda
-    return square(x)
+    scaled = [lambda t: t * x]  # <- lambda
+    return scaled[0](x)
 
 
 def list_comprehension(x):
-    powers = [x ** k for k in range(3)]  # <- list-comprehension
-    return powers[0] + powers[1] + powers[2]
+    powers = [x ** k for k in range(3)] if x > 0 else [x]  # <- list-comprehension
+    return powers[0]
 
 
 def generator_expression(x):

@@ -112,7 +112,7 @@ class ForwardAD:
         if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call):
             self.ctx.refuse_method_of_temporary(value, "tangent")
             name = qualified_name(operation.func) if operation.func is not None else operation.label
-            message = no_rule_message(operation.label, name, operation.func, value, "tangent")
+            message = operation.reason or no_rule_message(operation.label, name, operation.func, value, "tangent")
             raise NonDifferentiableError(operation.label, message, self.ctx.location(value))
         return nodes.constant(ZERO)
 

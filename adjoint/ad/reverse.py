@@ -408,7 +408,7 @@ class ReverseAD:
     def _no_rule(self, operation, call: gast.Call) -> NonDifferentiableError:
         self.ctx.refuse_method_of_temporary(call, "derivative")
         name = qualified_name(operation.func) if operation.func is not None else operation.label
-        message = no_rule_message(operation.label, name, operation.func, call, "adjoint")
+        message = operation.reason or no_rule_message(operation.label, name, operation.func, call, "adjoint")
         return NonDifferentiableError(name, message, self.ctx.location(call))
 
 

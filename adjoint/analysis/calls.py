@@ -12,7 +12,8 @@ import gast
 from adjoint import runtime
 from adjoint.frontend.names import LIBRARIES
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
-from adjoint.frontend.resolve import qualified_name, resolve
+from adjoint.frontend.resolve import qualified_name
+from adjoint.frontend.values import as_user_function, dependency_of, resolve_value
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable
 
@@ -45,6 +46,7 @@ class Operation:
     kind: Callee
     func: Any = None
     label: str = ""
+    reason: str = ""  # why an unknown callee is unknown, when that is not a missing rule
 
 
 def operator_of(expr: gast.expr) -> Optional[Any]:
@@ -64,7 +66,7 @@ class CallClassifier:
         self.parsed = parsed
         self.local_names = local_names
         self.table = table
-        self.dependencies: list = []
+        self.dependencies: list = list(parsed.dependencies)
         self.rules_used: Dict[str, str] = {}  # callee -> the source of its rule, for every operation with one
 
     def template(self, func: Any):
@@ -88,24 +90,52 @@ class CallClassifier:
         return Operation(Callee.NONDIFF)
 
     def classify_callee(self, func_node: gast.expr) -> Operation:
-        func = resolve(func_node, self.parsed, self.local_names)
+        found = resolve_value(func_node, self.parsed, self.local_names)
+        func = found if _has_rule(found, self.table) else as_user_function(found)
         label = _dotted_text(func_node)
         if func is MISSING:
-            return Operation(Callee.UNKNOWN, None, label)
+            return Operation(Callee.UNKNOWN, None, label, self._why_unknown(func_node, label))
+        if not isinstance(func_node, gast.Name):  # read through an object or a table: follow its changes
+            self.dependencies.extend(d for d in [dependency_of(func_node, self.parsed, found)] if d is not None)
         if func in NON_DIFFERENTIABLE:
             return Operation(Callee.NONDIFF, func, label)
         if func in self.table:
             return Operation(Callee.RULE, func, label)
         if inspect.isfunction(unwrap(func)) and not _is_library(func):
-            self._depend_on(func_node, func)
+            self._depend_on(func_node, found)
             return Operation(Callee.USER, unwrap(func), label)
         return Operation(Callee.UNKNOWN, func, label)
 
+    def _why_unknown(self, func_node: gast.expr, label: str) -> str:
+        """The message for a call through a value only the running function knows."""
+        if isinstance(func_node, gast.Subscript):
+            return (f"`{label}` picks a function with an index known only when the function runs; adjoint "
+                    "generates the derivative for the function a call receives: index the table with a "
+                    "constant, or pass the function as an argument")
+        root = func_node
+        while isinstance(root, gast.Attribute):
+            root = root.value
+        if not isinstance(root, gast.Name) or root.id not in self.local_names:
+            return ""
+        if root is func_node:
+            return (f"`{label}` is a function held in a variable, which adjoint cannot see when it generates the "
+                    "derivative; call the function by its own name, or pass it as an argument of the "
+                    "differentiated function (the derivative is generated for the function it receives)")
+        return (f"`{label}` is a method of `{root.id}`, a value known only when the function runs; differentiate "
+                f"the bound method itself (`adjoint.grad({root.id}.{func_node.attr})`), or reach the object "
+                "through a global name or a closure")
 
     def _depend_on(self, func_node: gast.expr, func: Any) -> None:
         """Remember that a global name meant `func`, so a later rebinding invalidates the derivative."""
         if isinstance(func_node, gast.Name) and func_node.id not in self.parsed.namespace:
             self.dependencies.append((self.parsed.func.__globals__, func_node.id, func))
+
+
+def _has_rule(func: Any, table: RuleTable) -> bool:
+    try:
+        return func in NON_DIFFERENTIABLE or func in table
+    except TypeError:  # an unhashable value
+        return False
 
 
 def _is_library(func: Any) -> bool:
@@ -124,6 +154,8 @@ def table_for(mode: Mode) -> RuleTable:
 def _dotted_text(node: gast.expr) -> str:
     if isinstance(node, gast.Name):
         return node.id
+    if isinstance(node, gast.Subscript):
+        return f"{_dotted_text(node.value)}[...]"
     if isinstance(node, gast.Attribute):
         return f"{_dotted_text(node.value)}.{node.attr}"
     return type(node).__name__

@@ -36,7 +36,8 @@ from adjoint import nodes
 from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
 from adjoint.frontend.parse import MISSING, parse_function, unwrap
-from adjoint.frontend.resolve import qualified_name, resolve
+from adjoint.frontend.resolve import qualified_name
+from adjoint.frontend.values import resolve_value
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached
 from adjoint.options import Options
 from adjoint.version import __version__
@@ -72,7 +73,7 @@ def dependencies(func: Callable) -> Dependencies:
     Raises NotCacheable when a reached object cannot be described by source or by name.
     """
     found = Dependencies()
-    queue = [unwrap(func)]
+    queue = [func if inspect.ismethod(func) else unwrap(func)]  # a bound method's instance is known
     while queue:
         current = queue.pop(0)
         if any(current is known for known in found.functions):
@@ -94,15 +95,22 @@ def _describe_function(func: Callable):
     except Exception as error:  # no source: the compiler will report it
         raise NotCacheable(str(error)) from None
     source = "\n".join(parsed.info.lines)
-    locals_ = nodes.local_names(parsed.node)
+    locals_ = nodes.local_names(parsed.node) - set(parsed.fixed)  # a fixed parameter's attributes are known
     references, reached = [], []
     for text, node in _free_references(parsed.node, locals_):
-        value = resolve(node, parsed, locals_)
+        value = resolve_value(node, parsed, locals_)
         kind, target = describe_reference(value)
         if kind == "function":
             reached.append(unwrap(value))
         references.append([text, kind, target])
-    record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references)}
+    fixed = []
+    for name, value in sorted(parsed.fixed.items()):  # a specialization to function values (frontend/values.py)
+        kind, target = describe_reference(value)
+        if kind == "function":
+            reached.append(unwrap(value))
+        fixed.append([name, kind, target])
+    record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references),
+              "at": [parsed.node.lineno, parsed.node.col_offset], "fixed": fixed}
     return record, reached
 
 
@@ -111,6 +119,10 @@ def _free_references(func_node: gast.FunctionDef, locals_: frozenset):
     found: Dict[str, gast.expr] = {}
 
     def visit(node):
+        if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):  # a table's entry
+            text = nodes.dotted_name(node.value)
+            if text is not None and text.split(".")[0] not in locals_:
+                found.setdefault(f"{text}[{node.slice.value!r}]", node)
         if isinstance(node, (gast.Name, gast.Attribute)) and not isinstance(getattr(node, "ctx", None), gast.Store):
             text = nodes.dotted_name(node)
             if text is not None:

@@ -11,7 +11,9 @@ from typing import Any, Callable, Dict, List, Tuple
 
 import gast
 
+from adjoint import nodes
 from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
+from adjoint.frontend import lambdas
 
 
 class SourceUnavailableError(AdjointError, TypeError):
@@ -73,6 +75,10 @@ class ParsedFunction:
     namespace: Dict[str, Any] = field(default_factory=dict)
     in_place: List[Tuple[str, gast.AST]] = field(default_factory=list)
     iterated: List[Tuple[str, gast.AST]] = field(default_factory=list)
+    fixed: Dict[str, Any] = field(default_factory=dict)  # parameters whose value is known (frontend/values.py)
+    # function values that read their caller's variables: name -> {variable: the name holding its value here}
+    captured: Dict[str, Dict[str, str]] = field(default_factory=dict)
+    dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -86,6 +92,26 @@ class ParsedFunction:
         if identifier in globals_:
             return globals_[identifier]
         return getattr(builtins, identifier, _MISSING)
+
+
+class ClosureCell:
+    """A closure cell seen as a one-entry mapping, so that a derivative that read its value
+    is regenerated once the enclosing function rebinds it (`nonlocal scale; scale = 5.0`)."""
+
+    def __init__(self, cell):
+        self.cell = cell
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self.cell.cell_contents
+        except ValueError:
+            return default
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, ClosureCell) and other.cell is self.cell
+
+    def __hash__(self) -> int:
+        return id(self.cell)
 
 
 class _Missing:
@@ -113,6 +139,11 @@ def _parse_cached(func: Callable) -> Tuple[gast.FunctionDef, SourceInfo]:
     synthesized = getattr(func, "__adjoint_source__", None)
     if isinstance(synthesized, SynthesizedSource):
         return gast.parse(synthesized.text).body[0], synthesized.info
+    lifted = getattr(func, "__adjoint_tree__", None)
+    if lifted is not None:
+        return lifted
+    if func.__name__ == lambdas.LAMBDA_NAME:
+        return lambdas.parse_lambda(func)
     try:
         lines, first_line = inspect.getsourcelines(func)
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
@@ -140,20 +171,82 @@ def _parse_cached(func: Callable) -> Tuple[gast.FunctionDef, SourceInfo]:
 
 def parse_function(func: Callable) -> ParsedFunction:
     """Parse `func` (unwrapped) into a fresh FunctionDef the caller may change."""
+    fixed = {}
+    if inspect.ismethod(func) and inspect.isfunction(unwrap(func)):  # a bound method: `self` is known
+        first = next(iter(inspect.signature(unwrap(func)).parameters), None)
+        fixed = {first: func.__self__} if first is not None else {}
     func = unwrap(func)
     if not inspect.isfunction(func):
         raise SourceUnavailableError(f"{func!r} is not a Python function; its source is not available")
-    node, info = _parse_cached(func)
-    namespace = {}
-    if func.__closure__:
-        for var, cell in zip(func.__code__.co_freevars, func.__closure__):
+    specialization = getattr(func, "__adjoint_specialized__", None)
+    origin = specialization.origin if specialization is not None else func
+    node, info = _parse_cached(origin)
+    namespace, cells = {}, []
+    if origin.__closure__:
+        for var, cell in zip(origin.__code__.co_freevars, origin.__closure__):
             try:
                 namespace[var] = cell.cell_contents
             except ValueError:
                 continue
+            cells.append((ClosureCell(cell), var, namespace[var]))
     node = copy.deepcopy(node)
-    _defaults_as_values(node, func)
-    return ParsedFunction(func, node, info, namespace)
+    _defaults_as_values(node, origin)
+    parsed = ParsedFunction(func, node, info, namespace, dependencies=cells)
+    parsed.fixed.update(fixed)
+    if specialization is not None:
+        _specialize(parsed, specialization)
+    return parsed
+
+
+def _specialize(parsed: ParsedFunction, specialization) -> None:
+    """Bound parameters leave the signature (the body reads their values, or a local copy of
+    them where it rebinds them); fixed ones are known unless the body rebinds them."""
+    stored = set(nodes.names_stored(parsed.node))
+    for name, value in specialization.bound:
+        _remove_parameter(parsed.node.args, name)
+        if name in stored:
+            alias = f"_bound_{name}"
+            parsed.namespace[alias] = value
+            first = parsed.node.body[0]
+            parsed.node.body.insert(0, nodes.copy_location(nodes.assign(name, nodes.name(alias)), first))
+        else:
+            parsed.namespace[name] = value
+    parsed.fixed.update((name, value) for name, value in specialization.fixed if name not in stored)
+    for name, value in specialization.fixed:
+        captures = getattr(value, "__adjoint_captures__", ())
+        if captures:
+            _receive_captures(parsed, name, captures)
+
+
+def _receive_captures(parsed: ParsedFunction, name: str, captures: Tuple[str, ...]) -> None:
+    """A fixed function that reads its caller's variables: their values arrive as keyword-only
+    parameters (`_fn_w`), and each call `fn(t)` passes them on (`fn(t, w=_fn_w)`)."""
+    from adjoint.frontend.values import captured_parameter
+
+    held = {captured: captured_parameter(name, captured) for captured in captures}
+    parsed.node.args.kwonlyargs += [gast.Name(id=p, ctx=gast.Param(), annotation=None, type_comment=None)
+                                    for p in held.values()]
+    parsed.node.args.kw_defaults += [None] * len(held)
+    for node in nodes.walk(parsed.node):
+        if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == name:
+            node.keywords += [gast.keyword(arg=c, value=nodes.name(p)) for c, p in held.items()]
+    parsed.captured[name] = held
+
+
+def _remove_parameter(arguments: gast.arguments, name: str) -> None:
+    positional = [arg.id for arg in arguments.args]
+    if name in positional:
+        index = positional.index(name)
+        first_default = len(positional) - len(arguments.defaults)
+        if index >= first_default:
+            del arguments.defaults[index - first_default]
+        del arguments.args[index]
+        return
+    keyword = [arg.id for arg in arguments.kwonlyargs]
+    if name in keyword:
+        index = keyword.index(name)
+        del arguments.kwonlyargs[index]
+        del arguments.kw_defaults[index]
 
 
 _LITERALS = (bool, int, float, complex, str, bytes, type(None))

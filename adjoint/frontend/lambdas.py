@@ -1,0 +1,68 @@
+"""The source of a lambda, as the FunctionDef `def <lambda>(args): return body`.
+
+`inspect.getsource` of a lambda gives the lines it starts on, often not a statement of its
+own (`acts = {'tanh': lambda x: ...,`), so the lambda is found in its whole file, by its line
+and parameter names (and, where Python records them, the columns of its code).
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import linecache
+from typing import Callable, List, Tuple
+
+import gast
+
+from adjoint.errors import AdjointError
+
+LAMBDA_NAME = "<lambda>"
+
+
+def parse_lambda(func: Callable):
+    """(FunctionDef, SourceInfo) of the lambda `func`, its line numbers those of its file."""
+    from adjoint.frontend.parse import SourceInfo, SourceUnavailableError
+
+    filename = inspect.getsourcefile(func) or ""
+    lines = tuple(line.rstrip("\n") for line in linecache.getlines(filename, func.__globals__))
+    if not lines:
+        raise SourceUnavailableError(f"the source of the lambda {func!r} is not available; define it in a file")
+    info = SourceInfo(filename, 1, lines, 0)
+    found = _candidates(_module(filename, lines), func)
+    if len(found) != 1:
+        line = func.__code__.co_firstlineno
+        what = "no lambda" if not found else "more than one lambda with these parameters"
+        raise AdjointError(f"cannot tell which lambda this is: {what} on line {line}; give it a name with `def`",
+                           info.location(gast.Pass(lineno=line, col_offset=0)))
+    node = found[0]
+    body = gast.Return(value=node.body)
+    gast.copy_location(body, node.body)
+    function = gast.FunctionDef(name=LAMBDA_NAME, args=node.args, body=[body], decorator_list=[], returns=None,
+                                type_comment=None, type_params=[])
+    gast.copy_location(function, node)
+    return function, info
+
+
+@functools.lru_cache(maxsize=32)
+def _module(filename: str, lines: Tuple[str, ...]) -> gast.Module:
+    return gast.parse("\n".join(lines) + "\n")
+
+
+def _candidates(module: gast.Module, func: Callable) -> List[gast.Lambda]:
+    code = func.__code__
+    names = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    found = [node for node in gast.walk(module) if isinstance(node, gast.Lambda)
+             and node.lineno == code.co_firstlineno and _parameters(node) == names]
+    if len(found) > 1 and hasattr(code, "co_positions"):
+        spots = {(line, column) for line, _, column, _ in code.co_positions() if line and column}
+        found = [node for node in found if any(_inside(node.body, spot) for spot in spots)]
+    return found
+
+
+def _parameters(node: gast.Lambda) -> List[str]:
+    return [arg.id for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
+
+
+def _inside(node: gast.expr, spot: Tuple[int, int]) -> bool:
+    start = (node.lineno, node.col_offset)
+    end = (node.end_lineno, node.end_col_offset)
+    return start <= spot < end

@@ -1,0 +1,236 @@
+"""Functions as values: a user function specialized to the values some of its parameters hold.
+
+A call receives a function value in three ways, and each becomes a *specialization* of a
+user function, a real Python function that adjoint parses as its origin with those values
+known:
+
+- a bound method `model.predict` or a `functools.partial(f, data=X)` *binds* parameters:
+  they leave the signature and their values become names the body reads (`self.W`);
+- an argument or default that is a function (`layer(x, np.tanh)`, `act=np.tanh`) *fixes* a
+  parameter: it stays in the signature (callers pass the same value), and calls through it
+  resolve to the value (`act(x)` is differentiated as `np.tanh(x)`).
+
+The derivative is generated for the specialization, so it is part of what a derivative is
+generated for, as argument kinds are. Specializations are memoized by the identity of the
+values, so one value gives one function (and one derivative) per process.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import types
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional, Tuple
+
+import gast
+import numpy as np
+
+from adjoint.errors import AdjointError
+from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
+
+Values = Tuple[Tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Specialization:
+    """`origin` with parameters `bound` (gone from the signature) and `fixed` (kept) known."""
+
+    origin: Callable
+    bound: Values = ()
+    fixed: Values = ()
+
+
+_MEMO: Dict[tuple, Tuple[Callable, tuple]] = {}
+
+
+def specialization_of(func: Any) -> Optional[Specialization]:
+    return getattr(func, "__adjoint_specialized__", None)
+
+
+def specialize(func: Callable, bound: Values = (), fixed: Values = ()) -> Optional[Callable]:
+    """The function adjoint differentiates as `func` with these parameter values known, or None
+    when its signature cannot be specialized (positional-only or variadic parameters)."""
+    earlier = specialization_of(func)
+    if earlier is not None:
+        func, bound, fixed = earlier.origin, earlier.bound + bound, earlier.fixed + fixed
+    if not bound and not fixed:
+        return func
+    fixed = tuple(sorted(dict(fixed).items(), key=lambda item: item[0]))
+    key = (func, tuple((name, id(value)) for name, value in bound), tuple((name, id(value)) for name, value in fixed))
+    if key not in _MEMO:
+        made = _make(Specialization(func, bound, fixed))
+        _MEMO[key] = (made, (bound, fixed))  # the values stay alive while their ids are keys
+    return _MEMO[key][0]
+
+
+def captured_parameter(parameter: str, captured: str) -> str:
+    """The parameter through which a specialization receives variable `captured` of the
+    function value its parameter `parameter` holds."""
+    return f"_{parameter}_{captured}"
+
+
+def _make(spec: Specialization) -> Optional[Callable]:
+    signature = inspect.signature(spec.origin)
+    plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    if any(p.kind not in plain for p in signature.parameters.values()):
+        return None
+    bound_values = dict(spec.bound)
+    captures = {name: getattr(value, "__adjoint_captures__", ()) for name, value in spec.fixed}
+    added = [inspect.Parameter(captured_parameter(name, c), inspect.Parameter.KEYWORD_ONLY)
+             for name, captured in captures.items() for c in captured]
+    if any(p.name in signature.parameters for p in added):
+        return None
+    kept = [p for p in signature.parameters.values() if p.name not in bound_values]
+    reduced = signature.replace(parameters=kept + added)
+    origin, fixed = spec.origin, dict(spec.fixed)
+
+    def specialized(*args, **kwargs):
+        arguments = reduced.bind(*args, **kwargs).arguments
+        for name, captured in captures.items():  # the function value, with what it captured
+            if captured:
+                values = {c: arguments.pop(captured_parameter(name, c)) for c in captured}
+                arguments[name] = functools.partial(fixed[name], **values)
+        return origin(**bound_values, **arguments)
+
+    made = types.FunctionType(specialized.__code__, origin.__globals__, origin.__name__, None,
+                              specialized.__closure__)
+    made.__qualname__ = origin.__qualname__
+    made.__module__ = origin.__module__
+    made.__signature__ = reduced
+    made.__adjoint_specialized__ = spec
+    return made
+
+
+# ----- what a call target is, when it is a value --------------------------------------------------
+
+def resolve_value(node: gast.expr, parsed: ParsedFunction, local_names: frozenset) -> Any:
+    """The object `node` names at generation time: free names, fixed parameters, their
+    attributes and constant subscripts of their tables (`ACTIVATIONS['tanh']`); else MISSING."""
+    if isinstance(node, gast.Name):
+        if node.id in parsed.fixed:
+            return parsed.fixed[node.id]
+        return MISSING if node.id in local_names else parsed.lookup(node.id)
+    if isinstance(node, gast.Attribute):
+        owner = resolve_value(node.value, parsed, local_names)
+        if owner is MISSING or isinstance(owner, np.ndarray):
+            return MISSING
+        try:
+            return getattr(owner, node.attr, MISSING)
+        except Exception:  # a property that fails here is read at run time
+            return MISSING
+    if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):
+        table = resolve_value(node.value, parsed, local_names)
+        if isinstance(table, (dict, tuple)):
+            try:
+                return table[node.slice.value]
+            except (KeyError, IndexError, TypeError):
+                return MISSING
+    return MISSING
+
+
+def dependency_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> Optional[Tuple[dict, Any, Any]]:
+    """(mapping, key, value) that must still hold for a derivative that resolved `node` to
+    `value`: a global name, an instance's own attribute (`self.nonlinearity`), an entry of
+    a dict (`ACTIVATIONS['tanh']`); None for what does not change (modules, classes, tuples)."""
+    if isinstance(node, gast.Name):
+        globals_ = parsed.func.__globals__
+        if node.id in parsed.namespace or node.id in parsed.fixed or node.id not in globals_:
+            return None
+        return globals_, node.id, value
+    if isinstance(node, gast.Attribute):
+        owner = resolve_value(node.value, parsed, frozenset())
+        own = getattr(owner, "__dict__", None)
+        if isinstance(owner, (types.ModuleType, type)) or not isinstance(own, dict) or node.attr not in own:
+            return None
+        return own, node.attr, value
+    if isinstance(node, gast.Subscript):
+        table = resolve_value(node.value, parsed, frozenset())
+        return (table, node.slice.value, value) if isinstance(table, dict) else None
+    return None
+
+
+def as_function(func: Callable) -> Callable:
+    """What a transformation differentiates for `func`: an object with a Python `__call__`
+    method through that bound method, a functools.partial of a user function as that
+    function with the partial's arguments bound."""
+    if isinstance(func, functools.partial) and inspect.isfunction(as_user_function(func)):
+        return as_user_function(func)
+    call = getattr(type(func), "__call__", None)
+    if not inspect.isroutine(func) and inspect.isfunction(call):
+        return func.__call__
+    return func
+
+
+def as_user_function(value: Any) -> Any:
+    """A bound method of a user class or a functools.partial of a user function, as the user
+    function specialized to what it binds; other values unchanged."""
+    if inspect.ismethod(value) and inspect.isfunction(value.__func__) and not _is_library(value.__func__):
+        first = next(iter(inspect.signature(value.__func__).parameters), None)
+        if first is None:
+            return value
+        return specialize(value.__func__, bound=((first, value.__self__),)) or value
+    if isinstance(value, functools.partial):
+        inner = as_user_function(value.func)
+        if not inspect.isfunction(inner) or _is_library(inner):
+            return value
+        names = list(inspect.signature(inner).parameters)
+        if len(value.args) > len(names):
+            return value
+        bound = tuple(zip(names, value.args)) + tuple(sorted(value.keywords.items()))
+        return specialize(inner, bound=bound) or value
+    return value
+
+
+def is_function_value(value: Any) -> bool:
+    """Whether a value passed to a user function is a function adjoint can specialize it to."""
+    if value is MISSING or isinstance(value, (type, np.ndarray)):
+        return False
+    return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                              np.ufunc, functools.partial))
+
+
+def _is_library(func: Any) -> bool:
+    module = getattr(func, "__module__", None) or ""
+    return module.split(".")[0] in ("numpy", "scipy", "adjoint")
+
+
+# ----- a call of a derived function with function values ---------------------------------------------
+
+def specialized_for_call(func: Callable, args: tuple, kwargs: dict) -> Tuple[Values, Callable]:
+    """(fixed, target): the call's arguments and defaults that are function values, and the
+    function to differentiate for them (`func` itself when there are none)."""
+    fixed = _function_arguments(func, args, kwargs)
+    if not fixed:
+        return (), func
+    if getattr(unwrap(func), "__adjoint_generated__", None) is not None:
+        raise AdjointError(f"{getattr(func, '__qualname__', func)} is a derivative, and derivatives of derivatives "
+                           f"(hvp, grad of grad) are not specialized to the functions they receive (`{fixed[0][0]}`); "
+                           "bind the function first, with a closure or functools.partial")
+    return fixed, specialize(unwrap(func), fixed=fixed + instance_of(func))
+
+
+def instance_of(func: Callable) -> Values:
+    """((first parameter, instance),) for a bound method, () otherwise."""
+    if not inspect.ismethod(func):
+        return ()
+    return ((next(iter(inspect.signature(unwrap(func)).parameters)), func.__self__),)
+
+
+def _function_arguments(func: Callable, args: tuple, kwargs: dict) -> Values:
+    if not any(is_function_value(value) for value in args + tuple(kwargs.values())) and not _function_defaults(func):
+        return ()
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs)
+    except TypeError:
+        return ()
+    bound.apply_defaults()
+    return tuple((name, value) for name, value in bound.arguments.items() if is_function_value(value))
+
+
+@functools.lru_cache(maxsize=None)
+def _function_defaults(func: Callable) -> bool:
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(is_function_value(p.default) for p in parameters)

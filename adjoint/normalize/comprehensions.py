@@ -1,0 +1,297 @@
+"""Comprehensions and generator expressions, lowered to loops before the statement that uses them.
+
+A list comprehension becomes a list built with `append`; a generator expression is read
+where it is the argument of sum, max, min, list, tuple, sorted, any or all (sum, max and min
+fold its items as Python does: from 0, or from the first item). The comprehension's
+variables get new names, as they are its own in Python. `if` clauses become `if`
+statements, several `for` clauses nested loops.
+
+Before::
+
+    total = sum(w * x for w, x in zip(ws, xs) if x > 0)
+    hs = [np.dot(W, h) for W in Ws]
+
+After::
+
+    _sum1 = 0
+    for _w1, _x1 in zip(ws, xs):
+        if _x1 > 0:
+            _sum1 = _sum1 + _w1 * _x1
+    total = _sum1
+    _list1 = []
+    for _W1 in Ws:
+        _list1.append(np.dot(_W1, h))
+    hs = _list1
+"""
+from __future__ import annotations
+
+import copy
+from typing import Callable, Dict, List, Optional
+
+import gast
+
+from adjoint import nodes
+from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.resolve import resolve
+
+LOWERED = (gast.ListComp, gast.GeneratorExp)
+CONSUMERS = (sum, max, min, list, tuple, sorted, any, all)
+HOISTED_FROM = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, gast.If, gast.For)
+
+
+def lower_comprehensions(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    """Rewrite every list comprehension and consumed generator expression of parsed.node."""
+    if not any(isinstance(node, LOWERED) for node in nodes.walk(parsed.node)):
+        return
+    lowering = _Lowering(parsed, fresh)
+    parsed.node.body = lowering.block(parsed.node.body)
+
+
+class _Lowering:
+    def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str]):
+        self.parsed = parsed
+        self.fresh = fresh
+        self.depth = 0  # how many comprehension loops the code being lowered runs inside
+        parameters = parsed.node.args.args + parsed.node.args.kwonlyargs
+        self.local_names = frozenset(nodes.names_stored(parsed.node)) | {a.id for a in parameters}
+
+    def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
+        return UnsupportedSyntaxError("comprehension", message, self.parsed.info.location(node))
+
+    def block(self, stmts: List[gast.stmt]) -> List[gast.stmt]:
+        out: List[gast.stmt] = []
+        for stmt in stmts:
+            for field in ("body", "orelse"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                    setattr(stmt, field, self.block(inner))
+            out.extend(self.statement(stmt))
+        return out
+
+    def statement(self, stmt: gast.stmt) -> List[gast.stmt]:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.GeneratorExp) \
+                and all(isinstance(t, (gast.Tuple, gast.List)) for t in stmt.targets):
+            stmt.value = _as_list(stmt.value)  # `a, b = (f(x) for x in xs)`: unpacking reads every item
+        found = self._comprehensions(stmt)
+        if not found:
+            return [stmt]
+        if isinstance(stmt, gast.While):
+            raise self._refuse(found[0], "a comprehension in a `while` condition is not supported; "
+                                         "compute it in the loop and test a name")
+        if not isinstance(stmt, HOISTED_FROM):
+            return [stmt]  # left for check_function to refuse at its line
+        prelude: List[gast.stmt] = []
+        for node in found:
+            self._earlier_calls_first(stmt, node, prelude)
+            replacement = self.expression(node, prelude)
+            _replace(stmt, node, replacement)
+        return prelude + [stmt]
+
+    def _earlier_calls_first(self, stmt: gast.stmt, node: gast.expr, prelude: List[gast.stmt]) -> None:
+        """What Python evaluates before `node` in the statement and may call a function
+        (`f(a)` in `f(a) + sum(...)`) is computed first, into a temporary, so that the lowered
+        comprehension keeps its place in the order of evaluation (random draws, prints)."""
+        path = _path(stmt, node)
+        for parent, child in zip(path, path[1:]):
+            for sibling in _evaluated_before(parent, child):
+                if isinstance(getattr(sibling, "ctx", None), gast.Store):
+                    continue
+                if any(isinstance(sub, gast.Call) for sub in nodes.walk(sibling)):
+                    temp = self.fresh("_t")
+                    prelude.append(nodes.copy_location(nodes.assign(temp, sibling), sibling))
+                    _replace(parent, sibling, nodes.copy_location(nodes.name(temp), sibling))
+
+    def _comprehensions(self, stmt: gast.stmt) -> List[gast.expr]:
+        """The outermost comprehensions of the statement's own expressions, in source order;
+        refuses one that Python would evaluate only under a condition."""
+        headers = [getattr(stmt, f) for f in ("value", "test", "iter", "target") if getattr(stmt, f, None) is not None]
+        headers += list(getattr(stmt, "targets", None) or [])
+        headers += [item.context_expr for item in getattr(stmt, "items", None) or []]
+        found: List[gast.expr] = []
+        for header in headers:
+            self._collect(header, found, conditional=False)
+        return found
+
+    def _consumer(self, node: gast.AST):
+        """sum, max, ... when node calls one of them on a generator expression, else None."""
+        if not (isinstance(node, gast.Call) and node.args and isinstance(node.args[0], gast.GeneratorExp)):
+            return None
+        func = resolve(node.func, self.parsed, self.local_names)
+        return next((known for known in CONSUMERS if func is known), None)
+
+    def _collect(self, node: gast.AST, found: list, conditional: bool) -> None:
+        if self._consumer(node) is not None:
+            node = self._take(node, found, conditional)
+            for child in node.args[1:] + [k.value for k in node.keywords]:
+                self._collect(child, found, conditional)
+            return
+        if isinstance(node, LOWERED):
+            self._take(node, found, conditional)
+            return
+        if isinstance(node, gast.IfExp):
+            self._collect(node.test, found, conditional)
+            for branch in (node.body, node.orelse):
+                self._collect(branch, found, True)
+            return
+        if isinstance(node, gast.BoolOp):
+            self._collect(node.values[0], found, conditional)
+            for value in node.values[1:]:
+                self._collect(value, found, True)
+            return
+        for child in gast.iter_child_nodes(node):
+            self._collect(child, found, conditional)
+
+    def _take(self, node: gast.expr, found: list, conditional: bool) -> gast.expr:
+        if conditional:
+            raise self._refuse(node, "a comprehension evaluated only under a condition (in a branch of "
+                                     "`... if ... else ...`, or after `and`/`or`) is not supported; "
+                                     "compute it in an `if` statement")
+        found.append(node)
+        return node
+
+    # ----- one comprehension ------------------------------------------------------------------
+
+    def expression(self, node: gast.expr, prelude: List[gast.stmt]) -> gast.expr:
+        """Statements computing `node` appended to prelude; the expression standing for it."""
+        if isinstance(node, gast.ListComp):
+            return self._list(node, prelude)
+        if isinstance(node, gast.Call):
+            return self.consumed(node, self._consumer(node), prelude) or node
+        raise self._refuse(node, "a generator expression is supported as the argument of sum, max, min, list, "
+                                 "tuple, sorted, any or all; elsewhere write a list comprehension `[...]`")
+
+    def _list(self, node: gast.ListComp, prelude: List[gast.stmt]) -> gast.Name:
+        """`_list = []` and loops appending to it; inside another comprehension's loop, where
+        each pass makes a new list the outer one keeps, `_list = _list + [item]` instead (no
+        list is changed in place after it is stored)."""
+        result = self.fresh("_list")
+        prelude.append(nodes.copy_location(nodes.assign(result, gast.List(elts=[], ctx=gast.Load())), node))
+        if self.depth:
+            def add(value):
+                return [nodes.assign(result, nodes.add(nodes.name(result), gast.List(elts=[value], ctx=gast.Load())))]
+        else:
+            def add(value):
+                return [gast.Expr(value=nodes.call(nodes.attribute(nodes.name(result), "append"), [value]))]
+        self._loops(node, add, prelude)
+        return nodes.copy_location(nodes.name(result), node)
+
+    def consumed(self, call: gast.Call, consumer, prelude: List[gast.stmt]) -> Optional[gast.expr]:
+        """sum/max/min of a generator as a fold; the others read the list it makes."""
+        generator = call.args[0]
+        if consumer is sum and not call.keywords and len(call.args) <= 2:
+            start = call.args[1] if len(call.args) == 2 else nodes.constant(0)
+            return self._fold(generator, start, prelude)
+        items = self._list(_as_list(generator), prelude)
+        if consumer in (max, min) and len(call.args) == 1 and not call.keywords:
+            return self._extreme(items, call.func, generator, prelude)
+        call.args[0] = items
+        return None
+
+    def _fold(self, generator: gast.GeneratorExp, start: gast.expr, prelude: List[gast.stmt]) -> gast.Name:
+        total = self.fresh("_sum")
+        prelude.append(nodes.copy_location(nodes.assign(total, start), generator))
+        self._loops(generator, lambda value: [nodes.assign(total, nodes.add(nodes.name(total), value))], prelude)
+        return nodes.copy_location(nodes.name(total), generator)
+
+    def _extreme(self, items: gast.Name, func: gast.expr, origin: gast.AST, prelude: List[gast.stmt]) -> gast.Name:
+        """`m = items[0]`, then `m = max(m, items[i])` for the others: the first of equal items wins."""
+        best, index = self.fresh("_best"), self.fresh("_i")
+        first = nodes.assign(best, nodes.subscript(nodes.name(items.id), nodes.constant(0)))
+        item = nodes.subscript(nodes.name(items.id), nodes.name(index))
+        step = nodes.assign(best, nodes.call(copy.deepcopy(func), [nodes.name(best), item]))
+        bounds = [nodes.constant(1), nodes.call(nodes.name("len"), [nodes.name(items.id)])]
+        loop = gast.For(target=nodes.name(index, store=True), iter=nodes.call_named("range", *bounds),
+                        body=[step], orelse=[], type_comment=None)
+        prelude.extend(nodes.copy_location(stmt, origin) for stmt in (first, loop))
+        return nodes.copy_location(nodes.name(best), origin)
+
+    def _loops(self, node, innermost: Callable[[gast.expr], List[gast.stmt]], prelude: List[gast.stmt]) -> None:
+        """The nested loops of node's `for` clauses, with the comprehension's names renamed."""
+        renamed: Dict[str, str] = {}
+        clauses = []
+        for position, clause in enumerate(node.generators):
+            if clause.is_async:
+                raise self._refuse(node, "asynchronous comprehensions are not supported")
+            iterator = _renamed(clause.iter, renamed) if position else clause.iter
+            for name in sorted(set(nodes.names_stored(clause.target))):
+                renamed[name] = self.fresh("_" + name)
+            clauses.append((_renamed(clause.target, renamed), iterator, [_renamed(c, renamed) for c in clause.ifs]))
+        body: List[gast.stmt] = []
+        self.depth += 1
+        element = self._lowered_inside(_renamed(node.elt, renamed), body)
+        body += innermost(element)
+        for position, (target, iterator, conditions) in reversed(list(enumerate(clauses))):
+            for condition in reversed(conditions):
+                condition_prelude: List[gast.stmt] = []
+                condition = self._lowered_inside(condition, condition_prelude)
+                body = condition_prelude + [nodes.if_(condition, body, [])]
+            iterator_prelude: List[gast.stmt] = []
+            if not position:
+                self.depth -= 1
+            iterator = self._lowered_inside(iterator, iterator_prelude)
+            body = iterator_prelude + [gast.For(target=target, iter=iterator, body=body, orelse=[], type_comment=None)]
+        prelude.extend(nodes.copy_location(stmt, node) for stmt in body)
+
+    def _lowered_inside(self, expr: gast.expr, prelude: List[gast.stmt]) -> gast.expr:
+        """expr with the comprehensions inside it lowered into `prelude` (a nested comprehension)."""
+        holder = gast.Expr(value=expr)
+        found: List[gast.expr] = []
+        self._collect(expr, found, conditional=False)
+        for node in found:
+            _replace(holder, node, self.expression(node, prelude))
+        return holder.value
+
+
+def _as_list(generator: gast.GeneratorExp) -> gast.ListComp:
+    return gast.copy_location(gast.ListComp(elt=generator.elt, generators=generator.generators), generator)
+
+
+def _path(root: gast.AST, target: gast.AST) -> List[gast.AST]:
+    """The nodes from root down to target, both included ([] when target is not under root)."""
+    if root is target:
+        return [root]
+    for child in gast.iter_child_nodes(root):
+        below = _path(child, target)
+        if below:
+            return [root] + below
+    return []
+
+
+def _evaluated_before(parent: gast.AST, child: gast.AST) -> List[gast.expr]:
+    """The expressions under parent that Python evaluates before child: earlier operands and
+    arguments (for a method called on a value, that value), not child's own subtrees."""
+    before: List[gast.expr] = []
+    for sibling in gast.iter_child_nodes(parent):
+        if sibling is child:
+            break
+        if isinstance(sibling, gast.keyword):
+            sibling = sibling.value
+        if isinstance(parent, gast.Call) and sibling is parent.func:
+            while isinstance(sibling, gast.Attribute):
+                sibling = sibling.value
+        if isinstance(sibling, gast.expr):
+            before.append(sibling)
+    return before
+
+
+def _renamed(node: gast.AST, renamed: Dict[str, str]) -> gast.AST:
+    node = copy.deepcopy(node)
+    for sub in nodes.walk(node):
+        if isinstance(sub, gast.Name) and sub.id in renamed:
+            sub.id = renamed[sub.id]
+    return node
+
+
+def _replace(tree: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    for node in nodes.walk(tree):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value is old:
+                setattr(node, field, new)
+                return
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    if item is old:
+                        value[index] = new
+                        return
