@@ -22,52 +22,27 @@ import program_corpus as corpus
 # ----- what stops each program today ------------------------------------------------------
 
 NOT_YET = {
-    "bayesian_neural_net": "generator expression `sum(log_joint(w) for w in samples)` (issue 13)",
-    "bayesian_optimization": "a module-level lambda kernel passed as a default argument (issue 13)",
-    "black_box_svi": "a local lambda `log_density` passed to a factory (issue 13)",
-    "gan": "a function passed as an argument (`activation=leaky_relu`, a lambda) (issue 13)",
-    "gaussian_mixture": "list comprehension over zip (issue 13); also a dict parameter (issue 13)",
-    "hidden_markov_model": "a local lambda objective (issue 13); also a generator expression and a dict "
-                           "parameter (issue 13)",
-    "lstm": "a `*inputs` parameter of a user function (issue 13)",
-    "matrix_factorization": "generator expression `sum(np.sum(f ** 2) for f in params.values())` (issue 13); "
-                            "also a local lambda and a dict parameter (issue 13)",
-    "neural_net_classifier": "a generator expression over a list of (W, b) pairs (issue 13)",
-    "neural_net_regression": "functools.partial as the differentiated function (issue 13); also a lambda "
-                             "passed as `nonlinearity=`, a generator expression (issue 13)",
-    "ode_net": "functools.partial of a user function passed to the integrator (issue 13); "
-               "also a dict parameter (issue 13)",
-    "rnn": "generator expression over zip (issue 13); also a `*arrays` parameter and a dict parameter "
-           "(issue 13)",
-    "rosenbrock": "generator expression over `weights.items()` (issue 13); also lambdas in a dict "
-                  "indexed by key (issue 13)",
-    "self_attention": "tuple unpacking of a generator expression (issue 13); also a dict parameter (issue 13)",
-    "sinusoid_fit": "a local lambda objective (issue 13); also functools.partial and a dict of floats "
-                    "parameter (issue 13)",
-    "skipgram": "generator expression over a list of triples (issue 13); also a dict parameter (issue 13)",
-    "softmax_regression_class": "an f-string in an `assert` (issue 13); also methods calling methods and "
-                                "a dict parameter (issue 13)",
-    "spring_chain": "a method calling a method (`self.final_positions` in `self.loss`) (issue 13); "
-                    "also a dict parameter (issue 13)",
+    "lstm": "a differentiated value passed through a `*inputs` parameter of a user function: refused (issue 13)",
+    "rnn": "a differentiated value passed through a `*arrays` parameter of a user function: refused (issue 13)",
+    "rosenbrock": "a table of lambdas indexed by a loop variable: the function a call receives must be known "
+                  "when the derivative is generated (issue 13)",
 }
 
 # Programs whose failure today is not an AdjointError at a line of the program's own file.
-BLAMES_ELSEWHERE = {
-    "neural_net_regression": "the functools.partial refusal has no location (issue 13)",
-}
+BLAMES_ELSEWHERE: dict = {}
 
+# jvp stops where grad stops; an objective returning (loss, aux) is not measured in forward mode ("n/a").
+NOT_YET_FORWARD = dict(NOT_YET)
 
-# jvp stops where grad stops, save two cases: an objective returning (loss, aux) is not measured
-# in forward mode ("n/a"), and forward mode reads a dict parameter exactly where reverse mode crashes.
-NOT_YET_FORWARD = {name: reason for name, reason in NOT_YET.items()
-                   if name not in ("kalman_filter", "variational_autoencoder", "unrolled_optimization", "convnet")}
-
-HVP_OF_A_LOOP_IN_A_CALLEE = ("hvp differentiates the generated adjoint of a callee with a loop, which pops its "
-                             "residual stack: refused as an in-place change of an argument, at a line of the "
-                             "generated code")
-NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, fluid_simulation=HVP_OF_A_LOOP_IN_A_CALLEE,
-                            unrolled_optimization=HVP_OF_A_LOOP_IN_A_CALLEE, convnet=HVP_OF_A_LOOP_IN_A_CALLEE,
-                            dataclass_mlp=HVP_OF_A_LOOP_IN_A_CALLEE)
+HVP_OF_A_LOOP_IN_A_CALLEE = ("hvp differentiates the generated backward half of a callee with a loop, which pops "
+                             "its residual stack and restores values in place: refused as a change of what its "
+                             "caller reads afterwards, at a line of the generated code")
+LOOP_IN_A_CALLEE = ("bayesian_neural_net", "convnet", "dataclass_mlp", "fluid_simulation", "gan", "gaussian_mixture",
+                    "hidden_markov_model", "matrix_factorization", "neural_net_classifier", "neural_net_regression",
+                    "ode_net", "self_attention", "unrolled_optimization")
+BOUND_METHOD = "hvp of a bound method is refused by the API, with no line (issue 13: methods)"
+NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, **{name: HVP_OF_A_LOOP_IN_A_CALLEE for name in LOOP_IN_A_CALLEE},
+                            softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
 
 
 def programs(known_failures):
@@ -155,12 +130,8 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
     assert measurement.names_own_line, measurement.detail
 
 
-HVP_BLAMES_ELSEWHERE = dict(
-    {name: reason for name, reason in BLAMES_ELSEWHERE.items() if name not in ("kalman_filter", "variational_autoencoder")},
-    dataclass_mlp=HVP_OF_A_LOOP_IN_A_CALLEE, convnet=HVP_OF_A_LOOP_IN_A_CALLEE,
-    fluid_simulation=HVP_OF_A_LOOP_IN_A_CALLEE, unrolled_optimization=HVP_OF_A_LOOP_IN_A_CALLEE,
-    softmax_regression_class="hvp of a bound method is refused by the API, with no line (issue 13: methods)",
-    spring_chain="hvp of a bound method is refused by the API, with no line (issue 13: methods)")
+HVP_BLAMES_ELSEWHERE = dict({name: HVP_OF_A_LOOP_IN_A_CALLEE for name in LOOP_IN_A_CALLEE},
+                            softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
 
 
 @pytest.mark.peers
