@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from rule_specs import (
-    REDUCED, SCALAR, UNARY, Case, RuleSpec, Variant, away_from_zero, expand, normal, positive, uniform, unit,
+    REDUCED, SCALAR, UNARY, Case, RuleSpec, Variant, away_from_zero, expand, near, normal, positive, uniform, unit,
     well_conditioned,
 )
 
@@ -39,6 +39,9 @@ def spec(func, call: str, nargs: int, domain=normal, shapes=UNARY, peer: bool = 
 def unary(func, domain=normal, peer: bool = True, shapes=UNARY) -> RuleSpec:
     return spec(func, f"special.{func.__name__}(x0)", 1, domain, shapes, peer)
 
+
+# Residuals |r| in [0.3, 0.7] or [1.3, 2.0]: away from huber's kink at |r| = delta (delta in [0.8, 1.2]).
+HUBER_RESIDUALS = near(0.5, -0.5, 1.65, -1.65, spread=0.2)
 
 SPECIAL = [
     spec(special.logsumexp, "special.logsumexp(x0{kw})", 1, normal, REDUCED, kwargs=AXES),
@@ -63,6 +66,20 @@ SPECIAL = [
     unary(special.i0), unary(special.i1), spec(special.iv, "special.iv(1.5, x0)", 1, positive),
     unary(special.i0e, away_from_zero, peer=False), unary(special.i1e, away_from_zero, peer=False),
     spec(special.ive, "special.ive(1.5, x0)", 1, positive),
+    unary(special.entr, positive, peer=False),
+    spec(special.rel_entr, "special.rel_entr(x0, x1)", 2, positive, (((3,), (3,)), ((2, 3), (3,)), (S, S)),
+         peer=False),
+    spec(special.kl_div, "special.kl_div(x0, x1)", 2, positive, (((3,), (3,)), ((2, 3), (3,)), (S, S)), peer=False),
+    spec(special.huber, "special.huber(x0, x1)", 2, (uniform(0.8, 1.2), HUBER_RESIDUALS),
+         (((3,), (3,)), ((2, 3), (3,)), (S, S), (S, (2, 3))), peer=False, order=1),
+    spec(special.pseudo_huber, "special.pseudo_huber(x0, x1)", 2, (positive, normal),
+         (((3,), (3,)), ((2, 3), (3,)), (S, S), (S, (2, 3))), peer=False),
+    unary(special.expm1, peer=False), unary(special.log1p, positive, peer=False),
+    unary(special.exp2, peer=False), unary(special.exp10, peer=False),
+    unary(special.cbrt, away_from_zero, peer=False), unary(special.gamma, positive),
+    unary(special.loggamma, positive, peer=False),
+    spec(special.beta, "special.beta(x0, x1)", 2, positive, (((3,), (3,)), ((2, 3), (3,)), (S, S))),
+    unary(special.erfcx, peer=False),
 ]
 
 LOCATION_SCALE = (((3,), S, S), ((2, 3), (3,), (2, 1)), (S, S, S), ((3,), (3,), (3,)))
