@@ -38,6 +38,7 @@ LIBRARIES = {
     "adjoint.rules.scipy_special": "SciPy: scipy.special",
     "adjoint.rules.scipy_special_elementary": "SciPy: scipy.special",
     "adjoint.rules.scipy_stats": "SciPy: scipy.stats",
+    "adjoint.rules.scipy_stats_families": "SciPy: scipy.stats",
     "adjoint.rules.scipy_linalg": "SciPy: scipy.linalg",
     "adjoint.rules.scalar_math": "math and builtins",
     "adjoint.rules.scalar_special": "math and builtins",

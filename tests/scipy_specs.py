@@ -105,6 +105,25 @@ BETA = (uniform(0.3, 0.7), uniform(1.5, 3.0), uniform(1.5, 3.0), uniform(-0.05, 
 MVN_SHAPES = (((3,), (3,), (3, 3)), ((4, 3), (3,), (3, 3)), ((1, 3), (3,), (3, 3)))
 DIRICHLET = "stats.dirichlet.{}(x0 / np.sum(x0, axis=0), x1)"
 COUNTS = "np.array([0.0, 1.0, 3.0])"
+BINARY = "np.array([0.0, 1.0, 1.0])"
+# Values above loc for expon (x in [1, 2], loc in [-0.5, 0.5]), apart from loc for laplace's kink.
+EXPON_DOMAIN = (uniform(1.0, 2.0), uniform(-0.5, 0.5), positive)
+LAPLACE_DOMAIN = (near(-1.5, 1.5, spread=0.3), uniform(-0.5, 0.5), positive)
+
+
+def location_scale_family(name: str, domain, order: int = 2) -> list:
+    """<name>.logpdf and <name>.pdf called positionally, with the defaults, and frozen."""
+    specs = []
+    for method in ("logpdf", "pdf"):
+        func = getattr(getattr(stats, name), method)
+        specs += [
+            spec(func, f"stats.{name}.{method}(x0, x1, x2)", 3, domain, LOCATION_SCALE, peer=False, order=order),
+            spec(func, f"stats.{name}.{method}(x0)", 1, domain[0], UNARY, peer=False, order=order,
+                 id=f"{name}.{method}[defaults]"),
+            spec(func, f"stats.{name}(x1, scale=x2).{method}(x0)", 3, domain, LOCATION_SCALE[:2], peer=False,
+                 order=order, id=f"{name}.{method}[frozen]"),
+        ]
+    return specs
 
 STATS = [
     *location_scale(stats.norm.logpdf), *location_scale(stats.norm.pdf), *location_scale(stats.norm.cdf),
@@ -138,6 +157,15 @@ STATS = [
     spec(stats.dirichlet.logpdf, DIRICHLET.format("logpdf"), 2, (positive, uniform(1.5, 3.0)), (((3, 4), (3,)),),
          peer=False, id="dirichlet.logpdf[points]"),
     spec(stats.dirichlet.pdf, DIRICHLET.format("pdf"), 2, (positive, uniform(1.5, 3.0)), (((3,), (3,)),)),
+    *location_scale_family("expon", EXPON_DOMAIN), *location_scale_family("laplace", LAPLACE_DOMAIN, order=1),
+    *location_scale_family("logistic", NORMAL_DOMAIN), *location_scale_family("cauchy", NORMAL_DOMAIN),
+    spec(stats.bernoulli.logpmf, f"stats.bernoulli.logpmf({BINARY}, x0)", 1, uniform(0.2, 0.8), ((S,), ((3,),)),
+         peer=False),
+    spec(stats.binom.logpmf, f"stats.binom.logpmf({COUNTS}, 4, x0)", 1, uniform(0.2, 0.8), ((S,), ((3,),)),
+         peer=False),
+    spec(stats.binom.pmf, f"stats.binom.pmf({COUNTS}, 4, x0)", 1, uniform(0.2, 0.8), ((S,), ((3,),)), peer=False),
+    spec(stats.binom.logpmf, f"stats.binom(4, x0).logpmf({COUNTS})", 1, uniform(0.2, 0.8), ((S,),), peer=False,
+         id="binom.logpmf[frozen]"),
 ]
 
 TRIANGULAR = (((3, 3), (3,)), ((3, 3), (3, 2)))
