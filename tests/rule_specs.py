@@ -253,6 +253,24 @@ REDUCTIONS = [
     reduction(np.cumsum, kwargs=CUMULATIVE[:-1]), reduction(np.cumsum, kwargs=CUMULATIVE[-1:], peer=False),
     reduction(np.cumprod, away_from_zero, kwargs=CUMULATIVE, peer=False),
     RuleSpec(np.diff, 1, normal, (((4,),), ((2, 5),)), kwargs=({}, {"n": 2}, {"axis": 0})),
+    RuleSpec(np.ediff1d, 1, normal, (((4,),), ((2, 3),)), peer=False),
+    *(RuleSpec(f, 1, domain, (((4,),),), kwargs=({}, {"axis": 0}), peer=False)
+      for f, domain in ((getattr(np, "cumulative_sum", None), normal), (getattr(np, "cumulative_prod", None), away_from_zero))
+      if f is not None),
+    *(RuleSpec(f, 1, domain, (((4, 3),),), kwargs=({"axis": 0}, {"axis": -1}), peer=False)
+      for f, domain in ((getattr(np, "cumulative_sum", None), normal), (getattr(np, "cumulative_prod", None), away_from_zero))
+      if f is not None),
+    reduction(np.nancumsum, kwargs=CUMULATIVE[:-1], peer=False),
+    call(np.nancumsum, "np.nancumsum(np.log(x0), axis=-1)", (((4, 3),),), domain=uniform(-0.5, 3.0), peer=False,
+         id="nancumsum[nan]"),
+    reduction(np.nanprod, away_from_zero, kwargs=AXES[:-1], peer=False),
+    call(np.nanprod, "np.nanprod(np.log(x0), axis=0)", (((4, 3),),), domain=near(-0.5, 2.0, 3.0, spread=0.2),
+         peer=False, id="nanprod[nan]"),
+    reduction(np.nanvar, kwargs=AXES[:-1] + ({"ddof": 1},), peer=False),
+    reduction(np.nanstd, kwargs=AXES[:-1] + ({"ddof": 1},), peer=False),
+    *(call(f, f"np.{f.__name__}(np.log(x0), axis=-1{{kw}})", (((4, 5),),), domain=uniform(-0.3, 3.0),
+           kwargs=({}, {"ddof": 1}, {"keepdims": True}), peer=False, id=f"{f.__name__}[nan]")
+      for f in (np.nanvar, np.nanstd)),
     call(np.sum, "x0.sum(axis=0)", REDUCED[:2]), call(np.sum, "x0.sum()", ARRAYS),
     call(np.mean, "x0.mean(keepdims=True)", ARRAYS), call(np.max, "x0.max(axis=-1)", REDUCED, domain=spaced, order=1),
     call(np.min, "x0.min()", REDUCED, domain=spaced, order=1),
