@@ -108,6 +108,9 @@ COUNTS = "np.array([0.0, 1.0, 3.0])"
 BINARY = "np.array([0.0, 1.0, 1.0])"
 # Values above loc for expon (x in [1, 2], loc in [-0.5, 0.5]), apart from loc for laplace's kink.
 EXPON_DOMAIN = (uniform(1.0, 2.0), uniform(-0.5, 0.5), positive)
+# Values inside [loc, loc + scale] both with the defaults (0, 1) and with the drawn loc and scale.
+UNIFORM_DOMAIN = (uniform(0.1, 0.9), uniform(-0.8, -0.2), uniform(1.8, 2.5))
+LOGNORM = (uniform(1.0, 2.0), uniform(0.5, 1.5), uniform(-0.5, 0.5), positive)
 LAPLACE_DOMAIN = (near(-1.5, 1.5, spread=0.3), uniform(-0.5, 0.5), positive)
 
 
@@ -159,6 +162,11 @@ STATS = [
     spec(stats.dirichlet.pdf, DIRICHLET.format("pdf"), 2, (positive, uniform(1.5, 3.0)), (((3,), (3,)),)),
     *location_scale_family("expon", EXPON_DOMAIN), *location_scale_family("laplace", LAPLACE_DOMAIN, order=1),
     *location_scale_family("logistic", NORMAL_DOMAIN), *location_scale_family("cauchy", NORMAL_DOMAIN),
+    *(spec(f, f"stats.lognorm.{f.__name__}(x0, x1, x2, x3)", 4, LOGNORM, (((3,), S, S, S), ((2, 3), (3,), S, (2, 1))),
+           peer=False) for f in (stats.lognorm.logpdf, stats.lognorm.pdf)),
+    spec(stats.lognorm.logpdf, "stats.lognorm(x1).logpdf(x0)", 2, LOGNORM[:2], (((3,), S),), peer=False,
+         id="lognorm.logpdf[frozen]"),
+    *location_scale_family("uniform", UNIFORM_DOMAIN, order=1),
     spec(stats.bernoulli.logpmf, f"stats.bernoulli.logpmf({BINARY}, x0)", 1, uniform(0.2, 0.8), ((S,), ((3,),)),
          peer=False),
     spec(stats.binom.logpmf, f"stats.binom.logpmf({COUNTS}, 4, x0)", 1, uniform(0.2, 0.8), ((S,), ((3,),)),

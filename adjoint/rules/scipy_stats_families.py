@@ -1,6 +1,6 @@
 """Adjoints and tangents of more scipy.stats distributions: the location-scale families expon,
-laplace, logistic and cauchy (log densities and densities, with respect to the values, `loc`
-and `scale`), and the bernoulli and binom probability mass functions with respect to `p`.
+laplace, logistic, cauchy, lognorm (and its shape s) and uniform (log densities and densities,
+with respect to the values, `loc` and `scale`), and the bernoulli and binom probability mass functions with respect to `p`.
 
 As in scipy_stats.py, z = (x - loc) / scale and a location-scale log density is
 f(z) - log(scale): its derivative is slope(z) / scale in x, minus that in loc, and
@@ -137,6 +137,73 @@ def _(result, x, loc=0.0, scale=1.0):
     d[result] = result * (-standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
                           * 2.0 * standardized(x, loc, scale) / (1.0 + np.square(standardized(x, loc, scale)))
                           - d[scale] / scale)
+
+
+# ----- Log-normal: y = (x - loc) / scale, log pdf = -log(s y sqrt(2 pi)) - log(y)^2 / (2 s^2) - log(scale) -----
+# Its slope in y is -(1 + log(y) / s^2) / y, in s (log(y)^2 / s^2 - 1) / s.
+
+
+@register_adjoint(stats.lognorm.logpdf)
+def _(result, x, s, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    slope = -(1.0 + np.log(y) / (s * s)) / y
+    d[x] = unbroadcast(d[result] * slope / scale, x)
+    d[loc] = unbroadcast(-d[result] * slope / scale, loc)
+    d[scale] = unbroadcast(-d[result] * (1.0 + y * slope) / scale, scale)
+    d[s] = unbroadcast(d[result] * (np.square(np.log(y)) / (s * s) - 1.0) / s, s)
+
+
+@register_tangent(stats.lognorm.logpdf)
+def _(result, x, s, loc=0.0, scale=1.0):
+    d[result] = (-standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                 * (1.0 + np.log(standardized(x, loc, scale)) / (s * s)) / standardized(x, loc, scale)
+                 - d[scale] / scale
+                 + d[s] * (np.square(np.log(standardized(x, loc, scale))) / (s * s) - 1.0) / s)
+
+
+@register_adjoint(stats.lognorm.pdf)
+def _(result, x, s, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    slope = -(1.0 + np.log(y) / (s * s)) / y
+    d[x] = unbroadcast(d[result] * result * slope / scale, x)
+    d[loc] = unbroadcast(-d[result] * result * slope / scale, loc)
+    d[scale] = unbroadcast(-d[result] * result * (1.0 + y * slope) / scale, scale)
+    d[s] = unbroadcast(d[result] * result * (np.square(np.log(y)) / (s * s) - 1.0) / s, s)
+
+
+@register_tangent(stats.lognorm.pdf)
+def _(result, x, s, loc=0.0, scale=1.0):
+    d[result] = result * (-standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                          * (1.0 + np.log(standardized(x, loc, scale)) / (s * s)) / standardized(x, loc, scale)
+                          - d[scale] / scale
+                          + d[s] * (np.square(np.log(standardized(x, loc, scale))) / (s * s) - 1.0) / s)
+
+
+# ----- Uniform on [loc, loc + scale]: log pdf = -log(scale) inside, constant in x and loc there ----------
+
+
+@register_adjoint(stats.uniform.logpdf)
+def _(result, x, loc=0.0, scale=1.0):
+    d[x] = unbroadcast(0.0 * d[result], x)
+    d[loc] = unbroadcast(0.0 * d[result], loc)
+    d[scale] = unbroadcast(-d[result] / scale, scale)
+
+
+@register_tangent(stats.uniform.logpdf)
+def _(result, x, loc=0.0, scale=1.0):
+    d[result] = 0.0 * (d[x] + d[loc]) - d[scale] / scale
+
+
+@register_adjoint(stats.uniform.pdf)
+def _(result, x, loc=0.0, scale=1.0):
+    d[x] = unbroadcast(0.0 * d[result], x)
+    d[loc] = unbroadcast(0.0 * d[result], loc)
+    d[scale] = unbroadcast(-d[result] * result / scale, scale)
+
+
+@register_tangent(stats.uniform.pdf)
+def _(result, x, loc=0.0, scale=1.0):
+    d[result] = 0.0 * (d[x] + d[loc]) - d[scale] * result / scale
 
 
 # ----- Bernoulli and binomial: log pmf = k log p + (n - k) log(1 - p) + const, n = 1 for bernoulli --------
