@@ -248,10 +248,15 @@ ELEMENTWISE = [
          peer=False, id="clip[bounds]"),
     call(np.clip, "np.clip(x0, None, x1)", (((3,), ()), ((2, 3), (3,))), nargs=2,
          domain=(near(-1.0, 1.0, spread=0.3), uniform(-0.1, 0.1)), order=1, peer=False, id="clip[None]"),
-    call(np.clip, "x0.clip(-0.5, 0.5)", ARRAYS, domain=near(-1.0, 0.0, 1.0, spread=0.3), order=1),    RuleSpec(np.copysign, 2, (away_from_zero, away_from_zero), BINARY, order=1, peer=False),
+    call(np.clip, "x0.clip(-0.5, 0.5)", ARRAYS, domain=near(-1.0, 0.0, 1.0, spread=0.3), order=1),
+    RuleSpec(np.copysign, 2, (away_from_zero, away_from_zero), BINARY, order=1, peer=False),
     call(np.ldexp, "np.ldexp(x0, 3)", UNARY, peer=False),
     call(np.ldexp, "np.ldexp(x0, np.array([1, -2, 0]))", (((3,),), ((2, 3),)), peer=False, id="ldexp[array]"),
 ]
+
+# NumPy 2.1's cumulative_sum and cumulative_prod, when NumPy has them.
+CUMULATIVE_API = tuple((getattr(np, name), domain) for name, domain in
+                       (("cumulative_sum", normal), ("cumulative_prod", away_from_zero)) if hasattr(np, name))
 
 REDUCTIONS = [
     reduction(np.sum), reduction(np.mean), reduction(np.prod, away_from_zero),
@@ -263,12 +268,9 @@ REDUCTIONS = [
     reduction(np.cumprod, away_from_zero, kwargs=CUMULATIVE, peer=False),
     RuleSpec(np.diff, 1, normal, (((4,),), ((2, 5),)), kwargs=({}, {"n": 2}, {"axis": 0})),
     RuleSpec(np.ediff1d, 1, normal, (((4,),), ((2, 3),)), peer=False),
-    *(RuleSpec(f, 1, domain, (((4,),),), kwargs=({}, {"axis": 0}), peer=False)
-      for f, domain in ((getattr(np, "cumulative_sum", None), normal), (getattr(np, "cumulative_prod", None), away_from_zero))
-      if f is not None),
+    *(RuleSpec(f, 1, domain, (((4,),),), kwargs=({}, {"axis": 0}), peer=False) for f, domain in CUMULATIVE_API),
     *(RuleSpec(f, 1, domain, (((4, 3),),), kwargs=({"axis": 0}, {"axis": -1}), peer=False)
-      for f, domain in ((getattr(np, "cumulative_sum", None), normal), (getattr(np, "cumulative_prod", None), away_from_zero))
-      if f is not None),
+      for f, domain in CUMULATIVE_API),
     reduction(np.nancumsum, kwargs=CUMULATIVE[:-1], peer=False),
     call(np.nancumsum, "np.nancumsum(np.log(x0), axis=-1)", (((4, 3),),), domain=uniform(-0.5, 3.0), peer=False,
          id="nancumsum[nan]"),

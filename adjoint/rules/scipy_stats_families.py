@@ -1,6 +1,7 @@
 """Adjoints and tangents of more scipy.stats distributions: the location-scale families expon,
 laplace, logistic, cauchy, lognorm (and its shape s) and uniform (log densities and densities,
-with respect to the values, `loc` and `scale`), and the bernoulli and binom probability mass functions with respect to `p`.
+with respect to the values, `loc` and `scale`), and the bernoulli and binom probability mass
+functions with respect to `p`.
 
 As in scipy_stats.py, z = (x - loc) / scale and a location-scale log density is
 f(z) - log(scale): its derivative is slope(z) / scale in x, minus that in loc, and
