@@ -36,7 +36,9 @@ SPECIAL = {runtime.astype: "x.astype(dtype)", runtime.item: "x.item()"}
 # The other libraries' rule files, a table a title (SciPy's only when SciPy imports).
 LIBRARIES = {
     "adjoint.rules.scipy_special": "SciPy: scipy.special",
+    "adjoint.rules.scipy_special_elementary": "SciPy: scipy.special",
     "adjoint.rules.scipy_stats": "SciPy: scipy.stats",
+    "adjoint.rules.scipy_stats_families": "SciPy: scipy.stats",
     "adjoint.rules.scipy_linalg": "SciPy: scipy.linalg",
     "adjoint.rules.scalar_math": "math and builtins",
     "adjoint.rules.scalar_special": "math and builtins",

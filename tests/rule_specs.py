@@ -102,6 +102,13 @@ def full_rank(rng, shape):
     return 0.3 * rng.normal(size=shape) + np.eye(shape[-2], shape[-1]) * (2.0 + 1.5 * np.arange(shape[-1]))
 
 
+def unwrappable(rng, shape):
+    """Steps along the last axis of 0.1 to 0.6 or 3.4 to 4.0: away from the jumps of np.unwrap (at half a
+    period, pi or 1.5 for period 3.0, and its odd multiples)."""
+    steps = rng.uniform(0.1, 0.6, size=shape) + rng.choice([0.0, 3.3], size=shape)
+    return np.cumsum(steps, axis=-1)
+
+
 def increasing(rng, shape):
     """Increasing values with steps in [0.5, 1.5] (sample points, knots)."""
     return _draw(lambda s: np.cumsum(rng.uniform(0.5, 1.5, size=s), axis=-1), shape)
@@ -242,7 +249,14 @@ ELEMENTWISE = [
     call(np.clip, "np.clip(x0, None, x1)", (((3,), ()), ((2, 3), (3,))), nargs=2,
          domain=(near(-1.0, 1.0, spread=0.3), uniform(-0.1, 0.1)), order=1, peer=False, id="clip[None]"),
     call(np.clip, "x0.clip(-0.5, 0.5)", ARRAYS, domain=near(-1.0, 0.0, 1.0, spread=0.3), order=1),
+    RuleSpec(np.copysign, 2, (away_from_zero, away_from_zero), BINARY, order=1, peer=False),
+    call(np.ldexp, "np.ldexp(x0, 3)", UNARY, peer=False),
+    call(np.ldexp, "np.ldexp(x0, np.array([1, -2, 0]))", (((3,),), ((2, 3),)), peer=False, id="ldexp[array]"),
 ]
+
+# NumPy 2.1's cumulative_sum and cumulative_prod, when NumPy has them.
+CUMULATIVE_API = tuple((getattr(np, name), domain) for name, domain in
+                       (("cumulative_sum", normal), ("cumulative_prod", away_from_zero)) if hasattr(np, name))
 
 REDUCTIONS = [
     reduction(np.sum), reduction(np.mean), reduction(np.prod, away_from_zero),
@@ -253,6 +267,21 @@ REDUCTIONS = [
     reduction(np.cumsum, kwargs=CUMULATIVE[:-1]), reduction(np.cumsum, kwargs=CUMULATIVE[-1:], peer=False),
     reduction(np.cumprod, away_from_zero, kwargs=CUMULATIVE, peer=False),
     RuleSpec(np.diff, 1, normal, (((4,),), ((2, 5),)), kwargs=({}, {"n": 2}, {"axis": 0})),
+    RuleSpec(np.ediff1d, 1, normal, (((4,),), ((2, 3),)), peer=False),
+    *(RuleSpec(f, 1, domain, (((4,),),), kwargs=({}, {"axis": 0}), peer=False) for f, domain in CUMULATIVE_API),
+    *(RuleSpec(f, 1, domain, (((4, 3),),), kwargs=({"axis": 0}, {"axis": -1}), peer=False)
+      for f, domain in CUMULATIVE_API),
+    reduction(np.nancumsum, kwargs=CUMULATIVE[:-1], peer=False),
+    call(np.nancumsum, "np.nancumsum(np.log(x0), axis=-1)", (((4, 3),),), domain=uniform(-0.5, 3.0), peer=False,
+         id="nancumsum[nan]"),
+    reduction(np.nanprod, away_from_zero, kwargs=AXES[:-1], peer=False),
+    call(np.nanprod, "np.nanprod(np.log(x0), axis=0)", (((4, 3),),), domain=near(-0.5, 2.0, 3.0, spread=0.2),
+         peer=False, id="nanprod[nan]"),
+    reduction(np.nanvar, kwargs=AXES[:-1] + ({"ddof": 1},), peer=False),
+    reduction(np.nanstd, kwargs=AXES[:-1] + ({"ddof": 1},), peer=False),
+    *(call(f, f"np.{f.__name__}(np.log(x0), axis=-1{{kw}})", (((4, 5),),), domain=uniform(-0.3, 3.0),
+           kwargs=({}, {"ddof": 1}, {"keepdims": True}), peer=False, id=f"{f.__name__}[nan]")
+      for f in (np.nanvar, np.nanstd)),
     call(np.sum, "x0.sum(axis=0)", REDUCED[:2]), call(np.sum, "x0.sum()", ARRAYS),
     call(np.mean, "x0.mean(keepdims=True)", ARRAYS), call(np.max, "x0.max(axis=-1)", REDUCED, domain=spaced, order=1),
     call(np.min, "x0.min()", REDUCED, domain=spaced, order=1),
@@ -313,6 +342,8 @@ LINALG = [
 ]
 
 SHAPE = [
+    RuleSpec(np.diagflat, 1, normal, (((3,),), ((2, 2),)), kwargs=({}, {"k": 1}, {"k": -2}), peer=False),
+    RuleSpec(np.vander, 1, normal, (((3,),), ((1,),)), kwargs=({}, {"N": 2}, {"N": 5}, {"N": 1}), peer=False),
     call(np.reshape, "np.reshape(x0, (3, 2))", (((6,),), ((2, 3),), ((1, 6),))),
     call(np.reshape, "x0.reshape(3, -1)", (((6,),), ((2, 3),))), call(np.reshape, "x0.reshape(-1)", (((2, 3),),)),
     unary(np.ravel), call(np.ravel, "x0.flatten()", (((2, 3),),)),
@@ -399,10 +430,16 @@ SVDVALS = tuple(f for f in (getattr(np.linalg, "svdvals", None),) if f is not No
 VECDOTS = tuple(f for f in (getattr(np, "vecdot", None), getattr(np.linalg, "vecdot", None)) if f is not None)
 MATRIX_TRANSPOSES = tuple(f for f in (getattr(np, "matrix_transpose", None), getattr(np.linalg, "matrix_transpose", None))
                           if f is not None)
+VECTOR_NORMS = tuple(f for f in (getattr(np.linalg, "vector_norm", None),) if f is not None)
+MATRIX_NORMS = tuple(f for f in (getattr(np.linalg, "matrix_norm", None),) if f is not None)
+
 ARRAY_API = [
     *(RuleSpec(f, 2, normal, (((3,), (3,)), ((2, 3), (3,)), ((2, 1, 3), (4, 3))), peer=False,
                kwargs=({}, Variant({"axis": 0}, (((3, 2), (3, 2)),)))) for f in VECDOTS),
     *(unary(f, shapes=(((2, 3),), ((2, 3, 4),)), peer=False) for f in MATRIX_TRANSPOSES),
+    *(RuleSpec(f, 1, spaced, REDUCED, peer=False, kwargs=AXES[:-1]) for f in VECTOR_NORMS),
+    *(RuleSpec(f, 1, spaced, (((3, 3),), ((2, 4, 3),), ((1, 2),)), peer=False, kwargs=({}, {"keepdims": True}))
+      for f in MATRIX_NORMS),
 ]
 SQUARE = (((3, 3),), ((2, 3, 3),))
 RECTANGULAR = (((3, 3),), ((4, 3),), ((3, 4),), ((2, 4, 3),))
@@ -494,6 +531,11 @@ STATISTICS = [
              kwargs=({}, {"mode": "same"}, {"mode": "valid"}), peer=False),
     binary(np.cross, shapes=(((3,), (3,)), ((2, 3), (2, 3)))),
     binary(np.cross, shapes=(((2, 3), (3,)), ((2, 1, 3), (4, 3))), peer=False),
+    RuleSpec(np.polyder, 1, normal, (((4,),), ((1,),)), kwargs=({}, {"m": 2}, {"m": 5}), peer=False),
+    RuleSpec(np.polyint, 1, normal, (((4,),), ((1,),)), kwargs=({}, {"m": 2}), peer=False),
+    RuleSpec(np.unwrap, 1, unwrappable, (((5,),), ((3, 4),)), kwargs=({}, {"period": 3.0}), peer=False),
+    call(np.unwrap, "np.unwrap(np.transpose(x0), axis=0)", (((3, 4),),), domain=unwrappable, peer=False,
+         id="unwrap[axis=0]"),
 ]
 
 SPECS = (ELEMENTWISE + OPERATORS + REDUCTIONS + LINALG + ARRAY_API + DECOMPOSITIONS + STATISTICS + SHAPE

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from rule_specs import (
-    REDUCED, SCALAR, UNARY, Case, RuleSpec, Variant, away_from_zero, expand, normal, positive, uniform, unit,
+    REDUCED, SCALAR, UNARY, Case, RuleSpec, Variant, away_from_zero, expand, near, normal, positive, uniform, unit,
     well_conditioned,
 )
 
@@ -39,6 +39,9 @@ def spec(func, call: str, nargs: int, domain=normal, shapes=UNARY, peer: bool = 
 def unary(func, domain=normal, peer: bool = True, shapes=UNARY) -> RuleSpec:
     return spec(func, f"special.{func.__name__}(x0)", 1, domain, shapes, peer)
 
+
+# Residuals |r| in [0.3, 0.7] or [1.3, 2.0]: away from huber's kink at |r| = delta (delta in [0.8, 1.2]).
+HUBER_RESIDUALS = near(0.5, -0.5, 1.65, -1.65, spread=0.2)
 
 SPECIAL = [
     spec(special.logsumexp, "special.logsumexp(x0{kw})", 1, normal, REDUCED, kwargs=AXES),
@@ -63,6 +66,20 @@ SPECIAL = [
     unary(special.i0), unary(special.i1), spec(special.iv, "special.iv(1.5, x0)", 1, positive),
     unary(special.i0e, away_from_zero, peer=False), unary(special.i1e, away_from_zero, peer=False),
     spec(special.ive, "special.ive(1.5, x0)", 1, positive),
+    unary(special.entr, positive, peer=False),
+    spec(special.rel_entr, "special.rel_entr(x0, x1)", 2, positive, (((3,), (3,)), ((2, 3), (3,)), (S, S)),
+         peer=False),
+    spec(special.kl_div, "special.kl_div(x0, x1)", 2, positive, (((3,), (3,)), ((2, 3), (3,)), (S, S)), peer=False),
+    spec(special.huber, "special.huber(x0, x1)", 2, (uniform(0.8, 1.2), HUBER_RESIDUALS),
+         (((3,), (3,)), ((2, 3), (3,)), (S, S), (S, (2, 3))), peer=False, order=1),
+    spec(special.pseudo_huber, "special.pseudo_huber(x0, x1)", 2, (positive, normal),
+         (((3,), (3,)), ((2, 3), (3,)), (S, S), (S, (2, 3))), peer=False),
+    unary(special.expm1, peer=False), unary(special.log1p, positive, peer=False),
+    unary(special.exp2, peer=False), unary(special.exp10, peer=False),
+    unary(special.cbrt, away_from_zero, peer=False), unary(special.gamma, positive),
+    unary(special.loggamma, positive, peer=False),
+    spec(special.beta, "special.beta(x0, x1)", 2, positive, (((3,), (3,)), ((2, 3), (3,)), (S, S))),
+    unary(special.erfcx, peer=False),
 ]
 
 LOCATION_SCALE = (((3,), S, S), ((2, 3), (3,), (2, 1)), (S, S, S), ((3,), (3,), (3,)))
@@ -88,6 +105,28 @@ BETA = (uniform(0.3, 0.7), uniform(1.5, 3.0), uniform(1.5, 3.0), uniform(-0.05, 
 MVN_SHAPES = (((3,), (3,), (3, 3)), ((4, 3), (3,), (3, 3)), ((1, 3), (3,), (3, 3)))
 DIRICHLET = "stats.dirichlet.{}(x0 / np.sum(x0, axis=0), x1)"
 COUNTS = "np.array([0.0, 1.0, 3.0])"
+BINARY = "np.array([0.0, 1.0, 1.0])"
+# Values above loc for expon (x in [1, 2], loc in [-0.5, 0.5]), apart from loc for laplace's kink.
+EXPON_DOMAIN = (uniform(1.0, 2.0), uniform(-0.5, 0.5), positive)
+# Values inside [loc, loc + scale] both with the defaults (0, 1) and with the drawn loc and scale.
+UNIFORM_DOMAIN = (uniform(0.1, 0.9), uniform(-0.8, -0.2), uniform(1.8, 2.5))
+LOGNORM = (uniform(1.0, 2.0), uniform(0.5, 1.5), uniform(-0.5, 0.5), positive)
+LAPLACE_DOMAIN = (near(-1.5, 1.5, spread=0.3), uniform(-0.5, 0.5), positive)
+
+
+def location_scale_family(name: str, domain, order: int = 2) -> list:
+    """<name>.logpdf and <name>.pdf called positionally, with the defaults, and frozen."""
+    specs = []
+    for method in ("logpdf", "pdf"):
+        func = getattr(getattr(stats, name), method)
+        specs += [
+            spec(func, f"stats.{name}.{method}(x0, x1, x2)", 3, domain, LOCATION_SCALE, peer=False, order=order),
+            spec(func, f"stats.{name}.{method}(x0)", 1, domain[0], UNARY, peer=False, order=order,
+                 id=f"{name}.{method}[defaults]"),
+            spec(func, f"stats.{name}(x1, scale=x2).{method}(x0)", 3, domain, LOCATION_SCALE[:2], peer=False,
+                 order=order, id=f"{name}.{method}[frozen]"),
+        ]
+    return specs
 
 STATS = [
     *location_scale(stats.norm.logpdf), *location_scale(stats.norm.pdf), *location_scale(stats.norm.cdf),
@@ -121,6 +160,20 @@ STATS = [
     spec(stats.dirichlet.logpdf, DIRICHLET.format("logpdf"), 2, (positive, uniform(1.5, 3.0)), (((3, 4), (3,)),),
          peer=False, id="dirichlet.logpdf[points]"),
     spec(stats.dirichlet.pdf, DIRICHLET.format("pdf"), 2, (positive, uniform(1.5, 3.0)), (((3,), (3,)),)),
+    *location_scale_family("expon", EXPON_DOMAIN), *location_scale_family("laplace", LAPLACE_DOMAIN, order=1),
+    *location_scale_family("logistic", NORMAL_DOMAIN), *location_scale_family("cauchy", NORMAL_DOMAIN),
+    *(spec(f, f"stats.lognorm.{f.__name__}(x0, x1, x2, x3)", 4, LOGNORM, (((3,), S, S, S), ((2, 3), (3,), S, (2, 1))),
+           peer=False) for f in (stats.lognorm.logpdf, stats.lognorm.pdf)),
+    spec(stats.lognorm.logpdf, "stats.lognorm(x1).logpdf(x0)", 2, LOGNORM[:2], (((3,), S),), peer=False,
+         id="lognorm.logpdf[frozen]"),
+    *location_scale_family("uniform", UNIFORM_DOMAIN, order=1),
+    spec(stats.bernoulli.logpmf, f"stats.bernoulli.logpmf({BINARY}, x0)", 1, uniform(0.2, 0.8), ((S,), ((3,),)),
+         peer=False),
+    spec(stats.binom.logpmf, f"stats.binom.logpmf({COUNTS}, 4, x0)", 1, uniform(0.2, 0.8), ((S,), ((3,),)),
+         peer=False),
+    spec(stats.binom.pmf, f"stats.binom.pmf({COUNTS}, 4, x0)", 1, uniform(0.2, 0.8), ((S,), ((3,),)), peer=False),
+    spec(stats.binom.logpmf, f"stats.binom(4, x0).logpmf({COUNTS})", 1, uniform(0.2, 0.8), ((S,),), peer=False,
+         id="binom.logpmf[frozen]"),
 ]
 
 TRIANGULAR = (((3, 3), (3,)), ((3, 3), (3, 2)))

@@ -18,4 +18,5 @@ except ImportError:
     HAS_SCIPY = False
 else:
     HAS_SCIPY = True
-    from adjoint.rules import scipy_linalg, scipy_special, scipy_stats  # noqa: F401
+    from adjoint.rules import scipy_linalg, scipy_special, scipy_special_elementary, scipy_stats, \
+        scipy_stats_families  # noqa: F401

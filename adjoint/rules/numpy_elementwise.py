@@ -450,3 +450,25 @@ def _(result, x, a_min, a_max):
 def _(result, x, a_min, a_max):
     d[result] = (d[x] * clip_mask(x, a_min, a_max) + d[a_min] * (1.0 - clip_mask(x, a_min, None))
                  + d[a_max] * (1.0 - clip_mask(x, None, a_max)))
+
+
+# copysign(x, y) = |x| with y's sign bit: its slope in x is sign(x) times +-1, in y zero (piecewise constant).
+@register_adjoint(np.copysign)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * np.sign(x) * np.copysign(1.0, y), x)
+
+
+@register_tangent(np.copysign)
+def _(result, x, y):
+    d[result] = d[x] * np.sign(x) * np.copysign(1.0, y)
+
+
+# ldexp(x, n) = x 2^n with integer n, not differentiated.
+@register_adjoint(np.ldexp)
+def _(result, x, n):
+    d[x] = unbroadcast(d[result] * np.ldexp(1.0, n), x)
+
+
+@register_tangent(np.ldexp)
+def _(result, x, n):
+    d[result] = d[x] * np.ldexp(1.0, n)

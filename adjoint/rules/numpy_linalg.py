@@ -10,7 +10,7 @@ from adjoint.runtime import (
     cholesky_adjoint, cholesky_tangent, diag_adjoint, diagonal_adjoint, einsum_adjoint, einsum_tangent,
     inner_axes, item_adjoint, kron_adjoint, norm_adjoint, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b,
     solve_adjoint_a, solve_adjoint_b, solve_tangent, tensordot_adjoint_a, tensordot_adjoint_b, trace_adjoint,
-    unbroadcast,
+    unbroadcast, unreduce,
 )
 from adjoint.templates import d
 
@@ -229,3 +229,23 @@ def _(result, x, ord=None, axis=None, keepdims=False):
 @register_tangent(np.linalg.norm)
 def _(result, x, ord=None, axis=None, keepdims=False):
     d[result] = norm_tangent(d[x], result, x, ord, axis, keepdims)
+
+
+# NumPy 2's np.linalg.vector_norm and matrix_norm, in their default orders (others are refused as keywords):
+# the 2-norm over axis (all of them by default) and the Frobenius norm of the last two axes, d |x| = x / |x|.
+if hasattr(np.linalg, "vector_norm"):
+    @register_adjoint(np.linalg.vector_norm)
+    def _(result, x, axis=None, keepdims=False):
+        d[x] = unreduce(d[result] / result, x, axis, keepdims) * x
+
+    @register_tangent(np.linalg.vector_norm)
+    def _(result, x, axis=None, keepdims=False):
+        d[result] = np.sum(d[x] * x, axis=axis, keepdims=keepdims) / result
+
+    @register_adjoint(np.linalg.matrix_norm)
+    def _(result, x, keepdims=False):
+        d[x] = unreduce(d[result] / result, x, (-2, -1), keepdims) * x
+
+    @register_tangent(np.linalg.matrix_norm)
+    def _(result, x, keepdims=False):
+        d[result] = np.sum(d[x] * x, axis=(-2, -1), keepdims=keepdims) / result

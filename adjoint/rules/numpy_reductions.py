@@ -3,7 +3,7 @@ import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, unreduce, var_adjoint, var_tangent,
+    cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, reshape_like, unreduce, var_adjoint, var_tangent,
 )
 from adjoint.templates import d
 
@@ -123,3 +123,93 @@ def _(result, x, n=1, axis=-1):
 @register_tangent(np.diff)
 def _(result, x, n=1, axis=-1):
     d[result] = np.diff(d[x], n, axis)
+
+
+# ediff1d(x) is diff(ravel(x)) (to_begin and to_end are refused as keywords).
+@register_adjoint(np.ediff1d)
+def _(result, ary):
+    d[ary] = reshape_like(diff_adjoint(d[result], 1, -1), ary)
+
+
+@register_tangent(np.ediff1d)
+def _(result, ary):
+    d[result] = np.ediff1d(d[ary])
+
+
+# Python 3.9's NumPy (before 2.1) has no cumulative_sum or cumulative_prod; without include_initial
+# they are cumsum and cumprod along axis (required beyond one dimension).
+if hasattr(np, "cumulative_sum"):
+    @register_adjoint(np.cumulative_sum)
+    def _(result, x, axis=None):
+        d[x] = cumsum_adjoint(d[result], x, axis)
+
+    @register_tangent(np.cumulative_sum)
+    def _(result, x, axis=None):
+        d[result] = np.cumulative_sum(d[x], axis=axis)
+
+    # Elements without zeros, as cumprod.
+    @register_adjoint(np.cumulative_prod)
+    def _(result, x, axis=None):
+        d[x] = cumsum_adjoint(d[result] * result, x, axis) / x
+
+    @register_tangent(np.cumulative_prod)
+    def _(result, x, axis=None):
+        d[result] = result * np.cumulative_sum(d[x] / x, axis=axis)
+
+
+# ----- Ignoring NaNs ------------------------------------------------------------------------
+# A NaN counts as the operation's identity (0 for sums, 1 for products) and gets no derivative.
+
+
+@register_adjoint(np.nancumsum)
+def _(result, x, axis=None):
+    d[x] = cumsum_adjoint(d[result], x, axis) * np.logical_not(np.isnan(x))
+
+
+@register_tangent(np.nancumsum)
+def _(result, x, axis=None):
+    d[result] = np.cumsum(np.where(np.isnan(x), 0.0, d[x]), axis=axis)
+
+
+# Elements without zeros: d nanprod(x) / d x_i = nanprod(x) / x_i where x_i is not NaN (dividing by 1 at a NaN
+# keeps NaN out of second derivatives).
+@register_adjoint(np.nanprod)
+def _(result, x, axis=None, keepdims=False):
+    d[x] = unreduce(d[result] * result, x, axis, keepdims) * np.logical_not(np.isnan(x)) / np.where(np.isnan(x), 1.0, x)
+
+
+@register_tangent(np.nanprod)
+def _(result, x, axis=None, keepdims=False):
+    d[result] = result * np.sum(np.where(np.isnan(x), 0.0, d[x]) / np.where(np.isnan(x), 1.0, x), axis=axis,
+                                keepdims=keepdims)
+
+
+# nanvar = sum of c^2 / (count - ddof) over the numbers, c = x - nanmean(x) (0 at a NaN):
+# d nanvar / d x_i = 2 c_i / (count - ddof).
+@register_adjoint(np.nanvar)
+def _(result, x, axis=None, ddof=0, keepdims=False):
+    centered = np.where(np.isnan(x), 0.0, x - np.nanmean(x, axis=axis, keepdims=True))
+    count = np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=True)
+    d[x] = unreduce(d[result], x, axis, keepdims) * centered * (2.0 / (count - ddof))
+
+
+@register_tangent(np.nanvar)
+def _(result, x, axis=None, ddof=0, keepdims=False):
+    d[result] = (2.0 * np.sum(np.where(np.isnan(x), 0.0, d[x] * (x - np.nanmean(x, axis=axis, keepdims=True))),
+                              axis=axis, keepdims=keepdims)
+                 / (np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims) - ddof))
+
+
+# nanstd = sqrt(nanvar): d nanstd = d nanvar / (2 nanstd).
+@register_adjoint(np.nanstd)
+def _(result, x, axis=None, ddof=0, keepdims=False):
+    centered = np.where(np.isnan(x), 0.0, x - np.nanmean(x, axis=axis, keepdims=True))
+    count = np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=True)
+    d[x] = unreduce(d[result] / result, x, axis, keepdims) * centered / (count - ddof)
+
+
+@register_tangent(np.nanstd)
+def _(result, x, axis=None, ddof=0, keepdims=False):
+    d[result] = (np.sum(np.where(np.isnan(x), 0.0, d[x] * (x - np.nanmean(x, axis=axis, keepdims=True))),
+                        axis=axis, keepdims=keepdims)
+                 / (result * (np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims) - ddof)))

@@ -384,3 +384,27 @@ def _(result, x, indices, axis=None):
 @register_tangent(np.take)
 def _(result, x, indices, axis=None):
     d[result] = np.take(d[x], indices, axis)
+
+
+# diagflat(v, k) = diag(ravel(v), k): the adjoint reads the k-th diagonal back in v's shape.
+@register_adjoint(np.diagflat)
+def _(result, v, k=0):
+    d[v] = reshape_like(np.diag(d[result], k), v)
+
+
+@register_tangent(np.diagflat)
+def _(result, v, k=0):
+    d[result] = np.diagflat(d[v], k)
+
+
+# vander(x, N): column j is x^(N-1-j), whose slope (N-1-j) x^(N-2-j) is column j+1 times N-1-j
+# (the last column, x^0, has none). increasing=True is refused as a keyword.
+@register_adjoint(np.vander)
+def _(result, x, N=None):
+    d[x] = np.sum(d[result][:, :-1] * result[:, 1:] * np.arange(np.shape(result)[1] - 1, 0, -1), axis=1)
+
+
+@register_tangent(np.vander)
+def _(result, x, N=None):
+    d[result] = np.expand_dims(d[x], 1) * np.pad(result[:, 1:] * np.arange(np.shape(result)[1] - 1, 0, -1),
+                                                 ((0, 0), (0, 1)))

@@ -219,6 +219,39 @@ def _(result, p, x):
     d[result] = np.polyval(d[p], x) + d[x] * np.polyval(p[:-1] * np.arange(np.shape(p)[0] - 1, 0, -1), x)
 
 
+# polyder and polyint are linear in p: polyder(p, m) is p[:n-m] times polyder(ones, m) (empty when m >= n),
+# polyint(p, m) is p times polyint(ones, m)[:n] followed by m zeros (constants k are refused as keywords).
+@register_adjoint(np.polyder)
+def _(result, p, m=1):
+    d[p] = np.pad(d[result] * np.polyder(np.ones(np.shape(p)), m), (0, m))[:np.shape(p)[0]]
+
+
+@register_tangent(np.polyder)
+def _(result, p, m=1):
+    d[result] = np.polyder(d[p], m)
+
+
+@register_adjoint(np.polyint)
+def _(result, p, m=1):
+    d[p] = d[result][:np.shape(p)[0]] * np.polyint(np.ones(np.shape(p)), m)[:np.shape(p)[0]]
+
+
+@register_tangent(np.polyint)
+def _(result, p, m=1):
+    d[result] = np.polyint(d[p], m)
+
+
+# unwrap adds multiples of the period, piecewise constant in p: its derivative is the identity.
+@register_adjoint(np.unwrap)
+def _(result, p, discont=None, axis=-1, period=2.0 * np.pi):
+    d[p] = d[result]
+
+
+@register_tangent(np.unwrap)
+def _(result, p, discont=None, axis=-1, period=2.0 * np.pi):
+    d[result] = d[p]
+
+
 # sum(h * m) along axis, h the spacings (diff(x), or dx) and m the pair means (y[i] + y[i+1]) / 2;
 # dx counts only when x is None.
 @register_adjoint(*INTEGRALS)

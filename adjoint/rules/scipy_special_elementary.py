@@ -1,0 +1,188 @@
+"""Adjoints and tangents of scipy.special's elementary functions: entropies and divergences, the
+Huber losses, exponentials and logarithms, the cube root, gamma and beta, the scaled
+complementary error function.
+
+Registered only when SciPy imports (see rules/__init__.py). Each derivative is written with
+functions that have rules themselves, so second derivatives follow.
+"""
+import math
+
+import numpy as np
+from scipy import special
+
+from adjoint.templates import d
+from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.runtime import unbroadcast
+
+LOG_10 = math.log(10.0)
+LOG_2 = math.log(2.0)
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+# ----- Entropies and divergences -------------------------------------------------------------------
+# entr(x) = -x log x, rel_entr(x, y) = x log(x / y), kl_div(x, y) = x log(x / y) - x + y.
+
+
+@register_adjoint(special.entr)
+def _(result, x):
+    d[x] = -d[result] * (np.log(x) + 1.0)
+
+
+@register_tangent(special.entr)
+def _(result, x):
+    d[result] = -d[x] * (np.log(x) + 1.0)
+
+
+@register_adjoint(special.rel_entr)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * (np.log(x) - np.log(y) + 1.0), x)
+    d[y] = unbroadcast(-d[result] * x / y, y)
+
+
+@register_tangent(special.rel_entr)
+def _(result, x, y):
+    d[result] = d[x] * (np.log(x) - np.log(y) + 1.0) - d[y] * x / y
+
+
+@register_adjoint(special.kl_div)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * (np.log(x) - np.log(y)), x)
+    d[y] = unbroadcast(d[result] * (1.0 - x / y), y)
+
+
+@register_tangent(special.kl_div)
+def _(result, x, y):
+    d[result] = d[x] * (np.log(x) - np.log(y)) + d[y] * (1.0 - x / y)
+
+
+# ----- Huber losses ----------------------------------------------------------------------------------
+# huber(delta, r) is r^2 / 2 where |r| <= delta, else delta (|r| - delta / 2).
+
+
+@register_adjoint(special.huber)
+def _(result, delta, r):
+    d[delta] = unbroadcast(d[result] * np.where(np.abs(r) <= delta, 0.0, np.abs(r) - delta), delta)
+    d[r] = unbroadcast(d[result] * np.where(np.abs(r) <= delta, r, delta * np.sign(r)), r)
+
+
+@register_tangent(special.huber)
+def _(result, delta, r):
+    d[result] = (d[delta] * np.where(np.abs(r) <= delta, 0.0, np.abs(r) - delta)
+                 + d[r] * np.where(np.abs(r) <= delta, r, delta * np.sign(r)))
+
+
+# pseudo_huber(delta, r) = delta^2 (s - 1) with s = sqrt(1 + (r / delta)^2):
+# its slope in r is r / s, in delta 2 result / delta - r^2 / (delta s).
+@register_adjoint(special.pseudo_huber)
+def _(result, delta, r):
+    s = np.sqrt(1.0 + np.square(r / delta))
+    d[delta] = unbroadcast(d[result] * (2.0 * result / delta - np.square(r) / (delta * s)), delta)
+    d[r] = unbroadcast(d[result] * r / s, r)
+
+
+@register_tangent(special.pseudo_huber)
+def _(result, delta, r):
+    d[result] = (d[delta] * (2.0 * result / delta - np.square(r) / (delta * np.sqrt(1.0 + np.square(r / delta))))
+                 + d[r] * r / np.sqrt(1.0 + np.square(r / delta)))
+
+
+# ----- Exponentials, logarithms, cube root ---------------------------------------------------------
+
+
+@register_adjoint(special.expm1)
+def _(result, x):
+    d[x] = d[result] * (result + 1.0)
+
+
+@register_tangent(special.expm1)
+def _(result, x):
+    d[result] = d[x] * (result + 1.0)
+
+
+@register_adjoint(special.log1p)
+def _(result, x):
+    d[x] = d[result] / (1.0 + x)
+
+
+@register_tangent(special.log1p)
+def _(result, x):
+    d[result] = d[x] / (1.0 + x)
+
+
+@register_adjoint(special.exp2)
+def _(result, x):
+    d[x] = d[result] * result * LOG_2
+
+
+@register_tangent(special.exp2)
+def _(result, x):
+    d[result] = d[x] * result * LOG_2
+
+
+@register_adjoint(special.exp10)
+def _(result, x):
+    d[x] = d[result] * result * LOG_10
+
+
+@register_tangent(special.exp10)
+def _(result, x):
+    d[result] = d[x] * result * LOG_10
+
+
+@register_adjoint(special.cbrt)
+def _(result, x):
+    d[x] = d[result] / (3.0 * result * result)
+
+
+@register_tangent(special.cbrt)
+def _(result, x):
+    d[result] = d[x] / (3.0 * result * result)
+
+
+# ----- Gamma and beta --------------------------------------------------------------------------------
+
+
+@register_adjoint(special.gamma)
+def _(result, x):
+    d[x] = d[result] * result * special.digamma(x)
+
+
+@register_tangent(special.gamma)
+def _(result, x):
+    d[result] = d[x] * result * special.digamma(x)
+
+
+# On real inputs loggamma is gammaln where gamma is positive.
+@register_adjoint(special.loggamma)
+def _(result, x):
+    d[x] = d[result] * special.digamma(x)
+
+
+@register_tangent(special.loggamma)
+def _(result, x):
+    d[result] = d[x] * special.digamma(x)
+
+
+@register_adjoint(special.beta)
+def _(result, a, b):
+    d[a] = unbroadcast(d[result] * result * (special.digamma(a) - special.digamma(a + b)), a)
+    d[b] = unbroadcast(d[result] * result * (special.digamma(b) - special.digamma(a + b)), b)
+
+
+@register_tangent(special.beta)
+def _(result, a, b):
+    d[result] = result * (d[a] * (special.digamma(a) - special.digamma(a + b))
+                          + d[b] * (special.digamma(b) - special.digamma(a + b)))
+
+
+# ----- Scaled complementary error function -----------------------------------------------------------
+# erfcx(x) = exp(x^2) erfc(x): its slope is 2 x erfcx(x) - 2 / sqrt(pi).
+
+
+@register_adjoint(special.erfcx)
+def _(result, x):
+    d[x] = d[result] * (2.0 * x * result - TWO_OVER_SQRT_PI)
+
+
+@register_tangent(special.erfcx)
+def _(result, x):
+    d[result] = d[x] * (2.0 * x * result - TWO_OVER_SQRT_PI)
