@@ -196,6 +196,13 @@ def callee_writes_through_its_callee_not_read_after(x):
     return first * 3.0
 
 
+def slice_scaled_then_element_written(x0, a):
+    y1 = a + 0.0
+    y1[:2] *= x0
+    y1[-2] = y1[2] * x0
+    return np.sum(y1 * y1)
+
+
 def _vector(rng, n=3):
     return rng.uniform(0.5, 1.5, size=n)
 
@@ -219,6 +226,7 @@ CASES = [
     Exact(callee_writes_scratch_not_read_after, lambda rng: (_vector(rng),)),
     Exact(callee_writes_argument_not_read_after, lambda rng: (_vector(rng),)),
     Exact(callee_pops_once, lambda rng: (0.8,)),
+    Exact(slice_scaled_then_element_written, lambda rng: (0.8, _vector(rng, 5))),
     Exact(callee_writes_through_its_callee_not_read_after, lambda rng: (_vector(rng),)),
     Exact(copy_then_write_is_exact, lambda rng: (_vector(rng),)),
     Exact(view_written_base_read_only_before, lambda rng: (_vector(rng),)),
