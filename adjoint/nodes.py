@@ -188,6 +188,21 @@ def dotted_name(node: gast.expr) -> Optional[str]:
     return None
 
 
+def replace_node(tree: gast.AST, old: gast.AST, new: gast.AST) -> None:
+    """Put `new` where `old` stands in tree (the first place found, as a field or a list item)."""
+    for node in walk(tree):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value is old:
+                setattr(node, field, new)
+                return
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    if item is old:
+                        value[index] = new
+                        return
+
+
 def local_names(func_node: gast.FunctionDef) -> frozenset:
     """The names a function binds: its parameters and every name it assigns."""
     return frozenset(names_stored(func_node)) | frozenset(parameters(func_node))

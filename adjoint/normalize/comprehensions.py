@@ -85,7 +85,7 @@ class _Lowering:
         for node in found:
             self._earlier_calls_first(stmt, node, prelude)
             replacement = self.expression(node, prelude)
-            _replace(stmt, node, replacement)
+            nodes.replace_node(stmt, node, replacement)
         return prelude + [stmt]
 
     def _earlier_calls_first(self, stmt: gast.stmt, node: gast.expr, prelude: List[gast.stmt]) -> None:
@@ -100,7 +100,7 @@ class _Lowering:
                 if any(isinstance(sub, gast.Call) for sub in nodes.walk(sibling)):
                     temp = self.fresh("_t")
                     prelude.append(nodes.copy_location(nodes.assign(temp, sibling), sibling))
-                    _replace(parent, sibling, nodes.copy_location(nodes.name(temp), sibling))
+                    nodes.replace_node(parent, sibling, nodes.copy_location(nodes.name(temp), sibling))
 
     def _comprehensions(self, stmt: gast.stmt) -> List[gast.expr]:
         """The outermost comprehensions of the statement's own expressions, in source order;
@@ -239,7 +239,7 @@ class _Lowering:
         found: List[gast.expr] = []
         self._collect(expr, found, conditional=False)
         for node in found:
-            _replace(holder, node, self.expression(node, prelude))
+            nodes.replace_node(holder, node, self.expression(node, prelude))
         return holder.value
 
 
@@ -281,17 +281,3 @@ def _renamed(node: gast.AST, renamed: Dict[str, str]) -> gast.AST:
         if isinstance(sub, gast.Name) and sub.id in renamed:
             sub.id = renamed[sub.id]
     return node
-
-
-def _replace(tree: gast.AST, old: gast.AST, new: gast.AST) -> None:
-    for node in nodes.walk(tree):
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if value is old:
-                setattr(node, field, new)
-                return
-            if isinstance(value, list):
-                for index, item in enumerate(value):
-                    if item is old:
-                        value[index] = new
-                        return

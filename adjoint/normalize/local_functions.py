@@ -95,7 +95,7 @@ def _partials_as_lambdas(parsed: ParsedFunction, fresh: Callable[[str], str]) ->
                     func = _partial_of_user_function(call, parsed, locals_)
                     made = _partial_lambda(call, func, snapshots, fresh) if func is not None else None
                     if made is not None:
-                        _replace(block[index], call, made)
+                        nodes.replace_node(block[index], call, made)
             block[index:index] = snapshots
             index += len(snapshots) + 1
 
@@ -220,7 +220,7 @@ class _Lifter:
         for function in self.anonymous:
             alias = self.fresh("_lambda")
             functions[alias] = function
-            _replace(self.node, function, nodes.copy_location(nodes.name(alias), function))
+            nodes.replace_node(self.node, function, nodes.copy_location(nodes.name(alias), function))
         self._find_captures(functions, enclosing)
         lifted = {name: self._lift(name, function, self.captures[name]) for name, function in functions.items()}
         for function in lifted.values():  # local functions calling each other (or themselves)
@@ -298,18 +298,6 @@ class _Lifter:
         for name, captured in self.captures.items():
             if captured:
                 self.parsed.captured[name] = {n: n for n in captured}
-
-
-def _replace(tree: gast.AST, old: gast.AST, new: gast.AST) -> None:
-    for node in nodes.walk(tree):
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if value is old:
-                setattr(node, field, new)
-                return
-            if isinstance(value, list) and any(item is old for item in value):
-                value[[i for i, item in enumerate(value) if item is old][0]] = new
-                return
 
 
 # ----- calls that pass function values ------------------------------------------------------------
