@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -94,7 +95,11 @@ def test_the_disk_cache_tells_lambdas_and_function_arguments_apart(tmp_path, mon
 
 
 def test_two_lambdas_with_the_same_parameters_on_one_line_are_told_apart():
-    assert (adjoint.grad(lambda x: x ** 2)(1.5), adjoint.grad(lambda x: x ** 3)(1.5)) == (3.0, 6.75)
+    if sys.version_info >= (3, 11):  # code objects know their columns
+        assert (adjoint.grad(lambda x: x ** 2)(1.5), adjoint.grad(lambda x: x ** 3)(1.5)) == (3.0, 6.75)
+    else:
+        with pytest.raises(adjoint.AdjointError, match="cannot tell which lambda this is"):
+            adjoint.grad(lambda x: x ** 2)(1.5), adjoint.grad(lambda x: x ** 3)(1.5)
 
 
 def test_wrt_naming_the_object_of_a_bound_method_is_refused():

@@ -45,6 +45,8 @@ def test_at_least_120_numpy_functions_and_operators() -> None:
 def test_coverage_table_matches_the_rules() -> None:
     if not HAS_SCIPY:
         pytest.skip("docs/numpy.md lists the SciPy rules, which are registered when SciPy is installed")
+    if not hasattr(np, "cumulative_sum"):
+        pytest.skip("docs/numpy.md is generated with NumPy >= 2.1, whose functions it lists (np.cumulative_sum)")
     expected = coverage_table()
     assert COVERAGE.read_text() == expected, (
         "docs/numpy.md is stale: regenerate it with `python -m adjoint.coverage > docs/numpy.md`"

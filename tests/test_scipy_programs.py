@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -138,7 +139,7 @@ def test_a_refusal_names_the_public_module_and_shows_the_rule_to_write() -> None
     message = str(raised.value)
     assert "scipy.special.dawsn" in message and "numpy.dawsn" not in message
     assert "@adjoint.register_adjoint(scipy.special.dawsn)" in message
-    assert "def _(result, x):" in message
+    assert re.search(r"def _\(result, x0?\):", message)  # x0 where SciPy's ufunc has no signature
     assert raised.value.location.filename == __file__
 
 
