@@ -203,6 +203,14 @@ def slice_scaled_then_element_written(x0, a):
     return np.sum(y1 * y1)
 
 
+BUFFER = np.zeros(2)
+
+
+def callee_writes_a_global(x):
+    first = fill_first(BUFFER, x[0])  # <- callee-global
+    return first * x[1] + BUFFER[0]
+
+
 def _vector(rng, n=3):
     return rng.uniform(0.5, 1.5, size=n)
 
@@ -221,6 +229,7 @@ CASES = [
     Refused(callee_appends, (1.5,), adjoint.UnsupportedSyntaxError, "callee-append"),
     Refused(callee_writes_argument, (np.array([1.0, 2.0]),), adjoint.UnsupportedSyntaxError, "callee-store"),
     Refused(callee_pops_twice, (1.5,), adjoint.UnsupportedSyntaxError, "callee-pop-read"),
+    Refused(callee_writes_a_global, (np.array([1.0, 2.0]),), adjoint.UnsupportedSyntaxError, "callee-global"),
     Refused(callee_writes_through_its_callee, (np.array([1.0, 2.0]),), adjoint.UnsupportedSyntaxError,
             "transitive-callee"),
     Exact(callee_writes_scratch_not_read_after, lambda rng: (_vector(rng),)),

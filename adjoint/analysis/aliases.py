@@ -188,6 +188,12 @@ class _Checker:
         where = self.callee_facts(func, call, self.kinds)[0]
         if where is None:
             return
+        outside = next((name for name in passed if self._from_outside(name)), None)
+        if outside is not None:
+            raise self._refuse(stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:"
+                               f"{where.lineno}) and `{outside}` holds memory from outside this function (a global, "
+                               "a closure or an attribute), which the change would reach; return the new value "
+                               "instead, or pass a copy")
         state = self.storage.before[stmt]
         reached = set().union(*[self.storage.reaches(name, state) for name in passed])
         live = self.live.after.get(stmt, frozenset())
@@ -197,6 +203,17 @@ class _Checker:
                                    f"{where.lineno}) and `{other}` is read after the call; adjoint does not follow "
                                    "changes a called function makes to its arguments: return the new value "
                                    "instead, or pass a copy")
+
+    def _from_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
+        """Whether `name` may hold an object the function did not make or receive as an argument:
+        a global or closure name, or one bound to one, or to an attribute of an object."""
+        if name not in self.local_names:
+            return True
+        return any(isinstance(stmt, gast.Assign) and nodes.assigned_name(stmt) == name
+                   and (isinstance(stmt.value, gast.Attribute)
+                        or isinstance(stmt.value, gast.Name) and stmt.value.id not in seen
+                        and self._from_outside(stmt.value.id, seen | {name}))
+                   for stmt in self.statements.values())
 
     def _may_change_arguments(self, call: gast.Call) -> bool:
         """A NumPy function (`np.copyto`, `np.random.shuffle`); not a user function (its own writes
