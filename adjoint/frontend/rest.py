@@ -10,7 +10,8 @@ keyword-only parameter per keyword the call passes, gathered into a dict::
         ...                                          # the body, unchanged
 
 A tuple or dict of differentiated values is a container the transforms already handle,
-so the derivative of the body comes back through the new parameters. The number of
+so the derivative of the body comes back through the new parameters; a call in the body
+that forwards them (`g(*inputs)`) passes the parameters one by one. The number of
 values and the keywords are part of what the specialization is made for (frontend/values.py),
 so each arity a function is called with gets its own derivative. The new parameters' names
 are free in the function (`inputs_0`, else `inputs_0_1`, ...).
@@ -26,6 +27,7 @@ import gast
 from adjoint import nodes
 
 VARIADIC = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ def receive_rest(func_node: gast.FunctionDef, rest: Rest) -> None:
     """Rewrite the parsed function: its `*args`/`**kwargs` become the parameters of `rest`, and
     its first statements build the tuple and the dict the body reads (see the module)."""
     arguments = func_node.args
+    _spread_forwarded(func_node, rest)
+    arguments.args[0:0], arguments.posonlyargs = arguments.posonlyargs, []  # passed by position all the same
     built = []
     if arguments.vararg is not None:
         if rest.positional:  # the call gives every named positional parameter a value
@@ -96,10 +100,42 @@ def receive_rest(func_node: gast.FunctionDef, rest: Rest) -> None:
     func_node.body[0:0] = [nodes.copy_location(stmt, func_node) for stmt in built]
 
 
+def _spread_forwarded(func_node: gast.FunctionDef, rest: Rest) -> None:
+    """`g(*args, **kwargs)` in the body, where the function never rebinds them, passes their
+    values one by one: `g(args_0, args_1, k=kwargs_k)` (a wrapper forwarding what it receives)."""
+    arguments = func_node.args
+    rebound = {n.id for stmt in func_node.body for n in nodes.walk(stmt)
+               if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
+    spread = arguments.vararg.id if arguments.vararg is not None and arguments.vararg.id not in rebound else None
+    keywords = arguments.kwarg.id if arguments.kwarg is not None and arguments.kwarg.id not in rebound else None
+    for node in nodes.walk(func_node):
+        if isinstance(node, gast.Call):
+            node.args = _spread(node.args, spread, rest)
+            node.keywords = [item for keyword in node.keywords for item in _spread_keywords(keyword, keywords, rest)]
+        elif isinstance(node, (gast.Tuple, gast.List)) and isinstance(node.ctx, gast.Load):
+            node.elts = _spread(node.elts, spread, rest)
+
+
+def _spread(elements: list, spread: Optional[str], rest: Rest) -> list:
+    def is_spread(element) -> bool:
+        return (isinstance(element, gast.Starred) and isinstance(element.value, gast.Name)
+                and element.value.id == spread)
+    return [item for element in elements
+            for item in ([nodes.copy_location(nodes.name(n), element) for n in rest.positional]
+                         if is_spread(element) else [element])]
+
+
+def _spread_keywords(keyword: gast.keyword, spread: Optional[str], rest: Rest) -> list:
+    if keyword.arg is not None or not (isinstance(keyword.value, gast.Name) and keyword.value.id == spread):
+        return [keyword]
+    return [gast.keyword(arg=key, value=nodes.copy_location(nodes.name(name), keyword.value))
+            for key, name in rest.keywords]
+
+
 def reduced_parameters(parameters, rest: Rest) -> list:
     """The parameters of the specialization: `parameters` (the function's own, less any it binds)
     with `*args` and `**kwargs` replaced by those of `rest`."""
-    positional = [p for p in parameters if p.kind == inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    positional = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in parameters if p.kind in POSITIONAL]
     if rest.positional:
         positional = [p.replace(default=inspect.Parameter.empty) for p in positional]
     keyword_only = [p for p in parameters if p.kind == inspect.Parameter.KEYWORD_ONLY]
@@ -112,10 +148,11 @@ def call_with_rest(origin: Callable, arguments: Dict[str, Any], rest: Rest) -> A
     parameters and those of `rest`): the values of rest's parameters go through `*args` and `**kwargs`."""
     values = tuple(arguments.pop(name) for name in rest.positional)
     extra = {key: arguments.pop(name) for key, name in rest.keywords}
-    if not values:
-        return origin(**arguments, **extra)
-    leading = [arguments.pop(p.name) for p in inspect.signature(origin).parameters.values()
-               if p.kind == inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    leading = []
+    for parameter in inspect.signature(origin).parameters.values():
+        if parameter.kind not in POSITIONAL or parameter.name not in arguments:
+            break
+        leading.append(arguments.pop(parameter.name))
     return origin(*leading, *values, **arguments, **extra)
 
 

@@ -41,7 +41,7 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from adjoint.frontend.rest import Rest, passed_through_rest
 from adjoint.frontend.values import (as_user_function, captured_parameter, dependency_of, is_function_value,
-                                     resolve_value, specialization_of, specialize)
+                                     instance_of, resolve_value, specialization_of, specialize)
 
 SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
 
@@ -195,9 +195,6 @@ class _Lifter:
                                      "give each definition a name of its own")
         if getattr(function, "decorator_list", None):
             raise self._refuse(function.decorator_list[0], "decorators of local functions are not supported")
-        arguments = function.args
-        if arguments.vararg is not None or arguments.kwarg is not None:
-            raise self._refuse(node, "local functions with `*args` or `**kwargs` are not supported")
         for sub in nodes.walk(function):
             if isinstance(sub, (gast.Nonlocal, gast.Global)):
                 keyword = "nonlocal" if isinstance(sub, gast.Nonlocal) else "global"
@@ -312,7 +309,8 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
         if not isinstance(node, gast.Call):
             continue
         callee = as_user_function(resolve_value(node.func, parsed, local_names))
-        if not inspect.isfunction(callee) or _has_rule(callee) or _is_library(callee):
+        function = callee.__func__ if inspect.ismethod(callee) else callee  # a method with *args stays bound
+        if not inspect.isfunction(function) or _has_rule(function) or _is_library(function):
             continue
         fixed = _function_arguments(callee, node, parsed, local_names)
         if fixed is None:
@@ -320,7 +318,7 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
         rest = passed_through_rest(callee, len(node.args), tuple(k.arg for k in node.keywords))
         if not fixed and rest is None:
             continue
-        specialized = specialize(callee, fixed=tuple(fixed.items()), passed=rest)
+        specialized = specialize(function, bound=instance_of(callee), fixed=tuple(fixed.items()), passed=rest)
         if specialized is None:
             continue
         alias = fresh("_" + callee.__name__.strip("<>"))
