@@ -24,6 +24,7 @@ from adjoint import nodes
 from adjoint.ad import forward, gradient, split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
+from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
 from adjoint.analysis.aliases import argument_facts
 from adjoint.analysis.calls import CallClassifier
@@ -211,6 +212,7 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     forward_pass) with the globals and bindings it runs with."""
     if mode == Mode.FORWARD:
         tree = forward.materialize_zero_tangents(tree, ctx)
+    call_origins(tree, ctx)
     trees = split.split(tree, tree.name, backward_name, ctx.namer) if mode == Mode.FORWARD_PASS else (tree,)
     bindings = dict(ctx.parsed.namespace)
     bindings.update(ctx.bindings)
