@@ -56,17 +56,31 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
             raise WrtError(f"wrt entries must be parameter positions or names, not {item!r}")
         if isinstance(item, int):
             if not -len(names) <= item < len(names):
-                raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}")
+                raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}"
+                               + _rest_note(func))
             resolved.append(names[item])
         elif item not in names and item in dict(instance_of(func)):
             raise WrtError(f"wrt={item!r} names the object of {_describe(func)}; its attributes are constants")
         elif item not in names:
-            raise WrtError(f"wrt={item!r} is not a parameter of {_describe(func)}; its parameters are {names}")
+            raise WrtError(f"wrt={item!r} is not a parameter of {_describe(func)}; its parameters are {names}"
+                           + _rest_note(func))
         else:
             resolved.append(item)
     if not resolved:
         raise WrtError("wrt must name at least one parameter")
     return tuple(resolved), many
+
+
+def _rest_note(func: Callable) -> str:
+    """How to differentiate with respect to what a function receives through `*args` or `**kwargs`."""
+    parameters = inspect.signature(unwrap(func)).parameters.values()
+    rest = [p for p in parameters if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    if not rest:
+        return ""
+    star = "*" if rest[0].kind == rest[0].VAR_POSITIONAL else "**"
+    return (f"; what `{star}{rest[0].name}` receives is differentiated where a function calls "
+            f"{_describe(func)}: differentiate a function with named parameters that calls it "
+            f"(`lambda a, b: {getattr(func, '__name__', 'f')}(a, b)`)")
 
 
 def _describe(func: Callable) -> str:

@@ -10,9 +10,11 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import adjoint
 from adjoint.cli import main
+from adjoint.errors import WrtError
 
 
 def scaled(x, **options):
@@ -46,6 +48,7 @@ def test_each_arity_has_a_derivative_of_its_own():
 
 MODEL = '''\
 import numpy as np
+import pytest
 
 
 def affine(w, *inputs):
@@ -70,3 +73,13 @@ def test_a_standalone_module_calls_the_function_itself(tmp_path: Path):
     dw, ds = module.grad_loss(w, x, 2.0)
     np.testing.assert_allclose(dw, 2.0 * np.concatenate([x, 2.0 * x]) + np.concatenate([x, x]))
     assert ds == np.sum(np.concatenate([x, 2.0 * x]) * w)
+
+
+def product(*xs):
+    return xs[0] * xs[1]
+
+
+def test_a_function_differentiated_with_respect_to_its_star_args_says_how_to():
+    with pytest.raises(WrtError, match=r"lambda a, b: product\(a, b\)"):
+        adjoint.grad(product)(1.0, 2.0)
+    assert adjoint.grad(lambda a, b: product(a, b), wrt=(0, 1))(1.0, 2.0) == (2.0, 1.0)
