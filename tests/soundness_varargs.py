@@ -104,6 +104,20 @@ def after_positional_only(x, y):
     return positional_only(x, y * y)
 
 
+def halving(n, *xs):
+    if n == 0:
+        return xs[0] * xs[1]
+    return halving(n - 1, *xs) * 0.5 + xs[0]
+
+
+def recursive(x, y):
+    return halving(3, x, y)
+
+
+def same_value_twice(x):
+    return np.sum(first_times_last(x, x, x) + squares(x, x))
+
+
 # ----- **kwargs ---------------------------------------------------------------------------------
 
 
@@ -113,6 +127,17 @@ def shifted(x, **options):
 
 def read_by_key(x, y):
     return np.sum(shifted(x, scale=y[0], shift=np.sin(x))) + np.sum(shifted(y, shift=1.0, scale=x[1]))
+
+
+def weighted_by_name(x, **terms):
+    total = x
+    for key, value in terms.items():
+        total = total + value * len(key)
+    return total * len(terms)
+
+
+def items_of_kwargs(x, y):
+    return weighted_by_name(x, ab=y, c=x * y)
 
 
 def inner(a, b, c=1.0, **rest):
@@ -216,6 +241,9 @@ CASES = [
     Exact(default_before_rest, lambda rng: (0.7, 1.3), wrt=(0, 1)),
     Exact(names_taken, lambda rng: (0.7, 1.3), wrt=(0, 1)),
     Exact(after_positional_only, lambda rng: (0.7, 1.3), wrt=(0, 1)),
+    Exact(recursive, lambda rng: (0.7, 1.3), wrt=(0, 1)),
+    Exact(same_value_twice, lambda rng: (_vector(rng),)),
+    Exact(items_of_kwargs, lambda rng: (0.7, 1.3), wrt=(0, 1)),
     Exact(read_by_key, lambda rng: (_vector(rng), _vector(rng)), wrt=(0, 1)),
     Exact(forwarded, lambda rng: (0.7, 1.3), wrt=(0, 1)),
     Exact(spread_values, lambda rng: (0.7, 1.3), wrt=(0, 1)),
