@@ -44,6 +44,7 @@ from adjoint.normalize.desugar import desugar
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
+from adjoint.normalize.unroll import unroll_table_loops
 from adjoint.optimize import optimize
 from adjoint.options import Mode, Options
 
@@ -58,6 +59,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     namer = function_namer(parsed.node)
     lift_local_functions(parsed, namer.fresh)
     lower_comprehensions(parsed, namer.fresh)
+    unroll_table_loops(parsed, nodes.local_names(parsed.node))
     check_function(parsed.node, parsed.info, returns_value)
     refuse_complex_values(parsed, nodes.local_names(parsed.node))
     specialize_calls(parsed, namer.fresh, nodes.local_names(parsed.node))

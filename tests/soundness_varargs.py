@@ -1,15 +1,18 @@
-"""Differentiated values passed through a user function's `*args` and `**kwargs`.
+"""Differentiated values passed through a user function's `*args` and `**kwargs`; loops over
+a table of functions known when the derivative is generated.
 
 The callee is differentiated as the version of itself a call makes: one named parameter
 per value passed through `*args` (per keyword through `**kwargs`), and the tuple (the
 dict) the body reads built from them. Each arity a caller uses gets its own derivative.
+A loop whose variable picks the function a call receives, over the entries of a global or
+captured dict or tuple, is unrolled, one copy of its body per entry (normalize/unroll.py).
 """
 from __future__ import annotations
 
 import numpy as np
 
 import adjoint
-from adjoint import UnsupportedSyntaxError
+from adjoint import NonDifferentiableError, UnsupportedSyntaxError
 from soundness import Exact, Refused
 
 
@@ -209,6 +212,79 @@ def first_order(x):
 nested_grad = adjoint.grad(first_order)
 
 
+# ----- loops over tables of functions -------------------------------------------------------------
+
+PENALTIES = {
+    "square": lambda v: np.sum(v ** 2),
+    "cosine": lambda v: np.sum(np.cos(3.0 * v)),
+    "quartic": lambda v: 0.25 * np.sum(v ** 4),
+}
+ACTIVATIONS = (np.tanh, np.sin, lambda v: v / (1.0 + v * v))
+
+
+def mixed_penalties(weights):
+    def objective(x):
+        return sum(weight * PENALTIES[name](x) for name, weight in weights.items())
+    return objective
+
+
+def by_key_in_a_loop(x):
+    total = 0.0
+    for name in PENALTIES:
+        scale = len(name)
+        total = total + scale * PENALTIES[name](x * scale)
+    return total + name_after_loop_length(x)
+
+
+def name_after_loop_length(x):
+    for name in PENALTIES.keys():
+        value = PENALTIES[name](x)
+    return value * len(name)
+
+
+def through_a_tuple(x):
+    total = 0.0
+    for act in ACTIVATIONS:
+        total = total + np.sum(act(x) * x)
+    return total
+
+
+def pairs_of_a_tuple(x):
+    total = 0.0
+    for i, act in enumerate(ACTIVATIONS):
+        total = total + (i + 1) * np.sum(act(x))
+    return total
+
+
+def table_values(x):
+    return sum(f(x) for f in PENALTIES.values())
+
+
+def nested_tables(x):
+    total = 0.0
+    for act in ACTIVATIONS:
+        for name in PENALTIES:
+            total = total + PENALTIES[name](act(x))
+    return total
+
+
+def breaks_out(x):
+    total = 0.0
+    for name in PENALTIES:
+        total = total + PENALTIES[name](x)  # <- table-loop-with-break
+        if total > 1.0:
+            break
+    return total
+
+
+def local_table(x):
+    table = {"a": np.sin, "b": np.cos}
+    total = 0.0
+    for name in table:
+        total = total + np.sum(table[name](x))  # <- local-table
+    return total
+
+
 # ----- refused ------------------------------------------------------------------------------
 
 
@@ -251,6 +327,15 @@ CASES = [
     Exact(method_with_rest, lambda rng: (_vector(rng), 0.8), wrt=(0, 1)),
     Exact(local_with_rest, lambda rng: (0.7, 1.3), wrt=(0, 1)),
     Exact(nested_grad, lambda rng: (0.7,), id="grad_of_grad_through_rest"),
+    Exact(mixed_penalties({"square": 1.0, "cosine": 0.5, "quartic": 0.1}), lambda rng: (_vector(rng),),
+          id="dict_items_picking_functions"),
+    Exact(by_key_in_a_loop, lambda rng: (_vector(rng),)),
+    Exact(through_a_tuple, lambda rng: (_vector(rng),)),
+    Exact(pairs_of_a_tuple, lambda rng: (_vector(rng),)),
+    Exact(table_values, lambda rng: (_vector(rng),)),
+    Exact(nested_tables, lambda rng: (_vector(rng),)),
+    Refused(breaks_out, (np.ones(3),), NonDifferentiableError, "table-loop-with-break"),
+    Refused(local_table, (np.ones(3),), NonDifferentiableError, "local-table"),
     Refused(rest_changed_in_place, (np.arange(1.0, 4.0),), UnsupportedSyntaxError, "rest-in-place"),
     Refused(spread_of_unknown_length, (0.7, (1.0, 2.0)), UnsupportedSyntaxError, "spread-unknown-length"),
 ]

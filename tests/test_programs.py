@@ -21,10 +21,7 @@ import program_corpus as corpus
 
 # ----- what stops each program today ------------------------------------------------------
 
-NOT_YET = {
-    "rosenbrock": "a table of lambdas indexed by a loop variable: the function a call receives must be known "
-                  "when the derivative is generated (issue 13)",
-}
+NOT_YET: dict = {}
 
 # Programs whose failure today is not an AdjointError at a line of the program's own file.
 BLAMES_ELSEWHERE: dict = {}
@@ -37,7 +34,8 @@ HVP_OF_A_LOOP_IN_A_CALLEE = ("hvp differentiates the generated backward half of 
                              "caller reads afterwards, at a line of the generated code")
 LOOP_IN_A_CALLEE = ("bayesian_neural_net", "convnet", "dataclass_mlp", "fluid_simulation", "gan", "gaussian_mixture",
                     "hidden_markov_model", "lstm", "matrix_factorization", "neural_net_classifier",
-                    "neural_net_regression", "ode_net", "rnn", "self_attention", "unrolled_optimization")
+                    "neural_net_regression", "ode_net", "rnn", "rosenbrock", "self_attention",
+                    "unrolled_optimization")
 BOUND_METHOD = "hvp of a bound method is refused by the API, with no line (issue 13: methods)"
 NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, **{name: HVP_OF_A_LOOP_IN_A_CALLEE for name in LOOP_IN_A_CALLEE},
                             softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
