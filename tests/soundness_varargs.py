@@ -9,6 +9,8 @@ captured dict or tuple, is unrolled, one copy of its body per entry (normalize/u
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 import adjoint
@@ -198,6 +200,22 @@ def local_with_rest(x, w):
     return product(x, scale(x, w), k=w) + product(w, x, k=2.0)
 
 
+def scaled_total(scale, *xs):
+    return scale * sum(xs)
+
+
+HALF_TOTAL = functools.partial(scaled_total, 0.5)
+
+
+def partial_with_rest(x, y):
+    return HALF_TOTAL(x, y * y) + HALF_TOTAL(y)
+
+
+def local_partial_with_rest(x, y):
+    doubled = functools.partial(scaled_total, 2.0)
+    return doubled(x, y)  # <- local-partial-with-rest
+
+
 # ----- second order ---------------------------------------------------------------------------
 
 
@@ -326,6 +344,8 @@ CASES = [
     Exact(function_and_rest, lambda rng: (_vector(rng), _vector(rng)), wrt=(0, 1)),
     Exact(method_with_rest, lambda rng: (_vector(rng), 0.8), wrt=(0, 1)),
     Exact(local_with_rest, lambda rng: (0.7, 1.3), wrt=(0, 1)),
+    Exact(partial_with_rest, lambda rng: (0.7, 1.3), wrt=(0, 1)),
+    Refused(local_partial_with_rest, (0.7, 1.3), NonDifferentiableError, "local-partial-with-rest", wrt=(0, 1)),
     Exact(nested_grad, lambda rng: (0.7,), id="grad_of_grad_through_rest"),
     Exact(mixed_penalties({"square": 1.0, "cosine": 0.5, "quartic": 0.1}), lambda rng: (_vector(rng),),
           id="dict_items_picking_functions"),

@@ -29,7 +29,7 @@ import numpy as np
 
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function, unwrap
-from adjoint.frontend.rest import VARIADIC, Rest, call_with_rest, reduced_parameters, rest_parameters
+from adjoint.frontend.rest import POSITIONAL, VARIADIC, Rest, call_with_rest, reduced_parameters, rest_parameters
 
 Values = Tuple[Tuple[str, Any], ...]
 
@@ -227,6 +227,19 @@ def instance_of(func: Callable) -> Values:
     if not inspect.ismethod(func):
         return ()
     return ((next(iter(inspect.signature(unwrap(func)).parameters)), func.__self__),)
+
+
+def function_and_bound(value: Any) -> Tuple[Any, Values]:
+    """(user function, the parameters it binds) for a bound method, or a functools.partial giving
+    values to leading positional parameters, that as_user_function left as it was (its function
+    has `*args` or `**kwargs`: only a call's arity can specialize it); (value, ()) otherwise."""
+    if inspect.ismethod(value) and inspect.isfunction(value.__func__):
+        return value.__func__, instance_of(value)
+    if isinstance(value, functools.partial) and inspect.isfunction(value.func) and not value.keywords:
+        positional = [p.name for p in inspect.signature(value.func).parameters.values() if p.kind in POSITIONAL]
+        if len(value.args) <= len(positional):
+            return value.func, tuple(zip(positional, value.args))
+    return value, ()
 
 
 def _function_arguments(func: Callable, args: tuple, kwargs: dict) -> Values:

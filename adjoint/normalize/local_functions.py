@@ -41,7 +41,7 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from adjoint.frontend.rest import Rest, passed_through_rest
 from adjoint.frontend.values import (as_user_function, captured_parameter, dependency_of, is_function_value,
-                                     instance_of, resolve_value, specialization_of, specialize)
+                                     function_and_bound, resolve_value, specialization_of, specialize)
 
 SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
 
@@ -309,7 +309,7 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
         if not isinstance(node, gast.Call):
             continue
         callee = as_user_function(resolve_value(node.func, parsed, local_names))
-        function = callee.__func__ if inspect.ismethod(callee) else callee  # a method with *args stays bound
+        function, bound = function_and_bound(callee)
         if not inspect.isfunction(function) or _has_rule(function) or _is_library(function):
             continue
         fixed = _function_arguments(callee, node, parsed, local_names)
@@ -318,10 +318,10 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
         rest = passed_through_rest(callee, len(node.args), tuple(k.arg for k in node.keywords))
         if not fixed and rest is None:
             continue
-        specialized = specialize(function, bound=instance_of(callee), fixed=tuple(fixed.items()), passed=rest)
+        specialized = specialize(function, bound=bound, fixed=tuple(fixed.items()), passed=rest)
         if specialized is None:
             continue
-        alias = fresh("_" + callee.__name__.strip("<>"))
+        alias = fresh("_" + function.__name__.strip("<>"))
         parsed.namespace[alias] = specialized
         _depend(parsed, node.func, local_names)
         node.func = nodes.copy_location(nodes.name(alias), node.func)
