@@ -230,6 +230,13 @@ def first_order(x):
 nested_grad = adjoint.grad(first_order)
 
 
+def through_a_looping_callee(x):
+    return squares(x, np.sin(x), 2.0)
+
+
+nested_grad_of_a_loop = adjoint.grad(through_a_looping_callee)
+
+
 # ----- loops over tables of functions -------------------------------------------------------------
 
 PENALTIES = {
@@ -347,6 +354,7 @@ CASES = [
     Exact(partial_with_rest, lambda rng: (0.7, 1.3), wrt=(0, 1)),
     Refused(local_partial_with_rest, (0.7, 1.3), NonDifferentiableError, "local-partial-with-rest", wrt=(0, 1)),
     Exact(nested_grad, lambda rng: (0.7,), id="grad_of_grad_through_rest"),
+    Exact(nested_grad_of_a_loop, lambda rng: (0.7,), id="grad_of_grad_through_rest_looped_over"),
     Exact(mixed_penalties({"square": 1.0, "cosine": 0.5, "quartic": 0.1}), lambda rng: (_vector(rng),),
           id="dict_items_picking_functions"),
     Exact(by_key_in_a_loop, lambda rng: (_vector(rng),)),
