@@ -157,6 +157,21 @@ def forwarded(x, y):
     return forwarding(x, y, c=x, d=y) + forwarding(y, x, d=3.0)
 
 
+def logged(f):
+    def wrapper(*args, **kwargs):
+        return f(*args, **kwargs)
+    return wrapper
+
+
+@logged
+def energy(x, k=1.0):
+    return k * np.sum(x ** 2)
+
+
+def through_a_decorator(x, k):
+    return energy(x, k=k) + energy(2.0 * x)
+
+
 def spread_in_a_tuple(x, *xs):
     t = (*xs, x)
     return t[0] * t[-1] + sum([*xs])
@@ -347,6 +362,7 @@ CASES = [
     Exact(items_of_kwargs, lambda rng: (0.7, 1.3), wrt=(0, 1)),
     Exact(read_by_key, lambda rng: (_vector(rng), _vector(rng)), wrt=(0, 1)),
     Exact(forwarded, lambda rng: (0.7, 1.3), wrt=(0, 1)),
+    Exact(through_a_decorator, lambda rng: (_vector(rng), 1.5), wrt=(0, 1)),
     Exact(spread_values, lambda rng: (0.7, 1.3), wrt=(0, 1)),
     Exact(function_and_rest, lambda rng: (_vector(rng), _vector(rng)), wrt=(0, 1)),
     Exact(method_with_rest, lambda rng: (_vector(rng), 0.8), wrt=(0, 1)),
