@@ -177,6 +177,17 @@ STATS = [
 ]
 
 TRIANGULAR = (((3, 3), (3,)), ((3, 3), (3, 2)))
+CHOLESKY_KW = ({}, {"lower": True})
+GP_LIKELIHOOD = ("factor = linalg.cho_factor(x0 @ np.transpose(x0) + 3.0 * np.eye(3){kw})\n"
+                 "alpha = linalg.cho_solve(factor, x1)\n"
+                 "-0.5 * np.sum(x1 * alpha) - np.sum(np.log(np.diag(factor[0])))")
+
+
+def nearly_symmetric_positive(rng, shape):
+    """x x^T / n + 2 I plus N(0, 0.2^2) in every entry: either triangle mirrored is positive definite, and the
+    triangles differ (cho_factor reads one and keeps the other)."""
+    x = rng.normal(size=shape)
+    return x @ np.swapaxes(x, -1, -2) / shape[-1] + 2.0 * np.eye(shape[-1]) + 0.2 * rng.normal(size=shape)
 SOLVE_TRIANGULAR_KW = ({}, {"lower": True}, {"trans": 1}, {"trans": "T", "lower": True})
 
 LINALG = [
@@ -184,6 +195,18 @@ LINALG = [
          kwargs=SOLVE_TRIANGULAR_KW, peer=False),
     spec(linalg.cholesky, "linalg.cholesky(x0 @ np.transpose(x0) + 3.0 * np.eye(3){kw})", 1, normal,
          (((3, 3),),), kwargs=({}, {"lower": True}), peer=False),
+    spec(linalg.cho_factor, "linalg.cho_factor(x0{kw})[0]", 1, nearly_symmetric_positive, (((3, 3),), ((1, 1),)),
+         kwargs=CHOLESKY_KW, peer=False),
+    spec(linalg.cho_factor, "c, low = linalg.cho_factor(x0 @ np.transpose(x0) + 3.0 * np.eye(3){kw})\nc * low",
+         1, normal, (((3, 3),),), kwargs=CHOLESKY_KW, peer=False, id="cho_factor[unpacked]"),
+    spec(linalg.cho_solve, "linalg.cho_solve(linalg.cho_factor(x0{kw}), x1)", 2,
+         (nearly_symmetric_positive, normal), TRIANGULAR, kwargs=CHOLESKY_KW, peer=False),
+    spec(linalg.cho_solve, "linalg.cho_solve((x0, True), x1)", 2, (well_conditioned, normal), TRIANGULAR,
+         peer=False, id="cho_solve[lower factor]"),
+    spec(linalg.cho_solve, "linalg.cho_solve((x0, False), x1)", 2, (well_conditioned, normal), TRIANGULAR,
+         peer=False, id="cho_solve[upper factor]"),
+    spec(linalg.cho_solve, GP_LIKELIHOOD, 2, normal, (((3, 3), (3,)),), kwargs=CHOLESKY_KW, peer=False,
+         id="cho_solve[gp likelihood]"),
     spec(linalg.expm, "linalg.expm(0.5 * x0)", 1, normal, (((3, 3),), ((1, 1),)), peer=False),
     spec(linalg.sqrtm, "linalg.sqrtm(x0 @ np.transpose(x0) + 3.0 * np.eye(3))", 1, normal, (((3, 3),),)),
     spec(linalg.solve_sylvester, "linalg.solve_sylvester(x0, x1, x2)", 3,

@@ -13,7 +13,7 @@ import adjoint
 from soundness import Exact, Refused
 
 try:
-    from scipy import integrate, linalg, special, stats
+    from scipy import integrate, special, stats
 except ImportError:
     CASES = []
 else:
@@ -48,10 +48,6 @@ else:
     def ode_solution(k):
         return np.sum(integrate.odeint(decay, 1.0, np.linspace(0.0, 1.0, 5), args=(k,)))  # <- odeint
 
-    def factor_and_solve(a):
-        factor = linalg.cho_factor(a @ a.T + 3.0 * np.eye(3))  # <- cho_factor
-        return np.sum(linalg.cho_solve(factor, np.ones(3)))
-
     CASES = [
         Exact(programs.gp_marginal_likelihood, gp_args),
         Exact(programs.gp_cholesky, gp_args),
@@ -68,5 +64,4 @@ else:
         Refused(frozen_into_a_variable, (0.5,), adjoint.NonDifferentiableError, "frozen"),
         Refused(frozen_global, (np.ones(2),), adjoint.NonDifferentiableError, "frozen global"),
         Refused(ode_solution, (0.7,), adjoint.NonDifferentiableError, "odeint"),
-        Refused(factor_and_solve, (np.eye(3),), adjoint.NonDifferentiableError, "cho_factor"),
     ]

@@ -82,14 +82,10 @@ def rule_template(spelled: str, func: Any, positional: int, keywords: List[str],
 
 FIXED_STEPS = ("adjoint differentiates an integrator written as a fixed-step loop (e.g. Runge-Kutta steps in "
                "`for step in range(steps):`); write the solver that way, or register a rule")
-CHOLESKY = ("its result packs a factor with a flag; write scipy.linalg.cholesky(a, lower=True) and two "
-            "scipy.linalg.solve_triangular calls instead, which have rules")
 ADVICE = {
     "scipy.integrate.odeint": FIXED_STEPS,
     "scipy.integrate.solve_ivp": FIXED_STEPS,
     "scipy.integrate.quad": "write the integral as a weighted sum of the integrand's values on a fixed grid",
-    "scipy.linalg.cho_factor": CHOLESKY,
-    "scipy.linalg.cho_solve": CHOLESKY,
 }
 
 
