@@ -12,10 +12,31 @@ import numpy as np
 import adjoint
 from soundness import Exact, Refused
 
+
+
+def power_at_zero(x, y):
+    return np.sum(x ** y * np.power(x, y + 1.0))
+
+
+def scalar_power_at_zero(y):
+    base = 0.0
+    return base ** y + 2.0 ** y
+
+
+def exponents(rng):
+    return np.array([0.0, 0.0, 0.5, 2.0]), 1.5 + rng.uniform(size=4)
+
+
+POWER_CASES = [
+    Exact(power_at_zero, exponents, wrt=1),
+    Exact(power_at_zero, lambda rng: (np.zeros(3), 1.5 + rng.uniform()), wrt=1, id="power_at_zero[all zero]"),
+    Exact(scalar_power_at_zero, lambda rng: (1.5 + rng.uniform(),)),
+]
+
 try:
     from scipy import linalg
 except ImportError:
-    CASES = []
+    CASES = POWER_CASES
 else:
     def rbf_kernel(log_params, X):
         lengthscale, variance, noise = np.exp(log_params[0]), np.exp(log_params[1]), np.exp(log_params[2])
@@ -68,7 +89,7 @@ else:
     def overwriting_solve(a, b):
         return np.sum(linalg.cho_solve(linalg.cho_factor(a), b, overwrite_b=True))  # <- overwrite_b
 
-    CASES = [
+    CASES = POWER_CASES + [
         Exact(gp_cho_factor, gp_args),
         Exact(gp_cho_factor_lower, gp_args, wrt=(0, 2)),
         Exact(both_triangles, nearly_symmetric, wrt=(0, 1)),
