@@ -96,6 +96,8 @@ def location_scale(method, peer: bool = True) -> list:
         spec(method, f"stats.norm.{name}(x0)", 1, normal, UNARY, peer=peer, id=f"norm.{name}[defaults]"),
         spec(method, f"stats.norm(x1, x2).{name}(x0)", 3, NORMAL_DOMAIN, LOCATION_SCALE[:2], peer=False,
              id=f"norm.{name}[frozen]"),
+        spec(method, f"frozen = stats.norm(x1, scale=x2)\nfrozen.{name}(x0)", 3, NORMAL_DOMAIN, LOCATION_SCALE[:2],
+             peer=False, id=f"norm.{name}[frozen variable]"),
     ]
 
 
@@ -154,6 +156,18 @@ STATS = [
          (uniform(-0.3, 0.3), uniform(-0.3, 0.3), normal), MVN_SHAPES[:2]),
     spec(stats.multivariate_normal.logpdf, f"stats.multivariate_normal(x1, {COVARIANCE}).logpdf(x0)", 3, normal,
          MVN_SHAPES[:2], peer=False, id="multivariate_normal.logpdf[frozen]"),
+    spec(stats.multivariate_normal.logpdf, f"frozen = stats.multivariate_normal(x1, {COVARIANCE})\nfrozen.logpdf(x0)",
+         3, normal, MVN_SHAPES[:2], peer=False, id="multivariate_normal.logpdf[frozen variable]"),
+    spec(stats.t.logpdf, "frozen = stats.t(x1, x2, x3)\nfrozen.logpdf(x0)", 4, STUDENT, (((3,), S, S, S),), peer=False,
+         id="t.logpdf[frozen variable]"),
+    spec(stats.gamma.logpdf, "frozen = stats.gamma(x1, x2, x3)\nfrozen.logpdf(x0)", 4, GAMMA, (((3,), S, S, S),),
+         peer=False, id="gamma.logpdf[frozen variable]"),
+    spec(stats.beta.logpdf, "frozen = stats.beta(x1, x2)\nfrozen.logpdf(x0)", 3, BETA[:3], (((3,), S, S),),
+         peer=False, id="beta.logpdf[frozen variable]"),
+    spec(stats.poisson.logpmf, f"frozen = stats.poisson(x0)\nfrozen.logpmf({COUNTS})", 1, positive, ((S,),),
+         peer=False, id="poisson.logpmf[frozen variable]"),
+    spec(stats.dirichlet.logpdf, "frozen = stats.dirichlet(x1)\nfrozen.logpdf(x0 / np.sum(x0, axis=0))", 2,
+         (positive, uniform(1.5, 3.0)), (((3,), (3,)),), peer=False, id="dirichlet.logpdf[frozen variable]"),
     spec(stats.multivariate_normal.logpdf, f"stats.multivariate_normal.logpdf(x0, mean=x1, cov={COVARIANCE})", 3,
          normal, MVN_SHAPES[:1], peer=False, id="multivariate_normal.logpdf[keywords]"),
     spec(stats.dirichlet.logpdf, DIRICHLET.format("logpdf"), 2, (positive, uniform(1.5, 3.0)), (((3,), (3,)),)),

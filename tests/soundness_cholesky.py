@@ -1,6 +1,10 @@
 """Soundness: scipy.linalg.cho_factor and cho_solve, distributions frozen into a variable, and
 `x ** y` where the base is zero.
 
+A distribution frozen into a local name (`d = norm(mu, sigma)`, then `d.logpdf(x)`) is exact with
+respect to the parameters it was frozen with and the values; any other use of the name (passed
+to a function, another method, assigned something else too) is refused at its line.
+
 cho_factor's result holds the factor in one triangle and the argument's own entries in the
 other: a function reading both triangles is exact on its own argument, unsymmetric too. A call
 that may overwrite its argument in place (`overwrite_a=True`) is refused.
@@ -34,7 +38,7 @@ POWER_CASES = [
 ]
 
 try:
-    from scipy import linalg
+    from scipy import linalg, stats
 except ImportError:
     CASES = POWER_CASES
 else:
@@ -89,7 +93,96 @@ else:
     def overwriting_solve(a, b):
         return np.sum(linalg.cho_solve(linalg.cho_factor(a), b, overwrite_b=True))  # <- overwrite_b
 
-    CASES = POWER_CASES + [
+    def frozen_normal(mu, sigma, x):
+        d = stats.norm(mu, sigma)
+        return np.sum(d.logpdf(x)) + np.sum(d.cdf(x))
+
+    def frozen_t(df, x):
+        dist = stats.t(df, loc=0.5, scale=2.0)
+        return np.sum(dist.logpdf(x))
+
+    def frozen_multivariate_normal(mean, a, x):
+        mvn = stats.multivariate_normal(mean, a @ a.T + np.eye(2))
+        return mvn.logpdf(x)
+
+    def frozen_gamma_beta(a, scale, b):
+        g = stats.gamma(a, scale=scale)
+        be = stats.beta(a, b)
+        return np.sum(g.logpdf(np.array([0.5, 1.0, 2.0]))) + np.sum(be.logpdf(np.array([0.2, 0.5])))
+
+    def frozen_poisson(lam):
+        p = stats.poisson(lam)
+        return np.sum(p.logpmf(np.array([0.0, 1.0, 3.0])))
+
+    def frozen_dirichlet(alpha):
+        prior = stats.dirichlet(alpha)
+        return prior.logpdf(np.array([0.2, 0.3, 0.5]))
+
+    def frozen_then_parameter_changes(mu, x):
+        d = stats.norm(mu, 1.0)
+        mu = mu * 3.0
+        return np.sum(d.logpdf(x)) + mu
+
+    def frozen_in_a_loop(mus, x):
+        total = 0.0
+        for i in range(3):
+            component = stats.norm(mus[i], 1.0 + i)
+            total = total + np.sum(component.logpdf(x))
+        return total
+
+    def frozen_in_branches(mu, x):
+        if mu > 0:
+            d = stats.norm(mu, 1.0)
+        else:
+            d = stats.norm(-mu, 2.0)
+        return np.sum(d.logpdf(x))
+
+    def frozen_passed_on(mu):
+        d = stats.norm(mu, 1.0)
+        return log_density(d, 0.3)  # <- frozen passed on
+
+    def log_density(dist, x):
+        return dist.logpdf(x)
+
+    def frozen_other_method(mu):
+        d = stats.norm(mu, 1.0)
+        return d.mean()  # <- frozen mean
+
+    def frozen_two_families(mu, flag):
+        d = stats.norm(mu, 1.0)
+        if flag:
+            d = stats.t(3.0, mu)  # <- two families
+        return d.logpdf(0.2)
+
+    def frozen_reassigned(mu):
+        d = stats.norm(mu, 1.0)
+        value = d.logpdf(0.1)
+        d = mu  # <- frozen reassigned
+        return value + d
+
+    def positive(rng, n=3):
+        return rng.uniform(1.0, 2.0, size=n)
+
+    FROZEN_CASES = [
+        Exact(frozen_normal, lambda rng: (0.3, 1.2, rng.normal(size=3)), wrt=(0, 1, 2)),
+        Exact(frozen_t, lambda rng: (3.5, rng.normal(size=3)), wrt=(0, 1)),
+        Exact(frozen_multivariate_normal,
+              lambda rng: (rng.normal(size=2) * 0.3, rng.normal(size=(2, 2)), rng.normal(size=2)), wrt=(0, 1, 2)),
+        Exact(frozen_gamma_beta, lambda rng: (2.0 + rng.uniform(), 1.5, 3.0), wrt=(0, 1, 2)),
+        Exact(frozen_poisson, lambda rng: (2.5 + rng.uniform(),)),
+        Exact(frozen_dirichlet, lambda rng: (positive(rng),)),
+        Exact(frozen_then_parameter_changes, lambda rng: (0.4, rng.normal(size=3)), wrt=(0, 1)),
+        Exact(frozen_in_a_loop, lambda rng: (rng.normal(size=3), rng.normal(size=2)), wrt=(0, 1)),
+        Exact(frozen_in_branches, lambda rng: (0.5 + rng.uniform(), rng.normal(size=2)), wrt=(0, 1)),
+        Exact(frozen_in_branches, lambda rng: (-0.5 - rng.uniform(), rng.normal(size=2)), wrt=(0, 1),
+              id="frozen_in_branches[else]"),
+        Refused(frozen_passed_on, (0.5,), adjoint.UnsupportedSyntaxError, "frozen passed on"),
+        Refused(frozen_other_method, (0.5,), adjoint.UnsupportedSyntaxError, "frozen mean"),
+        Refused(frozen_two_families, (0.5, True), adjoint.UnsupportedSyntaxError, "two families"),
+        Refused(frozen_reassigned, (0.5,), adjoint.UnsupportedSyntaxError, "frozen reassigned"),
+    ]
+
+    CASES = POWER_CASES + FROZEN_CASES + [
         Exact(gp_cho_factor, gp_args),
         Exact(gp_cho_factor_lower, gp_args, wrt=(0, 2)),
         Exact(both_triangles, nearly_symmetric, wrt=(0, 1)),

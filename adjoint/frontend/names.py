@@ -109,8 +109,9 @@ def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjo
                 f"adjoint does not follow; call its method on the parameters instead: `{label}.logpdf(x, ...)` "
                 f"(or freeze and call in one expression: `{label}(...).logpdf(x)`)")
     if _is_frozen_method(func):
-        return (f"`{label}` is a method of a frozen SciPy distribution held in a variable, which adjoint does not "
-                f"differentiate; call the distribution's own method with the parameters instead "
+        return (f"`{label}` is a method of a frozen SciPy distribution held outside the function (a global, an "
+                f"attribute), which adjoint does not differentiate; freeze it in the function, or call the "
+                f"distribution's own method with the parameters instead "
                 f"(`norm.logpdf(x, loc, scale)` for `norm(loc, scale).logpdf(x)`)")
     if spelled in ADVICE:
         return f"no derivative rule for `{label}` ({spelled}): {ADVICE[spelled]}"
