@@ -3,7 +3,9 @@
 
 A distribution frozen into a local name (`d = norm(mu, sigma)`, then `d.logpdf(x)`) is exact with
 respect to the parameters it was frozen with and the values; any other use of the name (passed
-to a function, another method, assigned something else too) is refused at its line.
+to a function, another method, assigned something else too) is refused at its line. One frozen
+outside the function (a global, an attribute) is exact with respect to the values; a
+multivariate_normal frozen with allow_singular=True, and a method without a rule, are refused.
 
 cho_factor's result holds the factor in one triangle and the argument's own entries in the
 other: a function reading both triangles is exact on its own argument, unsymmetric too. A call
@@ -160,6 +162,37 @@ else:
         d = mu  # <- frozen reassigned
         return value + d
 
+    STANDARD_NORMAL = stats.norm(0.0, 1.0)
+    WIDE_T = stats.t(3.0, scale=2.0)
+    PRIOR_MVN = stats.multivariate_normal(np.zeros(2), 2.0)
+    SINGULAR_MVN = stats.multivariate_normal(np.zeros(2), np.ones((2, 2)), allow_singular=True)
+    PRIOR_DIRICHLET = stats.dirichlet(np.array([1.5, 2.0, 3.0]))
+
+    def frozen_globals(w):
+        return (np.sum(STANDARD_NORMAL.logpdf(w)) + np.sum(WIDE_T.logpdf(w)) + PRIOR_MVN.logpdf(w)
+                + np.sum(STANDARD_NORMAL.cdf(w)))
+
+    def frozen_global_dirichlet(w):
+        return PRIOR_DIRICHLET.logpdf(w / np.sum(w))
+
+    class Model:
+        def __init__(self):
+            self.prior = stats.norm(0.0, 3.0)
+
+        def loss(self, w):
+            return np.sum(self.prior.logpdf(w) * w)
+
+    MODEL = Model()
+
+    def frozen_attribute(w):
+        return MODEL.loss(w)
+
+    def frozen_global_singular(w):
+        return SINGULAR_MVN.logpdf(w)  # <- singular allowed
+
+    def frozen_global_without_rule(w):
+        return np.sum(WIDE_T.cdf(w))  # <- t.cdf
+
     def positive(rng, n=3):
         return rng.uniform(1.0, 2.0, size=n)
 
@@ -176,6 +209,11 @@ else:
         Exact(frozen_in_branches, lambda rng: (0.5 + rng.uniform(), rng.normal(size=2)), wrt=(0, 1)),
         Exact(frozen_in_branches, lambda rng: (-0.5 - rng.uniform(), rng.normal(size=2)), wrt=(0, 1),
               id="frozen_in_branches[else]"),
+        Exact(frozen_globals, lambda rng: (rng.normal(size=2),)),
+        Exact(frozen_global_dirichlet, lambda rng: (positive(rng),)),
+        Exact(frozen_attribute, lambda rng: (rng.normal(size=3),)),
+        Refused(frozen_global_singular, (np.ones(2),), adjoint.NonDifferentiableError, "singular allowed"),
+        Refused(frozen_global_without_rule, (np.ones(2),), adjoint.NonDifferentiableError, "t.cdf"),
         Refused(frozen_passed_on, (0.5,), adjoint.UnsupportedSyntaxError, "frozen passed on"),
         Refused(frozen_other_method, (0.5,), adjoint.UnsupportedSyntaxError, "frozen mean"),
         Refused(frozen_two_families, (0.5, True), adjoint.UnsupportedSyntaxError, "two families"),

@@ -2,8 +2,7 @@
 
 Statistics programs (scipy_programs.py) are exact; calls adjoint has no rule for are refused at
 the user's call, naming the function by its public module (`scipy.special.gammainc`), and so are
-the forms of a rule's call it does not take (logsumexp's return_sign, a distribution frozen into
-a global, odeint). Without SciPy the catalogue has no SciPy cases.
+the forms of a rule's call it does not take (logsumexp's return_sign, odeint). Without SciPy the catalogue has no SciPy cases.
 """
 from __future__ import annotations
 
@@ -33,11 +32,6 @@ else:
         value, sign = special.logsumexp(x, return_sign=True)  # <- return_sign
         return value * sign
 
-    STANDARD_NORMAL = stats.norm(0.0, 1.0)
-
-    def frozen_global(w):
-        return np.sum(STANDARD_NORMAL.logpdf(w))  # <- frozen global
-
     def decay(y, t, k):
         return -k * y
 
@@ -57,6 +51,5 @@ else:
         Exact(programs.gamma_prior, lambda rng: (0.4, rng.uniform(0.5, 2.0, size=4))),
         Refused(incomplete_gamma, (np.ones(3),), adjoint.NonDifferentiableError, "gammainc"),
         Refused(log_sum_exp_with_sign, (np.ones(3),), adjoint.NonDifferentiableError, "return_sign"),
-        Refused(frozen_global, (np.ones(2),), adjoint.NonDifferentiableError, "frozen global"),
         Refused(ode_solution, (0.7,), adjoint.NonDifferentiableError, "odeint"),
     ]

@@ -95,11 +95,17 @@ def is_distribution(obj: Any) -> bool:
     return module.startswith("scipy.stats.") and callable(obj) and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf"))
 
 
+def is_frozen_distribution(obj: Any) -> bool:
+    """A frozen SciPy distribution (`norm(0.0, 1.0)`): an object of scipy.stats with a distribution's
+    methods that is not itself a distribution."""
+    module = type(obj).__module__ or ""
+    return (module.startswith("scipy.stats.") and not is_distribution(obj)
+            and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf")))
+
+
 def _is_frozen_method(func: Any) -> bool:
     """A method of a frozen SciPy distribution (`prior.logpdf` for `prior = norm(0.0, 1.0)`)."""
-    owner = getattr(func, "__self__", None)
-    module = type(owner).__module__ or ""
-    return inspect.ismethod(func) and module.startswith("scipy.stats.") and not is_distribution(owner)
+    return inspect.ismethod(func) and is_frozen_distribution(getattr(func, "__self__", None))
 
 
 def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjoint") -> str:

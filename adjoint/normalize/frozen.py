@@ -9,19 +9,26 @@ This holds when the name is only ever a frozen distribution of one family frozen
 arguments' form, and is only read to call a method with a rule (logpdf, cdf, ...). Anything else
 done with it (passed to a function, returned, `prior.mean()`, assigned something else too, read by
 a nested function) is refused at the line that does it.
+
+A distribution frozen outside the function (a global `PRIOR = norm(0.0, 1.0)`, an attribute) holds
+parameters that are not differentiated: `PRIOR.logpdf(x)` becomes `stats.norm.logpdf(x,
+PRIOR.args[0], PRIOR.args[1])`, the parameters read from the object where the call is (the
+derivative depends on the name still holding that object). multivariate_normal and dirichlet
+keep theirs as `mean` and `cov`, `alpha`.
 """
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
 
 from adjoint import nodes
 from adjoint.errors import UnsupportedSyntaxError
-from adjoint.frontend.names import is_distribution
+from adjoint.frontend.names import is_distribution, is_frozen_distribution
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
+from adjoint.frontend.values import dependency_of, resolve_value
 from adjoint.normalize.desugar import DISTRIBUTION_METHODS
 
 CONSTRUCT = "frozen distribution"
@@ -120,8 +127,81 @@ def _check_methods(parsed: ParsedFunction, entry: _Frozen) -> None:
                                         f"{', '.join(sorted(DISTRIBUTION_METHODS))} where the family has them")
 
 
+def _held_parameters(frozen: Any, owner: gast.expr) -> Optional[Tuple[Any, list, list]]:
+    """(the public distribution, positional and keyword parameter expressions read from `owner`) for a
+    frozen distribution object, or None for one whose parameters adjoint does not know how to read."""
+    import scipy.stats  # a frozen distribution exists, so SciPy does
+
+    def read(attribute: str, *index) -> gast.expr:
+        node = nodes.attribute(copy.deepcopy(owner), attribute)
+        return gast.Subscript(value=node, slice=gast.Constant(value=index[0], kind=None), ctx=gast.Load()) if index \
+            else node
+
+    kind = type(frozen).__name__
+    if kind == "multivariate_normal_frozen" and not frozen.allow_singular:
+        return scipy.stats.multivariate_normal, [read("mean"), read("cov")], []
+    if kind == "dirichlet_frozen":
+        return scipy.stats.dirichlet, [read("alpha")], []
+    dist = getattr(frozen, "dist", None)
+    public = getattr(scipy.stats, getattr(dist, "name", ""), None)
+    if not (is_distribution(public) and type(public) is type(dist) and isinstance(getattr(frozen, "args", None), tuple)
+            and isinstance(getattr(frozen, "kwds", None), dict)):
+        return None
+    return (public, [read("args", i) for i in range(len(frozen.args))],
+            [gast.keyword(arg=key, value=read("kwds", key)) for key in frozen.kwds])
+
+
+class _HeldOutside(gast.NodeTransformer):
+    """`PRIOR.logpdf(x)` -> `stats.norm.logpdf(x, PRIOR.args[0], ...)` for distributions frozen outside."""
+
+    def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset):
+        self.parsed = parsed
+        self.fresh = fresh
+        self.local_names = local_names
+        self.stats_name: Optional[str] = None
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if not (isinstance(func, gast.Attribute) and func.attr in DISTRIBUTION_METHODS):
+            return node
+        frozen = resolve_value(func.value, self.parsed, self.local_names)
+        if not is_frozen_distribution(frozen) or not hasattr(frozen, func.attr):
+            return node
+        held = _held_parameters(frozen, func.value)
+        if held is None:
+            return node
+        public, args, keywords = held
+        dependency = dependency_of(func.value, self.parsed, frozen)
+        if dependency is not None:
+            self.parsed.dependencies.append(dependency)
+        family = nodes.attribute(nodes.name(self._stats()), _public_attribute(public))
+        call = gast.Call(func=nodes.attribute(family, func.attr), args=node.args + args,
+                         keywords=node.keywords + keywords)
+        return nodes.copy_location(call, node)
+
+    def _stats(self) -> str:
+        """A name under which the function reaches scipy.stats."""
+        import scipy.stats
+
+        if self.stats_name is None:
+            found = self.parsed.lookup("stats")
+            self.stats_name = "stats" if found is scipy.stats and "stats" not in self.local_names else self.fresh(
+                "_stats")
+            self.parsed.namespace[self.stats_name] = scipy.stats
+        return self.stats_name
+
+
+def _public_attribute(public: Any) -> str:
+    import scipy.stats
+
+    return next(name for name, value in vars(scipy.stats).items() if value is public and not name.startswith("_"))
+
+
 def unfreeze_distributions(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset) -> None:
-    """Rewrites the distributions frozen into local names of parsed's function (see the module docstring)."""
+    """Rewrites the distributions frozen into local names of parsed's function, and the calls of the
+    methods of distributions frozen outside it (see the module docstring)."""
+    _HeldOutside(parsed, fresh, local_names).visit(parsed.node)
     found: Dict[str, _Frozen] = {}
     freezes = set()
     for node in gast.walk(parsed.node):
