@@ -139,6 +139,13 @@ else:
             d = stats.norm(-mu, 2.0)
         return np.sum(d.logpdf(x))
 
+    def frozen_standard(x):
+        if x > 0:
+            d = stats.norm()
+        else:
+            d = stats.norm()
+        return d.logpdf(x) * x
+
     def frozen_passed_on(mu):
         d = stats.norm(mu, 1.0)
         return log_density(d, 0.3)  # <- frozen passed on
@@ -209,6 +216,7 @@ else:
         Exact(frozen_in_branches, lambda rng: (0.5 + rng.uniform(), rng.normal(size=2)), wrt=(0, 1)),
         Exact(frozen_in_branches, lambda rng: (-0.5 - rng.uniform(), rng.normal(size=2)), wrt=(0, 1),
               id="frozen_in_branches[else]"),
+        Exact(frozen_standard, lambda rng: (0.5 + rng.uniform(),)),
         Exact(frozen_globals, lambda rng: (rng.normal(size=2),)),
         Exact(frozen_global_dirichlet, lambda rng: (positive(rng),)),
         Exact(frozen_attribute, lambda rng: (rng.normal(size=3),)),

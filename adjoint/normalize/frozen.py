@@ -63,7 +63,8 @@ class _Frozen:
         """`prior_arg0 = mu` ... for `prior = norm(mu, ...)`."""
         call = freeze.value
         values = list(zip(self.positional, call.args)) + [(self.keywords[k.arg], k.value) for k in call.keywords]
-        return [nodes.copy_location(nodes.assign(target, value), freeze) for target, value in values]
+        kept = [nodes.copy_location(nodes.assign(target, value), freeze) for target, value in values]
+        return kept or [nodes.copy_location(gast.Pass(), freeze)]
 
     def refrozen(self) -> gast.Call:
         """`norm(prior_arg0, ..., loc=prior_loc)`: the freezing call on the names of its arguments."""
@@ -93,7 +94,7 @@ def _refuse(parsed: ParsedFunction, node: gast.AST, message: str) -> Unsupported
 
 
 def _method_calls(func_node: gast.FunctionDef) -> set:
-    """The Name nodes read as `name.method(...)`, method one of the distributions' methods with rules."""
+    """The Name nodes read as `name.method(...)` (which methods: _check_methods)."""
     found = set()
     for node in gast.walk(func_node):
         if (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
