@@ -35,6 +35,7 @@ import gast
 from adjoint import nodes
 from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
+from adjoint.frontend.names import is_frozen_distribution
 from adjoint.frontend.parse import MISSING, parse_function, unwrap
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import resolve_value
@@ -149,6 +150,10 @@ def describe_reference(value: Any):
         return "module", value.__name__
     if getattr(value, "__adjoint_generated__", None) is not None:
         raise NotCacheable("the function calls a derived function")
+    if is_frozen_distribution(getattr(value, "__self__", value) if inspect.ismethod(value) else value):
+        # The derivative is generated for the family and the form of its parameters, and must follow the name
+        # to another object: a dependency a cache entry does not keep.
+        raise NotCacheable("the function calls a method of a frozen SciPy distribution")
     if callable(value) and any(_has_rule(table, value) for table in (ADJOINTS, TANGENTS, NON_DIFFERENTIABLE)):
         return "rule", qualified_name(value)
     if inspect.isfunction(unwrap(value)):
