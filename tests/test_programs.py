@@ -29,8 +29,7 @@ BLAMES_ELSEWHERE: dict = {}
 # jvp stops where grad stops; an objective returning (loss, aux) is not measured in forward mode ("n/a").
 NOT_YET_FORWARD = dict(NOT_YET)
 
-BOUND_METHOD = "hvp of a bound method is refused by the API, with no line (issue 13: methods)"
-NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
+NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD)
 
 
 def programs(known_failures):
@@ -118,7 +117,7 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
     assert measurement.names_own_line, measurement.detail
 
 
-HVP_BLAMES_ELSEWHERE = dict(softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
+HVP_BLAMES_ELSEWHERE: dict = {}
 
 
 @pytest.mark.peers
