@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import copy
 import functools
 import inspect
 import textwrap
@@ -84,7 +83,7 @@ class Template:
             if param not in bound:
                 if param not in self.defaults:
                     return None
-                bound[param] = copy.deepcopy(self.defaults[param])
+                bound[param] = nodes.clone(self.defaults[param])
         return bound
 
 

@@ -1,7 +1,6 @@
 """Everything a transform needs about the one function it is generating: names, facts and bindings."""
 from __future__ import annotations
 
-import copy
 import inspect
 import operator
 from dataclasses import dataclass, field
@@ -289,7 +288,7 @@ class FunctionContext:
         return self.stack
 
     def push(self, value: gast.expr, origin: gast.AST) -> gast.stmt:
-        return nodes.copy_location(nodes.method_call(self._stack(), "append", copy.deepcopy(value)), origin)
+        return nodes.copy_location(nodes.method_call(self._stack(), "append", nodes.clone(value)), origin)
 
     def pop_into(self, target: gast.expr, origin: gast.AST) -> gast.stmt:
         popped = nodes.call(nodes.attribute(nodes.name(self._stack()), "pop"))

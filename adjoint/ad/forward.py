@@ -15,7 +15,6 @@ Control flow needs no stack: tangents travel with the primal values.
 """
 from __future__ import annotations
 
-import copy
 import operator
 from typing import List, Tuple
 
@@ -213,7 +212,7 @@ def build_forward(ctx: FunctionContext, wrt: Tuple[str, ...], name: str) -> gast
     func_node = ctx.func_node
     output = func_node.body[-1].value.id
     body = ForwardAD(ctx).block(func_node.body[:-1])
-    arguments = copy.deepcopy(func_node.args)
+    arguments = nodes.clone(func_node.args)
     for param in wrt:
         arguments.kwonlyargs.append(gast.Name(id=ctx.tangent(param), ctx=gast.Param(), annotation=None, type_comment=None))
         arguments.kw_defaults.append(None)

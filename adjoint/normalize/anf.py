@@ -22,7 +22,6 @@ After::
 """
 from __future__ import annotations
 
-import copy
 from typing import Callable, List, Tuple
 
 import gast
@@ -103,11 +102,11 @@ class ANF:
         return prelude + [stmt]
 
     def _while(self, stmt: gast.While) -> List[gast.stmt]:
-        original_test = copy.deepcopy(stmt.test)
+        original_test = nodes.clone(stmt.test)
         prelude, test = self.condition(stmt.test, stmt.body, always_fresh=True)
         origin = self.origin
         body = self.block(stmt.body) or [gast.Pass()]
-        recompute, value = self.simple(copy.deepcopy(original_test))
+        recompute, value = self.simple(nodes.clone(original_test))
         recompute = [nodes.copy_location(s, origin) for s in recompute + [nodes.assign(test.id, value)]]
         stmt.test = test
         stmt.body = body + recompute

@@ -29,7 +29,6 @@ Step::
 """
 from __future__ import annotations
 
-import copy
 import inspect
 import textwrap
 import weakref
@@ -291,6 +290,6 @@ def _rewrite(loop: gast.For, steps: gast.expr, plan: CheckpointedLoop, alias: st
         targets = nodes.tuple_of(nodes.name(n, store=True) for n in plan.carried)
         targets.ctx = gast.Store()
         statement = gast.Assign(targets=[targets], value=step_call, type_comment=None)
-    loop.iter = copy.deepcopy(steps)
+    loop.iter = nodes.clone(steps)
     loop.body = [nodes.copy_location(statement, loop.body[0])]
 
