@@ -176,6 +176,50 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
         yield node
 
 
+_NO_METHOD = object()
+_METHODS: dict = {}  # (transformer class, node class) -> its visit_ method, or None
+
+
+class Transformer:
+    """The contract of gast.NodeTransformer (a `visit_<Class>` method returns what takes the
+    place of the node it visits: the node, another, None to remove it from its list, or a list
+    to put several there), several times as fast: contexts and the fields holding text are not
+    visited, and the method for each class of node is looked up once."""
+
+    def visit(self, node: gast.AST):
+        key = (self.__class__, node.__class__)
+        method = _METHODS.get(key, _NO_METHOD)
+        if method is _NO_METHOD:
+            method = _METHODS[key] = getattr(self.__class__, "visit_" + node.__class__.__name__, None)
+        if method is None:
+            return self.generic_visit(node)
+        return method(self, node)
+
+    def generic_visit(self, node: gast.AST) -> gast.AST:
+        ast_node = gast.AST
+        for field in _CHILD_FIELDS.get(node.__class__) or _child_fields(node.__class__):
+            old = getattr(node, field, None)
+            if old.__class__ is list:
+                new = []
+                for item in old:
+                    if isinstance(item, ast_node):
+                        item = self.visit(item)
+                        if item is None:
+                            continue
+                        if not isinstance(item, ast_node):
+                            new.extend(item)
+                            continue
+                    new.append(item)
+                old[:] = new
+            elif isinstance(old, ast_node):
+                replacement = self.visit(old)
+                if replacement is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, replacement)
+        return node
+
+
 def statements(node: gast.AST) -> Iterator[gast.stmt]:
     """Every statement inside a function or compound statement, in source order (bodies of
     `if`, loops and `with` included), without walking into expressions."""

@@ -214,7 +214,7 @@ class _Filler:
         return kept
 
 
-class _LinearZeros(gast.NodeTransformer):
+class _LinearZeros(nodes.Transformer):
     """A rule is linear in the derivatives it reads, so a part of it whose derivatives are all
     zero is zero: `np.flipud(d[x])` with d[x] = 0 becomes 0.0, not np.flipud(0.0) (which fails).
 

@@ -307,7 +307,7 @@ def _same_place(a: gast.AST, b: gast.AST) -> bool:
         getattr(b, "lineno", None), getattr(b, "col_offset", None))
 
 
-class _StripCalls(gast.NodeTransformer):
+class _StripCalls(nodes.Transformer):
     def __init__(self, names):
         self.names = names
 

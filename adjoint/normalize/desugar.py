@@ -50,7 +50,7 @@ SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min
 DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
-class Desugar(gast.NodeTransformer):
+class Desugar(nodes.Transformer):
     """One pass over the function body; `fresh` makes collision-free temporary names."""
 
     def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str,

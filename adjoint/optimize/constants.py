@@ -25,7 +25,7 @@ from adjoint.optimize.facts import Facts
 from adjoint.optimize.statements import counts
 
 
-class _Numbers(gast.NodeTransformer):
+class _Numbers(nodes.Transformer):
     def __init__(self, numbers):
         self.numbers = numbers
         self.changed = False

@@ -35,7 +35,7 @@ from adjoint.optimize.statements import BlockFacts, TreeFacts, simple
 _END = float("inf")
 
 
-class _Rename(gast.NodeTransformer):
+class _Rename(nodes.Transformer):
     def __init__(self, old: str, new: str):
         self.old = old
         self.new = new

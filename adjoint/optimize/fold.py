@@ -39,7 +39,7 @@ def _is(node, value) -> bool:
     return _number(node) and node.value == value
 
 
-class _Fold(gast.NodeTransformer):
+class _Fold(nodes.Transformer):
     def __init__(self, facts: Facts, annihilate: bool):
         self.facts = facts
         self.annihilate = annihilate

@@ -38,7 +38,7 @@ from adjoint.optimize.facts import Facts
 from adjoint.optimize.statements import BlockFacts, TreeFacts, counts
 
 
-class _ReplaceLoad(gast.NodeTransformer):
+class _ReplaceLoad(nodes.Transformer):
     def __init__(self, temp: str, value: gast.expr):
         self.temp = temp
         self.value = value

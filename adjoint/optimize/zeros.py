@@ -26,7 +26,7 @@ from adjoint import nodes
 from adjoint.optimize.facts import Facts
 
 
-class _Substitute(gast.NodeTransformer):
+class _Substitute(nodes.Transformer):
     def __init__(self, zeros: Set[str]):
         self.zeros = zeros
         self.changed = False
