@@ -314,21 +314,36 @@ def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:
                 yield block
 
 
-def names_read(node: gast.AST) -> Iterator[str]:
+def every_node(node: gast.AST) -> List[gast.AST]:
+    """The nodes of `walk`, in its order, as a list (for a query that reads them all)."""
+    found = [node]
+    append, known, ast_node = found.append, _CHILD_FIELDS.get, gast.AST
+    for node in found:  # grows as it goes
+        for field in known(node.__class__) or _child_fields(node.__class__):
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast_node):
+                        append(item)
+            elif isinstance(value, ast_node):
+                append(value)
+    return found
+
+
+def names_read(node: gast.AST) -> List[str]:
     """Every identifier loaded anywhere inside node."""
-    for sub in walk(node):
-        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
-            yield sub.id
+    name, load = gast.Name, gast.Load
+    return [sub.id for sub in every_node(node) if sub.__class__ is name and sub.ctx.__class__ is load]
 
 
-def names_stored(node: gast.AST) -> Iterator[str]:
-    for sub in walk(node):
-        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
-            yield sub.id
+def names_stored(node: gast.AST) -> List[str]:
+    name, store = gast.Name, gast.Store
+    return [sub.id for sub in every_node(node) if sub.__class__ is name and sub.ctx.__class__ is store]
 
 
 def all_identifiers(node: gast.AST) -> set:
-    return {sub.id for sub in walk(node) if isinstance(sub, gast.Name)}
+    name = gast.Name
+    return {sub.id for sub in every_node(node) if sub.__class__ is name}
 
 
 def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:

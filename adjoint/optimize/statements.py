@@ -37,24 +37,27 @@ def every_statement(node: gast.AST) -> Iterator[gast.stmt]:
 def counts(tree: gast.AST) -> Tuple[Counter, Counter]:
     """How many times each name is loaded and stored in tree."""
     loads, stores = Counter(), Counter()
-    for node in nodes.walk(tree):
-        if isinstance(node, gast.Name):
-            (stores if isinstance(node.ctx, gast.Store) else loads)[node.id] += 1
+    name, store = gast.Name, gast.Store
+    for node in nodes.every_node(tree):
+        if node.__class__ is name:
+            (stores if node.ctx.__class__ is store else loads)[node.id] += 1
     return loads, stores
 
 
 def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> None:
     """Add what node reads to `reads`, and what it assigns or changes to `assigns` (stored names,
     the objects of subscript stores, the objects whose methods it calls), in one walk."""
-    for sub in nodes.walk(node):
-        if isinstance(sub, gast.Name):
-            if isinstance(sub.ctx, gast.Load):
+    name, load, store, subscript, call, attribute = gast.Name, gast.Load, gast.Store, gast.Subscript, gast.Call, gast.Attribute
+    for sub in nodes.every_node(node):
+        cls = sub.__class__
+        if cls is name:
+            if sub.ctx.__class__ is load:
                 reads.add(sub.id)
-            elif isinstance(sub.ctx, gast.Store):
+            elif sub.ctx.__class__ is store:
                 assigns.add(sub.id)
-        elif isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store):
+        elif cls is subscript and sub.ctx.__class__ is store:
             assigns.update(nodes.names_read(sub.value))
-        elif isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute):
+        elif cls is call and sub.func.__class__ is attribute:
             assigns.update(nodes.names_read(sub.func.value))
 
 
