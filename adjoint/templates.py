@@ -66,7 +66,7 @@ class Template:
 
         Others (a shape, an axis, an index) carry no derivative.
         """
-        used = {node.slice.id for stmt in self.body for node in gast.walk(stmt) if is_derivative(node)}
+        used = {node.slice.id for stmt in self.body for node in nodes.walk(stmt) if is_derivative(node)}
         return [param for param in self.inputs if param in used]
 
     def bind(self, args: Sequence[gast.expr], keywords: Dict[str, gast.expr]) -> Optional[Dict[str, gast.expr]]:
@@ -232,7 +232,7 @@ class _LinearZeros(nodes.Transformer):
         return node
 
     def _holds(self, node, ids: set) -> bool:
-        return any(id(sub) in ids for sub in gast.walk(node))
+        return any(id(sub) in ids for sub in nodes.walk(node))
 
     def visit_BinOp(self, node):
         self.generic_visit(node)

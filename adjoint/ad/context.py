@@ -132,7 +132,7 @@ class FunctionContext:
         if isinstance(value, gast.Call):
             operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
         else:
-            operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+            operands = [n for n in nodes.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
         return all(self.kinds.get(n.id) == SCALAR for n in operands)
 
     def rule_function(self, func: Any, value: gast.expr) -> Any:
@@ -175,7 +175,7 @@ class FunctionContext:
         return isinstance(atom, gast.Name) and any(
             isinstance(node, gast.Assign) and isinstance(node.value, gast.Tuple)
             and isinstance(node.targets[0], gast.Name) and node.targets[0].id == atom.id
-            for node in gast.walk(self.func_node))
+            for node in nodes.walk(self.func_node))
 
     def check_store(self, target: gast.Subscript) -> None:
         """Refuses `xs[i:j] = v` on a list (it may change the list's length) and `d[k] = v` on a

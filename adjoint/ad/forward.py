@@ -157,7 +157,7 @@ class ForwardAD:
         """
         if self.ctx.kinds.get(target) == SCALAR:
             return False
-        read = {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)}
+        read = {n.id for n in nodes.walk(expr) if isinstance(n, gast.Name)}
         return any(
             not self.ctx.is_active(atom) and self._may_be_array(atom)
             and not (isinstance(atom, gast.Name) and atom.id in read)
@@ -240,7 +240,7 @@ def materialize_zero_tangents(tree: gast.FunctionDef, ctx: FunctionContext) -> g
     tangent must be an array, since tangent rules (`w @ dh`, `np.sum(dh, axis=1)`) rely on
     its shape.
     """
-    for stmt in gast.walk(tree):
+    for stmt in nodes.walk(tree):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         value = stmt.value

@@ -41,7 +41,7 @@ def to_source(func_node: gast.FunctionDef) -> str:
     """Source text of a function; comment statements become `# ...` lines."""
     func_node.body = tidy_comments(func_node.body)
     texts = []
-    for stmt in gast.walk(func_node):
+    for stmt in nodes.walk(func_node):
         if isinstance(stmt, gast.stmt) and nodes.is_comment(stmt):
             texts.append(stmt.value.args[0].value)
             stmt.value.args[0] = gast.Constant(value=len(texts) - 1, kind=None)

@@ -261,7 +261,7 @@ def _first_operand(expr: gast.expr) -> gast.expr:
 
 
 def _has_walrus(expr: gast.expr) -> bool:
-    return any(isinstance(node, gast.NamedExpr) for node in gast.walk(expr))
+    return any(isinstance(node, gast.NamedExpr) for node in nodes.walk(expr))
 
 
 def _is_dotted(expr: gast.expr) -> bool:
@@ -274,7 +274,7 @@ def _is_dotted(expr: gast.expr) -> bool:
 def refuse_conditional_walrus(parsed) -> None:
     """Refuse a walrus A-normal form left inside a condition: one Python evaluates only sometimes
     (after `and`/`or`, in a chained comparison), so it cannot be computed on its own line."""
-    for node in gast.walk(parsed.node):
+    for node in nodes.walk(parsed.node):
         if isinstance(node, gast.NamedExpr):
             raise UnsupportedSyntaxError(
                 "walrus", "an assignment expression (`:=`) that Python evaluates only sometimes (after `and`, "

@@ -383,7 +383,7 @@ def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str
     node = parsed.node
     desugarer = Desugar(parsed, fresh, numpy_name, mappings)  # once: its constructor walks the whole function
     node.body = _flatten([desugarer.visit(stmt) for stmt in node.body])
-    for sub in gast.walk(node):
+    for sub in nodes.walk(node):
         for field in ("body", "orelse"):
             block = getattr(sub, field, None)
             if isinstance(block, list) and sub is not node:
