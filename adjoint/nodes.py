@@ -164,8 +164,8 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
     todo = [node]
     append, known, ast_node = todo.append, _CHILD_FIELDS.get, gast.AST
     for node in todo:  # grows as it goes: a queue that is never emptied
-        fields = known(node.__class__) or _child_fields(node.__class__)
-        for field in fields:
+        fields = known(node.__class__)
+        for field in _child_fields(node.__class__) if fields is None else fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for item in value:
@@ -197,7 +197,8 @@ class Transformer:
 
     def generic_visit(self, node: gast.AST) -> gast.AST:
         ast_node = gast.AST
-        for field in _CHILD_FIELDS.get(node.__class__) or _child_fields(node.__class__):
+        fields = _CHILD_FIELDS.get(node.__class__)
+        for field in _child_fields(node.__class__) if fields is None else fields:
             old = getattr(node, field, None)
             if old.__class__ is list:
                 new = []
@@ -292,9 +293,17 @@ def exposed_reads(code: Iterable[gast.stmt]) -> Set[str]:
     """The names statements read before they assign them: what they need from before them."""
     exposed: Set[str] = set()
     assigned: Set[str] = set()
+    name, load, store = gast.Name, gast.Load, gast.Store
     for stmt in code:
-        exposed |= set(names_read(stmt)) - assigned
-        assigned |= set(names_stored(stmt))
+        stored = []
+        for sub in every_node(stmt):
+            if sub.__class__ is name:
+                if sub.ctx.__class__ is load:
+                    if sub.id not in assigned:
+                        exposed.add(sub.id)
+                elif sub.ctx.__class__ is store:
+                    stored.append(sub.id)
+        assigned.update(stored)
     return exposed
 
 
@@ -319,7 +328,8 @@ def every_node(node: gast.AST) -> List[gast.AST]:
     found = [node]
     append, known, ast_node = found.append, _CHILD_FIELDS.get, gast.AST
     for node in found:  # grows as it goes
-        for field in known(node.__class__) or _child_fields(node.__class__):
+        fields = known(node.__class__)
+        for field in _child_fields(node.__class__) if fields is None else fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for item in value:

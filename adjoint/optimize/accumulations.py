@@ -22,14 +22,14 @@ After::
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Optional
 
 import gast
 
 from adjoint import nodes
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, simple
+from adjoint.optimize.statements import BlockFacts, reports_changes, simple
 
 
 def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
@@ -75,11 +75,12 @@ def _merge_in(info: BlockFacts, facts: Facts, start: int) -> Optional[int]:
     return None
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Merge each accumulation into the assignment before it where it may move there."""
     changed = False
-    tree_facts = TreeFacts()
-    for block in list(nodes.blocks(tree)):
+    tree_facts = facts.unchanged.statements()
+    for block in facts.unchanged.blocks(tree):
         info = BlockFacts(block, tree_facts)
         position = _merge_in(info, facts, 0)
         while position is not None:

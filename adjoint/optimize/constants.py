@@ -22,7 +22,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import counts
+from adjoint.optimize.statements import reports_changes
 
 
 class _Numbers(nodes.Transformer):
@@ -41,9 +41,10 @@ def _is_number(expr: gast.expr) -> bool:
     return isinstance(expr, gast.Constant) and type(expr.value) in (int, float)
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Replace reads of temporaries' adjoints known to hold a number by that number."""
-    _, stores = counts(tree)
+    _, stores = facts.unchanged.counts(tree)
     parameters = {arg.id for arg in tree.args.args + tree.args.kwonlyargs}
     numbers, changed = {}, False
     for stmt in tree.body:

@@ -30,7 +30,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, simple
+from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes, simple
 
 _END = float("inf")
 
@@ -106,10 +106,11 @@ class _Block:
         return replacer.changed
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Rename loads of copied temporaries to what they copy."""
     changed = False
-    tree_facts = TreeFacts()
-    for block in list(nodes.blocks(tree)):
+    tree_facts = facts.unchanged.statements()
+    for block in facts.unchanged.blocks(tree):
         changed = _Block(block, tree_facts).propagate(facts) or changed
     return changed

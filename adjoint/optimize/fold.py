@@ -19,7 +19,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import every_statement
+from adjoint.optimize.statements import every_statement, reports_changes
 
 _FOLDABLE = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -178,6 +178,7 @@ def _safe(op, left, right) -> bool:
     return True
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     for stmt in every_statement(tree):

@@ -35,7 +35,7 @@ import gast
 from adjoint import nodes
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, counts
+from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes
 
 
 class _ReplaceLoad(nodes.Transformer):
@@ -157,11 +157,12 @@ class _Block:
         return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id == temp
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Inline every single-use temporary that may move to its use."""
     changed = False
-    loads, stores = counts(tree)  # inlining moves loads, so only the inlined temporary's counts change
-    tree_facts = TreeFacts()
-    for block in list(nodes.blocks(tree)):
+    loads, stores = facts.unchanged.counts(tree)  # inlining moves loads: only the inlined temporary's change
+    tree_facts = facts.unchanged.statements()
+    for block in facts.unchanged.blocks(tree):
         changed = _Block(block, facts, loads, stores, tree_facts).run() or changed
     return changed

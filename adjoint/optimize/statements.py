@@ -4,12 +4,14 @@ The passes that look along a block (copies, accumulations, inlining) ask of many
 which names they read and which they assign or change. `BlockFacts` walks each statement once
 and keeps the answers in lists parallel to the block; a pass that rewrites a statement updates
 its entry (`rewritten`) or removes it with the statement (`delete`), so no statement is walked
-again for a query.
+again for a query. `Unchanged` keeps what the passes ask of the whole tree (these facts, the
+counts of names, the blocks) from one pass to the next while none of them changes the tree.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from typing import Iterator, List, Optional, Set, Tuple
+from typing import Callable, Iterator, List, Optional, Set, Tuple
 
 import gast
 
@@ -127,3 +129,45 @@ class BlockFacts:
             if not value_reads.isdisjoint(assigns[index]):
                 return index
         return None
+
+
+class Unchanged:
+    """What passes ask of the whole tree, kept from one pass to the next until a pass reports a
+    change (`changed`): a pass that reports none has left the tree as it was, so a later pass
+    finds the answers it would compute itself. A pass that changes the tree may change these
+    answers while it runs (inlining updates the counts it moves); they are dropped after it."""
+
+    def __init__(self):
+        self._statements: Optional[TreeFacts] = None
+        self._counts: Optional[Tuple[Counter, Counter]] = None
+        self._blocks: Optional[List[List[gast.stmt]]] = None
+
+    def changed(self) -> None:
+        self._statements = self._counts = self._blocks = None
+
+    def statements(self) -> TreeFacts:
+        if self._statements is None:
+            self._statements = TreeFacts()
+        return self._statements
+
+    def counts(self, tree: gast.AST) -> Tuple[Counter, Counter]:
+        if self._counts is None:
+            self._counts = counts(tree)
+        return self._counts
+
+    def blocks(self, tree: gast.AST) -> List[List[gast.stmt]]:
+        if self._blocks is None:
+            self._blocks = list(nodes.blocks(tree))
+        return self._blocks
+
+
+def reports_changes(run: Callable) -> Callable:
+    """A pass's `run(tree, facts) -> changed`: when it changes the tree, the answers `Unchanged`
+    kept are dropped, however the passes are called."""
+    @functools.wraps(run)
+    def run_pass(tree: gast.FunctionDef, facts) -> bool:
+        changed = run(tree, facts)
+        if changed:
+            facts.unchanged.changed()
+        return changed
+    return run_pass

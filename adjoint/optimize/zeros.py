@@ -24,6 +24,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
+from adjoint.optimize.statements import reports_changes
 
 
 class _Substitute(nodes.Transformer):
@@ -93,6 +94,7 @@ class _Zeros:
             inside = narrowed
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Replace reads of adjoints known to be zero by 0.0 (fold then simplifies)."""
     pass_ = _Zeros(facts)
