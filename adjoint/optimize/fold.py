@@ -160,7 +160,36 @@ class _Fold(nodes.Transformer):
 
 
 def _same(left, right) -> bool:
-    return gast.dump(left) == gast.dump(right)
+    """Whether the two expressions read alike (equal gast.dump), without dumping them unless a
+    field present on one side is absent, None or empty on the other."""
+    verdict = _strictly_same(left, right)
+    return verdict if verdict is not None else gast.dump(left) == gast.dump(right)
+
+
+_ABSENT = object()
+_UNSURE = (None, _ABSENT)
+
+
+def _strictly_same(left, right):
+    """True or False where the trees alone tell, None where only their dumps can."""
+    if left.__class__ is not right.__class__:
+        unsure = left in _UNSURE or right in _UNSURE or left == [] or right == []
+        return None if unsure else False
+    if isinstance(left, gast.AST):
+        for field in left._fields:
+            verdict = _strictly_same(getattr(left, field, _ABSENT), getattr(right, field, _ABSENT))
+            if verdict is not True:
+                return verdict
+        return True
+    if left.__class__ is list:
+        if len(left) != len(right):
+            return None if not left or not right else False
+        for a, b in zip(left, right):
+            verdict = _strictly_same(a, b)
+            if verdict is not True:
+                return verdict
+        return True
+    return left is right or repr(left) == repr(right)
 
 
 def _boolean(node) -> bool:
