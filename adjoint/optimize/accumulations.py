@@ -105,6 +105,7 @@ class _Block:
             if self._assigned_between(reads, earlier_number, number) or not is_pure(earlier.value, self.facts):
                 continue
             stmt.value = nodes.add(earlier.value, stmt.value.right)
+            self.facts.unchanged.statements().forget(stmt)
             self._rewritten(j, (info.reads[j] - {target}) | info.reads[i], info.assigned[j] | info.assigned[i])
             info.delete(i)
             self.deleted.add(earlier_number)

@@ -51,7 +51,9 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
         if numbers:
             replace = _Numbers(numbers)
             replace.visit(stmt)
-            changed = changed or replace.changed
+            if replace.changed:
+                facts.unchanged.statements().forget(stmt)
+                changed = True
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and _is_number(stmt.value):
             name = stmt.targets[0].id
             if name in facts.adjoint_names and facts.is_temporary(name) and stores[name] == 1 and name not in parameters:

@@ -56,6 +56,7 @@ def _first_after(positions: List[int], index: int) -> float:
 class _Block:
     def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts):
         self.block = block
+        self.tree_facts = tree_facts
         self.info = BlockFacts(block, tree_facts)
         self.readers: Dict[str, List[int]] = defaultdict(list)  # name -> positions of statements reading it
         self.assigners: Dict[str, List[int]] = defaultdict(list)
@@ -97,6 +98,8 @@ class _Block:
             stmt.value = replacer.visit(stmt.value)
         else:
             replacer.visit(stmt)
+        if replacer.changed:
+            self.tree_facts.forget(stmt)
         before, after = self.info.reads[position], set(nodes.names_read(stmt))
         for name in before - after:
             self.readers[name].remove(position)

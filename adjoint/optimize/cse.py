@@ -138,6 +138,7 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
         found = available.values.get(key) if key is not None else None
         if found is not None and found[0] not in returned:
             stmt.value = nodes.name(found[0])
+            facts.unchanged.statements().forget(stmt)
             read = {found[0]}
             changed = True
         available.assigned(target)

@@ -216,5 +216,7 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
             annihilate = isinstance(target, gast.Name) and target.id in facts.adjoint_names
             folder = _Fold(facts, annihilate)
             stmt.value = folder.visit(stmt.value)
-            changed = changed or folder.changed
+            if folder.changed:
+                facts.unchanged.statements().forget(stmt)
+                changed = True
     return changed

@@ -70,6 +70,7 @@ class _Block:
         self.facts = facts
         self.loads = loads
         self.stores = stores
+        self.tree_facts = tree_facts
         self.info = BlockFacts(block, tree_facts)
         self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
         self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
@@ -118,6 +119,7 @@ class _Block:
     def _move(self, index: int, use: int, temp: str) -> None:
         stmt, reader = self.block[index], self.block[use]
         _replace_load(reader, temp, stmt.value)
+        self.tree_facts.forget(reader)
         moved = self.info.reads[index]
         for name in moved:
             if self.reader.get(name) is stmt:

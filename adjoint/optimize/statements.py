@@ -4,8 +4,9 @@ The passes that look along a block (copies, accumulations, inlining) ask of many
 which names they read and which they assign or change. `BlockFacts` walks each statement once
 and keeps the answers in lists parallel to the block; a pass that rewrites a statement updates
 its entry (`rewritten`) or removes it with the statement (`delete`), so no statement is walked
-again for a query. `Unchanged` keeps what the passes ask of the whole tree (these facts, the
-counts of names, the blocks) from one pass to the next while none of them changes the tree.
+again for a query. `Unchanged` keeps what the passes ask of the whole tree from one pass to the
+next: the facts of each simple statement until a pass changes that statement (and says so:
+`TreeFacts.forget`), the counts of names and the blocks while no pass changes the tree.
 """
 from __future__ import annotations
 
@@ -63,34 +64,45 @@ def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> Non
             assigns.update(nodes.names_read(sub.func.value))
 
 
+_KEPT = (gast.Assign, gast.Expr, gast.Return)  # statements whose facts are kept: no statement inside
+
+
 class TreeFacts:
-    """What each statement of a tree reads and assigns, a compound statement's from its parts:
-    each node is walked once however deeply its statement is nested. A pass makes one for a run
-    and rewrites only the simple statements of the block it is in, so the facts of the statements
-    of blocks nested deeper, asked for later, still hold."""
+    """What each statement of a tree reads and assigns. The facts of an assignment, expression
+    statement or return are kept until `forget`: a pass that changes such a statement in place,
+    or a compound statement with statements inside, says so. A compound statement's facts are
+    made from its parts on each ask, so a change inside it needs no more."""
 
     def __init__(self):
         self.known = {}  # id(stmt) -> (stmt, reads, assigns): holding stmt keeps its id from being reused
 
     def of(self, stmt: gast.stmt) -> Tuple[Set[str], Set[str]]:
         found = self.known.get(id(stmt))
-        if found is None:
-            reads: Set[str] = set()
-            assigns: Set[str] = set()
-            for field in stmt._fields:
-                value = getattr(stmt, field, None)
-                if isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, gast.stmt):
-                            inner_reads, inner_assigns = self.of(item)
-                            reads |= inner_reads
-                            assigns |= inner_assigns
-                        elif isinstance(item, gast.AST):
-                            _expression_facts(item, reads, assigns)
-                elif isinstance(value, gast.AST):
-                    _expression_facts(value, reads, assigns)
-            found = self.known[id(stmt)] = (stmt, reads, assigns)
-        return found[1], found[2]
+        if found is not None:
+            return found[1], found[2]
+        reads: Set[str] = set()
+        assigns: Set[str] = set()
+        for field in stmt._fields:
+            value = getattr(stmt, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, gast.stmt):
+                        inner_reads, inner_assigns = self.of(item)
+                        reads |= inner_reads
+                        assigns |= inner_assigns
+                    elif isinstance(item, gast.AST):
+                        _expression_facts(item, reads, assigns)
+            elif isinstance(value, gast.AST):
+                _expression_facts(value, reads, assigns)
+        if stmt.__class__ in _KEPT:
+            self.known[id(stmt)] = (stmt, reads, assigns)
+        return reads, assigns
+
+    def forget(self, stmt: gast.stmt) -> None:
+        """stmt, or a statement inside it, was changed in place."""
+        self.known.pop(id(stmt), None)
+        for inner in every_statement(stmt):
+            self.known.pop(id(inner), None)
 
 
 class BlockFacts:
@@ -132,10 +144,11 @@ class BlockFacts:
 
 
 class Unchanged:
-    """What passes ask of the whole tree, kept from one pass to the next until a pass reports a
-    change (`changed`): a pass that reports none has left the tree as it was, so a later pass
-    finds the answers it would compute itself. A pass that changes the tree may change these
-    answers while it runs (inlining updates the counts it moves); they are dropped after it."""
+    """What passes ask of the whole tree, kept from one pass to the next: the statement facts
+    (`statements`, kept up to date by `TreeFacts.forget`), and until a pass reports a change
+    (`changed`) the counts of names and the blocks: a pass that reports none has left the tree as
+    it was, so a later pass finds the answers it would compute itself. A pass that changes the
+    tree may change the counts while it runs (inlining moves loads); they are dropped after it."""
 
     def __init__(self):
         self._statements: Optional[TreeFacts] = None
@@ -143,7 +156,7 @@ class Unchanged:
         self._blocks: Optional[List[List[gast.stmt]]] = None
 
     def changed(self) -> None:
-        self._statements = self._counts = self._blocks = None
+        self._counts = self._blocks = None
 
     def statements(self) -> TreeFacts:
         if self._statements is None:
