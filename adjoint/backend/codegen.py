@@ -45,9 +45,7 @@ def to_source(func_node: gast.FunctionDef) -> str:
         if isinstance(stmt, gast.stmt) and nodes.is_comment(stmt):
             texts.append(stmt.value.args[0].value)
             stmt.value.args[0] = gast.Constant(value=len(texts) - 1, kind=None)
-    tree = gast.gast_to_ast(func_node)
-    ast.fix_missing_locations(tree)
-    text = _unparse(tree)
+    text = _unparse(gast.gast_to_ast(func_node))  # text from the tree alone: no positions needed
     return "\n".join(_render_comment(line, texts) for line in text.splitlines()) + "\n"
 
 
