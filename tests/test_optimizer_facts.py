@@ -1,6 +1,5 @@
-"""The statement facts (and the passes' memos of statements) the optimizer keeps from one pass to
-the next are those of the statements as they are: every pass that changes a statement in place
-says so (`forget`).
+"""The statement facts the optimizer keeps from one pass to the next are the facts of the
+statements as they are: every pass that changes a statement in place says so (`forget`).
 
 Over every catalogue case and mode, each kept answer is checked against the statement walked
 afresh when a pass asks for it again, and the derivative of the generation benchmark's 50-line
@@ -38,18 +37,7 @@ def checked_facts(monkeypatch):
             assert answer == plain_of(statements.TreeFacts(), stmt), statements.gast.dump(stmt)
         return answer
 
-    plain_memo = statements.TreeFacts.memo
-
-    def memo(self, stmt, what, make):
-        kept = self.memos.get((what, id(stmt)))
-        answer = plain_memo(self, stmt, what, make)
-        if kept is not None:
-            asked["kept"] += 1
-            assert answer == make(stmt), statements.gast.dump(stmt)
-        return answer
-
     monkeypatch.setattr(statements.TreeFacts, "of", of)
-    monkeypatch.setattr(statements.TreeFacts, "memo", memo)
     return asked
 
 

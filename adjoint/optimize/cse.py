@@ -28,13 +28,13 @@ After::
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import every_statement, reports_changes
+from adjoint.optimize.statements import reports_changes
 
 
 def _key(node: gast.AST, copies: Dict[str, str]) -> str:
@@ -119,7 +119,6 @@ class _Block:
 
 
 def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> bool:
-    tree_facts = facts.unchanged.statements()
     available = _Block()
     changed = False
     for stmt in block:
@@ -129,7 +128,7 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
         if not simple:
             available.clear()  # compound statements: start again after them
             continue
-        pure, candidate, read = tree_facts.memo(stmt, "cse value", lambda kept: _value_facts(kept.value, facts))
+        pure, candidate, read = _value_facts(stmt.value, facts)
         if not pure:
             available.clear()  # effects: start again after them
             continue
@@ -139,7 +138,7 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
         found = available.values.get(key) if key is not None else None
         if found is not None and found[0] not in returned:
             stmt.value = nodes.name(found[0])
-            tree_facts.forget(stmt)
+            facts.unchanged.statements().forget(stmt)
             read = {found[0]}
             changed = True
         available.assigned(target)
@@ -149,43 +148,18 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
 
 def _survey(tree: gast.FunctionDef, facts: Facts):
     """The straight-line blocks, the names returned, and whether anything changes a value in place
-    (then the rest does not matter); each statement's part kept with its facts."""
-    tree_facts = facts.unchanged.statements()
-    returned, in_place = _own_survey(tree, facts)
-    for stmt in every_statement(tree):
-        if in_place:
-            return [], returned, True
-        stmt_returned, in_place = tree_facts.memo(stmt, "cse survey", lambda kept: _own_survey(kept, facts))
-        returned |= stmt_returned
-    return ([], returned, True) if in_place else (facts.unchanged.blocks(tree), returned, False)
-
-
-def _own_survey(stmt: gast.AST, facts: Facts) -> Tuple[Set[str], bool]:
-    """The names a return returns, and whether the statement (not the statements inside it)
-    writes into an item or calls what may change a value in place."""
-    returned: Set[str] = set()
-    for node in _own_nodes(stmt):
+    (then the rest does not matter)."""
+    returned, stack = set(), facts.stack
+    for node in nodes.every_node(tree):
         kind = node.__class__
         if kind is gast.Return and node.value is not None:
             returned.update(nodes.names_read(node.value))
         elif kind is gast.Subscript and node.ctx.__class__ is gast.Store:
-            return returned, True
-        elif kind is gast.Call and not (facts.is_pure_callee(node.func) or _on(node, facts.stack)):
+            return [], returned, True
+        elif kind is gast.Call and not (facts.is_pure_callee(node.func) or _on(node, stack)):
             if not _is_comment_call(node):  # a list method, a user function
-                return returned, True
-    return returned, False
-
-
-def _own_nodes(node: gast.AST) -> Iterator[gast.AST]:
-    """node and the nodes of its expressions, not those of the statements inside it."""
-    yield node
-    for field in node._fields:
-        value = getattr(node, field, None)
-        for item in value if isinstance(value, list) else (value,):
-            if isinstance(item, gast.excepthandler):
-                yield from _own_nodes(item)
-            elif isinstance(item, gast.AST) and not isinstance(item, gast.stmt):
-                yield from nodes.every_node(item)
+                return [], returned, True
+    return facts.unchanged.blocks(tree), returned, False
 
 
 def _is_comment_call(call: gast.Call) -> bool:

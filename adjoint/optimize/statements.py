@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Callable, Iterator, List, Optional, Set, Tuple
 
 import gast
 
@@ -75,8 +75,6 @@ class TreeFacts:
 
     def __init__(self):
         self.known = {}  # id(stmt) -> (stmt, reads, assigns): holding stmt keeps its id from being reused
-        self.memos: Dict[Tuple[str, int], tuple] = {}  # (what, id(stmt)) -> (stmt, what a pass made of it)
-        self.kinds: Set[str] = set()  # the `what`s of memos
 
     def of(self, stmt: gast.stmt) -> Tuple[Set[str], Set[str]]:
         found = self.known.get(id(stmt))
@@ -100,23 +98,11 @@ class TreeFacts:
             self.known[id(stmt)] = (stmt, reads, assigns)
         return reads, assigns
 
-    def memo(self, stmt: gast.stmt, what: str, make: Callable[[gast.stmt], object]):
-        """`make(stmt)`, kept like the facts of stmt (a pass's own summary of a statement, named
-        `what`): `make` must read nothing but stmt and what stays fixed while a tree is optimized."""
-        if stmt.__class__ not in _KEPT:
-            return make(stmt)
-        found = self.memos.get((what, id(stmt)))
-        if found is None:
-            self.kinds.add(what)
-            found = self.memos[(what, id(stmt))] = (stmt, make(stmt))
-        return found[1]
-
     def forget(self, stmt: gast.stmt) -> None:
         """stmt, or a statement inside it, was changed in place."""
-        for changed in [stmt, *every_statement(stmt)]:
-            self.known.pop(id(changed), None)
-            for what in self.kinds:
-                self.memos.pop((what, id(changed)), None)
+        self.known.pop(id(stmt), None)
+        for inner in every_statement(stmt):
+            self.known.pop(id(inner), None)
 
 
 class BlockFacts:
