@@ -55,7 +55,7 @@ class ReverseAD:
         self.checkpointed = checkpoint.CheckpointedLoops((), ctx)
         self.recomputed = recompute.Plan({})
         self.split_calls: Dict[gast.stmt, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
-        self.guards = unreached.Guards({ctx.adjoint(n) for n in ctx.activity.active})
+        self.guards = unreached.Guards({ctx.adjoint(n) for n in sorted(ctx.activity.active)})  # names made in one order
         self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
 
     # ----- entry point ------------------------------------------------------------

@@ -50,7 +50,8 @@ def counts(tree: gast.AST) -> Tuple[Counter, Counter]:
 def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> None:
     """Add what node reads to `reads`, and what it assigns or changes to `assigns` (stored names,
     the objects of subscript stores, the objects whose methods it calls), in one walk."""
-    name, load, store, subscript, call, attribute = gast.Name, gast.Load, gast.Store, gast.Subscript, gast.Call, gast.Attribute
+    name, load, store = gast.Name, gast.Load, gast.Store
+    subscript, call, attribute = gast.Subscript, gast.Call, gast.Attribute
     for sub in nodes.every_node(node):
         cls = sub.__class__
         if cls is name:
