@@ -15,7 +15,7 @@ import numpy as np
 
 from adjoint import pullbacks, runtime
 from adjoint.analysis.kinds import kind_of_value
-from adjoint.backend import cache as disk_cache, numba as compiled
+from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
@@ -115,6 +115,7 @@ class _Specializing:
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
         self.unchecked: Dict[tuple, Callable] = {}  # argument types -> what to call, with no check on each call
+        self.pick = dispatch.picker(self.unchecked)  # args -> unchecked[their types], or None
         self.checked: Dict[tuple, tuple] = {}
         self.checkers: Dict[tuple, Callable] = {}
         self.revision = Revision.value
@@ -141,6 +142,7 @@ class _Specializing:
         if self.revision != Revision.value:
             for table in (self.by_types, self.unchecked, self.checked, self.checkers):
                 table.clear()
+            self.pick = dispatch.picker(self.unchecked)
             self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
         fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
@@ -168,6 +170,7 @@ class _Specializing:
             else:
                 entry = self.by_types[key] = _cache_entry(function, checker, self.mode)
                 self.unchecked.update({} if kwargs or entry[1] else {key: entry[0]})  # nothing to check per call
+                self.pick = dispatch.picker(self.unchecked)
         else:
             self.checkers[key](args, kwargs)
         return function
@@ -338,10 +341,9 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
     specializing = _Specializing(func, "reverse", names, optimize, verbose, backend)
 
     one_in_tuple = many and len(names) == 1
-    unchecked = specializing.unchecked
 
     def gradient(*args, **kwargs):
-        function = unchecked.get(tuple(map(type, args)))  # the cached call: one dict look-up, inline
+        function = specializing.pick(args)  # the cached call: the argument types compared, inline
         if function is None or kwargs or specializing.revision != Revision.value:
             function = specializing.checked_call(args, kwargs)
         try:
@@ -368,10 +370,9 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
         return _as_plain_function(func, pullbacks.value_aux_and_gradient(pair, "value_and_grad", _describe(func)),
                                   "value_and_grad")
     specializing = _Specializing(func, "value_and_grad", names, optimize, verbose, backend)
-    unchecked = specializing.unchecked
 
     def value_and_gradient(*args, **kwargs):
-        function = unchecked.get(tuple(map(type, args)))
+        function = specializing.pick(args)
         if function is None or kwargs or specializing.revision != Revision.value:
             function = specializing.checked_call(args, kwargs)
         try:

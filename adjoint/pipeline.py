@@ -12,9 +12,12 @@ functions it calls (recursively); they are compiled together.
 """
 from __future__ import annotations
 
+import gc
 import inspect
 import keyword
 import re
+import threading
+from contextlib import contextmanager
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
@@ -271,4 +274,29 @@ def _used(bindings: Dict[str, Any], identifiers: set) -> Dict[str, Any]:
 
 def generate(func: Callable, options: Options) -> Generated:
     """Run the whole compiler on `func`."""
-    return Generation(options.optimize).run(func, options)
+    with collector_paused():
+        return Generation(options.optimize).run(func, options)
+
+
+_PAUSE = {"depth": 0, "was_enabled": False}
+_PAUSE_LOCK = threading.Lock()
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector held off while a generation runs: the trees it builds are
+    freed by reference counting, and a full collection in the middle of a generation walks every
+    object of the process (NumPy's, SciPy's, the user's) for nothing, a fifth of the time of a
+    50-line function. Generations nest (a derivative of a derivative): the outermost restores."""
+    with _PAUSE_LOCK:
+        if _PAUSE["depth"] == 0:
+            _PAUSE["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _PAUSE["depth"] += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _PAUSE["depth"] -= 1
+            if _PAUSE["depth"] == 0 and _PAUSE["was_enabled"]:
+                gc.enable()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import builtins
-import copy
 import functools
 import inspect
 import textwrap
@@ -190,7 +189,7 @@ def parse_function(func: Callable) -> ParsedFunction:
             except ValueError:
                 continue
             cells.append((ClosureCell(cell), var, namespace[var]))
-    node = copy.deepcopy(node)
+    node = nodes.clone(node)
     _defaults_as_values(node, origin)
     parsed = ParsedFunction(func, node, info, namespace, dependencies=cells)
     parsed.fixed.update(fixed)
