@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 
+import adjoint
+
 
 def sine(x):
     return math.sin(x)
@@ -116,3 +118,39 @@ def loss_through_a_callee_with_a_loop(w, x):
 def loss_through_a_callee_that_appends(w, x):
     """The callee's backward half undoes its appends by popping the list it was given back."""
     return sum(np.sum(layer ** 2) for layer in _collected_layers(w, x))
+
+
+def tanh_sum(x):
+    return np.sum(np.tanh(x))
+
+
+tanh_1 = adjoint.grad(tanh_sum)
+
+
+def tanh_1_sum(x):
+    return np.sum(tanh_1(x))
+
+
+tanh_2 = adjoint.grad(tanh_1_sum)
+
+
+def tanh_2_sum(x):
+    return np.sum(tanh_2(x))
+
+
+tanh_3 = adjoint.grad(tanh_2_sum)
+
+
+def tanh_3_sum(x):
+    return np.sum(tanh_3(x))
+
+
+tanh_4 = adjoint.grad(tanh_3_sum)
+
+
+def tanh_4_sum(x):
+    return np.sum(tanh_4(x))
+
+
+tanh_5 = adjoint.grad(tanh_4_sum)
+ELEMENTWISE_TANH_DERIVATIVES = (tanh_1, tanh_2, tanh_3, tanh_4, tanh_5)

@@ -77,6 +77,16 @@ def test_nth_derivatives_of_exp_compose():
         assert derivative(0.2) == pytest.approx(2 ** order * math.exp(0.4), rel=1e-12)
 
 
+def test_elementwise_derivatives_of_tanh_up_to_the_fifth_match_autograd():
+    """Each order differentiates the code generated for the one before, residuals' adjoints included."""
+    autograd = pytest.importorskip("autograd")
+    x = np.linspace(-1.0, 1.0, 16)
+    expected = autograd.numpy.tanh
+    for derivative in fns.ELEMENTWISE_TANH_DERIVATIVES:
+        expected = autograd.elementwise_grad(expected)
+        np.testing.assert_allclose(derivative(x), expected(x), rtol=1e-10, atol=1e-12)
+
+
 def gradient_differences(fn, args, position, direction, eps=1e-6):
     gradient = adjoint.grad(fn, wrt=position)
     plus = list(args)

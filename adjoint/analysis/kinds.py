@@ -295,9 +295,14 @@ def _item_definitions(func_node: gast.FunctionDef):
 
 def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[str]:
     """Names of unknown kind that may hold a list or a dict: items of lists (whose items are not
-    known to be numbers; taken by index or by `pop()`), of dicts and dataclasses, and copies of them. Their adjoints add item by
-    item, not by `+`."""
-    found: Set[str] = set()
+    known to be numbers; taken by index or by `pop()`), of dicts and dataclasses, of a parameter
+    of unknown kind unpacked by position (the residuals a backward half receives), and copies of
+    them. Their adjoints add item by item, not by `+`."""
+    unknown = {a.id for a in func_node.args.args if kinds.get(a.id, UNKNOWN) == UNKNOWN}
+    unpacked = {node.value.id for node in nodes.walk(func_node) if isinstance(node, gast.Subscript)
+                and isinstance(node.value, gast.Name) and node.value.id in unknown
+                and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, int)}
+    found: Set[str] = set(unpacked)
     changed = True
     while changed:
         changed = False
@@ -314,7 +319,8 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
             item = owner is not None and (
                 (kinds.get(owner, UNKNOWN) in (CONTAINER, UNKNOWN) and items != SCALAR and popped)
                 or (kinds.get(owner) == CONTAINER and items != SCALAR and isinstance(value, gast.Subscript))
-                or kinds.get(owner) in (MAPPING, RECORD) or owner in found)
+                or kinds.get(owner) in (MAPPING, RECORD) or owner in found
+                or owner in unpacked and isinstance(value, gast.Subscript))
             if item or (isinstance(value, gast.Name) and value.id in found) or _passes_a_list(value, kinds, found):
                 found.add(target)
                 changed = True
