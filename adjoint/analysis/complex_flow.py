@@ -20,7 +20,7 @@ from typing import FrozenSet, Iterator, Optional, Set
 import gast
 import numpy as np
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.errors import NonDifferentiableError, UnsupportedSyntaxError
@@ -31,7 +31,12 @@ from adjoint.rules.numpy_complex import COMPLEX_ADJOINTS
 MAKERS = (np.fft.fft, np.fft.ifft, np.fft.rfft, np.fft.fft2, np.fft.ifft2, np.fft.rfft2, np.fft.fftn,
           np.fft.ifftn, np.fft.rfftn)
 REAL_RESULTS = (np.real, np.imag, np.abs, np.absolute, np.angle, np.fft.irfft, np.fft.irfft2, np.fft.irfftn,
-                np.shape, np.ndim, np.size, len)
+                np.shape, np.ndim, np.size, len, runtime.complex_abs_tangent)
+# Helpers of derivative code whose result is complex when the argument at this position is.
+LIKE_ARGUMENT = {runtime.match_real: 1, runtime.spectral_adjoint: 2, runtime.complex_abs_adjoint: 1,
+                 runtime.imag_adjoint: 1, runtime.angle_adjoint: 1, runtime.gradient_like: 1}
+# spectral_tangent(name, dx, ...) is complex for these transforms, real for irfft's (whatever dx is).
+COMPLEX_TRANSFORMS = ("fft", "ifft", "rfft", "fft2", "ifft2", "rfft2", "fftn", "ifftn", "rfftn")
 CONSTANT_RESULTS = (np.zeros_like, np.ones_like, np.shape, np.ndim, np.size, len)
 REAL_INPUTS = (np.fft.rfft, np.fft.rfft2, np.fft.rfftn)
 ALLOWED = ("+, -, *, /, ** by a constant, indexing, np.sum, np.mean, np.real, np.imag, np.abs, np.conj, "
@@ -86,6 +91,11 @@ def _is_complex(value: gast.expr, classifier: CallClassifier, found: Set[str]) -
     func = classifier.classify(value).func if isinstance(value, (gast.Call, gast.BinOp, gast.UnaryOp)) else None
     if any(func is maker for maker in MAKERS):
         return True
+    if func in LIKE_ARGUMENT:
+        like = value.args[LIKE_ARGUMENT[func]] if len(value.args) > LIKE_ARGUMENT[func] else None
+        return like is not None and _reads(like, found)
+    if func is runtime.spectral_tangent and value.args and isinstance(value.args[0], gast.Constant):
+        return value.args[0].value in COMPLEX_TRANSFORMS
     return _reads(value, found) and not any(func is real for real in REAL_RESULTS)
 
 
@@ -163,11 +173,10 @@ class _Refusals:
 
 
 def _own_reads(stmt: gast.stmt) -> Iterator[str]:
-    """The names a statement reads itself (for a compound statement: its test or iterable)."""
-    if isinstance(stmt, (gast.If, gast.While)):
-        return nodes.names_read(stmt.test)
+    """The names a statement reads itself: none for a test of `if` or `while` (which branch runs
+    has no derivative), the iterable of a `for`."""
     if isinstance(stmt, gast.For):
         return nodes.names_read(stmt.iter)
-    if isinstance(stmt, (gast.With, gast.Try)):
+    if isinstance(stmt, (gast.If, gast.While, gast.With, gast.Try)):
         return iter(())
     return nodes.names_read(stmt)
