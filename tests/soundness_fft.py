@@ -175,6 +175,7 @@ def output_buffer(x):
 CASES = [
     Exact(power_spectrum, vectors((8,))),
     Exact(power_spectrum, vectors((7,)), id="power_spectrum[odd]"),
+    Exact(power_spectrum, lambda rng: (np.ones(8),), id="power_spectrum[zeros in the spectrum]"),
     Exact(real_and_imaginary_parts, vectors((6,), (6,)), wrt=(0, 1)),
     Exact(spectrum_times_its_conjugate, vectors((5,))),
     Exact(phases, vectors((8,))),
