@@ -104,11 +104,25 @@ def shifted_multidimensional(x):
     return np.sum(np.abs(F)) + np.sum(np.fft.irfftn(F[:, :, :3], axes=(1, 2)) ** 2)
 
 
+def complex_scalars(x, w):
+    total = np.sum(np.fft.rfft(x) * w)
+    middle = np.fft.fft(x)[2]
+    return np.real(total * total) + np.imag(total) * w[0] + abs(middle) + abs(total / middle)
+
+
 def vectors(*shapes):
     return lambda rng: tuple(rng.normal(size=shape) for shape in shapes)
 
 
 # ----- refused -------------------------------------------------------------------------------------
+
+
+def _spectrum(x):
+    return np.fft.rfft(x)  # <- helper returns complex
+
+
+def calls_a_complex_helper(x):
+    return np.sum(np.abs(_spectrum(x)))
 
 
 def complex_result(x):
@@ -191,6 +205,8 @@ CASES = [
     Exact(calls_a_spectral_helper, vectors((6,))),
     Exact(constant_complex_kernel, vectors((8,))),
     Exact(shifted_multidimensional, vectors((2, 3, 4))),
+    Exact(complex_scalars, vectors((6,), (4,)), wrt=(0, 1)),
+    Refused(calls_a_complex_helper, (np.ones(4),), UnsupportedSyntaxError, "helper returns complex"),
     Refused(complex_result, (np.ones(4),), UnsupportedSyntaxError, "complex result"),
     Refused(complex_product_returned, (np.ones(4),), UnsupportedSyntaxError, "complex product"),
     Refused(exp_of_spectrum, (np.ones(4),), NonDifferentiableError, "exp"),

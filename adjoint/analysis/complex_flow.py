@@ -30,7 +30,7 @@ from adjoint.rules.numpy_complex import COMPLEX_ADJOINTS
 
 MAKERS = (np.fft.fft, np.fft.ifft, np.fft.rfft, np.fft.fft2, np.fft.ifft2, np.fft.rfft2, np.fft.fftn,
           np.fft.ifftn, np.fft.rfftn)
-REAL_RESULTS = (np.real, np.imag, np.abs, np.absolute, np.angle, np.fft.irfft, np.fft.irfft2, np.fft.irfftn,
+REAL_RESULTS = (np.real, np.imag, np.abs, np.absolute, abs, np.angle, np.fft.irfft, np.fft.irfft2, np.fft.irfftn,
                 np.shape, np.ndim, np.size, len, runtime.complex_abs_tangent)
 # Helpers of derivative code whose result is complex when the argument at this position is.
 LIKE_ARGUMENT = {runtime.match_real: 1, runtime.spectral_adjoint: 2, runtime.complex_abs_adjoint: 1,

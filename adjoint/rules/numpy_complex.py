@@ -122,11 +122,11 @@ def _(result, x):
 
 
 # |z| = sqrt(a^2 + b^2): d|z| = Re(conj(z) dz) / |z|; at z = 0 the derivative taken is 0 (as sign(0)).
-@COMPLEX_ADJOINTS.own.register(np.abs, np.absolute)
+@COMPLEX_ADJOINTS.own.register(np.abs, np.absolute, abs)
 def _(result, x):
     d[x] = complex_abs_adjoint(d[result], x, result)
 
 
-@COMPLEX_TANGENTS.own.register(np.abs, np.absolute)
+@COMPLEX_TANGENTS.own.register(np.abs, np.absolute, abs)
 def _(result, x):
     d[result] = complex_abs_tangent(d[x], x, result)

@@ -18,11 +18,6 @@ import numpy as np
 __all__ = ["match_real", "spectral_adjoint", "spectral_tangent", "imag_adjoint", "angle_adjoint",
            "complex_abs_adjoint", "complex_abs_tangent"]
 
-_ONE_DIMENSIONAL = {"fft": "fft", "ifft": "ifft", "rfft": "rfft", "irfft": "irfft"}
-_SQUARE = {"fft2": "fft", "ifft2": "ifft", "rfft2": "rfft", "irfft2": "irfft"}
-_N_DIMENSIONAL = {"fftn": "fft", "ifftn": "ifft", "rfftn": "rfft", "irfftn": "irfft"}
-
-
 def match_real(g, x):
     """The adjoint g of x in x's kind of number: its real part when x is real."""
     if np.iscomplexobj(x) or not np.iscomplexobj(g):
@@ -69,11 +64,10 @@ def spectral_adjoint(name, g, x, s, axes, norm):
 
 def _steps(name, shape, s, axes):
     """The 1-D transforms NumPy runs, in order: (kind, n, axis, length of the input along axis)."""
-    if name in _ONE_DIMENSIONAL:
-        plan = [(_ONE_DIMENSIONAL[name], s, axes % len(shape))]
-    else:
-        kind = _SQUARE.get(name) or _N_DIMENSIONAL[name]
-        plan = _nd_plan(kind, shape, s, axes)
+    if name in ("fft", "ifft", "rfft", "irfft"):
+        plan = [(name, s, axes % len(shape))]
+    else:  # fft2, fftn, ... : the 1-D transform's name and a trailing 2 or n
+        plan = _nd_plan(name[:-1], shape, s, axes)
     lengths = list(shape)
     steps = []
     for kind, n, axis in plan:
