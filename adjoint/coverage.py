@@ -32,7 +32,7 @@ FAMILIES = {
 NOTES = {
     "Fourier transforms and complex values": (
         "The complex values the transforms make may go through `+`, `-`, `*`, `/`, `**` by a constant, "
-        "indexing, `np.sum`, `np.mean`, `np.real` (`x.real`), `np.imag` (`x.imag`), `np.abs`, `np.conj` "
+        "indexing, reshapes, transposes, flips and rolls, `np.copy`, `np.sum`, `np.mean`, `np.real` (`x.real`), `np.imag` (`x.imag`), `np.abs`, `np.conj` "
         "(`x.conj()`), `np.angle`, the transforms and the shifts; any other operation on them, and a "
         "complex result, is refused at its line. Complex gradients follow autograd's convention "
         "(dL/da - i dL/db for a + ib); the gradient of a real argument is real."),

@@ -110,6 +110,13 @@ def complex_scalars(x, w):
     return np.real(total * total) + np.imag(total) * w[0] + abs(middle) + abs(total / middle)
 
 
+def rearranged_spectrum(x):
+    F = np.fft.fft2(x)
+    print("spectrum", F.shape, F[0, 0])
+    G = np.roll(np.reshape(F.T, (-1,)), 2)
+    return np.sum(np.abs(np.flip(G)[:5]) * np.arange(5.0)) + np.sum(np.real(np.copy(F)))
+
+
 def vectors(*shapes):
     return lambda rng: tuple(rng.normal(size=shape) for shape in shapes)
 
@@ -206,6 +213,7 @@ CASES = [
     Exact(constant_complex_kernel, vectors((8,))),
     Exact(shifted_multidimensional, vectors((2, 3, 4))),
     Exact(complex_scalars, vectors((6,), (4,)), wrt=(0, 1)),
+    Exact(rearranged_spectrum, vectors((3, 4))),
     Refused(calls_a_complex_helper, (np.ones(4),), UnsupportedSyntaxError, "helper returns complex"),
     Refused(complex_result, (np.ones(4),), UnsupportedSyntaxError, "complex result"),
     Refused(complex_product_returned, (np.ones(4),), UnsupportedSyntaxError, "complex product"),

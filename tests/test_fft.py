@@ -110,7 +110,8 @@ def test_gradient_matches_autograd(name: str, rng) -> None:
 # between the halves of a called function's derivative, a second derivative is refused.
 SECOND_ORDER = ["power_spectrum", "power_spectrum[odd]", "real_and_imaginary_parts", "spectrum_times_its_conjugate",
                 "phases", "circular_convolution", "padded_convolution", "spectral_loss", "filtered",
-                "truncated_and_padded", "complex_arithmetic", "constant_complex_kernel", "shifted_multidimensional"]
+                "truncated_and_padded", "complex_arithmetic", "constant_complex_kernel", "shifted_multidimensional",
+                "complex_scalars", "rearranged_spectrum"]
 SECOND_ORDER_REFUSED = ["complex_on_one_branch[fft]", "repeated_filtering", "calls_a_spectral_helper"]
 
 

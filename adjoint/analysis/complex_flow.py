@@ -39,8 +39,8 @@ LIKE_ARGUMENT = {runtime.match_real: 1, runtime.spectral_adjoint: 2, runtime.com
 COMPLEX_TRANSFORMS = ("fft", "ifft", "rfft", "fft2", "ifft2", "rfft2", "fftn", "ifftn", "rfftn")
 CONSTANT_RESULTS = (np.zeros_like, np.ones_like, np.shape, np.ndim, np.size, len)
 REAL_INPUTS = (np.fft.rfft, np.fft.rfft2, np.fft.rfftn)
-ALLOWED = ("+, -, *, /, ** by a constant, indexing, np.sum, np.mean, np.real, np.imag, np.abs, np.conj, "
-           "np.angle and the transforms of np.fft")
+ALLOWED = ("+, -, *, /, ** by a constant, indexing, reshapes and transposes, np.sum, np.mean, np.real, "
+           "np.imag, np.abs, np.conj, np.angle and the transforms of np.fft")
 
 
 def complex_names(parsed: ParsedFunction, classifier: CallClassifier, activity: Activity) -> FrozenSet[str]:
@@ -124,9 +124,17 @@ class _Refusals:
                                                "part or magnitude (np.real, np.imag, np.abs)")
             elif isinstance(stmt, gast.Assign):
                 self._refuse(stmt, "written into an item", "build the values as real arrays")
+            elif self._inert(stmt):
+                continue
             else:
                 self._refuse(stmt, "used here", "only the operations on it that np.fft code needs are "
                                                 f"differentiated: {ALLOWED}")
+
+    def _inert(self, stmt: gast.stmt) -> bool:
+        """A call for its effect that carries no derivative (print, logging) may read a complex value."""
+        if not isinstance(stmt, gast.Expr) or not isinstance(stmt.value, gast.Call) or nodes.is_append(stmt):
+            return False
+        return self.classifier.classify(stmt.value).kind == Callee.NONDIFF
 
     def _check_value(self, value: gast.expr) -> None:
         if isinstance(value, (gast.Name, gast.Compare, gast.BoolOp)):

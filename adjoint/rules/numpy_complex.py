@@ -11,11 +11,14 @@ transforms take an operation's rule from these tables when one of its operands m
 (`complex_rules(table).template(func)`), and from the ordinary tables otherwise, so the code
 generated for real values is unchanged.
 """
+from __future__ import annotations
+
 import operator
 from typing import Any, Optional
 
 import numpy as np
 
+from adjoint import runtime
 from adjoint.frontend.complex_values import SPECTRAL
 from adjoint.rules.table import ADJOINTS, TANGENTS, RuleTable
 from adjoint.runtime import complex_abs_adjoint, complex_abs_tangent, imag_adjoint, match_real, unbroadcast
@@ -46,6 +49,11 @@ class ComplexRules:
 COMPLEX_ADJOINTS = ComplexRules(ADJOINTS)
 COMPLEX_TANGENTS = ComplexRules(TANGENTS)
 
+# Moving, copying and reshaping: the same complexness in and out, for adjoints and tangents.
+SHAPE = (np.copy, np.reshape, np.ravel, np.squeeze, np.expand_dims, np.transpose, np.swapaxes, np.moveaxis,
+         np.flip, np.fliplr, np.flipud, np.rot90, np.roll, runtime.reshape_like, runtime.transpose_adjoint)
+COMPLEX_ADJOINTS.share(*SHAPE)
+COMPLEX_TANGENTS.share(*SHAPE)
 # Same complexness in and out, or complex-correct as written (spectral_adjoint matches the input).
 COMPLEX_ADJOINTS.share(operator.neg, np.negative, operator.pos, np.positive, operator.getitem, np.sum,
                        np.mean, np.real, np.angle, *SPECTRAL)
