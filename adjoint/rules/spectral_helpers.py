@@ -33,7 +33,7 @@ def _(result, g, x):
 
 @register_adjoint(runtime.spectral_adjoint)
 def _(result, name, g, x, s, axes, norm):
-    d[g] = match_real(spectral_tangent(name, d[result], x, s, axes, norm), g)
+    d[g] = unbroadcast(match_real(spectral_tangent(name, d[result], x, s, axes, norm), g), g)
 
 
 @register_tangent(runtime.spectral_adjoint)

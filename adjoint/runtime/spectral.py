@@ -55,15 +55,16 @@ def spectral_adjoint(name, g, x, s, axes, norm):
     """The adjoint of np.fft.<name>(x, s, axes, norm) (for the 1-D transforms, s is n and axes
     is axis), in x's kind of number."""
     x = np.asarray(x)
-    steps = _steps(name, x.shape, s, axes)
-    g = np.asarray(g)
+    steps, shape = _steps(name, x.shape, s, axes)
+    g = np.broadcast_to(g, shape)  # an adjoint may be a number standing for an array
     for kind, n, axis, length in reversed(steps):
         g = _step_adjoint(kind, g, n, axis, length, norm)
     return match_real(g, x)
 
 
 def _steps(name, shape, s, axes):
-    """The 1-D transforms NumPy runs, in order: (kind, n, axis, length of the input along axis)."""
+    """The 1-D transforms NumPy runs, in order: (kind, n, axis, length of the input along axis),
+    and the shape of the result."""
     if name in ("fft", "ifft", "rfft", "irfft"):
         plan = [(name, s, axes % len(shape))]
     else:  # fft2, fftn, ... : the 1-D transform's name and a trailing 2 or n
@@ -75,7 +76,7 @@ def _steps(name, shape, s, axes):
         n = _output_length(kind, n, length)
         steps.append((kind, n, axis, length))
         lengths[axis] = n // 2 + 1 if kind == "rfft" else n
-    return steps
+    return steps, tuple(lengths)
 
 
 def _output_length(kind, n, length):
