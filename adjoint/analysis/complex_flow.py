@@ -120,8 +120,9 @@ class _Refusals:
                 if self.activity.is_active(stmt.targets[0].id):
                     self._check_value(stmt.value)
             elif isinstance(stmt, gast.Return):
-                self._refuse(stmt, "returned", "grad needs a real result: return its real part, imaginary "
-                                               "part or magnitude (np.real, np.imag, np.abs)")
+                self._refuse(stmt, "returned", "the functions adjoint differentiates return real values: "
+                                               "return its real part, imaginary part or magnitude (np.real, "
+                                               "np.imag, np.abs)")
             elif isinstance(stmt, gast.Assign):
                 self._refuse(stmt, "written into an item", "build the values as real arrays")
             elif self._inert(stmt):
