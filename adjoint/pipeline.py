@@ -40,6 +40,7 @@ from adjoint.generated import Generated, GeneratedFunction, Unreached
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
+from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
@@ -63,6 +64,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
     mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
+    unfreeze_distributions(parsed, namer.fresh, nodes.local_names(parsed.node))
     desugar(parsed, namer.fresh, numpy_name, mappings)
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)

@@ -108,12 +108,24 @@ def stop_gradient(x):
     return x
 
 
-def pow_exponent_adjoint(g, power, x):
-    """g * d(x ** y)/dy = g * power * log(x) where power = x ** y, taken as 0 where x == 0."""
+def pow_exponent_adjoint(g, power, x, exponent):
+    """g * d(x ** y)/dy = g * power * log(x) where power = x ** y, taken as 0 where x == 0 (the limit
+    of x ** y log x for y > 0). `exponent` (y) does not change the value: the derivative of this
+    in x (pow_log_slope) needs it where x == 0."""
     if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
         return 0.0 if x == 0 else g * power * (math.log(x) if x > 0 else math.nan)
     safe = np.where(x == 0, 1.0, x)
     return np.where(x == 0, 0.0, g * power * np.log(safe))
+
+
+def pow_log_slope(g, power, x, exponent):
+    """g * power / x = g * x ** (y - 1) (y the exponent), the derivative of pow_exponent_adjoint in x.
+    Where x == 0 it is 0 for y > 1 (the limit of x ** (y - 1) (1 + y log x), the mixed second
+    derivative of x ** y, as autograd takes it) and NaN for y <= 1, where that has no finite limit."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(exponent) == 0:
+        return (0.0 if exponent > 1 else math.nan) if x == 0 else g * power / x
+    safe = np.where(x == 0, 1.0, x)
+    return np.where(x == 0, np.where(exponent > 1, 0.0, np.nan), g * power / safe)
 
 
 def dot_adjoint_a(g, a, b):
