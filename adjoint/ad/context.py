@@ -1,7 +1,6 @@
 """Everything a transform needs about the one function it is generating: names, facts and bindings."""
 from __future__ import annotations
 
-import copy
 import inspect
 import operator
 from dataclasses import dataclass, field
@@ -134,7 +133,7 @@ class FunctionContext:
         if isinstance(value, gast.Call):
             operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
         else:
-            operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+            operands = [n for n in nodes.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
         return all(self.kinds.get(n.id) == SCALAR for n in operands)
 
     def rule_function(self, func: Any, value: gast.expr) -> Any:
@@ -190,7 +189,7 @@ class FunctionContext:
         return isinstance(atom, gast.Name) and any(
             isinstance(node, gast.Assign) and isinstance(node.value, gast.Tuple)
             and isinstance(node.targets[0], gast.Name) and node.targets[0].id == atom.id
-            for node in gast.walk(self.func_node))
+            for node in nodes.walk(self.func_node))
 
     def check_store(self, target: gast.Subscript) -> None:
         """Refuses `xs[i:j] = v` on a list (it may change the list's length) and `d[k] = v` on a
@@ -308,7 +307,7 @@ class FunctionContext:
         return self.stack
 
     def push(self, value: gast.expr, origin: gast.AST) -> gast.stmt:
-        return nodes.copy_location(nodes.method_call(self._stack(), "append", copy.deepcopy(value)), origin)
+        return nodes.copy_location(nodes.method_call(self._stack(), "append", nodes.clone(value)), origin)
 
     def pop_into(self, target: gast.expr, origin: gast.AST) -> gast.stmt:
         popped = nodes.call(nodes.attribute(nodes.name(self._stack()), "pop"))
@@ -327,7 +326,7 @@ def _same_place(a: gast.AST, b: gast.AST) -> bool:
         getattr(b, "lineno", None), getattr(b, "col_offset", None))
 
 
-class _StripCalls(gast.NodeTransformer):
+class _StripCalls(nodes.Transformer):
     def __init__(self, names):
         self.names = names
 

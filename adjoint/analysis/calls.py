@@ -76,7 +76,9 @@ class CallClassifier:
     def classify(self, expr: gast.expr) -> Operation:
         operation = self._classify(expr)
         if operation.kind == Callee.RULE and operation.func in self.table:
-            self.rules_used.setdefault(qualified_name(operation.func), self.table.template(operation.func).source)
+            name = qualified_name(operation.func)
+            if name not in self.rules_used:
+                self.rules_used[name] = self.table.template(operation.func).source
         return operation
 
     def _classify(self, expr: gast.expr) -> Operation:

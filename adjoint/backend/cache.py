@@ -40,6 +40,7 @@ from adjoint.frontend.parse import MISSING, parse_function, unwrap
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import resolve_value
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached
+from adjoint.normalize.unroll import TableKeys
 from adjoint.options import Options
 from adjoint.version import __version__
 
@@ -285,6 +286,8 @@ def _rebuild_binding(description: dict, allowed: set) -> Any:
 # ----- entries ---------------------------------------------------------------------------------
 
 def _entry(generated, found: Dependencies) -> Optional[dict]:
+    if any(isinstance(namespace, TableKeys) for namespace, _, _ in generated.dependencies):
+        return None  # a loop unrolled over a table's entries: the key does not describe their functions
     units = []
     for unit in generated.units:
         owner = next((i for i, f in enumerate(found.functions) if f.__globals__ is unit.globals), None)
