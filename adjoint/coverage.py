@@ -26,6 +26,16 @@ FAMILIES = {
     "adjoint.rules.numpy_shape": "Construction, shape, joining and indexing",
     "adjoint.rules.numpy_decompositions": "Decompositions",
     "adjoint.rules.numpy_statistics": "Statistics, polynomials, integration and signals",
+    "adjoint.rules.numpy_fft": "Fourier transforms and complex values",
+}
+# A paragraph under a family's table.
+NOTES = {
+    "Fourier transforms and complex values": (
+        "The complex values the transforms make may go through `+`, `-`, `*`, `/`, `**` by a constant, "
+        "indexing, reshapes, transposes, flips and rolls, `np.copy`, `np.sum`, `np.mean`, `np.real` (`x.real`), `np.imag` (`x.imag`), `np.abs`, `np.conj` "
+        "(`x.conj()`), `np.angle`, the transforms and the shifts; any other operation on them, and a "
+        "complex result, is refused at its line. Complex gradients follow autograd's convention "
+        "(dL/da - i dL/db for a + ib); the gradient of a real argument is real."),
 }
 OPERATORS = {
     operator.add: "a + b", operator.sub: "a - b", operator.mul: "a * b", operator.truediv: "a / b",
@@ -110,6 +120,8 @@ def coverage_table() -> str:
             reverse = "yes" if func in ADJOINTS else "no"
             forward = "yes" if func in TANGENTS else "no"
             lines.append(f"| `{written}` | {reverse} | {forward} | {_keywords(func)} | {also} |")
+        if name in NOTES:
+            lines += ["", NOTES[name]]
     constant = sorted(spelling(f) for f in NON_DIFFERENTIABLE.functions() if _is_numpy(f))
     lines += ["", "## Constant (derivative zero)", "", ", ".join(f"`{name}`" for name in constant)]
     lines += ["", f"{len(functions)} functions and operators with rules (array methods are rewritten to them); "

@@ -538,8 +538,51 @@ STATISTICS = [
          id="unwrap[axis=0]"),
 ]
 
+
+# np.fft: a complex output is made real by the call (its real and imaginary parts, its magnitude),
+# and ifft, irfft are also given complex inputs (a spectrum times a real signal: not Hermitian,
+# so irfft's dropping of the imaginary parts at zero and Nyquist frequency is checked). Autograd
+# takes no odd length in its real transforms' vjps and no `s` with repeated axes.
+REAL_PARTS = "\nnp.real(F) * np.imag(F) + np.abs(F)"
+ONE_D = (((8,),), ((3, 6),), ((1, 5),))
+ONE_D_KWARGS = ({}, {"n": 5}, {"n": 10}, {"axis": 0}, {"norm": "ortho"}, {"norm": "forward"})
+TWO_D = (((3, 4),), ((2, 3, 4),))
+TWO_D_KWARGS = ({}, {"s": (2, 6)}, {"axes": (0, -1)}, {"norm": "ortho"})
+N_D_KWARGS = ({}, {"s": (2, 6), "axes": (0, 1)}, {"axes": (-1,)}, {"axes": (1, 0, 1)}, {"norm": "forward"})
+SPECTRAL = [
+    call(np.fft.fft, "F = np.fft.fft(x0{kw})" + REAL_PARTS, ONE_D, kwargs=ONE_D_KWARGS, peer=False),
+    call(np.fft.fft, "F = np.fft.fft(np.fft.rfft(x0) * x0[..., :4]{kw})" + REAL_PARTS, (((6,),), ((2, 6),)),
+         kwargs=({}, {"n": 3}), peer=False, id="fft[complex]"),
+    call(np.fft.ifft, "F = np.fft.ifft(x0{kw})" + REAL_PARTS, ONE_D, kwargs=ONE_D_KWARGS, peer=False),
+    call(np.fft.ifft, "F = np.fft.ifft(np.fft.fft(x0) * x0{kw})" + REAL_PARTS, (((6,),), ((2, 5),)),
+         kwargs=({}, {"n": 7}), id="ifft[complex]", peer=False),
+    call(np.fft.rfft, "F = np.fft.rfft(x0{kw})" + REAL_PARTS, ONE_D, kwargs=ONE_D_KWARGS, peer=False),
+    call(np.fft.rfft, "F = np.fft.rfft(x0)" + REAL_PARTS, (((8,),), ((3, 6),)), id="rfft[even]"),
+    call(np.fft.irfft, "np.fft.irfft(np.fft.fft(x0) * x0{kw})", ONE_D[:2] + (((2, 5),),), kwargs=ONE_D_KWARGS + ({"n": 7},),
+         peer=False),
+    call(np.fft.irfft, "np.fft.irfft(x0{kw}) * 2.0", (((5,),), ((3, 6),)), kwargs=({}, {"n": 8}), peer=False,
+         id="irfft[real]"),
+    call(np.fft.fft2, "F = np.fft.fft2(x0{kw})" + REAL_PARTS, TWO_D, kwargs=TWO_D_KWARGS, peer=False),
+    call(np.fft.ifft2, "F = np.fft.ifft2(np.fft.fft2(x0) * x0{kw})" + REAL_PARTS, TWO_D, kwargs=TWO_D_KWARGS,
+         peer=False),
+    call(np.fft.rfft2, "F = np.fft.rfft2(x0{kw})" + REAL_PARTS, TWO_D, kwargs=TWO_D_KWARGS, peer=False),
+    call(np.fft.irfft2, "np.fft.irfft2(np.fft.fft2(x0) * x0{kw})", TWO_D, kwargs=TWO_D_KWARGS, peer=False),
+    call(np.fft.fftn, "F = np.fft.fftn(x0{kw})" + REAL_PARTS, TWO_D[1:], kwargs=N_D_KWARGS, peer=False),
+    call(np.fft.ifftn, "F = np.fft.ifftn(np.fft.fftn(x0) * x0{kw})" + REAL_PARTS, TWO_D[1:], kwargs=N_D_KWARGS,
+         peer=False),
+    call(np.fft.rfftn, "F = np.fft.rfftn(x0{kw})" + REAL_PARTS, TWO_D[1:], kwargs=N_D_KWARGS, peer=False),
+    call(np.fft.irfftn, "np.fft.irfftn(np.fft.fftn(x0) * x0{kw})", TWO_D[1:], kwargs=N_D_KWARGS, peer=False),
+    RuleSpec(np.fft.fftshift, 1, normal, (((5,),), ((3, 4),)), kwargs=({}, Variant({"axes": 0}, (((3, 4),),)))),
+    RuleSpec(np.fft.ifftshift, 1, normal, (((5,),), ((3, 4),)), kwargs=({}, Variant({"axes": (1,)}, (((3, 4),),)))),
+    call(np.fft.fftshift, "np.real(np.fft.fftshift(np.fft.fft(x0)) * x0)", (((5,),),), id="fftshift[complex]",
+         peer=False),
+    unary(np.angle, away_from_zero, shapes=ARRAYS, order=1, peer=False),
+    call(np.angle, "np.angle(np.fft.fft(x0) + x0)", (((6,),), ((2, 5),)), id="angle[complex]", peer=False),
+]
+
 SPECS = (ELEMENTWISE + OPERATORS + REDUCTIONS + LINALG + ARRAY_API + DECOMPOSITIONS + STATISTICS + SHAPE
          + INDEXING + CONSTRUCTION)
+SPECS = SPECS + SPECTRAL
 
 # Writes into arrays are statements, not rule calls: checked the same way, outside the rule table.
 WRITES = [

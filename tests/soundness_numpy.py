@@ -1,7 +1,8 @@
 """Soundness cases of scientific NumPy and `math`: decompositions, statistics, the remaining
 `math` functions, max and min of one sequence, the keyword and method forms (`x.clip(min=...)`,
 `x.item()`, `x.imag`), einsum with repeated and size-1 broadcast indices, and the functions
-refused because they make complex values (np.fft).
+refused because they make complex values (np.fft's Hermitian transforms; the others are in
+soundness_fft.py).
 
 Refusals met only at run time (a rank-deficient matrix for lstsq or pinv, svd with
 full_matrices=True of a non-square matrix, ...) are in test_numpy_programs.py: they carry no
@@ -137,12 +138,12 @@ def einsum_size_one_broadcast(a, b):
 # ----- refused: complex values --------------------------------------------------------------------
 
 
-def power_spectrum(x):
-    return np.sum(np.abs(np.fft.fft(x)) ** 2)  # <- fft
+def hermitian_spectrum(x):
+    return np.sum(np.fft.hfft(x) ** 2)  # <- hfft
 
 
-def real_power_spectrum(x):
-    spectrum = np.fft.rfft(x)  # <- rfft
+def inverse_hermitian_spectrum(x):
+    spectrum = np.fft.ihfft(x)  # <- ihfft
     return np.sum(np.real(spectrum) ** 2 + np.imag(spectrum) ** 2)
 
 
@@ -175,8 +176,8 @@ CASES = [
     Exact(largest_of_an_array, lambda rng: (np.array([0.3, -1.2, 0.9, 0.5]),)),
     Exact(einsum_traces_multiplied, lambda rng: (rng.normal(size=(3, 3)),)),
     Exact(einsum_size_one_broadcast, lambda rng: (rng.normal(size=(1, 4, 1)), rng.normal(size=(5, 4, 3))), wrt=(0, 1)),
-    Refused(power_spectrum, (np.ones(4),), NonDifferentiableError, "fft"),
-    Refused(real_power_spectrum, (np.ones(4),), NonDifferentiableError, "rfft"),
+    Refused(hermitian_spectrum, (np.ones(4),), NonDifferentiableError, "hfft"),
+    Refused(inverse_hermitian_spectrum, (np.ones(4),), NonDifferentiableError, "ihfft"),
 ]
 if sys.version_info >= (3, 11):
     CASES.append(Exact(newer_math, lambda rng: (float(rng.uniform(0.2, 2.0)),)))

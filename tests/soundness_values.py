@@ -46,7 +46,7 @@ def complex_constant_argument(x, c):  # <- complex_constant
 
 
 def fft_energy(x):
-    spectrum = np.fft.fft(x)  # <- fft
+    spectrum = np.fft.ihfft(x)  # <- ihfft
     return np.sum(np.abs(spectrum) ** 2)
 
 
@@ -217,7 +217,7 @@ CASES = [
     Refused(complex_argument, (1.0 + 2.0j,), ArgumentError, "complex_argument", id="complex_scalar_argument"),
     Refused(complex_constant_argument, (np.array([1.0]), np.array([1.0 + 2.0j])), ArgumentError,
             "complex_constant"),
-    Refused(fft_energy, (np.arange(4.0),), NonDifferentiableError, "fft"),
+    Refused(fft_energy, (np.arange(4.0),), NonDifferentiableError, "ihfft"),
     Refused(emath_square_root, (np.arange(4.0),), NonDifferentiableError, "emath"),
     Refused(polynomial_roots, (np.array([1.0, 0.0, 1.0]),), NonDifferentiableError, "roots"),
     Refused(eigenvalues, (np.array([[0.0, 1.0], [-1.0, 0.0]]),), NonDifferentiableError, "eigvals"),

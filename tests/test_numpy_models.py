@@ -124,7 +124,7 @@ def test_constants_pass_through(rng) -> None:
 # ----- functions without a rule ---------------------------------------------------------------
 
 def uses_fft(x):
-    return np.sum(np.abs(np.fft.fft(x)))
+    return np.sum(np.abs(np.fft.hfft(x)))
 
 
 def sum_with_where(x):
@@ -135,15 +135,15 @@ def test_numpy_function_without_rule_is_named() -> None:
     with pytest.raises(adjoint.NonDifferentiableError) as info:
         adjoint.grad(uses_fft)(np.ones(4))
     message = str(info.value)
-    assert "np.fft.fft" in message and "register_adjoint" in message
-    assert info.value.callee == "numpy.fft.fft"
+    assert "np.fft.hfft" in message and "register_adjoint" in message
+    assert info.value.callee == "numpy.fft.hfft"
     assert info.value.lineno == inspect.getsourcelines(uses_fft)[1] + 1
 
 
 def test_numpy_function_without_tangent_is_named() -> None:
     with pytest.raises(adjoint.NonDifferentiableError) as info:
         adjoint.jvp(uses_fft)(np.ones(4), np.ones(4))
-    assert "np.fft.fft" in str(info.value) and "register_tangent" in str(info.value)
+    assert "np.fft.hfft" in str(info.value) and "register_tangent" in str(info.value)
 
 
 def test_unsupported_keyword_is_named() -> None:

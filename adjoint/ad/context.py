@@ -20,6 +20,7 @@ from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSynt
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 from adjoint.generated import Deferred
+from adjoint.rules.numpy_complex import complex_rules
 from adjoint.rules.table import RuleTable
 
 
@@ -147,6 +148,19 @@ class FunctionContext:
         if func is operator.mul and sorted(kinds) == [CONTAINER, SCALAR]:
             return runtime.list_repeat
         return func
+
+    def rule_template(self, func: Any, value: gast.expr):
+        """The template of func's rule for the operation `value`: the complex rule when an operand
+        may be complex (analysis/complex_flow.py has refused operations without one)."""
+        complex_ = self.analysis.complex_names
+        if not complex_ or not any(name in complex_ for name in nodes.names_read(value)):
+            return self.table.template(func)
+        template = complex_rules(self.table).template(func)
+        if template is None:
+            label = qualified_name(func)
+            raise NonDifferentiableError(label, f"`{label}` is not differentiated on complex values",
+                                         self.location(value))
+        return template
 
     def kind_of(self, atom: gast.expr) -> str:
         if isinstance(atom, gast.Constant):

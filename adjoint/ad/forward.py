@@ -116,7 +116,7 @@ class ForwardAD:
         return nodes.constant(ZERO)
 
     def _tangent_of_rule(self, func, target: str, value: gast.expr) -> gast.expr:
-        template = self.ctx.table.template(func)
+        template = self.ctx.rule_template(func, value)
         bindings = self.ctx.bind_rule(template, value, "register_tangent")
         if not any(self.ctx.is_active(atom) for atom in bindings.values()):
             return nodes.constant(ZERO)

@@ -279,7 +279,7 @@ class ReverseAD:
         return self._accumulate(owner, update)
 
     def _adjoint_of_rule(self, func, target: str, value: gast.expr, stmt) -> List[gast.stmt]:
-        template = self.ctx.table.template(func)
+        template = self.ctx.rule_template(func, value)
         bindings = self.ctx.bind_rule(template, value, "register_adjoint")
         active = {p for p, atom in bindings.items() if self.ctx.is_active(atom)}
         if not active:

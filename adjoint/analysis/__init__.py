@@ -1,7 +1,7 @@
 """The analyses of one normalized function, run as one stage: `analyze` returns an Analysis.
 
 calls (what each operation is), activity (what the output depends on and what depends on the
-inputs), kinds (numbers, arrays of known rank, lists), aliases (which names may share memory,
+inputs), kinds (numbers, arrays of known rank, lists), complex values (what np.fft makes), aliases (which names may share memory,
 and where an in-place write must be refused or guarded), assignment sites, and loops over
 what may be a dict (guarded).
 """
@@ -15,6 +15,7 @@ from adjoint.analysis.activity import Activity, analyze_activity
 from adjoint.analysis.aliases import Aliases, analyze_aliases, insert_guards
 from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, table_for
+from adjoint.analysis.complex_flow import complex_names
 from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.sites import Sites, assignment_sites
@@ -32,6 +33,7 @@ class Analysis:
     aliases: Aliases
     sites: Sites
     local_names: FrozenSet[str]
+    complex_names: FrozenSet[str] = frozenset()  # names that may hold a complex value (from np.fft)
 
 
 def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple[str, ...], mode: Mode,
@@ -44,6 +46,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     classifier = CallClassifier(parsed, locals_, table_for(mode))
     activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
     kinds = infer_kinds(func_node, kinds, classifier, callee_kind)
+    complex_ = complex_names(parsed, classifier, activity)
     aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts)
     if aliases.guards:
         helper = fresh_name("number_or_refuse")
@@ -57,4 +60,4 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     sites = assignment_sites(func_node)
     sites.mutated |= aliases.mutated
     refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info)
-    return Analysis(classifier, activity, kinds, aliases, sites, locals_)
+    return Analysis(classifier, activity, kinds, aliases, sites, locals_, complex_)

@@ -1,12 +1,15 @@
-"""Complex numbers are refused: every place a complex value could enter a derivative is an error.
+"""Complex numbers are refused, except those np.fft makes: every other place a complex value
+could enter a derivative is an error.
 
 The rules assume real values (the derivative of `abs` is `sign`, `conj` is the identity), so
 a complex value flowing through them gives a silently wrong gradient. Complex values enter
 through literals (`1j`), through what the function's names refer to (a complex global, the
 `complex` type, a complex dtype), through functions that turn real values into complex ones
-(`np.fft.*`, `np.emath.*`, `np.roots`, `np.linalg.eig`, ...), and through arguments; the
+(`np.emath.*`, `np.roots`, `np.linalg.eig`, `scipy.fft`, ...), and through arguments; the
 first three are refused here, at their line, the arguments when the derived function is
-called (`refuse_complex_arguments`).
+called (`refuse_complex_arguments`). The transforms of np.fft (SPECTRAL) are differentiated:
+analysis/complex_flow.py follows the complex values they make through the operations whose
+rules are right for complex numbers, and refuses any other.
 """
 from __future__ import annotations
 
@@ -23,6 +26,12 @@ from adjoint.frontend.resolve import qualified_name, resolve
 
 COMPLEX_MODULES = ("cmath", "numpy.fft", "numpy.lib.scimath", "scipy.fft", "scipy.fftpack")
 COMPLEX_FUNCTIONS = (np.roots, np.linalg.eig, np.linalg.eigvals, np.sort_complex)
+# The functions of np.fft adjoint differentiates (or whose output is a constant).
+SPECTRAL = (
+    np.fft.fft, np.fft.ifft, np.fft.rfft, np.fft.irfft, np.fft.fft2, np.fft.ifft2, np.fft.rfft2,
+    np.fft.irfft2, np.fft.fftn, np.fft.ifftn, np.fft.rfftn, np.fft.irfftn, np.fft.fftshift, np.fft.ifftshift,
+)
+SPECTRAL_CONSTANTS = (np.fft.fftfreq, np.fft.rfftfreq)
 HINT = ("adjoint differentiates real values only; write the computation with real and imaginary parts "
         "as separate real arrays")
 
@@ -82,6 +91,8 @@ def _complex_maker(node: gast.AST, parsed: ParsedFunction, local_names: frozense
         return None
     obj = resolve(node, parsed, local_names)
     if not callable(obj) or inspect.isclass(obj):
+        return None
+    if any(obj is f for f in SPECTRAL + SPECTRAL_CONSTANTS):
         return None
     if any(obj is f for f in COMPLEX_FUNCTIONS) or _in_complex_module(obj):
         return obj

@@ -3,9 +3,9 @@
 The SciPy families are registered when SciPy imports; adjoint works without it.
 """
 from adjoint.rules import (  # noqa: F401  (importing a family registers its rules)
-    decomposition_helpers, nondiff, numpy_decompositions, numpy_elementwise, numpy_helpers, numpy_linalg,
-    numpy_reductions, numpy_shape, numpy_statistics, operators, runtime_helpers, scalar_math,
-    scalar_special, statistics_helpers,
+    decomposition_helpers, nondiff, numpy_complex, numpy_decompositions, numpy_elementwise, numpy_fft,
+    numpy_helpers, numpy_linalg, numpy_reductions, numpy_shape, numpy_statistics, operators, runtime_helpers,
+    scalar_math, scalar_special, spectral_helpers, statistics_helpers,
 )
 from adjoint.rules.table import (  # noqa: F401
     ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable, non_differentiable, register_adjoint,

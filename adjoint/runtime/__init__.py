@@ -6,8 +6,8 @@ time), `containers` (dicts and dataclasses: keys, fields), `adjoints` (the symbo
 `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
 `checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
 np.linalg's decompositions and of NumPy's statistics functions), `scalars` (of `math` and of
-max and min over a sequence) and `scipy_rules` (helpers of the SciPy rules; it imports
-without SciPy). Every public helper is re-exported here under the name `adjoint.runtime.NAME`,
+max and min over a sequence), `scipy_rules` (helpers of the SciPy rules; it imports
+without SciPy) and `spectral` (of np.fft and of the complex values it makes). Every public helper is re-exported here under the name `adjoint.runtime.NAME`,
 which is how generated code, caches and error messages know it; `adjoint gen` copies a
 helper's source (and the helpers it calls) from its module.
 """
@@ -28,6 +28,7 @@ from adjoint.runtime import (
     scalars,
     scipy_rules,
     second_order,
+    spectral,
     statistics,
 )
 from adjoint.runtime.adjoints import *  # noqa: F401,F403
@@ -41,11 +42,12 @@ from adjoint.runtime.refusals import *  # noqa: F401,F403
 from adjoint.runtime.scalars import *  # noqa: F401,F403
 from adjoint.runtime.scipy_rules import *  # noqa: F401,F403
 from adjoint.runtime.second_order import *  # noqa: F401,F403
+from adjoint.runtime.spectral import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
     refusals, containers, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing, decompositions,
-    statistics, scalars, scipy_rules,
+    statistics, scalars, scipy_rules, spectral,
 )
 
 
