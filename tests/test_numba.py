@@ -26,6 +26,9 @@ CATALOGUE_IDS = (
     "scalar_polynomial", "math_tanh", "math_hypot", "builtin_max_two", "builtin_abs", "if_elif_else_second",
     "if_nested_pos_neg", "for_range_horner", "for_range_negative_step", "while_newton_sqrt",
     "jump_early_return_taken", "call_helper_calls_helper", "tuple_swap_in_loop", "np_method_sum",
+    # the runtime helpers' numba versions: unreduce, add_at, item_adjoint, pow_exponent_adjoint, ...
+    "jump_break", "subscript_slice", "subscript_2d", "subscript_mask", "np_sum_axis", "np_broadcast_size_one_axes",
+    "for_over_array", "scalar_variable_power", "np_dot_matrix_vector", "stop_product", "stop_array",
 )
 
 

@@ -224,18 +224,27 @@ def package_digest() -> str:
     Remembered in the cache directory under the files' sizes and modification times (as
     Python trusts its .pyc files), so a later process reads one small file, not the package."""
     root = Path(__file__).resolve().parent.parent
-    paths = sorted(root.rglob("*.py"))
-    stamps = _sha256(repr([(path.relative_to(root).as_posix(), status.st_size, status.st_mtime_ns)
-                           for path, status in ((path, path.stat()) for path in paths)]))
+    files = sorted(_python_files(str(root), ""))
+    stamps = _sha256(repr([(relative, status.st_size, status.st_mtime_ns) for relative, _, status in files]))
     remembered = _remembered_digest(stamps)
     if remembered is not None:
         return remembered
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
+    for relative, path, _ in files:
+        digest.update(relative.encode())
+        digest.update(Path(path).read_bytes())
     _remember_digest(stamps, digest.hexdigest())
     return digest.hexdigest()
+
+
+def _python_files(directory: str, prefix: str):
+    """(path relative to the package, path, stat) of each .py file under `directory`."""
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _python_files(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(".py"):
+                yield f"{prefix}{entry.name}", entry.path, entry.stat()
 
 
 def _digest_file(stamps: str) -> Optional[Path]:

@@ -46,9 +46,9 @@ def available() -> bool:
 
 # ----- the module text --------------------------------------------------------------------------
 
-def lowered_source(unit_source: str, numpy_name: str) -> str:
+def lowered_source(unit_source: str, numpy_name: str, adjoint_names: Tuple[str, ...] = ()) -> str:
     """A unit's source lowered for numba, its comments (`# Grad of: ...`) kept."""
-    return _calls_as_comments(numba_lowering.lower(_comments_as_calls(unit_source), numpy_name))
+    return _calls_as_comments(numba_lowering.lower(_comments_as_calls(unit_source), numpy_name, adjoint_names))
 
 
 def _comments_as_calls(source: str) -> str:
@@ -90,10 +90,12 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     `helpers` is the import of the numba helpers (or their source, in a standalone module)."""
     imports, constants, aliases = {"import numba"}, {}, {}
     unit_names = {unit.name for unit in units}
-    numpy_name = "np"
+    numpy_name, adjoint_names = "np", set()
     for unit in units:
         for name, value in sorted(_read_names(unit).items()):
-            if isinstance(value, types.ModuleType):
+            if isinstance(value, types.ModuleType) and value.__name__ == "adjoint":
+                adjoint_names.add(name)  # `adjoint.stop_gradient(x)` becomes the helper's call
+            elif isinstance(value, types.ModuleType):
                 imports.add(f"import {value.__name__} as {name}" if name != value.__name__ else f"import {name}")
                 if value.__name__ == "numpy":
                     numpy_name = name
@@ -114,7 +116,8 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     parts = ["\n".join(sorted(imports)), helpers]
     parts.append("\n".join(f"{name} = {value}" for name, value in sorted(constants.items())))
     for unit in units:
-        parts.append("@numba.njit(cache=True)\n" + lowered_source(unit.source, numpy_name))
+        lowered = lowered_source(unit.source, numpy_name, tuple(sorted(adjoint_names)))
+        parts.append("@numba.njit(cache=True)\n" + lowered)
     parts.append("\n".join(f"{name} = {target}" for name, target in sorted(aliases.items())))
     return "\n\n\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
 
@@ -332,16 +335,16 @@ def by_backend(generated: Generated, func: Callable, options) -> Generated:
     numba for "numba"; for "auto" compiled by numba where it can, else Python after a warning."""
     if options.backend == "python":
         return generated
-    return compile_generation(generated, func, options.backend == "auto")
+    return compile_generation(generated, func, options.backend == "auto", options.mode == "forward_pass")
 
 
-def compile_generation(generated: Generated, func: Optional[Callable], fallback: bool) -> Generated:
-    """`generated` with its root (and backward half) compiled by numba; with `fallback`, what
-    numba cannot compile runs as Python after an AdjointWarning."""
+def compile_generation(generated: Generated, func: Optional[Callable], fallback: bool, vjp: bool = False) -> Generated:
+    """`generated` with its root (for a vjp, its two halves) compiled by numba; with `fallback`,
+    what numba cannot compile runs as Python after an AdjointWarning."""
     try:
         if not available():
             raise BackendError("numba", "the numba backend needs numba (pip install 'adjoint[numba]')")
-        units = list(generated.units) + (vjp_units(generated) if generated.backward is not None else [])
+        units = list(generated.units) + (vjp_units(generated) if vjp else [])
         module = _indexed_module(generated)
         if module is None:
             module = load_module(module_source(units, helpers_import(), func))
@@ -351,7 +354,7 @@ def compile_generation(generated: Generated, func: Optional[Callable], fallback:
             raise
         _warn(error)
         return generated
-    if generated.backward is not None:
+    if vjp:
         forward, backward = _compiled_vjp(generated, module, func, fallback)
         return _with_numbers_watched(dataclasses.replace(generated, function=forward, backward=backward))
     function = _guarded(getattr(module, generated.function.__name__), generated.function, module, func, fallback)

@@ -191,6 +191,16 @@ def _item_adjoint(dx, index, x=None):
     _refuse("item_adjoint", dx, index, x)
 
 
+def stop_gradient(x):
+    """x (its derivative is zero: the generated code knows, this is the value)."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(stop_gradient)
+def _stop_gradient(x):
+    return lambda x: x
+
+
 def zero_like(x):
     """The zero adjoint of x: a float array of x's shape, or 0.0 for a number."""
     raise NotImplementedError("compiled by numba only")
@@ -417,6 +427,7 @@ def _left_to_numpy(name: str):
 numpy_tanh, numpy_exp, numpy_log, numpy_sin, numpy_cos = (_left_to_numpy(name) for name in TRANSCENDENTAL)
 
 HELPERS = ("zero_like", "unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
-           "unreduce", "add_at", "add_adjoints", "item_adjoint", "pow_exponent_adjoint", "np_dot_adjoint_a", "np_dot_adjoint_b",
+           "unreduce", "add_at", "add_adjoints", "item_adjoint", "stop_gradient", "pow_exponent_adjoint",
+           "np_dot_adjoint_a", "np_dot_adjoint_b",
            *(f"numpy_{name}" for name in TRANSCENDENTAL))
 NUMBA_VERSION = numba.__version__

@@ -11,7 +11,8 @@ output is unchanged. Each rewrite keeps the values the code computes:
   starts as `zero_like(A)`, zeros of A's shape for an array (a float cannot become an array
   in numba; adding to zeros gives the same values as adding to 0.0);
 - `axis=None` and `keepdims=False` leave NumPy's reductions (numba's take neither keyword);
-- keyword-only parameters (a jvp's tangents) become positional ones.
+- keyword-only parameters (a jvp's tangents) become positional ones;
+- `adjoint.stop_gradient(x)` calls the helper of that name (numba cannot type the module).
 The two halves of a vjp become one function (vjp_source) and the value alone another
 (primal_source), as numba cannot return the residuals to Python.
 """
@@ -20,10 +21,11 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterable, Optional, Set, Tuple
 
-def lower(source: str, numpy_name: str = "np") -> str:
+def lower(source: str, numpy_name: str = "np", adjoint_names: Tuple[str, ...] = ()) -> str:
     """The unit's source with the rewrites above applied."""
     tree = ast.parse(source)
     function = tree.body[0]
+    _AdjointFunctions(set(adjoint_names)).visit(function)
     _split_stacks(function)
     _TypedRanges(_ranges(function)).visit(function)
     _typed_zero_adjoints(function)
@@ -347,3 +349,20 @@ def positional_tangents(function: ast.FunctionDef) -> None:
     if all(default is None for default in function.args.kw_defaults):
         function.args.args += function.args.kwonlyargs
         function.args.kwonlyargs, function.args.kw_defaults = [], []
+
+
+# ----- adjoint's own functions --------------------------------------------------------------------
+
+class _AdjointFunctions(ast.NodeTransformer):
+    """`adjoint.stop_gradient(x)` (the names bound to the adjoint package) -> `stop_gradient(x)`."""
+
+    def __init__(self, names: Set[str]):
+        self.names = names
+
+    def visit_Call(self, node: ast.Call):
+        self.generic_visit(node)
+        func = node.func
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.names
+                and func.attr == "stop_gradient"):
+            node.func = ast.Name("stop_gradient", ast.Load())
+        return node
