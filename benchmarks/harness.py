@@ -365,9 +365,8 @@ def tiny_overhead(settings: Settings) -> float:
 
 def environment_line(peers: List[Peer]) -> str:
     versions = [f"Python {platform.python_version()}", f"NumPy {np.__version__}"]
-    for peer in peers:
-        if peer.missing is None and peer.name == peer.module:
-            versions.append(f"{peer.name} {_version(peer.module)}")
+    for module in dict.fromkeys(peer.module for peer in peers if peer.missing is None):  # jax and jax-jit: once
+        versions.append(f"{module} {_version(module)}")
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs ({_cpu_model()}); " + ", ".join(versions)
 
 
