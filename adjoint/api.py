@@ -19,7 +19,7 @@ from adjoint.backend import cache as disk_cache, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
-from adjoint.frontend.values import as_function, instance_of, specialized_for_call
+from adjoint.frontend.values import as_function, instance_of, specialize, specialized_for_call
 from adjoint.generated import Generated
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -107,11 +107,14 @@ class _Specializing:
         self.bound = _bound_instance(func)
 
     def generated_for(self, kinds: Tuple[Tuple[str, str], ...]) -> Callable:
-        """The generated function for arguments of these kinds (for derivatives of derivatives)."""
-        if self.bound:
-            raise AdjointError(f"derivatives of derivatives of the bound method {_describe(self.func)} are not "
-                               "supported; differentiate the function with the instance as an argument")
-        return derivative_of(self.func, self.options(kinds)).function
+        """The generated function for arguments of these kinds (for derivatives of derivatives);
+        for a bound method, the one generated with the instance first, the instance bound to it."""
+        if not self.bound:
+            return derivative_of(self.func, self.options(kinds)).function
+        ((instance, value),) = instance_of(self.func)
+        if kinds is not None:
+            kinds = tuple(sorted(kinds + ((instance, kind_of_value(value)),)))
+        return specialize(derivative_of(self.func, self.options(kinds)).function, bound=((instance, value),))
 
     def checked_call(self, args: tuple, kwargs: dict) -> Callable:
         """What grad and value_and_grad call for types without an unchecked entry: dtypes looked at here."""
