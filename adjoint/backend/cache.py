@@ -17,6 +17,7 @@ write (trust.py); bindings may import only modules the function itself already u
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -267,12 +268,13 @@ def _remember_digest(stamps: str, digest: str) -> None:
     path = _digest_file(stamps)
     if path is None:
         return
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(digest, encoding="ascii")
         os.replace(temporary, path)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):  # a read-only or full disk: the next process digests again
+            temporary.unlink()
 
 
 def _sha256(text: str) -> str:

@@ -12,6 +12,7 @@ of the generated code and the user's line it differentiates.
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import hashlib
 import importlib.util
@@ -236,13 +237,14 @@ def _index_module(generated: Generated, module: types.ModuleType) -> None:
     if path is None:
         return
     digest = module.__name__[len("adjoint_numba_"):]
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps({"module": digest, "numbers": _copied_numbers(generated.units)}),
                              encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):  # the next process writes the module's text again
+            temporary.unlink()
 
 
 def _copied_numbers(units) -> List[List[str]]:
