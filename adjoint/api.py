@@ -15,7 +15,7 @@ import numpy as np
 
 from adjoint import pullbacks, runtime
 from adjoint.analysis.kinds import kind_of_value
-from adjoint.backend import cache as disk_cache, numba as compiled
+from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
@@ -56,17 +56,31 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
             raise WrtError(f"wrt entries must be parameter positions or names, not {item!r}")
         if isinstance(item, int):
             if not -len(names) <= item < len(names):
-                raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}")
+                raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}"
+                               + _rest_note(func))
             resolved.append(names[item])
         elif item not in names and item in dict(instance_of(func)):
             raise WrtError(f"wrt={item!r} names the object of {_describe(func)}; its attributes are constants")
         elif item not in names:
-            raise WrtError(f"wrt={item!r} is not a parameter of {_describe(func)}; its parameters are {names}")
+            raise WrtError(f"wrt={item!r} is not a parameter of {_describe(func)}; its parameters are {names}"
+                           + _rest_note(func))
         else:
             resolved.append(item)
     if not resolved:
         raise WrtError("wrt must name at least one parameter")
     return tuple(resolved), many
+
+
+def _rest_note(func: Callable) -> str:
+    """How to differentiate with respect to what a function receives through `*args` or `**kwargs`."""
+    parameters = inspect.signature(unwrap(func)).parameters.values()
+    rest = [p for p in parameters if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    if not rest:
+        return ""
+    star = "*" if rest[0].kind == rest[0].VAR_POSITIONAL else "**"
+    return (f"; what `{star}{rest[0].name}` receives is differentiated where a function calls "
+            f"{_describe(func)}: differentiate a function with named parameters that calls it "
+            f"(`lambda a, b: {getattr(func, '__name__', 'f')}(a, b)`)")
 
 
 def _describe(func: Callable) -> str:
@@ -101,6 +115,7 @@ class _Specializing:
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
         self.unchecked: Dict[tuple, Callable] = {}  # argument types -> what to call, with no check on each call
+        self.pick = dispatch.picker(self.unchecked)  # args -> unchecked[their types], or None
         self.checked: Dict[tuple, tuple] = {}
         self.checkers: Dict[tuple, Callable] = {}
         self.revision = Revision.value
@@ -127,6 +142,7 @@ class _Specializing:
         if self.revision != Revision.value:
             for table in (self.by_types, self.unchecked, self.checked, self.checkers):
                 table.clear()
+            self.pick = dispatch.picker(self.unchecked)
             self.revision = Revision.value
         key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
         fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
@@ -154,6 +170,7 @@ class _Specializing:
             else:
                 entry = self.by_types[key] = _cache_entry(function, checker, self.mode)
                 self.unchecked.update({} if kwargs or entry[1] else {key: entry[0]})  # nothing to check per call
+                self.pick = dispatch.picker(self.unchecked)
         else:
             self.checkers[key](args, kwargs)
         return function
@@ -324,10 +341,9 @@ def grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool =
     specializing = _Specializing(func, "reverse", names, optimize, verbose, backend)
 
     one_in_tuple = many and len(names) == 1
-    unchecked = specializing.unchecked
 
     def gradient(*args, **kwargs):
-        function = unchecked.get(tuple(map(type, args)))  # the cached call: one dict look-up, inline
+        function = specializing.pick(args)  # the cached call: the argument types compared, inline
         if function is None or kwargs or specializing.revision != Revision.value:
             function = specializing.checked_call(args, kwargs)
         try:
@@ -354,10 +370,9 @@ def value_and_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbo
         return _as_plain_function(func, pullbacks.value_aux_and_gradient(pair, "value_and_grad", _describe(func)),
                                   "value_and_grad")
     specializing = _Specializing(func, "value_and_grad", names, optimize, verbose, backend)
-    unchecked = specializing.unchecked
 
     def value_and_gradient(*args, **kwargs):
-        function = unchecked.get(tuple(map(type, args)))
+        function = specializing.pick(args)
         if function is None or kwargs or specializing.revision != Revision.value:
             function = specializing.checked_call(args, kwargs)
         try:

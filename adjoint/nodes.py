@@ -23,8 +23,23 @@ def assign(target: str, value: gast.expr) -> gast.Assign:
     return gast.Assign(targets=[name(target, store=True)], value=value, type_comment=None)
 
 
+_ATOMS = (str, int, float, bool, complex, bytes, type(None), type(Ellipsis))
+
+
+def clone(node):
+    """A copy of a tree (a node, or a list of them) sharing nothing with it: copy.deepcopy for
+    syntax trees, several times as fast (the compiler copies trees often)."""
+    if isinstance(node, list):
+        return [clone(item) for item in node]
+    if not isinstance(node, gast.AST):
+        return node if type(node) in _ATOMS else copy.deepcopy(node)
+    copied = node.__class__.__new__(node.__class__)
+    copied.__dict__.update({key: clone(value) for key, value in node.__dict__.items()})
+    return copied
+
+
 def assign_to(target: gast.expr, value: gast.expr) -> gast.Assign:
-    target = copy.deepcopy(target)
+    target = clone(target)
     set_store(target)
     return gast.Assign(targets=[target], value=value, type_comment=None)
 
@@ -120,7 +135,7 @@ def set_store(target: gast.expr) -> None:
 
 def load_copy(node: gast.expr) -> gast.expr:
     """A copy of `node` usable as an expression (Load context throughout)."""
-    node = copy.deepcopy(node)
+    node = clone(node)
     for sub in walk(node):
         if hasattr(sub, "ctx"):
             sub.ctx = gast.Load()
@@ -132,7 +147,7 @@ def is_atom(node: gast.expr) -> bool:
 
 
 _NOT_CHILDREN = frozenset({"ctx", "id", "attr", "kind", "type_comment"})  # contexts, and fields holding text
-_CHILD_FIELDS: dict = {}
+_CHILD_FIELDS: dict = {gast.Constant: ()}  # a constant's value is a Python value, not a node
 
 
 def _child_fields(cls: type) -> tuple:
@@ -145,18 +160,65 @@ def _child_fields(cls: type) -> tuple:
 def walk(node: gast.AST) -> Iterator[gast.AST]:
     """Every node under node, in the order of gast.walk (breadth first), except the expression
     contexts (`Load`, `Store`: read them as `name.ctx`), several times as fast: the passes walk
-    the derivative tree many times."""
-    todo = deque([node])
-    pop, extend, append = todo.popleft, todo.extend, todo.append
-    while todo:
-        node = pop()
-        for field in _child_fields(node.__class__):
+    the derivative tree many times. A node's children are found when it is yielded."""
+    todo = [node]
+    append, known, ast_node = todo.append, _CHILD_FIELDS.get, gast.AST
+    for node in todo:  # grows as it goes: a queue that is never emptied
+        fields = known(node.__class__)
+        for field in _child_fields(node.__class__) if fields is None else fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
-                extend([item for item in value if isinstance(item, gast.AST)])
-            elif isinstance(value, gast.AST):
+                for item in value:
+                    if isinstance(item, ast_node):
+                        append(item)
+            elif isinstance(value, ast_node):
                 append(value)
         yield node
+
+
+_NO_METHOD = object()
+_METHODS: dict = {}  # (transformer class, node class) -> its visit_ method, or None
+
+
+class Transformer:
+    """The contract of gast.NodeTransformer (a `visit_<Class>` method returns what takes the
+    place of the node it visits: the node, another, None to remove it from its list, or a list
+    to put several there), several times as fast: contexts and the fields holding text are not
+    visited, and the method for each class of node is looked up once."""
+
+    def visit(self, node: gast.AST):
+        key = (self.__class__, node.__class__)
+        method = _METHODS.get(key, _NO_METHOD)
+        if method is _NO_METHOD:
+            method = _METHODS[key] = getattr(self.__class__, "visit_" + node.__class__.__name__, None)
+        if method is None:
+            return self.generic_visit(node)
+        return method(self, node)
+
+    def generic_visit(self, node: gast.AST) -> gast.AST:
+        ast_node = gast.AST
+        fields = _CHILD_FIELDS.get(node.__class__)
+        for field in _child_fields(node.__class__) if fields is None else fields:
+            old = getattr(node, field, None)
+            if old.__class__ is list:
+                new = []
+                for item in old:
+                    if isinstance(item, ast_node):
+                        item = self.visit(item)
+                        if item is None:
+                            continue
+                        if not isinstance(item, ast_node):
+                            new.extend(item)
+                            continue
+                    new.append(item)
+                old[:] = new
+            elif isinstance(old, ast_node):
+                replacement = self.visit(old)
+                if replacement is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, replacement)
+        return node
 
 
 def statements(node: gast.AST) -> Iterator[gast.stmt]:
@@ -231,9 +293,17 @@ def exposed_reads(code: Iterable[gast.stmt]) -> Set[str]:
     """The names statements read before they assign them: what they need from before them."""
     exposed: Set[str] = set()
     assigned: Set[str] = set()
+    name, load, store = gast.Name, gast.Load, gast.Store
     for stmt in code:
-        exposed |= set(names_read(stmt)) - assigned
-        assigned |= set(names_stored(stmt))
+        stored = []
+        for sub in every_node(stmt):
+            if sub.__class__ is name:
+                if sub.ctx.__class__ is load:
+                    if sub.id not in assigned:
+                        exposed.add(sub.id)
+                elif sub.ctx.__class__ is store:
+                    stored.append(sub.id)
+        assigned.update(stored)
     return exposed
 
 
@@ -253,21 +323,37 @@ def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:
                 yield block
 
 
-def names_read(node: gast.AST) -> Iterator[str]:
+def every_node(node: gast.AST) -> List[gast.AST]:
+    """The nodes of `walk`, in its order, as a list (for a query that reads them all)."""
+    found = [node]
+    append, known, ast_node = found.append, _CHILD_FIELDS.get, gast.AST
+    for node in found:  # grows as it goes
+        fields = known(node.__class__)
+        for field in _child_fields(node.__class__) if fields is None else fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast_node):
+                        append(item)
+            elif isinstance(value, ast_node):
+                append(value)
+    return found
+
+
+def names_read(node: gast.AST) -> List[str]:
     """Every identifier loaded anywhere inside node."""
-    for sub in walk(node):
-        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
-            yield sub.id
+    name, load = gast.Name, gast.Load
+    return [sub.id for sub in every_node(node) if sub.__class__ is name and sub.ctx.__class__ is load]
 
 
-def names_stored(node: gast.AST) -> Iterator[str]:
-    for sub in walk(node):
-        if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Store):
-            yield sub.id
+def names_stored(node: gast.AST) -> List[str]:
+    name, store = gast.Name, gast.Store
+    return [sub.id for sub in every_node(node) if sub.__class__ is name and sub.ctx.__class__ is store]
 
 
 def all_identifiers(node: gast.AST) -> set:
-    return {sub.id for sub in walk(node) if isinstance(sub, gast.Name)}
+    name = gast.Name
+    return {sub.id for sub in every_node(node) if sub.__class__ is name}
 
 
 def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import copy
 import functools
 import inspect
 import textwrap
@@ -67,7 +66,7 @@ class Template:
 
         Others (a shape, an axis, an index) carry no derivative.
         """
-        used = {node.slice.id for stmt in self.body for node in gast.walk(stmt) if is_derivative(node)}
+        used = {node.slice.id for stmt in self.body for node in nodes.walk(stmt) if is_derivative(node)}
         return [param for param in self.inputs if param in used]
 
     def bind(self, args: Sequence[gast.expr], keywords: Dict[str, gast.expr]) -> Optional[Dict[str, gast.expr]]:
@@ -84,7 +83,7 @@ class Template:
             if param not in bound:
                 if param not in self.defaults:
                     return None
-                bound[param] = copy.deepcopy(self.defaults[param])
+                bound[param] = nodes.clone(self.defaults[param])
         return bound
 
 
@@ -215,7 +214,7 @@ class _Filler:
         return kept
 
 
-class _LinearZeros(gast.NodeTransformer):
+class _LinearZeros(nodes.Transformer):
     """A rule is linear in the derivatives it reads, so a part of it whose derivatives are all
     zero is zero: `np.flipud(d[x])` with d[x] = 0 becomes 0.0, not np.flipud(0.0) (which fails).
 
@@ -233,7 +232,7 @@ class _LinearZeros(gast.NodeTransformer):
         return node
 
     def _holds(self, node, ids: set) -> bool:
-        return any(id(sub) in ids for sub in gast.walk(node))
+        return any(id(sub) in ids for sub in nodes.walk(node))
 
     def visit_BinOp(self, node):
         self.generic_visit(node)

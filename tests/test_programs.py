@@ -21,12 +21,7 @@ import program_corpus as corpus
 
 # ----- what stops each program today ------------------------------------------------------
 
-NOT_YET = {
-    "lstm": "a differentiated value passed through a `*inputs` parameter of a user function: refused (issue 13)",
-    "rnn": "a differentiated value passed through a `*arrays` parameter of a user function: refused (issue 13)",
-    "rosenbrock": "a table of lambdas indexed by a loop variable: the function a call receives must be known "
-                  "when the derivative is generated (issue 13)",
-}
+NOT_YET: dict = {}
 
 # Programs whose failure today is not an AdjointError at a line of the program's own file.
 BLAMES_ELSEWHERE: dict = {}

@@ -21,7 +21,6 @@ with `y` read by the adjoint of an earlier statement::
 """
 from __future__ import annotations
 
-import copy
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import gast
@@ -149,7 +148,7 @@ def _plain_loop(loop: gast.For, plan: CheckpointedLoop, step: str) -> gast.For:
     else:
         outputs = nodes.tuple_of(nodes.name(name, store=True) for name in plan.carried)
         body = nodes.assign_to(outputs.elts[0] if len(plan.carried) == 1 else outputs, call)
-    plain = gast.For(target=copy.deepcopy(loop.target), iter=nodes.load_copy(loop.iter), body=[body],
+    plain = gast.For(target=nodes.clone(loop.target), iter=nodes.load_copy(loop.iter), body=[body],
                      orelse=[], type_comment=None)
     return nodes.copy_location(plain, loop)
 

@@ -1,7 +1,6 @@
 """Everything a transform needs about the one function it is generating: names, facts and bindings."""
 from __future__ import annotations
 
-import copy
 import inspect
 import operator
 from dataclasses import dataclass, field
@@ -133,7 +132,7 @@ class FunctionContext:
         if isinstance(value, gast.Call):
             operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
         else:
-            operands = [n for n in gast.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+            operands = [n for n in nodes.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
         return all(self.kinds.get(n.id) == SCALAR for n in operands)
 
     def rule_function(self, func: Any, value: gast.expr) -> Any:
@@ -176,7 +175,7 @@ class FunctionContext:
         return isinstance(atom, gast.Name) and any(
             isinstance(node, gast.Assign) and isinstance(node.value, gast.Tuple)
             and isinstance(node.targets[0], gast.Name) and node.targets[0].id == atom.id
-            for node in gast.walk(self.func_node))
+            for node in nodes.walk(self.func_node))
 
     def check_store(self, target: gast.Subscript) -> None:
         """Refuses `xs[i:j] = v` on a list (it may change the list's length) and `d[k] = v` on a
@@ -210,6 +209,11 @@ class FunctionContext:
                 label, f"the derivative rule of `{label}` does not accept these arguments (it takes "
                 f"{', '.join(template.inputs)}); register one that does with @adjoint.{register}",
                 self.location(value))
+        overwriting = [p for p in template.inputs if p.startswith("overwrite") and not _constant_false(bindings[p])]
+        if overwriting:
+            raise NonDifferentiableError(
+                label, f"`{label}` with `{overwriting[0]}` may overwrite its argument in place, which its "
+                "derivative rule does not model; leave it False (the default)", self.location(value))
         if "subscripts" in bindings and not self._subscripts_string(bindings):
             raise NonDifferentiableError(
                 label, f"the derivative of `{label}` takes its subscripts as a string ('ij,jk->ik'), "
@@ -289,7 +293,7 @@ class FunctionContext:
         return self.stack
 
     def push(self, value: gast.expr, origin: gast.AST) -> gast.stmt:
-        return nodes.copy_location(nodes.method_call(self._stack(), "append", copy.deepcopy(value)), origin)
+        return nodes.copy_location(nodes.method_call(self._stack(), "append", nodes.clone(value)), origin)
 
     def pop_into(self, target: gast.expr, origin: gast.AST) -> gast.stmt:
         popped = nodes.call(nodes.attribute(nodes.name(self._stack()), "pop"))
@@ -308,7 +312,7 @@ def _same_place(a: gast.AST, b: gast.AST) -> bool:
         getattr(b, "lineno", None), getattr(b, "col_offset", None))
 
 
-class _StripCalls(gast.NodeTransformer):
+class _StripCalls(nodes.Transformer):
     def __init__(self, names):
         self.names = names
 
@@ -318,3 +322,8 @@ class _StripCalls(gast.NodeTransformer):
             return node.args[0]
         return node
 
+
+
+def _constant_false(node: gast.expr) -> bool:
+    """`False` (or 0, None) written as a constant: an `overwrite_*` argument that leaves the input alone."""
+    return isinstance(node, gast.Constant) and not node.value

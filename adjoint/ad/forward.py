@@ -15,7 +15,6 @@ Control flow needs no stack: tangents travel with the primal values.
 """
 from __future__ import annotations
 
-import copy
 import operator
 from typing import List, Tuple
 
@@ -158,7 +157,7 @@ class ForwardAD:
         """
         if self.ctx.kinds.get(target) == SCALAR:
             return False
-        read = {n.id for n in gast.walk(expr) if isinstance(n, gast.Name)}
+        read = {n.id for n in nodes.walk(expr) if isinstance(n, gast.Name)}
         return any(
             not self.ctx.is_active(atom) and self._may_be_array(atom)
             and not (isinstance(atom, gast.Name) and atom.id in read)
@@ -213,7 +212,7 @@ def build_forward(ctx: FunctionContext, wrt: Tuple[str, ...], name: str) -> gast
     func_node = ctx.func_node
     output = func_node.body[-1].value.id
     body = ForwardAD(ctx).block(func_node.body[:-1])
-    arguments = copy.deepcopy(func_node.args)
+    arguments = nodes.clone(func_node.args)
     for param in wrt:
         arguments.kwonlyargs.append(gast.Name(id=ctx.tangent(param), ctx=gast.Param(), annotation=None, type_comment=None))
         arguments.kw_defaults.append(None)
@@ -241,7 +240,7 @@ def materialize_zero_tangents(tree: gast.FunctionDef, ctx: FunctionContext) -> g
     tangent must be an array, since tangent rules (`w @ dh`, `np.sum(dh, axis=1)`) rely on
     its shape.
     """
-    for stmt in gast.walk(tree):
+    for stmt in nodes.walk(tree):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         value = stmt.value

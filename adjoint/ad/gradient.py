@@ -4,7 +4,6 @@ place, the stack), the seed, zero adjoints, and the gradients it returns in the 
 """
 from __future__ import annotations
 
-import copy
 from typing import Dict, List, Tuple
 
 import gast
@@ -31,7 +30,7 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
     transformer = ReverseAD(ctx)
     primal, adjoint = transformer.transform()
     seed_name = ctx.adjoint(output)
-    arguments = copy.deepcopy(func_node.args)
+    arguments = nodes.clone(func_node.args)
     if mode in (Mode.VJP, Mode.FORWARD_PASS):
         arguments.args.insert(0, gast.Name(id=seed_name, ctx=gast.Param(), annotation=None, type_comment=None))
         seed = []
@@ -44,7 +43,7 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
     zeros = [nodes.assign(ctx.adjoint(n), nodes.constant(ZERO)) for n in sorted(ctx.activity.active - {output})]
     zero_helpers = {name for name, obj in ctx.bindings.items() if any(obj is f for f in MAY_GIVE_SYMBOLIC_ZERO)}
     adjoint = transformer.guards.settle(adjoint, {seed_name}, zero_helpers)
-    gradients = [_gradient(ctx, param, originals.get(param, param)) for param in wrt]
+    gradients = _gradients(ctx, wrt, originals)
     result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
     if mode == Mode.VALUE_AND_GRAD:
         value, keep = _value_after_primal(ctx, output, transformer.saves.names)
@@ -110,12 +109,20 @@ def _is_push(stmt: gast.stmt, stack: str) -> bool:
     )
 
 
-def _gradient(ctx: FunctionContext, param: str, given: str) -> gast.expr:
-    """param's gradient in the type of the argument `given` holds."""
-    value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
-    if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name) and not _calls_numpy(ctx):
-        return value
-    return nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(given)])
+def _gradients(ctx: FunctionContext, wrt: Tuple[str, ...], originals: Dict[str, str]) -> List[gast.expr]:
+    """Each parameter's gradient in the type of the argument it was given (`originals`: the
+    names that keep an argument the function rebinds)."""
+    calls_numpy = None  # asked once, when a number's gradient needs to know
+    gradients = []
+    for param in wrt:
+        value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
+        if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name):
+            calls_numpy = _calls_numpy(ctx) if calls_numpy is None else calls_numpy
+            if not calls_numpy:
+                gradients.append(value)
+                continue
+        gradients.append(nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(originals.get(param, param))]))
+    return gradients
 
 
 def _calls_numpy(ctx: FunctionContext) -> bool:
@@ -123,7 +130,7 @@ def _calls_numpy(ctx: FunctionContext) -> bool:
     and the builtins, given an argument of kind scalar or container): then the adjoint of a
     number may be a NumPy scalar (`np.sqrt(x)` of a float x is one), which gradient_like makes
     a float. A called user function returns its own gradients in their types."""
-    for node in gast.walk(ctx.func_node):
+    for node in nodes.walk(ctx.func_node):
         if not isinstance(node, gast.Call):
             continue
         operation = ctx.classifier.classify(node)

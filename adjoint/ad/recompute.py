@@ -26,7 +26,6 @@ After (and x, saved by that statement, is restored before this code runs)::
 """
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set
@@ -191,7 +190,7 @@ class _Block:
                 continue
             if overwritten in operands:
                 self.result.restore_first.add(reader)
-            self.readers.insert_first(reader, nodes.copy_location(copy.deepcopy(stmt), reader))
+            self.readers.insert_first(reader, nodes.copy_location(nodes.clone(stmt), reader))
 
     def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
         target = nodes.assigned_name(stmt)

@@ -20,7 +20,6 @@ For `a = x * y; b = math.sin(x); z = a + b` (wrt x, y) the adjoint sweep reads::
 """
 from __future__ import annotations
 
-import copy
 import operator
 from typing import Dict, List, Sequence, Tuple
 
@@ -56,7 +55,7 @@ class ReverseAD:
         self.checkpointed = checkpoint.CheckpointedLoops((), ctx)
         self.recomputed = recompute.Plan({})
         self.split_calls: Dict[gast.stmt, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
-        self.guards = unreached.Guards({ctx.adjoint(n) for n in ctx.activity.active})
+        self.guards = unreached.Guards({ctx.adjoint(n) for n in sorted(ctx.activity.active)})  # names made in one order
         self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
 
     # ----- entry point ------------------------------------------------------------
@@ -385,7 +384,7 @@ class ReverseAD:
         d_owner = self.ctx.adjoint(owner)
         last = nodes.binop(nodes.call_named("len", nodes.name(owner)), gast.Sub(), nodes.constant(1))
         item = nodes.call(self.ctx.runtime("item_adjoint"), [nodes.name(d_owner), last])
-        before = nodes.call(nodes.name("slice"), [nodes.constant(0), copy.deepcopy(last)])
+        before = nodes.call(nodes.name("slice"), [nodes.constant(0), nodes.clone(last)])
         dropped = nodes.assign(d_owner, nodes.call(self.ctx.runtime("item_adjoint"), [nodes.name(d_owner), before]))
         code = self._accumulate(value, item) if self.ctx.is_active(value) else []
         return [nodes.copy_location(s, stmt) for s in code + [dropped]]

@@ -20,7 +20,6 @@ The backward half pops copies of the lists it is given (see `_copied`).
 """
 from __future__ import annotations
 
-import copy
 from typing import List, Tuple
 
 import gast
@@ -59,10 +58,10 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
         targets = nodes.tuple_of(nodes.name(name, store=True) for name in kept)
         unpack = [nodes.assign_to(targets, nodes.name(parameter))] if kept else []
     unbound = [name for name in kept if name not in params and not _surely_assigned(name, primal)]
-    forward_args = copy.deepcopy(tree.args)
+    forward_args = nodes.clone(tree.args)
     forward_args.args = forward_args.args[1:]
     forward_body = [nodes.assign(name, nodes.constant(None)) for name in unbound] + primal
-    forward_body.append(gast.Return(value=nodes.tuple_of([value, copy.deepcopy(residuals)])))
+    forward_body.append(gast.Return(value=nodes.tuple_of([value, nodes.clone(residuals)])))
     backward_args = gast.arguments(
         args=[_parameter(seed), _parameter(parameter)], posonlyargs=[], vararg=None, kwonlyargs=[],
         kw_defaults=[], kwarg=None, defaults=[],

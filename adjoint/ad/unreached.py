@@ -99,7 +99,7 @@ class Guards:
                 state[name.id] = value
 
     def _reads_tracked(self, expr: gast.expr, state: Dict[str, str]) -> bool:
-        return any(isinstance(n, gast.Name) and n.id in state for n in gast.walk(expr))
+        return any(isinstance(n, gast.Name) and n.id in state for n in nodes.walk(expr))
 
     def _branches(self, body, orelse, state: Dict[str, str], decisions: Dict[gast.If, str]) -> None:
         """state after running body or orelse (either may run)."""
@@ -114,9 +114,9 @@ class Guards:
     def _value(self, expr: gast.expr, state: Dict[str, str]) -> str:
         if isinstance(expr, gast.Constant) and expr.value == 0:
             return ZERO
-        if any(self._may_give_zero(n) for n in gast.walk(expr)):
+        if any(self._may_give_zero(n) for n in nodes.walk(expr)):
             return EITHER
-        read = [state[n.id] for n in gast.walk(expr) if isinstance(n, gast.Name) and n.id in state]
+        read = [state[n.id] for n in nodes.walk(expr) if isinstance(n, gast.Name) and n.id in state]
         if not read or REACHED in read:
             return REACHED
         return ZERO if all(s == ZERO for s in read) else EITHER

@@ -84,7 +84,7 @@ def _rule_dependencies(expr: gast.expr, template) -> List[str]:
 
 
 def edges(func_node: gast.FunctionDef, classifier: CallClassifier) -> Iterable[Edge]:
-    for stmt in gast.walk(func_node):
+    for stmt in nodes.walk(func_node):
         if isinstance(stmt, gast.Assign):
             target = stmt.targets[0]
             if isinstance(target, gast.Name) and is_pop(stmt.value):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Dict, FrozenSet, Iterable, Optional
 
 import gast
 
+from adjoint import nodes
 from adjoint.analysis.kinds import CONTAINER, RECORD, UNKNOWN
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import SourceInfo
@@ -65,7 +66,7 @@ def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity,
     """Raise UnsupportedSyntaxError at an attribute read whose derivative adjoint would lose."""
     wrt = set(wrt)
     parameters = parameter_names(func_node)
-    for stmt in gast.walk(func_node):
+    for stmt in nodes.walk(func_node):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         value = stmt.value

@@ -128,7 +128,7 @@ class _Inference:
         if isinstance(expr, gast.UnaryOp):
             return SCALAR if isinstance(expr.op, gast.Not) else self.atom(expr.operand)
         if isinstance(expr, (gast.Compare, gast.BoolOp)):
-            names = [n for n in gast.walk(expr) if isinstance(n, gast.Name)]
+            names = [n for n in nodes.walk(expr) if isinstance(n, gast.Name)]
             return self.all_scalar(names)
         if isinstance(expr, (gast.List, gast.Tuple)):
             return CONTAINER

@@ -119,7 +119,7 @@ class _Analysis:
 
     def _replayed(self, compound: gast.stmt, saves: Saves) -> bool:
         """Whether the adjoint sweep has anything to do inside this if or loop."""
-        for sub in gast.walk(compound):
+        for sub in nodes.walk(compound):
             if sub is compound or not isinstance(sub, gast.stmt):
                 continue
             if self.adjoint_reads.get(sub) is not None and self._has_adjoint(sub):
@@ -152,7 +152,7 @@ class _Analysis:
             stmt = entry.stmt
             if isinstance(stmt, gast.For):
                 target = stmt.target.id
-                inside = {sub for sub in gast.walk(stmt)}
+                inside = {sub for sub in nodes.walk(stmt)}
                 if any(_can_precede(r, entry, stmt) for r in readers.get(target, ()) if r.stmt not in inside):
                     saves.loop_targets.add(stmt)
                 continue

@@ -58,7 +58,7 @@ def _first_read(body: List[gast.stmt], param: str) -> Optional[gast.stmt]:
 def _stopped(body: List[gast.stmt], param: str, classifier: CallClassifier) -> bool:
     """Whether param is an argument of a call to adjoint.stop_gradient anywhere in body."""
     for stmt in body:
-        for node in gast.walk(stmt):
+        for node in nodes.walk(stmt):
             if (isinstance(node, gast.Call) and any(isinstance(a, gast.Name) and a.id == param for a in node.args)
                     and resolve(node.func, classifier.parsed, classifier.local_names) is stop_gradient):
                 return True

@@ -41,13 +41,11 @@ def to_source(func_node: gast.FunctionDef) -> str:
     """Source text of a function; comment statements become `# ...` lines."""
     func_node.body = tidy_comments(func_node.body)
     texts = []
-    for stmt in gast.walk(func_node):
+    for stmt in nodes.walk(func_node):
         if isinstance(stmt, gast.stmt) and nodes.is_comment(stmt):
             texts.append(stmt.value.args[0].value)
             stmt.value.args[0] = gast.Constant(value=len(texts) - 1, kind=None)
-    tree = gast.gast_to_ast(func_node)
-    ast.fix_missing_locations(tree)
-    text = _unparse(tree)
+    text = _unparse(gast.gast_to_ast(func_node))  # text from the tree alone: no positions needed
     return "\n".join(_render_comment(line, texts) for line in text.splitlines()) + "\n"
 
 

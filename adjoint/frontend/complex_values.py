@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Optional, Tuple
 import gast
 import numpy as np
 
+from adjoint import nodes
 from adjoint.errors import AdjointError, ArgumentError, Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import qualified_name, resolve
@@ -30,7 +31,7 @@ def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> Non
     """Raise UnsupportedSyntaxError at the first complex literal, complex object or
     complex-making function the function refers to."""
     for stmt in parsed.node.body:
-        for node in gast.walk(stmt):
+        for node in nodes.walk(stmt):
             maker = _complex_maker(node, parsed, local_names)
             if maker is not None:
                 raise NonDifferentiableError(

@@ -8,13 +8,14 @@ the step functions lifted out of checkpointed loops are both made here.
 from __future__ import annotations
 
 import ast
-import copy
 import hashlib
 import linecache
 import textwrap
 from typing import Any, Dict
 
 import gast
+
+from adjoint import nodes
 
 FACTORY = "_adjoint_factory"
 
@@ -46,7 +47,7 @@ def define_function(node, globals_: Dict[str, Any], bindings: Dict[str, Any], la
                                                 for p in sorted(bindings)],
                                           posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
                                           defaults=[]),
-        body=[copy.deepcopy(node), gast.Return(value=gast.Name(id=node.name, ctx=gast.Load(), annotation=None,
+        body=[nodes.clone(node), gast.Return(value=gast.Name(id=node.name, ctx=gast.Load(), annotation=None,
                                                                  type_comment=None))],
         decorator_list=[], returns=None, type_comment=None, type_params=[])
     module = ast.fix_missing_locations(gast.gast_to_ast(gast.Module(body=[factory], type_ignores=[])))

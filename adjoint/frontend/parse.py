@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import builtins
-import copy
 import functools
 import inspect
 import textwrap
@@ -14,6 +13,7 @@ import gast
 from adjoint import nodes
 from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
 from adjoint.frontend import lambdas
+from adjoint.frontend.rest import receive_rest
 
 
 class SourceUnavailableError(AdjointError, TypeError):
@@ -189,7 +189,7 @@ def parse_function(func: Callable) -> ParsedFunction:
             except ValueError:
                 continue
             cells.append((ClosureCell(cell), var, namespace[var]))
-    node = copy.deepcopy(node)
+    node = nodes.clone(node)
     _defaults_as_values(node, origin)
     parsed = ParsedFunction(func, node, info, namespace, dependencies=cells)
     parsed.fixed.update(fixed)
@@ -200,7 +200,10 @@ def parse_function(func: Callable) -> ParsedFunction:
 
 def _specialize(parsed: ParsedFunction, specialization) -> None:
     """Bound parameters leave the signature (the body reads their values, or a local copy of
-    them where it rebinds them); fixed ones are known unless the body rebinds them."""
+    them where it rebinds them); fixed ones are known unless the body rebinds them; `*args`
+    and `**kwargs` become the named parameters of the call they are specialized to."""
+    if specialization.rest is not None:
+        receive_rest(parsed.node, specialization.rest)
     stored = set(nodes.names_stored(parsed.node))
     for name, value in specialization.bound:
         _remove_parameter(parsed.node.args, name)

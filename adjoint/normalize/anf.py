@@ -22,7 +22,6 @@ After::
 """
 from __future__ import annotations
 
-import copy
 from typing import Callable, List, Tuple
 
 import gast
@@ -103,11 +102,11 @@ class ANF:
         return prelude + [stmt]
 
     def _while(self, stmt: gast.While) -> List[gast.stmt]:
-        original_test = copy.deepcopy(stmt.test)
+        original_test = nodes.clone(stmt.test)
         prelude, test = self.condition(stmt.test, stmt.body, always_fresh=True)
         origin = self.origin
         body = self.block(stmt.body) or [gast.Pass()]
-        recompute, value = self.simple(copy.deepcopy(original_test))
+        recompute, value = self.simple(nodes.clone(original_test))
         recompute = [nodes.copy_location(s, origin) for s in recompute + [nodes.assign(test.id, value)]]
         stmt.test = test
         stmt.body = body + recompute
@@ -262,7 +261,7 @@ def _first_operand(expr: gast.expr) -> gast.expr:
 
 
 def _has_walrus(expr: gast.expr) -> bool:
-    return any(isinstance(node, gast.NamedExpr) for node in gast.walk(expr))
+    return any(isinstance(node, gast.NamedExpr) for node in nodes.walk(expr))
 
 
 def _is_dotted(expr: gast.expr) -> bool:
@@ -275,7 +274,7 @@ def _is_dotted(expr: gast.expr) -> bool:
 def refuse_conditional_walrus(parsed) -> None:
     """Refuse a walrus A-normal form left inside a condition: one Python evaluates only sometimes
     (after `and`/`or`, in a chained comparison), so it cannot be computed on its own line."""
-    for node in gast.walk(parsed.node):
+    for node in nodes.walk(parsed.node):
         if isinstance(node, gast.NamedExpr):
             raise UnsupportedSyntaxError(
                 "walrus", "an assignment expression (`:=`) that Python evaluates only sometimes (after `and`, "

@@ -29,7 +29,6 @@ Step::
 """
 from __future__ import annotations
 
-import copy
 import inspect
 import textwrap
 import weakref
@@ -129,14 +128,14 @@ def _marked_loops(parsed: ParsedFunction, locals_) -> List[Tuple[gast.For, gast.
 
     Loops inside a checkpointed loop are lifted with its step function, when that is normalized.
     """
-    marked = [node for node in gast.walk(parsed.node) if isinstance(node, gast.For)
+    marked = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.For)
               and _is_marker(node.iter, parsed, locals_)]
     iterators = {loop.iter for loop in marked}
-    for node in gast.walk(parsed.node):
+    for node in nodes.walk(parsed.node):
         if isinstance(node, gast.Call) and node not in iterators and _is_marker(node, parsed, locals_):
             raise _refuse(parsed, node, f"{MARKER}(...) marks a loop: write "
                                         f"`for t in {MARKER}(range(n), snapshots=k):`")
-    inner = {sub for loop in marked for stmt in loop.body for sub in gast.walk(stmt)}
+    inner = {sub for loop in marked for stmt in loop.body for sub in nodes.walk(stmt)}
     outer = [(loop, loop.iter) for loop in marked if loop not in inner]
     return sorted(outer, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
 
@@ -210,7 +209,7 @@ def _written_into(stmt: gast.stmt, locals_) -> Optional[str]:
                 root = root.value
             if isinstance(root, gast.Name):
                 return root.id
-    for sub in gast.walk(stmt):
+    for sub in nodes.walk(stmt):
         if (isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute)
                 and sub.func.attr in ("append", "pop", "extend", "insert")
                 and isinstance(sub.func.value, gast.Name) and sub.func.value.id in locals_):
@@ -291,6 +290,6 @@ def _rewrite(loop: gast.For, steps: gast.expr, plan: CheckpointedLoop, alias: st
         targets = nodes.tuple_of(nodes.name(n, store=True) for n in plan.carried)
         targets.ctx = gast.Store()
         statement = gast.Assign(targets=[targets], value=step_call, type_comment=None)
-    loop.iter = copy.deepcopy(steps)
+    loop.iter = nodes.clone(steps)
     loop.body = [nodes.copy_location(statement, loop.body[0])]
 

@@ -25,7 +25,6 @@ After::
 """
 from __future__ import annotations
 
-import copy
 from typing import Callable, Dict, List, Optional
 
 import gast
@@ -199,7 +198,7 @@ class _Lowering:
         best, index = self.fresh("_best"), self.fresh("_i")
         first = nodes.assign(best, nodes.subscript(nodes.name(items.id), nodes.constant(0)))
         item = nodes.subscript(nodes.name(items.id), nodes.name(index))
-        step = nodes.assign(best, nodes.call(copy.deepcopy(func), [nodes.name(best), item]))
+        step = nodes.assign(best, nodes.call(nodes.clone(func), [nodes.name(best), item]))
         bounds = [nodes.constant(1), nodes.call(nodes.name("len"), [nodes.name(items.id)])]
         loop = gast.For(target=nodes.name(index, store=True), iter=nodes.call_named("range", *bounds),
                         body=[step], orelse=[], type_comment=None)
@@ -276,7 +275,7 @@ def _evaluated_before(parent: gast.AST, child: gast.AST) -> List[gast.expr]:
 
 
 def _renamed(node: gast.AST, renamed: Dict[str, str]) -> gast.AST:
-    node = copy.deepcopy(node)
+    node = nodes.clone(node)
     for sub in nodes.walk(node):
         if isinstance(sub, gast.Name) and sub.id in renamed:
             sub.id = renamed[sub.id]

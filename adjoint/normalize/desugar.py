@@ -50,7 +50,7 @@ SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min
 DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
-class Desugar(gast.NodeTransformer):
+class Desugar(nodes.Transformer):
     """One pass over the function body; `fresh` makes collision-free temporary names."""
 
     def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str,
@@ -385,7 +385,7 @@ def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str
     node = parsed.node
     desugarer = Desugar(parsed, fresh, numpy_name, mappings)  # once: its constructor walks the whole function
     node.body = _flatten([desugarer.visit(stmt) for stmt in node.body])
-    for sub in gast.walk(node):
+    for sub in nodes.walk(node):
         for field in ("body", "orelse"):
             block = getattr(sub, field, None)
             if isinstance(block, list) and sub is not node:

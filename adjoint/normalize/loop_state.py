@@ -77,7 +77,7 @@ def stored_names(stmts: Sequence[gast.stmt]) -> Set[str]:
     """Every name any statement of the block (nested ones included) assigns."""
     found: Set[str] = set()
     for stmt in stmts:
-        for sub in gast.walk(stmt):
+        for sub in nodes.walk(stmt):
             if isinstance(sub, gast.stmt):
                 found |= kills(sub)
     return found
@@ -176,7 +176,7 @@ def _before(stmts: Sequence[gast.stmt], loop: gast.stmt) -> Set[str]:
 
 
 def _contains(stmts: Sequence[gast.stmt], target: gast.stmt) -> bool:
-    return any(sub is target for stmt in stmts for sub in gast.walk(stmt))
+    return any(sub is target for stmt in stmts for sub in nodes.walk(stmt))
 
 
 # ----- entry point ------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 An adjoint is accumulated term by term (`dx = dx + term`). Where the statement that set it
 before is in the same block, with only simple statements in between that neither read nor
-change dx nor anything e1 reads, and e1 is pure, the two become one statement. The scan looks
-back from each accumulation over statements whose reads and assignments `BlockFacts` knows,
-and after a merge goes on from where the merged statement was.
+change dx nor anything e1 reads, and e1 is pure, the two become one statement. The statement
+before is found through an index of the statements that touch each name (from `BlockFacts`),
+not by looking back over the block, and after a merge the scan goes on from where the merged
+statement was.
 
 Before::
 
@@ -22,14 +23,16 @@ After::
 """
 from __future__ import annotations
 
-from typing import List, Optional
+import bisect
+from collections import defaultdict
+from typing import Dict, List, Optional, Set
 
 import gast
 
 from adjoint import nodes
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, simple
+from adjoint.optimize.statements import BlockFacts, reports_changes, simple
 
 
 def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
@@ -47,42 +50,95 @@ def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
     return target
 
 
-def _merge_in(info: BlockFacts, facts: Facts, start: int) -> Optional[int]:
-    """Merge the first accumulation at or after `start`; returns where to look next, or None."""
-    block = info.block
-    for j in range(start, len(block)):
-        stmt = block[j]
-        target = _accumulation_target(stmt, facts)
-        if target is None:
-            continue
-        for i in range(j - 1, -1, -1):
-            earlier = block[i]
-            if nodes.is_comment(earlier):
+class _Block:
+    """One block's accumulations. Each statement has an order number that never changes; per
+    name, the order numbers of the statements that read or assign it and of those that assign
+    it, and those of the compound statements, are kept ascending (a merged statement's new names
+    added, a deleted statement skipped where it is met), so the statement an accumulation would
+    merge into, the nearest one back that touches its target or does not merely assign, is found
+    without walking back over the statements between."""
+
+    def __init__(self, info: BlockFacts, facts: Facts):
+        self.info = info
+        self.facts = facts
+        self.ordinals = list(range(len(info.block)))  # the order number of each statement, ascending
+        self.deleted: Set[int] = set()
+        self.touching: Dict[str, List[int]] = defaultdict(list)
+        self.assigning: Dict[str, List[int]] = defaultdict(list)
+        self.compound: List[int] = []
+        for number, stmt in enumerate(info.block):
+            if nodes.is_comment(stmt):
                 continue
-            if not simple(earlier):
-                break
-            if nodes.assigned_name(earlier) == target:
-                reads = facts.sharing(info.reads[i])  # and the names that may share their memory
-                if info.blocker(reads, i + 1, j, target) is None and is_pure(earlier.value, facts):
-                    stmt.value = nodes.add(earlier.value, stmt.value.right)
-                    info.rewritten(j, (info.reads[j] - {target}) | info.reads[i],
-                                   info.assigned[j] | info.assigned[i])
-                    info.delete(i)
-                    return i
-                break
-            if target in info.reads[i] or target in info.assigned[i]:
-                break
-    return None
+            if not simple(stmt):
+                self.compound.append(number)
+            for name in info.reads[number] | info.assigned[number]:
+                self.touching[name].append(number)
+            for name in info.assigned[number]:
+                self.assigning[name].append(number)
+
+    def _last_before(self, numbers: List[int], number: int) -> Optional[int]:
+        """The greatest order number in `numbers` below `number` of a statement still there."""
+        index = bisect.bisect_left(numbers, number) - 1
+        while index >= 0 and numbers[index] in self.deleted:
+            del numbers[index]
+            index -= 1
+        return numbers[index] if index >= 0 else None
+
+    def merge_from(self, start: int) -> Optional[int]:
+        """Merge the first accumulation at or after `start`; returns where to look next, or None."""
+        block, info = self.info.block, self.info
+        for j in range(start, len(block)):
+            stmt = block[j]
+            target = _accumulation_target(stmt, self.facts)
+            if target is None:
+                continue
+            number = self.ordinals[j]
+            earlier_number = self._last_before(self.touching[target], number)
+            stop = self._last_before(self.compound, number)
+            if earlier_number is None or (stop is not None and stop > earlier_number):
+                continue
+            i = bisect.bisect_left(self.ordinals, earlier_number)
+            earlier = block[i]
+            if nodes.assigned_name(earlier) != target:
+                continue
+            reads = self.facts.sharing(info.reads[i])  # and the names that may share their memory
+            if self._assigned_between(reads, earlier_number, number) or not is_pure(earlier.value, self.facts):
+                continue
+            stmt.value = nodes.add(earlier.value, stmt.value.right)
+            self.facts.unchanged.statements().forget(stmt)
+            self._rewritten(j, (info.reads[j] - {target}) | info.reads[i], info.assigned[j] | info.assigned[i])
+            info.delete(i)
+            self.deleted.add(earlier_number)
+            del self.ordinals[i]
+            return i
+        return None
+
+    def _assigned_between(self, names, after: int, before: int) -> bool:
+        for name in names:
+            last = self._last_before(self.assigning[name], before) if name in self.assigning else None
+            if last is not None and last > after:
+                return True
+        return False
+
+    def _rewritten(self, j: int, reads: Set[str], assigned: Set[str]) -> None:
+        number, info = self.ordinals[j], self.info
+        touched = info.reads[j] | info.assigned[j]
+        for name in (reads | assigned) - touched:
+            bisect.insort(self.touching[name], number)
+        for name in assigned - info.assigned[j]:
+            bisect.insort(self.assigning[name], number)
+        info.rewritten(j, reads, assigned)
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Merge each accumulation into the assignment before it where it may move there."""
     changed = False
-    tree_facts = TreeFacts()
-    for block in list(nodes.blocks(tree)):
-        info = BlockFacts(block, tree_facts)
-        position = _merge_in(info, facts, 0)
+    tree_facts = facts.unchanged.statements()
+    for block in facts.unchanged.blocks(tree):
+        merging = _Block(BlockFacts(block, tree_facts), facts)
+        position = merging.merge_from(0)
         while position is not None:
             changed = True
-            position = _merge_in(info, facts, position)
+            position = merging.merge_from(position)
     return changed

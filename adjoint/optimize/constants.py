@@ -22,10 +22,10 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import counts
+from adjoint.optimize.statements import reports_changes
 
 
-class _Numbers(gast.NodeTransformer):
+class _Numbers(nodes.Transformer):
     def __init__(self, numbers):
         self.numbers = numbers
         self.changed = False
@@ -41,16 +41,19 @@ def _is_number(expr: gast.expr) -> bool:
     return isinstance(expr, gast.Constant) and type(expr.value) in (int, float)
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Replace reads of temporaries' adjoints known to hold a number by that number."""
-    _, stores = counts(tree)
+    _, stores = facts.unchanged.counts(tree)
     parameters = {arg.id for arg in tree.args.args + tree.args.kwonlyargs}
     numbers, changed = {}, False
     for stmt in tree.body:
         if numbers:
             replace = _Numbers(numbers)
             replace.visit(stmt)
-            changed = changed or replace.changed
+            if replace.changed:
+                facts.unchanged.statements().forget(stmt)
+                changed = True
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and _is_number(stmt.value):
             name = stmt.targets[0].id
             if name in facts.adjoint_names and facts.is_temporary(name) and stores[name] == 1 and name not in parameters:

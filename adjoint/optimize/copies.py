@@ -30,12 +30,12 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, simple
+from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes, simple
 
 _END = float("inf")
 
 
-class _Rename(gast.NodeTransformer):
+class _Rename(nodes.Transformer):
     def __init__(self, old: str, new: str):
         self.old = old
         self.new = new
@@ -56,6 +56,7 @@ def _first_after(positions: List[int], index: int) -> float:
 class _Block:
     def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts):
         self.block = block
+        self.tree_facts = tree_facts
         self.info = BlockFacts(block, tree_facts)
         self.readers: Dict[str, List[int]] = defaultdict(list)  # name -> positions of statements reading it
         self.assigners: Dict[str, List[int]] = defaultdict(list)
@@ -97,6 +98,8 @@ class _Block:
             stmt.value = replacer.visit(stmt.value)
         else:
             replacer.visit(stmt)
+        if replacer.changed:
+            self.tree_facts.forget(stmt)
         before, after = self.info.reads[position], set(nodes.names_read(stmt))
         for name in before - after:
             self.readers[name].remove(position)
@@ -106,10 +109,11 @@ class _Block:
         return replacer.changed
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Rename loads of copied temporaries to what they copy."""
     changed = False
-    tree_facts = TreeFacts()
-    for block in list(nodes.blocks(tree)):
+    tree_facts = facts.unchanged.statements()
+    for block in facts.unchanged.blocks(tree):
         changed = _Block(block, tree_facts).propagate(facts) or changed
     return changed

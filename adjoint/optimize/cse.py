@@ -34,22 +34,27 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
+from adjoint.optimize.statements import reports_changes
 
 
 def _key(node: gast.AST, copies: Dict[str, str]) -> str:
     """The expression as text, each name replaced by the name whose copy it holds."""
-    if isinstance(node, gast.Name):
+    kind = node.__class__
+    if kind is gast.Name:
         return "N" + copies.get(node.id, node.id)
-    if isinstance(node, gast.Constant):
+    if kind is gast.Constant:
         return f"C{type(node.value).__name__}:{node.value!r}"
-    if isinstance(node, list):
-        return "[" + ",".join(_key(item, copies) for item in node) + "]"
+    if kind is list:
+        return "[" + ",".join([_key(item, copies) for item in node]) + "]"
     if not isinstance(node, gast.AST):
         return repr(node)
-    fields = [_key(getattr(node, name, None), copies) for name in node._fields if name not in ("ctx", "type_comment")]
-    return f"{type(node).__name__}(" + ",".join(fields) + ")"
+    fields = _KEY_FIELDS.get(kind)
+    if fields is None:
+        fields = _KEY_FIELDS[kind] = tuple(name for name in kind._fields if name not in ("ctx", "type_comment"))
+    return kind.__name__ + "(" + ",".join([_key(getattr(node, name, None), copies) for name in fields]) + ")"
 
 
+_KEY_FIELDS: Dict[type, Tuple[str, ...]] = {}
 _CONTAINERS = (gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp)
 _EFFECTS = (gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await)
 
@@ -133,6 +138,7 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
         found = available.values.get(key) if key is not None else None
         if found is not None and found[0] not in returned:
             stmt.value = nodes.name(found[0])
+            facts.unchanged.statements().forget(stmt)
             read = {found[0]}
             changed = True
         available.assigned(target)
@@ -141,20 +147,19 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
 
 
 def _survey(tree: gast.FunctionDef, facts: Facts):
-    """The straight-line blocks, the names returned, and whether anything changes a value in place."""
-    blocks, returned, in_place, stack = [], set(), False, facts.stack
-    for node in nodes.walk(tree):
-        for field in ("body", "orelse"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
-                blocks.append(block)
-        if isinstance(node, gast.Return) and node.value is not None:
+    """The straight-line blocks, the names returned, and whether anything changes a value in place
+    (then the rest does not matter)."""
+    returned, stack = set(), facts.stack
+    for node in nodes.every_node(tree):
+        kind = node.__class__
+        if kind is gast.Return and node.value is not None:
             returned.update(nodes.names_read(node.value))
-        elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
-            in_place = True
-        elif isinstance(node, gast.Call) and not (facts.is_pure_callee(node.func) or _on(node, stack)):
-            in_place = in_place or not _is_comment_call(node)  # a list method, a user function
-    return blocks, returned, in_place
+        elif kind is gast.Subscript and node.ctx.__class__ is gast.Store:
+            return [], returned, True
+        elif kind is gast.Call and not (facts.is_pure_callee(node.func) or _on(node, stack)):
+            if not _is_comment_call(node):  # a list method, a user function
+                return [], returned, True
+    return facts.unchanged.blocks(tree), returned, False
 
 
 def _is_comment_call(call: gast.Call) -> bool:
@@ -168,6 +173,7 @@ def _on(call: gast.Call, stack: str) -> bool:
     return bool(stack) and on_name and func.value.id == stack
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     blocks, returned, in_place = _survey(tree, facts)
     if in_place:

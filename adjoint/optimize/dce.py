@@ -25,6 +25,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
+from adjoint.optimize.statements import reports_changes
 
 
 def is_pure(expr: gast.expr, facts: Facts) -> bool:
@@ -120,6 +121,7 @@ def _binds_live_target(loop: gast.stmt, live: Set[str]) -> bool:
     return isinstance(loop, gast.For) and bool(set(nodes.names_stored(loop.target)) & live)
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     liveness = _Liveness(facts)
     tree.body, _ = liveness.block(tree.body, set())

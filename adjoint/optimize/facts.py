@@ -11,6 +11,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.analysis.kinds import SCALAR
 from adjoint.frontend.parse import MISSING
+from adjoint.optimize.statements import Unchanged
 
 LINEAR_HELPERS = (
     runtime.unbroadcast, runtime.unreduce, runtime.item_adjoint, runtime.zero_at,
@@ -34,6 +35,7 @@ class Facts:
     numbers: FrozenSet[str] = frozenset()  # primal names that hold Python numbers (ints among them)
     pure_callees: Dict[str, bool] = field(default_factory=dict, compare=False)  # dotted name -> is_pure_callee
     sharing: Callable[[Iterable[str]], Set[str]] = set  # names and those that may share memory with them
+    unchanged: Unchanged = field(default_factory=Unchanged, compare=False)  # answers kept while no pass changes
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""

@@ -19,7 +19,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import every_statement
+from adjoint.optimize.statements import every_statement, reports_changes
 
 _FOLDABLE = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -39,7 +39,7 @@ def _is(node, value) -> bool:
     return _number(node) and node.value == value
 
 
-class _Fold(gast.NodeTransformer):
+class _Fold(nodes.Transformer):
     def __init__(self, facts: Facts, annihilate: bool):
         self.facts = facts
         self.annihilate = annihilate
@@ -160,7 +160,36 @@ class _Fold(gast.NodeTransformer):
 
 
 def _same(left, right) -> bool:
-    return gast.dump(left) == gast.dump(right)
+    """Whether the two expressions read alike (equal gast.dump), without dumping them unless a
+    field present on one side is absent, None or empty on the other."""
+    verdict = _strictly_same(left, right)
+    return verdict if verdict is not None else gast.dump(left) == gast.dump(right)
+
+
+_ABSENT = object()
+_UNSURE = (None, _ABSENT)
+
+
+def _strictly_same(left, right):
+    """True or False where the trees alone tell, None where only their dumps can."""
+    if left.__class__ is not right.__class__:
+        unsure = left in _UNSURE or right in _UNSURE or left == [] or right == []
+        return None if unsure else False
+    if isinstance(left, gast.AST):
+        for field in left._fields:
+            verdict = _strictly_same(getattr(left, field, _ABSENT), getattr(right, field, _ABSENT))
+            if verdict is not True:
+                return verdict
+        return True
+    if left.__class__ is list:
+        if len(left) != len(right):
+            return None if not left or not right else False
+        for a, b in zip(left, right):
+            verdict = _strictly_same(a, b)
+            if verdict is not True:
+                return verdict
+        return True
+    return left is right or repr(left) == repr(right)
 
 
 def _boolean(node) -> bool:
@@ -178,6 +207,7 @@ def _safe(op, left, right) -> bool:
     return True
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     for stmt in every_statement(tree):
@@ -186,5 +216,7 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
             annihilate = isinstance(target, gast.Name) and target.id in facts.adjoint_names
             folder = _Fold(facts, annihilate)
             stmt.value = folder.visit(stmt.value)
-            changed = changed or folder.changed
+            if folder.changed:
+                facts.unchanged.statements().forget(stmt)
+                changed = True
     return changed

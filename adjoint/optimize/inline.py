@@ -35,10 +35,10 @@ import gast
 from adjoint import nodes
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, counts
+from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes
 
 
-class _ReplaceLoad(gast.NodeTransformer):
+class _ReplaceLoad(nodes.Transformer):
     def __init__(self, temp: str, value: gast.expr):
         self.temp = temp
         self.value = value
@@ -70,6 +70,7 @@ class _Block:
         self.facts = facts
         self.loads = loads
         self.stores = stores
+        self.tree_facts = tree_facts
         self.info = BlockFacts(block, tree_facts)
         self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
         self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
@@ -118,6 +119,7 @@ class _Block:
     def _move(self, index: int, use: int, temp: str) -> None:
         stmt, reader = self.block[index], self.block[use]
         _replace_load(reader, temp, stmt.value)
+        self.tree_facts.forget(reader)
         moved = self.info.reads[index]
         for name in moved:
             if self.reader.get(name) is stmt:
@@ -157,11 +159,12 @@ class _Block:
         return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id == temp
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Inline every single-use temporary that may move to its use."""
     changed = False
-    loads, stores = counts(tree)  # inlining moves loads, so only the inlined temporary's counts change
-    tree_facts = TreeFacts()
-    for block in list(nodes.blocks(tree)):
+    loads, stores = facts.unchanged.counts(tree)  # inlining moves loads: only the inlined temporary's change
+    tree_facts = facts.unchanged.statements()
+    for block in facts.unchanged.blocks(tree):
         changed = _Block(block, facts, loads, stores, tree_facts).run() or changed
     return changed

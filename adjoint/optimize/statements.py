@@ -4,12 +4,15 @@ The passes that look along a block (copies, accumulations, inlining) ask of many
 which names they read and which they assign or change. `BlockFacts` walks each statement once
 and keeps the answers in lists parallel to the block; a pass that rewrites a statement updates
 its entry (`rewritten`) or removes it with the statement (`delete`), so no statement is walked
-again for a query.
+again for a query. `Unchanged` keeps what the passes ask of the whole tree from one pass to the
+next: the facts of each simple statement until a pass changes that statement (and says so:
+`TreeFacts.forget`), the counts of names and the blocks while no pass changes the tree.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from typing import Iterator, List, Optional, Set, Tuple
+from typing import Callable, Iterator, List, Optional, Set, Tuple
 
 import gast
 
@@ -37,55 +40,70 @@ def every_statement(node: gast.AST) -> Iterator[gast.stmt]:
 def counts(tree: gast.AST) -> Tuple[Counter, Counter]:
     """How many times each name is loaded and stored in tree."""
     loads, stores = Counter(), Counter()
-    for node in nodes.walk(tree):
-        if isinstance(node, gast.Name):
-            (stores if isinstance(node.ctx, gast.Store) else loads)[node.id] += 1
+    name, store = gast.Name, gast.Store
+    for node in nodes.every_node(tree):
+        if node.__class__ is name:
+            (stores if node.ctx.__class__ is store else loads)[node.id] += 1
     return loads, stores
 
 
 def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> None:
     """Add what node reads to `reads`, and what it assigns or changes to `assigns` (stored names,
     the objects of subscript stores, the objects whose methods it calls), in one walk."""
-    for sub in nodes.walk(node):
-        if isinstance(sub, gast.Name):
-            if isinstance(sub.ctx, gast.Load):
+    name, load, store = gast.Name, gast.Load, gast.Store
+    subscript, call, attribute = gast.Subscript, gast.Call, gast.Attribute
+    for sub in nodes.every_node(node):
+        cls = sub.__class__
+        if cls is name:
+            if sub.ctx.__class__ is load:
                 reads.add(sub.id)
-            elif isinstance(sub.ctx, gast.Store):
+            elif sub.ctx.__class__ is store:
                 assigns.add(sub.id)
-        elif isinstance(sub, gast.Subscript) and isinstance(sub.ctx, gast.Store):
+        elif cls is subscript and sub.ctx.__class__ is store:
             assigns.update(nodes.names_read(sub.value))
-        elif isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute):
+        elif cls is call and sub.func.__class__ is attribute:
             assigns.update(nodes.names_read(sub.func.value))
 
 
+_KEPT = (gast.Assign, gast.Expr, gast.Return)  # statements whose facts are kept: no statement inside
+
+
 class TreeFacts:
-    """What each statement of a tree reads and assigns, a compound statement's from its parts:
-    each node is walked once however deeply its statement is nested. A pass makes one for a run
-    and rewrites only the simple statements of the block it is in, so the facts of the statements
-    of blocks nested deeper, asked for later, still hold."""
+    """What each statement of a tree reads and assigns. The facts of an assignment, expression
+    statement or return are kept until `forget`: a pass that changes such a statement in place,
+    or a compound statement with statements inside, says so. A compound statement's facts are
+    made from its parts on each ask, so a change inside it needs no more."""
 
     def __init__(self):
         self.known = {}  # id(stmt) -> (stmt, reads, assigns): holding stmt keeps its id from being reused
 
     def of(self, stmt: gast.stmt) -> Tuple[Set[str], Set[str]]:
         found = self.known.get(id(stmt))
-        if found is None:
-            reads: Set[str] = set()
-            assigns: Set[str] = set()
-            for field in stmt._fields:
-                value = getattr(stmt, field, None)
-                if isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, gast.stmt):
-                            inner_reads, inner_assigns = self.of(item)
-                            reads |= inner_reads
-                            assigns |= inner_assigns
-                        elif isinstance(item, gast.AST):
-                            _expression_facts(item, reads, assigns)
-                elif isinstance(value, gast.AST):
-                    _expression_facts(value, reads, assigns)
-            found = self.known[id(stmt)] = (stmt, reads, assigns)
-        return found[1], found[2]
+        if found is not None:
+            return found[1], found[2]
+        reads: Set[str] = set()
+        assigns: Set[str] = set()
+        for field in stmt._fields:
+            value = getattr(stmt, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, gast.stmt):
+                        inner_reads, inner_assigns = self.of(item)
+                        reads |= inner_reads
+                        assigns |= inner_assigns
+                    elif isinstance(item, gast.AST):
+                        _expression_facts(item, reads, assigns)
+            elif isinstance(value, gast.AST):
+                _expression_facts(value, reads, assigns)
+        if stmt.__class__ in _KEPT:
+            self.known[id(stmt)] = (stmt, reads, assigns)
+        return reads, assigns
+
+    def forget(self, stmt: gast.stmt) -> None:
+        """stmt, or a statement inside it, was changed in place."""
+        self.known.pop(id(stmt), None)
+        for inner in every_statement(stmt):
+            self.known.pop(id(inner), None)
 
 
 class BlockFacts:
@@ -124,3 +142,46 @@ class BlockFacts:
             if not value_reads.isdisjoint(assigns[index]):
                 return index
         return None
+
+
+class Unchanged:
+    """What passes ask of the whole tree, kept from one pass to the next: the statement facts
+    (`statements`, kept up to date by `TreeFacts.forget`), and until a pass reports a change
+    (`changed`) the counts of names and the blocks: a pass that reports none has left the tree as
+    it was, so a later pass finds the answers it would compute itself. A pass that changes the
+    tree may change the counts while it runs (inlining moves loads); they are dropped after it."""
+
+    def __init__(self):
+        self._statements: Optional[TreeFacts] = None
+        self._counts: Optional[Tuple[Counter, Counter]] = None
+        self._blocks: Optional[List[List[gast.stmt]]] = None
+
+    def changed(self) -> None:
+        self._counts = self._blocks = None
+
+    def statements(self) -> TreeFacts:
+        if self._statements is None:
+            self._statements = TreeFacts()
+        return self._statements
+
+    def counts(self, tree: gast.AST) -> Tuple[Counter, Counter]:
+        if self._counts is None:
+            self._counts = counts(tree)
+        return self._counts
+
+    def blocks(self, tree: gast.AST) -> List[List[gast.stmt]]:
+        if self._blocks is None:
+            self._blocks = list(nodes.blocks(tree))
+        return self._blocks
+
+
+def reports_changes(run: Callable) -> Callable:
+    """A pass's `run(tree, facts) -> changed`: when it changes the tree, the answers `Unchanged`
+    kept are dropped, however the passes are called."""
+    @functools.wraps(run)
+    def run_pass(tree: gast.FunctionDef, facts) -> bool:
+        changed = run(tree, facts)
+        if changed:
+            facts.unchanged.changed()
+        return changed
+    return run_pass

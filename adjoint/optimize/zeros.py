@@ -24,9 +24,10 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
+from adjoint.optimize.statements import reports_changes
 
 
-class _Substitute(gast.NodeTransformer):
+class _Substitute(nodes.Transformer):
     def __init__(self, zeros: Set[str]):
         self.zeros = zeros
         self.changed = False
@@ -48,11 +49,14 @@ class _Zeros:
         self.dry = dry
         self.changed = False
 
-    def substitute(self, node: gast.AST, known: Set[str]) -> None:
+    def substitute(self, stmt: gast.stmt, node: gast.AST, known: Set[str]) -> None:
+        """Replace the reads of known zeros in node, a part of stmt."""
         if known and not self.dry:
             substitute = _Substitute(known)
             substitute.visit(node)
-            self.changed = self.changed or substitute.changed
+            if substitute.changed:
+                self.facts.unchanged.statements().forget(stmt)
+                self.changed = True
 
     def block(self, stmts: List[gast.stmt], known: Set[str]) -> Set[str]:
         for stmt in stmts:
@@ -61,7 +65,7 @@ class _Zeros:
 
     def statement(self, stmt: gast.stmt, known: Set[str]) -> Set[str]:
         if isinstance(stmt, gast.Assign):
-            self.substitute(stmt.value, known)
+            self.substitute(stmt, stmt.value, known)
             target = stmt.targets[0]
             stored = set(nodes.names_stored(target)) | set(nodes.names_read(target))
             known = known - stored
@@ -69,15 +73,15 @@ class _Zeros:
                 known = known | {target.id}
             return known
         if isinstance(stmt, gast.If):
-            self.substitute(stmt.test, known)
+            self.substitute(stmt, stmt.test, known)
             return self.block(stmt.body, set(known)) & self.block(stmt.orelse, set(known))
         if isinstance(stmt, (gast.For, gast.While)):
             inside = self._loop_invariant(stmt, known)
-            self.substitute(stmt.iter if isinstance(stmt, gast.For) else stmt.test, inside)
+            self.substitute(stmt, stmt.iter if isinstance(stmt, gast.For) else stmt.test, inside)
             self.block(stmt.body, set(inside))
             return inside
         if isinstance(stmt, (gast.Return, gast.Expr)) and not nodes.is_comment(stmt):
-            self.substitute(stmt, known)
+            self.substitute(stmt, stmt, known)
         return known
 
     def _loop_invariant(self, loop, known: Set[str]) -> Set[str]:
@@ -93,6 +97,7 @@ class _Zeros:
             inside = narrowed
 
 
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Replace reads of adjoints known to be zero by 0.0 (fold then simplifies)."""
     pass_ = _Zeros(facts)

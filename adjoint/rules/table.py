@@ -84,15 +84,17 @@ class NonDifferentiable:
 
     def __init__(self):
         self._funcs: list = []
+        self._ids: set = set()  # id() of each function in _funcs, which keeps them alive
 
     def register(self, *funcs: Any) -> None:
         self._funcs.extend(funcs)
+        self._ids.update(id(func) for func in funcs)
         Revision.bump()
 
     def __contains__(self, func: Any) -> bool:
         """Whether func, or the function of the bound method func (`logger.info`), is registered."""
         func = getattr(func, "__func__", func) if inspect.ismethod(func) else func
-        return any(func is known for known in self._funcs)
+        return id(func) in self._ids
 
     def functions(self) -> list:
         return list(self._funcs)
