@@ -421,10 +421,10 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
 
 
 @transformation
-def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False) -> Callable:
+def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = False, backend="python") -> Callable:
     """Forward mode: `(*args, *tangents) -> (func(*args), tangent of the output)`, one tangent per wrt entry."""
     names, _ = resolve_wrt(func, wrt)
-    specializing = _Specializing(func, "forward", names, optimize, verbose, "python")
+    specializing = _Specializing(func, "forward", names, optimize, verbose, backend)
     count = len(names)
 
     def value_and_tangent(*args, **kwargs):
@@ -454,7 +454,8 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
 @functools.lru_cache(maxsize=None)
 def tangent_keywords(function: Callable, count: int) -> Tuple[str, ...]:
     """The names of a generated jvp function's tangent parameters: its last keyword-only ones."""
-    code = getattr(function, "func", function).__code__  # a partial binds a method's instance
+    function = getattr(function, "func", function)  # a partial binds a method's instance
+    code = getattr(function, "py_func", function).__code__  # a compiled one's Python derivative (backend/numba.py)
     end = code.co_argcount + code.co_kwonlyargcount
     return code.co_varnames[end - count:end]
 

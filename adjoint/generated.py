@@ -39,6 +39,7 @@ class Generated:
     backward: Optional[Callable] = None  # a forward_pass root's backward half
     warnings: List[Unreached] = field(default_factory=list)
     rules: List[Tuple[str, str]] = field(default_factory=list)  # (callee, rule source) of the rules it used
+    cache_key: Optional[str] = None  # its key in the disk cache (backend/cache.py), when it has one
 
     def warn(self) -> None:
         """Give the generation's warnings (an AdjointWarning at the user's line for each)."""

@@ -42,7 +42,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     options = parser.parse_args(argv)
     clock = time.process_time if options.clock == "cpu" else time.perf_counter
     if options.numba_first_call:
-        return harness.print_numba_first_call(options.numba_first_call)
+        return harness.print_numba_first_call(options.numba_first_call, clock)
     if options.first_generation:
         return harness.print_first_generation(options.first_generation, clock)
     if options.generation_child:

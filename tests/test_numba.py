@@ -26,6 +26,9 @@ CATALOGUE_IDS = (
     "scalar_polynomial", "math_tanh", "math_hypot", "builtin_max_two", "builtin_abs", "if_elif_else_second",
     "if_nested_pos_neg", "for_range_horner", "for_range_negative_step", "while_newton_sqrt",
     "jump_early_return_taken", "call_helper_calls_helper", "tuple_swap_in_loop", "np_method_sum",
+    # the runtime helpers' numba versions: unreduce, add_at, item_adjoint, pow_exponent_adjoint, ...
+    "jump_break", "subscript_slice", "subscript_2d", "subscript_mask", "np_sum_axis", "np_broadcast_size_one_axes",
+    "for_over_array", "scalar_variable_power", "np_dot_matrix_vector", "stop_product", "stop_array",
 )
 
 
@@ -93,12 +96,58 @@ def test_auto_falls_back_to_python_with_a_warning():
     np.testing.assert_allclose(gradient, adjoint.grad(uses_cumsum)(np.ones(3)))
 
 
-def test_vjp_is_refused_for_numba_and_runs_as_python_for_auto():
-    with pytest.raises(BackendError, match="vjp is not compiled by numba"):
+def test_a_vjp_numba_cannot_compile_is_refused_and_runs_as_python_for_auto():
+    with pytest.raises(BackendError, match="cumsum_adjoint has no numba version"):
         adjoint.vjp(uses_cumsum, backend="numba")(np.ones(3))
-    with pytest.warns(adjoint.AdjointWarning, match="vjp is not compiled by numba"):
+    with pytest.warns(adjoint.AdjointWarning, match="cumsum_adjoint has no numba version"):
         value, pullback = adjoint.vjp(uses_cumsum, backend="auto")(np.ones(3))
     np.testing.assert_allclose(pullback(1.0), adjoint.grad(uses_cumsum)(np.ones(3)))
+
+
+def recurrent(x, W, steps):
+    for t in range(steps):
+        x = np.tanh(W @ x) * (1.0 + 0.1 * t)
+    return x
+
+
+def logistic_steps(x, r):
+    for _ in range(30):
+        x = r * x * (1.0 - x)
+    return x
+
+
+def polynomial(x):
+    return 3.0 * x ** 3 - x
+
+
+VJP_CASES = [
+    (recurrent, lambda rng: (rng.normal(size=4), rng.normal(size=(4, 4)) * 0.5, 5), (0, 1)),
+    (logistic_steps, lambda rng: (0.3, 3.1), (0, 1)),
+    (polynomial, lambda rng: (1.5,), 0),
+]
+
+
+@pytest.mark.parametrize("fn, make_args, wrt", VJP_CASES, ids=lambda case: getattr(case, "__name__", ""))
+def test_vjp_compiled(fn, make_args, wrt):
+    args = make_args(np.random.default_rng(0))
+    value, pullback = adjoint.vjp(fn, wrt=wrt, backend="numba")(*args)
+    expected_value, expected_pullback = adjoint.vjp(fn, wrt=wrt)(*args)
+    np.testing.assert_allclose(value, expected_value, rtol=RTOL, atol=ATOL)
+    cotangent = np.random.default_rng(1).normal(size=np.shape(value)) if np.ndim(value) else 0.7
+    for _ in range(2):  # a pullback may be called again
+        assert_same_gradients(pullback(cotangent), expected_pullback(cotangent))
+
+
+@pytest.mark.parametrize("fn, make_args, wrt", VJP_CASES, ids=lambda case: getattr(case, "__name__", ""))
+def test_jvp_compiled(fn, make_args, wrt):
+    args = make_args(np.random.default_rng(0))
+    positions = wrt if isinstance(wrt, tuple) else (wrt,)
+    rng = np.random.default_rng(2)
+    tangents = [rng.normal(size=np.shape(args[i])) if np.ndim(args[i]) else 0.4 for i in positions]
+    value, tangent = adjoint.jvp(fn, wrt=wrt, backend="numba")(*args, *tangents)
+    expected_value, expected_tangent = adjoint.jvp(fn, wrt=wrt)(*args, *tangents)
+    np.testing.assert_allclose(value, expected_value, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(tangent, expected_tangent, rtol=RTOL, atol=ATOL)
 
 
 def test_an_unknown_backend_is_refused():
@@ -169,3 +218,90 @@ def test_the_standalone_module_runs_where_adjoint_is_not_importable(tmp_path):
     args = rng.normal(size=(3, 4)), rng.normal(size=(4, 4)), rng.normal(size=(6, 3)), np.zeros(4)
     expected = adjoint.grad(namespace["rnn"], wrt=(0, 1))(*args)[0]
     np.testing.assert_allclose(np.load(tmp_path / "gradients.npy")[0], expected.ravel(), rtol=RTOL, atol=ATOL)
+
+
+SCALED = '''\
+import os
+
+SCALE = float(os.environ["SCALE"])
+
+
+def f(x):
+    return SCALE * x * x
+'''
+
+LATER_PROCESS = '''\
+import sys
+import adjoint
+import adjoint.backend.numba as backend
+import scaled
+
+if sys.argv[1] == "indexed":
+    def refuse(*args, **kwargs):
+        raise AssertionError("the module was written again")
+    backend.module_source = refuse
+print(adjoint.grad(scaled.f, backend="numba")(1.5))
+'''
+
+
+@pytest.mark.slow
+def test_a_later_process_finds_the_compiled_module_by_the_cache_key(tmp_path, cache_dir):
+    (tmp_path / "scaled.py").write_text(SCALED)
+    (tmp_path / "later.py").write_text(LATER_PROCESS)
+    repository = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), repository]),
+                       NUMBA_CACHE_DIR=str(tmp_path / "numba"), SCALE="2.0")
+
+    def run(*arguments, **variables):
+        output = subprocess.run([sys.executable, "later.py", *arguments], cwd=tmp_path,
+                                env=dict(environment, **variables), capture_output=True, text=True, timeout=600)
+        assert output.returncode == 0, output.stderr
+        return float(output.stdout.split()[-1])
+
+    assert run("first") == 6.0
+    assert run("indexed") == 6.0  # neither lowered nor written again: imported through the index
+    assert run("first", SCALE="3.0") == 9.0  # the copied number changed: another module, not the indexed one
+    assert list(cache_dir.glob("numba/index-*.json"))
+
+
+SCALE = 2.0
+
+
+def scaled_by_global(x):
+    return SCALE * x * x
+
+
+def test_a_global_number_bound_anew_is_seen_by_the_compiled_derivative(monkeypatch):
+    gradient = adjoint.grad(scaled_by_global, backend="numba")
+    assert gradient(1.5) == 6.0
+    monkeypatch.setattr(sys.modules[__name__], "SCALE", 3.0)
+    assert gradient(1.5) == 9.0
+    assert adjoint.grad(scaled_by_global, backend="numba")(1.5) == 9.0
+
+
+def tanh_of_matrix(W):
+    return np.sum(np.tanh(W) + np.exp(W) + np.log(W * W + 1.0) + np.sin(W) * np.cos(W))
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (20, 30), (4, 5, 6)], ids=str)
+def test_transcendental_functions_of_arrays_small_and_large(shape):
+    W = np.random.default_rng(1).normal(size=shape)
+    for argument in (W, W.T):  # a transposed (non-contiguous) array too
+        compiled = adjoint.grad(tanh_of_matrix, backend="numba")(argument)
+        assert_same_gradients(compiled, adjoint.grad(tanh_of_matrix)(argument))
+
+
+def entropy_like(W):
+    return np.sum(W * np.log(W))
+
+
+def test_numpys_floating_point_errors_reach_the_caller():
+    W = np.full((10, 10), 2.0)
+    W[3, 4] = -1.0
+    with np.errstate(invalid="raise"):
+        with pytest.raises(FloatingPointError):
+            adjoint.grad(entropy_like)(W)
+        with pytest.raises(FloatingPointError):
+            adjoint.grad(entropy_like, backend="numba")(W)
+    with np.errstate(invalid="ignore"):
+        assert_same_gradients(adjoint.grad(entropy_like, backend="numba")(W), adjoint.grad(entropy_like)(W))

@@ -17,6 +17,8 @@ write (trust.py); bindings may import only modules the function itself already u
 """
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -196,19 +198,89 @@ def _rules_fingerprint() -> str:
     from adjoint.rules.table import Revision, rules_fingerprint
 
     if _RULES_SEEN["revision"] != Revision.value:
-        _RULES_SEEN.update(revision=Revision.value, fingerprint=rules_fingerprint())
+        _RULES_SEEN.update(revision=Revision.value, fingerprint=rules_fingerprint(_rule_identity))
     return _RULES_SEEN["fingerprint"]
+
+
+def _rule_identity(rule: Callable) -> str:
+    """A rule defined in adjoint's own files by its file and line (package_digest, also in the
+    key, holds their text: no need to parse them in every process), any other by its definition."""
+    from adjoint.templates import rule_definition
+
+    code = getattr(rule, "__code__", None)
+    place = _package_file(code.co_filename) if code is not None else None
+    return f"{place}:{code.co_firstlineno}" if place is not None else rule_definition(rule)
+
+
+@functools.lru_cache(maxsize=None)
+def _package_file(filename: str) -> Optional[str]:
+    """`filename` relative to the adjoint package, or None when it is not one of its files."""
+    root = Path(__file__).resolve().parent.parent
+    if not (filename.endswith(".py") and os.path.isfile(filename)):
+        return None
+    try:
+        return Path(filename).resolve().relative_to(root).as_posix()
+    except (OSError, ValueError):
+        return None
 
 
 @functools.lru_cache(maxsize=None)
 def package_digest() -> str:
-    """A digest of adjoint's own source: a changed compiler never reads an old entry."""
+    """A digest of adjoint's own source: a changed compiler never reads an old entry.
+
+    Remembered in the cache directory under the files' sizes and modification times (as
+    Python trusts its .pyc files), so a later process reads one small file, not the package."""
     root = Path(__file__).resolve().parent.parent
+    files = sorted(_python_files(str(root), ""))
+    stamps = _sha256(repr([(relative, status.st_size, status.st_mtime_ns) for relative, _, status in files]))
+    remembered = _remembered_digest(stamps)
+    if remembered is not None:
+        return remembered
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
+    for relative, path, _ in files:
+        digest.update(relative.encode())
+        digest.update(Path(path).read_bytes())
+    _remember_digest(stamps, digest.hexdigest())
     return digest.hexdigest()
+
+
+def _python_files(directory: str, prefix: str):
+    """(path relative to the package, path, stat) of each .py file under `directory`."""
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _python_files(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(".py"):
+                yield f"{prefix}{entry.name}", entry.path, entry.stat()
+
+
+def _digest_file(stamps: str) -> Optional[Path]:
+    directory = cache_directory()
+    if directory is None or not trust.usable_directory(directory):
+        return None
+    return directory / f"package-{stamps[:32]}.txt"
+
+
+def _remembered_digest(stamps: str) -> Optional[str]:
+    path = _digest_file(stamps)
+    try:
+        text = path.read_text(encoding="ascii").strip() if path is not None else ""
+    except (OSError, ValueError):
+        return None
+    return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
+
+
+def _remember_digest(stamps: str, digest: str) -> None:
+    path = _digest_file(stamps)
+    if path is None:
+        return
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        temporary.write_text(digest, encoding="ascii")
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):  # a read-only or full disk: the next process digests again
+            temporary.unlink()
 
 
 def _sha256(text: str) -> str:
@@ -338,7 +410,7 @@ def _load(path: Path, key: str, found: Dependencies):
     namespaces = [found.functions[owner].__globals__ for owner, _ in entry["dependencies"]]
     depends = [(namespace, name, namespace.get(name)) for namespace, (_, name) in zip(namespaces, entry["dependencies"])]
     return Generated(functions[entry["root"]], units, depends, backward=functions.get(entry.get("backward")),
-                     warnings=warnings)
+                     warnings=warnings, cache_key=key)
 
 
 def _payload(entry: dict) -> bytes:
@@ -380,7 +452,7 @@ def generate_cached(func: Callable, options: Options, generate: Callable):
         STATISTICS["hits"] += 1
         return generated
     STATISTICS["misses"] += 1
-    generated = generate(func, options)
+    generated = dataclasses.replace(generate(func, options), cache_key=key)
     entry = _entry(generated, found)
     if entry is None:
         STATISTICS["uncacheable"] += 1

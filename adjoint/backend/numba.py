@@ -12,10 +12,12 @@ of the generated code and the user's line it differentiates.
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import hashlib
 import importlib.util
 import inspect
+import json
 import os
 import re
 import sys
@@ -29,12 +31,14 @@ from adjoint.backend import numba_lowering
 from adjoint.backend.cache import cache_directory
 from adjoint.backend.trust import usable_directory
 from adjoint.errors import AdjointError, AdjointWarning, BackendError, Location
-from adjoint.generated import Deferred, Generated
+from adjoint.generated import Deferred, Generated, GeneratedFunction
 
 _COMMENT = "__adjoint_comment__"
 _COMMENT_LINE = re.compile(r"^(\s*)# (.*)$")
 _COMMENT_CALL = re.compile(rf"^(\s*){_COMMENT}\((.*)\)$")
 _MODULES: Dict[str, types.ModuleType] = {}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+_ABSENT = object()
 
 
 def available() -> bool:
@@ -43,18 +47,42 @@ def available() -> bool:
 
 # ----- the module text --------------------------------------------------------------------------
 
-def lowered_source(unit_source: str, numpy_name: str) -> str:
+def lowered_source(unit_source: str, numpy_name: str, adjoint_names: Tuple[str, ...] = ()) -> str:
     """A unit's source lowered for numba, its comments (`# Grad of: ...`) kept."""
+    return _calls_as_comments(numba_lowering.lower(_comments_as_calls(unit_source), numpy_name, adjoint_names))
+
+
+def _comments_as_calls(source: str) -> str:
+    """Each comment line as a call statement, which survives a pass through `ast`."""
     lines = []
-    for line in unit_source.splitlines():
+    for line in source.splitlines():
         comment = _COMMENT_LINE.match(line)
         lines.append(f"{comment.group(1)}{_COMMENT}({comment.group(2)!r})" if comment else line)
-    lowered = numba_lowering.lower("\n".join(lines) + "\n", numpy_name)
+    return "\n".join(lines) + "\n"
+
+
+def _calls_as_comments(source: str) -> str:
     restored = []
-    for line in lowered.splitlines():
+    for line in source.splitlines():
         call = _COMMENT_CALL.match(line)
         restored.append(f"{call.group(1)}# {eval(call.group(2))}" if call else line)  # a repr written above
     return "\n".join(restored) + "\n"
+
+
+def vjp_units(generated: Generated) -> List[GeneratedFunction]:
+    """For a vjp's generation: `primal_<forward>` (the value) and `vjp_<forward>` (the two
+    halves in one function, cotangent last), which numba compiles beside its units."""
+    forward = next(unit for unit in generated.units if unit.name == generated.function.__name__)
+    backward = next(unit for unit in generated.units if unit.name == generated.backward.__name__)
+    primal = numba_lowering.primal_source(_comments_as_calls(forward.source), f"primal_{forward.name}")
+    merged = numba_lowering.vjp_source(_comments_as_calls(forward.source), _comments_as_calls(backward.source),
+                                       f"vjp_{forward.name}")
+    if primal is None or merged is None:
+        raise BackendError("vjp", f"vjp of {forward.name} is not shaped as the numba backend compiles it; use "
+                                  "backend='python'")
+    bindings = {**forward.bindings, **backward.bindings}
+    return [GeneratedFunction(f"primal_{forward.name}", _calls_as_comments(primal), forward.globals, bindings),
+            GeneratedFunction(f"vjp_{forward.name}", _calls_as_comments(merged), forward.globals, bindings)]
 
 
 def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
@@ -63,10 +91,12 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     `helpers` is the import of the numba helpers (or their source, in a standalone module)."""
     imports, constants, aliases = {"import numba"}, {}, {}
     unit_names = {unit.name for unit in units}
-    numpy_name = "np"
+    numpy_name, adjoint_names = "np", set()
     for unit in units:
         for name, value in sorted(_read_names(unit).items()):
-            if isinstance(value, types.ModuleType):
+            if isinstance(value, types.ModuleType) and value.__name__ == "adjoint":
+                adjoint_names.add(name)  # `adjoint.stop_gradient(x)` becomes the helper's call
+            elif isinstance(value, types.ModuleType):
                 imports.add(f"import {value.__name__} as {name}" if name != value.__name__ else f"import {name}")
                 if value.__name__ == "numpy":
                     numpy_name = name
@@ -87,7 +117,8 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     parts = ["\n".join(sorted(imports)), helpers]
     parts.append("\n".join(f"{name} = {value}" for name, value in sorted(constants.items())))
     for unit in units:
-        parts.append("@numba.njit(cache=True)\n" + lowered_source(unit.source, numpy_name))
+        lowered = lowered_source(unit.source, numpy_name, tuple(sorted(adjoint_names)))
+        parts.append("@numba.njit(cache=True)\n" + lowered)
     parts.append("\n".join(f"{name} = {target}" for name, target in sorted(aliases.items())))
     return "\n\n\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
 
@@ -141,12 +172,17 @@ def load_module(source: str) -> types.ModuleType:
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
     if digest in _MODULES:
         return _MODULES[digest]
-    directory = _module_directory()
-    path = directory / f"adjoint_numba_{digest}.py"
+    path = _module_directory() / f"adjoint_numba_{digest}.py"
     if not path.exists() or path.read_text(encoding="utf-8") != source:
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(source, encoding="utf-8")
         os.replace(temporary, path)
+    return _import(digest, path)
+
+
+def _import(digest: str, path: Path) -> types.ModuleType:
+    if digest in _MODULES:
+        return _MODULES[digest]
     name = f"adjoint_numba_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
@@ -165,6 +201,75 @@ def _module_directory() -> Path:
     if not usable_directory(directory):
         directory = Path(tempfile.mkdtemp(prefix="adjoint-numba-"))
     return directory
+
+
+# ----- the module of a cached derivative, found without writing it again -------------------------
+# A derivative read from adjoint's disk cache has a key (backend/cache.py) naming everything its
+# code depends on, except the values of the numbers module_source copies in from the user's
+# globals. An index file under that key names the module written for it and those numbers: a
+# later process imports the module (and numba loads its machine code) without lowering again.
+
+def _index_path(generated: Generated) -> Optional[Path]:
+    if generated.cache_key is None:
+        return None
+    base = cache_directory()
+    if base is None or not usable_directory(base / "numba"):
+        return None
+    return base / "numba" / f"index-{generated.cache_key}.json"
+
+
+def _indexed_module(generated: Generated) -> Optional[types.ModuleType]:
+    """The module indexed under the generation's key, when its numbers are still the same."""
+    path = _index_path(generated)
+    try:
+        index = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+        digest = index["module"]
+        if not re.fullmatch(r"[0-9a-f]{24}", digest) or _copied_numbers(generated.units) != index["numbers"]:
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    module_path = path.parent / f"adjoint_numba_{digest}.py"
+    return _import(digest, module_path) if module_path.exists() else None
+
+
+def _index_module(generated: Generated, module: types.ModuleType) -> None:
+    path = _index_path(generated)
+    if path is None:
+        return
+    digest = module.__name__[len("adjoint_numba_"):]
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        temporary.write_text(json.dumps({"module": digest, "numbers": _copied_numbers(generated.units)}),
+                             encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):  # the next process writes the module's text again
+            temporary.unlink()
+
+
+def _copied_numbers(units) -> List[List[str]]:
+    """[unit, name, repr] of each global number (or None) a unit reads: module_source copies them."""
+    return [[str(number), name, repr(value)] for number, _, name, value in _numbers_read(units)]
+
+
+def _numbers_read(units) -> List[Tuple[int, Optional[dict], str, Any]]:
+    """(unit, namespace or None for a binding, name, value) of each number (or None) a unit reads."""
+    found = []
+    for number, unit in enumerate(units):
+        for name in sorted(set(_IDENTIFIER.findall(unit.source))):  # more than it reads: never fewer
+            namespace = None if name in unit.bindings else unit.globals
+            value = unit.bindings[name] if namespace is None else namespace.get(name, _ABSENT)
+            if type(value) in (bool, int, float) or value is None:
+                found.append((number, namespace, name, value))
+    return found
+
+
+def _with_numbers_watched(generated: Generated) -> Generated:
+    """`generated` stale once a global number the compiled module copied is bound anew (the
+    Python derivative reads it on each call; the compiled one holds the value it was built with)."""
+    watched = [(namespace, name, value) for _, namespace, name, value in _numbers_read(generated.units)
+               if namespace is not None]
+    return dataclasses.replace(generated, dependencies=list(generated.dependencies) + watched) if watched else generated
 
 
 # ----- errors -----------------------------------------------------------------------------------
@@ -232,28 +337,66 @@ def by_backend(generated: Generated, func: Callable, options) -> Generated:
     numba for "numba"; for "auto" compiled by numba where it can, else Python after a warning."""
     if options.backend == "python":
         return generated
-    return compile_generation(generated, func, options.backend == "auto")
+    return compile_generation(generated, func, options.backend == "auto", options.mode == "forward_pass")
 
 
-def compile_generation(generated: Generated, func: Optional[Callable], fallback: bool) -> Generated:
-    """`generated` with its root (and backward half) compiled by numba; with `fallback`, what
-    numba cannot compile runs as Python after an AdjointWarning."""
+def compile_generation(generated: Generated, func: Optional[Callable], fallback: bool, vjp: bool = False) -> Generated:
+    """`generated` with its root (for a vjp, its two halves) compiled by numba; with `fallback`,
+    what numba cannot compile runs as Python after an AdjointWarning."""
     try:
         if not available():
             raise BackendError("numba", "the numba backend needs numba (pip install 'adjoint[numba]')")
-        if generated.backward is not None:  # its residuals (ranges, stacks) cannot all cross into Python
-            raise BackendError("vjp", "vjp is not compiled by numba yet: use grad or value_and_grad with "
-                                      "backend='numba', or vjp with backend='python'")
-        root = generated.function.__name__
-        source = module_source(generated.units, helpers_import(), func)
-        module = load_module(source)
+        units = list(generated.units) + (vjp_units(generated) if vjp else [])
+        module = _indexed_module(generated)
+        if module is None:
+            module = load_module(module_source(units, helpers_import(), func))
+            _index_module(generated, module)
     except BackendError as error:
         if not fallback:
             raise
         _warn(error)
         return generated
-    function = _guarded(getattr(module, root), generated.function, module, func, fallback)
-    return dataclasses.replace(generated, function=function)
+    if vjp:
+        forward, backward = _compiled_vjp(generated, module, func, fallback)
+        return _with_numbers_watched(dataclasses.replace(generated, function=forward, backward=backward))
+    function = _guarded(getattr(module, generated.function.__name__), generated.function, module, func, fallback)
+    return _with_numbers_watched(dataclasses.replace(generated, function=function))
+
+
+def _compiled_vjp(generated: Generated, module: types.ModuleType, func: Optional[Callable], fallback: bool):
+    """(forward, backward) as vjp calls them: the forward half computes the value and keeps the
+    arguments as its residuals; the backward half runs both halves, compiled in one function."""
+    name, python_forward, python_backward = generated.function.__name__, generated.function, generated.backward
+    primal = _guarded(getattr(module, f"primal_{name}"), lambda *args: python_forward(*args)[0], module, func,
+                      fallback)
+    pullback = _guarded(getattr(module, f"vjp_{name}"),
+                        lambda *args: python_backward(args[-1], python_forward(*args[:-1])[1]), module, func, fallback)
+
+    def forward(*args, **kwargs):
+        arguments = _positional(python_forward, args, kwargs)
+        return primal(*arguments), arguments
+
+    def backward(cotangent, arguments):
+        return pullback(*arguments, cotangent)
+
+    forward.__name__ = forward.__qualname__ = name
+    backward.__name__ = backward.__qualname__ = python_backward.__name__
+    return forward, backward
+
+
+def _positional(python: Callable, args: tuple, kwargs: dict) -> tuple:
+    """The arguments of a call in the order of the compiled function's parameters (keyword-only
+    ones last, in their order: numba_lowering.positional_tangents)."""
+    if not kwargs:
+        return args
+    bound = inspect.signature(python).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return tuple(bound.args) + tuple(bound.kwargs[name] for name in _keyword_only(python))
+
+
+def _keyword_only(python: Callable) -> Tuple[str, ...]:
+    code = python.__code__
+    return code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
 
 
 def _warn(error: AdjointError) -> None:
@@ -267,18 +410,18 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
 
     failed: List[bool] = []
 
-    def call(*args):
+    def call(*args, **kwargs):
         if failed:
-            return python(*args)
+            return python(*args, **kwargs)
         try:
-            return dispatcher(*args)
+            return dispatcher(*_positional(python, args, kwargs)) if kwargs else dispatcher(*args)
         except NumbaError as error:
             refusal = _refusal(error, module, func)
             if not fallback:
                 raise refusal from None
             failed.append(True)
             _warn(refusal)
-            return python(*args)
+            return python(*args, **kwargs)
 
     call.__name__ = call.__qualname__ = python.__name__
     call.__wrapped__ = dispatcher

@@ -4,25 +4,34 @@ A post-pass on the source of each generated unit; the Python backend never runs 
 output is unchanged. Each rewrite keeps the values the code computes:
 - a stack that saves several variables becomes one stack per variable (numba's lists hold
   one type; a variable first saved as None becomes a list of optionals, which numba types);
-- `reversed(R)` of a range `R` becomes the explicit descending range over the same numbers;
+- `reversed(R)` of a range `R` (and `reversed(R[:count])`, the steps a loop left by `break`
+  or `return` had taken) becomes the explicit descending range over the same numbers;
 - `np.tanh(x)` (and exp, log, sin, cos) calls a helper that leaves large arrays to NumPy;
 - a parameter's adjoint that starts as `0.0` and is returned through `gradient_like(dA, A)`
   starts as `zero_like(A)`, zeros of A's shape for an array (a float cannot become an array
-  in numba; adding to zeros gives the same values as adding to 0.0).
+  in numba; adding to zeros gives the same values as adding to 0.0);
+- `axis=None` and `keepdims=False` leave NumPy's reductions (numba's take neither keyword);
+- keyword-only parameters (a jvp's tangents) become positional ones;
+- `adjoint.stop_gradient(x)` calls the helper of that name (numba cannot type the module).
+The two halves of a vjp become one function (vjp_source) and the value alone another
+(primal_source), as numba cannot return the residuals to Python.
 """
 from __future__ import annotations
 
 import ast
 from typing import Dict, Iterable, Optional, Set, Tuple
 
-def lower(source: str, numpy_name: str = "np") -> str:
+def lower(source: str, numpy_name: str = "np", adjoint_names: Tuple[str, ...] = ()) -> str:
     """The unit's source with the rewrites above applied."""
     tree = ast.parse(source)
     function = tree.body[0]
+    _AdjointFunctions(set(adjoint_names)).visit(function)
     _split_stacks(function)
     _TypedRanges(_ranges(function)).visit(function)
     _typed_zero_adjoints(function)
     _NumpyTranscendental(numpy_name, {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}).visit(function)
+    _DefaultKeywords(numpy_name).visit(function)
+    positional_tangents(function)
     ast.fix_missing_locations(tree)
     return ast.unparse(tree) + "\n"
 
@@ -142,19 +151,29 @@ def _ranges(function: ast.FunctionDef) -> Set[str]:
 
 
 class _TypedRanges(ast.NodeTransformer):
-    """`reversed(R)` of a range R -> `range(R.start + (len(R) - 1) * R.step, R.start - R.step, -R.step)`."""
+    """`reversed(R)` of a range R -> `range(R.start + (len(R) - 1) * R.step, R.start - R.step, -R.step)`,
+    `reversed(R[:n])` -> the same with `min(n, len(R))` for `len(R)`."""
 
     def __init__(self, ranges: Set[str]):
         self.ranges = ranges
 
     def visit_Call(self, node: ast.Call):
         self.generic_visit(node)
-        if (isinstance(node.func, ast.Name) and node.func.id == "reversed" and len(node.args) == 1
-                and not node.keywords and isinstance(node.args[0], ast.Name) and node.args[0].id in self.ranges):
-            name = node.args[0].id
-            return ast.parse(f"range({name}.start + (len({name}) - 1) * {name}.step, "
-                             f"{name}.start - {name}.step, -{name}.step)", mode="eval").body
-        return node
+        if not (isinstance(node.func, ast.Name) and node.func.id == "reversed" and len(node.args) == 1
+                and not node.keywords):
+            return node
+        argument = node.args[0]
+        if isinstance(argument, ast.Name) and argument.id in self.ranges:
+            name, count = argument.id, f"len({argument.id})"
+        elif (isinstance(argument, ast.Subscript) and isinstance(argument.value, ast.Name)
+              and argument.value.id in self.ranges and isinstance(argument.slice, ast.Slice)
+              and argument.slice.lower is None and argument.slice.step is None
+              and isinstance(argument.slice.upper, ast.Name)):
+            name, count = argument.value.id, f"min({argument.slice.upper.id}, len({argument.value.id}))"
+        else:
+            return node
+        return ast.parse(f"range({name}.start + ({count} - 1) * {name}.step, {name}.start - {name}.step, "
+                         f"-{name}.step)", mode="eval").body
 
 
 # ----- whole-array transcendental functions ----------------------------------------------------
@@ -204,3 +223,146 @@ def _returned_gradients(function: ast.FunctionDef) -> Iterable[Tuple[str, str]]:
                         and len(call.args) == 2 and all(isinstance(a, ast.Name) for a in call.args)
                         and call.args[1].id in parameters):
                     yield call.args[0].id, call.args[1].id
+
+
+# ----- numpy reductions' default keywords --------------------------------------------------------
+
+REDUCTIONS = ("sum", "prod", "max", "min", "mean", "amax", "amin")
+
+
+class _DefaultKeywords(ast.NodeTransformer):
+    """`np.sum(x, axis=None, keepdims=False)` -> `np.sum(x)`: numba's reductions take neither
+    keyword; these values are NumPy's defaults, so the call means the same."""
+
+    def __init__(self, numpy_name: str):
+        self.numpy_name = numpy_name
+
+    def visit_Call(self, node: ast.Call):
+        self.generic_visit(node)
+        func = node.func
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == self.numpy_name
+                and func.attr in REDUCTIONS):
+            node.keywords = [keyword for keyword in node.keywords if not _is_default(keyword)]
+        return node
+
+
+def _is_default(keyword: ast.keyword) -> bool:
+    value = keyword.value
+    return isinstance(value, ast.Constant) and ((keyword.arg == "axis" and value.value is None)
+                                                or (keyword.arg == "keepdims" and value.value is False))
+
+
+# ----- vjp: the two halves as one function, and the value alone ---------------------------------
+# numba cannot hand a forward half's residuals (ranges, stacks of arrays) back to Python. The
+# compiled vjp keeps them inside one function: the forward half's body, its residuals bound to
+# the backward half's parameter, then the backward half's body, which returns the gradients.
+
+def vjp_source(forward: str, backward: str, name: str) -> Optional[str]:
+    """`def name(*forward's parameters, cotangent)` computing the backward half's result; None
+    when the halves are not shaped as expected (one final `return value, residuals`)."""
+    forward_def, backward_def = ast.parse(forward).body[0], ast.parse(backward).body[0]
+    residuals = _final_residuals(forward_def)
+    parameters = [argument.arg for argument in backward_def.args.args]
+    if residuals is None or len(parameters) != 2 or backward_def.args.kwonlyargs or backward_def.args.vararg:
+        return None
+    taken = {node.id for node in ast.walk(forward_def) if isinstance(node, ast.Name)}
+    taken |= {argument.arg for argument in forward_def.args.args}
+    cotangent, bound = parameters
+    kept_as_named = isinstance(residuals, ast.Name) and residuals.id == bound  # `return value, x` into `bwd(d, x)`
+    if cotangent in taken or (bound in taken and not kept_as_named):
+        return None
+    backward_body = backward_def.body
+    if _unpacks_as_named(backward_body[0] if backward_body else None, bound, residuals):
+        backward_body = backward_body[1:]  # `x, _range1 = residuals` of `(x, _range1)`: the names hold them
+    elif not kept_as_named:
+        backward_body = [ast.Assign([ast.Name(bound, ast.Store())], residuals)] + backward_body
+    merged = ast.FunctionDef(
+        name=name,
+        args=ast.arguments(posonlyargs=[], args=forward_def.args.args + [ast.arg(cotangent)], vararg=None,
+                           kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]),
+        body=forward_def.body[:-1] + backward_body, decorator_list=[], returns=None, type_comment=None)
+    return ast.unparse(ast.fix_missing_locations(ast.Module([merged], type_ignores=[]))) + "\n"
+
+
+def primal_source(forward: str, name: str) -> Optional[str]:
+    """`def name(...)` returning the forward half's value alone, without saving residuals."""
+    function = ast.parse(forward).body[0]
+    if _final_residuals(function) is None:
+        return None
+    function.name = name
+    function.body[-1] = ast.Return(function.body[-1].value.elts[0])
+    stacks = {stack for stack in _stacks(function) if _only_appended(function, stack)}
+    function.body = _without_pushes(function.body, stacks)
+    return ast.unparse(ast.fix_missing_locations(ast.Module([function], type_ignores=[]))) + "\n"
+
+
+def _unpacks_as_named(statement: Optional[ast.stmt], bound: str, residuals: ast.expr) -> bool:
+    """Whether `statement` is `a, b = bound` and the residuals are the tuple `(a, b)`."""
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(residuals, ast.Tuple)
+            and isinstance(statement.value, ast.Name) and statement.value.id == bound
+            and isinstance(statement.targets[0], ast.Tuple)):
+        return False
+    targets, values = statement.targets[0].elts, residuals.elts
+    return (len(targets) == len(values) and all(isinstance(t, ast.Name) and isinstance(v, ast.Name) and t.id == v.id
+                                                 for t, v in zip(targets, values)))
+
+
+def _final_residuals(function: ast.FunctionDef) -> Optional[ast.expr]:
+    """The residuals of the only return, the last statement `return value, residuals`."""
+    last = function.body[-1] if function.body else None
+    returns = [node for node in ast.walk(function) if isinstance(node, ast.Return)]
+    nested = any(isinstance(node, (ast.FunctionDef, ast.Lambda, ast.AsyncFunctionDef))
+                 for node in ast.walk(function) if node is not function)
+    if (nested or len(returns) != 1 or not isinstance(last, ast.Return) or not isinstance(last.value, ast.Tuple)
+            or len(last.value.elts) != 2):
+        return None
+    return last.value.elts[1]
+
+
+def _only_appended(function: ast.FunctionDef, stack: str) -> bool:
+    uses = sum(1 for node in ast.walk(function) if isinstance(node, ast.Name) and node.id == stack)
+    pushes = sum(1 for node in ast.walk(function) if _push(node, stack) is not None)
+    return uses == pushes + 1  # its creation, then pushes only
+
+
+def _without_pushes(body: list, stacks: Set[str]) -> list:
+    """The statements without `stack.append(v)` for the stacks named and without their creation."""
+    kept = []
+    for statement in body:
+        if any(_push(statement, stack) is not None for stack in stacks):
+            continue
+        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id in stacks):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, field, None)
+            if isinstance(inner, list) and inner:
+                setattr(statement, field, _without_pushes(inner, stacks) or [ast.Pass()])
+        kept.append(statement)
+    return kept
+
+
+# ----- jvp: tangents as positional parameters ----------------------------------------------------
+
+def positional_tangents(function: ast.FunctionDef) -> None:
+    """`def jvp_f(x, *, dx)` -> `def jvp_f(x, dx)` (numba takes no keyword-only parameters)."""
+    if all(default is None for default in function.args.kw_defaults):
+        function.args.args += function.args.kwonlyargs
+        function.args.kwonlyargs, function.args.kw_defaults = [], []
+
+
+# ----- adjoint's own functions --------------------------------------------------------------------
+
+class _AdjointFunctions(ast.NodeTransformer):
+    """`adjoint.stop_gradient(x)` (the names bound to the adjoint package) -> `stop_gradient(x)`."""
+
+    def __init__(self, names: Set[str]):
+        self.names = names
+
+    def visit_Call(self, node: ast.Call):
+        self.generic_visit(node)
+        func = node.func
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.names
+                and func.attr == "stop_gradient"):
+            node.func = ast.Name("stop_gradient", ast.Load())
+        return node

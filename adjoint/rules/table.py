@@ -60,10 +60,10 @@ class RuleTable:
     def functions(self) -> list:
         return list(self._rules)
 
-    def fingerprint(self) -> str:
-        """A digest of every template's source: part of the cache key."""
+    def fingerprint(self, describe: Callable[[Callable], str] = rule_definition) -> str:
+        """A digest of every template's source (or of what `describe` says of it): part of the cache key."""
         digest = hashlib.sha256()
-        for source in sorted(rule_definition(rule) for rule in self._rules.values()):
+        for source in sorted(describe(rule) for rule in self._rules.values()):
             digest.update(source.encode())
         return digest.hexdigest()
 
@@ -121,9 +121,9 @@ def non_differentiable(*funcs: Any):
     return funcs[0] if len(funcs) == 1 else funcs
 
 
-def rules_fingerprint() -> str:
+def rules_fingerprint(describe: Callable[[Callable], str] = rule_definition) -> str:
     digest = hashlib.sha256()
-    digest.update(ADJOINTS.fingerprint().encode())
-    digest.update(TANGENTS.fingerprint().encode())
+    digest.update(ADJOINTS.fingerprint(describe).encode())
+    digest.update(TANGENTS.fingerprint(describe).encode())
     digest.update(repr(sorted(qualified_name(f) for f in NON_DIFFERENTIABLE.functions())).encode())
     return digest.hexdigest()
