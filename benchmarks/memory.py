@@ -95,7 +95,8 @@ def target_line(results: Dict[str, Dict[str, int]]) -> str:
         return f"  [----] {TARGET_CASE}: not measured"
     ratio = peaks[ADJOINT] / peaks[HAND]
     met = "met " if ratio <= TARGET_RATIO else "MISS"
-    return f"  [{met}] {TARGET_CASE}: adjoint within {TARGET_RATIO}x of the hand-written gradient's memory: {ratio:.2f}x"
+    return (f"  [{met}] {TARGET_CASE}: adjoint within {TARGET_RATIO}x of the hand-written gradient's memory: "
+            f"{ratio:.2f}x")
 
 
 def run(names: Optional[Sequence[str]] = None) -> int:

@@ -144,6 +144,17 @@ def _dot_adjoint_b(g, a, b):
     _refuse("dot_adjoint_b", g, a, b)
 
 
+def shape_only(x):
+    """x itself: the stand-in the Python backend saves for a value read only for its shape would
+    be an array of another layout, and a compiled stack costs no Python object per step."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(shape_only)
+def _shape_only(x):
+    return lambda x: x
+
+
 def zero_like(x):
     """The zero adjoint of x: a float array of x's shape, or 0.0 for a number."""
     raise NotImplementedError("compiled by numba only")
@@ -236,6 +247,6 @@ def _left_to_numpy(which: int):
 
 numpy_tanh, numpy_exp, numpy_log, numpy_sin, numpy_cos = (_left_to_numpy(i) for i in range(len(TRANSCENDENTAL)))
 
-HELPERS = ("zero_like", "unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
-           *(f"numpy_{name}" for name in TRANSCENDENTAL))
+HELPERS = ("shape_only", "zero_like", "unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b",
+           "sign", *(f"numpy_{name}" for name in TRANSCENDENTAL))
 NUMBA_VERSION = numba.__version__

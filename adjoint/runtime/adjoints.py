@@ -81,6 +81,26 @@ def unbroadcast(g, x):
     return np.broadcast_to(g, x_shape) if np.shape(g) != x_shape else g
 
 
+_STAND_INS: dict = {}  # (shape, dtype) -> the read-only array shape_only gives for them
+_STAND_INS_KEPT = 256
+
+
+def shape_only(x):
+    """What the adjoint sweep keeps of a NumPy array it reads only for its type, shape and dtype
+    (through unbroadcast, unreduce, reached, ...): a read-only zero of x's shape and dtype, one
+    object per shape and dtype shared by all, so that a loop saving it on each step holds no
+    array per step. Anything but a NumPy array (a number, a list, a subclass) is x itself."""
+    if type(x) is not np.ndarray:
+        return x
+    key = (x.shape, x.dtype)
+    stand_in = _STAND_INS.get(key)
+    if stand_in is None:
+        if len(_STAND_INS) >= _STAND_INS_KEPT:
+            _STAND_INS.clear()
+        stand_in = _STAND_INS[key] = np.broadcast_to(np.zeros((), dtype=x.dtype), x.shape)
+    return stand_in
+
+
 def unreduce(g, x, axis=None, keepdims=False):
     """Broadcast the adjoint of a reduction of x over `axis` back to x's shape."""
     if isinstance(x, (float, int)):
