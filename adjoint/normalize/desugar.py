@@ -297,6 +297,8 @@ class Desugar(gast.NodeTransformer):
         callee = resolve(func, self.parsed, self.local_names)
         if callee is np.clip:
             return _positional_clip_bounds(node)
+        if callee is dict and not node.args and all(k.arg is not None for k in node.keywords):
+            return _dict_literal(node)
         if (callee is max or callee is min) and len(node.args) == 1 and not node.keywords:
             extremum = SEQUENCE_EXTREMA[callee]
             node.func = nodes.name(self._bound_name(extremum.__name__, extremum))
@@ -404,6 +406,12 @@ def _flatten(items) -> list:
             out.append(item)
     return out
 
+
+
+def _dict_literal(call: gast.Call) -> gast.Dict:
+    """`dict(a=x, b=y)` -> `{"a": x, "b": y}`, the literal the pytree code knows."""
+    keys = [gast.Constant(value=keyword.arg, kind=None) for keyword in call.keywords]
+    return nodes.copy_location(gast.Dict(keys=keys, values=[k.value for k in call.keywords]), call)
 
 
 def _positional_clip_bounds(call: gast.Call) -> gast.Call:
