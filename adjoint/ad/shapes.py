@@ -19,7 +19,8 @@ step, not an array per step.
 A name qualifies when every read of it in the adjoint code is the shape argument of a
 helper that reads nothing else of it (`unbroadcast`, `unreduce`, `reached`, ...): none by
 value, none replayed by control flow, none through a name sharing its memory. Parameters
-do not (the returned gradients take their types).
+do not (the returned gradients take their types), nor do names written in place (their
+saved items are put back into the object the name holds).
 
 Also here: an elementwise rule's `unbroadcast` dropped where the result has the operand's shape.
 """
@@ -50,6 +51,7 @@ def read_for_shape_only(adjoint_code: Dict[gast.stmt, List[gast.stmt]], body: Li
     their shapes; `also_read` are names read in ways the adjoint code does not show."""
     shape_reads: Set[str] = set()
     value_reads = set(also_read) | set(nodes.parameters(ctx.func_node)) | _replayed_reads(body)
+    value_reads |= ctx.sites.mutated | ctx.aliases.mutated  # restored in place, into the object the name holds
     for code in adjoint_code.values():
         for stmt in code:
             _classify_reads(stmt, ctx.bindings, shape_reads, value_reads)
