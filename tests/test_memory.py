@@ -3,11 +3,14 @@ saved, values read only for their shape are saved as shared shape-only stand-ins
 2,000-step RNN's gradient holds at most 1.5 times the memory of the hand-written one."""
 from __future__ import annotations
 
+import importlib.util
+import inspect
+
 import numpy as np
 import pytest
 
 import adjoint
-from adjoint import runtime
+from adjoint import cli, runtime
 from benchmarks.__main__ import main
 from benchmarks.cases import with_numpy
 from benchmarks.memory import LONG_RNN, long_rnn
@@ -52,3 +55,17 @@ def test_hessian_vector_product_through_shape_only_saves_matches_autograd():
     expected = autograd.hessian_vector_product(with_numpy(long_rnn, autograd.numpy))(Wx, Wh, xs, h, direction)
     product = adjoint.hvp(long_rnn, wrt=0)(Wx, Wh, xs, h, direction)
     np.testing.assert_allclose(product, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_adjoint_gen_writes_shape_only_into_the_standalone_module(tmp_path):
+    model = tmp_path / "recurrent.py"
+    model.write_text(inspect.getsource(long_rnn).join(["import numpy as np\n\n\n", ""]))
+    written = tmp_path / "grad_recurrent.py"
+    assert cli.main(["gen", f"{model}:long_rnn", "--wrt", "Wx,Wh", "-o", str(written)]) == 0
+    assert "_stack.append(shape_only(_t3))" in written.read_text()
+    spec = importlib.util.spec_from_file_location("grad_recurrent", written)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = LONG_RNN.make_args(np.random.default_rng(4))
+    for standalone, expected in zip(module.grad_long_rnn(*args), adjoint.grad(long_rnn, wrt=(0, 1))(*args)):
+        np.testing.assert_allclose(standalone, expected, rtol=1e-12)

@@ -81,8 +81,11 @@ def unbroadcast(g, x):
     return np.broadcast_to(g, x_shape) if np.shape(g) != x_shape else g
 
 
-_STAND_INS: dict = {}  # (shape, dtype) -> the read-only array shape_only gives for them
-_STAND_INS_KEPT = 256
+class _StandIns:
+    """The arrays shape_only gives: one per shape and dtype, at most `kept` at a time."""
+
+    kept = 256
+    made: dict = {}
 
 
 def shape_only(x):
@@ -93,11 +96,11 @@ def shape_only(x):
     if type(x) is not np.ndarray:
         return x
     key = (x.shape, x.dtype)
-    stand_in = _STAND_INS.get(key)
+    stand_in = _StandIns.made.get(key)
     if stand_in is None:
-        if len(_STAND_INS) >= _STAND_INS_KEPT:
-            _STAND_INS.clear()
-        stand_in = _STAND_INS[key] = np.broadcast_to(np.zeros((), dtype=x.dtype), x.shape)
+        if len(_StandIns.made) >= _StandIns.kept:
+            _StandIns.made.clear()
+        stand_in = _StandIns.made[key] = np.broadcast_to(np.zeros((), dtype=x.dtype), x.shape)
     return stand_in
 
 
