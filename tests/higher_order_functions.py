@@ -92,3 +92,27 @@ def scalar_loop_energy(x, r):
         x = r * x * (1.0 - x)
         total = total + x * x
     return total
+
+
+def _recurrence(w, x):
+    for row in x:
+        row = np.tanh(w @ row)
+        x = x + row[None, :]
+    return x
+
+
+def _collected_layers(w, x):
+    layers = []
+    for scale in (1.0, 0.5, 0.25):
+        layers.append(np.tanh(scale * w @ x.T))
+    return layers
+
+
+def loss_through_a_callee_with_a_loop(w, x):
+    """The callee's backward half pops a stack: a second derivative differentiates that half."""
+    return np.sum(_recurrence(w, x) ** 2)
+
+
+def loss_through_a_callee_that_appends(w, x):
+    """The callee's backward half undoes its appends by popping the list it was given back."""
+    return sum(np.sum(layer ** 2) for layer in _collected_layers(w, x))

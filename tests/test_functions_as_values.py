@@ -145,11 +145,13 @@ def nested_def_with_loop(x, a):
     return np.sum(power_sum(a)) + power_sum(x)
 
 
-@pytest.mark.xfail(strict=True, reason="hvp (forward over reverse) of a function that calls a function with a loop "
-                                       "is refused at a line of the generated backward half (its stack pop); the "
-                                       "same for module-level callees, not special to local functions")
 def test_hvp_through_a_local_def_with_a_loop():
-    adjoint.hvp(nested_def_with_loop, wrt=(0, 1))(1.5, X, 1.0, np.ones(3))
+    direction, eps = (1.0, np.linspace(-1.0, 1.0, X.size)), 1e-6
+    gradient = adjoint.grad(nested_def_with_loop, wrt=(0, 1))
+    ahead, behind = (gradient(1.5 + s * direction[0], X + s * direction[1]) for s in (eps, -eps))
+    product = adjoint.hvp(nested_def_with_loop, wrt=(0, 1))(1.5, X, *direction)
+    for got, plus, minus in zip(product, ahead, behind):
+        np.testing.assert_allclose(got, (np.asarray(plus) - np.asarray(minus)) / (2 * eps), rtol=1e-6, atol=1e-8)
 
 
 STATE = np.random.RandomState(0)

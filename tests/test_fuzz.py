@@ -186,15 +186,19 @@ def compare(what: str, got: float, function: Callable[[float], float], step: flo
             expected: float) -> None:
     """got == the slope of function at 0, or a kink within the step explains the difference: with
     smaller steps it matches the central difference or one side's slope (the point sits on the switch,
-    where either side's derivative is right)."""
+    where either side's derivative is right), or the two sides' slopes still differ at the smallest
+    step (the function has no derivative at this point along the direction: at a tie of several
+    elements of `np.maximum`, any mix of the sides' slopes is a subgradient)."""
     if close(got, expected, scale):
         return
     base = function(0.0)
     for smaller in (step / 10, step / 100):
         plus, minus = function(smaller), function(-smaller)
-        slopes = ((plus - minus) / (2 * smaller), (plus - base) / smaller, (base - minus) / smaller)
-        if any(close(got, s, scale, rtol=1e-4) for s in slopes):
+        right, left = (plus - base) / smaller, (base - minus) / smaller
+        if any(close(got, s, scale, rtol=1e-4) for s in ((plus - minus) / (2 * smaller), right, left)):
             raise Kink(what)
+    if not close(right, left, scale, rtol=1e-4):
+        raise Kink(f"{what}: the slopes on the two sides differ ({left!r}, {right!r})")
     pytest.fail(f"{what}: adjoint gives {got!r}, finite differences {expected!r}")
 
 

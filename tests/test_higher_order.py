@@ -100,6 +100,17 @@ def test_hvp_of_a_scalar_loop_matches_differences_of_the_gradient():
     assert product == pytest.approx(float(gradient_differences(fns.scalar_loop_energy, (0.3, 3.2), 0, 1.0)), rel=1e-6)
 
 
+@pytest.mark.parametrize("fn", [fns.loss_through_a_callee_with_a_loop, fns.loss_through_a_callee_that_appends])
+def test_hvp_through_a_callee_whose_backward_half_pops_matches_differences(fn, rng):
+    w = rng.normal(size=(3, 3)) * 0.5
+    x = rng.normal(size=(4, 3))
+    v = rng.normal(size=(3, 3))
+    hvp = adjoint.hvp(fn, wrt=0)
+    expected = gradient_differences(fn, (w, x), 0, v)
+    np.testing.assert_allclose(hvp(w, x, v), expected, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(hvp(w, x, v), expected, rtol=1e-6, atol=1e-8)
+
+
 def test_hessian_matches_differences_of_the_gradient(rng):
     a = rng.normal(size=4)
     hessian = adjoint.hessian(lambda_free_sum_of_decay)(a)

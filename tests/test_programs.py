@@ -34,15 +34,8 @@ BLAMES_ELSEWHERE: dict = {}
 # jvp stops where grad stops; an objective returning (loss, aux) is not measured in forward mode ("n/a").
 NOT_YET_FORWARD = dict(NOT_YET)
 
-HVP_OF_A_LOOP_IN_A_CALLEE = ("hvp differentiates the generated backward half of a callee with a loop, which pops "
-                             "its residual stack and restores values in place: refused as a change of what its "
-                             "caller reads afterwards, at a line of the generated code")
-LOOP_IN_A_CALLEE = ("bayesian_neural_net", "convnet", "dataclass_mlp", "fluid_simulation", "gan", "gaussian_mixture",
-                    "hidden_markov_model", "matrix_factorization", "neural_net_classifier", "neural_net_regression",
-                    "ode_net", "self_attention", "unrolled_optimization")
 BOUND_METHOD = "hvp of a bound method is refused by the API, with no line (issue 13: methods)"
-NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, **{name: HVP_OF_A_LOOP_IN_A_CALLEE for name in LOOP_IN_A_CALLEE},
-                            softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
+NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
 
 
 def programs(known_failures):
@@ -130,8 +123,7 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
     assert measurement.names_own_line, measurement.detail
 
 
-HVP_BLAMES_ELSEWHERE = dict({name: HVP_OF_A_LOOP_IN_A_CALLEE for name in LOOP_IN_A_CALLEE},
-                            softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
+HVP_BLAMES_ELSEWHERE = dict(softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
 
 
 @pytest.mark.peers

@@ -15,6 +15,8 @@ cut at a marker placed between its primal and its adjoint sweep::
         _t1 = rs.randn(3)                       _t1, w = residuals
         _t3 = np.sum(w * _t1)                   dw = ...
         return _t3, (_t1, w)                    return dw
+
+The backward half pops copies of the lists it is given (see `_copied`).
 """
 from __future__ import annotations
 
@@ -66,7 +68,16 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
         kw_defaults=[], kwarg=None, defaults=[],
     )
     return (_function(forward_name, forward_args, forward_body),
-            _function(backward_name, backward_args, unpack + adjoint))
+            _function(backward_name, backward_args, unpack + _copied(adjoint, kept) + adjoint))
+
+
+def _copied(adjoint: List[gast.stmt], kept: List[str]) -> List[gast.stmt]:
+    """`_stack = list(_stack)`: the backward half pops copies of the lists it receives (the stack,
+    a list whose appends it undoes), so that it leaves its residuals as they were: a second
+    derivative differentiates it as a function that changes nothing it is given."""
+    popped = {node.func.value.id for stmt in adjoint for node in gast.walk(stmt)
+              if nodes.is_pop(node) and isinstance(node.func.value, gast.Name)}
+    return [nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])) for name in kept if name in popped]
 
 
 def _surely_assigned(name: str, primal: List[gast.stmt]) -> bool:

@@ -144,7 +144,7 @@ class Sharing:
             fancy = isinstance(value, gast.Subscript) and _fancy(value.slice, self.kinds)
             if fancy and self.kinds.get(owner.id) != CONTAINER:
                 return {fresh}, set()  # an array indexed by a list or an array of indices is a copy
-            if self.kinds.get(owner.id) == CONTAINER:
+            if self.kinds.get(owner.id) == CONTAINER or is_pop(value):  # only a list has pop()
                 return held, held
             return self.reaches(owner.id), held  # a basic index of an array is a view
         operands = [a for a in operands_of(value) if isinstance(a, gast.Name)]
