@@ -19,7 +19,7 @@ from adjoint.backend import cache as disk_cache, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, Location, NonScalarOutputError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
-from adjoint.frontend.values import as_function, instance_of, specialized_for_call
+from adjoint.frontend.values import as_function, instance_of, specialize, specialized_for_call
 from adjoint.generated import Generated
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -56,17 +56,31 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
             raise WrtError(f"wrt entries must be parameter positions or names, not {item!r}")
         if isinstance(item, int):
             if not -len(names) <= item < len(names):
-                raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}")
+                raise WrtError(f"wrt={item} is out of range: {_describe(func)} has {len(names)} parameters {names}"
+                               + _rest_note(func))
             resolved.append(names[item])
         elif item not in names and item in dict(instance_of(func)):
             raise WrtError(f"wrt={item!r} names the object of {_describe(func)}; its attributes are constants")
         elif item not in names:
-            raise WrtError(f"wrt={item!r} is not a parameter of {_describe(func)}; its parameters are {names}")
+            raise WrtError(f"wrt={item!r} is not a parameter of {_describe(func)}; its parameters are {names}"
+                           + _rest_note(func))
         else:
             resolved.append(item)
     if not resolved:
         raise WrtError("wrt must name at least one parameter")
     return tuple(resolved), many
+
+
+def _rest_note(func: Callable) -> str:
+    """How to differentiate with respect to what a function receives through `*args` or `**kwargs`."""
+    parameters = inspect.signature(unwrap(func)).parameters.values()
+    rest = [p for p in parameters if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    if not rest:
+        return ""
+    star = "*" if rest[0].kind == rest[0].VAR_POSITIONAL else "**"
+    return (f"; what `{star}{rest[0].name}` receives is differentiated where a function calls "
+            f"{_describe(func)}: differentiate a function with named parameters that calls it "
+            f"(`lambda a, b: {getattr(func, '__name__', 'f')}(a, b)`)")
 
 
 def _describe(func: Callable) -> str:
@@ -107,11 +121,14 @@ class _Specializing:
         self.bound = _bound_instance(func)
 
     def generated_for(self, kinds: Tuple[Tuple[str, str], ...]) -> Callable:
-        """The generated function for arguments of these kinds (for derivatives of derivatives)."""
-        if self.bound:
-            raise AdjointError(f"derivatives of derivatives of the bound method {_describe(self.func)} are not "
-                               "supported; differentiate the function with the instance as an argument")
-        return derivative_of(self.func, self.options(kinds)).function
+        """The generated function for arguments of these kinds (for derivatives of derivatives);
+        for a bound method, the one generated with the instance first, the instance bound to it."""
+        if not self.bound:
+            return derivative_of(self.func, self.options(kinds)).function
+        ((instance, value),) = instance_of(self.func)
+        if kinds is not None:
+            kinds = tuple(sorted(kinds + ((instance, kind_of_value(value)),)))
+        return specialize(derivative_of(self.func, self.options(kinds)).function, bound=((instance, value),))
 
     def checked_call(self, args: tuple, kwargs: dict) -> Callable:
         """What grad and value_and_grad call for types without an unchecked entry: dtypes looked at here."""

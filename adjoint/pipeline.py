@@ -24,6 +24,7 @@ from adjoint import nodes
 from adjoint.ad import forward, gradient, split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
+from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
 from adjoint.analysis.aliases import argument_facts
 from adjoint.analysis.calls import CallClassifier
@@ -40,9 +41,11 @@ from adjoint.generated import Generated, GeneratedFunction, Unreached
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
+from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
+from adjoint.normalize.unroll import unroll_table_loops
 from adjoint.optimize import optimize
 from adjoint.options import Mode, Options
 
@@ -57,12 +60,14 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     namer = function_namer(parsed.node)
     lift_local_functions(parsed, namer.fresh)
     lower_comprehensions(parsed, namer.fresh)
+    unroll_table_loops(parsed, nodes.local_names(parsed.node))
     check_function(parsed.node, parsed.info, returns_value)
     refuse_complex_values(parsed, nodes.local_names(parsed.node))
     specialize_calls(parsed, namer.fresh, nodes.local_names(parsed.node))
     lift_checkpointed_loops(parsed, namer.fresh)
     numpy_name = _numpy_name(parsed, namer)
     mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
+    unfreeze_distributions(parsed, namer.fresh, nodes.local_names(parsed.node))
     desugar(parsed, namer.fresh, numpy_name, mappings)
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)
@@ -211,6 +216,7 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     forward_pass) with the globals and bindings it runs with."""
     if mode == Mode.FORWARD:
         tree = forward.materialize_zero_tangents(tree, ctx)
+    call_origins(tree, ctx)
     trees = split.split(tree, tree.name, backward_name, ctx.namer) if mode == Mode.FORWARD_PASS else (tree,)
     bindings = dict(ctx.parsed.namespace)
     bindings.update(ctx.bindings)

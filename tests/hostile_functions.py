@@ -223,6 +223,13 @@ def calls_global_helper(x):
     return HELPER(x)
 
 
+ACTIVATION = np.tanh
+
+
+def calls_global_activation(x):
+    return 2.0 * ACTIVATION(x)
+
+
 def make_scaled(scale):
     def scaled(x):
         return scale * x * x

@@ -96,6 +96,8 @@ def location_scale(method, peer: bool = True) -> list:
         spec(method, f"stats.norm.{name}(x0)", 1, normal, UNARY, peer=peer, id=f"norm.{name}[defaults]"),
         spec(method, f"stats.norm(x1, x2).{name}(x0)", 3, NORMAL_DOMAIN, LOCATION_SCALE[:2], peer=False,
              id=f"norm.{name}[frozen]"),
+        spec(method, f"frozen = stats.norm(x1, scale=x2)\nfrozen.{name}(x0)", 3, NORMAL_DOMAIN, LOCATION_SCALE[:2],
+             peer=False, id=f"norm.{name}[frozen variable]"),
     ]
 
 
@@ -154,6 +156,18 @@ STATS = [
          (uniform(-0.3, 0.3), uniform(-0.3, 0.3), normal), MVN_SHAPES[:2]),
     spec(stats.multivariate_normal.logpdf, f"stats.multivariate_normal(x1, {COVARIANCE}).logpdf(x0)", 3, normal,
          MVN_SHAPES[:2], peer=False, id="multivariate_normal.logpdf[frozen]"),
+    spec(stats.multivariate_normal.logpdf, f"frozen = stats.multivariate_normal(x1, {COVARIANCE})\nfrozen.logpdf(x0)",
+         3, normal, MVN_SHAPES[:2], peer=False, id="multivariate_normal.logpdf[frozen variable]"),
+    spec(stats.t.logpdf, "frozen = stats.t(x1, x2, x3)\nfrozen.logpdf(x0)", 4, STUDENT, (((3,), S, S, S),), peer=False,
+         id="t.logpdf[frozen variable]"),
+    spec(stats.gamma.logpdf, "frozen = stats.gamma(x1, x2, x3)\nfrozen.logpdf(x0)", 4, GAMMA, (((3,), S, S, S),),
+         peer=False, id="gamma.logpdf[frozen variable]"),
+    spec(stats.beta.logpdf, "frozen = stats.beta(x1, x2)\nfrozen.logpdf(x0)", 3, BETA[:3], (((3,), S, S),),
+         peer=False, id="beta.logpdf[frozen variable]"),
+    spec(stats.poisson.logpmf, f"frozen = stats.poisson(x0)\nfrozen.logpmf({COUNTS})", 1, positive, ((S,),),
+         peer=False, id="poisson.logpmf[frozen variable]"),
+    spec(stats.dirichlet.logpdf, "frozen = stats.dirichlet(x1)\nfrozen.logpdf(x0 / np.sum(x0, axis=0))", 2,
+         (positive, uniform(1.5, 3.0)), (((3,), (3,)),), peer=False, id="dirichlet.logpdf[frozen variable]"),
     spec(stats.multivariate_normal.logpdf, f"stats.multivariate_normal.logpdf(x0, mean=x1, cov={COVARIANCE})", 3,
          normal, MVN_SHAPES[:1], peer=False, id="multivariate_normal.logpdf[keywords]"),
     spec(stats.dirichlet.logpdf, DIRICHLET.format("logpdf"), 2, (positive, uniform(1.5, 3.0)), (((3,), (3,)),)),
@@ -177,6 +191,17 @@ STATS = [
 ]
 
 TRIANGULAR = (((3, 3), (3,)), ((3, 3), (3, 2)))
+CHOLESKY_KW = ({}, {"lower": True})
+GP_LIKELIHOOD = ("factor = linalg.cho_factor(x0 @ np.transpose(x0) + 3.0 * np.eye(3){kw})\n"
+                 "alpha = linalg.cho_solve(factor, x1)\n"
+                 "-0.5 * np.sum(x1 * alpha) - np.sum(np.log(np.diag(factor[0])))")
+
+
+def nearly_symmetric_positive(rng, shape):
+    """x x^T / n + 2 I plus N(0, 0.2^2) in every entry: either triangle mirrored is positive definite, and the
+    triangles differ (cho_factor reads one and keeps the other)."""
+    x = rng.normal(size=shape)
+    return x @ np.swapaxes(x, -1, -2) / shape[-1] + 2.0 * np.eye(shape[-1]) + 0.2 * rng.normal(size=shape)
 SOLVE_TRIANGULAR_KW = ({}, {"lower": True}, {"trans": 1}, {"trans": "T", "lower": True})
 
 LINALG = [
@@ -184,6 +209,18 @@ LINALG = [
          kwargs=SOLVE_TRIANGULAR_KW, peer=False),
     spec(linalg.cholesky, "linalg.cholesky(x0 @ np.transpose(x0) + 3.0 * np.eye(3){kw})", 1, normal,
          (((3, 3),),), kwargs=({}, {"lower": True}), peer=False),
+    spec(linalg.cho_factor, "linalg.cho_factor(x0{kw})[0]", 1, nearly_symmetric_positive, (((3, 3),), ((1, 1),)),
+         kwargs=CHOLESKY_KW, peer=False),
+    spec(linalg.cho_factor, "c, low = linalg.cho_factor(x0 @ np.transpose(x0) + 3.0 * np.eye(3){kw})\nc * low",
+         1, normal, (((3, 3),),), kwargs=CHOLESKY_KW, peer=False, id="cho_factor[unpacked]"),
+    spec(linalg.cho_solve, "linalg.cho_solve(linalg.cho_factor(x0{kw}), x1)", 2,
+         (nearly_symmetric_positive, normal), TRIANGULAR, kwargs=CHOLESKY_KW, peer=False),
+    spec(linalg.cho_solve, "linalg.cho_solve((x0, True), x1)", 2, (well_conditioned, normal), TRIANGULAR,
+         peer=False, id="cho_solve[lower factor]"),
+    spec(linalg.cho_solve, "linalg.cho_solve((x0, False), x1)", 2, (well_conditioned, normal), TRIANGULAR,
+         peer=False, id="cho_solve[upper factor]"),
+    spec(linalg.cho_solve, GP_LIKELIHOOD, 2, normal, (((3, 3), (3,)),), kwargs=CHOLESKY_KW, peer=False,
+         id="cho_solve[gp likelihood]"),
     spec(linalg.expm, "linalg.expm(0.5 * x0)", 1, normal, (((3, 3),), ((1, 1),)), peer=False),
     spec(linalg.sqrtm, "linalg.sqrtm(x0 @ np.transpose(x0) + 3.0 * np.eye(3))", 1, normal, (((3, 3),),)),
     spec(linalg.solve_sylvester, "linalg.solve_sylvester(x0, x1, x2)", 3,

@@ -240,7 +240,7 @@ def calls_with_rest(x):
 
 
 def rest_is_differentiated(x, y):
-    return power_sum(x, y, 2.0)  # <- differentiated_rest
+    return power_sum(x, y, 2.0)
 
 
 def scaled(x, **options):
@@ -312,7 +312,7 @@ CASES = [
     Exact(starred_rows, lambda rng: (rng.normal(size=(3, 2)),)),
     Exact(starred_loop, lambda rng: ([(0.5, 2.0, -1.5), (1.5, 0.25)],)),
     Exact(calls_with_rest, lambda rng: (0.8,)),
-    Refused(rest_is_differentiated, (0.8, 1.5), UnsupportedSyntaxError, "differentiated_rest", wrt=(0, 1)),
+    Exact(rest_is_differentiated, lambda rng: (0.8, 1.5), wrt=(0, 1)),
     Exact(calls_with_options, lambda rng: (0.8,)),
     Exact(keyword_only, lambda rng: (0.8,)),
     Exact(calls_keyword_only, lambda rng: (0.8, 1.2), wrt=(0, 1)),

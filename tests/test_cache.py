@@ -120,6 +120,43 @@ def test_an_entry_rebuilds_the_derivative_without_transforming(tmp_path, cache_d
     assert not list(cache_dir.glob(".*.tmp"))  # no temporary file left behind
 
 
+REBOUND = '''\
+import numpy as np
+
+
+def square(x):
+    return x * x
+
+
+def cube(x):
+    return x * x * x
+
+
+ACT = square
+SQUASH = np.tanh
+
+
+def loss(x):
+    return ACT(x) + SQUASH(x)
+'''
+
+
+def test_a_loaded_derivative_follows_a_later_rebinding_of_the_names_it_calls(tmp_path, cache_dir):
+    module = load(tmp_path / "rebound.py", REBOUND)
+    options = Options("reverse", ("x",), True, None)
+    counting = CountingGenerate()
+    cache.generate_cached(module.loss, options, counting)
+    loaded = cache.generate_cached(module.loss, options, counting)
+    assert counting.calls == 1
+    assert loaded.is_current()
+    module.ACT = module.cube
+    assert not loaded.is_current()
+    module.ACT, module.SQUASH = module.square, np.sin
+    assert not loaded.is_current()
+    module.SQUASH = np.tanh
+    assert loaded.is_current()
+
+
 @pytest.mark.parametrize("content", [b"{not json", b"", b'{"format": 1, "key": "other"}', b"\xff\xfe\x00"])
 def test_a_corrupt_entry_is_ignored_and_rewritten(content, tmp_path, cache_dir):
     module = load(tmp_path / "model.py", MODEL)

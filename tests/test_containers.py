@@ -197,6 +197,76 @@ def test_none_leaves_get_none_and_other_leaves_their_gradients():
     assert gradient["scale"] == 6.0
 
 
+def _unpacked_with_a_hole(params, x):
+    W, _, b = params
+    return np.sum(np.tanh(W @ x + b))
+
+
+def _hole_through_a_callee_twice(params, x):
+    return _unpacked_with_a_hole(params, x) * _unpacked_with_a_hole(params, 2.0 * x)
+
+
+def _optional_bias(layer, x):
+    W, b = layer
+    y = W @ x
+    if b is not None:
+        y = y + b
+    return np.tanh(y)
+
+
+def _layers_some_without_bias(layers, x):
+    for layer in layers:
+        x = _optional_bias(layer, x)
+    return np.sum(x) + np.sum(_optional_bias(layers[0], x))
+
+
+def _dict_with_a_hole_twice(params, x):
+    return _with_none_and_labels(params, x) * _with_none_and_labels(params, 2.0 * x)
+
+
+def _without_holes(tree):
+    """The tree with its None leaves taken out, for central differences over the others."""
+    if isinstance(tree, dict):
+        return {key: _without_holes(value) for key, value in tree.items() if value is not None}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_without_holes(item) for item in tree if item is not None)
+    return tree
+
+
+def _with_holes(tree, filled):
+    """`filled` (a tree without None leaves) put back into tree's structure, None where tree has None."""
+    if isinstance(tree, dict):
+        return {key: None if value is None else _with_holes(value, filled[key]) for key, value in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        rest = iter(filled)
+        return type(tree)(None if item is None else _with_holes(item, next(rest)) for item in tree)
+    return filled
+
+
+HOLES = [
+    (_unpacked_with_a_hole, lambda rng: [rng.normal(size=(2, 3)), None, rng.normal(size=2)]),
+    (_unpacked_with_a_hole, lambda rng: (rng.normal(size=(2, 3)), None, rng.normal(size=2))),
+    (_hole_through_a_callee_twice, lambda rng: [rng.normal(size=(2, 3)), None, rng.normal(size=2)]),
+    (_layers_some_without_bias, lambda rng: [(rng.normal(size=(3, 3)), None),
+                                             (rng.normal(size=(3, 3)), rng.normal(size=3))]),
+    (_dict_with_a_hole_twice, lambda rng: {"W": rng.normal(size=(2, 3)), "scale": 2.0, "mask": None}),
+]
+
+
+@pytest.mark.parametrize("program, make_params", HOLES, ids=lambda v: getattr(v, "__name__", ""))
+def test_none_leaves_of_lists_and_tuples_get_none(program, make_params, rng):
+    params, x = make_params(rng), rng.normal(size=3)
+    expected = central_differences(lambda filled: program(_with_holes(params, filled), x),
+                                   (_without_holes(params),), 0)
+    for gradient in (adjoint.grad(program)(params, x), adjoint.value_and_grad(program)(params, x)[1],
+                     adjoint.vjp(program)(params, x)[1](1.0)):
+        _same_structure(gradient, params, "gradient")
+        np.testing.assert_allclose(flat(_without_holes(gradient)), expected, rtol=1e-6, atol=1e-7)
+    tangent = _with_holes(params, _without_holes(copy.deepcopy(params)))
+    _, along = adjoint.jvp(program)(params, x, tangent)
+    np.testing.assert_allclose(along, expected @ flat(_without_holes(tangent)), rtol=1e-6, atol=1e-7)
+
+
 def _nested(tree):
     encoder, decoder = tree["layers"]
     return np.sum(encoder["W"] * decoder[0]) + tree["gain"].value * np.sum(decoder[1])

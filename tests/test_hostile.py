@@ -76,6 +76,16 @@ def rebind_global_helper():
         hf.HELPER = hf.helper_two
 
 
+def rebind_global_activation():
+    gradient = adjoint.grad(hf.calls_global_activation)
+    first = gradient(0.5)
+    hf.ACTIVATION = np.sin
+    try:
+        return first, gradient(0.5)
+    finally:
+        hf.ACTIVATION = np.tanh
+
+
 def change_global_value():
     gradient = adjoint.grad(hf.reads_global)
     first = gradient(1.5)
@@ -201,6 +211,8 @@ HOSTILE = [
     # ----- globals, closures, defaults
     Hostile("global-value-changed-after", change_global_value, expect=(6.0, 9.0)),
     Hostile("global-helper-rebound-after", rebind_global_helper, expect=(2.0, 5.0)),
+    Hostile("global-rule-function-rebound-after", rebind_global_activation,
+            expect=(2.0 * (1.0 - math.tanh(0.5) ** 2), 2.0 * math.cos(0.5))),
     Hostile("closure", lambda: adjoint.grad(hf.make_scaled(3.0))(2.0), expect=12.0),
     Hostile("default-is-computed-once", change_default_global, expect=6.0),
     Hostile("keyword-only-default", lambda: adjoint.grad(hf.keyword_only)(2.0), expect=8.0),
@@ -209,8 +221,10 @@ HOSTILE = [
     Hostile("bound-method", lambda: adjoint.grad(hf.Model(3.0).loss)(2.0), expect=12.0),
     Hostile("bound-method-jvp", lambda: adjoint.jvp(hf.Model(3.0).loss)(2.0, 0.5), expect=(12.0, 6.0)),
     Hostile("bound-method-vjp", lambda: adjoint.vjp(hf.Model(3.0).loss)(2.0)[1](2.0), expect=24.0),
-    Hostile("bound-method-second-order", lambda: adjoint.grad(adjoint.grad(hf.Model(3.0).loss))(2.0),
-            adjoint.AdjointError, "bound method"),
+    Hostile("bound-method-second-order", lambda: adjoint.grad(adjoint.grad(hf.Model(3.0).loss))(2.0), expect=6.0),
+    Hostile("bound-method-hvp", lambda: adjoint.hvp(hf.Model(3.0).loss)(2.0, 0.5), expect=3.0),
+    Hostile("bound-method-third-order",
+            lambda: adjoint.grad(adjoint.grad(adjoint.grad(hf.Model(3.0).loss)))(2.0), expect=0.0),
     Hostile("staticmethod", lambda: adjoint.grad(hf.Model.square)(3.0), expect=6.0),
     Hostile("classmethod", lambda: adjoint.grad(hf.Model.doubled_square)(3.0), expect=12.0),
     Hostile("callable-instance", lambda: adjoint.grad(hf.Model(2.0))(0.5), expect=2.0 * math.cos(0.5)),

@@ -21,12 +21,7 @@ import program_corpus as corpus
 
 # ----- what stops each program today ------------------------------------------------------
 
-NOT_YET = {
-    "lstm": "a differentiated value passed through a `*inputs` parameter of a user function: refused (issue 13)",
-    "rnn": "a differentiated value passed through a `*arrays` parameter of a user function: refused (issue 13)",
-    "rosenbrock": "a table of lambdas indexed by a loop variable: the function a call receives must be known "
-                  "when the derivative is generated (issue 13)",
-}
+NOT_YET: dict = {}
 
 # Programs whose failure today is not an AdjointError at a line of the program's own file.
 BLAMES_ELSEWHERE: dict = {}
@@ -34,8 +29,7 @@ BLAMES_ELSEWHERE: dict = {}
 # jvp stops where grad stops; an objective returning (loss, aux) is not measured in forward mode ("n/a").
 NOT_YET_FORWARD = dict(NOT_YET)
 
-BOUND_METHOD = "hvp of a bound method is refused by the API, with no line (issue 13: methods)"
-NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD, softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
+NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD)
 
 
 def programs(known_failures):
@@ -123,7 +117,7 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
     assert measurement.names_own_line, measurement.detail
 
 
-HVP_BLAMES_ELSEWHERE = dict(softmax_regression_class=BOUND_METHOD, spring_chain=BOUND_METHOD)
+HVP_BLAMES_ELSEWHERE: dict = {}
 
 
 @pytest.mark.peers

@@ -248,7 +248,8 @@ HELPERS = [
     # products
     helper("runtime.dot_adjoint_a(x0, np.ones((1, 2, 3)), x1)", ((4, 2, 2), (4, 3, 2))),
     helper("runtime.dot_adjoint_b(x0, x1, np.ones((4, 3, 2)))", ((4, 2, 2), (1, 2, 3))),
-    helper("runtime.pow_exponent_adjoint(x0, x1, x2)", ((2, 3), (2, 3), ()), (normal, normal, positive)),
+    helper("runtime.pow_exponent_adjoint(x0, x1, x2, 2.5)", ((2, 3), (2, 3), ()), (normal, normal, positive)),
+    helper("runtime.pow_log_slope(x0, x1, x2, 2.5)", ((2, 3), (2, 3), (3,)), (normal, normal, positive)),
     helper("runtime.tensordot_adjoint_a(x0, np.ones((3, 4, 5)), x1, ([0, 2], [1, 0]))", ((4, 2), (5, 3, 2))),
     helper("runtime.tensordot_adjoint_b(x0, x1, np.ones((3, 4)), 1)", ((2, 4), (2, 3))),
     helper("runtime.kron_adjoint(x0, np.ones((2, 2)), x1, 0)", ((6, 4), (3, 2)), label="a"),

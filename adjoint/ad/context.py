@@ -210,6 +210,11 @@ class FunctionContext:
                 label, f"the derivative rule of `{label}` does not accept these arguments (it takes "
                 f"{', '.join(template.inputs)}); register one that does with @adjoint.{register}",
                 self.location(value))
+        overwriting = [p for p in template.inputs if p.startswith("overwrite") and not _constant_false(bindings[p])]
+        if overwriting:
+            raise NonDifferentiableError(
+                label, f"`{label}` with `{overwriting[0]}` may overwrite its argument in place, which its "
+                "derivative rule does not model; leave it False (the default)", self.location(value))
         if "subscripts" in bindings and not self._subscripts_string(bindings):
             raise NonDifferentiableError(
                 label, f"the derivative of `{label}` takes its subscripts as a string ('ij,jk->ik'), "
@@ -318,3 +323,8 @@ class _StripCalls(gast.NodeTransformer):
             return node.args[0]
         return node
 
+
+
+def _constant_false(node: gast.expr) -> bool:
+    """`False` (or 0, None) written as a constant: an `overwrite_*` argument that leaves the input alone."""
+    return isinstance(node, gast.Constant) and not node.value

@@ -95,7 +95,7 @@ class CallClassifier:
         label = _dotted_text(func_node)
         if func is MISSING:
             return Operation(Callee.UNKNOWN, None, label, self._why_unknown(func_node, label))
-        if not isinstance(func_node, gast.Name):  # read through an object or a table: follow its changes
+        if not isinstance(func_node, gast.Name) or _has_rule(found, self.table):  # follow a rebinding of the callee
             self.dependencies.extend(d for d in [dependency_of(func_node, self.parsed, found)] if d is not None)
         if func in NON_DIFFERENTIABLE:
             return Operation(Callee.NONDIFF, func, label)

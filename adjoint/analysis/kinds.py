@@ -295,7 +295,7 @@ def _item_definitions(func_node: gast.FunctionDef):
 
 def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[str]:
     """Names of unknown kind that may hold a list or a dict: items of lists (whose items are not
-    known to be lists), of dicts and dataclasses, and copies of them. Their adjoints add item by
+    known to be numbers; taken by index or by `pop()`), of dicts and dataclasses, and copies of them. Their adjoints add item by
     item, not by `+`."""
     found: Set[str] = set()
     changed = True
@@ -308,15 +308,32 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
             if target in found or kinds.get(target) in (SCALAR, CONTAINER):
                 continue
             read = isinstance(value, (gast.Subscript, gast.Attribute)) and isinstance(value.value, gast.Name)
-            owner = value.value.id if read else None
+            popped = nodes.is_pop(value) and kinds.get(target, UNKNOWN) == UNKNOWN
+            owner = value.value.id if read else value.func.value.id if popped else None
             items = getattr(kinds, "items_of", {}).get(owner, UNKNOWN)
             item = owner is not None and (
-                (kinds.get(owner) == CONTAINER and items != SCALAR and isinstance(value, gast.Subscript))
+                (kinds.get(owner, UNKNOWN) in (CONTAINER, UNKNOWN) and items != SCALAR and popped)
+                or (kinds.get(owner) == CONTAINER and items != SCALAR and isinstance(value, gast.Subscript))
                 or kinds.get(owner) in (MAPPING, RECORD) or owner in found)
-            if item or (isinstance(value, gast.Name) and value.id in found):
+            if item or (isinstance(value, gast.Name) and value.id in found) or _passes_a_list(value, kinds, found):
                 found.add(target)
                 changed = True
     return found
+
+
+# Runtime helpers of derivative code that return a list (an adjoint item by item) when they are
+# given one: `unbroadcast(g, x)` returns g, `add_at(d, residuals, i, g)` the adjoint of a tuple.
+LIST_PRESERVING_HELPERS = ("unbroadcast", "broadcast_like", "add_at", "add_adjoints", "item_adjoint",
+                           "item_adjoint_backward", "gradient_like")
+
+
+def _passes_a_list(value: gast.expr, kinds: Dict[str, str], found: Set[str]) -> bool:
+    """A helper of LIST_PRESERVING_HELPERS given a value that may hold a list (in derivative code
+    that a second derivative differentiates, the adjoints of residuals are lists)."""
+    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
+            and value.func.id in LIST_PRESERVING_HELPERS):
+        return False
+    return any(isinstance(a, gast.Name) and (a.id in found or kinds.get(a.id) == CONTAINER) for a in value.args)
 
 
 def kind_of_value(value) -> str:

@@ -35,14 +35,16 @@ import gast
 from adjoint import nodes
 from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
+from adjoint.frontend.names import is_frozen_distribution
 from adjoint.frontend.parse import MISSING, parse_function, unwrap
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import resolve_value
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached
+from adjoint.normalize.unroll import TableKeys
 from adjoint.options import Options
 from adjoint.version import __version__
 
-FORMAT = 2
+FORMAT = 3
 MAX_FUNCTIONS = 200
 
 # How the disk cache has been used in this process (read by tests and when debugging).
@@ -149,6 +151,10 @@ def describe_reference(value: Any):
         return "module", value.__name__
     if getattr(value, "__adjoint_generated__", None) is not None:
         raise NotCacheable("the function calls a derived function")
+    if is_frozen_distribution(getattr(value, "__self__", value) if inspect.ismethod(value) else value):
+        # The derivative is generated for the family and the form of its parameters, and must follow the name
+        # to another object: a dependency a cache entry does not keep.
+        raise NotCacheable("the function calls a method of a frozen SciPy distribution")
     if callable(value) and any(_has_rule(table, value) for table in (ADJOINTS, TANGENTS, NON_DIFFERENTIABLE)):
         return "rule", qualified_name(value)
     if inspect.isfunction(unwrap(value)):
@@ -280,6 +286,8 @@ def _rebuild_binding(description: dict, allowed: set) -> Any:
 # ----- entries ---------------------------------------------------------------------------------
 
 def _entry(generated, found: Dependencies) -> Optional[dict]:
+    if any(isinstance(namespace, TableKeys) for namespace, _, _ in generated.dependencies):
+        return None  # a loop unrolled over a table's entries: the key does not describe their functions
     units = []
     for unit in generated.units:
         owner = next((i for i, f in enumerate(found.functions) if f.__globals__ is unit.globals), None)
@@ -287,11 +295,27 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
         if owner is None or any(description is None for description in bindings.values()):
             return None
         units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings})
+    depends = _described_dependencies(generated, found)
+    if depends is None:
+        return None
     # The root was compiled from the unit of the same name (compile_function returns `def name`).
     backward = generated.backward.__name__ if generated.backward is not None else None
     warnings = [[found.message, found.filename, found.lineno] for found in generated.warnings]
     return {"format": FORMAT, "root": generated.function.__name__, "backward": backward, "units": units,
-            "warnings": warnings}
+            "warnings": warnings, "dependencies": depends}
+
+
+def _described_dependencies(generated, found: Dependencies) -> Optional[List[list]]:
+    """[owner, name] for each global name the derivative depends on (`owner` the index of the
+    function whose module holds it), so that a loaded derivative follows a later rebinding as a
+    generated one does; None when one is not a module's global (an attribute, a table's entry)."""
+    described = []
+    for namespace, name, _ in generated.dependencies:
+        owner = next((i for i, f in enumerate(found.functions) if f.__globals__ is namespace), None)
+        if owner is None:
+            return None
+        described.append([owner, name])
+    return described
 
 
 def _load(path: Path, key: str, found: Dependencies):
@@ -311,7 +335,10 @@ def _load(path: Path, key: str, found: Dependencies):
         units.append(GeneratedFunction(unit["name"], unit["source"], namespace, bindings))
     functions = compile_all(units)
     warnings = [Unreached(*found) for found in entry.get("warnings", ())]
-    return Generated(functions[entry["root"]], units, backward=functions.get(entry.get("backward")), warnings=warnings)
+    namespaces = [found.functions[owner].__globals__ for owner, _ in entry["dependencies"]]
+    depends = [(namespace, name, namespace.get(name)) for namespace, (_, name) in zip(namespaces, entry["dependencies"])]
+    return Generated(functions[entry["root"]], units, depends, backward=functions.get(entry.get("backward")),
+                     warnings=warnings)
 
 
 def _payload(entry: dict) -> bytes:

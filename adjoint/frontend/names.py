@@ -82,14 +82,10 @@ def rule_template(spelled: str, func: Any, positional: int, keywords: List[str],
 
 FIXED_STEPS = ("adjoint differentiates an integrator written as a fixed-step loop (e.g. Runge-Kutta steps in "
                "`for step in range(steps):`); write the solver that way, or register a rule")
-CHOLESKY = ("its result packs a factor with a flag; write scipy.linalg.cholesky(a, lower=True) and two "
-            "scipy.linalg.solve_triangular calls instead, which have rules")
 ADVICE = {
     "scipy.integrate.odeint": FIXED_STEPS,
     "scipy.integrate.solve_ivp": FIXED_STEPS,
     "scipy.integrate.quad": "write the integral as a weighted sum of the integrand's values on a fixed grid",
-    "scipy.linalg.cho_factor": CHOLESKY,
-    "scipy.linalg.cho_solve": CHOLESKY,
 }
 
 
@@ -99,11 +95,17 @@ def is_distribution(obj: Any) -> bool:
     return module.startswith("scipy.stats.") and callable(obj) and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf"))
 
 
+def is_frozen_distribution(obj: Any) -> bool:
+    """A frozen SciPy distribution (`norm(0.0, 1.0)`): an object of scipy.stats with a distribution's
+    methods that is not itself a distribution."""
+    module = type(obj).__module__ or ""
+    return (module.startswith("scipy.stats.") and not is_distribution(obj)
+            and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf")))
+
+
 def _is_frozen_method(func: Any) -> bool:
     """A method of a frozen SciPy distribution (`prior.logpdf` for `prior = norm(0.0, 1.0)`)."""
-    owner = getattr(func, "__self__", None)
-    module = type(owner).__module__ or ""
-    return inspect.ismethod(func) and module.startswith("scipy.stats.") and not is_distribution(owner)
+    return inspect.ismethod(func) and is_frozen_distribution(getattr(func, "__self__", None))
 
 
 def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjoint") -> str:
@@ -113,8 +115,9 @@ def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjo
                 f"adjoint does not follow; call its method on the parameters instead: `{label}.logpdf(x, ...)` "
                 f"(or freeze and call in one expression: `{label}(...).logpdf(x)`)")
     if _is_frozen_method(func):
-        return (f"`{label}` is a method of a frozen SciPy distribution held in a variable, which adjoint does not "
-                f"differentiate; call the distribution's own method with the parameters instead "
+        return (f"`{label}` is a method of a frozen SciPy distribution held outside the function (a global, an "
+                f"attribute), which adjoint does not differentiate; freeze it in the function, or call the "
+                f"distribution's own method with the parameters instead "
                 f"(`norm.logpdf(x, loc, scale)` for `norm(loc, scale).logpdf(x)`)")
     if spelled in ADVICE:
         return f"no derivative rule for `{label}` ({spelled}): {ADVICE[spelled]}"

@@ -14,6 +14,7 @@ import gast
 from adjoint import nodes
 from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
 from adjoint.frontend import lambdas
+from adjoint.frontend.rest import receive_rest
 
 
 class SourceUnavailableError(AdjointError, TypeError):
@@ -200,7 +201,10 @@ def parse_function(func: Callable) -> ParsedFunction:
 
 def _specialize(parsed: ParsedFunction, specialization) -> None:
     """Bound parameters leave the signature (the body reads their values, or a local copy of
-    them where it rebinds them); fixed ones are known unless the body rebinds them."""
+    them where it rebinds them); fixed ones are known unless the body rebinds them; `*args`
+    and `**kwargs` become the named parameters of the call they are specialized to."""
+    if specialization.rest is not None:
+        receive_rest(parsed.node, specialization.rest)
     stored = set(nodes.names_stored(parsed.node))
     for name, value in specialization.bound:
         _remove_parameter(parsed.node.args, name)

@@ -8,7 +8,9 @@ known:
   they leave the signature and their values become names the body reads (`self.W`);
 - an argument or default that is a function (`layer(x, np.tanh)`, `act=np.tanh`) *fixes* a
   parameter: it stays in the signature (callers pass the same value), and calls through it
-  resolve to the value (`act(x)` is differentiated as `np.tanh(x)`).
+  resolve to the value (`act(x)` is differentiated as `np.tanh(x)`);
+- a call that passes values through `*args` or `**kwargs` gives them named parameters, one
+  per value (frontend/rest.py).
 
 The derivative is generated for the specialization, so it is part of what a derivative is
 generated for, as argument kinds are. Specializations are memoized by the identity of the
@@ -26,18 +28,21 @@ import gast
 import numpy as np
 
 from adjoint.errors import AdjointError
-from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
+from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function, unwrap
+from adjoint.frontend.rest import POSITIONAL, VARIADIC, Rest, call_with_rest, reduced_parameters, rest_parameters
 
 Values = Tuple[Tuple[str, Any], ...]
 
 
 @dataclass(frozen=True)
 class Specialization:
-    """`origin` with parameters `bound` (gone from the signature) and `fixed` (kept) known."""
+    """`origin` with parameters `bound` (gone from the signature) and `fixed` (kept) known, and
+    its `*args`/`**kwargs` replaced by the parameters of `rest` (None: kept)."""
 
     origin: Callable
     bound: Values = ()
     fixed: Values = ()
+    rest: Optional[Rest] = None
 
 
 _MEMO: Dict[tuple, Tuple[Callable, tuple]] = {}
@@ -47,18 +52,24 @@ def specialization_of(func: Any) -> Optional[Specialization]:
     return getattr(func, "__adjoint_specialized__", None)
 
 
-def specialize(func: Callable, bound: Values = (), fixed: Values = ()) -> Optional[Callable]:
-    """The function adjoint differentiates as `func` with these parameter values known, or None
-    when its signature cannot be specialized (positional-only or variadic parameters)."""
+def specialize(func: Callable, bound: Values = (), fixed: Values = (),
+               passed: Optional[Tuple[int, Tuple[str, ...]]] = None) -> Optional[Callable]:
+    """The function adjoint differentiates as `func` with these parameter values known (and,
+    with `passed` = (count, keywords), what a call passes through its `*args`/`**kwargs`), or
+    None when its signature cannot be specialized (positional-only or variadic parameters)."""
     earlier = specialization_of(func)
+    rest = None
     if earlier is not None:
-        func, bound, fixed = earlier.origin, earlier.bound + bound, earlier.fixed + fixed
-    if not bound and not fixed:
+        func, bound, fixed, rest = earlier.origin, earlier.bound + bound, earlier.fixed + fixed, earlier.rest
+    if passed is not None and rest is None:
+        rest = rest_parameters(parse_function(func).node, *passed)
+    if not bound and not fixed and rest is None:
         return func
     fixed = tuple(sorted(dict(fixed).items(), key=lambda item: item[0]))
-    key = (func, tuple((name, id(value)) for name, value in bound), tuple((name, id(value)) for name, value in fixed))
+    key = (func, tuple((name, id(value)) for name, value in bound), tuple((name, id(value)) for name, value in fixed),
+           rest)
     if key not in _MEMO:
-        made = _make(Specialization(func, bound, fixed))
+        made = _make(Specialization(func, bound, fixed, rest))
         _MEMO[key] = (made, (bound, fixed))  # the values stay alive while their ids are keys
     return _MEMO[key][0]
 
@@ -72,7 +83,8 @@ def captured_parameter(parameter: str, captured: str) -> str:
 def _make(spec: Specialization) -> Optional[Callable]:
     signature = inspect.signature(spec.origin)
     plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    if any(p.kind not in plain for p in signature.parameters.values()):
+    allowed = plain + VARIADIC + (inspect.Parameter.POSITIONAL_ONLY,) if spec.rest is not None else plain
+    if any(p.kind not in allowed for p in signature.parameters.values()):
         return None
     bound_values = dict(spec.bound)
     captures = {name: getattr(value, "__adjoint_captures__", ()) for name, value in spec.fixed}
@@ -81,7 +93,8 @@ def _make(spec: Specialization) -> Optional[Callable]:
     if any(p.name in signature.parameters for p in added):
         return None
     kept = [p for p in signature.parameters.values() if p.name not in bound_values]
-    reduced = signature.replace(parameters=kept + added)
+    rest = spec.rest or Rest()
+    reduced = signature.replace(parameters=reduced_parameters(kept, rest) + added)
     origin, fixed = spec.origin, dict(spec.fixed)
 
     def specialized(*args, **kwargs):
@@ -90,7 +103,7 @@ def _make(spec: Specialization) -> Optional[Callable]:
             if captured:
                 values = {c: arguments.pop(captured_parameter(name, c)) for c in captured}
                 arguments[name] = functools.partial(fixed[name], **values)
-        return origin(**bound_values, **arguments)
+        return call_with_rest(origin, dict(bound_values, **arguments), rest)
 
     made = types.FunctionType(specialized.__code__, origin.__globals__, origin.__name__, None,
                               specialized.__closure__)
@@ -214,6 +227,19 @@ def instance_of(func: Callable) -> Values:
     if not inspect.ismethod(func):
         return ()
     return ((next(iter(inspect.signature(unwrap(func)).parameters)), func.__self__),)
+
+
+def function_and_bound(value: Any) -> Tuple[Any, Values]:
+    """(user function, the parameters it binds) for a bound method, or a functools.partial giving
+    values to leading positional parameters, that as_user_function left as it was (its function
+    has `*args` or `**kwargs`: only a call's arity can specialize it); (value, ()) otherwise."""
+    if inspect.ismethod(value) and inspect.isfunction(value.__func__):
+        return value.__func__, instance_of(value)
+    if isinstance(value, functools.partial) and inspect.isfunction(value.func) and not value.keywords:
+        positional = [p.name for p in inspect.signature(value.func).parameters.values() if p.kind in POSITIONAL]
+        if len(value.args) <= len(positional):
+            return value.func, tuple(zip(positional, value.args))
+    return value, ()
 
 
 def _function_arguments(func: Callable, args: tuple, kwargs: dict) -> Values:

@@ -23,7 +23,8 @@ After (`scale` and `mul` are names of the lifted functions)::
 
 A call of a user function with a function value as an argument or default
 (`layer(x, np.tanh)`) calls the specialization of the callee to that value
-(frontend/values.py), under a new name.
+(frontend/values.py), under a new name; so does a call that passes values through the
+callee's `*args` or `**kwargs` (specialized to their number and keywords, frontend/rest.py).
 """
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ from adjoint.frontend.define import define_function
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
+from adjoint.frontend.rest import Rest, passed_through_rest
 from adjoint.frontend.values import (as_user_function, captured_parameter, dependency_of, is_function_value,
-                                     resolve_value, specialize)
+                                     function_and_bound, resolve_value, specialization_of, specialize)
 
 SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
 
@@ -193,9 +195,6 @@ class _Lifter:
                                      "give each definition a name of its own")
         if getattr(function, "decorator_list", None):
             raise self._refuse(function.decorator_list[0], "decorators of local functions are not supported")
-        arguments = function.args
-        if arguments.vararg is not None or arguments.kwarg is not None:
-            raise self._refuse(node, "local functions with `*args` or `**kwargs` are not supported")
         for sub in nodes.walk(function):
             if isinstance(sub, (gast.Nonlocal, gast.Global)):
                 keyword = "nonlocal" if isinstance(sub, gast.Nonlocal) else "global"
@@ -310,20 +309,34 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
         if not isinstance(node, gast.Call):
             continue
         callee = as_user_function(resolve_value(node.func, parsed, local_names))
-        if not inspect.isfunction(callee) or _has_rule(callee) or _is_library(callee):
+        function, bound = function_and_bound(callee)
+        if not inspect.isfunction(function) or _has_rule(function) or _is_library(function):
             continue
         fixed = _function_arguments(callee, node, parsed, local_names)
-        if not fixed:
+        if fixed is None:
             continue
-        specialized = specialize(callee, fixed=tuple(fixed.items()))
+        rest = passed_through_rest(callee, len(node.args), tuple(k.arg for k in node.keywords))
+        if not fixed and rest is None:
+            continue
+        specialized = specialize(function, bound=bound, fixed=tuple(fixed.items()), passed=rest)
         if specialized is None:
             continue
-        alias = fresh("_" + callee.__name__.strip("<>"))
+        alias = fresh("_" + function.__name__.strip("<>"))
         parsed.namespace[alias] = specialized
         _depend(parsed, node.func, local_names)
         node.func = nodes.copy_location(nodes.name(alias), node.func)
-        node.keywords += _captured_arguments(callee, node, fixed, parsed, passed)
+        captured = _captured_arguments(callee, node, fixed, parsed, passed)
+        _rename_rest_keywords(node, specialization_of(specialized).rest)
+        node.keywords += captured
     _refuse_captures_left(parsed, passed)
+
+
+def _rename_rest_keywords(call: gast.Call, rest: Optional[Rest]) -> None:
+    """`scaled(x, scale=s)` of `def scaled(x, **options)` passes s as the parameter
+    standing for the keyword `scale` (frontend/rest.py)."""
+    names = dict(rest.keywords) if rest is not None else {}
+    for keyword in call.keywords:
+        keyword.arg = names.get(keyword.arg, keyword.arg)
 
 
 def _captured_arguments(callee: Callable, call: gast.Call, fixed: dict, parsed: ParsedFunction,

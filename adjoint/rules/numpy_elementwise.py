@@ -338,23 +338,23 @@ def _(result, x, y):
 @register_adjoint(np.power)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * y * np.power(x, y - 1), x)
-    d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x), y)
+    d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x, y), y)
 
 
 @register_tangent(np.power)
 def _(result, x, y):
-    d[result] = d[x] * y * np.power(x, y - 1) + pow_exponent_adjoint(d[y], result, x)
+    d[result] = d[x] * y * np.power(x, y - 1) + pow_exponent_adjoint(d[y], result, x, y)
 
 
 @register_adjoint(np.float_power)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * y * np.float_power(x, y - 1), x)
-    d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x), y)
+    d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x, y), y)
 
 
 @register_tangent(np.float_power)
 def _(result, x, y):
-    d[result] = d[x] * y * np.float_power(x, y - 1) + pow_exponent_adjoint(d[y], result, x)
+    d[result] = d[x] * y * np.float_power(x, y - 1) + pow_exponent_adjoint(d[y], result, x, y)
 
 
 @register_adjoint(np.arctan2)

@@ -70,12 +70,12 @@ def _(result, x, y):
 @register_adjoint(operator.pow)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * y * x ** (y - 1), x)
-    d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x), y)
+    d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x, y), y)
 
 
 @register_tangent(operator.pow)
 def _(result, x, y):
-    d[result] = d[x] * y * x ** (y - 1) + pow_exponent_adjoint(d[y], result, x)
+    d[result] = d[x] * y * x ** (y - 1) + pow_exponent_adjoint(d[y], result, x, y)
 
 
 # x mod y = x - floor(x / y) * y, and floor(x / y) = (x - result) / y (np.fmod: trunc for floor).

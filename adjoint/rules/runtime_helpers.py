@@ -11,7 +11,7 @@ from adjoint.rules.table import non_differentiable, register_adjoint, register_t
 from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, gradient_like,
     item_adjoint, item_adjoint_backward, list_concat_tangent, list_repeat_adjoint, list_repeat_tangent,
-    pop_adjoint, pop_tangent, pow_exponent_adjoint, set_at, sorted_adjoint, sorted_tangent, sum_adjoint,
+    pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, set_at, sorted_adjoint, sorted_tangent, sum_adjoint,
     sum_tangent, transpose_adjoint, unbroadcast, unreduce, written_adjoint, written_adjoint_backward, zero_at,
 )
 from adjoint.templates import d
@@ -297,16 +297,33 @@ def _(result, g, a, b):
     d[result] = dot_adjoint_b(d[g], a, b) + dot_adjoint_b(g, d[a], b)
 
 
+# The exponent of pow_exponent_adjoint and pow_log_slope only says where x == 0 which limit to take:
+# their derivatives in it are 0. pow_log_slope(g, power, x, y) = g * power / x: linear in g and in
+# power, and -result / x = pow_log_slope(result, 1, x, y - 1) (the limit where x == 0) in x.
 @register_adjoint(runtime.pow_exponent_adjoint)
-def _(result, g, power, x):
-    d[g] = unbroadcast(pow_exponent_adjoint(d[result], power, x), g)
-    d[power] = unbroadcast(pow_exponent_adjoint(d[result], g, x), power)
-    d[x] = unbroadcast(d[result] * g * power / x, x)
+def _(result, g, power, x, exponent):
+    d[g] = unbroadcast(pow_exponent_adjoint(d[result], power, x, exponent), g)
+    d[power] = unbroadcast(pow_exponent_adjoint(d[result], g, x, exponent), power)
+    d[x] = unbroadcast(pow_log_slope(d[result] * g, power, x, exponent), x)
 
 
 @register_tangent(runtime.pow_exponent_adjoint)
-def _(result, g, power, x):
-    d[result] = pow_exponent_adjoint(d[g], power, x) + pow_exponent_adjoint(g, d[power], x) + d[x] * g * power / x
+def _(result, g, power, x, exponent):
+    d[result] = (pow_exponent_adjoint(d[g], power, x, exponent) + pow_exponent_adjoint(g, d[power], x, exponent)
+                 + pow_log_slope(d[x] * g, power, x, exponent))
+
+
+@register_adjoint(runtime.pow_log_slope)
+def _(result, g, power, x, exponent):
+    d[g] = unbroadcast(pow_log_slope(d[result], power, x, exponent), g)
+    d[power] = unbroadcast(pow_log_slope(d[result], g, x, exponent), power)
+    d[x] = unbroadcast(-pow_log_slope(d[result] * result, 1.0, x, exponent - 1), x)
+
+
+@register_tangent(runtime.pow_log_slope)
+def _(result, g, power, x, exponent):
+    d[result] = (pow_log_slope(d[g], power, x, exponent) + pow_log_slope(g, d[power], x, exponent)
+                 - pow_log_slope(result * d[x], 1.0, x, exponent - 1))
 
 
 # ----- The builtins sum and sorted: each helper is the transpose of its partner ------------------

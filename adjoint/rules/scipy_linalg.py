@@ -1,9 +1,12 @@
-"""Adjoints and tangents of scipy.linalg: triangular solves, the Cholesky factor, the matrix
-exponential and square root (real square matrices, not stacks).
+"""Adjoints and tangents of scipy.linalg: triangular solves, the Cholesky factor (cholesky,
+cho_factor and cho_solve), the matrix exponential and square root (real square matrices, not stacks).
 
 Matrices with a structure (the triangle a solve reads, the symmetric matrix a Cholesky factor
 comes from) get gradients with that structure: a triangular solve's gradient lies in the
-triangle it reads, and cholesky's is symmetric, as np.linalg.cholesky's.
+triangle it reads, and cholesky's is symmetric, as np.linalg.cholesky's. cho_factor factors a
+copy of its argument in place: its result holds the factor in one triangle, computed from that
+triangle of the argument alone, and the argument's own entries in the other; its gradient is
+with respect to exactly those entries (as np.linalg.eigh's is with respect to the triangle it reads).
 """
 import numpy as np
 from scipy import linalg
@@ -11,7 +14,8 @@ from scipy import linalg
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    cholesky_adjoint, cholesky_tangent, frechet_block, frechet_corner, transpose_if, transposed_trans, triangle,
+    add_at, broadcast_like, cholesky_adjoint, cholesky_tangent, frechet_block, frechet_corner, item_adjoint, symmetric_from,
+    symmetrized, transpose_if, transposed_trans, triangle, triangle_adjoint,
 )
 
 non_differentiable(transposed_trans)
@@ -47,6 +51,44 @@ def _(result, a, lower=False):
 @register_tangent(linalg.cholesky)
 def _(result, a, lower=False):
     d[result] = transpose_if(cholesky_tangent(d[a], transpose_if(result, 1 - lower)), 1 - lower)
+
+
+# (c, lower) = cho_factor(a, lower): c = F + (a - triangle(a)), F the factor (L, or U = L^T) of the
+# symmetric matrix mirrored from a's triangle; the transpose of symmetric_from(., "U") is
+# that of symmetric_from(transpose(.), "L").
+@register_adjoint(linalg.cho_factor)
+def _(result, a, lower=False, overwrite_a=False, check_finite=True):
+    g = broadcast_like(item_adjoint(d[result], 0), result[0])
+    low = transpose_if(triangle(result[0], lower), 1 - lower)
+    d[a] = (transpose_if(triangle_adjoint(cholesky_adjoint(transpose_if(triangle(g, lower), 1 - lower), low), "L"),
+                         1 - lower)
+            + g - triangle(g, lower))
+
+
+@register_tangent(linalg.cho_factor)
+def _(result, a, lower=False, overwrite_a=False, check_finite=True):
+    d[result] = (transpose_if(cholesky_tangent(symmetric_from(transpose_if(d[a], 1 - lower), "L"),
+                                               transpose_if(triangle(result[0], lower), 1 - lower)), 1 - lower)
+                 + d[a] - triangle(d[a], lower), 0.0)
+
+
+# x = cho_solve((c, lower), b) solves (L L^T) x = b, L from c's triangle: db = cho_solve((c, lower), g),
+# dA = -db x^T, and dL = (dA + dA^T) L lands in c's triangle.
+@register_adjoint(linalg.cho_solve)
+def _(result, c_and_lower, b, overwrite_b=False, check_finite=True):
+    solved = linalg.cho_solve(c_and_lower, d[result])
+    outer = np.reshape(solved, (np.shape(result)[0], -1)) @ np.transpose(np.reshape(result, (np.shape(result)[0], -1)))
+    d[b] = solved
+    d[c_and_lower] = add_at(d[c_and_lower], c_and_lower, 0, -triangle(transpose_if(
+        (outer + np.transpose(outer)) @ transpose_if(triangle(c_and_lower[0], c_and_lower[1]), 1 - c_and_lower[1]),
+        1 - c_and_lower[1]), c_and_lower[1]))
+
+
+@register_tangent(linalg.cho_solve)
+def _(result, c_and_lower, b, overwrite_b=False, check_finite=True):
+    d[result] = linalg.cho_solve(c_and_lower, d[b] - 2.0 * symmetrized(
+        transpose_if(triangle(item_adjoint(d[c_and_lower], 0), c_and_lower[1]), 1 - c_and_lower[1])
+        @ np.transpose(transpose_if(triangle(c_and_lower[0], c_and_lower[1]), 1 - c_and_lower[1]))) @ result)
 
 
 # ----- Matrix functions -------------------------------------------------------------------------------

@@ -340,7 +340,10 @@ def field_index(x, name):
 
 
 def add_adjoints(a, b):
-    """a + b for adjoints that may be lists or dicts (of adjoints) or symbolic zeros."""
+    """a + b for adjoints that may be lists or dicts (of adjoints) or symbolic zeros (also None,
+    the gradient of a None leaf of a parameter container)."""
+    if a is None or b is None:
+        return b if a is None else a
     a = _entries(a) if _is_record(a) else a
     b = _entries(b) if _is_record(b) else b
     if isinstance(a, dict) or isinstance(b, dict):

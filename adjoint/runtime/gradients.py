@@ -30,11 +30,10 @@ def gradient_like(dx, x):
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
         if not _is_container(dx):
-            items = [gradient_like(dx, item) for item in x]
-        else:
-            if len(dx) != len(x):
-                raise _short_derivative(dx, x)
-            items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+            dx = [dx] * len(x)
+        elif len(dx) != len(x):
+            raise _short_derivative(dx, x)
+        items = [None if item is None else gradient_like(d_item, item) for d_item, item in zip(dx, x)]
         return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, dict) or _is_record(x):
         return _record_like(_keyed_gradients(dx, _entries(x)), x)
@@ -108,12 +107,24 @@ def stop_gradient(x):
     return x
 
 
-def pow_exponent_adjoint(g, power, x):
-    """g * d(x ** y)/dy = g * power * log(x) where power = x ** y, taken as 0 where x == 0."""
+def pow_exponent_adjoint(g, power, x, exponent):
+    """g * d(x ** y)/dy = g * power * log(x) where power = x ** y, taken as 0 where x == 0 (the limit
+    of x ** y log x for y > 0). `exponent` (y) does not change the value: the derivative of this
+    in x (pow_log_slope) needs it where x == 0."""
     if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
         return 0.0 if x == 0 else g * power * (math.log(x) if x > 0 else math.nan)
     safe = np.where(x == 0, 1.0, x)
     return np.where(x == 0, 0.0, g * power * np.log(safe))
+
+
+def pow_log_slope(g, power, x, exponent):
+    """g * power / x = g * x ** (y - 1) (y the exponent), the derivative of pow_exponent_adjoint in x.
+    Where x == 0 it is 0 for y > 1 (the limit of x ** (y - 1) (1 + y log x), the mixed second
+    derivative of x ** y, as autograd takes it) and NaN for y <= 1, where that has no finite limit."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(exponent) == 0:
+        return (0.0 if exponent > 1 else math.nan) if x == 0 else g * power / x
+    safe = np.where(x == 0, 1.0, x)
+    return np.where(x == 0, np.where(exponent > 1, 0.0, np.nan), g * power / safe)
 
 
 def dot_adjoint_a(g, a, b):

@@ -145,11 +145,10 @@ def gradient_like(dx, x):
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
         if not _is_container(dx):
-            items = [gradient_like(dx, item) for item in x]
-        else:
-            if len(dx) != len(x):
-                raise _short_derivative(dx, x)
-            items = [gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+            dx = [dx] * len(x)
+        elif len(dx) != len(x):
+            raise _short_derivative(dx, x)
+        items = [None if item is None else gradient_like(d_item, item) for d_item, item in zip(dx, x)]
         return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, dict) or _is_record(x):
         return _record_like(_keyed_gradients(dx, _entries(x)), x)
