@@ -1,5 +1,6 @@
 """`python -m benchmarks [--quick] [--cases energy,mlp] [--peers autograd,torch]`: see harness.py;
-`python -m benchmarks --generation [--quick]`: see generation.py."""
+`python -m benchmarks --generation [--quick]`: see generation.py;
+`python -m benchmarks --memory [--cases rnn-2000]`: see memory.py."""
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,7 @@ if __name__ == "__main__":
         os.environ.setdefault(_variable, "1")
     os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
-from benchmarks import generation, harness  # noqa: E402  (after the thread settings)
+from benchmarks import generation, harness, memory  # noqa: E402  (after the thread settings)
 from benchmarks.cases import CASES  # noqa: E402
 
 
@@ -34,6 +35,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="time.process_time (default: other processes do not count) or time.perf_counter")
     parser.add_argument("--generation", action="store_true",
                         help="time generation instead: synthetic functions of 10-400 lines and nested derivatives")
+    parser.add_argument("--memory", action="store_true",
+                        help="peak memory of one gradient call instead, as ratios to the hand-written gradient's")
     parser.add_argument("--groups", help="with --generation, a comma-separated subset of: "
                         + ", ".join(generation.GROUPS))
     parser.add_argument("--first-generation", metavar="CASE", help=argparse.SUPPRESS)
@@ -53,6 +56,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if unknown:
             parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
         return generation.run(options.quick, options.repeat, options.clock, groups)
+    if options.memory:
+        names = None if options.cases is None else options.cases.split(",")
+        unknown = set(names or ()) - {c.name for c in memory.MEMORY_CASES}
+        if unknown:
+            parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
+        return memory.run(names)
     settings = harness.Settings(
         repeat=options.repeat or (3 if options.quick else 15),
         budget=options.budget if options.budget is not None else (0.002 if options.quick else 0.01),

@@ -67,6 +67,10 @@ class CheckpointedLoops:
             reads[key] = [gast.Expr(value=nodes.tuple_of(names))]
         return reads
 
+    def carried(self) -> Set[str]:
+        """The names the checkpointed loops carry from step to step."""
+        return {name for _, plan in self.loops.values() for name in plan.carried}
+
     def decide_restores(self, adjoint_code: Dict[gast.stmt, List[gast.stmt]], parameters: Set[str]) -> Set[str]:
         """Per loop, the carried names to set back: those the adjoint of earlier code reads, the
         parameters (the gradients take their types) and, in a loop, all. Returns their union."""

@@ -87,12 +87,8 @@ def _prologue(ctx: FunctionContext, primal: List[gast.stmt], originals: Dict[str
             code.append(nodes.assign(param, snapshot))
     if ctx.stack:
         code.append(nodes.assign(ctx.stack, gast.List(elts=[], ctx=gast.Load())))
-    pushed = {
-        stmt.value.args[0].id
-        for stmt in nodes.statements_in(primal)
-        if _is_push(stmt, ctx.stack) and isinstance(stmt.value.args[0], gast.Name)
-    }
-    for name in sorted(pushed - set(params)):
+    pushed = {_pushed_name(stmt.value.args[0]) for stmt in nodes.statements_in(primal) if _is_push(stmt, ctx.stack)}
+    for name in sorted(pushed - set(params) - {None}):
         code.append(nodes.assign(name, nodes.constant(None)))
     return code
 
@@ -123,6 +119,13 @@ def _gradients(ctx: FunctionContext, wrt: Tuple[str, ...], originals: Dict[str, 
                 continue
         gradients.append(nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(originals.get(param, param))]))
     return gradients
+
+
+def _pushed_name(value: gast.expr):
+    """The variable a push saves: `v` of `_stack.append(v)` and of `_stack.append(shape_only(v))`."""
+    if isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords:
+        value = value.args[0]
+    return value.id if isinstance(value, gast.Name) else None
 
 
 def _calls_numpy(ctx: FunctionContext) -> bool:

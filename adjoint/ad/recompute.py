@@ -1,12 +1,14 @@
-"""Fewer saved values: the adjoint sweep recomputes cheap scalars and takes shapes from kin.
+"""Fewer saved values: the adjoint sweep recomputes cheap temporaries and takes shapes from kin.
 
 Two rewrites of the adjoint code of a function, made before the saves are decided:
 
-- A scalar temporary made in a loop by one arithmetic operation (`_t1 = r * x`) whose
-  value only the adjoint of one later statement of its block reads is recomputed there,
-  from operands that still hold their values, or hold them again once that statement's
-  own overwritten value is restored first: two float operations cost less than saving
-  and restoring the temporary, and the stack stays shorter.
+- A temporary made in a loop by one arithmetic operation on numbers (`_t1 = r * x`), or
+  read out of an array or list that nothing in the function changes, at numbers
+  (`_t2 = xs[t]`, a view or an item), whose value only the adjoint of one later statement
+  of its block reads is recomputed there, from operands that still hold their values, or
+  hold them again once that statement's own overwritten value is restored first: two
+  float operations or an index cost less than saving and restoring the temporary (an
+  array per step for a row of xs), and the stack stays shorter.
 - `unbroadcast(g, t)` and `unreduce(g, t, ...)` read only the shape of t. Where t came from
   an elementwise operation whose other operands are numbers (`_t3 = 0.01 * _t2`), or from
   one operand with itself (`_t5 = x * x`), it has that operand's shape, and the adjoint
@@ -34,7 +36,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod)
 _SHAPE_READERS = (runtime.unbroadcast, runtime.unreduce)
@@ -176,7 +178,7 @@ class _Block:
         the recomputation of a later one is recomputed just before it."""
         for index in reversed(range(len(self.stmts))):
             stmt = self.stmts[index]
-            if not self._cheap_scalar(stmt, control):
+            if not self._cheap(stmt, control):
                 continue
             use = self._single_reader(stmt.targets[0].id, index)
             if use is None:
@@ -192,12 +194,15 @@ class _Block:
                 self.result.restore_first.add(reader)
             self.readers.insert_first(reader, nodes.copy_location(nodes.clone(stmt), reader))
 
-    def _cheap_scalar(self, stmt: gast.stmt, control: Set[str]) -> bool:
+    def _cheap(self, stmt: gast.stmt, control: Set[str]) -> bool:
+        """A temporary made by one arithmetic operation on numbers, or read out of an input."""
         target = nodes.assigned_name(stmt)
         if target is None or target in control or self.ctx.sites.stable(target):
             return False
         if target in self.ctx.namer.original or self.ctx.sites.counts.get(target, 0) != 1:
             return False
+        if isinstance(stmt.value, gast.Subscript):
+            return self._read_of_input(stmt.value)
         if self.ctx.kinds.get(target) != SCALAR:
             return False
         value = stmt.value
@@ -208,6 +213,27 @@ class _Block:
         else:
             return False
         return all(self._is_number(atom) for atom in operands)
+
+    def _read_of_input(self, value: gast.Subscript) -> bool:
+        """`xs[t]`, `x[i, 1:]`: an item or basic slice of an array or list that nothing in the
+        function changes, neither in place nor through a name sharing its memory, at numbers."""
+        owner = value.value
+        if not isinstance(owner, gast.Name) or not (is_array(self.ctx.kinds.get(owner.id))
+                                                    or self.ctx.kinds.get(owner.id) == CONTAINER):
+            return False
+        if not self.ctx.sites.stable(owner.id) or self.ctx.aliases.expand({owner.id}) != {owner.id}:
+            return False
+        if owner.id in self.ctx.aliases.mutated:
+            return False
+        parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+        bounds = [bound for part in parts for bound in
+                  ((part.lower, part.upper, part.step) if isinstance(part, gast.Slice) else (part,))]
+        return all(bound is None or self._is_integer(bound) for bound in bounds)
+
+    def _is_integer(self, atom: gast.expr) -> bool:
+        if isinstance(atom, gast.Constant):
+            return type(atom.value) is int
+        return isinstance(atom, gast.Name) and self.ctx.kinds.get(atom.id) == SCALAR
 
     def _single_reader(self, name: str, index: int) -> Optional[int]:
         """The position of the one later statement of the block whose adjoint reads `name` (its own adjoint may

@@ -21,14 +21,15 @@ For `a = x * y; b = math.sin(x); z = a + b` (wrt x, y) the adjoint sweep reads::
 from __future__ import annotations
 
 import operator
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Sequence, Set, Tuple
 
 import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.ad import checkpoint, control, recompute, unreached
+from adjoint.ad import checkpoint, control, recompute, shapes, unreached
 from adjoint.ad.context import FunctionContext
+from adjoint.ad.shapes import ELEMENTWISE_OPERATORS
 from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, possible_lists
@@ -54,6 +55,7 @@ class ReverseAD:
         self.saves = Saves()
         self.checkpointed = checkpoint.CheckpointedLoops((), ctx)
         self.recomputed = recompute.Plan({})
+        self.shape_only: Set[str] = set()  # saved as shape_only(name): read only for the shape
         self.split_calls: Dict[gast.stmt, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
         self.guards = unreached.Guards({ctx.adjoint(n) for n in sorted(ctx.activity.active)})  # names made in one order
         self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
@@ -69,6 +71,7 @@ class ReverseAD:
         self.adjoint_code = self.recomputed.adjoint_code
         parameters = set(nodes.parameters(self.ctx.func_node))
         self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
+        self.shape_only = shapes.read_for_shape_only(self.adjoint_code, body, self.ctx, self.checkpointed.carried())
         return self.block(body, looping=False)
 
     def _adjoint_code(self, body) -> recompute.AdjointCode:
@@ -198,6 +201,8 @@ class ReverseAD:
         if not self.saves.at(stmt) or not isinstance(stmt, gast.Assign):
             return []
         target = stmt.targets[0]
+        if isinstance(target, gast.Name) and target.id in self.shape_only:
+            return [self.ctx.push(nodes.call(self.ctx.runtime("shape_only"), [nodes.name(target.id)]), stmt)]
         if isinstance(target, gast.Name):
             return [self.ctx.push(nodes.name(target.id), stmt)]
         old = nodes.call(self.ctx.runtime("snapshot"), [nodes.load_copy(target)])
@@ -301,8 +306,8 @@ class ReverseAD:
                 continue
             if scalar:
                 expr = self.ctx.strip_unbroadcast(expr)
-            elif _result_shaped_like(func, param, bindings, self.ctx.kinds):
-                expr = _without_unbroadcast(expr, bindings[param], self.ctx.bindings)
+            elif shapes.result_shaped_like(func, param, bindings, self.ctx.kinds):
+                expr = shapes.without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
         if scalar or _takes_symbolic_zero(func):
             return code
@@ -411,7 +416,6 @@ class ReverseAD:
         return NonDifferentiableError(name, message, self.ctx.location(call))
 
 
-ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod)
 # Rules whose adjoint takes the symbolic zero 0.0 for an array's adjoint (it broadcasts).
 TAKE_SYMBOLIC_ZERO = ELEMENTWISE_OPERATORS + (operator.neg, operator.pos, operator.getitem, np.sum, np.mean)
 
@@ -426,28 +430,6 @@ MAY_GIVE_SYMBOLIC_ZERO = (
 
 def _takes_symbolic_zero(func) -> bool:
     return isinstance(func, np.ufunc) or any(func is known for known in TAKE_SYMBOLIC_ZERO)
-
-
-def _result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
-    """An elementwise operation whose other operands are all numbers has its result in param's shape."""
-    if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):
-        return False
-    for name, atom in bindings.items():
-        if name in (param, RESULT):
-            continue
-        number = isinstance(atom, gast.Constant) and type(atom.value) in (int, float)
-        if not number and not (isinstance(atom, gast.Name) and kinds.get(atom.id) == SCALAR):
-            return False
-    return True
-
-
-def _without_unbroadcast(expr: gast.expr, operand: gast.expr, bound: Dict[str, object]) -> gast.expr:
-    """`unbroadcast(g, x)` -> `g`, where g already has x's shape."""
-    if (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) and bound.get(expr.func.id) is runtime.unbroadcast
-            and len(expr.args) == 2 and isinstance(expr.args[1], gast.Name) and isinstance(operand, gast.Name)
-            and expr.args[1].id == operand.id):
-        return expr.args[0]
-    return expr
 
 
 def _is_update(contribution: gast.expr) -> bool:

@@ -201,6 +201,17 @@ def _stop_gradient(x):
     return lambda x: x
 
 
+def shape_only(x):
+    """x itself: the stand-in the Python backend saves for a value read only for its shape would
+    be an array of another layout, and a compiled stack costs no Python object per step."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(shape_only)
+def _shape_only(x):
+    return lambda x: x
+
+
 def zero_like(x):
     """The zero adjoint of x: a float array of x's shape, or 0.0 for a number."""
     raise NotImplementedError("compiled by numba only")
@@ -427,7 +438,7 @@ def _left_to_numpy(name: str):
 
 numpy_tanh, numpy_exp, numpy_log, numpy_sin, numpy_cos = (_left_to_numpy(name) for name in TRANSCENDENTAL)
 
-HELPERS = ("zero_like", "unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
+HELPERS = ("shape_only", "zero_like", "unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
            "unreduce", "add_at", "add_adjoints", "item_adjoint", "stop_gradient", "pow_exponent_adjoint",
            "np_dot_adjoint_a", "np_dot_adjoint_b",
            *(f"numpy_{name}" for name in TRANSCENDENTAL))

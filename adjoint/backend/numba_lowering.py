@@ -89,10 +89,15 @@ def _saved_variables(function: ast.FunctionDef, stack: str) -> Optional[Set[str]
 
 
 def _push(node: ast.AST, stack: str) -> Optional[str]:
-    if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and _method(node.value, stack, "append")
-            and len(node.value.args) == 1 and isinstance(node.value.args[0], ast.Name)):
-        return node.value.args[0].id
-    return None
+    """v of `stack.append(v)` and of `stack.append(shape_only(v))`."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and _method(node.value, stack, "append")
+            and len(node.value.args) == 1):
+        return None
+    value = node.value.args[0]
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "shape_only"
+            and len(value.args) == 1 and not value.keywords):
+        value = value.args[0]
+    return value.id if isinstance(value, ast.Name) else None
 
 
 def _pop(node: ast.AST, stack: str) -> Optional[str]:

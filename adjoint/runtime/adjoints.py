@@ -81,6 +81,29 @@ def unbroadcast(g, x):
     return np.broadcast_to(g, x_shape) if np.shape(g) != x_shape else g
 
 
+class _StandIns:
+    """The arrays shape_only gives: one per shape and dtype, at most `kept` at a time."""
+
+    kept = 256
+    made: dict = {}
+
+
+def shape_only(x):
+    """What the adjoint sweep keeps of a NumPy array it reads only for its type, shape and dtype
+    (through unbroadcast, unreduce, reached, ...): a read-only zero of x's shape and dtype, one
+    object per shape and dtype shared by all, so that a loop saving it on each step holds no
+    array per step. Anything but a NumPy array (a number, a list, a subclass) is x itself."""
+    if type(x) is not np.ndarray:
+        return x
+    key = (x.shape, x.dtype)
+    stand_in = _StandIns.made.get(key)
+    if stand_in is None:
+        if len(_StandIns.made) >= _StandIns.kept:
+            _StandIns.made.clear()
+        stand_in = _StandIns.made[key] = np.broadcast_to(np.zeros((), dtype=x.dtype), x.shape)
+    return stand_in
+
+
 def unreduce(g, x, axis=None, keepdims=False):
     """Broadcast the adjoint of a reduction of x over `axis` back to x's shape."""
     if isinstance(x, (float, int)):

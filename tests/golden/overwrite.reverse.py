@@ -9,7 +9,7 @@ def grad_overwrite(x, n):
         _t1 = i % 3
         _t2 = i % 3
         _t4 = x * i
-        _stack.append(_t5)
+        _stack.append(shape_only(_t5))
         _t5 = a[_t2] + _t4
         _stack.append(snapshot(a[_t1]))
         a[_t1] = _t5

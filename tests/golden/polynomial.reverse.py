@@ -5,7 +5,7 @@ def grad_polynomial(x, coefficients):
     _range1 = range(len(coefficients))
     for _i1 in _range1:
         c = coefficients[_i1]
-        _stack.append(_t2)
+        _stack.append(shape_only(_t2))
         _t2 = total * x
         _stack.append(total)
         total = _t2 + c

@@ -1,0 +1,121 @@
+"""Values the adjoint sweep reads only for their shape: it saves a stand-in, not the value.
+
+`_t4 = _t2 + _t3` in a loop has the adjoint `unbroadcast(d_t4, _t3)`, which needs of `_t3`
+its shape alone (and that it is an array). The assignment that overwrites `_t3` must still
+save the old `_t3` for the adjoint sweep, but it saves `shape_only(_t3)` instead: for a
+NumPy array, a read-only zero-strided array of its shape and dtype, one object per shape
+shared by every save; anything else unchanged. The loop's stack then holds a reference per
+step, not an array per step.
+
+    for t in _range1:
+        _stack.append(shape_only(_t3))
+        _t3 = h @ Wh
+        ...
+    for t in reversed(_range1):
+        d_t3 = unbroadcast(d_t4, _t3)
+        ...
+        _t3 = _stack.pop()
+
+A name qualifies when every read of it in the adjoint code is the shape argument of a
+helper that reads nothing else of it (`unbroadcast`, `unreduce`, `reached`, ...): none by
+value, none replayed by control flow, none through a name sharing its memory. Parameters
+do not (the returned gradients take their types), nor do names written in place (their
+saved items are put back into the object the name holds).
+
+Also here: an elementwise rule's `unbroadcast` dropped where the result has the operand's shape.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Dict, Iterable, List, Set
+
+import gast
+import numpy as np
+
+from adjoint import nodes, runtime
+from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR
+from adjoint.templates import RESULT
+
+# helper -> the position of the argument it reads only for its type, shape and dtype
+SHAPE_ARGUMENT = {
+    runtime.unbroadcast: 1, runtime.unreduce: 1, runtime.reached: 1, runtime.broadcast_like: 1,
+    runtime.gradient_like: 1, runtime.zeros_like: 0,
+}
+NOT_ARRAYS = (SCALAR, CONTAINER, MAPPING, RECORD)  # kinds whose shape_only would be the value itself
+ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod)
+
+
+def read_for_shape_only(adjoint_code: Dict[gast.stmt, List[gast.stmt]], body: List[gast.stmt], ctx,
+                        also_read: Iterable[str] = ()) -> Set[str]:
+    """The names of arrays (or of values of unknown kind) that the adjoint code reads only for
+    their shapes; `also_read` are names read in ways the adjoint code does not show."""
+    shape_reads: Set[str] = set()
+    value_reads = set(also_read) | set(nodes.parameters(ctx.func_node)) | _replayed_reads(body)
+    value_reads |= ctx.sites.mutated | ctx.aliases.mutated  # restored in place, into the object the name holds
+    for code in adjoint_code.values():
+        for stmt in code:
+            _classify_reads(stmt, ctx.bindings, shape_reads, value_reads)
+    value_reads = ctx.aliases.expand(value_reads)
+    return {name for name in shape_reads - value_reads if ctx.kinds.get(name) not in NOT_ARRAYS}
+
+
+def _classify_reads(stmt: gast.stmt, bindings: Dict[str, object], shape_reads: Set[str], value_reads: Set[str]) -> None:
+    in_shape_position = set()
+    for node in nodes.walk(stmt):
+        position = _shape_position(node, bindings)
+        if position is not None:
+            in_shape_position.add(id(node.args[position]))
+    for node in nodes.walk(stmt):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            (shape_reads if id(node) in in_shape_position else value_reads).add(node.id)
+
+
+def _shape_position(node: gast.AST, bindings: Dict[str, object]):
+    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and not node.keywords):
+        return None
+    helper = bindings.get(node.func.id)
+    position = next((p for h, p in SHAPE_ARGUMENT.items() if h is helper), None)
+    if position is None or len(node.args) <= position or not isinstance(node.args[position], gast.Name):
+        return None
+    return position
+
+
+def _replayed_reads(body: List[gast.stmt]) -> Set[str]:
+    """Names the adjoint sweep may read by value outside the adjoint code of statements:
+    replayed tests and ranges, loop targets, insert_grad_of blocks, values put back into lists."""
+    names: Set[str] = set()
+    for stmt in nodes.statements_in(body):
+        if isinstance(stmt, (gast.If, gast.While)):
+            names.update(nodes.names_read(stmt.test))
+        elif isinstance(stmt, gast.For):
+            names.update(nodes.names_read(stmt.iter))
+            names.update(nodes.names_stored(stmt.target))
+        elif isinstance(stmt, gast.With):
+            names.update(n for inner in stmt.body for n in nodes.names_read(inner))
+        elif isinstance(stmt, gast.Assign) and nodes.is_pop(stmt.value):
+            names.update(nodes.names_stored(stmt.targets[0]))
+    return names
+
+
+# ----- an elementwise rule's unbroadcast -----------------------------------------------------
+
+def result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
+    """An elementwise operation whose other operands are all numbers has its result in param's shape."""
+    if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):
+        return False
+    for name, atom in bindings.items():
+        if name in (param, RESULT):
+            continue
+        number = isinstance(atom, gast.Constant) and type(atom.value) in (int, float)
+        if not number and not (isinstance(atom, gast.Name) and kinds.get(atom.id) == SCALAR):
+            return False
+    return True
+
+
+def without_unbroadcast(expr: gast.expr, operand: gast.expr, bound: Dict[str, object]) -> gast.expr:
+    """`unbroadcast(g, x)` -> `g`, where g already has x's shape."""
+    if (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name)
+            and bound.get(expr.func.id) is runtime.unbroadcast and len(expr.args) == 2 and isinstance(expr.args[1], gast.Name) and isinstance(operand, gast.Name)
+            and expr.args[1].id == operand.id):
+        return expr.args[0]
+    return expr
