@@ -179,3 +179,14 @@ def test_second_derivatives_of_lambdas_and_partials():
 def test_a_derivative_of_a_derivative_given_a_function_is_refused():
     with pytest.raises(adjoint.AdjointError, match="not specialized to the functions they receive"):
         adjoint.hvp(layer)(X, np.sin, np.ones(3))
+
+
+def applies(x, f):
+    return f(x) * 2.0
+
+
+def test_a_specialized_function_runs_with_its_own_modules_globals():
+    """The specialization is made in the function's module: what it calls must not be looked up there."""
+    from adjoint.frontend.values import specialize
+    made = specialize(applies, fixed=(("f", np.sin),))
+    assert made(0.3) == applies(0.3, np.sin)

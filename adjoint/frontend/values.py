@@ -96,6 +96,7 @@ def _make(spec: Specialization) -> Optional[Callable]:
     rest = spec.rest or Rest()
     reduced = signature.replace(parameters=reduced_parameters(kept, rest) + added)
     origin, fixed = spec.origin, dict(spec.fixed)
+    call = call_with_rest  # a closure cell: `made` runs with the globals of origin's module
 
     def specialized(*args, **kwargs):
         arguments = reduced.bind(*args, **kwargs).arguments
@@ -103,7 +104,7 @@ def _make(spec: Specialization) -> Optional[Callable]:
             if captured:
                 values = {c: arguments.pop(captured_parameter(name, c)) for c in captured}
                 arguments[name] = functools.partial(fixed[name], **values)
-        return call_with_rest(origin, dict(bound_values, **arguments), rest)
+        return call(origin, dict(bound_values, **arguments), rest)
 
     made = types.FunctionType(specialized.__code__, origin.__globals__, origin.__name__, None,
                               specialized.__closure__)
