@@ -53,3 +53,35 @@ def test_cho_factor_matches_cholesky_and_solve_triangular(likelihood, data, rng)
     assert tangent == pytest.approx(expected_tangent, rel=1e-9)
     np.testing.assert_allclose(adjoint.hvp(likelihood)(*data, v), adjoint.hvp(likelihood_triangular)(*data, v),
                                rtol=1e-8, atol=1e-10)
+
+
+BOTH_TRIANGLES = '''\
+import numpy as np
+from scipy import linalg
+
+
+def loss(a, b):
+    c = linalg.cho_factor(a @ a.T + 3.0 * np.eye(3))
+    return np.sum(linalg.cho_solve(c, b) ** 2) + np.sum(np.sin(c[0]))
+'''
+
+
+def test_a_written_out_derivative_reads_the_factor_as_the_installed_scipy_makes_it(tmp_path, rng) -> None:
+    """Whether cho_factor keeps its argument's other triangle depends on the SciPy version; a
+    module written by `adjoint gen` asks the SciPy it runs with."""
+    from adjoint.cli import main
+    from test_cli import import_path
+
+    source = tmp_path / "factored.py"
+    source.write_text(BOTH_TRIANGLES)
+    assert main(["gen", f"{source}:loss", "-o", str(tmp_path / "factored_grad.py")]) == 0
+    loss = import_path(source, "factored").loss
+    written = import_path(tmp_path / "factored_grad.py", "factored_grad").grad_loss
+    a, b = rng.normal(size=(3, 3)), rng.normal(size=3)
+    step, expected = 1e-6, np.zeros((3, 3))
+    for index in np.ndindex(3, 3):
+        offset = np.zeros((3, 3))
+        offset[index] = step
+        expected[index] = (loss(a + offset, b) - loss(a - offset, b)) / (2 * step)
+    np.testing.assert_allclose(written(a, b), expected, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(written(a, b), adjoint.grad(loss)(a, b), rtol=1e-12)

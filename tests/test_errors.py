@@ -68,6 +68,7 @@ class Refusal:
 REFUSALS = [
     # Statements
     Refusal("try", uf.try_statement, (2.0,), ("try",), r"\btry\b"),
+    Refusal("callee-try", uf.calls_an_unreadable_helper, ([2.0, 3.0],), ("try",), r"\btry\b"),
     Refusal("with", uf.with_statement, (2.0,), ("return",), r"\bwith\b"),
     Refusal("global", uf.global_statement, (2.0,), ("global",), r"\bglobal\b"),
     Refusal("nonlocal", uf.nonlocal_statement, (2.0,), ("nonlocal",), r"\bnonlocal\b"),

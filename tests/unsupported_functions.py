@@ -21,6 +21,20 @@ def try_statement(x):
     return y
 
 
+def _halves(xs):
+    try:  # <- callee-try
+        return [xs[0] / 2.0, xs[1] / 2.0]
+    except ZeroDivisionError:
+        return xs
+
+
+def calls_an_unreadable_helper(xs):
+    """The helper cannot be read, so adjoint cannot vouch that it leaves `xs` alone: the
+    refusal names what stops it from reading the helper, not a guess at what the helper does."""
+    halves = _halves(xs)
+    return halves[0] * xs[1]
+
+
 def with_statement(x):
     with warnings.catch_warnings():
         return x * x  # <- with

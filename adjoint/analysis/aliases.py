@@ -185,24 +185,24 @@ class _Checker:
         if not passed:
             return
         func = self.classifier.classify(call).func
-        where = self.callee_facts(func, call, self.kinds)[0]
+        where, _, unreadable = self.callee_facts(func, call, self.kinds)
         if where is None:
             return
         outside = next((name for name in passed if self._from_outside(name)), None)
-        if outside is not None:
-            raise self._refuse(stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:"
-                               f"{where.lineno}) and `{outside}` holds memory from outside this function (a global, "
-                               "a closure or an attribute), which the change would reach; return the new value "
-                               "instead, or pass a copy")
+        if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
+            raise unreadable or self._refuse(
+                stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
+                f"`{outside}` holds memory from outside this function (a global, a closure or an attribute), "
+                "which the change would reach; return the new value instead, or pass a copy")
         state = self.storage.before[stmt]
         reached = set().union(*[self.storage.reaches(name, state) for name in passed])
         live = self.live.after.get(stmt, frozenset())
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
             if self.storage.reaches(other, state) & reached:
-                raise self._refuse(stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:"
-                                   f"{where.lineno}) and `{other}` is read after the call; adjoint does not follow "
-                                   "changes a called function makes to its arguments: return the new value "
-                                   "instead, or pass a copy")
+                raise unreadable or self._refuse(
+                    stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
+                    f"`{other}` is read after the call; adjoint does not follow changes a called function makes "
+                    "to its arguments: return the new value instead, or pass a copy")
 
     def _from_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
         """Whether `name` may hold an object the function did not make or receive as an argument:

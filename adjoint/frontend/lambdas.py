@@ -2,10 +2,13 @@
 
 `inspect.getsource` of a lambda gives the lines it starts on, often not a statement of its
 own (`acts = {'tanh': lambda x: ...,`), so the lambda is found in its whole file, by its line
-and parameter names (and, where Python records them, the columns of its code).
+and parameter names; between lambdas of one line with the same parameters, by the columns of
+its code where Python records them (3.11+), else by its instructions.
 """
 from __future__ import annotations
 
+import ast
+import dis
 import functools
 import inspect
 import linecache
@@ -55,7 +58,28 @@ def _candidates(module: gast.Module, func: Callable) -> List[gast.Lambda]:
     if len(found) > 1 and hasattr(code, "co_positions"):
         spots = {(line, column) for line, _, column, _ in code.co_positions() if line and column}
         found = [node for node in found if any(_inside(node.body, spot) for spot in spots)]
+    elif len(found) > 1:
+        found = [node for node in found if _instructions(_compiled(node, code.co_filename)) == _instructions(code)]
     return found
+
+
+# The instructions that carry what a lambda computes: the values and names it loads (from a
+# closure where it was written, from globals where a candidate is compiled alone) and its
+# operators; how a version of Python sets up a call or a frame differs between the two.
+_CARRIERS = ("LOAD_", "BINARY_", "UNARY_", "COMPARE_", "CONTAINS_OP", "IS_OP")
+
+
+def _instructions(code) -> List[tuple]:
+    return [("LOAD" if i.opname.startswith("LOAD_") else i.opname,
+             i.argval.co_name if inspect.iscode(i.argval) else i.argval)
+            for i in dis.get_instructions(code) if i.opname.startswith(_CARRIERS)]
+
+
+def _compiled(node: gast.Lambda, filename: str):
+    """The code object of the lambda `node`, compiled on its own."""
+    expression = ast.fix_missing_locations(ast.Expression(body=gast.gast_to_ast(node)))
+    module = compile(expression, filename, "eval")
+    return next(c for c in module.co_consts if inspect.iscode(c))
 
 
 def _parameters(node: gast.Lambda) -> List[str]:

@@ -5,8 +5,9 @@ Matrices with a structure (the triangle a solve reads, the symmetric matrix a Ch
 comes from) get gradients with that structure: a triangular solve's gradient lies in the
 triangle it reads, and cholesky's is symmetric, as np.linalg.cholesky's. cho_factor factors a
 copy of its argument in place: its result holds the factor in one triangle, computed from that
-triangle of the argument alone, and the argument's own entries in the other; its gradient is
-with respect to exactly those entries (as np.linalg.eigh's is with respect to the triangle it reads).
+triangle of the argument alone, and in the other the argument's own entries (SciPy before 1.18)
+or zeros (from 1.18); its gradient is with respect to exactly the entries it reads (as
+np.linalg.eigh's is with respect to the triangle it reads).
 """
 import numpy as np
 from scipy import linalg
@@ -14,11 +15,13 @@ from scipy import linalg
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_at, broadcast_like, cholesky_adjoint, cholesky_tangent, frechet_block, frechet_corner, item_adjoint, symmetric_from,
-    symmetrized, transpose_if, transposed_trans, triangle, triangle_adjoint,
+    add_at, broadcast_like, cho_factor_keeps_the_other_triangle, cholesky_adjoint, cholesky_tangent, frechet_block,
+    frechet_corner, item_adjoint, symmetric_from, symmetrized, transpose_if, transposed_trans, triangle,
+    triangle_adjoint,
 )
 
 non_differentiable(transposed_trans)
+non_differentiable(cho_factor_keeps_the_other_triangle)
 
 # ----- Triangular solves ----------------------------------------------------------------------------
 # x = solve(op(T), b), T the triangle of a, op the transpose when `trans` says so:
@@ -53,23 +56,23 @@ def _(result, a, lower=False):
     d[result] = transpose_if(cholesky_tangent(d[a], transpose_if(result, 1 - lower)), 1 - lower)
 
 
-# (c, lower) = cho_factor(a, lower): c = F + (a - triangle(a)), F the factor (L, or U = L^T) of the
-# symmetric matrix mirrored from a's triangle; the transpose of symmetric_from(., "U") is
-# that of symmetric_from(transpose(.), "L").
+# (c, lower) = cho_factor(a, lower): c = F + k (a - triangle(a)), F the factor (L, or U = L^T) of
+# the symmetric matrix mirrored from a's triangle, k = 1 where SciPy keeps a's other triangle and
+# 0 where it zeros it; the transpose of symmetric_from(., "U") is that of symmetric_from(transpose(.), "L").
 @register_adjoint(linalg.cho_factor)
 def _(result, a, lower=False, overwrite_a=False, check_finite=True):
     g = broadcast_like(item_adjoint(d[result], 0), result[0])
     low = transpose_if(triangle(result[0], lower), 1 - lower)
     d[a] = (transpose_if(triangle_adjoint(cholesky_adjoint(transpose_if(triangle(g, lower), 1 - lower), low), "L"),
                          1 - lower)
-            + g - triangle(g, lower))
+            + cho_factor_keeps_the_other_triangle() * (g - triangle(g, lower)))
 
 
 @register_tangent(linalg.cho_factor)
 def _(result, a, lower=False, overwrite_a=False, check_finite=True):
     d[result] = (transpose_if(cholesky_tangent(symmetric_from(transpose_if(d[a], 1 - lower), "L"),
                                                transpose_if(triangle(result[0], lower), 1 - lower)), 1 - lower)
-                 + d[a] - triangle(d[a], lower), 0.0)
+                 + cho_factor_keeps_the_other_triangle() * (d[a] - triangle(d[a], lower)), 0.0)
 
 
 # x = cho_solve((c, lower), b) solves (L L^T) x = b, L from c's triangle: db = cho_solve((c, lower), g),

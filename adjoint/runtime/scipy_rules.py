@@ -10,9 +10,9 @@ import numpy as np
 from adjoint.runtime.refusals import Refused
 
 try:
-    from scipy import special
+    from scipy import linalg as _scipy_linalg, special
 except ImportError:  # the SciPy rules are not registered then, so no derivative calls these
-    special = None
+    _scipy_linalg = special = None
 
 
 def logsumexp_weights(x, b):
@@ -66,6 +66,15 @@ def transposed_trans(trans):
 def triangle(x, lower):
     """The lower (or upper) triangle of x: the part of a matrix a triangular solve reads."""
     return np.tril(x) if lower else np.triu(x)
+
+
+def cho_factor_keeps_the_other_triangle():
+    """1.0 if scipy.linalg.cho_factor leaves its argument's entries in the triangle the factor
+    does not use (SciPy before 1.18), 0.0 if it writes zeros there: the derivative of those
+    entries of its result is the identity, or zero. The installed SciPy is asked at each call
+    (a factorization of a 2x2 matrix), so a derivative written out by `adjoint gen` follows the
+    SciPy it runs with."""
+    return float(_scipy_linalg.cho_factor(np.array([[1.0, 0.5], [0.5, 1.0]]))[0][1, 0] != 0.0)
 
 
 def transpose_if(x, trans):

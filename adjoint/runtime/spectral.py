@@ -6,10 +6,11 @@ conjugate, and the adjoint of a real value is the real part of what reaches it
 (`match_real`).
 
 NumPy computes every n-dimensional transform as 1-D transforms along one axis after another
-(fftn: the last axis first; rfftn: rfft along the last axis, then fft along the others;
-irfftn: ifft along all but the last axis, then irfft along it). `spectral_adjoint` takes the
-adjoints of those 1-D steps in reverse order, each padded or cut back to the length its
-input had, so `n`, `s`, `axes` (repeated ones too) and `norm` are followed exactly.
+(fftn: the last axis first; rfftn: rfft along the last axis, then fft along the others, in an
+order that depends on the NumPy version; irfftn: ifft along all but the last axis, then irfft
+along it). `spectral_adjoint` takes the adjoints of those 1-D steps in reverse order, each
+padded or cut back to the length its input had, so `n`, `s`, `axes` (repeated ones too) and
+`norm` are followed exactly.
 """
 from __future__ import annotations
 
@@ -99,10 +100,19 @@ def _nd_plan(kind, shape, s, axes):
     axes = [axis % len(shape) for axis in axes]
     last = len(axes) - 1
     if kind == "rfft":
-        return [("rfft", s[last], axes[last])] + [("fft", s[i], axes[i]) for i in range(last - 1, -1, -1)]
+        order = range(last - 1, -1, -1) if len(set(axes)) == len(axes) or _rfftn_runs_last_first() else range(last)
+        return [("rfft", s[last], axes[last])] + [("fft", s[i], axes[i]) for i in order]
     if kind == "irfft":
         return [("ifft", s[i], axes[i]) for i in range(last)] + [("irfft", s[last], axes[last])]
     return [(kind, s[i], axes[i]) for i in range(last, -1, -1)]
+
+
+def _rfftn_runs_last_first():
+    """Whether the installed NumPy's rfftn runs its complex transforms over the leading axes
+    from the last to the first (as NumPy 2.4 does) or from the first (as NumPy 2.0 does): the
+    two differ when an axis repeats. Asked of NumPy itself, so a derivative written out by `adjoint gen`
+    follows the NumPy it runs with."""
+    return np.fft.rfftn(np.zeros((1, 1)), s=(2, 3, 1), axes=(0, 0, 1)).shape[0] == 2
 
 
 def _step_adjoint(kind, g, n, axis, length, norm):
