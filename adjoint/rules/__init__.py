@@ -1,6 +1,7 @@
 """Derivative rules: the tables and the built-in rules, grouped in files by family.
 
-The SciPy families are registered when SciPy imports; adjoint works without it.
+The SciPy families are registered when a lookup first meets SciPy (libraries.py), not here:
+`import adjoint` does not import SciPy, and adjoint works without it.
 """
 from adjoint.rules import (  # noqa: F401  (importing a family registers its rules)
     decomposition_helpers, nondiff, numpy_complex, numpy_decompositions, numpy_elementwise, numpy_fft,
@@ -11,12 +12,6 @@ from adjoint.rules.table import (  # noqa: F401
     ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable, non_differentiable, register_adjoint,
     register_tangent, rules_fingerprint,
 )
+from adjoint.rules.libraries import installed
 
-try:
-    import scipy  # noqa: F401
-except ImportError:
-    HAS_SCIPY = False
-else:
-    HAS_SCIPY = True
-    from adjoint.rules import scipy_linalg, scipy_special, scipy_special_elementary, scipy_stats, \
-        scipy_stats_families  # noqa: F401
+HAS_SCIPY = installed()  # whether SciPy's rules are registered when met (or listed)

@@ -7,6 +7,7 @@ import inspect
 from typing import Any, Callable, Dict, Iterator, Optional
 
 from adjoint.frontend.resolve import qualified_name
+from adjoint.rules import libraries
 from adjoint.templates import Template, parse_template, rule_definition
 
 
@@ -43,6 +44,7 @@ class RuleTable:
         return decorate
 
     def __contains__(self, func: Any) -> bool:
+        libraries.load_for(func)
         try:
             return func in self._rules
         except TypeError:
@@ -52,18 +54,21 @@ class RuleTable:
         """The parsed template for func, or None when func has no rule of this kind."""
         if func not in self:
             return None
-        rule = self._rules[func]
+        rule = self._rules[func]  # `func in self` registered SciPy's rules if func is SciPy's
         if rule not in self._parsed:
             self._parsed[rule] = parse_template(rule)
         return self._parsed[rule]
 
     def functions(self) -> list:
+        """Every function with a rule, SciPy's too when SciPy is installed."""
+        libraries.load()
         return list(self._rules)
 
     def fingerprint(self, describe: Callable[[Callable], str] = rule_definition) -> str:
-        """A digest of every template's source (or of what `describe` says of it): part of the cache key."""
+        """A digest of every template's source (or of what `describe` says of it) but SciPy's
+        (registered when first met: libraries.py): part of the cache key."""
         digest = hashlib.sha256()
-        for source in sorted(describe(rule) for rule in self._rules.values()):
+        for source in sorted(describe(rule) for rule in self._rules.values() if not libraries.deferred(rule)):
             digest.update(source.encode())
         return digest.hexdigest()
 
@@ -93,11 +98,18 @@ class NonDifferentiable:
 
     def __contains__(self, func: Any) -> bool:
         """Whether func, or the function of the bound method func (`logger.info`), is registered."""
+        libraries.load_for(func)
         func = getattr(func, "__func__", func) if inspect.ismethod(func) else func
         return id(func) in self._ids
 
     def functions(self) -> list:
+        """Every function declared non-differentiable, SciPy's too when SciPy is installed."""
+        libraries.load()
         return list(self._funcs)
+
+    def fingerprint(self) -> str:
+        """A digest of the functions' names (but SciPy's, see RuleTable.fingerprint)."""
+        return repr(sorted(qualified_name(f) for f in self._funcs if not libraries.deferred_function(f)))
 
 
 ADJOINTS = RuleTable("adjoint")
@@ -125,5 +137,5 @@ def rules_fingerprint(describe: Callable[[Callable], str] = rule_definition) -> 
     digest = hashlib.sha256()
     digest.update(ADJOINTS.fingerprint(describe).encode())
     digest.update(TANGENTS.fingerprint(describe).encode())
-    digest.update(repr(sorted(qualified_name(f) for f in NON_DIFFERENTIABLE.functions())).encode())
+    digest.update(NON_DIFFERENTIABLE.fingerprint().encode())
     return digest.hexdigest()

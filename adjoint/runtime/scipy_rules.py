@@ -1,18 +1,28 @@
 """Helpers of the SciPy rules (adjoint/rules/scipy_*.py) that take more than an expression.
 
-SciPy is optional: this module imports without it, and its helpers are only reached from
-rules that are registered when SciPy imports.
+SciPy is optional, and importing it is slow: this module does not import it. The SciPy
+modules its helpers read are imported on their first use, from derivatives of the SciPy rules
+(registered when a lookup meets SciPy: adjoint/rules/libraries.py).
 """
 from __future__ import annotations
+
+import importlib
+import types
 
 import numpy as np
 
 from adjoint.runtime.refusals import Refused
 
-try:
-    from scipy import linalg as _scipy_linalg, special
-except ImportError:  # the SciPy rules are not registered then, so no derivative calls these
-    _scipy_linalg = special = None
+
+class _ImportedOnUse(types.ModuleType):
+    """A module of SciPy, imported when one of its attributes is first read."""
+
+    def __getattr__(self, name):
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+_scipy_linalg = _ImportedOnUse("scipy.linalg")
+special = _ImportedOnUse("scipy.special")
 
 
 def logsumexp_weights(x, b):
