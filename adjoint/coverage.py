@@ -43,7 +43,7 @@ OPERATORS = {
     operator.matmul: "a @ b", operator.getitem: "a[index]",
 }
 SPECIAL = {runtime.astype: "x.astype(dtype)", runtime.item: "x.item()"}
-# The other libraries' rule files, a table a title (SciPy's only when SciPy imports).
+# The other libraries' rule files, a table a title (SciPy's only when SciPy is installed).
 LIBRARIES = {
     "adjoint.rules.scipy_special": "SciPy: scipy.special",
     "adjoint.rules.scipy_special_elementary": "SciPy: scipy.special",

@@ -1,7 +1,7 @@
 """Adjoints and tangents of scipy.special: log-sum-exp and softmax, the gamma family, the error
 function and the normal distribution's, Bessel functions of imaginary argument, xlogy.
 
-Registered only when SciPy imports (see rules/__init__.py). Derivatives are written with
+Registered when a lookup first meets SciPy (see rules/libraries.py). Derivatives are written with
 functions that have rules themselves (digamma's is polygamma's), so second derivatives follow.
 """
 import math

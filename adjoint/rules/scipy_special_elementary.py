@@ -2,7 +2,7 @@
 Huber losses, exponentials and logarithms, the cube root, gamma and beta, the scaled
 complementary error function.
 
-Registered only when SciPy imports (see rules/__init__.py). Each derivative is written with
+Registered when a lookup first meets SciPy (see rules/libraries.py). Each derivative is written with
 functions that have rules themselves, so second derivatives follow.
 """
 import math
