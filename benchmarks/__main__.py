@@ -41,11 +41,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         + ", ".join(generation.GROUPS))
     parser.add_argument("--first-generation", metavar="CASE", help=argparse.SUPPRESS)
     parser.add_argument("--numba-first-call", metavar="CASE", help=argparse.SUPPRESS)
+    parser.add_argument("--numba-cold", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--generation-child", metavar="ENTRY", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     clock = time.process_time if options.clock == "cpu" else time.perf_counter
     if options.numba_first_call:
-        return harness.print_numba_first_call(options.numba_first_call, clock)
+        return harness.print_numba_first_call(options.numba_first_call, clock, options.numba_cold)
     if options.first_generation:
         return harness.print_first_generation(options.first_generation, clock)
     if options.generation_child:

@@ -215,9 +215,12 @@ def _rule_identity(rule: Callable) -> str:
 @functools.lru_cache(maxsize=None)
 def _package_file(filename: str) -> Optional[str]:
     """`filename` relative to the adjoint package, or None when it is not one of its files."""
-    root = Path(__file__).resolve().parent.parent
     if not (filename.endswith(".py") and os.path.isfile(filename)):
         return None
+    imported_from = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    if filename.startswith(imported_from) and os.path.normpath(filename) == filename:  # no link to resolve
+        return Path(filename[len(imported_from):]).as_posix()
+    root = Path(__file__).resolve().parent.parent
     try:
         return Path(filename).resolve().relative_to(root).as_posix()
     except (OSError, ValueError):

@@ -57,7 +57,7 @@ def _unbroadcast(g, x):
         return same_rank
     if _is_array(g) and _is_array(x) and _base(g).ndim == _base(x).ndim + 1:
         def leading_axis(g, x):
-            total = g.sum(axis=0)
+            total = _summed_over_first_axis(g)
             if total.shape != x.shape:
                 return summed_to(total, x)
             return total
@@ -65,6 +65,16 @@ def _unbroadcast(g, x):
     if _is_number(g) and _is_array(x):
         return lambda g, x: np.full(x.shape, float(g))
     _refuse("unbroadcast", g, x)
+
+
+@numba.njit
+def _summed_over_first_axis(g):
+    """g.sum(axis=0) as a loop: numba's sum over an axis carries an error path (a message built
+    from strings) that makes every derivative's machine code larger, and slower to load."""
+    total = np.zeros(g.shape[1:], g.dtype)
+    for i in range(g.shape[0]):
+        total += g[i]
+    return total
 
 
 @numba.njit
@@ -104,12 +114,18 @@ def gradient_like(dx, x):
 
 @_overload(gradient_like)
 def _gradient_like(dx, x):
+    if _is_array(x) and _is_array(dx) and _base(dx).ndim == _base(x).ndim and _base(dx).dtype == _types.float64:
+        def copy(dx, x):  # a smaller function than astype's, which converts any layout and type
+            if dx.shape != x.shape:
+                raise ValueError("gradient_like: a gradient of another shape")
+            return dx.copy()
+        return copy
     if _is_array(x) and _is_array(dx) and _base(dx).ndim == _base(x).ndim:
-        def copy(dx, x):
+        def converted(dx, x):
             if dx.shape != x.shape:
                 raise ValueError("gradient_like: a gradient of another shape")
             return dx.astype(np.float64)
-        return copy
+        return converted
     if _is_array(x) and _is_number(dx):
         return lambda dx, x: np.full(x.shape, float(dx))
     if _is_number(x) and _is_number(dx):
@@ -149,12 +165,30 @@ def _dot_adjoint_a(g, a, b):
     if _base(a).ndim == 2 and _base(b).ndim == 2:
         return lambda g, a, b: g @ np.ascontiguousarray(b.T)
     if _base(a).ndim == 2 and _base(b).ndim == 1:
-        return lambda g, a, b: np.outer(g, b)
+        outer = _outer(g, b)
+        return lambda g, a, b: outer(g, b)
     if _base(a).ndim == 1 and _base(b).ndim == 2:
         return lambda g, a, b: b @ g
     if _base(a).ndim == 1 and _base(b).ndim == 1:
         return lambda g, a, b: g * b
     _refuse("dot_adjoint_a", g, a, b)
+
+
+def _outer(a, b):
+    """np.outer(a, b) of two 1-d arrays: a loop where both hold floats (numba's np.outer, for
+    any shapes, brings ten times the machine code into the derivative, and into its load)."""
+    if _is_array(a) and _is_array(b) and _base(a).dtype == _types.float64 and _base(b).dtype == _types.float64:
+        return _outer_of_floats
+    return np.outer
+
+
+@numba.njit
+def _outer_of_floats(a, b):
+    out = np.empty((a.shape[0], b.shape[0]))
+    for i in range(a.shape[0]):
+        for j in range(b.shape[0]):
+            out[i, j] = a[i] * b[j]
+    return out
 
 
 def dot_adjoint_b(g, a, b):
@@ -169,7 +203,8 @@ def _dot_adjoint_b(g, a, b):
     if _base(a).ndim == 2 and _base(b).ndim == 2:
         return lambda g, a, b: np.ascontiguousarray(a.T) @ g
     if _base(a).ndim == 1 and _base(b).ndim == 2:
-        return lambda g, a, b: np.outer(a, g)
+        outer = _outer(a, g)
+        return lambda g, a, b: outer(a, g)
     if _base(a).ndim == 2 and _base(b).ndim == 1:
         return lambda g, a, b: np.ascontiguousarray(a.T) @ g
     if _base(a).ndim == 1 and _base(b).ndim == 1:
