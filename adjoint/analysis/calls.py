@@ -114,6 +114,11 @@ class CallClassifier:
             return (f"`{label}` picks a function with an index known only when the function runs; adjoint "
                     "generates the derivative for the function a call receives: index the table with a "
                     "constant, or pass the function as an argument")
+        if isinstance(func_node, gast.Call):
+            return (f"`{_dotted_text(func_node.func)}(...)(...)` calls the function that a call returns, which "
+                    "adjoint cannot see when it generates the derivative; call a function defined by name "
+                    "(with the values as arguments), or pass the function as an argument of the "
+                    "differentiated function")
         root = func_node
         while isinstance(root, gast.Attribute):
             root = root.value

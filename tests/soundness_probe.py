@@ -1,0 +1,65 @@
+"""Soundness: shapes of user code met by writing realistic programs (tests/programs/ and beyond).
+
+Each case is the smallest form of something a program written as scientists write them made
+adjoint get wrong, crash on, or refuse with a message that did not say what to do.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+import adjoint
+from soundness import Exact, Refused
+
+
+# ----- a call through a value: the callee's closure carries the derivative -------------------
+
+def make_scaler(s):
+    def scale(x):
+        return s * x
+    return scale
+
+
+def closure_returned_then_called(s, x):
+    g = make_scaler(s)
+    return g(x)  # <- returned-closure
+
+
+def closure_returned_and_called_at_once(s, x):
+    return make_scaler(s)(x)  # <- call-of-call
+
+
+class Kernel:
+    def __init__(self, log_scale):
+        self.log_scale = log_scale
+
+    @property
+    def scale(self):
+        return np.exp(self.log_scale)
+
+    def __call__(self, x):
+        return self.scale * x
+
+
+def object_built_then_called(log_scale, x):
+    kernel = Kernel(log_scale)  # <- object-built
+    return np.sum(kernel(x))
+
+
+def object_built_then_method(log_scale, x):
+    kernel = Kernel(log_scale)  # <- object-method
+    return np.sum(kernel.scale * x)
+
+
+def local_closure_called(s, x):
+    def g(y):
+        return s * y
+    return g(x)
+
+
+CASES = [
+    Refused(closure_returned_then_called, (1.5, 2.0), adjoint.NonDifferentiableError, "returned-closure"),
+    Refused(closure_returned_and_called_at_once, (1.5, 2.0), adjoint.NonDifferentiableError, "call-of-call"),
+    Refused(object_built_then_called, (0.3, np.arange(1.0, 4.0)), adjoint.NonDifferentiableError, "object-built"),
+    Refused(object_built_then_method, (0.3, np.arange(1.0, 4.0)), adjoint.NonDifferentiableError, "object-method"),
+    Exact(local_closure_called, lambda rng: (1.5, 2.0)),
+]
