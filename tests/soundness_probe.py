@@ -56,10 +56,31 @@ def local_closure_called(s, x):
     return g(x)
 
 
+# ----- a dict's views used as values, not iterated by a `for` --------------------------------
+
+def largest_and_total_of_values(a, b):
+    scores = {"x": a * 2.0, "y": b * a}
+    return max(scores.values()) + sum(scores.values()) + len(scores.keys())
+
+
+def listed_items(p):
+    total = 0.0
+    for key, value in list(p.items()):
+        total = total + key * value
+    return total + sum(p.values())
+
+
+def array_of_values(p):
+    return np.sum(np.array(list(p.values())) ** 2)
+
+
 CASES = [
     Refused(closure_returned_then_called, (1.5, 2.0), adjoint.NonDifferentiableError, "returned-closure"),
     Refused(closure_returned_and_called_at_once, (1.5, 2.0), adjoint.NonDifferentiableError, "call-of-call"),
     Refused(object_built_then_called, (0.3, np.arange(1.0, 4.0)), adjoint.NonDifferentiableError, "object-built"),
     Refused(object_built_then_method, (0.3, np.arange(1.0, 4.0)), adjoint.NonDifferentiableError, "object-method"),
     Exact(local_closure_called, lambda rng: (1.5, 2.0)),
+    Exact(largest_and_total_of_values, lambda rng: (1.5, 4.0), wrt=(0, 1)),
+    Exact(listed_items, lambda rng: ({1.0: 2.0, 3.0: 5.0},)),
+    Exact(array_of_values, lambda rng: ({"a": 2.0, "b": 5.0},)),
 ]
