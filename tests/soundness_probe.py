@@ -74,6 +74,28 @@ def array_of_values(p):
     return np.sum(np.array(list(p.values())) ** 2)
 
 
+# ----- an element of an array rebound by arithmetic is a number, not a view ------------------
+
+def dose_then_sample(k):
+    state = np.zeros(2)
+    samples = []
+    for _ in range(3):
+        state[:1] += 1.0
+        samples.append(state[0])
+        state = state + 0.1 * k * state
+    return np.sum(np.array(samples))
+
+
+def element_kept_then_row_written(k):
+    grid = np.zeros((2, 2)) + k
+    rows = []
+    for _ in range(2):
+        rows.append(grid[0])
+        grid[0] += 1.0  # <- row-view
+        grid = grid * k
+    return np.sum(rows[0])
+
+
 CASES = [
     Refused(closure_returned_then_called, (1.5, 2.0), adjoint.NonDifferentiableError, "returned-closure"),
     Refused(closure_returned_and_called_at_once, (1.5, 2.0), adjoint.NonDifferentiableError, "call-of-call"),
@@ -83,4 +105,6 @@ CASES = [
     Exact(largest_and_total_of_values, lambda rng: (1.5, 4.0), wrt=(0, 1)),
     Exact(listed_items, lambda rng: ({1.0: 2.0, 3.0: 5.0},)),
     Exact(array_of_values, lambda rng: ({"a": 2.0, "b": 5.0},)),
+    Exact(dose_then_sample, lambda rng: (0.7,)),
+    Refused(element_kept_then_row_written, (0.7,), adjoint.UnsupportedSyntaxError, "row-view"),
 ]
