@@ -221,7 +221,10 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     if mode == Mode.FORWARD:
         tree = forward.materialize_zero_tangents(tree, ctx)
     call_origins(tree, ctx)
-    trees = split.split(tree, tree.name, backward_name, ctx.namer) if mode == Mode.FORWARD_PASS else (tree,)
+    if mode == Mode.FORWARD_PASS:
+        trees = split.split(tree, tree.name, backward_name, ctx.namer, lambda: ctx.runtime("snapshot"))
+    else:
+        trees = (tree,)
     bindings = dict(ctx.parsed.namespace)
     bindings.update(ctx.bindings)
     units = []
