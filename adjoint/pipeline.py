@@ -221,10 +221,7 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     if mode == Mode.FORWARD:
         tree = forward.materialize_zero_tangents(tree, ctx)
     call_origins(tree, ctx)
-    if mode == Mode.FORWARD_PASS:
-        trees = split.split(tree, tree.name, backward_name, ctx.namer, lambda: ctx.runtime("snapshot"))
-    else:
-        trees = (tree,)
+    trees = split.split(tree, tree.name, backward_name, ctx.namer) if mode == Mode.FORWARD_PASS else (tree,)
     bindings = dict(ctx.parsed.namespace)
     bindings.update(ctx.bindings)
     units = []

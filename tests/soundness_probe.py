@@ -108,23 +108,3 @@ CASES = [
     Exact(dose_then_sample, lambda rng: (0.7,)),
     Refused(element_kept_then_row_written, (0.7,), adjoint.UnsupportedSyntaxError, "row-view"),
 ]
-
-
-# ----- second order through a callee whose backward half restores an overwritten element ------
-
-def leapfrog_step(u, c):
-    u_next = np.zeros_like(u)
-    u_next[1:-1] = c * (u[2:] - u[:-2])
-    u_next[0] = 0.0
-    return u_next
-
-
-def string_energy(c, u0):
-    u = u0
-    for _ in range(2):
-        u = leapfrog_step(u, c)
-    return np.sum(u ** 2) + c
-
-
-CASES.append(Exact(adjoint.grad(string_energy), lambda rng: (1.3, np.array([0.0, 1.0, 3.0, 2.0, 0.5])),
-                   id="slope_of_string_energy"))

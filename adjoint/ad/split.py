@@ -20,7 +20,7 @@ The backward half pops copies of the lists it is given (see `_copied`).
 """
 from __future__ import annotations
 
-from typing import Callable, List, Tuple
+from typing import List, Tuple
 
 import gast
 
@@ -41,9 +41,8 @@ def _is_marker(stmt: gast.stmt) -> bool:
 
 
 def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
-          namer, snapshot: Callable[[], gast.Name]) -> Tuple[gast.FunctionDef, gast.FunctionDef]:
-    """The forward and backward halves of a vjp function holding a marker (see `marker`);
-    `snapshot()` names the runtime helper that copies an array or a list."""
+          namer) -> Tuple[gast.FunctionDef, gast.FunctionDef]:
+    """The forward and backward halves of a vjp function holding a marker (see `marker`)."""
     cut = next(i for i, stmt in enumerate(tree.body) if _is_marker(stmt))
     primal, adjoint = tree.body[:cut], tree.body[cut + 1:]
     value = tree.body[cut].value.args[0]
@@ -68,25 +67,16 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
         kw_defaults=[], kwarg=None, defaults=[],
     )
     return (_function(forward_name, forward_args, forward_body),
-            _function(backward_name, backward_args, unpack + _copied(adjoint, kept, snapshot) + adjoint))
+            _function(backward_name, backward_args, unpack + _copied(adjoint, kept) + adjoint))
 
 
-def _copied(adjoint: List[gast.stmt], kept: List[str], snapshot: Callable[[], gast.Name]) -> List[gast.stmt]:
+def _copied(adjoint: List[gast.stmt], kept: List[str]) -> List[gast.stmt]:
     """`_stack = list(_stack)`: the backward half pops copies of the lists it receives (the stack,
-    a list whose appends it undoes), and restores into copies of the arrays it receives
-    (`u = snapshot(u)` before `u[0] = _stack.pop()`), so that it leaves its residuals as they
-    were: a second derivative differentiates it as a function that changes nothing it is given."""
+    a list whose appends it undoes), so that it leaves its residuals as they were: a second
+    derivative differentiates it as a function that changes nothing it is given."""
     popped = {node.func.value.id for stmt in adjoint for node in gast.walk(stmt)
               if nodes.is_pop(node) and isinstance(node.func.value, gast.Name)}
-    written = {target.value.id for stmt in adjoint for node in gast.walk(stmt) if isinstance(node, gast.Assign)
-               for target in node.targets if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name)}
-    copies = []
-    for name in kept:
-        if name in popped:
-            copies.append(nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])))
-        elif name in written:
-            copies.append(nodes.assign(name, nodes.call(snapshot(), [nodes.name(name)])))
-    return copies
+    return [nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])) for name in kept if name in popped]
 
 
 def _surely_assigned(name: str, primal: List[gast.stmt]) -> bool:
