@@ -108,3 +108,18 @@ CASES = [
     Exact(dose_then_sample, lambda rng: (0.7,)),
     Refused(element_kept_then_row_written, (0.7,), adjoint.UnsupportedSyntaxError, "row-view"),
 ]
+
+
+# ----- adjoint's own functions called in a differentiated function ---------------------------
+
+def cubic_energy(c, u0):
+    return np.sum(u0 ** 2) * c ** 3
+
+
+def gradient_taken_inside(c, u0):
+    slope = adjoint.grad(cubic_energy)
+    return slope(c, u0)  # <- derived-in-variable
+
+
+CASES.append(Refused(gradient_taken_inside, (1.3, np.array([1.0, 2.0])), adjoint.NonDifferentiableError,
+                     "derived-in-variable"))

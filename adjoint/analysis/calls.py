@@ -146,10 +146,13 @@ def _has_rule(func: Any, table: RuleTable) -> bool:
 
 
 def _is_library(func: Any) -> bool:
-    """NumPy's, SciPy's and adjoint.runtime's functions are differentiated through rules only, never
-    their source: a refusal names the call in the user's code, not a line inside the library."""
+    """NumPy's, SciPy's and adjoint's own functions (its runtime helpers, `adjoint.grad` called in
+    the function; not the derived functions it returns) are differentiated through rules only,
+    never their source: a refusal names the call in the user's code, not a line inside the library."""
     func = unwrap(func)
     module = getattr(func, "__module__", None) or ""
+    if module.split(".")[0] == "adjoint" and not hasattr(func, "__adjoint_primal__"):  # not a derived function
+        return True
     return runtime.is_helper(func) or module.split(".")[0] in LIBRARIES
 
 
