@@ -40,6 +40,9 @@ BLAMES_ELSEWHERE: dict = {}
 NOT_YET_FORWARD = dict(NOT_YET)
 
 NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD)
+NOT_YET_SECOND_ORDER["wave_equation"] = (
+    "the backward half of `step` restores the boundary element it overwrote into the residual array it is "
+    "given; differentiating the gradient refuses that call as one that changes its arguments (refused)")
 
 
 def programs(known_failures):
@@ -127,7 +130,10 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
     assert measurement.names_own_line, measurement.detail
 
 
-HVP_BLAMES_ELSEWHERE: dict = {}
+HVP_BLAMES_ELSEWHERE: dict = {
+    "wave_equation": "the refusal of the backward half's in-place restore names the generated gradient's line, "
+                     "not the program's",
+}
 
 
 @pytest.mark.peers
