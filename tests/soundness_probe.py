@@ -123,3 +123,36 @@ def gradient_taken_inside(c, u0):
 
 CASES.append(Refused(gradient_taken_inside, (1.3, np.array([1.0, 2.0])), adjoint.NonDifferentiableError,
                      "derived-in-variable"))
+
+
+# ----- objects with a __call__ method, and builtins that build iterators ----------------------
+
+class SquaredExponential:
+    def __init__(self, lengthscale):
+        self.lengthscale = lengthscale
+
+    def __call__(self, a, b, amplitude):
+        return amplitude * np.exp(-0.5 * (a[:, None] - b[None, :]) ** 2 / self.lengthscale ** 2)
+
+
+KERNEL = SquaredExponential(0.7)
+
+
+def kernel_object_as_global(amplitude, x):
+    return np.sum(KERNEL(x, x, amplitude) @ x)
+
+
+def kernel_object_as_argument(amplitude, kernel, x):
+    return np.sum(kernel(x, x, amplitude))  # <- callable-argument
+
+
+def squares_by_map(x):
+    return sum(map(lambda v: v ** 2, x))  # <- map
+
+
+CASES.extend([
+    Exact(kernel_object_as_global, lambda rng: (0.9, rng.normal(size=3))),
+    Refused(kernel_object_as_argument, (0.9, KERNEL, np.array([0.1, 0.5, 1.0])), adjoint.NonDifferentiableError,
+            "callable-argument"),
+    Refused(squares_by_map, (np.array([0.1, 0.5, 1.0]),), adjoint.NonDifferentiableError, "map"),
+])

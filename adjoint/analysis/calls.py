@@ -9,7 +9,7 @@ from typing import Any, Dict, Optional
 
 import gast
 
-from adjoint import runtime
+from adjoint import nodes, runtime
 from adjoint.frontend.names import LIBRARIES
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import qualified_name
@@ -124,6 +124,11 @@ class CallClassifier:
             root = root.value
         if not isinstance(root, gast.Name) or root.id not in self.local_names:
             return ""
+        if root is func_node and root.id in nodes.parameters(self.parsed.node):
+            return (f"`{label}` is an argument adjoint cannot specialize the derivative to: it does so for the "
+                    f"functions, bound methods and functools.partial objects an argument holds, not other "
+                    f"callable objects; pass the bound method (`{label}.__call__`), or reach the object "
+                    "through a global name")
         if root is func_node:
             return (f"`{label}` is a function held in a variable, which adjoint cannot see when it generates the "
                     "derivative; call the function by its own name, or pass it as an argument of the "
