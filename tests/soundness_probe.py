@@ -156,3 +156,15 @@ CASES.extend([
             "callable-argument"),
     Refused(squares_by_map, (np.array([0.1, 0.5, 1.0]),), adjoint.NonDifferentiableError, "map"),
 ])
+
+
+# ----- a double-precision accumulator started with np.float64 ---------------------------------
+
+def accumulate_from_float64(x):
+    total = np.float64(0.0)
+    for value in x:
+        total = total + value * value
+    return float(total) ** 0.5 + np.sum(np.float64(x) * x)
+
+
+CASES.append(Exact(accumulate_from_float64, lambda rng: (rng.normal(size=4),)))
