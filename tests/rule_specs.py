@@ -226,6 +226,7 @@ ELEMENTWISE = [
     unary(np.negative), unary(np.positive, peer=False), unary(np.conj), unary(np.real),
     call(np.conj, "x0.conjugate()", ARRAYS, peer=False), call(np.real, "x0.real", ARRAYS, peer=False),
     call(adjoint.runtime.astype, "x0.astype(np.float64)", ARRAYS, peer=False, id="astype[float64]"),
+    call(np.float64, "np.float64(x0) * x0", ARRAYS, peer=False),
     call(adjoint.runtime.astype, "x0 * x0.astype(int)", ARRAYS, domain=near(1.5, -2.5, spread=0.2),
          peer=False, id="astype[int]"),
     binary(np.add), binary(np.subtract), binary(np.multiply), binary(np.divide, (normal, away_from_zero)),
