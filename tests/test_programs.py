@@ -29,7 +29,6 @@ NOT_YET: dict = {
     "kmeans_soft": "the set literal `skip={3}` (refused)",
     "pharmacokinetics": "`samples.append(state[0])` then `state[:1] += ...`: the rank of `state`, rebound from a "
                         "user function's result, is not known, so state[0] may be a view (refused)",
-    "spline_fit": "np.gradient has no rule (refused)",
     "transformer_block": "`layer_norm(x, **params['ln1'])`: `**` unpacking in a call (refused)",
 }
 
