@@ -66,7 +66,8 @@ class _Liveness:
         kept.reverse()
         if len(kept) > 1 and any(isinstance(s, gast.Pass) for s in kept):
             kept = [s for s in kept if not isinstance(s, gast.Pass)]
-        return kept, live
+        stmts[:] = kept  # the same list: the blocks the other passes keep (Unchanged) stay the tree's
+        return stmts, live
 
     def statement(self, stmt: gast.stmt, live: Set[str]) -> Tuple[bool, Set[str]]:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
@@ -91,7 +92,7 @@ class _Liveness:
         if _is_empty(stmt.body) and _is_empty(stmt.orelse) and is_pure(stmt.test, self.facts):
             return False, live
         if _is_empty(stmt.orelse):
-            stmt.orelse = []
+            del stmt.orelse[:]
         elif _is_empty(stmt.body):
             stmt.test, stmt.body, stmt.orelse = nodes.not_(stmt.test), stmt.orelse, []
             self.changed = True
