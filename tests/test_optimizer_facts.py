@@ -64,3 +64,26 @@ def test_kept_statement_facts_hold_on_long_functions(checked_facts, tmp_path, ki
                    args=(0.3, -0.7, 1.1, 0.5) if kind == "scalar" else
                    (np.ones((8, 8)) * 0.1, np.ones(8) * 0.1, np.ones((4, 8))))
     assert checked_facts["kept"] > 100
+
+
+def test_kept_blocks_are_the_blocks_of_the_tree(monkeypatch):
+    """The blocks a pass is handed while no pass reported a change are the statement lists in the
+    tree (a pass that drops a statement from a list the tree no longer holds keeps it in the code)."""
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
+    plain_blocks = statements.Unchanged.blocks
+    asked = {"blocks": 0}
+
+    def blocks(self, tree):
+        kept = plain_blocks(self, tree)
+        fresh = list(statements.nodes.blocks(tree))
+        assert len(kept) == len(fresh) and all(a is b for a, b in zip(kept, fresh))
+        asked["blocks"] += 1
+        return kept
+
+    monkeypatch.setattr(statements.Unchanged, "blocks", blocks)
+    for case in CASES:
+        args = case.make_args(np.random.default_rng(0))
+        for mode in MODES:
+            adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
+    assert asked["blocks"] > 1000
