@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from typing import Callable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 import gast
 
@@ -76,6 +76,7 @@ class TreeFacts:
 
     def __init__(self):
         self.known = {}  # id(stmt) -> (stmt, reads, assigns): holding stmt keeps its id from being reused
+        self.settled: Dict[str, Dict[int, Any]] = {}  # pass -> id(stmt) -> what it keeps: see `settled_for`
 
     def of(self, stmt: gast.stmt) -> Tuple[Set[str], Set[str]]:
         found = self.known.get(id(stmt))
@@ -101,9 +102,17 @@ class TreeFacts:
 
     def forget(self, stmt: gast.stmt) -> None:
         """stmt, or a statement inside it, was changed in place."""
-        self.known.pop(id(stmt), None)
-        for inner in every_statement(stmt):
-            self.known.pop(id(inner), None)
+        changed = [id(stmt)] + [id(inner) for inner in every_statement(stmt)]
+        for kept in [self.known, *self.settled.values()]:
+            for key in changed:
+                kept.pop(key, None)
+
+    def settled_for(self, pass_name: str) -> Dict[int, Any]:
+        """What a pass keeps about statements it looked at and left as they were, under their ids,
+        until a pass changes them in place (`forget` drops them): a pass whose decision on a
+        statement depends on that statement alone need not look at it again. What it keeps
+        holds the statement, which keeps its id from being reused."""
+        return self.settled.setdefault(pass_name, {})
 
 
 class BlockFacts:
