@@ -311,16 +311,24 @@ def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:
     """Every statement list inside node (a function's body, the bodies of its ifs and loops), in
     the order of `walk`, visiting statements only (expressions hold no statement lists)."""
     todo = deque([node])
+    statement_kinds = (gast.stmt, gast.excepthandler)
     while todo:
         owner = todo.popleft()
-        for field in owner._fields:
+        fields = _STATEMENT_FIELDS.get(owner.__class__)
+        if fields is None:
+            fields = _STATEMENT_FIELDS[owner.__class__] = tuple(f for f in owner._fields if f in _HOLD_STATEMENTS)
+        for field in fields:
             value = getattr(owner, field, None)
-            if isinstance(value, list):
-                todo.extend([item for item in value if isinstance(item, (gast.stmt, gast.excepthandler))])
+            if value.__class__ is list:
+                todo.extend([item for item in value if isinstance(item, statement_kinds)])
         for field in ("body", "orelse"):
             block = getattr(owner, field, None)
             if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
                 yield block
+
+
+_HOLD_STATEMENTS = frozenset({"body", "orelse", "finalbody", "handlers"})  # the fields that may hold statements
+_STATEMENT_FIELDS: dict = {}  # node class -> its fields among _HOLD_STATEMENTS, in the order of _fields
 
 
 def every_node(node: gast.AST) -> List[gast.AST]:

@@ -34,7 +34,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import every_statement, reports_changes
+from adjoint.optimize.statements import every_statement, header_nodes, reports_changes
 
 
 def _key(node: gast.AST, copies: Dict[str, str]) -> str:
@@ -205,7 +205,7 @@ def _survey(tree: gast.FunctionDef, facts: Facts):
                 found = kept[id(stmt)] = (stmt, *_survey_of(nodes.every_node(stmt), facts))
             names, in_place = found[1], found[2]
         else:
-            names, in_place = _survey_of(_header_nodes(stmt), facts)
+            names, in_place = _survey_of(header_nodes(stmt), facts)
         if in_place:
             return [], returned, True
         returned.update(names)
@@ -213,19 +213,6 @@ def _survey(tree: gast.FunctionDef, facts: Facts):
 
 
 _WHOLE = (gast.Assign, gast.Expr, gast.Return)  # statements with no statement inside
-
-
-def _header_nodes(stmt: gast.AST) -> List[gast.AST]:
-    """The nodes of a compound statement (or a function) outside the statements it holds."""
-    found = []
-    for field in stmt._fields:
-        value = getattr(stmt, field, None)
-        for item in value if value.__class__ is list else [value]:
-            if isinstance(item, gast.excepthandler):
-                found.extend(_header_nodes(item))
-            elif isinstance(item, gast.AST) and not isinstance(item, gast.stmt):
-                found.extend(nodes.every_node(item))
-    return found
 
 
 def _survey_of(found: List[gast.AST], facts: Facts) -> Tuple[List[str], bool]:

@@ -39,12 +39,30 @@ def every_statement(node: gast.AST) -> Iterator[gast.stmt]:
 
 def counts(tree: gast.AST) -> Tuple[Counter, Counter]:
     """How many times each name is loaded and stored in tree."""
-    loads, stores = Counter(), Counter()
+    loads, stores = [], []
+    _names_in(nodes.every_node(tree), loads, stores)
+    return Counter(loads), Counter(stores)
+
+
+def _names_in(found: List[gast.AST], loads: List[str], stores: List[str]) -> None:
+    """Add the names these nodes store to `stores`, the others (loaded, deleted, parameters) to `loads`."""
     name, store = gast.Name, gast.Store
-    for node in nodes.every_node(tree):
+    for node in found:
         if node.__class__ is name:
-            (stores if node.ctx.__class__ is store else loads)[node.id] += 1
-    return loads, stores
+            (stores if node.ctx.__class__ is store else loads).append(node.id)
+
+
+def header_nodes(stmt: gast.AST) -> List[gast.AST]:
+    """The nodes of a compound statement (or a function) outside the statements it holds."""
+    found = []
+    for field in stmt._fields:
+        value = getattr(stmt, field, None)
+        for item in value if value.__class__ is list else [value]:
+            if isinstance(item, gast.excepthandler):
+                found.extend(header_nodes(item))
+            elif isinstance(item, gast.AST) and not isinstance(item, gast.stmt):
+                found.extend(nodes.every_node(item))
+    return found
 
 
 def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> None:
@@ -174,8 +192,22 @@ class Unchanged:
         return self._statements
 
     def counts(self, tree: gast.AST) -> Tuple[Counter, Counter]:
+        """`counts(tree)`, from the names of each simple statement kept until a pass changes it."""
         if self._counts is None:
-            self._counts = counts(tree)
+            loads: List[str] = []
+            stores: List[str] = []
+            kept = self.statements().settled_for("names")
+            for stmt in [tree, *every_statement(tree)]:
+                if stmt.__class__ in _KEPT:
+                    found = kept.get(id(stmt))
+                    if found is None:
+                        found = kept[id(stmt)] = (stmt, [], [])
+                        _names_in(nodes.every_node(stmt), found[1], found[2])
+                    loads += found[1]
+                    stores += found[2]
+                else:
+                    _names_in(header_nodes(stmt), loads, stores)
+            self._counts = Counter(loads), Counter(stores)
         return self._counts
 
     def blocks(self, tree: gast.AST) -> List[List[gast.stmt]]:
