@@ -71,7 +71,7 @@ def take_shapes(body: List[gast.stmt], adjoint_code: AdjointCode, ctx) -> None:
 def recompute_scalars(body: List[gast.stmt], adjoint_code: AdjointCode, ctx) -> Plan:
     """The plan that recomputes cheap scalars in the adjoint code (which it leaves unchanged)."""
     result = Plan({key: list(code) for key, code in adjoint_code.items()})
-    control = _control_reads(body)
+    control = control_reads(body)
     readers = _Readers(result.adjoint_code)
     for block in _blocks(body):
         _Block(block, result.adjoint_code, ctx, result, adjoint_code, readers).scalars(control)
@@ -274,7 +274,7 @@ class _Block:
         return False
 
 
-def _control_reads(body: List[gast.stmt]) -> Set[str]:
+def control_reads(body: List[gast.stmt]) -> Set[str]:
     """Names the replay of control flow reads (tests, loop ranges) or an insert_grad_of block reads."""
     names: Set[str] = set()
     for stmt in nodes.statements_in(body):

@@ -33,6 +33,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
+from adjoint.ad.recompute import control_reads
 from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR
 from adjoint.templates import RESULT
 
@@ -83,18 +84,9 @@ def _shape_position(node: gast.AST, bindings: Dict[str, object]):
 def _replayed_reads(body: List[gast.stmt]) -> Set[str]:
     """Names the adjoint sweep may read by value outside the adjoint code of statements:
     replayed tests and ranges, loop targets, insert_grad_of blocks, values put back into lists."""
-    names: Set[str] = set()
-    for stmt in nodes.statements_in(body):
-        if isinstance(stmt, (gast.If, gast.While)):
-            names.update(nodes.names_read(stmt.test))
-        elif isinstance(stmt, gast.For):
-            names.update(nodes.names_read(stmt.iter))
-            names.update(nodes.names_stored(stmt.target))
-        elif isinstance(stmt, gast.With):
-            names.update(n for inner in stmt.body for n in nodes.names_read(inner))
-        elif isinstance(stmt, gast.Assign) and nodes.is_pop(stmt.value):
-            names.update(nodes.names_stored(stmt.targets[0]))
-    return names
+    popped = {name for stmt in nodes.statements_in(body) if isinstance(stmt, gast.Assign) and nodes.is_pop(stmt.value)
+              for name in nodes.names_stored(stmt.targets[0])}
+    return control_reads(body) | popped
 
 
 # ----- an elementwise rule's unbroadcast -----------------------------------------------------

@@ -91,25 +91,29 @@ def _(result, x, axis=None, keepdims=False):
 
 
 # ----- Cumulative ---------------------------------------------------------------------------
+# np.cumulative_sum and np.cumulative_prod (NumPy 2.1 on) without include_initial are cumsum and
+# cumprod along axis (which they require beyond one dimension).
+CUMULATIVE_SUM = (np.cumulative_sum,) if hasattr(np, "cumulative_sum") else ()
+CUMULATIVE_PROD = (np.cumulative_prod,) if hasattr(np, "cumulative_prod") else ()
 
 
-@register_adjoint(np.cumsum)
+@register_adjoint(np.cumsum, *CUMULATIVE_SUM)
 def _(result, x, axis=None):
     d[x] = cumsum_adjoint(d[result], x, axis)
 
 
-@register_tangent(np.cumsum)
+@register_tangent(np.cumsum, *CUMULATIVE_SUM)
 def _(result, x, axis=None):
     d[result] = np.cumsum(d[x], axis=axis)
 
 
 # Elements without zeros: result_j = prod_{i <= j} x_i, so d result_j / d x_i = result_j / x_i.
-@register_adjoint(np.cumprod)
+@register_adjoint(np.cumprod, *CUMULATIVE_PROD)
 def _(result, x, axis=None):
     d[x] = cumsum_adjoint(d[result] * result, x, axis) / x
 
 
-@register_tangent(np.cumprod)
+@register_tangent(np.cumprod, *CUMULATIVE_PROD)
 def _(result, x, axis=None):
     d[result] = result * np.cumsum(d[x] / x, axis=axis)
 
@@ -134,27 +138,6 @@ def _(result, ary):
 @register_tangent(np.ediff1d)
 def _(result, ary):
     d[result] = np.ediff1d(d[ary])
-
-
-# Python 3.9's NumPy (before 2.1) has no cumulative_sum or cumulative_prod; without include_initial
-# they are cumsum and cumprod along axis (required beyond one dimension).
-if hasattr(np, "cumulative_sum"):
-    @register_adjoint(np.cumulative_sum)
-    def _(result, x, axis=None):
-        d[x] = cumsum_adjoint(d[result], x, axis)
-
-    @register_tangent(np.cumulative_sum)
-    def _(result, x, axis=None):
-        d[result] = np.cumulative_sum(d[x], axis=axis)
-
-    # Elements without zeros, as cumprod.
-    @register_adjoint(np.cumulative_prod)
-    def _(result, x, axis=None):
-        d[x] = cumsum_adjoint(d[result] * result, x, axis) / x
-
-    @register_tangent(np.cumulative_prod)
-    def _(result, x, axis=None):
-        d[result] = result * np.cumulative_sum(d[x] / x, axis=axis)
 
 
 # ----- Ignoring NaNs ------------------------------------------------------------------------
