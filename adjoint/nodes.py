@@ -314,10 +314,7 @@ def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:
     statement_kinds = (gast.stmt, gast.excepthandler)
     while todo:
         owner = todo.popleft()
-        fields = _STATEMENT_FIELDS.get(owner.__class__)
-        if fields is None:
-            fields = _STATEMENT_FIELDS[owner.__class__] = tuple(f for f in owner._fields if f in _HOLD_STATEMENTS)
-        for field in fields:
+        for field in statement_fields(owner.__class__):
             value = getattr(owner, field, None)
             if value.__class__ is list:
                 todo.extend([item for item in value if isinstance(item, statement_kinds)])
@@ -329,6 +326,14 @@ def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:
 
 _HOLD_STATEMENTS = frozenset({"body", "orelse", "finalbody", "handlers"})  # the fields that may hold statements
 _STATEMENT_FIELDS: dict = {}  # node class -> its fields among _HOLD_STATEMENTS, in the order of _fields
+
+
+def statement_fields(cls: type) -> tuple:
+    """The fields of a node class that may hold statements (or exception handlers), in order."""
+    fields = _STATEMENT_FIELDS.get(cls)
+    if fields is None:
+        fields = _STATEMENT_FIELDS[cls] = tuple(f for f in cls._fields if f in _HOLD_STATEMENTS)
+    return fields
 
 
 def every_node(node: gast.AST) -> List[gast.AST]:

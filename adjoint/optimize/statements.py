@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from typing import Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import gast
 
@@ -24,17 +24,24 @@ def simple(stmt: gast.stmt) -> bool:
     return isinstance(stmt, (gast.Assign, gast.Expr))
 
 
-def every_statement(node: gast.AST) -> Iterator[gast.stmt]:
-    """Every statement inside node, nested ones included, without walking into expressions."""
-    for field in node._fields:
+def every_statement(node: gast.AST) -> List[gast.stmt]:
+    """Every statement inside node, nested ones included, in source order (each before the
+    statements it holds), without walking into expressions."""
+    found: List[gast.stmt] = []
+    _add_statements(node, found)
+    return found
+
+
+def _add_statements(node: gast.AST, found: List[gast.stmt]) -> None:
+    for field in nodes.statement_fields(node.__class__):
         value = getattr(node, field, None)
         if value.__class__ is list:
             for item in value:
                 if isinstance(item, gast.stmt):
-                    yield item
-                    yield from every_statement(item)
+                    found.append(item)
+                    _add_statements(item, found)
                 elif isinstance(item, gast.excepthandler):
-                    yield from every_statement(item)
+                    _add_statements(item, found)
 
 
 def counts(tree: gast.AST) -> Tuple[Counter, Counter]:
@@ -141,10 +148,10 @@ class BlockFacts:
         self.block = block
         self.reads: List[Set[str]] = []
         self.assigned: List[Set[str]] = []
-        for stmt in block:
+        for stmt in block:  # the kept sets themselves: the passes replace an entry, never change it
             reads, assigns = tree_facts.of(stmt)
-            self.reads.append(set(reads))
-            self.assigned.append(set(assigns))
+            self.reads.append(reads)
+            self.assigned.append(assigns)
 
     def rewritten(self, index: int, reads: Set[str], assigns: Set[str]) -> None:
         self.reads[index] = reads
