@@ -374,12 +374,15 @@ def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
     lineno = getattr(old, "lineno", None)
     if lineno is None:
         return new
-    for sub in walk(new):
+    col_offset = getattr(old, "col_offset", 0)
+    end_lineno = getattr(old, "end_lineno", lineno)
+    end_col_offset = getattr(old, "end_col_offset", None)
+    for sub in every_node(new):
         if getattr(sub, "lineno", None) is None and "lineno" in getattr(sub, "_attributes", ()):
             sub.lineno = lineno
-            sub.col_offset = getattr(old, "col_offset", 0)
-            sub.end_lineno = getattr(old, "end_lineno", lineno)
-            sub.end_col_offset = getattr(old, "end_col_offset", None)
+            sub.col_offset = col_offset
+            sub.end_lineno = end_lineno
+            sub.end_col_offset = end_col_offset
     return new
 
 

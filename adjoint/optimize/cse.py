@@ -135,7 +135,7 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], sett
         if nodes.is_comment(stmt):
             continue
         simple = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-        pure, candidate, read = _value_facts(stmt.value, facts) if simple else (False, False, set())
+        pure, candidate, read = settled.value_facts(stmt, facts) if simple else (False, False, set())
         if not pure:
             available.clear()  # compound statements, effects: start again after them
             settled.add(block, start, index, stretch_changed)
@@ -166,8 +166,16 @@ class _Settled:
 
     def __init__(self, tree_facts, returned: Set[str]):
         self.statements = tree_facts.settled_for("cse")
+        self.values = tree_facts.settled_for("cse values")  # id(assignment) -> (it, *_value_facts of its value)
         self.stretches = tree_facts.settled_for("cse stretches")  # id(first) -> (first, ids, to the end, returned)
         self.returned = returned
+
+    def value_facts(self, assignment: gast.Assign, facts: Facts) -> Tuple[bool, bool, Set[str]]:
+        """_value_facts of its value, kept until a pass changes it."""
+        found = self.values.get(id(assignment))
+        if found is None:
+            found = self.values[id(assignment)] = (assignment, *_value_facts(assignment.value, facts))
+        return found[1], found[2], found[3]
 
     def skip(self, block: List[gast.stmt], start: int) -> int:
         """Where the scan goes on: past the settled stretches from block[start] on."""
