@@ -21,7 +21,16 @@ import program_corpus as corpus
 
 # ----- what stops each program today ------------------------------------------------------
 
-NOT_YET: dict = {}
+NOT_YET: dict = {
+    "gp_kernel_class": "the kernel object is built from the hyperparameters in the function (`ARDKernel(hyper)`) "
+                       "and called: adjoint does not follow derivatives through an object's state (refused)",
+    "gradient_boosted_stumps": "`make_stump(stump, feature)(x)` calls a closure a call returns (refused)",
+    "image_denoising": "`inner = u[1:-1, 1:-1]; inner -= ...` writes through a view and reads u afterwards (refused)",
+    "kmeans_soft": "the set literal `skip={3}` (refused)",
+    "pharmacokinetics": "`samples.append(state[0])` then `state[:1] += ...`: the rank of `state`, rebound from a "
+                        "user function's result, is not known, so state[0] may be a view (refused)",
+    "transformer_block": "`layer_norm(x, **params['ln1'])`: `**` unpacking in a call (refused)",
+}
 
 # Programs whose failure today is not an AdjointError at a line of the program's own file.
 BLAMES_ELSEWHERE: dict = {}
@@ -30,6 +39,9 @@ BLAMES_ELSEWHERE: dict = {}
 NOT_YET_FORWARD = dict(NOT_YET)
 
 NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD)
+NOT_YET_SECOND_ORDER["wave_equation"] = (
+    "the backward half of `step` restores the boundary element it overwrote into the residual array it is "
+    "given; differentiating the gradient refuses that call as one that changes its arguments (refused)")
 
 
 def programs(known_failures):
@@ -55,7 +67,7 @@ def test_program_reads_like_a_user_program(name) -> None:
 
 
 @pytest.mark.peers
-@pytest.mark.parametrize("name", corpus.program_names())
+@pytest.mark.parametrize("name", corpus.peer_program_names())
 def test_autograd_on_the_same_source_agrees_with_central_differences(name) -> None:
     pytest.importorskip("autograd")
     np.testing.assert_allclose(corpus.autograd_gradient(name), corpus.central(name), **corpus.CENTRAL_TOLERANCE)
@@ -78,7 +90,7 @@ def test_gradient_matches_central_differences(name) -> None:
 
 
 @pytest.mark.peers
-@pytest.mark.parametrize("name", programs(NOT_YET))
+@pytest.mark.parametrize("name", [p for p in programs(NOT_YET) if p.values[0] in corpus.peer_program_names()])
 def test_gradient_matches_autograd_on_the_same_source(name) -> None:
     pytest.importorskip("autograd")
     measurement = corpus.measure(name)
@@ -117,7 +129,10 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
     assert measurement.names_own_line, measurement.detail
 
 
-HVP_BLAMES_ELSEWHERE: dict = {}
+HVP_BLAMES_ELSEWHERE: dict = {
+    "wave_equation": "the refusal of the backward half's in-place restore names the generated gradient's line, "
+                     "not the program's",
+}
 
 
 @pytest.mark.peers
