@@ -269,6 +269,13 @@ REDUCTIONS = [
     reduction(np.cumprod, away_from_zero, kwargs=CUMULATIVE, peer=False),
     RuleSpec(np.diff, 1, normal, (((4,),), ((2, 5),)), kwargs=({}, {"n": 2}, {"axis": 0})),
     RuleSpec(np.ediff1d, 1, normal, (((4,),), ((2, 3),)), peer=False),
+    RuleSpec(np.gradient, 1, normal, (((5,),), ((3,),)), peer=False, kwargs=(
+        {}, {"edge_order": 2}, Variant({"axis": 1}, (((3, 4),),)), Variant({"axis": 0, "edge_order": 2}, (((4, 2),),)),
+        Variant({"axis": -1}, (((2, 1, 3),),)))),
+    RuleSpec(np.gradient, 2, (normal, positive), (((5,), SCALAR),), peer=False, call="np.gradient(x0, x1{kw})",
+             kwargs=({}, {"edge_order": 2}), id="gradient[spacing]"),
+    RuleSpec(np.gradient, 1, normal, (((5,),), ((4, 5),)), peer=False, kwargs=({"axis": -1}, {"axis": -1, "edge_order": 2}),
+             call="np.gradient(x0, np.array([0.0, 0.5, 1.5, 1.75, 3.0]){kw})", id="gradient[coordinates]"),
     *(RuleSpec(f, 1, domain, (((4,),),), kwargs=({}, {"axis": 0}), peer=False) for f, domain in CUMULATIVE_API),
     *(RuleSpec(f, 1, domain, (((4, 3),),), kwargs=({"axis": 0}, {"axis": -1}), peer=False)
       for f, domain in CUMULATIVE_API),
