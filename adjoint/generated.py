@@ -7,7 +7,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from adjoint.errors import AdjointWarning
+from adjoint.errors import AdjointWarning, Location
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class GeneratedFunction:
     source: str
     globals: Dict[str, Any]
     bindings: Dict[str, Any] = field(default_factory=dict)
+    # The call in the user's code that this derivative was made for, and the function it calls:
+    # a refusal met when the derivative is differentiated again names that line.
+    user_call: Optional[Tuple[Location, str]] = None
 
 
 @dataclass

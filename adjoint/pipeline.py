@@ -141,11 +141,20 @@ class Generation:
                 if user_call is None or error.location is None or not is_library_file(error.location.filename):
                     raise
                 raise error.blamed_on(user_call, qualified_name(target)) from None
+        self._note_user_calls()
         functions = compile_all(self.units)
         root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
         backward = self.names.get((func, options.wrt, Mode.BACKWARD_PASS, root_kinds))
         return Generated(functions[root], self.units, self.dependencies, functions.get(backward), self.warnings,
                          sorted(self.rules.items()))
+
+    def _note_user_calls(self) -> None:
+        """Each generated function made for a call in the user's code keeps that call (see
+        GeneratedFunction.user_call)."""
+        calls = {self.names[key]: (location, getattr(key[0], "__name__", "the function"))
+                 for key, location in self.user_calls.items() if location is not None}
+        for unit in self.units:
+            unit.user_call = calls.get(unit.name, unit.user_call)
 
     def callee_kind(self, func: Callable, positional, keywords) -> str:
         """The kind of what user function `func` returns for arguments of these kinds."""

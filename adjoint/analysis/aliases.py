@@ -199,10 +199,29 @@ class _Checker:
         live = self.live.after.get(stmt, frozenset())
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
             if self.storage.reaches(other, state) & reached:
-                raise unreadable or self._refuse(
+                raise unreadable or self._refuse_derivative_call(stmt, func, where, other) or self._refuse(
                     stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
                     f"`{other}` is read after the call; adjoint does not follow changes a called function makes "
                     "to its arguments: return the new value instead, or pass a copy")
+
+    def _refuse_derivative_call(self, stmt: gast.stmt, func, where: Location, other: str):
+        """The refusal of a call, in a derivative being differentiated again, of a derivative adjoint
+        generated for a call in the user's code: it names that call of the user's, in plain words
+        (None for any other call). What adjoint generated to undo in place, in the adjoint sweep, what
+        a function overwrote or popped (its own stack included) changes values its caller keeps, and
+        the caller keeps them all in one tuple whose parts adjoint cannot tell apart."""
+        user_call = getattr(func, "__adjoint_user_call__", None)
+        if user_call is None:
+            return None
+        location, callee = user_call
+        inner = self.parsed.info.location(stmt)
+        return UnsupportedSyntaxError("in-place write", (
+            f"the derivative of `{callee}` called here cannot be differentiated again: its adjoint sweep undoes "
+            "in place what its primal sweep overwrote or popped (writes of the function into its own arrays or "
+            "lists, or adjoint's record of intermediate values), and adjoint cannot tell whether that change "
+            f"reaches a value read afterwards (`{other}`, in the generated {inner.filename}:{inner.lineno}; the "
+            f"change at {where.filename}:{where.lineno}); writing `{callee}` without in-place writes avoids this "
+            "where the writes are its own, otherwise this order of derivative is not supported yet"), location)
 
     def _from_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
         """Whether `name` may hold an object the function did not make or receive as an argument:

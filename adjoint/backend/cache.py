@@ -30,13 +30,14 @@ import tempfile
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
 
 from adjoint import nodes
 from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
+from adjoint.errors import Location
 from adjoint.frontend.names import is_frozen_distribution
 from adjoint.frontend.parse import MISSING, parse_function, unwrap
 from adjoint.frontend.resolve import qualified_name
@@ -369,7 +370,8 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
         bindings = {name: describe_binding(value) for name, value in sorted(unit.bindings.items())}
         if owner is None or any(description is None for description in bindings.values()):
             return None
-        units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings})
+        units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings,
+                      "user_call": _described_user_call(unit.user_call)})
     depends = _described_dependencies(generated, found)
     if depends is None:
         return None
@@ -378,6 +380,20 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
     warnings = [[found.message, found.filename, found.lineno] for found in generated.warnings]
     return {"format": FORMAT, "root": generated.function.__name__, "backward": backward, "units": units,
             "warnings": warnings, "dependencies": depends}
+
+
+def _described_user_call(user_call) -> Optional[list]:
+    if user_call is None:
+        return None
+    location, callee = user_call
+    return [location.filename, location.lineno, location.col_offset, location.end_col_offset, location.line, callee]
+
+
+def _rebuilt_user_call(described) -> Optional[Tuple[Location, str]]:
+    if not isinstance(described, list) or len(described) != 6:
+        return None
+    *where, callee = described
+    return Location(*where), callee
 
 
 def _described_dependencies(generated, found: Dependencies) -> Optional[List[list]]:
@@ -407,7 +423,8 @@ def _load(path: Path, key: str, found: Dependencies):
         namespace = found.functions[unit["owner"]].__globals__
         allowed = _imports_allowed(namespace)
         bindings = {name: _rebuild_binding(d, allowed) for name, d in unit["bindings"].items()}
-        units.append(GeneratedFunction(unit["name"], unit["source"], namespace, bindings))
+        units.append(GeneratedFunction(unit["name"], unit["source"], namespace, bindings,
+                                       _rebuilt_user_call(unit.get("user_call"))))
     functions = compile_all(units)
     warnings = [Unreached(*found) for found in entry.get("warnings", ())]
     namespaces = [found.functions[owner].__globals__ for owner, _ in entry["dependencies"]]

@@ -21,5 +21,8 @@ def link(functions: Dict[str, Any]) -> None:
 
 def compile_all(units: List[Any]) -> Dict[str, Any]:
     functions = {unit.name: compile_function(unit.name, unit.source, unit.globals, unit.bindings) for unit in units}
+    for unit in units:
+        if unit.user_call is not None:
+            functions[unit.name].__adjoint_user_call__ = unit.user_call
     link(functions)
     return functions
