@@ -184,7 +184,7 @@ class Generation:
         if key not in self.argument_facts:
             self.argument_facts[key] = (None, True, None)  # while a recursive function is read
             try:
-                parsed, _ = normalize(func, returns_value=False, kinds=parameter_kinds)
+                parsed, _ = normalize(materialize(func, parameter_kinds), returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
                 self.argument_facts[key] = (error.location, True, error)
                 return self.argument_facts[key]

@@ -175,3 +175,15 @@ def lambda_free_widen_at(i):
         return widen(x)[i]
 
     return widen_at
+
+
+def second_through_the_module(x):
+    return np.sum(fns.tanh_1(x))
+
+
+def test_a_derived_function_read_as_a_module_attribute_is_differentiated_as_its_generated_code(rng):
+    """`fns.tanh_1(x)` is the derived function itself, as `tanh_1(x)` is: adjoint differentiates
+    the code it generated for it, never the source of its own API."""
+    x = rng.normal(size=3)
+    t = np.tanh(x)
+    np.testing.assert_allclose(adjoint.grad(second_through_the_module)(x), -2.0 * t * (1.0 - t ** 2), rtol=1e-12)
