@@ -37,6 +37,10 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append, is_pop
 
 
+# NumPy functions that write into their first argument alone.
+WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis)
+
+
 @dataclass
 class Aliases:
     """Names that may share memory with a name written in place, every name so written, and the
@@ -168,6 +172,7 @@ class _Checker:
                 raise self._refuse(stmt, f"this call is made for its effect on `{varied[0]}`, which depends on "
                                    "the differentiated arguments; adjoint cannot tell what it changes: "
                                    "assign its result instead (`y = np.sort(y)`)")
+            self._check_earlier_reads(stmt, _written_operands(stmt.value, touched, self.classifier), "this call")
 
     def _check_callees(self) -> None:
         """A user function that changes in place what it is given: its derivative changes a copy
@@ -203,6 +208,31 @@ class _Checker:
                     stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
                     f"`{other}` is read after the call; adjoint does not follow changes a called function makes "
                     "to its arguments: return the new value instead, or pass a copy")
+        self._check_earlier_reads(stmt, passed, f"`{func.__name__}` ({where.filename}:{where.lineno})")
+
+    def _check_earlier_reads(self, stmt: gast.stmt, written: List[str], what: str) -> None:
+        """A call that may change in place what `written` hold, memory a statement that may run
+        before it reads: the adjoint sweep reads the values that statement read (a view saved by
+        reference, an item read again), which the call has overwritten by then."""
+        state = self.storage.before.get(stmt)
+        reached = set().union(*[self.storage.reaches(name, state) for name in written]) if state else set()
+        if not reached:
+            return
+        for earlier in self._may_run_before(stmt):
+            for name in sorted(_names_read_by(earlier)):
+                if self.storage.ever.get(name, frozenset()) & reached:
+                    line = self.parsed.info.location(earlier).lineno
+                    raise self._refuse(stmt, f"{what} changes in place memory that `{name}` holds, which line "
+                                       f"{line} reads before the change (or, in a loop, before the next one); the "
+                                       "derivative reads what was read there after the change is made: assign a "
+                                       "new value instead (`y = ...`), or change a copy (`.copy()`)")
+
+    def _may_run_before(self, stmt: gast.stmt) -> List[gast.stmt]:
+        """The statements before stmt, and those of the loops around it (which run again after it)."""
+        order = list(self.statements)
+        earlier = order[:order.index(stmt)]
+        loops = [s for s in earlier if isinstance(s, (gast.For, gast.While)) and stmt in nodes.statements(s)]
+        return earlier + [s for loop in loops for s in nodes.statements(loop) if s is not stmt]
 
     def _from_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
         """Whether `name` may hold an object the function did not make or receive as an argument:
@@ -275,6 +305,32 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
         if reached & storage.argument_roots and callee_facts(classifier.classify(call).func, call, kinds)[0]:
             return parsed.info.location(stmt), returns_argument
     return None, returns_argument
+
+
+def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: CallClassifier) -> List[str]:
+    """The names a NumPy call made for its effect may write into: its `out=` (and a ufunc's outputs
+    passed by position) where it has one, the first argument of those that write into it, else
+    any name it is given."""
+    out = [k.value for k in call.keywords if k.arg == "out"]
+    func = classifier.classify(call).func
+    if out and isinstance(func, np.ufunc):
+        out += call.args[func.nin:]
+    elif any(func is writer for writer in WRITE_FIRST_ARGUMENT) and call.args:
+        out = call.args[:1]
+    chosen = out or touched
+    elements = [e for atom in chosen for e in (atom.elts if isinstance(atom, gast.Tuple) else [atom])]
+    return [e.id for e in elements if isinstance(e, gast.Name)]
+
+
+def _names_read_by(stmt: gast.stmt) -> Set[str]:
+    """The names a statement reads itself (a compound statement: its test or iterable)."""
+    if isinstance(stmt, (gast.If, gast.While)):
+        return set(nodes.names_read(stmt.test))
+    if isinstance(stmt, gast.For):
+        return set(nodes.names_read(stmt.iter))
+    if isinstance(stmt, (gast.With, gast.FunctionDef)):
+        return set()
+    return set(nodes.names_read(stmt))
 
 
 def _user_call(stmt: gast.stmt, classifier: CallClassifier):

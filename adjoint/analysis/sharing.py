@@ -49,11 +49,13 @@ class Sharing:
         self.own: Dict[str, FrozenSet[str]] = {}
         self.held: Dict[str, FrozenSet[str]] = {}
         self.argument_roots: Set[str] = set()
+        self.ever: Dict[str, FrozenSet[str]] = {}  # every root a name may reach at some statement
         for arg in func_node.args.args + func_node.args.kwonlyargs:
             if kinds.get(arg.id) != SCALAR:
                 self.own[arg.id] = frozenset({"argument " + arg.id})
                 self.held[arg.id] = frozenset({"contents of argument " + arg.id})
                 self.argument_roots |= self.own[arg.id] | self.held[arg.id]
+                self.ever[arg.id] = self.own[arg.id] | self.held[arg.id]
         self.ndim = _ranks([s for s in nodes.statements(func_node) if isinstance(s, gast.Assign)], kinds, classifier)
         self.before: Dict[gast.stmt, State] = {}
         self._block(func_node.body)
@@ -90,10 +92,13 @@ class Sharing:
 
     def _watched(self, stmt: gast.stmt) -> bool:
         """A statement whose state the checks read: a write in place (or a line normalized from
-        one), a call of a user function (which may write into what it is given), and the return."""
+        one), a call of a user function (which may write into what it is given), a call made for
+        its effect, and the return."""
         if isinstance(stmt, gast.Return) or is_append(stmt) or getattr(stmt, "lineno", None) in self.rebound_lines:
             return True
         value = getattr(stmt, "value", None)
+        if isinstance(stmt, gast.Expr) and isinstance(value, gast.Call):
+            return True
         if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(value, gast.Call):
             if self.classifier.classify(value).kind == Callee.USER:
                 return True
@@ -113,6 +118,7 @@ class Sharing:
         if not replace:
             own, held = own | self.own.get(name, frozenset()), held | self.held.get(name, frozenset())
         self.own[name], self.held[name] = frozenset(own), frozenset(held)
+        self.ever[name] = self.ever.get(name, frozenset()) | self.own[name] | self.held[name]
 
     def _flow(self, stmt: gast.stmt) -> None:
         if is_append(stmt):

@@ -1,0 +1,91 @@
+"""Soundness cases of an adversarial review: changes in place that the adjoint sweep would not see.
+
+The adjoint sweep reads the values earlier statements read (a view kept by reference, a row of
+an array read again): a call that changes that memory in place afterwards (np.copyto, a ufunc's
+`out=`, a function that writes into its argument) must be refused at its line, even when the
+changed value does not depend on the differentiated arguments and is never read again; a call
+that fills a buffer before any read of it stays exact.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from adjoint import UnsupportedSyntaxError
+from soundness import Exact, Refused
+
+
+def _scale_first_row(a):
+    a[0] = a[0] * 5.0
+
+
+def rows_then_a_callee_writes_them(xs, w):
+    ys = xs * 1.0
+    total = 0.0
+    for t in range(3):
+        total = total + np.sum(np.sin(ys[t] * w))
+    _scale_first_row(ys)  # <- callee after rows
+    return total
+
+
+def a_view_then_copyto(xs, w):
+    ys = xs * 1.0
+    r = ys[1]
+    total = np.sum(np.sin(r * w))
+    np.copyto(ys, 0.0)  # <- copyto after a view
+    return total
+
+
+def a_buffer_refilled_in_a_loop(x, c):
+    buf = np.zeros(3)
+    total = 0.0
+    for k in range(3):
+        np.copyto(buf, c * (k + 1.0))  # <- copyto in a loop
+        total = total + np.sum(np.sin(buf * x))
+    return total
+
+
+def a_buffer_refilled_through_out(x, c):
+    buf = np.zeros(3)
+    total = 0.0
+    for k in range(3):
+        np.multiply(c, k + 1.0, out=buf)  # <- out in a loop
+        total = total + np.sum(np.sin(buf * x))
+    return total
+
+
+def an_input_overwritten_after_its_rows(xs, w):
+    total = 0.0
+    for t in range(3):
+        total = total + np.sum(np.sin(xs[t] * w))
+    np.copyto(xs, 0.0)  # <- copyto into an input
+    return total
+
+
+def a_buffer_filled_before_it_is_read(x, c):
+    buf = np.zeros(3)
+    np.copyto(buf, c)
+    out = np.empty(3)
+    np.multiply(c, 2.0, out=out)
+    return np.sum(np.sin(buf * x) * out)
+
+
+def the_source_of_copyto_read_before(x, c):
+    a = np.sum(np.sin(c * x))
+    buf = np.zeros(3)
+    np.copyto(buf, c)
+    return a + np.sum(buf * x)
+
+
+_xs = np.arange(6.0).reshape(3, 2) * 0.1
+_w = np.array([0.3, -0.7])
+_c = np.array([0.2, -0.4, 0.9])
+
+CASES = [
+    Refused(rows_then_a_callee_writes_them, (_xs, _w), UnsupportedSyntaxError, "callee after rows", wrt=1),
+    Refused(a_view_then_copyto, (_xs, _w), UnsupportedSyntaxError, "copyto after a view", wrt=1),
+    Refused(a_buffer_refilled_in_a_loop, (_c, _c), UnsupportedSyntaxError, "copyto in a loop"),
+    Refused(a_buffer_refilled_through_out, (_c, _c), UnsupportedSyntaxError, "out in a loop"),
+    Refused(an_input_overwritten_after_its_rows, (_xs, _w), UnsupportedSyntaxError, "copyto into an input", wrt=1),
+    Exact(a_buffer_filled_before_it_is_read, lambda rng: (rng.normal(size=3), rng.normal(size=3))),
+    Exact(the_source_of_copyto_read_before, lambda rng: (rng.normal(size=3), rng.normal(size=3))),
+]
