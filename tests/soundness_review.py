@@ -1,4 +1,8 @@
-"""Soundness cases of an adversarial review: changes in place that the adjoint sweep would not see.
+"""Soundness cases of an adversarial review: changes in place that the adjoint sweep would not see,
+and complex values times real numbers.
+
+Complex values of np.fft scaled by a differentiated number: the number's adjoint is the real
+part of a sum of complex products (it raised "a gradient is complex" at run time).
 
 The adjoint sweep reads the values earlier statements read (a view kept by reference, a row of
 an array read again): a call that changes that memory in place afterwards (np.copyto, a ufunc's
@@ -76,6 +80,21 @@ def the_source_of_copyto_read_before(x, c):
     return a + np.sum(buf * x)
 
 
+def a_spectrum_scaled_by_an_item(x):
+    F = np.fft.rfft(x)
+    return np.sum(np.abs(F * x[0]) ** 2)
+
+
+def a_number_divided_by_a_spectrum(x):
+    F = np.fft.rfft(x)
+    return np.sum(np.real(x[0] / (F + 3.0)))
+
+
+def one_frequency_times_an_array(x):
+    F = np.fft.rfft(x)
+    return np.sum(np.abs(F[1] * x) ** 2) + np.abs(F[2] / x[1])
+
+
 _xs = np.arange(6.0).reshape(3, 2) * 0.1
 _w = np.array([0.3, -0.7])
 _c = np.array([0.2, -0.4, 0.9])
@@ -87,5 +106,8 @@ CASES = [
     Refused(a_buffer_refilled_through_out, (_c, _c), UnsupportedSyntaxError, "out in a loop"),
     Refused(an_input_overwritten_after_its_rows, (_xs, _w), UnsupportedSyntaxError, "copyto into an input", wrt=1),
     Exact(a_buffer_filled_before_it_is_read, lambda rng: (rng.normal(size=3), rng.normal(size=3))),
+    Exact(a_spectrum_scaled_by_an_item, lambda rng: (rng.normal(size=6),)),
+    Exact(a_number_divided_by_a_spectrum, lambda rng: (rng.normal(size=6),)),
+    Exact(one_frequency_times_an_array, lambda rng: (rng.normal(size=6),)),
     Exact(the_source_of_copyto_read_before, lambda rng: (rng.normal(size=3), rng.normal(size=3))),
 ]
