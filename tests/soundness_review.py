@@ -7,8 +7,9 @@ part of a sum of complex products (it raised "a gradient is complex" at run time
 The adjoint sweep reads the values earlier statements read (a view kept by reference, a row of
 an array read again): a call that changes that memory in place afterwards (np.copyto, a ufunc's
 `out=`, a function that writes into its argument) must be refused at its line, even when the
-changed value does not depend on the differentiated arguments and is never read again; a call
-that fills a buffer before any read of it stays exact.
+changed value does not depend on the differentiated arguments and is never read again, and so
+must a call of a function that changes in place a global the caller reads; a call that fills a
+buffer before any read of it stays exact.
 """
 from __future__ import annotations
 
@@ -80,6 +81,33 @@ def the_source_of_copyto_read_before(x, c):
     return a + np.sum(buf * x)
 
 
+SCALES = np.array([0.5, -1.5, 2.0])
+CALLS = []
+
+
+def _triple_a_scale():
+    SCALES[1] = SCALES[1] * 3.0
+
+
+def _triple_through_another():
+    _triple_a_scale()
+
+
+def _remember(value):
+    CALLS.append(value)
+
+
+def a_global_changed_by_a_callee(x):
+    a = np.sum(np.sin(SCALES * x))
+    _triple_through_another()  # <- callee writes a global
+    return a
+
+
+def a_global_log_a_callee_appends_to(x):
+    _remember(1.0)
+    return np.sum(np.sin(SCALES * x))
+
+
 def a_spectrum_scaled_by_an_item(x):
     F = np.fft.rfft(x)
     return np.sum(np.abs(F * x[0]) ** 2)
@@ -106,6 +134,8 @@ CASES = [
     Refused(a_buffer_refilled_through_out, (_c, _c), UnsupportedSyntaxError, "out in a loop"),
     Refused(an_input_overwritten_after_its_rows, (_xs, _w), UnsupportedSyntaxError, "copyto into an input", wrt=1),
     Exact(a_buffer_filled_before_it_is_read, lambda rng: (rng.normal(size=3), rng.normal(size=3))),
+    Refused(a_global_changed_by_a_callee, (_c,), UnsupportedSyntaxError, "callee writes a global"),
+    Exact(a_global_log_a_callee_appends_to, lambda rng: (rng.normal(size=3),)),
     Exact(a_spectrum_scaled_by_an_item, lambda rng: (rng.normal(size=6),)),
     Exact(a_number_divided_by_a_spectrum, lambda rng: (rng.normal(size=6),)),
     Exact(one_frequency_times_an_array, lambda rng: (rng.normal(size=6),)),

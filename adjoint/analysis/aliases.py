@@ -13,7 +13,12 @@ may share c's memory is read after the write. So each write is checked:
   memory count as mutated, and a read of any of them in the adjoint sweep counts as a read
   of all (so the write saves and restores what it overwrites, in place);
 - a method or NumPy function called for its effect on a value that depends on `wrt`
-  (`y.sort()`, `np.copyto(y, x)`): refused, since nothing says what it changes.
+  (`y.sort()`, `np.copyto(y, x)`): refused, since nothing says what it changes;
+- a call that changes in place (np.copyto, a ufunc's `out=`, a user function writing into its
+  argument) memory that a statement which may run before it reads: refused, since the adjoint
+  sweep reads what that statement read (a view kept by reference, a row read again) after it;
+- a call of a function that writes in place into a global or closure object the caller reads:
+  refused.
 
     >>> # y = x * 2.0; v = y[1:]; v *= 3.0; return np.sum(y)
     >>> # refused at `v *= 3.0`: `y` shares v's memory and is read afterwards
@@ -33,10 +38,11 @@ from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.sharing import Sharing, State, operands_of
 from adjoint.errors import Location, UnsupportedSyntaxError
-from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.nodes import is_append, is_pop
 
 
+IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 # NumPy functions that write into their first argument alone.
 WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis)
 
@@ -186,12 +192,11 @@ class _Checker:
                 self._check_callee(stmt, call)
 
     def _check_callee(self, stmt: gast.stmt, call: gast.Call) -> None:
-        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
-        if not passed:
-            return
         func = self.classifier.classify(call).func
-        where, _, unreadable = self.callee_facts(func, call, self.kinds)
-        if where is None:
+        where, _, unreadable, outer = self.callee_facts(func, call, self.kinds)
+        self._check_outer_reads(stmt, func, outer)
+        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
+        if not passed or where is None:
             return
         outside = next((name for name in passed if self._from_outside(name)), None)
         if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
@@ -209,6 +214,20 @@ class _Checker:
                     f"`{other}` is read after the call; adjoint does not follow changes a called function makes "
                     "to its arguments: return the new value instead, or pass a copy")
         self._check_earlier_reads(stmt, passed, f"`{func.__name__}` ({where.filename}:{where.lineno})")
+
+    def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[int]) -> None:
+        """A called function that writes in place into a global or closure object this function
+        reads: the derivative would read that object's values after the change (or, saved by
+        reference, see it change), and would not follow the change itself."""
+        if not outer:
+            return
+        for reader in self.statements.values():
+            for name in sorted(_names_read_by(reader) - self.local_names):
+                if id(self.parsed.lookup(name)) in outer:
+                    line = self.parsed.info.location(reader).lineno
+                    raise self._refuse(stmt, f"`{func.__name__}` changes in place `{name}`, which line {line} of "
+                                       f"{self.func_node.name} reads; the derivative would not follow the change: "
+                                       "pass it as an argument and return the new value")
 
     def _check_earlier_reads(self, stmt: gast.stmt, written: List[str], what: str) -> None:
         """A call that may change in place what `written` hold, memory a statement that may run
@@ -285,17 +304,20 @@ def _statements_of(write: _Write, storage: Sharing, statements: Dict[gast.stmt, 
 def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts):
     """(the Location of the first in-place write of a normalized function into its arguments,
     its own or one made by a function it passes them to, or None; whether what it returns may
-    be or hold one of its arguments). `callee_facts(func, call, kinds)` gives the same for a callee."""
+    be or hold one of its arguments; the ids of the global or closure objects it or a function
+    it calls writes into in place). `callee_facts(func, call, kinds)` gives (where, returns_argument,
+    unreadable, outer) for a callee."""
     returns_argument_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
     storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument_of)
     statements = {s: s for s in nodes.statements(parsed.node)}
     returned = parsed.node.body[-1]
     returns_argument = (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name) and bool(
         storage.reaches(returned.value.id, storage.before[returned]) & storage.argument_roots))
+    outer = _outer_writes(parsed, kinds, classifier, callee_facts)
     for write in _writes(parsed.node, parsed, kinds):
         for stmt in _statements_of(write, storage, statements):
             if storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots:
-                return parsed.info.location(write.node), returns_argument
+                return parsed.info.location(write.node), returns_argument, outer
     for stmt in statements:
         call = _user_call(stmt, classifier)
         if call is None:
@@ -303,8 +325,22 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
         passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name)]
         reached = set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed])
         if reached & storage.argument_roots and callee_facts(classifier.classify(call).func, call, kinds)[0]:
-            return parsed.info.location(stmt), returns_argument
-    return None, returns_argument
+            return parsed.info.location(stmt), returns_argument, outer
+    return None, returns_argument, outer
+
+
+def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
+                  callee_facts) -> FrozenSet[int]:
+    """The ids of the objects from outside a function (globals, closures) that it, or a function
+    it calls, writes into in place."""
+    local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
+    objects = [parsed.lookup(write.name) for write in _writes(parsed.node, parsed, kinds) if write.name not in local_names]
+    outer = {id(obj) for obj in objects if obj is not MISSING and not isinstance(obj, IMMUTABLE)}
+    for stmt in nodes.statements(parsed.node):
+        call = _user_call(stmt, classifier)
+        if call is not None:
+            outer |= callee_facts(classifier.classify(call).func, call, kinds)[3]
+    return frozenset(outer)
 
 
 def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: CallClassifier) -> List[str]:
