@@ -8,8 +8,9 @@ The adjoint sweep reads the values earlier statements read (a view kept by refer
 an array read again): a call that changes that memory in place afterwards (np.copyto, a ufunc's
 `out=`, a function that writes into its argument) must be refused at its line, even when the
 changed value does not depend on the differentiated arguments and is never read again, and so
-must a call of a function that changes in place a global the caller reads; a call that fills a
-buffer before any read of it stays exact.
+must a call of a function that changes in place a global the caller reads, and a method that
+changes a global object the function reads (`TABLE.update(...)`, `G.sort()`); a call that fills
+a buffer before any read of it, and a global log only written into, stay exact.
 """
 from __future__ import annotations
 
@@ -108,6 +109,30 @@ def a_global_log_a_callee_appends_to(x):
     return np.sum(np.sin(SCALES * x))
 
 
+TABLE = {"sin": np.sin, "square": np.square}
+
+
+def a_global_table_updated_in_its_loop(x):
+    total = 0.0
+    for name in TABLE:
+        total = total + np.sum(TABLE[name](x))
+        TABLE.update({"square": np.square})  # <- update of a global table
+    return total
+
+
+def a_global_sorted_after_it_is_read(x):
+    a = np.sum(np.sin(SCALES * x))
+    SCALES.sort()  # <- sort of a global
+    return a
+
+
+def a_global_log_extended_twice(x):
+    CALLS.extend([1.0])
+    CALLS.append(2.0)
+    CALLS.extend([3.0])
+    return np.sum(np.sin(x))
+
+
 def a_spectrum_scaled_by_an_item(x):
     F = np.fft.rfft(x)
     return np.sum(np.abs(F * x[0]) ** 2)
@@ -135,6 +160,9 @@ CASES = [
     Refused(an_input_overwritten_after_its_rows, (_xs, _w), UnsupportedSyntaxError, "copyto into an input", wrt=1),
     Exact(a_buffer_filled_before_it_is_read, lambda rng: (rng.normal(size=3), rng.normal(size=3))),
     Refused(a_global_changed_by_a_callee, (_c,), UnsupportedSyntaxError, "callee writes a global"),
+    Refused(a_global_table_updated_in_its_loop, (_c,), UnsupportedSyntaxError, "update of a global table"),
+    Refused(a_global_sorted_after_it_is_read, (_c,), UnsupportedSyntaxError, "sort of a global"),
+    Exact(a_global_log_extended_twice, lambda rng: (rng.normal(size=3),)),
     Exact(a_global_log_a_callee_appends_to, lambda rng: (rng.normal(size=3),)),
     Exact(a_spectrum_scaled_by_an_item, lambda rng: (rng.normal(size=6),)),
     Exact(a_number_divided_by_a_spectrum, lambda rng: (rng.normal(size=6),)),

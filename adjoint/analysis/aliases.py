@@ -146,7 +146,7 @@ class _Checker:
         stored = [n for n in nodes.names_read(write.node) if n in self.activity.varied]
         readers = [stmt for stmt in self.statements.values()
                    if not isinstance(stmt, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With))
-                   and stmt is not write.node
+                   and stmt is not write.node and not _only_writes_into(stmt, write.name)
                    and write.name in nodes.names_read(stmt)]
         if stored or readers:
             raise self._refuse(write.node, f"this writes into `{write.name}`, which is not a variable of "
@@ -356,6 +356,20 @@ def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: Cal
     chosen = out or touched
     elements = [e for atom in chosen for e in (atom.elts if isinstance(atom, gast.Tuple) else [atom])]
     return [e.id for e in elements if isinstance(e, gast.Name)]
+
+
+def _only_writes_into(stmt: gast.stmt, name: str) -> bool:
+    """`name.append(v)`, `name.extend(v)`, `name[k] = v` (v not read out of name): statements that
+    change the object name holds without reading it."""
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Attribute):
+        call = stmt.value
+        return (isinstance(call.func.value, gast.Name) and call.func.value.id == name
+                and not any(name in nodes.names_read(a) for a in operands_of(call)[:-1]))
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+        target = stmt.targets[0]
+        return (isinstance(target.value, gast.Name) and target.value.id == name
+                and name not in nodes.names_read(stmt.value) and name not in nodes.names_read(target.slice))
+    return False
 
 
 def _names_read_by(stmt: gast.stmt) -> Set[str]:
