@@ -334,7 +334,8 @@ def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Cal
     """The ids of the objects from outside a function (globals, closures) that it, or a function
     it calls, writes into in place."""
     local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
-    objects = [parsed.lookup(write.name) for write in _writes(parsed.node, parsed, kinds) if write.name not in local_names]
+    objects = [parsed.lookup(write.name) for write in _writes(parsed.node, parsed, kinds)
+               if write.name not in local_names]
     outer = {id(obj) for obj in objects if obj is not MISSING and not isinstance(obj, IMMUTABLE)}
     for stmt in nodes.statements(parsed.node):
         call = _user_call(stmt, classifier)
@@ -361,8 +362,8 @@ def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: Cal
 def _only_writes_into(stmt: gast.stmt, name: str) -> bool:
     """`name.append(v)`, `name.extend(v)`, `name[k] = v` (v not read out of name): statements that
     change the object name holds without reading it."""
-    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Attribute):
-        call = stmt.value
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute):
         return (isinstance(call.func.value, gast.Name) and call.func.value.id == name
                 and not any(name in nodes.names_read(a) for a in operands_of(call)[:-1]))
     if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
