@@ -10,13 +10,16 @@ an array read again): a call that changes that memory in place afterwards (np.co
 changed value does not depend on the differentiated arguments and is never read again, and so
 must a call of a function that changes in place a global the caller reads, and a method that
 changes a global object the function reads (`TABLE.update(...)`, `G.sort()`); a call that fills
-a buffer before any read of it, and a global log only written into, stay exact.
+a buffer before any read of it, and a global log only written into, stay exact. The last cases
+are attacks on recomputed rows, *args and frozen distributions that found the code exact.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from adjoint import UnsupportedSyntaxError
+from scipy.stats import norm
+
 from soundness import Exact, Refused
 
 
@@ -148,6 +151,66 @@ def one_frequency_times_an_array(x):
     return np.sum(np.abs(F[1] * x) ** 2) + np.abs(F[2] / x[1])
 
 
+# ----- attacks that found the code exact, kept as cases ----------------------------------------
+
+def a_row_index_rebound_before_its_adjoint(xs, w):
+    total = 0.0
+    k = 0
+    for t in range(3):
+        r = xs[k]
+        total = total + np.sum(np.sin(r * w)) * (t + 1.0)
+        k = int(np.argmax(r * w)) + t
+        if k > 2:
+            k = 0
+    return total
+
+
+def rows_read_after_a_break(xs, w):
+    total = 0.0
+    for t in range(len(xs)):
+        if total > 1.0:
+            break
+        total = total + np.sum(np.sin(xs[t] * w))
+    r = xs[t] * w
+    return total + np.sum(r * r)
+
+
+def _rows_sum(xs, w):
+    total = 0.0
+    for t in range(len(xs)):
+        total = total + np.sum(np.sin(xs[t] * w))
+    return total
+
+
+def rows_a_callee_read_written_by_the_caller(X, w):
+    buf = X * 1.0
+    total = 0.0
+    for k in range(2):
+        total = total + _rows_sum(buf[k:k + 2], w)
+        buf[k + 1] = buf[k + 1] * total
+    return total
+
+
+def _every_kind_of_parameter(a, b=2.0, *args, c, d=1.5, **kw):
+    t = a * b * c + d
+    for r in args:
+        t = t + r * a
+    for k in kw:
+        t = t + kw[k] * kw[k]
+    return t
+
+
+def rest_parameters_of_every_kind(x, y):
+    return (_every_kind_of_parameter(x, c=y) + _every_kind_of_parameter(x, y, x, c=y, e=x)
+            + _every_kind_of_parameter(x, y, y, y, c=1.0, d=x, f=y, g=x))
+
+
+def a_distribution_frozen_by_keywords_then_rebound(x, mu, s):
+    d = norm(loc=mu, scale=s)
+    mu = mu * 2.0
+    return np.sum(d.logpdf(x)) + np.sum(d.cdf(x)) + mu
+
+
 _xs = np.arange(6.0).reshape(3, 2) * 0.1
 _w = np.array([0.3, -0.7])
 _c = np.array([0.2, -0.4, 0.9])
@@ -167,5 +230,13 @@ CASES = [
     Exact(a_spectrum_scaled_by_an_item, lambda rng: (rng.normal(size=6),)),
     Exact(a_number_divided_by_a_spectrum, lambda rng: (rng.normal(size=6),)),
     Exact(one_frequency_times_an_array, lambda rng: (rng.normal(size=6),)),
+    Exact(a_row_index_rebound_before_its_adjoint,
+          lambda rng: (rng.normal(size=(5, 2)), rng.normal(size=2)), wrt=(0, 1)),
+    Exact(rows_read_after_a_break, lambda rng: (rng.normal(size=(4, 2)), rng.normal(size=2)), wrt=(0, 1)),
+    Exact(rows_a_callee_read_written_by_the_caller,
+          lambda rng: (rng.normal(size=(3, 2)), rng.normal(size=2)), wrt=(0, 1)),
+    Exact(rest_parameters_of_every_kind, lambda rng: (0.3, 0.7), wrt=(0, 1)),
+    Exact(a_distribution_frozen_by_keywords_then_rebound,
+          lambda rng: (np.abs(rng.normal(size=3)) + 0.1, 0.3, 0.8), wrt=(0, 1, 2)),
     Exact(the_source_of_copyto_read_before, lambda rng: (rng.normal(size=3), rng.normal(size=3))),
 ]
