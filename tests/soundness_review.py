@@ -9,16 +9,20 @@ an array read again): a call that changes that memory in place afterwards (np.co
 `out=`, a function that writes into its argument) must be refused at its line, even when the
 changed value does not depend on the differentiated arguments and is never read again, and so
 must a call of a function that changes in place a global the caller reads, and a method that
-changes a global object the function reads (`TABLE.update(...)`, `G.sort()`); a call that fills
+changes a global object the function reads (`TABLE.update(...)`, `G.sort()`), and a write into
+a global's attribute through a local name. An attribute of an argument shares its memory (a
+write into it through a local name is saved and restored, a callee's write refused); a call that fills
 a buffer before any read of it, and a global log only written into, stay exact. The last cases
 are attacks on recomputed rows, *args and frozen distributions that found the code exact.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from scipy.stats import norm
 
 from adjoint import UnsupportedSyntaxError
-from scipy.stats import norm
 
 from soundness import Exact, Refused
 
@@ -136,6 +140,42 @@ def a_global_log_extended_twice(x):
     return np.sum(np.sin(x))
 
 
+@dataclass
+class _Holder:
+    rows: np.ndarray
+
+
+SETTINGS = _Holder(np.array([0.5, 1.5, -0.5]))
+
+
+def _scale_held_rows(holder):
+    holder.rows[0] = holder.rows[0] * 5.0
+
+
+def rows_of_an_attribute_then_a_callee_writes_them(holder, w):
+    total = 0.0
+    for t in range(3):
+        total = total + np.sum(np.sin(holder.rows[t] * w))
+    _scale_held_rows(holder)  # <- callee writes an attribute
+    return total
+
+
+def rows_of_an_attribute_written_through_a_name(holder, w):
+    total = 0.0
+    for t in range(3):
+        total = total + np.sum(np.sin(holder.rows[t] * w))
+    rows = holder.rows
+    rows[0] = rows[0] * 5.0
+    return total
+
+
+def a_global_attribute_written_through_a_name(w):
+    a = SETTINGS.rows
+    s = np.sum(np.sin(a * w))
+    a[0] = a[0] + 1.0  # <- write into a global's attribute
+    return s
+
+
 def a_spectrum_scaled_by_an_item(x):
     F = np.fft.rfft(x)
     return np.sum(np.abs(F * x[0]) ** 2)
@@ -227,6 +267,13 @@ CASES = [
     Refused(a_global_sorted_after_it_is_read, (_c,), UnsupportedSyntaxError, "sort of a global"),
     Exact(a_global_log_extended_twice, lambda rng: (rng.normal(size=3),)),
     Exact(a_global_log_a_callee_appends_to, lambda rng: (rng.normal(size=3),)),
+    Refused(rows_of_an_attribute_then_a_callee_writes_them, (_Holder(_xs), _w), UnsupportedSyntaxError,
+            "callee writes an attribute", wrt=1),
+    # (jvp changes the argument's attribute in place, as the function does: snapshot copies no object)
+    Exact(rows_of_an_attribute_written_through_a_name,
+          lambda rng: (_Holder(rng.normal(size=(3, 2))), rng.normal(size=2)), wrt=1, jvp=False),
+    Refused(a_global_attribute_written_through_a_name, (_c,), UnsupportedSyntaxError,
+            "write into a global's attribute"),
     Exact(a_spectrum_scaled_by_an_item, lambda rng: (rng.normal(size=6),)),
     Exact(a_number_divided_by_a_spectrum, lambda rng: (rng.normal(size=6),)),
     Exact(one_frequency_times_an_array, lambda rng: (rng.normal(size=6),)),

@@ -26,7 +26,7 @@ may share c's memory is read after the write. So each write is checked:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, List, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import gast
 import numpy as np
@@ -105,6 +105,7 @@ class _Checker:
     def run(self) -> Aliases:
         aliases = Aliases(guards=self.guards)
         for write in _writes(self.func_node, self.parsed, self.kinds):
+            self._check_write_into_outside(write)
             sharing = self._check(write)
             if not write.rebound:
                 aliases.mutated |= sharing | {write.name}
@@ -130,6 +131,34 @@ class _Checker:
                                   f"`{other}`: take a copy first (`.copy()`) or assign a new value instead")
             return set()
         return sharing
+
+    def _check_write_into_outside(self, write: _Write) -> None:
+        """A write in place through a local name bound to a global or closure object, or to an item
+        or attribute of one (`a = CONFIG.a; a[0] = v`): the derivative would restore or skip it."""
+        kind = self.kinds.get(write.name)
+        if write.name not in self.local_names or (write.rebound and not (is_array(kind) or kind == CONTAINER)):
+            return
+        if self._bound_outside(write.name):
+            raise self._refuse(write.node, f"this writes in place into `{write.name}`, which holds an object from "
+                               f"outside {self.func_node.name} (a global, a closure, or an item or attribute of "
+                               "one), and the derivative would not make the change as Python does: change a copy "
+                               "(`.copy()`), or pass the object as an argument and return the new value")
+
+    def _bound_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
+        """Whether `name` may hold a global or closure object, or an item or attribute of one."""
+        if name not in self.local_names:
+            return True
+        for stmt in self.statements.values():
+            if isinstance(stmt, gast.Assign) and nodes.assigned_name(stmt) == name:
+                value = stmt.value
+            elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) and stmt.target.id == name:
+                value = stmt.iter
+            else:
+                continue
+            root = _root_name(value)
+            if root is not None and root not in seen and self._bound_outside(root, seen | {name}):
+                return True
+        return False
 
     def _refuse_or_guard(self, write: _Write, statements: List[gast.stmt], message: str) -> None:
         """Refuse now, or, for `c += v` where c may hold a number (whose `+=` only rebinds c), check at
@@ -357,6 +386,13 @@ def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: Cal
     chosen = out or touched
     elements = [e for atom in chosen for e in (atom.elts if isinstance(atom, gast.Tuple) else [atom])]
     return [e.id for e in elements if isinstance(e, gast.Name)]
+
+
+def _root_name(value: gast.expr) -> Optional[str]:
+    """`CONFIG` for `CONFIG`, `CONFIG.a`, `CONFIG.a[0]`; None for any other value (a new object)."""
+    while isinstance(value, (gast.Attribute, gast.Subscript)):
+        value = value.value
+    return value.id if isinstance(value, gast.Name) else None
 
 
 def _only_writes_into(stmt: gast.stmt, name: str) -> bool:

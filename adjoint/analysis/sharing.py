@@ -26,6 +26,8 @@ VIEW_FUNCTIONS = (
     np.atleast_3d, np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90,
     np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.require, np.trim_zeros,
 )
+# Attributes of an array that are views of it.
+ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
 # Builtins that make a new container holding their argument's items, and builtins that may
 # return one of their arguments or of its items.
 CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate)
@@ -140,6 +142,8 @@ class Sharing:
         if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
             elements = value.values if isinstance(value, gast.Dict) else value.elts
             return {fresh}, set().union(*[self._atom(e) for e in elements])
+        if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
+            return self._attribute(value.value.id, value.attr, fresh)
         if isinstance(value, gast.Subscript) or is_pop(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             if not isinstance(owner, gast.Name):
@@ -158,6 +162,14 @@ class Sharing:
         if isinstance(value, gast.Call):
             return self._call(value, fresh, shared)
         return {fresh}, self._joined_elements(value, operands)
+
+    def _attribute(self, owner: str, attribute: str, fresh: str) -> Tuple[Set[str], Set[str]]:
+        """`h.a`: an object of what h holds (as an item of a list), or for an array a view of it
+        (`x.T`, `x.flat`) or a new value (`x.shape`)."""
+        held = set(self.held.get(owner, ()))
+        if not is_array(self.kinds.get(owner)):
+            return held, held
+        return (self.reaches(owner), held) if attribute in ARRAY_VIEWS else ({fresh}, set())
 
     def _joined_elements(self, value: gast.expr, operands: List[gast.Name]) -> Set[str]:
         """What `a + b` or `a * n` holds when it joins or repeats lists: their elements."""
