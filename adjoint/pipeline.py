@@ -29,7 +29,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
-from adjoint.analysis.aliases import argument_facts
+from adjoint.analysis.aliases import argument_facts, rebound_globals
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.tripwire import unreached_parameters
@@ -178,7 +178,7 @@ class Generation:
             try:
                 parsed, _ = normalize(func, returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
-                self.argument_facts[key] = (error.location, True, error, frozenset())
+                self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func))
                 return self.argument_facts[key]
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
@@ -303,3 +303,12 @@ def collector_paused():
             _PAUSE["depth"] -= 1
             if _PAUSE["depth"] == 0 and _PAUSE["was_enabled"]:
                 gc.enable()
+
+
+def _globals_it_rebinds(func: Callable) -> frozenset:
+    """The global names a function adjoint cannot read rebinds (`global G; G = ...`), as
+    analysis.aliases.rebound_globals gives them; none when it cannot be parsed either."""
+    try:
+        return rebound_globals(parse_function(func))
+    except (AdjointError, OSError, TypeError, SyntaxError):
+        return frozenset()

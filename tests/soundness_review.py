@@ -8,7 +8,7 @@ The adjoint sweep reads the values earlier statements read (a view kept by refer
 an array read again): a call that changes that memory in place afterwards (np.copyto, a ufunc's
 `out=`, a function that writes into its argument) must be refused at its line, even when the
 changed value does not depend on the differentiated arguments and is never read again, and so
-must a call of a function that changes in place a global the caller reads, and a method that
+must a call of a function that changes in place (or rebinds) a global the caller reads, and a method that
 changes a global object the function reads (`TABLE.update(...)`, `G.sort()`), and a write into
 a global's attribute through a local name. An attribute of an argument shares its memory (a
 write into it through a local name is saved and restored, a callee's write refused); a call that fills
@@ -108,6 +108,17 @@ def _remember(value):
 def a_global_changed_by_a_callee(x):
     a = np.sum(np.sin(SCALES * x))
     _triple_through_another()  # <- callee writes a global
+    return a
+
+
+def _double_the_scales():
+    global SCALES
+    SCALES = SCALES * 2.0
+
+
+def a_global_rebound_by_a_callee(x):
+    a = np.sum(np.sin(SCALES * x))
+    _double_the_scales()  # <- callee rebinds a global
     return a
 
 
@@ -266,6 +277,7 @@ CASES = [
     Refused(a_global_table_updated_in_its_loop, (_c,), UnsupportedSyntaxError, "update of a global table"),
     Refused(a_global_sorted_after_it_is_read, (_c,), UnsupportedSyntaxError, "sort of a global"),
     Exact(a_global_log_extended_twice, lambda rng: (rng.normal(size=3),)),
+    Refused(a_global_rebound_by_a_callee, (_c,), UnsupportedSyntaxError, "callee rebinds a global"),
     Exact(a_global_log_a_callee_appends_to, lambda rng: (rng.normal(size=3),)),
     Refused(rows_of_an_attribute_then_a_callee_writes_them, (_Holder(_xs), _w), UnsupportedSyntaxError,
             "callee writes an attribute", wrt=1),

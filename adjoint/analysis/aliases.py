@@ -244,17 +244,18 @@ class _Checker:
                     "to its arguments: return the new value instead, or pass a copy")
         self._check_earlier_reads(stmt, passed, f"`{func.__name__}` ({where.filename}:{where.lineno})")
 
-    def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[int]) -> None:
+    def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[object]) -> None:
         """A called function that writes in place into a global or closure object this function
-        reads: the derivative would read that object's values after the change (or, saved by
-        reference, see it change), and would not follow the change itself."""
+        reads, or rebinds a global name it reads: the derivative would read the new values (or,
+        saved by reference, see them change), and would not follow the change itself."""
         if not outer:
             return
+        globals_ = id(getattr(self.parsed.func, "__globals__", {}))
         for reader in self.statements.values():
             for name in sorted(_names_read_by(reader) - self.local_names):
-                if id(self.parsed.lookup(name)) in outer:
+                if id(self.parsed.lookup(name)) in outer or (globals_, name) in outer:
                     line = self.parsed.info.location(reader).lineno
-                    raise self._refuse(stmt, f"`{func.__name__}` changes in place `{name}`, which line {line} of "
+                    raise self._refuse(stmt, f"`{func.__name__}` changes `{name}`, which line {line} of "
                                        f"{self.func_node.name} reads; the derivative would not follow the change: "
                                        "pass it as an argument and return the new value")
 
@@ -358,14 +359,22 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
     return None, returns_argument, outer
 
 
+def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:
+    """(id of the function's globals, name) for each global name it declares `global` and assigns."""
+    declared = {name for node in gast.walk(parsed.node) if isinstance(node, gast.Global) for name in node.names}
+    globals_ = getattr(parsed.func, "__globals__", {})
+    return frozenset((id(globals_), name) for name in declared & set(nodes.names_stored(parsed.node)))
+
+
 def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                  callee_facts) -> FrozenSet[int]:
+                  callee_facts) -> FrozenSet[object]:
     """The ids of the objects from outside a function (globals, closures) that it, or a function
-    it calls, writes into in place."""
+    it calls, writes into in place, and (id of globals, name) for the global names they rebind."""
     local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
     objects = [parsed.lookup(write.name) for write in _writes(parsed.node, parsed, kinds)
                if write.name not in local_names]
     outer = {id(obj) for obj in objects if obj is not MISSING and not isinstance(obj, IMMUTABLE)}
+    outer |= rebound_globals(parsed)
     for stmt in nodes.statements(parsed.node):
         call = _user_call(stmt, classifier)
         if call is not None:
