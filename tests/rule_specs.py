@@ -226,6 +226,7 @@ ELEMENTWISE = [
     unary(np.negative), unary(np.positive, peer=False), unary(np.conj), unary(np.real),
     call(np.conj, "x0.conjugate()", ARRAYS, peer=False), call(np.real, "x0.real", ARRAYS, peer=False),
     call(adjoint.runtime.astype, "x0.astype(np.float64)", ARRAYS, peer=False, id="astype[float64]"),
+    call(np.float64, "np.float64(x0) * x0", ARRAYS, peer=False),
     call(adjoint.runtime.astype, "x0 * x0.astype(int)", ARRAYS, domain=near(1.5, -2.5, spread=0.2),
          peer=False, id="astype[int]"),
     binary(np.add), binary(np.subtract), binary(np.multiply), binary(np.divide, (normal, away_from_zero)),
@@ -268,6 +269,13 @@ REDUCTIONS = [
     reduction(np.cumprod, away_from_zero, kwargs=CUMULATIVE, peer=False),
     RuleSpec(np.diff, 1, normal, (((4,),), ((2, 5),)), kwargs=({}, {"n": 2}, {"axis": 0})),
     RuleSpec(np.ediff1d, 1, normal, (((4,),), ((2, 3),)), peer=False),
+    RuleSpec(np.gradient, 1, normal, (((5,),), ((3,),)), peer=False, kwargs=(
+        {}, {"edge_order": 2}, Variant({"axis": 1}, (((3, 4),),)), Variant({"axis": 0, "edge_order": 2}, (((4, 2),),)),
+        Variant({"axis": -1}, (((2, 1, 3),),)))),
+    RuleSpec(np.gradient, 2, (normal, positive), (((5,), SCALAR),), peer=False, call="np.gradient(x0, x1{kw})",
+             kwargs=({}, {"edge_order": 2}), id="gradient[spacing]"),
+    RuleSpec(np.gradient, 1, normal, (((5,),), ((4, 5),)), peer=False, kwargs=({"axis": -1}, {"axis": -1, "edge_order": 2}),
+             call="np.gradient(x0, np.array([0.0, 0.5, 1.5, 1.75, 3.0]){kw})", id="gradient[coordinates]"),
     *(RuleSpec(f, 1, domain, (((4,),),), kwargs=({}, {"axis": 0}), peer=False) for f, domain in CUMULATIVE_API),
     *(RuleSpec(f, 1, domain, (((4, 3),),), kwargs=({"axis": 0}, {"axis": -1}), peer=False)
       for f, domain in CUMULATIVE_API),

@@ -21,7 +21,15 @@ import program_corpus as corpus
 
 # ----- what stops each program today ------------------------------------------------------
 
-NOT_YET: dict = {}
+NOT_YET: dict = {
+    "gp_kernel_class": "the kernel object is built from the hyperparameters in the function (`ARDKernel(hyper)`) "
+                       "and called: adjoint does not follow derivatives through an object's state (refused)",
+    "gradient_boosted_stumps": "`make_stump(stump, feature)(x)` calls a closure a call returns (refused)",
+    "image_denoising": "`inner = u[1:-1, 1:-1]; inner -= ...` writes through a view and reads u afterwards (refused)",
+    "pharmacokinetics": "`samples.append(state[0])` then `state[:1] += ...`: the rank of `state`, rebound from a "
+                        "user function's result, is not known, so state[0] may be a view (refused)",
+    "transformer_block": "`layer_norm(x, **params['ln1'])`: `**` unpacking in a call (refused)",
+}
 
 # Programs whose failure today is not an AdjointError at a line of the program's own file.
 BLAMES_ELSEWHERE: dict = {}
@@ -30,6 +38,9 @@ BLAMES_ELSEWHERE: dict = {}
 NOT_YET_FORWARD = dict(NOT_YET)
 
 NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD)
+NOT_YET_SECOND_ORDER["wave_equation"] = (
+    "the backward half of `step` restores the boundary element it overwrote into the residual array it is "
+    "given; differentiating the gradient refuses that call as one that changes its arguments (refused)")
 
 
 def programs(known_failures):
@@ -55,7 +66,7 @@ def test_program_reads_like_a_user_program(name) -> None:
 
 
 @pytest.mark.peers
-@pytest.mark.parametrize("name", corpus.program_names())
+@pytest.mark.parametrize("name", corpus.peer_program_names())
 def test_autograd_on_the_same_source_agrees_with_central_differences(name) -> None:
     pytest.importorskip("autograd")
     np.testing.assert_allclose(corpus.autograd_gradient(name), corpus.central(name), **corpus.CENTRAL_TOLERANCE)
@@ -78,7 +89,7 @@ def test_gradient_matches_central_differences(name) -> None:
 
 
 @pytest.mark.peers
-@pytest.mark.parametrize("name", programs(NOT_YET))
+@pytest.mark.parametrize("name", [p for p in programs(NOT_YET) if p.values[0] in corpus.peer_program_names()])
 def test_gradient_matches_autograd_on_the_same_source(name) -> None:
     pytest.importorskip("autograd")
     measurement = corpus.measure(name)
@@ -117,7 +128,10 @@ def test_a_refusal_names_a_line_of_the_program(name) -> None:
     assert measurement.names_own_line, measurement.detail
 
 
-HVP_BLAMES_ELSEWHERE: dict = {}
+HVP_BLAMES_ELSEWHERE: dict = {
+    "wave_equation": "the refusal of the backward half's in-place restore names the generated gradient's line, "
+                     "not the program's",
+}
 
 
 @pytest.mark.peers
@@ -205,12 +219,29 @@ def test_a_loop_over_a_dict_iterates_its_keys() -> None:
     assert (value, gradient) == (sum_over_items(2.0, table), 1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="a `for` over a set is lowered to reads by index: a TypeError "
-                                       "('set' object is not subscriptable) from the generated code, not an "
-                                       "AdjointError")
-def test_a_loop_over_a_set_is_exact_or_refused() -> None:
-    try:
-        value, gradient = adjoint.value_and_grad(sum_over_items)(2.0, {3.0, 4.0})
-    except adjoint.AdjointError:
-        return
-    assert (value, gradient) == (14.0, 7.0)
+def test_a_loop_over_a_set_argument_is_refused_where_it_runs() -> None:
+    with pytest.raises(adjoint.AdjointError, match="iterates over a set"):
+        adjoint.value_and_grad(sum_over_items)(2.0, {3.0, 4.0})
+
+
+def over_a_set_literal(x):
+    total = 0.0
+    for k in {1.0, 3.0, 7.0}:
+        total = total + np.sin(k * x)
+    return total
+
+
+def over_a_name_bound_to_a_set(x):
+    ks = {1.0, 3.0}
+    total = 0.0
+    for k in ks:
+        total = total + k * x
+    return total
+
+
+def test_a_loop_over_a_set_literal_is_exact() -> None:
+    value, gradient = adjoint.value_and_grad(over_a_set_literal)(0.4)
+    assert value == over_a_set_literal(0.4)
+    assert gradient == pytest.approx(sum(k * np.cos(k * 0.4) for k in (1.0, 3.0, 7.0)), rel=1e-12)
+    with pytest.raises(adjoint.AdjointError, match="iterates over a set"):
+        adjoint.grad(over_a_name_bound_to_a_set)(0.4)

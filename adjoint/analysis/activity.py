@@ -66,6 +66,11 @@ def value_dependencies(expr: gast.expr, classifier: CallClassifier) -> List[str]
             return []
         if operation.kind == Callee.RULE:
             return _rule_dependencies(expr, classifier.template(operation.func))
+        if operation.kind == Callee.UNKNOWN and isinstance(expr, gast.Call):
+            # `g(x)` or `make(s)(x)` through a value (a closure a call returned, an object with
+            # __call__): the result depends on what the callee closes over, so an active callee
+            # makes the call's refusal reachable
+            return _operand_names(expr) + nodes.names_read(expr.func)
         return _operand_names(expr)
     if isinstance(expr, (gast.Name, gast.Tuple, gast.List, gast.Dict)):
         return _operand_names(expr)

@@ -9,7 +9,7 @@ from typing import Any, Dict, Optional
 
 import gast
 
-from adjoint import runtime
+from adjoint import nodes, runtime
 from adjoint.frontend.names import LIBRARIES
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import qualified_name
@@ -114,11 +114,21 @@ class CallClassifier:
             return (f"`{label}` picks a function with an index known only when the function runs; adjoint "
                     "generates the derivative for the function a call receives: index the table with a "
                     "constant, or pass the function as an argument")
+        if isinstance(func_node, gast.Call):
+            return (f"`{_dotted_text(func_node.func)}(...)(...)` calls the function that a call returns, which "
+                    "adjoint cannot see when it generates the derivative; call a function defined by name "
+                    "(with the values as arguments), or pass the function as an argument of the "
+                    "differentiated function")
         root = func_node
         while isinstance(root, gast.Attribute):
             root = root.value
         if not isinstance(root, gast.Name) or root.id not in self.local_names:
             return ""
+        if root is func_node and root.id in nodes.parameters(self.parsed.node):
+            return (f"`{label}` is an argument adjoint cannot specialize the derivative to: it does so for the "
+                    f"functions, bound methods and functools.partial objects an argument holds, not other "
+                    f"callable objects; pass the bound method (`{label}.__call__`), or reach the object "
+                    "through a global name")
         if root is func_node:
             return (f"`{label}` is a function held in a variable, which adjoint cannot see when it generates the "
                     "derivative; call the function by its own name, or pass it as an argument of the "
@@ -141,10 +151,13 @@ def _has_rule(func: Any, table: RuleTable) -> bool:
 
 
 def _is_library(func: Any) -> bool:
-    """NumPy's, SciPy's and adjoint.runtime's functions are differentiated through rules only, never
-    their source: a refusal names the call in the user's code, not a line inside the library."""
+    """NumPy's, SciPy's and adjoint's own functions (its runtime helpers, `adjoint.grad` called in
+    the function; not the derived functions it returns) are differentiated through rules only,
+    never their source: a refusal names the call in the user's code, not a line inside the library."""
     func = unwrap(func)
     module = getattr(func, "__module__", None) or ""
+    if module.split(".")[0] == "adjoint" and not hasattr(func, "__adjoint_primal__"):  # not a derived function
+        return True
     return runtime.is_helper(func) or module.split(".")[0] in LIBRARIES
 
 

@@ -22,7 +22,8 @@ REFUSED = {
     "SetComp": ("comprehension", "set comprehensions are not supported"),
     "DictComp": ("comprehension", "dict comprehensions are not supported"),
     "GeneratorExp": ("generator expression", "generator expressions are not supported; use a `for` loop"),
-    "Set": ("set", "set literals are not supported"),
+    "Set": ("set", "set literals are supported only with constant elements (`skip = {3, 5}`): a set's order "
+                   "is not the order of its elements, so no derivative follows values through it"),
     "Starred": ("starred", "starred expressions (`*x`) are not supported; pass the arguments one by one"),
     "Yield": ("yield", "`yield` is not supported: generators are not differentiable"),
     "YieldFrom": ("yield", "`yield from` is not supported: generators are not differentiable"),
@@ -127,6 +128,8 @@ def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value:
     NonScalarOutputError, with `returns_value`, when no `return` gives a value)."""
     for node in _walk_body(func_node):
         kind = type(node).__name__
+        if isinstance(node, gast.Set) and all(_is_constant(element) for element in node.elts):
+            continue
         if kind in REFUSED and not _is_starred_target(node):
             construct, message = REFUSED[kind]
             raise _refuse(node, info, construct, message)
@@ -142,6 +145,15 @@ def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value:
             raise _refuse(node, info, "**", "`**` unpacking in a dict literal is not supported; write the keys out")
     if returns_value:
         _check_returns_a_value(func_node, info)
+
+
+def _is_constant(node: gast.expr) -> bool:
+    """A literal number, string, None or bool, signed or not, or a tuple of them."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        node = node.operand
+    if isinstance(node, gast.Tuple):
+        return all(_is_constant(element) for element in node.elts)
+    return isinstance(node, gast.Constant)
 
 
 def _walk_body(func_node: gast.FunctionDef):

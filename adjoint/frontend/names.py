@@ -86,6 +86,8 @@ ADVICE = {
     "scipy.integrate.odeint": FIXED_STEPS,
     "scipy.integrate.solve_ivp": FIXED_STEPS,
     "scipy.integrate.quad": "write the integral as a weighted sum of the integrand's values on a fixed grid",
+    "map": "write a comprehension instead (`[f(v) for v in xs]`, or `sum(f(v) for v in xs)`)",
+    "filter": "write a comprehension with a condition instead (`[v for v in xs if test(v)]`)",
 }
 
 
@@ -121,6 +123,12 @@ def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjo
                 f"(`norm.logpdf(x, loc, scale)` for `norm(loc, scale).logpdf(x)`)")
     if spelled in ADVICE:
         return f"no derivative rule for `{label}` ({spelled}): {ADVICE[spelled]}"
+    if inspect.isclass(func) and spelled.split(".")[0] not in LIBRARIES and func.__module__ != "builtins":
+        return (f"`{label}(...)` builds an object of the class `{label}` from values the derivative flows "
+                f"through, and adjoint does not follow derivatives through the state of objects it constructs; "
+                f"build the object outside the differentiated function and differentiate its bound method "
+                f"(`adjoint.grad(obj.method)`), or pass the values to functions (a NamedTuple or a dataclass "
+                f"holds them too)")
     register = "register_adjoint" if kind == "adjoint" else "register_tangent"
     keywords = [k.arg for k in call.keywords if k.arg]
     name = spelled if spelled.split(".")[0] in LIBRARIES else label

@@ -176,13 +176,16 @@ def as_function(func: Callable) -> Callable:
 
 
 def as_user_function(value: Any) -> Any:
-    """A bound method of a user class or a functools.partial of a user function, as the user
-    function specialized to what it binds; other values unchanged."""
+    """A bound method of a user class, an object of a user class with a `__call__` method (as that
+    method bound to it) or a functools.partial of a user function, as the user function
+    specialized to what it binds; other values unchanged."""
     if inspect.ismethod(value) and inspect.isfunction(value.__func__) and not _is_library(value.__func__):
         first = next(iter(inspect.signature(value.__func__).parameters), None)
         if first is None:
             return value
         return specialize(value.__func__, bound=((first, value.__self__),)) or value
+    if _is_callable_instance(value):
+        return as_user_function(value.__call__)
     if isinstance(value, functools.partial):
         inner = as_user_function(value.func)
         if not inspect.isfunction(inner) or _is_library(inner):
@@ -193,6 +196,13 @@ def as_user_function(value: Any) -> Any:
         bound = tuple(zip(names, value.args)) + tuple(sorted(value.keywords.items()))
         return specialize(inner, bound=bound) or value
     return value
+
+
+def _is_callable_instance(value: Any) -> bool:
+    """An object of a user class that defines `__call__` in Python (`kernel(a, b)` calls its method)."""
+    call = getattr(type(value), "__call__", None)
+    return (not isinstance(value, type) and inspect.isfunction(call) and not _is_library(call)
+            and not _is_library(type(value)))
 
 
 def is_function_value(value: Any) -> bool:

@@ -33,6 +33,7 @@ from adjoint import nodes
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
+from adjoint.normalize.dict_views import listed_dict_views
 
 LOWERED = (gast.ListComp, gast.GeneratorExp)
 CONSUMERS = (sum, max, min, list, tuple, sorted, any, all)
@@ -41,6 +42,7 @@ HOISTED_FROM = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Ret
 
 def lower_comprehensions(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite every list comprehension and consumed generator expression of parsed.node."""
+    listed_dict_views(parsed, fresh)
     if not any(isinstance(node, LOWERED) for node in nodes.walk(parsed.node)):
         return
     lowering = _Lowering(parsed, fresh)

@@ -221,6 +221,8 @@ class Desugar(nodes.Transformer):
         self.generic_visit(node)
         if self._is_call_to(node.iter, range) and isinstance(node.target, gast.Name):
             return node
+        if isinstance(node.iter, gast.Set):  # a set has no positions: its elements are listed in its order
+            node.iter = nodes.call(nodes.name(self._bound_name("list", list)), [node.iter])
         setup: List[gast.stmt] = []
         if node in self.bound.loops:
             description, iterated = self.waiting.pop(self.bound.loops[node])

@@ -321,6 +321,17 @@ def _(result, x, dtype, copy=True):
     d[result] = float_cast(d[x], dtype, result)
 
 
+# `np.float64(x)` converts a number or an array to double precision, which changes no value.
+@register_adjoint(np.float64)
+def _(result, x):
+    d[x] = d[result]
+
+
+@register_tangent(np.float64)
+def _(result, x):
+    d[result] = d[x]
+
+
 # ----- Binary (broadcasting) -----------------------------------------------------------
 
 

@@ -14,7 +14,8 @@ from adjoint.runtime import (
     add_adjoints, cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint, cumsum_adjoint, diag_adjoint,
     diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward, einsum_adjoint_tangent,
     einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint, extremum_tangent, float_cast,
-    gradient_like, joined_adjoint, kron_adjoint, kron_adjoint_backward, norm_adjoint, norm_hessian_form,
+    gradient_adjoint, gradient_along, gradient_like, gradient_spacing_adjoint, gradient_spacing_tangent,
+    joined_adjoint, kron_adjoint, kron_adjoint_backward, norm_adjoint, norm_hessian_form,
     norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, promoted_join, repeat_adjoint,
     reshape_like, sinc_derivative, solve_adjoint_a, solve_adjoint_b, solve_adjoint_solution, solve_tangent,
     sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, symmetrized, take_adjoint, tangent_like,
@@ -167,6 +168,56 @@ def _(result, g, n=1, axis=-1):
 @register_tangent(runtime.diff_adjoint)
 def _(result, g, n=1, axis=-1):
     d[result] = diff_adjoint(d[g], n, axis)
+
+
+# gradient_along and gradient_adjoint are linear in their first argument and each other's transpose;
+# both are proportional to 1/h for a scalar spacing h.
+@register_adjoint(runtime.gradient_along)
+def _(result, f, spacing, axis, edge_order):
+    d[f] = gradient_adjoint(d[result], f, spacing, axis, edge_order)
+    d[spacing] = gradient_spacing_adjoint(d[result], result, spacing)
+
+
+@register_tangent(runtime.gradient_along)
+def _(result, f, spacing, axis, edge_order):
+    d[result] = gradient_along(d[f], spacing, axis, edge_order) + gradient_spacing_tangent(d[spacing], result, spacing)
+
+
+@register_adjoint(runtime.gradient_adjoint)
+def _(result, g, f, spacing, axis, edge_order):
+    d[g] = gradient_along(d[result], spacing, axis, edge_order)
+    d[spacing] = gradient_spacing_adjoint(d[result], result, spacing)
+
+
+@register_tangent(runtime.gradient_adjoint)
+def _(result, g, f, spacing, axis, edge_order):
+    d[result] = gradient_adjoint(d[g], f, spacing, axis, edge_order) + gradient_spacing_tangent(d[spacing], result,
+                                                                                               spacing)
+
+
+# s = -sum(g * gradient) / h and t = -gradient * dh / h, for a scalar spacing h.
+@register_adjoint(runtime.gradient_spacing_adjoint)
+def _(result, g, gradient, spacing):
+    d[g] = -d[result] * gradient / spacing
+    d[gradient] = -d[result] * g / spacing
+    d[spacing] = -d[result] * result / spacing
+
+
+@register_tangent(runtime.gradient_spacing_adjoint)
+def _(result, g, gradient, spacing):
+    d[result] = -(np.sum(d[g] * gradient) + np.sum(g * d[gradient]) + result * d[spacing]) / spacing
+
+
+@register_adjoint(runtime.gradient_spacing_tangent)
+def _(result, d_spacing, gradient, spacing):
+    d[d_spacing] = -np.sum(d[result] * gradient) / spacing
+    d[gradient] = -d[result] * d_spacing / spacing
+    d[spacing] = -np.sum(d[result] * result) / spacing
+
+
+@register_tangent(runtime.gradient_spacing_tangent)
+def _(result, d_spacing, gradient, spacing):
+    d[result] = -(d[gradient] * d_spacing + gradient * d[d_spacing] + result * d[spacing]) / spacing
 
 
 # The order of the sort is constant where x has no ties.

@@ -3,7 +3,8 @@ import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, reshape_like, unreduce, var_adjoint, var_tangent,
+    cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, gradient_adjoint, gradient_along,
+    gradient_spacing_adjoint, gradient_spacing_tangent, reshape_like, unreduce, var_adjoint, var_tangent,
 )
 from adjoint.templates import d
 
@@ -127,6 +128,19 @@ def _(result, x, n=1, axis=-1):
 @register_tangent(np.diff)
 def _(result, x, n=1, axis=-1):
     d[result] = np.diff(d[x], n, axis)
+
+
+# np.gradient along one axis, with a scalar spacing h (differentiated: the result is
+# proportional to 1/h) or coordinates (not differentiated); linear in f.
+@register_adjoint(np.gradient)
+def _(result, f, spacing=1.0, axis=None, edge_order=1):
+    d[f] = gradient_adjoint(d[result], f, spacing, axis, edge_order)
+    d[spacing] = gradient_spacing_adjoint(d[result], result, spacing)
+
+
+@register_tangent(np.gradient)
+def _(result, f, spacing=1.0, axis=None, edge_order=1):
+    d[result] = gradient_along(d[f], spacing, axis, edge_order) + gradient_spacing_tangent(d[spacing], result, spacing)
 
 
 # ediff1d(x) is diff(ravel(x)) (to_begin and to_end are refused as keywords).

@@ -59,6 +59,9 @@ def exit_context(manager):
 
 
 def sequence_or_refuse(value, message, filename, lineno):
-    """Raise IterationError if `value`, which a loop reads by position, is a dict after all."""
+    """Raise IterationError if `value`, which a loop reads by position, is a dict or a set after all."""
     if isinstance(value, dict):
         raise IterationError(message, filename, lineno)
+    if isinstance(value, (set, frozenset)):
+        raise IterationError("the loop iterates over a set, whose elements have no positions to read them by: "
+                             "iterate over `sorted(s)` or pass a tuple", filename, lineno)

@@ -410,6 +410,59 @@ def diff_adjoint(g, n=1, axis=-1):
     return g
 
 
+def gradient_along(f, spacing, axis, edge_order):
+    """np.gradient(f, spacing, axis=axis, edge_order=edge_order) for one axis: the one array
+    adjoint differentiates (a multi-dimensional f without `axis` gives a list of gradients)."""
+    return np.gradient(f, spacing, axis=_one_axis(f, axis), edge_order=edge_order)
+
+
+def _one_axis(f, axis):
+    if axis is None and np.ndim(f) != 1 or not isinstance(axis, (int, type(None))):
+        raise Refused("np.gradient is differentiated along one axis: pass `axis=` an integer for an array of more "
+                      "than one dimension")
+    return 0 if axis is None else axis
+
+
+def gradient_adjoint(g, f, spacing, axis, edge_order):
+    """The adjoint of f in gradient_along(f, spacing, axis, edge_order): the transpose of its
+    stencil. np.gradient is linear in f, and result[i] reads f at three consecutive indices
+    at most, from start[i] on, so the weight of f[j] in result[i] is result[i] of the gradient
+    of the indicator of the indices j + 3k."""
+    axis = _one_axis(f, axis)
+    n = np.shape(f)[axis]
+    weights = np.stack([gradient_along((np.arange(n) % 3 == r).astype(float), spacing, None, edge_order)
+                        for r in range(3)])
+    moved = np.moveaxis(np.asarray(g, dtype=float), axis, -1)
+    rows = np.reshape(moved, (-1, n))
+    adjoint = np.zeros_like(rows)
+    start = np.clip(np.arange(n) - 1, 0, max(n - 3, 0))
+    for offset in range(3):
+        read = start + offset
+        kept = read < n
+        np.add.at(adjoint, (slice(None), read[kept]), rows[:, kept] * weights[read[kept] % 3, np.arange(n)[kept]])
+    return np.moveaxis(np.reshape(adjoint, moved.shape), -1, axis)
+
+
+def _scalar_spacing(spacing):
+    if np.ndim(spacing) != 0:
+        raise Refused("np.gradient is differentiated with respect to a scalar spacing, not coordinates: pass "
+                      "coordinates that do not depend on the differentiated arguments")
+    return spacing
+
+
+def gradient_spacing_adjoint(g, gradient, spacing):
+    """The adjoint of the scalar spacing h of gradient = np.gradient(f, h), proportional to 1/h."""
+    return -np.sum(g * gradient) / _scalar_spacing(spacing)
+
+
+def gradient_spacing_tangent(d_spacing, gradient, spacing):
+    """The tangent of gradient = np.gradient(f, h) along the scalar spacing h (none along
+    coordinates that do not move: a derivative of a callee is given zero tangents for them)."""
+    if np.ndim(spacing) != 0 and not np.any(d_spacing):
+        return 0.0
+    return -gradient * d_spacing / _scalar_spacing(spacing)
+
+
 def reshape_like(g, x):
     """g in x's shape (the adjoint of a reshape of x); a float when x is a Python number."""
     if isinstance(x, (float, int)):
