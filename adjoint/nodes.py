@@ -311,16 +311,29 @@ def blocks(node: gast.AST) -> Iterator[List[gast.stmt]]:
     """Every statement list inside node (a function's body, the bodies of its ifs and loops), in
     the order of `walk`, visiting statements only (expressions hold no statement lists)."""
     todo = deque([node])
+    statement_kinds = (gast.stmt, gast.excepthandler)
     while todo:
         owner = todo.popleft()
-        for field in owner._fields:
+        for field in statement_fields(owner.__class__):
             value = getattr(owner, field, None)
-            if isinstance(value, list):
-                todo.extend([item for item in value if isinstance(item, (gast.stmt, gast.excepthandler))])
+            if value.__class__ is list:
+                todo.extend([item for item in value if isinstance(item, statement_kinds)])
         for field in ("body", "orelse"):
             block = getattr(owner, field, None)
             if isinstance(block, list) and block and isinstance(block[0], gast.stmt):
                 yield block
+
+
+_HOLD_STATEMENTS = frozenset({"body", "orelse", "finalbody", "handlers"})  # the fields that may hold statements
+_STATEMENT_FIELDS: dict = {}  # node class -> its fields among _HOLD_STATEMENTS, in the order of _fields
+
+
+def statement_fields(cls: type) -> tuple:
+    """The fields of a node class that may hold statements (or exception handlers), in order."""
+    fields = _STATEMENT_FIELDS.get(cls)
+    if fields is None:
+        fields = _STATEMENT_FIELDS[cls] = tuple(f for f in cls._fields if f in _HOLD_STATEMENTS)
+    return fields
 
 
 def every_node(node: gast.AST) -> List[gast.AST]:
@@ -361,12 +374,15 @@ def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
     lineno = getattr(old, "lineno", None)
     if lineno is None:
         return new
-    for sub in walk(new):
+    col_offset = getattr(old, "col_offset", 0)
+    end_lineno = getattr(old, "end_lineno", lineno)
+    end_col_offset = getattr(old, "end_col_offset", None)
+    for sub in every_node(new):
         if getattr(sub, "lineno", None) is None and "lineno" in getattr(sub, "_attributes", ()):
             sub.lineno = lineno
-            sub.col_offset = getattr(old, "col_offset", 0)
-            sub.end_lineno = getattr(old, "end_lineno", lineno)
-            sub.end_col_offset = getattr(old, "end_col_offset", None)
+            sub.col_offset = col_offset
+            sub.end_lineno = end_lineno
+            sub.end_col_offset = end_col_offset
     return new
 
 

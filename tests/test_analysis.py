@@ -128,16 +128,34 @@ def mixed(x, W, n):
 
 
 def test_kinds_follow_constructors_builtins_and_arithmetic_on_numbers():
-    # np.zeros gives an array (of a rank the analysis does not track), a full np.sum a number
+    # np.zeros(3) gives a 1-D array, a full np.sum a number
     assert kinds_of(mixed, x="array:1", W="array:2", n="scalar") == (
-        "W: array:2, _t1: unknown, _t2: scalar, _t3: scalar, _t4: scalar, h: array, k: scalar, "
+        "W: array:2, _t1: unknown, _t2: scalar, _t3: scalar, _t4: scalar, h: array:1, k: scalar, "
         "m: scalar, n: scalar, rows: container, x: array:1")
 
 
 def test_without_argument_kinds_only_literals_and_builtins_are_known():
     assert kinds_of(mixed) == (
-        "W: unknown, _t1: unknown, _t2: scalar, _t3: scalar, _t4: unknown, h: array, k: scalar, "
+        "W: unknown, _t1: unknown, _t2: scalar, _t3: scalar, _t4: unknown, h: array:1, k: scalar, "
         "m: unknown, n: unknown, rows: container, x: unknown")
+
+
+def made(x, W, n):
+    grid = np.zeros((n, 2))
+    like = np.zeros_like(W)
+    pair = np.array([n, 2.0 * n])
+    copied = np.asarray(x)
+    raised = np.array(x, ndmin=2)
+    counted = np.ones(len(x))
+    return grid, like, pair, copied, raised, counted
+
+
+def test_makers_give_the_number_of_dimensions_their_call_shows():
+    # (a shape given as a tuple is a list of numbers by the time kinds are inferred: its length is not known)
+    kinds = dict(item.split(": ") for item in kinds_of(made, x="array:1", W="array:2", n="scalar").split(", "))
+    assert {name: kinds[name] for name in ("grid", "like", "pair", "copied", "raised", "counted")} == {
+        "grid": "array", "like": "array:2", "pair": "array:1", "copied": "array:1", "raised": "array",
+        "counted": "array:1"}
 
 
 # ----- assignment sites -----------------------------------------------------------------------

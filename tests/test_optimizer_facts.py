@@ -64,3 +64,56 @@ def test_kept_statement_facts_hold_on_long_functions(checked_facts, tmp_path, ki
                    args=(0.3, -0.7, 1.1, 0.5) if kind == "scalar" else
                    (np.ones((8, 8)) * 0.1, np.ones(8) * 0.1, np.ones((4, 8))))
     assert checked_facts["kept"] > 100
+
+
+def _sources(requests) -> list:
+    return [adjoint.source(fn, mode=mode, wrt=wrt, args=args) for fn, mode, wrt, args in requests]
+
+
+def test_what_passes_settle_is_what_they_would_find_again(monkeypatch, tmp_path):
+    """A pass skips the statements (and stretches of blocks) it left as they were and nobody
+    changed since (`TreeFacts.settled_for`): the generated code is the code of passes that look
+    at everything on every run, over the catalogue and the benchmark's long functions."""
+    import importlib.util
+
+    from benchmarks.generation import MODULE_HEADER, numpy_source, scalar_source
+
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    requests = [(case.fn, mode, case.wrt, case.make_args(np.random.default_rng(0)))
+                for case in CASES for mode in MODES]
+    for kind, source in (("scalar", scalar_source(120)), ("numpy", numpy_source(120))):
+        path = tmp_path / f"settled_{kind}.py"
+        path.write_text(MODULE_HEADER + source)
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        args = (0.3, -0.7, 1.1, 0.5) if kind == "scalar" else (np.ones((8, 8)) * 0.1, np.ones(8) * 0.1, np.ones((4, 8)))
+        requests.append((module.f, "reverse", (0, 1, 2, 3) if kind == "scalar" else 0, args))
+    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
+    settling = _sources(requests)
+    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
+    monkeypatch.setattr(statements.TreeFacts, "settled_for", lambda self, pass_name: {})  # remembers nothing
+    assert _sources(requests) == settling
+
+
+def test_kept_blocks_are_the_blocks_of_the_tree(monkeypatch):
+    """The blocks a pass is handed while no pass reported a change are the statement lists in the
+    tree (a pass that drops a statement from a list the tree no longer holds keeps it in the code)."""
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
+    plain_blocks = statements.Unchanged.blocks
+    asked = {"blocks": 0}
+
+    def blocks(self, tree):
+        kept = plain_blocks(self, tree)
+        fresh = list(statements.nodes.blocks(tree))
+        assert len(kept) == len(fresh) and all(a is b for a, b in zip(kept, fresh))
+        asked["blocks"] += 1
+        return kept
+
+    monkeypatch.setattr(statements.Unchanged, "blocks", blocks)
+    for case in CASES:
+        args = case.make_args(np.random.default_rng(0))
+        for mode in MODES:
+            adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
+    assert asked["blocks"] > 1000

@@ -26,7 +26,7 @@ _SCALAR_BUILTINS = {len, float, int, round, abs, min, max, pow, bool}
 _FULL_REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std, np.linalg.norm, np.trace)
 
 
-# NumPy functions that always return an array (of a number of dimensions not tracked here).
+# NumPy functions that always return an array (of a number of dimensions tracked for a few).
 ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
                 np.empty_like, np.full_like, np.eye, np.identity, np.arange, np.linspace, np.stack,
                 np.concatenate, np.vstack, np.hstack, np.outer, np.diag, np.tile, np.repeat)
@@ -163,6 +163,30 @@ class _Inference:
             return self.items.get(what.id, _BOTTOM)
         return UNKNOWN if operand == UNKNOWN else _BOTTOM  # an unknown operand may be a list
 
+    def made_array(self, func, expr: gast.Call) -> Optional[str]:
+        """The kind of the array a NumPy maker returns, with its number of dimensions where the
+        call shows it: `np.zeros(n)`, `np.zeros_like(x)`, `np.array(x)` of an array or of a list
+        of numbers (or of arrays of a known number of dimensions)."""
+        if len(expr.args) < 1 or any(k.arg in ("shape", "ndmin", "subok") for k in expr.keywords):
+            return ARRAY
+        first = expr.args[0]
+        if any(func is maker for maker in (np.zeros, np.ones, np.empty, np.full)):
+            return array_kind(1) if self.atom(first) == SCALAR else ARRAY  # (a shape tuple is a name by now)
+        if not any(func is maker for maker in (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.array,
+                                               np.asarray)):
+            return ARRAY
+        kind = self.atom(first)
+        if kind is _BOTTOM:
+            return _BOTTOM
+        if is_array(kind):
+            return kind
+        items = self.items.get(first.id, _BOTTOM) if kind == CONTAINER and isinstance(first, gast.Name) else UNKNOWN
+        if items is _BOTTOM:
+            return _BOTTOM
+        if items == SCALAR:
+            return array_kind(1)
+        return array_kind(rank_of(items) + 1) if rank_of(items) is not None else ARRAY
+
     def joins_lists(self, expr: gast.BinOp) -> bool:
         """`+` of two lists or `*` of a list and a number, as far as the operands' kinds are known."""
         kinds = {self.atom(expr.left), self.atom(expr.right)}
@@ -194,7 +218,7 @@ class _Inference:
         if func in (list, tuple, sorted):
             return CONTAINER
         if any(func is made for made in ARRAY_MAKERS):
-            return ARRAY
+            return self.made_array(func, expr)
         if isinstance(func, np.ufunc) or func is np.copy:
             return self.elementwise(list(expr.args) + [k.value for k in expr.keywords])
         if func in _SCALAR_BUILTINS:

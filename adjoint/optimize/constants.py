@@ -47,8 +47,9 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     _, stores = facts.unchanged.counts(tree)
     parameters = {arg.id for arg in tree.args.args + tree.args.kwonlyargs}
     numbers, changed = {}, False
+    tree_facts = facts.unchanged.statements()
     for stmt in tree.body:
-        if numbers:
+        if numbers and not numbers.keys().isdisjoint(tree_facts.of(stmt)[0]):  # reads one of the numbers
             replace = _Numbers(numbers)
             replace.visit(stmt)
             if replace.changed:

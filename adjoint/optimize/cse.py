@@ -34,7 +34,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import reports_changes
+from adjoint.optimize.statements import every_statement, header_nodes, reports_changes
 
 
 def _key(node: gast.AST, copies: Dict[str, str]) -> str:
@@ -118,19 +118,28 @@ class _Block:
                     self.keys_of[name].add(key)
 
 
-def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> bool:
+def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], settled: "_Settled") -> bool:
+    """Share the values repeated in block. The scan starts afresh after each compound statement
+    or effect: a stretch of the block up to one, in which it shared nothing, is skipped while
+    it stays as it was (`_Settled`)."""
     available = _Block()
-    changed = False
-    for stmt in block:
+    changed = stretch_changed = False
+    index = start = 0  # the scan knows nothing at block[start]
+    while index < len(block):
+        if index == start:
+            index = start = settled.skip(block, index)
+            if index == len(block):
+                break
+        stmt = block[index]
+        index += 1
         if nodes.is_comment(stmt):
             continue
         simple = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-        if not simple:
-            available.clear()  # compound statements: start again after them
-            continue
-        pure, candidate, read = _value_facts(stmt.value, facts)
+        pure, candidate, read = settled.value_facts(stmt, facts) if simple else (False, False, set())
         if not pure:
-            available.clear()  # effects: start again after them
+            available.clear()  # compound statements, effects: start again after them
+            settled.add(block, start, index, stretch_changed)
+            start, stretch_changed = index, False
             continue
         target = stmt.targets[0].id
         shareable = candidate and target not in returned
@@ -140,26 +149,93 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str]) -> b
             stmt.value = nodes.name(found[0])
             facts.unchanged.statements().forget(stmt)
             read = {found[0]}
-            changed = True
+            changed = stretch_changed = True
         available.assigned(target)
         available.record(target, stmt.value, key, read)
+    if start < len(block):
+        settled.add(block, start, len(block), stretch_changed)
     return changed
+
+
+class _Settled:
+    """The stretches of blocks in which the pass found nothing to share, as they were then: the
+    same statements in the same order, none changed in place since (`TreeFacts.forget`), the
+    same names returned. A stretch starts where the scan knows nothing (a block's start, after a
+    compound statement or an effect) and ends with the statement after which it knows nothing
+    again, or with its block; what the pass does in it depends on it alone."""
+
+    def __init__(self, tree_facts, returned: Set[str]):
+        self.statements = tree_facts.settled_for("cse")
+        self.values = tree_facts.settled_for("cse values")  # id(assignment) -> (it, *_value_facts of its value)
+        self.stretches = tree_facts.settled_for("cse stretches")  # id(first) -> (first, ids, to the end, returned)
+        self.returned = returned
+
+    def value_facts(self, assignment: gast.Assign, facts: Facts) -> Tuple[bool, bool, Set[str]]:
+        """_value_facts of its value, kept until a pass changes it."""
+        found = self.values.get(id(assignment))
+        if found is None:
+            found = self.values[id(assignment)] = (assignment, *_value_facts(assignment.value, facts))
+        return found[1], found[2], found[3]
+
+    def skip(self, block: List[gast.stmt], start: int) -> int:
+        """Where the scan goes on: past the settled stretches from block[start] on."""
+        while start < len(block):
+            found = self.stretches.get(id(block[start]))
+            if found is None or found[0] is not block[start] or found[3] != self.returned:
+                return start
+            stop = start + len(found[1])
+            if (stop == len(block)) != found[2] or found[1] != [id(stmt) for stmt in block[start:stop]]:
+                return start
+            if not all(id(stmt) in self.statements for stmt in block[start:stop]):
+                return start
+            start = stop
+        return start
+
+    def add(self, block: List[gast.stmt], start: int, stop: int, changed: bool) -> None:
+        if changed:
+            return
+        stretch = block[start:stop]
+        self.statements.update((id(stmt), stmt) for stmt in stretch)
+        self.stretches[id(stretch[0])] = (stretch[0], [id(stmt) for stmt in stretch], stop == len(block),
+                                          set(self.returned))
 
 
 def _survey(tree: gast.FunctionDef, facts: Facts):
     """The straight-line blocks, the names returned, and whether anything changes a value in place
-    (then the rest does not matter)."""
-    returned, stack = set(), facts.stack
-    for node in nodes.every_node(tree):
+    (then the rest does not matter). The survey of an assignment, expression statement or return
+    is kept until a pass changes it (`TreeFacts.forget`)."""
+    returned = set()
+    kept = facts.unchanged.statements().settled_for("cse survey")
+    for stmt in [tree, *every_statement(tree)]:
+        if stmt.__class__ in _WHOLE:
+            found = kept.get(id(stmt))
+            if found is None:
+                found = kept[id(stmt)] = (stmt, *_survey_of(nodes.every_node(stmt), facts))
+            names, in_place = found[1], found[2]
+        else:
+            names, in_place = _survey_of(header_nodes(stmt), facts)
+        if in_place:
+            return [], returned, True
+        returned.update(names)
+    return facts.unchanged.blocks(tree), returned, False
+
+
+_WHOLE = (gast.Assign, gast.Expr, gast.Return)  # statements with no statement inside
+
+
+def _survey_of(found: List[gast.AST], facts: Facts) -> Tuple[List[str], bool]:
+    """The names these nodes return, and whether one of them changes a value in place."""
+    returned, stack = [], facts.stack
+    for node in found:
         kind = node.__class__
         if kind is gast.Return and node.value is not None:
-            returned.update(nodes.names_read(node.value))
+            returned.extend(nodes.names_read(node.value))
         elif kind is gast.Subscript and node.ctx.__class__ is gast.Store:
-            return [], returned, True
+            return returned, True
         elif kind is gast.Call and not (facts.is_pure_callee(node.func) or _on(node, stack)):
             if not _is_comment_call(node):  # a list method, a user function
-                return [], returned, True
-    return facts.unchanged.blocks(tree), returned, False
+                return returned, True
+    return returned, False
 
 
 def _is_comment_call(call: gast.Call) -> bool:
@@ -179,6 +255,7 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     if in_place:
         return False
     changed = False
+    settled = _Settled(facts.unchanged.statements(), returned)
     for block in blocks:
-        changed = _eliminate_in(block, facts, returned) or changed
+        changed = _eliminate_in(block, facts, returned, settled) or changed
     return changed

@@ -52,8 +52,18 @@ class _Liveness:
         self.facts = facts
         self.mutate = mutate
         self.changed = False
+        tree_facts = facts.unchanged.statements()
+        self.reads = tree_facts.of
+        self.pure = tree_facts.settled_for("pure value")  # id(assignment) -> (it, whether its value is pure)
+
+    def pure_value(self, assignment: gast.Assign) -> bool:
+        found = self.pure.get(id(assignment))
+        if found is None:
+            found = self.pure[id(assignment)] = (assignment, is_pure(assignment.value, self.facts))
+        return found[1]
 
     def block(self, stmts: List[gast.stmt], live: Set[str]) -> Tuple[List[gast.stmt], Set[str]]:
+        """Scan stmts backward from `live`, a set the scan owns and updates in place (callers pass a copy)."""
         kept: List[gast.stmt] = []
         for stmt in reversed(stmts):
             keep, live = self.statement(stmt, live)
@@ -66,21 +76,25 @@ class _Liveness:
         kept.reverse()
         if len(kept) > 1 and any(isinstance(s, gast.Pass) for s in kept):
             kept = [s for s in kept if not isinstance(s, gast.Pass)]
-        return kept, live
+        stmts[:] = kept  # the same list: the blocks the other passes keep (Unchanged) stay the tree's
+        return stmts, live
 
     def statement(self, stmt: gast.stmt, live: Set[str]) -> Tuple[bool, Set[str]]:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
-            if target not in live and is_pure(stmt.value, self.facts):
+            if target not in live and self.pure_value(stmt):
                 return False, live
             if isinstance(stmt.value, gast.Name) and stmt.value.id == target:
                 return False, live
-            return True, (live - {target}) | _reads(stmt.value)
+            live.discard(target)  # the set the block's scan owns (see `block`)
+            live |= self.reads(stmt)[0]  # a name target reads nothing
+            return True, live
         if isinstance(stmt, gast.If):
             return self._if(stmt, live)
         if isinstance(stmt, (gast.For, gast.While)):
             return self._loop(stmt, live)
-        return True, live | _reads(stmt)
+        live |= _reads(stmt)
+        return True, live
 
     def _if(self, stmt: gast.If, live: Set[str]) -> Tuple[bool, Set[str]]:
         body, body_live = self.block(stmt.body, set(live))
@@ -91,7 +105,7 @@ class _Liveness:
         if _is_empty(stmt.body) and _is_empty(stmt.orelse) and is_pure(stmt.test, self.facts):
             return False, live
         if _is_empty(stmt.orelse):
-            stmt.orelse = []
+            del stmt.orelse[:]
         elif _is_empty(stmt.body):
             stmt.test, stmt.body, stmt.orelse = nodes.not_(stmt.test), stmt.orelse, []
             self.changed = True

@@ -210,13 +210,17 @@ def _safe(op, left, right) -> bool:
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
+    tree_facts = facts.unchanged.statements()
+    settled = tree_facts.settled_for("fold")  # what folding makes of an assignment depends on it alone
     for stmt in every_statement(tree):
-        if isinstance(stmt, gast.Assign):
+        if isinstance(stmt, gast.Assign) and id(stmt) not in settled:
             target = stmt.targets[0]
             annihilate = isinstance(target, gast.Name) and target.id in facts.adjoint_names
             folder = _Fold(facts, annihilate)
             stmt.value = folder.visit(stmt.value)
             if folder.changed:
-                facts.unchanged.statements().forget(stmt)
+                tree_facts.forget(stmt)
                 changed = True
+            else:
+                settled[id(stmt)] = stmt
     return changed

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from typing import Callable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import gast
 
@@ -24,27 +24,52 @@ def simple(stmt: gast.stmt) -> bool:
     return isinstance(stmt, (gast.Assign, gast.Expr))
 
 
-def every_statement(node: gast.AST) -> Iterator[gast.stmt]:
-    """Every statement inside node, nested ones included, without walking into expressions."""
-    for field in node._fields:
+def every_statement(node: gast.AST) -> List[gast.stmt]:
+    """Every statement inside node, nested ones included, in source order (each before the
+    statements it holds), without walking into expressions."""
+    found: List[gast.stmt] = []
+    _add_statements(node, found)
+    return found
+
+
+def _add_statements(node: gast.AST, found: List[gast.stmt]) -> None:
+    for field in nodes.statement_fields(node.__class__):
         value = getattr(node, field, None)
         if value.__class__ is list:
             for item in value:
                 if isinstance(item, gast.stmt):
-                    yield item
-                    yield from every_statement(item)
+                    found.append(item)
+                    _add_statements(item, found)
                 elif isinstance(item, gast.excepthandler):
-                    yield from every_statement(item)
+                    _add_statements(item, found)
 
 
 def counts(tree: gast.AST) -> Tuple[Counter, Counter]:
     """How many times each name is loaded and stored in tree."""
-    loads, stores = Counter(), Counter()
+    loads, stores = [], []
+    _names_in(nodes.every_node(tree), loads, stores)
+    return Counter(loads), Counter(stores)
+
+
+def _names_in(found: List[gast.AST], loads: List[str], stores: List[str]) -> None:
+    """Add the names these nodes store to `stores`, the others (loaded, deleted, parameters) to `loads`."""
     name, store = gast.Name, gast.Store
-    for node in nodes.every_node(tree):
+    for node in found:
         if node.__class__ is name:
-            (stores if node.ctx.__class__ is store else loads)[node.id] += 1
-    return loads, stores
+            (stores if node.ctx.__class__ is store else loads).append(node.id)
+
+
+def header_nodes(stmt: gast.AST) -> List[gast.AST]:
+    """The nodes of a compound statement (or a function) outside the statements it holds."""
+    found = []
+    for field in stmt._fields:
+        value = getattr(stmt, field, None)
+        for item in value if value.__class__ is list else [value]:
+            if isinstance(item, gast.excepthandler):
+                found.extend(header_nodes(item))
+            elif isinstance(item, gast.AST) and not isinstance(item, gast.stmt):
+                found.extend(nodes.every_node(item))
+    return found
 
 
 def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> None:
@@ -76,6 +101,7 @@ class TreeFacts:
 
     def __init__(self):
         self.known = {}  # id(stmt) -> (stmt, reads, assigns): holding stmt keeps its id from being reused
+        self.settled: Dict[str, Dict[int, Any]] = {}  # pass -> id(stmt) -> what it keeps: see `settled_for`
 
     def of(self, stmt: gast.stmt) -> Tuple[Set[str], Set[str]]:
         found = self.known.get(id(stmt))
@@ -101,9 +127,17 @@ class TreeFacts:
 
     def forget(self, stmt: gast.stmt) -> None:
         """stmt, or a statement inside it, was changed in place."""
-        self.known.pop(id(stmt), None)
-        for inner in every_statement(stmt):
-            self.known.pop(id(inner), None)
+        changed = [id(stmt)] + [id(inner) for inner in every_statement(stmt)]
+        for kept in [self.known, *self.settled.values()]:
+            for key in changed:
+                kept.pop(key, None)
+
+    def settled_for(self, pass_name: str) -> Dict[int, Any]:
+        """What a pass keeps about statements it looked at and left as they were, under their ids,
+        until a pass changes them in place (`forget` drops them): a pass whose decision on a
+        statement depends on that statement alone need not look at it again. What it keeps
+        holds the statement, which keeps its id from being reused."""
+        return self.settled.setdefault(pass_name, {})
 
 
 class BlockFacts:
@@ -114,10 +148,10 @@ class BlockFacts:
         self.block = block
         self.reads: List[Set[str]] = []
         self.assigned: List[Set[str]] = []
-        for stmt in block:
+        for stmt in block:  # the kept sets themselves: the passes replace an entry, never change it
             reads, assigns = tree_facts.of(stmt)
-            self.reads.append(set(reads))
-            self.assigned.append(set(assigns))
+            self.reads.append(reads)
+            self.assigned.append(assigns)
 
     def rewritten(self, index: int, reads: Set[str], assigns: Set[str]) -> None:
         self.reads[index] = reads
@@ -165,8 +199,22 @@ class Unchanged:
         return self._statements
 
     def counts(self, tree: gast.AST) -> Tuple[Counter, Counter]:
+        """`counts(tree)`, from the names of each simple statement kept until a pass changes it."""
         if self._counts is None:
-            self._counts = counts(tree)
+            loads: List[str] = []
+            stores: List[str] = []
+            kept = self.statements().settled_for("names")
+            for stmt in [tree, *every_statement(tree)]:
+                if stmt.__class__ in _KEPT:
+                    found = kept.get(id(stmt))
+                    if found is None:
+                        found = kept[id(stmt)] = (stmt, [], [])
+                        _names_in(nodes.every_node(stmt), found[1], found[2])
+                    loads += found[1]
+                    stores += found[2]
+                else:
+                    _names_in(header_nodes(stmt), loads, stores)
+            self._counts = Counter(loads), Counter(stores)
         return self._counts
 
     def blocks(self, tree: gast.AST) -> List[List[gast.stmt]]:

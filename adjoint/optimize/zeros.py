@@ -39,6 +39,9 @@ class _Substitute(nodes.Transformer):
         return node
 
 
+_SIMPLE = (gast.Assign, gast.Expr, gast.Return)  # statements whose reads are kept (TreeFacts)
+
+
 def _is_zero(expr: gast.expr) -> bool:
     return isinstance(expr, gast.Constant) and type(expr.value) in (int, float) and expr.value == 0
 
@@ -48,10 +51,11 @@ class _Zeros:
         self.facts = facts
         self.dry = dry
         self.changed = False
+        self.reads = facts.unchanged.statements().of  # what a simple statement reads: a zero read is in there
 
     def substitute(self, stmt: gast.stmt, node: gast.AST, known: Set[str]) -> None:
         """Replace the reads of known zeros in node, a part of stmt."""
-        if known and not self.dry:
+        if known and not self.dry and (stmt.__class__ not in _SIMPLE or not known.isdisjoint(self.reads(stmt)[0])):
             substitute = _Substitute(known)
             substitute.visit(node)
             if substitute.changed:
@@ -67,7 +71,8 @@ class _Zeros:
         if isinstance(stmt, gast.Assign):
             self.substitute(stmt, stmt.value, known)
             target = stmt.targets[0]
-            stored = set(nodes.names_stored(target)) | set(nodes.names_read(target))
+            stored = {target.id} if target.__class__ is gast.Name else set(nodes.names_stored(target)) | set(
+                nodes.names_read(target))
             known = known - stored
             if isinstance(target, gast.Name) and target.id in self.facts.adjoint_names and _is_zero(stmt.value):
                 known = known | {target.id}
