@@ -29,7 +29,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
-from adjoint.analysis.aliases import argument_facts
+from adjoint.analysis.aliases import argument_facts, rebound_globals
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.tripwire import unreached_parameters
@@ -178,19 +178,21 @@ class Generation:
     def callee_facts(self, func: Callable, call: gast.Call, kinds: Dict[str, str]):
         """Where user function `func` writes into its arguments in place (None: nowhere),
         whether what it returns may be one of its arguments, given the kinds of the call's
-        arguments, and the error that kept adjoint from reading it (None if it could)."""
+        arguments, the error that kept adjoint from reading it (None if it could), and the ids
+        of the global or closure objects it writes into in place."""
         parameter_kinds = _parameter_kinds(func, call, kinds)
         key = (func, tuple(sorted(parameter_kinds.items())))
         if key not in self.argument_facts:
-            self.argument_facts[key] = (None, True, None)  # while a recursive function is read
+            self.argument_facts[key] = (None, True, None, frozenset())  # while a recursive function is read
             try:
                 parsed, _ = normalize(materialize(func, parameter_kinds), returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
-                self.argument_facts[key] = (error.location, True, error)
+                self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func))
                 return self.argument_facts[key]
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
-            self.argument_facts[key] = argument_facts(parsed, parsed_kinds, classifier, self.callee_facts) + (None,)
+            where, returns_argument, outer = argument_facts(parsed, parsed_kinds, classifier, self.callee_facts)
+            self.argument_facts[key] = (where, returns_argument, None, outer)
         return self.argument_facts[key]
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: Mode, kinds: Dict[str, str],
@@ -310,3 +312,12 @@ def collector_paused():
             _PAUSE["depth"] -= 1
             if _PAUSE["depth"] == 0 and _PAUSE["was_enabled"]:
                 gc.enable()
+
+
+def _globals_it_rebinds(func: Callable) -> frozenset:
+    """The global names a function adjoint cannot read rebinds (`global G; G = ...`), as
+    analysis.aliases.rebound_globals gives them; none when it cannot be parsed either."""
+    try:
+        return rebound_globals(parse_function(func))
+    except (AdjointError, OSError, TypeError, SyntaxError):
+        return frozenset()

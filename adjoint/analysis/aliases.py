@@ -13,7 +13,12 @@ may share c's memory is read after the write. So each write is checked:
   memory count as mutated, and a read of any of them in the adjoint sweep counts as a read
   of all (so the write saves and restores what it overwrites, in place);
 - a method or NumPy function called for its effect on a value that depends on `wrt`
-  (`y.sort()`, `np.copyto(y, x)`): refused, since nothing says what it changes.
+  (`y.sort()`, `np.copyto(y, x)`): refused, since nothing says what it changes;
+- a call that changes in place (np.copyto, a ufunc's `out=`, a user function writing into its
+  argument) memory that a statement which may run before it reads: refused, since the adjoint
+  sweep reads what that statement read (a view kept by reference, a row read again) after it;
+- a call of a function that writes in place into a global or closure object the caller reads:
+  refused.
 
     >>> # y = x * 2.0; v = y[1:]; v *= 3.0; return np.sum(y)
     >>> # refused at `v *= 3.0`: `y` shares v's memory and is read afterwards
@@ -21,7 +26,7 @@ may share c's memory is read after the write. So each write is checked:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, List, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import gast
 import numpy as np
@@ -33,8 +38,13 @@ from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.sharing import Sharing, State, operands_of
 from adjoint.errors import Location, UnsupportedSyntaxError
-from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.nodes import is_append, is_pop
+
+
+IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None))
+# NumPy functions that write into their first argument alone.
+WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis)
 
 
 @dataclass
@@ -95,6 +105,7 @@ class _Checker:
     def run(self) -> Aliases:
         aliases = Aliases(guards=self.guards)
         for write in _writes(self.func_node, self.parsed, self.kinds):
+            self._check_write_into_outside(write)
             sharing = self._check(write)
             if not write.rebound:
                 aliases.mutated |= sharing | {write.name}
@@ -121,6 +132,34 @@ class _Checker:
             return set()
         return sharing
 
+    def _check_write_into_outside(self, write: _Write) -> None:
+        """A write in place through a local name bound to a global or closure object, or to an item
+        or attribute of one (`a = CONFIG.a; a[0] = v`): the derivative would restore or skip it."""
+        kind = self.kinds.get(write.name)
+        if write.name not in self.local_names or (write.rebound and not (is_array(kind) or kind == CONTAINER)):
+            return
+        if self._bound_outside(write.name):
+            raise self._refuse(write.node, f"this writes in place into `{write.name}`, which holds an object from "
+                               f"outside {self.func_node.name} (a global, a closure, or an item or attribute of "
+                               "one), and the derivative would not make the change as Python does: change a copy "
+                               "(`.copy()`), or pass the object as an argument and return the new value")
+
+    def _bound_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
+        """Whether `name` may hold a global or closure object, or an item or attribute of one."""
+        if name not in self.local_names:
+            return True
+        for stmt in self.statements.values():
+            if isinstance(stmt, gast.Assign) and nodes.assigned_name(stmt) == name:
+                value = stmt.value
+            elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) and stmt.target.id == name:
+                value = stmt.iter
+            else:
+                continue
+            root = _root_name(value)
+            if root is not None and root not in seen and self._bound_outside(root, seen | {name}):
+                return True
+        return False
+
     def _refuse_or_guard(self, write: _Write, statements: List[gast.stmt], message: str) -> None:
         """Refuse now, or, for `c += v` where c may hold a number (whose `+=` only rebinds c), check at
         run time that it does and refuse there otherwise."""
@@ -136,7 +175,7 @@ class _Checker:
         stored = [n for n in nodes.names_read(write.node) if n in self.activity.varied]
         readers = [stmt for stmt in self.statements.values()
                    if not isinstance(stmt, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With))
-                   and stmt is not write.node
+                   and stmt is not write.node and not _only_writes_into(stmt, write.name)
                    and write.name in nodes.names_read(stmt)]
         if stored or readers:
             raise self._refuse(write.node, f"this writes into `{write.name}`, which is not a variable of "
@@ -168,6 +207,7 @@ class _Checker:
                 raise self._refuse(stmt, f"this call is made for its effect on `{varied[0]}`, which depends on "
                                    "the differentiated arguments; adjoint cannot tell what it changes: "
                                    "assign its result instead (`y = np.sort(y)`)")
+            self._check_earlier_reads(stmt, _written_operands(stmt.value, touched, self.classifier), "this call")
 
     def _check_callees(self) -> None:
         """A user function that changes in place what it is given: its derivative changes a copy
@@ -181,12 +221,11 @@ class _Checker:
                 self._check_callee(stmt, call)
 
     def _check_callee(self, stmt: gast.stmt, call: gast.Call) -> None:
-        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
-        if not passed:
-            return
         func = self.classifier.classify(call).func
-        where, _, unreadable = self.callee_facts(func, call, self.kinds)
-        if where is None:
+        where, _, unreadable, outer = self.callee_facts(func, call, self.kinds)
+        self._check_outer_reads(stmt, func, outer)
+        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
+        if not passed or where is None:
             return
         outside = next((name for name in passed if self._from_outside(name)), None)
         if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
@@ -203,6 +242,46 @@ class _Checker:
                     stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
                     f"`{other}` is read after the call; adjoint does not follow changes a called function makes "
                     "to its arguments: return the new value instead, or pass a copy")
+        self._check_earlier_reads(stmt, passed, f"`{func.__name__}` ({where.filename}:{where.lineno})")
+
+    def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[object]) -> None:
+        """A called function that writes in place into a global or closure object this function
+        reads, or rebinds a global name it reads: the derivative would read the new values (or,
+        saved by reference, see them change), and would not follow the change itself."""
+        if not outer:
+            return
+        globals_ = id(getattr(self.parsed.func, "__globals__", {}))
+        for reader in self.statements.values():
+            for name in sorted(_names_read_by(reader) - self.local_names):
+                if id(self.parsed.lookup(name)) in outer or (globals_, name) in outer:
+                    line = self.parsed.info.location(reader).lineno
+                    raise self._refuse(stmt, f"`{func.__name__}` changes `{name}`, which line {line} of "
+                                       f"{self.func_node.name} reads; the derivative would not follow the change: "
+                                       "pass it as an argument and return the new value")
+
+    def _check_earlier_reads(self, stmt: gast.stmt, written: List[str], what: str) -> None:
+        """A call that may change in place what `written` hold, memory a statement that may run
+        before it reads: the adjoint sweep reads the values that statement read (a view saved by
+        reference, an item read again), which the call has overwritten by then."""
+        state = self.storage.before.get(stmt)
+        reached = set().union(*[self.storage.reaches(name, state) for name in written]) if state else set()
+        if not reached:
+            return
+        for earlier in self._may_run_before(stmt):
+            for name in sorted(_names_read_by(earlier)):
+                if self.storage.ever.get(name, frozenset()) & reached:
+                    line = self.parsed.info.location(earlier).lineno
+                    raise self._refuse(stmt, f"{what} changes in place memory that `{name}` holds, which line "
+                                       f"{line} reads before the change (or, in a loop, before the next one); the "
+                                       "derivative reads what was read there after the change is made: assign a "
+                                       "new value instead (`y = ...`), or change a copy (`.copy()`)")
+
+    def _may_run_before(self, stmt: gast.stmt) -> List[gast.stmt]:
+        """The statements before stmt, and those of the loops around it (which run again after it)."""
+        order = list(self.statements)
+        earlier = order[:order.index(stmt)]
+        loops = [s for s in earlier if isinstance(s, (gast.For, gast.While)) and stmt in nodes.statements(s)]
+        return earlier + [s for loop in loops for s in nodes.statements(loop) if s is not stmt]
 
     def _refuse_derivative_call(self, stmt: gast.stmt, func, where: Location, other: str):
         """The refusal of a call, in a derivative being differentiated again, of a derivative adjoint
@@ -274,17 +353,20 @@ def _statements_of(write: _Write, storage: Sharing, statements: Dict[gast.stmt, 
 def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts):
     """(the Location of the first in-place write of a normalized function into its arguments,
     its own or one made by a function it passes them to, or None; whether what it returns may
-    be or hold one of its arguments). `callee_facts(func, call, kinds)` gives the same for a callee."""
+    be or hold one of its arguments; the ids of the global or closure objects it or a function
+    it calls writes into in place). `callee_facts(func, call, kinds)` gives (where, returns_argument,
+    unreadable, outer) for a callee."""
     returns_argument_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
     storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument_of)
     statements = {s: s for s in nodes.statements(parsed.node)}
     returned = parsed.node.body[-1]
     returns_argument = (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name) and bool(
         storage.reaches(returned.value.id, storage.before[returned]) & storage.argument_roots))
+    outer = _outer_writes(parsed, kinds, classifier, callee_facts)
     for write in _writes(parsed.node, parsed, kinds):
         for stmt in _statements_of(write, storage, statements):
             if storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots:
-                return parsed.info.location(write.node), returns_argument
+                return parsed.info.location(write.node), returns_argument, outer
     for stmt in statements:
         call = _user_call(stmt, classifier)
         if call is None:
@@ -292,8 +374,78 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
         passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name)]
         reached = set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed])
         if reached & storage.argument_roots and callee_facts(classifier.classify(call).func, call, kinds)[0]:
-            return parsed.info.location(stmt), returns_argument
-    return None, returns_argument
+            return parsed.info.location(stmt), returns_argument, outer
+    return None, returns_argument, outer
+
+
+def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:
+    """(id of the function's globals, name) for each global name it declares `global` and assigns."""
+    declared = {name for node in gast.walk(parsed.node) if isinstance(node, gast.Global) for name in node.names}
+    globals_ = getattr(parsed.func, "__globals__", {})
+    return frozenset((id(globals_), name) for name in declared & set(nodes.names_stored(parsed.node)))
+
+
+def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
+                  callee_facts) -> FrozenSet[object]:
+    """The ids of the objects from outside a function (globals, closures) that it, or a function
+    it calls, writes into in place, and (id of globals, name) for the global names they rebind."""
+    local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
+    objects = [parsed.lookup(write.name) for write in _writes(parsed.node, parsed, kinds)
+               if write.name not in local_names]
+    outer = {id(obj) for obj in objects if obj is not MISSING and not isinstance(obj, IMMUTABLE)}
+    outer |= rebound_globals(parsed)
+    for stmt in nodes.statements(parsed.node):
+        call = _user_call(stmt, classifier)
+        if call is not None:
+            outer |= callee_facts(classifier.classify(call).func, call, kinds)[3]
+    return frozenset(outer)
+
+
+def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: CallClassifier) -> List[str]:
+    """The names a NumPy call made for its effect may write into: its `out=` (and a ufunc's outputs
+    passed by position) where it has one, the first argument of those that write into it, else
+    any name it is given."""
+    out = [k.value for k in call.keywords if k.arg == "out"]
+    func = classifier.classify(call).func
+    if out and isinstance(func, np.ufunc):
+        out += call.args[func.nin:]
+    elif any(func is writer for writer in WRITE_FIRST_ARGUMENT) and call.args:
+        out = call.args[:1]
+    chosen = out or touched
+    elements = [e for atom in chosen for e in (atom.elts if isinstance(atom, gast.Tuple) else [atom])]
+    return [e.id for e in elements if isinstance(e, gast.Name)]
+
+
+def _root_name(value: gast.expr) -> Optional[str]:
+    """`CONFIG` for `CONFIG`, `CONFIG.a`, `CONFIG.a[0]`; None for any other value (a new object)."""
+    while isinstance(value, (gast.Attribute, gast.Subscript)):
+        value = value.value
+    return value.id if isinstance(value, gast.Name) else None
+
+
+def _only_writes_into(stmt: gast.stmt, name: str) -> bool:
+    """`name.append(v)`, `name.extend(v)`, `name[k] = v` (v not read out of name): statements that
+    change the object name holds without reading it."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute):
+        return (isinstance(call.func.value, gast.Name) and call.func.value.id == name
+                and not any(name in nodes.names_read(a) for a in operands_of(call)[:-1]))
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Subscript):
+        target = stmt.targets[0]
+        return (isinstance(target.value, gast.Name) and target.value.id == name
+                and name not in nodes.names_read(stmt.value) and name not in nodes.names_read(target.slice))
+    return False
+
+
+def _names_read_by(stmt: gast.stmt) -> Set[str]:
+    """The names a statement reads itself (a compound statement: its test or iterable)."""
+    if isinstance(stmt, (gast.If, gast.While)):
+        return set(nodes.names_read(stmt.test))
+    if isinstance(stmt, gast.For):
+        return set(nodes.names_read(stmt.iter))
+    if isinstance(stmt, (gast.With, gast.FunctionDef)):
+        return set()
+    return set(nodes.names_read(stmt))
 
 
 def _user_call(stmt: gast.stmt, classifier: CallClassifier):

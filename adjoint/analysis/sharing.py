@@ -26,6 +26,8 @@ VIEW_FUNCTIONS = (
     np.atleast_3d, np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90,
     np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.require, np.trim_zeros,
 )
+# Attributes of an array that are views of it.
+ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
 # Builtins that make a new container holding their argument's items, and builtins that may
 # return one of their arguments or of its items.
 CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate)
@@ -49,11 +51,13 @@ class Sharing:
         self.own: Dict[str, FrozenSet[str]] = {}
         self.held: Dict[str, FrozenSet[str]] = {}
         self.argument_roots: Set[str] = set()
+        self.ever: Dict[str, FrozenSet[str]] = {}  # every root a name may reach at some statement
         for arg in func_node.args.args + func_node.args.kwonlyargs:
             if kinds.get(arg.id) != SCALAR:
                 self.own[arg.id] = frozenset({"argument " + arg.id})
                 self.held[arg.id] = frozenset({"contents of argument " + arg.id})
                 self.argument_roots |= self.own[arg.id] | self.held[arg.id]
+                self.ever[arg.id] = self.own[arg.id] | self.held[arg.id]
         self.ndim = _ranks(func_node, kinds, classifier)
         self.before: Dict[gast.stmt, State] = {}
         self._block(func_node.body)
@@ -90,10 +94,13 @@ class Sharing:
 
     def _watched(self, stmt: gast.stmt) -> bool:
         """A statement whose state the checks read: a write in place (or a line normalized from
-        one), a call of a user function (which may write into what it is given), and the return."""
+        one), a call of a user function (which may write into what it is given), a call made for
+        its effect, and the return."""
         if isinstance(stmt, gast.Return) or is_append(stmt) or getattr(stmt, "lineno", None) in self.rebound_lines:
             return True
         value = getattr(stmt, "value", None)
+        if isinstance(stmt, gast.Expr) and isinstance(value, gast.Call):
+            return True
         if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(value, gast.Call):
             if self.classifier.classify(value).kind == Callee.USER:
                 return True
@@ -113,6 +120,7 @@ class Sharing:
         if not replace:
             own, held = own | self.own.get(name, frozenset()), held | self.held.get(name, frozenset())
         self.own[name], self.held[name] = frozenset(own), frozenset(held)
+        self.ever[name] = self.ever.get(name, frozenset()) | self.own[name] | self.held[name]
 
     def _flow(self, stmt: gast.stmt) -> None:
         if is_append(stmt):
@@ -134,6 +142,8 @@ class Sharing:
         if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
             elements = value.values if isinstance(value, gast.Dict) else value.elts
             return {fresh}, set().union(*[self._atom(e) for e in elements])
+        if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
+            return self._attribute(value.value.id, value.attr, fresh)
         if isinstance(value, gast.Subscript) or is_pop(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             if not isinstance(owner, gast.Name):
@@ -152,6 +162,14 @@ class Sharing:
         if isinstance(value, gast.Call):
             return self._call(value, fresh, shared)
         return {fresh}, self._joined_elements(value, operands)
+
+    def _attribute(self, owner: str, attribute: str, fresh: str) -> Tuple[Set[str], Set[str]]:
+        """`h.a`: an object of what h holds (as an item of a list), or for an array a view of it
+        (`x.T`, `x.flat`) or a new value (`x.shape`)."""
+        held = set(self.held.get(owner, ()))
+        if not is_array(self.kinds.get(owner)):
+            return held, held
+        return (self.reaches(owner), held) if attribute in ARRAY_VIEWS else ({fresh}, set())
 
     def _joined_elements(self, value: gast.expr, operands: List[gast.Name]) -> Set[str]:
         """What `a + b` or `a * n` holds when it joins or repeats lists: their elements."""

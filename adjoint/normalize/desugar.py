@@ -47,6 +47,15 @@ ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
 CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
 SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
 # Methods of a SciPy distribution that take the values first and the distribution's parameters after.
+# Methods that change their object in place, for the objects a function may reach from outside
+# (`append` is a write of its own everywhere).
+CHANGES_IN_PLACE = {
+    list: ("extend", "insert", "remove", "pop", "clear", "sort", "reverse"),
+    dict: ("update", "pop", "popitem", "clear", "setdefault"),
+    set: ("add", "discard", "remove", "pop", "clear", "update", "difference_update", "intersection_update",
+          "symmetric_difference_update"),
+    np.ndarray: ("fill", "sort", "put", "itemset", "resize", "partition", "byteswap", "setfield"),
+}
 DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
@@ -77,6 +86,8 @@ class Desugar(nodes.Transformer):
         if isinstance(owner, gast.Name) and owner.id in self.local_names:
             return self._method_statement(node, owner.id, call)
         found = resolve(owner, self.parsed, self.local_names)
+        if isinstance(owner, gast.Name) and call.func.attr in CHANGES_IN_PLACE.get(type(found), ()):
+            self.parsed.in_place.append((owner.id, node))  # a global's or closure's object (analysis/aliases.py)
         if call.func.attr == "at" and isinstance(found, np.ufunc):
             return self._ufunc_at(node, call)
         if found is MISSING:  # a method of a value the function computes, e.g. `rows[0].append(v)`

@@ -73,32 +73,32 @@ def complex_rules(table: RuleTable) -> ComplexRules:
 
 @COMPLEX_ADJOINTS.own.register(operator.add, np.add)
 def _(result, x, y):
-    d[x] = match_real(unbroadcast(d[result], x), x)
-    d[y] = match_real(unbroadcast(d[result], y), y)
+    d[x] = unbroadcast(match_real(d[result], x), x)
+    d[y] = unbroadcast(match_real(d[result], y), y)
 
 
 @COMPLEX_ADJOINTS.own.register(operator.sub, np.subtract)
 def _(result, x, y):
-    d[x] = match_real(unbroadcast(d[result], x), x)
-    d[y] = match_real(unbroadcast(-d[result], y), y)
+    d[x] = unbroadcast(match_real(d[result], x), x)
+    d[y] = unbroadcast(match_real(-d[result], y), y)
 
 
 @COMPLEX_ADJOINTS.own.register(operator.mul, np.multiply)
 def _(result, x, y):
-    d[x] = match_real(unbroadcast(d[result] * y, x), x)
-    d[y] = match_real(unbroadcast(d[result] * x, y), y)
+    d[x] = unbroadcast(match_real(d[result] * y, x), x)
+    d[y] = unbroadcast(match_real(d[result] * x, y), y)
 
 
 @COMPLEX_ADJOINTS.own.register(operator.truediv, np.divide, np.true_divide)
 def _(result, x, y):
-    d[x] = match_real(unbroadcast(d[result] / y, x), x)
-    d[y] = match_real(unbroadcast(-d[result] * result / y, y), y)
+    d[x] = unbroadcast(match_real(d[result] / y, x), x)
+    d[y] = unbroadcast(match_real(-d[result] * result / y, y), y)
 
 
 # A constant exponent only (analysis/complex_flow.py refuses a differentiated one).
 @COMPLEX_ADJOINTS.own.register(operator.pow)
 def _(result, x, y):
-    d[x] = match_real(unbroadcast(d[result] * y * x ** (y - 1), x), x)
+    d[x] = unbroadcast(match_real(d[result] * y * x ** (y - 1), x), x)
 
 
 # ----- Not holomorphic ------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def unbroadcast(g, x):
         return g
     if not x_shape:
         total = np.sum(g)
-        if isinstance(total, np.complexfloating):  # float() would drop the imaginary part
+        if isinstance(total, np.complexfloating) and not np.iscomplexobj(x):  # float() would drop the imaginary part
             raise ComplexValue("a gradient is complex")
         return float(total) if isinstance(x, (float, int)) else total
     extra = len(g_shape) - len(x_shape)
