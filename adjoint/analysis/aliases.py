@@ -26,7 +26,7 @@ may share c's memory is read after the write. So each write is checked:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 import gast
 import numpy as np
@@ -242,7 +242,8 @@ class _Checker:
                     stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
                     f"`{other}` is read after the call; adjoint does not follow changes a called function makes "
                     "to its arguments: return the new value instead, or pass a copy")
-        self._check_earlier_reads(stmt, passed, f"`{func.__name__}` ({where.filename}:{where.lineno})")
+        self._check_earlier_reads(stmt, passed, f"`{func.__name__}` ({where.filename}:{where.lineno})",
+                                  lambda name: unreadable or self._refuse_derivative_call(stmt, func, where, name))
 
     def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[object]) -> None:
         """A called function that writes in place into a global or closure object this function
@@ -259,10 +260,12 @@ class _Checker:
                                        f"{self.func_node.name} reads; the derivative would not follow the change: "
                                        "pass it as an argument and return the new value")
 
-    def _check_earlier_reads(self, stmt: gast.stmt, written: List[str], what: str) -> None:
+    def _check_earlier_reads(self, stmt: gast.stmt, written: List[str], what: str,
+                             better_reason: Callable[[str], Optional[Exception]] = lambda name: None) -> None:
         """A call that may change in place what `written` hold, memory a statement that may run
         before it reads: the adjoint sweep reads the values that statement read (a view saved by
-        reference, an item read again), which the call has overwritten by then."""
+        reference, an item read again), which the call has overwritten by then. `better_reason(name)`
+        gives the error to raise instead, where the caller knows one."""
         state = self.storage.before.get(stmt)
         reached = set().union(*[self.storage.reaches(name, state) for name in written]) if state else set()
         if not reached:
@@ -271,10 +274,11 @@ class _Checker:
             for name in sorted(_names_read_by(earlier)):
                 if self.storage.ever.get(name, frozenset()) & reached:
                     line = self.parsed.info.location(earlier).lineno
-                    raise self._refuse(stmt, f"{what} changes in place memory that `{name}` holds, which line "
-                                       f"{line} reads before the change (or, in a loop, before the next one); the "
-                                       "derivative reads what was read there after the change is made: assign a "
-                                       "new value instead (`y = ...`), or change a copy (`.copy()`)")
+                    raise better_reason(name) or self._refuse(
+                        stmt, f"{what} changes in place memory that `{name}` holds, which line {line} reads before "
+                        "the change (or, in a loop, before the next one); the derivative reads what was read there "
+                        "after the change is made: assign a new value instead (`y = ...`), or change a copy "
+                        "(`.copy()`)")
 
     def _may_run_before(self, stmt: gast.stmt) -> List[gast.stmt]:
         """The statements before stmt, and those of the loops around it (which run again after it)."""
