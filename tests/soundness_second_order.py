@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import adjoint
+from higher_order_functions import tanh_4
 from soundness import Refused
 
 
@@ -33,34 +34,6 @@ pinned_energy_gradient = adjoint.grad(pinned_energy)
 
 def gradient_of_pinned_energy_summed(u):
     return np.sum(pinned_energy_gradient(u) * np.arange(1.0, 6.0))
-
-
-def tanh_sum(x):
-    return np.sum(np.tanh(x))
-
-
-tanh_1 = adjoint.grad(tanh_sum)
-
-
-def tanh_1_sum(x):
-    return np.sum(tanh_1(x))
-
-
-tanh_2 = adjoint.grad(tanh_1_sum)
-
-
-def tanh_2_sum(x):
-    return np.sum(tanh_2(x))
-
-
-tanh_3 = adjoint.grad(tanh_2_sum)
-
-
-def tanh_3_sum(x):
-    return np.sum(tanh_3(x))
-
-
-tanh_4 = adjoint.grad(tanh_3_sum)
 
 
 def tanh_4_sum(x):
