@@ -2,10 +2,9 @@
 
 The desugarer turns `for x in xs` into reads `xs[i]`, which is what Python iterates over for
 lists, tuples and arrays; a dict is iterated by key. A sequence known to hold a dict (a dict
-argument, a name bound to dict literals) is iterated by key already. One whose kind is not
-known but that may hold a dict (an item of a dict or of a dataclass, say `params["inner"]`,
-or a parameter of no kind adjoint knows, such as a set) gets a check before its loop, which
-refuses a dict or a set when the derivative runs (a set has no positions).
+argument, a name bound to dict literals) is iterated by key already. A local name or parameter
+whose kind is not known (an item of a dict, `params["inner"]`; a set passed in) gets a check
+before its loop, which refuses a dict or a set when the derivative runs (a set has no positions).
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from typing import Dict, List, Tuple
 import gast
 
 from adjoint import nodes
-from adjoint.analysis.kinds import MAPPING, UNKNOWN, possible_lists
+from adjoint.analysis.kinds import MAPPING, UNKNOWN
 from adjoint.errors import Location
 from adjoint.frontend.parse import ParsedFunction
 
@@ -24,10 +23,10 @@ MESSAGE = ("the loop iterates over a dict, which adjoint differentiates through 
 
 def dict_iteration_guards(parsed: ParsedFunction, kinds: Dict[str, str]) -> Dict[gast.stmt, List[Tuple[str, str, Location]]]:
     """For analysis.aliases.insert_guards: the loops to check, and what to check before each."""
-    maybe_containers = possible_lists(parsed.node, kinds) | set(nodes.local_names(parsed.node))
+    local_names = nodes.local_names(parsed.node)
     guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = {}
     for name, loop in parsed.iterated:
         kind = kinds.get(name)
-        if kind == MAPPING or (kind == UNKNOWN and name in maybe_containers):
+        if kind == MAPPING or (kind == UNKNOWN and name in local_names):
             guards.setdefault(loop, []).append((name, MESSAGE, parsed.info.location(loop)))
     return guards
