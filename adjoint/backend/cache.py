@@ -371,7 +371,7 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
         if owner is None or any(description is None for description in bindings.values()):
             return None
         units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings,
-                      "user_call": _described_user_call(unit.user_call)})
+                      "user_call": _described_user_call(unit.user_call), "forward_half": unit.forward_half})
     depends = _described_dependencies(generated, found)
     if depends is None:
         return None
@@ -423,8 +423,10 @@ def _load(path: Path, key: str, found: Dependencies):
         namespace = found.functions[unit["owner"]].__globals__
         allowed = _imports_allowed(namespace)
         bindings = {name: _rebuild_binding(d, allowed) for name, d in unit["bindings"].items()}
+        forward_half = unit.get("forward_half")
         units.append(GeneratedFunction(unit["name"], unit["source"], namespace, bindings,
-                                       _rebuilt_user_call(unit.get("user_call"))))
+                                       _rebuilt_user_call(unit.get("user_call")),
+                                       forward_half if isinstance(forward_half, str) else None))
     functions = compile_all(units)
     warnings = [Unreached(*found) for found in entry.get("warnings", ())]
     namespaces = [found.functions[owner].__globals__ for owner, _ in entry["dependencies"]]
