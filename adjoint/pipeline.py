@@ -139,6 +139,9 @@ class Generation:
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
             except AdjointError as error:
+                made_for = getattr(target, "__adjoint_user_call__", None)  # met in a derivative adjoint wrote
+                if made_for is not None and error.location is not None and error.location.filename.startswith("<adjoint "):
+                    raise error.blamed_on(made_for[0], f"the derivative of `{made_for[1]}`") from None
                 user_call = self.user_calls.get(key)
                 if user_call is None or error.location is None or not is_library_file(error.location.filename):
                     raise
@@ -201,17 +204,17 @@ class Generation:
     def residual_facts(self, func: Callable) -> ResidualFacts:
         """What backward half `func` may change of its residuals without a caller seeing it
         (see analysis/residuals.py); NO_FACTS for any other function."""
-        forward = forward_half_of(func)
+        forward, kinds = forward_half_of(func)
         if forward is None:
             return NO_FACTS
         if forward not in self.forward_facts:
             self.forward_facts[forward] = NO_FACTS  # while a recursive function is read
             try:
-                parsed, _ = normalize(forward)
+                parsed, _ = normalize(forward, kinds=kinds)
             except AdjointError:
                 return NO_FACTS
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
-            kinds = infer_kinds(parsed.node, {}, classifier, self.callee_kind)
+            kinds = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
             where, _, outer, unseen = argument_facts(parsed, kinds, classifier, self.callee_facts, self.residual_facts)
             if where is None and unseen is None and not outer:
                 returns_argument = lambda f, call: self.callee_facts(f, call, kinds)[1]  # noqa: E731
@@ -265,7 +268,8 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
         units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__,
                                        _used(bindings, nodes.all_identifiers(tree))))
     if len(units) == 2:
-        units[1].forward_half = units[0].name
+        params = nodes.parameters(ctx.func_node)
+        units[1].forward_half = (units[0].name, {p: ctx.kinds[p] for p in params if p in ctx.kinds})
     return units
 
 

@@ -46,6 +46,7 @@ OUTSIDE = "outside"  # in ResidualFacts.shapes: memory that is not private to th
 ONLY_KEPT = -1  # the position standing for a residual that is one kept value
 FRESH = "new "
 MADE_BY = (list, tuple, dict, sorted, runtime.snapshot)  # besides NumPy: callables that make a new object
+NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,10 @@ class ResidualFacts:
 NO_FACTS = ResidualFacts()
 
 
-def forward_half_of(func) -> Optional[Callable]:
-    """The forward half of a generated backward half (None for any other function)."""
-    return getattr(func, "__adjoint_forward_half__", None)
+def forward_half_of(func) -> Tuple[Optional[Callable], Dict[str, str]]:
+    """The forward half of a generated backward half and the kinds of the parameters it was
+    generated for ((None, {}) for any other function)."""
+    return getattr(func, "__adjoint_forward_half__", None) or (None, {})
 
 
 def is_forward_half(func) -> bool:
@@ -140,14 +142,14 @@ def _private_object(own: FrozenSet[str], made: FrozenSet[str], outside: Set[str]
 
 def _made_here(func_node: gast.FunctionDef, classifier: CallClassifier) -> FrozenSet[str]:
     """The roots of the objects statements of the function create themselves: literals of
-    lists, tuples and dicts, and the results of NumPy, of `list(...)` and of a snapshot (not
-    those of a call of a user function, which may return an object from anywhere)."""
+    lists, tuples and dicts, arithmetic, and the results of NumPy, of `list(...)` and of a
+    snapshot (not those of a call of a user function, which may return an object from anywhere)."""
     made = set()
     for stmt in nodes.statements(func_node):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         value = stmt.value
-        if isinstance(value, (gast.List, gast.Tuple, gast.Dict)) or isinstance(value, gast.Call) and _makes(value, classifier):
+        if isinstance(value, NEW_VALUES) or isinstance(value, gast.Call) and _makes(value, classifier):
             made.add(f"{FRESH}{id(stmt)}")
     return frozenset(made)
 

@@ -396,6 +396,13 @@ def _rebuilt_user_call(described) -> Optional[Tuple[Location, str]]:
     return Location(*where), callee
 
 
+def _rebuilt_forward_half(described) -> Optional[Tuple[str, Dict[str, str]]]:
+    if not (isinstance(described, list) and len(described) == 2 and isinstance(described[0], str)
+            and isinstance(described[1], dict)):
+        return None
+    return described[0], {str(name): str(kind) for name, kind in described[1].items()}
+
+
 def _described_dependencies(generated, found: Dependencies) -> Optional[List[list]]:
     """[owner, name] for each global name the derivative depends on (`owner` the index of the
     function whose module holds it), so that a loaded derivative follows a later rebinding as a
@@ -423,10 +430,9 @@ def _load(path: Path, key: str, found: Dependencies):
         namespace = found.functions[unit["owner"]].__globals__
         allowed = _imports_allowed(namespace)
         bindings = {name: _rebuild_binding(d, allowed) for name, d in unit["bindings"].items()}
-        forward_half = unit.get("forward_half")
         units.append(GeneratedFunction(unit["name"], unit["source"], namespace, bindings,
                                        _rebuilt_user_call(unit.get("user_call")),
-                                       forward_half if isinstance(forward_half, str) else None))
+                                       _rebuilt_forward_half(unit.get("forward_half"))))
     functions = compile_all(units)
     warnings = [Unreached(*found) for found in entry.get("warnings", ())]
     namespaces = [found.functions[owner].__globals__ for owner, _ in entry["dependencies"]]
