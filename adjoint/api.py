@@ -138,7 +138,7 @@ class _Specializing:
 
     def checked_call(self, args: tuple, kwargs: dict) -> Callable:
         """What grad and value_and_grad call for types without an unchecked entry: dtypes looked at here."""
-        cached = self.by_types.get(tuple(map(type, args))) if not kwargs and self.revision == Revision.value else None
+        cached = self.by_types.get(dispatch.call_key(args, kwargs)) if not kwargs and self.revision == Revision.value else None
         if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
             return self.lookup(args, kwargs)  # refuses a complex argument
         return cached[0]
@@ -149,7 +149,7 @@ class _Specializing:
                 table.clear()
             self.revision = Revision.value
             self.repick()
-        key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
+        key = dispatch.call_key(args, kwargs)
         fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
         key = (key, tuple((name, id(value)) for name, value in fixed)) if fixed else key
         entry = self.by_types.get(key)

@@ -12,6 +12,8 @@ from adjoint.backend.dispatch import GRAD_TAIL, MAX_WRITTEN, CachedCall, picker
 from adjoint.errors import NonScalarOutputError
 from adjoint.rules.table import Revision
 
+import soundness_dispatch
+
 
 def first(*args):
     return "first"
@@ -223,3 +225,53 @@ def test_a_rule_registered_between_calls_is_used_by_the_next_call():
     assert gradient(3.0) == 2.0
     assert gradient(3.0) == 2.0
 
+
+def outcome(call):
+    """What a call gives: its value, or the type and message of what it raises."""
+    try:
+        return "value", call()
+    except Exception as error:  # the outcome compared, whatever it is
+        return type(error).__name__, str(error)
+
+
+def same(a, b) -> bool:
+    if a[0] != "value" or b[0] != "value":
+        return a == b
+    left, right = a[1], b[1]
+    if isinstance(left, tuple) and isinstance(right, tuple):
+        return len(left) == len(right) and all(same(("value", x), ("value", y)) for x, y in zip(left, right))
+    return type(left) is type(right) and np.shape(left) == np.shape(right) and np.array_equal(left, right)
+
+
+CALLS = [  # (function, transform's wrt, [(args, kwargs), ...]) called in this order on one derived function
+    (soundness_dispatch.first_row_then_write, 0,
+     [((np.array([1.0, 2.0]),), {}), ((np.array([[1.0, 2.0], [3.0, 4.0]]),), {}), ((np.array([1.0, 2.0]),), {})]),
+    (soundness_dispatch.scaled_sum, (0, 1),
+     [((2.0,), {"y": 3.0}), ((2.0,), {"y": np.array([1.0, 2.0])}), ((2.0,), {"y": np.ones((2, 2))}),
+      ((2.0, np.array([1.0, 2.0])), {}), ((2.0, np.ones((2, 2))), {}), ((2.0,), {"y": 3.0})]),
+    (soundness_dispatch.scaled_sum, 0,
+     [((np.float64(2.0), 3.0), {}), ((2.0, 3.0), {}), ((2, 3), {}), ((2.0,), {"y": 3}), ((2.0,), {"y": 3.0})]),
+]
+
+
+@pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad, adjoint.vjp, adjoint.jvp])
+@pytest.mark.parametrize("fn, wrt, calls", CALLS, ids=[f"{fn.__name__}-{wrt}" for fn, wrt, _ in CALLS])
+def test_a_call_gets_the_code_for_its_own_kinds_whatever_came_before(transform, fn, wrt, calls):
+    shared = transform(fn, wrt=wrt)
+    for args, kwargs in calls * 2:  # the second round meets every kind already seen
+        if transform is adjoint.vjp:
+            def through(derived):
+                value, pullback = derived(*args, **kwargs)
+                return value, pullback(1.0)
+        elif transform is adjoint.jvp:
+            tangents = tuple(np.ones_like(args[0]) for _ in (wrt if isinstance(wrt, tuple) else (wrt,)))
+            if len(tangents) > 1 or kwargs:
+                continue
+
+            def through(derived):
+                return derived(*args, *tangents, **kwargs)
+        else:
+            def through(derived):
+                return derived(*args, **kwargs)
+        mine, fresh = outcome(lambda: through(shared)), outcome(lambda: through(transform(fn, wrt=wrt)))
+        assert same(mine, fresh), (args, kwargs, mine, fresh)

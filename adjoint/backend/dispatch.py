@@ -80,6 +80,21 @@ def given(*arguments) -> tuple:
     return arguments
 
 
+def call_key(args: tuple, kwargs: dict) -> tuple:
+    """What the code generated for a call depends on in its arguments (their kinds): the types
+    of the arguments, with the keywords' names, and the number of dimensions of each array."""
+    key = tuple(map(type, args))
+    if kwargs:
+        key = (key, tuple(sorted((name, type(value)) for name, value in kwargs.items())))
+        values = args + tuple(kwargs.values())
+    elif np.ndarray not in key:
+        return key
+    else:
+        values = args
+    ranks = tuple(value.ndim for value in values if type(value) is np.ndarray)
+    return (key, ranks) if ranks else key
+
+
 def _none(args: tuple) -> None:
     return None
 
