@@ -30,7 +30,6 @@ from typing import Dict, List, Optional, Set
 import gast
 
 from adjoint import nodes
-from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
 from adjoint.optimize.statements import BlockFacts, reports_changes, simple
 
@@ -102,7 +101,7 @@ class _Block:
             if nodes.assigned_name(earlier) != target:
                 continue
             reads = self.facts.sharing(info.reads[i])  # and the names that may share their memory
-            if self._assigned_between(reads, earlier_number, number) or not is_pure(earlier.value, self.facts):
+            if self._assigned_between(reads, earlier_number, number) or not self.facts.unchanged.statements().summary(earlier).pure(self.facts):
                 continue
             stmt.value = nodes.add(earlier.value, stmt.value.right)
             self.facts.unchanged.statements().forget(stmt)

@@ -52,15 +52,12 @@ class _Liveness:
         self.facts = facts
         self.mutate = mutate
         self.changed = False
-        tree_facts = facts.unchanged.statements()
-        self.reads = tree_facts.of
-        self.pure = tree_facts.settled_for("pure value")  # id(assignment) -> (it, whether its value is pure)
+        self.tree_facts = facts.unchanged.statements()
+        self.reads = self.tree_facts.of
 
     def pure_value(self, assignment: gast.Assign) -> bool:
-        found = self.pure.get(id(assignment))
-        if found is None:
-            found = self.pure[id(assignment)] = (assignment, is_pure(assignment.value, self.facts))
-        return found[1]
+        """Whether the value of an assignment to a name is pure (from its kept summary)."""
+        return self.tree_facts.summary(assignment).pure(self.facts)
 
     def block(self, stmts: List[gast.stmt], live: Set[str]) -> Tuple[List[gast.stmt], Set[str]]:
         """Scan stmts backward from `live`, a set the scan owns and updates in place (callers pass a copy)."""

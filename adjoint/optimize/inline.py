@@ -33,7 +33,6 @@ from typing import Dict, List, Optional
 import gast
 
 from adjoint import nodes
-from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
 from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes
 
@@ -104,7 +103,7 @@ class _Block:
         if temp is None or not self.facts.is_temporary(temp) or self.loads[temp] != 1 or self.stores[temp] != 1:
             return False
         use = self._single_use(index, temp)
-        if not is_pure(stmt.value, self.facts) and not self._is_copy_right_after(index, use, temp):
+        if not self.tree_facts.summary(stmt).pure(self.facts) and not self._is_copy_right_after(index, use, temp):
             return False
         if use is None:
             return False
