@@ -48,35 +48,49 @@ class _Rename(nodes.Transformer):
         return node
 
 
+def _is_copy(stmt: gast.stmt, facts: Facts) -> bool:
+    """`t = y` of the compiler's temporary t."""
+    copy_name = nodes.assigned_name(stmt)
+    return copy_name is not None and isinstance(stmt.value, gast.Name) and facts.is_temporary(copy_name)
+
+
 def _first_after(positions: List[int], index: int) -> float:
     found = bisect.bisect_right(positions, index)
     return positions[found] if found < len(positions) else _END
 
 
 class _Block:
-    def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts):
+    """One block's copies. Only the names of copies matter (each copied temporary and what it
+    copies; renaming makes a later copy's source an earlier copy's): the index holds them alone,
+    and a block without a copy is not indexed at all."""
+
+    def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts, facts: Facts):
         self.block = block
         self.tree_facts = tree_facts
-        self.info = BlockFacts(block, tree_facts)
+        self.copies = [index for index, stmt in enumerate(block) if _is_copy(stmt, facts)]
         self.readers: Dict[str, List[int]] = defaultdict(list)  # name -> positions of statements reading it
         self.assigners: Dict[str, List[int]] = defaultdict(list)
         self.barriers: Dict[str, List[int]] = defaultdict(list)  # compound statements and returns touching a name
+        self.names = set()
+        if not self.copies:
+            return
+        for index in self.copies:
+            self.names.update((block[index].targets[0].id, block[index].value.id))
+        self.info = BlockFacts(block, tree_facts)
         for position, (stmt, reads, assigns) in enumerate(zip(block, self.info.reads, self.info.assigned)):
-            for name in reads:
+            for name in reads & self.names:
                 self.readers[name].append(position)
-            for name in assigns:
+            for name in assigns & self.names:
                 self.assigners[name].append(position)
             if not simple(stmt):
-                for name in reads | assigns:
+                for name in (reads | assigns) & self.names:
                     self.barriers[name].append(position)
 
-    def propagate(self, facts: Facts) -> bool:
+    def propagate(self) -> bool:
         changed = False
-        for index, stmt in enumerate(self.block):
-            copy_name = nodes.assigned_name(stmt)
-            if copy_name is None or not isinstance(stmt.value, gast.Name) or not facts.is_temporary(copy_name):
-                continue
-            changed = self._rename_after(index, copy_name, stmt.value.id) or changed
+        for index in self.copies:
+            stmt = self.block[index]
+            changed = self._rename_after(index, stmt.targets[0].id, stmt.value.id) or changed
         return changed
 
     def _rename_after(self, index: int, copy_name: str, source: str) -> bool:
@@ -98,15 +112,16 @@ class _Block:
             stmt.value = replacer.visit(stmt.value)
         else:
             replacer.visit(stmt)
-        if replacer.changed:
-            self.tree_facts.forget(stmt)
-        before, after = self.info.reads[position], set(nodes.names_read(stmt))
-        for name in before - after:
+        if not replacer.changed:
+            return False
+        self.tree_facts.forget(stmt)
+        before, after = self.info.reads[position], self.tree_facts.of(stmt)[0]  # not a barrier: simple
+        for name in (before - after) & self.names:
             self.readers[name].remove(position)
-        for name in after - before:
+        for name in (after - before) & self.names:
             bisect.insort(self.readers[name], position)
         self.info.reads[position] = after  # what it assigns stays as it was: renaming loads leaves it
-        return replacer.changed
+        return True
 
 
 @reports_changes
@@ -115,5 +130,5 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     tree_facts = facts.unchanged.statements()
     for block in facts.unchanged.blocks(tree):
-        changed = _Block(block, tree_facts).propagate(facts) or changed
+        changed = _Block(block, tree_facts, facts).propagate() or changed
     return changed

@@ -122,7 +122,7 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], sett
             continue
         target = stmt.targets[0].id
         shareable = candidate and target not in returned
-        key = _key(stmt.value, available.copies) if shareable else None
+        key = settled.key(stmt, available.copies) if shareable else None
         found = available.values.get(key) if key is not None else None
         if found is not None and found[0] not in returned:
             stmt.value = nodes.name(found[0])
@@ -146,6 +146,7 @@ class _Settled:
     def __init__(self, tree_facts, returned: Set[str]):
         self.statements = tree_facts.settled_for("cse")
         self.summaries = tree_facts
+        self.keys = tree_facts.settled_for("cse keys")  # id(assignment) -> (it, _key with no copies, its names)
         self.stretches = tree_facts.settled_for("cse stretches")  # id(first) -> (first, ids, to the end, returned)
         self.returned = returned
 
@@ -155,6 +156,18 @@ class _Settled:
         and the names it reads (the statement's: its target is stored, not read)."""
         summary = self.summaries.summary(assignment)
         return summary.pure(facts), not nodes.is_atom(assignment.value) and not summary.container, summary.reads
+
+    def key(self, assignment: gast.Assign, copies: Dict[str, str]) -> str:
+        """_key of its value under `copies`: the key with no copies, kept until a pass changes the
+        assignment, when no name in it holds a copy."""
+        found = self.keys.get(id(assignment))
+        if found is None:
+            summary = self.summaries.summary(assignment)
+            names = set(summary.loads) | set(summary.stores)
+            found = self.keys[id(assignment)] = (assignment, _key(assignment.value, {}), names)
+        if copies and not copies.keys().isdisjoint(found[2]):
+            return _key(assignment.value, copies)
+        return found[1]
 
     def skip(self, block: List[gast.stmt], start: int) -> int:
         """Where the scan goes on: past the settled stretches from block[start] on."""

@@ -25,7 +25,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import reports_changes
+from adjoint.optimize.statements import reports_reshaping
 
 
 def is_pure(expr: gast.expr, facts: Facts) -> bool:
@@ -132,7 +132,7 @@ def _binds_live_target(loop: gast.stmt, live: Set[str]) -> bool:
     return isinstance(loop, gast.For) and bool(set(nodes.names_stored(loop.target)) & live)
 
 
-@reports_changes
+@reports_reshaping
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     liveness = _Liveness(facts)
     tree.body, _ = liveness.block(tree.body, set())

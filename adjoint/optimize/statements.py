@@ -191,7 +191,9 @@ class TreeFacts:
 
     def forget(self, stmt: gast.stmt) -> None:
         """stmt, or a statement inside it, was changed in place."""
-        changed = [id(stmt)] + [id(inner) for inner in every_statement(stmt)]
+        changed = [id(stmt)]
+        if stmt.__class__ not in _KEPT:
+            changed += [id(inner) for inner in every_statement(stmt)]
         for kept in [self.known, *self.settled.values()]:
             for key in changed:
                 kept.pop(key, None)
@@ -244,17 +246,25 @@ class BlockFacts:
 
 class Unchanged:
     """What passes ask of the whole tree, kept from one pass to the next: the statement facts
-    (`statements`, kept up to date by `TreeFacts.forget`), and until a pass reports a change
-    (`changed`) the counts of names and the blocks: a pass that reports none has left the tree as
-    it was, so a later pass finds the answers it would compute itself. A pass that changes the
-    tree may change the counts while it runs (inlining moves loads); they are dropped after it."""
+    (`statements`, kept up to date by `TreeFacts.forget`); until a pass reports a change
+    (`changed`) the counts of names: a pass that reports none has left the tree as it was, so a
+    later pass finds the answers it would compute itself. A pass that changes the tree may change
+    the counts while it runs (inlining moves loads); they are dropped after it. The blocks are
+    kept until a pass reports it reshaped them (`reshaped`): the other passes change expressions,
+    or remove simple statements from a block that keeps a statement after them, so the tree holds
+    the same statement lists, in the same order."""
 
     def __init__(self):
         self._statements: Optional[TreeFacts] = None
         self._counts: Optional[Tuple[Counter, Counter]] = None
         self._blocks: Optional[List[List[gast.stmt]]] = None
+        self._ledger: Optional[NameCounts] = None
 
     def changed(self) -> None:
+        self._counts = None
+
+    def reshaped(self) -> None:
+        """A pass removed a compound statement, emptied a block, or put a new list in the tree."""
         self._counts = self._blocks = None
 
     def statements(self) -> TreeFacts:
@@ -263,25 +273,72 @@ class Unchanged:
         return self._statements
 
     def counts(self, tree: gast.AST) -> Tuple[Counter, Counter]:
-        """`counts(tree)`, from the summary of each simple statement."""
+        """`counts(tree)`, brought up to date from what changed since last asked (`NameCounts`);
+        the pass asking may change the counters it is handed."""
         if self._counts is None:
-            loads: List[str] = []
-            stores: List[str] = []
-            statements = self.statements()
-            for stmt in [tree, *every_statement(tree)]:
-                if stmt.__class__ in _KEPT:
-                    found = statements.summary(stmt)
-                    loads += found.loads
-                    stores += found.stores
-                else:
-                    _names_in(header_nodes(stmt), loads, stores)
-            self._counts = Counter(loads), Counter(stores)
+            if self._ledger is None:
+                self._ledger = NameCounts(self.statements())
+            self._counts = self._ledger.recount(tree)
         return self._counts
 
     def blocks(self, tree: gast.AST) -> List[List[gast.stmt]]:
         if self._blocks is None:
             self._blocks = list(nodes.blocks(tree))
         return self._blocks
+
+
+class NameCounts:
+    """The counts of names loaded and stored in a tree, kept as the sum of what each statement
+    brings (a simple statement the names of its summary, a compound statement or the function
+    those of its header): a recount looks again only at statements that are new or changed
+    since (a changed simple statement has a new summary; a changed header is forgotten), and
+    takes away what the statements no longer in the tree brought."""
+
+    def __init__(self, tree_facts: TreeFacts):
+        self.tree_facts = tree_facts
+        self.brought: Dict[int, Tuple[gast.AST, Any, List[str], List[str]]] = {}  # id -> (stmt, summary, names)
+        self.loads: Counter = Counter()
+        self.stores: Counter = Counter()
+
+    def recount(self, tree: gast.AST) -> Tuple[Counter, Counter]:
+        known, brought = self.tree_facts.known, self.brought
+        headers = self.tree_facts.settled_for("counted headers")  # id(compound) -> it, while unchanged
+        present, again = set(), []
+        for stmt in [tree, *every_statement(tree)]:
+            key = id(stmt)
+            if key in present:  # one statement object twice in the tree: counted twice, in this answer
+                again.append(brought[key])
+                continue
+            present.add(key)
+            found = brought.get(key)
+            if found is not None:
+                if found[1] is None and key in headers or found[1] is not None and known.get(key) is found[1]:
+                    continue
+                self._take_away(brought.pop(key))
+            self._bring(stmt, headers)
+        for key in [key for key in brought if key not in present]:
+            self._take_away(brought.pop(key))
+        loads, stores = Counter(self.loads), Counter(self.stores)
+        for found in again:
+            loads.update(found[2])
+            stores.update(found[3])
+        return loads, stores
+
+    def _bring(self, stmt: gast.AST, headers: Dict[int, Any]) -> None:
+        if stmt.__class__ in _KEPT:
+            summary = self.tree_facts.summary(stmt)
+            loads, stores = summary.loads, summary.stores
+        else:
+            summary, loads, stores = None, [], []
+            _names_in(header_nodes(stmt), loads, stores)
+            headers[id(stmt)] = stmt
+        self.brought[id(stmt)] = (stmt, summary, loads, stores)
+        self.loads.update(loads)
+        self.stores.update(stores)
+
+    def _take_away(self, found: Tuple[gast.AST, Any, List[str], List[str]]) -> None:
+        self.loads.subtract(found[2])
+        self.stores.subtract(found[3])
 
 
 def reports_changes(run: Callable) -> Callable:
@@ -292,5 +349,17 @@ def reports_changes(run: Callable) -> Callable:
         changed = run(tree, facts)
         if changed:
             facts.unchanged.changed()
+        return changed
+    return run_pass
+
+
+def reports_reshaping(run: Callable) -> Callable:
+    """`reports_changes` for a pass that may also remove compound statements or replace, empty or
+    add statement lists: the blocks `Unchanged` kept are dropped with the rest."""
+    @functools.wraps(run)
+    def run_pass(tree: gast.FunctionDef, facts) -> bool:
+        changed = run(tree, facts)
+        if changed:
+            facts.unchanged.reshaped()
         return changed
     return run_pass
