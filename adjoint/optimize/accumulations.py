@@ -35,7 +35,8 @@ from adjoint.optimize.statements import BlockFacts, reports_changes, simple
 
 
 def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
-    """x for `x = x + e` where x is an adjoint and e does not read x."""
+    """x for `x = x + e` where x is an adjoint and e does not read x (it may only if the statement
+    loads x twice: e is walked only then)."""
     target = nodes.assigned_name(stmt)
     if target is None:
         return None
@@ -44,7 +45,8 @@ def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
         return None
     if not (isinstance(value.left, gast.Name) and value.left.id == target):
         return None
-    if target in set(nodes.names_read(value.right)):
+    loads_twice = facts.unchanged.statements().summary(stmt).loads.count(target) > 1
+    if loads_twice and target in set(nodes.names_read(value.right)):
         return None
     return target
 

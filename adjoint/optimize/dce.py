@@ -90,7 +90,7 @@ class _Liveness:
             return self._if(stmt, live)
         if isinstance(stmt, (gast.For, gast.While)):
             return self._loop(stmt, live)
-        live |= _reads(stmt)
+        live |= self.reads(stmt)[0]  # the names it loads (kept for assignments, expressions, returns)
         return True, live
 
     def _if(self, stmt: gast.If, live: Set[str]) -> Tuple[bool, Set[str]]:

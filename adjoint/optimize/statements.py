@@ -303,7 +303,7 @@ class NameCounts:
     def recount(self, tree: gast.AST) -> Tuple[Counter, Counter]:
         known, brought = self.tree_facts.known, self.brought
         headers = self.tree_facts.settled_for("counted headers")  # id(compound) -> it, while unchanged
-        present, again = set(), []
+        present, again, gone = set(), [], []
         for stmt in [tree, *every_statement(tree)]:
             key = id(stmt)
             if key in present:  # one statement object twice in the tree: counted twice, in this answer
@@ -314,10 +314,10 @@ class NameCounts:
             if found is not None:
                 if found[1] is None and key in headers or found[1] is not None and known.get(key) is found[1]:
                     continue
-                self._take_away(brought.pop(key))
+                gone.append(brought.pop(key))
             self._bring(stmt, headers)
-        for key in [key for key in brought if key not in present]:
-            self._take_away(brought.pop(key))
+        gone += [brought.pop(key) for key in [key for key in brought if key not in present]]
+        self._take_away(gone)
         loads, stores = Counter(self.loads), Counter(self.stores)
         for found in again:
             loads.update(found[2])
@@ -336,9 +336,10 @@ class NameCounts:
         self.loads.update(loads)
         self.stores.update(stores)
 
-    def _take_away(self, found: Tuple[gast.AST, Any, List[str], List[str]]) -> None:
-        self.loads.subtract(found[2])
-        self.stores.subtract(found[3])
+    def _take_away(self, gone: List[Tuple[gast.AST, Any, List[str], List[str]]]) -> None:
+        """Take away what these statements brought (counted first: a subtraction per name)."""
+        self.loads.subtract(Counter([name for found in gone for name in found[2]]))
+        self.stores.subtract(Counter([name for found in gone for name in found[3]]))
 
 
 def reports_changes(run: Callable) -> Callable:
