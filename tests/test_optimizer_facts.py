@@ -102,29 +102,6 @@ def test_what_passes_settle_is_what_they_would_find_again(monkeypatch, tmp_path)
     assert _sources(requests) == settling
 
 
-def test_kept_counts_are_the_counts_of_the_tree(monkeypatch):
-    """The counts of names, summed from what each statement brought and brought up to date from
-    what changed, are the counts of the tree walked afresh, whenever a pass asks."""
-    monkeypatch.setenv("ADJOINT_CACHE", "0")
-    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
-    plain_counts = statements.Unchanged.counts
-    asked = {"counts": 0}
-
-    def counts(self, tree):
-        kept = plain_counts(self, tree)
-        fresh = statements.counts(tree)
-        assert [+counter for counter in kept] == list(fresh)  # (unary + drops the names counted 0)
-        asked["counts"] += 1
-        return kept
-
-    monkeypatch.setattr(statements.Unchanged, "counts", counts)
-    for case in CASES:
-        args = case.make_args(np.random.default_rng(0))
-        for mode in MODES:
-            adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
-    assert asked["counts"] > 500
-
-
 def test_kept_blocks_are_the_blocks_of_the_tree(monkeypatch):
     """The blocks a pass is handed while no pass reported a change are the statement lists in the
     tree (a pass that drops a statement from a list the tree no longer holds keeps it in the code)."""

@@ -57,24 +57,33 @@ class _Block:
     it, and those of the compound statements, are kept ascending (a merged statement's new names
     added, a deleted statement skipped where it is met), so the statement an accumulation would
     merge into, the nearest one back that touches its target or does not merely assign, is found
-    without walking back over the statements between."""
+    without walking back over the statements between. Only the names asked about are indexed:
+    the targets of the block's accumulations (a merge makes no new one), and what the statements
+    assigning them read, with the names that may share memory with those (a merged statement
+    reads what the two it joins read)."""
 
-    def __init__(self, info: BlockFacts, facts: Facts):
+    def __init__(self, info: BlockFacts, facts: Facts, targets: Set[str]):
         self.info = info
         self.facts = facts
+        self.targets = targets
         self.ordinals = list(range(len(info.block)))  # the order number of each statement, ascending
         self.deleted: Set[int] = set()
-        self.touching: Dict[str, List[int]] = defaultdict(list)
-        self.assigning: Dict[str, List[int]] = defaultdict(list)
+        self.touching: Dict[str, List[int]] = defaultdict(list)  # a target -> statements touching it
+        self.assigning: Dict[str, List[int]] = defaultdict(list)  # a name asked about -> statements assigning it
         self.compound: List[int] = []
+        read = set()
+        for stmt, reads in zip(info.block, info.reads):
+            if nodes.assigned_name(stmt) in targets:
+                read |= reads
+        self.asked = targets | facts.sharing(read)
         for number, stmt in enumerate(info.block):
             if nodes.is_comment(stmt):
                 continue
             if not simple(stmt):
                 self.compound.append(number)
-            for name in info.reads[number] | info.assigned[number]:
+            for name in (info.reads[number] | info.assigned[number]) & targets:
                 self.touching[name].append(number)
-            for name in info.assigned[number]:
+            for name in info.assigned[number] & self.asked:
                 self.assigning[name].append(number)
 
     def _last_before(self, numbers: List[int], number: int) -> Optional[int]:
@@ -124,9 +133,9 @@ class _Block:
     def _rewritten(self, j: int, reads: Set[str], assigned: Set[str]) -> None:
         number, info = self.ordinals[j], self.info
         touched = info.reads[j] | info.assigned[j]
-        for name in (reads | assigned) - touched:
+        for name in ((reads | assigned) - touched) & self.targets:
             bisect.insort(self.touching[name], number)
-        for name in assigned - info.assigned[j]:
+        for name in (assigned - info.assigned[j]) & self.asked:
             bisect.insort(self.assigning[name], number)
         info.rewritten(j, reads, assigned)
 
@@ -137,7 +146,10 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     tree_facts = facts.unchanged.statements()
     for block in facts.unchanged.blocks(tree):
-        merging = _Block(BlockFacts(block, tree_facts), facts)
+        targets = {target for target in (_accumulation_target(stmt, facts) for stmt in block) if target is not None}
+        if not targets:
+            continue
+        merging = _Block(BlockFacts(block, tree_facts), facts, targets)
         position = merging.merge_from(0)
         while position is not None:
             changed = True

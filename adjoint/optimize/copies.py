@@ -3,8 +3,9 @@
 From a copy `t = y` of the compiler's temporary t, loads of t in the simple statements after
 it are renamed to y, up to the first statement that assigns t or y (renamed too, as it reads
 before it assigns) or the first compound statement or return that reads or assigns either
-(not renamed). Where each name is read and assigned is indexed once per block, so each copy
-costs the statements it renames, not the length of the block.
+(not renamed). Where the names of copies are read and assigned is indexed once per block (from
+the kept statement facts), so each copy costs the statements it renames, not the length of the
+block.
 
 Before::
 
@@ -30,7 +31,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes, simple
+from adjoint.optimize.statements import TreeFacts, reports_changes, simple
 
 _END = float("inf")
 
@@ -76,8 +77,8 @@ class _Block:
             return
         for index in self.copies:
             self.names.update((block[index].targets[0].id, block[index].value.id))
-        self.info = BlockFacts(block, tree_facts)
-        for position, (stmt, reads, assigns) in enumerate(zip(block, self.info.reads, self.info.assigned)):
+        for position, stmt in enumerate(block):
+            reads, assigns = tree_facts.of(stmt)
             for name in reads & self.names:
                 self.readers[name].append(position)
             for name in assigns & self.names:
@@ -107,6 +108,7 @@ class _Block:
 
     def _rename_in(self, position: int, copy_name: str, source: str) -> bool:
         stmt = self.block[position]
+        before = self.tree_facts.of(stmt)[0]  # not a barrier: a simple statement, whose reads are kept
         replacer = _Rename(copy_name, source)
         if isinstance(stmt, gast.Assign):
             stmt.value = replacer.visit(stmt.value)
@@ -115,12 +117,11 @@ class _Block:
         if not replacer.changed:
             return False
         self.tree_facts.forget(stmt)
-        before, after = self.info.reads[position], self.tree_facts.of(stmt)[0]  # not a barrier: simple
+        after = self.tree_facts.of(stmt)[0]  # what it assigns stays as it was: renaming loads leaves it
         for name in (before - after) & self.names:
             self.readers[name].remove(position)
         for name in (after - before) & self.names:
             bisect.insort(self.readers[name], position)
-        self.info.reads[position] = after  # what it assigns stays as it was: renaming loads leaves it
         return True
 
 

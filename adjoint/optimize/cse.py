@@ -217,10 +217,12 @@ _WHOLE = (gast.Assign, gast.Expr, gast.Return)  # statements with no statement i
 
 def _survey_of_simple(stmt: gast.stmt, facts: Facts) -> Tuple[Set[str], bool]:
     """The names an assignment, expression statement or return returns, and whether it changes a
-    value in place, from its summary."""
+    value in place, from its summary (a pure statement calls nothing that does)."""
     summary = facts.unchanged.statements().summary(stmt)
     returned = summary.reads if stmt.__class__ is gast.Return and stmt.value is not None else set()
-    return returned, summary.item_store or any(_changes_in_place(call, facts) for call in summary.calls)
+    in_place = summary.item_store or not summary.pure(facts) and any(_changes_in_place(call, facts)
+                                                                      for call in summary.calls)
+    return returned, in_place
 
 
 def _survey_of(found: List[gast.AST], facts: Facts) -> Tuple[List[str], bool]:

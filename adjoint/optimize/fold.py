@@ -131,6 +131,12 @@ class _Fold(nodes.Transformer):
             return node.id in self.facts.adjoint_names or node.id not in self.facts.numbers
         return bool(set(nodes.names_read(node)) & self.facts.adjoint_names)
 
+    def visit_Name(self, node):
+        return node  # nothing to fold inside
+
+    def visit_Constant(self, node):
+        return node
+
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
         operand = node.operand

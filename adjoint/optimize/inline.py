@@ -70,17 +70,26 @@ class _Block:
         self.loads = loads
         self.stores = stores
         self.tree_facts = tree_facts
-        self.info = BlockFacts(block, tree_facts)
-        self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
-        self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
-        self.reader: Dict[str, gast.stmt] = {}  # a name -> the first statement of the block that reads it
-        for stmt, reads in zip(block, self.info.reads):
-            for name in reads:
-                self.reader.setdefault(name, stmt)
+        self.candidates = {name for name in map(nodes.assigned_name, block) if self._single_temporary(name)}
+        self.reader: Dict[str, gast.stmt] = {}  # a candidate -> the first statement of the block that reads it
+        if self.candidates:
+            self.info = BlockFacts(block, tree_facts)
+            self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
+            self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
+            for stmt, reads in zip(block, self.info.reads):
+                for name in reads & self.candidates:
+                    self.reader.setdefault(name, stmt)
         self.waiting: Dict[int, List[gast.stmt]] = {}  # id of a statement in the way -> temporaries waiting
         self.again: List[int] = []  # a heap of the orders of statements to look at again
 
+    def _single_temporary(self, name: Optional[str]) -> bool:
+        """A temporary assigned once and loaded once: the only names that may be inlined (inlining
+        one changes no other's counts)."""
+        return name is not None and self.facts.is_temporary(name) and self.loads[name] == 1 and self.stores[name] == 1
+
     def run(self) -> bool:
+        if not self.candidates:
+            return False
         changed, index = False, 0
         while True:
             if self.again and (index >= len(self.block) or self.again[0] < self.ordinals[index]):
@@ -100,7 +109,7 @@ class _Block:
     def _inline(self, index: int) -> bool:
         stmt = self.block[index]
         temp = nodes.assigned_name(stmt)
-        if temp is None or not self.facts.is_temporary(temp) or self.loads[temp] != 1 or self.stores[temp] != 1:
+        if not self._single_temporary(temp):
             return False
         use = self._single_use(index, temp)
         if not self.tree_facts.summary(stmt).pure(self.facts) and not self._is_copy_right_after(index, use, temp):
@@ -120,7 +129,7 @@ class _Block:
         _replace_load(reader, temp, stmt.value)
         self.tree_facts.forget(reader)
         moved = self.info.reads[index]
-        for name in moved:
+        for name in moved & self.candidates:
             if self.reader.get(name) is stmt:
                 self.reader[name] = reader
         self.info.rewritten(use, (self.info.reads[use] - {temp}) | moved,

@@ -258,7 +258,6 @@ class Unchanged:
         self._statements: Optional[TreeFacts] = None
         self._counts: Optional[Tuple[Counter, Counter]] = None
         self._blocks: Optional[List[List[gast.stmt]]] = None
-        self._ledger: Optional[NameCounts] = None
 
     def changed(self) -> None:
         self._counts = None
@@ -273,73 +272,25 @@ class Unchanged:
         return self._statements
 
     def counts(self, tree: gast.AST) -> Tuple[Counter, Counter]:
-        """`counts(tree)`, brought up to date from what changed since last asked (`NameCounts`);
-        the pass asking may change the counters it is handed."""
+        """`counts(tree)`, from the summary of each simple statement."""
         if self._counts is None:
-            if self._ledger is None:
-                self._ledger = NameCounts(self.statements())
-            self._counts = self._ledger.recount(tree)
+            loads: List[str] = []
+            stores: List[str] = []
+            statements = self.statements()
+            for stmt in [tree, *every_statement(tree)]:
+                if stmt.__class__ in _KEPT:
+                    found = statements.summary(stmt)
+                    loads += found.loads
+                    stores += found.stores
+                else:
+                    _names_in(header_nodes(stmt), loads, stores)
+            self._counts = Counter(loads), Counter(stores)
         return self._counts
 
     def blocks(self, tree: gast.AST) -> List[List[gast.stmt]]:
         if self._blocks is None:
             self._blocks = list(nodes.blocks(tree))
         return self._blocks
-
-
-class NameCounts:
-    """The counts of names loaded and stored in a tree, kept as the sum of what each statement
-    brings (a simple statement the names of its summary, a compound statement or the function
-    those of its header): a recount looks again only at statements that are new or changed
-    since (a changed simple statement has a new summary; a changed header is forgotten), and
-    takes away what the statements no longer in the tree brought."""
-
-    def __init__(self, tree_facts: TreeFacts):
-        self.tree_facts = tree_facts
-        self.brought: Dict[int, Tuple[gast.AST, Any, List[str], List[str]]] = {}  # id -> (stmt, summary, names)
-        self.loads: Counter = Counter()
-        self.stores: Counter = Counter()
-
-    def recount(self, tree: gast.AST) -> Tuple[Counter, Counter]:
-        known, brought = self.tree_facts.known, self.brought
-        headers = self.tree_facts.settled_for("counted headers")  # id(compound) -> it, while unchanged
-        present, again, gone = set(), [], []
-        for stmt in [tree, *every_statement(tree)]:
-            key = id(stmt)
-            if key in present:  # one statement object twice in the tree: counted twice, in this answer
-                again.append(brought[key])
-                continue
-            present.add(key)
-            found = brought.get(key)
-            if found is not None:
-                if found[1] is None and key in headers or found[1] is not None and known.get(key) is found[1]:
-                    continue
-                gone.append(brought.pop(key))
-            self._bring(stmt, headers)
-        gone += [brought.pop(key) for key in [key for key in brought if key not in present]]
-        self._take_away(gone)
-        loads, stores = Counter(self.loads), Counter(self.stores)
-        for found in again:
-            loads.update(found[2])
-            stores.update(found[3])
-        return loads, stores
-
-    def _bring(self, stmt: gast.AST, headers: Dict[int, Any]) -> None:
-        if stmt.__class__ in _KEPT:
-            summary = self.tree_facts.summary(stmt)
-            loads, stores = summary.loads, summary.stores
-        else:
-            summary, loads, stores = None, [], []
-            _names_in(header_nodes(stmt), loads, stores)
-            headers[id(stmt)] = stmt
-        self.brought[id(stmt)] = (stmt, summary, loads, stores)
-        self.loads.update(loads)
-        self.stores.update(stores)
-
-    def _take_away(self, gone: List[Tuple[gast.AST, Any, List[str], List[str]]]) -> None:
-        """Take away what these statements brought (counted first: a subtraction per name)."""
-        self.loads.subtract(Counter([name for found in gone for name in found[2]]))
-        self.stores.subtract(Counter([name for found in gone for name in found[3]]))
 
 
 def reports_changes(run: Callable) -> Callable:
