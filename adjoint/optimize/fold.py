@@ -53,7 +53,8 @@ class _Fold(nodes.Transformer):
         return new
 
     def visit_BinOp(self, node):
-        self.generic_visit(node)
+        node.left = self.visit(node.left)  # its operator holds nothing to fold
+        node.right = self.visit(node.right)
         left, right, op = node.left, node.right, type(node.op)
         if _number(left) and _number(right) and op in _FOLDABLE and _safe(op, left.value, right.value):
             return self._replace(nodes.constant(_FOLDABLE[op](left.value, right.value)))
@@ -138,7 +139,7 @@ class _Fold(nodes.Transformer):
         return node
 
     def visit_UnaryOp(self, node):
-        self.generic_visit(node)
+        node.operand = self.visit(node.operand)
         operand = node.operand
         if isinstance(node.op, gast.USub):
             if _number(operand):
