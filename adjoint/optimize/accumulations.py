@@ -51,6 +51,16 @@ def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
     return target
 
 
+def _accumulations(block: List[gast.stmt], facts: Facts) -> Dict[int, str]:
+    """The id of each accumulation of the block -> its target."""
+    found = {}
+    for stmt in block:
+        target = _accumulation_target(stmt, facts)
+        if target is not None:
+            found[id(stmt)] = target
+    return found
+
+
 class _Block:
     """One block's accumulations. Each statement has an order number that never changes; per
     name, the order numbers of the statements that read or assign it and of those that assign
@@ -62,10 +72,11 @@ class _Block:
     assigning them read, with the names that may share memory with those (a merged statement
     reads what the two it joins read)."""
 
-    def __init__(self, info: BlockFacts, facts: Facts, targets: Set[str]):
+    def __init__(self, info: BlockFacts, facts: Facts, accumulating: Dict[int, str]):
         self.info = info
         self.facts = facts
-        self.targets = targets
+        self.accumulating = accumulating  # id of each accumulation of the block -> its target
+        self.targets = targets = set(accumulating.values())
         self.ordinals = list(range(len(info.block)))  # the order number of each statement, ascending
         self.deleted: Set[int] = set()
         self.touching: Dict[str, List[int]] = defaultdict(list)  # a target -> statements touching it
@@ -99,7 +110,7 @@ class _Block:
         block, info = self.info.block, self.info
         for j in range(start, len(block)):
             stmt = block[j]
-            target = _accumulation_target(stmt, self.facts)
+            target = self.accumulating.get(id(stmt))
             if target is None:
                 continue
             number = self.ordinals[j]
@@ -112,16 +123,24 @@ class _Block:
             if nodes.assigned_name(earlier) != target:
                 continue
             reads = self.facts.sharing(info.reads[i])  # and the names that may share their memory
-            if self._assigned_between(reads, earlier_number, number) or not self.facts.unchanged.statements().summary(earlier).pure(self.facts):
+            if self._assigned_between(reads, earlier_number, number) or not self._pure(earlier):
                 continue
             stmt.value = nodes.add(earlier.value, stmt.value.right)
             self.facts.unchanged.statements().forget(stmt)
+            self.accumulating.pop(id(earlier), None)
+            self.accumulating.pop(id(stmt))
+            merged = _accumulation_target(stmt, self.facts)
+            if merged is not None:
+                self.accumulating[id(stmt)] = merged
             self._rewritten(j, (info.reads[j] - {target}) | info.reads[i], info.assigned[j] | info.assigned[i])
             info.delete(i)
             self.deleted.add(earlier_number)
             del self.ordinals[i]
             return i
         return None
+
+    def _pure(self, assignment: gast.Assign) -> bool:
+        return self.facts.unchanged.statements().summary(assignment).pure(self.facts)
 
     def _assigned_between(self, names, after: int, before: int) -> bool:
         for name in names:
@@ -146,10 +165,10 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     tree_facts = facts.unchanged.statements()
     for block in facts.unchanged.blocks(tree):
-        targets = {target for target in (_accumulation_target(stmt, facts) for stmt in block) if target is not None}
-        if not targets:
+        accumulating = _accumulations(block, facts)
+        if not accumulating:
             continue
-        merging = _Block(BlockFacts(block, tree_facts), facts, targets)
+        merging = _Block(BlockFacts(block, tree_facts), facts, accumulating)
         position = merging.merge_from(0)
         while position is not None:
             changed = True
