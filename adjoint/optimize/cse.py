@@ -55,6 +55,8 @@ def _key(node: gast.AST, copies: Dict[str, str]) -> str:
 
 
 _KEY_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
 class _Block:
     """The values available at one point of a straight-line block, indexed by the names they
     depend on, so that an assignment forgets what it invalidates without scanning the rest."""
@@ -91,10 +93,13 @@ class _Block:
             self.copies_of[source].add(target)
         elif key is not None and key not in self.values:
             if target not in read:
-                depends = read | {self.copies.get(n, n) for n in read}
+                copied = self.copies.keys() & read
+                depends = read | {self.copies[n] for n in copied} if copied else read  # never changed
                 self.values[key] = (target, depends)
-                for name in depends | {target}:
-                    self.keys_of[name].add(key)
+                keys_of = self.keys_of
+                keys_of[target].add(key)
+                for name in depends:
+                    keys_of[name].add(key)
 
 
 def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], settled: "_Settled") -> bool:
