@@ -38,12 +38,20 @@ from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes
 
 
 class _ReplaceLoad(nodes.Transformer):
+    """Put the value in place of the load of the temporary: its only one, so nothing is looked at
+    after it."""
+
     def __init__(self, temp: str, value: gast.expr):
         self.temp = temp
         self.value = value
+        self.replaced = False
+
+    def visit(self, node):
+        return node if self.replaced else super().visit(node)
 
     def visit_Name(self, node):
         if node.id == self.temp and isinstance(node.ctx, gast.Load):
+            self.replaced = True
             return self.value
         return node
 
