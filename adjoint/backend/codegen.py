@@ -7,6 +7,7 @@ import re
 import gast
 
 from adjoint import nodes
+from adjoint.frontend.conversion import to_ast
 
 try:
     import astor
@@ -45,7 +46,7 @@ def to_source(func_node: gast.FunctionDef) -> str:
         if isinstance(stmt, gast.stmt) and nodes.is_comment(stmt):
             texts.append(stmt.value.args[0].value)
             stmt.value.args[0] = gast.Constant(value=len(texts) - 1, kind=None)
-    text = _unparse(gast.gast_to_ast(func_node))  # text from the tree alone: no positions needed
+    text = _unparse(to_ast(func_node))  # text from the tree alone: no positions needed
     return "\n".join(_render_comment(line, texts) for line in text.splitlines()) + "\n"
 
 
