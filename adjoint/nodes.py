@@ -176,6 +176,23 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
         yield node
 
 
+def children(node: gast.AST) -> List[gast.AST]:
+    """The nodes directly under node, in the order of gast.iter_child_nodes, except the
+    expression contexts (as `walk`)."""
+    found: List[gast.AST] = []
+    append, ast_node = found.append, gast.AST
+    fields = _CHILD_FIELDS.get(node.__class__)
+    for field in _child_fields(node.__class__) if fields is None else fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for item in value:
+                if isinstance(item, ast_node):
+                    append(item)
+        elif isinstance(value, ast_node):
+            append(value)
+    return found
+
+
 _NO_METHOD = object()
 _METHODS: dict = {}  # (transformer class, node class) -> its visit_ method, or None
 
