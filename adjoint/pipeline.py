@@ -239,9 +239,8 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     bindings.update(ctx.bindings)
     units = []
     for tree in trees:
-        source = codegen.to_source(tree)
-        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__,
-                                       _used(bindings, nodes.all_identifiers(tree))))
+        source, identifiers = codegen.render(tree)
+        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, identifiers)))
     return units
 
 

@@ -9,6 +9,8 @@ import textwrap
 import gast
 import pytest
 
+from adjoint import nodes
+from adjoint.backend.printable import printable
 from adjoint.frontend.conversion import to_ast, to_gast
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -82,6 +84,9 @@ def check(source: str, label: str) -> None:
     expected = gast.ast_to_gast(ast.parse(source))
     assert_same(to_gast(ast.parse(source)), expected, label)
     assert_same(to_ast(expected), gast.gast_to_ast(expected), label)
+    tree, identifiers = printable(expected)  # what codegen prints: the same tree but for the positions
+    assert ast.dump(tree) == ast.dump(gast.gast_to_ast(expected)), label
+    assert identifiers == nodes.all_identifiers(expected), label
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: str(path.relative_to(ROOT)))

@@ -17,9 +17,9 @@ from typing import Callable, Dict
 import gast
 from gast.ast3 import Ast3ToGAst, GAstToAst3
 
-_MINOR = sys.version_info[1]
+MINOR = sys.version_info[1]
 _POSITIONS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
-_BY_GAST = frozenset({"alias", "ClassDef", "TypeVar", "TypeVarTuple", "ParamSpec"})
+BY_GAST = frozenset({"alias", "ClassDef", "TypeVar", "TypeVarTuple", "ParamSpec"})
 
 
 def to_gast(node: ast.AST) -> gast.AST:
@@ -110,9 +110,9 @@ def _gast_converter(cls: type) -> Callable:
     target = getattr(gast, name, None)
     if target is None:
         return lambda node: None
-    if name in _BY_GAST:
+    if name in BY_GAST:
         return Ast3ToGAst().visit
-    if name in ("FunctionDef", "AsyncFunctionDef") and _MINOR < 12:
+    if name in ("FunctionDef", "AsyncFunctionDef") and MINOR < 12:
         return _gast_function(target)
     generic = _generic(target, cls._fields, cls._attributes, _gast_value, construct=False)
     return _gast_handler(generic) if name == "ExceptHandler" else generic
@@ -155,12 +155,12 @@ def _ast_converter(cls: type) -> Callable:
     target = getattr(ast, name, None)
     if target is None:
         return lambda node: None
-    if name in _BY_GAST:
+    if name in BY_GAST:
         return GAstToAst3().visit
     special = {"Name": _ast_name, "Assign": _ast_assign, "arguments": _ast_arguments}.get(name)
     if special is not None:
         return special
-    if name in ("FunctionDef", "AsyncFunctionDef") and _MINOR < 12:
+    if name in ("FunctionDef", "AsyncFunctionDef") and MINOR < 12:
         return _ast_function(target)
     generic = _generic(target, cls._fields, cls._attributes, _ast_value, construct=True)
     return _ast_handler(generic) if name == "ExceptHandler" else generic
