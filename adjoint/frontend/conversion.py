@@ -17,9 +17,9 @@ from typing import Callable, Dict
 import gast
 from gast.ast3 import Ast3ToGAst, GAstToAst3
 
-MINOR = sys.version_info[1]
+MINOR = sys.version_info[1]  # gast converts some classes differently on each Python
 _POSITIONS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
-BY_GAST = frozenset({"alias", "ClassDef", "TypeVar", "TypeVarTuple", "ParamSpec"})
+BY_GAST = frozenset({"alias", "ClassDef", "TypeVar", "TypeVarTuple", "ParamSpec"})  # rare: gast converts them
 
 
 def to_gast(node: ast.AST) -> gast.AST:
