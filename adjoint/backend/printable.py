@@ -15,13 +15,15 @@ import gast
 from gast.ast3 import GAstToAst3
 
 from adjoint import nodes
-from adjoint.frontend.conversion import BY_GAST, MINOR
+from adjoint.frontend.conversion import BY_GAST, MINOR, MIRRORED
 
 Names = Set[str]
 
 
 def printable(tree: gast.AST) -> Tuple[ast.AST, Names]:
     """(the tree to print, the identifiers of every Name under tree)."""
+    if not MIRRORED:
+        return gast.gast_to_ast(tree), nodes.all_identifiers(tree)
     names: Names = set()
     return _convert(tree, names), names
 

@@ -6,7 +6,8 @@ a generic NodeTransformer).
 Each node class gets its converter once: the generic one copies the fields and positions as
 gast does; the classes gast converts by hand (names, parameters, exception handlers, function
 definitions) are converted the same way here; the rare ones (imports, classes, type
-parameters) are handed to gast's own converter.
+parameters) are handed to gast's own converter. They mirror gast 0.7.0 (tests/test_conversion.py
+compares them); with another gast, gast's own converters run.
 """
 from __future__ import annotations
 
@@ -20,15 +21,20 @@ from gast.ast3 import Ast3ToGAst, GAstToAst3
 MINOR = sys.version_info[1]  # gast converts some classes differently on each Python
 _POSITIONS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 BY_GAST = frozenset({"alias", "ClassDef", "TypeVar", "TypeVarTuple", "ParamSpec"})  # rare: gast converts them
+MIRRORED = getattr(gast, "__version__", None) == "0.7.0"  # the gast whose converters these are
 
 
 def to_gast(node: ast.AST) -> gast.AST:
     """gast.ast_to_gast(node)."""
+    if not MIRRORED:
+        return gast.ast_to_gast(node)
     return _converter(_TO_GAST, node.__class__, _gast_converter)(node)
 
 
 def to_ast(node: gast.AST) -> ast.AST:
     """gast.gast_to_ast(node)."""
+    if not MIRRORED:
+        return gast.gast_to_ast(node)
     return _converter(_TO_AST, node.__class__, _ast_converter)(node)
 
 
