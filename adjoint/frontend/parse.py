@@ -15,6 +15,7 @@ from adjoint import nodes
 from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
 from adjoint.frontend import lambdas
 from adjoint.frontend.conversion import to_gast
+from adjoint.frontend.source_lines import source_lines
 from adjoint.frontend.rest import receive_rest
 
 
@@ -155,7 +156,7 @@ def _parse_cached(func: Callable) -> Tuple[Any, SourceInfo]:
     if func.__name__ == lambdas.LAMBDA_NAME:
         return lambdas.parse_lambda(func)
     try:
-        lines, first_line = inspect.getsourcelines(func)
+        lines, first_line, module = source_lines(func)
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
     except (OSError, TypeError) as error:
         raise SourceUnavailableError(
@@ -166,8 +167,7 @@ def _parse_cached(func: Callable) -> Tuple[Any, SourceInfo]:
     dedented = textwrap.dedent(source)
     indent = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
     info = SourceInfo(filename, first_line, tuple(line.rstrip("\n") for line in lines), indent)
-    module = ast.parse(dedented)
-    node = module.body[0]
+    node = (module or ast.parse(dedented)).body[0]
     if isinstance(node, ast.AsyncFunctionDef):
         raise UnsupportedSyntaxError("async", "`async def` functions are not supported", info.location(node))
     if not isinstance(node, ast.FunctionDef):
