@@ -69,8 +69,18 @@ def blank_lines_after(x):
 def header_comment(x):  # here
     # and here
     return x
-@staticmethod
+def same(*args):
+    def decorate(func):
+        return func
+    return decorate
+@same()
+@same(2)
 def decorated(x):
+    return x
+
+@same(1,
+      2)
+def decorated_on_two_lines(x):
     return x
 
 def brackets(x):
@@ -126,8 +136,9 @@ def test_functions_ending_in_every_way_have_the_lines_inspect_gives(tmp_path):
     spec.loader.exec_module(module)
     read_from_tree = {func.__name__ for func in functions_of(module) if check(func)}
     assert {"trailing_comment", "comment_after", "one_line", "continued_header", "text_at_column_0",
-            "continued_call", "tab", "decorated", "method"}.isdisjoint(read_from_tree)
-    assert {"backslash", "commented_end", "blank_lines_after", "header_comment", "brackets", "last"} <= read_from_tree
+            "continued_call", "tab", "decorated_on_two_lines", "method"}.isdisjoint(read_from_tree)
+    assert {"backslash", "commented_end", "blank_lines_after", "header_comment", "decorated", "brackets",
+            "last"} <= read_from_tree
 
 
 def test_a_function_defined_inside_another_has_the_lines_inspect_gives():

@@ -6,8 +6,8 @@ compiles its expressions), which a derivative served from the disk cache otherwi
 nothing else. Where the function is plain, its end is read from its syntax tree instead, with
 the same result:
 
-- it is a `def` without decorators whose body starts on a line of its own (inspect's tokenizer
-  then sees the body indented), indented with spaces only;
+- it is a `def` (after decorators of a line each) whose body starts on a line of its own
+  (inspect's tokenizer then sees the body indented), indented with spaces only;
 - the first line after it holding code (not blank, not only a comment) is indented no more
   than the `def` (or there is none), and between the end of the function's last statement and
   that line there are blank lines only (inspect may count comments there as the function's);
@@ -38,11 +38,15 @@ def source_lines(func: Callable) -> Tuple[List[str], int, Optional[ast.Module]]:
 
 
 def _plain_block(lines: List[str]) -> Optional[Tuple[List[str], ast.Module]]:
-    header = lines[0] if lines else ""
-    indent = _indentation(header)
-    if indent is None or not header[indent:].startswith("def "):
+    indent = _indentation(lines[0]) if lines else None
+    if indent is None:
         return None
-    end = _last_code_line(lines, indent)
+    header = 0
+    while header < len(lines) - 1 and lines[header][indent:indent + 1] == "@" and _indentation(lines[header]) == indent:
+        header += 1  # a decorator
+    if _indentation(lines[header]) != indent or not lines[header][indent:].startswith("def "):
+        return None
+    end = _last_code_line(lines, indent, header + 1)
     if end is None:
         return None
     block = lines[:end]
@@ -64,11 +68,12 @@ def _indentation(line: str) -> Optional[int]:
     return len(line) - len(stripped)
 
 
-def _last_code_line(lines: List[str], indent: int) -> Optional[int]:
+def _last_code_line(lines: List[str], indent: int, start: int) -> Optional[int]:
     """How many lines the block has up to its last line of code, when the first line of code
-    indented no more than the `def` follows it after blank lines only; else None."""
-    last = 1
-    for number, line in enumerate(lines[1:], start=2):
+    after its first `start` lines indented no more than the `def` follows it after blank lines
+    only; else None."""
+    last = start
+    for number, line in enumerate(lines[start:], start=start + 1):
         text = line.strip()
         if not text:
             continue
@@ -86,7 +91,7 @@ def _last_code_line(lines: List[str], indent: int) -> Optional[int]:
 
 def _plain_function(node: ast.stmt, lines: List[str], end: int) -> bool:
     """A def that ends on the last of its (dedented) lines, whose body starts on a line of its own."""
-    if not isinstance(node, ast.FunctionDef) or node.decorator_list or node.end_lineno != end:
+    if not isinstance(node, ast.FunctionDef) or node.end_lineno != end:
         return False
     first = node.body[0]
     return not lines[first.lineno - 1][:first.col_offset].strip()
