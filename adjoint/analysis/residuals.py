@@ -36,7 +36,7 @@ from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR
-from adjoint.analysis.sharing import Sharing
+from adjoint.analysis.sharing import Sharing, is_forward_half
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append
 
@@ -70,10 +70,6 @@ def forward_half_of(func) -> Tuple[Optional[Callable], Dict[str, str]]:
     """The forward half of a generated backward half and the kinds of the parameters it was
     generated for ((None, {}) for any other function)."""
     return getattr(func, "__adjoint_forward_half__", None) or (None, {})
-
-
-def is_forward_half(func) -> bool:
-    return getattr(func, "__adjoint_backward_half__", None) is not None
 
 
 class ForwardSharing(Sharing):

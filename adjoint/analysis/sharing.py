@@ -201,13 +201,14 @@ class Sharing:
         if any(func is view for view in VIEW_FUNCTIONS):
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
+        made = _made_items(fresh, operation)
         if operation.kind == Callee.USER and self.returns_argument is not None and not self.returns_argument(func, call):
-            return {fresh}, set()
+            return {fresh}, made
         if any(func is b for b in CONTAINER_BUILTINS):
             items = [self._items(a) for a in call.args if isinstance(a, gast.Name)]
             return {fresh}, set().union(*items) if items else set()
         if operation.kind == Callee.USER or func is None or any(func is b for b in SHARING_BUILTINS):
-            return {fresh} | shared, shared
+            return {fresh} | shared, shared | made
         module = getattr(func, "__module__", None) or ""
         if func is runtime.snapshot:
             return {fresh}, set()
@@ -221,6 +222,19 @@ class Sharing:
         if module == "builtins":
             return {fresh}, set()
         return {fresh} | shared, shared
+
+
+def is_forward_half(func) -> bool:
+    return getattr(func, "__adjoint_backward_half__", None) is not None
+
+
+def _made_items(fresh: str, operation) -> Set[str]:
+    """The memory of the new objects a called function's result may hold (the lists of a tuple
+    it returns): a root of their own, so that a name bound to one of them (`a = t[0]`) shares
+    memory with the result. A forward half's result is described by its residual facts instead."""
+    if operation.kind == Callee.USER and is_forward_half(operation.func):
+        return set()
+    return {"items of " + fresh}
 
 
 SHAPED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy)

@@ -1,0 +1,178 @@
+"""Soundness: a write in place into an object that a called function's result holds.
+
+`t = pair(x)` may return a tuple of new lists or arrays. A name bound to one of them
+(`a = t[0]`) shares its memory with `t`, as it does when the tuple is built in place
+(`t = ([...], [...])`): a write through `a` (`a[0] = v`, `a[0] += v`, `a.append(v)`,
+`a.sort()`, `np.copyto(a, v)`, `a += v`) changes what `t[0]` reads afterwards. Each such
+write is refused at its line, like the same write into a tuple built in place; a write
+after which the tuple is no longer read stays exact.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from adjoint.errors import AdjointError, UnsupportedSyntaxError
+from soundness import Exact, Refused
+
+
+# ----- callees ---------------------------------------------------------------------------
+
+def pair(s):
+    return [s * 1.0, s * 2.0], [s * 3.0, s * 4.0]
+
+
+def pair_arr(s):
+    return np.array([s, 2 * s]), np.array([3 * s, 4 * s])
+
+
+def pair_vec(v):
+    return v * 2.0, np.sin(v)
+
+
+def with_argument(s, items):
+    return [s * 1.0, s * 2.0], items
+
+
+def pair_of_pair(s):
+    return pair(s * 1.5)
+
+
+def nested(s):
+    return (pair(s), [s * 5.0])
+
+
+# ----- refused: the tuple is read after the write through its element --------------------
+
+def uses_pair(x):
+    t = pair(x)
+    a = t[0]
+    a[0] = 10.0  # <- item
+    return t[0][0] * x + t[1][1] * x + a[1]
+
+
+def uses_pair_inline(x):
+    t = ([x * 1.0, x * 2.0], [x * 3.0, x * 4.0])
+    a = t[0]
+    a[0] = 10.0  # <- inline
+    return t[0][0] * x + t[1][1] * x + a[1]
+
+
+def uses_pair_arr(x):
+    t = pair_arr(x)
+    a = t[0]
+    a[0] = 10.0  # <- array item
+    return t[0][0] * x + t[1][1] * x + a[1]
+
+
+def augmented_item(x):
+    t = pair(x)
+    a = t[0]
+    a[0] += x * x  # <- augmented item
+    return t[0][0] * x + a[1]
+
+
+def augmented_array(x):
+    t = pair_arr(x)
+    a = t[0]
+    a += x * x  # <- augmented array
+    return t[0][0] * x + a[1]
+
+
+def appended(x):
+    t = pair(x)
+    a = t[0]
+    a.append(x * x)  # <- append
+    return t[0][-1] * x + a[0]
+
+
+def sorted_in_place(x):
+    t = pair(-x)
+    a = t[0]
+    a.sort()  # <- sort
+    return t[0][0] * x + a[1]
+
+
+def copied_into(x):
+    t = pair_vec(x)
+    a = t[1]
+    np.copyto(a, x * 3.0)  # <- copyto
+    return np.sum(t[1] * x) + np.sum(a)
+
+
+def written_by_out(x):
+    t = pair_vec(x)
+    a = t[0]
+    np.multiply(x, x, out=a)  # <- out
+    return np.sum(t[0] * x) + np.sum(a)
+
+
+def from_argument_returner(x):
+    t = with_argument(x, [x, x * x])
+    a = t[1]
+    a[0] = 10.0  # <- returner
+    return t[1][0] * x + t[0][1] + a[1]
+
+
+def from_nested_call(x):
+    t = pair_of_pair(x)
+    a = t[1]
+    a[1] = 10.0  # <- nested call
+    return t[1][1] * x + a[0]
+
+
+def two_levels(x):
+    t = nested(x)
+    inner = t[0]
+    a = inner[0]
+    a[0] = 10.0  # <- two levels
+    return t[0][0][0] * x + a[1]
+
+
+def vector_pair(x):
+    t = pair_vec(x)
+    a = t[0]
+    a[1] = 10.0  # <- vector item
+    return np.sum(t[0] * x) + a[0]
+
+
+# ----- exact: nothing reads the tuple after the write ------------------------------------
+
+def element_written_last(x):
+    t = pair(x)
+    a = t[0]
+    a[0] = x * x
+    return a[0] * a[1]
+
+
+def array_element_written_last(x):
+    t = pair_vec(x)
+    a = t[1]
+    a[0] = 10.0
+    return np.sum(a * x)
+
+
+def scalar(rng):
+    return (float(rng.uniform(0.5, 1.5)),)
+
+
+def vector(rng):
+    return (rng.uniform(0.5, 1.5, size=3),)
+
+
+CASES = [
+    Refused(uses_pair, (0.7,), UnsupportedSyntaxError, "item"),
+    Refused(uses_pair_inline, (0.7,), UnsupportedSyntaxError, "inline"),
+    Refused(uses_pair_arr, (0.7,), UnsupportedSyntaxError, "array item"),
+    Refused(augmented_item, (0.7,), UnsupportedSyntaxError, "augmented item"),
+    Refused(augmented_array, (0.7,), AdjointError, "augmented array"),
+    Refused(appended, (0.7,), UnsupportedSyntaxError, "append"),
+    Refused(sorted_in_place, (0.7,), UnsupportedSyntaxError, "sort"),
+    Refused(copied_into, (np.array([0.5, 0.7, 0.9]),), UnsupportedSyntaxError, "copyto"),
+    Refused(written_by_out, (np.array([0.5, 0.7, 0.9]),), UnsupportedSyntaxError, "out"),
+    Refused(from_argument_returner, (0.7,), UnsupportedSyntaxError, "returner"),
+    Refused(from_nested_call, (0.7,), UnsupportedSyntaxError, "nested call"),
+    Refused(two_levels, (0.7,), UnsupportedSyntaxError, "two levels"),
+    Refused(vector_pair, (np.array([0.5, 0.7, 0.9]),), UnsupportedSyntaxError, "vector item"),
+    Exact(element_written_last, scalar),
+    Exact(array_element_written_last, vector),
+]
