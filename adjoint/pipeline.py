@@ -32,6 +32,7 @@ from adjoint.analysis import analyze
 from adjoint.analysis.aliases import argument_facts, rebound_globals
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
+from adjoint.analysis.positions import returned_positions
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_facts, forward_half_of
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
@@ -185,22 +186,26 @@ class Generation:
     def callee_facts(self, func: Callable, call: gast.Call, kinds: Dict[str, str]):
         """Where user function `func` writes into its arguments in place (None: nowhere),
         whether what it returns may be one of its arguments, given the kinds of the call's
-        arguments, the error that kept adjoint from reading it (None if it could), and the ids
-        of the global or closure objects it writes into in place."""
+        arguments, the error that kept adjoint from reading it (None if it could), the ids
+        of the global or closure objects it writes into in place, the first write no caller sees
+        (analysis/residuals.py), and the length of the tuple of objects apart it returns
+        (analysis/positions.py; None if it does not)."""
         parameter_kinds = _parameter_kinds(func, call, kinds)
         key = (func, tuple(sorted(parameter_kinds.items())))
         if key not in self.argument_facts:
-            self.argument_facts[key] = (None, True, None, frozenset(), None)  # while a recursive function is read
+            self.argument_facts[key] = (None, True, None, frozenset(), None, None)  # while a recursive function is read
             try:
                 parsed, _ = normalize(materialize(func, parameter_kinds), returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
-                self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func), None)
+                self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func), None, None)
                 return self.argument_facts[key]
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
             where, returns_argument, outer, unseen = argument_facts(parsed, parsed_kinds, classifier,
                                                                     self.callee_facts, self.residual_facts)
-            self.argument_facts[key] = (where, returns_argument, None, outer, unseen)
+            positions = returned_positions(parsed, parsed_kinds, classifier,
+                                           lambda f, call: self.callee_facts(f, call, parsed_kinds)[1])
+            self.argument_facts[key] = (where, returns_argument, None, outer, unseen, positions)
         return self.argument_facts[key]
 
     def residual_facts(self, func: Callable) -> ResidualFacts:

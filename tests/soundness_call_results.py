@@ -5,7 +5,9 @@
 (`t = ([...], [...])`): a write through `a` (`a[0] = v`, `a[0] += v`, `a.append(v)`,
 `a.sort()`, `np.copyto(a, v)`, `a += v`) changes what `t[0]` reads afterwards. Each such
 write is refused at its line, like the same write into a tuple built in place; a write
-after which the tuple is no longer read stays exact.
+after which the tuple is no longer read stays exact, and so does one into a position of a
+tuple whose positions the callee made apart (`a, b = pair(x); a[0] = v; ... b ...`), but not
+when they may be one object (`return v, v`, a global reached from both).
 """
 from __future__ import annotations
 
@@ -39,6 +41,33 @@ def pair_of_pair(s):
 
 def nested(s):
     return (pair(s), [s * 5.0])
+
+
+def same_twice(s):
+    v = [s * 1.0, s * 2.0]
+    return v, v
+
+
+def shared_inside(s):
+    inner = [s * 1.0, s * 2.0]
+    return [inner, [s]], inner
+
+
+SHARED = [1.0, 2.0]
+
+
+def global_twice(s):
+    v = [s * 1.0, SHARED]
+    w = [s * 2.0, SHARED]
+    return v, w
+
+
+def from_calls(s):
+    return shared_list(), shared_list()
+
+
+def shared_list():
+    return SHARED
 
 
 # ----- refused: the tuple is read after the write through its element --------------------
@@ -135,7 +164,74 @@ def vector_pair(x):
     return np.sum(t[0] * x) + a[0]
 
 
+def same_object_twice(x):
+    a, b = same_twice(x)
+    a[0] = 10.0  # <- same object
+    return b[0] * x + a[1]
+
+
+def shared_inside_positions(x):
+    a, b = shared_inside(x)
+    a[0][0] = 10.0  # <- inside
+    return b[0] * x + a[1][0]
+
+
+def through_a_loop(x):
+    t = pair(x)
+    s = 0.0
+    for a in t:
+        a[0] = 10.0  # <- loop
+        s = s + a[1] * x
+    return s + t[0][0] * x
+
+
+def through_list(x):
+    t = pair(x)
+    u = list(t)
+    a = u[0]
+    a[0] = 10.0  # <- list
+    return t[0][0] * x + a[1]
+
+
+def global_in_both(x):
+    a, b = global_twice(x)
+    inner = a[1]
+    inner[0] = x * 3.0  # <- global
+    return b[1][0] * x + a[0]
+
+
+def calls_twice(x):
+    a, b = from_calls(x)
+    a[0] = x * 3.0  # <- calls
+    return b[0] * x + a[1]
+
+
+def negative_index(x):
+    t = pair(x)
+    a = t[-2]
+    a[0] = 10.0  # <- negative
+    return t[0][0] * x + a[1]
+
+
 # ----- exact: nothing reads the tuple after the write ------------------------------------
+
+def unpacked(x):
+    a, b = pair(x)
+    a[0] = 10.0
+    return a[0] * x + b[1] * x + a[1]
+
+
+def unpacked_arrays(x):
+    a, b = pair_vec(x)
+    a[0] = 10.0
+    return np.sum(a * x) + np.sum(b)
+
+
+def unpacked_augmented(x):
+    a, b = pair_arr(x)
+    a += x * x
+    b[1] = a[0] * b[0]
+    return np.sum(a * b) * x
 
 def element_written_last(x):
     t = pair(x)
@@ -173,6 +269,16 @@ CASES = [
     Refused(from_nested_call, (0.7,), UnsupportedSyntaxError, "nested call"),
     Refused(two_levels, (0.7,), UnsupportedSyntaxError, "two levels"),
     Refused(vector_pair, (np.array([0.5, 0.7, 0.9]),), UnsupportedSyntaxError, "vector item"),
+    Refused(same_object_twice, (0.7,), UnsupportedSyntaxError, "same object"),
+    Refused(shared_inside_positions, (0.7,), UnsupportedSyntaxError, "inside"),
+    Refused(through_a_loop, (0.7,), UnsupportedSyntaxError, "loop"),
+    Refused(through_list, (0.7,), UnsupportedSyntaxError, "list"),
+    Refused(global_in_both, (0.7,), UnsupportedSyntaxError, "global"),
+    Refused(calls_twice, (0.7,), UnsupportedSyntaxError, "calls"),
+    Refused(negative_index, (0.7,), UnsupportedSyntaxError, "negative"),
     Exact(element_written_last, scalar),
+    Exact(unpacked, scalar),
+    Exact(unpacked_arrays, vector),
+    Exact(unpacked_augmented, scalar),
     Exact(array_element_written_last, vector),
 ]

@@ -97,10 +97,10 @@ class _Checker:
         self.kinds = kinds
         self.classifier = classifier
         self.activity = activity
-        returns_argument = callee_facts and (lambda func, call: callee_facts(func, call, kinds)[1])
-        self.storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument)
+        returns_argument, positions = [callee_facts and (lambda f, c, i=i: callee_facts(f, c, kinds)[i]) for i in (1, 5)]
+        self.storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument, positions)
         self.precise = residuals.shapes and BackwardSharing(  # refusals see a backward half's residuals apart
-            parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument, residuals) or None
+            parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument, residuals, positions) or None
         self.live = Liveness(parsed.node)
         self.statements = {s: s for s in nodes.statements(parsed.node)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
@@ -231,7 +231,7 @@ class _Checker:
 
     def _check_callee(self, stmt: gast.stmt, call: gast.Call) -> None:
         func = self.classifier.classify(call).func
-        where, _, unreadable, outer, unseen = self.callee_facts(func, call, self.kinds)
+        where, _, unreadable, outer, unseen, _ = self.callee_facts(func, call, self.kinds)
         self._check_outer_reads(stmt, func, outer)
         if where is None and unseen is not None and not stays_unseen(call, self.activity, self.live.after.get(stmt)):
             where = unseen
@@ -397,7 +397,7 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
         reached = set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed])
         if not reached & storage.argument_roots:
             continue
-        where, _, _, _, unseen = callee_facts(classifier.classify(call).func, call, kinds)
+        where, _, _, _, unseen, _ = callee_facts(classifier.classify(call).func, call, kinds)
         if where or unseen and not residuals.calls:
             return parsed.info.location(stmt), returns_argument, outer, None
         if unseen:

@@ -253,12 +253,12 @@ class BackwardSharing(Sharing):
     residuals, as Sharing gives every part."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds, classifier: CallClassifier, rebound_lines,
-                 returns_argument, facts: ResidualFacts):
+                 returns_argument, facts: ResidualFacts, result_positions=None):
         params = nodes.parameters(func_node)
         stored = {name for stmt in nodes.statements(func_node) for name in nodes.names_stored(stmt)}
         self.residuals = params[1] if len(params) == 2 and params[1] not in stored and facts.shapes else None
         self.facts = facts
-        super().__init__(func_node, kinds, classifier, rebound_lines, returns_argument)
+        super().__init__(func_node, kinds, classifier, rebound_lines, returns_argument, result_positions)
 
     def _bind_parameter(self, name: str, own: FrozenSet[str], held: FrozenSet[str]) -> None:
         if name == self.residuals and ONLY_KEPT in self.facts.shapes:

@@ -43,8 +43,10 @@ class Sharing:
     `before[stmt]` is the state just before each statement the checks read (see _watched)."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier,
-                 rebound_lines: FrozenSet[int] = frozenset(), returns_argument=None):
+                 rebound_lines: FrozenSet[int] = frozenset(), returns_argument=None, result_positions=None):
         self.rebound_lines = rebound_lines
+        self.result_positions = result_positions
+        self.positions: Dict[str, Tuple[int, int]] = {}  # root of a position of a call's result -> (index, length)
         self.kinds = kinds
         self.classifier = classifier
         self.returns_argument = returns_argument
@@ -151,7 +153,7 @@ class Sharing:
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             if not isinstance(owner, gast.Name):
                 return {fresh}, set()
-            held = set(self.held.get(owner.id, ()))
+            held = self._at_position(set(self.held.get(owner.id, ())), value)
             if isinstance(value, gast.Subscript) and _selects_element(value.slice, self._rank(owner.id), self.kinds):
                 return set(), set()  # a number, not a view
             fancy = isinstance(value, gast.Subscript) and _fancy(value.slice, self.kinds)
@@ -165,6 +167,28 @@ class Sharing:
         if isinstance(value, gast.Call):
             return self._call(value, fresh, shared)
         return {fresh}, self._joined_elements(value, operands)
+
+    def _made_items(self, fresh: str, operation, call: gast.Call) -> Set[str]:
+        """The memory of the new objects a called function's result may hold (the lists of a tuple
+        it returns): roots of their own, so that a name bound to one of them (`a = t[0]`) shares
+        memory with the result; one root per position when the callee returns a tuple of objects
+        apart (result_positions). A forward half's result is described by its residual facts."""
+        if operation.kind == Callee.USER and is_forward_half(operation.func):
+            return set()
+        length = self.result_positions and operation.kind == Callee.USER and self.result_positions(operation.func, call)
+        if not length:
+            return {"items of " + fresh}
+        roots = {f"position {index} of {fresh}": (index, length) for index in range(length)}
+        self.positions.update(roots)
+        return set(roots)
+
+    def _at_position(self, held: Set[str], value: gast.expr) -> Set[str]:
+        """What `t[k]` (k a constant) may be of what t holds: of the positions of a call's result, k's alone."""
+        index = value.slice if isinstance(value, gast.Subscript) else None
+        if not (isinstance(index, gast.Constant) and type(index.value) is int):
+            return held
+        return {root for root in held if root not in self.positions
+                or self.positions[root][0] == index.value % self.positions[root][1]}
 
     def _attribute(self, owner: str, attribute: str, fresh: str) -> Tuple[Set[str], Set[str]]:
         """`h.a`: an object of what h holds (as an item of a list), or for an array a view of it
@@ -201,7 +225,7 @@ class Sharing:
         if any(func is view for view in VIEW_FUNCTIONS):
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
-        made = _made_items(fresh, operation)
+        made = self._made_items(fresh, operation, call)
         if operation.kind == Callee.USER and self.returns_argument is not None and not self.returns_argument(func, call):
             return {fresh}, made
         if any(func is b for b in CONTAINER_BUILTINS):
@@ -226,15 +250,6 @@ class Sharing:
 
 def is_forward_half(func) -> bool:
     return getattr(func, "__adjoint_backward_half__", None) is not None
-
-
-def _made_items(fresh: str, operation) -> Set[str]:
-    """The memory of the new objects a called function's result may hold (the lists of a tuple
-    it returns): a root of their own, so that a name bound to one of them (`a = t[0]`) shares
-    memory with the result. A forward half's result is described by its residual facts instead."""
-    if operation.kind == Callee.USER and is_forward_half(operation.func):
-        return set()
-    return {"items of " + fresh}
 
 
 SHAPED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy)
