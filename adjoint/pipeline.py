@@ -41,7 +41,7 @@ from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
-from adjoint.generated import Generated, GeneratedFunction, Unreached
+from adjoint.generated import Generated, GeneratedFunction, Unreached, materialize
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
@@ -294,14 +294,6 @@ def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> 
     except (TypeError, ValueError):
         return {}
     return {name: value for name, value in bound.arguments.items() if isinstance(value, str)}
-
-
-def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
-    """A derived function (grad(f), ...) stands for the code generated for these argument kinds."""
-    generated_for = getattr(func, "__adjoint_generated__", None)
-    if generated_for is None:
-        return func
-    return generated_for(tuple(sorted(kinds.items())) if kinds else None)
 
 
 def _identifier(name: str) -> str:
