@@ -62,6 +62,19 @@ def global_twice(s):
     return v, w
 
 
+def into_out(s):
+    w = np.zeros(2)
+    v = np.multiply(s, np.ones(2), out=w)
+    return v, w
+
+
+def grown(s):
+    w = [s * 1.0, s * 2.0]
+    v = w
+    v += [s * 3.0]
+    return v, w
+
+
 def from_calls(s):
     return shared_list(), shared_list()
 
@@ -206,6 +219,18 @@ def calls_twice(x):
     return b[0] * x + a[1]
 
 
+def out_twice(x):
+    a, b = into_out(x)
+    a[0] = x * 3.0  # <- out twice
+    return b[0] * x + a[1]
+
+
+def grown_twice(x):
+    a, b = grown(x)
+    a[0] = x * 3.0  # <- grown
+    return b[0] * x + a[1]
+
+
 def negative_index(x):
     t = pair(x)
     a = t[-2]
@@ -275,6 +300,8 @@ CASES = [
     Refused(through_list, (0.7,), UnsupportedSyntaxError, "list"),
     Refused(global_in_both, (0.7,), UnsupportedSyntaxError, "global"),
     Refused(calls_twice, (0.7,), UnsupportedSyntaxError, "calls"),
+    Refused(out_twice, (0.7,), UnsupportedSyntaxError, "out twice"),
+    Refused(grown_twice, (0.7,), UnsupportedSyntaxError, "grown"),
     Refused(negative_index, (0.7,), UnsupportedSyntaxError, "negative"),
     Exact(element_written_last, scalar),
     Exact(unpacked, scalar),

@@ -40,7 +40,7 @@ def returned_positions(parsed: ParsedFunction, kinds: Dict[str, str], classifier
     elements = built.value.elts
     if not elements or not all(isinstance(e, gast.Name) and e.id != name for e in elements):
         return None
-    if _reads_outside_objects(parsed):
+    if parsed.in_place or _reads_outside_objects(parsed):  # `v += w` on a list keeps v's object, not a new one
         return None
     storage = Sharing(func_node, kinds, classifier, frozenset(), returns_argument)
     made = _made_roots(func_node, classifier)
@@ -58,7 +58,7 @@ def returned_positions(parsed: ParsedFunction, kinds: Dict[str, str], classifier
 def _made_roots(func_node: gast.FunctionDef, classifier: CallClassifier) -> Set[str]:
     """The roots Sharing gives the new objects the function makes: a literal, arithmetic, a
     NumPy function's or a container builtin's result (not a called function's, which may be
-    an object from outside)."""
+    an object from outside; not a view, which Sharing gives its operand's roots)."""
     return {f"new {id(stmt)}" for stmt in nodes.statements(func_node)
             if nodes.assigned_name(stmt) is not None and _makes_new(stmt.value, classifier)}
 
@@ -66,8 +66,8 @@ def _made_roots(func_node: gast.FunctionDef, classifier: CallClassifier) -> Set[
 def _makes_new(value: gast.expr, classifier: CallClassifier) -> bool:
     if isinstance(value, NEW_VALUES):
         return True
-    if not isinstance(value, gast.Call):
-        return False
+    if not isinstance(value, gast.Call) or any(k.arg in ("out", "copy") for k in value.keywords):
+        return False  # a ufunc returns its `out=`, np.array(w, copy=False) may be w
     func = classifier.classify(value).func
     module = getattr(func, "__module__", None) or ""
     return isinstance(func, np.ufunc) or module.startswith("numpy") or any(func is b for b in CONTAINER_BUILTINS)
