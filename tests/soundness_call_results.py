@@ -155,6 +155,13 @@ def from_argument_returner(x):
     return t[1][0] * x + t[0][1] + a[1]
 
 
+def fresh_beside_argument(x):
+    t = with_argument(x, [x, x * x])
+    a = t[0]
+    a[0] = 10.0  # <- beside argument
+    return t[0][0] * x + t[1][1] + a[1]
+
+
 def from_nested_call(x):
     t = pair_of_pair(x)
     a = t[1]
@@ -291,6 +298,7 @@ CASES = [
     Refused(copied_into, (np.array([0.5, 0.7, 0.9]),), UnsupportedSyntaxError, "copyto"),
     Refused(written_by_out, (np.array([0.5, 0.7, 0.9]),), UnsupportedSyntaxError, "out"),
     Refused(from_argument_returner, (0.7,), UnsupportedSyntaxError, "returner"),
+    Refused(fresh_beside_argument, (0.7,), UnsupportedSyntaxError, "beside argument"),
     Refused(from_nested_call, (0.7,), UnsupportedSyntaxError, "nested call"),
     Refused(two_levels, (0.7,), UnsupportedSyntaxError, "two levels"),
     Refused(vector_pair, (np.array([0.5, 0.7, 0.9]),), UnsupportedSyntaxError, "vector item"),
