@@ -43,6 +43,10 @@ def nested(s):
     return (pair(s), [s * 5.0])
 
 
+def make_dict(s):
+    return {"k": [s, 2 * s], "m": [3 * s]}
+
+
 def same_twice(s):
     v = [s * 1.0, s * 2.0]
     return v, v
@@ -238,6 +242,13 @@ def grown_twice(x):
     return b[0] * x + a[1]
 
 
+def through_a_mapping(x):
+    d = make_dict(x)
+    a = d["k"]
+    a[0] = 10.0  # <- mapping
+    return d["k"][0] * x + a[1]
+
+
 def negative_index(x):
     t = pair(x)
     a = t[-2]
@@ -310,6 +321,7 @@ CASES = [
     Refused(calls_twice, (0.7,), UnsupportedSyntaxError, "calls"),
     Refused(out_twice, (0.7,), UnsupportedSyntaxError, "out twice"),
     Refused(grown_twice, (0.7,), UnsupportedSyntaxError, "grown"),
+    Refused(through_a_mapping, (0.7,), UnsupportedSyntaxError, "mapping"),
     Refused(negative_index, (0.7,), UnsupportedSyntaxError, "negative"),
     Exact(element_written_last, scalar),
     Exact(unpacked, scalar),
