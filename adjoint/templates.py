@@ -69,6 +69,17 @@ class Template:
         used = {node.slice.id for stmt in self.body for node in nodes.walk(stmt) if is_derivative(node)}
         return [param for param in self.inputs if param in used]
 
+    @functools.cached_property
+    def called_names(self) -> frozenset:
+        """The names the body calls as they are (`f(x)`, not `np.f(x)`)."""
+        return frozenset(node.func.id for stmt in self.body for node in nodes.walk(stmt)
+                         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name))
+
+    @functools.cached_property
+    def steps(self) -> List["_Step"]:
+        """The body's statements, each ready to be filled in (see _builder)."""
+        return _steps(self)
+
     def bind(self, args: Sequence[gast.expr], keywords: Dict[str, gast.expr]) -> Optional[Dict[str, gast.expr]]:
         """Map call-site arguments to template parameters; None if they do not fit."""
         inputs = self.inputs
@@ -174,10 +185,11 @@ class Instance:
     derivatives: List[Tuple[str, gast.expr]]
 
 
-class _Filler:
-    """Fills a template statement in as a new tree (the template itself is left as parsed):
-    parameters become copies of the call's atoms, `d[p]` what `derivative_of(p)` gives, the
-    template's locals and globals the names generated code knows them by."""
+class _Fill:
+    """What one instantiation fills a template in with: the call's atoms by parameter, the
+    derivative of each parameter, and the names of the template's globals and locals."""
+
+    __slots__ = ("bindings", "derivative_of", "globals_name", "locals_name")
 
     def __init__(self, bindings, derivative_of, globals_name, locals_name):
         self.bindings = bindings
@@ -185,33 +197,90 @@ class _Filler:
         self.globals_name = globals_name
         self.locals_name = locals_name
 
-    def fill(self, node):
-        if isinstance(node, list):
-            return [self.fill(item) for item in node]
-        if not isinstance(node, gast.AST):
-            return node
-        if isinstance(node, gast.Name):
-            return self._name(node)
-        if isinstance(node, gast.Subscript) and is_derivative(node):
-            return self.derivative_of(node.slice.id)
-        filled = node.__class__.__new__(node.__class__)
-        filled.__dict__.update(node.__dict__)
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, (list, gast.AST)):
-                setattr(filled, field, self.fill(value))
+
+Builder = Callable[[_Fill], Any]
+
+
+def _builder(node, params: frozenset, local: frozenset, global_: frozenset) -> Builder:
+    """A function that builds the filled-in copy of a template node, made once per template
+    (the template itself is left as parsed): parameters become copies of the call's atoms,
+    `d[p]` what `derivative_of(p)` gives, the template's locals and globals the names
+    generated code knows them by, everything else a copy. It does what a walk of the node
+    would do at each use, with the decisions about each node taken beforehand."""
+    if isinstance(node, list):
+        items = [_builder(item, params, local, global_) for item in node]
+        return lambda fill: [build(fill) for build in items]
+    if not isinstance(node, gast.AST):
+        return lambda fill: node
+    if isinstance(node, gast.Name):
+        return _name_builder(node, params, local, global_)
+    if isinstance(node, gast.Subscript) and is_derivative(node):
+        param = node.slice.id
+        return lambda fill: fill.derivative_of(param)
+    cls, prototype = node.__class__, node.__dict__
+    children = tuple((field, _builder(getattr(node, field), params, local, global_)) for field in node._fields
+                     if isinstance(getattr(node, field, None), (list, gast.AST)))
+
+    def build(fill):
+        filled = cls.__new__(cls)
+        attributes = filled.__dict__
+        attributes.update(prototype)
+        for field, build_child in children:
+            attributes[field] = build_child(fill)
         return filled
 
-    def _name(self, node: gast.Name) -> gast.expr:
-        if node.id in self.bindings:
-            return nodes.load_copy(self.bindings[node.id])
-        if node.id in self.locals_name:
-            return nodes.name(self.locals_name[node.id], store=isinstance(node.ctx, gast.Store))
-        if node.id in self.globals_name:
-            return nodes.name(self.globals_name[node.id])
-        kept = node.__class__.__new__(node.__class__)
-        kept.__dict__.update(node.__dict__)
-        return kept
+    return build
+
+
+def _name_builder(node: gast.Name, params: frozenset, local: frozenset, global_: frozenset) -> Builder:
+    identifier = node.id
+    if identifier in params:
+        return lambda fill: _load_copy(fill.bindings[identifier])
+    if identifier in local:
+        store = isinstance(node.ctx, gast.Store)
+        return lambda fill: nodes.name(fill.locals_name[identifier], store=store)
+    if identifier in global_:
+        return lambda fill: nodes.name(fill.globals_name[identifier])
+    return lambda fill: _shallow_copy(node)
+
+
+def _load_copy(atom: gast.expr) -> gast.expr:
+    """nodes.load_copy, without its walk for the usual atom: a name."""
+    if atom.__class__ is gast.Name and atom.annotation is None:
+        copied = _shallow_copy(atom)
+        copied.ctx = gast.Load()
+        return copied
+    return nodes.load_copy(atom)
+
+
+def _shallow_copy(node: gast.AST) -> gast.AST:
+    copied = node.__class__.__new__(node.__class__)
+    copied.__dict__.update(node.__dict__)
+    return copied
+
+
+@dataclass
+class _Step:
+    """One statement of a template, ready to fill in: a `d[param] = expr` (its expression
+    built), or a setup statement (built whole), which names the locals it introduces."""
+
+    param: Optional[str]
+    build: Builder
+    new_locals: List[str]
+
+
+def _steps(template: "Template") -> List[_Step]:
+    params, global_ = frozenset(template.params), frozenset(template.globals_used)
+    local: set = set()
+    steps = []
+    for stmt in template.body:
+        if isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]):
+            steps.append(_Step(stmt.targets[0].slice.id, _builder(stmt.value, params, frozenset(local), global_), []))
+            continue
+        new_locals = sorted(set(nodes.names_stored(stmt)) - local)
+        local.update(new_locals)
+        steps.append(_Step(None, _builder(stmt, params, frozenset(local), global_), new_locals))
+    return steps
 
 
 class _LinearZeros(nodes.Transformer):
@@ -286,13 +355,13 @@ def instantiate(
         (zeros if is_zero else others).add(id(node))
         return node
 
-    for stmt in template.body:
-        if isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]):
-            param = stmt.targets[0].slice.id
-            filled = _Filler(bindings, recorded, globals_name, locals_name).fill(stmt.value)
-            derivatives.append((param, _LinearZeros(zeros, others).visit(filled)))
+    fill = _Fill(bindings, recorded, globals_name, locals_name)
+    for step in template.steps:
+        if step.param is not None:
+            filled = step.build(fill)
+            derivatives.append((step.param, _LinearZeros(zeros, others).visit(filled) if zeros else filled))
             continue
-        for identifier in sorted(set(nodes.names_stored(stmt)) - set(locals_name)):
+        for identifier in step.new_locals:
             locals_name[identifier] = fresh("_" + identifier)
-        setup.append(_Filler(bindings, derivative_of, globals_name, locals_name).fill(stmt))
+        setup.append(step.build(_Fill(bindings, derivative_of, globals_name, locals_name)))
     return Instance(setup, derivatives)

@@ -89,7 +89,7 @@ def _plan(loop: gast.For, ctx: FunctionContext) -> Optional[CheckpointedLoop]:
     call = first.value if isinstance(first, (gast.Assign, gast.Expr)) else None
     if not isinstance(call, gast.Call):
         return None
-    operation = ctx.classifier.classify(call)
+    operation = ctx.operation(call)
     return loop_of(operation.func) if operation.kind == Callee.USER else None
 
 

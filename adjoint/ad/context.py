@@ -4,7 +4,7 @@ from __future__ import annotations
 import inspect
 import operator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple
 
 import gast
 
@@ -13,7 +13,7 @@ from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis import Analysis
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.aliases import Aliases
-from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.calls import CallClassifier, Operation
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, UNKNOWN
 from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
@@ -22,6 +22,7 @@ from adjoint.frontend.resolve import qualified_name
 from adjoint.generated import Deferred
 from adjoint.rules.numpy_complex import complex_rules
 from adjoint.rules.table import RuleTable
+from adjoint.templates import Template
 
 
 @dataclass
@@ -39,6 +40,7 @@ class FunctionContext:
     request: Callable[[Any, Tuple[str, ...], str], str]
     bindings: Dict[str, Any] = field(default_factory=dict)
     stack: str = ""
+    _operations: Dict[int, Tuple[gast.expr, Operation]] = field(default_factory=dict)  # id(expr) -> (expr, its operation)
 
     # ----- what the analyses found --------------------------------------------------------
 
@@ -65,6 +67,14 @@ class FunctionContext:
     @property
     def aliases(self) -> Aliases:
         return self.analysis.aliases
+
+    def operation(self, expr: gast.expr) -> Operation:
+        """What the operation `expr` calls (the classifier's answer, asked once per expression:
+        the transforms ask about one operation several times)."""
+        known = self._operations.get(id(expr))
+        if known is None or known[0] is not expr:
+            known = self._operations[id(expr)] = (expr, self.classifier.classify(expr))
+        return known[1]
 
     @property
     def table(self) -> RuleTable:
@@ -217,7 +227,7 @@ class FunctionContext:
         """Template parameter -> argument of the operation `value`; refuses arguments the rule lacks."""
         args, keywords = nodes.operation_arguments(value)
         bindings = template.bind(args, keywords)
-        label = self.classifier.classify(value).label
+        label = self.operation(value).label
         if bindings is None:
             raise NonDifferentiableError(
                 label, f"the derivative rule of `{label}` does not accept these arguments (it takes "
@@ -232,7 +242,7 @@ class FunctionContext:
             raise NonDifferentiableError(
                 label, f"the derivative of `{label}` takes its subscripts as a string ('ij,jk->ik'), "
                 "not the operand, axes, operand, axes form", self.location(value))
-        if self.classifier.classify(value).func is sum and self._concatenates(bindings.get("start")):
+        if self.operation(value).func is sum and self._concatenates(bindings.get("start")):
             raise UnsupportedSyntaxError(
                 "sum of lists", "sum(..., start) with a list or tuple start concatenates sequences, which is "
                 "not differentiated; join them with `+`", self.location(value))
@@ -315,10 +325,18 @@ class FunctionContext:
 
     # ----- scalar specialization ----------------------------------------------------------------
 
-    def strip_unbroadcast(self, expr: gast.expr) -> gast.expr:
-        """Drop `unbroadcast(g, x)` around g: on scalars there is nothing to undo."""
+    def strip_unbroadcast(self, expr: gast.expr, template: Optional[Template] = None) -> gast.expr:
+        """Drop `unbroadcast(g, x)` around g: on scalars there is nothing to undo. (An expression
+        filled in from a template that calls neither unbroadcast nor a parameter holds none.)"""
+        if template is not None and not _may_call_unbroadcast(template):
+            return expr
         names = {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
         return _StripCalls(names).visit(expr)
+
+
+def _may_call_unbroadcast(template: Template) -> bool:
+    return any(name in template.params or template.globals_used.get(name) is runtime.unbroadcast
+               for name in template.called_names)
 
 
 def _same_place(a: gast.AST, b: gast.AST) -> bool:

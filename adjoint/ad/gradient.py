@@ -136,7 +136,7 @@ def _calls_numpy(ctx: FunctionContext) -> bool:
     for node in nodes.walk(ctx.func_node):
         if not isinstance(node, gast.Call):
             continue
-        operation = ctx.classifier.classify(node)
+        operation = ctx.operation(node)
         module = getattr(operation.func, "__module__", None)
         if operation.kind != Callee.RULE or module in ("math", "builtins", "_operator", "adjoint.runtime"):
             continue

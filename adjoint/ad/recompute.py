@@ -163,7 +163,7 @@ class _Block:
         return arrays.pop()
 
     def _is_ufunc(self, call: gast.Call) -> bool:
-        func = self.ctx.classifier.classify(call).func
+        func = self.ctx.operation(call).func
         return isinstance(func, np.ufunc) and func.nin == len(call.args)
 
     def _is_number(self, atom: gast.expr) -> bool:

@@ -253,7 +253,7 @@ class ReverseAD:
             return code
         if is_field_read(value, self.ctx.kinds, parameter_names(self.ctx.func_node)):
             return self._adjoint_of_field_read(value, seed)
-        operation = self.ctx.classifier.classify(value)
+        operation = self.ctx.operation(value)
         if operation.kind == Callee.RULE:
             return self._adjoint_of_rule(self.ctx.rule_function(operation.func, value), target, value, stmt)
         if operation.kind == Callee.USER:
@@ -305,7 +305,7 @@ class ReverseAD:
             if param not in active:
                 continue
             if scalar:
-                expr = self.ctx.strip_unbroadcast(expr)
+                expr = self.ctx.strip_unbroadcast(expr, template)
             elif shapes.result_shaped_like(func, param, bindings, self.ctx.kinds):
                 expr = shapes.without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
@@ -401,7 +401,7 @@ class ReverseAD:
         if not self.ctx.is_active(primal):
             return []
         adjoint = self.ctx.adjoint(primal.id)
-        if adjoint in set(nodes.names_read(contribution)) and _is_update(contribution):
+        if _is_update(contribution) and adjoint in nodes.names_read(contribution):
             return [nodes.assign(adjoint, contribution)]
         if self.ctx.kinds.get(primal.id) in (CONTAINER, MAPPING, RECORD) or primal.id in self.possible_lists:
             total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])
