@@ -28,6 +28,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.ad import checkpoint, control, recompute, shapes, unreached
+from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.shapes import ELEMENTWISE_OPERATORS
 from adjoint.analysis.attributes import is_field_read, parameter_names
@@ -59,6 +60,7 @@ class ReverseAD:
         self.split_calls: Dict[gast.stmt, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
         self.guards = unreached.Guards({ctx.adjoint(n) for n in sorted(ctx.activity.active)})  # names made in one order
         self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
+        self.reads = CodeReads()
 
     # ----- entry point ------------------------------------------------------------
 
@@ -66,12 +68,13 @@ class ReverseAD:
         body = self.ctx.func_node.body[:-1]
         self.checkpointed = checkpoint.CheckpointedLoops(body, self.ctx)
         adjoint_code = self._adjoint_code(body)
-        recompute.take_shapes(body, adjoint_code, self.ctx)
+        recompute.take_shapes(body, adjoint_code, self.ctx, self.reads)
         self.recomputed, self.saves = self._recompute_or_save(body, adjoint_code)
         self.adjoint_code = self.recomputed.adjoint_code
         parameters = set(nodes.parameters(self.ctx.func_node))
-        self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
-        self.shape_only = shapes.read_for_shape_only(self.adjoint_code, body, self.ctx, self.checkpointed.carried())
+        self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters, self.reads)
+        self.shape_only = shapes.read_for_shape_only(self.adjoint_code, body, self.ctx, self.reads,
+                                                     self.checkpointed.carried())
         return self.block(body, looping=False)
 
     def _adjoint_code(self, body) -> recompute.AdjointCode:
@@ -83,7 +86,7 @@ class ReverseAD:
     def _recompute_or_save(self, body, adjoint_code: recompute.AdjointCode) -> Tuple[recompute.Plan, Saves]:
         """Recompute cheap scalars where the values they are recomputed from are restored anyway;
         where one would not be, recompute none and save them all."""
-        plan = recompute.recompute_scalars(body, adjoint_code, self.ctx)
+        plan = recompute.recompute_scalars(body, adjoint_code, self.ctx, self.reads)
         saves = self._saves(body, plan.adjoint_code)
         if plan.holds(saves):
             return plan, saves
@@ -93,7 +96,7 @@ class ReverseAD:
     def _saves(self, body, adjoint_code: recompute.AdjointCode) -> Saves:
         shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
         return analyze_saves(body, self._with_resets(body, adjoint_code), self.ctx.primal_names,
-                             self.ctx.sites.stable, self.ctx.aliases.expand, shared)
+                             self.ctx.sites.stable, self.ctx.aliases.expand, shared, self.reads.exposed)
 
     def _with_resets(self, body, adjoint_code: recompute.AdjointCode) -> recompute.AdjointCode:
         """The adjoint code with the `d<target> = 0.0` _simple ends each active assignment with:

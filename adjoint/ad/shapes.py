@@ -33,6 +33,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
+from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.recompute import control_reads
 from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR
 from adjoint.templates import RESULT
@@ -47,15 +48,19 @@ ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.true
 
 
 def read_for_shape_only(adjoint_code: Dict[gast.stmt, List[gast.stmt]], body: List[gast.stmt], ctx,
-                        also_read: Iterable[str] = ()) -> Set[str]:
+                        reads: CodeReads, also_read: Iterable[str] = ()) -> Set[str]:
     """The names of arrays (or of values of unknown kind) that the adjoint code reads only for
     their shapes; `also_read` are names read in ways the adjoint code does not show."""
     shape_reads: Set[str] = set()
     value_reads = set(also_read) | set(nodes.parameters(ctx.func_node)) | _replayed_reads(body)
     value_reads |= ctx.sites.mutated | ctx.aliases.mutated  # restored in place, into the object the name holds
+    helpers = frozenset(name for name, obj in ctx.bindings.items() if any(obj is h for h in SHAPE_ARGUMENT))
     for code in adjoint_code.values():
         for stmt in code:
-            _classify_reads(stmt, ctx.bindings, shape_reads, value_reads)
+            if reads.calls_any(stmt, helpers):
+                _classify_reads(stmt, ctx.bindings, shape_reads, value_reads)
+            else:  # every name it reads, it reads for the value
+                value_reads |= reads.read([stmt])
     value_reads = ctx.aliases.expand(value_reads)
     return {name for name in shape_reads - value_reads if ctx.kinds.get(name) not in NOT_ARRAYS}
 

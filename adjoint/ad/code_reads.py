@@ -1,0 +1,64 @@
+"""The names each statement of the adjoint code loads and stores, found once per statement.
+
+Several decisions of reverse mode read the same adjoint code: which shapes to take from kin,
+which scalars to recompute, which values to save, which carried names of a checkpointed loop
+to set back. Each used to walk the whole code again; they share these facts instead. A
+statement rewritten in place after its facts were taken must be forgotten (`forget`).
+"""
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, Iterable, Set, Tuple
+
+import gast
+
+from adjoint import nodes
+
+# the statement, the names it loads, those it stores, and the names of the functions it calls by name
+_Facts = Tuple[gast.stmt, FrozenSet[str], Tuple[str, ...], FrozenSet[str]]
+
+
+class CodeReads:
+    """Loaded and stored names of adjoint statements, by statement (kept alive with its facts)."""
+
+    def __init__(self):
+        self._facts: Dict[int, _Facts] = {}
+
+    def _of(self, stmt: gast.stmt) -> _Facts:
+        facts = self._facts.get(id(stmt))
+        if facts is None or facts[0] is not stmt:
+            loads, stores, called = [], [], []
+            name, load, store, call = gast.Name, gast.Load, gast.Store, gast.Call
+            for sub in nodes.every_node(stmt):
+                if sub.__class__ is name:
+                    if sub.ctx.__class__ is load:
+                        loads.append(sub.id)
+                    elif sub.ctx.__class__ is store:
+                        stores.append(sub.id)
+                elif sub.__class__ is call and sub.func.__class__ is name:
+                    called.append(sub.func.id)
+            facts = self._facts[id(stmt)] = (stmt, frozenset(loads), tuple(stores), frozenset(called))
+        return facts
+
+    def exposed(self, code: Iterable[gast.stmt]) -> Set[str]:
+        """nodes.exposed_reads(code): the names code reads before it assigns them."""
+        exposed: Set[str] = set()
+        assigned: Set[str] = set()
+        for stmt in code:
+            _, loads, stores, _ = self._of(stmt)
+            exposed |= loads - assigned
+            assigned.update(stores)
+        return exposed
+
+    def read(self, code: Iterable[gast.stmt]) -> Set[str]:
+        """Every name code loads."""
+        found: Set[str] = set()
+        for stmt in code:
+            found |= self._of(stmt)[1]
+        return found
+
+    def calls_any(self, stmt: gast.stmt, functions: FrozenSet[str]) -> bool:
+        """Whether stmt calls one of these names (`f(...)`, anywhere inside it)."""
+        return not self._of(stmt)[3].isdisjoint(functions)
+
+    def forget(self, stmt: gast.stmt) -> None:
+        self._facts.pop(id(stmt), None)
