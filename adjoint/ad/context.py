@@ -142,9 +142,8 @@ class FunctionContext:
             return False
         if isinstance(value, gast.Call):
             operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
-        else:
-            operands = [n for n in nodes.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
-        return all(self.kinds.get(n.id) == SCALAR for n in operands)
+            return all(self.kinds.get(n.id) == SCALAR for n in operands)
+        return all(self.kinds.get(name) == SCALAR for name in nodes.names_read(value))
 
     def rule_function(self, func: Any, value: gast.expr) -> Any:
         """The function whose rule differentiates `value`, an operation on `func`: `+` of two
@@ -331,7 +330,13 @@ class FunctionContext:
         if template is not None and not _may_call_unbroadcast(template):
             return expr
         names = {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
-        return _StripCalls(names).visit(expr)
+
+        def stripped(node: gast.AST) -> gast.AST:
+            if node.__class__ is gast.Call and node.func.__class__ is gast.Name and node.func.id in names and node.args:
+                return node.args[0]
+            return node
+
+        return nodes.rewrite(expr, stripped)
 
 
 def _may_call_unbroadcast(template: Template) -> bool:
@@ -343,16 +348,6 @@ def _same_place(a: gast.AST, b: gast.AST) -> bool:
     return (getattr(a, "lineno", None), getattr(a, "col_offset", None)) == (
         getattr(b, "lineno", None), getattr(b, "col_offset", None))
 
-
-class _StripCalls(nodes.Transformer):
-    def __init__(self, names):
-        self.names = names
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        if isinstance(node.func, gast.Name) and node.func.id in self.names and node.args:
-            return node.args[0]
-        return node
 
 
 

@@ -244,18 +244,20 @@ class ReverseAD:
         return [nodes.copy_location(s, stmt) for s in code]
 
     def _adjoint_of_value(self, target: str, value: gast.expr, stmt: gast.stmt) -> List[gast.stmt]:
-        seed = nodes.name(self.ctx.adjoint(target))
+        seed_name = self.ctx.adjoint(target)  # named first, whatever reads it
         if isinstance(value, gast.Name):
-            return self._accumulate(value, seed)
+            return self._accumulate(value, nodes.name(seed_name))
         if isinstance(value, (gast.Tuple, gast.List, gast.Dict)):  # item by item: by position, or by key
+            seed = nodes.name(seed_name)
             keys = value.keys if isinstance(value, gast.Dict) else [nodes.constant(i) for i in range(len(value.elts))]
             code = []
             for key, element in zip(keys, value.values if isinstance(value, gast.Dict) else value.elts):
                 item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.load_copy(key)])
                 code.extend(self._accumulate(element, item))
             return code
-        if is_field_read(value, self.ctx.kinds, parameter_names(self.ctx.func_node)):
-            return self._adjoint_of_field_read(value, seed)
+        if isinstance(value, gast.Attribute) and is_field_read(value, self.ctx.kinds,
+                                                              parameter_names(self.ctx.func_node)):
+            return self._adjoint_of_field_read(value, nodes.name(seed_name))
         operation = self.ctx.operation(value)
         if operation.kind == Callee.RULE:
             return self._adjoint_of_rule(self.ctx.rule_function(operation.func, value), target, value, stmt)
