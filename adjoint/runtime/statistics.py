@@ -258,15 +258,29 @@ def interp_tangent(dx, dxp, dfp, dleft, dright, x, xp, fp, left=None, right=None
     return inside * (moved + lines) + outside
 
 
+def _pad_selects(mode) -> bool:
+    """Whether every element np.pad adds in this mode is a copy of an element of x."""
+    return mode in ("edge", "reflect", "symmetric", "wrap")
+
+
 def _check_pad(mode, constant_values):
-    if mode != "constant" or np.ndim(constant_values) != 0:
-        raise UnsupportedArguments(f"np.pad is differentiated in mode 'constant' with one constant value, not mode "
-                                   f"{mode!r} with constant_values of shape {np.shape(constant_values)}")
+    if not (mode == "constant" and np.ndim(constant_values) == 0 or _pad_selects(mode)):
+        raise UnsupportedArguments(f"np.pad is differentiated in mode 'constant' with one constant value and in the "
+                                   f"modes 'edge', 'reflect', 'symmetric' and 'wrap', not mode {mode!r} with "
+                                   f"constant_values of shape {np.shape(constant_values)}")
+
+
+def _pad_sources(x, pad_width, mode):
+    """For each element of np.pad(x, pad_width, mode), the flat index of the element of x it copies."""
+    return np.pad(np.arange(np.size(x)).reshape(np.shape(x)), pad_width, mode=mode)
 
 
 def pad_adjoint(g, x, pad_width, mode="constant", constant_values=0.0):
-    """The adjoint of x in np.pad(x, pad_width, mode, constant_values=...): g without the padding."""
+    """The adjoint of x in np.pad(x, pad_width, mode, constant_values=...): g without the padding, and
+    in a selecting mode each padded element's adjoint added to the element it copies."""
     _check_pad(mode, constant_values)
+    if _pad_selects(mode):
+        return scatter_sum(g, _pad_sources(x, pad_width, mode), np.size(x)).reshape(np.shape(x))
     widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(x), 2))
     return g[tuple(slice(before, before + size) for (before, _), size in zip(widths, np.shape(x)))]
 
@@ -275,4 +289,6 @@ def padded(dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
     """The tangent of np.pad(x, pad_width, mode, constant_values=...) from x's tangent dx and the
     constant's tangent dvalue (either may be the symbolic zero 0.0)."""
     _check_pad(mode, constant_values)
+    if _pad_selects(mode):
+        return np.pad(np.broadcast_to(dx, np.shape(x)), pad_width, mode=mode)
     return np.pad(np.broadcast_to(dx, np.shape(x)), pad_width, constant_values=dvalue)
