@@ -19,7 +19,7 @@ import inspect
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import gast
 
@@ -68,12 +68,6 @@ class Template:
         """
         used = {node.slice.id for stmt in self.body for node in nodes.walk(stmt) if is_derivative(node)}
         return [param for param in self.inputs if param in used]
-
-    @functools.cached_property
-    def called_names(self) -> frozenset:
-        """The names the body calls as they are (`f(x)`, not `np.f(x)`)."""
-        return frozenset(node.func.id for stmt in self.body for node in nodes.walk(stmt)
-                         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name))
 
     @functools.cached_property
     def steps(self) -> List["_Step"]:
@@ -262,11 +256,17 @@ def _shallow_copy(node: gast.AST) -> gast.AST:
 @dataclass
 class _Step:
     """One statement of a template, ready to fill in: a `d[param] = expr` (its expression
-    built), or a setup statement (built whole), which names the locals it introduces."""
+    built), or a setup statement (built whole), which names the locals it introduces.
+
+    Of a `d[param] = expr`, also where it may call a function that instantiate is asked to
+    drop: at the root of expr, or inside it (only a call of a parameter or a global may be
+    one, see _drop_calls)."""
 
     param: Optional[str]
     build: Builder
     new_locals: List[str]
+    calls_at_root: bool = False
+    calls_inside: bool = False
 
 
 def _steps(template: "Template") -> List[_Step]:
@@ -275,7 +275,11 @@ def _steps(template: "Template") -> List[_Step]:
     steps = []
     for stmt in template.body:
         if isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]):
-            steps.append(_Step(stmt.targets[0].slice.id, _builder(stmt.value, params, frozenset(local), global_), []))
+            expr = stmt.value
+            calls = [node for node in nodes.walk(expr) if isinstance(node, gast.Call)
+                     and isinstance(node.func, gast.Name) and node.func.id in params | global_]
+            steps.append(_Step(stmt.targets[0].slice.id, _builder(expr, params, frozenset(local), global_), [],
+                               any(call is expr for call in calls), any(call is not expr for call in calls)))
             continue
         new_locals = sorted(set(nodes.names_stored(stmt)) - local)
         local.update(new_locals)
@@ -287,20 +291,21 @@ class _LinearZeros(nodes.Transformer):
     """A rule is linear in the derivatives it reads, so a part of it whose derivatives are all
     zero is zero: `np.flipud(d[x])` with d[x] = 0 becomes 0.0, not np.flipud(0.0) (which fails).
 
-    `zeros` and `others` hold the ids of the nodes that stand for zero and for non-zero
-    derivatives in the filled-in expression.
+    `zeros` and `others` map the ids of the nodes that stand for zero and for non-zero
+    derivatives in the filled-in expression to the nodes, which they keep alive: the id of a
+    node freed meanwhile could be another's.
     """
 
-    def __init__(self, zeros: set, others: set):
+    def __init__(self, zeros: dict, others: dict):
         self.zeros = zeros
         self.others = others
 
     def _zero(self) -> gast.Constant:
         node = nodes.constant(0.0)
-        self.zeros.add(id(node))
+        self.zeros[id(node)] = node
         return node
 
-    def _holds(self, node, ids: set) -> bool:
+    def _holds(self, node, ids: dict) -> bool:
         return any(id(sub) in ids for sub in nodes.walk(node))
 
     def visit_BinOp(self, node):
@@ -336,32 +341,56 @@ def instantiate(
     derivative_of: Callable[[str], gast.expr],
     bind_global: Callable[[str, Any], str],
     fresh: Callable[[str], str],
+    dropped: Optional[Callable[[], AbstractSet[str]]] = None,
 ) -> Instance:
     """Fill `template` in: parameters become the call's atoms, `d[p]` becomes derivative_of(p).
 
     `bind_global(name, obj)` returns the name under which generated code reaches a global the
     template reads (`np`, `math`, `unbroadcast`); `fresh` names the template's own locals.
+    `dropped()`, asked once the globals are bound, names functions whose calls in the
+    derivatives give way to their first argument (unbroadcast, where there is nothing to undo).
     """
     globals_name = {key: bind_global(key, value) for key, value in template.globals_used.items()}
+    drop = dropped() if dropped is not None else None
     locals_name: Dict[str, str] = {}
     setup: List[gast.stmt] = []
     derivatives: List[Tuple[str, gast.expr]] = []
-    zeros: set = set()
-    others: set = set()
+    zeros: dict = {}
+    others: dict = {}
 
     def recorded(param: str) -> gast.expr:
         node = derivative_of(param)
         is_zero = isinstance(node, gast.Constant) and node.value == 0
-        (zeros if is_zero else others).add(id(node))
+        (zeros if is_zero else others)[id(node)] = node
         return node
 
     fill = _Fill(bindings, recorded, globals_name, locals_name)
     for step in template.steps:
         if step.param is not None:
             filled = step.build(fill)
-            derivatives.append((step.param, _LinearZeros(zeros, others).visit(filled) if zeros else filled))
+            as_built = not zeros
+            if zeros:
+                filled = _LinearZeros(zeros, others).visit(filled)
+            if drop is not None:
+                filled = _drop_calls(filled, drop, step if as_built else None)
+            derivatives.append((step.param, filled))
             continue
         for identifier in step.new_locals:
             locals_name[identifier] = fresh("_" + identifier)
         setup.append(step.build(_Fill(bindings, derivative_of, globals_name, locals_name)))
     return Instance(setup, derivatives)
+
+
+def _drop_calls(expr: gast.expr, names: AbstractSet[str], step: Optional[_Step]) -> gast.expr:
+    """expr with each call of one of `names` replaced by its first argument, innermost first.
+    `step`: the template step expr was built from as it is, whose calls of parameters and
+    globals are the only calls of a name there (the atoms and derivatives filled in hold
+    none), so that only where it has some need expr be walked."""
+    def dropped(node: gast.AST) -> gast.AST:
+        if node.__class__ is gast.Call and node.func.__class__ is gast.Name and node.func.id in names and node.args:
+            return node.args[0]
+        return node
+
+    if step is not None and not step.calls_inside:
+        return dropped(expr) if step.calls_at_root else expr
+    return nodes.rewrite(expr, dropped)

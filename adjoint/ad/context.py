@@ -4,7 +4,7 @@ from __future__ import annotations
 import inspect
 import operator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Set, Tuple
 
 import gast
 
@@ -22,7 +22,6 @@ from adjoint.frontend.resolve import qualified_name
 from adjoint.generated import Deferred
 from adjoint.rules.numpy_complex import complex_rules
 from adjoint.rules.table import RuleTable
-from adjoint.templates import Template
 
 
 @dataclass
@@ -324,24 +323,10 @@ class FunctionContext:
 
     # ----- scalar specialization ----------------------------------------------------------------
 
-    def strip_unbroadcast(self, expr: gast.expr, template: Optional[Template] = None) -> gast.expr:
-        """Drop `unbroadcast(g, x)` around g: on scalars there is nothing to undo. (An expression
-        filled in from a template that calls neither unbroadcast nor a parameter holds none.)"""
-        if template is not None and not _may_call_unbroadcast(template):
-            return expr
-        names = {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
-
-        def stripped(node: gast.AST) -> gast.AST:
-            if node.__class__ is gast.Call and node.func.__class__ is gast.Name and node.func.id in names and node.args:
-                return node.args[0]
-            return node
-
-        return nodes.rewrite(expr, stripped)
-
-
-def _may_call_unbroadcast(template: Template) -> bool:
-    return any(name in template.params or template.globals_used.get(name) is runtime.unbroadcast
-               for name in template.called_names)
+    def unbroadcast_names(self) -> Set[str]:
+        """The names generated code calls unbroadcast by: a template instantiated on numbers
+        drops `unbroadcast(g, x)` around g (there is nothing to undo)."""
+        return {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
 
 
 def _same_place(a: gast.AST, b: gast.AST) -> bool:

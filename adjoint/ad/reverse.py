@@ -303,15 +303,14 @@ class ReverseAD:
             return nodes.constant(ZERO)
 
         bindings = dict(bindings, result=nodes.name(target))
-        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh)
         scalar = self.ctx.all_scalar(target, value)
+        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh,
+                               self.ctx.unbroadcast_names if scalar else None)
         code = list(instance.setup)
         for param, expr in instance.derivatives:
             if param not in active:
                 continue
-            if scalar:
-                expr = self.ctx.strip_unbroadcast(expr, template)
-            elif shapes.result_shaped_like(func, param, bindings, self.ctx.kinds):
+            if not scalar and shapes.result_shaped_like(func, param, bindings, self.ctx.kinds):
                 expr = shapes.without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
         if scalar or _takes_symbolic_zero(func):
