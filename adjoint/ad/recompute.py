@@ -127,19 +127,19 @@ class _Block:
             for stmt in self.adjoint_code.get(use, ()):
                 if not self.reads.calls_any(stmt, shape_readers):
                     continue
-                for call in nodes.walk(stmt):
-                    if self._reads_shape(call):
+                for call in nodes.every_node(stmt):
+                    if self._reads_shape(call, shape_readers):
                         kin = self._shape_kin(call.args[1].id, j)
                         kept = [name for name in kin if name in read or self.ctx.sites.stable(name)]
                         if kept:
                             call.args[1] = nodes.name(kept[0])
                             self.reads.forget(stmt)
 
-    def _reads_shape(self, node: gast.AST) -> bool:
+    @staticmethod
+    def _reads_shape(node: gast.AST, shape_readers: FrozenSet[str]) -> bool:
         return (
             isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and len(node.args) >= 2
-            and isinstance(node.args[1], gast.Name)
-            and any(self.ctx.bindings.get(node.func.id) is helper for helper in _SHAPE_READERS)
+            and isinstance(node.args[1], gast.Name) and node.func.id in shape_readers
         )
 
     def _shape_kin(self, name: str, use: int) -> List[str]:
