@@ -114,7 +114,7 @@ def binop(left: gast.expr, op: gast.operator, right: gast.expr) -> gast.BinOp:
 
 
 def add(left: gast.expr, right: gast.expr) -> gast.BinOp:
-    return binop(left, gast.Add(), right)
+    return binop(left, _new(gast.Add), right)
 
 
 def tuple_of(elements: Iterable[gast.expr]) -> gast.Tuple:
@@ -144,15 +144,15 @@ def is_comment(stmt: gast.stmt) -> bool:
 
 
 def set_store(target: gast.expr) -> None:
-    target.ctx = gast.Store()
+    target.ctx = _new(gast.Store)
 
 
 def load_copy(node: gast.expr) -> gast.expr:
     """A copy of `node` usable as an expression (Load context throughout)."""
     node = clone(node)
-    for sub in walk(node):
+    for sub in every_node(node):
         if hasattr(sub, "ctx"):
-            sub.ctx = gast.Load()
+            sub.ctx = _new(gast.Load)
     return node
 
 
@@ -400,14 +400,21 @@ def all_identifiers(node: gast.AST) -> set:
     return {sub.id for sub in every_node(node) if sub.__class__ is name}
 
 
+def position_of(old: gast.AST) -> Optional[dict]:
+    """The position copy_location gives from `old` (None when old has none), as attributes."""
+    lineno = getattr(old, "lineno", None)
+    if lineno is None:
+        return None
+    return {"lineno": lineno, "col_offset": getattr(old, "col_offset", 0),
+            "end_lineno": getattr(old, "end_lineno", lineno), "end_col_offset": getattr(old, "end_col_offset", None)}
+
+
 def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
     """Give `new` and its children without a position the position of `old` (one pass over
     the nodes of `walk`, as every_node finds them: it runs on every statement generated)."""
-    lineno = getattr(old, "lineno", None)
-    if lineno is None:
+    position = position_of(old)
+    if position is None:
         return new
-    position = {"lineno": lineno, "col_offset": getattr(old, "col_offset", 0),
-                "end_lineno": getattr(old, "end_lineno", lineno), "end_col_offset": getattr(old, "end_col_offset", None)}
     todo = [new]
     append, known, ast_node = todo.append, _CHILD_FIELDS.get, gast.AST
     for node in todo:  # grows as it goes

@@ -242,7 +242,7 @@ def _load_copy(atom: gast.expr) -> gast.expr:
     """nodes.load_copy, without its walk for the usual atom: a name."""
     if atom.__class__ is gast.Name and atom.annotation is None:
         copied = _shallow_copy(atom)
-        copied.ctx = gast.Load()
+        copied.ctx = gast.AST.__new__(gast.Load)  # gast.Load(), without its constructor
         return copied
     return nodes.load_copy(atom)
 

@@ -7,7 +7,7 @@ statement rewritten in place after its facts were taken must be forgotten (`forg
 """
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterable, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, Optional, Set, Tuple
 
 import gast
 
@@ -26,17 +26,30 @@ class CodeReads:
     def _of(self, stmt: gast.stmt) -> _Facts:
         facts = self._facts.get(id(stmt))
         if facts is None or facts[0] is not stmt:
-            loads, stores, called = [], [], []
-            name, load, store, call = gast.Name, gast.Load, gast.Store, gast.Call
-            for sub in nodes.every_node(stmt):
-                if sub.__class__ is name:
-                    if sub.ctx.__class__ is load:
-                        loads.append(sub.id)
-                    elif sub.ctx.__class__ is store:
-                        stores.append(sub.id)
-                elif sub.__class__ is call and sub.func.__class__ is name:
-                    called.append(sub.func.id)
-            facts = self._facts[id(stmt)] = (stmt, frozenset(loads), tuple(stores), frozenset(called))
+            facts = self._note(stmt, None)
+        return facts
+
+    def located(self, stmt: gast.stmt, origin: gast.AST) -> gast.stmt:
+        """nodes.copy_location(stmt, origin), noting the statement's facts in the same walk
+        (each adjoint statement is positioned once when it is made, then read)."""
+        self._note(stmt, nodes.position_of(origin))
+        return stmt
+
+    def _note(self, stmt: gast.stmt, position: Optional[dict]) -> _Facts:
+        loads, stores, called = [], [], []
+        name, load, store, call = gast.Name, gast.Load, gast.Store, gast.Call
+        for sub in nodes.every_node(stmt):
+            cls = sub.__class__
+            if position is not None and sub.__dict__.get("lineno") is None and "lineno" in cls._attributes:
+                sub.__dict__.update(position)
+            if cls is name:
+                if sub.ctx.__class__ is load:
+                    loads.append(sub.id)
+                elif sub.ctx.__class__ is store:
+                    stores.append(sub.id)
+            elif cls is call and sub.func.__class__ is name:
+                called.append(sub.func.id)
+        facts = self._facts[id(stmt)] = (stmt, frozenset(loads), tuple(stores), frozenset(called))
         return facts
 
     def exposed(self, code: Iterable[gast.stmt]) -> Set[str]:

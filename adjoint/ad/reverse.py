@@ -241,7 +241,7 @@ class ReverseAD:
         if not self.ctx.activity.is_active(target.id):
             return []
         code = self._adjoint_of_value(target.id, stmt.value, stmt)
-        return [nodes.copy_location(s, stmt) for s in code]
+        return [self.reads.located(s, stmt) for s in code]
 
     def _adjoint_of_value(self, target: str, value: gast.expr, stmt: gast.stmt) -> List[gast.stmt]:
         seed_name = self.ctx.adjoint(target)  # named first, whatever reads it
