@@ -45,6 +45,7 @@ from adjoint.templates import RESULT, instantiate
 
 Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
 ZERO = 0.0
+_RESET = gast.Pass()  # an adjoint reset `d<x> = 0.0`, as the saves analysis sees it (see _with_resets)
 
 
 class ReverseAD:
@@ -101,13 +102,14 @@ class ReverseAD:
     def _with_resets(self, body, adjoint_code: recompute.AdjointCode) -> recompute.AdjointCode:
         """The adjoint code with the `d<target> = 0.0` _simple ends each active assignment with:
         an if or loop whose body only resets adjoints is still replayed, so its condition and
-        range must be saved like those of any other replayed block."""
+        range must be saved like those of any other replayed block. To the saves analysis a
+        reset is code that reads nothing, which one shared statement stands for."""
         code = dict(adjoint_code)
         for stmt in _simple_statements(body, skip=self.checkpointed.loops):
             target = nodes.assigned_name(stmt)
             if target is not None and self.ctx.activity.is_active(target):
-                reset = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
-                code[stmt] = list(code.get(stmt, [])) + [reset]
+                self.ctx.adjoint(target)  # named here, as the reset would have been
+                code[stmt] = list(code.get(stmt, [])) + [_RESET]
         return code
 
     # ----- blocks and statements -----------------------------------------------------
