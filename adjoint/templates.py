@@ -56,7 +56,7 @@ class Template:
     globals_used: Dict[str, Any]
     source: str
 
-    @property
+    @functools.cached_property
     def inputs(self) -> List[str]:
         return [param for param in self.params if param != RESULT]
 
@@ -238,12 +238,18 @@ def _name_builder(node: gast.Name, params: frozenset, local: frozenset, global_:
     return lambda fill: _shallow_copy(node)
 
 
+_PLAIN_VALUES = frozenset({int, float, bool, str, type(None)})
+
+
 def _load_copy(atom: gast.expr) -> gast.expr:
-    """nodes.load_copy, without its walk for the usual atom: a name."""
-    if atom.__class__ is gast.Name and atom.annotation is None:
+    """nodes.load_copy, without its walk for the usual atoms: a name, a number."""
+    cls = atom.__class__
+    if cls is gast.Name and atom.annotation is None:
         copied = _shallow_copy(atom)
         copied.ctx = gast.AST.__new__(gast.Load)  # gast.Load(), without its constructor
         return copied
+    if cls is gast.Constant and atom.value.__class__ in _PLAIN_VALUES and atom.kind is None:
+        return _shallow_copy(atom)
     return nodes.load_copy(atom)
 
 

@@ -90,9 +90,11 @@ def _walk_instantiate(template, bindings, derivative_of, bind_global, fresh, dro
 
 
 def _filled(template, zero_params, drop, fill):
-    """One instantiation with names for atoms, derivatives zero for `zero_params`."""
+    """One instantiation with names for atoms (a number for every third), derivatives zero
+    for `zero_params`."""
     counter = itertools.count(1)
-    bindings = {param: nodes.name(f"arg_{param}") for param in template.params}
+    bindings = {param: nodes.constant(2.5) if index % 3 == 2 else nodes.name(f"arg_{param}")
+                for index, param in enumerate(template.params)}
 
     def derivative_of(param):
         return nodes.constant(0.0) if param in zero_params else nodes.name(f"d_arg_{param}")
