@@ -374,7 +374,7 @@ def instantiate(
     for step in template.steps:
         if step.param is not None:
             filled = step.build(fill)
-            as_built = not zeros
+            as_built = not zeros  # the linear-zeros pass changes nothing while no derivative is zero
             if zeros:
                 filled = _LinearZeros(zeros, others).visit(filled)
             if drop is not None:
@@ -389,9 +389,11 @@ def instantiate(
 
 def _drop_calls(expr: gast.expr, names: AbstractSet[str], step: Optional[_Step]) -> gast.expr:
     """expr with each call of one of `names` replaced by its first argument, innermost first.
-    `step`: the template step expr was built from as it is, whose calls of parameters and
-    globals are the only calls of a name there (the atoms and derivatives filled in hold
-    none), so that only where it has some need expr be walked."""
+
+    `step` is given when expr is as that template step built it (the linear-zeros pass left
+    it alone): then such a call can only stand where the step calls a parameter or a global
+    (the atoms and derivatives filled in call none of these names), and expr is walked only
+    when one stands inside it."""
     def dropped(node: gast.AST) -> gast.AST:
         if node.__class__ is gast.Call and node.func.__class__ is gast.Name and node.func.id in names and node.args:
             return node.args[0]

@@ -1,9 +1,11 @@
-"""The names each statement of the adjoint code loads and stores, found once per statement.
+"""The names each statement of the adjoint code loads, stores and calls, found once per statement.
 
 Several decisions of reverse mode read the same adjoint code: which shapes to take from kin,
-which scalars to recompute, which values to save, which carried names of a checkpointed loop
-to set back. Each used to walk the whole code again; they share these facts instead. A
-statement rewritten in place after its facts were taken must be forgotten (`forget`).
+which scalars to recompute, which values to save, which names are read for their shape only,
+which carried names of a checkpointed loop to set back. Each used to walk the whole code
+again; they share these facts instead, noted when a rule's adjoint statement is given its
+position (`located`) or when first asked for. A statement rewritten in place after its facts
+were noted must be forgotten (`forget`).
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ _Facts = Tuple[gast.stmt, FrozenSet[str], Tuple[str, ...], FrozenSet[str]]
 
 
 class CodeReads:
-    """Loaded and stored names of adjoint statements, by statement (kept alive with its facts)."""
+    """The facts of adjoint statements, by statement (kept alive with its facts, so that its
+    id stays its own)."""
 
     def __init__(self):
         self._facts: Dict[int, _Facts] = {}

@@ -334,8 +334,6 @@ def _same_place(a: gast.AST, b: gast.AST) -> bool:
         getattr(b, "lineno", None), getattr(b, "col_offset", None))
 
 
-
-
 def _constant_false(node: gast.expr) -> bool:
     """`False` (or 0, None) written as a constant: an `overwrite_*` argument that leaves the input alone."""
     return isinstance(node, gast.Constant) and not node.value
