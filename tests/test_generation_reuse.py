@@ -1,6 +1,7 @@
-"""A derivative called by the user and the same derivative read by a derivative of it (a
-gradient, then a Hessian-vector product or a second derivative) are one generation, whatever
-the order of the arguments' kinds each asks with."""
+"""Work a generation does once: a derivative called by the user and the same derivative read
+by a derivative of it (a gradient, then a second derivative) are one generation, whatever the
+order of the arguments' kinds each asks with; a called function is normalized once for the
+kinds of its arguments, though its kinds, its writes and its derivative are each read from it."""
 from __future__ import annotations
 
 import math
@@ -46,3 +47,31 @@ def test_keyword_arguments_find_the_same_generation(monkeypatch):
     first(alpha=1.1, b=0.7, a=0.3)
     adjoint.grad(first, wrt=2)(0.3, 0.7, 1.1)
     assert made == ["energy", "grad_energy"]
+
+
+def helper(x, y):
+    return x * math.sin(y) + y
+
+
+def calls_helper(a, b):
+    return helper(a, b) * helper(b, a)
+
+
+def test_a_called_function_is_normalized_once_for_its_kinds(monkeypatch):
+    from adjoint import pipeline
+
+    normalized = []
+    normalize = pipeline.normalize
+
+    def counted(func, *args, **kwargs):
+        normalized.append(func.__name__)
+        return normalize(func, *args, **kwargs)
+
+    generations(monkeypatch)
+    monkeypatch.setattr(pipeline, "normalize", counted)
+    gradient = adjoint.grad(calls_helper, wrt=(0, 1))(0.4, 1.3)
+    assert sorted(normalized) == ["calls_helper", "helper"]  # read for its kinds and writes, then transformed
+    h = 1e-6
+    expected = [(calls_helper(0.4 + h, 1.3) - calls_helper(0.4 - h, 1.3)) / (2 * h),
+                (calls_helper(0.4, 1.3 + h) - calls_helper(0.4, 1.3 - h)) / (2 * h)]
+    assert all(abs(g - e) < 1e-6 for g, e in zip(gradient, expected))
