@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
-import operator
 import sys
 import threading
 import weakref
@@ -142,7 +141,7 @@ class _Specializing:
 
     def checked_call(self, args: tuple, kwargs: dict) -> Callable:
         """What grad and value_and_grad call for types without an unchecked entry: dtypes looked at here."""
-        cached = self.by_types.get(tuple(map(type, args))) if not kwargs and self.revision == Revision.value else None
+        cached = self.by_types.get(dispatch.call_key(args, kwargs)) if not kwargs and self.revision == Revision.value else None
         if cached is None or (cached[1] and any(args[i].dtype.kind == "c" for i in cached[1])):
             return self.lookup(args, kwargs)  # refuses a complex argument
         return cached[0]
@@ -153,7 +152,7 @@ class _Specializing:
                 table.clear()
             self.revision = Revision.value
             self.repick()
-        key = tuple(map(type, args)) if not kwargs else (tuple(map(type, args)), tuple(sorted(kwargs)))
+        key = dispatch.call_key(args, kwargs)
         fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
         key = (key, tuple((name, id(value)) for name, value in fixed)) if fixed else key
         entry = self.by_types.get(key)
@@ -271,19 +270,20 @@ def _attach_nothing(derived) -> None:
 class Derived:
     """What grad, value_and_grad, vjp and jvp return: the derived function, picklable.
 
-    `__call__` is a property returning the wrapped function, so a call costs one attribute
-    read rather than an extra Python frame. A pickle holds the recipe, not the code: the
-    receiving process finds the object by name (`@adjoint.grad` on a module-level def) or
-    applies the transformation again (served by its disk cache when warm).
+    `__call__` is a slot of each instance holding the function to run (the cached call sets
+    it), so a call reads one slot rather than running an extra Python frame or a property.
+    A pickle holds the recipe, not the code: the receiving process finds the object by name
+    (`@adjoint.grad` on a module-level def) or applies the transformation again (served by
+    its disk cache when warm).
     """
 
-    __call__ = property(operator.attrgetter("_call"))
+    __slots__ = ("__call__", "_recipe", "__dict__", "__weakref__")
 
     def __init__(self, call: Callable, recipe: tuple):
         functools.update_wrapper(self, call)
-        self._call = call
+        self.__call__ = call
         self._recipe = recipe
-        getattr(call, "__adjoint_attach__", _attach_nothing)(self)  # the cached call may become _call
+        getattr(call, "__adjoint_attach__", _attach_nothing)(self)  # the cached call may become __call__
 
     def __reduce__(self):
         transform, func, args, kwargs = self._recipe

@@ -1,12 +1,18 @@
 """The cached call's choice of generated function by argument types (backend/dispatch.py)."""
 from __future__ import annotations
 
+import inspect
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
 import adjoint
+from adjoint.backend.dispatch import GRAD_TAIL, MAX_WRITTEN, CachedCall, picker
 from adjoint.errors import NonScalarOutputError
-from adjoint.backend.dispatch import MAX_WRITTEN, picker
+from adjoint.rules.table import Revision
+
+import soundness_dispatch
 
 
 def first(*args):
@@ -59,7 +65,7 @@ def test_the_cached_call_is_written_as_one_function_and_agrees_with_the_general_
     gradient = adjoint.grad(f, wrt=(0, 1))
     general = gradient.__wrapped__
     assert gradient(2.0, 3.0) == (12.0, 4.0)
-    assert gradient._call is not general  # the types seen: one function, no picker call
+    assert gradient.__call__ is not general  # the types seen: one function, no picker call
     assert gradient(2.0, 3.0) == general(2.0, 3.0) == (12.0, 4.0)
     assert gradient(2, 3.0) == (12.0, 4.0)  # other types: the general path, then written too
     assert gradient(x=2.0, y=3.0) == (12.0, 4.0)  # keywords: the general path
@@ -77,12 +83,12 @@ def test_the_written_cached_call_raises_what_the_general_path_raises():
     for _ in range(2):  # the second call runs the written function
         with pytest.raises(NonScalarOutputError, match="grad of .*f"):
             gradient(2.0)
-    assert gradient._call is not gradient.__wrapped__
+    assert gradient.__call__ is not gradient.__wrapped__
     both = adjoint.value_and_grad(f)
     for _ in range(2):
         with pytest.raises(NonScalarOutputError, match="value_and_grad of .*f"):
             both(2.0)
-    assert both._call is not both.__wrapped__
+    assert both.__call__ is not both.__wrapped__
 
 
 def test_the_written_cached_call_steps_aside_when_the_rules_change():
@@ -93,7 +99,179 @@ def test_the_written_cached_call_steps_aside_when_the_rules_change():
 
     gradient = adjoint.grad(f)
     assert gradient(3.0) == 6.0
-    written = gradient._call
+    written = gradient.__call__
     Revision.bump()
     assert gradient(3.0) == 6.0  # generated again, through the general path
-    assert gradient._call is not written
+    assert gradient.__call__ is not written
+
+
+def scaled(x, y, k=2.0):
+    return k * x * x * y
+
+
+def test_the_written_cached_call_follows_new_argument_types():
+    gradient = adjoint.grad(scaled, wrt=(0, 1))
+    both = adjoint.value_and_grad(scaled, wrt=(0, 1))
+    kinds = [(2.0, 3.0), (np.float64(2.0), 3.0), (2, 3), (2.0, np.float64(3.0)), (2, 3.0)]
+    for seen in range(1, len(kinds) + 1):
+        for x, y in kinds[:seen] * 2:  # once through the general path, then the call written for it
+            assert gradient(x, y) == (24.0, 8.0) == gradient.__wrapped__(x, y)
+            assert [type(d) for d in gradient(x, y)] == [type(d) for d in gradient.__wrapped__(x, y)]
+            assert both(x, y) == (24.0, (24.0, 8.0)) == both.__wrapped__(x, y)
+        written = seen <= MAX_WRITTEN  # more type tuples: the general path alone
+        assert (gradient.__call__ is not gradient.__wrapped__) == written
+        assert (both.__call__ is not both.__wrapped__) == written
+    squares = adjoint.grad(lambda v: np.sum(v * v))
+    for v in [np.array([1.0, 2.0]), 3.0, np.array([[1.0], [2.0]]), 3.0, np.array([1.0, 2.0]), 3]:
+        np.testing.assert_array_equal(squares(v), 2.0 * np.asarray(v))
+    assert squares.__call__ is not squares.__wrapped__
+
+
+def test_the_written_cached_call_takes_keywords_and_defaults():
+    gradient = adjoint.grad(scaled, wrt=(0, 1))
+    for _ in range(2):
+        assert gradient(2.0, 3.0) == (24.0, 8.0)
+        assert gradient(2.0, 3.0, 1.0) == (12.0, 4.0)
+        assert gradient(2.0, 3.0, k=1.0) == (12.0, 4.0)
+        assert gradient(2.0, y=3.0) == (24.0, 8.0)
+        assert gradient(x=2.0, y=3.0, k=1.0) == (12.0, 4.0)
+        assert gradient(k=1.0, y=3.0, x=2.0) == (12.0, 4.0)
+    assert gradient.__call__ is not gradient.__wrapped__
+
+
+@pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad])
+def test_the_written_cached_call_refuses_wrong_calls_as_the_general_path_does(transform):
+    gradient = transform(scaled)
+    gradient(2.0, 3.0)
+    gradient(2.0, 3.0, 1.0)
+    assert gradient.__call__ is not gradient.__wrapped__
+    wrong = [(), (2.0,), (2.0, 3.0, 1.0, 4.0), (2.0, 3.0, 1.0, 4.0, 5.0)]
+    wrong_keywords = [((2.0,), {"x": 1.0}), ((2.0, 3.0), {"z": 1.0}), ((), {"y": 3.0}),
+                      ((2.0, 3.0, 1.0), {"k": 1.0}), ((2.0, 3.0), {"x": 1.0, "y": 1.0})]
+    for args, kwargs in [(args, {}) for args in wrong] + wrong_keywords:
+        with pytest.raises(TypeError) as written:
+            gradient(*args, **kwargs)
+        with pytest.raises(TypeError) as general:
+            gradient.__wrapped__(*args, **kwargs)
+        assert str(written.value) == str(general.value) and str(written.value)
+        with pytest.raises(TypeError) as plain:
+            inspect.signature(scaled).bind(*args, **kwargs)
+        assert str(written.value) == str(plain.value)
+
+
+def test_the_written_cached_call_of_a_function_without_parameters():
+    def constant():
+        return 1.0
+
+    def first_of(x, *rest):
+        return x * x
+
+    gradient = adjoint.grad(first_of)
+    for _ in range(2):
+        assert gradient(3.0) == 6.0
+        assert gradient(3.0, 1.0) == 6.0
+        assert gradient(3.0, 1.0, 2.0) == 6.0
+    written = CachedCall(lambda *args, **kwargs: "general", GRAD_TAIL.format(returned="result", call="{call}"),
+                         {}, Revision)
+    call = written.written({(): constant})
+    assert call() == 1.0
+    assert call(1.0) == "general" and call(k=1.0) == "general"
+
+
+def test_threads_calling_while_new_types_are_written():
+    gradient = adjoint.grad(scaled, wrt=(0, 1))
+    kinds = [(2.0, 3.0), (2, 3.0), (np.float64(2.0), 3.0), (2.0, 3), (2, 3), (np.float32(2.0), 3.0)]
+
+    def calls(i):
+        return [gradient(*kinds[(i + j) % len(kinds)]) for j in range(200)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for results in pool.map(calls, range(8)):
+            assert all(result == (24.0, 8.0) for result in results)
+
+
+def test_loading_library_rules_keeps_the_written_cached_call():
+    def f(x):
+        return x * x
+
+    gradient = adjoint.grad(f)
+    gradient(3.0)
+    written = gradient.__call__
+    with Revision.kept():
+        Revision.bump()
+    assert gradient.__call__ is written and gradient(3.0) == 6.0
+
+
+def shifted(x):
+    return x + 1.0
+
+
+def uses_shifted(x):
+    return shifted(x) * 2.0
+
+
+def test_a_rule_registered_between_calls_is_used_by_the_next_call():
+    gradient = adjoint.grad(uses_shifted)
+    assert gradient(3.0) == 2.0
+    assert gradient(3.0) == 2.0  # the written call
+    with adjoint.rules.ADJOINTS.scoped():
+
+        @adjoint.register_adjoint(shifted)
+        def _(result, x):
+            d[x] = d[result] * 10.0  # noqa: F821 (a deliberately different rule, to see that it is used)
+
+        assert gradient(3.0) == 20.0
+        assert gradient(3.0) == 20.0
+    assert gradient(3.0) == 2.0
+    assert gradient(3.0) == 2.0
+
+
+def outcome(call):
+    """What a call gives: its value, or the type and message of what it raises."""
+    try:
+        return "value", call()
+    except Exception as error:  # the outcome compared, whatever it is
+        return type(error).__name__, str(error)
+
+
+def same(a, b) -> bool:
+    if a[0] != "value" or b[0] != "value":
+        return a == b
+    left, right = a[1], b[1]
+    if isinstance(left, tuple) and isinstance(right, tuple):
+        return len(left) == len(right) and all(same(("value", x), ("value", y)) for x, y in zip(left, right))
+    return type(left) is type(right) and np.shape(left) == np.shape(right) and np.array_equal(left, right)
+
+
+CALLS = [  # (function, transform's wrt, [(args, kwargs), ...]) called in this order on one derived function
+    (soundness_dispatch.first_row_then_write, 0,
+     [((np.array([1.0, 2.0]),), {}), ((np.array([[1.0, 2.0], [3.0, 4.0]]),), {}), ((np.array([1.0, 2.0]),), {})]),
+    (soundness_dispatch.scaled_sum, (0, 1),
+     [((2.0,), {"y": 3.0}), ((2.0,), {"y": np.array([1.0, 2.0])}), ((2.0,), {"y": np.ones((2, 2))}),
+      ((2.0, np.array([1.0, 2.0])), {}), ((2.0, np.ones((2, 2))), {}), ((2.0,), {"y": 3.0})]),
+    (soundness_dispatch.scaled_sum, 0,
+     [((np.float64(2.0), 3.0), {}), ((2.0, 3.0), {}), ((2, 3), {}), ((2.0,), {"y": 3}), ((2.0,), {"y": 3.0})]),
+]
+
+
+@pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad, adjoint.vjp, adjoint.jvp])
+@pytest.mark.parametrize("fn, wrt, calls", CALLS, ids=[f"{fn.__name__}-{wrt}" for fn, wrt, _ in CALLS])
+def test_a_call_gets_the_code_for_its_own_kinds_whatever_came_before(transform, fn, wrt, calls):
+    shared = transform(fn, wrt=wrt)
+    for args, kwargs in calls * 2:  # the second round meets every kind already seen
+        if transform is adjoint.vjp:
+            def through(derived):
+                value, pullback = derived(*args, **kwargs)
+                return value, pullback(1.0)
+        elif transform is adjoint.jvp:
+            tangents = tuple(np.ones_like(args[0]) for _ in (wrt if isinstance(wrt, tuple) else (wrt,)))
+            if len(tangents) > 1 or kwargs:
+                continue
+
+            def through(derived):
+                return derived(*args, *tangents, **kwargs)
+        else:
+            def through(derived):
+                return derived(*args, **kwargs)
+        mine, fresh = outcome(lambda: through(shared)), outcome(lambda: through(transform(fn, wrt=wrt)))
+        assert same(mine, fresh), (args, kwargs, mine, fresh)

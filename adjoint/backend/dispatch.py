@@ -10,11 +10,23 @@ for them (None for types not seen), about half the cost on a seven-argument call
             return _f0
         return None
 
-`CachedCall` goes one step further for grad and value_and_grad: it writes their whole cached
-call as one function (the types compared, the generated function called, its result looked at)
-and makes it what the derived function runs, so the call costs one Python frame over calling
-the generated function directly; anything else (other types, keywords, a change of the rules)
-goes to the general path it falls back on.
+`CachedCall` goes further for grad and value_and_grad: it writes their whole cached call as
+one function (the types compared, the generated function called, its result looked at) and
+makes it what the derived function runs, so the call costs one Python frame over calling the
+generated function directly. Its parameters are positional-only with a default, so that the
+arguments arrive one by one (no tuple, no `len`) and no call fails to bind; anything else
+(other types, keywords, another number of arguments) goes to the general path as it came.
+It compares no revision of the rules on each call: a change of the rules puts the general
+path back (`rules_changed`).
+
+    def call(a0=_missing, a1=_missing, /, *rest, **kwargs):
+        if rest or kwargs:
+            return _general(*_given(a0, a1), *rest, **kwargs)
+        if type(a0) is _t0 and type(a1) is _t0:
+            try:
+                result = _f0(a0, a1)
+            ...
+        return _general(*_given(a0, a1), *rest, **kwargs)
 """
 from __future__ import annotations
 
@@ -31,23 +43,56 @@ from adjoint.rules.table import Revision
 MAX_WRITTEN = 4  # more type tuples than this: looked up in the dict
 
 GRAD_TAIL = """
-    try:
-        result = function(*args)
-    except _failures as error:
-        raise _failed(error) from None
-    if type(result) is not _float and type(result) is not _ndarray and _is_complex(result):
-        raise _failed(_complex_gradient())
+try:
+    result = {call}
+except _failures as error:
+    raise _failed(error) from None
+if type(result) is _float or type(result) is _ndarray or not _is_complex(result):
     return {returned}
+raise _failed(_complex_gradient())
 """
 VALUE_AND_GRAD_TAIL = """
-    try:
-        value, result = function(*args)
-    except _failures as error:
-        raise _failed(error) from None
-    if type(result) is not _float and type(result) is not _ndarray and _is_complex(result):
-        raise _failed(_complex_gradient())
+try:
+    value, result = {call}
+except _failures as error:
+    raise _failed(error) from None
+if type(result) is _float or type(result) is _ndarray or not _is_complex(result):
     return value, {returned}
+raise _failed(_complex_gradient())
 """
+
+
+class _Missing:
+    """The default of the cached call's parameters: the argument was not passed."""
+
+    def __repr__(self) -> str:
+        return "<not passed>"
+
+
+MISSING = _Missing()
+
+
+def given(*arguments) -> tuple:
+    """The arguments a call passed by position: those before the first left at MISSING."""
+    for position, argument in enumerate(arguments):
+        if argument is MISSING:
+            return arguments[:position]
+    return arguments
+
+
+def call_key(args: tuple, kwargs: dict) -> tuple:
+    """What the code generated for a call depends on in its arguments (their kinds): the types
+    of the arguments, with the keywords' names, and the number of dimensions of each array."""
+    key = tuple(map(type, args))
+    if kwargs:
+        key = (key, tuple(sorted((name, type(value)) for name, value in kwargs.items())))
+        values = args + tuple(kwargs.values())
+    elif np.ndarray not in key:
+        return key
+    else:
+        values = args
+    ranks = tuple(value.ndim for value in values if type(value) is np.ndarray)
+    return (key, ranks) if ranks else key
 
 
 def _none(args: tuple) -> None:
@@ -62,7 +107,7 @@ def is_complex(gradient) -> bool:
 
 
 def _written(table: Dict[tuple, Callable]) -> List[Tuple[tuple, Callable]]:
-    return [(key, function) for key, function in table.items()
+    return [(key, function) for key, function in list(table.items())  # one step: other threads may add
             if isinstance(key, tuple) and all(isinstance(item, type) for item in key)]
 
 
@@ -102,34 +147,77 @@ def picker(table: Dict[tuple, Callable]) -> Callable[[tuple], Optional[Callable]
 class CachedCall:
     """What a derived function (grad or value_and_grad) runs: `general` (*args, **kwargs), or
     for the few type tuples of a table with nothing to check per call, a function written with
-    `tail` (source reading `function` and `args`, see GRAD_TAIL) and the names it reads."""
+    `tail` (source calling `{call}`, see GRAD_TAIL) and the names it reads."""
 
     def __init__(self, general: Callable, tail: str, names: Dict[str, object], revision):
         self.general, self.tail, self.names, self.revision = general, tail, names, revision
-        self.derived: Optional[weakref.ref] = None  # the object whose `_call` is set
+        self.derived: Optional[weakref.ref] = None  # the object whose `__call__` is set
+        revision.watchers.add(self)
 
     def attach(self, derived) -> None:
         self.derived = weakref.ref(derived)
 
-    def update(self, table: Dict[tuple, Callable], seen: int) -> None:
-        """Write the call for table, valid while the rules' revision is `seen`."""
+    def _set(self, call: Callable) -> None:
         derived = self.derived() if self.derived is not None else None
         if derived is not None:
-            derived._call = self.written(table, seen)
+            derived.__call__ = call
 
-    def written(self, table: Dict[tuple, Callable], seen: int) -> Callable:
+    def update(self, table: Dict[tuple, Callable], seen: int) -> None:
+        """Write the call for table, valid while the rules' revision is `seen`."""
+        self._set(self.written(table))
+        if self.revision.value != seen:  # changed since: its rules_changed may have come before this
+            self._set(self.general)
+
+    def rules_changed(self) -> None:
+        """The written call compares no revision: calls go the general way, which generates again."""
+        self._set(self.general)
+
+    def written(self, table: Dict[tuple, Callable]) -> Callable:
         entries = _written(table)
         if not entries or len(entries) > MAX_WRITTEN:
             return self.general
-        namespace = dict(self.names, _general=self.general, _revision=self.revision, _seen=seen,
-                         _float=float, _ndarray=np.ndarray, _is_complex=is_complex)
-        lines = ["def call(*args, **kwargs):",
-                 "    if kwargs or _revision.value != _seen:",
-                 "        return _general(*args, **kwargs)"]
-        for number, condition in enumerate(_tests(entries, namespace)):
-            lines += [f"    {'if' if number == 0 else 'elif'} {condition}:", f"        function = _f{number}"]
-        lines += ["    else:", "        return _general(*args, **kwargs)"]
-        return _define(lines + self.tail.strip("\n").splitlines(), namespace, "call")
+        cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _float=float,
+                     _ndarray=np.ndarray, _is_complex=is_complex)
+        return _closure(_call_lines(entries, self.tail, cells), cells)
+
+
+def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object]) -> List[str]:
+    """The cached call for these type tuples (the functions and types put in cells).
+
+    Its parameters are positional-only and default to MISSING, so that no call can fail to
+    bind: keywords, more arguments than any entry takes, or fewer than an entry needs go to
+    `_general` as they came, which raises what a call of the user's function would. Arguments
+    arrive one by one (no tuple is built) and the generated function is called with them.
+    """
+    width = max(len(types) for types, _ in entries)
+    parameters = [f"a{position}" for position in range(width)]
+    signature = [f"{name}=_missing" for name in parameters] + (["/"] if parameters else []) + ["*rest", "**kwargs"]
+    general = f"return _general(*_given({', '.join(parameters)}), *rest, **kwargs)"
+    lines = [f"def call({', '.join(signature)}):",
+             "    if rest or kwargs:",
+             f"        {general}"]
+    type_names: Dict[int, str] = {}
+    for number, (types, function) in enumerate(entries):
+        cells[f"_f{number}"] = function
+        tests = []
+        for name, kind in zip(parameters, types):
+            type_name = type_names.setdefault(id(kind), f"_t{len(type_names)}")
+            cells[type_name] = kind
+            tests.append(f"type({name}) is {type_name}")
+        if len(types) < width:
+            tests.append(f"{parameters[len(types)]} is _missing")
+        lines.append(f"    if {' and '.join(tests) or 'True'}:")
+        call = f"_f{number}({', '.join(parameters[:len(types)])})"
+        lines += ["        " + line for line in tail.format(call=call).strip("\n").splitlines()]
+    return lines + [f"    {general}"]
+
+
+def _closure(lines: List[str], cells: Dict[str, object]) -> Callable:
+    """The function `lines` define, reading `cells` as closure variables (no global look-ups)."""
+    source = "\n".join([f"def make({', '.join(cells)}):"] + ["    " + line for line in lines] + ["    return call"])
+    namespace: Dict[str, object] = {}
+    exec(compile(source + "\n", "<adjoint dispatch>", "exec"), namespace)
+    return namespace["make"](**cells)
 
 
 def failure(transform: str, func: Callable) -> Callable[[Exception], AdjointError]:
@@ -145,7 +233,8 @@ def failure(transform: str, func: Callable) -> Callable[[Exception], AdjointErro
 def cached_call(general: Callable, tail: str, one_in_tuple: bool, failed: Callable) -> CachedCall:
     names = {"_failures": (runtime.NonScalarOutput, runtime.Refused), "_failed": failed,
              "_complex_gradient": lambda: runtime.ComplexValue("a gradient is complex")}
-    return CachedCall(general, tail.format(returned="(result,)" if one_in_tuple else "result"), names, Revision)
+    returned = "(result,)" if one_in_tuple else "result"
+    return CachedCall(general, tail.format(returned=returned, call="{call}"), names, Revision)
 
 
 def refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError:

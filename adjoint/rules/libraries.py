@@ -72,10 +72,9 @@ def load() -> bool:
 def _register_families() -> None:
     from adjoint.rules.table import Revision
 
-    revision = Revision.value
-    for family in FAMILIES:
-        importlib.import_module(family)
-    Revision.value = revision
+    with Revision.kept():
+        for family in FAMILIES:
+            importlib.import_module(family)
 
 
 def deferred(rule: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
+import weakref
 from typing import Any, Callable, Dict, Iterator, Optional
 
 from adjoint.frontend.resolve import qualified_name
@@ -12,13 +13,32 @@ from adjoint.templates import Template, parse_template, rule_definition
 
 
 class Revision:
-    """Counts changes to the rules: derivatives generated before a change are stale after it."""
+    """Counts changes to the rules: derivatives generated before a change are stale after it.
+
+    A change also calls `rules_changed()` of each object in `watchers` (held weakly): the
+    cached calls of derived functions, which compare no revision on each call but step aside.
+    """
 
     value = 0
+    watchers: "weakref.WeakSet[Any]" = weakref.WeakSet()
+    _quiet = False
 
     @classmethod
     def bump(cls) -> None:
         cls.value += 1
+        if not cls._quiet:
+            for watcher in list(cls.watchers):
+                watcher.rules_changed()
+
+    @classmethod
+    @contextlib.contextmanager
+    def kept(cls) -> Iterator[None]:
+        """Registrations inside are no change: the revision and the watchers stay as they were."""
+        value, cls._quiet = cls.value, True
+        try:
+            yield
+        finally:
+            cls.value, cls._quiet = value, False
 
 
 class RuleTable:
