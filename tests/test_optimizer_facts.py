@@ -22,23 +22,29 @@ MODES = ("reverse", "value_and_grad", "vjp", "forward")
 
 @pytest.fixture
 def checked_facts(monkeypatch):
-    """TreeFacts.of, comparing each kept answer with a fresh one, with every derivative generated
-    anew (no cache); gives the count of checks."""
+    """TreeFacts.summary, comparing each kept summary with a fresh one, with every derivative
+    generated anew (no cache); gives the count of checks."""
     monkeypatch.setenv("ADJOINT_CACHE", "0")
     monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
     asked = {"kept": 0}
-    plain_of = statements.TreeFacts.of
+    plain_summary = statements.TreeFacts.summary
 
-    def of(self, stmt):
+    def summary(self, stmt):
         kept = self.known.get(id(stmt))
-        answer = plain_of(self, stmt)
+        answer = plain_summary(self, stmt)
         if kept is not None:
             asked["kept"] += 1
-            assert answer == plain_of(statements.TreeFacts(), stmt), statements.gast.dump(stmt)
+            assert _found(answer) == _found(statements.Summary(stmt)), statements.gast.dump(stmt)
         return answer
 
-    monkeypatch.setattr(statements.TreeFacts, "of", of)
+    monkeypatch.setattr(statements.TreeFacts, "summary", summary)
     return asked
+
+
+def _found(summary: statements.Summary) -> tuple:
+    """What a summary says of its statement (its calls by identity)."""
+    return (summary.reads, summary.assigns, summary.loads, summary.stores, [id(call) for call in summary.calls],
+            summary.effect, summary.container, summary.item_store)
 
 
 def test_kept_statement_facts_hold_over_the_catalogue(checked_facts):

@@ -30,13 +30,13 @@ from typing import Dict, List, Optional, Set
 import gast
 
 from adjoint import nodes
-from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
 from adjoint.optimize.statements import BlockFacts, reports_changes, simple
 
 
 def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
-    """x for `x = x + e` where x is an adjoint and e does not read x."""
+    """x for `x = x + e` where x is an adjoint and e does not read x (it may only if the statement
+    loads x twice: e is walked only then)."""
     target = nodes.assigned_name(stmt)
     if target is None:
         return None
@@ -45,9 +45,20 @@ def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
         return None
     if not (isinstance(value.left, gast.Name) and value.left.id == target):
         return None
-    if target in set(nodes.names_read(value.right)):
+    loads_twice = facts.unchanged.statements().summary(stmt).loads.count(target) > 1
+    if loads_twice and target in set(nodes.names_read(value.right)):
         return None
     return target
+
+
+def _accumulations(block: List[gast.stmt], facts: Facts) -> Dict[int, str]:
+    """The id of each accumulation of the block -> its target."""
+    found = {}
+    for stmt in block:
+        target = _accumulation_target(stmt, facts)
+        if target is not None:
+            found[id(stmt)] = target
+    return found
 
 
 class _Block:
@@ -56,24 +67,34 @@ class _Block:
     it, and those of the compound statements, are kept ascending (a merged statement's new names
     added, a deleted statement skipped where it is met), so the statement an accumulation would
     merge into, the nearest one back that touches its target or does not merely assign, is found
-    without walking back over the statements between."""
+    without walking back over the statements between. Only the names asked about are indexed:
+    the targets of the block's accumulations (a merge makes no new one), and what the statements
+    assigning them read, with the names that may share memory with those (a merged statement
+    reads what the two it joins read)."""
 
-    def __init__(self, info: BlockFacts, facts: Facts):
+    def __init__(self, info: BlockFacts, facts: Facts, accumulating: Dict[int, str]):
         self.info = info
         self.facts = facts
+        self.accumulating = accumulating  # id of each accumulation of the block -> its target
+        self.targets = targets = set(accumulating.values())
         self.ordinals = list(range(len(info.block)))  # the order number of each statement, ascending
         self.deleted: Set[int] = set()
-        self.touching: Dict[str, List[int]] = defaultdict(list)
-        self.assigning: Dict[str, List[int]] = defaultdict(list)
+        self.touching: Dict[str, List[int]] = defaultdict(list)  # a target -> statements touching it
+        self.assigning: Dict[str, List[int]] = defaultdict(list)  # a name asked about -> statements assigning it
         self.compound: List[int] = []
+        read = set()
+        for stmt, reads in zip(info.block, info.reads):
+            if nodes.assigned_name(stmt) in targets:
+                read |= reads
+        self.asked = targets | facts.sharing(read)
         for number, stmt in enumerate(info.block):
             if nodes.is_comment(stmt):
                 continue
             if not simple(stmt):
                 self.compound.append(number)
-            for name in info.reads[number] | info.assigned[number]:
+            for name in (info.reads[number] | info.assigned[number]) & targets:
                 self.touching[name].append(number)
-            for name in info.assigned[number]:
+            for name in info.assigned[number] & self.asked:
                 self.assigning[name].append(number)
 
     def _last_before(self, numbers: List[int], number: int) -> Optional[int]:
@@ -89,7 +110,7 @@ class _Block:
         block, info = self.info.block, self.info
         for j in range(start, len(block)):
             stmt = block[j]
-            target = _accumulation_target(stmt, self.facts)
+            target = self.accumulating.get(id(stmt))
             if target is None:
                 continue
             number = self.ordinals[j]
@@ -102,16 +123,24 @@ class _Block:
             if nodes.assigned_name(earlier) != target:
                 continue
             reads = self.facts.sharing(info.reads[i])  # and the names that may share their memory
-            if self._assigned_between(reads, earlier_number, number) or not is_pure(earlier.value, self.facts):
+            if self._assigned_between(reads, earlier_number, number) or not self._pure(earlier):
                 continue
             stmt.value = nodes.add(earlier.value, stmt.value.right)
             self.facts.unchanged.statements().forget(stmt)
+            self.accumulating.pop(id(earlier), None)
+            self.accumulating.pop(id(stmt))
+            merged = _accumulation_target(stmt, self.facts)
+            if merged is not None:
+                self.accumulating[id(stmt)] = merged
             self._rewritten(j, (info.reads[j] - {target}) | info.reads[i], info.assigned[j] | info.assigned[i])
             info.delete(i)
             self.deleted.add(earlier_number)
             del self.ordinals[i]
             return i
         return None
+
+    def _pure(self, assignment: gast.Assign) -> bool:
+        return self.facts.unchanged.statements().summary(assignment).pure(self.facts)
 
     def _assigned_between(self, names, after: int, before: int) -> bool:
         for name in names:
@@ -123,9 +152,9 @@ class _Block:
     def _rewritten(self, j: int, reads: Set[str], assigned: Set[str]) -> None:
         number, info = self.ordinals[j], self.info
         touched = info.reads[j] | info.assigned[j]
-        for name in (reads | assigned) - touched:
+        for name in ((reads | assigned) - touched) & self.targets:
             bisect.insort(self.touching[name], number)
-        for name in assigned - info.assigned[j]:
+        for name in (assigned - info.assigned[j]) & self.asked:
             bisect.insort(self.assigning[name], number)
         info.rewritten(j, reads, assigned)
 
@@ -136,7 +165,10 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     tree_facts = facts.unchanged.statements()
     for block in facts.unchanged.blocks(tree):
-        merging = _Block(BlockFacts(block, tree_facts), facts)
+        accumulating = _accumulations(block, facts)
+        if not accumulating:
+            continue
+        merging = _Block(BlockFacts(block, tree_facts), facts, accumulating)
         position = merging.merge_from(0)
         while position is not None:
             changed = True

@@ -18,6 +18,8 @@ After::
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import gast
 
 from adjoint import nodes
@@ -41,11 +43,24 @@ def _is_number(expr: gast.expr) -> bool:
     return isinstance(expr, gast.Constant) and type(expr.value) in (int, float)
 
 
+def _number_assigned(stmt: gast.stmt, facts: Facts, parameters) -> Optional[str]:
+    """d_t for `d_t = 1.0`, where d_t is the adjoint of a temporary (not a parameter); else None."""
+    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and _is_number(stmt.value):
+        name = stmt.targets[0].id
+        if name in facts.adjoint_names and facts.is_temporary(name) and name not in parameters:
+            return name
+    return None
+
+
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
-    """Replace reads of temporaries' adjoints known to hold a number by that number."""
-    _, stores = facts.unchanged.counts(tree)
+    """Replace reads of temporaries' adjoints known to hold a number by that number. Without such
+    an assignment at the top level there is nothing to replace (a replacement can make one), and
+    the names' counts are not asked for."""
     parameters = {arg.id for arg in tree.args.args + tree.args.kwonlyargs}
+    if not any(_number_assigned(stmt, facts, parameters) for stmt in tree.body):
+        return False
+    _, stores = facts.unchanged.counts(tree)
     numbers, changed = {}, False
     tree_facts = facts.unchanged.statements()
     for stmt in tree.body:
@@ -53,10 +68,9 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
             replace = _Numbers(numbers)
             replace.visit(stmt)
             if replace.changed:
-                facts.unchanged.statements().forget(stmt)
+                tree_facts.forget(stmt)
                 changed = True
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and _is_number(stmt.value):
-            name = stmt.targets[0].id
-            if name in facts.adjoint_names and facts.is_temporary(name) and stores[name] == 1 and name not in parameters:
-                numbers[name] = stmt.value.value
+        name = _number_assigned(stmt, facts, parameters)
+        if name is not None and stores[name] == 1:
+            numbers[name] = stmt.value.value
     return changed

@@ -3,8 +3,9 @@
 From a copy `t = y` of the compiler's temporary t, loads of t in the simple statements after
 it are renamed to y, up to the first statement that assigns t or y (renamed too, as it reads
 before it assigns) or the first compound statement or return that reads or assigns either
-(not renamed). Where each name is read and assigned is indexed once per block, so each copy
-costs the statements it renames, not the length of the block.
+(not renamed). Where the names of copies are read and assigned is indexed once per block (from
+the kept statement facts), so each copy costs the statements it renames, not the length of the
+block.
 
 Before::
 
@@ -30,7 +31,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes, simple
+from adjoint.optimize.statements import TreeFacts, reports_changes, simple
 
 _END = float("inf")
 
@@ -48,35 +49,49 @@ class _Rename(nodes.Transformer):
         return node
 
 
+def _is_copy(stmt: gast.stmt, facts: Facts) -> bool:
+    """`t = y` of the compiler's temporary t."""
+    copy_name = nodes.assigned_name(stmt)
+    return copy_name is not None and isinstance(stmt.value, gast.Name) and facts.is_temporary(copy_name)
+
+
 def _first_after(positions: List[int], index: int) -> float:
     found = bisect.bisect_right(positions, index)
     return positions[found] if found < len(positions) else _END
 
 
 class _Block:
-    def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts):
+    """One block's copies. Only the names of copies matter (each copied temporary and what it
+    copies; renaming makes a later copy's source an earlier copy's): the index holds them alone,
+    and a block without a copy is not indexed at all."""
+
+    def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts, facts: Facts):
         self.block = block
         self.tree_facts = tree_facts
-        self.info = BlockFacts(block, tree_facts)
+        self.copies = [index for index, stmt in enumerate(block) if _is_copy(stmt, facts)]
         self.readers: Dict[str, List[int]] = defaultdict(list)  # name -> positions of statements reading it
         self.assigners: Dict[str, List[int]] = defaultdict(list)
         self.barriers: Dict[str, List[int]] = defaultdict(list)  # compound statements and returns touching a name
-        for position, (stmt, reads, assigns) in enumerate(zip(block, self.info.reads, self.info.assigned)):
-            for name in reads:
+        self.names = set()
+        if not self.copies:
+            return
+        for index in self.copies:
+            self.names.update((block[index].targets[0].id, block[index].value.id))
+        for position, stmt in enumerate(block):
+            reads, assigns = tree_facts.of(stmt)
+            for name in reads & self.names:
                 self.readers[name].append(position)
-            for name in assigns:
+            for name in assigns & self.names:
                 self.assigners[name].append(position)
             if not simple(stmt):
-                for name in reads | assigns:
+                for name in (reads | assigns) & self.names:
                     self.barriers[name].append(position)
 
-    def propagate(self, facts: Facts) -> bool:
+    def propagate(self) -> bool:
         changed = False
-        for index, stmt in enumerate(self.block):
-            copy_name = nodes.assigned_name(stmt)
-            if copy_name is None or not isinstance(stmt.value, gast.Name) or not facts.is_temporary(copy_name):
-                continue
-            changed = self._rename_after(index, copy_name, stmt.value.id) or changed
+        for index in self.copies:
+            stmt = self.block[index]
+            changed = self._rename_after(index, stmt.targets[0].id, stmt.value.id) or changed
         return changed
 
     def _rename_after(self, index: int, copy_name: str, source: str) -> bool:
@@ -93,20 +108,21 @@ class _Block:
 
     def _rename_in(self, position: int, copy_name: str, source: str) -> bool:
         stmt = self.block[position]
+        before = self.tree_facts.of(stmt)[0]  # not a barrier: a simple statement, whose reads are kept
         replacer = _Rename(copy_name, source)
         if isinstance(stmt, gast.Assign):
             stmt.value = replacer.visit(stmt.value)
         else:
             replacer.visit(stmt)
-        if replacer.changed:
-            self.tree_facts.forget(stmt)
-        before, after = self.info.reads[position], set(nodes.names_read(stmt))
-        for name in before - after:
+        if not replacer.changed:
+            return False
+        self.tree_facts.forget(stmt)
+        after = self.tree_facts.of(stmt)[0]  # what it assigns stays as it was: renaming loads leaves it
+        for name in (before - after) & self.names:
             self.readers[name].remove(position)
-        for name in after - before:
+        for name in (after - before) & self.names:
             bisect.insort(self.readers[name], position)
-        self.info.reads[position] = after  # what it assigns stays as it was: renaming loads leaves it
-        return replacer.changed
+        return True
 
 
 @reports_changes
@@ -115,5 +131,5 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     tree_facts = facts.unchanged.statements()
     for block in facts.unchanged.blocks(tree):
-        changed = _Block(block, tree_facts).propagate(facts) or changed
+        changed = _Block(block, tree_facts, facts).propagate() or changed
     return changed

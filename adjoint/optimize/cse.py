@@ -55,25 +55,6 @@ def _key(node: gast.AST, copies: Dict[str, str]) -> str:
 
 
 _KEY_FIELDS: Dict[type, Tuple[str, ...]] = {}
-_CONTAINERS = (gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp)
-_EFFECTS = (gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await)
-
-
-def _value_facts(value: gast.expr, facts: Facts) -> Tuple[bool, bool, Set[str]]:
-    """In one walk: whether the value is pure (as dce.is_pure), whether it is worth sharing (an
-    operation, not an atom, and nothing that builds a mutable container), and the names it reads."""
-    pure, container, reads = True, False, set()
-    for node in nodes.walk(value):
-        if isinstance(node, gast.Name):
-            if isinstance(node.ctx, gast.Load):
-                reads.add(node.id)
-        elif isinstance(node, gast.Call):
-            pure = pure and facts.is_pure_callee(node.func)
-        elif isinstance(node, _EFFECTS):
-            pure = False
-        elif isinstance(node, _CONTAINERS):
-            container = True
-    return pure, not nodes.is_atom(value) and not container, reads
 
 
 class _Block:
@@ -112,10 +93,13 @@ class _Block:
             self.copies_of[source].add(target)
         elif key is not None and key not in self.values:
             if target not in read:
-                depends = read | {self.copies.get(n, n) for n in read}
+                copied = self.copies.keys() & read
+                depends = read | {self.copies[n] for n in copied} if copied else read  # never changed
                 self.values[key] = (target, depends)
-                for name in depends | {target}:
-                    self.keys_of[name].add(key)
+                keys_of = self.keys_of
+                keys_of[target].add(key)
+                for name in depends:
+                    keys_of[name].add(key)
 
 
 def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], settled: "_Settled") -> bool:
@@ -143,7 +127,7 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], sett
             continue
         target = stmt.targets[0].id
         shareable = candidate and target not in returned
-        key = _key(stmt.value, available.copies) if shareable else None
+        key = settled.key(stmt, available.copies) if shareable else None
         found = available.values.get(key) if key is not None else None
         if found is not None and found[0] not in returned:
             stmt.value = nodes.name(found[0])
@@ -166,16 +150,29 @@ class _Settled:
 
     def __init__(self, tree_facts, returned: Set[str]):
         self.statements = tree_facts.settled_for("cse")
-        self.values = tree_facts.settled_for("cse values")  # id(assignment) -> (it, *_value_facts of its value)
+        self.summaries = tree_facts
+        self.keys = tree_facts.settled_for("cse keys")  # id(assignment) -> (it, _key with no copies, its names)
         self.stretches = tree_facts.settled_for("cse stretches")  # id(first) -> (first, ids, to the end, returned)
         self.returned = returned
 
     def value_facts(self, assignment: gast.Assign, facts: Facts) -> Tuple[bool, bool, Set[str]]:
-        """_value_facts of its value, kept until a pass changes it."""
-        found = self.values.get(id(assignment))
+        """Whether the value of an assignment to a name is pure (as dce.is_pure), whether it is
+        worth sharing (an operation, not an atom, and nothing that builds a mutable container),
+        and the names it reads (the statement's: its target is stored, not read)."""
+        summary = self.summaries.summary(assignment)
+        return summary.pure(facts), not nodes.is_atom(assignment.value) and not summary.container, summary.reads
+
+    def key(self, assignment: gast.Assign, copies: Dict[str, str]) -> str:
+        """_key of its value under `copies`: the key with no copies, kept until a pass changes the
+        assignment, when no name in it holds a copy."""
+        found = self.keys.get(id(assignment))
         if found is None:
-            found = self.values[id(assignment)] = (assignment, *_value_facts(assignment.value, facts))
-        return found[1], found[2], found[3]
+            summary = self.summaries.summary(assignment)
+            names = set(summary.loads) | set(summary.stores)
+            found = self.keys[id(assignment)] = (assignment, _key(assignment.value, {}), names)
+        if copies and not copies.keys().isdisjoint(found[2]):
+            return _key(assignment.value, copies)
+        return found[1]
 
     def skip(self, block: List[gast.stmt], start: int) -> int:
         """Where the scan goes on: past the settled stretches from block[start] on."""
@@ -210,7 +207,7 @@ def _survey(tree: gast.FunctionDef, facts: Facts):
         if stmt.__class__ in _WHOLE:
             found = kept.get(id(stmt))
             if found is None:
-                found = kept[id(stmt)] = (stmt, *_survey_of(nodes.every_node(stmt), facts))
+                found = kept[id(stmt)] = (stmt, *_survey_of_simple(stmt, facts))
             names, in_place = found[1], found[2]
         else:
             names, in_place = _survey_of(header_nodes(stmt), facts)
@@ -223,19 +220,34 @@ def _survey(tree: gast.FunctionDef, facts: Facts):
 _WHOLE = (gast.Assign, gast.Expr, gast.Return)  # statements with no statement inside
 
 
+def _survey_of_simple(stmt: gast.stmt, facts: Facts) -> Tuple[Set[str], bool]:
+    """The names an assignment, expression statement or return returns, and whether it changes a
+    value in place, from its summary (a pure statement calls nothing that does)."""
+    summary = facts.unchanged.statements().summary(stmt)
+    returned = summary.reads if stmt.__class__ is gast.Return and stmt.value is not None else set()
+    in_place = summary.item_store or not summary.pure(facts) and any(_changes_in_place(call, facts)
+                                                                      for call in summary.calls)
+    return returned, in_place
+
+
 def _survey_of(found: List[gast.AST], facts: Facts) -> Tuple[List[str], bool]:
     """The names these nodes return, and whether one of them changes a value in place."""
-    returned, stack = [], facts.stack
+    returned = []
     for node in found:
         kind = node.__class__
         if kind is gast.Return and node.value is not None:
             returned.extend(nodes.names_read(node.value))
         elif kind is gast.Subscript and node.ctx.__class__ is gast.Store:
             return returned, True
-        elif kind is gast.Call and not (facts.is_pure_callee(node.func) or _on(node, stack)):
-            if not _is_comment_call(node):  # a list method, a user function
-                return returned, True
+        elif kind is gast.Call and _changes_in_place(node, facts):
+            return returned, True
     return returned, False
+
+
+def _changes_in_place(call: gast.Call, facts: Facts) -> bool:
+    """A call of a list method or a user function (not of a pure function, the compiler's stack,
+    or the comment marker)."""
+    return not (facts.is_pure_callee(call.func) or _on(call, facts.stack) or _is_comment_call(call))
 
 
 def _is_comment_call(call: gast.Call) -> bool:

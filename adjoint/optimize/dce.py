@@ -25,7 +25,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import reports_changes
+from adjoint.optimize.statements import reports_reshaping
 
 
 def is_pure(expr: gast.expr, facts: Facts) -> bool:
@@ -52,15 +52,12 @@ class _Liveness:
         self.facts = facts
         self.mutate = mutate
         self.changed = False
-        tree_facts = facts.unchanged.statements()
-        self.reads = tree_facts.of
-        self.pure = tree_facts.settled_for("pure value")  # id(assignment) -> (it, whether its value is pure)
+        self.tree_facts = facts.unchanged.statements()
+        self.reads = self.tree_facts.of
 
     def pure_value(self, assignment: gast.Assign) -> bool:
-        found = self.pure.get(id(assignment))
-        if found is None:
-            found = self.pure[id(assignment)] = (assignment, is_pure(assignment.value, self.facts))
-        return found[1]
+        """Whether the value of an assignment to a name is pure (from its kept summary)."""
+        return self.tree_facts.summary(assignment).pure(self.facts)
 
     def block(self, stmts: List[gast.stmt], live: Set[str]) -> Tuple[List[gast.stmt], Set[str]]:
         """Scan stmts backward from `live`, a set the scan owns and updates in place (callers pass a copy)."""
@@ -93,7 +90,7 @@ class _Liveness:
             return self._if(stmt, live)
         if isinstance(stmt, (gast.For, gast.While)):
             return self._loop(stmt, live)
-        live |= _reads(stmt)
+        live |= self.reads(stmt)[0]  # the names it loads (kept for assignments, expressions, returns)
         return True, live
 
     def _if(self, stmt: gast.If, live: Set[str]) -> Tuple[bool, Set[str]]:
@@ -135,7 +132,7 @@ def _binds_live_target(loop: gast.stmt, live: Set[str]) -> bool:
     return isinstance(loop, gast.For) and bool(set(nodes.names_stored(loop.target)) & live)
 
 
-@reports_changes
+@reports_reshaping
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     liveness = _Liveness(facts)
     tree.body, _ = liveness.block(tree.body, set())

@@ -53,7 +53,8 @@ class _Fold(nodes.Transformer):
         return new
 
     def visit_BinOp(self, node):
-        self.generic_visit(node)
+        node.left = self.visit(node.left)  # its operator holds nothing to fold
+        node.right = self.visit(node.right)
         left, right, op = node.left, node.right, type(node.op)
         if _number(left) and _number(right) and op in _FOLDABLE and _safe(op, left.value, right.value):
             return self._replace(nodes.constant(_FOLDABLE[op](left.value, right.value)))
@@ -131,8 +132,14 @@ class _Fold(nodes.Transformer):
             return node.id in self.facts.adjoint_names or node.id not in self.facts.numbers
         return bool(set(nodes.names_read(node)) & self.facts.adjoint_names)
 
+    def visit_Name(self, node):
+        return node  # nothing to fold inside
+
+    def visit_Constant(self, node):
+        return node
+
     def visit_UnaryOp(self, node):
-        self.generic_visit(node)
+        node.operand = self.visit(node.operand)
         operand = node.operand
         if isinstance(node.op, gast.USub):
             if _number(operand):

@@ -33,18 +33,25 @@ from typing import Dict, List, Optional
 import gast
 
 from adjoint import nodes
-from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
 from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes
 
 
 class _ReplaceLoad(nodes.Transformer):
+    """Put the value in place of the load of the temporary: its only one, so nothing is looked at
+    after it."""
+
     def __init__(self, temp: str, value: gast.expr):
         self.temp = temp
         self.value = value
+        self.replaced = False
+
+    def visit(self, node):
+        return node if self.replaced else super().visit(node)
 
     def visit_Name(self, node):
         if node.id == self.temp and isinstance(node.ctx, gast.Load):
+            self.replaced = True
             return self.value
         return node
 
@@ -71,17 +78,26 @@ class _Block:
         self.loads = loads
         self.stores = stores
         self.tree_facts = tree_facts
-        self.info = BlockFacts(block, tree_facts)
-        self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
-        self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
-        self.reader: Dict[str, gast.stmt] = {}  # a name -> the first statement of the block that reads it
-        for stmt, reads in zip(block, self.info.reads):
-            for name in reads:
-                self.reader.setdefault(name, stmt)
+        self.candidates = {name for name in map(nodes.assigned_name, block) if self._single_temporary(name)}
+        self.reader: Dict[str, gast.stmt] = {}  # a candidate -> the first statement of the block that reads it
+        if self.candidates:
+            self.info = BlockFacts(block, tree_facts)
+            self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
+            self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
+            for stmt, reads in zip(block, self.info.reads):
+                for name in reads & self.candidates:
+                    self.reader.setdefault(name, stmt)
         self.waiting: Dict[int, List[gast.stmt]] = {}  # id of a statement in the way -> temporaries waiting
         self.again: List[int] = []  # a heap of the orders of statements to look at again
 
+    def _single_temporary(self, name: Optional[str]) -> bool:
+        """A temporary assigned once and loaded once: the only names that may be inlined (inlining
+        one changes no other's counts)."""
+        return name is not None and self.facts.is_temporary(name) and self.loads[name] == 1 and self.stores[name] == 1
+
     def run(self) -> bool:
+        if not self.candidates:
+            return False
         changed, index = False, 0
         while True:
             if self.again and (index >= len(self.block) or self.again[0] < self.ordinals[index]):
@@ -101,10 +117,10 @@ class _Block:
     def _inline(self, index: int) -> bool:
         stmt = self.block[index]
         temp = nodes.assigned_name(stmt)
-        if temp is None or not self.facts.is_temporary(temp) or self.loads[temp] != 1 or self.stores[temp] != 1:
+        if not self._single_temporary(temp):
             return False
         use = self._single_use(index, temp)
-        if not is_pure(stmt.value, self.facts) and not self._is_copy_right_after(index, use, temp):
+        if not self.tree_facts.summary(stmt).pure(self.facts) and not self._is_copy_right_after(index, use, temp):
             return False
         if use is None:
             return False
@@ -121,7 +137,7 @@ class _Block:
         _replace_load(reader, temp, stmt.value)
         self.tree_facts.forget(reader)
         moved = self.info.reads[index]
-        for name in moved:
+        for name in moved & self.candidates:
             if self.reader.get(name) is stmt:
                 self.reader[name] = reader
         self.info.rewritten(use, (self.info.reads[use] - {temp}) | moved,

@@ -5,8 +5,9 @@ which names they read and which they assign or change. `BlockFacts` walks each s
 and keeps the answers in lists parallel to the block; a pass that rewrites a statement updates
 its entry (`rewritten`) or removes it with the statement (`delete`), so no statement is walked
 again for a query. `Unchanged` keeps what the passes ask of the whole tree from one pass to the
-next: the facts of each simple statement until a pass changes that statement (and says so:
-`TreeFacts.forget`), the counts of names and the blocks while no pass changes the tree.
+next: the `Summary` of each simple statement (what one walk finds, for every pass that asks) until
+a pass changes that statement (and says so: `TreeFacts.forget`), the counts of names and the
+blocks while no pass changes the tree.
 """
 from __future__ import annotations
 
@@ -91,22 +92,87 @@ def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> Non
 
 
 _KEPT = (gast.Assign, gast.Expr, gast.Return)  # statements whose facts are kept: no statement inside
+_EFFECTS = frozenset({gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await})  # what no pure value holds
+_CONTAINERS = frozenset({gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp})
+
+
+class Summary:
+    """What one walk of an assignment, expression statement or return finds, for every pass that
+    asks: the names it reads (`reads`) and assigns or changes (`assigns`, as `_expression_facts`),
+    every name it loads (or deletes, or binds as a parameter) and stores, in walk order, for the
+    counts of names; its calls; whether it holds an effect (a lambda, `:=`, yield, await), builds
+    a container, or stores into an item."""
+
+    __slots__ = ("stmt", "reads", "assigns", "loads", "stores", "calls", "effect", "container", "item_store",
+                 "_pure")
+
+    def __init__(self, stmt: gast.stmt):
+        self.stmt = stmt  # held, which keeps its id from being reused while the summary is kept
+        self.reads: Set[str] = set()
+        self.assigns: Set[str] = set()
+        self.loads: List[str] = []
+        self.stores: List[str] = []
+        self.calls: List[gast.Call] = []
+        self.effect = self.container = self.item_store = False
+        self._pure: Optional[bool] = None
+        self._walk(stmt)
+
+    def _walk(self, stmt: gast.stmt) -> None:
+        name, load, store = gast.Name, gast.Load, gast.Store
+        subscript, call, attribute = gast.Subscript, gast.Call, gast.Attribute
+        for sub in nodes.every_node(stmt):
+            cls = sub.__class__
+            if cls is name:
+                ctx = sub.ctx.__class__
+                if ctx is store:
+                    self.stores.append(sub.id)
+                    self.assigns.add(sub.id)
+                else:
+                    self.loads.append(sub.id)
+                    if ctx is load:
+                        self.reads.add(sub.id)
+            elif cls is call:
+                self.calls.append(sub)
+                if sub.func.__class__ is attribute:
+                    self.assigns.update(nodes.names_read(sub.func.value))
+            elif cls is subscript:
+                if sub.ctx.__class__ is store:
+                    self.item_store = True
+                    self.assigns.update(nodes.names_read(sub.value))
+            elif cls in _EFFECTS:
+                self.effect = True
+            elif cls in _CONTAINERS:
+                self.container = True
+
+    def pure(self, facts) -> bool:
+        """No effect and no call but of pure functions (`dce.is_pure` of the whole statement: of
+        an assignment's value when it assigns a name)."""
+        if self._pure is None:
+            self._pure = not self.effect and all(facts.is_pure_callee(call.func) for call in self.calls)
+        return self._pure
 
 
 class TreeFacts:
-    """What each statement of a tree reads and assigns. The facts of an assignment, expression
-    statement or return are kept until `forget`: a pass that changes such a statement in place,
+    """What each statement of a tree reads and assigns. The `Summary` of an assignment, expression
+    statement or return is kept until `forget`: a pass that changes such a statement in place,
     or a compound statement with statements inside, says so. A compound statement's facts are
     made from its parts on each ask, so a change inside it needs no more."""
 
     def __init__(self):
-        self.known = {}  # id(stmt) -> (stmt, reads, assigns): holding stmt keeps its id from being reused
+        self.known: Dict[int, Summary] = {}  # id(stmt) -> its summary (which holds stmt)
         self.settled: Dict[str, Dict[int, Any]] = {}  # pass -> id(stmt) -> what it keeps: see `settled_for`
 
-    def of(self, stmt: gast.stmt) -> Tuple[Set[str], Set[str]]:
+    def summary(self, stmt: gast.stmt) -> Summary:
+        """The summary of an assignment, expression statement or return."""
         found = self.known.get(id(stmt))
-        if found is not None:
-            return found[1], found[2]
+        if found is None:
+            found = self.known[id(stmt)] = Summary(stmt)
+        return found
+
+    def of(self, stmt: gast.stmt) -> Tuple[Set[str], Set[str]]:
+        if stmt.__class__ in _KEPT:
+            found = self.summary(stmt)
+            return found.reads, found.assigns
         reads: Set[str] = set()
         assigns: Set[str] = set()
         for field in stmt._fields:
@@ -121,13 +187,13 @@ class TreeFacts:
                         _expression_facts(item, reads, assigns)
             elif isinstance(value, gast.AST):
                 _expression_facts(value, reads, assigns)
-        if stmt.__class__ in _KEPT:
-            self.known[id(stmt)] = (stmt, reads, assigns)
         return reads, assigns
 
     def forget(self, stmt: gast.stmt) -> None:
         """stmt, or a statement inside it, was changed in place."""
-        changed = [id(stmt)] + [id(inner) for inner in every_statement(stmt)]
+        changed = [id(stmt)]
+        if stmt.__class__ not in _KEPT:
+            changed += [id(inner) for inner in every_statement(stmt)]
         for kept in [self.known, *self.settled.values()]:
             for key in changed:
                 kept.pop(key, None)
@@ -180,10 +246,13 @@ class BlockFacts:
 
 class Unchanged:
     """What passes ask of the whole tree, kept from one pass to the next: the statement facts
-    (`statements`, kept up to date by `TreeFacts.forget`), and until a pass reports a change
-    (`changed`) the counts of names and the blocks: a pass that reports none has left the tree as
-    it was, so a later pass finds the answers it would compute itself. A pass that changes the
-    tree may change the counts while it runs (inlining moves loads); they are dropped after it."""
+    (`statements`, kept up to date by `TreeFacts.forget`); until a pass reports a change
+    (`changed`) the counts of names: a pass that reports none has left the tree as it was, so a
+    later pass finds the answers it would compute itself. A pass that changes the tree may change
+    the counts while it runs (inlining moves loads); they are dropped after it. The blocks are
+    kept until a pass reports it reshaped them (`reshaped`): the other passes change expressions,
+    or remove simple statements from a block that keeps a statement after them, so the tree holds
+    the same statement lists, in the same order."""
 
     def __init__(self):
         self._statements: Optional[TreeFacts] = None
@@ -191,6 +260,10 @@ class Unchanged:
         self._blocks: Optional[List[List[gast.stmt]]] = None
 
     def changed(self) -> None:
+        self._counts = None
+
+    def reshaped(self) -> None:
+        """A pass removed a compound statement, emptied a block, or put a new list in the tree."""
         self._counts = self._blocks = None
 
     def statements(self) -> TreeFacts:
@@ -199,19 +272,16 @@ class Unchanged:
         return self._statements
 
     def counts(self, tree: gast.AST) -> Tuple[Counter, Counter]:
-        """`counts(tree)`, from the names of each simple statement kept until a pass changes it."""
+        """`counts(tree)`, from the summary of each simple statement."""
         if self._counts is None:
             loads: List[str] = []
             stores: List[str] = []
-            kept = self.statements().settled_for("names")
+            statements = self.statements()
             for stmt in [tree, *every_statement(tree)]:
                 if stmt.__class__ in _KEPT:
-                    found = kept.get(id(stmt))
-                    if found is None:
-                        found = kept[id(stmt)] = (stmt, [], [])
-                        _names_in(nodes.every_node(stmt), found[1], found[2])
-                    loads += found[1]
-                    stores += found[2]
+                    found = statements.summary(stmt)
+                    loads += found.loads
+                    stores += found.stores
                 else:
                     _names_in(header_nodes(stmt), loads, stores)
             self._counts = Counter(loads), Counter(stores)
@@ -231,5 +301,17 @@ def reports_changes(run: Callable) -> Callable:
         changed = run(tree, facts)
         if changed:
             facts.unchanged.changed()
+        return changed
+    return run_pass
+
+
+def reports_reshaping(run: Callable) -> Callable:
+    """`reports_changes` for a pass that may also remove compound statements or replace, empty or
+    add statement lists: the blocks `Unchanged` kept are dropped with the rest."""
+    @functools.wraps(run)
+    def run_pass(tree: gast.FunctionDef, facts) -> bool:
+        changed = run(tree, facts)
+        if changed:
+            facts.unchanged.reshaped()
         return changed
     return run_pass

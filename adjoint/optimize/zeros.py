@@ -63,6 +63,7 @@ class _Zeros:
                 self.changed = True
 
     def block(self, stmts: List[gast.stmt], known: Set[str]) -> Set[str]:
+        """Scan stmts from `known`, a set the scan owns and updates in place (callers pass a copy)."""
         for stmt in stmts:
             known = self.statement(stmt, known)
         return known
@@ -71,11 +72,12 @@ class _Zeros:
         if isinstance(stmt, gast.Assign):
             self.substitute(stmt, stmt.value, known)
             target = stmt.targets[0]
-            stored = {target.id} if target.__class__ is gast.Name else set(nodes.names_stored(target)) | set(
-                nodes.names_read(target))
-            known = known - stored
-            if isinstance(target, gast.Name) and target.id in self.facts.adjoint_names and _is_zero(stmt.value):
-                known = known | {target.id}
+            if target.__class__ is not gast.Name:
+                known -= set(nodes.names_stored(target)) | set(nodes.names_read(target))
+            elif target.id in self.facts.adjoint_names and _is_zero(stmt.value):
+                known.add(target.id)
+            else:
+                known.discard(target.id)
             return known
         if isinstance(stmt, gast.If):
             self.substitute(stmt, stmt.test, known)
