@@ -37,18 +37,21 @@ def assign(target: str, value: gast.expr) -> gast.Assign:
     return _node(gast.Assign, targets=[name(target, store=True)], value=value, type_comment=None)
 
 
-_ATOMS = (str, int, float, bool, complex, bytes, type(None), type(Ellipsis))
+_ATOMS = frozenset({str, int, float, bool, complex, bytes, type(None), type(Ellipsis)})
 
 
 def clone(node):
     """A copy of a tree (a node, or a list of them) sharing nothing with it: copy.deepcopy for
-    syntax trees, several times as fast (the compiler copies trees often)."""
+    syntax trees, several times as fast (the compiler copies trees often). Immutable values
+    (names, numbers) are shared, without a call for each."""
     if isinstance(node, list):
         return [clone(item) for item in node]
     if not isinstance(node, gast.AST):
         return node if type(node) in _ATOMS else copy.deepcopy(node)
     copied = node.__class__.__new__(node.__class__)
-    copied.__dict__.update({key: clone(value) for key, value in node.__dict__.items()})
+    atoms = _ATOMS
+    copied.__dict__.update({key: value if value.__class__ in atoms else clone(value)
+                            for key, value in node.__dict__.items()})
     return copied
 
 
@@ -188,6 +191,23 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
             elif isinstance(value, ast_node):
                 append(value)
         yield node
+
+
+def children(node: gast.AST) -> List[gast.AST]:
+    """The nodes directly under node, in the order of gast.iter_child_nodes, except the
+    expression contexts (as `walk`)."""
+    found: List[gast.AST] = []
+    append, ast_node = found.append, gast.AST
+    fields = _CHILD_FIELDS.get(node.__class__)
+    for field in _child_fields(node.__class__) if fields is None else fields:
+        value = getattr(node, field, None)
+        if value.__class__ is list:
+            for item in value:
+                if isinstance(item, ast_node):
+                    append(item)
+        elif isinstance(value, ast_node):
+            append(value)
+    return found
 
 
 _NO_METHOD = object()

@@ -65,12 +65,14 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     lower_comprehensions(parsed, namer.fresh)
     unroll_table_loops(parsed, nodes.local_names(parsed.node))
     check_function(parsed.node, parsed.info, returns_value)
-    refuse_complex_values(parsed, nodes.local_names(parsed.node))
-    specialize_calls(parsed, namer.fresh, nodes.local_names(parsed.node))
+    locals_ = nodes.local_names(parsed.node)  # refuse_complex_values changes nothing
+    refuse_complex_values(parsed, locals_)
+    specialize_calls(parsed, namer.fresh, locals_)
     lift_checkpointed_loops(parsed, namer.fresh)
-    numpy_name = _numpy_name(parsed, namer)
+    locals_ = nodes.local_names(parsed.node)  # _numpy_name changes no statement
+    numpy_name = _numpy_name(parsed, namer, locals_)
     mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
-    unfreeze_distributions(parsed, namer.fresh, nodes.local_names(parsed.node))
+    unfreeze_distributions(parsed, namer.fresh, locals_)
     desugar(parsed, namer.fresh, numpy_name, mappings)
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)
@@ -78,8 +80,8 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     return parsed, namer
 
 
-def _numpy_name(parsed, namer: Namer) -> str:
-    if parsed.lookup("np") is np and "np" not in nodes.local_names(parsed.node):
+def _numpy_name(parsed, namer: Namer, local_names: frozenset) -> str:
+    if parsed.lookup("np") is np and "np" not in local_names:
         return "np"
     name = "np" if parsed.lookup("np") is MISSING and "np" not in namer.taken else namer.exact("np")
     parsed.namespace[name] = np
@@ -246,9 +248,8 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     bindings.update(ctx.bindings)
     units = []
     for tree in trees:
-        source = codegen.to_source(tree)
-        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__,
-                                       _used(bindings, nodes.all_identifiers(tree))))
+        source, identifiers = codegen.render(tree)
+        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, identifiers)))
     return units
 
 

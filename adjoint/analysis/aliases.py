@@ -384,7 +384,7 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
 
 def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:
     """(id of the function's globals, name) for each global name it declares `global` and assigns."""
-    declared = {name for node in gast.walk(parsed.node) if isinstance(node, gast.Global) for name in node.names}
+    declared = {name for node in nodes.walk(parsed.node) if isinstance(node, gast.Global) for name in node.names}
     globals_ = getattr(parsed.func, "__globals__", {})
     return frozenset((id(globals_), name) for name in declared & set(nodes.names_stored(parsed.node)))
 

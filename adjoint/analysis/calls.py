@@ -68,6 +68,8 @@ class CallClassifier:
         self.table = table
         self.dependencies: list = list(parsed.dependencies)
         self.rules_used: Dict[str, str] = {}  # callee -> the source of its rule, for every operation with one
+        self._rule_names: Dict[Any, Optional[str]] = {}  # function -> its name in rules_used (None: no rule)
+        self._callees: Dict[str, Operation] = {}  # `np.sin`, `helper`: what classify_callee found for it
 
     def template(self, func: Any):
         """The rule template of func in this classifier's table (None if it has none)."""
@@ -75,11 +77,15 @@ class CallClassifier:
 
     def classify(self, expr: gast.expr) -> Operation:
         operation = self._classify(expr)
-        if operation.kind == Callee.RULE and operation.func in self.table:
-            name = qualified_name(operation.func)
-            if name not in self.rules_used:
-                self.rules_used[name] = self.table.template(operation.func).source
+        if operation.kind == Callee.RULE and operation.func not in self._rule_names:
+            self._note_rule(operation.func)
         return operation
+
+    def _note_rule(self, func: Any) -> None:
+        """Keep the source of func's rule in rules_used, the first time func is met."""
+        name = self._rule_names[func] = qualified_name(func) if func in self.table else None
+        if name is not None and name not in self.rules_used:
+            self.rules_used[name] = self.table.template(func).source
 
     def _classify(self, expr: gast.expr) -> Operation:
         func = operator_of(expr)
@@ -92,6 +98,17 @@ class CallClassifier:
         return Operation(Callee.NONDIFF)
 
     def classify_callee(self, func_node: gast.expr) -> Operation:
+        """What a callee is. A name or a chain of attributes means the same object each time (the
+        namespace does not change while a derivative is generated): it is resolved once."""
+        text = nodes.dotted_name(func_node)
+        operation = self._callees.get(text) if text is not None else None
+        if operation is None:
+            operation = self._classify_callee(func_node)
+            if text is not None:
+                self._callees[text] = operation
+        return operation
+
+    def _classify_callee(self, func_node: gast.expr) -> Operation:
         found = resolve_value(func_node, self.parsed, self.local_names)
         func = found if _has_rule(found, self.table) else as_user_function(found)
         label = _dotted_text(func_node)

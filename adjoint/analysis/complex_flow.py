@@ -46,7 +46,7 @@ ALLOWED = ("+, -, *, /, ** by a constant, indexing, reshapes and transposes, np.
 def complex_names(parsed: ParsedFunction, classifier: CallClassifier, activity: Activity) -> FrozenSet[str]:
     """The names that may hold a complex value; refuses what cannot be differentiated on them."""
     func_node = parsed.node
-    if not any(_makes_complex(node, classifier) for node in gast.walk(func_node) if isinstance(node, gast.Call)):
+    if not any(_makes_complex(node, classifier) for node in nodes.walk(func_node) if isinstance(node, gast.Call)):
         return frozenset()
     found = _fixed_point(func_node, classifier)
     _Refusals(parsed, classifier, activity, found).check(func_node)

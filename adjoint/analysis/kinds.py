@@ -244,8 +244,10 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
     changed = True
     while changed:  # each definition joins its kind in at once: kinds only grow, so this ends
         changed = False
+        given = []  # the kind each definition gives; in the last round, with the final kinds
         for target, value in definitions:
-            kind = _join(kinds.get(target), value if isinstance(value, str) else inference.value(value))
+            given.append(value if isinstance(value, str) else inference.value(value))
+            kind = _join(kinds.get(target), given[-1])
             if kinds.get(target) != kind:
                 kinds[target] = kind
                 changed = True
@@ -257,8 +259,7 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
             changed = True
     inferred = Kinds((name, kind if kind is not _BOTTOM else UNKNOWN) for name, kind in kinds.items())
     inferred.items_of = {name: kind if kind is not _BOTTOM else UNKNOWN for name, kind in inference.items.items()}
-    inferred.sometimes_lists = {target for target, value in definitions
-                                if (value if isinstance(value, str) else inference.value(value)) == CONTAINER}
+    inferred.sometimes_lists = {target for (target, _), kind in zip(definitions, given) if kind == CONTAINER}
     return inferred
 
 

@@ -134,7 +134,7 @@ def _free_references(func_node: gast.FunctionDef, locals_: frozenset):
                 if text.split(".")[0] not in locals_:
                     found.setdefault(text, node)
                     return
-        for child in gast.iter_child_nodes(node):
+        for child in nodes.children(node):
             visit(child)
 
     for stmt in func_node.body:

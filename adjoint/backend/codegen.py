@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Iterator, Set, Tuple
 
 import gast
 
 from adjoint import nodes
+from adjoint.backend.printable import printable
+from adjoint.frontend.conversion import to_ast
 
 try:
     import astor
@@ -39,23 +42,44 @@ def tidy_comments(block):
 
 def to_source(func_node: gast.FunctionDef) -> str:
     """Source text of a function; comment statements become `# ...` lines."""
+    return render(func_node)[0]
+
+
+def render(func_node: gast.FunctionDef) -> Tuple[str, Set[str]]:
+    """(to_source's text, the identifiers of every name in the function as printed)."""
     func_node.body = tidy_comments(func_node.body)
     texts = []
-    for stmt in nodes.walk(func_node):
-        if isinstance(stmt, gast.stmt) and nodes.is_comment(stmt):
+    for stmt in _statements(func_node):
+        if nodes.is_comment(stmt):
             texts.append(stmt.value.args[0].value)
             stmt.value.args[0] = gast.Constant(value=len(texts) - 1, kind=None)
-    text = _unparse(gast.gast_to_ast(func_node))  # text from the tree alone: no positions needed
-    return "\n".join(_render_comment(line, texts) for line in text.splitlines()) + "\n"
+    tree, identifiers = printable(func_node)  # text from the tree alone: no positions needed
+    text = _unparse(tree, func_node)
+    return "\n".join(_render_comment(line, texts) for line in text.splitlines()) + "\n", identifiers
 
 
-def _unparse(tree: ast.AST) -> str:
+def _statements(node: gast.AST) -> Iterator[gast.stmt]:
+    """Every statement under node, wherever a statement may stand, without walking expressions."""
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, gast.stmt):
+                    yield item
+                if isinstance(item, _HOLDING_STATEMENTS):
+                    yield from _statements(item)
+
+
+_HOLDING_STATEMENTS = (gast.stmt, gast.excepthandler, getattr(gast, "match_case", gast.stmt))
+
+
+def _unparse(tree: ast.AST, func_node: gast.FunctionDef) -> str:
     if astor is not None:
         try:
             return astor.to_source(tree)
         except Exception:  # astor predates some node types of newer Pythons
             pass
-    return ast.unparse(tree)
+    return ast.unparse(to_ast(func_node))
 
 
 def _render_comment(line: str, texts) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gast
 
+from adjoint import nodes
 from adjoint.errors import NonScalarOutputError, UnsupportedSyntaxError
 from adjoint.frontend.parse import SourceInfo
 
@@ -162,4 +163,4 @@ def _walk_body(func_node: gast.FunctionDef):
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(reversed(list(gast.iter_child_nodes(node))))
+        stack.extend(reversed(nodes.children(node)))

@@ -1,6 +1,7 @@
 """Read a function's source into a gast FunctionDef, keeping file and line for error messages."""
 from __future__ import annotations
 
+import ast
 import builtins
 import functools
 import inspect
@@ -13,6 +14,8 @@ import gast
 from adjoint import nodes
 from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
 from adjoint.frontend import lambdas
+from adjoint.frontend.conversion import to_gast
+from adjoint.frontend.source_lines import source_lines
 from adjoint.frontend.rest import receive_rest
 
 
@@ -134,18 +137,26 @@ def unwrap(func: Callable) -> Callable:
         func = inner
 
 
+def _fresh_tree(node) -> gast.FunctionDef:
+    """A gast tree of its own of a parsed function: converted from Python's tree, which the
+    parse cache keeps (the conversion builds new nodes), or copied from a gast tree."""
+    return to_gast(node) if isinstance(node, ast.FunctionDef) else nodes.clone(node)
+
+
 @functools.lru_cache(maxsize=None)
-def _parse_cached(func: Callable) -> Tuple[gast.FunctionDef, SourceInfo]:
+def _parse_cached(func: Callable) -> Tuple[Any, SourceInfo]:
+    """(tree, info) of a function: the tree a Python ast.FunctionDef read from source, or a gast
+    one adjoint made; see _fresh_tree."""
     synthesized = getattr(func, "__adjoint_source__", None)
     if isinstance(synthesized, SynthesizedSource):
-        return gast.parse(synthesized.text).body[0], synthesized.info
+        return ast.parse(synthesized.text).body[0], synthesized.info
     lifted = getattr(func, "__adjoint_tree__", None)
     if lifted is not None:
         return lifted
     if func.__name__ == lambdas.LAMBDA_NAME:
         return lambdas.parse_lambda(func)
     try:
-        lines, first_line = inspect.getsourcelines(func)
+        lines, first_line, module = source_lines(func)
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
     except (OSError, TypeError) as error:
         raise SourceUnavailableError(
@@ -156,11 +167,10 @@ def _parse_cached(func: Callable) -> Tuple[gast.FunctionDef, SourceInfo]:
     dedented = textwrap.dedent(source)
     indent = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
     info = SourceInfo(filename, first_line, tuple(line.rstrip("\n") for line in lines), indent)
-    module = gast.parse(dedented)
-    node = module.body[0]
-    if isinstance(node, gast.AsyncFunctionDef):
+    node = (module or ast.parse(dedented)).body[0]
+    if isinstance(node, ast.AsyncFunctionDef):
         raise UnsupportedSyntaxError("async", "`async def` functions are not supported", info.location(node))
-    if not isinstance(node, gast.FunctionDef):
+    if not isinstance(node, ast.FunctionDef):
         raise SourceUnavailableError(
             f"{getattr(func, '__qualname__', func)!r} is not a function defined with `def`",
             info.location(node),
@@ -189,7 +199,7 @@ def parse_function(func: Callable) -> ParsedFunction:
             except ValueError:
                 continue
             cells.append((ClosureCell(cell), var, namespace[var]))
-    node = nodes.clone(node)
+    node = _fresh_tree(node)
     _defaults_as_values(node, origin)
     parsed = ParsedFunction(func, node, info, namespace, dependencies=cells)
     parsed.fixed.update(fixed)

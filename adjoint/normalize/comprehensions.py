@@ -140,7 +140,7 @@ class _Lowering:
             for value in node.values[1:]:
                 self._collect(value, found, True)
             return
-        for child in gast.iter_child_nodes(node):
+        for child in nodes.children(node):
             self._collect(child, found, conditional)
 
     def _take(self, node: gast.expr, found: list, conditional: bool) -> gast.expr:
@@ -252,7 +252,7 @@ def _path(root: gast.AST, target: gast.AST) -> List[gast.AST]:
     """The nodes from root down to target, both included ([] when target is not under root)."""
     if root is target:
         return [root]
-    for child in gast.iter_child_nodes(root):
+    for child in nodes.children(root):
         below = _path(child, target)
         if below:
             return [root] + below
@@ -263,7 +263,7 @@ def _evaluated_before(parent: gast.AST, child: gast.AST) -> List[gast.expr]:
     """The expressions under parent that Python evaluates before child: earlier operands and
     arguments (for a method called on a value, that value), not child's own subtrees."""
     before: List[gast.expr] = []
-    for sibling in gast.iter_child_nodes(parent):
+    for sibling in nodes.children(parent):
         if sibling is child:
             break
         if isinstance(sibling, gast.keyword):

@@ -21,6 +21,8 @@ from adjoint.normalize.iteration import dict_view
 
 def listed_dict_views(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite, in parsed.node, each view of a local dict that nothing iterates directly."""
+    if not any(dict_view(node) is not None for node in nodes.walk(parsed.node)):
+        return  # no view at all (most functions)
     local_names = nodes.local_names(parsed.node)
     iterated = {id(node.iter) for node in nodes.walk(parsed.node) if isinstance(node, (gast.For, gast.comprehension))}
     for node in list(nodes.walk(parsed.node)):

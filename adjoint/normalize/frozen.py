@@ -72,7 +72,7 @@ class _Frozen:
                          keywords=[gast.keyword(arg=k, value=nodes.name(n)) for k, n in self.keywords.items()])
 
 
-class _Rewrite(gast.NodeTransformer):
+class _Rewrite(nodes.Transformer):
     def __init__(self, frozen: Dict[str, _Frozen]):
         self.frozen = frozen
 
@@ -96,7 +96,7 @@ def _refuse(parsed: ParsedFunction, node: gast.AST, message: str) -> Unsupported
 def _method_calls(func_node: gast.FunctionDef) -> set:
     """The Name nodes read as `name.method(...)` (which methods: _check_methods)."""
     found = set()
-    for node in gast.walk(func_node):
+    for node in nodes.walk(func_node):
         if (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
                 and isinstance(node.func.value, gast.Name)):
             found.add(node.func.value)
@@ -105,7 +105,7 @@ def _method_calls(func_node: gast.FunctionDef) -> set:
 
 def _check_uses(parsed: ParsedFunction, entry: _Frozen, freezes: set, called: set) -> None:
     """Refuses every use of entry's name but its freezing assignments and calls of its methods with rules."""
-    for node in gast.walk(parsed.node):
+    for node in nodes.walk(parsed.node):
         if not isinstance(node, gast.Name) or node.id != entry.name:
             continue
         if isinstance(node.ctx, gast.Store) and node not in freezes:
@@ -120,7 +120,7 @@ def _check_uses(parsed: ParsedFunction, entry: _Frozen, freezes: set, called: se
 
 
 def _check_methods(parsed: ParsedFunction, entry: _Frozen) -> None:
-    for node in gast.walk(parsed.node):
+    for node in nodes.walk(parsed.node):
         if (isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == entry.name
                 and (node.attr not in DISTRIBUTION_METHODS or not hasattr(entry.distribution, node.attr))):
             raise _refuse(parsed, node, f"`{entry.name}.{node.attr}` of a frozen SciPy distribution is not "
@@ -152,7 +152,7 @@ def _held_parameters(frozen: Any, owner: gast.expr) -> Optional[Tuple[Any, list,
             [gast.keyword(arg=key, value=read("kwds", key)) for key in frozen.kwds])
 
 
-class _HeldOutside(gast.NodeTransformer):
+class _HeldOutside(nodes.Transformer):
     """`PRIOR.logpdf(x)` -> `stats.norm.logpdf(x, PRIOR.args[0], ...)` for distributions frozen outside."""
 
     def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset):
@@ -205,7 +205,7 @@ def unfreeze_distributions(parsed: ParsedFunction, fresh: Callable[[str], str], 
     _HeldOutside(parsed, fresh, local_names).visit(parsed.node)
     found: Dict[str, _Frozen] = {}
     freezes = set()
-    for node in gast.walk(parsed.node):
+    for node in nodes.walk(parsed.node):
         distribution = _freezes(node, parsed, local_names)
         if distribution is None:
             continue
@@ -218,7 +218,7 @@ def unfreeze_distributions(parsed: ParsedFunction, fresh: Callable[[str], str], 
     if not found:
         return
     called = _method_calls(parsed.node)
-    declared = {name for node in gast.walk(parsed.node) if isinstance(node, (gast.Global, gast.Nonlocal))
+    declared = {name for node in nodes.walk(parsed.node) if isinstance(node, (gast.Global, gast.Nonlocal))
                 for name in node.names}
     for entry in found.values():
         if entry.name in nodes.parameters(parsed.node) or entry.name in declared:

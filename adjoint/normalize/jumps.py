@@ -173,7 +173,7 @@ def _walk_outside_loops(stmt: gast.stmt):
         yield node
         if isinstance(node, (gast.For, gast.While)) and node is not stmt:
             continue
-        stack.extend(gast.iter_child_nodes(node))
+        stack.extend(nodes.children(node))
 
 
 def _any_of(flags: List[str]) -> gast.expr:

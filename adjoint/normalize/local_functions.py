@@ -56,7 +56,7 @@ def lift_local_functions(parsed: ParsedFunction, fresh: Callable[[str], str]) ->
 
 def _own_nodes(node: gast.AST):
     """Nodes of `node`'s own scope: not inside a nested def or lambda (comprehensions are walked)."""
-    for child in gast.iter_child_nodes(node):
+    for child in nodes.children(node):
         yield child
         if not isinstance(child, (gast.FunctionDef, gast.Lambda)):
             yield from _own_nodes(child)

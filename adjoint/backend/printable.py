@@ -1,0 +1,116 @@
+"""The tree codegen prints: frontend.conversion.to_ast's tree of a derivative without the
+positions (a printer reads none), made in the same walk that collects the identifiers of its
+names (what nodes.all_identifiers gives), which the derivative's bindings are chosen by.
+
+Each node becomes the node to_ast makes (the same classes, fields and constructors); only
+the positions are left out. The classes to_ast hands to gast's own converter are handed to
+it here too.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Callable, Dict, Set, Tuple
+
+import gast
+from gast.ast3 import GAstToAst3
+
+from adjoint import nodes
+from adjoint.frontend.conversion import BY_GAST, MINOR, MIRRORED
+
+Names = Set[str]
+
+
+def printable(tree: gast.AST) -> Tuple[ast.AST, Names]:
+    """(the tree to print, the identifiers of every Name under tree)."""
+    if not MIRRORED:
+        return gast.gast_to_ast(tree), nodes.all_identifiers(tree)
+    names: Names = set()
+    return _convert(tree, names), names
+
+
+_CONVERTERS: Dict[type, Callable] = {}
+
+
+def _convert(node: gast.AST, names: Names) -> ast.AST:
+    convert = _CONVERTERS.get(node.__class__)
+    if convert is None:
+        convert = _CONVERTERS[node.__class__] = _converter(node.__class__)
+    return convert(node, names)
+
+
+def _value(item, names: Names):
+    if isinstance(item, ast.AST):
+        return _convert(item, names)
+    if isinstance(item, list):
+        return [_value(element, names) for element in item]
+    return item
+
+
+def _converter(cls: type) -> Callable:
+    name = cls.__name__
+    target = getattr(ast, name, None)
+    if target is None:
+        return lambda node, names: None
+    if name in BY_GAST:
+        return _by_gast
+    special = {"Name": _name, "Assign": _assign, "arguments": _arguments, "ExceptHandler": _handler}.get(name)
+    if special is not None:
+        return special
+    if name in ("FunctionDef", "AsyncFunctionDef") and MINOR < 12:
+        return _function(target)
+    return _generic(target, cls._fields)
+
+
+def _generic(target: type, fields: tuple) -> Callable:
+    def convert(node, names):
+        found = {}
+        for field in fields:
+            try:
+                item = getattr(node, field)
+            except AttributeError:
+                continue
+            found[field] = _value(item, names)
+        return target(**found)
+    return convert
+
+
+def _by_gast(node, names: Names):
+    names.update(nodes.all_identifiers(node))
+    return GAstToAst3().visit(node)
+
+
+def _name(node: gast.Name, names: Names) -> ast.Name:
+    names.add(node.id)
+    return ast.Name(node.id, _value(node.ctx, names))
+
+
+def _assign(node: gast.Assign, names: Names) -> ast.Assign:
+    return ast.Assign(_value(node.targets, names), _value(node.value, names))
+
+
+def _arg(node, names: Names):
+    if node is None:
+        return None
+    names.add(node.id)
+    return ast.arg(node.id, _value(node.annotation, names), _value(node.type_comment, names))
+
+
+def _arguments(node: gast.arguments, names: Names) -> ast.arguments:
+    return ast.arguments([_arg(arg, names) for arg in node.posonlyargs], [_arg(arg, names) for arg in node.args],
+                         _arg(node.vararg, names), [_arg(arg, names) for arg in node.kwonlyargs],
+                         _value(node.kw_defaults, names), _arg(node.kwarg, names), _value(node.defaults, names))
+
+
+def _handler(node: gast.ExceptHandler, names: Names) -> ast.ExceptHandler:
+    if not node.name:
+        return _generic(ast.ExceptHandler, gast.ExceptHandler._fields)(node, names)
+    names.add(node.name.id)
+    return ast.ExceptHandler(_value(node.type, names), node.name.id, _value(node.body, names))
+
+
+def _function(target: type) -> Callable:
+    def convert(node, names):
+        return target(node.name, _value(node.args, names), _value(node.body, names),
+                      _value(node.decorator_list, names), _value(node.returns, names),
+                      _value(node.type_comment, names))
+    return convert
