@@ -30,6 +30,9 @@ class GeneratedFunction:
     # The call in the user's code that this derivative was made for, and the function it calls:
     # a refusal met when the derivative is differentiated again names that line.
     user_call: Optional[Tuple[Location, str]] = None
+    # For a backward half (see ad/split.py): the name of its forward half and the kinds of the
+    # parameters that forward half was generated for.
+    forward_half: Optional[Tuple[str, Dict[str, str]]] = None
 
 
 @dataclass

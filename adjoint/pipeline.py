@@ -32,6 +32,7 @@ from adjoint.analysis import analyze
 from adjoint.analysis.aliases import argument_facts, rebound_globals
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
+from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_facts, forward_half_of
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
@@ -99,6 +100,7 @@ class Generation:
         self.taken: set = set()
         self.output_kinds: Dict[Tuple, str] = {}
         self.argument_facts: Dict[Callable, Any] = {}
+        self.forward_facts: Dict[Callable, ResidualFacts] = {}
         self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
         self.warnings: List[Unreached] = []
         self.rules: Dict[str, str] = {}
@@ -144,6 +146,9 @@ class Generation:
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
             except AdjointError as error:
+                made_for = getattr(target, "__adjoint_user_call__", None)  # met in a derivative adjoint wrote
+                if made_for is not None and error.location is not None and error.location.filename.startswith("<adjoint "):
+                    raise error.blamed_on(made_for[0], f"the derivative of `{made_for[1]}`") from None
                 user_call = self.user_calls.get(key)
                 if user_call is None or error.location is None or not is_library_file(error.location.filename):
                     raise
@@ -191,19 +196,40 @@ class Generation:
         parameter_kinds = _parameter_kinds(func, call, kinds)
         key = (func, tuple(sorted(parameter_kinds.items())))
         if key not in self.argument_facts:
-            self.argument_facts[key] = (None, True, None, frozenset())  # while a recursive function is read
+            self.argument_facts[key] = (None, True, None, frozenset(), None)  # while a recursive function is read
             read = self.callees_read.get(key)  # a function that returns a value: as callee_kind read it
             try:
                 parsed, _ = read[:2] if read else normalize(materialize(func, parameter_kinds), returns_value=False,
                                                             kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
-                self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func))
+                self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func), None)
                 return self.argument_facts[key]
             classifier = read[2] if read else CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = read[3] if read else infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
-            where, returns_argument, outer = argument_facts(parsed, parsed_kinds, classifier, self.callee_facts)
-            self.argument_facts[key] = (where, returns_argument, None, outer)
+            where, returns_argument, outer, unseen = argument_facts(parsed, parsed_kinds, classifier,
+                                                                    self.callee_facts, self.residual_facts)
+            self.argument_facts[key] = (where, returns_argument, None, outer, unseen)
         return self.argument_facts[key]
+
+    def residual_facts(self, func: Callable) -> ResidualFacts:
+        """What backward half `func` may change of its residuals without a caller seeing it
+        (see analysis/residuals.py); NO_FACTS for any other function."""
+        forward, kinds = forward_half_of(func)
+        if forward is None:
+            return NO_FACTS
+        if forward not in self.forward_facts:
+            self.forward_facts[forward] = NO_FACTS  # while a recursive function is read
+            try:
+                parsed, _ = normalize(forward, kinds=kinds)
+            except AdjointError:
+                return NO_FACTS
+            classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
+            kinds = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
+            where, _, outer, unseen = argument_facts(parsed, kinds, classifier, self.callee_facts, self.residual_facts)
+            if where is None and unseen is None and not outer:
+                returns_argument = lambda f, call: self.callee_facts(f, call, kinds)[1]  # noqa: E731
+                self.forward_facts[forward] = forward_half_facts(parsed, kinds, classifier, returns_argument)
+        return self.forward_facts[forward]
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: Mode, kinds: Dict[str, str],
                   name: str) -> List[GeneratedFunction]:
@@ -217,7 +243,8 @@ class Generation:
         read = self.callees_read.pop((func, tuple(sorted(kinds.items()))), None)  # the transform changes it
         func = materialize(func, kinds)
         parsed, namer = read[:2] if read else normalize(func, kinds=kinds)
-        analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts)
+        analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts,
+                           self.residual_facts(func))
         ctx = FunctionContext(parsed, namer, analysis, self.request)
         if is_root and user_code:  # a zero second derivative is no slip of the user's
             self.warnings = unreached_parameters(parsed.node, wrt, analysis.activity, analysis.classifier,
@@ -250,6 +277,9 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     for tree in trees:
         source, identifiers = codegen.render(tree)
         units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, identifiers)))
+    if len(units) == 2:
+        params = nodes.parameters(ctx.func_node)
+        units[1].forward_half = (units[0].name, {p: ctx.kinds[p] for p in params if p in ctx.kinds})
     return units
 
 

@@ -38,10 +38,6 @@ BLAMES_ELSEWHERE: dict = {}
 NOT_YET_FORWARD = dict(NOT_YET)
 
 NOT_YET_SECOND_ORDER = dict(NOT_YET_FORWARD)
-NOT_YET_SECOND_ORDER["wave_equation"] = (
-    "the backward half of `step` puts back in place the boundary elements `step` overwrote in the array it "
-    "made; differentiating the gradient cannot tell that no value read afterwards shares that array "
-    "(refused at the call of `step`)")
 
 
 def programs(known_failures):

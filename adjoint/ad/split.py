@@ -57,7 +57,8 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
         parameter = namer.exact("residuals")
         targets = nodes.tuple_of(nodes.name(name, store=True) for name in kept)
         unpack = [nodes.assign_to(targets, nodes.name(parameter))] if kept else []
-    unbound = [name for name in kept if name not in params and not _surely_assigned(name, primal)]
+    assigned = _surely_assigned(primal)
+    unbound = [name for name in kept if name not in params and name not in assigned]
     forward_args = nodes.clone(tree.args)
     forward_args.args = forward_args.args[1:]
     forward_body = [nodes.assign(name, nodes.constant(None)) for name in unbound] + primal
@@ -79,9 +80,9 @@ def _copied(adjoint: List[gast.stmt], kept: List[str]) -> List[gast.stmt]:
     return [nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])) for name in kept if name in popped]
 
 
-def _surely_assigned(name: str, primal: List[gast.stmt]) -> bool:
-    """Assigned by a statement of the function's own block (not only inside an if or a loop)."""
-    return any(isinstance(stmt, gast.Assign) and name in nodes.names_stored(stmt.targets[0]) for stmt in primal)
+def _surely_assigned(primal: List[gast.stmt]) -> set:
+    """The names assigned by a statement of the function's own block (not only inside an if or a loop)."""
+    return {name for stmt in primal if isinstance(stmt, gast.Assign) for name in nodes.names_stored(stmt.targets[0])}
 
 
 def _parameter(name: str) -> gast.Name:

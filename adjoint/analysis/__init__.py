@@ -18,6 +18,7 @@ from adjoint.analysis.calls import CallClassifier, table_for
 from adjoint.analysis.complex_flow import complex_names
 from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import infer_kinds
+from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
 from adjoint.analysis.sites import Sites, assignment_sites
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.options import Mode
@@ -37,7 +38,8 @@ class Analysis:
 
 
 def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple[str, ...], mode: Mode,
-            kinds: Dict[str, str], callee_kind: Callable, callee_facts: Callable) -> Analysis:
+            kinds: Dict[str, str], callee_kind: Callable, callee_facts: Callable,
+            residuals: ResidualFacts = NO_FACTS) -> Analysis:
     """Run every analysis on parsed.node (normalized). Writes that may change a shared value
     in place get a run-time guard inserted before them (see analysis/aliases.py);
     `fresh_name(preferred)` names the guard helper."""
@@ -47,7 +49,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
     kinds = infer_kinds(func_node, kinds, classifier, callee_kind)
     complex_ = complex_names(parsed, classifier, activity)
-    aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts)
+    aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
     if aliases.guards:
         helper = fresh_name("number_or_refuse")
         parsed.namespace[helper] = runtime.number_or_refuse

@@ -36,6 +36,7 @@ from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
+from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts, stays_unseen
 from adjoint.analysis.sharing import Sharing, State, operands_of
 from adjoint.errors import Location, UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction
@@ -87,7 +88,8 @@ def _writes(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str
 
 
 class _Checker:
-    def __init__(self, parsed: ParsedFunction, kinds, classifier, activity: Activity, callee_facts=None):
+    def __init__(self, parsed: ParsedFunction, kinds, classifier, activity: Activity, callee_facts=None,
+                 residuals: ResidualFacts = NO_FACTS):
         self.parsed = parsed
         self.callee_facts = callee_facts
         self.guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = {}
@@ -97,6 +99,8 @@ class _Checker:
         self.activity = activity
         returns_argument = callee_facts and (lambda func, call: callee_facts(func, call, kinds)[1])
         self.storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument)
+        self.precise = residuals.shapes and BackwardSharing(  # refusals see a backward half's residuals apart
+            parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument, residuals) or None
         self.live = Liveness(parsed.node)
         self.statements = {s: s for s in nodes.statements(parsed.node)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
@@ -121,11 +125,10 @@ class _Checker:
             self._check_outer_write(write)
             return set()
         statements = _statements_of(write, self.storage, self.statements)
-        state = self._state_at(statements)
-        own = set(state[0].get(name, ()))
-        sharing = {m for m in state[0] if m != name and own & self.storage.reaches(m, state)}
+        sharing = self._sharing(name, statements, self.storage)
         after = frozenset().union(*[self.live.after.get(s, frozenset()) for s in statements])
-        for other in sorted(sharing & after, key=lambda n: (n.startswith("_"), n)):
+        precise = sharing if self.precise is None else self._sharing(name, statements, self.precise)
+        for other in sorted(precise & after, key=lambda n: (n.startswith("_"), n)):
             self._refuse_or_guard(write, statements, f"this writes in place into memory that `{other}` may share, "
                                   f"and `{other}` is read afterwards; adjoint cannot follow the change into "
                                   f"`{other}`: take a copy first (`.copy()`) or assign a new value instead")
@@ -182,11 +185,17 @@ class _Checker:
                                f"{self.func_node.name}, and the derivative would not follow it: pass it as an "
                                "argument and return the new value")
 
-    def _state_at(self, statements: List[gast.stmt]) -> State:
+    def _sharing(self, name: str, statements: List[gast.stmt], storage: Sharing) -> Set[str]:
+        """The names that may share memory with `name` where the statements write into it."""
+        state = self._state_at(statements, storage)
+        own = set(state[0].get(name, ()))
+        return {m for m in state[0] if m != name and own & storage.reaches(m, state)}
+
+    def _state_at(self, statements: List[gast.stmt], storage: Sharing) -> State:
         own: Dict[str, FrozenSet[str]] = {}
         held: Dict[str, FrozenSet[str]] = {}
         for stmt in statements:
-            before_own, before_held = self.storage.before[stmt]
+            before_own, before_held = storage.before[stmt]
             for facts, more in ((own, before_own), (held, before_held)):
                 for key, roots in more.items():
                     facts[key] = facts.get(key, frozenset()) | roots
@@ -222,8 +231,10 @@ class _Checker:
 
     def _check_callee(self, stmt: gast.stmt, call: gast.Call) -> None:
         func = self.classifier.classify(call).func
-        where, _, unreadable, outer = self.callee_facts(func, call, self.kinds)
+        where, _, unreadable, outer, unseen = self.callee_facts(func, call, self.kinds)
         self._check_outer_reads(stmt, func, outer)
+        if where is None and unseen is not None and not stays_unseen(call, self.activity, self.live.after.get(stmt)):
+            where = unseen
         passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
         if not passed or where is None:
             return
@@ -330,11 +341,11 @@ class _Checker:
 
 
 def analyze_aliases(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                    activity: Activity, callee_facts=None) -> Aliases:
+                    activity: Activity, callee_facts=None, residuals: ResidualFacts = NO_FACTS) -> Aliases:
     """Check every in-place write of the normalized function (refusing those adjoint cannot follow)
     and return which names share memory with a name written in place. `callee_facts(func, call,
     kinds)` is `argument_facts` of the user function `func` for the kinds of the call's arguments."""
-    return _Checker(parsed, kinds, classifier, activity, callee_facts).run()
+    return _Checker(parsed, kinds, classifier, activity, callee_facts, residuals).run()
 
 
 def _rebound_lines(parsed: ParsedFunction) -> FrozenSet[int]:
@@ -354,32 +365,44 @@ def _statements_of(write: _Write, storage: Sharing, statements: Dict[gast.stmt, 
     return rebindings or same_line
 
 
-def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts):
+def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
+                   residual_facts: Callable[[Callable], ResidualFacts] = lambda func: NO_FACTS):
     """(the Location of the first in-place write of a normalized function into its arguments,
     its own or one made by a function it passes them to, or None; whether what it returns may
     be or hold one of its arguments; the ids of the global or closure objects it or a function
-    it calls writes into in place). `callee_facts(func, call, kinds)` gives (where, returns_argument,
-    unreadable, outer) for a callee."""
+    it calls writes into in place; the Location of its first write no caller sees (into memory
+    private to a backward half and its forward half, analysis/residuals.py), or None). `callee_facts(func,
+    call, kinds)` gives those facts of a callee, `residual_facts(func)` a backward half's ResidualFacts."""
     returns_argument_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
-    storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument_of)
+    residuals = residual_facts(parsed.func)
+    storage = BackwardSharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument_of, residuals)
     statements = {s: s for s in nodes.statements(parsed.node)}
     returned = parsed.node.body[-1]
     returns_argument = (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name) and bool(
         storage.reaches(returned.value.id, storage.before[returned]) & storage.argument_roots))
     outer = _outer_writes(parsed, kinds, classifier, callee_facts)
+    private = []
     for write in _writes(parsed.node, parsed, kinds):
         for stmt in _statements_of(write, storage, statements):
-            if storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots:
-                return parsed.info.location(write.node), returns_argument, outer
+            written = storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots
+            if written and (write.rebound or not written <= private_parts(residuals)):
+                return parsed.info.location(write.node), returns_argument, outer, None
+            if written:
+                private.append(parsed.info.location(write.node))
     for stmt in statements:
         call = _user_call(stmt, classifier)
         if call is None:
             continue
         passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name)]
         reached = set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed])
-        if reached & storage.argument_roots and callee_facts(classifier.classify(call).func, call, kinds)[0]:
-            return parsed.info.location(stmt), returns_argument, outer
-    return None, returns_argument, outer
+        if not reached & storage.argument_roots:
+            continue
+        where, _, _, _, unseen = callee_facts(classifier.classify(call).func, call, kinds)
+        if where or unseen and not residuals.calls:
+            return parsed.info.location(stmt), returns_argument, outer, None
+        if unseen:
+            private.append(parsed.info.location(stmt))
+    return None, returns_argument, outer, (private[0] if private else None)
 
 
 def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:

@@ -327,6 +327,7 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
     unpacked = {node.value.id for node in nodes.walk(func_node) if isinstance(node, gast.Subscript)
                 and isinstance(node.value, gast.Name) and node.value.id in unknown
                 and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, int)}
+    unpacked |= {name for name in map(_item_adjoint_of, nodes.walk(func_node)) if name in unknown}
     found: Set[str] = set(unpacked)
     changed = True
     while changed:
@@ -335,6 +336,10 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
             if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
                 continue
             target, value = stmt.targets[0].id, stmt.value
+            passed = _list_passed(value, kinds, found)
+            if passed is not None:
+                found.add(passed)
+                changed = True
             if target in found or kinds.get(target) in (SCALAR, CONTAINER):
                 continue
             read = isinstance(value, (gast.Subscript, gast.Attribute)) and isinstance(value.value, gast.Name)
@@ -365,6 +370,28 @@ def _passes_a_list(value: gast.expr, kinds: Dict[str, str], found: Set[str]) -> 
             and value.func.id in LIST_PRESERVING_HELPERS):
         return False
     return any(isinstance(a, gast.Name) and (a.id in found or kinds.get(a.id) == CONTAINER) for a in value.args)
+
+
+def _item_adjoint_of(node: gast.AST) -> Optional[str]:
+    """p of `item_adjoint(p, 2)`: the seed of a backward half whose value is a tuple, read by position."""
+    if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "item_adjoint"
+            and len(node.args) == 2 and isinstance(node.args[0], gast.Name) and isinstance(node.args[1], gast.Constant)
+            and isinstance(node.args[1].value, int)):
+        return node.args[0].id
+    return None
+
+
+def _list_passed(value: gast.expr, kinds: Dict[str, str], found: Set[str]) -> Optional[str]:
+    """g of `unbroadcast(g, x)` (or broadcast_like), of unknown kind, where x may hold a list:
+    given lists the helper passes g through, so g may be a list too (the seed of a backward half
+    whose value is a gradient of residuals)."""
+    if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
+            and value.func.id in ("unbroadcast", "broadcast_like") and len(value.args) == 2):
+        return None
+    g, x = value.args
+    if not (isinstance(g, gast.Name) and g.id not in found and kinds.get(g.id, UNKNOWN) == UNKNOWN):
+        return None
+    return g.id if isinstance(x, gast.Name) and (x.id in found or kinds.get(x.id) == CONTAINER) else None
 
 
 def kind_of_value(value) -> str:

@@ -54,13 +54,16 @@ class Sharing:
         self.ever: Dict[str, FrozenSet[str]] = {}  # every root a name may reach at some statement
         for arg in func_node.args.args + func_node.args.kwonlyargs:
             if kinds.get(arg.id) != SCALAR:
-                self.own[arg.id] = frozenset({"argument " + arg.id})
-                self.held[arg.id] = frozenset({"contents of argument " + arg.id})
-                self.argument_roots |= self.own[arg.id] | self.held[arg.id]
-                self.ever[arg.id] = self.own[arg.id] | self.held[arg.id]
+                self._bind_parameter(arg.id, frozenset({"argument " + arg.id}),
+                                     frozenset({"contents of argument " + arg.id}))
         self.ndim = _ranks(func_node, kinds, classifier)
         self.before: Dict[gast.stmt, State] = {}
         self._block(func_node.body)
+
+    def _bind_parameter(self, name: str, own: FrozenSet[str], held: FrozenSet[str]) -> None:
+        self.own[name], self.held[name] = own, held
+        self.argument_roots |= own | held
+        self.ever[name] = own | held
 
     def reaches(self, name: str, state: Optional[State] = None) -> Set[str]:
         own, held = state or (self.own, self.held)

@@ -371,7 +371,7 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
         if owner is None or any(description is None for description in bindings.values()):
             return None
         units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings,
-                      "user_call": _described_user_call(unit.user_call)})
+                      "user_call": _described_user_call(unit.user_call), "forward_half": unit.forward_half})
     depends = _described_dependencies(generated, found)
     if depends is None:
         return None
@@ -394,6 +394,13 @@ def _rebuilt_user_call(described) -> Optional[Tuple[Location, str]]:
         return None
     *where, callee = described
     return Location(*where), callee
+
+
+def _rebuilt_forward_half(described) -> Optional[Tuple[str, Dict[str, str]]]:
+    if not (isinstance(described, list) and len(described) == 2 and isinstance(described[0], str)
+            and isinstance(described[1], dict)):
+        return None
+    return described[0], {str(name): str(kind) for name, kind in described[1].items()}
 
 
 def _described_dependencies(generated, found: Dependencies) -> Optional[List[list]]:
@@ -424,7 +431,8 @@ def _load(path: Path, key: str, found: Dependencies):
         allowed = _imports_allowed(namespace)
         bindings = {name: _rebuild_binding(d, allowed) for name, d in unit["bindings"].items()}
         units.append(GeneratedFunction(unit["name"], unit["source"], namespace, bindings,
-                                       _rebuilt_user_call(unit.get("user_call"))))
+                                       _rebuilt_user_call(unit.get("user_call")),
+                                       _rebuilt_forward_half(unit.get("forward_half"))))
     functions = compile_all(units)
     warnings = [Unreached(*found) for found in entry.get("warnings", ())]
     namespaces = [found.functions[owner].__globals__ for owner, _ in entry["dependencies"]]

@@ -174,7 +174,10 @@ def _as_matrices(g, a, b):
 
 
 def broadcast_like(g, target):
-    """g broadcast to target's shape (the adjoint of a sum over broadcast axes)."""
+    """g broadcast to target's shape (the adjoint of a sum over broadcast axes). An adjoint item
+    by item of a list or tuple (unbroadcast passes it through) is passed through too."""
+    if isinstance(g, (list, tuple)) and isinstance(target, (list, tuple)) and len(g) == len(target):
+        return g
     shape = np.shape(target)
     if np.shape(g) == shape:
         return g
