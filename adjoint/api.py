@@ -299,6 +299,12 @@ class Derived:
     def __repr__(self) -> str:
         return f"<derived function {self.__qualname__}>"
 
+    @property
+    def __adjoint_origin__(self) -> Callable:
+        """The user's function this derives, through any nesting (grad(grad(f)) gives f)."""
+        func = self._recipe[1]
+        return getattr(func, "__adjoint_origin__", func)
+
 
 def _find(module: str, qualname: str) -> Any:
     """The object `module.qualname` (how a pickled derived function defined by name comes back)."""

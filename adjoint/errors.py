@@ -54,13 +54,13 @@ class AdjointError(Exception):
         head, _, rest = where.partition("\n")
         return f"{head}: {self.message}" + (f"\n{rest}" if rest else "")
 
-    def blamed_on(self, call: Location, callee: str) -> "AdjointError":
+    def blamed_on(self, call: Location, callee: str, where: str = "called here") -> "AdjointError":
         """This error moved to the user's call into a library function, where the refusal was met
-        (the library's own line is named in the message)."""
+        (the library's own line is named in the message), or to another place in the user's code."""
         moved = type(self).__new__(type(self))
         moved.__dict__.update(self.__dict__)
         inner = self.location
-        moved.message = f"{callee} (called here) cannot be differentiated: {self.message} (at {inner.filename}:{inner.lineno})"
+        moved.message = f"{callee} ({where}) cannot be differentiated: {self.message} (at {inner.filename}:{inner.lineno})"
         moved.location = call
         moved.args = (moved._format(),)
         return moved

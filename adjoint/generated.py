@@ -1,5 +1,5 @@
 """What a generation produces: generated functions, placeholders for the derivatives they
-call, and warnings to give. A leaf module: the backend reads these without importing the
+call, and warnings to give; and the generated code a derived function stands for. A leaf module: the backend reads these without importing the
 transforms that make them."""
 from __future__ import annotations
 
@@ -78,3 +78,11 @@ class Deferred:
 
     def __repr__(self) -> str:
         return f"<derivative {self.generated_name}>"
+
+
+def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
+    """A derived function (grad(f), ...) stands for the code generated for these argument kinds."""
+    generated_for = getattr(func, "__adjoint_generated__", None)
+    if generated_for is None:
+        return func
+    return generated_for(tuple(sorted(kinds.items())) if kinds else None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import inspect
 import keyword
+import linecache
 import re
 import threading
 from contextlib import contextmanager
@@ -36,12 +37,12 @@ from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_fac
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
-from adjoint.errors import AdjointError, is_library_file
+from adjoint.errors import AdjointError, Location, is_library_file
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
-from adjoint.generated import Generated, GeneratedFunction, Unreached
+from adjoint.generated import Generated, GeneratedFunction, Unreached, materialize
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
@@ -146,9 +147,8 @@ class Generation:
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
             except AdjointError as error:
-                made_for = getattr(target, "__adjoint_user_call__", None)  # met in a derivative adjoint wrote
-                if made_for is not None and error.location is not None and error.location.filename.startswith("<adjoint "):
-                    raise error.blamed_on(made_for[0], f"the derivative of `{made_for[1]}`") from None
+                if error.location is not None and error.location.filename.startswith("<adjoint "):
+                    _refuse_in_generated_code(error, target)  # met in a derivative adjoint wrote
                 user_call = self.user_calls.get(key)
                 if user_call is None or error.location is None or not is_library_file(error.location.filename):
                     raise
@@ -257,6 +257,20 @@ class Generation:
         return emit(tree, ctx, mode, backward_name)
 
 
+def _refuse_in_generated_code(error: AdjointError, target: Callable) -> None:
+    """A refusal met in code adjoint generated, moved to the user's code: the call the derivative
+    was made for, else the definition of the user's function a derived function differentiates."""
+    made_for = getattr(target, "__adjoint_user_call__", None)
+    if made_for is not None:
+        raise error.blamed_on(made_for[0], f"the derivative of `{made_for[1]}`") from None
+    origin = getattr(target, "__adjoint_origin__", None)
+    code = getattr(origin, "__code__", None)
+    if code is not None and not code.co_filename.startswith("<"):
+        line = linecache.getline(code.co_filename, code.co_firstlineno)
+        definition = Location(code.co_filename, code.co_firstlineno, len(line) - len(line.lstrip()), None, line)
+        raise error.blamed_on(definition, f"the derivative of `{origin.__qualname__}`", "defined here") from None
+
+
 def differentiate(ctx: FunctionContext, mode: Mode, wrt: Tuple[str, ...], name: str) -> gast.FunctionDef:
     """The derivative of ctx's function: forward mode from tangent rules, else reverse mode."""
     if mode == Mode.FORWARD:
@@ -303,14 +317,6 @@ def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> 
     except (TypeError, ValueError):
         return {}
     return {name: value for name, value in bound.arguments.items() if isinstance(value, str)}
-
-
-def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
-    """A derived function (grad(f), ...) stands for the code generated for these argument kinds."""
-    generated_for = getattr(func, "__adjoint_generated__", None)
-    if generated_for is None:
-        return func
-    return generated_for(tuple(sorted(kinds.items())) if kinds else None)
 
 
 def _identifier(name: str) -> str:

@@ -164,12 +164,11 @@ def twice_gradient_weighted(u):
 
 
 CASES = [
-    # (jvp=False: forward mode of a function that calls a derived function is not generated yet)
-    Exact(tanh_4_sum, _points, jvp=False, id="elementwise_tanh_fifth_derivative"),
-    Exact(tanh_5_sum, _points, jvp=False, id="elementwise_tanh_sixth_derivative"),
-    Exact(pinned_gradient_weighted, _positive, jvp=False),
-    Exact(scaled_gradient_weighted, _positive, jvp=False),
-    Exact(returned_gradient_weighted, _positive, jvp=False),
+    Exact(tanh_4_sum, _points, id="elementwise_tanh_fifth_derivative"),
+    Exact(tanh_5_sum, _points, id="elementwise_tanh_sixth_derivative"),
+    Exact(pinned_gradient_weighted, _positive),
+    Exact(scaled_gradient_weighted, _positive),
+    Exact(returned_gradient_weighted, _positive),
     Refused(listed_gradient_weighted, (np.linspace(0.5, 1.5, 5),), adjoint.AdjointError, "returned-in-a-list"),
     Refused(view_gradient_weighted, (np.linspace(0.5, 1.5, 5),), adjoint.AdjointError, "view-kept"),
     Refused(twice_gradient_weighted, (np.linspace(0.5, 1.5, 5),), adjoint.AdjointError, "same-array-twice"),

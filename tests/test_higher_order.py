@@ -187,3 +187,35 @@ def test_a_derived_function_read_as_a_module_attribute_is_differentiated_as_its_
     x = rng.normal(size=3)
     t = np.tanh(x)
     np.testing.assert_allclose(adjoint.grad(second_through_the_module)(x), -2.0 * t * (1.0 - t ** 2), rtol=1e-12)
+
+
+def test_forward_mode_through_a_derived_function_takes_the_tangents_of_its_generated_code(rng):
+    """jvp of a function calling grad(f) passes tangents by the names of the generated code's
+    parameters, not those of adjoint's API wrapper (an internal KeyError before)."""
+    x, direction = rng.normal(size=3), rng.normal(size=3)
+    t = np.tanh(x)
+    value, tangent = adjoint.jvp(fns.tanh_1_sum)(x, direction)
+    assert value == pytest.approx(np.sum(1.0 - t ** 2), rel=1e-12)
+    assert tangent == pytest.approx(np.sum(-2.0 * t * (1.0 - t ** 2) * direction), rel=1e-12)
+    via_module_value, via_module_tangent = adjoint.jvp(second_through_the_module)(x, direction)
+    assert (via_module_value, via_module_tangent) == pytest.approx((value, tangent), rel=1e-12)
+
+
+def added_into_a_slice(x):  # <- refused-derivative
+    y = np.ones(5)
+    y[1:4] += x[:3] * 2
+    y[::2] *= x[0]
+    return np.sum(y ** 2)
+
+
+def test_a_refusal_inside_a_derivative_differentiated_again_names_the_users_function():
+    """hvp differentiates the generated gradient; a refusal met in that code names the line of
+    the user's function it derives (and the generated line in the message), not only the
+    generated code. (This one is a limit, not a necessity: the gradient reads the slice `y[1:4]`
+    kept before the write for its shape alone, which the sharing analysis does not know.)"""
+    with pytest.raises(adjoint.AdjointError) as refused:
+        adjoint.hvp(added_into_a_slice)(np.ones(4), np.ones(4))
+    assert refused.value.location.filename == __file__
+    assert "# <- refused-derivative" in refused.value.location.line
+    assert "the derivative of `added_into_a_slice`" in str(refused.value)
+    assert "<adjoint grad_added_into_a_slice" in str(refused.value)

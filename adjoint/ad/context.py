@@ -19,7 +19,7 @@ from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
-from adjoint.generated import Deferred
+from adjoint.generated import Deferred, materialize
 from adjoint.rules.numpy_complex import complex_rules
 from adjoint.rules.table import RuleTable
 
@@ -114,21 +114,27 @@ class FunctionContext:
                            bound: Dict[str, gast.expr]) -> str:
         """The name of the derivative of a called user function, generated in the same unit and
         specialized to the kinds of the arguments of this call."""
+        generated_name = self.request(func, wrt, mode, self.location(call), self._callee_kinds(bound))
+        for existing, bound in self.bindings.items():
+            if isinstance(bound, Deferred) and bound.generated_name == generated_name:
+                return existing
+        return self.bind_global(generated_name, Deferred(generated_name))
+
+    def _callee_kinds(self, bound: Dict[str, gast.expr]) -> Dict[str, str]:
+        """Parameter -> the kind of its argument in a call to a user function, where known."""
         kinds = {}
         for param, atom in bound.items():
             if isinstance(atom, gast.Name) and atom.id in self.kinds:
                 kinds[param] = self.kinds[atom.id]
             elif isinstance(atom, gast.Constant) and isinstance(atom.value, (int, float)):
                 kinds[param] = "scalar"
-        generated_name = self.request(func, wrt, mode, self.location(call), kinds)
-        for existing, bound in self.bindings.items():
-            if isinstance(bound, Deferred) and bound.generated_name == generated_name:
-                return existing
-        return self.bind_global(generated_name, Deferred(generated_name))
+        return kinds
 
-    def tangent_parameter(self, func: Any, param: str) -> str:
-        """The keyword through which the forward derivative of `func` takes param's tangent."""
-        return derivative_names(func)[param]
+    def tangent_parameter(self, func: Any, param: str, bound: Dict[str, gast.expr]) -> str:
+        """The keyword through which the forward derivative of `func`, called with the arguments
+        `bound`, takes param's tangent (a derived function's are those of the code it runs for
+        arguments of these kinds)."""
+        return derivative_names(materialize(func, self._callee_kinds(bound)))[param]
 
     # ----- facts about one operation ------------------------------------------------------------
 

@@ -179,7 +179,8 @@ class ForwardAD:
             return [nodes.assign(target, value), tangent]
         name = self.ctx.request_derivative(func, tuple(active), Mode.FORWARD, value, arguments)
         keywords = list(value.keywords) + [
-            gast.keyword(arg=self.ctx.tangent_parameter(func, param), value=self._tangent(arguments[param]))
+            gast.keyword(arg=self.ctx.tangent_parameter(func, param, arguments),
+                         value=self._tangent(arguments[param]))
             for param in active
         ]
         call = nodes.call(nodes.name(name), value.args, keywords)
