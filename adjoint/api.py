@@ -99,10 +99,7 @@ def derivative_of(func: Callable, options: Options) -> Generated:
 
 
 def _kinds(func: Callable, args: tuple, kwargs: dict) -> Tuple[Tuple[str, str], ...]:
-    """The kinds of the arguments by parameter name, in the order of the names: the order in
-    which a derivative of this derivative asks for the code (pipeline.materialize), so that
-    both find the one generation."""
-    bound = inspect.signature(unwrap(func)).bind(*args, **kwargs)
+    bound = inspect.signature(unwrap(func)).bind(*args, **kwargs)  # sorted as materialize asks: one generation
     return tuple(sorted((name, kind_of_value(value)) for name, value in bound.arguments.items()))
 
 
