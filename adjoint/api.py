@@ -99,8 +99,8 @@ def derivative_of(func: Callable, options: Options) -> Generated:
 
 
 def _kinds(func: Callable, args: tuple, kwargs: dict) -> Tuple[Tuple[str, str], ...]:
-    bound = inspect.signature(unwrap(func)).bind(*args, **kwargs)
-    return tuple((name, kind_of_value(value)) for name, value in bound.arguments.items())
+    bound = inspect.signature(unwrap(func)).bind(*args, **kwargs)  # sorted as materialize asks: one generation
+    return tuple(sorted((name, kind_of_value(value)) for name, value in bound.arguments.items()))
 
 
 class _Specializing:

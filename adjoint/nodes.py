@@ -3,24 +3,38 @@ from __future__ import annotations
 
 import copy
 from collections import deque
-from typing import Iterable, Iterator, List, Optional, Sequence, Set
+from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Set
 
 import gast
 
 COMMENT_MARKER = "__adjoint_comment__"
 
 
+_new = gast.AST.__new__  # a node of a class without calling its constructor (gast's takes keywords, slowly)
+
+
+def _node(cls: type, **fields) -> gast.AST:
+    """gast's `cls(**fields)`, the same node, made twice as fast: the compiler makes many."""
+    node = _new(cls)
+    node.__dict__.update(fields)
+    return node
+
+
 def name(identifier: str, store: bool = False) -> gast.Name:
-    ctx = gast.Store() if store else gast.Load()
-    return gast.Name(id=identifier, ctx=ctx, annotation=None, type_comment=None)
+    node = _new(gast.Name)
+    node.__dict__.update(id=identifier, ctx=_new(gast.Store if store else gast.Load), annotation=None,
+                         type_comment=None)
+    return node
 
 
 def constant(value) -> gast.Constant:
-    return gast.Constant(value=value, kind=None)
+    node = _new(gast.Constant)
+    node.__dict__.update(value=value, kind=None)
+    return node
 
 
 def assign(target: str, value: gast.expr) -> gast.Assign:
-    return gast.Assign(targets=[name(target, store=True)], value=value, type_comment=None)
+    return _node(gast.Assign, targets=[name(target, store=True)], value=value, type_comment=None)
 
 
 _ATOMS = frozenset({str, int, float, bool, complex, bytes, type(None), type(Ellipsis)})
@@ -44,15 +58,15 @@ def clone(node):
 def assign_to(target: gast.expr, value: gast.expr) -> gast.Assign:
     target = clone(target)
     set_store(target)
-    return gast.Assign(targets=[target], value=value, type_comment=None)
+    return _node(gast.Assign, targets=[target], value=value, type_comment=None)
 
 
 def call(func: gast.expr, args: Sequence[gast.expr] = (), keywords=()) -> gast.Call:
-    return gast.Call(func=func, args=list(args), keywords=list(keywords))
+    return _node(gast.Call, func=func, args=list(args), keywords=list(keywords))
 
 
 def attribute(value: gast.expr, attr: str) -> gast.Attribute:
-    return gast.Attribute(value=value, attr=attr, ctx=gast.Load())
+    return _node(gast.Attribute, value=value, attr=attr, ctx=_new(gast.Load))
 
 
 def dotted(path: str) -> gast.expr:
@@ -69,7 +83,7 @@ def call_named(path: str, *args: gast.expr) -> gast.Call:
 
 
 def method_call(obj: str, method: str, *args: gast.expr) -> gast.Expr:
-    return gast.Expr(value=call(attribute(name(obj), method), args))
+    return _node(gast.Expr, value=call(attribute(name(obj), method), args))
 
 
 def subscript(value: gast.expr, index: gast.expr) -> gast.Subscript:
@@ -99,11 +113,11 @@ def operation_arguments(expr: gast.expr):
 
 
 def binop(left: gast.expr, op: gast.operator, right: gast.expr) -> gast.BinOp:
-    return gast.BinOp(left=left, op=op, right=right)
+    return _node(gast.BinOp, left=left, op=op, right=right)
 
 
 def add(left: gast.expr, right: gast.expr) -> gast.BinOp:
-    return binop(left, gast.Add(), right)
+    return binop(left, _new(gast.Add), right)
 
 
 def tuple_of(elements: Iterable[gast.expr]) -> gast.Tuple:
@@ -120,7 +134,7 @@ def not_(operand: gast.expr) -> gast.UnaryOp:
 
 def comment(text: str) -> gast.Expr:
     """A statement that codegen prints as `# text`."""
-    return gast.Expr(value=call(name(COMMENT_MARKER), [constant(text)]))
+    return _node(gast.Expr, value=call(name(COMMENT_MARKER), [constant(text)]))
 
 
 def is_comment(stmt: gast.stmt) -> bool:
@@ -133,15 +147,15 @@ def is_comment(stmt: gast.stmt) -> bool:
 
 
 def set_store(target: gast.expr) -> None:
-    target.ctx = gast.Store()
+    target.ctx = _new(gast.Store)
 
 
 def load_copy(node: gast.expr) -> gast.expr:
     """A copy of `node` usable as an expression (Load context throughout)."""
     node = clone(node)
-    for sub in walk(node):
+    for sub in every_node(node):
         if hasattr(sub, "ctx"):
-            sub.ctx = gast.Load()
+            sub.ctx = _new(gast.Load)
     return node
 
 
@@ -239,6 +253,23 @@ class Transformer:
                 else:
                     setattr(node, field, replacement)
         return node
+
+
+def rewrite(node: gast.AST, replace: Callable[[gast.AST], gast.AST]) -> gast.AST:
+    """Bottom up, each node with its children rewritten is put where it stands as
+    replace(node) gives it (the node itself, or another one): what a Transformer whose
+    visit methods return a node each does, without its dispatch."""
+    fields = _CHILD_FIELDS.get(node.__class__)
+    attributes = node.__dict__
+    for field in _child_fields(node.__class__) if fields is None else fields:
+        value = attributes.get(field)
+        if value.__class__ is list:
+            for index, item in enumerate(value):
+                if isinstance(item, gast.AST):
+                    value[index] = rewrite(item, replace)
+        elif isinstance(value, gast.AST):
+            setattr(node, field, rewrite(value, replace))
+    return replace(node)
 
 
 def statements(node: gast.AST) -> Iterator[gast.stmt]:
@@ -389,20 +420,37 @@ def all_identifiers(node: gast.AST) -> set:
     return {sub.id for sub in every_node(node) if sub.__class__ is name}
 
 
-def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
-    """Give `new` and its children without a position the position of `old`."""
+def position_of(old: gast.AST) -> Optional[dict]:
+    """The position copy_location gives from `old` (None when old has none), as attributes."""
     lineno = getattr(old, "lineno", None)
     if lineno is None:
+        return None
+    return {"lineno": lineno, "col_offset": getattr(old, "col_offset", 0),
+            "end_lineno": getattr(old, "end_lineno", lineno), "end_col_offset": getattr(old, "end_col_offset", None)}
+
+
+def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
+    """Give `new` and its children without a position the position of `old` (one pass over
+    the nodes of `walk`, as every_node finds them: it runs on every statement generated)."""
+    position = position_of(old)
+    if position is None:
         return new
-    col_offset = getattr(old, "col_offset", 0)
-    end_lineno = getattr(old, "end_lineno", lineno)
-    end_col_offset = getattr(old, "end_col_offset", None)
-    for sub in every_node(new):
-        if getattr(sub, "lineno", None) is None and "lineno" in getattr(sub, "_attributes", ()):
-            sub.lineno = lineno
-            sub.col_offset = col_offset
-            sub.end_lineno = end_lineno
-            sub.end_col_offset = end_col_offset
+    todo = [new]
+    append, known, ast_node = todo.append, _CHILD_FIELDS.get, gast.AST
+    for node in todo:  # grows as it goes
+        cls = node.__class__
+        attributes = node.__dict__
+        if attributes.get("lineno") is None and "lineno" in cls._attributes:
+            attributes.update(position)
+        fields = known(cls)
+        for field in _child_fields(cls) if fields is None else fields:
+            value = attributes.get(field)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast_node):
+                        append(item)
+            elif isinstance(value, ast_node):
+                append(value)
     return new
 
 

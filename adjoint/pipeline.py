@@ -109,6 +109,11 @@ class Generation:
         self.root: Optional[Tuple] = None
         self.current: Optional[Tuple] = None  # the request being transformed
         self.user_calls: Dict[Tuple, Any] = {}  # request -> the call in the user's code it comes from
+        # (func, kinds) -> (parsed, namer, classifier, kinds inferred) of a called user function
+        # as callee_kind normalized and read it; callee_facts reads it again and the callee's
+        # transform takes it (neither the classifier nor the kinds inference changes what they
+        # read): one normalization where there were three
+        self.callees_read: Dict[Tuple, Tuple] = {}
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
@@ -175,11 +180,12 @@ class Generation:
         if key not in self.output_kinds:
             self.output_kinds[key] = UNKNOWN
             try:
-                parsed, _ = normalize(materialize(func, kinds), kinds=kinds)
+                parsed, namer = normalize(materialize(func, kinds), kinds=kinds)
             except AdjointError:  # refused where its derivative is generated, if it is needed
                 return UNKNOWN
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             inferred = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
+            self.callees_read[key] = (parsed, namer, classifier, inferred)
             self.output_kinds[key] = inferred.get(parsed.node.body[-1].value.id, UNKNOWN)
         return self.output_kinds[key]
 
@@ -194,13 +200,15 @@ class Generation:
         key = (func, tuple(sorted(parameter_kinds.items())))
         if key not in self.argument_facts:
             self.argument_facts[key] = (None, True, None, frozenset(), None, None)  # while a recursive function is read
+            read = self.callees_read.get(key)  # a function that returns a value: as callee_kind read it
             try:
-                parsed, _ = normalize(materialize(func, parameter_kinds), returns_value=False, kinds=parameter_kinds)
+                parsed, _ = read[:2] if read else normalize(materialize(func, parameter_kinds), returns_value=False,
+                                                            kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
                 self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func), None, None)
                 return self.argument_facts[key]
-            classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
-            parsed_kinds = infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
+            classifier = read[2] if read else CallClassifier(parsed, nodes.local_names(parsed.node))
+            parsed_kinds = read[3] if read else infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
             where, returns_argument, outer, unseen = argument_facts(parsed, parsed_kinds, classifier,
                                                                     self.callee_facts, self.residual_facts)
             positions = returned_positions(parsed, parsed_kinds, classifier,
@@ -237,8 +245,9 @@ class Generation:
         backward_name = self.request(func, wrt, Mode.BACKWARD_PASS, kinds=kinds) if mode == Mode.FORWARD_PASS else ""
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
+        read = self.callees_read.pop((func, tuple(sorted(kinds.items()))), None)  # the transform changes it
         func = materialize(func, kinds)
-        parsed, namer = normalize(func, kinds=kinds)
+        parsed, namer = read[:2] if read else normalize(func, kinds=kinds)
         analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts,
                            self.residual_facts(func))
         ctx = FunctionContext(parsed, namer, analysis, self.request)

@@ -19,7 +19,7 @@ import inspect
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import gast
 
@@ -56,7 +56,7 @@ class Template:
     globals_used: Dict[str, Any]
     source: str
 
-    @property
+    @functools.cached_property
     def inputs(self) -> List[str]:
         return [param for param in self.params if param != RESULT]
 
@@ -68,6 +68,11 @@ class Template:
         """
         used = {node.slice.id for stmt in self.body for node in nodes.walk(stmt) if is_derivative(node)}
         return [param for param in self.inputs if param in used]
+
+    @functools.cached_property
+    def steps(self) -> List["_Step"]:
+        """The body's statements, each ready to be filled in (see _builder)."""
+        return _steps(self)
 
     def bind(self, args: Sequence[gast.expr], keywords: Dict[str, gast.expr]) -> Optional[Dict[str, gast.expr]]:
         """Map call-site arguments to template parameters; None if they do not fit."""
@@ -174,10 +179,11 @@ class Instance:
     derivatives: List[Tuple[str, gast.expr]]
 
 
-class _Filler:
-    """Fills a template statement in as a new tree (the template itself is left as parsed):
-    parameters become copies of the call's atoms, `d[p]` what `derivative_of(p)` gives, the
-    template's locals and globals the names generated code knows them by."""
+class _Fill:
+    """What one instantiation fills a template in with: the call's atoms by parameter, the
+    derivative of each parameter, and the names of the template's globals and locals."""
+
+    __slots__ = ("bindings", "derivative_of", "globals_name", "locals_name")
 
     def __init__(self, bindings, derivative_of, globals_name, locals_name):
         self.bindings = bindings
@@ -185,53 +191,127 @@ class _Filler:
         self.globals_name = globals_name
         self.locals_name = locals_name
 
-    def fill(self, node):
-        if isinstance(node, list):
-            return [self.fill(item) for item in node]
-        if not isinstance(node, gast.AST):
-            return node
-        if isinstance(node, gast.Name):
-            return self._name(node)
-        if isinstance(node, gast.Subscript) and is_derivative(node):
-            return self.derivative_of(node.slice.id)
-        filled = node.__class__.__new__(node.__class__)
-        filled.__dict__.update(node.__dict__)
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, (list, gast.AST)):
-                setattr(filled, field, self.fill(value))
+
+Builder = Callable[[_Fill], Any]
+
+
+def _builder(node, params: frozenset, local: frozenset, global_: frozenset) -> Builder:
+    """A function that builds the filled-in copy of a template node, made once per template
+    (the template itself is left as parsed): parameters become copies of the call's atoms,
+    `d[p]` what `derivative_of(p)` gives, the template's locals and globals the names
+    generated code knows them by, everything else a copy. It does what a walk of the node
+    would do at each use, with the decisions about each node taken beforehand."""
+    if isinstance(node, list):
+        items = [_builder(item, params, local, global_) for item in node]
+        return lambda fill: [build(fill) for build in items]
+    if not isinstance(node, gast.AST):
+        return lambda fill: node
+    if isinstance(node, gast.Name):
+        return _name_builder(node, params, local, global_)
+    if isinstance(node, gast.Subscript) and is_derivative(node):
+        param = node.slice.id
+        return lambda fill: fill.derivative_of(param)
+    cls, prototype = node.__class__, node.__dict__
+    children = tuple((field, _builder(getattr(node, field), params, local, global_)) for field in node._fields
+                     if isinstance(getattr(node, field, None), (list, gast.AST)))
+
+    def build(fill):
+        filled = cls.__new__(cls)
+        attributes = filled.__dict__
+        attributes.update(prototype)
+        for field, build_child in children:
+            attributes[field] = build_child(fill)
         return filled
 
-    def _name(self, node: gast.Name) -> gast.expr:
-        if node.id in self.bindings:
-            return nodes.load_copy(self.bindings[node.id])
-        if node.id in self.locals_name:
-            return nodes.name(self.locals_name[node.id], store=isinstance(node.ctx, gast.Store))
-        if node.id in self.globals_name:
-            return nodes.name(self.globals_name[node.id])
-        kept = node.__class__.__new__(node.__class__)
-        kept.__dict__.update(node.__dict__)
-        return kept
+    return build
+
+
+def _name_builder(node: gast.Name, params: frozenset, local: frozenset, global_: frozenset) -> Builder:
+    identifier = node.id
+    if identifier in params:
+        return lambda fill: _load_copy(fill.bindings[identifier])
+    if identifier in local:
+        store = isinstance(node.ctx, gast.Store)
+        return lambda fill: nodes.name(fill.locals_name[identifier], store=store)
+    if identifier in global_:
+        return lambda fill: nodes.name(fill.globals_name[identifier])
+    return lambda fill: _shallow_copy(node)
+
+
+_PLAIN_VALUES = frozenset({int, float, bool, str, type(None)})
+
+
+def _load_copy(atom: gast.expr) -> gast.expr:
+    """nodes.load_copy, without its walk for the usual atoms: a name, a number."""
+    cls = atom.__class__
+    if cls is gast.Name and atom.annotation is None:
+        copied = _shallow_copy(atom)
+        copied.ctx = gast.AST.__new__(gast.Load)  # gast.Load(), without its constructor
+        return copied
+    if cls is gast.Constant and atom.value.__class__ in _PLAIN_VALUES and atom.kind is None:
+        return _shallow_copy(atom)
+    return nodes.load_copy(atom)
+
+
+def _shallow_copy(node: gast.AST) -> gast.AST:
+    copied = node.__class__.__new__(node.__class__)
+    copied.__dict__.update(node.__dict__)
+    return copied
+
+
+@dataclass
+class _Step:
+    """One statement of a template, ready to fill in: a `d[param] = expr` (its expression
+    built), or a setup statement (built whole), which names the locals it introduces.
+
+    Of a `d[param] = expr`, also where it may call a function that instantiate is asked to
+    drop: at the root of expr, or inside it (only a call of a parameter or a global may be
+    one, see _drop_calls)."""
+
+    param: Optional[str]
+    build: Builder
+    new_locals: List[str]
+    calls_at_root: bool = False
+    calls_inside: bool = False
+
+
+def _steps(template: "Template") -> List[_Step]:
+    params, global_ = frozenset(template.params), frozenset(template.globals_used)
+    local: set = set()
+    steps = []
+    for stmt in template.body:
+        if isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]):
+            expr = stmt.value
+            calls = [node for node in nodes.walk(expr) if isinstance(node, gast.Call)
+                     and isinstance(node.func, gast.Name) and node.func.id in params | global_]
+            steps.append(_Step(stmt.targets[0].slice.id, _builder(expr, params, frozenset(local), global_), [],
+                               any(call is expr for call in calls), any(call is not expr for call in calls)))
+            continue
+        new_locals = sorted(set(nodes.names_stored(stmt)) - local)
+        local.update(new_locals)
+        steps.append(_Step(None, _builder(stmt, params, frozenset(local), global_), new_locals))
+    return steps
 
 
 class _LinearZeros(nodes.Transformer):
     """A rule is linear in the derivatives it reads, so a part of it whose derivatives are all
     zero is zero: `np.flipud(d[x])` with d[x] = 0 becomes 0.0, not np.flipud(0.0) (which fails).
 
-    `zeros` and `others` hold the ids of the nodes that stand for zero and for non-zero
-    derivatives in the filled-in expression.
+    `zeros` and `others` map the ids of the nodes that stand for zero and for non-zero
+    derivatives in the filled-in expression to the nodes, which they keep alive: the id of a
+    node freed meanwhile could be another's.
     """
 
-    def __init__(self, zeros: set, others: set):
+    def __init__(self, zeros: dict, others: dict):
         self.zeros = zeros
         self.others = others
 
     def _zero(self) -> gast.Constant:
         node = nodes.constant(0.0)
-        self.zeros.add(id(node))
+        self.zeros[id(node)] = node
         return node
 
-    def _holds(self, node, ids: set) -> bool:
+    def _holds(self, node, ids: dict) -> bool:
         return any(id(sub) in ids for sub in nodes.walk(node))
 
     def visit_BinOp(self, node):
@@ -267,32 +347,58 @@ def instantiate(
     derivative_of: Callable[[str], gast.expr],
     bind_global: Callable[[str, Any], str],
     fresh: Callable[[str], str],
+    dropped: Optional[Callable[[], AbstractSet[str]]] = None,
 ) -> Instance:
     """Fill `template` in: parameters become the call's atoms, `d[p]` becomes derivative_of(p).
 
     `bind_global(name, obj)` returns the name under which generated code reaches a global the
     template reads (`np`, `math`, `unbroadcast`); `fresh` names the template's own locals.
+    `dropped()`, asked once the globals are bound, names functions whose calls in the
+    derivatives give way to their first argument (unbroadcast, where there is nothing to undo).
     """
     globals_name = {key: bind_global(key, value) for key, value in template.globals_used.items()}
+    drop = dropped() if dropped is not None else None
     locals_name: Dict[str, str] = {}
     setup: List[gast.stmt] = []
     derivatives: List[Tuple[str, gast.expr]] = []
-    zeros: set = set()
-    others: set = set()
+    zeros: dict = {}
+    others: dict = {}
 
     def recorded(param: str) -> gast.expr:
         node = derivative_of(param)
         is_zero = isinstance(node, gast.Constant) and node.value == 0
-        (zeros if is_zero else others).add(id(node))
+        (zeros if is_zero else others)[id(node)] = node
         return node
 
-    for stmt in template.body:
-        if isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]):
-            param = stmt.targets[0].slice.id
-            filled = _Filler(bindings, recorded, globals_name, locals_name).fill(stmt.value)
-            derivatives.append((param, _LinearZeros(zeros, others).visit(filled)))
+    fill = _Fill(bindings, recorded, globals_name, locals_name)
+    for step in template.steps:
+        if step.param is not None:
+            filled = step.build(fill)
+            as_built = not zeros  # the linear-zeros pass changes nothing while no derivative is zero
+            if zeros:
+                filled = _LinearZeros(zeros, others).visit(filled)
+            if drop is not None:
+                filled = _drop_calls(filled, drop, step if as_built else None)
+            derivatives.append((step.param, filled))
             continue
-        for identifier in sorted(set(nodes.names_stored(stmt)) - set(locals_name)):
+        for identifier in step.new_locals:
             locals_name[identifier] = fresh("_" + identifier)
-        setup.append(_Filler(bindings, derivative_of, globals_name, locals_name).fill(stmt))
+        setup.append(step.build(_Fill(bindings, derivative_of, globals_name, locals_name)))
     return Instance(setup, derivatives)
+
+
+def _drop_calls(expr: gast.expr, names: AbstractSet[str], step: Optional[_Step]) -> gast.expr:
+    """expr with each call of one of `names` replaced by its first argument, innermost first.
+
+    `step` is given when expr is as that template step built it (the linear-zeros pass left
+    it alone): then such a call can only stand where the step calls a parameter or a global
+    (the atoms and derivatives filled in call none of these names), and expr is walked only
+    when one stands inside it."""
+    def dropped(node: gast.AST) -> gast.AST:
+        if node.__class__ is gast.Call and node.func.__class__ is gast.Name and node.func.id in names and node.args:
+            return node.args[0]
+        return node
+
+    if step is not None and not step.calls_inside:
+        return dropped(expr) if step.calls_at_root else expr
+    return nodes.rewrite(expr, dropped)

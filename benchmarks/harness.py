@@ -129,9 +129,10 @@ def peak_memory(call: Callable) -> int:
 # ----- generation --------------------------------------------------------------------------
 
 def options_for(case: Case, args: tuple) -> Options:
-    """The Options under which `adjoint.grad(case.func, wrt=...)` generates for these arguments."""
+    """The Options under which `adjoint.grad(case.func, wrt=...)` generates for these arguments
+    (the kinds sorted by parameter name, as adjoint.grad asks)."""
     names = parameter_names(case.func)
-    kinds = tuple((name, kind_of_value(value)) for name, value in zip(names, args))
+    kinds = tuple(sorted((name, kind_of_value(value)) for name, value in zip(names, args)))
     return Options("reverse", tuple(names[i] for i in case.wrt), True, kinds)
 
 

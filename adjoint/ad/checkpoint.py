@@ -26,6 +26,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 import gast
 
 from adjoint import nodes
+from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.context import FunctionContext
 from adjoint.analysis.calls import Callee
 from adjoint.normalize.checkpoint import CheckpointedLoop, loop_of
@@ -71,16 +72,19 @@ class CheckpointedLoops:
         """The names the checkpointed loops carry from step to step."""
         return {name for _, plan in self.loops.values() for name in plan.carried}
 
-    def decide_restores(self, adjoint_code: Dict[gast.stmt, List[gast.stmt]], parameters: Set[str]) -> Set[str]:
+    def decide_restores(self, adjoint_code: Dict[gast.stmt, List[gast.stmt]], parameters: Set[str],
+                        reads: CodeReads) -> Set[str]:
         """Per loop, the carried names to set back: those the adjoint of earlier code reads, the
         parameters (the gradients take their types) and, in a loop, all. Returns their union."""
+        if not self.loops:
+            return set()
         read_before: Set[str] = set()
         for stmt, looping in self.order:
             if stmt in self.loops:
                 carried = self.loops[stmt][1].carried
                 wanted = carried if looping else [n for n in carried if n in read_before or n in parameters]
                 self.restores[stmt] = frozenset(wanted)
-            read_before.update(n for code in adjoint_code.get(stmt, ()) for n in nodes.names_read(code))
+            read_before |= reads.read(adjoint_code.get(stmt, ()))
         return set().union(*self.restores.values())
 
 
@@ -89,7 +93,7 @@ def _plan(loop: gast.For, ctx: FunctionContext) -> Optional[CheckpointedLoop]:
     call = first.value if isinstance(first, (gast.Assign, gast.Expr)) else None
     if not isinstance(call, gast.Call):
         return None
-    operation = ctx.classifier.classify(call)
+    operation = ctx.operation(call)
     return loop_of(operation.func) if operation.kind == Callee.USER else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import inspect
 import operator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Set, Tuple
 
 import gast
 
@@ -13,7 +13,7 @@ from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis import Analysis
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.aliases import Aliases
-from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.calls import CallClassifier, Operation
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, UNKNOWN
 from adjoint.analysis.sites import Sites
 from adjoint.errors import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
@@ -39,6 +39,7 @@ class FunctionContext:
     request: Callable[[Any, Tuple[str, ...], str], str]
     bindings: Dict[str, Any] = field(default_factory=dict)
     stack: str = ""
+    _operations: Dict[int, Tuple[gast.expr, Operation]] = field(default_factory=dict)  # id(expr) -> (expr, its operation)
 
     # ----- what the analyses found --------------------------------------------------------
 
@@ -65,6 +66,14 @@ class FunctionContext:
     @property
     def aliases(self) -> Aliases:
         return self.analysis.aliases
+
+    def operation(self, expr: gast.expr) -> Operation:
+        """What the operation `expr` calls (the classifier's answer, asked once per expression:
+        the transforms ask about one operation several times)."""
+        known = self._operations.get(id(expr))
+        if known is None or known[0] is not expr:
+            known = self._operations[id(expr)] = (expr, self.classifier.classify(expr))
+        return known[1]
 
     @property
     def table(self) -> RuleTable:
@@ -138,9 +147,8 @@ class FunctionContext:
             return False
         if isinstance(value, gast.Call):
             operands = [a for a in value.args + [k.value for k in value.keywords] if isinstance(a, gast.Name)]
-        else:
-            operands = [n for n in nodes.walk(value) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
-        return all(self.kinds.get(n.id) == SCALAR for n in operands)
+            return all(self.kinds.get(n.id) == SCALAR for n in operands)
+        return all(self.kinds.get(name) == SCALAR for name in nodes.names_read(value))
 
     def rule_function(self, func: Any, value: gast.expr) -> Any:
         """The function whose rule differentiates `value`, an operation on `func`: `+` of two
@@ -223,7 +231,7 @@ class FunctionContext:
         """Template parameter -> argument of the operation `value`; refuses arguments the rule lacks."""
         args, keywords = nodes.operation_arguments(value)
         bindings = template.bind(args, keywords)
-        label = self.classifier.classify(value).label
+        label = self.operation(value).label
         if bindings is None:
             raise NonDifferentiableError(
                 label, f"the derivative rule of `{label}` does not accept these arguments (it takes "
@@ -238,7 +246,7 @@ class FunctionContext:
             raise NonDifferentiableError(
                 label, f"the derivative of `{label}` takes its subscripts as a string ('ij,jk->ik'), "
                 "not the operand, axes, operand, axes form", self.location(value))
-        if self.classifier.classify(value).func is sum and self._concatenates(bindings.get("start")):
+        if self.operation(value).func is sum and self._concatenates(bindings.get("start")):
             raise UnsupportedSyntaxError(
                 "sum of lists", "sum(..., start) with a list or tuple start concatenates sequences, which is "
                 "not differentiated; join them with `+`", self.location(value))
@@ -321,27 +329,15 @@ class FunctionContext:
 
     # ----- scalar specialization ----------------------------------------------------------------
 
-    def strip_unbroadcast(self, expr: gast.expr) -> gast.expr:
-        """Drop `unbroadcast(g, x)` around g: on scalars there is nothing to undo."""
-        names = {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
-        return _StripCalls(names).visit(expr)
+    def unbroadcast_names(self) -> Set[str]:
+        """The names generated code calls unbroadcast by: a template instantiated on numbers
+        drops `unbroadcast(g, x)` around g (there is nothing to undo)."""
+        return {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
 
 
 def _same_place(a: gast.AST, b: gast.AST) -> bool:
     return (getattr(a, "lineno", None), getattr(a, "col_offset", None)) == (
         getattr(b, "lineno", None), getattr(b, "col_offset", None))
-
-
-class _StripCalls(nodes.Transformer):
-    def __init__(self, names):
-        self.names = names
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        if isinstance(node.func, gast.Name) and node.func.id in self.names and node.args:
-            return node.args[0]
-        return node
-
 
 
 def _constant_false(node: gast.expr) -> bool:

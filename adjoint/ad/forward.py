@@ -73,7 +73,7 @@ class ForwardAD:
             return [stmt] + self._located(self._tangent_of_store(target, stmt.value), stmt)
         if not self.ctx.activity.is_active(target.id):
             return [stmt]
-        operation = self.ctx.classifier.classify(stmt.value)
+        operation = self.ctx.operation(stmt.value)
         if isinstance(stmt.value, gast.Call) and operation.kind == Callee.USER:
             return self._located(self._user_call(operation.func, target.id, stmt.value), stmt)
         tangent = self._tangent_of_value(target.id, stmt.value, operation)
@@ -125,12 +125,14 @@ class ForwardAD:
             return self._tangent(bindings[param]) if param != RESULT else nodes.constant(ZERO)
 
         bindings = dict(bindings, result=nodes.name(target))
-        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh)
+        scalar = self.ctx.all_scalar(target, value)
+        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh,
+                               self.ctx.unbroadcast_names if scalar else None)
         if instance.setup or [p for p, _ in instance.derivatives] != [RESULT]:
             raise AdjointError(f"the tangent rule of {qualified_name(func)} must be a single `d[result] = ...`")
         expr = instance.derivatives[0][1]
-        if self.ctx.all_scalar(target, value):
-            return self.ctx.strip_unbroadcast(expr)
+        if scalar:
+            return expr
         if func is operator.getitem and self._is_container(bindings["x"]):
             return self._shaped_like(expr, target)  # an item of a list's tangent may be the symbolic zero
         if self._may_lose_broadcast(template, bindings, target, expr):

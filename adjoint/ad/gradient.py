@@ -133,10 +133,10 @@ def _calls_numpy(ctx: FunctionContext) -> bool:
     and the builtins, given an argument of kind scalar or container): then the adjoint of a
     number may be a NumPy scalar (`np.sqrt(x)` of a float x is one), which gradient_like makes
     a float. A called user function returns its own gradients in their types."""
-    for node in nodes.walk(ctx.func_node):
+    for node in nodes.every_node(ctx.func_node):
         if not isinstance(node, gast.Call):
             continue
-        operation = ctx.classifier.classify(node)
+        operation = ctx.operation(node)
         module = getattr(operation.func, "__module__", None)
         if operation.kind != Callee.RULE or module in ("math", "builtins", "_operator", "adjoint.runtime"):
             continue

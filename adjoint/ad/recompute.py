@@ -30,12 +30,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
+from typing import Dict, FrozenSet, List, Optional, Set
 
 import gast
 import numpy as np
 
 from adjoint import nodes, runtime
+from adjoint.ad.code_reads import CodeReads
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 
 _ARITHMETIC = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow, gast.Mod)
@@ -61,20 +62,21 @@ class Plan:
         return all(saves.at(stmt) for stmt in self.restore_first)
 
 
-def take_shapes(body: List[gast.stmt], adjoint_code: AdjointCode, ctx) -> None:
+def take_shapes(body: List[gast.stmt], adjoint_code: AdjointCode, ctx, reads: CodeReads) -> None:
     """Rewrite, in place, the reads of shapes in `adjoint_code` to read them from kin."""
-    read = set().union(*(nodes.exposed_reads(code) for code in adjoint_code.values()))
+    read = set().union(*(reads.exposed(code) for code in adjoint_code.values()))
+    shape_readers = frozenset(name for name, obj in ctx.bindings.items() if any(obj is h for h in _SHAPE_READERS))
     for block in _blocks(body):
-        _Block(block, adjoint_code, ctx).shapes(read)
+        _Block(block, adjoint_code, ctx, reads).shapes(read, shape_readers)
 
 
-def recompute_scalars(body: List[gast.stmt], adjoint_code: AdjointCode, ctx) -> Plan:
+def recompute_scalars(body: List[gast.stmt], adjoint_code: AdjointCode, ctx, reads: CodeReads) -> Plan:
     """The plan that recomputes cheap scalars in the adjoint code (which it leaves unchanged)."""
     result = Plan({key: list(code) for key, code in adjoint_code.items()})
     control = control_reads(body)
-    readers = _Readers(result.adjoint_code)
+    readers = _Readers(result.adjoint_code, reads)
     for block in _blocks(body):
-        _Block(block, result.adjoint_code, ctx, result, adjoint_code, readers).scalars(control)
+        _Block(block, result.adjoint_code, ctx, reads, result, adjoint_code, readers).scalars(control)
     return result
 
 
@@ -82,12 +84,13 @@ class _Readers:
     """Which statements' adjoint code reads each name before assigning it, computed once and
     updated when a recomputation is put in front of one statement's adjoint code."""
 
-    def __init__(self, adjoint_code: AdjointCode):
+    def __init__(self, adjoint_code: AdjointCode, reads: CodeReads):
         self.adjoint_code = adjoint_code
+        self.reads = reads
         self.exposed: Dict[gast.stmt, Set[str]] = {}
         self.of: Dict[str, Set[gast.stmt]] = defaultdict(set)  # a name -> statements whose adjoint code reads it
         for key, code in adjoint_code.items():
-            self._index(key, nodes.exposed_reads(code))
+            self._index(key, reads.exposed(code))
 
     def _index(self, key: gast.stmt, exposed: Set[str]) -> None:
         for name in self.exposed.get(key, set()) - exposed:
@@ -98,15 +101,17 @@ class _Readers:
 
     def insert_first(self, key: gast.stmt, stmt: gast.stmt) -> None:
         self.adjoint_code[key].insert(0, stmt)
-        self._index(key, nodes.exposed_reads(self.adjoint_code[key]))
+        self._index(key, self.reads.exposed(self.adjoint_code[key]))
 
 
 class _Block:
-    def __init__(self, stmts: List[gast.stmt], adjoint_code: AdjointCode, ctx, result: Optional[Plan] = None,
-                 original: Optional[AdjointCode] = None, readers: Optional[_Readers] = None):
+    def __init__(self, stmts: List[gast.stmt], adjoint_code: AdjointCode, ctx, reads: CodeReads,
+                 result: Optional[Plan] = None, original: Optional[AdjointCode] = None,
+                 readers: Optional[_Readers] = None):
         self.stmts = stmts
         self.adjoint_code = adjoint_code
         self.ctx = ctx
+        self.reads = reads
         self.result = result
         self.original = original  # the adjoint code before any scalar was recomputed
         self.readers = readers
@@ -114,23 +119,27 @@ class _Block:
 
     # ----- shapes -------------------------------------------------------------------------
 
-    def shapes(self, read: Set[str]) -> None:
+    def shapes(self, read: Set[str], shape_readers: FrozenSet[str]) -> None:
         """Take each shape from the first kin that is kept anyway: never overwritten, or read by
-        the adjoint sweep for its value (so saved already)."""
+        the adjoint sweep for its value (so saved already). `shape_readers`: the names of the
+        helpers that read a shape."""
         for j, use in enumerate(self.stmts):
             for stmt in self.adjoint_code.get(use, ()):
-                for call in nodes.walk(stmt):
-                    if self._reads_shape(call):
+                if not self.reads.calls_any(stmt, shape_readers):
+                    continue
+                for call in nodes.every_node(stmt):
+                    if self._reads_shape(call, shape_readers):
                         kin = self._shape_kin(call.args[1].id, j)
                         kept = [name for name in kin if name in read or self.ctx.sites.stable(name)]
                         if kept:
                             call.args[1] = nodes.name(kept[0])
+                            self.reads.forget(stmt)
 
-    def _reads_shape(self, node: gast.AST) -> bool:
+    @staticmethod
+    def _reads_shape(node: gast.AST, shape_readers: FrozenSet[str]) -> bool:
         return (
             isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and len(node.args) >= 2
-            and isinstance(node.args[1], gast.Name)
-            and any(self.ctx.bindings.get(node.func.id) is helper for helper in _SHAPE_READERS)
+            and isinstance(node.args[1], gast.Name) and node.func.id in shape_readers
         )
 
     def _shape_kin(self, name: str, use: int) -> List[str]:
@@ -163,7 +172,7 @@ class _Block:
         return arrays.pop()
 
     def _is_ufunc(self, call: gast.Call) -> bool:
-        func = self.ctx.classifier.classify(call).func
+        func = self.ctx.operation(call).func
         return isinstance(func, np.ufunc) and func.nin == len(call.args)
 
     def _is_number(self, atom: gast.expr) -> bool:
@@ -251,7 +260,7 @@ class _Block:
         target = nodes.assigned_name(reader)
         if target is None or nodes.is_pop(reader.value):
             return False
-        return target not in nodes.exposed_reads(self.original.get(reader, []))
+        return target not in self.reads.exposed(self.original.get(reader, []))
 
     # ----- the block's assignments ----------------------------------------------------------
 

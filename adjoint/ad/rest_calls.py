@@ -11,6 +11,8 @@ and a cache entry can record.
 """
 from __future__ import annotations
 
+import types
+
 import gast
 
 from adjoint import nodes
@@ -19,12 +21,19 @@ from adjoint.frontend.values import specialization_of
 
 
 def call_origins(tree: gast.FunctionDef, ctx: FunctionContext) -> None:
-    """Rewrite, in place, each call of a specialization that only replaced `*args`/`**kwargs`."""
+    """Rewrite, in place, each call of a specialization that only replaced `*args`/`**kwargs`
+    (the tree is walked only when the function's namespace holds one)."""
+    found = ((name, specialization_of(value)) for name, value in ctx.parsed.namespace.items()
+             if isinstance(value, types.FunctionType))  # what frontend/values.py makes
+    specs = {name: spec for name, spec in found
+             if spec is not None and spec.rest is not None and not spec.bound and not spec.fixed}
+    if not specs:
+        return
     for node in nodes.walk(tree):
         if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)):
             continue
-        spec = specialization_of(ctx.parsed.namespace.get(node.func.id))
-        if spec is None or spec.rest is None or spec.bound or spec.fixed:
+        spec = specs.get(node.func.id)
+        if spec is None:
             continue
         keywords = {parameter: key for key, parameter in spec.rest.keywords}
         node.func = nodes.copy_location(nodes.name(ctx.bind_global(spec.origin.__name__, spec.origin)), node.func)

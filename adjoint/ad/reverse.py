@@ -28,6 +28,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.ad import checkpoint, control, recompute, shapes, unreached
+from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.shapes import ELEMENTWISE_OPERATORS
 from adjoint.analysis.attributes import is_field_read, parameter_names
@@ -44,6 +45,7 @@ from adjoint.templates import RESULT, instantiate
 
 Sweeps = Tuple[List[gast.stmt], List[gast.stmt]]
 ZERO = 0.0
+_RESET = gast.Pass()  # an adjoint reset `d<x> = 0.0`, as the saves analysis sees it (see _with_resets)
 
 
 class ReverseAD:
@@ -59,6 +61,7 @@ class ReverseAD:
         self.split_calls: Dict[gast.stmt, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
         self.guards = unreached.Guards({ctx.adjoint(n) for n in sorted(ctx.activity.active)})  # names made in one order
         self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
+        self.reads = CodeReads()
 
     # ----- entry point ------------------------------------------------------------
 
@@ -66,12 +69,13 @@ class ReverseAD:
         body = self.ctx.func_node.body[:-1]
         self.checkpointed = checkpoint.CheckpointedLoops(body, self.ctx)
         adjoint_code = self._adjoint_code(body)
-        recompute.take_shapes(body, adjoint_code, self.ctx)
+        recompute.take_shapes(body, adjoint_code, self.ctx, self.reads)
         self.recomputed, self.saves = self._recompute_or_save(body, adjoint_code)
         self.adjoint_code = self.recomputed.adjoint_code
         parameters = set(nodes.parameters(self.ctx.func_node))
-        self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters)
-        self.shape_only = shapes.read_for_shape_only(self.adjoint_code, body, self.ctx, self.checkpointed.carried())
+        self.saves.names |= self.checkpointed.decide_restores(self.adjoint_code, parameters, self.reads)
+        self.shape_only = shapes.read_for_shape_only(self.adjoint_code, body, self.ctx, self.reads,
+                                                     self.checkpointed.carried())
         return self.block(body, looping=False)
 
     def _adjoint_code(self, body) -> recompute.AdjointCode:
@@ -83,7 +87,7 @@ class ReverseAD:
     def _recompute_or_save(self, body, adjoint_code: recompute.AdjointCode) -> Tuple[recompute.Plan, Saves]:
         """Recompute cheap scalars where the values they are recomputed from are restored anyway;
         where one would not be, recompute none and save them all."""
-        plan = recompute.recompute_scalars(body, adjoint_code, self.ctx)
+        plan = recompute.recompute_scalars(body, adjoint_code, self.ctx, self.reads)
         saves = self._saves(body, plan.adjoint_code)
         if plan.holds(saves):
             return plan, saves
@@ -93,18 +97,19 @@ class ReverseAD:
     def _saves(self, body, adjoint_code: recompute.AdjointCode) -> Saves:
         shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
         return analyze_saves(body, self._with_resets(body, adjoint_code), self.ctx.primal_names,
-                             self.ctx.sites.stable, self.ctx.aliases.expand, shared)
+                             self.ctx.sites.stable, self.ctx.aliases.expand, shared, self.reads.exposed)
 
     def _with_resets(self, body, adjoint_code: recompute.AdjointCode) -> recompute.AdjointCode:
         """The adjoint code with the `d<target> = 0.0` _simple ends each active assignment with:
         an if or loop whose body only resets adjoints is still replayed, so its condition and
-        range must be saved like those of any other replayed block."""
+        range must be saved like those of any other replayed block. To the saves analysis a
+        reset is code that reads nothing, which one shared statement stands for."""
         code = dict(adjoint_code)
         for stmt in _simple_statements(body, skip=self.checkpointed.loops):
             target = nodes.assigned_name(stmt)
             if target is not None and self.ctx.activity.is_active(target):
-                reset = nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO))
-                code[stmt] = list(code.get(stmt, [])) + [reset]
+                self.ctx.adjoint(target)  # named here, as the reset would have been
+                code[stmt] = list(code.get(stmt, [])) + [_RESET]
         return code
 
     # ----- blocks and statements -----------------------------------------------------
@@ -238,22 +243,24 @@ class ReverseAD:
         if not self.ctx.activity.is_active(target.id):
             return []
         code = self._adjoint_of_value(target.id, stmt.value, stmt)
-        return [nodes.copy_location(s, stmt) for s in code]
+        return [self.reads.located(s, stmt) for s in code]
 
     def _adjoint_of_value(self, target: str, value: gast.expr, stmt: gast.stmt) -> List[gast.stmt]:
-        seed = nodes.name(self.ctx.adjoint(target))
+        seed_name = self.ctx.adjoint(target)  # named first, whatever reads it
         if isinstance(value, gast.Name):
-            return self._accumulate(value, seed)
+            return self._accumulate(value, nodes.name(seed_name))
         if isinstance(value, (gast.Tuple, gast.List, gast.Dict)):  # item by item: by position, or by key
+            seed = nodes.name(seed_name)
             keys = value.keys if isinstance(value, gast.Dict) else [nodes.constant(i) for i in range(len(value.elts))]
             code = []
             for key, element in zip(keys, value.values if isinstance(value, gast.Dict) else value.elts):
                 item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.load_copy(key)])
                 code.extend(self._accumulate(element, item))
             return code
-        if is_field_read(value, self.ctx.kinds, parameter_names(self.ctx.func_node)):
-            return self._adjoint_of_field_read(value, seed)
-        operation = self.ctx.classifier.classify(value)
+        if isinstance(value, gast.Attribute) and is_field_read(value, self.ctx.kinds,
+                                                              parameter_names(self.ctx.func_node)):
+            return self._adjoint_of_field_read(value, nodes.name(seed_name))
+        operation = self.ctx.operation(value)
         if operation.kind == Callee.RULE:
             return self._adjoint_of_rule(self.ctx.rule_function(operation.func, value), target, value, stmt)
         if operation.kind == Callee.USER:
@@ -298,15 +305,14 @@ class ReverseAD:
             return nodes.constant(ZERO)
 
         bindings = dict(bindings, result=nodes.name(target))
-        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh)
         scalar = self.ctx.all_scalar(target, value)
+        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh,
+                               self.ctx.unbroadcast_names if scalar else None)
         code = list(instance.setup)
         for param, expr in instance.derivatives:
             if param not in active:
                 continue
-            if scalar:
-                expr = self.ctx.strip_unbroadcast(expr)
-            elif shapes.result_shaped_like(func, param, bindings, self.ctx.kinds):
+            if not scalar and shapes.result_shaped_like(func, param, bindings, self.ctx.kinds):
                 expr = shapes.without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
         if scalar or _takes_symbolic_zero(func):
@@ -401,7 +407,7 @@ class ReverseAD:
         if not self.ctx.is_active(primal):
             return []
         adjoint = self.ctx.adjoint(primal.id)
-        if adjoint in set(nodes.names_read(contribution)) and _is_update(contribution):
+        if _is_update(contribution) and adjoint in nodes.names_read(contribution):
             return [nodes.assign(adjoint, contribution)]
         if self.ctx.kinds.get(primal.id) in (CONTAINER, MAPPING, RECORD) or primal.id in self.possible_lists:
             total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])

@@ -33,6 +33,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
+from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.recompute import control_reads
 from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR
 from adjoint.templates import RESULT
@@ -47,35 +48,42 @@ ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.true
 
 
 def read_for_shape_only(adjoint_code: Dict[gast.stmt, List[gast.stmt]], body: List[gast.stmt], ctx,
-                        also_read: Iterable[str] = ()) -> Set[str]:
+                        reads: CodeReads, also_read: Iterable[str] = ()) -> Set[str]:
     """The names of arrays (or of values of unknown kind) that the adjoint code reads only for
     their shapes; `also_read` are names read in ways the adjoint code does not show."""
     shape_reads: Set[str] = set()
     value_reads = set(also_read) | set(nodes.parameters(ctx.func_node)) | _replayed_reads(body)
     value_reads |= ctx.sites.mutated | ctx.aliases.mutated  # restored in place, into the object the name holds
+    positions = {name: position for name, obj in ctx.bindings.items()
+                 for helper, position in SHAPE_ARGUMENT.items() if obj is helper}
+    helpers = frozenset(positions)
     for code in adjoint_code.values():
         for stmt in code:
-            _classify_reads(stmt, ctx.bindings, shape_reads, value_reads)
+            if reads.calls_any(stmt, helpers):
+                _classify_reads(stmt, positions, shape_reads, value_reads)
+            else:  # every name it reads, it reads for the value
+                value_reads |= reads.read([stmt])
     value_reads = ctx.aliases.expand(value_reads)
     return {name for name in shape_reads - value_reads if ctx.kinds.get(name) not in NOT_ARRAYS}
 
 
-def _classify_reads(stmt: gast.stmt, bindings: Dict[str, object], shape_reads: Set[str], value_reads: Set[str]) -> None:
+def _classify_reads(stmt: gast.stmt, positions: Dict[str, int], shape_reads: Set[str], value_reads: Set[str]) -> None:
+    """positions: the name of each helper that reads an argument for its shape alone -> that argument's position."""
+    found = nodes.every_node(stmt)
     in_shape_position = set()
-    for node in nodes.walk(stmt):
-        position = _shape_position(node, bindings)
+    for node in found:
+        position = _shape_position(node, positions)
         if position is not None:
             in_shape_position.add(id(node.args[position]))
-    for node in nodes.walk(stmt):
+    for node in found:
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             (shape_reads if id(node) in in_shape_position else value_reads).add(node.id)
 
 
-def _shape_position(node: gast.AST, bindings: Dict[str, object]):
+def _shape_position(node: gast.AST, positions: Dict[str, int]):
     if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and not node.keywords):
         return None
-    helper = bindings.get(node.func.id)
-    position = next((p for h, p in SHAPE_ARGUMENT.items() if h is helper), None)
+    position = positions.get(node.func.id)
     if position is None or len(node.args) <= position or not isinstance(node.args[position], gast.Name):
         return None
     return position

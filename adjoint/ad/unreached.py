@@ -19,7 +19,7 @@ A surely reached guard gives way to its body, a surely zero one to nothing.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Set
+from typing import Dict, List, Set, Tuple
 
 import gast
 
@@ -43,6 +43,7 @@ class Guards:
         self.adjoints = adjoints
         self.zero_helpers: Set[str] = set()
         self.guards: Set[gast.If] = set()
+        self._values: Dict[int, Tuple[gast.expr, bool, Tuple[str, ...]]] = {}  # see _facts
 
     def guard(self, test: gast.expr, code: List[gast.stmt]) -> gast.If:
         node = nodes.if_(test, code, [])
@@ -99,7 +100,17 @@ class Guards:
                 state[name.id] = value
 
     def _reads_tracked(self, expr: gast.expr, state: Dict[str, str]) -> bool:
-        return any(isinstance(n, gast.Name) and n.id in state for n in nodes.walk(expr))
+        return any(name in state for name in self._facts(expr)[2])
+
+    def _facts(self, expr: gast.expr) -> Tuple[gast.expr, bool, Tuple[str, ...]]:
+        """(expr, whether it calls something that may give the symbolic zero, the names in it),
+        found once per value: a loop's body is gone through until its states settle."""
+        facts = self._values.get(id(expr))
+        if facts is None or facts[0] is not expr:
+            found = nodes.every_node(expr)
+            names = tuple(node.id for node in found if isinstance(node, gast.Name))
+            facts = self._values[id(expr)] = (expr, any(self._may_give_zero(node) for node in found), names)
+        return facts
 
     def _branches(self, body, orelse, state: Dict[str, str], decisions: Dict[gast.If, str]) -> None:
         """state after running body or orelse (either may run)."""
@@ -114,9 +125,10 @@ class Guards:
     def _value(self, expr: gast.expr, state: Dict[str, str]) -> str:
         if isinstance(expr, gast.Constant) and expr.value == 0:
             return ZERO
-        if any(self._may_give_zero(n) for n in nodes.walk(expr)):
+        _, may_give_zero, names = self._facts(expr)
+        if may_give_zero:
             return EITHER
-        read = [state[n.id] for n in nodes.walk(expr) if isinstance(n, gast.Name) and n.id in state]
+        read = [state[name] for name in names if name in state]
         if not read or REACHED in read:
             return REACHED
         return ZERO if all(s == ZERO for s in read) else EITHER

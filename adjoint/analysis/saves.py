@@ -179,11 +179,13 @@ def _in_place(stmt: gast.stmt) -> bool:
 
 
 def analyze_saves(body, adjoint_code: Dict[gast.stmt, list], primal_names: FrozenSet[str], stable,
-                  sharing=set, shared: Optional[Dict[gast.stmt, Set[str]]] = None) -> Saves:
+                  sharing=set, shared: Optional[Dict[gast.stmt, Set[str]]] = None,
+                  exposed_reads=nodes.exposed_reads) -> Saves:
     """`adjoint_code` maps each simple statement to its adjoint statements; `stable(name)` says
     a name is assigned once outside loops (never saved); `sharing(names)` adds the names that
     share memory with them (a read of a view is a read of what it views); `shared` maps a
-    split call to the names whose objects its residuals may hold."""
-    reads = {key: sharing(nodes.exposed_reads(code)) for key, code in adjoint_code.items()}
+    split call to the names whose objects its residuals may hold; `exposed_reads(code)` are the
+    names code reads before it assigns them (nodes.exposed_reads, or a faster equivalent)."""
+    reads = {key: sharing(exposed_reads(code)) for key, code in adjoint_code.items()}
     present = {key: any(not nodes.is_comment(s) for s in code) for key, code in adjoint_code.items()}
     return _Analysis(body, reads, primal_names, stable, shared or {}).solve(present)

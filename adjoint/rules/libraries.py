@@ -28,6 +28,10 @@ FAMILIES = (
 HELPERS_MODULE = "adjoint.runtime.scipy_rules"
 _STATE = {"loaded": False, "loading": False}
 _LOCK = threading.RLock()
+# id -> a value found not to be SciPy's (kept, so that its id stays its own): the tables ask
+# about the same functions over and over. SciPy's own objects exist only once SciPy is
+# imported, and a value that is not SciPy's has no rule among its families either way.
+_NOT_SCIPY: dict = {}
 
 
 def installed() -> bool:
@@ -40,8 +44,12 @@ def installed() -> bool:
 
 def load_for(value: Any) -> None:
     """Register SciPy's rules before a table answers for `value`, when `value` is SciPy's."""
-    if not _STATE["loaded"] and _from_scipy(value):
+    if _STATE["loaded"] or _NOT_SCIPY.get(id(value)) is value:
+        return
+    if _from_scipy(value):
         load()
+    else:
+        _NOT_SCIPY[id(value)] = value
 
 
 def load() -> bool:
