@@ -173,13 +173,13 @@ class _Checker:
         self.guards.setdefault(statements[0], []).append((write.name, message, location))
 
     def _check_outer_write(self, write: _Write) -> None:
-        """A write into a global or closure object (a log, a counter) is allowed when nothing
-        differentiated flows into it and the function reads the object nowhere else."""
+        """A write into a global or closure object (a log, a counter) is allowed when nothing differentiated
+        flows into it and nothing reads the object: the function, or user code it calls (adjoint sweeps too)."""
         stored = [n for n in nodes.names_read(write.node) if n in self.activity.varied]
         readers = [stmt for stmt in self.statements.values()
                    if not isinstance(stmt, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With))
-                   and stmt is not write.node and not _only_writes_into(stmt, write.name)
-                   and write.name in nodes.names_read(stmt)]
+                   and stmt is not write.node and (_user_call(stmt, self.classifier) is not None or (
+                       not _only_writes_into(stmt, write.name) and write.name in nodes.names_read(stmt)))]
         if stored or readers:
             raise self._refuse(write.node, f"this writes into `{write.name}`, which is not a variable of "
                                f"{self.func_node.name}, and the derivative would not follow it: pass it as an "

@@ -241,11 +241,19 @@ class Sharing:
             if not isinstance(first, gast.Name):
                 return {fresh}, set()
             return {fresh} | self.own.get(first.id, set()), set(self.held.get(first.id, ()))
+        if _may_not_copy(call):  # np.array(a, copy=False), np.nan_to_num(a, copy=False): maybe a itself
+            return {fresh} | shared, shared
         if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):
             return {fresh}, set()
         if module == "builtins":
             return {fresh}, set()
         return {fresh} | shared, shared
+
+
+def _may_not_copy(call: gast.Call) -> bool:
+    """Whether the call is given `copy=` other than True: what it returns may be its argument."""
+    return any(k.arg == "copy" and not (isinstance(k.value, gast.Constant) and k.value.value is True)
+               for k in call.keywords)
 
 
 def is_forward_half(func) -> bool:
