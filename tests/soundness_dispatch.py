@@ -21,6 +21,13 @@ def first_row_then_write(x):
     return np.sum(r * y)
 
 
+def first_row_then_write_beside(x, z):
+    y = x * 1.0
+    r = y[0]
+    y[0] = y[0] * 3.0  # <- first row written beside z
+    return np.sum(r * y) + np.sum(z)
+
+
 def scaled_sum(x, y):
     return np.sum(x * y) + x * x
 
@@ -29,6 +36,8 @@ CASES = [
     Exact(first_row_then_write, lambda rng: (rng.normal(size=3),), id="first_element_of_a_vector_then_write"),
     Refused(first_row_then_write, (np.ones((2, 3)),), UnsupportedSyntaxError, "first row written",
             id="first_row_of_a_matrix_then_write"),
+    Refused(first_row_then_write_beside, (np.ones((2, 3)), np.ones(2)), UnsupportedSyntaxError,
+            "first row written beside z", id="first_row_of_a_matrix_beside_a_vector_then_write"),
     Exact(scaled_sum, lambda rng: (rng.normal(), rng.normal()), wrt=(0, 1), id="scaled_sum_of_numbers"),
     Exact(scaled_sum, lambda rng: (rng.normal(), rng.normal(size=3)), wrt=(0, 1), id="scaled_sum_of_an_array"),
     Exact(scaled_sum, lambda rng: (rng.normal(), rng.normal(size=(2, 3))), wrt=(0, 1), id="scaled_sum_of_a_matrix"),

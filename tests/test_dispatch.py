@@ -246,6 +246,8 @@ def same(a, b) -> bool:
 CALLS = [  # (function, transform's wrt, [(args, kwargs), ...]) called in this order on one derived function
     (soundness_dispatch.first_row_then_write, 0,
      [((np.array([1.0, 2.0]),), {}), ((np.array([[1.0, 2.0], [3.0, 4.0]]),), {}), ((np.array([1.0, 2.0]),), {})]),
+    (soundness_dispatch.first_row_then_write_beside, 0,  # keywords in either order: ranks go with their names
+     [((), {"x": np.array([1.0, 2.0]), "z": np.ones((2, 2))}), ((), {"z": np.array([1.0, 2.0]), "x": np.ones((2, 2))})]),
     (soundness_dispatch.scaled_sum, (0, 1),
      [((2.0,), {"y": 3.0}), ((2.0,), {"y": np.array([1.0, 2.0])}), ((2.0,), {"y": np.ones((2, 2))}),
       ((2.0, np.array([1.0, 2.0])), {}), ((2.0, np.ones((2, 2))), {}), ((2.0,), {"y": 3.0})]),
@@ -264,9 +266,9 @@ def test_a_call_gets_the_code_for_its_own_kinds_whatever_came_before(transform, 
                 value, pullback = derived(*args, **kwargs)
                 return value, pullback(1.0)
         elif transform is adjoint.jvp:
-            tangents = tuple(np.ones_like(args[0]) for _ in (wrt if isinstance(wrt, tuple) else (wrt,)))
-            if len(tangents) > 1 or kwargs:
+            if kwargs or isinstance(wrt, tuple) and len(wrt) > 1:
                 continue
+            tangents = (np.ones_like(args[0]),)
 
             def through(derived):
                 return derived(*args, *tangents, **kwargs)

@@ -85,8 +85,9 @@ def call_key(args: tuple, kwargs: dict) -> tuple:
     of the arguments, with the keywords' names, and the number of dimensions of each array."""
     key = tuple(map(type, args))
     if kwargs:
-        key = (key, tuple(sorted((name, type(value)) for name, value in kwargs.items())))
-        values = args + tuple(kwargs.values())
+        names = sorted(kwargs)  # keywords in one order: the types and the ranks below alike
+        key = (key, tuple((name, type(kwargs[name])) for name in names))
+        values = args + tuple(kwargs[name] for name in names)
     elif np.ndarray not in key:
         return key
     else:
