@@ -11,7 +11,9 @@ import pytest
 
 from adjoint import nodes
 from adjoint.backend.printable import printable
-from adjoint.frontend.conversion import to_ast, to_gast
+from adjoint.frontend.conversion import MIRRORED, to_ast, to_gast
+
+pytestmark = pytest.mark.skipif(not MIRRORED, reason="adjoint's converters mirror gast 0.7.0; with another gast, gast's own run")
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCES = sorted(ROOT.glob("adjoint/**/*.py")) + sorted(ROOT.glob("tests/*.py"))

@@ -46,7 +46,6 @@ RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item}
 ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
 CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
 SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
-# Methods of a SciPy distribution that take the values first and the distribution's parameters after.
 # Methods that change their object in place, for the objects a function may reach from outside
 # (`append` is a write of its own everywhere).
 CHANGES_IN_PLACE = {
@@ -56,6 +55,7 @@ CHANGES_IN_PLACE = {
           "symmetric_difference_update"),
     np.ndarray: ("fill", "sort", "put", "itemset", "resize", "partition", "byteswap", "setfield"),
 }
+# Methods of a SciPy distribution that take the values first and the distribution's parameters after.
 DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 

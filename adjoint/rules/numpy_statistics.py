@@ -152,7 +152,8 @@ def _(result, arr, values, axis=None):
     d[result] = np.concatenate(tangent_like([d[arr], d[values]], [arr, values]), axis)
 
 
-# Mode 'constant': the adjoint of x is the unpadded part, the constant gets the rest.
+# Mode 'constant': the adjoint of x is the unpadded part, the constant gets the rest; in the modes
+# that copy elements of x (edge, reflect, symmetric, wrap) each copy's adjoint goes to its source.
 @register_adjoint(np.pad)
 def _(result, array, pad_width, mode="constant", constant_values=0.0):
     d[array] = pad_adjoint(d[result], array, pad_width, mode, constant_values)
