@@ -60,6 +60,7 @@ class Guards:
         if not self.guards:
             return sweep
         self.zero_helpers = zero_helpers
+        self._values.clear()  # its answers depend on zero_helpers
         state = {name: (REACHED if name in reached else ZERO) for name in self.adjoints}
         decisions: Dict[gast.If, str] = {}
         self._block(sweep, state, decisions)

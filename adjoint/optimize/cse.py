@@ -210,7 +210,7 @@ def _survey(tree: gast.FunctionDef, facts: Facts):
                 found = kept[id(stmt)] = (stmt, *_survey_of_simple(stmt, facts))
             names, in_place = found[1], found[2]
         else:
-            names, in_place = _survey_of(header_nodes(stmt), facts)
+            names, in_place = (), _changes_any_in_place(header_nodes(stmt), facts)
         if in_place:
             return [], returned, True
         returned.update(names)
@@ -230,18 +230,10 @@ def _survey_of_simple(stmt: gast.stmt, facts: Facts) -> Tuple[Set[str], bool]:
     return returned, in_place
 
 
-def _survey_of(found: List[gast.AST], facts: Facts) -> Tuple[List[str], bool]:
-    """The names these nodes return, and whether one of them changes a value in place."""
-    returned = []
-    for node in found:
-        kind = node.__class__
-        if kind is gast.Return and node.value is not None:
-            returned.extend(nodes.names_read(node.value))
-        elif kind is gast.Subscript and node.ctx.__class__ is gast.Store:
-            return returned, True
-        elif kind is gast.Call and _changes_in_place(node, facts):
-            return returned, True
-    return returned, False
+def _changes_any_in_place(found: List[gast.AST], facts: Facts) -> bool:
+    """Whether one of these nodes (a compound statement's header) changes a value in place."""
+    return any(node.__class__ is gast.Subscript and node.ctx.__class__ is gast.Store
+               or node.__class__ is gast.Call and _changes_in_place(node, facts) for node in found)
 
 
 def _changes_in_place(call: gast.Call, facts: Facts) -> bool:
