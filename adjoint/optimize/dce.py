@@ -105,6 +105,7 @@ class _Liveness:
             del stmt.orelse[:]
         elif _is_empty(stmt.body):
             stmt.test, stmt.body, stmt.orelse = nodes.not_(stmt.test), stmt.orelse, []
+            self.tree_facts.forget(stmt)  # its header changed
             self.changed = True
         stmt.body = stmt.body or [gast.Pass()]
         return True, body_live | else_live | _reads(stmt.test)

@@ -19,7 +19,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import every_statement, reports_changes
+from adjoint.optimize.statements import reports_changes
 
 _FOLDABLE = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -219,7 +219,7 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     tree_facts = facts.unchanged.statements()
     settled = tree_facts.settled_for("fold")  # what folding makes of an assignment depends on it alone
-    for stmt in every_statement(tree):
+    for stmt in facts.unchanged.every_statement(tree):
         if isinstance(stmt, gast.Assign) and id(stmt) not in settled:
             target = stmt.targets[0]
             annihilate = isinstance(target, gast.Name) and target.id in facts.adjoint_names

@@ -34,7 +34,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes
+from adjoint.optimize.statements import BlockFacts, SettledStretches, TreeFacts, reports_changes, stretch_end
 
 
 class _ReplaceLoad(nodes.Transformer):
@@ -175,12 +175,35 @@ class _Block:
         return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id == temp
 
 
+def _counts_read(stretch: List[gast.stmt], facts: Facts, loads: Counter, stores: Counter) -> tuple:
+    """What inlining in a stretch depends on besides its statements: how many times each temporary
+    it assigns is loaded and stored in the whole function."""
+    assigned = [name for name in map(nodes.assigned_name, stretch) if name is not None and facts.is_temporary(name)]
+    return tuple((name, loads[name], stores[name]) for name in assigned)
+
+
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
-    """Inline every single-use temporary that may move to its use."""
+    """Inline every single-use temporary that may move to its use. A value moves along its block no
+    further than the first statement that is not simple (into its header at most), so each stretch
+    up to one is scanned on its own; one in which nothing moved is passed over until one of its
+    statements changes or the counts of its temporaries do (`SettledStretches`)."""
     changed = False
     loads, stores = facts.unchanged.counts(tree)  # inlining moves loads: only the inlined temporary's change
     tree_facts = facts.unchanged.statements()
+    settled = SettledStretches(tree_facts, "inline")
     for block in facts.unchanged.blocks(tree):
-        changed = _Block(block, facts, loads, stores, tree_facts).run() or changed
+        start = 0
+        while start < len(block):
+            stop = stretch_end(block, start)
+            stretch = block[start:stop]
+            counts = _counts_read(stretch, facts, loads, stores)
+            if settled.end(block, start, counts) == start:
+                if _Block(stretch, facts, loads, stores, tree_facts).run():
+                    block[start:stop] = stretch  # the same list: the blocks kept (Unchanged) stay the tree's
+                    stop = start + len(stretch)
+                    changed = True
+                else:
+                    settled.add(block, start, stop, counts)
+            start = stop
     return changed

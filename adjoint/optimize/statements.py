@@ -25,6 +25,16 @@ def simple(stmt: gast.stmt) -> bool:
     return isinstance(stmt, (gast.Assign, gast.Expr))
 
 
+def stretch_end(block: List[gast.stmt], start: int) -> int:
+    """Just after the first statement from block[start] on that is not simple, or the block's end:
+    a stretch of simple statements and the statement that ends it, which no value that moves
+    along a block (merging accumulations, inlining) passes."""
+    for index in range(start, len(block)):
+        if not simple(block[index]):
+            return index + 1
+    return len(block)
+
+
 def every_statement(node: gast.AST) -> List[gast.stmt]:
     """Every statement inside node, nested ones included, in source order (each before the
     statements it holds), without walking into expressions."""
@@ -61,15 +71,19 @@ def _names_in(found: List[gast.AST], loads: List[str], stores: List[str]) -> Non
 
 
 def header_nodes(stmt: gast.AST) -> List[gast.AST]:
-    """The nodes of a compound statement (or a function) outside the statements it holds."""
+    """The nodes of a compound statement (or a function) outside the statements it holds, the
+    headers of its exception handlers among them; the statements are not looked at."""
     found = []
+    holding = nodes.statement_fields(stmt.__class__)
     for field in stmt._fields:
         value = getattr(stmt, field, None)
-        for item in value if value.__class__ is list else [value]:
-            if isinstance(item, gast.excepthandler):
-                found.extend(header_nodes(item))
-            elif isinstance(item, gast.AST) and not isinstance(item, gast.stmt):
-                found.extend(nodes.every_node(item))
+        if field == "handlers":
+            for handler in value:
+                found.extend(header_nodes(handler))
+        elif field not in holding:
+            for item in value if value.__class__ is list else [value]:
+                if isinstance(item, gast.AST):
+                    found.extend(nodes.every_node(item))
     return found
 
 
@@ -206,6 +220,48 @@ class TreeFacts:
         return self.settled.setdefault(pass_name, {})
 
 
+class SettledStretches:
+    """The stretches of blocks in which a pass found nothing to do, as they were then: the same
+    statements in the same order, none changed in place since (`TreeFacts.forget`), under the same
+    `context` (whatever else the pass's decisions there depend on). The pass says where a stretch
+    starts and ends; what it does in a stretch must depend on the stretch and the context alone.
+    What is kept holds the statements, which keeps their ids from being reused."""
+
+    def __init__(self, tree_facts: TreeFacts, pass_name: str):
+        self.unchanged = tree_facts.settled_for(pass_name)  # id(stmt) -> stmt, for the stretches' statements
+        self.stretches = tree_facts.settled_for(pass_name + " stretches")  # id(first) -> (stmts, to the end, context)
+
+    def end(self, block: List[gast.stmt], start: int, context: Any = None) -> int:
+        """The end of the settled stretch that starts at block[start], or start where none does."""
+        found = self.stretches.get(id(block[start]))
+        if found is None:
+            return start
+        stretch, to_the_end, kept_context = found
+        stop = start + len(stretch)
+        if stop > len(block) or (stop == len(block)) != to_the_end or kept_context != context:
+            return start
+        unchanged = self.unchanged
+        for kept, stmt in zip(stretch, block[start:stop]):
+            if kept is not stmt or unchanged.get(id(stmt)) is not stmt:
+                return start
+        return stop
+
+    def skip(self, block: List[gast.stmt], start: int, context: Any = None) -> int:
+        """Where a scan goes on: past the settled stretches from block[start] on."""
+        while start < len(block):
+            stop = self.end(block, start, context)
+            if stop == start:
+                break
+            start = stop
+        return start
+
+    def add(self, block: List[gast.stmt], start: int, stop: int, context: Any = None) -> None:
+        """block[start:stop] is a stretch in which the pass found nothing to do."""
+        stretch = block[start:stop]
+        self.unchanged.update((id(stmt), stmt) for stmt in stretch)
+        self.stretches[id(stretch[0])] = (stretch, stop == len(block), context)
+
+
 class BlockFacts:
     """`reads[i]` and `assigned[i]`: the names block[i] reads, and assigns or changes."""
 
@@ -277,7 +333,7 @@ class Unchanged:
             loads: List[str] = []
             stores: List[str] = []
             statements = self.statements()
-            for stmt in [tree, *every_statement(tree)]:
+            for stmt in [tree, *self.every_statement(tree)]:
                 if stmt.__class__ in _KEPT:
                     found = statements.summary(stmt)
                     loads += found.loads
@@ -291,6 +347,11 @@ class Unchanged:
         if self._blocks is None:
             self._blocks = list(nodes.blocks(tree))
         return self._blocks
+
+    def every_statement(self, tree: gast.AST) -> List[gast.stmt]:
+        """Every statement of the tree, from the kept blocks: the statements of every_statement(tree),
+        in another order (a derivative holds no `try`, whose `finally` block is not among them)."""
+        return [stmt for block in self.blocks(tree) for stmt in block]
 
 
 def reports_changes(run: Callable) -> Callable:
