@@ -44,6 +44,9 @@ def _key(node: gast.AST, copies: Dict[str, str]) -> str:
         return "N" + copies.get(node.id, node.id)
     if kind is gast.Constant:
         return f"C{type(node.value).__name__}:{node.value!r}"
+    if kind is gast.BinOp:  # the most common, spelled out: the text the general case makes
+        return "BinOp(" + _key(node.left, copies) + "," + node.op.__class__.__name__ + "()," + \
+            _key(node.right, copies) + ")"
     if kind is list:
         return "[" + ",".join([_key(item, copies) for item in node]) + "]"
     if not isinstance(node, gast.AST):
@@ -51,6 +54,8 @@ def _key(node: gast.AST, copies: Dict[str, str]) -> str:
     fields = _KEY_FIELDS.get(kind)
     if fields is None:
         fields = _KEY_FIELDS[kind] = tuple(name for name in kind._fields if name not in ("ctx", "type_comment"))
+    if not fields:
+        return kind.__name__ + "()"
     return kind.__name__ + "(" + ",".join([_key(getattr(node, name, None), copies) for name in fields]) + ")"
 
 

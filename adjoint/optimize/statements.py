@@ -108,6 +108,7 @@ def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> Non
 _KEPT = (gast.Assign, gast.Expr, gast.Return)  # statements whose facts are kept: no statement inside
 _EFFECTS = frozenset({gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await})  # what no pure value holds
 _CONTAINERS = frozenset({gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp})
+_ATOMS = (gast.Name, gast.Constant)
 
 
 class Summary:
@@ -129,12 +130,18 @@ class Summary:
         self.calls: List[gast.Call] = []
         self.effect = self.container = self.item_store = False
         self._pure: Optional[bool] = None
-        self._walk(stmt)
+        targets = getattr(stmt, "targets", None)
+        if targets is not None and len(targets) == 1 and targets[0].__class__ is gast.Name \
+                and stmt.value.__class__ in _ATOMS:
+            self._add([targets[0], stmt.value])  # `x = y`, `x = 1.0`: no other node (a name's context is none)
+        else:
+            self._add(nodes.every_node(stmt))
 
-    def _walk(self, stmt: gast.stmt) -> None:
+    def _add(self, found: List[gast.AST]) -> None:
+        """Add what these nodes (those of the statement) tell."""
         name, load, store = gast.Name, gast.Load, gast.Store
         subscript, call, attribute = gast.Subscript, gast.Call, gast.Attribute
-        for sub in nodes.every_node(stmt):
+        for sub in found:
             cls = sub.__class__
             if cls is name:
                 ctx = sub.ctx.__class__
@@ -362,17 +369,5 @@ def reports_changes(run: Callable) -> Callable:
         changed = run(tree, facts)
         if changed:
             facts.unchanged.changed()
-        return changed
-    return run_pass
-
-
-def reports_reshaping(run: Callable) -> Callable:
-    """`reports_changes` for a pass that may also remove compound statements or replace, empty or
-    add statement lists: the blocks `Unchanged` kept are dropped with the rest."""
-    @functools.wraps(run)
-    def run_pass(tree: gast.FunctionDef, facts) -> bool:
-        changed = run(tree, facts)
-        if changed:
-            facts.unchanged.reshaped()
         return changed
     return run_pass
