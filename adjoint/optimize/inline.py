@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import Counter
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set
 
 import gast
 
@@ -67,26 +67,25 @@ def _replace_load(stmt: gast.stmt, temp: str, value: gast.expr) -> None:
 
 
 class _Block:
-    """One block's scan. A temporary that cannot move because of a statement in between waits on
+    """One stretch's scan (a block of its own, see `run`). A temporary that cannot move because of a statement in between waits on
     that statement (`waiting`); when that statement is itself inlined away, the temporary is
     looked at again before the scan goes on, as a scan restarted from the top would find it."""
 
     def __init__(self, block: List[gast.stmt], facts: Facts, loads: Counter, stores: Counter,
-                 tree_facts: TreeFacts):
+                 tree_facts: TreeFacts, candidates: Set[str]):
         self.block = block
         self.facts = facts
         self.loads = loads
         self.stores = stores
         self.tree_facts = tree_facts
-        self.candidates = {name for name in map(nodes.assigned_name, block) if self._single_temporary(name)}
+        self.candidates = candidates  # the temporaries the block assigns that are assigned and loaded once
         self.reader: Dict[str, gast.stmt] = {}  # a candidate -> the first statement of the block that reads it
-        if self.candidates:
-            self.info = BlockFacts(block, tree_facts)
-            self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
-            self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
-            for stmt, reads in zip(block, self.info.reads):
-                for name in reads & self.candidates:
-                    self.reader.setdefault(name, stmt)
+        self.info = BlockFacts(block, tree_facts)
+        self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
+        self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
+        for stmt, reads in zip(block, self.info.reads):
+            for name in reads & candidates:
+                self.reader.setdefault(name, stmt)
         self.waiting: Dict[int, List[gast.stmt]] = {}  # id of a statement in the way -> temporaries waiting
         self.again: List[int] = []  # a heap of the orders of statements to look at again
 
@@ -96,8 +95,6 @@ class _Block:
         return name is not None and self.facts.is_temporary(name) and self.loads[name] == 1 and self.stores[name] == 1
 
     def run(self) -> bool:
-        if not self.candidates:
-            return False
         changed, index = False, 0
         while True:
             if self.again and (index >= len(self.block) or self.again[0] < self.ordinals[index]):
@@ -199,7 +196,8 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
             stretch = block[start:stop]
             counts = _counts_read(stretch, facts, loads, stores)
             if settled.end(block, start, counts) == start:
-                if _Block(stretch, facts, loads, stores, tree_facts).run():
+                candidates = {name for name, loaded, stored in counts if loaded == 1 and stored == 1}
+                if candidates and _Block(stretch, facts, loads, stores, tree_facts, candidates).run():
                     block[start:stop] = stretch  # the same list: the blocks kept (Unchanged) stay the tree's
                     stop = start + len(stretch)
                     changed = True

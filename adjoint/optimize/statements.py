@@ -12,6 +12,7 @@ blocks while no pass changes the tree.
 from __future__ import annotations
 
 import functools
+import operator
 from collections import Counter
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
@@ -247,10 +248,10 @@ class SettledStretches:
         stop = start + len(stretch)
         if stop > len(block) or (stop == len(block)) != to_the_end or kept_context != context:
             return start
-        unchanged = self.unchanged
-        for kept, stmt in zip(stretch, block[start:stop]):
-            if kept is not stmt or unchanged.get(id(stmt)) is not stmt:
-                return start
+        if not all(map(operator.is_, block[start:stop], stretch)):
+            return start
+        if not all(map(operator.is_, map(self.unchanged.get, map(id, stretch)), stretch)):
+            return start  # one of them changed in place since
         return stop
 
     def skip(self, block: List[gast.stmt], start: int, context: Any = None) -> int:
@@ -265,7 +266,7 @@ class SettledStretches:
     def add(self, block: List[gast.stmt], start: int, stop: int, context: Any = None) -> None:
         """block[start:stop] is a stretch in which the pass found nothing to do."""
         stretch = block[start:stop]
-        self.unchanged.update((id(stmt), stmt) for stmt in stretch)
+        self.unchanged.update(zip(map(id, stretch), stretch))
         self.stretches[id(stretch[0])] = (stretch, stop == len(block), context)
 
 
