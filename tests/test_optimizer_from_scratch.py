@@ -106,7 +106,8 @@ def _long(tmp_path) -> list:
 def test_the_optimizer_keeping_answers_makes_the_code_of_one_keeping_none(monkeypatch, tmp_path, requests):
     monkeypatch.setenv("ADJOINT_CACHE", "0")
     if requests == "catalogue":
-        asked = [(case.fn, mode, case.wrt, case.make_args(np.random.default_rng(0))) for case in CASES for mode in MODES]
+        asked = [(case.fn, mode, case.wrt, case.make_args(np.random.default_rng(0)))
+                 for case in CASES for mode in MODES]
     else:
         asked = _fuzzed(tmp_path) if requests == "fuzzed" else _long(tmp_path)
     keeping = _sources(monkeypatch, asked)

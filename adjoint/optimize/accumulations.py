@@ -62,15 +62,15 @@ def _accumulations(block: List[gast.stmt], facts: Facts) -> Dict[int, str]:
 
 
 class _Block:
-    """One block's accumulations. Each statement has an order number that never changes; per
-    name, the order numbers of the statements that read or assign it and of those that assign
-    it, and those of the compound statements, are kept ascending (a merged statement's new names
-    added, a deleted statement skipped where it is met), so the statement an accumulation would
-    merge into, the nearest one back that touches its target or does not merely assign, is found
-    without walking back over the statements between. Only the names asked about are indexed:
-    the targets of the block's accumulations (a merge makes no new one), and what the statements
-    assigning them read, with the names that may share memory with those (a merged statement
-    reads what the two it joins read)."""
+    """One stretch's accumulations (a block of its own, see `run`). Each statement has an order
+    number that never changes; per name, the order numbers of the statements that read or assign
+    it and of those that assign it, and those of the compound statements, are kept ascending (a
+    merged statement's new names added, a deleted statement skipped where it is met), so the
+    statement an accumulation would merge into, the nearest one back that touches its target or
+    does not merely assign, is found without walking back over the statements between. Only the
+    names asked about are indexed: the targets of the stretch's accumulations (a merge makes no
+    new one), and what the statements assigning them read, with the names that may share memory
+    with those (a merged statement reads what the two it joins read)."""
 
     def __init__(self, info: BlockFacts, facts: Facts, accumulating: Dict[int, str]):
         self.info = info

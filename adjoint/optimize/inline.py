@@ -67,9 +67,10 @@ def _replace_load(stmt: gast.stmt, temp: str, value: gast.expr) -> None:
 
 
 class _Block:
-    """One stretch's scan (a block of its own, see `run`). A temporary that cannot move because of a statement in between waits on
-    that statement (`waiting`); when that statement is itself inlined away, the temporary is
-    looked at again before the scan goes on, as a scan restarted from the top would find it."""
+    """One stretch's scan (a block of its own, see `run`). A temporary that cannot move because
+    of a statement in between waits on that statement (`waiting`); when that statement is itself
+    inlined away, the temporary is looked at again before the scan goes on, as a scan restarted
+    from the top would find it."""
 
     def __init__(self, block: List[gast.stmt], facts: Facts, loads: Counter, stores: Counter,
                  tree_facts: TreeFacts, candidates: Set[str]):

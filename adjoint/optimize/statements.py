@@ -7,7 +7,9 @@ its entry (`rewritten`) or removes it with the statement (`delete`), so no state
 again for a query. `Unchanged` keeps what the passes ask of the whole tree from one pass to the
 next: the `Summary` of each simple statement (what one walk finds, for every pass that asks) until
 a pass changes that statement (and says so: `TreeFacts.forget`), the counts of names and the
-blocks while no pass changes the tree.
+blocks while no pass changes the tree. `SettledStretches` keeps, for a pass, the stretches of
+blocks in which it found nothing to do, to pass over them in later rounds while none of their
+statements changed.
 """
 from __future__ import annotations
 
