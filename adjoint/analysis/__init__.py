@@ -12,10 +12,12 @@ from typing import Callable, Dict, FrozenSet, Tuple
 
 from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity, analyze_activity
-from adjoint.analysis.aliases import Aliases, analyze_aliases, insert_guards
+from adjoint.analysis.aliases import Aliases, analyze_aliases
 from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, table_for
 from adjoint.analysis.complex_flow import complex_names
+from adjoint.analysis.guards import insert_guards
+from adjoint.analysis.item_writes import item_guards
 from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
@@ -50,10 +52,17 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     kinds = infer_kinds(func_node, kinds, classifier, callee_kind)
     complex_ = complex_names(parsed, classifier, activity)
     aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
+    apart, numbers = item_guards(parsed, kinds)
+    for stmt, checks in numbers.items():
+        aliases.guards.setdefault(stmt, []).extend(checks)
     if aliases.guards:
         helper = fresh_name("number_or_refuse")
         parsed.namespace[helper] = runtime.number_or_refuse
         insert_guards(func_node, aliases.guards, helper)
+    if apart:
+        helper = fresh_name("items_apart_or_refuse")
+        parsed.namespace[helper] = runtime.items_apart_or_refuse
+        insert_guards(func_node, apart, helper)
     iteration_guards = dict_iteration_guards(parsed, kinds)
     if iteration_guards:
         helper = fresh_name("sequence_or_refuse")
