@@ -174,7 +174,8 @@ class _Checker:
         if not write.rebound or kind == CONTAINER or is_array(kind) or not statements:
             raise self._refuse(write.node, message)
         location = self.parsed.info.location(write.node)
-        self.guards.setdefault(statements[0], []).append((write.name, message, location))
+        checked = (write.container, write.name) if write.container else write.name  # (analysis/item_writes.py)
+        self.guards.setdefault(statements[0], []).append((checked, message, location))
 
     def _check_outer_write(self, write: _Write) -> None:
         """A write into a global or closure object (a log, a counter) is allowed when nothing differentiated

@@ -218,16 +218,17 @@ def _root_name(value: gast.expr) -> Optional[str]:
     return value.id if isinstance(value, gast.Name) else None
 
 
-def item_guards(parsed: ParsedFunction, kinds: Dict[str, str]) -> Tuple[Guards, Guards]:
+def item_guards(parsed: ParsedFunction, kinds: Dict[str, str], guards: Guards) -> Tuple[Guards, Guards]:
     """Refuses the item updates whose container may hold an array or a list from outside the
-    function (Python changes that object, the derivative would not). Returns the checks to put
-    before the others (analysis/guards.py): (the updates whose container is read afterwards, each
+    function (Python changes that object, the derivative would not). Returns the run-time checks
+    to put before the statements (analysis/guards.py): those whose container is read afterwards,
     with ((container, item), message, where), for a check that the container holds the item at
-    that one place; those whose item may come from outside, with (item, message, where), for a
-    check that it is a number)."""
+    that one place (items_apart_or_refuse); and, taken out of the `guards` analysis/aliases.py
+    made (the others check `c += v`), those that may change an item other names hold, or one
+    from outside, with the same, for a check that the item is a number (item_update_or_refuse)."""
     updates = item_updates(parsed, kinds)
     apart: Guards = {}
-    numbers: Guards = {}
+    items = _take_item_checks(guards)
     live = Liveness(parsed.node) if updates else None
     for update in updates:
         where = parsed.info.location(update.store)
@@ -235,8 +236,21 @@ def item_guards(parsed: ParsedFunction, kinds: Dict[str, str]) -> Tuple[Guards, 
             message = OUTSIDE_MESSAGE.format(container=update.container, function=parsed.node.name)
             if update.outside is not MISSING or is_array(update.kind) or update.kind == CONTAINER:
                 raise UnsupportedSyntaxError("in-place write", message, where)
-            numbers.setdefault(update.store, []).append((update.item, message, where))
+            items.setdefault(update.store, []).append(((update.container, update.item), message, where))
         if update.container in live.after.get(update.store, frozenset()):
             message = APART_MESSAGE.format(container=update.container)
             apart.setdefault(update.store, []).append(((update.container, update.item), message, where))
-    return apart, numbers
+    return apart, items
+
+
+def _take_item_checks(guards: Guards) -> Guards:
+    """The checks of `guards` whose names are (container, item), taken out of it."""
+    items: Guards = {}
+    for stmt in list(guards):
+        taken = [check for check in guards[stmt] if isinstance(check[0], tuple)]
+        if taken:
+            items[stmt] = taken
+            guards[stmt] = [check for check in guards[stmt] if not isinstance(check[0], tuple)]
+            if not guards[stmt]:
+                del guards[stmt]
+    return items
