@@ -1,8 +1,9 @@
 """A derivative follows what a method call resolved to when it was generated: the global
-object it is called on (`MODEL.run(x)`, `APP.model.run(x)`), the
-method in the object's class, or one the instance is given. Rebinding any of them between
-two calls of the same derived function makes it generate again (every derived function used
-to keep calling the code made for the first object: a wrong value and derivative)."""
+object it is called on (`MODEL.run(x)`, `APP.model.run(x)`), the method in the object's class,
+one the instance is given, or a module's function (`stale_module.potential`, replaced as
+mock.patch does). Rebinding any of them between two calls of the same derived function makes
+it generate again (every derived function used to keep calling the code made for the first
+object: a wrong value and derivative)."""
 from __future__ import annotations
 
 import sys
@@ -11,6 +12,8 @@ import numpy as np
 import pytest
 
 import adjoint
+
+import stale_module
 
 
 class Quadratic:
@@ -36,6 +39,10 @@ def through_global(x):
 
 def through_attribute(x):
     return APP.model.run(x) + x
+
+
+def through_module(x):
+    return stale_module.potential(x) * 2.0
 
 
 def cubic(self, x):
@@ -66,7 +73,11 @@ def give_instance_method():
     MODEL.run = lambda x: 7.0 * x ** 3
 
 
-CHANGES = [(through_global, rebind_global), (through_attribute, rebind_attribute),
+def patch_module():
+    stale_module.potential = lambda x: x * x * x
+
+
+CHANGES = [(through_module, patch_module), (through_global, rebind_global), (through_attribute, rebind_attribute),
            (through_global, replace_method),
            (through_attribute, replace_method), (through_global, give_instance_method)]
 
@@ -74,10 +85,10 @@ CHANGES = [(through_global, rebind_global), (through_attribute, rebind_attribute
 @pytest.fixture(autouse=True)
 def fresh_bindings():
     module = sys.modules[__name__]
-    run = Quadratic.run
+    run, potential = Quadratic.run, stale_module.potential
     module.MODEL, module.APP = Quadratic(2.0), Holder(Quadratic(2.0))
     yield
-    Quadratic.run = run
+    Quadratic.run, stale_module.potential = run, potential
 
 
 def difference(f, x, eps=1e-6):

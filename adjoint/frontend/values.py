@@ -146,9 +146,10 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
     """(mapping, key, value) for each binding that must still hold for a derivative that resolved
     `node` to `value`: a global name, an instance's own attribute (`self.nonlinearity`), a method
     of a user class (the method called through `model.run` is the class's until the class, or the
-    instance, is given another), an entry of a dict (`ACTIVATIONS['tanh']`), and what the owner of
-    an attribute or a table was resolved through (`model` in `model.run`); none for what does not
-    change (modules, classes, tuples)."""
+    instance, is given another), a user function of a module (`helpers.potential`), an entry of
+    a dict (`ACTIVATIONS['tanh']`), and what the owner of an attribute or a table was resolved
+    through (`model` in `model.run`); none for what does not change (library modules, classes,
+    tuples)."""
     if isinstance(node, gast.Name):
         globals_ = parsed.func.__globals__
         if node.id in parsed.namespace or node.id in parsed.fixed or node.id not in globals_:
@@ -156,7 +157,9 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
         return [(globals_, node.id, value)]
     if isinstance(node, gast.Attribute):
         owner = resolve_value(node.value, parsed, frozenset())
-        if owner is MISSING or isinstance(owner, (types.ModuleType, type)):
+        if isinstance(owner, types.ModuleType):
+            return _module_dependencies(owner, node.attr, value)
+        if owner is MISSING or isinstance(owner, type):
             return []
         found = _attribute_dependencies(owner, node.attr, value)
         return dependencies_of(node.value, parsed, owner) + found if found else []
@@ -165,6 +168,14 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
         if not isinstance(table, dict):
             return []
         return dependencies_of(node.value, parsed, table) + [(table, node.slice.value, value)]
+    return []
+
+
+def _module_dependencies(module: types.ModuleType, attribute: str, value: Any) -> List[Tuple[Any, Any, Any]]:
+    """A user function read from a module (`helpers.potential`) until the module is given another
+    (`helpers.potential = ...`, as mock.patch does); library modules do not change."""
+    if inspect.isfunction(unwrap(value)) and not _is_library(value) and attribute in vars(module):
+        return [(vars(module), attribute, value)]
     return []
 
 
