@@ -169,6 +169,19 @@ def global_list_copied_then_updated(x):
     return np.sum(lst[0] * x)
 
 
+def number_item_beside_read_array(x):
+    y = x * 1.0
+    lst = [x[0], y]
+    lst[0] *= 2.0
+    return lst[0] * np.sum(y)
+
+
+def float_list_argument_item_kept_then_scaled(xs):
+    first = xs[0]
+    xs[0] *= 2.0
+    return first * xs[1] + xs[0]
+
+
 def global_number_in_list_updated(x):
     lst = [SETTINGS.scale, 1.0]
     lst[0] *= x[0]
@@ -229,6 +242,14 @@ def list_of_float_constants_updated(x):
     lst[0] *= x[0]
     lst[1] += x[1] * lst[0]
     return lst[0] * lst[1]
+
+
+def repeated_zeros_accumulated(x):
+    out = [0.0] * 3
+    for i in range(3):
+        for j in range(3):
+            out[i] += x[i] * x[j]
+    return out[0] * out[1] + out[2]
 
 
 def number_item_becomes_array(x):
@@ -320,12 +341,15 @@ CASES = [
     Exact(appended_items_updated, _vector),
     Exact(list_of_floats_updated, _vector),
     Exact(list_of_float_constants_updated, _vector),
+    Exact(repeated_zeros_accumulated, _vector),
     Exact(number_item_becomes_array, _vector),
     Exact(matrices_multiplied_in_list, _matrix),
     Exact(list_argument_items_updated, lambda rng: ([rng.normal(size=3), rng.normal(size=3)],)),
     Exact(argument_item_updated_argument_unread, _vector),
     Exact(item_read_before_only, _vector),
     Exact(updated_item_of_list_in_callee, _vector),
+    Exact(number_item_beside_read_array, _vector),
+    Exact(float_list_argument_item_kept_then_scaled, lambda rng: ([float(v) for v in rng.normal(size=2)],)),
     Exact(global_number_in_list_updated, _vector),
     Exact(array_element_added, _vector),
     Exact(matrix_element_scaled, _matrix),

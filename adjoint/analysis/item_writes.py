@@ -32,7 +32,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.analysis.guards import Guards
-from adjoint.analysis.kinds import ARRAY, CONTAINER, SCALAR, UNKNOWN, is_array
+from adjoint.analysis.kinds import ARRAY, CONTAINER, MAPPING, SCALAR, UNKNOWN, is_array, rank_of
 from adjoint.analysis.liveness import Liveness
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction
@@ -139,11 +139,23 @@ class _Contents:
         elif not isinstance(target, gast.Name):
             yield from ((name, UNKNOWN) for name in nodes.names_stored(target))
         elif isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
-            yield from ((target.id, element) for element in (value.values if isinstance(value, gast.Dict) else value.elts))
+            elements = value.values if isinstance(value, gast.Dict) else value.elts
+            yield from ((target.id, element) for element in elements)
         elif isinstance(value, gast.Name) or self._copies_items(value):
             yield target.id, ("items of", value.args[0].id if isinstance(value, gast.Call) else value.id)
+        elif self._joins_lists(value):  # `[0.0] * n`, `xs + ys`
+            for operand in (value.left, value.right):
+                if self._atom_kind(operand) != SCALAR:
+                    yield target.id, ("items of", operand.id)
         else:
             yield target.id, UNKNOWN
+
+    def _joins_lists(self, value: gast.expr) -> bool:
+        if not (isinstance(value, gast.BinOp) and isinstance(value.op, (gast.Add, gast.Mult))):
+            return False
+        kinds = [self._atom_kind(operand) for operand in (value.left, value.right)]
+        lists = [kind == CONTAINER for kind in kinds]
+        return all(lists) if isinstance(value.op, gast.Add) else any(lists) and SCALAR in kinds
 
     def _copies_items(self, value: gast.expr) -> bool:
         """`list(ys)`, `tuple(ys)`: a new container of ys's items."""
@@ -154,7 +166,22 @@ class _Contents:
     def _atom_kind(self, atom: gast.expr) -> str:
         if isinstance(atom, gast.Constant):
             return SCALAR if type(atom.value) in (int, float, bool) else UNKNOWN
-        return self.kinds.get(atom.id, UNKNOWN) if isinstance(atom, gast.Name) else UNKNOWN
+        if not isinstance(atom, gast.Name):
+            return UNKNOWN
+        kind = self.kinds.get(atom.id, UNKNOWN)
+        values = self.bound.get(atom.id, ())
+        if kind == UNKNOWN and len(values) == 1 and self._selects_number(values[0]):
+            return SCALAR
+        return kind
+
+    def _selects_number(self, value: gast.expr) -> bool:
+        """`a[i]`, `a[i, j]`: one number per dimension of an array `a` whose dimensions are known."""
+        if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
+            return False
+        rank = rank_of(self.kinds.get(value.value.id))
+        parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+        return rank == len(parts) and all(self._atom_kind(part) == SCALAR and not isinstance(part, gast.Slice)
+                                          for part in parts)
 
     def outside(self, container: str, seen: frozenset = frozenset()) -> object:
         """A mutable object from outside the function that `container` may hold (`[W]`, `[CONFIG.w]`,
@@ -186,19 +213,34 @@ class _Contents:
         return None
 
     def kind(self, container: str, seen: frozenset = frozenset()) -> str:
-        found = set()
-        for source in self.sources.get(container, [UNKNOWN]):
-            if isinstance(source, tuple):
-                found.add(UNKNOWN if source[1] in seen else self.kind(source[1], seen | {container}))
-            elif isinstance(source, str):
-                found.add(source)
-            else:
-                found.add(self._atom_kind(source))
+        seen = seen | {container}
+        found = {self._source_kind(source, seen) for source in self.sources.get(container, [UNKNOWN])} - {None}
         if found == {SCALAR}:
             return SCALAR
         if found and all(is_array(kind) or kind == CONTAINER for kind in found):
             return found.pop() if len(found) == 1 else ARRAY
         return UNKNOWN
+
+    def _source_kind(self, source: object, seen: frozenset) -> Optional[str]:
+        """The kind of a value put into a container; None for the items of a container whose kind
+        is being found (they add no kind of their own)."""
+        if isinstance(source, str):
+            return source
+        if isinstance(source, tuple):
+            return None if source[1] in seen else self.kind(source[1], seen)
+        kind = self._atom_kind(source)
+        values = self.bound.get(source.id, ()) if isinstance(source, gast.Name) else ()
+        if values and source.id in seen:
+            return None
+        if kind == UNKNOWN and len(values) == 1 and isinstance(values[0], gast.BinOp) and isinstance(
+                values[0].op, (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)):  # arithmetic on numbers
+            sides = {self._source_kind(side, seen | {source.id}) for side in (values[0].left, values[0].right)} - {None}
+            return SCALAR if sides == {SCALAR} else None if not sides else UNKNOWN
+        if kind == UNKNOWN and len(values) == 1 and isinstance(values[0], gast.Subscript):
+            owner = values[0].value  # an item of a list or dict (a slice of one is a list: not UNKNOWN)
+            if isinstance(owner, gast.Name) and self.kinds.get(owner.id) in (CONTAINER, MAPPING):
+                return None if owner.id in seen else self.kind(owner.id, seen)
+        return kind
 
 
 def _mutable(found: object) -> object:
