@@ -37,7 +37,7 @@ from adjoint.analysis.liveness import Liveness
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
-from adjoint.nodes import is_append
+from adjoint.nodes import is_append, is_pop
 
 APART_MESSAGE = ("this changes in place the item of `{container}` it updates (`{container}[...] op= v` on an "
                  "array or a list), and `{container}` holds that object, or memory it shares, at another "
@@ -107,7 +107,8 @@ class _Contents:
     """The kind of the items of a local list or dict, from every value put into it: a literal's
     elements, appended and stored values, the items of the list it copies (`list(ys)`, `zs = ys`);
     `c[k] op= v` keeps a number a number where v is one. SCALAR, an array kind, CONTAINER where
-    they all agree (arrays and lists: ARRAY), else UNKNOWN."""
+    they all agree (arrays and lists: ARRAY), else UNKNOWN (always, where the function gives a
+    list or an object to a function of the user's, which may put anything into it)."""
 
     def __init__(self, parsed: ParsedFunction, kinds: Dict[str, str], updated: Dict[gast.Assign, Optional[gast.BinOp]]):
         self.kinds = kinds
@@ -116,19 +117,33 @@ class _Contents:
         self.lookup = parsed.lookup
         self.sources: Dict[str, List[object]] = {name: [UNKNOWN] for name in nodes.parameters(parsed.node)}
         self.bound: Dict[str, List[gast.expr]] = {}  # name -> the values `name = value` binds it to
+        self.opaque = False  # whether a call may put values into a list it is given (a user function)
         for stmt in nodes.statements(parsed.node):
             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
                 self.bound.setdefault(stmt.targets[0].id, []).append(stmt.value)
             for owner, source in self._sources(stmt, updated):
                 self.sources.setdefault(owner, []).append(source)
+            self.opaque = self.opaque or self._may_fill(stmt)
+
+    def _may_fill(self, stmt: gast.stmt) -> bool:
+        """A call (not append or pop, not NumPy's, math's, a builtin or adjoint's) given a list, a
+        dict or an object."""
+        call = getattr(stmt, "value", None) if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if not isinstance(call, gast.Call) or is_append(stmt) or is_pop(call):
+            return False
+        given = [a for a in nodes.walk(call) if isinstance(a, gast.Name) and a is not call.func
+                 and a.id in self.local_names and self.kinds.get(a.id) != SCALAR and not is_array(self.kinds.get(a.id))]
+        module = getattr(resolve(call.func, self.parsed, self.local_names), "__module__", None) or ""
+        return bool(given) and module.split(".")[0] not in ("numpy", "math", "builtins", "adjoint")
 
     def _sources(self, stmt: gast.stmt, updated):
         """(container, a value put into it: an atom, or the name of a list whose items it copies, or a kind)."""
         if is_append(stmt):
             yield stmt.value.func.value.id, stmt.value.args[0]
         elif isinstance(stmt, (gast.For, gast.With)):
-            for name in nodes.names_stored(stmt.target if isinstance(stmt, gast.For) else stmt.items[0]):
-                yield name, UNKNOWN
+            targets = [stmt.target] if isinstance(stmt, gast.For) else [item.optional_vars for item in stmt.items]
+            yield from ((name, UNKNOWN) for target in targets if target is not None
+                        for name in nodes.names_stored(target))
         if not isinstance(stmt, gast.Assign):
             return
         target, value = stmt.targets[0], stmt.value
@@ -213,6 +228,8 @@ class _Contents:
         return None
 
     def kind(self, container: str, seen: frozenset = frozenset()) -> str:
+        if self.opaque:
+            return UNKNOWN
         seen = seen | {container}
         found = {self._source_kind(source, seen) for source in self.sources.get(container, [UNKNOWN])} - {None}
         if found == {SCALAR}:
