@@ -52,8 +52,8 @@ WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagona
 @dataclass
 class Aliases:
     """Names that may share memory with a name written in place, every name so written, and the
-    `c += v` that are exact only if c holds a number (`guards`: statement -> (name, message, where) to
-    check at run time before it)."""
+    `c += v` that are exact only if c holds a number (`guards`: statement -> (name, or (container, item)
+    for `c[k] += v`, message, where) to check at run time before it)."""
 
     sharing: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     mutated: Set[str] = field(default_factory=set)

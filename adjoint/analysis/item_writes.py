@@ -86,6 +86,7 @@ def item_updates(parsed: ParsedFunction, kinds: Dict[str, str]) -> List[ItemUpda
         container = store.targets[0].value.id
         item = operation.left.id if operation is not None and isinstance(operation.left, gast.Name) else None
         kind = contents.kind(container)
+        kind = kinds.get(item, UNKNOWN) if kind == UNKNOWN else kind
         if is_array(kinds.get(container)) or item is None or SCALAR in (kinds.get(item), kind):
             continue
         updates.append(ItemUpdate(container, item, store, kind, contents.outside(container)))
