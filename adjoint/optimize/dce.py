@@ -1,5 +1,9 @@
 """Dead code elimination: drop pure assignments nobody reads, and blocks left empty.
 
+An assignment calling one of the checks (facts.CHECKS: grad's seed refuses a function that
+returns an array) stays: in a derivative of a derivative its value may go unused, and
+dropping it would turn `grad(grad(f))` of an f returning an array into zeros.
+
 Stack pushes and pops have effects and always stay (the transform emits them in pairs and
 only for values the adjoint sweep reads).
 
@@ -82,7 +86,7 @@ class _Liveness:
     def statement(self, stmt: gast.stmt, live: Set[str]) -> Tuple[bool, Set[str]]:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
-            if target not in live and self.pure_value(stmt):
+            if target not in live and self.pure_value(stmt) and not self.facts.calls_a_check(stmt.value):
                 return False, live
             if isinstance(stmt.value, gast.Name) and stmt.value.id == target:
                 return False, live
