@@ -43,7 +43,7 @@ from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
-from adjoint.generated import Generated, GeneratedFunction, Unreached, materialize
+from adjoint.generated import Generated, GeneratedFunction, Unreached, materialized
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
@@ -143,6 +143,7 @@ class Generation:
         self.argument_facts: Dict[Callable, Any] = {}
         self.forward_facts: Dict[Callable, ResidualFacts] = {}
         self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
+        self.dependency_ids: set = set()  # the ids of each dependency's three objects
         self.warnings: List[Unreached] = []
         self.rules: Dict[str, str] = {}
         self.root: Optional[Tuple] = None
@@ -209,6 +210,23 @@ class Generation:
         for unit in self.units:
             unit.user_call = calls.get(unit.name, unit.user_call)
 
+    def materialize(self, func: Callable, kinds: Dict[str, str]) -> Callable:
+        """The code a derived function stands for (generated.materialize). What its generation
+        depends on, this one does: a derivative of a derivative is generated from code that is
+        stale once a name the inner derivative was generated for is bound to something else."""
+        code, dependencies = materialized(func, kinds)
+        self.depend_on(dependencies)
+        return code
+
+    def depend_on(self, dependencies: List[Tuple[Dict[str, Any], str, Any]]) -> None:
+        """Keep each (namespace, name, value) once: the same three objects (namespaces that
+        compare equal may still be two)."""
+        for dependency in dependencies:
+            identity = tuple(map(id, dependency))
+            if identity not in self.dependency_ids:
+                self.dependency_ids.add(identity)
+                self.dependencies.append(dependency)
+
     def callee_kind(self, func: Callable, positional, keywords) -> str:
         """The kind of what user function `func` returns for arguments of these kinds."""
         try:
@@ -223,7 +241,7 @@ class Generation:
         self.output_kinds[key] = UNKNOWN
         with self.answers.answering(("kind", key)):
             try:
-                parsed, namer = normalize(materialize(func, kinds), kinds=kinds)
+                parsed, namer = normalize(self.materialize(func, kinds), kinds=kinds)
             except AdjointError:  # refused where its derivative is generated, if it is needed
                 return UNKNOWN
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
@@ -250,8 +268,8 @@ class Generation:
             if read and ("kind", key) not in self.answers.final:
                 self.answers.unsettle(("facts", key))  # its kinds may be inferred from a placeholder
             try:
-                parsed, _ = read[:2] if read else normalize(materialize(func, parameter_kinds), returns_value=False,
-                                                            kinds=parameter_kinds)
+                parsed, _ = read[:2] if read else normalize(self.materialize(func, parameter_kinds),
+                                                            returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
                 self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func), None, None)
                 return self.argument_facts[key]
@@ -313,7 +331,7 @@ class Generation:
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
         read = self.callees_read.pop((func, tuple(sorted(kinds.items()))), None)  # the transform changes it
-        func = materialize(func, kinds)
+        func = self.materialize(func, kinds)
         parsed, namer = read[:2] if read else normalize(func, kinds=kinds)
         analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts,
                            self.residual_facts(func))
@@ -322,7 +340,7 @@ class Generation:
             self.warnings = unreached_parameters(parsed.node, wrt, analysis.activity, analysis.classifier,
                                                  parsed.info.location)
         tree = differentiate(ctx, mode, wrt, name)
-        self.dependencies.extend(d for d in analysis.classifier.dependencies if d not in self.dependencies)
+        self.depend_on(analysis.classifier.dependencies)
         self.rules.update(analysis.classifier.rules_used)
         if self.optimize_code:
             tree = optimize(tree, ctx)
