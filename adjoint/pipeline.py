@@ -330,11 +330,13 @@ class Generation:
         backward_name = self.request(func, wrt, Mode.BACKWARD_PASS, kinds=kinds) if mode == Mode.FORWARD_PASS else ""
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
-        read = self.callees_read.pop((func, tuple(sorted(kinds.items()))), None)  # the transform changes it
+        key = (func, tuple(sorted(kinds.items())))
+        inferred = self._final_reading(key)  # its kinds, as the analysis would infer them again
+        read = self.callees_read.pop(key, None)  # the transform changes it
         func = self.materialize(func, kinds)
         parsed, namer = read[:2] if read else normalize(func, kinds=kinds)
         analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts,
-                           self.residual_facts(func))
+                           self.residual_facts(func), inferred[3] if inferred else None)
         ctx = FunctionContext(parsed, namer, analysis, self.request)
         if is_root and user_code:  # a zero second derivative is no slip of the user's
             self.warnings = unreached_parameters(parsed.node, wrt, analysis.activity, analysis.classifier,
