@@ -121,14 +121,12 @@ class _Specializing:
         self.bound = _bound_instance(func)
 
     def generated_for(self, kinds: Tuple[Tuple[str, str], ...]) -> Tuple[Callable, list]:
-        """The generated function for arguments of these kinds (for derivatives of derivatives; a
-        bound method's takes the instance first, bound to it), and its generation's dependencies."""
+        """The code generated for these argument kinds (a bound method's: instance first, bound) and its dependencies."""
         instance = instance_of(self.func) if self.bound else ()
         if instance and kinds is not None:
             kinds = tuple(sorted(kinds + ((instance[0][0], kind_of_value(instance[0][1])),)))
-        generated = derivative_of(self.func, self.options(kinds))
-        function = specialize(generated.function, bound=instance) if instance else generated.function
-        return function, generated.dependencies
+        made = derivative_of(self.func, self.options(kinds))
+        return (specialize(made.function, bound=instance) if instance else made.function), made.dependencies
 
     def repick(self) -> None:
         """The picker, and the derived function's whole cached call, for the unchecked types."""
