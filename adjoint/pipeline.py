@@ -150,11 +150,11 @@ class Generation:
         self.current: Optional[Tuple] = None  # the request being transformed
         self.user_calls: Dict[Tuple, Any] = {}  # request -> the call in the user's code it comes from
         # (func, kinds) -> (parsed, namer, classifier, kinds inferred) of a called user function
-        # as callee_kind normalized and read it; callee_facts reads it again and the callee's
-        # transform takes it (neither the classifier nor the kinds inference changes what they
-        # read): one normalization where there were three
+        # as callee_kind normalized and read it; callee_facts reads it again, residual_facts
+        # too for a forward half, and the callee's transform takes it (neither the classifier
+        # nor the kinds inference changes what they read): one normalization where there were four
         self.callees_read: Dict[Tuple, Tuple] = {}
-        self.answers = Answers()
+        self.answers = Answers()  # which kept answers, and readings, are final
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
