@@ -154,8 +154,8 @@ def tripled(x):
     return 3.0 * x
 
 
-def expected_weighted_gradient_gradient(k: float, x: np.ndarray) -> np.ndarray:
-    """d/dx_i of k (1 - tanh(k x_i)^2) x_i."""
+def expected_weighted_gradient_gradient(k, x: np.ndarray) -> np.ndarray:
+    """d/dx_i of k (1 - tanh(k x_i)^2) x_i (k a number, or an array of one per x_i)."""
     t = np.tanh(k * x)
     return k * (1 - t * t) - 2 * k * k * x * t * (1 - t * t)
 
@@ -179,3 +179,33 @@ def test_the_outer_generation_keeps_the_inner_ones_dependencies(monkeypatch):
     depended = {(id(namespace), name, id(value)) for namespace, name, value in outer.dependencies}
     assert (id(tanh_of_scaled.__globals__), "scale", id(scale)) in depended
     assert {(id(n), name, id(v)) for n, name, v in inner.dependencies} <= depended
+
+
+SLOPE = 2.0
+
+
+def tanh_of_sloped(x):
+    return np.sum(np.tanh(SLOPE * x))
+
+
+tanh_of_sloped_gradient = adjoint.grad(tanh_of_sloped)
+
+
+def weighted_sloped_gradient(x):
+    return np.sum(tanh_of_sloped_gradient(x) * x)
+
+
+weighted_sloped_gradient_gradient = adjoint.grad(weighted_sloped_gradient)
+
+
+def test_a_global_value_the_inner_derivative_reads_may_change_value_and_kind(monkeypatch):
+    x = np.linspace(-0.5, 0.5, 4)
+    np.testing.assert_allclose(weighted_sloped_gradient_gradient(x), expected_weighted_gradient_gradient(2.0, x),
+                               rtol=1e-12)
+    monkeypatch.setattr(sys.modules[__name__], "SLOPE", 3.0)
+    np.testing.assert_allclose(weighted_sloped_gradient_gradient(x), expected_weighted_gradient_gradient(3.0, x),
+                               rtol=1e-12)
+    slopes = np.array([1.0, 2.0, 3.0, 4.0])
+    monkeypatch.setattr(sys.modules[__name__], "SLOPE", slopes)
+    np.testing.assert_allclose(weighted_sloped_gradient_gradient(x), expected_weighted_gradient_gradient(slopes, x),
+                               rtol=1e-12)
