@@ -121,7 +121,8 @@ class _Specializing:
         self.bound = _bound_instance(func)
 
     def generated_for(self, kinds: Tuple[Tuple[str, str], ...]) -> Tuple[Callable, list]:
-        """The code generated for these argument kinds (a bound method's: instance first, bound) and its dependencies."""
+        """The function generated for arguments of these kinds (a bound method's takes the instance
+        first, bound to it) and its generation's dependencies: derivatives of derivatives read it."""
         instance = instance_of(self.func) if self.bound else ()
         if instance and kinds is not None:
             kinds = tuple(sorted(kinds + ((instance[0][0], kind_of_value(instance[0][1])),)))
