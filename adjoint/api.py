@@ -120,15 +120,14 @@ class _Specializing:
         self.revision = Revision.value
         self.bound = _bound_instance(func)
 
-    def generated_for(self, kinds: Tuple[Tuple[str, str], ...]) -> Callable:
-        """The generated function for arguments of these kinds (for derivatives of derivatives);
-        for a bound method, the one generated with the instance first, the instance bound to it."""
-        if not self.bound:
-            return derivative_of(self.func, self.options(kinds)).function
-        ((instance, value),) = instance_of(self.func)
-        if kinds is not None:
-            kinds = tuple(sorted(kinds + ((instance, kind_of_value(value)),)))
-        return specialize(derivative_of(self.func, self.options(kinds)).function, bound=((instance, value),))
+    def generated_for(self, kinds: Tuple[Tuple[str, str], ...]) -> Tuple[Callable, list]:
+        """The function generated for arguments of these kinds (a bound method's takes the instance
+        first, bound to it) and its generation's dependencies: derivatives of derivatives read it."""
+        instance = instance_of(self.func) if self.bound else ()
+        if instance and kinds is not None:
+            kinds = tuple(sorted(kinds + ((instance[0][0], kind_of_value(instance[0][1])),)))
+        made = derivative_of(self.func, self.options(kinds))
+        return (specialize(made.function, bound=instance) if instance else made.function), made.dependencies
 
     def repick(self) -> None:
         """The picker, and the derived function's whole cached call, for the unchecked types."""

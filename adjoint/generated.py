@@ -82,7 +82,14 @@ class Deferred:
 
 def materialize(func: Callable, kinds: Dict[str, str]) -> Callable:
     """A derived function (grad(f), ...) stands for the code generated for these argument kinds."""
+    return materialized(func, kinds)[0]
+
+
+def materialized(func: Callable, kinds: Dict[str, str]) -> Tuple[Callable, List[Tuple[Dict[str, Any], str, Any]]]:
+    """materialize's function, and the dependencies of the generation that wrote it (none for a
+    function that is no derived function): the code stands for the derived function only while
+    each of those names is bound as it was."""
     generated_for = getattr(func, "__adjoint_generated__", None)
     if generated_for is None:
-        return func
+        return func, []
     return generated_for(tuple(sorted(kinds.items())) if kinds else None)

@@ -43,7 +43,7 @@ from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
-from adjoint.generated import Generated, GeneratedFunction, Unreached, materialize
+from adjoint.generated import Generated, GeneratedFunction, Unreached, materialized
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.desugar import desugar
@@ -91,6 +91,45 @@ def _numpy_name(parsed, namer: Namer, local_names: frozenset) -> str:
     return name
 
 
+class Answers:
+    """Which answers about callees a generation may take for a recomputation.
+
+    callee_kind, callee_facts and residual_facts answer each question once (a question: a kind of
+    answer and its key) and keep the answer. A question asked again while it is being answered
+    (a recursive function) gets a placeholder; an answer computed while a placeholder was given
+    out may differ from the one computed later, once the placeholder's question has its answer.
+    Any other answer is *final*: its every sub-question had a kept answer that no longer changes,
+    so computed again it comes out the same. Only a final answer, and a reading of a callee made
+    for a final answer, may stand in for work another question would do itself.
+    """
+
+    def __init__(self):
+        self.open: set = set()  # questions being answered
+        self.placeholders = 0  # placeholders given out so far
+        self.final: set = set()
+        self.unsettled: set = set()
+
+    @contextmanager
+    def answering(self, question: Tuple):
+        self.open.add(question)
+        given = self.placeholders
+        try:
+            yield
+        finally:
+            self.open.discard(question)
+            if self.placeholders == given and question not in self.unsettled:
+                self.final.add(question)
+
+    def unsettle(self, question: Tuple) -> None:
+        """The open question's answer is made from one that may not be final."""
+        self.unsettled.add(question)
+
+    def asked(self, question: Tuple) -> None:
+        """A kept answer is read: a placeholder while its question is open."""
+        if question in self.open:
+            self.placeholders += 1
+
+
 class Generation:
     """Generates a root derivative and, on request, the derivatives of the functions it calls."""
 
@@ -104,16 +143,18 @@ class Generation:
         self.argument_facts: Dict[Callable, Any] = {}
         self.forward_facts: Dict[Callable, ResidualFacts] = {}
         self.dependencies: List[Tuple[Dict[str, Any], str, Any]] = []
+        self.dependency_ids: set = set()  # the ids of each dependency's three objects
         self.warnings: List[Unreached] = []
         self.rules: Dict[str, str] = {}
         self.root: Optional[Tuple] = None
         self.current: Optional[Tuple] = None  # the request being transformed
         self.user_calls: Dict[Tuple, Any] = {}  # request -> the call in the user's code it comes from
         # (func, kinds) -> (parsed, namer, classifier, kinds inferred) of a called user function
-        # as callee_kind normalized and read it; callee_facts reads it again and the callee's
-        # transform takes it (neither the classifier nor the kinds inference changes what they
-        # read): one normalization where there were three
+        # as callee_kind normalized and read it; callee_facts reads it again, residual_facts
+        # too for a forward half, and the callee's transform takes it (neither the classifier
+        # nor the kinds inference changes what they read): one normalization where there were four
         self.callees_read: Dict[Tuple, Tuple] = {}
+        self.answers = Answers()  # which kept answers, and readings, are final
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
@@ -169,6 +210,23 @@ class Generation:
         for unit in self.units:
             unit.user_call = calls.get(unit.name, unit.user_call)
 
+    def materialize(self, func: Callable, kinds: Dict[str, str]) -> Callable:
+        """The code a derived function stands for (generated.materialize). What its generation
+        depends on, this one does: a derivative of a derivative is generated from code that is
+        stale once a name the inner derivative was generated for is bound to something else."""
+        code, dependencies = materialized(func, kinds)
+        self.depend_on(dependencies)
+        return code
+
+    def depend_on(self, dependencies: List[Tuple[Dict[str, Any], str, Any]]) -> None:
+        """Keep each (namespace, name, value) once: the same three objects (namespaces that
+        compare equal may still be two)."""
+        for dependency in dependencies:
+            identity = tuple(map(id, dependency))
+            if identity not in self.dependency_ids:
+                self.dependency_ids.add(identity)
+                self.dependencies.append(dependency)
+
     def callee_kind(self, func: Callable, positional, keywords) -> str:
         """The kind of what user function `func` returns for arguments of these kinds."""
         try:
@@ -177,10 +235,13 @@ class Generation:
             return UNKNOWN
         kinds = {name: kind for name, kind in bound.arguments.items() if isinstance(kind, str)}
         key = (func, tuple(sorted(kinds.items())))
-        if key not in self.output_kinds:
-            self.output_kinds[key] = UNKNOWN
+        if key in self.output_kinds:
+            self.answers.asked(("kind", key))
+            return self.output_kinds[key]
+        self.output_kinds[key] = UNKNOWN
+        with self.answers.answering(("kind", key)):
             try:
-                parsed, namer = normalize(materialize(func, kinds), kinds=kinds)
+                parsed, namer = normalize(self.materialize(func, kinds), kinds=kinds)
             except AdjointError:  # refused where its derivative is generated, if it is needed
                 return UNKNOWN
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
@@ -198,12 +259,17 @@ class Generation:
         (analysis/positions.py; None if it does not)."""
         parameter_kinds = _parameter_kinds(func, call, kinds)
         key = (func, tuple(sorted(parameter_kinds.items())))
-        if key not in self.argument_facts:
-            self.argument_facts[key] = (None, True, None, frozenset(), None, None)  # while a recursive function is read
+        if key in self.argument_facts:
+            self.answers.asked(("facts", key))
+            return self.argument_facts[key]
+        self.argument_facts[key] = (None, True, None, frozenset(), None, None)  # while a recursive function is read
+        with self.answers.answering(("facts", key)):
             read = self.callees_read.get(key)  # a function that returns a value: as callee_kind read it
+            if read and ("kind", key) not in self.answers.final:
+                self.answers.unsettle(("facts", key))  # its kinds may be inferred from a placeholder
             try:
-                parsed, _ = read[:2] if read else normalize(materialize(func, parameter_kinds), returns_value=False,
-                                                            kinds=parameter_kinds)
+                parsed, _ = read[:2] if read else normalize(self.materialize(func, parameter_kinds),
+                                                            returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
                 self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func), None, None)
                 return self.argument_facts[key]
@@ -222,19 +288,38 @@ class Generation:
         forward, kinds = forward_half_of(func)
         if forward is None:
             return NO_FACTS
-        if forward not in self.forward_facts:
-            self.forward_facts[forward] = NO_FACTS  # while a recursive function is read
-            try:
-                parsed, _ = normalize(forward, kinds=kinds)
-            except AdjointError:
-                return NO_FACTS
-            classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
-            kinds = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
-            where, _, outer, unseen = argument_facts(parsed, kinds, classifier, self.callee_facts, self.residual_facts)
+        if forward in self.forward_facts:
+            self.answers.asked(("residuals", forward))
+            return self.forward_facts[forward]
+        self.forward_facts[forward] = NO_FACTS  # while a recursive function is read
+        with self.answers.answering(("residuals", forward)):
+            key = (forward, tuple(sorted(kinds.items())))
+            read = self._final_reading(key)
+            if read is not None:
+                parsed, _, classifier, kinds = read
+            else:
+                try:
+                    parsed, _ = normalize(forward, kinds=kinds)
+                except AdjointError:
+                    return NO_FACTS
+                classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
+                kinds = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
+            facts = self.argument_facts.get(key) if read and ("facts", key) in self.answers.final else None
+            if facts is None:
+                where, _, outer, unseen = argument_facts(parsed, kinds, classifier, self.callee_facts,
+                                                         self.residual_facts)
+            else:  # what callee_facts found reading the same code for the same kinds
+                where, outer, unseen = facts[0], facts[3], facts[4]
             if where is None and unseen is None and not outer:
                 returns_argument = lambda f, call: self.callee_facts(f, call, kinds)[1]  # noqa: E731
                 self.forward_facts[forward] = forward_half_facts(parsed, kinds, classifier, returns_argument)
         return self.forward_facts[forward]
+
+    def _final_reading(self, key: Tuple) -> Optional[Tuple]:
+        """The reading callee_kind made of a function for these kinds, if its transform has not
+        taken it and its kinds are final (see Answers): what reading it again would give."""
+        read = self.callees_read.get(key)
+        return read if read is not None and ("kind", key) in self.answers.final else None
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: Mode, kinds: Dict[str, str],
                   name: str) -> List[GeneratedFunction]:
@@ -245,17 +330,19 @@ class Generation:
         backward_name = self.request(func, wrt, Mode.BACKWARD_PASS, kinds=kinds) if mode == Mode.FORWARD_PASS else ""
         is_root = (func, wrt, mode, tuple(sorted(kinds.items()))) == self.root
         user_code = getattr(func, "__adjoint_generated__", None) is None  # not a derivative adjoint wrote
-        read = self.callees_read.pop((func, tuple(sorted(kinds.items()))), None)  # the transform changes it
-        func = materialize(func, kinds)
+        key = (func, tuple(sorted(kinds.items())))
+        inferred = self._final_reading(key)  # its kinds, as the analysis would infer them again
+        read = self.callees_read.pop(key, None)  # the transform changes it
+        func = self.materialize(func, kinds)
         parsed, namer = read[:2] if read else normalize(func, kinds=kinds)
         analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts,
-                           self.residual_facts(func))
+                           self.residual_facts(func), inferred[3] if inferred else None)
         ctx = FunctionContext(parsed, namer, analysis, self.request)
         if is_root and user_code:  # a zero second derivative is no slip of the user's
             self.warnings = unreached_parameters(parsed.node, wrt, analysis.activity, analysis.classifier,
                                                  parsed.info.location)
         tree = differentiate(ctx, mode, wrt, name)
-        self.dependencies.extend(d for d in analysis.classifier.dependencies if d not in self.dependencies)
+        self.depend_on(analysis.classifier.dependencies)
         self.rules.update(analysis.classifier.rules_used)
         if self.optimize_code:
             tree = optimize(tree, ctx)

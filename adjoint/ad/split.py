@@ -75,7 +75,7 @@ def _copied(adjoint: List[gast.stmt], kept: List[str]) -> List[gast.stmt]:
     """`_stack = list(_stack)`: the backward half pops copies of the lists it receives (the stack,
     a list whose appends it undoes), so that it leaves its residuals as they were: a second
     derivative differentiates it as a function that changes nothing it is given."""
-    popped = {node.func.value.id for stmt in adjoint for node in gast.walk(stmt)
+    popped = {node.func.value.id for stmt in adjoint for node in nodes.every_node(stmt)
               if nodes.is_pop(node) and isinstance(node.func.value, gast.Name)}
     return [nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])) for name in kept if name in popped]
 

@@ -8,7 +8,7 @@ what may be a dict (guarded).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, Tuple
+from typing import Callable, Dict, FrozenSet, Optional, Tuple
 
 from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity, analyze_activity
@@ -24,6 +24,7 @@ from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
 from adjoint.analysis.sites import Sites, assignment_sites
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.options import Mode
+from adjoint.rules.table import ADJOINTS
 
 
 @dataclass
@@ -41,15 +42,18 @@ class Analysis:
 
 def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple[str, ...], mode: Mode,
             kinds: Dict[str, str], callee_kind: Callable, callee_facts: Callable,
-            residuals: ResidualFacts = NO_FACTS) -> Analysis:
+            residuals: ResidualFacts = NO_FACTS, inferred: Optional[Dict[str, str]] = None) -> Analysis:
     """Run every analysis on parsed.node (normalized). Writes that may change a shared value
     in place get a run-time guard inserted before them (see analysis/aliases.py and
-    analysis/item_writes.py); `fresh_name(preferred)` names each guard helper."""
+    analysis/item_writes.py); `fresh_name(preferred)` names each guard helper. `inferred`: what
+    infer_kinds gives for this tree and these kinds, when already known (with the adjoint rules'
+    classification)."""
     func_node = parsed.node
     locals_ = nodes.local_names(func_node)
     classifier = CallClassifier(parsed, locals_, table_for(mode))
     activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
-    kinds = infer_kinds(func_node, kinds, classifier, callee_kind)
+    reusable = inferred is not None and classifier.table is ADJOINTS
+    kinds = inferred if reusable else infer_kinds(func_node, kinds, classifier, callee_kind)
     complex_ = complex_names(parsed, classifier, activity)
     aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
     apart, items = item_guards(parsed, kinds, aliases.guards)
