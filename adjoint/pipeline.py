@@ -35,6 +35,7 @@ from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.positions import returned_positions
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_facts, forward_half_of
+from adjoint.analysis.sharing import RETURNS_ANYTHING
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
@@ -190,30 +191,32 @@ class Generation:
         return self.output_kinds[key]
 
     def callee_facts(self, func: Callable, call: gast.Call, kinds: Dict[str, str]):
-        """Where user function `func` writes into its arguments in place (None: nowhere),
-        whether what it returns may be one of its arguments, given the kinds of the call's
-        arguments, the error that kept adjoint from reading it (None if it could), the ids
+        """Where user function `func` writes into its arguments in place (None: nowhere), what
+        its result may be of memory it did not make (its arguments, objects from outside: see
+        analysis/sharing.py), given the kinds of the call's arguments, the error that kept adjoint from reading it (None if it could), the ids
         of the global or closure objects it writes into in place, the first write no caller sees
         (analysis/residuals.py), and the length of the tuple of objects apart it returns
         (analysis/positions.py; None if it does not)."""
         parameter_kinds = _parameter_kinds(func, call, kinds)
         key = (func, tuple(sorted(parameter_kinds.items())))
         if key not in self.argument_facts:
-            self.argument_facts[key] = (None, True, None, frozenset(), None, None)  # while a recursive function is read
+            # while a recursive function is read:
+            self.argument_facts[key] = (None, RETURNS_ANYTHING, None, frozenset(), None, None)
             read = self.callees_read.get(key)  # a function that returns a value: as callee_kind read it
             try:
                 parsed, _ = read[:2] if read else normalize(materialize(func, parameter_kinds), returns_value=False,
                                                             kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
-                self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func), None, None)
+                self.argument_facts[key] = (error.location, RETURNS_ANYTHING, error, _globals_it_rebinds(func),
+                                            None, None)
                 return self.argument_facts[key]
             classifier = read[2] if read else CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = read[3] if read else infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
-            where, returns_argument, outer, unseen = argument_facts(parsed, parsed_kinds, classifier,
-                                                                    self.callee_facts, self.residual_facts)
+            where, returns, outer, unseen = argument_facts(parsed, parsed_kinds, classifier,
+                                                           self.callee_facts, self.residual_facts)
             positions = returned_positions(parsed, parsed_kinds, classifier,
                                            lambda f, call: self.callee_facts(f, call, parsed_kinds)[1])
-            self.argument_facts[key] = (where, returns_argument, None, outer, unseen, positions)
+            self.argument_facts[key] = (where, returns, None, outer, unseen, positions)
         return self.argument_facts[key]
 
     def residual_facts(self, func: Callable) -> ResidualFacts:
@@ -232,8 +235,8 @@ class Generation:
             kinds = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
             where, _, outer, unseen = argument_facts(parsed, kinds, classifier, self.callee_facts, self.residual_facts)
             if where is None and unseen is None and not outer:
-                returns_argument = lambda f, call: self.callee_facts(f, call, kinds)[1]  # noqa: E731
-                self.forward_facts[forward] = forward_half_facts(parsed, kinds, classifier, returns_argument)
+                returns = lambda f, call: self.callee_facts(f, call, kinds)[1]  # noqa: E731
+                self.forward_facts[forward] = forward_half_facts(parsed, kinds, classifier, returns)
         return self.forward_facts[forward]
 
     def transform(self, func: Callable, wrt: Tuple[str, ...], mode: Mode, kinds: Dict[str, str],

@@ -37,7 +37,7 @@ from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts, stays_unseen
-from adjoint.analysis.sharing import Sharing, State, operands_of
+from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_MEMORY, Sharing, State, operands_of
 from adjoint.errors import Location, UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.nodes import is_append, is_pop
@@ -97,10 +97,10 @@ class _Checker:
         self.kinds = kinds
         self.classifier = classifier
         self.activity = activity
-        returns_argument, positions = [callee_facts and (lambda f, c, i=i: callee_facts(f, c, kinds)[i]) for i in (1, 5)]
-        self.storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument, positions)
+        returns, positions = [callee_facts and (lambda f, c, i=i: callee_facts(f, c, kinds)[i]) for i in (1, 5)]
+        self.storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns, positions)
         self.precise = residuals.shapes and BackwardSharing(  # refusals see a backward half's residuals apart
-            parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument, residuals, positions) or None
+            parsed.node, kinds, classifier, _rebound_lines(parsed), returns, residuals, positions) or None
         self.live = Liveness(parsed.node)
         self.statements = {s: s for s in nodes.statements(parsed.node)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
@@ -109,7 +109,8 @@ class _Checker:
     def run(self) -> Aliases:
         aliases = Aliases(guards=self.guards)
         for write in _writes(self.func_node, self.parsed, self.kinds):
-            self._check_write_into_outside(write)
+            if self._check_write_into_outside(write):
+                continue
             sharing = self._check(write)
             if not write.rebound:
                 aliases.mutated |= sharing | {write.name}
@@ -135,33 +136,25 @@ class _Checker:
             return set()
         return sharing
 
-    def _check_write_into_outside(self, write: _Write) -> None:
-        """A write in place through a local name bound to a global or closure object, or to an item
-        or attribute of one (`a = CONFIG.a; a[0] = v`): the derivative would restore or skip it."""
-        kind = self.kinds.get(write.name)
-        if write.name not in self.local_names or (write.rebound and not (is_array(kind) or kind == CONTAINER)):
-            return
-        if self._bound_outside(write.name):
-            raise self._refuse(write.node, f"this writes in place into `{write.name}`, which holds an object from "
-                               f"outside {self.func_node.name} (a global, a closure, or an item or attribute of "
-                               "one), and the derivative would not make the change as Python does: change a copy "
-                               "(`.copy()`), or pass the object as an argument and return the new value")
-
-    def _bound_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
-        """Whether `name` may hold a global or closure object, or an item or attribute of one."""
-        if name not in self.local_names:
-            return True
-        for stmt in self.statements.values():
-            if isinstance(stmt, gast.Assign) and nodes.assigned_name(stmt) == name:
-                value = stmt.value
-            elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) and stmt.target.id == name:
-                value = stmt.iter
-            else:
-                continue
-            root = _root_name(value)
-            if root is not None and root not in seen and self._bound_outside(root, seen | {name}):
-                return True
-        return False
+    def _check_write_into_outside(self, write: _Write) -> bool:
+        """A write in place through a local name that may hold memory from outside: a global or
+        closure object, an item or attribute of one (`a = CONFIG.a; a[0] = v`), one a called function
+        returns (`a = weights(); a[0] = v`), one a tuple holds (`t = (W, x); t[0][0] = v`). The
+        derivative would restore or skip the change: refused (for `c += v` where c may hold a
+        number, at run time if it does not); True where a guard checks it."""
+        if write.name not in self.local_names:
+            return False
+        statements = _statements_of(write, self.storage, self.statements)
+        written = self._state_at(statements, self.storage)[0].get(write.name, frozenset())  # not what a list holds
+        if OUTSIDE_MEMORY not in written:
+            return False
+        what = "an object" if write.name.startswith("_") else f"`{write.name}`, which may hold an object"
+        self._refuse_or_guard(write, statements, f"this writes in place into {what} from outside "
+                              f"{self.func_node.name} (a global, a closure, an item or attribute of one, or one a "
+                              "called function returns), and the derivative would not make the change as Python "
+                              "does: change a copy (`.copy()`), or pass the object as an argument and return the "
+                              "new value")
+        return True
 
     def _refuse_or_guard(self, write: _Write, statements: List[gast.stmt], message: str) -> None:
         """Refuse now, or, for `c += v` where c may hold a number (whose `+=` only rebinds c), check at
@@ -238,13 +231,14 @@ class _Checker:
         passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
         if not passed or where is None:
             return
-        outside = next((name for name in passed if self._from_outside(name)), None)
+        state = self.storage.before[stmt]
+        outside = next((name for name in passed
+                        if name not in self.local_names or OUTSIDE_MEMORY in self.storage.reaches(name, state)), None)
         if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
             raise unreadable or self._refuse(
                 stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
                 f"`{outside}` holds memory from outside this function (a global, a closure or an attribute), "
                 "which the change would reach; return the new value instead, or pass a copy")
-        state = self.storage.before[stmt]
         reached = set().union(*[self.storage.reaches(name, state) for name in passed])
         live = self.live.after.get(stmt, frozenset())
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
@@ -317,17 +311,6 @@ class _Checker:
             f"change at {where.filename}:{where.lineno}); writing `{callee}` without in-place writes avoids this "
             "where the writes are its own, otherwise this order of derivative is not supported yet"), location)
 
-    def _from_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
-        """Whether `name` may hold an object the function did not make or receive as an argument:
-        a global or closure name, or one bound to one, or to an attribute of an object."""
-        if name not in self.local_names:
-            return True
-        return any(isinstance(stmt, gast.Assign) and nodes.assigned_name(stmt) == name
-                   and (isinstance(stmt.value, gast.Attribute)
-                        or isinstance(stmt.value, gast.Name) and stmt.value.id not in seen
-                        and self._from_outside(stmt.value.id, seen | {name}))
-                   for stmt in self.statements.values())
-
     def _may_change_arguments(self, call: gast.Call) -> bool:
         """A NumPy function (`np.copyto`, `np.random.shuffle`); not a user function (its own writes
         are checked when it is differentiated), `print` or logging. (Methods of local values
@@ -354,12 +337,15 @@ def _rebound_lines(parsed: ParsedFunction) -> FrozenSet[int]:
 
 def _statements_of(write: _Write, storage: Sharing, statements: Dict[gast.stmt, gast.stmt]) -> List[gast.stmt]:
     """The normalized statements of a write: itself, or for `c += v` the rebinding of c it became
-    (every statement of its line, if normalization left no rebinding)."""
+    (every statement made of it, if normalization left no rebinding; those of its line, if none
+    keeps its column)."""
     if write.node in storage.before:
         return [write.node]
     lineno = getattr(write.node, "lineno", None)
     same_line = [stmt for key, stmt in statements.items()
                  if key in storage.before and getattr(stmt, "lineno", None) == lineno]
+    same_place = [stmt for stmt in same_line if stmt.col_offset == getattr(write.node, "col_offset", None)]
+    same_line = same_place or same_line
     rebindings = [stmt for stmt in same_line if isinstance(stmt, gast.Assign)
                   and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == write.name]
     return rebindings or same_line
@@ -368,25 +354,24 @@ def _statements_of(write: _Write, storage: Sharing, statements: Dict[gast.stmt, 
 def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
                    residual_facts: Callable[[Callable], ResidualFacts] = lambda func: NO_FACTS):
     """(the Location of the first in-place write of a normalized function into its arguments,
-    its own or one made by a function it passes them to, or None; whether what it returns may
-    be or hold one of its arguments; the ids of the global or closure objects it or a function
+    its own or one made by a function it passes them to, or None; what it returns may be or hold
+    of memory it did not make (ARGUMENTS, OUTSIDE_MEMORY: analysis/sharing.py); the ids of the global or closure objects it or a function
     it calls writes into in place; the Location of its first write no caller sees (into memory
     private to a backward half and its forward half, analysis/residuals.py), or None). `callee_facts(func,
     call, kinds)` gives those facts of a callee, `residual_facts(func)` a backward half's ResidualFacts."""
-    returns_argument_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
+    returns_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
     residuals = residual_facts(parsed.func)
-    storage = BackwardSharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument_of, residuals)
+    storage = BackwardSharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_of, residuals)
     statements = {s: s for s in nodes.statements(parsed.node)}
     returned = parsed.node.body[-1]
-    returns_argument = (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name) and bool(
-        storage.reaches(returned.value.id, storage.before[returned]) & storage.argument_roots))
+    returns = _returned_memory(storage, returned)
     outer = _outer_writes(parsed, kinds, classifier, callee_facts)
     private = []
     for write in _writes(parsed.node, parsed, kinds):
         for stmt in _statements_of(write, storage, statements):
             written = storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots
             if written and (write.rebound or not written <= private_parts(residuals)):
-                return parsed.info.location(write.node), returns_argument, outer, None
+                return parsed.info.location(write.node), returns, outer, None
             if written:
                 private.append(parsed.info.location(write.node))
     for stmt in statements:
@@ -399,10 +384,19 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
             continue
         where, _, _, _, unseen, _ = callee_facts(classifier.classify(call).func, call, kinds)
         if where or unseen and not residuals.calls:
-            return parsed.info.location(stmt), returns_argument, outer, None
+            return parsed.info.location(stmt), returns, outer, None
         if unseen:
             private.append(parsed.info.location(stmt))
-    return None, returns_argument, outer, (private[0] if private else None)
+    return None, returns, outer, (private[0] if private else None)
+
+
+def _returned_memory(storage: Sharing, returned: gast.stmt) -> FrozenSet[str]:
+    """What the returned value may be or hold of memory the function did not make (ARGUMENTS,
+    OUTSIDE_MEMORY)."""
+    if not (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name)):
+        return frozenset()
+    roots = storage.reaches(returned.value.id, storage.before[returned])
+    return frozenset([ARGUMENTS] if roots & storage.argument_roots else []) | (roots & {OUTSIDE_MEMORY})
 
 
 def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:
@@ -441,13 +435,6 @@ def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: Cal
     chosen = out or touched
     elements = [e for atom in chosen for e in (atom.elts if isinstance(atom, gast.Tuple) else [atom])]
     return [e.id for e in elements if isinstance(e, gast.Name)]
-
-
-def _root_name(value: gast.expr) -> Optional[str]:
-    """`CONFIG` for `CONFIG`, `CONFIG.a`, `CONFIG.a[0]`; None for any other value (a new object)."""
-    while isinstance(value, (gast.Attribute, gast.Subscript)):
-        value = value.value
-    return value.id if isinstance(value, gast.Name) else None
 
 
 def _only_writes_into(stmt: gast.stmt, name: str) -> bool:

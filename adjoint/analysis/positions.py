@@ -9,8 +9,6 @@ in the caller (sharing.py), and a write into one position leaves the others exac
 """
 from __future__ import annotations
 
-import numbers
-import types
 from typing import Dict, Optional, Set
 
 import gast
@@ -19,15 +17,15 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import SCALAR
-from adjoint.analysis.sharing import CONTAINER_BUILTINS, Sharing
-from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.analysis.sharing import CONTAINER_BUILTINS, Sharing, is_inert
+from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.values import resolve_value
 
 NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
 
 
 def returned_positions(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                       returns_argument) -> Optional[int]:
+                       returns) -> Optional[int]:
     """The length of the tuple normalized function `parsed` returns, when it builds it just before
     its return (`r = (a, b); return r`) of objects apart that it made; None otherwise."""
     func_node = parsed.node
@@ -42,7 +40,7 @@ def returned_positions(parsed: ParsedFunction, kinds: Dict[str, str], classifier
         return None
     if parsed.in_place or _reads_outside_objects(parsed):  # `v += w` on a list keeps v's object, not a new one
         return None
-    storage = Sharing(func_node, kinds, classifier, frozenset(), returns_argument)
+    storage = Sharing(func_node, kinds, classifier, frozenset(), returns)
     made = _made_roots(func_node, classifier)
     seen: Set[str] = set()
     for element in elements:
@@ -84,7 +82,7 @@ def _reads_outside_objects(parsed: ParsedFunction) -> bool:
             value = resolve_value(node, parsed, local)
         else:
             continue
-        if value is not MISSING and not _is_inert(value):
+        if not is_inert(value):
             return True
     return False
 
@@ -94,9 +92,3 @@ def _root_is_outside(node: gast.Attribute, local: frozenset) -> bool:
     while isinstance(root, gast.Attribute):
         root = root.value
     return isinstance(root, gast.Name) and root.id not in local
-
-
-def _is_inert(value) -> bool:
-    """An object whose memory the function cannot write into or hand out: a module, a function or
-    class, a number, a string."""
-    return isinstance(value, (types.ModuleType, type, numbers.Number, str, bytes, type(None))) or callable(value)

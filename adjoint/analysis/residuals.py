@@ -78,9 +78,9 @@ class ForwardSharing(Sharing):
     (when r is bound by that call alone)."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds, classifier: CallClassifier, rebound_lines,
-                 returns_argument):
+                 returns):
         self.pairs = _pairs(func_node, classifier)
-        super().__init__(func_node, kinds, classifier, rebound_lines, returns_argument)
+        super().__init__(func_node, kinds, classifier, rebound_lines, returns)
 
     def _call(self, call: gast.Call, fresh: str, shared: Set[str]):
         own, held = super()._call(call, fresh, shared)
@@ -99,11 +99,11 @@ class ForwardSharing(Sharing):
 
 
 def forward_half_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                       returns_argument) -> ResidualFacts:
+                       returns) -> ResidualFacts:
     """The facts of forward half `parsed` (normalized), which writes into neither its arguments
     nor a global (aliases.argument_facts says so; the caller checks)."""
     func_node = parsed.node
-    storage = ForwardSharing(func_node, kinds, classifier, frozenset(), returns_argument)
+    storage = ForwardSharing(func_node, kinds, classifier, frozenset(), returns)
     returned = func_node.body[-1]
     shape = _returned_pair(func_node)
     if shape is None or returned not in storage.before or _holders_may_be_missed(func_node, storage, kinds):
@@ -253,12 +253,12 @@ class BackwardSharing(Sharing):
     residuals, as Sharing gives every part."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds, classifier: CallClassifier, rebound_lines,
-                 returns_argument, facts: ResidualFacts, result_positions=None):
+                 returns, facts: ResidualFacts, result_positions=None):
         params = nodes.parameters(func_node)
         stored = {name for stmt in nodes.statements(func_node) for name in nodes.names_stored(stmt)}
         self.residuals = params[1] if len(params) == 2 and params[1] not in stored and facts.shapes else None
         self.facts = facts
-        super().__init__(func_node, kinds, classifier, rebound_lines, returns_argument, result_positions)
+        super().__init__(func_node, kinds, classifier, rebound_lines, returns, result_positions)
 
     def _bind_parameter(self, name: str, own: FrozenSet[str], held: FrozenSet[str]) -> None:
         if name == self.residuals and ONLY_KEPT in self.facts.shapes:

@@ -4,11 +4,17 @@ Each name maps to abstract memory roots: `own[n]`, the memory n's object may be,
 `held[n]`, the memory of the objects it may hold (a list's elements). Arguments start with
 roots of their own; `d = c`, basic-slice views (`c[1:]`), the NumPy functions that may return a
 view (VIEW_FUNCTIONS), items of lists and the results of callees that may return an argument
-share their operand's roots; anything else is new memory. analysis/aliases.py decides from
-these facts which in-place writes are exact.
+share their operand's roots; anything else is new memory. An object from outside the function
+(a global or closure name, or an object a called function may hand out of its globals) has the
+root OUTSIDE_MEMORY, as has what it holds. analysis/aliases.py decides from these facts which
+in-place writes are exact.
 """
 from __future__ import annotations
 
+import functools
+import inspect
+import numbers
+import types
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import gast
@@ -17,6 +23,8 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
+from adjoint.frontend.parse import MISSING
+from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
 
 # NumPy functions whose result may be (a view of) their first argument.
@@ -32,6 +40,13 @@ ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
 # return one of their arguments or of its items.
 CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate)
 SHARING_BUILTINS = (max, min, iter, next)
+# The root of memory the function neither made nor was given as an argument: the objects of its
+# globals and closure cells, and all they hold.
+OUTSIDE_MEMORY = "outside memory"
+# What a called user function's result may be or hold of memory it did not make (its `returns`
+# facts): objects it was given, objects from outside it.
+ARGUMENTS = "arguments"
+RETURNS_ANYTHING = frozenset({ARGUMENTS, OUTSIDE_MEMORY})
 
 
 State = Tuple[Dict[str, FrozenSet[str]], Dict[str, FrozenSet[str]]]
@@ -43,17 +58,20 @@ class Sharing:
     `before[stmt]` is the state just before each statement the checks read (see _watched)."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier,
-                 rebound_lines: FrozenSet[int] = frozenset(), returns_argument=None, result_positions=None):
+                 rebound_lines: FrozenSet[int] = frozenset(), returns=None, result_positions=None):
         self.rebound_lines = rebound_lines
         self.result_positions = result_positions
         self.positions: Dict[str, Tuple[int, int]] = {}  # root of a position of a call's result -> (index, length)
         self.kinds = kinds
         self.classifier = classifier
-        self.returns_argument = returns_argument
+        self.returns = returns  # (user function, call) -> what its result may be of memory it did not make
         self.own: Dict[str, FrozenSet[str]] = {}
         self.held: Dict[str, FrozenSet[str]] = {}
         self.argument_roots: Set[str] = set()
         self.ever: Dict[str, FrozenSet[str]] = {}  # every root a name may reach at some statement
+        outside = frozenset({OUTSIDE_MEMORY})
+        for name in outside_objects(func_node, classifier):
+            self.own[name], self.held[name], self.ever[name] = outside, outside, outside
         for arg in func_node.args.args + func_node.args.kwonlyargs:
             if kinds.get(arg.id) != SCALAR:
                 self._bind_parameter(arg.id, frozenset({"argument " + arg.id}),
@@ -148,6 +166,8 @@ class Sharing:
             elements = value.values if isinstance(value, gast.Dict) else value.elts
             return {fresh}, set().union(*[self._atom(e) for e in elements])
         if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
+            if self._outside_attribute(value):
+                return {OUTSIDE_MEMORY}, {OUTSIDE_MEMORY}
             return self._attribute(value.value.id, value.attr, fresh)
         if isinstance(value, gast.Subscript) or is_pop(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
@@ -190,6 +210,13 @@ class Sharing:
         return {root for root in held if root not in self.positions
                 or self.positions[root][0] == index.value % self.positions[root][1]}
 
+    def _outside_attribute(self, value: gast.Attribute) -> bool:
+        """`config.W`: an object held by a module (or a class) the function reads from outside."""
+        owner = value.value.id
+        if owner in self.classifier.local_names or owner in self.own:
+            return False
+        return not is_inert(resolve_value(value, self.classifier.parsed, self.classifier.local_names))
+
     def _attribute(self, owner: str, attribute: str, fresh: str) -> Tuple[Set[str], Set[str]]:
         """`h.a`: an object of what h holds (as an item of a list), or for an array a view of it
         (`x.T`, `x.flat`) or a new value (`x.shape`)."""
@@ -226,12 +253,12 @@ class Sharing:
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
         made = self._made_items(fresh, operation, call)
-        if operation.kind == Callee.USER and self.returns_argument is not None and not self.returns_argument(func, call):
-            return {fresh}, made
+        if operation.kind == Callee.USER:
+            return self._user_result(operation.func, call, fresh, shared, made)
         if any(func is b for b in CONTAINER_BUILTINS):
             items = [self._items(a) for a in call.args if isinstance(a, gast.Name)]
             return {fresh}, set().union(*items) if items else set()
-        if operation.kind == Callee.USER or func is None or any(func is b for b in SHARING_BUILTINS):
+        if func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared | made
         module = getattr(func, "__module__", None) or ""
         if func is runtime.snapshot:
@@ -248,6 +275,38 @@ class Sharing:
         if module == "builtins":
             return {fresh}, set()
         return {fresh} | shared, shared
+
+
+    def _user_result(self, func, call: gast.Call, fresh: str, shared: Set[str], made: Set[str]):
+        """The roots of what a user function returns: a new object, what it holds (`made`), and
+        what its `returns` facts say it may hand out of its arguments (the call's operands) or of
+        memory from outside (a bound method's object is such memory, given as an argument)."""
+        returned = RETURNS_ANYTHING if self.returns is None else self.returns(func, call)
+        own, held = {fresh}, set(made)
+        if ARGUMENTS in returned:
+            own, held = own | shared, held | shared
+        if OUTSIDE_MEMORY in returned or ARGUMENTS in returned and inspect.ismethod(func):
+            own, held = own | {OUTSIDE_MEMORY}, held | {OUTSIDE_MEMORY}
+        return own, held
+
+
+def outside_objects(func_node: gast.FunctionDef, classifier: CallClassifier) -> Set[str]:
+    """The free names the function reads (globals, closure cells) that may hold an object whose
+    memory can be written into: not a module, a function, a class, a number or a string."""
+    local = classifier.local_names
+    names = set(nodes.names_read(func_node)) - local
+    return {name for name in names if not is_inert(resolve_value(nodes.name(name), classifier.parsed, local))}
+
+
+INERT = (types.ModuleType, type, numbers.Number, str, bytes, type(None), types.FunctionType, types.BuiltinFunctionType,
+         types.MethodType, np.ufunc, functools.partial)
+
+
+def is_inert(value) -> bool:
+    """An object whose memory a function cannot write into or hand out: a module, a function, a
+    method or class, a number, a string (not an object called like a function, which may hold
+    arrays; not MISSING, a name not found)."""
+    return value is not MISSING and isinstance(value, INERT)
 
 
 def _may_not_copy(call: gast.Call) -> bool:
