@@ -37,7 +37,7 @@ from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts, stays_unseen
-from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_MEMORY, Sharing, State, operands_of
+from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_ITEMS, OUTSIDE_MEMORY, Sharing, State, operands_of
 from adjoint.errors import Location, UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.nodes import is_append, is_pop
@@ -392,11 +392,16 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
 
 def _returned_memory(storage: Sharing, returned: gast.stmt) -> FrozenSet[str]:
     """What the returned value may be or hold of memory the function did not make (ARGUMENTS,
-    OUTSIDE_MEMORY)."""
+    OUTSIDE_MEMORY, OUTSIDE_ITEMS: analysis/sharing.py)."""
     if not (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name)):
         return frozenset()
-    roots = storage.reaches(returned.value.id, storage.before[returned])
-    return frozenset([ARGUMENTS] if roots & storage.argument_roots else []) | (roots & {OUTSIDE_MEMORY})
+    own, held = [facts.get(returned.value.id, frozenset()) for facts in storage.before[returned]]
+    returns = {ARGUMENTS} if (own | held) & storage.argument_roots else set()
+    if OUTSIDE_MEMORY in own:
+        returns.add(OUTSIDE_MEMORY)
+    elif OUTSIDE_MEMORY in held:
+        returns.add(OUTSIDE_ITEMS)
+    return frozenset(returns)
 
 
 def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:

@@ -36,6 +36,9 @@ VIEW_FUNCTIONS = (
 )
 # Attributes of an array that are views of it.
 ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
+# Methods of an array that return a new array (given no `copy=False`).
+COPYING_METHODS = ("copy", "astype", "flatten", "tolist", "round", "clip", "cumsum", "cumprod", "sum", "prod",
+                   "mean", "std", "var", "min", "max", "dot", "argsort", "argmax", "argmin", "repeat", "take", "trace")
 # Builtins that make a new container holding their argument's items, and builtins that may
 # return one of their arguments or of its items.
 CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate)
@@ -44,8 +47,10 @@ SHARING_BUILTINS = (max, min, iter, next)
 # globals and closure cells, and all they hold.
 OUTSIDE_MEMORY = "outside memory"
 # What a called user function's result may be or hold of memory it did not make (its `returns`
-# facts): objects it was given, objects from outside it.
+# facts): objects it was given, or from outside it (OUTSIDE_MEMORY), or only items from outside
+# (a new list of global arrays).
 ARGUMENTS = "arguments"
+OUTSIDE_ITEMS = "items from outside"
 RETURNS_ANYTHING = frozenset({ARGUMENTS, OUTSIDE_MEMORY})
 
 
@@ -252,6 +257,9 @@ class Sharing:
         if any(func is view for view in VIEW_FUNCTIONS):
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
+        copied = self._outside_copy(call, fresh) if operation.kind == Callee.UNKNOWN else None
+        if copied is not None:
+            return copied
         made = self._made_items(fresh, operation, call)
         if operation.kind == Callee.USER:
             return self._user_result(operation.func, call, fresh, shared, made)
@@ -277,6 +285,19 @@ class Sharing:
         return {fresh} | shared, shared
 
 
+    def _outside_copy(self, call: gast.Call, fresh: str) -> Optional[Tuple[Set[str], Set[str]]]:
+        """`W.copy()`, `W.astype(float)`, `W.sum()` of a global array: a new array (a method of a local
+        array is a NumPy function once normalized). None for any other call."""
+        method = call.func
+        if not (isinstance(method, gast.Attribute) and isinstance(method.value, gast.Name)):
+            return None
+        if _may_not_copy(call) or any(k.arg == "out" for k in call.keywords):
+            return None
+        owner = resolve_value(method.value, self.classifier.parsed, self.classifier.local_names)
+        if isinstance(owner, np.ndarray) and method.attr in COPYING_METHODS:
+            return {fresh}, set()
+        return None
+
     def _user_result(self, func, call: gast.Call, fresh: str, shared: Set[str], made: Set[str]):
         """The roots of what a user function returns: a new object, what it holds (`made`), and
         what its `returns` facts say it may hand out of its arguments (the call's operands) or of
@@ -287,6 +308,8 @@ class Sharing:
             own, held = own | shared, held | shared
         if OUTSIDE_MEMORY in returned or ARGUMENTS in returned and inspect.ismethod(func):
             own, held = own | {OUTSIDE_MEMORY}, held | {OUTSIDE_MEMORY}
+        if OUTSIDE_ITEMS in returned:
+            held = held | {OUTSIDE_MEMORY}
         return own, held
 
 
