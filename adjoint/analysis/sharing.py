@@ -23,6 +23,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
+from adjoint.analysis.ranks import array_ranks
 from adjoint.frontend.parse import MISSING
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
@@ -43,6 +44,11 @@ COPYING_METHODS = ("copy", "astype", "flatten", "tolist", "round", "clip", "cums
 # return one of their arguments or of its items.
 CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate)
 SHARING_BUILTINS = (max, min, iter, next)
+# The root of the object `name = value` makes: FRESH + the statement's id.
+FRESH = "new "
+NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
+# Callables besides NumPy's that make a new object (whose items may be shared).
+MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot)
 # The root of memory the function neither made nor was given as an argument: the objects of its
 # globals and closure cells, and all they hold.
 OUTSIDE_MEMORY = "outside memory"
@@ -81,7 +87,7 @@ class Sharing:
             if kinds.get(arg.id) != SCALAR:
                 self._bind_parameter(arg.id, frozenset({"argument " + arg.id}),
                                      frozenset({"contents of argument " + arg.id}))
-        self.ndim = _ranks(func_node, kinds, classifier)
+        self.ndim = array_ranks(func_node, kinds, classifier)
         self.before: Dict[gast.stmt, State] = {}
         self._block(func_node.body)
 
@@ -161,7 +167,7 @@ class Sharing:
             if self.kinds.get(target.value.id) in (CONTAINER, MAPPING):  # an array copies what is stored in it
                 self._set(target.value.id, set(), self._atom(value), replace=False)
         elif isinstance(target, gast.Name):
-            own, held = self._value(value, f"new {id(stmt)}")
+            own, held = self._value(value, f"{FRESH}{id(stmt)}")
             self._set(target.id, own, held, replace=True)
 
     def _value(self, value: gast.expr, fresh: str) -> Tuple[Set[str], Set[str]]:
@@ -313,6 +319,31 @@ class Sharing:
         return own, held
 
 
+def made_roots(func_node: gast.FunctionDef, classifier: CallClassifier) -> FrozenSet[str]:
+    """The roots Sharing gives the new objects the function's statements make themselves (see
+    makes_new_object)."""
+    return frozenset(f"{FRESH}{id(stmt)}" for stmt in nodes.statements(func_node)
+                     if nodes.assigned_name(stmt) is not None and makes_new_object(stmt.value, classifier))
+
+
+def makes_new_object(value: gast.expr, classifier: CallClassifier) -> bool:
+    """Whether value is a new object: a literal, arithmetic, the result of NumPy or of MAKERS; not
+    that of a called user function (which may be an object from anywhere), of a view, or of a call
+    given an output (a ufunc returns its `out=`) or `copy=` (np.array(w, copy=False) may be w)."""
+    if isinstance(value, NEW_VALUES):
+        return True
+    if not isinstance(value, gast.Call) or any(k.arg in ("out", "copy") for k in value.keywords):
+        return False
+    operation = classifier.classify(value)
+    func = operation.func
+    if operation.kind == Callee.USER or func is None or any(func is view for view in VIEW_FUNCTIONS):
+        return False
+    if isinstance(func, np.ufunc):
+        return len(value.args) <= func.nin
+    module = getattr(func, "__module__", None) or ""
+    return module.startswith("numpy") or any(func is maker for maker in MAKERS)
+
+
 def outside_objects(func_node: gast.FunctionDef, classifier: CallClassifier) -> Set[str]:
     """The free names the function reads (globals, closure cells) that may hold an object whose
     memory can be written into: not a module, a function, a class, a number or a string."""
@@ -340,116 +371,6 @@ def _may_not_copy(call: gast.Call) -> bool:
 
 def is_forward_half(func) -> bool:
     return getattr(func, "__adjoint_backward_half__", None) is not None
-
-
-SHAPED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy)
-SHAPED_BY = (np.zeros, np.ones, np.empty, np.full)
-
-
-UNKNOWN_RANK = -1  # more than one number of dimensions, or one this analysis cannot tell
-
-
-def _ranks(func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier) -> Dict[str, int]:
-    """The number of dimensions of local arrays, so that `a[i]` of a 1-D array is known to be a number,
-    not a view: those made by np.zeros(n), np.eye(n), np.zeros_like(x), ... and elementwise arithmetic
-    on them (`state = state + dt * rate`), every definition of a name agreeing.
-
-    An optimistic fixed point: a name starts with no definition seen, each definition joins
-    its rank in (arithmetic takes the largest rank of its operands, as broadcasting does), and
-    disagreement or anything else is UNKNOWN_RANK; a name bound other than by `name = value`
-    (a loop target, an unpacking) is unknown."""
-    definitions: Dict[str, List[gast.expr]] = {}
-    unknown: Set[str] = set()
-    for stmt in nodes.statements(func_node):
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
-        else:
-            unknown.update(_bound_by(stmt))
-    ranks: Dict[str, Optional[int]] = dict.fromkeys(definitions)
-    ranks.update({a.id: _parameter_rank(kinds.get(a.id)) for a in func_node.args.args + func_node.args.kwonlyargs})
-    ranks.update(dict.fromkeys(unknown, UNKNOWN_RANK))
-    changed = True
-    while changed:
-        changed = False
-        for name, values in definitions.items():
-            rank = ranks.get(name)
-            for value in values:
-                rank = _joined_rank(rank, _rank_of_value(value, ranks, kinds, classifier))
-            if rank != ranks.get(name):
-                ranks[name] = rank
-                changed = True
-    return {name: rank for name, rank in ranks.items() if rank is not None and rank >= 0}
-
-
-def _bound_by(stmt: gast.stmt) -> List[str]:
-    """The names a statement other than `name = value` binds itself (not those of its body)."""
-    targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
-    targets += [item.optional_vars for item in getattr(stmt, "items", None) or []]
-    return [name for target in targets if target is not None for name in _names_bound(target)]
-
-
-def _names_bound(target: gast.expr) -> List[str]:
-    """The names a target binds (`a, *b`), not those it writes into (`a[i]`, `a.b`)."""
-    if isinstance(target, gast.Name):
-        return [target.id]
-    if isinstance(target, gast.Starred):
-        return _names_bound(target.value)
-    if isinstance(target, (gast.Tuple, gast.List)):
-        return [name for element in target.elts for name in _names_bound(element)]
-    return []
-
-
-def _parameter_rank(kind: Optional[str]) -> int:
-    if kind == SCALAR:
-        return 0
-    rank = rank_of(kind)
-    return UNKNOWN_RANK if rank is None else rank
-
-
-def _joined_rank(a: Optional[int], b: Optional[int]) -> Optional[int]:
-    if a is None or b is None:
-        return b if a is None else a
-    return a if a == b else UNKNOWN_RANK
-
-
-def _rank_of_value(value: gast.expr, ranks: Dict[str, Optional[int]], kinds: Dict[str, str],
-                   classifier: CallClassifier) -> Optional[int]:
-    """value's number of dimensions from its operands' (None: an operand has no definition seen yet)."""
-    if isinstance(value, gast.Constant):
-        return 0 if isinstance(value.value, (int, float)) and not isinstance(value.value, bool) else UNKNOWN_RANK
-    if isinstance(value, gast.Name):
-        return 0 if kinds.get(value.id) == SCALAR else ranks.get(value.id, UNKNOWN_RANK)
-    if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
-        return _rank_of_value(value.operand, ranks, kinds, classifier)
-    if isinstance(value, gast.BinOp) and isinstance(value.op, ELEMENTWISE):
-        sides = [_rank_of_value(side, ranks, kinds, classifier) for side in (value.left, value.right)]
-        if UNKNOWN_RANK in sides:
-            return UNKNOWN_RANK
-        return None if None in sides else max(sides)
-    if isinstance(value, gast.Call):
-        return _rank_of_call(value, ranks, kinds, classifier)
-    return UNKNOWN_RANK
-
-
-ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
-
-
-def _rank_of_call(call: gast.Call, ranks: Dict[str, Optional[int]], kinds: Dict[str, str], classifier) -> Optional[int]:
-    func = classifier.classify(call).func
-    first = call.args[0] if call.args else None
-    if first is None:
-        return UNKNOWN_RANK
-    if any(func is f for f in SHAPED_BY):
-        if isinstance(first, gast.Constant) or (isinstance(first, gast.Name) and kinds.get(first.id) == SCALAR):
-            return 1
-        return len(first.elts) if isinstance(first, gast.Tuple) else UNKNOWN_RANK
-    if any(func is f for f in SHAPED_LIKE) and isinstance(first, gast.Name):
-        return ranks.get(first.id, UNKNOWN_RANK)
-    if func is np.eye or func is np.identity:
-        return 2
-    if func is np.arange or func is np.linspace:
-        return 1
-    return UNKNOWN_RANK
 
 
 def _fancy(index: gast.expr, kinds: Dict[str, str]) -> bool:
