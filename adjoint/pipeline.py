@@ -193,8 +193,9 @@ class Generation:
     def callee_facts(self, func: Callable, call: gast.Call, kinds: Dict[str, str]):
         """Where user function `func` writes into its arguments in place (None: nowhere), what
         its result may be of memory it did not make (its arguments, objects from outside: see
-        analysis/sharing.py), given the kinds of the call's arguments, the error that kept adjoint from reading it (None if it could), the ids
-        of the global or closure objects it writes into in place, the first write no caller sees
+        analysis/sharing.py), given the kinds of the call's arguments, the error that kept adjoint
+        from reading it (None if it could), the ids of the global or closure objects it writes
+        into in place, the first write no caller sees
         (analysis/residuals.py), and the length of the tuple of objects apart it returns
         (analysis/positions.py; None if it does not)."""
         parameter_kinds = _parameter_kinds(func, call, kinds)

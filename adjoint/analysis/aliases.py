@@ -355,10 +355,11 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
                    residual_facts: Callable[[Callable], ResidualFacts] = lambda func: NO_FACTS):
     """(the Location of the first in-place write of a normalized function into its arguments,
     its own or one made by a function it passes them to, or None; what it returns may be or hold
-    of memory it did not make (ARGUMENTS, OUTSIDE_MEMORY: analysis/sharing.py); the ids of the global or closure objects it or a function
-    it calls writes into in place; the Location of its first write no caller sees (into memory
-    private to a backward half and its forward half, analysis/residuals.py), or None). `callee_facts(func,
-    call, kinds)` gives those facts of a callee, `residual_facts(func)` a backward half's ResidualFacts."""
+    of memory it did not make (ARGUMENTS, OUTSIDE_MEMORY, OUTSIDE_ITEMS: analysis/sharing.py);
+    the ids of the global or closure objects it or a function it calls writes into in place; the
+    Location of its first write no caller sees (into memory private to a backward half and its
+    forward half, analysis/residuals.py), or None). `callee_facts(func, call, kinds)` gives those
+    facts of a callee, `residual_facts(func)` a backward half's ResidualFacts."""
     returns_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
     residuals = residual_facts(parsed.func)
     storage = BackwardSharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_of, residuals)
