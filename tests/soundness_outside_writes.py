@@ -12,7 +12,9 @@ exact. Every refused case below but `written_through_a_pair`, `written_through_a
 `written_through_a_list_literal` (refused before for another reason) and
 `written_through_a_module_attribute` gave a wrong gradient (or, for the constant writes, left
 the global other than Python does) before "from outside" was decided from the sharing
-analysis's memory roots instead of from the syntax of the name's bindings.
+analysis's memory roots instead of from the syntax of the name's bindings. A write into a global
+by its own name is refused where a local name that may hold memory from outside is read (one
+object may have several global names: `SETTINGS.w is W`).
 """
 from __future__ import annotations
 
@@ -31,6 +33,11 @@ CONFIG = types.SimpleNamespace(w=np.array([1.0, 2.0, 3.0]))
 SETTINGS = types.ModuleType("settings")
 SETTINGS.w = np.array([1.0, 2.0, 3.0])
 FILLED = np.array([1.0, 2.0, 3.0])  # written to 2.0 by `constant_copied_into_a_global`, read by nothing else
+SHARED = np.array([1.0, 2.0, 3.0])  # one object under several global names
+SHARED_SETTINGS = types.ModuleType("shared_settings")
+SHARED_SETTINGS.w = SHARED
+SHARED_CONFIG = types.SimpleNamespace(w=SHARED)
+SHARED_ROWS = [SHARED, SHARED * 2.0]
 
 
 class Model:
@@ -320,6 +327,24 @@ def written_through_max_of_globals(x):
     return np.sum(ROWS[0] * x)
 
 
+def global_written_after_a_read_through_a_module(x):
+    y = SHARED_SETTINGS.w * x
+    SHARED[0] = 2.0  # <- module-alias
+    return np.sum(y)
+
+
+def global_written_after_a_read_through_an_attribute(x):
+    y = SHARED_CONFIG.w * x
+    SHARED[0] = 2.0  # <- attribute-alias
+    return np.sum(y)
+
+
+def global_written_after_a_read_through_a_list(x):
+    y = SHARED_ROWS[0] * x
+    SHARED[0] = 2.0  # <- list-alias
+    return np.sum(y)
+
+
 # ----- exact ----------------------------------------------------------------------------
 
 def getter_read(x):
@@ -419,6 +444,9 @@ CASES = [
     _refused(written_through_a_getter_in_a_loop, "loop"),
     _refused(written_through_a_getter_in_one_branch, "branch"),
     _refused(written_through_max_of_globals, "max"),
+    _refused(global_written_after_a_read_through_a_module, "module-alias"),
+    _refused(global_written_after_a_read_through_an_attribute, "attribute-alias"),
+    _refused(global_written_after_a_read_through_a_list, "list-alias"),
     Exact(getter_read, _vector),
     Exact(copy_of_a_getter_result_written, _vector),
     Exact(copy_of_a_global_written, _vector),

@@ -167,16 +167,23 @@ class _Checker:
 
     def _check_outer_write(self, write: _Write) -> None:
         """A write into a global or closure object (a log, a counter) is allowed when nothing differentiated
-        flows into it and nothing reads the object: the function, or user code it calls (adjoint sweeps too)."""
+        flows into it and nothing reads the object: the function (by its name, or through a local name that
+        may hold memory from outside, `a = CONFIG.w`), or user code it calls (adjoint sweeps too)."""
         stored = [n for n in nodes.names_read(write.node) if n in self.activity.varied]
         readers = [stmt for stmt in self.statements.values()
                    if not isinstance(stmt, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With))
                    and stmt is not write.node and (_user_call(stmt, self.classifier) is not None or (
-                       not _only_writes_into(stmt, write.name) and write.name in nodes.names_read(stmt)))]
+                       not _only_writes_into(stmt, write.name) and write.name in nodes.names_read(stmt))
+                       or self._reads_outside_memory(stmt))]
         if stored or readers:
             raise self._refuse(write.node, f"this writes into `{write.name}`, which is not a variable of "
                                f"{self.func_node.name}, and the derivative would not follow it: pass it as an "
                                "argument and return the new value")
+
+    def _reads_outside_memory(self, stmt: gast.stmt) -> bool:
+        """Whether the statement reads a local name that may hold memory from outside the function."""
+        return any(name in self.local_names and OUTSIDE_MEMORY in self.storage.ever.get(name, ())
+                   for name in _names_read_by(stmt))
 
     def _sharing(self, name: str, statements: List[gast.stmt], storage: Sharing) -> Set[str]:
         """The names that may share memory with `name` where the statements write into it."""
