@@ -106,6 +106,10 @@ def filled():
     return FILLED
 
 
+def attribute_of(p):
+    return p.w
+
+
 def set_first(a, v):
     a[0] = v
 
@@ -345,6 +349,61 @@ def global_written_after_a_read_through_a_list(x):
     return np.sum(y)
 
 
+def written_through_a_getter_given_a_global(x):
+    a = attribute_of(CONFIG)
+    a[0] = x[0]  # <- getter-given-a-global
+    return np.sum(CONFIG.w * x)
+
+
+def written_through_a_default(x, w=W):
+    w[0] = x[0]  # <- default
+    return np.sum(w * x) + np.sum(W * x)
+
+
+def written_through_a_local_getter(x):
+    def take():
+        return W
+
+    a = take()
+    a[0] = x[0]  # <- local-getter
+    return np.sum(W * x)
+
+
+def written_through_a_lambda(x):
+    take = lambda: W  # noqa: E731
+    a = take()
+    a[0] = x[0]  # <- lambda
+    return np.sum(W * x)
+
+
+def written_through_a_comprehension(x):
+    ws = [w for w in [W, M[0]]]
+    v = ws[0]
+    v[0] = x[0]  # <- comprehension
+    return np.sum(W * x)
+
+
+def written_through_zip(x):
+    for w, s in zip([W], [1.0]):
+        w[0] = x[0] * s  # <- zip
+    return np.sum(W * x)
+
+
+def written_through_enumerate(x):
+    for i, w in enumerate([W]):
+        w[i] = x[0]  # <- enumerate
+    return np.sum(W * x)
+
+
+def written_through_a_getter_in_a_while_loop(x):
+    i = 0
+    while i < 2:
+        a = attribute_of(CONFIG)
+        a[i] = x[i]  # <- while
+        i = i + 1
+    return np.sum(CONFIG.w * x)
+
+
 # ----- exact ----------------------------------------------------------------------------
 
 def getter_read(x):
@@ -447,6 +506,14 @@ CASES = [
     _refused(global_written_after_a_read_through_a_module, "module-alias"),
     _refused(global_written_after_a_read_through_an_attribute, "attribute-alias"),
     _refused(global_written_after_a_read_through_a_list, "list-alias"),
+    _refused(written_through_a_getter_given_a_global, "getter-given-a-global"),
+    _refused(written_through_a_default, "default"),
+    _refused(written_through_a_local_getter, "local-getter"),
+    _refused(written_through_a_lambda, "lambda"),
+    _refused(written_through_a_comprehension, "comprehension"),
+    _refused(written_through_zip, "zip"),
+    _refused(written_through_enumerate, "enumerate"),
+    _refused(written_through_a_getter_in_a_while_loop, "while"),
     Exact(getter_read, _vector),
     Exact(copy_of_a_getter_result_written, _vector),
     Exact(copy_of_a_global_written, _vector),

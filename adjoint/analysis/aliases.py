@@ -150,8 +150,8 @@ class _Checker:
             return False
         what = "an object" if write.name.startswith("_") else f"`{write.name}`, which may hold an object"
         self._refuse_or_guard(write, statements, f"this writes in place into {what} from outside "
-                              f"{self.func_node.name} (a global, a closure, an item or attribute of one, or one a "
-                              "called function returns), and the derivative would not make the change as Python "
+                              f"{self.func_node.name} (a global, a closure, a parameter's default, an item or "
+                              "attribute of one, or one a called function returns), and the derivative would not make the change as Python "
                               "does: change a copy (`.copy()`), or pass the object as an argument and return the "
                               "new value")
         return True

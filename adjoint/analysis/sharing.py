@@ -87,6 +87,9 @@ class Sharing:
             if kinds.get(arg.id) != SCALAR:
                 self._bind_parameter(arg.id, frozenset({"argument " + arg.id}),
                                      frozenset({"contents of argument " + arg.id}))
+        for name in _defaulted_to_objects(func_node.args) - {name for name, kind in kinds.items() if kind == SCALAR}:
+            self.own[name], self.held[name], self.ever[name] = [
+                facts.get(name, frozenset()) | outside for facts in (self.own, self.held, self.ever)]
         self.ndim = array_ranks(func_node, kinds, classifier)
         self.before: Dict[gast.stmt, State] = {}
         self._block(func_node.body)
@@ -342,6 +345,14 @@ def makes_new_object(value: gast.expr, classifier: CallClassifier) -> bool:
         return len(value.args) <= func.nin
     module = getattr(func, "__module__", None) or ""
     return module.startswith("numpy") or any(func is maker for maker in MAKERS)
+
+
+def _defaulted_to_objects(arguments: gast.arguments) -> Set[str]:
+    """The parameters whose default is an object, not a number (`w=W`, `buf=np.zeros(3)`): called
+    without them, the function gets an object from outside, the same at every call."""
+    positional = arguments.args[len(arguments.args) - len(arguments.defaults):]
+    pairs = list(zip(positional, arguments.defaults)) + list(zip(arguments.kwonlyargs, arguments.kw_defaults))
+    return {arg.id for arg, default in pairs if default is not None and not isinstance(default, gast.Constant)}
 
 
 def outside_objects(func_node: gast.FunctionDef, classifier: CallClassifier) -> Set[str]:
