@@ -30,7 +30,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
-from adjoint.analysis.aliases import argument_facts, rebound_globals
+from adjoint.analysis.argument_facts import argument_facts, rebound_globals
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.positions import returned_positions

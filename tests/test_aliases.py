@@ -6,7 +6,8 @@ import numpy as np
 
 from adjoint import nodes
 from adjoint.analysis.activity import analyze_activity
-from adjoint.analysis.aliases import analyze_aliases, argument_facts
+from adjoint.analysis.aliases import analyze_aliases
+from adjoint.analysis.argument_facts import argument_facts
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.liveness import Liveness

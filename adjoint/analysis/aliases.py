@@ -18,7 +18,12 @@ may share c's memory is read after the write. So each write is checked:
   argument) memory that a statement which may run before it reads: refused, since the adjoint
   sweep reads what that statement read (a view kept by reference, a row read again) after it;
 - a call of a function that writes in place into a global or closure object the caller reads:
-  refused.
+  refused;
+- a write through a name that may hold memory from outside the function (the root
+  OUTSIDE_MEMORY of analysis/sharing.py: a global, a getter's result, a view or item of one):
+  refused, since the derivative would restore or skip it; a write into a global by its own
+  name (a log, a counter) is allowed where nothing differentiated flows into it and nothing
+  may read it.
 
     >>> # y = x * 2.0; v = y[1:]; v *= 3.0; return np.sum(y)
     >>> # refused at `v *= 3.0`: `y` shares v's memory and is read afterwards
@@ -36,14 +41,14 @@ from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
-from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts, stays_unseen
-from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_ITEMS, OUTSIDE_MEMORY, Sharing, State, operands_of
+from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, stays_unseen
+from adjoint.analysis.sharing import OUTSIDE_MEMORY, Sharing, State, operands_of
+from adjoint.analysis.writes import Write, rebound_lines, statements_of, user_call, writes_in_place
 from adjoint.errors import Location, UnsupportedSyntaxError
-from adjoint.frontend.parse import MISSING, ParsedFunction
-from adjoint.nodes import is_append, is_pop
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.nodes import is_append
 
 
-IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 # NumPy functions that write into their first argument alone.
 WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis)
 
@@ -66,27 +71,6 @@ class Aliases:
         return out
 
 
-@dataclass(frozen=True)
-class _Write:
-    name: str
-    node: gast.AST
-    rebound: bool  # `c += v`, normalized into a rebinding
-
-
-def _writes(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str, str]) -> List[_Write]:
-    writes = [_Write(name, node, True) for name, node in parsed.in_place if kinds.get(name) != SCALAR]
-    for stmt in nodes.statements(func_node):
-        if is_append(stmt):
-            writes.append(_Write(stmt.value.func.value.id, stmt, False))
-        elif isinstance(stmt, gast.Assign):
-            target = stmt.targets[0]
-            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-                writes.append(_Write(target.value.id, stmt, False))
-            elif is_pop(stmt.value):
-                writes.append(_Write(stmt.value.func.value.id, stmt, False))
-    return writes
-
-
 class _Checker:
     def __init__(self, parsed: ParsedFunction, kinds, classifier, activity: Activity, callee_facts=None,
                  residuals: ResidualFacts = NO_FACTS):
@@ -98,9 +82,9 @@ class _Checker:
         self.classifier = classifier
         self.activity = activity
         returns, positions = [callee_facts and (lambda f, c, i=i: callee_facts(f, c, kinds)[i]) for i in (1, 5)]
-        self.storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns, positions)
+        self.storage = Sharing(parsed.node, kinds, classifier, rebound_lines(parsed), returns, positions)
         self.precise = residuals.shapes and BackwardSharing(  # refusals see a backward half's residuals apart
-            parsed.node, kinds, classifier, _rebound_lines(parsed), returns, residuals, positions) or None
+            parsed.node, kinds, classifier, rebound_lines(parsed), returns, residuals, positions) or None
         self.live = Liveness(parsed.node)
         self.statements = {s: s for s in nodes.statements(parsed.node)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
@@ -108,7 +92,7 @@ class _Checker:
 
     def run(self) -> Aliases:
         aliases = Aliases(guards=self.guards)
-        for write in _writes(self.func_node, self.parsed, self.kinds):
+        for write in writes_in_place(self.func_node, self.parsed, self.kinds):
             if self._check_write_into_outside(write):
                 continue
             sharing = self._check(write)
@@ -120,12 +104,12 @@ class _Checker:
         self._check_callees()
         return aliases
 
-    def _check(self, write: _Write) -> Set[str]:
+    def _check(self, write: Write) -> Set[str]:
         name = write.name
         if name not in self.local_names:
             self._check_outer_write(write)
             return set()
-        statements = _statements_of(write, self.storage, self.statements)
+        statements = statements_of(write, self.storage, self.statements)
         sharing = self._sharing(name, statements, self.storage)
         after = frozenset().union(*[self.live.after.get(s, frozenset()) for s in statements])
         precise = sharing if self.precise is None else self._sharing(name, statements, self.precise)
@@ -136,7 +120,7 @@ class _Checker:
             return set()
         return sharing
 
-    def _check_write_into_outside(self, write: _Write) -> bool:
+    def _check_write_into_outside(self, write: Write) -> bool:
         """A write in place through a local name that may hold memory from outside: a global or
         closure object, an item or attribute of one (`a = CONFIG.a; a[0] = v`), one a called function
         returns (`a = weights(); a[0] = v`), one a tuple holds (`t = (W, x); t[0][0] = v`). The
@@ -144,19 +128,19 @@ class _Checker:
         number, at run time if it does not); True where a guard checks it."""
         if write.name not in self.local_names:
             return False
-        statements = _statements_of(write, self.storage, self.statements)
+        statements = statements_of(write, self.storage, self.statements)
         written = self._state_at(statements, self.storage)[0].get(write.name, frozenset())  # not what a list holds
         if OUTSIDE_MEMORY not in written:
             return False
         what = "an object" if write.name.startswith("_") else f"`{write.name}`, which may hold an object"
         self._refuse_or_guard(write, statements, f"this writes in place into {what} from outside "
                               f"{self.func_node.name} (a global, a closure, a parameter's default, an item or "
-                              "attribute of one, or one a called function returns), and the derivative would not make the change as Python "
-                              "does: change a copy (`.copy()`), or pass the object as an argument and return the "
-                              "new value")
+                              "attribute of one, or one a called function returns), and the derivative would not "
+                              "make the change as Python does: change a copy (`.copy()`), or pass the object as an "
+                              "argument and return the new value")
         return True
 
-    def _refuse_or_guard(self, write: _Write, statements: List[gast.stmt], message: str) -> None:
+    def _refuse_or_guard(self, write: Write, statements: List[gast.stmt], message: str) -> None:
         """Refuse now, or, for `c += v` where c may hold a number (whose `+=` only rebinds c), check at
         run time that it does and refuse there otherwise."""
         kind = self.kinds.get(write.name)
@@ -165,14 +149,14 @@ class _Checker:
         location = self.parsed.info.location(write.node)
         self.guards.setdefault(statements[0], []).append((write.name, message, location))
 
-    def _check_outer_write(self, write: _Write) -> None:
+    def _check_outer_write(self, write: Write) -> None:
         """A write into a global or closure object (a log, a counter) is allowed when nothing differentiated
         flows into it and nothing reads the object: the function (by its name, or through a local name that
         may hold memory from outside, `a = CONFIG.w`), or user code it calls (adjoint sweeps too)."""
         stored = [n for n in nodes.names_read(write.node) if n in self.activity.varied]
         readers = [stmt for stmt in self.statements.values()
                    if not isinstance(stmt, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With))
-                   and stmt is not write.node and (_user_call(stmt, self.classifier) is not None or (
+                   and stmt is not write.node and (user_call(stmt, self.classifier) is not None or (
                        not _only_writes_into(stmt, write.name) and write.name in nodes.names_read(stmt))
                        or self._reads_outside_memory(stmt))]
         if stored or readers:
@@ -225,7 +209,7 @@ class _Checker:
         if self.callee_facts is None:
             return
         for stmt in self.statements.values():
-            call = _user_call(stmt, self.classifier)
+            call = user_call(stmt, self.classifier)
             if call is not None:
                 self._check_callee(stmt, call)
 
@@ -244,8 +228,8 @@ class _Checker:
         if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
             raise unreadable or self._refuse(
                 stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
-                f"`{outside}` holds memory from outside this function (a global, a closure or an attribute), "
-                "which the change would reach; return the new value instead, or pass a copy")
+                f"`{outside}` may hold memory from outside this function (a global, a closure, or an object "
+                "reached from one), which the change would reach; return the new value instead, or pass a copy")
         reached = set().union(*[self.storage.reaches(name, state) for name in passed])
         live = self.live.after.get(stmt, frozenset())
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
@@ -334,105 +318,9 @@ def analyze_aliases(parsed: ParsedFunction, kinds: Dict[str, str], classifier: C
                     activity: Activity, callee_facts=None, residuals: ResidualFacts = NO_FACTS) -> Aliases:
     """Check every in-place write of the normalized function (refusing those adjoint cannot follow)
     and return which names share memory with a name written in place. `callee_facts(func, call,
-    kinds)` is `argument_facts` of the user function `func` for the kinds of the call's arguments."""
+    kinds)` is `argument_facts` (analysis/argument_facts.py) of the user function `func` for the
+    kinds of the call's arguments."""
     return _Checker(parsed, kinds, classifier, activity, callee_facts, residuals).run()
-
-
-def _rebound_lines(parsed: ParsedFunction) -> FrozenSet[int]:
-    return frozenset(getattr(node, "lineno", None) for _, node in parsed.in_place)
-
-
-def _statements_of(write: _Write, storage: Sharing, statements: Dict[gast.stmt, gast.stmt]) -> List[gast.stmt]:
-    """The normalized statements of a write: itself, or for `c += v` the rebinding of c it became
-    (every statement made of it, if normalization left no rebinding; those of its line, if none
-    keeps its column)."""
-    if write.node in storage.before:
-        return [write.node]
-    lineno = getattr(write.node, "lineno", None)
-    same_line = [stmt for key, stmt in statements.items()
-                 if key in storage.before and getattr(stmt, "lineno", None) == lineno]
-    same_place = [stmt for stmt in same_line if stmt.col_offset == getattr(write.node, "col_offset", None)]
-    same_line = same_place or same_line
-    rebindings = [stmt for stmt in same_line if isinstance(stmt, gast.Assign)
-                  and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == write.name]
-    return rebindings or same_line
-
-
-def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
-                   residual_facts: Callable[[Callable], ResidualFacts] = lambda func: NO_FACTS):
-    """(the Location of the first in-place write of a normalized function into its arguments,
-    its own or one made by a function it passes them to, or None; what it returns may be or hold
-    of memory it did not make (ARGUMENTS, OUTSIDE_MEMORY, OUTSIDE_ITEMS: analysis/sharing.py);
-    the ids of the global or closure objects it or a function it calls writes into in place; the
-    Location of its first write no caller sees (into memory private to a backward half and its
-    forward half, analysis/residuals.py), or None). `callee_facts(func, call, kinds)` gives those
-    facts of a callee, `residual_facts(func)` a backward half's ResidualFacts."""
-    returns_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
-    residuals = residual_facts(parsed.func)
-    storage = BackwardSharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_of, residuals)
-    statements = {s: s for s in nodes.statements(parsed.node)}
-    returned = parsed.node.body[-1]
-    returns = _returned_memory(storage, returned)
-    outer = _outer_writes(parsed, kinds, classifier, callee_facts)
-    private = []
-    for write in _writes(parsed.node, parsed, kinds):
-        for stmt in _statements_of(write, storage, statements):
-            written = storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots
-            if written and (write.rebound or not written <= private_parts(residuals)):
-                return parsed.info.location(write.node), returns, outer, None
-            if written:
-                private.append(parsed.info.location(write.node))
-    for stmt in statements:
-        call = _user_call(stmt, classifier)
-        if call is None:
-            continue
-        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name)]
-        reached = set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed])
-        if not reached & storage.argument_roots:
-            continue
-        where, _, _, _, unseen, _ = callee_facts(classifier.classify(call).func, call, kinds)
-        if where or unseen and not residuals.calls:
-            return parsed.info.location(stmt), returns, outer, None
-        if unseen:
-            private.append(parsed.info.location(stmt))
-    return None, returns, outer, (private[0] if private else None)
-
-
-def _returned_memory(storage: Sharing, returned: gast.stmt) -> FrozenSet[str]:
-    """What the returned value may be or hold of memory the function did not make (ARGUMENTS,
-    OUTSIDE_MEMORY, OUTSIDE_ITEMS: analysis/sharing.py)."""
-    if not (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name)):
-        return frozenset()
-    own, held = [facts.get(returned.value.id, frozenset()) for facts in storage.before[returned]]
-    returns = {ARGUMENTS} if (own | held) & storage.argument_roots else set()
-    if OUTSIDE_MEMORY in own:
-        returns.add(OUTSIDE_MEMORY)
-    elif OUTSIDE_MEMORY in held:
-        returns.add(OUTSIDE_ITEMS)
-    return frozenset(returns)
-
-
-def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:
-    """(id of the function's globals, name) for each global name it declares `global` and assigns."""
-    declared = {name for node in nodes.walk(parsed.node) if isinstance(node, gast.Global) for name in node.names}
-    globals_ = getattr(parsed.func, "__globals__", {})
-    return frozenset((id(globals_), name) for name in declared & set(nodes.names_stored(parsed.node)))
-
-
-def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                  callee_facts) -> FrozenSet[object]:
-    """The ids of the objects from outside a function (globals, closures) that it, or a function
-    it calls, writes into in place, and (id of globals, name) for the global names they rebind."""
-    local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
-    objects = [parsed.lookup(write.name) for write in _writes(parsed.node, parsed, kinds)
-               if write.name not in local_names]
-    outer = {id(obj) for obj in objects if obj is not MISSING and not isinstance(obj, IMMUTABLE)}
-    outer |= rebound_globals(parsed)
-    for stmt in nodes.statements(parsed.node):
-        call = _user_call(stmt, classifier)
-        if call is not None:
-            outer |= callee_facts(classifier.classify(call).func, call, kinds)[3]
-    return frozenset(outer)
 
 
 def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: CallClassifier) -> List[str]:
@@ -473,14 +361,6 @@ def _names_read_by(stmt: gast.stmt) -> Set[str]:
     if isinstance(stmt, (gast.With, gast.FunctionDef)):
         return set()
     return set(nodes.names_read(stmt))
-
-
-def _user_call(stmt: gast.stmt, classifier: CallClassifier):
-    """The call of a user function that `x = f(...)` or `f(...)` makes, or None."""
-    value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-    if isinstance(value, gast.Call) and classifier.classify(value).kind == Callee.USER:
-        return value
-    return None
 
 
 def insert_guards(func_node: gast.FunctionDef, guards: Dict[gast.stmt, List[Tuple[str, str, Location]]],

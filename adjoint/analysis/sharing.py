@@ -4,10 +4,12 @@ Each name maps to abstract memory roots: `own[n]`, the memory n's object may be,
 `held[n]`, the memory of the objects it may hold (a list's elements). Arguments start with
 roots of their own; `d = c`, basic-slice views (`c[1:]`), the NumPy functions that may return a
 view (VIEW_FUNCTIONS), items of lists and the results of callees that may return an argument
-share their operand's roots; anything else is new memory. An object from outside the function
-(a global or closure name, or an object a called function may hand out of its globals) has the
-root OUTSIDE_MEMORY, as has what it holds. analysis/aliases.py decides from these facts which
-in-place writes are exact.
+share their operand's roots; anything else is new memory. Memory the function neither made nor
+was given has the root OUTSIDE_MEMORY: the objects of its globals and closure cells (and what a
+module holds), a parameter's default object, and all they hold; a called user function's facts
+(`returns`) say whether its result may be or hold its arguments or such memory, so that a name
+bound to a getter's result, a view of a global or an item of a tuple holding one reaches it too.
+analysis/aliases.py decides from these facts which in-place writes are exact.
 """
 from __future__ import annotations
 
@@ -292,7 +294,6 @@ class Sharing:
         if module == "builtins":
             return {fresh}, set()
         return {fresh} | shared, shared
-
 
     def _outside_copy(self, call: gast.Call, fresh: str) -> Optional[Tuple[Set[str], Set[str]]]:
         """`W.copy()`, `W.astype(float)`, `W.sum()` of a global array: a new array (a method of a local
