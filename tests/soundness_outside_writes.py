@@ -294,6 +294,12 @@ def ufunc_out_into_a_global_after_a_read(x):
     return np.sum(W * y)
 
 
+def ufunc_output_by_position_into_a_global_after_a_read(x):
+    y = W * x
+    np.negative(W, W)  # <- global-positional-out
+    return np.sum(W * y)
+
+
 def callee_writes_into_a_getter_result(x):
     a = weights()
     set_first(a, x[0])  # <- callee-writes-getter-result
@@ -498,6 +504,7 @@ CASES = [
     _refused(scattered_through_a_getter, "add-at"),
     _refused(copied_into_a_global_after_a_read, "global-copyto"),
     _refused(ufunc_out_into_a_global_after_a_read, "global-out"),
+    _refused(ufunc_output_by_position_into_a_global_after_a_read, "global-positional-out"),
     _refused(callee_writes_into_a_getter_result, "callee-writes-getter-result"),
     _refused(callee_writes_a_constant_into_a_getter_result, "callee-writes-constant"),
     _refused(written_through_a_getter_in_a_loop, "loop"),

@@ -194,8 +194,8 @@ class _Checker:
                 continue
             if not self._may_change_arguments(stmt.value):
                 continue
-            touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name) and a.id in self.local_names]
-            varied = [a.id for a in touched if a.id in self.activity.varied]
+            touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name)]
+            varied = [a.id for a in touched if a.id in self.local_names and a.id in self.activity.varied]
             if varied:
                 raise self._refuse(stmt, f"this call is made for its effect on `{varied[0]}`, which depends on "
                                    "the differentiated arguments; adjoint cannot tell what it changes: "
@@ -326,10 +326,10 @@ def analyze_aliases(parsed: ParsedFunction, kinds: Dict[str, str], classifier: C
 def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: CallClassifier) -> List[str]:
     """The names a NumPy call made for its effect may write into: its `out=` (and a ufunc's outputs
     passed by position) where it has one, the first argument of those that write into it, else
-    any name it is given."""
+    any name it is given (a global's too)."""
     out = [k.value for k in call.keywords if k.arg == "out"]
     func = classifier.classify(call).func
-    if out and isinstance(func, np.ufunc):
+    if isinstance(func, np.ufunc):
         out += call.args[func.nin:]
     elif any(func is writer for writer in WRITE_FIRST_ARGUMENT) and call.args:
         out = call.args[:1]
