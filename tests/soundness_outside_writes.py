@@ -14,7 +14,9 @@ exact. Every refused case below but `written_through_a_pair`, `written_through_a
 the global other than Python does) before "from outside" was decided from the sharing
 analysis's memory roots instead of from the syntax of the name's bindings. A write into a global
 by its own name is refused where a local name that may hold memory from outside is read (one
-object may have several global names: `SETTINGS.w is W`).
+object may have several global names: `SETTINGS.w is W`). A builtin other than those that make
+numbers or new containers (getattr, vars) may return what it is given, and `dict(d)` holds d's
+values: writes through them into an argument's memory were missed too.
 """
 from __future__ import annotations
 
@@ -410,6 +412,38 @@ def written_through_a_getter_in_a_while_loop(x):
     return np.sum(CONFIG.w * x)
 
 
+def written_through_getattr(x):
+    a = getattr(CONFIG, "w")
+    a[0] = x[0]  # <- getattr
+    return np.sum(CONFIG.w * x)
+
+
+def written_through_vars(x):
+    a = vars(CONFIG)["w"]
+    a[0] = x[0]  # <- vars
+    return np.sum(CONFIG.w * x)
+
+
+def written_through_a_dict_copy(x):
+    d = dict(TABLE)
+    a = d["w"]
+    a[0] = x[0]  # <- dict-copy
+    return np.sum(TABLE["w"] * x)
+
+
+def argument_written_through_a_dict_copy(p, x):
+    d = dict(p)
+    a = d["w"]
+    a[0] = x[0]  # <- argument-dict-copy
+    return np.sum(p["w"] * x)
+
+
+def argument_written_through_getattr(p, x):
+    a = getattr(p, "w")
+    a[0] = x[0]  # <- argument-getattr
+    return np.sum(p.w * x)
+
+
 # ----- exact ----------------------------------------------------------------------------
 
 def getter_read(x):
@@ -521,6 +555,13 @@ CASES = [
     _refused(written_through_zip, "zip"),
     _refused(written_through_enumerate, "enumerate"),
     _refused(written_through_a_getter_in_a_while_loop, "while"),
+    _refused(written_through_getattr, "getattr"),
+    _refused(written_through_vars, "vars"),
+    _refused(written_through_a_dict_copy, "dict-copy"),
+    Refused(argument_written_through_a_dict_copy, ({"w": np.array([1.0, 2.0, 3.0])}, _X[0]), AdjointError,
+            "argument-dict-copy", wrt=1),
+    Refused(argument_written_through_getattr, (types.SimpleNamespace(w=np.array([1.0, 2.0, 3.0])), _X[0]),
+            AdjointError, "argument-getattr", wrt=1),
     Exact(getter_read, _vector),
     Exact(copy_of_a_getter_result_written, _vector),
     Exact(copy_of_a_global_written, _vector),

@@ -44,8 +44,12 @@ COPYING_METHODS = ("copy", "astype", "flatten", "tolist", "round", "clip", "cums
                    "mean", "std", "var", "min", "max", "dot", "argsort", "argmax", "argmin", "repeat", "take", "trace")
 # Builtins that make a new container holding their argument's items, and builtins that may
 # return one of their arguments or of its items.
-CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate)
+CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate, dict, set, frozenset)
 SHARING_BUILTINS = (max, min, iter, next)
+# Builtins whose result holds nothing of their arguments (numbers, strings, a range); `sum` holds
+# what the lists it joins hold; any other builtin (getattr, vars, map) may return what it is given.
+VALUE_BUILTINS = (abs, float, int, complex, bool, len, round, pow, divmod, str, repr, isinstance, hash, id, range,
+                  any, all, print, format, ord, chr, type, callable)
 # The root of the object `name = value` makes: FRESH + the statement's id.
 FRESH = "new "
 NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
@@ -291,8 +295,10 @@ class Sharing:
             return {fresh} | shared, shared
         if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):
             return {fresh}, set()
-        if module == "builtins":
+        if module == "builtins" and any(func is b for b in VALUE_BUILTINS):
             return {fresh}, set()
+        if func is sum:
+            return {fresh}, set().union(*[self.held.get(a.id, set()) for a in call.args if isinstance(a, gast.Name)])
         return {fresh} | shared, shared
 
     def _outside_copy(self, call: gast.Call, fresh: str) -> Optional[Tuple[Set[str], Set[str]]]:
