@@ -19,7 +19,7 @@ import linecache
 import re
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import gast
 import numpy as np
@@ -35,7 +35,7 @@ from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.positions import returned_positions
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_facts, forward_half_of
-from adjoint.analysis.sharing import RETURNS_ANYTHING
+from adjoint.analysis.sharing import ARGUMENTS, RETURNS_ANYTHING
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
@@ -115,6 +115,8 @@ class Generation:
         # transform takes it (neither the classifier nor the kinds inference changes what they
         # read): one normalization where there were three
         self.callees_read: Dict[Tuple, Tuple] = {}
+        self.facts_being_read: Set[Tuple] = set()  # callee_facts keys whose function is being read
+        self.recursive: Set[Tuple] = set()  # ... and those of them a call in their own body asked for
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
@@ -200,6 +202,8 @@ class Generation:
         (analysis/positions.py; None if it does not)."""
         parameter_kinds = _parameter_kinds(func, call, kinds)
         key = (func, tuple(sorted(parameter_kinds.items())))
+        if key in self.facts_being_read:
+            self.recursive.add(key)
         if key not in self.argument_facts:
             # while a recursive function is read:
             self.argument_facts[key] = (None, RETURNS_ANYTHING, None, frozenset(), None, None)
@@ -213,12 +217,33 @@ class Generation:
                 return self.argument_facts[key]
             classifier = read[2] if read else CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = read[3] if read else infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
-            where, returns, outer, unseen = argument_facts(parsed, parsed_kinds, classifier,
-                                                           self.callee_facts, self.residual_facts)
-            positions = returned_positions(parsed, parsed_kinds, classifier,
-                                           lambda f, call: self.callee_facts(f, call, parsed_kinds)[1])
-            self.argument_facts[key] = (where, returns, None, outer, unseen, positions)
+            self.facts_being_read.add(key)
+            self.argument_facts[key] = self._recursive_facts(key, parsed, parsed_kinds, classifier)
+            self.facts_being_read.discard(key)
         return self.argument_facts[key]
+
+    def _recursive_facts(self, key: Tuple, parsed, kinds: Dict[str, str], classifier: CallClassifier) -> Tuple:
+        """The facts of a function whose calls of itself (directly or through other functions) are
+        taken to return what `assumed` says, from its arguments at first: where it is found to return
+        more, the assumption grows and the facts read under it (its callees' too) are read again."""
+        assumed = frozenset({ARGUMENTS})
+        while True:
+            self.argument_facts[key] = (None, assumed, None, frozenset(), None, None)
+            known = (set(self.argument_facts), set(self.forward_facts))
+            self.recursive.discard(key)
+            facts = self._read_facts(parsed, kinds, classifier)
+            if key not in self.recursive or facts[1] <= assumed:
+                return facts
+            assumed |= facts[1]
+            for before, table in zip(known, (self.argument_facts, self.forward_facts)):
+                for stale in set(table) - before:
+                    del table[stale]
+
+    def _read_facts(self, parsed, kinds: Dict[str, str], classifier: CallClassifier) -> Tuple:
+        """callee_facts of a function read and normalized (but for the error that kept it unread)."""
+        where, returns, outer, unseen = argument_facts(parsed, kinds, classifier, self.callee_facts, self.residual_facts)
+        positions = returned_positions(parsed, kinds, classifier, lambda f, call: self.callee_facts(f, call, kinds)[1])
+        return where, returns, None, outer, unseen, positions
 
     def residual_facts(self, func: Callable) -> ResidualFacts:
         """What backward half `func` may change of its residuals without a caller seeing it

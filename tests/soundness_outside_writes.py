@@ -16,7 +16,8 @@ analysis's memory roots instead of from the syntax of the name's bindings. A wri
 by its own name is refused where a local name that may hold memory from outside is read (one
 object may have several global names: `SETTINGS.w is W`). A builtin other than those that make
 numbers or new containers (getattr, vars) may return what it is given, and `dict(d)` holds d's
-values: writes through them into an argument's memory were missed too.
+values: writes through them into an argument's memory were missed too. A recursive function's
+calls of itself are taken to return what its arguments hold until its facts say more.
 """
 from __future__ import annotations
 
@@ -110,6 +111,24 @@ def filled():
 
 def attribute_of(p):
     return p.w
+
+
+def recursive_weights(n):
+    if n == 0:
+        return W
+    return recursive_weights(n - 1)
+
+
+def even_weights(n):
+    if n == 0:
+        return W
+    return odd_weights(n - 1)
+
+
+def odd_weights(n):
+    if n == 0:
+        return np.zeros(3)
+    return even_weights(n - 1)
 
 
 def set_first(a, v):
@@ -444,6 +463,18 @@ def argument_written_through_getattr(p, x):
     return np.sum(p.w * x)
 
 
+def written_through_a_recursive_getter(x):
+    a = recursive_weights(2)
+    a[0] = x[0]  # <- recursive-getter
+    return np.sum(W * x)
+
+
+def written_through_mutually_recursive_getters(x):
+    a = odd_weights(3)
+    a[1] = x[0]  # <- mutually-recursive-getters
+    return np.sum(W * x)
+
+
 # ----- exact ----------------------------------------------------------------------------
 
 def getter_read(x):
@@ -555,6 +586,8 @@ CASES = [
     _refused(written_through_zip, "zip"),
     _refused(written_through_enumerate, "enumerate"),
     _refused(written_through_a_getter_in_a_while_loop, "while"),
+    _refused(written_through_a_recursive_getter, "recursive-getter"),
+    _refused(written_through_mutually_recursive_getters, "mutually-recursive-getters"),
     _refused(written_through_getattr, "getattr"),
     _refused(written_through_vars, "vars"),
     _refused(written_through_a_dict_copy, "dict-copy"),
