@@ -241,7 +241,8 @@ class Generation:
 
     def _read_facts(self, parsed, kinds: Dict[str, str], classifier: CallClassifier) -> Tuple:
         """callee_facts of a function read and normalized (but for the error that kept it unread)."""
-        where, returns, outer, unseen = argument_facts(parsed, kinds, classifier, self.callee_facts, self.residual_facts)
+        facts = argument_facts(parsed, kinds, classifier, self.callee_facts, self.residual_facts)
+        where, returns, outer, unseen = facts
         positions = returned_positions(parsed, kinds, classifier, lambda f, call: self.callee_facts(f, call, kinds)[1])
         return where, returns, None, outer, unseen, positions
 
