@@ -17,7 +17,9 @@ by its own name is refused where a local name that may hold memory from outside 
 object may have several global names: `SETTINGS.w is W`). A builtin other than those that make
 numbers or new containers (getattr, vars) may return what it is given, and `dict(d)` holds d's
 values: writes through them into an argument's memory were missed too. A recursive function's
-calls of itself are taken to return what its arguments hold until its facts say more.
+calls of itself are taken to return what its arguments hold until its facts say more. A called
+function (a method of a global object too) that writes through such a name tells its callers it
+changes some object from outside: a caller reading memory from outside is refused at the call.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ CONFIG = types.SimpleNamespace(w=np.array([1.0, 2.0, 3.0]))
 SETTINGS = types.ModuleType("settings")
 SETTINGS.w = np.array([1.0, 2.0, 3.0])
 FILLED = np.array([1.0, 2.0, 3.0])  # written to 2.0 by `constant_copied_into_a_global`, read by nothing else
+STAMPS = np.zeros(2)  # written to 1.0 by `stamp`, read by nothing differentiated
 SHARED = np.array([1.0, 2.0, 3.0])  # one object under several global names
 SHARED_SETTINGS = types.ModuleType("shared_settings")
 SHARED_SETTINGS.w = SHARED
@@ -54,7 +57,22 @@ class Model:
         return self
 
 
+class Setter:
+    def __init__(self):
+        self.w = W
+
+    def put(self, v):
+        self.w[0] = v
+        return v
+
+    def put_through_a_name(self, v):
+        a = self.w
+        a[0] = v
+        return v
+
+
 MODEL = Model()
+SETTER = Setter()
 
 
 def weights():
@@ -129,6 +147,21 @@ def odd_weights(n):
     if n == 0:
         return np.zeros(3)
     return even_weights(n - 1)
+
+
+def put_through_a_getter(v):
+    a = weights()
+    a[0] = v
+    return v
+
+
+def stamp():
+    a = stamps()
+    a[0] = 1.0
+
+
+def stamps():
+    return STAMPS
 
 
 def set_first(a, v):
@@ -475,6 +508,27 @@ def written_through_mutually_recursive_getters(x):
     return np.sum(W * x)
 
 
+def callee_writes_through_a_getter(x):
+    put_through_a_getter(x[0])  # <- callee-writes-through-getter
+    return np.sum(W * x)
+
+
+def method_writes_into_its_object(x):
+    SETTER.put(x[0])  # <- method-writes-self
+    return np.sum(W * x)
+
+
+def method_writes_through_a_name(x):
+    SETTER.put_through_a_name(x[0])  # <- method-writes-through-name
+    return np.sum(W * x)
+
+
+def method_writes_a_constant_after_a_read(x):
+    y = W * x
+    SETTER.put(2.0)  # <- method-writes-constant
+    return np.sum(y * W)
+
+
 # ----- exact ----------------------------------------------------------------------------
 
 def getter_read(x):
@@ -528,6 +582,11 @@ def constant_copied_into_a_global(x):
     a = filled()
     np.copyto(a, 2.0)
     return np.sum(FILLED * x)
+
+
+def callee_stamps_a_global(x):
+    stamp()
+    return np.sum(x * x)
 
 
 def _vector(rng):
@@ -586,6 +645,10 @@ CASES = [
     _refused(written_through_zip, "zip"),
     _refused(written_through_enumerate, "enumerate"),
     _refused(written_through_a_getter_in_a_while_loop, "while"),
+    _refused(callee_writes_through_a_getter, "callee-writes-through-getter"),
+    _refused(method_writes_into_its_object, "method-writes-self"),
+    _refused(method_writes_through_a_name, "method-writes-through-name"),
+    _refused(method_writes_a_constant_after_a_read, "method-writes-constant"),
     _refused(written_through_a_recursive_getter, "recursive-getter"),
     _refused(written_through_mutually_recursive_getters, "mutually-recursive-getters"),
     _refused(written_through_getattr, "getattr"),
@@ -603,4 +666,5 @@ CASES = [
     Exact(new_list_of_globals_appended_to, _vector),
     Exact(copies_from_a_callee_written, _vector),
     Exact(constant_copied_into_a_global, _vector),
+    Exact(callee_stamps_a_global, _vector),
 ]

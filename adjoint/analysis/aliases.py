@@ -166,8 +166,7 @@ class _Checker:
 
     def _reads_outside_memory(self, stmt: gast.stmt) -> bool:
         """Whether the statement reads a local name that may hold memory from outside the function."""
-        return any(name in self.local_names and OUTSIDE_MEMORY in self.storage.ever.get(name, ())
-                   for name in _names_read_by(stmt))
+        return any(name in self.local_names and self._may_hold_outside_memory(name) for name in _names_read_by(stmt))
 
     def _sharing(self, name: str, statements: List[gast.stmt], storage: Sharing) -> Set[str]:
         """The names that may share memory with `name` where the statements write into it."""
@@ -244,17 +243,28 @@ class _Checker:
     def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[object]) -> None:
         """A called function that writes in place into a global or closure object this function
         reads, or rebinds a global name it reads: the derivative would read the new values (or,
-        saved by reference, see them change), and would not follow the change itself."""
+        saved by reference, see them change), and would not follow the change itself. Where it
+        writes through a name that may hold memory from outside (OUTSIDE_MEMORY in `outer`: which
+        object, nothing tells), any other statement reading a name that may hold such memory counts."""
         if not outer:
             return
         globals_ = id(getattr(self.parsed.func, "__globals__", {}))
         for reader in self.statements.values():
-            for name in sorted(_names_read_by(reader) - self.local_names):
-                if id(self.parsed.lookup(name)) in outer or (globals_, name) in outer:
-                    line = self.parsed.info.location(reader).lineno
+            for name in sorted(_names_read_by(reader)):
+                line = self.parsed.info.location(reader).lineno
+                changed = id(self.parsed.lookup(name)) in outer or (globals_, name) in outer
+                if name not in self.local_names and changed:
                     raise self._refuse(stmt, f"`{func.__name__}` changes `{name}`, which line {line} of "
                                        f"{self.func_node.name} reads; the derivative would not follow the change: "
                                        "pass it as an argument and return the new value")
+                if OUTSIDE_MEMORY in outer and reader is not stmt and self._may_hold_outside_memory(name):
+                    raise self._refuse(stmt, f"`{func.__name__}` changes in place an object from outside it (a "
+                                       f"global, or an object reached from one), which `{name}`, read at line {line} "
+                                       f"of {self.func_node.name}, may hold; the derivative would not follow the "
+                                       "change: pass the object as an argument and return the new value")
+
+    def _may_hold_outside_memory(self, name: str) -> bool:
+        return OUTSIDE_MEMORY in self.storage.ever.get(name, ())
 
     def _check_earlier_reads(self, stmt: gast.stmt, written: List[str], what: str,
                              better_reason: Callable[[str], Optional[Exception]] = lambda name: None) -> None:

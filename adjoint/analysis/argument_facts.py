@@ -36,7 +36,7 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
     statements = {s: s for s in nodes.statements(parsed.node)}
     returned = parsed.node.body[-1]
     returns = _returned_memory(storage, returned)
-    outer = _outerwrites_in_place(parsed, kinds, classifier, callee_facts)
+    outer = _outer_writes(parsed, kinds, classifier, callee_facts, storage)
     private = []
     for write in writes_in_place(parsed.node, parsed, kinds):
         for stmt in statements_of(write, storage, statements):
@@ -82,14 +82,20 @@ def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:
     return frozenset((id(globals_), name) for name in declared & set(nodes.names_stored(parsed.node)))
 
 
-def _outerwrites_in_place(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                  callee_facts) -> FrozenSet[object]:
+def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
+                  callee_facts, storage: Sharing) -> FrozenSet[object]:
     """The ids of the objects from outside a function (globals, closures) that it, or a function
-    it calls, writes into in place, and (id of globals, name) for the global names they rebind."""
+    it calls, writes into in place, (id of globals, name) for the global names they rebind, and
+    OUTSIDE_MEMORY where one writes through a local name that may hold memory from outside (which
+    object, nothing tells)."""
     local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
-    objects = [parsed.lookup(write.name) for write in writes_in_place(parsed.node, parsed, kinds)
-               if write.name not in local_names]
+    writes = writes_in_place(parsed.node, parsed, kinds)
+    objects = [parsed.lookup(write.name) for write in writes if write.name not in local_names]
     outer = {id(obj) for obj in objects if obj is not MISSING and not isinstance(obj, IMMUTABLE)}
+    statements = {s: s for s in nodes.statements(parsed.node)}
+    if any(OUTSIDE_MEMORY in storage.before[stmt][0].get(write.name, ())
+           for write in writes if write.name in local_names for stmt in statements_of(write, storage, statements)):
+        outer.add(OUTSIDE_MEMORY)
     outer |= rebound_globals(parsed)
     for stmt in nodes.statements(parsed.node):
         call = user_call(stmt, classifier)
