@@ -447,7 +447,7 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             ) from None
         refuse_complex_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
         try:
-            value, tangent = function(*primal, **kwargs, **dict(zip(tangent_keywords(function, count), tangents)))
+            value, tangent = function(*primal, **kwargs, **dict(zip(dispatch.tangent_keywords(function, count), tangents)))
         except (runtime.NonScalarOutput, runtime.Refused) as error:  # a derived function's, differentiated
             raise failed(error) from None
         if holds_complex(value) or holds_complex(tangent):
@@ -455,15 +455,6 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         return value, tangent
 
     return _as_plain_function(func, value_and_tangent, "jvp", specializing)
-
-
-@functools.lru_cache(maxsize=None)
-def tangent_keywords(function: Callable, count: int) -> Tuple[str, ...]:
-    """The names of a generated jvp function's tangent parameters: its last keyword-only ones."""
-    function = getattr(function, "func", function)  # a partial binds a method's instance
-    code = getattr(function, "py_func", function).__code__  # a compiled one's Python derivative (backend/numba.py)
-    end = code.co_argcount + code.co_kwonlyargcount
-    return code.co_varnames[end - count:end]
 
 
 @transformation

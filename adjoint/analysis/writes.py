@@ -8,12 +8,13 @@ function's writes reach its arguments.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List
+from typing import Dict, FrozenSet, List, Optional
 
 import gast
 
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.item_writes import item_updates
 from adjoint.analysis.kinds import SCALAR
 from adjoint.analysis.sharing import Sharing
 from adjoint.frontend.parse import ParsedFunction
@@ -28,11 +29,14 @@ class Write:
     name: str
     node: gast.AST
     rebound: bool  # `c += v`, normalized into a rebinding
+    container: str = ""  # `c[k] += v`: a write into the item loaded into `name` (analysis/item_writes.py)
+    kind: Optional[str] = None  # the kind of that item, where known
 
 
 def writes_in_place(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str, str]) -> List[Write]:
     """Every in-place write of the normalized function (not `c += v` where c holds a number)."""
     writes = [Write(name, node, True) for name, node in parsed.in_place if kinds.get(name) != SCALAR]
+    writes += [Write(u.item, u.store, True, u.container, u.kind) for u in item_updates(parsed, kinds)]
     for stmt in nodes.statements(func_node):
         if is_append(stmt):
             writes.append(Write(stmt.value.func.value.id, stmt, False))
