@@ -178,6 +178,8 @@ HOSTILE = [
             NonScalarOutputError, r"shape \(3,\)"),
     Hostile("vjp-of-grad-of-an-array-output", lambda: adjoint.vjp(adjoint.grad(hf.array_output))(1.0),
             NonScalarOutputError, r"shape \(3,\)"),
+    Hostile("grad-of-grad-of-an-array-output", lambda: adjoint.grad(adjoint.grad(hf.array_output))(1.0),
+            NonScalarOutputError, r"shape \(3,\)"),
     Hostile("hessian-of-an-array-output", lambda: adjoint.hessian(hf.array_output)(1.0), NonScalarOutputError,
             r"shape \(3,\)"),
     Hostile("size-one-array-output", lambda: adjoint.grad(hf.size_one_output)(3.0), expect=6.0),

@@ -20,6 +20,9 @@ LINEAR_HELPERS = (
 )
 BILINEAR = (np.dot, np.vdot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
 EFFECTFUL_HELPERS = (runtime.enter_context, runtime.exit_context)  # a `with` block's start and end
+# Helpers that refuse what they are given (grad's seed of a function returning an array): their
+# value may go unused, in a derivative of a derivative, but the call must stay.
+CHECKS = (runtime.unit_seed,)
 PURE_BUILTINS = (len, range, reversed, float, int, abs, min, max, sum, isinstance, bool, list, tuple)
 
 
@@ -41,6 +44,11 @@ class Facts:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
         func = _resolve_dotted(func_node, self.resolve)
         return any(func is known for known in BILINEAR)
+
+    def calls_a_check(self, expr: gast.expr) -> bool:
+        """Whether expr calls one of CHECKS."""
+        return any(isinstance(node, gast.Call) and any(_resolve_dotted(node.func, self.resolve) is check
+                                                      for check in CHECKS) for node in nodes.walk(expr))
 
     def is_temporary(self, identifier: str) -> bool:
         """A name the compiler made up (not the user's, nor the adjoint of one of the user's)."""
