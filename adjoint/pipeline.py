@@ -19,7 +19,7 @@ import linecache
 import re
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import gast
 import numpy as np
@@ -30,11 +30,12 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
-from adjoint.analysis.aliases import argument_facts, rebound_globals
+from adjoint.analysis.argument_facts import argument_facts, rebound_globals
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.positions import returned_positions
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_facts, forward_half_of
+from adjoint.analysis.sharing import ARGUMENTS, RETURNS_ANYTHING
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
@@ -155,6 +156,8 @@ class Generation:
         # nor the kinds inference changes what they read): one normalization where there were four
         self.callees_read: Dict[Tuple, Tuple] = {}
         self.answers = Answers()  # which kept answers, and readings, are final
+        self.facts_being_read: Set[Tuple] = set()  # callee_facts keys whose function is being read
+        self.recursive: Set[Tuple] = set()  # ... and those of them a call in their own body asked for
 
     def request(self, func: Callable, wrt: Tuple[str, ...], mode: str, location=None,
                 kinds: Optional[Dict[str, str]] = None) -> str:
@@ -251,18 +254,22 @@ class Generation:
         return self.output_kinds[key]
 
     def callee_facts(self, func: Callable, call: gast.Call, kinds: Dict[str, str]):
-        """Where user function `func` writes into its arguments in place (None: nowhere),
-        whether what it returns may be one of its arguments, given the kinds of the call's
-        arguments, the error that kept adjoint from reading it (None if it could), the ids
-        of the global or closure objects it writes into in place, the first write no caller sees
+        """Where user function `func` writes into its arguments in place (None: nowhere), what
+        its result may be of memory it did not make (its arguments, objects from outside: see
+        analysis/sharing.py), given the kinds of the call's arguments, the error that kept adjoint
+        from reading it (None if it could), the ids of the global or closure objects it writes
+        into in place, the first write no caller sees
         (analysis/residuals.py), and the length of the tuple of objects apart it returns
         (analysis/positions.py; None if it does not)."""
         parameter_kinds = _parameter_kinds(func, call, kinds)
         key = (func, tuple(sorted(parameter_kinds.items())))
+        if key in self.facts_being_read:
+            self.recursive.add(key)
         if key in self.argument_facts:
             self.answers.asked(("facts", key))
             return self.argument_facts[key]
-        self.argument_facts[key] = (None, True, None, frozenset(), None, None)  # while a recursive function is read
+        # while a recursive function is read:
+        self.argument_facts[key] = (None, RETURNS_ANYTHING, None, frozenset(), None, None)
         with self.answers.answering(("facts", key)):
             read = self.callees_read.get(key)  # a function that returns a value: as callee_kind read it
             if read and ("kind", key) not in self.answers.final:
@@ -271,16 +278,39 @@ class Generation:
                 parsed, _ = read[:2] if read else normalize(self.materialize(func, parameter_kinds),
                                                             returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
-                self.argument_facts[key] = (error.location, True, error, _globals_it_rebinds(func), None, None)
+                self.argument_facts[key] = (error.location, RETURNS_ANYTHING, error, _globals_it_rebinds(func),
+                                            None, None)
                 return self.argument_facts[key]
             classifier = read[2] if read else CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = read[3] if read else infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
-            where, returns_argument, outer, unseen = argument_facts(parsed, parsed_kinds, classifier,
-                                                                    self.callee_facts, self.residual_facts)
-            positions = returned_positions(parsed, parsed_kinds, classifier,
-                                           lambda f, call: self.callee_facts(f, call, parsed_kinds)[1])
-            self.argument_facts[key] = (where, returns_argument, None, outer, unseen, positions)
+            self.facts_being_read.add(key)
+            self.argument_facts[key] = self._recursive_facts(key, parsed, parsed_kinds, classifier)
+            self.facts_being_read.discard(key)
         return self.argument_facts[key]
+
+    def _recursive_facts(self, key: Tuple, parsed, kinds: Dict[str, str], classifier: CallClassifier) -> Tuple:
+        """The facts of a function whose calls of itself (directly or through other functions) are
+        taken to return what `assumed` says, from its arguments at first: where it is found to return
+        more, the assumption grows and the facts read under it (its callees' too) are read again."""
+        assumed = frozenset({ARGUMENTS})
+        while True:
+            self.argument_facts[key] = (None, assumed, None, frozenset(), None, None)
+            known = (set(self.argument_facts), set(self.forward_facts))
+            self.recursive.discard(key)
+            facts = self._read_facts(parsed, kinds, classifier)
+            if key not in self.recursive or facts[1] <= assumed:
+                return facts
+            assumed |= facts[1]
+            for before, table in zip(known, (self.argument_facts, self.forward_facts)):
+                for stale in set(table) - before:
+                    del table[stale]
+
+    def _read_facts(self, parsed, kinds: Dict[str, str], classifier: CallClassifier) -> Tuple:
+        """callee_facts of a function read and normalized (but for the error that kept it unread)."""
+        facts = argument_facts(parsed, kinds, classifier, self.callee_facts, self.residual_facts)
+        where, returns, outer, unseen = facts
+        positions = returned_positions(parsed, kinds, classifier, lambda f, call: self.callee_facts(f, call, kinds)[1])
+        return where, returns, None, outer, unseen, positions
 
     def residual_facts(self, func: Callable) -> ResidualFacts:
         """What backward half `func` may change of its residuals without a caller seeing it
@@ -311,8 +341,8 @@ class Generation:
             else:  # what callee_facts found reading the same code for the same kinds
                 where, outer, unseen = facts[0], facts[3], facts[4]
             if where is None and unseen is None and not outer:
-                returns_argument = lambda f, call: self.callee_facts(f, call, kinds)[1]  # noqa: E731
-                self.forward_facts[forward] = forward_half_facts(parsed, kinds, classifier, returns_argument)
+                returns = lambda f, call: self.callee_facts(f, call, kinds)[1]  # noqa: E731
+                self.forward_facts[forward] = forward_half_facts(parsed, kinds, classifier, returns)
         return self.forward_facts[forward]
 
     def _final_reading(self, key: Tuple) -> Optional[Tuple]:

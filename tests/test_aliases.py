@@ -6,7 +6,8 @@ import numpy as np
 
 from adjoint import nodes
 from adjoint.analysis.activity import analyze_activity
-from adjoint.analysis.aliases import analyze_aliases, argument_facts
+from adjoint.analysis.aliases import analyze_aliases
+from adjoint.analysis.argument_facts import argument_facts
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.liveness import Liveness
@@ -83,7 +84,7 @@ def test_a_called_function_writing_into_its_argument_says_where():
     assert _aliases(appends_to_argument, {"terms": "container", "x": "scalar"}).mutated == {"terms"}
     parsed, classifier = _normalized(appends_to_argument)
     kinds = infer_kinds(parsed.node, {"terms": "container", "x": "scalar"}, classifier)
-    facts_of_callees = lambda *_: (None, False, None, frozenset(), None)  # noqa: E731
-    where, returns_argument, outer, unseen = argument_facts(parsed, kinds, classifier, facts_of_callees)
-    assert (where.lineno, returns_argument, outer, unseen) == (appends_to_argument.__code__.co_firstlineno + 1,
-                                                               False, frozenset(), None)
+    facts_of_callees = lambda *_: (None, frozenset(), None, frozenset(), None)  # noqa: E731
+    where, returns, outer, unseen = argument_facts(parsed, kinds, classifier, facts_of_callees)
+    assert (where.lineno, returns, outer, unseen) == (appends_to_argument.__code__.co_firstlineno + 1,
+                                                      frozenset(), frozenset(), None)

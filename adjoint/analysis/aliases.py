@@ -18,7 +18,12 @@ may share c's memory is read after the write. So each write is checked:
   argument) memory that a statement which may run before it reads: refused, since the adjoint
   sweep reads what that statement read (a view kept by reference, a row read again) after it;
 - a call of a function that writes in place into a global or closure object the caller reads:
-  refused.
+  refused;
+- a write through a name that may hold memory from outside the function (the root
+  OUTSIDE_MEMORY of analysis/sharing.py: a global, a getter's result, a view or item of one):
+  refused, since the derivative would restore or skip it; a write into a global by its own
+  name (a log, a counter) is allowed where nothing differentiated flows into it and nothing
+  may read it.
 
     >>> # y = x * 2.0; v = y[1:]; v *= 3.0; return np.sum(y)
     >>> # refused at `v *= 3.0`: `y` shares v's memory and is read afterwards
@@ -34,17 +39,16 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
-from adjoint.analysis.item_writes import item_updates
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
-from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts, stays_unseen
-from adjoint.analysis.sharing import Sharing, State, operands_of
+from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, stays_unseen
+from adjoint.analysis.sharing import OUTSIDE_MEMORY, Sharing, State, operands_of
+from adjoint.analysis.writes import Write, rebound_lines, statements_of, user_call, writes_in_place
 from adjoint.errors import Location, UnsupportedSyntaxError
-from adjoint.frontend.parse import MISSING, ParsedFunction
-from adjoint.nodes import is_append, is_pop
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.nodes import is_append
 
 
-IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 # NumPy functions that write into their first argument alone.
 WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis)
 
@@ -67,30 +71,6 @@ class Aliases:
         return out
 
 
-@dataclass(frozen=True)
-class _Write:
-    name: str
-    node: gast.AST
-    rebound: bool  # `c += v`, normalized into a rebinding
-    container: str = ""  # `c[k] += v`: a write into the item loaded into `name` (analysis/item_writes.py)
-    kind: Optional[str] = None  # the kind of that item, where known
-
-
-def _writes(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str, str]) -> List[_Write]:
-    writes = [_Write(name, node, True) for name, node in parsed.in_place if kinds.get(name) != SCALAR]
-    writes += [_Write(u.item, u.store, True, u.container, u.kind) for u in item_updates(parsed, kinds)]
-    for stmt in nodes.statements(func_node):
-        if is_append(stmt):
-            writes.append(_Write(stmt.value.func.value.id, stmt, False))
-        elif isinstance(stmt, gast.Assign):
-            target = stmt.targets[0]
-            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
-                writes.append(_Write(target.value.id, stmt, False))
-            elif is_pop(stmt.value):
-                writes.append(_Write(stmt.value.func.value.id, stmt, False))
-    return writes
-
-
 class _Checker:
     def __init__(self, parsed: ParsedFunction, kinds, classifier, activity: Activity, callee_facts=None,
                  residuals: ResidualFacts = NO_FACTS):
@@ -101,10 +81,10 @@ class _Checker:
         self.kinds = kinds
         self.classifier = classifier
         self.activity = activity
-        returns_argument, positions = [callee_facts and (lambda f, c, i=i: callee_facts(f, c, kinds)[i]) for i in (1, 5)]
-        self.storage = Sharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument, positions)
+        returns, positions = [callee_facts and (lambda f, c, i=i: callee_facts(f, c, kinds)[i]) for i in (1, 5)]
+        self.storage = Sharing(parsed.node, kinds, classifier, rebound_lines(parsed), returns, positions)
         self.precise = residuals.shapes and BackwardSharing(  # refusals see a backward half's residuals apart
-            parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument, residuals, positions) or None
+            parsed.node, kinds, classifier, rebound_lines(parsed), returns, residuals, positions) or None
         self.live = Liveness(parsed.node)
         self.statements = {s: s for s in nodes.statements(parsed.node)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
@@ -112,8 +92,9 @@ class _Checker:
 
     def run(self) -> Aliases:
         aliases = Aliases(guards=self.guards)
-        for write in _writes(self.func_node, self.parsed, self.kinds):
-            self._check_write_into_outside(write)
+        for write in writes_in_place(self.func_node, self.parsed, self.kinds):
+            if self._check_write_into_outside(write):
+                continue
             sharing = self._check(write)
             if not write.rebound:
                 aliases.mutated |= sharing | {write.name}
@@ -123,12 +104,12 @@ class _Checker:
         self._check_callees()
         return aliases
 
-    def _check(self, write: _Write) -> Set[str]:
+    def _check(self, write: Write) -> Set[str]:
         name = write.name
         if name not in self.local_names:
             self._check_outer_write(write)
             return set()
-        statements = _statements_of(write, self.storage, self.statements)
+        statements = statements_of(write, self.storage, self.statements)
         sharing = self._sharing(name, statements, self.storage)
         after = frozenset().union(*[self.live.after.get(s, frozenset()) for s in statements])
         precise = sharing if self.precise is None else self._sharing(name, statements, self.precise)
@@ -139,35 +120,27 @@ class _Checker:
             return set()
         return sharing
 
-    def _check_write_into_outside(self, write: _Write) -> None:
-        """A write in place through a local name bound to a global or closure object, or to an item
-        or attribute of one (`a = CONFIG.a; a[0] = v`): the derivative would restore or skip it."""
-        kind = self.kinds.get(write.name)
-        if write.name not in self.local_names or (write.rebound and not (is_array(kind) or kind == CONTAINER)):
-            return
-        if self._bound_outside(write.name):
-            raise self._refuse(write.node, f"this writes in place into `{write.name}`, which holds an object from "
-                               f"outside {self.func_node.name} (a global, a closure, or an item or attribute of "
-                               "one), and the derivative would not make the change as Python does: change a copy "
-                               "(`.copy()`), or pass the object as an argument and return the new value")
+    def _check_write_into_outside(self, write: Write) -> bool:
+        """A write in place through a local name that may hold memory from outside: a global or
+        closure object, an item or attribute of one (`a = CONFIG.a; a[0] = v`), one a called function
+        returns (`a = weights(); a[0] = v`), one a tuple holds (`t = (W, x); t[0][0] = v`). The
+        derivative would restore or skip the change: refused (for `c += v` where c may hold a
+        number, at run time if it does not); True where a guard checks it."""
+        if write.name not in self.local_names:
+            return False
+        statements = statements_of(write, self.storage, self.statements)
+        written = self._state_at(statements, self.storage)[0].get(write.name, frozenset())  # not what a list holds
+        if OUTSIDE_MEMORY not in written:
+            return False
+        what = "an object" if write.name.startswith("_") else f"`{write.name}`, which may hold an object"
+        self._refuse_or_guard(write, statements, f"this writes in place into {what} from outside "
+                              f"{self.func_node.name} (a global, a closure, a parameter's default, an item or "
+                              "attribute of one, or one a called function returns), and the derivative would not "
+                              "make the change as Python does: change a copy (`.copy()`), or pass the object as an "
+                              "argument and return the new value")
+        return True
 
-    def _bound_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
-        """Whether `name` may hold a global or closure object, or an item or attribute of one."""
-        if name not in self.local_names:
-            return True
-        for stmt in self.statements.values():
-            if isinstance(stmt, gast.Assign) and nodes.assigned_name(stmt) == name:
-                value = stmt.value
-            elif isinstance(stmt, gast.For) and isinstance(stmt.target, gast.Name) and stmt.target.id == name:
-                value = stmt.iter
-            else:
-                continue
-            root = _root_name(value)
-            if root is not None and root not in seen and self._bound_outside(root, seen | {name}):
-                return True
-        return False
-
-    def _refuse_or_guard(self, write: _Write, statements: List[gast.stmt], message: str) -> None:
+    def _refuse_or_guard(self, write: Write, statements: List[gast.stmt], message: str) -> None:
         """Refuse now, or, for `c += v` where c may hold a number (whose `+=` only rebinds c), check at
         run time that it does and refuse there otherwise."""
         kind = write.kind or self.kinds.get(write.name)
@@ -177,18 +150,24 @@ class _Checker:
         checked = (write.container, write.name) if write.container else write.name  # (analysis/item_writes.py)
         self.guards.setdefault(statements[0], []).append((checked, message, location))
 
-    def _check_outer_write(self, write: _Write) -> None:
+    def _check_outer_write(self, write: Write) -> None:
         """A write into a global or closure object (a log, a counter) is allowed when nothing differentiated
-        flows into it and nothing reads the object: the function, or user code it calls (adjoint sweeps too)."""
+        flows into it and nothing reads the object: the function (by its name, or through a local name that
+        may hold memory from outside, `a = CONFIG.w`), or user code it calls (adjoint sweeps too)."""
         stored = [n for n in nodes.names_read(write.node) if n in self.activity.varied]
         readers = [stmt for stmt in self.statements.values()
                    if not isinstance(stmt, (gast.FunctionDef, gast.If, gast.For, gast.While, gast.With))
-                   and stmt is not write.node and (_user_call(stmt, self.classifier) is not None or (
-                       not _only_writes_into(stmt, write.name) and write.name in nodes.names_read(stmt)))]
+                   and stmt is not write.node and (user_call(stmt, self.classifier) is not None or (
+                       not _only_writes_into(stmt, write.name) and write.name in nodes.names_read(stmt))
+                       or self._reads_outside_memory(stmt))]
         if stored or readers:
             raise self._refuse(write.node, f"this writes into `{write.name}`, which is not a variable of "
                                f"{self.func_node.name}, and the derivative would not follow it: pass it as an "
                                "argument and return the new value")
+
+    def _reads_outside_memory(self, stmt: gast.stmt) -> bool:
+        """Whether the statement reads a local name that may hold memory from outside the function."""
+        return any(name in self.local_names and self._may_hold_outside_memory(name) for name in _names_read_by(stmt))
 
     def _sharing(self, name: str, statements: List[gast.stmt], storage: Sharing) -> Set[str]:
         """The names that may share memory with `name` where the statements write into it."""
@@ -215,8 +194,8 @@ class _Checker:
                 continue
             if not self._may_change_arguments(stmt.value):
                 continue
-            touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name) and a.id in self.local_names]
-            varied = [a.id for a in touched if a.id in self.activity.varied]
+            touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name)]
+            varied = [a.id for a in touched if a.id in self.local_names and a.id in self.activity.varied]
             if varied:
                 raise self._refuse(stmt, f"this call is made for its effect on `{varied[0]}`, which depends on "
                                    "the differentiated arguments; adjoint cannot tell what it changes: "
@@ -230,7 +209,7 @@ class _Checker:
         if self.callee_facts is None:
             return
         for stmt in self.statements.values():
-            call = _user_call(stmt, self.classifier)
+            call = user_call(stmt, self.classifier)
             if call is not None:
                 self._check_callee(stmt, call)
 
@@ -243,13 +222,14 @@ class _Checker:
         passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
         if not passed or where is None:
             return
-        outside = next((name for name in passed if self._from_outside(name)), None)
+        state = self.storage.before[stmt]
+        outside = next((name for name in passed
+                        if name not in self.local_names or OUTSIDE_MEMORY in self.storage.reaches(name, state)), None)
         if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
             raise unreadable or self._refuse(
                 stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
-                f"`{outside}` holds memory from outside this function (a global, a closure or an attribute), "
-                "which the change would reach; return the new value instead, or pass a copy")
-        state = self.storage.before[stmt]
+                f"`{outside}` may hold memory from outside this function (a global, a closure, or an object "
+                "reached from one), which the change would reach; return the new value instead, or pass a copy")
         reached = set().union(*[self.storage.reaches(name, state) for name in passed])
         live = self.live.after.get(stmt, frozenset())
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
@@ -264,17 +244,28 @@ class _Checker:
     def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[object]) -> None:
         """A called function that writes in place into a global or closure object this function
         reads, or rebinds a global name it reads: the derivative would read the new values (or,
-        saved by reference, see them change), and would not follow the change itself."""
+        saved by reference, see them change), and would not follow the change itself. Where it
+        writes through a name that may hold memory from outside (OUTSIDE_MEMORY in `outer`: which
+        object, nothing tells), any other statement reading a name that may hold such memory counts."""
         if not outer:
             return
         globals_ = id(getattr(self.parsed.func, "__globals__", {}))
         for reader in self.statements.values():
-            for name in sorted(_names_read_by(reader) - self.local_names):
-                if id(self.parsed.lookup(name)) in outer or (globals_, name) in outer:
-                    line = self.parsed.info.location(reader).lineno
+            for name in sorted(_names_read_by(reader)):
+                line = self.parsed.info.location(reader).lineno
+                changed = id(self.parsed.lookup(name)) in outer or (globals_, name) in outer
+                if name not in self.local_names and changed:
                     raise self._refuse(stmt, f"`{func.__name__}` changes `{name}`, which line {line} of "
                                        f"{self.func_node.name} reads; the derivative would not follow the change: "
                                        "pass it as an argument and return the new value")
+                if OUTSIDE_MEMORY in outer and reader is not stmt and self._may_hold_outside_memory(name):
+                    raise self._refuse(stmt, f"`{func.__name__}` changes in place an object from outside it (a "
+                                       f"global, or an object reached from one), which `{name}`, read at line {line} "
+                                       f"of {self.func_node.name}, may hold; the derivative would not follow the "
+                                       "change: pass the object as an argument and return the new value")
+
+    def _may_hold_outside_memory(self, name: str) -> bool:
+        return OUTSIDE_MEMORY in self.storage.ever.get(name, ())
 
     def _check_earlier_reads(self, stmt: gast.stmt, written: List[str], what: str,
                              better_reason: Callable[[str], Optional[Exception]] = lambda name: None) -> None:
@@ -322,17 +313,6 @@ class _Checker:
             f"change at {where.filename}:{where.lineno}); writing `{callee}` without in-place writes avoids this "
             "where the writes are its own, otherwise this order of derivative is not supported yet"), location)
 
-    def _from_outside(self, name: str, seen: frozenset = frozenset()) -> bool:
-        """Whether `name` may hold an object the function did not make or receive as an argument:
-        a global or closure name, or one bound to one, or to an attribute of an object."""
-        if name not in self.local_names:
-            return True
-        return any(isinstance(stmt, gast.Assign) and nodes.assigned_name(stmt) == name
-                   and (isinstance(stmt.value, gast.Attribute)
-                        or isinstance(stmt.value, gast.Name) and stmt.value.id not in seen
-                        and self._from_outside(stmt.value.id, seen | {name}))
-                   for stmt in self.statements.values())
-
     def _may_change_arguments(self, call: gast.Call) -> bool:
         """A NumPy function (`np.copyto`, `np.random.shuffle`); not a user function (its own writes
         are checked when it is differentiated), `print` or logging. (Methods of local values
@@ -349,110 +329,24 @@ def analyze_aliases(parsed: ParsedFunction, kinds: Dict[str, str], classifier: C
                     activity: Activity, callee_facts=None, residuals: ResidualFacts = NO_FACTS) -> Aliases:
     """Check every in-place write of the normalized function (refusing those adjoint cannot follow)
     and return which names share memory with a name written in place. `callee_facts(func, call,
-    kinds)` is `argument_facts` of the user function `func` for the kinds of the call's arguments."""
+    kinds)` is `argument_facts` (analysis/argument_facts.py) of the user function `func` for the
+    kinds of the call's arguments."""
     return _Checker(parsed, kinds, classifier, activity, callee_facts, residuals).run()
-
-
-def _rebound_lines(parsed: ParsedFunction) -> FrozenSet[int]:
-    return frozenset(getattr(node, "lineno", None) for _, node in parsed.in_place)
-
-
-def _statements_of(write: _Write, storage: Sharing, statements: Dict[gast.stmt, gast.stmt]) -> List[gast.stmt]:
-    """The normalized statements of a write: itself, or for `c += v` the rebinding of c it became
-    (every statement of its line, if normalization left no rebinding)."""
-    if write.node in storage.before:
-        return [write.node]
-    lineno = getattr(write.node, "lineno", None)
-    same_line = [stmt for key, stmt in statements.items()
-                 if key in storage.before and getattr(stmt, "lineno", None) == lineno]
-    rebindings = [stmt for stmt in same_line if isinstance(stmt, gast.Assign)
-                  and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == write.name]
-    return rebindings or same_line
-
-
-def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
-                   residual_facts: Callable[[Callable], ResidualFacts] = lambda func: NO_FACTS):
-    """(the Location of the first in-place write of a normalized function into its arguments,
-    its own or one made by a function it passes them to, or None; whether what it returns may
-    be or hold one of its arguments; the ids of the global or closure objects it or a function
-    it calls writes into in place; the Location of its first write no caller sees (into memory
-    private to a backward half and its forward half, analysis/residuals.py), or None). `callee_facts(func,
-    call, kinds)` gives those facts of a callee, `residual_facts(func)` a backward half's ResidualFacts."""
-    returns_argument_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
-    residuals = residual_facts(parsed.func)
-    storage = BackwardSharing(parsed.node, kinds, classifier, _rebound_lines(parsed), returns_argument_of, residuals)
-    statements = {s: s for s in nodes.statements(parsed.node)}
-    returned = parsed.node.body[-1]
-    returns_argument = (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name) and bool(
-        storage.reaches(returned.value.id, storage.before[returned]) & storage.argument_roots))
-    outer = _outer_writes(parsed, kinds, classifier, callee_facts)
-    private = []
-    for write in _writes(parsed.node, parsed, kinds):
-        for stmt in _statements_of(write, storage, statements):
-            written = storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots
-            if written and (write.rebound or not written <= private_parts(residuals)):
-                return parsed.info.location(write.node), returns_argument, outer, None
-            if written:
-                private.append(parsed.info.location(write.node))
-    for stmt in statements:
-        call = _user_call(stmt, classifier)
-        if call is None:
-            continue
-        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name)]
-        reached = set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed])
-        if not reached & storage.argument_roots:
-            continue
-        where, _, _, _, unseen, _ = callee_facts(classifier.classify(call).func, call, kinds)
-        if where or unseen and not residuals.calls:
-            return parsed.info.location(stmt), returns_argument, outer, None
-        if unseen:
-            private.append(parsed.info.location(stmt))
-    return None, returns_argument, outer, (private[0] if private else None)
-
-
-def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:
-    """(id of the function's globals, name) for each global name it declares `global` and assigns."""
-    declared = {name for node in nodes.walk(parsed.node) if isinstance(node, gast.Global) for name in node.names}
-    globals_ = getattr(parsed.func, "__globals__", {})
-    return frozenset((id(globals_), name) for name in declared & set(nodes.names_stored(parsed.node)))
-
-
-def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                  callee_facts) -> FrozenSet[object]:
-    """The ids of the objects from outside a function (globals, closures) that it, or a function
-    it calls, writes into in place, and (id of globals, name) for the global names they rebind."""
-    local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
-    objects = [parsed.lookup(write.name) for write in _writes(parsed.node, parsed, kinds)
-               if write.name not in local_names]
-    outer = {id(obj) for obj in objects if obj is not MISSING and not isinstance(obj, IMMUTABLE)}
-    outer |= rebound_globals(parsed)
-    for stmt in nodes.statements(parsed.node):
-        call = _user_call(stmt, classifier)
-        if call is not None:
-            outer |= callee_facts(classifier.classify(call).func, call, kinds)[3]
-    return frozenset(outer)
 
 
 def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: CallClassifier) -> List[str]:
     """The names a NumPy call made for its effect may write into: its `out=` (and a ufunc's outputs
     passed by position) where it has one, the first argument of those that write into it, else
-    any name it is given."""
+    any name it is given (a global's too)."""
     out = [k.value for k in call.keywords if k.arg == "out"]
     func = classifier.classify(call).func
-    if out and isinstance(func, np.ufunc):
+    if isinstance(func, np.ufunc):
         out += call.args[func.nin:]
     elif any(func is writer for writer in WRITE_FIRST_ARGUMENT) and call.args:
         out = call.args[:1]
     chosen = out or touched
     elements = [e for atom in chosen for e in (atom.elts if isinstance(atom, gast.Tuple) else [atom])]
     return [e.id for e in elements if isinstance(e, gast.Name)]
-
-
-def _root_name(value: gast.expr) -> Optional[str]:
-    """`CONFIG` for `CONFIG`, `CONFIG.a`, `CONFIG.a[0]`; None for any other value (a new object)."""
-    while isinstance(value, (gast.Attribute, gast.Subscript)):
-        value = value.value
-    return value.id if isinstance(value, gast.Name) else None
 
 
 def _only_writes_into(stmt: gast.stmt, name: str) -> bool:
@@ -480,9 +374,3 @@ def _names_read_by(stmt: gast.stmt) -> Set[str]:
     return set(nodes.names_read(stmt))
 
 
-def _user_call(stmt: gast.stmt, classifier: CallClassifier):
-    """The call of a user function that `x = f(...)` or `f(...)` makes, or None."""
-    value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
-    if isinstance(value, gast.Call) and classifier.classify(value).kind == Callee.USER:
-        return value
-    return None

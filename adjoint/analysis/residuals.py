@@ -19,10 +19,10 @@ backward half's own forward half instead, which writes into a copy.
 
 The facts of a forward half come from the may-share analysis of its own code (ForwardSharing):
 an object of a kept name is private when it was made by the forward half (a literal, NumPy,
-`list(...)`, a snapshot) and nothing outside reaches it; and the private memory of the forward
-halves it calls is labeled (`private new <call>`, held by the call's result, not by its value
-`result[0]`), so that the writes a called backward half makes are private to this pair too
-when no such label is reached from outside.
+`list(...)`, a snapshot: sharing.made_roots) and nothing outside reaches it; and the private
+memory of the forward halves it calls is labeled (`private new <call>`, held by the call's
+result, not by its value `result[0]`), so that the writes a called backward half makes are
+private to this pair too when no such label is reached from outside.
 """
 from __future__ import annotations
 
@@ -30,13 +30,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import gast
-import numpy as np
 
-from adjoint import nodes, runtime
+from adjoint import nodes
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR
-from adjoint.analysis.sharing import Sharing, is_forward_half
+from adjoint.analysis.sharing import FRESH, Sharing, is_forward_half, made_roots
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append
 
@@ -44,9 +43,6 @@ PRIVATE = "private "
 PART = "residual part "
 OUTSIDE = "outside"  # in ResidualFacts.shapes: memory that is not private to the pair
 ONLY_KEPT = -1  # the position standing for a residual that is one kept value
-FRESH = "new "
-MADE_BY = (list, tuple, dict, sorted, runtime.snapshot)  # besides NumPy: callables that make a new object
-NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
 
 
 @dataclass(frozen=True)
@@ -78,9 +74,9 @@ class ForwardSharing(Sharing):
     (when r is bound by that call alone)."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds, classifier: CallClassifier, rebound_lines,
-                 returns_argument):
+                 returns):
         self.pairs = _pairs(func_node, classifier)
-        super().__init__(func_node, kinds, classifier, rebound_lines, returns_argument)
+        super().__init__(func_node, kinds, classifier, rebound_lines, returns)
 
     def _call(self, call: gast.Call, fresh: str, shared: Set[str]):
         own, held = super()._call(call, fresh, shared)
@@ -99,11 +95,11 @@ class ForwardSharing(Sharing):
 
 
 def forward_half_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                       returns_argument) -> ResidualFacts:
+                       returns) -> ResidualFacts:
     """The facts of forward half `parsed` (normalized), which writes into neither its arguments
     nor a global (aliases.argument_facts says so; the caller checks)."""
     func_node = parsed.node
-    storage = ForwardSharing(func_node, kinds, classifier, frozenset(), returns_argument)
+    storage = ForwardSharing(func_node, kinds, classifier, frozenset(), returns)
     returned = func_node.body[-1]
     shape = _returned_pair(func_node)
     if shape is None or returned not in storage.before or _holders_may_be_missed(func_node, storage, kinds):
@@ -115,7 +111,7 @@ def forward_half_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier
         outside |= storage.reaches(value, state)
     for param in nodes.parameters(func_node):
         outside |= storage.ever.get(param, frozenset())
-    made = _made_here(func_node, classifier)
+    made = made_roots(func_node, classifier)
     positions = [ONLY_KEPT] if single else list(range(len(kept)))
     own = {i: state[0].get(name, frozenset()) for i, name in zip(positions, kept)}
     held = {i: state[1].get(name, frozenset()) for i, name in zip(positions, kept)}
@@ -134,31 +130,6 @@ def forward_half_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier
 
 def _private_object(own: FrozenSet[str], made: FrozenSet[str], outside: Set[str]) -> bool:
     return bool(own) and own <= made and not own & outside
-
-
-def _made_here(func_node: gast.FunctionDef, classifier: CallClassifier) -> FrozenSet[str]:
-    """The roots of the objects statements of the function create themselves: literals of
-    lists, tuples and dicts, arithmetic, and the results of NumPy, of `list(...)` and of a
-    snapshot (not those of a call of a user function, which may return an object from anywhere)."""
-    made = set()
-    for stmt in nodes.statements(func_node):
-        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
-            continue
-        value = stmt.value
-        if isinstance(value, NEW_VALUES) or isinstance(value, gast.Call) and _makes(value, classifier):
-            made.add(f"{FRESH}{id(stmt)}")
-    return frozenset(made)
-
-
-def _makes(call: gast.Call, classifier: CallClassifier) -> bool:
-    operation = classifier.classify(call)
-    func = operation.func
-    if operation.kind == Callee.USER or func is None:
-        return False
-    if any(func is maker for maker in MADE_BY):
-        return True
-    module = getattr(func, "__module__", None) or ""
-    return isinstance(func, np.ufunc) or module.startswith("numpy")
 
 
 def _returned_pair(func_node: gast.FunctionDef):
@@ -253,12 +224,12 @@ class BackwardSharing(Sharing):
     residuals, as Sharing gives every part."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds, classifier: CallClassifier, rebound_lines,
-                 returns_argument, facts: ResidualFacts, result_positions=None):
+                 returns, facts: ResidualFacts, result_positions=None):
         params = nodes.parameters(func_node)
         stored = {name for stmt in nodes.statements(func_node) for name in nodes.names_stored(stmt)}
         self.residuals = params[1] if len(params) == 2 and params[1] not in stored and facts.shapes else None
         self.facts = facts
-        super().__init__(func_node, kinds, classifier, rebound_lines, returns_argument, result_positions)
+        super().__init__(func_node, kinds, classifier, rebound_lines, returns, result_positions)
 
     def _bind_parameter(self, name: str, own: FrozenSet[str], held: FrozenSet[str]) -> None:
         if name == self.residuals and ONLY_KEPT in self.facts.shapes:

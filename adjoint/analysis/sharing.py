@@ -4,11 +4,19 @@ Each name maps to abstract memory roots: `own[n]`, the memory n's object may be,
 `held[n]`, the memory of the objects it may hold (a list's elements). Arguments start with
 roots of their own; `d = c`, basic-slice views (`c[1:]`), the NumPy functions that may return a
 view (VIEW_FUNCTIONS), items of lists and the results of callees that may return an argument
-share their operand's roots; anything else is new memory. analysis/aliases.py decides from
-these facts which in-place writes are exact.
+share their operand's roots; anything else is new memory. Memory the function neither made nor
+was given has the root OUTSIDE_MEMORY: the objects of its globals and closure cells (and what a
+module holds), a parameter's default object, and all they hold; a called user function's facts
+(`returns`) say whether its result may be or hold its arguments or such memory, so that a name
+bound to a getter's result, a view of a global or an item of a tuple holding one reaches it too.
+analysis/aliases.py decides from these facts which in-place writes are exact.
 """
 from __future__ import annotations
 
+import functools
+import inspect
+import numbers
+import types
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import gast
@@ -17,6 +25,9 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
+from adjoint.analysis.ranks import array_ranks
+from adjoint.frontend.parse import MISSING
+from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
 
 # NumPy functions whose result may be (a view of) their first argument.
@@ -28,10 +39,31 @@ VIEW_FUNCTIONS = (
 )
 # Attributes of an array that are views of it.
 ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
+# Methods of an array that return a new array (given no `copy=False`).
+COPYING_METHODS = ("copy", "astype", "flatten", "tolist", "round", "clip", "cumsum", "cumprod", "sum", "prod",
+                   "mean", "std", "var", "min", "max", "dot", "argsort", "argmax", "argmin", "repeat", "take", "trace")
 # Builtins that make a new container holding their argument's items, and builtins that may
 # return one of their arguments or of its items.
-CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate)
+CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate, dict, set, frozenset)
 SHARING_BUILTINS = (max, min, iter, next)
+# Builtins whose result holds nothing of their arguments (numbers, strings, a range); `sum` holds
+# what the lists it joins hold; any other builtin (getattr, vars, map) may return what it is given.
+VALUE_BUILTINS = (abs, float, int, complex, bool, len, round, pow, divmod, str, repr, isinstance, hash, id, range,
+                  any, all, print, format, ord, chr, type, callable)
+# The root of the object `name = value` makes: FRESH + the statement's id.
+FRESH = "new "
+NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
+# Callables besides NumPy's that make a new object (whose items may be shared).
+MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot)
+# The root of memory the function neither made nor was given as an argument: the objects of its
+# globals and closure cells, and all they hold.
+OUTSIDE_MEMORY = "outside memory"
+# What a called user function's result may be or hold of memory it did not make (its `returns`
+# facts): objects it was given, or from outside it (OUTSIDE_MEMORY), or only items from outside
+# (a new list of global arrays).
+ARGUMENTS = "arguments"
+OUTSIDE_ITEMS = "items from outside"
+RETURNS_ANYTHING = frozenset({ARGUMENTS, OUTSIDE_MEMORY})
 
 
 State = Tuple[Dict[str, FrozenSet[str]], Dict[str, FrozenSet[str]]]
@@ -43,22 +75,28 @@ class Sharing:
     `before[stmt]` is the state just before each statement the checks read (see _watched)."""
 
     def __init__(self, func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier,
-                 rebound_lines: FrozenSet[int] = frozenset(), returns_argument=None, result_positions=None):
+                 rebound_lines: FrozenSet[int] = frozenset(), returns=None, result_positions=None):
         self.rebound_lines = rebound_lines
         self.result_positions = result_positions
         self.positions: Dict[str, Tuple[int, int]] = {}  # root of a position of a call's result -> (index, length)
         self.kinds = kinds
         self.classifier = classifier
-        self.returns_argument = returns_argument
+        self.returns = returns  # (user function, call) -> what its result may be of memory it did not make
         self.own: Dict[str, FrozenSet[str]] = {}
         self.held: Dict[str, FrozenSet[str]] = {}
         self.argument_roots: Set[str] = set()
         self.ever: Dict[str, FrozenSet[str]] = {}  # every root a name may reach at some statement
+        outside = frozenset({OUTSIDE_MEMORY})
+        for name in outside_objects(func_node, classifier):
+            self.own[name], self.held[name], self.ever[name] = outside, outside, outside
         for arg in func_node.args.args + func_node.args.kwonlyargs:
             if kinds.get(arg.id) != SCALAR:
                 self._bind_parameter(arg.id, frozenset({"argument " + arg.id}),
                                      frozenset({"contents of argument " + arg.id}))
-        self.ndim = _ranks(func_node, kinds, classifier)
+        for name in _defaulted_to_objects(func_node.args) - {name for name, kind in kinds.items() if kind == SCALAR}:
+            self.own[name], self.held[name], self.ever[name] = [
+                facts.get(name, frozenset()) | outside for facts in (self.own, self.held, self.ever)]
+        self.ndim = array_ranks(func_node, kinds, classifier)
         self.before: Dict[gast.stmt, State] = {}
         self._block(func_node.body)
 
@@ -138,7 +176,7 @@ class Sharing:
             if self.kinds.get(target.value.id) in (CONTAINER, MAPPING):  # an array copies what is stored in it
                 self._set(target.value.id, set(), self._atom(value), replace=False)
         elif isinstance(target, gast.Name):
-            own, held = self._value(value, f"new {id(stmt)}")
+            own, held = self._value(value, f"{FRESH}{id(stmt)}")
             self._set(target.id, own, held, replace=True)
 
     def _value(self, value: gast.expr, fresh: str) -> Tuple[Set[str], Set[str]]:
@@ -148,6 +186,8 @@ class Sharing:
             elements = value.values if isinstance(value, gast.Dict) else value.elts
             return {fresh}, set().union(*[self._atom(e) for e in elements])
         if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
+            if self._outside_attribute(value):
+                return {OUTSIDE_MEMORY}, {OUTSIDE_MEMORY}
             return self._attribute(value.value.id, value.attr, fresh)
         if isinstance(value, gast.Subscript) or is_pop(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
@@ -190,6 +230,13 @@ class Sharing:
         return {root for root in held if root not in self.positions
                 or self.positions[root][0] == index.value % self.positions[root][1]}
 
+    def _outside_attribute(self, value: gast.Attribute) -> bool:
+        """`config.W`: an object held by a module (or a class) the function reads from outside."""
+        owner = value.value.id
+        if owner in self.classifier.local_names or owner in self.own:
+            return False
+        return not is_inert(resolve_value(value, self.classifier.parsed, self.classifier.local_names))
+
     def _attribute(self, owner: str, attribute: str, fresh: str) -> Tuple[Set[str], Set[str]]:
         """`h.a`: an object of what h holds (as an item of a list), or for an array a view of it
         (`x.T`, `x.flat`) or a new value (`x.shape`)."""
@@ -225,13 +272,16 @@ class Sharing:
         if any(func is view for view in VIEW_FUNCTIONS):
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
+        copied = self._outside_copy(call, fresh) if operation.kind == Callee.UNKNOWN else None
+        if copied is not None:
+            return copied
         made = self._made_items(fresh, operation, call)
-        if operation.kind == Callee.USER and self.returns_argument is not None and not self.returns_argument(func, call):
-            return {fresh}, made
+        if operation.kind == Callee.USER:
+            return self._user_result(operation.func, call, fresh, shared, made)
         if any(func is b for b in CONTAINER_BUILTINS):
             items = [self._items(a) for a in call.args if isinstance(a, gast.Name)]
             return {fresh}, set().union(*items) if items else set()
-        if operation.kind == Callee.USER or func is None or any(func is b for b in SHARING_BUILTINS):
+        if func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared | made
         module = getattr(func, "__module__", None) or ""
         if func is runtime.snapshot:
@@ -245,9 +295,90 @@ class Sharing:
             return {fresh} | shared, shared
         if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):
             return {fresh}, set()
-        if module == "builtins":
+        if module == "builtins" and any(func is b for b in VALUE_BUILTINS):
             return {fresh}, set()
+        if func is sum:
+            return {fresh}, set().union(*[self.held.get(a.id, set()) for a in call.args if isinstance(a, gast.Name)])
         return {fresh} | shared, shared
+
+    def _outside_copy(self, call: gast.Call, fresh: str) -> Optional[Tuple[Set[str], Set[str]]]:
+        """`W.copy()`, `W.astype(float)`, `W.sum()` of a global array: a new array (a method of a local
+        array is a NumPy function once normalized). None for any other call."""
+        method = call.func
+        if not (isinstance(method, gast.Attribute) and isinstance(method.value, gast.Name)):
+            return None
+        if _may_not_copy(call) or any(k.arg == "out" for k in call.keywords):
+            return None
+        owner = resolve_value(method.value, self.classifier.parsed, self.classifier.local_names)
+        if isinstance(owner, np.ndarray) and method.attr in COPYING_METHODS:
+            return {fresh}, set()
+        return None
+
+    def _user_result(self, func, call: gast.Call, fresh: str, shared: Set[str], made: Set[str]):
+        """The roots of what a user function returns: a new object, what it holds (`made`), and
+        what its `returns` facts say it may hand out of its arguments (the call's operands) or of
+        memory from outside (a bound method's object is such memory, given as an argument)."""
+        returned = RETURNS_ANYTHING if self.returns is None else self.returns(func, call)
+        own, held = {fresh}, set(made)
+        if ARGUMENTS in returned:
+            own, held = own | shared, held | shared
+        if OUTSIDE_MEMORY in returned or ARGUMENTS in returned and inspect.ismethod(func):
+            own, held = own | {OUTSIDE_MEMORY}, held | {OUTSIDE_MEMORY}
+        if OUTSIDE_ITEMS in returned:
+            held = held | {OUTSIDE_MEMORY}
+        return own, held
+
+
+def made_roots(func_node: gast.FunctionDef, classifier: CallClassifier) -> FrozenSet[str]:
+    """The roots Sharing gives the new objects the function's statements make themselves (see
+    makes_new_object)."""
+    return frozenset(f"{FRESH}{id(stmt)}" for stmt in nodes.statements(func_node)
+                     if nodes.assigned_name(stmt) is not None and makes_new_object(stmt.value, classifier))
+
+
+def makes_new_object(value: gast.expr, classifier: CallClassifier) -> bool:
+    """Whether value is a new object: a literal, arithmetic, the result of NumPy or of MAKERS; not
+    that of a called user function (which may be an object from anywhere), of a view, or of a call
+    given an output (a ufunc returns its `out=`) or `copy=` (np.array(w, copy=False) may be w)."""
+    if isinstance(value, NEW_VALUES):
+        return True
+    if not isinstance(value, gast.Call) or any(k.arg in ("out", "copy") for k in value.keywords):
+        return False
+    operation = classifier.classify(value)
+    func = operation.func
+    if operation.kind == Callee.USER or func is None or any(func is view for view in VIEW_FUNCTIONS):
+        return False
+    if isinstance(func, np.ufunc):
+        return len(value.args) <= func.nin
+    module = getattr(func, "__module__", None) or ""
+    return module.startswith("numpy") or any(func is maker for maker in MAKERS)
+
+
+def _defaulted_to_objects(arguments: gast.arguments) -> Set[str]:
+    """The parameters whose default is an object, not a number (`w=W`, `buf=np.zeros(3)`): called
+    without them, the function gets an object from outside, the same at every call."""
+    positional = arguments.args[len(arguments.args) - len(arguments.defaults):]
+    pairs = list(zip(positional, arguments.defaults)) + list(zip(arguments.kwonlyargs, arguments.kw_defaults))
+    return {arg.id for arg, default in pairs if default is not None and not isinstance(default, gast.Constant)}
+
+
+def outside_objects(func_node: gast.FunctionDef, classifier: CallClassifier) -> Set[str]:
+    """The free names the function reads (globals, closure cells) that may hold an object whose
+    memory can be written into: not a module, a function, a class, a number or a string."""
+    local = classifier.local_names
+    names = set(nodes.names_read(func_node)) - local
+    return {name for name in names if not is_inert(resolve_value(nodes.name(name), classifier.parsed, local))}
+
+
+INERT = (types.ModuleType, type, numbers.Number, str, bytes, type(None), types.FunctionType, types.BuiltinFunctionType,
+         types.MethodType, np.ufunc, functools.partial)
+
+
+def is_inert(value) -> bool:
+    """An object whose memory a function cannot write into or hand out: a module, a function, a
+    method or class, a number, a string (not an object called like a function, which may hold
+    arrays; not MISSING, a name not found)."""
+    return value is not MISSING and isinstance(value, INERT)
 
 
 def _may_not_copy(call: gast.Call) -> bool:
@@ -258,116 +389,6 @@ def _may_not_copy(call: gast.Call) -> bool:
 
 def is_forward_half(func) -> bool:
     return getattr(func, "__adjoint_backward_half__", None) is not None
-
-
-SHAPED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy)
-SHAPED_BY = (np.zeros, np.ones, np.empty, np.full)
-
-
-UNKNOWN_RANK = -1  # more than one number of dimensions, or one this analysis cannot tell
-
-
-def _ranks(func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier) -> Dict[str, int]:
-    """The number of dimensions of local arrays, so that `a[i]` of a 1-D array is known to be a number,
-    not a view: those made by np.zeros(n), np.eye(n), np.zeros_like(x), ... and elementwise arithmetic
-    on them (`state = state + dt * rate`), every definition of a name agreeing.
-
-    An optimistic fixed point: a name starts with no definition seen, each definition joins
-    its rank in (arithmetic takes the largest rank of its operands, as broadcasting does), and
-    disagreement or anything else is UNKNOWN_RANK; a name bound other than by `name = value`
-    (a loop target, an unpacking) is unknown."""
-    definitions: Dict[str, List[gast.expr]] = {}
-    unknown: Set[str] = set()
-    for stmt in nodes.statements(func_node):
-        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            definitions.setdefault(stmt.targets[0].id, []).append(stmt.value)
-        else:
-            unknown.update(_bound_by(stmt))
-    ranks: Dict[str, Optional[int]] = dict.fromkeys(definitions)
-    ranks.update({a.id: _parameter_rank(kinds.get(a.id)) for a in func_node.args.args + func_node.args.kwonlyargs})
-    ranks.update(dict.fromkeys(unknown, UNKNOWN_RANK))
-    changed = True
-    while changed:
-        changed = False
-        for name, values in definitions.items():
-            rank = ranks.get(name)
-            for value in values:
-                rank = _joined_rank(rank, _rank_of_value(value, ranks, kinds, classifier))
-            if rank != ranks.get(name):
-                ranks[name] = rank
-                changed = True
-    return {name: rank for name, rank in ranks.items() if rank is not None and rank >= 0}
-
-
-def _bound_by(stmt: gast.stmt) -> List[str]:
-    """The names a statement other than `name = value` binds itself (not those of its body)."""
-    targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
-    targets += [item.optional_vars for item in getattr(stmt, "items", None) or []]
-    return [name for target in targets if target is not None for name in _names_bound(target)]
-
-
-def _names_bound(target: gast.expr) -> List[str]:
-    """The names a target binds (`a, *b`), not those it writes into (`a[i]`, `a.b`)."""
-    if isinstance(target, gast.Name):
-        return [target.id]
-    if isinstance(target, gast.Starred):
-        return _names_bound(target.value)
-    if isinstance(target, (gast.Tuple, gast.List)):
-        return [name for element in target.elts for name in _names_bound(element)]
-    return []
-
-
-def _parameter_rank(kind: Optional[str]) -> int:
-    if kind == SCALAR:
-        return 0
-    rank = rank_of(kind)
-    return UNKNOWN_RANK if rank is None else rank
-
-
-def _joined_rank(a: Optional[int], b: Optional[int]) -> Optional[int]:
-    if a is None or b is None:
-        return b if a is None else a
-    return a if a == b else UNKNOWN_RANK
-
-
-def _rank_of_value(value: gast.expr, ranks: Dict[str, Optional[int]], kinds: Dict[str, str],
-                   classifier: CallClassifier) -> Optional[int]:
-    """value's number of dimensions from its operands' (None: an operand has no definition seen yet)."""
-    if isinstance(value, gast.Constant):
-        return 0 if isinstance(value.value, (int, float)) and not isinstance(value.value, bool) else UNKNOWN_RANK
-    if isinstance(value, gast.Name):
-        return 0 if kinds.get(value.id) == SCALAR else ranks.get(value.id, UNKNOWN_RANK)
-    if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
-        return _rank_of_value(value.operand, ranks, kinds, classifier)
-    if isinstance(value, gast.BinOp) and isinstance(value.op, ELEMENTWISE):
-        sides = [_rank_of_value(side, ranks, kinds, classifier) for side in (value.left, value.right)]
-        if UNKNOWN_RANK in sides:
-            return UNKNOWN_RANK
-        return None if None in sides else max(sides)
-    if isinstance(value, gast.Call):
-        return _rank_of_call(value, ranks, kinds, classifier)
-    return UNKNOWN_RANK
-
-
-ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
-
-
-def _rank_of_call(call: gast.Call, ranks: Dict[str, Optional[int]], kinds: Dict[str, str], classifier) -> Optional[int]:
-    func = classifier.classify(call).func
-    first = call.args[0] if call.args else None
-    if first is None:
-        return UNKNOWN_RANK
-    if any(func is f for f in SHAPED_BY):
-        if isinstance(first, gast.Constant) or (isinstance(first, gast.Name) and kinds.get(first.id) == SCALAR):
-            return 1
-        return len(first.elts) if isinstance(first, gast.Tuple) else UNKNOWN_RANK
-    if any(func is f for f in SHAPED_LIKE) and isinstance(first, gast.Name):
-        return ranks.get(first.id, UNKNOWN_RANK)
-    if func is np.eye or func is np.identity:
-        return 2
-    if func is np.arange or func is np.linspace:
-        return 1
-    return UNKNOWN_RANK
 
 
 def _fancy(index: gast.expr, kinds: Dict[str, str]) -> bool:

@@ -1,0 +1,104 @@
+"""Argument facts: what a function does to what its callers give it, as its callers check it.
+
+A caller of a user function needs to know, without reading it again: where it writes in place
+into its arguments (itself or through a function it passes them to), what its result may be or
+hold of memory it did not make (its arguments, memory from outside: analysis/sharing.py), which
+global or closure objects it changes, and its writes no caller sees (analysis/residuals.py).
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, FrozenSet, Tuple
+
+import gast
+
+from adjoint import nodes
+from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts
+from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_ITEMS, OUTSIDE_MEMORY, Sharing, operands_of
+from adjoint.analysis.writes import rebound_lines, statements_of, user_call, writes_in_place
+from adjoint.frontend.parse import MISSING, ParsedFunction
+
+IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None))
+
+
+def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
+                   residual_facts: Callable[[Callable], ResidualFacts] = lambda func: NO_FACTS):
+    """(the Location of the first in-place write of a normalized function into its arguments,
+    its own or one made by a function it passes them to, or None; what it returns may be or hold
+    of memory it did not make (ARGUMENTS, OUTSIDE_MEMORY, OUTSIDE_ITEMS: analysis/sharing.py);
+    the ids of the global or closure objects it or a function it calls writes into in place; the
+    Location of its first write no caller sees (into memory private to a backward half and its
+    forward half, analysis/residuals.py), or None). `callee_facts(func, call, kinds)` gives those
+    facts of a callee, `residual_facts(func)` a backward half's ResidualFacts."""
+    returns_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
+    residuals = residual_facts(parsed.func)
+    storage = BackwardSharing(parsed.node, kinds, classifier, rebound_lines(parsed), returns_of, residuals)
+    statements = {s: s for s in nodes.statements(parsed.node)}
+    returned = parsed.node.body[-1]
+    returns = _returned_memory(storage, returned)
+    outer = _outer_writes(parsed, kinds, classifier, callee_facts, storage)
+    private = []
+    for write in writes_in_place(parsed.node, parsed, kinds):
+        for stmt in statements_of(write, storage, statements):
+            written = storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots
+            if written and (write.rebound or not written <= private_parts(residuals)):
+                return parsed.info.location(write.node), returns, outer, None
+            if written:
+                private.append(parsed.info.location(write.node))
+    for stmt in statements:
+        call = user_call(stmt, classifier)
+        if call is None:
+            continue
+        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name)]
+        reached = set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed])
+        if not reached & storage.argument_roots:
+            continue
+        where, _, _, _, unseen, _ = callee_facts(classifier.classify(call).func, call, kinds)
+        if where or unseen and not residuals.calls:
+            return parsed.info.location(stmt), returns, outer, None
+        if unseen:
+            private.append(parsed.info.location(stmt))
+    return None, returns, outer, (private[0] if private else None)
+
+
+def _returned_memory(storage: Sharing, returned: gast.stmt) -> FrozenSet[str]:
+    """What the returned value may be or hold of memory the function did not make (ARGUMENTS,
+    OUTSIDE_MEMORY, OUTSIDE_ITEMS: analysis/sharing.py)."""
+    if not (isinstance(returned, gast.Return) and isinstance(returned.value, gast.Name)):
+        return frozenset()
+    own, held = [facts.get(returned.value.id, frozenset()) for facts in storage.before[returned]]
+    returns = {ARGUMENTS} if (own | held) & storage.argument_roots else set()
+    if OUTSIDE_MEMORY in own:
+        returns.add(OUTSIDE_MEMORY)
+    elif OUTSIDE_MEMORY in held:
+        returns.add(OUTSIDE_ITEMS)
+    return frozenset(returns)
+
+
+def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:
+    """(id of the function's globals, name) for each global name it declares `global` and assigns."""
+    declared = {name for node in nodes.walk(parsed.node) if isinstance(node, gast.Global) for name in node.names}
+    globals_ = getattr(parsed.func, "__globals__", {})
+    return frozenset((id(globals_), name) for name in declared & set(nodes.names_stored(parsed.node)))
+
+
+def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
+                  callee_facts, storage: Sharing) -> FrozenSet[object]:
+    """The ids of the objects from outside a function (globals, closures) that it, or a function
+    it calls, writes into in place, (id of globals, name) for the global names they rebind, and
+    OUTSIDE_MEMORY where one writes through a local name that may hold memory from outside (which
+    object, nothing tells)."""
+    local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
+    writes = writes_in_place(parsed.node, parsed, kinds)
+    objects = [parsed.lookup(write.name) for write in writes if write.name not in local_names]
+    outer = {id(obj) for obj in objects if obj is not MISSING and not isinstance(obj, IMMUTABLE)}
+    statements = {s: s for s in nodes.statements(parsed.node)}
+    if any(OUTSIDE_MEMORY in storage.before[stmt][0].get(write.name, ())
+           for write in writes if write.name in local_names for stmt in statements_of(write, storage, statements)):
+        outer.add(OUTSIDE_MEMORY)
+    outer |= rebound_globals(parsed)
+    for stmt in nodes.statements(parsed.node):
+        call = user_call(stmt, classifier)
+        if call is not None:
+            outer |= callee_facts(classifier.classify(call).func, call, kinds)[3]
+    return frozenset(outer)

@@ -1,0 +1,78 @@
+"""Writes: the in-place writes of a normalized function, and the statements each became.
+
+Python writes in place through `c[i] = v`, `c.append(v)`, `c.pop()`, and `c += v` on an array
+or a list (normalization turns `c += v` into a rebinding, remembered in `parsed.in_place`).
+analysis/aliases.py checks each write; analysis/argument_facts.py tells callers which of a
+function's writes reach its arguments.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, List, Optional
+
+import gast
+
+from adjoint import nodes
+from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.item_writes import item_updates
+from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.sharing import Sharing
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.nodes import is_append, is_pop
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write in place into what `name` holds, at `node` (a statement, or for `c += v` the
+    original node normalization turned into a rebinding)."""
+
+    name: str
+    node: gast.AST
+    rebound: bool  # `c += v`, normalized into a rebinding
+    container: str = ""  # `c[k] += v`: a write into the item loaded into `name` (analysis/item_writes.py)
+    kind: Optional[str] = None  # the kind of that item, where known
+
+
+def writes_in_place(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str, str]) -> List[Write]:
+    """Every in-place write of the normalized function (not `c += v` where c holds a number)."""
+    writes = [Write(name, node, True) for name, node in parsed.in_place if kinds.get(name) != SCALAR]
+    writes += [Write(u.item, u.store, True, u.container, u.kind) for u in item_updates(parsed, kinds)]
+    for stmt in nodes.statements(func_node):
+        if is_append(stmt):
+            writes.append(Write(stmt.value.func.value.id, stmt, False))
+        elif isinstance(stmt, gast.Assign):
+            target = stmt.targets[0]
+            if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+                writes.append(Write(target.value.id, stmt, False))
+            elif is_pop(stmt.value):
+                writes.append(Write(stmt.value.func.value.id, stmt, False))
+    return writes
+
+
+def rebound_lines(parsed: ParsedFunction) -> FrozenSet[int]:
+    """The lines of the `c += v` normalization turned into rebindings."""
+    return frozenset(getattr(node, "lineno", None) for _, node in parsed.in_place)
+
+
+def statements_of(write: Write, storage: Sharing, statements: Dict[gast.stmt, gast.stmt]) -> List[gast.stmt]:
+    """The normalized statements of a write: itself, or for `c += v` the rebinding of c it became
+    (every statement made of it, if normalization left no rebinding; those of its line, if none
+    keeps its column)."""
+    if write.node in storage.before:
+        return [write.node]
+    lineno = getattr(write.node, "lineno", None)
+    same_line = [stmt for key, stmt in statements.items()
+                 if key in storage.before and getattr(stmt, "lineno", None) == lineno]
+    same_place = [stmt for stmt in same_line if stmt.col_offset == getattr(write.node, "col_offset", None)]
+    same_line = same_place or same_line
+    rebindings = [stmt for stmt in same_line if isinstance(stmt, gast.Assign)
+                  and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id == write.name]
+    return rebindings or same_line
+
+
+def user_call(stmt: gast.stmt, classifier: CallClassifier):
+    """The call of a user function that `x = f(...)` or `f(...)` makes, or None."""
+    value = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+    if isinstance(value, gast.Call) and classifier.classify(value).kind == Callee.USER:
+        return value
+    return None
