@@ -20,6 +20,7 @@ from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
 from adjoint.analysis.sites import Sites, assignment_sites
+from adjoint.analysis.untouched import nothing_in_place
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.options import Mode
 
@@ -49,7 +50,10 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
     kinds = infer_kinds(func_node, kinds, classifier, callee_kind)
     complex_ = complex_names(parsed, classifier, activity)
-    aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
+    if nothing_in_place(parsed, classifier):
+        aliases = Aliases()
+    else:
+        aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
     if aliases.guards:
         helper = fresh_name("number_or_refuse")
         parsed.namespace[helper] = runtime.number_or_refuse
