@@ -66,14 +66,15 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     namer = function_namer(parsed.node)
     lift_local_functions(parsed, namer.fresh)
     lower_comprehensions(parsed, namer.fresh)
-    unroll_table_loops(parsed, nodes.local_names(parsed.node))
-    check_function(parsed.node, parsed.info, returns_value)
-    locals_ = nodes.local_names(parsed.node)  # refuse_complex_values changes nothing
-    refuse_complex_values(parsed, locals_)
+    locals_ = nodes.local_names(parsed.node)
+    if unroll_table_loops(parsed, locals_):
+        locals_ = nodes.local_names(parsed.node)
+    check_function(parsed.node, parsed.info, returns_value)  # these three change no name the function
+    refuse_complex_values(parsed, locals_)  # assigns (tests/test_local_names.py)
     specialize_calls(parsed, namer.fresh, locals_)
-    lift_checkpointed_loops(parsed, namer.fresh)
-    locals_ = nodes.local_names(parsed.node)  # _numpy_name changes no statement
-    numpy_name = _numpy_name(parsed, namer, locals_)
+    if lift_checkpointed_loops(parsed, namer.fresh, locals_):
+        locals_ = nodes.local_names(parsed.node)
+    numpy_name = _numpy_name(parsed, namer, locals_)  # _numpy_name changes no statement
     mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
     unfreeze_distributions(parsed, namer.fresh, locals_)
     desugar(parsed, namer.fresh, numpy_name, mappings)
