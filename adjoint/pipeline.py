@@ -327,7 +327,8 @@ def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> 
 
 def _identifier(name: str) -> str:
     """A function's name as part of a Python identifier: `<lambda>` gives `lambda_`."""
-    label = re.sub(r"\W", "", name) or "f"
+    # An ASCII identifier leaves the expression nothing to take out (compiling it is the first call's cost).
+    label = name if name.isascii() and name.isidentifier() else re.sub(r"\W", "", name) or "f"
     return label + "_" if keyword.iskeyword(label) or label[0].isdigit() else label
 
 

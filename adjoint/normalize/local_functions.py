@@ -49,6 +49,8 @@ SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictC
 def lift_local_functions(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Replace parsed.node's local defs and lambdas by lifted functions (see the module)."""
     _partials_as_lambdas(parsed, fresh)
+    if not any(isinstance(node, (gast.FunctionDef, gast.Lambda)) for node in nodes.every_node(parsed.node)[1:]):
+        return  # (a quicker walk than the lifter's, which would find nothing to lift)
     lifter = _Lifter(parsed, fresh)
     if lifter.definitions or lifter.anonymous:
         lifter.run()
