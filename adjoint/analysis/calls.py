@@ -13,7 +13,7 @@ from adjoint import nodes, runtime
 from adjoint.frontend.names import LIBRARIES
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import qualified_name
-from adjoint.frontend.values import as_user_function, dependency_of, resolve_value
+from adjoint.frontend.values import as_user_function, dependencies_of, resolve_value
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable
 
@@ -115,7 +115,7 @@ class CallClassifier:
         if func is MISSING:
             return Operation(Callee.UNKNOWN, None, label, self._why_unknown(func_node, label))
         if not isinstance(func_node, gast.Name) or _has_rule(found, self.table):  # follow a rebinding of the callee
-            self.dependencies.extend(d for d in [dependency_of(func_node, self.parsed, found)] if d is not None)
+            self.dependencies.extend(dependencies_of(func_node, self.parsed, found))
         if func in NON_DIFFERENTIABLE:
             return Operation(Callee.NONDIFF, func, label)
         if func in self.table:

@@ -22,7 +22,7 @@ import functools
 import inspect
 import types
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
 import numpy as np
@@ -142,25 +142,58 @@ def resolve_value(node: gast.expr, parsed: ParsedFunction, local_names: frozense
     return MISSING
 
 
-def dependency_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> Optional[Tuple[dict, Any, Any]]:
-    """(mapping, key, value) that must still hold for a derivative that resolved `node` to
-    `value`: a global name, an instance's own attribute (`self.nonlinearity`), an entry of
-    a dict (`ACTIVATIONS['tanh']`); None for what does not change (modules, classes, tuples)."""
+def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List[Tuple[Any, Any, Any]]:
+    """(mapping, key, value) for each binding that must still hold for a derivative that resolved
+    `node` to `value`: a global name, an instance's own attribute (`self.nonlinearity`), a method
+    of a user class (the method called through `model.run` is the class's until the class, or the
+    instance, is given another), a user function of a module (`helpers.potential`), an entry of
+    a dict (`ACTIVATIONS['tanh']`), and what the owner of an attribute or a table was resolved
+    through (`model` in `model.run`); none for what does not change (library modules, classes,
+    tuples)."""
     if isinstance(node, gast.Name):
         globals_ = parsed.func.__globals__
         if node.id in parsed.namespace or node.id in parsed.fixed or node.id not in globals_:
-            return None
-        return globals_, node.id, value
+            return []
+        return [(globals_, node.id, value)]
     if isinstance(node, gast.Attribute):
         owner = resolve_value(node.value, parsed, frozenset())
-        own = getattr(owner, "__dict__", None)
-        if isinstance(owner, (types.ModuleType, type)) or not isinstance(own, dict) or node.attr not in own:
-            return None
-        return own, node.attr, value
+        if isinstance(owner, types.ModuleType):
+            return _module_dependencies(owner, node.attr, value)
+        if owner is MISSING or isinstance(owner, type):
+            return []
+        found = _attribute_dependencies(owner, node.attr, value)
+        return dependencies_of(node.value, parsed, owner) + found if found else []
     if isinstance(node, gast.Subscript):
         table = resolve_value(node.value, parsed, frozenset())
-        return (table, node.slice.value, value) if isinstance(table, dict) else None
-    return None
+        if not isinstance(table, dict):
+            return []
+        return dependencies_of(node.value, parsed, table) + [(table, node.slice.value, value)]
+    return []
+
+
+def _module_dependencies(module: types.ModuleType, attribute: str, value: Any) -> List[Tuple[Any, Any, Any]]:
+    """A user function read from a module (`helpers.potential`) until the module is given another
+    (`helpers.potential = ...`, as mock.patch does); library modules do not change."""
+    if inspect.isfunction(unwrap(value)) and not _is_library(value) and attribute in vars(module):
+        return [(vars(module), attribute, value)]
+    return []
+
+
+def _attribute_dependencies(owner: Any, attribute: str, value: Any) -> List[Tuple[Any, Any, Any]]:
+    """What `owner.attribute` resolving to `value` rests on: the instance's own entry, or the
+    entries of its classes up to the one defining the method (a Python function: the instance's
+    entry stays absent, each earlier class's too); none for other class attributes."""
+    own = getattr(owner, "__dict__", None)
+    own = own if isinstance(own, dict) else None
+    if own is not None and attribute in own:
+        return [(own, attribute, value)]
+    found = [] if own is None else [(own, attribute, None)]
+    for cls in type(owner).__mro__:
+        entry = vars(cls).get(attribute)
+        found.append((vars(cls), attribute, entry))
+        if entry is not None:
+            return found if inspect.isfunction(entry) else []
+    return []
 
 
 def as_function(func: Callable) -> Callable:

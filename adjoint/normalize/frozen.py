@@ -28,7 +28,7 @@ from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.names import is_distribution, is_frozen_distribution
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
-from adjoint.frontend.values import dependency_of, resolve_value
+from adjoint.frontend.values import dependencies_of, resolve_value
 from adjoint.normalize.desugar import DISTRIBUTION_METHODS
 
 CONSTRUCT = "frozen distribution"
@@ -173,9 +173,7 @@ class _HeldOutside(nodes.Transformer):
         if held is None:
             return node
         public, args, keywords = held
-        dependency = dependency_of(func.value, self.parsed, frozen)
-        if dependency is not None:
-            self.parsed.dependencies.append(dependency)
+        self.parsed.dependencies.extend(dependencies_of(func.value, self.parsed, frozen))
         family = nodes.attribute(nodes.name(self._stats()), _public_attribute(public))
         call = gast.Call(func=nodes.attribute(family, func.attr), args=node.args + args,
                          keywords=node.keywords + keywords)

@@ -40,7 +40,7 @@ from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from adjoint.frontend.rest import Rest, passed_through_rest
-from adjoint.frontend.values import (as_user_function, captured_parameter, dependency_of, is_function_value,
+from adjoint.frontend.values import (as_user_function, captured_parameter, dependencies_of, is_function_value,
                                      function_and_bound, resolve_value, specialization_of, specialize)
 
 SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
@@ -411,6 +411,4 @@ def _function_arguments(callee: Callable, call: gast.Call, parsed: ParsedFunctio
 
 def _depend(parsed: ParsedFunction, node: gast.expr, local_names: frozenset) -> None:
     """A name, attribute or table entry resolved now: a change to it invalidates the derivative."""
-    dependency = dependency_of(node, parsed, resolve_value(node, parsed, local_names))
-    if dependency is not None:
-        parsed.dependencies.append(dependency)
+    parsed.dependencies.extend(dependencies_of(node, parsed, resolve_value(node, parsed, local_names)))

@@ -30,7 +30,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.frontend.parse import ParsedFunction
-from adjoint.frontend.values import dependency_of, resolve_value
+from adjoint.frontend.values import dependencies_of, resolve_value
 
 MAX_ENTRIES = 16  # a longer table keeps its loop (and a call through its entries stays refused)
 KEY_TYPES = (str, int, float, bool, type(None))
@@ -134,9 +134,7 @@ class _Unroller:
         return [entry(key) for key in keys]
 
     def depend(self, table_node: gast.expr, table: Any) -> None:
-        dependency = dependency_of(table_node, self.parsed, table)
-        if dependency is not None:
-            self.parsed.dependencies.append(dependency)
+        self.parsed.dependencies.extend(dependencies_of(table_node, self.parsed, table))
         if isinstance(table, dict):
             self.parsed.dependencies.append((TableKeys(table), "keys", TableKeys.SAME))
 

@@ -22,6 +22,18 @@ def _is_symbolic_zero(dx, x) -> bool:
     return not _is_container(dx) and _is_container(x)
 
 
+def _is_zero_d(x) -> bool:
+    """A 0-d array or a NumPy number: indexed (`a[()]`, `a[...]`, `a[None]`) like any array (and
+    an array written into), but not a container of items; its adjoint is a number or a 0-d array,
+    never the symbolic zero."""
+    return isinstance(x, (np.ndarray, np.generic)) and x.ndim == 0
+
+
+def _zero_d_copy(dx, x) -> np.ndarray:
+    """The adjoint dx of a 0-d array x as a new 0-d array of x's float dtype, to write into."""
+    return np.array(dx, dtype=_float_dtype(x.dtype))
+
+
 def zeros_like(x):
     """A zero adjoint with the structure of x: arrays of x's shape, lists of zeros for lists."""
     if isinstance(x, (list, tuple)):
@@ -127,6 +139,10 @@ def _absolute(index, x):
 def add_at(dx, x, index, value):
     """dx with `value` added at x[index]; dx is not modified (it may be shared)."""
     index = _absolute(index, x)
+    if _is_zero_d(x):
+        out = _zero_d_copy(dx, x)
+        out[index] += value
+        return out
     if _is_symbolic_zero(dx, x):
         out = zeros_like(x)
     elif isinstance(dx, np.ndarray):
@@ -168,7 +184,10 @@ def zero_at(dx, x, index):
     index = _absolute(index, x)
     if _is_symbolic_zero(dx, x):
         return dx
-    out = dx.copy() if isinstance(dx, np.ndarray) else _writable(dx)
+    if _is_zero_d(x):
+        out = _zero_d_copy(dx, x)
+    else:
+        out = dx.copy() if isinstance(dx, np.ndarray) else _writable(dx)
     if isinstance(out, np.ndarray):
         out[index] = 0.0
     elif isinstance(index, slice):
@@ -186,6 +205,8 @@ def set_at(dx, x, index, value):
     index = _absolute(index, x)
     if _is_symbolic_zero(dx, x):
         out = zeros_like(x)
+    elif _is_zero_d(x):
+        out = _zero_d_copy(dx, x)
     else:
         out = dx.copy() if isinstance(dx, np.ndarray) else _writable(dx)
     out[index] = value
@@ -229,6 +250,8 @@ def item_adjoint(dx, index, x=None):
     tangent (a dataclass, as the caller gave it) is read at the field's name."""
     if isinstance(dx, dict):  # a dict argument's tangent, in forward mode
         return dx[index]
+    if _is_zero_d(x):
+        return np.asarray(dx)[index]
     if not _is_container(dx):
         return 0.0
     if _is_record(dx):
@@ -242,6 +265,8 @@ def written_adjoint(dx, index, x):
     """The adjoint of v in `x[index] = v` given x's adjoint dx: dx[index] where v's item was the
     one NumPy kept, zero where a later item of v wrote the same position (repeated fancy indices)."""
     _refuse_list_slice_store(x, index)
+    if _is_zero_d(x):
+        return np.asarray(dx)[index]
     if not _is_container(dx):
         return 0.0
     if not isinstance(x, np.ndarray) or not _may_repeat(index):
@@ -251,6 +276,8 @@ def written_adjoint(dx, index, x):
 
 def written_adjoint_backward(d_container, container, index, x, g):
     """The adjoint of `container` in written_adjoint(container, index, x), given g = the result's adjoint."""
+    if _is_zero_d(x):
+        return add_at(d_container, x, index, g)
     if not _is_container(container):
         return d_container
     if isinstance(x, np.ndarray) and _may_repeat(index):

@@ -15,6 +15,7 @@ from adjoint.runtime.adjoints import (
     _absolute,
     _float_dtype,
     _is_container,
+    _is_zero_d,
     _short_derivative,
 )
 from adjoint.runtime.containers import _entries, _is_record, _record_like
@@ -186,6 +187,8 @@ def broadcast_like(g, target):
 
 def item_adjoint_backward(d_container, container, index, x, g):
     """The adjoint of `container` in item_adjoint(container, index, x), given g = the result's adjoint."""
+    if _is_zero_d(x):
+        return add_at(d_container, x, index, g)
     if not _is_container(container):
         return d_container
     return add_at(d_container, container, _absolute(index, x) if x is not None else index, g)

@@ -1,0 +1,110 @@
+"""A derivative follows what a method call resolved to when it was generated: the global
+object it is called on (`MODEL.run(x)`, `APP.model.run(x)`), the method in the object's class,
+one the instance is given, or a module's function (`stale_module.potential`, replaced as
+mock.patch does). Rebinding any of them between two calls of the same derived function makes
+it generate again (every derived function used to keep calling the code made for the first
+object: a wrong value and derivative)."""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+import adjoint
+
+import stale_module
+
+
+class Quadratic:
+    def __init__(self, a):
+        self.a = a
+
+    def run(self, x):
+        return self.a * x * x
+
+
+class Holder:
+    def __init__(self, model):
+        self.model = model
+
+
+MODEL = Quadratic(2.0)
+APP = Holder(Quadratic(2.0))
+
+
+def through_global(x):
+    return MODEL.run(x)
+
+
+def through_attribute(x):
+    return APP.model.run(x) + x
+
+
+def through_module(x):
+    return stale_module.potential(x) * 2.0
+
+
+def cubic(self, x):
+    return self.a * x * x * x
+
+
+TRANSFORMS = {
+    "grad": lambda f: adjoint.grad(f),
+    "value_and_grad": lambda f: adjoint.value_and_grad(f),
+    "jvp": lambda f: lambda x: adjoint.jvp(f)(x, 1.0),
+    "hvp": lambda f: lambda x: adjoint.hvp(f)(x, 1.0),
+}
+
+
+def rebind_global():
+    sys.modules[__name__].MODEL = Quadratic(7.0)
+
+
+def rebind_attribute():
+    APP.model = Quadratic(7.0)
+
+
+def replace_method():
+    Quadratic.run = cubic
+
+
+def give_instance_method():
+    MODEL.run = lambda x: 7.0 * x ** 3
+
+
+def patch_module():
+    stale_module.potential = lambda x: x * x * x
+
+
+CHANGES = [(through_module, patch_module), (through_global, rebind_global), (through_attribute, rebind_attribute),
+           (through_global, replace_method),
+           (through_attribute, replace_method), (through_global, give_instance_method)]
+
+
+@pytest.fixture(autouse=True)
+def fresh_bindings():
+    module = sys.modules[__name__]
+    run, potential = Quadratic.run, stale_module.potential
+    module.MODEL, module.APP = Quadratic(2.0), Holder(Quadratic(2.0))
+    yield
+    Quadratic.run, stale_module.potential = run, potential
+
+
+def difference(f, x, eps=1e-6):
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
+
+
+@pytest.mark.parametrize("transform", sorted(TRANSFORMS))
+@pytest.mark.parametrize("func, change", CHANGES, ids=lambda v: v.__name__)
+def test_a_rebinding_between_calls_is_followed(func, change, transform):
+    derived = TRANSFORMS[transform](func)
+    x = 1.3
+    first = derived(x)
+    change()
+    fresh = TRANSFORMS[transform](func)(x)
+    again = derived(x)
+    np.testing.assert_allclose(again, fresh, rtol=1e-12)
+    assert not np.allclose(first, again)  # the change matters: the stale code would give `first`
+    gradient = adjoint.grad(func)(x)
+    np.testing.assert_allclose(gradient, difference(func, x), rtol=1e-6)
