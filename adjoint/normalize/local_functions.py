@@ -361,6 +361,8 @@ def _captured_arguments(callee: Callable, call: gast.Call, fixed: dict, parsed: 
 
 def _refuse_captures_left(parsed: ParsedFunction, passed: Set[int]) -> None:
     """A function value that reads its caller's variables, passed where it was not specialized."""
+    if not parsed.captured:
+        return  # no such function value
     for node in nodes.walk(parsed.node):
         if isinstance(node, gast.Call):
             for argument in node.args + [k.value for k in node.keywords]:
