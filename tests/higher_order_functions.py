@@ -154,3 +154,10 @@ def tanh_4_sum(x):
 
 tanh_5 = adjoint.grad(tanh_4_sum)
 ELEMENTWISE_TANH_DERIVATIVES = (tanh_1, tanh_2, tanh_3, tanh_4, tanh_5)
+
+
+def loop_over_a_slice_of_a_list(x0, xs):
+    total = 0.0
+    for v in xs[1:]:
+        total = total + np.sum(v * np.sin(x0))
+    return total + xs[0][1] * xs[-1][0]

@@ -25,7 +25,10 @@ Python's and NumPy's semantics rather than on calculus:
   over `.items()`, `.values()` and `.keys()`, unpacking `for w, s in tree["layers"]`;
 - `functions`: comprehensions and generator expressions (filters, nesting, zip), local
   lambdas and defs that read the function's variables, module-level lambdas, functions
-  passed to helpers and read from a table.
+  passed to helpers and read from a table;
+- `zero_d`: 0-d arrays and NumPy numbers indexed like arrays (`z[()]`, `z[...]`, `z[None]`),
+  written whole (`z[...] = v`, `z[()] = v`) and turned into floats; these programs are also
+  checked by `hvp`.
 
 Each program picks a family, draws one or two snippets of it (sometimes one of another
 family too) and returns the sum of the snippets' scalar terms. Snippets reuse the scalar
@@ -55,9 +58,9 @@ PARAMETERS: Dict[str, Tuple[str, Tuple[int, ...]]] = {
     "cfg": ("record", ()),  # Record(gain: float, shift: array)
 }
 FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
-            "builtin_sum", "broadcasting", "pytrees", "functions")  # each a ShapeBuilder method that draws one snippet
+            "builtin_sum", "broadcasting", "pytrees", "functions", "zero_d")  # each a ShapeBuilder method drawing a snippet
 MATRIX_SHAPES = ((2, 3), (3, 2), (4, 3), (3, 4))
-HVP_FAMILIES = frozenset({"broadcasting"})
+HVP_FAMILIES = frozenset({"broadcasting", "zero_d"})
 RANDOM_STATE = "STATE"  # the module-level RandomState the checker seeds
 
 
@@ -602,6 +605,30 @@ class ShapeBuilder(Builder):
             lambda: f"sum([{self.scalar()}, {self.need('x0')} * 2.0])",
             lambda: f"sum([{self.need('x0')} * e for e in {self.need('fs')}])",
             lambda: f"sum(np.sum(v * v) for v in {self.need('xs')})",
+        ))
+
+    # ----- 0-d arrays and NumPy numbers ------------------------------------------------
+
+    def zero_d(self) -> None:
+        z = self.fresh("z")
+        self.emit(self.pick(
+            lambda: f"{z} = np.array({self.scalar()})",
+            lambda: f"{z} = np.asarray({self.scalar()}) * {self.need('x1')}",
+            lambda: f"{z} = np.sum({self.need('a')}) * {self.scalar()}",  # a NumPy number
+            lambda: f"{z} = np.dot({self.need('a')}, {self.need('b')})",
+        ))
+        if self.chance(50):
+            self.features.add("array_write")
+            kept = self.fresh("k")
+            self.emit(f"{kept} = np.zeros(())",
+                      f"{kept}{self.choice(('[...]', '[()]'))} = {z} * {self.scalar()}")
+            z = kept
+        self.terms.append(self.pick(
+            lambda: f"{z}[()] * {self.scalar()}",
+            lambda: f"np.sum({z}[...] * {self.need('a')})",
+            lambda: f"np.sum({z}[None] * {z})",
+            lambda: f"float({z}) * {self.scalar()}",
+            lambda: f"np.sum(np.sin({z}) * {z}[()])",
         ))
 
     # ----- functions as values and comprehensions ------------------------------------------

@@ -121,6 +121,18 @@ def test_hvp_through_a_callee_whose_backward_half_pops_matches_differences(fn, r
     np.testing.assert_allclose(hvp(w, x, v), expected, rtol=1e-6, atol=1e-8)
 
 
+def test_hvp_of_a_list_whose_slice_is_read_where_no_second_derivative_flows(rng):
+    xs = [rng.normal(size=2) for _ in range(3)]
+    v = [rng.normal(size=2) for _ in range(3)]
+    product = adjoint.hvp(fns.loop_over_a_slice_of_a_list, wrt=1)(0.3, xs, v)
+    gradient = adjoint.grad(fns.loop_over_a_slice_of_a_list, wrt=1)
+    eps = 1e-5
+    expected = [(a - b) / (2 * eps) for a, b in zip(gradient(0.3, [x + eps * d for x, d in zip(xs, v)]),
+                                                    gradient(0.3, [x - eps * d for x, d in zip(xs, v)]))]
+    for got, want in zip(product, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
 def test_hessian_matches_differences_of_the_gradient(rng):
     a = rng.normal(size=4)
     hessian = adjoint.hessian(lambda_free_sum_of_decay)(a)

@@ -2,8 +2,8 @@
 differences; and against autograd.scipy where it has the function.
 
 The checks are test_rules.py's (a projection of the pullback, the tangent element by element)
-and test_second_order_rules.py's (hvp and reverse over reverse of sum(w * y * y) against the
-central difference of its gradient). The helpers of the SciPy rules have their own rules
+and test_second_order_rules.py's (hvp and reverse over reverse of sum(w * y * y), and hvp of
+sum(y), against the central difference of its gradient). The helpers of the SciPy rules have their own rules
 checked on the helpers called directly.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 import adjoint
 from rule_specs import RuleSpec, expand, normal, positive, well_conditioned
 from test_rules import assert_like_input, assert_same_structure, central_difference, direction_like, flat, inner
-from test_second_order_rules import calls_a_helper, largest_per_variant, load
+from test_second_order_rules import calls_a_helper, largest_per_variant, load, scalarized_module, summed
 
 pytest.importorskip("scipy")
 from scipy_specs import CASES, module_source  # noqa: E402
@@ -65,21 +65,11 @@ VARIANTS = largest_per_variant(CASES)
 HELPER_VARIANTS = [case for case in VARIANTS if calls_a_helper(case.spec.func)]
 
 
-def scalarized_source(cases) -> str:
-    """`scipy_<n>(x0, ..., w)`: sum(w * y * y) of the spec's call y."""
-    lines = module_source([]).split("\n")
-    for case in cases:
-        body = case.spec.source(case.kwargs).split("\n")
-        call = body[-1][len("return "):]
-        lines.append(f"def {case.name}({', '.join(f'x{i}' for i in range(case.spec.nargs))}, w):")
-        lines.extend("    " + line for line in body[:-1] + [f"y = {call}", "return np.sum(w * y * y)"])
-        lines.extend(["", ""])
-    return "\n".join(lines)
-
-
 @pytest.fixture(scope="module")
-def scalarized(tmp_path_factory):
-    return load(tmp_path_factory.mktemp("scipy") / "scipy_scalarized.py", scalarized_source(VARIANTS))
+def scalarized(functions, tmp_path_factory):
+    """`scipy_<n>(x0, ..., w)`: sum(w * y * y) of the spec's call y."""
+    return scalarized_module(tmp_path_factory.mktemp("scipy") / "scipy_scalarized.py", functions, VARIANTS,
+                             module_source([]))
 
 
 def setup(case, functions, scalarized, rng):
@@ -99,6 +89,20 @@ def one_or_many(wrt: tuple):
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in VARIANTS])
 def test_hvp_matches_differences_of_the_gradient(case, functions, scalarized, rng) -> None:
     fn, args, directions = setup(case, functions, scalarized, rng)
+    product = adjoint.hvp(fn, wrt=one_or_many(case.wrt))(*copy.deepcopy(args), *directions)
+    np.testing.assert_allclose(flat(product), gradient_difference(fn, args, case.wrt, directions),
+                               rtol=RTOL, atol=ATOL)
+
+
+@pytest.fixture(scope="module")
+def sums(functions, tmp_path_factory):
+    return summed(tmp_path_factory.mktemp("scipy_sums"), functions, VARIANTS, module_source([]))
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in VARIANTS])
+def test_hvp_of_a_sum_of_the_output(case, functions, scalarized, sums, rng) -> None:
+    _, args, directions = setup(case, functions, scalarized, rng)
+    fn = getattr(sums, case.name)
     product = adjoint.hvp(fn, wrt=one_or_many(case.wrt))(*copy.deepcopy(args), *directions)
     np.testing.assert_allclose(flat(product), gradient_difference(fn, args, case.wrt, directions),
                                rtol=RTOL, atol=ATOL)

@@ -10,6 +10,8 @@ the rule's first derivative through adjoint seeds that depend on x, and its seco
 random direction v, in float64:
 
 - forward over reverse: adjoint.hvp(f)(x, w, v) equals the central difference of adjoint.grad(f) along v;
+  so does it for sum(y), whose output adjoint does not vary (the rules' adjoints get the tangent
+  0.0 for it: SciPy's expm built a block matrix of the wrong shape from it);
 - reverse over reverse: the pullback of vjp(grad(f)) applied to v (H is symmetric) equals it too,
   once per spec whose adjoint rule calls a runtime helper;
 - grad(grad(f)) equals it where the argument is a single Python float and the rule calls a helper.
@@ -111,16 +113,18 @@ def params(cases: Sequence[Case]) -> list:
     ] if known_failure(case) else []) for case in cases]
 
 
-def scalarized_source(cases: Sequence[Case], outputs: Dict[str, Any]) -> str:
-    """`rule_<n>(x0, ..., w)`: sum(w * y * y) of the spec's call y (flattened when it returns a list)."""
-    lines = ["import operator", "import numpy as np", "", ""]
+def scalarized_source(cases: Sequence[Case], outputs: Dict[str, Any], header: str = "",
+                      returned: str = "np.sum(w * y * y)") -> str:
+    """`rule_<n>(x0, ..., w)`: sum(w * y * y) of the spec's call y (flattened when it returns a
+    list), or `returned`; header: the module's imports."""
+    lines = (header or "import operator\nimport numpy as np\n\n").split("\n")
     for case in cases:
         body = case.spec.source(case.kwargs).split("\n")
         call = body[-1][len("return "):]
         if isinstance(outputs[case.name], (list, tuple)):
             call = f"np.concatenate({call}, axis=None)"
         lines.append(f"def {case.name}({', '.join(f'x{i}' for i in range(case.spec.nargs))}, w):")
-        lines.extend("    " + line for line in body[:-1] + [f"y = {call}", "return np.sum(w * y * y)"])
+        lines.extend("    " + line for line in body[:-1] + [f"y = {call}", f"return {returned}"])
         lines.extend(["", ""])
     return "\n".join(lines)
 
@@ -131,8 +135,24 @@ def functions(tmp_path_factory):
     cases = VARIANTS + [case for case in SCALAR_CASES if case not in VARIANTS]  # HELPER_VARIANTS are VARIANTS
     folder = tmp_path_factory.mktemp("second_order")
     plain = load(folder / "plain_rule_functions.py", module_source(cases))
+    return plain, scalarized_module(folder / "scalarized_rule_functions.py", plain, cases)
+
+
+def scalarized_module(path: Path, plain, cases: Sequence[Case], header: str = "", returned: str = "np.sum(w * y * y)"):
+    """The module of scalarized_source, written to path and loaded (plain: the specs' functions)."""
     outputs = {case.name: getattr(plain, case.name)(*case.make_args(np.random.default_rng(0))) for case in cases}
-    return plain, load(folder / "scalarized_rule_functions.py", scalarized_source(cases, outputs))
+    return load(path, scalarized_source(cases, outputs, header, returned))
+
+
+def summed(folder: Path, plain, cases: Sequence[Case], header: str = ""):
+    """The specs' functions as sum(y) (w unused): the output's adjoint is the same on every call,
+    so forward over reverse gives the rules' adjoints a tangent known to be zero (the number 0.0)."""
+    return scalarized_module(folder / "summed_rule_functions.py", plain, cases, header, "np.sum(y)")
+
+
+@pytest.fixture(scope="module")
+def sums(functions, tmp_path_factory):
+    return summed(tmp_path_factory.mktemp("second_order_sums"), functions[0], VARIANTS)
 
 
 def setup(case: Case, functions, rng):
@@ -157,6 +177,15 @@ def gradient_difference(fn, args: tuple, wrt: Sequence[int], directions) -> np.n
 @pytest.mark.parametrize("case", params(VARIANTS))
 def test_hvp_matches_differences_of_the_gradient(case: Case, functions, rng) -> None:
     fn, args, directions = setup(case, functions, rng)
+    product = adjoint.hvp(fn, wrt=single_or_tuple(case.wrt))(*copy.deepcopy(args), *directions)
+    expected = gradient_difference(fn, args, case.wrt, directions)
+    np.testing.assert_allclose(flat(product), expected, rtol=RTOL, atol=ATOL)
+
+
+@pytest.mark.parametrize("case", params(VARIANTS))
+def test_hvp_of_a_sum_of_the_output(case: Case, functions, sums, rng) -> None:
+    _, args, directions = setup(case, functions, rng)
+    fn = getattr(sums, case.name)
     product = adjoint.hvp(fn, wrt=single_or_tuple(case.wrt))(*copy.deepcopy(args), *directions)
     expected = gradient_difference(fn, args, case.wrt, directions)
     np.testing.assert_allclose(flat(product), expected, rtol=RTOL, atol=ATOL)

@@ -152,9 +152,9 @@ def add_at(dx, x, index, value):
     if isinstance(out, np.ndarray):
         np.add.at(out, index, value)
     elif isinstance(index, slice):
-        positions = range(len(x))[index]
-        for position, item in zip(positions, value):
-            out[position] = add_adjoints(out[position], item)
+        if _is_container(value):  # else the symbolic zero: nothing to add to the slice's items
+            for position, item in zip(range(len(x))[index], value):
+                out[position] = add_adjoints(out[position], item)
     else:
         out[index] = add_adjoints(out[index], value)
     return out

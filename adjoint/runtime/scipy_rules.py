@@ -94,7 +94,11 @@ def transpose_if(x, trans):
 
 def frechet_block(a, e):
     """The block matrix [[a, e], [0, a]]: expm of it holds the Frechet derivative of expm at a
-    in the direction e in its upper-right block (Higham, Functions of Matrices, 3.2)."""
+    in the direction e in its upper-right block (Higham, Functions of Matrices, 3.2). Either may
+    be the number 0.0 (a derivative known to be zero, as forward mode passes it): it stands for
+    zeros of the other's shape."""
+    shape = np.broadcast_shapes(np.shape(a), np.shape(e))
+    a, e = np.broadcast_to(a, shape), np.broadcast_to(e, shape)
     return np.block([[a, e], [np.zeros_like(a), a]])
 
 
