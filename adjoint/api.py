@@ -397,13 +397,14 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
     """`(func(*args), pullback)`; `pullback(cotangent)` returns the gradient(s) of <cotangent, func>."""
     names, many = resolve_wrt(func, wrt)
     specializing = _Specializing(func, "forward_pass", names, optimize, verbose, backend)
+    failed = dispatch.failure("vjp", func)
 
     def value_and_pullback(*args, **kwargs):
         forward, backward = specializing.lookup(args, kwargs)
         try:
             value, residuals = forward(*args, **kwargs)
-        except runtime.Refused as error:
-            raise dispatch.refused_at_run_time("vjp", func, error) from None
+        except (runtime.NonScalarOutput, runtime.Refused) as error:  # a derived function's, differentiated
+            raise failed(error) from None
         kept = pullbacks.Residuals(residuals, [*specializing.bound, *args, *kwargs.values()])
 
         def pullback(cotangent):
@@ -413,8 +414,8 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             refuse_complex_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
             try:
                 gradient = backward(cotangent, kept.as_left())
-            except runtime.Refused as error:
-                raise dispatch.refused_at_run_time("vjp", func, error) from None
+            except (runtime.NonScalarOutput, runtime.Refused) as error:
+                raise failed(error) from None
             if type(gradient) is not float and type(gradient) is not np.ndarray and dispatch.is_complex(gradient):
                 raise dispatch.refused_at_run_time("vjp", func, runtime.ComplexValue("a gradient is complex"))
             return (gradient,) if many and len(names) == 1 else gradient
@@ -430,6 +431,7 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
     names, _ = resolve_wrt(func, wrt)
     specializing = _Specializing(func, "forward", names, optimize, verbose, backend)
     count = len(names)
+    failed = dispatch.failure("jvp", func)
 
     def value_and_tangent(*args, **kwargs):
         if len(args) < count:
@@ -445,23 +447,14 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             ) from None
         refuse_complex_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
         try:
-            value, tangent = function(*primal, **kwargs, **dict(zip(tangent_keywords(function, count), tangents)))
-        except runtime.Refused as error:
-            raise dispatch.refused_at_run_time("jvp", func, error) from None
+            value, tangent = function(*primal, **kwargs, **dict(zip(dispatch.tangent_keywords(function, count), tangents)))
+        except (runtime.NonScalarOutput, runtime.Refused) as error:  # a derived function's, differentiated
+            raise failed(error) from None
         if holds_complex(value) or holds_complex(tangent):
             raise dispatch.refused_at_run_time("jvp", func, runtime.ComplexValue("the value or its tangent is complex"))
         return value, tangent
 
     return _as_plain_function(func, value_and_tangent, "jvp", specializing)
-
-
-@functools.lru_cache(maxsize=None)
-def tangent_keywords(function: Callable, count: int) -> Tuple[str, ...]:
-    """The names of a generated jvp function's tangent parameters: its last keyword-only ones."""
-    function = getattr(function, "func", function)  # a partial binds a method's instance
-    code = getattr(function, "py_func", function).__code__  # a compiled one's Python derivative (backend/numba.py)
-    end = code.co_argcount + code.co_kwonlyargcount
-    return code.co_varnames[end - count:end]
 
 
 @transformation

@@ -12,10 +12,12 @@ from typing import Callable, Dict, FrozenSet, Tuple
 
 from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity, analyze_activity
-from adjoint.analysis.aliases import Aliases, analyze_aliases, insert_guards
+from adjoint.analysis.aliases import Aliases, analyze_aliases
 from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, table_for
 from adjoint.analysis.complex_flow import complex_names
+from adjoint.analysis.guards import insert_guards
+from adjoint.analysis.item_writes import item_guards
 from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
@@ -42,8 +44,8 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
             kinds: Dict[str, str], callee_kind: Callable, callee_facts: Callable,
             residuals: ResidualFacts = NO_FACTS) -> Analysis:
     """Run every analysis on parsed.node (normalized). Writes that may change a shared value
-    in place get a run-time guard inserted before them (see analysis/aliases.py);
-    `fresh_name(preferred)` names the guard helper."""
+    in place get a run-time guard inserted before them (see analysis/aliases.py and
+    analysis/item_writes.py); `fresh_name(preferred)` names each guard helper."""
     func_node = parsed.node
     locals_ = nodes.local_names(func_node)
     classifier = CallClassifier(parsed, locals_, table_for(mode))
@@ -54,15 +56,14 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
         aliases = Aliases()
     else:
         aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
-    if aliases.guards:
-        helper = fresh_name("number_or_refuse")
-        parsed.namespace[helper] = runtime.number_or_refuse
-        insert_guards(func_node, aliases.guards, helper)
-    iteration_guards = dict_iteration_guards(parsed, kinds)
-    if iteration_guards:
-        helper = fresh_name("sequence_or_refuse")
-        parsed.namespace[helper] = runtime.sequence_or_refuse
-        insert_guards(func_node, iteration_guards, helper)
+    apart, items = item_guards(parsed, kinds, aliases.guards)
+    for guards, helper in ((aliases.guards, runtime.number_or_refuse), (items, runtime.item_update_or_refuse),
+                           (apart, runtime.items_apart_or_refuse),
+                           (dict_iteration_guards(parsed, kinds), runtime.sequence_or_refuse)):
+        if guards:
+            name = fresh_name(helper.__name__)
+            parsed.namespace[name] = helper
+            insert_guards(func_node, guards, name)
     sites = assignment_sites(func_node)
     sites.mutated |= aliases.mutated
     refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info)

@@ -34,6 +34,7 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.item_writes import item_updates
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts, stays_unseen
@@ -51,8 +52,8 @@ WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagona
 @dataclass
 class Aliases:
     """Names that may share memory with a name written in place, every name so written, and the
-    `c += v` that are exact only if c holds a number (`guards`: statement -> (name, message, where) to
-    check at run time before it)."""
+    `c += v` that are exact only if c holds a number (`guards`: statement -> (name, or (container, item)
+    for `c[k] += v`, message, where) to check at run time before it)."""
 
     sharing: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     mutated: Set[str] = field(default_factory=set)
@@ -71,10 +72,13 @@ class _Write:
     name: str
     node: gast.AST
     rebound: bool  # `c += v`, normalized into a rebinding
+    container: str = ""  # `c[k] += v`: a write into the item loaded into `name` (analysis/item_writes.py)
+    kind: Optional[str] = None  # the kind of that item, where known
 
 
 def _writes(func_node: gast.FunctionDef, parsed: ParsedFunction, kinds: Dict[str, str]) -> List[_Write]:
     writes = [_Write(name, node, True) for name, node in parsed.in_place if kinds.get(name) != SCALAR]
+    writes += [_Write(u.item, u.store, True, u.container, u.kind) for u in item_updates(parsed, kinds)]
     for stmt in nodes.statements(func_node):
         if is_append(stmt):
             writes.append(_Write(stmt.value.func.value.id, stmt, False))
@@ -128,7 +132,7 @@ class _Checker:
         sharing = self._sharing(name, statements, self.storage)
         after = frozenset().union(*[self.live.after.get(s, frozenset()) for s in statements])
         precise = sharing if self.precise is None else self._sharing(name, statements, self.precise)
-        for other in sorted(precise & after, key=lambda n: (n.startswith("_"), n)):
+        for other in sorted(precise & after - {write.container}, key=lambda n: (n.startswith("_"), n)):
             self._refuse_or_guard(write, statements, f"this writes in place into memory that `{other}` may share, "
                                   f"and `{other}` is read afterwards; adjoint cannot follow the change into "
                                   f"`{other}`: take a copy first (`.copy()`) or assign a new value instead")
@@ -166,11 +170,12 @@ class _Checker:
     def _refuse_or_guard(self, write: _Write, statements: List[gast.stmt], message: str) -> None:
         """Refuse now, or, for `c += v` where c may hold a number (whose `+=` only rebinds c), check at
         run time that it does and refuse there otherwise."""
-        kind = self.kinds.get(write.name)
+        kind = write.kind or self.kinds.get(write.name)
         if not write.rebound or kind == CONTAINER or is_array(kind) or not statements:
             raise self._refuse(write.node, message)
         location = self.parsed.info.location(write.node)
-        self.guards.setdefault(statements[0], []).append((write.name, message, location))
+        checked = (write.container, write.name) if write.container else write.name  # (analysis/item_writes.py)
+        self.guards.setdefault(statements[0], []).append((checked, message, location))
 
     def _check_outer_write(self, write: _Write) -> None:
         """A write into a global or closure object (a log, a counter) is allowed when nothing differentiated
@@ -481,20 +486,3 @@ def _user_call(stmt: gast.stmt, classifier: CallClassifier):
     if isinstance(value, gast.Call) and classifier.classify(value).kind == Callee.USER:
         return value
     return None
-
-
-def insert_guards(func_node: gast.FunctionDef, guards: Dict[gast.stmt, List[Tuple[str, str, Location]]],
-                  helper: str) -> None:
-    """Put `helper(c, message, filename, lineno)` before each guarded statement: it raises if c,
-    rebound where Python changes it in place, holds an array or a list after all."""
-    for block in list(nodes.blocks(func_node)):
-        if not any(stmt in guards for stmt in block):
-            continue
-        guarded = []
-        for stmt in block:
-            for name, message, location in guards.get(stmt, ()):
-                where = [nodes.constant(message), nodes.constant(location.filename), nodes.constant(location.lineno)]
-                check = gast.Expr(value=nodes.call(nodes.name(helper), [nodes.name(name)] + where))
-                guarded.append(nodes.copy_location(check, stmt))
-            guarded.append(stmt)
-        block[:] = guarded

@@ -5,7 +5,7 @@ value that is not a number), calls made for their effect and calls of user funct
 facts they read (which names may share memory at each statement, which are live after it)
 walk the whole function, a tenth of its analysis. A function made only of assignments of a
 value to a name, none of them a call of a user function or a pop (in its ifs and loops too),
-that rebinds no name in place, has nothing to check: its aliases are empty.
+that rebinds no name or item in place, has nothing to check: its aliases are empty.
 
 Building those facts anyway would change nothing else: they ask the call classifier only about
 the values of the function's assignments, which the activity analysis asked about before
@@ -25,7 +25,7 @@ _COMPOUND = (gast.If, gast.For, gast.While)  # their statements are looked at on
 def nothing_in_place(parsed: ParsedFunction, classifier: CallClassifier) -> bool:
     """Whether parsed's normalized function writes nothing in place and calls no user function
     and nothing for its effect (see the module)."""
-    if parsed.in_place:
+    if parsed.in_place or parsed.item_updates:  # (an item update stores into c[k] too: refused below)
         return False
     for stmt in nodes.statements(parsed.node):
         if isinstance(stmt, _COMPOUND) or isinstance(stmt, gast.Return) and isinstance(stmt.value, gast.Name):

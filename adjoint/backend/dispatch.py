@@ -30,6 +30,7 @@ path back (`rules_changed`).
 """
 from __future__ import annotations
 
+import functools
 import linecache
 import weakref
 from typing import Callable, Dict, List, Optional, Tuple
@@ -94,6 +95,15 @@ def call_key(args: tuple, kwargs: dict) -> tuple:
         values = args
     ranks = tuple(value.ndim for value in values if type(value) is np.ndarray)
     return (key, ranks) if ranks else key
+
+
+@functools.lru_cache(maxsize=None)
+def tangent_keywords(function: Callable, count: int) -> Tuple[str, ...]:
+    """The names of a generated jvp function's tangent parameters: its last keyword-only ones."""
+    function = getattr(function, "func", function)  # a partial binds a method's instance
+    code = getattr(function, "py_func", function).__code__  # a compiled one's Python derivative (backend/numba.py)
+    end = code.co_argcount + code.co_kwonlyargcount
+    return code.co_varnames[end - count:end]
 
 
 def _none(args: tuple) -> None:

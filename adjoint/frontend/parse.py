@@ -68,6 +68,8 @@ class ParsedFunction:
     `in_place` lists (name, statement) for each write Python performs in place when the
     name holds a mutable value (`x += v` on an array or list) and the normalizer rewrote
     as a rebinding; that rewrite is exact only where no other name shares x's storage.
+    `item_updates` lists each `c[k] op= v` (analysis/item_writes.py): Python changes the item in
+    place where it is an array, which the rewrite `c[k] = c[k] op v` does not.
     `iterated` lists (name, loop) for each sequence a `for` reads by index (`xs[i]`), which
     is what Python iterates over unless the name holds a dict.
     """
@@ -77,6 +79,7 @@ class ParsedFunction:
     info: SourceInfo
     namespace: Dict[str, Any] = field(default_factory=dict)
     in_place: List[Tuple[str, gast.AST]] = field(default_factory=list)
+    item_updates: List[gast.AST] = field(default_factory=list)
     iterated: List[Tuple[str, gast.AST]] = field(default_factory=list)
     fixed: Dict[str, Any] = field(default_factory=dict)  # parameters whose value is known (frontend/values.py)
     # function values that read their caller's variables: name -> {variable: the name holding its value here}

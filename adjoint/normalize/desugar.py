@@ -168,6 +168,8 @@ class Desugar(nodes.Transformer):
         self.generic_visit(node)
         if isinstance(node.target, gast.Name):
             self.parsed.in_place.append((node.target.id, node))
+        elif isinstance(node.target, gast.Subscript):
+            self.parsed.item_updates.append(node)
         load = nodes.load_copy(node.target)
         value = gast.BinOp(left=load, op=node.op, right=node.value)
         return self._assign_target(node.target, value, node)

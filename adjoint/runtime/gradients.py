@@ -66,15 +66,23 @@ def _refuse_complex(dx) -> None:
         raise ComplexValue("a gradient is complex")
 
 
-def snapshot(x):
-    """A copy of x that later writes into x, or into an array or list it holds, cannot change."""
-    if isinstance(x, np.ndarray):
-        return x.copy()
-    if isinstance(x, list):
-        return [snapshot(item) for item in x]
-    if type(x) is tuple:
-        return tuple(snapshot(item) for item in x)
-    return x
+def snapshot(x, copies=None):
+    """A copy of x that later writes into x, or into an array or list it holds, cannot change.
+    An object x holds at two places is copied once (`copies`: id -> copy), so the copy holds it
+    twice too: the checks that items are apart (items_apart_or_refuse) see what Python sees."""
+    copies = {} if copies is None else copies
+    if not isinstance(x, (np.ndarray, list)) and type(x) is not tuple:
+        return x
+    copied = copies.get(id(x))
+    if copied is None:
+        if isinstance(x, np.ndarray):
+            copied = x.copy()
+        elif isinstance(x, list):
+            copied = [snapshot(item, copies) for item in x]
+        else:
+            copied = tuple(snapshot(item, copies) for item in x)
+        copies[id(x)] = copied
+    return copied
 
 
 def unit_seed(value):

@@ -45,6 +45,35 @@ def number_or_refuse(value, message, filename, lineno):
         raise InPlaceChangeError(message, filename, lineno)
 
 
+def item_update_or_refuse(container, item, message, filename, lineno):
+    """Raise InPlaceChangeError if `container[k] op= v` changes `item` in place: an array or a list
+    held by a container that is not an array (`X[k] += v` writes into the array X)."""
+    if not isinstance(container, np.ndarray) and isinstance(item, (np.ndarray, list, dict, set, bytearray)):
+        raise InPlaceChangeError(message, filename, lineno)
+
+
+def items_apart_or_refuse(container, item, message, filename, lineno):
+    """Raise InPlaceChangeError if `container[k] op= v` changes in place an `item` (an array or a
+    list) that `container` holds at another place too, or an array sharing its memory: the
+    derivative stores a new object at k alone. A container that is an array is written into."""
+    if isinstance(container, np.ndarray) or not isinstance(item, (np.ndarray, list, dict, set, bytearray)):
+        return
+    places, seen, todo = 0, set(), [container]
+    while todo:
+        value = todo.pop()
+        if value is item:
+            places += 1
+        elif isinstance(value, np.ndarray) and isinstance(item, np.ndarray) and np.may_share_memory(value, item):
+            places += 2
+        elif isinstance(value, (list, tuple, dict)) or hasattr(type(value), "__dataclass_fields__"):
+            if id(value) not in seen:
+                seen.add(id(value))
+                todo.extend(value if isinstance(value, (list, tuple)) else
+                            (value if isinstance(value, dict) else vars(value)).values())
+        if places > 1:
+            raise InPlaceChangeError(message, filename, lineno)
+
+
 class NonScalarOutput(ValueError):
     """A function differentiated with `grad` returned more than one number."""
 
