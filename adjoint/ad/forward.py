@@ -22,6 +22,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.ad.context import FunctionContext
+from adjoint.ad.shared_arguments import argument_checks
 from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR
@@ -219,7 +220,7 @@ def build_forward(ctx: FunctionContext, wrt: Tuple[str, ...], name: str) -> gast
     for param in wrt:
         arguments.kwonlyargs.append(gast.Name(id=ctx.tangent(param), ctx=gast.Param(), annotation=None, type_comment=None))
         arguments.kw_defaults.append(None)
-    prologue = []
+    prologue = argument_checks(ctx)
     for param in nodes.parameters(func_node):
         if param in ctx.sites.mutated:
             prologue.append(nodes.assign(param, nodes.call(ctx.runtime("snapshot"), [nodes.name(param)])))

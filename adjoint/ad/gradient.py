@@ -12,6 +12,7 @@ from adjoint import nodes
 from adjoint.ad import split
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.reverse import MAY_GIVE_SYMBOLIC_ZERO, ZERO, ReverseAD
+from adjoint.ad.shared_arguments import argument_checks
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.options import Mode
@@ -78,7 +79,7 @@ def _originals(ctx: FunctionContext) -> Dict[str, str]:
 
 def _prologue(ctx: FunctionContext, primal: List[gast.stmt], originals: Dict[str, str]) -> List[gast.stmt]:
     params = nodes.parameters(ctx.func_node)
-    code = []
+    code = argument_checks(ctx)
     for param in params:
         if param in originals:
             code.append(nodes.assign(originals[param], nodes.name(param)))

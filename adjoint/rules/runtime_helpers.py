@@ -17,7 +17,7 @@ from adjoint.runtime import (
 from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
-                   runtime.reached, runtime.shape_only)
+                   runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse)
 
 # ----- Shape bookkeeping --------------------------------------------------------------
 

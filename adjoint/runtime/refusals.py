@@ -74,6 +74,39 @@ def items_apart_or_refuse(container, item, message, filename, lineno):
             raise InPlaceChangeError(message, filename, lineno)
 
 
+def arguments_apart_or_refuse(written, others, message, filename, lineno):
+    """Raise InPlaceChangeError if an argument the function writes into in place (`written`)
+    shares an object or memory with another argument: the derivative takes its arguments for
+    separate objects (`f(a, a)` with `x *= 2.0` changes y as well in Python)."""
+    reached = list(_objects_in(written))
+    for other in others:
+        for value in _objects_in(other):
+            if any(_shared(value, mine) for mine in reached):
+                raise InPlaceChangeError(message, filename, lineno)
+
+
+def _objects_in(value):
+    """The arrays and mutable containers `value` is or holds (through lists, tuples, dicts and
+    dataclass instances)."""
+    seen, todo = set(), [value]
+    while todo:
+        value = todo.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, (np.ndarray, list, dict, set, bytearray)):
+            yield value
+        if isinstance(value, (list, tuple, dict)) or hasattr(type(value), "__dataclass_fields__"):
+            todo.extend(value if isinstance(value, (list, tuple)) else
+                        (value if isinstance(value, dict) else vars(value)).values())
+
+
+def _shared(a, b) -> bool:
+    if a is b:
+        return True
+    return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.may_share_memory(a, b)
+
+
 class NonScalarOutput(ValueError):
     """A function differentiated with `grad` returned more than one number."""
 
