@@ -31,7 +31,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, reports_changes, simple
+from adjoint.optimize.statements import BlockFacts, SettledStretches, reports_changes, simple, stretch_end
 
 
 def _accumulation_target(stmt: gast.stmt, facts: Facts) -> Optional[str]:
@@ -62,15 +62,15 @@ def _accumulations(block: List[gast.stmt], facts: Facts) -> Dict[int, str]:
 
 
 class _Block:
-    """One block's accumulations. Each statement has an order number that never changes; per
-    name, the order numbers of the statements that read or assign it and of those that assign
-    it, and those of the compound statements, are kept ascending (a merged statement's new names
-    added, a deleted statement skipped where it is met), so the statement an accumulation would
-    merge into, the nearest one back that touches its target or does not merely assign, is found
-    without walking back over the statements between. Only the names asked about are indexed:
-    the targets of the block's accumulations (a merge makes no new one), and what the statements
-    assigning them read, with the names that may share memory with those (a merged statement
-    reads what the two it joins read)."""
+    """One stretch's accumulations (a block of its own, see `run`). Each statement has an order
+    number that never changes; per name, the order numbers of the statements that read or assign
+    it and of those that assign it, and those of the compound statements, are kept ascending (a
+    merged statement's new names added, a deleted statement skipped where it is met), so the
+    statement an accumulation would merge into, the nearest one back that touches its target or
+    does not merely assign, is found without walking back over the statements between. Only the
+    names asked about are indexed: the targets of the stretch's accumulations (a merge makes no
+    new one), and what the statements assigning them read, with the names that may share memory
+    with those (a merged statement reads what the two it joins read)."""
 
     def __init__(self, info: BlockFacts, facts: Facts, accumulating: Dict[int, str]):
         self.info = info
@@ -159,18 +159,37 @@ class _Block:
         info.rewritten(j, reads, assigned)
 
 
+def _merge_in(stretch: List[gast.stmt], facts: Facts) -> bool:
+    """Merge in a stretch (a list of its own: the merged statements are removed from it)."""
+    accumulating = _accumulations(stretch, facts)
+    if not accumulating:
+        return False
+    merging = _Block(BlockFacts(stretch, facts.unchanged.statements()), facts, accumulating)
+    position = merging.merge_from(0)
+    merged = position is not None
+    while position is not None:
+        position = merging.merge_from(position)
+    return merged
+
+
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
-    """Merge each accumulation into the assignment before it where it may move there."""
+    """Merge each accumulation into the assignment before it where it may move there. A stretch in
+    which nothing merged is passed over until one of its statements changes (`SettledStretches`)."""
     changed = False
-    tree_facts = facts.unchanged.statements()
+    settled = SettledStretches(facts.unchanged.statements(), "accumulations")
     for block in facts.unchanged.blocks(tree):
-        accumulating = _accumulations(block, facts)
-        if not accumulating:
-            continue
-        merging = _Block(BlockFacts(block, tree_facts), facts, accumulating)
-        position = merging.merge_from(0)
-        while position is not None:
-            changed = True
-            position = merging.merge_from(position)
+        start = 0
+        while start < len(block):
+            stop = settled.end(block, start)
+            if stop == start:
+                stop = stretch_end(block, start)  # no merge crosses a statement that is not simple
+                stretch = block[start:stop]
+                if _merge_in(stretch, facts):
+                    block[start:stop] = stretch  # the same list: the blocks kept (Unchanged) stay the tree's
+                    stop = start + len(stretch)
+                    changed = True
+                else:
+                    settled.add(block, start, stop)
+            start = stop
     return changed

@@ -18,7 +18,8 @@ After::
 """
 from __future__ import annotations
 
-from typing import Optional
+from collections import Counter
+from typing import Optional, Set
 
 import gast
 
@@ -52,13 +53,22 @@ def _number_assigned(stmt: gast.stmt, facts: Facts, parameters) -> Optional[str]
     return None
 
 
+def _may_be_stored_once(names: Set[str], tree: gast.FunctionDef, facts: Facts) -> bool:
+    """Whether one of these names may be stored only once: each assignment of a name stores it,
+    so a name assigned twice is stored twice at least (told without the counts of names, which
+    ask every statement changed since they were made to be walked again)."""
+    assigned = Counter(map(nodes.assigned_name, facts.unchanged.every_statement(tree)))
+    return any(assigned[name] < 2 for name in names)
+
+
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Replace reads of temporaries' adjoints known to hold a number by that number. Without such
-    an assignment at the top level there is nothing to replace (a replacement can make one), and
-    the names' counts are not asked for."""
+    an assignment at the top level, of a name that may be stored only there, there is nothing to
+    replace (a replacement can make one), and the names' counts are not asked for."""
     parameters = {arg.id for arg in tree.args.args + tree.args.kwonlyargs}
-    if not any(_number_assigned(stmt, facts, parameters) for stmt in tree.body):
+    assigning = {_number_assigned(stmt, facts, parameters) for stmt in tree.body} - {None}
+    if not assigning or not _may_be_stored_once(assigning, tree, facts):
         return False
     _, stores = facts.unchanged.counts(tree)
     numbers, changed = {}, False

@@ -34,7 +34,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import every_statement, header_nodes, reports_changes
+from adjoint.optimize.statements import SettledStretches, header_nodes, reports_changes
 
 
 def _key(node: gast.AST, copies: Dict[str, str]) -> str:
@@ -44,6 +44,9 @@ def _key(node: gast.AST, copies: Dict[str, str]) -> str:
         return "N" + copies.get(node.id, node.id)
     if kind is gast.Constant:
         return f"C{type(node.value).__name__}:{node.value!r}"
+    if kind is gast.BinOp:  # the most common, spelled out: the text the general case makes
+        return "BinOp(" + _key(node.left, copies) + "," + node.op.__class__.__name__ + "()," + \
+            _key(node.right, copies) + ")"
     if kind is list:
         return "[" + ",".join([_key(item, copies) for item in node]) + "]"
     if not isinstance(node, gast.AST):
@@ -51,6 +54,8 @@ def _key(node: gast.AST, copies: Dict[str, str]) -> str:
     fields = _KEY_FIELDS.get(kind)
     if fields is None:
         fields = _KEY_FIELDS[kind] = tuple(name for name in kind._fields if name not in ("ctx", "type_comment"))
+    if not fields:
+        return kind.__name__ + "()"
     return kind.__name__ + "(" + ",".join([_key(getattr(node, name, None), copies) for name in fields]) + ")"
 
 
@@ -142,18 +147,17 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], sett
 
 
 class _Settled:
-    """The stretches of blocks in which the pass found nothing to share, as they were then: the
-    same statements in the same order, none changed in place since (`TreeFacts.forget`), the
-    same names returned. A stretch starts where the scan knows nothing (a block's start, after a
-    compound statement or an effect) and ends with the statement after which it knows nothing
-    again, or with its block; what the pass does in it depends on it alone."""
+    """What the pass keeps from one run to the next: each assignment's value facts and key, and
+    the stretches of blocks in which it shared nothing (`SettledStretches`, under the same names
+    returned). A stretch starts where the scan knows nothing (a block's start, after a compound
+    statement or an effect) and ends with the statement after which it knows nothing again, or
+    with its block; what the pass does in it depends on it alone."""
 
     def __init__(self, tree_facts, returned: Set[str]):
-        self.statements = tree_facts.settled_for("cse")
         self.summaries = tree_facts
         self.keys = tree_facts.settled_for("cse keys")  # id(assignment) -> (it, _key with no copies, its names)
-        self.stretches = tree_facts.settled_for("cse stretches")  # id(first) -> (first, ids, to the end, returned)
-        self.returned = returned
+        self.stretches = SettledStretches(tree_facts, "cse")
+        self.returned = frozenset(returned)
 
     def value_facts(self, assignment: gast.Assign, facts: Facts) -> Tuple[bool, bool, Set[str]]:
         """Whether the value of an assignment to a name is pure (as dce.is_pure), whether it is
@@ -176,25 +180,11 @@ class _Settled:
 
     def skip(self, block: List[gast.stmt], start: int) -> int:
         """Where the scan goes on: past the settled stretches from block[start] on."""
-        while start < len(block):
-            found = self.stretches.get(id(block[start]))
-            if found is None or found[0] is not block[start] or found[3] != self.returned:
-                return start
-            stop = start + len(found[1])
-            if (stop == len(block)) != found[2] or found[1] != [id(stmt) for stmt in block[start:stop]]:
-                return start
-            if not all(id(stmt) in self.statements for stmt in block[start:stop]):
-                return start
-            start = stop
-        return start
+        return self.stretches.skip(block, start, self.returned)
 
     def add(self, block: List[gast.stmt], start: int, stop: int, changed: bool) -> None:
-        if changed:
-            return
-        stretch = block[start:stop]
-        self.statements.update((id(stmt), stmt) for stmt in stretch)
-        self.stretches[id(stretch[0])] = (stretch[0], [id(stmt) for stmt in stretch], stop == len(block),
-                                          set(self.returned))
+        if not changed:
+            self.stretches.add(block, start, stop, self.returned)
 
 
 def _survey(tree: gast.FunctionDef, facts: Facts):
@@ -203,7 +193,7 @@ def _survey(tree: gast.FunctionDef, facts: Facts):
     is kept until a pass changes it (`TreeFacts.forget`)."""
     returned = set()
     kept = facts.unchanged.statements().settled_for("cse survey")
-    for stmt in [tree, *every_statement(tree)]:
+    for stmt in [tree, *facts.unchanged.every_statement(tree)]:
         if stmt.__class__ in _WHOLE:
             found = kept.get(id(stmt))
             if found is None:

@@ -25,7 +25,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import reports_reshaping
+from adjoint.optimize.statements import reports_changes
 
 
 def is_pure(expr: gast.expr, facts: Facts) -> bool:
@@ -52,6 +52,7 @@ class _Liveness:
         self.facts = facts
         self.mutate = mutate
         self.changed = False
+        self.reshaped = False  # a statement holding blocks dropped, a block emptied, or a new list put in
         self.tree_facts = facts.unchanged.statements()
         self.reads = self.tree_facts.of
 
@@ -68,11 +69,13 @@ class _Liveness:
                 kept.append(stmt)
             else:
                 self.changed = True
+                self.reshaped = self.reshaped or bool(nodes.statement_fields(stmt.__class__))
         if not self.mutate:
             return stmts, live
         kept.reverse()
         if len(kept) > 1 and any(isinstance(s, gast.Pass) for s in kept):
             kept = [s for s in kept if not isinstance(s, gast.Pass)]
+        self.reshaped = self.reshaped or bool(stmts) and not kept
         stmts[:] = kept  # the same list: the blocks the other passes keep (Unchanged) stay the tree's
         return stmts, live
 
@@ -102,12 +105,20 @@ class _Liveness:
         if _is_empty(stmt.body) and _is_empty(stmt.orelse) and is_pure(stmt.test, self.facts):
             return False, live
         if _is_empty(stmt.orelse):
+            self.reshaped = self.reshaped or bool(stmt.orelse)
             del stmt.orelse[:]
         elif _is_empty(stmt.body):
             stmt.test, stmt.body, stmt.orelse = nodes.not_(stmt.test), stmt.orelse, []
-            self.changed = True
-        stmt.body = stmt.body or [gast.Pass()]
+            self.tree_facts.forget(stmt)  # its header changed
+            self.changed = self.reshaped = True
+        self._fill(stmt)
         return True, body_live | else_live | _reads(stmt.test)
+
+    def _fill(self, stmt: gast.stmt) -> None:
+        """A `pass` in a body left empty."""
+        if not stmt.body:
+            stmt.body = [gast.Pass()]
+            self.reshaped = True
 
     def _loop(self, stmt, live: Set[str]) -> Tuple[bool, Set[str]]:
         header = stmt.iter if isinstance(stmt, gast.For) else stmt.test
@@ -123,7 +134,7 @@ class _Liveness:
         stmt.body, _ = self.block(stmt.body, set(at_head))
         if _is_empty(stmt.body) and is_pure(header, self.facts) and not _binds_live_target(stmt, live):
             return False, live
-        stmt.body = stmt.body or [gast.Pass()]
+        self._fill(stmt)
         return True, at_head
 
 
@@ -132,8 +143,13 @@ def _binds_live_target(loop: gast.stmt, live: Set[str]) -> bool:
     return isinstance(loop, gast.For) and bool(set(nodes.names_stored(loop.target)) & live)
 
 
-@reports_reshaping
+@reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
+    """Drop what nobody reads. The blocks the passes keep (`Unchanged`) are dropped only where
+    the pass reshaped them: where it merely removed simple statements from a block that keeps
+    one, the tree holds the same statement lists."""
     liveness = _Liveness(facts)
-    tree.body, _ = liveness.block(tree.body, set())
+    liveness.block(tree.body, set())  # the same list, statements removed from it
+    if liveness.reshaped:
+        facts.unchanged.reshaped()
     return liveness.changed

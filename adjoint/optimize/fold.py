@@ -19,7 +19,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import every_statement, reports_changes
+from adjoint.optimize.statements import reports_changes
 
 _FOLDABLE = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -81,37 +81,55 @@ class _Fold(nodes.Transformer):
         return nodes.binop(nodes.constant(args[0].value), gast.Mult(), nodes.name(array.id))
 
     def _identity(self, left, op, right):
+        """The simpler form of `left op right`, or None; zeros annihilate, and ones and zeros drop,
+        only in adjoint statements. By operator, in the order the rules are tried."""
+        if op is gast.Add or op is gast.Sub:
+            rule = self._sum
+        elif not self.annihilate:
+            return None
+        elif op is gast.Mult or op is gast.MatMult:
+            rule = self._product
+        elif op is gast.Div or op is gast.Pow:
+            rule = self._quotient_or_power
+        else:
+            return None
         if _boolean(left) or _boolean(right):
             return None
-        if op is gast.Add and isinstance(right, gast.UnaryOp) and isinstance(right.op, gast.USub):
-            return nodes.binop(left, gast.Sub(), right.operand)
-        if op is gast.Sub and isinstance(right, gast.UnaryOp) and isinstance(right.op, gast.USub):
-            return nodes.binop(left, gast.Add(), right.operand)
-        if op is gast.Add and isinstance(left, gast.UnaryOp) and isinstance(left.op, gast.USub) and self.annihilate:
+        return rule(left, op, right)
+
+    def _sum(self, left, op, right):
+        if isinstance(right, gast.UnaryOp) and isinstance(right.op, gast.USub):
+            return nodes.binop(left, gast.Sub() if op is gast.Add else gast.Add(), right.operand)
+        if not self.annihilate:
+            return None
+        if op is gast.Add and isinstance(left, gast.UnaryOp) and isinstance(left.op, gast.USub):
             return nodes.binop(right, gast.Sub(), left.operand)  # -a + b -> b - a (in adjoint statements)
-        if op in (gast.Add, gast.Sub) and _is(right, 0) and self.annihilate:
+        if _is(right, 0):
             return left
-        if op is gast.Add and _is(left, 0) and self.annihilate:
-            return right
-        if op is gast.Sub and _is(left, 0) and self.annihilate:
-            return gast.UnaryOp(op=gast.USub(), operand=right)
-        if self.annihilate and op is gast.Add and _same(left, right) and self.pure(left):
+        if _is(left, 0):
+            return right if op is gast.Add else gast.UnaryOp(op=gast.USub(), operand=right)
+        if op is gast.Add and _same(left, right) and self.pure(left):
             return nodes.binop(nodes.constant(2.0), gast.Mult(), left)
+        return None
+
+    def _product(self, left, op, right):
         # In the primal, `x * 1.0` is a new float array: folding it would alias (and retype) x.
         # In an adjoint, `k * 1.0` of a number k stays unless k is a float: 1.0 makes an int a float.
-        if op is gast.Mult and _is(right, 1) and self.annihilate and self._keeps_type(left, right):
+        if op is gast.Mult and _is(right, 1) and self._keeps_type(left, right):
             return left
-        if op is gast.Mult and _is(left, 1) and self.annihilate and self._keeps_type(right, left):
+        if op is gast.Mult and _is(left, 1) and self._keeps_type(right, left):
             return right
-        if op in (gast.Div, gast.Pow) and _is(right, 1) and self.annihilate and (
-                op is gast.Pow and type(right.value) is int or self._keeps_type(left, right)):
+        if _is(left, 0) or _is(right, 0):
+            return nodes.constant(0.0)
+        return None
+
+    def _quotient_or_power(self, left, op, right):
+        if _is(right, 1) and (op is gast.Pow and type(right.value) is int or self._keeps_type(left, right)):
             return left
-        if op is gast.Pow and (_is(right, 2) or _is(right, 3)) and isinstance(left, gast.Name) and self.annihilate:
+        if op is gast.Pow and (_is(right, 2) or _is(right, 3)) and isinstance(left, gast.Name):
             product = nodes.binop(left, gast.Mult(), nodes.name(left.id))  # products are cheaper than pow()
             return product if _is(right, 2) else nodes.binop(product, gast.Mult(), nodes.name(left.id))
-        if self.annihilate and op in (gast.Mult, gast.MatMult) and (_is(left, 0) or _is(right, 0)):
-            return nodes.constant(0.0)
-        if self.annihilate and op is gast.Div and _is(left, 0):
+        if op is gast.Div and _is(left, 0):
             return nodes.constant(0.0)
         return None
 
@@ -219,7 +237,7 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     tree_facts = facts.unchanged.statements()
     settled = tree_facts.settled_for("fold")  # what folding makes of an assignment depends on it alone
-    for stmt in every_statement(tree):
+    for stmt in facts.unchanged.every_statement(tree):
         if isinstance(stmt, gast.Assign) and id(stmt) not in settled:
             target = stmt.targets[0]
             annihilate = isinstance(target, gast.Name) and target.id in facts.adjoint_names

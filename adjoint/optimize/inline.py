@@ -28,13 +28,13 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import Counter
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set
 
 import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
-from adjoint.optimize.statements import BlockFacts, TreeFacts, reports_changes
+from adjoint.optimize.statements import BlockFacts, SettledStretches, TreeFacts, reports_changes, stretch_end
 
 
 class _ReplaceLoad(nodes.Transformer):
@@ -67,26 +67,26 @@ def _replace_load(stmt: gast.stmt, temp: str, value: gast.expr) -> None:
 
 
 class _Block:
-    """One block's scan. A temporary that cannot move because of a statement in between waits on
-    that statement (`waiting`); when that statement is itself inlined away, the temporary is
-    looked at again before the scan goes on, as a scan restarted from the top would find it."""
+    """One stretch's scan (a block of its own, see `run`). A temporary that cannot move because
+    of a statement in between waits on that statement (`waiting`); when that statement is itself
+    inlined away, the temporary is looked at again before the scan goes on, as a scan restarted
+    from the top would find it."""
 
     def __init__(self, block: List[gast.stmt], facts: Facts, loads: Counter, stores: Counter,
-                 tree_facts: TreeFacts):
+                 tree_facts: TreeFacts, candidates: Set[str]):
         self.block = block
         self.facts = facts
         self.loads = loads
         self.stores = stores
         self.tree_facts = tree_facts
-        self.candidates = {name for name in map(nodes.assigned_name, block) if self._single_temporary(name)}
+        self.candidates = candidates  # the temporaries the block assigns that are assigned and loaded once
         self.reader: Dict[str, gast.stmt] = {}  # a candidate -> the first statement of the block that reads it
-        if self.candidates:
-            self.info = BlockFacts(block, tree_facts)
-            self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
-            self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
-            for stmt, reads in zip(block, self.info.reads):
-                for name in reads & self.candidates:
-                    self.reader.setdefault(name, stmt)
+        self.info = BlockFacts(block, tree_facts)
+        self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
+        self.ordinals = list(range(len(block)))  # the order of each statement of the block, ascending
+        for stmt, reads in zip(block, self.info.reads):
+            for name in reads & candidates:
+                self.reader.setdefault(name, stmt)
         self.waiting: Dict[int, List[gast.stmt]] = {}  # id of a statement in the way -> temporaries waiting
         self.again: List[int] = []  # a heap of the orders of statements to look at again
 
@@ -96,8 +96,6 @@ class _Block:
         return name is not None and self.facts.is_temporary(name) and self.loads[name] == 1 and self.stores[name] == 1
 
     def run(self) -> bool:
-        if not self.candidates:
-            return False
         changed, index = False, 0
         while True:
             if self.again and (index >= len(self.block) or self.again[0] < self.ordinals[index]):
@@ -175,12 +173,36 @@ class _Block:
         return isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Name) and stmt.value.id == temp
 
 
+def _counts_read(stretch: List[gast.stmt], facts: Facts, loads: Counter, stores: Counter) -> tuple:
+    """What inlining in a stretch depends on besides its statements: how many times each temporary
+    it assigns is loaded and stored in the whole function."""
+    assigned = [name for name in map(nodes.assigned_name, stretch) if name is not None and facts.is_temporary(name)]
+    return tuple((name, loads[name], stores[name]) for name in assigned)
+
+
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
-    """Inline every single-use temporary that may move to its use."""
+    """Inline every single-use temporary that may move to its use. A value moves along its block no
+    further than the first statement that is not simple (into its header at most), so each stretch
+    up to one is scanned on its own; one in which nothing moved is passed over until one of its
+    statements changes or the counts of its temporaries do (`SettledStretches`)."""
     changed = False
     loads, stores = facts.unchanged.counts(tree)  # inlining moves loads: only the inlined temporary's change
     tree_facts = facts.unchanged.statements()
+    settled = SettledStretches(tree_facts, "inline")
     for block in facts.unchanged.blocks(tree):
-        changed = _Block(block, facts, loads, stores, tree_facts).run() or changed
+        start = 0
+        while start < len(block):
+            stop = stretch_end(block, start)
+            stretch = block[start:stop]
+            counts = _counts_read(stretch, facts, loads, stores)
+            if settled.end(block, start, counts) == start:
+                candidates = {name for name, loaded, stored in counts if loaded == 1 and stored == 1}
+                if candidates and _Block(stretch, facts, loads, stores, tree_facts, candidates).run():
+                    block[start:stop] = stretch  # the same list: the blocks kept (Unchanged) stay the tree's
+                    stop = start + len(stretch)
+                    changed = True
+                else:
+                    settled.add(block, start, stop, counts)
+            start = stop
     return changed

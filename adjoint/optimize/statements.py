@@ -7,11 +7,14 @@ its entry (`rewritten`) or removes it with the statement (`delete`), so no state
 again for a query. `Unchanged` keeps what the passes ask of the whole tree from one pass to the
 next: the `Summary` of each simple statement (what one walk finds, for every pass that asks) until
 a pass changes that statement (and says so: `TreeFacts.forget`), the counts of names and the
-blocks while no pass changes the tree.
+blocks while no pass changes the tree. `SettledStretches` keeps, for a pass, the stretches of
+blocks in which it found nothing to do, to pass over them in later rounds while none of their
+statements changed.
 """
 from __future__ import annotations
 
 import functools
+import operator
 from collections import Counter
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
@@ -23,6 +26,16 @@ from adjoint import nodes
 def simple(stmt: gast.stmt) -> bool:
     """An assignment or an expression statement (no block of its own)."""
     return isinstance(stmt, (gast.Assign, gast.Expr))
+
+
+def stretch_end(block: List[gast.stmt], start: int) -> int:
+    """Just after the first statement from block[start] on that is not simple, or the block's end:
+    a stretch of simple statements and the statement that ends it, which no value that moves
+    along a block (merging accumulations, inlining) passes."""
+    for index in range(start, len(block)):
+        if not simple(block[index]):
+            return index + 1
+    return len(block)
 
 
 def every_statement(node: gast.AST) -> List[gast.stmt]:
@@ -61,15 +74,19 @@ def _names_in(found: List[gast.AST], loads: List[str], stores: List[str]) -> Non
 
 
 def header_nodes(stmt: gast.AST) -> List[gast.AST]:
-    """The nodes of a compound statement (or a function) outside the statements it holds."""
+    """The nodes of a compound statement (or a function) outside the statements it holds, the
+    headers of its exception handlers among them; the statements are not looked at."""
     found = []
+    holding = nodes.statement_fields(stmt.__class__)
     for field in stmt._fields:
         value = getattr(stmt, field, None)
-        for item in value if value.__class__ is list else [value]:
-            if isinstance(item, gast.excepthandler):
-                found.extend(header_nodes(item))
-            elif isinstance(item, gast.AST) and not isinstance(item, gast.stmt):
-                found.extend(nodes.every_node(item))
+        if field == "handlers":
+            for handler in value:
+                found.extend(header_nodes(handler))
+        elif field not in holding:
+            for item in value if value.__class__ is list else [value]:
+                if isinstance(item, gast.AST):
+                    found.extend(nodes.every_node(item))
     return found
 
 
@@ -94,6 +111,7 @@ def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> Non
 _KEPT = (gast.Assign, gast.Expr, gast.Return)  # statements whose facts are kept: no statement inside
 _EFFECTS = frozenset({gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await})  # what no pure value holds
 _CONTAINERS = frozenset({gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp})
+_ATOMS = (gast.Name, gast.Constant)
 
 
 class Summary:
@@ -115,12 +133,18 @@ class Summary:
         self.calls: List[gast.Call] = []
         self.effect = self.container = self.item_store = False
         self._pure: Optional[bool] = None
-        self._walk(stmt)
+        targets = getattr(stmt, "targets", None)
+        if targets is not None and len(targets) == 1 and targets[0].__class__ is gast.Name \
+                and stmt.value.__class__ in _ATOMS:
+            self._add([targets[0], stmt.value])  # `x = y`, `x = 1.0`: no other node (a name's context is none)
+        else:
+            self._add(nodes.every_node(stmt))
 
-    def _walk(self, stmt: gast.stmt) -> None:
+    def _add(self, found: List[gast.AST]) -> None:
+        """Add what these nodes (those of the statement) tell."""
         name, load, store = gast.Name, gast.Load, gast.Store
         subscript, call, attribute = gast.Subscript, gast.Call, gast.Attribute
-        for sub in nodes.every_node(stmt):
+        for sub in found:
             cls = sub.__class__
             if cls is name:
                 ctx = sub.ctx.__class__
@@ -206,6 +230,48 @@ class TreeFacts:
         return self.settled.setdefault(pass_name, {})
 
 
+class SettledStretches:
+    """The stretches of blocks in which a pass found nothing to do, as they were then: the same
+    statements in the same order, none changed in place since (`TreeFacts.forget`), under the same
+    `context` (whatever else the pass's decisions there depend on). The pass says where a stretch
+    starts and ends; what it does in a stretch must depend on the stretch and the context alone.
+    What is kept holds the statements, which keeps their ids from being reused."""
+
+    def __init__(self, tree_facts: TreeFacts, pass_name: str):
+        self.unchanged = tree_facts.settled_for(pass_name)  # id(stmt) -> stmt, for the stretches' statements
+        self.stretches = tree_facts.settled_for(pass_name + " stretches")  # id(first) -> (stmts, to the end, context)
+
+    def end(self, block: List[gast.stmt], start: int, context: Any = None) -> int:
+        """The end of the settled stretch that starts at block[start], or start where none does."""
+        found = self.stretches.get(id(block[start]))
+        if found is None:
+            return start
+        stretch, to_the_end, kept_context = found
+        stop = start + len(stretch)
+        if stop > len(block) or (stop == len(block)) != to_the_end or kept_context != context:
+            return start
+        if not all(map(operator.is_, block[start:stop], stretch)):
+            return start
+        if not all(map(operator.is_, map(self.unchanged.get, map(id, stretch)), stretch)):
+            return start  # one of them changed in place since
+        return stop
+
+    def skip(self, block: List[gast.stmt], start: int, context: Any = None) -> int:
+        """Where a scan goes on: past the settled stretches from block[start] on."""
+        while start < len(block):
+            stop = self.end(block, start, context)
+            if stop == start:
+                break
+            start = stop
+        return start
+
+    def add(self, block: List[gast.stmt], start: int, stop: int, context: Any = None) -> None:
+        """block[start:stop] is a stretch in which the pass found nothing to do."""
+        stretch = block[start:stop]
+        self.unchanged.update(zip(map(id, stretch), stretch))
+        self.stretches[id(stretch[0])] = (stretch, stop == len(block), context)
+
+
 class BlockFacts:
     """`reads[i]` and `assigned[i]`: the names block[i] reads, and assigns or changes."""
 
@@ -277,7 +343,7 @@ class Unchanged:
             loads: List[str] = []
             stores: List[str] = []
             statements = self.statements()
-            for stmt in [tree, *every_statement(tree)]:
+            for stmt in [tree, *self.every_statement(tree)]:
                 if stmt.__class__ in _KEPT:
                     found = statements.summary(stmt)
                     loads += found.loads
@@ -292,6 +358,11 @@ class Unchanged:
             self._blocks = list(nodes.blocks(tree))
         return self._blocks
 
+    def every_statement(self, tree: gast.AST) -> List[gast.stmt]:
+        """Every statement of the tree, from the kept blocks: the statements of every_statement(tree),
+        in another order (a derivative holds no `try`, whose `finally` block is not among them)."""
+        return [stmt for block in self.blocks(tree) for stmt in block]
+
 
 def reports_changes(run: Callable) -> Callable:
     """A pass's `run(tree, facts) -> changed`: when it changes the tree, the answers `Unchanged`
@@ -301,17 +372,5 @@ def reports_changes(run: Callable) -> Callable:
         changed = run(tree, facts)
         if changed:
             facts.unchanged.changed()
-        return changed
-    return run_pass
-
-
-def reports_reshaping(run: Callable) -> Callable:
-    """`reports_changes` for a pass that may also remove compound statements or replace, empty or
-    add statement lists: the blocks `Unchanged` kept are dropped with the rest."""
-    @functools.wraps(run)
-    def run_pass(tree: gast.FunctionDef, facts) -> bool:
-        changed = run(tree, facts)
-        if changed:
-            facts.unchanged.reshaped()
         return changed
     return run_pass
