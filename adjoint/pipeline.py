@@ -67,14 +67,15 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     namer = function_namer(parsed.node)
     lift_local_functions(parsed, namer.fresh)
     lower_comprehensions(parsed, namer.fresh)
-    unroll_table_loops(parsed, nodes.local_names(parsed.node))
-    check_function(parsed.node, parsed.info, returns_value)
-    locals_ = nodes.local_names(parsed.node)  # refuse_complex_values changes nothing
-    refuse_complex_values(parsed, locals_)
+    locals_ = nodes.local_names(parsed.node)
+    if unroll_table_loops(parsed, locals_):
+        locals_ = nodes.local_names(parsed.node)
+    check_function(parsed.node, parsed.info, returns_value)  # these three change no name the function
+    refuse_complex_values(parsed, locals_)  # assigns (tests/test_local_names.py)
     specialize_calls(parsed, namer.fresh, locals_)
-    lift_checkpointed_loops(parsed, namer.fresh)
-    locals_ = nodes.local_names(parsed.node)  # _numpy_name changes no statement
-    numpy_name = _numpy_name(parsed, namer, locals_)
+    if lift_checkpointed_loops(parsed, namer.fresh, locals_):
+        locals_ = nodes.local_names(parsed.node)
+    numpy_name = _numpy_name(parsed, namer, locals_)  # _numpy_name changes no statement
     mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
     unfreeze_distributions(parsed, namer.fresh, locals_)
     desugar(parsed, namer.fresh, numpy_name, mappings)
@@ -443,7 +444,8 @@ def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> 
 
 def _identifier(name: str) -> str:
     """A function's name as part of a Python identifier: `<lambda>` gives `lambda_`."""
-    label = re.sub(r"\W", "", name) or "f"
+    # An ASCII identifier leaves the expression nothing to take out (compiling it is the first call's cost).
+    label = name if name.isascii() and name.isidentifier() else re.sub(r"\W", "", name) or "f"
     return label + "_" if keyword.iskeyword(label) or label[0].isdigit() else label
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-import inspect
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,8 @@ import gast
 
 from adjoint import nodes
 from adjoint.errors import AdjointError
+from adjoint.frontend.conversion import to_gast
+from adjoint.frontend.source_lines import source_lines
 
 
 class _DerivativeMarker:
@@ -92,11 +93,14 @@ class Template:
         return bound
 
 
-def _rule_source(rule: Callable) -> str:
+def _rule_source(rule: Callable) -> Tuple[str, Optional[ast.Module]]:
+    """The rule's source as inspect.getsource gives it, dedented, and its tree where
+    source_lines read it from one (the tree of that text: no second parse)."""
     try:
-        return textwrap.dedent(inspect.getsource(rule))
+        lines, _, module = source_lines(rule)
     except (OSError, TypeError) as error:
         raise TemplateError(f"the source of rule {rule!r} is not available: {error}") from None
+    return textwrap.dedent("".join(lines)), module
 
 
 def _definition(source: str, def_line: int) -> str:
@@ -112,8 +116,8 @@ def rule_definition(rule: Callable) -> str:
     found = _file_definitions(code.co_filename).get(code.co_firstlineno) if code is not None else None
     if found is not None:
         return found
-    source = _rule_source(rule)
-    return _definition(source, ast.parse(source).body[0].lineno)
+    source, module = _rule_source(rule)
+    return _definition(source, (module or ast.parse(source)).body[0].lineno)
 
 
 @functools.lru_cache(maxsize=None)
@@ -133,8 +137,8 @@ def _file_definitions(filename: str) -> Dict[int, str]:
 
 
 def parse_template(rule: Callable) -> Template:
-    source = _rule_source(rule)
-    func_node = gast.parse(source).body[0]
+    source, module = _rule_source(rule)
+    func_node = to_gast((module or ast.parse(source)).body[0])
     arguments = func_node.args
     params = [arg.id for arg in arguments.args]
     if RESULT not in params:

@@ -17,8 +17,8 @@ DOC = PACKAGE.parent / "docs" / "architecture.md"
 # Each unit (a subpackage, or a module of the package's top level) may import only the units
 # before it. The first group are leaves; then the stages in pipeline order; then the API.
 ORDER = [
-    "errors", "version", "options", "nodes", "templates", "generated", "runtime", "tree",
-    "frontend", "markers", "rules",
+    "errors", "version", "options", "nodes", "generated", "runtime", "tree", "frontend",
+    "templates", "markers", "rules",
     "normalize", "analysis", "ad", "optimize", "backend", "pipeline",
     "pullbacks", "api", "matrices", "checking", "coverage", "cli", "adjoint", "__main__",
 ]

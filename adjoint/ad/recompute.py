@@ -64,8 +64,10 @@ class Plan:
 
 def take_shapes(body: List[gast.stmt], adjoint_code: AdjointCode, ctx, reads: CodeReads) -> None:
     """Rewrite, in place, the reads of shapes in `adjoint_code` to read them from kin."""
-    read = set().union(*(reads.exposed(code) for code in adjoint_code.values()))
     shape_readers = frozenset(name for name, obj in ctx.bindings.items() if any(obj is h for h in _SHAPE_READERS))
+    if not any(reads.calls_any(stmt, shape_readers) for code in adjoint_code.values() for stmt in code):
+        return  # no shape read (the scalar rules drop theirs)
+    read = set().union(*(reads.exposed(code) for code in adjoint_code.values()))
     for block in _blocks(body):
         _Block(block, adjoint_code, ctx, reads).shapes(read, shape_readers)
 

@@ -51,12 +51,14 @@ def read_for_shape_only(adjoint_code: Dict[gast.stmt, List[gast.stmt]], body: Li
                         reads: CodeReads, also_read: Iterable[str] = ()) -> Set[str]:
     """The names of arrays (or of values of unknown kind) that the adjoint code reads only for
     their shapes; `also_read` are names read in ways the adjoint code does not show."""
-    shape_reads: Set[str] = set()
-    value_reads = set(also_read) | set(nodes.parameters(ctx.func_node)) | _replayed_reads(body)
-    value_reads |= ctx.sites.mutated | ctx.aliases.mutated  # restored in place, into the object the name holds
     positions = {name: position for name, obj in ctx.bindings.items()
                  for helper, position in SHAPE_ARGUMENT.items() if obj is helper}
     helpers = frozenset(positions)
+    if not any(reads.calls_any(stmt, helpers) for code in adjoint_code.values() for stmt in code):
+        return set()  # nothing read for its shape alone
+    shape_reads: Set[str] = set()
+    value_reads = set(also_read) | set(nodes.parameters(ctx.func_node)) | _replayed_reads(body)
+    value_reads |= ctx.sites.mutated | ctx.aliases.mutated  # restored in place, into the object the name holds
     for code in adjoint_code.values():
         for stmt in code:
             if reads.calls_any(stmt, helpers):

@@ -22,6 +22,7 @@ from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
 from adjoint.analysis.sites import Sites, assignment_sites
+from adjoint.analysis.untouched import nothing_in_place
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS
@@ -55,7 +56,10 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     reusable = inferred is not None and classifier.table is ADJOINTS
     kinds = inferred if reusable else infer_kinds(func_node, kinds, classifier, callee_kind)
     complex_ = complex_names(parsed, classifier, activity)
-    aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
+    if nothing_in_place(parsed, classifier):
+        aliases = Aliases()
+    else:
+        aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
     apart, items = item_guards(parsed, kinds, aliases.guards)
     for guards, helper in ((aliases.guards, runtime.number_or_refuse), (items, runtime.item_update_or_refuse),
                            (apart, runtime.items_apart_or_refuse),

@@ -49,6 +49,14 @@ class Operation:
     reason: str = ""  # why an unknown callee is unknown, when that is not a missing rule
 
 
+# what an operator is, the same for every use (an Operation is frozen: one serves them all)
+_OPERATOR_OPERATIONS = {
+    func: Operation(Callee.NONDIFF if func in NON_DIFFERENTIABLE_OPERATORS else Callee.RULE, func, func.__name__)
+    for func in [*BINARY_OPERATORS.values(), *UNARY_OPERATORS.values(), operator.getitem]
+}
+_NO_CALL = Operation(Callee.NONDIFF)
+
+
 def operator_of(expr: gast.expr) -> Optional[Any]:
     if isinstance(expr, gast.BinOp):
         return BINARY_OPERATORS.get(type(expr.op))
@@ -90,12 +98,10 @@ class CallClassifier:
     def _classify(self, expr: gast.expr) -> Operation:
         func = operator_of(expr)
         if func is not None:
-            if func in NON_DIFFERENTIABLE_OPERATORS:
-                return Operation(Callee.NONDIFF, func, func.__name__)
-            return Operation(Callee.RULE, func, func.__name__)
+            return _OPERATOR_OPERATIONS[func]
         if isinstance(expr, gast.Call):
             return self.classify_callee(expr.func)
-        return Operation(Callee.NONDIFF)
+        return _NO_CALL
 
     def classify_callee(self, func_node: gast.expr) -> Operation:
         """What a callee is. A name or a chain of attributes means the same object each time (the

@@ -23,6 +23,8 @@ MESSAGE = ("the loop iterates over a dict, which adjoint differentiates through 
 
 def dict_iteration_guards(parsed: ParsedFunction, kinds: Dict[str, str]) -> Dict[gast.stmt, List[Tuple[str, str, Location]]]:
     """For analysis.aliases.insert_guards: the loops to check, and what to check before each."""
+    if not parsed.iterated:
+        return {}
     local_names = nodes.local_names(parsed.node)
     guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = {}
     for name, loop in parsed.iterated:

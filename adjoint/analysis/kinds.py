@@ -324,10 +324,13 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
     of unknown kind unpacked by position (the residuals a backward half receives), and copies of
     them. Their adjoints add item by item, not by `+`."""
     unknown = {a.id for a in func_node.args.args if kinds.get(a.id, UNKNOWN) == UNKNOWN}
-    unpacked = {node.value.id for node in nodes.walk(func_node) if isinstance(node, gast.Subscript)
-                and isinstance(node.value, gast.Name) and node.value.id in unknown
-                and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, int)}
-    unpacked |= {name for name in map(_item_adjoint_of, nodes.walk(func_node)) if name in unknown}
+    unpacked: Set[str] = set()
+    if unknown:  # every name the walks find is one of them
+        every = nodes.every_node(func_node)
+        unpacked = {node.value.id for node in every if isinstance(node, gast.Subscript)
+                    and isinstance(node.value, gast.Name) and node.value.id in unknown
+                    and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, int)}
+        unpacked |= {name for name in map(_item_adjoint_of, every) if name in unknown}
     found: Set[str] = set(unpacked)
     changed = True
     while changed:

@@ -62,6 +62,12 @@ def _converter(cls: type) -> Callable:
 
 
 def _generic(target: type, fields: tuple) -> Callable:
+    """The converter of a class: its fields converted as _value does, a node's directly (most
+    fields hold one), and the node made; an operator or context without fields made at once."""
+    if not fields:
+        return lambda node, names: target()
+    node_class, converters = ast.AST, _CONVERTERS
+
     def convert(node, names):
         found = {}
         for field in fields:
@@ -69,7 +75,11 @@ def _generic(target: type, fields: tuple) -> Callable:
                 item = getattr(node, field)
             except AttributeError:
                 continue
-            found[field] = _value(item, names)
+            if isinstance(item, node_class):
+                converter = converters.get(item.__class__)
+                found[field] = converter(item, names) if converter is not None else _convert(item, names)
+            else:
+                found[field] = _value(item, names)
         return target(**found)
     return convert
 

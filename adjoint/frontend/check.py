@@ -1,6 +1,8 @@
 """The language adjoint differentiates: a whitelist of syntax; everything else is refused with a location."""
 from __future__ import annotations
 
+from typing import List
+
 import gast
 
 from adjoint import nodes
@@ -115,8 +117,8 @@ def _check_call(node: gast.Call, info: SourceInfo) -> None:
             raise _refuse(keyword.value, info, "**kwargs", "`**` argument unpacking is not supported")
 
 
-def _check_returns_a_value(func_node: gast.FunctionDef, info: SourceInfo) -> None:
-    returns = [node for node in _walk_body(func_node) if isinstance(node, gast.Return)]
+def _check_returns_a_value(func_node: gast.FunctionDef, info: SourceInfo, returns: List[gast.Return]) -> None:
+    """`returns`: every return of the body."""
     if all(node.value is None or (isinstance(node.value, gast.Constant) and node.value.value is None)
            for node in returns):
         raise NonScalarOutputError(
@@ -127,8 +129,11 @@ def _check_returns_a_value(func_node: gast.FunctionDef, info: SourceInfo) -> Non
 def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value: bool = True) -> None:
     """Raise UnsupportedSyntaxError at the first construct outside the subset (and
     NonScalarOutputError, with `returns_value`, when no `return` gives a value)."""
+    returns = []
     for node in _walk_body(func_node):
         kind = type(node).__name__
+        if isinstance(node, gast.Return):
+            returns.append(node)
         if isinstance(node, gast.Set) and all(_is_constant(element) for element in node.elts):
             continue
         if kind in REFUSED and not _is_starred_target(node):
@@ -145,7 +150,7 @@ def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value:
         if isinstance(node, gast.Dict) and any(key is None for key in node.keys):
             raise _refuse(node, info, "**", "`**` unpacking in a dict literal is not supported; write the keys out")
     if returns_value:
-        _check_returns_a_value(func_node, info)
+        _check_returns_a_value(func_node, info, returns)
 
 
 def _is_constant(node: gast.expr) -> bool:

@@ -22,6 +22,7 @@ MINOR = sys.version_info[1]  # gast converts some classes differently on each Py
 _POSITIONS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 BY_GAST = frozenset({"alias", "ClassDef", "TypeVar", "TypeVarTuple", "ParamSpec"})  # rare: gast converts them
 MIRRORED = getattr(gast, "__version__", None) == "0.7.0"  # the gast whose converters these are
+_new = gast.AST.__new__
 
 
 def to_gast(node: ast.AST) -> gast.AST:
@@ -68,11 +69,22 @@ _ast_value = _values(to_ast)
 
 def _copy_location(new, old) -> None:
     """ast.copy_location, for nodes that have every position attribute."""
-    for attr in _POSITIONS:
-        if attr in old._attributes and attr in new._attributes:
-            value = getattr(old, attr, None)
-            if value is not None or (hasattr(old, attr) and attr.startswith("end_")):
-                setattr(new, attr, value)
+    for attr in _shared_positions(new.__class__, old.__class__):
+        value = getattr(old, attr, None)
+        if value is not None or (hasattr(old, attr) and attr.startswith("end_")):
+            setattr(new, attr, value)
+
+
+_SHARED_POSITIONS: Dict[tuple, tuple] = {}
+
+
+def _shared_positions(new: type, old: type) -> tuple:
+    """The position attributes both classes have, in the order of _POSITIONS."""
+    shared = _SHARED_POSITIONS.get((new, old))
+    if shared is None:
+        shared = _SHARED_POSITIONS[new, old] = tuple(
+            attr for attr in _POSITIONS if attr in old._attributes and attr in new._attributes)
+    return shared
 
 
 def _gast_copy_location(new, old) -> None:
@@ -82,8 +94,10 @@ def _gast_copy_location(new, old) -> None:
             setattr(new, attr, getattr(old, attr))
 
 
-def _generic(target: type, fields: tuple, attributes: tuple, value: Callable, construct: bool) -> Callable:
-    """gast's generic translation: the fields the node has, converted, then its positions.
+def _generic(target: type, fields: tuple, attributes: tuple, value: Callable, construct: bool,
+             converters: Dict[type, Callable]) -> Callable:
+    """gast's generic translation: the fields the node has, converted (a node by its class's
+    converter in `converters` where it has one already, as `value` would), then its positions.
     gast nodes are filled in directly (their constructor only sets attributes); ast nodes are
     built by their constructor, which fills in the fields left out on newer Pythons."""
     def convert(node):
@@ -93,7 +107,8 @@ def _generic(target: type, fields: tuple, attributes: tuple, value: Callable, co
                 item = getattr(node, field)
             except AttributeError:
                 continue
-            found[field] = value(item)
+            converter = converters.get(item.__class__)
+            found[field] = converter(item) if converter is not None else value(item)
         if construct:
             new = target(**found)
         else:
@@ -120,12 +135,13 @@ def _gast_converter(cls: type) -> Callable:
         return Ast3ToGAst().visit
     if name in ("FunctionDef", "AsyncFunctionDef") and MINOR < 12:
         return _gast_function(target)
-    generic = _generic(target, cls._fields, cls._attributes, _gast_value, construct=False)
+    generic = _generic(target, cls._fields, cls._attributes, _gast_value, construct=False, converters=_TO_GAST)
     return _gast_handler(generic) if name == "ExceptHandler" else generic
 
 
 def _gast_name(node: ast.Name) -> gast.Name:
-    new = gast.Name(node.id, _gast_value(node.ctx), None, None)
+    new = _new(gast.Name)  # gast.Name(node.id, ctx, None, None): its constructor sets these in this order
+    new.__dict__.update(id=node.id, ctx=_gast_value(node.ctx), annotation=None, type_comment=None)
     _copy_location(new, node)
     return new
 
@@ -168,7 +184,7 @@ def _ast_converter(cls: type) -> Callable:
         return special
     if name in ("FunctionDef", "AsyncFunctionDef") and MINOR < 12:
         return _ast_function(target)
-    generic = _generic(target, cls._fields, cls._attributes, _ast_value, construct=True)
+    generic = _generic(target, cls._fields, cls._attributes, _ast_value, construct=True, converters=_TO_AST)
     return _ast_handler(generic) if name == "ExceptHandler" else generic
 
 

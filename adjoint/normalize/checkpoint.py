@@ -103,12 +103,14 @@ def loop_of(func: Any) -> Optional[CheckpointedLoop]:
 
 # ----- the stage -------------------------------------------------------------------------------
 
-def lift_checkpointed_loops(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """Rewrite each checkpointed loop of parsed.node into a loop calling its step function."""
-    locals_ = nodes.local_names(parsed.node)
+def lift_checkpointed_loops(parsed: ParsedFunction, fresh: Callable[[str], str],
+                            locals_: Optional[frozenset] = None) -> bool:
+    """Rewrite each checkpointed loop of parsed.node into a loop calling its step function;
+    whether there was one. `locals_`: nodes.local_names(parsed.node), where the caller has it."""
+    locals_ = nodes.local_names(parsed.node) if locals_ is None else locals_
     loops = _marked_loops(parsed, locals_)
     if not loops:
-        return
+        return False
     states = loop_states(parsed.node, [loop for loop, _ in loops], locals_)
     known = _BY_PARENT.setdefault(parsed.func, {})
     for number, (loop, call) in enumerate(loops, start=1):
@@ -121,6 +123,7 @@ def lift_checkpointed_loops(parsed: ParsedFunction, fresh: Callable[[str], str])
         alias = fresh("_step")
         parsed.namespace[alias] = plan.step
         _rewrite(loop, steps, plan, alias)
+    return True
 
 
 def _marked_loops(parsed: ParsedFunction, locals_) -> List[Tuple[gast.For, gast.Call]]:

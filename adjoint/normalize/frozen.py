@@ -164,7 +164,7 @@ class _HeldOutside(nodes.Transformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         func = node.func
-        if not (isinstance(func, gast.Attribute) and func.attr in DISTRIBUTION_METHODS):
+        if not _is_method_call(node):
             return node
         frozen = resolve_value(func.value, self.parsed, self.local_names)
         if not is_frozen_distribution(frozen) or not hasattr(frozen, func.attr):
@@ -191,6 +191,11 @@ class _HeldOutside(nodes.Transformer):
         return self.stats_name
 
 
+def _is_method_call(node: gast.AST) -> bool:
+    """`d.logpdf(x)`: a call of a method of distributions (of anything, as far as the tree shows)."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr in DISTRIBUTION_METHODS
+
+
 def _public_attribute(public: Any) -> str:
     import scipy.stats
 
@@ -200,10 +205,13 @@ def _public_attribute(public: Any) -> str:
 def unfreeze_distributions(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset) -> None:
     """Rewrites the distributions frozen into local names of parsed's function, and the calls of the
     methods of distributions frozen outside it (see the module docstring)."""
-    _HeldOutside(parsed, fresh, local_names).visit(parsed.node)
+    every = nodes.every_node(parsed.node)
+    if any(_is_method_call(node) for node in every):  # else _HeldOutside would leave every node as it is
+        _HeldOutside(parsed, fresh, local_names).visit(parsed.node)
+        every = nodes.every_node(parsed.node)
     found: Dict[str, _Frozen] = {}
     freezes = set()
-    for node in nodes.walk(parsed.node):
+    for node in every:
         distribution = _freezes(node, parsed, local_names)
         if distribution is None:
             continue

@@ -49,6 +49,8 @@ SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictC
 def lift_local_functions(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Replace parsed.node's local defs and lambdas by lifted functions (see the module)."""
     _partials_as_lambdas(parsed, fresh)
+    if not any(isinstance(node, (gast.FunctionDef, gast.Lambda)) for node in nodes.every_node(parsed.node)[1:]):
+        return  # (a quicker walk than the lifter's, which would find nothing to lift)
     lifter = _Lifter(parsed, fresh)
     if lifter.definitions or lifter.anonymous:
         lifter.run()
@@ -359,6 +361,8 @@ def _captured_arguments(callee: Callable, call: gast.Call, fixed: dict, parsed: 
 
 def _refuse_captures_left(parsed: ParsedFunction, passed: Set[int]) -> None:
     """A function value that reads its caller's variables, passed where it was not specialized."""
+    if not parsed.captured:
+        return  # no such function value
     for node in nodes.walk(parsed.node):
         if isinstance(node, gast.Call):
             for argument in node.args + [k.value for k in node.keywords]:

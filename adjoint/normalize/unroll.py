@@ -51,15 +51,18 @@ class TableKeys:
         return self.SAME if tuple(self.table) == self.keys else default
 
 
-def unroll_table_loops(parsed: ParsedFunction, local_names: frozenset) -> None:
-    """Unroll the loops of parsed.node described in the module, in place."""
-    _Unroller(parsed, local_names).block(parsed.node.body)
+def unroll_table_loops(parsed: ParsedFunction, local_names: frozenset) -> bool:
+    """Unroll the loops of parsed.node described in the module, in place; whether there was one."""
+    unroller = _Unroller(parsed, local_names)
+    unroller.block(parsed.node.body)
+    return unroller.unrolled_any
 
 
 class _Unroller:
     def __init__(self, parsed: ParsedFunction, local_names: frozenset):
         self.parsed = parsed
         self.local_names = local_names
+        self.unrolled_any = False
 
     def block(self, statements: List[gast.stmt]) -> None:
         index = 0
@@ -76,6 +79,7 @@ class _Unroller:
                 continue
             self.block(unrolled)  # a loop of the body over another table
             statements[index:index + 1] = unrolled
+            self.unrolled_any = True
             index += len(unrolled)
 
     def unrolled(self, loop: gast.For) -> Optional[List[gast.stmt]]:
