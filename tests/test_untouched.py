@@ -34,8 +34,10 @@ def test_untouched_functions_have_nothing_for_the_full_checks(monkeypatch):
         taken["untouched" if untouched else "checked"] += 1
         return untouched
 
-    def analyze(parsed, fresh_name, wrt, mode, kinds, callee_kind, callee_facts, residuals=analysis.NO_FACTS):
-        result = original_analyze(parsed, fresh_name, wrt, mode, kinds, callee_kind, callee_facts, residuals)
+    def analyze(parsed, fresh_name, wrt, mode, kinds, callee_kind, callee_facts, residuals=analysis.NO_FACTS,
+                inferred=None):
+        result = original_analyze(parsed, fresh_name, wrt, mode, kinds, callee_kind, callee_facts, residuals,
+                                  inferred)
         if original(parsed, result.classifier) and not result.aliases.guards:
             before = _classifier_state(result.classifier)
             full = analyze_aliases(parsed, result.kinds, result.classifier, result.activity, callee_facts, residuals)
