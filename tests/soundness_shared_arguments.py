@@ -29,6 +29,21 @@ def scales_an_item_by_another_argument(xs, w):
     return np.sum(xs[0] * xs[1]) * np.sum(w)
 
 
+def doubles_through_a_view(x, y):
+    t = x[1:]
+    t *= 2.0  # <- written-through-a-view
+    return np.sum(y * y)
+
+
+def scales_in_place(v):
+    v *= 3.0
+
+
+def scaled_by_a_callee(x, y):
+    scales_in_place(x)  # <- written-by-a-callee
+    return np.sum(y * y)
+
+
 def two_arrays(rng):
     return rng.normal(size=2), rng.normal(size=2)
 
@@ -49,6 +64,11 @@ CASES = [
     Exact(doubles_the_first_item, two_items, id="two_items_apart"),
     Refused(doubles_one_argument, (SHARED, SHARED), AdjointError, "argument-written", id="one_array_passed_twice"),
     Exact(doubles_one_argument, two_arrays, wrt=(0, 1), id="two_arrays_apart"),
+    Refused(doubles_through_a_view, (SHARED, SHARED), AdjointError, "written-through-a-view", wrt=1,
+            id="one_array_written_through_a_view"),
+    Exact(doubles_through_a_view, two_arrays, wrt=1, id="a_view_of_one_of_two_arrays"),
+    Refused(scaled_by_a_callee, (SHARED, SHARED), AdjointError, "written-by-a-callee", wrt=1,
+            id="one_array_written_by_a_callee"),
     Refused(scales_an_item_by_another_argument, ([SHARED, SHARED * 2.0], SHARED), AdjointError,
             "item-of-argument-written", wrt=1, id="an_item_passed_again"),
     Exact(scales_an_item_by_another_argument, items_and_weights, wrt=(0, 1), id="items_and_weights_apart"),

@@ -8,11 +8,13 @@ derivative therefore starts, before it copies the arguments it writes into, with
     arguments_apart_or_refuse(x, (y,), "...", "model.py", 2)
 
 which raises (an AdjointError at the line of the write) when x is, holds or views what y is or
-holds. Functions that write into no argument, or take one array alone, get no check.
+holds. Which parameters are written, and where first, the alias analysis says
+(Aliases.written_parameters: directly, through a name sharing the argument, or in a called
+function). Functions that write into no argument, or take one array alone, get no check.
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List
 
 import gast
 
@@ -23,14 +25,13 @@ from adjoint.analysis.kinds import SCALAR
 
 def argument_checks(ctx: FunctionContext) -> List[gast.stmt]:
     """One check per parameter written in place that has another non-number parameter beside it."""
-    params = nodes.parameters(ctx.func_node)
-    held = [p for p in params if ctx.kinds.get(p) != SCALAR]
+    held = [p for p in nodes.parameters(ctx.func_node) if ctx.kinds.get(p) != SCALAR]
     checks = []
-    for param in sorted(set(_written(ctx)) & set(held)):
+    for param, write in sorted(ctx.aliases.written_parameters.items()):
         others = [p for p in held if p != param]
-        if not others:
+        if param not in held or not others:
             continue
-        where = ctx.location(_first_write(ctx, param) or ctx.func_node)
+        where = ctx.location(write)
         message = (f"this writes in place into `{param}`, and another argument ({_listed(others)}) is or "
                    f"holds the same object or memory; the derivative takes the arguments for separate "
                    f"objects: pass a copy (`.copy()`)")
@@ -39,23 +40,6 @@ def argument_checks(ctx: FunctionContext) -> List[gast.stmt]:
             nodes.constant(where.filename), nodes.constant(where.lineno)])
         checks.append(gast.Expr(value=call))
     return checks
-
-
-def _written(ctx: FunctionContext) -> List[str]:
-    """Parameters whose object the function changes: written into (items, append, pop, or
-    through a name sharing it) or changed by `p op= v`."""
-    return sorted(set(ctx.sites.mutated) | {name for name, _ in ctx.parsed.in_place})
-
-
-def _first_write(ctx: FunctionContext, param: str) -> Optional[gast.AST]:
-    for name, node in ctx.parsed.in_place:
-        if name == param and getattr(node, "lineno", None) is not None:
-            return node
-    for stmt in nodes.statements(ctx.func_node):
-        target = stmt.targets[0] if isinstance(stmt, gast.Assign) else None
-        if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) and target.value.id == param:
-            return stmt
-    return None
 
 
 def _listed(names: List[str]) -> str:

@@ -62,6 +62,9 @@ class Aliases:
     sharing: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     mutated: Set[str] = field(default_factory=set)
     guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = field(default_factory=dict)
+    # parameter -> the first statement that may write into its argument in place (directly,
+    # through a name sharing it, or in a called function): see ad/shared_arguments.py
+    written_parameters: Dict[str, gast.AST] = field(default_factory=dict)
 
     def expand(self, names: Iterable[str]) -> Set[str]:
         """`names` and every name that may share memory with one of them and is written in place."""
@@ -96,12 +99,14 @@ class _Checker:
             if self._check_write_into_outside(write):
                 continue
             sharing = self._check(write)
+            for name in sorted((sharing | {write.name}) & set(self.parameters)):
+                aliases.written_parameters.setdefault(name, write.node)
             if not write.rebound:
                 aliases.mutated |= sharing | {write.name}
                 for name in sharing | {write.name}:
                     aliases.sharing[name] = aliases.sharing.get(name, frozenset()) | sharing | {write.name}
         self._check_effects()
-        self._check_callees()
+        self._check_callees(aliases.written_parameters)
         return aliases
 
     def _check(self, write: Write) -> Set[str]:
@@ -202,7 +207,7 @@ class _Checker:
                                    "assign its result instead (`y = np.sort(y)`)")
             self._check_earlier_reads(stmt, _written_operands(stmt.value, touched, self.classifier), "this call")
 
-    def _check_callees(self) -> None:
+    def _check_callees(self, written: Dict[str, gast.AST]) -> None:
         """A user function that changes in place what it is given: its derivative changes a copy
         (the prologue of a derivative copies the arguments it writes into), which is exact when
         nothing that may share that memory is read after the call."""
@@ -211,9 +216,9 @@ class _Checker:
         for stmt in self.statements.values():
             call = user_call(stmt, self.classifier)
             if call is not None:
-                self._check_callee(stmt, call)
+                self._check_callee(stmt, call, written)
 
-    def _check_callee(self, stmt: gast.stmt, call: gast.Call) -> None:
+    def _check_callee(self, stmt: gast.stmt, call: gast.Call, written: Dict[str, gast.AST]) -> None:
         func = self.classifier.classify(call).func
         where, _, unreadable, outer, unseen, _ = self.callee_facts(func, call, self.kinds)
         self._check_outer_reads(stmt, func, outer)
@@ -231,6 +236,9 @@ class _Checker:
                 f"`{outside}` may hold memory from outside this function (a global, a closure, or an object "
                 "reached from one), which the change would reach; return the new value instead, or pass a copy")
         reached = set().union(*[self.storage.reaches(name, state) for name in passed])
+        for param in self.parameters:
+            if {"argument " + param, "contents of argument " + param} & reached:
+                written.setdefault(param, stmt)
         live = self.live.after.get(stmt, frozenset())
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
             if self.storage.reaches(other, state) & reached:
