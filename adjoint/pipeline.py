@@ -285,8 +285,10 @@ class Generation:
             classifier = read[2] if read else CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = read[3] if read else infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
             self.facts_being_read.add(key)
-            self.argument_facts[key] = self._recursive_facts(key, parsed, parsed_kinds, classifier)
-            self.facts_being_read.discard(key)
+            try:
+                self.argument_facts[key] = self._recursive_facts(key, parsed, parsed_kinds, classifier)
+            finally:
+                self.facts_being_read.discard(key)
         return self.argument_facts[key]
 
     def _recursive_facts(self, key: Tuple, parsed, kinds: Dict[str, str], classifier: CallClassifier) -> Tuple:
@@ -296,14 +298,14 @@ class Generation:
         assumed = frozenset({ARGUMENTS})
         while True:
             self.argument_facts[key] = (None, assumed, None, frozenset(), None, None)
-            known = (set(self.argument_facts), set(self.forward_facts))
+            known = (len(self.argument_facts), len(self.forward_facts))  # dicts keep insertion order
             self.recursive.discard(key)
             facts = self._read_facts(parsed, kinds, classifier)
             if key not in self.recursive or facts[1] <= assumed:
                 return facts
             assumed |= facts[1]
             for before, table in zip(known, (self.argument_facts, self.forward_facts)):
-                for stale in set(table) - before:
+                for stale in list(table)[before:]:  # all of them, final or not: read under `assumed`
                     del table[stale]
 
     def _read_facts(self, parsed, kinds: Dict[str, str], classifier: CallClassifier) -> Tuple:
