@@ -43,14 +43,14 @@ from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, stays_unseen
 from adjoint.analysis.sharing import OUTSIDE_MEMORY, Sharing, State, operands_of
-from adjoint.analysis.writes import Write, rebound_lines, statements_of, user_call, writes_in_place
+from adjoint.analysis.writes import (WRITE_FIRST_ARGUMENT, Write, rebound_lines, statements_of, user_call,
+                                     writes_in_place, writes_its_operands)
 from adjoint.errors import Location, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append
 
 
 # NumPy functions that write into their first argument alone.
-WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis)
 
 
 @dataclass
@@ -192,8 +192,11 @@ class _Checker:
 
     def _check_effects(self) -> None:
         """Calls made for their effect on a value that depends on wrt: nothing says what they change."""
-        for stmt in self.statements.values():
-            if not (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call)) or is_append(stmt):
+        for stmt in self.statements.values():  # a call made for its effect, its result kept or not
+            call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+            if not isinstance(call, gast.Call) or is_append(stmt):
+                continue
+            if isinstance(stmt, gast.Assign) and not writes_its_operands(call, self.classifier):
                 continue
             if self.classifier.classify(stmt.value).kind == Callee.USER:
                 continue

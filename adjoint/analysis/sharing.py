@@ -36,6 +36,7 @@ VIEW_FUNCTIONS = (
     np.diagonal, np.asarray, np.asanyarray, np.ascontiguousarray, np.atleast_1d, np.atleast_2d,
     np.atleast_3d, np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90,
     np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.require, np.trim_zeros,
+    np.asarray_chkfinite, np.lib.stride_tricks.as_strided,
 )
 # Attributes of an array that are views of it.
 ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
@@ -185,9 +186,9 @@ class Sharing:
         if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
             elements = value.values if isinstance(value, gast.Dict) else value.elts
             return {fresh}, set().union(*[self._atom(e) for e in elements])
+        if isinstance(value, gast.Attribute) and self._outside_attribute(value):
+            return {OUTSIDE_MEMORY}, {OUTSIDE_MEMORY}
         if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
-            if self._outside_attribute(value):
-                return {OUTSIDE_MEMORY}, {OUTSIDE_MEMORY}
             return self._attribute(value.value.id, value.attr, fresh)
         if isinstance(value, gast.Subscript) or is_pop(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
@@ -231,8 +232,14 @@ class Sharing:
                 or self.positions[root][0] == index.value % self.positions[root][1]}
 
     def _outside_attribute(self, value: gast.Attribute) -> bool:
-        """`config.W`: an object held by a module (or a class) the function reads from outside."""
-        owner = value.value.id
+        """`config.W`, `pkg.sub.W`: an object held by a module (or a class) the function reads
+        from outside."""
+        root = value.value
+        while isinstance(root, gast.Attribute):
+            root = root.value
+        if not isinstance(root, gast.Name):
+            return False
+        owner = root.id
         if owner in self.classifier.local_names or owner in self.own:
             return False
         return not is_inert(resolve_value(value, self.classifier.parsed, self.classifier.local_names))

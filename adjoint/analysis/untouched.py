@@ -17,6 +17,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.writes import writes_its_operands
 from adjoint.frontend.parse import ParsedFunction
 
 _COMPOUND = (gast.If, gast.For, gast.While)  # their statements are looked at one by one
@@ -33,6 +34,7 @@ def nothing_in_place(parsed: ParsedFunction, classifier: CallClassifier) -> bool
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
             return False
         value = stmt.value
-        if nodes.is_pop(value) or isinstance(value, gast.Call) and classifier.classify(value).kind == Callee.USER:
+        if nodes.is_pop(value) or isinstance(value, gast.Call) and (
+                classifier.classify(value).kind == Callee.USER or writes_its_operands(value, classifier)):
             return False
     return True

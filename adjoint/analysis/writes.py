@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional
 
 import gast
+import numpy as np
 
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
@@ -19,6 +20,9 @@ from adjoint.analysis.kinds import SCALAR
 from adjoint.analysis.sharing import Sharing
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append, is_pop
+
+# NumPy functions that write into their first argument.
+WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis)
 
 
 @dataclass(frozen=True)
@@ -76,3 +80,11 @@ def user_call(stmt: gast.stmt, classifier: CallClassifier):
     if isinstance(value, gast.Call) and classifier.classify(value).kind == Callee.USER:
         return value
     return None
+
+
+def writes_its_operands(call: gast.Call, classifier: CallClassifier) -> bool:
+    """A NumPy call given where to write (`out=`, a ufunc's outputs by position) or one of those
+    that write into their first argument: an effect even where its result is kept."""
+    func = classifier.classify(call).func
+    return (any(k.arg == "out" for k in call.keywords) or isinstance(func, np.ufunc) and len(call.args) > func.nin
+            or any(func is writer for writer in WRITE_FIRST_ARGUMENT))
