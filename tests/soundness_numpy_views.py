@@ -3,7 +3,8 @@ argument itself): np.einsum of one operand, np.diag, np.diff(a, 0), np.rollaxis,
 without a copy, np.polyder(a, 0), np.linalg.matrix_power(a, 1), np.real_if_close,
 np.broadcast_arrays, np.meshgrid(copy=False) and others (analysis/sharing.py VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT). A write through the view
 or into the base, the other read afterwards, is refused at the write; 8 of these were accepted
-with a wrong gradient before. np.einsum of two operands makes a new array.
+with a wrong gradient before. np.einsum of two operands makes a new array. A NumPy function
+given its `out` by position (`np.sum(A, 0, None, s)`) writes into it, as with `out=`.
 """
 from __future__ import annotations
 
@@ -112,6 +113,20 @@ def copy_by_position(x):
     return np.sum(y * x) + np.sum(r)
 
 
+def output_by_position(x):
+    A = np.outer(x, x)
+    s = np.zeros(3)
+    t = np.sum(A, 0, None, s)  # <- output_by_position
+    t[1] = x[0] * 2.0
+    return np.sum(s * x)
+
+
+def cumulative_output_by_position(x):
+    b = x * 1.0
+    np.cumsum(x * x, 0, None, b)  # <- cumulative_output_by_position
+    return np.sum(b * x)
+
+
 CASES = [
     Refused(view_einsum_diag_write, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError, "einsum_diag_write"),
     Refused(view_einsum_base_write_then_read, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError,
@@ -128,5 +143,8 @@ CASES = [
     Refused(view_nan_to_num_copy_by_position, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError,
             "nan_to_num_by_position"),
     Exact(copy_by_position, lambda rng: (np.array([0.3, 0.8, 1.3]),)),
+    Refused(output_by_position, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError, "output_by_position"),
+    Refused(cumulative_output_by_position, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError,
+            "cumulative_output_by_position"),
     Exact(view_einsum_new, lambda rng: (np.array([0.3, 0.8, 1.3]),)),
 ]
