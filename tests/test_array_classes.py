@@ -44,6 +44,10 @@ class Params:
     w: object
 
 
+def dict_sum(p):
+    return np.sum(p["w"] * p["w"])
+
+
 def record_sum(p):
     return np.sum(p.w * p.w)
 
@@ -59,6 +63,7 @@ ARGUMENTS = [
     ("subclass", squares, (np.arange(3.0).view(Tagged),)),
     ("in-a-list", first_of_list, ([MATRIX],)),
     ("in-a-dataclass", record_sum, (Params(MATRIX),)),
+    ("in-a-dict", dict_sum, ({"w": MATRIX},)),
 ]
 
 

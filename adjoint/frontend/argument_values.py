@@ -15,13 +15,13 @@ PLAIN_ARRAYS = (np.ndarray, np.memmap, np.recarray)
 
 
 def parts(value: Any, depth: int = 0):
-    """value and what it holds: the items of a list or tuple, an object's attributes, two levels
-    deep (the places an argument's values are read from)."""
+    """value and what it holds: the items of a list or tuple, a dict's values, an object's
+    attributes, two levels deep (the places an argument's values are read from)."""
     yield value
     if depth > 2 or isinstance(value, (float, int, str, np.ndarray, np.generic)) or value is None:
         return
-    if isinstance(value, (list, tuple)):
-        for item in value:
+    if isinstance(value, (list, tuple, dict)):
+        for item in value.values() if isinstance(value, dict) else value:
             if type(item) is not float:
                 yield from parts(item, depth + 1)
         return
