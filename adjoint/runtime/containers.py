@@ -40,6 +40,18 @@ def _record_like(items: dict, x):
     return out
 
 
+def make_record(items, cls):
+    """A NamedTuple (items: a tuple of its fields) or a dataclass (items: a dict of its fields)
+    built in a differentiated function (normalize/records.py)."""
+    return cls(**items) if isinstance(items, dict) else cls(*items)
+
+
+def record_adjoint(dr):
+    """The adjoint of a record's items from the record's adjoint: a dataclass (as a called function's
+    gradient gives it) as the dict of its fields; a dict, a list, a tuple or a zero as it is."""
+    return dict(_entries(dr)) if _is_record(dr) else dr
+
+
 def dict_keys(x) -> list:
     """The keys of dict x, listed once when a loop starts (`for k, v in x.items()` reads x[k])."""
     if not isinstance(x, dict):
