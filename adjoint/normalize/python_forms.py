@@ -1,6 +1,7 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
-`map` and `filter` consumed at once or looped over (normalize/map_filter.py), and NamedTuples
+`map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
+and `min` with a key (normalize/keyed.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py)."""
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Callable
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.loop_else import lower_loop_else
+from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.map_filter import lower_map_filter
 from adjoint.normalize.records import build_records
 
@@ -17,4 +19,5 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed.node)
     lower_map_filter(parsed, fresh)
+    lower_keyed(parsed, fresh)
     build_records(parsed, fresh)
