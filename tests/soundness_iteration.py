@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from adjoint.errors import NonDifferentiableError, UnsupportedSyntaxError
+from adjoint.errors import UnsupportedSyntaxError
 from soundness import Exact, Refused
 
 
