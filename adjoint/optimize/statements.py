@@ -262,12 +262,18 @@ class SettledStretches:
 
     def end(self, block: List[gast.stmt], start: int, context: Any = None) -> int:
         """The end of the settled stretch that starts at block[start], or start where none does."""
+        return self.end_where(block, start, lambda kept: kept == context)
+
+    def end_where(self, block: List[gast.stmt], start: int, holds: Callable[[Any], bool]) -> int:
+        """`end`, the context the stretch was settled under told to hold still by holds(that
+        context): for a pass whose context is made from the stretch, which then need not be found
+        to be asked."""
         found = self.stretches.get(id(block[start]))
         if found is None:
             return start
         stretch, to_the_end, kept_context = found
         stop = start + len(stretch)
-        if stop > len(block) or (stop == len(block)) != to_the_end or kept_context != context:
+        if stop > len(block) or (stop == len(block)) != to_the_end or not holds(kept_context):
             return start
         if not all(map(operator.is_, block[start:stop], stretch)):
             return start
