@@ -1,0 +1,205 @@
+"""Hidden effects: in-place writes where the checks of analysis/aliases.py do not look.
+
+Those checks follow a write `c[i] = v`, and a call of a user function or of a NumPy function
+that writes into its operands where the call is the whole value of a statement (`y = f(c)`,
+`f(c)`). Three more shapes change memory in place:
+
+- a call A-normal form leaves inside an expression: a condition (`if f(c)[0] > 0:`, an
+  `and`/`or` operand, `not`), an `assert`, an f-string;
+- a method that writes into its object where its result is kept or used
+  (`z = c.fill(2.0)`, `[c.sort()]`; the statement `c.sort()` is refused when desugared);
+- a user function passed as a value to what may call it (`map(g, xs)`,
+  `sorted(xs, key=g)`, `fs = [g]`, `h = g`).
+
+The derivative would run such a change as Python does and never differentiate it: each is
+refused at its line where it may write in place (a user function: where its facts say it
+writes into an argument, into an object from outside, or where adjoint cannot read it).
+"""
+from __future__ import annotations
+
+import collections
+import types
+from dataclasses import dataclass
+from typing import Callable, Dict, Iterator, List, Optional
+
+import gast
+import numpy as np
+
+from adjoint import nodes
+from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.writes import writes_its_operands
+from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.frontend.values import resolve_value
+from adjoint.nodes import is_append, is_pop
+
+# Methods that change their object in place (of lists, dicts, sets, arrays, deques), and the
+# in-place operators called by name.
+WRITING_METHODS = frozenset({
+    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+    "update", "popitem", "setdefault",
+    "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",
+    "fill", "put", "itemset", "resize", "partition", "byteswap", "setfield", "shuffle",
+    "appendleft", "extendleft", "popleft", "rotate",
+    "__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
+    "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
+})
+# The objects whose writing methods those are (a receiver that is another object, or a module or
+# class other than these, is not taken for one).
+WRITABLE = (list, dict, set, bytearray, np.ndarray, collections.deque, np.random.RandomState, np.random.Generator)
+# NumPy functions that write into their first argument, beside analysis/writes.py's.
+SHUFFLES = (np.random.shuffle,)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A node that may change memory in place unseen: `shape` is "method", "numpy", "call" (a user
+    function called inside an expression) or "value" (a user function passed as a value)."""
+
+    shape: str
+    node: gast.AST
+    stmt: gast.stmt
+    func: object = None
+
+
+def candidates(parsed: ParsedFunction, classifier: CallClassifier, local_names: frozenset,
+               stmt: gast.stmt) -> Iterator[Candidate]:
+    """The nodes of one statement (not of the statements inside it) that may change memory in place
+    where analysis/aliases.py does not look (see the module)."""
+    value = getattr(stmt, "value", None)
+    top = value if isinstance(stmt, (gast.Assign, gast.Expr)) and isinstance(value, gast.Call) else None
+    parts = set()  # callees, and the owners in `a.b`: not values passed on
+    for node in _own_nodes(stmt):
+        if isinstance(node, gast.Attribute):
+            parts.add(id(node.value))
+        if isinstance(node, gast.Call):
+            parts.add(id(node.func))
+            if _writes_its_object(node, parsed, local_names) and not _handled_method(stmt, node, top):
+                yield Candidate("method", node, stmt)
+            elif node is not top and _numpy_writer(node, classifier):
+                yield Candidate("numpy", node, stmt)
+            elif node is not top and classifier.classify(node).kind == Callee.USER:
+                yield Candidate("call", node, stmt, classifier.classify(node).func)
+        elif id(node) not in parts and _may_be_function(node, parsed, local_names):
+            operation = classifier.classify_callee(node)
+            if operation.kind == Callee.USER:
+                yield Candidate("value", node, stmt, operation.func)
+
+
+def first_hidden_write(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
+                       callee_facts, local_names: frozenset) -> Optional[gast.AST]:
+    """The node of the first hidden effect of a function (for its callers' facts), or None."""
+    for stmt in nodes.statements(parsed.node):
+        for candidate in candidates(parsed, classifier, local_names, stmt):
+            if _refusal(candidate, parsed, kinds, callee_facts) is not None:
+                return candidate.node
+    return None
+
+
+def refuse_hidden_effects(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
+                          callee_facts, local_names: frozenset, refuse: Callable[[gast.AST, str], Exception]) -> None:
+    """Refuse (raise `refuse(node, message)`) the first hidden effect that may write in place."""
+    for stmt in nodes.statements(parsed.node):
+        for candidate in candidates(parsed, classifier, local_names, stmt):
+            reason = _refusal(candidate, parsed, kinds, callee_facts)
+            if isinstance(reason, Exception):
+                raise reason
+            if reason is not None:
+                raise refuse(_located(candidate), reason)
+
+
+def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str], callee_facts):
+    """Why the candidate is refused (a message, or the error that kept adjoint from reading the
+    function), or None where it writes nothing in place."""
+    node = candidate.node
+    if candidate.shape == "method":
+        owner = nodes.dotted_name(node.func.value) or "its object"
+        return (f"`.{node.func.attr}(...)` changes `{owner}` in place, and here its result is used or the call is "
+                "part of a larger expression, which adjoint does not differentiate; build a new value instead "
+                f"(`{owner} = ...`)")
+    if candidate.shape == "numpy":
+        return ("this NumPy call writes in place into what it is given, inside an expression adjoint does not "
+                "split into steps (a condition, an `and`/`or` operand, an f-string...), so the change would not "
+                "be differentiated: assign its result on a line of its own (`y = np.sort(y)`)")
+    name = getattr(candidate.func, "__name__", "the function")
+    call = node if candidate.shape == "call" else gast.Call(func=node, args=[], keywords=[])
+    if candidate.shape == "call" and not _passes_memory(node, kinds):
+        return None
+    where, _, unreadable, outer, unseen, _ = callee_facts(candidate.func, call, kinds)
+    where = where or unseen
+    if where is None and not outer:
+        return None
+    if unreadable is not None and candidate.shape == "call":
+        return unreadable  # (what kept adjoint from reading it is the better reason)
+    if unreadable is not None:
+        what = "is a function adjoint cannot read" + (f" ({where.filename}:{where.lineno})" if where else "")
+    elif where is not None:
+        what = f"changes an argument in place ({where.filename}:{where.lineno})"
+    else:
+        what = "changes in place an object from outside it (a global, or an object reached from one)"
+    if candidate.shape == "call":
+        return (f"`{name}` {what}, and this call is part of an expression adjoint does not split into steps (a "
+                "condition, an `and`/`or` operand, an f-string...), where the change would not be differentiated: "
+                f"call it on a line of its own (`t = {name}(...)`), or make it return the new value instead")
+    return (f"`{name}` {what}, and it is passed here as a value, to be called where adjoint cannot follow what "
+            "it changes: call it directly, or make it return the new value instead of writing in place")
+
+
+def _own_nodes(stmt: gast.stmt) -> List[gast.AST]:
+    """The expression nodes of a statement, not those of the statements inside it."""
+    found: List[gast.AST] = []
+    for child in nodes.children(stmt):
+        if not isinstance(child, (gast.stmt, gast.excepthandler)):
+            found.extend(nodes.every_node(child))
+    return found
+
+
+def _handled_method(stmt: gast.stmt, call: gast.Call, top: Optional[gast.Call]) -> bool:
+    """A method call the statements' own forms cover: `c.m(...)` as a statement (desugared: refused
+    but for `append`, analysis/aliases.py), and `v = xs.pop()`."""
+    if call is not top:
+        return False
+    return isinstance(stmt, gast.Expr) or is_pop(call) or is_append(stmt)
+
+
+def _writes_its_object(call: gast.Call, parsed: ParsedFunction, local_names: frozenset) -> bool:
+    """`c.fill(2.0)`, `xs.sort()`: a method that changes its object in place, of a local value or of
+    a list, dict, set or array (a module's function of that name, `np.sort`, is not one)."""
+    func = call.func
+    if not isinstance(func, gast.Attribute) or func.attr not in WRITING_METHODS:
+        return False
+    owner = resolve_value(func.value, parsed, local_names)
+    if owner is MISSING:
+        return True
+    if isinstance(owner, type):
+        return issubclass(owner, WRITABLE)
+    return isinstance(owner, WRITABLE)
+
+
+def _numpy_writer(call: gast.Call, classifier: CallClassifier) -> bool:
+    func = classifier.classify(call).func
+    return writes_its_operands(call, classifier) or any(func is shuffle for shuffle in SHUFFLES)
+
+
+def _may_be_function(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> bool:
+    """A name or attribute chain read as a value, from outside the function, that may hold a
+    function (a module, a number, an array may not)."""
+    if not isinstance(node, (gast.Name, gast.Attribute)) or not isinstance(node.ctx, gast.Load):
+        return False
+    root = node
+    while isinstance(root, gast.Attribute):
+        root = root.value
+    if not isinstance(root, gast.Name) or root.id in local_names and root.id not in parsed.fixed:
+        return False
+    value = resolve_value(node, parsed, local_names)
+    return value is not MISSING and callable(value) and not isinstance(value, (type, types.ModuleType))
+
+
+def _passes_memory(call: gast.Call, kinds: Dict[str, str]) -> bool:
+    """Whether a call's arguments read a name that may hold memory (not a number)."""
+    operands = list(call.args) + [k.value for k in call.keywords]
+    return any(kinds.get(name) != SCALAR for operand in operands for name in nodes.names_read(operand))
+
+
+def _located(candidate: Candidate) -> gast.AST:
+    return candidate.node if getattr(candidate.node, "lineno", None) else candidate.stmt
