@@ -13,6 +13,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.hidden_effects import hidden_writes, written_names
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts
 from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_ITEMS, OUTSIDE_MEMORY, Sharing, operands_of
 from adjoint.analysis.writes import rebound_lines, statements_of, user_call, writes_in_place
@@ -58,7 +59,23 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
             return parsed.info.location(stmt), returns, outer, None
         if unseen:
             private.append(parsed.info.location(stmt))
+    hidden = _hidden_write_into_arguments(parsed, kinds, classifier, callee_facts, storage)
+    if hidden is not None:
+        return parsed.info.location(hidden), returns, outer, None
     return None, returns, outer, (private[0] if private else None)
+
+
+def _hidden_write_into_arguments(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
+                                 callee_facts, storage: Sharing):
+    """The node of a hidden effect (analysis/hidden_effects.py: refused where the function is
+    differentiated) that may write into its arguments (through a name that may hold one at some
+    statement), or None: a function value passed on may write into anything."""
+    local_names = nodes.local_names(parsed.node)
+    for candidate, _ in hidden_writes(parsed, kinds, classifier, callee_facts, local_names):
+        names = written_names(candidate)
+        if names is None or any(storage.ever.get(name, frozenset()) & storage.argument_roots for name in names):
+            return candidate.node
+    return None
 
 
 def _returned_memory(storage: Sharing, returned: gast.stmt) -> FrozenSet[str]:
@@ -101,4 +118,6 @@ def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Cal
         call = user_call(stmt, classifier)
         if call is not None:
             outer |= callee_facts(classifier.classify(call).func, call, kinds)[3]
+    for _, changed in hidden_writes(parsed, kinds, classifier, callee_facts, local_names):
+        outer |= changed
     return frozenset(outer)

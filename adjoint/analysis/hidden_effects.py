@@ -20,7 +20,7 @@ from __future__ import annotations
 import collections
 import types
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterator, List, Optional
+from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 import gast
 import numpy as np
@@ -86,14 +86,19 @@ def candidates(parsed: ParsedFunction, classifier: CallClassifier, local_names: 
                 yield Candidate("value", node, stmt, operation.func)
 
 
-def first_hidden_write(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                       callee_facts, local_names: frozenset) -> Optional[gast.AST]:
-    """The node of the first hidden effect of a function (for its callers' facts), or None."""
+def hidden_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
+                  local_names: frozenset) -> Iterator[Tuple[Candidate, FrozenSet[object]]]:
+    """The hidden effects of a function that may write in place, each with the global or closure
+    objects it may change (for its callers' facts: analysis/argument_facts.py)."""
     for stmt in nodes.statements(parsed.node):
         for candidate in candidates(parsed, classifier, local_names, stmt):
             if _refusal(candidate, parsed, kinds, callee_facts) is not None:
-                return candidate.node
-    return None
+                yield candidate, _outer_of(candidate, kinds, callee_facts)
+
+
+def written_names(candidate: Candidate) -> Optional[List[str]]:
+    """The names whose memory a hidden effect may write into (None: any, for a function value)."""
+    return None if candidate.shape == "value" else nodes.names_read(candidate.node)
 
 
 def refuse_hidden_effects(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
@@ -122,7 +127,7 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
                 "split into steps (a condition, an `and`/`or` operand, an f-string...), so the change would not "
                 "be differentiated: assign its result on a line of its own (`y = np.sort(y)`)")
     name = getattr(candidate.func, "__name__", "the function")
-    call = node if candidate.shape == "call" else gast.Call(func=node, args=[], keywords=[])
+    call = _call_of(candidate)
     if candidate.shape == "call" and not _passes_memory(node, kinds):
         return None
     where, _, unreadable, outer, unseen, _ = callee_facts(candidate.func, call, kinds)
@@ -143,6 +148,18 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
                 f"call it on a line of its own (`t = {name}(...)`), or make it return the new value instead")
     return (f"`{name}` {what}, and it is passed here as a value, to be called where adjoint cannot follow what "
             "it changes: call it directly, or make it return the new value instead of writing in place")
+
+
+def _outer_of(candidate: Candidate, kinds: Dict[str, str], callee_facts) -> FrozenSet[object]:
+    if candidate.shape not in ("call", "value"):
+        return frozenset()
+    return callee_facts(candidate.func, _call_of(candidate), kinds)[3]
+
+
+def _call_of(candidate: Candidate) -> gast.Call:
+    """The call a user function's facts are read for: a function value's as if called with nothing
+    known of its arguments."""
+    return candidate.node if candidate.shape == "call" else gast.Call(func=candidate.node, args=[], keywords=[])
 
 
 def _own_nodes(stmt: gast.stmt) -> List[gast.AST]:
