@@ -110,7 +110,7 @@ class _Checker:
         self._check_callees(aliases.written_parameters)
         if self.callee_facts is not None:
             refuse_hidden_effects(self.parsed, self.kinds, self.classifier, self.callee_facts, self.local_names,
-                                  self._refuse)
+                                  self._refuse, self.activity.active)
         return aliases
 
     def _check(self, write: Write) -> Set[str]:

@@ -17,7 +17,11 @@ writes into an argument, into an object from outside, or where adjoint cannot re
 """
 from __future__ import annotations
 
+import bisect
 import collections
+import heapq
+import operator
+import random
 import types
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
@@ -29,6 +33,7 @@ from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import SCALAR
 from adjoint.analysis.writes import writes_its_operands
+from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
@@ -47,14 +52,20 @@ WRITING_METHODS = frozenset({
 # The objects whose writing methods those are (a receiver that is another object, or a module or
 # class other than these, is not taken for one).
 WRITABLE = (list, dict, set, bytearray, np.ndarray, collections.deque, np.random.RandomState, np.random.Generator)
-# NumPy functions that write into their first argument, beside analysis/writes.py's.
-SHUFFLES = (np.random.shuffle,)
+# Functions of NumPy and of Python's library that write into what they are given, beside
+# analysis/writes.py's.
+LIBRARY_WRITERS = (np.random.shuffle, random.shuffle, heapq.heappush, heapq.heappop, heapq.heapify,
+                   heapq.heappushpop, heapq.heapreplace, bisect.insort, bisect.insort_left, bisect.insort_right,
+                   operator.setitem, operator.delitem, operator.iadd, operator.isub, operator.imul,
+                   operator.itruediv, operator.ifloordiv, operator.imod, operator.ipow, operator.imatmul,
+                   operator.iand, operator.ior, operator.ixor, operator.iconcat)
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A node that may change memory in place unseen: `shape` is "method", "numpy", "call" (a user
-    function called inside an expression) or "value" (a user function passed as a value)."""
+    """A node that may change memory in place unseen: `shape` is "method", "library" (a NumPy or library
+    writer), "call" (a user function called inside an expression), "value" (a user function passed
+    as a value) or "unknown" (a call of a function known only when running)."""
 
     shape: str
     node: gast.AST
@@ -74,12 +85,14 @@ def candidates(parsed: ParsedFunction, classifier: CallClassifier, local_names: 
             parts.add(id(node.value))
         if isinstance(node, gast.Call):
             parts.add(id(node.func))
-            if _writes_its_object(node, parsed, local_names) and not _handled_method(stmt, node, top):
+            if _writes_its_object(node, parsed, local_names) and not _handled_method(stmt, node, top, parsed):
                 yield Candidate("method", node, stmt)
-            elif node is not top and _numpy_writer(node, classifier):
-                yield Candidate("numpy", node, stmt)
+            elif (node is not top and writes_its_operands(node, classifier)) or _library_writer(node, classifier):
+                yield Candidate("library", node, stmt)
             elif node is not top and classifier.classify(node).kind == Callee.USER:
                 yield Candidate("call", node, stmt, classifier.classify(node).func)
+            elif _chosen_when_running(node, classifier, local_names, parsed):
+                yield Candidate("unknown", node, stmt, classifier.classify(node).label)
         elif id(node) not in parts and _may_be_function(node, parsed, local_names):
             operation = classifier.classify_callee(node)
             if operation.kind == Callee.USER:
@@ -102,10 +115,15 @@ def written_names(candidate: Candidate) -> Optional[List[str]]:
 
 
 def refuse_hidden_effects(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                          callee_facts, local_names: frozenset, refuse: Callable[[gast.AST, str], Exception]) -> None:
-    """Refuse (raise `refuse(node, message)`) the first hidden effect that may write in place."""
+                          callee_facts, local_names: frozenset, refuse: Callable[[gast.AST, str], Exception],
+                          active: FrozenSet[str] = frozenset()) -> None:
+    """Refuse (raise `refuse(node, message)`) the first hidden effect that may write in place. (A
+    call of a function known only when running whose result is `active` is left to the transform,
+    which refuses it with the reason the classifier knows.)"""
     for stmt in nodes.statements(parsed.node):
         for candidate in candidates(parsed, classifier, local_names, stmt):
+            if candidate.shape == "unknown" and nodes.assigned_name(stmt) in active:
+                continue
             reason = _refusal(candidate, parsed, kinds, callee_facts)
             if isinstance(reason, Exception):
                 raise reason
@@ -119,13 +137,15 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
     node = candidate.node
     if candidate.shape == "method":
         owner = nodes.dotted_name(node.func.value) or "its object"
-        return (f"`.{node.func.attr}(...)` changes `{owner}` in place, and here its result is used or the call is "
-                "part of a larger expression, which adjoint does not differentiate; build a new value instead "
-                f"(`{owner} = ...`)")
-    if candidate.shape == "numpy":
-        return ("this NumPy call writes in place into what it is given, inside an expression adjoint does not "
-                "split into steps (a condition, an `and`/`or` operand, an f-string...), so the change would not "
-                "be differentiated: assign its result on a line of its own (`y = np.sort(y)`)")
+        return (f"`.{node.func.attr}(...)` changes `{owner}` in place where adjoint does not follow the change (its "
+                "result is used, the call is part of a larger expression, or the object is not a variable of the "
+                f"function); build a new value instead (`{owner} = ...`)")
+    if candidate.shape == "unknown":
+        return _unknown_callee(candidate, parsed, kinds)
+    if candidate.shape == "library":
+        return None if not _passes_memory(node, kinds) else ("this call writes in place into what it is given, and adjoint does not differentiate the change "
+                "here (inside a condition, an `and`/`or` operand, an f-string..., or a library function it has no "
+                "rule for): compute a new value instead, on a line of its own (`y = np.sort(y)`)")
     name = getattr(candidate.func, "__name__", "the function")
     call = _call_of(candidate)
     if candidate.shape == "call" and not _passes_memory(node, kinds):
@@ -150,6 +170,18 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
             "it changes: call it directly, or make it return the new value instead of writing in place")
 
 
+def _unknown_callee(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]):
+    """The refusal of a call of a function known only when running that is given memory (None if
+    it is given numbers alone): as for such a call whose result is differentiated."""
+    if not _passes_memory(candidate.node, kinds):
+        return None
+    label = candidate.func or "the function"
+    return NonDifferentiableError(label, (
+        f"`{label}` is a function known only when the function runs, which may change what it is given in place "
+        "where adjoint cannot follow it; call a function by its own name, or pass it as an argument of the "
+        "differentiated function"), parsed.info.location(candidate.stmt))
+
+
 def _outer_of(candidate: Candidate, kinds: Dict[str, str], callee_facts) -> FrozenSet[object]:
     if candidate.shape not in ("call", "value"):
         return frozenset()
@@ -171,12 +203,17 @@ def _own_nodes(stmt: gast.stmt) -> List[gast.AST]:
     return found
 
 
-def _handled_method(stmt: gast.stmt, call: gast.Call, top: Optional[gast.Call]) -> bool:
-    """A method call the statements' own forms cover: `c.m(...)` as a statement (desugared: refused
-    but for `append`, analysis/aliases.py), and `v = xs.pop()`."""
+def _handled_method(stmt: gast.stmt, call: gast.Call, top: Optional[gast.Call], parsed: ParsedFunction) -> bool:
+    """A method call the statements' own forms cover: `xs.append(v)` and `v = xs.pop()` (analysis/
+    aliases.py), and `G.sort()` as a statement on a global's object (desugared into a write of G;
+    `c.sort()` on a local value is refused there)."""
     if call is not top:
         return False
-    return isinstance(stmt, gast.Expr) or is_pop(call) or is_append(stmt)
+    if is_pop(call) or is_append(stmt):
+        return True
+    owner = call.func.value
+    return isinstance(stmt, gast.Expr) and isinstance(owner, gast.Name) and any(
+        name == owner.id and getattr(node, "lineno", None) == stmt.lineno for name, node in parsed.in_place)
 
 
 def _writes_its_object(call: gast.Call, parsed: ParsedFunction, local_names: frozenset) -> bool:
@@ -193,9 +230,26 @@ def _writes_its_object(call: gast.Call, parsed: ParsedFunction, local_names: fro
     return isinstance(owner, WRITABLE)
 
 
-def _numpy_writer(call: gast.Call, classifier: CallClassifier) -> bool:
+def _library_writer(call: gast.Call, classifier: CallClassifier) -> bool:
+    """`random.shuffle(xs)`, `heapq.heappush(h, v)`, `list.sort(xs)`: a library function that writes
+    into what it is given, wherever the call stands."""
     func = classifier.classify(call).func
-    return writes_its_operands(call, classifier) or any(func is shuffle for shuffle in SHUFFLES)
+    if any(func is writer for writer in LIBRARY_WRITERS):
+        return True
+    owner = getattr(func, "__objclass__", None)
+    return isinstance(owner, type) and issubclass(owner, WRITABLE) and func.__name__ in WRITING_METHODS
+
+
+def _chosen_when_running(call: gast.Call, classifier: CallClassifier, local_names: frozenset,
+                         parsed: ParsedFunction) -> bool:
+    """A call of a function known only when the function runs (`FS[i](c)`, `getattr(m, n)(c)`,
+    `h(c)` with h a variable): it may be a user function that writes into what it is given."""
+    func = call.func
+    if isinstance(func, gast.Name):
+        chosen = func.id in local_names and func.id not in parsed.fixed
+    else:
+        chosen = isinstance(func, (gast.Subscript, gast.Call))
+    return chosen and classifier.classify(call).kind == Callee.UNKNOWN
 
 
 def _may_be_function(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> bool:
