@@ -5,7 +5,8 @@ operand, an assert or an f-string; a user function that writes in place passed a
 (`map(g, xs)`, `sorted(key=g)`, stored in a list or a variable); a method that writes into its
 object whose result is kept or used (`z = c.fill(2.0)`); a NumPy or library function that
 writes into what it is given inside an expression or without a rule; a function chosen only
-when the function runs. Each was accepted with a wrong gradient (one with an internal error);
+when the function runs; an object of a user class whose initializer writes into what it is
+given. Each was accepted with a wrong gradient (one with an internal error);
 each is refused at its line. The Exact cases are the same shapes without a write in place.
 """
 from __future__ import annotations
@@ -340,6 +341,42 @@ def set_through_operator(x):
     return np.sum(c * x)
 
 
+# ----- an object of a user class whose initializer writes into what it is given -----------
+
+class Scaled:
+    def __init__(self, c):
+        c *= 2.0
+        self.c = c
+
+
+class Sorted:
+    def __init__(self, c):
+        c.sort()
+
+
+class Holder:
+    def __init__(self, c):
+        self.c = c
+
+
+def constructed_by_a_writing_initializer(x):
+    c = x * 1.0
+    Scaled(c)  # <- scaling-initializer
+    return np.sum(c * x)
+
+
+def constructed_and_kept(x):
+    c = x[::-1] * 1.0
+    s = Sorted(c)  # <- sorting-initializer
+    return np.sum(c * x) + (0.0 if s is None else 1.0)
+
+
+def constructed_holder(x):
+    c = x * 1.0
+    h = Holder(c)
+    return np.sum(c * x) + (0.0 if h is None else 1.0)
+
+
 # ----- a callee whose write is hidden, seen by its caller -----------------------------------
 
 def writes_in_its_test(y):
@@ -429,6 +466,9 @@ CASES = [
     Refused(list_sorted_through_the_class, ARGS, UnsupportedSyntaxError, "list-sort-class"),
     Refused(filled_through_the_class, ARGS, UnsupportedSyntaxError, "fill-class"),
     Refused(set_through_operator, ARGS, UnsupportedSyntaxError, "operator-setitem"),
+    Refused(constructed_by_a_writing_initializer, ARGS, UnsupportedSyntaxError, "scaling-initializer"),
+    Refused(constructed_and_kept, ARGS, UnsupportedSyntaxError, "sorting-initializer"),
+    Exact(constructed_holder, vector),
     Refused(callee_writes_in_its_test, ARGS, AdjointError, "callee-test"),
     Refused(callee_fills, ARGS, AdjointError, "callee-fill"),
     Refused(callee_maps, ARGS, AdjointError, "callee-map"),

@@ -17,11 +17,14 @@ writes into an argument, into an object from outside, or where adjoint cannot re
 """
 from __future__ import annotations
 
+import ast
 import bisect
 import collections
 import heapq
+import inspect
 import operator
 import random
+import textwrap
 import types
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
@@ -52,6 +55,7 @@ WRITING_METHODS = frozenset({
 # The objects whose writing methods those are (a receiver that is another object, or a module or
 # class other than these, is not taken for one).
 WRITABLE = (list, dict, set, bytearray, np.ndarray, collections.deque, np.random.RandomState, np.random.Generator)
+_LIBRARIES = ("builtins", "numpy", "scipy", "adjoint", "collections", "functools", "dataclasses", "typing")
 # Functions of NumPy and of Python's library that write into what they are given, beside
 # analysis/writes.py's.
 LIBRARY_WRITERS = (np.random.shuffle, random.shuffle, heapq.heappush, heapq.heappop, heapq.heapify,
@@ -65,7 +69,8 @@ LIBRARY_WRITERS = (np.random.shuffle, random.shuffle, heapq.heappush, heapq.heap
 class Candidate:
     """A node that may change memory in place unseen: `shape` is "method", "library" (a NumPy or library
     writer), "call" (a user function called inside an expression), "value" (a user function passed
-    as a value) or "unknown" (a call of a function known only when running)."""
+    as a value), "constructor" (an object of a user class made: `func` is an initializer of the class)
+    or "unknown" (a call of a function known only when running)."""
 
     shape: str
     node: gast.AST
@@ -92,7 +97,12 @@ def candidates(parsed: ParsedFunction, classifier: CallClassifier, local_names: 
             elif node is not top and classifier.classify(node).kind == Callee.USER:
                 yield Candidate("call", node, stmt, classifier.classify(node).func)
             elif _chosen_when_running(node, classifier, local_names, parsed):
-                yield Candidate("unknown", node, stmt, classifier.classify(node).label)
+                label = (f"{nodes.dotted_name(node.func.func) or 'a function'}(...)" if isinstance(node.func, gast.Call)
+                         else classifier.classify(node).label)
+                yield Candidate("unknown", node, stmt, label)
+            else:
+                for initializer in _initializers(node, parsed, local_names):
+                    yield Candidate("constructor", node, stmt, initializer)
         elif id(node) not in parts and _may_be_function(node, parsed, local_names):
             operation = classifier.classify_callee(node)
             if operation.kind == Callee.USER:
@@ -137,6 +147,8 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
     node = candidate.node
     if candidate.shape == "method":
         owner = nodes.dotted_name(node.func.value) or "its object"
+        if isinstance(resolve_value(node.func.value, parsed, nodes.local_names(parsed.node)), type) and node.args:
+            owner = nodes.dotted_name(node.args[0]) or "its first argument"  # `list.sort(xs)`
         return (f"`.{node.func.attr}(...)` changes `{owner}` in place where adjoint does not follow the change (its "
                 "result is used, the call is part of a larger expression, or the object is not a variable of the "
                 f"function); build a new value instead (`{owner} = ...`)")
@@ -146,6 +158,8 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
         return None if not _passes_memory(node, kinds) else ("this call writes in place into what it is given, and adjoint does not differentiate the change "
                 "here (inside a condition, an `and`/`or` operand, an f-string..., or a library function it has no "
                 "rule for): compute a new value instead, on a line of its own (`y = np.sort(y)`)")
+    if candidate.shape == "constructor":
+        return _constructor_writes(candidate, kinds, callee_facts)
     name = getattr(candidate.func, "__name__", "the function")
     call = _call_of(candidate)
     if candidate.shape == "call" and not _passes_memory(node, kinds):
@@ -170,6 +184,44 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
             "it changes: call it directly, or make it return the new value instead of writing in place")
 
 
+def _constructor_writes(candidate: Candidate, kinds: Dict[str, str], callee_facts) -> Optional[str]:
+    """Why constructing an object of a user class is refused: its initializer writes into what it is
+    given (by its facts, or, where adjoint cannot read it, by a write in place into a parameter
+    other than self: `c *= 2.0`, `c[0] = v`, `c.sort()`), or None."""
+    if not _passes_memory(candidate.node, kinds):
+        return None
+    initializer = candidate.func
+    where, _, unreadable, outer, unseen, _ = callee_facts(initializer, _call_of(candidate), kinds)
+    line = parameter_write(initializer) if unreadable is not None else (where or unseen) and (where or unseen).lineno
+    if line is None and (unreadable is not None or not outer):
+        return None
+    what = (f"writes into an argument in place ({initializer.__code__.co_filename}:{line})" if line is not None
+            else "changes in place an object from outside it (a global, or an object reached from one)")
+    return (f"constructing this object runs `{initializer.__qualname__}`, which {what}; adjoint does not follow "
+            "that change: pass a copy (`.copy()`), or make the initializer keep a new value")
+
+
+def parameter_write(func: Callable) -> Optional[int]:
+    """The line of the first write in place, in func's source, into a parameter other than the first
+    (`c *= 2.0`, `c[0] = v`, `c.x = v`, `c.sort()`), or None (None too where the source is unavailable)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    function = tree.body[0]
+    parameters = {a.arg for a in function.args.args[1:] + function.args.kwonlyargs}
+    first_line = func.__code__.co_firstlineno
+    for node in ast.walk(function):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        written = [t.value for t in targets if isinstance(t, (ast.Subscript, ast.Attribute))]
+        written += [t for t in targets if isinstance(node, ast.AugAssign) and isinstance(t, ast.Name)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITING_METHODS:
+            written.append(node.func.value)
+        if any(isinstance(w, ast.Name) and w.id in parameters for w in written):
+            return first_line + node.lineno - 1
+    return None
+
+
 def _unknown_callee(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]):
     """The refusal of a call of a function known only when running that is given memory (None if
     it is given numbers alone): as for such a call whose result is differentiated."""
@@ -183,15 +235,17 @@ def _unknown_callee(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[st
 
 
 def _outer_of(candidate: Candidate, kinds: Dict[str, str], callee_facts) -> FrozenSet[object]:
-    if candidate.shape not in ("call", "value"):
+    if candidate.shape not in ("call", "value", "constructor"):
         return frozenset()
     return callee_facts(candidate.func, _call_of(candidate), kinds)[3]
 
 
 def _call_of(candidate: Candidate) -> gast.Call:
-    """The call a user function's facts are read for: a function value's as if called with nothing
-    known of its arguments."""
-    return candidate.node if candidate.shape == "call" else gast.Call(func=candidate.node, args=[], keywords=[])
+    """The call a user function's facts are read for: a function value's, an initializer's, as if
+    called with nothing known of its arguments."""
+    if candidate.shape == "call":
+        return candidate.node
+    return gast.Call(func=candidate.node, args=[], keywords=[])
 
 
 def _own_nodes(stmt: gast.stmt) -> List[gast.AST]:
@@ -238,6 +292,17 @@ def _library_writer(call: gast.Call, classifier: CallClassifier) -> bool:
         return True
     owner = getattr(func, "__objclass__", None)
     return isinstance(owner, type) and issubclass(owner, WRITABLE) and func.__name__ in WRITING_METHODS
+
+
+def _initializers(call: gast.Call, parsed: ParsedFunction, local_names: frozenset) -> List[Callable]:
+    """The `__init__` and `__post_init__` written in Python of the user class a call constructs (not
+    those a dataclass generates), which may write into what the constructor is given."""
+    cls = resolve_value(call.func, parsed, local_names)
+    if not isinstance(cls, type) or (getattr(cls, "__module__", None) or "").split(".")[0] in _LIBRARIES:
+        return []
+    methods = [getattr(cls, name, None) for name in ("__init__", "__post_init__")]
+    return [method for method in methods if inspect.isfunction(method)
+            and not method.__code__.co_filename.startswith("<")]
 
 
 def _chosen_when_running(call: gast.Call, classifier: CallClassifier, local_names: frozenset,
