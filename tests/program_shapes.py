@@ -64,7 +64,8 @@ PARAMETERS: Dict[str, Tuple[str, Tuple[int, ...]]] = {
     "cfg": ("record", ()),  # Record(gain: float, shift: array)
 }
 FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
-            "builtin_sum", "broadcasting", "pytrees", "functions", "zero_d", "hidden_effects")  # each a ShapeBuilder method drawing a snippet
+            "builtin_sum", "broadcasting", "pytrees", "functions", "zero_d",
+            "hidden_effects")  # each a ShapeBuilder method drawing a snippet
 MATRIX_SHAPES = ((2, 3), (3, 2), (4, 3), (3, 4))
 HVP_FAMILIES = frozenset({"broadcasting", "zero_d"})
 RANDOM_STATE = "STATE"  # the module-level RandomState the checker seeds

@@ -2,18 +2,25 @@
 
 Those checks follow a write `c[i] = v`, and a call of a user function or of a NumPy function
 that writes into its operands where the call is the whole value of a statement (`y = f(c)`,
-`f(c)`). Three more shapes change memory in place:
+`f(c)`). These shapes change memory in place too:
 
-- a call A-normal form leaves inside an expression: a condition (`if f(c)[0] > 0:`, an
-  `and`/`or` operand, `not`), an `assert`, an f-string;
-- a method that writes into its object where its result is kept or used
-  (`z = c.fill(2.0)`, `[c.sort()]`; the statement `c.sort()` is refused when desugared);
-- a user function passed as a value to what may call it (`map(g, xs)`,
-  `sorted(xs, key=g)`, `fs = [g]`, `h = g`).
+- a call of a user function that A-normal form leaves inside an expression: a condition
+  (`if f(c)[0] > 0:`, an `and`/`or` operand, `not`), an `assert`, an f-string;
+- a method that writes into its object where its result is kept or used (`z = c.fill(2.0)`,
+  `[c.sort()]`; the statement `c.sort()` is refused when desugared);
+- a user function passed as a value to what may call it (`map(g, xs)`, `sorted(xs, key=g)`,
+  `fs = [g]`, `h = g`), and a call of a function known only when the function runs
+  (`FS[i](c)`, `getattr(m, name)(c)`), which may be one;
+- a NumPy or library function that writes into what it is given inside an expression
+  (`np.copyto(c, v) is None`), or anywhere where it has no rule (`random.shuffle(xs)`,
+  `heapq.heappush(h, v)`, `list.sort(xs)`);
+- an object of a user class made (`Scaler(c)`) whose initializer writes into what it is given.
 
 The derivative would run such a change as Python does and never differentiate it: each is
 refused at its line where it may write in place (a user function: where its facts say it
 writes into an argument, into an object from outside, or where adjoint cannot read it).
+analysis/argument_facts.py tells a function's callers of its hidden effects that may reach its
+arguments, for functions that are called but not differentiated.
 """
 from __future__ import annotations
 
@@ -78,6 +85,9 @@ class Candidate:
     func: object = None
 
 
+HiddenWrite = Tuple[Candidate, FrozenSet[object]]  # and the objects from outside it may change
+
+
 def candidates(parsed: ParsedFunction, classifier: CallClassifier, local_names: frozenset,
                stmt: gast.stmt) -> Iterator[Candidate]:
     """The nodes of one statement (not of the statements inside it) that may change memory in place
@@ -110,7 +120,7 @@ def candidates(parsed: ParsedFunction, classifier: CallClassifier, local_names: 
 
 
 def hidden_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
-                  local_names: frozenset) -> Iterator[Tuple[Candidate, FrozenSet[object]]]:
+                  local_names: frozenset) -> Iterator[HiddenWrite]:
     """The hidden effects of a function that may write in place, each with the global or closure
     objects it may change (for its callers' facts: analysis/argument_facts.py)."""
     for stmt in nodes.statements(parsed.node):
@@ -155,7 +165,9 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
     if candidate.shape == "unknown":
         return _unknown_callee(candidate, parsed, kinds)
     if candidate.shape == "library":
-        return None if not _passes_memory(node, kinds) else ("this call writes in place into what it is given, and adjoint does not differentiate the change "
+        if not _passes_memory(node, kinds):
+            return None
+        return ("this call writes in place into what it is given, and adjoint does not differentiate the change "
                 "here (inside a condition, an `and`/`or` operand, an f-string..., or a library function it has no "
                 "rule for): compute a new value instead, on a line of its own (`y = np.sort(y)`)")
     if candidate.shape == "constructor":
@@ -212,7 +224,8 @@ def parameter_write(func: Callable) -> Optional[int]:
     parameters = {a.arg for a in function.args.args[1:] + function.args.kwonlyargs}
     first_line = func.__code__.co_firstlineno
     for node in ast.walk(function):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        targets = [node.target] if isinstance(node, ast.AugAssign) else targets
         written = [t.value for t in targets if isinstance(t, (ast.Subscript, ast.Attribute))]
         written += [t for t in targets if isinstance(node, ast.AugAssign) and isinstance(t, ast.Name)]
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITING_METHODS:

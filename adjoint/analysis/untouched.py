@@ -29,7 +29,7 @@ def nothing_in_place(parsed: ParsedFunction, classifier: CallClassifier) -> bool
     and nothing for its effect (see the module)."""
     if parsed.in_place or parsed.item_updates:  # (an item update stores into c[k] too: refused below)
         return False
-    local_names = nodes.local_names(parsed.node)
+    local_names = classifier.local_names
     for stmt in nodes.statements(parsed.node):
         if next(candidates(parsed, classifier, local_names, stmt), None) is not None:
             return False
