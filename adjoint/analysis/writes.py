@@ -7,6 +7,9 @@ function's writes reach its arguments.
 """
 from __future__ import annotations
 
+import functools
+import inspect
+import math
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional
 
@@ -83,8 +86,26 @@ def user_call(stmt: gast.stmt, classifier: CallClassifier):
 
 
 def writes_its_operands(call: gast.Call, classifier: CallClassifier) -> bool:
-    """A NumPy call given where to write (`out=`, a ufunc's outputs by position) or one of those
-    that write into their first argument: an effect even where its result is kept."""
+    """A NumPy call given where to write (`out=`, or by position: a ufunc's outputs, `out` of
+    `np.sum(a, 0, None, out)`) or one of those that write into their first argument: an effect
+    even where its result is kept."""
     func = classifier.classify(call).func
     return (any(k.arg == "out" for k in call.keywords) or isinstance(func, np.ufunc) and len(call.args) > func.nin
-            or any(func is writer for writer in WRITE_FIRST_ARGUMENT))
+            or len(call.args) > out_position(func) or any(func is writer for writer in WRITE_FIRST_ARGUMENT))
+
+
+def out_position(func) -> float:
+    """Where a NumPy function other than a ufunc takes `out` by position (inf where it takes none)."""
+    if isinstance(func, np.ufunc) or not (getattr(func, "__module__", None) or "").startswith("numpy"):
+        return math.inf
+    return _position_of_out(func)
+
+
+@functools.lru_cache(maxsize=None)
+def _position_of_out(func) -> float:
+    try:
+        parameters = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return math.inf
+    return next((position for position, parameter in enumerate(parameters) if parameter.name == "out"
+                 and parameter.kind is parameter.POSITIONAL_OR_KEYWORD), math.inf)
