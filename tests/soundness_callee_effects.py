@@ -371,6 +371,19 @@ def constructed_and_kept(x):
     return np.sum(c * x) + (0.0 if s is None else 1.0)
 
 
+def class_passed_as_a_value(x):
+    c = x[::-1] * 1.0
+    list(map(Sorted, [c]))  # <- class-as-value
+    return np.sum(c * x)
+
+
+def class_stored_as_a_value(x):
+    c = x * 1.0
+    makers = [Scaled]  # <- class-stored
+    makers[0](c)
+    return np.sum(c * x)
+
+
 def constructed_holder(x):
     c = x * 1.0
     h = Holder(c)
@@ -468,6 +481,8 @@ CASES = [
     Refused(set_through_operator, ARGS, UnsupportedSyntaxError, "operator-setitem"),
     Refused(constructed_by_a_writing_initializer, ARGS, UnsupportedSyntaxError, "scaling-initializer"),
     Refused(constructed_and_kept, ARGS, UnsupportedSyntaxError, "sorting-initializer"),
+    Refused(class_passed_as_a_value, ARGS, UnsupportedSyntaxError, "class-as-value"),
+    Refused(class_stored_as_a_value, ARGS, UnsupportedSyntaxError, "class-stored"),
     Exact(constructed_holder, vector),
     Refused(callee_writes_in_its_test, ARGS, AdjointError, "callee-test"),
     Refused(callee_fills, ARGS, AdjointError, "callee-fill"),

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import bisect
 import collections
+import functools
 import heapq
 import inspect
 import operator
@@ -111,12 +112,15 @@ def candidates(parsed: ParsedFunction, classifier: CallClassifier, local_names: 
                          else classifier.classify(node).label)
                 yield Candidate("unknown", node, stmt, label)
             else:
+                for initializer in _initializers(node.func, parsed, local_names):
+                    yield Candidate("constructor", node, stmt, initializer)
+        elif id(node) not in parts and _read_from_outside(node, parsed, local_names):
+            value = resolve_value(node, parsed, local_names)
+            if isinstance(value, type):  # `map(Scaler, xs)`
                 for initializer in _initializers(node, parsed, local_names):
                     yield Candidate("constructor", node, stmt, initializer)
-        elif id(node) not in parts and _may_be_function(node, parsed, local_names):
-            operation = classifier.classify_callee(node)
-            if operation.kind == Callee.USER:
-                yield Candidate("value", node, stmt, operation.func)
+            elif _may_be_function(value) and classifier.classify_callee(node).kind == Callee.USER:
+                yield Candidate("value", node, stmt, classifier.classify_callee(node).func)
 
 
 def hidden_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
@@ -200,7 +204,7 @@ def _constructor_writes(candidate: Candidate, kinds: Dict[str, str], callee_fact
     """Why constructing an object of a user class is refused: its initializer writes into what it is
     given (by its facts, or, where adjoint cannot read it, by a write in place into a parameter
     other than self: `c *= 2.0`, `c[0] = v`, `c.sort()`), or None."""
-    if not _passes_memory(candidate.node, kinds):
+    if isinstance(candidate.node, gast.Call) and not _passes_memory(candidate.node, kinds):
         return None
     initializer = candidate.func
     where, _, unreadable, outer, unseen, _ = callee_facts(initializer, _call_of(candidate), kinds)
@@ -209,10 +213,13 @@ def _constructor_writes(candidate: Candidate, kinds: Dict[str, str], callee_fact
         return None
     what = (f"writes into an argument in place ({initializer.__code__.co_filename}:{line})" if line is not None
             else "changes in place an object from outside it (a global, or an object reached from one)")
-    return (f"constructing this object runs `{initializer.__qualname__}`, which {what}; adjoint does not follow "
-            "that change: pass a copy (`.copy()`), or make the initializer keep a new value")
+    made = ("constructing this object" if isinstance(candidate.node, gast.Call)
+            else "this class is passed here as a value, and constructing its objects")
+    return (f"{made} runs `{initializer.__qualname__}`, which {what}; adjoint does not follow that change: pass "
+            "a copy (`.copy()`), or make the initializer keep a new value")
 
 
+@functools.lru_cache(maxsize=None)
 def parameter_write(func: Callable) -> Optional[int]:
     """The line of the first write in place, in func's source, into a parameter other than the first
     (`c *= 2.0`, `c[0] = v`, `c.x = v`, `c.sort()`), or None (None too where the source is unavailable)."""
@@ -307,10 +314,10 @@ def _library_writer(call: gast.Call, classifier: CallClassifier) -> bool:
     return isinstance(owner, type) and issubclass(owner, WRITABLE) and func.__name__ in WRITING_METHODS
 
 
-def _initializers(call: gast.Call, parsed: ParsedFunction, local_names: frozenset) -> List[Callable]:
-    """The `__init__` and `__post_init__` written in Python of the user class a call constructs (not
-    those a dataclass generates), which may write into what the constructor is given."""
-    cls = resolve_value(call.func, parsed, local_names)
+def _initializers(node: gast.expr, parsed: ParsedFunction, local_names: frozenset) -> List[Callable]:
+    """The `__init__` and `__post_init__` written in Python of the user class `node` names (not those
+    a dataclass generates), which may write into what its constructor is given."""
+    cls = resolve_value(node, parsed, local_names)
     if not isinstance(cls, type) or (getattr(cls, "__module__", None) or "").split(".")[0] in _LIBRARIES:
         return []
     methods = [getattr(cls, name, None) for name in ("__init__", "__post_init__")]
@@ -330,17 +337,19 @@ def _chosen_when_running(call: gast.Call, classifier: CallClassifier, local_name
     return chosen and classifier.classify(call).kind == Callee.UNKNOWN
 
 
-def _may_be_function(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> bool:
-    """A name or attribute chain read as a value, from outside the function, that may hold a
-    function (a module, a number, an array may not)."""
+def _read_from_outside(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> bool:
+    """A name or attribute chain read as a value, from outside the function (or a parameter fixed
+    to a function)."""
     if not isinstance(node, (gast.Name, gast.Attribute)) or not isinstance(node.ctx, gast.Load):
         return False
     root = node
     while isinstance(root, gast.Attribute):
         root = root.value
-    if not isinstance(root, gast.Name) or root.id in local_names and root.id not in parsed.fixed:
-        return False
-    value = resolve_value(node, parsed, local_names)
+    return isinstance(root, gast.Name) and (root.id not in local_names or root.id in parsed.fixed)
+
+
+def _may_be_function(value: object) -> bool:
+    """Whether a value may be a function (a module, a class, a number, an array may not)."""
     return value is not MISSING and callable(value) and not isinstance(value, (type, types.ModuleType))
 
 
