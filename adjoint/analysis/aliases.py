@@ -39,6 +39,7 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.hidden_effects import refuse_hidden_effects
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, stays_unseen
@@ -107,6 +108,9 @@ class _Checker:
                     aliases.sharing[name] = aliases.sharing.get(name, frozenset()) | sharing | {write.name}
         self._check_effects()
         self._check_callees(aliases.written_parameters)
+        if self.callee_facts is not None:
+            refuse_hidden_effects(self.parsed, self.kinds, self.classifier, self.callee_facts, self.local_names,
+                                  self._refuse, self.activity.active)
         return aliases
 
     def _check(self, write: Write) -> Set[str]:
