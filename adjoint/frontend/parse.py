@@ -120,6 +120,42 @@ class ClosureCell:
         return id(self.cell)
 
 
+class FunctionDefaults:
+    """The default values of a function seen as a one-entry mapping (as generated.Generated's
+    dependencies read them): it holds `SAME` while they are the objects a derivative was generated
+    with, so that one is regenerated once `__defaults__` or `__kwdefaults__` changes."""
+
+    SAME = object()
+
+    def __init__(self, func: Callable):
+        self.func = func
+        self.positional = func.__defaults__
+        self.keywords = tuple((func.__kwdefaults__ or {}).items())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        func = self.func
+        if func.__defaults__ is not self.positional:
+            return default
+        if self.keywords or func.__kwdefaults__:
+            keywords = func.__kwdefaults__ or {}
+            if len(keywords) != len(self.keywords) or any(keywords.get(k, MISSING) is not v for k, v in self.keywords):
+                return default
+        return self.SAME
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, FunctionDefaults) and other.func is self.func
+
+    def __hash__(self) -> int:
+        return id(self.func)
+
+
+def defaults_dependency(func: Callable) -> List[Tuple[FunctionDefaults, str, object]]:
+    """The dependency of a derivative on func's default values, where it has any."""
+    if func.__defaults__ is None and not func.__kwdefaults__:
+        return []
+    return [(FunctionDefaults(func), "defaults", FunctionDefaults.SAME)]
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
@@ -204,7 +240,7 @@ def parse_function(func: Callable) -> ParsedFunction:
             cells.append((ClosureCell(cell), var, namespace[var]))
     node = _fresh_tree(node)
     _defaults_as_values(node, origin)
-    parsed = ParsedFunction(func, node, info, namespace, dependencies=cells)
+    parsed = ParsedFunction(func, node, info, namespace, dependencies=cells + defaults_dependency(origin))
     parsed.fixed.update(fixed)
     if specialization is not None:
         _specialize(parsed, specialization)
