@@ -26,7 +26,8 @@ from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.ranks import array_ranks
-from adjoint.analysis.reach import NOT_HOLDING, class_reaches_outside, holds_memory, is_dunder, is_reflection
+from adjoint.analysis.reach import (NOT_HOLDING, class_reaches_outside, holds_memory, is_dunder, is_library,
+                                    is_reflection)
 from adjoint.frontend.parse import MISSING
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
@@ -95,6 +96,9 @@ class Sharing:
             if kinds.get(arg.id) != SCALAR:
                 self._bind_parameter(arg.id, frozenset({"argument " + arg.id}),
                                      frozenset({"contents of argument " + arg.id}))
+            if arg.id in classifier.parsed.fixed and kinds.get(arg.id) != SCALAR:  # a bound method's `self`
+                self.own[arg.id], self.held[arg.id] = self.own[arg.id] | outside, self.held[arg.id] | outside
+                self.ever[arg.id] = self.ever[arg.id] | outside
         for name in _defaulted_to_objects(func_node.args) - {name for name, kind in kinds.items() if kind == SCALAR}:
             self.own[name], self.held[name], self.ever[name] = [
                 facts.get(name, frozenset()) | outside for facts in (self.own, self.held, self.ever)]
@@ -191,6 +195,9 @@ class Sharing:
             return {OUTSIDE_MEMORY}, {OUTSIDE_MEMORY}  # `f.__defaults__`, `m.__dict__`, `self.__class__` too
         if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
             return self._attribute(value.value.id, value.attr, fresh)
+        if isinstance(value, gast.Attribute):  # `p.inner.w`: an object of what p.inner holds
+            held = self._value(value.value, fresh)[1]
+            return held, held
         if isinstance(value, gast.Subscript) or is_pop(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             if not isinstance(owner, gast.Name):
@@ -339,9 +346,10 @@ class Sharing:
                 return self._value(gast.Attribute(call.args[0], name.value, gast.Load()), fresh)
         if func is getattr or is_reflection(func):
             return {fresh, OUTSIDE_MEMORY}, {OUTSIDE_MEMORY}
-        if isinstance(func, type) and class_reaches_outside(func):
+        if isinstance(func, type) and not is_library(func):  # its attributes are objects of their own
             shared = set().union(*[self._atom(a) for a in operands_of(call) if isinstance(a, gast.Name)])
-            return {fresh, OUTSIDE_MEMORY} | shared, {OUTSIDE_MEMORY} | shared
+            outside = {OUTSIDE_MEMORY} if class_reaches_outside(func) else set()
+            return {fresh} | outside | shared, {"items of " + fresh} | outside | shared
         return None
 
     def _outside_copy(self, call: gast.Call, fresh: str) -> Optional[Tuple[Set[str], Set[str]]]:

@@ -156,6 +156,33 @@ def defaults_dependency(func: Callable) -> List[Tuple[FunctionDefaults, str, obj
     return [(FunctionDefaults(func), "defaults", FunctionDefaults.SAME)]
 
 
+DEFAULTS = "<defaults>"  # the name of a defaults dependency where a disk cache entry describes it
+
+
+def defaults_owner(func: Callable) -> Callable:
+    """The function whose defaults a derivative of func (a bound method, a specialization) reads."""
+    func = unwrap(getattr(func, "__func__", func))
+    specialization = getattr(func, "__adjoint_specialized__", None)
+    return specialization.origin if specialization is not None else func
+
+
+def described_defaults(func: Callable) -> List[Any]:
+    """func's default values as a cache key holds them: numbers and strings by value, any other
+    object by its type (its expression is part of the source)."""
+    owner = defaults_owner(func)
+    values = [[None, value] for value in owner.__defaults__ or ()] + sorted(
+        [name, value] for name, value in (owner.__kwdefaults__ or {}).items())
+    return [[name, repr(value) if type(value) in _LITERALS else type(value).__qualname__] for name, value in values]
+
+
+def described_dependency(func: Callable, name: str) -> tuple:
+    """The dependency a disk cache entry describes by (func, name): a global name of func's module,
+    or (name DEFAULTS) func's defaults."""
+    if name == DEFAULTS:
+        return defaults_dependency(defaults_owner(func))[0]
+    return func.__globals__, name, func.__globals__.get(name)
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
