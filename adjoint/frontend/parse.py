@@ -7,7 +7,7 @@ import functools
 import inspect
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
 
@@ -154,6 +154,16 @@ def defaults_dependency(func: Callable) -> List[Tuple[FunctionDefaults, str, obj
     if func.__defaults__ is None and not func.__kwdefaults__:
         return []
     return [(FunctionDefaults(func), "defaults", FunctionDefaults.SAME)]
+
+
+def guards_of(dependencies: list) -> Optional[Tuple[Tuple[Callable, tuple], ...]]:
+    """(function, its `__defaults__`) for each function whose defaults a derivative holds, where
+    they are all it depends on (no keyword-only defaults, which change in place): a cached call
+    compares those alone. None otherwise."""
+    if not all(isinstance(namespace, FunctionDefaults) and not namespace.keywords and not namespace.func.__kwdefaults__
+               for namespace, _, _ in dependencies):
+        return None
+    return tuple((namespace.func, namespace.positional) for namespace, _, _ in dependencies)
 
 
 DEFAULTS = "<defaults>"  # the name of a defaults dependency where a disk cache entry describes it
