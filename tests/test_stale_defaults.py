@@ -54,7 +54,7 @@ CHANGES = [(scaled, replace_defaults), (scaled_by_keyword, change_a_keyword_defa
 @pytest.fixture(autouse=True)
 def fresh_defaults():
     yield
-    scaled.__defaults__, helper.__defaults__ = (2.0,), (2.0,)
+    scaled.__defaults__, helper.__defaults__, quadratic.__defaults__ = (2.0,), (2.0,), (2.0,)
     scaled_by_keyword.__kwdefaults__ = {"k": 2.0}
 
 
@@ -79,3 +79,26 @@ def test_a_change_of_defaults_between_calls_is_followed(func, change, transform)
     np.testing.assert_allclose(flat(again), flat(fresh), rtol=1e-12)
     assert not np.allclose(flat(first), flat(again))  # the change matters: the stale code would give `first`
     np.testing.assert_allclose(adjoint.grad(func)(x), differences(func, x), rtol=1e-6)
+
+
+def quadratic(x, k=2.0):
+    return x * x * k
+
+
+def quadratic_helper(x):
+    return helper(x) * x
+
+
+@pytest.mark.parametrize("transform", ["grad", "value_and_grad"])
+@pytest.mark.parametrize("func, owner", [(quadratic, quadratic), (quadratic_helper, helper)], ids=["own", "callee"])
+def test_the_cached_call_of_numbers_compares_the_defaults(func, owner, transform):
+    """With number arguments, the call goes the cached way (backend/dispatch.py), which compares
+    the defaults instead of checking every dependency."""
+    derived = TRANSFORMS[transform](func)
+    first = derived(1.5), derived(1.5)
+    owner.__defaults__ = (3.0,)
+    changed = derived(1.5), derived(1.5), TRANSFORMS[transform](func)(1.5)
+    owner.__defaults__ = (2.0,)
+    back = derived(1.5)
+    assert first[0] == first[1] == back
+    assert changed[0] == changed[1] == changed[2] != first[0]

@@ -197,7 +197,7 @@ class CachedCall:
     def update(self, table: Dict[tuple, Callable], seen: int, guards: Optional[Guards] = None) -> None:
         """Write the call for table, valid while the rules' revision is `seen` (and, for an entry
         with guards, while those functions' defaults are the ones it holds)."""
-        self._set(self.written(table, guards or {}))
+        self._set(self.written(table, guards))
         if self.revision.value != seen:  # changed since: its rules_changed may have come before this
             self._set(self.general)
 
@@ -205,13 +205,13 @@ class CachedCall:
         """The written call compares no revision: calls go the general way, which generates again."""
         self._set(self.general)
 
-    def written(self, table: Dict[tuple, Callable], guards: Guards) -> Callable:
+    def written(self, table: Dict[tuple, Callable], guards: Optional[Guards] = None) -> Callable:
         entries = _written(table)
         if not entries or len(entries) > MAX_WRITTEN:
             return self.general
         cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _float=float,
                      _ndarray=np.ndarray, _is_complex=is_complex)
-        return _closure(_call_lines(entries, self.tail, cells, guards), cells)
+        return _closure(_call_lines(entries, self.tail, cells, guards or {}), cells)
 
 
 def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object],
