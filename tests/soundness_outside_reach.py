@@ -4,7 +4,7 @@ A global array is reached by reflection (`getattr(module, "W")`, `vars(module)["
 `globals()["W"]`, `operator.attrgetter("W")(module)`, `__import__`, a module's
 `__getattribute__`), through a module or a class given to a function that returns what it holds,
 through a class attribute read on an object the function makes (`M().W`, inherited too, or
-`getattr(M, "W")`), through a property, through an `__init__` that stores a global, or in a method
+`getattr(M, "W")`), through a property, through an `__init__` that stores a global or a namedtuple's default, or in a method
 through `type(self).W`, `self.__class__.W` or `self.W` of the bound object. A write through the
 local name changes the global, which the function reads under its own name afterwards: the
 derivative restored or skipped the change. Each is refused at the write. Two reads of one
@@ -17,6 +17,7 @@ exact (objects of a class whose attributes are the ones it is given, a dataclass
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import operator
 import sys
@@ -53,6 +54,9 @@ class StoresGlobal:
 class Box:
     def __init__(self):
         self.w = np.ones(3)
+
+
+WithDefault = collections.namedtuple("WithDefault", "a", defaults=(W,))
 
 
 @dataclasses.dataclass
@@ -182,6 +186,12 @@ def init_storing_a_global(x):
     return np.sum(W * x)
 
 
+def named_tuple_default(x):
+    t = WithDefault()
+    t.a[0] = x[0]  # <- named_tuple_default
+    return np.sum(W * x)
+
+
 def attribute_read_twice(x):
     b = Box()
     b.w[0] = x[0]  # <- attribute_read_twice
@@ -232,6 +242,7 @@ CASES = [
     refused(getattr_of_class, "getattr_of_class"),
     refused(property_returning_a_global, "property_returning_a_global"),
     refused(init_storing_a_global, "init_storing_a_global"),
+    refused(named_tuple_default, "named_tuple_default"),
     refused(attribute_read_twice, "attribute_read_twice"),
     refused(METHOD.through_type, "type_of_self", name="type_of_self"),
     refused(METHOD.through_class, "class_of_self", name="class_of_self"),

@@ -18,11 +18,13 @@ would be one the derivative restores or skips:
 from __future__ import annotations
 
 import builtins
+import collections
 import dataclasses
 import importlib
 import inspect
 import numbers
 import operator
+import os
 import sys
 import types
 from typing import Any, Set
@@ -34,11 +36,14 @@ REFLECTION = (globals, locals, vars, __import__, importlib.import_module, inspec
               object.__getattribute__, type, sys._getframe, inspect.currentframe, operator.attrgetter,
               operator.methodcaller)
 # Modules whose attributes a class's code may read without reaching memory from outside.
-PURE_MODULES = ("math", "cmath", "numbers", "typing", "dataclasses", "functools", "operator", "itertools",
+PURE_MODULES = ("builtins", "math", "cmath", "numbers", "typing", "dataclasses", "functools", "operator", "itertools",
                 "abc", "enum", "collections")
 # Objects of the dataclasses machinery a generated `__init__` holds in its closure.
 DATACLASS_MARKERS = (dataclasses.MISSING, getattr(dataclasses, "_HAS_DEFAULT_FACTORY", None))
-NOT_HOLDING = (numbers.Number, str, bytes, type(None), type(Ellipsis))
+NOT_HOLDING = (numbers.Number, str, bytes, type(None), type(Ellipsis), type(NotImplemented))
+STANDARD_LIBRARY = os.path.dirname(os.path.abspath(dataclasses.__file__))
+# The descriptors of `__slots__` and of a namedtuple's fields: storage of each object, not of the class.
+SLOTS = (types.MemberDescriptorType, types.GetSetDescriptorType, type(collections.namedtuple("Pair", "a").a))
 # Python's own modules (Python 3.9 does not list them: the ones a class's code commonly uses).
 STANDARD_MODULES = frozenset(getattr(sys, "stdlib_module_names", ())) or frozenset((
     "abc", "builtins", "cmath", "collections", "copy", "dataclasses", "enum", "functools", "itertools", "math",
@@ -85,7 +90,10 @@ def _class_reaches(cls: type, seen: Set[int]) -> bool:
     for klass in cls.__mro__:
         if klass is object or is_library(klass):
             continue
+        named_tuple = issubclass(klass, tuple) and hasattr(klass, "_fields")
         for name, value in vars(klass).items():
+            if named_tuple and name == "_field_defaults":
+                continue  # the defaults of its `__new__`, looked at there
             if _value_reaches(value, seen, attribute=name):
                 return True
     return False
@@ -104,8 +112,10 @@ def _value_reaches(value: Any, seen: Set[int], attribute: str = "") -> bool:
         return _class_reaches(value, seen)
     if isinstance(value, types.ModuleType):
         return value.__name__.split(".")[0] not in LIBRARIES + PURE_MODULES
-    if is_dunder(attribute) or isinstance(value, NOT_HOLDING) or _is_marker(value):
+    if is_dunder(attribute) or isinstance(value, NOT_HOLDING + SLOTS) or _is_marker(value):
         return False  # `__module__`, `__annotations__`, `__dataclass_fields__`: what the class is, not its data
+    if isinstance(value, (tuple, frozenset)):
+        return any(_value_reaches(item, seen) for item in value)
     return not (callable(value) and is_library(value))
 
 
@@ -114,16 +124,20 @@ def _is_marker(value: Any) -> bool:
 
 
 def _function_reaches(func: types.FunctionType, seen: Set[int]) -> bool:
-    if id(func) in seen or is_library(func):
-        return False
+    if id(func) in seen or is_library(func) or _in_standard_library(func.__code__.co_filename):
+        return False  # (a wrapper made by Python's own modules, as dataclasses' `__repr__`)
     seen.add(id(func))
     held = list(func.__defaults__ or ()) + list((func.__kwdefaults__ or {}).values())
     held += [cell.cell_contents for cell in func.__closure__ or () if _filled(cell)]
     names = _names_of(func.__code__)
     scope = func.__globals__
-    held += [scope[name] if name in scope else getattr(builtins, name) for name in names
-             if name in scope or hasattr(builtins, name)]
+    builtin = vars(builtins)
+    held += [scope[name] if name in scope else builtin[name] for name in names if name in scope or name in builtin]
     return any(_value_reaches(value, seen) for value in held if not isinstance(value, types.BuiltinFunctionType))
+
+
+def _in_standard_library(filename: str) -> bool:
+    return os.path.dirname(os.path.abspath(filename)) == STANDARD_LIBRARY
 
 
 def _filled(cell) -> bool:
