@@ -12,8 +12,11 @@ attribute of an object the function makes (`b.w`, then `b.w` again) name one arr
 through the first, read through the second, is refused too. After `a += v` on what may be a 0-d
 array, the derivative's `a = a + v` is a NumPy number: an item write into it raised a TypeError
 from the generated code; it is refused. Every refused case below gave a wrong gradient (or, for
-`zero_d_written_after_augmented_assignment`, raised the TypeError) before; the exact cases stay
-exact (objects of a class whose attributes are the ones it is given, a dataclass made locally).
+`zero_d_written_after_augmented_assignment`, raised the TypeError) before. A default that is an
+object is the object `def` made: the derivative re-evaluated its expression (a new random draw,
+or what the global name means now), a wrong value and gradient for `drawn_default` and
+`default_of_a_rebound_global` before; the other exact cases stay exact (objects of a class whose
+attributes are the ones it is given, a dataclass made locally).
 """
 from __future__ import annotations
 
@@ -222,6 +225,14 @@ def zero_d_item_update(x):
     return float(a) * np.sum(x)
 
 
+def drawn_default(x, w=np.random.default_rng(7).normal(size=3)):
+    return np.sum(x * w)
+
+
+def default_of_a_rebound_global(x, w=W):
+    return np.sum(x * w * w)
+
+
 def refused(fn, marker, wrt=0, name=""):
     return Refused(fn, (np.array([0.5, 1.0, 2.0]),), UnsupportedSyntaxError, marker, wrt=wrt, id=name)
 
@@ -251,4 +262,8 @@ CASES = [
     Exact(attribute_of_own_object_written, x3),
     Exact(dataclass_made_locally, x3),
     Exact(zero_d_item_update, x3),
+    Exact(drawn_default, x3),
+    Exact(default_of_a_rebound_global, x3),
 ]
+
+W = np.full(3, 2.0)  # rebound after `default_of_a_rebound_global` took the first W for its default

@@ -277,7 +277,7 @@ def parse_function(func: Callable) -> ParsedFunction:
                 continue
             cells.append((ClosureCell(cell), var, namespace[var]))
     node = _fresh_tree(node)
-    _defaults_as_values(node, origin)
+    _defaults_as_values(node, origin, namespace)
     bind_local_imports(node, namespace)
     parsed = ParsedFunction(func, node, info, namespace, dependencies=cells + defaults_dependency(origin))
     parsed.fixed.update(fixed)
@@ -343,21 +343,45 @@ def _remove_parameter(arguments: gast.arguments, name: str) -> None:
 _LITERALS = (bool, int, float, complex, str, bytes, type(None))
 
 
-def _defaults_as_values(node: gast.FunctionDef, func: Callable) -> None:
-    """Default values that are plain numbers replace their expressions: `k=SCALE * 2` was
-    evaluated once, when `def` ran, and the derivative must use that value, not a new one."""
+def _defaults_as_values(node: gast.FunctionDef, func: Callable, namespace: Dict[str, Any]) -> None:
+    """Default values replace their expressions where those may no longer give them: `k=SCALE * 2`
+    and `w=np.random.rand(3)` were evaluated once, when `def` ran, and the derivative must use
+    those values, not new ones. A number becomes a constant; another object a name of its own
+    (`_default_w`, in namespace), unless its expression still names it (`act=np.tanh`, `w=W`)."""
     arguments = node.args
     values = func.__defaults__ or ()
+    positional = arguments.args[len(arguments.args) - len(arguments.defaults):]
     if len(values) == len(arguments.defaults):
-        arguments.defaults = [_constant(value, expr) for value, expr in zip(values, arguments.defaults)]
+        arguments.defaults = [_as_value(value, expr, arg.id, func, namespace)
+                              for arg, value, expr in zip(positional, values, arguments.defaults)]
     keyword_values = func.__kwdefaults__ or {}
     arguments.kw_defaults = [
-        _constant(keyword_values[arg.id], expr) if expr is not None and arg.id in keyword_values else expr
+        _as_value(keyword_values[arg.id], expr, arg.id, func, namespace)
+        if expr is not None and arg.id in keyword_values else expr
         for arg, expr in zip(arguments.kwonlyargs, arguments.kw_defaults)
     ]
 
 
-def _constant(value: Any, expr: gast.expr) -> gast.expr:
-    if type(value) not in _LITERALS:
+def _as_value(value: Any, expr: gast.expr, parameter: str, func: Callable, namespace: Dict[str, Any]) -> gast.expr:
+    if type(value) in _LITERALS:
+        return gast.copy_location(gast.Constant(value=value, kind=None), expr)
+    if _named(expr, func, namespace) is value:
         return expr
-    return gast.copy_location(gast.Constant(value=value, kind=None), expr)
+    name = f"_default_{parameter}"
+    namespace[name] = value
+    return gast.copy_location(gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None), expr)
+
+
+def _named(expr: gast.expr, func: Callable, namespace: Dict[str, Any]) -> Any:
+    """What a name or a chain of attributes names now (MISSING for any other expression)."""
+    if isinstance(expr, gast.Name):
+        found = namespace.get(expr.id, MISSING)
+        found = func.__globals__.get(expr.id, MISSING) if found is MISSING else found
+        return vars(builtins).get(expr.id, MISSING) if found is MISSING else found
+    if isinstance(expr, gast.Attribute):
+        owner = _named(expr.value, func, namespace)
+        try:
+            return MISSING if owner is MISSING else getattr(owner, expr.attr, MISSING)
+        except Exception:  # a property that fails: the expression no longer gives the value
+            return MISSING
+    return MISSING
