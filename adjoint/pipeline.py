@@ -47,13 +47,12 @@ from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.generated import Generated, GeneratedFunction, Unreached, materialized
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
-from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.desugar import desugar
 from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
-from adjoint.normalize.loop_else import lower_loop_else
+from adjoint.normalize.python_forms import lower_python_forms
 from adjoint.normalize.unroll import unroll_table_loops
 from adjoint.optimize import optimize
 from adjoint.options import Mode, Options
@@ -67,8 +66,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     returns (parsed, namer)."""
     parsed = parse_function(func)
     namer = function_namer(parsed.node)
-    lower_loop_else(parsed.node, namer.fresh)
-    drop_dead_deletions(parsed.node)
+    lower_python_forms(parsed, namer.fresh)
     lift_local_functions(parsed, namer.fresh)
     lower_comprehensions(parsed, namer.fresh)
     locals_ = nodes.local_names(parsed.node)
