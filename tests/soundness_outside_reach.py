@@ -191,7 +191,7 @@ def init_storing_a_global(x):
     return np.sum(W * x)
 
 
-def named_tuple_default(x):
+def named_tuple_default_of_a_global(x):
     t = WithDefault()
     t.a[0] = x[0]  # <- named_tuple_default
     return np.sum(W * x)
@@ -255,7 +255,7 @@ CASES = [
     refused(getattr_of_class, "getattr_of_class"),
     refused(property_returning_a_global, "property_returning_a_global"),
     refused(init_storing_a_global, "init_storing_a_global"),
-    refused(named_tuple_default, "named_tuple_default"),
+    refused(named_tuple_default_of_a_global, "named_tuple_default"),
     refused(attribute_read_twice, "attribute_read_twice"),
     refused(METHOD.through_type, "type_of_self", name="type_of_self"),
     refused(METHOD.through_class, "class_of_self", name="class_of_self"),
