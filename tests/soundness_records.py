@@ -1,6 +1,7 @@
 """Soundness cases for NamedTuples and dataclasses built inside the differentiated function
 (normalize/records.py): differentiated as the containers of their fields, also passed to and
-returned from called functions, in lists and loops; classes whose constructor does more than
+returned from called functions, in lists and loops, and copied with a field replaced
+(`s._replace(u=v)`, `dataclasses.replace(s, q=v)`); classes whose constructor does more than
 store the fields stay refused at the call, and writes through a field follow the alias rules."""
 from __future__ import annotations
 
@@ -89,6 +90,30 @@ def unpacked_named_tuple(x):
     return u * v
 
 
+def named_tuple_step(s, k):
+    return s._replace(u=s.u + 0.1 * s.v, v=s.v - 0.1 * k * s.u)
+
+
+def replaced_fields_in_a_loop(u0, k):
+    s = Pair(u0, u0 * 0.5)
+    for _ in range(4):
+        s = named_tuple_step(s, k)
+    return s.u ** 2 + s.v * s.u
+
+
+def dataclass_replaced(q0, k):
+    s = State(q0, q0 * 0.5)
+    for _ in range(3):
+        p = s.p - 0.1 * k * s.q
+        s = dataclasses.replace(s, q=s.q + 0.1 * p, p=p)
+    return np.sum(s.q ** 2 + s.p * s.q)
+
+
+def argument_replaced(layer, scale):
+    scaled = layer._replace(b=layer.b * scale)
+    return np.sum(scaled.W @ scaled.b)
+
+
 class Scaled:
     def __init__(self, w):
         self.w = w * 2.0
@@ -129,6 +154,9 @@ CASES = [
     Exact(layers_of_a_network, lambda rng: (rng.normal(size=(3, 4)), rng.normal(size=(2, 3)), rng.normal(size=4)),
           wrt=(0, 1)),
     Exact(unpacked_named_tuple, lambda rng: (0.4,)),
+    Exact(replaced_fields_in_a_loop, lambda rng: (0.7, 1.3), wrt=(0, 1)),
+    Exact(dataclass_replaced, lambda rng: (rng.normal(size=3), 1.3), wrt=(0, 1)),
+    Exact(argument_replaced, lambda rng: (Layer(rng.normal(size=(2, 3)), rng.normal(size=3)), 1.5), wrt=(0, 1)),
     Refused(own_constructor, (np.array([0.3, 0.8]),), NonDifferentiableError, "own-constructor"),
     Refused(post_init, (np.array([0.3, 0.8]),), NonDifferentiableError, "post-init"),
     Refused(written_through_a_field, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError, "field-write"),

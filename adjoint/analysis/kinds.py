@@ -215,6 +215,8 @@ class _Inference:
             return CONTAINER
         if func is runtime.make_record:  # a NamedTuple from a tuple of its fields, a dataclass from a dict
             return {CONTAINER: CONTAINER, MAPPING: RECORD}.get(self.atom(expr.args[0]), UNKNOWN)
+        if func is runtime.replaced:  # a record with a field replaced: of the record's kind
+            return self.atom(expr.args[0])
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
             return SCALAR
         if func in (list, tuple, sorted):

@@ -14,6 +14,10 @@ After::
 
     s = make_record({"q": q0, "p": np.zeros(3)}, State)
 
+`s._replace(q=v)` and `dataclasses.replace(s, q=v)` become `replaced(s, "q", v)`, a copy with
+the field replaced, whose derivative is an item write's (runtime.replaced refuses, when it runs,
+an object that is no NamedTuple or dataclass, or a dataclass with a constructor of its own).
+
 Only classes whose constructor does nothing but store the fields are rewritten: a NamedTuple
 without a `__new__` of its own, a dataclass whose `__init__` is the generated one, with no
 `__post_init__` and every field set by `__init__`. A field left out takes its default where
@@ -40,11 +44,35 @@ def build_records(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     for node in list(nodes.walk(parsed.node)):
         if not (isinstance(node, gast.Call) and isinstance(node.func, (gast.Name, gast.Attribute))):
             continue
+        record = _replaced_record(node, parsed, local_names)
+        if record is not None:
+            _replace_fields(node, record, parsed.bind("replaced", runtime.replaced, fresh, local_names))
+            continue
         cls = resolve(node.func, parsed, local_names)
         items = _items(cls, node) if isinstance(cls, type) and cls is not MISSING else None
         if items is not None:
             maker = nodes.name(parsed.bind("make_record", runtime.make_record, fresh, local_names))
             node.func, node.args, node.keywords = maker, [items, node.func], []
+
+
+def _replaced_record(call: gast.Call, parsed: ParsedFunction, local_names) -> Optional[gast.expr]:
+    """The record of `record._replace(a=v, ...)` or `dataclasses.replace(record, a=v, ...)`, else None."""
+    if not call.keywords or any(k.arg is None for k in call.keywords):
+        return None
+    if isinstance(call.func, gast.Attribute) and call.func.attr == "_replace" and not call.args:
+        return call.func.value
+    if len(call.args) == 1 and resolve(call.func, parsed, local_names) is dataclasses.replace:
+        return call.args[0]
+    return None
+
+
+def _replace_fields(call: gast.Call, record: gast.expr, helper: str) -> None:
+    """Turn the call into `replaced(replaced(record, "a", v), "b", w)`, one field at a time."""
+    value = record
+    for keyword in call.keywords[:-1]:
+        value = nodes.call(nodes.name(helper), [value, nodes.constant(keyword.arg), keyword.value])
+    last = call.keywords[-1]
+    call.func, call.args, call.keywords = nodes.name(helper), [value, nodes.constant(last.arg), last.value], []
 
 
 def _items(cls: type, call: gast.Call) -> Optional[gast.expr]:
