@@ -25,12 +25,9 @@ arguments, for functions that are called but not differentiated.
 from __future__ import annotations
 
 import ast
-import bisect
 import collections
 import functools
-import heapq
 import inspect
-import operator
 import random
 import textwrap
 import types
@@ -43,7 +40,7 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import SCALAR
-from adjoint.analysis.writes import writes_its_operands
+from adjoint.analysis.writes import STANDARD_LIBRARY_WRITERS, writes_its_operands
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.values import resolve_value
@@ -66,11 +63,7 @@ WRITABLE = (list, dict, set, bytearray, np.ndarray, collections.deque, np.random
 _LIBRARIES = ("builtins", "numpy", "scipy", "adjoint", "collections", "functools", "dataclasses", "typing")
 # Functions of NumPy and of Python's library that write into what they are given, beside
 # analysis/writes.py's.
-LIBRARY_WRITERS = (np.random.shuffle, random.shuffle, heapq.heappush, heapq.heappop, heapq.heapify,
-                   heapq.heappushpop, heapq.heapreplace, bisect.insort, bisect.insort_left, bisect.insort_right,
-                   operator.setitem, operator.delitem, operator.iadd, operator.isub, operator.imul,
-                   operator.itruediv, operator.ifloordiv, operator.imod, operator.ipow, operator.imatmul,
-                   operator.iand, operator.ior, operator.ixor, operator.iconcat)
+LIBRARY_WRITERS = (np.random.shuffle, random.shuffle) + STANDARD_LIBRARY_WRITERS
 
 
 @dataclass(frozen=True)
