@@ -172,3 +172,17 @@ CASES += [
     Refused(columns_by_index, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError, "c_"),
     Exact(selected_by_index, lambda rng: (np.array([0.3, 0.8, 1.3]),)),
 ]
+
+
+class Table:
+    """A lookup whose __getitem__ interpolates: its value depends on the index."""
+
+    def __getitem__(self, t):
+        return 2.0 * t + 1.0
+
+
+def looked_up_in_an_argument(table, x):
+    return table[x * 3.0] * x  # <- table
+
+
+CASES += [Refused(looked_up_in_an_argument, (Table(), 0.5), UnsupportedSyntaxError, "table", wrt=1)]

@@ -4,9 +4,9 @@ A subscript's derivative flows from the subscripted value only: the index of an 
 or a tuple selects positions and carries none (it is an integer, a mask or positions, which
 no derivative flows through). An object whose `__getitem__` makes its result from the index
 is another matter: `np.r_[x, y]` concatenates x and y, a user's table may interpolate. Where
-an index that depends on the differentiated inputs reaches the output through such an object,
-or through an object of unknown kind, the derivative would be silently zero: refused at the
-line. Dicts are indexed by keys, which carry no derivative either.
+an index that depends on the differentiated inputs reaches the output through such an object
+(a global, or an argument that is neither an array nor a container), the derivative would be
+silently zero: refused at the line. Dicts are indexed by keys, which carry no derivative either.
 """
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def refuse_values_in_indices(func_node: gast.FunctionDef, activity: Activity, ki
     generated (differentiated again) indexes only what the user's code indexed, checked then."""
     if info.filename.startswith("<adjoint"):
         return
+    aliases = {stmt.targets[0].id: stmt.value for stmt in nodes.walk(func_node)
+               if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+               and isinstance(stmt.value, (gast.Name, gast.Attribute))}  # `_t1 = np.r_` of A-normal form
     for stmt in nodes.walk(func_node):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript)
                 and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in activity.useful):
@@ -40,7 +43,7 @@ def refuse_values_in_indices(func_node: gast.FunctionDef, activity: Activity, ki
         value = stmt.value
         if not any(name in activity.varied for name in nodes.names_read(value.slice)):
             continue
-        if _selects_by_index(value.value, kinds, classifier):
+        if _selects_by_index(aliases.get(getattr(value.value, "id", None), value.value), kinds, classifier):
             continue
         raise UnsupportedSyntaxError(
             "index", f"`{nodes.dotted_name(value.value) or 'this value'}[...]` is given values that depend on the "
@@ -51,6 +54,8 @@ def refuse_values_in_indices(func_node: gast.FunctionDef, activity: Activity, ki
 
 def _selects_by_index(node: gast.expr, kinds: Dict[str, str], classifier: CallClassifier) -> bool:
     if isinstance(node, gast.Name) and node.id in classifier.local_names:
-        return kinds.get(node.id, UNKNOWN) not in (UNKNOWN, None)  # a number, an array, a container
+        if node.id not in nodes.parameters(classifier.parsed.node):
+            return True  # a local value: an array or a container (an item of unknown kind may be a dict)
+        return kinds.get(node.id, UNKNOWN) not in (UNKNOWN, None)  # an argument that is an object: refused
     found = resolve_value(node, classifier.parsed, classifier.local_names)
     return found is MISSING or isinstance(found, SELECTED_BY_INDEX)
