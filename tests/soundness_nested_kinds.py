@@ -96,6 +96,16 @@ def pair_1_sum(x):
     return np.sum(pair_1(x) * x)
 
 
+def product_used_on_one_branch(x, b, c):
+    """On the other branch the product's adjoint stays the symbolic zero, and `0.0 * b` has fewer
+    dimensions than x, whose second axis is broadcast: unbroadcast failed with an IndexError."""
+    y = x * b
+    s = 0.0
+    if c > 0:
+        s = np.sum(y)
+    return s + np.sum(x * x) + np.sum(b * b)
+
+
 def _vector(rng):
     return (np.array([0.3, 0.5, -0.2, 0.7]) + 0.05 * rng.normal(size=4),)
 
@@ -112,4 +122,8 @@ CASES = [
     Exact(tanh_number_1_sum, _vector, id="nested_kinds_tanh_at_an_array"),
     Exact(at_a_number_and_an_array, _vector, id="nested_kinds_number_and_array"),
     Exact(pair_1_sum, _vector, id="nested_kinds_tuple_of_a_callee"),
+    Exact(product_used_on_one_branch, lambda rng: (rng.normal(size=(3, 1)), rng.normal(size=1), -1.0),
+          wrt=(0, 1), id="unbroadcast_of_the_symbolic_zero_times_a_smaller_operand"),
+    Exact(product_used_on_one_branch, lambda rng: (rng.normal(size=(3, 1)), rng.normal(size=1), 1.0),
+          wrt=(0, 1), id="unbroadcast_of_a_smaller_operand"),
 ]
