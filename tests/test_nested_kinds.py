@@ -82,6 +82,15 @@ def test_one_nested_derivative_at_a_number_an_array_and_a_list():
     np.testing.assert_allclose(third(POINTS[:4]), reference(POINTS[:4]), rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("shape", [(1,), (3, 1), (1, 4), (2, 3)])
+def test_nested_derivatives_at_arrays_with_axes_of_one(shape):
+    """Where a helper's adjoint takes the symbolic zero unguarded, arrays with axes of length one
+    (which broadcasting treats apart) give exact values too."""
+    x = np.linspace(-0.8, 0.9, int(np.prod(shape))).reshape(shape)
+    for derivative, reference in zip(adjoint_derivatives(np.tanh, 4), autograd_derivatives(anp.tanh, 4)):
+        np.testing.assert_allclose(derivative(x), reference(x), rtol=1e-10, atol=1e-12)
+
+
 HELIUM = (2.0, 3.0, 2.0, 5.0, 3.0, -3.0, 0.3)
 
 

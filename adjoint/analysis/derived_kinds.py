@@ -73,7 +73,7 @@ def helper_kind(func, kinds: Sequence[Optional[str]], elementwise: Callable[[], 
         if is_array(x):
             return x
         return SCALAR if (x, g) == (SCALAR, SCALAR) else UNKNOWN
-    if func in (runtime.unbroadcast, runtime.broadcast_like):
+    if func is runtime.unbroadcast or func is runtime.broadcast_like:
         if g is None or x is None:
             return None
         return _shaped_like(func, g, x)
@@ -92,7 +92,8 @@ def _shaped_like(func, g: str, x: str) -> str:
     return UNKNOWN
 
 
-_HELPERS = (runtime.add_adjoints, runtime.unreduce, runtime.gradient_like, runtime.unbroadcast, runtime.broadcast_like)
+_HELPER_IDS = frozenset(map(id, (runtime.add_adjoints, runtime.unreduce, runtime.gradient_like, runtime.unbroadcast,
+                                 runtime.broadcast_like)))
 
 
 def halves_shapes(kinds, func_node: gast.FunctionDef, mutated, residual_names: Tuple[List[str], List[str]],
@@ -143,7 +144,7 @@ class DerivedShapes:
 
     @staticmethod
     def is_helper(func) -> bool:
-        return any(func is helper for helper in _HELPERS)
+        return id(func) in _HELPER_IDS
 
     def shape(self, expr: gast.expr, seen: Tuple[str, ...] = ()) -> Optional[Shape]:
         """The shape of expr where a forward half's result or a backward half's residuals give it."""
