@@ -53,6 +53,7 @@ from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
+from adjoint.normalize.python_forms import lower_python_forms
 from adjoint.normalize.unroll import unroll_table_loops
 from adjoint.optimize import optimize
 from adjoint.options import Mode, Options
@@ -66,6 +67,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     returns (parsed, namer)."""
     parsed = parse_function(func)
     namer = function_namer(parsed.node)
+    lower_python_forms(parsed, namer.fresh)
     lift_local_functions(parsed, namer.fresh)
     lower_comprehensions(parsed, namer.fresh)
     locals_ = nodes.local_names(parsed.node)

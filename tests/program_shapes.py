@@ -13,7 +13,8 @@ Python's and NumPy's semantics rather than on calculus:
   beside them, helpers that write into a copy or return a new list);
 - `random_draws`: draws from a generator passed in or from a module-level `RandomState`; the
   checker seeds both before every call, so the value and the derivative see the same draws;
-- `loop_variables`: a loop variable read after its loop, loops that may run zero times;
+- `loop_variables`: a loop variable read after its loop, loops that may run zero times,
+  `for ... else` and `while ... else` left by a `break` or not;
 - `iteration`: zip/enumerate/reversed/range/sorted, nested or bound to a name first, over
   lists, tuples, 1-D and 2-D arrays;
 - `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
@@ -391,7 +392,7 @@ class ShapeBuilder(Builder):
 
     def loop_variables(self) -> None:
         self.choice((self.index_after_loop, self.item_after_loop, self.counter_after_while,
-                     self.nested_indices_after_loops))()
+                     self.nested_indices_after_loops, self.for_else, self.while_else))()
 
     def index_after_loop(self) -> None:
         k, total = self.fresh("k"), self.accumulate()
@@ -422,6 +423,24 @@ class ShapeBuilder(Builder):
         self.emit(f"{j} = 0", f"for {i} in range(2):", f"    for {j} in range({n}):",
                   f"        {total} = {total} + {self.scalar()} * ({i} + {j})")
         self.terms.append(f"{total} + {self.need('x0')} * ({i} + 2 * {j})")
+
+    def for_else(self) -> None:
+        """A loop over a container whose `else` block runs unless an item's sum passes a threshold."""
+        container = self.need(self.choice(("a", "fs", "xs")))
+        item, total = self.fresh("e"), self.accumulate()
+        threshold = self.choice(("-10.0", "0.0", "0.5", "10.0"))
+        self.emit(f"for {item} in {container}:", f"    if np.sum({item}) > {threshold}:", "        break",
+                  f"    {total} = {total} + np.sum({item}) * {self.scalar()}",
+                  "else:", f"    {total} = {total} * {self.scalar()}")
+        self.terms.append(f"{total} + np.sum({item})")
+
+    def while_else(self) -> None:
+        """A counted `while` with an `else` block, left early by a `break` at some counts."""
+        n, j, x = self.need("n"), self.fresh("j"), self.fresh("w")
+        self.emit(f"{j} = 0", f"{x} = {self.need('x0')}", f"while {j} < {n}:", f"    {j} += 1",
+                  f"    {x} = {x} * {self.scalar()}", f"    if {j} == {self.integer(1, 3)}:", "        break",
+                  "else:", f"    {x} = {x} + {self.scalar()}")
+        self.terms.append(f"{x} * {j}")
 
     # ----- pytrees ---------------------------------------------------------------------
 

@@ -80,11 +80,6 @@ REFUSALS = [
         "attribute-assignment", uf.attribute_assignment, (2.0, types.SimpleNamespace()),
         ("box.value",), r"attribute",
     ),
-    Refusal("for-else", uf.for_else, (2.0,), ("for",), r"\bfor\b.*\belse\b|\belse\b.*\bfor\b"),
-    Refusal(
-        "while-else", uf.while_else, (2.0,), ("while",),
-        r"\bwhile\b.*\belse\b|\belse\b.*\bwhile\b",
-    ),
     # Expressions
     Refusal("yield", uf.generator_function, (2.0,), ("yield",), r"\byield\b", runs=False),
     Refusal("lambda", uf.lambda_expression, (2.0,), ("lambda",), r"\blambda\b"),

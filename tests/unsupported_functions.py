@@ -59,18 +59,20 @@ nonlocal_statement = _make_nonlocal_scale()
 
 
 def del_statement(x):
-    y = x * x
-    z = y + 1.0
-    del y  # <- del
-    return z
+    ys = [x * x, x + 1.0]
+    del ys[0]  # <- del
+    return ys[0]
 
 
 def import_statement(x):
-    import cmath  # <- import
-    return cmath.sqrt(x).real * x
+    if x > 0.0:
+        import cmath  # <- import
+        return cmath.sqrt(x).real * x
+    return x
 
 
 def import_from_statement(x):
+    sqrt = abs
     from math import sqrt  # <- import-from
     return sqrt(x) * x
 
@@ -84,26 +86,6 @@ def class_definition(x):
 def attribute_assignment(x, box):
     box.value = x * x  # <- attribute-assignment
     return box.value
-
-
-def for_else(x):
-    y = x
-    for _ in range(3):  # <- for-else
-        y = y * x
-    else:
-        y = y + 1.0
-    return y
-
-
-def while_else(x):
-    y = x
-    n = 0
-    while n < 3:  # <- while-else
-        y = y * x
-        n += 1
-    else:
-        y = y + 1.0
-    return y
 
 
 # ----- Expressions -----------------------------------------------------------

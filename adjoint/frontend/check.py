@@ -38,9 +38,13 @@ REFUSED = {
                        "derivative cannot follow; test the input with `if ...: raise ...` instead"),
     "Global": ("global", "`global` is not supported: a differentiated function may not rebind globals"),
     "Nonlocal": ("nonlocal", "`nonlocal` is not supported: a differentiated function may not rebind outer names"),
-    "Delete": ("del", "`del` is not supported"),
-    "Import": ("import", "`import` inside a differentiated function is not supported; import at module level"),
-    "ImportFrom": ("import", "`from ... import` inside a differentiated function is not supported; import at module level"),
+    "Delete": ("del", "`del` is supported for names in the function's own body that nothing after it uses "
+                      "(not of items or attributes, nor in a branch or loop)"),
+    "Import": ("import", "`import` is supported in the function's own body (not in a branch, a loop or a local "
+                         "function), binding a name nothing else assigns or reads before; import at module level"),
+    "ImportFrom": ("import", "`from ... import` is supported in the function's own body (not in a branch, a loop or "
+                             "a local function), absolute, binding names nothing else assigns or reads before; "
+                             "import at module level"),
     "ClassDef": ("class", "class definitions inside a differentiated function are not supported"),
     "FunctionDef": ("def", "nested function definitions are not supported; define the function at module level"),
     "AsyncFunctionDef": ("async", "`async def` is not supported"),
@@ -56,9 +60,6 @@ def _refuse(node: gast.AST, info: SourceInfo, construct: str, message: str) -> U
 
 
 def _check_statement(node: gast.stmt, info: SourceInfo) -> None:
-    if isinstance(node, (gast.For, gast.While)) and node.orelse:
-        keyword = "for" if isinstance(node, gast.For) else "while"
-        raise _refuse(node, info, f"{keyword} ... else", f"`{keyword} ... else` is not supported; use a flag variable")
     if isinstance(node, gast.With):
         _check_with(node, info)
     for target in getattr(node, "targets", None) or [getattr(node, "target", None)]:

@@ -86,8 +86,10 @@ ADVICE = {
     "scipy.integrate.odeint": FIXED_STEPS,
     "scipy.integrate.solve_ivp": FIXED_STEPS,
     "scipy.integrate.quad": "write the integral as a weighted sum of the integrand's values on a fixed grid",
-    "map": "write a comprehension instead (`[f(v) for v in xs]`, or `sum(f(v) for v in xs)`)",
-    "filter": "write a comprehension with a condition instead (`[v for v in xs if test(v)]`)",
+    "map": "a `map` is differentiated where sum, max, min, list, tuple, sorted, any or all consumes it at once, "
+           "or a `for` loop runs over it; elsewhere write a comprehension (`[f(v) for v in xs]`)",
+    "filter": "a `filter` is differentiated where sum, max, min, list, tuple, sorted, any or all consumes it at "
+              "once, or a `for` loop runs over it; elsewhere write a comprehension (`[v for v in xs if test(v)]`)",
 }
 
 

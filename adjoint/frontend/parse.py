@@ -15,6 +15,7 @@ from adjoint import nodes
 from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
 from adjoint.frontend import lambdas
 from adjoint.frontend.conversion import to_gast
+from adjoint.frontend.local_imports import bind_local_imports
 from adjoint.frontend.source_lines import source_lines
 from adjoint.frontend.rest import receive_rest
 
@@ -204,6 +205,7 @@ def parse_function(func: Callable) -> ParsedFunction:
             cells.append((ClosureCell(cell), var, namespace[var]))
     node = _fresh_tree(node)
     _defaults_as_values(node, origin)
+    bind_local_imports(node, namespace)
     parsed = ParsedFunction(func, node, info, namespace, dependencies=cells)
     parsed.fixed.update(fixed)
     if specialization is not None:

@@ -1,0 +1,17 @@
+"""Forms of Python rewritten first into the constructs the rest of normalization knows:
+a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
+and `map` and `filter` consumed at once or looped over (normalize/map_filter.py)."""
+from __future__ import annotations
+
+from typing import Callable
+
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.normalize.deletions import drop_dead_deletions
+from adjoint.normalize.loop_else import lower_loop_else
+from adjoint.normalize.map_filter import lower_map_filter
+
+
+def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    lower_loop_else(parsed.node, fresh)
+    drop_dead_deletions(parsed.node)
+    lower_map_filter(parsed, fresh)
