@@ -423,8 +423,7 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     if len(units) == 2:
         params = nodes.parameters(ctx.func_node)
         units[1].forward_half = (units[0].name, {p: ctx.kinds[p] for p in params if p in ctx.kinds})
-        units[0].shapes, units[1].shapes = halves_shapes(ctx.kinds, ctx.func_node, ctx.sites.mutated, residuals,
-                                                         trees[1].args.args[1].id)
+        units[0].shapes, units[1].shapes = halves_shapes(ctx.kinds, ctx.func_node, ctx.sites.mutated, residuals, trees[1])
     return units
 
 

@@ -11,7 +11,7 @@ the code grows several times over at each order.
   has the shape of an array x, `unbroadcast(g, x)` of x when g is a number or an array.
 - The halves know the kinds of their tuples by position (a *shape*: a kind, or a tuple of
   shapes). When a forward half is generated, the kinds its analysis found for its value and for
-  each residual are kept with both halves (`shape_of` for a name, GeneratedFunction.shapes):
+  each residual are kept with both halves (Kinds.shape_of, GeneratedFunction.shapes):
   the value `fwd_g` returns is a pair of those shapes, and the residuals `bwd_g` is given are
   those `fwd_g` returned (a residual tuple goes to its backward half alone: see
   analysis/residuals.py), so items taken from them by position have these kinds.
@@ -97,13 +97,13 @@ _HELPER_IDS = frozenset(map(id, (runtime.add_adjoints, runtime.unreduce, runtime
 
 
 def halves_shapes(kinds, func_node: gast.FunctionDef, mutated, residual_names: Tuple[List[str], List[str]],
-                  residual_parameter: str) -> Tuple[tuple, tuple]:
+                  backward: gast.FunctionDef) -> Tuple[tuple, tuple]:
     """What the two halves cut from a vjp function know (their SHAPES), from the kinds of the
     function they differentiate (`func_node`, which returns a name): the shapes of the forward
     half's value and of each residual (`residual_names`: those kept, and those of them the
     forward half may leave None, as split.residual_names gives them; UNKNOWN for those, for a
     name the transform made, and for an output the forward half snapshots), and those of its
-    parameters that are tuples known by position."""
+    parameters that are tuples known by position; `backward` is the backward half."""
     shape_of: Callable[[str], Shape] = getattr(kinds, "shape_of", lambda name: kinds.get(name, UNKNOWN))
     kept, unbound = residual_names
 
@@ -115,7 +115,7 @@ def halves_shapes(kinds, func_node: gast.FunctionDef, mutated, residual_names: T
     residuals = kept_shape(kept[0]) if len(kept) == 1 else tuple(kept_shape(name) for name in kept)
     known = {name: shape_of(name) for name in nodes.parameters(func_node)}
     forward = ((value, residuals), {name: shape for name, shape in known.items() if isinstance(shape, tuple)})
-    return forward, (None, {residual_parameter: residuals})
+    return forward, (None, {backward.args.args[1].id: residuals})  # bwd_g(d_value, residuals)
 
 
 class DerivedShapes:
@@ -159,6 +159,13 @@ class DerivedShapes:
             operation = self.classifier.classify(expr)
             return _returned_shape(operation.func) if operation.kind == Callee.USER else None
         return None
+
+    def tuples(self, kinds: Dict[str, str]) -> Dict[str, tuple]:
+        """The shape of every name known to hold a tuple of items known by position, read once the
+        kinds are inferred (the transform rewrites the tree afterwards)."""
+        found = {name: self.name_shape(name, kinds) for name in self.parameters}
+        found.update((name, self.name_shape(name, kinds)) for name in self.single)
+        return {name: shape for name, shape in found.items() if isinstance(shape, tuple)}
 
     def name_shape(self, name: str, kinds: Dict[str, str], seen: Tuple[str, ...] = ()) -> Shape:
         """The shape of a name at the end of the function: also of a tuple it is defined as."""

@@ -269,20 +269,24 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
     inferred = Kinds((name, kind if kind is not _BOTTOM else UNKNOWN) for name, kind in kinds.items())
     inferred.items_of = {name: kind if kind is not _BOTTOM else UNKNOWN for name, kind in inference.items.items()}
     inferred.sometimes_lists = {target for (target, _), kind in zip(definitions, given) if kind == CONTAINER}
-    inferred.shape_of = lambda name: shapes.name_shape(name, inferred)
+    inferred.shapes = shapes.tuples(inferred)
     return inferred
 
 
 class Kinds(dict):
     """The kind of every name; `items_of` holds the kind of the items of each list,
-    `sometimes_lists` the names some definition of which gives a list or tuple, and `shape_of`
-    gives a name's shape (its kind, or the kinds of a tuple's items: analysis/derived_kinds.py)."""
+    `sometimes_lists` the names some definition of which gives a list or tuple, and `shapes` the
+    kinds of the items of the tuples known by position (analysis/derived_kinds.py)."""
 
     def __init__(self, *args):
         super().__init__(*args)
         self.items_of: Dict[str, str] = {}
         self.sometimes_lists: Set[str] = set()
-        self.shape_of: Callable[[str], object] = lambda name: self.get(name, UNKNOWN)
+        self.shapes: Dict[str, tuple] = {}
+
+    def shape_of(self, name: str):
+        """The name's shape: the kinds of its items by position for a tuple known so, else its kind."""
+        return self.shapes.get(name) or self.get(name, UNKNOWN)
 
 
 def _definitions(func_node: gast.FunctionDef):
