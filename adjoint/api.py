@@ -15,7 +15,7 @@ from adjoint import pullbacks, runtime
 from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, WrtError
-from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_complex_arguments
+from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_unsupported_arguments
 from adjoint.frontend.parse import SourceUnavailableError, unwrap
 from adjoint.frontend.values import as_function, instance_of, specialize, specialized_for_call
 from adjoint.generated import Generated
@@ -190,9 +190,9 @@ def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) ->
     """
     names = list(inspect.signature(unwrap(func)).parameters)[len(bound):]
     what = _describe(func)
-    refuse_complex_arguments(zip(names, args), what, func)
-    refuse_complex_arguments(kwargs.items(), what, func)
-    refuse_complex_arguments(zip(("self",), bound), what)
+    refuse_unsupported_arguments(zip(names, args), what, func)
+    refuse_unsupported_arguments(kwargs.items(), what, func)
+    refuse_unsupported_arguments(zip(("self",), bound), what)
     positions = tuple((i, names[i] if i < len(names) else f"argument {i}") for i, value in enumerate(args)
                       if may_hold_complex(value))
     keywords = tuple(name for name, value in kwargs.items() if may_hold_complex(value))
@@ -201,9 +201,9 @@ def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) ->
         return _no_check
 
     def refuse(call_args: tuple, call_kwargs: dict) -> None:
-        refuse_complex_arguments(((name, call_args[i]) for i, name in positions), what, func)
-        refuse_complex_arguments(((name, call_kwargs[name]) for name in keywords), what, func)
-        refuse_complex_arguments(instance, what)
+        refuse_unsupported_arguments(((name, call_args[i]) for i, name in positions), what, func)
+        refuse_unsupported_arguments(((name, call_kwargs[name]) for name in keywords), what, func)
+        refuse_unsupported_arguments(instance, what)
 
     if keywords or instance or any(type(args[i]) is not np.ndarray for i, _ in positions):
         return refuse
@@ -410,7 +410,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:
                 raise ArgumentError(f"vjp of {_describe(func)}: the cotangent has shape {np.shape(cotangent)}, "
                                     f"the output has shape {value.shape}")
-            refuse_complex_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
+            refuse_unsupported_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
             try:
                 gradient = backward(cotangent, kept.as_left())
             except (runtime.NonScalarOutput, runtime.Refused) as error:
@@ -444,7 +444,7 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             raise ArgumentError(
                 f"jvp of {_describe(func)}: {error} (pass the arguments, then one tangent for each of {names})"
             ) from None
-        refuse_complex_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
+        refuse_unsupported_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
         try:
             value, tangent = function(*primal, **kwargs, **dict(zip(dispatch.tangent_keywords(function, count), tangents)))
         except (runtime.NonScalarOutput, runtime.Refused) as error:  # a derived function's, differentiated

@@ -426,6 +426,8 @@ WITHOUT_RULES = {
     "kron_adjoint_backward": THIRD_ORDER.format("np.kron"),
     "norm_hessian_product": THIRD_ORDER.format("np.linalg.norm"),
     "norm_hessian_form": THIRD_ORDER.format("np.linalg.norm"),
+    "prod_others_adjoint": THIRD_ORDER.format("np.prod"),
+    "prod_others_tangent": THIRD_ORDER.format("np.prod"),
     "eigvalsh_tangent": FORWARD_ONLY.format("np.linalg.eigvalsh"),
     "svd_tangent": FORWARD_ONLY.format("np.linalg.svd"),
     "qr_tangent": FORWARD_ONLY.format("np.linalg.qr"),

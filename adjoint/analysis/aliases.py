@@ -205,9 +205,7 @@ class _Checker:
             touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name)]
             varied = [a.id for a in touched if a.id in self.local_names and a.id in self.activity.varied]
             if varied:
-                raise self._refuse(stmt, f"this call is made for its effect on `{varied[0]}`, which depends on "
-                                   "the differentiated arguments; adjoint cannot tell what it changes: "
-                                   "assign its result instead (`y = np.sort(y)`)")
+                raise self._refuse(stmt, self._effect_message(stmt.value, varied[0]))
             self._check_earlier_reads(stmt, _written_operands(stmt.value, touched, self.classifier), "this call")
 
     def _check_callees(self, written: Dict[str, gast.AST]) -> None:
@@ -324,13 +322,24 @@ class _Checker:
             f"change at {where.filename}:{where.lineno}); writing `{callee}` without in-place writes avoids this "
             "where the writes are its own, otherwise this order of derivative is not supported yet"), location)
 
+    def _effect_message(self, call: gast.Call, varied: str) -> str:
+        operation = self.classifier.classify(call)
+        if (getattr(operation.func, "__module__", None) or "").startswith("numpy"):
+            return (f"this call is made for its effect on `{varied}`, which depends on the differentiated "
+                    "arguments; adjoint cannot tell what it changes: assign its result instead (`y = np.sort(y)`)")
+        return (f"`{operation.label}` changes `{varied}` in place, and `{varied}` depends on the differentiated "
+                "arguments; adjoint does not follow the change: build a new value instead (`sorted(...)`, a "
+                "list built with `+`, `y = y + v`)")
+
     def _may_change_arguments(self, call: gast.Call) -> bool:
-        """A NumPy function (`np.copyto`, `np.random.shuffle`); not a user function (its own writes
-        are checked when it is differentiated), `print` or logging. (Methods of local values
-        called for their effect, `y.sort()`, are refused when the function is normalized.)"""
+        """A NumPy function (`np.copyto`, `np.random.shuffle`) or one of the standard library's that
+        write into their first argument (`heapq.heappush`, `operator.setitem`); not a user function
+        (its own writes are checked when it is differentiated), `print` or logging. (Methods of
+        local values called for their effect, `y.sort()`, are refused when the function is normalized.)"""
         operation = self.classifier.classify(call)
         module = getattr(operation.func, "__module__", None) or ""
-        return isinstance(operation.func, np.ufunc) or module.startswith("numpy")
+        return (isinstance(operation.func, np.ufunc) or module.startswith("numpy")
+                or any(operation.func is writer for writer in WRITE_FIRST_ARGUMENT))
 
     def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("in-place write", message, self.parsed.info.location(node))

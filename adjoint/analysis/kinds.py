@@ -13,7 +13,7 @@ from typing import Callable, Dict, Optional, Set, Tuple
 import gast
 import numpy as np
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.nodes import is_append
 
@@ -220,6 +220,10 @@ class _Inference:
             return self.shapes.helper_kind(func, kinds, lambda: self.elementwise(expr.args[:2]))
         if func in (list, tuple):
             return CONTAINER
+        if func is runtime.make_record:  # a NamedTuple from a tuple of its fields, a dataclass from a dict
+            return {CONTAINER: CONTAINER, MAPPING: RECORD}.get(self.atom(expr.args[0]), UNKNOWN)
+        if func is runtime.replaced:  # a record with a field replaced: of the record's kind
+            return self.atom(expr.args[0])
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
             return SCALAR
         if func in (list, tuple, sorted):

@@ -36,8 +36,18 @@ VIEW_FUNCTIONS = (
     np.diagonal, np.asarray, np.asanyarray, np.ascontiguousarray, np.atleast_1d, np.atleast_2d,
     np.atleast_3d, np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90,
     np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.require, np.trim_zeros,
-    np.asarray_chkfinite, np.lib.stride_tricks.as_strided,
+    np.asarray_chkfinite, np.lib.stride_tricks.as_strided, np.lib.stride_tricks.sliding_window_view,
+    np.asfortranarray, np.asmatrix, np.frombuffer, np.diag, np.diff, np.rollaxis,
+    np.real_if_close, np.polyder, np.polyint, np.linalg.matrix_power,
+    *(getattr(module, name) for module, name in ((np, "matrix_transpose"), (np, "permute_dims"), (np, "unstack"),
+                                                 (np, "from_dlpack"), (np.linalg, "matrix_transpose"),
+                                                 (np.linalg, "diagonal"))
+      if hasattr(module, name)),  # NumPy 2 only
 )
+# NumPy functions whose result may be a view of any of their array arguments (not the first
+# only: `np.einsum("ii->i", a)` is a view of a's diagonal, np.histogram's edges may be `bins`).
+VIEWS_OF_ANY_ARGUMENT = (np.einsum, np.broadcast_arrays, np.ix_, np.histogram, np.histogram_bin_edges,
+                         np.histogramdd, np.meshgrid)
 # Attributes of an array that are views of it.
 ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
 # Methods of an array that return a new array (given no `copy=False`).
@@ -279,6 +289,10 @@ class Sharing:
         if any(func is view for view in VIEW_FUNCTIONS):
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
+        if any(func is view for view in VIEWS_OF_ANY_ARGUMENT) and not _contraction(func, call):
+            arguments = call.args + [keyword.value for keyword in call.keywords]
+            roots = set().union(*[self._atom(a) for a in arguments])  # the result, or its items (a list of views)
+            return {fresh} | roots, shared | roots
         copied = self._outside_copy(call, fresh) if operation.kind == Callee.UNKNOWN else None
         if copied is not None:
             return copied
@@ -298,7 +312,7 @@ class Sharing:
             if not isinstance(first, gast.Name):
                 return {fresh}, set()
             return {fresh} | self.own.get(first.id, set()), set(self.held.get(first.id, ()))
-        if _may_not_copy(call):  # np.array(a, copy=False), np.nan_to_num(a, copy=False): maybe a itself
+        if _may_not_copy(call, func):  # np.array(a, copy=False), np.nan_to_num(a, copy=False): maybe a itself
             return {fresh} | shared, shared
         if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):
             return {fresh}, set()
@@ -343,17 +357,26 @@ def made_roots(func_node: gast.FunctionDef, classifier: CallClassifier) -> Froze
                      if nodes.assigned_name(stmt) is not None and makes_new_object(stmt.value, classifier))
 
 
+def _contraction(func, call: gast.Call) -> bool:
+    """`np.einsum(spec, a, b, ...)` of two operands or more: a new array (one operand may give a view)."""
+    return func is np.einsum and len(call.args) > 2 and not any(isinstance(a, gast.Starred) for a in call.args)
+
+
 def makes_new_object(value: gast.expr, classifier: CallClassifier) -> bool:
     """Whether value is a new object: a literal, arithmetic, the result of NumPy or of MAKERS; not
     that of a called user function (which may be an object from anywhere), of a view, or of a call
     given an output (a ufunc returns its `out=`) or `copy=` (np.array(w, copy=False) may be w)."""
     if isinstance(value, NEW_VALUES):
         return True
-    if not isinstance(value, gast.Call) or any(k.arg in ("out", "copy") for k in value.keywords):
+    if not isinstance(value, gast.Call) or any(k.arg == "out" for k in value.keywords):
         return False
     operation = classifier.classify(value)
     func = operation.func
-    if operation.kind == Callee.USER or func is None or any(func is view for view in VIEW_FUNCTIONS):
+    if _may_not_copy(value, func):
+        return False
+    if operation.kind == Callee.USER or func is None:
+        return False
+    if any(func is view for view in VIEW_FUNCTIONS + VIEWS_OF_ANY_ARGUMENT) and not _contraction(func, value):
         return False
     if isinstance(func, np.ufunc):
         return len(value.args) <= func.nin
@@ -388,10 +411,15 @@ def is_inert(value) -> bool:
     return value is not MISSING and isinstance(value, INERT)
 
 
-def _may_not_copy(call: gast.Call) -> bool:
-    """Whether the call is given `copy=` other than True: what it returns may be its argument."""
-    return any(k.arg == "copy" and not (isinstance(k.value, gast.Constant) and k.value.value is True)
-               for k in call.keywords)
+# Functions taking `copy` by position too, and where: np.nan_to_num(a, False) is a itself.
+COPY_POSITIONS = ((np.nan_to_num, 1),)
+
+
+def _may_not_copy(call: gast.Call, func=None) -> bool:
+    """Whether the call is given `copy` other than True: what it returns may be its argument."""
+    given = [k.value for k in call.keywords if k.arg == "copy"]
+    given += [call.args[position] for known, position in COPY_POSITIONS if func is known and len(call.args) > position]
+    return any(not (isinstance(value, gast.Constant) and value.value is True) for value in given)
 
 
 def is_forward_half(func) -> bool:

@@ -7,6 +7,12 @@ function's writes reach its arguments.
 """
 from __future__ import annotations
 
+import bisect
+import functools
+import heapq
+import inspect
+import math
+import operator
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional
 
@@ -21,8 +27,17 @@ from adjoint.analysis.sharing import Sharing
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append, is_pop
 
-# NumPy functions that write into their first argument.
-WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis)
+# Functions that write into their first argument: NumPy's, and the standard library's that
+# change a list in place (heapq, bisect) or whatever object they are given (operator's
+# setitem and in-place operators, which write into an array or a list).
+WRITE_FIRST_ARGUMENT = (
+    np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis,
+    heapq.heappush, heapq.heappop, heapq.heapify, heapq.heapreplace, heapq.heappushpop,
+    bisect.insort, bisect.insort_left, bisect.insort_right,
+    operator.setitem, operator.delitem, operator.iadd, operator.isub, operator.imul, operator.imatmul,
+    operator.itruediv, operator.ifloordiv, operator.imod, operator.ipow, operator.iand, operator.ior,
+    operator.ixor, operator.ilshift, operator.irshift, operator.iconcat,
+)
 
 
 @dataclass(frozen=True)
@@ -83,8 +98,26 @@ def user_call(stmt: gast.stmt, classifier: CallClassifier):
 
 
 def writes_its_operands(call: gast.Call, classifier: CallClassifier) -> bool:
-    """A NumPy call given where to write (`out=`, a ufunc's outputs by position) or one of those
-    that write into their first argument: an effect even where its result is kept."""
+    """A NumPy call given where to write (`out=`, or by position: a ufunc's outputs, `out` of
+    `np.sum(a, 0, None, out)`) or one of those that write into their first argument: an effect
+    even where its result is kept."""
     func = classifier.classify(call).func
     return (any(k.arg == "out" for k in call.keywords) or isinstance(func, np.ufunc) and len(call.args) > func.nin
-            or any(func is writer for writer in WRITE_FIRST_ARGUMENT))
+            or len(call.args) > out_position(func) or any(func is writer for writer in WRITE_FIRST_ARGUMENT))
+
+
+def out_position(func) -> float:
+    """Where a NumPy function other than a ufunc takes `out` by position (inf where it takes none)."""
+    if isinstance(func, np.ufunc) or not (getattr(func, "__module__", None) or "").startswith("numpy"):
+        return math.inf
+    return _position_of_out(func)
+
+
+@functools.lru_cache(maxsize=None)
+def _position_of_out(func) -> float:
+    try:
+        parameters = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return math.inf
+    return next((position for position, parameter in enumerate(parameters) if parameter.name == "out"
+                 and parameter.kind is parameter.POSITIONAL_OR_KEYWORD), math.inf)

@@ -7,7 +7,9 @@ through literals (`1j`), through what the function's names refer to (a complex g
 `complex` type, a complex dtype), through functions that turn real values into complex ones
 (`np.emath.*`, `np.roots`, `np.linalg.eig`, `scipy.fft`, ...), and through arguments; the
 first three are refused here, at their line, the arguments when the derived function is
-called (`refuse_complex_arguments`). The transforms of np.fft (SPECTRAL) are differentiated:
+called (`refuse_unsupported_arguments`, which also refuses arrays of a class whose operations
+are not an ndarray's, as `refuse_complex_values` refuses names of such arrays: see
+frontend/argument_values.py). The transforms of np.fft (SPECTRAL) are differentiated:
 analysis/complex_flow.py follows the complex values they make through the operations whose
 rules are right for complex numbers, and refuses any other.
 """
@@ -20,6 +22,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes
+from adjoint.frontend.argument_values import foreign_array, foreign_array_reason, parts
 from adjoint.errors import AdjointError, ArgumentError, Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import qualified_name, resolve
@@ -51,6 +54,10 @@ def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> Non
             reason = _complex_reason(node, parsed, local_names)
             if reason is not None:
                 raise UnsupportedSyntaxError("complex", f"{reason}: {HINT}", parsed.info.location(node))
+            other = _foreign_array_named(node, parsed, local_names)
+            if other is not None:
+                raise UnsupportedSyntaxError("array class", f"`{_dotted(node)}` is or holds "
+                                             f"{foreign_array_reason(other)}", parsed.info.location(node))
     defaults = list(getattr(parsed.func, "__defaults__", None) or ())
     defaults += list((getattr(parsed.func, "__kwdefaults__", None) or {}).values())
     if any(holds_complex(value) for value in defaults):
@@ -72,6 +79,14 @@ def _complex_reason(node: gast.AST, parsed: ParsedFunction, local_names: frozens
     if isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load):
         return _complex_object_reason(resolve(node, parsed, local_names), node)
     return None
+
+
+def _foreign_array_named(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> Optional[str]:
+    """The class of the array of another class than an ndarray's that a loaded name is or holds."""
+    if not (isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load)):
+        return None
+    obj = resolve(node, parsed, local_names)
+    return foreign_array(obj) if isinstance(obj, (np.ndarray, list, tuple)) else None
 
 
 def _complex_object_reason(obj: Any, node: gast.expr) -> Optional[str]:
@@ -127,19 +142,9 @@ def _dotted(node: gast.expr) -> str:
 
 # ----- arguments --------------------------------------------------------------------------
 
-def holds_complex(value: Any, depth: int = 0) -> bool:
-    """Whether value is complex or holds a complex value (in a list, tuple, or an object's
-    attributes, two levels deep)."""
-    if _is_complex_value(value):
-        return True
-    if depth > 2 or isinstance(value, (float, int, str, np.ndarray, np.generic)) or value is None:
-        return False
-    if isinstance(value, (list, tuple)):
-        return any(holds_complex(item, depth + 1) for item in value if type(item) is not float)
-    attributes = getattr(value, "__dict__", None)
-    if isinstance(attributes, dict) and not inspect.ismodule(value) and not callable(value):
-        return any(holds_complex(item, depth + 1) for item in attributes.values())
-    return False
+def holds_complex(value: Any) -> bool:
+    """Whether value is complex or holds a complex value (see argument_values.parts)."""
+    return any(_is_complex_value(part) for part in parts(value))
 
 
 def may_hold_complex(value: Any) -> bool:
@@ -148,16 +153,20 @@ def may_hold_complex(value: Any) -> bool:
     return not isinstance(value, (float, int, bool, str, np.generic)) and value is not None
 
 
-def refuse_complex_arguments(names: Iterable[Tuple[str, Any]], what: str, func: Optional[Callable] = None) -> None:
-    """Raise ArgumentError naming the first (parameter, value) pair holding a complex value
-    (at the parameter's line in func's source, when func is given)."""
+def refuse_unsupported_arguments(names: Iterable[Tuple[str, Any]], what: str, func: Optional[Callable] = None) -> None:
+    """Raise ArgumentError naming the first (parameter, value) pair holding a complex value or an
+    array of a class whose operations are not an ndarray's (at the parameter's line in func's
+    source, when func is given)."""
     for name, value in names:
-        if holds_complex(value):
-            location = _parameter_location(func, name) if func is not None else None
-            raise ArgumentError(f"the argument `{name}` of {what} holds complex values; {HINT}", location)
+        complex_ = holds_complex(value)
+        other = None if complex_ else foreign_array(value)
+        if complex_ or other is not None:
+            location = parameter_location(func, name) if func is not None else None
+            reason = f"holds complex values; {HINT}" if other is None else f"is or holds {foreign_array_reason(other)}"
+            raise ArgumentError(f"the argument `{name}` of {what} {reason}", location)
 
 
-def _parameter_location(func: Callable, name: str) -> Optional[Location]:
+def parameter_location(func: Callable, name: str) -> Optional[Location]:
     try:
         parsed = parse_function(func)
     except AdjointError:

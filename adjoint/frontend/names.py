@@ -127,10 +127,11 @@ def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjo
         return f"no derivative rule for `{label}` ({spelled}): {ADVICE[spelled]}"
     if inspect.isclass(func) and spelled.split(".")[0] not in LIBRARIES and func.__module__ != "builtins":
         return (f"`{label}(...)` builds an object of the class `{label}` from values the derivative flows "
-                f"through, and adjoint does not follow derivatives through the state of objects it constructs; "
-                f"build the object outside the differentiated function and differentiate its bound method "
-                f"(`adjoint.grad(obj.method)`), or pass the values to functions (a NamedTuple or a dataclass "
-                f"holds them too)")
+                f"through, and adjoint does not follow derivatives through the state of objects it constructs "
+                f"(it does for a NamedTuple or a dataclass whose constructor only stores the fields, each "
+                f"given or defaulting to a number); build the object outside the differentiated function and "
+                f"differentiate its bound method (`adjoint.grad(obj.method)`), or hold the values in a "
+                f"NamedTuple or a plain dataclass")
     register = "register_adjoint" if kind == "adjoint" else "register_tangent"
     keywords = [k.arg for k in call.keywords if k.arg]
     name = spelled if spelled.split(".")[0] in LIBRARIES else label

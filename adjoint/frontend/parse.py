@@ -91,6 +91,16 @@ class ParsedFunction:
     def name(self) -> str:
         return self.node.name
 
+    def bind(self, preferred: str, obj: Any, fresh: Callable[[str], str], local_names) -> str:
+        """A name under which code rewritten into the function reaches `obj`: `preferred` unless
+        the function uses it otherwise (then a fresh one)."""
+        found = self.lookup(preferred)
+        name = preferred
+        if preferred in local_names or (found is not _MISSING and found is not obj):
+            name = fresh("_" + preferred)
+        self.namespace[name] = obj
+        return name
+
     def lookup(self, identifier: str) -> Any:
         """The object a free name of the function refers to (closure, globals, builtins)."""
         if identifier in self.namespace:

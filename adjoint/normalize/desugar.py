@@ -353,13 +353,7 @@ class Desugar(nodes.Transformer):
         return self._bound_name(method, RUNTIME_METHODS[method])
 
     def _bound_name(self, preferred: str, obj) -> str:
-        """A name under which the rewritten code reaches `obj`: `preferred` unless the function uses it otherwise."""
-        found = self.parsed.lookup(preferred)
-        name = preferred
-        if preferred in self.local_names or (found is not MISSING and found is not obj):
-            name = self.fresh("_" + preferred)
-        self.parsed.namespace[name] = obj
-        return name
+        return self.parsed.bind(preferred, obj, self.fresh, self.local_names)
 
     def visit_Attribute(self, node):
         self.generic_visit(node)

@@ -1,6 +1,8 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
-and `map` and `filter` consumed at once or looped over (normalize/map_filter.py)."""
+`map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
+and `min` with a key (normalize/keyed.py), and NamedTuples
+and dataclasses built in the function (normalize/records.py)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -8,10 +10,14 @@ from typing import Callable
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.loop_else import lower_loop_else
+from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.map_filter import lower_map_filter
+from adjoint.normalize.records import build_records
 
 
 def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed.node)
     lower_map_filter(parsed, fresh)
+    lower_keyed(parsed, fresh)
+    build_records(parsed, fresh)

@@ -16,7 +16,8 @@ from adjoint.runtime import (
     einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint, extremum_tangent, float_cast,
     gradient_adjoint, gradient_along, gradient_like, gradient_spacing_adjoint, gradient_spacing_tangent,
     joined_adjoint, kron_adjoint, kron_adjoint_backward, norm_adjoint, norm_hessian_form,
-    norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, promoted_join, repeat_adjoint,
+    norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, prod_others_adjoint, prod_others_tangent,
+    promoted_join, repeat_adjoint,
     reshape_like, sinc_derivative, solve_adjoint_a, solve_adjoint_b, solve_adjoint_solution, solve_tangent,
     sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, symmetrized, take_adjoint, tangent_like,
     tangent_like_adjoint, tensordot_adjoint_a, tensordot_adjoint_b, tile_adjoint, trace_adjoint,
@@ -148,6 +149,26 @@ def _(result, dx, x, axis=None, ddof=0, keepdims=False):
 @register_tangent(runtime.var_tangent)
 def _(result, dx, x, axis=None, ddof=0, keepdims=False):
     d[result] = var_tangent(d[dx], x, axis, ddof, keepdims) + var_tangent(dx, d[x], axis, ddof, keepdims)
+
+
+@register_adjoint(runtime.prod_others)
+def _(result, x, axis=None):
+    d[x] = prod_others_adjoint(d[result], x, axis)
+
+
+@register_tangent(runtime.prod_others)
+def _(result, x, axis=None):
+    d[result] = prod_others_tangent(d[x], x, axis)
+
+
+@register_adjoint(runtime.nonzero_or_refuse)
+def _(result, x):
+    d[x] = d[result]
+
+
+@register_tangent(runtime.nonzero_or_refuse)
+def _(result, x):
+    d[result] = d[x]
 
 
 @register_adjoint(runtime.cumsum_adjoint)

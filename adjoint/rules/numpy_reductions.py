@@ -4,7 +4,8 @@ import numpy as np
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, gradient_adjoint, gradient_along,
-    gradient_spacing_adjoint, gradient_spacing_tangent, reshape_like, unreduce, var_adjoint, var_tangent,
+    gradient_spacing_adjoint, gradient_spacing_tangent, nonzero_or_refuse, prod_others, reshape_like, unreduce,
+    var_adjoint, var_tangent,
 )
 from adjoint.templates import d
 
@@ -42,15 +43,15 @@ def _(result, x, axis=None, keepdims=False):
     d[result] = np.sum(d[x] * np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims)
 
 
-# Elements without zeros: d prod(x) / d x_i = prod(x) / x_i.
+# d prod(x) / d x_i is the product of the other entries (exact where some are zero).
 @register_adjoint(np.prod)
 def _(result, x, axis=None, keepdims=False):
-    d[x] = unreduce(d[result] * result, x, axis, keepdims) / x
+    d[x] = unreduce(d[result], x, axis, keepdims) * prod_others(x, axis)
 
 
 @register_tangent(np.prod)
 def _(result, x, axis=None, keepdims=False):
-    d[result] = result * np.sum(d[x] / x, axis=axis, keepdims=keepdims)
+    d[result] = np.sum(d[x] * prod_others(x, axis), axis=axis, keepdims=keepdims)
 
 
 # ----- Spread ---------------------------------------------------------------------------
@@ -108,15 +109,15 @@ def _(result, x, axis=None):
     d[result] = np.cumsum(d[x], axis=axis)
 
 
-# Elements without zeros: result_j = prod_{i <= j} x_i, so d result_j / d x_i = result_j / x_i.
+# result_j = prod_{i <= j} x_i, so d result_j / d x_i = result_j / x_i: refused where an x_i is zero.
 @register_adjoint(np.cumprod, *CUMULATIVE_PROD)
 def _(result, x, axis=None):
-    d[x] = cumsum_adjoint(d[result] * result, x, axis) / x
+    d[x] = cumsum_adjoint(d[result] * result, x, axis) / nonzero_or_refuse(x)
 
 
 @register_tangent(np.cumprod, *CUMULATIVE_PROD)
 def _(result, x, axis=None):
-    d[result] = result * np.cumsum(d[x] / x, axis=axis)
+    d[result] = result * np.cumsum(d[x] / nonzero_or_refuse(x), axis=axis)
 
 
 # y[i] = x[i + 1] - x[i] (n times): the adjoint is minus the difference of g padded with zeros.
@@ -168,17 +169,17 @@ def _(result, x, axis=None):
     d[result] = np.cumsum(np.where(np.isnan(x), 0.0, d[x]), axis=axis)
 
 
-# Elements without zeros: d nanprod(x) / d x_i = nanprod(x) / x_i where x_i is not NaN (dividing by 1 at a NaN
-# keeps NaN out of second derivatives).
+# d nanprod(x) / d x_i is the product of the other entries that are not NaN, where x_i is not NaN (NaN read as 1).
 @register_adjoint(np.nanprod)
 def _(result, x, axis=None, keepdims=False):
-    d[x] = unreduce(d[result] * result, x, axis, keepdims) * np.logical_not(np.isnan(x)) / np.where(np.isnan(x), 1.0, x)
+    d[x] = unreduce(d[result], x, axis, keepdims) * prod_others(np.where(np.isnan(x), 1.0, x), axis) * np.logical_not(
+        np.isnan(x))
 
 
 @register_tangent(np.nanprod)
 def _(result, x, axis=None, keepdims=False):
-    d[result] = result * np.sum(np.where(np.isnan(x), 0.0, d[x]) / np.where(np.isnan(x), 1.0, x), axis=axis,
-                                keepdims=keepdims)
+    d[result] = np.sum(np.where(np.isnan(x), 0.0, d[x]) * prod_others(np.where(np.isnan(x), 1.0, x), axis), axis=axis,
+                       keepdims=keepdims)
 
 
 # nanvar = sum of c^2 / (count - ddof) over the numbers, c = x - nanmean(x) (0 at a NaN):

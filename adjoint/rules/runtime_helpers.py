@@ -9,15 +9,51 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, gradient_like,
+    add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, field_index, gradient_like,
     item_adjoint, item_adjoint_backward, list_concat_tangent, list_repeat_adjoint, list_repeat_tangent,
-    pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, set_at, sorted_adjoint, sorted_tangent, sum_adjoint,
-    sum_tangent, transpose_adjoint, unbroadcast, unreduce, written_adjoint, written_adjoint_backward, zero_at,
+    pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint, set_at, sorted_adjoint,
+    sorted_tangent, sum_adjoint, sum_tangent, transpose_adjoint, unbroadcast, unreduce, written_adjoint,
+    written_adjoint_backward, zero_at,
 )
 from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
-                   runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse)
+                   runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse, runtime.sorted_positions,
+                   runtime.extreme_position)
+
+# ----- Records built in the function (normalize/records.py) ------------------------------
+
+
+@register_adjoint(runtime.make_record)
+def _(result, items, cls):
+    d[items] = record_adjoint(d[result])
+
+
+@register_tangent(runtime.make_record)
+def _(result, items, cls):
+    d[result] = d[items]
+
+
+@register_adjoint(runtime.replaced)
+def _(result, record, name, value):
+    d[record] = zero_at(d[result], record, field_index(record, name))
+    d[value] = item_adjoint(d[result], field_index(record, name), record)
+
+
+@register_tangent(runtime.replaced)
+def _(result, record, name, value):
+    d[result] = set_at(d[record], record, field_index(record, name), d[value])
+
+
+@register_adjoint(runtime.record_adjoint)
+def _(result, dr):
+    d[dr] = d[result]
+
+
+@register_tangent(runtime.record_adjoint)
+def _(result, dr):
+    d[result] = record_adjoint(d[dr])
+
 
 # ----- Shape bookkeeping --------------------------------------------------------------
 

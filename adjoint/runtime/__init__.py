@@ -38,6 +38,7 @@ from adjoint.runtime.decompositions import *  # noqa: F401,F403
 from adjoint.runtime.gradients import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
 from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
+from adjoint.runtime.products import *  # noqa: F401,F403
 from adjoint.runtime.refusals import *  # noqa: F401,F403
 from adjoint.runtime.scalars import *  # noqa: F401,F403
 from adjoint.runtime.scipy_rules import *  # noqa: F401,F403

@@ -7,6 +7,8 @@ and their adjoints, and lists joined by `+` and repeated by `*`.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from adjoint.runtime.containers import _entries, _is_record, _record_fields
@@ -366,6 +368,20 @@ def field_index(x, name):
                       "differentiates the fields of NamedTuples and dataclasses, not properties, methods or "
                       "attributes of other objects")
     return fields.index(name)
+
+
+def replaced(record, name, value):
+    """`record._replace(name=value)` of a NamedTuple, or `dataclasses.replace(record, name=value)` of
+    a dataclass whose constructor only stores the fields (normalize/records.py)."""
+    index = field_index(record, name)  # refuses objects that are neither
+    if isinstance(index, int):
+        return record._replace(**{name: value})
+    init = getattr(type(record).__init__, "__code__", None)
+    if hasattr(type(record), "__post_init__") or init is None or not init.co_filename.startswith("<"):
+        raise Refused(f"`{type(record).__name__}` has a constructor of its own (`__init__` or `__post_init__`), "
+                      "which replacing a field would run again; adjoint differentiates the replacement of fields "
+                      "of NamedTuples and of dataclasses whose constructor only stores them")
+    return dataclasses.replace(record, **{name: value})
 
 
 def add_adjoints(a, b):

@@ -40,6 +40,18 @@ def _record_like(items: dict, x):
     return out
 
 
+def make_record(items, cls):
+    """A NamedTuple (items: a tuple of its fields) or a dataclass (items: a dict of its fields)
+    built in a differentiated function (normalize/records.py)."""
+    return cls(**items) if isinstance(items, dict) else cls(*items)
+
+
+def record_adjoint(dr):
+    """The adjoint of a record's items from the record's adjoint: a dataclass (as a called function's
+    gradient gives it) as the dict of its fields; a dict, a list, a tuple or a zero as it is."""
+    return dict(_entries(dr)) if _is_record(dr) else dr
+
+
 def dict_keys(x) -> list:
     """The keys of dict x, listed once when a loop starts (`for k, v in x.items()` reads x[k])."""
     if not isinstance(x, dict):
@@ -65,3 +77,24 @@ def sequence_or_refuse(value, message, filename, lineno):
     if isinstance(value, (set, frozenset)):
         raise IterationError("the loop iterates over a set, whose elements have no positions to read them by: "
                              "iterate over `sorted(s)` or pass a tuple", filename, lineno)
+
+
+def sorted_positions(x, key, reverse, filename, lineno):
+    """The positions of x's items in the order `sorted(x, key=key, reverse=reverse)` lists them,
+    key called once on each item in order, as sorted calls it (normalize/keyed.py)."""
+    keys = [key(item) for item in _positional(x, filename, lineno)]
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+
+
+def extreme_position(x, key, largest, filename, lineno):
+    """The position of the item `max(x, key=key)` (largest) or `min(x, key=key)` returns: the first
+    of the extreme ones, key called once on each item in order."""
+    keys = [key(item) for item in _positional(x, filename, lineno)]
+    return (max if largest else min)(range(len(keys)), key=keys.__getitem__)
+
+
+def _positional(x, filename, lineno):
+    if not isinstance(x, (list, tuple)) and not hasattr(x, "__getitem__") or isinstance(x, (dict, str)):
+        raise IterationError("a `key=` of sorted, max or min is differentiated over a list, a tuple or an array, "
+                             f"whose items are read by position; this is a {type(x).__name__}", filename, lineno)
+    return x

@@ -1,0 +1,71 @@
+"""`sorted`, `max` and `min` with a `key=`, written as reads of the items at the positions the key orders.
+
+The key's values only order the items, so no derivative flows through them: a helper calls the
+key once on each item, in order, as the builtin does, and gives the positions; the items read
+there carry the derivative.
+
+Before::
+
+    ranked = sorted(scores, key=lambda s: -s)
+    best = max(pairs, key=lambda p: p[1])
+
+After::
+
+    ranked = [scores[_position1] for _position1 in sorted_positions(scores, lambda s: -s, False, ...)]
+    best = pairs[extreme_position(pairs, lambda p: p[1], True, ...)]
+
+The sequence is evaluated twice, so it must have no call in it (a name, a list of items, an
+index); a dict, a set or a string is refused when the derived function runs (their items are
+not read by position).
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import gast
+
+from adjoint import nodes, runtime
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.resolve import resolve
+
+
+def lower_keyed(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    """Rewrite the calls of sorted, max and min with a key in parsed.node (see the module)."""
+    calls = [node for node in nodes.walk(parsed.node)
+             if isinstance(node, gast.Call) and any(k.arg == "key" for k in node.keywords)]
+    if not calls:
+        return
+    local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+    for call in calls:
+        builtin = resolve(call.func, parsed, local_names)
+        rewritten = _rewritten(call, builtin, parsed, fresh, local_names)
+        if rewritten is not None:
+            nodes.replace_node(parsed.node, call, nodes.copy_location(rewritten, call))
+
+
+def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_names) -> Optional[gast.expr]:
+    keywords = {k.arg: k.value for k in call.keywords}
+    if len(call.args) != 1 or not _read_twice_safely(call.args[0]) or None in keywords:
+        return None
+    sequence, key = call.args[0], keywords["key"]
+    where = [nodes.constant(parsed.info.filename), nodes.constant(parsed.info.location(call).lineno)]
+    if builtin is sorted and set(keywords) <= {"key", "reverse"}:
+        reverse = keywords.get("reverse", nodes.constant(False))
+        helper = nodes.name(parsed.bind("sorted_positions", runtime.sorted_positions, fresh, local_names))
+        position = fresh("_position")
+        read = nodes.subscript(nodes.clone(sequence), nodes.name(position))
+        positions = nodes.call(helper, [sequence, key, reverse] + where)
+        return gast.ListComp(elt=read, generators=[gast.comprehension(nodes.name(position, store=True),
+                                                                      positions, [], 0)])
+    if (builtin is max or builtin is min) and set(keywords) == {"key"}:
+        helper = nodes.name(parsed.bind("extreme_position", runtime.extreme_position, fresh, local_names))
+        largest = nodes.constant(builtin is max)
+        return nodes.subscript(nodes.clone(sequence), nodes.call(helper, [sequence, key, largest] + where))
+    return None
+
+
+def _read_twice_safely(node: gast.expr) -> bool:
+    """An expression without calls (names, literals, attributes, indices, arithmetic): evaluated
+    again, it gives the same values and has no effect."""
+    return not any(isinstance(inner, (gast.Call, gast.NamedExpr, gast.Lambda, gast.ListComp, gast.GeneratorExp,
+                                      gast.SetComp, gast.DictComp)) for inner in nodes.walk(node))

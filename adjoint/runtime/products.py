@@ -1,0 +1,86 @@
+"""Derivatives of products that stay exact where a factor is zero.
+
+d prod(x) / d x_i is the product of the other factors. Written prod(x) / x_i it is NaN where
+x_i is zero (and wrong where another factor is): `prod_others` multiplies the factors before
+and after each one instead (exclusive cumulative products from both ends). Its own
+derivative, for second derivatives, is the matrix of products leaving out two factors
+(`prod_others_pairs`), whose own derivatives (third order) have no rule and are refused.
+np.cumprod's derivative keeps the quotient form and refuses an entry that is zero.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from adjoint.runtime.refusals import Refused
+
+
+def _axes(x, axis) -> tuple:
+    ndim = np.ndim(x)
+    if axis is None:
+        return tuple(range(ndim))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(a % ndim for a in axes)
+
+
+def _last(x, axis):
+    """x with the reduced axes moved to the end and merged into one, and how to undo it."""
+    x = np.asarray(x)
+    axes = _axes(x, axis)
+    kept = [a for a in range(x.ndim) if a not in axes]
+    moved = np.transpose(x, kept + list(axes))
+    shape = moved.shape
+    merged = moved.reshape(shape[:len(kept)] + (-1,))
+
+    def back(values):
+        return np.transpose(np.reshape(values, shape), np.argsort(kept + list(axes)))
+    return merged, back
+
+
+def _exclusive_products(x):
+    """For each entry along the last axis, the product of the entries before it and of those after it."""
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    before = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+    after = np.flip(np.cumprod(np.flip(np.concatenate([x[..., 1:], ones], axis=-1), -1), axis=-1), -1)
+    return before, after
+
+
+def prod_others(x, axis=None):
+    """For each entry of x, the product of the other entries reduced with it by np.prod(x, axis)."""
+    merged, back = _last(x, axis)
+    before, after = _exclusive_products(merged)
+    return back(before * after)
+
+
+def prod_others_pairs(x, axis=None):
+    """pairs[..., i, k]: the product of the entries other than i and k (0 where i == k), the
+    entries along the reduced axes merged into the last one."""
+    merged, _ = _last(x, axis)
+    n = merged.shape[-1]
+    rows = np.repeat(merged[..., None, :], n, axis=-2)
+    rows[..., np.arange(n), np.arange(n)] = 1.0  # row i leaves out entry i
+    before, after = _exclusive_products(rows)
+    pairs = before * after
+    pairs[..., np.arange(n), np.arange(n)] = 0.0
+    return pairs
+
+
+def prod_others_adjoint(g, x, axis=None):
+    """The adjoint of x in prod_others(x, axis) for its adjoint g."""
+    merged_g, _ = _last(g, axis)
+    _, back = _last(x, axis)
+    return back(np.einsum("...i,...ik->...k", merged_g, prod_others_pairs(x, axis)))
+
+
+def prod_others_tangent(dx, x, axis=None):
+    """The tangent of prod_others(x, axis) for x's tangent dx."""
+    merged_dx, _ = _last(np.broadcast_to(dx, np.shape(x)), axis)
+    _, back = _last(x, axis)
+    return back(np.einsum("...ik,...k->...i", prod_others_pairs(x, axis), merged_dx))
+
+
+def nonzero_or_refuse(x):
+    """x, where no entry is zero: np.cumprod's derivative takes the quotient form result / x."""
+    if not np.all(np.asarray(x) != 0):
+        raise Refused("the derivative of np.cumprod where an entry is zero is not supported (it divides by the "
+                      "entries); np.prod's is (the product of the other entries)")
+    return x

@@ -1,0 +1,61 @@
+"""Records built and replaced in a differentiated function (normalize/records.py), to second
+order, and the replacement of a field of a dataclass with a constructor of its own, refused
+when the derived function runs (replacing would run its __post_init__ again)."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import adjoint
+from adjoint import AdjointError
+from soundness_records import (Pair, dataclass_replaced, frozen_by_keywords, named_tuple_default,
+                               replaced_fields_in_a_loop, spring_energy)
+
+CALLEE_HALVES = ("a record passed to a called function reaches the function's generated halves as an object "
+                 "of unknown kind, whose fields a second derivative does not read: refused at the call")
+
+
+@pytest.mark.parametrize("func, args", [
+    (frozen_by_keywords, (0.7, 1.3)),
+    (named_tuple_default, (0.8,)),
+    (dataclass_replaced, (np.array([0.3, -0.5, 1.1]), 1.3)),
+    pytest.param(replaced_fields_in_a_loop, (0.7, 1.3), marks=pytest.mark.xfail(strict=True, reason=CALLEE_HALVES)),
+    pytest.param(spring_energy, (np.array([0.3, -0.5, 1.1]), 1.3),
+                 marks=pytest.mark.xfail(strict=True, reason=CALLEE_HALVES)),
+])
+def test_second_derivatives_of_records(func, args):
+    gradient = adjoint.grad(func, wrt=0)
+    direction = np.linspace(-1.0, 1.0, np.size(args[0])).reshape(np.shape(args[0])) if np.ndim(args[0]) else 1.0
+    rest = args[1:]
+    expected = (gradient(args[0] + 1e-5 * direction, *rest) - gradient(args[0] - 1e-5 * direction, *rest)) / 2e-5
+    np.testing.assert_allclose(adjoint.hvp(func, wrt=0)(*args, direction), expected, rtol=1e-5, atol=1e-7)
+
+
+@dataclasses.dataclass
+class Normalized:
+    w: np.ndarray
+
+    def __post_init__(self):
+        self.w = self.w / np.sum(self.w)
+
+
+def replace_normalized(n, x):
+    m = dataclasses.replace(n, w=x * 2.0)
+    return np.sum(m.w * x)
+
+
+def test_replacing_a_field_of_a_dataclass_with_a_constructor_of_its_own_is_refused():
+    n = Normalized(np.array([1.0, 3.0]))
+    with pytest.raises(AdjointError, match="constructor of its own"):
+        adjoint.grad(replace_normalized, wrt=1)(n, np.array([0.5, 1.5]))
+
+
+def swap_fields(p):
+    return p._replace(u=p.v, v=p.u).u * 3.0
+
+
+def test_a_named_tuple_argument_with_fields_swapped():
+    gradient = adjoint.grad(swap_fields)(Pair(1.0, 2.0))
+    assert isinstance(gradient, Pair) and gradient == Pair(0.0, 3.0)
