@@ -16,7 +16,7 @@ from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_unsupported_arguments
-from adjoint.frontend.parse import SourceUnavailableError, unwrap
+from adjoint.frontend.parse import SourceUnavailableError, guards_of, unwrap
 from adjoint.frontend.values import as_function, instance_of, specialize, specialized_for_call
 from adjoint.generated import Generated
 from adjoint.options import Options
@@ -113,6 +113,7 @@ class _Specializing:
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
         self.unchecked: Dict[tuple, Callable] = {}  # argument types -> what to call, with no check on each call
+        self.guards: dispatch.Guards = {}  # the defaults an unchecked entry holds, compared on each call
         self.pick = dispatch.picker(self.unchecked)  # args -> unchecked[their types], or None
         self.cached_call: Optional[dispatch.CachedCall] = None  # grad's and value_and_grad's: see repick
         self.checked: Dict[tuple, tuple] = {}
@@ -131,9 +132,9 @@ class _Specializing:
 
     def repick(self) -> None:
         """The picker, and the derived function's whole cached call, for the unchecked types."""
-        self.pick = dispatch.picker(self.unchecked)
+        self.pick = dispatch.picker(self.unchecked, self.guards)
         if self.cached_call is not None:
-            self.cached_call.update(self.unchecked, self.revision)
+            self.cached_call.update(self.unchecked, self.revision, self.guards)
 
     def checked_call(self, args: tuple, kwargs: dict) -> Callable:
         """What grad and value_and_grad call for types without an unchecked entry: dtypes looked at here."""
@@ -144,7 +145,7 @@ class _Specializing:
 
     def lookup(self, args: tuple, kwargs: dict) -> Callable:
         if self.revision != Revision.value:
-            for table in (self.by_types, self.unchecked, self.checked, self.checkers):
+            for table in (self.by_types, self.unchecked, self.checked, self.checkers, self.guards):
                 table.clear()
             self.revision = Revision.value
             self.repick()
@@ -171,6 +172,10 @@ class _Specializing:
                 self.checked[key] = (function, generated)
                 if self.mode in ("reverse", "value_and_grad") and not fixed:
                     self.by_types[key] = _cache_entry(generated.while_current(function, self.lookup), checker, self.mode)
+                    entry = _cache_entry(function, checker, self.mode)  # defaults alone: compared by the cached call
+                    dispatch.guard(self.unchecked, self.guards, key, entry[0],
+                                   None if kwargs or entry[1] else guards_of(generated.dependencies))
+                    self.repick()
             else:
                 entry = self.by_types[key] = _cache_entry(function, checker, self.mode)
                 self.unchecked.update({} if kwargs or entry[1] else {key: entry[0]})  # nothing to check per call

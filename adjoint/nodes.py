@@ -323,8 +323,10 @@ def local_names(func_node: gast.FunctionDef) -> frozenset:
 
 def assigned_name(stmt: gast.stmt) -> Optional[str]:
     """x for `x = ...`, else None (a write into an item, a tuple target, any other statement)."""
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-        return stmt.targets[0].id
+    if stmt.__class__ is gast.Assign:  # the classes themselves: the compiler makes many asks
+        target = stmt.targets[0]
+        if target.__class__ is gast.Name:
+            return target.id
     return None
 
 

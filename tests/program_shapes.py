@@ -29,7 +29,12 @@ Python's and NumPy's semantics rather than on calculus:
   passed to helpers and read from a table;
 - `zero_d`: 0-d arrays and NumPy numbers indexed like arrays (`z[()]`, `z[...]`, `z[None]`),
   written whole (`z[...] = v`, `z[()] = v`) and turned into floats; these programs are also
-  checked by `hvp`.
+  checked by `hvp`;
+- `hidden_effects`: in-place writes where a statement does not show them: a helper writing into
+  its argument called in an `if` or `while` test, an `and`/`or`/`not` operand, an assert, an
+  f-string, a comprehension's condition; such a helper passed as a value (`map`, `sorted`'s key,
+  a list of functions); a method writing into its object whose result is kept (`z = y.fill(s)`);
+  and, beside them, helpers that write nothing in the same places.
 
 Each program picks a family, draws one or two snippets of it (sometimes one of another
 family too) and returns the sum of the snippets' scalar terms. Snippets reuse the scalar
@@ -59,7 +64,8 @@ PARAMETERS: Dict[str, Tuple[str, Tuple[int, ...]]] = {
     "cfg": ("record", ()),  # Record(gain: float, shift: array)
 }
 FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
-            "builtin_sum", "broadcasting", "pytrees", "functions", "zero_d")  # each a ShapeBuilder method drawing a snippet
+            "builtin_sum", "broadcasting", "pytrees", "functions", "zero_d",
+            "hidden_effects")  # each a ShapeBuilder method drawing a snippet
 MATRIX_SHAPES = ((2, 3), (3, 2), (4, 3), (3, 4))
 HVP_FAMILIES = frozenset({"broadcasting", "zero_d"})
 RANDOM_STATE = "STATE"  # the module-level RandomState the checker seeds
@@ -757,6 +763,64 @@ class ShapeBuilder(Builder):
         if depth >= 2:
             forms = forms[:2]
         return self.pick(*forms)
+
+    # ----- hidden effects ------------------------------------------------------------------
+
+    def hidden_effects(self) -> None:
+        self.choice((self.writer_in_expression, self.writer_as_value, self.writing_method_kept,
+                     self.reader_in_expression, self.reader_as_value))()
+
+    def in_expression(self, call: str) -> None:
+        """`call` (a number or array expression) inside a condition or an expression of its own kind."""
+        t, e, ok = self.fresh("t"), self.fresh("e"), self.fresh("ok")
+        bound = self.choice(CONSTANTS)
+        self.emit(*self.choice((
+            [f"{t} = 0.0", f"if np.sum({call}) > {bound}:", f"    {t} = 1.0"],
+            [f"{t} = 0", f"while np.sum({call}) < {bound} and {t} < 1:", f"    {t} = {t} + 1"],
+            [f"{ok} = np.sum({call}) > {bound} or {self.need('x0')} > 0.0"],
+            [f"{ok} = not np.sum({call}) > {bound}"],
+            [f"assert np.sum({call}) > -1e9"],
+            [f"{ok} = f\"{{np.sum({call})}}\""],
+            [f"{ok} = [{e} for {e} in [1.0, 2.0] if np.sum({call}) > {bound}]"],
+        )))
+
+    def writer_in_expression(self) -> None:
+        name = self.helper_source("add_into", ["def add_into(v, s):", "    v += s", "    return v"])
+        y = self.array_copy()
+        self.in_expression(f"{name}({y}, {self.scalar()})")
+        self.terms.append(f"np.sum({y} * {self.need('a')})")
+
+    def reader_in_expression(self) -> None:
+        name = self.helper_source("added", ["def added(v, s):", "    return v + s"])
+        y = self.array_copy()
+        self.in_expression(f"{name}({y}, {self.scalar()})")
+        self.terms.append(f"np.sum({y} * {self.need('a')})")
+
+    def writer_as_value(self) -> None:
+        y, fns = self.array_copy(), self.fresh("fns")
+        doubled = self.helper_source("doubled_in", ["def doubled_in(v):", "    v *= 2.0", "    return v"])
+        key = self.helper_source("doubled_key", ["def doubled_key(v):", "    v *= 2.0", "    return 0.0"])
+        self.emit(*self.choice((
+            [f"list(map({doubled}, [{y}]))"],
+            [f"sorted([{y}], key={key})"],
+            [f"{fns} = [{doubled}]", f"{fns}[0]({y})"],
+        )))
+        self.terms.append(f"np.sum({y} * {self.need('a')})")
+
+    def reader_as_value(self) -> None:
+        y, order = self.array_copy(), self.fresh("order")
+        key = self.helper_source("negated", ["def negated(v):", "    return -v"])
+        self.emit(f"{order} = sorted([{self.choice(CONSTANTS)}, {self.choice(CONSTANTS)}], key={key})")
+        self.terms.append(f"{order}[0] * np.sum({y} * {self.need('a')})")
+
+    def writing_method_kept(self) -> None:
+        y, z = self.array_copy(), self.fresh("z")
+        self.emit(self.choice((
+            f"{z} = {y}.fill({self.scalar()})",
+            f"{z} = [{y}.sort()]",
+            f"{z} = {y}.put(0, {self.scalar()}) is None or {self.need('x0')} > 0.0",
+        )))
+        self.terms.append(f"np.sum({y} * {self.need('a')})")
 
     # ----- the program -----------------------------------------------------------------
 

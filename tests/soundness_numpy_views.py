@@ -4,7 +4,9 @@ without a copy, np.polyder(a, 0), np.linalg.matrix_power(a, 1), np.real_if_close
 np.broadcast_arrays, np.meshgrid(copy=False) and others (analysis/sharing.py VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT). A write through the view
 or into the base, the other read afterwards, is refused at the write; 8 of these were accepted
 with a wrong gradient before. np.einsum of two operands makes a new array. A NumPy function
-given its `out` by position (`np.sum(A, 0, None, s)`) writes into it, as with `out=`.
+given its `out` by position (`np.sum(A, 0, None, s)`) writes into it, as with `out=`. And
+`np.r_[x, y]` / `np.c_[...]`, which build their value from the index, are refused (their
+gradient was silently zero, with a warning).
 """
 from __future__ import annotations
 
@@ -147,4 +149,26 @@ CASES = [
     Refused(cumulative_output_by_position, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError,
             "cumulative_output_by_position"),
     Exact(view_einsum_new, lambda rng: (np.array([0.3, 0.8, 1.3]),)),
+]
+
+
+# ----- values reaching the result through an index (analysis/index_values.py) ---------------
+
+def concatenated_by_index(x):
+    return np.sum(np.r_[x, x * 2.0] ** 2)  # <- r_
+
+
+def columns_by_index(x):
+    return np.sum(np.c_[x, x * x] ** 2)  # <- c_
+
+
+def selected_by_index(x):
+    k = int(x[0] * 2.0)
+    return np.sum(x[np.argsort(x)] * x[k])
+
+
+CASES += [
+    Refused(concatenated_by_index, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError, "r_"),
+    Refused(columns_by_index, (np.array([0.3, 0.8, 1.3]),), UnsupportedSyntaxError, "c_"),
+    Exact(selected_by_index, lambda rng: (np.array([0.3, 0.8, 1.3]),)),
 ]

@@ -17,6 +17,7 @@ from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.calls import CallClassifier, table_for
 from adjoint.analysis.complex_flow import complex_names
 from adjoint.analysis.guards import insert_guards
+from adjoint.analysis.index_values import refuse_values_in_indices
 from adjoint.analysis.item_writes import item_guards
 from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import infer_kinds
@@ -71,4 +72,5 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     sites = assignment_sites(func_node)
     sites.mutated |= aliases.mutated
     refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info)
+    refuse_values_in_indices(func_node, activity, kinds, classifier, parsed.info)
     return Analysis(classifier, activity, kinds, aliases, sites, locals_, complex_)

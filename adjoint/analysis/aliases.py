@@ -39,6 +39,7 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.hidden_effects import refuse_hidden_effects
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, stays_unseen
@@ -92,10 +93,12 @@ class _Checker:
         self.statements = {s: s for s in nodes.statements(parsed.node)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(self.parameters)
+        self.rebound_names = frozenset(name for name, node in parsed.in_place if isinstance(node, gast.AugAssign))
 
     def run(self) -> Aliases:
         aliases = Aliases(guards=self.guards)
         for write in writes_in_place(self.func_node, self.parsed, self.kinds):
+            self._check_write_into_number(write)
             if self._check_write_into_outside(write):
                 continue
             sharing = self._check(write)
@@ -107,6 +110,9 @@ class _Checker:
                     aliases.sharing[name] = aliases.sharing.get(name, frozenset()) | sharing | {write.name}
         self._check_effects()
         self._check_callees(aliases.written_parameters)
+        if self.callee_facts is not None:
+            refuse_hidden_effects(self.parsed, self.kinds, self.classifier, self.callee_facts, self.local_names,
+                                  self._refuse, self.activity.active)
         return aliases
 
     def _check(self, write: Write) -> Set[str]:
@@ -124,6 +130,20 @@ class _Checker:
                                   f"`{other}`: take a copy first (`.copy()`) or assign a new value instead")
             return set()
         return sharing
+
+    def _check_write_into_number(self, write: Write) -> None:
+        """`a[()] = v` where `a += u` came before and a may be a 0-d array: Python adds u in place and a
+        stays an array; the derivative's `a = a + u` makes a NumPy number, which cannot be written into."""
+        target = write.node.targets[0] if isinstance(write.node, gast.Assign) else None
+        if write.rebound or not isinstance(target, gast.Subscript) or write.name not in self.rebound_names:
+            return
+        rank = self.storage.rank(write.name)
+        if is_array(self.kinds.get(write.name)) and (rank is None or rank < 1):
+            raise self._refuse(write.node, f"this writes into `{write.name}`, which may be a 0-d array, after "
+                               f"`{write.name} += ...` (or another augmented assignment) changed it in place; the "
+                               f"derivative makes a new value there, and a 0-d array's new value is a NumPy number, "
+                               f"which cannot be written into: write `{write.name} = np.array({write.name} + ...)` "
+                               "instead of the augmented assignment")
 
     def _check_write_into_outside(self, write: Write) -> bool:
         """A write in place through a local name that may hold memory from outside: a global or

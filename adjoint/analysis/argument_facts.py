@@ -7,12 +7,13 @@ global or closure objects it changes, and its writes no caller sees (analysis/re
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, FrozenSet, Tuple
+from typing import Callable, Dict, FrozenSet, List, Tuple
 
 import gast
 
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.hidden_effects import HiddenWrite, hidden_writes, written_names
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts
 from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_ITEMS, OUTSIDE_MEMORY, Sharing, operands_of
 from adjoint.analysis.writes import rebound_lines, statements_of, user_call, writes_in_place
@@ -36,7 +37,8 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
     statements = {s: s for s in nodes.statements(parsed.node)}
     returned = parsed.node.body[-1]
     returns = _returned_memory(storage, returned)
-    outer = _outer_writes(parsed, kinds, classifier, callee_facts, storage)
+    hidden = list(hidden_writes(parsed, kinds, classifier, callee_facts, classifier.local_names))
+    outer = _outer_writes(parsed, kinds, classifier, callee_facts, storage, hidden)
     private = []
     for write in writes_in_place(parsed.node, parsed, kinds):
         for stmt in statements_of(write, storage, statements):
@@ -58,7 +60,21 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
             return parsed.info.location(stmt), returns, outer, None
         if unseen:
             private.append(parsed.info.location(stmt))
+    into_arguments = _hidden_write_into_arguments(hidden, storage)
+    if into_arguments is not None:
+        return parsed.info.location(into_arguments), returns, outer, None
     return None, returns, outer, (private[0] if private else None)
+
+
+def _hidden_write_into_arguments(hidden: List[HiddenWrite], storage: Sharing):
+    """The node of a hidden effect (analysis/hidden_effects.py: refused where the function is
+    differentiated) that may write into its arguments (through a name that may hold one at some
+    statement), or None: a function value passed on may write into anything."""
+    for candidate, _ in hidden:
+        names = written_names(candidate)
+        if names is None or any(storage.ever.get(name, frozenset()) & storage.argument_roots for name in names):
+            return candidate.node
+    return None
 
 
 def _returned_memory(storage: Sharing, returned: gast.stmt) -> FrozenSet[str]:
@@ -83,7 +99,7 @@ def rebound_globals(parsed: ParsedFunction) -> FrozenSet[Tuple[int, str]]:
 
 
 def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier,
-                  callee_facts, storage: Sharing) -> FrozenSet[object]:
+                  callee_facts, storage: Sharing, hidden: List[HiddenWrite]) -> FrozenSet[object]:
     """The ids of the objects from outside a function (globals, closures) that it, or a function
     it calls, writes into in place, (id of globals, name) for the global names they rebind, and
     OUTSIDE_MEMORY where one writes through a local name that may hold memory from outside (which
@@ -101,4 +117,6 @@ def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Cal
         call = user_call(stmt, classifier)
         if call is not None:
             outer |= callee_facts(classifier.classify(call).func, call, kinds)[3]
+    for _, changed in hidden:  # (their writes into anything from outside)
+        outer |= changed
     return frozenset(outer)

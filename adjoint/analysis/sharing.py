@@ -26,6 +26,8 @@ from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.ranks import array_ranks
+from adjoint.analysis.reach import (NOT_HOLDING, class_reaches_outside, holds_memory, is_dunder, is_library,
+                                    is_reflection)
 from adjoint.frontend.parse import MISSING
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
@@ -60,7 +62,7 @@ SHARING_BUILTINS = (max, min, iter, next)
 # Builtins whose result holds nothing of their arguments (numbers, strings, a range); `sum` holds
 # what the lists it joins hold; any other builtin (getattr, vars, map) may return what it is given.
 VALUE_BUILTINS = (abs, float, int, complex, bool, len, round, pow, divmod, str, repr, isinstance, hash, id, range,
-                  any, all, print, format, ord, chr, type, callable)
+                  any, all, print, format, ord, chr, callable)
 # The root of the object `name = value` makes: FRESH + the statement's id.
 FRESH = "new "
 NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
@@ -104,6 +106,9 @@ class Sharing:
             if kinds.get(arg.id) != SCALAR:
                 self._bind_parameter(arg.id, frozenset({"argument " + arg.id}),
                                      frozenset({"contents of argument " + arg.id}))
+            if arg.id in classifier.parsed.fixed and kinds.get(arg.id) != SCALAR:  # a bound method's `self`
+                self.own[arg.id], self.held[arg.id] = self.own[arg.id] | outside, self.held[arg.id] | outside
+                self.ever[arg.id] = self.ever[arg.id] | outside
         for name in _defaulted_to_objects(func_node.args) - {name for name, kind in kinds.items() if kind == SCALAR}:
             self.own[name], self.held[name], self.ever[name] = [
                 facts.get(name, frozenset()) | outside for facts in (self.own, self.held, self.ever)]
@@ -196,16 +201,19 @@ class Sharing:
         if isinstance(value, (gast.List, gast.Tuple, gast.Dict)):
             elements = value.values if isinstance(value, gast.Dict) else value.elts
             return {fresh}, set().union(*[self._atom(e) for e in elements])
-        if isinstance(value, gast.Attribute) and self._outside_attribute(value):
-            return {OUTSIDE_MEMORY}, {OUTSIDE_MEMORY}
+        if isinstance(value, gast.Attribute) and (is_dunder(value.attr) or self._outside_attribute(value)):
+            return {OUTSIDE_MEMORY}, {OUTSIDE_MEMORY}  # `f.__defaults__`, `m.__dict__`, `self.__class__` too
         if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name):
             return self._attribute(value.value.id, value.attr, fresh)
+        if isinstance(value, gast.Attribute):  # `p.inner.w`: an object of what p.inner holds
+            held = self._value(value.value, fresh)[1]
+            return held, held
         if isinstance(value, gast.Subscript) or is_pop(value):
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             if not isinstance(owner, gast.Name):
                 return {fresh}, set()
             held = self._at_position(set(self.held.get(owner.id, ())), value)
-            if isinstance(value, gast.Subscript) and _selects_element(value.slice, self._rank(owner.id), self.kinds):
+            if isinstance(value, gast.Subscript) and _selects_element(value.slice, self.rank(owner.id), self.kinds):
                 return set(), set()  # a number, not a view
             fancy = isinstance(value, gast.Subscript) and _fancy(value.slice, self.kinds)
             if fancy and self.kinds.get(owner.id) != CONTAINER:
@@ -216,8 +224,24 @@ class Sharing:
         operands = [a for a in operands_of(value) if isinstance(a, gast.Name)]
         shared = set().union(*[self._atom(a) for a in operands]) if operands else set()
         if isinstance(value, gast.Call):
-            return self._call(value, fresh, shared)
+            return self._call(value, fresh, shared | self._through_holders(value))
         return {fresh}, self._joined_elements(value, operands)
+
+    def _through_holders(self, call: gast.Call) -> Set[str]:
+        """OUTSIDE_MEMORY where the call is given a module or a class of the user's (`get(config)`;
+        for a callee known only at run time, any object from outside, a function too), or a dunder
+        method of one is called (`config.__getattribute__("W")`): what they hold is memory from outside."""
+        unknown = self.classifier.classify(call).func is None
+        given = list(call.args) + [k.value for k in call.keywords]
+        if isinstance(call.func, gast.Attribute) and is_dunder(call.func.attr):
+            given.append(call.func.value)
+        for operand in given:
+            if not isinstance(operand, gast.Name) or operand.id in self.classifier.local_names:
+                continue
+            value = resolve_value(operand, self.classifier.parsed, self.classifier.local_names)
+            if holds_memory(value) or unknown and not isinstance(value, NOT_HOLDING):
+                return {OUTSIDE_MEMORY}
+        return set()
 
     def _made_items(self, fresh: str, operation, call: gast.Call) -> Set[str]:
         """The memory of the new objects a called function's result may hold (the lists of a tuple
@@ -279,7 +303,7 @@ class Sharing:
             return set(self.held.get(name.id, ()))
         return self.reaches(name.id)
 
-    def _rank(self, name: str) -> Optional[int]:
+    def rank(self, name: str) -> Optional[int]:
         rank = self.ndim.get(name)
         return rank if rank is not None else rank_of(self.kinds.get(name))
 
@@ -296,6 +320,9 @@ class Sharing:
         copied = self._outside_copy(call, fresh) if operation.kind == Callee.UNKNOWN else None
         if copied is not None:
             return copied
+        reached = self._reflected(call, func, fresh)
+        if reached is not None:
+            return reached
         made = self._made_items(fresh, operation, call)
         if operation.kind == Callee.USER:
             return self._user_result(operation.func, call, fresh, shared, made)
@@ -321,6 +348,23 @@ class Sharing:
         if func is sum:
             return {fresh}, set().union(*[self.held.get(a.id, set()) for a in call.args if isinstance(a, gast.Name)])
         return {fresh} | shared, shared
+
+    def _reflected(self, call: gast.Call, func, fresh: str) -> Optional[Tuple[Set[str], Set[str]]]:
+        """What reflection gives: `getattr(h, "a")` is `h.a`; getattr with another name, vars,
+        globals, type, ... (analysis/reach.py) may give any memory from outside; an object made by
+        a user class whose attributes or code may reach such memory may be or hold it. None for
+        any other call."""
+        if func is getattr and len(call.args) == 2 and isinstance(call.args[0], gast.Name):
+            name = call.args[1]
+            if isinstance(name, gast.Constant) and isinstance(name.value, str):
+                return self._value(gast.Attribute(call.args[0], name.value, gast.Load()), fresh)
+        if func is getattr or is_reflection(func):
+            return {fresh, OUTSIDE_MEMORY}, {OUTSIDE_MEMORY}
+        if isinstance(func, type) and not is_library(func):  # its attributes are objects of their own
+            shared = set().union(*[self._atom(a) for a in operands_of(call) if isinstance(a, gast.Name)])
+            outside = {OUTSIDE_MEMORY} if class_reaches_outside(func) else set()
+            return {fresh} | outside | shared, {"items of " + fresh} | outside | shared
+        return None
 
     def _outside_copy(self, call: gast.Call, fresh: str) -> Optional[Tuple[Set[str], Set[str]]]:
         """`W.copy()`, `W.astype(float)`, `W.sum()` of a global array: a new array (a method of a local

@@ -17,6 +17,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.hidden_effects import candidates
 from adjoint.analysis.writes import writes_its_operands
 from adjoint.frontend.parse import ParsedFunction
 
@@ -28,7 +29,10 @@ def nothing_in_place(parsed: ParsedFunction, classifier: CallClassifier) -> bool
     and nothing for its effect (see the module)."""
     if parsed.in_place or parsed.item_updates:  # (an item update stores into c[k] too: refused below)
         return False
+    local_names = classifier.local_names
     for stmt in nodes.statements(parsed.node):
+        if next(candidates(parsed, classifier, local_names, stmt), None) is not None:
+            return False
         if isinstance(stmt, _COMPOUND) or isinstance(stmt, gast.Return) and isinstance(stmt.value, gast.Name):
             continue
         if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):

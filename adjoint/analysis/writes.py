@@ -30,14 +30,15 @@ from adjoint.nodes import is_append, is_pop
 # Functions that write into their first argument: NumPy's, and the standard library's that
 # change a list in place (heapq, bisect) or whatever object they are given (operator's
 # setitem and in-place operators, which write into an array or a list).
-WRITE_FIRST_ARGUMENT = (
-    np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis,
+STANDARD_LIBRARY_WRITERS = (
     heapq.heappush, heapq.heappop, heapq.heapify, heapq.heapreplace, heapq.heappushpop,
     bisect.insort, bisect.insort_left, bisect.insort_right,
     operator.setitem, operator.delitem, operator.iadd, operator.isub, operator.imul, operator.imatmul,
     operator.itruediv, operator.ifloordiv, operator.imod, operator.ipow, operator.iand, operator.ior,
     operator.ixor, operator.ilshift, operator.irshift, operator.iconcat,
 )
+WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal,
+                        np.put_along_axis) + STANDARD_LIBRARY_WRITERS
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
 from adjoint.errors import Location
 from adjoint.frontend.names import is_frozen_distribution
-from adjoint.frontend.parse import MISSING, parse_function, unwrap
+from adjoint.frontend.parse import (DEFAULTS, MISSING, FunctionDefaults, defaults_owner, described_defaults,
+                                    described_dependency, parse_function, unwrap)
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import resolve_value
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached, shapes_from_json
@@ -115,7 +116,7 @@ def _describe_function(func: Callable):
             reached.append(unwrap(value))
         fixed.append([name, kind, target])
     record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references),
-              "at": [parsed.node.lineno, parsed.node.col_offset], "fixed": fixed}
+              "at": [parsed.node.lineno, parsed.node.col_offset], "fixed": fixed, "defaults": described_defaults(func)}
     return record, reached
 
 
@@ -410,7 +411,11 @@ def _described_dependencies(generated, found: Dependencies) -> Optional[List[lis
     generated one does; None when one is not a module's global (an attribute, a table's entry)."""
     described = []
     for namespace, name, _ in generated.dependencies:
-        owner = next((i for i, f in enumerate(found.functions) if f.__globals__ is namespace), None)
+        if isinstance(namespace, FunctionDefaults):
+            name, functions = DEFAULTS, [defaults_owner(f) for f in found.functions]
+            owner = next((i for i, f in enumerate(functions) if f is namespace.func), None)
+        else:
+            owner = next((i for i, f in enumerate(found.functions) if f.__globals__ is namespace), None)
         if owner is None:
             return None
         described.append([owner, name])
@@ -437,8 +442,7 @@ def _load(path: Path, key: str, found: Dependencies):
                                        shapes_from_json(unit.get("shapes"))))
     functions = compile_all(units)
     warnings = [Unreached(*found) for found in entry.get("warnings", ())]
-    namespaces = [found.functions[owner].__globals__ for owner, _ in entry["dependencies"]]
-    depends = [(namespace, name, namespace.get(name)) for namespace, (_, name) in zip(namespaces, entry["dependencies"])]
+    depends = [described_dependency(found.functions[owner], name) for owner, name in entry["dependencies"]]
     return Generated(functions[entry["root"]], units, depends, backward=functions.get(entry.get("backward")),
                      warnings=warnings, cache_key=key)
 

@@ -42,6 +42,8 @@ from adjoint.errors import AdjointError, Location, NonScalarOutputError
 from adjoint.rules.table import Revision
 
 MAX_WRITTEN = 4  # more type tuples than this: looked up in the dict
+# argument types -> (function, its `__defaults__`) for each function whose defaults an entry's code holds
+Guards = Dict[tuple, Tuple[Tuple[Callable, tuple], ...]]
 
 GRAD_TAIL = """
 try:
@@ -122,7 +124,7 @@ def _written(table: Dict[tuple, Callable]) -> List[Tuple[tuple, Callable]]:
             if isinstance(key, tuple) and all(isinstance(item, type) for item in key)]
 
 
-def _tests(entries: List[Tuple[tuple, Callable]], namespace: Dict[str, object]) -> List[str]:
+def _tests(entries: List[Tuple[tuple, Callable]], namespace: Dict[str, object], guards: Guards) -> List[str]:
     """For each entry, the condition that the arguments have its types (names put in namespace)."""
     conditions = []
     for number, (types, function) in enumerate(entries):
@@ -131,8 +133,26 @@ def _tests(entries: List[Tuple[tuple, Callable]], namespace: Dict[str, object]) 
             namespace[f"_t{number}_{position}"] = kind
             tests.append(f"type(args[{position}]) is _t{number}_{position}")
         namespace[f"_f{number}"] = function
-        conditions.append(" and ".join(tests))
+        conditions.append(" and ".join(tests + _guard_tests(number, guards.get(types, ()), namespace)))
     return conditions
+
+
+def _guard_tests(number: int, guards: Tuple[Tuple[Callable, tuple], ...], namespace: Dict[str, object]) -> List[str]:
+    """`_o0_0.__defaults__ is _d0_0`: the functions' defaults are those the entry was generated with."""
+    tests = []
+    for index, (owner, defaults) in enumerate(guards):
+        namespace[f"_o{number}_{index}"], namespace[f"_d{number}_{index}"] = owner, defaults
+        tests.append(f"_o{number}_{index}.__defaults__ is _d{number}_{index}")
+    return tests
+
+
+def guard(table: Dict[tuple, Callable], guards: Guards, key: tuple, function: Callable,
+          held: Optional[Tuple[Tuple[Callable, tuple], ...]]) -> None:
+    """Put `function` in table under key, for the cached call to compare the defaults it holds
+    (`held`, see Guards) on each call; None: take out what key had."""
+    table.pop(key, None), guards.pop(key, None)
+    if held is not None:
+        table[key], guards[key] = function, held
 
 
 def _define(lines: List[str], namespace: Dict[str, object], name: str) -> Callable:
@@ -140,16 +160,17 @@ def _define(lines: List[str], namespace: Dict[str, object], name: str) -> Callab
     return namespace[name]
 
 
-def picker(table: Dict[tuple, Callable]) -> Callable[[tuple], Optional[Callable]]:
-    """A function of the arguments giving table[tuple(map(type, args))], or None when absent."""
+def picker(table: Dict[tuple, Callable], guards: Optional[Guards] = None) -> Callable[[tuple], Optional[Callable]]:
+    """A function of the arguments giving table[tuple(map(type, args))], or None when absent (or
+    when the defaults an entry holds, `guards`, have changed)."""
     entries = _written(table)
     if not entries:
         return _none
-    if len(entries) > MAX_WRITTEN:
+    if len(entries) > MAX_WRITTEN and not guards:
         return lambda args: table.get(tuple(map(type, args)))
     namespace: Dict[str, object] = {}
     lines = ["def pick(args):"]
-    for number, condition in enumerate(_tests(entries, namespace)):
+    for number, condition in enumerate(_tests(entries, namespace, guards or {})):
         lines += [f"    if {condition}:", f"        return _f{number}"]
     lines.append("    return None")
     return _define(lines, namespace, "pick")
@@ -173,9 +194,10 @@ class CachedCall:
         if derived is not None:
             derived.__call__ = call
 
-    def update(self, table: Dict[tuple, Callable], seen: int) -> None:
-        """Write the call for table, valid while the rules' revision is `seen`."""
-        self._set(self.written(table))
+    def update(self, table: Dict[tuple, Callable], seen: int, guards: Optional[Guards] = None) -> None:
+        """Write the call for table, valid while the rules' revision is `seen` (and, for an entry
+        with guards, while those functions' defaults are the ones it holds)."""
+        self._set(self.written(table, guards))
         if self.revision.value != seen:  # changed since: its rules_changed may have come before this
             self._set(self.general)
 
@@ -183,16 +205,17 @@ class CachedCall:
         """The written call compares no revision: calls go the general way, which generates again."""
         self._set(self.general)
 
-    def written(self, table: Dict[tuple, Callable]) -> Callable:
+    def written(self, table: Dict[tuple, Callable], guards: Optional[Guards] = None) -> Callable:
         entries = _written(table)
         if not entries or len(entries) > MAX_WRITTEN:
             return self.general
         cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _float=float,
                      _ndarray=np.ndarray, _is_complex=is_complex)
-        return _closure(_call_lines(entries, self.tail, cells), cells)
+        return _closure(_call_lines(entries, self.tail, cells, guards or {}), cells)
 
 
-def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object]) -> List[str]:
+def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object],
+                guards: Guards) -> List[str]:
     """The cached call for these type tuples (the functions and types put in cells).
 
     Its parameters are positional-only and default to MISSING, so that no call can fail to
@@ -217,6 +240,7 @@ def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[st
             tests.append(f"type({name}) is {type_name}")
         if len(types) < width:
             tests.append(f"{parameters[len(types)]} is _missing")
+        tests += _guard_tests(number, guards.get(types, ()), cells)
         lines.append(f"    if {' and '.join(tests) or 'True'}:")
         call = f"_f{number}({', '.join(parameters[:len(types)])})"
         lines += ["        " + line for line in tail.format(call=call).strip("\n").splitlines()]

@@ -7,7 +7,7 @@ import functools
 import inspect
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
 
@@ -131,6 +131,79 @@ class ClosureCell:
         return id(self.cell)
 
 
+class FunctionDefaults:
+    """The default values of a function seen as a one-entry mapping (as generated.Generated's
+    dependencies read them): it holds `SAME` while they are the objects a derivative was generated
+    with, so that one is regenerated once `__defaults__` or `__kwdefaults__` changes."""
+
+    SAME = object()
+
+    def __init__(self, func: Callable):
+        self.func = func
+        self.positional = func.__defaults__
+        self.keywords = tuple((func.__kwdefaults__ or {}).items())
+
+    def get(self, name: str, default: Any = None) -> Any:
+        func = self.func
+        if func.__defaults__ is not self.positional:
+            return default
+        if self.keywords or func.__kwdefaults__:
+            keywords = func.__kwdefaults__ or {}
+            if len(keywords) != len(self.keywords) or any(keywords.get(k, MISSING) is not v for k, v in self.keywords):
+                return default
+        return self.SAME
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, FunctionDefaults) and other.func is self.func
+
+    def __hash__(self) -> int:
+        return id(self.func)
+
+
+def defaults_dependency(func: Callable) -> List[Tuple[FunctionDefaults, str, object]]:
+    """The dependency of a derivative on func's default values, where it has any."""
+    if func.__defaults__ is None and not func.__kwdefaults__:
+        return []
+    return [(FunctionDefaults(func), "defaults", FunctionDefaults.SAME)]
+
+
+def guards_of(dependencies: list) -> Optional[Tuple[Tuple[Callable, tuple], ...]]:
+    """(function, its `__defaults__`) for each function whose defaults a derivative holds, where
+    they are all it depends on (no keyword-only defaults, which change in place): a cached call
+    compares those alone. None otherwise."""
+    if not all(isinstance(namespace, FunctionDefaults) and not namespace.keywords and not namespace.func.__kwdefaults__
+               for namespace, _, _ in dependencies):
+        return None
+    return tuple((namespace.func, namespace.positional) for namespace, _, _ in dependencies)
+
+
+DEFAULTS = "<defaults>"  # the name of a defaults dependency where a disk cache entry describes it
+
+
+def defaults_owner(func: Callable) -> Callable:
+    """The function whose defaults a derivative of func (a bound method, a specialization) reads."""
+    func = unwrap(getattr(func, "__func__", func))
+    specialization = getattr(func, "__adjoint_specialized__", None)
+    return specialization.origin if specialization is not None else func
+
+
+def described_defaults(func: Callable) -> List[Any]:
+    """func's default values as a cache key holds them: numbers and strings by value, any other
+    object by its type (its expression is part of the source)."""
+    owner = defaults_owner(func)
+    values = [[None, value] for value in owner.__defaults__ or ()] + sorted(
+        [name, value] for name, value in (owner.__kwdefaults__ or {}).items())
+    return [[name, repr(value) if type(value) in _LITERALS else type(value).__qualname__] for name, value in values]
+
+
+def described_dependency(func: Callable, name: str) -> tuple:
+    """The dependency a disk cache entry describes by (func, name): a global name of func's module,
+    or (name DEFAULTS) func's defaults."""
+    if name == DEFAULTS:
+        return defaults_dependency(defaults_owner(func))[0]
+    return func.__globals__, name, func.__globals__.get(name)
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "<missing>"
@@ -214,9 +287,9 @@ def parse_function(func: Callable) -> ParsedFunction:
                 continue
             cells.append((ClosureCell(cell), var, namespace[var]))
     node = _fresh_tree(node)
-    _defaults_as_values(node, origin)
+    _defaults_as_values(node, origin, namespace)
     bind_local_imports(node, namespace)
-    parsed = ParsedFunction(func, node, info, namespace, dependencies=cells)
+    parsed = ParsedFunction(func, node, info, namespace, dependencies=cells + defaults_dependency(origin))
     parsed.fixed.update(fixed)
     if specialization is not None:
         _specialize(parsed, specialization)
@@ -280,21 +353,45 @@ def _remove_parameter(arguments: gast.arguments, name: str) -> None:
 _LITERALS = (bool, int, float, complex, str, bytes, type(None))
 
 
-def _defaults_as_values(node: gast.FunctionDef, func: Callable) -> None:
-    """Default values that are plain numbers replace their expressions: `k=SCALE * 2` was
-    evaluated once, when `def` ran, and the derivative must use that value, not a new one."""
+def _defaults_as_values(node: gast.FunctionDef, func: Callable, namespace: Dict[str, Any]) -> None:
+    """Default values replace their expressions where those may no longer give them: `k=SCALE * 2`
+    and `w=np.random.rand(3)` were evaluated once, when `def` ran, and the derivative must use
+    those values, not new ones. A number becomes a constant; another object a name of its own
+    (`_default_w`, in namespace), unless its expression still names it (`act=np.tanh`, `w=W`)."""
     arguments = node.args
     values = func.__defaults__ or ()
+    positional = arguments.args[len(arguments.args) - len(arguments.defaults):]
     if len(values) == len(arguments.defaults):
-        arguments.defaults = [_constant(value, expr) for value, expr in zip(values, arguments.defaults)]
+        arguments.defaults = [_as_value(value, expr, arg.id, func, namespace)
+                              for arg, value, expr in zip(positional, values, arguments.defaults)]
     keyword_values = func.__kwdefaults__ or {}
     arguments.kw_defaults = [
-        _constant(keyword_values[arg.id], expr) if expr is not None and arg.id in keyword_values else expr
+        _as_value(keyword_values[arg.id], expr, arg.id, func, namespace)
+        if expr is not None and arg.id in keyword_values else expr
         for arg, expr in zip(arguments.kwonlyargs, arguments.kw_defaults)
     ]
 
 
-def _constant(value: Any, expr: gast.expr) -> gast.expr:
-    if type(value) not in _LITERALS:
+def _as_value(value: Any, expr: gast.expr, parameter: str, func: Callable, namespace: Dict[str, Any]) -> gast.expr:
+    if type(value) in _LITERALS:
+        return gast.copy_location(gast.Constant(value=value, kind=None), expr)
+    if _named(expr, func, namespace) is value:
         return expr
-    return gast.copy_location(gast.Constant(value=value, kind=None), expr)
+    name = f"_default_{parameter}"
+    namespace[name] = value
+    return gast.copy_location(gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None), expr)
+
+
+def _named(expr: gast.expr, func: Callable, namespace: Dict[str, Any]) -> Any:
+    """What a name or a chain of attributes names now (MISSING for any other expression)."""
+    if isinstance(expr, gast.Name):
+        found = namespace.get(expr.id, MISSING)
+        found = func.__globals__.get(expr.id, MISSING) if found is MISSING else found
+        return vars(builtins).get(expr.id, MISSING) if found is MISSING else found
+    if isinstance(expr, gast.Attribute):
+        owner = _named(expr.value, func, namespace)
+        try:
+            return MISSING if owner is MISSING else getattr(owner, expr.attr, MISSING)
+        except Exception:  # a property that fails: the expression no longer gives the value
+            return MISSING
+    return MISSING

@@ -2,7 +2,8 @@
 a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
-and dataclasses built in the function (normalize/records.py)."""
+and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
+known object (normalize/super_calls.py)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -13,6 +14,7 @@ from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.map_filter import lower_map_filter
 from adjoint.normalize.records import build_records
+from adjoint.normalize.super_calls import bind_super_calls
 
 
 def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
@@ -21,3 +23,4 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     lower_map_filter(parsed, fresh)
     lower_keyed(parsed, fresh)
     build_records(parsed, fresh)
+    bind_super_calls(parsed, fresh)

@@ -46,7 +46,7 @@ def _is_number(expr: gast.expr) -> bool:
 
 def _number_assigned(stmt: gast.stmt, facts: Facts, parameters) -> Optional[str]:
     """d_t for `d_t = 1.0`, where d_t is the adjoint of a temporary (not a parameter); else None."""
-    if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and _is_number(stmt.value):
+    if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name and _is_number(stmt.value):
         name = stmt.targets[0].id
         if name in facts.adjoint_names and facts.is_temporary(name) and name not in parameters:
             return name

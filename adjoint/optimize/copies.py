@@ -77,14 +77,17 @@ class _Block:
             return
         for index in self.copies:
             self.names.update((block[index].targets[0].id, block[index].value.id))
+        names = self.names
         for position, stmt in enumerate(block):
             reads, assigns = tree_facts.of(stmt)
-            for name in reads & self.names:
+            if reads.isdisjoint(names) and assigns.isdisjoint(names):
+                continue  # most statements: no set made for them
+            for name in reads & names:
                 self.readers[name].append(position)
-            for name in assigns & self.names:
+            for name in assigns & names:
                 self.assigners[name].append(position)
             if not simple(stmt):
-                for name in (reads | assigns) & self.names:
+                for name in (reads | assigns) & names:
                     self.barriers[name].append(position)
 
     def propagate(self) -> bool:

@@ -121,18 +121,19 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], sett
                 break
         stmt = block[index]
         index += 1
-        if nodes.is_comment(stmt):
+        if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name:
+            assignment = settled.assignment(stmt, facts)
+        elif nodes.is_comment(stmt):
             continue
-        simple = isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-        pure, candidate, read = settled.value_facts(stmt, facts) if simple else (False, False, set())
-        if not pure:
+        else:
+            assignment = None
+        if assignment is None or not assignment.pure:
             available.clear()  # compound statements, effects: start again after them
             settled.add(block, start, index, stretch_changed)
             start, stretch_changed = index, False
             continue
-        target = stmt.targets[0].id
-        shareable = candidate and target not in returned
-        key = settled.key(stmt, available.copies) if shareable else None
+        target, read = assignment.target, assignment.reads
+        key = assignment.key(available.copies) if assignment.candidate and target not in returned else None
         found = available.values.get(key) if key is not None else None
         if found is not None and found[0] not in returned:
             stmt.value = nodes.name(found[0])
@@ -146,37 +147,54 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], sett
     return changed
 
 
+class _Assignment:
+    """What the scan asks of an assignment to a name, kept until a pass changes it: whether its
+    value is pure (as dce.is_pure), whether it is worth sharing (an operation, not an atom, and
+    nothing that builds a mutable container), the names it reads (the statement's: its target is
+    stored, not read), and its value's key."""
+
+    __slots__ = ("stmt", "summary", "target", "pure", "candidate", "reads", "_key", "_names")
+
+    def __init__(self, assignment: gast.Assign, summary, facts: Facts):
+        self.stmt = assignment  # held, which keeps its id from being reused while it is kept
+        self.summary = summary
+        self.target = assignment.targets[0].id
+        self.pure = summary.pure(facts)
+        self.candidate = not nodes.is_atom(assignment.value) and not summary.container
+        self.reads = summary.reads
+        self._key: Optional[str] = None
+        self._names: Set[str] = set()
+
+    def key(self, copies: Dict[str, str]) -> str:
+        """_key of its value under `copies`: the key with no copies, made once, when no name in it
+        holds a copy."""
+        if self._key is None:
+            self._key = _key(self.stmt.value, {})
+            self._names = set(self.summary.loads) | set(self.summary.stores)
+        if copies and not copies.keys().isdisjoint(self._names):
+            return _key(self.stmt.value, copies)
+        return self._key
+
+
 class _Settled:
-    """What the pass keeps from one run to the next: each assignment's value facts and key, and
-    the stretches of blocks in which it shared nothing (`SettledStretches`, under the same names
-    returned). A stretch starts where the scan knows nothing (a block's start, after a compound
-    statement or an effect) and ends with the statement after which it knows nothing again, or
-    with its block; what the pass does in it depends on it alone."""
+    """What the pass keeps from one run to the next: what it asks of each assignment
+    (`_Assignment`), and the stretches of blocks in which it shared nothing (`SettledStretches`,
+    under the same names returned). A stretch starts where the scan knows nothing (a block's
+    start, after a compound statement or an effect) and ends with the statement after which it
+    knows nothing again, or with its block; what the pass does in it depends on it alone."""
 
     def __init__(self, tree_facts, returned: Set[str]):
         self.summaries = tree_facts
-        self.keys = tree_facts.settled_for("cse keys")  # id(assignment) -> (it, _key with no copies, its names)
+        self.assignments = tree_facts.settled_for("cse assignments")  # id(assignment) -> _Assignment
         self.stretches = SettledStretches(tree_facts, "cse")
         self.returned = frozenset(returned)
 
-    def value_facts(self, assignment: gast.Assign, facts: Facts) -> Tuple[bool, bool, Set[str]]:
-        """Whether the value of an assignment to a name is pure (as dce.is_pure), whether it is
-        worth sharing (an operation, not an atom, and nothing that builds a mutable container),
-        and the names it reads (the statement's: its target is stored, not read)."""
-        summary = self.summaries.summary(assignment)
-        return summary.pure(facts), not nodes.is_atom(assignment.value) and not summary.container, summary.reads
-
-    def key(self, assignment: gast.Assign, copies: Dict[str, str]) -> str:
-        """_key of its value under `copies`: the key with no copies, kept until a pass changes the
-        assignment, when no name in it holds a copy."""
-        found = self.keys.get(id(assignment))
+    def assignment(self, stmt: gast.Assign, facts: Facts) -> _Assignment:
+        """The kept facts of an assignment to a name."""
+        found = self.assignments.get(id(stmt))
         if found is None:
-            summary = self.summaries.summary(assignment)
-            names = set(summary.loads) | set(summary.stores)
-            found = self.keys[id(assignment)] = (assignment, _key(assignment.value, {}), names)
-        if copies and not copies.keys().isdisjoint(found[2]):
-            return _key(assignment.value, copies)
-        return found[1]
+            found = self.assignments[id(stmt)] = _Assignment(stmt, self.summaries.summary(stmt), facts)
+        return found
 
     def skip(self, block: List[gast.stmt], start: int) -> int:
         """Where the scan goes on: past the settled stretches from block[start] on."""

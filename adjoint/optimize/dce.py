@@ -60,9 +60,11 @@ class _Liveness:
         self.tree_facts = facts.unchanged.statements()
         self.reads = self.tree_facts.of
 
-    def pure_value(self, assignment: gast.Assign) -> bool:
-        """Whether the value of an assignment to a name is pure (from its kept summary)."""
-        return self.tree_facts.summary(assignment).pure(self.facts)
+    def droppable(self, assignment: gast.Assign) -> bool:
+        """Whether the value of an assignment to a name is pure and calls none of the checks (from
+        its kept summary: the calls of its value are the statement's)."""
+        summary = self.tree_facts.summary(assignment)
+        return summary.pure(self.facts) and not self.facts.calls_a_check(summary.calls)
 
     def block(self, stmts: List[gast.stmt], live: Set[str]) -> Tuple[List[gast.stmt], Set[str]]:
         """Scan stmts backward from `live`, a set the scan owns and updates in place (callers pass a copy)."""
@@ -86,7 +88,7 @@ class _Liveness:
     def statement(self, stmt: gast.stmt, live: Set[str]) -> Tuple[bool, Set[str]]:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
-            if target not in live and self.pure_value(stmt) and not self.facts.calls_a_check(stmt.value):
+            if target not in live and self.droppable(stmt):
                 return False, live
             if isinstance(stmt.value, gast.Name) and stmt.value.id == target:
                 return False, live

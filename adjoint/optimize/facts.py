@@ -45,10 +45,9 @@ class Facts:
         func = _resolve_dotted(func_node, self.resolve)
         return any(func is known for known in BILINEAR)
 
-    def calls_a_check(self, expr: gast.expr) -> bool:
-        """Whether expr calls one of CHECKS."""
-        return any(isinstance(node, gast.Call) and any(_resolve_dotted(node.func, self.resolve) is check
-                                                      for check in CHECKS) for node in nodes.walk(expr))
+    def calls_a_check(self, calls: Iterable[gast.Call]) -> bool:
+        """Whether one of these calls (those of an expression) calls one of CHECKS."""
+        return any(any(_resolve_dotted(call.func, self.resolve) is check for check in CHECKS) for call in calls)
 
     def is_temporary(self, identifier: str) -> bool:
         """A name the compiler made up (not the user's, nor the adjoint of one of the user's)."""

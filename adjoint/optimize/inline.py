@@ -180,6 +180,12 @@ def _counts_read(stretch: List[gast.stmt], facts: Facts, loads: Counter, stores:
     return tuple((name, loads[name], stores[name]) for name in assigned)
 
 
+def _counted_alike(kept: tuple, loads: Counter, stores: Counter) -> bool:
+    """Whether the counts `_counts_read` kept for a stretch are its counts still (for a settled
+    stretch: the same statements, assigning the same temporaries)."""
+    return all(loads[name] == loaded and stores[name] == stored for name, loaded, stored in kept)
+
+
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Inline every single-use temporary that may move to its use. A value moves along its block no
@@ -193,10 +199,11 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     for block in facts.unchanged.blocks(tree):
         start = 0
         while start < len(block):
-            stop = stretch_end(block, start)
-            stretch = block[start:stop]
-            counts = _counts_read(stretch, facts, loads, stores)
-            if settled.end(block, start, counts) == start:
+            stop = settled.end_where(block, start, lambda kept: _counted_alike(kept, loads, stores))
+            if stop == start:
+                stop = stretch_end(block, start)
+                stretch = block[start:stop]
+                counts = _counts_read(stretch, facts, loads, stores)
                 candidates = {name for name, loaded, stored in counts if loaded == 1 and stored == 1}
                 if candidates and _Block(stretch, facts, loads, stores, tree_facts, candidates).run():
                     block[start:stop] = stretch  # the same list: the blocks kept (Unchanged) stay the tree's

@@ -111,7 +111,31 @@ def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> Non
 _KEPT = (gast.Assign, gast.Expr, gast.Return)  # statements whose facts are kept: no statement inside
 _EFFECTS = frozenset({gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await})  # what no pure value holds
 _CONTAINERS = frozenset({gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp})
-_ATOMS = (gast.Name, gast.Constant)
+
+
+def _told_nodes(stmt: gast.stmt) -> List[gast.AST]:
+    """The nodes of an assignment, expression statement or return that tell its summary something,
+    those of every_node but the arithmetic between them: a walk that passes through binary and
+    unary operations (their operators hold nothing) and over constants, most of the nodes of the
+    compiler's statements, without keeping them. Below any other node, every_node finds them all."""
+    if stmt.__class__ not in _KEPT:
+        return nodes.every_node(stmt)
+    found: List[gast.AST] = []
+    pending = [*stmt.targets, stmt.value] if stmt.__class__ is gast.Assign else [stmt.value]
+    binop, unaryop, constant, name = gast.BinOp, gast.UnaryOp, gast.Constant, gast.Name
+    while pending:
+        node = pending.pop()
+        cls = node.__class__
+        if cls is binop:
+            pending.append(node.left)
+            pending.append(node.right)
+        elif cls is unaryop:
+            pending.append(node.operand)
+        elif cls is name:
+            found.append(node)
+        elif cls is not constant and node is not None:  # `return` alone has no value
+            found += nodes.every_node(node)
+    return found
 
 
 class Summary:
@@ -133,12 +157,7 @@ class Summary:
         self.calls: List[gast.Call] = []
         self.effect = self.container = self.item_store = False
         self._pure: Optional[bool] = None
-        targets = getattr(stmt, "targets", None)
-        if targets is not None and len(targets) == 1 and targets[0].__class__ is gast.Name \
-                and stmt.value.__class__ in _ATOMS:
-            self._add([targets[0], stmt.value])  # `x = y`, `x = 1.0`: no other node (a name's context is none)
-        else:
-            self._add(nodes.every_node(stmt))
+        self._add(_told_nodes(stmt))
 
     def _add(self, found: List[gast.AST]) -> None:
         """Add what these nodes (those of the statement) tell."""
@@ -243,12 +262,18 @@ class SettledStretches:
 
     def end(self, block: List[gast.stmt], start: int, context: Any = None) -> int:
         """The end of the settled stretch that starts at block[start], or start where none does."""
+        return self.end_where(block, start, lambda kept: kept == context)
+
+    def end_where(self, block: List[gast.stmt], start: int, holds: Callable[[Any], bool]) -> int:
+        """`end`, the context the stretch was settled under told to hold still by holds(that
+        context): for a pass whose context is made from the stretch, which then need not be found
+        to be asked."""
         found = self.stretches.get(id(block[start]))
         if found is None:
             return start
         stretch, to_the_end, kept_context = found
         stop = start + len(stretch)
-        if stop > len(block) or (stop == len(block)) != to_the_end or kept_context != context:
+        if stop > len(block) or (stop == len(block)) != to_the_end or not holds(kept_context):
             return start
         if not all(map(operator.is_, block[start:stop], stretch)):
             return start

@@ -69,8 +69,9 @@ class _Zeros:
         return known
 
     def statement(self, stmt: gast.stmt, known: Set[str]) -> Set[str]:
-        if isinstance(stmt, gast.Assign):
-            self.substitute(stmt, stmt.value, known)
+        if stmt.__class__ is gast.Assign:  # most statements: asked first, by class
+            if known:
+                self.substitute(stmt, stmt.value, known)
             target = stmt.targets[0]
             if target.__class__ is not gast.Name:
                 known -= set(nodes.names_stored(target)) | set(nodes.names_read(target))
