@@ -33,6 +33,9 @@ class GeneratedFunction:
     # For a backward half (see ad/split.py): the name of its forward half and the kinds of the
     # parameters that forward half was generated for.
     forward_half: Optional[Tuple[str, Dict[str, str]]] = None
+    # For both halves: the kinds of the forward half's value and of its residuals, by position
+    # where they are tuples (analysis/derived_kinds.py).
+    shapes: Optional[Tuple[Any, Any]] = None
 
 
 @dataclass
@@ -68,6 +71,15 @@ class Generated:
     @property
     def source(self) -> str:
         return "\n\n".join(unit.source for unit in self.units)
+
+
+def shapes_from_json(described) -> Optional[tuple]:
+    """GeneratedFunction.shapes as the disk cache stores them (lists for tuples)."""
+    def rebuilt(item):
+        return tuple(rebuilt(i) for i in item) if isinstance(item, list) else None if item is None else str(item)
+    if not (isinstance(described, list) and len(described) == 2 and isinstance(described[1], dict)):
+        return None
+    return rebuilt(described[0]), {str(name): rebuilt(shape) for name, shape in described[1].items()}
 
 
 class Deferred:

@@ -32,6 +32,7 @@ from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
 from adjoint.analysis.argument_facts import argument_facts, rebound_globals
 from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.derived_kinds import halves_shapes
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
 from adjoint.analysis.positions import returned_positions
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_facts, forward_half_of
@@ -411,6 +412,7 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     if mode == Mode.FORWARD:
         tree = forward.materialize_zero_tangents(tree, ctx)
     call_origins(tree, ctx)
+    residuals = split.residual_names(tree) if mode == Mode.FORWARD_PASS else None
     trees = split.split(tree, tree.name, backward_name, ctx.namer) if mode == Mode.FORWARD_PASS else (tree,)
     bindings = dict(ctx.parsed.namespace)
     bindings.update(ctx.bindings)
@@ -421,6 +423,7 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     if len(units) == 2:
         params = nodes.parameters(ctx.func_node)
         units[1].forward_half = (units[0].name, {p: ctx.kinds[p] for p in params if p in ctx.kinds})
+        units[0].shapes, units[1].shapes = halves_shapes(ctx.kinds, ctx.func_node, ctx.sites.mutated, residuals, trees[1])
     return units
 
 

@@ -315,7 +315,7 @@ class ReverseAD:
             if not scalar and shapes.result_shaped_like(func, param, bindings, self.ctx.kinds):
                 expr = shapes.without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
-        if scalar or _takes_symbolic_zero(func):
+        if scalar or _takes_symbolic_zero(func) or shapes.helper_takes_symbolic_zero(func, bindings, self.ctx.kinds):
             return code
         return self._guarded(target, code)
 

@@ -35,7 +35,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.recompute import control_reads
-from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR
+from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, is_array
 from adjoint.templates import RESULT
 
 # helper -> the position of the argument it reads only for its type, shape and dtype
@@ -121,3 +121,26 @@ def without_unbroadcast(expr: gast.expr, operand: gast.expr, bound: Dict[str, ob
             and expr.args[1].id == operand.id):
         return expr.args[0]
     return expr
+
+
+# ----- helpers whose adjoint takes the symbolic zero ----------------------------------------
+
+# Runtime helpers (met in derivative code differentiated again) whose adjoint rules give a zero
+# of the right shape from the symbolic zero `0.0` when every value they touch is a number or an
+# array: unbroadcast's adjoint broadcasts it, broadcast_like's and gradient_like's unbroadcast it,
+# add_adjoints' passes it on. (unreduce's sums it over an axis: not for a number.)
+_ZERO_TAKING_HELPERS = (runtime.unbroadcast, runtime.broadcast_like, runtime.gradient_like, runtime.add_adjoints)
+
+
+def helper_takes_symbolic_zero(func, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
+    """Whether the adjoint of this helper call needs no `reached` guard: its arguments and result
+    are numbers or arrays (no list, whose adjoint is one item by item)."""
+    if not any(func is helper for helper in _ZERO_TAKING_HELPERS):
+        return False
+    for atom in bindings.values():
+        if isinstance(atom, gast.Constant) and type(atom.value) in (int, float):
+            continue
+        kind = kinds.get(atom.id) if isinstance(atom, gast.Name) else None
+        if kind != SCALAR and not is_array(kind):
+            return False
+    return True

@@ -47,8 +47,7 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
     primal, adjoint = tree.body[:cut], tree.body[cut + 1:]
     value = tree.body[cut].value.args[0]
     seed, *params = [arg.id for arg in tree.args.args] + [arg.id for arg in tree.args.kwonlyargs]
-    bound = set(params) | {name for stmt in primal for name in nodes.names_stored(stmt)}
-    kept = sorted((set(name for stmt in adjoint for name in nodes.names_read(stmt)) & bound) - {seed})
+    kept, unbound = residual_names(tree)
     if len(kept) == 1:
         residuals, unpack = nodes.name(kept[0]), []
         parameter = kept[0]
@@ -57,8 +56,6 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
         parameter = namer.exact("residuals")
         targets = nodes.tuple_of(nodes.name(name, store=True) for name in kept)
         unpack = [nodes.assign_to(targets, nodes.name(parameter))] if kept else []
-    assigned = _surely_assigned(primal)
-    unbound = [name for name in kept if name not in params and name not in assigned]
     forward_args = nodes.clone(tree.args)
     forward_args.args = forward_args.args[1:]
     forward_body = [nodes.assign(name, nodes.constant(None)) for name in unbound] + primal
@@ -69,6 +66,18 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
     )
     return (_function(forward_name, forward_args, forward_body),
             _function(backward_name, backward_args, unpack + _copied(adjoint, kept) + adjoint))
+
+
+def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
+    """The names the backward half of a vjp function holding a marker is given, in their order
+    in the residuals, and those of them the forward half may leave unassigned (None)."""
+    cut = next(i for i, stmt in enumerate(tree.body) if _is_marker(stmt))
+    primal, adjoint = tree.body[:cut], tree.body[cut + 1:]
+    seed, *params = [arg.id for arg in tree.args.args] + [arg.id for arg in tree.args.kwonlyargs]
+    bound = set(params) | {name for stmt in primal for name in nodes.names_stored(stmt)}
+    kept = sorted((set(name for stmt in adjoint for name in nodes.names_read(stmt)) & bound) - {seed})
+    assigned = _surely_assigned(primal)
+    return kept, [name for name in kept if name not in params and name not in assigned]
 
 
 def _copied(adjoint: List[gast.stmt], kept: List[str]) -> List[gast.stmt]:

@@ -69,11 +69,12 @@ def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
 
 
 class _Inference:
-    def __init__(self, classifier: CallClassifier, kinds: Dict[str, Optional[str]], callee_kind):
+    def __init__(self, classifier: CallClassifier, kinds: Dict[str, Optional[str]], callee_kind, shapes):
         self.classifier = classifier
         self.kinds = kinds
         self.callee_kind = callee_kind
         self.items: Dict[str, Optional[str]] = {}  # the kind of every item of a list name
+        self.shapes = shapes  # the tuples whose items' kinds are known (analysis/derived_kinds.py)
 
     def argument_kinds(self, call: gast.Call) -> Optional[Tuple[Optional[str], ...]]:
         return tuple(self.atom(a) for a in call.args), tuple((k.arg, self.atom(k.value)) for k in call.keywords)
@@ -141,6 +142,9 @@ class _Inference:
     def subscript(self, expr: gast.Subscript) -> Optional[str]:
         """A slice of a list is a list; an item of a list whose items are all lists is a list; a
         slice of an array is an array."""
+        shape = self.shapes.shape(expr)
+        if shape is not None:
+            return self.shapes.kind(shape)
         owner = self.atom(expr.value)
         if is_array(owner) and _slices(expr.slice):
             return array_kind(self.sliced_rank(rank_of(owner), expr.slice))
@@ -211,6 +215,9 @@ class _Inference:
         if operation.kind not in (Callee.RULE, Callee.NONDIFF):
             return UNKNOWN
         func = operation.func
+        if self.shapes.is_helper(func):
+            kinds = [self.atom(argument) for argument in expr.args]
+            return self.shapes.helper_kind(func, kinds, lambda: self.elementwise(expr.args[:2]))
         if func in (list, tuple):
             return CONTAINER
         if func is runtime.make_record:  # a NamedTuple from a tuple of its fields, a dataclass from a dict
@@ -243,7 +250,9 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
     item_definitions = list(_item_definitions(func_node))
     for name in {target for target, _ in definitions} - set(parameter_kinds):
         kinds[name] = _BOTTOM
-    inference = _Inference(classifier, kinds, callee_kind)
+    from adjoint.analysis.derived_kinds import DerivedShapes  # it reads this module's kinds
+    shapes = DerivedShapes.of(func_node, classifier, definitions)
+    inference = _Inference(classifier, kinds, callee_kind, shapes)
     parameters = {arg.id: UNKNOWN for arg in func_node.args.args + func_node.args.kwonlyargs}
     changed = True
     while changed:  # each definition joins its kind in at once: kinds only grow, so this ends
@@ -264,17 +273,24 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
     inferred = Kinds((name, kind if kind is not _BOTTOM else UNKNOWN) for name, kind in kinds.items())
     inferred.items_of = {name: kind if kind is not _BOTTOM else UNKNOWN for name, kind in inference.items.items()}
     inferred.sometimes_lists = {target for (target, _), kind in zip(definitions, given) if kind == CONTAINER}
+    inferred.shapes = shapes.tuples(inferred)
     return inferred
 
 
 class Kinds(dict):
-    """The kind of every name; `items_of` holds the kind of the items of each list, and
-    `sometimes_lists` the names some definition of which gives a list or tuple."""
+    """The kind of every name; `items_of` holds the kind of the items of each list,
+    `sometimes_lists` the names some definition of which gives a list or tuple, and `shapes` the
+    kinds of the items of the tuples known by position (analysis/derived_kinds.py)."""
 
     def __init__(self, *args):
         super().__init__(*args)
         self.items_of: Dict[str, str] = {}
         self.sometimes_lists: Set[str] = set()
+        self.shapes: Dict[str, tuple] = {}
+
+    def shape_of(self, name: str):
+        """The name's shape: the kinds of its items by position for a tuple known so, else its kind."""
+        return self.shapes.get(name) or self.get(name, UNKNOWN)
 
 
 def _definitions(func_node: gast.FunctionDef):
@@ -347,7 +363,7 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
             if passed is not None:
                 found.add(passed)
                 changed = True
-            if target in found or kinds.get(target) in (SCALAR, CONTAINER):
+            if target in found or kinds.get(target) in (SCALAR, CONTAINER) or is_array(kinds.get(target)):
                 continue
             read = isinstance(value, (gast.Subscript, gast.Attribute)) and isinstance(value.value, gast.Name)
             popped = nodes.is_pop(value) and kinds.get(target, UNKNOWN) == UNKNOWN

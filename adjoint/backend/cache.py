@@ -43,12 +43,12 @@ from adjoint.frontend.parse import (DEFAULTS, MISSING, FunctionDefaults, default
                                     described_dependency, parse_function, unwrap)
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import resolve_value
-from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached
+from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached, shapes_from_json
 from adjoint.normalize.unroll import TableKeys
 from adjoint.options import Options
 from adjoint.version import __version__
 
-FORMAT = 3
+FORMAT = 4
 MAX_FUNCTIONS = 200
 
 # How the disk cache has been used in this process (read by tests and when debugging).
@@ -372,7 +372,8 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
         if owner is None or any(description is None for description in bindings.values()):
             return None
         units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings,
-                      "user_call": _described_user_call(unit.user_call), "forward_half": unit.forward_half})
+                      "user_call": _described_user_call(unit.user_call), "forward_half": unit.forward_half,
+                      "shapes": unit.shapes})
     depends = _described_dependencies(generated, found)
     if depends is None:
         return None
@@ -437,7 +438,8 @@ def _load(path: Path, key: str, found: Dependencies):
         bindings = {name: _rebuild_binding(d, allowed) for name, d in unit["bindings"].items()}
         units.append(GeneratedFunction(unit["name"], unit["source"], namespace, bindings,
                                        _rebuilt_user_call(unit.get("user_call")),
-                                       _rebuilt_forward_half(unit.get("forward_half"))))
+                                       _rebuilt_forward_half(unit.get("forward_half")),
+                                       shapes_from_json(unit.get("shapes"))))
     functions = compile_all(units)
     warnings = [Unreached(*found) for found in entry.get("warnings", ())]
     depends = [described_dependency(found.functions[owner], name) for owner, name in entry["dependencies"]]

@@ -24,6 +24,8 @@ def compile_all(units: List[Any]) -> Dict[str, Any]:
     for unit in units:
         if unit.user_call is not None:
             functions[unit.name].__adjoint_user_call__ = unit.user_call
+        if unit.shapes is not None:
+            functions[unit.name].__adjoint_shapes__ = unit.shapes
         forward = functions.get(unit.forward_half[0]) if unit.forward_half is not None else None
         if forward is not None:  # the halves know each other (analysis/residuals.py)
             functions[unit.name].__adjoint_forward_half__ = (forward, dict(unit.forward_half[1]))

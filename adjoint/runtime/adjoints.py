@@ -89,6 +89,8 @@ def unbroadcast(g, x):
     extra = len(g_shape) - len(x_shape)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(extra)))
+    elif extra < 0:  # fewer dimensions than x (the symbolic zero times a smaller operand): align them
+        g = np.reshape(g, (1,) * -extra + g_shape)
     axes = tuple(i for i, size in enumerate(x_shape) if size == 1 and np.shape(g)[i] != 1)
     if axes:
         g = np.sum(g, axis=axes, keepdims=True)
