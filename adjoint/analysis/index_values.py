@@ -33,16 +33,16 @@ def refuse_values_in_indices(func_node: gast.FunctionDef, activity: Activity, ki
     generated (differentiated again) indexes only what the user's code indexed, checked then."""
     if info.filename.startswith("<adjoint"):
         return
-    aliases = {stmt.targets[0].id: stmt.value for stmt in nodes.walk(func_node)
-               if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-               and isinstance(stmt.value, (gast.Name, gast.Attribute))}  # `_t1 = np.r_` of A-normal form
-    for stmt in nodes.walk(func_node):
-        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.Subscript)
-                and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id in activity.useful):
-            continue
+    assignments = [stmt for stmt in nodes.statements(func_node)
+                   if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)]
+    aliases = None
+    for stmt in assignments:
         value = stmt.value
-        if not any(name in activity.varied for name in nodes.names_read(value.slice)):
+        if not (isinstance(value, gast.Subscript) and stmt.targets[0].id in activity.useful
+                and any(name in activity.varied for name in nodes.names_read(value.slice))):
             continue
+        if aliases is None:  # `_t1 = np.r_` of A-normal form
+            aliases = {a.targets[0].id: a.value for a in assignments if isinstance(a.value, (gast.Name, gast.Attribute))}
         if _selects_by_index(aliases.get(getattr(value.value, "id", None), value.value), kinds, classifier):
             continue
         raise UnsupportedSyntaxError(

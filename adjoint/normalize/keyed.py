@@ -20,7 +20,7 @@ not read by position).
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
 import gast
 
@@ -29,10 +29,9 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 
 
-def lower_keyed(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """Rewrite the calls of sorted, max and min with a key in parsed.node (see the module)."""
-    calls = [node for node in nodes.walk(parsed.node)
-             if isinstance(node, gast.Call) and any(k.arg == "key" for k in node.keywords)]
+def lower_keyed(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
+    """Rewrite the calls of sorted, max and min with a key among `calls`, those of parsed.node (see the module)."""
+    calls = [call for call in calls if any(k.arg == "key" for k in call.keywords)]
     if not calls:
         return
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))

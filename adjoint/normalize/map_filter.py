@@ -27,7 +27,7 @@ comprehension.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
 import gast
 
@@ -37,10 +37,11 @@ from adjoint.frontend.resolve import resolve
 from adjoint.normalize.comprehensions import CONSUMERS
 
 
-def lower_map_filter(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """Rewrite the consumed `map` and `filter` calls of parsed.node (see the module)."""
-    if not any(isinstance(node, gast.Name) and node.id in ("map", "filter") for node in nodes.walk(parsed.node)):
-        return
+def lower_map_filter(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> bool:
+    """Rewrite the consumed `map` and `filter` calls of parsed.node (see the module), `calls` its
+    calls; whether there were any to look at."""
+    if not any(isinstance(call.func, gast.Name) and call.func.id in ("map", "filter") for call in calls):
+        return False
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
     rewriter = _Rewriter(parsed, fresh, local_names)
     for node in list(nodes.walk(parsed.node)):
@@ -51,6 +52,7 @@ def lower_map_filter(parsed: ParsedFunction, fresh: Callable[[str], str]) -> Non
     for node in list(nodes.walk(parsed.node)):
         if isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.SetComp, gast.DictComp)):
             node.generators = [clause for generator in node.generators for clause in rewriter.clauses(generator)]
+    return True
 
 
 class _Rewriter:

@@ -6,8 +6,11 @@ and dataclasses built in the function (normalize/records.py), and `super().metho
 known object (normalize/super_calls.py)."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, List
 
+import gast
+
+from adjoint import nodes
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.loop_else import lower_loop_else
@@ -18,9 +21,16 @@ from adjoint.normalize.super_calls import bind_super_calls
 
 
 def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    """Rewrite these forms in parsed.node; the calls they look at are found in one walk."""
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed.node)
-    lower_map_filter(parsed, fresh)
-    lower_keyed(parsed, fresh)
-    build_records(parsed, fresh)
-    bind_super_calls(parsed, fresh)
+    calls = _calls(parsed.node)
+    if lower_map_filter(parsed, fresh, calls):
+        calls = _calls(parsed.node)  # the calls a mapped function gets
+    lower_keyed(parsed, fresh, calls)
+    build_records(parsed, fresh, calls)
+    bind_super_calls(parsed, fresh, calls)
+
+
+def _calls(node: gast.AST) -> List[gast.Call]:
+    return [inner for inner in nodes.walk(node) if isinstance(inner, gast.Call)]

@@ -38,17 +38,23 @@ from adjoint.frontend.resolve import resolve
 LITERALS = (int, float, str, bool, type(None))
 
 
-def build_records(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """Rewrite the calls of parsed.node that build a plain NamedTuple or dataclass (see the module)."""
+def build_records(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
+    """Rewrite the calls among `calls` (those of parsed.node) that build a plain NamedTuple or
+    dataclass or replace its fields (see the module)."""
+    calls = [call for call in calls if isinstance(call.func, (gast.Name, gast.Attribute))]
+    if not calls:
+        return
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
-    for node in list(nodes.walk(parsed.node)):
-        if not (isinstance(node, gast.Call) and isinstance(node.func, (gast.Name, gast.Attribute))):
-            continue
+    resolved: Dict[str, Any] = {}  # a callee's dotted name -> its object: resolved once
+    for node in calls:
         record = _replaced_record(node, parsed, local_names)
         if record is not None:
             _replace_fields(node, record, parsed.bind("replaced", runtime.replaced, fresh, local_names))
             continue
-        cls = resolve(node.func, parsed, local_names)
+        text = nodes.dotted_name(node.func)
+        if text is None or text not in resolved:
+            resolved[text] = resolve(node.func, parsed, local_names)
+        cls = resolved[text]
         items = _items(cls, node) if isinstance(cls, type) and cls is not MISSING else None
         if items is not None:
             maker = nodes.name(parsed.bind("make_record", runtime.make_record, fresh, local_names))

@@ -18,9 +18,10 @@ from adjoint import nodes
 from adjoint.frontend.parse import MISSING, ParsedFunction
 
 
-def bind_super_calls(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """Rewrite `super().m(...)` in parsed.node where the class and the object are known (see the module)."""
-    calls = [node for node in nodes.walk(parsed.node) if _is_super_call(node)]
+def bind_super_calls(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
+    """Rewrite `super().m(...)` among `calls` (those of parsed.node) where the class and the object
+    are known (see the module)."""
+    calls = [call for call in calls if _is_super_call(call)]
     if not calls:
         return
     cls, instance = parsed.namespace.get("__class__"), _instance(parsed)
