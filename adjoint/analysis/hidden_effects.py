@@ -104,7 +104,7 @@ def candidates(parsed: ParsedFunction, classifier: CallClassifier, local_names: 
                 label = (f"{nodes.dotted_name(node.func.func) or 'a function'}(...)" if isinstance(node.func, gast.Call)
                          else classifier.classify(node).label)
                 yield Candidate("unknown", node, stmt, label)
-            else:
+            elif isinstance(classifier.classify(node).func, type):  # (the classifier resolves each callee once)
                 for initializer in _initializers(node.func, parsed, local_names):
                     yield Candidate("constructor", node, stmt, initializer)
         elif id(node) not in parts and _read_from_outside(node, parsed, local_names):
