@@ -139,3 +139,13 @@ CASES += [
     Refused(deleted_item, (0.5,), UnsupportedSyntaxError, "del-item"),
     Refused(deleted_in_a_loop, (0.5,), UnsupportedSyntaxError, "del-loop"),
 ]
+
+
+def deleted_where_perhaps_unbound(x):
+    if x[0] > 10.0:
+        y = x * 2.0
+    del y  # <- del-unbound
+    return np.sum(x)
+
+
+CASES += [Refused(deleted_where_perhaps_unbound, (np.array([0.5, 1.5]),), UnsupportedSyntaxError, "del-unbound")]

@@ -4,6 +4,7 @@ when the derived function runs (replacing would run its __post_init__ again)."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 import numpy as np
 import pytest
@@ -59,3 +60,24 @@ def swap_fields(p):
 def test_a_named_tuple_argument_with_fields_swapped():
     gradient = adjoint.grad(swap_fields)(Pair(1.0, 2.0))
     assert isinstance(gradient, Pair) and gradient == Pair(0.0, 3.0)
+
+
+
+if sys.version_info >= (3, 10):
+    @dataclasses.dataclass
+    class KeywordScaled:
+        a: float
+        b: float = dataclasses.field(default=1.0, kw_only=True)
+
+
+def built_with_a_keyword_field_by_position(x):
+    k = KeywordScaled(x, 2.0)  # Python raises TypeError: b is keyword-only
+    return k.a * k.b
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="keyword-only dataclass fields are Python 3.10's")
+def test_a_dataclass_with_keyword_only_fields_stays_refused():
+    with pytest.raises(TypeError):
+        built_with_a_keyword_field_by_position(0.5)
+    with pytest.raises(AdjointError, match="builds an object of the class"):
+        adjoint.grad(built_with_a_keyword_field_by_position)(0.5)
