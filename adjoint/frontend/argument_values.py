@@ -33,9 +33,14 @@ def parts(value: Any, depth: int = 0):
 
 def foreign_array(value: Any) -> Optional[str]:
     """The class (as text) of the first array value is or holds that is not an ndarray's, else None."""
-    other = next((part for part in parts(value) if isinstance(part, np.ndarray) and type(part) not in PLAIN_ARRAYS),
-                 None)
-    return None if other is None else f"{type(other).__module__}.{type(other).__qualname__}"
+    return next(filter(None, map(array_class, parts(value))), None)
+
+
+def array_class(part: Any) -> Optional[str]:
+    """The class of `part` as text where it is an array whose operations are not an ndarray's."""
+    if isinstance(part, np.ndarray) and type(part) not in PLAIN_ARRAYS:
+        return f"{type(part).__module__}.{type(part).__qualname__}"
+    return None
 
 
 def foreign_array_reason(kind: str) -> str:

@@ -22,7 +22,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes
-from adjoint.frontend.argument_values import foreign_array, foreign_array_reason, parts
+from adjoint.frontend.argument_values import array_class, foreign_array, foreign_array_reason, parts
 from adjoint.errors import AdjointError, ArgumentError, Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import qualified_name, resolve
@@ -158,12 +158,17 @@ def refuse_unsupported_arguments(names: Iterable[Tuple[str, Any]], what: str, fu
     array of a class whose operations are not an ndarray's (at the parameter's line in func's
     source, when func is given)."""
     for name, value in names:
-        complex_ = holds_complex(value)
-        other = None if complex_ else foreign_array(value)
-        if complex_ or other is not None:
+        reason = next(filter(None, map(_unsupported, parts(value))), None)  # one walk of what it holds
+        if reason is not None:
             location = parameter_location(func, name) if func is not None else None
-            reason = f"holds complex values; {HINT}" if other is None else f"is or holds {foreign_array_reason(other)}"
             raise ArgumentError(f"the argument `{name}` of {what} {reason}", location)
+
+
+def _unsupported(part: Any) -> Optional[str]:
+    if _is_complex_value(part):
+        return f"holds complex values; {HINT}"
+    other = array_class(part)
+    return None if other is None else f"is or holds {foreign_array_reason(other)}"
 
 
 def parameter_location(func: Callable, name: str) -> Optional[Location]:
