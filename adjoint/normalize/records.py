@@ -132,9 +132,5 @@ def _plain_named_tuple(cls: type) -> bool:
 def _plain_dataclass(cls: type) -> bool:
     """A dataclass whose `__init__` dataclasses wrote, with no `__post_init__`, every field set by it
     and none keyword-only (their binding is not the fields' order)."""
-    if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__"):
-        return False
-    init = getattr(cls, "__init__", None)
-    code = getattr(init, "__code__", None)
-    generated = code is not None and code.co_filename.startswith("<")
-    return generated and all(f.init and not getattr(f, "kw_only", False) for f in dataclasses.fields(cls))
+    return runtime.stores_its_fields_only(cls) and all(f.init and not getattr(f, "kw_only", False)
+                                                       for f in dataclasses.fields(cls))

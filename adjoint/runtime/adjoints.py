@@ -11,7 +11,7 @@ import dataclasses
 
 import numpy as np
 
-from adjoint.runtime.containers import _entries, _is_record, _record_fields
+from adjoint.runtime.containers import _entries, _is_record, _record_fields, stores_its_fields_only
 from adjoint.runtime.refusals import ComplexValue, ContainerArithmeticError, ListSliceStoreError, Refused
 
 
@@ -376,8 +376,7 @@ def replaced(record, name, value):
     index = field_index(record, name)  # refuses objects that are neither
     if isinstance(index, int):
         return record._replace(**{name: value})
-    init = getattr(type(record).__init__, "__code__", None)
-    if hasattr(type(record), "__post_init__") or init is None or not init.co_filename.startswith("<"):
+    if not stores_its_fields_only(type(record)):
         raise Refused(f"`{type(record).__name__}` has a constructor of its own (`__init__` or `__post_init__`), "
                       "which replacing a field would run again; adjoint differentiates the replacement of fields "
                       "of NamedTuples and of dataclasses whose constructor only stores them")
