@@ -81,3 +81,21 @@ def test_a_dataclass_with_keyword_only_fields_stays_refused():
         built_with_a_keyword_field_by_position(0.5)
     with pytest.raises(AdjointError, match="builds an object of the class"):
         adjoint.grad(built_with_a_keyword_field_by_position)(0.5)
+
+
+STATE = np.random.RandomState(0)
+
+
+def drawn(scale):
+    return scale * STATE.uniform()
+
+
+def fields_given_out_of_order(x):
+    p = Pair(v=drawn(x), u=drawn(2.0 * x))  # v is drawn first, as Python evaluates it
+    return p.u * 3.0 + p.v
+
+
+def test_fields_given_out_of_their_order_with_calls_stay_refused():
+    """Built in the fields' order, the draws would swap: Python evaluates v's first."""
+    with pytest.raises(AdjointError, match="builds an object of the class"):
+        adjoint.value_and_grad(fields_given_out_of_order)(0.7)

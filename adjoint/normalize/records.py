@@ -108,6 +108,10 @@ def _bound(names: List[str], defaults: Dict[str, Any], call: gast.Call) -> Optio
         if keyword.arg not in names or keyword.arg in values:
             return None
         values[keyword.arg] = keyword.value
+    given = [values[name] for name in names if name in values]
+    if given != list(call.args) + [k.value for k in call.keywords] and any(
+            isinstance(inner, gast.Call) for value in given for inner in nodes.walk(value)):
+        return None  # keywords out of the fields' order, with calls: Python's order of evaluation would change
     for name in names:
         if name not in values:
             if name not in defaults or type(defaults[name]) not in LITERALS:
