@@ -48,7 +48,8 @@ def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_na
         return None
     sequence, key = call.args[0], keywords["key"]
     where = [nodes.constant(parsed.info.filename), nodes.constant(parsed.info.location(call).lineno)]
-    if builtin is sorted and set(keywords) <= {"key", "reverse"}:
+    if builtin is sorted and set(keywords) <= {"key", "reverse"} and _read_twice_safely(
+            keywords.get("reverse", nodes.constant(False))):  # (no call: evaluated after the key, in any order)
         reverse = keywords.get("reverse", nodes.constant(False))
         helper = nodes.name(parsed.bind("sorted_positions", runtime.sorted_positions, fresh, local_names))
         position = fresh("_position")
