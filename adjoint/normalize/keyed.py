@@ -44,11 +44,11 @@ def lower_keyed(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List
 
 def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_names) -> Optional[gast.expr]:
     keywords = {k.arg: k.value for k in call.keywords}
-    if len(call.args) != 1 or not _read_twice_safely(call.args[0]) or None in keywords:
+    if len(call.args) != 1 or not _call_free(call.args[0]) or None in keywords:
         return None
     sequence, key = call.args[0], keywords["key"]
     where = [nodes.constant(parsed.info.filename), nodes.constant(parsed.info.location(call).lineno)]
-    if builtin is sorted and set(keywords) <= {"key", "reverse"} and _read_twice_safely(
+    if builtin is sorted and set(keywords) <= {"key", "reverse"} and _call_free(
             keywords.get("reverse", nodes.constant(False))):  # (no call: evaluated after the key, in any order)
         reverse = keywords.get("reverse", nodes.constant(False))
         helper = nodes.name(parsed.bind("sorted_positions", runtime.sorted_positions, fresh, local_names))
@@ -64,7 +64,7 @@ def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_na
     return None
 
 
-def _read_twice_safely(node: gast.expr) -> bool:
+def _call_free(node: gast.expr) -> bool:
     """An expression without calls (names, literals, attributes, indices, arithmetic): evaluated
     again, it gives the same values and has no effect."""
     return not any(isinstance(inner, (gast.Call, gast.NamedExpr, gast.Lambda, gast.ListComp, gast.GeneratorExp,
