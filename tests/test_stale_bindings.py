@@ -1,7 +1,7 @@
 """A derivative follows what a method call resolved to when it was generated: the global
 object it is called on (`MODEL.run(x)`, `APP.model.run(x)`), the method in the object's class,
-one the instance is given, or a module's function (`stale_module.potential`, replaced as
-mock.patch does). Rebinding any of them between two calls of the same derived function makes
+one the instance is given, a module's function (`stale_module.potential`, replaced as
+mock.patch does), or the tuple a function was picked from (`TABLE[0](x)`, `APP.table[0](x)`). Rebinding any of them between two calls of the same derived function makes
 it generate again (every derived function used to keep calling the code made for the first
 object: a wrong value and derivative)."""
 from __future__ import annotations
@@ -27,10 +27,20 @@ class Quadratic:
 class Holder:
     def __init__(self, model):
         self.model = model
+        self.table = (square,)
+
+
+def square(x):
+    return 2.0 * x * x
+
+
+def cube(x):
+    return 7.0 * x ** 3
 
 
 MODEL = Quadratic(2.0)
 APP = Holder(Quadratic(2.0))
+TABLE = (square, cube)
 
 
 def through_global(x):
@@ -39,6 +49,14 @@ def through_global(x):
 
 def through_attribute(x):
     return APP.model.run(x) + x
+
+
+def through_tuple(x):
+    return TABLE[0](x)
+
+
+def through_attribute_tuple(x):
+    return APP.table[0](x) + x
 
 
 def through_module(x):
@@ -73,20 +91,29 @@ def give_instance_method():
     MODEL.run = lambda x: 7.0 * x ** 3
 
 
+def rebind_tuple():
+    sys.modules[__name__].TABLE = (cube, square)
+
+
+def rebind_attribute_tuple():
+    APP.table = (cube,)
+
+
 def patch_module():
     stale_module.potential = lambda x: x * x * x
 
 
 CHANGES = [(through_module, patch_module), (through_global, rebind_global), (through_attribute, rebind_attribute),
            (through_global, replace_method),
-           (through_attribute, replace_method), (through_global, give_instance_method)]
+           (through_attribute, replace_method), (through_global, give_instance_method),
+           (through_tuple, rebind_tuple), (through_attribute_tuple, rebind_attribute_tuple)]
 
 
 @pytest.fixture(autouse=True)
 def fresh_bindings():
     module = sys.modules[__name__]
     run, potential = Quadratic.run, stale_module.potential
-    module.MODEL, module.APP = Quadratic(2.0), Holder(Quadratic(2.0))
+    module.MODEL, module.APP, module.TABLE = Quadratic(2.0), Holder(Quadratic(2.0)), (square, cube)
     yield
     Quadratic.run, stale_module.potential = run, potential
 

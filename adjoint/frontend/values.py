@@ -165,6 +165,8 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
         return dependencies_of(node.value, parsed, owner) + found if found else []
     if isinstance(node, gast.Subscript):
         table = resolve_value(node.value, parsed, frozenset())
+        if isinstance(table, tuple):  # its items never change: what it was read through may
+            return dependencies_of(node.value, parsed, table)
         if not isinstance(table, dict):
             return []
         return dependencies_of(node.value, parsed, table) + [(table, node.slice.value, value)]
