@@ -1,7 +1,9 @@
 """A derivative follows what a method call resolved to when it was generated: the global
 object it is called on (`MODEL.run(x)`, `APP.model.run(x)`), the method in the object's class,
 one the instance is given, a module's function (`stale_module.potential`, replaced as
-mock.patch does), or the tuple a function was picked from (`TABLE[0](x)`, `APP.table[0](x)`). Rebinding any of them between two calls of the same derived function makes
+mock.patch does), the tuple a function was picked from (`TABLE[0](x)`, `APP.table[0](x)`), or a
+staticmethod or classmethod called through an instance or its class (`MODEL.scaled(x)`,
+`Quadratic.double(x)`). Rebinding any of them between two calls of the same derived function makes
 it generate again (every derived function used to keep calling the code made for the first
 object: a wrong value and derivative)."""
 from __future__ import annotations
@@ -22,6 +24,24 @@ class Quadratic:
 
     def run(self, x):
         return self.a * x * x
+
+    @staticmethod
+    def double(x):
+        return 2.0 * x * x
+
+    @classmethod
+    def scaled(cls, x):
+        return 3.0 * x * x
+
+
+class Other(Quadratic):
+    @staticmethod
+    def double(x):
+        return 5.0 * x ** 3
+
+    @classmethod
+    def scaled(cls, x):
+        return 6.0 * x ** 3
 
 
 class Holder:
@@ -57,6 +77,18 @@ def through_tuple(x):
 
 def through_attribute_tuple(x):
     return APP.table[0](x) + x
+
+
+def through_staticmethod(x):
+    return MODEL.double(x)
+
+
+def through_classmethod(x):
+    return MODEL.scaled(x)
+
+
+def through_class(x):
+    return Quadratic.double(x)
 
 
 def through_module(x):
@@ -99,6 +131,14 @@ def rebind_attribute_tuple():
     APP.table = (cube,)
 
 
+def rebind_to_subclass():
+    sys.modules[__name__].MODEL = Other(2.0)
+
+
+def replace_staticmethod():
+    Quadratic.double = staticmethod(lambda x: 7.0 * x ** 3)
+
+
 def patch_module():
     stale_module.potential = lambda x: x * x * x
 
@@ -106,16 +146,18 @@ def patch_module():
 CHANGES = [(through_module, patch_module), (through_global, rebind_global), (through_attribute, rebind_attribute),
            (through_global, replace_method),
            (through_attribute, replace_method), (through_global, give_instance_method),
-           (through_tuple, rebind_tuple), (through_attribute_tuple, rebind_attribute_tuple)]
+           (through_tuple, rebind_tuple), (through_attribute_tuple, rebind_attribute_tuple),
+           (through_staticmethod, rebind_to_subclass), (through_classmethod, rebind_to_subclass),
+           (through_class, replace_staticmethod), (through_staticmethod, replace_staticmethod)]
 
 
 @pytest.fixture(autouse=True)
 def fresh_bindings():
     module = sys.modules[__name__]
-    run, potential = Quadratic.run, stale_module.potential
+    run, double, potential = Quadratic.run, vars(Quadratic)["double"], stale_module.potential
     module.MODEL, module.APP, module.TABLE = Quadratic(2.0), Holder(Quadratic(2.0)), (square, cube)
     yield
-    Quadratic.run, stale_module.potential = run, potential
+    Quadratic.run, Quadratic.double, stale_module.potential = run, double, potential
 
 
 def difference(f, x, eps=1e-6):

@@ -159,7 +159,7 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
         owner = resolve_value(node.value, parsed, frozenset())
         if isinstance(owner, types.ModuleType):
             return _module_dependencies(owner, node.attr, value)
-        if owner is MISSING or isinstance(owner, type):
+        if owner is MISSING or (isinstance(owner, type) and _is_library(owner)):
             return []
         found = _attribute_dependencies(owner, node.attr, value)
         return dependencies_of(node.value, parsed, owner) + found if found else []
@@ -183,18 +183,19 @@ def _module_dependencies(module: types.ModuleType, attribute: str, value: Any) -
 
 def _attribute_dependencies(owner: Any, attribute: str, value: Any) -> List[Tuple[Any, Any, Any]]:
     """What `owner.attribute` resolving to `value` rests on: the instance's own entry, or the
-    entries of its classes up to the one defining the method (a Python function: the instance's
-    entry stays absent, each earlier class's too); none for other class attributes."""
-    own = getattr(owner, "__dict__", None)
+    entries of its classes (of the class itself, for a class) up to the one defining the method (a
+    Python function, a staticmethod or a classmethod of one: the instance's entry stays absent,
+    each earlier class's too); none for other class attributes."""
+    own = None if isinstance(owner, type) else getattr(owner, "__dict__", None)
     own = own if isinstance(own, dict) else None
     if own is not None and attribute in own:
         return [(own, attribute, value)]
     found = [] if own is None else [(own, attribute, None)]
-    for cls in type(owner).__mro__:
+    for cls in owner.__mro__ if isinstance(owner, type) else type(owner).__mro__:
         entry = vars(cls).get(attribute)
         found.append((vars(cls), attribute, entry))
         if entry is not None:
-            return found if inspect.isfunction(entry) else []
+            return found if inspect.isfunction(getattr(entry, "__func__", entry)) else []
     return []
 
 
