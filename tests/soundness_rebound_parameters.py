@@ -52,7 +52,7 @@ def before_a_saved_rebinding(x):
     return np.sum(np.sin(x))
 
 
-def in_a_loop(x, n):
+def rebound_in_a_loop(x, n):
     for _ in range(n):
         x = squash(np.concatenate([x, x[:1]]))
     return np.sum(x * x)
@@ -74,6 +74,6 @@ CASES = [
     Exact(to_a_number, four),
     Exact(after_a_saved_rebinding, four),
     Exact(before_a_saved_rebinding, four),
-    Exact(in_a_loop, lambda rng: (rng.normal(size=3), 3)),
+    Exact(rebound_in_a_loop, lambda rng: (rng.normal(size=3), 3)),
     Exact(with_another_parameter, lambda rng: (rng.normal(size=4), rng.normal(size=3)), wrt=(0, 1)),
 ]
