@@ -119,7 +119,8 @@ def _make(spec: Specialization) -> Optional[Callable]:
 
 def resolve_value(node: gast.expr, parsed: ParsedFunction, local_names: frozenset) -> Any:
     """The object `node` names at generation time: free names, fixed parameters, their
-    attributes and constant subscripts of their tables (`ACTIVATIONS['tanh']`); else MISSING."""
+    attributes and constant subscripts of their tables (`ACTIVATIONS['tanh']`, `model.layers[0]`);
+    else MISSING."""
     if isinstance(node, gast.Name):
         if node.id in parsed.fixed:
             return parsed.fixed[node.id]
@@ -134,7 +135,7 @@ def resolve_value(node: gast.expr, parsed: ParsedFunction, local_names: frozense
             return MISSING
     if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):
         table = resolve_value(node.value, parsed, local_names)
-        if isinstance(table, (dict, tuple)):
+        if isinstance(table, (dict, tuple, list)):
             try:
                 return table[node.slice.value]
             except (KeyError, IndexError, TypeError):
@@ -147,9 +148,9 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
     `node` to `value`: a global name, an instance's own attribute (`self.nonlinearity`), a method
     of a user class (the method called through `model.run` is the class's until the class, or the
     instance, is given another), a user function of a module (`helpers.potential`), an entry of
-    a dict (`ACTIVATIONS['tanh']`), and what the owner of an attribute or a table was resolved
-    through (`model` in `model.run`); none for what does not change (library modules, classes,
-    tuples)."""
+    a dict (`ACTIVATIONS['tanh']`), the items of a list (`model.layers[0]`), and what the owner of
+    an attribute or a table was resolved through (`model` in `model.run`); none for what does not
+    change (library modules and classes, tuples)."""
     if isinstance(node, gast.Name):
         globals_ = parsed.func.__globals__
         if node.id in parsed.namespace or node.id in parsed.fixed or node.id not in globals_:
@@ -167,10 +168,34 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
         table = resolve_value(node.value, parsed, frozenset())
         if isinstance(table, tuple):  # its items never change: what it was read through may
             return dependencies_of(node.value, parsed, table)
+        if isinstance(table, list):
+            return dependencies_of(node.value, parsed, table) + [ListItems.of(table)]
         if not isinstance(table, dict):
             return []
         return dependencies_of(node.value, parsed, table) + [(table, node.slice.value, value)]
     return []
+
+
+class ListItems:
+    """A list's items, in order, seen as a one-entry mapping (as generated.Generated's
+    dependencies read them): it holds `SAME` while the list holds the same objects, in the
+    same order, as when an item was resolved (a derivative calls the function it held)."""
+
+    SAME = object()
+
+    def __init__(self, items: list):
+        self.items = items
+        self.held = tuple(items)
+
+    @classmethod
+    def of(cls, items: list) -> Tuple["ListItems", str, object]:
+        """The dependency on the list's items staying what they are."""
+        return cls(items), "items", cls.SAME
+
+    def get(self, name: str, default: Any = None) -> Any:
+        items, held = self.items, self.held
+        same = len(items) == len(held) and all(now is then for now, then in zip(items, held))
+        return self.SAME if same else default
 
 
 def _module_dependencies(module: types.ModuleType, attribute: str, value: Any) -> List[Tuple[Any, Any, Any]]:
