@@ -1,7 +1,8 @@
 """Models that keep their layers in a list, as PyTorch's nn.Sequential and most class-based code
 do: `for layer in self.layers: x = layer(x)`, `self.blocks[0].apply(x)`.
 
-The loop over a list the derivative is specialized to is unrolled (normalize/unroll.py), a
+The loop over a list the derivative is specialized to (its items, `zip` of lists, `range(len(...))`
+of one) is unrolled (normalize/unroll.py), a
 method of an entry is called through the entry it was resolved to (normalize/local_functions.py),
 and the derivative holds on to the list's items: a layer added, removed or replaced makes it
 generate again, while a layer's weights are read when it runs.
@@ -51,6 +52,31 @@ class Sequential:
         return self.layers[1].apply(self.layers[0](x))
 
 
+class Residual:
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __call__(self, x):
+        return x + self.inner.forward(x)
+
+
+class Paired:
+    """Layers and activations side by side, walked with zip or with range(len(...))."""
+
+    def __init__(self, layers, activations):
+        self.layers, self.activations = layers, activations
+
+    def zipped(self, x):
+        for layer, activation in zip(self.layers, self.activations):
+            x = activation(layer(x))
+        return x
+
+    def indexed(self, x):
+        for i in range(len(self.layers)):
+            x = self.activations[i](self.layers[i](x))
+        return x
+
+
 def _dense(rng, rows, columns, activation="tanh"):
     return Dense(rng.normal(size=(rows, columns)) * 0.5, rng.normal(size=rows) * 0.1, activation)
 
@@ -58,6 +84,9 @@ def _dense(rng, rows, columns, activation="tanh"):
 RNG = np.random.default_rng(3)
 MODEL = Sequential([_dense(RNG, 5, 4), _dense(RNG, 3, 5, "square"), _dense(RNG, 2, 3)])
 LAYERS = [_dense(RNG, 3, 4), _dense(RNG, 2, 3)]
+NESTED = Sequential([_dense(RNG, 4, 4), Residual(Sequential([_dense(RNG, 4, 4, "square"), _dense(RNG, 4, 4)])),
+                     _dense(RNG, 2, 4)])
+PAIRED = Paired([_dense(RNG, 4, 4, "square"), _dense(RNG, 3, 4, "square")], [np.sin, np.tanh])
 
 
 def loss(x):
@@ -86,19 +115,33 @@ def loss_of_an_entry(x):
     return np.sum(LAYERS[1](LAYERS[0].apply(x)) ** 2)
 
 
+def loss_nested(x):
+    return np.sum(NESTED.forward(x) ** 2)
+
+
+def loss_zipped(x):
+    return np.sum(PAIRED.zipped(x) ** 2)
+
+
+def loss_indexed(x):
+    return np.sum(PAIRED.indexed(x) ** 2)
+
+
 def differences(f, x, eps=1e-6):
     return np.array([(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in np.eye(x.size)])
 
 
 @pytest.fixture(autouse=True)
 def fresh_layers():
-    layers, global_layers = list(MODEL.layers), list(LAYERS)
+    layers, global_layers, activations = list(MODEL.layers), list(LAYERS), list(PAIRED.activations)
     yield
     MODEL.layers[:] = layers
     LAYERS[:] = global_layers
+    PAIRED.activations[:] = activations
 
 
-FUNCTIONS = [loss, loss_applied, loss_numbered, loss_first_two, loss_of_global_list, loss_of_an_entry]
+FUNCTIONS = [loss, loss_applied, loss_numbered, loss_first_two, loss_of_global_list, loss_of_an_entry, loss_nested,
+             loss_zipped, loss_indexed]
 
 
 @pytest.mark.parametrize("f", FUNCTIONS, ids=lambda f: f.__name__)
@@ -154,6 +197,16 @@ def test_a_change_to_a_global_list_regenerates_the_derivative():
     before = derived(x)
     _reordered(np.random.default_rng(7))
     np.testing.assert_allclose(derived(x), differences(loss_of_global_list, x), rtol=1e-6, atol=1e-9)
+    assert not np.allclose(before, derived(x))
+
+
+@pytest.mark.parametrize("f", [loss_zipped, loss_indexed], ids=lambda f: f.__name__)
+def test_a_new_activation_in_the_list_regenerates_the_derivative(f):
+    x = np.linspace(-0.6, 0.9, 4)
+    derived = adjoint.grad(f)
+    before = derived(x)
+    PAIRED.activations[0] = np.cos
+    np.testing.assert_allclose(derived(x), differences(f, x), rtol=1e-6, atol=1e-9)
     assert not np.allclose(before, derived(x))
 
 

@@ -3,7 +3,8 @@ picks the function a call receives.
 
 A derivative is generated for the function each call receives, so `TABLE[name](x)` must
 name an entry known at generation time. When `name` runs over the keys, values or items of
-a dict (or the items of a tuple or a list, `for layer in self.layers`, or `enumerate` of any)
+a dict (or the items of a tuple or a list, `for layer in self.layers`, `enumerate` or `zip` of
+any, or `range(len(T))` of one)
 that the function reads from outside itself (a global, a closure, an object a derivative is
 specialized to), the loop is unrolled, one copy of its body per entry, in the table's order::
 
@@ -108,6 +109,15 @@ class _Unroller:
             return None if counted is None else [
                 (nodes.tuple_of([nodes.constant(i), element]), (i, value))
                 for i, (element, value) in enumerate(counted)]
+        if self._is_call_of(iterated, zip):
+            columns = [self.entries(argument) for argument in iterated.args]
+            if not columns or any(column is None for column in columns):
+                return None
+            return [(nodes.tuple_of([element for element, _ in row]), tuple(value for _, value in row))
+                    for row in zip(*columns)]
+        if self._is_call_of(iterated, range):
+            count = self._range_count(iterated.args)
+            return None if count is None else [(nodes.constant(i), i) for i in range(count)]
         view = None
         table_node = iterated
         if (isinstance(iterated, gast.Call) and isinstance(iterated.func, gast.Attribute)
@@ -133,6 +143,26 @@ class _Unroller:
             return nodes.constant(key), key
 
         return [entry(key) for key in keys]
+
+    def _is_call_of(self, node: gast.expr, function: Any) -> bool:
+        return (isinstance(node, gast.Call) and bool(node.args) and not node.keywords
+                and not any(isinstance(argument, gast.Starred) for argument in node.args)
+                and resolve_value(node.func, self.parsed, self.local_names) is function)
+
+    def _range_count(self, arguments: List[gast.expr]) -> Optional[int]:
+        """n of `range(n)`, a literal or `len(T)` of a table known now (then a dependency)."""
+        if len(arguments) != 1:
+            return None
+        bound = arguments[0]
+        if isinstance(bound, gast.Constant) and type(bound.value) is int:
+            return bound.value if bound.value <= MAX_ENTRIES else None
+        if not self._is_call_of(bound, len) or len(bound.args) != 1:
+            return None
+        table = resolve_value(bound.args[0], self.parsed, self.local_names)
+        if not isinstance(table, (tuple, list)) or len(table) > MAX_ENTRIES:
+            return None
+        self.depend(bound.args[0], table)
+        return len(table)
 
     def depend(self, table_node: gast.expr, table: Any) -> None:
         self.parsed.dependencies.extend(dependencies_of(table_node, self.parsed, table))
