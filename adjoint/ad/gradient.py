@@ -112,7 +112,6 @@ def _gradients(ctx: FunctionContext, wrt: Tuple[str, ...], originals: Dict[str, 
     function rebinds, whose name the adjoint sweep does not always give back the argument:
     `x = layer(x)` keeps what the adjoint of `layer` reads in its residuals)."""
     calls_numpy = None  # asked once, when a number's gradient needs to know
-    rebound = {name for stmt in ctx.func_node.body for name in nodes.names_stored(stmt)}
     gradients = []
     for param in wrt:
         value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
@@ -121,7 +120,7 @@ def _gradients(ctx: FunctionContext, wrt: Tuple[str, ...], originals: Dict[str, 
             if not calls_numpy:
                 gradients.append(value)
                 continue
-        if param in rebound and param not in originals:
+        if ctx.sites.counts.get(param, 0) > 1 and param not in originals:  # assigned in the body too
             originals[param] = ctx.namer.exact(f"{param}_given")
         gradients.append(nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(originals.get(param, param))]))
     return gradients
