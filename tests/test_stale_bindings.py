@@ -3,7 +3,7 @@ object it is called on (`MODEL.run(x)`, `APP.model.run(x)`), the method in the o
 one the instance is given, a module's function (`stale_module.potential`, replaced as
 mock.patch does), the tuple a function was picked from (`TABLE[0](x)`, `APP.table[0](x)`), or a
 staticmethod or classmethod called through an instance or its class (`MODEL.scaled(x)`,
-`Quadratic.double(x)`). Rebinding any of them between two calls of the same derived function makes
+`Quadratic.double(x)`), or the `__call__` method of an object called like a function. Rebinding any of them between two calls of the same derived function makes
 it generate again (every derived function used to keep calling the code made for the first
 object: a wrong value and derivative)."""
 from __future__ import annotations
@@ -91,6 +91,26 @@ def through_class(x):
     return Quadratic.double(x)
 
 
+class Kernel:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def __call__(self, x):
+        return self.scale * x * x
+
+
+KERNEL = Kernel(2.0)
+KERNELS = (Kernel(2.0),)
+
+
+def through_callable_object(x):
+    return KERNEL(x)
+
+
+def through_callable_in_a_tuple(x):
+    return KERNELS[0](x) + x
+
+
 def through_module(x):
     return stale_module.potential(x) * 2.0
 
@@ -139,6 +159,10 @@ def replace_staticmethod():
     Quadratic.double = staticmethod(lambda x: 7.0 * x ** 3)
 
 
+def replace_call_method():
+    Kernel.__call__ = lambda self, x: self.scale * x ** 3
+
+
 def patch_module():
     stale_module.potential = lambda x: x * x * x
 
@@ -148,16 +172,17 @@ CHANGES = [(through_module, patch_module), (through_global, rebind_global), (thr
            (through_attribute, replace_method), (through_global, give_instance_method),
            (through_tuple, rebind_tuple), (through_attribute_tuple, rebind_attribute_tuple),
            (through_staticmethod, rebind_to_subclass), (through_classmethod, rebind_to_subclass),
-           (through_class, replace_staticmethod), (through_staticmethod, replace_staticmethod)]
+           (through_class, replace_staticmethod), (through_staticmethod, replace_staticmethod),
+           (through_callable_object, replace_call_method), (through_callable_in_a_tuple, replace_call_method)]
 
 
 @pytest.fixture(autouse=True)
 def fresh_bindings():
     module = sys.modules[__name__]
-    run, double, potential = Quadratic.run, vars(Quadratic)["double"], stale_module.potential
+    run, double, call, potential = Quadratic.run, vars(Quadratic)["double"], Kernel.__call__, stale_module.potential
     module.MODEL, module.APP, module.TABLE = Quadratic(2.0), Holder(Quadratic(2.0)), (square, cube)
     yield
-    Quadratic.run, Quadratic.double, stale_module.potential = run, double, potential
+    Quadratic.run, Quadratic.double, Kernel.__call__, stale_module.potential = run, double, call, potential
 
 
 def difference(f, x, eps=1e-6):

@@ -155,7 +155,7 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
         globals_ = parsed.func.__globals__
         if node.id in parsed.namespace or node.id in parsed.fixed or node.id not in globals_:
             return []
-        return [(globals_, node.id, value)]
+        return [(globals_, node.id, value)] + call_method_dependencies(value)
     if isinstance(node, gast.Attribute):
         owner = resolve_value(node.value, parsed, frozenset())
         if isinstance(owner, types.ModuleType):
@@ -163,16 +163,17 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
         if owner is MISSING or (isinstance(owner, type) and _is_library(owner)):
             return []
         found = _attribute_dependencies(owner, node.attr, value)
-        return dependencies_of(node.value, parsed, owner) + found if found else []
+        return dependencies_of(node.value, parsed, owner) + found + call_method_dependencies(value) if found else []
     if isinstance(node, gast.Subscript):
         table = resolve_value(node.value, parsed, frozenset())
         if isinstance(table, tuple):  # its items never change: what it was read through may
-            return dependencies_of(node.value, parsed, table)
+            return dependencies_of(node.value, parsed, table) + call_method_dependencies(value)
         if isinstance(table, list):
-            return dependencies_of(node.value, parsed, table) + [ListItems.of(table)]
+            return dependencies_of(node.value, parsed, table) + [ListItems.of(table)] + call_method_dependencies(value)
         if not isinstance(table, dict):
             return []
-        return dependencies_of(node.value, parsed, table) + [(table, node.slice.value, value)]
+        return dependencies_of(node.value, parsed, table) + [(table, node.slice.value, value)] + \
+            call_method_dependencies(value)
     return []
 
 
@@ -204,6 +205,12 @@ def _module_dependencies(module: types.ModuleType, attribute: str, value: Any) -
     if inspect.isfunction(unwrap(value)) and not _is_library(value) and attribute in vars(module):
         return [(vars(module), attribute, value)]
     return []
+
+
+def call_method_dependencies(value: Any) -> List[Tuple[Any, Any, Any]]:
+    """For an object called like a function (`kernel(a, b)`, its class's `__call__`), the entries of
+    its classes up to the one defining `__call__`: the method replaced there regenerates."""
+    return _attribute_dependencies(value, "__call__", None) if _is_callable_instance(value) else []
 
 
 def _attribute_dependencies(owner: Any, attribute: str, value: Any) -> List[Tuple[Any, Any, Any]]:
