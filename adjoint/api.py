@@ -113,7 +113,7 @@ class _Specializing:
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
         self.unchecked: Dict[tuple, Callable] = {}  # argument types -> what to call, with no check on each call
-        self.guards: dispatch.Guards = {}  # the defaults an unchecked entry holds, compared on each call
+        self.guards: dispatch.Guards = {}  # the code and defaults an unchecked entry holds, compared on each call
         self.pick = dispatch.picker(self.unchecked)  # args -> unchecked[their types], or None
         self.cached_call: Optional[dispatch.CachedCall] = None  # grad's and value_and_grad's: see repick
         self.checked: Dict[tuple, tuple] = {}

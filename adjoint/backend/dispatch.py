@@ -42,8 +42,9 @@ from adjoint.errors import AdjointError, Location, NonScalarOutputError
 from adjoint.rules.table import Revision
 
 MAX_WRITTEN = 4  # more type tuples than this: looked up in the dict
-# argument types -> (function, its `__defaults__`) for each function whose defaults an entry's code holds
-Guards = Dict[tuple, Tuple[Tuple[Callable, tuple], ...]]
+# argument types -> (function, "__code__" or "__defaults__", the object it held) for each function
+# whose code or defaults an entry was generated from
+Guards = Dict[tuple, Tuple[Tuple[Callable, str, object], ...]]
 
 GRAD_TAIL = """
 try:
@@ -137,19 +138,19 @@ def _tests(entries: List[Tuple[tuple, Callable]], namespace: Dict[str, object], 
     return conditions
 
 
-def _guard_tests(number: int, guards: Tuple[Tuple[Callable, tuple], ...], namespace: Dict[str, object]) -> List[str]:
-    """`_o0_0.__defaults__ is _d0_0`: the functions' defaults are those the entry was generated with."""
+def _guard_tests(number: int, guards: Tuple[Tuple[Callable, str, object], ...], namespace: Dict[str, object]) -> List[str]:
+    """`_o0_0.__code__ is _d0_0`: the functions' code and defaults are those the entry was generated from."""
     tests = []
-    for index, (owner, defaults) in enumerate(guards):
-        namespace[f"_o{number}_{index}"], namespace[f"_d{number}_{index}"] = owner, defaults
-        tests.append(f"_o{number}_{index}.__defaults__ is _d{number}_{index}")
+    for index, (owner, attribute, held) in enumerate(guards):
+        namespace[f"_o{number}_{index}"], namespace[f"_d{number}_{index}"] = owner, held
+        tests.append(f"_o{number}_{index}.{attribute} is _d{number}_{index}")
     return tests
 
 
 def guard(table: Dict[tuple, Callable], guards: Guards, key: tuple, function: Callable,
-          held: Optional[Tuple[Tuple[Callable, tuple], ...]]) -> None:
-    """Put `function` in table under key, for the cached call to compare the defaults it holds
-    (`held`, see Guards) on each call; None: take out what key had."""
+          held: Optional[Tuple[Tuple[Callable, str, object], ...]]) -> None:
+    """Put `function` in table under key, for the cached call to compare the code and defaults it
+    holds (`held`, see Guards) on each call; None: take out what key had."""
     table.pop(key, None), guards.pop(key, None)
     if held is not None:
         table[key], guards[key] = function, held
@@ -162,7 +163,7 @@ def _define(lines: List[str], namespace: Dict[str, object], name: str) -> Callab
 
 def picker(table: Dict[tuple, Callable], guards: Optional[Guards] = None) -> Callable[[tuple], Optional[Callable]]:
     """A function of the arguments giving table[tuple(map(type, args))], or None when absent (or
-    when the defaults an entry holds, `guards`, have changed)."""
+    when the code or defaults an entry holds, `guards`, have changed)."""
     entries = _written(table)
     if not entries:
         return _none
@@ -196,7 +197,7 @@ class CachedCall:
 
     def update(self, table: Dict[tuple, Callable], seen: int, guards: Optional[Guards] = None) -> None:
         """Write the call for table, valid while the rules' revision is `seen` (and, for an entry
-        with guards, while those functions' defaults are the ones it holds)."""
+        with guards, while those functions' code and defaults are the ones it holds)."""
         self._set(self.written(table, guards))
         if self.revision.value != seen:  # changed since: its rules_changed may have come before this
             self._set(self.general)
