@@ -38,6 +38,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from adjoint import runtime
+from adjoint.backend import inlined
 from adjoint.errors import AdjointError, Location, NonScalarOutputError
 from adjoint.rules.table import Revision
 
@@ -211,7 +212,8 @@ class CachedCall:
             return self.general
         cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _float=float,
                      _ndarray=np.ndarray, _is_complex=is_complex)
-        return _closure(_call_lines(entries, self.tail, cells, guards or {}), cells)
+        copied = _inlined_call(entries, self.tail, cells, guards or {})
+        return copied if copied is not None else _closure(_call_lines(entries, self.tail, cells, guards or {}), cells)
 
 
 def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object],
@@ -223,14 +225,27 @@ def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[st
     `_general` as they came, which raises what a call of the user's function would. Arguments
     arrive one by one (no tuple is built) and the generated function is called with them.
     """
+    parameters, general, lines = _call_start(entries)
+    conditions = _conditions(entries, parameters, cells, guards)
+    for number, condition in enumerate(conditions):
+        lines += _entry_lines(number, len(entries[number][0]), condition, parameters, tail, "    ")
+    return lines + [f"    {general}"]
+
+
+def _call_start(entries: List[Tuple[tuple, Callable]]) -> Tuple[List[str], str, List[str]]:
+    """The cached call's parameters, its return by the general path, and its first lines."""
     width = max(len(types) for types, _ in entries)
     parameters = [f"a{position}" for position in range(width)]
     signature = [f"{name}=_missing" for name in parameters] + (["/"] if parameters else []) + ["*rest", "**kwargs"]
     general = f"return _general(*_given({', '.join(parameters)}), *rest, **kwargs)"
-    lines = [f"def call({', '.join(signature)}):",
-             "    if rest or kwargs:",
-             f"        {general}"]
+    return parameters, general, [f"def call({', '.join(signature)}):", "    if rest or kwargs:", f"        {general}"]
+
+
+def _conditions(entries: List[Tuple[tuple, Callable]], parameters: List[str], cells: Dict[str, object],
+                guards: Guards) -> List[str]:
+    """For each entry, the test that the arguments are of its types (and its guards hold)."""
     type_names: Dict[int, str] = {}
+    conditions = []
     for number, (types, function) in enumerate(entries):
         cells[f"_f{number}"] = function
         tests = []
@@ -238,13 +253,35 @@ def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[st
             type_name = type_names.setdefault(id(kind), f"_t{len(type_names)}")
             cells[type_name] = kind
             tests.append(f"type({name}) is {type_name}")
-        if len(types) < width:
+        if len(types) < len(parameters):
             tests.append(f"{parameters[len(types)]} is _missing")
         tests += _guard_tests(number, guards.get(types, ()), cells)
-        lines.append(f"    if {' and '.join(tests) or 'True'}:")
-        call = f"_f{number}({', '.join(parameters[:len(types)])})"
-        lines += ["        " + line for line in tail.format(call=call).strip("\n").splitlines()]
-    return lines + [f"    {general}"]
+        conditions.append(" and ".join(tests) or "True")
+    return conditions
+
+
+def _entry_lines(number: int, width: int, condition: str, parameters: List[str], tail: str, indent: str) -> List[str]:
+    call = f"_f{number}({', '.join(parameters[:width])})"
+    body = [indent + "    " + line for line in tail.format(call=call).strip("\n").splitlines()]
+    return [f"{indent}if {condition}:"] + body
+
+
+def _inlined_call(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object],
+                  guards: Guards) -> Optional[Callable]:
+    """The cached call written into a copy of the first entry's generated function (see
+    backend/inlined.py), or None where that function cannot be copied so."""
+    width = len(entries[0][0])
+    text = inlined.generated_text(entries[0][1], width)
+    if text is None or any(len(types) != width for types, _ in entries):
+        return None
+    parameters, general, lines = _call_start(entries)
+    conditions = _conditions(entries, parameters, cells, guards)
+    lines.append(f"    if not ({conditions[0]}):")
+    for number in range(1, len(entries)):
+        lines += _entry_lines(number, width, conditions[number], parameters, tail, "        ")
+    lines += [f"        {general}", "    try:", "        pass",
+              "    except _failures as error:", "        raise _failed(error) from None"]
+    return inlined.inlined(entries[0][1], text, lines, tail, cells)
 
 
 def _closure(lines: List[str], cells: Dict[str, object]) -> Callable:

@@ -1,0 +1,186 @@
+"""The cached call written into a private copy of the generated function: one Python frame
+fewer on each call of a derived function (backend/dispatch.py writes the cached call).
+
+The copy is compiled from the generated function's own text (registered in linecache by
+frontend/define.py) under the same file name, so tracebacks show the same lines; it shares
+the generated function's globals and closure cells (derivatives calling each other stay
+linked), and `adjoint.source` still shows the generated code as it is. Its parameters are
+those of the cached call (positional-only, defaulting to MISSING, `*rest, **kwargs`), under
+the generated function's names: the argument types are compared first, anything else goes
+to the general path as the cached call would send it, and the body runs inside the cached
+call's `try`, each `return` looking at what it returns as the cached call's tail does.
+
+    def grad_f(x=_call_missing, /, *_call_rest, **_call_kwargs):
+        if _call_rest or _call_kwargs:
+            return _call_general(...)
+        if not (type(x) is _call_t0):
+            return _call_general(...)
+        try:
+            ...                                  # the generated body
+            _call_result = dx                    # was `return dx`
+            if type(_call_result) is _call_float or ...:
+                return _call_result
+            raise _call_failed(_call_complex_gradient())
+        except _call_failures as _call_error:
+            raise _call_failed(_call_error) from None
+
+The names it adds carry a prefix no name of the generated text begins with. Functions of
+more than MAX_LINES lines, with defaults, keyword-only or starred parameters, or compiled
+otherwise (the numba backend, a bound method's partial) keep the cached call of their own.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import linecache
+import re
+import types
+from typing import Callable, Dict, List, Optional
+
+MAX_LINES = 100  # longer functions: the frame saved is lost in the time of their body
+_STARRED = 0x04 | 0x08  # CO_VARARGS | CO_VARKEYWORDS
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TAIL_NAMES = ("result", "value", "error", "rest", "kwargs")  # the cached call's own local names
+
+
+def generated_text(function: Callable, width: int) -> Optional[str]:
+    """The text function was compiled from (factory included), when a copy of it can take the
+    cached call's place: a generated Python function of `width` plain parameters."""
+    if type(function) is not types.FunctionType:
+        return None
+    code = function.__code__
+    entry = linecache.cache.get(code.co_filename)
+    if not code.co_filename.startswith("<adjoint ") or entry is None or len(entry) < 3:
+        return None
+    if function.__defaults__ is not None or function.__kwdefaults__ is not None or code.co_flags & _STARRED:
+        return None
+    if code.co_argcount != width or code.co_posonlyargcount or code.co_kwonlyargcount:
+        return None
+    return "".join(entry[2]) if len(entry[2]) <= MAX_LINES + 2 else None
+
+
+def prefix_for(text: str) -> str:
+    """A prefix that no identifier of text begins with."""
+    prefix = "_call_"
+    identifiers = set(_IDENTIFIER.findall(text))
+    while any(identifier.startswith(prefix) for identifier in identifiers):
+        prefix = "_" + prefix
+    return prefix
+
+
+def inlined(function: Callable, text: str, wrapper: List[str], tail: str, cells: Dict[str, object]) -> Optional[Callable]:
+    """A copy of `function` (compiled from `text`) running as the cached call `wrapper`: lines
+    of a `def call` with parameters a0, a1, ... (the generated function's, in order) whose last
+    statement is a `try` with `pass` as its body. The generated body goes in that `try`, and
+    `tail` (the cached call's source around `{call}`, see dispatch.GRAD_TAIL) at each return;
+    cells are the names the wrapper reads."""
+    module = ast.parse(text)
+    factory = module.body[0]
+    target = _definition(factory, function.__code__)
+    if target is None:
+        return None
+    prefix = prefix_for(text)
+    renamed = {name: prefix + name.lstrip("_") for name in list(cells) + list(_TAIL_NAMES)}
+    parameters = function.__code__.co_varnames[:function.__code__.co_argcount]
+    renamed.update((f"a{position}", name) for position, name in enumerate(parameters))
+    call = _renamed(ast.parse("\n".join(wrapper)).body[0], renamed)
+    _located(call, target)  # the wrapper's lines: the def's line
+    taken, check = _tail(tail, renamed)
+    call.body[-1].body = _ReturnsChecked(taken, check).body(target.body)
+    target.args, target.body = call.args, call.body
+    extra = [renamed[name] for name in cells]
+    factory.args.args += [ast.arg(arg=name) for name in extra]
+    ast.fix_missing_locations(module)
+    factory_code = _code_named(compile(module, function.__code__.co_filename, "exec").co_consts, factory.name)
+    code = _code_named(factory_code.co_consts if factory_code else (), function.__code__.co_name)
+    if code is None:
+        return None
+    defaults = (cells["_missing"],) * len(parameters) or None  # the wrapper's `a0=_missing, ...`
+    return _with_cells(function, code, {renamed[name]: value for name, value in cells.items()}, defaults)
+
+
+def _definition(factory: ast.AST, code: types.CodeType) -> Optional[ast.FunctionDef]:
+    for node in getattr(factory, "body", ()):
+        if isinstance(node, ast.FunctionDef) and node.name == code.co_name and node.lineno == code.co_firstlineno:
+            return node
+    return None
+
+
+def _renamed(tree: ast.AST, renamed: Dict[str, str]) -> ast.AST:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in renamed:
+            node.id = renamed[node.id]
+        elif isinstance(node, ast.arg) and node.arg in renamed:
+            node.arg = renamed[node.arg]
+        elif isinstance(node, ast.ExceptHandler) and node.name in renamed:
+            node.name = renamed[node.name]
+    return tree
+
+
+def _tail(tail: str, renamed: Dict[str, str]):
+    """The tail's assignment of the call's value (its target) and the statements after its `try`."""
+    placeholder = renamed["result"] + "_placeholder"
+    statements = _renamed(ast.parse(tail.format(call=placeholder).strip("\n")), renamed).body
+    attempt = statements[0]
+    return attempt.body[0].targets[0], statements[1:]
+
+
+class _ReturnsChecked(ast.NodeTransformer):
+    """Each `return X` of the generated body (not of a function inside it) -> `target = X`,
+    then the tail's check and return."""
+
+    def __init__(self, target: ast.expr, check: List[ast.stmt]):
+        self.target, self.check = target, check
+
+    def body(self, statements: List[ast.stmt]) -> List[ast.stmt]:
+        return [new for statement in statements for new in self._as_list(self.visit(statement))]
+
+    @staticmethod
+    def _as_list(visited) -> list:
+        return visited if isinstance(visited, list) else [visited]
+
+    def visit_FunctionDef(self, node):
+        return node
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
+
+    def visit_Return(self, node):
+        taken = ast.Assign(targets=[copy.deepcopy(self.target)], value=ast.Constant(value=None))
+        replaced = [taken] + copy.deepcopy(self.check)
+        for statement in replaced:
+            _located(statement, node)
+        if node.value is not None:
+            taken.value = node.value
+        return replaced
+
+
+def _located(tree: ast.AST, where: ast.AST) -> None:
+    """Every node of tree at where's line and column."""
+    for node in ast.walk(tree):
+        if "lineno" in node._attributes:
+            ast.copy_location(node, where)
+
+
+def _code_named(constants: tuple, name: str) -> Optional[types.CodeType]:
+    for constant in constants:
+        if isinstance(constant, types.CodeType) and constant.co_name == name:
+            return constant
+    return None
+
+
+def _with_cells(function: Callable, code: types.CodeType, added: Dict[str, object],
+                defaults: Optional[tuple]) -> Optional[Callable]:
+    """The function of `code` with function's globals, its closure cells, new cells for `added`
+    and these defaults."""
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    closure = []
+    for name in code.co_freevars:
+        if name in cells:
+            closure.append(cells[name])
+        elif name in added:
+            closure.append(types.CellType(added[name]))
+        else:
+            return None
+    copied = types.FunctionType(code, function.__globals__, function.__name__, defaults, tuple(closure))
+    copied.__qualname__ = function.__qualname__
+    return copied
