@@ -396,3 +396,16 @@ def test_the_copy_pickles_and_steps_aside_when_the_rules_change():
     Revision.bump()
     assert gradient(2.0, 3.0) == 12.0
     assert gradient.__call__ is not copied
+
+
+def test_the_copy_reads_nothing_from_the_users_module(tmp_path, monkeypatch):
+    (tmp_path / "shadows_type.py").write_text(
+        "import numpy as np\n\n\ndef type(value):\n    return float\n\n\n"
+        "def total(x):\n    return np.sum(x * x)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import shadows_type
+
+    gradient = adjoint.grad(shadows_type.total)
+    assert gradient(3.0) == 6.0 and gradient(3.0) == 6.0
+    assert is_copied(gradient)
+    np.testing.assert_array_equal(gradient(np.array([1.0, 2.0])), [2.0, 4.0])  # not the code for a float

@@ -22,7 +22,7 @@ path back (`rules_changed`).
     def call(a0=_missing, a1=_missing, /, *rest, **kwargs):
         if rest or kwargs:
             return _general(*_given(a0, a1), *rest, **kwargs)
-        if type(a0) is _t0 and type(a1) is _t0:
+        if _type(a0) is _t0 and _type(a1) is _t0:
             try:
                 result = _f0(a0, a1)
             ...
@@ -51,7 +51,7 @@ try:
     result = {call}
 except _failures as error:
     raise _failed(error) from None
-if type(result) is _float or type(result) is _ndarray or not _is_complex(result):
+if _type(result) is _float or _type(result) is _ndarray or not _is_complex(result):
     return {returned}
 raise _failed(_complex_gradient())
 """
@@ -60,7 +60,7 @@ try:
     value, result = {call}
 except _failures as error:
     raise _failed(error) from None
-if type(result) is _float or type(result) is _ndarray or not _is_complex(result):
+if _type(result) is _float or _type(result) is _ndarray or not _is_complex(result):
     return value, {returned}
 raise _failed(_complex_gradient())
 """
@@ -210,7 +210,7 @@ class CachedCall:
         entries = _written(table)
         if not entries or len(entries) > MAX_WRITTEN:
             return self.general
-        cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _float=float,
+        cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _type=type, _float=float,
                      _ndarray=np.ndarray, _is_complex=is_complex)
         copied = _inlined_call(entries, self.tail, cells, guards or {})
         return copied if copied is not None else _closure(_call_lines(entries, self.tail, cells, guards or {}), cells)
@@ -252,7 +252,7 @@ def _conditions(entries: List[Tuple[tuple, Callable]], parameters: List[str], ce
         for name, kind in zip(parameters, types):
             type_name = type_names.setdefault(id(kind), f"_t{len(type_names)}")
             cells[type_name] = kind
-            tests.append(f"type({name}) is {type_name}")
+            tests.append(f"_type({name}) is {type_name}")
         if len(types) < len(parameters):
             tests.append(f"{parameters[len(types)]} is _missing")
         tests += _guard_tests(number, guards.get(types, ()), cells)

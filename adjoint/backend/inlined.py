@@ -13,18 +13,19 @@ call's `try`, each `return` looking at what it returns as the cached call's tail
     def grad_f(x=_call_missing, /, *_call_rest, **_call_kwargs):
         if _call_rest or _call_kwargs:
             return _call_general(...)
-        if not (type(x) is _call_t0):
+        if not (_call_type(x) is _call_t0):
             return _call_general(...)
         try:
             ...                                  # the generated body
             _call_result = dx                    # was `return dx`
-            if type(_call_result) is _call_float or ...:
+            if _call_type(_call_result) is _call_float or ...:
                 return _call_result
             raise _call_failed(_call_complex_gradient())
         except _call_failures as _call_error:
             raise _call_failed(_call_error) from None
 
-The names it adds carry a prefix no name of the generated text begins with. Functions of
+The names it adds carry a prefix no name of the generated text begins with, and are closure
+cells (the copy reads the user's module as its globals: `type` there may be another thing). Functions of
 more than MAX_LINES lines, with defaults, keyword-only or starred parameters, or compiled
 otherwise (the numba backend, a bound method's partial) keep the cached call of their own.
 """
@@ -35,7 +36,7 @@ import copy
 import linecache
 import re
 import types
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Set
 
 MAX_LINES = 100  # longer functions: the frame saved is lost in the time of their body
 _STARRED = 0x04 | 0x08  # CO_VARARGS | CO_VARKEYWORDS
@@ -84,8 +85,10 @@ def inlined(function: Callable, text: str, wrapper: List[str], tail: str, cells:
     parameters = function.__code__.co_varnames[:function.__code__.co_argcount]
     renamed.update((f"a{position}", name) for position, name in enumerate(parameters))
     call = _renamed(ast.parse("\n".join(wrapper)).body[0], renamed)
-    _located(call, target)  # the wrapper's lines: the def's line
     taken, check = _tail(tail, renamed)
+    if not _reads_only(call, check, set(renamed.values())):
+        return None
+    _located(call, target)  # the wrapper's lines: the def's line
     call.body[-1].body = _ReturnsChecked(taken, check).body(target.body)
     target.args, target.body = call.args, call.body
     extra = [renamed[name] for name in cells]
@@ -115,6 +118,13 @@ def _renamed(tree: ast.AST, renamed: Dict[str, str]) -> ast.AST:
         elif isinstance(node, ast.ExceptHandler) and node.name in renamed:
             node.name = renamed[node.name]
     return tree
+
+
+def _reads_only(call: ast.AST, check: List[ast.stmt], known: Set[str]) -> bool:
+    """Whether the wrapper and the tail read known names alone: the copy runs in the user's
+    globals, where even `type` may be something else, so all they read is a cell or a parameter."""
+    trees = [call, *check]
+    return all(node.id in known for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Name))
 
 
 def _tail(tail: str, renamed: Dict[str, str]):
