@@ -32,13 +32,12 @@ otherwise (the numba backend, a bound method's partial) keep the cached call of 
 from __future__ import annotations
 
 import ast
-import copy
 import linecache
 import re
 import types
 from typing import Callable, Dict, List, Optional, Set
 
-MAX_LINES = 100  # longer functions: the frame saved is lost in the time of their body
+MAX_LINES = 40  # longer functions: the frame saved is lost in their body's time (and copying costs)
 _STARRED = 0x04 | 0x08  # CO_VARARGS | CO_VARKEYWORDS
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TAIL_NAMES = ("result", "value", "error", "rest", "kwargs")  # the cached call's own local names
@@ -84,16 +83,17 @@ def inlined(function: Callable, text: str, wrapper: List[str], tail: str, cells:
     renamed = {name: prefix + name.lstrip("_") for name in list(cells) + list(_TAIL_NAMES)}
     parameters = function.__code__.co_varnames[:function.__code__.co_argcount]
     renamed.update((f"a{position}", name) for position, name in enumerate(parameters))
-    call = _renamed(ast.parse("\n".join(wrapper)).body[0], renamed)
-    taken, check = _tail(tail, renamed)
-    if not _reads_only(call, check, set(renamed.values())):
+    known = set(renamed.values())
+    call = ast.parse("\n".join(wrapper)).body[0]
+    if not _prepared(call, renamed, known, target):  # the wrapper's lines: the def's line
         return None
-    _located(call, target)  # the wrapper's lines: the def's line
-    call.body[-1].body = _ReturnsChecked(taken, check).body(target.body)
+    returns = _ReturnsChecked(lambda where: _tail(tail, renamed, known, where))
+    call.body[-1].body = returns.body(target.body)
+    if not returns.valid:
+        return None
     target.args, target.body = call.args, call.body
     extra = [renamed[name] for name in cells]
-    factory.args.args += [ast.arg(arg=name) for name in extra]
-    ast.fix_missing_locations(module)
+    factory.args.args += [ast.copy_location(ast.arg(arg=name), factory) for name in extra]
     factory_code = _code_named(compile(module, function.__code__.co_filename, "exec").co_consts, factory.name)
     code = _code_named(factory_code.co_consts if factory_code else (), function.__code__.co_name)
     if code is None:
@@ -109,66 +109,77 @@ def _definition(factory: ast.AST, code: types.CodeType) -> Optional[ast.Function
     return None
 
 
-def _renamed(tree: ast.AST, renamed: Dict[str, str]) -> ast.AST:
+def _prepared(tree: ast.AST, renamed: Dict[str, str], known: Set[str], where: ast.AST) -> bool:
+    """Rename tree's names (`renamed`) and put its nodes at where's line; whether it then reads
+    known names alone (the copy runs in the user's globals, where even `type` may be something
+    else: all the wrapper and the tail read is a cell or a parameter)."""
+    reads_known = True
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in renamed:
-            node.id = renamed[node.id]
-        elif isinstance(node, ast.arg) and node.arg in renamed:
-            node.arg = renamed[node.arg]
-        elif isinstance(node, ast.ExceptHandler) and node.name in renamed:
-            node.name = renamed[node.name]
-    return tree
-
-
-def _reads_only(call: ast.AST, check: List[ast.stmt], known: Set[str]) -> bool:
-    """Whether the wrapper and the tail read known names alone: the copy runs in the user's
-    globals, where even `type` may be something else, so all they read is a cell or a parameter."""
-    trees = [call, *check]
-    return all(node.id in known for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Name))
-
-
-def _tail(tail: str, renamed: Dict[str, str]):
-    """The tail's assignment of the call's value (its target) and the statements after its `try`."""
-    placeholder = renamed["result"] + "_placeholder"
-    statements = _renamed(ast.parse(tail.format(call=placeholder).strip("\n")), renamed).body
-    attempt = statements[0]
-    return attempt.body[0].targets[0], statements[1:]
-
-
-class _ReturnsChecked(ast.NodeTransformer):
-    """Each `return X` of the generated body (not of a function inside it) -> `target = X`,
-    then the tail's check and return."""
-
-    def __init__(self, target: ast.expr, check: List[ast.stmt]):
-        self.target, self.check = target, check
-
-    def body(self, statements: List[ast.stmt]) -> List[ast.stmt]:
-        return [new for statement in statements for new in self._as_list(self.visit(statement))]
-
-    @staticmethod
-    def _as_list(visited) -> list:
-        return visited if isinstance(visited, list) else [visited]
-
-    def visit_FunctionDef(self, node):
-        return node
-
-    visit_AsyncFunctionDef = visit_ClassDef = visit_Lambda = visit_FunctionDef
-
-    def visit_Return(self, node):
-        taken = ast.Assign(targets=[copy.deepcopy(self.target)], value=ast.Constant(value=None))
-        replaced = [taken] + copy.deepcopy(self.check)
-        for statement in replaced:
-            _located(statement, node)
-        if node.value is not None:
-            taken.value = node.value
-        return replaced
-
-
-def _located(tree: ast.AST, where: ast.AST) -> None:
-    """Every node of tree at where's line and column."""
-    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            node.id = renamed.get(node.id, node.id)
+            reads_known = reads_known and node.id in known
+        elif isinstance(node, ast.arg):
+            node.arg = renamed.get(node.arg, node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            node.name = renamed.get(node.name, node.name)
         if "lineno" in node._attributes:
             ast.copy_location(node, where)
+    return reads_known
+
+
+def _tail(tail: str, renamed: Dict[str, str], known: Set[str], where: ast.stmt) -> Optional[List[ast.stmt]]:
+    """The tail at a `return`'s place: the assignment of the returned value (None as its value
+    for now), then the statements after the tail's `try`; None if it reads an unknown name."""
+    placeholder = renamed["result"] + "_placeholder"
+    statements = ast.parse(tail.format(call=placeholder).strip("\n")).body
+    attempt = statements[0]
+    taken = attempt.body[0]
+    taken.value = ast.Constant(value=None)
+    checked = [taken] + statements[1:]
+    if not all([_prepared(statement, renamed, known, where) for statement in checked]):
+        return None
+    return checked
+
+
+class _ReturnsChecked:
+    """Each `return X` of the generated body (not of a function inside it) -> `target = X`,
+    then the tail's check and return. Returns are statements: only statement lists are walked."""
+
+    _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    _BLOCKS = ("body", "orelse", "finalbody")
+
+    def __init__(self, tail: Callable[[ast.stmt], Optional[List[ast.stmt]]]):
+        self.tail, self.valid = tail, True
+
+    def body(self, statements: List[ast.stmt]) -> List[ast.stmt]:
+        rewritten = []
+        for statement in statements:
+            if isinstance(statement, ast.Return):
+                rewritten += self._checked(statement)
+                continue
+            if not isinstance(statement, self._NESTED):
+                self._inside(statement)
+            rewritten.append(statement)
+        return rewritten
+
+    def _inside(self, statement: ast.stmt) -> None:
+        for block in self._BLOCKS:
+            inner = getattr(statement, block, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                setattr(statement, block, self.body(inner))
+        for handler in getattr(statement, "handlers", ()):
+            handler.body = self.body(handler.body)
+        for case in getattr(statement, "cases", ()):  # match (Python 3.10 on)
+            case.body = self.body(case.body)
+
+    def _checked(self, node: ast.Return) -> List[ast.stmt]:
+        replaced = self.tail(node)
+        if replaced is None:
+            self.valid = False
+            return [node]
+        if node.value is not None:
+            replaced[0].value = node.value
+        return replaced
 
 
 def _code_named(constants: tuple, name: str) -> Optional[types.CodeType]:
