@@ -409,3 +409,17 @@ def test_the_copy_reads_nothing_from_the_users_module(tmp_path, monkeypatch):
     assert gradient(3.0) == 6.0 and gradient(3.0) == 6.0
     assert is_copied(gradient)
     np.testing.assert_array_equal(gradient(np.array([1.0, 2.0])), [2.0, 4.0])  # not the code for a float
+
+
+def test_a_body_with_a_try_or_with_block_is_not_copied():
+    from adjoint.frontend.define import compile_function
+
+    plain = compile_function("grad_h", "def grad_h(x):\n    return x * 2.0\n", {}, {})
+    catching = compile_function("grad_h", "def grad_h(x):\n    try:\n        return x * 2.0\n"
+                                          "    except Exception:\n        return 0.0\n", {}, {})
+    written = CachedCall(lambda *args, **kwargs: "general", GRAD_TAIL.format(returned="result", call="{call}"),
+                         {"_failures": (ValueError,), "_failed": ValueError, "_complex_gradient": None}, Revision)
+    copied, separate = written.written({(float,): plain}), written.written({(float,): catching})
+    assert copied.__code__.co_filename == plain.__code__.co_filename and copied(3.0) == 6.0
+    assert separate.__code__.co_filename == "<adjoint dispatch>" and separate(3.0) == 6.0
+    assert copied(3) == separate(3) == copied(x=3.0) == "general"

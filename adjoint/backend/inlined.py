@@ -25,9 +25,10 @@ call's `try`, each `return` looking at what it returns as the cached call's tail
             raise _call_failed(_call_error) from None
 
 The names it adds carry a prefix no name of the generated text begins with, and are closure
-cells (the copy reads the user's module as its globals: `type` there may be another thing). Functions of
-more than MAX_LINES lines, with defaults, keyword-only or starred parameters, or compiled
-otherwise (the numba backend, a bound method's partial) keep the cached call of their own.
+cells (the copy reads the user's module as its globals: `type` there may be another thing).
+Functions of more than MAX_LINES lines, with defaults, keyword-only or starred parameters, with
+a `try` or `with` block (which could catch what the tail raises), or compiled otherwise (the
+numba backend, a bound method's partial) keep the cached call of their own.
 """
 from __future__ import annotations
 
@@ -146,6 +147,9 @@ class _ReturnsChecked:
     then the tail's check and return. Returns are statements: only statement lists are walked."""
 
     _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    # A block that may catch what the tail raises (or swallow it, a context manager's exit):
+    # the body is not copied.
+    _CATCHING = (ast.Try, getattr(ast, "TryStar", ast.Try), ast.With, ast.AsyncWith)
     _BLOCKS = ("body", "orelse", "finalbody")
 
     def __init__(self, tail: Callable[[ast.stmt], Optional[List[ast.stmt]]]):
@@ -157,7 +161,9 @@ class _ReturnsChecked:
             if isinstance(statement, ast.Return):
                 rewritten += self._checked(statement)
                 continue
-            if not isinstance(statement, self._NESTED):
+            if isinstance(statement, self._CATCHING):
+                self.valid = False
+            elif not isinstance(statement, self._NESTED):
                 self._inside(statement)
             rewritten.append(statement)
         return rewritten
