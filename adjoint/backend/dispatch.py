@@ -13,9 +13,11 @@ for them (None for types not seen), about half the cost on a seven-argument call
 `CachedCall` goes further for grad and value_and_grad: it writes their whole cached call as
 one function (the types compared, the generated function called, its result looked at) and
 makes it what the derived function runs, so the call costs one Python frame over calling the
-generated function directly. Its parameters are positional-only with a default, so that the
-arguments arrive one by one (no tuple, no `len`) and no call fails to bind; anything else
-(other types, keywords, another number of arguments) goes to the general path as it came.
+generated function directly; where it can, it writes that function into a private copy of the
+generated one (backend/inlined.py), which then costs no frame over it. Its parameters are
+positional-only with a default, so that the arguments arrive one by one (no tuple, no `len`)
+and no call fails to bind; anything else (other types, keywords, another number of
+arguments) goes to the general path as it came.
 It compares no revision of the rules on each call: a change of the rules puts the general
 path back (`rules_changed`).
 
