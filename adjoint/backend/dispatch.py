@@ -13,16 +13,18 @@ for them (None for types not seen), about half the cost on a seven-argument call
 `CachedCall` goes further for grad and value_and_grad: it writes their whole cached call as
 one function (the types compared, the generated function called, its result looked at) and
 makes it what the derived function runs, so the call costs one Python frame over calling the
-generated function directly. Its parameters are positional-only with a default, so that the
-arguments arrive one by one (no tuple, no `len`) and no call fails to bind; anything else
-(other types, keywords, another number of arguments) goes to the general path as it came.
+generated function directly; where it can, it writes that function into a private copy of the
+generated one (backend/inlined.py), which then costs no frame over it. Its parameters are
+positional-only with a default, so that the arguments arrive one by one (no tuple, no `len`)
+and no call fails to bind; anything else (other types, keywords, another number of
+arguments) goes to the general path as it came.
 It compares no revision of the rules on each call: a change of the rules puts the general
 path back (`rules_changed`).
 
     def call(a0=_missing, a1=_missing, /, *rest, **kwargs):
         if rest or kwargs:
             return _general(*_given(a0, a1), *rest, **kwargs)
-        if type(a0) is _t0 and type(a1) is _t0:
+        if _type(a0) is _t0 and _type(a1) is _t0:
             try:
                 result = _f0(a0, a1)
             ...
@@ -38,6 +40,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from adjoint import runtime
+from adjoint.backend import inlined
 from adjoint.errors import AdjointError, Location, NonScalarOutputError
 from adjoint.rules.table import Revision
 
@@ -51,7 +54,7 @@ try:
     result = {call}
 except _failures as error:
     raise _failed(error) from None
-if type(result) is _float or type(result) is _ndarray or not _is_complex(result):
+if _type(result) is _float or _type(result) is _ndarray or not _is_complex(result):
     return {returned}
 raise _failed(_complex_gradient())
 """
@@ -60,7 +63,7 @@ try:
     value, result = {call}
 except _failures as error:
     raise _failed(error) from None
-if type(result) is _float or type(result) is _ndarray or not _is_complex(result):
+if _type(result) is _float or _type(result) is _ndarray or not _is_complex(result):
     return value, {returned}
 raise _failed(_complex_gradient())
 """
@@ -210,9 +213,10 @@ class CachedCall:
         entries = _written(table)
         if not entries or len(entries) > MAX_WRITTEN:
             return self.general
-        cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _float=float,
+        cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _type=type, _float=float,
                      _ndarray=np.ndarray, _is_complex=is_complex)
-        return _closure(_call_lines(entries, self.tail, cells, guards or {}), cells)
+        copied = _inlined_call(entries, self.tail, cells, guards or {})
+        return copied if copied is not None else _closure(_call_lines(entries, self.tail, cells, guards or {}), cells)
 
 
 def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object],
@@ -224,28 +228,63 @@ def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[st
     `_general` as they came, which raises what a call of the user's function would. Arguments
     arrive one by one (no tuple is built) and the generated function is called with them.
     """
+    parameters, general, lines = _call_start(entries)
+    conditions = _conditions(entries, parameters, cells, guards)
+    for number, condition in enumerate(conditions):
+        lines += _entry_lines(number, len(entries[number][0]), condition, parameters, tail, "    ")
+    return lines + [f"    {general}"]
+
+
+def _call_start(entries: List[Tuple[tuple, Callable]]) -> Tuple[List[str], str, List[str]]:
+    """The cached call's parameters, its return by the general path, and its first lines."""
     width = max(len(types) for types, _ in entries)
     parameters = [f"a{position}" for position in range(width)]
     signature = [f"{name}=_missing" for name in parameters] + (["/"] if parameters else []) + ["*rest", "**kwargs"]
     general = f"return _general(*_given({', '.join(parameters)}), *rest, **kwargs)"
-    lines = [f"def call({', '.join(signature)}):",
-             "    if rest or kwargs:",
-             f"        {general}"]
+    return parameters, general, [f"def call({', '.join(signature)}):", "    if rest or kwargs:", f"        {general}"]
+
+
+def _conditions(entries: List[Tuple[tuple, Callable]], parameters: List[str], cells: Dict[str, object],
+                guards: Guards) -> List[str]:
+    """For each entry, the test that the arguments are of its types (and its guards hold)."""
     type_names: Dict[int, str] = {}
+    conditions = []
     for number, (types, function) in enumerate(entries):
         cells[f"_f{number}"] = function
         tests = []
         for name, kind in zip(parameters, types):
             type_name = type_names.setdefault(id(kind), f"_t{len(type_names)}")
             cells[type_name] = kind
-            tests.append(f"type({name}) is {type_name}")
-        if len(types) < width:
+            tests.append(f"_type({name}) is {type_name}")
+        if len(types) < len(parameters):
             tests.append(f"{parameters[len(types)]} is _missing")
         tests += _guard_tests(number, guards.get(types, ()), cells)
-        lines.append(f"    if {' and '.join(tests) or 'True'}:")
-        call = f"_f{number}({', '.join(parameters[:len(types)])})"
-        lines += ["        " + line for line in tail.format(call=call).strip("\n").splitlines()]
-    return lines + [f"    {general}"]
+        conditions.append(" and ".join(tests) or "True")
+    return conditions
+
+
+def _entry_lines(number: int, width: int, condition: str, parameters: List[str], tail: str, indent: str) -> List[str]:
+    call = f"_f{number}({', '.join(parameters[:width])})"
+    body = [indent + "    " + line for line in tail.format(call=call).strip("\n").splitlines()]
+    return [f"{indent}if {condition}:"] + body
+
+
+def _inlined_call(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object],
+                  guards: Guards) -> Optional[Callable]:
+    """The cached call written into a copy of the first entry's generated function (see
+    backend/inlined.py), or None where that function cannot be copied so."""
+    width = len(entries[0][0])
+    text = inlined.generated_text(entries[0][1], width)
+    if text is None or any(len(types) != width for types, _ in entries):
+        return None
+    parameters, general, lines = _call_start(entries)
+    conditions = _conditions(entries, parameters, cells, guards)
+    lines.append(f"    if not ({conditions[0]}):")
+    for number in range(1, len(entries)):
+        lines += _entry_lines(number, width, conditions[number], parameters, tail, "        ")
+    lines += [f"        {general}", "    try:", "        pass",
+              "    except _failures as error:", "        raise _failed(error) from None"]
+    return inlined.inlined(entries[0][1], text, lines, tail, cells)
 
 
 def _closure(lines: List[str], cells: Dict[str, object]) -> Callable:
