@@ -49,12 +49,15 @@ def test_float_factors_give_the_very_numbers_the_int_factors_gave(fn, wrt, make_
         assert repr(generated(*args)) == repr(before(*args))  # bit for bit
 
 
-def test_an_int_cotangent_keeps_int_arithmetic():
+def test_an_int_cotangent_or_tangent_gives_a_float_derivative():
     value, pullback = adjoint.vjp(cases.negative_powers)(3)
     assert type(pullback(2)) is type(pullback(2.0)) is float  # x ** -2 is a float anyway
     quartic = adjoint.vjp(lambda x: x ** 4)(3)[1]
-    assert quartic(2) == 216 and type(quartic(2)) is int
-    assert quartic(2.0) == 216.0 and type(quartic(2.0)) is float
+    assert quartic(2) == quartic(2.0) == 216.0 and type(quartic(2)) is float
+    for optimize in (True, False):  # the optimizer drops `* 1.0`: an int seed came back as it was
+        assert type(adjoint.vjp(lambda x: x * 1.0, optimize=optimize)(3)[1](2)) is float
+        assert type(adjoint.vjp(lambda x: x * 1.0, optimize=optimize)(3.0)[1](np.int64(2))) is float
+        assert type(adjoint.jvp(lambda x: x * 1.0, optimize=optimize)(3, 2)[1]) is float
 
 
 def test_int_factors_of_what_may_be_an_int_stay_ints():
