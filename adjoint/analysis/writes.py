@@ -14,7 +14,7 @@ import inspect
 import math
 import operator
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import gast
 import numpy as np
@@ -104,7 +104,49 @@ def writes_its_operands(call: gast.Call, classifier: CallClassifier) -> bool:
     even where its result is kept."""
     func = classifier.classify(call).func
     return (any(k.arg == "out" for k in call.keywords) or isinstance(func, np.ufunc) and len(call.args) > func.nin
-            or len(call.args) > out_position(func) or any(func is writer for writer in WRITE_FIRST_ARGUMENT))
+            or len(call.args) > out_position(func) or any(func is writer for writer in WRITE_FIRST_ARGUMENT)
+            or overwriting_parameter(call, func, classifier) is not None)
+
+
+def overwriting_parameter(call: gast.Call, func, classifier: CallClassifier) -> Optional[str]:
+    """The parameter of a NumPy or SciPy function by which the call lets it write into what it is
+    given, by position or by name: an `overwrite_*` flag not written as a false constant
+    (`lu_factor(a, True)`, `np.median(a, overwrite_input=flag)`), or an `output` given an array
+    (`gaussian_filter(x, 1.0, output=y)`; not a dtype). None for any other call."""
+    module = (getattr(func, "__module__", None) or "").split(".")[0]
+    if module not in ("numpy", "scipy") or isinstance(func, np.ufunc):
+        return None
+    parameters = _parameter_names(func)
+    given = dict(zip(parameters, call.args))
+    given.update((k.arg, k.value) for k in call.keywords if k.arg)
+    for parameter, value in given.items():
+        if parameter.startswith("overwrite") and not (isinstance(value, gast.Constant) and not value.value):
+            return parameter
+        if parameter == "output" and not isinstance(value, gast.Constant) and not _names_a_type(value, classifier):
+            return parameter
+    return None
+
+
+def _names_a_type(value: gast.expr, classifier: CallClassifier) -> bool:
+    """`np.float32`, `float`, a dtype: what an `output=` may be instead of an array."""
+    name = nodes.dotted_name(value)
+    if name is None or name.split(".")[0] in classifier.local_names:
+        return False
+    found = classifier.parsed.lookup(name.split(".")[0])
+    for attribute in name.split(".")[1:]:
+        found = getattr(found, attribute, None)
+    return isinstance(found, (type, np.dtype))
+
+
+@functools.lru_cache(maxsize=None)
+def _parameter_names(func) -> Tuple[str, ...]:
+    """The names of the parameters a call may give by position or by name (none where the
+    signature is unknown)."""
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return ()
+    return tuple(p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
 def out_position(func) -> float:
