@@ -37,6 +37,17 @@ STANDARD_LIBRARY_WRITERS = (
     operator.itruediv, operator.ifloordiv, operator.imod, operator.ipow, operator.iand, operator.ior,
     operator.ixor, operator.ilshift, operator.irshift, operator.iconcat,
 )
+# Methods that change their object in place (of lists, dicts, sets, arrays, deques), and the
+# in-place operators called by name.
+WRITING_METHODS = frozenset({
+    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+    "update", "popitem", "setdefault",
+    "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",
+    "fill", "put", "itemset", "resize", "partition", "byteswap", "setfield", "shuffle",
+    "appendleft", "extendleft", "popleft", "rotate",
+    "__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
+    "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
+})
 WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal,
                         np.put_along_axis) + STANDARD_LIBRARY_WRITERS
 

@@ -41,16 +41,30 @@ class IterationError(Refused):
         self.lineno = lineno
 
 
+# The methods by which `c += v` (and the other augmented assignments) change c in place.
+IN_PLACE_OPERATORS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__", "__ipow__",
+                      "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__")
+
+
 def number_or_refuse(value, message, filename, lineno):
-    """Raise InPlaceChangeError unless `value` is immutable (then `c += v` only rebinds c)."""
-    if isinstance(value, (np.ndarray, list, dict, set, bytearray)):
+    """Raise InPlaceChangeError unless `value` is immutable (then `c += v` only rebinds c): not an
+    array or a container, nor an object of a class with an in-place operator (`__iadd__`)."""
+    if _changes_in_place(value):
         raise InPlaceChangeError(message, filename, lineno)
+
+
+def _changes_in_place(value) -> bool:
+    kind = type(value)
+    if kind is float or kind is int:
+        return False
+    return isinstance(value, (np.ndarray, list, dict, set, bytearray)) or any(
+        hasattr(kind, operator) for operator in IN_PLACE_OPERATORS)
 
 
 def item_update_or_refuse(container, item, message, filename, lineno):
     """Raise InPlaceChangeError if `container[k] op= v` changes `item` in place: an array or a list
     held by a container that is not an array (`X[k] += v` writes into the array X)."""
-    if not isinstance(container, np.ndarray) and isinstance(item, (np.ndarray, list, dict, set, bytearray)):
+    if not isinstance(container, np.ndarray) and _changes_in_place(item):
         raise InPlaceChangeError(message, filename, lineno)
 
 
