@@ -118,6 +118,21 @@ def writes_argument_itself_reads_global(x, w):
     return np.sum(W * x)
 
 
+class Weights:
+    W = np.array([1.0, 2.0, 3.0])
+
+
+def writes_argument_reads_class_attribute(x, w):
+    t = x * 2.0
+    put_first(w, t)  # <- class attribute
+    return np.sum(Weights.W * x)
+
+
+def writes_attribute_of_argument(x, holder):
+    holder.w[0] = x[0] * 2.0  # <- attribute write
+    return np.sum(W * x)
+
+
 def made_with(v):
     def writes_argument_reads_closure(x, w):
         t = x * 2.0
@@ -245,7 +260,7 @@ def getitem_writes(x):
     y = x * 2.0
     g = Getter(y)  # <- getitem
     t = g[1]
-    return np.sum(y * x) + t
+    return np.sum(y * x)
 
 
 class Memo:
@@ -307,9 +322,28 @@ def filter_writes_its_output(x):
     return np.sum(y * x)
 
 
-def filter_given_an_output_type(x):
-    t = scipy.ndimage.gaussian_filter(x * 3.0, 1.0, output=np.float64)
-    return np.sum(t * x)
+def accumulate_writes_its_out(x):
+    y = x * 2.0
+    t = np.add.accumulate(x * 3.0, 0, None, y)  # <- accumulate
+    return np.sum(y * x)
+
+
+def nan_to_num_in_place(x):
+    y = x / (x - x[0])
+    t = np.nan_to_num(y, copy=False)  # <- nan_to_num
+    return np.sum(y[1:] * x[1:])
+
+
+def lu_factor_told_not_to_overwrite(x):
+    a = (np.outer(x, x) + np.diag(x) * 3.0 + np.eye(3) * 9.0).T
+    lu, piv = scipy.linalg.lu_factor(a, False)
+    return np.sum(a * a)
+
+
+def cho_factor_told_not_to_overwrite(x):
+    a = np.outer(x, x) + np.eye(3) * 9.0
+    c, low = scipy.linalg.cho_factor(a, False, False)
+    return np.sum(c * c)
 
 
 X = np.array([0.5, -1.2, 2.0])
@@ -326,6 +360,8 @@ CASES = [
     Refused(writes_argument_reads_module_attribute, Shared((X, SETTINGS.w)), AdjointError, "module attribute"),
     Refused(writes_argument_callee_reads_global, Shared((X, W)), AdjointError, "callee reads"),
     Refused(writes_argument_itself_reads_global, Shared((X, W)), AdjointError, "own write"),
+    Refused(writes_argument_reads_class_attribute, Shared((X, Weights.W)), AdjointError, "class attribute"),
+    Refused(writes_attribute_of_argument, Shared((X, types.SimpleNamespace(w=W))), AdjointError, "attribute write"),
     Refused(WRITES_ARGUMENT_READS_CLOSURE, Shared((X, CLOSED_OVER)), AdjointError, "closure"),
     Refused(initializer_helper, (X,), UnsupportedSyntaxError, "initializer helper"),
     Refused(initializer_of_the_base, (X,), UnsupportedSyntaxError, "super init"),
@@ -335,6 +371,8 @@ CASES = [
     Refused(getitem_writes, (X,), UnsupportedSyntaxError, "getitem"),
     Exact(property_writes_its_own_memory, lambda rng: (vector(rng),)),
     Refused(median_overwrites_by_name, (X,), NonDifferentiableError, "median"),
+    Refused(accumulate_writes_its_out, (X,), UnsupportedSyntaxError, "accumulate"),
+    Refused(nan_to_num_in_place, (X,), NonDifferentiableError, "nan_to_num"),
 ]
 
 if scipy is not None:
@@ -344,4 +382,6 @@ if scipy is not None:
         Refused(inv_overwrites_by_position, (X,), NonDifferentiableError, "inv"),
         Refused(eigh_overwrites_by_name, (X,), NonDifferentiableError, "eigh"),
         Refused(filter_writes_its_output, (X,), NonDifferentiableError, "output"),
+        Exact(lu_factor_told_not_to_overwrite, lambda rng: (vector(rng),)),
+        Exact(cho_factor_told_not_to_overwrite, lambda rng: (vector(rng),)),
     ]

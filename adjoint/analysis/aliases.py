@@ -45,7 +45,8 @@ from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, stays_unseen
 from adjoint.analysis.sharing import OUTSIDE_MEMORY, Sharing, State, operands_of
 from adjoint.analysis.writes import (WRITE_FIRST_ARGUMENT, Write, rebound_lines, statements_of, user_call,
-                                     overwriting_parameter, writes_in_place, writes_its_operands)
+                                     out_position, overwriting_parameter, writes_in_place,
+                                     writes_its_operands)
 from adjoint.errors import Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append
@@ -224,6 +225,8 @@ class _Checker:
                 continue
             touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name)]
             varied = [a.id for a in touched if a.id in self.local_names and a.id in self.activity.varied]
+            written = [name for name in _written_operands(stmt.value, touched, self.classifier) if name in varied]
+            varied = written + [name for name in varied if name not in written]
             if varied:
                 raise self._overwriting(stmt) or self._refuse(stmt, self._effect_message(stmt.value, varied[0]))
             self._check_earlier_reads(stmt, _written_operands(stmt.value, touched, self.classifier), "this call")
@@ -372,7 +375,7 @@ class _Checker:
         module = getattr(operation.func, "__module__", None) or ""
         return (isinstance(operation.func, np.ufunc) or module.startswith("numpy")
                 or any(operation.func is writer for writer in WRITE_FIRST_ARGUMENT)
-                or overwriting_parameter(call, operation.func, self.classifier) is not None)
+                or writes_its_operands(call, self.classifier))
 
     def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("in-place write", message, self.parsed.info.location(node))
@@ -397,6 +400,8 @@ def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: Cal
         out += call.args[func.nin:]
     elif any(func is writer for writer in WRITE_FIRST_ARGUMENT) and call.args:
         out = call.args[:1]
+    elif out_position(func) < len(call.args):
+        out += call.args[out_position(func):out_position(func) + 1]
     chosen = out or touched
     elements = [e for atom in chosen for e in (atom.elts if isinstance(atom, gast.Tuple) else [atom])]
     return [e.id for e in elements if isinstance(e, gast.Name)]

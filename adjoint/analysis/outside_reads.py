@@ -6,12 +6,13 @@ changes what the global reads in Python (`f(x, W)` with `w[0] = x[0]` and `np.su
 change the derivative does not follow. ad/shared_arguments.py checks, first in the derivative of
 a function that writes into an argument, that no argument it writes into shares anything with the
 objects found here: the globals and closure objects the function reads by name (or as attributes
-of a module of the user's), and those the user functions it calls (and theirs) read, found from
+of a module or a class of the user's), and those the user functions it calls (and theirs) read, found from
 their code objects (every name they use: attribute names that are global names too are taken, the
 check only ever compares).
 """
 from __future__ import annotations
 
+import inspect
 import numbers
 import types
 from typing import Any, Callable, Dict, List, Set, Tuple
@@ -52,12 +53,12 @@ def outside_reads(parsed: ParsedFunction, local_names: frozenset,
         value = parsed.lookup(node.id)
         if holds_memory(value):
             read.setdefault(node.id, nodes.name(node.id))
-        elif isinstance(value, types.ModuleType) and not is_library(value):
+        elif isinstance(value, (types.ModuleType, type)) and not is_library(value):
             for attribute in _attributes_read(parsed.node, node.id):
-                if holds_memory(getattr(value, attribute, MISSING)):
+                if holds_memory(_static_attribute(value, attribute)):
                     read.setdefault(f"{node.id}.{attribute}", gast.Attribute(
                         value=nodes.name(node.id), attr=attribute, ctx=gast.Load()))
-        elif _is_user_code(value):
+        if _is_user_code(value):
             callees.append(value)
     found: Dict[int, Tuple[str, Any]] = {}
     seen: Set[int] = set()
@@ -70,6 +71,14 @@ def outside_reads(parsed: ParsedFunction, local_names: frozenset,
 def _attributes_read(tree: gast.AST, owner: str) -> List[str]:
     return sorted({node.attr for node in nodes.walk(tree) if isinstance(node, gast.Attribute)
                    and isinstance(node.value, gast.Name) and node.value.id == owner})
+
+
+def _static_attribute(owner: Any, attribute: str) -> Any:
+    """A module's or a class's attribute as it is stored (a property's getter is not run)."""
+    try:
+        return inspect.getattr_static(owner, attribute)
+    except AttributeError:
+        return MISSING
 
 
 def _is_user_code(value: Any) -> bool:
@@ -88,12 +97,14 @@ def _read_by(value: Any, found: Dict[int, Tuple[str, Any]], seen: Set[int]) -> N
     if isinstance(value, type):
         for klass in value.__mro__:
             if not is_library(klass):
-                for member in vars(klass).values():
+                for name, member in vars(klass).items():
                     member = getattr(member, "__func__", member)
                     if isinstance(member, property):
                         member = member.fget
                     if isinstance(member, types.FunctionType):
                         _read_by(member, found, seen)
+                    elif not (name.startswith("__") and name.endswith("__")):  # a class attribute
+                        _keep(found, name, member, seen)
         return
     func = unwrap(value)
     if not isinstance(func, types.FunctionType) or is_library(func):

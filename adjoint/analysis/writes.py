@@ -48,6 +48,8 @@ WRITING_METHODS = frozenset({
     "__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
     "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
 })
+# Where the methods of a ufunc take `out` by position (`np.add.accumulate(a, 0, None, out)`).
+UFUNC_METHOD_OUT = {"reduce": 3, "accumulate": 3, "reduceat": 4}
 WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal,
                         np.put_along_axis) + STANDARD_LIBRARY_WRITERS
 
@@ -119,11 +121,13 @@ def writes_its_operands(call: gast.Call, classifier: CallClassifier) -> bool:
             or overwriting_parameter(call, func, classifier) is not None)
 
 
+
 def overwriting_parameter(call: gast.Call, func, classifier: CallClassifier) -> Optional[str]:
     """The parameter of a NumPy or SciPy function by which the call lets it write into what it is
     given, by position or by name: an `overwrite_*` flag not written as a false constant
     (`lu_factor(a, True)`, `np.median(a, overwrite_input=flag)`), or an `output` given an array
-    (`gaussian_filter(x, 1.0, output=y)`; not a dtype). None for any other call."""
+    (`gaussian_filter(x, 1.0, output=y)`; not a dtype), np.nan_to_num's `copy` not a true constant.
+    None for any other call."""
     module = (getattr(func, "__module__", None) or "").split(".")[0]
     if module not in ("numpy", "scipy") or isinstance(func, np.ufunc):
         return None
@@ -135,6 +139,8 @@ def overwriting_parameter(call: gast.Call, func, classifier: CallClassifier) -> 
             return parameter
         if parameter == "output" and not isinstance(value, gast.Constant) and not _names_a_type(value, classifier):
             return parameter
+        if parameter == "copy" and func is np.nan_to_num and not (isinstance(value, gast.Constant) and value.value):
+            return parameter  # (it replaces NaN and infinities in its argument itself)
     return None
 
 
@@ -162,6 +168,8 @@ def _parameter_names(func) -> Tuple[str, ...]:
 
 def out_position(func) -> float:
     """Where a NumPy function other than a ufunc takes `out` by position (inf where it takes none)."""
+    if isinstance(getattr(func, "__self__", None), np.ufunc):
+        return UFUNC_METHOD_OUT.get(func.__name__, math.inf)
     if isinstance(func, np.ufunc) or not (getattr(func, "__module__", None) or "").startswith("numpy"):
         return math.inf
     return _position_of_out(func)
