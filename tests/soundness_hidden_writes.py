@@ -9,7 +9,8 @@ run-time refusal: `Shared` passes the caller's objects themselves). A user class
 without a call written in the function writes in place too: an initializer's helper
 (`self._fill(a)`, `super().__init__(a)`), a property getter, an operator method (`o += v` runs
 `__iadd__`, `o[k]` runs `__getitem__`); making such an object from memory of the function is
-refused at the construction. NumPy and SciPy functions told to overwrite what they are given
+refused at the construction, and an argument holding an object whose property the function reads
+and whose getter writes in place is refused at the parameter. NumPy and SciPy functions told to overwrite what they are given
 (`overwrite_a=True` by position or by name, `overwrite_input`, SciPy's `output=`) are refused
 where their result is not differentiated as well as where it is. Every Refused case below gave a
 wrong gradient before. The functions that write
@@ -24,6 +25,7 @@ import types
 import numpy as np
 
 from adjoint import AdjointError, NonDifferentiableError, UnsupportedSyntaxError
+from adjoint.errors import ArgumentError
 from soundness import Exact, Refused
 
 try:
@@ -216,6 +218,11 @@ def dataclass_property_writes(x):
     return np.sum(y * x)
 
 
+def argument_property_writes(p):  # <- argument property
+    z = p.scaled
+    return np.sum(p.a * p.a)
+
+
 class Accumulator:
     def __init__(self, a):
         self.a = a
@@ -367,6 +374,7 @@ CASES = [
     Refused(initializer_of_the_base, (X,), UnsupportedSyntaxError, "super init"),
     Refused(property_writes, (X,), UnsupportedSyntaxError, "property"),
     Refused(dataclass_property_writes, (X,), UnsupportedSyntaxError, "dataclass property"),
+    Refused(argument_property_writes, (Scaled(X.copy()),), ArgumentError, "argument property"),
     Refused(in_place_operator, (X,), UnsupportedSyntaxError, "iadd"),
     Refused(getitem_writes, (X,), UnsupportedSyntaxError, "getitem"),
     Exact(property_writes_its_own_memory, lambda rng: (vector(rng),)),

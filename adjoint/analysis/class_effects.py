@@ -16,10 +16,14 @@ import ast
 import functools
 import inspect
 import textwrap
-from typing import Callable, FrozenSet, Optional, Set, Tuple
+from typing import Any, Callable, FrozenSet, Iterable, Optional, Set, Tuple
 
 from adjoint.analysis.reach import is_library
 from adjoint.analysis.writes import WRITING_METHODS
+from adjoint.errors import ArgumentError
+from adjoint.frontend.argument_values import parts
+from adjoint.frontend.complex_values import parameter_location
+from adjoint.frontend.parse import unwrap
 
 # Methods Python runs for an object without a call by name that the function writes, beside
 # properties; not those that make it (the initializer is read with its facts).
@@ -164,20 +168,51 @@ def _method_called(func: ast.Attribute, owner: str, caller: Callable, cls: type)
     return None
 
 
-def self_writer(cls: type) -> Optional[Tuple[str, Callable, int]]:
+@functools.lru_cache(maxsize=None)
+def self_writer(cls: type, properties_only: bool = False) -> Optional[Tuple[str, Callable, int]]:
     """(its name, the function, the line) of a property getter or an operator method of a user class
-    (`__iadd__`, `__getitem__`, `__call__`, ...) that writes in place into memory the object holds or
-    into what it is given; None where none does."""
+    (`__iadd__`, `__getitem__`, `__call__`, ...; a getter alone with `properties_only`) that writes in
+    place into memory the object holds or into what it is given; None where none does."""
     given = given_attributes(cls)
     for klass in cls.__mro__:
         if is_library(klass):
             continue
         for name, member in vars(klass).items():
             func = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
-            operator = name.startswith("__") and name.endswith("__") and name not in MADE_BY
+            operator = name.startswith("__") and name.endswith("__") and name not in MADE_BY and not properties_only
             if not inspect.isfunction(func) or not (isinstance(member, property) or operator):
                 continue
             line = self_write(func, given) or parameter_write(func)
             if line is not None:
                 return f"{klass.__qualname__}.{name}", func, line
     return None
+
+
+def refuse_writing_properties(arguments: Iterable[Tuple[str, Any]], what: str, func: Callable) -> None:
+    """Raise ArgumentError where an argument is or holds an object of a user class whose property,
+    read by name in func's source, writes in place into what the object holds (`p.scaled` with
+    `self.a *= 2.0` in its getter): the derivative would not follow the change (nor, where the
+    value read is not differentiated, make it). Checked once for each set of argument types."""
+    read = _attribute_names(func)
+    for name, value in arguments:
+        for part in parts(value):
+            writer = _property_writer(type(part))
+            if writer is not None and writer[0].rsplit(".", 1)[1] in read:
+                label, method, line = writer
+                raise ArgumentError(
+                    f"the argument `{name}` of {what} is or holds an object of `{type(part).__qualname__}`, whose "
+                    f"property `{label}` ({method.__code__.co_filename}:{line}) writes in place into what the object "
+                    "holds, and adjoint does not follow that change: make the property return a new value",
+                    parameter_location(func, name))
+
+
+def _property_writer(cls: type) -> Optional[Tuple[str, Callable, int]]:
+    return None if is_library(cls) else self_writer(cls, True)
+
+
+def _attribute_names(func: Callable) -> FrozenSet[str]:
+    """The attribute names func's source reads (none without a source)."""
+    found = _tree(unwrap(func)) if inspect.isfunction(unwrap(func)) else None
+    if found is None:
+        return frozenset()
+    return frozenset(node.attr for node in ast.walk(found[0]) if isinstance(node, ast.Attribute))

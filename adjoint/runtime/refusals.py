@@ -106,16 +106,15 @@ def outside_apart_or_refuse(written, outside, message, filename, lineno):
     tuple of them) is, holds or views an object from outside it that it reads (`outside`: its
     globals and closure objects, and those of the functions it calls): the derivative takes a
     global for memory no argument reaches (`f(W)` with `w[0] = v` changes what `W` reads in Python)."""
+    if _arrays_apart(written, outside):  # the common case (arrays alone), without a walk
+        return
     reached = [value for argument in written for value in _objects_in(argument, True)]
     arrays = [value for value in reached if isinstance(value, np.ndarray)]
     mine = {id(value) for value in reached}
     for value in _objects_in(outside, True):
-        if id(value) in mine or isinstance(value, np.ndarray) and any(_overlap(value, a) for a in arrays):
+        if id(value) in mine or isinstance(value, np.ndarray) and any(
+                np.may_share_memory(value, a) and np.shares_memory(value, a) for a in arrays):
             raise InPlaceChangeError(message, filename, lineno)
-
-
-def _overlap(a, b) -> bool:
-    return np.may_share_memory(a, b) and np.shares_memory(a, b)
 
 
 def _objects_in(value, objects: bool = False):
@@ -136,6 +135,17 @@ def _objects_in(value, objects: bool = False):
         elif isinstance(value, (list, tuple, dict)) or hasattr(type(value), "__dataclass_fields__"):
             todo.extend(value if isinstance(value, (list, tuple)) else
                         (value if isinstance(value, dict) else vars(value)).values())
+
+
+def _arrays_apart(written, outside) -> bool:
+    """True where `written` and `outside` are arrays alone that share no memory (False: look closer)."""
+    for a in written:
+        if type(a) is not np.ndarray:
+            return False
+        for b in outside:
+            if type(b) is not np.ndarray or np.may_share_memory(a, b) and np.shares_memory(a, b):
+                return False
+    return True
 
 
 def _attributes_of(value):
