@@ -135,6 +135,21 @@ def writes_attribute_of_argument(x, holder):
     return np.sum(W * x)
 
 
+def adds_into_argument_reads_global(x, w):
+    w += x  # <- augmented
+    return np.sum(W * x)
+
+
+def writes_item_of_tuple_argument(x, pair):
+    pair[0][0] = x[0] * 2.0  # <- tuple holding
+    return np.sum(W * x)
+
+
+def writes_value_of_dict_argument(x, table):
+    table["w"][0] = x[0] * 2.0  # <- dict holding
+    return np.sum(W * x)
+
+
 def made_with(v):
     def writes_argument_reads_closure(x, w):
         t = x * 2.0
@@ -369,6 +384,9 @@ CASES = [
     Refused(writes_argument_itself_reads_global, Shared((X, W)), AdjointError, "own write"),
     Refused(writes_argument_reads_class_attribute, Shared((X, Weights.W)), AdjointError, "class attribute"),
     Refused(writes_attribute_of_argument, Shared((X, types.SimpleNamespace(w=W))), AdjointError, "attribute write"),
+    Refused(adds_into_argument_reads_global, Shared((X, W)), AdjointError, "augmented"),
+    Refused(writes_item_of_tuple_argument, Shared((X, (W, 1.0))), AdjointError, "tuple holding"),
+    Refused(writes_value_of_dict_argument, Shared((X, {"w": W})), AdjointError, "dict holding"),
     Refused(WRITES_ARGUMENT_READS_CLOSURE, Shared((X, CLOSED_OVER)), AdjointError, "closure"),
     Refused(initializer_helper, (X,), UnsupportedSyntaxError, "initializer helper"),
     Refused(initializer_of_the_base, (X,), UnsupportedSyntaxError, "super init"),
