@@ -4,8 +4,10 @@ An object of a user class made from memory of the function (`o = Lazy(y)`) runs 
 where nothing in the function calls it by name: its initializer's helpers (`self._fill(a)`,
 `super().__init__(a)`), a property read (`o.doubled`), an operator (`o += v` runs `__iadd__`,
 `o[k]` runs `__getitem__`). analysis/hidden_effects.py refuses the construction where that code
-writes in place into what the object was given. Read from the source of the class (the
-functions' own `ast`, not normalized: what it writes, not how it computes).
+writes in place into what the object was given. An argument holding an object whose property
+the function reads by name, and whose getter writes in place, is refused when the derived
+function is first called with arguments of its types (refuse_writing_properties). Read from the
+source of the class (the functions' own `ast`, not normalized: what it writes, not how it computes).
 
     >>> # class Filler:  def __init__(self, a): self._fill(a)      def _fill(self, a): a[0] = 5.0
     >>> # initializer_helper_write(Filler.__init__, Filler) -> the line of `self._fill(a)`

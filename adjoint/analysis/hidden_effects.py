@@ -14,7 +14,13 @@ that writes into its operands where the call is the whole value of a statement (
 - a NumPy or library function that writes into what it is given inside an expression
   (`np.copyto(c, v) is None`), or anywhere where it has no rule (`random.shuffle(xs)`,
   `heapq.heappush(h, v)`, `list.sort(xs)`);
-- an object of a user class made (`Scaler(c)`) whose initializer writes into what it is given.
+- a NumPy or SciPy function told to overwrite what it is given (`lu_factor(a, True)`,
+  `np.median(a, overwrite_input=True)`, `gaussian_filter(x, 1.0, output=y)`: analysis/writes.py);
+- an object of a user class made (`Scaler(c)`) whose initializer writes into what it is given
+  (itself, or through a method of the class it calls: `self._fill(c)`, `super().__init__(c)`),
+  or whose class has code Python runs without a call written in the function that writes in
+  place into what the object holds (a property getter, `__iadd__`, `__getitem__`, ...:
+  analysis/class_effects.py).
 
 The derivative would run such a change as Python does and never differentiate it: each is
 refused at its line where it may write in place (a user function: where its facts say it
