@@ -199,6 +199,46 @@ def initializer_of_the_base(x):
     return np.sum(y * x)
 
 
+class Keeper:
+    def __init__(self, a):
+        self.a = a
+        self.a[0] = 5.0
+
+
+def initializer_writes_its_attribute(x):
+    y = x * 2.0
+    Keeper(y)  # <- attribute of self
+    return np.sum(y * x)
+
+
+class Tail:
+    def __init__(self, a):
+        self.tail = a[1:]
+        self.tail *= 2.0
+
+
+def initializer_scales_a_view(x):
+    y = x * 2.0
+    Tail(y)  # <- view in self
+    return np.sum(y * x)
+
+
+class Copier:
+    """Writes into copies of what it is given: exact."""
+
+    def __init__(self, a):
+        self.a = a.copy()
+        self.a[0] = 5.0
+        self.b = np.array(a)
+        self.b *= 2.0
+
+
+def initializer_writes_copies(x):
+    y = x * 2.0
+    Copier(y)
+    return np.sum(y * x)
+
+
 class Lazy:
     def __init__(self, a):
         self.a = a
@@ -390,6 +430,9 @@ CASES = [
     Refused(WRITES_ARGUMENT_READS_CLOSURE, Shared((X, CLOSED_OVER)), AdjointError, "closure"),
     Refused(initializer_helper, (X,), UnsupportedSyntaxError, "initializer helper"),
     Refused(initializer_of_the_base, (X,), UnsupportedSyntaxError, "super init"),
+    Refused(initializer_writes_its_attribute, (X,), UnsupportedSyntaxError, "attribute of self"),
+    Refused(initializer_scales_a_view, (X,), UnsupportedSyntaxError, "view in self"),
+    Exact(initializer_writes_copies, lambda rng: (vector(rng),)),
     Refused(property_writes, (X,), UnsupportedSyntaxError, "property"),
     Refused(dataclass_property_writes, (X,), UnsupportedSyntaxError, "dataclass property"),
     Refused(argument_property_writes, (Scaled(X.copy()),), ArgumentError, "argument property"),

@@ -75,10 +75,12 @@ def self_write(func: Callable, given: Optional[FrozenSet[str]]) -> Optional[int]
     return None
 
 
+@functools.lru_cache(maxsize=None)
 def given_attributes(cls: type) -> Optional[FrozenSet[str]]:
     """The attributes of an object of cls that may hold what its constructor was given: a dataclass's
-    fields, and those its initializers set from an expression reading a parameter (`self.a = a`);
-    None (any) for a class without an initializer written in Python."""
+    fields, and those its initializers set from an expression that may be or hold a parameter's
+    object (`self.a = a`, `self.a = a[1:]`; not `a.copy()`, `np.array(a)`, `a * 2.0`); None (any) for
+    a class without an initializer written in Python."""
     fields = getattr(cls, "__dataclass_fields__", None)
     names = set(fields or ())
     initializers = [getattr(cls, name, None) for name in ("__init__", "__post_init__")]
@@ -92,13 +94,31 @@ def given_attributes(cls: type) -> Optional[FrozenSet[str]]:
         for node in ast.walk(function):
             if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
                 continue
-            read = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                if (read & parameters and isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-                        and target.value.id == owner):
+                if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                        and target.value.id == owner and _may_hold(node.value, parameters)):
                     names.add(target.attr)
     return frozenset(names)
+
+
+# Calls that make a new object of what they are given (by their last name: `np.array`, `a.copy`).
+COPIES = frozenset({"copy", "deepcopy", "array", "astype", "tolist", "flatten", "list", "dict", "tuple", "set",
+                    "float", "int", "sorted", "zeros_like", "ones_like", "empty_like", "full_like"})
+
+
+def _may_hold(expr: ast.expr, parameters: Set[str]) -> bool:
+    """Whether the value of expr may be or hold the object of one of `parameters` (a name, an item,
+    a view, a container of them, what a call other than a copy returns; not arithmetic)."""
+    if isinstance(expr, ast.Name):
+        return expr.id in parameters
+    if isinstance(expr, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.BoolOp, ast.Constant, ast.JoinedStr)):
+        return False
+    if isinstance(expr, ast.Call):
+        name = expr.func.attr if isinstance(expr.func, ast.Attribute) else getattr(expr.func, "id", None)
+        if name in COPIES:
+            return False
+    return any(isinstance(n, ast.Name) and n.id in parameters for n in ast.walk(expr))
 
 
 def _written(node: ast.AST):

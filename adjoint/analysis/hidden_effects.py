@@ -43,7 +43,8 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import SCALAR
-from adjoint.analysis.class_effects import initializer_helper_write, parameter_write, self_writer
+from adjoint.analysis.class_effects import (given_attributes, initializer_helper_write, parameter_write, self_write,
+                                             self_writer)
 from adjoint.analysis.writes import STANDARD_LIBRARY_WRITERS, WRITING_METHODS, writes_its_operands
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.parse import MISSING, ParsedFunction
@@ -191,8 +192,9 @@ def _constructor_writes(candidate: Candidate, parsed: ParsedFunction, kinds: Dic
     """Why constructing an object of a user class is refused: code of its class that runs without a
     call written in the function (a property, an operator: analysis/class_effects.py) writes in place
     into what the object holds, or its initializer writes into what it is given (by its facts, by a
-    method of the class it calls with a parameter, or, where adjoint cannot read it, by a write in
-    place into a parameter other than self: `c *= 2.0`, `c[0] = v`, `c.sort()`); or None."""
+    method of the class it calls with a parameter, by a write into an attribute holding what it was
+    given, `self.a[0] = v`, or, where adjoint cannot read it, by a write in place into a parameter
+    other than self: `c *= 2.0`, `c[0] = v`, `c.sort()`); or None."""
     if isinstance(candidate.node, gast.Call) and not _passes_memory(candidate.node, kinds):
         return None
     made = ("constructing this object" if isinstance(candidate.node, gast.Call)
@@ -212,7 +214,7 @@ def _constructor_writes(candidate: Candidate, parsed: ParsedFunction, kinds: Dic
     where, _, unreadable, outer, unseen, _ = callee_facts(initializer, _call_of(candidate), kinds)
     line = parameter_write(initializer) if unreadable is not None else (where or unseen) and (where or unseen).lineno
     if line is None and isinstance(cls, type):
-        line = initializer_helper_write(initializer, cls)
+        line = initializer_helper_write(initializer, cls) or self_write(initializer, given_attributes(cls))
     if line is None and (unreadable is not None or not outer):
         return None
     what = (f"writes into an argument in place ({initializer.__code__.co_filename}:{line})" if line is not None
