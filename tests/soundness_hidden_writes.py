@@ -150,6 +150,19 @@ def writes_value_of_dict_argument(x, table):
     return np.sum(W * x)
 
 
+class Model:
+    def __init__(self):
+        self.w = np.array([1.0, 2.0, 3.0])
+
+    def loss(self, x, w):
+        t = x * 2.0
+        put_first(w, t)  # <- bound instance
+        return np.sum(self.w * x)
+
+
+MODEL = Model()
+
+
 def made_with(v):
     def writes_argument_reads_closure(x, w):
         t = x * 2.0
@@ -427,6 +440,7 @@ CASES = [
     Refused(adds_into_argument_reads_global, Shared((X, W)), AdjointError, "augmented"),
     Refused(writes_item_of_tuple_argument, Shared((X, (W, 1.0))), AdjointError, "tuple holding"),
     Refused(writes_value_of_dict_argument, Shared((X, {"w": W})), AdjointError, "dict holding"),
+    Refused(MODEL.loss, Shared((X, MODEL.w)), AdjointError, "bound instance", id="bound_instance_attribute"),
     Refused(WRITES_ARGUMENT_READS_CLOSURE, Shared((X, CLOSED_OVER)), AdjointError, "closure"),
     Refused(initializer_helper, (X,), UnsupportedSyntaxError, "initializer helper"),
     Refused(initializer_of_the_base, (X,), UnsupportedSyntaxError, "super init"),

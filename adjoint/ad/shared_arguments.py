@@ -52,6 +52,7 @@ def outside_checks(ctx: FunctionContext) -> List[gast.stmt]:
     if not written:
         return []
     read, reached = outside_reads(ctx.parsed, ctx.primal_names, ctx.classifier)
+    read = [expr for expr in read if not (isinstance(expr, gast.Name) and expr.id in written)]
     outside = read + [nodes.name(ctx.bind_global(name, value)) for name, value in reached]
     if not outside:
         return []

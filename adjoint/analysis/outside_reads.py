@@ -32,9 +32,9 @@ INERT = (numbers.Number, str, bytes, type(None), type(Ellipsis), range, slice, n
 
 def holds_memory(value: Any) -> bool:
     """An array, a container, or an object of a class that keeps attributes (not a function, a
-    class, a module, a number or a library's callable)."""
-    if isinstance(value, INERT) or value is MISSING:
-        return False
+    class, a module, a number, a descriptor or a library's callable)."""
+    if isinstance(value, INERT) or value is MISSING or hasattr(type(value), "__get__"):
+        return False  # (a descriptor, as a property, is code of a class, not its data)
     return not (callable(value) and is_library(value))
 
 
@@ -60,6 +60,9 @@ def outside_reads(parsed: ParsedFunction, local_names: frozenset,
                         value=nodes.name(node.id), attr=attribute, ctx=gast.Load()))
         if _is_user_code(value):
             callees.append(value)
+    for name, value in sorted(parsed.fixed.items()):  # a bound method's instance: from outside, as a global
+        if holds_memory(value):
+            read.setdefault(name, nodes.name(name))
     found: Dict[int, Tuple[str, Any]] = {}
     seen: Set[int] = set()
     for callee in callees:

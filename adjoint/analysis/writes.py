@@ -121,7 +121,6 @@ def writes_its_operands(call: gast.Call, classifier: CallClassifier) -> bool:
             or overwriting_parameter(call, func, classifier) is not None)
 
 
-
 def overwriting_parameter(call: gast.Call, func, classifier: CallClassifier) -> Optional[str]:
     """The parameter of a NumPy or SciPy function by which the call lets it write into what it is
     given, by position or by name: an `overwrite_*` flag not written as a false constant
@@ -131,7 +130,12 @@ def overwriting_parameter(call: gast.Call, func, classifier: CallClassifier) -> 
     module = (getattr(func, "__module__", None) or "").split(".")[0]
     if module not in ("numpy", "scipy") or isinstance(func, np.ufunc):
         return None
-    parameters = _parameter_names(func)
+    try:
+        parameters, flags = _parameter_names(func)
+    except TypeError:  # (an object that cannot be a key)
+        return None
+    if not flags:
+        return None
     given = dict(zip(parameters, call.args))
     given.update((k.arg, k.value) for k in call.keywords if k.arg)
     for parameter, value in given.items():
@@ -156,14 +160,15 @@ def _names_a_type(value: gast.expr, classifier: CallClassifier) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def _parameter_names(func) -> Tuple[str, ...]:
-    """The names of the parameters a call may give by position or by name (none where the
-    signature is unknown)."""
+def _parameter_names(func) -> Tuple[Tuple[str, ...], bool]:
+    """The names of the parameters a call may give by position (none where the signature is
+    unknown), and whether any parameter is one overwriting_parameter looks at."""
     try:
-        parameters = inspect.signature(func).parameters.values()
+        parameters = list(inspect.signature(func).parameters.values())
     except (TypeError, ValueError):
-        return ()
-    return tuple(p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+        return (), True  # (its keywords are looked at)
+    flags = any(p.name.startswith("overwrite") or p.name in ("output", "copy") for p in parameters)
+    return tuple(p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)), flags
 
 
 def out_position(func) -> float:
