@@ -225,11 +225,11 @@ class _Checker:
                 continue
             touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name)]
             varied = [a.id for a in touched if a.id in self.local_names and a.id in self.activity.varied]
-            written = [name for name in _written_operands(stmt.value, touched, self.classifier) if name in varied]
-            varied = written + [name for name in varied if name not in written]
-            if varied:
-                raise self._overwriting(stmt) or self._refuse(stmt, self._effect_message(stmt.value, varied[0]))
-            self._check_earlier_reads(stmt, _written_operands(stmt.value, touched, self.classifier), "this call")
+            written = _written_operands(stmt.value, touched, self.classifier)
+            if varied:  # (named by what it writes into, where that is varied)
+                named = next((name for name in written if name in varied), varied[0])
+                raise self._overwriting(stmt) or self._refuse(stmt, self._effect_message(stmt.value, named))
+            self._check_earlier_reads(stmt, written, "this call")
 
     def _check_callees(self, written: Dict[str, gast.AST]) -> None:
         """A user function that changes in place what it is given: its derivative changes a copy
