@@ -419,7 +419,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
                                     f"the output has shape {value.shape}")
             refuse_unsupported_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
             try:
-                gradient = backward(_as_float(cotangent), kept.as_left())
+                gradient = backward(pullbacks.as_float(cotangent), kept.as_left())
             except (runtime.NonScalarOutput, runtime.Refused) as error:
                 raise failed(error) from None
             if type(gradient) is not float and type(gradient) is not np.ndarray and dispatch.is_complex(gradient):
@@ -452,7 +452,7 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
                 f"jvp of {_describe(func)}: {error} (pass the arguments, then one tangent for each of {names})"
             ) from None
         refuse_unsupported_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
-        tangents = tuple(map(_as_float, tangents))
+        tangents = tuple(map(pullbacks.as_float, tangents))
         try:
             value, tangent = function(*primal, **kwargs, **dict(zip(dispatch.tangent_keywords(function, count), tangents)))
         except (runtime.NonScalarOutput, runtime.Refused) as error:  # a derived function's, differentiated
@@ -462,12 +462,6 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         return value, tangent
 
     return _as_plain_function(func, value_and_tangent, "jvp", specializing)
-
-
-def _as_float(seed: Any) -> Any:
-    """An integer cotangent or tangent as the float it stands for: derivatives are floats (an
-    optimized derivative may return a seed it multiplies by 1.0 as it came)."""
-    return float(seed) if isinstance(seed, (int, np.integer)) else seed
 
 
 @transformation
