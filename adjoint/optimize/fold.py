@@ -61,6 +61,8 @@ class _Fold(nodes.Transformer):
         simpler = self._identity(left, op, right)
         if simpler is None and op is gast.Mult:
             simpler = self._spread_times_itself(left, right) or self._spread_times_itself(right, left)
+            if simpler is not None:  # `1.0 * x` folded now, not in a round of its own
+                simpler = self._identity(simpler.left, gast.Mult, simpler.right) or simpler
         if simpler is not None:
             return self._replace(simpler)
         return node
