@@ -122,13 +122,20 @@ def test_a_backward_half_differentiated_again_knows_its_residuals_kinds():
     backward = [unit for unit in generated.units if unit.name.startswith("bwd_")]
     assert backward
     for unit in backward:
-        value, parameters = unit.shapes
+        value, parameters, (_, labelled) = unit.shapes
         assert value is None and len(parameters) == 1
         assert "array:1" in str(next(iter(parameters.values())))
+        # the residuals' arrays all have the argument's shape: one label (analysis/same_shapes.py)
+        residual_labels = labelled[next(iter(parameters))]
+        assert len({label for label in _leaves(residual_labels) if label is not None}) == 1
     # The third derivative's code adds the adjoints of arrays with `+`; the helper that also adds
     # lists is left for the adjoints of tuples (residuals, and the pair a forward half returns).
     helped = [line for line in adjoint.source(second, args=(POINTS,)).splitlines() if "add_adjoints(" in line]
     assert helped and all("residuals" in line or "item_adjoint(" in line for line in helped), helped
+
+
+def _leaves(labels):
+    return [leaf for item in labels for leaf in _leaves(item)] if isinstance(labels, tuple) else [labels]
 
 
 CALLING_MODULE = '''\

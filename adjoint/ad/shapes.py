@@ -102,22 +102,44 @@ def _replayed_reads(body: List[gast.stmt]) -> Set[str]:
 # ----- an elementwise rule's unbroadcast -----------------------------------------------------
 
 def result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
-    """An elementwise operation whose other operands are all numbers has its result in param's shape."""
+    """An elementwise operation whose other operands are all numbers, or arrays of param's shape
+    (analysis/same_shapes.py), has its result in param's shape."""
     if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):
         return False
+    same = getattr(kinds, "same_shapes", None)
+    operand = bindings.get(param)
     for name, atom in bindings.items():
         if name in (param, RESULT):
             continue
         number = isinstance(atom, gast.Constant) and type(atom.value) in (int, float)
-        if not number and not (isinstance(atom, gast.Name) and kinds.get(atom.id) == SCALAR):
+        if not number and not (isinstance(atom, gast.Name) and kinds.get(atom.id) == SCALAR) and not _one_shape(
+                same, atom, operand):
             return False
     return True
 
 
+def helper_result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
+    """unbroadcast(g, x), broadcast_like(g, x) and gradient_like(g, x) of a g of x's shape: g's
+    adjoint is the result's, with no call to undo a broadcast that did not happen."""
+    if param != "g" or not any(func is helper for helper in _SHAPE_KEEPING_HELPERS):
+        return False
+    other = [atom for name, atom in bindings.items() if name not in ("g", RESULT)]
+    return len(other) == 1 and _one_shape(getattr(kinds, "same_shapes", None), bindings["g"], other[0])
+
+
+_SHAPE_KEEPING_HELPERS = (runtime.unbroadcast, runtime.broadcast_like, runtime.gradient_like)
+
+
+def _one_shape(same, a: gast.expr, b: gast.expr) -> bool:
+    return (same is not None and isinstance(a, gast.Name) and isinstance(b, gast.Name)
+            and same.same(a.id, b.id))
+
+
 def without_unbroadcast(expr: gast.expr, operand: gast.expr, bound: Dict[str, object]) -> gast.expr:
-    """`unbroadcast(g, x)` -> `g`, where g already has x's shape."""
+    """`unbroadcast(g, x)` (or `broadcast_like(g, x)`) -> `g`, where g already has x's shape."""
     if (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name)
-            and bound.get(expr.func.id) is runtime.unbroadcast and len(expr.args) == 2 and isinstance(expr.args[1], gast.Name) and isinstance(operand, gast.Name)
+            and any(bound.get(expr.func.id) is helper for helper in (runtime.unbroadcast, runtime.broadcast_like))
+            and len(expr.args) == 2 and isinstance(expr.args[1], gast.Name) and isinstance(operand, gast.Name)
             and expr.args[1].id == operand.id):
         return expr.args[0]
     return expr

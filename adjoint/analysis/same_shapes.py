@@ -1,0 +1,244 @@
+"""Arrays of one shape: which of a function's arrays surely have the shape of which others.
+
+An elementwise rule's adjoint undoes broadcasting: `d_b = unbroadcast(a * d_t, b)` for
+`t = a * b`. Where a and b are arrays of one shape, nothing was broadcast and the call is left
+out (ad/shapes.py). In derivative code this matters most: in a derivative of a derivative of an
+elementwise function every array has the argument's shape, and each such call, differentiated
+again, becomes a `broadcast_like` at the next order, which becomes an `unbroadcast` at the one
+after, and so on.
+
+Names are grouped (union-find) where a definition proves that two have one shape:
+- `t = s`, `t = -s`, and `t = a op b` or `t = ufunc(a, b)` (elementwise) whose array operands
+  are all of one group and whose other operands are numbers: t joins that group;
+- `t = unbroadcast(g, x)` (and broadcast_like, unreduce, gradient_like) with g a number or an
+  array: t has x's shape (adjoint/runtime);
+- items of the tuples the two halves of a derivative exchange (ad/split.py) carry labels the
+  analysis of the function the halves were cut from gave (`labels`, kept with the halves as
+  derived_kinds.SHAPES keeps their kinds): items of one label have one shape.
+Only names bound once, by a statement of the function's own body (not in a branch or loop),
+and parameters never rebound, are grouped, and only those the kinds know for arrays of at least
+one dimension (a number or a 0-d array broadcasts to anything).
+"""
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from typing import Dict, Hashable, Optional, Tuple
+
+import gast
+import numpy as np
+
+from adjoint import nodes, runtime
+from adjoint.analysis.calls import Callee, CallClassifier, operator_of
+from adjoint.analysis.kinds import SCALAR, is_array, rank_of
+
+LABELS = 2  # the position of the labels in a half's derived_kinds.SHAPES
+
+_ELEMENTWISE = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
+                operator.neg, operator.pos, runtime.add_adjoints)
+_SHAPED_LIKE_SECOND = (runtime.unbroadcast, runtime.broadcast_like, runtime.unreduce, runtime.gradient_like)
+
+
+class SameShapes:
+    """Groups of names (and of the labels of tuple items) known to have one shape. `applies`:
+    whether the derivative code may rely on them (code adjoint generated; the user's code keeps
+    its first derivatives as they are, the groups serving only the labels its halves keep)."""
+
+    def __init__(self, applies: bool = False):
+        self.applies = applies
+        self.parent: Dict[Hashable, Hashable] = {}
+        self.reader: Optional["_Reader"] = None
+        self.kept_labels: Dict[str, object] = {}  # name -> its labels, where asked for
+
+    def find(self, key: Hashable) -> Hashable:
+        root = key
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while key != root:
+            key, self.parent[key] = self.parent[key], root
+        return root
+
+    def join(self, a: Hashable, b: Hashable) -> None:
+        self.parent.setdefault(a, a)
+        self.parent.setdefault(b, b)
+        self.parent[self.find(a)] = self.find(b)
+
+    def grouped(self, key: Hashable) -> bool:
+        return key in self.parent
+
+    def same(self, a: str, b: str) -> bool:
+        """Whether arrays a and b surely have one shape (for the derivative code to rely on)."""
+        return self.applies and self.grouped(a) and self.grouped(b) and self.find(a) == self.find(b)
+
+    def labels(self, name: str, canonical: Dict[Hashable, str]):
+        """The labels of a name as the halves keep them: a label for an array of a group, a tuple
+        of them for a tuple known by position, None for anything else; `canonical` names each
+        group met so far (one dict for all the names one half keeps)."""
+        reader = self.reader
+        value = reader.single.get(name) if reader is not None else None
+        if isinstance(value, gast.Tuple):
+            return tuple(self.labels(e.id, canonical) if isinstance(e, gast.Name) else None for e in value.elts)
+        labelled = reader.label(nodes.name(name)) if reader is not None else None
+        if labelled is not None:
+            return self._renamed(labelled[0], labelled[1], canonical)
+        return self._canonical(name, canonical) if self.grouped(name) else None
+
+    def _renamed(self, owner: str, labels, canonical: Dict[Hashable, str]):
+        if isinstance(labels, tuple):
+            return tuple(self._renamed(owner, item, canonical) for item in labels)
+        return self._canonical((owner, labels), canonical) if isinstance(labels, str) else None
+
+    def _canonical(self, key: Hashable, canonical: Dict[Hashable, str]) -> str:
+        root = self.find(key) if self.grouped(key) else key
+        return canonical.setdefault(root, f"s{len(canonical)}")
+
+
+def group_shapes(func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: CallClassifier,
+                 applies: bool, keep_labels: bool) -> SameShapes:
+    """The groups of func_node's arrays of one shape (see the module); `keep_labels`: also the
+    labels of every name, for the halves of its derivative to keep (SameShapes.kept_labels)."""
+    found = SameShapes(applies)
+    if not (applies or keep_labels):
+        return found
+    parameters = nodes.parameters(func_node)
+    counts = Counter(nodes.names_stored(func_node))
+    given = _parameter_labels(getattr(classifier.parsed, "func", None))
+    single = {}
+    for stmt in func_node.body:
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name) and len(stmt.targets) == 1:
+            name = stmt.targets[0].id
+            if counts[name] == 1 and name not in parameters:
+                single[name] = stmt.value
+    reader = _Reader(found, kinds, classifier, single, {p: given[p] for p in parameters if p in given and not counts[p]})
+    for name in parameters:
+        if not counts[name] and reader.is_shaped(name):
+            found.join(name, name)
+            if isinstance(reader.parameter_labels.get(name), str):
+                found.join(name, ("parameter", reader.parameter_labels[name]))
+    for name, value in single.items():
+        reader.join_arguments(name, value)
+        reader.define(name, value)
+    found.reader = reader
+    if keep_labels:  # read now: the transform rewrites the tree
+        canonical: Dict[Hashable, str] = {}
+        found.kept_labels = {name: found.labels(name, canonical) for name in list(parameters) + list(single)}
+    return found
+
+
+class _Reader:
+    def __init__(self, found: SameShapes, kinds, classifier, single, parameter_labels):
+        self.found = found
+        self.kinds = kinds
+        self.classifier = classifier
+        self.single = single
+        self.parameter_labels = parameter_labels
+
+    def is_shaped(self, name: str) -> bool:
+        kind = self.kinds.get(name)
+        return is_array(kind) and (rank_of(kind) or 0) >= 1
+
+    def is_number(self, atom: gast.expr) -> bool:
+        if isinstance(atom, gast.Constant):
+            return type(atom.value) in (int, float)
+        return isinstance(atom, gast.Name) and self.kinds.get(atom.id) == SCALAR
+
+    def define(self, name: str, value: gast.expr) -> None:
+        if not self.is_shaped(name):
+            return
+        self.found.join(name, name)
+        label = self.label(value)
+        if isinstance(label, tuple) and len(label) == 2 and isinstance(label[1], str):
+            self.found.join(name, label)
+            return
+        like = self.shaped_like(value)
+        if like is not None:
+            self.found.join(name, like)
+
+    def join_arguments(self, name: str, value: gast.expr) -> None:
+        """`name = fwd_g(a, b)`: a forward half's labels for its parameters are those of what it
+        returns, so each array argument joins the label of the parameter it is given as."""
+        if not isinstance(value, gast.Call) or value.keywords:
+            return
+        operation = self.classifier.classify_callee(value.func)
+        shapes = _shapes_of(operation.func) if operation.kind == Callee.USER else None
+        code = getattr(operation.func, "__code__", None)
+        if shapes is None or code is None or len(value.args) > code.co_argcount:
+            return
+        for parameter, argument in zip(code.co_varnames, value.args):
+            label = shapes[LABELS][1].get(parameter)
+            grouped = argument.id if isinstance(argument, gast.Name) else self.shaped_like(argument)
+            if isinstance(label, str) and grouped is not None and self.found.grouped(grouped):
+                self.found.join(grouped, (name, label))
+
+    def shaped_like(self, value: gast.expr) -> Optional[str]:
+        """The name of a grouped array whose shape value's result surely has."""
+        if isinstance(value, gast.Name):
+            return value.id if self.found.grouped(value.id) else None
+        func = operator_of(value) if isinstance(value, (gast.BinOp, gast.UnaryOp)) else None
+        if isinstance(value, gast.Call) and not value.keywords:
+            operation = self.classifier.classify_callee(value.func)
+            func = operation.func if operation.kind == Callee.RULE else None
+        if func is None:
+            return None
+        operands = value.args if isinstance(value, gast.Call) else (
+            [value.operand] if isinstance(value, gast.UnaryOp) else [value.left, value.right])
+        if any(func is helper for helper in _SHAPED_LIKE_SECOND):
+            shaped = len(operands) >= 2 and isinstance(operands[1], gast.Name) and self.found.grouped(operands[1].id)
+            g = operands[0] if operands else None
+            ok = shaped and g is not None and (self.is_number(g) or (isinstance(g, gast.Name) and is_array(self.kinds.get(g.id))))
+            return operands[1].id if ok else None
+        if not (isinstance(func, np.ufunc) or any(func is known for known in _ELEMENTWISE)):
+            return None
+        return self._common_group(operands)
+
+    def _common_group(self, operands) -> Optional[str]:
+        """The group every array operand is in, the others being numbers."""
+        arrays = []
+        for atom in operands:
+            if isinstance(atom, gast.Name) and self.found.grouped(atom.id):
+                arrays.append(atom.id)
+            elif not self.is_number(atom):
+                return None
+        if not arrays or any(self.found.find(a) != self.found.find(arrays[0]) for a in arrays):
+            return None
+        return arrays[0]
+
+    def label(self, expr: gast.expr, seen: Tuple[str, ...] = ()):
+        """(owner, labels) for an item of a labelled tuple: `residuals[2]`, `_t3[0]` of a forward half's result."""
+        if isinstance(expr, gast.Name):
+            if expr.id in self.parameter_labels:
+                return ("parameter", self.parameter_labels[expr.id])
+            value = self.single.get(expr.id)
+            if value is None or expr.id in seen:
+                return None
+            labelled = self.label(value, seen + (expr.id,))
+            if labelled is None and isinstance(value, gast.Call):
+                returned = _returned_labels(self.classifier, value)
+                return (expr.id, returned) if returned is not None else None
+            return labelled
+        if isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Constant) and type(expr.slice.value) is int:
+            owner = self.label(expr.value, seen)
+            if owner is None or not isinstance(owner[1], tuple):
+                return None
+            index, items = expr.slice.value, owner[1]
+            return (owner[0], items[index]) if -len(items) <= index < len(items) else None
+        return None
+
+
+def _shapes_of(func) -> Optional[tuple]:
+    from adjoint.analysis.derived_kinds import SHAPES  # it reads the kinds this module's callers read
+    shapes = getattr(func, SHAPES, None)
+    return shapes if isinstance(shapes, tuple) and len(shapes) > LABELS else None
+
+
+def _parameter_labels(func) -> Dict[str, object]:
+    shapes = _shapes_of(func)
+    return dict(shapes[LABELS][1]) if shapes is not None else {}
+
+
+def _returned_labels(classifier: CallClassifier, call: gast.Call):
+    operation = classifier.classify_callee(call.func)
+    if operation.kind != Callee.USER:
+        return None
+    shapes = _shapes_of(operation.func)
+    return shapes[LABELS][0] if shapes is not None else None
