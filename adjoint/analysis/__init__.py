@@ -26,7 +26,7 @@ from adjoint.analysis.same_shapes import group_shapes
 from adjoint.analysis.sites import Sites, assignment_sites
 from adjoint.analysis.untouched import nothing_in_place
 from adjoint.frontend.parse import ParsedFunction
-from adjoint.generated import is_generated_code
+from adjoint.normalize.single_assignment import is_derivative_code
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS
 
@@ -58,7 +58,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
     reusable = inferred is not None and classifier.table is ADJOINTS
     kinds = inferred if reusable else infer_kinds(func_node, kinds, classifier, callee_kind)
-    kinds.same_shapes = group_shapes(func_node, kinds, classifier, is_generated_code(parsed.func),
+    kinds.same_shapes = group_shapes(func_node, kinds, classifier, is_derivative_code(parsed.func),
                                      mode == Mode.FORWARD_PASS)
     complex_ = complex_names(parsed, classifier, activity)
     if nothing_in_place(parsed, classifier):

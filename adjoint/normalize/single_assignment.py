@@ -23,12 +23,18 @@ import gast
 
 from adjoint import nodes
 from adjoint.generated import is_generated_code
+from adjoint.normalize.checkpoint import loop_of
+
+def is_derivative_code(func) -> bool:
+    """Code adjoint generated as a derivative (a checkpointed loop's step is the user's code)."""
+    return is_generated_code(func) and loop_of(func) is None
+
 
 def rename_rebindings(parsed, fresh: Callable[[str], str]) -> None:
     """In code adjoint generated, give each rebinding of a qualifying name in the function's
     body a new name (see the module)."""
     func_node = parsed.node
-    if not is_generated_code(parsed.func) or _has_scopes_or_declarations(func_node):
+    if not is_derivative_code(parsed.func) or _has_scopes_or_declarations(func_node):
         return
     body = func_node.body
     excluded = _bound_otherwise(body)
