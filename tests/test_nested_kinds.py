@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import adjoint
+from adjoint.analysis.same_shapes import is_adjoint_label
 from adjoint.backend import cache
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -135,6 +136,9 @@ def test_a_backward_half_differentiated_again_knows_its_residuals_kinds():
 
 
 def _leaves(labels):
+    """The labels of a structure of them, (ADJOINT, labels) read as its labels."""
+    if is_adjoint_label(labels):
+        return _leaves(labels[1])
     return [leaf for item in labels for leaf in _leaves(item)] if isinstance(labels, tuple) else [labels]
 
 

@@ -124,15 +124,18 @@ def helper_result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], 
     if param != "g" or not any(func is helper for helper in _SHAPE_KEEPING_HELPERS):
         return False
     other = [atom for name, atom in bindings.items() if name not in ("g", RESULT)]
-    return len(other) == 1 and _one_shape(getattr(kinds, "same_shapes", None), bindings["g"], other[0])
+    same, g = getattr(kinds, "same_shapes", None), bindings["g"]
+    return (len(other) == 1 and same is not None and isinstance(g, gast.Name) and isinstance(other[0], gast.Name)
+            and same.same(g.id, other[0].id))
 
 
 _SHAPE_KEEPING_HELPERS = (runtime.unbroadcast, runtime.broadcast_like, runtime.gradient_like)
 
 
 def _one_shape(same, a: gast.expr, b: gast.expr) -> bool:
+    """a has array b's shape, or is an adjoint of that shape that may be the symbolic zero."""
     return (same is not None and isinstance(a, gast.Name) and isinstance(b, gast.Name)
-            and same.same(a.id, b.id))
+            and same.same_or_zero(a.id, b.id))
 
 
 def without_unbroadcast(expr: gast.expr, operand: gast.expr, bound: Dict[str, object]) -> gast.expr:

@@ -30,6 +30,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, UNKNOWN, is_array, rank_of
+from adjoint.analysis.same_shapes import ADJOINT
 
 Shape = Union[str, Tuple["Shape", ...]]
 SHAPES = "__adjoint_shapes__"  # on a half: (shape of what it returns or None, {parameter: shape})
@@ -129,8 +130,8 @@ def halves_shapes(kinds, func_node: gast.FunctionDef, mutated, residual_names: T
     parameter_labels = {name: labels.get(name) for name in known}  # arrays' too: see same_shapes.join_arguments
     seed, residuals_parameter = (arg.id for arg in backward.args.args[:2])
     backward_labels = {residuals_parameter: residual_labels}
-    if isinstance(value_labels, str):  # an array's adjoint has its shape (the symbolic zero is no array)
-        backward_labels[seed] = value_labels
+    if value_labels is not None:  # the seed is the value's adjoint: of its shape, or the symbolic zero
+        backward_labels[seed] = (ADJOINT, value_labels)
     return (forward + (((value_labels, residual_labels), parameter_labels),),
             backward_shapes + ((_gradient_labels(backward, labels), backward_labels),))
 

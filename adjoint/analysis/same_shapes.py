@@ -33,6 +33,11 @@ from adjoint.analysis.calls import Callee, CallClassifier, operator_of
 from adjoint.analysis.kinds import SCALAR, is_array, rank_of
 
 LABELS = 2  # the position of the labels in a half's derived_kinds.SHAPES
+ADJOINT = "adjoint"  # (ADJOINT, labels): the adjoint of what the labels describe (an array's may be `0.0`)
+
+
+def is_adjoint_label(labels) -> bool:
+    return isinstance(labels, tuple) and len(labels) == 2 and labels[0] == ADJOINT
 
 _ELEMENTWISE = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
                 operator.neg, operator.pos, runtime.add_adjoints)
@@ -49,6 +54,8 @@ class SameShapes:
         self.parent: Dict[Hashable, Hashable] = {}
         self.reader: Optional["_Reader"] = None
         self.kept_labels: Dict[str, object] = {}  # name -> its labels, where asked for
+        # adjoints of arrays of a group that may be the symbolic zero `0.0`: name -> a key of the group
+        self.weak: Dict[str, Hashable] = {}
 
     def find(self, key: Hashable) -> Hashable:
         root = key
@@ -70,6 +77,13 @@ class SameShapes:
         """Whether arrays a and b surely have one shape (for the derivative code to rely on)."""
         return self.applies and self.grouped(a) and self.grouped(b) and self.find(a) == self.find(b)
 
+    def same_or_zero(self, a: str, b: str) -> bool:
+        """Whether a is an array of b's shape or an adjoint of that shape that may be the
+        symbolic zero, b surely an array (for the derivative code to rely on)."""
+        if a not in self.weak:
+            return self.same(a, b)
+        return self.applies and self.grouped(b) and self.find(self.weak[a]) == self.find(b)
+
     def labels(self, name: str, canonical: Dict[Hashable, str]):
         """The labels of a name as the halves keep them: a label for an array of a group, a tuple
         of them for a tuple known by position, None for anything else; `canonical` names each
@@ -78,12 +92,18 @@ class SameShapes:
         value = reader.single.get(name) if reader is not None else None
         if isinstance(value, gast.Tuple):
             return tuple(self.labels(e.id, canonical) if isinstance(e, gast.Name) else None for e in value.elts)
+        if reader is not None and name in reader.adjoints:
+            return (ADJOINT, self._renamed(*reader.adjoints[name], canonical))
+        if name in self.weak:
+            return (ADJOINT, self._canonical(self.weak[name], canonical))
         labelled = reader.label(nodes.name(name)) if reader is not None else None
         if labelled is not None:
             return self._renamed(labelled[0], labelled[1], canonical)
         return self._canonical(name, canonical) if self.grouped(name) else None
 
     def _renamed(self, owner: str, labels, canonical: Dict[Hashable, str]):
+        if is_adjoint_label(labels):
+            return (ADJOINT, self._renamed(owner, labels[1], canonical))
         if isinstance(labels, tuple):
             return tuple(self._renamed(owner, item, canonical) for item in labels)
         return self._canonical((owner, labels), canonical) if isinstance(labels, str) else None
@@ -111,10 +131,15 @@ def group_shapes(func_node: gast.FunctionDef, kinds: Dict[str, str], classifier:
                 single[name] = stmt.value
     reader = _Reader(found, kinds, classifier, single, {p: given[p] for p in parameters if p in given and not counts[p]})
     for name in parameters:
-        if not counts[name] and reader.is_shaped(name):
+        given_label = reader.parameter_labels.get(name)
+        if counts[name]:
+            continue
+        if is_adjoint_label(given_label):
+            reader.adjoint_named(name, "parameter", given_label[1])
+        elif reader.is_shaped(name):
             found.join(name, name)
-            if isinstance(reader.parameter_labels.get(name), str):
-                found.join(name, ("parameter", reader.parameter_labels[name]))
+            if isinstance(given_label, str):
+                found.join(name, ("parameter", given_label))
     for name, value in single.items():
         reader.join_arguments(name, value)
         reader.define(name, value)
@@ -132,6 +157,7 @@ class _Reader:
         self.classifier = classifier
         self.single = single
         self.parameter_labels = parameter_labels
+        self.adjoints: Dict[str, tuple] = {}  # name -> (owner, labels) of the tuple whose adjoint it holds
 
     def is_shaped(self, name: str) -> bool:
         kind = self.kinds.get(name)
@@ -143,16 +169,62 @@ class _Reader:
         return isinstance(atom, gast.Name) and self.kinds.get(atom.id) == SCALAR
 
     def define(self, name: str, value: gast.expr) -> None:
-        if not self.is_shaped(name):
-            return
-        self.found.join(name, name)
         label = self.label(value)
-        if isinstance(label, tuple) and len(label) == 2 and isinstance(label[1], str):
-            self.found.join(name, label)
+        if label is not None and is_adjoint_label(label[1]):
+            self.adjoint_named(name, label[0], label[1][1])
             return
+        if self.is_shaped(name):
+            self.found.join(name, name)
+            if label is not None and isinstance(label[1], str):
+                self.found.join(name, label)
+                return
         like = self.shaped_like(value)
         if like is not None:
             self.found.join(name, like)
+        elif not self.found.grouped(name):
+            self.adjoint_value(name, value)
+
+    def adjoint_named(self, name: str, owner: str, labels) -> None:
+        """A name holding an adjoint the labels describe: of a tuple (by position), or of an array
+        of a label (an array of its shape where the kinds say it is an array, else maybe the
+        symbolic zero `0.0`)."""
+        if isinstance(labels, tuple):
+            self.adjoints[name] = (owner, labels)
+        elif isinstance(labels, str):
+            if self.is_shaped(name):
+                self.found.join(name, (owner, labels))
+            else:
+                self.found.join((owner, labels), (owner, labels))
+                self.found.weak[name] = (owner, labels)
+
+    def adjoint_value(self, name: str, value: gast.expr) -> None:
+        """`d = item_adjoint(d_pair, 0)`, `d = add_adjoints(0.0, e)`, `d = e`, and elementwise
+        operations of arrays of a group that may be the symbolic zero: such an adjoint."""
+        if isinstance(value, gast.Name):
+            source = value.id
+        elif isinstance(value, gast.Call) and not value.keywords and len(value.args) >= 2:
+            operation = self.classifier.classify_callee(value.func)
+            func = operation.func if operation.kind == Callee.RULE else None
+            first, second = value.args[0], value.args[1]
+            if func is runtime.item_adjoint and isinstance(first, gast.Name) and first.id in self.adjoints:
+                owner, items = self.adjoints[first.id]
+                index = second.value if isinstance(second, gast.Constant) and type(second.value) is int else None
+                if index is not None and -len(items) <= index < len(items):
+                    self.adjoint_named(name, owner, items[index])
+                return
+            zero = isinstance(first, gast.Constant) and first.value == 0.0 and type(first.value) is float
+            plain = func is runtime.add_adjoints and zero and len(value.args) == 2 and isinstance(second, gast.Name)
+            source = second.id if plain else None
+        else:
+            source = None
+        if source in self.adjoints:
+            self.adjoints[name] = self.adjoints[source]
+        elif source in self.found.weak:
+            self.found.weak[name] = self.found.weak[source]
+        operands = self.elementwise_operands(value) if source is None else None
+        group = self._operand_group(operands) if operands is not None else None
+        if group is not None and not group[1]:  # numbers and adjoints that may be the symbolic zero
+            self.found.weak[name] = group[0]
 
     def join_arguments(self, name: str, value: gast.expr) -> None:
         """`name = fwd_g(a, b)`: a forward half's labels for its parameters are those of what it
@@ -166,42 +238,59 @@ class _Reader:
             return
         for parameter, argument in zip(code.co_varnames, value.args):
             label = shapes[LABELS][1].get(parameter)
+            label = label[1] if is_adjoint_label(label) else label  # a seed: an array's has its shape
             grouped = argument.id if isinstance(argument, gast.Name) else self.shaped_like(argument)
             if isinstance(label, str) and grouped is not None and self.found.grouped(grouped):
                 self.found.join(grouped, (name, label))
 
-    def shaped_like(self, value: gast.expr) -> Optional[str]:
-        """The name of a grouped array whose shape value's result surely has."""
+    def shaped_like(self, value: gast.expr) -> Optional[Hashable]:
+        """The group of an array whose shape value's result surely has (None if none is known)."""
         if isinstance(value, gast.Name):
             return value.id if self.found.grouped(value.id) else None
-        func = operator_of(value) if isinstance(value, (gast.BinOp, gast.UnaryOp)) else None
-        if isinstance(value, gast.Call) and not value.keywords:
+        if isinstance(value, gast.Call) and not value.keywords and len(value.args) >= 2:
             operation = self.classifier.classify_callee(value.func)
-            func = operation.func if operation.kind == Callee.RULE else None
-        if func is None:
-            return None
-        operands = value.args if isinstance(value, gast.Call) else (
-            [value.operand] if isinstance(value, gast.UnaryOp) else [value.left, value.right])
-        if any(func is helper for helper in _SHAPED_LIKE_SECOND):
-            shaped = len(operands) >= 2 and isinstance(operands[1], gast.Name) and self.found.grouped(operands[1].id)
-            g = operands[0] if operands else None
-            ok = shaped and g is not None and (self.is_number(g) or (isinstance(g, gast.Name) and is_array(self.kinds.get(g.id))))
-            return operands[1].id if ok else None
-        if not (isinstance(func, np.ufunc) or any(func is known for known in _ELEMENTWISE)):
-            return None
-        return self._common_group(operands)
+            if operation.kind == Callee.RULE and any(operation.func is helper for helper in _SHAPED_LIKE_SECOND):
+                g, x = value.args[0], value.args[1]
+                number_or_array = self.is_number(g) or (isinstance(g, gast.Name) and (
+                    is_array(self.kinds.get(g.id)) or g.id in self.found.weak))
+                shaped = isinstance(x, gast.Name) and self.found.grouped(x.id)
+                return x.id if shaped and number_or_array else None
+        operands = self.elementwise_operands(value)
+        return self._common_group(operands) if operands is not None else None
 
-    def _common_group(self, operands) -> Optional[str]:
-        """The group every array operand is in, the others being numbers."""
-        arrays = []
+    def _common_group(self, operands) -> Optional[Hashable]:
+        """The group of an elementwise operation's result: the one group of its operands, arrays
+        or adjoints that may be the symbolic zero (the others numbers), at least one an array."""
+        found = self._operand_group(operands)
+        return found[0] if found is not None and found[1] else None
+
+    def _operand_group(self, operands) -> Optional[Tuple[Hashable, bool]]:
+        """(the one group of the operands, whether one of them surely is an array), or None."""
+        groups, arrays = set(), False
         for atom in operands:
             if isinstance(atom, gast.Name) and self.found.grouped(atom.id):
-                arrays.append(atom.id)
+                groups.add(self.found.find(atom.id))
+                arrays = True
+            elif isinstance(atom, gast.Name) and atom.id in self.found.weak:
+                groups.add(self.found.find(self.found.weak[atom.id]))
             elif not self.is_number(atom):
                 return None
-        if not arrays or any(self.found.find(a) != self.found.find(arrays[0]) for a in arrays):
+        return (next(iter(groups)), arrays) if len(groups) == 1 else None
+
+    def elementwise_operands(self, value: gast.expr) -> Optional[list]:
+        """The operands of an elementwise operation (None for anything else)."""
+        if isinstance(value, (gast.BinOp, gast.UnaryOp)):
+            func = operator_of(value)
+        elif isinstance(value, gast.Call) and not value.keywords:
+            operation = self.classifier.classify_callee(value.func)
+            func = operation.func if operation.kind == Callee.RULE else None
+        else:
             return None
-        return arrays[0]
+        if not (isinstance(func, np.ufunc) or any(func is known for known in _ELEMENTWISE)):
+            return None
+        if isinstance(value, gast.Call):
+            return list(value.args)
+        return [value.operand] if isinstance(value, gast.UnaryOp) else [value.left, value.right]
 
     def label(self, expr: gast.expr, seen: Tuple[str, ...] = ()):
         """(owner, labels) for an item of a labelled tuple: `residuals[2]`, `_t3[0]` of a forward half's result."""
@@ -218,7 +307,7 @@ class _Reader:
             return labelled
         if isinstance(expr, gast.Subscript) and isinstance(expr.slice, gast.Constant) and type(expr.slice.value) is int:
             owner = self.label(expr.value, seen)
-            if owner is None or not isinstance(owner[1], tuple):
+            if owner is None or not isinstance(owner[1], tuple) or is_adjoint_label(owner[1]):
                 return None
             index, items = expr.slice.value, owner[1]
             return (owner[0], items[index]) if -len(items) <= index < len(items) else None
