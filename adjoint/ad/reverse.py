@@ -60,7 +60,7 @@ class ReverseAD:
         self.shape_only: Set[str] = set()  # saved as shape_only(name): read only for the shape
         self.split_calls: Dict[gast.stmt, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
         self.guards = unreached.Guards({ctx.adjoint(n) for n in sorted(ctx.activity.active)})  # names made in one order
-        self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
+        self.possible_lists = possible_lists(ctx.func_node, ctx.kinds) - shapes.numbers_or_arrays(ctx.kinds)
         self.reads = CodeReads()
 
     # ----- entry point ------------------------------------------------------------

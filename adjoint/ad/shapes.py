@@ -162,10 +162,20 @@ def helper_takes_symbolic_zero(func, bindings: Dict[str, gast.expr], kinds: Dict
     are numbers or arrays (no list, whose adjoint is one item by item)."""
     if not any(func is helper for helper in _ZERO_TAKING_HELPERS):
         return False
+    known = numbers_or_arrays(kinds)
     for atom in bindings.values():
         if isinstance(atom, gast.Constant) and type(atom.value) in (int, float):
             continue
         kind = kinds.get(atom.id) if isinstance(atom, gast.Name) else None
-        if kind != SCALAR and not is_array(kind):
+        if kind != SCALAR and not is_array(kind) and not (isinstance(atom, gast.Name) and atom.id in known):
             return False
     return True
+
+
+def numbers_or_arrays(kinds: Dict[str, str]) -> Set[str]:
+    """Names of derivative code that surely hold an array, or an array's adjoint that may be the
+    symbolic zero (analysis/same_shapes.py), though their kinds do not say so."""
+    same = getattr(kinds, "same_shapes", None)
+    if same is None or not same.applies:
+        return set()
+    return {name for name in same.parent if isinstance(name, str)} | set(same.weak)

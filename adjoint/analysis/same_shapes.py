@@ -170,6 +170,9 @@ class _Reader:
 
     def define(self, name: str, value: gast.expr) -> None:
         label = self.label(value)
+        if label is None and isinstance(value, gast.Call):  # `dx = bwd_g(...)`: labelled as bwd_g says
+            returned = _returned_labels(self.classifier, value)
+            label = (name, returned) if returned is not None else None
         if label is not None and is_adjoint_label(label[1]):
             self.adjoint_named(name, label[0], label[1][1])
             return
