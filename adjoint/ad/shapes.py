@@ -160,6 +160,8 @@ _ZERO_TAKING_HELPERS = (runtime.unbroadcast, runtime.broadcast_like, runtime.gra
 def helper_takes_symbolic_zero(func, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
     """Whether the adjoint of this helper call needs no `reached` guard: its arguments and result
     are numbers or arrays (no list, whose adjoint is one item by item)."""
+    if func is runtime.add_adjoints:  # its adjoint passes the result's on to both, whatever they hold
+        return True
     if not any(func is helper for helper in _ZERO_TAKING_HELPERS):
         return False
     known = numbers_or_arrays(kinds)
