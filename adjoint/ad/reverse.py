@@ -313,7 +313,8 @@ class ReverseAD:
             if param not in active:
                 continue
             if not scalar and (shapes.result_shaped_like(func, param, bindings, self.ctx.kinds)
-                               or shapes.helper_result_shaped_like(func, param, bindings, self.ctx.kinds)):
+                               or shapes.helper_result_shaped_like(func, param, bindings, self.ctx.kinds)
+                               or shapes.item_shaped_like(func, param, bindings, self.ctx.kinds)):
                 expr = shapes.without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
         if scalar or _takes_symbolic_zero(func) or shapes.helper_takes_symbolic_zero(func, bindings, self.ctx.kinds):

@@ -132,6 +132,18 @@ def helper_result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], 
 _SHAPE_KEEPING_HELPERS = (runtime.unbroadcast, runtime.broadcast_like, runtime.gradient_like)
 
 
+def item_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
+    """`add_at(total, x, i, value)` of a value of the shape of x's item i: value's adjoint is the
+    item's adjoint, with no broadcast to undo."""
+    if func is not runtime.add_at or param != "value":
+        return False
+    same, x, index, value = (getattr(kinds, "same_shapes", None), bindings.get("x"), bindings.get("index"),
+                             bindings.get("value"))
+    return (same is not None and isinstance(x, gast.Name) and isinstance(value, gast.Name)
+            and isinstance(index, gast.Constant) and type(index.value) is int
+            and same.item_same(value.id, x.id, index.value))
+
+
 def _one_shape(same, a: gast.expr, b: gast.expr) -> bool:
     """a has array b's shape, or is an adjoint of that shape that may be the symbolic zero."""
     return (same is not None and isinstance(a, gast.Name) and isinstance(b, gast.Name)

@@ -84,6 +84,15 @@ class SameShapes:
             return self.same(a, b)
         return self.applies and self.grouped(b) and self.find(self.weak[a]) == self.find(b)
 
+    def item_same(self, value: str, pair: str, index: int) -> bool:
+        """Whether array `value` surely has the shape of item `index` of tuple `pair`."""
+        labelled = self.reader.label(nodes.name(pair)) if self.reader is not None else None
+        if not (self.applies and labelled is not None and isinstance(labelled[1], tuple)
+                and not is_adjoint_label(labelled[1]) and -len(labelled[1]) <= index < len(labelled[1])):
+            return False
+        key = (labelled[0], labelled[1][index])
+        return isinstance(key[1], str) and self.grouped(key) and self.grouped(value) and self.find(key) == self.find(value)
+
     def labels(self, name: str, canonical: Dict[Hashable, str]):
         """The labels of a name as the halves keep them: a label for an array of a group, a tuple
         of them for a tuple known by position, None for anything else; `canonical` names each
@@ -200,6 +209,27 @@ class _Reader:
                 self.found.join((owner, labels), (owner, labels))
                 self.found.weak[name] = (owner, labels)
 
+    def item_adjoint(self, name: str, arguments) -> None:
+        """`d = item_adjoint(d_pair, i)` of an adjoint whose labels are known, or
+        `d = item_adjoint(d_pair, i, pair)` of a tuple whose labels are: the adjoint of item i."""
+        index = arguments[1].value if isinstance(arguments[1], gast.Constant) and type(arguments[1].value) is int else None
+        adjoint = arguments[0].id if isinstance(arguments[0], gast.Name) else None
+        if index is None:
+            return
+        if adjoint in self.adjoints:
+            owner, items = self.adjoints[adjoint]
+        elif len(arguments) == 3:
+            labelled = self.label(arguments[2])
+            if labelled is None or not isinstance(labelled[1], tuple) or is_adjoint_label(labelled[1]):
+                return
+            owner, items = labelled
+            if not -len(items) <= index < len(items) or not isinstance(items[index], str):
+                return  # the adjoint of a tuple item of the tuple, or of an adjoint it holds: not read here
+        else:
+            return
+        if -len(items) <= index < len(items):
+            self.adjoint_named(name, owner, items[index])
+
     def adjoint_value(self, name: str, value: gast.expr) -> None:
         """`d = item_adjoint(d_pair, 0)`, `d = add_adjoints(0.0, e)`, `d = e`, and elementwise
         operations of arrays of a group that may be the symbolic zero: such an adjoint."""
@@ -209,11 +239,8 @@ class _Reader:
             operation = self.classifier.classify_callee(value.func)
             func = operation.func if operation.kind == Callee.RULE else None
             first, second = value.args[0], value.args[1]
-            if func is runtime.item_adjoint and isinstance(first, gast.Name) and first.id in self.adjoints:
-                owner, items = self.adjoints[first.id]
-                index = second.value if isinstance(second, gast.Constant) and type(second.value) is int else None
-                if index is not None and -len(items) <= index < len(items):
-                    self.adjoint_named(name, owner, items[index])
+            if func is runtime.item_adjoint:
+                self.item_adjoint(name, value.args)
                 return
             zero = isinstance(first, gast.Constant) and first.value == 0.0 and type(first.value) is float
             plain = func is runtime.add_adjoints and zero and len(value.args) == 2 and isinstance(second, gast.Name)
