@@ -17,7 +17,16 @@ Names are grouped (union-find) where a definition proves that two have one shape
   derived_kinds.SHAPES keeps their kinds): items of one label have one shape.
 Only names bound once, by a statement of the function's own body (not in a branch or loop),
 and parameters never rebound, are grouped, and only those the kinds know for arrays of at least
-one dimension (a number or a 0-d array broadcasts to anything).
+one dimension (a number or a 0-d array broadcasts to anything), or that an operation of such an
+array gives.
+
+Derivative code also holds adjoints, which are either the symbolic zero `0.0` or of their
+primal's shape: the seed of a backward half (the adjoint of its forward half's value), the items
+of a tuple's adjoint (`item_adjoint(d_pair, 0)`, `item_adjoint(d, 0, pair)`). Such an adjoint of
+an array of a group is *weak* (SameShapes.weak): with an array of the group, an elementwise
+operation gives an array of the group; it never stands for the group where its own shape
+matters (an `unbroadcast(g, x)` whose x may be `0.0` sums to a number). Labels mark the adjoints
+the halves exchange as (ADJOINT, labels).
 """
 from __future__ import annotations
 
@@ -38,6 +47,7 @@ ADJOINT = "adjoint"  # (ADJOINT, labels): the adjoint of what the labels describ
 
 def is_adjoint_label(labels) -> bool:
     return isinstance(labels, tuple) and len(labels) == 2 and labels[0] == ADJOINT
+
 
 _ELEMENTWISE = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod,
                 operator.neg, operator.pos, runtime.add_adjoints)
@@ -316,8 +326,8 @@ class _Reader:
             func = operation.func if operation.kind == Callee.RULE else None
         else:
             return None
-        if not (isinstance(func, np.ufunc) or any(func is known for known in _ELEMENTWISE)):
-            return None
+        if not ((isinstance(func, np.ufunc) and func.nout == 1) or any(func is known for known in _ELEMENTWISE)):
+            return None  # (a ufunc of two results, np.modf, gives a tuple)
         if isinstance(value, gast.Call):
             return list(value.args)
         return [value.operand] if isinstance(value, gast.UnaryOp) else [value.left, value.right]
