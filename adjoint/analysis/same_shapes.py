@@ -137,8 +137,8 @@ def group_shapes(func_node: gast.FunctionDef, kinds: Dict[str, str], classifier:
     """The groups of func_node's arrays of one shape (see the module); `keep_labels`: also the
     labels of every name, for the halves of its derivative to keep (SameShapes.kept_labels)."""
     found = SameShapes(applies)
-    if not (applies or keep_labels):
-        return found
+    if not (applies or keep_labels) or not any(is_array(kind) for kind in kinds.values()):
+        return found  # (a function of numbers alone has no shapes to tell apart)
     parameters = nodes.parameters(func_node)
     counts = Counter(nodes.names_stored(func_node))
     given = _parameter_labels(getattr(classifier.parsed, "func", None))
