@@ -113,7 +113,7 @@ class _Specializing:
         self.verbose = verbose
         self.by_types: Dict[tuple, Callable] = {}
         self.unchecked: Dict[tuple, Callable] = {}  # argument types -> what to call, with no check on each call
-        self.guards: dispatch.Guards = {}  # the defaults an unchecked entry holds, compared on each call
+        self.guards: dispatch.Guards = {}  # the code and defaults an unchecked entry holds, compared on each call
         self.pick = dispatch.picker(self.unchecked)  # args -> unchecked[their types], or None
         self.cached_call: Optional[dispatch.CachedCall] = None  # grad's and value_and_grad's: see repick
         self.checked: Dict[tuple, tuple] = {}
@@ -417,7 +417,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
                                     f"the output has shape {value.shape}")
             refuse_unsupported_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
             try:
-                gradient = backward(cotangent, kept.as_left())
+                gradient = backward(pullbacks.as_float(cotangent), kept.as_left())
             except (runtime.NonScalarOutput, runtime.Refused) as error:
                 raise failed(error) from None
             if type(gradient) is not float and type(gradient) is not np.ndarray and dispatch.is_complex(gradient):
@@ -450,6 +450,7 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
                 f"jvp of {_describe(func)}: {error} (pass the arguments, then one tangent for each of {names})"
             ) from None
         refuse_unsupported_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
+        tangents = tuple(map(pullbacks.as_float, tangents))
         try:
             value, tangent = function(*primal, **kwargs, **dict(zip(dispatch.tangent_keywords(function, count), tangents)))
         except (runtime.NonScalarOutput, runtime.Refused) as error:  # a derived function's, differentiated

@@ -14,7 +14,7 @@ import gast
 
 from adjoint import runtime
 from adjoint.frontend.resolve import qualified_name
-from adjoint.normalize.desugar import ARRAY_ATTRIBUTES, ARRAY_METHODS
+from adjoint.normalize.desugar import ARRAY_ATTRIBUTES, ARRAY_METHODS, UFUNC_FOLDS
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from adjoint.templates import is_derivative
 
@@ -87,6 +87,8 @@ def _methods() -> Dict[str, List[str]]:
         methods.setdefault(f"np.{target}", []).append(f"x.{method}()")
     for attribute, target in sorted(ARRAY_ATTRIBUTES.items()):
         methods.setdefault(f"np.{target}", []).append(f"x.{attribute}")
+    for (ufunc, method), target in UFUNC_FOLDS.items():
+        methods.setdefault(f"np.{target}", []).append(f"np.{ufunc.__name__}.{method}(x)")
     return methods
 
 

@@ -1,4 +1,5 @@
-"""What vjp's pullback works with: the forward half's residuals, and auxiliary outputs.
+"""What vjp's pullback works with: the forward half's residuals, auxiliary outputs, and the
+seeds vjp and jvp are given (an int as the float it stands for).
 
 `grad(f, has_aux=True)` of an f returning the pair `(loss, aux)`, as in JAX: the pair is
 differentiated by vjp and pulled back from the cotangent `(1, 0)`, so aux gets no derivative
@@ -12,6 +13,12 @@ import numpy as np
 
 from adjoint import runtime
 from adjoint.errors import NonScalarOutputError
+
+
+def as_float(seed: Any) -> Any:
+    """An integer cotangent or tangent as the float it stands for: derivatives are floats (an
+    optimized derivative may return a seed it multiplies by 1.0 as it came)."""
+    return float(seed) if isinstance(seed, (int, np.integer)) else seed
 
 
 def value_aux_and_gradient(value_and_pullback: Callable, transform: str, what: str) -> Callable:

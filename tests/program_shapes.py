@@ -26,7 +26,8 @@ Python's and NumPy's semantics rather than on calculus:
   over `.items()`, `.values()` and `.keys()`, unpacking `for w, s in tree["layers"]`;
 - `functions`: comprehensions and generator expressions (filters, nesting, zip), local
   lambdas and defs that read the function's variables, module-level lambdas, functions
-  passed to helpers and read from a table;
+  passed to helpers and read from a table, a model's layers in a list of callable objects
+  (walked directly, zipped with functions or by index), functools.reduce;
 - `zero_d`: 0-d arrays and NumPy numbers indexed like arrays (`z[()]`, `z[...]`, `z[None]`),
   written whole (`z[...] = v`, `z[()] = v`) and turned into floats; these programs are also
   checked by `hvp`;
@@ -43,7 +44,7 @@ expressions of program_generator.Builder, so their arithmetic varies as well.
 from __future__ import annotations
 
 from random import Random
-from typing import Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from program_generator import ARRAY_LENGTH, CONSTANTS, Builder, Parameter, Program, Scope, indent
 
@@ -106,8 +107,9 @@ class ShapeBuilder(Builder):
         """A scalar expression of x0 and `floats`."""
         return self.expression(Scope(floats=[self.need("x0"), *floats]), 1)
 
-    def pick(self, *makers: Callable[[], str]) -> str:
-        """One of the texts the makers would make; only the chosen one runs (and asks for its parameters)."""
+    def pick(self, *makers: Callable[[], Any]) -> Any:
+        """One of the texts (or lists of lines) the makers would make; only the chosen one runs (and
+        asks for its parameters)."""
         return self.choice(makers)()
 
     def emit(self, *lines: str) -> None:
@@ -660,7 +662,8 @@ class ShapeBuilder(Builder):
 
     def functions(self) -> None:
         self.choice((self.list_comprehension, self.generator_expression, self.nested_comprehension,
-                     self.local_lambda, self.local_def, self.function_argument, self.function_table))()
+                     self.local_lambda, self.local_def, self.function_argument, self.function_table,
+                     self.layer_list, self.reduce_fold))()
 
     def list_comprehension(self) -> None:
         a, ys, v = self.need("a"), self.fresh("ys"), self.fresh("v")
@@ -711,6 +714,31 @@ class ShapeBuilder(Builder):
         a, x0, table, v = self.need("a"), self.need("x0"), self.fresh("TABLE"), self.fresh("v")
         self.module_lines.append(f'{table} = {{"s": np.sin, "q": lambda {v}: {v} * {v} + 1.0}}')
         self.terms.append(f'np.sum({table}["q"]({a})) * {table}["{self.choice(("s", "q"))}"]({x0})')
+
+    def layer_list(self) -> None:
+        """A model's layers in a module-level list of callable objects, walked by a loop (over the
+        list, zip with a list of functions, range(len(...))) that rebinds what it computes."""
+        a, cls, layers, h = self.need("a"), self.fresh("Layer"), self.fresh("LAYERS"), self.fresh("h")
+        layer, fn, acts, i = self.fresh("layer"), self.fresh("fn"), self.fresh("ACTS"), self.fresh("i")
+        self.module_lines += [f"class {cls}:", "    def __init__(self, w):", "        self.w = w", "",
+                              "    def __call__(self, v):", "        return np.tanh(v * self.w) + v", "",
+                              f"{layers} = [{cls}({self.choice(CONSTANTS)}), {cls}({self.choice(CONSTANTS)})]",
+                              f"{acts} = [np.sin, lambda v: v * v]"]
+        loop = self.pick(lambda: [f"for {layer} in {layers}:", f"    {h} = {layer}({h})"],
+                         lambda: [f"for {layer}, {fn} in zip({layers}, {acts}):", f"    {h} = {fn}({layer}({h}))"],
+                         lambda: [f"for {i} in range(len({layers})):", f"    {h} = {layers}[{i}]({h}) * {self.scalar()}"])
+        self.emit(f"{h} = {a} * 1.0", *loop)
+        self.terms.append(f"np.sum({h} * {h})")
+
+    def reduce_fold(self) -> None:
+        """functools.reduce with and without an initial value, over an array, a list and a generator."""
+        a, x0, acc, v = self.need("a"), self.need("x0"), self.fresh("acc"), self.fresh("v")
+        self.terms.append(self.pick(
+            lambda: f"functools.reduce(lambda {acc}, {v}: {acc} * {self.choice(CONSTANTS)} + np.sin({v}), {a}, {x0})",
+            lambda: f"functools.reduce(lambda {acc}, {v}: {acc} + {v} * {v}, {a})",
+            lambda: f"np.sum(functools.reduce(np.add, [np.sin({a}), {a} * {self.scalar()}], {a}))",
+            lambda: f"functools.reduce(lambda {acc}, {v}: {acc} * {v}, ({v} + 1.0 for {v} in {a}), {self.scalar()})",
+        ))
 
     # ----- broadcasting, transposes, reshapes, reductions with axes ---------------------
 
@@ -838,7 +866,7 @@ class ShapeBuilder(Builder):
     def assemble(self, family: str, seed: int) -> Program:
         order = list(PARAMETERS) + ["M"]
         parameters = sorted(self.parameters.values(), key=lambda p: order.index(p.name))
-        lines = ["import math", "", "import numpy as np", "", ""]
+        lines = ["import functools", "import math", "", "import numpy as np", "", ""]
         if self.module_lines:
             lines += self.module_lines + ["", ""]
         for helper in self.helper_sources.values():

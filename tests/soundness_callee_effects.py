@@ -454,7 +454,7 @@ CASES = [
     Refused(written_through_a_variable, ARGS, UnsupportedSyntaxError, "through-variable"),
     Refused(written_through_a_bound_method_value, ARGS, UnsupportedSyntaxError, "through-bound-method"),
     Exact(pure_function_as_key, vector),
-    Refused(written_through_a_global_list, ARGS, NonDifferentiableError, "global-list"),
+    Refused(written_through_a_global_list, ARGS, UnsupportedSyntaxError, "global-list"),
     Refused(written_through_getattr_of_a_module, ARGS, NonDifferentiableError, "getattr"),
     Refused(filled_and_kept, ARGS, UnsupportedSyntaxError, "fill-kept"),
     Refused(filled_in_a_list, ARGS, UnsupportedSyntaxError, "fill-in-list"),

@@ -277,3 +277,149 @@ def test_a_call_gets_the_code_for_its_own_kinds_whatever_came_before(transform, 
                 return derived(*args, **kwargs)
         mine, fresh = outcome(lambda: through(shared)), outcome(lambda: through(transform(fn, wrt=wrt)))
         assert same(mine, fresh), (args, kwargs, mine, fresh)
+
+
+# ----- the cached call written into a copy of the generated function (backend/inlined.py) -----
+
+def product(x, y):
+    return x * x * y
+
+
+def named_like_the_call(result, value, rest, kwargs, error):
+    return result * value * rest * kwargs * error
+
+
+def branches(x):
+    if x > 0.0:
+        return x * x
+    return -x * 3.0
+
+
+def root(x):
+    return x ** 0.5
+
+
+def divided(x):
+    return 1.0 / x
+
+
+def is_copied(derived) -> bool:
+    """The derived function runs a copy of its generated function: one frame, the same lines."""
+    code = derived.__call__.__code__
+    return code.co_filename.startswith("<adjoint ") and code.co_name == derived.__name__
+
+
+@pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad])
+def test_the_cached_call_runs_in_a_copy_of_the_generated_function(transform):
+    derived = transform(product, wrt=(0, 1))
+    first = derived(2.0, 3.0)
+    assert is_copied(derived)
+    assert derived(2.0, 3.0) == first == derived.__wrapped__(2.0, 3.0)
+    assert "_call_" not in adjoint.source(product, wrt=(0, 1), args=(2.0, 3.0))  # users see the generated code
+
+
+@pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad])
+def test_the_copied_cached_call_refuses_wrong_calls_as_the_general_path_does(transform):
+    derived = transform(product)
+    derived(2.0, 3.0)
+    assert is_copied(derived)
+    wrong = [((), {}), ((2.0,), {}), ((2.0, 3.0, 1.0), {}), ((2.0,), {"x": 1.0}), ((2.0, 3.0), {"z": 1.0}),
+             ((), {"y": 3.0}), ((2.0, 3.0), {"x": 1.0, "y": 1.0})]
+    for args, kwargs in wrong:
+        with pytest.raises(TypeError) as written:
+            derived(*args, **kwargs)
+        with pytest.raises(TypeError) as plain:
+            inspect.signature(product).bind(*args, **kwargs)
+        assert str(written.value) == str(plain.value)
+    assert derived(2.0, y=3.0) == derived(y=3.0, x=2.0) == derived(2.0, 3.0)
+    assert is_copied(derived)
+
+
+def test_the_copied_cached_call_keeps_the_functions_names_apart_from_its_own():
+    derived = adjoint.value_and_grad(named_like_the_call, wrt=(0, 1, 2, 3, 4))
+    expected = (120.0, (120.0, 60.0, 40.0, 30.0, 24.0))
+    assert derived(1.0, 2.0, 3.0, 4.0, 5.0) == expected
+    assert derived(1.0, 2.0, 3.0, 4.0, 5.0) == expected and is_copied(derived)
+    assert derived(1.0, 2.0, 3.0, 4.0, error=5.0) == expected
+    assert derived(kwargs=4.0, rest=3.0, value=2.0, result=1.0, error=5.0) == expected
+    with pytest.raises(TypeError) as written:
+        derived(1.0, 2.0, 3.0, 4.0, 5.0, result=1.0)
+    assert str(written.value) == "multiple values for argument 'result'"
+
+
+def test_each_return_of_the_copy_looks_at_what_it_returns():
+    gradient = adjoint.grad(branches)
+    both = adjoint.value_and_grad(branches)
+    for x in [2.0, -2.0, 2.0, -2.0]:
+        assert gradient(x) == (4.0 if x > 0 else -3.0)
+        assert both(x) == ((4.0, 4.0) if x > 0 else (6.0, -3.0))
+    assert is_copied(gradient) and is_copied(both)
+
+
+@pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad])
+def test_the_copy_refuses_a_complex_gradient(transform):
+    derived = transform(root)
+    assert transform(root)(4.0) == derived(4.0)
+    assert is_copied(derived)
+    with pytest.raises(adjoint.AdjointError, match="complex"):
+        derived(-4.0)
+
+
+def test_an_error_in_the_copy_points_at_the_generated_line():
+    gradient = adjoint.grad(divided)
+    gradient(2.0)
+    assert is_copied(gradient)
+    with pytest.raises(ZeroDivisionError) as raised:
+        gradient(0.0)
+    frame = raised.traceback[-1]
+    assert frame.path == gradient.__call__.__code__.co_filename  # the generated function's text
+    assert "/" in str(frame.statement)
+
+
+def test_the_copy_beside_other_argument_types():
+    gradient = adjoint.grad(product, wrt=(0, 1))
+    kinds = [(2.0, 3.0), (2, 3.0), (np.float64(2.0), 3), (2.0, np.float32(3.0))]
+    for x, y in kinds * 2:
+        assert gradient(x, y) == (12.0, 4.0) == gradient.__wrapped__(x, y)
+        assert [type(d) for d in gradient(x, y)] == [type(d) for d in gradient.__wrapped__(x, y)]
+    assert is_copied(gradient)
+
+
+def test_the_copy_pickles_and_steps_aside_when_the_rules_change():
+    import pickle
+
+    gradient = adjoint.grad(product)
+    gradient(2.0, 3.0)
+    copied = gradient.__call__
+    assert is_copied(gradient)
+    assert pickle.loads(pickle.dumps(gradient))(2.0, 3.0) == 12.0
+    Revision.bump()
+    assert gradient(2.0, 3.0) == 12.0
+    assert gradient.__call__ is not copied
+
+
+def test_the_copy_reads_nothing_from_the_users_module(tmp_path, monkeypatch):
+    (tmp_path / "shadows_type.py").write_text(
+        "import numpy as np\n\n\ndef type(value):\n    return float\n\n\n"
+        "def total(x):\n    return np.sum(x * x)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import shadows_type
+
+    gradient = adjoint.grad(shadows_type.total)
+    assert gradient(3.0) == 6.0 and gradient(3.0) == 6.0
+    assert is_copied(gradient)
+    np.testing.assert_array_equal(gradient(np.array([1.0, 2.0])), [2.0, 4.0])  # not the code for a float
+
+
+def test_a_body_with_a_try_or_with_block_is_not_copied():
+    from adjoint.frontend.define import compile_function
+
+    plain = compile_function("grad_h", "def grad_h(x):\n    return x * 2.0\n", {}, {})
+    catching = compile_function("grad_h", "def grad_h(x):\n    try:\n        return x * 2.0\n"
+                                          "    except Exception:\n        return 0.0\n", {}, {})
+    written = CachedCall(lambda *args, **kwargs: "general", GRAD_TAIL.format(returned="result", call="{call}"),
+                         {"_failures": (ValueError,), "_failed": ValueError, "_complex_gradient": None}, Revision)
+    copied, separate = written.written({(float,): plain}), written.written({(float,): catching})
+    assert copied.__code__.co_filename == plain.__code__.co_filename and copied(3.0) == 6.0
+    assert separate.__code__.co_filename == "<adjoint dispatch>" and separate(3.0) == 6.0
+    assert copied(3) == separate(3) == copied(x=3.0) == "general"

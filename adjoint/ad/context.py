@@ -141,6 +141,12 @@ class FunctionContext:
     def is_active(self, atom: gast.expr) -> bool:
         return isinstance(atom, gast.Name) and self.activity.is_active(atom.id)
 
+    def reads_active(self, call: gast.Call) -> bool:
+        """Whether a call is given an active value: as an argument, as the object of a method, or
+        as the function itself. One that is not (`rng.uniform(0.0, 1.0)`) passes no derivative on."""
+        given = list(call.args) + [keyword.value for keyword in call.keywords] + [call.func]
+        return any(self.activity.is_active(name) for expr in given for name in nodes.names_read(expr))
+
     def all_scalar(self, target: str, value: gast.expr) -> bool:
         """The operation's output and operands are all plain numbers (no broadcasting to undo)."""
         if self.kinds.get(target) != SCALAR:

@@ -109,7 +109,7 @@ class ForwardAD:
             return gast.Dict(keys=[nodes.load_copy(k) for k in value.keys], values=[self._tangent(e) for e in value.values])
         if operation.kind == Callee.RULE:
             return self._tangent_of_rule(self.ctx.rule_function(operation.func, value), target, value)
-        if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call):
+        if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call) and self.ctx.reads_active(value):
             self.ctx.refuse_method_of_temporary(value, "tangent")
             name = qualified_name(operation.func) if operation.func is not None else operation.label
             message = operation.reason or no_rule_message(operation.label, name, operation.func, value, "tangent")

@@ -40,11 +40,11 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
     else:
         seed = [nodes.assign(seed_name, nodes.call(ctx.runtime("unit_seed"), [nodes.name(output)]))]
     originals = _originals(ctx)
+    gradients = _gradients(ctx, wrt, originals)
     prologue = _prologue(ctx, primal, originals)
     zeros = [nodes.assign(ctx.adjoint(n), nodes.constant(ZERO)) for n in sorted(ctx.activity.active - {output})]
     zero_helpers = {name for name, obj in ctx.bindings.items() if any(obj is f for f in MAY_GIVE_SYMBOLIC_ZERO)}
     adjoint = transformer.guards.settle(adjoint, {seed_name}, zero_helpers)
-    gradients = _gradients(ctx, wrt, originals)
     result = gradients[0] if len(gradients) == 1 else nodes.tuple_of(gradients)
     if mode == Mode.VALUE_AND_GRAD:
         value, keep = _value_after_primal(ctx, output, transformer.saves.names)
@@ -108,7 +108,9 @@ def _is_push(stmt: gast.stmt, stack: str) -> bool:
 
 def _gradients(ctx: FunctionContext, wrt: Tuple[str, ...], originals: Dict[str, str]) -> List[gast.expr]:
     """Each parameter's gradient in the type of the argument it was given (`originals`: the
-    names that keep an argument the function rebinds)."""
+    names that keep an argument the function changes in place; one is added for a parameter the
+    function rebinds, whose name the adjoint sweep does not always give back the argument:
+    `x = layer(x)` keeps what the adjoint of `layer` reads in its residuals)."""
     calls_numpy = None  # asked once, when a number's gradient needs to know
     gradients = []
     for param in wrt:
@@ -118,6 +120,8 @@ def _gradients(ctx: FunctionContext, wrt: Tuple[str, ...], originals: Dict[str, 
             if not calls_numpy:
                 gradients.append(value)
                 continue
+        if ctx.sites.counts.get(param, 0) > 1 and param not in originals:  # assigned in the body too
+            originals[param] = ctx.namer.exact(f"{param}_given")
         gradients.append(nodes.call(ctx.runtime("gradient_like"), [value, nodes.name(originals.get(param, param))]))
     return gradients
 

@@ -265,7 +265,7 @@ class ReverseAD:
             return self._adjoint_of_rule(self.ctx.rule_function(operation.func, value), target, value, stmt)
         if operation.kind == Callee.USER:
             return self._adjoint_of_user_call(operation.func, target, value, stmt)
-        if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call):
+        if operation.kind == Callee.UNKNOWN and isinstance(value, gast.Call) and self.ctx.reads_active(value):
             raise self._no_rule(operation, value)
         return []
 

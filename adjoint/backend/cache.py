@@ -39,8 +39,8 @@ from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
 from adjoint.errors import Location
 from adjoint.frontend.names import is_frozen_distribution
-from adjoint.frontend.parse import (DEFAULTS, MISSING, FunctionDefaults, defaults_owner, described_defaults,
-                                    described_dependency, parse_function, unwrap)
+from adjoint.frontend.parse import (CODE, DEFAULTS, MISSING, FunctionCode, FunctionDefaults, defaults_owner,
+                                    described_defaults, described_dependency, parse_function, unwrap)
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import resolve_value
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached, shapes_from_json
@@ -411,8 +411,9 @@ def _described_dependencies(generated, found: Dependencies) -> Optional[List[lis
     generated one does; None when one is not a module's global (an attribute, a table's entry)."""
     described = []
     for namespace, name, _ in generated.dependencies:
-        if isinstance(namespace, FunctionDefaults):
-            name, functions = DEFAULTS, [defaults_owner(f) for f in found.functions]
+        if isinstance(namespace, (FunctionDefaults, FunctionCode)):
+            name = DEFAULTS if isinstance(namespace, FunctionDefaults) else CODE
+            functions = [defaults_owner(f) for f in found.functions]
             owner = next((i for i, f in enumerate(functions) if f is namespace.func), None)
         else:
             owner = next((i for i, f in enumerate(found.functions) if f.__globals__ is namespace), None)

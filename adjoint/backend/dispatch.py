@@ -13,16 +13,18 @@ for them (None for types not seen), about half the cost on a seven-argument call
 `CachedCall` goes further for grad and value_and_grad: it writes their whole cached call as
 one function (the types compared, the generated function called, its result looked at) and
 makes it what the derived function runs, so the call costs one Python frame over calling the
-generated function directly. Its parameters are positional-only with a default, so that the
-arguments arrive one by one (no tuple, no `len`) and no call fails to bind; anything else
-(other types, keywords, another number of arguments) goes to the general path as it came.
+generated function directly; where it can, it writes that function into a private copy of the
+generated one (backend/inlined.py), which then costs no frame over it. Its parameters are
+positional-only with a default, so that the arguments arrive one by one (no tuple, no `len`)
+and no call fails to bind; anything else (other types, keywords, another number of
+arguments) goes to the general path as it came.
 It compares no revision of the rules on each call: a change of the rules puts the general
 path back (`rules_changed`).
 
     def call(a0=_missing, a1=_missing, /, *rest, **kwargs):
         if rest or kwargs:
             return _general(*_given(a0, a1), *rest, **kwargs)
-        if type(a0) is _t0 and type(a1) is _t0:
+        if _type(a0) is _t0 and _type(a1) is _t0:
             try:
                 result = _f0(a0, a1)
             ...
@@ -38,19 +40,21 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from adjoint import runtime
+from adjoint.backend import inlined
 from adjoint.errors import AdjointError, Location, NonScalarOutputError
 from adjoint.rules.table import Revision
 
 MAX_WRITTEN = 4  # more type tuples than this: looked up in the dict
-# argument types -> (function, its `__defaults__`) for each function whose defaults an entry's code holds
-Guards = Dict[tuple, Tuple[Tuple[Callable, tuple], ...]]
+# argument types -> (function, "__code__" or "__defaults__", the object it held) for each function
+# whose code or defaults an entry was generated from
+Guards = Dict[tuple, Tuple[Tuple[Callable, str, object], ...]]
 
 GRAD_TAIL = """
 try:
     result = {call}
 except _failures as error:
     raise _failed(error) from None
-if type(result) is _float or type(result) is _ndarray or not _is_complex(result):
+if _type(result) is _float or _type(result) is _ndarray or not _is_complex(result):
     return {returned}
 raise _failed(_complex_gradient())
 """
@@ -59,7 +63,7 @@ try:
     value, result = {call}
 except _failures as error:
     raise _failed(error) from None
-if type(result) is _float or type(result) is _ndarray or not _is_complex(result):
+if _type(result) is _float or _type(result) is _ndarray or not _is_complex(result):
     return value, {returned}
 raise _failed(_complex_gradient())
 """
@@ -137,19 +141,19 @@ def _tests(entries: List[Tuple[tuple, Callable]], namespace: Dict[str, object], 
     return conditions
 
 
-def _guard_tests(number: int, guards: Tuple[Tuple[Callable, tuple], ...], namespace: Dict[str, object]) -> List[str]:
-    """`_o0_0.__defaults__ is _d0_0`: the functions' defaults are those the entry was generated with."""
+def _guard_tests(number: int, guards: Tuple[Tuple[Callable, str, object], ...], namespace: Dict[str, object]) -> List[str]:
+    """`_o0_0.__code__ is _d0_0`: the functions' code and defaults are those the entry was generated from."""
     tests = []
-    for index, (owner, defaults) in enumerate(guards):
-        namespace[f"_o{number}_{index}"], namespace[f"_d{number}_{index}"] = owner, defaults
-        tests.append(f"_o{number}_{index}.__defaults__ is _d{number}_{index}")
+    for index, (owner, attribute, held) in enumerate(guards):
+        namespace[f"_o{number}_{index}"], namespace[f"_d{number}_{index}"] = owner, held
+        tests.append(f"_o{number}_{index}.{attribute} is _d{number}_{index}")
     return tests
 
 
 def guard(table: Dict[tuple, Callable], guards: Guards, key: tuple, function: Callable,
-          held: Optional[Tuple[Tuple[Callable, tuple], ...]]) -> None:
-    """Put `function` in table under key, for the cached call to compare the defaults it holds
-    (`held`, see Guards) on each call; None: take out what key had."""
+          held: Optional[Tuple[Tuple[Callable, str, object], ...]]) -> None:
+    """Put `function` in table under key, for the cached call to compare the code and defaults it
+    holds (`held`, see Guards) on each call; None: take out what key had."""
     table.pop(key, None), guards.pop(key, None)
     if held is not None:
         table[key], guards[key] = function, held
@@ -162,7 +166,7 @@ def _define(lines: List[str], namespace: Dict[str, object], name: str) -> Callab
 
 def picker(table: Dict[tuple, Callable], guards: Optional[Guards] = None) -> Callable[[tuple], Optional[Callable]]:
     """A function of the arguments giving table[tuple(map(type, args))], or None when absent (or
-    when the defaults an entry holds, `guards`, have changed)."""
+    when the code or defaults an entry holds, `guards`, have changed)."""
     entries = _written(table)
     if not entries:
         return _none
@@ -196,7 +200,7 @@ class CachedCall:
 
     def update(self, table: Dict[tuple, Callable], seen: int, guards: Optional[Guards] = None) -> None:
         """Write the call for table, valid while the rules' revision is `seen` (and, for an entry
-        with guards, while those functions' defaults are the ones it holds)."""
+        with guards, while those functions' code and defaults are the ones it holds)."""
         self._set(self.written(table, guards))
         if self.revision.value != seen:  # changed since: its rules_changed may have come before this
             self._set(self.general)
@@ -209,9 +213,10 @@ class CachedCall:
         entries = _written(table)
         if not entries or len(entries) > MAX_WRITTEN:
             return self.general
-        cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _float=float,
+        cells = dict(self.names, _general=self.general, _given=given, _missing=MISSING, _type=type, _float=float,
                      _ndarray=np.ndarray, _is_complex=is_complex)
-        return _closure(_call_lines(entries, self.tail, cells, guards or {}), cells)
+        copied = _inlined_call(entries, self.tail, cells, guards or {})
+        return copied if copied is not None else _closure(_call_lines(entries, self.tail, cells, guards or {}), cells)
 
 
 def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object],
@@ -223,28 +228,63 @@ def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[st
     `_general` as they came, which raises what a call of the user's function would. Arguments
     arrive one by one (no tuple is built) and the generated function is called with them.
     """
+    parameters, general, lines = _call_start(entries)
+    conditions = _conditions(entries, parameters, cells, guards)
+    for number, condition in enumerate(conditions):
+        lines += _entry_lines(number, len(entries[number][0]), condition, parameters, tail, "    ")
+    return lines + [f"    {general}"]
+
+
+def _call_start(entries: List[Tuple[tuple, Callable]]) -> Tuple[List[str], str, List[str]]:
+    """The cached call's parameters, its return by the general path, and its first lines."""
     width = max(len(types) for types, _ in entries)
     parameters = [f"a{position}" for position in range(width)]
     signature = [f"{name}=_missing" for name in parameters] + (["/"] if parameters else []) + ["*rest", "**kwargs"]
     general = f"return _general(*_given({', '.join(parameters)}), *rest, **kwargs)"
-    lines = [f"def call({', '.join(signature)}):",
-             "    if rest or kwargs:",
-             f"        {general}"]
+    return parameters, general, [f"def call({', '.join(signature)}):", "    if rest or kwargs:", f"        {general}"]
+
+
+def _conditions(entries: List[Tuple[tuple, Callable]], parameters: List[str], cells: Dict[str, object],
+                guards: Guards) -> List[str]:
+    """For each entry, the test that the arguments are of its types (and its guards hold)."""
     type_names: Dict[int, str] = {}
+    conditions = []
     for number, (types, function) in enumerate(entries):
         cells[f"_f{number}"] = function
         tests = []
         for name, kind in zip(parameters, types):
             type_name = type_names.setdefault(id(kind), f"_t{len(type_names)}")
             cells[type_name] = kind
-            tests.append(f"type({name}) is {type_name}")
-        if len(types) < width:
+            tests.append(f"_type({name}) is {type_name}")
+        if len(types) < len(parameters):
             tests.append(f"{parameters[len(types)]} is _missing")
         tests += _guard_tests(number, guards.get(types, ()), cells)
-        lines.append(f"    if {' and '.join(tests) or 'True'}:")
-        call = f"_f{number}({', '.join(parameters[:len(types)])})"
-        lines += ["        " + line for line in tail.format(call=call).strip("\n").splitlines()]
-    return lines + [f"    {general}"]
+        conditions.append(" and ".join(tests) or "True")
+    return conditions
+
+
+def _entry_lines(number: int, width: int, condition: str, parameters: List[str], tail: str, indent: str) -> List[str]:
+    call = f"_f{number}({', '.join(parameters[:width])})"
+    body = [indent + "    " + line for line in tail.format(call=call).strip("\n").splitlines()]
+    return [f"{indent}if {condition}:"] + body
+
+
+def _inlined_call(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[str, object],
+                  guards: Guards) -> Optional[Callable]:
+    """The cached call written into a copy of the first entry's generated function (see
+    backend/inlined.py), or None where that function cannot be copied so."""
+    width = len(entries[0][0])
+    text = inlined.generated_text(entries[0][1], width)
+    if text is None or any(len(types) != width for types, _ in entries):
+        return None
+    parameters, general, lines = _call_start(entries)
+    conditions = _conditions(entries, parameters, cells, guards)
+    lines.append(f"    if not ({conditions[0]}):")
+    for number in range(1, len(entries)):
+        lines += _entry_lines(number, width, conditions[number], parameters, tail, "        ")
+    lines += [f"        {general}", "    try:", "        pass",
+              "    except _failures as error:", "        raise _failed(error) from None"]
+    return inlined.inlined(entries[0][1], text, lines, tail, cells)
 
 
 def _closure(lines: List[str], cells: Dict[str, object]) -> Callable:

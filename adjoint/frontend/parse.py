@@ -160,6 +160,32 @@ class FunctionDefaults:
         return id(self.func)
 
 
+class FunctionCode:
+    """A function's code object seen as a one-entry mapping (as generated.Generated's dependencies
+    read them): it holds `SAME` while `__code__` is the object a derivative was generated from.
+    IPython's autoreload, and other reloaders, give an edited function its new code in place."""
+
+    SAME = object()
+
+    def __init__(self, func: Callable):
+        self.func = func
+        self.code = func.__code__
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.SAME if self.func.__code__ is self.code else default
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, FunctionCode) and other.func is self.func
+
+    def __hash__(self) -> int:
+        return id(self.func)
+
+
+def code_dependency(func: Callable) -> List[Tuple[FunctionCode, str, object]]:
+    """The dependency of a derivative on the code of func (its source read when it was generated)."""
+    return [(FunctionCode(func), "code", FunctionCode.SAME)]
+
+
 def defaults_dependency(func: Callable) -> List[Tuple[FunctionDefaults, str, object]]:
     """The dependency of a derivative on func's default values, where it has any."""
     if func.__defaults__ is None and not func.__kwdefaults__:
@@ -167,17 +193,23 @@ def defaults_dependency(func: Callable) -> List[Tuple[FunctionDefaults, str, obj
     return [(FunctionDefaults(func), "defaults", FunctionDefaults.SAME)]
 
 
-def guards_of(dependencies: list) -> Optional[Tuple[Tuple[Callable, tuple], ...]]:
-    """(function, its `__defaults__`) for each function whose defaults a derivative holds, where
-    they are all it depends on (no keyword-only defaults, which change in place): a cached call
-    compares those alone. None otherwise."""
-    if not all(isinstance(namespace, FunctionDefaults) and not namespace.keywords and not namespace.func.__kwdefaults__
-               for namespace, _, _ in dependencies):
-        return None
-    return tuple((namespace.func, namespace.positional) for namespace, _, _ in dependencies)
+def guards_of(dependencies: list) -> Optional[Tuple[Tuple[Callable, str, object], ...]]:
+    """(function, attribute, the object it held) for each function whose code or defaults
+    (`__code__`, `__defaults__`) a derivative holds, where they are all it depends on (no
+    keyword-only defaults, which change in place): a cached call compares those alone. None otherwise."""
+    guards = []
+    for namespace, _, _ in dependencies:
+        if isinstance(namespace, FunctionCode):
+            guards.append((namespace.func, "__code__", namespace.code))
+        elif isinstance(namespace, FunctionDefaults) and not namespace.keywords and not namespace.func.__kwdefaults__:
+            guards.append((namespace.func, "__defaults__", namespace.positional))
+        else:
+            return None
+    return tuple(guards)
 
 
 DEFAULTS = "<defaults>"  # the name of a defaults dependency where a disk cache entry describes it
+CODE = "<code>"  # and of a code dependency
 
 
 def defaults_owner(func: Callable) -> Callable:
@@ -198,9 +230,11 @@ def described_defaults(func: Callable) -> List[Any]:
 
 def described_dependency(func: Callable, name: str) -> tuple:
     """The dependency a disk cache entry describes by (func, name): a global name of func's module,
-    or (name DEFAULTS) func's defaults."""
+    (name DEFAULTS) func's defaults, or (CODE) its code."""
     if name == DEFAULTS:
         return defaults_dependency(defaults_owner(func))[0]
+    if name == CODE:
+        return code_dependency(defaults_owner(func))[0]
     return func.__globals__, name, func.__globals__.get(name)
 
 
@@ -231,9 +265,9 @@ def _fresh_tree(node) -> gast.FunctionDef:
 
 
 @functools.lru_cache(maxsize=None)
-def _parse_cached(func: Callable) -> Tuple[Any, SourceInfo]:
-    """(tree, info) of a function: the tree a Python ast.FunctionDef read from source, or a gast
-    one adjoint made; see _fresh_tree."""
+def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
+    """(tree, info) of a function with this code (a function given new code is read again): the
+    tree a Python ast.FunctionDef read from source, or a gast one adjoint made; see _fresh_tree."""
     synthesized = getattr(func, "__adjoint_source__", None)
     if isinstance(synthesized, SynthesizedSource):
         return ast.parse(synthesized.text).body[0], synthesized.info
@@ -277,7 +311,7 @@ def parse_function(func: Callable) -> ParsedFunction:
         raise SourceUnavailableError(f"{func!r} is not a Python function; its source is not available")
     specialization = getattr(func, "__adjoint_specialized__", None)
     origin = specialization.origin if specialization is not None else func
-    node, info = _parse_cached(origin)
+    node, info = _parse_cached(origin, origin.__code__)
     namespace, cells = {}, []
     if origin.__closure__:
         for var, cell in zip(origin.__code__.co_freevars, origin.__closure__):
@@ -289,7 +323,8 @@ def parse_function(func: Callable) -> ParsedFunction:
     node = _fresh_tree(node)
     _defaults_as_values(node, origin, namespace)
     bind_local_imports(node, namespace)
-    parsed = ParsedFunction(func, node, info, namespace, dependencies=cells + defaults_dependency(origin))
+    parsed = ParsedFunction(func, node, info, namespace,
+                            dependencies=cells + code_dependency(origin) + defaults_dependency(origin))
     parsed.fixed.update(fixed)
     if specialization is not None:
         _specialize(parsed, specialization)

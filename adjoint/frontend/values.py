@@ -119,7 +119,8 @@ def _make(spec: Specialization) -> Optional[Callable]:
 
 def resolve_value(node: gast.expr, parsed: ParsedFunction, local_names: frozenset) -> Any:
     """The object `node` names at generation time: free names, fixed parameters, their
-    attributes and constant subscripts of their tables (`ACTIVATIONS['tanh']`); else MISSING."""
+    attributes and constant subscripts of their tables (`ACTIVATIONS['tanh']`, `model.layers[0]`);
+    else MISSING."""
     if isinstance(node, gast.Name):
         if node.id in parsed.fixed:
             return parsed.fixed[node.id]
@@ -134,7 +135,7 @@ def resolve_value(node: gast.expr, parsed: ParsedFunction, local_names: frozense
             return MISSING
     if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):
         table = resolve_value(node.value, parsed, local_names)
-        if isinstance(table, (dict, tuple)):
+        if isinstance(table, (dict, tuple, list)):
             try:
                 return table[node.slice.value]
             except (KeyError, IndexError, TypeError):
@@ -147,28 +148,55 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
     `node` to `value`: a global name, an instance's own attribute (`self.nonlinearity`), a method
     of a user class (the method called through `model.run` is the class's until the class, or the
     instance, is given another), a user function of a module (`helpers.potential`), an entry of
-    a dict (`ACTIVATIONS['tanh']`), and what the owner of an attribute or a table was resolved
-    through (`model` in `model.run`); none for what does not change (library modules, classes,
-    tuples)."""
+    a dict (`ACTIVATIONS['tanh']`), the items of a list (`model.layers[0]`), and what the owner of
+    an attribute or a table was resolved through (`model` in `model.run`); none for what does not
+    change (library modules and classes, tuples)."""
     if isinstance(node, gast.Name):
         globals_ = parsed.func.__globals__
         if node.id in parsed.namespace or node.id in parsed.fixed or node.id not in globals_:
             return []
-        return [(globals_, node.id, value)]
+        return [(globals_, node.id, value)] + call_method_dependencies(value)
     if isinstance(node, gast.Attribute):
         owner = resolve_value(node.value, parsed, frozenset())
         if isinstance(owner, types.ModuleType):
             return _module_dependencies(owner, node.attr, value)
-        if owner is MISSING or isinstance(owner, type):
+        if owner is MISSING or (isinstance(owner, type) and _is_library(owner)):
             return []
         found = _attribute_dependencies(owner, node.attr, value)
-        return dependencies_of(node.value, parsed, owner) + found if found else []
+        return dependencies_of(node.value, parsed, owner) + found + call_method_dependencies(value) if found else []
     if isinstance(node, gast.Subscript):
         table = resolve_value(node.value, parsed, frozenset())
+        if isinstance(table, tuple):  # its items never change: what it was read through may
+            return dependencies_of(node.value, parsed, table) + call_method_dependencies(value)
+        if isinstance(table, list):
+            return dependencies_of(node.value, parsed, table) + [ListItems.of(table)] + call_method_dependencies(value)
         if not isinstance(table, dict):
             return []
-        return dependencies_of(node.value, parsed, table) + [(table, node.slice.value, value)]
+        return dependencies_of(node.value, parsed, table) + [(table, node.slice.value, value)] + \
+            call_method_dependencies(value)
     return []
+
+
+class ListItems:
+    """A list's items, in order, seen as a one-entry mapping (as generated.Generated's
+    dependencies read them): it holds `SAME` while the list holds the same objects, in the
+    same order, as when an item was resolved (a derivative calls the function it held)."""
+
+    SAME = object()
+
+    def __init__(self, items: list):
+        self.items = items
+        self.held = tuple(items)
+
+    @classmethod
+    def of(cls, items: list) -> Tuple["ListItems", str, object]:
+        """The dependency on the list's items staying what they are."""
+        return cls(items), "items", cls.SAME
+
+    def get(self, name: str, default: Any = None) -> Any:
+        items, held = self.items, self.held
+        same = len(items) == len(held) and all(now is then for now, then in zip(items, held))
+        return self.SAME if same else default
 
 
 def _module_dependencies(module: types.ModuleType, attribute: str, value: Any) -> List[Tuple[Any, Any, Any]]:
@@ -179,20 +207,27 @@ def _module_dependencies(module: types.ModuleType, attribute: str, value: Any) -
     return []
 
 
+def call_method_dependencies(value: Any) -> List[Tuple[Any, Any, Any]]:
+    """For an object called like a function (`kernel(a, b)`, its class's `__call__`), the entries of
+    its classes up to the one defining `__call__`: the method replaced there regenerates."""
+    return _attribute_dependencies(value, "__call__", None) if _is_callable_instance(value) else []
+
+
 def _attribute_dependencies(owner: Any, attribute: str, value: Any) -> List[Tuple[Any, Any, Any]]:
     """What `owner.attribute` resolving to `value` rests on: the instance's own entry, or the
-    entries of its classes up to the one defining the method (a Python function: the instance's
-    entry stays absent, each earlier class's too); none for other class attributes."""
-    own = getattr(owner, "__dict__", None)
+    entries of its classes (of the class itself, for a class) up to the one defining the method (a
+    Python function, a staticmethod or a classmethod of one: the instance's entry stays absent,
+    each earlier class's too); none for other class attributes."""
+    own = None if isinstance(owner, type) else getattr(owner, "__dict__", None)
     own = own if isinstance(own, dict) else None
     if own is not None and attribute in own:
         return [(own, attribute, value)]
     found = [] if own is None else [(own, attribute, None)]
-    for cls in type(owner).__mro__:
+    for cls in owner.__mro__ if isinstance(owner, type) else type(owner).__mro__:
         entry = vars(cls).get(attribute)
         found.append((vars(cls), attribute, entry))
         if entry is not None:
-            return found if inspect.isfunction(entry) else []
+            return found if inspect.isfunction(getattr(entry, "__func__", entry)) else []
     return []
 
 

@@ -4,12 +4,15 @@ A list comprehension becomes a list built with `append`; a generator expression 
 where it is the argument of sum, max, min, list, tuple, sorted, any or all (sum, max and min
 fold its items as Python does: from 0, or from the first item). The comprehension's
 variables get new names, as they are its own in Python. `if` clauses become `if`
-statements, several `for` clauses nested loops.
+statements, several `for` clauses nested loops. `functools.reduce(f, items, initial)` folds
+the same way, calling f on what it has so far and each item (from the first item without
+`initial`).
 
 Before::
 
     total = sum(w * x for w, x in zip(ws, xs) if x > 0)
     hs = [np.dot(W, h) for W in Ws]
+    product = functools.reduce(np.dot, Ws, h)
 
 After::
 
@@ -22,9 +25,14 @@ After::
     for _W1 in Ws:
         _list1.append(np.dot(_W1, h))
     hs = _list1
+    _fold1 = h
+    for _item1 in Ws:
+        _fold1 = np.dot(_fold1, _item1)
+    product = _fold1
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable, Dict, List, Optional
 
 import gast
@@ -43,7 +51,7 @@ HOISTED_FROM = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Ret
 def lower_comprehensions(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite every list comprehension and consumed generator expression of parsed.node."""
     listed_dict_views(parsed, fresh)
-    if not any(isinstance(node, LOWERED) for node in nodes.walk(parsed.node)):
+    if not any(isinstance(node, LOWERED) or _may_reduce(node) for node in nodes.walk(parsed.node)):
         return
     lowering = _Lowering(parsed, fresh)
     parsed.node.body = lowering.block(parsed.node.body)
@@ -121,7 +129,17 @@ class _Lowering:
         func = resolve(node.func, self.parsed, self.local_names)
         return next((known for known in CONSUMERS if func is known), None)
 
+    def _reducer(self, node: gast.AST) -> bool:
+        """Whether node is `functools.reduce(f, items[, initial])` with f a name, an attribute of
+        one or a lambda (what evaluating once per item gives as once)."""
+        return (isinstance(node, gast.Call) and 2 <= len(node.args) <= 3 and not node.keywords
+                and not any(isinstance(argument, gast.Starred) for argument in node.args)
+                and given_once(node.args[0]) and resolve(node.func, self.parsed, self.local_names) is functools.reduce)
+
     def _collect(self, node: gast.AST, found: list, conditional: bool) -> None:
+        if self._reducer(node):
+            self._take(node, found, conditional)
+            return
         if self._consumer(node) is not None:
             node = self._take(node, found, conditional)
             for child in node.args[1:] + [k.value for k in node.keywords]:
@@ -157,6 +175,8 @@ class _Lowering:
         """Statements computing `node` appended to prelude; the expression standing for it."""
         if isinstance(node, gast.ListComp):
             return self._list(node, prelude)
+        if self._reducer(node):
+            return self._reduce(node, prelude)
         if isinstance(node, gast.Call):
             return self.consumed(node, self._consumer(node), prelude) or node
         raise self._refuse(node, "a generator expression is supported as the argument of sum, max, min, list, "
@@ -185,9 +205,43 @@ class _Lowering:
             return self._fold(generator, start, prelude)
         items = self._list(_as_list(generator), prelude)
         if consumer in (max, min) and len(call.args) == 1 and not call.keywords:
-            return self._extreme(items, call.func, generator, prelude)
+            extreme = call.func
+            return self._from_first(items, lambda a, b: nodes.call(nodes.clone(extreme), [a, b]), generator, prelude,
+                                    self.fresh("_best"))
         call.args[0] = items
         return None
+
+    def _reduce(self, call: gast.Call, prelude: List[gast.stmt]) -> gast.Name:
+        """functools.reduce as a fold: the items are taken as Python's reduce takes them (a
+        generator's items one by one, each as the fold reaches it), after the initial value is
+        computed; without one, the fold starts from the first item."""
+        function, items = call.args[0], call.args[1]
+        generator = items if isinstance(items, gast.GeneratorExp) else _each(items, self.fresh("_item"))
+        first = generator.generators[0]
+        first.iter = self._evaluated_now(first.iter, prelude)  # Python takes iter(items) before initial
+        folded = self.fresh("_fold")
+
+        captured = getattr(resolve(function, self.parsed, self.local_names), "__adjoint_captures__", ())
+
+        def applied(so_far: gast.expr, value: gast.expr) -> gast.Call:  # a local function gets what it reads of ours
+            made = nodes.call(nodes.clone(function), [so_far, value])
+            made.keywords = [gast.keyword(arg=name, value=nodes.name(name)) for name in captured]
+            return made
+        if len(call.args) == 3:
+            prelude.append(nodes.copy_location(nodes.assign(folded, self._lowered_inside(call.args[2], prelude)), call))
+            self._loops(generator, lambda value: [nodes.assign(folded, applied(nodes.name(folded), value))], prelude)
+            return nodes.copy_location(nodes.name(folded), call)
+        listed = self._list(_as_list(generator), prelude)
+        return self._from_first(listed, applied, call, prelude, folded)
+
+    def _evaluated_now(self, expr: gast.expr, prelude: List[gast.stmt]) -> gast.expr:
+        """expr, computed into a temporary first where it calls a function (its place in the order
+        of evaluation kept)."""
+        if not any(isinstance(sub, gast.Call) for sub in nodes.walk(expr)):
+            return expr
+        temp = self.fresh("_t")
+        prelude.append(nodes.copy_location(nodes.assign(temp, self._lowered_inside(expr, prelude)), expr))
+        return nodes.copy_location(nodes.name(temp), expr)
 
     def _fold(self, generator: gast.GeneratorExp, start: gast.expr, prelude: List[gast.stmt]) -> gast.Name:
         total = self.fresh("_sum")
@@ -195,12 +249,14 @@ class _Lowering:
         self._loops(generator, lambda value: [nodes.assign(total, nodes.add(nodes.name(total), value))], prelude)
         return nodes.copy_location(nodes.name(total), generator)
 
-    def _extreme(self, items: gast.Name, func: gast.expr, origin: gast.AST, prelude: List[gast.stmt]) -> gast.Name:
-        """`m = items[0]`, then `m = max(m, items[i])` for the others: the first of equal items wins."""
-        best, index = self.fresh("_best"), self.fresh("_i")
+    def _from_first(self, items: gast.Name, combine: Callable[[gast.expr, gast.expr], gast.expr], origin: gast.AST,
+                    prelude: List[gast.stmt], best: str) -> gast.Name:
+        """`m = items[0]`, then `m = combine(m, items[i])` for the others: max and min (the first of
+        equal items wins), functools.reduce without an initial value."""
+        index = self.fresh("_i")
         first = nodes.assign(best, nodes.subscript(nodes.name(items.id), nodes.constant(0)))
         item = nodes.subscript(nodes.name(items.id), nodes.name(index))
-        step = nodes.assign(best, nodes.call(nodes.clone(func), [nodes.name(best), item]))
+        step = nodes.assign(best, combine(nodes.name(best), item))
         bounds = [nodes.constant(1), nodes.call(nodes.name("len"), [nodes.name(items.id)])]
         loop = gast.For(target=nodes.name(index, store=True), iter=nodes.call_named("range", *bounds),
                         body=[step], orelse=[], type_comment=None)
@@ -242,6 +298,26 @@ class _Lowering:
         for node in found:
             nodes.replace_node(holder, node, self.expression(node, prelude))
         return holder.value
+
+
+def _may_reduce(node: gast.AST) -> bool:
+    """A call of a function named `reduce` (which _Lowering resolves)."""
+    return isinstance(node, gast.Call) and (nodes.dotted_name(node.func) or "").rpartition(".")[2] == "reduce"
+
+
+def given_once(function: gast.expr) -> bool:
+    """A function expression that evaluating once or once per item gives the same: no call."""
+    if isinstance(function, gast.Lambda):
+        return True
+    if isinstance(function, gast.Constant):
+        return function.value is None
+    return nodes.dotted_name(function) is not None
+
+
+def _each(items: gast.expr, name: str) -> gast.GeneratorExp:
+    """`(item for item in items)`."""
+    clause = gast.comprehension(target=nodes.name(name, store=True), iter=items, ifs=[], is_async=0)
+    return gast.copy_location(gast.GeneratorExp(elt=nodes.name(name), generators=[clause]), items)
 
 
 def _as_list(generator: gast.GeneratorExp) -> gast.ListComp:

@@ -46,6 +46,10 @@ RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item}
 ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
 CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
 SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
+# A ufunc's reduce and accumulate that NumPy's own functions are (np.sum is np.add.reduce), along
+# axis 0 where the method is given none.
+UFUNC_FOLDS = {(np.add, "reduce"): "sum", (np.multiply, "reduce"): "prod", (np.maximum, "reduce"): "max",
+               (np.minimum, "reduce"): "min", (np.add, "accumulate"): "cumsum", (np.multiply, "accumulate"): "cumprod"}
 # Methods that change their object in place, for the objects a function may reach from outside
 # (`append` is a write of its own everywhere).
 CHANGES_IN_PLACE = {
@@ -314,6 +318,8 @@ class Desugar(nodes.Transformer):
             return _positional_clip_bounds(node)
         if callee is dict and not node.args and all(k.arg is not None for k in node.keywords):
             return _dict_literal(node)
+        if isinstance(func, gast.Attribute) and func.attr in ("reduce", "accumulate"):
+            return self._ufunc_fold(node)
         if (callee is max or callee is min) and len(node.args) == 1 and not node.keywords:
             extremum = SEQUENCE_EXTREMA[callee]
             node.func = nodes.name(self._bound_name(extremum.__name__, extremum))
@@ -331,6 +337,23 @@ class Desugar(nodes.Transformer):
             args = [func.value, nodes.tuple_of(node.args)]
         call = nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
         return _positional_clip_bounds(call) if func.attr == "clip" else call
+
+    def _ufunc_fold(self, node: gast.Call) -> gast.Call:
+        """`np.add.reduce(a, axis)` -> `np.sum(a, axis=axis)` (UFUNC_FOLDS), given an array and at
+        most an axis (and keepdims for reduce); any other call stays as it is."""
+        method = node.func.attr
+        name = UFUNC_FOLDS.get((resolve(node.func.value, self.parsed, self.local_names), method))
+        keywords = {keyword.arg for keyword in node.keywords}
+        allowed = {"axis", "keepdims"} if method == "reduce" else {"axis"}
+        if name is None or not 1 <= len(node.args) <= 2 or not keywords <= allowed or \
+                len(node.args) == 2 and "axis" in keywords or any(isinstance(a, gast.Starred) for a in node.args):
+            return node
+        axis = node.args[1] if len(node.args) == 2 else next(
+            (keyword.value for keyword in node.keywords if keyword.arg == "axis"), nodes.constant(0))
+        rest = [keyword for keyword in node.keywords if keyword.arg != "axis"]
+        target = nodes.attribute(nodes.name(self.numpy_name), name)
+        return nodes.copy_location(gast.Call(func=target, args=node.args[:1],
+                                             keywords=[gast.keyword(arg="axis", value=axis)] + rest), node)
 
     def _is_frozen_distribution_call(self, node: gast.Call) -> bool:
         """`norm(loc, scale).logpdf(x)`: a method of a SciPy distribution frozen in the same expression."""

@@ -319,6 +319,8 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
             continue
         rest = passed_through_rest(callee, len(node.args), tuple(k.arg for k in node.keywords))
         if not fixed and rest is None:
+            if _method_of_an_entry(node.func):
+                _pin(parsed, node, callee, fresh(f"_{function.__name__.strip('<>')}"), local_names)
             continue
         specialized = specialize(function, bound=bound, fixed=tuple(fixed.items()), passed=rest)
         if specialized is None:
@@ -331,6 +333,24 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
         _rename_rest_keywords(node, specialization_of(specialized).rest)
         node.keywords += captured
     _refuse_captures_left(parsed, passed)
+
+
+def _method_of_an_entry(func: gast.expr) -> bool:
+    """`model.layers[0].apply`: a method of an object picked from a table, which A-normal form
+    would compute into a variable of its own (a value only the running function knows)."""
+    while isinstance(func, gast.Attribute):
+        func = func.value
+        if isinstance(func, gast.Subscript):
+            return True
+    return False
+
+
+def _pin(parsed: ParsedFunction, call: gast.Call, callee: Callable, alias: str, local_names: frozenset) -> None:
+    """Call the function `call.func` resolves to now through a name of its own (a change to what
+    it was resolved through regenerates the derivative)."""
+    parsed.namespace[alias] = callee
+    _depend(parsed, call.func, local_names)
+    call.func = nodes.copy_location(nodes.name(alias), call.func)
 
 
 def _rename_rest_keywords(call: gast.Call, rest: Optional[Rest]) -> None:

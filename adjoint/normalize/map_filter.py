@@ -34,7 +34,7 @@ import gast
 from adjoint import nodes
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
-from adjoint.normalize.comprehensions import CONSUMERS
+from adjoint.normalize.comprehensions import CONSUMERS, given_once
 
 
 def lower_map_filter(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> bool:
@@ -67,7 +67,7 @@ class _Rewriter:
         name = "map" if func is map else "filter" if func is filter else None
         if name == "filter" and len(node.args) != 2 or any(isinstance(a, gast.Starred) for a in node.args):
             return None
-        return name if name and _given_once(node.args[0]) else None
+        return name if name and given_once(node.args[0]) else None
 
     def consumer(self, node: gast.AST) -> bool:
         return (isinstance(node, gast.Call) and len(node.args) >= 1 and self._builtin(node.args[0]) is not None
@@ -132,15 +132,6 @@ def _renamed_targets(target: gast.expr, fresh: Callable[[str], str], generator: 
             if isinstance(node, gast.Name) and node.id in renamed:
                 node.id = renamed[node.id]
     return target
-
-
-def _given_once(function: gast.expr) -> bool:
-    """A function expression that evaluating once or once per item gives the same: no call."""
-    if isinstance(function, gast.Lambda):
-        return True
-    if isinstance(function, gast.Constant):
-        return function.value is None
-    return nodes.dotted_name(function) is not None
 
 
 def _plain_lambda(function: gast.Lambda, count: int) -> bool:

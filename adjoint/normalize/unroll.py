@@ -3,8 +3,10 @@ picks the function a call receives.
 
 A derivative is generated for the function each call receives, so `TABLE[name](x)` must
 name an entry known at generation time. When `name` runs over the keys, values or items of
-a dict (or the items of a tuple, or `enumerate` of either) that the function reads from
-outside itself (a global or a closure), the loop is unrolled, one copy of its body per entry, in the table's order::
+a dict (or the items of a tuple or a list, `for layer in self.layers`, `enumerate` or `zip` of
+any, or `range(len(T))` of one)
+that the function reads from outside itself (a global, a closure, an object a derivative is
+specialized to), the loop is unrolled, one copy of its body per entry, in the table's order::
 
     for name, weight in weights.items():        # weights = {"a": 1.0, "b": 0.5}, a closure
         total = total + weight * TABLE[name](x)
@@ -17,9 +19,9 @@ becomes::
     total = total + weights['b'] * TABLE['b'](x)
 
 The keys must be literals and the body must not rebind the loop variables, break, continue
-or return. The derivative depends on the table's keys, in order: a key added, removed or
-moved regenerates it (`TableKeys`), and it is not kept in the disk cache, whose key does
-not describe the entries' functions.
+or return. The derivative depends on the table's keys, in order (a list's items): a key added,
+removed or moved regenerates it (`TableKeys`, `ListItems`), and it is not kept in the disk
+cache, whose key does not describe the entries' functions.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.frontend.parse import ParsedFunction
-from adjoint.frontend.values import dependencies_of, resolve_value
+from adjoint.frontend.values import ListItems, dependencies_of, resolve_value
 
 MAX_ENTRIES = 16  # a longer table keeps its loop (and a call through its entries stays refused)
 KEY_TYPES = (str, int, float, bool, type(None))
@@ -107,13 +109,22 @@ class _Unroller:
             return None if counted is None else [
                 (nodes.tuple_of([nodes.constant(i), element]), (i, value))
                 for i, (element, value) in enumerate(counted)]
+        if self._is_call_of(iterated, zip):
+            columns = [self.entries(argument) for argument in iterated.args]
+            if not columns or any(column is None for column in columns):
+                return None
+            return [(nodes.tuple_of([element for element, _ in row]), tuple(value for _, value in row))
+                    for row in zip(*columns)]
+        if self._is_call_of(iterated, range):
+            count = self._range_count(iterated.args)
+            return None if count is None else [(nodes.constant(i), i) for i in range(count)]
         view = None
         table_node = iterated
         if (isinstance(iterated, gast.Call) and isinstance(iterated.func, gast.Attribute)
                 and iterated.func.attr in VIEWS and not iterated.args and not iterated.keywords):
             view, table_node = iterated.func.attr, iterated.func.value
         table = resolve_value(table_node, self.parsed, self.local_names)
-        if isinstance(table, tuple) and view is None:
+        if isinstance(table, (tuple, list)) and view is None:
             keys = range(len(table))
         elif isinstance(table, dict) and all(type(key) in KEY_TYPES for key in table):
             keys = list(table)
@@ -125,7 +136,7 @@ class _Unroller:
 
         def entry(key) -> Tuple[gast.expr, Any]:
             item = gast.Subscript(value=nodes.load_copy(table_node), slice=nodes.constant(key), ctx=gast.Load())
-            if isinstance(table, tuple) or view == "values":
+            if isinstance(table, (tuple, list)) or view == "values":
                 return item, table[key]
             if view == "items":
                 return nodes.tuple_of([nodes.constant(key), item]), (key, table[key])
@@ -133,10 +144,32 @@ class _Unroller:
 
         return [entry(key) for key in keys]
 
+    def _is_call_of(self, node: gast.expr, function: Any) -> bool:
+        return (isinstance(node, gast.Call) and bool(node.args) and not node.keywords
+                and not any(isinstance(argument, gast.Starred) for argument in node.args)
+                and resolve_value(node.func, self.parsed, self.local_names) is function)
+
+    def _range_count(self, arguments: List[gast.expr]) -> Optional[int]:
+        """n of `range(n)`, a literal or `len(T)` of a table known now (then a dependency)."""
+        if len(arguments) != 1:
+            return None
+        bound = arguments[0]
+        if isinstance(bound, gast.Constant) and type(bound.value) is int:
+            return bound.value if bound.value <= MAX_ENTRIES else None
+        if not self._is_call_of(bound, len) or len(bound.args) != 1:
+            return None
+        table = resolve_value(bound.args[0], self.parsed, self.local_names)
+        if not isinstance(table, (tuple, list)) or len(table) > MAX_ENTRIES:
+            return None
+        self.depend(bound.args[0], table)
+        return len(table)
+
     def depend(self, table_node: gast.expr, table: Any) -> None:
         self.parsed.dependencies.extend(dependencies_of(table_node, self.parsed, table))
         if isinstance(table, dict):
             self.parsed.dependencies.append((TableKeys(table), "keys", TableKeys.SAME))
+        elif isinstance(table, list):
+            self.parsed.dependencies.append(ListItems.of(table))
 
 
 def _calls_through(body: List[gast.stmt], targets: set) -> bool:

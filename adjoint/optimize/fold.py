@@ -121,7 +121,38 @@ class _Fold(nodes.Transformer):
             return right
         if _is(left, 0) or _is(right, 0):
             return nodes.constant(0.0)
+        if op is gast.Mult and _exact_integer(right) and self._floating(left):
+            return nodes.binop(left, op(), nodes.constant(float(right.value)))
+        if op is gast.Mult and _exact_integer(left) and self._floating(right):
+            return nodes.binop(nodes.constant(float(left.value)), op(), right)
         return None
+
+    def _floating(self, node) -> bool:
+        """Surely a floating value (a float, a floating NumPy number or array, a complex number),
+        so that `node * 4` and `node * 4.0` are the same number: + - * / and unary - of numbers,
+        adjoints and number constants, with a float constant among them (which makes it floating:
+        an int, a NumPy integer or an integer array meeting a float gives a float). A float times
+        an int multiplies by the int made a float, exactly, as `* 4.0` does, but with no
+        specialized bytecode for it."""
+        floating = False
+        for inner in gast.walk(node):
+            if isinstance(inner, gast.Constant):
+                if type(inner.value) is float:
+                    floating = True
+                elif type(inner.value) is not int:
+                    return False
+            elif isinstance(inner, gast.Name):
+                if inner.id not in self.facts.numbers and inner.id not in self.facts.adjoint_names:
+                    return False
+            elif isinstance(inner, gast.BinOp):
+                if not isinstance(inner.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
+                    return False
+            elif isinstance(inner, gast.UnaryOp):
+                if not isinstance(inner.op, gast.USub):
+                    return False
+            elif not isinstance(inner, (gast.expr_context, gast.operator, gast.unaryop)):
+                return False
+        return floating
 
     def _quotient_or_power(self, left, op, right):
         if _is(right, 1) and (op is gast.Pow and type(right.value) is int or self._keeps_type(left, right)):
@@ -215,6 +246,11 @@ def _strictly_same(left, right):
                 return verdict
         return True
     return left is right or repr(left) == repr(right)
+
+
+def _exact_integer(node) -> bool:
+    """An int constant that a float holds exactly (a bool is no such int)."""
+    return isinstance(node, gast.Constant) and type(node.value) is int and abs(node.value) <= 2 ** 53
 
 
 def _boolean(node) -> bool:

@@ -171,6 +171,16 @@ def _(result, x):
     d[result] = d[x]
 
 
+@register_adjoint(runtime.three_component_or_refuse)
+def _(result, g, a, b):
+    d[g] = d[result]
+
+
+@register_tangent(runtime.three_component_or_refuse)
+def _(result, g, a, b):
+    d[result] = d[g]
+
+
 @register_adjoint(runtime.cumsum_adjoint)
 def _(result, g, x, axis=None):
     d[g] = reshape_like(np.cumsum(d[result], axis=axis), g)

@@ -14,8 +14,8 @@ from adjoint.runtime import (
     broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
     full_convolution, interp_segments, interp_sides, interp_tangent, item, item_adjoint, item_placed,
     extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, reshape_like, scatter_sum, spacings,
-    spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, unbroadcast, unreduce, weights_adjoint,
-    weights_like,
+    spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, three_component_or_refuse, unbroadcast,
+    unreduce, weights_adjoint, weights_like,
 )
 
 non_differentiable(np.isposinf, np.isneginf)
@@ -312,11 +312,12 @@ def _(result, a, v, mode="full"):
     d[result] = np.convolve(d[a], v, mode) + np.convolve(a, d[v], mode)
 
 
-# 3-vectors along the last axis: <g, da x b> = <da, b x g>, <g, a x db> = <db, g x a>.
+# 3-vectors along the last axis: <g, da x b> = <da, b x g>, <g, a x db> = <db, g x a>. (The
+# tangent, bilinear, holds for 2-component vectors too.)
 @register_adjoint(np.cross)
 def _(result, a, b):
-    d[a] = unbroadcast(np.cross(b, d[result]), a)
-    d[b] = unbroadcast(np.cross(d[result], a), b)
+    d[a] = unbroadcast(np.cross(b, three_component_or_refuse(d[result], a, b)), a)
+    d[b] = unbroadcast(np.cross(three_component_or_refuse(d[result], a, b), a), b)
 
 
 @register_tangent(np.cross)

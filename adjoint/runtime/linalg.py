@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from adjoint.runtime.adjoints import unbroadcast, _is_zero_scalar
+from adjoint.runtime.refusals import Refused
 
 
 def _solve_operands(g, b):
@@ -89,7 +90,7 @@ def _norm_slope(result, x, ord, axis):
             pick = 0 if ord == 2 else -1
             u, vt = u[..., :, pick:pick + 1 or None], vt[..., pick:pick + 1 or None, :]
         return np.moveaxis(np.matmul(u, vt), (-2, -1), axes)
-    raise NotImplementedError(f"the derivative of np.linalg.norm with ord={ord!r} is not supported")
+    raise Refused(f"the derivative of np.linalg.norm with ord={ord!r} is not supported")
 
 
 def _induced_norm_slope(x, ord, axes):

@@ -190,8 +190,9 @@ def _reduced_count(x, axis):
 
 
 def _adjoint_dtype(g, x):
-    """The float dtype of an adjoint built from g for x."""
-    return _float_dtype(np.result_type(g, x))
+    """The float dtype of an adjoint built from g for x (a list of arrays, of x or of tangents,
+    read as the array it stands for: np.result_type takes a list for a description of fields)."""
+    return _float_dtype(np.result_type(*(np.asarray(v) if isinstance(v, (list, tuple)) else v for v in (g, x))))
 
 
 def var_adjoint(g, x, axis=None, ddof=0, keepdims=False):

@@ -84,3 +84,12 @@ def nonzero_or_refuse(x):
         raise Refused("the derivative of np.cumprod where an entry is zero is not supported (it divides by the "
                       "entries); np.prod's is (the product of the other entries)")
     return x
+
+
+def three_component_or_refuse(g, a, b):
+    """g, where np.cross's operands are 3-vectors along the last axis: with 2 components (deprecated
+    in NumPy 2) the result is the third component alone, which the cross-product adjoint does not take."""
+    if np.shape(a)[-1:] != (3,) or np.shape(b)[-1:] != (3,):
+        raise Refused("the derivative of np.cross of 2-component vectors is not supported (NumPy 2 deprecates "
+                      "them); give the vectors a third component of zero")
+    return g

@@ -11,6 +11,7 @@ import numpy as np
 from adjoint.runtime.adjoints import unbroadcast, _is_container, _is_zero_scalar
 from adjoint.runtime.linalg import _norm_kind, _norm_slope, _solve_operands
 from adjoint.runtime.numpy_rules import einsum_adjoint, kron_adjoint, tangent_like
+from adjoint.runtime.refusals import Refused
 
 
 def sinc_derivative(x, order):
@@ -73,8 +74,10 @@ def einsum_adjoint_backward(h, g, subscripts, position, wanted, *operands):
     """
     if wanted is None:
         return np.einsum(subscripts, *_replaced(operands, position, h))
-    if wanted == position or wanted >= len([x for x in operands if x is not None]):
+    if wanted >= len([x for x in operands if x is not None]):
         return 0.0
+    if wanted == position:  # read for its shape alone
+        return np.zeros(np.shape(operands[position]))
     return einsum_adjoint(g, subscripts, wanted, *_replaced(operands, position, h))
 
 
@@ -82,10 +85,13 @@ def einsum_adjoint_tangent(g, subscripts, position, tangents, operands):
     """The tangent of einsum_adjoint(g, subscripts, position, *operands) from the other operands'
     tangents (operand `position` only gives its shape): one term per other operand with a tangent."""
     tangents = tangents if _is_container(tangents) else [0.0] * len(operands)
-    total = 0.0
+    total = None
     for k, tangent in enumerate(tangents[:len([x for x in operands if x is not None])]):
         if k != position and not _is_zero_scalar(tangent):
-            total = total + einsum_adjoint(g, subscripts, position, *_replaced(operands, k, tangent))
+            term = einsum_adjoint(g, subscripts, position, *_replaced(operands, k, tangent))
+            total = term if total is None else total + term
+    if total is None:  # the adjoint reads operand `position` for its shape alone: zeros of that shape
+        return np.zeros(np.shape(operands[position]))
     return total
 
 
@@ -128,8 +134,8 @@ def kron_adjoint_backward(h, g, a, b, position, wanted):
     replaced = (h, b) if position == 0 else (a, h)
     if wanted is None:
         return np.kron(*replaced)
-    if wanted == position:
-        return 0.0
+    if wanted == position:  # read for its shape alone
+        return np.zeros(np.shape((a, b)[position]))
     return kron_adjoint(g, *replaced, wanted)
 
 
@@ -140,7 +146,8 @@ def _norm_curvature(v, result, x, ord, axis):
     if kind == "vector" and ord in (np.inf, -np.inf, 0) or kind == "matrix" and ord in (1, -1, np.inf, -np.inf):
         return 0.0 * v  # the slope is constant where the maximum (or minimum) is unique
     if kind == "matrix" and ord not in (None, "fro"):
-        raise NotImplementedError(f"the second derivative of np.linalg.norm with ord={ord!r} is not supported")
+        raise Refused(f"the second derivative of np.linalg.norm with ord={ord!r} is not supported (the derivative "
+                      "of its singular vectors); the Frobenius norm's is")
     power = 2 if ord in (None, "fro") else ord
     r = np.expand_dims(result, axes) if np.ndim(result) else result
     slope = _norm_slope(result, x, ord, axis)
