@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from adjoint import pullbacks, runtime
+from adjoint.analysis.class_effects import refuse_writing_properties
 from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, WrtError
@@ -198,6 +199,7 @@ def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) ->
     refuse_unsupported_arguments(zip(names, args), what, func)
     refuse_unsupported_arguments(kwargs.items(), what, func)
     refuse_unsupported_arguments(zip(("self",), bound), what)
+    refuse_writing_properties(list(zip(names, args)) + list(kwargs.items()), what, func)
     positions = tuple((i, names[i] if i < len(names) else f"argument {i}") for i, value in enumerate(args)
                       if may_hold_complex(value))
     keywords = tuple(name for name, value in kwargs.items() if may_hold_complex(value))

@@ -45,8 +45,9 @@ from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, stays_unseen
 from adjoint.analysis.sharing import OUTSIDE_MEMORY, Sharing, State, operands_of
 from adjoint.analysis.writes import (WRITE_FIRST_ARGUMENT, Write, rebound_lines, statements_of, user_call,
-                                     writes_in_place, writes_its_operands)
-from adjoint.errors import Location, UnsupportedSyntaxError
+                                     out_position, overwriting_parameter, writes_in_place,
+                                     writes_its_operands)
+from adjoint.errors import Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append
 
@@ -224,9 +225,11 @@ class _Checker:
                 continue
             touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name)]
             varied = [a.id for a in touched if a.id in self.local_names and a.id in self.activity.varied]
-            if varied:
-                raise self._refuse(stmt, self._effect_message(stmt.value, varied[0]))
-            self._check_earlier_reads(stmt, _written_operands(stmt.value, touched, self.classifier), "this call")
+            written = _written_operands(stmt.value, touched, self.classifier)
+            if varied:  # (named by what it writes into, where that is varied)
+                named = next((name for name in written if name in varied), varied[0])
+                raise self._overwriting(stmt) or self._refuse(stmt, self._effect_message(stmt.value, named))
+            self._check_earlier_reads(stmt, written, "this call")
 
     def _check_callees(self, written: Dict[str, gast.AST]) -> None:
         """A user function that changes in place what it is given: its derivative changes a copy
@@ -342,6 +345,18 @@ class _Checker:
             f"change at {where.filename}:{where.lineno}); writing `{callee}` without in-place writes avoids this "
             "where the writes are its own, otherwise this order of derivative is not supported yet"), location)
 
+    def _overwriting(self, stmt: gast.stmt) -> Optional[NonDifferentiableError]:
+        """The refusal of a NumPy or SciPy call told it may overwrite what it is given (`overwrite_a=True`,
+        `output=y`), as the call's rule refuses it where the result is differentiated; else None."""
+        operation = self.classifier.classify(stmt.value)
+        flag = overwriting_parameter(stmt.value, operation.func, self.classifier)
+        if flag is None:
+            return None
+        return NonDifferentiableError(operation.label, (
+            f"`{operation.label}` with `{flag}` may overwrite its argument in place, which adjoint does not "
+            f"differentiate; leave it {'False (the default)' if flag.startswith('overwrite') else 'out'}"),
+            self.parsed.info.location(stmt))
+
     def _effect_message(self, call: gast.Call, varied: str) -> str:
         operation = self.classifier.classify(call)
         if (getattr(operation.func, "__module__", None) or "").startswith("numpy"):
@@ -359,7 +374,8 @@ class _Checker:
         operation = self.classifier.classify(call)
         module = getattr(operation.func, "__module__", None) or ""
         return (isinstance(operation.func, np.ufunc) or module.startswith("numpy")
-                or any(operation.func is writer for writer in WRITE_FIRST_ARGUMENT))
+                or any(operation.func is writer for writer in WRITE_FIRST_ARGUMENT)
+                or writes_its_operands(call, self.classifier))
 
     def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("in-place write", message, self.parsed.info.location(node))
@@ -384,6 +400,8 @@ def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: Cal
         out += call.args[func.nin:]
     elif any(func is writer for writer in WRITE_FIRST_ARGUMENT) and call.args:
         out = call.args[:1]
+    elif out_position(func) < len(call.args):
+        out += call.args[out_position(func):out_position(func) + 1]
     chosen = out or touched
     elements = [e for atom in chosen for e in (atom.elts if isinstance(atom, gast.Tuple) else [atom])]
     return [e.id for e in elements if isinstance(e, gast.Name)]

@@ -14,7 +14,13 @@ that writes into its operands where the call is the whole value of a statement (
 - a NumPy or library function that writes into what it is given inside an expression
   (`np.copyto(c, v) is None`), or anywhere where it has no rule (`random.shuffle(xs)`,
   `heapq.heappush(h, v)`, `list.sort(xs)`);
-- an object of a user class made (`Scaler(c)`) whose initializer writes into what it is given.
+- a NumPy or SciPy function told to overwrite what it is given (`lu_factor(a, True)`,
+  `np.median(a, overwrite_input=True)`, `gaussian_filter(x, 1.0, output=y)`: analysis/writes.py);
+- an object of a user class made (`Scaler(c)`) whose initializer writes into what it is given
+  (itself, or through a method of the class it calls: `self._fill(c)`, `super().__init__(c)`),
+  or whose class has code Python runs without a call written in the function that writes in
+  place into what the object holds (a property getter, `__iadd__`, `__getitem__`, ...:
+  analysis/class_effects.py).
 
 The derivative would run such a change as Python does and never differentiate it: each is
 refused at its line where it may write in place (a user function: where its facts say it
@@ -24,12 +30,9 @@ arguments, for functions that are called but not differentiated.
 """
 from __future__ import annotations
 
-import ast
 import collections
-import functools
 import inspect
 import random
-import textwrap
 import types
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
@@ -40,23 +43,14 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import SCALAR
-from adjoint.analysis.writes import STANDARD_LIBRARY_WRITERS, writes_its_operands
+from adjoint.analysis.class_effects import (given_attributes, initializer_helper_write, parameter_write, self_write,
+                                             self_writer)
+from adjoint.analysis.writes import STANDARD_LIBRARY_WRITERS, WRITING_METHODS, writes_its_operands
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
 
-# Methods that change their object in place (of lists, dicts, sets, arrays, deques), and the
-# in-place operators called by name.
-WRITING_METHODS = frozenset({
-    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
-    "update", "popitem", "setdefault",
-    "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",
-    "fill", "put", "itemset", "resize", "partition", "byteswap", "setfield", "shuffle",
-    "appendleft", "extendleft", "popleft", "rotate",
-    "__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
-    "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
-})
 # The objects whose writing methods those are (a receiver that is another object, or a module or
 # class other than these, is not taken for one).
 WRITABLE = (list, dict, set, bytearray, np.ndarray, collections.deque, np.random.RandomState, np.random.Generator)
@@ -168,7 +162,7 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
                 "here (inside a condition, an `and`/`or` operand, an f-string..., or a library function it has no "
                 "rule for): compute a new value instead, on a line of its own (`y = np.sort(y)`)")
     if candidate.shape == "constructor":
-        return _constructor_writes(candidate, kinds, callee_facts)
+        return _constructor_writes(candidate, parsed, kinds, callee_facts)
     name = getattr(candidate.func, "__name__", "the function")
     call = _call_of(candidate)
     if candidate.shape == "call" and not _passes_memory(node, kinds):
@@ -193,46 +187,40 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
             "it changes: call it directly, or make it return the new value instead of writing in place")
 
 
-def _constructor_writes(candidate: Candidate, kinds: Dict[str, str], callee_facts) -> Optional[str]:
-    """Why constructing an object of a user class is refused: its initializer writes into what it is
-    given (by its facts, or, where adjoint cannot read it, by a write in place into a parameter
-    other than self: `c *= 2.0`, `c[0] = v`, `c.sort()`), or None."""
+def _constructor_writes(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str],
+                        callee_facts) -> Optional[str]:
+    """Why constructing an object of a user class is refused: code of its class that runs without a
+    call written in the function (a property, an operator: analysis/class_effects.py) writes in place
+    into what the object holds, or its initializer writes into what it is given (by its facts, by a
+    method of the class it calls with a parameter, by a write into an attribute holding what it was
+    given, `self.a[0] = v`, or, where adjoint cannot read it, by a write in place into a parameter
+    other than self: `c *= 2.0`, `c[0] = v`, `c.sort()`); or None."""
     if isinstance(candidate.node, gast.Call) and not _passes_memory(candidate.node, kinds):
         return None
+    made = ("constructing this object" if isinstance(candidate.node, gast.Call)
+            else "this class is passed here as a value, and constructing its objects")
+    cls = resolve_value(candidate.node.func if isinstance(candidate.node, gast.Call) else candidate.node, parsed,
+                        nodes.local_names(parsed.node))
+    writer = self_writer(cls) if isinstance(cls, type) else None
+    if writer is not None:
+        label, func, line = writer
+        return (f"{made} gives it memory of the function, and `{label}` ({func.__code__.co_filename}:{line}) writes "
+                "in place into what its object holds or is given where Python runs it without a call written here "
+                "(a property read, an operator); adjoint does not follow that change: pass a copy (`.copy()`), or "
+                "make it return a new value")
     initializer = candidate.func
+    if isinstance(initializer, type):
+        return None
     where, _, unreadable, outer, unseen, _ = callee_facts(initializer, _call_of(candidate), kinds)
     line = parameter_write(initializer) if unreadable is not None else (where or unseen) and (where or unseen).lineno
+    if line is None and isinstance(cls, type):
+        line = initializer_helper_write(initializer, cls) or self_write(initializer, given_attributes(cls))
     if line is None and (unreadable is not None or not outer):
         return None
     what = (f"writes into an argument in place ({initializer.__code__.co_filename}:{line})" if line is not None
             else "changes in place an object from outside it (a global, or an object reached from one)")
-    made = ("constructing this object" if isinstance(candidate.node, gast.Call)
-            else "this class is passed here as a value, and constructing its objects")
     return (f"{made} runs `{initializer.__qualname__}`, which {what}; adjoint does not follow that change: pass "
             "a copy (`.copy()`), or make the initializer keep a new value")
-
-
-@functools.lru_cache(maxsize=None)
-def parameter_write(func: Callable) -> Optional[int]:
-    """The line of the first write in place, in func's source, into a parameter other than the first
-    (`c *= 2.0`, `c[0] = v`, `c.x = v`, `c.sort()`), or None (None too where the source is unavailable)."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-    except (OSError, TypeError, SyntaxError):
-        return None
-    function = tree.body[0]
-    parameters = {a.arg for a in function.args.args[1:] + function.args.kwonlyargs}
-    first_line = func.__code__.co_firstlineno
-    for node in ast.walk(function):
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        targets = [node.target] if isinstance(node, ast.AugAssign) else targets
-        written = [t.value for t in targets if isinstance(t, (ast.Subscript, ast.Attribute))]
-        written += [t for t in targets if isinstance(node, ast.AugAssign) and isinstance(t, ast.Name)]
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITING_METHODS:
-            written.append(node.func.value)
-        if any(isinstance(w, ast.Name) and w.id in parameters for w in written):
-            return first_line + node.lineno - 1
-    return None
 
 
 def _unknown_callee(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]):
@@ -309,13 +297,15 @@ def _library_writer(call: gast.Call, classifier: CallClassifier) -> bool:
 
 def _initializers(node: gast.expr, parsed: ParsedFunction, local_names: frozenset) -> List[Callable]:
     """The `__init__` and `__post_init__` written in Python of the user class `node` names (not those
-    a dataclass generates), which may write into what its constructor is given."""
+    a dataclass generates), which may write into what its constructor is given; the class itself
+    where it has none but code of it writes in place (analysis/class_effects.py)."""
     cls = resolve_value(node, parsed, local_names)
     if not isinstance(cls, type) or (getattr(cls, "__module__", None) or "").split(".")[0] in _LIBRARIES:
         return []
     methods = [getattr(cls, name, None) for name in ("__init__", "__post_init__")]
-    return [method for method in methods if inspect.isfunction(method)
-            and not method.__code__.co_filename.startswith("<")]
+    methods = [method for method in methods if inspect.isfunction(method)
+               and not method.__code__.co_filename.startswith("<")]
+    return methods or ([cls] if self_writer(cls) is not None else [])
 
 
 def _chosen_when_running(call: gast.Call, classifier: CallClassifier, local_names: frozenset,

@@ -14,7 +14,7 @@ import inspect
 import math
 import operator
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import gast
 import numpy as np
@@ -37,6 +37,19 @@ STANDARD_LIBRARY_WRITERS = (
     operator.itruediv, operator.ifloordiv, operator.imod, operator.ipow, operator.iand, operator.ior,
     operator.ixor, operator.ilshift, operator.irshift, operator.iconcat,
 )
+# Methods that change their object in place (of lists, dicts, sets, arrays, deques), and the
+# in-place operators called by name.
+WRITING_METHODS = frozenset({
+    "append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+    "update", "popitem", "setdefault",
+    "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",
+    "fill", "put", "itemset", "resize", "partition", "byteswap", "setfield", "shuffle",
+    "appendleft", "extendleft", "popleft", "rotate",
+    "__setitem__", "__delitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
+    "__imod__", "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
+})
+# Where the methods of a ufunc take `out` by position (`np.add.accumulate(a, 0, None, out)`).
+UFUNC_METHOD_OUT = {"reduce": 3, "accumulate": 3, "reduceat": 4}
 WRITE_FIRST_ARGUMENT = (np.copyto, np.put, np.place, np.putmask, np.fill_diagonal,
                         np.put_along_axis) + STANDARD_LIBRARY_WRITERS
 
@@ -104,11 +117,64 @@ def writes_its_operands(call: gast.Call, classifier: CallClassifier) -> bool:
     even where its result is kept."""
     func = classifier.classify(call).func
     return (any(k.arg == "out" for k in call.keywords) or isinstance(func, np.ufunc) and len(call.args) > func.nin
-            or len(call.args) > out_position(func) or any(func is writer for writer in WRITE_FIRST_ARGUMENT))
+            or len(call.args) > out_position(func) or any(func is writer for writer in WRITE_FIRST_ARGUMENT)
+            or overwriting_parameter(call, func, classifier) is not None)
+
+
+def overwriting_parameter(call: gast.Call, func, classifier: CallClassifier) -> Optional[str]:
+    """The parameter of a NumPy or SciPy function by which the call lets it write into what it is
+    given, by position or by name: an `overwrite_*` flag not written as a false constant
+    (`lu_factor(a, True)`, `np.median(a, overwrite_input=flag)`), or an `output` given an array
+    (`gaussian_filter(x, 1.0, output=y)`; not a dtype), np.nan_to_num's `copy` not a true constant.
+    None for any other call."""
+    module = (getattr(func, "__module__", None) or "").split(".")[0]
+    if module not in ("numpy", "scipy") or isinstance(func, np.ufunc):
+        return None
+    try:
+        parameters, flags = _parameter_names(func)
+    except TypeError:  # (an object that cannot be a key)
+        return None
+    if not flags:
+        return None
+    given = dict(zip(parameters, call.args))
+    given.update((k.arg, k.value) for k in call.keywords if k.arg)
+    for parameter, value in given.items():
+        if parameter.startswith("overwrite") and not (isinstance(value, gast.Constant) and not value.value):
+            return parameter
+        if parameter == "output" and not isinstance(value, gast.Constant) and not _names_a_type(value, classifier):
+            return parameter
+        if parameter == "copy" and func is np.nan_to_num and not (isinstance(value, gast.Constant) and value.value):
+            return parameter  # (it replaces NaN and infinities in its argument itself)
+    return None
+
+
+def _names_a_type(value: gast.expr, classifier: CallClassifier) -> bool:
+    """`np.float32`, `float`, a dtype: what an `output=` may be instead of an array."""
+    name = nodes.dotted_name(value)
+    if name is None or name.split(".")[0] in classifier.local_names:
+        return False
+    found = classifier.parsed.lookup(name.split(".")[0])
+    for attribute in name.split(".")[1:]:
+        found = getattr(found, attribute, None)
+    return isinstance(found, (type, np.dtype))
+
+
+@functools.lru_cache(maxsize=None)
+def _parameter_names(func) -> Tuple[Tuple[str, ...], bool]:
+    """The names of the parameters a call may give by position (none where the signature is
+    unknown), and whether any parameter is one overwriting_parameter looks at."""
+    try:
+        parameters = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return (), True  # (its keywords are looked at)
+    flags = any(p.name.startswith("overwrite") or p.name in ("output", "copy") for p in parameters)
+    return tuple(p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)), flags
 
 
 def out_position(func) -> float:
     """Where a NumPy function other than a ufunc takes `out` by position (inf where it takes none)."""
+    if isinstance(getattr(func, "__self__", None), np.ufunc):
+        return UFUNC_METHOD_OUT.get(func.__name__, math.inf)
     if isinstance(func, np.ufunc) or not (getattr(func, "__module__", None) or "").startswith("numpy"):
         return math.inf
     return _position_of_out(func)

@@ -182,7 +182,11 @@ class FunctionCode:
 
 
 def code_dependency(func: Callable) -> List[Tuple[FunctionCode, str, object]]:
-    """The dependency of a derivative on the code of func (its source read when it was generated)."""
+    """The dependency of a derivative on the code of func (its source read when it was generated);
+    none for a function adjoint wrote (a checkpointed loop's step, a lifted local function), whose
+    code nothing gives another."""
+    if getattr(func, "__adjoint_source__", None) is not None or getattr(func, "__adjoint_tree__", None) is not None:
+        return []
     return [(FunctionCode(func), "code", FunctionCode.SAME)]
 
 

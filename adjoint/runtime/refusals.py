@@ -4,6 +4,8 @@ The API turns each `Refused` into an `adjoint.AdjointError` at the user's line w
 """
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 
@@ -39,16 +41,30 @@ class IterationError(Refused):
         self.lineno = lineno
 
 
+# The methods by which `c += v` (and the other augmented assignments) change c in place.
+IN_PLACE_OPERATORS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__", "__ipow__",
+                      "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__")
+
+
 def number_or_refuse(value, message, filename, lineno):
-    """Raise InPlaceChangeError unless `value` is immutable (then `c += v` only rebinds c)."""
-    if isinstance(value, (np.ndarray, list, dict, set, bytearray)):
+    """Raise InPlaceChangeError unless `value` is immutable (then `c += v` only rebinds c): not an
+    array or a container, nor an object of a class with an in-place operator (`__iadd__`)."""
+    if _changes_in_place(value):
         raise InPlaceChangeError(message, filename, lineno)
+
+
+def _changes_in_place(value) -> bool:
+    kind = type(value)
+    if kind is float or kind is int:
+        return False
+    return isinstance(value, (np.ndarray, list, dict, set, bytearray)) or any(
+        hasattr(kind, operator) for operator in IN_PLACE_OPERATORS)
 
 
 def item_update_or_refuse(container, item, message, filename, lineno):
     """Raise InPlaceChangeError if `container[k] op= v` changes `item` in place: an array or a list
     held by a container that is not an array (`X[k] += v` writes into the array X)."""
-    if not isinstance(container, np.ndarray) and isinstance(item, (np.ndarray, list, dict, set, bytearray)):
+    if not isinstance(container, np.ndarray) and _changes_in_place(item):
         raise InPlaceChangeError(message, filename, lineno)
 
 
@@ -85,20 +101,63 @@ def arguments_apart_or_refuse(written, others, message, filename, lineno):
                 raise InPlaceChangeError(message, filename, lineno)
 
 
-def _objects_in(value):
+def outside_apart_or_refuse(written, outside, message, filename, lineno):
+    """Raise InPlaceChangeError if an argument the function writes into in place (`written`: a
+    tuple of them) is, holds or views an object from outside it that it reads (`outside`: its
+    globals and closure objects, and those of the functions it calls): the derivative takes a
+    global for memory no argument reaches (`f(W)` with `w[0] = v` changes what `W` reads in Python)."""
+    if _arrays_apart(written, outside):  # the common case (arrays alone), without a walk
+        return
+    reached = [value for argument in written for value in _objects_in(argument, True)]
+    arrays = [value for value in reached if isinstance(value, np.ndarray)]
+    mine = {id(value) for value in reached}
+    for value in _objects_in(outside, True):
+        if id(value) in mine or isinstance(value, np.ndarray) and any(
+                np.may_share_memory(value, a) and np.shares_memory(value, a) for a in arrays):
+            raise InPlaceChangeError(message, filename, lineno)
+
+
+def _objects_in(value, objects: bool = False):
     """The arrays and mutable containers `value` is or holds (through lists, tuples, dicts and
-    dataclass instances)."""
+    dataclass instances; with `objects`, through the attributes of any object that keeps them in a
+    `__dict__` too, and yielding that object: not a module, a class or a function)."""
     seen, todo = set(), [value]
     while todo:
         value = todo.pop()
         if id(value) in seen:
             continue
         seen.add(id(value))
-        if isinstance(value, (np.ndarray, list, dict, set, bytearray)):
+        held = objects and _attributes_of(value)
+        if held is not None or isinstance(value, (np.ndarray, list, dict, set, bytearray)):
             yield value
-        if isinstance(value, (list, tuple, dict)) or hasattr(type(value), "__dataclass_fields__"):
+        if held:
+            todo.extend(held.values())
+        elif isinstance(value, (list, tuple, dict)) or hasattr(type(value), "__dataclass_fields__"):
             todo.extend(value if isinstance(value, (list, tuple)) else
                         (value if isinstance(value, dict) else vars(value)).values())
+
+
+def _arrays_apart(written, outside) -> bool:
+    """True where `written` and `outside` are arrays alone that share no memory (False: look closer)."""
+    for a in written:
+        if type(a) is not np.ndarray:
+            return False
+        for b in outside:
+            if type(b) is not np.ndarray or np.may_share_memory(a, b) and np.shares_memory(a, b):
+                return False
+    return True
+
+
+def _attributes_of(value):
+    """The `__dict__` of an object of a class that keeps its attributes there (not of a module, a
+    class, a function or an array), or None."""
+    if isinstance(value, (type, types.ModuleType, types.FunctionType, types.MethodType, np.ndarray)):
+        return None
+    try:
+        attributes = object.__getattribute__(value, "__dict__")  # (not a class's own __getattr__)
+    except AttributeError:
+        return None
+    return attributes if isinstance(attributes, dict) else None
 
 
 def _shared(a, b) -> bool:
