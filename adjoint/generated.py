@@ -115,6 +115,10 @@ def materialized(func: Callable, kinds: Dict[str, str]) -> Tuple[Callable, List[
 
 
 def is_generated_code(func) -> bool:
-    """A function compiled from source adjoint generated (a derivative, differentiated again)."""
+    """A function compiled from a unit adjoint generated (a derivative, differentiated again): its
+    file is `<adjoint name digest>` (frontend/define.py). A local function lifted out of the user's
+    code (`<adjoint local function name>`) or a checkpointed loop's step (`<adjoint checkpointed
+    loop name digest>`) is the user's code, compiled under other labels."""
     code = getattr(func, "__code__", None)
-    return code is not None and code.co_filename.startswith("<adjoint ")
+    filename = code.co_filename if code is not None else ""
+    return filename.startswith("<adjoint ") and filename.endswith(">") and len(filename[1:-1].split(" ")) == 3

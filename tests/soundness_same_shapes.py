@@ -116,6 +116,26 @@ def reassigned_2_sum(x):
     return np.sum(reassigned_2(x) * x)
 
 
+def with_a_local_function(x, w):
+    """A local function is lifted out and differentiated as the user's code; its derivative, read
+    again, as derivative code."""
+    def inner(a):
+        b = a * a
+        b = b + np.sin(a)
+        return b * w
+    y = inner(x) + inner(x * 2.0)
+    return np.sum(y * x)
+
+
+with_a_local_function_1 = adjoint.grad(with_a_local_function, wrt=(0, 1))
+
+
+def with_a_local_function_1_sum(x, w):
+    dx, dw = with_a_local_function_1(x, w)
+    return np.sum(dx * w) + np.sum(np.tanh(dw))
+
+
+
 def _column_and_row(rng):
     return rng.normal(size=(3, 1)) * 0.5, rng.normal(size=(1, 4)) * 0.5
 
@@ -130,6 +150,10 @@ def _row_and_matrix(rng):
 
 def _vector_and_matrix(rng):
     return rng.normal(size=4) * 0.5, rng.normal(size=(2, 4)) * 0.5
+
+
+def _vector_and_vector(rng):
+    return rng.normal(size=4) * 0.5, rng.normal(size=4) * 0.5
 
 
 def _vector(rng):
@@ -147,4 +171,6 @@ CASES = [
     Exact(squared_and_broadcast_2_sum, _vector_and_matrix, wrt=(0, 1), id="same_shapes_squared_and_broadcast_third"),
     Exact(reassigned_1_sum, _vector, id="single_assignment_second"),
     Exact(reassigned_2_sum, _vector, id="single_assignment_third"),
+    Exact(with_a_local_function_1_sum, _vector_and_vector, wrt=(0, 1), id="same_shapes_local_function_second"),
 ]
+

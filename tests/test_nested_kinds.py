@@ -167,3 +167,20 @@ def test_the_halves_shapes_survive_the_disk_cache(tmp_path, cache_dir):
     shapes = {unit.name: unit.shapes for unit in made.units}
     assert shapes["fwd_pair"][0][0] == ("array:1", ("array:1", "scalar"))
     assert {unit.name: unit.shapes for unit in loaded.units} == shapes
+
+
+def test_only_derivative_units_are_read_as_derivative_code():
+    """Code adjoint wrote as a derivative is read again with one name per value and its shape groups
+    (normalize/single_assignment.py, analysis/same_shapes.py); a local function lifted out of the
+    user's code and a checkpointed loop's step are the user's code, compiled under other labels."""
+    import gast
+
+    from adjoint.frontend.define import compile_function, define_function
+    from adjoint.generated import is_generated_code
+
+    source = "def step(x):\n    x = x * 2.0\n    return x\n"
+    assert is_generated_code(compile_function("step", source, {}, {}))
+    assert not is_generated_code(compile_function("step", source, {}, {}, label="adjoint checkpointed loop"))
+    node = gast.parse(source).body[0]
+    assert not is_generated_code(define_function(node, {}, {}, label="adjoint local function"))
+    assert not is_generated_code(_summed)
