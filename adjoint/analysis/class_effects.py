@@ -215,11 +215,14 @@ def refuse_writing_properties(arguments: Iterable[Tuple[str, Any]], what: str, f
     read by name in func's source, writes in place into what the object holds (`p.scaled` with
     `self.a *= 2.0` in its getter): the derivative would not follow the change (nor, where the
     value read is not differentiated, make it). Checked once for each set of argument types."""
-    read = _attribute_names(func)
+    read = None  # func's source is read only for an argument with such a property
     for name, value in arguments:
         for part in parts(value):
             writer = _property_writer(type(part))
-            if writer is not None and writer[0].rsplit(".", 1)[1] in read:
+            if writer is None:
+                continue
+            read = _attribute_names(func) if read is None else read
+            if writer[0].rsplit(".", 1)[1] in read:
                 label, method, line = writer
                 raise ArgumentError(
                     f"the argument `{name}` of {what} is or holds an object of `{type(part).__qualname__}`, whose "
