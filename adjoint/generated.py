@@ -34,8 +34,9 @@ class GeneratedFunction:
     # parameters that forward half was generated for.
     forward_half: Optional[Tuple[str, Dict[str, str]]] = None
     # For both halves: the kinds of the forward half's value and of its residuals, by position
-    # where they are tuples (analysis/derived_kinds.py).
-    shapes: Optional[Tuple[Any, Any]] = None
+    # where they are tuples (analysis/derived_kinds.py), then the same for the labels of the
+    # arrays of one shape (analysis/same_shapes.py).
+    shapes: Optional[Tuple[Any, ...]] = None
 
 
 @dataclass
@@ -77,9 +78,15 @@ def shapes_from_json(described) -> Optional[tuple]:
     """GeneratedFunction.shapes as the disk cache stores them (lists for tuples)."""
     def rebuilt(item):
         return tuple(rebuilt(i) for i in item) if isinstance(item, list) else None if item is None else str(item)
-    if not (isinstance(described, list) and len(described) == 2 and isinstance(described[1], dict)):
+    def pair(part) -> Optional[tuple]:
+        if not (isinstance(part, list) and len(part) == 2 and isinstance(part[1], dict)):
+            return None
+        return rebuilt(part[0]), {str(name): rebuilt(shape) for name, shape in part[1].items()}
+    if not isinstance(described, list) or len(described) not in (2, 3):
         return None
-    return rebuilt(described[0]), {str(name): rebuilt(shape) for name, shape in described[1].items()}
+    shapes = pair(described[:2])
+    labels = pair(described[2]) if len(described) == 3 else None  # the labels of analysis/same_shapes.py
+    return shapes if shapes is None or labels is None else shapes + (labels,)
 
 
 class Deferred:
@@ -105,3 +112,13 @@ def materialized(func: Callable, kinds: Dict[str, str]) -> Tuple[Callable, List[
     if generated_for is None:
         return func, []
     return generated_for(tuple(sorted(kinds.items())) if kinds else None)
+
+
+def is_generated_code(func) -> bool:
+    """A function compiled from a unit adjoint generated (a derivative, differentiated again): its
+    file is `<adjoint name digest>` (frontend/define.py). A local function lifted out of the user's
+    code (`<adjoint local function name>`) or a checkpointed loop's step (`<adjoint checkpointed
+    loop name digest>`) is the user's code, compiled under other labels."""
+    code = getattr(func, "__code__", None)
+    filename = code.co_filename if code is not None else ""
+    return filename.startswith("<adjoint ") and filename.endswith(">") and len(filename[1:-1].split(" ")) == 3

@@ -30,7 +30,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
-from adjoint.analysis.argument_facts import argument_facts, rebound_globals
+from adjoint.analysis.argument_facts import argument_facts, globals_it_rebinds
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.derived_kinds import halves_shapes
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
@@ -48,6 +48,7 @@ from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.generated import Generated, GeneratedFunction, Unreached, materialized
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
+from adjoint.normalize.single_assignment import rename_rebindings
 from adjoint.normalize.desugar import desugar
 from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
@@ -84,6 +85,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     desugar(parsed, namer.fresh, numpy_name, mappings)
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)
+    rename_rebindings(parsed, namer.fresh)
     refuse_conditional_walrus(parsed)
     return parsed, namer
 
@@ -282,7 +284,7 @@ class Generation:
                 parsed, _ = read[:2] if read else normalize(self.materialize(func, parameter_kinds),
                                                             returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
-                self.argument_facts[key] = (error.location, RETURNS_ANYTHING, error, _globals_it_rebinds(func),
+                self.argument_facts[key] = (error.location, RETURNS_ANYTHING, error, globals_it_rebinds(func),
                                             None, None)
                 return self.argument_facts[key]
             classifier = read[2] if read else CallClassifier(parsed, nodes.local_names(parsed.node))
@@ -489,12 +491,3 @@ def collector_paused():
             _PAUSE["depth"] -= 1
             if _PAUSE["depth"] == 0 and _PAUSE["was_enabled"]:
                 gc.enable()
-
-
-def _globals_it_rebinds(func: Callable) -> frozenset:
-    """The global names a function adjoint cannot read rebinds (`global G; G = ...`), as
-    analysis.aliases.rebound_globals gives them; none when it cannot be parsed either."""
-    try:
-        return rebound_globals(parse_function(func))
-    except (AdjointError, OSError, TypeError, SyntaxError):
-        return frozenset()

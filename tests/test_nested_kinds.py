@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import adjoint
+from adjoint.analysis.same_shapes import is_adjoint_label
 from adjoint.backend import cache
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -122,13 +123,23 @@ def test_a_backward_half_differentiated_again_knows_its_residuals_kinds():
     backward = [unit for unit in generated.units if unit.name.startswith("bwd_")]
     assert backward
     for unit in backward:
-        value, parameters = unit.shapes
+        value, parameters, (_, labelled) = unit.shapes
         assert value is None and len(parameters) == 1
         assert "array:1" in str(next(iter(parameters.values())))
+        # the residuals' arrays all have the argument's shape: one label (analysis/same_shapes.py)
+        residual_labels = labelled[next(iter(parameters))]
+        assert len({label for label in _leaves(residual_labels) if label is not None}) == 1
     # The third derivative's code adds the adjoints of arrays with `+`; the helper that also adds
     # lists is left for the adjoints of tuples (residuals, and the pair a forward half returns).
     helped = [line for line in adjoint.source(second, args=(POINTS,)).splitlines() if "add_adjoints(" in line]
     assert helped and all("residuals" in line or "item_adjoint(" in line for line in helped), helped
+
+
+def _leaves(labels):
+    """The labels of a structure of them, (ADJOINT, labels) read as its labels."""
+    if is_adjoint_label(labels):
+        return _leaves(labels[1])
+    return [leaf for item in labels for leaf in _leaves(item)] if isinstance(labels, tuple) else [labels]
 
 
 CALLING_MODULE = '''\
@@ -156,3 +167,20 @@ def test_the_halves_shapes_survive_the_disk_cache(tmp_path, cache_dir):
     shapes = {unit.name: unit.shapes for unit in made.units}
     assert shapes["fwd_pair"][0][0] == ("array:1", ("array:1", "scalar"))
     assert {unit.name: unit.shapes for unit in loaded.units} == shapes
+
+
+def test_only_derivative_units_are_read_as_derivative_code():
+    """Code adjoint wrote as a derivative is read again with one name per value and its shape groups
+    (normalize/single_assignment.py, analysis/same_shapes.py); a local function lifted out of the
+    user's code and a checkpointed loop's step are the user's code, compiled under other labels."""
+    import gast
+
+    from adjoint.frontend.define import compile_function, define_function
+    from adjoint.generated import is_generated_code
+
+    source = "def step(x):\n    x = x * 2.0\n    return x\n"
+    assert is_generated_code(compile_function("step", source, {}, {}))
+    assert not is_generated_code(compile_function("step", source, {}, {}, label="adjoint checkpointed loop"))
+    node = gast.parse(source).body[0]
+    assert not is_generated_code(define_function(node, {}, {}, label="adjoint local function"))
+    assert not is_generated_code(_summed)

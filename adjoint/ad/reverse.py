@@ -60,7 +60,7 @@ class ReverseAD:
         self.shape_only: Set[str] = set()  # saved as shape_only(name): read only for the shape
         self.split_calls: Dict[gast.stmt, Tuple[gast.stmt, str]] = {}  # call statement -> (forward half, residuals)
         self.guards = unreached.Guards({ctx.adjoint(n) for n in sorted(ctx.activity.active)})  # names made in one order
-        self.possible_lists = possible_lists(ctx.func_node, ctx.kinds)
+        self.possible_lists = possible_lists(ctx.func_node, ctx.kinds) - shapes.numbers_or_arrays(ctx.kinds)
         self.reads = CodeReads()
 
     # ----- entry point ------------------------------------------------------------
@@ -312,7 +312,9 @@ class ReverseAD:
         for param, expr in instance.derivatives:
             if param not in active:
                 continue
-            if not scalar and shapes.result_shaped_like(func, param, bindings, self.ctx.kinds):
+            if not scalar and (shapes.result_shaped_like(func, param, bindings, self.ctx.kinds)
+                               or shapes.helper_result_shaped_like(func, param, bindings, self.ctx.kinds)
+                               or shapes.item_shaped_like(func, param, bindings, self.ctx.kinds)):
                 expr = shapes.without_unbroadcast(expr, bindings[param], self.ctx.bindings)
             code.extend(self._accumulate(bindings[param], expr))
         if scalar or _takes_symbolic_zero(func) or shapes.helper_takes_symbolic_zero(func, bindings, self.ctx.kinds):

@@ -102,22 +102,59 @@ def _replayed_reads(body: List[gast.stmt]) -> Set[str]:
 # ----- an elementwise rule's unbroadcast -----------------------------------------------------
 
 def result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
-    """An elementwise operation whose other operands are all numbers has its result in param's shape."""
+    """An elementwise operation whose other operands are all numbers, or arrays of param's shape
+    (analysis/same_shapes.py), has its result in param's shape."""
     if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):
         return False
+    same = getattr(kinds, "same_shapes", None)
+    operand = bindings.get(param)
     for name, atom in bindings.items():
         if name in (param, RESULT):
             continue
         number = isinstance(atom, gast.Constant) and type(atom.value) in (int, float)
-        if not number and not (isinstance(atom, gast.Name) and kinds.get(atom.id) == SCALAR):
+        if not number and not (isinstance(atom, gast.Name) and kinds.get(atom.id) == SCALAR) and not _one_shape(
+                same, atom, operand):
             return False
     return True
 
 
+def helper_result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
+    """unbroadcast(g, x), broadcast_like(g, x) and gradient_like(g, x) of a g of x's shape: g's
+    adjoint is the result's, with no call to undo a broadcast that did not happen."""
+    if param != "g" or not any(func is helper for helper in _SHAPE_KEEPING_HELPERS):
+        return False
+    other = [atom for name, atom in bindings.items() if name not in ("g", RESULT)]
+    same, g = getattr(kinds, "same_shapes", None), bindings["g"]
+    return (len(other) == 1 and same is not None and isinstance(g, gast.Name) and isinstance(other[0], gast.Name)
+            and same.same(g.id, other[0].id))
+
+
+_SHAPE_KEEPING_HELPERS = (runtime.unbroadcast, runtime.broadcast_like, runtime.gradient_like)
+
+
+def item_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
+    """`add_at(total, x, i, value)` of a value of the shape of x's item i: value's adjoint is the
+    item's adjoint, with no broadcast to undo."""
+    if func is not runtime.add_at or param != "value":
+        return False
+    same, x, index, value = (getattr(kinds, "same_shapes", None), bindings.get("x"), bindings.get("index"),
+                             bindings.get("value"))
+    return (same is not None and isinstance(x, gast.Name) and isinstance(value, gast.Name)
+            and isinstance(index, gast.Constant) and type(index.value) is int
+            and same.item_same(value.id, x.id, index.value))
+
+
+def _one_shape(same, a: gast.expr, b: gast.expr) -> bool:
+    """a has array b's shape, or is an adjoint of that shape that may be the symbolic zero."""
+    return (same is not None and isinstance(a, gast.Name) and isinstance(b, gast.Name)
+            and same.same_or_zero(a.id, b.id))
+
+
 def without_unbroadcast(expr: gast.expr, operand: gast.expr, bound: Dict[str, object]) -> gast.expr:
-    """`unbroadcast(g, x)` -> `g`, where g already has x's shape."""
+    """`unbroadcast(g, x)` (or `broadcast_like(g, x)`) -> `g`, where g already has x's shape."""
     if (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name)
-            and bound.get(expr.func.id) is runtime.unbroadcast and len(expr.args) == 2 and isinstance(expr.args[1], gast.Name) and isinstance(operand, gast.Name)
+            and any(bound.get(expr.func.id) is helper for helper in (runtime.unbroadcast, runtime.broadcast_like))
+            and len(expr.args) == 2 and isinstance(expr.args[1], gast.Name) and isinstance(operand, gast.Name)
             and expr.args[1].id == operand.id):
         return expr.args[0]
     return expr
@@ -135,12 +172,24 @@ _ZERO_TAKING_HELPERS = (runtime.unbroadcast, runtime.broadcast_like, runtime.gra
 def helper_takes_symbolic_zero(func, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
     """Whether the adjoint of this helper call needs no `reached` guard: its arguments and result
     are numbers or arrays (no list, whose adjoint is one item by item)."""
+    if func is runtime.add_adjoints:  # its adjoint passes the result's on to both, whatever they hold
+        return True
     if not any(func is helper for helper in _ZERO_TAKING_HELPERS):
         return False
+    known = numbers_or_arrays(kinds)
     for atom in bindings.values():
         if isinstance(atom, gast.Constant) and type(atom.value) in (int, float):
             continue
         kind = kinds.get(atom.id) if isinstance(atom, gast.Name) else None
-        if kind != SCALAR and not is_array(kind):
+        if kind != SCALAR and not is_array(kind) and not (isinstance(atom, gast.Name) and atom.id in known):
             return False
     return True
+
+
+def numbers_or_arrays(kinds: Dict[str, str]) -> Set[str]:
+    """Names of derivative code that surely hold an array, or an array's adjoint that may be the
+    symbolic zero (analysis/same_shapes.py), though their kinds do not say so."""
+    same = getattr(kinds, "same_shapes", None)
+    if same is None or not same.applies:
+        return set()
+    return {name for name in same.parent if isinstance(name, str)} | set(same.weak)

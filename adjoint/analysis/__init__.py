@@ -22,9 +22,11 @@ from adjoint.analysis.item_writes import item_guards
 from adjoint.analysis.iterated import dict_iteration_guards
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
+from adjoint.analysis.same_shapes import group_shapes
 from adjoint.analysis.sites import Sites, assignment_sites
 from adjoint.analysis.untouched import nothing_in_place
 from adjoint.frontend.parse import ParsedFunction
+from adjoint.normalize.single_assignment import is_derivative_code
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS
 
@@ -56,6 +58,8 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
     reusable = inferred is not None and classifier.table is ADJOINTS
     kinds = inferred if reusable else infer_kinds(func_node, kinds, classifier, callee_kind)
+    kinds.same_shapes = group_shapes(func_node, kinds, classifier, is_derivative_code(parsed.func),
+                                     mode == Mode.FORWARD_PASS)
     complex_ = complex_names(parsed, classifier, activity)
     if nothing_in_place(parsed, classifier):
         aliases = Aliases()

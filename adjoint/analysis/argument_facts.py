@@ -17,7 +17,8 @@ from adjoint.analysis.hidden_effects import HiddenWrite, hidden_writes, written_
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts
 from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_ITEMS, OUTSIDE_MEMORY, Sharing, operands_of
 from adjoint.analysis.writes import rebound_lines, statements_of, user_call, writes_in_place
-from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.errors import AdjointError
+from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 
 IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 
@@ -120,3 +121,12 @@ def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Cal
     for _, changed in hidden:  # (their writes into anything from outside)
         outer |= changed
     return frozenset(outer)
+
+
+def globals_it_rebinds(func: Callable) -> frozenset:
+    """The global names a function adjoint cannot read rebinds (`global G; G = ...`), as
+    rebound_globals gives them; none when it cannot be parsed either."""
+    try:
+        return rebound_globals(parse_function(func))
+    except (AdjointError, OSError, TypeError, SyntaxError):
+        return frozenset()

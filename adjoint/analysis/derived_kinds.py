@@ -30,6 +30,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, UNKNOWN, is_array, rank_of
+from adjoint.analysis.same_shapes import ADJOINT
 
 Shape = Union[str, Tuple["Shape", ...]]
 SHAPES = "__adjoint_shapes__"  # on a half: (shape of what it returns or None, {parameter: shape})
@@ -115,7 +116,37 @@ def halves_shapes(kinds, func_node: gast.FunctionDef, mutated, residual_names: T
     residuals = kept_shape(kept[0]) if len(kept) == 1 else tuple(kept_shape(name) for name in kept)
     known = {name: shape_of(name) for name in nodes.parameters(func_node)}
     forward = ((value, residuals), {name: shape for name, shape in known.items() if isinstance(shape, tuple)})
-    return forward, (None, {backward.args.args[1].id: residuals})  # bwd_g(d_value, residuals)
+    backward_shapes = (None, {backward.args.args[1].id: residuals})  # bwd_g(d_value, residuals)
+    found = getattr(kinds, "same_shapes", None)
+    if found is None:
+        return forward, backward_shapes
+    labels = found.kept_labels
+
+    def kept_labels(name: str):
+        return labels.get(name) if name in kinds and name not in unbound else None
+
+    value_labels = None if output in mutated else labels.get(output)
+    residual_labels = kept_labels(kept[0]) if len(kept) == 1 else tuple(kept_labels(name) for name in kept)
+    parameter_labels = {name: labels.get(name) for name in known}  # arrays' too: see same_shapes.join_arguments
+    seed, residuals_parameter = (arg.id for arg in backward.args.args[:2])
+    backward_labels = {residuals_parameter: residual_labels}
+    if value_labels is not None:  # the seed is the value's adjoint: of its shape, or the symbolic zero
+        backward_labels[seed] = (ADJOINT, value_labels)
+    return (forward + (((value_labels, residual_labels), parameter_labels),),
+            backward_shapes + ((_gradient_labels(backward, labels), backward_labels),))
+
+
+def _gradient_labels(backward: gast.FunctionDef, labels: Dict[str, object]):
+    """The labels of what a backward half returns: `gradient_like(d, x)` has x's shape."""
+    returned = backward.body[-1].value if isinstance(backward.body[-1], gast.Return) else None
+
+    def label(expr):
+        is_gradient = (isinstance(expr, gast.Call) and isinstance(expr.func, gast.Name) and len(expr.args) == 2
+                       and expr.func.id == "gradient_like" and isinstance(expr.args[1], gast.Name))
+        return labels.get(expr.args[1].id) if is_gradient else None
+    if isinstance(returned, gast.Tuple):
+        return tuple(label(element) for element in returned.elts)
+    return label(returned)
 
 
 class DerivedShapes:
