@@ -8,19 +8,9 @@ import pytest
 
 import adjoint
 from adjoint.frontend.define import compile_function
+from benchmarks.cases import energy  # the helium trial energy
 
 import soundness_float_constants as cases
-
-
-def energy(a1, b1, c1, a2, b2, c2, alpha):  # the helium trial energy of the benchmarks
-    r1 = (a1 ** 2 + b1 ** 2 + c1 ** 2) ** 0.5
-    r2 = (a2 ** 2 + b2 ** 2 + c2 ** 2) ** 0.5
-    r12 = ((a1 - a2) ** 2 + (b1 - b2) ** 2 + (c1 - c2) ** 2) ** 0.5
-    dot_product = ((a1 / r1) - (a2 / r2)) * (a1 - a2) + ((b1 / r1) - (b2 / r2)) * (b1 - b2) + (
-        (c1 / r1) - (c2 / r2)) * (c1 - c2)
-    return (-4.0 + dot_product / (r12 * (1.0 + alpha * r12) ** 2) - 1.0 / (r12 * (1.0 + alpha * r12) ** 3)
-            - 1.0 / (4.0 * (1.0 + alpha * r12) ** 4) + 1.0 / r12)
-
 
 FLOAT_FACTOR = re.compile(r"\* (-?\d+)\.0\b")
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
-from adjoint.analysis.reach import is_library
+from adjoint.analysis.reach import is_library, names_of
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 
 # Values that neither are nor hold memory a write could reach.
@@ -113,10 +113,10 @@ def _read_by(value: Any, found: Dict[int, Tuple[str, Any]], seen: Set[int]) -> N
     if not isinstance(func, types.FunctionType) or is_library(func):
         return
     scope = func.__globals__
-    for name in sorted(_names_of(func.__code__)):
+    for name in sorted(names_of(func.__code__)):
         item = scope.get(name, MISSING)
         if isinstance(item, types.ModuleType) and not is_library(item):
-            for attribute in sorted(_names_of(func.__code__)):
+            for attribute in sorted(names_of(func.__code__)):
                 _keep(found, attribute, getattr(item, attribute, MISSING), seen)
         else:
             _keep(found, name, item, seen)
@@ -134,12 +134,3 @@ def _keep(found: Dict[int, Tuple[str, Any]], name: str, value: Any, seen: Set[in
             _read_by(type(value), found, seen)
     elif _is_user_code(value):
         _read_by(value, found, seen)
-
-
-def _names_of(code: types.CodeType) -> Set[str]:
-    """The global and attribute names a code object (with those nested in it) uses."""
-    names = set(code.co_names)
-    for constant in code.co_consts:
-        if isinstance(constant, types.CodeType):
-            names |= _names_of(constant)
-    return names

@@ -129,7 +129,7 @@ def _function_reaches(func: types.FunctionType, seen: Set[int]) -> bool:
     seen.add(id(func))
     held = list(func.__defaults__ or ()) + list((func.__kwdefaults__ or {}).values())
     held += [cell.cell_contents for cell in func.__closure__ or () if _filled(cell)]
-    names = _names_of(func.__code__)
+    names = names_of(func.__code__)
     scope = func.__globals__
     builtin = vars(builtins)
     held += [scope[name] if name in scope else builtin[name] for name in names if name in scope or name in builtin]
@@ -148,11 +148,11 @@ def _filled(cell) -> bool:
     return True
 
 
-def _names_of(code: types.CodeType) -> Set[str]:
+def names_of(code: types.CodeType) -> Set[str]:
     """The global and attribute names a code object (with those nested in it) reads."""
     names = set(code.co_names)
     for constant in code.co_consts:
         if isinstance(constant, types.CodeType):
-            names |= _names_of(constant)
+            names |= names_of(constant)
     return names
 
