@@ -1,8 +1,8 @@
 """Models that keep their layers in a list, as PyTorch's nn.Sequential and most class-based code
 do: `for layer in self.layers: x = layer(x)`, `self.blocks[0].apply(x)`.
 
-The loop over a list the derivative is specialized to (its items, `zip` of lists, `range(len(...))`
-of one) is unrolled (normalize/unroll.py), a
+The loop over a list the derivative is specialized to (its items, a slice, `reversed`, `zip` of
+lists, `range(len(...))` of one) is unrolled (normalize/unroll.py), a
 method of an entry is called through the entry it was resolved to (normalize/local_functions.py),
 and the derivative holds on to the list's items: a layer added, removed or replaced makes it
 generate again, while a layer's weights are read when it runs.
@@ -46,6 +46,21 @@ class Sequential:
     def forward_numbered(self, x):
         for depth, layer in enumerate(self.layers):
             x = layer(x) * (1.0 + 0.1 * depth)
+        return x
+
+    def backwards(self, x):
+        for layer in reversed(self.layers):
+            x = layer.apply(x * 0.5)
+        return x
+
+    def all_but_the_first(self, x):
+        for layer in self.layers[1:]:
+            x = layer(x)
+        return x
+
+    def every_other_backwards(self, x):
+        for layer in self.layers[::-2]:
+            x = layer(x)
         return x
 
     def first_two(self, x):
@@ -101,6 +116,21 @@ def loss_numbered(x):
     return np.sum(MODEL.forward_numbered(x) ** 2)
 
 
+SQUARE = Sequential([_dense(RNG, 4, 4, "square"), _dense(RNG, 4, 4), _dense(RNG, 4, 4, "square")])
+
+
+def loss_backwards(x):
+    return np.sum(SQUARE.backwards(x) ** 2)
+
+
+def loss_all_but_the_first(x):
+    return np.sum(SQUARE.all_but_the_first(x) ** 2)
+
+
+def loss_every_other_backwards(x):
+    return np.sum(SQUARE.every_other_backwards(x) ** 2)
+
+
 def loss_first_two(x):
     return np.sum(MODEL.first_two(x) ** 2)
 
@@ -141,7 +171,7 @@ def fresh_layers():
 
 
 FUNCTIONS = [loss, loss_applied, loss_numbered, loss_first_two, loss_of_global_list, loss_of_an_entry, loss_nested,
-             loss_zipped, loss_indexed]
+             loss_zipped, loss_indexed, loss_backwards, loss_all_but_the_first, loss_every_other_backwards]
 
 
 @pytest.mark.parametrize("f", FUNCTIONS, ids=lambda f: f.__name__)
@@ -198,6 +228,21 @@ def test_a_change_to_a_global_list_regenerates_the_derivative():
     _reordered(np.random.default_rng(7))
     np.testing.assert_allclose(derived(x), differences(loss_of_global_list, x), rtol=1e-6, atol=1e-9)
     assert not np.allclose(before, derived(x))
+
+
+@pytest.mark.parametrize("f", [loss_backwards, loss_all_but_the_first, loss_every_other_backwards],
+                         ids=lambda f: f.__name__)
+def test_a_layer_replaced_in_a_reversed_or_sliced_list_regenerates_the_derivative(f):
+    x = np.linspace(-0.6, 0.9, 4)
+    derived = adjoint.grad(f)
+    before = derived(x)
+    replaced = SQUARE.layers[2]
+    SQUARE.layers[2] = _dense(np.random.default_rng(11), 4, 4)
+    try:
+        np.testing.assert_allclose(derived(x), differences(f, x), rtol=1e-6, atol=1e-9)
+        assert not np.allclose(before, derived(x))
+    finally:
+        SQUARE.layers[2] = replaced
 
 
 @pytest.mark.parametrize("f", [loss_zipped, loss_indexed], ids=lambda f: f.__name__)

@@ -3,8 +3,8 @@ picks the function a call receives.
 
 A derivative is generated for the function each call receives, so `TABLE[name](x)` must
 name an entry known at generation time. When `name` runs over the keys, values or items of
-a dict (or the items of a tuple or a list, `for layer in self.layers`, `enumerate` or `zip` of
-any, or `range(len(T))` of one)
+a dict (or the items of a tuple or a list, `for layer in self.layers`, a slice of one with
+constant bounds, `reversed`, `enumerate` or `zip` of any, or `range(len(T))` of one)
 that the function reads from outside itself (a global, a closure, an object a derivative is
 specialized to), the loop is unrolled, one copy of its body per entry, in the table's order::
 
@@ -118,6 +118,11 @@ class _Unroller:
         if self._is_call_of(iterated, range):
             count = self._range_count(iterated.args)
             return None if count is None else [(nodes.constant(i), i) for i in range(count)]
+        if self._is_call_of(iterated, reversed) and len(iterated.args) == 1 and _sequence(iterated.args[0]):
+            forward = self.entries(iterated.args[0])
+            return None if forward is None else forward[::-1]
+        if isinstance(iterated, gast.Subscript) and isinstance(iterated.slice, gast.Slice):
+            return self._sliced(iterated)
         view = None
         table_node = iterated
         if (isinstance(iterated, gast.Call) and isinstance(iterated.func, gast.Attribute)
@@ -143,6 +148,24 @@ class _Unroller:
             return nodes.constant(key), key
 
         return [entry(key) for key in keys]
+
+    def _sliced(self, iterated: gast.Subscript) -> Optional[List[Tuple[gast.expr, Any]]]:
+        """The entries of `T[a:b:c]` (constant bounds) of a tuple or list known now: T's own."""
+        bounds = [_integer(getattr(iterated.slice, part)) for part in ("lower", "upper", "step")]
+        if any(bound is _NOT_AN_INTEGER for bound in bounds):
+            return None
+        table = resolve_value(iterated.value, self.parsed, self.local_names)
+        if not isinstance(table, (tuple, list)):
+            return None
+        chosen = slice(*bounds)
+        if chosen.step == 0:
+            return None  # Python raises
+        picked = range(len(table))[chosen]
+        if len(picked) > MAX_ENTRIES:
+            return None
+        self.depend(iterated.value, table)
+        return [(gast.Subscript(value=nodes.load_copy(iterated.value), slice=nodes.constant(k), ctx=gast.Load()), table[k])
+                for k in picked]
 
     def _is_call_of(self, node: gast.expr, function: Any) -> bool:
         return (isinstance(node, gast.Call) and bool(node.args) and not node.keywords
@@ -170,6 +193,28 @@ class _Unroller:
             self.parsed.dependencies.append((TableKeys(table), "keys", TableKeys.SAME))
         elif isinstance(table, list):
             self.parsed.dependencies.append(ListItems.of(table))
+
+
+_NOT_AN_INTEGER = object()
+
+
+def _integer(node: Optional[gast.expr]) -> Any:
+    """The int a slice bound spells (`2`, `-1`), None where it is absent, else _NOT_AN_INTEGER."""
+    if node is None:
+        return None
+    negated = isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
+    constant = node.operand if negated else node
+    if not (isinstance(constant, gast.Constant) and type(constant.value) is int):
+        return _NOT_AN_INTEGER
+    return -constant.value if negated else constant.value
+
+
+def _sequence(node: gast.expr) -> bool:
+    """A table or a slice of one, or range(...): what reversed takes (not enumerate or zip, which
+    Python's reversed refuses)."""
+    if isinstance(node, gast.Call):
+        return isinstance(node.func, gast.Name) and node.func.id == "range"
+    return True
 
 
 def _calls_through(body: List[gast.stmt], targets: set) -> bool:
