@@ -42,11 +42,16 @@ def running_average(x):
     return reduce(lambda average, v: (1.0 - rate) * average + rate * np.sin(v), x[:3])
 
 
+def running_average_in_autograd(x):
+    rate = x[3]
+    return reduce(lambda average, v: (1.0 - rate) * average + rate * anp.sin(v), x[:3])
+
+
 def squares_of_a_generator(x):
     return reduce(lambda a, b: a + b, (v * v for v in x if v > 0.0), 0.5) * 3.0
 
 
-FUNCTIONS = [(product_of_items, product_of_items), (running_average, running_average),
+FUNCTIONS = [(product_of_items, product_of_items), (running_average, running_average_in_autograd),
              (squares_of_a_generator, squares_of_a_generator), (chained_matrices, chained_matrices_in_autograd)]
 
 

@@ -102,12 +102,34 @@ def cross_of_spatial_vectors(x):
     return np.sum(np.cross(a, np.array([0.5, -1.0, 2.0])) ** 2) + np.sum(np.cross(a * a, a))
 
 
+def _crosses_planar_vectors() -> bool:
+    """NumPy 2.0 deprecates np.cross of 2-component vectors, and later releases refuse it."""
+    try:
+        np.cross(np.ones(2), np.ones(2))
+    except ValueError:
+        return False
+    return True
+
+
+PLANAR = _crosses_planar_vectors()
+
+
 def test_the_adjoint_of_a_cross_product_of_2_component_vectors_is_refused():
+    if not PLANAR:  # the function itself raises NumPy's error, and so does its derivative
+        with pytest.raises(ValueError, match="3-dimensional"):
+            cross_of_planar_vectors(X)
+        with pytest.raises(ValueError, match="3-dimensional"):
+            adjoint.grad(cross_of_planar_vectors)(X)
+        return
     with pytest.raises(AdjointError, match="2-component vectors"):
         adjoint.grad(cross_of_planar_vectors)(X)
 
 
 def test_the_tangent_of_a_cross_product_of_2_component_vectors_is_exact():
+    if not PLANAR:
+        with pytest.raises(ValueError, match="3-dimensional"):
+            adjoint.jvp(cross_of_planar_vectors)(X, DIRECTION)
+        return
     eps = 1e-6
     expected = (cross_of_planar_vectors(X + eps * DIRECTION) - cross_of_planar_vectors(X - eps * DIRECTION)) / (2 * eps)
     np.testing.assert_allclose(adjoint.jvp(cross_of_planar_vectors)(X, DIRECTION)[1], expected, rtol=1e-7)
