@@ -97,3 +97,29 @@ def made_function(x):
 def test_a_function_made_by_a_call_is_refused_at_its_line():
     with pytest.raises(adjoint.NonDifferentiableError, match="reduce"):
         adjoint.grad(made_function)(np.array([0.3, 0.9]))
+
+
+def draws_without_an_initial_value(x):
+    return reduce(lambda a, b: a * STATE.uniform(0.9, 1.1) + b, (noisy(v) for v in x))  # <- no-initial
+
+
+def arithmetic_items_without_an_initial_value(x):
+    return reduce(lambda a, b: a * STATE.uniform(0.9, 1.1) + b, (v * v for v in x))
+
+
+def test_a_generator_calling_per_item_without_an_initial_value_is_refused_at_its_line():
+    """Its items would be computed before the folding calls, not between them (it gave the wrong
+    value and gradient: the draws came in another order)."""
+    with pytest.raises(adjoint.UnsupportedSyntaxError, match="initial value") as raised:
+        adjoint.grad(draws_without_an_initial_value)(np.array([0.3, -1.2, 0.8]))
+    assert "# <- no-initial" in raised.value.location.line
+
+
+def test_items_computed_without_calls_fold_from_the_first_in_pythons_order():
+    x = np.array([0.3, -1.2, 0.8])
+    value, gradient = seeded(adjoint.value_and_grad(arithmetic_items_without_an_initial_value), x)
+    assert value == seeded(arithmetic_items_without_an_initial_value, x)
+    eps = 1e-6
+    differences = [(seeded(arithmetic_items_without_an_initial_value, x + eps * e)
+                    - seeded(arithmetic_items_without_an_initial_value, x - eps * e)) / (2 * eps) for e in np.eye(3)]
+    np.testing.assert_allclose(gradient, differences, rtol=1e-6, atol=1e-8)

@@ -231,6 +231,11 @@ class _Lowering:
             prelude.append(nodes.copy_location(nodes.assign(folded, self._lowered_inside(call.args[2], prelude)), call))
             self._loops(generator, lambda value: [nodes.assign(folded, applied(nodes.name(folded), value))], prelude)
             return nodes.copy_location(nodes.name(folded), call)
+        if generator is items and _calls_per_item(generator):
+            raise self._refuse(call, "functools.reduce without an initial value over a generator whose items call "
+                                     "functions is not supported (its items would be computed before the folding "
+                                     "calls, not between them as in Python); give an initial value, or build the "
+                                     "list first")
         listed = self._list(_as_list(generator), prelude)
         return self._from_first(listed, applied, call, prelude, folded)
 
@@ -298,6 +303,13 @@ class _Lowering:
         for node in found:
             nodes.replace_node(holder, node, self.expression(node, prelude))
         return holder.value
+
+
+def _calls_per_item(generator: gast.GeneratorExp) -> bool:
+    """Whether computing an item calls a function (the first iterable is evaluated once, first)."""
+    per_item = [generator.elt] + [condition for clause in generator.generators for condition in clause.ifs]
+    per_item += [clause.iter for clause in generator.generators[1:]]
+    return any(isinstance(node, gast.Call) for expr in per_item for node in nodes.walk(expr))
 
 
 def _may_reduce(node: gast.AST) -> bool:
