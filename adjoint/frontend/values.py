@@ -150,12 +150,17 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
     instance, is given another), a user function of a module (`helpers.potential`), an entry of
     a dict (`ACTIVATIONS['tanh']`), the items of a list (`model.layers[0]`), and what the owner of
     an attribute or a table was resolved through (`model` in `model.run`); none for what does not
-    change (library modules and classes, tuples)."""
+    change (library modules and classes, tuples). For an object called like a function, its
+    class's `__call__` too."""
+    return _path_dependencies(node, parsed, value) + call_method_dependencies(value)
+
+
+def _path_dependencies(node: gast.expr, parsed: ParsedFunction, value: Any) -> List[Tuple[Any, Any, Any]]:
     if isinstance(node, gast.Name):
         globals_ = parsed.func.__globals__
         if node.id in parsed.namespace or node.id in parsed.fixed or node.id not in globals_:
             return []
-        return [(globals_, node.id, value)] + call_method_dependencies(value)
+        return [(globals_, node.id, value)]
     if isinstance(node, gast.Attribute):
         owner = resolve_value(node.value, parsed, frozenset())
         if isinstance(owner, types.ModuleType):
@@ -163,17 +168,16 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
         if owner is MISSING or (isinstance(owner, type) and _is_library(owner)):
             return []
         found = _attribute_dependencies(owner, node.attr, value)
-        return dependencies_of(node.value, parsed, owner) + found + call_method_dependencies(value) if found else []
+        return _path_dependencies(node.value, parsed, owner) + found if found else []
     if isinstance(node, gast.Subscript):
         table = resolve_value(node.value, parsed, frozenset())
         if isinstance(table, tuple):  # its items never change: what it was read through may
-            return dependencies_of(node.value, parsed, table) + call_method_dependencies(value)
+            return _path_dependencies(node.value, parsed, table)
         if isinstance(table, list):
-            return dependencies_of(node.value, parsed, table) + [ListItems.of(table)] + call_method_dependencies(value)
+            return _path_dependencies(node.value, parsed, table) + [ListItems.of(table)]
         if not isinstance(table, dict):
             return []
-        return dependencies_of(node.value, parsed, table) + [(table, node.slice.value, value)] + \
-            call_method_dependencies(value)
+        return _path_dependencies(node.value, parsed, table) + [(table, node.slice.value, value)]
     return []
 
 
