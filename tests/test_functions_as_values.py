@@ -66,6 +66,28 @@ def test_each_function_argument_has_its_own_derivative():
     np.testing.assert_allclose(gradient(X), (1.0 - np.tanh(X) ** 2) * X + np.tanh(X))
 
 
+def squared(v):
+    return v * v
+
+
+def apply(fn, x):
+    return np.sum(fn(x) * x)
+
+
+def test_a_derivative_given_a_user_function_is_generated_once(monkeypatch):
+    """The parameter's name is no global binding: a dependency on it never held, and every call
+    generated the derivative again (the right value, at the cost of a generation per call)."""
+    import adjoint.api as api
+
+    made = []
+    generate = api.derivative_of
+    monkeypatch.setattr(api, "derivative_of", lambda func, options: made.append(func) or generate(func, options))
+    gradient = adjoint.grad(apply, wrt=1)
+    for _ in range(3):
+        np.testing.assert_allclose(gradient(squared, X), 3.0 * X * X)
+    assert len(made) == 1
+
+
 PROGRAM = '''
 import numpy as np
 

@@ -13,7 +13,7 @@ from adjoint import nodes, runtime
 from adjoint.frontend.names import LIBRARIES
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import qualified_name
-from adjoint.frontend.values import as_user_function, call_method_dependencies, dependencies_of, resolve_value
+from adjoint.frontend.values import as_user_function, dependencies_of, resolve_value
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable
 
@@ -161,10 +161,10 @@ class CallClassifier:
                 "through a global name or a closure")
 
     def _depend_on(self, func_node: gast.expr, func: Any) -> None:
-        """Remember that a global name meant `func`, so a later rebinding invalidates the derivative."""
-        if isinstance(func_node, gast.Name) and func_node.id not in self.parsed.namespace:
-            self.dependencies.append((self.parsed.func.__globals__, func_node.id, func))
-            self.dependencies.extend(call_method_dependencies(func))
+        """Remember that a global name meant `func`, so a later rebinding invalidates the derivative
+        (a function value a parameter is fixed to is no global: the derivative is keyed by it)."""
+        if isinstance(func_node, gast.Name):
+            self.dependencies.extend(dependencies_of(func_node, self.parsed, func))
 
 
 def _has_rule(func: Any, table: RuleTable) -> bool:
