@@ -80,3 +80,17 @@ def test_passes_reach_a_fixed_point_on_loops():
 def test_stack_operations_are_never_removed():
     source = "_stack.append(x)\nx = 2.0\ny = _stack.pop()\nreturn 1.0"
     assert optimized(source, PASSES) == expected("_stack.append(x)\ny = _stack.pop()\nreturn 1.0")
+
+
+def test_copies_keep_a_copy_still_read_elsewhere():
+    # the copy's temporary is read past a compound statement (not renamed there) and by the
+    # next iteration of a loop: both keep the copy
+    after_if = "_t1 = a\nz = _t1 * b\nif c:\n    z = _t1\nreturn z"
+    assert optimized(after_if, [copies.run]) == expected("_t1 = a\nz = a * b\nif c:\n    z = _t1\nreturn z")
+    in_loop = "_t1 = a\nfor i in r:\n    z = _t1 * b\n    _t1 = z\nreturn z"
+    assert optimized(in_loop, [copies.run]) == expected(in_loop)
+
+
+def test_copies_drop_a_copy_whose_readers_were_all_renamed():
+    produced = optimized("_t1 = a\n_t2 = _t1\nz = _t2 * _t1\nreturn z", [copies.run])
+    assert produced == expected("z = a * a\nreturn z")

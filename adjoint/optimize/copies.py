@@ -1,11 +1,13 @@
-"""Copies of temporaries: `t = y; ...; z = f(t)` becomes `t = y; ...; z = f(y)` (dce then drops t).
+"""Copies of temporaries: `t = y; ...; z = f(t)` becomes `z = f(y)`.
 
 From a copy `t = y` of the compiler's temporary t, loads of t in the simple statements after
 it are renamed to y, up to the first statement that assigns t or y (renamed too, as it reads
 before it assigns) or the first compound statement or return that reads or assigns either
 (not renamed). Where the names of copies are read and assigned is indexed once per block (from
 the kept statement facts), so each copy costs the statements it renames, not the length of the
-block.
+block. A copy whose temporary is then loaded nowhere in the function is dropped here, not left
+to dce: a load of y in a dead copy would keep inline from moving y's value to its one real use
+until a round later.
 
 Before::
 
@@ -16,7 +18,6 @@ Before::
 
 After::
 
-    _t1 = a
     _t2 = a * b
     da = a + _t2
     return da
@@ -24,7 +25,7 @@ After::
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Dict, List
 
 import gast
@@ -40,11 +41,11 @@ class _Rename(nodes.Transformer):
     def __init__(self, old: str, new: str):
         self.old = old
         self.new = new
-        self.changed = False
+        self.renamed = 0
 
     def visit_Name(self, node):
         if node.id == self.old and isinstance(node.ctx, gast.Load):
-            self.changed = True
+            self.renamed += 1
             return nodes.name(self.new)
         return node
 
@@ -65,8 +66,9 @@ class _Block:
     copies; renaming makes a later copy's source an earlier copy's): the index holds them alone,
     and a block without a copy is not indexed at all."""
 
-    def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts, facts: Facts):
+    def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts, facts: Facts, renamed: Counter):
         self.block = block
+        self.renamed = renamed  # name -> its loads renamed away, in the whole function
         self.tree_facts = tree_facts
         self.copies = [index for index, stmt in enumerate(block) if _is_copy(stmt, facts)]
         self.readers: Dict[str, List[int]] = defaultdict(list)  # name -> positions of statements reading it
@@ -117,8 +119,9 @@ class _Block:
             stmt.value = replacer.visit(stmt.value)
         else:
             replacer.visit(stmt)
-        if not replacer.changed:
+        if not replacer.renamed:
             return False
+        self.renamed[copy_name] += replacer.renamed
         self.tree_facts.forget(stmt)
         after = self.tree_facts.of(stmt)[0]  # what it assigns stays as it was: renaming loads leaves it
         for name in (before - after) & self.names:
@@ -128,11 +131,23 @@ class _Block:
         return True
 
 
+    def drop_unread(self, loads: Counter) -> None:
+        """Take out the copies whose temporary is loaded nowhere now (`loads`: the counts before
+        the renaming). The same list: the blocks the passes keep stay the tree's."""
+        unread = {index for index in self.copies
+                  if loads[self.block[index].targets[0].id] == self.renamed[self.block[index].targets[0].id]}
+        if unread:
+            self.block[:] = [stmt for index, stmt in enumerate(self.block) if index not in unread]
+
+
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
-    """Rename loads of copied temporaries to what they copy."""
-    changed = False
+    """Rename loads of copied temporaries to what they copy, and drop the copies left unread."""
+    loads = facts.unchanged.counts(tree)[0]  # as the tree is before this pass changes it
+    renamed: Counter = Counter()
     tree_facts = facts.unchanged.statements()
-    for block in facts.unchanged.blocks(tree):
-        changed = _Block(block, tree_facts, facts).propagate() or changed
-    return changed
+    renaming = [_Block(block, tree_facts, facts, renamed) for block in facts.unchanged.blocks(tree)]
+    changed = [block for block in renaming if block.propagate()]
+    for block in changed:
+        block.drop_unread(loads)
+    return bool(changed)
