@@ -109,8 +109,16 @@ class ReverseAD:
             target = nodes.assigned_name(stmt)
             if target is not None and self.ctx.activity.is_active(target):
                 self.ctx.adjoint(target)  # named here, as the reset would have been
-                code[stmt] = list(code.get(stmt, [])) + [_RESET]
+                if self._reset_read(target):
+                    code[stmt] = list(code.get(stmt, [])) + [_RESET]
         return code
+
+    def _reset_read(self, target: str) -> bool:
+        """Whether the `d<target> = 0.0` after the adjoint of target's assignment may be read: not
+        when that assignment is target's only one (a parameter's counts as one) outside loops, as
+        nothing the backward sweep runs after it reads or accumulates into d<target>."""
+        sites = self.ctx.sites
+        return sites.counts.get(target, 0) != 1 or target in sites.in_loop
 
     # ----- blocks and statements -----------------------------------------------------
 
@@ -149,7 +157,9 @@ class ReverseAD:
                 restore_residuals = [self.ctx.pop_into(nodes.name(residuals, store=True), stmt)]
         target = nodes.assigned_name(stmt)
         if target is not None and self.ctx.activity.is_active(target):
-            adjoint.append(nodes.assign(self.ctx.adjoint(target), nodes.constant(ZERO)))
+            name = self.ctx.adjoint(target)
+            if self._reset_read(target):
+                adjoint.append(nodes.assign(name, nodes.constant(ZERO)))
         if self.recomputed.restores_first(stmt):
             adjoint[:0] = self._restore(stmt)  # what it recomputes reads the value before this statement
         else:
