@@ -123,3 +123,29 @@ def test_kept_blocks_are_the_blocks_of_the_tree(monkeypatch):
         for mode in MODES:
             adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
     assert asked["blocks"] > 1000
+
+
+def test_kept_counts_are_the_counts_of_the_tree(monkeypatch):
+    """The counts of names kept from one pass to the next (through the passes that keep them up
+    to date as they change the tree: inline, copies) are those of the tree as it is, whenever a
+    pass asks for them, over the catalogue in every mode."""
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
+    plain_counts = statements.Unchanged.counts
+    asked = {"kept": 0}
+
+    def counts(self, tree):
+        kept = self._counts is not None
+        loads, stores = plain_counts(self, tree)
+        if kept:
+            fresh_loads, fresh_stores = statements.counts(tree)
+            assert +loads == fresh_loads and +stores == fresh_stores  # (+: without the names counted 0)
+            asked["kept"] += 1
+        return loads, stores
+
+    monkeypatch.setattr(statements.Unchanged, "counts", counts)
+    for case in CASES:
+        args = case.make_args(np.random.default_rng(0))
+        for mode in MODES:
+            adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
+    assert asked["kept"] > 100

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import gast
 
@@ -66,9 +66,9 @@ class _Block:
     copies; renaming makes a later copy's source an earlier copy's): the index holds them alone,
     and a block without a copy is not indexed at all."""
 
-    def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts, facts: Facts, renamed: Counter):
+    def __init__(self, block: List[gast.stmt], tree_facts: TreeFacts, facts: Facts, counts: Tuple[Counter, Counter]):
         self.block = block
-        self.renamed = renamed  # name -> its loads renamed away, in the whole function
+        self.loads, self.stores = counts  # the kept counts of the whole function, kept up to date
         self.tree_facts = tree_facts
         self.copies = [index for index, stmt in enumerate(block) if _is_copy(stmt, facts)]
         self.readers: Dict[str, List[int]] = defaultdict(list)  # name -> positions of statements reading it
@@ -121,7 +121,8 @@ class _Block:
             replacer.visit(stmt)
         if not replacer.renamed:
             return False
-        self.renamed[copy_name] += replacer.renamed
+        self.loads[copy_name] -= replacer.renamed
+        self.loads[source] += replacer.renamed
         self.tree_facts.forget(stmt)
         after = self.tree_facts.of(stmt)[0]  # what it assigns stays as it was: renaming loads leaves it
         for name in (before - after) & self.names:
@@ -131,23 +132,24 @@ class _Block:
         return True
 
 
-    def drop_unread(self, loads: Counter) -> None:
-        """Take out the copies whose temporary is loaded nowhere now (`loads`: the counts before
-        the renaming). The same list: the blocks the passes keep stay the tree's."""
-        unread = {index for index in self.copies
-                  if loads[self.block[index].targets[0].id] == self.renamed[self.block[index].targets[0].id]}
+    def drop_unread(self) -> None:
+        """Take out the copies whose temporary is loaded nowhere now. The same list: the blocks the
+        passes keep stay the tree's."""
+        unread = {index for index in self.copies if self.loads[self.block[index].targets[0].id] == 0}
+        for index in unread:
+            self.loads[self.block[index].value.id] -= 1
+            self.stores[self.block[index].targets[0].id] -= 1
         if unread:
             self.block[:] = [stmt for index, stmt in enumerate(self.block) if index not in unread]
 
 
-@reports_changes
+@reports_changes(keeps_counts=True)
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Rename loads of copied temporaries to what they copy, and drop the copies left unread."""
-    loads = facts.unchanged.counts(tree)[0]  # as the tree is before this pass changes it
-    renamed: Counter = Counter()
+    counts = facts.unchanged.counts(tree)
     tree_facts = facts.unchanged.statements()
-    renaming = [_Block(block, tree_facts, facts, renamed) for block in facts.unchanged.blocks(tree)]
+    renaming = [_Block(block, tree_facts, facts, counts) for block in facts.unchanged.blocks(tree)]
     changed = [block for block in renaming if block.propagate()]
     for block in changed:
-        block.drop_unread(loads)
+        block.drop_unread()
     return bool(changed)

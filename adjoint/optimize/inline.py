@@ -186,7 +186,7 @@ def _counted_alike(kept: tuple, loads: Counter, stores: Counter) -> bool:
     return all(loads[name] == loaded and stores[name] == stored for name, loaded, stored in kept)
 
 
-@reports_changes
+@reports_changes(keeps_counts=True)
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Inline every single-use temporary that may move to its use. A value moves along its block no
     further than the first statement that is not simple (into its header at most), so each stretch

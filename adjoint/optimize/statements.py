@@ -340,7 +340,8 @@ class Unchanged:
     (`statements`, kept up to date by `TreeFacts.forget`); until a pass reports a change
     (`changed`) the counts of names: a pass that reports none has left the tree as it was, so a
     later pass finds the answers it would compute itself. A pass that changes the tree may change
-    the counts while it runs (inlining moves loads); they are dropped after it. The blocks are
+    the counts while it runs (inlining moves loads); they are dropped after it, unless it kept
+    them up to date (`reports_changes(keeps_counts=True)`: inline, copies). The blocks are
     kept until a pass reports it reshaped them (`reshaped`): the other passes change expressions,
     or remove simple statements from a block that keeps a statement after them, so the tree holds
     the same statement lists, in the same order."""
@@ -389,13 +390,17 @@ class Unchanged:
         return [stmt for block in self.blocks(tree) for stmt in block]
 
 
-def reports_changes(run: Callable) -> Callable:
+def reports_changes(run: Optional[Callable] = None, *, keeps_counts: bool = False) -> Callable:
     """A pass's `run(tree, facts) -> changed`: when it changes the tree, the answers `Unchanged`
-    kept are dropped, however the passes are called."""
+    kept are dropped, however the passes are called; but the counts of names, for a pass that
+    `keeps_counts` (updates the kept counts as it changes the tree)."""
+    if run is None:
+        return functools.partial(reports_changes, keeps_counts=keeps_counts)
+
     @functools.wraps(run)
     def run_pass(tree: gast.FunctionDef, facts) -> bool:
         changed = run(tree, facts)
-        if changed:
+        if changed and not keeps_counts:
             facts.unchanged.changed()
         return changed
     return run_pass
