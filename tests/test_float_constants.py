@@ -53,4 +53,4 @@ def test_an_int_cotangent_or_tangent_gives_a_float_derivative():
 def test_int_factors_of_what_may_be_an_int_stay_ints():
     source = adjoint.source(cases.negative_powers, mode="vjp", args=(2.0,))
     assert "* -2 *" in source  # d * -2: the cotangent d may be an int
-    assert "* -1.0 *" in source  # 3.0 * d * -1: floating
+    assert "-(3.0 * d_t4) *" in source  # 3.0 * d * -1: floating, and -1.0 times it is its negation

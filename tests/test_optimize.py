@@ -94,3 +94,23 @@ def test_copies_keep_a_copy_still_read_elsewhere():
 def test_copies_drop_a_copy_whose_readers_were_all_renamed():
     produced = optimized("_t1 = a\n_t2 = _t1\nz = _t2 * _t1\nreturn z", [copies.run])
     assert produced == expected("z = a * a\nreturn z")
+
+
+def test_fold_takes_out_a_math_call_of_constants_that_is_a_whole_number():
+    # math.log's rule with its default base: the logarithm of e is 1.0, and the factor goes
+    produced = optimized("dx = dy / (x * math.log(math.e))\nreturn dx", [fold.run])
+    assert produced == expected("dx = dy / x\nreturn dx")
+    for kept in ("dx = dy / (x * math.log(2.0))", "dx = dy * math.exp(1.0)", "dx = dy * math.log(0.0)"):
+        assert optimized(kept + "\nreturn dx", [fold.run]) == expected(kept + "\nreturn dx")
+
+
+def test_fold_writes_a_product_with_minus_one_as_a_negation_where_it_keeps_the_type():
+    produced = optimized("dx = -1.0 * (dy / a) / a\nreturn dx", [fold.run])
+    assert produced == expected("dx = -(dy / a) / a\nreturn dx")
+    kept = "dx = -1.0 * (n > 0)\nreturn dx"  # a bool times -1.0 is a float, its negation an int
+    assert "op=Mult()" in optimized(kept, [fold.run])
+
+
+def test_fold_writes_an_int_factor_of_a_quotient_as_a_float():
+    produced = optimized("dx = dy / dz * 2\nreturn dx", [fold.run])  # adjoints: numbers or arrays
+    assert produced == expected("dx = dy / dz * 2.0\nreturn dx")

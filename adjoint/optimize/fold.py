@@ -12,6 +12,7 @@ After::
 """
 from __future__ import annotations
 
+import math
 import operator
 
 import gast
@@ -123,6 +124,10 @@ class _Fold(nodes.Transformer):
             return right
         if _is(left, 0) or _is(right, 0):
             return nodes.constant(0.0)
+        if op is gast.Mult and _is(left, -1) and self._keeps_type(right, left):
+            return gast.UnaryOp(op=gast.USub(), operand=right)  # the same number, one operation fewer
+        if op is gast.Mult and _is(right, -1) and self._keeps_type(left, right):
+            return gast.UnaryOp(op=gast.USub(), operand=left)
         if op is gast.Mult and _exact_integer(right) and self._floating(left):
             return nodes.binop(left, op(), nodes.constant(float(right.value)))
         if op is gast.Mult and _exact_integer(left) and self._floating(right):
@@ -132,8 +137,9 @@ class _Fold(nodes.Transformer):
     def _floating(self, node) -> bool:
         """Surely a floating value (a float, a floating NumPy number or array, a complex number),
         so that `node * 4` and `node * 4.0` are the same number: + - * / and unary - of numbers,
-        adjoints and number constants, with a float constant among them (which makes it floating:
-        an int, a NumPy integer or an integer array meeting a float gives a float). A float times
+        adjoints and number constants, with a quotient or a float constant among them (which makes
+        it floating: an int, a NumPy integer or an integer array meeting a float gives a float, and
+        a true quotient is never an integer). A float times
         an int multiplies by the int made a float, exactly, as `* 4.0` does, but with no
         specialized bytecode for it."""
         floating = False
@@ -149,6 +155,7 @@ class _Fold(nodes.Transformer):
             elif isinstance(inner, gast.BinOp):
                 if not isinstance(inner.op, (gast.Add, gast.Sub, gast.Mult, gast.Div)):
                     return False
+                floating = floating or isinstance(inner.op, gast.Div)
             elif isinstance(inner, gast.UnaryOp):
                 if not isinstance(inner.op, gast.USub):
                     return False
@@ -207,14 +214,46 @@ class _Fold(nodes.Transformer):
             return self._replace(nodes.constant(0.0))
         if self.annihilate and self.facts.is_bilinear(func) and any(_is(arg, 0) for arg in node.args[:2]):
             return self._replace(nodes.constant(0.0))
+        whole = self._whole_math_value(node)
+        if whole is not None:
+            return self._replace(nodes.constant(whole))
         if self._is_helper(func, runtime.unbroadcast) and len(node.args) == 2 and not node.keywords:
             g, x = node.args
             if isinstance(g, gast.Name) and isinstance(x, gast.Name) and g.id == x.id:
                 return self._replace(g)  # unbroadcast(x, x): x has its own shape
         return node
 
+    def _whole_math_value(self, call):
+        """The value of a `math` function of constants, when it is a whole number: the
+        `math.log(math.e)` a rule's default base leaves (1.0, which `x * 1.0` then drops). The call
+        gives the same float wherever it runs; other values keep their readable spelling."""
+        func = call.func
+        if call.keywords or not (isinstance(func, gast.Attribute) and self._is_math(func.value)):
+            return None
+        if func.attr not in _WHOLE_VALUED or not all(map(self._math_constant, call.args)):
+            return None
+        try:
+            value = getattr(math, func.attr)(*[self._math_constant(arg) for arg in call.args])
+        except (ValueError, OverflowError):
+            return None
+        return value if value.is_integer() else None
+
+    def _math_constant(self, node):
+        """The float a number constant or `math.e`, `math.pi`, `math.tau` stands for, else None."""
+        if _number(node):
+            return float(node.value)
+        if isinstance(node, gast.Attribute) and node.attr in ("e", "pi", "tau") and self._is_math(node.value):
+            return getattr(math, node.attr)
+        return None
+
+    def _is_math(self, node) -> bool:
+        return isinstance(node, gast.Name) and self.facts.resolve(node.id) is math
+
     def _is_helper(self, func, helper) -> bool:
         return isinstance(func, gast.Name) and self.facts.resolve(func.id) is helper
+
+
+_WHOLE_VALUED = frozenset({"log", "log2", "log10", "exp", "sqrt"})  # pure functions of floats
 
 
 def _same(left, right) -> bool:
