@@ -48,10 +48,7 @@ def _found(summary: statements.Summary) -> tuple:
 
 
 def test_kept_statement_facts_hold_over_the_catalogue(checked_facts):
-    for case in CASES:
-        args = case.make_args(np.random.default_rng(0))
-        for mode in MODES:
-            adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
+    _generate_catalogue()
     assert checked_facts["kept"] > 1000
 
 
@@ -70,6 +67,13 @@ def test_kept_statement_facts_hold_on_long_functions(checked_facts, tmp_path, ki
                    args=(0.3, -0.7, 1.1, 0.5) if kind == "scalar" else
                    (np.ones((8, 8)) * 0.1, np.ones(8) * 0.1, np.ones((4, 8))))
     assert checked_facts["kept"] > 100
+
+
+def _generate_catalogue() -> None:
+    for case in CASES:
+        args = case.make_args(np.random.default_rng(0))
+        for mode in MODES:
+            adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
 
 
 def _sources(requests) -> list:
@@ -118,10 +122,7 @@ def test_kept_blocks_are_the_blocks_of_the_tree(monkeypatch):
         return kept
 
     monkeypatch.setattr(statements.Unchanged, "blocks", blocks)
-    for case in CASES:
-        args = case.make_args(np.random.default_rng(0))
-        for mode in MODES:
-            adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
+    _generate_catalogue()
     assert asked["blocks"] > 1000
 
 
@@ -144,8 +145,5 @@ def test_kept_counts_are_the_counts_of_the_tree(monkeypatch):
         return loads, stores
 
     monkeypatch.setattr(statements.Unchanged, "counts", counts)
-    for case in CASES:
-        args = case.make_args(np.random.default_rng(0))
-        for mode in MODES:
-            adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
+    _generate_catalogue()
     assert asked["kept"] > 100
