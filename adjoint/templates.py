@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
+import linecache
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import AbstractSet, Any, Callable, Dict, List, Optional, Sequence, T
 import gast
 
 from adjoint import nodes
-from adjoint.errors import AdjointError
+from adjoint.errors import AdjointError, Location
 from adjoint.frontend.conversion import to_gast
 from adjoint.frontend.source_lines import source_lines
 
@@ -144,7 +145,8 @@ def parse_template(rule: Callable) -> Template:
     if RESULT not in params:
         raise TemplateError(f"rule {rule.__qualname__} must take `{RESULT}` as a parameter")
     defaults = dict(zip(params[len(params) - len(arguments.defaults):], arguments.defaults))
-    body = [stmt for stmt in func_node.body if not _is_docstring(stmt)]
+    body = [_MarkerSpelledD(rule.__globals__).visit(stmt) for stmt in func_node.body if not _is_docstring(stmt)]
+    _refuse_other_uses_of_d(rule, body, params)
     local = set(params) | {n for stmt in body for n in nodes.names_stored(stmt)} | {"d"}
     globals_used = {}
     for identifier in sorted({n for stmt in body for n in nodes.names_read(stmt)} - local):
@@ -155,6 +157,51 @@ def parse_template(rule: Callable) -> Template:
         else:
             raise TemplateError(f"rule {rule.__qualname__} reads unknown name {identifier!r}")
     return Template(rule, params, defaults, body, globals_used, _definition(source, func_node.lineno))
+
+
+class _MarkerSpelledD(nodes.Transformer):
+    """The derivative marker under another spelling (`adjoint.d`, `from adjoint import d as D`),
+    written `d`: what the rule's globals make of the name or attribute is what counts."""
+
+    def __init__(self, rule_globals: Dict[str, Any]):
+        self.rule_globals = rule_globals
+
+    def visit_Name(self, node):
+        return nodes.name("d") if node.id != "d" and self.rule_globals.get(node.id) is d else node
+
+    def visit_Attribute(self, node):
+        return nodes.name("d") if self._value(node) is d else self.generic_visit(node)
+
+    def _value(self, node):
+        """What a dotted name of the rule's globals holds (None where it is not one)."""
+        if isinstance(node, gast.Name):
+            return self.rule_globals.get(node.id, getattr(builtins, node.id, None))
+        if isinstance(node, gast.Attribute):
+            owner = self._value(node.value)
+            return getattr(owner, node.attr, None) if owner is not None else None
+        return None
+
+
+def _refuse_other_uses_of_d(rule: Callable, body: List[gast.stmt], params: List[str]) -> None:
+    """`d` only as `d[p]` of a parameter p, and at least one `d[p] = ...`: anything else would be
+    a rule that silently gives no derivative (the derivative of a parameter it never names is 0)."""
+    derivatives = [node for stmt in body for node in nodes.walk(stmt) if is_derivative(node)]
+    uses = [node for stmt in body for node in nodes.walk(stmt) if isinstance(node, gast.Name) and node.id == "d"]
+    if len(uses) != len(derivatives) or any(node.slice.id not in params for node in derivatives):
+        raise TemplateError(f"this rule uses `d` otherwise than as `d[p]`, p one of its parameters "
+                            f"({', '.join(params)})", _rule_location(rule))
+    if not any(isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]) for stmt in body):
+        raise TemplateError("this rule assigns no derivative `d[p] = ...`; declare a function without one "
+                            "with adjoint.non_differentiable", _rule_location(rule))
+
+
+def _rule_location(rule: Callable) -> Optional[Location]:
+    """The rule's `def` line."""
+    code = getattr(rule, "__code__", None)
+    if code is None:
+        return None
+    line = linecache.getline(code.co_filename, code.co_firstlineno)
+    return Location(code.co_filename, code.co_firstlineno, len(line) - len(line.lstrip()), None, line)
 
 
 def _is_docstring(stmt: gast.stmt) -> bool:

@@ -1,0 +1,119 @@
+"""A user's rule template may name the derivative marker however its module imports it
+(`adjoint.d`, an alias of the module, `from adjoint import d as D`); a template that uses `d`
+otherwise, or assigns no derivative at all, is refused when it is first used: before, such a
+rule silently gave a derivative of zero."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import adjoint
+import adjoint as ad
+from adjoint import d as D
+
+X = np.array([0.3, -0.7, 1.1])
+
+
+def cube(x):
+    return x * x * x
+
+
+def quartic(x):
+    return x * x * x * x
+
+
+def fifth(x):
+    return x * x * x * x * x
+
+
+@adjoint.register_adjoint(cube)
+def _(result, x):
+    adjoint.d[x] = 3.0 * x * x * adjoint.d[result]
+
+
+@adjoint.register_tangent(cube)
+def _(result, x):
+    adjoint.d[result] = 3.0 * x * x * adjoint.d[x]
+
+
+@adjoint.register_adjoint(quartic)
+def _(result, x):
+    ad.d[x] = 4.0 * x * x * x * ad.d[result]
+
+
+@adjoint.register_adjoint(fifth)
+def _(result, x):
+    D[x] = 5.0 * x ** 4 * D[result]
+
+
+def central_difference(f, x, eps=1e-6):
+    grad = np.zeros_like(x)
+    for k in range(x.size):
+        step = np.zeros_like(x)
+        step[k] = eps
+        grad[k] = (f(x + step) - f(x - step)) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize("power, func", [(3, cube), (4, quartic), (5, fifth)])
+def test_the_marker_under_another_spelling_gives_the_derivative(power, func):
+    def total(x):
+        return np.sum(func(x) * 2.0)
+    expected = 2.0 * power * X ** (power - 1)
+    np.testing.assert_allclose(adjoint.grad(total)(X), expected, rtol=1e-12)
+    np.testing.assert_allclose(central_difference(total, X), expected, rtol=1e-6)
+
+
+def test_the_tangent_under_another_spelling():
+    def total(x):
+        return np.sum(cube(x))
+    value, tangent = adjoint.jvp(total)(X, np.ones(3))
+    assert value == pytest.approx(np.sum(X ** 3))
+    assert tangent == pytest.approx(np.sum(3.0 * X ** 2))
+
+
+def shifted(x):
+    return x + 1.0
+
+
+def nothing(x):
+    return x * 2.0
+
+
+def stranger(x):
+    return x * 3.0
+
+
+@adjoint.register_adjoint(shifted)
+def _(result, x):
+    d_of_sum = adjoint.d[result] + adjoint.d[result]
+    adjoint.d[x] = d_of_sum * 0.5 + adjoint.d  # `d` as a value
+
+
+@adjoint.register_adjoint(nothing)
+def _(result, x):
+    scale = 2.0 * x  # noqa: F841  (a rule that computes and assigns no derivative)
+
+
+@adjoint.register_adjoint(stranger)
+def _(result, x):
+    adjoint.d[y] = 3.0 * adjoint.d[result]  # noqa: F821  (no parameter y)
+
+
+@pytest.mark.parametrize("func, message", [
+    (shifted, "otherwise than as `d[p]`"), (nothing, "assigns no derivative"), (stranger, "otherwise than as `d[p]`"),
+])
+def test_a_rule_that_would_give_no_derivative_is_refused(func, message):
+    def total(x):
+        return np.sum(func(x))
+    with pytest.raises(adjoint.AdjointError, match=re.escape(message)) as error:
+        adjoint.grad(total)(X)
+    assert error.value.filename == __file__ and error.value.lineno == _rule_line(func)
+
+
+def _rule_line(func) -> int:
+    """The line of the `def` of the rule registered for func."""
+    from adjoint.rules.table import ADJOINTS
+    return ADJOINTS._rules[func].__code__.co_firstlineno
