@@ -44,9 +44,8 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
     """Parameter names for `wrt`, and whether the caller asked for a tuple."""
     if not inspect.isfunction(unwrap(func)):
         what = "not a Python function defined with `def`" if callable(func) else "not callable"
-        raise SourceUnavailableError(
-            f"{func!r} is {what}; adjoint differentiates source code (a builtin or NumPy function "
-            "is differentiated where a Python function calls it)")
+        raise SourceUnavailableError(f"{func!r} is {what}; adjoint differentiates source code (a builtin or "
+                                     "NumPy function is differentiated where a Python function calls it)")
     names = parameter_names(func)
     many = isinstance(wrt, (tuple, list))
     resolved = []
@@ -331,6 +330,7 @@ def transformation(transform):
         func = as_function(func)
         return Derived(transform(func, *args, **kwargs), (wrapper, func, args, kwargs))
 
+    wrapper.__adjoint_transformation__ = transform.__name__  # normalize/derived_calls.py
     return wrapper
 
 

@@ -153,8 +153,8 @@ def describe_reference(value: Any):
         return "missing", ""
     if isinstance(value, types.ModuleType):
         return "module", value.__name__
-    if getattr(value, "__adjoint_generated__", None) is not None:
-        raise NotCacheable("the function calls a derived function")
+    if getattr(value, "__adjoint_generated__", None) is not None or hasattr(value, "__adjoint_transformation__"):
+        raise NotCacheable("the function calls a derived function, or takes a derivative inside it")
     if is_frozen_distribution(getattr(value, "__self__", value) if inspect.ismethod(value) else value):
         # The derivative is generated for the family and the form of its parameters, and must follow the name
         # to another object: a dependency a cache entry does not keep.
