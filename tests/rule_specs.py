@@ -431,6 +431,13 @@ CONSTRUCTION = [
     call(np.copy, "x0.copy()", (((3,),),), peer=False),
     call(np.full, "np.full((2, 3), x0)", ((S,), ((),))), call(np.full, "np.full((2, 3), x0)", (((3,),),), peer=False),
     call(np.full_like, "np.full_like(np.zeros((2, 3)), x0)", ((S,), ((),), ((3,),)), peer=False),
+    call(np.linspace, "np.linspace(x0, x1, 5)", ((S, S),), nargs=2),
+    call(np.linspace, "np.linspace(x0, x1, 4, endpoint=False, axis=-1)", (((3,), (3,)), ((), (3,))), nargs=2,
+         peer=False, id="linspace[axis]"),
+    call(np.linspace, "np.linspace(x0, x1, 6, retstep=True)[1] * x0", ((S, S),), nargs=2, peer=False,
+         id="linspace[retstep]"),
+    call(np.arange, "np.arange(x0, x0 + 2.5, x1)", ((S, S),), nargs=2, domain=(normal, uniform(0.65, 0.8)),
+         peer=False),
 ]
 
 # NumPy 2 names, when NumPy has them.

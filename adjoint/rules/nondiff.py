@@ -13,7 +13,7 @@ non_differentiable(
     math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
     np.shape, np.ndim, np.size, np.argmax, np.argmin, np.argsort, np.sign, np.floor, np.ceil,
     np.round, np.rint, np.trunc, np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like,
-    np.empty_like, np.arange, np.linspace, np.eye, np.identity, np.isnan, np.isinf, np.isfinite,
+    np.empty_like, np.eye, np.identity, np.isnan, np.isinf, np.isfinite,
     np.greater, np.less, np.equal, np.not_equal, np.greater_equal, np.less_equal,
     np.logical_and, np.logical_or, np.logical_not, np.any, np.all, np.nonzero, np.count_nonzero,
     stop_gradient, field_index, dict_keys, enter_context, exit_context,

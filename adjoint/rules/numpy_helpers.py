@@ -11,11 +11,12 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint, cumsum_adjoint, diag_adjoint,
+    add_adjoints, arange_adjoint, arange_tangent, cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint, cumsum_adjoint, diag_adjoint,
     diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward, einsum_adjoint_tangent,
     einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint, extremum_tangent, float_cast,
     gradient_adjoint, gradient_along, gradient_like, gradient_spacing_adjoint, gradient_spacing_tangent,
-    joined_adjoint, kron_adjoint, kron_adjoint_backward, norm_adjoint, norm_hessian_form,
+    joined_adjoint, kron_adjoint, kron_adjoint_backward, linspace_adjoint, linspace_end_tangent, linspace_tangent,
+    norm_adjoint, norm_hessian_form,
     norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, prod_others_adjoint, prod_others_tangent,
     promoted_join, repeat_adjoint,
     reshape_like, sinc_derivative, solve_adjoint_a, solve_adjoint_b, solve_adjoint_solution, solve_tangent,
@@ -270,6 +271,59 @@ def _(result, dx, x, axis=-1):
 @register_tangent(runtime.sort_tangent)
 def _(result, dx, x, axis=-1):
     d[result] = sort_tangent(d[dx], x, axis)
+
+
+# Evenly spaced samples are linear in their ends and their step.
+@register_adjoint(runtime.linspace_adjoint)
+def _(result, g, samples, end, num, endpoint, retstep, dtype, axis, of_stop):
+    d[g] = linspace_end_tangent(d[result], samples, num, endpoint, retstep, axis, of_stop)
+
+
+@register_tangent(runtime.linspace_adjoint)
+def _(result, g, samples, end, num, endpoint, retstep, dtype, axis, of_stop):
+    d[result] = linspace_adjoint(d[g], samples, end, num, endpoint, retstep, dtype, axis, of_stop)
+
+
+@register_adjoint(runtime.linspace_end_tangent)
+def _(result, r, samples, num, endpoint, retstep, axis, of_stop):
+    d[r] = linspace_adjoint(d[result], samples, r, num, endpoint, retstep, None, axis, of_stop)
+
+
+@register_tangent(runtime.linspace_end_tangent)
+def _(result, r, samples, num, endpoint, retstep, axis, of_stop):
+    d[result] = linspace_end_tangent(d[r], samples, num, endpoint, retstep, axis, of_stop)
+
+
+@register_adjoint(runtime.linspace_tangent)
+def _(result, d_start, d_stop, num, endpoint, retstep, dtype, axis):
+    d[d_start] = linspace_adjoint(d[result], result, d_start, num, endpoint, retstep, dtype, axis, False)
+    d[d_stop] = linspace_adjoint(d[result], result, d_stop, num, endpoint, retstep, dtype, axis, True)
+
+
+@register_tangent(runtime.linspace_tangent)
+def _(result, d_start, d_stop, num, endpoint, retstep, dtype, axis):
+    d[result] = linspace_tangent(d[d_start], d[d_stop], num, endpoint, retstep, dtype, axis)
+
+
+@register_adjoint(runtime.arange_adjoint)
+def _(result, g, samples, stop, of_step):
+    d[g] = arange_tangent(d[result] * (not of_step), d[result] * of_step, samples, stop)
+
+
+@register_tangent(runtime.arange_adjoint)
+def _(result, g, samples, stop, of_step):
+    d[result] = arange_adjoint(d[g], samples, stop, of_step)
+
+
+@register_adjoint(runtime.arange_tangent)
+def _(result, d_start, d_step, samples, stop):
+    d[d_start] = arange_adjoint(d[result], samples, stop, False)
+    d[d_step] = arange_adjoint(d[result], samples, stop, True)
+
+
+@register_tangent(runtime.arange_tangent)
+def _(result, d_start, d_step, samples, stop):
+    d[result] = arange_tangent(d[d_start], d[d_step], samples, stop)
 
 
 # ----- Moving elements: the transpose of each helper is the NumPy function it undoes -------------

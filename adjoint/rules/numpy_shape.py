@@ -8,9 +8,9 @@ import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, column, concatenate_adjoint, joined_adjoint, repeat_adjoint, reshape_like, sort_adjoint,
-    sort_tangent, split_adjoint, stack_adjoint, take_adjoint, tangent_like, tile_adjoint, transpose_adjoint,
-    unbroadcast,
+    add_adjoints, arange_adjoint, arange_tangent, column, concatenate_adjoint, joined_adjoint, linspace_adjoint,
+    linspace_tangent, repeat_adjoint, reshape_like, sort_adjoint, sort_tangent, split_adjoint, stack_adjoint,
+    take_adjoint, tangent_like, tile_adjoint, transpose_adjoint, unbroadcast,
 )
 from adjoint.templates import d
 
@@ -55,6 +55,28 @@ def _(result, x, fill_value, dtype=None):
 @register_tangent(np.full_like)
 def _(result, x, fill_value, dtype=None):
     d[result] = np.full_like(result, d[fill_value])
+
+
+@register_adjoint(np.linspace)
+def _(result, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    d[start] = linspace_adjoint(d[result], result, start, num, endpoint, retstep, dtype, axis, False)
+    d[stop] = linspace_adjoint(d[result], result, stop, num, endpoint, retstep, dtype, axis, True)
+
+
+@register_tangent(np.linspace)
+def _(result, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    d[result] = linspace_tangent(d[start], d[stop], num, endpoint, retstep, dtype, axis)
+
+
+@register_adjoint(np.arange)
+def _(result, start, stop=None, step=None, dtype=None):
+    d[start] = arange_adjoint(d[result], result, stop, False)
+    d[step] = arange_adjoint(d[result], result, stop, True)
+
+
+@register_tangent(np.arange)
+def _(result, start, stop=None, step=None, dtype=None):
+    d[result] = arange_tangent(d[start], d[step], result, stop)
 
 
 # ----- Reshaping ----------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 One module a concern, in reading order: `refusals` (what a derived function raises at run
 time), `containers` (dicts and dataclasses: keys, fields), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
-`gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules` and
-`linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
+`gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules`, `ranges`
+(np.linspace, np.arange) and `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
 `checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
 np.linalg's decompositions and of NumPy's statistics functions), `scalars` (of `math` and of
 max and min over a sequence), `scipy_rules` (helpers of the SciPy rules; it imports
@@ -24,6 +24,7 @@ from adjoint.runtime import (
     gradients,
     linalg,
     numpy_rules,
+    ranges,
     refusals,
     scalars,
     scipy_rules,
@@ -39,6 +40,7 @@ from adjoint.runtime.gradients import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
 from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
 from adjoint.runtime.products import *  # noqa: F401,F403
+from adjoint.runtime.ranges import *  # noqa: F401,F403
 from adjoint.runtime.refusals import *  # noqa: F401,F403
 from adjoint.runtime.scalars import *  # noqa: F401,F403
 from adjoint.runtime.scipy_rules import *  # noqa: F401,F403
@@ -47,8 +49,8 @@ from adjoint.runtime.spectral import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, containers, adjoints, gradients, numpy_rules, linalg, second_order, checkpointing, decompositions,
-    statistics, scalars, scipy_rules, spectral,
+    refusals, containers, adjoints, gradients, numpy_rules, ranges, linalg, second_order, checkpointing,
+    decompositions, statistics, scalars, scipy_rules, spectral,
 )
 
 

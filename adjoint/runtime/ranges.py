@@ -1,0 +1,77 @@
+"""Helpers of the rules of np.linspace and np.arange: evenly spaced samples, which move with
+their ends and their step (the number of samples is a constant of the derivative)."""
+from __future__ import annotations
+
+import numpy as np
+
+from adjoint.runtime.adjoints import unbroadcast
+from adjoint.runtime.refusals import Refused
+
+
+def _floating_or_refuse(dtype) -> None:
+    if dtype is not None and not np.issubdtype(dtype, np.inexact):
+        raise Refused(f"the derivative of evenly spaced samples of dtype {np.dtype(dtype)} is not supported: "
+                      "rounded samples are piecewise constant in their ends")
+
+
+def linspace_weights(num, endpoint):
+    """How far along each sample of np.linspace(start, stop, num, endpoint) is: k / (num - 1),
+    or k / num without the endpoint (the last sample is stop itself, weight 1)."""
+    div = num - 1 if endpoint else num
+    return np.arange(num) / div if div > 0 else np.zeros(num)
+
+
+def _end_weights(num, endpoint, of_stop):
+    weights = linspace_weights(num, endpoint)
+    return weights if of_stop else 1.0 - weights
+
+
+def linspace_adjoint(g, result, end, num, endpoint, retstep, dtype, axis, of_stop):
+    """The adjoint of np.linspace's start (of_stop False) or stop: sample k is
+    start + (stop - start) * w_k along `axis`; with retstep the step (stop - start) / div too."""
+    _floating_or_refuse(dtype)
+    samples = result[0] if retstep else result
+    g_samples, g_step = g if retstep else (g, 0.0)
+    weights = _end_weights(num, endpoint, of_stop)
+    moved = np.moveaxis(np.broadcast_to(g_samples, np.shape(samples)), axis, 0)
+    total = np.tensordot(weights, moved, axes=1)[()]  # a NumPy scalar, not a 0-d array, for scalar ends
+    div = num - 1 if endpoint else num
+    if retstep and div > 0:
+        total = total + (g_step if of_stop else -g_step) / div
+    return unbroadcast(total, end)
+
+
+def linspace_end_tangent(r, result, num, endpoint, retstep, axis, of_stop):
+    """The tangent of np.linspace's samples (and step) when its start (of_stop False) or its
+    stop moves by r: the transpose of linspace_adjoint."""
+    samples = result[0] if retstep else result
+    moved = np.multiply.outer(_end_weights(num, endpoint, of_stop), r)
+    tangent = np.broadcast_to(np.moveaxis(moved, 0, axis), np.shape(samples))
+    if not retstep:
+        return tangent
+    div = num - 1 if endpoint else num
+    return tangent, ((r if of_stop else -r) / div if div > 0 else 0.0 * r)
+
+
+def arange_adjoint(g, result, stop, of_step):
+    """The adjoint of np.arange's start (of_step False) or step: sample k is start + k * step.
+    Called with one argument, np.arange's `start` is its stop, and the samples do not move."""
+    if not np.issubdtype(np.result_type(result), np.inexact):
+        return 0.0  # integer samples: piecewise constant in their bounds
+    g = np.broadcast_to(g, np.shape(result))
+    if of_step:
+        return np.sum(g * np.arange(np.size(result)))
+    return np.sum(g) if stop is not None else 0.0
+
+
+def arange_tangent(d_start, d_step, result, stop):
+    """The tangent of np.arange(start, stop, step): d_start + k * d_step (see arange_adjoint)."""
+    if not np.issubdtype(np.result_type(result), np.inexact):
+        return 0.0
+    return (d_start if stop is not None else 0.0) + d_step * np.arange(np.size(result))
+
+
+def linspace_tangent(d_start, d_stop, num, endpoint, retstep, dtype, axis):
+    """np.linspace is linear in its ends: the same samples of their tangents."""
+    _floating_or_refuse(dtype)
+    return np.linspace(d_start, d_stop, num, endpoint, retstep, None, axis)
