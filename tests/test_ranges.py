@@ -1,8 +1,11 @@
 """Evenly spaced samples move with their ends and their step: np.linspace's start and stop and
-np.arange's start and step carry derivatives (they were declared non-differentiable, which gave
-a derivative of zero through them, with a warning only where nothing else read the argument).
-Checked against autograd and central differences, to second order."""
+np.arange's start and step carry derivatives, and math.nextafter's value moves with x. They
+were declared non-differentiable, which gave a derivative of zero through them (with a warning
+only where nothing else read the argument). Checked against autograd and central differences,
+to second order."""
 from __future__ import annotations
+
+import math
 
 import autograd
 import autograd.numpy as anp
@@ -95,3 +98,14 @@ def rounded(a):
 def test_rounded_samples_are_refused_when_the_derivative_runs():
     with pytest.raises(adjoint.AdjointError, match="piecewise constant"):
         adjoint.grad(rounded)(7.5)
+
+
+def towards(x):
+    return math.nextafter(x * x, 10.0) * 3.0
+
+
+def test_the_next_float_moves_with_x():
+    # math.nextafter was declared non-differentiable: a derivative of zero
+    assert adjoint.grad(towards)(0.7) == pytest.approx(6.0 * 0.7, rel=1e-12)
+    assert adjoint.jvp(towards)(0.7, 1.0)[1] == pytest.approx(6.0 * 0.7, rel=1e-12)
+    assert adjoint.grad(adjoint.grad(towards))(0.7) == pytest.approx(6.0, rel=1e-12)

@@ -12,10 +12,21 @@ from adjoint.rules.table import non_differentiable, register_adjoint, register_t
 from adjoint.runtime import add_adjoints, chosen_adjoint, chosen_tangent, scalar_polygamma, sum_adjoint, sum_tangent
 
 non_differentiable(math.factorial, math.comb, math.perm, math.gcd, math.isqrt, math.isclose)
-non_differentiable(*(getattr(math, name) for name in ("lcm", "ulp", "nextafter") if hasattr(math, name)))
+non_differentiable(*(getattr(math, name) for name in ("lcm", "ulp") if hasattr(math, name)))
 # Python 3.11 added math.exp2 and math.cbrt.
 EXP2 = tuple(f for f in (getattr(math, "exp2", None),) if f is not None)
 CBRT = tuple(f for f in (getattr(math, "cbrt", None),) if f is not None)
+
+
+# The next float after x towards y moves with x (one unit in the last place away from it).
+@register_adjoint(math.nextafter)
+def _(result, x, y):
+    d[x] = d[result]
+
+
+@register_tangent(math.nextafter)
+def _(result, x, y):
+    d[result] = d[x]
 
 
 @register_adjoint(math.lgamma)
