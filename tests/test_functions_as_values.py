@@ -234,3 +234,18 @@ def test_a_specialized_function_runs_with_its_own_modules_globals():
     from adjoint.frontend.values import specialize
     made = specialize(applies, fixed=(("f", np.sin),))
     assert made(0.3, np.sin) == applies(0.3, np.sin)
+
+
+RENAMED = {
+    "cube": lambda x: np.sum(x ** 3),
+    "wave": lambda x: np.sum(np.sin(x) * x),
+}
+for _name, _func in RENAMED.items():
+    _func.__name__ = _func.__qualname__ = f"loss_{_name}"  # as functools.update_wrapper would
+
+
+def test_a_lambda_given_another_name_is_read_as_a_lambda():
+    # a lambda renamed was read as a `def`: its line (a dict entry) failed to parse, an internal SyntaxError
+    x = np.array([0.3, -0.7, 1.1])
+    np.testing.assert_allclose(adjoint.grad(RENAMED["cube"])(x), 3 * x ** 2, rtol=1e-12)
+    np.testing.assert_allclose(adjoint.grad(RENAMED["wave"])(x), np.cos(x) * x + np.sin(x), rtol=1e-12)

@@ -278,7 +278,7 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
     lifted = getattr(func, "__adjoint_tree__", None)
     if lifted is not None:
         return lifted
-    if func.__name__ == lambdas.LAMBDA_NAME:
+    if code.co_name == lambdas.LAMBDA_NAME:  # its code's name: a lambda given another __name__ is one still
         return lambdas.parse_lambda(func)
     try:
         lines, first_line, module = source_lines(func)
