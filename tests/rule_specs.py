@@ -314,6 +314,8 @@ LINALG = [
     einsum("ij,ij->i", (2, 3), (2, 3)), einsum("i,j->ij", (2,), (3,)), einsum("ij,jk,kl->il", (2, 3), (3, 2), (2, 4)),
     einsum("ijk,j->i", (2, 3, 4), (3,)), einsum("ji", (2, 3)),
     einsum("ii->", (3, 3), peer=False), einsum("ii->i", (3, 3), peer=False), einsum("ii", (3, 3), peer=False),
+    RuleSpec(np.einsum, 3, normal, (((2, 3), (3, 2), (2, 4)),), call="np.einsum('ij,jk,kl->il', x0, x1, x2, "
+             "optimize=True)", peer=False, id="einsum[optimize]"),
     einsum("ij,jj->i", (2, 3), (3, 3), peer=False), einsum("iij->ji", (3, 3, 2), peer=False),
     einsum("iji,j->", (3, 2, 3), (2,), peer=False),
     einsum("ijk,jk->ij", (2, 4, 1), (4, 3), peer=False), einsum("ij,jk->ik", (3, 1), (2, 4), peer=False),

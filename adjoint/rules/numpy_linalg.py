@@ -92,16 +92,17 @@ def _(result, x, y):
     d[result] = np.kron(d[x], y) + np.kron(x, d[y])
 
 
-# Operands of np.einsum follow the subscripts; up to three operands.
+# Operands of np.einsum follow the subscripts; up to three operands. `optimize` chooses the order
+# of the contractions, not what they compute.
 @register_adjoint(np.einsum)
-def _(result, subscripts, x, y=None, z=None):
+def _(result, subscripts, x, y=None, z=None, optimize=False):
     d[x] = einsum_adjoint(d[result], subscripts, 0, x, y, z)
     d[y] = einsum_adjoint(d[result], subscripts, 1, x, y, z)
     d[z] = einsum_adjoint(d[result], subscripts, 2, x, y, z)
 
 
 @register_tangent(np.einsum)
-def _(result, subscripts, x, y=None, z=None):
+def _(result, subscripts, x, y=None, z=None, optimize=False):
     d[result] = einsum_tangent(subscripts, (d[x], d[y], d[z]), (x, y, z))
 
 
