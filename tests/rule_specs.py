@@ -15,7 +15,7 @@ method (`x.copy()`, `+x`), or its vjp does not undo broadcasting (np.where, np.f
 np.linalg.solve with a broadcast right-hand side, np.einsum over a size-1 axis, np.cross)
 or handle the arguments (np.diagonal with an offset, norms with keepdims or ord=1/inf,
 np.einsum with a repeated index such as `ii->`). Autograd has no vjp of qr, lstsq, pinv,
-matrix_power, eigvalsh, average, median, quantile, cov, polyval, interp, trapezoid,
+matrix_power, eigvalsh, meshgrid, average, median, quantile, cov, polyval, interp, trapezoid,
 convolve and the other statistics functions.
 
 Eigenvectors and singular vectors are defined up to sign: their specs multiply each by its
@@ -438,6 +438,9 @@ CONSTRUCTION = [
          peer=False, id="linspace[axis]"),
     call(np.linspace, "np.linspace(x0, x1, 6, retstep=True)[1] * x0", ((S, S),), nargs=2, peer=False,
          id="linspace[retstep]"),
+    call(np.meshgrid, "np.meshgrid(x0, x1)[0] * np.meshgrid(x0, x1)[1] ** 2", (((3,), (2,)),), nargs=2, peer=False),
+    call(np.meshgrid, "np.meshgrid(x0, x1, indexing='ij', sparse=True)[0] * np.meshgrid(x0, x1, indexing='ij')[1]",
+         (((3,), (2,)),), nargs=2, peer=False, id="meshgrid[ij]"),
     call(np.arange, "np.arange(x0, x0 + 2.5, x1)", ((S, S),), nargs=2, domain=(normal, uniform(0.65, 0.8)),
          peer=False),
 ]

@@ -1,8 +1,8 @@
 """Evenly spaced samples move with their ends and their step: np.linspace's start and stop and
 np.arange's start and step carry derivatives, and math.nextafter's value moves with x. They
 were declared non-differentiable, which gave a derivative of zero through them (with a warning
-only where nothing else read the argument). Checked against autograd and central differences,
-to second order."""
+only where nothing else read the argument). np.meshgrid's grids are their inputs' entries.
+Checked against autograd and central differences, to second order."""
 from __future__ import annotations
 
 import math
@@ -109,3 +109,21 @@ def test_the_next_float_moves_with_x():
     assert adjoint.grad(towards)(0.7) == pytest.approx(6.0 * 0.7, rel=1e-12)
     assert adjoint.jvp(towards)(0.7, 1.0)[1] == pytest.approx(6.0 * 0.7, rel=1e-12)
     assert adjoint.grad(adjoint.grad(towards))(0.7) == pytest.approx(6.0, rel=1e-12)
+
+
+def on_a_grid(x):
+    X, Y = np.meshgrid(x, x[:2] * 2.0)
+    U, V = np.meshgrid(x ** 2, x, indexing="ij", sparse=True)
+    return np.sum(np.sin(X) * Y ** 2) + np.sum(U * V * x[0])
+
+
+def test_grids_to_second_order():
+    # np.meshgrid had no rule (refused)
+    x = np.array([0.3, -0.7, 1.1])
+    v = np.array([0.2, -0.1, 0.4])
+    gradient = adjoint.grad(on_a_grid)(x)
+    steps = np.eye(3) * 1e-6
+    np.testing.assert_allclose(gradient, [(on_a_grid(x + e) - on_a_grid(x - e)) / 2e-6 for e in steps], rtol=1e-6)
+    assert adjoint.jvp(on_a_grid)(x, v)[1] == pytest.approx(gradient @ v, rel=1e-12)
+    fd = (adjoint.grad(on_a_grid)(x + 1e-6 * v) - adjoint.grad(on_a_grid)(x - 1e-6 * v)) / 2e-6
+    np.testing.assert_allclose(adjoint.hvp(on_a_grid)(x, v), fd, rtol=1e-5, atol=1e-8)

@@ -14,9 +14,9 @@ from adjoint.runtime import (
     add_adjoints, arange_adjoint, arange_tangent, cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint, cumsum_adjoint, diag_adjoint,
     diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward, einsum_adjoint_tangent,
     einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint, extremum_tangent, float_cast,
-    gradient_adjoint, gradient_along, gradient_like, gradient_spacing_adjoint, gradient_spacing_tangent,
+    gradient_adjoint, gradient_along, gradient_like, grid_spread, gradient_spacing_adjoint, gradient_spacing_tangent,
     joined_adjoint, kron_adjoint, kron_adjoint_backward, linspace_adjoint, linspace_end_tangent, linspace_tangent,
-    norm_adjoint, norm_hessian_form,
+    meshgrid_adjoint, norm_adjoint, norm_hessian_form,
     norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, prod_others_adjoint, prod_others_tangent,
     promoted_join, repeat_adjoint,
     reshape_like, sinc_derivative, solve_adjoint_a, solve_adjoint_b, solve_adjoint_solution, solve_tangent,
@@ -324,6 +324,26 @@ def _(result, d_start, d_step, samples, stop):
 @register_tangent(runtime.arange_tangent)
 def _(result, d_start, d_step, samples, stop):
     d[result] = arange_tangent(d[d_start], d[d_step], samples, stop)
+
+
+@register_adjoint(runtime.meshgrid_adjoint)
+def _(result, g, x, position, indexing):
+    d[g] = grid_spread(d[result], g, position, indexing)
+
+
+@register_tangent(runtime.meshgrid_adjoint)
+def _(result, g, x, position, indexing):
+    d[result] = meshgrid_adjoint(d[g], x, position, indexing)
+
+
+@register_adjoint(runtime.grid_spread)
+def _(result, r, g, position, indexing):
+    d[r] = meshgrid_adjoint(d[result], r, position, indexing)
+
+
+@register_tangent(runtime.grid_spread)
+def _(result, r, g, position, indexing):
+    d[result] = grid_spread(d[r], g, position, indexing)
 
 
 # ----- Moving elements: the transpose of each helper is the NumPy function it undoes -------------

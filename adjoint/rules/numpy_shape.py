@@ -8,9 +8,10 @@ import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, arange_adjoint, arange_tangent, column, concatenate_adjoint, joined_adjoint, linspace_adjoint,
-    linspace_tangent, repeat_adjoint, reshape_like, sort_adjoint, sort_tangent, split_adjoint, stack_adjoint,
-    take_adjoint, tangent_like, tile_adjoint, transpose_adjoint, unbroadcast,
+    add_adjoints, arange_adjoint, arange_tangent, broadcast_like, column, concatenate_adjoint, item_adjoint,
+    joined_adjoint, linspace_adjoint, linspace_tangent, meshgrid_adjoint, repeat_adjoint, reshape_like, sort_adjoint,
+    sort_tangent, split_adjoint, stack_adjoint, take_adjoint, tangent_like, tile_adjoint, transpose_adjoint,
+    unbroadcast,
 )
 from adjoint.templates import d
 
@@ -77,6 +78,18 @@ def _(result, start, stop=None, step=None, dtype=None):
 @register_tangent(np.arange)
 def _(result, start, stop=None, step=None, dtype=None):
     d[result] = arange_tangent(d[start], d[step], result, stop)
+
+
+# Two inputs (the common `X, Y = np.meshgrid(x, y)`); a grid's entries are the inputs' own.
+@register_adjoint(np.meshgrid)
+def _(result, x, y, indexing="xy", sparse=False, copy=True):
+    d[x] = meshgrid_adjoint(broadcast_like(item_adjoint(d[result], 0), result[0]), x, 0, indexing)
+    d[y] = meshgrid_adjoint(broadcast_like(item_adjoint(d[result], 1), result[1]), y, 1, indexing)
+
+
+@register_tangent(np.meshgrid)
+def _(result, x, y, indexing="xy", sparse=False, copy=True):
+    d[result] = np.meshgrid(tangent_like(d[x], x), tangent_like(d[y], y), indexing=indexing, sparse=sparse)
 
 
 # ----- Reshaping ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Helpers of the rules of np.linspace and np.arange: evenly spaced samples, which move with
-their ends and their step (the number of samples is a constant of the derivative)."""
+"""Helpers of the rules of np.linspace and np.arange (evenly spaced samples, which move with
+their ends and their step: the number of samples is a constant of the derivative) and of
+np.meshgrid (grids, whose every entry is one of the inputs' entries)."""
 from __future__ import annotations
 
 import numpy as np
@@ -75,3 +76,25 @@ def linspace_tangent(d_start, d_stop, num, endpoint, retstep, dtype, axis):
     """np.linspace is linear in its ends: the same samples of their tangents."""
     _floating_or_refuse(dtype)
     return np.linspace(d_start, d_stop, num, endpoint, retstep, None, axis)
+
+
+def _grid_axis(position, ndim, indexing):
+    """The axis of np.meshgrid's grids along which input `position` varies ('xy': the first two swapped)."""
+    return 1 - position if indexing == "xy" and ndim >= 2 and position < 2 else position
+
+
+def meshgrid_adjoint(g, x, position, indexing):
+    """The adjoint of input `position` of np.meshgrid: its grid's adjoint g (of the grid's shape)
+    summed over every axis but the one the input varies along."""
+    axis = _grid_axis(position, np.ndim(g), indexing)
+    others = tuple(a for a in range(np.ndim(g)) if a != axis)
+    return np.reshape(np.sum(g, axis=others), np.shape(x))
+
+
+def grid_spread(r, g, position, indexing):
+    """r (an input's shape) laid along its axis of the grid g and repeated over the others: the
+    transpose of meshgrid_adjoint."""
+    axis = _grid_axis(position, np.ndim(g), indexing)
+    shape = [1] * np.ndim(g)
+    shape[axis] = np.size(r)
+    return np.broadcast_to(np.reshape(r, shape), np.shape(g))
