@@ -72,7 +72,7 @@ class Desugar(nodes.Transformer):
         self.fresh = fresh
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
-        mappings = mappings | _bound_to_dicts(parsed.node)
+        mappings = mappings | _bound_to_dicts(parsed)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings)
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
@@ -395,13 +395,17 @@ class Desugar(nodes.Transformer):
         )
 
 
-def _bound_to_dicts(func_node: gast.FunctionDef) -> FrozenSet[str]:
-    """Names every assignment of which is a dict literal: a `for` over them iterates their keys."""
+def _bound_to_dicts(parsed: ParsedFunction) -> FrozenSet[str]:
+    """Names every assignment of which is a dict literal or one with an item written (normalize/dict_writes.py):
+    a `for` over them iterates their keys."""
     dicts, others = set(), set()
-    for stmt in nodes.statements(func_node):
+    for stmt in nodes.statements(parsed.node):
+        value = getattr(stmt, "value", None)
+        built = isinstance(value, gast.Dict) or (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
+                                                 and parsed.namespace.get(value.func.id) is runtime.with_item)
         for target in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]:
             if isinstance(target, gast.Name):
-                (dicts if isinstance(getattr(stmt, "value", None), gast.Dict) else others).add(target.id)
+                (dicts if built else others).add(target.id)
     return frozenset(dicts - others)
 
 

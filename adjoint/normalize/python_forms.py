@@ -1,5 +1,6 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
+items written into a dict the function builds (normalize/dict_writes.py),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
@@ -12,6 +13,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.frontend.parse import ParsedFunction
+from adjoint.normalize.dict_writes import lower_dict_writes
 from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.keyed import lower_keyed
@@ -24,6 +26,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     """Rewrite these forms in parsed.node; the calls they look at are found in one walk."""
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed.node)
+    lower_dict_writes(parsed, fresh)
     calls = _calls(parsed.node)
     if lower_map_filter(parsed, fresh, calls):
         calls = _calls(parsed.node)  # the calls a mapped function gets

@@ -45,6 +45,20 @@ def _(result, record, name, value):
     d[result] = set_at(d[record], record, field_index(record, name), d[value])
 
 
+# ----- Items written into a dict built in the function (normalize/dict_writes.py) --------
+
+
+@register_adjoint(runtime.with_item)
+def _(result, mapping, key, value):
+    d[mapping] = zero_at(d[result], result, key)
+    d[value] = item_adjoint(d[result], key, result)
+
+
+@register_tangent(runtime.with_item)
+def _(result, mapping, key, value):
+    d[result] = set_at(d[mapping], result, key, d[value])
+
+
 @register_adjoint(runtime.record_adjoint)
 def _(result, dr):
     d[dr] = d[result]

@@ -54,6 +54,17 @@ def make_record(items, cls):
     return cls(**items) if isinstance(items, dict) else cls(*items)
 
 
+def with_item(mapping, key, value):
+    """`mapping[key] = value` on a dict the function builds, as a new dict (normalize/dict_writes.py):
+    a copy of mapping with the item set, in Python's key order (a new key comes last)."""
+    if not isinstance(mapping, dict):
+        raise Refused(f"an item written by key into a {type(mapping).__name__}: adjoint differentiates item "
+                      "writes by key into dicts only")
+    out = dict(mapping)
+    out[key] = value
+    return out
+
+
 def record_adjoint(dr):
     """The adjoint of a record's items from the record's adjoint: a dataclass (as a called function's
     gradient gives it) as the dict of its fields; a dict, a list, a tuple or a zero as it is."""
