@@ -26,8 +26,8 @@ def accumulated_in_a_loop(x):
 def augmented_and_iterated(x, w):
     d = {"b": w}
     d["a"] = x * w
-    d["b"] += x * x
-    d["a"] *= d["b"]
+    d["b"] = d["b"] + x * x
+    d["a"] = d["a"] * d["b"]
     total = 0.0
     position = 1.0
     for key in d:
@@ -138,7 +138,14 @@ def get_with_a_call(x):
     return d.get("a", np.sin(x))  # <- get
 
 
+def augmented(x):
+    d = {"a": x * 1.0}
+    d["a"] += x  # <- augmented
+    return d["a"]
+
+
 @pytest.mark.parametrize("func, args, label, match", [
+    (augmented, (np.ones(2),), "augmented", "in place"),
     (aliased, (1.0,), "aliased", "used here as a value"),
     (stored, (1.0,), "stored", "used here as a value"),
     (read_by_a_nested_function, (1.0,), "nested", "used here as a value"),

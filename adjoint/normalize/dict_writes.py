@@ -11,7 +11,7 @@ Before::
 
     d = {}
     d["a"] = x * 2
-    d["a"] += y
+    d["a"] = d["a"] + y
     return d["a"] + d.get("b", 0.0)
 
 After::
@@ -23,7 +23,8 @@ After::
 
 A write into a dict that some other name may share (a parameter, a global, a dict assigned
 from another name, or passed to a function, stored in a container or read by a nested
-function) stays refused at its line (ad/context.py), as does a write into such a dict here.
+function) stays refused at its line (ad/context.py), as does a write into such a dict here, and
+`d[k] += v` (Python changes an array item in place: `d[k] = d[k] + v` is differentiated).
 """
 from __future__ import annotations
 
@@ -175,7 +176,10 @@ class _Rewriter:
                       nodes.copy_location(nodes.assign(held_key, key), stmt)]
             value, key = nodes.name(held_value), nodes.name(held_key)
         if isinstance(stmt, gast.AugAssign):
-            value = nodes.binop(nodes.subscript(nodes.name(name), nodes.clone(key)), stmt.op, value)
+            raise UnsupportedSyntaxError(
+                "dict item assignment", f"`{name}[k] op= v` on an item of the dict `{name}` may change an array "
+                f"item in place, which other names may hold; write `{name}[k] = {name}[k] + v` (a new value)",
+                self.parsed.info.location(stmt))
         written = nodes.call(nodes.name(self.helper), [nodes.name(name), key, value])
         return before + [nodes.copy_location(nodes.assign(name, written), stmt)]
 

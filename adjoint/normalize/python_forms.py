@@ -1,6 +1,7 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
-items written into a dict the function builds (normalize/dict_writes.py),
+items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
+(normalize/keyword_spread.py),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
@@ -17,6 +18,7 @@ from adjoint.normalize.dict_writes import lower_dict_writes
 from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.keyed import lower_keyed
+from adjoint.normalize.keyword_spread import lower_keyword_spreads
 from adjoint.normalize.map_filter import lower_map_filter
 from adjoint.normalize.records import build_records
 from adjoint.normalize.super_calls import bind_super_calls
@@ -31,6 +33,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     if lower_map_filter(parsed, fresh, calls):
         calls = _calls(parsed.node)  # the calls a mapped function gets
     lower_keyed(parsed, fresh, calls)
+    lower_keyword_spreads(parsed, fresh, calls)
     build_records(parsed, fresh, calls)
     bind_super_calls(parsed, fresh, calls)
 

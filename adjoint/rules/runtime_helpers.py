@@ -19,7 +19,7 @@ from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse, runtime.outside_apart_or_refuse,
-                   runtime.sorted_positions, runtime.extreme_position)
+                   runtime.sorted_positions, runtime.extreme_position, runtime.spread_key)
 
 # ----- Records built in the function (normalize/records.py) ------------------------------
 

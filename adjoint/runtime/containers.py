@@ -65,6 +65,20 @@ def with_item(mapping, key, value):
     return out
 
 
+def spread_key(mapping, key, required, optional, callee):
+    """`key`, once `**mapping` is known to give `callee` exactly its keyword parameters `required` and
+    some of `optional` (normalize/keyword_spread.py); TypeError, as Python raises it, otherwise."""
+    if not isinstance(mapping, dict):
+        raise Refused(f"`**` of a {type(mapping).__name__} in a call of {callee}: adjoint differentiates `**` of dicts")
+    unknown = [k for k in mapping if k not in required and k not in optional]
+    if unknown:
+        raise TypeError(f"{callee}() got an unexpected keyword argument {unknown[0]!r}")
+    missing = [k for k in required if k not in mapping]
+    if missing:
+        raise TypeError(f"{callee}() missing required argument {missing[0]!r}")
+    return key
+
+
 def record_adjoint(dr):
     """The adjoint of a record's items from the record's adjoint: a dataclass (as a called function's
     gradient gives it) as the dict of its fields; a dict, a list, a tuple or a zero as it is."""
