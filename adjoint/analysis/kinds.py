@@ -224,6 +224,8 @@ class _Inference:
             return {CONTAINER: CONTAINER, MAPPING: RECORD}.get(self.atom(expr.args[0]), UNKNOWN)
         if func is runtime.with_item:  # a dict with an item written
             return MAPPING
+        if func is runtime.transposed:  # zip(*rows): a list of columns
+            return CONTAINER
         if func is runtime.replaced:  # a record with a field replaced: of the record's kind
             return self.atom(expr.args[0])
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):

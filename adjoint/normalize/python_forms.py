@@ -1,7 +1,7 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
-(normalize/keyword_spread.py),
+(normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
@@ -12,8 +12,9 @@ from typing import Callable, List
 
 import gast
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.resolve import resolve
 from adjoint.normalize.dict_writes import lower_dict_writes
 from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.loop_else import lower_loop_else
@@ -34,8 +35,21 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
         calls = _calls(parsed.node)  # the calls a mapped function gets
     lower_keyed(parsed, fresh, calls)
     lower_keyword_spreads(parsed, fresh, calls)
+    _transpose_zips(parsed, fresh, calls)
     build_records(parsed, fresh, calls)
     bind_super_calls(parsed, fresh, calls)
+
+
+def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
+    """`zip(*rows)` (the columns of a list of lists or of a 2-D array) -> `transposed(rows)`."""
+    local_names = None
+    for call in calls:
+        if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], gast.Starred):
+            continue
+        local_names = local_names or frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+        if resolve(call.func, parsed, local_names) is zip:
+            helper = parsed.bind("transposed", runtime.transposed, fresh, local_names)
+            call.func, call.args = nodes.name(helper), [call.args[0].value]
 
 
 def _calls(node: gast.AST) -> List[gast.Call]:

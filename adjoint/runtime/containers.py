@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 
+import numpy as np
+
 from adjoint.runtime.refusals import IterationError, Refused
 
 
@@ -77,6 +79,37 @@ def spread_key(mapping, key, required, optional, callee):
     if missing:
         raise TypeError(f"{callee}() missing required argument {missing[0]!r}")
     return key
+
+
+def transposed(rows):
+    """`zip(*rows)` (normalize/python_forms.py): the columns of a list of lists or of a 2-D array, as a
+    list of tuples."""
+    return list(zip(*rows))
+
+
+def transposed_adjoint(g, rows):
+    """The adjoint of `rows` in transposed(rows) from the columns' adjoint g (a list of tuples, any of
+    them, or g itself, a symbolic zero): item [i][j] of the result is g[j][i], zero where g holds none."""
+    if not isinstance(g, (list, tuple)):
+        return 0.0
+    def item(i, j):
+        column = g[j] if j < len(g) else 0.0
+        return column[i] if isinstance(column, (list, tuple)) else 0.0
+    width = len(g)
+    if isinstance(rows, np.ndarray):
+        out = np.zeros(rows.shape, dtype=rows.dtype if rows.dtype.kind == "f" else np.float64)
+        for i in range(out.shape[0]):
+            for j in range(width):
+                out[i, j] = item(i, j)
+        return out
+    return [[item(i, j) for j in range(width)] + [0.0] * (len(row) - width) for i, row in enumerate(rows)]
+
+
+def transposed_tangent(d_rows, rows):
+    """The tangent of transposed(rows) given that of rows (zeros for a symbolic zero)."""
+    if isinstance(d_rows, np.ndarray) or isinstance(d_rows, (list, tuple)):
+        return list(zip(*d_rows))
+    return [tuple(0.0 for _ in column) for column in zip(*rows)]
 
 
 def record_adjoint(dr):
