@@ -1,7 +1,8 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
-(normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed),
+(normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), math.hypot
+of n numbers and math.prod (normalize/math_forms.py),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
@@ -21,6 +22,7 @@ from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.keyword_spread import lower_keyword_spreads
 from adjoint.normalize.map_filter import lower_map_filter
+from adjoint.normalize.math_forms import lower_math_forms
 from adjoint.normalize.records import build_records
 from adjoint.normalize.super_calls import bind_super_calls
 
@@ -36,6 +38,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     lower_keyed(parsed, fresh, calls)
     lower_keyword_spreads(parsed, fresh, calls)
     _transpose_zips(parsed, fresh, calls)
+    lower_math_forms(parsed, fresh, calls)
     build_records(parsed, fresh, calls)
     bind_super_calls(parsed, fresh, calls)
 
