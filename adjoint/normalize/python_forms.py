@@ -2,7 +2,7 @@
 a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
 (normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), math.hypot
-of n numbers and math.prod (normalize/math_forms.py),
+of n numbers and math.prod (normalize/math_forms.py), `xs.sort()` (as `xs = sorted(xs)`, a write in place),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
@@ -32,6 +32,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed.node)
     lower_dict_writes(parsed, fresh)
+    _sorts_in_place(parsed, fresh)
     calls = _calls(parsed.node)
     if lower_map_filter(parsed, fresh, calls):
         calls = _calls(parsed.node)  # the calls a mapped function gets
@@ -53,6 +54,27 @@ def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: 
         if resolve(call.func, parsed, local_names) is zip:
             helper = parsed.bind("transposed", runtime.transposed, fresh, local_names)
             call.func, call.args = nodes.name(helper), [call.args[0].value]
+
+
+def _sorts_in_place(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    """`xs.sort(key=..., reverse=...)` on a local name -> `xs = sorted(xs, key=..., reverse=...)`, an
+    in-place write (parsed.in_place: exact where no other name holds the list, analysis/aliases.py)."""
+    local_names = None
+    for block in list(nodes.blocks(parsed.node)):
+        for position, stmt in enumerate(block):
+            call = stmt.value if isinstance(stmt, gast.Expr) else None
+            if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "sort"
+                    and isinstance(call.func.value, gast.Name) and not call.args
+                    and all(k.arg in ("key", "reverse") for k in call.keywords)):
+                continue
+            local_names = local_names or frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+            owner = call.func.value.id
+            if owner not in local_names:
+                continue
+            helper = parsed.bind("sorted", sorted, fresh, local_names)
+            ordered = nodes.call(nodes.name(helper), [nodes.name(owner)], call.keywords)
+            block[position] = nodes.copy_location(nodes.assign(owner, ordered), stmt)
+            parsed.in_place.append((owner, block[position]))
 
 
 def _calls(node: gast.AST) -> List[gast.Call]:
