@@ -50,6 +50,8 @@ SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min
 # axis 0 where the method is given none.
 UFUNC_FOLDS = {(np.add, "reduce"): "sum", (np.multiply, "reduce"): "prod", (np.maximum, "reduce"): "max",
                (np.minimum, "reduce"): "min", (np.add, "accumulate"): "cumsum", (np.multiply, "accumulate"): "cumprod"}
+# Those that are no NumPy function: runtime helpers, along axis 0 too.
+UFUNC_RUNNING = {(np.maximum, "accumulate"): runtime.running_max, (np.minimum, "accumulate"): runtime.running_min}
 # Methods that change their object in place, for the objects a function may reach from outside
 # (`append` is a write of its own everywhere).
 CHANGES_IN_PLACE = {
@@ -342,7 +344,9 @@ class Desugar(nodes.Transformer):
         """`np.add.reduce(a, axis)` -> `np.sum(a, axis=axis)` (UFUNC_FOLDS), given an array and at
         most an axis (and keepdims for reduce); any other call stays as it is."""
         method = node.func.attr
-        name = UFUNC_FOLDS.get((resolve(node.func.value, self.parsed, self.local_names), method))
+        ufunc = resolve(node.func.value, self.parsed, self.local_names)
+        name, helper = UFUNC_FOLDS.get((ufunc, method)), UFUNC_RUNNING.get((ufunc, method))
+        name = helper.__name__ if helper is not None else name
         keywords = {keyword.arg for keyword in node.keywords}
         allowed = {"axis", "keepdims"} if method == "reduce" else {"axis"}
         if name is None or not 1 <= len(node.args) <= 2 or not keywords <= allowed or \
@@ -351,7 +355,8 @@ class Desugar(nodes.Transformer):
         axis = node.args[1] if len(node.args) == 2 else next(
             (keyword.value for keyword in node.keywords if keyword.arg == "axis"), nodes.constant(0))
         rest = [keyword for keyword in node.keywords if keyword.arg != "axis"]
-        target = nodes.attribute(nodes.name(self.numpy_name), name)
+        target = nodes.attribute(nodes.name(self.numpy_name), name) if helper is None else \
+            nodes.name(self._bound_name(name, helper))
         return nodes.copy_location(gast.Call(func=target, args=node.args[:1],
                                              keywords=[gast.keyword(arg="axis", value=axis)] + rest), node)
 

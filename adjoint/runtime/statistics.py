@@ -157,6 +157,33 @@ def take_along_axis_adjoint(g, arr, indices, axis=-1):
     return np.reshape(target, np.shape(arr))
 
 
+def running_max(x, axis=0):
+    """`np.maximum.accumulate(x, axis)` (normalize/desugar.py): the running maximum along axis."""
+    return np.maximum.accumulate(x, axis=axis)
+
+
+def running_min(x, axis=0):
+    """`np.minimum.accumulate(x, axis)`: the running minimum along axis."""
+    return np.minimum.accumulate(x, axis=axis)
+
+
+def running_sources(x, axis, largest):
+    """For each entry of the running maximum (largest) or minimum of x along axis, the index along
+    axis of the entry of x it is. As np.maximum(so_far, item) gives it, an item replaces the
+    extremum so far only where it is strictly beyond it, or NaN (which NumPy propagates)."""
+    moved = np.moveaxis(np.asarray(x), axis, 0)
+    sources = np.zeros(moved.shape, dtype=np.intp)
+    if moved.shape[0] == 0:
+        return np.moveaxis(sources, 0, axis)
+    best = moved[0]
+    for index in range(1, moved.shape[0]):
+        item = moved[index]
+        wins = (item > best if largest else item < best) | (np.isnan(item) & ~np.isnan(best))
+        sources[index] = np.where(wins, index, sources[index - 1])
+        best = np.where(wins, item, best)
+    return np.moveaxis(sources, 0, axis)
+
+
 def _convolution_window(a, v, mode):
     """(start, length) of np.convolve(a, v, mode) within the full convolution."""
     n, m = np.size(a), np.size(v)
