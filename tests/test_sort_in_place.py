@@ -82,3 +82,17 @@ def test_sorting_a_list_another_name_reads_is_refused_at_its_line():
     with pytest.raises(adjoint.UnsupportedSyntaxError, match="in place") as caught:
         adjoint.grad(sorted_while_another_name_holds_it)(0.5, 1.5)
     assert f"test_sort_in_place.py:{line}" in str(caught.value)
+
+
+def array_sorted_in_place(x):
+    a = np.array([x, 2.0 * x, 0.5])
+    a.sort()  # <- array
+    return np.sum(a * np.array([1.0, 2.0, 3.0]))
+
+
+def test_an_array_sorted_in_place_is_refused_at_its_line_when_it_runs():
+    lines, first = inspect.getsourcelines(array_sorted_in_place)
+    line = first + next(i for i, text in enumerate(lines) if "# <- array" in text)
+    with pytest.raises(adjoint.AdjointError, match="np.sort") as caught:
+        adjoint.grad(array_sorted_in_place)(1.0)
+    assert f"test_sort_in_place.py:{line}" in str(caught.value)

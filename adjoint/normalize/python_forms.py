@@ -32,8 +32,10 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed.node)
     lower_dict_writes(parsed, fresh)
-    _sorts_in_place(parsed, fresh)
     calls = _calls(parsed.node)
+    if any(isinstance(call.func, gast.Attribute) and call.func.attr == "sort" for call in calls):
+        _sorts_in_place(parsed, fresh)
+        calls = _calls(parsed.node)
     if lower_map_filter(parsed, fresh, calls):
         calls = _calls(parsed.node)  # the calls a mapped function gets
     lower_keyed(parsed, fresh, calls)
@@ -57,24 +59,37 @@ def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: 
 
 
 def _sorts_in_place(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """`xs.sort(key=..., reverse=...)` on a local name -> `xs = sorted(xs, key=..., reverse=...)`, an
-    in-place write (parsed.in_place: exact where no other name holds the list, analysis/aliases.py)."""
-    local_names = None
+    """`xs.sort(key=..., reverse=...)` on a local name -> `list_or_refuse(xs, ...)` (a list, checked when
+    it runs) and `xs = sorted(xs, key=..., reverse=...)`, an in-place write (parsed.in_place: exact where
+    no other name holds the list, analysis/aliases.py)."""
+    local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
     for block in list(nodes.blocks(parsed.node)):
-        for position, stmt in enumerate(block):
-            call = stmt.value if isinstance(stmt, gast.Expr) else None
-            if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "sort"
-                    and isinstance(call.func.value, gast.Name) and not call.args
-                    and all(k.arg in ("key", "reverse") for k in call.keywords)):
-                continue
-            local_names = local_names or frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
-            owner = call.func.value.id
-            if owner not in local_names:
-                continue
-            helper = parsed.bind("sorted", sorted, fresh, local_names)
-            ordered = nodes.call(nodes.name(helper), [nodes.name(owner)], call.keywords)
-            block[position] = nodes.copy_location(nodes.assign(owner, ordered), stmt)
-            parsed.in_place.append((owner, block[position]))
+        if any(_sorted_owner(stmt, local_names) for stmt in block):
+            block[:] = [made for stmt in block for made in _sorted_in_place(stmt, parsed, fresh, local_names)]
+
+
+def _sorted_owner(stmt: gast.stmt, local_names) -> str:
+    """The local name xs of a statement `xs.sort(...)` with at most key and reverse, else ""."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "sort"
+            and isinstance(call.func.value, gast.Name) and call.func.value.id in local_names and not call.args
+            and all(k.arg in ("key", "reverse") for k in call.keywords)):
+        return call.func.value.id
+    return ""
+
+
+def _sorted_in_place(stmt: gast.stmt, parsed: ParsedFunction, fresh, local_names) -> List[gast.stmt]:
+    owner = _sorted_owner(stmt, local_names)
+    if not owner:
+        return [stmt]
+    checker = parsed.bind("list_or_refuse", runtime.list_or_refuse, fresh, local_names)
+    checked = nodes.call(nodes.name(checker), [nodes.name(owner), nodes.constant(parsed.info.filename),
+                                               nodes.constant(parsed.info.location(stmt).lineno)])
+    ordered = nodes.call(nodes.name(parsed.bind("sorted", sorted, fresh, local_names)), [nodes.name(owner)],
+                         stmt.value.keywords)
+    sort = nodes.copy_location(nodes.assign(owner, ordered), stmt)
+    parsed.in_place.append((owner, sort))
+    return [nodes.copy_location(gast.Expr(value=checked), stmt), sort]
 
 
 def _calls(node: gast.AST) -> List[gast.Call]:

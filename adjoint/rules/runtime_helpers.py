@@ -20,7 +20,8 @@ from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse, runtime.outside_apart_or_refuse,
-                   runtime.sorted_positions, runtime.extreme_position, runtime.spread_key)
+                   runtime.sorted_positions, runtime.extreme_position, runtime.spread_key,
+                   runtime.list_or_refuse)
 
 # ----- Records built in the function (normalize/records.py) ------------------------------
 

@@ -11,7 +11,7 @@ import dataclasses
 
 import numpy as np
 
-from adjoint.runtime.refusals import IterationError, Refused
+from adjoint.runtime.refusals import InPlaceChangeError, IterationError, Refused
 
 
 def _is_record(x) -> bool:
@@ -143,6 +143,14 @@ def sequence_or_refuse(value, message, filename, lineno):
     if isinstance(value, (set, frozenset)):
         raise IterationError("the loop iterates over a set, whose elements have no positions to read them by: "
                              "iterate over `sorted(s)` or pass a tuple", filename, lineno)
+
+
+def list_or_refuse(value, filename, lineno):
+    """Raise InPlaceChangeError unless value is a list, whose `.sort()` is differentiated as
+    `value = sorted(value)` (an array's sort is np.sort's)."""
+    if not isinstance(value, list):
+        raise InPlaceChangeError(f"`.sort()` of a {type(value).__name__} is differentiated for lists only; "
+                                 "use `np.sort` for an array (x = np.sort(x))", filename, lineno)
 
 
 def sorted_positions(x, key, reverse, filename, lineno):
