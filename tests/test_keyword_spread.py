@@ -102,3 +102,30 @@ def test_spreads_whose_keys_no_parameter_names_are_refused_at_their_line(func, a
     with pytest.raises(adjoint.UnsupportedSyntaxError, match=r"\*\*") as caught:
         adjoint.grad(func)(*args)
     assert f"test_keyword_spread.py:{line}" in str(caught.value)
+
+
+def spread_into_numpy_literal(a):
+    options = {"axis": 0}
+    return np.sum(np.sum(a * a, **options) * np.array([1.0, 2.0, 3.0]))
+
+
+def test_a_literal_dict_spread_into_a_numpy_function():
+    check_every_mode(spread_into_numpy_literal, (np.array([[0.3, -0.5, 1.1], [0.8, 1.4, -0.2]]),), peer=None)
+
+
+def given_twice(x, w):
+    params = {"w": w}
+    return linear(x, w=2.0, **params)
+
+
+def given_by_position_too(x, w):
+    params = {"x": w, "w": w}
+    return linear(x, **params)
+
+
+@pytest.mark.parametrize("func", [given_twice, given_by_position_too])
+def test_a_keyword_given_twice_raises_as_in_python(func):
+    with pytest.raises(TypeError):
+        func(0.7, 1.3)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        adjoint.grad(func)(0.7, 1.3)

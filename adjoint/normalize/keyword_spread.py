@@ -1,25 +1,25 @@
 """`f(x, **params)`: a dict spread into keyword arguments, written as one keyword argument a key.
 
-Where the dict is one literal of the function with string keys that nothing writes into, its
-keys are the keywords. Otherwise (a parameter, a dict with items written) the callee must be a
-Python function without `**kwargs`: each of its parameters that the call does not give
+Where the callee is a Python function without `**kwargs`, each of its parameters that the call does not give
 otherwise is read from the dict, `params["p"]`, or, for a parameter with a default,
 `params["p"] if "p" in params else <the default>`. The first key read checks, when the
 derived function runs, that the dict's keys are the callee's parameters (TypeError as Python
-raises it otherwise: a key the callee does not take, a parameter without default missing).
+raises it otherwise: a key the callee does not take, a parameter without default missing). For
+another callee (a NumPy function), the dict must be one literal of the function with string keys
+that nothing writes into: its keys are the keywords.
 
 Before::
 
-    params = {"w": w, "b": 2.0 * w}
-    y = linear(x, **params)
-    z = linear(x, **weights)          # weights: a parameter; def linear(x, w, b=0.0)
+    z = linear(x, **weights)          # def linear(x, w, b=0.0)
+    options = {"axis": 0}
+    s = np.sum(a, **options)
 
 After::
 
-    params = {"w": w, "b": 2.0 * w}
-    y = linear(x, w=params["w"], b=params["b"])
     z = linear(x, w=weights[spread_key(weights, "w", ("w",), ("b",), "linear")],
-               b=weights["b"] if "b" in weights else _default1)
+               b=weights["b"] if "b" in weights else 0.0)   # (the check in the test of b's, if b comes first)
+    options = {"axis": 0}
+    s = np.sum(a, axis=options["axis"])
 """
 from __future__ import annotations
 
@@ -51,10 +51,14 @@ def lower_keyword_spreads(parsed: ParsedFunction, fresh: Callable[[str], str], c
         name = spread[0].value.id
         given = [k for k in call.keywords if k.arg is not None]
         keys = _literal_keys(parsed.node, name)
-        if keys is not None:
-            keywords = [_keyword(key, nodes.subscript(nodes.name(name), nodes.constant(key))) for key in keys]
+        func = resolve(call.func, parsed, local_names)
+        if _signature(func) is not None or keys is None:
+            keywords = _callee_keywords(call, func, name, given, parsed, fresh, local_names)
+        elif any(k.arg in keys for k in given):
+            raise UnsupportedSyntaxError("**kwargs", f"`**{name}` gives a keyword the call also gives; Python raises "
+                                         "TypeError there", parsed.info.location(call))
         else:
-            keywords = _callee_keywords(call, name, given, parsed, fresh, local_names)
+            keywords = [_keyword(key, nodes.subscript(nodes.name(name), nodes.constant(key))) for key in keys]
         call.keywords = given + keywords
 
 
@@ -77,8 +81,7 @@ def _keyword(arg: str, value: gast.expr) -> gast.keyword:
     return gast.keyword(arg=arg, value=value)
 
 
-def _callee_keywords(call, name, given, parsed, fresh, local_names) -> List[gast.keyword]:
-    func = resolve(call.func, parsed, local_names)
+def _callee_keywords(call, func, name, given, parsed, fresh, local_names) -> List[gast.keyword]:
     signature = _signature(func)
     if signature is None:
         raise UnsupportedSyntaxError(
@@ -100,13 +103,15 @@ def _callee_keywords(call, name, given, parsed, fresh, local_names) -> List[gast
     keywords = []
     for position, parameter in enumerate(open_):
         key = nodes.constant(parameter.name)
-        if position == 0:
+        if position == 0:  # evaluated whatever the dict holds: in the test of a default's choice
             key = nodes.call(nodes.name(checker), [nodes.name(name), key, _names(required), _names(optional),
                                                    nodes.constant(getattr(func, "__name__", "the function"))])
-        read = nodes.subscript(nodes.name(name), key)
-        if parameter.default is not inspect.Parameter.empty:
-            test = gast.Compare(left=nodes.constant(parameter.name), ops=[gast.In()], comparators=[nodes.name(name)])
-            read = gast.IfExp(test=test, body=read, orelse=_default(parameter.default, parsed, fresh, local_names))
+        if parameter.default is inspect.Parameter.empty:
+            read = nodes.subscript(nodes.name(name), key)
+        else:
+            test = gast.Compare(left=key, ops=[gast.In()], comparators=[nodes.name(name)])
+            read = gast.IfExp(test=test, body=nodes.subscript(nodes.name(name), nodes.constant(parameter.name)),
+                              orelse=_default(parameter.default, parsed, fresh, local_names))
         keywords.append(_keyword(parameter.name, nodes.copy_location(read, call)))
     return keywords
 
