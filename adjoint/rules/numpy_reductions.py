@@ -122,28 +122,18 @@ def _(result, x, axis=None):
 
 
 # The running maximum and minimum (np.maximum.accumulate, np.minimum.accumulate): each entry is an entry of
-# x, which gets its derivative; running_sources says which, with the ties np.maximum's own rule breaks.
+# x, which gets its derivative; running_sources says which from the result, ties as np.maximum's rule breaks them.
 non_differentiable(runtime.running_sources)
 
 
-@register_adjoint(runtime.running_max)
+@register_adjoint(runtime.running_max, runtime.running_min)
 def _(result, x, axis=0):
-    d[x] = take_along_axis_adjoint(d[result], x, running_sources(x, axis, True), axis)
+    d[x] = take_along_axis_adjoint(d[result], x, running_sources(result, axis), axis)
 
 
-@register_tangent(runtime.running_max)
+@register_tangent(runtime.running_max, runtime.running_min)
 def _(result, x, axis=0):
-    d[result] = np.take_along_axis(d[x], running_sources(x, axis, True), axis)
-
-
-@register_adjoint(runtime.running_min)
-def _(result, x, axis=0):
-    d[x] = take_along_axis_adjoint(d[result], x, running_sources(x, axis, False), axis)
-
-
-@register_tangent(runtime.running_min)
-def _(result, x, axis=0):
-    d[result] = np.take_along_axis(d[x], running_sources(x, axis, False), axis)
+    d[result] = np.take_along_axis(d[x], running_sources(result, axis), axis)
 
 
 # y[i] = x[i + 1] - x[i] (n times): the adjoint is minus the difference of g padded with zeros.

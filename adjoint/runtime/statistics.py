@@ -167,20 +167,17 @@ def running_min(x, axis=0):
     return np.minimum.accumulate(x, axis=axis)
 
 
-def running_sources(x, axis, largest):
-    """For each entry of the running maximum (largest) or minimum of x along axis, the index along
-    axis of the entry of x it is. As np.maximum(so_far, item) gives it, an item replaces the
-    extremum so far only where it is strictly beyond it, or NaN (which NumPy propagates)."""
-    moved = np.moveaxis(np.asarray(x), axis, 0)
+def running_sources(result, axis):
+    """For each entry of a running maximum or minimum along axis (`result`), the index along axis of
+    the entry of x it is: where it differs from the one before, its own; else (not beyond it, or a
+    tie, which np.maximum(so_far, item) breaks for so_far) the one before's. A NaN, which NumPy
+    propagates, stays at the first."""
+    moved = np.moveaxis(np.asarray(result), axis, 0)
     sources = np.zeros(moved.shape, dtype=np.intp)
-    if moved.shape[0] == 0:
-        return np.moveaxis(sources, 0, axis)
-    best = moved[0]
     for index in range(1, moved.shape[0]):
-        item = moved[index]
-        wins = (item > best if largest else item < best) | (np.isnan(item) & ~np.isnan(best))
-        sources[index] = np.where(wins, index, sources[index - 1])
-        best = np.where(wins, item, best)
+        before, now = moved[index - 1], moved[index]
+        changed = (now != before) & ~(np.isnan(now) & np.isnan(before))
+        sources[index] = np.where(changed, index, sources[index - 1])
     return np.moveaxis(sources, 0, axis)
 
 
