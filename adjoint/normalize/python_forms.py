@@ -59,13 +59,33 @@ def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: 
 
 
 def _sorts_in_place(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """`xs.sort(key=..., reverse=...)` on a local name -> `list_or_refuse(xs, ...)` (a list, checked when
-    it runs) and `xs = sorted(xs, key=..., reverse=...)`, an in-place write (parsed.in_place: exact where
-    no other name holds the list, analysis/aliases.py)."""
-    local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+    """`xs.sort(key=..., reverse=...)` of a local list (every binding of xs makes one) or of a parameter ->
+    `list_or_refuse(xs, ...)` (a list, checked when it runs; analysis/iterated.py refuses a parameter known
+    to hold something else) and `xs = sorted(xs, key=..., reverse=...)`, an in-place write (parsed.in_place:
+    exact where no other name holds the list, analysis/aliases.py). Any other `.sort()` stays, for
+    desugar's refusal."""
+    parameters = set(nodes.parameters(parsed.node))
+    local_names = frozenset(name for name in nodes.names_stored(parsed.node) if _bound_to_lists(parsed, name))
+    local_names |= parameters - set(nodes.names_stored(parsed.node))
     for block in list(nodes.blocks(parsed.node)):
         if any(_sorted_owner(stmt, local_names) for stmt in block):
             block[:] = [made for stmt in block for made in _sorted_in_place(stmt, parsed, fresh, local_names)]
+
+
+def _bound_to_lists(parsed: ParsedFunction, name: str) -> bool:
+    """Whether every binding of the local `name` makes a list: a list display or comprehension, list(...)
+    or sorted(...)."""
+    bindings = [node for node in nodes.walk(parsed.node)
+                if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Store)]
+    assigned = {id(stmt.targets[0]): stmt.value for stmt in nodes.statements(parsed.node)
+                if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)}
+    return all(id(node) in assigned and _makes_a_list(assigned[id(node)], parsed) for node in bindings)
+
+
+def _makes_a_list(value: gast.expr, parsed: ParsedFunction) -> bool:
+    if isinstance(value, (gast.List, gast.ListComp)):
+        return True
+    return isinstance(value, gast.Call) and resolve(value.func, parsed, frozenset()) in (list, sorted)
 
 
 def _sorted_owner(stmt: gast.stmt, local_names) -> str:
