@@ -77,7 +77,17 @@ def reads_what_a_callee_built(x):
     return d["a"] * d["b"] + d["b"]
 
 
+def rewritten_while_iterated(x):
+    d = {"a": x, "b": 2.0}
+    for k in d:
+        d[k] = d[k] * x
+    for k, v in d.items():
+        d[k] = v + x
+    return d["a"] * d["b"]
+
+
 CASES = [
+    (rewritten_while_iterated, (0.7,), 0),
     (written_then_read, (1.5,), 0),
     (accumulated_in_a_loop, (1.5,), 0),
     (augmented_and_iterated, (0.7, 1.3), 0),
@@ -133,6 +143,13 @@ def written_parameter(x, d):
     return d["a"]
 
 
+def key_added_while_iterated(x):
+    d = {"a": x}
+    for k in d:
+        d["b"] = x  # <- added
+    return d["a"]
+
+
 def get_with_a_call(x):
     d = {"a": x}
     return d.get("a", np.sin(x))  # <- get
@@ -146,6 +163,7 @@ def augmented(x):
 
 @pytest.mark.parametrize("func, args, label, match", [
     (augmented, (np.ones(2),), "augmented", "in place"),
+    (key_added_while_iterated, (1.0,), "added", "RuntimeError"),
     (aliased, (1.0,), "aliased", "used here as a value"),
     (stored, (1.0,), "stored", "used here as a value"),
     (read_by_a_nested_function, (1.0,), "nested", "used here as a value"),

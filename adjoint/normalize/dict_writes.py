@@ -24,7 +24,9 @@ After::
 A write into a dict that some other name may share (a parameter, a global, a dict assigned
 from another name, or passed to a function, stored in a container or read by a nested
 function) stays refused at its line (ad/context.py), as does a write into such a dict here, and
-`d[k] += v` (Python changes an array item in place: `d[k] = d[k] + v` is differentiated).
+`d[k] += v` (Python changes an array item in place: `d[k] = d[k] + v` is differentiated), and a
+write inside a loop over the dict by any key but the loop's own (it may add a key, for which Python
+raises RuntimeError).
 """
 from __future__ import annotations
 
@@ -141,6 +143,21 @@ def _target_of(stmt, name: str) -> Optional[gast.Subscript]:
     return None
 
 
+def _loop_over_a_dict(loop: gast.For) -> Optional[Tuple[str, Optional[str]]]:
+    """(d, k) for `for k in d`, `for k in d.keys()`, `for k, v in d.items()` (k None where the loop
+    binds no key it keeps: `d.values()`, or k rebound in the body), else None."""
+    iterated, view = loop.iter, None
+    if isinstance(iterated, gast.Call) and isinstance(iterated.func, gast.Attribute) and not iterated.args:
+        iterated, view = iterated.func.value, iterated.func.attr
+    if not isinstance(iterated, gast.Name) or view not in (None, "keys", "values", "items"):
+        return None
+    target = loop.target.elts[0] if view == "items" and isinstance(loop.target, gast.Tuple) else loop.target
+    key = target.id if isinstance(target, gast.Name) and view != "values" else None
+    if key is not None and key in nodes.names_stored(gast.Module(body=loop.body, type_ignores=[])):
+        key = None
+    return iterated.id, key
+
+
 def _has_call(node: gast.AST) -> bool:
     return any(isinstance(inner, (gast.Call, gast.NamedExpr, gast.Yield, gast.Await)) for inner in nodes.walk(node))
 
@@ -151,13 +168,18 @@ class _Rewriter:
     def __init__(self, parsed, fresh, helper: str, written: Set[str], readable: Set[str]):
         self.parsed, self.fresh, self.helper = parsed, fresh, helper
         self.written, self.readable = written, readable
+        self.iterating: List[Tuple[str, Optional[str]]] = []  # (dict, its key variable) of the loops around
 
     def block(self, body: List[gast.stmt]) -> List[gast.stmt]:
         out: List[gast.stmt] = []
         for stmt in body:
+            loop = _loop_over_a_dict(stmt) if isinstance(stmt, gast.For) else None
+            self.iterating += [loop] if loop else []
             for field in ("body", "orelse"):
                 if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, FUNCTIONS):
                     setattr(stmt, field, self.block(getattr(stmt, field)))
+                if loop and field == "body":
+                    self.iterating.pop()
             self.lower_gets(stmt)
             out.extend(self.statement(stmt))
         return out
@@ -168,6 +190,12 @@ class _Rewriter:
         if name is None:
             return [stmt]
         target = _target_of(stmt, name)
+        for iterated, key_name in self.iterating:
+            if iterated == name and not (isinstance(target.slice, gast.Name) and target.slice.id == key_name):
+                raise UnsupportedSyntaxError(
+                    "dict item assignment", f"a loop over the dict `{name}` writes an item of it by a key other than "
+                    "the loop's own, which may add a key (Python raises RuntimeError then); write into a new dict",
+                    self.parsed.info.location(stmt))
         before: List[gast.stmt] = []
         value, key = stmt.value, target.slice
         if _has_call(key):  # Python evaluates the value first, then the key, once each
