@@ -296,6 +296,12 @@ REDUCTIONS = [
     call(np.prod, "x0.prod()", REDUCED, domain=away_from_zero),
     call(np.var, "x0.var(axis=0)", REDUCED), call(np.std, "x0.std()", REDUCED),
     call(np.cumsum, "x0.cumsum(axis=0)", REDUCED),
+    call(adjoint.runtime.running_max, "np.maximum.accumulate(x0) * x0", REDUCED, domain=spaced, peer=False,
+         id="maximum.accumulate"),
+    call(adjoint.runtime.running_max, "np.maximum.accumulate(x0, axis=-1) ** 2", REDUCED, domain=spaced, peer=False,
+         id="maximum.accumulate[-1]"),
+    call(adjoint.runtime.running_min, "np.minimum.accumulate(x0, -1) * x0", REDUCED, domain=spaced, peer=False,
+         id="minimum.accumulate[-1]"),
 ]
 
 LINALG = [

@@ -214,7 +214,7 @@ def list_reverse(x):
 
 def list_sort(x):
     parts = [2.0 * x, x]
-    parts.sort()  # <- sort
+    parts.sort()
     return parts[0]
 
 
@@ -341,7 +341,7 @@ CASES = [
     Refused(list_insert, (1.0,), UnsupportedSyntaxError, "insert"),
     Refused(list_remove, (1.0,), UnsupportedSyntaxError, "remove"),
     Refused(list_reverse, (1.0,), UnsupportedSyntaxError, "reverse"),
-    Refused(list_sort, (1.0,), UnsupportedSyntaxError, "sort"),
+    Exact(list_sort, lambda rng: (1.0,)),  # `parts = sorted(parts)`, a list no other name holds
     Refused(list_clear, (1.0,), UnsupportedSyntaxError, "clear"),
     Refused(list_slice_assignment, (1.0,), UnsupportedSyntaxError, "slice-store"),
     Refused(array_sort_in_place, (np.array([2.0, 1.0]),), UnsupportedSyntaxError, "array-sort"),

@@ -216,8 +216,9 @@ class FunctionContext:
         dict (it may add a key, which the adjoint sweep would have to take away again)."""
         if self.kinds.get(target.value.id) == MAPPING:
             raise UnsupportedSyntaxError(
-                "dict item assignment", f"assigning an item of the dict `{target.value.id}` is not differentiated; "
-                "build the dict with every item in one literal `{...}`", self.location(target))
+                "dict item assignment", f"assigning an item of the dict `{target.value.id}` is not differentiated: "
+                "it may be a dict another name holds too (a parameter, a global); items are written into a dict "
+                "the function builds from a literal (`d = {}`, then `d[k] = v`)", self.location(target))
         slices = [target.slice] if not isinstance(target.slice, gast.Tuple) else target.slice.elts
         if self.kinds.get(target.value.id) == CONTAINER and any(isinstance(s, gast.Slice) for s in slices):
             raise UnsupportedSyntaxError(

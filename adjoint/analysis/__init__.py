@@ -19,7 +19,7 @@ from adjoint.analysis.complex_flow import complex_names
 from adjoint.analysis.guards import insert_guards
 from adjoint.analysis.index_values import refuse_values_in_indices
 from adjoint.analysis.item_writes import item_guards
-from adjoint.analysis.iterated import dict_iteration_guards
+from adjoint.analysis.iterated import dict_iteration_guards, refuse_sorts_of_non_lists
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
 from adjoint.analysis.same_shapes import group_shapes
@@ -56,6 +56,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     locals_ = nodes.local_names(func_node)
     classifier = CallClassifier(parsed, locals_, table_for(mode))
     activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
+    refuse_sorts_of_non_lists(parsed, kinds)  # the parameters' kinds, before those of the other names join them
     reusable = inferred is not None and classifier.table is ADJOINTS
     kinds = inferred if reusable else infer_kinds(func_node, kinds, classifier, callee_kind)
     kinds.same_shapes = group_shapes(func_node, kinds, classifier, is_derivative_code(parsed.func),

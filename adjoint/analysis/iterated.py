@@ -1,4 +1,6 @@
-"""Loops that read a sequence by position where the sequence may hold a dict when the code runs.
+"""Loops that read a sequence by position where the sequence may hold a dict when the code runs;
+and `xs.sort()` (`xs = sorted(xs)` after a check that xs is a list, normalize/python_forms.py) of a
+name known not to hold a list, refused here rather than by the check when it runs.
 
 The desugarer turns `for x in xs` into reads `xs[i]`, which is what Python iterates over for
 lists, tuples and arrays; a dict is iterated by key. A sequence known to hold a dict (a dict
@@ -12,9 +14,9 @@ from typing import Dict, List, Tuple
 
 import gast
 
-from adjoint import nodes
-from adjoint.analysis.kinds import MAPPING, UNKNOWN
-from adjoint.errors import Location
+from adjoint import nodes, runtime
+from adjoint.analysis.kinds import CONTAINER, MAPPING, UNKNOWN
+from adjoint.errors import Location, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 
 MESSAGE = ("the loop iterates over a dict, which adjoint differentiates through `.keys()`, `.values()` "
@@ -32,3 +34,18 @@ def dict_iteration_guards(parsed: ParsedFunction, kinds: Dict[str, str]) -> Dict
         if kind == MAPPING or (kind == UNKNOWN and name in local_names):
             guards.setdefault(loop, []).append((name, MESSAGE, parsed.info.location(loop)))
     return guards
+
+
+def refuse_sorts_of_non_lists(parsed: ParsedFunction, kinds: Dict[str, str]) -> None:
+    """Refuse `x.sort()` where x is a parameter known (`kinds`: the parameters') to hold an array
+    (sorted in place), a number or a dict."""
+    for stmt in nodes.statements(parsed.node):
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and call.args
+                and parsed.namespace.get(call.func.id) is runtime.list_or_refuse and isinstance(call.args[0], gast.Name)):
+            continue
+        kind = kinds.get(call.args[0].id, UNKNOWN)
+        if kind not in (UNKNOWN, CONTAINER):
+            raise UnsupportedSyntaxError(
+                "sort", f"`{call.args[0].id}.sort()` changes an array in place: adjoint differentiates the sort of a "
+                "list in place; write `x = np.sort(x)` for an array", parsed.info.location(stmt))

@@ -222,6 +222,10 @@ class _Inference:
             return CONTAINER
         if func is runtime.make_record:  # a NamedTuple from a tuple of its fields, a dataclass from a dict
             return {CONTAINER: CONTAINER, MAPPING: RECORD}.get(self.atom(expr.args[0]), UNKNOWN)
+        if func is runtime.with_item:  # a dict with an item written
+            return MAPPING
+        if func is runtime.transposed:  # zip(*rows): a list of columns
+            return CONTAINER
         if func is runtime.replaced:  # a record with a field replaced: of the record's kind
             return self.atom(expr.args[0])
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
@@ -352,6 +356,8 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
                     and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, int)}
         unpacked |= {name for name in map(_item_adjoint_of, every) if name in unknown}
     found: Set[str] = set(unpacked)
+    if unknown:
+        found |= {name for name in map(_keyed_adjoint_of, every) if name and kinds.get(name, UNKNOWN) == UNKNOWN}
     changed = True
     while changed:
         changed = False
@@ -400,6 +406,15 @@ def _item_adjoint_of(node: gast.AST) -> Optional[str]:
     if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "item_adjoint"
             and len(node.args) == 2 and isinstance(node.args[0], gast.Name) and isinstance(node.args[1], gast.Constant)
             and isinstance(node.args[1].value, int)):
+        return node.args[0].id
+    return None
+
+
+def _keyed_adjoint_of(node: gast.AST) -> Optional[str]:
+    """p of `item_adjoint(p, key, x)` and `zero_at(p, x, key)`: the adjoint of a list or a dict x (one
+    built by writes of items, normalize/dict_writes.py), which a backward half receives as a residual."""
+    if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and len(node.args) == 3
+            and node.func.id in ("item_adjoint", "zero_at") and isinstance(node.args[0], gast.Name)):
         return node.args[0].id
     return None
 

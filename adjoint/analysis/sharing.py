@@ -335,10 +335,10 @@ class Sharing:
         if func is runtime.snapshot:
             return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument
-            first = call.args[0] if call.args else None
-            if not isinstance(first, gast.Name):
+            if not call.args or not isinstance(first := call.args[0], gast.Name):
                 return {fresh}, set()
-            return {fresh} | self.own.get(first.id, set()), set(self.held.get(first.id, ()))
+            written = self._atom(call.args[2]) if func is runtime.with_item else set()  # d[k] = v: a new dict holding v
+            return {fresh} | self.own.get(first.id, set()), set(self.held.get(first.id, ())) | written
         if _may_not_copy(call, func):  # np.array(a, copy=False), np.nan_to_num(a, copy=False): maybe a itself
             return {fresh} | shared, shared
         if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):

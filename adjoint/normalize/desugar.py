@@ -50,6 +50,8 @@ SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min
 # axis 0 where the method is given none.
 UFUNC_FOLDS = {(np.add, "reduce"): "sum", (np.multiply, "reduce"): "prod", (np.maximum, "reduce"): "max",
                (np.minimum, "reduce"): "min", (np.add, "accumulate"): "cumsum", (np.multiply, "accumulate"): "cumprod"}
+# Those that are no NumPy function: runtime helpers, along axis 0 too.
+UFUNC_RUNNING = {(np.maximum, "accumulate"): runtime.running_max, (np.minimum, "accumulate"): runtime.running_min}
 # Methods that change their object in place, for the objects a function may reach from outside
 # (`append` is a write of its own everywhere).
 CHANGES_IN_PLACE = {
@@ -72,7 +74,7 @@ class Desugar(nodes.Transformer):
         self.fresh = fresh
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
-        mappings = mappings | _bound_to_dicts(parsed.node)
+        mappings = mappings | _bound_to_dicts(parsed)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings)
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
@@ -342,7 +344,9 @@ class Desugar(nodes.Transformer):
         """`np.add.reduce(a, axis)` -> `np.sum(a, axis=axis)` (UFUNC_FOLDS), given an array and at
         most an axis (and keepdims for reduce); any other call stays as it is."""
         method = node.func.attr
-        name = UFUNC_FOLDS.get((resolve(node.func.value, self.parsed, self.local_names), method))
+        ufunc = resolve(node.func.value, self.parsed, self.local_names)
+        name, helper = UFUNC_FOLDS.get((ufunc, method)), UFUNC_RUNNING.get((ufunc, method))
+        name = helper.__name__ if helper is not None else name
         keywords = {keyword.arg for keyword in node.keywords}
         allowed = {"axis", "keepdims"} if method == "reduce" else {"axis"}
         if name is None or not 1 <= len(node.args) <= 2 or not keywords <= allowed or \
@@ -351,7 +355,8 @@ class Desugar(nodes.Transformer):
         axis = node.args[1] if len(node.args) == 2 else next(
             (keyword.value for keyword in node.keywords if keyword.arg == "axis"), nodes.constant(0))
         rest = [keyword for keyword in node.keywords if keyword.arg != "axis"]
-        target = nodes.attribute(nodes.name(self.numpy_name), name)
+        target = nodes.attribute(nodes.name(self.numpy_name), name) if helper is None else \
+            nodes.name(self._bound_name(name, helper))
         return nodes.copy_location(gast.Call(func=target, args=node.args[:1],
                                              keywords=[gast.keyword(arg="axis", value=axis)] + rest), node)
 
@@ -395,13 +400,17 @@ class Desugar(nodes.Transformer):
         )
 
 
-def _bound_to_dicts(func_node: gast.FunctionDef) -> FrozenSet[str]:
-    """Names every assignment of which is a dict literal: a `for` over them iterates their keys."""
+def _bound_to_dicts(parsed: ParsedFunction) -> FrozenSet[str]:
+    """Names every assignment of which is a dict literal or one with an item written (normalize/dict_writes.py):
+    a `for` over them iterates their keys."""
     dicts, others = set(), set()
-    for stmt in nodes.statements(func_node):
+    for stmt in nodes.statements(parsed.node):
+        value = getattr(stmt, "value", None)
+        built = isinstance(value, gast.Dict) or (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
+                                                 and parsed.namespace.get(value.func.id) is runtime.with_item)
         for target in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]:
             if isinstance(target, gast.Name):
-                (dicts if isinstance(getattr(stmt, "value", None), gast.Dict) else others).add(target.id)
+                (dicts if built else others).add(target.id)
     return frozenset(dicts - others)
 
 

@@ -36,6 +36,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.frontend.define import define_function
+from adjoint.normalize.nonlocal_writes import lower_nonlocal_writes
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
@@ -47,8 +48,10 @@ SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictC
 
 
 def lift_local_functions(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """Replace parsed.node's local defs and lambdas by lifted functions (see the module)."""
+    """Replace parsed.node's local defs and lambdas by lifted functions (see the module); one that rebinds
+    the enclosing function's variables (`nonlocal`) first takes and returns them (normalize/nonlocal_writes.py)."""
     _partials_as_lambdas(parsed, fresh)
+    lower_nonlocal_writes(parsed, fresh)
     if not any(isinstance(node, (gast.FunctionDef, gast.Lambda)) for node in nodes.every_node(parsed.node)[1:]):
         return  # (a quicker walk than the lifter's, which would find nothing to lift)
     lifter = _Lifter(parsed, fresh)

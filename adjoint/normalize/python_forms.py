@@ -1,5 +1,8 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
+items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
+(normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), math.hypot
+of n numbers and math.prod (normalize/math_forms.py), `xs.sort()` (as `xs = sorted(xs)`, a write in place),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
@@ -10,12 +13,16 @@ from typing import Callable, List
 
 import gast
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.resolve import resolve
+from adjoint.normalize.dict_writes import lower_dict_writes
 from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.keyed import lower_keyed
+from adjoint.normalize.keyword_spread import lower_keyword_spreads
 from adjoint.normalize.map_filter import lower_map_filter
+from adjoint.normalize.math_forms import lower_math_forms
 from adjoint.normalize.records import build_records
 from adjoint.normalize.super_calls import bind_super_calls
 
@@ -24,12 +31,85 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     """Rewrite these forms in parsed.node; the calls they look at are found in one walk."""
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed.node)
+    lower_dict_writes(parsed, fresh)
     calls = _calls(parsed.node)
+    if any(isinstance(call.func, gast.Attribute) and call.func.attr == "sort" for call in calls):
+        _sorts_in_place(parsed, fresh)
+        calls = _calls(parsed.node)
     if lower_map_filter(parsed, fresh, calls):
         calls = _calls(parsed.node)  # the calls a mapped function gets
     lower_keyed(parsed, fresh, calls)
+    lower_keyword_spreads(parsed, fresh, calls)
+    _transpose_zips(parsed, fresh, calls)
+    lower_math_forms(parsed, fresh, calls)
     build_records(parsed, fresh, calls)
     bind_super_calls(parsed, fresh, calls)
+
+
+def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
+    """`zip(*rows)` (the columns of a list of lists or of a 2-D array) -> `transposed(rows)`."""
+    local_names = None
+    for call in calls:
+        if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], gast.Starred):
+            continue
+        local_names = local_names or frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+        if resolve(call.func, parsed, local_names) is zip:
+            helper = parsed.bind("transposed", runtime.transposed, fresh, local_names)
+            call.func, call.args = nodes.name(helper), [call.args[0].value]
+
+
+def _sorts_in_place(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    """`xs.sort(key=..., reverse=...)` of a local list (every binding of xs makes one) or of a parameter ->
+    `list_or_refuse(xs, ...)` (a list, checked when it runs; analysis/iterated.py refuses a parameter known
+    to hold something else) and `xs = sorted(xs, key=..., reverse=...)`, an in-place write (parsed.in_place:
+    exact where no other name holds the list, analysis/aliases.py). Any other `.sort()` stays, for
+    desugar's refusal."""
+    parameters = set(nodes.parameters(parsed.node))
+    local_names = frozenset(name for name in nodes.names_stored(parsed.node) if _bound_to_lists(parsed, name))
+    local_names |= parameters - set(nodes.names_stored(parsed.node))
+    for block in list(nodes.blocks(parsed.node)):
+        if any(_sorted_owner(stmt, local_names) for stmt in block):
+            block[:] = [made for stmt in block for made in _sorted_in_place(stmt, parsed, fresh, local_names)]
+
+
+def _bound_to_lists(parsed: ParsedFunction, name: str) -> bool:
+    """Whether every binding of the local `name` makes a list: a list display or comprehension, list(...)
+    or sorted(...)."""
+    bindings = [node for node in nodes.walk(parsed.node)
+                if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Store)]
+    assigned = {id(stmt.targets[0]): stmt.value for stmt in nodes.statements(parsed.node)
+                if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)}
+    return all(id(node) in assigned and _makes_a_list(assigned[id(node)], parsed) for node in bindings)
+
+
+def _makes_a_list(value: gast.expr, parsed: ParsedFunction) -> bool:
+    if isinstance(value, (gast.List, gast.ListComp)):
+        return True
+    return isinstance(value, gast.Call) and resolve(value.func, parsed, frozenset()) in (list, sorted)
+
+
+def _sorted_owner(stmt: gast.stmt, local_names) -> str:
+    """The local name xs of a statement `xs.sort(...)` with at most key and reverse, else ""."""
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "sort"
+            and isinstance(call.func.value, gast.Name) and call.func.value.id in local_names and not call.args
+            and all(k.arg in ("key", "reverse") for k in call.keywords)):
+        return call.func.value.id
+    return ""
+
+
+def _sorted_in_place(stmt: gast.stmt, parsed: ParsedFunction, fresh, local_names) -> List[gast.stmt]:
+    owner = _sorted_owner(stmt, local_names)
+    if not owner:
+        return [stmt]
+    checker = parsed.bind("list_or_refuse", runtime.list_or_refuse, fresh, local_names)
+    checked = nodes.call(nodes.name(checker), [nodes.name(owner), nodes.constant(parsed.info.filename),
+                                               nodes.constant(parsed.info.location(stmt).lineno)])
+    ordered = nodes.call(nodes.name(parsed.bind("sorted", sorted, fresh, local_names)), [nodes.name(owner)],
+                         stmt.value.keywords)
+    sort = nodes.copy_location(nodes.assign(owner, ordered), stmt)
+    parsed.in_place.append((owner, sort))
+    return [nodes.copy_location(gast.Expr(value=checked), stmt), sort]
 
 
 def _calls(node: gast.AST) -> List[gast.Call]:

@@ -1,11 +1,12 @@
 """Adjoints and tangents of NumPy reductions: the adjoint spreads back over the reduced axes."""
 import numpy as np
 
-from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint import runtime
+from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, gradient_adjoint, gradient_along,
     gradient_spacing_adjoint, gradient_spacing_tangent, nonzero_or_refuse, prod_others, reshape_like, unreduce,
-    var_adjoint, var_tangent,
+    running_sources, take_along_axis_adjoint, var_adjoint, var_tangent,
 )
 from adjoint.templates import d
 
@@ -118,6 +119,21 @@ def _(result, x, axis=None):
 @register_tangent(np.cumprod, *CUMULATIVE_PROD)
 def _(result, x, axis=None):
     d[result] = result * np.cumsum(d[x] / nonzero_or_refuse(x), axis=axis)
+
+
+# The running maximum and minimum (np.maximum.accumulate, np.minimum.accumulate): each entry is an entry of
+# x, which gets its derivative; running_sources says which from the result, ties as np.maximum's rule breaks them.
+non_differentiable(runtime.running_sources)
+
+
+@register_adjoint(runtime.running_max, runtime.running_min)
+def _(result, x, axis=0):
+    d[x] = take_along_axis_adjoint(d[result], x, running_sources(result, axis), axis)
+
+
+@register_tangent(runtime.running_max, runtime.running_min)
+def _(result, x, axis=0):
+    d[result] = np.take_along_axis(d[x], running_sources(result, axis), axis)
 
 
 # y[i] = x[i + 1] - x[i] (n times): the adjoint is minus the difference of g padded with zeros.

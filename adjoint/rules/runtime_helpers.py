@@ -12,14 +12,16 @@ from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, field_index, gradient_like,
     item_adjoint, item_adjoint_backward, list_concat_tangent, list_repeat_adjoint, list_repeat_tangent,
     pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint, set_at, sorted_adjoint,
-    sorted_tangent, sum_adjoint, sum_tangent, transpose_adjoint, unbroadcast, unreduce, written_adjoint,
+    sorted_tangent, sum_adjoint, sum_tangent, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast,
+    unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
 )
 from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse, runtime.outside_apart_or_refuse,
-                   runtime.sorted_positions, runtime.extreme_position)
+                   runtime.sorted_positions, runtime.extreme_position, runtime.spread_key,
+                   runtime.list_or_refuse)
 
 # ----- Records built in the function (normalize/records.py) ------------------------------
 
@@ -43,6 +45,53 @@ def _(result, record, name, value):
 @register_tangent(runtime.replaced)
 def _(result, record, name, value):
     d[result] = set_at(d[record], record, field_index(record, name), d[value])
+
+
+# ----- Items written into a dict built in the function (normalize/dict_writes.py) --------
+
+
+@register_adjoint(runtime.with_item)
+def _(result, mapping, key, value):
+    d[mapping] = zero_at(d[result], result, key)
+    d[value] = item_adjoint(d[result], key, result)
+
+
+@register_tangent(runtime.with_item)
+def _(result, mapping, key, value):
+    d[result] = set_at(d[mapping], result, key, d[value])
+
+
+# ----- Columns of a list of lists or of a 2-D array: zip(*rows) (normalize/python_forms.py) ------
+
+
+@register_adjoint(runtime.transposed)
+def _(result, rows):
+    d[rows] = transposed_adjoint(d[result], rows)
+
+
+@register_tangent(runtime.transposed)
+def _(result, rows):
+    d[result] = transposed_tangent(d[rows], rows)
+
+
+@register_adjoint(runtime.transposed_adjoint)
+def _(result, g, rows):
+    d[g] = transposed_tangent(d[result], rows)
+
+
+@register_tangent(runtime.transposed_adjoint)
+def _(result, g, rows):
+    d[result] = transposed_adjoint(d[g], rows)
+
+
+@register_adjoint(runtime.transposed_tangent)
+def _(result, d_rows, rows):
+    d[d_rows] = transposed_adjoint(d[result], rows)
+
+
+@register_tangent(runtime.transposed_tangent)
+def _(result, d_rows, rows):
+    d[result] = transposed_tangent(d[d_rows], rows)
 
 
 @register_adjoint(runtime.record_adjoint)

@@ -1,5 +1,6 @@
 """Adjoints and tangents of the rest of `math` (gamma functions, fsum, exp2, cbrt, ldexp,
-remainder) and of max and min over one sequence (rewritten to runtime.largest, runtime.smallest).
+remainder, dist, hypot of other than two numbers) and of max and min over one sequence (rewritten to
+runtime.largest, runtime.smallest).
 
 The derivatives of math.lgamma and math.gamma use the polygamma functions of
 runtime.scalar_polygamma, whose own rule is the next polygamma function.
@@ -9,7 +10,8 @@ import math
 from adjoint import runtime
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
-from adjoint.runtime import add_adjoints, chosen_adjoint, chosen_tangent, scalar_polygamma, sum_adjoint, sum_tangent
+from adjoint.runtime import (add_adjoints, chosen_adjoint, chosen_tangent, items_dot, items_scaled, scalar_polygamma,
+                             sum_adjoint, sum_tangent)
 
 non_differentiable(math.factorial, math.comb, math.perm, math.gcd, math.isqrt, math.isclose)
 non_differentiable(*(getattr(math, name) for name in ("lcm", "ulp") if hasattr(math, name)))
@@ -68,6 +70,53 @@ def _(result, x):
 @register_tangent(math.fsum)
 def _(result, x):
     d[result] = sum_tangent(d[x], x, 0.0)
+
+
+# ----- Euclidean lengths: math.dist, math.hypot of n numbers (runtime.hypot_of) -------------
+# d|v| = <v, dv> / |v|; items_scaled and items_dot are bilinear, so their rules close the family.
+
+
+@register_adjoint(runtime.hypot_of)
+def _(result, items):
+    d[items] = items_scaled(items, d[result] / result)
+
+
+@register_tangent(runtime.hypot_of)
+def _(result, items):
+    d[result] = items_dot(d[items], items) / result
+
+
+@register_adjoint(math.dist)
+def _(result, p, q):
+    d[p] = add_adjoints(items_scaled(p, d[result] / result), items_scaled(q, -d[result] / result))
+    d[q] = add_adjoints(items_scaled(q, d[result] / result), items_scaled(p, -d[result] / result))
+
+
+@register_tangent(math.dist)
+def _(result, p, q):
+    d[result] = (items_dot(d[p], p) - items_dot(d[p], q) - items_dot(d[q], p) + items_dot(d[q], q)) / result
+
+
+@register_adjoint(runtime.items_scaled)
+def _(result, items, c):
+    d[items] = items_scaled(d[result], c)
+    d[c] = items_dot(d[result], items)
+
+
+@register_tangent(runtime.items_scaled)
+def _(result, items, c):
+    d[result] = add_adjoints(items_scaled(d[items], c), items_scaled(items, d[c]))
+
+
+@register_adjoint(runtime.items_dot)
+def _(result, a, b):
+    d[a] = items_scaled(b, d[result])
+    d[b] = items_scaled(a, d[result])
+
+
+@register_tangent(runtime.items_dot)
+def _(result, a, b):
+    d[result] = items_dot(d[a], b) + items_dot(a, d[b])
 
 
 @register_adjoint(math.ldexp)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 
-from adjoint.runtime.refusals import IterationError, Refused
+import numpy as np
+
+from adjoint.runtime.refusals import InPlaceChangeError, IterationError, Refused
 
 
 def _is_record(x) -> bool:
@@ -54,6 +56,62 @@ def make_record(items, cls):
     return cls(**items) if isinstance(items, dict) else cls(*items)
 
 
+def with_item(mapping, key, value):
+    """`mapping[key] = value` on a dict the function builds, as a new dict (normalize/dict_writes.py):
+    a copy of mapping with the item set, in Python's key order (a new key comes last)."""
+    if not isinstance(mapping, dict):
+        raise Refused(f"an item written by key into a {type(mapping).__name__}: adjoint differentiates item "
+                      "writes by key into dicts only")
+    out = dict(mapping)
+    out[key] = value
+    return out
+
+
+def spread_key(mapping, key, required, optional, callee):
+    """`key`, once `**mapping` is known to give `callee` exactly its keyword parameters `required` and
+    some of `optional` (normalize/keyword_spread.py); TypeError, as Python raises it, otherwise."""
+    if not isinstance(mapping, dict):
+        raise Refused(f"`**` of a {type(mapping).__name__} in a call of {callee}: adjoint differentiates `**` of dicts")
+    unknown = [k for k in mapping if k not in required and k not in optional]
+    if unknown:
+        raise TypeError(f"{callee}() got an unexpected keyword argument {unknown[0]!r}")
+    missing = [k for k in required if k not in mapping]
+    if missing:
+        raise TypeError(f"{callee}() missing required argument {missing[0]!r}")
+    return key
+
+
+def transposed(rows):
+    """`zip(*rows)` (normalize/python_forms.py): the columns of a list of lists or of a 2-D array, as a
+    list of tuples."""
+    return list(zip(*rows))
+
+
+def transposed_adjoint(g, rows):
+    """The adjoint of `rows` in transposed(rows) from the columns' adjoint g (a list of tuples, any of
+    them, or g itself, a symbolic zero): item [i][j] of the result is g[j][i], zero where g holds none."""
+    if not isinstance(g, (list, tuple)):
+        return 0.0
+    def item(i, j):
+        column = g[j] if j < len(g) else 0.0
+        return column[i] if isinstance(column, (list, tuple)) else 0.0
+    width = len(g)
+    if isinstance(rows, np.ndarray):
+        out = np.zeros(rows.shape, dtype=rows.dtype if rows.dtype.kind == "f" else np.float64)
+        for i in range(out.shape[0]):
+            for j in range(width):
+                out[i, j] = item(i, j)
+        return out
+    return [[item(i, j) for j in range(width)] + [0.0] * (len(row) - width) for i, row in enumerate(rows)]
+
+
+def transposed_tangent(d_rows, rows):
+    """The tangent of transposed(rows) given that of rows (zeros for a symbolic zero)."""
+    if isinstance(d_rows, np.ndarray) or isinstance(d_rows, (list, tuple)):
+        return list(zip(*d_rows))
+    return [tuple(0.0 for _ in column) for column in zip(*rows)]
+
+
 def record_adjoint(dr):
     """The adjoint of a record's items from the record's adjoint: a dataclass (as a called function's
     gradient gives it) as the dict of its fields; a dict, a list, a tuple or a zero as it is."""
@@ -85,6 +143,14 @@ def sequence_or_refuse(value, message, filename, lineno):
     if isinstance(value, (set, frozenset)):
         raise IterationError("the loop iterates over a set, whose elements have no positions to read them by: "
                              "iterate over `sorted(s)` or pass a tuple", filename, lineno)
+
+
+def list_or_refuse(value, filename, lineno):
+    """Raise InPlaceChangeError unless value is a list, whose `.sort()` is differentiated as
+    `value = sorted(value)` (an array's sort is np.sort's)."""
+    if not isinstance(value, list):
+        raise InPlaceChangeError(f"`.sort()` of a {type(value).__name__} is differentiated for lists only; "
+                                 "use `np.sort` for an array (x = np.sort(x))", filename, lineno)
 
 
 def sorted_positions(x, key, reverse, filename, lineno):

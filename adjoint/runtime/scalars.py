@@ -66,3 +66,24 @@ def chosen_adjoint(g, xs, result):
 def chosen_tangent(dxs, xs, result):
     """The tangent of max(xs) or min(xs): the chosen item's tangent."""
     return dxs[_chosen(xs, result)] if _is_container(dxs) else 0.0
+
+
+def hypot_of(items):
+    """`math.hypot(a, b, c, ...)` with other than two arguments, given their list (normalize/math_forms.py)."""
+    return math.hypot(*items)
+
+
+def items_scaled(items, c):
+    """c times each item of a sequence of numbers (an array: c * items); a symbolic zero stays one."""
+    if isinstance(items, np.ndarray):
+        return c * items
+    if not _is_container(items):
+        return 0.0
+    return [c * item for item in items]
+
+
+def items_dot(a, b):
+    """The sum of a[i] * b[i] over two sequences of numbers; 0.0 where either is a symbolic zero."""
+    if not _is_container(a) or not _is_container(b):
+        return 0.0
+    return sum((x * y for x, y in zip(a, b)), 0.0)

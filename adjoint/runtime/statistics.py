@@ -157,6 +157,30 @@ def take_along_axis_adjoint(g, arr, indices, axis=-1):
     return np.reshape(target, np.shape(arr))
 
 
+def running_max(x, axis=0):
+    """`np.maximum.accumulate(x, axis)` (normalize/desugar.py): the running maximum along axis."""
+    return np.maximum.accumulate(x, axis=axis)
+
+
+def running_min(x, axis=0):
+    """`np.minimum.accumulate(x, axis)`: the running minimum along axis."""
+    return np.minimum.accumulate(x, axis=axis)
+
+
+def running_sources(result, axis):
+    """For each entry of a running maximum or minimum along axis (`result`), the index along axis of
+    the entry of x it is: where it differs from the one before, its own; else (not beyond it, or a
+    tie, which np.maximum(so_far, item) breaks for so_far) the one before's. A NaN, which NumPy
+    propagates, stays at the first."""
+    moved = np.moveaxis(np.asarray(result), axis, 0)
+    sources = np.zeros(moved.shape, dtype=np.intp)
+    for index in range(1, moved.shape[0]):
+        before, now = moved[index - 1], moved[index]
+        changed = (now != before) & ~(np.isnan(now) & np.isnan(before))
+        sources[index] = np.where(changed, index, sources[index - 1])
+    return np.moveaxis(sources, 0, axis)
+
+
 def _convolution_window(a, v, mode):
     """(start, length) of np.convolve(a, v, mode) within the full convolution."""
     n, m = np.size(a), np.size(v)

@@ -1,0 +1,239 @@
+"""Items written by key into a dict the function builds, as new dicts, and `.get` of such a dict.
+
+A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`),
+and that the function reads only by item, `.get`, `.items()`/`.keys()`/`.values()`, `in`, a
+loop, `len`, `list`/`sorted`/`sum`/`min`/`max`/`tuple`, `**` in a call or `return`, is no value
+any other name shares: writing an item into it and binding it to a copy with the item written
+are the same program. The copy is `with_item(d, key, value)`, whose derivative is an item
+write's (rules/runtime_helpers.py); `d.get(k, default)` reads `d[k]` where k is a key of d.
+
+Before::
+
+    d = {}
+    d["a"] = x * 2
+    d["a"] = d["a"] + y
+    return d["a"] + d.get("b", 0.0)
+
+After::
+
+    d = {}
+    d = with_item(d, "a", x * 2)
+    d = with_item(d, "a", d["a"] + y)
+    return d["a"] + (d["b"] if "b" in d else 0.0)
+
+A write into a dict that some other name may share (a parameter, a global, a dict assigned
+from another name, or passed to a function, stored in a container or read by a nested
+function) stays refused at its line (ad/context.py), as does a write into such a dict here, and
+`d[k] += v` (Python changes an array item in place: `d[k] = d[k] + v` is differentiated), and a
+write inside a loop over the dict by any key but the loop's own (it may add a key, for which Python
+raises RuntimeError).
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Optional, Set, Tuple
+
+import gast
+
+from adjoint import nodes, runtime
+from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.resolve import resolve
+
+VIEWS = ("get", "items", "keys", "values")
+# Builtins that read a dict's keys or values and keep no reference to the dict itself.
+READERS = (len, list, sorted, sum, min, max, tuple, any, all, set)
+FUNCTIONS = (gast.FunctionDef, gast.Lambda)
+
+
+def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    """Rewrite, in parsed.node, the item writes into and `.get`s of the local dicts described above."""
+    dicts = _built_dicts(parsed.node)
+    if not dicts:
+        return
+    uses = _uses(parsed.node)
+    local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+    readers = {name: [node for node, parent, grand, nested in uses.get(name, ())
+                      if not _keeps_no_reference(node, parent, grand, nested, parsed, local_names)]
+               for name in dicts}
+    written = {name for name in dicts if _writes(parsed.node, name)}
+    for name in sorted(written):
+        if readers[name]:
+            raise UnsupportedSyntaxError(
+                "dict item assignment", f"the dict `{name}` is written item by item and also used here as a value "
+                "that may share it with another name; adjoint differentiates item writes into a dict the function "
+                "builds and reads only by item, `.get`, its views, `in`, a loop, `len`, `**` or `return`",
+                parsed.info.location(readers[name][0]))
+    helper = parsed.bind("with_item", runtime.with_item, fresh, local_names) if written else ""
+    rewriter = _Rewriter(parsed, fresh, helper, written, dicts)
+    parsed.node.body = rewriter.block(parsed.node.body)
+
+
+def _uses(func_node: gast.FunctionDef) -> Dict[str, List[Tuple]]:
+    """name -> (Name node, parent, grandparent, inside a nested function) of each read of a name."""
+    found: Dict[str, List[Tuple]] = {}
+
+    def visit(node, parent, grand, nested):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
+            found.setdefault(node.id, []).append((node, parent, grand, nested))
+        inner = nested or (isinstance(node, FUNCTIONS) and node is not func_node)
+        for child in nodes.children(node):
+            visit(child, node, parent, inner)
+
+    visit(func_node, None, None, False)
+    return found
+
+
+def _built_dicts(func_node: gast.FunctionDef) -> Set[str]:
+    """Local names every binding of which is an assignment of a dict literal."""
+    literal_targets = {id(stmt.targets[0]): stmt.targets[0].id for stmt in nodes.statements(func_node)
+                       if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                       and isinstance(stmt.targets[0], gast.Name) and _is_literal(stmt.value)}
+    other = set(nodes.parameters(func_node))
+    for node in nodes.walk(func_node):
+        if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load) and id(node) not in literal_targets:
+            other.add(node.id)
+        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+            other.update(node.names)
+        elif isinstance(node, gast.FunctionDef) and node is not func_node:
+            other.add(node.name)
+    return set(literal_targets.values()) - other
+
+
+def _is_literal(value: gast.expr) -> bool:
+    if isinstance(value, gast.Dict):
+        return all(key is not None for key in value.keys)  # `{**other}` may share other's items only
+    return (isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == "dict"
+            and not value.args and all(k.arg is not None for k in value.keywords))
+
+
+def _keeps_no_reference(node, parent, grand, nested, parsed, local_names) -> bool:
+    """Whether this read of a dict leaves no other name or object holding the dict."""
+    if nested:
+        return False
+    if isinstance(parent, gast.Subscript) and parent.value is node:
+        return True
+    if isinstance(parent, gast.Attribute) and parent.attr in VIEWS:
+        return isinstance(grand, gast.Call) and grand.func is parent
+    if isinstance(parent, gast.Compare):
+        return all(isinstance(op, (gast.In, gast.NotIn)) for op in parent.ops) and parent.left is not node
+    if isinstance(parent, (gast.For, gast.comprehension)):
+        return parent.iter is node
+    if isinstance(parent, gast.keyword):
+        return parent.arg is None
+    if isinstance(parent, gast.Return) or (isinstance(parent, gast.Tuple) and isinstance(grand, gast.Return)):
+        return True
+    if isinstance(parent, gast.Call) and node in parent.args:
+        found = resolve(parent.func, parsed, local_names)
+        return any(found is reader for reader in READERS)
+    return False
+
+
+def _writes(func_node: gast.FunctionDef, name: str) -> bool:
+    return any(isinstance(stmt, (gast.Assign, gast.AugAssign)) and _target_of(stmt, name) is not None
+               for stmt in nodes.statements(func_node))
+
+
+def _target_of(stmt, name: str) -> Optional[gast.Subscript]:
+    """The `name[key]` the statement assigns (alone), else None."""
+    targets = stmt.targets if isinstance(stmt, gast.Assign) else [stmt.target]
+    target = targets[0] if len(targets) == 1 else None
+    if (isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name) and target.value.id == name
+            and not isinstance(target.slice, gast.Slice)):
+        return target
+    return None
+
+
+def _loop_over_a_dict(loop: gast.For) -> Optional[Tuple[str, Optional[str]]]:
+    """(d, k) for `for k in d`, `for k in d.keys()`, `for k, v in d.items()` (k None where the loop
+    binds no key it keeps: `d.values()`, or k rebound in the body), else None."""
+    iterated, view = loop.iter, None
+    if isinstance(iterated, gast.Call) and isinstance(iterated.func, gast.Attribute) and not iterated.args:
+        iterated, view = iterated.func.value, iterated.func.attr
+    if not isinstance(iterated, gast.Name) or view not in (None, "keys", "values", "items"):
+        return None
+    target = loop.target.elts[0] if view == "items" and isinstance(loop.target, gast.Tuple) else loop.target
+    key = target.id if isinstance(target, gast.Name) and view != "values" else None
+    if key is not None and key in nodes.names_stored(gast.Module(body=loop.body, type_ignores=[])):
+        key = None
+    return iterated.id, key
+
+
+def _has_call(node: gast.AST) -> bool:
+    return any(isinstance(inner, (gast.Call, gast.NamedExpr, gast.Yield, gast.Await)) for inner in nodes.walk(node))
+
+
+class _Rewriter:
+    """Rewrites the statements of the function (not of nested functions) in place."""
+
+    def __init__(self, parsed, fresh, helper: str, written: Set[str], readable: Set[str]):
+        self.parsed, self.fresh, self.helper = parsed, fresh, helper
+        self.written, self.readable = written, readable
+        self.iterating: List[Tuple[str, Optional[str]]] = []  # (dict, its key variable) of the loops around
+
+    def block(self, body: List[gast.stmt]) -> List[gast.stmt]:
+        out: List[gast.stmt] = []
+        for stmt in body:
+            loop = _loop_over_a_dict(stmt) if isinstance(stmt, gast.For) else None
+            self.iterating += [loop] if loop else []
+            for field in ("body", "orelse"):
+                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, FUNCTIONS):
+                    setattr(stmt, field, self.block(getattr(stmt, field)))
+                if loop and field == "body":
+                    self.iterating.pop()
+            self.lower_gets(stmt)
+            out.extend(self.statement(stmt))
+        return out
+
+    def statement(self, stmt: gast.stmt) -> List[gast.stmt]:
+        name = next((n for n in sorted(self.written) if isinstance(stmt, (gast.Assign, gast.AugAssign))
+                     and _target_of(stmt, n) is not None), None)
+        if name is None:
+            return [stmt]
+        target = _target_of(stmt, name)
+        for iterated, key_name in self.iterating:
+            if iterated == name and not (isinstance(target.slice, gast.Name) and target.slice.id == key_name):
+                raise UnsupportedSyntaxError(
+                    "dict item assignment", f"a loop over the dict `{name}` writes an item of it by a key other than "
+                    "the loop's own, which may add a key (Python raises RuntimeError then); write into a new dict",
+                    self.parsed.info.location(stmt))
+        before: List[gast.stmt] = []
+        value, key = stmt.value, target.slice
+        if _has_call(key):  # Python evaluates the value first, then the key, once each
+            held_value, held_key = self.fresh("_value"), self.fresh("_key")
+            before = [nodes.copy_location(nodes.assign(held_value, value), stmt),
+                      nodes.copy_location(nodes.assign(held_key, key), stmt)]
+            value, key = nodes.name(held_value), nodes.name(held_key)
+        if isinstance(stmt, gast.AugAssign):
+            raise UnsupportedSyntaxError(
+                "dict item assignment", f"`{name}[k] op= v` on an item of the dict `{name}` may change an array "
+                f"item in place, which other names may hold; write `{name}[k] = {name}[k] + v` (a new value)",
+                self.parsed.info.location(stmt))
+        written = nodes.call(nodes.name(self.helper), [nodes.name(name), key, value])
+        return before + [nodes.copy_location(nodes.assign(name, written), stmt)]
+
+    def lower_gets(self, stmt: gast.stmt) -> None:
+        """`d.get(k, default)` -> `d[k] if k in d else default` in the expressions of stmt."""
+        def replace(node):
+            if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "get"
+                    and isinstance(node.func.value, gast.Name) and node.func.value.id in self.readable):
+                return node
+            return nodes.copy_location(self.got(node), node)
+
+        for field, value in gast.iter_fields(stmt):
+            if field in ("body", "orelse") or isinstance(stmt, FUNCTIONS):
+                continue
+            if isinstance(value, gast.AST):
+                setattr(stmt, field, nodes.rewrite(value, replace))
+            elif isinstance(value, list):
+                value[:] = [nodes.rewrite(item, replace) if isinstance(item, gast.AST) else item for item in value]
+
+    def got(self, call: gast.Call) -> gast.expr:
+        owner = call.func.value.id
+        if call.keywords or not 1 <= len(call.args) <= 2 or any(_has_call(a) for a in call.args):
+            raise UnsupportedSyntaxError(
+                f"{owner}.get", f"`{owner}.get(...)` is differentiated with a key and a default that call nothing "
+                "(`d.get(k, 0.0)`); compute them into names first", self.parsed.info.location(call))
+        key = call.args[0]
+        default = call.args[1] if len(call.args) == 2 else nodes.constant(None)
+        test = gast.Compare(left=nodes.clone(key), ops=[gast.In()], comparators=[nodes.name(owner)])
+        return gast.IfExp(test=test, body=nodes.subscript(nodes.name(owner), key), orelse=default)

@@ -1,0 +1,76 @@
+"""One check of a function in every mode: grad, value_and_grad, vjp, jvp and hvp (forward over
+reverse) and grad of grad against central differences, against autograd where it runs the function
+(`peer`), and the arguments left as they were."""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+import adjoint
+from soundness import central_differences, directional_difference, flat, with_flat
+from test_catalogue_fd import assert_unchanged
+
+RTOL, ATOL = 1e-6, 1e-7
+SECOND_RTOL, SECOND_ATOL = 1e-5, 1e-6
+
+
+def check_every_mode(func, args: tuple, wrt: int = 0, peer=None, rng=None) -> None:
+    """func's derivatives in its argument `wrt` (a number or an array), at args, in every mode."""
+    rng = rng or np.random.default_rng(0)
+    before = copy.deepcopy(args)
+    value = func(*copy.deepcopy(args))
+    expected = central_differences(func, args, wrt)
+    gradient = adjoint.grad(func, wrt=wrt)(*args)
+    np.testing.assert_allclose(flat(gradient), expected, rtol=RTOL, atol=ATOL, err_msg="grad")
+    got, gradient_too = adjoint.value_and_grad(func, wrt=wrt)(*args)
+    np.testing.assert_allclose(flat(got), flat(value), rtol=1e-12, err_msg="value_and_grad's value")
+    np.testing.assert_allclose(flat(gradient_too), expected, rtol=RTOL, atol=ATOL, err_msg="value_and_grad")
+    got, pullback = adjoint.vjp(func, wrt=wrt)(*args)
+    np.testing.assert_allclose(flat(pullback(1.0)), expected, rtol=RTOL, atol=ATOL, err_msg="vjp")
+    tangent = with_flat(args[wrt], rng.normal(size=flat(args[wrt]).size))
+    got, derivative = adjoint.jvp(func, wrt=wrt)(*args, tangent)
+    np.testing.assert_allclose(flat(got), flat(value), rtol=1e-12, err_msg="jvp's value")
+    want = directional_difference(func, args, (wrt,), (tangent,))
+    np.testing.assert_allclose(flat(derivative), want, rtol=RTOL, atol=ATOL, err_msg="jvp")
+    _check_second_order(func, args, wrt, tangent)
+    if peer is not None:
+        _check_against_autograd(func, peer, args, wrt, gradient, tangent)
+    assert_unchanged(before, args)
+
+
+def _check_second_order(func, args, wrt, tangent) -> None:
+    gradient = adjoint.grad(func, wrt=wrt)
+
+    def moved(step):
+        varied = list(copy.deepcopy(args))
+        varied[wrt] = with_flat(args[wrt], flat(args[wrt]) + step * flat(tangent))
+        return flat(gradient(*varied))
+
+    want = (moved(1e-5) - moved(-1e-5)) / 2e-5
+    got = adjoint.hvp(func, wrt=wrt)(*args, tangent)
+    np.testing.assert_allclose(flat(got), want, rtol=SECOND_RTOL, atol=SECOND_ATOL, err_msg="hvp")
+    if isinstance(args[wrt], float):
+        second = adjoint.grad(adjoint.grad(func, wrt=wrt), wrt=wrt)(*args)
+        np.testing.assert_allclose(flat(second) * flat(tangent), want, rtol=SECOND_RTOL, atol=SECOND_ATOL,
+                                   err_msg="grad of grad")
+
+
+def _check_against_autograd(func, peer, args, wrt, gradient, tangent) -> None:
+    """peer: func written for autograd (the same function where autograd runs it as it is)."""
+    autograd = pytest.importorskip("autograd")
+    peer_args = copy.deepcopy(args)
+    np.testing.assert_allclose(flat(autograd.grad(peer, wrt)(*peer_args)), flat(gradient), rtol=1e-9, atol=1e-12,
+                               err_msg="autograd's gradient")
+    inner = autograd.grad(peer, wrt)
+    hessian_vector = autograd.grad(lambda *a: _inner(inner(*a), tangent, autograd.numpy), wrt)(*peer_args)
+    np.testing.assert_allclose(flat(hessian_vector), flat(adjoint.hvp(func, wrt=wrt)(*args, tangent)),
+                               rtol=1e-8, atol=1e-10, err_msg="autograd's Hessian-vector product")
+
+
+def _inner(value, tangent, anp):
+    """<value, tangent> for numbers, arrays and dicts of them (autograd's boxes)."""
+    if isinstance(tangent, dict):
+        return sum(_inner(value[key], item, anp) for key, item in tangent.items())
+    return anp.sum(value * tangent)
