@@ -11,18 +11,17 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, arange_adjoint, arange_tangent, cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint, cumsum_adjoint, diag_adjoint,
-    diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward, einsum_adjoint_tangent,
-    einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint, extremum_tangent, float_cast,
-    gradient_adjoint, gradient_along, gradient_like, grid_spread, gradient_spacing_adjoint, gradient_spacing_tangent,
-    joined_adjoint, kron_adjoint, kron_adjoint_backward, linspace_adjoint, linspace_end_tangent, linspace_tangent,
-    meshgrid_adjoint, norm_adjoint, norm_hessian_form,
-    norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, prod_others_adjoint, prod_others_tangent,
-    promoted_join, repeat_adjoint,
-    reshape_like, sinc_derivative, solve_adjoint_a, solve_adjoint_b, solve_adjoint_solution, solve_tangent,
-    sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, symmetrized, take_adjoint, tangent_like,
-    tangent_like_adjoint, tensordot_adjoint_a, tensordot_adjoint_b, tile_adjoint, trace_adjoint,
-    unbroadcast, var_adjoint, var_tangent,
+    add_adjoints, arange_adjoint, arange_tangent, cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint,
+    cumsum_adjoint, diag_adjoint, diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward,
+    einsum_adjoint_tangent, einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint,
+    extremum_tangent, float_cast, general_or_refuse, gradient_adjoint, gradient_along, gradient_like, grid_spread,
+    gradient_spacing_adjoint, gradient_spacing_tangent, joined_adjoint, kron_adjoint, kron_adjoint_backward,
+    linspace_adjoint, linspace_end_tangent, linspace_tangent, meshgrid_adjoint, norm_adjoint, norm_hessian_form,
+    norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, prod_others_adjoint,
+    prod_others_tangent, promoted_join, repeat_adjoint, reshape_like, sinc_derivative, solve_adjoint_a,
+    solve_adjoint_b, solve_adjoint_solution, solve_tangent, sort_adjoint, sort_tangent, split_adjoint,
+    stack_adjoint, symmetrized, take_adjoint, tangent_like, tangent_like_adjoint, tensordot_adjoint_a,
+    tensordot_adjoint_b, tile_adjoint, trace_adjoint, unbroadcast, var_adjoint, var_tangent,
 )
 from adjoint.templates import d
 
@@ -170,6 +169,16 @@ def _(result, x):
 @register_tangent(runtime.nonzero_or_refuse)
 def _(result, x):
     d[result] = d[x]
+
+
+@register_adjoint(runtime.general_or_refuse)
+def _(result, g, assume_a=None, transposed=False, arguments_lost=False):
+    d[g] = general_or_refuse(d[result], assume_a, transposed, arguments_lost)
+
+
+@register_tangent(runtime.general_or_refuse)
+def _(result, g, assume_a=None, transposed=False, arguments_lost=False):
+    d[result] = general_or_refuse(d[g], assume_a, transposed, arguments_lost)
 
 
 @register_adjoint(runtime.three_component_or_refuse)

@@ -1,5 +1,7 @@
-"""Adjoints and tangents of scipy.linalg: triangular solves, the Cholesky factor (cholesky,
-cho_factor and cho_solve), the matrix exponential and square root (real square matrices, not stacks).
+"""Adjoints and tangents of scipy.linalg: general solves, inverses and determinants (as NumPy's;
+a structure named by assume_a, transposed=True and overwritten arguments are refused when the
+derivative runs), triangular solves, the Cholesky factor (cholesky, cho_factor and cho_solve),
+the matrix exponential and square root (real square matrices, not stacks).
 
 Matrices with a structure (the triangle a solve reads, the symmetric matrix a Cholesky factor
 comes from) get gradients with that structure: a triangular solve's gradient lies in the
@@ -16,8 +18,8 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     add_at, broadcast_like, cho_factor_keeps_the_other_triangle, cholesky_adjoint, cholesky_tangent, frechet_block,
-    frechet_corner, item_adjoint, symmetric_from, symmetrized, transpose_if, transposed_trans, triangle,
-    triangle_adjoint,
+    frechet_corner, general_or_refuse, item_adjoint, solve_adjoint_a, solve_adjoint_b, solve_tangent, symmetric_from,
+    symmetrized, transpose_if, transposed_trans, triangle, triangle_adjoint,
 )
 
 non_differentiable(transposed_trans)
@@ -40,6 +42,47 @@ def _(result, a, b, trans=0, lower=False):
 def _(result, a, b, trans=0, lower=False):
     d[result] = linalg.solve_triangular(a, d[b] - transpose_if(triangle(d[a], lower), trans) @ result, trans=trans,
                                         lower=lower)
+
+
+# ----- General solves, inverses and determinants: as NumPy's, for a general matrix -------------------
+
+
+@register_adjoint(linalg.solve)
+def _(result, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, assume_a=None,
+      transposed=False):
+    g = general_or_refuse(d[result], assume_a, transposed, overwrite_a or overwrite_b)
+    d[a] = solve_adjoint_a(g, a, b, result)
+    d[b] = solve_adjoint_b(g, a, b)
+
+
+@register_tangent(linalg.solve)
+def _(result, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, assume_a=None,
+      transposed=False):
+    d[result] = general_or_refuse(solve_tangent(d[a], d[b], a, b, result), assume_a, transposed,
+                                  overwrite_a or overwrite_b)
+
+
+@register_adjoint(linalg.inv)
+def _(result, a, overwrite_a=False, check_finite=True, assume_a=None, lower=False):
+    g = general_or_refuse(d[result], assume_a, False, overwrite_a)
+    d[a] = -np.swapaxes(result, -1, -2) @ g @ np.swapaxes(result, -1, -2)
+
+
+@register_tangent(linalg.inv)
+def _(result, a, overwrite_a=False, check_finite=True, assume_a=None, lower=False):
+    d[result] = -result @ general_or_refuse(d[a], assume_a, False, overwrite_a) @ result
+
+
+@register_adjoint(linalg.det)
+def _(result, a, overwrite_a=False, check_finite=True):
+    g = general_or_refuse(d[result], None, False, overwrite_a)
+    d[a] = np.expand_dims(g * result, (-2, -1)) * np.swapaxes(np.linalg.inv(a), -1, -2)
+
+
+@register_tangent(linalg.det)
+def _(result, a, overwrite_a=False, check_finite=True):
+    d[result] = result * np.trace(np.linalg.solve(a, general_or_refuse(d[a], None, False, overwrite_a)),
+                                  axis1=-2, axis2=-1)
 
 
 # ----- Cholesky ---------------------------------------------------------------------------------------

@@ -106,3 +106,22 @@ def frechet_corner(m):
     """The upper-right quarter of a square matrix of even size (see frechet_block)."""
     half = np.shape(m)[-1] // 2
     return m[..., :half, half:]
+
+
+_GENERAL = (None, "gen", "general")
+
+
+def general_or_refuse(g, assume_a=None, transposed=False, arguments_lost=False):
+    """g, where a scipy.linalg solve, inverse or determinant treats its matrix as a general one,
+    untransposed, and leaves its arguments as they were: a structure (assume_a='sym', 'pos', a
+    triangle, a band) reads part of the matrix, and an overwritten argument is gone."""
+    if assume_a not in _GENERAL:
+        raise Refused(f"the derivative with assume_a={assume_a!r} is not supported (it reads part of the matrix); "
+                      "leave assume_a unset, or use a solve that says which part it reads (solve_triangular, "
+                      "cho_solve)")
+    if transposed:
+        raise Refused("the derivative with transposed=True is not supported; solve with the transpose, a.T")
+    if arguments_lost:
+        raise Refused("the derivative of a call that may overwrite its arguments (overwrite_a, overwrite_b) is "
+                      "not supported: the derivative reads them")
+    return g
