@@ -86,34 +86,41 @@ def stranger(x):
     return x * 3.0
 
 
-@adjoint.register_adjoint(shifted)
-def _(result, x):
+def d_as_a_value(result, x):
     d_of_sum = adjoint.d[result] + adjoint.d[result]
     adjoint.d[x] = d_of_sum * 0.5 + adjoint.d  # `d` as a value
 
 
-@adjoint.register_adjoint(nothing)
-def _(result, x):
+def no_derivative(result, x):
     scale = 2.0 * x  # noqa: F841  (a rule that computes and assigns no derivative)
 
 
-@adjoint.register_adjoint(stranger)
-def _(result, x):
+def unknown_parameter(result, x):
     adjoint.d[y] = 3.0 * adjoint.d[result]  # noqa: F821  (no parameter y)
 
 
-@pytest.mark.parametrize("func, message", [
-    (shifted, "otherwise than as `d[p]`"), (nothing, "assigns no derivative"), (stranger, "otherwise than as `d[p]`"),
-])
-def test_a_rule_that_would_give_no_derivative_is_refused(func, message):
+@pytest.fixture
+def registered(request):
+    """The faulty rule registered for its function while the test runs (every other test that reads
+    all the rules must not meet it)."""
+    func, rule = request.param
+    adjoint.register_adjoint(func)(rule)
+    yield func, rule
+    from adjoint.rules.table import ADJOINTS, Revision
+    del ADJOINTS._rules[func]
+    ADJOINTS._parsed.pop(rule, None)
+    Revision.bump()
+
+
+@pytest.mark.parametrize("registered, message", [
+    ((shifted, d_as_a_value), "otherwise than as `d[p]`"), ((nothing, no_derivative), "assigns no derivative"),
+    ((stranger, unknown_parameter), "otherwise than as `d[p]`"),
+], indirect=["registered"], ids=["d as a value", "no derivative", "unknown parameter"])
+def test_a_rule_that_would_give_no_derivative_is_refused(registered, message):
+    func, rule = registered
+
     def total(x):
         return np.sum(func(x))
     with pytest.raises(adjoint.AdjointError, match=re.escape(message)) as error:
         adjoint.grad(total)(X)
-    assert error.value.filename == __file__ and error.value.lineno == _rule_line(func)
-
-
-def _rule_line(func) -> int:
-    """The line of the `def` of the rule registered for func."""
-    from adjoint.rules.table import ADJOINTS
-    return ADJOINTS._rules[func].__code__.co_firstlineno
+    assert error.value.filename == __file__ and error.value.lineno == rule.__code__.co_firstlineno
