@@ -261,8 +261,11 @@ def _sorted_order(x, reverse):
     """The positions of x's items in the order sorted(x, reverse=reverse) lists them.
 
     sorted is stable, also with reverse=True: equal items keep their order. Sorting the
-    reversed keys stably and reading the result backwards keeps that order too.
+    reversed keys stably and reading the result backwards keeps that order too. Items that are
+    no numbers (tuples, as of sorted(d.items())) are ordered as sorted orders them.
     """
+    if not isinstance(x, np.ndarray) and not all(isinstance(item, (int, float, np.number)) for item in x):
+        return sorted(range(len(x)), key=x.__getitem__, reverse=reverse)
     keys = np.asarray(x)
     if not reverse:
         return np.argsort(keys, kind="stable")
@@ -272,8 +275,9 @@ def _sorted_order(x, reverse):
 
 def sorted_adjoint(g, x, reverse=False):
     """The adjoint of x in sorted(x, reverse=reverse): each item of g goes back to the position
-    its item came from (a list for a list or tuple x, an array for an array x)."""
-    if not _is_container(g):
+    its item came from (a list for a list or tuple x, an array for an array x). sorted(d) of a
+    dict lists its keys, which carry no derivative."""
+    if not _is_container(g) or isinstance(x, dict):
         return 0.0
     out = [0.0] * len(x)
     for position, source in enumerate(_sorted_order(x, reverse)):
@@ -284,7 +288,10 @@ def sorted_adjoint(g, x, reverse=False):
 
 
 def sorted_tangent(dx, x, reverse=False):
-    """The tangent of sorted(x, reverse=reverse): the list of x's tangents in sorted order."""
+    """The tangent of sorted(x, reverse=reverse): the list of x's tangents in sorted order (zeros
+    for a dict's keys)."""
+    if isinstance(x, dict):
+        return [0.0] * len(x)
     items = tangent_like(dx, x)
     return [items[source] for source in _sorted_order(x, reverse)]
 
