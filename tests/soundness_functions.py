@@ -363,8 +363,13 @@ def comprehension_in_while_test(x):
 
 
 def dict_comprehension(x):
-    table = {i: x[i] for i in range(len(x))}  # <- dict-comprehension
-    return table[0]
+    table = {i: x[i] for i in range(len(x))}
+    return table[0] * table[len(x) - 1]
+
+
+def nested_dict_comprehension(x):
+    tables = [{i: x[i] * j for i in range(len(x))} for j in range(2)]  # <- nested-dict-comprehension
+    return tables[1][0]
 
 
 CASES = [
@@ -423,6 +428,7 @@ CASES = [
     Exact(comprehension_keeps_outer_name, lambda rng: (vector(rng),)),
     Exact(comprehension_array, lambda rng: (vector(rng, 4),)),
     Exact(comprehension_of_lambdas, lambda rng: (vector(rng), 0.8), wrt=(0, 1)),
+    Exact(dict_comprehension, lambda rng: (vector(rng),)),
     # refused
     Refused(capturing_lambda_stored, (DATA, 1.0), adjoint.UnsupportedSyntaxError, "capturing-lambda-stored"),
     Refused(capturing_lambda_to_a_builtin, (DATA, 1.0), adjoint.UnsupportedSyntaxError,
@@ -433,5 +439,5 @@ CASES = [
     Refused(generator_kept_in_a_name, (DATA,), adjoint.UnsupportedSyntaxError, "generator-in-name"),
     Refused(comprehension_in_a_branch, (DATA,), adjoint.UnsupportedSyntaxError, "comprehension-in-branch"),
     Refused(comprehension_in_while_test, (DATA,), adjoint.UnsupportedSyntaxError, "comprehension-in-while"),
-    Refused(dict_comprehension, (DATA,), adjoint.UnsupportedSyntaxError, "dict-comprehension"),
+    Refused(nested_dict_comprehension, (DATA,), adjoint.UnsupportedSyntaxError, "nested-dict-comprehension"),
 ]

@@ -177,3 +177,44 @@ def test_writes_into_a_dict_another_name_may_share_are_refused_at_their_line(fun
     with pytest.raises(adjoint.UnsupportedSyntaxError, match=match) as caught:
         adjoint.grad(func)(*args)
     assert f"test_dict_writes.py:{line}" in str(caught.value)
+
+
+def squares_by_position(x):
+    d = {i: v ** 2 for i, v in enumerate(x)}
+    return d[0] + d[2] * d[1]
+
+
+def scaled_by_name(x):
+    names = ["a", "b", "c"]
+    params = {n: x[i] * (i + 1.0) for i, n in enumerate(names) if n != "b"}
+    return sum(v ** 2 for v in params.values()) + params["c"]
+
+
+def waves_by_key(x):
+    w = {k: np.sin(v) for k, v in zip(["p", "q"], [x[0], x[1] * x[2]])}
+    total = 0.0
+    for k, v in w.items():
+        total += v * len(k)
+    return total + w.get("p", 0.0)
+
+
+@pytest.mark.parametrize("func", [squares_by_position, scaled_by_name, waves_by_key], ids=lambda f: f.__name__)
+def test_dict_comprehensions(func):
+    # dict comprehensions were refused: they are built item by item, as the dicts above
+    check_every_mode(func, (np.array([0.3, -0.7, 1.1]),))
+
+
+def passed_on(x):
+    return len_of({k: x * k for k in (1.0, 2.0)})  # <- passed
+
+
+def len_of(d):
+    return d[1.0] + d[2.0]
+
+
+def test_a_dict_comprehension_passed_on_is_refused_at_its_line():
+    import inspect
+    lines, first = inspect.getsourcelines(passed_on)
+    with pytest.raises(adjoint.UnsupportedSyntaxError, match="used here as a value") as caught:
+        adjoint.grad(passed_on)(0.5)
+    assert f"test_dict_writes.py:{first + 1}" in str(caught.value)

@@ -110,8 +110,8 @@ def generator_expression(x):
 
 
 def dict_comprehension(x):
-    powers = {k: x ** k for k in range(3)}  # <- dict-comprehension
-    return powers[0] + powers[1] + powers[2]
+    powers = [{k: x ** k for k in range(j)} for j in range(3)]  # <- dict-comprehension
+    return powers[2][0] + powers[2][1]
 
 
 def dict_unpacking(x):

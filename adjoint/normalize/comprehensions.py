@@ -1,6 +1,7 @@
 """Comprehensions and generator expressions, lowered to loops before the statement that uses them.
 
-A list comprehension becomes a list built with `append`; a generator expression is read
+A list comprehension becomes a list built with `append`, a dict comprehension a dict whose
+items are written one by one; a generator expression is read
 where it is the argument of sum, max, min, list, tuple, sorted, any or all (sum, max and min
 fold its items as Python does: from 0, or from the first item). The comprehension's
 variables get new names, as they are its own in Python. `if` clauses become `if`
@@ -42,8 +43,9 @@ from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.dict_views import listed_dict_views
+from adjoint.normalize.dict_writes import lower_dict_writes
 
-LOWERED = (gast.ListComp, gast.GeneratorExp)
+LOWERED = (gast.ListComp, gast.DictComp, gast.GeneratorExp)
 CONSUMERS = (sum, max, min, list, tuple, sorted, any, all)
 HOISTED_FROM = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, gast.If, gast.For)
 
@@ -55,6 +57,8 @@ def lower_comprehensions(parsed: ParsedFunction, fresh: Callable[[str], str]) ->
         return
     lowering = _Lowering(parsed, fresh)
     parsed.node.body = lowering.block(parsed.node.body)
+    if lowering.dicts_built:
+        lower_dict_writes(parsed, fresh)  # the item writes of the dicts it builds
 
 
 class _Lowering:
@@ -62,6 +66,7 @@ class _Lowering:
         self.parsed = parsed
         self.fresh = fresh
         self.depth = 0  # how many comprehension loops the code being lowered runs inside
+        self.dicts_built = False
         parameters = parsed.node.args.args + parsed.node.args.kwonlyargs
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | {a.id for a in parameters}
 
@@ -82,6 +87,10 @@ class _Lowering:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.GeneratorExp) \
                 and all(isinstance(t, (gast.Tuple, gast.List)) for t in stmt.targets):
             stmt.value = _as_list(stmt.value)  # `a, b = (f(x) for x in xs)`: unpacking reads every item
+        if _builds_a_dict_into_its_target(stmt):
+            prelude: List[gast.stmt] = []
+            self._dict(stmt.value, prelude, stmt.targets[0].id)
+            return prelude
         found = self._comprehensions(stmt)
         if not found:
             return [stmt]
@@ -175,6 +184,8 @@ class _Lowering:
         """Statements computing `node` appended to prelude; the expression standing for it."""
         if isinstance(node, gast.ListComp):
             return self._list(node, prelude)
+        if isinstance(node, gast.DictComp):
+            return self._dict(node, prelude)
         if self._reducer(node):
             return self._reduce(node, prelude)
         if isinstance(node, gast.Call):
@@ -195,6 +206,25 @@ class _Lowering:
             def add(value):
                 return [gast.Expr(value=nodes.call(nodes.attribute(nodes.name(result), "append"), [value]))]
         self._loops(node, add, prelude)
+        return nodes.copy_location(nodes.name(result), node)
+
+    def _dict(self, node: gast.DictComp, prelude: List[gast.stmt], result: Optional[str] = None) -> gast.Name:
+        """`_dict = {}` and loops writing its items, each key computed before its value (as Python
+        does); the dict is then a dict the function builds and writes into (analysis/keyed.py).
+        `d = {...}` builds d itself (no second name holds the dict)."""
+        if self.depth:
+            raise self._refuse(node, "a dict comprehension inside another comprehension is not supported; build "
+                                     "the inner dict in a loop")
+        result = result or self.fresh("_dict")
+        self.dicts_built = True
+        prelude.append(nodes.copy_location(nodes.assign(result, gast.Dict(keys=[], values=[])), node))
+        pairs = gast.ListComp(elt=gast.Tuple(elts=[node.key, node.value], ctx=gast.Load()), generators=node.generators)
+
+        def write(pair: gast.Tuple) -> List[gast.stmt]:
+            key, value = pair.elts
+            item = gast.Subscript(value=nodes.name(result), slice=key, ctx=gast.Store())
+            return [gast.Assign(targets=[item], value=value, type_comment=None)]
+        self._loops(nodes.copy_location(pairs, node), write, prelude)
         return nodes.copy_location(nodes.name(result), node)
 
     def consumed(self, call: gast.Call, consumer, prelude: List[gast.stmt]) -> Optional[gast.expr]:
@@ -303,6 +333,13 @@ class _Lowering:
         for node in found:
             nodes.replace_node(holder, node, self.expression(node, prelude))
         return holder.value
+
+
+def _builds_a_dict_into_its_target(stmt: gast.stmt) -> bool:
+    """`d = {k: v for ...}` whose comprehension does not read d (which it would read before the
+    assignment binds it)."""
+    return (isinstance(stmt, gast.Assign) and isinstance(stmt.value, gast.DictComp) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], gast.Name) and stmt.targets[0].id not in nodes.names_read(stmt.value))
 
 
 def _calls_per_item(generator: gast.GeneratorExp) -> bool:
