@@ -88,6 +88,8 @@ def _built_dicts(func_node: gast.FunctionDef) -> Set[str]:
     literal_targets = {id(stmt.targets[0]): stmt.targets[0].id for stmt in nodes.statements(func_node)
                        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                        and isinstance(stmt.targets[0], gast.Name) and _is_literal(stmt.value)}
+    if not literal_targets:
+        return set()
     other = set(nodes.parameters(func_node))
     for node in nodes.walk(func_node):
         if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load) and id(node) not in literal_targets:

@@ -51,9 +51,9 @@ def lift_local_functions(parsed: ParsedFunction, fresh: Callable[[str], str]) ->
     """Replace parsed.node's local defs and lambdas by lifted functions (see the module); one that rebinds
     the enclosing function's variables (`nonlocal`) first takes and returns them (normalize/nonlocal_writes.py)."""
     _partials_as_lambdas(parsed, fresh)
-    lower_nonlocal_writes(parsed, fresh)
     if not any(isinstance(node, (gast.FunctionDef, gast.Lambda)) for node in nodes.every_node(parsed.node)[1:]):
         return  # (a quicker walk than the lifter's, which would find nothing to lift)
+    lower_nonlocal_writes(parsed, fresh)
     lifter = _Lifter(parsed, fresh)
     if lifter.definitions or lifter.anonymous:
         lifter.run()
