@@ -44,17 +44,19 @@ def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> Non
     complex-making function the function refers to."""
     for stmt in parsed.node.body:
         for node in nodes.walk(stmt):
-            maker = _complex_maker(node, parsed, local_names)
+            loaded = node.__class__ in (gast.Name, gast.Attribute) and node.ctx.__class__ is gast.Load
+            obj = resolve(node, parsed, local_names) if loaded else MISSING  # once for the three checks
+            maker = _complex_maker(obj)
             if maker is not None:
                 raise NonDifferentiableError(
                     qualified_name(maker),
                     f"`{_dotted(node)}` returns complex values: {HINT}, or give a real-valued function of your own "
                     "that calls it a rule (@adjoint.register_adjoint, @adjoint.register_tangent)",
                     parsed.info.location(node))
-            reason = _complex_reason(node, parsed, local_names)
+            reason = _complex_object_reason(obj, node) if loaded else _complex_reason(node)
             if reason is not None:
                 raise UnsupportedSyntaxError("complex", f"{reason}: {HINT}", parsed.info.location(node))
-            other = _foreign_array_named(node, parsed, local_names)
+            other = foreign_array(obj) if isinstance(obj, (np.ndarray, list, tuple)) else None
             if other is not None:
                 raise UnsupportedSyntaxError("array class", f"`{_dotted(node)}` is or holds "
                                              f"{foreign_array_reason(other)}", parsed.info.location(node))
@@ -65,7 +67,8 @@ def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> Non
                                      parsed.info.location(parsed.node))
 
 
-def _complex_reason(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> Optional[str]:
+def _complex_reason(node: gast.AST) -> Optional[str]:
+    """What makes this node, a literal, a dtype keyword or a cast, complex."""
     if isinstance(node, gast.Constant):
         if isinstance(node.value, complex):
             return f"the complex literal `{node.value!r}`"
@@ -76,17 +79,7 @@ def _complex_reason(node: gast.AST, parsed: ParsedFunction, local_names: frozens
         if any(_is_complex_dtype_text(arg) for arg in node.args):
             return "a cast to a complex dtype"
         return None
-    if isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load):
-        return _complex_object_reason(resolve(node, parsed, local_names), node)
     return None
-
-
-def _foreign_array_named(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> Optional[str]:
-    """The class of the array of another class than an ndarray's that a loaded name is or holds."""
-    if not (isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load)):
-        return None
-    obj = resolve(node, parsed, local_names)
-    return foreign_array(obj) if isinstance(obj, (np.ndarray, list, tuple)) else None
 
 
 def _complex_object_reason(obj: Any, node: gast.expr) -> Optional[str]:
@@ -100,12 +93,10 @@ def _complex_object_reason(obj: Any, node: gast.expr) -> Optional[str]:
     return None
 
 
-def _complex_maker(node: gast.AST, parsed: ParsedFunction, local_names: frozenset) -> Optional[Callable]:
-    """The function node names when it makes complex values from real ones (np.fft.fft, ...)."""
-    if not isinstance(node, (gast.Name, gast.Attribute)) or not isinstance(node.ctx, gast.Load):
-        return None
-    obj = resolve(node, parsed, local_names)
-    if not callable(obj) or inspect.isclass(obj):
+def _complex_maker(obj: Any) -> Optional[Callable]:
+    """obj, what a name refers to, when it is a function that makes complex values from real ones
+    (np.fft.fft, ...)."""
+    if obj is MISSING or not callable(obj) or inspect.isclass(obj):
         return None
     if any(obj is f for f in SPECTRAL + SPECTRAL_CONSTANTS):
         return None
