@@ -66,7 +66,7 @@ PARAMETERS: Dict[str, Tuple[str, Tuple[int, ...]]] = {
 }
 FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
             "builtin_sum", "broadcasting", "pytrees", "functions", "zero_d",
-            "hidden_effects")  # each a ShapeBuilder method drawing a snippet
+            "hidden_effects", "dicts")  # each a ShapeBuilder method drawing a snippet
 MATRIX_SHAPES = ((2, 3), (3, 2), (4, 3), (3, 4))
 HVP_FAMILIES = frozenset({"broadcasting", "zero_d"})
 RANDOM_STATE = "STATE"  # the module-level RandomState the checker seeds
@@ -659,6 +659,31 @@ class ShapeBuilder(Builder):
         ))
 
     # ----- functions as values and comprehensions ------------------------------------------
+
+    # ----- dicts the function builds ----------------------------------------------------------
+
+    def dicts(self) -> None:
+        self.choice((self.dict_comprehension, self.dict_item_writes, self.sorted_dict))()
+
+    def dict_comprehension(self) -> None:
+        fs, table, i, e = self.need("fs"), self.fresh("d"), self.fresh("i"), self.fresh("e")
+        condition = self.choice(("", f" if {i} != 1", f" if {e} > 0.0"))
+        self.emit(f"{table} = {{{i}: {e} * {self.scalar(e)} for {i}, {e} in enumerate({fs}){condition}}}")
+        self.terms.append(f"{table}.get(0, {self.scalar()}) * {self.scalar()} + sum({table}.values())")
+
+    def dict_item_writes(self) -> None:
+        table, key, value = self.fresh("d"), self.fresh("k"), self.fresh("w")
+        self.emit(f"{table} = {{}}", f"{table}['a'] = {self.scalar()}",
+                  f"for {key}, {value} in (('b', {self.scalar()}), ('a', {self.scalar()})):",
+                  f"    {table}[{key}] = {table}.get({key}, 0.0) + {value} * {table}['a']")
+        self.terms.append(f"{table}['a'] * {self.scalar()} + {table}.get('c', 0.5) * {table}['b']")
+
+    def sorted_dict(self) -> None:
+        table, total, key, value = self.fresh("d"), self.accumulate(), self.fresh("k"), self.fresh("w")
+        self.emit(f"{table} = {{'b': {self.scalar()}, 'a': {self.scalar()}, 'cc': {self.scalar()}}}",
+                  f"for {key}, {value} in sorted({table}.items(){self.choice(('', ', reverse=True'))}):",
+                  f"    {total} = {total} * {self.scalar()} + {value} * len({key})")
+        self.terms.append(self.choice((total, f"{total} + {table}[sorted({table})[0]]")))
 
     def functions(self) -> None:
         self.choice((self.list_comprehension, self.generator_expression, self.nested_comprehension,
