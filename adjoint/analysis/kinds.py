@@ -37,6 +37,12 @@ def _has_axis(call: gast.Call) -> bool:
     return len(call.args) > 1 or any(k.arg in ("axis", "keepdims", "ord") for k in call.keywords)
 
 
+def _may_return_the_step(call: gast.Call) -> bool:
+    """Whether np.linspace's retstep (its fifth argument) may be true in this call."""
+    given = call.args[4:5] + [k.value for k in call.keywords if k.arg == "retstep"]
+    return any(not (isinstance(value, gast.Constant) and not value.value) for value in given)
+
+
 def _slices(index: gast.expr) -> bool:
     """An index with a slice (`x[1:]`, `x[:, 0]`) selects an array, never a single element."""
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
@@ -170,7 +176,10 @@ class _Inference:
     def made_array(self, func, expr: gast.Call) -> Optional[str]:
         """The kind of the array a NumPy maker returns, with its number of dimensions where the
         call shows it: `np.zeros(n)`, `np.zeros_like(x)`, `np.array(x)` of an array or of a list
-        of numbers (or of arrays of a known number of dimensions)."""
+        of numbers (or of arrays of a known number of dimensions). np.linspace with retstep gives a
+        tuple (the samples and the step)."""
+        if func is np.linspace and _may_return_the_step(expr):
+            return CONTAINER
         if len(expr.args) < 1 or any(k.arg in ("shape", "ndmin", "subok") for k in expr.keywords):
             return ARRAY
         first = expr.args[0]
