@@ -159,7 +159,7 @@ def unsupported_inside_nested_def(x):
     return inner(x)
 
 
-unsupported_inside_lambda = lambda x: {k: x for k in "ab"}["a"]  # noqa: E731  # <- inside-lambda
+unsupported_inside_lambda = lambda x: sum({x * k for k in (1.0, 2.0)})  # noqa: E731  # <- inside-lambda
 
 
 def unsupported_inside_comprehension(x):
