@@ -50,6 +50,10 @@ from adjoint.analysis.writes import (WRITE_FIRST_ARGUMENT, Write, rebound_lines,
 from adjoint.errors import Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append
+from adjoint.runtime import broadcast_like, reshape_like, unbroadcast, unreduce
+
+# Runtime helpers that read only the shape of their second argument.
+SHAPE_READERS = (unbroadcast, unreduce, broadcast_like, reshape_like)
 
 
 # NumPy functions that write into their first argument alone.
@@ -91,6 +95,7 @@ class _Checker:
         self.precise = residuals.shapes and BackwardSharing(  # refusals see a backward half's residuals apart
             parsed.node, kinds, classifier, rebound_lines(parsed), returns, residuals, positions) or None
         self.live = Liveness(parsed.node)
+        self.value_live = Liveness(parsed.node, self._reads_of_values)  # what later code reads beyond shapes
         self.statements = {s: s for s in nodes.statements(parsed.node)}
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(self.parameters)
@@ -123,7 +128,7 @@ class _Checker:
             return set()
         statements = statements_of(write, self.storage, self.statements)
         sharing = self._sharing(name, statements, self.storage)
-        after = frozenset().union(*[self.live.after.get(s, frozenset()) for s in statements])
+        after = frozenset().union(*[self.value_live.after.get(s, frozenset()) for s in statements])
         precise = sharing if self.precise is None else self._sharing(name, statements, self.precise)
         for other in sorted(precise & after - {write.container}, key=lambda n: (n.startswith("_"), n)):
             self._refuse_or_guard(write, statements, f"this writes in place into memory that `{other}` may share, "
@@ -131,6 +136,16 @@ class _Checker:
                                   f"`{other}`: take a copy first (`.copy()`) or assign a new value instead")
             return set()
         return sharing
+
+    def _reads_of_values(self, stmt: gast.stmt) -> List[str]:
+        """The names stmt reads, but an array given to a runtime helper that reads only its shape
+        (`unbroadcast(g, x)` in derivative code): a write into the array leaves its shape as it was."""
+        shape_only = {id(call.args[1]) for call in nodes.walk(stmt) if isinstance(call, gast.Call)
+                      and len(call.args) > 1 and isinstance(call.func, gast.Name)
+                      and any(self.parsed.lookup(call.func.id) is helper for helper in SHAPE_READERS)
+                      and isinstance(call.args[1], gast.Name) and is_array(self.kinds.get(call.args[1].id))}
+        return [node.id for node in nodes.walk(stmt) if isinstance(node, gast.Name)
+                and isinstance(node.ctx, gast.Load) and id(node) not in shape_only]
 
     def _check_write_into_number(self, write: Write) -> None:
         """`a[()] = v` where `a += u` came before and a may be a 0-d array: Python adds u in place and a

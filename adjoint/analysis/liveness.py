@@ -8,7 +8,7 @@ point. `after[stmt]` is the set of names read after `stmt` before being assigned
 """
 from __future__ import annotations
 
-from typing import Dict, FrozenSet
+from typing import Callable, Dict, FrozenSet, Iterable
 
 import gast
 
@@ -16,10 +16,12 @@ from adjoint import nodes
 
 
 class Liveness:
-    """Names read after each simple statement (backward dataflow over the structured body)."""
+    """Names read after each simple statement (backward dataflow over the structured body); what a
+    simple statement reads is `reads(stmt)` (every name it loads, by default)."""
 
-    def __init__(self, func_node: gast.FunctionDef):
+    def __init__(self, func_node: gast.FunctionDef, reads: Callable[[gast.stmt], Iterable[str]] = nodes.names_read):
         self.after: Dict[gast.stmt, FrozenSet[str]] = {}
+        self.reads = reads
         self._block(func_node.body, frozenset(), frozenset(), frozenset())
 
     def _block(self, stmts, live: FrozenSet[str], exit_live, head_live) -> FrozenSet[str]:
@@ -41,7 +43,7 @@ class Liveness:
         self.after[stmt] = live
         if isinstance(stmt, gast.With):
             return live | frozenset(n for s in stmt.body for n in nodes.names_read(s))
-        reads = frozenset(nodes.names_read(stmt))
+        reads = frozenset(self.reads(stmt))
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             return (live - {stmt.targets[0].id}) | reads
         return live | reads
