@@ -272,18 +272,28 @@ def rewrite(node: gast.AST, replace: Callable[[gast.AST], gast.AST]) -> gast.AST
     return replace(node)
 
 
-def statements(node: gast.AST) -> Iterator[gast.stmt]:
+def statements(node: gast.AST) -> List[gast.stmt]:
     """Every statement inside a function or compound statement, in source order (bodies of
     `if`, loops and `with` included), without walking into expressions."""
+    found: List[gast.stmt] = []
     for field in ("body", "orelse"):
-        yield from statements_in(getattr(node, field, None) or ())
+        _add_statements(getattr(node, field, None) or (), found)
+    return found
 
 
-def statements_in(body: Iterable[gast.stmt]) -> Iterator[gast.stmt]:
+def statements_in(body: Iterable[gast.stmt]) -> List[gast.stmt]:
     """The statements of a statement list and every statement inside them, in source order."""
+    found: List[gast.stmt] = []
+    _add_statements(body, found)
+    return found
+
+
+def _add_statements(body: Iterable[gast.stmt], found: List[gast.stmt]) -> None:
+    """(The passes list statements often: a list, with no generator made per statement.)"""
     for stmt in body:
-        yield stmt
-        yield from statements(stmt)
+        found.append(stmt)
+        for field in ("body", "orelse"):
+            _add_statements(getattr(stmt, field, None) or (), found)
 
 
 def parameters(func_node: gast.FunctionDef) -> List[str]:
