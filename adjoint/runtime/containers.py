@@ -87,6 +87,16 @@ def sequence_or_refuse(value, message, filename, lineno):
                              "iterate over `sorted(s)` or pass a tuple", filename, lineno)
 
 
+def records_of_class_or_refuse(items, cls, filename, lineno):
+    """Raise IterationError unless each item of the loop's sequence is a record of exactly `cls`,
+    the class the derivative calls the methods of (normalize/record_methods.py)."""
+    for item in items if isinstance(items, (list, tuple)) else ():
+        if type(item) is not cls:
+            raise IterationError(f"the loop's items should be {cls.__name__} records, as the field is annotated "
+                                 f"(the derivative calls {cls.__name__}'s methods), and one is a "
+                                 f"{type(item).__name__}: a subclass or another class is another type", filename, lineno)
+
+
 def sorted_positions(x, key, reverse, filename, lineno):
     """The positions of x's items in the order `sorted(x, key=key, reverse=reverse)` lists them,
     key called once on each item in order, as sorted calls it (normalize/keyed.py)."""
