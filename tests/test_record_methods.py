@@ -58,6 +58,17 @@ def model_code(np):
                 x = layer(x)
             return np.sum(np.sin(x))
 
+    @dataclass
+    class Stack:
+        first: Layer
+        rest: Tuple[Layer, ...]
+
+        def loss(self, x):
+            h = self.first(x)
+            penalty = sum(layer.energy() for layer in self.rest) + self.first.energy()
+            outs = [layer(h) for layer in self.rest]
+            return np.sum(outs[0] * outs[1]) + 0.01 * penalty
+
     class Particle(NamedTuple):
         q: np.ndarray
         p: np.ndarray
@@ -156,6 +167,22 @@ def test_a_model_holding_layers_its_methods_loop_over(rng, holder):
         value, (dmodel, dx) = adjoint.value_and_grad(loss, wrt=(0, 1))(build(N, *arrays), x)
         assert numpy.isclose(value, loss(build(N, *arrays), x))
         close([dx], central(lambda x: loss(build(N, *arrays), x), [x]))
+
+
+def test_a_field_holding_a_layer_and_comprehensions_over_layers(rng):
+    arrays = [rng.normal(size=(3, 4)), rng.normal(size=3), rng.normal(size=(2, 3)), rng.normal(size=2),
+              rng.normal(size=(2, 3)), rng.normal(size=2)]
+    x = rng.normal(size=4)
+
+    def build(ns, W0, b0, W1, b1, W2, b2):
+        return ns.Stack(ns.Layer(W0, b0), (ns.Layer(W1, b1), ns.Layer(W2, b2)))
+
+    g = adjoint.grad(N.loss_model)(build(N, *arrays), x)
+    got = [g.first.W, g.first.b] + [a for layer in g.rest for a in (layer.W, layer.b)]
+    close(got, central(lambda *arrays: N.loss_model(build(N, *arrays), x), arrays))
+    close(got, autograd.grad(lambda *arrays: A.loss_model(build(A, *arrays), x), tuple(range(6)))(*arrays))
+    with pytest.raises(AdjointError, match="should be a Layer"):
+        adjoint.grad(N.loss_model)(N.Stack(Bigger(*arrays[:2]), (N.Layer(*arrays[2:4]), N.Layer(*arrays[4:]))), x)
 
 
 def test_a_named_tuple_with_methods_calling_methods(rng):
@@ -326,6 +353,11 @@ def calls_super(c, x):
     return c.f(x)
 
 
+def shadowed(c, x):  # the lambda's `c` is another value: what it holds is not known
+    f = lambda c: c.scaled(x)  # noqa: E731
+    return f(Holder(1.0)) * c.scaled(x)
+
+
 def calls_field(h, x):
     return h.act(x) * h.w
 
@@ -339,6 +371,7 @@ REFUSED = [
     (custom_init, lambda: Initialized(2.0), "`__post_init__` of its own"),
     (calls_super, lambda: Derived(2.0), "super()"),
     (calls_field, lambda: Holder(2.0, numpy.sin), "field"),
+    (shadowed, lambda: Counter(2.0), "`c.scaled` is a method of `c`"),
 ]
 
 
@@ -380,3 +413,46 @@ def test_a_loop_over_a_field_of_no_record_class_is_refused(rng):
     with pytest.raises(AdjointError, match="layer"):
         adjoint.grad(lambda m, x: m.loss(x))(model, rng.normal(size=4))
 
+
+
+def test_second_order_through_methods_of_a_record_argument(layer_data, rng):
+    W, b, x = layer_data
+    v = N.Layer(rng.normal(size=(3, 4)), rng.normal(size=3))
+    got = adjoint.hvp(N.loss_argument)(N.Layer(W, b), x, v)
+    assert type(got) is N.Layer
+    first = lambda W, b: adjoint.grad(N.loss_argument)(N.Layer(W, b), x)  # noqa: E731
+    eps = 1e-6
+    up, down = first(W + eps * v.W, b + eps * v.b), first(W - eps * v.W, b - eps * v.b)
+    close([got.W, got.b], [(up.W - down.W) / (2 * eps), (up.b - down.b) / (2 * eps)])
+    fields_grad = autograd.grad(lambda W, b: A.loss_argument(A.Layer(W, b), x), (0, 1))
+    along_v = lambda W, b: sum(autograd.numpy.sum(g * t) for g, t in zip(fields_grad(W, b), (v.W, v.b)))  # noqa: E731
+    expected = autograd.grad(along_v, (0, 1))(W, b)
+    close([got.W, got.b], expected)
+    k = adjoint.grad(adjoint.grad(N.hamiltonian, wrt=1), wrt=1)(N.Particle(x[:3], b), 2.0)  # linear in k
+    assert k == 0.0
+
+
+def test_a_loop_over_a_field_holding_no_list_is_refused_when_the_loop_runs(rng):
+    layers = {"a": N.Layer(rng.normal(size=(3, 4)), rng.normal(size=3))}
+    with pytest.raises(AdjointError, match="should be a Layer"):
+        adjoint.grad(N.loss_model)(N.MLP(layers, 1.0), rng.normal(size=4))
+
+
+@dataclass
+class Replaced:
+    a: float
+
+    def value(self):
+        return self.a ** 2
+
+
+def test_a_method_given_to_the_class_later_generates_the_derivative_again():
+    derived = adjoint.grad(evaluate)
+    assert derived(Replaced(3.0), 1.0).a == 6.0
+    original = Replaced.value
+    try:
+        Replaced.value = lambda self: 5.0 * self.a
+        assert derived(Replaced(3.0), 1.0).a == 5.0
+    finally:
+        Replaced.value = original
+    assert derived(Replaced(3.0), 1.0).a == 6.0

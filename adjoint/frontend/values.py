@@ -300,7 +300,9 @@ def specialized_for_call(func: Callable, args: tuple, kwargs: dict) -> Tuple[Val
     function to differentiate for them (`func` itself when there are none)."""
     fixed = _function_arguments(func, args, kwargs)
     derived = getattr(unwrap(func), "__adjoint_generated__", None) is not None
-    classes = () if derived else record_classes(func, args, kwargs)
+    classes = record_classes(func, args, kwargs)
+    if not fixed and derived:
+        return (), _derived_for_classes(func, classes) if classes else func
     if not fixed:
         return (), specialize(unwrap(func), fixed=instance_of(func), classes=classes) if classes else func
     if derived:
@@ -308,6 +310,25 @@ def specialized_for_call(func: Callable, args: tuple, kwargs: dict) -> Tuple[Val
                            f"(hvp, grad of grad) are not specialized to the functions they receive (`{fixed[0][0]}`); "
                            "bind the function first, with a closure or functools.partial")
     return fixed, specialize(unwrap(func), fixed=fixed + instance_of(func), classes=classes)
+
+
+_DERIVED: Dict[tuple, Tuple[Callable, Callable]] = {}
+
+
+def _derived_for_classes(func: Callable, classes: Values) -> Callable:
+    """A derived function (hvp's grad, grad of grad) made again from the user's function specialized
+    to the classes of its record arguments: the derivative it stands for calls their methods. One per
+    derived function and classes (memoized); a derived function of a bound method stays as it is."""
+    recipe = getattr(func, "_recipe", None)
+    key = (id(func), tuple((name, id(cls)) for name, cls in classes))
+    if recipe is not None and key not in _DERIVED:
+        transform, inner, args, kwargs = recipe
+        if getattr(inner, "_recipe", None) is not None:
+            inner = _derived_for_classes(inner, classes)
+        elif inspect.isfunction(inner):
+            inner = specialize(inner, classes=classes)
+        _DERIVED[key] = (transform(inner, *args, **kwargs) if inner is not recipe[1] else func, func)
+    return _DERIVED[key][0] if key in _DERIVED else func
 
 
 def record_classes(func: Callable, args: tuple, kwargs: dict) -> Values:

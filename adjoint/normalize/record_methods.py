@@ -3,8 +3,10 @@
 A name holds a record of a class known when the derivative is generated where it is a parameter
 of a derivative generated for that class (an argument of that type, `self` of a method called so),
 is built in the function (`layer = Layer(W, b)`, normalize/records.py), or is the variable of a
-loop over a field annotated as a list or tuple of one record class (`layers: list[Layer]`; each
-item is checked to be of exactly that class when the loop runs). A method call on it is the
+loop or comprehension over a field annotated as a list or tuple of one record class (`layers:
+list[Layer]`); a field annotated with a record class (`encoder: Layer`) holds one too. Each such
+item or field is checked to be of exactly that class before the statement runs
+(runtime.record_class_or_refuse). A method call on such a record is the
 class's function called with the record first, specialized to the record's class, so that the
 method can call methods on `self` in turn; so is a call of a user function that receives it.
 
@@ -44,24 +46,45 @@ Known = Dict[str, type]  # a name -> the exact class of the record it holds
 
 def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
     """Rewrite the method calls, and calls passing records, among `calls` (see the module)."""
-    stores = Counter(node.id for node in nodes.walk(parsed.node)
-                     if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store))
+    stores = Counter(node.id for node in nodes.walk(parsed.node)  # a local function's parameters too
+                     if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)))
+    stores.subtract(nodes.parameters(parsed.node) + [arg.id for arg in parsed.node.args.posonlyargs])
     local_names = frozenset(stores) | set(nodes.parameters(parsed.node))
     known = {name: cls for name, cls in parsed.classes.items() if not stores[name]}
     _built_records(parsed, stores, local_names, known)
-    _loop_records(parsed, fresh, stores, local_names, known)
+    checks: List[Tuple[gast.AST, gast.expr, type, bool]] = []  # (where, value, its class, of its items)
+    if known:
+        _loop_records(parsed, fresh, stores, known, checks)
     for call in calls:
         func = call.func
         if isinstance(func, gast.Name) and func.id in known:
             _call_method(parsed, fresh, local_names, call, func, "__call__", known[func.id])
         elif isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and func.value.id in known:
-            _call_method(parsed, fresh, local_names, call, func.value, func.attr, known[func.value.id])
+            held = _field_class(known[func.value.id], func.attr)
+            if held is None:
+                _call_method(parsed, fresh, local_names, call, func.value, func.attr, known[func.value.id])
+            else:  # `self.encoder(x)`, encoder a field annotated with a record class
+                checks.append((call, nodes.load_copy(func), held, False))
+                _call_method(parsed, fresh, local_names, call, func, "__call__", held)
+        elif isinstance(func, gast.Attribute) and _held_class(func.value, known) is not None:
+            checks.append((call, nodes.load_copy(func.value), _held_class(func.value, known), False))
+            _call_method(parsed, fresh, local_names, call, func.value, func.attr, _held_class(func.value, known))
         elif isinstance(func, gast.Attribute) and _built_class(parsed, func.value, local_names) is not None:
             _call_method(parsed, fresh, local_names, call, func.value, func.attr,
                          _built_class(parsed, func.value, local_names))
         else:
             _pass_classes(parsed, fresh, local_names, call, known)
-    _refuse_other_attributes(parsed, calls, known)
+    if known:
+        _refuse_other_attributes(parsed, calls, known)
+    if checks:
+        _insert_checks(parsed, fresh, local_names, checks)
+
+
+def _held_class(value: gast.expr, known: Known) -> Optional[type]:
+    """C of `self.encoder` where self holds a known record whose field `encoder` is annotated C."""
+    if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and value.value.id in known:
+        return _field_class(known[value.value.id], value.attr)
+    return None
 
 
 def _built_class(parsed: ParsedFunction, value: gast.expr, local_names: frozenset) -> Optional[type]:
@@ -86,36 +109,79 @@ def _built_records(parsed: ParsedFunction, stores: Counter, local_names: frozens
             known[name] = classes[0]
 
 
-def _loop_records(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter, local_names: frozenset,
-                  known: Known) -> None:
-    """Variables of loops over a known record's field annotated as a sequence of one record class;
-    a check that each item is of that class goes before the loop."""
-    checks: List[Tuple[gast.For, gast.expr, type]] = []
+def _loop_records(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter, known: Known,
+                  checks: list) -> None:
+    """Variables of loops and comprehensions over a known record's field annotated as a sequence
+    of one record class (each item is checked before the loop's statement runs), where every
+    binding of the name is such a loop over items of the same class."""
+    scopes = _own_comprehension_variables(parsed, fresh, stores, known)
+    parameters = set(nodes.parameters(parsed.node))
     changed = True
     while changed:
         changed = False
+        found: Dict[str, List[Tuple[gast.AST, Optional[type]]]] = {}
         for node in nodes.walk(parsed.node):
-            if not (isinstance(node, gast.For) and isinstance(node.target, gast.Name) and node.target.id not in known
-                    and stores[node.target.id] == 1 and isinstance(node.iter, gast.Attribute)
-                    and isinstance(node.iter.value, gast.Name) and node.iter.value.id in known):
-                continue
-            item = _item_class(known[node.iter.value.id], node.iter.attr)
-            if item is not None:
-                known[node.target.id] = item
-                checks.append((node, node.iter, item))
+            if (isinstance(node, (gast.For, gast.comprehension)) and isinstance(node.target, gast.Name)
+                    and node.target.id not in known and node.target.id not in parameters):
+                iterated = node.iter
+                owner = iterated.value.id if isinstance(iterated, gast.Attribute) and isinstance(
+                    iterated.value, gast.Name) else None
+                item = _item_class(known[owner], iterated.attr) if owner in known else None
+                found.setdefault(node.target.id, []).append((node, item))
+        for name, loops in found.items():
+            classes = {item for _, item in loops}
+            if len(loops) == stores[name] and len(classes) == 1 and None not in classes:
+                known[name] = classes.pop()
+                checks.extend((scopes.get(id(loop), loop), nodes.load_copy(loop.iter), known[name], True)
+                              for loop, _ in loops)
                 changed = True
-    if checks:
-        helper = parsed.bind("records_of_class_or_refuse", runtime.records_of_class_or_refuse, fresh, local_names)
-        for loop, items, cls in checks:
-            location = parsed.info.location(loop)
-            check = nodes.call(nodes.name(helper), [nodes.load_copy(items), nodes.name(
-                parsed.bind(f"_{cls.__name__}", cls, fresh, local_names)), nodes.constant(location.filename),
-                nodes.constant(location.lineno)])
-            for block in nodes.blocks(parsed.node):
-                if any(stmt is loop for stmt in block):
-                    block.insert(next(i for i, stmt in enumerate(block) if stmt is loop),
-                                 nodes.copy_location(gast.Expr(value=check), loop))
-                    break
+
+
+def _own_comprehension_variables(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter,
+                                 known: Known) -> Dict[int, gast.expr]:
+    """Give the variable of each comprehension over an attribute (`for layer in self.layers`) a name
+    of its own (its scope is the comprehension's); id(generator) -> its comprehension."""
+    scopes = {}
+    looped = set(known) | {node.target.id for node in nodes.walk(parsed.node)  # what may hold a known record
+                           if isinstance(node, (gast.For, gast.comprehension)) and isinstance(node.target, gast.Name)}
+    for node in nodes.walk(parsed.node):
+        if not isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.SetComp, gast.DictComp)):
+            continue
+        outer = {id(inner) for inner in nodes.walk(node.generators[0].iter)}  # read in the enclosing scope
+        for generator in node.generators:
+            scopes[id(generator)] = node
+            target = generator.target
+            if not (isinstance(target, gast.Name) and isinstance(generator.iter, gast.Attribute)
+                    and isinstance(generator.iter.value, gast.Name) and generator.iter.value.id in looped):
+                continue
+            named = [inner for inner in nodes.walk(node)
+                     if isinstance(inner, gast.Name) and inner.id == target.id and id(inner) not in outer]
+            if sum(isinstance(inner.ctx, gast.Store) for inner in named) == 1:
+                old, name = target.id, fresh(f"_{target.id}")
+                for inner in named:
+                    inner.id = name
+                stores[name], stores[old] = 1, stores[old] - 1
+    return scopes
+
+
+def _insert_checks(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset,
+                   checks: List[Tuple[gast.AST, gast.expr, type, bool]]) -> None:
+    """`record_class_or_refuse(value, Cls, items, filename, lineno)` before the statement of each check."""
+    helper = parsed.bind("record_class_or_refuse", runtime.record_class_or_refuse, fresh, local_names)
+    statement_of = {}
+    for block in nodes.blocks(parsed.node):
+        for stmt in block:
+            for field in set(stmt._fields) - set(nodes.statement_fields(type(stmt))):
+                for node in nodes.walk(getattr(stmt, field)) if isinstance(getattr(stmt, field), gast.AST) else ():
+                    statement_of[id(node)] = (block, stmt)
+            statement_of[id(stmt)] = (block, stmt)
+    for where, value, cls, items in checks:
+        block, stmt = statement_of[id(where)]
+        location = parsed.info.location(where)
+        check = nodes.call(nodes.name(helper), [value, nodes.name(parsed.bind(f"_{cls.__name__}", cls, fresh, local_names)),
+                                                nodes.constant(items), nodes.constant(location.filename),
+                                                nodes.constant(location.lineno)])
+        block.insert(next(i for i, s in enumerate(block) if s is stmt), nodes.copy_location(gast.Expr(value=check), stmt))
 
 
 def _item_class(cls: type, field: str) -> Optional[type]:
@@ -130,6 +196,15 @@ def _item_class(cls: type, field: str) -> Optional[type]:
     if not items or any(item is not items[0] for item in items) or not isinstance(items[0], type):
         return None
     return items[0] if _is_record_class(items[0]) else None
+
+
+def _field_class(cls: type, field: str) -> Optional[type]:
+    """C where the field is annotated with the record class C itself."""
+    try:
+        hint = typing.get_type_hints(cls).get(field)
+    except Exception:  # an annotation that does not evaluate
+        return None
+    return hint if field in _field_names(cls) and isinstance(hint, type) and _is_record_class(hint) else None
 
 
 def _field_names(cls: type) -> Tuple[str, ...]:

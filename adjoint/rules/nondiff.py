@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 from adjoint.rules.table import non_differentiable
-from adjoint.runtime import (dict_keys, enter_context, exit_context, field_index, records_of_class_or_refuse,
+from adjoint.runtime import (dict_keys, enter_context, exit_context, field_index, record_class_or_refuse,
                              stop_gradient)
 
 non_differentiable(
@@ -17,7 +17,7 @@ non_differentiable(
     np.empty_like, np.arange, np.linspace, np.eye, np.identity, np.isnan, np.isinf, np.isfinite,
     np.greater, np.less, np.equal, np.not_equal, np.greater_equal, np.less_equal,
     np.logical_and, np.logical_or, np.logical_not, np.any, np.all, np.nonzero, np.count_nonzero,
-    stop_gradient, field_index, dict_keys, enter_context, exit_context, records_of_class_or_refuse,
+    stop_gradient, field_index, dict_keys, enter_context, exit_context, record_class_or_refuse,
 )
 
 # Messages: logging and warnings run in the primal sweep and carry no derivative.

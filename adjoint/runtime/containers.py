@@ -87,14 +87,16 @@ def sequence_or_refuse(value, message, filename, lineno):
                              "iterate over `sorted(s)` or pass a tuple", filename, lineno)
 
 
-def records_of_class_or_refuse(items, cls, filename, lineno):
-    """Raise IterationError unless each item of the loop's sequence is a record of exactly `cls`,
-    the class the derivative calls the methods of (normalize/record_methods.py)."""
-    for item in items if isinstance(items, (list, tuple)) else ():
+def record_class_or_refuse(value, cls, items, filename, lineno):
+    """Raise IterationError unless `value` (with `items`: each item of the list or tuple `value`) is a
+    record of exactly `cls`, as its field is annotated: the derivative calls cls's methods
+    (normalize/record_methods.py)."""
+    for item in value if items and isinstance(value, (list, tuple)) else (value,):
         if type(item) is not cls:
-            raise IterationError(f"the loop's items should be {cls.__name__} records, as the field is annotated "
-                                 f"(the derivative calls {cls.__name__}'s methods), and one is a "
-                                 f"{type(item).__name__}: a subclass or another class is another type", filename, lineno)
+            what = "an item of the field" if items else "the field"
+            raise IterationError(f"{what} should be a {cls.__name__}, as the field is annotated (the derivative calls "
+                                 f"{cls.__name__}'s methods), and is a {type(item).__name__}: a subclass or another "
+                                 "class is another type", filename, lineno)
 
 
 def sorted_positions(x, key, reverse, filename, lineno):
