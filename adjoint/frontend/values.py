@@ -325,8 +325,8 @@ def _derived_for_classes(func: Callable, classes: Values) -> Callable:
         transform, inner, args, kwargs = recipe
         if getattr(inner, "_recipe", None) is not None:
             inner = _derived_for_classes(inner, classes)
-        elif inspect.isfunction(inner):
-            inner = specialize(inner, classes=classes)
+        elif inspect.isfunction(inner) and inspect.isfunction(unwrap(inner)):
+            inner = specialize(unwrap(inner), classes=classes)
         _DERIVED[key] = (transform(inner, *args, **kwargs) if inner is not recipe[1] else func, func)
     return _DERIVED[key][0] if key in _DERIVED else func
 

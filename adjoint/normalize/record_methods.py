@@ -21,9 +21,10 @@ After (`_call` and `_energy` name Layer.__call__ and Layer.energy specialized to
         return np.sum(_call(layer, x)) + _energy(layer)
 
 A method is called so only where the class's attribute is a plain Python function (a
-staticmethod's function is called without the record); a property, a classmethod, a field or
-any other attribute of the class, and a class whose constructor does more than store its
-fields, are refused at the line, naming the construct.
+staticmethod's function is called without the record); a call of a property, a classmethod, a
+field or any other attribute of the class, a method taken as a value, a method using `super()`,
+and a class whose constructor does more than store its fields, are refused at the line, naming
+the construct.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import resolve
 from adjoint.frontend.values import own_functions, specialize
+from adjoint.normalize.records import plain_named_tuple
 
 Known = Dict[str, type]  # a name -> the exact class of the record it holds
 
@@ -51,7 +53,9 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
     stores.subtract(nodes.parameters(parsed.node) + [arg.id for arg in parsed.node.args.posonlyargs])
     local_names = frozenset(stores) | set(nodes.parameters(parsed.node))
     known = {name: cls for name, cls in parsed.classes.items() if not stores[name]}
+    built = frozenset(known)
     _built_records(parsed, stores, local_names, known)
+    built = frozenset(known) - built
     checks: List[Tuple[gast.AST, gast.expr, type, bool]] = []  # (where, value, its class, of its items)
     if known:
         _loop_records(parsed, fresh, stores, known, checks)
@@ -75,7 +79,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
         else:
             _pass_classes(parsed, fresh, local_names, call, known)
     if known:
-        _refuse_other_attributes(parsed, calls, known)
+        _refuse_other_attributes(parsed, calls, known, built)
     if checks:
         _insert_checks(parsed, fresh, local_names, checks)
 
@@ -219,8 +223,7 @@ def _is_record_class(cls: type) -> bool:
 
 def _plain(cls: type) -> bool:
     """A class whose constructor only stores its fields (normalize/records.py)."""
-    from adjoint.normalize.records import _plain_named_tuple
-    return runtime.stores_its_fields_only(cls) or (issubclass(cls, tuple) and _plain_named_tuple(cls))
+    return runtime.stores_its_fields_only(cls) or (issubclass(cls, tuple) and plain_named_tuple(cls))
 
 
 def _refuse(parsed: ParsedFunction, node: gast.AST, construct: str, message: str) -> UnsupportedSyntaxError:
@@ -318,8 +321,11 @@ def _pass_classes(parsed: ParsedFunction, fresh: Callable[[str], str], local_nam
                                         call.func)
 
 
-def _refuse_other_attributes(parsed: ParsedFunction, calls: List[gast.Call], known: Known) -> None:
-    """A property read, or a method taken as a value, of a known record: refused at its line."""
+def _refuse_other_attributes(parsed: ParsedFunction, calls: List[gast.Call], known: Known,
+                             built: frozenset) -> None:
+    """A method of a known record taken as a value (`f = layer.energy`), or a property read: refused at
+    its line. A property of a record built in the function is left to the check of its making, which
+    names a getter writing in place (analysis/class_effects.py), and to runtime.field_index."""
     called = {id(call.func) for call in calls}
     for node in nodes.walk(parsed.node):
         if not (isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id in known
@@ -327,13 +333,16 @@ def _refuse_other_attributes(parsed: ParsedFunction, calls: List[gast.Call], kno
             continue
         cls = known[node.value.id]
         found, defining = _class_attribute(cls, node.attr)
-        if node.attr in _field_names(cls) or found is MISSING:
+        if node.attr in _field_names(cls) or node.attr.startswith("__"):
             continue
-        if isinstance(found, property) or inspect.isfunction(found) and not node.attr.startswith("__"):
-            construct = "property" if isinstance(found, property) else "method as a value"
-            raise _refuse(parsed, node, construct, f"`{node.value.id}.{node.attr}` is a {construct} of "
-                          f"{defining.__name__}; adjoint reads the fields of records and calls their methods, "
-                          f"not a {construct}: call a method, or read the fields it reads")
+        if inspect.isfunction(found):
+            raise _refuse(parsed, node, "method as a value", f"`{node.value.id}.{node.attr}` takes the method "
+                          f"`{node.attr}` of {defining.__name__} as a value; adjoint calls the methods of records "
+                          "(`layer.energy()`), not methods kept in a variable")
+        if isinstance(found, property) and node.value.id not in built:
+            raise _refuse(parsed, node, "property", f"`{node.value.id}.{node.attr}` reads the property "
+                          f"`{node.attr}` of {defining.__name__}; adjoint differentiates the fields of records and "
+                          "calls their methods, not properties: make it a method (`.{node.attr}()`)")
 
 
 def class_functions(cls: Any, seen: Optional[set] = None) -> List[Callable]:
