@@ -26,6 +26,7 @@ from adjoint.errors import ArgumentError
 from adjoint.frontend.argument_values import parts
 from adjoint.frontend.complex_values import parameter_location
 from adjoint.frontend.parse import unwrap
+from adjoint.normalize.record_methods import class_functions
 
 # Methods Python runs for an object without a call by name that the function writes, beside
 # properties; not those that make it (the initializer is read with its facts).
@@ -213,7 +214,7 @@ def self_writer(cls: type, properties_only: bool = False) -> Optional[Tuple[str,
 def refuse_writing_properties(arguments: Iterable[Tuple[str, Any]], what: str, func: Callable) -> None:
     """Raise ArgumentError where an argument is or holds an object of a user class whose property,
     read by name in func's source, writes in place into what the object holds (`p.scaled` with
-    `self.a *= 2.0` in its getter): the derivative would not follow the change (nor, where the
+    `self.a *= 2.0` in its getter; read in func or in a method of a record it is given): the derivative would not follow the change (nor, where the
     value read is not differentiated, make it). Checked once for each set of argument types."""
     read = None  # func's source is read only for an argument with such a property
     for name, value in arguments:
@@ -221,7 +222,7 @@ def refuse_writing_properties(arguments: Iterable[Tuple[str, Any]], what: str, f
             writer = _property_writer(type(part))
             if writer is None:
                 continue
-            read = _attribute_names(func) if read is None else read
+            read = _attribute_names(func) | _read_by_methods(arguments) if read is None else read
             if writer[0].rsplit(".", 1)[1] in read:
                 label, method, line = writer
                 raise ArgumentError(
@@ -229,6 +230,13 @@ def refuse_writing_properties(arguments: Iterable[Tuple[str, Any]], what: str, f
                     f"property `{label}` ({method.__code__.co_filename}:{line}) writes in place into what the object "
                     "holds, and adjoint does not follow that change: make the property return a new value",
                     parameter_location(func, name))
+
+
+def _read_by_methods(arguments: Iterable[Tuple[str, Any]]) -> FrozenSet[str]:
+    """The attribute names the methods of the arguments' records read (the derivative calls them:
+    normalize/record_methods.py), their items' and fields' records included."""
+    classes = {type(part) for _, value in arguments for part in parts(value)}
+    return frozenset().union(*(_attribute_names(method) for cls in classes for method in class_functions(cls)))
 
 
 def _property_writer(cls: type) -> Optional[Tuple[str, Callable, int]]:

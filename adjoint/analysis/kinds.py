@@ -259,6 +259,9 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
     kinds: Dict[str, Optional[str]] = dict(parameter_kinds)
     for arg in func_node.args.args + func_node.args.kwonlyargs:
         kinds.setdefault(arg.id, UNKNOWN)
+    for name, cls in getattr(classifier.parsed, "classes", {}).items():  # a record of a known class
+        if kinds.get(name) == UNKNOWN:
+            kinds[name] = CONTAINER if issubclass(cls, tuple) else RECORD
     definitions = list(_definitions(func_node))
     item_definitions = list(_item_definitions(func_node))
     for name in {target for target, _ in definitions} - set(parameter_kinds):

@@ -44,6 +44,7 @@ from adjoint.frontend.parse import (CODE, DEFAULTS, MISSING, FunctionCode, Funct
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import resolve_value
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached, shapes_from_json
+from adjoint.normalize.record_methods import class_functions
 from adjoint.normalize.unroll import TableKeys
 from adjoint.options import Options
 from adjoint.version import __version__
@@ -106,14 +107,12 @@ def _describe_function(func: Callable):
     for text, node in _free_references(parsed.node, locals_):
         value = resolve_value(node, parsed, locals_)
         kind, target = describe_reference(value)
-        if kind == "function":
-            reached.append(unwrap(value))
+        reached.extend([unwrap(value)] if kind == "function" else class_functions(value))  # a record's methods
         references.append([text, kind, target])
-    fixed = []
-    for name, value in sorted(parsed.fixed.items()):  # a specialization to function values (frontend/values.py)
+    fixed = []  # a specialization to function values or to classes of records (frontend/values.py)
+    for name, value in sorted(parsed.fixed.items()) + sorted(parsed.classes.items()):
         kind, target = describe_reference(value)
-        if kind == "function":
-            reached.append(unwrap(value))
+        reached.extend([unwrap(value)] if kind == "function" else class_functions(value))
         fixed.append([name, kind, target])
     record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references),
               "at": [parsed.node.lineno, parsed.node.col_offset], "fixed": fixed, "defaults": described_defaults(func)}

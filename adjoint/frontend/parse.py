@@ -83,6 +83,7 @@ class ParsedFunction:
     item_updates: List[gast.AST] = field(default_factory=list)
     iterated: List[Tuple[str, gast.AST]] = field(default_factory=list)
     fixed: Dict[str, Any] = field(default_factory=dict)  # parameters whose value is known (frontend/values.py)
+    classes: Dict[str, type] = field(default_factory=dict)  # parameters holding a record of this exact class
     # function values that read their caller's variables: name -> {variable: the name holding its value here}
     captured: Dict[str, Dict[str, str]] = field(default_factory=dict)
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
@@ -352,6 +353,7 @@ def _specialize(parsed: ParsedFunction, specialization) -> None:
         else:
             parsed.namespace[name] = value
     parsed.fixed.update((name, value) for name, value in specialization.fixed if name not in stored)
+    parsed.classes.update((name, cls) for name, cls in specialization.classes if name not in stored)
     for name, value in specialization.fixed:
         captures = getattr(value, "__adjoint_captures__", ())
         if captures:

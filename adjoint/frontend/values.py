@@ -18,8 +18,10 @@ values, so one value gives one function (and one derivative) per process.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
+import sysconfig
 import types
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -43,6 +45,7 @@ class Specialization:
     bound: Values = ()
     fixed: Values = ()
     rest: Optional[Rest] = None
+    classes: Values = ()  # parameters holding a record of exactly this class (normalize/record_methods.py)
 
 
 _MEMO: Dict[tuple, Tuple[Callable, tuple]] = {}
@@ -53,7 +56,7 @@ def specialization_of(func: Any) -> Optional[Specialization]:
 
 
 def specialize(func: Callable, bound: Values = (), fixed: Values = (),
-               passed: Optional[Tuple[int, Tuple[str, ...]]] = None) -> Optional[Callable]:
+               passed: Optional[Tuple[int, Tuple[str, ...]]] = None, classes: Values = ()) -> Optional[Callable]:
     """The function adjoint differentiates as `func` with these parameter values known (and,
     with `passed` = (count, keywords), what a call passes through its `*args`/`**kwargs`), or
     None when its signature cannot be specialized (positional-only or variadic parameters)."""
@@ -61,16 +64,16 @@ def specialize(func: Callable, bound: Values = (), fixed: Values = (),
     rest = None
     if earlier is not None:
         func, bound, fixed, rest = earlier.origin, earlier.bound + bound, earlier.fixed + fixed, earlier.rest
+        classes = earlier.classes + classes
     if passed is not None and rest is None:
         rest = rest_parameters(parse_function(func).node, *passed)
-    if not bound and not fixed and rest is None:
+    if not bound and not fixed and rest is None and not classes:
         return func
-    fixed = tuple(sorted(dict(fixed).items(), key=lambda item: item[0]))
-    key = (func, tuple((name, id(value)) for name, value in bound), tuple((name, id(value)) for name, value in fixed),
-           rest)
+    fixed, classes = (tuple(sorted(dict(values).items(), key=lambda item: item[0])) for values in (fixed, classes))
+    key = (func, *(tuple((name, id(value)) for name, value in values) for values in (bound, fixed, classes)), rest)
     if key not in _MEMO:
-        made = _make(Specialization(func, bound, fixed, rest))
-        _MEMO[key] = (made, (bound, fixed))  # the values stay alive while their ids are keys
+        made = _make(Specialization(func, bound, fixed, rest, classes))
+        _MEMO[key] = (made, (bound, fixed, classes))  # the values stay alive while their ids are keys
     return _MEMO[key][0]
 
 
@@ -296,13 +299,67 @@ def specialized_for_call(func: Callable, args: tuple, kwargs: dict) -> Tuple[Val
     """(fixed, target): the call's arguments and defaults that are function values, and the
     function to differentiate for them (`func` itself when there are none)."""
     fixed = _function_arguments(func, args, kwargs)
+    derived = getattr(unwrap(func), "__adjoint_generated__", None) is not None
+    classes = record_classes(func, args, kwargs)
+    if not fixed and derived:
+        return (), _derived_for_classes(func, classes) if classes else func
     if not fixed:
-        return (), func
-    if getattr(unwrap(func), "__adjoint_generated__", None) is not None:
+        return (), specialize(unwrap(func), fixed=instance_of(func), classes=classes) if classes else func
+    if derived:
         raise AdjointError(f"{getattr(func, '__qualname__', func)} is a derivative, and derivatives of derivatives "
                            f"(hvp, grad of grad) are not specialized to the functions they receive (`{fixed[0][0]}`); "
                            "bind the function first, with a closure or functools.partial")
-    return fixed, specialize(unwrap(func), fixed=fixed + instance_of(func))
+    return fixed, specialize(unwrap(func), fixed=fixed + instance_of(func), classes=classes)
+
+
+_DERIVED: Dict[tuple, Tuple[Callable, Callable]] = {}
+
+
+def _derived_for_classes(func: Callable, classes: Values) -> Callable:
+    """A derived function (hvp's grad, grad of grad) made again from the user's function specialized
+    to the classes of its record arguments: the derivative it stands for calls their methods. One per
+    derived function and classes (memoized); a derived function of a bound method stays as it is."""
+    recipe = getattr(func, "_recipe", None)
+    key = (id(func), tuple((name, id(cls)) for name, cls in classes))
+    if recipe is not None and key not in _DERIVED:
+        transform, inner, args, kwargs = recipe
+        if getattr(inner, "_recipe", None) is not None:
+            inner = _derived_for_classes(inner, classes)
+        elif inspect.isfunction(inner) and inspect.isfunction(unwrap(inner)):
+            inner = specialize(unwrap(inner), classes=classes)
+        _DERIVED[key] = (transform(inner, *args, **kwargs) if inner is not recipe[1] else func, func)
+    return _DERIVED[key][0] if key in _DERIVED else func
+
+
+def record_classes(func: Callable, args: tuple, kwargs: dict) -> Values:
+    """(parameter, class) for each argument that is a NamedTuple or dataclass of a class with
+    methods of its own: the derivative is generated for its class (normalize/record_methods.py)."""
+    if not any(_has_methods(type(value)) for value in args + tuple(kwargs.values())):
+        return ()
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs).arguments
+    except TypeError:
+        return ()
+    return tuple((name, type(value)) for name, value in bound.items() if _has_methods(type(value)))
+
+
+@functools.lru_cache(maxsize=None)
+def _has_methods(cls: type) -> bool:
+    """A NamedTuple or dataclass class with a method, staticmethod, classmethod or property of its own."""
+    if not (dataclasses.is_dataclass(cls) or (issubclass(cls, tuple) and hasattr(cls, "_fields"))):
+        return False
+    return any(own_functions(entry) for klass in cls.__mro__[:-1] for entry in vars(klass).values())
+
+
+_STANDARD_LIBRARY = sysconfig.get_paths()["stdlib"]
+
+
+def own_functions(entry: Any) -> List[Callable]:
+    """The Python functions of a class's entry (a method, a staticmethod's or classmethod's function, a
+    property's getter) written in the user's source: not those Python writes (a dataclass's `__init__`)."""
+    functions = [getattr(entry, "__func__", entry), getattr(entry, "fget", None)]
+    return [f for f in functions if inspect.isfunction(f) and not f.__code__.co_filename.startswith(
+        ("<", _STANDARD_LIBRARY))]
 
 
 def instance_of(func: Callable) -> Values:

@@ -6,7 +6,8 @@ of n numbers and math.prod (normalize/math_forms.py), `xs.sort()` (as `xs = sort
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
-known object (normalize/super_calls.py)."""
+known object (normalize/super_calls.py), and methods of records whose class is known
+(normalize/record_methods.py)."""
 from __future__ import annotations
 
 from typing import Callable, List
@@ -23,6 +24,7 @@ from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.keyword_spread import lower_keyword_spreads
 from adjoint.normalize.map_filter import lower_map_filter
 from adjoint.normalize.math_forms import lower_math_forms
+from adjoint.normalize.record_methods import call_record_methods
 from adjoint.normalize.records import build_records
 from adjoint.normalize.super_calls import bind_super_calls
 
@@ -44,6 +46,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     lower_math_forms(parsed, fresh, calls)
     build_records(parsed, fresh, calls)
     bind_super_calls(parsed, fresh, calls)
+    call_record_methods(parsed, fresh, calls)
 
 
 def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:

@@ -84,7 +84,7 @@ def _replace_fields(call: gast.Call, record: gast.expr, helper: str) -> None:
 def _items(cls: type, call: gast.Call) -> Optional[gast.expr]:
     if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         return None
-    if _plain_named_tuple(cls):
+    if plain_named_tuple(cls):
         values = _bound(list(cls._fields), dict(cls._field_defaults), call)
         return None if values is None else gast.Tuple(elts=values, ctx=gast.Load())
     if _plain_dataclass(cls):
@@ -120,7 +120,7 @@ def _bound(names: List[str], defaults: Dict[str, Any], call: gast.Call) -> Optio
     return [values[name] for name in names]
 
 
-def _plain_named_tuple(cls: type) -> bool:
+def plain_named_tuple(cls: type) -> bool:
     """A NamedTuple class whose `__new__` is the one namedtuple writes (no constructor of its own)."""
     if not (issubclass(cls, tuple) and hasattr(cls, "_fields") and hasattr(cls, "_field_defaults")):
         return False

@@ -153,6 +153,18 @@ def list_or_refuse(value, filename, lineno):
                                  "use `np.sort` for an array (x = np.sort(x))", filename, lineno)
 
 
+def record_class_or_refuse(value, cls, items, filename, lineno):
+    """Raise IterationError unless `value` (with `items`: each item of the list or tuple `value`) is a
+    record of exactly `cls`, as its field is annotated: the derivative calls cls's methods
+    (normalize/record_methods.py)."""
+    for item in value if items and isinstance(value, (list, tuple)) else (value,):
+        if type(item) is not cls:
+            what = "an item of the field" if items else "the field"
+            raise IterationError(f"{what} should be a {cls.__name__}, as the field is annotated (the derivative calls "
+                                 f"{cls.__name__}'s methods), and is a {type(item).__name__}: a subclass or another "
+                                 "class is another type", filename, lineno)
+
+
 def sorted_positions(x, key, reverse, filename, lineno):
     """The positions of x's items in the order `sorted(x, key=key, reverse=reverse)` lists them,
     key called once on each item in order, as sorted calls it (normalize/keyed.py)."""
