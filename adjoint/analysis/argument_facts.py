@@ -7,16 +7,17 @@ global or closure objects it changes, and its writes no caller sees (analysis/re
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, FrozenSet, List, Tuple
+from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
 
 import gast
 
 from adjoint import nodes
-from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.hidden_effects import HiddenWrite, hidden_writes, written_names
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts
 from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_ITEMS, OUTSIDE_MEMORY, Sharing, operands_of
-from adjoint.analysis.writes import rebound_lines, statements_of, user_call, writes_in_place
+from adjoint.analysis.writes import (rebound_lines, statements_of, user_call, writes_in_place, writes_its_operands,
+                                     written_operands)
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 
@@ -61,7 +62,8 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
             return parsed.info.location(stmt), returns, outer, None
         if unseen:
             private.append(parsed.info.location(stmt))
-    into_arguments = _hidden_write_into_arguments(hidden, storage)
+    into_arguments = _hidden_write_into_arguments(hidden, storage) or _library_write_into_arguments(
+        classifier, storage, statements)
     if into_arguments is not None:
         return parsed.info.location(into_arguments), returns, outer, None
     return None, returns, outer, (private[0] if private else None)
@@ -75,6 +77,23 @@ def _hidden_write_into_arguments(hidden: List[HiddenWrite], storage: Sharing):
         names = written_names(candidate)
         if names is None or any(storage.ever.get(name, frozenset()) & storage.argument_roots for name in names):
             return candidate.node
+    return None
+
+
+def _library_write_into_arguments(classifier: CallClassifier, storage: Sharing, statements) -> Optional[gast.stmt]:
+    """The statement of a NumPy or SciPy call that writes into what it is given (`out=`, a ufunc's
+    outputs, an `overwrite_*` flag: analysis/writes.py) where that may be one of the function's
+    arguments, or None. (The function's own derivative refuses such a call; a caller that only
+    runs it, a function returning nothing, must know it changes what it is given.)"""
+    for stmt in statements:
+        if not isinstance(stmt, (gast.Assign, gast.Expr)) or stmt not in storage.before:
+            continue
+        for call in (node for node in nodes.walk(stmt.value) if isinstance(node, gast.Call)):
+            if classifier.classify(call).kind == Callee.USER or not writes_its_operands(call, classifier):
+                continue
+            names = [operand.id for operand in written_operands(call, classifier) if isinstance(operand, gast.Name)]
+            if any(storage.reaches(name, storage.before[stmt]) & storage.argument_roots for name in names):
+                return stmt
     return None
 
 

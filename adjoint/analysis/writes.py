@@ -121,6 +121,21 @@ def writes_its_operands(call: gast.Call, classifier: CallClassifier) -> bool:
             or overwriting_parameter(call, func, classifier) is not None)
 
 
+def written_operands(call: gast.Call, classifier: CallClassifier) -> List[gast.expr]:
+    """What a call writes_its_operands writes into: its `out`, its outputs given by position, the first
+    argument of those that write there; every operand of one given an `overwrite_*` flag or an `output`."""
+    func = classifier.classify(call).func
+    if overwriting_parameter(call, func, classifier) is not None:
+        return list(call.args) + [k.value for k in call.keywords]
+    written = [k.value for k in call.keywords if k.arg == "out"]
+    written = [item for value in written for item in (value.elts if isinstance(value, gast.Tuple) else [value])]
+    first_output = func.nin if isinstance(func, np.ufunc) else out_position(func)
+    written += call.args[int(first_output):] if first_output < len(call.args) else []
+    if any(func is writer for writer in WRITE_FIRST_ARGUMENT):
+        written += call.args[:1]
+    return written
+
+
 def overwriting_parameter(call: gast.Call, func, classifier: CallClassifier) -> Optional[str]:
     """The parameter of a NumPy or SciPy function by which the call lets it write into what it is
     given, by position or by name: an `overwrite_*` flag not written as a false constant
