@@ -99,3 +99,24 @@ def test_fields_given_out_of_their_order_with_calls_stay_refused():
     """Built in the fields' order, the draws would swap: Python evaluates v's first."""
     with pytest.raises(AdjointError, match="builds an object of the class"):
         adjoint.value_and_grad(fields_given_out_of_order)(0.7)
+
+
+@dataclasses.dataclass
+class _ConstantWeights:
+    W: np.ndarray
+    b: np.ndarray
+
+
+def _apply_constant_weights(layer, x):
+    return np.tanh(layer.W @ x + layer.b)
+
+
+def constant_field_to_a_callee(x):
+    layer = _ConstantWeights(np.eye(3) * 0.5, x * 0.1)
+    return np.sum(_apply_constant_weights(layer, x) ** 2)
+
+
+def test_a_field_with_no_tangent_reaches_a_called_function_as_zeros():
+    # its tangent was the symbolic zero 0.0, and `0.0 @ x` in the callee's tangent raised (jvp, hvp)
+    from every_mode import check_every_mode
+    check_every_mode(constant_field_to_a_callee, (np.array([0.3, -0.7, 1.1]),))

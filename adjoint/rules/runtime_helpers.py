@@ -11,7 +11,8 @@ from adjoint.rules.table import non_differentiable, register_adjoint, register_t
 from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, field_index, gradient_like,
     item_adjoint, item_adjoint_backward, list_concat_tangent, list_repeat_adjoint, list_repeat_tangent,
-    pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint, set_at, sorted_adjoint,
+    pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint, record_tangent,
+    record_tangent_adjoint, set_at, sorted_adjoint,
     sorted_tangent, sum_adjoint, sum_tangent, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast,
     unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
@@ -33,7 +34,17 @@ def _(result, items, cls):
 
 @register_tangent(runtime.make_record)
 def _(result, items, cls):
-    d[result] = d[items]
+    d[result] = record_tangent(d[items], items)
+
+
+@register_adjoint(runtime.record_tangent)
+def _(result, d_items, items):
+    d[d_items] = record_tangent_adjoint(d[result], d_items)
+
+
+@register_tangent(runtime.record_tangent)
+def _(result, d_items, items):
+    d[result] = record_tangent(d[d_items], items)
 
 
 @register_adjoint(runtime.replaced)

@@ -399,6 +399,25 @@ def tangent_like(dx, x):
     return dx if np.shape(dx) == np.shape(x) else np.broadcast_to(dx, np.shape(x))
 
 
+def record_tangent(d_items, items):
+    """The tangent of make_record(items, cls) (the dict or tuple of its fields): each field's tangent
+    of the field's shape, zeros for a field that carries none, as a called function reading the
+    field computes with it (`layer.W @ x`), where the symbolic zero 0.0 would not do."""
+    if isinstance(items, dict):
+        entries = d_items if isinstance(d_items, dict) else {}
+        return {key: tangent_like(entries.get(key, 0.0), value) for key, value in items.items()}
+    return tangent_like(d_items, items)
+
+
+def record_tangent_adjoint(g, d_items):
+    """The adjoint of d_items in record_tangent(d_items, items): each field's adjoint summed back to
+    its tangent's shape."""
+    if isinstance(d_items, dict):
+        entries = g if isinstance(g, dict) else {}
+        return {key: unbroadcast(entries.get(key, 0.0), value) for key, value in d_items.items()}
+    return g
+
+
 def kron_adjoint(g, a, b, position):
     """The adjoint of operand `position` (0 for a, 1 for b) of np.kron(a, b): g seen as blocks
     result[(i, k), (j, l)] = a[i, j] b[k, l], contracted with the other operand."""
