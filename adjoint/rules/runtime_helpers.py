@@ -47,6 +47,16 @@ def _(result, d_items, items):
     d[result] = record_tangent(d[d_items], items)
 
 
+@register_adjoint(runtime.record_tangent_adjoint)
+def _(result, g, d_items):
+    d[g] = record_tangent(d[result], g)
+
+
+@register_tangent(runtime.record_tangent_adjoint)
+def _(result, g, d_items):
+    d[result] = record_tangent_adjoint(d[g], d_items)
+
+
 @register_adjoint(runtime.replaced)
 def _(result, record, name, value):
     d[record] = zero_at(d[result], record, field_index(record, name))
