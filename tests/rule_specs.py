@@ -449,6 +449,11 @@ CONSTRUCTION = [
          (((3,), (2,)),), nargs=2, peer=False, id="meshgrid[ij]"),
     call(np.arange, "np.arange(x0, x0 + 2.5, x1)", ((S, S),), nargs=2, domain=(normal, uniform(0.65, 0.8)),
          peer=False),
+    call(np.linspace, "np.linspace(x0, x1, 5)", (((), ()), ((3,), (3,)), ((2, 3), (3,)), (S, (2, 1))), nargs=2,
+         peer=False, id="linspace[broadcast]"),
+    # x2 where x1 is zero: x0 * 0.0 makes zeros whose derivative is 0.
+    call(np.heaviside, "np.heaviside(x0 * 0.0, x1) + np.heaviside(x0, x1)", BINARY, nargs=2,
+         domain=(away_from_zero, normal), peer=False),
 ]
 
 # NumPy 2 names, when NumPy has them.
@@ -580,6 +585,9 @@ TWO_D = (((3, 4),), ((2, 3, 4),))
 TWO_D_KWARGS = ({}, {"s": (2, 6)}, {"axes": (0, -1)}, {"norm": "ortho"})
 N_D_KWARGS = ({}, {"s": (2, 6), "axes": (0, 1)}, {"axes": (-1,)}, {"axes": (1, 0, 1)}, {"norm": "forward"})
 SPECTRAL = [
+    call(np.fft.fftfreq, "np.fft.fftfreq(6, x0)", ((S,), ((),)), domain=positive, peer=False),
+    call(np.fft.rfftfreq, "np.fft.rfftfreq(7, x0) * np.fft.rfftfreq(4, 2.0 * x0)[1]", ((S,), ((),)), domain=positive,
+         peer=False),
     call(np.fft.fft, "F = np.fft.fft(x0{kw})" + REAL_PARTS, ONE_D, kwargs=ONE_D_KWARGS, peer=False),
     call(np.fft.fft, "F = np.fft.fft(np.fft.rfft(x0) * x0[..., :4]{kw})" + REAL_PARTS, (((6,),), ((2, 6),)),
          kwargs=({}, {"n": 3}), peer=False, id="fft[complex]"),

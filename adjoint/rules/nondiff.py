@@ -32,7 +32,7 @@ non_differentiable(
 
 # NumPy: piecewise-constant functions, integer results, predicates and index builders.
 non_differentiable(
-    np.around, np.fix, np.floor_divide, np.heaviside, np.signbit, np.logical_xor, np.isclose,
+    np.around, np.fix, np.floor_divide, np.signbit, np.logical_xor, np.isclose,
     np.allclose, np.array_equal, np.searchsorted, np.digitize, np.argwhere, np.flatnonzero,
     np.tri, np.diag_indices, np.tril_indices, np.triu_indices, np.indices,
 )

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import astype, clip_mask, float_cast, pow_exponent_adjoint, sinc_slope, unbroadcast
+from adjoint.runtime import astype, clip_mask, float_cast, pow_exponent_adjoint, sinc_slope, tangent_like, unbroadcast
 from adjoint.templates import d
 
 # ----- Exponential and logarithmic -----------------------------------------------
@@ -447,6 +447,17 @@ def _(result, condition, x, y):
 @register_tangent(np.where)
 def _(result, condition, x, y):
     d[result] = np.where(condition, d[x], d[y])
+
+
+# np.heaviside(x1, x2) is x2 where x1 == 0 (0 or 1 elsewhere): x2's derivative flows there alone.
+@register_adjoint(np.heaviside)
+def _(result, x1, x2):
+    d[x2] = unbroadcast(d[result] * (x1 == 0), x2)
+
+
+@register_tangent(np.heaviside)
+def _(result, x1, x2):
+    d[result] = tangent_like(d[x2] * (x1 == 0), result)
 
 
 # Inside [a_min, a_max] the derivative goes to x, below to a_min, above to a_max (None: no bound).

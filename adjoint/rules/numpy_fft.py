@@ -8,11 +8,22 @@ forms are complex: analysis/complex_flow.py says which operations may follow the
 """
 import numpy as np
 
-from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import angle_adjoint, spectral_adjoint, spectral_tangent
 from adjoint.templates import d
 
-non_differentiable(np.fft.fftfreq, np.fft.rfftfreq)
+
+
+# The sample frequencies k / (n * d) move with the spacing d as -result / d. The template cannot
+# name its parameter `d`: the spacing is taken by position (a keyword `d=` is refused).
+@register_adjoint(np.fft.fftfreq, np.fft.rfftfreq)
+def _(result, n, spacing=1.0):
+    d[spacing] = -np.sum(d[result] * result) / spacing
+
+
+@register_tangent(np.fft.fftfreq, np.fft.rfftfreq)
+def _(result, n, spacing=1.0):
+    d[result] = -result * (d[spacing] / spacing)
 
 # ----- 1-D transforms ----------------------------------------------------------------------
 

@@ -46,7 +46,9 @@ def linspace_end_tangent(r, result, num, endpoint, retstep, axis, of_stop):
     """The tangent of np.linspace's samples (and step) when its start (of_stop False) or its
     stop moves by r: the transpose of linspace_adjoint."""
     samples = result[0] if retstep else result
-    moved = np.multiply.outer(_end_weights(num, endpoint, of_stop), r)
+    ends = list(np.shape(samples))  # an end is broadcast against the other: to the samples' shape but `axis`
+    del ends[axis % len(ends)]
+    moved = np.multiply.outer(_end_weights(num, endpoint, of_stop), np.broadcast_to(r, ends))
     tangent = np.broadcast_to(np.moveaxis(moved, 0, axis), np.shape(samples))
     if not retstep:
         return tangent
