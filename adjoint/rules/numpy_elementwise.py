@@ -415,27 +415,50 @@ def _(result, x, y):
 # ----- Selection ---------------------------------------------------------------------------
 
 
-# maximum/minimum (and fmax/fmin, which differ only on NaN): the first argument wins ties.
-@register_adjoint(np.maximum, np.fmax)
+# maximum/minimum: the first argument wins ties.
+@register_adjoint(np.maximum)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * (x >= y), x)
     d[y] = unbroadcast(d[result] * (x < y), y)
 
 
-@register_tangent(np.maximum, np.fmax)
+@register_tangent(np.maximum)
 def _(result, x, y):
     d[result] = np.where(x >= y, d[x], d[y])
 
 
-@register_adjoint(np.minimum, np.fmin)
+@register_adjoint(np.minimum)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * (x <= y), x)
     d[y] = unbroadcast(d[result] * (x > y), y)
 
 
-@register_tangent(np.minimum, np.fmin)
+@register_tangent(np.minimum)
 def _(result, x, y):
     d[result] = np.where(x <= y, d[x], d[y])
+
+
+# fmax/fmin skip a NaN: x wins ties and where y is NaN, y wins elsewhere (also where x alone is NaN).
+@register_adjoint(np.fmax)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * np.logical_or(x >= y, np.isnan(y)), x)
+    d[y] = unbroadcast(d[result] * np.logical_not(np.logical_or(x >= y, np.isnan(y))), y)
+
+
+@register_tangent(np.fmax)
+def _(result, x, y):
+    d[result] = np.where(np.logical_or(x >= y, np.isnan(y)), d[x], d[y])
+
+
+@register_adjoint(np.fmin)
+def _(result, x, y):
+    d[x] = unbroadcast(d[result] * np.logical_or(x <= y, np.isnan(y)), x)
+    d[y] = unbroadcast(d[result] * np.logical_not(np.logical_or(x <= y, np.isnan(y))), y)
+
+
+@register_tangent(np.fmin)
+def _(result, x, y):
+    d[result] = np.where(np.logical_or(x <= y, np.isnan(y)), d[x], d[y])
 
 
 @register_adjoint(np.where)

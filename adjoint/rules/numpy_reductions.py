@@ -36,12 +36,12 @@ def _(result, x, axis=None, keepdims=False):
 # NaNs count as zeros: they get no derivative.
 @register_adjoint(np.nansum)
 def _(result, x, axis=None, keepdims=False):
-    d[x] = unreduce(d[result], x, axis, keepdims) * np.logical_not(np.isnan(x))
+    d[x] = np.where(np.isnan(x), 0.0, unreduce(d[result], x, axis, keepdims))
 
 
 @register_tangent(np.nansum)
 def _(result, x, axis=None, keepdims=False):
-    d[result] = np.sum(d[x] * np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims)
+    d[result] = np.sum(np.where(np.isnan(x), 0.0, d[x]), axis=axis, keepdims=keepdims)
 
 
 # d prod(x) / d x_i is the product of the other entries (exact where some are zero).

@@ -90,13 +90,13 @@ def _(result, x, axis=None, out=None, keepdims=False):
 
 @register_adjoint(np.nanmean)
 def _(result, x, axis=None, dtype=None, out=None, keepdims=False):
-    d[x] = unreduce(d[result], x, axis, keepdims) * np.logical_not(np.isnan(x)) / np.sum(
+    d[x] = np.where(np.isnan(x), 0.0, unreduce(d[result], x, axis, keepdims)) / np.sum(
         np.logical_not(np.isnan(x)), axis=axis, keepdims=True)
 
 
 @register_tangent(np.nanmean)
 def _(result, x, axis=None, dtype=None, out=None, keepdims=False):
-    d[result] = np.sum(d[x] * np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims) / np.sum(
+    d[result] = np.sum(np.where(np.isnan(x), 0.0, d[x]), axis=axis, keepdims=keepdims) / np.sum(
         np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims)
 
 
@@ -170,7 +170,7 @@ def _(result, array, pad_width, mode="constant", constant_values=0.0):
 # the finite elements of x and to the replacements.
 @register_adjoint(np.nan_to_num)
 def _(result, x, copy=True, nan=0.0, posinf=None, neginf=None):
-    d[x] = d[result] * np.isfinite(x)
+    d[x] = np.where(np.isfinite(x), d[result], 0.0)
     d[nan] = unbroadcast(d[result] * np.isnan(x), nan)
     d[posinf] = unbroadcast(d[result] * np.isposinf(x), posinf)
     d[neginf] = unbroadcast(d[result] * np.isneginf(x), neginf)
@@ -178,7 +178,7 @@ def _(result, x, copy=True, nan=0.0, posinf=None, neginf=None):
 
 @register_tangent(np.nan_to_num)
 def _(result, x, copy=True, nan=0.0, posinf=None, neginf=None):
-    d[result] = (d[x] * np.isfinite(x) + d[nan] * np.isnan(x) + d[posinf] * np.isposinf(x)
+    d[result] = (np.where(np.isfinite(x), d[x], 0.0) + d[nan] * np.isnan(x) + d[posinf] * np.isposinf(x)
                  + d[neginf] * np.isneginf(x))
 
 

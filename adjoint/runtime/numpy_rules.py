@@ -178,7 +178,7 @@ def extremum_tangent(dx, result, x, axis=None, keepdims=False):
     """The tangent of np.max or np.min: the mean tangent of the elements that attain the extremum."""
     mask = x == unreduce(result, x, axis, keepdims)
     count = np.sum(mask, axis=axis, keepdims=keepdims, dtype=_adjoint_dtype(dx, x))
-    return np.sum(dx * mask, axis=axis, keepdims=keepdims) / count
+    return np.sum(np.where(mask, dx, 0.0), axis=axis, keepdims=keepdims) / count
 
 
 def _reduced_count(x, axis):
