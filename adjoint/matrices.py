@@ -6,7 +6,7 @@ from typing import Callable, List
 
 import numpy as np
 
-from adjoint.api import Wrt, transformation, hvp, jvp, resolve_wrt, vjp
+from adjoint.api import Wrt, _bound_instance, transformation, hvp, jvp, resolve_wrt, vjp
 from adjoint.frontend.parse import unwrap
 
 
@@ -28,7 +28,9 @@ def _finish(blocks: List[np.ndarray], many: bool):
 
 
 def _inputs(func: Callable, names, args, kwargs) -> list:
-    bound = inspect.signature(unwrap(func)).bind(*args, **kwargs)
+    """The values of the parameters `names` in a call func(*args, **kwargs); a bound method's
+    instance fills its first parameter, as when Python calls it."""
+    bound = inspect.signature(unwrap(func)).bind(*_bound_instance(func), *args, **kwargs)
     bound.apply_defaults()
     return [bound.arguments[name] for name in names]
 
