@@ -12,6 +12,7 @@ from adjoint import nodes, runtime
 from adjoint.ad.naming import Namer, derivative_names
 from adjoint.analysis import Analysis
 from adjoint.analysis.activity import Activity
+from adjoint.analysis.joins import joined_at_run_time
 from adjoint.analysis.aliases import Aliases
 from adjoint.analysis.calls import CallClassifier, Operation
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, UNKNOWN
@@ -163,8 +164,8 @@ class FunctionContext:
         if not isinstance(value, gast.BinOp) or func not in (operator.add, operator.mul):
             return func
         kinds = [self.kind_of(value.left), self.kind_of(value.right)]
-        if func is operator.add and kinds == [CONTAINER, CONTAINER]:
-            return runtime.list_concat
+        if func is operator.add and (kinds == [CONTAINER, CONTAINER] or joined_at_run_time(value, self.kinds)):
+            return runtime.list_concat  # checked at run time where an operand's kind is not known
         if func is operator.mul and sorted(kinds) == [CONTAINER, SCALAR]:
             return runtime.list_repeat
         return func

@@ -2,8 +2,8 @@
 
 calls (what each operation is), activity (what the output depends on and what depends on the
 inputs), kinds (numbers, arrays of known rank, lists), complex values (what np.fft makes), aliases (which names may share memory,
-and where an in-place write must be refused or guarded), assignment sites, and loops over
-what may be a dict (guarded).
+and where an in-place write must be refused or guarded), assignment sites, loops over
+what may be a dict (guarded), and `+` joining what may be lists (guarded).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from adjoint.analysis.guards import insert_guards
 from adjoint.analysis.index_values import refuse_values_in_indices
 from adjoint.analysis.item_writes import item_guards
 from adjoint.analysis.iterated import dict_iteration_guards, refuse_sorts_of_non_lists
+from adjoint.analysis.joins import join_guards
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
 from adjoint.analysis.same_shapes import group_shapes
@@ -69,7 +70,8 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     apart, items = item_guards(parsed, kinds, aliases.guards)
     for guards, helper in ((aliases.guards, runtime.number_or_refuse), (items, runtime.item_update_or_refuse),
                            (apart, runtime.items_apart_or_refuse),
-                           (dict_iteration_guards(parsed, kinds), runtime.sequence_or_refuse)):
+                           (dict_iteration_guards(parsed, kinds), runtime.sequence_or_refuse),
+                           (join_guards(parsed, kinds), runtime.joined_or_refuse)):
         if guards:
             name = fresh_name(helper.__name__)
             parsed.namespace[name] = helper

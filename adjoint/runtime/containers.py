@@ -11,7 +11,7 @@ import dataclasses
 
 import numpy as np
 
-from adjoint.runtime.refusals import InPlaceChangeError, IterationError, Refused
+from adjoint.runtime.refusals import InPlaceChangeError, IterationError, JoinError, Refused
 
 
 def _is_record(x) -> bool:
@@ -163,6 +163,12 @@ def record_class_or_refuse(value, cls, items, filename, lineno):
             raise IterationError(f"{what} should be a {cls.__name__}, as the field is annotated (the derivative calls "
                                  f"{cls.__name__}'s methods), and is a {type(item).__name__}: a subclass or another "
                                  "class is another type", filename, lineno)
+
+
+def joined_or_refuse(value, message, filename, lineno):
+    """Raise JoinError unless `value`, an operand of a `+` differentiated as joining, is a list or tuple."""
+    if not isinstance(value, (list, tuple)):
+        raise JoinError(message, filename, lineno)
 
 
 def sorted_positions(x, key, reverse, filename, lineno):

@@ -41,6 +41,16 @@ class IterationError(Refused):
         self.lineno = lineno
 
 
+class JoinError(Refused):
+    """`a + b`, differentiated as joining lists or tuples, met a value that is not one; `filename`
+    and `lineno` say where the `+` is."""
+
+    def __init__(self, message, filename, lineno):
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno
+
+
 # The methods by which `c += v` (and the other augmented assignments) change c in place.
 IN_PLACE_OPERATORS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__", "__ipow__",
                       "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__")
