@@ -90,6 +90,11 @@ def hessian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
     return hessian_of
 
 
+def _called(ufunc: np.ufunc) -> Callable:
+    """A Python function calling `ufunc` on its one argument, which adjoint reads and differentiates."""
+    return lambda x: ufunc(x)
+
+
 @transformation
 def elementwise_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
     """The derivative of an elementwise func (output i depends on input i alone), in one forward pass.
@@ -98,6 +103,8 @@ def elementwise_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> 
     1 - tanh(x)^2, without wrapping func in np.sum. It is jvp's tangent for a tangent of ones, so
     for a func that is not elementwise it is the row sums of the Jacobian, not a gradient.
     """
+    if isinstance(func, np.ufunc):  # a NumPy function has no source: differentiate a call of it
+        func = _called(func)
     names, many = resolve_wrt(func, wrt)
     if many:
         raise NotImplementedError("elementwise_grad with respect to several parameters: take one at a time")

@@ -1,4 +1,5 @@
-"""Second derivatives of the programs of soundness_probe25.py, and the matrices of a bound method.
+"""Second derivatives of the programs of soundness_probe25.py, and the matrices of a bound method
+and of a NumPy function.
 
 The soundness catalogue checks first derivatives; here hvp, hessian and grad of grad of those
 programs agree with central differences of their gradient (itself checked against differences
@@ -97,3 +98,10 @@ def test_hessian_and_jacobian_of_a_bound_method():
                                atol=1e-12)
     np.testing.assert_allclose(adjoint.jacobian(model.field)(x), A - np.diag(np.sin(x)), atol=1e-12)
     np.testing.assert_allclose(adjoint.elementwise_grad(model.field)(x), np.sum(A, axis=1) - np.sin(x), atol=1e-12)
+
+
+def test_elementwise_grad_of_a_numpy_function():
+    """`adjoint.elementwise_grad(np.tanh)`, as the README shows it, was refused: np.tanh has no source."""
+    x = np.array([0.3, -0.5, 1.2])
+    np.testing.assert_allclose(adjoint.elementwise_grad(np.tanh)(x), 1.0 - np.tanh(x) ** 2, rtol=1e-12)
+    np.testing.assert_allclose(adjoint.elementwise_grad(np.exp)(0.3), np.exp(0.3), rtol=1e-12)
