@@ -1,12 +1,14 @@
 """Full derivative matrices assembled from vjp/jvp/hvp: jacobian and hessian (shape out.shape + in.shape)."""
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from typing import Callable, List
 
 import numpy as np
 
 from adjoint.api import Wrt, _bound_instance, transformation, hvp, jvp, resolve_wrt, vjp
+from adjoint.errors import ArgumentError
 from adjoint.frontend.parse import unwrap
 
 
@@ -27,12 +29,28 @@ def _finish(blocks: List[np.ndarray], many: bool):
     return tuple(blocks) if many else blocks[0]
 
 
-def _inputs(func: Callable, names, args, kwargs) -> list:
+def _inputs(func: Callable, names, args, kwargs, matrix: str) -> list:
     """The values of the parameters `names` in a call func(*args, **kwargs); a bound method's
-    instance fills its first parameter, as when Python calls it."""
+    instance fills its first parameter, as when Python calls it. Each must be a number, an array,
+    or a list or tuple of numbers: the matrix has an axis per axis of each."""
     bound = inspect.signature(unwrap(func)).bind(*_bound_instance(func), *args, **kwargs)
     bound.apply_defaults()
-    return [bound.arguments[name] for name in names]
+    values = [bound.arguments[name] for name in names]
+    for name, value in zip(names, values):
+        if not _numeric(value):
+            raise ArgumentError(f"{matrix} with respect to `{name}`, a {type(value).__name__}: the matrix is taken "
+                                "with respect to a number or an array; pass the array (or use hvp, vjp and jvp, "
+                                "which take any nesting of lists, tuples and dicts)")
+    return values
+
+
+def _numeric(value) -> bool:
+    if isinstance(value, (dict, str)) or dataclasses.is_dataclass(value):
+        return False
+    try:
+        return np.asarray(value).dtype.kind in "biuf"
+    except ValueError:  # a ragged nesting of lists
+        return False
 
 
 @transformation
@@ -47,7 +65,7 @@ def jacobian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable
     forward = jvp(func, wrt=names, optimize=optimize)
 
     def jacobian_of(*args, **kwargs):
-        inputs = _inputs(func, names, args, kwargs)
+        inputs = _inputs(func, names, args, kwargs, "jacobian")
         value, pullback = backward(*args, **kwargs)
         out_shape = np.shape(value)
         in_shapes = [np.shape(x) for x in inputs]
@@ -78,7 +96,7 @@ def hessian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
     product = hvp(func, wrt=names[0], optimize=optimize)
 
     def hessian_of(*args, **kwargs):
-        (x,) = _inputs(func, names, args, kwargs)
+        (x,) = _inputs(func, names, args, kwargs, "hessian")
         shape = np.shape(x)
         matrix = np.zeros(shape + shape)
         lead = (slice(None),) * len(shape)
@@ -111,7 +129,7 @@ def elementwise_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> 
     forward = jvp(func, wrt=names[0], optimize=optimize)
 
     def elementwise_gradient(*args, **kwargs):
-        (x,) = _inputs(func, names, args, kwargs)
+        (x,) = _inputs(func, names, args, kwargs, "elementwise_grad")
         ones = np.ones(np.shape(x)) if np.shape(x) else 1.0
         return forward(*args, ones, **kwargs)[1]
 

@@ -3,9 +3,13 @@ and of a NumPy function.
 
 The soundness catalogue checks first derivatives; here hvp, hessian and grad of grad of those
 programs agree with central differences of their gradient (itself checked against differences
-there), and jacobian and hessian take a bound method's arguments as the method does.
+there), jacobian and hessian take a bound method's arguments as the method does and refuse a
+dict, and check_grad takes the arguments grad takes.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -105,3 +109,47 @@ def test_elementwise_grad_of_a_numpy_function():
     x = np.array([0.3, -0.5, 1.2])
     np.testing.assert_allclose(adjoint.elementwise_grad(np.tanh)(x), 1.0 - np.tanh(x) ** 2, rtol=1e-12)
     np.testing.assert_allclose(adjoint.elementwise_grad(np.exp)(0.3), np.exp(0.3), rtol=1e-12)
+
+
+def _layer(p, x):
+    return np.sum(np.tanh(p["W"] @ x + p["b"]) ** 2)
+
+
+def test_matrices_with_respect_to_a_dict_are_refused():
+    """hessian and jacobian took a dict argument for a number and failed inside the derivative."""
+    p, x = {"W": np.eye(2, 3), "b": np.ones(2)}, np.array([0.3, -0.2, 0.5])
+    with pytest.raises(adjoint.AdjointError, match="with respect to `p`, a dict"):
+        adjoint.hessian(_layer)(p, x)
+    with pytest.raises(adjoint.AdjointError, match="with respect to `p`, a dict"):
+        adjoint.jacobian(_layer)(p, x)
+
+
+class Oscillator(NamedTuple):
+    q: float
+    p: np.ndarray
+
+
+@dataclass
+class Scale:
+    a: float
+    b: object = None
+
+
+def _structured(s, c, xs):
+    return s.q * np.sum(s.p ** 2) + c.a * xs[0] * xs[1][0] + xs[0] ** 3
+
+
+def test_check_grad_takes_the_argument_structures_grad_takes():
+    """check_grad failed (float() of a dict) on a dict, a NamedTuple or a dataclass, and turned a list
+    into an array before calling the function."""
+    adjoint.check_grad(_layer, {"W": np.eye(2, 3) * 0.5, "b": np.ones(2)}, np.array([0.3, -0.2, 0.5]), wrt=(0, 1))
+    adjoint.check_grad(_structured, Oscillator(0.5, np.array([1.0, 2.0])), Scale(1.5), [0.3, (0.7,)], wrt=(0, 1, 2))
+
+
+def _wrong_for_a_dict(p):
+    return adjoint.stop_gradient(p["a"]) * p["a"] + p["b"]
+
+
+def test_check_grad_names_the_entry_that_disagrees():
+    with pytest.raises(AssertionError, match=r"argument p\['a'\]: adjoint gives 1.5"):
+        adjoint.check_grad(_wrong_for_a_dict, {"a": 1.5, "b": 2.0})
