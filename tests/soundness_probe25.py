@@ -461,3 +461,54 @@ CASES += [
     Exact(defaults_and_keywords, lambda rng: (0.7,)),
     Exact(starred_unpacking, lambda rng: (0.7,)),
 ]
+
+
+# ----- arguments a rule leaves out though the value moves with them -----------------------------
+# Their derivative was silently zero where only they depended on the differentiated inputs (a
+# rule's run-time refusal of np.cov's y or np.interp's period ran only with another argument
+# differentiated): refused at the line.
+
+def covariance_with_a_second_set(y):
+    m = np.array([0.3, 1.2, -0.5, 0.8])
+    return np.sum(np.cov(m, y))  # <- cov-y
+
+
+def covariance_of_stacked_sets(y):
+    m = np.array([0.3, 1.2, -0.5, 0.8])
+    return np.sum(np.cov(np.stack([m, y])))
+
+
+def unwrapped_to_a_period(period):
+    p = np.array([0.0, 2.0, 4.0, 0.5, 2.8])
+    return np.sum(np.unwrap(p, period=period) ** 2)  # <- unwrap-period
+
+
+def interpolated_with_a_period(period):
+    xp, fp = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 2.0])
+    return np.sum(np.interp(np.array([0.5, 2.5, 4.1]), xp, fp, period=period))  # <- interp-period
+
+
+CASES += [
+    Refused(covariance_with_a_second_set, (np.array([0.1, 0.7, 0.2, -0.4]),), adjoint.NonDifferentiableError,
+            "cov-y"),
+    Exact(covariance_of_stacked_sets, lambda rng: (rng.normal(size=4),)),
+    Refused(unwrapped_to_a_period, (3.0,), adjoint.NonDifferentiableError, "unwrap-period"),
+    Refused(interpolated_with_a_period, (3.0,), adjoint.NonDifferentiableError, "interp-period"),
+]
+
+try:
+    from scipy import special
+except ImportError:  # without SciPy the catalogue has no SciPy cases
+    special = None
+
+if special is not None:
+    def bessel_of_an_order(v, x):
+        return special.iv(v, x) + special.ive(1.5, x * v)  # <- bessel-order
+
+    def bessel_of_an_argument(x):
+        return special.iv(1.5, x) + special.ive(0.5, 2.0 * x)
+
+    CASES += [
+        Refused(bessel_of_an_order, (1.3, 0.8), adjoint.NonDifferentiableError, "bessel-order"),
+        Exact(bessel_of_an_argument, lambda rng: (0.8,)),
+    ]

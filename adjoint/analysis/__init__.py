@@ -25,6 +25,7 @@ from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
 from adjoint.analysis.same_shapes import group_shapes
 from adjoint.analysis.sites import Sites, assignment_sites
+from adjoint.analysis.undifferentiated import refuse_undifferentiated_arguments
 from adjoint.analysis.untouched import nothing_in_place
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.normalize.single_assignment import is_derivative_code
@@ -80,4 +81,5 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     sites.mutated |= aliases.mutated
     refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info)
     refuse_values_in_indices(func_node, activity, kinds, classifier, parsed.info)
+    refuse_undifferentiated_arguments(func_node, activity, classifier, parsed.info)
     return Analysis(classifier, activity, kinds, aliases, sites, locals_, complex_)

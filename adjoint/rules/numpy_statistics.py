@@ -9,7 +9,7 @@ to each of the two middle ones), np.interp piecewise linear in x (zero slope out
 import numpy as np
 
 from adjoint.templates import d
-from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
     broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
     full_convolution, interp_segments, interp_sides, interp_tangent, item, item_adjoint, item_placed,
@@ -19,6 +19,10 @@ from adjoint.runtime import (
 )
 
 non_differentiable(np.isposinf, np.isneginf)
+# The rules below leave these out; a differentiated value given there is refused at its line.
+not_differentiated(np.cov, "y")
+not_differentiated(np.interp, "period")
+not_differentiated(np.unwrap, "period")
 # np.trapz is np.trapezoid's name before NumPy 2.0 (and a deprecated alias until 2.4).
 INTEGRALS = tuple(f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f is not None)
 
@@ -242,7 +246,8 @@ def _(result, p, m=1):
     d[result] = np.polyint(d[p], m)
 
 
-# unwrap adds multiples of the period, piecewise constant in p: its derivative is the identity.
+# unwrap adds multiples of the period, piecewise constant in p: its derivative is the identity
+# (the period itself is not differentiated).
 @register_adjoint(np.unwrap)
 def _(result, p, discont=None, axis=-1, period=2.0 * np.pi):
     d[p] = d[result]

@@ -10,7 +10,7 @@ import numpy as np
 from scipy import special
 
 from adjoint.templates import d
-from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import logsumexp_weights, multigamma_polygamma, unbroadcast, unreduce
 
 SQRT_PI = math.sqrt(math.pi)
@@ -266,6 +266,11 @@ def _(result, x):
 @register_tangent(special.i1)
 def _(result, x):
     d[result] = d[x] * 0.5 * (special.i0(x) + special.iv(2.0, x))
+
+
+# The order v of iv and ive is not differentiated (a differentiated order is refused at its line).
+not_differentiated(special.iv, "v")
+not_differentiated(special.ive, "v")
 
 
 @register_adjoint(special.iv)

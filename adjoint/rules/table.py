@@ -132,9 +132,26 @@ class NonDifferentiable:
         return repr(sorted(qualified_name(f) for f in self._funcs if not libraries.deferred_function(f)))
 
 
+class Undifferentiated:
+    """Arguments a function's rules do not differentiate though its value moves with them (an
+    order, a period, a second set of variables): {id(func): (func, parameter names)}."""
+
+    def __init__(self):
+        self._params: Dict[int, tuple] = {}
+
+    def register(self, func: Any, *params: str) -> None:
+        self._params[id(func)] = (func, params)
+        Revision.bump()
+
+    def of(self, func: Any) -> tuple:
+        entry = self._params.get(id(func))
+        return entry[1] if entry is not None else ()
+
+
 ADJOINTS = RuleTable("adjoint")
 TANGENTS = RuleTable("tangent")
 NON_DIFFERENTIABLE = NonDifferentiable()
+UNDIFFERENTIATED = Undifferentiated()
 
 
 def register_adjoint(*funcs: Any) -> Callable[[Callable], Callable]:
@@ -151,6 +168,12 @@ def non_differentiable(*funcs: Any):
     """Declare funcs' outputs constant; usable as a decorator on a user function too."""
     NON_DIFFERENTIABLE.register(*funcs)
     return funcs[0] if len(funcs) == 1 else funcs
+
+
+def not_differentiated(func: Any, *params: str) -> None:
+    """Declare that the rules of func leave `params` out though its value moves with them: a value
+    that depends on the differentiated inputs, given there, is refused at its line."""
+    UNDIFFERENTIATED.register(func, *params)
 
 
 def rules_fingerprint(describe: Callable[[Callable], str] = rule_definition) -> str:
