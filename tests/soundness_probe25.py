@@ -512,3 +512,21 @@ if special is not None:
         Refused(bessel_of_an_order, (1.3, 0.8), adjoint.NonDifferentiableError, "bessel-order"),
         Exact(bessel_of_an_argument, lambda rng: (0.8,)),
     ]
+
+
+def variance_with_a_fitted_ddof(x, ddof):
+    return np.var(x, ddof=ddof) + np.std(x)  # <- ddof
+
+
+def norm_of_a_fitted_order(x, p):
+    return np.linalg.norm(x, ord=p)  # <- norm-order
+
+
+CASES += [
+    Refused(variance_with_a_fitted_ddof, (np.array([0.3, 1.2, -0.5]), 0.5), adjoint.NonDifferentiableError, "ddof",
+            wrt=(0, 1)),
+    Exact(variance_with_a_fitted_ddof, lambda rng: (rng.normal(size=4), 1), id="variance_with_a_fixed_ddof"),
+    Refused(norm_of_a_fitted_order, (np.array([0.3, 1.2, -0.5]), 3.0), adjoint.NonDifferentiableError, "norm-order",
+            wrt=1),
+    Exact(norm_of_a_fitted_order, lambda rng: (rng.normal(size=4), 3.0), id="norm_of_a_fixed_order"),
+]

@@ -5,7 +5,7 @@ of matrices (the last two axes), as NumPy's do.
 """
 import numpy as np
 
-from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
     cholesky_adjoint, cholesky_tangent, diag_adjoint, diagonal_adjoint, einsum_adjoint, einsum_tangent,
     inner_axes, item_adjoint, kron_adjoint, norm_adjoint, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b,
@@ -222,6 +222,10 @@ def _(result, x):
 
 
 # Vector 2-, p- and max-norms; Frobenius, nuclear and spectral matrix norms. d|x|_2 = <x, dx> / |x|_2.
+# The order of a norm is not differentiated (a differentiated ord is refused at its line).
+not_differentiated(np.linalg.norm, "ord")
+
+
 @register_adjoint(np.linalg.norm)
 def _(result, x, ord=None, axis=None, keepdims=False):
     d[x] = norm_adjoint(d[result], result, x, ord, axis, keepdims)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from adjoint import runtime
-from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
+from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
     cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, gradient_adjoint, gradient_along,
     gradient_spacing_adjoint, gradient_spacing_tangent, nonzero_or_refuse, prod_others, reshape_like, unreduce,
@@ -56,6 +56,13 @@ def _(result, x, axis=None, keepdims=False):
 
 
 # ----- Spread ---------------------------------------------------------------------------
+
+
+# The divisor n - ddof is not differentiated in ddof (a differentiated ddof is refused at its line).
+not_differentiated(np.var, "ddof")
+not_differentiated(np.std, "ddof")
+not_differentiated(np.nanvar, "ddof")
+not_differentiated(np.nanstd, "ddof")
 
 
 @register_adjoint(np.var)

@@ -20,7 +20,7 @@ from adjoint.runtime import (
 
 non_differentiable(np.isposinf, np.isneginf)
 # The rules below leave these out; a differentiated value given there is refused at its line.
-not_differentiated(np.cov, "y")
+not_differentiated(np.cov, "y", "ddof")
 not_differentiated(np.interp, "period")
 not_differentiated(np.unwrap, "period")
 # np.trapz is np.trapezoid's name before NumPy 2.0 (and a deprecated alias until 2.4).
