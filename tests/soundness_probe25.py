@@ -134,6 +134,13 @@ def powers_by_joining_lists(x, n):
     return sum(h)
 
 
+def fibonacci_of_lists(x):
+    a, b = [x], [x * 2]
+    for _ in range(3):
+        a, b = b, a + b
+    return sum(a) * sum(b)
+
+
 def list_or_array_joined(x, as_array):
     t = [x, x * 3.0]
     if as_array:
@@ -145,6 +152,7 @@ def list_or_array_joined(x, as_array):
 CASES += [
     Exact(powers_by_joining_tuples, lambda rng: (0.7,)),
     Exact(powers_by_joining_lists, lambda rng: (0.7, 2)),
+    Exact(fibonacci_of_lists, lambda rng: (0.7,)),
     Exact(list_or_array_joined, lambda rng: (0.7, False), id="list_joined_to_a_list"),
     Refused(list_or_array_joined, (0.7, True), adjoint.AdjointError, "list-or-array", id="array_joined_to_a_list"),
 ]

@@ -55,6 +55,7 @@ SCALAR_PROGRAMS = [
     (programs.frequencies_of_a_spacing, (0.3,)),
     (programs.powers_by_joining_tuples, (0.7,)),
     (programs.powers_by_joining_lists, (0.7, 2)),
+    (programs.fibonacci_of_lists, (0.7,)),
     (programs.damped_trajectory, (1.0, 0.3)),
     (programs.pendulum_until_a_time, (0.7, 9.8)),
 ]
