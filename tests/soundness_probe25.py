@@ -3,9 +3,9 @@ integrators, likelihoods, array idioms, Python idioms), and the shapes among the
 wrong.
 
 What was wrong:
-- np.linspace, np.arange, np.heaviside and np.fft.fftfreq / rfftfreq were declared constant, so
-  a grid whose end, start or step is differentiated (`t = np.linspace(0.0, t_final, n)`) had a
-  zero derivative (with a warning that the parameter's derivative is structurally zero);
+- np.heaviside and np.fft.fftfreq / rfftfreq were declared constant, so a spacing that is
+  differentiated (`k = np.fft.fftfreq(n, dx)`) had a zero derivative (grids of np.linspace and
+  np.arange, which were too, are checked here as well);
 - np.fmax and np.fmin gave the derivative to neither argument where one of them is NaN (they
   return the other, whose derivative it is);
 - the tangents of np.nansum, np.nanmean, np.nanmax, np.nanmin and np.nan_to_num multiplied the
@@ -40,13 +40,18 @@ def grid_along_the_last_axis(a, b):
     return np.sum(np.sin(np.linspace(a, b, 4, axis=-1, endpoint=False)) * np.arange(4.0))
 
 
-def integer_grid(a):
-    return np.sum(np.linspace(0.0, a, 4, dtype=int) * a)
-
-
 def grid_with_its_step(a):
-    t, h = np.linspace(0.0, a, 4, retstep=True)  # <- retstep
+    t, h = np.linspace(0.0, a, 4, retstep=True)
     return np.sum(t) * h
+
+
+def grid_with_every_argument_by_position(a):
+    return np.sum(np.cos(np.linspace(0.0, a, 4, True, False, None, 0)))
+
+
+def weighted_average_and_its_weights(x):
+    mean, total = np.average(x, weights=np.arange(1.0, 4.0), returned=True)  # <- returned
+    return mean * total
 
 
 def arange_with_a_step(dt):
@@ -79,8 +84,10 @@ CASES = [
     Exact(time_grid_to_a_parameter, lambda rng: (1.7,)),
     Exact(grid_between_arrays, lambda rng: (rng.normal(size=3), rng.normal(size=3)), wrt=(0, 1)),
     Exact(grid_along_the_last_axis, lambda rng: (0.5, np.array([1.0, 2.0, 3.0])), wrt=(0, 1)),
-    Exact(integer_grid, lambda rng: (7.3,)),
-    Refused(grid_with_its_step, (7.3,), adjoint.NonDifferentiableError, "retstep"),
+    Exact(grid_with_its_step, lambda rng: (7.3,)),
+    Exact(grid_with_every_argument_by_position, lambda rng: (1.3,)),
+    Refused(weighted_average_and_its_weights, (np.array([0.3, 1.2, -0.5]),), adjoint.NonDifferentiableError,
+            "returned"),
     Exact(arange_with_a_step, lambda rng: (0.3,)),
     Exact(arange_from_a_start, lambda rng: (0.2,)),
     Exact(arange_to_a_stop, lambda rng: (4.5,)),

@@ -250,6 +250,11 @@ class FunctionContext:
             raise NonDifferentiableError(
                 label, f"`{label}` with `{overwriting[0]}` may overwrite its argument in place, which its "
                 "derivative rule does not model; leave it False (the default)", self.location(value))
+        pairs = [p for p in template.inputs if p in PAIR_FLAGS and not _constant_false(bindings[p])]
+        if pairs:
+            raise NonDifferentiableError(
+                label, f"`{label}` with `{pairs[0]}` returns a pair, which its derivative rule does not model; "
+                "leave it False (the default)", self.location(value))
         if "subscripts" in bindings and not self._subscripts_string(bindings):
             raise NonDifferentiableError(
                 label, f"the derivative of `{label}` takes its subscripts as a string ('ij,jk->ik'), "
@@ -341,6 +346,11 @@ class FunctionContext:
         """The names generated code calls unbroadcast by: a template instantiated on numbers
         drops `unbroadcast(g, x)` around g (there is nothing to undo)."""
         return {n for n, obj in self.bindings.items() if obj is runtime.unbroadcast}
+
+
+# Flags that make a function return a pair its rule does not model (np.average's sum of the
+# weights): the flag must be left False.
+PAIR_FLAGS = ("returned",)
 
 
 def _same_place(a: gast.AST, b: gast.AST) -> bool:
