@@ -304,14 +304,14 @@ def _(result, r, samples, num, endpoint, retstep, axis, of_stop):
 
 
 @register_adjoint(runtime.linspace_tangent)
-def _(result, d_start, d_stop, num, endpoint, retstep, dtype, axis):
+def _(result, d_start, d_stop, num, endpoint, retstep, dtype, axis, samples=None):
     d[d_start] = linspace_adjoint(d[result], result, d_start, num, endpoint, retstep, dtype, axis, False)
     d[d_stop] = linspace_adjoint(d[result], result, d_stop, num, endpoint, retstep, dtype, axis, True)
 
 
 @register_tangent(runtime.linspace_tangent)
-def _(result, d_start, d_stop, num, endpoint, retstep, dtype, axis):
-    d[result] = linspace_tangent(d[d_start], d[d_stop], num, endpoint, retstep, dtype, axis)
+def _(result, d_start, d_stop, num, endpoint, retstep, dtype, axis, samples=None):
+    d[result] = linspace_tangent(d[d_start], d[d_stop], num, endpoint, retstep, dtype, axis, samples)
 
 
 @register_adjoint(runtime.arange_adjoint)

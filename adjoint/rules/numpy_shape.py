@@ -66,7 +66,7 @@ def _(result, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axi
 
 @register_tangent(np.linspace)
 def _(result, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    d[result] = linspace_tangent(d[start], d[stop], num, endpoint, retstep, dtype, axis)
+    d[result] = linspace_tangent(d[start], d[stop], num, endpoint, retstep, dtype, axis, result)
 
 
 @register_adjoint(np.arange)

@@ -74,9 +74,14 @@ def arange_tangent(d_start, d_step, result, stop):
     return (d_start if stop is not None else 0.0) + d_step * np.arange(np.size(result))
 
 
-def linspace_tangent(d_start, d_stop, num, endpoint, retstep, dtype, axis):
-    """np.linspace is linear in its ends: the same samples of their tangents."""
+def linspace_tangent(d_start, d_stop, num, endpoint, retstep, dtype, axis, samples=None):
+    """np.linspace is linear in its ends: the same samples of their tangents, each broadcast to
+    the shape the ends broadcast to (a zero tangent is 0.0, whatever its end's shape)."""
     _floating_or_refuse(dtype)
+    if samples is not None:  # np.linspace's result, whose shape the tangent takes
+        ends = list(np.shape(samples[0] if retstep else samples))
+        del ends[axis % len(ends)]
+        d_start, d_stop = np.broadcast_to(d_start, ends), np.broadcast_to(d_stop, ends)
     return np.linspace(d_start, d_stop, num, endpoint, retstep, None, axis)
 
 
