@@ -1,6 +1,6 @@
-"""A called function that writes into its argument through a NumPy call given where to write
-(`np.clip(W, a, b, out=W)`, a ufunc's `out=`) changes what its caller holds: the caller is
-refused at the call's line. Before, the write went unseen (the callee returns nothing, so no
+"""A called function that writes into its argument or a global through a NumPy call given where
+to write (`np.clip(W, a, b, out=W)`, a ufunc's `out=`) changes what its caller holds: the caller
+is refused at the call's line. Before, the write went unseen (the callee returns nothing, so no
 derivative of it is made) and the gradient was silently wrong."""
 from __future__ import annotations
 
@@ -57,3 +57,23 @@ def test_a_callee_writing_into_its_argument_through_numpy_is_refused_at_the_call
     before = W.copy()
     func(W)
     np.testing.assert_array_equal(W, before)  # (the plain function leaves its argument as it was)
+
+
+BUFFER = np.zeros(4)
+
+
+def fill_buffer(x):
+    np.multiply(x, 2.0, out=BUFFER)
+
+
+def buffer_filled_then_read(x):
+    fill_buffer(x)  # <- buffer
+    return np.sum(BUFFER * x)
+
+
+def test_a_callee_writing_into_a_global_through_numpy_is_refused_at_the_call():
+    # the global changed in place went unseen: a silently wrong gradient (half the true one)
+    lines, first = inspect.getsourcelines(buffer_filled_then_read)
+    with pytest.raises(adjoint.UnsupportedSyntaxError, match="changes `BUFFER`") as caught:
+        adjoint.grad(buffer_filled_then_read)(W)
+    assert caught.value.lineno == first + 1, str(caught.value)

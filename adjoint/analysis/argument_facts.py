@@ -133,6 +133,7 @@ def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Cal
            for write in writes if write.name in local_names for stmt in statements_of(write, storage, statements)):
         outer.add(OUTSIDE_MEMORY)
     outer |= rebound_globals(parsed)
+    outer |= _library_writes_outside(parsed, classifier, storage, statements, local_names)
     for stmt in nodes.statements(parsed.node):
         call = user_call(stmt, classifier)
         if call is not None:
@@ -140,6 +141,29 @@ def _outer_writes(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Cal
     for _, changed in hidden:  # (their writes into anything from outside)
         outer |= changed
     return frozenset(outer)
+
+
+def _library_writes_outside(parsed: ParsedFunction, classifier: CallClassifier, storage: Sharing, statements,
+                            local_names: frozenset) -> set:
+    """The ids of the global or closure objects a NumPy call writes into (`np.multiply(x, 2, out=BUF)`),
+    and OUTSIDE_MEMORY where it writes through a local name that may hold memory from outside."""
+    outer = set()
+    for stmt in statements:
+        if not isinstance(stmt, (gast.Assign, gast.Expr)) or stmt not in storage.before:
+            continue
+        for call in (node for node in nodes.walk(stmt.value) if isinstance(node, gast.Call)):
+            if classifier.classify(call).kind == Callee.USER or not writes_its_operands(call, classifier):
+                continue
+            for operand in written_operands(call, classifier):
+                if not isinstance(operand, gast.Name):
+                    continue
+                if operand.id not in local_names:
+                    obj = parsed.lookup(operand.id)
+                    if obj is not MISSING and not isinstance(obj, IMMUTABLE):
+                        outer.add(id(obj))
+                elif OUTSIDE_MEMORY in storage.before[stmt][0].get(operand.id, ()):
+                    outer.add(OUTSIDE_MEMORY)
+    return outer
 
 
 def globals_it_rebinds(func: Callable) -> frozenset:
