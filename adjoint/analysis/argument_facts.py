@@ -85,16 +85,21 @@ def _library_write_into_arguments(classifier: CallClassifier, storage: Sharing, 
     outputs, an `overwrite_*` flag: analysis/writes.py) where that may be one of the function's
     arguments, or None. (The function's own derivative refuses such a call; a caller that only
     runs it, a function returning nothing, must know it changes what it is given.)"""
+    for stmt, call in _library_writes(classifier, storage, statements):
+        names = [operand.id for operand in written_operands(call, classifier) if isinstance(operand, gast.Name)]
+        if any(storage.reaches(name, storage.before[stmt]) & storage.argument_roots for name in names):
+            return stmt
+    return None
+
+
+def _library_writes(classifier: CallClassifier, storage: Sharing, statements):
+    """(statement, call) for each NumPy or SciPy call that writes into what it is given."""
     for stmt in statements:
         if not isinstance(stmt, (gast.Assign, gast.Expr)) or stmt not in storage.before:
             continue
         for call in (node for node in nodes.walk(stmt.value) if isinstance(node, gast.Call)):
-            if classifier.classify(call).kind == Callee.USER or not writes_its_operands(call, classifier):
-                continue
-            names = [operand.id for operand in written_operands(call, classifier) if isinstance(operand, gast.Name)]
-            if any(storage.reaches(name, storage.before[stmt]) & storage.argument_roots for name in names):
-                return stmt
-    return None
+            if classifier.classify(call).kind != Callee.USER and writes_its_operands(call, classifier):
+                yield stmt, call
 
 
 def _returned_memory(storage: Sharing, returned: gast.stmt) -> FrozenSet[str]:
@@ -148,21 +153,16 @@ def _library_writes_outside(parsed: ParsedFunction, classifier: CallClassifier, 
     """The ids of the global or closure objects a NumPy call writes into (`np.multiply(x, 2, out=BUF)`),
     and OUTSIDE_MEMORY where it writes through a local name that may hold memory from outside."""
     outer = set()
-    for stmt in statements:
-        if not isinstance(stmt, (gast.Assign, gast.Expr)) or stmt not in storage.before:
-            continue
-        for call in (node for node in nodes.walk(stmt.value) if isinstance(node, gast.Call)):
-            if classifier.classify(call).kind == Callee.USER or not writes_its_operands(call, classifier):
+    for stmt, call in _library_writes(classifier, storage, statements):
+        for operand in written_operands(call, classifier):
+            if not isinstance(operand, gast.Name):
                 continue
-            for operand in written_operands(call, classifier):
-                if not isinstance(operand, gast.Name):
-                    continue
-                if operand.id not in local_names:
-                    obj = parsed.lookup(operand.id)
-                    if obj is not MISSING and not isinstance(obj, IMMUTABLE):
-                        outer.add(id(obj))
-                elif OUTSIDE_MEMORY in storage.before[stmt][0].get(operand.id, ()):
-                    outer.add(OUTSIDE_MEMORY)
+            if operand.id not in local_names:
+                obj = parsed.lookup(operand.id)
+                if obj is not MISSING and not isinstance(obj, IMMUTABLE):
+                    outer.add(id(obj))
+            elif OUTSIDE_MEMORY in storage.before[stmt][0].get(operand.id, ()):
+                outer.add(OUTSIDE_MEMORY)
     return outer
 
 
