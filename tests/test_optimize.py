@@ -105,10 +105,12 @@ def test_fold_takes_out_a_math_call_of_constants_that_is_a_whole_number():
 
 
 def test_fold_writes_a_product_with_minus_one_as_a_negation_where_it_keeps_the_type():
-    produced = optimized("dx = -1.0 * (dy / a) / a\nreturn dx", [fold.run])
-    assert produced == expected("dx = -(dy / a) / a\nreturn dx")
+    produced = optimized("dx = -1.0 * (dy / da) / da\nreturn dx", [fold.run])  # adjoints: floating
+    assert produced == expected("dx = -(dy / da) / da\nreturn dx")
     kept = "dx = -1.0 * (n > 0)\nreturn dx"  # a bool times -1.0 is a float, its negation an int
     assert "op=Mult()" in optimized(kept, [fold.run])
+    unsigned = "dx = -1.0 * y\nreturn dx"  # y may be a uint8 array, whose negation wraps around
+    assert "op=Mult()" in optimized(unsigned, [fold.run])
 
 
 def test_fold_writes_an_int_factor_of_a_quotient_as_a_float():

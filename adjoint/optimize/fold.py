@@ -124,9 +124,11 @@ class _Fold(nodes.Transformer):
             return right
         if _is(left, 0) or _is(right, 0):
             return nodes.constant(0.0)
-        if op is gast.Mult and _is(left, -1) and self._keeps_type(right, left):
-            return gast.UnaryOp(op=gast.USub(), operand=right)  # the same number, one operation fewer
-        if op is gast.Mult and _is(right, -1) and self._keeps_type(left, right):
+        # the same number, one operation fewer, where the other factor is surely floating (the
+        # negation of an unsigned integer array wraps around; -1.0 times it does not)
+        if op is gast.Mult and _is(left, -1) and type(left.value) is float and self._floating(right):
+            return gast.UnaryOp(op=gast.USub(), operand=right)
+        if op is gast.Mult and _is(right, -1) and type(right.value) is float and self._floating(left):
             return gast.UnaryOp(op=gast.USub(), operand=left)
         if op is gast.Mult and _exact_integer(right) and self._floating(left):
             return nodes.binop(left, op(), nodes.constant(float(right.value)))
