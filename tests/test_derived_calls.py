@@ -110,3 +110,14 @@ def test_no_standalone_module_for_a_function_taking_a_derivative_inside(tmp_path
     assert main(["gen", f"{__file__}:gradient_penalty", "-o", str(tmp_path / "out.py")]) == 1
     assert "takes a derivative inside it" in capsys.readouterr().err
     assert not (tmp_path / "out.py").exists()
+
+
+def with_aux(alpha, r):
+    return adjoint.grad(energy, has_aux=True)(r, alpha)[0][0]
+
+
+@pytest.mark.parametrize("func", [with_aux], ids=lambda f: f.__name__)
+def test_options_with_no_derivative_of_their_own_are_refused_at_the_line(func):
+    with pytest.raises(adjoint.AdjointError) as error:
+        adjoint.grad(func)(ALPHA, R)
+    assert error.value.filename == __file__

@@ -3,8 +3,8 @@ function of a function known when the derivative is generated. The derived funct
 then, once, and called through a name of its own: adjoint differentiates a call of a derived
 function (the code it stands for) as it does one bound to a global name. Nested transforms
 (`adjoint.grad(adjoint.grad(f))(x)`) are made inside out. The function must be one the
-generation can name (a global, a constant entry of a table, a fixed argument), the transform's
-other arguments constants; any other derived call keeps its refusal.
+generation can name (a global, a constant entry of a table, a fixed argument), `wrt` and
+`optimize` constants; any other derived call keeps its refusal at its line.
 
 Before::
 
@@ -30,6 +30,9 @@ from adjoint.frontend.values import dependencies_of, resolve_value
 # code is generated (`__adjoint_generated__`) and takes the function's arguments (a jvp's takes
 # tangents too; hvp's and jacobian's are Python functions around derived ones).
 TRANSFORMS = frozenset({"grad", "value_and_grad"})
+# Their options a derived function made ahead takes: `has_aux` (a pair whose aux part is not
+# differentiated) and `backend` (compiled code) have no derivative of their own, `verbose` prints.
+OPTIONS = frozenset({"wrt", "optimize"})
 
 
 def take_derivatives_ahead(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset) -> None:
@@ -64,7 +67,7 @@ def _derived(call: gast.Call, parsed: ParsedFunction, local_names: frozenset, de
         keywords = {k.arg: _constant(k.value) for k in call.keywords if k.arg is not None}
     except ValueError:
         return MISSING
-    if len(keywords) != len(call.keywords):
+    if len(keywords) != len(call.keywords) or len(positional) > 1 or not set(keywords) <= OPTIONS:
         return MISSING
     try:
         return transform(func, *positional, **keywords)
