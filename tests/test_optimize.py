@@ -11,7 +11,7 @@ import pytest
 
 from adjoint.frontend.parse import MISSING
 import adjoint.optimize as pipeline
-from adjoint.optimize import PASSES, accumulations, constants, copies, cse, dce, fold, inline, zeros
+from adjoint.optimize import PASSES, accumulations, constants, copies, cse, dce, first_writes, fold, inline, zeros
 from adjoint.optimize.facts import Facts
 
 
@@ -52,8 +52,9 @@ def expected(source: str) -> str:
     (copies, [copies.run]),
     (accumulations, [accumulations.run]),
     (inline, [inline.run]),
+    (first_writes, [first_writes.run]),
     (pipeline, PASSES),
-], ids=["fold", "dce", "cse", "zeros", "constants", "copies", "accumulations", "inline", "all passes"])
+], ids=["fold", "dce", "cse", "zeros", "constants", "copies", "accumulations", "inline", "first writes", "all passes"])
 def test_docstring_example_is_what_the_pass_does(module, passes):
     before, after = example(module)
     produced = optimized(before, passes)
@@ -64,6 +65,28 @@ def test_zeros_annihilate_only_in_adjoint_statements():
     # x * 0.0 may be an array of zeros in the primal; only adjoints are symbolic zeros.
     produced = optimized("y = x * 0.0\ndy = dx * 0.0\nreturn y, dy", [fold.run])
     assert produced == expected("y = x * 0.0\ndy = 0.0\nreturn y, dy")
+
+
+@pytest.mark.parametrize("source", [
+    "dx = 0.0\ny = dx * 2.0\ndx = dx + dz\nreturn dx, y",  # read between: the zero is seen there
+    "dx = 0.0\ndx = dx + (a > b)\nreturn dx",  # 0.0 + a comparison is a float, the comparison is not
+    "dx = 0.0\ndx = dx + dx * a\nreturn dx",  # the term reads the zero
+    "dx = 0.0\nif c:\n    dx = dx + dz\nreturn dx",  # not in the same block
+    "dx = 0.0\nfor i in r:\n    dx = dx + dz\nreturn dx",
+    "x = 0.0\nx = x + dz\nreturn x",  # not an adjoint
+])
+def test_first_writes_join_only_a_zero_nothing_else_sees(source):
+    assert optimized(source, [first_writes.run]) == expected(source)
+
+
+def test_first_writes_keep_the_zero_a_joined_term_reads():
+    produced = optimized("da = 0.0\ndx = 0.0\ndx = dx + da * y\nda = da + dz\nreturn dx, da", [first_writes.run])
+    assert produced == expected("da = 0.0\ndx = da * y\nda = da + dz\nreturn dx, da")
+
+
+def test_first_writes_make_what_the_passes_make_of_a_zero_and_an_accumulation():
+    source = "da = 0.0\ndb = 0.0\nda = da + dz\ndb = db + -da\ndx = y * db\nreturn dx"
+    assert optimized(source, [first_writes.run, *PASSES]) == optimized(source, PASSES)
 
 
 def test_comparisons_keep_their_float_factor():

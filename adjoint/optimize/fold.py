@@ -96,7 +96,7 @@ class _Fold(nodes.Transformer):
             rule = self._quotient_or_power
         else:
             return None
-        if _boolean(left) or _boolean(right):
+        if boolean(left) or boolean(right):
             return None
         return rule(left, op, right)
 
@@ -296,7 +296,7 @@ def _exact_integer(node) -> bool:
     return isinstance(node, gast.Constant) and type(node.value) is int and abs(node.value) <= 2 ** 53
 
 
-def _boolean(node) -> bool:
+def boolean(node) -> bool:
     """Comparisons give bools: `1.0 * (a > b)` is a float, `(a > b)` is not."""
     return isinstance(node, (gast.Compare, gast.BoolOp)) or (
         isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.Not)
