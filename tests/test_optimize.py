@@ -11,7 +11,8 @@ import pytest
 
 from adjoint.frontend.parse import MISSING
 import adjoint.optimize as pipeline
-from adjoint.optimize import PASSES, accumulations, constants, copies, cse, dce, first_writes, fold, inline, zeros
+from adjoint import nodes
+from adjoint.optimize import PASSES, accumulations, comments, constants, copies, cse, dce, first_writes, fold, inline, zeros
 from adjoint.optimize.facts import Facts
 
 
@@ -139,3 +140,35 @@ def test_fold_writes_a_product_with_minus_one_as_a_negation_where_it_keeps_the_t
 def test_fold_writes_an_int_factor_of_a_quotient_as_a_float():
     produced = optimized("dx = dy / dz * 2\nreturn dx", [fold.run])  # adjoints: numbers or arrays
     assert produced == expected("dx = dy / dz * 2.0\nreturn dx")
+
+
+def _with_comments(source: str) -> gast.FunctionDef:
+    lines = [line[:line.index("#")] + f"{nodes.COMMENT_MARKER}({line.strip()[2:]!r})"
+             if line.strip().startswith("# ") else line for line in source.splitlines()]
+    return gast.parse("def f():\n" + textwrap.indent("\n".join(lines), "    ")).body[0]
+
+
+def test_comments_stand_aside_while_the_passes_run_and_come_back_before_what_they_head():
+    source = textwrap.dedent("""\
+        # Grad of: z = a + b
+        da = 0.0
+        da = da + dz
+        # Grad of: b = math.sin(x)
+        db = 0.0
+        # Grad of: a = x * y
+        dx = y * da
+        if c:
+            # Grad of: inside
+            dy = x * da
+        return dx, dy
+    """)
+    tree = _with_comments(source)
+    detached = comments.detach(tree)
+    assert len(detached) == 4 and not any(nodes.is_comment(s) for s in nodes.statements(tree))
+    for optimization in PASSES:
+        optimization(tree, facts_for_example(source))
+    comments.attach(tree, detached)
+    # the comment heading only the dead `db = 0.0` is gone; the others head what is left of theirs
+    texts = [s.value.args[0].value if nodes.is_comment(s) else type(s).__name__ for s in nodes.statements(tree)]
+    assert texts == ["Grad of: z = a + b", "Assign", "Grad of: a = x * y", "Assign", "If",
+                     "Grad of: inside", "Assign", "Return"]

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import gast
 
-from adjoint.optimize import accumulations, constants, copies, cse, dce, first_writes, fold, inline, zeros
+from adjoint.optimize import accumulations, comments, constants, copies, cse, dce, first_writes, fold, inline, zeros
 from adjoint.optimize.facts import facts_for
 
 PASSES = (cse.run, zeros.run, constants.run, fold.run, copies.run, accumulations.run, inline.run, dce.run)
@@ -36,6 +36,7 @@ MAX_ROUNDS = 20
 
 def optimize(tree: gast.FunctionDef, ctx) -> gast.FunctionDef:
     facts = facts_for(ctx)
+    detached = comments.detach(tree)
     first_writes.run(tree, facts)  # once: no pass makes more of what it joins
     changes = 0
     idle_since = {}  # pass -> the number of changes when it last found nothing to do
@@ -51,4 +52,5 @@ def optimize(tree: gast.FunctionDef, ctx) -> gast.FunctionDef:
                 idle_since[optimization] = changes
         if not changed:
             break
+    comments.attach(tree, detached)
     return tree
