@@ -40,14 +40,15 @@ def _is_marker(stmt: gast.stmt) -> bool:
             and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == MARKER)
 
 
-def split(tree: gast.FunctionDef, forward_name: str, backward_name: str,
-          namer) -> Tuple[gast.FunctionDef, gast.FunctionDef]:
-    """The forward and backward halves of a vjp function holding a marker (see `marker`)."""
+def split(tree: gast.FunctionDef, forward_name: str, backward_name: str, namer,
+          names: Tuple[List[str], List[str]]) -> Tuple[gast.FunctionDef, gast.FunctionDef]:
+    """The forward and backward halves of a vjp function holding a marker (see `marker`), given
+    its `residual_names`."""
     cut = next(i for i, stmt in enumerate(tree.body) if _is_marker(stmt))
     primal, adjoint = tree.body[:cut], tree.body[cut + 1:]
     value = tree.body[cut].value.args[0]
     seed, *params = [arg.id for arg in tree.args.args] + [arg.id for arg in tree.args.kwonlyargs]
-    kept, unbound = residual_names(tree)
+    kept, unbound = names
     if len(kept) == 1:
         residuals, unpack = nodes.name(kept[0]), []
         parameter = kept[0]
