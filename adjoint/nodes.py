@@ -167,7 +167,7 @@ _NOT_CHILDREN = frozenset({"ctx", "id", "attr", "kind", "type_comment"})  # cont
 _CHILD_FIELDS: dict = {gast.Constant: ()}  # a constant's value is a Python value, not a node
 
 
-def _child_fields(cls: type) -> tuple:
+def child_fields(cls: type) -> tuple:
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
         fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _NOT_CHILDREN)
@@ -182,7 +182,7 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
     append, known, ast_node = todo.append, _CHILD_FIELDS.get, gast.AST
     for node in todo:  # grows as it goes: a queue that is never emptied
         fields = known(node.__class__)
-        for field in _child_fields(node.__class__) if fields is None else fields:
+        for field in child_fields(node.__class__) if fields is None else fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for item in value:
@@ -199,7 +199,7 @@ def children(node: gast.AST) -> List[gast.AST]:
     found: List[gast.AST] = []
     append, ast_node = found.append, gast.AST
     fields = _CHILD_FIELDS.get(node.__class__)
-    for field in _child_fields(node.__class__) if fields is None else fields:
+    for field in child_fields(node.__class__) if fields is None else fields:
         value = getattr(node, field, None)
         if value.__class__ is list:
             for item in value:
@@ -232,7 +232,7 @@ class Transformer:
     def generic_visit(self, node: gast.AST) -> gast.AST:
         ast_node = gast.AST
         fields = _CHILD_FIELDS.get(node.__class__)
-        for field in _child_fields(node.__class__) if fields is None else fields:
+        for field in child_fields(node.__class__) if fields is None else fields:
             old = getattr(node, field, None)
             if old.__class__ is list:
                 new = []
@@ -261,7 +261,7 @@ def rewrite(node: gast.AST, replace: Callable[[gast.AST], gast.AST]) -> gast.AST
     visit methods return a node each does, without its dispatch."""
     fields = _CHILD_FIELDS.get(node.__class__)
     attributes = node.__dict__
-    for field in _child_fields(node.__class__) if fields is None else fields:
+    for field in child_fields(node.__class__) if fields is None else fields:
         value = attributes.get(field)
         if value.__class__ is list:
             for index, item in enumerate(value):
@@ -405,7 +405,7 @@ def every_node(node: gast.AST) -> List[gast.AST]:
     append, known, ast_node = found.append, _CHILD_FIELDS.get, gast.AST
     for node in found:  # grows as it goes
         fields = known(node.__class__)
-        for field in _child_fields(node.__class__) if fields is None else fields:
+        for field in child_fields(node.__class__) if fields is None else fields:
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for item in value:
@@ -455,7 +455,7 @@ def copy_location(new: gast.AST, old: gast.AST) -> gast.AST:
         if attributes.get("lineno") is None and "lineno" in cls._attributes:
             attributes.update(position)
         fields = known(cls)
-        for field in _child_fields(cls) if fields is None else fields:
+        for field in child_fields(cls) if fields is None else fields:
             value = attributes.get(field)
             if value.__class__ is list:
                 for item in value:

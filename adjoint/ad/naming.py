@@ -51,6 +51,10 @@ class Namer:
     def adjoint_names(self):
         return set(self._adjoints.values())
 
+    def primals(self) -> dict:
+        """Each derivative variable's primal name."""
+        return {name: primal for primal, name in self._adjoints.items()}
+
     def primal_of(self, adjoint: str):
         """The primal name whose derivative is `adjoint`, or None."""
         for primal, name in self._adjoints.items():

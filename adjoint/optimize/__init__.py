@@ -34,8 +34,8 @@ PASSES = (cse.run, zeros.run, constants.run, fold.run, copies.run, accumulations
 MAX_ROUNDS = 20
 
 
-def optimize(tree: gast.FunctionDef, ctx) -> gast.FunctionDef:
-    facts = facts_for(ctx)
+def optimize(tree: gast.FunctionDef, ctx, forward: bool = False) -> gast.FunctionDef:
+    facts = facts_for(ctx, forward)
     detached = comments.detach(tree)
     first_writes.run(tree, facts)  # once: no pass makes more of what it joins
     changes = 0

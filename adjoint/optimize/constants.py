@@ -48,7 +48,8 @@ def _number_assigned(stmt: gast.stmt, facts: Facts, parameters) -> Optional[str]
     """d_t for `d_t = 1.0`, where d_t is the adjoint of a temporary (not a parameter); else None."""
     if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name and _is_number(stmt.value):
         name = stmt.targets[0].id
-        if name in facts.adjoint_names and facts.is_temporary(name) and name not in parameters:
+        if name in facts.adjoint_names and facts.is_temporary(name) and name not in parameters and \
+                not (name in facts.zero_shapes and stmt.value.value == 0):  # known zeros place those
             return name
     return None
 

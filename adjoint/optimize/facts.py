@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Iterable, Set
+from typing import Callable, Dict, FrozenSet, Iterable, Optional, Set
 
 import gast
 import numpy as np
@@ -38,6 +38,11 @@ class Facts:
     numbers: FrozenSet[str] = frozenset()  # primal names that hold Python numbers (ints among them)
     pure_callees: Dict[str, bool] = field(default_factory=dict, compare=False)  # dotted name -> is_pure_callee
     sharing: Callable[[Iterable[str]], Set[str]] = set  # names and those that may share memory with them
+    # each adjoint whose primal may be other than a number -> the primal whose zeros_like stands for
+    # it where a read of it cannot be the number 0.0 (None: nowhere; see zeros.py)
+    zero_shapes: Dict[str, Optional[str]] = field(default_factory=dict)
+    zeros_like: str = "zeros_like"  # the name the derivative calls runtime.zeros_like by
+    forward: bool = False  # forward mode: a tangent is read where its primal holds its value
     unchanged: Unchanged = field(default_factory=Unchanged, compare=False)  # answers kept while no pass changes
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
@@ -87,7 +92,7 @@ def _resolve_dotted(node: gast.expr, resolve) -> object:
     return MISSING
 
 
-def facts_for(ctx) -> Facts:
+def facts_for(ctx, forward: bool = False) -> Facts:
     bindings = dict(ctx.parsed.namespace)
     bindings.update(ctx.bindings)
     locals_ = ctx.primal_names
@@ -104,4 +109,16 @@ def facts_for(ctx) -> Facts:
     protected = user | {ctx.namer.derivative(n) for n in user if ctx.namer.has_adjoint(n)}
     numbers = frozenset(name for name, kind in ctx.kinds.items() if kind == SCALAR)
     return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers,
-                 sharing=ctx.aliases.expand)
+                 sharing=ctx.aliases.expand, zero_shapes=_zero_shapes(ctx, forward),
+                 zeros_like=ctx.runtime("zeros_like").id, forward=forward)
+
+
+def _zero_shapes(ctx, forward: bool) -> Dict[str, Optional[str]]:
+    """Facts.zero_shapes. A tangent is read where its primal holds the value it is the tangent of;
+    an adjoint is, where its primal is assigned once, outside loops (else the adjoint sweep may
+    read it where the primal holds another value, which it would not have saved)."""
+    shapes = {}
+    for adjoint, primal in ctx.namer.primals().items():
+        if ctx.kinds.get(primal) != SCALAR:
+            shapes[adjoint] = primal if forward or ctx.sites.stable(primal) else None
+    return shapes

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import operator
+from typing import Optional
 
 import gast
 
@@ -21,6 +22,7 @@ from adjoint import nodes, runtime
 from adjoint.optimize.dce import is_pure
 from adjoint.optimize.facts import Facts
 from adjoint.optimize.statements import reports_changes
+from adjoint.optimize.zero_positions import binop_operands, call_arguments, is_zero_tolerant, unary_operand
 
 _FOLDABLE = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -41,10 +43,32 @@ def _is(node, value) -> bool:
 
 
 class _Fold(nodes.Transformer):
+    """Folds one expression. Zeros annihilate (`0.0 * x` is 0.0) only where `annihilate` (in an
+    adjoint's assignment) and at a position where 0.0 may stand for a zero of any shape (`safe`,
+    see optimize/zero_positions.py): elsewhere `0.0 * x` is the zero array it computes."""
+
     def __init__(self, facts: Facts, annihilate: bool):
         self.facts = facts
         self.annihilate = annihilate
+        self.safe = annihilate  # the position of the node being folded
         self.changed = False
+
+    def _within(self, node, safe: bool, annihilate: Optional[bool] = None):
+        """node folded at a position `safe` or not (in an adjoint, `annihilate`); the position of
+        the node being folded kept."""
+        outer = self.safe, self.annihilate
+        self.safe, self.annihilate = safe, outer[1] if annihilate is None else annihilate
+        try:
+            return self.visit(node)
+        finally:
+            self.safe, self.annihilate = outer
+
+    def generic_visit(self, node):
+        outer, self.safe = self.safe, False
+        try:
+            return super().generic_visit(node)
+        finally:
+            self.safe = outer
 
     def pure(self, expr) -> bool:
         return is_pure(expr, self.facts)
@@ -54,8 +78,9 @@ class _Fold(nodes.Transformer):
         return new
 
     def visit_BinOp(self, node):
-        node.left = self.visit(node.left)  # its operator holds nothing to fold
-        node.right = self.visit(node.right)
+        left_safe, right_safe = binop_operands(node.op.__class__, self.safe)
+        node.left = self._within(node.left, left_safe)  # its operator holds nothing to fold
+        node.right = self._within(node.right, right_safe)
         left, right, op = node.left, node.right, type(node.op)
         if _number(left) and _number(right) and op in _FOLDABLE and _safe(op, left.value, right.value):
             return self._replace(nodes.constant(_FOLDABLE[op](left.value, right.value)))
@@ -122,7 +147,7 @@ class _Fold(nodes.Transformer):
             return left
         if op is gast.Mult and _is(left, 1) and self._keeps_type(right, left):
             return right
-        if _is(left, 0) or _is(right, 0):
+        if (_is(left, 0) or _is(right, 0)) and self.safe:
             return nodes.constant(0.0)
         # the same number, one operation fewer, where the other factor is surely floating (the
         # negation of an unsigned integer array wraps around; -1.0 times it does not)
@@ -171,7 +196,7 @@ class _Fold(nodes.Transformer):
         if op is gast.Pow and (_is(right, 2) or _is(right, 3)) and isinstance(left, gast.Name):
             product = nodes.binop(left, gast.Mult(), nodes.name(left.id))  # products are cheaper than pow()
             return product if _is(right, 2) else nodes.binop(product, gast.Mult(), nodes.name(left.id))
-        if op is gast.Div and _is(left, 0):
+        if op is gast.Div and _is(left, 0) and self.safe:
             return nodes.constant(0.0)
         return None
 
@@ -199,7 +224,7 @@ class _Fold(nodes.Transformer):
         return node
 
     def visit_UnaryOp(self, node):
-        node.operand = self.visit(node.operand)
+        node.operand = self._within(node.operand, unary_operand(node.op.__class__, self.safe))
         operand = node.operand
         if isinstance(node.op, gast.USub):
             if _number(operand):
@@ -209,12 +234,18 @@ class _Fold(nodes.Transformer):
         return node
 
     def visit_Call(self, node):
-        self.generic_visit(node)
+        positions = call_arguments(node, self.annihilate and self.safe, self.facts)
+        adjoint = is_zero_tolerant(node, self.facts)  # its first argument is an adjoint, in a `return` too
+        node.func = self._within(node.func, False)
+        node.args = [self._within(arg, safe, True if adjoint and index == 0 else None)
+                     for index, (arg, safe) in enumerate(zip(node.args, positions))]
+        for keyword in node.keywords:
+            keyword.value = self._within(keyword.value, False)
         func = node.func
         linear = isinstance(func, gast.Name) and func.id in self.facts.linear_helpers
-        if self.annihilate and linear and node.args and _is(node.args[0], 0):
+        if self.annihilate and self.safe and linear and node.args and _is(node.args[0], 0):
             return self._replace(nodes.constant(0.0))
-        if self.annihilate and self.facts.is_bilinear(func) and any(_is(arg, 0) for arg in node.args[:2]):
+        if self.annihilate and self.safe and self.facts.is_bilinear(func) and any(_is(arg, 0) for arg in node.args[:2]):
             return self._replace(nodes.constant(0.0))
         whole = self._whole_math_value(node)
         if whole is not None:
@@ -311,14 +342,17 @@ def _safe(op, left, right) -> bool:
     return True
 
 
+_FOLDED = (gast.Assign, gast.Return)  # a return's adjoints, in gradient_like and its kin, hold zeros too
+
+
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     tree_facts = facts.unchanged.statements()
     settled = tree_facts.settled_for("fold")  # what folding makes of an assignment depends on it alone
     for stmt in facts.unchanged.every_statement(tree):
-        if isinstance(stmt, gast.Assign) and id(stmt) not in settled:
-            target = stmt.targets[0]
+        if stmt.__class__ in _FOLDED and stmt.value is not None and id(stmt) not in settled:
+            target = stmt.targets[0] if stmt.__class__ is gast.Assign else None
             annihilate = isinstance(target, gast.Name) and target.id in facts.adjoint_names
             folder = _Fold(facts, annihilate)
             stmt.value = folder.visit(stmt.value)

@@ -73,13 +73,14 @@ class _Block:
     from the top would find it."""
 
     def __init__(self, block: List[gast.stmt], facts: Facts, loads: Counter, stores: Counter,
-                 tree_facts: TreeFacts, candidates: Set[str]):
+                 tree_facts: TreeFacts, candidates: Set[str], zeroed: Set[str]):
         self.block = block
         self.facts = facts
         self.loads = loads
         self.stores = stores
         self.tree_facts = tree_facts
         self.candidates = candidates  # the temporaries the block assigns that are assigned and loaded once
+        self.zeroed = zeroed  # see _zeroed
         self.reader: Dict[str, gast.stmt] = {}  # a candidate -> the first statement of the block that reads it
         self.info = BlockFacts(block, tree_facts)
         self.order = {id(stmt): position for position, stmt in enumerate(block)}  # never renumbered
@@ -94,6 +95,11 @@ class _Block:
         """A temporary assigned once and loaded once: the only names that may be inlined (inlining
         one changes no other's counts)."""
         return name is not None and self.facts.is_temporary(name) and self.loads[name] == 1 and self.stores[name] == 1
+
+    def _zero_of_any_shape(self, temp: str, value: gast.expr) -> bool:
+        """The 0.0 of an adjoint that may be an array: known zeros put it where 0.0 may stand (and
+        `zeros_like` elsewhere: optimize/zero_positions.py), not inlining."""
+        return temp in self.facts.zero_shapes and value.__class__ is gast.Constant and value.value == 0
 
     def run(self) -> bool:
         changed, index = False, 0
@@ -115,7 +121,7 @@ class _Block:
     def _inline(self, index: int) -> bool:
         stmt = self.block[index]
         temp = nodes.assigned_name(stmt)
-        if not self._single_temporary(temp):
+        if not self._single_temporary(temp) or self._zero_of_any_shape(temp, stmt.value) or temp in self.zeroed:
             return False
         use = self._single_use(index, temp)
         if not self.tree_facts.summary(stmt).pure(self.facts) and not self._is_copy_right_after(index, use, temp):
@@ -187,6 +193,18 @@ def _counted_alike(kept: tuple, loads: Counter, stores: Counter) -> bool:
 
 
 @reports_changes(keeps_counts=True)
+def _zeroed(tree: gast.FunctionDef, facts: Facts) -> Set[str]:
+    """In forward mode, the temporaries whose tangent, which may be an array, is set to 0.0
+    somewhere: known zeros may yet write that zero as `zeros_like` of the temporary
+    (optimize/zero_positions.py), which must then still be there."""
+    primals = {adjoint: primal for adjoint, primal in facts.zero_shapes.items() if primal is not None}
+    if not primals or not facts.forward:  # the adjoints of reverse mode all start at 0.0
+        return set()
+    return {primals[stmt.targets[0].id] for stmt in facts.unchanged.every_statement(tree)
+            if stmt.__class__ is gast.Assign and stmt.targets[0].__class__ is gast.Name
+            and stmt.targets[0].id in primals and stmt.value.__class__ is gast.Constant and stmt.value.value == 0}
+
+
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Inline every single-use temporary that may move to its use. A value moves along its block no
     further than the first statement that is not simple (into its header at most), so each stretch
@@ -195,6 +213,7 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     changed = False
     loads, stores = facts.unchanged.counts(tree)  # inlining moves loads: only the inlined temporary's change
     tree_facts = facts.unchanged.statements()
+    zeroed = _zeroed(tree, facts)
     settled = SettledStretches(tree_facts, "inline")
     for block in facts.unchanged.blocks(tree):
         start = 0
@@ -205,7 +224,7 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
                 stretch = block[start:stop]
                 counts = _counts_read(stretch, facts, loads, stores)
                 candidates = {name for name, loaded, stored in counts if loaded == 1 and stored == 1}
-                if candidates and _Block(stretch, facts, loads, stores, tree_facts, candidates).run():
+                if candidates and _Block(stretch, facts, loads, stores, tree_facts, candidates, zeroed).run():
                     block[start:stop] = stretch  # the same list: the blocks kept (Unchanged) stay the tree's
                     stop = start + len(stretch)
                     changed = True

@@ -25,18 +25,88 @@ import gast
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
 from adjoint.optimize.statements import reports_changes
+from adjoint.optimize.zero_positions import binop_operands, call_arguments, is_zero_tolerant, unary_operand
 
 
-class _Substitute(nodes.Transformer):
-    def __init__(self, zeros: Set[str]):
+class _Substitute:
+    """Replaces the reads of known zeros in one statement: by 0.0 where 0.0 may stand for a zero of
+    any shape (optimize/zero_positions.py; in a statement fold simplifies with zeros annihilating,
+    an adjoint's assignment, or returned whole); elsewhere a zero of an array (`np.cumsum(d_y)`,
+    `d_y.T`, an expression inlined into a `return`) by `zeros_like(y)`, where y holds the value
+    d_y belongs to (Facts.zero_shapes), else not at all. A number's zero is 0.0 anywhere."""
+
+    def __init__(self, zeros: Set[str], facts: Facts, tree: gast.FunctionDef):
         self.zeros = zeros
+        self.facts = facts
+        self.tree = tree
         self.changed = False
 
-    def visit_Name(self, node):
-        if isinstance(node.ctx, gast.Load) and node.id in self.zeros:
+    def statement(self, stmt: gast.stmt) -> None:
+        """Replace the reads of known zeros in stmt (of a compound statement, in its header)."""
+        cls = stmt.__class__
+        if cls is gast.Assign:
+            target = stmt.targets[0]
+            folded = target.__class__ is gast.Name and target.id in self.facts.adjoint_names
+            stmt.value = self.expression(stmt.value, folded, folded)
+        elif cls is gast.Return:
+            if stmt.value is not None:
+                stmt.value = self._returned(stmt.value)
+        elif cls is gast.For:
+            stmt.iter = self.expression(stmt.iter, False, False)
+        elif cls is gast.If or cls is gast.While:
+            stmt.test = self.expression(stmt.test, False, False)
+        elif cls is gast.Expr:
+            stmt.value = self.expression(stmt.value, False, False)
+
+    def _returned(self, value: gast.expr) -> gast.expr:
+        """A returned value: each item of a returned tuple returned whole (fold leaves a `return`
+        as it is: only a zero returned whole, or given whole to gradient_like, may be 0.0)."""
+        if value.__class__ is gast.Tuple:
+            value.elts = [self._returned(element) for element in value.elts]
+            return value
+        return self.expression(value, True, False)
+
+    def expression(self, node, safe: bool, folded: bool):
+        """node with the reads of known zeros replaced; `safe`: 0.0 may stand here; `folded`: fold
+        simplifies the statement with zeros annihilating (else only a whole value may be 0.0)."""
+        cls = node.__class__
+        if cls is gast.Name:
+            return self._zero(node, safe) if node.id in self.zeros and node.ctx.__class__ is gast.Load else node
+        if cls is gast.BinOp and folded:
+            left, right = binop_operands(node.op.__class__, safe)
+            node.left, node.right = self.expression(node.left, left, True), self.expression(node.right, right, True)
+            return node
+        if cls is gast.UnaryOp and folded:
+            node.operand = self.expression(node.operand, unary_operand(node.op.__class__, safe), True)
+            return node
+        if cls is gast.Call:
+            arguments = call_arguments(node, safe and folded, self.facts)
+            tolerant = is_zero_tolerant(node, self.facts)  # its first argument is folded (fold.py)
+            node.func = self.expression(node.func, False, folded)
+            node.args = [self.expression(arg, position, folded or tolerant and index == 0)
+                         for index, (arg, position) in enumerate(zip(node.args, arguments))]
+            for keyword in node.keywords:
+                keyword.value = self.expression(keyword.value, False, folded)
+            return node
+        for field in nodes.child_fields(cls):
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                value[:] = [self.expression(item, False, folded) if isinstance(item, gast.AST) else item
+                            for item in value]
+            elif isinstance(value, gast.AST):
+                setattr(node, field, self.expression(value, False, folded))
+        return node
+
+    def _zero(self, node: gast.Name, safe: bool) -> gast.expr:
+        shapes = self.facts.zero_shapes
+        if safe or node.id not in shapes:
             self.changed = True
             return nodes.constant(0.0)
-        return node
+        primal = shapes[node.id]
+        if primal is None or not self.facts.unchanged.counts(self.tree)[1][primal]:  # gone: inlined
+            return node
+        self.changed = True
+        return nodes.call(nodes.name(self.facts.zeros_like), [nodes.name(primal)])
 
 
 _SIMPLE = (gast.Assign, gast.Expr, gast.Return)  # statements whose reads are kept (TreeFacts)
@@ -47,17 +117,18 @@ def _is_zero(expr: gast.expr) -> bool:
 
 
 class _Zeros:
-    def __init__(self, facts: Facts, dry: bool = False):
+    def __init__(self, facts: Facts, tree: gast.FunctionDef, dry: bool = False):
         self.facts = facts
+        self.tree = tree
         self.dry = dry
         self.changed = False
         self.reads = facts.unchanged.statements().of  # what a simple statement reads: a zero read is in there
 
-    def substitute(self, stmt: gast.stmt, node: gast.AST, known: Set[str]) -> None:
-        """Replace the reads of known zeros in node, a part of stmt."""
+    def substitute(self, stmt: gast.stmt, known: Set[str]) -> None:
+        """Replace the reads of known zeros in stmt (a compound statement's header)."""
         if known and not self.dry and (stmt.__class__ not in _SIMPLE or not known.isdisjoint(self.reads(stmt)[0])):
-            substitute = _Substitute(known)
-            substitute.visit(node)
+            substitute = _Substitute(known, self.facts, self.tree)
+            substitute.statement(stmt)
             if substitute.changed:
                 self.facts.unchanged.statements().forget(stmt)
                 self.changed = True
@@ -71,7 +142,7 @@ class _Zeros:
     def statement(self, stmt: gast.stmt, known: Set[str]) -> Set[str]:
         if stmt.__class__ is gast.Assign:  # most statements: asked first, by class
             if known:
-                self.substitute(stmt, stmt.value, known)
+                self.substitute(stmt, known)
             target = stmt.targets[0]
             if target.__class__ is not gast.Name:
                 known -= set(nodes.names_stored(target)) | set(nodes.names_read(target))
@@ -81,15 +152,15 @@ class _Zeros:
                 known.discard(target.id)
             return known
         if isinstance(stmt, gast.If):
-            self.substitute(stmt, stmt.test, known)
+            self.substitute(stmt, known)
             return self.block(stmt.body, set(known)) & self.block(stmt.orelse, set(known))
         if isinstance(stmt, (gast.For, gast.While)):
             inside = self._loop_invariant(stmt, known)
-            self.substitute(stmt, stmt.iter if isinstance(stmt, gast.For) else stmt.test, inside)
+            self.substitute(stmt, inside)
             self.block(stmt.body, set(inside))
             return inside
         if isinstance(stmt, (gast.Return, gast.Expr)) and not nodes.is_comment(stmt):
-            self.substitute(stmt, stmt, known)
+            self.substitute(stmt, known)
         return known
 
     def _loop_invariant(self, loop, known: Set[str]) -> Set[str]:
@@ -98,7 +169,7 @@ class _Zeros:
         if isinstance(loop, gast.For):
             inside -= set(nodes.names_stored(loop.target))
         while True:
-            at_end = _Zeros(self.facts, dry=True).block(loop.body, set(inside))
+            at_end = _Zeros(self.facts, self.tree, dry=True).block(loop.body, set(inside))
             narrowed = inside & at_end
             if narrowed == inside:
                 return inside
@@ -108,6 +179,6 @@ class _Zeros:
 @reports_changes
 def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     """Replace reads of adjoints known to be zero by 0.0 (fold then simplifies)."""
-    pass_ = _Zeros(facts)
+    pass_ = _Zeros(facts, tree)
     pass_.block(tree.body, set())
     return pass_.changed
