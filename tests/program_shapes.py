@@ -31,6 +31,10 @@ Python's and NumPy's semantics rather than on calculus:
 - `zero_d`: 0-d arrays and NumPy numbers indexed like arrays (`z[()]`, `z[...]`, `z[None]`),
   written whole (`z[...] = v`, `z[()] = v`) and turned into floats; these programs are also
   checked by `hvp`;
+- `models`: a NamedTuple model whose methods read its fields and call each other, built in the
+  function from its arguments and called once or in a loop; a derivative taken inside the
+  function (`adjoint.grad(energy)(u, s)`, a force from an energy); grids whose ends or step move
+  with the arguments (`np.linspace(0.0, x0, 5)`, `np.arange(3) * x0`);
 - `hidden_effects`: in-place writes where a statement does not show them: a helper writing into
   its argument called in an `if` or `while` test, an `and`/`or`/`not` operand, an assert, an
   f-string, a comprehension's condition; such a helper passed as a value (`map`, `sorted`'s key,
@@ -66,7 +70,7 @@ PARAMETERS: Dict[str, Tuple[str, Tuple[int, ...]]] = {
 }
 FAMILIES = ("containers", "aliases", "mutating_helpers", "random_draws", "loop_variables", "iteration", "scatter",
             "builtin_sum", "broadcasting", "pytrees", "functions", "zero_d",
-            "hidden_effects", "dicts")  # each a ShapeBuilder method drawing a snippet
+            "hidden_effects", "dicts", "models")  # each a ShapeBuilder method drawing a snippet
 MATRIX_SHAPES = ((2, 3), (3, 2), (4, 3), (3, 4))
 HVP_FAMILIES = frozenset({"broadcasting", "zero_d"})
 RANDOM_STATE = "STATE"  # the module-level RandomState the checker seeds
@@ -216,9 +220,14 @@ class ShapeBuilder(Builder):
     # ----- aliases and views ---------------------------------------------------------
 
     def aliases(self) -> None:
-        self.choice((self.alias_augmented, self.view_augmented, self.alias_element_write, self.nested_list_write,
-                     self.row_alias_write, self.argument_alias_write, self.list_argument_alias_write,
-                     self.matrix_row_view, self.copy_written, self.copy_of_copy_written))()
+        """A write through one of two names for the same memory or, as often (by its own coin, as
+        in mutating_helpers), a write into a copy, which shares nothing."""
+        if self.chance(50):
+            self.choice((self.copy_written, self.copy_of_copy_written))()
+        else:
+            self.choice((self.alias_augmented, self.view_augmented, self.alias_element_write, self.nested_list_write,
+                         self.row_alias_write, self.argument_alias_write, self.list_argument_alias_write,
+                         self.matrix_row_view))()
 
     def array_copy(self) -> str:
         a, x0 = self.need("a"), self.need("x0")
@@ -298,8 +307,13 @@ class ShapeBuilder(Builder):
     # ----- helpers that mutate their arguments -----------------------------------------
 
     def mutating_helpers(self) -> None:
-        self.choice((self.helper_appends, self.helper_scales, self.helper_writes, self.helper_replaces,
-                     self.helper_writes_its_copy, self.helper_returns_longer_list))()
+        """A helper that writes into what it is given (refused) or, as often, one that writes into a
+        copy or returns a new list (differentiated): a program holding one of the first is refused
+        whatever else it holds, so the second kind is drawn by its own coin."""
+        if self.chance(50):
+            self.choice((self.helper_writes_its_copy, self.helper_returns_longer_list))()
+        else:
+            self.choice((self.helper_appends, self.helper_scales, self.helper_writes, self.helper_replaces))()
 
     def helper_appends(self) -> None:
         name = self.helper_source("grow", ["def grow(terms, v):", "    terms.append(v * 2.0)",
@@ -684,6 +698,49 @@ class ShapeBuilder(Builder):
                   f"for {key}, {value} in sorted({table}.items(){self.choice(('', ', reverse=True'))}):",
                   f"    {total} = {total} * {self.scalar()} + {value} * len({key})")
         self.terms.append(self.choice((total, f"{total} + {table}[sorted({table})[0]]")))
+
+    # ----- models: records with methods, derivatives taken inside, grids --------------------------
+
+    def models(self) -> None:
+        self.choice((self.record_methods, self.inner_derivative, self.moving_grid))()
+
+    def record_methods(self) -> None:
+        """A NamedTuple model (a float and an array field) whose `loss` calls `forward`."""
+        a, cls, model, h, k = self.need("a"), self.fresh("Model"), self.fresh("m"), self.fresh("h"), self.fresh("k")
+        self.module_lines += ["import typing", "", "", f"class {cls}(typing.NamedTuple):", "    w: float",
+                              "    b: np.ndarray", "", "    def forward(self, v):",
+                              "        return np.tanh(v * self.w + self.b)", "", "    def loss(self, v):",
+                              f"        return np.sum(self.forward(v) * v) * self.w + {self.choice(CONSTANTS)}", ""]
+        self.emit(f"{model} = {cls}({self.scalar()}, {a} * {self.choice(CONSTANTS)})")
+        self.terms.append(self.pick(
+            lambda: f"{model}.loss({a})",
+            lambda: f"{model}.loss({a} * {model}.w) * {self.scalar()}",
+            lambda: self._looped_forward(model, a, h, k),
+        ))
+
+    def _looped_forward(self, model: str, a: str, h: str, k: str) -> str:
+        self.emit(f"{h} = {a}", f"for {k} in range({self.integer(1, 3)}):", f"    {h} = {model}.forward({h})")
+        return f"np.sum({h} * {h})"
+
+    def inner_derivative(self) -> None:
+        """`adjoint.grad` of a module-level energy, called inside f: a force or a gradient penalty."""
+        a, energy, u, s, force = self.need("a"), self.fresh("energy"), self.fresh("u"), self.fresh("s"), self.fresh("g")
+        self.module_lines += ["import adjoint", "", "", f"def {energy}({u}, {s}):",
+                              f"    return np.sum(np.sin({u}) * {s}) + {s} * {s} * {self.choice(CONSTANTS)}", ""]
+        x0 = self.need("x0")
+        self.emit(f"{force} = adjoint.grad({energy}{self.choice(('', ', wrt=0'))})({a} * {x0}, {self.scalar()})")
+        self.terms.append(self.choice((f"np.sum({force} * {a})", f"np.sum({force} * {force}) * {self.scalar()}")))
+
+    def moving_grid(self) -> None:
+        """np.linspace and np.arange whose ends or step are the function's values."""
+        x0, t = self.need("x0"), self.fresh("t")
+        self.emit(self.choice((
+            f"{t} = np.linspace(0.0, {x0}, {self.integer(2, 5)})",
+            f"{t} = np.linspace({x0}, {self.scalar()}, {self.integer(2, 5)})",
+            f"{t} = np.arange({self.integer(1, 4)}) * {x0}",
+            f"{t} = np.arange(0.0, 3.0, 1.0) * {self.scalar()}",
+        )))
+        self.terms.append(f"np.sum(np.sin({t}) * {self.scalar()})")
 
     def functions(self) -> None:
         self.choice((self.list_comprehension, self.generator_expression, self.nested_comprehension,
