@@ -223,6 +223,12 @@ class _Fold(nodes.Transformer):
     def visit_Constant(self, node):
         return node
 
+    def visit_Tuple(self, node):
+        node.elts = [self._within(item, self.safe) for item in node.elts]
+        return node
+
+    visit_List = visit_Tuple
+
     def visit_UnaryOp(self, node):
         node.operand = self._within(node.operand, unary_operand(node.op.__class__, self.safe))
         operand = node.operand
@@ -234,13 +240,13 @@ class _Fold(nodes.Transformer):
         return node
 
     def visit_Call(self, node):
-        positions = call_arguments(node, self.annihilate and self.safe, self.facts)
+        positions, keywords = call_arguments(node, self.annihilate and self.safe, self.facts)
         adjoint = is_zero_tolerant(node, self.facts)  # its first argument is an adjoint, in a `return` too
         node.func = self._within(node.func, False)
         node.args = [self._within(arg, safe, True if adjoint and index == 0 else None)
                      for index, (arg, safe) in enumerate(zip(node.args, positions))]
         for keyword in node.keywords:
-            keyword.value = self._within(keyword.value, False)
+            keyword.value = self._within(keyword.value, keywords)
         func = node.func
         linear = isinstance(func, gast.Name) and func.id in self.facts.linear_helpers
         if self.annihilate and self.safe and linear and node.args and _is(node.args[0], 0):

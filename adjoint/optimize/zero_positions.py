@@ -12,6 +12,7 @@ the wrong shape. So, in an adjoint's assignment, a position is *safe* for 0.0:
   arguments of a bilinear function, where that operation is itself safe;
 - an argument of one of adjoint's runtime helpers, which take 0.0 for a zero of any shape and
   give a result of the right shape (a linear helper of 0.0 is 0.0 in turn where it is safe);
+- an item of a tuple or list at a safe position (a container's adjoint, a helper's state);
   the first argument of gradient_like and its kin is an adjoint wherever it stands (in a
   `return` too), and zeros annihilate inside it.
 
@@ -45,12 +46,13 @@ def is_zero_tolerant(call: gast.Call, facts) -> bool:
     return func.__class__ is gast.Name and any(facts.resolve(func.id) is helper for helper in ZERO_TOLERANT)
 
 
-def call_arguments(call: gast.Call, safe: bool, facts) -> List[bool]:
-    """Whether each positional argument of a call at a safe (or unsafe) position is safe: any of
-    adjoint's runtime helpers (they take a zero adjoint as 0.0 and give a result of the right
-    shape), the first two of a bilinear function where the call is safe (0.0 then)."""
+def call_arguments(call: gast.Call, safe: bool, facts) -> Tuple[List[bool], bool]:
+    """Whether each positional argument of a call at a safe (or unsafe) position is safe, and
+    whether its keyword arguments are: those of adjoint's runtime helpers (they take 0.0 for a
+    zero adjoint of any shape, alone or in a tuple, and give a result of the right shape); the
+    first two of a bilinear function where the call is safe (0.0 then)."""
     func = call.func
     if func.__class__ is gast.Name and runtime.is_helper(facts.resolve(func.id)):
-        return [True] * len(call.args)
+        return [True] * len(call.args), True
     bilinear = safe and facts.is_bilinear(func)
-    return [bilinear and index < 2 for index in range(len(call.args))]
+    return [bilinear and index < 2 for index in range(len(call.args))], False

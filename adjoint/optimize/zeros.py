@@ -80,13 +80,16 @@ class _Substitute:
             node.operand = self.expression(node.operand, unary_operand(node.op.__class__, safe), True)
             return node
         if cls is gast.Call:
-            arguments = call_arguments(node, safe and folded, self.facts)
+            arguments, keywords = call_arguments(node, safe and folded, self.facts)
             tolerant = is_zero_tolerant(node, self.facts)  # its first argument is folded (fold.py)
             node.func = self.expression(node.func, False, folded)
             node.args = [self.expression(arg, position, folded or tolerant and index == 0)
                          for index, (arg, position) in enumerate(zip(node.args, arguments))]
             for keyword in node.keywords:
-                keyword.value = self.expression(keyword.value, False, folded)
+                keyword.value = self.expression(keyword.value, keywords, folded)
+            return node
+        if cls is gast.Tuple or cls is gast.List:
+            node.elts = [self.expression(item, safe, folded) for item in node.elts]
             return node
         for field in nodes.child_fields(cls):
             value = getattr(node, field, None)
@@ -103,10 +106,14 @@ class _Substitute:
             self.changed = True
             return nodes.constant(0.0)
         primal = shapes[node.id]
-        if primal is None or not self.facts.unchanged.counts(self.tree)[1][primal]:  # gone: inlined
+        if primal is None or not self._assigned(primal):
             return node
         self.changed = True
         return nodes.call(nodes.name(self.facts.zeros_like), [nodes.name(primal)])
+
+    def _assigned(self, name: str) -> bool:
+        """A parameter, or a name the function still assigns (the optimizer may inline a temporary)."""
+        return name in nodes.parameters(self.tree) or bool(self.facts.unchanged.counts(self.tree)[1][name])
 
 
 _SIMPLE = (gast.Assign, gast.Expr, gast.Return)  # statements whose reads are kept (TreeFacts)
