@@ -2,7 +2,8 @@
 
 An adjoint assigned `0.0` is zero until it is assigned again; after an `if` it is zero when
 both branches leave it zero, and in a loop when every iteration leaves it zero (a fixed point).
-One walk over the function's statements.
+One walk over the function's statements. Where the number may not stand for a zero array
+(optimize/zero_positions.py: `np.cumsum(d_y)`), such a read becomes `zeros_like(y)` instead.
 
 Before::
 
