@@ -55,20 +55,22 @@ class _Fold(nodes.Transformer):
 
     def _within(self, node, safe: bool, annihilate: Optional[bool] = None):
         """node folded at a position `safe` or not (in an adjoint, `annihilate`); the position of
-        the node being folded kept."""
-        outer = self.safe, self.annihilate
-        self.safe, self.annihilate = safe, outer[1] if annihilate is None else annihilate
-        try:
-            return self.visit(node)
-        finally:
-            self.safe, self.annihilate = outer
+        the node being folded kept. A name or a constant holds nothing to fold."""
+        if node.__class__ in _ATOMS:
+            return node
+        outer_safe, outer_annihilate = self.safe, self.annihilate
+        self.safe = safe
+        if annihilate is not None:
+            self.annihilate = annihilate
+        folded = self.visit(node)
+        self.safe, self.annihilate = outer_safe, outer_annihilate
+        return folded
 
     def generic_visit(self, node):
         outer, self.safe = self.safe, False
-        try:
-            return super().generic_visit(node)
-        finally:
-            self.safe = outer
+        folded = super().generic_visit(node)
+        self.safe = outer
+        return folded
 
     def pure(self, expr) -> bool:
         return is_pure(expr, self.facts)
@@ -348,6 +350,7 @@ def _safe(op, left, right) -> bool:
     return True
 
 
+_ATOMS = frozenset({gast.Name, gast.Constant})
 _FOLDED = (gast.Assign, gast.Return)  # a return's adjoints, in gradient_like and its kin, hold zeros too
 
 
