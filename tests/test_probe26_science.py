@@ -5,13 +5,18 @@ and the shapes among them that adjoint got wrong.
 What was wrong:
 - the forward derivative of a gradient whose adjoint of a list holds the symbolic zero at an item
   (max/min of a list of pairs, whose unchosen items get no adjoint) failed inside NumPy: the
-  tangent of that adjoint had the item's structure and could not be broadcast to the zero.
+  tangent of that adjoint had the item's structure and could not be broadcast to the zero;
+- the derivative of a gradient taken in reverse mode (grad of grad, vjp of grad) failed inside
+  NumPy where the gradient broadcast an adjoint still the symbolic zero to an array's shape (the
+  adjoint of a position in the last step of a leapfrog loop): the adjoint of unbroadcast only
+  broadcast back, never summed back what unbroadcast had broadcast.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+import adjoint
 from every_mode import check_every_mode
 
 
@@ -36,3 +41,35 @@ def test_the_best_of_pairs(x):
 
 def test_the_best_of_candidate_arrays():
     check_every_mode(best_of_candidates, (np.array([0.3, 0.8, -0.2]),))
+
+
+# ----- leapfrog steps: the position's adjoint is the symbolic zero in the last step -------------
+
+def swing_of_a_scale(k):
+    pos = np.array([0.3, 0.5]) * k
+    vel = np.array([0.1, -0.2])
+    for _ in range(2):
+        vel = vel + 0.05 * np.sin(pos)
+        pos = pos + 0.05 * vel
+    return np.sum(vel ** 2)
+
+
+def kinetic_energy_after_steps(pos, vel):
+    for _ in range(3):
+        vel = vel + 0.05 * np.sin(pos)
+        pos = pos + 0.05 * vel
+    return np.sum(vel ** 2)
+
+
+def test_second_derivative_of_a_leapfrog_in_a_scale():
+    check_every_mode(swing_of_a_scale, (1.3,), peer=swing_of_a_scale)
+
+
+def test_hessian_rows_of_a_leapfrog_by_reverse_over_reverse():
+    args = (np.array([0.3, 0.5, -0.4]), np.array([0.1, -0.2, 0.6]))
+    hessian = adjoint.hessian(kinetic_energy_after_steps)(*args)
+    _, pullback = adjoint.vjp(adjoint.grad(kinetic_energy_after_steps))(*args)
+    for row, unit in zip(hessian, np.eye(3)):
+        np.testing.assert_allclose(pullback(unit), row, rtol=1e-10, atol=1e-12)
+    autograd = pytest.importorskip("autograd")
+    np.testing.assert_allclose(autograd.hessian(kinetic_energy_after_steps)(*args), hessian, rtol=1e-9, atol=1e-12)
