@@ -9,7 +9,11 @@ What was wrong:
 - the derivative of a gradient taken in reverse mode (grad of grad, vjp of grad) failed inside
   NumPy where the gradient broadcast an adjoint still the symbolic zero to an array's shape (the
   adjoint of a position in the last step of a leapfrog loop): the adjoint of unbroadcast only
-  broadcast back, never summed back what unbroadcast had broadcast.
+  broadcast back, never summed back what unbroadcast had broadcast;
+- adjoint.hessian ran one hvp per column, and adjoint.jacobian of a function with more outputs
+  than inputs one jvp per column: a function drawing random numbers drew anew for each column,
+  and the matrix mixed the derivatives of different draws (a Hessian of a noisy objective that
+  was not even symmetric). Both are the rows of one forward pass's pullbacks now.
 """
 from __future__ import annotations
 
@@ -73,3 +77,35 @@ def test_hessian_rows_of_a_leapfrog_by_reverse_over_reverse():
         np.testing.assert_allclose(pullback(unit), row, rtol=1e-10, atol=1e-12)
     autograd = pytest.importorskip("autograd")
     np.testing.assert_allclose(autograd.hessian(kinetic_energy_after_steps)(*args), hessian, rtol=1e-9, atol=1e-12)
+
+
+# ----- matrices of a noisy objective: one draw per call, as in the plain function ----------------
+
+def noisy_quadratic(x):
+    noise = np.random.normal(size=3)
+    return np.sum(x ** 2 * noise) + x[0] * x[1] * noise[2]
+
+
+def noisy_signal(t):
+    noise = np.random.normal(size=4)
+    return np.sin(t * np.arange(1.0, 5.0)) + noise * t ** 2
+
+
+def test_the_hessian_of_a_noisy_objective_is_that_of_one_draw():
+    x = np.array([0.3, -0.2, 0.5])
+    np.random.seed(0)
+    hessian = adjoint.hessian(noisy_quadratic)(x)
+    np.random.seed(0)
+    noise = np.random.normal(size=3)
+    want = np.diag(2.0 * noise)
+    want[0, 1] = want[1, 0] = noise[2]
+    np.testing.assert_allclose(hessian, want, rtol=1e-12, atol=1e-12)
+
+
+def test_a_tall_jacobian_of_a_noisy_signal_is_that_of_one_draw():
+    np.random.seed(1)
+    jacobian = adjoint.jacobian(noisy_signal)(0.7)
+    np.random.seed(1)
+    noise = np.random.normal(size=4)
+    k = np.arange(1.0, 5.0)
+    np.testing.assert_allclose(jacobian, k * np.cos(0.7 * k) + 2 * 0.7 * noise, rtol=1e-12, atol=1e-12)
