@@ -14,6 +14,9 @@ What was wrong:
   than inputs one jvp per column: a function drawing random numbers drew anew for each column,
   and the matrix mixed the derivatives of different draws (a Hessian of a noisy objective that
   was not even symmetric). Both are the rows of one forward pass's pullbacks now.
+
+np.correlate, the other half of a 1-D convolution layer, had no rule and was refused; it has one
+now (its "same" window, where the kernel is the longer, starts at the other end than np.convolve's).
 """
 from __future__ import annotations
 
@@ -109,3 +112,28 @@ def test_a_tall_jacobian_of_a_noisy_signal_is_that_of_one_draw():
     noise = np.random.normal(size=4)
     k = np.arange(1.0, 5.0)
     np.testing.assert_allclose(jacobian, k * np.cos(0.7 * k) + 2 * 0.7 * noise, rtol=1e-12, atol=1e-12)
+
+
+# ----- a 1-D convolution layer written with np.correlate ------------------------------------------
+
+def conv1d_layer(x, w, mode):
+    y = np.correlate(x, w, mode)
+    return np.sum(np.tanh(y) ** 2) + np.sum(np.convolve(x, w, mode) * 0.5)
+
+
+def conv1d_default_mode(x, w):
+    return np.sum(np.correlate(x, w) ** 2)
+
+
+@pytest.mark.parametrize("mode", ["valid", "same", "full"])
+@pytest.mark.parametrize("n, m", [(6, 3), (2, 4), (3, 6), (4, 4), (1, 3)])
+def test_a_convolution_layer_by_correlation(n, m, mode):
+    rng = np.random.default_rng(n * 10 + m)
+    x, w = rng.normal(size=n), rng.normal(size=m)
+    check_every_mode(conv1d_layer, (x, w, mode), wrt=0)
+    check_every_mode(conv1d_layer, (x, w, mode), wrt=1)
+
+
+def test_correlation_in_its_default_mode():
+    rng = np.random.default_rng(3)
+    check_every_mode(conv1d_default_mode, (rng.normal(size=5), rng.normal(size=3)), wrt=1)
