@@ -15,6 +15,11 @@ What was wrong:
   and the matrix mixed the derivatives of different draws (a Hessian of a noisy objective that
   was not even symmetric). Both are the rows of one forward pass's pullbacks now.
 
+- the derivative of a gradient in reverse mode (grad of grad, and hessian, now a vjp of the
+  gradient) of nested loops left by an early return failed inside the library: the gradient's
+  inner loop counter, an integer of a `range` saved on its stack, was given an adjoint, which
+  add_at tried to write into the range.
+
 np.correlate, the other half of a 1-D convolution layer, had no rule and was refused; it has one
 now (its "same" window, where the kernel is the longer, starts at the other end than np.convolve's).
 """
@@ -137,3 +142,43 @@ def test_a_convolution_layer_by_correlation(n, m, mode):
 def test_correlation_in_its_default_mode():
     rng = np.random.default_rng(3)
     check_every_mode(conv1d_default_mode, (rng.normal(size=5), rng.normal(size=3)), wrt=1)
+
+
+# ----- nested loops left by an early return ---------------------------------------------------------
+
+def first_over_threshold(X):
+    acc = np.zeros(X.shape[1])
+    for i in range(X.shape[0]):
+        acc = acc * 0.5 + X[i]
+        for j in range(X.shape[1]):
+            if acc[j] > 2.0:
+                return np.sum(acc ** 2) * j
+    return np.sum(acc)
+
+
+def threshold_of_a_scale(t):
+    return first_over_threshold(np.array([[t, 2 * t, 0.5], [3.0, t * t, 1.0]]))
+
+
+def damped_sum_until_large(t):
+    acc = 0.0
+    for i in range(3):
+        acc = acc * 0.5 + t * i
+        for j in range(2):
+            if acc > 1.0:
+                return acc ** 2 * j
+    return acc
+
+
+@pytest.mark.parametrize("func, t", [(threshold_of_a_scale, 1.3), (threshold_of_a_scale, 0.3),
+                                     (damped_sum_until_large, 0.7), (damped_sum_until_large, 0.2)])
+def test_second_derivative_of_nested_loops_left_early(func, t):
+    check_every_mode(func, (t,), peer=func)
+
+
+@pytest.mark.parametrize("shift", [0.0, 1.5])
+def test_hessian_of_nested_loops_left_early(shift):
+    autograd = pytest.importorskip("autograd")
+    X = np.random.default_rng(14).normal(size=(3, 3)) + shift
+    np.testing.assert_allclose(adjoint.hessian(first_over_threshold)(X), autograd.hessian(first_over_threshold)(X),
+                               rtol=1e-10, atol=1e-12)

@@ -142,6 +142,8 @@ def _absolute(index, x):
 
 def add_at(dx, x, index, value):
     """dx with `value` added at x[index]; dx is not modified (it may be shared)."""
+    if isinstance(x, range):  # its items are integers moving with nothing (a derivative's own loop)
+        return dx
     index = _absolute(index, x)
     if _is_zero_d(x):
         out = _zero_d_copy(dx, x)
