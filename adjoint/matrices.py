@@ -12,7 +12,7 @@ from typing import Callable, List
 import numpy as np
 
 from adjoint.api import Wrt, _bound_instance, grad, transformation, jvp, resolve_wrt, vjp
-from adjoint.errors import ArgumentError
+from adjoint.errors import AdjointError, ArgumentError
 from adjoint.frontend.parse import unwrap
 
 
@@ -85,16 +85,39 @@ def _rows(pullback: Callable, out_shape, in_shapes) -> List[np.ndarray]:
 @transformation
 def hessian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
     """The Hessian of scalar func with respect to wrt (one parameter): the Jacobian of its gradient,
-    row by row from the pullbacks of one vjp of the gradient (reverse over reverse)."""
+    row by row from the pullbacks of one vjp of the gradient (reverse over reverse).
+
+    Where reverse over reverse refuses (a derivative of a derivative that saves and restores
+    lists, a rule without the adjoint of its adjoint), it is built column by column with hvp's
+    forward over reverse, a run of func per column: each column's gradient must then be the
+    one the first column's run made, or the function's value depends on more than its arguments (a
+    random draw) and the matrix would mix derivatives of different functions: refused."""
     names, many = resolve_wrt(func, wrt)
     if many and len(names) > 1:
         raise NotImplementedError("hessian with respect to several parameters: differentiate with respect to one array")
-    backward = vjp(grad(func, wrt=names[0], optimize=optimize), wrt=names, optimize=optimize)
+    gradient = grad(func, wrt=names[0], optimize=optimize)
+    backward = vjp(gradient, wrt=names, optimize=optimize)
+    forward = jvp(gradient, wrt=names, optimize=optimize)
 
     def hessian_of(*args, **kwargs):
         (x,) = _inputs(func, names, args, kwargs, "hessian")
-        _, pullback = backward(*args, **kwargs)
-        return _finish(_rows(pullback, np.shape(x), [np.shape(x)]), many)
+        shape = np.shape(x)
+        try:
+            _, pullback = backward(*args, **kwargs)
+            return _finish(_rows(pullback, shape, [shape]), many)
+        except AdjointError:
+            pass
+        first = None
+        matrix = np.zeros(shape + shape)
+        lead = (slice(None),) * len(shape)
+        for index in np.ndindex(*shape):
+            value, matrix[lead + index] = forward(*args, _unit(shape, index), **kwargs)
+            if first is None:
+                first = value
+            elif not np.array_equal(value, first):
+                raise AdjointError(f"hessian of {getattr(func, '__name__', 'f')}: its gradient differs from run to "
+                                   "run (a random draw?), and this Hessian takes a run per column")
+        return _finish([matrix], many)
 
     hessian_of.__name__ = f"hessian_{getattr(func, '__name__', 'f')}"
     return hessian_of

@@ -20,6 +20,18 @@ What was wrong:
   inner loop counter, an integer of a `range` saved on its stack, was given an adjoint, which
   add_at tried to write into the range.
 
+- vjp of a gradient (and so hessian) of a network whose layers come from a called function as a
+  list of (W, b) pairs failed inside NumPy: the adjoint of the list's adjoint, still the symbolic
+  zero before the loop, was summed (unbroadcast) as if it were a number.
+- vjp of a gradient (and so hessian) of a mixture likelihood built with a list comprehension
+  failed inside np.stack: the gradient's backward half undoes its appends on a copy of the list,
+  and the comprehension's name for the same list (`lls = _list1`) still held the emptied original;
+  it is bound to the copy now.
+- hessian falls back to hvp's columns where reverse over reverse refuses (np.gradient with
+  coordinates given as an argument, lists saved and restored by a derivative); those columns run
+  the function once each, so a gradient that differs between them (a random draw) is refused
+  instead of mixed into one matrix.
+
 np.correlate, the other half of a 1-D convolution layer, had no rule and was refused; it has one
 now (its "same" window, where the kernel is the longer, starts at the other end than np.convolve's).
 """
@@ -27,6 +39,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.special import logsumexp
 
 import adjoint
 from every_mode import check_every_mode
@@ -182,3 +195,87 @@ def test_hessian_of_nested_loops_left_early(shift):
     X = np.random.default_rng(14).normal(size=(3, 3)) + shift
     np.testing.assert_allclose(adjoint.hessian(first_over_threshold)(X), autograd.hessian(first_over_threshold)(X),
                                rtol=1e-10, atol=1e-12)
+
+
+# ----- a network unpacked from one flat vector of weights ----------------------------------------
+
+def unpack_layers(weights):
+    w1, b1, w2, b2 = np.split(weights, [3, 6, 9])
+    layers = []
+    layers.append((w1.reshape(1, 3), b1))
+    layers.append((w2.reshape(3, 1), b2))
+    return layers
+
+
+def network_energy(weights):
+    h = np.linspace(-1.0, 1.0, 4)[:, None]
+    for W, b in unpack_layers(weights):
+        h = np.tanh(h @ W + b)
+    return np.sum(h ** 2)
+
+
+def test_hessian_of_a_network_unpacked_from_flat_weights():
+    autograd = pytest.importorskip("autograd")
+    w = np.random.default_rng(0).normal(size=10)
+    _, pullback = adjoint.vjp(adjoint.grad(network_energy))(w)
+    hessian = autograd.hessian(network_energy)(w)
+    np.testing.assert_allclose(pullback(np.eye(10)[3]), hessian[3], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(adjoint.hessian(network_energy)(w), hessian, rtol=1e-9, atol=1e-12)
+
+
+# ----- slopes on knots given as an argument: reverse over reverse refuses, columns do not ---------
+
+def knot_slopes(knots_y, knots_x):
+    return np.gradient(knots_y, knots_x)
+
+
+def smoothness(knots_y, knots_x):
+    return np.sum(knot_slopes(knots_y, knots_x) ** 2 * knots_y)
+
+
+def noisy_smoothness(knots_y, knots_x):
+    return np.sum(knot_slopes(knots_y, knots_x) ** 2 * np.random.normal(size=4))
+
+
+KNOTS = (np.array([0.3, 0.5, 0.1, 0.9]), np.array([0.0, 0.7, 1.5, 2.0]))
+
+
+def test_hessian_where_reverse_over_reverse_refuses():
+    gradient = adjoint.grad(smoothness)
+    want = np.stack([(gradient(KNOTS[0] + 1e-6 * e, KNOTS[1]) - gradient(KNOTS[0] - 1e-6 * e, KNOTS[1])) / 2e-6
+                     for e in np.eye(4)])
+    np.testing.assert_allclose(adjoint.hessian(smoothness)(*KNOTS), want, rtol=1e-6, atol=1e-7)
+
+
+def test_hessian_by_columns_refuses_a_gradient_that_changes_between_runs():
+    np.random.seed(0)
+    with pytest.raises(adjoint.AdjointError, match="differs from run to run"):
+        adjoint.hessian(noisy_smoothness)(*KNOTS)
+
+
+# ----- a mixture's log-likelihood from a list comprehension over the components -------------------
+
+POINTS = np.random.default_rng(0).normal(size=(6, 2))
+
+
+def mixture_negative_log_likelihood(means):
+    log_likelihoods = [-np.sum((POINTS - m) ** 2, axis=1) for m in means]
+    return -np.sum(logsumexp(np.stack(log_likelihoods, axis=1), axis=1))
+
+
+def test_reverse_over_reverse_of_a_comprehension_of_components():
+    autograd = pytest.importorskip("autograd")
+    means = np.array([[0.1, 0.2], [-0.3, 0.5]])
+    peer = autograd.hessian(_mixture_for_autograd)(means)
+    _, pullback = adjoint.vjp(adjoint.grad(mixture_negative_log_likelihood))(means)
+    u = np.array([[1.0, -0.5], [0.3, 2.0]])
+    np.testing.assert_allclose(pullback(u), np.einsum("ij,ijkl->kl", u, peer), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(pullback(u), np.einsum("ij,ijkl->kl", u, peer), rtol=1e-9, atol=1e-12)  # again
+    np.testing.assert_allclose(adjoint.hessian(mixture_negative_log_likelihood)(means), peer, rtol=1e-9, atol=1e-12)
+
+
+def _mixture_for_autograd(means):
+    from autograd import numpy as anp
+    from autograd.scipy.special import logsumexp as peer_logsumexp
+    log_likelihoods = [-anp.sum((POINTS - m) ** 2, axis=1) for m in means]
+    return -anp.sum(peer_logsumexp(anp.stack(log_likelihoods, axis=1), axis=1))
