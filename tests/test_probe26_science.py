@@ -27,6 +27,9 @@ What was wrong:
   failed inside np.stack: the gradient's backward half undoes its appends on a copy of the list,
   and the comprehension's name for the same list (`lls = _list1`) still held the emptied original;
   it is bound to the copy now.
+- vjp of a gradient (and so hessian) of a state kept in a dataclass and advanced with
+  dataclasses.replace failed with `dict + dict`: the adjoint of a record's adjoint was added with
+  `+`, its kind not followed through `add_adjoints(0.0, zero_at(...))`.
 - hessian falls back to hvp's columns where reverse over reverse refuses (np.gradient with
   coordinates given as an argument, lists saved and restored by a derivative); those columns run
   the function once each, so a gradient that differs between them (a random draw) is refused
@@ -36,6 +39,8 @@ np.correlate, the other half of a 1-D convolution layer, had no rule and was ref
 now (its "same" window, where the kernel is the longer, starts at the other end than np.convolve's).
 """
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -279,3 +284,28 @@ def _mixture_for_autograd(means):
     from autograd.scipy.special import logsumexp as peer_logsumexp
     log_likelihoods = [-anp.sum((POINTS - m) ** 2, axis=1) for m in means]
     return -anp.sum(peer_logsumexp(anp.stack(log_likelihoods, axis=1), axis=1))
+
+
+# ----- a state in a dataclass, advanced by dataclasses.replace -------------------------------------
+
+@dataclasses.dataclass
+class Oscillator:
+    q: np.ndarray
+    p: np.ndarray
+
+
+def oscillator_energy(q0, k):
+    s = Oscillator(q0, q0 * 0.5)
+    for _ in range(3):
+        p = s.p - 0.1 * k * s.q ** 3
+        s = dataclasses.replace(s, q=s.q + 0.1 * p, p=p)
+    return np.sum(s.q ** 2 + s.p * s.q)
+
+
+def test_hessian_of_a_state_in_a_dataclass():
+    q0 = np.array([0.3, -0.8, 1.1])
+    gradient = adjoint.grad(oscillator_energy)
+    want = np.stack([(gradient(q0 + 1e-6 * e, 1.3) - gradient(q0 - 1e-6 * e, 1.3)) / 2e-6 for e in np.eye(3)])
+    _, pullback = adjoint.vjp(gradient)(q0, 1.3)
+    np.testing.assert_allclose(pullback(np.eye(3)[1]), want[1], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(adjoint.hessian(oscillator_energy)(q0, 1.3), want, rtol=1e-6, atol=1e-7)
