@@ -114,7 +114,7 @@ def hessian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
             value, matrix[lead + index] = forward(*args, _unit(shape, index), **kwargs)
             if first is None:
                 first = value
-            elif not np.array_equal(value, first):
+            elif not np.array_equal(value, first, equal_nan=True):
                 raise AdjointError(f"hessian of {getattr(func, '__name__', 'f')}: its gradient differs from run to "
                                    "run (a random draw?), and this Hessian takes a run per column")
         return _finish([matrix], many)

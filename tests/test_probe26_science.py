@@ -252,6 +252,16 @@ def test_hessian_where_reverse_over_reverse_refuses():
     np.testing.assert_allclose(adjoint.hessian(smoothness)(*KNOTS), want, rtol=1e-6, atol=1e-7)
 
 
+def smoothness_below_a_floor(knots_y, knots_x):
+    return smoothness(knots_y, knots_x) + np.sqrt(knots_y[0] - 1.0)  # NaN where knots_y[0] < 1
+
+
+def test_hessian_by_columns_takes_a_nan_gradient_for_the_same_each_run():
+    with np.errstate(invalid="ignore"):
+        hessian = adjoint.hessian(smoothness_below_a_floor)(*KNOTS)
+    assert np.isnan(hessian[0, 0]) and np.isfinite(hessian[1, 1])
+
+
 def test_hessian_by_columns_refuses_a_gradient_that_changes_between_runs():
     np.random.seed(0)
     with pytest.raises(adjoint.AdjointError, match="differs from run to run"):
