@@ -1,4 +1,8 @@
-"""Full derivative matrices assembled from vjp/jvp/hvp: jacobian and hessian (shape out.shape + in.shape)."""
+"""Full derivative matrices assembled from vjp and jvp: jacobian and hessian (shape out.shape + in.shape).
+
+Each runs the function once per call, as every derived function does (its random draws, prints
+and counters happen once): the matrices are built row by row from one forward pass's pullback,
+never column by column from one forward pass per column."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,8 +11,8 @@ from typing import Callable, List
 
 import numpy as np
 
-from adjoint.api import Wrt, _bound_instance, transformation, hvp, jvp, resolve_wrt, vjp
-from adjoint.errors import ArgumentError
+from adjoint.api import Wrt, _bound_instance, grad, transformation, jvp, resolve_wrt, vjp
+from adjoint.errors import AdjointError, ArgumentError
 from adjoint.frontend.parse import unwrap
 
 
@@ -55,53 +59,64 @@ def _numeric(value) -> bool:
 
 @transformation
 def jacobian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
-    """The Jacobian of func with respect to wrt, of shape out.shape + in.shape.
-
-    Built row by row with vjp when the output is no larger than the inputs, else column by
-    column with jvp.
-    """
+    """The Jacobian of func with respect to wrt, of shape out.shape + in.shape: row by row, the
+    pullbacks of one vjp (one run of func, however tall the matrix)."""
     names, many = resolve_wrt(func, wrt)
     backward = vjp(func, wrt=names, optimize=optimize)
-    forward = jvp(func, wrt=names, optimize=optimize)
 
     def jacobian_of(*args, **kwargs):
         inputs = _inputs(func, names, args, kwargs, "jacobian")
         value, pullback = backward(*args, **kwargs)
-        out_shape = np.shape(value)
-        in_shapes = [np.shape(x) for x in inputs]
-        blocks = [np.zeros(out_shape + shape) for shape in in_shapes]
-        if int(np.prod(out_shape)) <= sum(int(np.prod(shape)) for shape in in_shapes):
-            for index in np.ndindex(*out_shape):
-                for block, gradient in zip(blocks, pullback(_unit(out_shape, index))):
-                    block[index] = gradient
-        else:
-            lead = (slice(None),) * len(out_shape)
-            for j, shape in enumerate(in_shapes):
-                for index in np.ndindex(*shape):
-                    tangents = [_zero(x) for x in inputs]
-                    tangents[j] = _unit(shape, index)
-                    blocks[j][lead + index] = forward(*args, *tangents, **kwargs)[1]
-        return _finish(blocks, many)
+        return _finish(_rows(pullback, np.shape(value), [np.shape(x) for x in inputs]), many)
 
     jacobian_of.__name__ = f"jacobian_{getattr(func, '__name__', 'f')}"
     return jacobian_of
 
 
+def _rows(pullback: Callable, out_shape, in_shapes) -> List[np.ndarray]:
+    """The blocks out_shape + in_shape of a Jacobian, one row per pullback of a unit cotangent."""
+    blocks = [np.zeros(out_shape + shape) for shape in in_shapes]
+    for index in np.ndindex(*out_shape):
+        for block, gradient in zip(blocks, pullback(_unit(out_shape, index))):
+            block[index] = gradient
+    return blocks
+
+
 @transformation
 def hessian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
-    """The Hessian of scalar func with respect to wrt (one parameter), column by column with hvp."""
+    """The Hessian of scalar func with respect to wrt (one parameter): the Jacobian of its gradient,
+    row by row from the pullbacks of one vjp of the gradient (reverse over reverse).
+
+    Where reverse over reverse refuses (a derivative of a derivative that saves and restores
+    lists, a rule without the adjoint of its adjoint), it is built column by column with hvp's
+    forward over reverse, a run of func per column: each column's gradient must then be the
+    one the first column's run made, or the function's value depends on more than its arguments (a
+    random draw) and the matrix would mix derivatives of different functions: refused."""
     names, many = resolve_wrt(func, wrt)
     if many and len(names) > 1:
         raise NotImplementedError("hessian with respect to several parameters: differentiate with respect to one array")
-    product = hvp(func, wrt=names[0], optimize=optimize)
+    gradient = grad(func, wrt=names[0], optimize=optimize)
+    backward = vjp(gradient, wrt=names, optimize=optimize)
+    forward = jvp(gradient, wrt=names, optimize=optimize)
 
     def hessian_of(*args, **kwargs):
         (x,) = _inputs(func, names, args, kwargs, "hessian")
         shape = np.shape(x)
+        try:
+            _, pullback = backward(*args, **kwargs)
+            return _finish(_rows(pullback, shape, [shape]), many)
+        except AdjointError:
+            pass
+        first = None
         matrix = np.zeros(shape + shape)
         lead = (slice(None),) * len(shape)
         for index in np.ndindex(*shape):
-            matrix[lead + index] = product(*args, _unit(shape, index), **kwargs)
+            value, matrix[lead + index] = forward(*args, _unit(shape, index), **kwargs)
+            if first is None:
+                first = value
+            elif not np.array_equal(value, first, equal_nan=True):
+                raise AdjointError(f"hessian of {getattr(func, '__name__', 'f')}: its gradient differs from run to "
+                                   "run (a random draw?), and this Hessian takes a run per column")
         return _finish([matrix], many)
 
     hessian_of.__name__ = f"hessian_{getattr(func, '__name__', 'f')}"

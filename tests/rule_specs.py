@@ -578,6 +578,8 @@ STATISTICS = [
            id=f"{f.__name__}[dx]") for f in INTEGRALS),
     RuleSpec(np.convolve, 2, normal, (((5,), (3,)), ((2,), (4,)), ((1,), (3,))),
              kwargs=({}, {"mode": "same"}, {"mode": "valid"}), peer=False),
+    RuleSpec(np.correlate, 2, normal, (((5,), (3,)), ((2,), (4,)), ((1,), (3,)), ((4,), (4,))),
+             kwargs=({}, {"mode": "same"}, {"mode": "full"}), peer=False),
     binary(np.cross, shapes=(((3,), (3,)), ((2, 3), (2, 3)))),
     binary(np.cross, shapes=(((2, 3), (3,)), ((2, 1, 3), (4, 3))), peer=False),
     RuleSpec(np.polyder, 1, normal, (((4,),), ((1,),)), kwargs=({}, {"m": 2}, {"m": 5}), peer=False),

@@ -66,7 +66,7 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str, namer,
         kw_defaults=[], kwarg=None, defaults=[],
     )
     return (_function(forward_name, forward_args, forward_body),
-            _function(backward_name, backward_args, unpack + _copied(adjoint, kept) + adjoint))
+            _function(backward_name, backward_args, unpack + _copied(primal, adjoint, kept, namer) + adjoint))
 
 
 def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
@@ -81,13 +81,46 @@ def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
     return kept, [name for name in kept if name not in params and name not in assigned]
 
 
-def _copied(adjoint: List[gast.stmt], kept: List[str]) -> List[gast.stmt]:
+def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], namer) -> List[gast.stmt]:
     """`_stack = list(_stack)`: the backward half pops copies of the lists it receives (the stack,
     a list whose appends it undoes), so that it leaves its residuals as they were: a second
-    derivative differentiates it as a function that changes nothing it is given."""
+    derivative differentiates it as a function that changes nothing it is given. A residual that
+    the forward half bound to such a list (`lls = _list1`, a comprehension's list) is bound to
+    the copy too where it still is that list, so that it sees the appends the backward half undoes."""
     popped = {node.func.value.id for stmt in adjoint for node in nodes.every_node(stmt)
               if nodes.is_pop(node) and isinstance(node.func.value, gast.Name)}
-    return [nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])) for name in kept if name in popped]
+    copies = []
+    for name in kept:
+        if name not in popped:
+            continue
+        aliases = sorted(_bound_to(name, primal) & set(kept) - {name})
+        if not aliases:
+            copies.append(nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])))
+            continue
+        given = namer.fresh(f"{name}_given")
+        copies += [nodes.assign(given, nodes.name(name)),
+                   nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)]))]
+        copies += [nodes.assign(alias, gast.IfExp(
+            test=gast.Compare(left=nodes.name(alias), ops=[gast.Is()], comparators=[nodes.name(given)]),
+            body=nodes.name(name), orelse=nodes.name(alias))) for alias in aliases]
+    return copies
+
+
+def _bound_to(name: str, primal: List[gast.stmt]) -> set:
+    """The names the primal sweep binds to name's object by `a = b` assignments: from name on
+    (`a = name`, then `c = a`), and a name bound to name (`name = a`)."""
+    pairs = [(stmt.targets[0].id, stmt.value.id) for stmt in nodes.statements_in(primal)
+             if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+             and isinstance(stmt.value, gast.Name)]
+    joined = {name} | {value for target, value in pairs if target == name}
+    grown = True
+    while grown:
+        grown = False
+        for target, value in pairs:
+            if value in joined and target not in joined:
+                joined.add(target)
+                grown = True
+    return joined
 
 
 def _surely_assigned(primal: List[gast.stmt]) -> set:

@@ -401,16 +401,18 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
 # Runtime helpers of derivative code that return a list (an adjoint item by item) when they are
 # given one: `unbroadcast(g, x)` returns g, `add_at(d, residuals, i, g)` the adjoint of a tuple.
 LIST_PRESERVING_HELPERS = ("unbroadcast", "broadcast_like", "add_at", "add_adjoints", "item_adjoint",
-                           "item_adjoint_backward", "gradient_like")
+                           "item_adjoint_backward", "gradient_like", "zero_at")
 
 
 def _passes_a_list(value: gast.expr, kinds: Dict[str, str], found: Set[str]) -> bool:
-    """A helper of LIST_PRESERVING_HELPERS given a value that may hold a list (in derivative code
-    that a second derivative differentiates, the adjoints of residuals are lists)."""
+    """A helper of LIST_PRESERVING_HELPERS given a value that may hold a list, or such a helper's
+    call that is (in derivative code that a second derivative differentiates, the adjoints of
+    residuals are lists: `add_adjoints(0.0, zero_at(ds, s, key))` of a record's adjoint ds)."""
     if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
             and value.func.id in LIST_PRESERVING_HELPERS):
         return False
-    return any(isinstance(a, gast.Name) and (a.id in found or kinds.get(a.id) == CONTAINER) for a in value.args)
+    return any((isinstance(a, gast.Name) and (a.id in found or kinds.get(a.id) == CONTAINER))
+               or _passes_a_list(a, kinds, found) for a in value.args)
 
 
 def _item_adjoint_of(node: gast.AST) -> Optional[str]:

@@ -317,6 +317,19 @@ def _(result, a, v, mode="full"):
     d[result] = np.convolve(d[a], v, mode) + np.convolve(a, d[v], mode)
 
 
+# np.correlate(a, v, mode) is the full convolution of a with v[::-1] (for real a and v), cropped
+# as its mode says (by default "valid").
+@register_adjoint(np.correlate)
+def _(result, a, v, mode="valid"):
+    d[a] = np.convolve(full_convolution(d[result], a, v, mode, True), v, "valid")
+    d[v] = np.convolve(full_convolution(d[result], a, v, mode, True), a[::-1], "valid")[::-1]
+
+
+@register_tangent(np.correlate)
+def _(result, a, v, mode="valid"):
+    d[result] = np.correlate(d[a], v, mode) + np.correlate(a, d[v], mode)
+
+
 # 3-vectors along the last axis: <g, da x b> = <da, b x g>, <g, a x db> = <db, g x a>. (The
 # tangent, bilinear, holds for 2-component vectors too.)
 @register_adjoint(np.cross)

@@ -130,7 +130,7 @@ def _(result, dr):
 
 @register_adjoint(runtime.unbroadcast)
 def _(result, g, x):
-    d[g] = broadcast_like(d[result], g)
+    d[g] = unbroadcast(d[result], g)  # unbroadcast sums g's broadcast axes and broadcasts its missing ones
 
 
 @register_tangent(runtime.unbroadcast)

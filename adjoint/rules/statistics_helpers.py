@@ -120,23 +120,23 @@ def _(result, g, arr, indices, axis=-1):
 
 
 @register_adjoint(runtime.full_convolution)
-def _(result, g, a, v, mode="full"):
-    d[g] = cropped_convolution(d[result], a, v, mode)
+def _(result, g, a, v, mode="full", correlated=False):
+    d[g] = cropped_convolution(d[result], a, v, mode, correlated)
 
 
 @register_tangent(runtime.full_convolution)
-def _(result, g, a, v, mode="full"):
-    d[result] = full_convolution(d[g], a, v, mode)
+def _(result, g, a, v, mode="full", correlated=False):
+    d[result] = full_convolution(d[g], a, v, mode, correlated)
 
 
 @register_adjoint(runtime.cropped_convolution)
-def _(result, h, a, v, mode="full"):
-    d[h] = full_convolution(d[result], a, v, mode)
+def _(result, h, a, v, mode="full", correlated=False):
+    d[h] = full_convolution(d[result], a, v, mode, correlated)
 
 
 @register_tangent(runtime.cropped_convolution)
-def _(result, h, a, v, mode="full"):
-    d[result] = cropped_convolution(d[h], a, v, mode)
+def _(result, h, a, v, mode="full", correlated=False):
+    d[result] = cropped_convolution(d[h], a, v, mode, correlated)
 
 
 @register_adjoint(runtime.pair_means)

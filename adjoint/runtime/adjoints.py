@@ -75,6 +75,8 @@ def unbroadcast(g, x):
         )
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
         return g
+    if (isinstance(g, (list, tuple, dict)) or _is_record(g)) and type(x) is float and x == 0.0:  # x: the zero of items
+        return g
     if (isinstance(g, dict) or _is_record(g)) and (isinstance(x, dict) or _is_record(x)):
         return g
     x_shape = np.shape(x)
@@ -142,6 +144,8 @@ def _absolute(index, x):
 
 def add_at(dx, x, index, value):
     """dx with `value` added at x[index]; dx is not modified (it may be shared)."""
+    if isinstance(x, range):  # its items are integers moving with nothing (a derivative's own loop)
+        return dx
     index = _absolute(index, x)
     if _is_zero_d(x):
         out = _zero_d_copy(dx, x)

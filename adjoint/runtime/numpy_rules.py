@@ -396,6 +396,8 @@ def tangent_like(dx, x):
     if isinstance(x, (list, tuple)):
         items = dx if _is_container(dx) else [0.0] * len(x)
         return [tangent_like(item, part) for item, part in zip(items, x)]
+    if type(x) is float and x == 0.0 and (_is_container(dx) or np.ndim(dx) > 0):
+        return dx  # x: an adjoint's symbolic zero (of items or an array, which dx holds)
     return dx if np.shape(dx) == np.shape(x) else np.broadcast_to(dx, np.shape(x))
 
 

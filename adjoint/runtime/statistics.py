@@ -181,27 +181,30 @@ def running_sources(result, axis):
     return np.moveaxis(sources, 0, axis)
 
 
-def _convolution_window(a, v, mode):
-    """(start, length) of np.convolve(a, v, mode) within the full convolution."""
+def _convolution_window(a, v, mode, correlated=False):
+    """(start, length) of np.convolve(a, v, mode) within the full convolution; `correlated`: of
+    np.correlate(a, v, mode), the same but for mode "same" with v the longer (NumPy swaps a and
+    v, and the window starts at the other end)."""
     n, m = np.size(a), np.size(v)
     if mode == "full":
         return 0, n + m - 1
     if mode == "same":
-        return (min(n, m) - 1) // 2, max(n, m)
+        start = (min(n, m) - 1) // 2
+        return (n - 1 - start if correlated and n < m else start), max(n, m)
     return min(n, m) - 1, max(n, m) - min(n, m) + 1
 
 
-def full_convolution(g, a, v, mode="full"):
+def full_convolution(g, a, v, mode="full", correlated=False):
     """g (np.convolve(a, v, mode)'s shape) placed in the full convolution's length, zeros around it."""
-    start, length = _convolution_window(a, v, mode)
+    start, length = _convolution_window(a, v, mode, correlated)
     placed = np.zeros(np.size(a) + np.size(v) - 1)
     placed[start:start + length] = g
     return placed
 
 
-def cropped_convolution(h, a, v, mode="full"):
+def cropped_convolution(h, a, v, mode="full", correlated=False):
     """The part of a full convolution np.convolve(a, v, mode) keeps (full_convolution's transpose)."""
-    start, length = _convolution_window(a, v, mode)
+    start, length = _convolution_window(a, v, mode, correlated)
     return h[start:start + length]
 
 

@@ -103,6 +103,8 @@ def unbroadcast(g, x):
         )
     if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)):  # an adjoint item by item: nothing broadcast
         return g
+    if (isinstance(g, (list, tuple, dict)) or _is_record(g)) and type(x) is float and x == 0.0:  # x: the zero of items
+        return g
     if (isinstance(g, dict) or _is_record(g)) and (isinstance(x, dict) or _is_record(x)):
         return g
     x_shape = np.shape(x)
