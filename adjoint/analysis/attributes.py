@@ -73,6 +73,8 @@ def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity,
         root = attribute_root(value)
         if root is None or not carries_derivative(value) or not activity.is_active(stmt.targets[0].id):
             continue
+        if root not in activity.varied:  # a constant's attribute, its name active by another assignment
+            continue
         if is_field_read(value, kinds, parameters):
             continue
         if root in wrt:

@@ -1,0 +1,61 @@
+"""Every mode of short programs whose first derivatives were right and whose second derivative or
+value was not.
+
+What was wrong:
+- the second derivative of a loop reading an attribute of a global array (`X.T` in a gradient
+  descent step) was refused: in the generated gradient the temporary `X.T` was bound to is also
+  restored from the stack, so the name counted as depending on the input, and the read was taken
+  for an attribute whose derivative is lost, though `X` is a constant;
+- `.astype(...)` of a NumPy scalar (`np.sum(x * x).astype(np.float32)`) gave a 0-d array in the
+  derived functions where the function returns a NumPy scalar.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+import adjoint
+from every_mode import check_every_mode
+
+_DESIGN = np.array([[0.3, -1.2], [0.8, 0.1], [-0.5, 0.9], [1.1, 0.4]])
+_TARGETS = np.array([0.2, -0.7, 1.3, 0.5])
+
+
+def loss(w):
+    residual = _DESIGN @ w - _TARGETS
+    return 0.5 * residual @ residual
+
+
+def loss_after_gradient_steps(rate):
+    w = np.zeros(2)
+    for _ in range(3):
+        step = _DESIGN.T @ (_DESIGN @ w - _TARGETS)
+        w = w - rate * step
+    return loss(w)
+
+
+def loss_after_steps_of_a_fitted_start(w):
+    for _ in range(2):
+        w = w - 0.1 * (_DESIGN.T @ (_DESIGN @ w - _TARGETS))
+    return loss(w)
+
+
+def test_gradient_descent_reading_a_global_transpose_in_every_mode():
+    check_every_mode(loss_after_gradient_steps, (0.05,))
+    check_every_mode(loss_after_steps_of_a_fitted_start, (np.array([0.3, -0.4]),))
+
+
+def squares_in_single_precision(x):
+    return np.sum(x * x).astype(np.float32)
+
+
+def test_astype_of_a_numpy_scalar_keeps_a_scalar():
+    x = np.array([0.3, -1.2, 0.8])
+    want = squares_in_single_precision(x)
+    value, gradient = adjoint.value_and_grad(squares_in_single_precision)(x)
+    assert type(value) is type(want) is np.float32 and value == want
+    np.testing.assert_allclose(gradient, 2 * x)
+    value, _ = adjoint.vjp(squares_in_single_precision)(x)
+    assert type(value) is np.float32 and value == want
+    value, tangent = adjoint.jvp(squares_in_single_precision)(x, np.ones(3))
+    assert type(value) is np.float32 and value == want
+    np.testing.assert_allclose(tangent, np.sum(2 * x), rtol=1e-6)
