@@ -7,11 +7,15 @@ What was wrong:
   restored from the stack, so the name counted as depending on the input, and the read was taken
   for an attribute whose derivative is lost, though `X` is a constant;
 - `.astype(...)` of a NumPy scalar (`np.sum(x * x).astype(np.float32)`) gave a 0-d array in the
-  derived functions where the function returns a NumPy scalar.
+  derived functions where the function returns a NumPy scalar;
+- a NumPy function handed to adjoint itself (`adjoint.grad(np.sum)`, `adjoint.jacobian(np.cumsum)`)
+  failed with a TypeError from inside adjoint (it cannot be weakly referenced): NumPy's functions
+  are dispatchers whose `__wrapped__` is NumPy's Python code; it is refused as a ufunc or a builtin is.
 """
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import adjoint
 from every_mode import check_every_mode
@@ -59,3 +63,21 @@ def test_astype_of_a_numpy_scalar_keeps_a_scalar():
     value, tangent = adjoint.jvp(squares_in_single_precision)(x, np.ones(3))
     assert type(value) is np.float32 and value == want
     np.testing.assert_allclose(tangent, np.sum(2 * x), rtol=1e-6)
+
+
+@pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad, adjoint.vjp, adjoint.jvp, adjoint.hvp,
+                                       adjoint.jacobian, adjoint.hessian, adjoint.elementwise_grad])
+@pytest.mark.parametrize("func", [np.sum, np.cumsum, np.linalg.det, np.tanh], ids=["sum", "cumsum", "det", "tanh"])
+def test_a_numpy_function_itself_is_refused_or_differentiated(transform, func):
+    x = np.array([[0.3, -1.2], [0.8, 0.1]])
+    tangent = np.ones_like(x)
+    if func is np.tanh and transform is adjoint.elementwise_grad:
+        np.testing.assert_allclose(transform(func)(x), 1.0 - np.tanh(x) ** 2)  # a call of the ufunc
+        return
+    with pytest.raises(adjoint.AdjointError, match="not a Python function defined with `def`"):
+        derived = transform(func)
+        derived(x, tangent) if transform in (adjoint.jvp, adjoint.hvp) else derived(x)
+    with pytest.raises(adjoint.AdjointError):
+        adjoint.source(func)
+    with pytest.raises(adjoint.AdjointError):
+        adjoint.check_grad(func, x)
