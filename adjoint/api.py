@@ -17,7 +17,7 @@ from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_unsupported_arguments
-from adjoint.frontend.parse import SourceUnavailableError, guards_of, unwrap
+from adjoint.frontend.parse import SourceUnavailableError, guards_of, has_python_source, unwrap
 from adjoint.frontend.values import as_function, instance_of, specialize, specialized_for_call
 from adjoint.generated import Generated
 from adjoint.options import Options
@@ -40,15 +40,9 @@ def _bound_instance(func: Callable) -> tuple:
     return (func.__self__,) if inspect.ismethod(func) else ()
 
 
-def _numpy_object(func: Callable) -> bool:
-    """A NumPy callable that is no function (np.sum, np.linalg.det: the dispatchers of NumPy's
-    functions, whose `__wrapped__` is NumPy's own Python code)."""
-    return type(func).__module__.partition(".")[0] == "numpy"
-
-
 def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
     """Parameter names for `wrt`, and whether the caller asked for a tuple."""
-    if not inspect.isfunction(unwrap(func)) or _numpy_object(func):  # np.sum wraps a Python function
+    if not has_python_source(func):
         what = "not a Python function defined with `def`" if callable(func) else "not callable"
         raise SourceUnavailableError(f"{func!r} is {what}; adjoint differentiates source code (a builtin or "
                                      "NumPy function is differentiated where a Python function calls it)")

@@ -252,6 +252,12 @@ _MISSING = _Missing()
 MISSING = _MISSING
 
 
+def has_python_source(func: Callable) -> bool:
+    """Whether func is a Python function adjoint reads (behind decorators and bound methods): not a
+    NumPy function, such as np.sum, a dispatcher whose `__wrapped__` is NumPy's own Python code."""
+    return inspect.isfunction(unwrap(func)) and type(func).__module__.partition(".")[0] != "numpy"
+
+
 def unwrap(func: Callable) -> Callable:
     """The plain Python function behind decorators and bound methods."""
     while True:
