@@ -5,9 +5,17 @@ programs), and the shapes among them that adjoint got wrong.
 What was wrong:
 - a write through `.flat` (or `.T`, `.real`) of an array whose kind the analysis did not know
   (`A = x.reshape(2, 2).copy()`) was taken for a write into a new object: `A.flat[0] = v`
-  changed A and its derivative was lost (grad of sum(A ** 2) was 40 where it is 0 and missed 200).
+  changed A and its derivative was lost (grad of sum(A ** 2) was 40 where it is 0 and missed 200);
+- a loop over an iterator made of constants (`for i, j in itertools.product(range(2), range(3))`,
+  `itertools.combinations`, `np.ndindex(2, 2)`, also in a generator passed to sum) failed with a
+  TypeError inside the derivative (the loop reads its iterable by position, `len(...)` of an
+  iterator): the iterators that copy what they are given are listed in a tuple before the loop,
+  and those that read it as the loop runs (itertools.count, pairwise, chain, islice, iter(...),
+  np.nditer, ...) are refused at the loop's line, as is a loop over a name bound to one.
 """
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
@@ -59,3 +67,101 @@ CASES = [
             "transpose-write"),
     Exact(row_scaled_after_a_reshape, lambda rng: (rng.normal(size=4),)),
 ]
+
+
+# ----- loops over iterators ------------------------------------------------------------------
+
+def pairs_of_a_product(x):
+    total = 0.0
+    for i, j in itertools.product(range(2), range(3)):
+        total += x[3 * i + j] ** 2 * (i + 1) + x[j] * x[3 + i]
+    return total
+
+
+def product_with_repeat(x):
+    total = 0.0
+    for pair in itertools.product(range(2), repeat=2):
+        total += x[pair[0]] * x[2 + pair[1]] ** 2
+    return total
+
+
+def interaction_energy(x):
+    return sum(x[i] * x[j] / (1.0 + (i - j) ** 2) for i, j in itertools.combinations(range(len(x)), 2))
+
+
+def ordered_pairs(x):
+    total = 0.0
+    for i, j in itertools.permutations(range(3), 2):
+        total += x[i] ** 2 * x[j]
+    return total
+
+
+def with_replacement(x):
+    return sum(x[i] * np.sin(x[j]) for i, j in itertools.combinations_with_replacement(range(3), 2))
+
+
+def every_cell_of_a_grid(x):
+    grid = x.reshape(2, 3)
+    total = 0.0
+    for index in np.ndindex(2, 3):
+        total += grid[index] ** 2 * (index[0] + 2 * index[1] + 1)
+    return total
+
+
+def cells_zipped_with_a_range(x):
+    total = 0.0
+    for k, index in zip(range(4), np.ndindex(2, 2)):
+        total += k * x[index[0] * 2 + index[1]] ** 3
+    return total
+
+
+def counted_until_a_break(x):
+    total = 0.0
+    for k in itertools.count():  # <- count
+        if k >= 3:
+            break
+        total += x[k] ** 2
+    return total
+
+
+def neighbours_in_pairs(x):
+    total = 0.0
+    for i, j in itertools.pairwise(range(len(x))):  # <- pairwise
+        total += x[i] * x[j]
+    return total
+
+
+def over_an_iterator_of_a_list(x):
+    total = 0.0
+    for k in iter([0, 2]):  # <- iter
+        total += x[k] ** 2
+    return total
+
+
+def chained_ranges(x):
+    return sum(x[k] ** 2 for k in itertools.chain(range(2), range(3, 5)))  # <- chain
+
+
+def grid_bound_to_a_name(x):
+    cells = np.ndindex(2, 2)
+    total = 0.0
+    for index in cells:  # <- bound-iterator
+        total += x[2 * index[0] + index[1]] ** 2
+    return total
+
+
+CASES += [
+    Exact(pairs_of_a_product, lambda rng: (rng.normal(size=6),)),
+    Exact(product_with_repeat, lambda rng: (rng.normal(size=4),)),
+    Exact(interaction_energy, lambda rng: (rng.normal(size=5),)),
+    Exact(ordered_pairs, lambda rng: (rng.normal(size=3),)),
+    Exact(with_replacement, lambda rng: (rng.normal(size=3),)),
+    Exact(every_cell_of_a_grid, lambda rng: (rng.normal(size=6),)),
+    Exact(cells_zipped_with_a_range, lambda rng: (rng.normal(size=4),)),
+    Refused(counted_until_a_break, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "count"),
+    Refused(over_an_iterator_of_a_list, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "iter"),
+    Refused(chained_ranges, (np.arange(1.0, 6.0),), adjoint.UnsupportedSyntaxError, "chain"),
+    Refused(grid_bound_to_a_name, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "bound-iterator"),
+]
+if hasattr(itertools, "pairwise"):
+    CASES.append(Refused(neighbours_in_pairs, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "pairwise"))

@@ -75,8 +75,12 @@ class Desugar(nodes.Transformer):
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
         mappings = mappings | _bound_to_dicts(parsed)
-        self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings)
+        self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
+                                             self._callee_of, lambda: self._bound_name("tuple", tuple))
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
+        self.describer.iterator_names = frozenset(
+            stmt.targets[0].id for stmt in nodes.statements(parsed.node) if isinstance(stmt, gast.Assign)
+            and isinstance(stmt.targets[0], gast.Name) and self.describer.is_iterator_call(stmt.value))
         self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
 
     # ----- statements ---------------------------------------------------------
@@ -296,6 +300,9 @@ class Desugar(nodes.Transformer):
 
     def _refuse(self, node, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("iteration", message, self.parsed.info.location(node))
+
+    def _callee_of(self, call: gast.Call):
+        return resolve(call.func, self.parsed, self.local_names)
 
     def _iterator_of(self, node):
         """zip, enumerate or reversed when node calls one of them, else None."""
