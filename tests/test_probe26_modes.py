@@ -19,6 +19,7 @@ import pytest
 
 import adjoint
 from every_mode import check_every_mode
+from soundness import central_differences, directional_difference, flat
 
 _DESIGN = np.array([[0.3, -1.2], [0.8, 0.1], [-0.5, 0.9], [1.1, 0.4]])
 _TARGETS = np.array([0.2, -0.7, 1.3, 0.5])
@@ -81,3 +82,50 @@ def test_a_numpy_function_itself_is_refused_or_differentiated(transform, func):
         adjoint.source(func)
     with pytest.raises(adjoint.AdjointError):
         adjoint.check_grad(func, x)
+
+
+def determinant(x):
+    return np.linalg.det(x.reshape(3, 3))
+
+
+def determinants_of_a_stack(x):
+    return np.sum(np.linalg.det(x.reshape(2, 2, 2)) ** 2 * np.array([1.0, 3.0]))
+
+
+def scipy_determinant(x):
+    from scipy import linalg
+    return linalg.det(x.reshape(2, 2)) * x[0]
+
+
+SINGULAR = [
+    (determinant, np.array([1.0, 2.0, 3.0, 2.0, 4.0, 6.0, 1.0, 0.0, 1.0])),  # rank 2
+    (determinant, np.array([0.3, -1.0, 2.0, 0.6, -2.0, 4.0, -0.3, 1.0, -2.0])),  # rank 1
+    (determinant, np.zeros(9)),
+    (determinants_of_a_stack, np.array([1.0, 2.0, 2.0, 4.0, 0.3, 0.1, -0.5, 2.0])),  # one of two singular
+    (scipy_determinant, np.array([1.0, 2.0, 2.0, 4.0])),
+]
+
+
+@pytest.mark.parametrize("func, x", SINGULAR, ids=["rank_2", "rank_1", "zero", "stack", "scipy"])
+def test_determinant_at_a_singular_matrix(func, x):
+    if func is scipy_determinant:
+        pytest.importorskip("scipy")
+    expected = central_differences(func, (x,), 0)
+    np.testing.assert_allclose(flat(adjoint.grad(func)(x)), expected, rtol=1e-6, atol=1e-7)
+    value, gradient = adjoint.value_and_grad(func)(x)
+    assert value == func(x)
+    np.testing.assert_allclose(flat(gradient), expected, rtol=1e-6, atol=1e-7)
+    value, pullback = adjoint.vjp(func)(x)
+    np.testing.assert_allclose(flat(pullback(1.0)), expected, rtol=1e-6, atol=1e-7)
+    tangent = np.linspace(-1.0, 1.0, x.size)
+    value, derivative = adjoint.jvp(func)(x, tangent)
+    assert value == func(x)
+    np.testing.assert_allclose(derivative, directional_difference(func, (x,), (0,), (tangent,)), rtol=1e-6, atol=1e-7)
+    with pytest.raises(adjoint.AdjointError, match="second derivative of np.linalg.det at a singular matrix"):
+        adjoint.hvp(func)(x, tangent)
+
+
+def test_determinant_of_invertible_matrices_in_every_mode():
+    rng = np.random.default_rng(4)
+    check_every_mode(determinant, (rng.normal(size=9),))
+    check_every_mode(determinants_of_a_stack, (rng.normal(size=8),))
