@@ -129,3 +129,44 @@ def test_determinant_of_invertible_matrices_in_every_mode():
     rng = np.random.default_rng(4)
     check_every_mode(determinant, (rng.normal(size=9),))
     check_every_mode(determinants_of_a_stack, (rng.normal(size=8),))
+
+
+def extreme_eigenvalues(x):
+    """A function of the simple eigenvalues of a matrix whose middle eigenvalue is double at x = 0."""
+    s = np.diag([1.0, 2.0, 2.0, 3.0]) + x.reshape(4, 4)
+    w, v = np.linalg.eigh(s)
+    return 2.0 * w[-1] + w[0]
+
+
+def largest_singular_value(x):
+    u, s, vt = np.linalg.svd(np.diag([x[0], x[0], x[1]]))
+    return s[0] * x[1]
+
+
+def singular_values_alone(x):
+    rows = np.array([[x[0], x[1], x[2]], [0.0, 0.0, 0.0], [x[3], x[4], 0.0]])
+    return np.linalg.svd(rows, compute_uv=False)[0]  # one is zero
+
+
+def repeated_singular_values_alone(x):
+    return np.sum(np.linalg.svd(x[0] * np.eye(3) + np.diag([0.0, 0.0, x[1]]), compute_uv=False) ** 3)
+
+
+@pytest.mark.parametrize("func, x", [
+    (extreme_eigenvalues, np.zeros(16)),
+    (largest_singular_value, np.array([1.0, 2.0])),
+    (singular_values_alone, np.array([0.3, -1.2, 0.8, 0.5, 2.0])),
+    (repeated_singular_values_alone, np.array([1.0, 2.0])),
+], ids=["eigh", "svd", "svd_values_with_a_zero", "svd_values_repeated"])
+def test_functions_of_simple_eigenvalues_where_others_repeat(func, x):
+    expected = central_differences(func, (x,), 0)
+    assert np.all(np.isfinite(expected))
+    np.testing.assert_allclose(flat(adjoint.grad(func)(x)), expected, rtol=1e-6, atol=1e-7)
+    value, gradient = adjoint.value_and_grad(func)(x)
+    np.testing.assert_allclose(value, func(x), rtol=1e-12)
+    np.testing.assert_allclose(flat(gradient), expected, rtol=1e-6, atol=1e-7)
+    _, pullback = adjoint.vjp(func)(x)
+    np.testing.assert_allclose(flat(pullback(1.0)), expected, rtol=1e-6, atol=1e-7)
+    tangent = np.linspace(-1.0, 1.0, x.size)
+    _, derivative = adjoint.jvp(func)(x, tangent)
+    np.testing.assert_allclose(derivative, flat(expected) @ tangent, rtol=1e-6, atol=1e-7)
