@@ -11,7 +11,12 @@ What was wrong:
   TypeError inside the derivative (the loop reads its iterable by position, `len(...)` of an
   iterator): the iterators that copy what they are given are listed in a tuple before the loop,
   and those that read it as the loop runs (itertools.count, pairwise, chain, islice, iter(...),
-  np.nditer, ...) are refused at the loop's line, as is a loop over a name bound to one.
+  np.nditer, ...) are refused at the loop's line, as is a loop over a name bound to one;
+- np.transpose with negative axes (`np.transpose(a, (-1, 0, 1))`, `a.transpose(-1, 0, 1)`) had a
+  wrong gradient: the adjoint took np.argsort of the axes as given, which is not the inverse
+  permutation where some are negative (forward mode was right);
+- calling a lambda that takes `*args` or `**kwargs` (`weights = lambda *shape: ...`) failed with a
+  SyntaxError inside adjoint: the generated code bound it under its name `<lambda>`.
 """
 from __future__ import annotations
 
@@ -165,3 +170,39 @@ CASES += [
 ]
 if hasattr(itertools, "pairwise"):
     CASES.append(Refused(neighbours_in_pairs, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "pairwise"))
+
+
+# ----- axes counted from the end -------------------------------------------------------------
+
+_BOX = np.arange(24.0).reshape(4, 2, 3) / 7.0 + 0.3
+
+
+def last_axis_first(x):
+    return np.sum(np.transpose(x.reshape(2, 3, 4), (-1, 0, 1)) * _BOX)
+
+
+def last_axis_first_by_the_method(x):
+    return np.sum(x.reshape(2, 3, 4).transpose(-1, -3, 1) ** 2 * _BOX)
+
+
+def axes_of_a_stack_reversed(x):
+    stack = x.reshape(2, 3, 4)
+    return np.sum(np.transpose(stack, [-1, -2, -3]) @ np.ones(2)) + np.sum(np.transpose(stack, (0, -1, 1)) ** 2)
+
+
+# ----- a lambda that takes *args ---------------------------------------------------------------
+
+_weights = lambda *shape: np.arange(float(np.prod(shape))).reshape(shape) / 7.0 + 0.3  # noqa: E731
+_squares = lambda *values: sum(v * v for v in values)  # noqa: E731
+
+
+def weighted_by_a_lambda(x):
+    return np.sum(x.reshape(2, 3) * _weights(2, 3)) + _squares(x[0], 2.0 * x[1], 3.0)
+
+
+CASES += [
+    Exact(last_axis_first, lambda rng: (rng.normal(size=24),)),
+    Exact(last_axis_first_by_the_method, lambda rng: (rng.normal(size=24),)),
+    Exact(axes_of_a_stack_reversed, lambda rng: (rng.normal(size=24),)),
+    Exact(weighted_by_a_lambda, lambda rng: (rng.normal(size=6),)),
+]
