@@ -16,7 +16,11 @@ What was wrong:
   wrong gradient: the adjoint took np.argsort of the axes as given, which is not the inverse
   permutation where some are negative (forward mode was right);
 - calling a lambda that takes `*args` or `**kwargs` (`weights = lambda *shape: ...`) failed with a
-  SyntaxError inside adjoint: the generated code bound it under its name `<lambda>`.
+  SyntaxError inside adjoint: the generated code bound it under its name `<lambda>`;
+- np.einsum in its operand, axes form with the differentiated operand first
+  (`np.einsum(A, [0, 1], B, [1, 2], [0, 2])`) had a zero gradient (with a warning that it is zero):
+  the operand sat where the rule reads the subscripts, which it does not differentiate; it is
+  refused at its line (it was already where the operand comes later).
 """
 from __future__ import annotations
 
@@ -205,4 +209,29 @@ CASES += [
     Exact(last_axis_first_by_the_method, lambda rng: (rng.normal(size=24),)),
     Exact(axes_of_a_stack_reversed, lambda rng: (rng.normal(size=24),)),
     Exact(weighted_by_a_lambda, lambda rng: (rng.normal(size=6),)),
+]
+
+
+# ----- np.einsum's operand, axes form ----------------------------------------------------------
+
+_RIGHT = np.arange(12.0).reshape(6, 2)
+
+
+def contraction_by_axis_lists(x):
+    return np.sum(np.einsum(x.reshape(4, 6), [0, 1], _RIGHT, [1, 2], [0, 2]) ** 2)  # <- einsum-first
+
+
+def diagonal_by_axis_lists(x):
+    square = x.reshape(2, 2)
+    return np.sum(np.einsum(square, [0, 0], [0]) * np.array([1.0, 3.0]))  # <- einsum-one
+
+
+def contraction_by_axis_lists_second(x):
+    return np.sum(np.einsum(_RIGHT, [1, 2], x.reshape(4, 6), [0, 1], [0, 2]))  # <- einsum-second
+
+
+CASES += [
+    Refused(contraction_by_axis_lists, (np.arange(24.0),), adjoint.NonDifferentiableError, "einsum-first"),
+    Refused(diagonal_by_axis_lists, (np.arange(4.0),), adjoint.NonDifferentiableError, "einsum-one"),
+    Refused(contraction_by_axis_lists_second, (np.arange(24.0),), adjoint.NonDifferentiableError, "einsum-second"),
 ]

@@ -92,6 +92,10 @@ def _(result, x, y):
     d[result] = np.kron(d[x], y) + np.kron(x, d[y])
 
 
+# np.einsum(a, [0, 1], b, [1, 2]) (operands and axes) puts an operand where the subscripts are.
+not_differentiated(np.einsum, "subscripts")
+
+
 # Operands of np.einsum follow the subscripts; up to three operands. `optimize` chooses the order
 # of the contractions, not what they compute.
 @register_adjoint(np.einsum)
