@@ -20,7 +20,11 @@ What was wrong:
 - np.einsum in its operand, axes form with the differentiated operand first
   (`np.einsum(A, [0, 1], B, [1, 2], [0, 2])`) had a zero gradient (with a warning that it is zero):
   the operand sat where the rule reads the subscripts, which it does not differentiate; it is
-  refused at its line (it was already where the operand comes later).
+  refused at its line (it was already where the operand comes later);
+- a read through `.flat` of an array whose kind the analysis did not know (`A = x.reshape(2, 2)`;
+  `A.flat[[0, 3]]`) was taken for the field of a record: with optimize=False the derivative failed
+  with a TypeError inside adjoint, and otherwise it was refused only when it ran, without the line;
+  it is refused at its line, as `.flat` of a known array is.
 """
 from __future__ import annotations
 
@@ -61,6 +65,11 @@ def element_through_the_transpose(x):
     return np.sum(A * _WEIGHTS)
 
 
+def corners_through_flat(x):
+    A = x.reshape(2, 2)
+    return np.sum(A.flat[[0, 3]] ** 2)  # <- flat-read
+
+
 def row_scaled_after_a_reshape(x):
     A = x.reshape(2, 2).copy()
     A[0] = 3.0 * A[0]
@@ -74,6 +83,7 @@ CASES = [
             "flat-product"),
     Refused(element_through_the_transpose, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError,
             "transpose-write"),
+    Refused(corners_through_flat, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "flat-read"),
     Exact(row_scaled_after_a_reshape, lambda rng: (rng.normal(size=4),)),
 ]
 

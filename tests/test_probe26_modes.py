@@ -170,3 +170,15 @@ def test_functions_of_simple_eigenvalues_where_others_repeat(func, x):
     tangent = np.linspace(-1.0, 1.0, x.size)
     _, derivative = adjoint.jvp(func)(x, tangent)
     np.testing.assert_allclose(derivative, flat(expected) @ tangent, rtol=1e-6, atol=1e-7)
+
+
+def corners_of_a_reshaped_array(x):
+    square = x.reshape(2, 2)
+    return np.sum(square.flat[[0, 3]] ** 2)
+
+
+@pytest.mark.parametrize("optimize", [True, False])
+def test_flat_of_a_reshaped_array_is_refused_at_its_line(optimize):
+    with pytest.raises(adjoint.UnsupportedSyntaxError, match="reading attribute `flat`") as info:
+        adjoint.grad(corners_of_a_reshaped_array, optimize=optimize)(np.arange(1.0, 5.0))
+    assert f":{corners_of_a_reshaped_array.__code__.co_firstlineno + 2}:" in str(info.value)
