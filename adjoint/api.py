@@ -451,8 +451,8 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             raise ArgumentError(
                 f"jvp of {_describe(func)}: {error} (pass the arguments, then one tangent for each of {names})"
             ) from None
-        refuse_unsupported_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
-        tangents = tuple(map(pullbacks.as_float, tangents))
+        tangents = pullbacks.checked_tangents(func, specializing.bound + primal, kwargs, names, tangents,
+                                              f"jvp of {_describe(func)}")  # (complex ones refused too)
         try:
             value, tangent = function(*primal, **kwargs, **dict(zip(dispatch.tangent_keywords(function, count), tangents)))
         except (runtime.NonScalarOutput, runtime.Refused) as error:  # a derived function's, differentiated

@@ -182,3 +182,38 @@ def test_flat_of_a_reshaped_array_is_refused_at_its_line(optimize):
     with pytest.raises(adjoint.UnsupportedSyntaxError, match="reading attribute `flat`") as info:
         adjoint.grad(corners_of_a_reshaped_array, optimize=optimize)(np.arange(1.0, 5.0))
     assert f":{corners_of_a_reshaped_array.__code__.co_firstlineno + 2}:" in str(info.value)
+
+
+def sine_sum(x):
+    return np.sum(np.sin(x) * x)
+
+
+def squared_entry(d):
+    return d["a"] ** 2 * d["b"]
+
+
+def cube(x):
+    return x ** 3
+
+
+@pytest.mark.parametrize("call", [
+    lambda: adjoint.jvp(sine_sum)(np.array([0.3, 0.5, 0.7]), np.ones(4)),
+    lambda: adjoint.jvp(sine_sum)(np.array([0.3, 0.5, 0.7]), np.ones((1, 3))),
+    lambda: adjoint.jvp(sine_sum)(np.array([0.3, 0.5, 0.7]), np.ones((2, 3))),
+    lambda: adjoint.hvp(sine_sum)(np.array([0.3, 0.5, 0.7]), np.ones(2)),
+    lambda: adjoint.jvp(cube)(0.3, np.array([1.0])),
+    lambda: adjoint.jvp(squared_entry)({"a": 0.3, "b": 2.0}, {"a": 1.0}),
+    lambda: adjoint.jvp(squared_entry)({"a": 0.3, "b": 2.0}, 1.0),
+], ids=["longer", "more_axes", "broadcast_up", "hvp", "array_for_number", "missing_key", "number_for_dict"])
+def test_a_tangent_that_does_not_fit_its_argument_is_an_argument_error(call):
+    with pytest.raises(adjoint.AdjointError, match="the tangent of `(x|d)`"):
+        call()
+
+
+def test_tangents_that_fit_are_taken():
+    x = np.array([0.3, 0.5, 0.7])
+    want = np.sum(np.sin(x) + x * np.cos(x))
+    for tangent in (np.ones(3), [1.0, 1.0, 1.0], 1.0, 1, np.ones(3, dtype=np.float32)):
+        np.testing.assert_allclose(adjoint.jvp(sine_sum)(x, tangent)[1], want, rtol=1e-6)
+    assert adjoint.jvp(squared_entry)({"a": 0.3, "b": 2.0}, {"b": 1.0, "a": 0.0})[1] == pytest.approx(0.09)
+    assert adjoint.jvp(cube)(0.3, np.array(1.0))[1] == pytest.approx(0.27)
