@@ -24,10 +24,16 @@ What was wrong:
 - a read through `.flat` of an array whose kind the analysis did not know (`A = x.reshape(2, 2)`;
   `A.flat[[0, 3]]`) was taken for the field of a record: with optimize=False the derivative failed
   with a TypeError inside adjoint, and otherwise it was refused only when it ran, without the line;
-  it is refused at its line, as `.flat` of a known array is.
+  it is refused at its line, as `.flat` of a known array is;
+- a function decorated with a wrapper made by functools.wraps that does more than call it
+  (`return 2 * fn(*args)`, `return min(fn(x), 5.0)`) was differentiated as the undecorated
+  function, value and gradient (9.0 and 6.0 where they are 27.0 and 18.0): adjoint followed
+  `__wrapped__` behind any wrapper. It looks behind a wrapper only where it is `return fn(*args,
+  **kwargs)`; any other wrapper is differentiated as the code that runs (or refused at its line).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -244,4 +250,67 @@ CASES += [
     Refused(contraction_by_axis_lists, (np.arange(24.0),), adjoint.NonDifferentiableError, "einsum-first"),
     Refused(diagonal_by_axis_lists, (np.arange(4.0),), adjoint.NonDifferentiableError, "einsum-one"),
     Refused(contraction_by_axis_lists_second, (np.arange(24.0),), adjoint.NonDifferentiableError, "einsum-second"),
+]
+
+
+# ----- decorators ------------------------------------------------------------------------------
+
+def _tripled(fn):
+    @functools.wraps(fn)
+    def wrapper(*args):
+        return 3.0 * fn(*args)  # <- tripled
+    return wrapper
+
+
+def _capped(fn):
+    @functools.wraps(fn)
+    def wrapper(x):
+        return min(fn(x), 5.0)
+    return wrapper
+
+
+def _passed_through(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        """Calls fn as it is."""
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+@_tripled
+def tripled_square(x):
+    return x ** 2
+
+
+@_capped
+def capped_square(x):
+    return x ** 2
+
+
+@_passed_through
+def passed_square(x, scale=1.0):
+    return scale * x ** 2
+
+
+def calls_a_tripled_function(x):
+    return tripled_square(x) + x
+
+
+def calls_a_capped_function(x):
+    return capped_square(x) * x
+
+
+def calls_a_passed_function(x):
+    return passed_square(x, scale=2.0) + passed_square(x)
+
+
+CASES += [
+    Exact(calls_a_tripled_function, lambda rng: (1.3,)),
+    Exact(calls_a_capped_function, lambda rng: (1.3,), id="calls_a_capped_function_below"),
+    Exact(calls_a_capped_function, lambda rng: (3.1,), id="calls_a_capped_function_above"),
+    Exact(capped_square, lambda rng: (3.1,), id="capped_square_above"),
+    Exact(capped_square, lambda rng: (1.3,), id="capped_square_below"),
+    Exact(passed_square, lambda rng: (1.3,)),
+    Exact(calls_a_passed_function, lambda rng: (1.3,)),
+    Refused(tripled_square, (1.3,), adjoint.UnsupportedSyntaxError, "tripled"),
 ]
