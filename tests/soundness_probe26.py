@@ -29,7 +29,14 @@ What was wrong:
   (`return 2 * fn(*args)`, `return min(fn(x), 5.0)`) was differentiated as the undecorated
   function, value and gradient (9.0 and 6.0 where they are 27.0 and 18.0): adjoint followed
   `__wrapped__` behind any wrapper. It looks behind a wrapper only where it is `return fn(*args,
-  **kwargs)`; any other wrapper is differentiated as the code that runs (or refused at its line).
+  **kwargs)`; any other wrapper is differentiated as the code that runs (or refused at its line);
+- a function that binds `len` (or `range`, `reversed`; `min` where it zips) to a local name and
+  has a loop ran the loops adjoint writes, `for i in range(len(xs))`, through the user's name: a
+  TypeError inside adjoint, or silently the wrong number of iterations (`len = lambda s: 1` made
+  the sum of three values the first alone); such a name is refused at its line;
+- a module bound to a local name (`xp = np`; `xp.sum(xp.sin(x))`) had `xp.sum(...)` taken for an
+  array's method: a TypeError inside the derivative, after a warning that the gradient is zero;
+  it is refused at its line (`import numpy as xp` in the function is read as the module).
 """
 from __future__ import annotations
 
@@ -313,4 +320,56 @@ CASES += [
     Exact(passed_square, lambda rng: (1.3,)),
     Exact(calls_a_passed_function, lambda rng: (1.3,)),
     Refused(tripled_square, (1.3,), adjoint.UnsupportedSyntaxError, "tripled"),
+]
+
+
+# ----- names the generated loops need ------------------------------------------------------------
+
+def counted_by_a_local_len(xs):
+    len = lambda sequence: 1  # noqa: E731  # <- local-len
+    total = 0.0
+    for value in xs:
+        total += value ** 2
+    return total * len(xs)
+
+
+def over_a_local_range(x):
+    range = [0, 2]  # <- local-range
+    total = 0.0
+    for i in range:
+        total += x[i] ** 2
+    return total
+
+
+def zipped_with_a_min_parameter(x, min=0.5):  # <- min-parameter
+    total = 0.0
+    for a, b in zip(x, x[1:]):
+        total += a * b
+    return total + min
+
+
+def looped_with_a_min_parameter(x, min=0.5):
+    total = 0.0
+    for a in x:
+        total += np.minimum(a, min) ** 2
+    return total
+
+
+def through_a_module_alias(x):
+    xp = np  # <- module-alias
+    return xp.sum(xp.sin(x))
+
+
+def through_a_module_imported_here(x):
+    import numpy as xp
+    return xp.sum(xp.sin(x) ** 2)
+
+
+CASES += [
+    Refused(counted_by_a_local_len, (np.arange(1.0, 4.0),), adjoint.UnsupportedSyntaxError, "local-len"),
+    Refused(over_a_local_range, (np.arange(1.0, 4.0),), adjoint.UnsupportedSyntaxError, "local-range"),
+    Refused(zipped_with_a_min_parameter, (np.arange(1.0, 4.0),), adjoint.UnsupportedSyntaxError, "min-parameter"),
+    Exact(looped_with_a_min_parameter, lambda rng: (rng.normal(size=4),)),
+    Refused(through_a_module_alias, (np.arange(1.0, 4.0),), adjoint.UnsupportedSyntaxError, "module-alias"),
+    Exact(through_a_module_imported_here, lambda rng: (rng.normal(size=4),)),
 ]
