@@ -17,7 +17,7 @@ from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_unsupported_arguments
-from adjoint.frontend.parse import SourceUnavailableError, guards_of, unwrap
+from adjoint.frontend.parse import SourceUnavailableError, guards_of, has_python_source, unwrap
 from adjoint.frontend.values import as_function, instance_of, specialize, specialized_for_call
 from adjoint.generated import Generated
 from adjoint.options import Options
@@ -42,7 +42,7 @@ def _bound_instance(func: Callable) -> tuple:
 
 def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
     """Parameter names for `wrt`, and whether the caller asked for a tuple."""
-    if not inspect.isfunction(unwrap(func)):
+    if not has_python_source(func):
         what = "not a Python function defined with `def`" if callable(func) else "not callable"
         raise SourceUnavailableError(f"{func!r} is {what}; adjoint differentiates source code (a builtin or "
                                      "NumPy function is differentiated where a Python function calls it)")
@@ -451,8 +451,8 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
             raise ArgumentError(
                 f"jvp of {_describe(func)}: {error} (pass the arguments, then one tangent for each of {names})"
             ) from None
-        refuse_unsupported_arguments(zip((f"tangent of {name}" for name in names), tangents), f"jvp of {_describe(func)}")
-        tangents = tuple(map(pullbacks.as_float, tangents))
+        tangents = pullbacks.checked_tangents(func, specializing.bound + primal, kwargs, names, tangents,
+                                              f"jvp of {_describe(func)}")  # (complex ones refused too)
         try:
             value, tangent = function(*primal, **kwargs, **dict(zip(dispatch.tangent_keywords(function, count), tangents)))
         except (runtime.NonScalarOutput, runtime.Refused) as error:  # a derived function's, differentiated

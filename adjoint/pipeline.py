@@ -50,7 +50,7 @@ from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.single_assignment import rename_rebindings
 from adjoint.normalize.derived_calls import take_derivatives_ahead
-from adjoint.normalize.desugar import desugar
+from adjoint.normalize.desugar import desugar, refuse_shadowed_builtins
 from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
@@ -69,6 +69,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     returns (parsed, namer)."""
     parsed = parse_function(func)
     namer = function_namer(parsed.node)
+    refuse_shadowed_builtins(parsed)  # before local functions are lifted out
     lower_python_forms(parsed, namer.fresh)
     take_derivatives_ahead(parsed, namer.fresh, nodes.local_names(parsed.node))
     lift_local_functions(parsed, namer.fresh)

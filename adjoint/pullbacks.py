@@ -7,18 +7,51 @@ and f runs once.
 """
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable, Optional, Tuple
 
 import numpy as np
 
 from adjoint import runtime
-from adjoint.errors import NonScalarOutputError
+from adjoint.errors import ArgumentError, NonScalarOutputError
+from adjoint.frontend.complex_values import refuse_unsupported_arguments
+from adjoint.frontend.parse import unwrap
 
 
 def as_float(seed: Any) -> Any:
     """An integer cotangent or tangent as the float it stands for: derivatives are floats (an
     optimized derivative may return a seed it multiplies by 1.0 as it came)."""
     return float(seed) if isinstance(seed, (int, np.integer)) else seed
+
+
+def checked_tangents(func: Callable, arguments: tuple, kwargs: dict, names: Tuple[str, ...], tangents: tuple,
+                     label: str) -> tuple:
+    """jvp's tangents as floats, once each is seen to fit its argument: an array's of its shape or a
+    number (broadcast to it), a dict's with its keys (a complex tangent is refused)."""
+    refuse_unsupported_arguments(zip((f"tangent of {name}" for name in names), tangents), label)
+    try:
+        bound = inspect.signature(unwrap(func)).bind(*arguments, **kwargs).arguments
+    except TypeError:
+        bound = {}
+    for name, tangent in zip(names, tangents):
+        value = bound.get(name)
+        shape = np.shape(value) if isinstance(value, (np.ndarray, float, int, np.number)) else None
+        if shape is not None and np.shape(tangent) != shape and _broadcast(np.shape(tangent), shape) != shape:
+            raise ArgumentError(f"{label}: the tangent of `{name}` has shape {np.shape(tangent)}, the argument "
+                                f"has shape {shape}")
+        if isinstance(value, dict) and (not isinstance(tangent, dict) or set(tangent) != set(value)):
+            keys = sorted(map(str, tangent)) if isinstance(tangent, dict) else type(tangent).__name__
+            raise ArgumentError(f"{label}: the tangent of `{name}` must be a dict with the argument's keys "
+                                f"{sorted(map(str, value))}, got {keys}")
+    return tuple(map(as_float, tangents))
+
+
+def _broadcast(*shapes: tuple) -> Optional[tuple]:
+    """The shape the shapes broadcast to, None if they do not."""
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        return None
 
 
 def value_aux_and_gradient(value_and_pullback: Callable, transform: str, what: str) -> Callable:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import inspect
+import keyword
 import operator
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Set, Tuple
 
@@ -97,8 +99,11 @@ class FunctionContext:
     def bind_global(self, preferred: str, obj: Any) -> str:
         """The name under which generated code reaches `obj` (a module, helper or function).
 
-        The preferred name is used unless the function already uses it for something else.
+        The preferred name is used unless the function already uses it for something else (or is
+        no identifier: a lambda's `<lambda>` is `_lambda_`).
         """
+        if not preferred.isidentifier() or keyword.iskeyword(preferred):
+            preferred = "_" + re.sub(r"\W", "_", preferred).strip("_") + "_"
         for existing, bound in self.bindings.items():
             if bound is obj:
                 return existing

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from adjoint.analysis.activity import Activity
 
 ARRAY_METADATA = frozenset({"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "strides", "imag"})
+# Attributes of an array that carry its values and that no rule differentiates: of a name of unknown
+# kind, taken for the array's, not for a record's field (`A.flat[0]`, A = x.reshape(2, 2)).
+ARRAY_VALUES = frozenset({"flat", "mT", "base"})
 
 
 def attribute_root(expr: gast.expr) -> Optional[str]:
@@ -53,7 +56,8 @@ def is_field_read(value: gast.expr, kinds: Dict[str, str], parameters: FrozenSet
         return False
     owner = value.value.id
     kind = kinds.get(owner)
-    return kind in (CONTAINER, RECORD) or (kind == UNKNOWN and owner not in parameters)
+    return kind in (CONTAINER, RECORD) or (kind == UNKNOWN and owner not in parameters
+                                           and value.attr not in ARRAY_VALUES)
 
 
 def parameter_names(func_node: gast.FunctionDef) -> FrozenSet[str]:
@@ -72,6 +76,8 @@ def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity,
         value = stmt.value
         root = attribute_root(value)
         if root is None or not carries_derivative(value) or not activity.is_active(stmt.targets[0].id):
+            continue
+        if root not in activity.varied:  # a constant's attribute, its name active by another assignment
             continue
         if is_field_read(value, kinds, parameters):
             continue

@@ -282,8 +282,8 @@ class Sharing:
         """`h.a`: an object of what h holds (as an item of a list), or for an array a view of it
         (`x.T`, `x.flat`) or a new value (`x.shape`)."""
         held = set(self.held.get(owner, ()))
-        if not is_array(self.kinds.get(owner)):
-            return held, held
+        if not is_array(self.kinds.get(owner)):  # of a name not known for an array, `.flat` may be a view too
+            return (held | self.reaches(owner), held) if attribute in ARRAY_VIEWS else (held, held)
         return (self.reaches(owner), held) if attribute in ARRAY_VIEWS else ({fresh}, set())
 
     def _joined_elements(self, value: gast.expr, operands: List[gast.Name]) -> Set[str]:

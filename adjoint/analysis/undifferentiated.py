@@ -19,6 +19,12 @@ from adjoint.frontend.parse import SourceInfo
 from adjoint.rules.table import UNDIFFERENTIATED
 
 
+# What to write instead, where a constant is not the way out: np.einsum(a, [0, 1], b, [1, 2]) puts an
+# operand where the subscripts are.
+HINTS = {"subscripts": "write the subscripts as a string (np.einsum('ij,jk->ik', a, b)), not in the operand, "
+                       "axes form"}
+
+
 def refuse_undifferentiated_arguments(func_node: gast.FunctionDef, activity: Activity, classifier: CallClassifier,
                                       info: SourceInfo) -> None:
     """Raise NonDifferentiableError at `t = f(...)`, t reaching the output, where an argument f's
@@ -35,5 +41,6 @@ def refuse_undifferentiated_arguments(func_node: gast.FunctionDef, activity: Act
             if param in bindings and any(name in activity.varied for name in nodes.names_read(bindings[param])):
                 raise NonDifferentiableError(
                     operation.label, f"`{operation.label}` is not differentiated with respect to its argument "
-                    f"`{param}`, which depends on the differentiated inputs here; pass a constant there (or wrap it "
-                    "in adjoint.stop_gradient if its derivative is not wanted)", info.location(stmt))
+                    f"`{param}`, which depends on the differentiated inputs here; " + HINTS.get(param, (
+                        "pass a constant there (or wrap it in adjoint.stop_gradient if its derivative is not "
+                        "wanted)")), info.location(stmt))

@@ -252,15 +252,61 @@ _MISSING = _Missing()
 MISSING = _MISSING
 
 
+def has_python_source(func: Callable) -> bool:
+    """Whether func is a Python function adjoint reads (behind decorators and bound methods): not a
+    NumPy function, such as np.sum, a dispatcher whose `__wrapped__` is NumPy's own Python code."""
+    return inspect.isfunction(unwrap(func)) and type(func).__module__.partition(".")[0] != "numpy"
+
+
 def unwrap(func: Callable) -> Callable:
-    """The plain Python function behind decorators and bound methods."""
+    """The plain Python function behind decorators and bound methods. A decorator's wrapper
+    (`functools.wraps`) that does more than call the function it wraps (`return 2 * fn(*args)`)
+    is what runs: it is not looked behind."""
     while True:
         if isinstance(func, functools.partial):
             raise SourceUnavailableError(f"cannot differentiate functools.partial object {func!r}")
-        inner = getattr(func, "__wrapped__", None) or getattr(func, "__func__", None)
+        wrapped = None if inspect.ismethod(func) else getattr(func, "__wrapped__", None)
+        if wrapped is not None and inspect.isfunction(func) and not passes_through(func, wrapped):
+            return func
+        inner = wrapped or getattr(func, "__func__", None)
         if inner is None:
             return func
         func = inner
+
+
+@functools.lru_cache(maxsize=None)
+def _passes_through(code, wrapped_name: str) -> bool:
+    """Whether the code is `def w(*args, **kwargs): return <wrapped_name>(*args, **kwargs)` (a docstring aside)."""
+    try:
+        lines, _ = inspect.getsourcelines(code)
+        node = ast.parse(textwrap.dedent("".join(lines))).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return False
+    if not isinstance(node, ast.FunctionDef):
+        return False
+    body = node.body[1:] if node.body and isinstance(node.body[0], ast.Expr) and isinstance(
+        node.body[0].value, ast.Constant) and isinstance(node.body[0].value.value, str) else node.body
+    arguments = node.args
+    if (len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call)
+            or arguments.args or arguments.posonlyargs or arguments.kwonlyargs or not arguments.vararg):
+        return False
+    call = body[0].value
+    keywords = [arguments.kwarg.arg] if arguments.kwarg else []
+    return (isinstance(call.func, ast.Name) and call.func.id == wrapped_name and len(call.args) == 1
+            and isinstance(call.args[0], ast.Starred) and isinstance(call.args[0].value, ast.Name)
+            and call.args[0].value.id == arguments.vararg.arg
+            and [k.value.id if k.arg is None and isinstance(k.value, ast.Name) else None for k in call.keywords]
+            == keywords)
+
+
+def passes_through(wrapper: Callable, wrapped: Callable) -> bool:
+    """Whether a decorator's wrapper only calls `wrapped` with what it is given (`return f(*a, **k)`,
+    f the wrapped function in its closure or globals): then the wrapped function is what runs."""
+    code = wrapper.__code__
+    candidates = [name for name, cell in zip(code.co_freevars, wrapper.__closure__ or ())
+                  if cell.cell_contents is wrapped]
+    candidates += [name for name in code.co_names if wrapper.__globals__.get(name) is wrapped]
+    return any(_passes_through(code, name) for name in candidates)
 
 
 def _fresh_tree(node) -> gast.FunctionDef:
@@ -282,7 +328,10 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
     if code.co_name == lambdas.LAMBDA_NAME:  # its code's name: a lambda given another __name__ is one still
         return lambdas.parse_lambda(func)
     try:
-        lines, first_line, module = source_lines(func)
+        if getattr(func, "__wrapped__", None) is None:
+            lines, first_line, module = source_lines(func)
+        else:  # a decorator's wrapper that does more than call what it wraps: its own lines
+            (lines, first_line), module = inspect.getsourcelines(code), None
         filename = inspect.getsourcefile(func) or inspect.getfile(func)
     except (OSError, TypeError) as error:
         raise SourceUnavailableError(

@@ -42,8 +42,10 @@ def passed_through_rest(func: Callable, positional: int, keywords: Tuple[str, ..
     """(how many values, which keywords) a call with `positional` arguments and these keywords
     passes through func's `*args` and `**kwargs`; None when func has neither (or the call does
     not bind)."""
+    from adjoint.frontend.parse import unwrap  # (parse reads this module)
     try:
-        signature = inspect.signature(func)
+        plain = inspect.isfunction(func)  # a decorated function's is that of the code that runs
+        signature = inspect.signature(unwrap(func) if plain else func, follow_wrapped=not plain)
     except (TypeError, ValueError):
         return None
     variadic = {p.kind: p.name for p in signature.parameters.values() if p.kind in VARIADIC}
@@ -149,7 +151,7 @@ def call_with_rest(origin: Callable, arguments: Dict[str, Any], rest: Rest) -> A
     values = tuple(arguments.pop(name) for name in rest.positional)
     extra = {key: arguments.pop(name) for key, name in rest.keywords}
     leading = []
-    for parameter in inspect.signature(origin).parameters.values():
+    for parameter in inspect.signature(origin, follow_wrapped=False).parameters.values():
         if parameter.kind not in POSITIONAL or parameter.name not in arguments:
             break
         leading.append(arguments.pop(parameter.name))

@@ -84,7 +84,7 @@ def captured_parameter(parameter: str, captured: str) -> str:
 
 
 def _make(spec: Specialization) -> Optional[Callable]:
-    signature = inspect.signature(spec.origin)
+    signature = inspect.signature(spec.origin, follow_wrapped=False)
     plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     allowed = plain + VARIADIC + (inspect.Parameter.POSITIONAL_ONLY,) if spec.rest is not None else plain
     if any(p.kind not in allowed for p in signature.parameters.values()):

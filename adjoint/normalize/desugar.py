@@ -20,6 +20,7 @@ After::
 """
 from __future__ import annotations
 
+import types
 from typing import Callable, Dict, FrozenSet, List, Optional
 
 import gast
@@ -75,8 +76,12 @@ class Desugar(nodes.Transformer):
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
         mappings = mappings | _bound_to_dicts(parsed)
-        self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings)
+        self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
+                                             self._callee_of, lambda: self._bound_name("tuple", tuple))
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
+        self.describer.iterator_names = frozenset(
+            stmt.targets[0].id for stmt in nodes.statements(parsed.node) if isinstance(stmt, gast.Assign)
+            and isinstance(stmt.targets[0], gast.Name) and self.describer.is_iterator_call(stmt.value))
         self.waiting: Dict[str, tuple] = {}  # bound iterator name -> (description, names it iterates)
 
     # ----- statements ---------------------------------------------------------
@@ -181,6 +186,10 @@ class Desugar(nodes.Transformer):
         return self._assign_target(node.target, value, node)
 
     def visit_Assign(self, node):
+        if isinstance(node.value, gast.Name) and isinstance(resolve(node.value, self.parsed, self.local_names),
+                                                            types.ModuleType):
+            raise self._refuse(node, f"`{node.value.id}`, a module, is bound to a local name, through which adjoint "
+                                     f"does not follow its functions; call them as `{node.value.id}.f(...)`")
         self.generic_visit(node)
         if node in self.bound.assignments:
             return self._bind_iterator(node)
@@ -296,6 +305,9 @@ class Desugar(nodes.Transformer):
 
     def _refuse(self, node, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("iteration", message, self.parsed.info.location(node))
+
+    def _callee_of(self, call: gast.Call):
+        return resolve(call.func, self.parsed, self.local_names)
 
     def _iterator_of(self, node):
         """zip, enumerate or reversed when node calls one of them, else None."""
@@ -434,6 +446,23 @@ def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str
     if not node.body:
         node.body = [gast.Pass()]
     return node
+
+
+def refuse_shadowed_builtins(parsed: ParsedFunction) -> None:
+    """Refuse a local name `range`, `len` or `reversed` (a variable, a parameter, a local function) in a
+    function with a loop (and `min` with a `zip`): the loops adjoint writes call those builtins by name."""
+    walked = list(nodes.walk(parsed.node))
+    if not any(isinstance(n, (gast.For, gast.While, gast.comprehension)) for n in walked):
+        return
+    zipped = any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == "zip" for n in walked)
+    needed = {"range", "len", "reversed"} | ({"min"} if zipped else set())
+    for n in walked:
+        local_def = isinstance(n, gast.FunctionDef) and n is not parsed.node
+        name = n.name if local_def else getattr(n, "id", None)
+        if name in needed and (local_def or isinstance(getattr(n, "ctx", None), (gast.Store, gast.Param))):
+            raise UnsupportedSyntaxError(
+                "shadowed builtin", f"`{name}` is a local name here, and the loops adjoint writes for this function "
+                f"call the builtin `{name}`; give the variable another name", parsed.info.location(n))
 
 
 def _flatten(items) -> list:

@@ -31,14 +31,25 @@ in between changes nothing). Any other use of such an object is refused.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, List, Optional, Set, Union
 
 import gast
+import numpy as np
 
 from adjoint import nodes
 
 ITERATORS = (zip, enumerate, reversed)
+# Iterators that copy what they are given when they are made (itertools' combinatorics; np.ndindex
+# reads a shape): listed in a tuple before the loop, they give the items Python's loop gives.
+POOLED = (itertools.product, itertools.combinations, itertools.combinations_with_replacement,
+          itertools.permutations, np.ndindex)
+# Iterators that read what they are given while the loop runs, or never end: no positions to read.
+LAZY = (iter, itertools.count, itertools.cycle, itertools.repeat, itertools.chain, itertools.islice,
+        itertools.accumulate, itertools.starmap, itertools.takewhile, itertools.dropwhile, itertools.filterfalse,
+        itertools.compress, itertools.zip_longest, itertools.groupby, itertools.tee, np.nditer, np.ndenumerate,
+        *(getattr(itertools, name) for name in ("pairwise", "batched") if hasattr(itertools, name)))
 RESIZING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear"}
 
 
@@ -151,8 +162,12 @@ class Describer:
     """
 
     def __init__(self, iterator_of: Callable, fresh: Callable[[str], str], refuse: Callable,
-                 keys_of: Callable[[], str], mappings: FrozenSet[str] = frozenset()):
+                 keys_of: Callable[[], str], mappings: FrozenSet[str] = frozenset(),
+                 callee_of: Callable = lambda call: None, tuple_name: Callable[[], str] = lambda: "tuple"):
         self.iterator_of = iterator_of
+        self.callee_of = callee_of  # the function a call calls, where it is known
+        self.tuple_name = tuple_name
+        self.iterator_names: FrozenSet[str] = frozenset()  # names bound to a pooled or lazy iterator
         self.fresh = fresh
         self.refuse = refuse
         self.keys_of = keys_of
@@ -177,9 +192,30 @@ class Describer:
         view = dict_view(expr)
         if view is not None or (isinstance(expr, gast.Name) and expr.id in self.mappings):
             return self._entries(expr.func.value if view else expr, view or "keys", setup)
+        if isinstance(expr, gast.Name) and expr.id in self.iterator_names:
+            raise self.refuse(expr, f"the loop iterates over `{expr.id}`, which is bound to an iterator: iterate "
+                                    "over the call itself, or over a list, a tuple, an array or a range")
         if isinstance(expr, gast.Name) and not copied(expr.id):
             return Items(expr.id)
-        return Items(self._evaluated(expr, setup, "_seq"))
+        return Items(self._evaluated(self._listed(expr), setup, "_seq"))
+
+    def is_iterator_call(self, expr: gast.expr) -> bool:
+        callee = self.callee_of(expr) if isinstance(expr, gast.Call) else None
+        return callee is not None and any(callee is known for known in POOLED + LAZY)
+
+    def _listed(self, expr: gast.expr) -> gast.expr:
+        """expr, a pooled iterator in a tuple; a lazy iterator is refused."""
+        callee = self.callee_of(expr) if isinstance(expr, gast.Call) else None
+        if callee is None:
+            return expr
+        if any(callee is pooled for pooled in POOLED):
+            return nodes.copy_location(nodes.call(nodes.name(self.tuple_name()), [expr]), expr)
+        if any(callee is lazy for lazy in LAZY):
+            name = getattr(callee, "__qualname__", getattr(callee, "__name__", "the iterator"))
+            raise self.refuse(expr, f"the loop iterates over an iterator (`{name}(...)`), which reads what it is "
+                                    "given while the loop runs and has no positions: iterate over a list, a tuple, "
+                                    "an array or a range")
+        return expr
 
     def _entries(self, mapping: gast.expr, part: str, setup: List[gast.stmt]) -> Entries:
         """The dict `mapping` iterated by `part`; its keys are listed before the loop (the dict

@@ -12,7 +12,7 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     as_columns, eigen_gaps, full_column_rank, full_rank, lstsq_residuals_adjoint, lstsq_residuals_tangent, symmetric_from, tall_qr,
-    triangle_adjoint,
+    gaps_product, triangle_adjoint,
 )
 
 
@@ -69,6 +69,20 @@ def _(result, w):
 @register_tangent(runtime.eigen_gaps)
 def _(result, w):
     d[result] = -result * result * (np.expand_dims(d[w], -2) - np.expand_dims(d[w], -1))
+
+
+# gaps_product(w, m) = F o m, F = eigen_gaps(w): linear in m, dF = -F o F o (dw_j - dw_i) (zeros of m stay zeros).
+@register_adjoint(runtime.gaps_product)
+def _(result, w, m):
+    d[m] = gaps_product(w, d[result])
+    d[w] = (np.sum(gaps_product(w, gaps_product(w, m * d[result])), axis=-1)
+            - np.sum(gaps_product(w, gaps_product(w, m * d[result])), axis=-2))
+
+
+@register_tangent(runtime.gaps_product)
+def _(result, w, m):
+    d[result] = gaps_product(w, d[m]) - gaps_product(w, gaps_product(w, m * (np.expand_dims(d[w], -2)
+                                                                               - np.expand_dims(d[w], -1))))
 
 
 @register_adjoint(runtime.symmetric_from)

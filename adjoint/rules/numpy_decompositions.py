@@ -2,8 +2,8 @@
 
 Caveats (where a decomposition has no derivative): eigenvectors (eigh) need distinct
 eigenvalues, singular vectors (svd) distinct non-zero singular values; eigenvalues alone
-(eigvalsh, svd with compute_uv=False) need only that the eigenvalue or singular value
-differentiated is simple. Eigen- and singular vectors are defined up to sign (and up to a
+(eigvalsh, svd with compute_uv=False, or eigh's and svd's where their vectors carry no adjoint)
+need only that the eigenvalue or singular value differentiated is simple. Eigen- and singular vectors are defined up to sign (and up to a
 rotation within a repeated eigenvalue's space): the derivative follows the vectors NumPy
 returns, so a function should not depend on their signs. np.linalg.eigh reads one triangle
 of its argument (`UPLO`), and the derivative is with respect to that triangle. qr is
@@ -16,8 +16,8 @@ import numpy as np
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    as_columns, broadcast_like, eigen_gaps, eigvalsh_tangent, full_column_rank, full_rank, item_adjoint,
-    lstsq_residuals_adjoint, lstsq_tangent, matrix_power_tangent, qr_tangent, reduced_svd, svd_tangent,
+    as_columns, broadcast_like, eigen_gaps, eigvalsh_tangent, full_column_rank, full_rank, gaps_product,
+    item_adjoint, lstsq_residuals_adjoint, lstsq_tangent, matrix_power_tangent, qr_tangent, reduced_svd, svd_tangent,
     symmetric_from, tall_qr, triangle_adjoint,
 )
 
@@ -31,7 +31,7 @@ SVDVALS = tuple(f for f in (getattr(np.linalg, "svdvals", None),) if f is not No
 def _(result, x, UPLO="L"):
     vt = np.swapaxes(result[1], -1, -2)
     gw = np.expand_dims(broadcast_like(item_adjoint(d[result], 0), result[0]), -1) * np.eye(np.shape(x)[-1])
-    gv = eigen_gaps(result[0]) * (vt @ broadcast_like(item_adjoint(d[result], 1), result[1]))
+    gv = gaps_product(result[0], vt @ broadcast_like(item_adjoint(d[result], 1), result[1]))
     d[x] = triangle_adjoint(result[1] @ (gw + gv) @ vt, UPLO)
 
 
@@ -69,12 +69,13 @@ def _(result, x, full_matrices=True, compute_uv=True, hermitian=False):
     gvh = broadcast_like(item_adjoint(d[result], 2), factors[2]) if compute_uv else 0.0 * factors[2]
     left = np.swapaxes(u, -1, -2) @ gu
     right = factors[2] @ np.swapaxes(gvh, -1, -2)
-    gaps = eigen_gaps(factors[1] * factors[1])
-    inner = (gaps * (left - np.swapaxes(left, -1, -2)) * np.expand_dims(factors[1], -2)
+    squares = factors[1] * factors[1]
+    inner = (gaps_product(squares, left - np.swapaxes(left, -1, -2)) * np.expand_dims(factors[1], -2)
              + np.expand_dims(gs, -1) * np.eye(np.shape(factors[1])[-1])
-             + np.expand_dims(factors[1], -1) * (gaps * (right - np.swapaxes(right, -1, -2))))
+             + np.expand_dims(factors[1], -1) * gaps_product(squares, right - np.swapaxes(right, -1, -2)))
     d[x] = (u @ inner @ factors[2] + ((gu - u @ left) / np.expand_dims(factors[1], -2)) @ factors[2]
-            + (u / np.expand_dims(factors[1], -2)) @ (gvh - np.swapaxes(right, -1, -2) @ factors[2]))
+            + (u / np.expand_dims(factors[1], -2)) @ (gvh - np.swapaxes(right, -1, -2) @ factors[2])
+            if compute_uv else (u * np.expand_dims(gs, -2)) @ factors[2])
 
 
 @register_tangent(np.linalg.svd)

@@ -11,7 +11,8 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, arange_adjoint, arange_tangent, cholesky_adjoint, cholesky_tangent, column, concatenate_adjoint,
+    add_adjoints, arange_adjoint, arange_tangent, cholesky_adjoint, cholesky_tangent, cofactors_adjoint_det,
+    cofactors_adjoint_x, cofactors_tangent, column, concatenate_adjoint,
     cumsum_adjoint, diag_adjoint, diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward,
     einsum_adjoint_tangent, einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint,
     extremum_tangent, float_cast, general_or_refuse, gradient_adjoint, gradient_along, gradient_like, grid_spread,
@@ -159,6 +160,18 @@ def _(result, x, axis=None):
 @register_tangent(runtime.prod_others)
 def _(result, x, axis=None):
     d[result] = prod_others_tangent(d[x], x, axis)
+
+
+# cofactors(x, det) = det inv(x)^T (where x is invertible; at a singular x the second derivative is refused).
+@register_adjoint(runtime.cofactors)
+def _(result, x, det):
+    d[x] = cofactors_adjoint_x(d[result], x, det)
+    d[det] = cofactors_adjoint_det(d[result], x, det)
+
+
+@register_tangent(runtime.cofactors)
+def _(result, x, det):
+    d[result] = cofactors_tangent(d[x], d[det], x, det)
 
 
 @register_adjoint(runtime.nonzero_or_refuse)

@@ -7,7 +7,7 @@ import numpy as np
 
 from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
-    cholesky_adjoint, cholesky_tangent, diag_adjoint, diagonal_adjoint, einsum_adjoint, einsum_tangent,
+    cholesky_adjoint, cholesky_tangent, cofactors, diag_adjoint, diagonal_adjoint, einsum_adjoint, einsum_tangent,
     inner_axes, item_adjoint, kron_adjoint, norm_adjoint, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b,
     solve_adjoint_a, solve_adjoint_b, solve_tangent, tensordot_adjoint_a, tensordot_adjoint_b, trace_adjoint,
     unbroadcast, unreduce,
@@ -90,6 +90,10 @@ def _(result, x, y):
 @register_tangent(np.kron)
 def _(result, x, y):
     d[result] = np.kron(d[x], y) + np.kron(x, d[y])
+
+
+# np.einsum(a, [0, 1], b, [1, 2]) (operands and axes) puts an operand where the subscripts are.
+not_differentiated(np.einsum, "subscripts")
 
 
 # Operands of np.einsum follow the subscripts; up to three operands. `optimize` chooses the order
@@ -175,15 +179,16 @@ def _(result, x):
     d[result] = -result @ d[x] @ result
 
 
-# Jacobi's formula: d det(A) = det(A) tr(A^-1 dA).
+# Jacobi's formula: d det(A) = <cofactors of A, dA>, det(A) A^-T where A is invertible (and the
+# adjugate's transpose where it is not: cofactors).
 @register_adjoint(np.linalg.det)
 def _(result, x):
-    d[x] = np.expand_dims(d[result] * result, (-2, -1)) * np.swapaxes(np.linalg.inv(x), -1, -2)
+    d[x] = np.expand_dims(d[result], (-2, -1)) * cofactors(x, result)
 
 
 @register_tangent(np.linalg.det)
 def _(result, x):
-    d[result] = result * np.trace(np.linalg.solve(x, d[x]), axis1=-2, axis2=-1)
+    d[result] = np.sum(cofactors(x, result) * d[x], axis=(-2, -1))
 
 
 # slogdet returns (sign, log|det|); the sign is constant, d log|det A| = tr(A^-1 dA).

@@ -17,7 +17,8 @@ from scipy import linalg
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_at, broadcast_like, cho_factor_keeps_the_other_triangle, cholesky_adjoint, cholesky_tangent, frechet_block,
+    add_at, broadcast_like, cho_factor_keeps_the_other_triangle, cholesky_adjoint, cholesky_tangent, cofactors,
+    frechet_block,
     frechet_corner, general_or_refuse, item_adjoint, solve_adjoint_a, solve_adjoint_b, solve_tangent, symmetric_from,
     symmetrized, transpose_if, transposed_trans, triangle, triangle_adjoint,
 )
@@ -76,13 +77,12 @@ def _(result, a, overwrite_a=False, check_finite=True, assume_a=None, lower=Fals
 @register_adjoint(linalg.det)
 def _(result, a, overwrite_a=False, check_finite=True):
     g = general_or_refuse(d[result], None, False, overwrite_a)
-    d[a] = np.expand_dims(g * result, (-2, -1)) * np.swapaxes(np.linalg.inv(a), -1, -2)
+    d[a] = np.expand_dims(g, (-2, -1)) * cofactors(a, result)
 
 
 @register_tangent(linalg.det)
 def _(result, a, overwrite_a=False, check_finite=True):
-    d[result] = result * np.trace(np.linalg.solve(a, general_or_refuse(d[a], None, False, overwrite_a)),
-                                  axis1=-2, axis2=-1)
+    d[result] = np.sum(cofactors(a, result) * general_or_refuse(d[a], None, False, overwrite_a), axis=(-2, -1))
 
 
 # ----- Cholesky ---------------------------------------------------------------------------------------

@@ -126,6 +126,18 @@ def eigen_gaps(w):
     return (1.0 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
 
 
+def gaps_product(w, m):
+    """eigen_gaps(w) o m (linear in m), where an entry between equal eigenvalues (F infinite) meets a
+    zero of m as zero: the part of eigh's adjoint that its eigenvectors carry, nothing where they carry
+    no adjoint (a function of the eigenvalues alone, whichever repeat)."""
+    if np.ndim(m) == 0 and m == 0:
+        return 0.0
+    eye = np.eye(np.shape(w)[-1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        product = (1.0 - eye) * m / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
+    return np.where(m == 0, 0.0, product)
+
+
 def eigvalsh_tangent(dx, x, uplo="L"):
     """The tangent of np.linalg.eigvalsh(x, uplo): diag(V^T dS V), dS the symmetric tangent eigh reads."""
     vectors = np.linalg.eigh(x, uplo)[1]

@@ -203,7 +203,8 @@ def item_adjoint_backward(d_container, container, index, x, g):
 
 
 def transpose_adjoint(g, axes=None):
-    """The adjoint of np.transpose(x, axes): transpose back with the inverse permutation."""
+    """The adjoint of np.transpose(x, axes): transpose back with the inverse permutation (of the
+    axes counted from the front: (-1, 0, 1) is (2, 0, 1))."""
     if axes is None:
         return np.transpose(g)
-    return np.transpose(g, np.argsort(axes))
+    return np.transpose(g, np.argsort(np.asarray(axes) % max(np.ndim(g), 1)))

@@ -1,4 +1,4 @@
-"""Helpers of the linear-algebra rules: solve, cholesky and norm.
+"""Helpers of the linear-algebra rules: solve, determinant, cholesky and norm.
 
 Each is linear in its first argument (the adjoint or tangent it carries) unless it says so.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from adjoint.runtime.adjoints import unbroadcast, _is_zero_scalar
+from adjoint.runtime.products import prod_others
 from adjoint.runtime.refusals import Refused
 
 
@@ -35,6 +36,50 @@ def solve_tangent(da, db, a, b, result):
         rhs = rhs - np.matmul(da, solution)
     tangent = np.linalg.solve(a, np.broadcast_to(rhs, np.shape(solution)))
     return tangent[..., 0] if np.ndim(b) == 1 else tangent
+
+
+def cofactors(x, det):
+    """The cofactors of the matrices x (the last two axes) given det = det(x), which are d det(x) / d x
+    (not linear): det inv(x)^T, and where x is singular (its inverse is no help), the same polynomial in x
+    from x = U S V^T: det(U) det(V^T) U diag(the product of the other singular values) V^T."""
+    try:
+        inverse = np.linalg.inv(x)
+    except np.linalg.LinAlgError:
+        u, s, vt = np.linalg.svd(x)
+        sign = np.linalg.det(u) * np.linalg.det(vt)
+        return np.expand_dims(sign, (-2, -1)) * np.matmul(u * np.expand_dims(prod_others(s, -1), -2), vt)
+    return np.expand_dims(det, (-2, -1)) * np.swapaxes(inverse, -1, -2)
+
+
+def _inverse_for_second_derivative(x):
+    try:
+        return np.linalg.inv(x)
+    except np.linalg.LinAlgError:
+        raise Refused("the second derivative of np.linalg.det at a singular matrix is not supported") from None
+
+
+def cofactors_tangent(dx, ddet, x, det):
+    """The tangent of cofactors(x, det) where x is invertible: ddet inv(x)^T - det (inv(x) dx inv(x))^T
+    (linear in (dx, ddet) together)."""
+    inverse = _inverse_for_second_derivative(x)
+    tangent = 0.0
+    if not _is_zero_scalar(dx):
+        tangent = -np.expand_dims(det, (-2, -1)) * np.swapaxes(np.matmul(np.matmul(inverse, dx), inverse), -1, -2)
+    if not _is_zero_scalar(ddet):
+        tangent = tangent + np.expand_dims(ddet, (-2, -1)) * np.swapaxes(inverse, -1, -2)
+    return tangent
+
+
+def cofactors_adjoint_x(g, x, det):
+    """The adjoint of x in cofactors(x, det) where x is invertible: -det inv(x)^T g^T inv(x)^T."""
+    inverse = np.swapaxes(_inverse_for_second_derivative(x), -1, -2)
+    return -np.expand_dims(det, (-2, -1)) * np.matmul(np.matmul(inverse, np.swapaxes(g, -1, -2)), inverse)
+
+
+def cofactors_adjoint_det(g, x, det):
+    """The adjoint of det in cofactors(x, det) where x is invertible: <g, inv(x)^T> over the last two axes."""
+    inverse = _inverse_for_second_derivative(x)
+    return unbroadcast(np.sum(g * np.swapaxes(inverse, -1, -2), axis=(-2, -1)), det)
 
 
 def _lower_half(x):
