@@ -320,11 +320,9 @@ def float_cast(g, dtype, like):
 
 
 def astype(x, dtype, copy=True):
-    """x.astype(dtype, copy=copy): the function array `.astype` calls are rewritten to. A number (a
-    NumPy scalar, or a float standing for one) gives a NumPy scalar, as a NumPy scalar's astype does."""
-    if isinstance(x, np.ndarray):
-        return x.astype(dtype, copy=copy)
-    return np.asarray(x).astype(dtype)[()]
+    """x.astype(dtype, copy=copy), what `.astype` calls are rewritten to; a number (a NumPy scalar,
+    or a float standing for one) gives a NumPy scalar, as a NumPy scalar's astype does."""
+    return x.astype(dtype, copy=copy) if isinstance(x, np.ndarray) else np.asarray(x).astype(dtype)[()]
 
 
 def _pieces(g, shapes, axis):
