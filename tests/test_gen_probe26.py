@@ -1,0 +1,120 @@
+"""`adjoint gen` on ordinary programs: the written module runs where adjoint cannot be imported
+and gives what adjoint gives in the process, checked against central differences."""
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import adjoint
+from adjoint.cli import main
+
+
+def gen(*argv) -> int:
+    return main(["gen", *map(str, argv)])
+
+
+def write(tmp_path: Path, name: str, source: str) -> Path:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    return path
+
+
+def load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_without_adjoint(tmp_path: Path, directory: Path, script: str):
+    """Run `script` with `directory` importable and `import adjoint` failing; its JSON output."""
+    blocker = tmp_path / "blocked" / "adjoint"
+    blocker.mkdir(parents=True, exist_ok=True)
+    (blocker / "__init__.py").write_text("raise ImportError('adjoint is not installed here')\n")
+    prelude = "try:\n    import adjoint\nexcept ImportError:\n    pass\nelse:\n    raise SystemExit('adjoint imported')\n"
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": os.pathsep.join([str(blocker.parent), str(directory)])}
+    result = subprocess.run([sys.executable, "-s", "-c", prelude + textwrap.dedent(script)], capture_output=True,
+                            text=True, env=env, cwd=directory, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def central_difference(f, x, h=1e-6):
+    x = np.asarray(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in range(x.size):
+        step = np.zeros_like(x)
+        step.flat[i] = h
+        grad.flat[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad
+
+
+# ----- helpers the derivative reads, copied from adjoint.runtime -------------------------------
+
+PROD = '''
+import numpy as np
+
+def f(x):
+    return np.prod(x[:3]) + np.sum(np.prod(x.reshape(2, 2), axis=0) ** 2)
+'''
+
+CHECKPOINTED = '''
+import numpy as np
+import adjoint
+
+def f(x, n):
+    for t in adjoint.checkpointed(range(n), snapshots=2):
+        x = x + 0.1 * np.tanh(x)
+    return np.sum(x * x)
+'''
+
+
+@pytest.mark.parametrize("name, source, x, extra", [
+    ("prod_model", PROD, [0.5, -1.5, 0.0, 0.3], ""),  # a zero factor: prod_others, not prod / x
+    ("checkpointed_model", CHECKPOINTED, [0.2, -0.5], ", 7"),
+])
+def test_runtime_helpers_of_every_module_are_copied(name, source, x, extra, tmp_path):
+    path = write(tmp_path, name, source)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "-o", out / f"grad_{name}.py") == 0
+    assert gen(f"{path}:f", "--mode", "value_and_grad", "-o", out / f"vg_{name}.py") == 0
+    got = run_without_adjoint(tmp_path, out, f'''
+        import json
+        import numpy as np
+        from grad_{name} import grad_f
+        from vg_{name} import value_and_grad_f
+        x = np.array({x!r})
+        value, gradient = value_and_grad_f(x{extra})
+        print(json.dumps([grad_f(x{extra}).tolist(), value, gradient.tolist()]))
+    ''')
+    user = load(path, f"{name}_reference")
+    n = (7,) if extra else ()
+    x = np.array(x)
+    expected = adjoint.grad(user.f)(x, *n)
+    np.testing.assert_allclose(got[0], expected, rtol=1e-12)
+    np.testing.assert_allclose(got[2], expected, rtol=1e-12)
+    assert got[1] == pytest.approx(user.f(x, *n), rel=1e-12)
+    np.testing.assert_allclose(got[0], central_difference(lambda v: user.f(v, *n), x), rtol=1e-6, atol=1e-8)
+
+
+def test_runtime_helpers_have_one_name_each():
+    """A helper is known by its name alone (in generated code and in the modules gen writes):
+    every module of adjoint/runtime is listed, and no two define the same name."""
+    from adjoint import runtime
+
+    listed = {module.__name__.rsplit(".", 1)[1] for module in runtime.MODULES}
+    files = {p.stem for p in Path(runtime.__file__).parent.glob("*.py") if p.stem != "__init__"}
+    assert files == listed
+    names = [node.name for module in runtime.MODULES for node in ast.parse(Path(module.__file__).read_text()).body
+             if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    assert sorted(name for name in set(names) if names.count(name) > 1) == []
