@@ -31,9 +31,10 @@ examples:
 
 GEN_DESCRIPTION = """\
 Write the derivative of FUNC, a function defined at the top level of the file PATH.py, as a
-standalone module: the generated function (grad_FUNC, value_and_grad_FUNC, vjp_FUNC or
-jvp_FUNC), the derivatives of the functions it calls, the adjoint.runtime helpers it uses
-and copies of the functions and literal constants of PATH.py it reads. It imports numpy
+standalone module: the generated function (grad_FUNC, value_and_grad_FUNC, vjp_FUNC,
+jvp_FUNC, or fwd_FUNC and bwd_FUNC), the derivatives of the functions it calls, the
+adjoint.runtime helpers it uses and copies of the functions and literal constants of
+PATH.py it reads. It imports numpy
 and math only (plus any other module FUNC itself reads; objects of PATH.py that cannot be
 copied, such as arrays, are imported from it by name and listed in the header).
 The file is imported to find FUNC, as Python would import it.
@@ -80,8 +81,9 @@ def add_gen_arguments(gen: argparse.ArgumentParser) -> None:
     gen.add_argument("--mode", choices=MODES, default="reverse",
                      help="what to generate: reverse, the gradient grad_FUNC(*args) (the default); value_and_grad, "
                           "(value, gradient) from one pass; vjp, vjp_FUNC(cotangent, *args); forward, "
-                          "jvp_FUNC(*args, *, d<param>=tangent) returning (value, tangent) "
-                          "(e.g. --mode value_and_grad)")
+                          "jvp_FUNC(*args, *, d<param>=tangent) returning (value, tangent); forward_pass, "
+                          "fwd_FUNC(*args) returning (value, residuals) and bwd_FUNC(cotangent, residuals) the "
+                          "gradient (e.g. --mode value_and_grad)")
     gen.add_argument("--no-optimize", dest="optimize", action="store_false",
                      help="skip the optimization passes, to see the derivative as first written (e.g. adjoint gen "
                           "model.py:loss --no-optimize)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import math
 import os
 import subprocess
 import sys
@@ -118,3 +119,33 @@ def test_runtime_helpers_have_one_name_each():
     names = [node.name for module in runtime.MODULES for node in ast.parse(Path(module.__file__).read_text()).body
              if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
     assert sorted(name for name in set(names) if names.count(name) > 1) == []
+
+
+# ----- --mode forward_pass ----------------------------------------------------------------------
+
+SCALAR = '''
+import math
+
+def f(x, y):
+    return math.sin(x) * y + x * x
+'''
+
+
+def test_forward_pass_writes_both_halves(tmp_path):
+    """It failed with a KeyError from inside the writer (a traceback, exit status 1)."""
+    path = write(tmp_path, "scalar_model", SCALAR)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "--wrt", "x,y", "--mode", "forward_pass", "-o", out / "split_f.py") == 0
+    got = run_without_adjoint(tmp_path, out, '''
+        import json
+        import split_f
+        value, residuals = split_f.fwd_f(0.7, 1.3)
+        print(json.dumps([split_f.__all__, value, list(split_f.bwd_f(2.0, residuals))]))
+    ''')
+    user = load(path, "scalar_reference")
+    value, pullback = adjoint.vjp(user.f, wrt=("x", "y"))(0.7, 1.3)
+    assert got[0] == ["fwd_f", "bwd_f"]
+    assert got[1] == pytest.approx(value, rel=1e-15)
+    np.testing.assert_allclose(got[2], pullback(2.0), rtol=1e-15)
+    np.testing.assert_allclose(got[2], [2.0 * (math.cos(0.7) * 1.3 + 1.4), 2.0 * math.sin(0.7)], rtol=1e-14)

@@ -295,7 +295,7 @@ class ModuleWriter:
 
     # ----- output --------------------------------------------------------------------------------
 
-    def body(self, exported: str, docstring: str) -> str:
+    def body(self, exported: List[str], docstring: str) -> str:
         names = self.namespace
         position = _runtime_definitions()
         runtime_code = [names.definitions[n].code for n in sorted(names.render_names("runtime"), key=lambda n: position[n][0])]
@@ -304,7 +304,7 @@ class ModuleWriter:
             [f'"""{docstring}"""'],
             names.render("future"),
             sorted(names.render("import")) + sorted(names.render("from")),
-            [f'__all__ = ["{exported}"]'],
+            [f"__all__ = [{', '.join(json.dumps(name) for name in exported)}]"],
             names.render("constant"),
             [_banner("helpers copied from adjoint.runtime")] + runtime_code if runtime_code else [],
             [self._render_shim(name) for name in names.render_names("shim")],
@@ -421,7 +421,9 @@ def write_module(func: Callable, options: Options, generated, command: str, vers
     source_modules = frozenset(unit.globals.get("__name__") for unit in generated.units)
     writer = ModuleWriter(generated.units, source_modules)
     writer.collect()
-    exported = generated.function.__name__
+    exported = [generated.function.__name__]
+    if options.mode == Mode.FORWARD_PASS:  # fwd_f and the bwd_f that takes its residuals
+        exported.append(generated.backward.__name__)
     lines = header(func, options, generated.rules, command, version)
     lines.append(f"imports: {', '.join(writer.needs())} (adjoint is not needed to run it)")
     head = "".join(f"# {line}\n" for line in lines)
@@ -437,5 +439,7 @@ def _docstring(func: Callable, options: Options, generated) -> str:
         Mode.VALUE_AND_GRAD: f"({name}(...), its gradient with respect to {wrt})",
         Mode.VJP: f"the vector-Jacobian product of {name} with respect to {wrt}",
         Mode.FORWARD: f"({name}(...), its derivative along the tangents of {wrt})",
+        Mode.FORWARD_PASS: f"({name}(...), the residuals that bwd_{name}(cotangent, residuals) takes to give "
+                           f"the gradient with respect to {wrt})",
     }[options.mode]
     return f"{signature}: {what}."
