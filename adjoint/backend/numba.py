@@ -114,6 +114,8 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
             elif name not in unit_names:
                 raise _unit_refusal(unit, name, f"{name} = {_short(value)} cannot be compiled in (only numbers, "
                                                 "NumPy, math and other derivatives)", func)
+    if "\nimport numpy as np\n" in helpers:  # copied helpers that import it themselves
+        imports.discard("import numpy as np")
     parts = ["\n".join(sorted(imports)), helpers]
     parts.append("\n".join(f"{name} = {value}" for name, value in sorted(constants.items())))
     for unit in units:
@@ -432,25 +434,27 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
 # ----- adjoint gen --backend numba ---------------------------------------------------------------
 
 def helpers_source() -> str:
-    """The numba helpers' own source, to copy into a standalone module (without its docstring
-    and its `from __future__` line)."""
+    """The numba helpers' own source, to copy into a standalone module (without its docstring,
+    its `from __future__` line and `import numba`, which the module has already)."""
     from adjoint.backend import numba_helpers
     tree = ast.parse(inspect.getsource(numba_helpers))
     body = [node for node in tree.body[1:] if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
     lines = inspect.getsource(numba_helpers).splitlines()
     start = body[0].lineno - 1
-    kept = [line for line in lines[start:] if line not in ("import numba", "import numpy as np")]
+    kept = [line for line in lines[start:] if line != "import numba"]  # numpy's import stays: the helpers read np
     return "# ----- numba versions of adjoint's runtime helpers " + "-" * 44 + "\n\n" + "\n".join(kept).lstrip("\n")
 
 
 def write_standalone(func: Callable, options, generated: Generated, command: str, version: str) -> str:
     """The module `adjoint gen --backend numba` writes: the header of the Python module, then
     numba, the helpers and the derivatives, each `@numba.njit(cache=True)`."""
-    from adjoint.backend.standalone import header
+    from adjoint.backend.standalone import header, interface
     lines = header(func, options, generated.rules, command, version)
     lines.append("imports: numba, numpy (adjoint is not needed to run it)")
     head = "".join(f"# {line}\n" for line in lines)
-    exported = generated.function.__name__
-    docstring = f'"""The derivative {exported} of {func.__name__}, compiled by numba on its first call."""\n\n'
+    names = interface(func, options, generated)
+    exported = [public for _, public in names]
+    docstring = f'"""The derivative {" and ".join(exported)} of {func.__name__}, compiled by numba on its first call."""\n\n'
     body = module_source(generated.units, helpers_source())
-    return head + docstring + f'__all__ = ["{exported}"]\n\n' + body
+    aliases = "".join(f"\n\n{public} = {name}\n" for name, public in names if name != public)
+    return head + docstring + f"__all__ = {json.dumps(exported)}\n\n" + body + aliases
