@@ -149,3 +149,105 @@ def test_forward_pass_writes_both_halves(tmp_path):
     assert got[1] == pytest.approx(value, rel=1e-15)
     np.testing.assert_allclose(got[2], pullback(2.0), rtol=1e-15)
     np.testing.assert_allclose(got[2], [2.0 * (math.cos(0.7) * 1.3 + 1.4), 2.0 * math.sin(0.7)], rtol=1e-14)
+
+
+# ----- constants of adjoint.runtime, the names the module exports --------------------------------
+
+RUNTIME_CONSTANTS = '''
+import math
+import numpy as np
+import scipy.linalg
+from scipy import special
+
+def f(x, A, b):
+    y = x
+    y += 1.0  # a number here: += rebinds y (an array would be refused where it runs)
+    return y * x + math.lgamma(x) + np.sum(scipy.linalg.solve(A * x, b))
+'''
+
+
+def test_literal_constants_of_the_runtime_are_copied(tmp_path):
+    """number_or_refuse, scalar_polygamma (math.lgamma's derivative) and general_or_refuse read tuples of adjoint.runtime:
+    gen refused them as objects it could neither write nor import."""
+    path = write(tmp_path, "constants_model", RUNTIME_CONSTANTS)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "-o", out / "grad_constants.py") == 0
+    assert gen(f"{path}:f", "--mode", "forward", "-o", out / "jvp_constants.py") == 0
+    text = (out / "grad_constants.py").read_text()
+    assert "\nIN_PLACE_OPERATORS = (" in text and "\nBERNOULLI = (" in text and "\n_GENERAL = (" in text
+    A, b = [[2.0, 0.3], [0.1, 1.5]], [0.4, -0.7]
+    got = run_without_adjoint(tmp_path, out, f'''
+        import json
+        import numpy as np
+        from grad_constants import grad_f, InPlaceChangeError
+        from jvp_constants import jvp_f
+        A, b = np.array({A}), np.array({b})
+        try:
+            grad_f(np.array([0.5]), A, b)
+        except InPlaceChangeError as error:
+            refused = str(error)
+        print(json.dumps([grad_f(0.7, A, b), list(jvp_f(0.7, A, b, dx=1.0)), refused]))
+    ''')
+    user = load(path, "constants_reference")
+    A, b = np.array(A), np.array(b)
+    expected = adjoint.grad(user.f)(0.7, A, b)
+    assert got[0] == pytest.approx(expected, rel=1e-12)
+    assert got[1] == pytest.approx([user.f(0.7, A, b), expected], rel=1e-12)
+    h = 1e-6
+    assert got[0] == pytest.approx((user.f(0.7 + h, A, b) - user.f(0.7 - h, A, b)) / (2 * h), rel=1e-6)
+    assert "writes in place into memory that `x` may share" in got[2]
+
+
+HAND_WRITTEN = '''
+import math
+
+def grad_f(x):  # the user's own, to compare with
+    return math.cos(x) + 2.0 * x
+
+def bwd_f(x):
+    return -x
+
+def f(x):
+    return math.sin(x) + x * x
+'''
+
+
+@pytest.mark.parametrize("mode, names", [("reverse", ["grad_f"]), ("forward_pass", ["fwd_f", "bwd_f"])])
+def test_the_module_exports_its_documented_names(mode, names, tmp_path):
+    """With a grad_f of the user's in the file, the derivative was generated as grad_f_2 and the
+    module had no grad_f."""
+    path = write(tmp_path, "hand_model", HAND_WRITTEN)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "--mode", mode, "-o", out / "derived.py") == 0
+    got = run_without_adjoint(tmp_path, out, '''
+        import json
+        import derived
+        if derived.__all__ == ["grad_f"]:
+            result = derived.grad_f(0.7)
+        else:
+            value, residuals = derived.fwd_f(0.7)
+            result = derived.bwd_f(1.0, residuals)
+        print(json.dumps([derived.__all__, derived.__doc__, result]))
+    ''')
+    assert got[0] == names
+    assert got[1].startswith(f"{names[0]}(x)")
+    assert got[2] == pytest.approx(math.cos(0.7) + 1.4, rel=1e-14)
+
+
+def test_numba_module_of_scalar_code_imports(tmp_path):
+    """The copied numba helpers read `np` (an annotation `-> np.ndarray` evaluated at their def),
+    but numpy was imported only when the derivative itself used it: a derivative of math alone
+    failed at import with a NameError."""
+    pytest.importorskip("numba")
+    path = write(tmp_path, "scalar_model", SCALAR)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "--wrt", "x,y", "--backend", "numba", "-o", out / "grad_numba.py") == 0
+    got = run_without_adjoint(tmp_path, out, '''
+        import json
+        from grad_numba import grad_f
+        print(json.dumps(list(grad_f(0.7, 1.3))))
+    ''')
+    np.testing.assert_allclose(got, [math.cos(0.7) * 1.3 + 1.4, math.sin(0.7)], rtol=1e-14)

@@ -216,7 +216,7 @@ class ModuleWriter:
         elif self._copyable(value):
             self._copy(value, block)
             self._alias(name, value.__name__, block)
-        elif _literal(value) is not None and block.module in self.source_modules:
+        elif _literal(value) is not None and (block.module in self.source_modules or block.module == runtime.__name__):
             self.namespace.define(name, "constant", ("constant", _literal(value)), f"{name} = {_literal(value)}",
                                   block.label)
         else:
@@ -421,18 +421,34 @@ def write_module(func: Callable, options: Options, generated, command: str, vers
     source_modules = frozenset(unit.globals.get("__name__") for unit in generated.units)
     writer = ModuleWriter(generated.units, source_modules)
     writer.collect()
-    exported = [generated.function.__name__]
-    if options.mode == Mode.FORWARD_PASS:  # fwd_f and the bwd_f that takes its residuals
-        exported.append(generated.backward.__name__)
+    exported = []
+    for name, public in interface(func, options, generated):
+        if name != public:  # the user's module has a function of that name too
+            writer.namespace.define(public, "alias", ("alias", name), f"{public} = {name}", "the module's interface")
+        exported.append(public)
     lines = header(func, options, generated.rules, command, version)
     lines.append(f"imports: {', '.join(writer.needs())} (adjoint is not needed to run it)")
     head = "".join(f"# {line}\n" for line in lines)
     return head + writer.body(exported, _docstring(func, options, generated))
 
 
+def interface(func: Callable, options: Options, generated) -> List[Tuple[str, str]]:
+    """(generated name, public name) of the functions the module exports: grad_f (value_and_grad_f,
+    vjp_f, jvp_f; fwd_f and bwd_f), whatever name the derivative was generated under (grad_f_2 where
+    the user's module defines a grad_f of its own)."""
+    from adjoint.pipeline import PREFIXES, _identifier
+
+    label = _identifier(func.__name__)
+    roots = [(generated.function.__name__, f"{PREFIXES[options.mode]}_{label}")]
+    if options.mode == Mode.FORWARD_PASS:  # and the bwd_f that takes fwd_f's residuals
+        roots.append((generated.backward.__name__, f"{PREFIXES[Mode.BACKWARD_PASS]}_{label}"))
+    return roots
+
+
 def _docstring(func: Callable, options: Options, generated) -> str:
     root = next(unit for unit in generated.units if unit.name == generated.function.__name__)
     signature = root.source.split("\n", 1)[0][len("def "):].rstrip(":")
+    signature = interface(func, options, generated)[0][1] + signature[len(root.name):]
     name, wrt = func.__name__, ", ".join(options.wrt)
     what = {
         Mode.REVERSE: f"the gradient of {name} with respect to {wrt}",
