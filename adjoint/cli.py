@@ -191,8 +191,21 @@ def render(request: Request) -> str:
         request.wrt = ",".join(names)
         if request.backend == "numba":
             from adjoint.backend.numba import write_standalone
-            return write_standalone(func, options, generated, _command(request), __version__)
-        return write_module(func, options, generated, _command(request), __version__)
+            text = write_standalone(func, options, generated, _command(request), __version__)
+        else:
+            text = write_module(func, options, generated, _command(request), __version__)
+        return _relative_file_names(text, generated.units, request.base)
+
+
+def _relative_file_names(text: str, units, base: Path) -> str:
+    """The text with the file names that the derivative's run-time refusals carry made relative to
+    the module's directory, as the header's are: the same module whichever directory the command
+    ran in, and `--check` passing from any directory."""
+    files = {unit.globals.get("__file__") for unit in units} - {None}
+    for name in sorted(files, key=len, reverse=True):
+        label = Path(os.path.relpath(Path(name).resolve(), base)).as_posix()
+        text = text.replace(repr(name), repr(label))
+    return text
 
 
 def _parse_wrt(text: str):

@@ -251,3 +251,37 @@ def test_numba_module_of_scalar_code_imports(tmp_path):
         print(json.dumps(list(grad_f(0.7, 1.3))))
     ''')
     np.testing.assert_allclose(got, [math.cos(0.7) * 1.3 + 1.4, math.sin(0.7)], rtol=1e-14)
+
+
+# ----- the same module wherever the command runs ------------------------------------------------
+
+IN_PLACE = '''
+import numpy as np
+
+def f(x):
+    y = x
+    y += 1.0
+    return np.sum(y * x)
+'''
+
+
+def test_file_names_in_the_module_are_relative_to_it(tmp_path, monkeypatch, capsys):
+    """A run-time refusal carries the file and line of the user's code: the name was the path as
+    typed on the command line, so the module depended on the directory gen ran in, and `--check`
+    from any other directory said it was stale."""
+    texts = []
+    for where in ("one", "two/deeper"):
+        root = tmp_path / where
+        (root / "src").mkdir(parents=True)
+        (root / "out").mkdir()
+        write(root / "src", "inplace_model", IN_PLACE)
+        monkeypatch.chdir(root if where == "one" else root / "out")
+        source = "src/inplace_model.py" if where == "one" else "../src/inplace_model.py"
+        target = "out/grad_inplace.py" if where == "one" else "grad_inplace.py"
+        assert gen(f"{source}:f", "-o", target) == 0
+        texts.append((root / "out" / "grad_inplace.py").read_text())
+    assert texts[0] == texts[1]
+    assert "'../src/inplace_model.py', 6)" in texts[0] and str(tmp_path) not in texts[0]
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert gen("--check", tmp_path / "one" / "out" / "grad_inplace.py") == 0, capsys.readouterr().err
