@@ -285,3 +285,50 @@ def test_file_names_in_the_module_are_relative_to_it(tmp_path, monkeypatch, caps
     monkeypatch.chdir(tmp_path)
     capsys.readouterr()
     assert gen("--check", tmp_path / "one" / "out" / "grad_inplace.py") == 0, capsys.readouterr().err
+
+
+# ----- functions marked for the derivative ------------------------------------------------------
+
+MARKED = '''
+import numpy as np
+import adjoint
+from adjoint import checkpoint
+
+@adjoint.checkpoint
+def block(x, W):
+    return np.tanh(W @ x)
+
+@checkpoint
+def scale(x):
+    return 1.5 * x
+
+def f(x, W):
+    for _ in range(3):
+        x = scale(block(x, W))
+    return np.sum(x * x)
+'''
+
+
+def test_a_function_marked_checkpoint_is_copied_without_its_marker(tmp_path):
+    """It was imported from the user's file (a decorated function), which imports adjoint: the
+    module failed to import where adjoint is not installed."""
+    path = write(tmp_path, "marked_model", MARKED)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "--wrt", "x,W", "-o", out / "grad_marked.py") == 0
+    text = (out / "grad_marked.py").read_text()
+    assert "\ndef block(x, W):\n" in text and "marked_model" not in text.split('"""')[1]
+    x, W = [0.1, 0.2], [[0.5, 0.1], [-0.2, 0.9]]
+    got = run_without_adjoint(tmp_path, out, f'''
+        import json
+        import numpy as np
+        from grad_marked import grad_f
+        dx, dW = grad_f(np.array({x}), np.array({W}))
+        print(json.dumps([dx.tolist(), dW.tolist()]))
+    ''')
+    user = load(path, "marked_reference")
+    x, W = np.array(x), np.array(W)
+    expected = adjoint.grad(user.f, wrt=("x", "W"))(x, W)
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-12)
+    np.testing.assert_allclose(got[1], expected[1], rtol=1e-12)
+    np.testing.assert_allclose(got[0], central_difference(lambda v: user.f(v, W), x), rtol=1e-6)

@@ -264,11 +264,15 @@ class ModuleWriter:
         if not value.__name__.isidentifier() or hasattr(value, "__wrapped__"):
             return False
         node = _function_node(value)
-        return node is not None and not node.decorator_list and node.name == value.__name__
+        return (node is not None and node.name == value.__name__
+                and all(_is_marker(decorator, value.__globals__) for decorator in node.decorator_list))
 
     def _copy(self, func: Callable, block: Block) -> None:
         node = _function_node(func)
         source = _function_source(func)
+        if node.decorator_list:  # markers of adjoint's only, which return the function as it is
+            source = "\n".join(source.splitlines()[node.lineno - 1:])
+            node = ast.parse(source).body[0]
         if self.namespace.define(func.__name__, "copied", ("function", func.__module__, func.__qualname__), source,
                                  block.label):
             self.visit(Block(qualified_name(func), node, _dict_lookup(func.__globals__), func.__module__))
@@ -352,6 +356,23 @@ def _unit_lookup(unit) -> Callable[[str], Any]:
 
 def _dict_lookup(namespace: Dict[str, Any]) -> Callable[[str], Any]:
     return lambda name: namespace.get(name, _MISSING)
+
+
+def _is_marker(decorator: ast.expr, namespace: Dict[str, Any]) -> bool:
+    """Whether `decorator` names `adjoint.checkpoint`, which marks a function for the derivative
+    and returns it unchanged: the module holds the derivative already, and the function without it."""
+    from adjoint.markers import checkpoint
+
+    path = []
+    while isinstance(decorator, ast.Attribute):
+        path.append(decorator.attr)
+        decorator = decorator.value
+    if not isinstance(decorator, ast.Name):
+        return False
+    value = namespace.get(decorator.id, _MISSING)
+    for attribute in reversed(path):
+        value = getattr(value, attribute, _MISSING)
+    return value is checkpoint
 
 
 def _function_source(func: Callable) -> str:
