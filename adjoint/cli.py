@@ -144,7 +144,10 @@ def generate_command(path: str, name: str, wrt: Optional[str], mode: str, optimi
     out = Path(output) if output else None
     base = out.resolve().parent if out else Path.cwd()
     request = Request(Path(path), name, wrt, mode, optimize, base, out.name if out else None, backend)
-    text = render(request)
+    notes: List[str] = []
+    text = render(request, notes)
+    for note in notes:
+        print(f"adjoint gen: warning: {note}", file=sys.stderr)
     if out is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -177,8 +180,9 @@ def check(module_path: Path) -> int:
 
 # ----- generation -----------------------------------------------------------------------------
 
-def render(request: Request) -> str:
-    """The module text for a request."""
+def render(request: Request, notes: Optional[List[str]] = None) -> str:
+    """The module text for a request; what the user should know about it (the generation's
+    warnings, each at the user's line) is added to `notes`."""
     from adjoint.api import resolve_wrt
     from adjoint.backend.standalone import write_module
     from adjoint.pipeline import generate
@@ -188,12 +192,14 @@ def render(request: Request) -> str:
         names, _ = resolve_wrt(func, _parse_wrt(request.wrt) if request.wrt else 0)
         options = Options(request.mode, names, request.optimize, None, request.backend)
         generated = generate(func, options)
+        if notes is not None:
+            notes += [f"{found.filename}:{found.lineno}: {found.message}" for found in generated.warnings]
         request.wrt = ",".join(names)
         if request.backend == "numba":
             from adjoint.backend.numba import write_standalone
             text = write_standalone(func, options, generated, _command(request), __version__)
         else:
-            text = write_module(func, options, generated, _command(request), __version__)
+            text = write_module(func, options, generated, _command(request), __version__, notes)
         return _relative_file_names(text, generated.units, request.base)
 
 

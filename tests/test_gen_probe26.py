@@ -332,3 +332,43 @@ def test_a_function_marked_checkpoint_is_copied_without_its_marker(tmp_path):
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-12)
     np.testing.assert_allclose(got[1], expected[1], rtol=1e-12)
     np.testing.assert_allclose(got[0], central_difference(lambda v: user.f(v, W), x), rtol=1e-6)
+
+
+# ----- what gen says besides the module ---------------------------------------------------------
+
+ZERO_GRADIENT = '''
+def f(x, n):
+    if n > 2.0:
+        return x * 2.0
+    return x
+'''
+
+IMPORTS_ADJOINT = '''
+import numpy as np
+import adjoint
+
+W = np.array([0.5, -0.5])
+
+def f(x):
+    return np.sum(adjoint.stop_gradient(W) * x * x)
+'''
+
+
+def test_gen_gives_the_warnings_of_the_generation(tmp_path, capsys):
+    """The AdjointWarning of a parameter whose gradient is zero by construction was not shown."""
+    path = write(tmp_path, "zero_model", ZERO_GRADIENT)
+    assert gen(f"{path}:f", "--wrt", "x,n", "-o", tmp_path / "grad_zero.py") == 0
+    err = capsys.readouterr().err
+    assert f"adjoint gen: warning: {path}:3: the derivative of f with respect to `n` is zero" in err
+
+
+def test_a_module_needing_adjoint_through_the_users_file_says_so(tmp_path, capsys):
+    """The header said `adjoint is not needed to run it` of a module importing W from a file
+    that imports adjoint."""
+    path = write(tmp_path, "importing_model", IMPORTS_ADJOINT)
+    assert gen(f"{path}:f", "-o", tmp_path / "grad_importing.py") == 0
+    text = (tmp_path / "grad_importing.py").read_text()
+    assert "# imports: importing_model, numpy (importing_model imports adjoint, which is then needed to run it)" in text
+    assert "adjoint is not needed" not in text
+    err = capsys.readouterr().err
+    assert "warning: the module imports W from importing_model, which imports adjoint" in err

@@ -290,6 +290,19 @@ class ModuleWriter:
         code = f"from {module} import {qualname}" + ("" if qualname == name else f" as {name}")
         self.namespace.define(name, "from", ("from", module, qualname), code, block.label)
 
+    def importing_adjoint(self) -> Dict[str, List[str]]:
+        """module -> the names the written module imports from it, for the modules it imports that
+        import adjoint themselves (the user's module holding an array it reads, and adjoint's markers)."""
+        found: Dict[str, List[str]] = {}
+        for name in self.namespace.order:
+            definition = self.namespace.definitions[name]
+            if definition.group in ("import", "from"):
+                module = sys.modules.get(definition.identity[1])
+                if module is not None and not _is_adjoint_object(module) and any(
+                        _is_adjoint_object(value) for value in list(vars(module).values())):
+                    found.setdefault(module.__name__, []).append(name)
+        return found
+
     def needs(self) -> List[str]:
         """The modules the written module imports, besides the standard library's (math, and
         copy and dataclasses, which runtime helpers for dataclass gradients read)."""
@@ -437,8 +450,10 @@ def header(func: Callable, options: Options, rules: List[Tuple[str, str]], comma
     return lines
 
 
-def write_module(func: Callable, options: Options, generated, command: str, version: str) -> str:
-    """The text of the standalone module for `generated` (the derivative of func under options)."""
+def write_module(func: Callable, options: Options, generated, command: str, version: str,
+                 notes: Optional[List[str]] = None) -> str:
+    """The text of the standalone module for `generated` (the derivative of func under options);
+    what the user should know about it is added to `notes`."""
     source_modules = frozenset(unit.globals.get("__name__") for unit in generated.units)
     writer = ModuleWriter(generated.units, source_modules)
     writer.collect()
@@ -448,7 +463,16 @@ def write_module(func: Callable, options: Options, generated, command: str, vers
             writer.namespace.define(public, "alias", ("alias", name), f"{public} = {name}", "the module's interface")
         exported.append(public)
     lines = header(func, options, generated.rules, command, version)
-    lines.append(f"imports: {', '.join(writer.needs())} (adjoint is not needed to run it)")
+    importing = writer.importing_adjoint()
+    if importing:
+        lines.append(f"imports: {', '.join(writer.needs())} ({', '.join(sorted(importing))} "
+                     f"import{'s' if len(importing) == 1 else ''} adjoint, which is then needed to run it)")
+    else:
+        lines.append(f"imports: {', '.join(writer.needs())} (adjoint is not needed to run it)")
+    if notes is not None:
+        notes += [f"the module imports {', '.join(names)} from {module}, which imports adjoint: it runs only where "
+                  "adjoint is installed (pass them as arguments, or define them in a module that does not import "
+                  "adjoint)" for module, names in sorted(importing.items())]
     head = "".join(f"# {line}\n" for line in lines)
     return head + writer.body(exported, _docstring(func, options, generated))
 
