@@ -372,3 +372,25 @@ def test_a_module_needing_adjoint_through_the_users_file_says_so(tmp_path, capsy
     assert "adjoint is not needed" not in text
     err = capsys.readouterr().err
     assert "warning: the module imports W from importing_model, which imports adjoint" in err
+
+
+RECORD_PARAMETER = '''
+from typing import NamedTuple
+import numpy as np
+
+class Layer(NamedTuple):
+    W: np.ndarray
+    b: float
+
+def f(layer: Layer, x):
+    return np.sum(np.tanh(layer.W @ x + layer.b))
+'''
+
+
+def test_a_record_parameter_is_refused_saying_why_in_code_without_arguments(tmp_path, capsys):
+    """The refusal said adjoint differentiates the fields of NamedTuples, of a parameter that is one."""
+    path = write(tmp_path, "record_model", RECORD_PARAMETER)
+    assert gen(f"{path}:f") == 1
+    err = capsys.readouterr().err
+    assert f"{path}:10: reading attribute `W` of the differentiated parameter `layer`" in err
+    assert "what `layer` holds is not known: code generated without example arguments" in err
