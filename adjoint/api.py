@@ -64,6 +64,8 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
                            + _rest_note(func))
         else:
             resolved.append(item)
+        if resolved[-1] in resolved[:-1]:  # a forward-mode derivative would take its tangent twice
+            raise WrtError(f"wrt={wrt!r} names the parameter {resolved[-1]!r} twice")
     if not resolved:
         raise WrtError("wrt must name at least one parameter")
     return tuple(resolved), many

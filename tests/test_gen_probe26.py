@@ -394,3 +394,15 @@ def test_a_record_parameter_is_refused_saying_why_in_code_without_arguments(tmp_
     err = capsys.readouterr().err
     assert f"{path}:10: reading attribute `W` of the differentiated parameter `layer`" in err
     assert "what `layer` holds is not known: code generated without example arguments" in err
+
+
+def test_a_parameter_named_twice_in_wrt_is_refused(tmp_path, capsys):
+    """--mode forward with --wrt x,x failed with a traceback (a SyntaxError inside the generator:
+    jvp_f(x, *, dx, dx)), and so did adjoint.jvp(f, wrt=("x", "x"))."""
+    path = write(tmp_path, "twice_model", SCALAR)
+    for mode in ("forward", "reverse"):
+        assert gen(f"{path}:f", "--wrt", "x,0", "--mode", mode) == 1
+        assert "names the parameter 'x' twice" in capsys.readouterr().err
+    user = load(path, "twice_reference")
+    with pytest.raises(adjoint.AdjointError, match="names the parameter 'y' twice"):
+        adjoint.jvp(user.f, wrt=("y", "x", 1))
