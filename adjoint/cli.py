@@ -144,6 +144,8 @@ def generate_command(path: str, name: str, wrt: Optional[str], mode: str, optimi
     out = Path(output) if output else None
     base = out.resolve().parent if out else Path.cwd()
     request = Request(Path(path), name, wrt, mode, optimize, base, out.name if out else None, backend)
+    if out is not None:
+        _refuse_to_overwrite(out)
     notes: List[str] = []
     text = render(request, notes)
     for note in notes:
@@ -158,6 +160,22 @@ def generate_command(path: str, name: str, wrt: Optional[str], mode: str, optimi
         except OSError as error:
             raise CommandError(f"cannot write {out}: {error.strerror}") from None
     return 0
+
+
+def _refuse_to_overwrite(out: Path) -> None:
+    """A file gen did not write (the user's source, say) is never replaced by a module."""
+    try:
+        with open(out, encoding="utf-8") as stream:
+            head = [stream.readline() for _ in range(2)]
+    except FileNotFoundError:
+        return
+    except (OSError, UnicodeDecodeError):
+        head = []
+    if head and head[0] == "":  # an empty file
+        return
+    if not head[1:] or not head[1].startswith("# command: adjoint gen "):
+        raise CommandError(f"{out} exists and was not written by `adjoint gen`; it is left as it is "
+                           "(remove it, or write the module to another file)")
 
 
 def check(module_path: Path) -> int:
@@ -200,7 +218,19 @@ def render(request: Request, notes: Optional[List[str]] = None) -> str:
             text = write_standalone(func, options, generated, _command(request), __version__)
         else:
             text = write_module(func, options, generated, _command(request), __version__, notes)
+        _refuse_importing_itself(text, request.output)
         return _relative_file_names(text, generated.units, request.base)
+
+
+def _refuse_importing_itself(text: str, output: Optional[str]) -> None:
+    """A module named like a module it imports would import itself instead (`from model import W`
+    in model.py)."""
+    stem = Path(output).stem if output else None
+    for line in text.splitlines():  # the module's imports are at its top level
+        words = line.split() if line.startswith(("import ", "from ")) else []
+        if stem and len(words) >= 2 and words[0] in ("import", "from") and words[1].split(".")[0] == stem:
+            raise CommandError(f"-o {output}: the module imports from the module `{stem}` ({line.strip()}), and "
+                               f"named {output} it would import itself; give it another name (e.g. -o grad_{stem}.py)")
 
 
 def _relative_file_names(text: str, units, base: Path) -> str:

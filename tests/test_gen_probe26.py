@@ -406,3 +406,40 @@ def test_a_parameter_named_twice_in_wrt_is_refused(tmp_path, capsys):
     user = load(path, "twice_reference")
     with pytest.raises(adjoint.AdjointError, match="names the parameter 'y' twice"):
         adjoint.jvp(user.f, wrt=("y", "x", 1))
+
+
+# ----- what gen writes, and where ---------------------------------------------------------------
+
+WEIGHTS = '''
+import numpy as np
+
+W = np.array([1.0, 2.0])
+
+def f(x):
+    return np.sum(W * x * x)
+'''
+
+
+def test_gen_does_not_write_over_a_file_it_did_not_write(tmp_path, capsys):
+    """-o naming the user's source (or any file not written by gen) replaced it with the module."""
+    path = write(tmp_path, "weights_model", WEIGHTS)
+    helper = write(tmp_path, "notes", "# the user's own file\n")
+    before = path.read_bytes(), helper.read_bytes()
+    for target in (path, helper):
+        assert gen(f"{path}:f", "-o", target) == 1
+        assert "exists and was not written by `adjoint gen`" in capsys.readouterr().err
+    assert (path.read_bytes(), helper.read_bytes()) == before
+    out = tmp_path / "grad_weights.py"
+    assert gen(f"{path}:f", "-o", out) == 0
+    assert gen(f"{path}:f", "--mode", "forward", "-o", out) == 0  # its own module it replaces
+    assert "def jvp_f(" in out.read_text() and path.read_bytes() == before[0]
+
+
+def test_a_module_named_like_a_module_it_imports_is_refused(tmp_path, capsys):
+    """-o out/weights_model.py wrote `from weights_model import W` into weights_model.py, which
+    then imported itself (ImportError: partially initialized module)."""
+    path = write(tmp_path, "weights_model", WEIGHTS)
+    (tmp_path / "out").mkdir()
+    assert gen(f"{path}:f", "-o", tmp_path / "out" / "weights_model.py") == 1
+    assert "would import itself" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "weights_model.py").exists()
