@@ -443,3 +443,44 @@ def test_a_module_named_like_a_module_it_imports_is_refused(tmp_path, capsys):
     assert gen(f"{path}:f", "-o", tmp_path / "out" / "weights_model.py") == 1
     assert "would import itself" in capsys.readouterr().err
     assert not (tmp_path / "out" / "weights_model.py").exists()
+
+
+INFINITE_CONSTANT = '''
+import numpy as np
+
+LIMIT = float("inf")
+
+def f(x):
+    return np.sum(np.minimum(x, LIMIT) * x)
+'''
+
+KEYWORD_ONLY = '''
+def f(x, y=2.0, *, z=3.0):
+    return x * y + z * x * x
+'''
+
+
+def test_numba_writes_infinite_constants_and_refuses_keyword_only_parameters(tmp_path, capsys):
+    """The numba module wrote `LIMIT = inf` (a NameError at import, in-process with backend='auto'
+    too), and compiled jvp/grad functions with keyword-only parameters that numba then called
+    without their defaults (TypeError: not enough arguments) instead of refusing them."""
+    pytest.importorskip("numba")
+    path = write(tmp_path, "limit_model", INFINITE_CONSTANT)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "--backend", "numba", "-o", out / "grad_limit.py") == 0
+    assert "\nLIMIT = float('inf')\n" in (out / "grad_limit.py").read_text()
+    got = run_without_adjoint(tmp_path, out, '''
+        import json
+        import numpy as np
+        from grad_limit import grad_f
+        print(json.dumps(grad_f(np.array([0.5, -1.5])).tolist()))
+    ''')
+    assert got == [1.0, -3.0]
+    keyword = write(tmp_path, "keyword_model", KEYWORD_ONLY)
+    assert gen(f"{keyword}:f", "--backend", "numba") == 1
+    assert f"{keyword}:2: the numba backend cannot compile the derivative grad_f: numba takes neither " \
+           "keyword-only parameters with defaults nor *args or **kwargs: z=3.0" in capsys.readouterr().err
+    user = load(keyword, "keyword_reference")
+    with pytest.warns(adjoint.AdjointWarning, match="keyword-only parameters with defaults"):
+        assert adjoint.grad(user.f, backend="auto")(0.4) == pytest.approx(2.0 + 6.0 * 0.4)

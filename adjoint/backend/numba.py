@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import inspect
 import json
+import math
 import os
 import re
 import sys
@@ -93,6 +94,7 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     unit_names = {unit.name for unit in units}
     numpy_name, adjoint_names = "np", set()
     for unit in units:
+        _refuse_signature(unit, func)
         for name, value in sorted(_read_names(unit).items()):
             if isinstance(value, types.ModuleType) and value.__name__ == "adjoint":
                 adjoint_names.add(name)  # `adjoint.stop_gradient(x)` becomes the helper's call
@@ -110,7 +112,7 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
                 if name != helper:
                     aliases[name] = helper
             elif type(value) in (bool, int, float) or value is None:
-                constants[name] = repr(value)
+                constants[name] = repr(value) if type(value) is not float or math.isfinite(value) else f"float('{value}')"
             elif name not in unit_names:
                 raise _unit_refusal(unit, name, f"{name} = {_short(value)} cannot be compiled in (only numbers, "
                                                 "NumPy, math and other derivatives)", func)
@@ -123,6 +125,20 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
         parts.append("@numba.njit(cache=True)\n" + lowered)
     parts.append("\n".join(f"{name} = {target}" for name, target in sorted(aliases.items())))
     return "\n\n\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
+
+
+def _refuse_signature(unit, func: Optional[Callable]) -> None:
+    """numba calls a function without the defaults of its keyword-only parameters (TypeError: not
+    enough arguments), and takes no *args or **kwargs."""
+    arguments = ast.parse(unit.source).body[0].args
+    rest = [f"*{arguments.vararg.arg}"] if arguments.vararg else []
+    rest += [f"{argument.arg}={ast.unparse(default)}"
+             for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is not None]
+    rest += [f"**{arguments.kwarg.arg}"] if arguments.kwarg else []
+    if rest:
+        raise BackendError(rest[0], f"the numba backend cannot compile the derivative {unit.name}: numba takes "
+                           f"neither keyword-only parameters with defaults nor *args or **kwargs: {', '.join(rest)}; "
+                           "use backend='python' or backend='auto'", _user_location(func, "def "))
 
 
 def _unit_refusal(unit, name: str, reason: str, func: Optional[Callable]) -> BackendError:
@@ -455,6 +471,6 @@ def write_standalone(func: Callable, options, generated: Generated, command: str
     names = interface(func, options, generated)
     exported = [public for _, public in names]
     docstring = f'"""The derivative {" and ".join(exported)} of {func.__name__}, compiled by numba on its first call."""\n\n'
-    body = module_source(generated.units, helpers_source())
+    body = module_source(generated.units, helpers_source(), func)
     aliases = "".join(f"\n\n{public} = {name}\n" for name, public in names if name != public)
     return head + docstring + f"__all__ = {json.dumps(exported)}\n\n" + body + aliases
