@@ -484,3 +484,21 @@ def test_numba_writes_infinite_constants_and_refuses_keyword_only_parameters(tmp
     user = load(keyword, "keyword_reference")
     with pytest.warns(adjoint.AdjointWarning, match="keyword-only parameters with defaults"):
         assert adjoint.grad(user.f, backend="auto")(0.4) == pytest.approx(2.0 + 6.0 * 0.4)
+
+
+def test_an_infinite_constant_is_written_into_the_python_module(tmp_path):
+    """It was imported from the user's file (repr gives `inf`, no literal), which must then be importable."""
+    path = write(tmp_path, "limit_model", INFINITE_CONSTANT)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "--mode", "value_and_grad", "-o", out / "vg_limit.py") == 0
+    text = (out / "vg_limit.py").read_text()
+    assert "\nLIMIT = float('inf')\n" in text and "limit_model" not in text.split('"""')[1]
+    got = run_without_adjoint(tmp_path, out, '''
+        import json
+        import numpy as np
+        from vg_limit import value_and_grad_f
+        value, gradient = value_and_grad_f(np.array([0.5, -1.5]))
+        print(json.dumps([value, gradient.tolist()]))
+    ''')
+    assert got == [0.25 + 2.25, [1.0, -3.0]]

@@ -401,6 +401,8 @@ def _function_node(func: Callable) -> Optional[ast.FunctionDef]:
 
 
 def _literal(value: Any) -> Optional[str]:
+    if type(value) is float and (value != value or value in (float("inf"), float("-inf"))):
+        return f"float('{value}')"  # repr gives inf and nan, which are no literals
     if type(value) is tuple and not all(type(item) in LITERAL_TYPES for item in value):
         return None
     if type(value) not in LITERAL_TYPES + (tuple,):
