@@ -502,3 +502,37 @@ def test_an_infinite_constant_is_written_into_the_python_module(tmp_path):
         print(json.dumps([value, gradient.tolist()]))
     ''')
     assert got == [0.25 + 2.25, [1.0, -3.0]]
+
+
+PARTIAL = '''
+import functools
+import numpy as np
+
+def scaled(x, k):
+    return k * x ** 2
+
+half = functools.partial(scaled, k=0.5)
+
+def f(x):
+    return np.sum(half(x) * x)
+'''
+
+
+def test_a_partial_of_the_users_module_is_followed(tmp_path, capsys):
+    """Writing the header failed with `cannot differentiate functools.partial object
+    functools.partial(<function scaled at 0x...>, k=0.5)`, no line, exit 1; adjoint.grad takes it."""
+    path = write(tmp_path, "partial_model", PARTIAL)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "-o", out / "grad_partial.py") == 0, capsys.readouterr().err
+    text = (out / "grad_partial.py").read_text()
+    assert "# source partial_model.scaled: sha256 " in text and "\nk = 0.5\n" in text
+    got = run_without_adjoint(tmp_path, out, '''
+        import json
+        import numpy as np
+        from grad_partial import grad_f
+        print(json.dumps(grad_f(np.array([0.5, -1.5])).tolist()))
+    ''')
+    np.testing.assert_allclose(got, 1.5 * np.array([0.5, -1.5]) ** 2, rtol=1e-15)
+    user = load(path, "partial_reference")
+    np.testing.assert_allclose(got, adjoint.grad(user.f)(np.array([0.5, -1.5])), rtol=1e-15)
