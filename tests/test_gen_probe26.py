@@ -536,3 +536,24 @@ def test_a_partial_of_the_users_module_is_followed(tmp_path, capsys):
     np.testing.assert_allclose(got, 1.5 * np.array([0.5, -1.5]) ** 2, rtol=1e-15)
     user = load(path, "partial_reference")
     np.testing.assert_allclose(got, adjoint.grad(user.f)(np.array([0.5, -1.5])), rtol=1e-15)
+
+
+DERIVATIVE_INSIDE = '''
+import math
+import adjoint
+
+def g(x, y):
+    return math.sin(x) * y * y
+
+def f(x, y):
+    return adjoint.grad(g)(x, y) * y
+'''
+
+
+def test_a_derivative_taken_inside_is_refused_at_its_line(tmp_path, capsys):
+    """gen writes no derivative taken inside the function (README); the refusal named no line."""
+    path = write(tmp_path, "inside_model", DERIVATIVE_INSIDE)
+    assert gen(f"{path}:f") == 1
+    err = capsys.readouterr().err
+    assert "takes a derivative inside it (`adjoint.grad`, at " in err
+    assert f"{path}:9\n    return adjoint.grad(g)(x, y) * y\n           ^^^^^^^^^^^^" in err

@@ -100,11 +100,17 @@ def _describe_function(func: Callable):
         raise NotCacheable(str(error)) from None
     source = "\n".join(parsed.info.lines)
     locals_ = nodes.local_names(parsed.node) - set(parsed.fixed)  # a fixed parameter's attributes are known
-    named = [(text, resolve_value(node, parsed, locals_)) for text, node in _free_references(parsed.node, locals_)]
-    references, fixed, reached = [], [], []  # fixed: a specialization to function values or to classes of records
-    for into, pairs in ((references, named), (fixed, sorted(parsed.fixed.items()) + sorted(parsed.classes.items()))):
-        for name, value in pairs:
-            kind, target = describe_reference(value)
+    named = [(text, node, resolve_value(node, parsed, locals_))
+             for text, node in _free_references(parsed.node, locals_)]
+    specialized = [(name, parsed.node, value)  # a specialization to function values or to classes of records
+                   for name, value in sorted(parsed.fixed.items()) + sorted(parsed.classes.items())]
+    references, fixed, reached = [], [], []
+    for into, triples in ((references, named), (fixed, specialized)):
+        for name, node, value in triples:
+            try:
+                kind, target = describe_reference(value)
+            except NotCacheable as error:  # where (adjoint gen says it)
+                raise NotCacheable(f"{error} (`{name}`, at {parsed.info.location(node).render()})") from None
             reached.extend([unwrap(value.func if kind == "partial" else value)] if kind in ("function", "partial")
                            else class_functions(value))  # a partial's function, a record's methods
             into.append([name, kind, target])
@@ -177,15 +183,9 @@ def cache_key(func: Callable, options: Options) -> tuple:
     found = dependencies(func)
     if any(kind == "partial" for record in found.records for _, kind, _ in record["names"] + record["fixed"]):
         raise NotCacheable("the function calls a functools.partial object, whose bound arguments the code holds")
-    material = {
-        "format": FORMAT,
-        "adjoint": __version__,
-        "compiler": package_digest(),
-        "python": list(sys.version_info[:2]),
-        "rules": _rules_fingerprint(),
-        "options": repr(options),
-        "functions": found.records,
-    }
+    material = {"format": FORMAT, "adjoint": __version__, "compiler": package_digest(),
+                "python": list(sys.version_info[:2]), "rules": _rules_fingerprint(), "options": repr(options),
+                "functions": found.records}
     return _sha256(json.dumps(material, sort_keys=True)), found
 
 

@@ -112,7 +112,8 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
                 if name != helper:
                     aliases[name] = helper
             elif type(value) in (bool, int, float) or value is None:
-                constants[name] = repr(value) if type(value) is not float or math.isfinite(value) else f"float('{value}')"
+                finite = type(value) is not float or math.isfinite(value)
+                constants[name] = repr(value) if finite else f"float('{value}')"  # repr gives inf and nan
             elif name not in unit_names:
                 raise _unit_refusal(unit, name, f"{name} = {_short(value)} cannot be compiled in (only numbers, "
                                                 "NumPy, math and other derivatives)", func)
@@ -470,7 +471,8 @@ def write_standalone(func: Callable, options, generated: Generated, command: str
     head = "".join(f"# {line}\n" for line in lines)
     names = interface(func, options, generated)
     exported = [public for _, public in names]
-    docstring = f'"""The derivative {" and ".join(exported)} of {func.__name__}, compiled by numba on its first call."""\n\n'
+    docstring = f'"""The derivative {" and ".join(exported)} of {func.__name__}, compiled by numba on its first call.'
+    docstring += '"""\n\n'
     body = module_source(generated.units, helpers_source(), func)
     aliases = "".join(f"\n\n{public} = {name}\n" for name, public in names if name != public)
     return head + docstring + f"__all__ = {json.dumps(exported)}\n\n" + body + aliases
