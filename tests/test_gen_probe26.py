@@ -557,3 +557,41 @@ def test_a_derivative_taken_inside_is_refused_at_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "takes a derivative inside it (`adjoint.grad`, at " in err
     assert f"{path}:9\n    return adjoint.grad(g)(x, y) * y\n           ^^^^^^^^^^^^" in err
+
+
+FROM_IMPORTS = '''
+import numpy as np
+import adjoint
+from scipy.stats import norm
+from scipy.special import logsumexp, xlogy
+
+def f(mu, x):
+    return np.sum(norm.logpdf(x, loc=mu, scale=2.0)) + logsumexp(x * mu) + np.sum(xlogy(x, x + mu))
+'''
+
+
+def test_objects_the_user_imports_by_name_are_imported_as_the_user_does(tmp_path):
+    """norm and xlogy were imported from the user's file (`from stats_model import norm`), which
+    imports adjoint, and logsumexp from SciPy's private scipy.special._logsumexp."""
+    path = write(tmp_path, "stats_model", FROM_IMPORTS)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "--wrt", "mu,x", "-o", out / "grad_stats.py") == 0
+    text = (out / "grad_stats.py").read_text()
+    assert "\nfrom scipy.stats import norm\n" in text and "\nfrom scipy.special import logsumexp\n" in text
+    assert "\nfrom scipy.special import xlogy\n" in text and "stats_model" not in text.split('"""')[1]
+    assert "# imports: numpy, scipy (adjoint is not needed to run it)" in text
+    x = [0.5, 1.5, 2.0]
+    got = run_without_adjoint(tmp_path, out, f'''
+        import json
+        import numpy as np
+        from grad_stats import grad_f
+        dmu, dx = grad_f(0.3, np.array({x}))
+        print(json.dumps([dmu, dx.tolist()]))
+    ''')
+    user = load(path, "stats_reference")
+    x = np.array(x)
+    dmu, dx = adjoint.grad(user.f, wrt=("mu", "x"))(0.3, x)
+    assert got[0] == pytest.approx(dmu, rel=1e-12)
+    np.testing.assert_allclose(got[1], dx, rtol=1e-12)
+    assert got[0] == pytest.approx((user.f(0.3 + 1e-6, x) - user.f(0.3 - 1e-6, x)) / 2e-6, rel=1e-6)

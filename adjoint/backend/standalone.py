@@ -33,6 +33,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from adjoint import runtime
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
+from adjoint.backend.copies import imported_as, is_marker, literal, module_holds
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import parse_function
 from adjoint.frontend.resolve import qualified_name
@@ -41,7 +42,6 @@ from adjoint.options import Mode, Options
 
 BANNER = "# ----- "
 BANNER_WIDTH = 92
-LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None))
 
 
 class StandaloneError(AdjointError):
@@ -216,8 +216,8 @@ class ModuleWriter:
         elif self._copyable(value):
             self._copy(value, block)
             self._alias(name, value.__name__, block)
-        elif _literal(value) is not None and (block.module in self.source_modules or block.module == runtime.__name__):
-            self.namespace.define(name, "constant", ("constant", _literal(value)), f"{name} = {_literal(value)}",
+        elif literal(value) is not None and (block.module in self.source_modules or block.module == runtime.__name__):
+            self.namespace.define(name, "constant", ("constant", literal(value)), f"{name} = {literal(value)}",
                                   block.label)
         else:
             self._import_object(name, value, block)
@@ -265,7 +265,7 @@ class ModuleWriter:
             return False
         node = _function_node(value)
         return (node is not None and node.name == value.__name__
-                and all(_is_marker(decorator, value.__globals__) for decorator in node.decorator_list))
+                and all(is_marker(decorator, value.__globals__) for decorator in node.decorator_list))
 
     def _copy(self, func: Callable, block: Block) -> None:
         node = _function_node(func)
@@ -280,9 +280,12 @@ class ModuleWriter:
     def _import_object(self, name: str, value: Any, block: Block) -> None:
         """`from numpy import tanh as th`; else, for what only the user's module holds, `from model import W`."""
         description = describe_binding(value)
-        if description is not None and "object" in description and "." not in description["object"][1]:
+        written = imported_as(block.module, name, value) if block.module in self.source_modules else None
+        if written is not None:  # as the user's module imports it: `from scipy.stats import norm`
+            module, qualname = written
+        elif description is not None and "object" in description and "." not in description["object"][1]:
             module, qualname = description["object"]
-        elif block.module in self.source_modules and _module_holds(block.module, name, value):
+        elif block.module in self.source_modules and module_holds(block.module, name, value):
             module, qualname = block.module, name
         else:
             raise StandaloneError(f"{block.label} reads `{name}` ({type(value).__name__}), which cannot be written "
@@ -371,23 +374,6 @@ def _dict_lookup(namespace: Dict[str, Any]) -> Callable[[str], Any]:
     return lambda name: namespace.get(name, _MISSING)
 
 
-def _is_marker(decorator: ast.expr, namespace: Dict[str, Any]) -> bool:
-    """Whether `decorator` names `adjoint.checkpoint`, which marks a function for the derivative
-    and returns it unchanged: the module holds the derivative already, and the function without it."""
-    from adjoint.markers import checkpoint
-
-    path = []
-    while isinstance(decorator, ast.Attribute):
-        path.append(decorator.attr)
-        decorator = decorator.value
-    if not isinstance(decorator, ast.Name):
-        return False
-    value = namespace.get(decorator.id, _MISSING)
-    for attribute in reversed(path):
-        value = getattr(value, attribute, _MISSING)
-    return value is checkpoint
-
-
 def _function_source(func: Callable) -> str:
     return textwrap.dedent("\n".join(parse_function(func).info.lines)).rstrip()
 
@@ -398,25 +384,6 @@ def _function_node(func: Callable) -> Optional[ast.FunctionDef]:
     except (AdjointError, SyntaxError, IndexError):
         return None
     return node if isinstance(node, ast.FunctionDef) else None
-
-
-def _literal(value: Any) -> Optional[str]:
-    if type(value) is float and (value != value or value in (float("inf"), float("-inf"))):
-        return f"float('{value}')"  # repr gives inf and nan, which are no literals
-    if type(value) is tuple and not all(type(item) in LITERAL_TYPES for item in value):
-        return None
-    if type(value) not in LITERAL_TYPES + (tuple,):
-        return None
-    text = repr(value)
-    try:
-        same = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return None
-    return text if type(same) is type(value) and same == value else None
-
-
-def _module_holds(module: str, name: str, value: Any) -> bool:
-    return getattr(sys.modules.get(module), name, _MISSING) is value
 
 
 # ----- fingerprint and header ---------------------------------------------------------------
