@@ -185,6 +185,11 @@ def check(module_path: Path) -> int:
     except OSError as error:
         raise CommandError(f"cannot read {module_path}: {error.strerror}") from None
     request = _request_from_header(module_path, current)
+    if not request.source.is_file() and request.output is None:
+        raise CommandError(f"{module_path}: no file {request.source} (its header's command names "
+                           f"{os.path.relpath(request.source, module_path.parent)} relative to the module's directory, "
+                           "but the module was written to standard output, from another directory; regenerate it "
+                           "with -o)")
     fresh = render(request)
     if fresh == current:
         print(f"{module_path}: up to date", file=sys.stderr)

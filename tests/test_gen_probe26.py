@@ -595,3 +595,16 @@ def test_objects_the_user_imports_by_name_are_imported_as_the_user_does(tmp_path
     assert got[0] == pytest.approx(dmu, rel=1e-12)
     np.testing.assert_allclose(got[1], dx, rtol=1e-12)
     assert got[0] == pytest.approx((user.f(0.3 + 1e-6, x) - user.f(0.3 - 1e-6, x)) / 2e-6, rel=1e-6)
+
+
+def test_check_of_a_module_redirected_elsewhere_says_what_to_do(tmp_path, monkeypatch, capsys):
+    """A module written to standard output into another directory records its source relative to
+    where gen ran: --check said only `no such file`."""
+    write(tmp_path, "scalar_model", SCALAR)
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert gen("scalar_model.py:f") == 0
+    (tmp_path / "out" / "grad_scalar.py").write_text(capsys.readouterr().out)
+    assert gen("--check", "out/grad_scalar.py") == 1
+    err = capsys.readouterr().err
+    assert "the module was written to standard output, from another directory; regenerate it with -o" in err
