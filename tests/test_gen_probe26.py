@@ -608,3 +608,37 @@ def test_check_of_a_module_redirected_elsewhere_says_what_to_do(tmp_path, monkey
     assert gen("--check", "out/grad_scalar.py") == 1
     err = capsys.readouterr().err
     assert "the module was written to standard output, from another directory; regenerate it with -o" in err
+
+
+# ----- found while probing: np.linalg.eigh at a repeated eigenvalue ------------------------------
+
+REPEATED_EIGENVALUES = '''
+import numpy as np
+
+def f(x):
+    M = np.outer(x, x) + np.eye(3)  # eigenvalues 1, 1, 1 + |x|^2
+    w, V = np.linalg.eigh(M)
+    return np.sum(w ** 2)
+'''
+
+
+def test_eigh_eigenvalues_alone_at_a_repeated_eigenvalue(tmp_path):
+    """sum(w ** 2) is |M|_F^2, smooth, but its gradient was NaN: the adjoint of the unread
+    eigenvectors (zero) times 1 / (w_j - w_i) = inf at the repeated eigenvalue."""
+    path = write(tmp_path, "eigen_model", REPEATED_EIGENVALUES)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "-o", out / "grad_eigen.py") == 0
+    x = [0.1, 0.2, -0.3]
+    got = run_without_adjoint(tmp_path, out, f'''
+        import json
+        import numpy as np
+        from grad_eigen import grad_f
+        print(json.dumps(grad_f(np.array({x})).tolist()))
+    ''')
+    user = load(path, "eigen_reference")
+    x = np.array(x)
+    expected = 4 * (np.dot(x, x) + 1) * x  # d/dx |x x^T + I|_F^2
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    np.testing.assert_allclose(adjoint.grad(user.f)(x), expected, rtol=1e-12)
+    np.testing.assert_allclose(central_difference(user.f, x), expected, rtol=1e-6)

@@ -31,7 +31,8 @@ SVDVALS = tuple(f for f in (getattr(np.linalg, "svdvals", None),) if f is not No
 def _(result, x, UPLO="L"):
     vt = np.swapaxes(result[1], -1, -2)
     gw = np.expand_dims(broadcast_like(item_adjoint(d[result], 0), result[0]), -1) * np.eye(np.shape(x)[-1])
-    gv = eigen_gaps(result[0]) * (vt @ broadcast_like(item_adjoint(d[result], 1), result[1]))
+    moved = vt @ broadcast_like(item_adjoint(d[result], 1), result[1])  # zero where V is not read: F may be 1/0 there
+    gv = np.where(moved == 0.0, 0.0, eigen_gaps(result[0]) * moved)
     d[x] = triangle_adjoint(result[1] @ (gw + gv) @ vt, UPLO)
 
 
