@@ -82,7 +82,8 @@ def add_gen_arguments(gen: argparse.ArgumentParser) -> None:
                      help="what to generate: reverse, the gradient grad_FUNC(*args) (the default); value_and_grad, "
                           "(value, gradient) from one pass; vjp, vjp_FUNC(cotangent, *args); forward, "
                           "jvp_FUNC(*args, *, d<param>=tangent) returning (value, tangent) (d<param>_1 where the "
-                          "file or FUNC uses d<param> already: the module's docstring gives the signature); forward_pass, "
+                          "file or FUNC uses d<param> already: the module's docstring gives the signature); "
+                          "forward_pass, "
                           "fwd_FUNC(*args) returning (value, residuals) and bwd_FUNC(cotangent, residuals) the "
                           "gradient (e.g. --mode value_and_grad)")
     gen.add_argument("--no-optimize", dest="optimize", action="store_false",
