@@ -222,9 +222,9 @@ def render(request: Request, notes: Optional[List[str]] = None) -> str:
         request.wrt = ",".join(names)
         if request.backend == "numba":
             from adjoint.backend.numba import write_standalone
-            text = write_standalone(func, options, generated, _command(request), __version__)
+            text = write_standalone(func, options, generated, _command(request), __version__, request.function)
         else:
-            text = write_module(func, options, generated, _command(request), __version__, notes)
+            text = write_module(func, options, generated, _command(request), __version__, notes, request.function)
         _refuse_importing_itself(text, request.output)
         return _relative_file_names(text, generated.units, request.base)
 

@@ -642,3 +642,25 @@ def test_eigh_eigenvalues_alone_at_a_repeated_eigenvalue(tmp_path):
     np.testing.assert_allclose(got, expected, rtol=1e-12)
     np.testing.assert_allclose(adjoint.grad(user.f)(x), expected, rtol=1e-12)
     np.testing.assert_allclose(central_difference(user.f, x), expected, rtol=1e-6)
+
+
+LAMBDA_TARGET = '''
+import numpy as np
+
+energy = lambda x: np.sum(x * x * x)
+'''
+
+
+def test_a_lambda_given_by_its_name_exports_grad_of_that_name(tmp_path):
+    """gen PATH.py:energy for `energy = lambda x: ...` wrote grad_lambda_ and no grad_energy."""
+    path = write(tmp_path, "lambda_model", LAMBDA_TARGET)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:energy", "-o", out / "grad_lambda.py") == 0
+    got = run_without_adjoint(tmp_path, out, '''
+        import json
+        import numpy as np
+        import grad_lambda
+        print(json.dumps([grad_lambda.__all__, grad_lambda.__doc__, grad_lambda.grad_energy(np.array([1.0, -2.0])).tolist()]))
+    ''')
+    assert got == [["grad_energy"], "grad_energy(x): the gradient of energy with respect to x.", [3.0, 12.0]]

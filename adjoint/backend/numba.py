@@ -462,17 +462,18 @@ def helpers_source() -> str:
     return "# ----- numba versions of adjoint's runtime helpers " + "-" * 44 + "\n\n" + "\n".join(kept).lstrip("\n")
 
 
-def write_standalone(func: Callable, options, generated: Generated, command: str, version: str) -> str:
+def write_standalone(func: Callable, options, generated: Generated, command: str, version: str,
+                     label: Optional[str] = None) -> str:
     """The module `adjoint gen --backend numba` writes: the header of the Python module, then
     numba, the helpers and the derivatives, each `@numba.njit(cache=True)`."""
     from adjoint.backend.standalone import header, interface
     lines = header(func, options, generated.rules, command, version)
     lines.append("imports: numba, numpy (adjoint is not needed to run it)")
     head = "".join(f"# {line}\n" for line in lines)
-    names = interface(func, options, generated)
+    names = interface(func, options, generated, label)
     exported = [public for _, public in names]
-    docstring = f'"""The derivative {" and ".join(exported)} of {func.__name__}, compiled by numba on its first call.'
-    docstring += '"""\n\n'
+    docstring = f'"""The derivative {" and ".join(exported)} of {label or func.__name__}, compiled by numba on its '
+    docstring += 'first call."""\n\n'
     body = module_source(generated.units, helpers_source(), func)
     aliases = "".join(f"\n\n{public} = {name}\n" for name, public in names if name != public)
     return head + docstring + f"__all__ = {json.dumps(exported)}\n\n" + body + aliases

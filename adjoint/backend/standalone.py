@@ -413,14 +413,14 @@ def header(func: Callable, options: Options, rules: List[Tuple[str, str]], comma
 
 
 def write_module(func: Callable, options: Options, generated, command: str, version: str,
-                 notes: Optional[List[str]] = None) -> str:
+                 notes: Optional[List[str]] = None, label: Optional[str] = None) -> str:
     """The text of the standalone module for `generated` (the derivative of func under options);
     what the user should know about it is added to `notes`."""
     source_modules = frozenset(unit.globals.get("__name__") for unit in generated.units)
     writer = ModuleWriter(generated.units, source_modules)
     writer.collect()
     exported = []
-    for name, public in interface(func, options, generated):
+    for name, public in interface(func, options, generated, label):
         if name != public:  # the user's module has a function of that name too
             writer.namespace.define(public, "alias", ("alias", name), f"{public} = {name}", "the module's interface")
         exported.append(public)
@@ -436,25 +436,25 @@ def write_module(func: Callable, options: Options, generated, command: str, vers
                   "adjoint is installed (pass them as arguments, or define them in a module that does not import "
                   "adjoint)" for module, names in sorted(importing.items())]
     head = "".join(f"# {line}\n" for line in lines)
-    return head + writer.body(exported, _docstring(func, options, generated))
+    return head + writer.body(exported, _docstring(func, options, generated, label))
 
 
-def interface(func: Callable, options: Options, generated) -> List[Tuple[str, str]]:
+def interface(func: Callable, options: Options, generated, label: Optional[str] = None) -> List[Tuple[str, str]]:
     """(generated name, public name) of the functions the module exports: grad_f (value_and_grad_f,
     vjp_f, jvp_f; fwd_f and bwd_f), whatever name the derivative was generated under (grad_f_2 where
     the user's module defines a grad_f of its own)."""
-    label = identifier(func.__name__)
+    label = label or identifier(func.__name__)  # the name gen was given (sq for sq = lambda x: ...)
     roots = [(generated.function.__name__, f"{PREFIXES[options.mode]}_{label}")]
     if options.mode == Mode.FORWARD_PASS:  # and the bwd_f that takes fwd_f's residuals
         roots.append((generated.backward.__name__, f"{PREFIXES[Mode.BACKWARD_PASS]}_{label}"))
     return roots
 
 
-def _docstring(func: Callable, options: Options, generated) -> str:
+def _docstring(func: Callable, options: Options, generated, label: Optional[str]) -> str:
     root = next(unit for unit in generated.units if unit.name == generated.function.__name__)
     signature = root.source.split("\n", 1)[0][len("def "):].rstrip(":")
-    signature = interface(func, options, generated)[0][1] + signature[len(root.name):]
-    name, wrt = func.__name__, ", ".join(options.wrt)
+    signature = interface(func, options, generated, label)[0][1] + signature[len(root.name):]
+    name, wrt = label or func.__name__, ", ".join(options.wrt)
     what = {
         Mode.REVERSE: f"the gradient of {name} with respect to {wrt}",
         Mode.VALUE_AND_GRAD: f"({name}(...), its gradient with respect to {wrt})",
