@@ -664,3 +664,92 @@ def test_a_lambda_given_by_its_name_exports_grad_of_that_name(tmp_path):
         print(json.dumps([grad_lambda.__all__, grad_lambda.__doc__, grad_lambda.grad_energy(np.array([1.0, -2.0])).tolist()]))
     ''')
     assert got == [["grad_energy"], "grad_energy(x): the gradient of energy with respect to x.", [3.0, 12.0]]
+
+
+# ----- containers in code generated without example arguments -----------------------------------
+
+KEYED_PARAMETERS = '''
+import numpy as np
+
+def profile(params, x):
+    centre, width = params["bump"]
+    return np.exp(-((x - centre) / width) ** 2)
+
+def f(params, x):
+    return np.sum(profile(params, x)) * np.exp(params["rate"])
+'''
+
+ITEMS_OF_A_LIST = '''
+def penalty(config):
+    total = 0.0
+    for v in config:
+        total = total + v * v
+    return total
+
+def f(configs):
+    cost = 0.0
+    for i in range(len(configs)):
+        config = configs[i]
+        cost = cost + penalty(config) + config[0] * config[1]
+    return cost
+'''
+
+TWO_CALLS = '''
+import numpy as np
+
+def net(params, x):
+    for W, b in params:
+        x = np.tanh(x @ W + b)
+    return x
+
+def f(params, x):
+    return np.sum(net(params, x)) + np.sum(net(params, -x) ** 2)
+'''
+
+
+def _flat(tree):
+    if isinstance(tree, dict):
+        return [v for key in sorted(tree) for v in _flat(tree[key])]
+    if isinstance(tree, (list, tuple)):
+        return [v for item in tree for v in _flat(item)]
+    return list(np.ravel(tree))
+
+
+def _rebuild(tree, values):
+    if isinstance(tree, dict):
+        return {key: _rebuild(tree[key], values) for key in sorted(tree)}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_rebuild(item, values) for item in tree)
+    if isinstance(tree, np.ndarray):
+        return np.array([values.pop(0) for _ in range(tree.size)]).reshape(tree.shape)
+    return values.pop(0)
+
+
+@pytest.mark.parametrize("name, source, make", [
+    # dparams = add_at(0.0, params, 'rate', ...) + dparams_1: TypeError, dict + dict
+    ("keyed_model", KEYED_PARAMETERS, lambda: ({"bump": np.array([0.4, 0.3]), "rate": -0.2}, np.linspace(0, 1, 5))),
+    # dconfig = dconfig + dconfig_2: TypeError, float + list (or two lists joined)
+    ("items_model", ITEMS_OF_A_LIST, lambda: ([[0.5, -1.0, 0.25], [1.5, 0.5, -0.3]],)),
+    # dparams = dparams_2 + dparams_1 joined two lists: ContainerArithmeticError at run time
+    ("calls_model", TWO_CALLS, lambda: ([(np.eye(2) * 0.5, np.array([0.1, -0.2])), (np.ones((2, 2)) * 0.3, np.zeros(2))],
+                                        np.array([[1.0, -0.5], [0.2, 0.3]]))),
+], ids=["dict", "list-items", "two-calls"])
+def test_gradients_of_containers_add_entry_by_entry(name, source, make, tmp_path):
+    """The first parameter's gradient, in code generated without example arguments (gen): it was
+    added with `+`, which failed on dicts or joined lists; adjoint.grad, which knows the kinds, was right."""
+    path = write(tmp_path, name, source)
+    out = tmp_path / f"grad_{name}.py"
+    assert gen(f"{path}:f", "-o", out) == 0
+    written, user = load(out, f"written_{name}"), load(path, f"reference_{name}")
+    args = make()
+    got = written.grad_f(*args)
+    expected = adjoint.grad(user.f)(*args)
+    np.testing.assert_allclose(_flat(got), _flat(expected), rtol=1e-12)
+    first = _flat(args[0])
+    differences = []
+    for i in range(len(first)):
+        up, down = list(first), list(first)
+        up[i] += 1e-6
+        down[i] -= 1e-6
+        differences.append((user.f(_rebuild(args[0], up), *args[1:]) - user.f(_rebuild(args[0], down), *args[1:])) / 2e-6)
+    np.testing.assert_allclose(_flat(got), differences, rtol=1e-6, atol=1e-8)
