@@ -753,3 +753,30 @@ def test_gradients_of_containers_add_entry_by_entry(name, source, make, tmp_path
         down[i] -= 1e-6
         differences.append((user.f(_rebuild(args[0], up), *args[1:]) - user.f(_rebuild(args[0], down), *args[1:])) / 2e-6)
     np.testing.assert_allclose(_flat(got), differences, rtol=1e-6, atol=1e-8)
+
+
+RECORD_IN_A_LIST = '''
+from dataclasses import dataclass
+
+@dataclass
+class Point:
+    a: float
+    b: float
+
+def f(p):
+    points = [p, p]
+    first = points[0]
+    return first.a * 2.0 + points[1].a * first.b
+'''
+
+
+def test_the_items_of_a_list_display_add_their_gradients_entry_by_entry(tmp_path):
+    """dp = item_adjoint(dpoints, 0) + item_adjoint(dpoints, 1) failed (TypeError: dict + dict)
+    for a dataclass p in code generated without example arguments."""
+    path = write(tmp_path, "points_model", RECORD_IN_A_LIST)
+    out = tmp_path / "grad_points.py"
+    assert gen(f"{path}:f", "-o", out) == 0
+    written, user = load(out, "written_points"), load(path, "reference_points")
+    got = written.grad_f(user.Point(1.0, 2.0))
+    assert isinstance(got, user.Point) and (got.a, got.b) == (2.0 + 2.0, 1.0)
+    assert adjoint.grad(user.f)(user.Point(1.0, 2.0)) == got

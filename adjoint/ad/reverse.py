@@ -423,6 +423,8 @@ class ReverseAD:
         if _is_update(contribution) and adjoint in nodes.names_read(contribution):
             return [nodes.assign(adjoint, contribution)]
         kind = self.ctx.kinds.get(primal.id, UNKNOWN)
+        structured = structured or (isinstance(contribution, gast.Call)  # an item of a container's adjoint
+                                    and nodes.dotted_name(contribution.func) == "item_adjoint")
         if kind in (CONTAINER, MAPPING, RECORD) or primal.id in self.possible_lists or structured and kind == UNKNOWN:
             total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])
         else:
