@@ -62,9 +62,8 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
                            + _rest_note(func))
         else:
             resolved.append(item)
-    if not resolved or len(set(resolved)) < len(resolved):  # forward mode would take a tangent twice
-        raise WrtError(f"wrt={wrt!r} names the parameter {max(resolved, key=resolved.count)!r} twice" if resolved
-                       else "wrt must name at least one parameter")
+    if not resolved:
+        raise WrtError("wrt must name at least one parameter")
     return tuple(resolved), many
 
 

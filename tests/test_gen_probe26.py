@@ -397,16 +397,19 @@ def test_a_record_parameter_is_refused_saying_why_in_code_without_arguments(tmp_
     assert "what `layer` holds is not known: code generated without example arguments" in err
 
 
-def test_a_parameter_named_twice_in_wrt_is_refused(tmp_path, capsys):
+def test_a_parameter_named_twice_in_forward_mode_is_refused(tmp_path, capsys):
     """--mode forward with --wrt x,x failed with a traceback (a SyntaxError inside the generator:
-    jvp_f(x, *, dx, dx)), and so did adjoint.jvp(f, wrt=("x", "x"))."""
+    jvp_f(x, *, dx, dx)), and so did adjoint.jvp(f, wrt=("x", "x")); reverse mode gives the
+    gradient once for each time wrt names the parameter, as before."""
     path = write(tmp_path, "twice_model", SCALAR)
-    for mode in ("forward", "reverse"):
-        assert gen(f"{path}:f", "--wrt", "x,0", "--mode", mode) == 1
-        assert "names the parameter 'x' twice" in capsys.readouterr().err
+    assert gen(f"{path}:f", "--wrt", "x,0", "--mode", "forward") == 1
+    assert "names the parameter 'x' twice: forward mode takes one tangent for each parameter" in capsys.readouterr().err
+    assert gen(f"{path}:f", "--wrt", "x,0", "-o", tmp_path / "grad_twice.py") == 0
+    assert load(tmp_path / "grad_twice.py", "grad_twice").grad_f(0.7, 1.3) == pytest.approx(
+        (math.cos(0.7) * 1.3 + 1.4,) * 2, rel=1e-15)
     user = load(path, "twice_reference")
     with pytest.raises(adjoint.AdjointError, match="names the parameter 'y' twice"):
-        adjoint.jvp(user.f, wrt=("y", "x", 1))
+        adjoint.jvp(user.f, wrt=("y", "x", 1))(0.7, 1.3, 1.0, 1.0, 1.0)
 
 
 # ----- what gen writes, and where ---------------------------------------------------------------
