@@ -219,9 +219,6 @@ class _Fold(nodes.Transformer):
         whole = self._whole_math_value(node)
         if whole is not None:
             return self._replace(nodes.constant(whole))
-        if self.annihilate and self._is_helper(func, runtime.add_adjoints) and len(node.args) == 2 \
-                and any(_is(arg, 0) for arg in node.args):  # as 0.0 + x: the symbolic zero adds nothing
-            return self._replace(node.args[1] if _is(node.args[0], 0) else node.args[0])
         if self._is_helper(func, runtime.unbroadcast) and len(node.args) == 2 and not node.keywords:
             g, x = node.args
             if isinstance(g, gast.Name) and isinstance(x, gast.Name) and g.id == x.id:
