@@ -46,9 +46,7 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
         what = "not a Python function defined with `def`" if callable(func) else "not callable"
         raise SourceUnavailableError(f"{func!r} is {what}; adjoint differentiates source code (a builtin or "
                                      "NumPy function is differentiated where a Python function calls it)")
-    names = parameter_names(func)
-    many = isinstance(wrt, (tuple, list))
-    resolved = []
+    names, many, resolved = parameter_names(func), isinstance(wrt, (tuple, list)), []
     for item in (wrt if many else (wrt,)):
         if isinstance(item, bool) or not isinstance(item, (int, str)):
             raise WrtError(f"wrt entries must be parameter positions or names, not {item!r}")

@@ -31,9 +31,10 @@ examples:
 
 GEN_DESCRIPTION = """\
 Write the derivative of FUNC, a function defined at the top level of the file PATH.py, as a
-standalone module: the generated function (grad_FUNC, value_and_grad_FUNC, vjp_FUNC or
-jvp_FUNC), the derivatives of the functions it calls, the adjoint.runtime helpers it uses
-and copies of the functions and literal constants of PATH.py it reads. It imports numpy
+standalone module: the generated function (grad_FUNC, value_and_grad_FUNC, vjp_FUNC,
+jvp_FUNC, or fwd_FUNC and bwd_FUNC), the derivatives of the functions it calls, the
+adjoint.runtime helpers it uses and copies of the functions and literal constants of
+PATH.py it reads. It imports numpy
 and math only (plus any other module FUNC itself reads; objects of PATH.py that cannot be
 copied, such as arrays, are imported from it by name and listed in the header).
 The file is imported to find FUNC, as Python would import it.
@@ -80,8 +81,11 @@ def add_gen_arguments(gen: argparse.ArgumentParser) -> None:
     gen.add_argument("--mode", choices=MODES, default="reverse",
                      help="what to generate: reverse, the gradient grad_FUNC(*args) (the default); value_and_grad, "
                           "(value, gradient) from one pass; vjp, vjp_FUNC(cotangent, *args); forward, "
-                          "jvp_FUNC(*args, *, d<param>=tangent) returning (value, tangent) "
-                          "(e.g. --mode value_and_grad)")
+                          "jvp_FUNC(*args, *, d<param>=tangent) returning (value, tangent) (d<param>_1 where the "
+                          "file or FUNC uses d<param> already: the module's docstring gives the signature); "
+                          "forward_pass, "
+                          "fwd_FUNC(*args) returning (value, residuals) and bwd_FUNC(cotangent, residuals) the "
+                          "gradient (e.g. --mode value_and_grad)")
     gen.add_argument("--no-optimize", dest="optimize", action="store_false",
                      help="skip the optimization passes, to see the derivative as first written (e.g. adjoint gen "
                           "model.py:loss --no-optimize)")
@@ -142,7 +146,12 @@ def generate_command(path: str, name: str, wrt: Optional[str], mode: str, optimi
     out = Path(output) if output else None
     base = out.resolve().parent if out else Path.cwd()
     request = Request(Path(path), name, wrt, mode, optimize, base, out.name if out else None, backend)
-    text = render(request)
+    if out is not None:
+        _refuse_to_overwrite(out)
+    notes: List[str] = []
+    text = render(request, notes)
+    for note in notes:
+        print(f"adjoint gen: warning: {note}", file=sys.stderr)
     if out is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -155,6 +164,22 @@ def generate_command(path: str, name: str, wrt: Optional[str], mode: str, optimi
     return 0
 
 
+def _refuse_to_overwrite(out: Path) -> None:
+    """A file gen did not write (the user's source, say) is never replaced by a module."""
+    try:
+        with open(out, encoding="utf-8") as stream:
+            head = [stream.readline() for _ in range(2)]
+    except FileNotFoundError:
+        return
+    except (OSError, UnicodeDecodeError):
+        head = []
+    if head and head[0] == "":  # an empty file
+        return
+    if not head[1:] or not head[1].startswith("# command: adjoint gen "):
+        raise CommandError(f"{out} exists and was not written by `adjoint gen`; it is left as it is "
+                           "(remove it, or write the module to another file)")
+
+
 def check(module_path: Path) -> int:
     """Exit status 0 if module_path is what its header's command writes today, else 1."""
     try:
@@ -162,6 +187,11 @@ def check(module_path: Path) -> int:
     except OSError as error:
         raise CommandError(f"cannot read {module_path}: {error.strerror}") from None
     request = _request_from_header(module_path, current)
+    if not request.source.is_file() and request.output is None:
+        raise CommandError(f"{module_path}: no file {request.source} (its header's command names "
+                           f"{os.path.relpath(request.source, module_path.parent)} relative to the module's directory, "
+                           "but the module was written to standard output, from another directory; regenerate it "
+                           "with -o)")
     fresh = render(request)
     if fresh == current:
         print(f"{module_path}: up to date", file=sys.stderr)
@@ -175,8 +205,9 @@ def check(module_path: Path) -> int:
 
 # ----- generation -----------------------------------------------------------------------------
 
-def render(request: Request) -> str:
-    """The module text for a request."""
+def render(request: Request, notes: Optional[List[str]] = None) -> str:
+    """The module text for a request; what the user should know about it (the generation's
+    warnings, each at the user's line) is added to `notes`."""
     from adjoint.api import resolve_wrt
     from adjoint.backend.standalone import write_module
     from adjoint.pipeline import generate
@@ -186,11 +217,38 @@ def render(request: Request) -> str:
         names, _ = resolve_wrt(func, _parse_wrt(request.wrt) if request.wrt else 0)
         options = Options(request.mode, names, request.optimize, None, request.backend)
         generated = generate(func, options)
+        if notes is not None:
+            notes += [f"{found.filename}:{found.lineno}: {found.message}" for found in generated.warnings]
         request.wrt = ",".join(names)
         if request.backend == "numba":
             from adjoint.backend.numba import write_standalone
-            return write_standalone(func, options, generated, _command(request), __version__)
-        return write_module(func, options, generated, _command(request), __version__)
+            text = write_standalone(func, options, generated, _command(request), __version__, request.function)
+        else:
+            text = write_module(func, options, generated, _command(request), __version__, notes, request.function)
+        _refuse_importing_itself(text, request.output)
+        return _relative_file_names(text, generated.units, request.base)
+
+
+def _refuse_importing_itself(text: str, output: Optional[str]) -> None:
+    """A module named like a module it imports would import itself instead (`from model import W`
+    in model.py)."""
+    stem = Path(output).stem if output else None
+    for line in text.splitlines():  # the module's imports are at its top level
+        words = line.split() if line.startswith(("import ", "from ")) else []
+        if stem and len(words) >= 2 and words[0] in ("import", "from") and words[1].split(".")[0] == stem:
+            raise CommandError(f"-o {output}: the module imports from the module `{stem}` ({line.strip()}), and "
+                               f"named {output} it would import itself; give it another name (e.g. -o grad_{stem}.py)")
+
+
+def _relative_file_names(text: str, units, base: Path) -> str:
+    """The text with the file names that the derivative's run-time refusals carry made relative to
+    the module's directory, as the header's are: the same module whichever directory the command
+    ran in, and `--check` passing from any directory."""
+    files = {unit.globals.get("__file__") for unit in units} - {None}
+    for name in sorted(files, key=len, reverse=True):
+        label = Path(os.path.relpath(Path(name).resolve(), base)).as_posix()
+        text = text.replace(repr(name), repr(label))
+    return text
 
 
 def _parse_wrt(text: str):

@@ -3,11 +3,25 @@ call, and warnings to give; and the generated code a derived function stands for
 transforms that make them."""
 from __future__ import annotations
 
+import keyword
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from adjoint.errors import AdjointWarning, Location
+from adjoint.options import Mode
+
+# What the name of a derivative of f starts with, by mode: grad_f, jvp_f, fwd_f and bwd_f ...
+PREFIXES = {Mode.REVERSE: "grad", Mode.VALUE_AND_GRAD: "value_and_grad", Mode.VJP: "vjp", Mode.FORWARD: "jvp",
+            Mode.PRIMAL: "", Mode.FORWARD_PASS: "fwd", Mode.BACKWARD_PASS: "bwd"}
+
+
+def identifier(name: str) -> str:
+    """A function's name as part of a Python identifier: `<lambda>` gives `lambda_`."""
+    # An ASCII identifier leaves the expression nothing to take out (compiling it is the first call's cost).
+    label = name if name.isascii() and name.isidentifier() else re.sub(r"\W", "", name) or "f"
+    return label + "_" if keyword.iskeyword(label) or label[0].isdigit() else label
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ import enum
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from adjoint.errors import WrtError
+
 
 class Mode(str, enum.Enum):
     """What a generated function computes. A str, so "reverse" names Mode.REVERSE anywhere."""
@@ -44,5 +46,8 @@ class Options:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
         object.__setattr__(self, "mode", Mode(self.mode))
+        if self.mode == Mode.FORWARD and len(set(self.wrt)) < len(self.wrt):  # one tangent a parameter
+            raise WrtError(f"wrt names the parameter {max(self.wrt, key=self.wrt.count)!r} twice: forward mode "
+                           "takes one tangent for each parameter")
         if self.backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")

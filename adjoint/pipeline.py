@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import gc
 import inspect
-import keyword
 import linecache
-import re
 import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
@@ -45,7 +43,8 @@ from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
-from adjoint.generated import Generated, GeneratedFunction, Unreached, materialized
+from adjoint.generated import PREFIXES, Generated, GeneratedFunction, Unreached, materialized
+from adjoint.generated import identifier as _identifier
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.single_assignment import rename_rebindings
@@ -59,10 +58,6 @@ from adjoint.normalize.python_forms import lower_python_forms
 from adjoint.normalize.unroll import unroll_table_loops
 from adjoint.optimize import optimize
 from adjoint.options import Mode, Options
-
-PREFIXES = {Mode.REVERSE: "grad", Mode.VALUE_AND_GRAD: "value_and_grad", Mode.VJP: "vjp", Mode.FORWARD: "jvp",
-            Mode.PRIMAL: "", Mode.FORWARD_PASS: "fwd", Mode.BACKWARD_PASS: "bwd"}
-
 
 def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[str, str]] = None):
     """Parse, check and normalize `func` (`kinds`: those of its parameters, where known);
@@ -452,13 +447,6 @@ def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> 
     except (TypeError, ValueError):
         return {}
     return {name: value for name, value in bound.arguments.items() if isinstance(value, str)}
-
-
-def _identifier(name: str) -> str:
-    """A function's name as part of a Python identifier: `<lambda>` gives `lambda_`."""
-    # An ASCII identifier leaves the expression nothing to take out (compiling it is the first call's cost).
-    label = name if name.isascii() and name.isidentifier() else re.sub(r"\W", "", name) or "f"
-    return label + "_" if keyword.iskeyword(label) or label[0].isdigit() else label
 
 
 def _used(bindings: Dict[str, Any], identifiers: set) -> Dict[str, Any]:

@@ -33,7 +33,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.shapes import ELEMENTWISE_OPERATORS
 from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import Callee
-from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, possible_lists
+from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, UNKNOWN, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.names import no_rule_message
@@ -374,8 +374,8 @@ class ReverseAD:
             code = [nodes.assign(temps[0], call)]
         else:
             code = [nodes.assign_to(nodes.tuple_of(nodes.name(t, store=True) for t in temps), call)]
-        for param, temp in zip(active, temps):
-            code.extend(self._accumulate(arguments[param], nodes.name(temp)))
+        for param, temp in zip(active, temps):  # the gradient of an argument of unknown kind has its structure
+            code.extend(self._accumulate(arguments[param], nodes.name(temp), structured=True))
         return self._guarded(target, code)
 
     def _adjoint_of_store(self, target: gast.Subscript, value: gast.expr) -> List[gast.stmt]:
@@ -414,14 +414,18 @@ class ReverseAD:
 
     # ----- helpers -------------------------------------------------------------------------
 
-    def _accumulate(self, primal: gast.expr, contribution: gast.expr) -> List[gast.stmt]:
-        """`d[primal] += contribution`, or `d[primal] = contribution` for an update rule."""
+    def _accumulate(self, primal: gast.expr, contribution: gast.expr, structured: bool = False) -> List[gast.stmt]:
+        """`d[primal] += contribution`, or `d[primal] = contribution` for an update rule; `structured`:
+        the contribution has the structure of primal's value (a list's gradient is a list, not added by `+`)."""
         if not self.ctx.is_active(primal):
             return []
         adjoint = self.ctx.adjoint(primal.id)
         if _is_update(contribution) and adjoint in nodes.names_read(contribution):
             return [nodes.assign(adjoint, contribution)]
-        if self.ctx.kinds.get(primal.id) in (CONTAINER, MAPPING, RECORD) or primal.id in self.possible_lists:
+        kind = self.ctx.kinds.get(primal.id, UNKNOWN)
+        structured = structured or (isinstance(contribution, gast.Call)  # an item of a container's adjoint
+                                    and nodes.dotted_name(contribution.func) == "item_adjoint")
+        if kind in (CONTAINER, MAPPING, RECORD) or primal.id in self.possible_lists or structured and kind == UNKNOWN:
             total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])
         else:
             total = nodes.add(nodes.name(adjoint), contribution)

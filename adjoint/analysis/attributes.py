@@ -89,6 +89,10 @@ def refuse_lost_attribute_reads(func_node: gast.FunctionDef, activity: Activity,
             "attribute",
             f"reading attribute `{value.attr}` of {owner}: adjoint differentiates through the array "
             "attributes `.T` and `.real` and the fields of NamedTuples and dataclasses, not other attributes (of an "
-            "array, an object); pass the values as arguments, in a NamedTuple or a dataclass",
+            "array, an object); pass the values as arguments, in a NamedTuple or a dataclass" + (
+                f" (what `{root}` holds is not known: code generated without example arguments, by `adjoint gen` "
+                "or adjoint.source(f) without args, reads the fields of a record parameter as those of an object; "
+                "pass its fields as parameters and build the record in the function)"
+                if root in parameters and kinds.get(root, UNKNOWN) == UNKNOWN else ""),
             info.location(stmt),
         )

@@ -361,11 +361,13 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
     them. Their adjoints add item by item, not by `+`."""
     unknown = {a.id for a in func_node.args.args if kinds.get(a.id, UNKNOWN) == UNKNOWN}
     unpacked: Set[str] = set()
+    indexed: Set[str] = set()  # names read by index themselves: their items, where they are items, may be lists
     if unknown:  # every name the walks find is one of them
         every = nodes.every_node(func_node)
-        unpacked = {node.value.id for node in every if isinstance(node, gast.Subscript)
-                    and isinstance(node.value, gast.Name) and node.value.id in unknown
-                    and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, int)}
+        subscripts = [node for node in every if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name)]
+        unpacked = {node.value.id for node in subscripts if node.value.id in unknown  # by position, or by key: a dict
+                    and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, (int, str))}
+        indexed = {node.value.id for node in subscripts if kinds.get(node.value.id, UNKNOWN) == UNKNOWN}
         unpacked |= {name for name in map(_item_adjoint_of, every) if name in unknown}
     found: Set[str] = set(unpacked)
     if unknown:
@@ -391,7 +393,8 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
                 (kinds.get(owner, UNKNOWN) in (CONTAINER, UNKNOWN) and items != SCALAR and popped)
                 or (kinds.get(owner) == CONTAINER and items != SCALAR and isinstance(value, gast.Subscript))
                 or kinds.get(owner) in (MAPPING, RECORD) or owner in found
-                or owner in unpacked and isinstance(value, gast.Subscript))
+                or owner in unpacked and isinstance(value, gast.Subscript)
+                or owner in unknown and target in indexed and isinstance(value, gast.Subscript))
             if item or (isinstance(value, gast.Name) and value.id in found) or _passes_a_list(value, kinds, found):
                 found.add(target)
                 changed = True

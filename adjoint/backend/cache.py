@@ -64,11 +64,8 @@ class NotCacheable(Exception):
 
 @dataclass
 class Dependencies:
-    """The functions reachable from a root, in the order found, and what each one's names mean.
-
-    `records[i]` describes `functions[i]`: its label, a digest of its source and, for every
-    free name or attribute chain it reads, what that resolves to.
-    """
+    """The functions reachable from a root, in the order found; `records[i]` describes `functions[i]`:
+    its label, a digest of its source and what each free name or attribute chain it reads resolves to."""
 
     functions: List[Callable] = field(default_factory=list)
     records: List[dict] = field(default_factory=list)
@@ -103,17 +100,20 @@ def _describe_function(func: Callable):
         raise NotCacheable(str(error)) from None
     source = "\n".join(parsed.info.lines)
     locals_ = nodes.local_names(parsed.node) - set(parsed.fixed)  # a fixed parameter's attributes are known
-    references, reached = [], []
-    for text, node in _free_references(parsed.node, locals_):
-        value = resolve_value(node, parsed, locals_)
-        kind, target = describe_reference(value)
-        reached.extend([unwrap(value)] if kind == "function" else class_functions(value))  # a record's methods
-        references.append([text, kind, target])
-    fixed = []  # a specialization to function values or to classes of records (frontend/values.py)
-    for name, value in sorted(parsed.fixed.items()) + sorted(parsed.classes.items()):
-        kind, target = describe_reference(value)
-        reached.extend([unwrap(value)] if kind == "function" else class_functions(value))
-        fixed.append([name, kind, target])
+    named = [(text, node, resolve_value(node, parsed, locals_))
+             for text, node in _free_references(parsed.node, locals_)]
+    specialized = [(name, parsed.node, value)  # a specialization to function values or to classes of records
+                   for name, value in sorted(parsed.fixed.items()) + sorted(parsed.classes.items())]
+    references, fixed, reached = [], [], []
+    for into, triples in ((references, named), (fixed, specialized)):
+        for name, node, value in triples:
+            try:
+                kind, target = describe_reference(value)
+            except NotCacheable as error:  # where (adjoint gen says it)
+                raise NotCacheable(f"{error} (`{name}`, at {parsed.info.location(node).render()})") from None
+            reached.extend([unwrap(value.func if kind == "partial" else value)] if kind in ("function", "partial")
+                           else class_functions(value))  # a partial's function, a record's methods
+            into.append([name, kind, target])
     record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references),
               "at": [parsed.node.lineno, parsed.node.col_offset], "fixed": fixed, "defaults": described_defaults(func)}
     return record, reached
@@ -158,6 +158,8 @@ def describe_reference(value: Any):
         # The derivative is generated for the family and the form of its parameters, and must follow the name
         # to another object: a dependency a cache entry does not keep.
         raise NotCacheable("the function calls a method of a frozen SciPy distribution")
+    if isinstance(value, functools.partial) and inspect.isfunction(unwrap(value.func)):  # its arguments are in the code
+        return "partial", qualified_name(unwrap(value.func))
     if callable(value) and any(_has_rule(table, value) for table in (ADJOINTS, TANGENTS, NON_DIFFERENTIABLE)):
         return "rule", qualified_name(value)
     if inspect.isfunction(unwrap(value)):
@@ -179,15 +181,11 @@ def _has_rule(table, value) -> bool:
 def cache_key(func: Callable, options: Options) -> tuple:
     """(key, dependencies) for the derivative of func under options; raises NotCacheable."""
     found = dependencies(func)
-    material = {
-        "format": FORMAT,
-        "adjoint": __version__,
-        "compiler": package_digest(),
-        "python": list(sys.version_info[:2]),
-        "rules": _rules_fingerprint(),
-        "options": repr(options),
-        "functions": found.records,
-    }
+    if any(kind == "partial" for record in found.records for _, kind, _ in record["names"] + record["fixed"]):
+        raise NotCacheable("the function calls a functools.partial object, whose bound arguments the code holds")
+    material = {"format": FORMAT, "adjoint": __version__, "compiler": package_digest(),
+                "python": list(sys.version_info[:2]), "rules": _rules_fingerprint(), "options": repr(options),
+                "functions": found.records}
     return _sha256(json.dumps(material, sort_keys=True)), found
 
 

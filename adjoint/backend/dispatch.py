@@ -319,7 +319,7 @@ def refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError:
         return AdjointError(f"{transform} of {_describe(func)}: {reason}")
     line = linecache.getline(filename, reason.lineno).rstrip("\n")
     where = Location(filename, reason.lineno, len(line) - len(line.lstrip()), None, line)
-    return AdjointError(f"{transform} of {_describe(func)}: {reason}", where)
+    return AdjointError(f"{transform} of {_describe(func)}: {reason.args[0]}", where)  # the location says where
 
 
 def _describe(func: Callable) -> str:

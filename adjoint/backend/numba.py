@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import inspect
 import json
+import math
 import os
 import re
 import sys
@@ -93,6 +94,7 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     unit_names = {unit.name for unit in units}
     numpy_name, adjoint_names = "np", set()
     for unit in units:
+        _refuse_signature(unit, func)
         for name, value in sorted(_read_names(unit).items()):
             if isinstance(value, types.ModuleType) and value.__name__ == "adjoint":
                 adjoint_names.add(name)  # `adjoint.stop_gradient(x)` becomes the helper's call
@@ -110,10 +112,13 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
                 if name != helper:
                     aliases[name] = helper
             elif type(value) in (bool, int, float) or value is None:
-                constants[name] = repr(value)
+                finite = type(value) is not float or math.isfinite(value)
+                constants[name] = repr(value) if finite else f"float('{value}')"  # repr gives inf and nan
             elif name not in unit_names:
                 raise _unit_refusal(unit, name, f"{name} = {_short(value)} cannot be compiled in (only numbers, "
                                                 "NumPy, math and other derivatives)", func)
+    if "\nimport numpy as np\n" in helpers:  # copied helpers that import it themselves
+        imports.discard("import numpy as np")
     parts = ["\n".join(sorted(imports)), helpers]
     parts.append("\n".join(f"{name} = {value}" for name, value in sorted(constants.items())))
     for unit in units:
@@ -121,6 +126,20 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
         parts.append("@numba.njit(cache=True)\n" + lowered)
     parts.append("\n".join(f"{name} = {target}" for name, target in sorted(aliases.items())))
     return "\n\n\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
+
+
+def _refuse_signature(unit, func: Optional[Callable]) -> None:
+    """numba calls a function without the defaults of its keyword-only parameters (TypeError: not
+    enough arguments), and takes no *args or **kwargs."""
+    arguments = ast.parse(unit.source).body[0].args
+    rest = [f"*{arguments.vararg.arg}"] if arguments.vararg else []
+    rest += [f"{argument.arg}={ast.unparse(default)}"
+             for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is not None]
+    rest += [f"**{arguments.kwarg.arg}"] if arguments.kwarg else []
+    if rest:
+        raise BackendError(rest[0], f"the numba backend cannot compile the derivative {unit.name}: numba takes "
+                           f"neither keyword-only parameters with defaults nor *args or **kwargs: {', '.join(rest)}; "
+                           "use backend='python' or backend='auto'", _user_location(func, "def "))
 
 
 def _unit_refusal(unit, name: str, reason: str, func: Optional[Callable]) -> BackendError:
@@ -432,25 +451,29 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
 # ----- adjoint gen --backend numba ---------------------------------------------------------------
 
 def helpers_source() -> str:
-    """The numba helpers' own source, to copy into a standalone module (without its docstring
-    and its `from __future__` line)."""
+    """The numba helpers' own source, to copy into a standalone module (without its docstring,
+    its `from __future__` line and `import numba`, which the module has already)."""
     from adjoint.backend import numba_helpers
     tree = ast.parse(inspect.getsource(numba_helpers))
     body = [node for node in tree.body[1:] if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
     lines = inspect.getsource(numba_helpers).splitlines()
     start = body[0].lineno - 1
-    kept = [line for line in lines[start:] if line not in ("import numba", "import numpy as np")]
+    kept = [line for line in lines[start:] if line != "import numba"]  # numpy's import stays: the helpers read np
     return "# ----- numba versions of adjoint's runtime helpers " + "-" * 44 + "\n\n" + "\n".join(kept).lstrip("\n")
 
 
-def write_standalone(func: Callable, options, generated: Generated, command: str, version: str) -> str:
+def write_standalone(func: Callable, options, generated: Generated, command: str, version: str,
+                     label: Optional[str] = None) -> str:
     """The module `adjoint gen --backend numba` writes: the header of the Python module, then
     numba, the helpers and the derivatives, each `@numba.njit(cache=True)`."""
-    from adjoint.backend.standalone import header
+    from adjoint.backend.standalone import header, interface
     lines = header(func, options, generated.rules, command, version)
     lines.append("imports: numba, numpy (adjoint is not needed to run it)")
     head = "".join(f"# {line}\n" for line in lines)
-    exported = generated.function.__name__
-    docstring = f'"""The derivative {exported} of {func.__name__}, compiled by numba on its first call."""\n\n'
-    body = module_source(generated.units, helpers_source())
-    return head + docstring + f'__all__ = ["{exported}"]\n\n' + body
+    names = interface(func, options, generated, label)
+    exported = [public for _, public in names]
+    docstring = f'"""The derivative {" and ".join(exported)} of {label or func.__name__}, compiled by numba on its '
+    docstring += 'first call."""\n\n'
+    body = module_source(generated.units, helpers_source(), func)
+    aliases = "".join(f"\n\n{public} = {name}\n" for name, public in names if name != public)
+    return head + docstring + f"__all__ = {json.dumps(exported)}\n\n" + body + aliases

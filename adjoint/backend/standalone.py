@@ -33,15 +33,15 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from adjoint import runtime
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
+from adjoint.backend.copies import imported_as, is_marker, literal, module_holds
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import parse_function
 from adjoint.frontend.resolve import qualified_name
-from adjoint.generated import Deferred
+from adjoint.generated import PREFIXES, Deferred, identifier
 from adjoint.options import Mode, Options
 
 BANNER = "# ----- "
 BANNER_WIDTH = 92
-LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None))
 
 
 class StandaloneError(AdjointError):
@@ -216,8 +216,8 @@ class ModuleWriter:
         elif self._copyable(value):
             self._copy(value, block)
             self._alias(name, value.__name__, block)
-        elif _literal(value) is not None and block.module in self.source_modules:
-            self.namespace.define(name, "constant", ("constant", _literal(value)), f"{name} = {_literal(value)}",
+        elif literal(value) is not None and (block.module in self.source_modules or block.module == runtime.__name__):
+            self.namespace.define(name, "constant", ("constant", literal(value)), f"{name} = {literal(value)}",
                                   block.label)
         else:
             self._import_object(name, value, block)
@@ -264,11 +264,15 @@ class ModuleWriter:
         if not value.__name__.isidentifier() or hasattr(value, "__wrapped__"):
             return False
         node = _function_node(value)
-        return node is not None and not node.decorator_list and node.name == value.__name__
+        return (node is not None and node.name == value.__name__
+                and all(is_marker(decorator, value.__globals__) for decorator in node.decorator_list))
 
     def _copy(self, func: Callable, block: Block) -> None:
         node = _function_node(func)
         source = _function_source(func)
+        if node.decorator_list:  # markers of adjoint's only, which return the function as it is
+            source = "\n".join(source.splitlines()[node.lineno - 1:])
+            node = ast.parse(source).body[0]
         if self.namespace.define(func.__name__, "copied", ("function", func.__module__, func.__qualname__), source,
                                  block.label):
             self.visit(Block(qualified_name(func), node, _dict_lookup(func.__globals__), func.__module__))
@@ -276,15 +280,31 @@ class ModuleWriter:
     def _import_object(self, name: str, value: Any, block: Block) -> None:
         """`from numpy import tanh as th`; else, for what only the user's module holds, `from model import W`."""
         description = describe_binding(value)
-        if description is not None and "object" in description and "." not in description["object"][1]:
+        written = imported_as(block.module, name, value) if block.module in self.source_modules else None
+        if written is not None:  # as the user's module imports it: `from scipy.stats import norm`
+            module, qualname = written
+        elif description is not None and "object" in description and "." not in description["object"][1]:
             module, qualname = description["object"]
-        elif block.module in self.source_modules and _module_holds(block.module, name, value):
+        elif block.module in self.source_modules and module_holds(block.module, name, value):
             module, qualname = block.module, name
         else:
             raise StandaloneError(f"{block.label} reads `{name}` ({type(value).__name__}), which cannot be written "
                                   "into a module or imported by name; pass it as an argument instead")
         code = f"from {module} import {qualname}" + ("" if qualname == name else f" as {name}")
         self.namespace.define(name, "from", ("from", module, qualname), code, block.label)
+
+    def importing_adjoint(self) -> Dict[str, List[str]]:
+        """module -> the names the written module imports from it, for the modules it imports that
+        import adjoint themselves (the user's module holding an array it reads, and adjoint's markers)."""
+        found: Dict[str, List[str]] = {}
+        for name in self.namespace.order:
+            definition = self.namespace.definitions[name]
+            if definition.group in ("import", "from"):
+                module = sys.modules.get(definition.identity[1])
+                if module is not None and not _is_adjoint_object(module) and any(
+                        _is_adjoint_object(value) for value in list(vars(module).values())):
+                    found.setdefault(module.__name__, []).append(name)
+        return found
 
     def needs(self) -> List[str]:
         """The modules the written module imports, besides the standard library's (math, and
@@ -295,7 +315,7 @@ class ModuleWriter:
 
     # ----- output --------------------------------------------------------------------------------
 
-    def body(self, exported: str, docstring: str) -> str:
+    def body(self, exported: List[str], docstring: str) -> str:
         names = self.namespace
         position = _runtime_definitions()
         runtime_code = [names.definitions[n].code for n in sorted(names.render_names("runtime"), key=lambda n: position[n][0])]
@@ -304,7 +324,7 @@ class ModuleWriter:
             [f'"""{docstring}"""'],
             names.render("future"),
             sorted(names.render("import")) + sorted(names.render("from")),
-            [f'__all__ = ["{exported}"]'],
+            [f"__all__ = [{', '.join(json.dumps(name) for name in exported)}]"],
             names.render("constant"),
             [_banner("helpers copied from adjoint.runtime")] + runtime_code if runtime_code else [],
             [self._render_shim(name) for name in names.render_names("shim")],
@@ -366,23 +386,6 @@ def _function_node(func: Callable) -> Optional[ast.FunctionDef]:
     return node if isinstance(node, ast.FunctionDef) else None
 
 
-def _literal(value: Any) -> Optional[str]:
-    if type(value) is tuple and not all(type(item) in LITERAL_TYPES for item in value):
-        return None
-    if type(value) not in LITERAL_TYPES + (tuple,):
-        return None
-    text = repr(value)
-    try:
-        same = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return None
-    return text if type(same) is type(value) and same == value else None
-
-
-def _module_holds(module: str, name: str, value: Any) -> bool:
-    return getattr(sys.modules.get(module), name, _MISSING) is value
-
-
 # ----- fingerprint and header ---------------------------------------------------------------
 
 def _short(text: str) -> str:
@@ -401,41 +404,63 @@ def header(func: Callable, options: Options, rules: List[Tuple[str, str]], comma
     if options.backend != "python":
         options_text += f" backend={options.backend}"
     material = {"adjoint": version, "options": options_text, "sources": sources, "rules": rules_digest}
-    lines = [
-        "Generated by `adjoint gen`: do not edit. Regenerate (in this file's directory) with",
-        f"command: {command}",
-        f"function: {qualified_name(func)}",
-        f"options: {options_text}",
-        f"adjoint: {version}",
-    ]
+    lines = ["Generated by `adjoint gen`: do not edit. Regenerate (in this file's directory) with",
+             f"command: {command}", f"function: {qualified_name(func)}", f"options: {options_text}",
+             f"adjoint: {version}"]
     lines += [f"source {label}: sha256 {digest[:16]}" for label, digest in sources]
-    lines += [
-        f"rules: {len(rules)} used, sha256 {rules_digest}",
-        f"fingerprint: sha256 {hashlib.sha256(json.dumps(material).encode()).hexdigest()}",
-    ]
-    return lines
+    return lines + [f"rules: {len(rules)} used, sha256 {rules_digest}",
+                    f"fingerprint: sha256 {hashlib.sha256(json.dumps(material).encode()).hexdigest()}"]
 
 
-def write_module(func: Callable, options: Options, generated, command: str, version: str) -> str:
-    """The text of the standalone module for `generated` (the derivative of func under options)."""
+def write_module(func: Callable, options: Options, generated, command: str, version: str,
+                 notes: Optional[List[str]] = None, label: Optional[str] = None) -> str:
+    """The text of the standalone module for `generated` (the derivative of func under options);
+    what the user should know about it is added to `notes`."""
     source_modules = frozenset(unit.globals.get("__name__") for unit in generated.units)
     writer = ModuleWriter(generated.units, source_modules)
     writer.collect()
-    exported = generated.function.__name__
+    exported = []
+    for name, public in interface(func, options, generated, label):
+        if name != public:  # the user's module has a function of that name too
+            writer.namespace.define(public, "alias", ("alias", name), f"{public} = {name}", "the module's interface")
+        exported.append(public)
     lines = header(func, options, generated.rules, command, version)
-    lines.append(f"imports: {', '.join(writer.needs())} (adjoint is not needed to run it)")
+    importing = writer.importing_adjoint()
+    if importing:
+        lines.append(f"imports: {', '.join(writer.needs())} ({', '.join(sorted(importing))} "
+                     f"import{'s' if len(importing) == 1 else ''} adjoint, which is then needed to run it)")
+    else:
+        lines.append(f"imports: {', '.join(writer.needs())} (adjoint is not needed to run it)")
+    if notes is not None:
+        notes += [f"the module imports {', '.join(names)} from {module}, which imports adjoint: it runs only where "
+                  "adjoint is installed (pass them as arguments, or define them in a module that does not import "
+                  "adjoint)" for module, names in sorted(importing.items())]
     head = "".join(f"# {line}\n" for line in lines)
-    return head + writer.body(exported, _docstring(func, options, generated))
+    return head + writer.body(exported, _docstring(func, options, generated, label))
 
 
-def _docstring(func: Callable, options: Options, generated) -> str:
+def interface(func: Callable, options: Options, generated, label: Optional[str] = None) -> List[Tuple[str, str]]:
+    """(generated name, public name) of the functions the module exports: grad_f (value_and_grad_f,
+    vjp_f, jvp_f; fwd_f and bwd_f), whatever name the derivative was generated under (grad_f_2 where
+    the user's module defines a grad_f of its own)."""
+    label = label or identifier(func.__name__)  # the name gen was given (sq for sq = lambda x: ...)
+    roots = [(generated.function.__name__, f"{PREFIXES[options.mode]}_{label}")]
+    if options.mode == Mode.FORWARD_PASS:  # and the bwd_f that takes fwd_f's residuals
+        roots.append((generated.backward.__name__, f"{PREFIXES[Mode.BACKWARD_PASS]}_{label}"))
+    return roots
+
+
+def _docstring(func: Callable, options: Options, generated, label: Optional[str]) -> str:
     root = next(unit for unit in generated.units if unit.name == generated.function.__name__)
     signature = root.source.split("\n", 1)[0][len("def "):].rstrip(":")
-    name, wrt = func.__name__, ", ".join(options.wrt)
+    signature = interface(func, options, generated, label)[0][1] + signature[len(root.name):]
+    name, wrt = label or func.__name__, ", ".join(options.wrt)
     what = {
         Mode.REVERSE: f"the gradient of {name} with respect to {wrt}",
         Mode.VALUE_AND_GRAD: f"({name}(...), its gradient with respect to {wrt})",
         Mode.VJP: f"the vector-Jacobian product of {name} with respect to {wrt}",
         Mode.FORWARD: f"({name}(...), its derivative along the tangents of {wrt})",
+        Mode.FORWARD_PASS: f"({name}(...), the residuals that bwd_{name}(cotangent, residuals) takes to give "
+                           f"the gradient with respect to {wrt})",
     }[options.mode]
     return f"{signature}: {what}."

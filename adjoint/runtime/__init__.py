@@ -2,7 +2,8 @@
 
 One module a concern, in reading order: `refusals` (what a derived function raises at run
 time), `containers` (dicts and dataclasses: keys, fields), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
-`gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules`, `ranges`
+`gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules`, `products`
+(np.prod's exact derivatives), `ranges`
 (np.linspace, np.arange) and `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
 `checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
 np.linalg's decompositions and of NumPy's statistics functions), `scalars` (of `math` and of
@@ -24,6 +25,7 @@ from adjoint.runtime import (
     gradients,
     linalg,
     numpy_rules,
+    products,
     ranges,
     refusals,
     scalars,
@@ -49,7 +51,7 @@ from adjoint.runtime.spectral import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, containers, adjoints, gradients, numpy_rules, ranges, linalg, second_order, checkpointing,
+    refusals, containers, adjoints, gradients, numpy_rules, products, ranges, linalg, second_order, checkpointing,
     decompositions, statistics, scalars, scipy_rules, spectral,
 )
 
@@ -66,6 +68,9 @@ def _helpers() -> Dict[str, Tuple[types.ModuleType, Any]]:
     found = {}
     for module in MODULES:
         for name, value in _defined_in(module).items():
+            if name in found:  # generated code and `adjoint gen` know a helper by its name alone
+                raise ImportError(f"adjoint.runtime: {module.__name__}.{name} and {found[name][0].__name__}.{name} "
+                                  "share a name")
             found[name] = (module, value)
             if not name.startswith("_"):
                 value.__module__ = __name__

@@ -21,34 +21,30 @@ class ListSliceStoreError(Refused, TypeError):
     """`xs[i:j] = v` on a list, met by derivative code generated without argument kinds."""
 
 
-class InPlaceChangeError(Refused):
+class RefusedAt(Refused):
+    """A refusal at a line of the user's code: `filename` and `lineno` say where, and the message
+    starts with them (in a module `adjoint gen` wrote, the file name is relative to the module's)."""
+
+    def __init__(self, message, filename, lineno):
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno
+
+    def __str__(self) -> str:
+        return f"{self.filename}:{self.lineno}: {self.args[0]}" if self.filename else str(self.args[0])
+
+
+class InPlaceChangeError(RefusedAt):
     """`c += v` changes in place an array or list that another name, or the caller, also refers to:
-    the derivative does not follow that change. `filename` and `lineno` say where c += v is."""
-
-    def __init__(self, message, filename, lineno):
-        super().__init__(message)
-        self.filename = filename
-        self.lineno = lineno
+    the derivative does not follow that change."""
 
 
-class IterationError(Refused):
-    """A `for` met a dict where the derivative code reads the sequence by position; `filename`
-    and `lineno` say where the loop is."""
-
-    def __init__(self, message, filename, lineno):
-        super().__init__(message)
-        self.filename = filename
-        self.lineno = lineno
+class IterationError(RefusedAt):
+    """A `for` met a dict where the derivative code reads the sequence by position."""
 
 
-class JoinError(Refused):
-    """`a + b`, differentiated as joining lists or tuples, met a value that is not one; `filename`
-    and `lineno` say where the `+` is."""
-
-    def __init__(self, message, filename, lineno):
-        super().__init__(message)
-        self.filename = filename
-        self.lineno = lineno
+class JoinError(RefusedAt):
+    """`a + b`, differentiated as joining lists or tuples, met a value that is not one."""
 
 
 # The methods by which `c += v` (and the other augmented assignments) change c in place.

@@ -56,14 +56,14 @@ def spectral_adjoint(name, g, x, s, axes, norm):
     """The adjoint of np.fft.<name>(x, s, axes, norm) (for the 1-D transforms, s is n and axes
     is axis), in x's kind of number."""
     x = np.asarray(x)
-    steps, shape = _steps(name, x.shape, s, axes)
+    steps, shape = _fft_steps(name, x.shape, s, axes)
     g = np.broadcast_to(g, shape)  # an adjoint may be a number standing for an array
     for kind, n, axis, length in reversed(steps):
         g = _step_adjoint(kind, g, n, axis, length, norm)
     return match_real(g, x)
 
 
-def _steps(name, shape, s, axes):
+def _fft_steps(name, shape, s, axes):
     """The 1-D transforms NumPy runs, in order: (kind, n, axis, length of the input along axis),
     and the shape of the result."""
     if name in ("fft", "ifft", "rfft", "irfft"):

@@ -140,6 +140,40 @@ def unreduce(g, x, axis=None, keepdims=False):
     return np.broadcast_to(g, shape)
 
 
+def add_adjoints(a, b):
+    """a + b for adjoints that may be lists or dicts (of adjoints) or symbolic zeros (also None,
+    the gradient of a None leaf of a parameter container)."""
+    if a is None or b is None:
+        return b if a is None else a
+    a = _entries(a) if _is_record(a) else a
+    b = _entries(b) if _is_record(b) else b
+    if isinstance(a, dict) or isinstance(b, dict):
+        return _add_keyed(a, b)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return [add_adjoints(x, y) for x, y in zip(a, b)]
+    if isinstance(a, (list, tuple)):
+        return a if _is_zero_scalar(b) else [add_adjoints(x, y) for x, y in zip(a, b)]
+    if isinstance(b, (list, tuple)):
+        return b if _is_zero_scalar(a) else [add_adjoints(x, y) for x, y in zip(a, b)]
+    return a + b
+
+
+def _add_keyed(a, b):
+    """a + b where one of them is a dict of adjoints and the other a dict or a symbolic zero."""
+    if not isinstance(a, dict):
+        return b if _is_zero_scalar(a) else {key: add_adjoints(a, item) for key, item in b.items()}
+    if not isinstance(b, dict):
+        return a if _is_zero_scalar(b) else {key: add_adjoints(item, b) for key, item in a.items()}
+    out = dict(a)
+    for key, item in b.items():
+        out[key] = add_adjoints(out[key], item) if key in out else item
+    return out
+
+
+def _is_zero_scalar(value) -> bool:
+    return not _is_container(value) and value == 0
+
+
 def gradient_like(dx, x):
     """The gradient in x's type: arrays of x's shape and float dtype, floats for numbers."""
     if isinstance(x, np.ndarray):
@@ -245,6 +279,8 @@ def grad_loss(w, b, X, y):
     d_t12 = unit_seed(cross_entropy + L2 * _t10)
     # Grad of: return cross_entropy + L2 * np.sum(w * w)
     dcross_entropy = unbroadcast(d_t12, cross_entropy)
+    dw = 2.0 * unbroadcast(w * unreduce(unbroadcast(L2 * d_t12, _t10), w,
+        None, False), w)
     # Grad of: cross_entropy = -np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
     d_t7 = unreduce(-dcross_entropy, _t7, None, False) * (np.size(_t8) / np
         .size(_t7))
@@ -252,9 +288,8 @@ def grad_loss(w, b, X, y):
         unbroadcast(d_t7, _t6), _t4) / _t4
     # Grad of: p = predict(w, b, X)
     dw_1, db_1 = bwd_predict(dp, p_residuals)
-    dw = 2.0 * unbroadcast(w * unreduce(unbroadcast(L2 * d_t12, _t10), w,
-        None, False), w) + dw_1
-    db = db_1
+    dw = add_adjoints(dw, dw_1)
+    db = add_adjoints(0.0, db_1)
     return gradient_like(dw, w), gradient_like(db, b)
 
 

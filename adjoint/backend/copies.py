@@ -1,0 +1,75 @@
+"""What of the user's module a standalone module (`adjoint gen`) writes as it is: literal
+constants, functions marked only with adjoint's markers, and the user's own import statements
+of what it imports by name (`from scipy.stats import norm`, not from the private module that
+defines it, nor from the user's file)."""
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+from typing import Any, Dict, Optional, Tuple
+
+LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None))
+MISSING = object()
+
+
+def is_marker(decorator: ast.expr, namespace: Dict[str, Any]) -> bool:
+    """Whether `decorator` names `adjoint.checkpoint`, which marks a function for the derivative
+    and returns it unchanged: the module holds the derivative already, and the function without it."""
+    from adjoint.markers import checkpoint
+
+    path = []
+    while isinstance(decorator, ast.Attribute):
+        path.append(decorator.attr)
+        decorator = decorator.value
+    if not isinstance(decorator, ast.Name):
+        return False
+    value = namespace.get(decorator.id, MISSING)
+    for attribute in reversed(path):
+        value = getattr(value, attribute, MISSING)
+    return value is checkpoint
+
+
+def literal(value: Any) -> Optional[str]:
+    if type(value) is float and (value != value or value in (float("inf"), float("-inf"))):
+        return f"float('{value}')"  # repr gives inf and nan, which are no literals
+    if type(value) is tuple and not all(type(item) in LITERAL_TYPES for item in value):
+        return None
+    if type(value) not in LITERAL_TYPES + (tuple,):
+        return None
+    text = repr(value)
+    try:
+        same = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    return text if type(same) is type(value) and same == value else None
+
+
+def module_holds(module: str, name: str, value: Any) -> bool:
+    return getattr(sys.modules.get(module), name, MISSING) is value
+
+
+def imported_as(module: Optional[str], name: str, value: Any) -> Optional[Tuple[str, str]]:
+    """(module, name) of a top-level `from M import n as name` of `module`'s source that binds
+    `value` to `name` (M absolute and importable), else None."""
+    found = _from_imports(module).get(name)
+    if found is None:
+        return None
+    try:
+        same = getattr(importlib.import_module(found[0]), found[1], MISSING) is value
+    except Exception:  # an import that fails now: the module keeps what it found otherwise
+        return None
+    return found if same else None
+
+
+def _from_imports(module: Optional[str]) -> Dict[str, Tuple[str, str]]:
+    """name -> (M, n) of each top-level `from M import n as name` of the module's file as it is now."""
+    path = getattr(sys.modules.get(module), "__file__", None) if module else None
+    try:
+        with open(path, encoding="utf-8") as stream:
+            tree = ast.parse(stream.read())
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return {}
+    return {alias.asname or alias.name: (node.module, alias.name) for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module for alias in node.names
+            if alias.name != "*"}
