@@ -245,13 +245,14 @@ def materialize_zero_tangents(tree: gast.FunctionDef, ctx: FunctionContext) -> g
     its shape.
     """
     assigned = set(nodes.names_stored(tree)) | set(nodes.parameters(tree))  # the optimizer may inline a temporary
+    primals = ctx.namer.primals()
     for stmt in nodes.walk(tree):
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)):
             continue
         value = stmt.value
         if not (isinstance(value, gast.Constant) and value.value == ZERO and type(value.value) is float):
             continue
-        primal = ctx.namer.primal_of(stmt.targets[0].id)
+        primal = primals.get(stmt.targets[0].id)
         if primal is not None and ctx.kinds.get(primal) != SCALAR and primal in assigned:
             stmt.value = nodes.call(ctx.runtime("zeros_like"), [nodes.name(primal)])
     return tree

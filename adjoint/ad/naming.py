@@ -55,13 +55,6 @@ class Namer:
         """Each derivative variable's primal name."""
         return {name: primal for primal, name in self._adjoints.items()}
 
-    def primal_of(self, adjoint: str):
-        """The primal name whose derivative is `adjoint`, or None."""
-        for primal, name in self._adjoints.items():
-            if name == adjoint:
-                return primal
-        return None
-
     def has_adjoint(self, primal: str) -> bool:
         return primal in self._adjoints
 
