@@ -9,8 +9,8 @@ from adjoint.rules.table import not_differentiated, register_adjoint, register_t
 from adjoint.runtime import (
     cholesky_adjoint, cholesky_tangent, cofactors, diag_adjoint, diagonal_adjoint, einsum_adjoint, einsum_tangent,
     inner_axes, item_adjoint, kron_adjoint, norm_adjoint, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b,
-    solve_adjoint_a, solve_adjoint_b, solve_tangent, tensordot_adjoint_a, tensordot_adjoint_b, trace_adjoint,
-    unbroadcast, unreduce,
+    solve_adjoint_a, solve_adjoint_b, solve_tangent, symmetric_from, tensordot_adjoint_a, tensordot_adjoint_b,
+    trace_adjoint, triangle_adjoint, unbroadcast, unreduce,
 )
 from adjoint.templates import d
 
@@ -213,14 +213,16 @@ def _(result, a, b):
     d[result] = solve_tangent(d[a], d[b], a, b, result)
 
 
+# np.linalg.cholesky factors the symmetric matrix of x's lower triangle and never reads the upper one:
+# the gradient lies in the lower triangle (as np.linalg.eigh's in the triangle it reads).
 @register_adjoint(np.linalg.cholesky)
 def _(result, x):
-    d[x] = cholesky_adjoint(d[result], result)
+    d[x] = triangle_adjoint(cholesky_adjoint(d[result], result))
 
 
 @register_tangent(np.linalg.cholesky)
 def _(result, x):
-    d[result] = cholesky_tangent(d[x], result)
+    d[result] = cholesky_tangent(symmetric_from(d[x]), result)
 
 
 # ----- Norms ---------------------------------------------------------------------------

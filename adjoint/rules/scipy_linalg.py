@@ -3,9 +3,10 @@ a structure named by assume_a, transposed=True and overwritten arguments are ref
 derivative runs), triangular solves, the Cholesky factor (cholesky, cho_factor and cho_solve),
 the matrix exponential and square root (real square matrices, not stacks).
 
-Matrices with a structure (the triangle a solve reads, the symmetric matrix a Cholesky factor
-comes from) get gradients with that structure: a triangular solve's gradient lies in the
-triangle it reads, and cholesky's is symmetric, as np.linalg.cholesky's. cho_factor factors a
+Matrices with a structure (the triangle a solve reads, the triangle a Cholesky factor is
+computed from) get gradients with that structure: a triangular solve's gradient lies in the
+triangle it reads, and cholesky's in the triangle it factors (the upper one unless lower=True),
+as np.linalg.cholesky's in the lower one. cho_factor factors a
 copy of its argument in place: its result holds the factor in one triangle, computed from that
 triangle of the argument alone, and in the other the argument's own entries (SciPy before 1.18)
 or zeros (from 1.18); its gradient is with respect to exactly the entries it reads (as
@@ -89,14 +90,18 @@ def _(result, a, overwrite_a=False, check_finite=True):
 # scipy.linalg.cholesky returns the upper factor U = L^T unless lower=True.
 
 
+# It reads the triangle of `a` it returns: the symmetric matrix of the upper triangle is the transpose
+# of that of the transposed lower one (symmetric_from), and so are their adjoints (triangle_adjoint).
 @register_adjoint(linalg.cholesky)
 def _(result, a, lower=False):
-    d[a] = cholesky_adjoint(transpose_if(d[result], 1 - lower), transpose_if(result, 1 - lower))
+    d[a] = transpose_if(triangle_adjoint(cholesky_adjoint(transpose_if(d[result], 1 - lower),
+                                                          transpose_if(result, 1 - lower))), 1 - lower)
 
 
 @register_tangent(linalg.cholesky)
 def _(result, a, lower=False):
-    d[result] = transpose_if(cholesky_tangent(d[a], transpose_if(result, 1 - lower)), 1 - lower)
+    d[result] = transpose_if(cholesky_tangent(symmetric_from(transpose_if(d[a], 1 - lower)),
+                                              transpose_if(result, 1 - lower)), 1 - lower)
 
 
 # (c, lower) = cho_factor(a, lower): c = F + k (a - triangle(a)), F the factor (L, or U = L^T) of

@@ -7,7 +7,8 @@ Parameters follow SciPy's order: the values, the shape parameters, then `loc` an
 A tangent rule is one expression, so it spells z = (x - loc) / scale as `standardized(x, loc, scale)`;
 with z's tangent dz = (dx - dloc - z dscale) / scale, a location-scale family's log density has the
 tangent slope(z) dz - dscale / scale + (its shape parameters' terms).
-The covariance of multivariate_normal gets the symmetric gradient (as np.linalg.cholesky's).
+multivariate_normal reads the lower triangle of its covariance alone (SciPy decomposes it with
+`eigh(cov, lower=True)`): the covariance's gradient lies in that triangle (as np.linalg.cholesky's).
 """
 import math
 
@@ -16,7 +17,9 @@ from scipy import special, stats
 
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import dirichlet_points, mvn_precision, points_outer, standardized, unbroadcast
+from adjoint.runtime import (
+    dirichlet_points, mvn_precision, points_outer, standardized, symmetric_from, triangle_adjoint, unbroadcast,
+)
 
 SQRT_2PI = math.sqrt(2.0 * math.pi)
 
@@ -252,15 +255,15 @@ def _(result, x, mean=0.0, cov=1.0):
     weighted = np.expand_dims(d[result], -1) * s
     d[x] = -weighted
     d[mean] = unbroadcast(weighted, mean)
-    d[cov] = 0.5 * (points_outer(weighted, s) - np.sum(d[result]) * mvn_precision(cov, x))
+    d[cov] = triangle_adjoint(0.5 * (points_outer(weighted, s) - np.sum(d[result]) * mvn_precision(cov, x)))
 
 
 @register_tangent(stats.multivariate_normal.logpdf)
 def _(result, x, mean=0.0, cov=1.0):
     d[result] = np.reshape(np.sum(((x - mean) @ mvn_precision(cov, x)) * (d[mean] - d[x]), axis=-1)
-                           + 0.5 * np.sum((((x - mean) @ mvn_precision(cov, x)) @ d[cov])
+                           + 0.5 * np.sum((((x - mean) @ mvn_precision(cov, x)) @ symmetric_from(d[cov]))
                                           * ((x - mean) @ mvn_precision(cov, x)), axis=-1)
-                           - 0.5 * np.sum(mvn_precision(cov, x) * d[cov]), np.shape(result))
+                           - 0.5 * np.sum(mvn_precision(cov, x) * symmetric_from(d[cov])), np.shape(result))
 
 
 @register_adjoint(stats.multivariate_normal.pdf)
@@ -269,15 +272,15 @@ def _(result, x, mean=0.0, cov=1.0):
     weighted = np.expand_dims(d[result] * result, -1) * s
     d[x] = -weighted
     d[mean] = unbroadcast(weighted, mean)
-    d[cov] = 0.5 * (points_outer(weighted, s) - np.sum(d[result] * result) * mvn_precision(cov, x))
+    d[cov] = triangle_adjoint(0.5 * (points_outer(weighted, s) - np.sum(d[result] * result) * mvn_precision(cov, x)))
 
 
 @register_tangent(stats.multivariate_normal.pdf)
 def _(result, x, mean=0.0, cov=1.0):
     d[result] = result * np.reshape(np.sum(((x - mean) @ mvn_precision(cov, x)) * (d[mean] - d[x]), axis=-1)
-                                    + 0.5 * np.sum((((x - mean) @ mvn_precision(cov, x)) @ d[cov])
+                                    + 0.5 * np.sum((((x - mean) @ mvn_precision(cov, x)) @ symmetric_from(d[cov]))
                                           * ((x - mean) @ mvn_precision(cov, x)), axis=-1)
-                                    - 0.5 * np.sum(mvn_precision(cov, x) * d[cov]), np.shape(result))
+                                    - 0.5 * np.sum(mvn_precision(cov, x) * symmetric_from(d[cov])), np.shape(result))
 
 
 # ----- Dirichlet: x has one row per component of alpha (a column per point) ------------------------------
@@ -330,15 +333,15 @@ def _(result, x, loc, scale):
     d[result] = (d[x] - d[loc] - d[scale] * result) / scale
 
 
-# mvn_precision(cov, x) is inv(cov); x only says how the points lie.
+# mvn_precision(cov, x) is inv(symmetric_from(cov)); x only says how the points lie.
 @register_adjoint(mvn_precision)
 def _(result, cov, x):
-    d[cov] = -(np.transpose(result) @ d[result] @ np.transpose(result))
+    d[cov] = triangle_adjoint(-(np.transpose(result) @ d[result] @ np.transpose(result)))
 
 
 @register_tangent(mvn_precision)
 def _(result, cov, x):
-    d[result] = -(result @ d[cov] @ result)
+    d[result] = -(result @ symmetric_from(d[cov]) @ result)
 
 
 @register_adjoint(dirichlet_points)

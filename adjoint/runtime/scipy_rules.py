@@ -48,11 +48,13 @@ def multigamma_polygamma(n, a, dim):
 
 def mvn_precision(cov, x):
     """inv(cov) for multivariate_normal's rules, which take a covariance matrix and points on
-    the last axis of x (at least two components, or points as rows of a 2-d x)."""
+    the last axis of x (at least two components, or points as rows of a 2-d x). SciPy reads the
+    lower triangle of cov alone (scipy.linalg.eigh(cov, lower=True)): the matrix inverted is the
+    symmetric one of that triangle."""
     if np.ndim(cov) != 2 or np.shape(x)[-1:] != np.shape(cov)[:1] or (np.ndim(x) == 1 and np.size(cov) == 1):
         raise Refused("multivariate_normal is differentiated for a 2-d covariance matrix and points along "
                       "the last axis of x (a 2-d x for one-dimensional points)")
-    return np.linalg.inv(cov)
+    return np.linalg.inv(np.tril(cov) + np.swapaxes(np.tril(cov, -1), -1, -2))
 
 
 def points_outer(a, b):
