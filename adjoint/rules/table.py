@@ -137,15 +137,25 @@ class Undifferentiated:
     order, a period, a second set of variables): {id(func): (func, parameter names)}."""
 
     def __init__(self):
-        self._params: Dict[int, tuple] = {}
+        self._params: Dict[Any, tuple] = {}
 
     def register(self, func: Any, *params: str) -> None:
-        self._params[id(func)] = (func, params)
+        self._params[_key(func)] = (func, params)
         Revision.bump()
 
     def of(self, func: Any) -> tuple:
-        entry = self._params.get(id(func))
+        entry = self._params.get(_key(func))
         return entry[1] if entry is not None else ()
+
+
+def _key(func: Any) -> Any:
+    """func itself where it hashes (a bound method such as `stats.gamma.cdf` is made anew at each
+    attribute read, and equals the others), else its id."""
+    try:
+        hash(func)
+    except TypeError:
+        return id(func)
+    return func
 
 
 ADJOINTS = RuleTable("adjoint")
