@@ -80,6 +80,20 @@ SPECIAL = [
     unary(special.loggamma, positive, peer=False),
     spec(special.beta, "special.beta(x0, x1)", 2, positive, (((3,), (3,)), ((2, 3), (3,)), (S, S))),
     unary(special.erfcx, peer=False),
+    unary(special.j0), unary(special.j1), unary(special.y0, positive), unary(special.y1, positive),
+    *(spec(f, f"special.{f.__name__}(1.5, x0)", 1, positive, peer=False)
+      for f in (special.jv, special.yv, special.kv, special.kve)),
+    spec(special.jv, "special.jv(np.array([0.5, 1.0, 2.5]), x0)", 1, positive, ((S,), ((2, 3),)), peer=False,
+         id="jv[orders]"),
+    *(unary(f, positive, peer=False) for f in (special.k0, special.k1, special.k0e, special.k1e)),
+    unary(special.exp1, positive, peer=False), unary(special.expi, positive, peer=False),
+    unary(special.dawsn, peer=False), unary(special.erfi, peer=False), unary(special.rgamma, positive),
+    *(spec(f, f"special.{f.__name__}(2.5, x0)", 1, positive) for f in (special.gammainc, special.gammaincc)),
+    spec(special.gammainc, "special.gammainc(np.array([0.5, 1.5, 3.0]), x0)", 1, positive, ((S,), ((2, 3),)),
+         peer=False, id="gammainc[shapes]"),
+    *(spec(f, f"special.{f.__name__}(x0, {lmbda})", 1, positive, peer=False, id=f"{f.__name__}[{lmbda}]")
+      for f in (special.boxcox, special.boxcox1p) for lmbda in (0.5, 0.0)),
+    *(unary(special.softplus, peer=False) for _ in range(hasattr(special, "softplus"))),
 ]
 
 LOCATION_SCALE = (((3,), S, S), ((2, 3), (3,), (2, 1)), (S, S, S), ((3,), (3,), (3,)))
@@ -114,6 +128,22 @@ EXPON_DOMAIN = (uniform(1.0, 2.0), uniform(-0.5, 0.5), positive)
 UNIFORM_DOMAIN = (uniform(0.1, 0.9), uniform(-0.8, -0.2), uniform(1.8, 2.5))
 LOGNORM = (uniform(1.0, 2.0), uniform(0.5, 1.5), uniform(-0.5, 0.5), positive)
 LAPLACE_DOMAIN = (near(-1.5, 1.5, spread=0.3), uniform(-0.5, 0.5), positive)
+
+
+QUANTILE_DOMAIN = (uniform(0.05, 0.95), normal, positive)
+SHAPED = (((3,), S, S, S), ((2, 3), (3,), S, (2, 1)))
+GAMMA_CDF = (uniform(0.5, 3.0), uniform(-0.5, 0.2), positive)
+
+
+def distribution(name: str, method: str, domain) -> list:
+    """<name>.<method> called positionally, with the defaults, and frozen (a distribution function or quantile)."""
+    func = getattr(getattr(stats, name), method)
+    return [
+        spec(func, f"stats.{name}.{method}(x0, x1, x2)", 3, domain, LOCATION_SCALE[:2], peer=False),
+        spec(func, f"stats.{name}.{method}(x0)", 1, domain[0], UNARY[:3], peer=False, id=f"{name}.{method}[defaults]"),
+        spec(func, f"stats.{name}(x1, scale=x2).{method}(x0)", 3, domain, LOCATION_SCALE[:1], peer=False,
+             id=f"{name}.{method}[frozen]"),
+    ]
 
 
 def location_scale_family(name: str, domain, order: int = 2) -> list:
@@ -188,6 +218,28 @@ STATS = [
     spec(stats.binom.pmf, f"stats.binom.pmf({COUNTS}, 4, x0)", 1, uniform(0.2, 0.8), ((S,), ((3,),)), peer=False),
     spec(stats.binom.logpmf, f"stats.binom(4, x0).logpmf({COUNTS})", 1, uniform(0.2, 0.8), ((S,),), peer=False,
          id="binom.logpmf[frozen]"),
+    *distribution("norm", "sf", NORMAL_DOMAIN), *distribution("norm", "logsf", NORMAL_DOMAIN),
+    *distribution("norm", "ppf", QUANTILE_DOMAIN), *distribution("norm", "isf", QUANTILE_DOMAIN),
+    *distribution("halfnorm", "logpdf", EXPON_DOMAIN), *distribution("halfnorm", "pdf", EXPON_DOMAIN),
+    *distribution("expon", "cdf", LAPLACE_DOMAIN), *distribution("expon", "sf", LAPLACE_DOMAIN),
+    *distribution("expon", "logcdf", EXPON_DOMAIN), *distribution("logistic", "cdf", NORMAL_DOMAIN),
+    *(spec(f, f"stats.{f.__self__.name}.{f.__name__}(x0, x1, x2, x3)", 4, GAMMA, SHAPED, peer=False)
+      for f in (stats.chi2.logpdf, stats.chi2.pdf, stats.invgamma.logpdf, stats.weibull_min.logpdf)),
+    spec(stats.chi2.logpdf, "stats.chi2.logpdf(x0, x1)", 2, GAMMA[:2], (((3,), S),), peer=False, id="chi2.logpdf[df]"),
+    spec(stats.chi2.logpdf, "stats.chi2.logpdf(x0, 3.0)", 1, GAMMA[0], UNARY[2:3], id="chi2.logpdf[integer df]"),
+    spec(stats.weibull_min.logpdf, "stats.weibull_min(x1, scale=x2).logpdf(x0)", 3, (GAMMA[0], GAMMA[1], positive),
+         (((3,), S, S),), peer=False, id="weibull_min.logpdf[frozen]"),
+    spec(stats.gamma.cdf, "stats.gamma.cdf(x0, 2.5, x1, x2)", 3, GAMMA_CDF, LOCATION_SCALE[:2], peer=False),
+    spec(stats.gamma.cdf, "stats.gamma.cdf(x0, 2.5)", 1, positive, UNARY[:3], id="gamma.cdf[defaults]"),
+    spec(stats.gamma.cdf, "stats.gamma(np.array([1.5, 2.5, 4.0]), scale=x1).cdf(x0)", 2, (positive, positive),
+         (((2, 3), S),), peer=False, id="gamma.cdf[frozen]"),
+    spec(stats.t.cdf, "stats.t.cdf(x0, 3.5, x1, x2)", 3, NORMAL_DOMAIN, LOCATION_SCALE[:2], peer=False),
+    spec(stats.t.cdf, "stats.t.cdf(x0, 3.5)", 1, normal, UNARY[:3], id="t.cdf[defaults]"),
+    spec(stats.entropy, "stats.entropy(x0{kw})", 1, positive, (((4,),), ((3, 4),)), peer=False,
+         kwargs=({}, {"base": 2.0}, Variant({"axis": -1, "keepdims": True}, (((3, 4),),)),
+                 Variant({"axis": None}, (((3, 4),),)))),
+    spec(stats.entropy, "stats.entropy(x0, x1{kw})", 2, positive, (((4,), (4,)), ((3, 4), (3, 4))), peer=False,
+         kwargs=({}, Variant({"axis": 1, "base": 10.0}, (((3, 4), (3, 4)),))), id="entropy[qk]"),
 ]
 
 TRIANGULAR = (((3, 3), (3,)), ((3, 3), (3, 2)))

@@ -192,7 +192,9 @@ def test_helper_rules_match_central_differences(case, helper_functions, rng) -> 
 
 # ----- every SciPy rule has a spec and a row in docs/numpy.md ---------------------------------------------
 
-SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_stats", "adjoint.rules.scipy_linalg")
+SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary", "adjoint.rules.scipy_special_bessel",
+                    "adjoint.rules.scipy_stats", "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
+                    "adjoint.rules.scipy_linalg")
 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)

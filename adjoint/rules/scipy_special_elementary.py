@@ -1,6 +1,7 @@
 """Adjoints and tangents of scipy.special's elementary functions: entropies and divergences, the
 Huber losses, exponentials and logarithms, the cube root, gamma and beta, the scaled
-complementary error function.
+complementary error function; the exponential integrals exp1 and expi, Dawson's integral, erfi,
+rgamma; gammainc and gammaincc with respect to x, boxcox and boxcox1p with respect to x, softplus.
 
 Registered when a lookup first meets SciPy (see rules/libraries.py). Each derivative is written with
 functions that have rules themselves, so second derivatives follow.
@@ -11,7 +12,7 @@ import numpy as np
 from scipy import special
 
 from adjoint.templates import d
-from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import unbroadcast
 
 LOG_10 = math.log(10.0)
@@ -186,3 +187,121 @@ def _(result, x):
 @register_tangent(special.erfcx)
 def _(result, x):
     d[result] = d[x] * (2.0 * x * result - TWO_OVER_SQRT_PI)
+
+
+# ----- Exponential integrals, Dawson's integral, the imaginary error function, 1 / gamma ---------------------
+# exp1' = -exp(-x) / x, expi' = exp(x) / x, dawsn' = 1 - 2 x dawsn, erfi' = 2 exp(x^2) / sqrt(pi),
+# rgamma' = -rgamma digamma.
+
+
+@register_adjoint(special.exp1)
+def _(result, x):
+    d[x] = -d[result] * np.exp(-x) / x
+
+
+@register_tangent(special.exp1)
+def _(result, x):
+    d[result] = -d[x] * np.exp(-x) / x
+
+
+@register_adjoint(special.expi)
+def _(result, x):
+    d[x] = d[result] * np.exp(x) / x
+
+
+@register_tangent(special.expi)
+def _(result, x):
+    d[result] = d[x] * np.exp(x) / x
+
+
+@register_adjoint(special.dawsn)
+def _(result, x):
+    d[x] = d[result] * (1.0 - 2.0 * x * result)
+
+
+@register_tangent(special.dawsn)
+def _(result, x):
+    d[result] = d[x] * (1.0 - 2.0 * x * result)
+
+
+@register_adjoint(special.erfi)
+def _(result, x):
+    d[x] = d[result] * TWO_OVER_SQRT_PI * np.exp(x * x)
+
+
+@register_tangent(special.erfi)
+def _(result, x):
+    d[result] = d[x] * TWO_OVER_SQRT_PI * np.exp(x * x)
+
+
+@register_adjoint(special.rgamma)
+def _(result, x):
+    d[x] = -d[result] * result * special.digamma(x)
+
+
+@register_tangent(special.rgamma)
+def _(result, x):
+    d[result] = -d[x] * result * special.digamma(x)
+
+
+# ----- Regularized incomplete gamma functions, with respect to x ----------------------------------------------
+# d gammainc(a, x) / dx = x^(a-1) exp(-x) / gamma(a), and gammaincc = 1 - gammainc. The shape a is not
+# differentiated (its derivative is not closed form): a differentiated `a` is refused at its line.
+not_differentiated(special.gammainc, "a")
+not_differentiated(special.gammaincc, "a")
+
+
+@register_adjoint(special.gammainc)
+def _(result, a, x):
+    d[x] = unbroadcast(d[result] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a)), x)
+
+
+@register_tangent(special.gammainc)
+def _(result, a, x):
+    d[result] = d[x] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a))
+
+
+@register_adjoint(special.gammaincc)
+def _(result, a, x):
+    d[x] = unbroadcast(-d[result] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a)), x)
+
+
+@register_tangent(special.gammaincc)
+def _(result, a, x):
+    d[result] = -d[x] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a))
+
+
+# ----- Box-Cox transforms, with respect to x: d/dx (x^l - 1) / l = x^(l-1), also at l = 0 (log x) -------------
+not_differentiated(special.boxcox, "lmbda")
+not_differentiated(special.boxcox1p, "lmbda")
+
+
+@register_adjoint(special.boxcox)
+def _(result, x, lmbda):
+    d[x] = unbroadcast(d[result] * np.power(x, lmbda - 1.0), x)
+
+
+@register_tangent(special.boxcox)
+def _(result, x, lmbda):
+    d[result] = d[x] * np.power(x, lmbda - 1.0)
+
+
+@register_adjoint(special.boxcox1p)
+def _(result, x, lmbda):
+    d[x] = unbroadcast(d[result] * np.power(1.0 + x, lmbda - 1.0), x)
+
+
+@register_tangent(special.boxcox1p)
+def _(result, x, lmbda):
+    d[result] = d[x] * np.power(1.0 + x, lmbda - 1.0)
+
+
+# ----- softplus(x) = log(1 + exp(x)) (SciPy 1.15 and later): its slope is expit(x) --------------------------------
+if hasattr(special, "softplus"):
+    @register_adjoint(special.softplus)
+    def _(result, x):
+        d[x] = d[result] * special.expit(x)
+
+    @register_tangent(special.softplus)
+    def _(result, x):
+        d[result] = d[x] * special.expit(x)

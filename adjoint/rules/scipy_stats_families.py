@@ -1,6 +1,7 @@
 """Adjoints and tangents of more scipy.stats distributions: the location-scale families expon,
 laplace, logistic, cauchy, lognorm (and its shape s) and uniform (log densities and densities,
-with respect to the values, `loc` and `scale`), and the bernoulli and binom probability mass
+with respect to the values, `loc` and `scale`), halfnorm, chi2 (and its df), the log densities of
+invgamma and weibull_min (and their shapes), and the bernoulli and binom probability mass
 functions with respect to `p`.
 
 As in scipy_stats.py, z = (x - loc) / scale and a location-scale log density is
@@ -8,12 +9,16 @@ f(z) - log(scale): its derivative is slope(z) / scale in x, minus that in loc, a
 -(1 + z slope(z)) / scale in scale. A density's derivative is the log density's times the
 density. The counts k and n of the discrete distributions are not differentiated.
 """
+import math
+
 import numpy as np
 
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import standardized, unbroadcast
-from scipy import stats
+from scipy import special, stats
+
+LOG_2 = math.log(2.0)
 
 # ----- Exponential: log pdf = -z - log(scale) on z >= 0 -------------------------------------------------
 
@@ -238,3 +243,117 @@ def _(result, k, n, p, loc=0):
 @register_tangent(stats.binom.pmf)
 def _(result, k, n, p, loc=0):
     d[result] = d[p] * result * ((k - loc) / p - (n - (k - loc)) / (1.0 - p))
+
+
+# ----- Half-normal: log pdf = log(2 / sqrt(2 pi)) - z^2 / 2 - log(scale) on z >= 0, slope -z -------------------
+
+
+@register_adjoint(stats.halfnorm.logpdf)
+def _(result, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    d[x] = unbroadcast(-d[result] * z / scale, x)
+    d[loc] = unbroadcast(d[result] * z / scale, loc)
+    d[scale] = unbroadcast(d[result] * (z * z - 1.0) / scale, scale)
+
+
+@register_tangent(stats.halfnorm.logpdf)
+def _(result, x, loc=0.0, scale=1.0):
+    d[result] = (-standardized(d[x] - d[loc], 0.0, scale) * standardized(x, loc, scale)
+                 + d[scale] * (np.square(standardized(x, loc, scale)) - 1.0) / scale)
+
+
+@register_adjoint(stats.halfnorm.pdf)
+def _(result, x, loc=0.0, scale=1.0):
+    z = (x - loc) / scale
+    d[x] = unbroadcast(-d[result] * result * z / scale, x)
+    d[loc] = unbroadcast(d[result] * result * z / scale, loc)
+    d[scale] = unbroadcast(d[result] * result * (z * z - 1.0) / scale, scale)
+
+
+@register_tangent(stats.halfnorm.pdf)
+def _(result, x, loc=0.0, scale=1.0):
+    d[result] = result * (-standardized(d[x] - d[loc], 0.0, scale) * standardized(x, loc, scale)
+                          + d[scale] * (np.square(standardized(x, loc, scale)) - 1.0) / scale)
+
+
+# ----- Chi-squared: y = (x - loc) / scale, log pdf = (df/2 - 1) log y - y/2 - gammaln(df/2) - (df/2) log 2 - log(scale)
+# Its slope in y is (df/2 - 1) / y - 1/2, in df (log y - digamma(df/2) - log 2) / 2.
+
+
+@register_adjoint(stats.chi2.logpdf)
+def _(result, x, df, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    slope = (0.5 * df - 1.0) / y - 0.5
+    d[x] = unbroadcast(d[result] * slope / scale, x)
+    d[loc] = unbroadcast(-d[result] * slope / scale, loc)
+    d[scale] = unbroadcast(-d[result] * (1.0 + y * slope) / scale, scale)
+    d[df] = unbroadcast(d[result] * 0.5 * (np.log(y) - special.digamma(0.5 * df) - LOG_2), df)
+
+
+@register_tangent(stats.chi2.logpdf)
+def _(result, x, df, loc=0.0, scale=1.0):
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                 * ((0.5 * df - 1.0) / standardized(x, loc, scale) - 0.5)
+                 - d[scale] / scale
+                 + d[df] * 0.5 * (np.log(standardized(x, loc, scale)) - special.digamma(0.5 * df) - LOG_2))
+
+
+@register_adjoint(stats.chi2.pdf)
+def _(result, x, df, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    slope = (0.5 * df - 1.0) / y - 0.5
+    d[x] = unbroadcast(d[result] * result * slope / scale, x)
+    d[loc] = unbroadcast(-d[result] * result * slope / scale, loc)
+    d[scale] = unbroadcast(-d[result] * result * (1.0 + y * slope) / scale, scale)
+    d[df] = unbroadcast(d[result] * result * 0.5 * (np.log(y) - special.digamma(0.5 * df) - LOG_2), df)
+
+
+@register_tangent(stats.chi2.pdf)
+def _(result, x, df, loc=0.0, scale=1.0):
+    d[result] = result * (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                          * ((0.5 * df - 1.0) / standardized(x, loc, scale) - 0.5)
+                          - d[scale] / scale
+                          + d[df] * 0.5 * (np.log(standardized(x, loc, scale)) - special.digamma(0.5 * df) - LOG_2))
+
+
+# ----- Inverse gamma: log pdf = -(a + 1) log y - 1/y - gammaln(a) - log(scale); slope in y -(a + 1)/y + 1/y^2 ----
+
+
+@register_adjoint(stats.invgamma.logpdf)
+def _(result, x, a, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    slope = (1.0 / y - (a + 1.0)) / y
+    d[x] = unbroadcast(d[result] * slope / scale, x)
+    d[loc] = unbroadcast(-d[result] * slope / scale, loc)
+    d[scale] = unbroadcast(-d[result] * (1.0 + y * slope) / scale, scale)
+    d[a] = unbroadcast(-d[result] * (np.log(y) + special.digamma(a)), a)
+
+
+@register_tangent(stats.invgamma.logpdf)
+def _(result, x, a, loc=0.0, scale=1.0):
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                 * (1.0 / standardized(x, loc, scale) - (a + 1.0)) / standardized(x, loc, scale)
+                 - d[scale] / scale
+                 - d[a] * (np.log(standardized(x, loc, scale)) + special.digamma(a)))
+
+
+# ----- Weibull (minimum): log pdf = log c + (c - 1) log y - y^c - log(scale) --------------------------------------
+# Its slope in y is (c - 1)/y - c y^(c-1), in c 1/c + log y (1 - y^c).
+
+
+@register_adjoint(stats.weibull_min.logpdf)
+def _(result, x, c, loc=0.0, scale=1.0):
+    y = (x - loc) / scale
+    slope = (c - 1.0) / y - c * np.power(y, c - 1.0)
+    d[x] = unbroadcast(d[result] * slope / scale, x)
+    d[loc] = unbroadcast(-d[result] * slope / scale, loc)
+    d[scale] = unbroadcast(-d[result] * (1.0 + y * slope) / scale, scale)
+    d[c] = unbroadcast(d[result] * (1.0 / c + np.log(y) * (1.0 - np.power(y, c))), c)
+
+
+@register_tangent(stats.weibull_min.logpdf)
+def _(result, x, c, loc=0.0, scale=1.0):
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+                 * ((c - 1.0) / standardized(x, loc, scale) - c * np.power(standardized(x, loc, scale), c - 1.0))
+                 - d[scale] / scale
+                 + d[c] * (1.0 / c + np.log(standardized(x, loc, scale)) * (1.0 - np.power(standardized(x, loc, scale), c))))

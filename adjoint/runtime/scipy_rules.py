@@ -127,3 +127,12 @@ def general_or_refuse(g, assume_a=None, transposed=False, arguments_lost=False):
         raise Refused("the derivative of a call that may overwrite its arguments (overwrite_a, overwrite_b) is "
                       "not supported: the derivative reads them")
     return g
+
+
+def entropy_log_base(base, pk, qk):
+    """log(base) (1.0 for the natural base) of scipy.stats.entropy, after refusing a qk whose shape
+    is not pk's (the two are normalized each in its own shape, then broadcast)."""
+    if qk is not None and np.shape(qk) != np.shape(pk):
+        raise Refused("scipy.stats.entropy with pk and qk of different shapes is not differentiated; "
+                      "broadcast them to one shape first")
+    return 1.0 if base is None else float(np.log(base))
