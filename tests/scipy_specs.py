@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from rule_specs import (
-    REDUCED, SCALAR, UNARY, Case, RuleSpec, Variant, away_from_zero, expand, near, normal, positive, uniform, unit,
-    well_conditioned,
+    REDUCED, SCALAR, UNARY, Case, RuleSpec, Variant, away_from_zero, expand, full_rank, near, normal, positive, spaced,
+    symmetric_spread, uniform, unit, well_conditioned,
 )
 
 scipy = pytest.importorskip("scipy")
@@ -283,7 +283,35 @@ LINALG = [
          (well_conditioned, well_conditioned, normal), (((3, 3), (2, 2), (3, 2)),), peer=False),
 ]
 
-SPECS = SPECIAL + STATS + LINALG
+EIGENVECTORS = "lam, v = linalg.eigh(x0{kw})\nv * v[..., :1, :] * np.expand_dims(lam, -2)"  # vectors' signs cancel
+UPPER = ({}, {"lower": False})
+SINGULAR_VECTORS = ("u, s, vh = linalg.svd(x0, full_matrices=False{kw})\n"
+                    "(u * u[..., :1, :]) @ (np.expand_dims(s, -1) * vh * vh[..., :, :1])")
+MATRIX = (((3, 3),),)
+RECTANGLES = (((3, 3),), ((4, 3),), ((3, 4),))
+
+DECOMPOSITIONS = [
+    spec(linalg.eigh, EIGENVECTORS, 1, symmetric_spread, MATRIX, kwargs=UPPER, peer=False),
+    spec(linalg.eigh, "linalg.eigh(x0{kw})[0]", 1, symmetric_spread, MATRIX, kwargs=UPPER, peer=False,
+         id="eigh[values]"),
+    spec(linalg.eigh, "linalg.eigh(x0, eigvals_only=True{kw})", 1, symmetric_spread, MATRIX + (((1, 1),),),
+         kwargs=UPPER, peer=False, id="eigh[eigvals_only]"),
+    spec(linalg.eigvalsh, "linalg.eigvalsh(x0{kw})", 1, symmetric_spread, MATRIX, kwargs=UPPER, peer=False),
+    spec(linalg.svd, SINGULAR_VECTORS, 1, full_rank, RECTANGLES, kwargs=({}, {"lapack_driver": "gesvd"}), peer=False),
+    spec(linalg.svd, "linalg.svd(x0, compute_uv=False)", 1, full_rank, RECTANGLES + (((1, 3),),), peer=False,
+         id="svd[values]"),
+    spec(linalg.svd, "u, s, vh = linalg.svd(x0)\nu * u[..., :1, :] + vh * vh[..., :, :1]", 1, full_rank, MATRIX,
+         peer=False, id="svd[full_matrices]"),
+    spec(linalg.qr, "q, r = linalg.qr(x0, mode='economic')\n(q, r)", 1, full_rank, (((3, 3),), ((4, 3),), ((3, 1),)),
+         peer=False),
+    spec(linalg.qr, "q, r = linalg.qr(x0)\n(q, r)", 1, full_rank, MATRIX, peer=False, id="qr[full]"),
+    spec(linalg.pinv, "linalg.pinv(x0)", 1, full_rank, RECTANGLES, peer=False),
+    spec(linalg.norm, "linalg.norm(x0{kw})", 1, spaced, (((3,),), ((2, 3),)), order=1, peer=False, kwargs=(
+        {}, {"axis": 0}, {"keepdims": True}, Variant({"ord": 2}, (((3,),),)),
+        *(Variant({"ord": ord}, (((3, 4),),)) for ord in ("fro", "nuc", 1, 2)))),
+]
+
+SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS
 CASES = expand(SPECS, "scipy_")
 
 

@@ -16,7 +16,7 @@ import pytest
 import adjoint
 from rule_specs import RuleSpec, expand, normal, positive, well_conditioned
 from test_rules import assert_like_input, assert_same_structure, central_difference, direction_like, flat, inner
-from test_second_order_rules import calls_a_helper, largest_per_variant, load, scalarized_module, summed
+from test_second_order_rules import calls_a_helper, largest_per_variant, load, params, scalarized_module, summed
 
 pytest.importorskip("scipy")
 from scipy_specs import CASES, module_source  # noqa: E402
@@ -74,7 +74,8 @@ def scalarized(functions, tmp_path_factory):
 
 def setup(case, functions, scalarized, rng):
     args = case.make_args(rng)
-    weight = direction_like(getattr(functions, case.name)(*copy.deepcopy(args)), rng)
+    output = getattr(functions, case.name)(*copy.deepcopy(args))
+    weight = rng.normal(size=flat(output).size) if isinstance(output, (list, tuple)) else direction_like(output, rng)
     return getattr(scalarized, case.name), args + (weight,), [direction_like(args[p], rng) for p in case.wrt]
 
 
@@ -86,7 +87,7 @@ def one_or_many(wrt: tuple):
     return wrt if len(wrt) > 1 else wrt[0]
 
 
-@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in VARIANTS])
+@pytest.mark.parametrize("case", params(VARIANTS))
 def test_hvp_matches_differences_of_the_gradient(case, functions, scalarized, rng) -> None:
     fn, args, directions = setup(case, functions, scalarized, rng)
     product = adjoint.hvp(fn, wrt=one_or_many(case.wrt))(*copy.deepcopy(args), *directions)
@@ -99,7 +100,7 @@ def sums(functions, tmp_path_factory):
     return summed(tmp_path_factory.mktemp("scipy_sums"), functions, VARIANTS, module_source([]))
 
 
-@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in VARIANTS])
+@pytest.mark.parametrize("case", params(VARIANTS))
 def test_hvp_of_a_sum_of_the_output(case, functions, scalarized, sums, rng) -> None:
     _, args, directions = setup(case, functions, scalarized, rng)
     fn = getattr(sums, case.name)
@@ -108,7 +109,7 @@ def test_hvp_of_a_sum_of_the_output(case, functions, scalarized, sums, rng) -> N
                                rtol=RTOL, atol=ATOL)
 
 
-@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in HELPER_VARIANTS])
+@pytest.mark.parametrize("case", params(HELPER_VARIANTS))
 def test_reverse_over_reverse_matches_differences_of_the_gradient(case, functions, scalarized, rng) -> None:
     fn, args, directions = setup(case, functions, scalarized, rng)
     wrt = one_or_many(case.wrt)
@@ -194,7 +195,7 @@ def test_helper_rules_match_central_differences(case, helper_functions, rng) -> 
 
 SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary", "adjoint.rules.scipy_special_bessel",
                     "adjoint.rules.scipy_stats", "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
-                    "adjoint.rules.scipy_linalg")
+                    "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions")
 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)

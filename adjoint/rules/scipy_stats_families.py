@@ -356,4 +356,5 @@ def _(result, x, c, loc=0.0, scale=1.0):
     d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
                  * ((c - 1.0) / standardized(x, loc, scale) - c * np.power(standardized(x, loc, scale), c - 1.0))
                  - d[scale] / scale
-                 + d[c] * (1.0 / c + np.log(standardized(x, loc, scale)) * (1.0 - np.power(standardized(x, loc, scale), c))))
+                 + d[c] * (1.0 / c + np.log(standardized(x, loc, scale))
+                           * (1.0 - np.power(standardized(x, loc, scale), c))))

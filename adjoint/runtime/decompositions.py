@@ -177,3 +177,13 @@ def matrix_power_tangent(da, a, n):
     block = np.concatenate([np.concatenate([base, np.broadcast_to(moved, np.shape(a))], -1),
                             np.concatenate([np.zeros(np.shape(a)), base], -1)], -2)
     return np.linalg.matrix_power(block, abs(n))[..., :size, size:]
+
+
+def eigh_tangent(dx, result, x, uplo="L", eigvals_only=False):
+    """The tangent of np.linalg.eigh(x, uplo), (dw, dV) with dw = diag(V^T dS V) and dV = V (F o V^T dS V),
+    dS the symmetric tangent eigh reads; dw alone when eigvals_only (result the eigenvalues)."""
+    if eigvals_only:
+        return eigvalsh_tangent(dx, x, uplo)
+    values, vectors = result
+    rotated = np.matmul(np.matmul(_transposed(vectors), symmetric_from(dx, uplo)), vectors)
+    return np.diagonal(rotated, 0, -2, -1), np.matmul(vectors, eigen_gaps(values) * rotated)

@@ -136,3 +136,23 @@ def entropy_log_base(base, pk, qk):
         raise Refused("scipy.stats.entropy with pk and qk of different shapes is not differentiated; "
                       "broadcast them to one shape first")
     return 1.0 if base is None else float(np.log(base))
+
+
+def eigh_uplo(lower, b):
+    """The triangle scipy.linalg.eigh (or eigvalsh) reads, as np.linalg.eigh's UPLO, after refusing a
+    generalized problem (a second matrix b)."""
+    if b is not None:
+        raise Refused("scipy.linalg.eigh and eigvalsh of a generalized problem (a matrix b) are not differentiated")
+    return "L" if lower else "U"
+
+
+def scipy_qr_mode(mode, pivoting, x):
+    """np.linalg.qr's mode for scipy.linalg.qr's, after refusing what has no derivative: pivoting (the
+    permutation jumps), mode 'r' and 'raw', mode 'full' of a non-square matrix (the columns completing Q
+    are arbitrary) and a wide matrix."""
+    rows, columns = np.shape(x)[-2:]
+    if pivoting or mode not in ("full", "economic") or rows < columns or mode == "full" and rows != columns:
+        raise Refused(f"scipy.linalg.qr(mode={mode!r}, pivoting={pivoting!r}) of a {rows}x{columns} matrix is "
+                      "differentiated only without pivoting, in mode 'economic' with at least as many rows as "
+                      "columns (or mode 'full' of a square matrix)")
+    return "reduced"
