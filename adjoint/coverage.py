@@ -24,6 +24,7 @@ FAMILIES = {
     "adjoint.rules.numpy_reductions": "Reductions",
     "adjoint.rules.numpy_linalg": "Linear algebra",
     "adjoint.rules.numpy_shape": "Construction, shape, joining and indexing",
+    "adjoint.rules.numpy_positions": "Construction, shape, joining and indexing",
     "adjoint.rules.numpy_decompositions": "Decompositions",
     "adjoint.rules.numpy_statistics": "Statistics, polynomials, integration and signals",
     "adjoint.rules.numpy_fft": "Fourier transforms and complex values",

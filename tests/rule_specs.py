@@ -634,8 +634,23 @@ SPECTRAL = [
     call(np.angle, "np.angle(np.fft.fft(x0) + x0)", (((6,),), ((2, 5),)), id="angle[complex]", peer=False),
 ]
 
+# Elements that move (np.insert's values cast to an integer array's integers are constant there).
+POSITIONS = [
+    call(np.delete, "np.delete(x0, 1)", (((5,),), ((2, 3),)), peer=False),
+    call(np.delete, "np.delete(x0, [0, 2], axis=1)", (((2, 3),), ((1, 4),)), peer=False, id="delete[axis]"),
+    call(np.delete, "np.delete(x0, np.array([True, False, True]))", (((3,),),), peer=False, id="delete[mask]"),
+    call(np.insert, "np.insert(x0, 1, x1)", (((4,), S), ((4,), (2,)), ((2, 3), ())), nargs=2, peer=False),
+    call(np.insert, "np.insert(x0, [1, 3], x1, axis=1)", (((2, 4), (2, 1)), ((2, 4), S)), nargs=2, peer=False,
+         id="insert[axis]"),
+    call(np.insert, "np.insert(x0, 2, x1, axis=0)", (((3, 2), (2,)),), nargs=2, peer=False, id="insert[row]"),
+    call(np.insert, "np.insert(np.arange(4), 1, x0) * np.sum(x0)", ((S,), ((2,),)), domain=uniform(1.2, 1.8), peer=False,
+         id="insert[integers]"),
+    call(np.resize, "np.resize(x0, (2, 5))", (((3,),), ((2, 3),), ((1,),)), peer=False),
+    call(np.resize, "np.resize(x0, 2)", (((2, 3),),), peer=False, id="resize[shrink]"),
+]
+
 SPECS = (ELEMENTWISE + OPERATORS + REDUCTIONS + LINALG + ARRAY_API + DECOMPOSITIONS + STATISTICS + SHAPE
-         + INDEXING + CONSTRUCTION)
+         + INDEXING + CONSTRUCTION + POSITIONS)
 SPECS = SPECS + SPECTRAL
 
 # Writes into arrays are statements, not rule calls: checked the same way, outside the rule table.

@@ -316,6 +316,11 @@ HELPERS = [
     helper("runtime.norm_tangent(x0, np.linalg.norm(x1, axis=-1, keepdims=True), x1, None, -1, True)",
            ((2, 3), (2, 3)), (normal, spaced), label="keepdims"),
     helper("runtime.norm_tangent(x0, np.linalg.norm(x1, 3), x1, 3)", ((4,), (4,)), (normal, spaced), label="ord=3"),
+    # positions (np.delete, np.insert, np.resize)
+    helper("runtime.tags_gather(x0, np.array([[2, 0], [1, 3]]))", ((3,),), label="gather"),
+    helper("runtime.tags_gather(x0, np.array([0, 1, 1]))", (S,), label="one element"),
+    helper("runtime.tags_scatter(x0, np.array([[2, 0], [1, 2]]), np.ones(3))", ((2, 2),), label="scatter"),
+    helper("runtime.tags_scatter(x0, np.array([1, 0, 1]), 1.0)", ((3,),), label="into a float"),
     # decompositions
     helper("runtime.symmetric_from(x0, 'L')", ((2, 3, 3),), label="L"),
     helper("runtime.symmetric_from(x0, 'U')", ((3, 3),), label="U"),
@@ -435,6 +440,8 @@ WITHOUT_RULES = {
     "eigvalsh_tangent": FORWARD_ONLY.format("np.linalg.eigvalsh"),
     "svd_tangent": FORWARD_ONLY.format("np.linalg.svd"),
     "qr_tangent": FORWARD_ONLY.format("np.linalg.qr"),
+    "eigh_tangent": FORWARD_ONLY.format("scipy.linalg.eigh"),
+    "insert_tangent": FORWARD_ONLY.format("np.insert"),
     "lstsq_tangent": FORWARD_ONLY.format("np.linalg.lstsq"),
     "matrix_power_tangent": FORWARD_ONLY.format("np.linalg.matrix_power"),
     "interp_tangent": FORWARD_ONLY.format("np.interp"),

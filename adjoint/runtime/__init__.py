@@ -2,7 +2,8 @@
 
 One module a concern, in reading order: `refusals` (what a derived function raises at run
 time), `containers` (dicts and dataclasses: keys, fields), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
-`gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules`, `products`
+`gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules`, `positions`
+(np.delete, np.insert, np.resize), `products`
 (np.prod's exact derivatives), `ranges`
 (np.linspace, np.arange) and `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
 `checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
@@ -25,6 +26,7 @@ from adjoint.runtime import (
     gradients,
     linalg,
     numpy_rules,
+    positions,
     products,
     ranges,
     refusals,
@@ -41,6 +43,7 @@ from adjoint.runtime.decompositions import *  # noqa: F401,F403
 from adjoint.runtime.gradients import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
 from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
+from adjoint.runtime.positions import *  # noqa: F401,F403
 from adjoint.runtime.products import *  # noqa: F401,F403
 from adjoint.runtime.ranges import *  # noqa: F401,F403
 from adjoint.runtime.refusals import *  # noqa: F401,F403
@@ -51,8 +54,8 @@ from adjoint.runtime.spectral import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, containers, adjoints, gradients, numpy_rules, products, ranges, linalg, second_order, checkpointing,
-    decompositions, statistics, scalars, scipy_rules, spectral,
+    refusals, containers, adjoints, gradients, numpy_rules, positions, products, ranges, linalg, second_order,
+    checkpointing, decompositions, statistics, scalars, scipy_rules, spectral,
 )
 
 

@@ -1,0 +1,45 @@
+"""Adjoints and tangents of np.delete, np.insert and np.resize: each element of their result is an
+element of an argument (or, for np.insert into an integer array, a value cast to an integer).
+
+The rules run the call itself on position tags (runtime/positions.py), so they follow NumPy's own
+reading of `obj`, `axis` and broadcasting: the adjoint adds each entry of the result's adjoint to
+the element it came from, and the tangent is the call on the tangents. Their helpers' derivatives
+are in position_helpers.py.
+"""
+import numpy as np
+
+from adjoint.templates import d
+from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.runtime import inserted_value_tags, insert_tangent, kept_tags, position_tags, tags_scatter, tangent_like
+
+
+@register_adjoint(np.delete)
+def _(result, arr, obj, axis=None):
+    d[arr] = tags_scatter(d[result], np.delete(position_tags(arr), obj, axis), arr)
+
+
+@register_tangent(np.delete)
+def _(result, arr, obj, axis=None):
+    d[result] = np.delete(tangent_like(d[arr], arr), obj, axis)
+
+
+@register_adjoint(np.insert)
+def _(result, arr, obj, values, axis=None):
+    d[arr] = tags_scatter(d[result], kept_tags(arr, obj, values, axis), arr)
+    d[values] = tags_scatter(d[result], inserted_value_tags(arr, obj, values, axis), values)
+
+
+@register_tangent(np.insert)
+def _(result, arr, obj, values, axis=None):
+    d[result] = insert_tangent(d[arr], d[values], arr, obj, values, axis)
+
+
+# np.resize(a, shape) repeats a's elements, flattened, until the new shape is full.
+@register_adjoint(np.resize)
+def _(result, a, new_shape):
+    d[a] = tags_scatter(d[result], np.resize(position_tags(a), new_shape), a)
+
+
+@register_tangent(np.resize)
+def _(result, a, new_shape):
+    d[result] = np.resize(tangent_like(d[a], a), new_shape)

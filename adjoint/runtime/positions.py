@@ -1,0 +1,55 @@
+"""Helpers of the rules of np.delete, np.insert and np.resize: each element of the result is an
+element of an argument (or none), and the rules find which by running the call itself on position
+tags, 1 + an element's flat index (0 where no element of the argument lands)."""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["position_tags", "kept_tags", "inserted_value_tags", "insert_tangent", "tags_gather", "tags_scatter"]
+
+
+def position_tags(x):
+    """1 + the flat index of each element of x, in x's shape."""
+    return np.arange(1, np.size(x) + 1).reshape(np.shape(x))
+
+
+def kept_tags(arr, obj, values, axis=None):
+    """Where np.insert(arr, obj, values, axis) puts the elements of arr, as tags."""
+    return np.insert(position_tags(arr), obj, np.zeros(np.shape(values), dtype=np.int64), axis)
+
+
+def inserted_value_tags(arr, obj, values, axis=None):
+    """Where np.insert(arr, obj, values, axis) puts the elements of values, as tags; none when arr's
+    values are integers (the inserted values are cast to them: constant where they move)."""
+    tags = np.insert(np.zeros(np.shape(arr), dtype=np.int64), obj, position_tags(values), axis)
+    return tags if np.issubdtype(np.asarray(arr).dtype, np.inexact) else 0 * tags
+
+
+def insert_tangent(d_arr, d_values, arr, obj, values, axis=None):
+    """The tangent of np.insert(arr, obj, values, axis): the tangents inserted as the values are."""
+    dtype = np.asarray(arr).dtype if np.issubdtype(np.asarray(arr).dtype, np.inexact) else np.float64
+    moved = np.insert(np.broadcast_to(d_arr, np.shape(arr)).astype(dtype), obj, np.zeros(np.shape(values), dtype), axis)
+    return moved + tags_gather(d_values, inserted_value_tags(arr, obj, values, axis)).astype(dtype)
+
+
+def tags_gather(x, tags):
+    """The elements of x where tags name them (tag k: element k - 1 of x flattened), 0.0 at tag 0. An x
+    of one element may be the number 0.0 that stands for zeros."""
+    tags = np.asarray(tags, dtype=np.int64)
+    flat = np.ravel(x)
+    flat = flat if np.issubdtype(flat.dtype, np.inexact) else flat.astype(np.float64)
+    if flat.size == 1:
+        return np.where(tags > 0, flat[0], 0.0)
+    return np.where(tags > 0, flat[np.maximum(tags - 1, 0)], 0.0)
+
+
+def tags_scatter(g, tags, like):
+    """The adjoint of x in tags_gather(x, tags), x shaped like `like`: each entry of g added to the element
+    its tag names."""
+    tags = np.asarray(tags, dtype=np.int64)
+    picked = tags > 0
+    weights = np.broadcast_to(np.asarray(g, dtype=np.float64), tags.shape)[picked]
+    total = np.bincount(tags[picked] - 1, weights=weights, minlength=np.size(like))
+    if isinstance(like, (float, int)):
+        return float(total[0])
+    return np.reshape(total, np.shape(like))
