@@ -335,6 +335,11 @@ LINALG = [
     einsum("ijk,jk->ij", (2, 4, 1), (4, 3), peer=False), einsum("ij,jk->ik", (3, 1), (2, 4), peer=False),
     einsum("...ij,jk->...ik", (2, 2, 3), (3, 4)), einsum("...i,...i", (2, 3), (3,)), einsum("i...->...", (3, 2)),
     einsum("ij...,j...->i...", (2, 3, 1), (3, 4), peer=False),
+    call(np.linalg.multi_dot, "np.linalg.multi_dot([x0, x1, x2])",
+         (((2, 3), (3, 4), (4, 2)), ((3,), (3, 4), (4,)), ((3,), (3, 2), (2, 2)), ((1, 3), (3, 1), (1,))), nargs=3,
+         peer=False),
+    call(np.linalg.multi_dot, "np.linalg.multi_dot([x0, x1])", (((2, 3), (3,)), ((3,), (3,))), nargs=2, peer=False,
+         id="multi_dot[two]"),
     RuleSpec(np.trace, 1, normal, (((3, 3),), ((3, 4),), ((3, 3, 2),)), kwargs=({}, {"offset": 1})),
     call(np.trace, "x0.trace()", (((3, 3),),)),
     RuleSpec(np.diagonal, 1, normal, (((3, 3),), ((3, 4),)), peer=False, kwargs=(

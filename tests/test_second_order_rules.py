@@ -316,6 +316,9 @@ HELPERS = [
     helper("runtime.norm_tangent(x0, np.linalg.norm(x1, axis=-1, keepdims=True), x1, None, -1, True)",
            ((2, 3), (2, 3)), (normal, spaced), label="keepdims"),
     helper("runtime.norm_tangent(x0, np.linalg.norm(x1, 3), x1, 3)", ((4,), (4,)), (normal, spaced), label="ord=3"),
+    # np.linalg.multi_dot
+    helper("runtime.multi_dot_adjoint(x0, [x1, x2, x3])", ((2, 4), (2, 3), (3, 3), (3, 4)), label="matrices"),
+    helper("runtime.multi_dot_adjoint(x0, [x1, x2, x3])", (S, (3,), (3, 2), (2,)), label="vectors"),
     # positions (np.delete, np.insert, np.resize)
     helper("runtime.tags_gather(x0, np.array([[2, 0], [1, 3]]))", ((3,),), label="gather"),
     helper("runtime.tags_gather(x0, np.array([0, 1, 1]))", (S,), label="one element"),
@@ -442,6 +445,9 @@ WITHOUT_RULES = {
     "qr_tangent": FORWARD_ONLY.format("np.linalg.qr"),
     "eigh_tangent": FORWARD_ONLY.format("scipy.linalg.eigh"),
     "insert_tangent": FORWARD_ONLY.format("np.insert"),
+    "multi_dot_tangent": FORWARD_ONLY.format("np.linalg.multi_dot"),
+    "multi_dot_adjoint_tangent": THIRD_ORDER.format("np.linalg.multi_dot"),
+    "multi_dot_second": THIRD_ORDER.format("np.linalg.multi_dot"),
     "lstsq_tangent": FORWARD_ONLY.format("np.linalg.lstsq"),
     "matrix_power_tangent": FORWARD_ONLY.format("np.linalg.matrix_power"),
     "interp_tangent": FORWARD_ONLY.format("np.interp"),

@@ -8,7 +8,8 @@ import numpy as np
 from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
     cholesky_adjoint, cholesky_tangent, cofactors, diag_adjoint, diagonal_adjoint, einsum_adjoint, einsum_tangent,
-    inner_axes, item_adjoint, kron_adjoint, norm_adjoint, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b,
+    inner_axes, item_adjoint, kron_adjoint, multi_dot_adjoint, multi_dot_tangent, norm_adjoint, norm_tangent,
+    np_dot_adjoint_a, np_dot_adjoint_b,
     solve_adjoint_a, solve_adjoint_b, solve_tangent, symmetric_from, tensordot_adjoint_a, tensordot_adjoint_b,
     trace_adjoint, triangle_adjoint, unbroadcast, unreduce,
 )
@@ -130,6 +131,18 @@ def _(result, x):
 @register_tangent(*MATRIX_TRANSPOSES)
 def _(result, x):
     d[result] = np.swapaxes(d[x], -1, -2)
+
+
+# A chain of matrix products (NumPy picks the order; a first vector is a row, a last one a column):
+# A_i's adjoint is (A_1..A_{i-1})^T g (A_{i+1}..A_n)^T, the tangent the sum of the chains with dA_i.
+@register_adjoint(np.linalg.multi_dot)
+def _(result, arrays):
+    d[arrays] = multi_dot_adjoint(d[result], arrays)
+
+
+@register_tangent(np.linalg.multi_dot)
+def _(result, arrays):
+    d[result] = multi_dot_tangent(d[arrays], arrays)
 
 
 # ----- Traces and diagonals ------------------------------------------------------------------

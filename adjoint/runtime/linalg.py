@@ -162,3 +162,71 @@ def norm_tangent(dx, result, x, ord=None, axis=None, keepdims=False):
     kind, axes = _norm_kind(x, ord, axis)
     slope = _norm_slope(np.squeeze(result, axes) if keepdims and np.ndim(result) else result, x, ord, axis)
     return np.sum(slope * dx, axis=axes, keepdims=keepdims)
+
+
+# ----- np.linalg.multi_dot([A_1, ..., A_n]): a first vector is a row, a last one a column -------------------
+
+
+def _chain_matrices(xs):
+    mats = [np.asarray(x) for x in xs]
+    if mats[0].ndim == 1:
+        mats[0] = mats[0][None, :]
+    if mats[-1].ndim == 1:
+        mats[-1] = mats[-1][:, None]
+    return mats
+
+
+def _chain(mats):
+    product = mats[0]
+    for mat in mats[1:]:
+        product = np.matmul(product, mat)
+    return product
+
+
+def _multi_dot_shape(xs, mats):
+    return (mats[0].shape[0],) * (np.ndim(xs[0]) == 2) + (mats[-1].shape[1],) * (np.ndim(xs[-1]) == 2)
+
+
+def _arrays_like(dxs, xs):
+    """dxs, a list of arrays shaped as xs (the number 0.0, or 0.0 items, stand for zeros)."""
+    items = dxs if isinstance(dxs, (list, tuple)) else [0.0] * len(xs)
+    return [np.broadcast_to(item, np.shape(x)) for item, x in zip(items, xs)]
+
+
+def multi_dot_adjoint(g, xs):
+    """The adjoints of the arrays of np.linalg.multi_dot(xs): A_i's is (A_1..A_{i-1})^T g (A_{i+1}..A_n)^T."""
+    mats = _chain_matrices(xs)
+    rows, columns = mats[0].shape[0], mats[-1].shape[1]
+    seed = np.reshape(np.broadcast_to(g, _multi_dot_shape(xs, mats)), (rows, columns))
+    prefixes = [np.eye(rows)]
+    for mat in mats[:-1]:
+        prefixes.append(np.matmul(prefixes[-1], mat))
+    adjoints = [None] * len(mats)
+    suffix = np.eye(columns)
+    for i in range(len(mats) - 1, -1, -1):
+        adjoints[i] = np.reshape(np.matmul(np.matmul(prefixes[i].T, seed), suffix.T), np.shape(xs[i]))
+        suffix = np.matmul(mats[i], suffix)
+    return adjoints
+
+
+def multi_dot_tangent(dxs, xs):
+    """The tangent of np.linalg.multi_dot(xs): the sum over i of the product with dA_i in A_i's place."""
+    mats, moved = _chain_matrices(xs), _chain_matrices(_arrays_like(dxs, xs))
+    total = sum(_chain(mats[:i] + [moved[i]] + mats[i + 1:]) for i in range(len(mats)))
+    return np.reshape(total, _multi_dot_shape(xs, mats))
+
+
+def multi_dot_second(hs, g, xs):
+    """The derivative of multi_dot_adjoint(g, xs) in xs along hs (and its adjoint, given hs, in xs):
+    item j is the sum over i != j of multi_dot_adjoint(g, xs with h_i in A_i's place)[j]."""
+    hs = _arrays_like(hs, xs)
+    total = [np.zeros(np.shape(x)) for x in xs]
+    for i in range(len(xs)):
+        adjoints = multi_dot_adjoint(g, list(xs[:i]) + [hs[i]] + list(xs[i + 1:]))
+        total = [t + a if j != i else t for j, (t, a) in enumerate(zip(total, adjoints))]
+    return total
+
+
+def multi_dot_adjoint_tangent(dg, dxs, g, xs):
+    """The tangent of multi_dot_adjoint(g, xs) along dg and dxs."""
+    return [a + b for a, b in zip(multi_dot_adjoint(dg, xs), multi_dot_second(dxs, g, xs))]
