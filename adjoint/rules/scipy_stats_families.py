@@ -1,6 +1,6 @@
 """Adjoints and tangents of more scipy.stats distributions: the location-scale families expon,
 laplace, logistic, cauchy, lognorm (and its shape s) and uniform (log densities and densities,
-with respect to the values, `loc` and `scale`), halfnorm, chi2 (and its df), the log densities of
+with respect to the values, `loc` and `scale`), chi2 (and its df), the log densities of
 invgamma and weibull_min (and their shapes), and the bernoulli and binom probability mass
 functions with respect to `p`.
 
@@ -243,37 +243,6 @@ def _(result, k, n, p, loc=0):
 @register_tangent(stats.binom.pmf)
 def _(result, k, n, p, loc=0):
     d[result] = d[p] * result * ((k - loc) / p - (n - (k - loc)) / (1.0 - p))
-
-
-# ----- Half-normal: log pdf = log(2 / sqrt(2 pi)) - z^2 / 2 - log(scale) on z >= 0, slope -z -------------------
-
-
-@register_adjoint(stats.halfnorm.logpdf)
-def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    d[x] = unbroadcast(-d[result] * z / scale, x)
-    d[loc] = unbroadcast(d[result] * z / scale, loc)
-    d[scale] = unbroadcast(d[result] * (z * z - 1.0) / scale, scale)
-
-
-@register_tangent(stats.halfnorm.logpdf)
-def _(result, x, loc=0.0, scale=1.0):
-    d[result] = (-standardized(d[x] - d[loc], 0.0, scale) * standardized(x, loc, scale)
-                 + d[scale] * (np.square(standardized(x, loc, scale)) - 1.0) / scale)
-
-
-@register_adjoint(stats.halfnorm.pdf)
-def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    d[x] = unbroadcast(-d[result] * result * z / scale, x)
-    d[loc] = unbroadcast(d[result] * result * z / scale, loc)
-    d[scale] = unbroadcast(d[result] * result * (z * z - 1.0) / scale, scale)
-
-
-@register_tangent(stats.halfnorm.pdf)
-def _(result, x, loc=0.0, scale=1.0):
-    d[result] = result * (-standardized(d[x] - d[loc], 0.0, scale) * standardized(x, loc, scale)
-                          + d[scale] * (np.square(standardized(x, loc, scale)) - 1.0) / scale)
 
 
 # ----- Chi-squared: y = (x - loc) / scale, log pdf = (df/2 - 1) log y - y/2 - gammaln(df/2) - (df/2) log 2 - log(scale)
