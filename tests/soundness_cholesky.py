@@ -198,7 +198,10 @@ else:
         return SINGULAR_MVN.logpdf(w)  # <- singular allowed
 
     def frozen_global_without_rule(w):
-        return np.sum(WIDE_T.cdf(w))  # <- t.cdf
+        return np.sum(WIDE_T.logsf(w))  # <- t.logsf
+
+    def frozen_global_cdf(w):
+        return np.sum(WIDE_T.cdf(w) * w)
 
     def positive(rng, n=3):
         return rng.uniform(1.0, 2.0, size=n)
@@ -221,7 +224,8 @@ else:
         Exact(frozen_global_dirichlet, lambda rng: (positive(rng),)),
         Exact(frozen_attribute, lambda rng: (rng.normal(size=3),)),
         Refused(frozen_global_singular, (np.ones(2),), adjoint.NonDifferentiableError, "singular allowed"),
-        Refused(frozen_global_without_rule, (np.ones(2),), adjoint.NonDifferentiableError, "t.cdf"),
+        Refused(frozen_global_without_rule, (np.ones(2),), adjoint.NonDifferentiableError, "t.logsf"),
+        Exact(frozen_global_cdf, lambda rng: (rng.normal(size=3),)),
         Refused(frozen_passed_on, (0.5,), adjoint.UnsupportedSyntaxError, "frozen passed on"),
         Refused(frozen_other_method, (0.5,), adjoint.UnsupportedSyntaxError, "frozen mean"),
         Refused(frozen_two_families, (0.5, True), adjoint.UnsupportedSyntaxError, "two families"),
