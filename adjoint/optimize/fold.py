@@ -258,11 +258,31 @@ class _Fold(nodes.Transformer):
         whole = self._whole_math_value(node)
         if whole is not None:
             return self._replace(nodes.constant(whole))
+        if self._is_helper(func, runtime.power_or_inf) and len(node.args) == 2 and not node.keywords:
+            return self._power(node)
         if self._is_helper(func, runtime.unbroadcast) and len(node.args) == 2 and not node.keywords:
             g, x = node.args
             if isinstance(g, gast.Name) and isinstance(x, gast.Name) and g.id == x.id:
                 return self._replace(g)  # unbroadcast(x, x): x has its own shape
         return node
+
+    def _power(self, call):
+        """power_or_inf(x, c) for a constant c: `x ** c` where that never refuses (c >= 0), and for a
+        number x, `x ** c if x else power_or_inf(x, c)` (the call costs more than the operator)."""
+        base, exponent = call.args
+        if not _number(exponent):
+            return call
+        if exponent.value >= 0:
+            return self._replace(self.visit(nodes.binop(base, gast.Pow(), exponent)))
+        if isinstance(base, gast.Name) and base.id in self.facts.numbers:
+            operator_form = nodes.binop(nodes.name(base.id), gast.Pow(), nodes.constant(exponent.value))
+            return self._replace(gast.IfExp(test=nodes.name(base.id), body=operator_form, orelse=call))
+        return call
+
+    def visit_IfExp(self, node):
+        if _guarded_power(node, self.facts):
+            return node  # written by _power: its call stays
+        return self.generic_visit(node)
 
     def _whole_math_value(self, call):
         """The value of a `math` function of constants, when it is a whole number: the
@@ -295,6 +315,14 @@ class _Fold(nodes.Transformer):
 
 
 _WHOLE_VALUED = frozenset({"log", "log2", "log10", "exp", "sqrt"})  # pure functions of floats
+
+
+def _guarded_power(node, facts) -> bool:
+    """`x ** c if x else power_or_inf(x, c)`, as _Fold._power writes it."""
+    test, orelse = node.test, node.orelse
+    return (isinstance(test, gast.Name) and isinstance(orelse, gast.Call) and isinstance(orelse.func, gast.Name)
+            and facts.resolve(orelse.func.id) is runtime.power_or_inf and len(orelse.args) == 2
+            and isinstance(orelse.args[0], gast.Name) and orelse.args[0].id == test.id)
 
 
 def _same(left, right) -> bool:

@@ -4,7 +4,7 @@ The SciPy families are registered when a lookup first meets SciPy (libraries.py)
 `import adjoint` does not import SciPy, and adjoint works without it.
 """
 from adjoint.rules import (  # noqa: F401  (importing a family registers its rules)
-    decomposition_helpers, nondiff, numpy_complex, numpy_decompositions, numpy_elementwise, numpy_fft,
+    decomposition_helpers, domain_helpers, nondiff, numpy_complex, numpy_decompositions, numpy_elementwise, numpy_fft,
     numpy_helpers, numpy_linalg, numpy_reductions, numpy_shape, numpy_statistics, operators, runtime_helpers,
     scalar_math, scalar_special, spectral_helpers, statistics_helpers,
 )

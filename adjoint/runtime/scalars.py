@@ -37,6 +37,42 @@ def scalar_polygamma(n, x):
     return total + sign * series
 
 
+def quotient_or_inf(a, b):
+    """a / b, and where Python refuses a zero b, the value NumPy gives (inf, -inf or nan, with its
+    warning): the derivative of math.sqrt at 0 is inf as np.sqrt's is."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return float(np.divide(np.float64(a), np.float64(b)))
+
+
+def power_or_inf(x, y):
+    """x ** y, and where Python refuses 0 to a negative power, the value NumPy gives (inf, with its
+    warning): the derivative of x ** 0.5 at 0.0 is inf as at np.float64(0.0)."""
+    try:
+        return x ** y
+    except ZeroDivisionError:
+        return float(np.power(np.float64(x), np.float64(y)))
+
+
+def math_pow_or_inf(x, y):
+    """math.pow(x, y), and at x == 0 with y < 0, where math.pow refuses, NumPy's inf (with its warning)."""
+    try:
+        return math.pow(x, y)
+    except ValueError:
+        if x != 0:
+            raise
+        return float(np.power(np.float64(x), np.float64(y)))
+
+
+def math_domain(x):
+    """x, after raising math's ValueError where x <= 0: the adjoints of math.log and its kin need not
+    their value, so their call may not run; the derivative refuses the arguments the call refuses."""
+    if x <= 0:
+        raise ValueError("math domain error")
+    return x
+
+
 def largest(xs):
     """`max(xs)` of one sequence."""
     return max(xs)
