@@ -20,7 +20,7 @@ from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     as_columns, broadcast_like, eigvalsh_tangent, full_column_rank, full_rank, gaps_product,
     item_adjoint, lstsq_residuals_adjoint, lstsq_tangent, matrix_power_tangent, qr_tangent, reduced_svd, svd_tangent,
-    symmetric_from, tall_qr, triangle_adjoint,
+    symmetric_from, tall_qr, triangle_adjoint, vectors_tangent,
 )
 
 SVDVALS = tuple(f for f in (getattr(np.linalg, "svdvals", None),) if f is not None)
@@ -40,8 +40,8 @@ def _(result, x, UPLO="L"):
 @register_tangent(np.linalg.eigh)
 def _(result, x, UPLO="L"):
     d[result] = (np.sum(result[1] * (symmetric_from(d[x], UPLO) @ result[1]), axis=-2),
-                 result[1] @ gaps_product(result[0], np.swapaxes(result[1], -1, -2) @ symmetric_from(d[x], UPLO)
-                                          @ result[1]))
+                 vectors_tangent(result[1], result[0], np.swapaxes(result[1], -1, -2) @ symmetric_from(d[x], UPLO)
+                                 @ result[1]))
 
 
 @register_adjoint(np.linalg.eigvalsh)

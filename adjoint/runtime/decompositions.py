@@ -88,8 +88,11 @@ def svd_tangent(dx, result, x, full_matrices=True, compute_uv=True, hermitian=Fa
         return ds
     squares = s * s
     scaled = projected * np.expand_dims(s, -2)
-    du = np.matmul(u, gaps_product(squares, scaled + _transposed(scaled)))
-    dv = np.matmul(v, gaps_product(squares, np.expand_dims(s, -1) * projected + _transposed(projected) * np.expand_dims(s, -2)))
+    du = vectors_tangent(u, squares, scaled + _transposed(scaled))
+    dv = vectors_tangent(v, squares, np.expand_dims(s, -1) * projected + _transposed(projected) * np.expand_dims(s, -2))
+    if isinstance(du, UndefinedTangent) or isinstance(dv, UndefinedTangent):
+        undefined = du if isinstance(du, UndefinedTangent) else dv
+        return undefined, ds, undefined
     rows, columns = np.shape(x)[-2:]
     if rows > columns:
         du = du + np.matmul(dx - np.matmul(u, np.matmul(_transposed(u), dx)), v) / np.expand_dims(s, -2)
@@ -159,6 +162,48 @@ def gaps_product(w, m):
 def _repeated_value(w, where):
     index = np.argwhere(np.broadcast_to(where, np.broadcast_shapes(np.shape(where), np.shape(w)[:-1] + (1, 1))))[0]
     return f"{float(np.asarray(w)[tuple(index[:-2]) + (index[-1],)]):.6g}"
+
+
+class UndefinedTangent(np.ndarray):
+    """The tangent of eigenvectors (singular vectors) at a repeated eigenvalue, which has none: it
+    stands in the tangent of eigh's (svd's) result, so that the eigenvalues' tangent, read alone,
+    is exact. Any use of it (arithmetic, indexing, a NumPy function, being returned) raises the
+    refusal; an array of NaN for what reads its memory directly."""
+
+    def __new__(cls, shape, reason: str):
+        undefined = np.full(shape, np.nan).view(cls)
+        undefined.reason = reason
+        return undefined
+
+    def __array_finalize__(self, obj):
+        self.reason = getattr(obj, "reason", None)
+
+    def refuse(self, *args, **kwargs):
+        raise NotDifferentiableHere(self.reason)
+
+    __array_ufunc__ = __array_function__ = __getitem__ = __iter__ = __float__ = __bool__ = refuse
+
+
+def vectors_tangent(vectors, w, m):
+    """vectors @ gaps_product(w, m): the tangent of eigenvectors (or singular vectors), or an
+    UndefinedTangent where a repeated eigenvalue leaves them none."""
+    try:
+        return np.matmul(vectors, gaps_product(w, m))
+    except NotDifferentiableHere as error:
+        return UndefinedTangent(np.shape(vectors), str(error))
+
+
+def refuse_undefined(tangent):
+    """tangent, after refusing an UndefinedTangent in it (returned by a forward derivative)."""
+    if isinstance(tangent, UndefinedTangent):
+        tangent.refuse()
+    if isinstance(tangent, (tuple, list)):
+        for item in tangent:
+            refuse_undefined(item)
+    elif isinstance(tangent, dict):
+        for item in tangent.values():
+            refuse_undefined(item)
+    return tangent
 
 
 def eigvalsh_tangent(dx, x, uplo="L"):
