@@ -171,3 +171,33 @@ def test_inside_the_domain_every_mode_matches_differences(x, y):
     want = (first(x + step, y) - first(x - step, y)) / (2 * step)
     assert adjoint.hvp(_power_mix)(x, y, 1.0) == pytest.approx(want, rel=1e-6)
     assert adjoint.grad(first)(x, y) == pytest.approx(want, rel=1e-6)
+
+
+# ----- x ** k with k = 0 at x = 0: the slope 0 * x ** -1 was nan --------------------------------
+# Was: nan (0 * inf) for the gradient of the features x ** k, k from a range, at x = 0.0 (a Python
+# float or an array holding 0.0); autograd takes the slope of x ** 0 as 0. Now pow_term(y, x, y - 1)
+# is exactly 0 where y is 0, to second order.
+
+def power_features(x):
+    return sum(x ** k for k in range(4))
+
+
+def power_features_of_an_array(x):
+    return np.sum(sum(c * x ** k for k, c in enumerate([0.5, -1.0, 2.0])))
+
+
+@pytest.mark.parametrize("x", [0.0, np.float64(0.0), 0.4])
+def test_slope_of_a_zeroth_power_at_zero_is_zero(x):
+    autograd = pytest.importorskip("autograd")
+    assert adjoint.grad(power_features)(x) == pytest.approx(autograd.grad(power_features)(float(x)), abs=1e-12)
+    assert adjoint.grad(power_features)(x) == pytest.approx(1.0 + 2.0 * x + 3.0 * x * x, abs=1e-12)
+    assert adjoint.jvp(power_features)(x, 1.0)[1] == pytest.approx(1.0 + 2.0 * x + 3.0 * x * x, abs=1e-12)
+    assert adjoint.grad(adjoint.grad(power_features))(x) == pytest.approx(2.0 + 6.0 * x, abs=1e-12)
+    assert adjoint.hvp(power_features)(x, 1.0) == pytest.approx(2.0 + 6.0 * x, abs=1e-12)
+
+
+def test_slope_of_a_zeroth_power_of_an_array_at_zero_is_zero():
+    x = np.array([0.0, 0.5, -1.5])
+    want = -1.0 + 4.0 * x
+    np.testing.assert_allclose(adjoint.grad(power_features_of_an_array)(x), want, atol=1e-12)
+    np.testing.assert_allclose(adjoint.hvp(power_features_of_an_array)(x, np.ones(3)), np.full(3, 4.0), atol=1e-12)

@@ -7,24 +7,26 @@ from numba.core import types as _types
 from numba.extending import overload as _overload
 
 
-def _is_number(value) -> bool:
+def _numeric(value) -> bool:
     return isinstance(value, (_types.Float, _types.Integer, _types.Boolean))
 
 
-def power_or_inf(x, y):
-    """x ** y, inf where x == 0 and y < 0 (NumPy's value, where Python refuses)."""
+def pow_term(c, x, e):
+    """c * x ** e, 0 where c == 0, inf where x == 0 and e < 0 (NumPy's value, where Python refuses)."""
     raise NotImplementedError("compiled by numba only")
 
 
-@_overload(power_or_inf)
-def _power_or_inf(x, y):
-    if _is_number(x) and _is_number(y):
-        def of_numbers(x, y):
-            if x == 0 and y < 0:
-                return np.inf
-            return x ** y
+@_overload(pow_term)
+def _pow_term(c, x, e):
+    if _numeric(c) and _numeric(x) and _numeric(e):
+        def of_numbers(c, x, e):
+            if c == 0:
+                return 0.0
+            if x == 0 and e < 0:
+                return c * np.inf
+            return c * float(x) ** e
         return of_numbers
-    return lambda x, y: x ** y
+    return lambda c, x, e: np.where(np.equal(c, 0), 0.0, c * x ** e)
 
 
 def math_pow_or_inf(x, y):
@@ -48,7 +50,7 @@ def quotient_or_inf(a, b):
 
 @_overload(quotient_or_inf)
 def _quotient_or_inf(a, b):
-    if _is_number(a) and _is_number(b):
+    if _numeric(a) and _numeric(b):
         def of_numbers(a, b):
             if b == 0:
                 if a == 0 or a != a:

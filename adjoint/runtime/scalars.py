@@ -46,13 +46,22 @@ def quotient_or_inf(a, b):
         return float(np.divide(np.float64(a), np.float64(b)))
 
 
-def power_or_inf(x, y):
-    """x ** y, and where Python refuses 0 to a negative power, the value NumPy gives (inf, with its
-    warning): the derivative of x ** 0.5 at 0.0 is inf as at np.float64(0.0)."""
+def pow_term(c, x, e):
+    """c * x ** e, the slope of a power (c = y, e = y - 1): exactly 0 where c is 0 (the slope of
+    x ** 0, even at x = 0, where x ** -1 is inf), and where Python refuses 0 to a negative power,
+    the value NumPy gives (inf, with its warning): the slope of x ** 0.5 at 0.0 is inf as at
+    np.float64(0.0)."""
+    if isinstance(c, np.ndarray) or isinstance(x, np.ndarray) or isinstance(e, np.ndarray):
+        if np.all(np.not_equal(c, 0)):
+            return c * x ** e
+        with np.errstate(divide="ignore", invalid="ignore"):  # where c is 0, the term is not read
+            return np.where(np.equal(c, 0), 0.0, c * x ** e)
+    if c == 0:
+        return c * 0.0
     try:
-        return x ** y
+        return c * x ** e
     except ZeroDivisionError:
-        return float(np.power(np.float64(x), np.float64(y)))
+        return c * float(np.power(np.float64(x), np.float64(e)))
 
 
 def math_pow_or_inf(x, y):
