@@ -421,7 +421,8 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     units = []
     for tree in trees:
         source, identifiers = codegen.render(tree)
-        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, identifiers)))
+        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, identifiers),
+                                       positions=(ctx.parsed.info, codegen.statement_positions(tree))))
     if len(units) == 2:
         params = nodes.parameters(ctx.func_node)
         units[1].forward_half = (units[0].name, {p: ctx.kinds[p] for p in params if p in ctx.kinds})

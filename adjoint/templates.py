@@ -146,6 +146,9 @@ def parse_template(rule: Callable) -> Template:
         raise TemplateError(f"rule {rule.__qualname__} must take `{RESULT}` as a parameter")
     defaults = dict(zip(params[len(params) - len(arguments.defaults):], arguments.defaults))
     body = [_MarkerSpelledD(rule.__globals__).visit(stmt) for stmt in func_node.body if not _is_docstring(stmt)]
+    for node in (node for stmt in body for node in gast.walk(stmt)):  # a filled-in rule takes the user's line
+        if "lineno" in node._attributes:
+            node.lineno = node.end_lineno = node.col_offset = node.end_col_offset = None
     _refuse_other_uses_of_d(rule, body, params)
     local = set(params) | {n for stmt in body for n in nodes.names_stored(stmt)} | {"d"}
     globals_used = {}

@@ -188,3 +188,34 @@ def test_norm_slopes_at_distinct_singular_values_match_differences(fn, rng):
         e[i] = step
         want[i] = (fn(a + e) - fn(a - e)) / (2 * step)
     np.testing.assert_allclose(adjoint.grad(fn)(a), want, rtol=1e-6, atol=1e-8)
+
+
+# ----- the refusal names the user's line -------------------------------------------------------
+# Was: a refusal met where a rule's helper runs (a repeated eigenvalue, a rank-deficient lstsq)
+# said what, not where. Now the generated line is traced back to the user's line it was made for,
+# through a derivative of a derivative.
+
+def _line_of(fn, text):
+    import inspect
+    lines, first = inspect.getsourcelines(fn)
+    return first + next(index for index, line in enumerate(lines) if text in line)
+
+
+def rank_deficient_solution(a, b):
+    x = np.linalg.lstsq(a, b, rcond=None)[0]
+    return np.sum(x ** 2)
+
+
+@pytest.mark.parametrize("call, fn, text", [
+    (lambda: adjoint.hvp(eigenvalue_energy)(REPEATED, DIRECTION), eigenvalue_energy, "eigvalsh"),
+    (lambda: adjoint.hessian(singular_energy)(np.eye(3)), singular_energy, "svd"),
+    (lambda: adjoint.grad(first_eigenvector)(REPEATED), first_eigenvector, "eigh"),
+    (lambda: adjoint.grad(rank_deficient_solution)(np.outer([1.0, 2.0, 3.0], [1.0, -1.0]), np.ones(3)),
+     rank_deficient_solution, "lstsq"),
+])
+def test_run_time_refusal_names_the_users_line(call, fn, text):
+    with pytest.raises(adjoint.AdjointError) as info:
+        call()
+    assert info.value.filename == __file__
+    assert info.value.lineno == _line_of(fn, text), str(info.value)
+    assert str(info.value).startswith(f"{__file__}:{info.value.lineno}: ")
