@@ -147,6 +147,22 @@ def is_generated_code(func) -> bool:
 LINES: Dict[str, Tuple[str, Any, List[Optional[Tuple[int, int, int, int]]]]] = {}
 
 
+def positions_to_json(positions) -> Optional[list]:
+    """A GeneratedFunction's positions for the disk cache: its SourceInfo's fields, then the positions."""
+    if positions is None:
+        return None
+    info, lines = positions
+    return [info.filename, info.first_line, list(info.lines), info.indent, lines]
+
+
+def positions_from_json(described, source_info: Callable) -> Optional[Tuple[Any, list]]:
+    """positions_to_json's positions again, the SourceInfo made by `source_info`; None if malformed."""
+    if not (isinstance(described, list) and len(described) == 5 and isinstance(described[4], list)):
+        return None
+    filename, first, lines, indent, positions = described
+    return source_info(filename, first, tuple(lines), indent), [tuple(p) if p else None for p in positions]
+
+
 def register_lines(filename: str, source: str, info: Any, positions: List[Optional[Tuple[int, int, int, int]]]) -> None:
     LINES[filename] = (source, info, positions)
 
