@@ -146,9 +146,6 @@ def parse_template(rule: Callable) -> Template:
         raise TemplateError(f"rule {rule.__qualname__} must take `{RESULT}` as a parameter")
     defaults = dict(zip(params[len(params) - len(arguments.defaults):], arguments.defaults))
     body = [_MarkerSpelledD(rule.__globals__).visit(stmt) for stmt in func_node.body if not _is_docstring(stmt)]
-    for node in (node for stmt in body for node in gast.walk(stmt)):  # a filled-in rule takes the user's line
-        if "lineno" in node._attributes:
-            node.lineno = node.end_lineno = node.col_offset = node.end_col_offset = None
     _refuse_other_uses_of_d(rule, body, params)
     local = set(params) | {n for stmt in body for n in nodes.names_stored(stmt)} | {"d"}
     globals_used = {}
@@ -266,6 +263,8 @@ def _builder(node, params: frozenset, local: frozenset, global_: frozenset) -> B
         param = node.slice.id
         return lambda fill: fill.derivative_of(param)
     cls, prototype = node.__class__, node.__dict__
+    if "lineno" in cls._attributes:  # a filled-in rule takes the position of the user's code (copy_location)
+        prototype = dict(prototype, lineno=None, col_offset=None, end_lineno=None, end_col_offset=None)
     children = tuple((field, _builder(getattr(node, field), params, local, global_)) for field in node._fields
                      if isinstance(getattr(node, field, None), (list, gast.AST)))
 

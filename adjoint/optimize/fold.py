@@ -261,6 +261,8 @@ class _Fold(nodes.Transformer):
         whole = self._whole_math_value(node)
         if whole is not None:
             return self._replace(nodes.constant(whole))
+        if self._is_helper(func, runtime.quotient_or_inf) and len(node.args) == 2 and self._array(node.args[1]):
+            return self._replace(nodes.binop(node.args[0], gast.Div(), node.args[1]))  # NumPy's inf already
         if self._is_helper(func, runtime.pow_term) and len(node.args) == 3 and not node.keywords:
             return self._power(node)
         if self._is_helper(func, runtime.unbroadcast) and len(node.args) == 2 and not node.keywords:
@@ -268,6 +270,14 @@ class _Fold(nodes.Transformer):
             if isinstance(g, gast.Name) and isinstance(x, gast.Name) and g.id == x.id:
                 return self._replace(g)  # unbroadcast(x, x): x has its own shape
         return node
+
+    def _array(self, node) -> bool:
+        """Surely a NumPy array: a name that holds one, or arithmetic with one."""
+        if isinstance(node, gast.Name):
+            return node.id in self.facts.arrays
+        if isinstance(node, gast.BinOp):
+            return self._array(node.left) or self._array(node.right)
+        return isinstance(node, gast.UnaryOp) and self._array(node.operand)
 
     def _power(self, call):
         """pow_term(c, x, e) for constants c and e: 0.0 for c == 0, `c * x ** e` where that never

@@ -430,7 +430,7 @@ def reached(g, x):
 
 def shaped_zero(g, x):
     """g, the adjoint of x, in x's shape where it is still the symbolic zero `0.0` of an array:
-    for a function of NumPy (or a helper) that reads its shape (ad/zero_reads.py)."""
+    for a function of NumPy (or a helper) that reads its shape (optimize/zero_reads.py)."""
     if type(g) is float and g == 0.0 and isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=np.result_type(x.dtype, float))
     return g
