@@ -452,7 +452,8 @@ def jvp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         tangents = pullbacks.checked_tangents(func, specializing.bound + primal, kwargs, names, tangents,
                                               f"jvp of {_describe(func)}")  # (complex ones refused too)
         try:
-            value, tangent = function(*primal, **kwargs, **dict(zip(dispatch.tangent_keywords(function, count), tangents)))
+            value, tangent = runtime.refuse_undefined(  # eigenvectors' tangent at a repeated eigenvalue
+                function(*primal, **kwargs, **dict(zip(dispatch.tangent_keywords(function, count), tangents))))
         except (runtime.NonScalarOutput, runtime.Refused) as error:  # a derived function's, differentiated
             raise failed(error) from None
         if holds_complex(value) or holds_complex(tangent):

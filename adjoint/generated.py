@@ -51,6 +51,9 @@ class GeneratedFunction:
     # where they are tuples (analysis/derived_kinds.py), then the same for the labels of the
     # arrays of one shape (analysis/same_shapes.py).
     shapes: Optional[Tuple[Any, ...]] = None
+    # Where its statements come from: the SourceInfo of the function it was generated from and,
+    # for each statement of the source in order, the position it was made for (or None).
+    positions: Optional[Tuple[Any, List[Optional[Tuple[int, int, int, int]]]]] = None
 
 
 @dataclass
@@ -136,3 +139,76 @@ def is_generated_code(func) -> bool:
     code = getattr(func, "__code__", None)
     filename = code.co_filename if code is not None else ""
     return filename.startswith("<adjoint ") and filename.endswith(">") and len(filename[1:-1].split(" ")) == 3
+
+
+# ----- the user's line of a generated line ------------------------------------------------------
+
+# The compiled file name of a generated function -> (its source, SourceInfo, statement positions).
+LINES: Dict[str, Tuple[str, Any, List[Optional[Tuple[int, int, int, int]]]]] = {}
+
+
+def positions_to_json(positions) -> Optional[list]:
+    """A GeneratedFunction's positions for the disk cache: its SourceInfo's fields, then the positions."""
+    if positions is None:
+        return None
+    info, lines = positions
+    return [info.filename, info.first_line, list(info.lines), info.indent, lines]
+
+
+def positions_from_json(described, source_info: Callable) -> Optional[Tuple[Any, list]]:
+    """positions_to_json's positions again, the SourceInfo made by `source_info`; None if malformed."""
+    if not (isinstance(described, list) and len(described) == 5 and isinstance(described[4], list)):
+        return None
+    filename, first, lines, indent, positions = described
+    return source_info(filename, first, tuple(lines), indent), [tuple(p) if p else None for p in positions]
+
+
+def register_lines(filename: str, source: str, info: Any, positions: List[Optional[Tuple[int, int, int, int]]]) -> None:
+    LINES[filename] = (source, info, positions)
+
+
+def user_location(error: BaseException) -> Optional[Location]:
+    """The user's line the innermost generated line of error's traceback was made for (through a
+    derivative of a derivative, down to the user's own code), or None where it is not known."""
+    import traceback
+    for frame, lineno in reversed(list(traceback.walk_tb(error.__traceback__))):
+        found = _mapped(frame.f_code.co_filename, lineno)
+        if found is not None:
+            return found
+    return None
+
+
+def _mapped(filename: str, lineno: int, depth: int = 0) -> Optional[Location]:
+    entry = LINES.get(filename)
+    if entry is None or depth > 8:
+        return None
+    source, info, positions = entry
+    statements = _statement_nodes(source)
+    if len(statements) != len(positions):
+        return None
+    line, best = lineno - 1, None  # the factory's `def` comes first in the compiled file
+    for node, position in zip(statements, positions):
+        if position is not None and node.lineno <= line <= (node.end_lineno or node.lineno):
+            best = position  # an inner statement comes after the one holding it
+    if best is None:
+        return None
+    from types import SimpleNamespace
+    where = info.location(SimpleNamespace(lineno=best[0], col_offset=best[1], end_lineno=best[2], end_col_offset=best[3]))
+    return _mapped(where.filename, where.lineno, depth + 1) or where
+
+
+def _statement_nodes(source: str) -> list:
+    import ast
+    found: list = []
+
+    def walk(node) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.stmt):
+                        found.append(item)
+                    if isinstance(item, (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.stmt))):
+                        walk(item)
+    walk(ast.parse(source).body[0])
+    return found

@@ -56,7 +56,7 @@ from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
 from adjoint.normalize.python_forms import lower_python_forms
 from adjoint.normalize.unroll import unroll_table_loops
-from adjoint.optimize import optimize
+from adjoint.optimize import optimize, zero_reads
 from adjoint.options import Mode, Options
 
 def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[str, str]] = None):
@@ -411,6 +411,8 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     forward_pass) with the globals and bindings it runs with."""
     if mode == Mode.FORWARD:
         tree = forward.materialize_zero_tangents(tree, ctx)
+    else:
+        tree = zero_reads.shape_zero_reads(tree, ctx)
     call_origins(tree, ctx)
     residuals = split.residual_names(tree) if mode == Mode.FORWARD_PASS else None
     trees = split.split(tree, tree.name, backward_name, ctx.namer, residuals) if residuals is not None else (tree,)
@@ -419,7 +421,8 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
     units = []
     for tree in trees:
         source, identifiers = codegen.render(tree)
-        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, identifiers)))
+        units.append(GeneratedFunction(tree.name, source, ctx.parsed.func.__globals__, _used(bindings, identifiers),
+                                       positions=(ctx.parsed.info, codegen.statement_positions(tree))))
     if len(units) == 2:
         params = nodes.parameters(ctx.func_node)
         units[1].forward_half = (units[0].name, {p: ctx.kinds[p] for p in params if p in ctx.kinds})

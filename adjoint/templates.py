@@ -263,6 +263,8 @@ def _builder(node, params: frozenset, local: frozenset, global_: frozenset) -> B
         param = node.slice.id
         return lambda fill: fill.derivative_of(param)
     cls, prototype = node.__class__, node.__dict__
+    if "lineno" in cls._attributes:  # a filled-in rule takes the position of the user's code (copy_location)
+        prototype = dict(prototype, lineno=None, col_offset=None, end_lineno=None, end_col_offset=None)
     children = tuple((field, _builder(getattr(node, field), params, local, global_)) for field in node._fields
                      if isinstance(getattr(node, field, None), (list, gast.AST)))
 

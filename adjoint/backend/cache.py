@@ -43,7 +43,9 @@ from adjoint.frontend.parse import (CODE, DEFAULTS, MISSING, FunctionCode, Funct
                                     described_defaults, described_dependency, parse_function, unwrap)
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import resolve_value
-from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached, shapes_from_json
+from adjoint.frontend.parse import SourceInfo
+from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached, positions_from_json, positions_to_json
+from adjoint.generated import shapes_from_json
 from adjoint.normalize.record_methods import class_functions
 from adjoint.normalize.unroll import TableKeys
 from adjoint.options import Options
@@ -370,7 +372,7 @@ def _entry(generated, found: Dependencies) -> Optional[dict]:
             return None
         units.append({"name": unit.name, "source": unit.source, "owner": owner, "bindings": bindings,
                       "user_call": _described_user_call(unit.user_call), "forward_half": unit.forward_half,
-                      "shapes": unit.shapes})
+                      "shapes": unit.shapes, "positions": positions_to_json(unit.positions)})
     depends = _described_dependencies(generated, found)
     if depends is None:
         return None
@@ -437,7 +439,8 @@ def _load(path: Path, key: str, found: Dependencies):
         units.append(GeneratedFunction(unit["name"], unit["source"], namespace, bindings,
                                        _rebuilt_user_call(unit.get("user_call")),
                                        _rebuilt_forward_half(unit.get("forward_half")),
-                                       shapes_from_json(unit.get("shapes"))))
+                                       shapes_from_json(unit.get("shapes")),
+                                       positions_from_json(unit.get("positions"), SourceInfo)))
     functions = compile_all(units)
     warnings = [Unreached(*found) for found in entry.get("warnings", ())]
     depends = [described_dependency(found.functions[owner], name) for owner, name in entry["dependencies"]]

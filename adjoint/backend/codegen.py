@@ -58,6 +58,14 @@ def render(func_node: gast.FunctionDef) -> Tuple[str, Set[str]]:
     return "\n".join(_render_comment(line, texts) for line in text.splitlines()) + "\n", identifiers
 
 
+def statement_positions(func_node: gast.FunctionDef) -> list:
+    """For each statement of a rendered function, in the order of its source, the position of the
+    user's code it was made for (lineno, col_offset, end_lineno, end_col_offset), or None."""
+    return [(stmt.lineno, getattr(stmt, "col_offset", 0), getattr(stmt, "end_lineno", stmt.lineno),
+             getattr(stmt, "end_col_offset", None)) if getattr(stmt, "lineno", None) else None
+            for stmt in _statements(func_node) if not nodes.is_comment(stmt)]  # comments are no statements there
+
+
 def _statements(node: gast.AST) -> Iterator[gast.stmt]:
     """Every statement under node, wherever a statement may stand, without walking expressions."""
     for field in node._fields:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from adjoint.frontend.define import compile_function
-from adjoint.generated import Deferred
+from adjoint.generated import Deferred, register_lines
 
 
 def link(functions: Dict[str, Any]) -> None:
@@ -24,6 +24,8 @@ def compile_all(units: List[Any]) -> Dict[str, Any]:
     for unit in units:
         if unit.user_call is not None:
             functions[unit.name].__adjoint_user_call__ = unit.user_call
+        if unit.positions is not None:  # a refusal met where it runs names the user's line
+            register_lines(functions[unit.name].__code__.co_filename, unit.source, *unit.positions)
         if unit.shapes is not None:
             functions[unit.name].__adjoint_shapes__ = unit.shapes
         forward = functions.get(unit.forward_half[0]) if unit.forward_half is not None else None

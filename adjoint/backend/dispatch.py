@@ -42,6 +42,7 @@ import numpy as np
 from adjoint import runtime
 from adjoint.backend import inlined
 from adjoint.errors import AdjointError, Location, NonScalarOutputError
+from adjoint.generated import user_location
 from adjoint.rules.table import Revision
 
 MAX_WRITTEN = 4  # more type tuples than this: looked up in the dict
@@ -315,8 +316,8 @@ def cached_call(general: Callable, tail: str, one_in_tuple: bool, failed: Callab
 def refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError:
     """The AdjointError for a runtime.Refused, at the user's line where the refusal knows it."""
     filename = getattr(reason, "filename", None)
-    if filename is None:
-        return AdjointError(f"{transform} of {_describe(func)}: {reason}")
+    if filename is None:  # a rule's refusal: at the line its generated line was made for, where known
+        return AdjointError(f"{transform} of {_describe(func)}: {reason}", user_location(reason))
     line = linecache.getline(filename, reason.lineno).rstrip("\n")
     where = Location(filename, reason.lineno, len(line) - len(line.lstrip()), None, line)
     return AdjointError(f"{transform} of {_describe(func)}: {reason.args[0]}", where)  # the location says where

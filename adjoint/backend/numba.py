@@ -453,13 +453,15 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
 def helpers_source() -> str:
     """The numba helpers' own source, to copy into a standalone module (without its docstring,
     its `from __future__` line and `import numba`, which the module has already)."""
-    from adjoint.backend import numba_helpers
-    tree = ast.parse(inspect.getsource(numba_helpers))
-    body = [node for node in tree.body[1:] if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
-    lines = inspect.getsource(numba_helpers).splitlines()
-    start = body[0].lineno - 1
-    kept = [line for line in lines[start:] if line != "import numba"]  # numpy's import stays: the helpers read np
-    return "# ----- numba versions of adjoint's runtime helpers " + "-" * 44 + "\n\n" + "\n".join(kept).lstrip("\n")
+    from adjoint.backend import numba_domain, numba_helpers
+    kept = []
+    for module in (numba_domain, numba_helpers):  # numba_helpers imports numba_domain's: here they are copied
+        tree = ast.parse(inspect.getsource(module))
+        body = [node for node in tree.body[1:] if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
+        lines = inspect.getsource(module).splitlines()
+        kept += [line for line in lines[body[0].lineno - 1:]  # numpy's import stays: the helpers read np
+                 if line != "import numba" and not line.startswith("from adjoint.")] + [""]
+    return "# ----- numba versions of adjoint's runtime helpers " + "-" * 44 + "\n\n" + "\n".join(kept).strip("\n")
 
 
 def write_standalone(func: Callable, options, generated: Generated, command: str, version: str,

@@ -9,14 +9,14 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.analysis.kinds import SCALAR
+from adjoint.analysis.kinds import SCALAR, is_array
 from adjoint.frontend.parse import MISSING
 from adjoint.optimize.statements import Unchanged
 
 LINEAR_HELPERS = (
     runtime.unbroadcast, runtime.unreduce, runtime.item_adjoint, runtime.zero_at,
     runtime.dot_adjoint_a, runtime.dot_adjoint_b, runtime.transpose_adjoint,
-    runtime.pow_exponent_adjoint, runtime.written_adjoint, runtime.list_repeat_adjoint,
+    runtime.pow_exponent_adjoint, runtime.written_adjoint, runtime.list_repeat_adjoint, runtime.quotient_or_inf,
 )
 BILINEAR = (np.dot, np.vdot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
 EFFECTFUL_HELPERS = (runtime.enter_context, runtime.exit_context)  # a `with` block's start and end
@@ -36,6 +36,7 @@ class Facts:
     protected: FrozenSet[str] = frozenset()
     stack: str = ""  # the list the derivative saves values on ("" when it saves none)
     numbers: FrozenSet[str] = frozenset()  # primal names that hold Python numbers (ints among them)
+    arrays: FrozenSet[str] = frozenset()  # primal names that hold NumPy arrays
     pure_callees: Dict[str, bool] = field(default_factory=dict, compare=False)  # dotted name -> is_pure_callee
     sharing: Callable[[Iterable[str]], Set[str]] = set  # names and those that may share memory with them
     # each adjoint whose primal may be other than a number -> the primal whose zeros_like stands for
@@ -108,8 +109,9 @@ def facts_for(ctx, forward: bool = False) -> Facts:
     user = ctx.namer.original
     protected = user | {ctx.namer.derivative(n) for n in user if ctx.namer.has_adjoint(n)}
     numbers = frozenset(name for name, kind in ctx.kinds.items() if kind == SCALAR)
+    arrays = frozenset(name for name, kind in ctx.kinds.items() if is_array(kind))
     return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers,
-                 sharing=ctx.aliases.expand, zero_shapes=_zero_shapes(ctx, forward),
+                 arrays, sharing=ctx.aliases.expand, zero_shapes=_zero_shapes(ctx, forward),
                  zeros_like=ctx.runtime("zeros_like").id, forward=forward)
 
 

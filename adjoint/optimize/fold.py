@@ -84,6 +84,9 @@ class _Fold(nodes.Transformer):
         node.left = self._within(node.left, left_safe)  # its operator holds nothing to fold
         node.right = self._within(node.right, right_safe)
         left, right, op = node.left, node.right, type(node.op)
+        if op is gast.Mult and getattr(right, "power_slope", False):  # `d * (c * x ** e)` -> `d * c * x ** e`, as
+            node.left, node.right = self.visit(nodes.binop(left, gast.Mult(), right.left)), right.right  # the rule was
+            left, right = node.left, node.right
         if _number(left) and _number(right) and op in _FOLDABLE and _safe(op, left.value, right.value):
             return self._replace(nodes.constant(_FOLDABLE[op](left.value, right.value)))
         simpler = self._identity(left, op, right)
@@ -258,11 +261,48 @@ class _Fold(nodes.Transformer):
         whole = self._whole_math_value(node)
         if whole is not None:
             return self._replace(nodes.constant(whole))
+        if self._is_helper(func, runtime.quotient_or_inf) and len(node.args) == 2 and self._array(node.args[1]):
+            return self._replace(nodes.binop(node.args[0], gast.Div(), node.args[1]))  # NumPy's inf already
+        if self._is_helper(func, runtime.pow_term) and len(node.args) == 3 and not node.keywords:
+            return self._power(node)
         if self._is_helper(func, runtime.unbroadcast) and len(node.args) == 2 and not node.keywords:
             g, x = node.args
             if isinstance(g, gast.Name) and isinstance(x, gast.Name) and g.id == x.id:
                 return self._replace(g)  # unbroadcast(x, x): x has its own shape
         return node
+
+    def _array(self, node) -> bool:
+        """Surely a NumPy array: a name that holds one, or arithmetic with one."""
+        if isinstance(node, gast.Name):
+            return node.id in self.facts.arrays
+        if isinstance(node, gast.BinOp):
+            return self._array(node.left) or self._array(node.right)
+        return isinstance(node, gast.UnaryOp) and self._array(node.operand)
+
+    def _power(self, call):
+        """pow_term(c, x, e) for constants c and e: 0.0 for c == 0, `c * x ** e` where that never
+        refuses (e >= 0) or where the power itself refuses x == 0 as well (e a negative whole number,
+        from x ** y with y < 0), and for a number x, `c * x ** e if x else pow_term(c, x, e)` (the call
+        costs more than the operators)."""
+        coefficient, base, exponent = call.args
+        if _is(coefficient, 0):
+            return self._replace(nodes.constant(0.0))
+        if not _number(exponent) or not _number(coefficient):
+            return call
+        if exponent.value >= 0 or float(exponent.value).is_integer():  # a negative whole e: the power raises too
+            slope = nodes.binop(coefficient, gast.Mult(), self.visit(nodes.binop(base, gast.Pow(), exponent)))
+            slope.power_slope = True
+            return self._replace(slope)
+        if isinstance(base, gast.Name) and base.id in self.facts.numbers:
+            operator_form = nodes.binop(nodes.constant(coefficient.value), gast.Mult(),
+                                        nodes.binop(nodes.name(base.id), gast.Pow(), nodes.constant(exponent.value)))
+            return self._replace(gast.IfExp(test=nodes.name(base.id), body=operator_form, orelse=call))
+        return call
+
+    def visit_IfExp(self, node):
+        if _guarded_power(node, self.facts):
+            return node  # written by _power: its call stays
+        return self.generic_visit(node)
 
     def _whole_math_value(self, call):
         """The value of a `math` function of constants, when it is a whole number: the
@@ -295,6 +335,14 @@ class _Fold(nodes.Transformer):
 
 
 _WHOLE_VALUED = frozenset({"log", "log2", "log10", "exp", "sqrt"})  # pure functions of floats
+
+
+def _guarded_power(node, facts) -> bool:
+    """`c * x ** e if x else pow_term(c, x, e)`, as _Fold._power writes it."""
+    test, orelse = node.test, node.orelse
+    return (isinstance(test, gast.Name) and isinstance(orelse, gast.Call) and isinstance(orelse.func, gast.Name)
+            and facts.resolve(orelse.func.id) is runtime.pow_term and len(orelse.args) == 3
+            and isinstance(orelse.args[1], gast.Name) and orelse.args[1].id == test.id)
 
 
 def _same(left, right) -> bool:

@@ -85,6 +85,21 @@ def _(result, w, m):
                                                                                - np.expand_dims(d[w], -1))))
 
 
+# vectors_tangent(V, w, m) = V (F o m): bilinear in V and m, F as in gaps_product.
+@register_adjoint(runtime.vectors_tangent)
+def _(result, vectors, w, m):
+    d[vectors] = d[result] @ np.swapaxes(gaps_product(w, m), -1, -2)
+    d[m] = gaps_product(w, np.swapaxes(vectors, -1, -2) @ d[result])
+    d[w] = (np.sum(gaps_product(w, gaps_product(w, m * (np.swapaxes(vectors, -1, -2) @ d[result]))), axis=-1)
+            - np.sum(gaps_product(w, gaps_product(w, m * (np.swapaxes(vectors, -1, -2) @ d[result]))), axis=-2))
+
+
+@register_tangent(runtime.vectors_tangent)
+def _(result, vectors, w, m):
+    d[result] = d[vectors] @ gaps_product(w, m) + vectors @ (
+        gaps_product(w, d[m]) - gaps_product(w, gaps_product(w, m * (np.expand_dims(d[w], -2) - np.expand_dims(d[w], -1)))))
+
+
 @register_adjoint(runtime.symmetric_from)
 def _(result, a, uplo="L"):
     d[a] = triangle_adjoint(d[result], uplo)

@@ -3,7 +3,9 @@
 Caveats (where a decomposition has no derivative): eigenvectors (eigh) need distinct
 eigenvalues, singular vectors (svd) distinct non-zero singular values; eigenvalues alone
 (eigvalsh, svd with compute_uv=False, or eigh's and svd's where their vectors carry no adjoint)
-need only that the eigenvalue or singular value differentiated is simple. Eigen- and singular vectors are defined up to sign (and up to a
+need only that the eigenvalue or singular value differentiated is simple. Where a product that
+divides by the gap between two eigenvalues meets a repeated pair with a non-zero entry (the
+vectors' derivative, any second derivative), gaps_product refuses it at run time. Eigen- and singular vectors are defined up to sign (and up to a
 rotation within a repeated eigenvalue's space): the derivative follows the vectors NumPy
 returns, so a function should not depend on their signs. np.linalg.eigh reads one triangle
 of its argument (`UPLO`), and the derivative is with respect to that triangle. qr is
@@ -16,9 +18,9 @@ import numpy as np
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    as_columns, broadcast_like, eigen_gaps, eigvalsh_tangent, full_column_rank, full_rank, gaps_product,
+    as_columns, broadcast_like, eigvalsh_tangent, full_column_rank, full_rank, gaps_product,
     item_adjoint, lstsq_residuals_adjoint, lstsq_tangent, matrix_power_tangent, qr_tangent, reduced_svd, svd_tangent,
-    symmetric_from, tall_qr, triangle_adjoint,
+    symmetric_from, tall_qr, triangle_adjoint, vectors_tangent,
 )
 
 SVDVALS = tuple(f for f in (getattr(np.linalg, "svdvals", None),) if f is not None)
@@ -38,8 +40,8 @@ def _(result, x, UPLO="L"):
 @register_tangent(np.linalg.eigh)
 def _(result, x, UPLO="L"):
     d[result] = (np.sum(result[1] * (symmetric_from(d[x], UPLO) @ result[1]), axis=-2),
-                 result[1] @ (eigen_gaps(result[0]) * (np.swapaxes(result[1], -1, -2) @ symmetric_from(d[x], UPLO)
-                                                      @ result[1])))
+                 vectors_tangent(result[1], result[0], np.swapaxes(result[1], -1, -2) @ symmetric_from(d[x], UPLO)
+                                 @ result[1]))
 
 
 @register_adjoint(np.linalg.eigvalsh)

@@ -8,7 +8,9 @@ import math
 import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import astype, clip_mask, float_cast, pow_exponent_adjoint, sinc_slope, tangent_like, unbroadcast
+from adjoint.runtime import (
+    astype, clip_mask, float_cast, pow_exponent_adjoint, quotient_or_inf, sinc_slope, tangent_like, unbroadcast,
+)
 from adjoint.templates import d
 
 # ----- Exponential and logarithmic -----------------------------------------------
@@ -46,42 +48,42 @@ def _(result, x):
 
 @register_adjoint(np.log)
 def _(result, x):
-    d[x] = d[result] / x
+    d[x] = quotient_or_inf(d[result], x)
 
 
 @register_tangent(np.log)
 def _(result, x):
-    d[result] = d[x] / x
+    d[result] = quotient_or_inf(d[x], x)
 
 
 @register_adjoint(np.log2)
 def _(result, x):
-    d[x] = d[result] / (x * math.log(2.0))
+    d[x] = quotient_or_inf(d[result], x * math.log(2.0))
 
 
 @register_tangent(np.log2)
 def _(result, x):
-    d[result] = d[x] / (x * math.log(2.0))
+    d[result] = quotient_or_inf(d[x], x * math.log(2.0))
 
 
 @register_adjoint(np.log10)
 def _(result, x):
-    d[x] = d[result] / (x * math.log(10.0))
+    d[x] = quotient_or_inf(d[result], x * math.log(10.0))
 
 
 @register_tangent(np.log10)
 def _(result, x):
-    d[result] = d[x] / (x * math.log(10.0))
+    d[result] = quotient_or_inf(d[x], x * math.log(10.0))
 
 
 @register_adjoint(np.log1p)
 def _(result, x):
-    d[x] = d[result] / (1.0 + x)
+    d[x] = quotient_or_inf(d[result], 1.0 + x)
 
 
 @register_tangent(np.log1p)
 def _(result, x):
-    d[result] = d[x] / (1.0 + x)
+    d[result] = quotient_or_inf(d[x], 1.0 + x)
 
 
 # ----- Powers and roots ----------------------------------------------------------------
@@ -275,12 +277,12 @@ def _(result, x):
 
 @register_adjoint(np.arctanh)
 def _(result, x):
-    d[x] = d[result] / (1.0 - x * x)
+    d[x] = quotient_or_inf(d[result], 1.0 - x * x)
 
 
 @register_tangent(np.arctanh)
 def _(result, x):
-    d[result] = d[x] / (1.0 - x * x)
+    d[result] = quotient_or_inf(d[x], 1.0 - x * x)
 
 
 # ----- Sign, magnitude and identity-like ---------------------------------------------------
@@ -370,13 +372,13 @@ def _(result, x, y):
 
 @register_adjoint(np.arctan2)
 def _(result, y, x):
-    d[y] = unbroadcast(d[result] * x / (x * x + y * y), y)
-    d[x] = unbroadcast(-d[result] * y / (x * x + y * y), x)
+    d[y] = unbroadcast(quotient_or_inf(d[result] * x, x * x + y * y), y)
+    d[x] = unbroadcast(quotient_or_inf(-d[result] * y, x * x + y * y), x)
 
 
 @register_tangent(np.arctan2)
 def _(result, y, x):
-    d[result] = (d[y] * x - d[x] * y) / (x * x + y * y)
+    d[result] = quotient_or_inf(d[y] * x - d[x] * y, x * x + y * y)
 
 
 @register_adjoint(np.hypot)

@@ -16,7 +16,7 @@ import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_at, dot_adjoint_a, dot_adjoint_b, item_adjoint, pow_exponent_adjoint, unbroadcast,
+    add_at, dot_adjoint_a, dot_adjoint_b, item_adjoint, pow_exponent_adjoint, pow_term, unbroadcast,
 )
 from adjoint.templates import d
 
@@ -67,15 +67,18 @@ def _(result, x, y):
     d[result] = (d[x] - result * d[y]) / y
 
 
+# y * x ** (y - 1) through pow_term: 0 for y == 0 (even at x == 0.0, where x ** -1 is inf), and at
+# x == 0.0 with y < 1, NumPy's inf where Python refuses (the optimizer writes `c * x ** e` back
+# for constants; its own rules are in domain_helpers.py).
 @register_adjoint(operator.pow)
 def _(result, x, y):
-    d[x] = unbroadcast(d[result] * y * x ** (y - 1), x)
+    d[x] = unbroadcast(d[result] * pow_term(y, x, y - 1), x)
     d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x, y), y)
 
 
 @register_tangent(operator.pow)
 def _(result, x, y):
-    d[result] = d[x] * y * x ** (y - 1) + pow_exponent_adjoint(d[y], result, x, y)
+    d[result] = d[x] * pow_term(y, x, y - 1) + pow_exponent_adjoint(d[y], result, x, y)
 
 
 # x mod y = x - floor(x / y) * y, and floor(x / y) = (x - result) / y (np.fmod: trunc for floor).

@@ -12,7 +12,7 @@ from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, field_index, gradient_like,
     item_adjoint, item_adjoint_backward, list_concat_tangent, list_repeat_adjoint, list_repeat_tangent,
     pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint, record_tangent,
-    record_tangent_adjoint, set_at, sorted_adjoint,
+    record_tangent_adjoint, set_at, shaped_zero, sorted_adjoint,
     sorted_tangent, sum_adjoint, sum_tangent, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast,
     unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
@@ -23,6 +23,17 @@ non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse, runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.spread_key,
                    runtime.list_or_refuse)
+
+# shaped_zero(g, x) is g (zeros in x's shape for the symbolic zero): linear in g.
+@register_adjoint(runtime.shaped_zero)
+def _(result, g, x):
+    d[g] = unbroadcast(d[result], g)
+
+
+@register_tangent(runtime.shaped_zero)
+def _(result, g, x):
+    d[result] = shaped_zero(d[g], x)
+
 
 # ----- Records built in the function (normalize/records.py) ------------------------------
 

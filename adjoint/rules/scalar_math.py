@@ -6,7 +6,10 @@ scalar derivative code.
 import math
 
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import add_adjoints, sign, sorted_adjoint, sorted_tangent, sum_adjoint, sum_tangent, unbroadcast
+from adjoint.runtime import (
+    add_adjoints, math_domain, math_pow_or_inf, pow_exponent_adjoint, quotient_or_inf, sign, sorted_adjoint, sorted_tangent, sum_adjoint,
+    sum_tangent, unbroadcast,
+)
 from adjoint.templates import d
 
 # ----- Trigonometric -------------------------------------------------------------
@@ -44,22 +47,22 @@ def _(result, x):
 
 @register_adjoint(math.asin)
 def _(result, x):
-    d[x] = d[result] / math.sqrt(1.0 - x * x)
+    d[x] = quotient_or_inf(d[result], math.sqrt(1.0 - x * x))
 
 
 @register_tangent(math.asin)
 def _(result, x):
-    d[result] = d[x] / math.sqrt(1.0 - x * x)
+    d[result] = quotient_or_inf(d[x], math.sqrt(1.0 - x * x))
 
 
 @register_adjoint(math.acos)
 def _(result, x):
-    d[x] = -d[result] / math.sqrt(1.0 - x * x)
+    d[x] = quotient_or_inf(-d[result], math.sqrt(1.0 - x * x))
 
 
 @register_tangent(math.acos)
 def _(result, x):
-    d[result] = -d[x] / math.sqrt(1.0 - x * x)
+    d[result] = quotient_or_inf(-d[x], math.sqrt(1.0 - x * x))
 
 
 @register_adjoint(math.atan)
@@ -128,17 +131,17 @@ def _(result, x):
 
 @register_adjoint(math.acosh)
 def _(result, x):
-    d[x] = d[result] / math.sqrt(x * x - 1.0)
+    d[x] = quotient_or_inf(d[result], math.sqrt(x * x - 1.0))
 
 
 @register_tangent(math.acosh)
 def _(result, x):
-    d[result] = d[x] / math.sqrt(x * x - 1.0)
+    d[result] = quotient_or_inf(d[x], math.sqrt(x * x - 1.0))
 
 
 @register_adjoint(math.atanh)
 def _(result, x):
-    d[x] = d[result] / (1.0 - x * x)
+    d[x] = d[result] / math_domain(1.0 - x * x)
 
 
 @register_tangent(math.atanh)
@@ -171,7 +174,7 @@ def _(result, x):
 
 @register_adjoint(math.log)
 def _(result, x, base=math.e):
-    d[x] = d[result] / (x * math.log(base))
+    d[x] = d[result] / (math_domain(x) * math.log(base))
     d[base] = -d[result] * result / (base * math.log(base))
 
 
@@ -182,7 +185,7 @@ def _(result, x, base=math.e):
 
 @register_adjoint(math.log1p)
 def _(result, x):
-    d[x] = d[result] / (1.0 + x)
+    d[x] = d[result] / math_domain(1.0 + x)
 
 
 @register_tangent(math.log1p)
@@ -192,7 +195,7 @@ def _(result, x):
 
 @register_adjoint(math.log2)
 def _(result, x):
-    d[x] = d[result] / (x * math.log(2.0))
+    d[x] = d[result] / (math_domain(x) * math.log(2.0))
 
 
 @register_tangent(math.log2)
@@ -202,7 +205,7 @@ def _(result, x):
 
 @register_adjoint(math.log10)
 def _(result, x):
-    d[x] = d[result] / (x * math.log(10.0))
+    d[x] = d[result] / (math_domain(x) * math.log(10.0))
 
 
 @register_tangent(math.log10)
@@ -210,25 +213,28 @@ def _(result, x):
     d[result] = d[x] / (x * math.log(10.0))
 
 
+# Where the derivative is infinite (math.sqrt at 0, asin and acos at +-1, acosh at 1, math.pow at 0
+# with an exponent below 1), quotient_or_inf and math_pow_or_inf give NumPy's inf where Python
+# refuses, as the rules of np.sqrt, np.arcsin, ... give it for arrays and NumPy's scalars.
 @register_adjoint(math.sqrt)
 def _(result, x):
-    d[x] = d[result] / (2.0 * result)
+    d[x] = quotient_or_inf(d[result], 2.0 * result)
 
 
 @register_tangent(math.sqrt)
 def _(result, x):
-    d[result] = d[x] / (2.0 * result)
+    d[result] = quotient_or_inf(d[x], 2.0 * result)
 
 
-@register_adjoint(math.pow)
+@register_adjoint(math.pow, math_pow_or_inf)
 def _(result, x, y):
-    d[x] = d[result] * y * math.pow(x, y - 1.0)
-    d[y] = d[result] * result * math.log(x)
+    d[x] = d[result] * y * math_pow_or_inf(x, y - 1.0)
+    d[y] = pow_exponent_adjoint(d[result], result, x, y)
 
 
-@register_tangent(math.pow)
+@register_tangent(math.pow, math_pow_or_inf)
 def _(result, x, y):
-    d[result] = d[x] * y * math.pow(x, y - 1.0) + d[y] * result * math.log(x)
+    d[result] = d[x] * y * math_pow_or_inf(x, y - 1.0) + pow_exponent_adjoint(d[y], result, x, y)
 
 
 @register_adjoint(math.hypot)

@@ -428,5 +428,13 @@ def reached(g, x):
     return not (type(g) is float and g == 0.0 and _is_container(x))
 
 
+def shaped_zero(g, x):
+    """g, the adjoint of x, in x's shape where it is still the symbolic zero `0.0` of an array:
+    for a function of NumPy (or a helper) that reads its shape (optimize/zero_reads.py)."""
+    if type(g) is float and g == 0.0 and isinstance(x, np.ndarray):
+        return np.zeros(x.shape, dtype=np.result_type(x.dtype, float))
+    return g
+
+
 def _is_zero_scalar(value) -> bool:
     return not _is_container(value) and value == 0

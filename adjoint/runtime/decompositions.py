@@ -86,10 +86,13 @@ def svd_tangent(dx, result, x, full_matrices=True, compute_uv=True, hermitian=Fa
     ds = np.diagonal(projected, 0, -2, -1)
     if not compute_uv:
         return ds
-    gaps = eigen_gaps(s * s)
+    squares = s * s
     scaled = projected * np.expand_dims(s, -2)
-    du = np.matmul(u, gaps * (scaled + _transposed(scaled)))
-    dv = np.matmul(v, gaps * (np.expand_dims(s, -1) * projected + _transposed(projected) * np.expand_dims(s, -2)))
+    du = vectors_tangent(u, squares, scaled + _transposed(scaled))
+    dv = vectors_tangent(v, squares, np.expand_dims(s, -1) * projected + _transposed(projected) * np.expand_dims(s, -2))
+    if isinstance(du, UndefinedTangent) or isinstance(dv, UndefinedTangent):
+        undefined = du if isinstance(du, UndefinedTangent) else dv
+        return undefined, ds, undefined
     rows, columns = np.shape(x)[-2:]
     if rows > columns:
         du = du + np.matmul(dx - np.matmul(u, np.matmul(_transposed(u), dx)), v) / np.expand_dims(s, -2)
@@ -126,16 +129,81 @@ def eigen_gaps(w):
     return (1.0 - eye) / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
 
 
+def repeated_pairs(w):
+    """True at [i, j] (i != j) where w_i and w_j are equal up to the rounding an eigensolver leaves
+    (8 n eps max |w|): there 1 / (w_j - w_i) stands for no number."""
+    size = np.shape(w)[-1]
+    spread = np.abs(np.expand_dims(w, -2) - np.expand_dims(w, -1))
+    scale = np.max(np.abs(w), axis=-1, keepdims=True)[..., None] if size else 0.0
+    return (spread <= 8.0 * size * np.finfo(float).eps * scale) & (np.eye(size) == 0)
+
+
 def gaps_product(w, m):
     """eigen_gaps(w) o m (linear in m), where an entry between equal eigenvalues (F infinite) meets a
     zero of m as zero: the part of eigh's adjoint that its eigenvectors carry, nothing where they carry
-    no adjoint (a function of the eigenvalues alone, whichever repeat)."""
+    no adjoint (a function of the eigenvalues alone, whichever repeat). A non-zero entry of m between
+    repeated eigenvalues is refused: the eigenvectors there have no derivative, and the eigenvalues
+    none of second order that the program's values determine."""
     if np.ndim(m) == 0 and m == 0:
         return 0.0
+    repeated = repeated_pairs(w)
+    if np.any(repeated & (m != 0)):
+        raise NotDifferentiableHere(
+            f"a repeated eigenvalue (or squared singular value) {_repeated_value(w, repeated & (m != 0))} of np.linalg.eigh "
+            "or np.linalg.svd: its eigenvectors (singular vectors) have no derivative there, and its eigenvalues "
+            "(singular values) no second derivative that adjoint computes; first derivatives of the eigenvalues "
+            "alone (np.linalg.eigvalsh, svd with compute_uv=False, in reverse mode) are defined")
     eye = np.eye(np.shape(w)[-1])
     with np.errstate(divide="ignore", invalid="ignore"):
         product = (1.0 - eye) * m / (np.expand_dims(w, -2) - np.expand_dims(w, -1) + eye)
-    return np.where(m == 0, 0.0, product)
+    return np.where(repeated | (m == 0), 0.0, product)
+
+
+def _repeated_value(w, where):
+    index = np.argwhere(np.broadcast_to(where, np.broadcast_shapes(np.shape(where), np.shape(w)[:-1] + (1, 1))))[0]
+    return f"{float(np.asarray(w)[tuple(index[:-2]) + (index[-1],)]):.6g}"
+
+
+class UndefinedTangent(np.ndarray):
+    """The tangent of eigenvectors (singular vectors) at a repeated eigenvalue, which has none: it
+    stands in the tangent of eigh's (svd's) result, so that the eigenvalues' tangent, read alone,
+    is exact. Any use of it (arithmetic, indexing, a NumPy function, being returned) raises the
+    refusal; an array of NaN for what reads its memory directly."""
+
+    def __new__(cls, shape, reason: str):
+        undefined = np.full(shape, np.nan).view(cls)
+        undefined.reason = reason
+        return undefined
+
+    def __array_finalize__(self, obj):
+        self.reason = getattr(obj, "reason", None)
+
+    def refuse(self, *args, **kwargs):
+        raise NotDifferentiableHere(self.reason)
+
+    __array_ufunc__ = __array_function__ = __getitem__ = __iter__ = __float__ = __bool__ = refuse
+
+
+def vectors_tangent(vectors, w, m):
+    """vectors @ gaps_product(w, m): the tangent of eigenvectors (or singular vectors), or an
+    UndefinedTangent where a repeated eigenvalue leaves them none."""
+    try:
+        return np.matmul(vectors, gaps_product(w, m))
+    except NotDifferentiableHere as error:
+        return UndefinedTangent(np.shape(vectors), str(error))
+
+
+def refuse_undefined(tangent):
+    """tangent, after refusing an UndefinedTangent in it (returned by a forward derivative)."""
+    if isinstance(tangent, UndefinedTangent):
+        tangent.refuse()
+    if isinstance(tangent, (tuple, list)):
+        for item in tangent:
+            refuse_undefined(item)
+    elif isinstance(tangent, dict):
+        for item in tangent.values():
+            refuse_undefined(item)
+    return tangent
 
 
 def eigvalsh_tangent(dx, x, uplo="L"):

@@ -131,11 +131,21 @@ def _norm_slope(result, x, ord, axis):
     if kind == "matrix" and ord in ("nuc", 2, -2):
         moved = np.moveaxis(x, axes, (-2, -1))
         u, s, vt = np.linalg.svd(moved, full_matrices=False)
-        if ord != "nuc":
-            pick = 0 if ord == 2 else -1
-            u, vt = u[..., :, pick:pick + 1 or None], vt[..., pick:pick + 1 or None, :]
-        return np.moveaxis(np.matmul(u, vt), (-2, -1), axes)
+        return np.moveaxis(np.matmul(u * np.expand_dims(_singular_weights(s, ord), -2), vt), (-2, -1), axes)
     raise Refused(f"the derivative of np.linalg.norm with ord={ord!r} is not supported")
+
+
+def _singular_weights(s, ord):
+    """The weight of each singular vector pair in the slope of the nuclear (ord 'nuc') or spectral
+    (2, -2) norm: 1 for each non-zero singular value (the slope of |s| at 0 is 0, as np.abs's), and
+    for the largest (smallest) one, shared evenly between the singular values tied with it (as
+    np.max's slope between tied entries): U diag(weights) V^T does not depend on the singular
+    vectors NumPy picks within a repeated singular value."""
+    tolerance = 8.0 * np.shape(s)[-1] * np.finfo(float).eps * np.max(s, axis=-1, keepdims=True)
+    if ord == "nuc":
+        return (s > tolerance).astype(float)
+    tied = np.abs(s - s[..., :1] if ord == 2 else s - s[..., -1:]) <= tolerance
+    return tied / np.sum(tied, axis=-1, keepdims=True)
 
 
 def _induced_norm_slope(x, ord, axes):

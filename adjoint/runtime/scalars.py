@@ -37,6 +37,51 @@ def scalar_polygamma(n, x):
     return total + sign * series
 
 
+def quotient_or_inf(a, b):
+    """a / b, and where Python refuses a zero b, the value NumPy gives (inf, -inf or nan, with its
+    warning): the derivative of math.sqrt at 0 is inf as np.sqrt's is."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return float(np.divide(np.float64(a), np.float64(b)))
+
+
+def pow_term(c, x, e):
+    """c * x ** e, the slope of a power (c = y, e = y - 1): exactly 0 where c is 0 (the slope of
+    x ** 0, even at x = 0, where x ** -1 is inf), and where Python refuses 0 to a negative power,
+    the value NumPy gives (inf, with its warning): the slope of x ** 0.5 at 0.0 is inf as at
+    np.float64(0.0)."""
+    if isinstance(c, np.ndarray) or isinstance(x, np.ndarray) or isinstance(e, np.ndarray):
+        if np.all(np.not_equal(c, 0)):
+            return c * x ** e
+        with np.errstate(divide="ignore", invalid="ignore"):  # where c is 0, the term is not read
+            return np.where(np.equal(c, 0), 0.0, c * x ** e)
+    if c == 0:
+        return c * 0.0
+    try:
+        return c * x ** e
+    except ZeroDivisionError:
+        return c * float(np.power(np.float64(x), np.float64(e)))
+
+
+def math_pow_or_inf(x, y):
+    """math.pow(x, y), and at x == 0 with y < 0, where math.pow refuses, NumPy's inf (with its warning)."""
+    try:
+        return math.pow(x, y)
+    except ValueError:
+        if x != 0:
+            raise
+        return float(np.power(np.float64(x), np.float64(y)))
+
+
+def math_domain(x):
+    """x, after raising math's ValueError where x <= 0: the adjoints of math.log and its kin need not
+    their value, so their call may not run; the derivative refuses the arguments the call refuses."""
+    if x <= 0:
+        raise ValueError("math domain error")
+    return x
+
+
 def largest(xs):
     """`max(xs)` of one sequence."""
     return max(xs)

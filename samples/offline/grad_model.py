@@ -5,8 +5,8 @@
 # adjoint: 0.1.0
 # source model.loss: sha256 0707b450ce90ec8b
 # source model.predict: sha256 45b577a18b47a751
-# rules: 10 used, sha256 6ee6f2aa3e3b8271
-# fingerprint: sha256 ab6d8bcaa06333bf43f90f0028f797ac00c3e0f6eccbe9a7f796a340f3ec3d58
+# rules: 10 used, sha256 0940a4eec0071ab0
+# fingerprint: sha256 d5cafca16689ef72b1674527e67eccf5e711494b792189361af3ccbe0905a3df
 # imports: numpy (adjoint is not needed to run it)
 """grad_loss(w, b, X, y): the gradient of loss with respect to w, b."""
 
@@ -264,6 +264,15 @@ def _as_matrices(g, a, b):
     return g, a, b
 
 
+def quotient_or_inf(a, b):
+    """a / b, and where Python refuses a zero b, the value NumPy gives (inf, -inf or nan, with its
+    warning): the derivative of math.sqrt at 0 is inf as np.sqrt's is."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return float(np.divide(np.float64(a), np.float64(b)))
+
+
 # ----- generated derivatives --------------------------------------------------------------
 
 def grad_loss(w, b, X, y):
@@ -284,8 +293,9 @@ def grad_loss(w, b, X, y):
     # Grad of: cross_entropy = -np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
     d_t7 = unreduce(-dcross_entropy, _t7, None, False) * (np.size(_t8) / np
         .size(_t7))
-    dp = unbroadcast(y * unbroadcast(d_t7, _t2), p) / p - unbroadcast(_t3 *
-        unbroadcast(d_t7, _t6), _t4) / _t4
+    dp = quotient_or_inf(unbroadcast(y * unbroadcast(d_t7, _t2), p), p
+        ) - quotient_or_inf(unbroadcast(_t3 * unbroadcast(d_t7, _t6), _t4), _t4
+        )
     # Grad of: p = predict(w, b, X)
     dw_1, db_1 = bwd_predict(dp, p_residuals)
     dw = add_adjoints(dw, dw_1)

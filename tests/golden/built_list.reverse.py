@@ -17,5 +17,5 @@ def grad_built_list(x, n):
         d_t1 = item_adjoint(dvalues, len(values) - 1)
         dvalues = item_adjoint(dvalues, slice(0, len(values) - 1))
         values.pop()
-        dx = dx + d_t1 * i * x ** (i - 1)
+        dx = dx + d_t1 * pow_term(i, x, i - 1)
     return dx

@@ -8,5 +8,5 @@ def grad_early_exit(x):
     # Grad of: if x < 0.0:
     if not _cond1:
         # Grad of: return math.sqrt(x)
-        dx = 1.0 / (2.0 * _return1)
+        dx = quotient_or_inf(1.0, 2.0 * _return1)
     return dx

@@ -1,0 +1,75 @@
+"""Numba versions of the helpers that keep the rules of `math` exact at the edge of a domain
+(adjoint/runtime/scalars.py): NumPy's inf where Python refuses, math's ValueError outside."""
+from __future__ import annotations
+
+import numpy as np
+from numba.core import types as _types
+from numba.extending import overload as _overload
+
+
+def _numeric(value) -> bool:
+    return isinstance(value, (_types.Float, _types.Integer, _types.Boolean))
+
+
+def pow_term(c, x, e):
+    """c * x ** e, 0 where c == 0, inf where x == 0 and e < 0 (NumPy's value, where Python refuses)."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(pow_term)
+def _pow_term(c, x, e):
+    if _numeric(c) and _numeric(x) and _numeric(e):
+        def of_numbers(c, x, e):
+            if c == 0:
+                return 0.0
+            if x == 0 and e < 0:
+                return c * np.inf
+            return c * float(x) ** e
+        return of_numbers
+    return lambda c, x, e: np.where(np.equal(c, 0), 0.0, c * x ** e)
+
+
+def math_pow_or_inf(x, y):
+    """math.pow(x, y), inf where x == 0 and y < 0."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(math_pow_or_inf)
+def _math_pow_or_inf(x, y):
+    def of_numbers(x, y):
+        if x == 0 and y < 0:
+            return np.inf
+        return float(x) ** y
+    return of_numbers
+
+
+def quotient_or_inf(a, b):
+    """a / b, NumPy's value (+-inf, nan) where b == 0."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(quotient_or_inf)
+def _quotient_or_inf(a, b):
+    if _numeric(a) and _numeric(b):
+        def of_numbers(a, b):
+            if b == 0:
+                if a == 0 or a != a:
+                    return np.nan
+                return np.inf if (a > 0) == (np.copysign(1.0, b) > 0) else -np.inf
+            return a / b
+        return of_numbers
+    return lambda a, b: np.divide(a, b)
+
+
+def math_domain(x):
+    """x, after raising math's ValueError where x <= 0."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(math_domain)
+def _math_domain(x):
+    def of_number(x):
+        if x <= 0:
+            raise ValueError("math domain error")
+        return x
+    return of_number
