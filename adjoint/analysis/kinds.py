@@ -241,6 +241,8 @@ class _Inference:
             return SCALAR
         if func in (list, tuple, sorted):
             return CONTAINER
+        if func is dict:  # a copy of a dict (another argument is refused where it is differentiated)
+            return MAPPING
         if any(func is made for made in ARRAY_MAKERS):
             return self.made_array(func, expr)
         if isinstance(func, np.ufunc) or func is np.copy:
