@@ -18,12 +18,14 @@ from __future__ import annotations
 from typing import Dict
 
 import gast
+import numpy as np
 
 from adjoint import nodes
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import Callee, CallClassifier
 from adjoint.analysis.guards import Guards
 from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, is_array
+from adjoint.normalize.desugar import ARRAY_METHODS
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.parse import ParsedFunction, SourceInfo
 from adjoint.rules.table import UNDIFFERENTIATED
@@ -107,6 +109,53 @@ def copy_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activit
             guards.setdefault(stmt, []).append((name, _COPY.format(what="its argument here"),
                                                 parsed.info.location(stmt)))
     return guards
+
+
+# NumPy's functions that stand for array methods call the method of an object that is not an array
+# (np.sum(p) is p.sum() for a p with a `sum` method): `p.sum()` of a NamedTuple whose `sum` is its own
+# would be differentiated as NumPy's sum. `x.sum()` is np.sum(x) after normalize/desugar.py.
+_DISPATCHING = {getattr(np, name) for name in set(ARRAY_METHODS.values()) - {"copy", "ravel", "dot", "diagonal", "trace"}}
+_DISPATCH = ("`{name}` here calls the method `{name}` of {what}, which adjoint would differentiate as NumPy's "
+             "`np.{name}`; give the method another name, or write what it computes out here")
+
+
+def method_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activity,
+                  classifier: CallClassifier) -> Guards:
+    """`t = np.sum(v, ...)` (or `v.sum(...)`), t reaching the output, where v, depending on the
+    differentiated inputs, is not known to be a number or an array: checked when the derivative
+    runs that NumPy does not hand the call to a method of v's own class (a NamedTuple's `sum`)."""
+    guards: Guards = {}
+    numeric = _numeric_names(parsed, classifier)
+    for stmt in _useful_assignments(parsed, activity):
+        if not (isinstance(stmt.value, gast.Call) and stmt.value.args and isinstance(stmt.value.args[0], gast.Name)):
+            continue
+        func = classifier.classify(stmt.value).func
+        receiver = stmt.value.args[0].id
+        kind = kinds.get(receiver, UNKNOWN)
+        if receiver not in activity.varied or kind == SCALAR or is_array(kind) or receiver in numeric or not any(
+                func is known for known in _DISPATCHING):
+            continue
+        guards.setdefault(stmt, []).append(((receiver, nodes.constant(func.__name__)),
+                                            _DISPATCH.format(name=func.__name__, what="a value of its own class"),
+                                            parsed.info.location(stmt)))
+    return guards
+
+
+def _numeric_names(parsed: ParsedFunction, classifier: CallClassifier) -> set:
+    """The names every definition of which is arithmetic or a call of NumPy or `math` (numbers and
+    arrays, whatever the operands' kinds)."""
+    numeric, other = set(), set()
+    for stmt in nodes.statements(parsed.node):
+        name = nodes.assigned_name(stmt)
+        if name is None:
+            continue
+        value = stmt.value
+        func = classifier.classify(value).func if isinstance(value, gast.Call) else None
+        module = getattr(func, "__module__", None) or ""
+        made = isinstance(value, (gast.BinOp, gast.UnaryOp)) or isinstance(func, np.ufunc) or \
+            module == "math" or (module.startswith("numpy") and not any(func is known for known in _DISPATCHING))
+        (numeric if made else other).add(name)
+    return numeric - other
 
 
 def _useful_assignments(parsed: ParsedFunction, activity: Activity):

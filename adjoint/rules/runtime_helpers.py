@@ -9,7 +9,7 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, field_index, gradient_like,
+    add_adjoints, add_at, append_tangent, broadcast_like, copied_tangent, dot_adjoint_a, dot_adjoint_b, field_index, gradient_like,
     item_adjoint, item_adjoint_backward, list_concat_tangent, list_repeat_adjoint, list_repeat_tangent,
     pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint, record_tangent,
     record_tangent_adjoint, set_at, sorted_adjoint,
@@ -176,6 +176,28 @@ def _(result, x):
 @register_tangent(runtime.snapshot)
 def _(result, x):
     d[result] = d[x]
+
+
+# `x.copy()` is rewritten to runtime.copied(x): an array's, a list's or a dict's copy, whose adjoint
+# is the copy's (lists and dicts item by item).
+@register_adjoint(runtime.copied)
+def _(result, x, order=None):
+    d[x] = add_adjoints(d[x], d[result])
+
+
+@register_tangent(runtime.copied)
+def _(result, x, order=None):
+    d[result] = copied_tangent(d[x])
+
+
+@register_adjoint(runtime.copied_tangent)
+def _(result, dx):
+    d[dx] = add_adjoints(d[dx], d[result])
+
+
+@register_tangent(runtime.copied_tangent)
+def _(result, dx):
+    d[result] = copied_tangent(d[dx])
 
 
 @register_adjoint(runtime.transpose_adjoint)

@@ -86,6 +86,13 @@ def dict_or_refuse(value, message, filename, lineno):
         raise OperandKindError(message, filename, lineno)
 
 
+def array_method_or_refuse(value, name, message, filename, lineno):
+    """Raise OperandKindError if NumPy's function `name` (np.sum), given `value`, would call the
+    method of that name of value's own class (a NamedTuple's `sum`) instead of its own code."""
+    if not isinstance(value, (np.ndarray, np.generic)) and callable(getattr(type(value), name, None)):
+        raise OperandKindError(message, filename, lineno)
+
+
 def item_update_or_refuse(container, item, message, filename, lineno):
     """Raise InPlaceChangeError if `container[k] op= v` changes `item` in place: an array or a list
     held by a container that is not an array (`X[k] += v` writes into the array X)."""

@@ -26,6 +26,17 @@ def item(x, index=None):
     return x.item() if index is None else x.item(index)
 
 
+def copied(x, order=None):
+    """`x.copy()` (generated code calls this for the method): an array's copy, and a list's, a
+    dict's or a set's own (shallow) copy, as Python makes it."""
+    return x.copy() if order is None else x.copy(order)
+
+
+def copied_tangent(dx):
+    """The tangent of `x.copy()`: a copy of x's tangent (or its symbolic zero)."""
+    return dx.copy() if isinstance(dx, (np.ndarray, list, dict)) else dx
+
+
 def item_placed(g, x, index=None):
     """The adjoint of x in x.item(index): zeros of x's shape with g at that element."""
     placed = np.zeros(np.shape(x))
