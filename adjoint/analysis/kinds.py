@@ -239,7 +239,7 @@ class _Inference:
             return self.atom(expr.args[0])
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
             return SCALAR
-        if func in (list, tuple, sorted):
+        if func in (list, tuple, sorted, runtime.listed):
             return CONTAINER
         if func is dict:  # a copy of a dict (another argument is refused where it is differentiated)
             return MAPPING

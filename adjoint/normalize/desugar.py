@@ -32,7 +32,7 @@ from adjoint.frontend.check import is_insert_grad_of
 from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
-from adjoint.normalize import iteration
+from adjoint.normalize import dict_writes, iteration
 
 ARRAY_METHODS = {
     "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min", "dot": "dot",
@@ -45,7 +45,7 @@ ARRAY_METHODS = {
 }
 # `x.copy()` is a list's, a dict's or a set's own copy too, not np.copy's array (np.copy where x is
 # known to be an array: an item of a global array).
-RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item, "copy": runtime.copied}
+RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item, "copy": runtime.copied, "tolist": runtime.listed}
 ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
 CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
 SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
@@ -77,6 +77,7 @@ class Desugar(nodes.Transformer):
         self.fresh = fresh
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
+        self.dict_parameters = mappings - frozenset(nodes.names_stored(parsed.node))  # `.get` reads them
         mappings = mappings | _bound_to_dicts(parsed)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
                                              self._callee_of, lambda: self._bound_name("tuple", tuple))
@@ -336,6 +337,9 @@ class Desugar(nodes.Transformer):
             return _dict_literal(node)
         if isinstance(func, gast.Attribute) and func.attr in ("reduce", "accumulate"):
             return self._ufunc_fold(node)
+        if isinstance(func, gast.Attribute) and func.attr == "get" and isinstance(func.value, gast.Name) \
+                and func.value.id in self.dict_parameters:
+            return dict_writes.read_by_get(node, self.parsed.info)
         if (callee is max or callee is min) and len(node.args) == 1 and not node.keywords:
             extremum = SEQUENCE_EXTREMA[callee]
             node.func = nodes.name(self._bound_name(extremum.__name__, extremum))

@@ -219,7 +219,7 @@ class _Rewriter:
             if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "get"
                     and isinstance(node.func.value, gast.Name) and node.func.value.id in self.readable):
                 return node
-            return nodes.copy_location(self.got(node), node)
+            return nodes.copy_location(read_by_get(node, self.parsed.info), node)
 
         for field, value in gast.iter_fields(stmt):
             if field in ("body", "orelse") or isinstance(stmt, FUNCTIONS):
@@ -229,13 +229,15 @@ class _Rewriter:
             elif isinstance(value, list):
                 value[:] = [nodes.rewrite(item, replace) if isinstance(item, gast.AST) else item for item in value]
 
-    def got(self, call: gast.Call) -> gast.expr:
-        owner = call.func.value.id
-        if call.keywords or not 1 <= len(call.args) <= 2 or any(_has_call(a) for a in call.args):
-            raise UnsupportedSyntaxError(
-                f"{owner}.get", f"`{owner}.get(...)` is differentiated with a key and a default that call nothing "
-                "(`d.get(k, 0.0)`); compute them into names first", self.parsed.info.location(call))
-        key = call.args[0]
-        default = call.args[1] if len(call.args) == 2 else nodes.constant(None)
-        test = gast.Compare(left=nodes.clone(key), ops=[gast.In()], comparators=[nodes.name(owner)])
-        return gast.IfExp(test=test, body=nodes.subscript(nodes.name(owner), key), orelse=default)
+
+def read_by_get(call: gast.Call, info) -> gast.expr:
+    """`d.get(k, default)` of a dict d -> `d[k] if k in d else default` (k and default calling nothing)."""
+    owner = call.func.value.id
+    if call.keywords or not 1 <= len(call.args) <= 2 or any(_has_call(a) for a in call.args):
+        raise UnsupportedSyntaxError(
+            f"{owner}.get", f"`{owner}.get(...)` is differentiated with a key and a default that call nothing "
+            "(`d.get(k, 0.0)`); compute them into names first", info.location(call))
+    key = call.args[0]
+    default = call.args[1] if len(call.args) == 2 else nodes.constant(None)
+    test = gast.Compare(left=nodes.clone(key), ops=[gast.In()], comparators=[nodes.name(owner)])
+    return gast.IfExp(test=test, body=nodes.subscript(nodes.name(owner), key), orelse=default)

@@ -10,10 +10,10 @@ from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, copied_tangent, dot_adjoint_a, dot_adjoint_b, field_index, gradient_like,
-    item_adjoint, item_adjoint_backward, list_concat_tangent, list_repeat_adjoint, list_repeat_tangent,
+    item_adjoint, item_adjoint_backward, list_concat_tangent, listed_tangent, list_repeat_adjoint, list_repeat_tangent,
     pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint, record_tangent,
     record_tangent_adjoint, set_at, sorted_adjoint,
-    sorted_tangent, sum_adjoint, sum_tangent, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast,
+    sorted_tangent, sum_adjoint, sum_tangent, tangent_like, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast,
     unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
 )
@@ -198,6 +198,27 @@ def _(result, dx):
 @register_tangent(runtime.copied_tangent)
 def _(result, dx):
     d[result] = copied_tangent(d[dx])
+
+
+# `x.tolist()` is rewritten to runtime.listed(x): the array's items in lists, as list(x) holds them.
+@register_adjoint(runtime.listed)
+def _(result, x):
+    d[x] = add_adjoints(d[x], gradient_like(tangent_like(d[result], result), x))
+
+
+@register_tangent(runtime.listed)
+def _(result, x):
+    d[result] = listed_tangent(d[x], x)
+
+
+@register_adjoint(runtime.listed_tangent)
+def _(result, dx, x):
+    d[dx] = add_adjoints(d[dx], gradient_like(tangent_like(d[result], result), x))
+
+
+@register_tangent(runtime.listed_tangent)
+def _(result, dx, x):
+    d[result] = listed_tangent(d[dx], x)
 
 
 @register_adjoint(runtime.transpose_adjoint)

@@ -32,6 +32,17 @@ def copied(x, order=None):
     return x.copy() if order is None else x.copy(order)
 
 
+def listed(x):
+    """`x.tolist()` (generated code calls this for the method): an array's items as (nested) lists of
+    Python numbers."""
+    return x.tolist()
+
+
+def listed_tangent(dx, x):
+    """The tangent of `x.tolist()`: x's tangent as lists like x's (zeros where it is symbolic)."""
+    return np.broadcast_to(dx, np.shape(x)).tolist() if np.ndim(x) else float(dx)
+
+
 def copied_tangent(dx):
     """The tangent of `x.copy()`: a copy of x's tangent (or its symbolic zero)."""
     return dx.copy() if isinstance(dx, (np.ndarray, list, dict)) else dx
