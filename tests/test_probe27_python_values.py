@@ -15,7 +15,9 @@ What was wrong:
   where the operand is known to be a container, and checked when the derivative runs where its
   kind is not known (an array of truth values passes);
 - `dict(p)`, the copy of a differentiated dict, was refused as a call without a rule: it is
-  differentiated as a copy (in every mode), and `dict(pairs)` of another kind is refused at its line;
+  differentiated as a copy (in every mode), items written into it by key (`q = dict(p);
+  q["y"] = 1.0`, which was refused as a write into a dict other names may hold), and
+  `dict(pairs)` of another kind is refused at its line;
 - min or max of tuples (`min((abs(v - c), v) for v in x)[1]`) failed with an IndexError inside
   adjoint: the rule multiplied the tuple's adjoint by a truth value, and `[...] * False` is `[]`.
 """
@@ -247,3 +249,21 @@ def test_a_copy_of_what_is_not_a_dict_is_refused_at_its_line():
     with pytest.raises(adjoint.AdjointError, match="copy of a dict") as info:
         adjoint.grad(copied_pairs)(0.5)
     assert (info.value.filename, info.value.lineno) == (__file__, _line("copy-pairs"))
+
+
+def copied_then_written(p):
+    q = dict(p)
+    q["y"] = q["x"] * 3.0
+    q["z"] = p["y"] ** 2
+    return q["x"] * q["y"] + q["z"] + sum((k + 1) * v for k, v in enumerate(q.values()))
+
+
+def copied_arrays_written(p):
+    q = dict(p)
+    q["W"] = q["W"] * 2.0
+    return np.sum(q["W"] ** 2 * p["W"]) + q["b"]
+
+
+def test_items_written_into_the_copy_of_a_dict_in_every_mode():
+    check_every_mode(copied_then_written, ({"x": 0.4, "y": -0.2},), peer=copied_then_written)
+    check_every_mode(copied_arrays_written, ({"W": np.array([0.3, 0.4]), "b": 0.5},), peer=copied_arrays_written)

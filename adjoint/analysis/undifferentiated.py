@@ -63,7 +63,7 @@ def refuse_undifferentiated_arguments(func_node: gast.FunctionDef, activity: Act
 _BITWISE = (gast.BitOr, gast.BitAnd, gast.BitXor, gast.LShift, gast.RShift, gast.Invert)
 _MESSAGE = ("a bitwise operator (`|`, `&`, `^`, `<<`, `>>`, `~`) of {what} that depends on the differentiated "
             "inputs is not differentiated: of dicts or sets it merges values whose derivative would be lost; "
-            "write the merged dict out (`{{\"x\": p[\"x\"], \"y\": 1.0}}`)")
+            "copy the dict and write the items (`q = dict(p); q[\"y\"] = 1.0`)")
 
 
 def bitwise_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activity) -> Guards:

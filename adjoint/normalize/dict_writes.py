@@ -1,6 +1,7 @@
 """Items written by key into a dict the function builds, as new dicts, and `.get` of such a dict.
 
-A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`),
+A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`) or to
+the copy of a dict (`dict(p)`: new, though its items are p's, which a write by key replaces),
 and that the function reads only by item, `.get`, `.items()`/`.keys()`/`.values()`, `in`, a
 loop, `len`, `list`/`sorted`/`sum`/`min`/`max`/`tuple`, `**` in a call or `return`, is no value
 any other name shares: writing an item into it and binding it to a copy with the item written
@@ -105,7 +106,8 @@ def _is_literal(value: gast.expr) -> bool:
     if isinstance(value, gast.Dict):
         return all(key is not None for key in value.keys)  # `{**other}` may share other's items only
     return (isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == "dict"
-            and not value.args and all(k.arg is not None for k in value.keywords))
+            and all(k.arg is not None for k in value.keywords)
+            and (not value.args or len(value.args) == 1 and not value.keywords and isinstance(value.args[0], gast.Name)))
 
 
 def _keeps_no_reference(node, parent, grand, nested, parsed, local_names) -> bool:
