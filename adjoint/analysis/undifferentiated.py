@@ -114,7 +114,8 @@ def copy_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activit
 # NumPy's functions that stand for array methods call the method of an object that is not an array
 # (np.sum(p) is p.sum() for a p with a `sum` method): `p.sum()` of a NamedTuple whose `sum` is its own
 # would be differentiated as NumPy's sum. `x.sum()` is np.sum(x) after normalize/desugar.py.
-_DISPATCHING = {getattr(np, name) for name in set(ARRAY_METHODS.values()) - {"copy", "ravel", "dot", "diagonal", "trace"}}
+_DISPATCHING = {getattr(np, name) for name in set(ARRAY_METHODS.values())
+                - {"copy", "ravel", "dot", "diagonal", "trace"}}
 _DISPATCH = ("`{name}` here calls the method `{name}` of {what}, which adjoint would differentiate as NumPy's "
              "`np.{name}`; give the method another name, or write what it computes out here")
 
@@ -142,8 +143,8 @@ def method_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activ
 
 
 def _numeric_names(parsed: ParsedFunction, classifier: CallClassifier) -> set:
-    """The names every definition of which is arithmetic or a call of NumPy or `math` (numbers and
-    arrays, whatever the operands' kinds)."""
+    """The names every definition of which is arithmetic, a call of NumPy or `math` (numbers and
+    arrays, whatever the operands' kinds) or a slice (of an array an array, of a tuple a tuple)."""
     numeric, other = set(), set()
     for stmt in nodes.statements(parsed.node):
         name = nodes.assigned_name(stmt)
@@ -152,7 +153,9 @@ def _numeric_names(parsed: ParsedFunction, classifier: CallClassifier) -> set:
         value = stmt.value
         func = classifier.classify(value).func if isinstance(value, gast.Call) else None
         module = getattr(func, "__module__", None) or ""
-        made = isinstance(value, (gast.BinOp, gast.UnaryOp)) or isinstance(func, np.ufunc) or \
+        sliced = isinstance(value, gast.Subscript) and any(isinstance(part, gast.Slice)
+                                                           for part in nodes.walk(value.slice))
+        made = sliced or isinstance(value, (gast.BinOp, gast.UnaryOp)) or isinstance(func, np.ufunc) or \
             module == "math" or (module.startswith("numpy") and not any(func is known for known in _DISPATCHING))
         (numeric if made else other).add(name)
     return numeric - other

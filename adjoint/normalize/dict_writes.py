@@ -107,7 +107,8 @@ def _is_literal(value: gast.expr) -> bool:
         return all(key is not None for key in value.keys)  # `{**other}` may share other's items only
     return (isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == "dict"
             and all(k.arg is not None for k in value.keywords)
-            and (not value.args or len(value.args) == 1 and not value.keywords and isinstance(value.args[0], gast.Name)))
+            and (not value.args or len(value.args) == 1 and not value.keywords
+                 and isinstance(value.args[0], gast.Name)))
 
 
 def _keeps_no_reference(node, parent, grand, nested, parsed, local_names) -> bool:

@@ -9,20 +9,21 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, add_at, append_tangent, broadcast_like, copied_tangent, dot_adjoint_a, dot_adjoint_b, field_index, gradient_like,
-    item_adjoint, item_adjoint_backward, list_concat_tangent, listed_tangent, list_repeat_adjoint, list_repeat_tangent,
-    pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint, record_tangent,
-    record_tangent_adjoint, set_at, sorted_adjoint,
-    sorted_tangent, sum_adjoint, sum_tangent, tangent_like, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast,
-    unreduce, written_adjoint,
+    add_adjoints, add_at, append_tangent, broadcast_like, copied_tangent, dot_adjoint_a, dot_adjoint_b, field_index,
+    gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent, listed_tangent, list_repeat_adjoint,
+    list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint,
+    record_tangent, record_tangent_adjoint, set_at, sorted_adjoint, sorted_tangent, sum_adjoint, sum_tangent,
+    tangent_like, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast, unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
 )
 from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
-                   runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse, runtime.outside_apart_or_refuse,
+                   runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse,
+                   runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.spread_key,
-                   runtime.list_or_refuse)
+                   runtime.list_or_refuse, runtime.bitwise_operand_or_refuse, runtime.dict_or_refuse,
+                   runtime.array_method_or_refuse)
 
 # ----- Records built in the function (normalize/records.py) ------------------------------
 

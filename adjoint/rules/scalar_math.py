@@ -7,8 +7,8 @@ import math
 
 from adjoint import runtime
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import (add_adjoints, copied_dict_adjoint, copied_dict_tangent, sign, sorted_adjoint, sorted_tangent,
-                             sum_adjoint, sum_tangent, unbroadcast)
+from adjoint.runtime import (add_adjoints, copied_dict_adjoint, copied_dict_tangent, sign, sorted_adjoint,
+                             sorted_tangent, sum_adjoint, sum_tangent, unbroadcast)
 from adjoint.templates import d
 
 # ----- Trigonometric -------------------------------------------------------------

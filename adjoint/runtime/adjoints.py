@@ -144,7 +144,7 @@ def _absolute(index, x):
 
 def add_at(dx, x, index, value):
     """dx with `value` added at x[index]; dx is not modified (it may be shared)."""
-    if isinstance(x, range) or index is CLASS_CONSTANT:  # a range's items are integers moving with nothing
+    if isinstance(x, range) or _is_class_constant_index(index):  # a range's items are integers moving with nothing
         return dx
     index = _absolute(index, x)
     if _is_zero_d(x):
@@ -256,7 +256,7 @@ def pop_tangent(dx, x):
 def item_adjoint(dx, index, x=None):
     """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero); a dataclass's
     tangent (a dataclass, as the caller gave it) is read at the field's name."""
-    if index is CLASS_CONSTANT:
+    if _is_class_constant_index(index):
         return 0.0
     if isinstance(dx, dict):  # a dict argument's tangent, in forward mode
         return dx[index]
@@ -363,15 +363,13 @@ def list_repeat_adjoint(g, part, other):
     return total
 
 
-class _ClassConstant:
-    """The index field_index gives for a constant of a record's class: no item of its adjoint."""
-
-    def __repr__(self) -> str:
-        return "CLASS_CONSTANT"
+# The index field_index gives for a constant of a record's class: no item of its adjoint (a string no
+# field or key is, so that code `adjoint gen` writes holds it as a literal).
+CLASS_CONSTANT = "\x00constant of the class"
 
 
-CLASS_CONSTANT = _ClassConstant()
-_CONSTANT_TYPES = (int, float, complex, str, bytes, bool, type(None), np.ndarray, np.generic)
+def _is_class_constant_index(index) -> bool:
+    return type(index) is str and index == CLASS_CONSTANT
 
 
 def _is_class_constant(x, name) -> bool:
@@ -380,7 +378,8 @@ def _is_class_constant(x, name) -> bool:
     if not (_is_record(x) or hasattr(type(x), "_fields")) or name in getattr(x, "__dict__", {}):
         return False
     owner = next((cls for cls in type(x).__mro__ if name in vars(cls)), None)
-    return owner is not None and owner is not object and isinstance(vars(owner)[name], _CONSTANT_TYPES)
+    return owner is not None and owner is not object and isinstance(
+        vars(owner)[name], (int, float, complex, str, bytes, bool, type(None), np.ndarray, np.generic))
 
 
 def field_index(x, name):
