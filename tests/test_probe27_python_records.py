@@ -13,7 +13,10 @@ What was wrong:
 - a constant of a dataclass's (or NamedTuple's) class read through an instance (`LR = 0.5` in the
   class body, `net.LR` or `self.LR` in a method) was refused when the derivative ran, without the
   line ("`LR` is not a field of the Net (its fields are ())"): it is read as the constant it is,
-  with no derivative; an attribute an instance holds outside its fields is still refused.
+  with no derivative; an attribute an instance holds outside its fields is still refused;
+- `p.copy()` of a NamedTuple with a `copy` method of its own, in a loop over a list of them, failed
+  with an AttributeError inside the derivative (np.copy made an array of it): it is refused at
+  the line, as the other methods named like an array's are.
 """
 from __future__ import annotations
 
@@ -40,6 +43,9 @@ class Pair(NamedTuple):
     def mean(self):
         return self.a ** 2
 
+    def copy(self):
+        return Pair(self.a * 2.0, self.b)
+
 
 PAIRS = [Pair(0.4, 0.9), Pair(-0.3, 0.2)]
 
@@ -55,6 +61,10 @@ def own_products_and_means(ps):
     return total
 
 
+def own_copies(ps):
+    return sum(p.copy().a * p.b for p in ps)  # <- own-copy
+
+
 def numpy_sum_of_an_own_sum(p):
     return np.sum(p) * 2.0  # <- numpy-sum
 
@@ -66,8 +76,9 @@ def _line(marker: str) -> int:
 
 @pytest.mark.parametrize("func, args, marker", [(own_sums, (PAIRS,), "own-sum"),
                                                 (own_products_and_means, (PAIRS,), "own-prod"),
+                                                (own_copies, (PAIRS,), "own-copy"),
                                                 (numpy_sum_of_an_own_sum, (PAIRS[0],), "numpy-sum")],
-                         ids=["sum", "prod", "np.sum"])
+                         ids=["sum", "prod", "copy", "np.sum"])
 @pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad, adjoint.vjp])
 def test_a_method_of_the_records_own_named_like_an_arrays_is_refused_at_its_line(func, args, marker, transform):
     with pytest.raises(adjoint.AdjointError, match="of a value of its own class") as info:

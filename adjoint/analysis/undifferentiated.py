@@ -20,7 +20,7 @@ from typing import Dict
 import gast
 import numpy as np
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import Callee, CallClassifier
 from adjoint.analysis.guards import Guards
@@ -117,7 +117,7 @@ def copy_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activit
 _DISPATCHING = {getattr(np, name) for name in set(ARRAY_METHODS.values())
                 - {"copy", "ravel", "dot", "diagonal", "trace"}}
 _DISPATCH = ("`{name}` here calls the method `{name}` of {what}, which adjoint would differentiate as NumPy's "
-             "`np.{name}`; give the method another name, or write what it computes out here")
+             "`np.{name}` (or an array's copy); give the method another name, or write what it computes out here")
 
 
 def method_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activity,
@@ -134,10 +134,11 @@ def method_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activ
         receiver = stmt.value.args[0].id
         kind = kinds.get(receiver, UNKNOWN)
         if receiver not in activity.varied or kind == SCALAR or is_array(kind) or receiver in numeric or not any(
-                func is known for known in _DISPATCHING):
+                func is known for known in _DISPATCHING | {runtime.copied}):
             continue
-        guards.setdefault(stmt, []).append(((receiver, nodes.constant(func.__name__)),
-                                            _DISPATCH.format(name=func.__name__, what="a value of its own class"),
+        name = "copy" if func is runtime.copied else func.__name__
+        guards.setdefault(stmt, []).append(((receiver, nodes.constant(name)),
+                                            _DISPATCH.format(name=name, what="a value of its own class"),
                                             parsed.info.location(stmt)))
     return guards
 

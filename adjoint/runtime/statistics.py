@@ -28,7 +28,11 @@ def item(x, index=None):
 
 def copied(x, order=None):
     """`x.copy()` (generated code calls this for the method): an array's copy, and a list's, a
-    dict's or a set's own (shallow) copy, as Python makes it."""
+    dict's or a set's own (shallow) copy, as Python makes it. Another object's `copy` is code of
+    its own, which this is not the derivative of: refused."""
+    if not isinstance(x, (np.ndarray, np.generic, list, dict, set)):
+        raise Refused(f"`.copy()` of a {type(x).__name__} runs the class's own method, which adjoint does not "
+                      "differentiate; copy the values it holds instead")
     return x.copy() if order is None else x.copy(order)
 
 
