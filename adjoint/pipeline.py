@@ -49,12 +49,13 @@ from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.single_assignment import rename_rebindings
 from adjoint.normalize.derived_calls import take_derivatives_ahead
-from adjoint.normalize.desugar import desugar, refuse_shadowed_builtins
+from adjoint.normalize.desugar import desugar
 from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
 from adjoint.normalize.python_forms import lower_python_forms
+from adjoint.normalize.shadowed import refuse_shadowed_builtins
 from adjoint.normalize.unroll import unroll_table_loops
 from adjoint.optimize import optimize, zero_reads
 from adjoint.options import Mode, Options

@@ -25,7 +25,8 @@ from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
 from adjoint.analysis.same_shapes import group_shapes
 from adjoint.analysis.sites import Sites, assignment_sites
-from adjoint.analysis.undifferentiated import refuse_undifferentiated_arguments
+from adjoint.analysis.undifferentiated import (bitwise_guards, copy_guards, method_guards,
+                                               refuse_undifferentiated_arguments)
 from adjoint.analysis.untouched import nothing_in_place
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.normalize.single_assignment import is_derivative_code
@@ -72,7 +73,10 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     for guards, helper in ((aliases.guards, runtime.number_or_refuse), (items, runtime.item_update_or_refuse),
                            (apart, runtime.items_apart_or_refuse),
                            (dict_iteration_guards(parsed, kinds), runtime.sequence_or_refuse),
-                           (join_guards(parsed, kinds), runtime.joined_or_refuse)):
+                           (join_guards(parsed, kinds), runtime.joined_or_refuse),
+                           (bitwise_guards(parsed, kinds, activity), runtime.bitwise_operand_or_refuse),
+                           (copy_guards(parsed, kinds, activity, classifier), runtime.dict_or_refuse),
+                           (method_guards(parsed, kinds, activity, classifier), runtime.array_method_or_refuse)):
         if guards:
             name = fresh_name(helper.__name__)
             parsed.namespace[name] = helper

@@ -239,10 +239,14 @@ class _Inference:
             return self.atom(expr.args[0])
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
             return SCALAR
-        if func in (list, tuple, sorted):
+        if func in (list, tuple, sorted, runtime.listed):
             return CONTAINER
+        if func is dict:  # a copy of a dict (another argument is refused where it is differentiated)
+            return MAPPING
         if any(func is made for made in ARRAY_MAKERS):
             return self.made_array(func, expr)
+        if func is runtime.copied and expr.args:  # `x.copy()`: of x's kind (a list's copy is a list)
+            return self.atom(expr.args[0])
         if isinstance(func, np.ufunc) or func is np.copy:
             return self.elementwise(list(expr.args) + [k.value for k in expr.keywords])
         if func in _SCALAR_BUILTINS:

@@ -10,12 +10,12 @@ from typing import Dict, List, Optional, Set
 import gast
 import numpy as np
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.kinds import SCALAR, rank_of
 
 
-SHAPED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy)
+SHAPED_LIKE = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.copy, runtime.copied)
 SHAPED_BY = (np.zeros, np.ones, np.empty, np.full)
 
 

@@ -55,9 +55,9 @@ ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
 # Methods of an array that return a new array (given no `copy=False`).
 COPYING_METHODS = ("copy", "astype", "flatten", "tolist", "round", "clip", "cumsum", "cumprod", "sum", "prod",
                    "mean", "std", "var", "min", "max", "dot", "argsort", "argmax", "argmin", "repeat", "take", "trace")
-# Builtins that make a new container holding their argument's items, and builtins that may
+# Builtins that make a new container holding their argument's items (`x.copy()` too), and builtins that may
 # return one of their arguments or of its items.
-CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate, dict, set, frozenset)
+CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate, dict, set, frozenset, runtime.copied)
 SHARING_BUILTINS = (max, min, iter, next)
 # Builtins whose result holds nothing of their arguments (numbers, strings, a range); `sum` holds
 # what the lists it joins hold; any other builtin (getattr, vars, map) may return what it is given.
@@ -67,7 +67,7 @@ VALUE_BUILTINS = (abs, float, int, complex, bool, len, round, pow, divmod, str, 
 FRESH = "new "
 NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
 # Callables besides NumPy's that make a new object (whose items may be shared).
-MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot)
+MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot, runtime.copied, runtime.listed)
 # The root of memory the function neither made nor was given as an argument: the objects of its
 # globals and closure cells, and all they hold.
 OUTSIDE_MEMORY = "outside memory"
@@ -332,7 +332,7 @@ class Sharing:
         if func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared | made
         module = getattr(func, "__module__", None) or ""
-        if func is runtime.snapshot:
+        if func is runtime.snapshot or func is runtime.listed:  # a new list of numbers
             return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument
             if not call.args or not isinstance(first := call.args[0], gast.Name):

@@ -1,7 +1,9 @@
 """A-normal form: one operation per assignment, names or constants as its operands.
 
-Conditions (comparisons, `and`/`or`/`not`) are not differentiable and stay whole. A walrus
-`(n := value)` becomes `n = value` where Python always evaluates it, in order.
+Conditions (comparisons, `and`/`or`/`not`) are not differentiable and stay whole. An `and`/`or`
+used as a value, whose operands may be other than truth values (`y = scale or x`), is the operand
+Python returns: it becomes `if` statements choosing it, each operand evaluated only where Python
+evaluates it. A walrus `(n := value)` becomes `n = value` where Python always evaluates it, in order.
 
 Before::
 
@@ -61,7 +63,7 @@ class ANF:
             last, value = self.atom(stmt.value)
             store = gast.Subscript(value=container, slice=index, ctx=gast.Store())
             return prelude + more + last + [gast.Assign(targets=[store], value=value, type_comment=None)]
-        prelude, value = self.simple(stmt.value)
+        prelude, value = self.value(stmt.value)
         if isinstance(value, gast.Name) and value.id == target.id:
             return prelude
         if not nodes.is_atom(value) and target.id in set(nodes.names_read(value)):
@@ -127,7 +129,7 @@ class ANF:
         return prelude + [nodes.assign(temp, value)], nodes.name(temp)
 
     def atom(self, expr: gast.expr) -> Tuple[Prelude, gast.expr]:
-        prelude, value = self.simple(expr)
+        prelude, value = self.value(expr)
         if nodes.is_atom(value):
             return prelude, value
         temp = self.fresh("_t")
@@ -161,6 +163,29 @@ class ANF:
                 elements.append(simple)
             return prelude, nodes.tuple_of(elements)
         return self.atom(index)
+
+    def value(self, expr: gast.expr) -> Tuple[Prelude, gast.expr]:
+        """As `simple`, where the expression's value is used, not only its truth: `a or b` whose
+        operands may be other than truth values becomes the operand Python returns."""
+        if isinstance(expr, gast.BoolOp) and not _is_truth_value(expr):
+            return self._chosen_operand(expr)
+        return self.simple(expr)
+
+    def _chosen_operand(self, expr: gast.BoolOp):
+        """`t = a or b`: t = a; if not t: t = b (`and`: if t: t = b); b's operands computed there."""
+        temp = self.fresh("_t")
+        prelude, first = self.value(expr.values[0])
+        prelude = prelude + [nodes.assign(temp, first)]
+        block = prelude
+        for operand in expr.values[1:]:
+            test = self.fresh("_cond")
+            block.append(nodes.assign(test, gast.UnaryOp(op=gast.Not(), operand=nodes.name(temp))))
+            more, value = self.value(operand)
+            chosen = more + [nodes.assign(temp, value)]
+            block.append(nodes.if_(nodes.name(test), chosen, []) if isinstance(expr.op, gast.Or)
+                         else nodes.if_(nodes.name(test), [gast.Pass()], chosen))
+            block = chosen
+        return prelude, nodes.name(temp)
 
     def simple(self, expr: gast.expr) -> Tuple[Prelude, gast.expr]:
         """Statements computing the operands, and one operation over atoms."""
@@ -246,8 +271,8 @@ class ANF:
     def _simple_ifexp(self, expr):
         prelude, test = self.condition(expr.test, [])
         temp = self.fresh("_t")
-        then_prelude, then_value = self.simple(expr.body)
-        else_prelude, else_value = self.simple(expr.orelse)
+        then_prelude, then_value = self.value(expr.body)
+        else_prelude, else_value = self.value(expr.orelse)
         branch = nodes.if_(
             test,
             then_prelude + [nodes.assign(temp, then_value)],
@@ -258,6 +283,16 @@ class ANF:
 
 def _first_operand(expr: gast.expr) -> gast.expr:
     return expr.left if isinstance(expr, gast.Compare) else expr.values[0]
+
+
+def _is_truth_value(expr: gast.expr) -> bool:
+    """Whether expr is True or False whatever its operands: a comparison, `not`, a bool constant,
+    or `and`/`or` of those (then its value is its truth, and it stays a condition)."""
+    if isinstance(expr, gast.BoolOp):
+        return all(_is_truth_value(value) for value in expr.values)
+    if isinstance(expr, gast.UnaryOp):
+        return isinstance(expr.op, gast.Not)
+    return isinstance(expr, gast.Compare) or (isinstance(expr, gast.Constant) and isinstance(expr.value, bool))
 
 
 def _has_walrus(expr: gast.expr) -> bool:

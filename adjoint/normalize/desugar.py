@@ -32,7 +32,7 @@ from adjoint.frontend.check import is_insert_grad_of
 from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
-from adjoint.normalize import iteration
+from adjoint.normalize import dict_writes, iteration
 
 ARRAY_METHODS = {
     "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min", "dot": "dot",
@@ -43,7 +43,9 @@ ARRAY_METHODS = {
     "round": "round", "any": "any", "all": "all", "diagonal": "diagonal",
     "conjugate": "conjugate", "take": "take", "argsort": "argsort", "nonzero": "nonzero",
 }
-RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item}
+# `x.copy()` is a list's, a dict's or a set's own copy too, not np.copy's array (np.copy where x is
+# known to be an array: an item of a global array).
+RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item, "copy": runtime.copied, "tolist": runtime.listed}
 ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
 CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
 SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
@@ -75,6 +77,7 @@ class Desugar(nodes.Transformer):
         self.fresh = fresh
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
+        self.dict_parameters = mappings - frozenset(nodes.names_stored(parsed.node))  # `.get` reads them
         mappings = mappings | _bound_to_dicts(parsed)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
                                              self._callee_of, lambda: self._bound_name("tuple", tuple))
@@ -334,6 +337,9 @@ class Desugar(nodes.Transformer):
             return _dict_literal(node)
         if isinstance(func, gast.Attribute) and func.attr in ("reduce", "accumulate"):
             return self._ufunc_fold(node)
+        if isinstance(func, gast.Attribute) and func.attr == "get" and isinstance(func.value, gast.Name) \
+                and func.value.id in self.dict_parameters:
+            return dict_writes.read_by_get(node, self.parsed.info)
         if (callee is max or callee is min) and len(node.args) == 1 and not node.keywords:
             extremum = SEQUENCE_EXTREMA[callee]
             node.func = nodes.name(self._bound_name(extremum.__name__, extremum))
@@ -342,7 +348,9 @@ class Desugar(nodes.Transformer):
             return node
         if resolve(func.value, self.parsed, self.local_names) is not MISSING:
             return node
-        if func.attr in RUNTIME_METHODS:
+        if func.attr == "copy" and self._of_an_outside_array(func.value):
+            target = nodes.attribute(nodes.name(self.numpy_name), "copy")
+        elif func.attr in RUNTIME_METHODS:
             target = nodes.name(self._runtime_name(func.attr))
         else:
             target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_METHODS[func.attr])
@@ -351,6 +359,13 @@ class Desugar(nodes.Transformer):
             args = [func.value, nodes.tuple_of(node.args)]
         call = nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
         return _positional_clip_bounds(call) if func.attr == "clip" else call
+
+    def _of_an_outside_array(self, value: gast.expr) -> bool:
+        """`M[0]`, `M.T[1:]` of a global array M: an array (its `.copy()` is np.copy's)."""
+        while isinstance(value, (gast.Subscript, gast.Attribute)) and \
+                resolve(value, self.parsed, self.local_names) is MISSING:
+            value = value.value
+        return isinstance(resolve(value, self.parsed, self.local_names), np.ndarray)
 
     def _ufunc_fold(self, node: gast.Call) -> gast.Call:
         """`np.add.reduce(a, axis)` -> `np.sum(a, axis=axis)` (UFUNC_FOLDS), given an array and at
@@ -446,23 +461,6 @@ def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str
     if not node.body:
         node.body = [gast.Pass()]
     return node
-
-
-def refuse_shadowed_builtins(parsed: ParsedFunction) -> None:
-    """Refuse a local name `range`, `len` or `reversed` (a variable, a parameter, a local function) in a
-    function with a loop (and `min` with a `zip`): the loops adjoint writes call those builtins by name."""
-    walked = list(nodes.walk(parsed.node))
-    if not any(isinstance(n, (gast.For, gast.While, gast.comprehension)) for n in walked):
-        return
-    zipped = any(isinstance(n, gast.Call) and isinstance(n.func, gast.Name) and n.func.id == "zip" for n in walked)
-    needed = {"range", "len", "reversed"} | ({"min"} if zipped else set())
-    for n in walked:
-        local_def = isinstance(n, gast.FunctionDef) and n is not parsed.node
-        name = n.name if local_def else getattr(n, "id", None)
-        if name in needed and (local_def or isinstance(getattr(n, "ctx", None), (gast.Store, gast.Param))):
-            raise UnsupportedSyntaxError(
-                "shadowed builtin", f"`{name}` is a local name here, and the loops adjoint writes for this function "
-                f"call the builtin `{name}`; give the variable another name", parsed.info.location(n))
 
 
 def _flatten(items) -> list:

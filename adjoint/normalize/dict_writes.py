@@ -1,6 +1,7 @@
 """Items written by key into a dict the function builds, as new dicts, and `.get` of such a dict.
 
-A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`),
+A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`) or to
+the copy of a dict (`dict(p)`: new, though its items are p's, which a write by key replaces),
 and that the function reads only by item, `.get`, `.items()`/`.keys()`/`.values()`, `in`, a
 loop, `len`, `list`/`sorted`/`sum`/`min`/`max`/`tuple`, `**` in a call or `return`, is no value
 any other name shares: writing an item into it and binding it to a copy with the item written
@@ -105,7 +106,9 @@ def _is_literal(value: gast.expr) -> bool:
     if isinstance(value, gast.Dict):
         return all(key is not None for key in value.keys)  # `{**other}` may share other's items only
     return (isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == "dict"
-            and not value.args and all(k.arg is not None for k in value.keywords))
+            and all(k.arg is not None for k in value.keywords)
+            and (not value.args or len(value.args) == 1 and not value.keywords
+                 and isinstance(value.args[0], gast.Name)))
 
 
 def _keeps_no_reference(node, parent, grand, nested, parsed, local_names) -> bool:
@@ -219,7 +222,7 @@ class _Rewriter:
             if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) and node.func.attr == "get"
                     and isinstance(node.func.value, gast.Name) and node.func.value.id in self.readable):
                 return node
-            return nodes.copy_location(self.got(node), node)
+            return nodes.copy_location(read_by_get(node, self.parsed.info), node)
 
         for field, value in gast.iter_fields(stmt):
             if field in ("body", "orelse") or isinstance(stmt, FUNCTIONS):
@@ -229,13 +232,15 @@ class _Rewriter:
             elif isinstance(value, list):
                 value[:] = [nodes.rewrite(item, replace) if isinstance(item, gast.AST) else item for item in value]
 
-    def got(self, call: gast.Call) -> gast.expr:
-        owner = call.func.value.id
-        if call.keywords or not 1 <= len(call.args) <= 2 or any(_has_call(a) for a in call.args):
-            raise UnsupportedSyntaxError(
-                f"{owner}.get", f"`{owner}.get(...)` is differentiated with a key and a default that call nothing "
-                "(`d.get(k, 0.0)`); compute them into names first", self.parsed.info.location(call))
-        key = call.args[0]
-        default = call.args[1] if len(call.args) == 2 else nodes.constant(None)
-        test = gast.Compare(left=nodes.clone(key), ops=[gast.In()], comparators=[nodes.name(owner)])
-        return gast.IfExp(test=test, body=nodes.subscript(nodes.name(owner), key), orelse=default)
+
+def read_by_get(call: gast.Call, info) -> gast.expr:
+    """`d.get(k, default)` of a dict d -> `d[k] if k in d else default` (k and default calling nothing)."""
+    owner = call.func.value.id
+    if call.keywords or not 1 <= len(call.args) <= 2 or any(_has_call(a) for a in call.args):
+        raise UnsupportedSyntaxError(
+            f"{owner}.get", f"`{owner}.get(...)` is differentiated with a key and a default that call nothing "
+            "(`d.get(k, 0.0)`); compute them into names first", info.location(call))
+    key = call.args[0]
+    default = call.args[1] if len(call.args) == 2 else nodes.constant(None)
+    test = gast.Compare(left=nodes.clone(key), ops=[gast.In()], comparators=[nodes.name(owner)])
+    return gast.IfExp(test=test, body=nodes.subscript(nodes.name(owner), key), orelse=default)

@@ -9,20 +9,22 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, add_at, append_tangent, broadcast_like, dot_adjoint_a, dot_adjoint_b, field_index, gradient_like,
-    item_adjoint, item_adjoint_backward, list_concat_tangent, list_repeat_adjoint, list_repeat_tangent,
-    pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint, record_tangent,
-    record_tangent_adjoint, set_at, shaped_zero, sorted_adjoint,
-    sorted_tangent, sum_adjoint, sum_tangent, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast,
-    unreduce, written_adjoint,
+    add_adjoints, add_at, append_tangent, broadcast_like, copied_tangent, dot_adjoint_a, dot_adjoint_b, field_index,
+    gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent, listed_tangent, list_repeat_adjoint,
+    list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint,
+    record_tangent, record_tangent_adjoint, set_at, shaped_zero, sorted_adjoint, sorted_tangent, sum_adjoint,
+    sum_tangent, tangent_like, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast, unreduce,
+    written_adjoint,
     written_adjoint_backward, zero_at,
 )
 from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
-                   runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse, runtime.outside_apart_or_refuse,
+                   runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse,
+                   runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.spread_key,
-                   runtime.list_or_refuse)
+                   runtime.list_or_refuse, runtime.bitwise_operand_or_refuse, runtime.dict_or_refuse,
+                   runtime.array_method_or_refuse)
 
 # shaped_zero(g, x) is g (zeros in x's shape for the symbolic zero): linear in g.
 @register_adjoint(runtime.shaped_zero)
@@ -187,6 +189,49 @@ def _(result, x):
 @register_tangent(runtime.snapshot)
 def _(result, x):
     d[result] = d[x]
+
+
+# `x.copy()` is rewritten to runtime.copied(x): an array's, a list's or a dict's copy, whose adjoint
+# is the copy's (lists and dicts item by item).
+@register_adjoint(runtime.copied)
+def _(result, x, order=None):
+    d[x] = add_adjoints(d[x], d[result])
+
+
+@register_tangent(runtime.copied)
+def _(result, x, order=None):
+    d[result] = copied_tangent(d[x])
+
+
+@register_adjoint(runtime.copied_tangent)
+def _(result, dx):
+    d[dx] = add_adjoints(d[dx], d[result])
+
+
+@register_tangent(runtime.copied_tangent)
+def _(result, dx):
+    d[result] = copied_tangent(d[dx])
+
+
+# `x.tolist()` is rewritten to runtime.listed(x): the array's items in lists, as list(x) holds them.
+@register_adjoint(runtime.listed)
+def _(result, x):
+    d[x] = add_adjoints(d[x], gradient_like(tangent_like(d[result], result), x))
+
+
+@register_tangent(runtime.listed)
+def _(result, x):
+    d[result] = listed_tangent(d[x], x)
+
+
+@register_adjoint(runtime.listed_tangent)
+def _(result, dx, x):
+    d[dx] = add_adjoints(d[dx], gradient_like(tangent_like(d[result], result), x))
+
+
+@register_tangent(runtime.listed_tangent)
+def _(result, dx, x):
+    d[result] = listed_tangent(d[dx], x)
 
 
 @register_adjoint(runtime.transpose_adjoint)

@@ -5,10 +5,11 @@ scalar derivative code.
 """
 import math
 
+from adjoint import runtime
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, math_domain, math_pow_or_inf, pow_exponent_adjoint, quotient_or_inf, sign, sorted_adjoint, sorted_tangent, sum_adjoint,
-    sum_tangent, unbroadcast,
+    add_adjoints, copied_dict_adjoint, copied_dict_tangent, math_domain, math_pow_or_inf, pow_exponent_adjoint,
+    quotient_or_inf, sign, sorted_adjoint, sorted_tangent, sum_adjoint, sum_tangent, unbroadcast,
 )
 from adjoint.templates import d
 
@@ -346,13 +347,14 @@ def _(result, x, y):
     d[result] = d[x] * y * x ** (y - 1) + d[y] * result * math.log(x)
 
 
-# min and max of two to four numbers: the derivative goes to the first argument that wins.
+# min and max of two to four numbers (or tuples, compared in order): the derivative goes to the
+# first argument that wins, whole (a tuple's adjoint is a tuple, which `* False` would empty).
 @register_adjoint(max, min)
 def _(result, a, b, c=None, e=None):
-    d[a] = d[result] * (a == result)
-    d[b] = d[result] * ((b == result) and (a != result))
-    d[c] = d[result] * ((c == result) and (a != result) and (b != result))
-    d[e] = d[result] * ((e == result) and (a != result) and (b != result) and (c != result))
+    d[a] = d[result] if a == result else 0.0
+    d[b] = d[result] if (b == result) and (a != result) else 0.0
+    d[c] = d[result] if (c == result) and (a != result) and (b != result) else 0.0
+    d[e] = d[result] if (e == result) and (a != result) and (b != result) and (c != result) else 0.0
 
 
 @register_tangent(max, min)
@@ -381,3 +383,36 @@ def _(result, x, reverse=False):
 @register_tangent(sorted)
 def _(result, x, reverse=False):
     d[result] = sorted_tangent(d[x], x, reverse)
+
+
+# dict(x) of a dict x: a copy, each item's adjoint that of the copy's item (x of another kind, pairs
+# or keywords, is refused when the derivative runs).
+@register_adjoint(dict)
+def _(result, x):
+    d[x] = add_adjoints(d[x], copied_dict_adjoint(d[result], x))
+
+
+@register_tangent(dict)
+def _(result, x):
+    d[result] = copied_dict_tangent(d[x], x)
+
+
+# The two helpers are linear in the adjoint or tangent they are given: derivatives of derivatives.
+@register_adjoint(runtime.copied_dict_adjoint)
+def _(result, g, x):
+    d[g] = add_adjoints(d[g], copied_dict_tangent(d[result], x))
+
+
+@register_tangent(runtime.copied_dict_adjoint)
+def _(result, g, x):
+    d[result] = copied_dict_adjoint(d[g], x)
+
+
+@register_adjoint(runtime.copied_dict_tangent)
+def _(result, dx, x):
+    d[dx] = add_adjoints(d[dx], copied_dict_adjoint(d[result], x))
+
+
+@register_tangent(runtime.copied_dict_tangent)
+def _(result, dx, x):
+    d[result] = copied_dict_tangent(d[dx], x)

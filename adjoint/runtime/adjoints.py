@@ -144,7 +144,7 @@ def _absolute(index, x):
 
 def add_at(dx, x, index, value):
     """dx with `value` added at x[index]; dx is not modified (it may be shared)."""
-    if isinstance(x, range):  # its items are integers moving with nothing (a derivative's own loop)
+    if isinstance(x, range) or _is_class_constant_index(index):  # a range's items are integers moving with nothing
         return dx
     index = _absolute(index, x)
     if _is_zero_d(x):
@@ -256,6 +256,8 @@ def pop_tangent(dx, x):
 def item_adjoint(dx, index, x=None):
     """The adjoint of x[index] given x's adjoint dx (maybe the symbolic zero); a dataclass's
     tangent (a dataclass, as the caller gave it) is read at the field's name."""
+    if _is_class_constant_index(index):
+        return 0.0
     if isinstance(dx, dict):  # a dict argument's tangent, in forward mode
         return dx[index]
     if _is_zero_d(x):
@@ -361,12 +363,34 @@ def list_repeat_adjoint(g, part, other):
     return total
 
 
+# The index field_index gives for a constant of a record's class: no item of its adjoint (a string no
+# field or key is, so that code `adjoint gen` writes holds it as a literal).
+CLASS_CONSTANT = "\x00constant of the class"
+
+
+def _is_class_constant_index(index) -> bool:
+    return type(index) is str and index == CLASS_CONSTANT
+
+
+def _is_class_constant(x, name) -> bool:
+    """Whether `x.name` of a NamedTuple or dataclass x reads a number, string or array its class
+    holds (`LR = 0.5` in the class body, not a field), the same for every instance."""
+    if not (_is_record(x) or hasattr(type(x), "_fields")) or name in getattr(x, "__dict__", {}):
+        return False
+    owner = next((cls for cls in type(x).__mro__ if name in vars(cls)), None)
+    return owner is not None and owner is not object and isinstance(
+        vars(owner)[name], (int, float, complex, str, bytes, bool, type(None), np.ndarray, np.generic))
+
+
 def field_index(x, name):
     """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`);
-    for a dataclass, the name itself (its adjoint is a dict of field adjoints)."""
+    for a dataclass, the name itself (its adjoint is a dict of field adjoints); CLASS_CONSTANT for a
+    constant of x's class (`self.LR`), whose derivative is zero."""
     if _is_record(x) and name in _record_fields(x):
         return name
     fields = getattr(type(x), "_fields", ())
+    if name not in fields and _is_class_constant(x, name):
+        return CLASS_CONSTANT
     if name not in fields:
         raise Refused(f"`{name}` is not a field of the {type(x).__name__} (its fields are {fields}); adjoint "
                       "differentiates the fields of NamedTuples and dataclasses, not properties, methods or "

@@ -190,3 +190,22 @@ def _positional(x, filename, lineno):
         raise IterationError("a `key=` of sorted, max or min is differentiated over a list, a tuple or an array, "
                              f"whose items are read by position; this is a {type(x).__name__}", filename, lineno)
     return x
+
+
+def _copied_dict(x):
+    if not isinstance(x, dict):
+        raise Refused(f"dict(...) is differentiated as the copy of a dict; this is a {type(x).__name__} (build the "
+                      "dict as a literal, `{key: value, ...}`, or with items written, `d[key] = value`)")
+
+
+def copied_dict_adjoint(g, x):
+    """The adjoint of the dict x in `dict(x)`: the copy's, at x's keys (a key written into the copy
+    later is not x's)."""
+    _copied_dict(x)
+    return {key: item for key, item in g.items() if key in x} if isinstance(g, dict) else g
+
+
+def copied_dict_tangent(dx, x):
+    """The tangent of `dict(x)` of the dict x: a copy of x's (or its symbolic zero)."""
+    _copied_dict(x)
+    return dict(dx) if isinstance(dx, dict) else dx

@@ -67,6 +67,33 @@ def _changes_in_place(value) -> bool:
         hasattr(kind, operator) for operator in IN_PLACE_OPERATORS)
 
 
+class OperandKindError(RefusedAt):
+    """`a | b` (or &, ^, <<, >>, ~) of a value that depends on the differentiated inputs met a dict,
+    a set or another object whose operator merges values rather than combining bits; `dict(a)`
+    met an `a` that is not a dict to copy."""
+
+
+def bitwise_operand_or_refuse(value, message, filename, lineno):
+    """Raise OperandKindError unless `value`, an operand of a bitwise operator, is a number or an
+    array (of integers or truth values: the operator's result carries no derivative)."""
+    if not isinstance(value, (int, float, np.ndarray, np.generic)):
+        raise OperandKindError(message, filename, lineno)
+
+
+def dict_or_refuse(value, message, filename, lineno):
+    """Raise OperandKindError unless `value`, the argument of `dict(...)` differentiated as a copy, is a dict."""
+    if not isinstance(value, dict):
+        raise OperandKindError(message, filename, lineno)
+
+
+def array_method_or_refuse(value, name, message, filename, lineno):
+    """Raise OperandKindError if NumPy's function `name` (np.sum), given `value`, would call the
+    method of that name of value's own class (a NamedTuple's `sum`) instead of its own code, or if
+    `value.copy()` is such a method (not an array's, a list's, a dict's or a set's)."""
+    if not isinstance(value, (np.ndarray, np.generic, list, dict, set)) and callable(getattr(type(value), name, None)):
+        raise OperandKindError(message, filename, lineno)
+
+
 def item_update_or_refuse(container, item, message, filename, lineno):
     """Raise InPlaceChangeError if `container[k] op= v` changes `item` in place: an array or a list
     held by a container that is not an array (`X[k] += v` writes into the array X)."""

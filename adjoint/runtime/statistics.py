@@ -26,6 +26,32 @@ def item(x, index=None):
     return x.item() if index is None else x.item(index)
 
 
+def copied(x, order=None):
+    """`x.copy()` (generated code calls this for the method): an array's copy, and a list's, a
+    dict's or a set's own (shallow) copy, as Python makes it. Another object's `copy` is code of
+    its own, which this is not the derivative of: refused."""
+    if not isinstance(x, (np.ndarray, np.generic, list, dict, set)):
+        raise Refused(f"`.copy()` of a {type(x).__name__} runs the class's own method, which adjoint does not "
+                      "differentiate; copy the values it holds instead")
+    return x.copy() if order is None else x.copy(order)
+
+
+def listed(x):
+    """`x.tolist()` (generated code calls this for the method): an array's items as (nested) lists of
+    Python numbers."""
+    return x.tolist()
+
+
+def listed_tangent(dx, x):
+    """The tangent of `x.tolist()`: x's tangent as lists like x's (zeros where it is symbolic)."""
+    return np.broadcast_to(dx, np.shape(x)).tolist() if np.ndim(x) else float(dx)
+
+
+def copied_tangent(dx):
+    """The tangent of `x.copy()`: a copy of x's tangent (or its symbolic zero)."""
+    return dx.copy() if isinstance(dx, (np.ndarray, list, dict)) else dx
+
+
 def item_placed(g, x, index=None):
     """The adjoint of x in x.item(index): zeros of x's shape with g at that element."""
     placed = np.zeros(np.shape(x))
