@@ -55,7 +55,7 @@ class _Reads(Guards):
         self.primals = primals
         self.bindings = bindings
         self.ctx = ctx
-        self.state: Dict[str, str] = {}
+        self.rewritten = False  # whether _rewrite has wrapped a read since it was last cleared
 
     def run(self, body: List[gast.stmt], reached) -> None:
         self.zero_helpers = {name for name, obj in self.bindings.items() if any(obj is f for f in MAY_GIVE_SYMBOLIC_ZERO)}
@@ -72,9 +72,16 @@ class _Reads(Guards):
             state.update({name: first.get(name) if first.get(name) == second.get(name) else "either"
                           for name in first.keys() | second.keys()})
             return
-        if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and stmt.value is not None:
+        if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and stmt.value is not None and self._reads_adjoint(stmt.value):
+            self.rewritten = False
             stmt.value = self._rewrite(stmt.value, not isinstance(stmt, gast.Expr), state)
+            if self.rewritten:  # the value's kept facts (Guards._facts) are those of what it was
+                self._values.pop(id(stmt.value), None)
         super()._statement(stmt, state, decisions)
+
+    def _reads_adjoint(self, expr) -> bool:
+        """Whether expr reads one of the adjoints followed (from the names Guards keeps of it)."""
+        return any(name in self.primals for name in self._facts(expr)[2])
 
     def _reached_test(self, test):
         if (isinstance(test, gast.Call) and isinstance(test.func, gast.Name) and self._resolve(test.func.id) is runtime.reached
@@ -89,6 +96,7 @@ class _Reads(Guards):
         """node with its unsafe reads of adjoints that may be zero given their shape."""
         if isinstance(node, gast.Name):
             if not safe and node.id in self.primals and state.get(node.id, REACHED) != REACHED:
+                self.rewritten = True
                 return nodes.call(self.ctx.runtime("shaped_zero"), [node, nodes.name(self.primals[node.id])])
             return node
         if isinstance(node, gast.BinOp):
