@@ -262,9 +262,7 @@ def _builder(node, params: frozenset, local: frozenset, global_: frozenset) -> B
     if isinstance(node, gast.Subscript) and is_derivative(node):
         param = node.slice.id
         return lambda fill: fill.derivative_of(param)
-    cls, prototype = node.__class__, node.__dict__
-    if "lineno" in cls._attributes:  # a filled-in rule takes the position of the user's code (copy_location)
-        prototype = dict(prototype, lineno=None, col_offset=None, end_lineno=None, end_col_offset=None)
+    cls, prototype = node.__class__, _without_position(node)
     children = tuple((field, _builder(getattr(node, field), params, local, global_)) for field in node._fields
                      if isinstance(getattr(node, field, None), (list, gast.AST)))
 
@@ -288,7 +286,8 @@ def _name_builder(node: gast.Name, params: frozenset, local: frozenset, global_:
         return lambda fill: nodes.name(fill.locals_name[identifier], store=store)
     if identifier in global_:
         return lambda fill: nodes.name(fill.globals_name[identifier])
-    return lambda fill: _shallow_copy(node)
+    prototype = _without_position(node)
+    return lambda fill: _copy_of(gast.Name, prototype)
 
 
 _PLAIN_VALUES = frozenset({int, float, bool, str, type(None)})
@@ -306,9 +305,22 @@ def _load_copy(atom: gast.expr) -> gast.expr:
     return nodes.load_copy(atom)
 
 
+_NO_POSITION = dict(lineno=None, col_offset=None, end_lineno=None, end_col_offset=None)
+
+
+def _without_position(node: gast.AST) -> dict:
+    """The node's attributes, its position left out: a filled-in rule takes the position of the
+    user's code (copy_location), not the rule file's."""
+    return dict(node.__dict__, **_NO_POSITION) if "lineno" in node._attributes else node.__dict__
+
+
 def _shallow_copy(node: gast.AST) -> gast.AST:
-    copied = node.__class__.__new__(node.__class__)
-    copied.__dict__.update(node.__dict__)
+    return _copy_of(node.__class__, node.__dict__)
+
+
+def _copy_of(cls: type, attributes: dict) -> gast.AST:
+    copied = cls.__new__(cls)
+    copied.__dict__.update(attributes)
     return copied
 
 

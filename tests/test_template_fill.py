@@ -30,8 +30,13 @@ def _templates():
 TEMPLATES = _templates()
 
 
+# A filled-in node takes the position of the user's code it stands for (copy_location), not the rule file's.
+_NO_POSITION = dict(lineno=None, col_offset=None, end_lineno=None, end_col_offset=None)
+
+
 def _walk_fill(node, bindings, derivative_of, globals_name, locals_name):
-    """A template node filled in by walking it, as instantiate did before its builders."""
+    """A template node filled in by walking it, as instantiate did before its builders (the rule
+    file's positions left out)."""
     def fill(node):
         if isinstance(node, list):
             return [fill(item) for item in node]
@@ -45,12 +50,12 @@ def _walk_fill(node, bindings, derivative_of, globals_name, locals_name):
             if node.id in globals_name:
                 return nodes.name(globals_name[node.id])
             kept = node.__class__.__new__(node.__class__)
-            kept.__dict__.update(node.__dict__)
+            kept.__dict__.update(node.__dict__, **_NO_POSITION)
             return kept
         if isinstance(node, gast.Subscript) and is_derivative(node):
             return derivative_of(node.slice.id)
         filled = node.__class__.__new__(node.__class__)
-        filled.__dict__.update(node.__dict__)
+        filled.__dict__.update(node.__dict__, **(_NO_POSITION if "lineno" in node._attributes else {}))
         for field in node._fields:
             value = getattr(node, field, None)
             if isinstance(value, (list, gast.AST)):
