@@ -416,15 +416,16 @@ class ReverseAD:
 
     def _accumulate(self, primal: gast.expr, contribution: gast.expr, structured: bool = False) -> List[gast.stmt]:
         """`d[primal] += contribution`, or `d[primal] = contribution` for an update rule; `structured`:
-        the contribution has the structure of primal's value (a list's gradient is a list, not added by `+`)."""
+        the contribution has the structure of primal's value (a list's gradient is a list, not added by `+`),
+        as has a whole adjoint passed on (`u = t`, a rule's `d[t] = d[result]`) where t may hold a tuple."""
         if not self.ctx.is_active(primal):
             return []
         adjoint = self.ctx.adjoint(primal.id)
         if _is_update(contribution) and adjoint in nodes.names_read(contribution):
             return [nodes.assign(adjoint, contribution)]
         kind = self.ctx.kinds.get(primal.id, UNKNOWN)
-        structured = structured or (isinstance(contribution, gast.Call)  # an item of a container's adjoint
-                                    and nodes.dotted_name(contribution.func) == "item_adjoint")
+        structured = (structured or isinstance(contribution, (gast.Name, gast.Tuple, gast.List))
+                      or isinstance(contribution, gast.Call) and nodes.dotted_name(contribution.func) == "item_adjoint")
         if kind in (CONTAINER, MAPPING, RECORD) or primal.id in self.possible_lists or structured and kind == UNKNOWN:
             total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])
         else:

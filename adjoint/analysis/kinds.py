@@ -373,7 +373,7 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
                     and isinstance(node.slice, gast.Constant) and isinstance(node.slice.value, (int, str))}
         indexed = {node.value.id for node in subscripts if kinds.get(node.value.id, UNKNOWN) == UNKNOWN}
         unpacked |= {name for name in map(_item_adjoint_of, every) if name in unknown}
-    found: Set[str] = set(unpacked)
+    found: Set[str] = set(unpacked) | _tuple_items_read(func_node, kinds)
     if unknown:
         found |= {name for name in map(_keyed_adjoint_of, every) if name and kinds.get(name, UNKNOWN) == UNKNOWN}
     changed = True
@@ -403,6 +403,17 @@ def possible_lists(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[st
                 found.add(target)
                 changed = True
     return found
+
+
+def _tuple_items_read(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set[str]:
+    """Names of unknown kind defined by a call and read at a constant position (`t[1]` of
+    `t = np.linalg.slogdet(x)`): they may hold a tuple, whose adjoint is a list."""
+    called = {stmt.targets[0].id for stmt in nodes.statements(func_node) if isinstance(stmt, gast.Assign)
+              and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Call)}
+    return {node.value.id for node in nodes.every_node(func_node)
+            if isinstance(node, gast.Subscript) and isinstance(node.value, gast.Name) and node.value.id in called
+            and kinds.get(node.value.id, UNKNOWN) == UNKNOWN and isinstance(node.slice, gast.Constant)
+            and type(node.slice.value) is int}
 
 
 # Runtime helpers of derivative code that return a list (an adjoint item by item) when they are

@@ -265,6 +265,10 @@ class _Fold(nodes.Transformer):
             return self._replace(nodes.binop(node.args[0], gast.Div(), node.args[1]))  # NumPy's inf already
         if self._is_helper(func, runtime.pow_term) and len(node.args) == 3 and not node.keywords:
             return self._power(node)
+        if self.annihilate and self._is_helper(func, runtime.add_adjoints) and len(node.args) == 2:
+            zero, kept = (0, 1) if _is(node.args[0], 0) else (1, 0)
+            if _is(node.args[zero], 0):  # the other adjoint, item by item as `0.0 + d` is d
+                return self._replace(node.args[kept])
         if self._is_helper(func, runtime.unbroadcast) and len(node.args) == 2 and not node.keywords:
             g, x = node.args
             if isinstance(g, gast.Name) and isinstance(x, gast.Name) and g.id == x.id:

@@ -60,7 +60,8 @@ COMPLEX_ADJOINTS.share(operator.neg, np.negative, operator.pos, np.positive, ope
 # Tangents of holomorphic operations are f'(z) dz: the real tangent rules, read with complex numbers.
 COMPLEX_TANGENTS.share(operator.add, np.add, operator.sub, np.subtract, operator.mul, np.multiply,
                        operator.truediv, np.divide, np.true_divide, operator.pow, operator.neg, np.negative,
-                       operator.pos, np.positive, operator.getitem, np.sum, np.mean, np.angle, *SPECTRAL)
+                       operator.pos, np.positive, operator.getitem, np.sum, np.mean, np.angle, runtime.add_adjoints,
+                       *SPECTRAL)
 
 
 def complex_rules(table: RuleTable) -> ComplexRules:
@@ -71,7 +72,8 @@ def complex_rules(table: RuleTable) -> ComplexRules:
 # ----- Arithmetic: a real operand gets the real part of its adjoint ------------------------------
 
 
-@COMPLEX_ADJOINTS.own.register(operator.add, np.add)
+# add_adjoints is `+` on arrays: the adjoint of a tuple's adjoint added item by item, in derivative code.
+@COMPLEX_ADJOINTS.own.register(operator.add, np.add, runtime.add_adjoints)
 def _(result, x, y):
     d[x] = unbroadcast(match_real(d[result], x), x)
     d[y] = unbroadcast(match_real(d[result], y), y)

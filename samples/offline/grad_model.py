@@ -299,7 +299,7 @@ def grad_loss(w, b, X, y):
     # Grad of: p = predict(w, b, X)
     dw_1, db_1 = bwd_predict(dp, p_residuals)
     dw = add_adjoints(dw, dw_1)
-    db = add_adjoints(0.0, db_1)
+    db = db_1
     return gradient_like(dw, w), gradient_like(db, b)
 
 
