@@ -4,6 +4,7 @@ reverse) and grad of grad against central differences, against autograd where it
 from __future__ import annotations
 
 import copy
+import types
 
 import numpy as np
 import pytest
@@ -60,6 +61,7 @@ def _check_second_order(func, args, wrt, tangent) -> None:
 def _check_against_autograd(func, peer, args, wrt, gradient, tangent) -> None:
     """peer: func written for autograd (the same function where autograd runs it as it is)."""
     autograd = pytest.importorskip("autograd")
+    peer = _on_autograd_numpy(peer, autograd.numpy)
     peer_args = copy.deepcopy(args)
     np.testing.assert_allclose(flat(autograd.grad(peer, wrt)(*peer_args)), flat(gradient), rtol=1e-9, atol=1e-12,
                                err_msg="autograd's gradient")
@@ -67,6 +69,16 @@ def _check_against_autograd(func, peer, args, wrt, gradient, tangent) -> None:
     hessian_vector = autograd.grad(lambda *a: _inner(inner(*a), tangent, autograd.numpy), wrt)(*peer_args)
     np.testing.assert_allclose(flat(hessian_vector), flat(adjoint.hvp(func, wrt=wrt)(*args, tangent)),
                                rtol=1e-8, atol=1e-10, err_msg="autograd's Hessian-vector product")
+
+
+def _on_autograd_numpy(peer, anp):
+    """peer with its global `np` bound to autograd's NumPy: NumPy before 2.1 does not hand its
+    ufuncs' work to autograd's boxes, so a function written with NumPy runs there as written only
+    from NumPy 2.1 on."""
+    if not isinstance(peer, types.FunctionType) or peer.__globals__.get("np") is not np:
+        return peer
+    return types.FunctionType(peer.__code__, dict(peer.__globals__, np=anp), peer.__name__, peer.__defaults__,
+                              peer.__closure__)
 
 
 def _inner(value, tangent, anp):
