@@ -35,9 +35,11 @@ TOLERANT = ZERO_TOLERANT + (
 def shape_zero_reads(tree: gast.FunctionDef, ctx: FunctionContext) -> gast.FunctionDef:
     """tree with each read of an array's adjoint that may still be 0.0, at a position that needs
     its shape, given that shape (a reverse-mode derivative, after the optimizer)."""
-    available = set(nodes.names_stored(tree)) | set(nodes.parameters(tree))  # the optimizer may have taken a primal out
     primals = {name: primal for name, primal in ctx.namer.primals().items()
-               if primal in available and (is_array(ctx.kinds.get(primal)) or ctx.kinds.get(primal) in (UNKNOWN, None))}
+               if is_array(ctx.kinds.get(primal)) or ctx.kinds.get(primal) in (UNKNOWN, None)}
+    if primals:  # of those, the ones the function still holds (the optimizer may have taken one out)
+        available = set(nodes.names_stored(tree)) | set(nodes.parameters(tree))
+        primals = {name: primal for name, primal in primals.items() if primal in available}
     if not primals:
         return tree
     bindings = dict(ctx.parsed.namespace)
