@@ -32,7 +32,7 @@ def _join(a: str, b: str) -> str:
     return a if a == b else EITHER
 
 
-def _join_states(a: Dict[str, str], b: Dict[str, str]) -> Dict[str, str]:
+def join_states(a: Dict[str, str], b: Dict[str, str]) -> Dict[str, str]:
     return {name: _join(a.get(name, ZERO), b.get(name, ZERO)) for name in a.keys() | b.keys()}
 
 
@@ -118,7 +118,7 @@ class Guards:
         first, second = dict(state), dict(state)
         self._block(body, first, decisions)
         self._block(orelse, second, decisions)
-        state.update(_join_states(first, second))
+        state.update(join_states(first, second))
 
     def _guarded(self, guard: gast.If) -> str:
         return guard.test.args[0].id

@@ -19,7 +19,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.reverse import MAY_GIVE_SYMBOLIC_ZERO
-from adjoint.ad.unreached import REACHED, Guards
+from adjoint.ad.unreached import REACHED, ZERO, Guards, join_states
 from adjoint.analysis.kinds import UNKNOWN, is_array
 from adjoint.optimize.facts import BILINEAR
 from adjoint.optimize.zero_positions import ZERO_TOLERANT, binop_operands, unary_operand
@@ -62,18 +62,16 @@ class _Reads(Guards):
 
     def run(self, body: List[gast.stmt], reached) -> None:
         self.zero_helpers = {name for name, obj in self.bindings.items() if any(obj is f for f in MAY_GIVE_SYMBOLIC_ZERO)}
-        state = {name: (REACHED if name in reached else "zero") for name in self.adjoints}
+        state = {name: (REACHED if name in reached else ZERO) for name in self.adjoints}
         self._block(body, state, {})
 
     def _statement(self, stmt, state, decisions) -> None:
         if isinstance(stmt, gast.If) and self._reached_test(stmt.test) is not None:
-            inside = dict(state)
-            inside[self._reached_test(stmt.test)] = REACHED
-            first, second = inside, dict(state)
+            first, second = dict(state), dict(state)
+            first[self._reached_test(stmt.test)] = REACHED
             self._block(stmt.body, first, decisions)
             self._block(stmt.orelse, second, decisions)
-            state.update({name: first.get(name) if first.get(name) == second.get(name) else "either"
-                          for name in first.keys() | second.keys()})
+            state.update(join_states(first, second))
             return
         if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) and stmt.value is not None and self._reads_adjoint(stmt.value):
             self.rewritten = False
