@@ -20,6 +20,7 @@ from __future__ import annotations
 import builtins
 import collections
 import dataclasses
+import functools
 import importlib
 import inspect
 import numbers
@@ -27,9 +28,18 @@ import operator
 import os
 import sys
 import types
-from typing import Any, Set
+from typing import TYPE_CHECKING, Any, Set
 
+import gast
+import numpy as np
+
+from adjoint import nodes
 from adjoint.frontend.names import LIBRARIES
+from adjoint.frontend.parse import MISSING
+from adjoint.frontend.values import resolve_value
+
+if TYPE_CHECKING:
+    from adjoint.analysis.calls import CallClassifier
 
 # Calls whose result may be any object from outside the function, whatever they are given.
 REFLECTION = (globals, locals, vars, __import__, importlib.import_module, inspect.getattr_static,
@@ -156,3 +166,29 @@ def names_of(code: types.CodeType) -> Set[str]:
             names |= names_of(constant)
     return names
 
+
+def defaulted_to_objects(arguments: gast.arguments) -> Set[str]:
+    """The parameters whose default is an object, not a number (`w=W`, `buf=np.zeros(3)`): called
+    without them, the function gets an object from outside, the same at every call."""
+    positional = arguments.args[len(arguments.args) - len(arguments.defaults):]
+    pairs = list(zip(positional, arguments.defaults)) + list(zip(arguments.kwonlyargs, arguments.kw_defaults))
+    return {arg.id for arg, default in pairs if default is not None and not isinstance(default, gast.Constant)}
+
+
+def outside_objects(func_node: gast.FunctionDef, classifier: CallClassifier) -> Set[str]:
+    """The free names the function reads (globals, closure cells) that may hold an object whose
+    memory can be written into: not a module, a function, a class, a number or a string."""
+    local = classifier.local_names
+    names = set(nodes.names_read(func_node)) - local
+    return {name for name in names if not is_inert(resolve_value(nodes.name(name), classifier.parsed, local))}
+
+
+INERT = (types.ModuleType, type, numbers.Number, str, bytes, type(None), types.FunctionType, types.BuiltinFunctionType,
+         types.MethodType, np.ufunc, functools.partial)
+
+
+def is_inert(value) -> bool:
+    """An object whose memory a function cannot write into or hand out: a module, a function, a
+    method or class, a number, a string (not an object called like a function, which may hold
+    arrays; not MISSING, a name not found)."""
+    return value is not MISSING and isinstance(value, INERT)

@@ -13,10 +13,7 @@ analysis/aliases.py decides from these facts which in-place writes are exact.
 """
 from __future__ import annotations
 
-import functools
 import inspect
-import numbers
-import types
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import gast
@@ -26,9 +23,8 @@ from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.ranks import array_ranks
-from adjoint.analysis.reach import (NOT_HOLDING, class_reaches_outside, holds_memory, is_dunder, is_library,
-                                    is_reflection)
-from adjoint.frontend.parse import MISSING
+from adjoint.analysis.reach import (NOT_HOLDING, class_reaches_outside, defaulted_to_objects, holds_memory, is_inert,
+                                    is_dunder, is_library, is_reflection, outside_objects)
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
 
@@ -109,11 +105,12 @@ class Sharing:
             if arg.id in classifier.parsed.fixed and kinds.get(arg.id) != SCALAR:  # a bound method's `self`
                 self.own[arg.id], self.held[arg.id] = self.own[arg.id] | outside, self.held[arg.id] | outside
                 self.ever[arg.id] = self.ever[arg.id] | outside
-        for name in _defaulted_to_objects(func_node.args) - {name for name, kind in kinds.items() if kind == SCALAR}:
+        for name in defaulted_to_objects(func_node.args) - {name for name, kind in kinds.items() if kind == SCALAR}:
             self.own[name], self.held[name], self.ever[name] = [
                 facts.get(name, frozenset()) | outside for facts in (self.own, self.held, self.ever)]
         self.ndim = array_ranks(func_node, kinds, classifier)
         self.before: Dict[gast.stmt, State] = {}
+        self.made: Set[str] = set()  # the roots of the statements that have run
         self._block(func_node.body)
 
     def _bind_parameter(self, name: str, own: FrozenSet[str], held: FrozenSet[str]) -> None:
@@ -192,8 +189,23 @@ class Sharing:
             if self.kinds.get(target.value.id) in (CONTAINER, MAPPING):  # an array copies what is stored in it
                 self._set(target.value.id, set(), self._atom(value), replace=False)
         elif isinstance(target, gast.Name):
-            own, held = self._value(value, f"{FRESH}{id(stmt)}")
+            fresh = f"{FRESH}{id(stmt)}"
+            self._age(fresh)  # before the value is read: what it reads of an earlier run is older
+            own, held = self._value(value, fresh)
             self._set(target.id, own, held, replace=True)
+
+    def _age(self, fresh: str) -> None:
+        """The objects an earlier run of a statement made (in a loop) become `older(fresh)`, so that
+        `fresh` stands for the object it makes now, which nothing holds yet (`zs = [f(z) for z in zs]`
+        writes into a new list, not into the one zs holds)."""
+        if fresh not in self.made:
+            self.made.add(fresh)
+            return
+        aged = frozenset({older(fresh)})
+        for facts in (self.own, self.held, self.ever):
+            for name, roots in facts.items():
+                if fresh in roots:
+                    facts[name] = roots - {fresh} | aged
 
     def _value(self, value: gast.expr, fresh: str) -> Tuple[Set[str], Set[str]]:
         if isinstance(value, gast.Name):
@@ -394,11 +406,17 @@ class Sharing:
         return own, held
 
 
+def older(fresh: str) -> str:
+    """The root of the objects a statement made before the last (see Sharing._age)."""
+    return fresh + " before"
+
+
 def made_roots(func_node: gast.FunctionDef, classifier: CallClassifier) -> FrozenSet[str]:
     """The roots Sharing gives the new objects the function's statements make themselves (see
     makes_new_object)."""
-    return frozenset(f"{FRESH}{id(stmt)}" for stmt in nodes.statements(func_node)
-                     if nodes.assigned_name(stmt) is not None and makes_new_object(stmt.value, classifier))
+    fresh = [f"{FRESH}{id(stmt)}" for stmt in nodes.statements(func_node)
+             if nodes.assigned_name(stmt) is not None and makes_new_object(stmt.value, classifier)]
+    return frozenset(fresh + [older(root) for root in fresh])
 
 
 def _contraction(func, call: gast.Call) -> bool:
@@ -426,33 +444,6 @@ def makes_new_object(value: gast.expr, classifier: CallClassifier) -> bool:
         return len(value.args) <= func.nin
     module = getattr(func, "__module__", None) or ""
     return module.startswith("numpy") or any(func is maker for maker in MAKERS)
-
-
-def _defaulted_to_objects(arguments: gast.arguments) -> Set[str]:
-    """The parameters whose default is an object, not a number (`w=W`, `buf=np.zeros(3)`): called
-    without them, the function gets an object from outside, the same at every call."""
-    positional = arguments.args[len(arguments.args) - len(arguments.defaults):]
-    pairs = list(zip(positional, arguments.defaults)) + list(zip(arguments.kwonlyargs, arguments.kw_defaults))
-    return {arg.id for arg, default in pairs if default is not None and not isinstance(default, gast.Constant)}
-
-
-def outside_objects(func_node: gast.FunctionDef, classifier: CallClassifier) -> Set[str]:
-    """The free names the function reads (globals, closure cells) that may hold an object whose
-    memory can be written into: not a module, a function, a class, a number or a string."""
-    local = classifier.local_names
-    names = set(nodes.names_read(func_node)) - local
-    return {name for name in names if not is_inert(resolve_value(nodes.name(name), classifier.parsed, local))}
-
-
-INERT = (types.ModuleType, type, numbers.Number, str, bytes, type(None), types.FunctionType, types.BuiltinFunctionType,
-         types.MethodType, np.ufunc, functools.partial)
-
-
-def is_inert(value) -> bool:
-    """An object whose memory a function cannot write into or hand out: a module, a function, a
-    method or class, a number, a string (not an object called like a function, which may hold
-    arrays; not MISSING, a name not found)."""
-    return value is not MISSING and isinstance(value, INERT)
 
 
 # Functions taking `copy` by position too, and where: np.nan_to_num(a, False) is a itself.
