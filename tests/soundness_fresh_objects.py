@@ -46,6 +46,26 @@ def rows_kept_each_step(x):
     return sum(r[0] * r[2] + r[1] for r in keep)
 
 
+def arrays_kept_before_the_next_is_made(x):
+    rows = []
+    r = np.zeros(3)
+    for i in range(3):
+        rows.append(r)
+        r = np.zeros(3)
+        r[i] = x[i] ** 2
+    return sum(np.sum(a ** 2) for a in rows) + np.sum(r * x)
+
+
+def copies_kept_each_step(x):
+    buf = np.zeros(3)
+    hist = []
+    for i in range(3):
+        buf = buf.copy()
+        buf[i] = x[i] * (i + 1.0)
+        hist.append(buf)
+    return np.sum(hist[0] * hist[2]) + np.sum(hist[1] ** 2)
+
+
 def kept_row_written(x):
     keep = []
     for i in range(3):
@@ -66,11 +86,26 @@ def previous_step_written(x):
     return sum(sum(r) for r in keep) + sum(prev)
 
 
+def previous_array_written(x):
+    rows = []
+    prev = np.zeros(3)
+    for i in range(3):
+        r = np.zeros(3)
+        r[i] = x[i]
+        prev[0] = x[i] * 2  # <- previous-array
+        rows.append(r)
+        prev = r
+    return np.sum(np.stack(rows) ** 2)
+
+
 CASES = [
     Exact(comprehension_rebound, lambda rng: (rng.uniform(0.2, 1.0),)),
     Exact(new_list_each_step, lambda rng: (rng.uniform(0.1, 0.5),)),
     Exact(particles, lambda rng: (rng.normal(size=3),)),
     Exact(rows_kept_each_step, lambda rng: (rng.uniform(0.2, 1.0),)),
+    Exact(arrays_kept_before_the_next_is_made, lambda rng: (rng.normal(size=3),)),
+    Exact(copies_kept_each_step, lambda rng: (rng.normal(size=3),)),
+    Refused(previous_array_written, (np.array([0.5, -1.0, 2.0]),), adjoint.UnsupportedSyntaxError, "previous-array"),
     Refused(kept_row_written, (0.7,), adjoint.UnsupportedSyntaxError, "kept-row"),
     Refused(previous_step_written, (0.7,), adjoint.UnsupportedSyntaxError, "previous-step"),
 ]
