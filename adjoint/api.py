@@ -18,7 +18,7 @@ from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_unsupported_arguments
 from adjoint.frontend.parse import SourceUnavailableError, guards_of, has_python_source, unwrap
-from adjoint.frontend.values import as_function, instance_of, specialize, specialized_for_call
+from adjoint.frontend.values import as_function, instance_of, listed_classes, specialize, specialized_for_call
 from adjoint.generated import Generated
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -149,7 +149,8 @@ class _Specializing:
             self.repick()
         key = dispatch.call_key(args, kwargs)
         fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
-        key = (key, tuple((name, id(value)) for name, value in fixed)) if fixed else key
+        keyed = fixed + listed_classes(target)  # and the class of the records a list argument holds
+        key = (key, tuple((name, id(value)) for name, value in keyed)) if keyed else key
         entry = self.by_types.get(key)
         function = entry[0] if entry is not None else None
         checked = self.checked.get(key)

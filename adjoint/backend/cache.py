@@ -42,7 +42,7 @@ from adjoint.frontend.names import is_frozen_distribution
 from adjoint.frontend.parse import (CODE, DEFAULTS, MISSING, FunctionCode, FunctionDefaults, defaults_owner,
                                     described_defaults, described_dependency, parse_function, unwrap)
 from adjoint.frontend.resolve import qualified_name
-from adjoint.frontend.values import resolve_value
+from adjoint.frontend.values import ItemsOf, resolve_value
 from adjoint.frontend.parse import SourceInfo
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached, positions_from_json, positions_to_json
 from adjoint.generated import shapes_from_json
@@ -104,8 +104,8 @@ def _describe_function(func: Callable):
     locals_ = nodes.local_names(parsed.node) - set(parsed.fixed)  # a fixed parameter's attributes are known
     named = [(text, node, resolve_value(node, parsed, locals_))
              for text, node in _free_references(parsed.node, locals_)]
-    specialized = [(name, parsed.node, value)  # a specialization to function values or to classes of records
-                   for name, value in sorted(parsed.fixed.items()) + sorted(parsed.classes.items())]
+    specialized = [(f"{name}[]", parsed.node, value.cls) if isinstance(value, ItemsOf) else (name, parsed.node, value)
+                   for name, value in sorted(parsed.fixed.items()) + sorted(parsed.classes.items())]  # `name[]`: items
     references, fixed, reached = [], [], []
     for into, triples in ((references, named), (fixed, specialized)):
         for name, node, value in triples:

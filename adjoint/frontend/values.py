@@ -331,16 +331,44 @@ def _derived_for_classes(func: Callable, classes: Values) -> Callable:
     return _DERIVED[key][0] if key in _DERIVED else func
 
 
+@dataclass(frozen=True)
+class ItemsOf:
+    """What a list or tuple argument holds: records of exactly `cls`, a class with methods."""
+
+    cls: type
+
+
+items_of = functools.lru_cache(maxsize=None)(ItemsOf)  # one object per class: specializations are keyed by id
+
+
 def record_classes(func: Callable, args: tuple, kwargs: dict) -> Values:
     """(parameter, class) for each argument that is a NamedTuple or dataclass of a class with
-    methods of its own: the derivative is generated for its class (normalize/record_methods.py)."""
-    if not any(_has_methods(type(value)) for value in args + tuple(kwargs.values())):
+    methods of its own, and (parameter, items_of(class)) for each list or tuple of records all of
+    one such class: the derivative is generated for the class (normalize/record_methods.py)."""
+    if not any(_record_class(value) is not None for value in args + tuple(kwargs.values())):
         return ()
     try:
         bound = inspect.signature(func).bind(*args, **kwargs).arguments
     except TypeError:
         return ()
-    return tuple((name, type(value)) for name, value in bound.items() if _has_methods(type(value)))
+    return tuple((name, _record_class(value)) for name, value in bound.items() if _record_class(value) is not None)
+
+
+def listed_classes(func: Callable) -> Values:
+    """(parameter, items_of(class)) for each list argument func is specialized to (a derivative made
+    for other items would call other methods: the cached call does not pick it by type alone)."""
+    spec = specialization_of(func)
+    return tuple((name, held) for name, held in spec.classes if isinstance(held, ItemsOf)) if spec else ()
+
+
+def _record_class(value: Any) -> Any:
+    """The class of a record with methods, items_of that class for a list or tuple of such records, or None."""
+    if _has_methods(type(value)):
+        return type(value)
+    if type(value) in (list, tuple) and value and _has_methods(type(value[0])):
+        first = type(value[0])
+        return items_of(first) if all(type(item) is first for item in value) else None
+    return None
 
 
 @functools.lru_cache(maxsize=None)

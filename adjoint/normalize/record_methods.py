@@ -40,7 +40,7 @@ from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import resolve
-from adjoint.frontend.values import own_functions, specialize
+from adjoint.frontend.values import ItemsOf, own_functions, specialize
 from adjoint.normalize.records import plain_named_tuple
 
 Known = Dict[str, type]  # a name -> the exact class of the record it holds
@@ -52,13 +52,14 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
                      if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Param)))
     stores.subtract(nodes.parameters(parsed.node) + [arg.id for arg in parsed.node.args.posonlyargs])
     local_names = frozenset(stores) | set(nodes.parameters(parsed.node))
-    known = {name: cls for name, cls in parsed.classes.items() if not stores[name]}
+    known = {name: cls for name, cls in parsed.classes.items() if not stores[name] and isinstance(cls, type)}
+    listed = {name: held.cls for name, held in parsed.classes.items() if not stores[name] and isinstance(held, ItemsOf)}
     built = frozenset(known)
     _built_records(parsed, stores, local_names, known)
     built = frozenset(known) - built
     checks: List[Tuple[gast.AST, gast.expr, type, bool]] = []  # (where, value, its class, of its items)
-    if known:
-        _loop_records(parsed, fresh, stores, known, checks)
+    if known or listed:
+        _loop_records(parsed, fresh, stores, known, checks, listed)
     for call in calls:
         func = call.func
         if isinstance(func, gast.Name) and func.id in known:
@@ -114,10 +115,11 @@ def _built_records(parsed: ParsedFunction, stores: Counter, local_names: frozens
 
 
 def _loop_records(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter, known: Known,
-                  checks: list) -> None:
+                  checks: list, listed: Known) -> None:
     """Variables of loops and comprehensions over a known record's field annotated as a sequence
-    of one record class (each item is checked before the loop's statement runs), where every
-    binding of the name is such a loop over items of the same class."""
+    of one record class, or over a parameter whose argument is a list or tuple of records of one
+    class (`listed`); each item is checked before the loop's statement runs, and every binding of
+    the name must be such a loop over items of the same class."""
     scopes = _own_comprehension_variables(parsed, fresh, stores, known)
     parameters = set(nodes.parameters(parsed.node))
     changed = True
@@ -131,6 +133,8 @@ def _loop_records(parsed: ParsedFunction, fresh: Callable[[str], str], stores: C
                 owner = iterated.value.id if isinstance(iterated, gast.Attribute) and isinstance(
                     iterated.value, gast.Name) else None
                 item = _item_class(known[owner], iterated.attr) if owner in known else None
+                if isinstance(iterated, gast.Name):
+                    item = listed.get(iterated.id)
                 found.setdefault(node.target.id, []).append((node, item))
         for name, loops in found.items():
             classes = {item for _, item in loops}

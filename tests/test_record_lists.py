@@ -1,0 +1,127 @@
+"""A list or tuple of records passed as an argument, whose methods a loop calls: `for layer in
+layers: h = layer(h)`, the way a model is kept without a class around it.
+
+The derivative is generated for the class the items share when the call is made (the call
+specializes to it, as to the class of a record argument, normalize/record_methods.py), so a loop
+over the argument calls that class's methods; a list of items of another class gets a derivative
+of its own, and a list mixing classes is refused at the call of the method. Each derivative is
+checked against central finite differences and against autograd (the code written once, over
+NumPy and over autograd.numpy)."""
+import types
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy
+import pytest
+
+import adjoint
+from soundness import central_differences, directional_difference, flat, with_flat
+
+
+def model_code(np):
+    """The classes and losses, over the NumPy module `np`."""
+
+    class Dense(NamedTuple):
+        W: np.ndarray
+        b: np.ndarray
+
+        def __call__(self, h):
+            return np.tanh(h @ self.W + self.b)
+
+        def energy(self):
+            return np.sum(self.W ** 2)
+
+    @dataclass
+    class Sine:
+        W: np.ndarray
+        b: np.ndarray
+
+        def __call__(self, h):
+            return np.sin(h @ self.W) + self.b
+
+        def energy(self):
+            return np.sum(self.b ** 2)
+
+    X = np.reshape(np.linspace(-1.0, 1.0, 6), (3, 2))
+
+    def loss(layers):
+        h = X
+        for layer in layers:
+            h = layer(h)
+        return np.sum(h ** 2)
+
+    def loss_with_penalty(layers, weight):
+        h = X
+        for layer in layers:
+            h = layer(h) * 1.1
+        return np.sum(h ** 2) + weight * sum(layer.energy() for layer in layers)
+
+    return types.SimpleNamespace(**locals())
+
+
+N = model_code(numpy)
+autograd = pytest.importorskip("autograd")
+A = model_code(autograd.numpy)
+
+
+def layers_of(cls, rng, tuple_of=False):
+    made = [cls(rng.normal(size=(2, 3)) * 0.5, rng.normal(size=3)), cls(rng.normal(size=(3, 2)) * 0.5,
+                                                                         rng.normal(size=2))]
+    return tuple(made) if tuple_of else made
+
+
+def peer_gradient(loss, layers, *rest):
+    """autograd's gradient of loss with respect to the layers' arrays (autograd takes no records),
+    the layers made of the autograd code's classes."""
+    cls = getattr(A, type(layers[0]).__name__)
+    arrays = [a for layer in layers for a in (layer.W, layer.b)]
+    of_arrays = lambda arrays: loss(type(layers)(cls(arrays[i], arrays[i + 1])  # noqa: E731
+                                                 for i in range(0, len(arrays), 2)), *rest)
+    return flat(autograd.grad(of_arrays)(arrays))
+
+
+@pytest.mark.parametrize("cls", ["Dense", "Sine"])
+@pytest.mark.parametrize("tuple_of", [False, True], ids=["list", "tuple"])
+def test_a_loop_calls_the_methods_of_the_records_a_list_argument_holds(rng, cls, tuple_of):
+    layers = layers_of(getattr(N, cls), rng, tuple_of)
+    gradient = adjoint.grad(N.loss)(layers)
+    assert type(gradient) is type(layers) and all(type(g) is getattr(N, cls) for g in gradient)
+    numpy.testing.assert_allclose(flat(gradient), central_differences(N.loss, (layers,), 0), rtol=1e-6, atol=1e-8)
+    numpy.testing.assert_allclose(flat(gradient), peer_gradient(A.loss, layers), rtol=1e-9, atol=1e-12)
+
+
+def test_a_generator_over_the_layers_in_every_first_order_mode(rng):
+    layers = layers_of(N.Dense, rng)
+    expected = central_differences(N.loss_with_penalty, (layers, 0.3), 0)
+    value, gradient = adjoint.value_and_grad(N.loss_with_penalty)(layers, 0.3)
+    assert value == N.loss_with_penalty(layers, 0.3)
+    numpy.testing.assert_allclose(flat(gradient), expected, rtol=1e-6, atol=1e-8)
+    _, pullback = adjoint.vjp(N.loss_with_penalty)(layers, 0.3)
+    numpy.testing.assert_allclose(flat(pullback(1.0)), expected, rtol=1e-6, atol=1e-8)
+    tangent = with_flat(layers, rng.normal(size=flat(layers).size))
+    _, derivative = adjoint.jvp(N.loss_with_penalty)(layers, 0.3, tangent)
+    want = directional_difference(N.loss_with_penalty, (layers, 0.3), (0,), (tangent,))
+    numpy.testing.assert_allclose(flat(derivative), want, rtol=1e-6, atol=1e-8)
+    numpy.testing.assert_allclose(flat(gradient), peer_gradient(A.loss_with_penalty, layers, 0.3),
+                                  rtol=1e-9, atol=1e-12)
+
+
+def test_lists_of_two_classes_called_alternately_each_get_their_own_derivative(rng):
+    dense, sine = layers_of(N.Dense, rng), layers_of(N.Sine, rng)
+    gradient = adjoint.grad(N.loss)
+    for layers in (dense, sine, dense, sine):
+        numpy.testing.assert_allclose(flat(gradient(layers)), central_differences(N.loss, (layers,), 0),
+                                      rtol=1e-6, atol=1e-8)
+
+
+def test_a_list_mixing_classes_is_refused_at_the_method_call(rng):
+    mixed = [layers_of(N.Dense, rng)[0], layers_of(N.Sine, rng)[1]]
+    with pytest.raises(adjoint.AdjointError, match="`layer` is a function held in a variable|a method of `layer`"):
+        adjoint.grad(N.loss)(mixed)
+
+
+def test_second_order_through_the_loop_is_refused_at_the_method_call(rng):
+    layers = layers_of(N.Dense, rng)
+    tangent = with_flat(layers, rng.normal(size=flat(layers).size))
+    with pytest.raises(adjoint.UnsupportedSyntaxError, match="the derivative of `__call__`"):
+        adjoint.hvp(N.loss)(layers, tangent)
