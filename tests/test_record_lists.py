@@ -1,5 +1,6 @@
 """A list or tuple of records passed as an argument, whose methods a loop calls: `for layer in
-layers: h = layer(h)`, the way a model is kept without a class around it.
+layers: h = layer(h)` (over `enumerate`, `zip`, `reversed` or a slice of it too, and `layers[i](h)`),
+the way a model is kept without a class around it.
 
 The derivative is generated for the class the items share when the call is made (the call
 specializes to it, as to the class of a record argument, normalize/record_methods.py), so a loop
@@ -50,6 +51,32 @@ def model_code(np):
             h = layer(h)
         return np.sum(h ** 2)
 
+    def numbered(layers):
+        h = X
+        for depth, layer in enumerate(layers):
+            h = layer(h) * (1.0 + 0.1 * depth)
+        return np.sum(h ** 2)
+
+    def zipped(layers, scales=(1.0, 2.0)):
+        h = X
+        for layer, scale in zip(layers, scales):
+            h = layer(h) * scale
+        return np.sum(h ** 2)
+
+    def indexed(layers):
+        h = X
+        for i in range(len(layers)):
+            h = layers[i](h)
+        return np.sum(h ** 2) + layers[0].energy()
+
+    def backwards_from_the_second(layers):
+        h = X
+        for layer in reversed(layers[1:]):
+            h = layer(h)
+        for layer in reversed(layers):
+            h = layer(h[:, :2])
+        return np.sum(h ** 2)
+
     def loss_with_penalty(layers, weight):
         h = X
         for layer in layers:
@@ -65,7 +92,7 @@ A = model_code(autograd.numpy)
 
 
 def layers_of(cls, rng, tuple_of=False):
-    made = [cls(rng.normal(size=(2, 3)) * 0.5, rng.normal(size=3)), cls(rng.normal(size=(3, 2)) * 0.5,
+    made = [cls(rng.normal(size=(2, 2)) * 0.5, rng.normal(size=2)), cls(rng.normal(size=(2, 2)) * 0.5,
                                                                          rng.normal(size=2))]
     return tuple(made) if tuple_of else made
 
@@ -82,12 +109,14 @@ def peer_gradient(loss, layers, *rest):
 
 @pytest.mark.parametrize("cls", ["Dense", "Sine"])
 @pytest.mark.parametrize("tuple_of", [False, True], ids=["list", "tuple"])
-def test_a_loop_calls_the_methods_of_the_records_a_list_argument_holds(rng, cls, tuple_of):
+@pytest.mark.parametrize("loss", ["loss", "numbered", "zipped", "indexed", "backwards_from_the_second"])
+def test_a_loop_calls_the_methods_of_the_records_a_list_argument_holds(rng, cls, tuple_of, loss):
     layers = layers_of(getattr(N, cls), rng, tuple_of)
-    gradient = adjoint.grad(N.loss)(layers)
+    gradient = adjoint.grad(getattr(N, loss))(layers)
     assert type(gradient) is type(layers) and all(type(g) is getattr(N, cls) for g in gradient)
-    numpy.testing.assert_allclose(flat(gradient), central_differences(N.loss, (layers,), 0), rtol=1e-6, atol=1e-8)
-    numpy.testing.assert_allclose(flat(gradient), peer_gradient(A.loss, layers), rtol=1e-9, atol=1e-12)
+    expected = central_differences(getattr(N, loss), (layers,), 0)
+    numpy.testing.assert_allclose(flat(gradient), expected, rtol=1e-6, atol=1e-8)
+    numpy.testing.assert_allclose(flat(gradient), peer_gradient(getattr(A, loss), layers), rtol=1e-9, atol=1e-12)
 
 
 def test_a_generator_over_the_layers_in_every_first_order_mode(rng):

@@ -4,7 +4,9 @@ A name holds a record of a class known when the derivative is generated where it
 of a derivative generated for that class (an argument of that type, `self` of a method called so),
 is built in the function (`layer = Layer(W, b)`, normalize/records.py), or is the variable of a
 loop or comprehension over a field annotated as a list or tuple of one record class (`layers:
-list[Layer]`); a field annotated with a record class (`encoder: Layer`) holds one too. Each such
+list[Layer]`) or over a parameter whose argument is a list or tuple of records of one class
+(through `enumerate`, `zip`, `reversed` or a slice too), or an item of such a parameter
+(`layers[i]`); a field annotated with a record class (`encoder: Layer`) holds one too. Each such
 item or field is checked to be of exactly that class before the statement runs
 (runtime.record_class_or_refuse). A method call on such a record is the
 class's function called with the record first, specialized to the record's class, so that the
@@ -59,7 +61,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
     built = frozenset(known) - built
     checks: List[Tuple[gast.AST, gast.expr, type, bool]] = []  # (where, value, its class, of its items)
     if known or listed:
-        _loop_records(parsed, fresh, stores, known, checks, listed)
+        _loop_records(parsed, fresh, stores, known, checks, listed, local_names)
     for call in calls:
         func = call.func
         if isinstance(func, gast.Name) and func.id in known:
@@ -74,6 +76,12 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
         elif isinstance(func, gast.Attribute) and _held_class(func.value, known) is not None:
             checks.append((call, nodes.load_copy(func.value), _held_class(func.value, known), False))
             _call_method(parsed, fresh, local_names, call, func.value, func.attr, _held_class(func.value, known))
+        elif _listed_item(func, listed) is not None:  # `layers[i](x)`, layers a list of records of one class
+            checks.append((call, nodes.load_copy(func.value), _listed_item(func, listed), True))
+            _call_method(parsed, fresh, local_names, call, func, "__call__", _listed_item(func, listed))
+        elif isinstance(func, gast.Attribute) and _listed_item(func.value, listed) is not None:
+            checks.append((call, nodes.load_copy(func.value.value), _listed_item(func.value, listed), True))
+            _call_method(parsed, fresh, local_names, call, func.value, func.attr, _listed_item(func.value, listed))
         elif isinstance(func, gast.Attribute) and _built_class(parsed, func.value, local_names) is not None:
             _call_method(parsed, fresh, local_names, call, func.value, func.attr,
                          _built_class(parsed, func.value, local_names))
@@ -89,6 +97,14 @@ def _held_class(value: gast.expr, known: Known) -> Optional[type]:
     """C of `self.encoder` where self holds a known record whose field `encoder` is annotated C."""
     if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and value.value.id in known:
         return _field_class(known[value.value.id], value.attr)
+    return None
+
+
+def _listed_item(value: gast.expr, listed: Known) -> Optional[type]:
+    """C of `layers[i]` where the parameter layers holds a list or tuple of records of class C."""
+    if (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and value.value.id in listed
+            and not isinstance(value.slice, gast.Slice)):
+        return listed[value.value.id]
     return None
 
 
@@ -115,7 +131,7 @@ def _built_records(parsed: ParsedFunction, stores: Counter, local_names: frozens
 
 
 def _loop_records(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter, known: Known,
-                  checks: list, listed: Known) -> None:
+                  checks: list, listed: Known, local_names: frozenset) -> None:
     """Variables of loops and comprehensions over a known record's field annotated as a sequence
     of one record class, or over a parameter whose argument is a list or tuple of records of one
     class (`listed`); each item is checked before the loop's statement runs, and every binding of
@@ -125,24 +141,54 @@ def _loop_records(parsed: ParsedFunction, fresh: Callable[[str], str], stores: C
     changed = True
     while changed:
         changed = False
-        found: Dict[str, List[Tuple[gast.AST, Optional[type]]]] = {}
+        found: Dict[str, List[Tuple[gast.AST, Optional[type], Optional[gast.expr]]]] = {}
         for node in nodes.walk(parsed.node):
-            if (isinstance(node, (gast.For, gast.comprehension)) and isinstance(node.target, gast.Name)
-                    and node.target.id not in known and node.target.id not in parameters):
-                iterated = node.iter
-                owner = iterated.value.id if isinstance(iterated, gast.Attribute) and isinstance(
-                    iterated.value, gast.Name) else None
-                item = _item_class(known[owner], iterated.attr) if owner in known else None
-                if isinstance(iterated, gast.Name):
-                    item = listed.get(iterated.id)
-                found.setdefault(node.target.id, []).append((node, item))
+            if isinstance(node, (gast.For, gast.comprehension)):
+                for name, sequence in _loop_variables(parsed, node, local_names):
+                    if name not in known and name not in parameters:
+                        item = _sequence_class(sequence, known, listed)
+                        found.setdefault(name, []).append((node, item, sequence))
         for name, loops in found.items():
-            classes = {item for _, item in loops}
+            classes = {item for _, item, _ in loops}
             if len(loops) == stores[name] and len(classes) == 1 and None not in classes:
                 known[name] = classes.pop()
-                checks.extend((scopes.get(id(loop), loop), nodes.load_copy(loop.iter), known[name], True)
-                              for loop, _ in loops)
+                checks.extend((scopes.get(id(loop), loop), nodes.load_copy(sequence), known[name], True)
+                              for loop, _, sequence in loops)
                 changed = True
+
+
+def _loop_variables(parsed: ParsedFunction, loop: gast.AST, local_names: frozenset
+                    ) -> List[Tuple[str, Optional[gast.expr]]]:
+    """(name, the sequence whose items it takes, or None) for each variable a loop binds: `for x in
+    xs` (also over `reversed(xs)` and a slice `xs[a:b]`), `for i, x in enumerate(xs)`, `for x, y in
+    zip(xs, ys)`."""
+    target, iterated = loop.target, loop.iter
+    builtin = resolve(iterated.func, parsed, local_names) if isinstance(iterated, gast.Call) else None
+    if isinstance(target, gast.Tuple) and builtin in (enumerate, zip) and not iterated.keywords:
+        sequences = [None] + iterated.args[:1] if builtin is enumerate else list(iterated.args)
+        if len(sequences) == len(target.elts):
+            return [(element.id, sequence) for element, sequence in zip(target.elts, sequences)
+                    if isinstance(element, gast.Name)]
+    if not isinstance(target, gast.Name):
+        return []
+    while True:  # the sequence reversed or sliced, as many times over
+        if isinstance(iterated, gast.Subscript) and isinstance(iterated.slice, gast.Slice):
+            iterated = iterated.value
+        elif (isinstance(iterated, gast.Call) and len(iterated.args) == 1 and not iterated.keywords
+              and resolve(iterated.func, parsed, local_names) is reversed):
+            iterated = iterated.args[0]
+        else:
+            return [(target.id, iterated)]
+
+
+def _sequence_class(sequence: Optional[gast.expr], known: Known, listed: Known) -> Optional[type]:
+    """C where sequence is a known record's field annotated as a sequence of C, or a parameter
+    holding a list or tuple of records of class C (`listed`)."""
+    if isinstance(sequence, gast.Name):
+        return listed.get(sequence.id)
+    if isinstance(sequence, gast.Attribute) and isinstance(sequence.value, gast.Name) and sequence.value.id in known:
+        return _item_class(known[sequence.value.id], sequence.attr)
+    return None
 
 
 def _own_comprehension_variables(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter,
