@@ -4,7 +4,8 @@ the class, in every mode.
 What was wrong:
 - `p.sum()` (or `.prod()`, `.mean()`, ...) of a NamedTuple or dataclass whose class defines that
   method, on a value whose kind the analysis does not know (the variable of a loop over a list of
-  records), was differentiated as NumPy's np.sum: the gradient of `sum(p.sum() for p in ps)`, with
+  records of more than one class; of one class, its own method is called), was differentiated as
+  NumPy's np.sum: the gradient of `sum(p.sum() for p in ps)`, with
   `sum` returning `a * b`, was all ones where it is (b, a) for each record, without a warning (in
   value_and_grad and vjp, a TypeError from inside NumPy). NumPy's functions standing for array
   methods hand an object that is not an array to its own method of that name; where the value is
@@ -28,6 +29,7 @@ import pytest
 
 import adjoint
 from every_mode import check_every_mode
+from soundness import central_differences, directional_difference, flat
 
 
 class Pair(NamedTuple):
@@ -47,7 +49,25 @@ class Pair(NamedTuple):
         return Pair(self.a * 2.0, self.b)
 
 
+class Swapped(NamedTuple):
+    a: float
+    b: float
+
+    def sum(self):
+        return self.b * self.a
+
+    def prod(self):
+        return self.b - self.a
+
+    def mean(self):
+        return self.b ** 2
+
+    def copy(self):
+        return Swapped(self.a, self.b * 2.0)
+
+
 PAIRS = [Pair(0.4, 0.9), Pair(-0.3, 0.2)]
+MIXED = [Pair(0.4, 0.9), Swapped(-0.3, 0.2)]  # no one class for the loop's variable: its kind is not known
 
 
 def own_sums(ps):
@@ -74,9 +94,9 @@ def _line(marker: str) -> int:
         return next(n for n, line in enumerate(source, 1) if line.rstrip().endswith(f"# <- {marker}"))
 
 
-@pytest.mark.parametrize("func, args, marker", [(own_sums, (PAIRS,), "own-sum"),
-                                                (own_products_and_means, (PAIRS,), "own-prod"),
-                                                (own_copies, (PAIRS,), "own-copy"),
+@pytest.mark.parametrize("func, args, marker", [(own_sums, (MIXED,), "own-sum"),
+                                                (own_products_and_means, (MIXED,), "own-prod"),
+                                                (own_copies, (MIXED,), "own-copy"),
                                                 (numpy_sum_of_an_own_sum, (PAIRS[0],), "numpy-sum")],
                          ids=["sum", "prod", "copy", "np.sum"])
 @pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad, adjoint.vjp])
@@ -88,7 +108,22 @@ def test_a_method_of_the_records_own_named_like_an_arrays_is_refused_at_its_line
 
 def test_a_method_of_the_records_own_is_refused_in_forward_mode():
     with pytest.raises(adjoint.AdjointError, match="of a value of its own class"):
-        adjoint.jvp(own_sums)(PAIRS, [Pair(1.0, 0.0), Pair(0.0, 0.0)])
+        adjoint.jvp(own_sums)(MIXED, [Pair(1.0, 0.0), Swapped(0.0, 0.0)])
+
+
+@pytest.mark.parametrize("func", [own_sums, own_products_and_means, own_copies])
+def test_the_records_own_methods_are_called_where_a_list_holds_records_of_one_class(func):
+    # the loop's variable holds a Pair (the derivative is generated for the list's class): Pair.sum
+    # is called, not np.sum; second order through it is refused (tests/test_record_lists.py)
+    expected = central_differences(func, (PAIRS,), 0)
+    np.testing.assert_allclose(flat(adjoint.grad(func)(PAIRS)), expected, rtol=1e-6, atol=1e-8)
+    value, gradient = adjoint.value_and_grad(func)(PAIRS)
+    assert value == func(PAIRS)
+    np.testing.assert_allclose(flat(gradient), expected, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(flat(adjoint.vjp(func)(PAIRS)[1](1.0)), expected, rtol=1e-6, atol=1e-8)
+    tangent = [Pair(0.3, -0.2), Pair(0.5, 0.1)]
+    want = directional_difference(func, (PAIRS,), (0,), (tangent,))
+    np.testing.assert_allclose(flat(adjoint.jvp(func)(PAIRS, tangent)[1]), want, rtol=1e-6, atol=1e-8)
 
 
 class Plain(NamedTuple):
