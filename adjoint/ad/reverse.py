@@ -33,7 +33,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.shapes import ELEMENTWISE_OPERATORS
 from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import Callee
-from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, UNKNOWN, possible_lists
+from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, STRUCTURED, UNKNOWN, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.names import no_rule_message
@@ -425,7 +425,7 @@ class ReverseAD:
             return [nodes.assign(adjoint, contribution)]
         kind = self.ctx.kinds.get(primal.id, UNKNOWN)
         structured = (structured or isinstance(contribution, (gast.Name, gast.Tuple, gast.List))
-                      or isinstance(contribution, gast.Call) and nodes.dotted_name(contribution.func) == "item_adjoint")
+                      or isinstance(contribution, gast.Call) and nodes.dotted_name(contribution.func) in STRUCTURED)
         if kind in (CONTAINER, MAPPING, RECORD) or primal.id in self.possible_lists or structured and kind == UNKNOWN:
             total = nodes.call(self.ctx.runtime("add_adjoints"), [nodes.name(adjoint), contribution])
         else:

@@ -420,6 +420,9 @@ def _tuple_items_read(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> Set
 # given one: `unbroadcast(g, x)` returns g, `add_at(d, residuals, i, g)` the adjoint of a tuple.
 LIST_PRESERVING_HELPERS = ("unbroadcast", "broadcast_like", "add_at", "add_adjoints", "item_adjoint",
                            "item_adjoint_backward", "gradient_like", "zero_at")
+# Those whose result has the structure of an adjoint of a whole value (a record's, a list's, a tuple's),
+# which is added to another with add_adjoints, not `+` (a list joins, a dict refuses).
+STRUCTURED = ("item_adjoint", "item_adjoint_backward", "zero_at", "add_at")
 
 
 def _passes_a_list(value: gast.expr, kinds: Dict[str, str], found: Set[str]) -> bool:

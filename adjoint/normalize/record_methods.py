@@ -118,16 +118,28 @@ def _built_class(parsed: ParsedFunction, value: gast.expr, local_names: frozense
 
 
 def _built_records(parsed: ParsedFunction, stores: Counter, local_names: frozenset, known: Known) -> None:
-    """Names assigned only `make_record(items, Cls)`, of one class."""
-    found: Dict[str, List[type]] = {}
-    for node in nodes.walk(parsed.node):
-        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
-            cls = _built_class(parsed, node.value, local_names)
-            if cls is not None:
-                found.setdefault(node.targets[0].id, []).append(cls)
-    for name, classes in found.items():
-        if len(classes) == stores[name] and len(set(classes)) == 1 and name not in parsed.classes:
-            known[name] = classes[0]
+    """Names assigned only `make_record(items, Cls)`, or a copy of a known record with a field
+    replaced (`replaced(record, name, v)` of `record._replace(...)`, `dataclasses.replace(...)`), of one class."""
+    assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
+                   and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
+    changed = True
+    while changed:  # a copy of a copy
+        found: Dict[str, List[Optional[type]]] = {}
+        for node in assignments:
+            cls = _built_class(parsed, node.value, local_names) or _replaced_class(parsed, node.value, local_names, known)
+            found.setdefault(node.targets[0].id, []).append(cls)
+        new = {name: classes[0] for name, classes in found.items() if name not in known and classes[0] is not None
+               and len(classes) == stores[name] and len(set(classes)) == 1 and name not in parsed.classes}
+        known.update(new)
+        changed = bool(new)
+
+
+def _replaced_class(parsed: ParsedFunction, value: gast.expr, local_names: frozenset, known: Known) -> Optional[type]:
+    """The class of `record` in `replaced(record, name, v)` where record is a name of a known record."""
+    if (isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name)
+            and value.args[0].id in known and resolve(value.func, parsed, local_names) is runtime.replaced):
+        return known[value.args[0].id]
+    return None
 
 
 def _loop_records(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter, known: Known,
