@@ -18,7 +18,8 @@ from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, WrtError
 from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_unsupported_arguments
 from adjoint.frontend.parse import SourceUnavailableError, guards_of, has_python_source, unwrap
-from adjoint.frontend.values import as_function, instance_of, listed_classes, specialize, specialized_for_call
+from adjoint.frontend.values import (as_function, instance_of, listed_classes, specialization_of, specialize,
+                                     specialized_for_call)
 from adjoint.generated import Generated
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -28,6 +29,7 @@ Wrt = Union[int, str, Sequence[Union[int, str]]]
 
 _GENERATED: "weakref.WeakKeyDictionary[Callable, Dict[Options, Generated]]" = weakref.WeakKeyDictionary()
 _LOCK = threading.RLock()
+_describe = dispatch.describe
 
 
 def parameter_names(func: Callable) -> Tuple[str, ...]:
@@ -79,10 +81,6 @@ def _rest_note(func: Callable) -> str:
             f"(`lambda a, b: {getattr(func, '__name__', 'f')}(a, b)`)")
 
 
-def _describe(func: Callable) -> str:
-    return getattr(func, "__qualname__", repr(func))
-
-
 def derivative_of(func: Callable, options: Options) -> Generated:
     """The generated derivative for (func, options), from the cache or freshly generated."""
     with _LOCK:
@@ -126,7 +124,9 @@ class _Specializing:
         if instance and kinds is not None:
             kinds = tuple(sorted(kinds + ((instance[0][0], kind_of_value(instance[0][1])),)))
         made = derivative_of(self.func, self.options(kinds))
-        return (specialize(made.function, bound=instance) if instance else made.function), made.dependencies
+        classes = getattr(specialization_of(self.func), "classes", ())  # of the records it was made for
+        return (specialize(made.function, bound=instance, classes=classes) if instance or classes
+                else made.function), made.dependencies
 
     def repick(self) -> None:
         """The picker, and the derived function's whole cached call, for the unchecked types."""

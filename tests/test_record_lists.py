@@ -16,6 +16,7 @@ import numpy
 import pytest
 
 import adjoint
+from every_mode import check_every_mode
 from soundness import central_differences, directional_difference, flat, with_flat
 
 
@@ -149,8 +150,8 @@ def test_a_list_mixing_classes_is_refused_at_the_method_call(rng):
         adjoint.grad(N.loss)(mixed)
 
 
-def test_second_order_through_the_loop_is_refused_at_the_method_call(rng):
-    layers = layers_of(N.Dense, rng)
-    tangent = with_flat(layers, rng.normal(size=flat(layers).size))
-    with pytest.raises(adjoint.UnsupportedSyntaxError, match="the derivative of `__call__`"):
-        adjoint.hvp(N.loss)(layers, tangent)
+@pytest.mark.parametrize("cls", ["Dense", "Sine"])
+@pytest.mark.parametrize("loss", ["loss", "numbered", "zipped", "indexed", "backwards_from_the_second"])
+def test_every_mode_and_second_order_through_the_loop(rng, cls, loss):
+    # hvp and grad of grad differentiate the derivative, which calls the methods' halves with the items
+    check_every_mode(getattr(N, loss), (layers_of(getattr(N, cls), rng),))

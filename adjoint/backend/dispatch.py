@@ -301,7 +301,7 @@ def failure(transform: str, func: Callable) -> Callable[[Exception], AdjointErro
     `runtime.NonScalarOutput`)."""
     def failed(error: Exception) -> AdjointError:
         if isinstance(error, runtime.NonScalarOutput):
-            return NonScalarOutputError(f"{transform} of {_describe(func)}: {error}")
+            return NonScalarOutputError(f"{transform} of {describe(func)}: {error}")
         return refused_at_run_time(transform, func, error)
     return failed
 
@@ -317,11 +317,11 @@ def refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError:
     """The AdjointError for a runtime.Refused, at the user's line where the refusal knows it."""
     filename = getattr(reason, "filename", None)
     if filename is None:  # a rule's refusal: at the line its generated line was made for, where known
-        return AdjointError(f"{transform} of {_describe(func)}: {reason}", user_location(reason))
+        return AdjointError(f"{transform} of {describe(func)}: {reason}", user_location(reason))
     line = linecache.getline(filename, reason.lineno).rstrip("\n")
     where = Location(filename, reason.lineno, len(line) - len(line.lstrip()), None, line)
-    return AdjointError(f"{transform} of {_describe(func)}: {reason.args[0]}", where)  # the location says where
+    return AdjointError(f"{transform} of {describe(func)}: {reason.args[0]}", where)  # the location says where
 
 
-def _describe(func: Callable) -> str:
+def describe(func: Callable) -> str:
     return getattr(func, "__qualname__", repr(func))

@@ -57,9 +57,10 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
     known = {name: cls for name, cls in parsed.classes.items() if not stores[name] and isinstance(cls, type)}
     listed = {name: held.cls for name, held in parsed.classes.items() if not stores[name] and isinstance(held, ItemsOf)}
     built = frozenset(known)
-    _built_records(parsed, stores, local_names, known)
-    built = frozenset(known) - built
     checks: List[Tuple[gast.AST, gast.expr, type, bool]] = []  # (where, value, its class, of its items)
+    _sliced_lists(parsed, stores, listed)
+    _built_records(parsed, stores, local_names, known, listed, checks)
+    built = frozenset(known) - built
     if known or listed:
         _loop_records(parsed, fresh, stores, known, checks, listed, local_names)
     for call in calls:
@@ -86,7 +87,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
             _call_method(parsed, fresh, local_names, call, func.value, func.attr,
                          _built_class(parsed, func.value, local_names))
         else:
-            _pass_classes(parsed, fresh, local_names, call, known)
+            _pass_classes(parsed, fresh, local_names, call, known, listed)
     if known:
         _refuse_other_attributes(parsed, calls, known, built)
     if checks:
@@ -98,6 +99,29 @@ def _held_class(value: gast.expr, known: Known) -> Optional[type]:
     if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and value.value.id in known:
         return _field_class(known[value.value.id], value.attr)
     return None
+
+
+def _sliced_lists(parsed: ParsedFunction, stores: Counter, listed: Known) -> None:
+    """Names assigned only a slice of a list of records (`_seq1 = layers[1:]`, as loops over
+    `reversed` or a slice are lowered): lists of the same class."""
+    changed = True
+    while changed:
+        found: Dict[str, List[Optional[type]]] = {}
+        for node in nodes.walk(parsed.node):
+            if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+                value = node.value
+                sliced = (isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice)
+                          and isinstance(value.value, gast.Name))
+                found.setdefault(node.targets[0].id, []).append(listed.get(value.value.id) if sliced else None)
+        new = {name: classes[0] for name, classes in found.items() if name not in listed and classes[0] is not None
+               and len(classes) == stores[name] and len(set(classes)) == 1}
+        listed.update(new)
+        changed = bool(new)
+
+
+def _record_class_of(value: gast.expr, known: Known, listed: Known) -> Optional[type]:
+    """The class of a name of a known record, or of an item of a list of records (`layers[i]`)."""
+    return known.get(value.id) if isinstance(value, gast.Name) else _listed_item(value, listed)
 
 
 def _listed_item(value: gast.expr, listed: Known) -> Optional[type]:
@@ -117,20 +141,25 @@ def _built_class(parsed: ParsedFunction, value: gast.expr, local_names: frozense
     return None
 
 
-def _built_records(parsed: ParsedFunction, stores: Counter, local_names: frozenset, known: Known) -> None:
-    """Names assigned only `make_record(items, Cls)`, or a copy of a known record with a field
-    replaced (`replaced(record, name, v)` of `record._replace(...)`, `dataclasses.replace(...)`), of one class."""
+def _built_records(parsed: ParsedFunction, stores: Counter, local_names: frozenset, known: Known, listed: Known,
+                   checks: list) -> None:
+    """Names assigned only `make_record(items, Cls)`, a copy of a known record with a field replaced
+    (`replaced(record, name, v)` of `record._replace(...)`, `dataclasses.replace(...)`), or an item of
+    a list of records (`layer = layers[i]`, checked), of one class."""
     assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
                    and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
     changed = True
     while changed:  # a copy of a copy
         found: Dict[str, List[Optional[type]]] = {}
         for node in assignments:
-            cls = _built_class(parsed, node.value, local_names) or _replaced_class(parsed, node.value, local_names, known)
+            cls = (_built_class(parsed, node.value, local_names) or _listed_item(node.value, listed)
+                   or _replaced_class(parsed, node.value, local_names, known))
             found.setdefault(node.targets[0].id, []).append(cls)
         new = {name: classes[0] for name, classes in found.items() if name not in known and classes[0] is not None
                and len(classes) == stores[name] and len(set(classes)) == 1 and name not in parsed.classes}
         known.update(new)
+        checks.extend((node, nodes.load_copy(node.value.value), new[node.targets[0].id], True) for node in assignments
+                      if node.targets[0].id in new and _listed_item(node.value, listed) is not None)
         changed = bool(new)
 
 
@@ -360,10 +389,10 @@ def _method_dependencies(cls: type, attribute: str, found: Any) -> List[Tuple[Di
 
 
 def _pass_classes(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset, call: gast.Call,
-                  known: Known) -> None:
-    """`helper(layer, x)` with a known record -> the specialization of helper to its class."""
+                  known: Known, listed: Known) -> None:
+    """`helper(layer, x)` with a known record (`layers[i]` too) -> the specialization of helper to its class."""
     arguments = [a for a in call.args] + [k.value for k in call.keywords]
-    if not any(isinstance(a, gast.Name) and a.id in known for a in arguments) or not isinstance(call.func, gast.Name):
+    if not any(_record_class_of(a, known, listed) for a in arguments) or not isinstance(call.func, gast.Name):
         return
     callee = resolve(call.func, parsed, local_names)
     if callee is MISSING or not inspect.isfunction(callee) or runtime.is_helper(callee) or \
@@ -375,8 +404,8 @@ def _pass_classes(parsed: ParsedFunction, fresh: Callable[[str], str], local_nam
         bound = inspect.signature(callee).bind(*call.args, **{k.arg: k.value for k in call.keywords}).arguments
     except TypeError:
         return
-    classes = tuple((name, known[value.id]) for name, value in bound.items()
-                    if isinstance(value, gast.Name) and value.id in known)
+    classes = tuple((name, _record_class_of(value, known, listed)) for name, value in bound.items()
+                    if _record_class_of(value, known, listed))
     target = specialize(callee, classes=classes) if classes else None
     if target is not None:
         call.func = nodes.copy_location(nodes.name(parsed.bind(f"_{callee.__name__}", target, fresh, local_names)),
