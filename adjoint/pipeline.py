@@ -29,9 +29,9 @@ from adjoint.ad.naming import Namer, function_namer
 from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
 from adjoint.analysis.argument_facts import argument_facts, globals_it_rebinds
-from adjoint.analysis.calls import CallClassifier
-from adjoint.analysis.derived_kinds import halves_shapes
-from adjoint.analysis.kinds import MAPPING, SCALAR, UNKNOWN, infer_kinds
+from adjoint.analysis.calls import CallClassifier, Callee
+from adjoint.analysis.derived_kinds import call_parameter_kinds, halves_shapes
+from adjoint.analysis.kinds import MAPPING, UNKNOWN, infer_kinds
 from adjoint.analysis.positions import returned_positions
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_facts, forward_half_of
 from adjoint.analysis.sharing import ARGUMENTS, RETURNS_ANYTHING
@@ -49,6 +49,7 @@ from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.single_assignment import rename_rebindings
 from adjoint.normalize.derived_calls import take_derivatives_ahead
+from adjoint.normalize.derived_inline import calls_derived, inline_derived_calls
 from adjoint.normalize.desugar import desugar
 from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
@@ -266,7 +267,7 @@ class Generation:
         into in place, the first write no caller sees
         (analysis/residuals.py), and the length of the tuple of objects apart it returns
         (analysis/positions.py; None if it does not)."""
-        parameter_kinds = _parameter_kinds(func, call, kinds)
+        parameter_kinds = call_parameter_kinds(func, call, kinds)
         key = (func, tuple(sorted(parameter_kinds.items())))
         if key in self.facts_being_read:
             self.recursive.add(key)
@@ -352,6 +353,24 @@ class Generation:
                 self.forward_facts[forward] = forward_half_facts(parsed, kinds, classifier, returns)
         return self.forward_facts[forward]
 
+    def _inline(self, parsed, namer: Namer, kinds: Dict[str, str], inferred: Optional[Tuple]) -> bool:
+        """The calls of derived functions the function makes, written into it where their code is
+        known for the kinds of their arguments (normalize/derived_inline.py); whether any was."""
+        classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
+        known = inferred[3] if inferred else infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
+
+        def reading(call: gast.Call):  # the callee's code as callee_kind reads it
+            operation = classifier.classify(call)
+            if operation.kind != Callee.USER:
+                return None
+            func, kinds_in = operation.func, call_parameter_kinds(operation.func, call, known)
+            read = self._final_reading((func, tuple(sorted(kinds_in.items()))))
+            try:
+                return read[0] if read else normalize(self.materialize(func, kinds_in), kinds=kinds_in)[0]
+            except AdjointError:  # refused where the call is differentiated
+                return None
+        return inline_derived_calls(parsed, namer, reading)
+
     def _final_reading(self, key: Tuple) -> Optional[Tuple]:
         """The reading callee_kind made of a function for these kinds, if its transform has not
         taken it and its kinds are final (see Answers): what reading it again would give."""
@@ -372,6 +391,8 @@ class Generation:
         read = self.callees_read.pop(key, None)  # the transform changes it
         func = self.materialize(func, kinds)
         parsed, namer = read[:2] if read else normalize(func, kinds=kinds)
+        if mode not in (Mode.FORWARD, Mode.PRIMAL) and calls_derived(parsed):
+            inferred = None if self._inline(parsed, namer, kinds, inferred) else inferred
         analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts,
                            self.residual_facts(func), inferred[3] if inferred else None)
         ctx = FunctionContext(parsed, namer, analysis, self.request)
@@ -436,21 +457,6 @@ def _primal_step(func: Callable, name: str) -> GeneratedFunction:
     source = loop_of(func).primal_source(name)
     identifiers = nodes.all_identifiers(gast.parse(source))
     return GeneratedFunction(name, source, func.__globals__, _used(parse_function(func).namespace, identifiers))
-
-
-def _parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> Dict[str, str]:
-    """The kinds of the parameters of `func` bound by `call`, from the caller's kinds."""
-    def kind(atom: gast.expr) -> str:
-        if isinstance(atom, gast.Name):
-            return kinds.get(atom.id, UNKNOWN)
-        is_number = isinstance(atom, gast.Constant) and isinstance(atom.value, (int, float))
-        return SCALAR if is_number else UNKNOWN
-    try:
-        bound = inspect.signature(func).bind(*[kind(a) for a in call.args],
-                                             **{k.arg: kind(k.value) for k in call.keywords if k.arg})
-    except (TypeError, ValueError):
-        return {}
-    return {name: value for name, value in bound.arguments.items() if isinstance(value, str)}
 
 
 def _used(bindings: Dict[str, Any], identifiers: set) -> Dict[str, Any]:

@@ -117,8 +117,14 @@ def test_hvp_and_jvp_of_a_nested_derivative():
     np.testing.assert_allclose(tangent, fourth(POINTS) * v, rtol=1e-10, atol=1e-12)
 
 
+def _tanh_of(x):
+    return np.tanh(x)
+
+
 def test_a_backward_half_differentiated_again_knows_its_residuals_kinds():
-    second = _summed(adjoint_derivatives(np.tanh, 2)[-1])
+    """tanh through a user function, whose derivative's halves the second derivative splits again
+    (the derived function itself is written into its caller: normalize/derived_inline.py)."""
+    second = _summed(adjoint_derivatives(_tanh_of, 2)[-1])
     generated = generate(second, Options("reverse", ("x",), True, (("x", "array:1"),)))
     backward = [unit for unit in generated.units if unit.name.startswith("bwd_")]
     assert backward

@@ -22,6 +22,7 @@ generated for (their request, as any call of a user function).
 """
 from __future__ import annotations
 
+import inspect
 from collections import Counter
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -216,3 +217,18 @@ class DerivedShapes:
         if isinstance(element, gast.Constant) and type(element.value) in (int, float, bool):
             return SCALAR
         return UNKNOWN
+
+
+def call_parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> Dict[str, str]:
+    """The kinds of the parameters of `func` bound by `call`, from the caller's kinds."""
+    def kind(atom: gast.expr) -> str:
+        if isinstance(atom, gast.Name):
+            return kinds.get(atom.id, UNKNOWN)
+        is_number = isinstance(atom, gast.Constant) and isinstance(atom.value, (int, float))
+        return SCALAR if is_number else UNKNOWN
+    try:
+        bound = inspect.signature(func).bind(*[kind(a) for a in call.args],
+                                             **{k.arg: kind(k.value) for k in call.keywords if k.arg})
+    except (TypeError, ValueError):
+        return {}
+    return {name: value for name, value in bound.arguments.items() if isinstance(value, str)}
