@@ -78,6 +78,13 @@ def model_code(np):
             h = layer(h[:, :2])
         return np.sum(h ** 2)
 
+    def grown(layers, W):
+        layers.append(Sine(W, np.zeros(2)))  # of another class than the list held when called
+        h = X
+        for layer in layers:  # <- grown
+            h = layer(h)
+        return np.sum(h ** 2)
+
     def loss_with_penalty(layers, weight):
         h = X
         for layer in layers:
@@ -155,3 +162,11 @@ def test_a_list_mixing_classes_is_refused_at_the_method_call(rng):
 def test_every_mode_and_second_order_through_the_loop(rng, cls, loss):
     # hvp and grad of grad differentiate the derivative, which calls the methods' halves with the items
     check_every_mode(getattr(N, loss), (layers_of(getattr(N, cls), rng),))
+
+
+def test_an_item_of_another_class_added_before_the_loop_is_refused_when_the_loop_runs(rng):
+    with pytest.raises(adjoint.AdjointError, match="an item of the list should be a Dense") as info:
+        adjoint.grad(N.grown, wrt=1)(layers_of(N.Dense, rng), numpy.eye(2))
+    with open(__file__, encoding="utf-8") as source:
+        line = next(n for n, text in enumerate(source, 1) if text.rstrip().endswith("# <- grown"))
+    assert (info.value.filename, info.value.lineno) == (__file__, line)

@@ -155,14 +155,14 @@ def list_or_refuse(value, filename, lineno):
 
 def record_class_or_refuse(value, cls, items, filename, lineno):
     """Raise IterationError unless `value` (with `items`: each item of the list or tuple `value`) is a
-    record of exactly `cls`, as its field is annotated: the derivative calls cls's methods
-    (normalize/record_methods.py)."""
+    record of exactly `cls`, as its field is annotated or as the list argument held when the
+    derivative was generated: the derivative calls cls's methods (normalize/record_methods.py)."""
     for item in value if items and isinstance(value, (list, tuple)) else (value,):
         if type(item) is not cls:
-            what = "an item of the field" if items else "the field"
-            raise IterationError(f"{what} should be a {cls.__name__}, as the field is annotated (the derivative calls "
-                                 f"{cls.__name__}'s methods), and is a {type(item).__name__}: a subclass or another "
-                                 "class is another type", filename, lineno)
+            what = "an item of the list" if items else "the field"
+            raise IterationError(f"{what} should be a {cls.__name__}, as the field is annotated or the list held when "
+                                 f"the derivative was generated (it calls {cls.__name__}'s methods), and is a "
+                                 f"{type(item).__name__}: a subclass or another class is another type", filename, lineno)
 
 
 def joined_or_refuse(value, message, filename, lineno):
