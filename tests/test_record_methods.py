@@ -440,6 +440,24 @@ def test_second_order_through_methods_of_a_record_argument(layer_data, rng):
     assert k == 0.0
 
 
+@pytest.mark.parametrize("holder", ["MLP", "Pair"])
+def test_second_order_through_the_loop_over_a_models_layers(rng, holder):
+    # hvp and grad of grad differentiate the derivative, which takes `layer = _seq[_i]` of the field
+    from every_mode import check_every_mode
+    shapes = [((3, 4), 3), ((2, 3), 2)]
+    layers = [N.Layer(rng.normal(size=w), rng.normal(size=b)) for w, b in shapes]
+    model = N.Pair(tuple(layers)) if holder == "Pair" else N.MLP(layers, 1.5)
+    check_every_mode(N.loss_model, (model, numpy.linspace(-1.0, 1.0, 4)))
+
+
+def test_a_record_passed_to_a_function_reached_through_an_attribute(rng):
+    # `N.loss_model(model, x)`: the callee named by a chain of attributes is specialized to the class too
+    layers = [N.Layer(rng.normal(size=(3, 4)), rng.normal(size=3)), N.Layer(rng.normal(size=(2, 3)), rng.normal(size=2))]
+    x = rng.normal(size=4)
+    from every_mode import check_every_mode
+    check_every_mode(lambda model: N.loss_model(model, x), (N.MLP(layers, 1.5),))
+
+
 def test_a_loop_over_a_field_holding_no_list_is_refused_when_the_loop_runs(rng):
     layers = {"a": N.Layer(rng.normal(size=(3, 4)), rng.normal(size=3))}
     with pytest.raises(AdjointError, match="should be a Layer"):

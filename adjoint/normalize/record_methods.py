@@ -58,7 +58,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
     listed = {name: held.cls for name, held in parsed.classes.items() if not stores[name] and isinstance(held, ItemsOf)}
     built = frozenset(known)
     checks: List[Tuple[gast.AST, gast.expr, type, bool]] = []  # (where, value, its class, of its items)
-    _sliced_lists(parsed, stores, listed)
+    _lists_of_records(parsed, stores, known, listed)
     _built_records(parsed, stores, local_names, known, listed, checks)
     built = frozenset(known) - built
     if known or listed:
@@ -101,9 +101,10 @@ def _held_class(value: gast.expr, known: Known) -> Optional[type]:
     return None
 
 
-def _sliced_lists(parsed: ParsedFunction, stores: Counter, listed: Known) -> None:
+def _lists_of_records(parsed: ParsedFunction, stores: Counter, known: Known, listed: Known) -> None:
     """Names assigned only a slice of a list of records (`_seq1 = layers[1:]`, as loops over
-    `reversed` or a slice are lowered): lists of the same class."""
+    `reversed` or a slice are lowered) or a known record's field annotated as a sequence of one
+    record class (`_seq1 = self.layers`): lists of that class."""
     changed = True
     while changed:
         found: Dict[str, List[Optional[type]]] = {}
@@ -112,7 +113,8 @@ def _sliced_lists(parsed: ParsedFunction, stores: Counter, listed: Known) -> Non
                 value = node.value
                 sliced = (isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice)
                           and isinstance(value.value, gast.Name))
-                found.setdefault(node.targets[0].id, []).append(listed.get(value.value.id) if sliced else None)
+                found.setdefault(node.targets[0].id, []).append(
+                    listed.get(value.value.id) if sliced else _sequence_class(value, known, {}))
         new = {name: classes[0] for name, classes in found.items() if name not in listed and classes[0] is not None
                and len(classes) == stores[name] and len(set(classes)) == 1}
         listed.update(new)
@@ -392,8 +394,8 @@ def _pass_classes(parsed: ParsedFunction, fresh: Callable[[str], str], local_nam
                   known: Known, listed: Known) -> None:
     """`helper(layer, x)` with a known record (`layers[i]` too) -> the specialization of helper to its class."""
     arguments = [a for a in call.args] + [k.value for k in call.keywords]
-    if not any(_record_class_of(a, known, listed) for a in arguments) or not isinstance(call.func, gast.Name):
-        return
+    if not any(_record_class_of(a, known, listed) for a in arguments) or nodes.dotted_name(call.func) is None:
+        return  # (a callee named by a name or a chain of attributes, `N.loss(model)`)
     callee = resolve(call.func, parsed, local_names)
     if callee is MISSING or not inspect.isfunction(callee) or runtime.is_helper(callee) or \
             (getattr(callee, "__module__", None) or "").split(".")[0] in ("numpy", "scipy", "adjoint"):
