@@ -1,6 +1,6 @@
 """A list or tuple of records passed as an argument, whose methods a loop calls: `for layer in
 layers: h = layer(h)` (over `enumerate`, `zip`, `reversed` or a slice of it too, and `layers[i](h)`),
-the way a model is kept without a class around it.
+the way a model is kept without a class around it; and lists of records the function builds.
 
 The derivative is generated for the class the items share when the call is made (the call
 specializes to it, as to the class of a record argument, normalize/record_methods.py), so a loop
@@ -77,6 +77,14 @@ def model_code(np):
         for layer in reversed(layers):
             h = layer(h[:, :2])
         return np.sum(h ** 2)
+
+    def built_in_the_function(W):
+        layers = [Dense(W * scale, np.zeros(2)) for scale in (1.0, -0.5)] + [Dense(W.T, np.ones(2) * 0.1)]
+        pair = [Sine(W, np.zeros(2)), Sine(W * W, np.ones(2))]
+        h = X
+        for layer in layers:
+            h = layer(h)
+        return np.sum(h ** 2) + sum(layer.energy() for layer in pair)
 
     def grown(layers, W):
         layers.append(Sine(W, np.zeros(2)))  # of another class than the list held when called
@@ -170,3 +178,8 @@ def test_an_item_of_another_class_added_before_the_loop_is_refused_when_the_loop
     with open(__file__, encoding="utf-8") as source:
         line = next(n for n, text in enumerate(source, 1) if text.rstrip().endswith("# <- grown"))
     assert (info.value.filename, info.value.lineno) == (__file__, line)
+
+
+def test_lists_of_records_built_in_the_function_in_every_mode(rng):
+    # a list display or comprehension of records of one class: its loops call the class's methods
+    check_every_mode(N.built_in_the_function, (rng.normal(size=(2, 2)) * 0.5,), peer=N.built_in_the_function)

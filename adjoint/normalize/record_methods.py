@@ -58,7 +58,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
     listed = {name: held.cls for name, held in parsed.classes.items() if not stores[name] and isinstance(held, ItemsOf)}
     built = frozenset(known)
     checks: List[Tuple[gast.AST, gast.expr, type, bool]] = []  # (where, value, its class, of its items)
-    _lists_of_records(parsed, stores, known, listed)
+    _lists_of_records(parsed, stores, known, listed, local_names)
     _built_records(parsed, stores, local_names, known, listed, checks)
     built = frozenset(known) - built
     if known or listed:
@@ -87,7 +87,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
             _call_method(parsed, fresh, local_names, call, func.value, func.attr,
                          _built_class(parsed, func.value, local_names))
         else:
-            _pass_classes(parsed, fresh, local_names, call, known, listed)
+            _pass_classes(parsed, fresh, local_names, call, known, listed, checks)
     if known:
         _refuse_other_attributes(parsed, calls, known, built)
     if checks:
@@ -101,24 +101,59 @@ def _held_class(value: gast.expr, known: Known) -> Optional[type]:
     return None
 
 
-def _lists_of_records(parsed: ParsedFunction, stores: Counter, known: Known, listed: Known) -> None:
-    """Names assigned only a slice of a list of records (`_seq1 = layers[1:]`, as loops over
-    `reversed` or a slice are lowered) or a known record's field annotated as a sequence of one
-    record class (`_seq1 = self.layers`): lists of that class."""
+def _lists_of_records(parsed: ParsedFunction, stores: Counter, known: Known, listed: Known,
+                      local_names: frozenset) -> None:
+    """Names assigned only lists of records of one class: a slice of such a list (`_seq1 =
+    layers[1:]`, as loops over `reversed` or a slice are lowered), a known record's field
+    annotated as a sequence of one record class (`_seq1 = self.layers`), a list or a list
+    comprehension of records built in place (`[Layer(W, b) for W, b in pairs]`). A loop over one
+    checks its items before it runs, whatever was done to the list in between."""
+    listed.update(_checked_lists(parsed, stores, local_names))
+    assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
+                   and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
     changed = True
     while changed:
         found: Dict[str, List[Optional[type]]] = {}
-        for node in nodes.walk(parsed.node):
-            if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
-                value = node.value
-                sliced = (isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice)
-                          and isinstance(value.value, gast.Name))
-                found.setdefault(node.targets[0].id, []).append(
-                    listed.get(value.value.id) if sliced else _sequence_class(value, known, {}))
+        for node in assignments:
+            found.setdefault(node.targets[0].id, []).append(_list_class(parsed, node.value, known, listed, local_names))
         new = {name: classes[0] for name, classes in found.items() if name not in listed and classes[0] is not None
                and len(classes) == stores[name] and len(set(classes)) == 1}
         listed.update(new)
         changed = bool(new)
+
+
+def _checked_lists(parsed: ParsedFunction, stores: Counter, local_names: frozenset) -> Known:
+    """Names assigned once whose items a check of derivative code says are records of class C
+    (`record_class_or_refuse(ps, C, True, ...)`, before a loop over them): when that code is
+    differentiated again, its own checks stand before each use of an item."""
+    found: Known = {}
+    for stmt in nodes.statements(parsed.node):
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if (isinstance(call, gast.Call) and len(call.args) == 5 and isinstance(call.args[0], gast.Name)
+                and stores[call.args[0].id] == 1 and isinstance(call.args[2], gast.Constant) and call.args[2].value is True
+                and resolve(call.func, parsed, local_names) is runtime.record_class_or_refuse):
+            cls = resolve(call.args[1], parsed, local_names)
+            if isinstance(cls, type) and found.get(call.args[0].id, cls) is cls:
+                found[call.args[0].id] = cls
+    return found
+
+
+def _list_class(parsed: ParsedFunction, value: gast.expr, known: Known, listed: Known,
+                local_names: frozenset) -> Optional[type]:
+    """C where value is a list of records of class C (see _lists_of_records), else None."""
+    if isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice) and isinstance(value.value, gast.Name):
+        return listed.get(value.value.id)
+    if isinstance(value, gast.Name):
+        return listed.get(value.id)
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):  # two lists joined
+        left, right = (_list_class(parsed, side, known, listed, local_names) for side in (value.left, value.right))
+        return left if left is right else None
+    if isinstance(value, (gast.List, gast.Tuple)) and value.elts or isinstance(value, gast.ListComp):
+        elements = value.elts if isinstance(value, (gast.List, gast.Tuple)) else [value.elt]
+        classes = {_built_class(parsed, e, local_names) or (known.get(e.id) if isinstance(e, gast.Name) else None)
+                   for e in elements}
+        return classes.pop() if len(classes) == 1 else None
+    return _sequence_class(value, known, {})
 
 
 def _record_class_of(value: gast.expr, known: Known, listed: Known) -> Optional[type]:
@@ -179,7 +214,7 @@ def _loop_records(parsed: ParsedFunction, fresh: Callable[[str], str], stores: C
     of one record class, or over a parameter whose argument is a list or tuple of records of one
     class (`listed`); each item is checked before the loop's statement runs, and every binding of
     the name must be such a loop over items of the same class."""
-    scopes = _own_comprehension_variables(parsed, fresh, stores, known)
+    scopes = _own_comprehension_variables(parsed, fresh, stores, known, listed)
     parameters = set(nodes.parameters(parsed.node))
     changed = True
     while changed:
@@ -235,9 +270,10 @@ def _sequence_class(sequence: Optional[gast.expr], known: Known, listed: Known) 
 
 
 def _own_comprehension_variables(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter,
-                                 known: Known) -> Dict[int, gast.expr]:
-    """Give the variable of each comprehension over an attribute (`for layer in self.layers`) a name
-    of its own (its scope is the comprehension's); id(generator) -> its comprehension."""
+                                 known: Known, listed: Known) -> Dict[int, gast.expr]:
+    """Give the variable of each comprehension over an attribute (`for layer in self.layers`) or a
+    list of records (`for layer in layers`) a name of its own (its scope is the comprehension's);
+    id(generator) -> its comprehension."""
     scopes = {}
     looped = set(known) | {node.target.id for node in nodes.walk(parsed.node)  # what may hold a known record
                            if isinstance(node, (gast.For, gast.comprehension)) and isinstance(node.target, gast.Name)}
@@ -248,8 +284,10 @@ def _own_comprehension_variables(parsed: ParsedFunction, fresh: Callable[[str], 
         for generator in node.generators:
             scopes[id(generator)] = node
             target = generator.target
-            if not (isinstance(target, gast.Name) and isinstance(generator.iter, gast.Attribute)
-                    and isinstance(generator.iter.value, gast.Name) and generator.iter.value.id in looped):
+            over_records = (isinstance(generator.iter, gast.Attribute) and isinstance(generator.iter.value, gast.Name)
+                            and generator.iter.value.id in looped
+                            or isinstance(generator.iter, gast.Name) and generator.iter.id in listed)
+            if not (isinstance(target, gast.Name) and over_records):
                 continue
             named = [inner for inner in nodes.walk(node)
                      if isinstance(inner, gast.Name) and inner.id == target.id and id(inner) not in outer]
@@ -391,7 +429,7 @@ def _method_dependencies(cls: type, attribute: str, found: Any) -> List[Tuple[Di
 
 
 def _pass_classes(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset, call: gast.Call,
-                  known: Known, listed: Known) -> None:
+                  known: Known, listed: Known, checks: list) -> None:
     """`helper(layer, x)` with a known record (`layers[i]` too) -> the specialization of helper to its class."""
     arguments = [a for a in call.args] + [k.value for k in call.keywords]
     if not any(_record_class_of(a, known, listed) for a in arguments) or nodes.dotted_name(call.func) is None:
@@ -408,6 +446,8 @@ def _pass_classes(parsed: ParsedFunction, fresh: Callable[[str], str], local_nam
         return
     classes = tuple((name, _record_class_of(value, known, listed)) for name, value in bound.items()
                     if _record_class_of(value, known, listed))
+    checks.extend((call, nodes.load_copy(a.value), _listed_item(a, listed), True)  # the item's class, checked
+                  for a in arguments if _listed_item(a, listed) is not None)
     target = specialize(callee, classes=classes) if classes else None
     if target is not None:
         call.func = nodes.copy_location(nodes.name(parsed.bind(f"_{callee.__name__}", target, fresh, local_names)),
