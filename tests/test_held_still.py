@@ -1,13 +1,14 @@
-"""analysis.held_still: while a stretch only reads a tree, the walks of the whole tree share one,
-with the same nodes in the same order; outside it (and after an error in it) the tree is walked
-afresh, so a change made after the stretch is seen."""
+"""frontend/held.py: while a stretch only reads a tree, the walks of the whole tree share one,
+with the same nodes in the same order; after `let_go`, outside the stretch and after an error in
+it, the tree is walked afresh, so a change is seen; a change made without `let_go` is an error
+when the stretch ends (the test suite sets ADJOINT_CHECK_HOLDS)."""
 from __future__ import annotations
 
 import gast
 import pytest
 
 from adjoint import nodes
-from adjoint.analysis import held_still
+from adjoint.frontend.held import ChangedWhileHeld, held_still, let_go
 
 SOURCE = """
 def f(x, y):
@@ -48,33 +49,59 @@ def test_a_held_tree_walks_as_it_would_afresh():
         assert nodes.every_node(tree) == expected
 
 
+def _changed_and_walked_afresh(tree):
+    tree.body.insert(0, nodes.assign("c", nodes.name("x")))
+    assert nodes.every_node(tree) == list(nodes.walk(tree)) == _fresh(tree)
+    assert "c" in nodes.local_names(tree)
+
+
 def test_a_tree_changed_after_the_stretch_is_walked_afresh():
     tree = _tree()
     with held_still(tree):
         nodes.every_node(tree)
-    tree.body.insert(0, nodes.assign("c", nodes.name("x")))
-    assert nodes.every_node(tree) == list(nodes.walk(tree)) == _fresh(tree)
-    assert "c" in nodes.local_names(tree)
+    _changed_and_walked_afresh(tree)
     assert not nodes.HELD_STILL
 
 
-def test_an_error_in_the_stretch_lets_the_tree_go():
+def _refused(tree):
+    raise ValueError("refused")
+
+
+def _changed_unannounced(tree):
+    tree.body.insert(0, nodes.assign("c", nodes.name("x")))
+
+
+@pytest.mark.parametrize("stretch, error", [(_refused, ValueError), (_changed_unannounced, ChangedWhileHeld)])
+def test_a_stretch_that_fails_lets_the_tree_go(stretch, error):
+    """An error in the stretch, or a change made in it without let_go (an error when it ends)."""
     tree = _tree()
-    with pytest.raises(ValueError):
+    with pytest.raises(error):
         with held_still(tree):
-            raise ValueError("refused")
+            stretch(tree)
     assert not nodes.HELD_STILL
     tree.body.pop(0)
     assert nodes.every_node(tree) == _fresh(tree)
 
 
+def test_a_stretch_lets_go_of_a_tree_it_changes():
+    tree = _tree()
+    with held_still(tree):
+        let_go(tree)
+        _changed_and_walked_afresh(tree)
+    assert not nodes.HELD_STILL
+
+
 def test_stretches_nest():
     tree, other = _tree(), _tree()
     with held_still(tree):
+        held = nodes.HELD_STILL[id(tree)]
         with held_still(other):
             assert nodes.every_node(other) == _fresh(other)
-            with held_still(tree):
-                assert nodes.every_node(tree) == _fresh(tree)
-            assert id(tree) in nodes.HELD_STILL
+            with held_still(tree):  # the stretch holding it goes on
+                assert nodes.HELD_STILL[id(tree)] is held
+            assert nodes.HELD_STILL[id(tree)] is held
         assert id(other) not in nodes.HELD_STILL
+        with held_still(tree):
+            let_go(tree)  # lets go for the stretch holding it too
+        assert id(tree) not in nodes.HELD_STILL
     assert not nodes.HELD_STILL

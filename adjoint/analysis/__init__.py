@@ -7,7 +7,6 @@ what may be a dict (guarded), and `+` joining what may be lists (guarded).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, Optional, Tuple
 
@@ -29,6 +28,7 @@ from adjoint.analysis.sites import Sites, assignment_sites
 from adjoint.analysis.undifferentiated import (bitwise_guards, copy_guards, method_guards,
                                                refuse_undifferentiated_arguments)
 from adjoint.analysis.untouched import nothing_in_place
+from adjoint.frontend.held import held_still
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.normalize.single_assignment import is_derivative_code
 from adjoint.options import Mode
@@ -46,21 +46,6 @@ class Analysis:
     sites: Sites
     local_names: FrozenSet[str]
     complex_names: FrozenSet[str] = frozenset()  # names that may hold a complex value (from np.fft)
-
-
-@contextmanager
-def held_still(tree):
-    """A stretch that only reads `tree`: the walks of the whole tree made in it (nodes.walk,
-    nodes.every_node, and what asks them: the names it assigns, its calls) share one."""
-    before = nodes.HELD_STILL.get(id(tree))
-    nodes.HELD_STILL[id(tree)] = (tree, nodes.every_node(tree))
-    try:
-        yield
-    finally:
-        if before is None:
-            del nodes.HELD_STILL[id(tree)]
-        else:
-            nodes.HELD_STILL[id(tree)] = before
 
 
 def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple[str, ...], mode: Mode,

@@ -29,6 +29,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.check import is_insert_grad_of
+from adjoint.frontend.held import let_go
 from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
@@ -452,6 +453,7 @@ def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str
     parameters known to hold dicts, which a `for` iterates by key)."""
     node = parsed.node
     desugarer = Desugar(parsed, fresh, numpy_name, mappings)  # once: its constructor walks the whole function
+    let_go(node)
     node.body = _flatten([desugarer.visit(stmt) for stmt in node.body])
     for sub in nodes.walk(node):
         for field in ("body", "orelse"):
