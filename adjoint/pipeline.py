@@ -68,6 +68,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     with held_still(parsed.node):  # (frontend/held.py: the passes up to desugar let go of the tree to change it)
         namer = function_namer(parsed.node)
         refuse_shadowed_builtins(parsed)  # before local functions are lifted out
+        walrus = any(isinstance(node, gast.NamedExpr) for node in nodes.every_node(parsed.node))  # (no pass makes one)
     lower_python_forms(parsed, namer.fresh)
     with held_still(parsed.node):
         take_derivatives_ahead(parsed, namer.fresh, nodes.local_names(parsed.node))
@@ -89,7 +90,8 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)
     rename_rebindings(parsed, namer.fresh)
-    refuse_conditional_walrus(parsed)
+    if walrus:
+        refuse_conditional_walrus(parsed)
     return parsed, namer
 
 
