@@ -163,6 +163,7 @@ def is_atom(node: gast.expr) -> bool:
     return isinstance(node, (gast.Name, gast.Constant))
 
 
+HELD_STILL: dict = {}  # id(tree) -> (tree, every_node(tree)) while a stage holds tree unchanged (analysis.held_still)
 _NOT_CHILDREN = frozenset({"ctx", "id", "attr", "kind", "type_comment"})  # contexts, and fields holding text
 _CHILD_FIELDS: dict = {gast.Constant: ()}  # a constant's value is a Python value, not a node
 
@@ -178,6 +179,10 @@ def walk(node: gast.AST) -> Iterator[gast.AST]:
     """Every node under node, in the order of gast.walk (breadth first), except the expression
     contexts (`Load`, `Store`: read them as `name.ctx`), several times as fast: the passes walk
     the derivative tree many times. A node's children are found when it is yielded."""
+    held = HELD_STILL.get(id(node)) if HELD_STILL else None
+    if held is not None and held[0] is node:
+        yield from held[1]
+        return
     todo = [node]
     append, known, ast_node = todo.append, _CHILD_FIELDS.get, gast.AST
     for node in todo:  # grows as it goes: a queue that is never emptied
@@ -401,6 +406,9 @@ def statement_fields(cls: type) -> tuple:
 
 def every_node(node: gast.AST) -> List[gast.AST]:
     """The nodes of `walk`, in its order, as a list (for a query that reads them all)."""
+    held = HELD_STILL.get(id(node)) if HELD_STILL else None
+    if held is not None and held[0] is node:
+        return list(held[1])
     found = [node]
     append, known, ast_node = found.append, _CHILD_FIELDS.get, gast.AST
     for node in found:  # grows as it goes
@@ -489,10 +497,3 @@ def is_pop(value: gast.expr) -> bool:
         and not value.keywords
     )
 
-
-def safe_zip(*sequences):
-    """zip that insists on equal lengths (zip(strict=True) is 3.10+)."""
-    lengths = {len(sequence) for sequence in sequences}
-    if len(lengths) > 1:
-        raise ValueError(f"safe_zip: lengths differ: {sorted(lengths)}")
-    return zip(*sequences)

@@ -41,6 +41,7 @@ from adjoint.backend.compile import compile_all
 from adjoint.errors import AdjointError, Location, is_library_file
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
+from adjoint.frontend.held import held_still, let_go
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.generated import PREFIXES, Generated, GeneratedFunction, Unreached, materialized
@@ -65,28 +66,33 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     """Parse, check and normalize `func` (`kinds`: those of its parameters, where known);
     returns (parsed, namer)."""
     parsed = parse_function(func)
-    namer = function_namer(parsed.node)
-    refuse_shadowed_builtins(parsed)  # before local functions are lifted out
-    lower_python_forms(parsed, namer.fresh)
-    take_derivatives_ahead(parsed, namer.fresh, nodes.local_names(parsed.node))
-    lift_local_functions(parsed, namer.fresh)
-    lower_comprehensions(parsed, namer.fresh)
-    locals_ = nodes.local_names(parsed.node)
-    if unroll_table_loops(parsed, locals_):
-        locals_ = nodes.local_names(parsed.node)
-    check_function(parsed.node, parsed.info, returns_value)  # these three change no name the function
-    refuse_complex_values(parsed, locals_)  # assigns (tests/test_local_names.py)
-    specialize_calls(parsed, namer.fresh, locals_)
-    if lift_checkpointed_loops(parsed, namer.fresh, locals_):
-        locals_ = nodes.local_names(parsed.node)
-    numpy_name = _numpy_name(parsed, namer, locals_)  # _numpy_name changes no statement
-    mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
-    unfreeze_distributions(parsed, namer.fresh, locals_)
-    desugar(parsed, namer.fresh, numpy_name, mappings)
+    with held_still(parsed.node):  # (frontend/held.py: the passes up to desugar let go of the tree to change it)
+        namer = function_namer(parsed.node)
+        refuse_shadowed_builtins(parsed)  # before local functions are lifted out
+        walrus = any(isinstance(node, gast.NamedExpr) for node in nodes.every_node(parsed.node))  # (no pass makes one)
+        lower_python_forms(parsed, namer.fresh)
+        with held_still(parsed.node):  # the same walk, unless a form was lowered
+            take_derivatives_ahead(parsed, namer.fresh, nodes.local_names(parsed.node))
+            lift_local_functions(parsed, namer.fresh)
+            lower_comprehensions(parsed, namer.fresh)
+            locals_ = nodes.local_names(parsed.node)
+            if unroll_table_loops(parsed, locals_):  # (which walks only the loops it unrolls)
+                let_go(parsed.node)
+                locals_ = nodes.local_names(parsed.node)
+            check_function(parsed.node, parsed.info, returns_value)  # these three change no name the function
+            refuse_complex_values(parsed, locals_)  # assigns (tests/test_local_names.py)
+            specialize_calls(parsed, namer.fresh, locals_)
+            if lift_checkpointed_loops(parsed, namer.fresh, locals_):
+                locals_ = nodes.local_names(parsed.node)
+            numpy_name = _numpy_name(parsed, namer, locals_)  # _numpy_name changes no statement
+            mappings = frozenset(name for name, kind in (kinds or {}).items() if kind == MAPPING)
+            unfreeze_distributions(parsed, namer.fresh, locals_)
+            desugar(parsed, namer.fresh, numpy_name, mappings)  # (which lets go once it has read the function)
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)
     rename_rebindings(parsed, namer.fresh)
-    refuse_conditional_walrus(parsed)
+    if walrus:
+        refuse_conditional_walrus(parsed)
     return parsed, namer
 
 

@@ -10,6 +10,10 @@ from typing import Dict, Optional
 import numpy as np
 import pytest
 
+# Every stretch that holds a tree still checks, when it ends, that nothing changed it unannounced
+# (adjoint/frontend/held.py); set before adjoint is imported, which reads it once.
+os.environ.setdefault("ADJOINT_CHECK_HOLDS", "1")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(

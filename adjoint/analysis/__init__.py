@@ -28,6 +28,7 @@ from adjoint.analysis.sites import Sites, assignment_sites
 from adjoint.analysis.undifferentiated import (bitwise_guards, copy_guards, method_guards,
                                                refuse_undifferentiated_arguments)
 from adjoint.analysis.untouched import nothing_in_place
+from adjoint.frontend.held import held_still
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.normalize.single_assignment import is_derivative_code
 from adjoint.options import Mode
@@ -56,31 +57,43 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     infer_kinds gives for this tree and these kinds, when already known (with the adjoint rules'
     classification)."""
     func_node = parsed.node
-    locals_ = nodes.local_names(func_node)
-    classifier = CallClassifier(parsed, locals_, table_for(mode))
-    activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
-    refuse_sorts_of_non_lists(parsed, kinds)  # the parameters' kinds, before those of the other names join them
-    reusable = inferred is not None and classifier.table is ADJOINTS
-    kinds = inferred if reusable else infer_kinds(func_node, kinds, classifier, callee_kind)
-    kinds.same_shapes = group_shapes(func_node, kinds, classifier, is_derivative_code(parsed.func),
-                                     mode == Mode.FORWARD_PASS)
-    complex_ = complex_names(parsed, classifier, activity)
-    if nothing_in_place(parsed, classifier):
-        aliases = Aliases()
-    else:
-        aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
-    apart, items = item_guards(parsed, kinds, aliases.guards)
-    for guards, helper in ((aliases.guards, runtime.number_or_refuse), (items, runtime.item_update_or_refuse),
-                           (apart, runtime.items_apart_or_refuse),
-                           (dict_iteration_guards(parsed, kinds), runtime.sequence_or_refuse),
-                           (join_guards(parsed, kinds), runtime.joined_or_refuse),
-                           (bitwise_guards(parsed, kinds, activity), runtime.bitwise_operand_or_refuse),
-                           (copy_guards(parsed, kinds, activity, classifier), runtime.dict_or_refuse),
-                           (method_guards(parsed, kinds, activity, classifier), runtime.array_method_or_refuse)):
+    with held_still(func_node):  # the analyses read the function; the guards inserted below change it
+        locals_ = nodes.local_names(func_node)
+        classifier = CallClassifier(parsed, locals_, table_for(mode))
+        activity = analyze_activity(func_node, wrt, func_node.body[-1].value.id, classifier)
+        refuse_sorts_of_non_lists(parsed, kinds)  # the parameters' kinds, before those of the other names join them
+        reusable = inferred is not None and classifier.table is ADJOINTS
+        kinds = inferred if reusable else infer_kinds(func_node, kinds, classifier, callee_kind)
+        kinds.same_shapes = group_shapes(func_node, kinds, classifier, is_derivative_code(parsed.func),
+                                         mode == Mode.FORWARD_PASS)
+        complex_ = complex_names(parsed, classifier, activity)
+        if nothing_in_place(parsed, classifier):
+            aliases = Aliases()
+        else:
+            aliases = analyze_aliases(parsed, kinds, classifier, activity, callee_facts, residuals)
+        apart, items = item_guards(parsed, kinds, aliases.guards)
+        guarded = ((aliases.guards, runtime.number_or_refuse), (items, runtime.item_update_or_refuse),
+                   (apart, runtime.items_apart_or_refuse),
+                   (dict_iteration_guards(parsed, kinds), runtime.sequence_or_refuse),
+                   (join_guards(parsed, kinds), runtime.joined_or_refuse),
+                   (bitwise_guards(parsed, kinds, activity), runtime.bitwise_operand_or_refuse),
+                   (copy_guards(parsed, kinds, activity, classifier), runtime.dict_or_refuse),
+                   (method_guards(parsed, kinds, activity, classifier), runtime.array_method_or_refuse))
+        if not any(guards for guards, _ in guarded):  # the tree stays as it is
+            return _checked(parsed, wrt, classifier, activity, kinds, aliases, locals_, complex_)
+    for guards, helper in guarded:
         if guards:
             name = fresh_name(helper.__name__)
             parsed.namespace[name] = helper
             insert_guards(func_node, guards, name)
+    return _checked(parsed, wrt, classifier, activity, kinds, aliases, locals_, complex_)
+
+
+def _checked(parsed: ParsedFunction, wrt: Tuple[str, ...], classifier: CallClassifier, activity: Activity,
+             kinds: Dict[str, str], aliases: Aliases, locals_: FrozenSet[str], complex_: FrozenSet[str]) -> Analysis:
+    """The analysis, with the assignment sites of the function as the guards left it, once the
+    refusals read from it have found nothing."""
+    func_node = parsed.node
     sites = assignment_sites(func_node)
     sites.mutated |= aliases.mutated
     refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info)

@@ -1,4 +1,5 @@
-"""gast tree -> Python source. The only module that imports astor (ast.unparse where astor fails)."""
+"""gast tree -> Python source: astor's text (astor_text.py writes most of it, astor the rest; ast.unparse
+where astor fails). This module and astor_text.py are the ones that import astor."""
 from __future__ import annotations
 
 import ast
@@ -9,12 +10,13 @@ import gast
 
 from adjoint import nodes
 from adjoint.backend.printable import printable
-from adjoint.frontend.conversion import to_ast
+from adjoint.frontend.conversion import MINOR, MIRRORED, to_ast
 
 try:
     import astor
+    from adjoint.backend import astor_text
 except ImportError:  # pragma: no cover - astor is a dependency; ast.unparse is the fallback
-    astor = None
+    astor = astor_text = None
 
 _COMMENT = re.compile(r"^(\s*)" + nodes.COMMENT_MARKER + r"\((\d+)\)$")
 
@@ -53,8 +55,7 @@ def render(func_node: gast.FunctionDef) -> Tuple[str, Set[str]]:
         if nodes.is_comment(stmt):
             texts.append(stmt.value.args[0].value)
             stmt.value.args[0] = gast.Constant(value=len(texts) - 1, kind=None)
-    tree, identifiers = printable(func_node)  # text from the tree alone: no positions needed
-    text = _unparse(tree, func_node)
+    text, identifiers = _text(func_node)
     return "\n".join(_render_comment(line, texts) for line in text.splitlines()) + "\n", identifiers
 
 
@@ -79,6 +80,17 @@ def _statements(node: gast.AST) -> Iterator[gast.stmt]:
 
 
 _HOLDING_STATEMENTS = (gast.stmt, gast.excepthandler, getattr(gast, "match_case", gast.stmt))
+
+
+def _text(func_node: gast.FunctionDef) -> Tuple[str, Set[str]]:
+    """(the function's text as astor writes it, the identifiers of every name in it)."""
+    if astor is not None and MIRRORED and MINOR >= 9:  # astor_text writes slices as Python 3.9's ast holds them
+        try:
+            return astor_text.function_text(func_node)
+        except astor_text.LeftToAstor:
+            pass
+    tree, identifiers = printable(func_node)  # text from the tree alone: no positions needed
+    return _unparse(tree, func_node), identifiers
 
 
 def _unparse(tree: ast.AST, func_node: gast.FunctionDef) -> str:

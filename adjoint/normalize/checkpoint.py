@@ -40,6 +40,7 @@ import gast
 from adjoint import markers, nodes
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.define import compile_function
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction, SourceInfo, SynthesizedSource
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.loop_state import LoopState, kills, loop_states
@@ -111,6 +112,7 @@ def lift_checkpointed_loops(parsed: ParsedFunction, fresh: Callable[[str], str],
     loops = _marked_loops(parsed, locals_)
     if not loops:
         return False
+    let_go(parsed.node)
     states = loop_states(parsed.node, [loop for loop, _ in loops], locals_)
     known = _BY_PARENT.setdefault(parsed.func, {})
     for number, (loop, call) in enumerate(loops, start=1):

@@ -40,6 +40,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.dict_views import listed_dict_views
@@ -55,6 +56,7 @@ def lower_comprehensions(parsed: ParsedFunction, fresh: Callable[[str], str]) ->
     listed_dict_views(parsed, fresh)
     if not any(isinstance(node, LOWERED) or _may_reduce(node) for node in nodes.walk(parsed.node)):
         return
+    let_go(parsed.node)
     lowering = _Lowering(parsed, fresh)
     parsed.node.body = lowering.block(parsed.node.body)
     if lowering.dicts_built:

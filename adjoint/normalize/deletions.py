@@ -13,6 +13,7 @@ from typing import List
 import gast
 
 from adjoint import nodes
+from adjoint.frontend.held import let_go
 
 
 def drop_dead_deletions(func_node: gast.FunctionDef) -> None:
@@ -20,6 +21,7 @@ def drop_dead_deletions(func_node: gast.FunctionDef) -> None:
     body = func_node.body
     if not any(isinstance(stmt, gast.Delete) for stmt in body):
         return
+    let_go(func_node)
     kept: List[gast.stmt] = []
     bound = set(nodes.parameters(func_node))  # names surely bound where the body reaches a statement
     for position, stmt in enumerate(body):

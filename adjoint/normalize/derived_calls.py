@@ -23,6 +23,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.errors import AdjointError
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.values import dependencies_of, resolve_value
 
@@ -42,6 +43,7 @@ def take_derivatives_ahead(parsed: ParsedFunction, fresh: Callable[[str], str], 
             derived = _derived(node.func, parsed, local_names, dependencies)
             if derived is MISSING:
                 continue
+            let_go(parsed.node)  # (the walk goes on over the calls it found: this one changes itself alone)
             alias = fresh("_" + getattr(derived, "__name__", "derived").strip("<>"))
             parsed.namespace[alias] = derived
             parsed.dependencies.extend(dependencies)

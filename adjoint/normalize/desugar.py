@@ -29,6 +29,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.check import is_insert_grad_of
+from adjoint.frontend.held import let_go
 from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
@@ -445,15 +446,19 @@ def _tuple_of(target, size: int) -> bool:
     return isinstance(target, (gast.Tuple, gast.List)) and len(target.elts) == size
 
 
-
 def desugar(parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str = "np",
             mappings: FrozenSet[str] = frozenset()) -> gast.FunctionDef:
     """Rewrite parsed.node in place into the core subset and return it (`mappings`: the
     parameters known to hold dicts, which a `for` iterates by key)."""
     node = parsed.node
     desugarer = Desugar(parsed, fresh, numpy_name, mappings)  # once: its constructor walks the whole function
+    let_go(node)
     node.body = _flatten([desugarer.visit(stmt) for stmt in node.body])
-    for sub in nodes.walk(node):
+    todo = [node]
+    for sub in todo:  # each holder of a block, as nodes.walk(node) finds it (no expression holds one)
+        todo += [item for field in ("body", "orelse", "finalbody", "handlers", "cases")
+                 if isinstance(getattr(sub, field, None), list)
+                 for item in getattr(sub, field) if isinstance(item, gast.AST)]
         for field in ("body", "orelse"):
             block = getattr(sub, field, None)
             if isinstance(block, list) and sub is not node:
@@ -473,7 +478,6 @@ def _flatten(items) -> list:
         else:
             out.append(item)
     return out
-
 
 
 def _dict_literal(call: gast.Call) -> gast.Dict:

@@ -14,6 +14,7 @@ from typing import Callable
 import gast
 
 from adjoint import nodes
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.iteration import dict_view
@@ -23,6 +24,7 @@ def listed_dict_views(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
     """Rewrite, in parsed.node, each view of a local dict that nothing iterates directly."""
     if not any(dict_view(node) is not None for node in nodes.walk(parsed.node)):
         return  # no view at all (most functions)
+    let_go(parsed.node)
     local_names = nodes.local_names(parsed.node)
     iterated = {id(node.iter) for node in nodes.walk(parsed.node) if isinstance(node, (gast.For, gast.comprehension))}
     for node in list(nodes.walk(parsed.node)):

@@ -36,6 +36,7 @@ from typing import Callable, Dict, List, Optional, Set, Tuple
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.frontend.held import let_go
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
@@ -51,6 +52,7 @@ def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
     dicts = _built_dicts(parsed.node)
     if not dicts:
         return
+    let_go(parsed.node)
     uses = _uses(parsed.node)
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
     readers = {name: [node for node, parent, grand, nested in uses.get(name, ())

@@ -26,6 +26,7 @@ import gast
 from adjoint import nodes
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.names import is_distribution, is_frozen_distribution
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.frontend.values import dependencies_of, resolve_value
@@ -207,6 +208,7 @@ def unfreeze_distributions(parsed: ParsedFunction, fresh: Callable[[str], str], 
     methods of distributions frozen outside it (see the module docstring)."""
     every = nodes.every_node(parsed.node)
     if any(_is_method_call(node) for node in every):  # else _HeldOutside would leave every node as it is
+        let_go(parsed.node)
         _HeldOutside(parsed, fresh, local_names).visit(parsed.node)
         every = nodes.every_node(parsed.node)
     found: Dict[str, _Frozen] = {}
@@ -232,4 +234,5 @@ def unfreeze_distributions(parsed: ParsedFunction, fresh: Callable[[str], str], 
                                                "assigned a frozen SciPy distribution; give it a local name of its own")
         _check_uses(parsed, entry, freezes, called)
         _check_methods(parsed, entry)
+    let_go(parsed.node)
     _Rewrite(found).visit(parsed.node)

@@ -188,7 +188,7 @@ def _none_of(flags: List[str]) -> gast.expr:
 
 def lower_jumps(func_node: gast.FunctionDef, fresh: Callable[[str], str]) -> gast.FunctionDef:
     """Rewrite func_node in place so that every jump ends its block; returns func_node."""
-    returns = [sub for sub in nodes.walk(func_node) if isinstance(sub, gast.Return)]
+    returns = [stmt for stmt in nodes.statements(func_node) if isinstance(stmt, gast.Return)]  # (no `try` left)
     keep_final = len(returns) == 1 and func_node.body and func_node.body[-1] is returns[0]
     lowering = JumpLowering(fresh, keep_final)
     body = lowering.block(func_node.body, True, None)

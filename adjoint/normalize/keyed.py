@@ -25,6 +25,7 @@ from typing import Callable, List, Optional
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 
@@ -34,6 +35,7 @@ def lower_keyed(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List
     calls = [call for call in calls if any(k.arg == "key" for k in call.keywords)]
     if not calls:
         return
+    let_go(parsed.node)
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
     for call in calls:
         builtin = resolve(call.func, parsed, local_names)

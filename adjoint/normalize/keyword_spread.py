@@ -30,6 +30,7 @@ from typing import Callable, List, Optional
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.frontend.held import let_go
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
@@ -42,6 +43,7 @@ def lower_keyword_spreads(parsed: ParsedFunction, fresh: Callable[[str], str], c
     calls = [call for call in calls if any(k.arg is None for k in call.keywords)]
     if not calls:
         return
+    let_go(parsed.node)
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
     rest = parsed.node.args.kwarg.id if parsed.node.args.kwarg is not None else None
     for call in calls:

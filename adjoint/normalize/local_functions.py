@@ -38,6 +38,7 @@ from adjoint import nodes
 from adjoint.frontend.define import define_function
 from adjoint.normalize.nonlocal_writes import lower_nonlocal_writes
 from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from adjoint.frontend.rest import Rest, passed_through_rest
@@ -53,6 +54,7 @@ def lift_local_functions(parsed: ParsedFunction, fresh: Callable[[str], str]) ->
     _partials_as_lambdas(parsed, fresh)
     if not any(isinstance(node, (gast.FunctionDef, gast.Lambda)) for node in nodes.every_node(parsed.node)[1:]):
         return  # (a quicker walk than the lifter's, which would find nothing to lift)
+    let_go(parsed.node)
     lower_nonlocal_writes(parsed, fresh)
     lifter = _Lifter(parsed, fresh)
     if lifter.definitions or lifter.anonymous:
@@ -102,6 +104,7 @@ def _partials_as_lambdas(parsed: ParsedFunction, fresh: Callable[[str], str]) ->
                     func = _partial_of_user_function(call, parsed, locals_)
                     made = _partial_lambda(call, func, snapshots, fresh) if func is not None else None
                     if made is not None:
+                        let_go(parsed.node)
                         nodes.replace_node(block[index], call, made)
             block[index:index] = snapshots
             index += len(snapshots) + 1
@@ -323,11 +326,13 @@ def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_
         rest = passed_through_rest(callee, len(node.args), tuple(k.arg for k in node.keywords))
         if not fixed and rest is None:
             if _method_of_an_entry(node.func):
+                let_go(parsed.node)  # (the walk goes on over the calls it found: this one changes itself alone)
                 _pin(parsed, node, callee, fresh(f"_{function.__name__.strip('<>')}"), local_names)
             continue
         specialized = specialize(function, bound=bound, fixed=tuple(fixed.items()), passed=rest)
         if specialized is None:
             continue
+        let_go(parsed.node)
         alias = fresh("_" + function.__name__.strip("<>"))
         parsed.namespace[alias] = specialized
         _depend(parsed, node.func, local_names)

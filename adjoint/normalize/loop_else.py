@@ -31,6 +31,7 @@ from typing import Callable, List
 import gast
 
 from adjoint import nodes
+from adjoint.frontend.held import let_go
 
 LOOPS = (gast.For, gast.While)
 SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda)
@@ -38,7 +39,9 @@ SCOPES = (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef, gast.Lambda)
 
 def lower_loop_else(func_node: gast.FunctionDef, fresh: Callable[[str], str]) -> None:
     """Rewrite every loop with an `else` block in func_node (nested functions too) in place."""
-    func_node.body = _block(func_node.body, fresh)
+    if any(isinstance(node, LOOPS) and node.orelse for node in nodes.walk(func_node)):
+        let_go(func_node)
+    func_node.body = _block(func_node.body, fresh)  # (the same statements where no loop has an `else`)
 
 
 def _block(block: List[gast.stmt], fresh: Callable[[str], str]) -> List[gast.stmt]:

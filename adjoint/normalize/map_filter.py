@@ -32,6 +32,7 @@ from typing import Callable, List, Optional
 import gast
 
 from adjoint import nodes
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.comprehensions import CONSUMERS, given_once
@@ -42,6 +43,7 @@ def lower_map_filter(parsed: ParsedFunction, fresh: Callable[[str], str], calls:
     calls; whether there were any to look at."""
     if not any(isinstance(call.func, gast.Name) and call.func.id in ("map", "filter") for call in calls):
         return False
+    let_go(parsed.node)
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
     rewriter = _Rewriter(parsed, fresh, local_names)
     for node in list(nodes.walk(parsed.node)):

@@ -24,6 +24,7 @@ from typing import Callable, List
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 
@@ -33,6 +34,7 @@ def lower_math_forms(parsed: ParsedFunction, fresh: Callable[[str], str], calls:
     calls = [call for call in calls if (nodes.dotted_name(call.func) or "").rpartition(".")[2] in ("hypot", "prod")]
     if not calls:
         return
+    let_go(parsed.node)
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
     for call in calls:
         if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):

@@ -15,6 +15,7 @@ from typing import Callable, List
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.dict_writes import lower_dict_writes
@@ -36,6 +37,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     lower_dict_writes(parsed, fresh)
     calls = _calls(parsed.node)
     if any(isinstance(call.func, gast.Attribute) and call.func.attr == "sort" for call in calls):
+        let_go(parsed.node)
         _sorts_in_place(parsed, fresh)
         calls = _calls(parsed.node)
     if lower_map_filter(parsed, fresh, calls):
@@ -57,6 +59,7 @@ def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: 
             continue
         local_names = local_names or frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
         if resolve(call.func, parsed, local_names) is zip:
+            let_go(parsed.node)
             helper = parsed.bind("transposed", runtime.transposed, fresh, local_names)
             call.func, call.args = nodes.name(helper), [call.args[0].value]
 

@@ -39,6 +39,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.frontend.held import let_go
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import resolve
@@ -62,6 +63,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
     _built_records(parsed, stores, local_names, known, listed, checks)
     built = frozenset(known) - built
     if known or listed:
+        let_go(parsed.node)
         _loop_records(parsed, fresh, stores, known, checks, listed, local_names)
     for call in calls:
         func = call.func
@@ -302,6 +304,7 @@ def _own_comprehension_variables(parsed: ParsedFunction, fresh: Callable[[str], 
 def _insert_checks(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset,
                    checks: List[Tuple[gast.AST, gast.expr, type, bool]]) -> None:
     """`record_class_or_refuse(value, Cls, items, filename, lineno)` before the statement of each check."""
+    let_go(parsed.node)
     helper = parsed.bind("record_class_or_refuse", runtime.record_class_or_refuse, fresh, local_names)
     statement_of = {}
     for block in nodes.blocks(parsed.node):
@@ -364,6 +367,7 @@ def _refuse(parsed: ParsedFunction, node: gast.AST, construct: str, message: str
 def _call_method(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset, call: gast.Call,
                  owner: gast.expr, attribute: str, cls: type) -> None:
     """`owner.attribute(args)` (`owner(args)` for __call__) -> `_method(owner, args)`."""
+    let_go(parsed.node)
     owner_text = owner.id if isinstance(owner, gast.Name) else f"{cls.__name__}(...)"
     label = f"{owner_text}.{attribute}" if attribute != "__call__" else owner_text
     what = f"`{label}(...)` on a {cls.__name__}"
@@ -450,6 +454,7 @@ def _pass_classes(parsed: ParsedFunction, fresh: Callable[[str], str], local_nam
                   for a in arguments if _listed_item(a, listed) is not None)
     target = specialize(callee, classes=classes) if classes else None
     if target is not None:
+        let_go(parsed.node)
         call.func = nodes.copy_location(nodes.name(parsed.bind(f"_{callee.__name__}", target, fresh, local_names)),
                                         call.func)
 

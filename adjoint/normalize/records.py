@@ -32,6 +32,7 @@ from typing import Any, Callable, Dict, List, Optional
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 
@@ -49,6 +50,7 @@ def build_records(parsed: ParsedFunction, fresh: Callable[[str], str], calls: Li
     for node in calls:
         record = _replaced_record(node, parsed, local_names)
         if record is not None:
+            let_go(parsed.node)
             _replace_fields(node, record, parsed.bind("replaced", runtime.replaced, fresh, local_names))
             continue
         text = nodes.dotted_name(node.func)
@@ -57,6 +59,7 @@ def build_records(parsed: ParsedFunction, fresh: Callable[[str], str], calls: Li
         cls = resolved[text]
         items = _items(cls, node) if isinstance(cls, type) and cls is not MISSING else None
         if items is not None:
+            let_go(parsed.node)
             maker = nodes.name(parsed.bind("make_record", runtime.make_record, fresh, local_names))
             node.func, node.args, node.keywords = maker, [items, node.func], []
 

@@ -15,6 +15,7 @@ from typing import Any, Callable, List, Tuple
 import gast
 
 from adjoint import nodes
+from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import MISSING, ParsedFunction
 
 
@@ -33,6 +34,7 @@ def bind_super_calls(parsed: ParsedFunction, fresh: Callable[[str], str], calls:
         method = getattr(super(cls, instance), attribute, MISSING)
         if method is MISSING:
             continue
+        let_go(parsed.node)
         call.func = nodes.copy_location(nodes.name(parsed.bind(f"_super_{attribute}", method, fresh, local_names)),
                                         call.func)
         parsed.dependencies.extend(_bindings_after(type(instance), cls, attribute))

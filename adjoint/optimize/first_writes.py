@@ -19,14 +19,14 @@ After::
 """
 from __future__ import annotations
 
-from typing import Dict, Set
+from typing import Dict, Iterable, Set
 
 import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
 from adjoint.optimize.fold import boolean as _boolean
-from adjoint.optimize.statements import reports_changes
+from adjoint.optimize.statements import KEPT, reports_changes
 
 
 def _zero_adjoint(stmt: gast.stmt, facts: Facts):
@@ -58,6 +58,7 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
     zeroed: Dict[str, int] = {}  # adjoint -> position of the `d = 0.0` nothing after it mentions yet
     mentioned: Set[str] = set()
     joined = set()
+    statements = facts.unchanged.statements()
     for position, stmt in enumerate(tree.body):
         target = _zero_adjoint(stmt, facts)
         if target is not None and target not in mentioned:
@@ -73,13 +74,18 @@ def run(tree: gast.FunctionDef, facts: Facts) -> bool:
                 stmt.value = term
                 _mention(read, zeroed, mentioned)
                 continue
-        _mention(nodes.all_identifiers(stmt), zeroed, mentioned)
+        if stmt.__class__ in KEPT:  # its names from its summary, which the passes read next (one walk)
+            summary = statements.summary(stmt)
+            _mention(summary.loads, zeroed, mentioned)
+            _mention(summary.stores, zeroed, mentioned)
+        else:
+            _mention(nodes.all_identifiers(stmt), zeroed, mentioned)
     if joined:
         tree.body = [stmt for position, stmt in enumerate(tree.body) if position not in joined]
     return bool(joined)
 
 
-def _mention(names, zeroed: Dict[str, int], mentioned: Set[str]) -> None:
+def _mention(names: Iterable[str], zeroed: Dict[str, int], mentioned: Set[str]) -> None:
     """Names a statement mentions: their `d = 0.0` stays (the passes see what reads it)."""
     for name in names:
         zeroed.pop(name, None)

@@ -108,7 +108,7 @@ def _expression_facts(node: gast.AST, reads: Set[str], assigns: Set[str]) -> Non
             assigns.update(nodes.names_read(sub.func.value))
 
 
-_KEPT = (gast.Assign, gast.Expr, gast.Return)  # statements whose facts are kept: no statement inside
+KEPT = (gast.Assign, gast.Expr, gast.Return)  # statements whose facts are kept: no statement inside
 _EFFECTS = frozenset({gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await})  # what no pure value holds
 _CONTAINERS = frozenset({gast.List, gast.Dict, gast.Set, gast.ListComp, gast.DictComp, gast.SetComp})
 
@@ -118,7 +118,7 @@ def _told_nodes(stmt: gast.stmt) -> List[gast.AST]:
     those of every_node but the arithmetic between them: a walk that passes through binary and
     unary operations (their operators hold nothing) and over constants, most of the nodes of the
     compiler's statements, without keeping them. Below any other node, every_node finds them all."""
-    if stmt.__class__ not in _KEPT:
+    if stmt.__class__ not in KEPT:
         return nodes.every_node(stmt)
     found: List[gast.AST] = []
     pending = [*stmt.targets, stmt.value] if stmt.__class__ is gast.Assign else [stmt.value]
@@ -213,7 +213,7 @@ class TreeFacts:
         return found
 
     def of(self, stmt: gast.stmt) -> Tuple[Set[str], Set[str]]:
-        if stmt.__class__ in _KEPT:
+        if stmt.__class__ in KEPT:
             found = self.summary(stmt)
             return found.reads, found.assigns
         reads: Set[str] = set()
@@ -235,7 +235,7 @@ class TreeFacts:
     def forget(self, stmt: gast.stmt) -> None:
         """stmt, or a statement inside it, was changed in place."""
         changed = [id(stmt)]
-        if stmt.__class__ not in _KEPT:
+        if stmt.__class__ not in KEPT:
             changed += [id(inner) for inner in every_statement(stmt)]
         for kept in [self.known, *self.settled.values()]:
             for key in changed:
@@ -370,7 +370,7 @@ class Unchanged:
             stores: List[str] = []
             statements = self.statements()
             for stmt in [tree, *self.every_statement(tree)]:
-                if stmt.__class__ in _KEPT:
+                if stmt.__class__ in KEPT:
                     found = statements.summary(stmt)
                     loads += found.loads
                     stores += found.stores
