@@ -182,4 +182,4 @@ def test_an_item_of_another_class_added_before_the_loop_is_refused_when_the_loop
 
 def test_lists_of_records_built_in_the_function_in_every_mode(rng):
     # a list display or comprehension of records of one class: its loops call the class's methods
-    check_every_mode(N.built_in_the_function, (rng.normal(size=(2, 2)) * 0.5,), peer=N.built_in_the_function)
+    check_every_mode(N.built_in_the_function, (rng.normal(size=(2, 2)) * 0.5,), peer=A.built_in_the_function)

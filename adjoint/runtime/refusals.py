@@ -117,8 +117,7 @@ def items_apart_or_refuse(container, item, message, filename, lineno):
         elif isinstance(value, (list, tuple, dict)) or hasattr(type(value), "__dataclass_fields__"):
             if id(value) not in seen:
                 seen.add(id(value))
-                todo.extend(value if isinstance(value, (list, tuple)) else
-                            (value if isinstance(value, dict) else vars(value)).values())
+                todo.extend(_held_items(value))
         if places > 1:
             raise InPlaceChangeError(message, filename, lineno)
 
@@ -166,8 +165,7 @@ def _objects_in(value, objects: bool = False):
         if held:
             todo.extend(held.values())
         elif isinstance(value, (list, tuple, dict)) or hasattr(type(value), "__dataclass_fields__"):
-            todo.extend(value if isinstance(value, (list, tuple)) else
-                        (value if isinstance(value, dict) else vars(value)).values())
+            todo.extend(_held_items(value))
 
 
 def _arrays_apart(written, outside) -> bool:
@@ -179,6 +177,16 @@ def _arrays_apart(written, outside) -> bool:
             if type(b) is not np.ndarray or np.may_share_memory(a, b) and np.shares_memory(a, b):
                 return False
     return True
+
+
+def _held_items(value) -> list:
+    """The items of a list, tuple or dict, the fields of a dataclass instance (one with `__slots__`
+    too, which has no `__dict__`)."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, dict):
+        return list(value.values())
+    return [getattr(value, name, None) for name in type(value).__dataclass_fields__]
 
 
 def _attributes_of(value):
