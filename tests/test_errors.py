@@ -113,7 +113,7 @@ def _params(refusals):
 
 def test_every_marker_belongs_to_one_case():
     labels = sorted(label for label, _, _ in MARKERS)
-    assert labels == sorted([refusal.label for refusal in REFUSALS] + ["frexp"])
+    assert labels == sorted([refusal.label for refusal in REFUSALS] + ["frexp", "gauss"])
 
 
 # ----- Unsupported syntax ----------------------------------------------------
@@ -216,3 +216,17 @@ def test_wrt_position_past_the_last_parameter_is_refused():
     with pytest.raises(adjoint.AdjointError) as info:
         adjoint.grad(_fall_distance, wrt=2)(1.5, 2.0)
     assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize("function", [uf.library_source_refused, uf.calls_library_source_refused],
+                         ids=["called-here", "called-in-a-callee"])
+def test_refusal_in_a_library_source_points_at_the_users_call(function):
+    """random.gauss writes `self.gauss_next`: the refusal names the user's call of it, and the
+    library's line in its message."""
+    lineno, line = marked_line("gauss")
+    with pytest.raises(adjoint.AdjointError) as info:
+        adjoint.grad(function)(0.5)
+    assert info.value.filename.endswith("unsupported_functions.py"), str(info.value)
+    assert info.value.lineno == lineno, str(info.value)
+    assert caret_column(str(info.value), line) == line.index("random.gauss"), str(info.value)
+    assert "gauss" in info.value.message and "random.py" in info.value.message, str(info.value)

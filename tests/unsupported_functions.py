@@ -6,6 +6,7 @@ whose construct stops them from running (`yield`, `async`), every function runs 
 plain Python and returns a float when called with the arguments the tests use.
 """
 import math
+import random
 import warnings
 
 SCALE = 3.0
@@ -145,3 +146,13 @@ async def coroutine_function(x):  # <- async
 def missing_rule(x):
     mantissa, exponent = math.frexp(x)  # <- frexp
     return mantissa * x
+
+
+# ----- Library functions whose source adjoint refuses -------------------------
+
+def library_source_refused(x):
+    return x * x + 0.0 * random.gauss(x, 1.0)  # <- gauss
+
+
+def calls_library_source_refused(x):
+    return 2.0 * library_source_refused(x)

@@ -47,8 +47,9 @@ from adjoint.analysis.sharing import OUTSIDE_MEMORY, Sharing, State, operands_of
 from adjoint.analysis.writes import (WRITE_FIRST_ARGUMENT, Write, rebound_lines, statements_of, user_call,
                                      out_position, overwriting_parameter, writes_in_place,
                                      writes_its_operands)
-from adjoint.errors import Location, NonDifferentiableError, UnsupportedSyntaxError
+from adjoint.errors import AdjointError, Location, NonDifferentiableError, UnsupportedSyntaxError, is_library_file
 from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.resolve import qualified_name
 from adjoint.nodes import is_append
 from adjoint.runtime import broadcast_like, reshape_like, unbroadcast, unreduce
 
@@ -260,6 +261,7 @@ class _Checker:
     def _check_callee(self, stmt: gast.stmt, call: gast.Call, written: Dict[str, gast.AST]) -> None:
         func = self.classifier.classify(call).func
         where, _, unreadable, outer, unseen, _ = self.callee_facts(func, call, self.kinds)
+        unreadable = unreadable and self._at_call(call, func, unreadable)
         self._check_outer_reads(stmt, func, outer)
         if where is None and unseen is not None and not stays_unseen(call, self.activity, self.live.after.get(stmt)):
             where = unseen
@@ -391,6 +393,14 @@ class _Checker:
         return (isinstance(operation.func, np.ufunc) or module.startswith("numpy")
                 or any(operation.func is writer for writer in WRITE_FIRST_ARGUMENT)
                 or writes_its_operands(call, self.classifier))
+
+    def _at_call(self, call: gast.Call, func, error: AdjointError) -> AdjointError:
+        """A refusal met in the source of a library function (`random.gauss` writes
+        `self.gauss_next`), moved to the user's call of it: the library's line is in the message."""
+        at = self.parsed.info.location(call)
+        if at is None or error.location is None or is_library_file(at.filename) or not is_library_file(error.location.filename):
+            return error
+        return error.blamed_on(at, qualified_name(func))
 
     def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("in-place write", message, self.parsed.info.location(node))
