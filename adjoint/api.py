@@ -12,14 +12,13 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from adjoint import pullbacks, runtime
-from adjoint.analysis.class_effects import refuse_writing_properties
 from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, WrtError
-from adjoint.frontend.complex_values import holds_complex, may_hold_complex, refuse_unsupported_arguments
+from adjoint.frontend.complex_values import holds_complex, refuse_unsupported_arguments
 from adjoint.frontend.parse import SourceUnavailableError, guards_of, has_python_source, unwrap
-from adjoint.frontend.values import (as_function, instance_of, listed_classes, specialization_of, specialize,
-                                     specialized_for_call)
+from adjoint.frontend.values import (as_function, instance_of, item_classes, listed_classes, specialization_of,
+                                     specialize, specialized_for_call)
 from adjoint.generated import Generated
 from adjoint.options import Options
 from adjoint.pipeline import generate
@@ -114,6 +113,7 @@ class _Specializing:
         self.cached_call: Optional[dispatch.CachedCall] = None  # grad's and value_and_grad's: see repick
         self.checked: Dict[tuple, tuple] = {}
         self.checkers: Dict[tuple, Callable] = {}
+        self.listed: Dict[tuple, Tuple[tuple, Callable]] = {}  # (types, item classes) -> (key, target)
         self.revision = Revision.value
         self.bound = _bound_instance(func)
 
@@ -141,23 +141,35 @@ class _Specializing:
             return self.lookup(args, kwargs)  # refuses a complex argument
         return cached[0]
 
+    def _specialized(self, args: tuple, kwargs: dict) -> Tuple[tuple, tuple, Callable]:
+        """The function values of the call, its key in the tables, and the function to differentiate."""
+        key = dispatch.call_key(args, kwargs)
+        listed = (key, item_classes(args)) if self.listed and not kwargs else None
+        if listed in self.listed:  # a list of records as before: no signature bound again
+            return (), *self.listed[listed]
+        fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
+        keyed = fixed + listed_classes(target)  # and the class of the records a list argument holds
+        if not keyed:
+            return fixed, key, target
+        full = (key, tuple((name, id(value)) for name, value in keyed))
+        if not fixed and not kwargs:
+            self.listed[(key, item_classes(args))] = (full, target)
+        return fixed, full, target
+
     def lookup(self, args: tuple, kwargs: dict) -> Callable:
         if self.revision != Revision.value:
-            for table in (self.by_types, self.unchecked, self.checked, self.checkers, self.guards):
+            for table in (self.by_types, self.unchecked, self.checked, self.checkers, self.guards, self.listed):
                 table.clear()
             self.revision = Revision.value
             self.repick()
-        key = dispatch.call_key(args, kwargs)
-        fixed, target = specialized_for_call(self.func, args, kwargs)  # function values: keyed by identity
-        keyed = fixed + listed_classes(target)  # and the class of the records a list argument holds
-        key = (key, tuple((name, id(value)) for name, value in keyed)) if keyed else key
+        fixed, key, target = self._specialized(args, kwargs)
         entry = self.by_types.get(key)
         function = entry[0] if entry is not None else None
         checked = self.checked.get(key)
         if checked is not None:
             function = checked[0] if checked[1].is_current() else None
         if function is None:
-            checker = self.checkers[key] = _complex_checker(self.func, self.bound, args, kwargs)
+            checker = self.checkers[key] = dispatch.complex_checker(self.func, self.bound, args, kwargs)
             options = self.options(_kinds(self.func, self.bound + args, kwargs))
             generated = derivative_of(target, options)
             if self.verbose:
@@ -170,76 +182,18 @@ class _Specializing:
             if generated.dependencies:  # calls other functions: checked on each call, never cached blindly
                 self.checked[key] = (function, generated)
                 if self.mode in ("reverse", "value_and_grad") and not fixed:
-                    self.by_types[key] = _cache_entry(generated.while_current(function, self.lookup), checker, self.mode)
-                    entry = _cache_entry(function, checker, self.mode)  # defaults alone: compared by the cached call
+                    self.by_types[key] = dispatch.cache_entry(generated.while_current(function, self.lookup), checker, self.mode)
+                    entry = dispatch.cache_entry(function, checker, self.mode)  # defaults alone: compared by the cached call
                     dispatch.guard(self.unchecked, self.guards, key, entry[0],
                                    None if kwargs or entry[1] else guards_of(generated.dependencies))
                     self.repick()
             else:
-                entry = self.by_types[key] = _cache_entry(function, checker, self.mode)
+                entry = self.by_types[key] = dispatch.cache_entry(function, checker, self.mode)
                 self.unchecked.update({} if kwargs or entry[1] else {key: entry[0]})  # nothing to check per call
                 self.repick()
         else:
             self.checkers[key](args, kwargs)
         return function
-
-
-def _complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) -> Callable[[tuple, dict], None]:
-    """A check that no argument holds complex values, for calls with arguments of these types.
-
-    Numbers are told apart by type (the cache key); arrays, containers and objects of one type
-    may hold complex values or not, so the check looks inside those on each call. With arrays
-    alone (the common case) it looks at their dtypes, and its `arrays` attribute lists their
-    positions (for `_checking`).
-    """
-    names = list(inspect.signature(unwrap(func)).parameters)[len(bound):]
-    what = _describe(func)
-    refuse_unsupported_arguments(zip(names, args), what, func)
-    refuse_unsupported_arguments(kwargs.items(), what, func)
-    refuse_unsupported_arguments(zip(("self",), bound), what)
-    refuse_writing_properties(list(zip(names, args)) + list(kwargs.items()), what, func)
-    positions = tuple((i, names[i] if i < len(names) else f"argument {i}") for i, value in enumerate(args)
-                      if may_hold_complex(value))
-    keywords = tuple(name for name, value in kwargs.items() if may_hold_complex(value))
-    instance = tuple(("self", value) for value in bound if may_hold_complex(value))
-    if not positions and not keywords and not instance:
-        return _no_check
-
-    def refuse(call_args: tuple, call_kwargs: dict) -> None:
-        refuse_unsupported_arguments(((name, call_args[i]) for i, name in positions), what, func)
-        refuse_unsupported_arguments(((name, call_kwargs[name]) for name in keywords), what, func)
-        refuse_unsupported_arguments(instance, what)
-
-    if keywords or instance or any(type(args[i]) is not np.ndarray for i, _ in positions):
-        return refuse
-    arrays = tuple(i for i, _ in positions)
-
-    def check_arrays(call_args: tuple, call_kwargs: dict) -> None:
-        for i in arrays:
-            if call_args[i].dtype.kind == "c":
-                refuse(call_args, call_kwargs)
-
-    check_arrays.arrays = arrays
-    return check_arrays
-
-
-def _no_check(args: tuple, kwargs: dict) -> None:
-    """The check for arguments that are all numbers."""
-
-
-def _cache_entry(function: Callable, checker: Callable[[tuple, dict], None], mode: str) -> Tuple[Callable, tuple]:
-    """What `by_types` holds: the function to call, and the positions of the array arguments
-    whose dtypes grad's and value_and_grad's cached call looks at (inline: it runs on every
-    call) before calling it. vjp and jvp check in `lookup`, where they always go."""
-    arrays = getattr(checker, "arrays", None)
-    if mode not in ("reverse", "value_and_grad") or checker is _no_check or arrays is not None:
-        return function, arrays or ()
-
-    def checked(*args, **kwargs):
-        checker(args, kwargs)
-        return function(*args, **kwargs)
-
-    return checked, ()
 
 
 def _with_instance(function: Callable, bound: tuple, mode: str) -> Callable:
@@ -489,7 +443,7 @@ def source(func: Callable, mode: str = "reverse", wrt: Wrt = 0, optimize: bool =
     """
     names, _ = resolve_wrt(func, wrt)
     if args is not None:
-        _complex_checker(func, _bound_instance(func), tuple(args), {})
+        dispatch.complex_checker(func, _bound_instance(func), tuple(args), {})
     kinds = _kinds(func, _bound_instance(func) + tuple(args), {}) if args is not None else None
     func = specialized_for_call(func, tuple(args), {})[1] if args is not None else func
     return derivative_of(func, Options(mode, names, optimize, kinds)).source

@@ -159,6 +159,34 @@ def test_lists_of_two_classes_called_alternately_each_get_their_own_derivative(r
                                       rtol=1e-6, atol=1e-8)
 
 
+def test_a_list_mixing_classes_after_lists_of_one_class_is_still_refused(rng):
+    """The cached call keys a list argument by its items' class: a mixed list after lists of
+    one class is not taken for them, and one class again after it is exact."""
+    dense, sine = layers_of(N.Dense, rng), layers_of(N.Sine, rng)
+    gradient = adjoint.grad(N.loss)
+    for layers in (dense, sine, [dense[0], sine[1]], dense):
+        if type(layers[0]) is not type(layers[1]):
+            with pytest.raises(adjoint.AdjointError, match="`layer` is a function held in a variable|a method of"):
+                gradient(layers)
+            continue
+        numpy.testing.assert_allclose(flat(gradient(layers)), central_differences(N.loss, (layers,), 0),
+                                      rtol=1e-6, atol=1e-8)
+
+
+def test_a_list_of_records_of_a_class_seen_before_is_not_specialized_again(rng, monkeypatch):
+    """Calls with lists of a class seen before find their derivative by the items' class, without
+    binding the signature and reading the arguments' classes again."""
+    specialized = []
+    monkeypatch.setattr(adjoint.api, "specialized_for_call",
+                        lambda *call, inner=adjoint.api.specialized_for_call: specialized.append(1) or inner(*call))
+    gradient = adjoint.grad(N.loss)
+    for cls in (N.Dense, N.Dense, N.Sine, N.Sine, N.Dense):
+        layers = layers_of(cls, rng)
+        numpy.testing.assert_allclose(flat(gradient(layers)), central_differences(N.loss, (layers,), 0),
+                                      rtol=1e-6, atol=1e-8)
+    assert len(specialized) == 2
+
+
 def test_a_list_mixing_classes_is_refused_at_the_method_call(rng):
     mixed = [layers_of(N.Dense, rng)[0], layers_of(N.Sine, rng)[1]]
     with pytest.raises(adjoint.AdjointError, match="`layer` is a function held in a variable|a method of `layer`"):

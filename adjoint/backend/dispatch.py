@@ -33,6 +33,7 @@ path back (`rules_changed`).
 from __future__ import annotations
 
 import functools
+import inspect
 import linecache
 import weakref
 from typing import Callable, Dict, List, Optional, Tuple
@@ -40,8 +41,11 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from adjoint import runtime
+from adjoint.analysis.class_effects import refuse_writing_properties
 from adjoint.backend import inlined
 from adjoint.errors import AdjointError, Location, NonScalarOutputError
+from adjoint.frontend.complex_values import may_hold_complex, refuse_unsupported_arguments
+from adjoint.frontend.parse import unwrap
 from adjoint.generated import user_location
 from adjoint.rules.table import Revision
 
@@ -325,3 +329,61 @@ def refused_at_run_time(transform: str, func: Callable, reason) -> AdjointError:
 
 def describe(func: Callable) -> str:
     return getattr(func, "__qualname__", repr(func))
+
+
+def complex_checker(func: Callable, bound: tuple, args: tuple, kwargs: dict) -> Callable[[tuple, dict], None]:
+    """A check that no argument holds complex values, for calls with arguments of these types.
+
+    Numbers are told apart by type (the cache key); arrays, containers and objects of one type
+    may hold complex values or not, so the check looks inside those on each call. With arrays
+    alone (the common case) it looks at their dtypes, and its `arrays` attribute lists their
+    positions (for cache_entry).
+    """
+    names = list(inspect.signature(unwrap(func)).parameters)[len(bound):]
+    what = describe(func)
+    refuse_unsupported_arguments(zip(names, args), what, func)
+    refuse_unsupported_arguments(kwargs.items(), what, func)
+    refuse_unsupported_arguments(zip(("self",), bound), what)
+    refuse_writing_properties(list(zip(names, args)) + list(kwargs.items()), what, func)
+    positions = tuple((i, names[i] if i < len(names) else f"argument {i}") for i, value in enumerate(args)
+                      if may_hold_complex(value))
+    keywords = tuple(name for name, value in kwargs.items() if may_hold_complex(value))
+    instance = tuple(("self", value) for value in bound if may_hold_complex(value))
+    if not positions and not keywords and not instance:
+        return no_check
+
+    def refuse(call_args: tuple, call_kwargs: dict) -> None:
+        refuse_unsupported_arguments(((name, call_args[i]) for i, name in positions), what, func)
+        refuse_unsupported_arguments(((name, call_kwargs[name]) for name in keywords), what, func)
+        refuse_unsupported_arguments(instance, what)
+
+    if keywords or instance or any(type(args[i]) is not np.ndarray for i, _ in positions):
+        return refuse
+    arrays = tuple(i for i, _ in positions)
+
+    def check_arrays(call_args: tuple, call_kwargs: dict) -> None:
+        for i in arrays:
+            if call_args[i].dtype.kind == "c":
+                refuse(call_args, call_kwargs)
+
+    check_arrays.arrays = arrays
+    return check_arrays
+
+
+def no_check(args: tuple, kwargs: dict) -> None:
+    """The check for arguments that are all numbers."""
+
+
+def cache_entry(function: Callable, checker: Callable[[tuple, dict], None], mode: str) -> Tuple[Callable, tuple]:
+    """What `by_types` holds: the function to call, and the positions of the array arguments
+    whose dtypes grad's and value_and_grad's cached call looks at (inline: it runs on every
+    call) before calling it. vjp and jvp check in `lookup`, where they always go."""
+    arrays = getattr(checker, "arrays", None)
+    if mode not in ("reverse", "value_and_grad") or checker is no_check or arrays is not None:
+        return function, arrays or ()
+
+    def checked(*args, **kwargs):
+        checker(args, kwargs)
+        return function(*args, **kwargs)
+
+    return checked, ()

@@ -24,7 +24,7 @@ import inspect
 import sysconfig
 import types
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import gast
 import numpy as np
@@ -359,6 +359,18 @@ def listed_classes(func: Callable) -> Values:
     for other items would call other methods: the cached call does not pick it by type alone)."""
     spec = specialization_of(func)
     return tuple((name, held) for name, held in spec.classes if isinstance(held, ItemsOf)) if spec else ()
+
+
+def item_classes(args: tuple) -> tuple:
+    """For each list or tuple among args, the one class of its items (None when it is empty or
+    they are of several): with the types of the arguments, all that record_classes reads in
+    positional arguments, so a call with the same (types, item classes) is specialized alike."""
+    return tuple(_one_class(value) for value in args if type(value) in (list, tuple))
+
+
+def _one_class(items: Sequence[Any]) -> Optional[type]:
+    first = type(items[0]) if items else None
+    return first if all(type(item) is first for item in items) else None
 
 
 def _record_class(value: Any) -> Any:
