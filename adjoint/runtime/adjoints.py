@@ -47,6 +47,16 @@ def zeros_like(x):
     return 0.0
 
 
+def _zero_items(x):
+    """A zero adjoint of container x to add into: for a list, tuple, dict or record, its items are
+    symbolic zeros (0.0; gradient_like gives them x's shapes), which costs no array per item."""
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape, dtype=_float_dtype(x.dtype))
+    if isinstance(x, (list, tuple)):
+        return [0.0] * len(x)
+    return dict.fromkeys(_entries(x), 0.0)
+
+
 def _float_dtype(dtype):
     return dtype if dtype.kind in "fc" else np.float64
 
@@ -152,7 +162,7 @@ def add_at(dx, x, index, value):
         out[index] += value
         return out
     if _is_symbolic_zero(dx, x):
-        out = zeros_like(x)
+        out = _zero_items(x)
     elif isinstance(dx, np.ndarray):
         out = dx.copy()
     else:
