@@ -1,0 +1,265 @@
+"""Which names of a function hold records (NamedTuples, dataclasses) of a class known when its
+derivative is generated, and which hold lists of them (normalize/record_methods.py calls their
+methods).
+
+A name holds a record of a known class where it is a parameter of a derivative generated for
+that class, is built in the function (`layer = Layer(W, b)`), is a copy with a field replaced,
+is an item of a list of records (`layer = layers[i]`), or is the variable of a loop or
+comprehension over a list of records or over a field annotated as a sequence of one record
+class. A name holds a list of records of one class where it is such a parameter, a slice of
+such a list, such a field, or a list display or comprehension of records built in place. Each
+item read so is checked before its statement runs (runtime.record_class_or_refuse), so what a
+function does to a list in between is refused there, not taken on trust.
+"""
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections import Counter, abc
+from typing import Callable, Dict, List, Optional, Tuple
+
+import gast
+
+from adjoint import nodes, runtime
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.resolve import resolve
+
+Known = Dict[str, type]  # a name -> the exact class of the record it holds
+
+
+def held_class(value: gast.expr, known: Known) -> Optional[type]:
+    """C of `self.encoder` where self holds a known record whose field `encoder` is annotated C."""
+    if isinstance(value, gast.Attribute) and isinstance(value.value, gast.Name) and value.value.id in known:
+        return field_class(known[value.value.id], value.attr)
+    return None
+
+
+def lists_of_records(parsed: ParsedFunction, stores: Counter, known: Known, listed: Known,
+                      local_names: frozenset) -> None:
+    """Names assigned only lists of records of one class: a slice of such a list (`_seq1 =
+    layers[1:]`, as loops over `reversed` or a slice are lowered), a known record's field
+    annotated as a sequence of one record class (`_seq1 = self.layers`), a list or a list
+    comprehension of records built in place (`[Layer(W, b) for W, b in pairs]`). A loop over one
+    checks its items before it runs, whatever was done to the list in between."""
+    listed.update(_checked_lists(parsed, stores, local_names))
+    assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
+                   and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
+    changed = True
+    while changed:
+        found: Dict[str, List[Optional[type]]] = {}
+        for node in assignments:
+            found.setdefault(node.targets[0].id, []).append(_list_class(parsed, node.value, known, listed, local_names))
+        new = {name: classes[0] for name, classes in found.items() if name not in listed and classes[0] is not None
+               and len(classes) == stores[name] and len(set(classes)) == 1}
+        listed.update(new)
+        changed = bool(new)
+
+
+def _checked_lists(parsed: ParsedFunction, stores: Counter, local_names: frozenset) -> Known:
+    """Names assigned once whose items a check of derivative code says are records of class C
+    (`record_class_or_refuse(ps, C, True, ...)`, before a loop over them): when that code is
+    differentiated again, its own checks stand before each use of an item."""
+    found: Known = {}
+    for stmt in nodes.statements(parsed.node):
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if (isinstance(call, gast.Call) and len(call.args) == 5 and isinstance(call.args[0], gast.Name)
+                and stores[call.args[0].id] == 1 and isinstance(call.args[2], gast.Constant) and call.args[2].value is True
+                and resolve(call.func, parsed, local_names) is runtime.record_class_or_refuse):
+            cls = resolve(call.args[1], parsed, local_names)
+            if isinstance(cls, type) and found.get(call.args[0].id, cls) is cls:
+                found[call.args[0].id] = cls
+    return found
+
+
+def _list_class(parsed: ParsedFunction, value: gast.expr, known: Known, listed: Known,
+                local_names: frozenset) -> Optional[type]:
+    """C where value is a list of records of class C (see lists_of_records), else None."""
+    if isinstance(value, gast.Subscript) and isinstance(value.slice, gast.Slice) and isinstance(value.value, gast.Name):
+        return listed.get(value.value.id)
+    if isinstance(value, gast.Name):
+        return listed.get(value.id)
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):  # two lists joined
+        left, right = (_list_class(parsed, side, known, listed, local_names) for side in (value.left, value.right))
+        return left if left is right else None
+    if isinstance(value, (gast.List, gast.Tuple)) and value.elts or isinstance(value, gast.ListComp):
+        elements = value.elts if isinstance(value, (gast.List, gast.Tuple)) else [value.elt]
+        classes = {built_class(parsed, e, local_names) or (known.get(e.id) if isinstance(e, gast.Name) else None)
+                   for e in elements}
+        return classes.pop() if len(classes) == 1 else None
+    return _sequence_class(value, known, {})
+
+
+def record_class_of(value: gast.expr, known: Known, listed: Known) -> Optional[type]:
+    """The class of a name of a known record, or of an item of a list of records (`layers[i]`)."""
+    return known.get(value.id) if isinstance(value, gast.Name) else listed_item(value, listed)
+
+
+def listed_item(value: gast.expr, listed: Known) -> Optional[type]:
+    """C of `layers[i]` where the parameter layers holds a list or tuple of records of class C."""
+    if (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name) and value.value.id in listed
+            and not isinstance(value.slice, gast.Slice)):
+        return listed[value.value.id]
+    return None
+
+
+def built_class(parsed: ParsedFunction, value: gast.expr, local_names: frozenset) -> Optional[type]:
+    """Cls of `make_record(items, Cls)` (normalize/records.py), else None."""
+    if (isinstance(value, gast.Call) and len(value.args) == 2
+            and resolve(value.func, parsed, local_names) is runtime.make_record):
+        cls = resolve(value.args[1], parsed, local_names)
+        return cls if isinstance(cls, type) else None
+    return None
+
+
+def built_records(parsed: ParsedFunction, stores: Counter, local_names: frozenset, known: Known, listed: Known,
+                   checks: list) -> None:
+    """Names assigned only `make_record(items, Cls)`, a copy of a known record with a field replaced
+    (`replaced(record, name, v)` of `record._replace(...)`, `dataclasses.replace(...)`), or an item of
+    a list of records (`layer = layers[i]`, checked), of one class."""
+    assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
+                   and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
+    changed = True
+    while changed:  # a copy of a copy
+        found: Dict[str, List[Optional[type]]] = {}
+        for node in assignments:
+            cls = (built_class(parsed, node.value, local_names) or listed_item(node.value, listed)
+                   or _replaced_class(parsed, node.value, local_names, known))
+            found.setdefault(node.targets[0].id, []).append(cls)
+        new = {name: classes[0] for name, classes in found.items() if name not in known and classes[0] is not None
+               and len(classes) == stores[name] and len(set(classes)) == 1 and name not in parsed.classes}
+        known.update(new)
+        checks.extend((node, nodes.load_copy(node.value.value), new[node.targets[0].id], True) for node in assignments
+                      if node.targets[0].id in new and listed_item(node.value, listed) is not None)
+        changed = bool(new)
+
+
+def _replaced_class(parsed: ParsedFunction, value: gast.expr, local_names: frozenset, known: Known) -> Optional[type]:
+    """The class of `record` in `replaced(record, name, v)` where record is a name of a known record."""
+    if (isinstance(value, gast.Call) and value.args and isinstance(value.args[0], gast.Name)
+            and value.args[0].id in known and resolve(value.func, parsed, local_names) is runtime.replaced):
+        return known[value.args[0].id]
+    return None
+
+
+def loop_records(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter, known: Known,
+                  checks: list, listed: Known, local_names: frozenset) -> None:
+    """Variables of loops and comprehensions over a known record's field annotated as a sequence
+    of one record class, or over a parameter whose argument is a list or tuple of records of one
+    class (`listed`); each item is checked before the loop's statement runs, and every binding of
+    the name must be such a loop over items of the same class."""
+    scopes = _own_comprehension_variables(parsed, fresh, stores, known, listed)
+    parameters = set(nodes.parameters(parsed.node))
+    changed = True
+    while changed:
+        changed = False
+        found: Dict[str, List[Tuple[gast.AST, Optional[type], Optional[gast.expr]]]] = {}
+        for node in nodes.walk(parsed.node):
+            if isinstance(node, (gast.For, gast.comprehension)):
+                for name, sequence in _loop_variables(parsed, node, local_names):
+                    if name not in known and name not in parameters:
+                        item = _sequence_class(sequence, known, listed)
+                        found.setdefault(name, []).append((node, item, sequence))
+        for name, loops in found.items():
+            classes = {item for _, item, _ in loops}
+            if len(loops) == stores[name] and len(classes) == 1 and None not in classes:
+                known[name] = classes.pop()
+                checks.extend((scopes.get(id(loop), loop), nodes.load_copy(sequence), known[name], True)
+                              for loop, _, sequence in loops)
+                changed = True
+
+
+def _loop_variables(parsed: ParsedFunction, loop: gast.AST, local_names: frozenset
+                    ) -> List[Tuple[str, Optional[gast.expr]]]:
+    """(name, the sequence whose items it takes, or None) for each variable a loop binds: `for x in
+    xs` (also over `reversed(xs)` and a slice `xs[a:b]`), `for i, x in enumerate(xs)`, `for x, y in
+    zip(xs, ys)`."""
+    target, iterated = loop.target, loop.iter
+    builtin = resolve(iterated.func, parsed, local_names) if isinstance(iterated, gast.Call) else None
+    if isinstance(target, gast.Tuple) and builtin in (enumerate, zip) and not iterated.keywords:
+        sequences = [None] + iterated.args[:1] if builtin is enumerate else list(iterated.args)
+        if len(sequences) == len(target.elts):
+            return [(element.id, sequence) for element, sequence in zip(target.elts, sequences)
+                    if isinstance(element, gast.Name)]
+    if not isinstance(target, gast.Name):
+        return []
+    while True:  # the sequence reversed or sliced, as many times over
+        if isinstance(iterated, gast.Subscript) and isinstance(iterated.slice, gast.Slice):
+            iterated = iterated.value
+        elif (isinstance(iterated, gast.Call) and len(iterated.args) == 1 and not iterated.keywords
+              and resolve(iterated.func, parsed, local_names) is reversed):
+            iterated = iterated.args[0]
+        else:
+            return [(target.id, iterated)]
+
+
+def _sequence_class(sequence: Optional[gast.expr], known: Known, listed: Known) -> Optional[type]:
+    """C where sequence is a known record's field annotated as a sequence of C, or a parameter
+    holding a list or tuple of records of class C (`listed`)."""
+    if isinstance(sequence, gast.Name):
+        return listed.get(sequence.id)
+    if isinstance(sequence, gast.Attribute) and isinstance(sequence.value, gast.Name) and sequence.value.id in known:
+        return item_class(known[sequence.value.id], sequence.attr)
+    return None
+
+
+def _own_comprehension_variables(parsed: ParsedFunction, fresh: Callable[[str], str], stores: Counter,
+                                 known: Known, listed: Known) -> Dict[int, gast.expr]:
+    """Give the variable of each comprehension over an attribute (`for layer in self.layers`) or a
+    list of records (`for layer in layers`) a name of its own (its scope is the comprehension's);
+    id(generator) -> its comprehension."""
+    scopes = {}
+    looped = set(known) | {node.target.id for node in nodes.walk(parsed.node)  # what may hold a known record
+                           if isinstance(node, (gast.For, gast.comprehension)) and isinstance(node.target, gast.Name)}
+    for node in nodes.walk(parsed.node):
+        if not isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.SetComp, gast.DictComp)):
+            continue
+        outer = {id(inner) for inner in nodes.walk(node.generators[0].iter)}  # read in the enclosing scope
+        for generator in node.generators:
+            scopes[id(generator)] = node
+            target = generator.target
+            over_records = (isinstance(generator.iter, gast.Attribute) and isinstance(generator.iter.value, gast.Name)
+                            and generator.iter.value.id in looped
+                            or isinstance(generator.iter, gast.Name) and generator.iter.id in listed)
+            if not (isinstance(target, gast.Name) and over_records):
+                continue
+            named = [inner for inner in nodes.walk(node)
+                     if isinstance(inner, gast.Name) and inner.id == target.id and id(inner) not in outer]
+            if sum(isinstance(inner.ctx, gast.Store) for inner in named) == 1:
+                old, name = target.id, fresh(f"_{target.id}")
+                for inner in named:
+                    inner.id = name
+                stores[name], stores[old] = 1, stores[old] - 1
+    return scopes
+
+
+def item_class(cls: type, field: str) -> Optional[type]:
+    """C where the field is annotated `list[C]`, `List[C]`, `tuple[C, ...]`, `Sequence[C]` (C a record class)."""
+    try:
+        hint = typing.get_type_hints(cls).get(field)
+    except Exception:  # an annotation that does not evaluate
+        return None
+    if field not in field_names(cls) or typing.get_origin(hint) not in (list, tuple, abc.Sequence):
+        return None
+    items = [item for item in typing.get_args(hint) if item is not Ellipsis]
+    if not items or any(item is not items[0] for item in items) or not isinstance(items[0], type):
+        return None
+    return items[0] if is_record_class(items[0]) else None
+
+
+def field_class(cls: type, field: str) -> Optional[type]:
+    """C where the field is annotated with the record class C itself."""
+    try:
+        hint = typing.get_type_hints(cls).get(field)
+    except Exception:  # an annotation that does not evaluate
+        return None
+    return hint if field in field_names(cls) and isinstance(hint, type) and is_record_class(hint) else None
+
+
+def field_names(cls: type) -> Tuple[str, ...]:
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return tuple(getattr(cls, "_fields", ()))
+
+
+def is_record_class(cls: type) -> bool:
+    return dataclasses.is_dataclass(cls) or (issubclass(cls, tuple) and hasattr(cls, "_fields"))
