@@ -14,6 +14,7 @@ function does to a list in between is refused there, not taken on trust.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import typing
 from collections import Counter, abc
 from typing import Callable, Dict, List, Optional, Tuple
@@ -21,7 +22,8 @@ from typing import Callable, Dict, List, Optional, Tuple
 import gast
 
 from adjoint import nodes, runtime
-from adjoint.frontend.parse import ParsedFunction
+from adjoint.errors import AdjointError
+from adjoint.frontend.parse import ParsedFunction, parse_function
 from adjoint.frontend.resolve import resolve
 
 Known = Dict[str, type]  # a name -> the exact class of the record it holds
@@ -44,15 +46,32 @@ def lists_of_records(parsed: ParsedFunction, stores: Counter, known: Known, list
     listed.update(_checked_lists(parsed, stores, local_names))
     assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
                    and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
+    values: Dict[str, List[gast.expr]] = {}
+    for node in assignments:
+        values.setdefault(node.targets[0].id, []).append(node.value)
     changed = True
     while changed:
-        found: Dict[str, List[Optional[type]]] = {}
-        for node in assignments:
-            found.setdefault(node.targets[0].id, []).append(_list_class(parsed, node.value, known, listed, local_names))
-        new = {name: classes[0] for name, classes in found.items() if name not in listed and classes[0] is not None
-               and len(classes) == stores[name] and len(set(classes)) == 1}
+        new = {name: cls for name, assigned in values.items() if name not in listed and len(assigned) == stores[name]
+               for cls in [_one_list_class(parsed, name, assigned, known, listed, local_names)] if cls is not None}
         listed.update(new)
         changed = bool(new)
+
+
+def _one_list_class(parsed: ParsedFunction, name: str, assigned: List[gast.expr], known: Known, listed: Known,
+                    local_names: frozenset) -> Optional[type]:
+    """C where every value assigned to name is a list of records of class C. A value that reads
+    the list itself (`ps = [p.step(dt) for p in ps]`, in a loop) is taken to be one where it is
+    one if name holds such a list: the loop over name checks its items each time it runs."""
+    classes = [_list_class(parsed, value, known, listed, local_names) for value in assigned]
+    found = set(classes) - {None}
+    if len(found) != 1:
+        return None
+    cls = found.pop()
+    if None in classes:
+        assumed = dict(listed, **{name: cls})
+        if any(_list_class(parsed, value, known, assumed, local_names) is not cls for value in assigned):
+            return None
+    return cls
 
 
 def _checked_lists(parsed: ParsedFunction, stores: Counter, local_names: frozenset) -> Known:
@@ -85,8 +104,57 @@ def _list_class(parsed: ParsedFunction, value: gast.expr, known: Known, listed: 
         elements = value.elts if isinstance(value, (gast.List, gast.Tuple)) else [value.elt]
         classes = {built_class(parsed, e, local_names) or (known.get(e.id) if isinstance(e, gast.Name) else None)
                    for e in elements}
+        if isinstance(value, gast.ListComp) and classes == {None}:
+            return _method_results(value, listed)
         return classes.pop() if len(classes) == 1 else None
     return _sequence_class(value, known, {})
+
+
+def _method_results(value: gast.ListComp, listed: Known) -> Optional[type]:
+    """C of `[p.step(dt) for p in ps]`, ps a list of records of a class whose method returns a C."""
+    generator, call = value.generators[0], value.elt
+    if (len(value.generators) == 1 and isinstance(generator.target, gast.Name) and isinstance(generator.iter, gast.Name)
+            and generator.iter.id in listed and isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+            and isinstance(call.func.value, gast.Name) and call.func.value.id == generator.target.id):
+        return returned_class(listed[generator.iter.id], call.func.attr)
+    return None
+
+
+def returned_class(cls: type, method: str) -> Optional[type]:
+    """C where the plain method `method` of record class cls returns a record of class C at each
+    of its returns: annotated `-> C`, or each return builds one (`return C(...)`, also
+    `self._replace(...)` and `dataclasses.replace(self, ...)` for C = cls)."""
+    function = inspect.getattr_static(cls, method, None)
+    if not inspect.isfunction(function):
+        return None
+    try:
+        annotated = typing.get_type_hints(function).get("return")
+    except Exception:  # an annotation that does not evaluate
+        annotated = None
+    if isinstance(annotated, type) and is_record_class(annotated):
+        return annotated
+    try:
+        parsed = parse_function(function)
+    except AdjointError:
+        return None
+    returns = [node.value for node in nodes.walk(parsed.node) if isinstance(node, gast.Return)]
+    classes = {_built_by(parsed, value, cls) for value in returns}
+    found = classes.pop() if len(classes) == 1 else None
+    return found if isinstance(found, type) and is_record_class(found) else None
+
+
+def _built_by(parsed: ParsedFunction, value: Optional[gast.expr], cls: type) -> Optional[type]:
+    """The record class a returned value builds, else None."""
+    if not isinstance(value, gast.Call):
+        return None
+    made = resolve(value.func, parsed, frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node)))
+    self_ = nodes.parameters(parsed.node)[:1]
+    if made is dataclasses.replace and value.args and isinstance(value.args[0], gast.Name) and [value.args[0].id] == self_:
+        return cls
+    if (isinstance(value.func, gast.Attribute) and value.func.attr == "_replace" and isinstance(value.func.value, gast.Name)
+            and [value.func.value.id] == self_):
+        return cls
+    return made if isinstance(made, type) else None
 
 
 def record_class_of(value: gast.expr, known: Known, listed: Known) -> Optional[type]:
@@ -114,23 +182,51 @@ def built_class(parsed: ParsedFunction, value: gast.expr, local_names: frozenset
 def built_records(parsed: ParsedFunction, stores: Counter, local_names: frozenset, known: Known, listed: Known,
                    checks: list) -> None:
     """Names assigned only `make_record(items, Cls)`, a copy of a known record with a field replaced
-    (`replaced(record, name, v)` of `record._replace(...)`, `dataclasses.replace(...)`), or an item of
-    a list of records (`layer = layers[i]`, checked), of one class."""
+    (`replaced(record, name, v)` of `record._replace(...)`, `dataclasses.replace(...)`), an item of
+    a list of records (`layer = layers[i]`, checked), or what a known record's method returns
+    (`p = p.step(dt)`, see returned_class; the record checked before the call), of one class."""
     assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
                    and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
+    values: Dict[str, List[gast.expr]] = {}
+    for node in assignments:
+        values.setdefault(node.targets[0].id, []).append(node.value)
     changed = True
     while changed:  # a copy of a copy
-        found: Dict[str, List[Optional[type]]] = {}
-        for node in assignments:
-            cls = (built_class(parsed, node.value, local_names) or listed_item(node.value, listed)
-                   or _replaced_class(parsed, node.value, local_names, known))
-            found.setdefault(node.targets[0].id, []).append(cls)
-        new = {name: classes[0] for name, classes in found.items() if name not in known and classes[0] is not None
-               and len(classes) == stores[name] and len(set(classes)) == 1 and name not in parsed.classes}
+        new = {name: cls for name, assigned in values.items()
+               if name not in known and len(assigned) == stores[name] and name not in parsed.classes
+               for cls in [_one_record_class(parsed, name, assigned, local_names, known, listed)] if cls is not None}
         known.update(new)
         checks.extend((node, nodes.load_copy(node.value.value), new[node.targets[0].id], True) for node in assignments
                       if node.targets[0].id in new and listed_item(node.value, listed) is not None)
+        checks.extend((node, nodes.load_copy(node.value.func.value), known[node.value.func.value.id], False)
+                      for node in assignments if node.targets[0].id in new and _method_result(node.value, known))
         changed = bool(new)
+
+
+def _one_record_class(parsed: ParsedFunction, name: str, assigned: List[gast.expr], local_names: frozenset,
+                      known: Known, listed: Known) -> Optional[type]:
+    """C where every value assigned to name is a record of class C; a method of name's own record
+    (`p = p.step(dt)`) is taken to return one where it does if name holds a C."""
+    def class_of(value: gast.expr, known: Known) -> Optional[type]:
+        return (built_class(parsed, value, local_names) or listed_item(value, listed)
+                or _replaced_class(parsed, value, local_names, known) or _method_result(value, known))
+
+    classes = [class_of(value, known) for value in assigned]
+    found = set(classes) - {None}
+    if len(found) != 1:
+        return None
+    cls = found.pop()
+    if None in classes and any(class_of(value, dict(known, **{name: cls})) is not cls for value in assigned):
+        return None
+    return cls
+
+
+def _method_result(value: gast.expr, known: Known) -> Optional[type]:
+    """C of `p.step(dt)`, p a known record of a class whose method step returns a C."""
+    if (isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) and isinstance(value.func.value, gast.Name)
+            and value.func.value.id in known):
+        return returned_class(known[value.func.value.id], value.func.attr)
+    return None
 
 
 def _replaced_class(parsed: ParsedFunction, value: gast.expr, local_names: frozenset, known: Known) -> Optional[type]:
