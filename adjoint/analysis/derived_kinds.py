@@ -23,8 +23,9 @@ generated for (their request, as any call of a user function).
 from __future__ import annotations
 
 import inspect
+import re
 from collections import Counter
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 import gast
 
@@ -217,6 +218,64 @@ class DerivedShapes:
         if isinstance(element, gast.Constant) and type(element.value) in (int, float, bool):
             return SCALAR
         return UNKNOWN
+
+
+_STACK = re.compile(r"_stack(_[0-9]+)?$")  # how ad/context.py names a derivative's stack
+
+
+def restoring_pops(func_node: gast.FunctionDef, classifier, definitions) -> FrozenSet[int]:
+    """The ids of the values `_stack.pop()` of `x = _stack.pop()` in a derivative adjoint wrote
+    that give x back a value it held: the adjoint sweep restores what the primal sweep pushed
+    from x (ad/reverse.py), or a stand-in of its shape and dtype (runtime.shape_only), so such a
+    pop adds no kind to x's. Without this, a record restored so (`s = _stack.pop()`) is of no
+    known kind, and a second derivative cannot read its fields in the halves it is passed to.
+    Only in generated code, on a stack its prologue makes (`_stack = []`, ad/gradient.py), for a
+    name pushed on that stack (a temporary a restored item goes through is not: it keeps the
+    kind of what the pop may give)."""
+    parsed = getattr(classifier, "parsed", None)
+    if not getattr(getattr(parsed, "info", None), "filename", "").startswith("<adjoint "):
+        return frozenset()
+    stacks = {stmt.targets[0].id for stmt in func_node.body if isinstance(stmt, gast.Assign)
+              and isinstance(stmt.targets[0], gast.Name) and _STACK.match(stmt.targets[0].id)
+              and isinstance(stmt.value, gast.List) and not stmt.value.elts}
+    values: Dict[str, List[gast.expr]] = {}
+    for target, value in definitions:
+        values.setdefault(target, []).append(value)
+    pushed: Dict[str, set] = {stack: set() for stack in stacks}
+    popped: Dict[str, Dict[int, str]] = {stack: {} for stack in stacks}
+    for stmt in nodes.statements(func_node):
+        call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
+        stack = _stack_of(call, stacks)
+        if stack is None:
+            continue
+        if isinstance(stmt, gast.Expr) and call.func.attr == "append" and len(call.args) == 1:
+            pushed[stack].add(_pushed(call.args[0], values, classifier))
+        elif isinstance(stmt, gast.Assign) and call.func.attr == "pop" and isinstance(stmt.targets[0], gast.Name):
+            popped[stack][id(call)] = stmt.targets[0].id
+    return frozenset(key for stack in stacks for key, name in popped[stack].items() if name in pushed[stack])
+
+
+def _stack_of(call, stacks) -> Optional[str]:
+    if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name)
+            and call.func.value.id in stacks):
+        return call.func.value.id
+    return None
+
+
+def _pushed(value: gast.expr, values: Dict[str, List[gast.expr]], classifier) -> Optional[str]:
+    """The name whose value (or stand-in) a push saves: `x` of `_stack.append(x)`, of
+    `_stack.append(shape_only(x))` and of `_t = shape_only(x); _stack.append(_t)`."""
+    if isinstance(value, gast.Name) and len(values.get(value.id, ())) == 1 and _stand_in(values[value.id][0], classifier):
+        value = values[value.id][0]
+    if _stand_in(value, classifier):
+        value = value.args[0]
+    return value.id if isinstance(value, gast.Name) else None
+
+
+def _stand_in(value, classifier) -> bool:
+    """Whether value is `shape_only(x)`."""
+    return (isinstance(value, gast.Call) and len(value.args) == 1 and not value.keywords
+            and classifier.classify(value).func is runtime.shape_only)
 
 
 def call_parameter_kinds(func: Callable, call: gast.Call, kinds: Dict[str, str]) -> Dict[str, str]:

@@ -270,8 +270,10 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
     item_definitions = list(_item_definitions(func_node))
     for name in {target for target, _ in definitions} - set(parameter_kinds):
         kinds[name] = _BOTTOM
-    from adjoint.analysis.derived_kinds import DerivedShapes  # it reads this module's kinds
+    from adjoint.analysis.derived_kinds import DerivedShapes, restoring_pops  # they read this module's kinds
     shapes = DerivedShapes.of(func_node, classifier, definitions)
+    restoring = restoring_pops(func_node, classifier, definitions)
+    definitions = [(target, value) for target, value in definitions if id(value) not in restoring]
     inference = _Inference(classifier, kinds, callee_kind, shapes)
     parameters = {arg.id: UNKNOWN for arg in func_node.args.args + func_node.args.kwonlyargs}
     changed = True
