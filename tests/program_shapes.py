@@ -32,7 +32,9 @@ Python's and NumPy's semantics rather than on calculus:
   written whole (`z[...] = v`, `z[()] = v`) and turned into floats; these programs are also
   checked by `hvp`;
 - `models`: a NamedTuple model whose methods read its fields and call each other, built in the
-  function from its arguments and called once or in a loop; a derivative taken inside the
+  function from its arguments and called once or in a loop; a record (or a list of them) made
+  from the last one in a loop by its own method or by a helper (checked by `hvp` too, but for
+  the lists); a derivative taken inside the
   function (`adjoint.grad(energy)(u, s)`, a force from an energy); grids whose ends or step move
   with the arguments (`np.linspace(0.0, x0, 5)`, `np.arange(3) * x0`);
 - `hidden_effects`: in-place writes where a statement does not show them: a helper writing into
@@ -89,6 +91,7 @@ class ShapeBuilder(Builder):
         self.body: List[str] = []
         self.terms: List[str] = []
         self.rows, self.columns = self.choice(MATRIX_SHAPES)
+        self.hvp = False  # a snippet asks for the Hessian-vector product to be checked too
 
     # ----- parameters, helpers and small pieces ---------------------------------------
 
@@ -702,7 +705,7 @@ class ShapeBuilder(Builder):
     # ----- models: records with methods, derivatives taken inside, grids --------------------------
 
     def models(self) -> None:
-        self.choice((self.record_methods, self.inner_derivative, self.moving_grid))()
+        self.choice((self.record_methods, self.inner_derivative, self.moving_grid, self.record_steps))()
 
     def record_methods(self) -> None:
         """A NamedTuple model (a float and an array field) whose `loss` calls `forward`."""
@@ -721,6 +724,33 @@ class ShapeBuilder(Builder):
     def _looped_forward(self, model: str, a: str, h: str, k: str) -> str:
         self.emit(f"{h} = {a}", f"for {k} in range({self.integer(1, 3)}):", f"    {h} = {model}.forward({h})")
         return f"np.sum({h} * {h})"
+
+    def record_steps(self) -> None:
+        """A record made from the last one in a loop, by its method (`s = s.step(k)`, `ps = [p.step(k)
+        for p in ps]`) or by a helper it is passed to (`s = advance(s, k)`): a NamedTuple or a dataclass
+        whose method builds the next record or copies itself with its fields replaced."""
+        a, cls, s, p, i = self.need("a"), self.fresh("State"), self.fresh("s"), self.fresh("p"), self.fresh("i")
+        dataclass = self.chance(50)
+        fields = f"v=self.v * {self.choice(CONSTANTS)} + k * q"
+        made = self.choice((f"{cls}(q, self.v * {self.choice(CONSTANTS)} + k * q)",
+                            f"dataclasses.replace(self, q=q, {fields})" if dataclass else f"self._replace(q=q, {fields})"))
+        self.module_lines += ["import dataclasses", "import typing", "", ""]
+        self.module_lines += ["@dataclasses.dataclass", f"class {cls}:"] if dataclass else [f"class {cls}(typing.NamedTuple):"]
+        self.module_lines += ["    q: float", "    v: np.ndarray", "", "    def step(self, k):",
+                              f"        q = self.q + {self.choice(CONSTANTS)} * np.sum(np.sin(self.v)) * k",
+                              f"        return {made}", ""]
+        steps = f"range({self.integer(1, 3)})"
+        if self.chance(30):  # a list of records, each stepped
+            self.emit(f"{s} = [{cls}({self.scalar()}, {a}), {cls}({self.scalar()}, {a} * {self.choice(CONSTANTS)})]",
+                      f"for {i} in {steps}:", f"    {s} = [{p}.step({self.scalar()}) for {p} in {s}]")
+            self.terms.append(f"sum({p}.q * np.sum({p}.v) for {p} in {s})")
+            return
+        self.hvp = True
+        advance = self.helper_source(f"advance_{cls}", [f"def advance_{cls}(state, k):", "    return state.step(k * k)"])
+        call = self.choice((f"{s}.step({self.scalar()})", f"{advance}({s}, {self.scalar()})"))
+        self.emit(f"{s} = {cls}({self.scalar()}, {a} * {self.choice(CONSTANTS)})", f"for {i} in {steps}:",
+                  f"    {s} = {call}")
+        self.terms.append(f"{s}.q * np.sum({s}.v * {s}.v)")
 
     def inner_derivative(self) -> None:
         """`adjoint.grad` of a module-level energy, called inside f: a force or a gradient penalty."""
@@ -958,4 +988,4 @@ class ShapeBuilder(Builder):
         differentiable = [p.name for p in parameters if p.differentiable]
         wrt = tuple(self.random.sample(differentiable, self.integer(1, len(differentiable))))
         return Program("\n".join(lines) + "\n", tuple(parameters), wrt, frozenset(self.features), seed,
-                       family=family, hvp=family in HVP_FAMILIES)
+                       family=family, hvp=family in HVP_FAMILIES or self.hvp)

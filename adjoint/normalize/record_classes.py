@@ -22,7 +22,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import gast
 
 from adjoint import nodes, runtime
-from adjoint.errors import AdjointError
+from adjoint.errors import AdjointError, is_library_file
 from adjoint.frontend.parse import ParsedFunction, parse_function
 from adjoint.frontend.resolve import resolve
 
@@ -120,12 +120,22 @@ def _method_results(value: gast.ListComp, listed: Known) -> Optional[type]:
     return None
 
 
-def returned_class(cls: type, method: str) -> Optional[type]:
-    """C where the plain method `method` of record class cls returns a record of class C at each
-    of its returns: annotated `-> C`, or each return builds one (`return C(...)`, also
-    `self._replace(...)` and `dataclasses.replace(self, ...)` for C = cls)."""
+def returned_class(cls: type, method: str, seen: frozenset = frozenset()) -> Optional[type]:
+    """C where the plain method `method` of record class cls returns a record of class C (see
+    _returned_by, `self` holding a cls)."""
     function = inspect.getattr_static(cls, method, None)
     if not inspect.isfunction(function):
+        return None
+    first = next(iter(inspect.signature(function).parameters), None)
+    return _returned_by(function, {first: cls} if first is not None else {}, seen)
+
+
+def _returned_by(function: Callable, bound: Known, seen: frozenset = frozenset()) -> Optional[type]:
+    """C where function returns a record of class C at each of its returns: annotated `-> C`, or
+    each return builds one (`return C(...)`), copies a parameter holding a record of a class
+    `bound` gives (`p._replace(...)`, `dataclasses.replace(p, ...)`), or calls a method of such a
+    parameter that does."""
+    if function in seen:
         return None
     try:
         annotated = typing.get_type_hints(function).get("return")
@@ -137,24 +147,39 @@ def returned_class(cls: type, method: str) -> Optional[type]:
         parsed = parse_function(function)
     except AdjointError:
         return None
+    stored = frozenset(nodes.names_stored(parsed.node))
+    bound = {name: cls for name, cls in bound.items() if name not in stored}  # a parameter rebound: not known
     returns = [node.value for node in nodes.walk(parsed.node) if isinstance(node, gast.Return)]
-    classes = {_built_by(parsed, value, cls) for value in returns}
+    classes = {_built_by(parsed, value, bound, seen | {function}) for value in returns}
     found = classes.pop() if len(classes) == 1 else None
     return found if isinstance(found, type) and is_record_class(found) else None
 
 
-def _built_by(parsed: ParsedFunction, value: Optional[gast.expr], cls: type) -> Optional[type]:
+def _built_by(parsed: ParsedFunction, value: Optional[gast.expr], bound: Known, seen: frozenset) -> Optional[type]:
     """The record class a returned value builds, else None."""
     if not isinstance(value, gast.Call):
         return None
     made = resolve(value.func, parsed, frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node)))
-    self_ = nodes.parameters(parsed.node)[:1]
-    if made is dataclasses.replace and value.args and isinstance(value.args[0], gast.Name) and [value.args[0].id] == self_:
-        return cls
-    if (isinstance(value.func, gast.Attribute) and value.func.attr == "_replace" and isinstance(value.func.value, gast.Name)
-            and [value.func.value.id] == self_):
-        return cls
+    if made is dataclasses.replace and value.args and isinstance(value.args[0], gast.Name):
+        return bound.get(value.args[0].id)
+    if isinstance(value.func, gast.Attribute) and isinstance(value.func.value, gast.Name) and value.func.value.id in bound:
+        cls = bound[value.func.value.id]
+        return cls if value.func.attr == "_replace" else returned_class(cls, value.func.attr, seen)
     return made if isinstance(made, type) else None
+
+
+def _function_result(parsed: ParsedFunction, value: gast.expr, local_names: frozenset, known: Known) -> Optional[type]:
+    """C of `advance(s, dt)`, a Python function of the user's called with positional arguments
+    (some of them known records, `s`) that returns a record of class C (see _returned_by)."""
+    if not isinstance(value, gast.Call) or value.keywords or any(isinstance(a, gast.Starred) for a in value.args):
+        return None
+    function = resolve(value.func, parsed, local_names)
+    if not inspect.isfunction(function) or is_library_file(function.__code__.co_filename):
+        return None
+    positional = [p.name for p in inspect.signature(function).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    bound = {name: known[a.id] for name, a in zip(positional, value.args) if isinstance(a, gast.Name) and a.id in known}
+    return _returned_by(function, bound) if len(value.args) <= len(positional) else None
 
 
 def record_class_of(value: gast.expr, known: Known, listed: Known) -> Optional[type]:
@@ -198,18 +223,20 @@ def built_records(parsed: ParsedFunction, stores: Counter, local_names: frozense
         known.update(new)
         checks.extend((node, nodes.load_copy(node.value.value), new[node.targets[0].id], True) for node in assignments
                       if node.targets[0].id in new and listed_item(node.value, listed) is not None)
-        checks.extend((node, nodes.load_copy(node.value.func.value), known[node.value.func.value.id], False)
-                      for node in assignments if node.targets[0].id in new and _method_result(node.value, known))
+        checks.extend((node, nodes.load_copy(record), known[record.id], False) for node in assignments
+                      if node.targets[0].id in new for record in _records_passed(parsed, node.value, local_names, known))
         changed = bool(new)
 
 
 def _one_record_class(parsed: ParsedFunction, name: str, assigned: List[gast.expr], local_names: frozenset,
                       known: Known, listed: Known) -> Optional[type]:
     """C where every value assigned to name is a record of class C; a method of name's own record
-    (`p = p.step(dt)`) is taken to return one where it does if name holds a C."""
+    (`p = p.step(dt)`), or a function it is passed to (`p = advance(p, dt)`), is taken to return
+    one where it does if name holds a C."""
     def class_of(value: gast.expr, known: Known) -> Optional[type]:
         return (built_class(parsed, value, local_names) or listed_item(value, listed)
-                or _replaced_class(parsed, value, local_names, known) or _method_result(value, known))
+                or _replaced_class(parsed, value, local_names, known) or _method_result(value, known)
+                or _function_result(parsed, value, local_names, known))
 
     classes = [class_of(value, known) for value in assigned]
     found = set(classes) - {None}
@@ -219,6 +246,15 @@ def _one_record_class(parsed: ParsedFunction, name: str, assigned: List[gast.exp
     if None in classes and any(class_of(value, dict(known, **{name: cls})) is not cls for value in assigned):
         return None
     return cls
+
+
+def _records_passed(parsed: ParsedFunction, value: gast.expr, local_names: frozenset, known: Known) -> List[gast.Name]:
+    """The known records a method call or a function call gives its result from (checked before it)."""
+    if _method_result(value, known):
+        return [value.func.value]
+    if _function_result(parsed, value, local_names, known):
+        return [a for a in value.args if isinstance(a, gast.Name) and a.id in known]
+    return []
 
 
 def _method_result(value: gast.expr, known: Known) -> Optional[type]:
