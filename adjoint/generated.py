@@ -4,12 +4,13 @@ transforms that make them."""
 from __future__ import annotations
 
 import keyword
+import linecache
 import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from adjoint.errors import AdjointWarning, Location
+from adjoint.errors import AdjointError, AdjointWarning, Location
 from adjoint.options import Mode
 
 # What the name of a derivative of f starts with, by mode: grad_f, jvp_f, fwd_f and bwd_f ...
@@ -212,3 +213,17 @@ def _statement_nodes(source: str) -> list:
                         walk(item)
     walk(ast.parse(source).body[0])
     return found
+
+
+def refuse_in_generated_code(error: AdjointError, target: Callable) -> None:
+    """A refusal met in code adjoint generated, moved to the user's code: the call the derivative
+    was made for, else the definition of the user's function a derived function differentiates."""
+    made_for = getattr(target, "__adjoint_user_call__", None)
+    if made_for is not None:
+        raise error.blamed_on(made_for[0], f"the derivative of `{made_for[1]}`") from None
+    origin = getattr(target, "__adjoint_origin__", None)
+    code = getattr(origin, "__code__", None)
+    if code is not None and not code.co_filename.startswith("<"):
+        line = linecache.getline(code.co_filename, code.co_firstlineno)
+        definition = Location(code.co_filename, code.co_firstlineno, len(line) - len(line.lstrip()), None, line)
+        raise error.blamed_on(definition, f"the derivative of `{origin.__qualname__}`", "defined here") from None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import inspect
-import linecache
 import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
@@ -38,13 +37,14 @@ from adjoint.analysis.sharing import ARGUMENTS, RETURNS_ANYTHING
 from adjoint.analysis.tripwire import unreached_parameters
 from adjoint.backend import codegen
 from adjoint.backend.compile import compile_all
-from adjoint.errors import AdjointError, Location, is_library_file
+from adjoint.errors import AdjointError, is_library_file
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
 from adjoint.frontend.held import held_still, let_go
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
-from adjoint.generated import PREFIXES, Generated, GeneratedFunction, Unreached, materialized
+from adjoint.generated import (PREFIXES, Generated, GeneratedFunction, Unreached, materialized,
+                               refuse_in_generated_code)
 from adjoint.generated import identifier as _identifier
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
@@ -204,12 +204,14 @@ class Generation:
             except RecursionError:
                 raise AdjointError(f"the function {target.__qualname__} is too deeply nested to differentiate", location)
             except AdjointError as error:
-                if error.location is not None and error.location.filename.startswith("<adjoint "):
-                    _refuse_in_generated_code(error, target)  # met in a derivative adjoint wrote
-                user_call = self.user_calls.get(key)
-                if user_call is None or error.location is None or not is_library_file(error.location.filename):
+                generated = error.location is not None and error.location.filename.startswith("<adjoint ")
+                if generated:
+                    refuse_in_generated_code(error, target)  # met in a derivative adjoint wrote
+                user_call = self.user_calls.get(key)  # else moved to the user's call, as a library's
+                if user_call is None or not (generated or error.location and is_library_file(error.location.filename)):
                     raise
-                raise error.blamed_on(user_call, qualified_name(target)) from None
+                raise error.blamed_on(user_call, f"the derivative `{target.__name__}`" if generated
+                                      else qualified_name(target)) from None
         self._note_user_calls()
         functions = compile_all(self.units)
         root_kinds = tuple(sorted(dict(options.kinds or ()).items()))
@@ -411,20 +413,6 @@ class Generation:
         if self.optimize_code:
             tree = optimize(tree, ctx, forward=mode == Mode.FORWARD)
         return emit(tree, ctx, mode, backward_name)
-
-
-def _refuse_in_generated_code(error: AdjointError, target: Callable) -> None:
-    """A refusal met in code adjoint generated, moved to the user's code: the call the derivative
-    was made for, else the definition of the user's function a derived function differentiates."""
-    made_for = getattr(target, "__adjoint_user_call__", None)
-    if made_for is not None:
-        raise error.blamed_on(made_for[0], f"the derivative of `{made_for[1]}`") from None
-    origin = getattr(target, "__adjoint_origin__", None)
-    code = getattr(origin, "__code__", None)
-    if code is not None and not code.co_filename.startswith("<"):
-        line = linecache.getline(code.co_filename, code.co_firstlineno)
-        definition = Location(code.co_filename, code.co_firstlineno, len(line) - len(line.lstrip()), None, line)
-        raise error.blamed_on(definition, f"the derivative of `{origin.__qualname__}`", "defined here") from None
 
 
 def differentiate(ctx: FunctionContext, mode: Mode, wrt: Tuple[str, ...], name: str) -> gast.FunctionDef:

@@ -113,7 +113,7 @@ def _params(refusals):
 
 def test_every_marker_belongs_to_one_case():
     labels = sorted(label for label, _, _ in MARKERS)
-    assert labels == sorted([refusal.label for refusal in REFUSALS] + ["frexp", "gauss"])
+    assert labels == sorted([refusal.label for refusal in REFUSALS] + ["frexp", "gauss", "derived-call"])
 
 
 # ----- Unsupported syntax ----------------------------------------------------
@@ -230,3 +230,14 @@ def test_refusal_in_a_library_source_points_at_the_users_call(function):
     assert info.value.lineno == lineno, str(info.value)
     assert caret_column(str(info.value), line) == line.index("random.gauss"), str(info.value)
     assert "gauss" in info.value.message and "random.py" in info.value.message, str(info.value)
+
+
+def test_refusal_in_a_derivative_called_by_a_differentiated_function_points_at_the_call():
+    """The second derivative of a loop that builds lists is refused; met in the derivative a
+    differentiated function calls, it names that call, not a line of the generated code."""
+    lineno, line = marked_line("derived-call")
+    with pytest.raises(adjoint.AdjointError) as info:
+        adjoint.grad(uf.calls_a_derivative_of_lists_built_in_a_loop)(0.5)
+    assert info.value.filename.endswith("unsupported_functions.py"), str(info.value)
+    assert info.value.lineno == lineno, str(info.value)
+    assert "grad_lists_built_in_a_loop" in info.value.message, str(info.value)

@@ -9,6 +9,8 @@ import math
 import random
 import warnings
 
+import adjoint
+
 SCALE = 3.0
 
 
@@ -156,3 +158,19 @@ def library_source_refused(x):
 
 def calls_library_source_refused(x):
     return 2.0 * library_source_refused(x)
+
+
+# ----- A derivative differentiated again ---------------------------------------
+
+def lists_built_in_a_loop(x, k):
+    ys = [x, 2.0 * x]
+    for _ in range(3):
+        ys = [k * y * y for y in ys]
+    return ys[0] + ys[1]
+
+
+SLOPE = adjoint.grad(lists_built_in_a_loop)
+
+
+def calls_a_derivative_of_lists_built_in_a_loop(x):
+    return SLOPE(x, 0.9) * x  # <- derived-call
