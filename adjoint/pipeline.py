@@ -55,6 +55,7 @@ from adjoint.normalize.desugar import desugar
 from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
+from adjoint.normalize.factories import inline_factories
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
 from adjoint.normalize.python_forms import lower_python_forms
 from adjoint.normalize.shadowed import refuse_shadowed_builtins
@@ -73,6 +74,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
         lower_python_forms(parsed, namer.fresh)
         with held_still(parsed.node):  # the same walk, unless a form was lowered
             take_derivatives_ahead(parsed, namer.fresh, nodes.local_names(parsed.node))
+            inline_factories(parsed, namer)
             lift_local_functions(parsed, namer.fresh)
             lower_comprehensions(parsed, namer.fresh)
             locals_ = nodes.local_names(parsed.node)

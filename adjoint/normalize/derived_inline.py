@@ -107,7 +107,7 @@ def _inlined(code: ParsedFunction, stmt: gast.Assign, parsed: ParsedFunction,
     stored = {node.id for node in every if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)}
     if stored & set(params):
         return None
-    names = _renaming(code, stored, every, parsed, namer)
+    names = renaming(code, stored, every, parsed, namer)
     if names is None:
         return None
     result = nodes.name(returned.value.id)
@@ -122,7 +122,7 @@ def _inlined(code: ParsedFunction, stmt: gast.Assign, parsed: ParsedFunction,
     return [nodes.rewrite(s, lambda node: _argument(node, replaced)) for s in body]
 
 
-def _renaming(code: ParsedFunction, stored: set, every: List[gast.AST], parsed: ParsedFunction,
+def renaming(code: ParsedFunction, stored: set, every: List[gast.AST], parsed: ParsedFunction,
               namer) -> Optional[Dict[str, str]]:
     """callee name -> caller name: its free names bound to their objects (a fresh alias where
     the caller's name is another object), its locals names the caller does not use."""
