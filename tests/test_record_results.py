@@ -50,7 +50,7 @@ def model_code(np):
 
         def step(self, k, dt):
             if self.x > 10.0:
-                return self._replace(v=0.0)
+                return self
             return self._replace(x=self.x + dt * self.v, v=self.v - dt * k * self.x)
 
     @dataclasses.dataclass

@@ -132,9 +132,9 @@ def returned_class(cls: type, method: str, seen: frozenset = frozenset()) -> Opt
 
 def _returned_by(function: Callable, bound: Known, seen: frozenset = frozenset()) -> Optional[type]:
     """C where function returns a record of class C at each of its returns: annotated `-> C`, or
-    each return builds one (`return C(...)`), copies a parameter holding a record of a class
-    `bound` gives (`p._replace(...)`, `dataclasses.replace(p, ...)`), or calls a method of such a
-    parameter that does."""
+    each return builds one (`return C(...)`), returns or copies a parameter holding a record of a
+    class `bound` gives (`return p`, `p._replace(...)`, `dataclasses.replace(p, ...)`), or calls a
+    method of such a parameter that does."""
     if function in seen:
         return None
     try:
@@ -156,7 +156,9 @@ def _returned_by(function: Callable, bound: Known, seen: frozenset = frozenset()
 
 
 def _built_by(parsed: ParsedFunction, value: Optional[gast.expr], bound: Known, seen: frozenset) -> Optional[type]:
-    """The record class a returned value builds, else None."""
+    """The record class a returned value builds (or a parameter holding a known record), else None."""
+    if isinstance(value, gast.Name):
+        return bound.get(value.id)
     if not isinstance(value, gast.Call):
         return None
     made = resolve(value.func, parsed, frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node)))
