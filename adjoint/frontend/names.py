@@ -129,7 +129,8 @@ def no_rule_message(label: str, spelled: str, func: Any, call, kind: str = "adjo
         return (f"`{label}(...)` builds an object of the class `{label}` from values the derivative flows "
                 f"through, and adjoint does not follow derivatives through the state of objects it constructs "
                 f"(it does for a NamedTuple or a dataclass whose constructor only stores the fields, each "
-                f"given or defaulting to a number); build the object outside the differentiated function and "
+                f"given or defaulting to a number, and for a class whose `__init__` only stores each of its "
+                f"parameters in an attribute); build the object outside the differentiated function and "
                 f"differentiate its bound method (`adjoint.grad(obj.method)`), or hold the values in a "
                 f"NamedTuple or a plain dataclass")
     register = "register_adjoint" if kind == "adjoint" else "register_tangent"

@@ -18,6 +18,12 @@ After::
 the field replaced, whose derivative is an item write's (runtime.replaced refuses, when it runs,
 an object that is no NamedTuple or dataclass, or a dataclass with a constructor of its own).
 
+An object of the user's plain class built in the function (`model = MLP(W1, W2)`) is a record
+too where the class's `__init__` only stores each of its parameters (or a literal) in an
+attribute: it is built as an object of a dataclass made for the class (object_record: a subclass
+with those attributes as its fields, so the class's methods and class attributes are its), and
+the derivative follows its attributes as a dataclass's fields.
+
 Only classes whose constructor does nothing but store the fields are rewritten: a NamedTuple
 without a `__new__` of its own, a dataclass whose `__init__` is the generated one, with no
 `__post_init__` and every field set by `__init__`. A field left out takes its default where
@@ -27,13 +33,16 @@ refusal at its line.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable, Dict, List, Optional
+import functools
+import inspect
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
 
 from adjoint import nodes, runtime
 from adjoint.frontend.held import let_go
-from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.errors import AdjointError, is_library_file
+from adjoint.frontend.parse import MISSING, ParsedFunction, code_dependency, parse_function
 from adjoint.frontend.resolve import resolve
 
 LITERALS = (int, float, str, bool, type(None))
@@ -57,11 +66,15 @@ def build_records(parsed: ParsedFunction, fresh: Callable[[str], str], calls: Li
         if text is None or text not in resolved:
             resolved[text] = resolve(node.func, parsed, local_names)
         cls = resolved[text]
-        items = _items(cls, node) if isinstance(cls, type) and cls is not MISSING else None
+        record = object_record(cls) if isinstance(cls, type) and cls is not MISSING else None
+        items = _items(record or cls, node, cls) if isinstance(cls, type) and cls is not MISSING else None
         if items is not None:
             let_go(parsed.node)
             maker = nodes.name(parsed.bind("make_record", runtime.make_record, fresh, local_names))
-            node.func, node.args, node.keywords = maker, [items, node.func], []
+            made = nodes.name(parsed.bind(f"_{cls.__name__}", record, fresh, local_names)) if record else node.func
+            if record is not None:  # the fields were read from __init__: another one makes other fields
+                parsed.dependencies.extend([(vars(cls), "__init__", cls.__init__)] + code_dependency(cls.__init__))
+            node.func, node.args, node.keywords = maker, [items, made], []
 
 
 def _replaced_record(call: gast.Call, parsed: ParsedFunction, local_names) -> Optional[gast.expr]:
@@ -84,9 +97,22 @@ def _replace_fields(call: gast.Call, record: gast.expr, helper: str) -> None:
     call.func, call.args, call.keywords = nodes.name(helper), [value, nodes.constant(last.arg), last.value], []
 
 
-def _items(cls: type, call: gast.Call) -> Optional[gast.expr]:
+def _items(cls: type, call: gast.Call, called: type) -> Optional[gast.expr]:
+    """The tuple or dict of the fields of the record class cls that the call of `called` builds."""
     if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         return None
+    if cls is not called:  # a plain class's object: its fields from its __init__'s parameters
+        names, defaults, fields = _stored_parameters(called)
+        values = _bound(names, defaults, call)
+        if values is None:
+            return None
+        given = dict(zip(names, values))
+        stored = [given[name] for name in fields.values() if isinstance(name, str)]
+        if stored != values and any(isinstance(inner, gast.Call) for value in values for inner in nodes.walk(value)):
+            return None  # stored in another order than the arguments': Python's order of evaluation would change
+        return gast.Dict(keys=[nodes.constant(field) for field in fields],
+                         values=[given[name] if isinstance(name, str) else nodes.copy_location(nodes.constant(name[0]), call)
+                                 for name in fields.values()])
     if plain_named_tuple(cls):
         values = _bound(list(cls._fields), dict(cls._field_defaults), call)
         return None if values is None else gast.Tuple(elts=values, ctx=gast.Load())
@@ -121,6 +147,79 @@ def _bound(names: List[str], defaults: Dict[str, Any], call: gast.Call) -> Optio
                 return None
             values[name] = nodes.copy_location(nodes.constant(defaults[name]), call)
     return [values[name] for name in names]
+
+
+_NOT_PLAIN = ("__new__", "__slots__", "__setattr__", "__getattr__", "__getattribute__", "__delattr__",
+              "__post_init__", "__init_subclass__", "__set_name__", "__dataclass_fields__")
+
+
+def object_record(cls: type) -> Optional[type]:
+    """A dataclass standing for the user's plain class cls where its objects are built in the
+    function: a subclass of cls whose fields are the attributes cls's `__init__` sets, each to
+    one of its parameters or to a literal (and nothing else), so that its objects are records
+    whose fields the derivative follows, with cls's methods and class attributes. None for any
+    other class (a base class, a metaclass, `__slots__`, attribute hooks, or more in `__init__`)."""
+    init = vars(cls).get("__init__") if type(cls) is type else None
+    if (not inspect.isfunction(init) or is_library_file(init.__code__.co_filename) or cls.__bases__ != (object,)
+            or dataclasses.is_dataclass(cls) or any(name in vars(cls) for name in _NOT_PLAIN)):
+        return None
+    return _record_of(cls, init, init.__code__)
+
+
+@functools.lru_cache(maxsize=None)
+def _record_of(cls: type, init: Callable, code) -> Optional[type]:
+    """object_record's class for cls while its `__init__` is `init` with this code (one per code:
+    an edited `__init__` stores other attributes)."""
+    if _stored_parameters(cls) is None:
+        return None
+    fields = list(_stored_parameters(cls)[2])
+    record = dataclasses.make_dataclass(cls.__name__, [(field, Any) for field in fields], bases=(cls,), eq=False,
+                                        repr=False, namespace={"__module__": cls.__module__, "__doc__": cls.__doc__})
+    record.__qualname__ = f"{cls.__qualname__}.<fields>"  # not the user's class: a disk cache cannot name it
+    return record
+
+
+def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], Dict[str, Any]]]:
+    """(the parameters of cls.__init__ after self, their literal defaults, attribute -> the parameter
+    or the (literal,) `__init__` stores in it) where `__init__` is a Python function of plain
+    parameters whose body only stores each parameter once (or a literal) in an attribute of self."""
+    init = vars(cls).get("__init__")
+    if not inspect.isfunction(init):
+        return None
+    try:
+        node = parse_function(init).node
+    except AdjointError:
+        return None
+    arguments = node.args
+    params = nodes.parameters(node)
+    if arguments.vararg or arguments.kwarg or arguments.kwonlyargs or arguments.posonlyargs or not params:
+        return None
+    self_, names = params[0], params[1:]
+    defaults = dict(zip(params[len(params) - len(arguments.defaults):], arguments.defaults))
+    if any(not (isinstance(value, gast.Constant) and type(value.value) in LITERALS) for value in defaults.values()):
+        return None
+    fields: Dict[str, Any] = {}
+    body = node.body[1:] if node.body and _is_docstring(node.body[0]) else node.body
+    for stmt in body:
+        target = (stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+                  else stmt.target if isinstance(stmt, gast.AnnAssign) and stmt.value is not None else None)
+        if not (isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name)
+                and target.value.id == self_ and target.attr not in fields):
+            return None
+        value = stmt.value
+        if isinstance(value, gast.Name) and value.id in names and value.id not in fields.values():
+            fields[target.attr] = value.id
+        elif isinstance(value, gast.Constant) and type(value.value) in LITERALS:
+            fields[target.attr] = (value.value,)
+        else:
+            return None
+    if set(names) - set(fields.values()):
+        return None  # a parameter __init__ does not store: its argument would not be evaluated
+    return names, {name: default.value for name, default in defaults.items()}, fields
+
+
+def _is_docstring(stmt: gast.stmt) -> bool:
+    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) and isinstance(stmt.value.value, str)
 
 
 def plain_named_tuple(cls: type) -> bool:
