@@ -1,14 +1,22 @@
 """Objects of the user's plain classes built in the differentiated function (`model = MLP(W1, W2)`,
 `__init__` storing its parameters in attributes): they are records of their attributes
 (normalize/records.py), whose methods are called as a dataclass's are. Every mode against
-central differences and autograd (the classes written once, over NumPy and over autograd.numpy);
-they were refused as objects whose state the derivative does not follow."""
+central differences and autograd (the classes written once, over NumPy and over autograd.numpy),
+and in a module `adjoint gen` writes; they were refused as objects whose state the derivative
+does not follow."""
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import textwrap
 import types
 
 import numpy
 import pytest
 
 import adjoint
+from adjoint.cli import main
 from every_mode import check_every_mode
 
 
@@ -109,3 +117,53 @@ def test_an_init_given_to_the_class_later_generates_the_derivative_again(monkeyp
     numpy.testing.assert_allclose(gradient(2.0, 3.0), (9.0, 12.0))
     monkeypatch.setattr(Pair, "__init__", swapped_init)  # now the value is y * x ** 2
     numpy.testing.assert_allclose(gradient(2.0, 3.0), (12.0, 4.0))
+
+
+PLAIN_MODEL = '''\
+import numpy as np
+
+
+class MLP:
+    def __init__(self, W1, W2):
+        self.W1 = W1
+        self.W2 = W2
+
+    def __call__(self, x):
+        return np.tanh(x @ self.W1) @ self.W2
+
+
+def loss(W1, W2, x, y):
+    model = MLP(W1, W2)
+    return np.mean((model(x) - y) ** 2)
+'''
+
+
+def test_adjoint_gen_writes_the_record_class_of_a_plain_class(tmp_path):
+    """The module `adjoint gen` writes defines the dataclass standing for MLP's objects (a
+    subclass of MLP, imported from the user's module) and runs where adjoint is not installed."""
+    (tmp_path / "plain_model.py").write_text(PLAIN_MODEL)
+    out = tmp_path / "grad_plain_model.py"
+    assert main(["gen", f"{tmp_path / 'plain_model.py'}:loss", "--wrt", "W1,W2", "-o", str(out)]) == 0
+    assert "class _MLP(MLP):" in out.read_text()
+    fake = tmp_path / "fake" / "adjoint"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('adjoint must not be imported here')\n")
+    script = textwrap.dedent('''
+        import json
+        import numpy as np
+        import grad_plain_model
+        rng = np.random.default_rng(0)
+        args = (rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(5, 3)), rng.normal(size=(5, 2)))
+        print(json.dumps([g.tolist() for g in grad_plain_model.grad_loss(*args)]))
+    ''')
+    env = {"PATH": "", "PYTHONPATH": os.pathsep.join([str(fake.parent), str(tmp_path)])}
+    result = subprocess.run([sys.executable, "-s", "-c", script], capture_output=True, env=env, cwd=tmp_path,
+                            timeout=60, text=True)
+    assert result.returncode == 0, result.stderr
+    rng = numpy.random.default_rng(0)
+    args = (rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(5, 3)), rng.normal(size=(5, 2)))
+    spec = importlib.util.spec_from_file_location("plain_model_reference", tmp_path / "plain_model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for got, want in zip(json.loads(result.stdout), adjoint.grad(module.loss, wrt=(0, 1))(*args)):
+        numpy.testing.assert_allclose(got, want, rtol=1e-12)

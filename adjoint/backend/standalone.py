@@ -20,6 +20,7 @@ options and the adjoint version; `adjoint gen --check` regenerates and compares 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import hashlib
 import inspect
@@ -213,6 +214,8 @@ class ModuleWriter:
         elif _is_adjoint_object(value):
             raise StandaloneError(f"{block.label} reads `{name}` ({qualified_name(value)}), "
                                   "which needs the adjoint package at run time")
+        elif getattr(value, "__adjoint_fields_of__", None) is not None:
+            self._object_record(name, value, block)
         elif self._copyable(value):
             self._copy(value, block)
             self._alias(name, value.__name__, block)
@@ -276,6 +279,16 @@ class ModuleWriter:
         if self.namespace.define(func.__name__, "copied", ("function", func.__module__, func.__qualname__), source,
                                  block.label):
             self.visit(Block(qualified_name(func), node, _dict_lookup(func.__globals__), func.__module__))
+
+    def _object_record(self, name: str, record: type, block: Block) -> None:
+        """The dataclass standing for the objects of a plain class the function builds
+        (normalize/records.py): written as a subclass of the class, imported as another value is."""
+        cls = record.__adjoint_fields_of__
+        self.require(cls.__name__, cls, block)
+        self.require("dataclasses", dataclasses, block)
+        fields = [f"    {field.name}: object" for field in dataclasses.fields(record)]
+        code = "\n".join(["@dataclasses.dataclass(eq=False, repr=False)", f"class {name}({cls.__name__}):"] + fields)
+        self.namespace.define(name, "copied", ("fields of", cls.__module__, cls.__qualname__), code, block.label)
 
     def _import_object(self, name: str, value: Any, block: Block) -> None:
         """`from numpy import tanh as th`; else, for what only the user's module holds, `from model import W`."""

@@ -176,6 +176,7 @@ def _record_of(cls: type, init: Callable, code) -> Optional[type]:
     record = dataclasses.make_dataclass(cls.__name__, [(field, Any) for field in fields], bases=(cls,), eq=False,
                                         repr=False, namespace={"__module__": cls.__module__, "__doc__": cls.__doc__})
     record.__qualname__ = f"{cls.__qualname__}.<fields>"  # not the user's class: a disk cache cannot name it
+    record.__adjoint_fields_of__ = cls  # (adjoint gen writes it as a subclass of cls)
     return record
 
 
