@@ -1,0 +1,111 @@
+"""NumPy programs as users write them, in every mode, against central differences and autograd.
+
+What was wrong:
+- a differentiated float written into an array of integers or booleans (`counts = np.zeros(3,
+  dtype=int); counts[0] = 10 * x[0]`, `a = np.arange(4); a[1] = 3.7 * x`, `np.array([1, 2, 3])`,
+  `np.full(3, 2)`, `np.zeros_like` of an index array) passed its derivative on as if the array
+  held it: NumPy truncates (or tests) the value as it stores it, a step function whose derivative
+  is zero, so grad, vjp, value_and_grad and jvp were silently wrong.
+
+What is true now: the write passes on a zero derivative where NumPy converts a float into an
+array of integers or booleans, in every mode and to second order; an integer array given as the
+differentiated argument is still differentiated as a real one (ints written into ints).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import adjoint
+from every_mode import check_every_mode
+
+
+# ----- floats stored into arrays of integers or booleans ------------------------------------
+
+
+def int_counts(x):
+    counts = np.zeros(3, dtype=int)
+    counts[0] = x[0] * 10
+    counts[1:] = x[1:] * 10
+    return np.sum(counts * x)
+
+
+def int_counts_peer(x):
+    return np.sum(np.trunc(x * 10) * x)
+
+
+def arange_overwritten(x):
+    a = np.arange(4)
+    a[1] = x[0] * 3.7
+    return np.sum(a * x)
+
+
+def arange_overwritten_peer(x):
+    a = np.array([0.0, np.trunc(x[0] * 3.7), 2.0, 3.0])
+    return np.sum(a * x)
+
+
+def int_literal_overwritten(x):
+    a = np.array([1, 2, 3])
+    a[2] = x[1] * 5.0
+    return np.sum(a * x ** 2)
+
+
+def zeros_like_of_an_index(x, idx):
+    b = np.zeros_like(idx)
+    b[:] = x * 4.0
+    return np.sum(b * np.sin(x))
+
+
+def bool_flags(x):
+    m = np.zeros(3, dtype=bool)
+    m[0] = x[0]
+    return np.sum(m * x ** 2)
+
+
+def int_buffer_in_a_loop(x):
+    bins = np.empty(len(x), dtype=np.int64)
+    for i in range(len(x)):
+        bins[i] = 4.0 * x[i]
+    return np.sum(bins * x ** 2) + np.sum(x)
+
+
+def float_array_overwritten(x):
+    a = np.arange(4) * 1.0
+    a[1] = x[0] * 3.7
+    return np.sum(a * x)
+
+
+def float_array_overwritten_peer(x):
+    a = np.array([0.0, x[0] * 3.7, 2.0, 3.0])
+    return np.sum(a * x)
+
+
+X4 = np.array([0.33, 0.71, 0.12, 0.58])
+X3 = X4[:3]
+
+STORED = [
+    (int_counts, (X3.copy(),), int_counts_peer),
+    (arange_overwritten, (X4.copy(),), arange_overwritten_peer),
+    (int_literal_overwritten, (X3.copy(),), None),
+    (zeros_like_of_an_index, (X3.copy(), np.array([1, 2, 3])), None),
+    (bool_flags, (X3.copy(),), None),
+    (int_buffer_in_a_loop, (X4.copy(),), None),
+    (float_array_overwritten, (X4.copy(),), float_array_overwritten_peer),
+]
+
+
+@pytest.mark.filterwarnings("ignore:Output seems independent of input")
+@pytest.mark.parametrize("func, args, peer", STORED, ids=[case[0].__name__ for case in STORED])
+def test_a_float_stored_into_integers_has_no_derivative(func, args, peer):
+    check_every_mode(func, args, peer=peer)
+
+
+def test_an_integer_argument_is_still_differentiated_as_a_real_one():
+    def f(x):
+        y = x.copy()
+        y[0] = 2 * x[1]
+        return np.sum(y * x)
+
+    np.testing.assert_allclose(adjoint.grad(f)(np.array([1, 2, 3])), [4.0, 6.0, 6.0])
+    assert adjoint.jvp(f)(np.array([1, 2, 3]), np.array([1.0, 0.0, 0.0]))[1] == 4.0
