@@ -13,11 +13,15 @@ differentiated argument is still differentiated as a real one (ints written into
 """
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
 import adjoint
-from every_mode import check_every_mode
+from every_mode import _on_autograd_numpy, check_every_mode
+from soundness import central_differences, directional_difference, flat
+from test_catalogue_fd import assert_unchanged
 
 
 # ----- floats stored into arrays of integers or booleans ------------------------------------
@@ -109,3 +113,59 @@ def test_an_integer_argument_is_still_differentiated_as_a_real_one():
 
     np.testing.assert_allclose(adjoint.grad(f)(np.array([1, 2, 3])), [4.0, 6.0, 6.0])
     assert adjoint.jvp(f)(np.array([1, 2, 3]), np.array([1.0, 0.0, 0.0]))[1] == 4.0
+
+
+# ----- an array of known rank, added to in place, then written by row ----------------------
+
+
+def outer_accumulated_then_row(x, w):
+    Y = np.zeros((3, len(x)))
+    Y += x[None, :] * w[:, None]
+    Y[1] -= x
+    return np.sum(Y ** 2)
+
+
+def outer_accumulated_then_row_peer(x, w):
+    Y = x[None, :] * w[:, None]
+    Y = Y - np.array([0.0, 1.0, 0.0])[:, None] * x[None, :]
+    return np.sum(Y ** 2)
+
+
+def sliced_rows_accumulated(x):
+    acc = np.ones((2, 3)) * 0.5
+    acc += x[1:, :]
+    acc[0, 1:] = acc[1, :-1] * x[0, 0]
+    return np.sum(np.sin(acc))
+
+
+def check_first_order(func, args, wrt, peer=None):
+    """grad, value_and_grad, vjp and jvp of func in args[wrt] against central differences and
+    autograd's gradient of peer, the arguments left as they were."""
+    before = copy.deepcopy(args)
+    expected = central_differences(func, args, wrt)
+    np.testing.assert_allclose(flat(adjoint.grad(func, wrt=wrt)(*args)), expected, rtol=1e-6, atol=1e-7)
+    value, gradient = adjoint.value_and_grad(func, wrt=wrt)(*args)
+    assert value == func(*copy.deepcopy(args))
+    np.testing.assert_allclose(flat(gradient), expected, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(flat(adjoint.vjp(func, wrt=wrt)(*args)[1](1.0)), expected, rtol=1e-6, atol=1e-7)
+    tangent = np.random.default_rng(1).normal(size=np.shape(args[wrt]))
+    want = directional_difference(func, args, (wrt,), (tangent,))
+    np.testing.assert_allclose(flat(adjoint.jvp(func, wrt=wrt)(*args, tangent)[1]), want, rtol=1e-6, atol=1e-7)
+    if peer is not None:
+        import autograd
+        np.testing.assert_allclose(flat(autograd.grad(_on_autograd_numpy(peer, autograd.numpy), wrt)(*args)),
+                                   flat(gradient), rtol=1e-9, atol=1e-12)
+    assert_unchanged(before, args)
+
+
+RNG = np.random.default_rng(29)
+RANKED = [
+    (outer_accumulated_then_row, (RNG.normal(size=4), RNG.normal(size=3)), 0, outer_accumulated_then_row_peer),
+    (outer_accumulated_then_row, (RNG.normal(size=4), RNG.normal(size=3)), 1, outer_accumulated_then_row_peer),
+    (sliced_rows_accumulated, (RNG.normal(size=(3, 3)),), 0, None),
+]
+
+
+@pytest.mark.parametrize("func, args, wrt, peer", RANKED, ids=[f"{c[0].__name__}-{c[2]}" for c in RANKED])
+def test_a_row_written_after_an_augmented_assignment_of_a_known_rank(func, args, wrt, peer):
+    check_first_order(func, args, wrt, peer)
