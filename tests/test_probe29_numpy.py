@@ -169,3 +169,49 @@ RANKED = [
 @pytest.mark.parametrize("func, args, wrt, peer", RANKED, ids=[f"{c[0].__name__}-{c[2]}" for c in RANKED])
 def test_a_row_written_after_an_augmented_assignment_of_a_known_rank(func, args, wrt, peer):
     check_first_order(func, args, wrt, peer)
+
+
+# ----- copies the sharing analysis took for views ---------------------------------------------
+
+
+def astype_then_scaled(x):
+    y = x.astype(float)
+    y[1:] *= 2.0
+    return np.sum(y ** 2) + np.sum(x)
+
+
+def astype_then_scaled_peer(x):
+    return np.sum(x ** 2 * np.array([1.0, 4.0, 4.0, 4.0])) + np.sum(x)
+
+
+def row_copied_then_overwritten(A):
+    B = A.copy()
+    top = B[0].copy()
+    B[0] = B[1] * 2
+    return np.sum(B ** 2) + np.sum(np.sin(top))
+
+
+def row_copied_then_overwritten_peer(A):
+    return np.sum((A[1] * 2) ** 2) + np.sum(A[1] ** 2) + np.sum(np.sin(A[0]))
+
+
+COPIES = [
+    (astype_then_scaled, (RNG.normal(size=4),), astype_then_scaled_peer),
+    (row_copied_then_overwritten, (RNG.normal(size=(2, 3)),), row_copied_then_overwritten_peer),
+]
+
+
+@pytest.mark.parametrize("func, args, peer", COPIES, ids=[case[0].__name__ for case in COPIES])
+def test_a_copy_written_after_it_is_made_is_not_a_view(func, args, peer):
+    check_every_mode(func, args, peer=peer)
+
+
+def test_astype_without_a_copy_still_shares():
+    def f(x):
+        y = x * 1.0
+        z = y.astype(float, copy=False)  # <- z is y
+        z[0] = 3.0 * z[1]
+        return np.sum(y ** 2)
+
+    with pytest.raises(adjoint.AdjointError, match="test_probe29_numpy.py"):
+        adjoint.grad(f)(np.ones(3))
