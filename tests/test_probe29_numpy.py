@@ -215,3 +215,60 @@ def test_astype_without_a_copy_still_shares():
 
     with pytest.raises(adjoint.AdjointError, match="test_probe29_numpy.py"):
         adjoint.grad(f)(np.ones(3))
+
+
+# ----- arrays of integers made of floats ------------------------------------------------------
+
+
+def array_of_ints(x):
+    a = np.array([x[0] * 3.3, 1.0, x[1] * 2.2], dtype=int)
+    return np.sum(a * x) + np.sum(x ** 2)
+
+
+def asarray_of_ints(x):
+    a = np.asarray(x * 4.0, dtype=np.int32)
+    return np.sum(a * np.sin(x))
+
+
+def asarray_of_ints_peer(x):
+    return np.sum(np.trunc(x * 4.0) * np.sin(x))
+
+
+def full_of_ints(x):
+    a = np.full(3, x[0] * 5.0, dtype=int)
+    return np.sum(a * x ** 2)
+
+
+def full_like_an_index(x, idx):
+    a = np.full_like(idx, x[0] * 5.0)
+    return np.sum(a * x ** 2)
+
+
+def array_of_floats(x):
+    a = np.array([x[0] * 3.3, 1.0, x[1] * 2.2], dtype=float)
+    return np.sum(a * x)
+
+
+MADE = [
+    (array_of_ints, (X3.copy(),), None),
+    (asarray_of_ints, (X3.copy(),), asarray_of_ints_peer),
+    (full_of_ints, (X3.copy(),), None),
+    (full_like_an_index, (X3.copy(), np.array([1, 2, 3])), None),
+    (array_of_floats, (X3.copy(),), None),
+]
+
+
+@pytest.mark.filterwarnings("ignore:Output seems independent of input")
+@pytest.mark.parametrize("func, args, peer", MADE, ids=[case[0].__name__ for case in MADE])
+def test_an_array_of_integers_made_of_floats_has_no_derivative(func, args, peer):
+    check_every_mode(func, args, peer=peer)
+
+
+def test_an_integer_argument_made_into_an_array_is_differentiated_as_a_real_one():
+    def f(x):
+        return np.sum(np.array(x, dtype=int) ** 2) + np.sum(np.full_like(x, 2) * x)
+
+    x = np.array([1, 2, 3])
+    np.testing.assert_allclose(adjoint.grad(f)(x), [4.0, 6.0, 8.0])
+    assert adjoint.jvp(f)(x, np.array([1.0, 0.0, 0.0]))[1] == 4.0
+    np.testing.assert_allclose(adjoint.hvp(f)(x, np.array([1.0, 0.0, 0.0])), [2.0, 0.0, 0.0])
