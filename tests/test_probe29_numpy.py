@@ -272,3 +272,29 @@ def test_an_integer_argument_made_into_an_array_is_differentiated_as_a_real_one(
     np.testing.assert_allclose(adjoint.grad(f)(x), [4.0, 6.0, 8.0])
     assert adjoint.jvp(f)(x, np.array([1.0, 0.0, 0.0]))[1] == 4.0
     np.testing.assert_allclose(adjoint.hvp(f)(x, np.array([1.0, 0.0, 0.0])), [2.0, 0.0, 0.0])
+
+
+# ----- a check that fails when the derivative runs names the user's line in forward mode too --
+
+
+def interquartile_range(x):
+    low, high = np.percentile(x, [25, 75])  # <- refused
+    return high - low
+
+
+def percentiles_summed(x):
+    return np.percentile(x, [25, 75]).sum()  # <- refused
+
+
+@pytest.mark.parametrize("func", [interquartile_range, percentiles_summed])
+@pytest.mark.parametrize("mode", ["grad", "vjp", "jvp"])
+def test_a_refusal_when_the_derivative_runs_names_the_line_in_every_mode(func, mode):
+    x = np.array([0.3, -1.2, 0.8, 2.0, 0.1])
+    line = func.__code__.co_firstlineno + 1  # the line marked `# <- refused`
+    with pytest.raises(adjoint.AdjointError, match=f"test_probe29_numpy.py:{line}:"):
+        if mode == "grad":
+            adjoint.grad(func)(x)
+        elif mode == "vjp":
+            adjoint.vjp(func)(x)[1](1.0)
+        else:
+            adjoint.jvp(func)(x, np.ones(5))
