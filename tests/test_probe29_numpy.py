@@ -298,3 +298,37 @@ def test_a_refusal_when_the_derivative_runs_names_the_line_in_every_mode(func, m
             adjoint.vjp(func)(x)[1](1.0)
         else:
             adjoint.jvp(func)(x, np.ones(5))
+
+
+# ----- a second derivative refused in the generated gradient names the user's line ------------
+
+
+def heat_stencil(kappa, u0):
+    u = u0.copy()
+    for _ in range(3):
+        lap = u[:-2] - 2 * u[1:-1] + u[2:]
+        u[1:-1] += kappa * lap  # <- refused second derivative
+    return np.sum(u * u)
+
+
+def forward_substitution(L, b):
+    x = np.empty(len(b))
+    for i in range(len(b)):
+        x[i] = (b[i] - L[i, :i] @ x[:i]) / L[i, i]  # <- refused second derivative
+    return np.sum(x ** 2)
+
+
+SECOND = [
+    (heat_stencil, (0.2, RNG.normal(size=6)), 0, 1.0),
+    (forward_substitution, (np.tril(RNG.normal(size=(3, 3))) + 3 * np.eye(3), RNG.normal(size=3)), 1, np.ones(3)),
+]
+
+
+@pytest.mark.parametrize("func, args, wrt, vector", SECOND, ids=[case[0].__name__ for case in SECOND])
+def test_a_second_derivative_refused_in_the_gradient_names_the_write(func, args, wrt, vector):
+    check_first_order(func, args, wrt)
+    with pytest.raises(adjoint.AdjointError) as refused:
+        adjoint.hvp(func, wrt=wrt)(*args, vector)
+    assert refused.value.location.filename == __file__
+    assert "# <- refused second derivative" in refused.value.location.line
+    assert f"the derivative of `{func.__name__}`" in str(refused.value)
