@@ -364,3 +364,66 @@ def test_a_second_derivative_refused_in_the_gradient_names_the_write(func, args,
     assert refused.value.location.filename == __file__
     assert "# <- refused second derivative" in refused.value.location.line
     assert f"the derivative of `{func.__name__}`" in str(refused.value)
+
+
+# ----- np.fill_diagonal, a write in place into the diagonal --------------------------------------
+
+
+def pairwise_inverse_cubes(pos, masses):
+    d = pos[None, :, :] - pos[:, None, :]
+    inv = (np.sum(d ** 2, axis=-1) + 0.1) ** -1.5
+    np.fill_diagonal(inv, 0.0)
+    return np.sum(np.einsum("ij,ijk,j->ik", inv, d, masses) ** 2)
+
+
+def pairwise_inverse_cubes_peer(pos, masses):
+    d = pos[None, :, :] - pos[:, None, :]
+    inv = (np.sum(d ** 2, axis=-1) + 0.1) ** -1.5 * (1.0 - np.eye(len(pos)))
+    return np.sum(np.einsum("ij,ijk,j->ik", inv, d, masses) ** 2)
+
+
+def kernel_with_noise_on_the_diagonal(noise, X):
+    K = np.exp(-0.5 * (X[:, None] - X[None, :]) ** 2)
+    np.fill_diagonal(K, K.diagonal() + noise * np.arange(1.0, len(X) + 1.0))
+    return np.linalg.slogdet(K)[1]
+
+
+def kernel_with_noise_on_the_diagonal_peer(noise, X):
+    K = np.exp(-0.5 * (X[:, None] - X[None, :]) ** 2) + np.diag(noise * np.arange(1.0, len(X) + 1.0))
+    return np.linalg.slogdet(K)[1]
+
+
+def tall_diagonal(x):
+    M = np.outer(x, x[:2])
+    np.fill_diagonal(M, x[2] ** 2)
+    return np.sum(M * np.arange(M.size).reshape(M.shape))
+
+
+FILLED = [
+    (pairwise_inverse_cubes, (RNG.normal(size=(4, 2)), RNG.random(4) + 0.5), 0, pairwise_inverse_cubes_peer),
+    (pairwise_inverse_cubes, (RNG.normal(size=(4, 2)), RNG.random(4) + 0.5), 1, pairwise_inverse_cubes_peer),
+    (kernel_with_noise_on_the_diagonal, (0.3, RNG.normal(size=4)), 0, kernel_with_noise_on_the_diagonal_peer),
+    (kernel_with_noise_on_the_diagonal, (0.3, RNG.normal(size=4)), 1, kernel_with_noise_on_the_diagonal_peer),
+    (tall_diagonal, (RNG.normal(size=4),), 0, None),
+]
+
+
+@pytest.mark.parametrize("func, args, wrt, peer", FILLED, ids=[f"{c[0].__name__}-{c[2]}" for c in FILLED])
+def test_fill_diagonal_is_a_write_into_the_diagonal(func, args, wrt, peer):
+    check_first_order(func, args, wrt, peer)
+
+
+def test_fill_diagonal_second_order():
+    check_every_mode(tall_diagonal, (RNG.normal(size=4),))
+
+
+def repeated_diagonal_values(x):
+    M = np.outer(x, x)
+    np.fill_diagonal(M, x[:2])  # <- refused
+    return np.sum(M)
+
+
+def test_fill_diagonal_with_values_numpy_repeats_is_refused_at_its_line():
+    line = repeated_diagonal_values.__code__.co_firstlineno + 2
+    with pytest.raises(adjoint.AdjointError, match=f"test_probe29_numpy.py:{line}:"):
+        adjoint.grad(repeated_diagonal_values)(RNG.normal(size=4))

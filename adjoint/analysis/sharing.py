@@ -349,7 +349,7 @@ class Sharing:
         if func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared | made
         module = getattr(func, "__module__", None) or ""
-        if func is runtime.snapshot or func is runtime.listed:  # a new list of numbers
+        if func is runtime.snapshot or func is runtime.listed or func is runtime.diagonal_positions:  # new numbers
             return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument
             if not call.args or not isinstance(first := call.args[0], gast.Name):
