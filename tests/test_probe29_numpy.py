@@ -427,3 +427,38 @@ def test_fill_diagonal_with_values_numpy_repeats_is_refused_at_its_line():
     line = repeated_diagonal_values.__code__.co_firstlineno + 2
     with pytest.raises(adjoint.AdjointError, match=f"test_probe29_numpy.py:{line}:"):
         adjoint.grad(repeated_diagonal_values)(RNG.normal(size=4))
+
+
+# ----- reshapes column first ----------------------------------------------------------------------
+
+
+def column_first_reshapes(x):
+    M = x.reshape(2, -1, order="F")
+    v = np.ravel(M.T * 2.0, order="F")
+    w = np.reshape(x, (3, 2), order="F").ravel(order="F")
+    return np.sum(M * np.arange(6).reshape(2, 3)) + np.sum(v * np.arange(6)) + np.sum(w ** 2 * np.arange(6))
+
+
+def column_first_reshapes_peer(x):
+    M = np.transpose(np.reshape(x, (3, 2)))
+    v = np.ravel(np.transpose(np.transpose(M) * 2.0))
+    w = np.ravel(np.transpose(np.transpose(np.reshape(x, (2, 3)))))
+    return np.sum(M * np.arange(6).reshape(2, 3)) + np.sum(v * np.arange(6)) + np.sum(w ** 2 * np.arange(6))
+
+
+def flattened_in_memory_order(X):
+    f = X.flatten(order="F")
+    a = np.ravel(X.T, order="A")
+    k = np.ravel(X.T, order="K")
+    return f @ np.arange(f.size) + np.sum(a * np.arange(a.size)) + np.sum(k ** 2 * np.arange(k.size))
+
+
+ORDERS = [
+    (column_first_reshapes, (RNG.normal(size=6),), column_first_reshapes_peer),
+    (flattened_in_memory_order, (RNG.normal(size=(3, 4)),), None),
+]
+
+
+@pytest.mark.parametrize("func, args, peer", ORDERS, ids=[case[0].__name__ for case in ORDERS])
+def test_reshapes_in_column_first_order(func, args, peer):
+    check_every_mode(func, args, peer=peer)

@@ -9,9 +9,9 @@ import numpy as np
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, arange_adjoint, arange_tangent, broadcast_like, column, concatenate_adjoint, item_adjoint,
-    joined_adjoint, linspace_adjoint, linspace_tangent, meshgrid_adjoint, repeat_adjoint, reshape_like, sort_adjoint,
-    sort_tangent, split_adjoint, stack_adjoint, stored_derivative, take_adjoint, tangent_like, tile_adjoint,
-    transpose_adjoint, unbroadcast, zeros_like,
+    joined_adjoint, linspace_adjoint, linspace_tangent, memory_order, meshgrid_adjoint, repeat_adjoint, reshape_like,
+    sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, stored_derivative, take_adjoint, tangent_like,
+    tile_adjoint, transpose_adjoint, unbroadcast, zeros_like,
 )
 from adjoint.templates import d
 
@@ -98,24 +98,26 @@ def _(result, x, y, indexing="xy", sparse=False, copy=True):
 # ----- Reshaping ----------------------------------------------------------------------
 
 
+# order 'F' (or 'A' of an array laid out so) reads and writes the elements column first: the
+# adjoint reshapes back in the same order (memory_order: the order the call used, of x).
 @register_adjoint(np.reshape)
-def _(result, x, shape):
-    d[x] = reshape_like(d[result], x)
+def _(result, x, shape, order="C"):
+    d[x] = reshape_like(np.reshape(d[result], np.shape(x), order=memory_order(order, x)), x)
 
 
 @register_tangent(np.reshape)
-def _(result, x, shape):
-    d[result] = np.reshape(d[x], shape)
+def _(result, x, shape, order="C"):
+    d[result] = np.reshape(d[x], shape, order=memory_order(order, x))
 
 
 @register_adjoint(np.ravel)
-def _(result, x):
-    d[x] = reshape_like(d[result], x)
+def _(result, x, order="C"):
+    d[x] = reshape_like(np.reshape(d[result], np.shape(x), order=memory_order(order, x)), x)
 
 
 @register_tangent(np.ravel)
-def _(result, x):
-    d[result] = np.ravel(d[x])
+def _(result, x, order="C"):
+    d[result] = np.ravel(d[x], order=memory_order(order, x))
 
 
 @register_adjoint(np.squeeze)
