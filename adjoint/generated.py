@@ -217,13 +217,19 @@ def _statement_nodes(source: str) -> list:
 
 def refuse_in_generated_code(error: AdjointError, target: Callable) -> None:
     """A refusal met in code adjoint generated, moved to the user's code: the call the derivative
-    was made for, else the definition of the user's function a derived function differentiates."""
+    was made for, else the user's line the refused generated line was made for (a second derivative
+    of a write in place), else the definition of the user's function a derived function differentiates."""
     made_for = getattr(target, "__adjoint_user_call__", None)
     if made_for is not None:
         raise error.blamed_on(made_for[0], f"the derivative of `{made_for[1]}`") from None
     origin = getattr(target, "__adjoint_origin__", None)
     code = getattr(origin, "__code__", None)
-    if code is not None and not code.co_filename.startswith("<"):
-        line = linecache.getline(code.co_filename, code.co_firstlineno)
-        definition = Location(code.co_filename, code.co_firstlineno, len(line) - len(line.lstrip()), None, line)
-        raise error.blamed_on(definition, f"the derivative of `{origin.__qualname__}`", "defined here") from None
+    if code is None or code.co_filename.startswith("<"):
+        return
+    inner = error.location
+    line = _mapped(inner.filename, inner.lineno) if inner is not None and inner.lineno else None
+    if line is not None and line.filename == code.co_filename:
+        raise error.blamed_on(line, f"the derivative of `{origin.__qualname__}`", "made for this line") from None
+    text = linecache.getline(code.co_filename, code.co_firstlineno)
+    definition = Location(code.co_filename, code.co_firstlineno, len(text) - len(text.lstrip()), None, text)
+    raise error.blamed_on(definition, f"the derivative of `{origin.__qualname__}`", "defined here") from None

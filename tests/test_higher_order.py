@@ -213,18 +213,19 @@ def test_forward_mode_through_a_derived_function_takes_the_tangents_of_its_gener
     assert (via_module_value, via_module_tangent) == pytest.approx((value, tangent), rel=1e-12)
 
 
-def added_into_a_slice(x):  # <- refused-derivative
+def added_into_a_slice(x):
     y = np.ones(5)
     y[1:4] += x[:3] * 2
-    y[::2] *= x[0]
+    y[::2] *= x[0]  # <- refused-derivative
     return np.sum(y ** 2)
 
 
 def test_a_refusal_inside_a_derivative_differentiated_again_names_the_users_function():
     """hvp differentiates the generated gradient; a refusal met in that code names the line of
-    the user's function it derives (and the generated line in the message), not only the
-    generated code. (This one is a limit, not a necessity: the gradient reads the slice `y[1:4]`
-    kept before the write for its shape alone, which the sharing analysis does not know.)"""
+    the user's function the refused generated line was made for (and the generated line in the
+    message), not only the generated code. (This one is a limit, not a necessity: the gradient
+    reads the slice `y[1:4]` kept before the write for its shape alone, which the sharing analysis
+    does not know.)"""
     with pytest.raises(adjoint.AdjointError) as refused:
         adjoint.hvp(added_into_a_slice)(np.ones(4), np.ones(4))
     assert refused.value.location.filename == __file__

@@ -194,10 +194,11 @@ class ForwardAD:
             return []
         self.ctx.check_store(target)
         d_owner = self.ctx.tangent(owner)
+        tangent = self._tangent(value)
+        if self.ctx.kinds.get(owner) != CONTAINER:  # an array of integers truncates the value it stores
+            tangent = nodes.call(self.ctx.runtime("stored_derivative"), [tangent, nodes.name(owner), nodes.load_copy(value)])
         update = nodes.call(
-            self.ctx.runtime("set_at"),
-            [nodes.name(d_owner), nodes.name(owner), nodes.index_value(target.slice), self._tangent(value)],
-        )
+            self.ctx.runtime("set_at"), [nodes.name(d_owner), nodes.name(owner), nodes.index_value(target.slice), tangent])
         return [nodes.assign(d_owner, update)]
 
     def _tangent_of_append(self, stmt: gast.Expr) -> List[gast.stmt]:

@@ -390,8 +390,9 @@ class ReverseAD:
             # A fancy index may write one position twice: only the write NumPy keeps gets its adjoint.
             helper = "item_adjoint" if self.ctx.writes_each_position_once(target) else "written_adjoint"
             item = nodes.call(self.ctx.runtime(helper), [d_owner, index, nodes.name(owner)])
-            if self.ctx.kinds.get(owner) != CONTAINER:
+            if self.ctx.kinds.get(owner) != CONTAINER:  # an array of integers truncates v: stored_derivative
                 item = nodes.call(self.ctx.runtime("unbroadcast"), [item, nodes.load_copy(value)])
+                item = nodes.call(self.ctx.runtime("stored_derivative"), [item, nodes.name(owner), nodes.load_copy(value)])
             code.extend(self._accumulate(value, item))
         zeroed = nodes.call(self.ctx.runtime("zero_at"), [d_owner, nodes.name(owner), nodes.load_copy(index)])
         code.append(nodes.assign(d_owner.id, zeroed))

@@ -41,7 +41,7 @@ from adjoint.templates import RESULT
 # helper -> the position of the argument it reads only for its type, shape and dtype
 SHAPE_ARGUMENT = {
     runtime.unbroadcast: 1, runtime.unreduce: 1, runtime.reached: 1, runtime.broadcast_like: 1,
-    runtime.gradient_like: 1, runtime.zeros_like: 0,
+    runtime.gradient_like: 1, runtime.zeros_like: 0, runtime.stored_derivative: 2,
 }
 NOT_ARRAYS = (SCALAR, CONTAINER, MAPPING, RECORD)  # kinds whose shape_only would be the value itself
 ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod)

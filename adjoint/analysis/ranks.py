@@ -41,13 +41,15 @@ def array_ranks(func_node: gast.FunctionDef, kinds: Dict[str, str], classifier: 
     ranks: Dict[str, Optional[int]] = dict.fromkeys(definitions)
     ranks.update({a.id: _parameter_rank(kinds.get(a.id)) for a in func_node.args.args + func_node.args.kwonlyargs})
     ranks.update(dict.fromkeys(unknown, UNKNOWN_RANK))
+    tuples = {name: values[0] for name, values in definitions.items()  # shapes: `_t2 = (3, len(x))`
+              if len(values) == 1 and isinstance(values[0], gast.Tuple) and name not in unknown}
     changed = True
     while changed:
         changed = False
         for name, values in definitions.items():
             rank = ranks.get(name)
             for value in values:
-                rank = _joined_rank(rank, _rank_of_value(value, ranks, kinds, classifier))
+                rank = _joined_rank(rank, _rank_of_value(value, ranks, kinds, classifier, tuples))
             if rank != ranks.get(name):
                 ranks[name] = rank
                 changed = True
@@ -86,28 +88,47 @@ def _joined_rank(a: Optional[int], b: Optional[int]) -> Optional[int]:
 
 
 def _rank_of_value(value: gast.expr, ranks: Dict[str, Optional[int]], kinds: Dict[str, str],
-                   classifier: CallClassifier) -> Optional[int]:
+                   classifier: CallClassifier, tuples: Dict[str, gast.Tuple]) -> Optional[int]:
     """value's number of dimensions from its operands' (None: an operand has no definition seen yet)."""
     if isinstance(value, gast.Constant):
         return 0 if isinstance(value.value, (int, float)) and not isinstance(value.value, bool) else UNKNOWN_RANK
     if isinstance(value, gast.Name):
         return 0 if kinds.get(value.id) == SCALAR else ranks.get(value.id, UNKNOWN_RANK)
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
-        return _rank_of_value(value.operand, ranks, kinds, classifier)
+        return _rank_of_value(value.operand, ranks, kinds, classifier, tuples)
     if isinstance(value, gast.BinOp) and isinstance(value.op, ELEMENTWISE):
-        sides = [_rank_of_value(side, ranks, kinds, classifier) for side in (value.left, value.right)]
+        sides = [_rank_of_value(side, ranks, kinds, classifier, tuples) for side in (value.left, value.right)]
         if UNKNOWN_RANK in sides:
             return UNKNOWN_RANK
         return None if None in sides else max(sides)
     if isinstance(value, gast.Call):
-        return _rank_of_call(value, ranks, kinds, classifier)
+        return _rank_of_call(value, ranks, kinds, classifier, tuples)
+    if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
+        return _rank_of_basic_index(value, ranks.get(value.value.id, UNKNOWN_RANK))
     return UNKNOWN_RANK
+
+
+def _rank_of_basic_index(value: gast.Subscript, rank: Optional[int]) -> Optional[int]:
+    """`a[None, :]`, `a[1:, 0]`, `a[..., None]`: a's rank, less one per integer, plus one per None
+    (an index of any other form, a name among them, may be an array: unknown)."""
+    if rank is None or rank == UNKNOWN_RANK:
+        return rank
+    parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+    for part in parts:
+        if isinstance(part, gast.Constant) and part.value is None:
+            rank += 1
+        elif isinstance(part, gast.Constant) and type(part.value) is int:
+            rank -= 1
+        elif not isinstance(part, gast.Slice) and not (isinstance(part, gast.Constant) and part.value is Ellipsis):
+            return UNKNOWN_RANK
+    return rank if rank >= 0 else UNKNOWN_RANK
 
 
 ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
 
 
-def _rank_of_call(call: gast.Call, ranks: Dict[str, Optional[int]], kinds: Dict[str, str], classifier) -> Optional[int]:
+def _rank_of_call(call: gast.Call, ranks: Dict[str, Optional[int]], kinds: Dict[str, str], classifier,
+                  tuples: Dict[str, gast.Tuple]) -> Optional[int]:
     func = classifier.classify(call).func
     first = call.args[0] if call.args else None
     if first is None:
@@ -115,7 +136,8 @@ def _rank_of_call(call: gast.Call, ranks: Dict[str, Optional[int]], kinds: Dict[
     if any(func is f for f in SHAPED_BY):
         if isinstance(first, gast.Constant) or (isinstance(first, gast.Name) and kinds.get(first.id) == SCALAR):
             return 1
-        return len(first.elts) if isinstance(first, gast.Tuple) else UNKNOWN_RANK
+        shape = tuples.get(first.id) if isinstance(first, gast.Name) else first  # `(3, len(x))` in a name
+        return len(shape.elts) if isinstance(shape, gast.Tuple) else UNKNOWN_RANK
     if any(func is f for f in SHAPED_LIKE) and isinstance(first, gast.Name):
         return ranks.get(first.id, UNKNOWN_RANK)
     if func is np.eye or func is np.identity:

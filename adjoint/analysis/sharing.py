@@ -338,13 +338,18 @@ class Sharing:
         made = self._made_items(fresh, operation, call)
         if operation.kind == Callee.USER:
             return self._user_result(operation.func, call, fresh, shared, made)
+        if func is runtime.copied and call.args and isinstance(call.args[0], gast.Name) and (
+                is_array(self.kinds.get(call.args[0].id)) or self.rank(call.args[0].id) is not None):
+            return {fresh}, set()  # an array's copy holds numbers, not the rows of the array
+        if func is runtime.astype and not _may_not_copy(call, func):
+            return {fresh}, set()  # x.astype(dtype): a new array, or a NumPy number
         if any(func is b for b in CONTAINER_BUILTINS):
             items = [self._items(a) for a in call.args if isinstance(a, gast.Name)]
             return {fresh}, set().union(*items) if items else set()
         if func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared | made
         module = getattr(func, "__module__", None) or ""
-        if func is runtime.snapshot or func is runtime.listed:  # a new list of numbers
+        if func is runtime.snapshot or func is runtime.listed or func is runtime.diagonal_positions:  # new numbers
             return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument
             if not call.args or not isinstance(first := call.args[0], gast.Name):
@@ -447,7 +452,7 @@ def makes_new_object(value: gast.expr, classifier: CallClassifier) -> bool:
 
 
 # Functions taking `copy` by position too, and where: np.nan_to_num(a, False) is a itself.
-COPY_POSITIONS = ((np.nan_to_num, 1),)
+COPY_POSITIONS = ((np.nan_to_num, 1), (runtime.astype, 2))
 
 
 def _may_not_copy(call: gast.Call, func=None) -> bool:

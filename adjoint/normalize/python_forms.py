@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Callable, List
 
 import gast
+import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.frontend.held import let_go
@@ -45,6 +46,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     lower_keyed(parsed, fresh, calls)
     lower_keyword_spreads(parsed, fresh, calls)
     _transpose_zips(parsed, fresh, calls)
+    _fill_diagonals(parsed, fresh, calls)
     lower_math_forms(parsed, fresh, calls)
     build_records(parsed, fresh, calls)
     bind_super_calls(parsed, fresh, calls)
@@ -62,6 +64,36 @@ def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: 
             let_go(parsed.node)
             helper = parsed.bind("transposed", runtime.transposed, fresh, local_names)
             call.func, call.args = nodes.name(helper), [call.args[0].value]
+
+
+def _fill_diagonals(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
+    """`np.fill_diagonal(a, val)` as a statement, a a name -> `a[diagonal_positions(a, val)] = val`, a write
+    in place (analysis/aliases.py) of the diagonal NumPy writes (without `wrap`, and a val NumPy needs to
+    repeat or cut refused when it runs)."""
+    local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+    filled = {id(call) for call in calls if len(call.args) == 2 and not call.keywords
+              and isinstance(call.args[0], gast.Name) and not isinstance(call.args[1], gast.Starred)
+              and resolve(call.func, parsed, local_names) is np.fill_diagonal}
+    if not filled:
+        return
+    let_go(parsed.node)
+    helper = parsed.bind("diagonal_positions", runtime.diagonal_positions, fresh, local_names)
+    for block in list(nodes.blocks(parsed.node)):
+        block[:] = [made for stmt in block for made in _filled_diagonal(stmt, filled, helper, fresh)]
+
+
+def _filled_diagonal(stmt: gast.stmt, filled, helper: str, fresh: Callable[[str], str]) -> List[gast.stmt]:
+    call = stmt.value if isinstance(stmt, gast.Expr) else None
+    if id(call) not in filled:
+        return [stmt]
+    owner, value = call.args
+    made = []
+    if not isinstance(value, (gast.Name, gast.Constant)):  # evaluated once, as NumPy's call does
+        made.append(nodes.copy_location(nodes.assign(fresh("_val"), value), stmt))
+        value = nodes.name(made[0].targets[0].id)
+    index = nodes.call(nodes.name(helper), [nodes.name(owner.id), nodes.clone(value)])
+    target = gast.Subscript(value=nodes.name(owner.id), slice=index, ctx=gast.Store())
+    return made + [nodes.copy_location(gast.Assign(targets=[target], value=value, type_comment=None), stmt)]
 
 
 def _sorts_in_place(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:

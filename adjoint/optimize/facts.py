@@ -17,6 +17,7 @@ LINEAR_HELPERS = (
     runtime.unbroadcast, runtime.unreduce, runtime.item_adjoint, runtime.zero_at,
     runtime.dot_adjoint_a, runtime.dot_adjoint_b, runtime.transpose_adjoint,
     runtime.pow_exponent_adjoint, runtime.written_adjoint, runtime.list_repeat_adjoint, runtime.quotient_or_inf,
+    runtime.stored_derivative,
 )
 BILINEAR = (np.dot, np.vdot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
 EFFECTFUL_HELPERS = (runtime.enter_context, runtime.exit_context)  # a `with` block's start and end

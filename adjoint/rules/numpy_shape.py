@@ -9,23 +9,26 @@ import numpy as np
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, arange_adjoint, arange_tangent, broadcast_like, column, concatenate_adjoint, item_adjoint,
-    joined_adjoint, linspace_adjoint, linspace_tangent, meshgrid_adjoint, repeat_adjoint, reshape_like, sort_adjoint,
-    sort_tangent, split_adjoint, stack_adjoint, take_adjoint, tangent_like, tile_adjoint, transpose_adjoint,
-    unbroadcast,
+    joined_adjoint, linspace_adjoint, linspace_tangent, memory_order, meshgrid_adjoint, repeat_adjoint, reshape_like,
+    sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, stored_derivative, take_adjoint, tangent_like,
+    tile_adjoint, transpose_adjoint, unbroadcast, zeros_like,
 )
 from adjoint.templates import d
 
 # ----- Construction ------------------------------------------------------------------
 
 
+# An array of integers or booleans made of floats truncates (or tests) them: no derivative
+# (stored_derivative); its tangent is of the float dtype zeros_like gives, not truncated itself.
 @register_adjoint(np.array, np.asarray)
 def _(result, x, dtype=None):
-    d[x] = add_adjoints(d[x], list(d[result]) if isinstance(x, (list, tuple)) else d[result])
+    d[x] = add_adjoints(d[x], list(stored_derivative(d[result], result, x)) if isinstance(x, (list, tuple))
+                        else stored_derivative(d[result], result, x))
 
 
 @register_tangent(np.array, np.asarray)
 def _(result, x, dtype=None):
-    d[result] = np.array(tangent_like(d[x], x), dtype=dtype)
+    d[result] = stored_derivative(np.array(tangent_like(d[x], x), dtype=zeros_like(result).dtype), result, x)
 
 
 @register_adjoint(np.copy)
@@ -40,22 +43,22 @@ def _(result, x):
 
 @register_adjoint(np.full)
 def _(result, shape, fill_value, dtype=None):
-    d[fill_value] = unbroadcast(d[result], fill_value)
+    d[fill_value] = unbroadcast(stored_derivative(d[result], result, fill_value), fill_value)
 
 
 @register_tangent(np.full)
 def _(result, shape, fill_value, dtype=None):
-    d[result] = np.full(shape, d[fill_value], dtype=dtype)
+    d[result] = stored_derivative(np.full(shape, d[fill_value], dtype=zeros_like(result).dtype), result, fill_value)
 
 
 @register_adjoint(np.full_like)
 def _(result, x, fill_value, dtype=None):
-    d[fill_value] = unbroadcast(d[result], fill_value)
+    d[fill_value] = unbroadcast(stored_derivative(d[result], result, fill_value), fill_value)
 
 
 @register_tangent(np.full_like)
 def _(result, x, fill_value, dtype=None):
-    d[result] = np.full_like(result, d[fill_value])
+    d[result] = stored_derivative(np.full_like(zeros_like(result), d[fill_value]), result, fill_value)
 
 
 @register_adjoint(np.linspace)
@@ -95,24 +98,26 @@ def _(result, x, y, indexing="xy", sparse=False, copy=True):
 # ----- Reshaping ----------------------------------------------------------------------
 
 
+# order 'F' (or 'A' of an array laid out so) reads and writes the elements column first: the
+# adjoint reshapes back in the same order (memory_order: the order the call used, of x).
 @register_adjoint(np.reshape)
-def _(result, x, shape):
-    d[x] = reshape_like(d[result], x)
+def _(result, x, shape, order="C"):
+    d[x] = reshape_like(np.reshape(d[result], np.shape(x), order=memory_order(order, x)), x)
 
 
 @register_tangent(np.reshape)
-def _(result, x, shape):
-    d[result] = np.reshape(d[x], shape)
+def _(result, x, shape, order="C"):
+    d[result] = np.reshape(d[x], shape, order=memory_order(order, x))
 
 
 @register_adjoint(np.ravel)
-def _(result, x):
-    d[x] = reshape_like(d[result], x)
+def _(result, x, order="C"):
+    d[x] = reshape_like(np.reshape(d[result], np.shape(x), order=memory_order(order, x)), x)
 
 
 @register_tangent(np.ravel)
-def _(result, x):
-    d[result] = np.ravel(d[x])
+def _(result, x, order="C"):
+    d[result] = np.ravel(d[x], order=memory_order(order, x))
 
 
 @register_adjoint(np.squeeze)

@@ -55,8 +55,9 @@ def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
     d[result] = order_tangent(d[a], a, axis, 0.5, keepdims)
 
 
-# One quantile q, method 'linear': between the order statistics of ranks k and k + 1 around
-# q (n - 1), so its derivative with respect to q is their difference times n - 1.
+# Quantiles q, method 'linear': each between the order statistics of ranks k and k + 1 around
+# q (n - 1), so its derivative with respect to q is their difference times n - 1 (with respect to
+# one q: an array of quantiles is differentiated in a, not in q).
 @register_adjoint(np.quantile)
 def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
     d[a] = order_adjoint(d[result], a, axis, quantile_position(q, method), keepdims)

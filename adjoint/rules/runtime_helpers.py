@@ -12,7 +12,8 @@ from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, broadcast_like, copied_tangent, dot_adjoint_a, dot_adjoint_b, field_index,
     gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent, listed_tangent, list_repeat_adjoint,
     list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint,
-    record_tangent, record_tangent_adjoint, set_at, shaped_zero, sorted_adjoint, sorted_tangent, sum_adjoint,
+    record_tangent, record_tangent_adjoint, set_at, shaped_zero, sorted_adjoint, sorted_tangent, stored_derivative,
+    sum_adjoint,
     sum_tangent, tangent_like, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast, unreduce,
     written_adjoint,
     written_adjoint_backward, zero_at,
@@ -24,7 +25,7 @@ non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.
                    runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.spread_key,
                    runtime.list_or_refuse, runtime.bitwise_operand_or_refuse, runtime.dict_or_refuse,
-                   runtime.array_method_or_refuse)
+                   runtime.array_method_or_refuse, runtime.diagonal_positions, runtime.memory_order)
 
 # shaped_zero(g, x) is g (zeros in x's shape for the symbolic zero): linear in g.
 @register_adjoint(runtime.shaped_zero)
@@ -286,6 +287,16 @@ def _(result, container, index, x):
 @register_tangent(runtime.written_adjoint)
 def _(result, container, index, x):
     d[result] = written_adjoint(d[container], index, x)
+
+
+@register_adjoint(runtime.stored_derivative)
+def _(result, g, x, value):
+    d[g] = stored_derivative(d[result], x, value)
+
+
+@register_tangent(runtime.stored_derivative)
+def _(result, g, x, value):
+    d[result] = stored_derivative(d[g], x, value)
 
 
 @register_adjoint(runtime.written_adjoint_backward)

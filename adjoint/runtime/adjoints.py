@@ -294,6 +294,14 @@ def written_adjoint(dx, index, x):
     return np.where(_kept(x, index), dx[index], 0.0)
 
 
+def stored_derivative(g, x, value):
+    """g, the derivative of v in `x[index] = v`, as the write passes it on: zero where x is an array of
+    integers or booleans and v is not, which NumPy truncates (or tests) as it stores it, a step in v."""
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biu" and np.asarray(value).dtype.kind not in "biu":
+        return np.zeros(np.shape(g)) if isinstance(g, np.ndarray) else 0.0
+    return g
+
+
 def written_adjoint_backward(d_container, container, index, x, g):
     """The adjoint of `container` in written_adjoint(container, index, x), given g = the result's adjoint."""
     if _is_zero_d(x):

@@ -19,7 +19,7 @@ from adjoint.runtime.adjoints import (
     _short_derivative,
 )
 from adjoint.runtime.containers import _entries, _is_record, _record_like
-from adjoint.runtime.refusals import ComplexValue, NonScalarOutput
+from adjoint.runtime.refusals import ComplexValue, NonScalarOutput, Refused
 
 
 def gradient_like(dx, x):
@@ -208,3 +208,17 @@ def transpose_adjoint(g, axes=None):
     if axes is None:
         return np.transpose(g)
     return np.transpose(g, np.argsort(np.asarray(axes) % max(np.ndim(g), 1)))
+
+
+def memory_order(order, x):
+    """The order, "C" or "F", in which np.reshape(x, ..., order) and np.ravel(x, order) read x's
+    elements: "A" is "F" for an array laid out column first (and not row first), "K" (ravel) the
+    order of x's memory, refused where that is neither."""
+    if order in ("C", "F", None):
+        return order or "C"
+    flags = getattr(x, "flags", None)
+    column_first = flags is not None and flags.f_contiguous and not flags.c_contiguous
+    if order == "A" or (order == "K" and (flags is None or flags.c_contiguous or flags.f_contiguous)):
+        return "F" if column_first else "C"
+    raise Refused(f"np.ravel in order {order!r} of an array laid out in neither order is not differentiated: "
+                  "give order 'C' or 'F'")

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["position_tags", "kept_tags", "inserted_value_tags", "insert_tangent", "tags_gather", "tags_scatter"]
+__all__ = ["position_tags", "kept_tags", "inserted_value_tags", "insert_tangent", "tags_gather", "tags_scatter",
+           "diagonal_positions"]
+
+from adjoint.runtime.refusals import Refused
 
 
 def position_tags(x):
@@ -53,3 +56,18 @@ def tags_scatter(g, tags, like):
     if isinstance(like, (float, int)):
         return float(total[0])
     return np.reshape(total, np.shape(like))
+
+
+def diagonal_positions(a, val):
+    """The index of the main diagonal of a that `np.fill_diagonal(a, val)` writes (what it is lowered
+    to: `a[diagonal_positions(a, val)] = val`): min(a.shape) entries of a 2-d array, those of an
+    n-d array of equal sides. A val of another size than one or the diagonal's, which NumPy repeats
+    or cuts, is refused."""
+    a = np.asarray(a)
+    if a.ndim < 2 or (a.ndim > 2 and len(set(a.shape)) != 1):
+        raise ValueError("array must be at least 2-d, and of equal sides when more than 2-d")
+    count = min(a.shape)
+    if np.size(val) not in (1, count):
+        raise Refused(f"np.fill_diagonal with {np.size(val)} values for a diagonal of {count} is not differentiated "
+                      "(NumPy repeats or cuts them): give one value or one per diagonal entry")
+    return (np.arange(count),) * a.ndim

@@ -125,23 +125,40 @@ def _spread(g, a, axis, keepdims):
 
 
 def quantile_position(q, method="linear"):
-    """q, after refusing what the order-statistic rules do not differentiate: an array of
-    quantiles, or a method other than 'linear'."""
-    if np.ndim(q) != 0 or method != "linear":
-        raise UnsupportedArguments(f"np.quantile and np.percentile are differentiated for one quantile with "
-                                   f"method='linear', not q of shape {np.shape(q)} with method={method!r}")
-    return q
+    """q (a number, or an array of quantiles: np.percentile(x, [25, 75])), after refusing a method
+    other than 'linear', which the order-statistic rules do not differentiate."""
+    if method != "linear":
+        raise UnsupportedArguments(f"np.quantile and np.percentile are differentiated with method='linear', "
+                                   f"not method={method!r}")
+    return np.asarray(q) if np.ndim(q) else q
+
+
+def _positions(position, kind):
+    """The positions of an array of quantiles, one by one; refuses the derivative with respect to
+    them (kind "slope"), which the rules take as that of one quantile."""
+    if kind != "value":
+        raise UnsupportedArguments("np.quantile and np.percentile are differentiated with respect to an array "
+                                   "of quantiles q one quantile at a time: differentiate one q per call")
+    return np.ravel(position)
 
 
 def order_adjoint(g, a, axis=None, position=0.5, keepdims=False, kind="value"):
     """The adjoint of a in the order statistic at `position` along axis (np.median: 0.5; np.quantile),
     given g: g at the one or two elements it interpolates. kind "slope": the derivative of that
-    adjoint with respect to the position."""
+    adjoint with respect to the position. An array of positions: g's leading axes are theirs."""
+    if np.ndim(position):
+        positions = _positions(position, kind)
+        items = np.reshape(g, (positions.size,) + np.shape(g)[np.ndim(position):]) if np.ndim(g) else [g] * positions.size
+        return sum(order_adjoint(item, a, axis, p, keepdims, kind) for item, p in zip(items, positions))
     return _order_weights(a, axis, position, kind) * _spread(g, a, axis, keepdims)
 
 
 def order_tangent(da, a, axis=None, position=0.5, keepdims=False, kind="value"):
-    """The tangent of the order statistic at `position` along axis: da interpolated as a is."""
+    """The tangent of the order statistic at `position` along axis: da interpolated as a is (an
+    array of positions: one such tangent each, along leading axes of the positions' shape)."""
+    if np.ndim(position):
+        tangents = [order_tangent(da, a, axis, p, keepdims, kind) for p in _positions(position, kind)]
+        return np.reshape(tangents, np.shape(position) + np.shape(tangents[0]))
     reduced = None if axis is None else tuple(np.atleast_1d(axis))
     return np.sum(_order_weights(a, axis, position, kind) * da, axis=reduced, keepdims=keepdims)
 

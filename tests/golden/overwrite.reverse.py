@@ -19,7 +19,8 @@ def grad_overwrite(x, n):
     # Grad of: for i in range(n):
     for i in reversed(_range1):
         # Grad of: a[i % 3] += x * i
-        d_t5 = unbroadcast(item_adjoint(da, _t1, a), _t5)
+        d_t5 = stored_derivative(unbroadcast(item_adjoint(da, _t1, a), _t5),
+            a, _t5)
         da = zero_at(da, a, _t1)
         a[_t1] = _stack.pop()
         _t4 = x * i
