@@ -17,6 +17,8 @@ from adjoint.frontend import lambdas
 from adjoint.frontend.conversion import to_gast
 from adjoint.frontend.local_imports import bind_local_imports
 from adjoint.frontend.source_lines import source_lines
+from adjoint.frontend.private_names import mangle
+from adjoint.frontend.source_match import enclosing_class, runs_as_written
 from adjoint.frontend.rest import receive_rest
 
 
@@ -325,8 +327,11 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
     lifted = getattr(func, "__adjoint_tree__", None)
     if lifted is not None:
         return lifted
+    owner = enclosing_class(getattr(code, "co_qualname", func.__qualname__))
     if code.co_name == lambdas.LAMBDA_NAME:  # its code's name: a lambda given another __name__ is one still
-        return lambdas.parse_lambda(func)
+        node, info = lambdas.parse_lambda(func)
+        mangle(node, owner)
+        return node, info
     try:
         if getattr(func, "__wrapped__", None) is None:
             lines, first_line, module = source_lines(func)
@@ -350,7 +355,13 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
             f"{getattr(func, '__qualname__', func)!r} is not a function defined with `def`",
             info.location(node),
         )
+    if not runs_as_written(node, func):
+        raise SourceUnavailableError(
+            f"the source of {func.__qualname__!r} in its file is not the code Python runs for it: the file "
+            "changed after the function was defined; reload its module (importlib.reload) or run its "
+            "definition again", info.location(node))
     node.decorator_list = []
+    mangle(node, owner)
     return node, info
 
 

@@ -1,0 +1,111 @@
+"""Whether the source read for a function is the code Python runs for it.
+
+`inspect` reads a function's source from its file as the file is now, but Python runs the code
+compiled when `def` ran. A file edited after its module was imported (and not reloaded) gives
+the text of another function body, or another function altogether where lines moved: its
+derivative would be that of code that does not run, and its value not the function's. The
+function's text is compiled in the scopes it was written in (the enclosing functions' variables
+it reads, the class whose names it mangles) and its instructions compared with those of the
+code that runs, ignoring only how each name is stored (fast, cell or global).
+
+>>> import math
+>>> def f(x):
+...     return math.sin(x) * x
+>>> import ast; module = ast.parse("def f(x):\\n    return math.sin(x) * x\\n")
+>>> runs_as_written(module.body[0], f)
+True
+>>> runs_as_written(ast.parse("def f(x):\\n    return math.cos(x) * x\\n").body[0], f)
+False
+"""
+from __future__ import annotations
+
+import __future__
+import ast
+import copy
+import dis
+import inspect
+from typing import Callable, List, Optional
+
+_FUTURE_FLAGS = 0
+for _feature in __future__.all_feature_names:
+    _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
+
+# Instructions that only set a frame or a call up, or stand for no operation, and differ with the
+# scope code is compiled in rather than with what it computes (Python 3.11 calls `np.sum(x)` as a
+# method, LOAD_METHOD, unless the module imports `np`: then PUSH_NULL and LOAD_ATTR).
+_SCOPE_ONLY = {"RESUME", "NOP", "CACHE", "EXTENDED_ARG", "MAKE_CELL", "COPY_FREE_VARS", "GEN_START", "PUSH_NULL"}
+_NAMED = ("LOAD_", "STORE_", "DELETE_")
+_JUMPS = set(dis.hasjrel) | set(dis.hasjabs)
+
+
+def runs_as_written(node: ast.FunctionDef, func: Callable) -> bool:
+    """Whether the `def` node, compiled where func was defined, gives func's code."""
+    code = func.__code__
+    try:
+        compiled = _compiled(node, code, getattr(code, "co_qualname", func.__qualname__))
+    except (SyntaxError, ValueError, TypeError):
+        return False
+    return compiled is not None and _instructions(compiled) == _instructions(code)
+
+
+def _compiled(node: ast.FunctionDef, code, qualname: str):
+    """The code object of `node`, compiled inside the class whose names it mangles and a
+    function holding the variables it reads from enclosing functions (None if it is not there)."""
+    body: List[ast.stmt] = [copy.copy(node)]
+    path = []
+    owner = enclosing_class(qualname)
+    if owner is not None or "__class__" in code.co_freevars:
+        path.insert(0, owner or "_")
+        body = [_node(ast.ClassDef, name=owner or "_", bases=[], keywords=[], body=body, decorator_list=[])]
+    free = [name for name in code.co_freevars if name != "__class__"]
+    if free:
+        path.insert(0, "_enclosing")
+        held = ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store()) for name in free],
+                          value=ast.Constant(value=None))
+        arguments = _node(ast.arguments, posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                          kwarg=None, defaults=[])
+        body = [_node(ast.FunctionDef, name="_enclosing", args=arguments, body=[held] + body, decorator_list=[],
+                      returns=None)]
+    module = ast.fix_missing_locations(ast.Module(body=body, type_ignores=[]))
+    found = compile(module, code.co_filename, "exec", flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True)
+    for name in path + [node.name]:
+        found = next((c for c in found.co_consts if inspect.iscode(c) and c.co_name == name), None)
+        if found is None:
+            return None
+    return found
+
+
+def _node(kind, **fields):
+    """An ast node; `type_params` (Python 3.12 on) given where the node has it."""
+    if "type_params" in kind._fields:
+        fields["type_params"] = []
+    return kind(**fields)
+
+
+def enclosing_class(qualname: str) -> Optional[str]:
+    """The innermost class the function's text sits in (`Model.loss`, `f.<locals>.C.m`), whose
+    name Python mangles `__private` names with; None for a function outside any class."""
+    parts = qualname.split(".")
+    classes = [part for part, after in zip(parts, parts[1:]) if after != "<locals>" and part != "<locals>"]
+    return classes[-1] if classes else None
+
+
+def _instructions(code) -> List[tuple]:
+    """What code computes, instruction by instruction: names and constants loaded and stored
+    (not how: fast, cell or global), operators, calls, jumps by kind, nested functions likewise."""
+    out = []
+    for instruction in dis.get_instructions(code):
+        name = instruction.opname
+        if name in _SCOPE_ONLY:
+            continue
+        if name.startswith(_NAMED):
+            name = name.split("_")[0]
+        value = instruction.argval
+        if inspect.iscode(value):
+            value = (value.co_name, tuple(_instructions(value)))
+        elif instruction.opcode in _JUMPS:
+            value = None
+        elif isinstance(value, float):
+            value = repr(value)  # nan and -0.0 as themselves
+        out.append((name, value))
+    return out

@@ -1,0 +1,266 @@
+"""Programs written the way scripts and notebooks write them.
+
+A module file edited after it was imported and not reloaded: Python keeps running the code
+compiled at import, but `inspect` reads the file as it is now, so the derivative was that of the
+edited text (a wrong value and gradient, and a disk cache entry of the edited text served to the
+old code). The text read is now compiled where the function was written and compared with the
+code that runs; a mismatch is refused at the function's line, and a reload differentiates the new
+code. The comparison must accept every function whose file is unchanged: methods with private
+names and `super()`, closures, nested functions, lambdas, `from __future__ import annotations`.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import adjoint
+from adjoint.frontend.parse import SourceUnavailableError
+
+FIRST = """
+import math
+
+def helper(x):
+    return x * x
+
+square = lambda x: x * x
+"""
+
+EDITED = """
+import math
+
+def helper(x):
+    return x * x * x
+
+square = lambda x: x * x * x
+"""
+
+# lines added above: the line where `helper` started now starts another function
+SHIFTED = """
+import math
+
+def cube(x):
+    return x * x * x
+
+def helper(x):
+    return x * x * x
+
+square = lambda x: x * x * x
+"""
+
+
+@pytest.fixture
+def helpers(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # a reload reads the edited file, not a .pyc
+    path = tmp_path / "notebook_helpers.py"
+    path.write_text(textwrap.dedent(FIRST))
+    module = importlib.import_module("notebook_helpers")
+    yield module, path
+    sys.modules.pop("notebook_helpers", None)
+
+
+def differences(f, x, eps=1e-6):
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
+
+
+def through_helper(x):
+    return math.sin(sys.modules["notebook_helpers"].helper(x))
+
+
+def through_lambda(x):
+    return math.sin(sys.modules["notebook_helpers"].square(x))
+
+
+CALLERS = [through_helper, through_lambda]
+TRANSFORMS = {
+    "grad": lambda f: adjoint.grad(f)(0.7),
+    "value_and_grad": lambda f: adjoint.value_and_grad(f)(0.7),
+    "jvp": lambda f: adjoint.jvp(f)(0.7, 1.0),
+    "hvp": lambda f: adjoint.hvp(f)(0.7, 1.0),
+}
+
+
+@pytest.mark.parametrize("edit", [EDITED, SHIFTED], ids=["edited", "shifted"])
+@pytest.mark.parametrize("transform", list(TRANSFORMS), ids=list(TRANSFORMS))
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda f: f.__name__)
+def test_a_file_edited_after_import_is_refused_at_the_function(helpers, caller, transform, edit, monkeypatch):
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    module, path = helpers
+    path.write_text(textwrap.dedent(edit))
+    with pytest.raises(SourceUnavailableError, match="the file changed after") as raised:
+        TRANSFORMS[transform](caller)
+    assert "notebook_helpers.py:" in str(raised.value)
+
+
+@pytest.mark.parametrize("caller", CALLERS, ids=lambda f: f.__name__)
+def test_after_a_reload_the_new_code_is_differentiated(helpers, caller, monkeypatch):
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    module, path = helpers
+    np.testing.assert_allclose(adjoint.grad(caller)(0.7), differences(caller, 0.7), rtol=1e-7)
+    path.write_text(textwrap.dedent(EDITED))
+    importlib.reload(module)
+    value, gradient = adjoint.value_and_grad(caller)(0.7)
+    assert value == caller(0.7)
+    np.testing.assert_allclose(gradient, differences(caller, 0.7), rtol=1e-7)
+    np.testing.assert_allclose(gradient, math.cos(0.7 ** 3) * 3 * 0.7 ** 2, rtol=1e-12)
+    autograd = pytest.importorskip("autograd")
+    np.testing.assert_allclose(gradient, autograd.grad(lambda x: autograd.numpy.sin(module.helper(x)))(0.7),
+                               rtol=1e-12)
+
+
+CALLER = """
+import math
+import notebook_helpers
+
+def through_helper(x):
+    return math.sin(notebook_helpers.helper(x))
+"""
+
+
+def test_a_disk_cache_entry_of_the_edited_text_is_not_served_to_the_old_code(helpers, cache_dir, tmp_path):
+    module, path = helpers
+    (tmp_path / "notebook_caller.py").write_text(textwrap.dedent(CALLER))
+    caller = importlib.import_module("notebook_caller")
+    try:
+        assert caller.through_helper(0.7) == math.sin(0.7 * 0.7)
+        path.write_text(textwrap.dedent(EDITED))
+        script = (f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import adjoint, notebook_caller; "
+                  "print(adjoint.grad(notebook_caller.through_helper)(0.7))")
+        warm = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        assert float(warm.stdout) == pytest.approx(math.cos(0.7 ** 3) * 3 * 0.7 ** 2, rel=1e-12)
+        with pytest.raises(SourceUnavailableError, match="the file changed after"):
+            adjoint.grad(caller.through_helper)(0.7)
+    finally:
+        sys.modules.pop("notebook_caller", None)
+
+
+UNCHANGED = """
+from __future__ import annotations
+
+import math
+
+
+class Base:
+    def __init__(self, k):
+        self.__k = k
+
+    def energy(self, x):
+        return self.__k * x * x
+
+
+class Spring(Base):
+    def energy(self, x):
+        def bend(y: float) -> float:
+            return math.sin(y) * x
+        return super().energy(x) + bend(x)
+
+
+def make(a):
+    def scaled(x):
+        inner = lambda y: a * y * y
+        return inner(x) + a * x
+    return scaled
+
+
+SPRING = Spring(3.0)
+scaled = make(2.5)
+double = lambda x: 2.0 * math.exp(x)
+
+
+def through_everything(x):
+    return SPRING.energy(x) + scaled(x) + double(x)
+"""
+
+
+def test_functions_of_an_unchanged_file_are_differentiated_in_every_scope(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    (tmp_path / "scoped_functions.py").write_text(UNCHANGED)
+    module = importlib.import_module("scoped_functions")
+    try:
+        f = module.through_everything
+        np.testing.assert_allclose(adjoint.grad(f)(0.4), differences(f, 0.4), rtol=1e-7)
+        second = differences(adjoint.grad(f), 0.4)
+        np.testing.assert_allclose(adjoint.grad(adjoint.grad(f))(0.4), second, rtol=1e-6)
+        np.testing.assert_allclose(adjoint.grad(module.SPRING.energy)(0.4), differences(module.SPRING.energy, 0.4),
+                                   rtol=1e-7)
+    finally:
+        sys.modules.pop("scoped_functions", None)
+
+
+PRIVATE = """
+import math
+
+
+class Oscillator:
+    __SCALE = 0.5
+
+    def __init__(self, k):
+        self.__k = k
+
+    def __spring(self, x):
+        return self.__k * x * x
+
+    def energy(self, x, v):
+        def __damped(y):
+            return self.__SCALE * y * y
+        kinetic = (lambda u: self.__SCALE * u * u)(v)
+        return self.__spring(x) + kinetic + __damped(x) + math.sin(x * v)
+
+
+class Driven(Oscillator):
+    def energy(self, x, v):
+        return super().energy(x, v) * 2.0
+
+
+OSCILLATOR = Driven(3.0)
+
+
+def through_object(x, v):
+    return OSCILLATOR.energy(x, v)
+"""
+
+
+def peer_energy(x, v):
+    np_ = pytest.importorskip("autograd.numpy")
+    return 2.0 * (3.0 * x * x + 0.5 * v * v + 0.5 * x * x + np_.sin(x * v))
+
+
+@pytest.mark.parametrize("wrt", [0, 1])
+@pytest.mark.parametrize("bound", [False, True], ids=["caller", "bound_method"])
+def test_private_names_of_a_class_in_every_mode(tmp_path, monkeypatch, wrt, bound):
+    """`self.__k` in a method of Oscillator is the attribute `_Oscillator__k` (the derivative, compiled
+    outside the class, read `__k` and raised AttributeError)."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    (tmp_path / "private_oscillator.py").write_text(PRIVATE)
+    module = importlib.import_module("private_oscillator")
+    try:
+        f = module.OSCILLATOR.energy if bound else module.through_object
+        args = (0.4, 1.3)
+
+        def along(t, g=f):
+            moved = list(args)
+            moved[wrt] += t
+            return g(*moved)
+
+        expected = differences(along, 0.0)
+        np.testing.assert_allclose(adjoint.grad(f, wrt=wrt)(*args), expected, rtol=1e-7)
+        value, gradient = adjoint.value_and_grad(f, wrt=wrt)(*args)
+        assert value == f(*args)
+        np.testing.assert_allclose(gradient, expected, rtol=1e-7)
+        value, tangent = adjoint.jvp(f, wrt=wrt)(*args, 1.0)
+        assert value == f(*args)
+        np.testing.assert_allclose(tangent, expected, rtol=1e-7)
+        second = differences(lambda t: along(t, adjoint.grad(f, wrt=wrt)), 0.0)
+        np.testing.assert_allclose(adjoint.hvp(f, wrt=wrt)(*args, 1.0), second, rtol=1e-6)
+        autograd = pytest.importorskip("autograd")
+        np.testing.assert_allclose(gradient, autograd.grad(peer_energy, wrt)(*args), rtol=1e-12)
+    finally:
+        sys.modules.pop("private_oscillator", None)
