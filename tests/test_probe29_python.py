@@ -264,3 +264,31 @@ def test_private_names_of_a_class_in_every_mode(tmp_path, monkeypatch, wrt, boun
         np.testing.assert_allclose(gradient, autograd.grad(peer_energy, wrt)(*args), rtol=1e-12)
     finally:
         sys.modules.pop("private_oscillator", None)
+
+
+def item_of_a_number(x):
+    return np.array(x).item() * x + np.float64(x) ** 2
+
+
+def item_of_an_array(v):
+    return v.item(1) * np.sum(v ** 2)
+
+
+def test_item_of_a_zero_d_array_in_grad_of_grad():
+    """The adjoint of `np.array(x)` for a float x arrives as a float in the second derivative: the
+    rule of `.item()`'s adjoint called `.item()` on it (AttributeError)."""
+    f = item_of_a_number
+    first = adjoint.grad(f)
+    np.testing.assert_allclose(first(0.7), differences(f, 0.7), rtol=1e-7)
+    np.testing.assert_allclose(adjoint.grad(first)(0.7), differences(first, 0.7), rtol=1e-6)
+    np.testing.assert_allclose(adjoint.grad(first)(0.7), 4.0, rtol=1e-12)
+    np.testing.assert_allclose(adjoint.hvp(f)(0.7, 1.0), 4.0, rtol=1e-12)
+
+
+def test_item_of_an_array_in_every_second_order_mode():
+    v = np.array([0.3, -1.2, 0.8])
+    t = np.array([0.5, 0.1, -0.7])
+    gradient = adjoint.grad(item_of_an_array)
+    want = (gradient(v + 1e-6 * t) - gradient(v - 1e-6 * t)) / 2e-6
+    np.testing.assert_allclose(adjoint.hvp(item_of_an_array)(v, t), want, rtol=1e-6)
+    np.testing.assert_allclose(adjoint.jvp(gradient)(v, t)[1], want, rtol=1e-6)
