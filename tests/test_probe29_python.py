@@ -292,3 +292,24 @@ def test_item_of_an_array_in_every_second_order_mode():
     want = (gradient(v + 1e-6 * t) - gradient(v - 1e-6 * t)) / 2e-6
     np.testing.assert_allclose(adjoint.hvp(item_of_an_array)(v, t), want, rtol=1e-6)
     np.testing.assert_allclose(adjoint.jvp(gradient)(v, t)[1], want, rtol=1e-6)
+
+
+class Quadratic:
+    __scale = 3.0
+    scaled = lambda self, x: self.__scale * x * x  # noqa: E731 (a lambda in a class body)
+
+    def total(self, x):
+        return self.scaled(x) + (lambda y: self.__scale * math.sin(y))(x)
+
+
+QUADRATIC = Quadratic()
+
+
+def through_lambdas_of_a_class(x):
+    return QUADRATIC.total(x)
+
+
+@pytest.mark.parametrize("f", [through_lambdas_of_a_class, QUADRATIC.scaled], ids=["method", "lambda"])
+def test_private_names_in_lambdas_of_a_class(f):
+    np.testing.assert_allclose(adjoint.grad(f)(0.7), differences(f, 0.7), rtol=1e-7)
+    np.testing.assert_allclose(adjoint.hvp(f)(0.7, 1.0), differences(adjoint.grad(f), 0.7), rtol=1e-6)

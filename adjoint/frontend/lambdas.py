@@ -24,6 +24,8 @@ LAMBDA_NAME = "<lambda>"
 def parse_lambda(func: Callable):
     """(FunctionDef, SourceInfo) of the lambda `func`, its line numbers those of its file."""
     from adjoint.frontend.parse import SourceInfo, SourceUnavailableError
+    from adjoint.frontend.private_names import mangle
+    from adjoint.frontend.source_match import enclosing_class
 
     filename = inspect.getsourcefile(func) or ""
     linecache.checkcache(filename)  # the file as it is now, as inspect reads it (a reload may have changed it)
@@ -43,6 +45,7 @@ def parse_lambda(func: Callable):
         raise AdjointError(f"cannot tell which lambda this is: {what} on line {line}; give it a name with `def`",
                            info.location(gast.Pass(lineno=line, col_offset=0)))
     node = found[0]
+    mangle(node, enclosing_class(getattr(func.__code__, "co_qualname", func.__qualname__)))
     if _instructions(_compiled(node, func.__code__.co_filename)) != _instructions(func.__code__):
         raise SourceUnavailableError(
             "the source of this lambda in its file is not the code Python runs for it: the file changed after "

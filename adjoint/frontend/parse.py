@@ -327,11 +327,8 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
     lifted = getattr(func, "__adjoint_tree__", None)
     if lifted is not None:
         return lifted
-    owner = enclosing_class(getattr(code, "co_qualname", func.__qualname__))
     if code.co_name == lambdas.LAMBDA_NAME:  # its code's name: a lambda given another __name__ is one still
-        node, info = lambdas.parse_lambda(func)
-        mangle(node, owner)
-        return node, info
+        return lambdas.parse_lambda(func)
     try:
         if getattr(func, "__wrapped__", None) is None:
             lines, first_line, module = source_lines(func)
@@ -361,7 +358,7 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
             "changed after the function was defined; reload its module (importlib.reload) or run its "
             "definition again", info.location(node))
     node.decorator_list = []
-    mangle(node, owner)
+    mangle(node, enclosing_class(getattr(code, "co_qualname", func.__qualname__)))
     return node, info
 
 
