@@ -42,15 +42,27 @@ def runs_as_written(node: ast.FunctionDef, func: Callable) -> bool:
     """Whether the `def` node, compiled where func was defined, gives func's code."""
     code = func.__code__
     try:
-        compiled = _compiled(node, code, getattr(code, "co_qualname", func.__qualname__))
+        compiled = _compiled(node, code, getattr(code, "co_qualname", func.__qualname__), _modules_read(func))
     except (SyntaxError, ValueError, TypeError):
         return False
-    return compiled is not None and _instructions(compiled) == _instructions(code)
+    return compiled is not None and (_same(compiled, code) or _instructions(compiled) == _instructions(code))
 
 
-def _compiled(node: ast.FunctionDef, code, qualname: str):
-    """The code object of `node`, compiled inside the class whose names it mangles and a
-    function holding the variables it reads from enclosing functions (None if it is not there)."""
+def _modules_read(func: Callable) -> List[str]:
+    """The global names func's code reads that hold modules: Python compiles a method call on a
+    name its module imports (`np.sum(x)`) otherwise than on another name."""
+    names, stack = set(), [func.__code__]
+    while stack:
+        code = stack.pop()
+        names.update(code.co_names)
+        stack.extend(const for const in code.co_consts if inspect.iscode(const))
+    return sorted(name for name in names if inspect.ismodule(func.__globals__.get(name)))
+
+
+def _compiled(node: ast.FunctionDef, code, qualname: str, modules: List[str]):
+    """The code object of `node`, compiled inside the class whose names it mangles and a function
+    holding the variables it reads from enclosing functions, in a module importing the modules it
+    reads (None if it is not there)."""
     body: List[ast.stmt] = [copy.copy(node)]
     path = []
     owner = enclosing_class(qualname)
@@ -60,13 +72,14 @@ def _compiled(node: ast.FunctionDef, code, qualname: str):
     free = [name for name in code.co_freevars if name != "__class__"]
     if free:
         path.insert(0, "_enclosing")
-        held = ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store()) for name in free],
-                          value=ast.Constant(value=None))
+        held = _node(ast.Assign, targets=[_node(ast.Name, id=name, ctx=ast.Store()) for name in free],
+                     value=_node(ast.Constant, value=None))
         arguments = _node(ast.arguments, posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
                           kwarg=None, defaults=[])
         body = [_node(ast.FunctionDef, name="_enclosing", args=arguments, body=[held] + body, decorator_list=[],
                       returns=None)]
-    module = ast.fix_missing_locations(ast.Module(body=body, type_ignores=[]))
+    imports = [_node(ast.Import, names=[_node(ast.alias, name="sys", asname=name)]) for name in modules]
+    module = ast.Module(body=imports + body, type_ignores=[])
     found = compile(module, code.co_filename, "exec", flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True)
     for name in path + [node.name]:
         found = next((c for c in found.co_consts if inspect.iscode(c) and c.co_name == name), None)
@@ -76,10 +89,23 @@ def _compiled(node: ast.FunctionDef, code, qualname: str):
 
 
 def _node(kind, **fields):
-    """An ast node; `type_params` (Python 3.12 on) given where the node has it."""
+    """A new ast node at line 1 (ast.fix_missing_locations would walk the whole function);
+    `type_params` (Python 3.12 on) given where the node has it."""
     if "type_params" in kind._fields:
         fields["type_params"] = []
-    return kind(**fields)
+    made = kind(**fields)
+    for attribute in getattr(kind, "_attributes", ()):
+        setattr(made, attribute, 1 if "lineno" in attribute else 0)
+    return made
+
+
+def _same(compiled, code) -> bool:
+    """The quick comparison: the same instructions, names and constants (nested code alike)."""
+    if (compiled.co_code != code.co_code or compiled.co_names != code.co_names
+            or compiled.co_varnames != code.co_varnames or len(compiled.co_consts) != len(code.co_consts)):
+        return False
+    return all(_same(a, b) if inspect.iscode(a) and inspect.iscode(b) else type(a) is type(b) and repr(a) == repr(b)
+               for a, b in zip(compiled.co_consts, code.co_consts))
 
 
 def enclosing_class(qualname: str) -> Optional[str]:
