@@ -358,3 +358,35 @@ def test_a_function_passed_to_a_second_derivative_is_refused_at_the_definition()
     with pytest.raises(adjoint.AdjointError, match="not specialized to the functions they receive") as raised:
         adjoint.grad(adjoint.grad(activated))(0.7, math.cos)
     assert f"{__file__}:" in str(raised.value)
+
+
+WRAPPED = """
+import functools
+
+def twice(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return 2.0 * fn(*args, **kwargs)
+    return wrapper
+
+@twice
+def cube(x):
+    return x ** 3
+"""
+
+
+def test_a_wrapper_edited_into_a_pass_through_after_import_is_refused(tmp_path, monkeypatch):
+    """The wrapper runs `2.0 * fn(...)`; its file, edited, says `fn(...)`: adjoint looked behind the
+    wrapper it took for a pass-through and gave half the gradient."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    path = tmp_path / "edited_wrapper.py"
+    path.write_text(WRAPPED)
+    module = importlib.import_module("edited_wrapper")
+    try:
+        path.write_text(WRAPPED.replace("return 2.0 * fn(*args, **kwargs)", "return fn(*args, **kwargs)"))
+        with pytest.raises(SourceUnavailableError, match="the file changed after") as raised:
+            adjoint.grad(module.cube)(0.5)
+        assert "edited_wrapper.py:6" in str(raised.value)
+    finally:
+        sys.modules.pop("edited_wrapper", None)

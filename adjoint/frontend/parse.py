@@ -277,14 +277,15 @@ def unwrap(func: Callable) -> Callable:
 
 
 @functools.lru_cache(maxsize=None)
-def _passes_through(code, wrapped_name: str) -> bool:
-    """Whether the code is `def w(*args, **kwargs): return <wrapped_name>(*args, **kwargs)` (a docstring aside)."""
+def _passes_through(wrapper: Callable, wrapped_name: str) -> bool:
+    """Whether the wrapper's code is `def w(*args, **kwargs): return <wrapped_name>(*args, **kwargs)`
+    (a docstring aside), read from a file that still holds that code."""
     try:
-        lines, _ = inspect.getsourcelines(code)
+        lines, _ = inspect.getsourcelines(wrapper.__code__)
         node = ast.parse(textwrap.dedent("".join(lines))).body[0]
     except (OSError, TypeError, SyntaxError, IndexError):
         return False
-    if not isinstance(node, ast.FunctionDef):
+    if not isinstance(node, ast.FunctionDef) or not runs_as_written(node, wrapper):
         return False
     body = node.body[1:] if node.body and isinstance(node.body[0], ast.Expr) and isinstance(
         node.body[0].value, ast.Constant) and isinstance(node.body[0].value.value, str) else node.body
@@ -308,7 +309,7 @@ def passes_through(wrapper: Callable, wrapped: Callable) -> bool:
     candidates = [name for name, cell in zip(code.co_freevars, wrapper.__closure__ or ())
                   if cell.cell_contents is wrapped]
     candidates += [name for name in code.co_names if wrapper.__globals__.get(name) is wrapped]
-    return any(_passes_through(code, name) for name in candidates)
+    return any(_passes_through(wrapper, name) for name in candidates)
 
 
 def _fresh_tree(node) -> gast.FunctionDef:
@@ -355,8 +356,9 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
     if not runs_as_written(node, func):
         raise SourceUnavailableError(
             f"the source of {func.__qualname__!r} in its file is not the code Python runs for it: the file "
-            "changed after the function was defined; reload its module (importlib.reload) or run its "
-            "definition again", info.location(node))
+            "changed after the function was defined (a module edited and not reloaded, or a name imported "
+            "from it before a reload); reload the module and import the name again, or run the definition "
+            "again", info.location(node))
     node.decorator_list = []
     mangle(node, enclosing_class(getattr(code, "co_qualname", func.__qualname__)))
     return node, info
