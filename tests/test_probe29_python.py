@@ -390,3 +390,41 @@ def test_a_wrapper_edited_into_a_pass_through_after_import_is_refused(tmp_path, 
         assert "edited_wrapper.py:6" in str(raised.value)
     finally:
         sys.modules.pop("edited_wrapper", None)
+
+
+def alternating(x, n):
+    s = 0.0
+    for k in range(1, n + 1):
+        s += (-1) ** k * x ** k / k
+    return s + (-2.5) ** 2 * x
+
+
+def test_a_negative_constant_raised_to_a_power_in_every_mode():
+    """`(-1) ** k`: the compiler folds `-1` into the constant -1, which astor (and ast.unparse) wrote
+    as `-1 ** k`, read by Python as `-(1 ** k)`: every term negative, a wrong value and gradient."""
+    from every_mode import check_every_mode
+
+    check_every_mode(alternating, (0.3, 5), wrt=0, peer=alternating)
+    value, gradient = adjoint.value_and_grad(alternating)(0.3, 5)
+    assert value == alternating(0.3, 5)
+    np.testing.assert_allclose(gradient, sum((-0.3) ** (k - 1) * -1 for k in range(1, 6)) + 6.25, rtol=1e-12)
+
+
+@pytest.mark.parametrize("value, text", [(-1, "(-1) ** k"), (-2.5, "(-2.5) ** k"), (-0.0, "(-0.0) ** k"),
+                                         (float("-inf"), "(-1e1000) ** k"), (3.0, "3.0 ** k")])
+def test_a_negative_constant_as_a_base_is_written_in_parentheses(value, text):
+    import astor
+    import gast
+
+    from adjoint.backend import astor_text
+    from adjoint.backend.printable import printable
+
+    power = gast.BinOp(left=gast.Constant(value=value, kind=None), op=gast.Pow(),
+                       right=gast.Name(id="k", ctx=gast.Load(), annotation=None, type_comment=None))
+    func = gast.FunctionDef(name="f", args=gast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[],
+                                                          kw_defaults=[], kwarg=None, defaults=[]),
+                            body=[gast.Return(value=power)], decorator_list=[], returns=None, type_comment=None,
+                            type_params=[])
+    written, _ = astor_text.function_text(func)
+    assert written == f"def f():\n    return {text}\n"
+    assert astor.to_source(printable(func)[0]) == written
