@@ -428,3 +428,16 @@ def test_a_negative_constant_as_a_base_is_written_in_parentheses(value, text):
     written, _ = astor_text.function_text(func)
     assert written == f"def f():\n    return {text}\n"
     assert astor.to_source(printable(func)[0]) == written
+
+
+def two_numbers(x, y):
+    return x ** 2 * y + math.exp(x * y)
+
+
+@pytest.mark.parametrize("make", [lambda: adjoint.hessian(two_numbers, wrt=(0, 1)),
+                                  lambda: adjoint.elementwise_grad(two_numbers, wrt=(0, 1))],
+                         ids=["hessian", "elementwise_grad"])
+def test_several_parameters_to_hessian_are_an_adjoint_error(make):
+    """A plain NotImplementedError before: the API's refusals are AdjointErrors."""
+    with pytest.raises(adjoint.AdjointError, match="several parameters"):
+        make()(0.3, 0.5)
