@@ -441,3 +441,18 @@ def test_several_parameters_to_hessian_are_an_adjoint_error(make):
     """A plain NotImplementedError before: the API's refusals are AdjointErrors."""
     with pytest.raises(adjoint.AdjointError, match="several parameters"):
         make()(0.3, 0.5)
+
+
+def checked_log(x):
+    assert x > 0, "a positive x"
+    return math.log(x) * x
+
+
+def test_a_function_whose_asserts_pytest_rewrote_is_differentiated():
+    """This module's asserts run as pytest rewrote them, which compiling its text does not give: the
+    comparison of source and code must not take that for an edited file."""
+    from adjoint.frontend.source_match import _rewritten_by_pytest
+
+    assert _rewritten_by_pytest(checked_log.__code__) == ("@py_builtins" in globals())
+    np.testing.assert_allclose(adjoint.grad(checked_log)(0.7), differences(checked_log, 0.7), rtol=1e-7)
+    np.testing.assert_allclose(adjoint.grad(checked_log)(0.7), math.log(0.7) + 1.0, rtol=1e-12)

@@ -357,8 +357,8 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
         raise SourceUnavailableError(
             f"the source of {func.__qualname__!r} in its file is not the code Python runs for it: the file "
             "changed after the function was defined (a module edited and not reloaded, or a name imported "
-            "from it before a reload); reload the module and import the name again, or run the definition "
-            "again", info.location(node))
+            "from it before a reload; or an import hook rewrote the function's code); reload the module and "
+            "import the name again, or run the definition again", info.location(node))
     node.decorator_list = []
     mangle(node, enclosing_class(getattr(code, "co_qualname", func.__qualname__)))
     return node, info
