@@ -10,6 +10,7 @@ names and `super()`, closures, nested functions, lambdas, `from __future__ impor
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import subprocess
@@ -456,3 +457,31 @@ def test_a_function_whose_asserts_pytest_rewrote_is_differentiated():
     assert _rewritten_by_pytest(checked_log.__code__) == ("@py_builtins" in globals())
     np.testing.assert_allclose(adjoint.grad(checked_log)(0.7), differences(checked_log, 0.7), rtol=1e-7)
     np.testing.assert_allclose(adjoint.grad(checked_log)(0.7), math.log(0.7) + 1.0, rtol=1e-12)
+
+
+def timed(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        print(f"{fn.__name__} ran")
+        return out
+    return wrapper
+
+
+@timed
+def timed_loss(x, scale=2.0):
+    return scale * math.sin(x) * x
+
+
+def test_a_decorators_wrapper_spreading_its_own_rest_is_refused_with_the_way_round(capsys):
+    """A timing or logging decorator's wrapper is the code that runs; given to grad, what its `*args`
+    and `**kwargs` hold is not known: the refusal (at its line) says so, and the way round works."""
+    with pytest.raises(adjoint.AdjointError, match="differentiate a function that calls it") as raised:
+        adjoint.grad(timed_loss)(0.7)
+    assert f"{__file__}:" in str(raised.value)
+    value, gradient = adjoint.value_and_grad(lambda x: timed_loss(x))(0.7)
+    assert capsys.readouterr().out == "timed_loss ran\n"
+    assert value == timed_loss(0.7)
+    np.testing.assert_allclose(gradient, differences(timed_loss, 0.7), rtol=1e-7)
+    np.testing.assert_allclose(adjoint.hvp(lambda x: timed_loss(x))(0.7, 1.0),
+                               differences(adjoint.grad(lambda x: timed_loss(x)), 0.7), rtol=1e-6)
