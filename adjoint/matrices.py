@@ -16,6 +16,10 @@ from adjoint.errors import AdjointError, ArgumentError
 from adjoint.frontend.parse import unwrap
 
 
+class SeveralParametersError(AdjointError, NotImplementedError):
+    """hessian or elementwise_grad asked for several parameters at once."""
+
+
 def _unit(shape, index) -> object:
     if not shape:
         return 1.0
@@ -94,7 +98,7 @@ def hessian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
     random draw) and the matrix would mix derivatives of different functions: refused."""
     names, many = resolve_wrt(func, wrt)
     if many and len(names) > 1:
-        raise NotImplementedError("hessian with respect to several parameters: differentiate with respect to one array")
+        raise SeveralParametersError("hessian with respect to several parameters: differentiate with respect to one array")
     gradient = grad(func, wrt=names[0], optimize=optimize)
     backward = vjp(gradient, wrt=names, optimize=optimize)
     forward = jvp(gradient, wrt=names, optimize=optimize)
@@ -140,7 +144,7 @@ def elementwise_grad(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> 
         func = _called(func)
     names, many = resolve_wrt(func, wrt)
     if many:
-        raise NotImplementedError("elementwise_grad with respect to several parameters: take one at a time")
+        raise SeveralParametersError("elementwise_grad with respect to several parameters: take one at a time")
     forward = jvp(func, wrt=names[0], optimize=optimize)
 
     def elementwise_gradient(*args, **kwargs):

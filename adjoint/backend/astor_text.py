@@ -24,7 +24,7 @@ from astor.code_gen import SourceGenerator
 from astor.op_util import Precedence, precedence_data, symbol_data
 from astor.source_repr import pretty_source
 
-from adjoint.backend.printable import printable
+from adjoint.backend.printable import is_negative, printable
 
 INDENT = "    "
 MAX_LINE = 79  # astor.source_repr.split_lines: a longer line is wrapped
@@ -212,8 +212,9 @@ class _Writer:
 
     def _constant(self, node, outer):
         value = node.value
-        if isinstance(value, (int, float, complex)):
-            return _delimited(_number(value), _PRECEDENCE[gast.Constant], outer)
+        if isinstance(value, (int, float, complex)):  # a negative number binds as a unary minus (printable._signed)
+            own = _PRECEDENCE[gast.USub] if is_negative(value) else _PRECEDENCE[gast.Constant]
+            return _delimited(_number(value), own, outer)
         if isinstance(value, str):
             if node.kind or "\n" in value:
                 raise Unsupported("a string astor may write over lines")

@@ -9,7 +9,7 @@ from typing import Iterator, Set, Tuple
 import gast
 
 from adjoint import nodes
-from adjoint.backend.printable import printable
+from adjoint.backend.printable import printable, signed_numbers
 from adjoint.frontend.conversion import MINOR, MIRRORED, to_ast
 
 try:
@@ -99,7 +99,7 @@ def _unparse(tree: ast.AST, func_node: gast.FunctionDef) -> str:
             return astor.to_source(tree)
         except Exception:  # astor predates some node types of newer Pythons
             pass
-    return ast.unparse(to_ast(func_node))
+    return ast.unparse(signed_numbers(to_ast(func_node)))
 
 
 def _render_comment(line: str, texts) -> str:

@@ -21,6 +21,9 @@ from __future__ import annotations
 import ast
 from typing import Dict, Iterable, Optional, Set, Tuple
 
+from adjoint.backend.printable import signed_numbers
+
+
 def lower(source: str, numpy_name: str = "np", adjoint_names: Tuple[str, ...] = ()) -> str:
     """The unit's source with the rewrites above applied."""
     tree = ast.parse(source)
@@ -33,7 +36,7 @@ def lower(source: str, numpy_name: str = "np", adjoint_names: Tuple[str, ...] = 
     _DefaultKeywords(numpy_name).visit(function)
     positional_tangents(function)
     ast.fix_missing_locations(tree)
-    return ast.unparse(tree) + "\n"
+    return ast.unparse(signed_numbers(tree)) + "\n"
 
 
 # ----- one stack per saved variable -------------------------------------------------------------
@@ -286,7 +289,7 @@ def vjp_source(forward: str, backward: str, name: str) -> Optional[str]:
         args=ast.arguments(posonlyargs=[], args=forward_def.args.args + [ast.arg(cotangent)], vararg=None,
                            kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]),
         body=forward_def.body[:-1] + backward_body, decorator_list=[], returns=None, type_comment=None)
-    return ast.unparse(ast.fix_missing_locations(ast.Module([merged], type_ignores=[]))) + "\n"
+    return ast.unparse(signed_numbers(ast.fix_missing_locations(ast.Module([merged], type_ignores=[])))) + "\n"
 
 
 def primal_source(forward: str, name: str) -> Optional[str]:
@@ -298,7 +301,7 @@ def primal_source(forward: str, name: str) -> Optional[str]:
     function.body[-1] = ast.Return(function.body[-1].value.elts[0])
     stacks = {stack for stack in _stacks(function) if _only_appended(function, stack)}
     function.body = _without_pushes(function.body, stacks)
-    return ast.unparse(ast.fix_missing_locations(ast.Module([function], type_ignores=[]))) + "\n"
+    return ast.unparse(signed_numbers(ast.fix_missing_locations(ast.Module([function], type_ignores=[])))) + "\n"
 
 
 def _unpacks_as_named(statement: Optional[ast.stmt], bound: str, residuals: ast.expr) -> bool:

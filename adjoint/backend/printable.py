@@ -9,6 +9,7 @@ it here too.
 from __future__ import annotations
 
 import ast
+import math
 from typing import Callable, Dict, Set, Tuple
 
 import gast
@@ -23,9 +24,33 @@ Names = Set[str]
 def printable(tree: gast.AST) -> Tuple[ast.AST, Names]:
     """(the tree to print, the identifiers of every Name under tree)."""
     if not MIRRORED:
-        return gast.gast_to_ast(tree), nodes.all_identifiers(tree)
+        return signed_numbers(gast.gast_to_ast(tree)), nodes.all_identifiers(tree)
     names: Names = set()
     return _convert(tree, names), names
+
+
+def is_negative(value) -> bool:
+    """A real number written with a minus sign (-0.0 too)."""
+    return type(value) in (int, float) and (value < 0 or (value == 0 and math.copysign(1.0, value) < 0))
+
+
+def _signed(value) -> ast.expr:
+    """A number as a tree to print: a negative one as the unary minus of its magnitude, which
+    printers put in parentheses where it needs them (`(-1) ** k`; astor and ast.unparse write a
+    negative constant's repr as it is: `-1 ** k`, which Python reads as `-(1 ** k)`)."""
+    if is_negative(value):
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value, kind=None))
+    return ast.Constant(value=value, kind=None)
+
+
+class _SignedNumbers(ast.NodeTransformer):
+    def visit_Constant(self, node):
+        return _signed(node.value) if is_negative(node.value) else node
+
+
+def signed_numbers(tree: ast.AST) -> ast.AST:
+    """The tree with its negative number constants as unary minus (see _signed)."""
+    return _SignedNumbers().visit(tree)
 
 
 _CONVERTERS: Dict[type, Callable] = {}
@@ -53,7 +78,8 @@ def _converter(cls: type) -> Callable:
         return lambda node, names: None
     if name in BY_GAST:
         return _by_gast
-    special = {"Name": _name, "Assign": _assign, "arguments": _arguments, "ExceptHandler": _handler}.get(name)
+    special = {"Name": _name, "Assign": _assign, "arguments": _arguments, "ExceptHandler": _handler,
+               "Constant": _constant}.get(name)
     if special is not None:
         return special
     if name in ("FunctionDef", "AsyncFunctionDef") and MINOR < 12:
@@ -92,6 +118,12 @@ def _by_gast(node, names: Names):
 def _name(node: gast.Name, names: Names) -> ast.Name:
     names.add(node.id)
     return ast.Name(node.id, _value(node.ctx, names))
+
+
+def _constant(node: gast.Constant, names: Names) -> ast.expr:
+    if is_negative(node.value):
+        return _signed(node.value)
+    return ast.Constant(value=node.value, kind=node.kind)
 
 
 def _assign(node: gast.Assign, names: Names) -> ast.Assign:

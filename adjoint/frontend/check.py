@@ -112,10 +112,22 @@ def _is_starred_target(node: gast.AST) -> bool:
     return isinstance(node, gast.Starred) and isinstance(node.ctx, gast.Store)
 
 
-def _check_call(node: gast.Call, info: SourceInfo) -> None:
+def _check_call(node: gast.Call, info: SourceInfo, func_node: gast.FunctionDef) -> None:
     for keyword in node.keywords:
         if keyword.arg is None:
-            raise _refuse(keyword.value, info, "**kwargs", "`**` argument unpacking is not supported")
+            raise _refuse(keyword.value, info, "**kwargs", _spread_of_own_rest(keyword.value, func_node)
+                          or "`**` argument unpacking is not supported")
+
+
+def _spread_of_own_rest(value: gast.expr, func_node: gast.FunctionDef) -> str:
+    """The message for `f(*args)` or `f(**kwargs)` spreading the differentiated function's own
+    `*args` or `**kwargs` (a decorator's wrapper that does more than call what it wraps); '' else."""
+    own = [rest.id for rest in (func_node.args.vararg, func_node.args.kwarg) if rest is not None]
+    if not (isinstance(value, gast.Name) and value.id in own):
+        return ""
+    return (f"what `{value.id}` holds is not known where {func_node.name} is the function differentiated (a "
+            "decorator's wrapper that does more than `return fn(*args, **kwargs)` is differentiated as the code "
+            "that runs): differentiate a function that calls it (`lambda x: f(x)`), whose call fixes it")
 
 
 def _check_returns_a_value(func_node: gast.FunctionDef, info: SourceInfo, returns: List[gast.Return]) -> None:
@@ -139,7 +151,8 @@ def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value:
             continue
         if kind in REFUSED and not _is_starred_target(node):
             construct, message = REFUSED[kind]
-            raise _refuse(node, info, construct, message)
+            own = _spread_of_own_rest(node.value, func_node) if isinstance(node, gast.Starred) else ""
+            raise _refuse(node, info, construct, own or message)
         if isinstance(node, gast.stmt):
             if not isinstance(node, ALLOWED_STATEMENTS):
                 raise _refuse(node, info, kind, f"`{kind}` statements are not supported")
@@ -147,7 +160,7 @@ def check_function(func_node: gast.FunctionDef, info: SourceInfo, returns_value:
         elif isinstance(node, gast.expr) and not isinstance(node, ALLOWED_EXPRESSIONS) and not _is_starred_target(node):
             raise _refuse(node, info, kind, f"`{kind}` expressions are not supported")
         if isinstance(node, gast.Call):
-            _check_call(node, info)
+            _check_call(node, info, func_node)
         if isinstance(node, gast.Dict) and any(key is None for key in node.keys):
             raise _refuse(node, info, "**", "`**` unpacking in a dict literal is not supported; write the keys out")
     if returns_value:

@@ -24,19 +24,33 @@ LAMBDA_NAME = "<lambda>"
 def parse_lambda(func: Callable):
     """(FunctionDef, SourceInfo) of the lambda `func`, its line numbers those of its file."""
     from adjoint.frontend.parse import SourceInfo, SourceUnavailableError
+    from adjoint.frontend.private_names import mangle
+    from adjoint.frontend.source_match import enclosing_class
 
     filename = inspect.getsourcefile(func) or ""
+    linecache.checkcache(filename)  # the file as it is now, as inspect reads it (a reload may have changed it)
     lines = tuple(line.rstrip("\n") for line in linecache.getlines(filename, func.__globals__))
     if not lines:
         raise SourceUnavailableError(f"the source of the lambda {func!r} is not available; define it in a file")
     info = SourceInfo(filename, 1, lines, 0)
     found = _candidates(_module(filename, lines), func)
+    line = func.__code__.co_firstlineno
+    if not found:
+        raise SourceUnavailableError(
+            f"no lambda with these parameters starts on line {line} of the file as it is now: the file changed "
+            "after the lambda was made; reload its module (importlib.reload) or run its definition again",
+            info.location(gast.Pass(lineno=line, col_offset=0)))
     if len(found) != 1:
-        line = func.__code__.co_firstlineno
-        what = "no lambda" if not found else "more than one lambda with these parameters"
+        what = "more than one lambda with these parameters"
         raise AdjointError(f"cannot tell which lambda this is: {what} on line {line}; give it a name with `def`",
                            info.location(gast.Pass(lineno=line, col_offset=0)))
     node = found[0]
+    mangle(node, enclosing_class(getattr(func.__code__, "co_qualname", func.__qualname__)))
+    if _instructions(_compiled(node, func.__code__.co_filename)) != _instructions(func.__code__):
+        raise SourceUnavailableError(
+            "the source of this lambda in its file is not the code Python runs for it: the file changed after "
+            "the lambda was made; reload its module (importlib.reload) or run its definition again",
+            info.location(node))
     body = gast.Return(value=node.body)
     gast.copy_location(body, node.body)
     function = gast.FunctionDef(name=LAMBDA_NAME, args=node.args, body=[body], decorator_list=[], returns=None,

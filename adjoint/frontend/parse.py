@@ -17,6 +17,8 @@ from adjoint.frontend import lambdas
 from adjoint.frontend.conversion import to_gast
 from adjoint.frontend.local_imports import bind_local_imports
 from adjoint.frontend.source_lines import source_lines
+from adjoint.frontend.private_names import mangle
+from adjoint.frontend.source_match import enclosing_class, runs_as_written
 from adjoint.frontend.rest import receive_rest
 
 
@@ -275,14 +277,15 @@ def unwrap(func: Callable) -> Callable:
 
 
 @functools.lru_cache(maxsize=None)
-def _passes_through(code, wrapped_name: str) -> bool:
-    """Whether the code is `def w(*args, **kwargs): return <wrapped_name>(*args, **kwargs)` (a docstring aside)."""
+def _passes_through(wrapper: Callable, wrapped_name: str) -> bool:
+    """Whether the wrapper's code is `def w(*args, **kwargs): return <wrapped_name>(*args, **kwargs)`
+    (a docstring aside), read from a file that still holds that code."""
     try:
-        lines, _ = inspect.getsourcelines(code)
+        lines, _ = inspect.getsourcelines(wrapper.__code__)
         node = ast.parse(textwrap.dedent("".join(lines))).body[0]
     except (OSError, TypeError, SyntaxError, IndexError):
         return False
-    if not isinstance(node, ast.FunctionDef):
+    if not isinstance(node, ast.FunctionDef) or not runs_as_written(node, wrapper):
         return False
     body = node.body[1:] if node.body and isinstance(node.body[0], ast.Expr) and isinstance(
         node.body[0].value, ast.Constant) and isinstance(node.body[0].value.value, str) else node.body
@@ -306,7 +309,7 @@ def passes_through(wrapper: Callable, wrapped: Callable) -> bool:
     candidates = [name for name, cell in zip(code.co_freevars, wrapper.__closure__ or ())
                   if cell.cell_contents is wrapped]
     candidates += [name for name in code.co_names if wrapper.__globals__.get(name) is wrapped]
-    return any(_passes_through(code, name) for name in candidates)
+    return any(_passes_through(wrapper, name) for name in candidates)
 
 
 def _fresh_tree(node) -> gast.FunctionDef:
@@ -350,7 +353,14 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
             f"{getattr(func, '__qualname__', func)!r} is not a function defined with `def`",
             info.location(node),
         )
+    if not runs_as_written(node, func):
+        raise SourceUnavailableError(
+            f"the source of {func.__qualname__!r} in its file is not the code Python runs for it: the file "
+            "changed after the function was defined (a module edited and not reloaded, or a name imported "
+            "from it before a reload; or an import hook rewrote the function's code); reload the module and "
+            "import the name again, or run the definition again", info.location(node))
     node.decorator_list = []
+    mangle(node, enclosing_class(getattr(code, "co_qualname", func.__qualname__)))
     return node, info
 
 

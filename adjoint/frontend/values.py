@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import linecache
 import sysconfig
 import types
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import gast
 import numpy as np
 
-from adjoint.errors import AdjointError
+from adjoint.errors import AdjointError, Location
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function, unwrap
 from adjoint.frontend.rest import POSITIONAL, VARIADIC, Rest, call_with_rest, reduced_parameters, rest_parameters
 
@@ -298,36 +299,43 @@ def _is_library(func: Any) -> bool:
 def specialized_for_call(func: Callable, args: tuple, kwargs: dict) -> Tuple[Values, Callable]:
     """(fixed, target): the call's arguments and defaults that are function values, and the
     function to differentiate for them (`func` itself when there are none)."""
-    fixed = _function_arguments(func, args, kwargs)
     derived = getattr(unwrap(func), "__adjoint_generated__", None) is not None
+    fixed = _function_arguments(_with_current_defaults(func) if derived else func, args, kwargs)
     classes = record_classes(func, args, kwargs)
     if not fixed and derived:
-        return (), _derived_for_classes(func, classes) if classes else func
+        return (), _derived_for(func, classes) if classes else func
     if not fixed:
         return (), specialize(unwrap(func), fixed=instance_of(func), classes=classes) if classes else func
     if derived:
+        passed = _passed_names(func, args, kwargs)
+        remade = func if any(name in passed for name, _ in fixed) else _derived_for(func, classes, fixed)
+        if remade is not func:
+            return fixed, remade
         raise AdjointError(f"{getattr(func, '__qualname__', func)} is a derivative, and derivatives of derivatives "
                            f"(hvp, grad of grad) are not specialized to the functions they receive (`{fixed[0][0]}`); "
-                           "bind the function first, with a closure or functools.partial")
+                           "bind the function first, with a closure or functools.partial", _definition(func))
     return fixed, specialize(unwrap(func), fixed=fixed + instance_of(func), classes=classes)
 
 
-_DERIVED: Dict[tuple, Tuple[Callable, Callable]] = {}
+_DERIVED: Dict[tuple, Tuple[Callable, tuple]] = {}
 
 
-def _derived_for_classes(func: Callable, classes: Values) -> Callable:
+def _derived_for(func: Callable, classes: Values, defaults: Values = ()) -> Callable:
     """A derived function (hvp's grad, grad of grad) made again from the user's function specialized
-    to the classes of its record arguments: the derivative it stands for calls their methods. One per
-    derived function and classes (memoized); a derived function of a bound method stays as it is."""
+    to the classes of its record arguments, and with the function values of its defaults bound
+    (`act=np.tanh`, not passed): the derivative it stands for calls their methods, and those
+    functions, as constants its own derivative follows. One per derived function, classes and
+    defaults (memoized); a derived function of a bound method stays as it is."""
     recipe = getattr(func, "_recipe", None)
-    key = (id(func), tuple((name, id(cls)) for name, cls in classes))
+    key = (id(func), *(tuple((name, id(value)) for name, value in values) for values in (classes, defaults)))
     if recipe is not None and key not in _DERIVED:
         transform, inner, args, kwargs = recipe
         if getattr(inner, "_recipe", None) is not None:
-            inner = _derived_for_classes(inner, classes)
+            inner = _derived_for(inner, classes, defaults)
         elif inspect.isfunction(inner) and inspect.isfunction(unwrap(inner)):
-            inner = specialize(unwrap(inner), classes=classes)
-        _DERIVED[key] = (transform(inner, *args, **kwargs) if inner is not recipe[1] else func, func)
+            inner = specialize(unwrap(inner), bound=defaults, classes=classes) or inner
+        remade = transform(inner, *args, **kwargs) if inner is not recipe[1] else func
+        _DERIVED[key] = (remade, (func, defaults))  # what the ids of the key stand for stays alive
     return _DERIVED[key][0] if key in _DERIVED else func
 
 
@@ -431,6 +439,37 @@ def _function_arguments(func: Callable, args: tuple, kwargs: dict) -> Values:
         return ()
     bound.apply_defaults()
     return tuple((name, value) for name, value in bound.arguments.items() if is_function_value(value))
+
+
+def _with_current_defaults(func: Callable) -> Callable:
+    """The user's function a derived function stands for, where it takes the same parameters: its
+    defaults as they are now (the derived function's signature holds those it had when made)."""
+    origin = getattr(func, "__adjoint_origin__", None)
+    if not inspect.isfunction(origin):
+        return func
+    try:
+        same = list(inspect.signature(origin).parameters) == list(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        return func
+    return origin if same else func
+
+
+def _passed_names(func: Callable, args: tuple, kwargs: dict) -> frozenset:
+    """The parameters a call passes a value for (not left to their defaults)."""
+    try:
+        return frozenset(inspect.signature(func).bind(*args, **kwargs).arguments)
+    except TypeError:
+        return frozenset()
+
+
+def _definition(func: Callable) -> Optional[Location]:
+    """Where the user's function a derived function stands for is defined (its `def` line)."""
+    origin = unwrap(getattr(func, "__adjoint_origin__", func))
+    code = getattr(origin, "__code__", None)
+    if code is None:
+        return None
+    line = linecache.getline(code.co_filename, code.co_firstlineno).rstrip("\n")
+    return Location(code.co_filename, code.co_firstlineno, len(line) - len(line.lstrip()), None, line)
 
 
 @functools.lru_cache(maxsize=None)

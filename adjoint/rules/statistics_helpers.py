@@ -20,7 +20,7 @@ non_differentiable(runtime.cov_divisor, runtime.interp_segments, runtime.interp_
 
 @register_adjoint(runtime.item_placed)
 def _(result, g, x, index=None):
-    d[g] = item(d[result], index)
+    d[g] = item(np.asarray(d[result]), index)  # the adjoint of a 0-d array may arrive as a float
 
 
 @register_tangent(runtime.item_placed)
