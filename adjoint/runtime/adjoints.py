@@ -406,7 +406,7 @@ def field_index(x, name):
     constant of x's class (`self.LR`), whose derivative is zero."""
     if _is_record(x) and name in _record_fields(x):
         return name
-    fields = getattr(type(x), "_fields", ())
+    fields = tuple(_record_fields(x)) if _is_record(x) else getattr(type(x), "_fields", ())
     if name not in fields and _is_class_constant(x, name):
         return CLASS_CONSTANT
     if name not in fields:
