@@ -264,8 +264,8 @@ class Lazy:
 
 def property_writes(x):
     y = x * 2.0
-    o = Lazy(y)  # <- property
-    z = o.doubled
+    o = Lazy(y)
+    z = o.doubled  # <- property
     return np.sum(y * x)
 
 
@@ -275,13 +275,13 @@ class Scaled:
 
     @property
     def scaled(self):
-        self.a *= 2.0
+        self.a *= 2.0  # <- dataclass property
         return self.a
 
 
 def dataclass_property_writes(x):
     y = x * 2.0
-    o = Scaled(y)  # <- dataclass property
+    o = Scaled(y)
     z = o.scaled
     return np.sum(y * x)
 

@@ -373,7 +373,6 @@ def calls_field(h, x):
 REFUSED = [
     (writes_self, lambda: Counter(2.0), "attribute assignment"),
     (writes_into_self, lambda: Counter(numpy.ones(3)), "writes in place"),
-    (reads_property, lambda: Counter(2.0), "property"),
     (calls_classmethod, lambda: Counter(2.0), "classmethod"),
     (takes_method, lambda: Counter(2.0), "as a value"),
     (custom_init, lambda: Initialized(2.0), "`__post_init__` of its own"),
@@ -389,6 +388,15 @@ def test_what_is_no_plain_method_of_a_known_record_is_refused_at_its_line(func, 
         adjoint.grad(func)(record(), 3.0)
     assert words in str(caught.value)
     assert caught.value.location is not None and caught.value.location.filename == __file__
+
+
+def test_a_property_read_calls_its_getter():
+    """`c.doubled`, a property of the record's class: its getter called with the record, in
+    either argument; it was refused."""
+    gradient = adjoint.grad(reads_property, wrt=(0, 1))(Counter(2.0), 3.0)
+    assert type(gradient[0]) is Counter and (gradient[0].w, gradient[0].calls, gradient[1]) == (6.0, 0.0, 4.0)
+    value, tangent = adjoint.jvp(reads_property, wrt=1)(Counter(2.0), 3.0, 1.0)
+    assert (value, tangent) == (12.0, 4.0)
 
 
 def test_a_staticmethod_called_on_the_record():

@@ -18,7 +18,8 @@ After (`_call` and `_energy` name Layer.__call__ and Layer.energy specialized to
         return np.sum(_call(layer, x)) + _energy(layer)
 
 A method is called so only where the class's attribute is a plain Python function (a
-staticmethod's function is called without the record); a call of a property, a classmethod, a
+staticmethod's function is called without the record), and a read of a property whose getter is
+one calls the getter (`layer.scale` -> `_Layer_scale(layer)`); a call of a property, a classmethod, a
 field or any other attribute of the class, a method taken as a value, a method using `super()`,
 and a class whose constructor does more than store its fields, are refused at the line, naming
 the construct.
@@ -59,9 +60,13 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
     if known or listed:
         let_go(parsed.node)
         loop_records(parsed, fresh, stores, known, checks, listed, local_names)
-    for call in calls:
+    getters = _property_reads(parsed, calls, known) if known else []
+    reads = {id(call) for call in getters}
+    for call in calls + getters:
         func = call.func
-        if isinstance(func, gast.Name) and func.id in known:
+        if id(call) in reads:  # a property read, its getter called
+            _call_method(parsed, fresh, local_names, call, func.value, func.attr, known[func.value.id], getter=True)
+        elif isinstance(func, gast.Name) and func.id in known:
             _call_method(parsed, fresh, local_names, call, func, "__call__", known[func.id])
         elif isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) and func.value.id in known:
             held = field_class(known[func.value.id], func.attr)
@@ -85,7 +90,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
         else:
             _pass_classes(parsed, fresh, local_names, call, known, listed, checks)
     if known:
-        _refuse_other_attributes(parsed, calls, known, built)
+        _refuse_other_attributes(parsed, calls + getters, known, built)
     if checks:
         _insert_checks(parsed, fresh, local_names, checks)
 
@@ -120,9 +125,31 @@ def _refuse(parsed: ParsedFunction, node: gast.AST, construct: str, message: str
     return UnsupportedSyntaxError(construct, message, parsed.info.location(node))
 
 
+def _property_reads(parsed: ParsedFunction, calls: List[gast.Call], known: Known) -> List[gast.Call]:
+    """`layer.scale`, `scale` a property of a known record's class whose getter is a plain function:
+    made a call of the getter (`layer.scale()`, which _call_method writes `_Layer_scale(layer)`)."""
+    called = {id(call.func) for call in calls}
+    made: List[gast.Call] = []
+
+    def read(node: gast.AST) -> gast.AST:
+        if (isinstance(node, gast.Attribute) and isinstance(node.ctx, gast.Load) and isinstance(node.value, gast.Name)
+                and node.value.id in known and id(node) not in called and node.attr not in field_names(known[node.value.id])):
+            found, _ = _class_attribute(known[node.value.id], node.attr)
+            if isinstance(found, property) and inspect.isfunction(found.fget):
+                made.append(nodes.copy_location(gast.Call(func=node, args=[], keywords=[]), node))
+                return made[-1]
+        return node
+
+    if any(isinstance(node, gast.Attribute) for node in nodes.walk(parsed.node)):
+        let_go(parsed.node)
+        nodes.rewrite(parsed.node, read)
+    return made
+
+
 def _call_method(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset, call: gast.Call,
-                 owner: gast.expr, attribute: str, cls: type) -> None:
-    """`owner.attribute(args)` (`owner(args)` for __call__) -> `_method(owner, args)`."""
+                 owner: gast.expr, attribute: str, cls: type, getter: bool = False) -> None:
+    """`owner.attribute(args)` (`owner(args)` for __call__) -> `_method(owner, args)`; `getter`: the
+    call stands for a read of the property `attribute`, whose getter it calls."""
     let_go(parsed.node)
     owner_text = owner.id if isinstance(owner, gast.Name) else f"{cls.__name__}(...)"
     label = f"{owner_text}.{attribute}" if attribute != "__call__" else owner_text
@@ -137,7 +164,9 @@ def _call_method(parsed: ParsedFunction, fresh: Callable[[str], str], local_name
         raise _refuse(parsed, call, "method of a class with a constructor of its own",
                       f"{what}: {cls.__name__} has an `__init__`, `__new__` or `__post_init__` of its own; adjoint "
                       "calls the methods of NamedTuples and dataclasses whose constructor only stores the fields")
-    if isinstance(found, staticmethod) and inspect.isfunction(found.__func__):
+    if getter:
+        function, receives = found.fget, True
+    elif isinstance(found, staticmethod) and inspect.isfunction(found.__func__):
         function, receives = found.__func__, False
     elif inspect.isfunction(found):
         function, receives = found, True
