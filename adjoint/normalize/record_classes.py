@@ -44,17 +44,23 @@ def lists_of_records(parsed: ParsedFunction, stores: Counter, known: Known, list
     comprehension of records built in place (`[Layer(W, b) for W, b in pairs]`). A loop over one
     checks its items before it runs, whatever was done to the list in between."""
     listed.update(_checked_lists(parsed, stores, local_names))
-    assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
-                   and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
-    values: Dict[str, List[gast.expr]] = {}
-    for node in assignments:
-        values.setdefault(node.targets[0].id, []).append(node.value)
+    _, values = _assignments(parsed)
     changed = True
     while changed:
         new = {name: cls for name, assigned in values.items() if name not in listed and len(assigned) == stores[name]
                for cls in [_one_list_class(parsed, name, assigned, known, listed, local_names)] if cls is not None}
         listed.update(new)
         changed = bool(new)
+
+
+def _assignments(parsed: ParsedFunction) -> Tuple[List[gast.Assign], Dict[str, List[gast.expr]]]:
+    """The function's assignments to one name, and the values each name is assigned."""
+    assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
+                   and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
+    values: Dict[str, List[gast.expr]] = {}
+    for node in assignments:
+        values.setdefault(node.targets[0].id, []).append(node.value)
+    return assignments, values
 
 
 def _one_list_class(parsed: ParsedFunction, name: str, assigned: List[gast.expr], known: Known, listed: Known,
@@ -212,11 +218,7 @@ def built_records(parsed: ParsedFunction, stores: Counter, local_names: frozense
     (`replaced(record, name, v)` of `record._replace(...)`, `dataclasses.replace(...)`), an item of
     a list of records (`layer = layers[i]`, checked), or what a known record's method returns
     (`p = p.step(dt)`, see returned_class; the record checked before the call), of one class."""
-    assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
-                   and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
-    values: Dict[str, List[gast.expr]] = {}
-    for node in assignments:
-        values.setdefault(node.targets[0].id, []).append(node.value)
+    assignments, values = _assignments(parsed)
     changed = True
     while changed:  # a copy of a copy
         new = {name: cls for name, assigned in values.items()
