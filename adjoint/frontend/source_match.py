@@ -148,5 +148,8 @@ def _instructions(code) -> List[tuple]:
             value = None
         elif isinstance(value, float):
             value = repr(value)  # nan and -0.0 as themselves
+        if out and out[-1][0] == "LOAD" and (name == "MAKE_FUNCTION" and isinstance(out[-1][1], str)
+                                             or (name, value) == ("STORE", "__firstlineno__")):
+            out[-1] = ("LOAD", "<place>")  # a nested function's qualname (Python 3.9, 3.10), a class's first line (3.13)
         out.append((name, value))
     return out
