@@ -176,6 +176,7 @@ def _record_of(cls: type, init: Callable, code) -> Optional[type]:
     fields = list(_stored_parameters(cls)[2])
     record = dataclasses.make_dataclass(cls.__name__, [(field, Any) for field in fields], bases=(cls,), eq=False,
                                         repr=False, namespace={"__module__": cls.__module__, "__doc__": cls.__doc__})
+    record.__module__ = cls.__module__  # (make_dataclass gives its caller's module from Python 3.12 on)
     record.__qualname__ = f"{cls.__qualname__}.<fields>"  # not the user's class: a disk cache cannot name it
     record.__adjoint_fields_of__ = cls  # (adjoint gen writes it as a subclass of cls)
     return record
