@@ -84,9 +84,14 @@ _CARRIERS = ("LOAD_", "BINARY_", "UNARY_", "COMPARE_", "CONTAINS_OP", "IS_OP")
 
 
 def _instructions(code) -> List[tuple]:
-    return [("LOAD" if i.opname.startswith("LOAD_") else i.opname,
-             i.argval.co_name if inspect.iscode(i.argval) else i.argval)
-            for i in dis.get_instructions(code) if i.opname.startswith(_CARRIERS)]
+    found: List[tuple] = []
+    for i in dis.get_instructions(code):
+        if i.opname == "MAKE_FUNCTION" and found and found[-1][0] == "LOAD" and isinstance(found[-1][1], str):
+            found[-1] = ("LOAD", "<qualname>")  # a nested function's (Python 3.9, 3.10): where it was compiled
+        if i.opname.startswith(_CARRIERS):
+            found.append(("LOAD" if i.opname.startswith("LOAD_") else i.opname,
+                          i.argval.co_name if inspect.iscode(i.argval) else i.argval))
+    return found
 
 
 def _compiled(node: gast.Lambda, filename: str):
