@@ -167,3 +167,31 @@ def test_adjoint_gen_writes_the_record_class_of_a_plain_class(tmp_path):
     spec.loader.exec_module(module)
     for got, want in zip(json.loads(result.stdout), adjoint.grad(module.loss, wrt=(0, 1))(*args)):
         numpy.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+class Tagged:
+    def __init__(self, a):
+        self.a = a
+
+    def sign(self):
+        return 1.0 if type(self) is Tagged else -1.0  # Python: 1.0
+
+
+def tagged_value(x):
+    return Tagged(x).sign() * x * x
+
+
+def class_of_a_plain_object(x):
+    tag = Tagged(x)
+    return x if tag.__class__ is Tagged else -x
+
+
+@pytest.mark.parametrize("function, line", [(tagged_value, "return 1.0 if type(self) is Tagged else -1.0"),
+                                            (class_of_a_plain_object, "return x if tag.__class__ is Tagged else -x")])
+def test_the_class_of_a_plain_object_built_inside_is_refused_at_its_read(function, line):
+    """The object is one of a dataclass made for Tagged, a subclass: `type(self) is Tagged` would be
+    False where Python says True, and the derivative would be that of the other branch."""
+    assert function(2.0) > 0.0
+    with pytest.raises(adjoint.UnsupportedSyntaxError, match="the class of an object of Tagged") as info:
+        adjoint.grad(function)(2.0)
+    assert info.value.filename == __file__ and info.value.location.line.strip().startswith(line.split(" if")[0])

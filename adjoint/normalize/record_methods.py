@@ -89,6 +89,8 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
                          built_class(parsed, func.value, local_names))
         else:
             _pass_classes(parsed, fresh, local_names, call, known, listed, checks)
+    if known or listed:
+        _refuse_class_reads(parsed, calls, known, listed, local_names)
     if known:
         _refuse_other_attributes(parsed, calls + getters, known, built)
     if checks:
@@ -242,6 +244,25 @@ def _pass_classes(parsed: ParsedFunction, fresh: Callable[[str], str], local_nam
         let_go(parsed.node)
         call.func = nodes.copy_location(nodes.name(parsed.bind(f"_{callee.__name__}", target, fresh, local_names)),
                                         call.func)
+
+
+def _refuse_class_reads(parsed: ParsedFunction, calls: List[gast.Call], known: Known, listed: Known,
+                        local_names: frozenset) -> None:
+    """`type(model)` or `model.__class__` of an object of a plain class built as a record
+    (normalize/records.py object_record): its class is the dataclass made for the plain class, a
+    subclass, so `type(model) is MLP` would be False where Python says True. Refused at the line."""
+    read = [(call, call.args[0]) for call in calls if len(call.args) == 1 and not call.keywords
+            and resolve(call.func, parsed, local_names) is type]
+    read += [(node, node.value) for node in nodes.walk(parsed.node)
+             if isinstance(node, gast.Attribute) and node.attr == "__class__" and isinstance(node.ctx, gast.Load)]
+    for where, value in read:
+        cls = record_class_of(value, known, listed) if isinstance(value, (gast.Name, gast.Subscript)) else None
+        plain = getattr(cls, "__adjoint_fields_of__", None)
+        if plain is not None:
+            raise _refuse(parsed, where, "class of a plain object", f"the class of an object of {plain.__name__} "
+                          f"built in the function: adjoint builds it as an object of a dataclass made for "
+                          f"{plain.__name__} (a subclass), whose class is not {plain.__name__}; test it with "
+                          f"`isinstance`, or make {plain.__name__} a dataclass")
 
 
 def _refuse_other_attributes(parsed: ParsedFunction, calls: List[gast.Call], known: Known,
