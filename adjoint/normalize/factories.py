@@ -46,6 +46,7 @@ from adjoint.frontend.parse import ParsedFunction, code_dependency, parse_functi
 from adjoint.frontend.resolve import resolve
 from adjoint.frontend.values import dependencies_of
 from adjoint.normalize.derived_inline import renaming
+from adjoint.normalize.records import is_docstring
 
 _NOT_INSIDE = (gast.FunctionDef, gast.AsyncFunctionDef, gast.Lambda, gast.ClassDef, gast.Yield, gast.YieldFrom,
                gast.Await, gast.Global, gast.Nonlocal)  # in the closure (or, with a return, before it)
@@ -127,7 +128,7 @@ def _written(factory: Callable, stmt: gast.Assign, parsed: ParsedFunction,
     if (node.decorator_list or arguments.vararg or arguments.kwarg or arguments.kwonlyargs or arguments.defaults
             or arguments.posonlyargs or len(params) != len(stmt.value.args)):
         return None
-    shape = _shape([s for s in node.body if not _is_docstring(s)])
+    shape = _shape([s for s in node.body if not is_docstring(s)])
     if shape is None:
         return None
     before, inner, inner_name = shape
@@ -193,10 +194,6 @@ def _scope_locals(function: gast.FunctionDef) -> Set[str]:
     """The closure's parameters and the names it binds (in its comprehensions too)."""
     return set(nodes.parameters(function)) | {n.id for n in nodes.walk(function)
                                               if isinstance(n, gast.Name) and not isinstance(n.ctx, gast.Load)}
-
-
-def _is_docstring(stmt: gast.stmt) -> bool:
-    return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) and isinstance(stmt.value.value, str)
 
 
 def _place(stmt: gast.stmt, call: gast.stmt) -> None:

@@ -171,9 +171,10 @@ def object_record(cls: type) -> Optional[type]:
 def _record_of(cls: type, init: Callable, code) -> Optional[type]:
     """object_record's class for cls while its `__init__` is `init` with this code (one per code:
     an edited `__init__` stores other attributes)."""
-    if _stored_parameters(cls) is None:
+    stored = _stored_parameters(cls)
+    if stored is None:
         return None
-    fields = list(_stored_parameters(cls)[2])
+    fields = list(stored[2])
     record = dataclasses.make_dataclass(cls.__name__, [(field, Any) for field in fields], bases=(cls,), eq=False,
                                         repr=False, namespace={"__module__": cls.__module__, "__doc__": cls.__doc__})
     record.__module__ = cls.__module__  # (make_dataclass gives its caller's module from Python 3.12 on)
@@ -202,7 +203,7 @@ def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], D
     if any(not (isinstance(value, gast.Constant) and type(value.value) in LITERALS) for value in defaults.values()):
         return None
     fields: Dict[str, Any] = {}
-    body = node.body[1:] if node.body and _is_docstring(node.body[0]) else node.body
+    body = node.body[1:] if node.body and is_docstring(node.body[0]) else node.body
     for stmt in body:
         target = (stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
                   else stmt.target if isinstance(stmt, gast.AnnAssign) and stmt.value is not None else None)
@@ -221,7 +222,7 @@ def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], D
     return names, {name: default.value for name, default in defaults.items()}, fields
 
 
-def _is_docstring(stmt: gast.stmt) -> bool:
+def is_docstring(stmt: gast.stmt) -> bool:
     return isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant) and isinstance(stmt.value.value, str)
 
 
