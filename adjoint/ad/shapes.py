@@ -35,6 +35,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.recompute import control_reads
+from adjoint.analysis.augmented import HELPERS as AUGMENTED_HELPERS
 from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, is_array
 from adjoint.templates import RESULT
 
@@ -43,8 +44,10 @@ SHAPE_ARGUMENT = {
     runtime.unbroadcast: 1, runtime.unreduce: 1, runtime.reached: 1, runtime.broadcast_like: 1,
     runtime.gradient_like: 1, runtime.zeros_like: 0, runtime.stored_derivative: 2,
 }
+IN_PLACE_HELPERS = tuple(AUGMENTED_HELPERS.values())
 NOT_ARRAYS = (SCALAR, CONTAINER, MAPPING, RECORD)  # kinds whose shape_only would be the value itself
-ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.mod)
+ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
+                         operator.mod) + runtime.in_place.ELEMENTWISE_HELPERS
 
 
 def read_for_shape_only(adjoint_code: Dict[gast.stmt, List[gast.stmt]], body: List[gast.stmt], ctx,
@@ -103,11 +106,15 @@ def _replayed_reads(body: List[gast.stmt]) -> Set[str]:
 
 def result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: Dict[str, str]) -> bool:
     """An elementwise operation whose other operands are all numbers, or arrays of param's shape
-    (analysis/same_shapes.py), has its result in param's shape."""
+    (analysis/same_shapes.py), has its result in param's shape; so has `a op= b`'s on an array a
+    (analysis/augmented.py: an in-place operation keeps a's shape, or raises)."""
+    operand = bindings.get(param)
+    if param == "x" and isinstance(operand, gast.Name) and is_array(kinds.get(operand.id)) and any(
+            func is helper for helper in IN_PLACE_HELPERS):
+        return True
     if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):
         return False
     same = getattr(kinds, "same_shapes", None)
-    operand = bindings.get(param)
     for name, atom in bindings.items():
         if name in (param, RESULT):
             continue

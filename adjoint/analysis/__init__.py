@@ -3,7 +3,8 @@
 calls (what each operation is), activity (what the output depends on and what depends on the
 inputs), kinds (numbers, arrays of known rank, lists), complex values (what np.fft makes), aliases (which names may share memory,
 and where an in-place write must be refused or guarded), assignment sites, loops over
-what may be a dict (guarded), and `+` joining what may be lists (guarded).
+what may be a dict (guarded), `+` joining what may be lists (guarded), and `a op= b` where `a` may
+hold an array (a helper computing Python's in-place value: analysis/augmented.py).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity, analyze_activity
 from adjoint.analysis.aliases import Aliases, analyze_aliases
 from adjoint.analysis.attributes import refuse_lost_attribute_reads
+from adjoint.analysis.augmented import call_helpers, operations_in_place
 from adjoint.analysis.calls import CallClassifier, table_for
 from adjoint.analysis.complex_flow import complex_names
 from adjoint.analysis.guards import insert_guards
@@ -79,8 +81,10 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
                    (bitwise_guards(parsed, kinds, activity), runtime.bitwise_operand_or_refuse),
                    (copy_guards(parsed, kinds, activity, classifier), runtime.dict_or_refuse),
                    (method_guards(parsed, kinds, activity, classifier), runtime.array_method_or_refuse))
-        if not any(guards for guards, _ in guarded):  # the tree stays as it is
+        in_place = operations_in_place(func_node, kinds)
+        if not any(guards for guards, _ in guarded) and not in_place:  # the tree stays as it is
             return _checked(parsed, wrt, classifier, activity, kinds, aliases, locals_, complex_)
+    call_helpers(in_place, parsed, fresh_name)
     for guards, helper in guarded:
         if guards:
             name = fresh_name(helper.__name__)

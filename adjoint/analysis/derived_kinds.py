@@ -67,6 +67,8 @@ def helper_kind(func, kinds: Sequence[Optional[str]], elementwise: Callable[[], 
     decide it, None while an argument's kind is still bottom); see adjoint/runtime."""
     if func is runtime.add_adjoints:  # `a + b` on numbers and arrays
         return elementwise() if len(kinds) == 2 else UNKNOWN
+    if id(func) in _IN_PLACE_IDS and len(kinds) == 2:  # `a op= b`: an array a keeps its kind, a number is `a op b`
+        return kinds[0] if is_array(kinds[0]) else elementwise()
     if len(kinds) < 2:
         return UNKNOWN
     g, x = kinds[0], kinds[1]
@@ -95,8 +97,9 @@ def _shaped_like(func, g: str, x: str) -> str:
     return UNKNOWN
 
 
+_IN_PLACE_IDS = frozenset(map(id, runtime.in_place.ELEMENTWISE_HELPERS))
 _HELPER_IDS = frozenset(map(id, (runtime.add_adjoints, runtime.unreduce, runtime.gradient_like, runtime.unbroadcast,
-                                 runtime.broadcast_like)))
+                                 runtime.broadcast_like))) | _IN_PLACE_IDS
 
 
 def halves_shapes(kinds, func_node: gast.FunctionDef, mutated, residual_names: Tuple[List[str], List[str]],

@@ -97,10 +97,7 @@ def _rank_of_value(value: gast.expr, ranks: Dict[str, Optional[int]], kinds: Dic
     if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)):
         return _rank_of_value(value.operand, ranks, kinds, classifier, tuples)
     if isinstance(value, gast.BinOp) and isinstance(value.op, ELEMENTWISE):
-        sides = [_rank_of_value(side, ranks, kinds, classifier, tuples) for side in (value.left, value.right)]
-        if UNKNOWN_RANK in sides:
-            return UNKNOWN_RANK
-        return None if None in sides else max(sides)
+        return _broadcast_rank([value.left, value.right], ranks, kinds, classifier, tuples)
     if isinstance(value, gast.Call):
         return _rank_of_call(value, ranks, kinds, classifier, tuples)
     if isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name):
@@ -124,6 +121,14 @@ def _rank_of_basic_index(value: gast.Subscript, rank: Optional[int]) -> Optional
     return rank if rank >= 0 else UNKNOWN_RANK
 
 
+def _broadcast_rank(operands: List[gast.expr], ranks: Dict[str, Optional[int]], kinds: Dict[str, str],
+                    classifier: CallClassifier, tuples: Dict[str, gast.Tuple]) -> Optional[int]:
+    sides = [_rank_of_value(side, ranks, kinds, classifier, tuples) for side in operands]
+    if UNKNOWN_RANK in sides:
+        return UNKNOWN_RANK
+    return None if None in sides else max(sides)
+
+
 ELEMENTWISE = (gast.Add, gast.Sub, gast.Mult, gast.Div, gast.Pow)
 
 
@@ -142,6 +147,8 @@ def _rank_of_call(call: gast.Call, ranks: Dict[str, Optional[int]], kinds: Dict[
         return ranks.get(first.id, UNKNOWN_RANK)
     if func is np.eye or func is np.identity:
         return 2
+    if any(func is f for f in runtime.in_place.ELEMENTWISE_HELPERS) and len(call.args) == 2:  # `a op= b`
+        return _broadcast_rank(call.args, ranks, kinds, classifier, tuples)
     if func is np.arange or func is np.linspace:
         return 1
     return UNKNOWN_RANK

@@ -20,6 +20,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
+from adjoint.analysis.augmented import operation_of
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.ranks import array_ranks
@@ -348,6 +349,9 @@ class Sharing:
             return {fresh}, set().union(*items) if items else set()
         if func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared | made
+        computed = operation_of(func, call)
+        if computed is not None:  # `a op= b` (analysis/augmented.py): a new object, joining lists as `a + b` does
+            return {fresh}, self._joined_elements(computed, [a for a in call.args if isinstance(a, gast.Name)])
         module = getattr(func, "__module__", None) or ""
         if func is runtime.snapshot or func is runtime.listed or func is runtime.diagonal_positions:  # new numbers
             return {fresh}, set()

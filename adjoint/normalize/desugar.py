@@ -185,8 +185,9 @@ class Desugar(nodes.Transformer):
             self.parsed.in_place.append((node.target.id, node))
         elif isinstance(node.target, gast.Subscript):
             self.parsed.item_updates.append(node)
-        load = nodes.load_copy(node.target)
-        value = gast.BinOp(left=load, op=node.op, right=node.value)
+        operation = type(node.op)()  # marked: Python's in-place value where it is an array's (analysis/augmented.py)
+        operation.augmented = True
+        value = gast.BinOp(left=nodes.load_copy(node.target), op=operation, right=node.value)
         return self._assign_target(node.target, value, node)
 
     def visit_Assign(self, node):

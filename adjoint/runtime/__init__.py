@@ -2,7 +2,8 @@
 
 One module a concern, in reading order: `refusals` (what a derived function raises at run
 time), `containers` (dicts and dataclasses: keys, fields), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
-`gradients` (seeds, gradients in the input's type, operator adjoints), `numpy_rules`, `positions`
+`gradients` (seeds, gradients in the input's type, operator adjoints), `in_place` (the values
+augmented assignments leave in arrays), `numpy_rules`, `positions`
 (np.delete, np.insert, np.resize), `products`
 (np.prod's exact derivatives), `ranges`
 (np.linspace, np.arange) and `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
@@ -24,6 +25,7 @@ from adjoint.runtime import (
     containers,
     decompositions,
     gradients,
+    in_place,
     linalg,
     numpy_rules,
     positions,
@@ -41,6 +43,7 @@ from adjoint.runtime.checkpointing import *  # noqa: F401,F403
 from adjoint.runtime.containers import *  # noqa: F401,F403
 from adjoint.runtime.decompositions import *  # noqa: F401,F403
 from adjoint.runtime.gradients import *  # noqa: F401,F403
+from adjoint.runtime.in_place import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
 from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
 from adjoint.runtime.positions import *  # noqa: F401,F403
@@ -54,7 +57,7 @@ from adjoint.runtime.spectral import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, containers, adjoints, gradients, numpy_rules, positions, products, ranges, linalg, second_order,
+    refusals, containers, adjoints, gradients, in_place, numpy_rules, positions, products, ranges, linalg, second_order,
     checkpointing, decompositions, statistics, scalars, scipy_rules, spectral,
 )
 
