@@ -180,3 +180,21 @@ def test_a_float32_program_differentiated_matches_central_differences_of_its_flo
 
     gradient = adjoint.grad(float32_weights_updated)(0.2)
     np.testing.assert_allclose(flat(gradient), central_differences(twin, (0.2,), 0), rtol=1e-5)
+
+
+def test_the_numba_backend_keeps_the_array_dtype_and_refuses_what_numpy_refuses():
+    pytest.importorskip("numba")
+
+    def float32_scaled(x):
+        a = np.ones(3, dtype=np.float32)
+        a += x * 0.1
+        a *= x
+        return np.sum(a * a)
+
+    x = np.array([0.3, -0.2, 0.7])
+    compiled = adjoint.value_and_grad(float32_scaled, backend="numba")(x)
+    plain = adjoint.value_and_grad(float32_scaled)(x)
+    assert compiled[0] == plain[0] == float32_scaled(x)
+    np.testing.assert_allclose(compiled[1], plain[1], rtol=1e-6)
+    with pytest.raises(adjoint.AdjointError, match="augmented_add"):
+        adjoint.grad(integers_plus_float, backend="numba")(x)

@@ -453,9 +453,9 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
 def helpers_source() -> str:
     """The numba helpers' own source, to copy into a standalone module (without its docstring,
     its `from __future__` line and `import numba`, which the module has already)."""
-    from adjoint.backend import numba_domain, numba_helpers
+    from adjoint.backend import numba_domain, numba_helpers, numba_in_place
     kept = []
-    for module in (numba_domain, numba_helpers):  # numba_helpers imports numba_domain's: here they are copied
+    for module in (numba_domain, numba_in_place, numba_helpers):  # numba_helpers imports the others': copied here
         tree = ast.parse(inspect.getsource(module))
         body = [node for node in tree.body[1:] if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
         lines = inspect.getsource(module).splitlines()

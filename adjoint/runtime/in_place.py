@@ -25,68 +25,105 @@ __all__ = [
 ]
 
 
-def _augmented(a, b, in_place, operation):
-    """`a op= b`'s value for `a`, a itself unchanged. On an array, `a op b` where that keeps a's
-    type, shape and dtype (the same ufunc loop computes the same numbers), else the in-place
-    operation run on a copy (its cast, or NumPy's own error); on anything else `a op b`."""
+def _on_array(a, b, in_place, operation):
+    """`a op= b`'s value for an array a, a itself unchanged: `a op b` where that keeps a's type,
+    shape and dtype (the same ufunc loop computes the same numbers), else the in-place operation
+    run on a copy (its cast to a's dtype, or NumPy's own error)."""
     result = operation(a, b)
-    if not isinstance(a, np.ndarray):
-        return result
     if type(result) is type(a) and result.dtype == a.dtype and result.shape == a.shape:
         return result
     return in_place(a.copy(), b)
 
 
 def augmented_add(a, b):
-    return _augmented(a, b, operator.iadd, operator.add)
+    """`a += b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.iadd, operator.add)
+    return a + b
 
 
 def augmented_sub(a, b):
-    return _augmented(a, b, operator.isub, operator.sub)
+    """`a -= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.isub, operator.sub)
+    return a - b
 
 
 def augmented_mul(a, b):
-    return _augmented(a, b, operator.imul, operator.mul)
+    """`a *= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.imul, operator.mul)
+    return a * b
 
 
 def augmented_truediv(a, b):
-    return _augmented(a, b, operator.itruediv, operator.truediv)
+    """`a /= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.itruediv, operator.truediv)
+    return a / b
 
 
 def augmented_pow(a, b):
-    return _augmented(a, b, operator.ipow, operator.pow)
+    """`a **= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.ipow, operator.pow)
+    return a ** b
 
 
 def augmented_mod(a, b):
-    return _augmented(a, b, operator.imod, operator.mod)
+    """`a %= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.imod, operator.mod)
+    return a % b
 
 
 def augmented_matmul(a, b):
-    return _augmented(a, b, operator.imatmul, operator.matmul)
+    """`a @= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.imatmul, operator.matmul)
+    return a @ b
 
 
 def augmented_floordiv(a, b):
-    return _augmented(a, b, operator.ifloordiv, operator.floordiv)
+    """`a //= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.ifloordiv, operator.floordiv)
+    return a // b
 
 
 def augmented_and(a, b):
-    return _augmented(a, b, operator.iand, operator.and_)
+    """`a &= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.iand, operator.and_)
+    return a & b
 
 
 def augmented_or(a, b):
-    return _augmented(a, b, operator.ior, operator.or_)
+    """`a |= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.ior, operator.or_)
+    return a | b
 
 
 def augmented_xor(a, b):
-    return _augmented(a, b, operator.ixor, operator.xor)
+    """`a ^= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.ixor, operator.xor)
+    return a ^ b
 
 
 def augmented_lshift(a, b):
-    return _augmented(a, b, operator.ilshift, operator.lshift)
+    """`a <<= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.ilshift, operator.lshift)
+    return a << b
 
 
 def augmented_rshift(a, b):
-    return _augmented(a, b, operator.irshift, operator.rshift)
+    """`a >>= b`"""
+    if isinstance(a, np.ndarray):
+        return _on_array(a, b, operator.irshift, operator.rshift)
+    return a >> b
 
 
 # the elementwise ones: on an array a, the result has a's shape; on a number, that of `a op b`

@@ -10,7 +10,7 @@ def grad_overwrite(x, n):
         _t2 = i % 3
         _t4 = x * i
         _stack.append(shape_only(_t5))
-        _t5 = a[_t2] + _t4
+        _t5 = augmented_add(a[_t2], _t4)
         _stack.append(snapshot(a[_t1]))
         a[_t1] = _t5
     dx = 0.0
