@@ -1,12 +1,12 @@
 """`a op= b` where `a` may hold a NumPy array: the value of Python's in-place operation, not `a op b`'s.
 
 desugar writes `a += b` (and `a[i] += b`, through the item's value) as `a = a + b`, marking
-the operator. On an array the two differ: the in-place operation keeps the array's dtype
-(float32 stays float32 under a float64 `b`) and shape, and raises where it cannot (`a += 0.5`
-on integers, `a += b` broadcast to a larger shape). Once the kinds are known, each such
-operation whose left operand is not known to hold a number, a list or a record becomes a call
-of the runtime helper that computes Python's value (runtime/in_place.py) and has the
-operator's rules; the derivative is the operator's.
+the operator (normalize/augmented.py). On an array the two differ: the in-place operation keeps
+the array's dtype (float32 stays float32 under a float64 `b`) and shape, and raises where it
+cannot (`a += 0.5` on integers, `a += b` broadcast to a larger shape). Once the kinds are
+known, each such operation whose left operand is not known to hold a number, a list or a
+record becomes a call of the runtime helper that computes Python's value (runtime/in_place.py)
+and has the operator's rules; the derivative is the operator's.
 
     a = a + x    ->    a = augmented_add(a, x)
 """

@@ -34,6 +34,7 @@ from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import dict_writes, iteration
+from adjoint.normalize.augmented import index_once, marked_operator
 
 ARRAY_METHODS = {
     "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min", "dot": "dot",
@@ -185,10 +186,9 @@ class Desugar(nodes.Transformer):
             self.parsed.in_place.append((node.target.id, node))
         elif isinstance(node.target, gast.Subscript):
             self.parsed.item_updates.append(node)
-        operation = type(node.op)()  # marked: Python's in-place value where it is an array's (analysis/augmented.py)
-        operation.augmented = True
-        value = gast.BinOp(left=nodes.load_copy(node.target), op=operation, right=node.value)
-        return self._assign_target(node.target, value, node)
+        prelude = index_once(node.target, self.fresh, node)  # (normalize/augmented.py)
+        value = gast.BinOp(left=nodes.load_copy(node.target), op=marked_operator(node.op), right=node.value)
+        return prelude + self._assign_target(node.target, value, node)
 
     def visit_Assign(self, node):
         if isinstance(node.value, gast.Name) and isinstance(resolve(node.value, self.parsed, self.local_names),

@@ -1,7 +1,7 @@
-"""`a op= b` on NumPy arrays: the value Python's in-place operation leaves, in every mode.
+"""Augmented assignments as Python runs them: on arrays, and on items with a computed index.
 
-What was wrong: `a += b` was differentiated as `a = a + b`, which on an array is not what Python
-computes. The in-place operation keeps the array's dtype and shape:
+What was wrong:
+1. `a += b` was differentiated as `a = a + b`, which on an array is not what Python computes. The in-place operation keeps the array's dtype and shape:
 - on a float32 array, `a += b` with a float64 `b` rounds the sum to float32; `a + b` did not, so
   value_and_grad and jvp returned another value than the function (and its derivative was that
   of another function);
@@ -9,10 +9,14 @@ computes. The in-place operation keeps the array's dtype and shape:
   derived functions returned a float array's results instead, as did `a[0:2] += x` (a view);
 - `a += b` where b broadcasts a to a larger shape raises; the derived functions returned the
   larger array's results.
+2. `a[f(i)] op= v` computed the index twice, once to read the item and once to write it: a
+   callee drawing a random index read one item and wrote another (a wrong value and gradient),
+   and a counter in the index counted twice.
 
-What is true now: where `a` may hold an array, the assignment calls a helper computing Python's
+What is true now: (1) where `a` may hold an array, the assignment calls a helper computing Python's
 in-place value (runtime/in_place.py) with the operator's derivative rules: the same values and
-the same errors as the function, in every mode, to second order, and in `adjoint gen` output.
+the same errors as the function, in every mode, to second order, and in `adjoint gen` output;
+(2) the index's parts are computed once, before the item is read (normalize/augmented.py).
 """
 from __future__ import annotations
 
@@ -198,3 +202,55 @@ def test_the_numba_backend_keeps_the_array_dtype_and_refuses_what_numpy_refuses(
     np.testing.assert_allclose(compiled[1], plain[1], rtol=1e-6)
     with pytest.raises(adjoint.AdjointError, match="augmented_add"):
         adjoint.grad(integers_plus_float, backend="numba")(x)
+
+
+# ----- the index of an item updated in place is computed once --------------------------------
+
+CALLS = []
+
+
+def counted(i):
+    CALLS.append(i)
+    return i % 3
+
+
+def counted_index(x):
+    a = np.zeros(3)
+    for i in range(4):
+        a[counted(i)] += x * i
+    return np.sum(a * a)
+
+
+def random_index(x):
+    draws = np.random.default_rng(1)
+    a = np.zeros(5)
+    a[draws.integers(0, 5)] += x
+    a[draws.integers(0, 5)] *= x
+    return np.sum(a * x)
+
+
+def random_rows_and_bounds(x):
+    draws = np.random.default_rng(3)
+    grid = [0.0, 0.0, 0.0]
+    grid[int(draws.integers(0, 3))] += x
+    a = np.zeros(6)
+    a[int(draws.integers(0, 2)):int(draws.integers(3, 6))] += x ** 2
+    b = np.ones((2, 3))
+    b[int(draws.integers(0, 2)), int(draws.integers(0, 3))] -= x
+    return sum(grid) * x + np.sum(a) + np.sum(b * b) * x
+
+
+@pytest.mark.parametrize("func, second_order", [(random_index, False), (random_rows_and_bounds, True)])
+def test_an_index_drawn_at_random_is_drawn_once(func, second_order):
+    check_every_mode(func, (0.7,), second_order=second_order)  # an item at a NumPy integer: refused at second
+
+
+def test_a_counter_in_the_index_counts_once_a_call():
+    CALLS.clear()
+    expected = counted_index(0.5)
+    once = list(CALLS)
+    for transform in (adjoint.grad, adjoint.value_and_grad):
+        CALLS.clear()
+        transform(counted_index)(0.5)
+        assert CALLS == once
+    assert adjoint.value_and_grad(counted_index)(0.5)[0] == expected
