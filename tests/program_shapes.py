@@ -11,14 +11,15 @@ Python's and NumPy's semantics rather than on calculus:
   an argument (and, beside them, writes into copies, which share nothing);
 - `mutating_helpers`: helpers that append to a list or write into an array given to them (and,
   beside them, helpers that write into a copy or return a new list);
-- `random_draws`: draws from a generator passed in or from a module-level `RandomState`; the
-  checker seeds both before every call, so the value and the derivative see the same draws;
+- `random_draws`: draws from a generator passed in or from a module-level `RandomState` (an
+  index among them, of an item updated in place); the checker seeds both before every call, so
+  the value and the derivative see the same draws;
 - `loop_variables`: a loop variable read after its loop, loops that may run zero times,
   `for ... else` and `while ... else` left by a `break` or not;
 - `iteration`: zip/enumerate/reversed/range/sorted, nested or bound to a name first, over
   lists, tuples, 1-D and 2-D arrays;
 - `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
-  and, beside them, with distinct ones;
+  and, beside them, with distinct ones; arrays of integers updated in place;
 - `builtin_sum`: the builtin `sum` over arrays (a 2-D one sums rows) and lists;
 - `broadcasting`: non-square matrices, `.T`, broadcasting, reshapes, reductions with axes;
   these programs are also checked by `hvp` (forward over reverse);
@@ -368,7 +369,7 @@ class ShapeBuilder(Builder):
     def random_draws(self) -> None:
         self.features.add("random")
         self.choice((self.draw_from_argument, self.helper_draws_from_argument, self.helper_draws_from_state,
-                     self.draw_from_state, self.draw_in_loop, self.branch_on_draw))()
+                     self.draw_from_state, self.draw_in_loop, self.branch_on_draw, self.item_at_a_drawn_index))()
 
     def state(self) -> str:
         line = f"{RANDOM_STATE} = np.random.RandomState(0)"
@@ -398,6 +399,17 @@ class ShapeBuilder(Builder):
         u = self.fresh("u")
         self.emit(f"{u} = {state}.{self.choice(('rand(3)', 'normal(size=3)', 'randn(3)'))}")
         self.terms.append(f"np.dot({u}, {a}) * {self.scalar()}")
+
+    def item_at_a_drawn_index(self) -> None:
+        """An item updated in place at an index drawn at random: drawn once, read and written there."""
+        a, x0 = self.need("a"), self.need("x0")
+        y = self.fresh("y")
+        self.emit(f"{y} = {self.choice(('np.zeros(3)', f'{a} * {x0}', f'{a}.copy()'))}")
+        for _ in range(self.integer(1, 2)):
+            index = self.choice((f"{self.need('rng')}.integers(0, 3)", f"int({self.need('rng')}.integers(0, 3))",
+                                 f"{self.state()}.randint(0, 3)"))
+            self.emit(f"{y}[{index}] {self.choice(('+=', '-=', '*='))} {self.scalar()}")
+        self.terms.append(self.choice((f"np.sum({y} * {a})", f"np.dot({y}, {y})")))
 
     def draw_in_loop(self) -> None:
         source = self.need("rng") if self.chance(50) else self.state()
@@ -631,7 +643,12 @@ class ShapeBuilder(Builder):
                 f"np.add.at({y}, np.array([1, 1]), {self.scalar()})",
                 f"{y}[[1, 1]] = {self.scalar()}",
                 f"{y}[[0, 2]] += {self.scalar()}",
+                f"{y}[np.arange(3) % 2] *= {self.scalar()}",
             )))
+        if self.chance(30):  # an array of integers updated in place: it stays one (analysis/augmented.py)
+            counts = self.fresh("k")
+            self.emit(f"{counts} = np.arange(1, 4)", f"{counts} *= {self.integer(1, 3)}", f"{counts} += {counts}[::-1]")
+            self.terms.append(f"np.sum({counts} * {a}) * {self.scalar()}")
         self.terms.append(self.choice((f"np.sum({y} * np.array([1.0, 2.0, 3.0]))", f"np.sum({y} * {a})",
                                        f"np.dot({y}, {y})")))
 

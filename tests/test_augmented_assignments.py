@@ -93,10 +93,17 @@ def broadcast_to_a_larger_shape(x):
     return np.sum(a)
 
 
+def read_only_view(x):
+    a = np.broadcast_to(x, (2, 3))
+    a += 1.0
+    return np.sum(a)
+
+
 @pytest.mark.parametrize("transform", sorted(TRANSFORMS))
 @pytest.mark.parametrize("func, x, error", [
     (integers_plus_float, 0.5, TypeError), (integers_halved, 0.5, TypeError),
     (integer_view_plus_float, 0.5, TypeError), (broadcast_to_a_larger_shape, np.ones((2, 3)), ValueError),
+    (read_only_view, np.ones(3), ValueError),
 ])
 def test_an_in_place_operation_numpy_refuses_raises_as_in_the_function(func, x, error, transform):
     with pytest.raises(error) as plain:

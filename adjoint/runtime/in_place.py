@@ -28,7 +28,10 @@ __all__ = [
 def _on_array(a, b, in_place, operation):
     """`a op= b`'s value for an array a, a itself unchanged: `a op b` where that keeps a's type,
     shape and dtype (the same ufunc loop computes the same numbers), else the in-place operation
-    run on a copy (its cast to a's dtype, or NumPy's own error)."""
+    run on a copy (its cast to a's dtype, or NumPy's own error); on a read-only array (a
+    broadcast view), the in-place operation itself, which raises before it writes."""
+    if not a.flags.writeable:
+        return in_place(a, b)
     result = operation(a, b)
     if type(result) is type(a) and result.dtype == a.dtype and result.shape == a.shape:
         return result
