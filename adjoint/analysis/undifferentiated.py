@@ -145,7 +145,8 @@ def method_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activ
 
 def _numeric_names(parsed: ParsedFunction, classifier: CallClassifier) -> set:
     """The names every definition of which is arithmetic, a call of NumPy or `math` (numbers and
-    arrays, whatever the operands' kinds) or a slice (of an array an array, of a tuple a tuple)."""
+    arrays, whatever the operands' kinds), of a SciPy function with a rule (its numbers), or a
+    slice (of an array an array, of a tuple a tuple)."""
     numeric, other = set(), set()
     for stmt in nodes.statements(parsed.node):
         name = nodes.assigned_name(stmt)
@@ -157,7 +158,8 @@ def _numeric_names(parsed: ParsedFunction, classifier: CallClassifier) -> set:
         sliced = isinstance(value, gast.Subscript) and any(isinstance(part, gast.Slice)
                                                            for part in nodes.walk(value.slice))
         made = sliced or isinstance(value, (gast.BinOp, gast.UnaryOp)) or isinstance(func, np.ufunc) or \
-            module == "math" or (module.startswith("numpy") and not any(func is known for known in _DISPATCHING))
+            module == "math" or (module.startswith("numpy") and not any(func is known for known in _DISPATCHING)) or \
+            (module.startswith(("scipy.special", "scipy.stats")) and classifier.classify(value).kind == Callee.RULE)
         (numeric if made else other).add(name)
     return numeric - other
 

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import gast
 
-from adjoint.optimize import accumulations, comments, constants, copies, cse, dce, first_writes, fold, inline, zeros
+from adjoint.optimize import (accumulations, comments, constants, copies, cse, dce, first_writes, fold, inline,
+                              stand_ins, zeros)
 from adjoint.optimize.facts import facts_for
 
 PASSES = (cse.run, zeros.run, constants.run, fold.run, copies.run, accumulations.run, inline.run, dce.run)
@@ -52,5 +53,6 @@ def optimize(tree: gast.FunctionDef, ctx, forward: bool = False) -> gast.Functio
                 idle_since[optimization] = changes
         if not changed:
             break
+    stand_ins.run(tree, ctx)  # once the code is final: what reads a value for its shape alone
     comments.attach(tree, detached)
     return tree

@@ -7,8 +7,8 @@ import numpy as np
 
 from adjoint.rules.table import non_differentiable
 from adjoint.runtime import (augmented_and, augmented_floordiv, augmented_lshift, augmented_or, augmented_rshift,
-                             augmented_xor, dict_keys, enter_context, exit_context, field_index,
-                             record_class_or_refuse, stop_gradient)
+                             augmented_xor, dict_keys, distribution_stand_in, enter_context, exit_context,
+                             field_index, record_class_or_refuse, stop_gradient)
 
 non_differentiable(
     len, range, int, bool, round, isinstance, print, reversed, enumerate, zip, type,
@@ -20,6 +20,7 @@ non_differentiable(
     np.logical_and, np.logical_or, np.logical_not, np.any, np.all, np.nonzero, np.count_nonzero,
     stop_gradient, field_index, dict_keys, enter_context, exit_context, record_class_or_refuse,
     augmented_floordiv, augmented_and, augmented_or, augmented_xor, augmented_lshift, augmented_rshift,
+    distribution_stand_in,
 )
 
 # Messages: logging and warnings run in the primal sweep and carry no derivative.

@@ -156,3 +156,11 @@ def scipy_qr_mode(mode, pivoting, x):
                       "differentiated only without pivoting, in mode 'economic' with at least as many rows as "
                       "columns (or mode 'full' of a square matrix)")
     return "reduced"
+
+
+def distribution_stand_in(*operands):
+    """What a SciPy distribution's logpdf, cdf, ... of these operands returns, where the derivative
+    reads only its shape (optimize/stand_ins.py): a float64 number, or read-only float64 zeros of
+    the operands' broadcast shape (one zero, strided over the shape), without computing it."""
+    shape = np.broadcast_shapes(*(np.shape(operand) for operand in operands))
+    return np.broadcast_to(np.zeros(()), shape) if shape else np.float64(0.0)
