@@ -17,16 +17,13 @@ from typing import Callable, Dict, List, Optional
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.analysis.calls import BINARY_OPERATORS
 from adjoint.analysis.kinds import UNKNOWN, is_array
 from adjoint.frontend.parse import ParsedFunction
 
-HELPERS = {
-    gast.Add: runtime.augmented_add, gast.Sub: runtime.augmented_sub, gast.Mult: runtime.augmented_mul,
-    gast.Div: runtime.augmented_truediv, gast.Pow: runtime.augmented_pow, gast.Mod: runtime.augmented_mod,
-    gast.MatMult: runtime.augmented_matmul, gast.FloorDiv: runtime.augmented_floordiv,
-    gast.BitAnd: runtime.augmented_and, gast.BitOr: runtime.augmented_or, gast.BitXor: runtime.augmented_xor,
-    gast.LShift: runtime.augmented_lshift, gast.RShift: runtime.augmented_rshift,
-}
+# gast's operator -> the runtime helper computing its in-place value (`augmented_add`, ..., `augmented_and`)
+HELPERS = {operation: getattr(runtime, "augmented_" + function.__name__.rstrip("_"))
+           for operation, function in BINARY_OPERATORS.items()}
 
 
 def operations_in_place(func_node: gast.FunctionDef, kinds: Dict[str, str]) -> List[gast.Assign]:
