@@ -1,0 +1,120 @@
+"""Simulation programs written as their users write them (integrators, stencils, n-body forces,
+summaries of a trajectory), and the shapes among them that adjoint got wrong.
+
+What was wrong:
+- vjp's pullback read a number given as the cotangent of an output that is a dict, a tuple or a
+  list (a simulation returning its summary and its path) as no cotangent at all: the gradient was
+  silently zero. A cotangent of another structure than the output's (a dict without one of its
+  keys, a tuple too short, an array where the output holds a number) failed inside the derivative
+  with IndexError, KeyError, TypeError or ValueError. Both are refused with an ArgumentError now.
+- adjoint.jacobian of such a function gave zeros (a dict) or failed inside NumPy (a tuple of a
+  number and an array): it built its rows from the shape NumPy gives the output. It gives the
+  output's structure of blocks now, one per value, each value.shape + in.shape.
+"""
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import pytest
+
+import adjoint
+from every_mode import _on_autograd_numpy
+from soundness import flat, with_flat
+
+
+def finite_jacobian(fn, args, position, eps=1e-6):
+    """Columns of central differences of fn's flattened output in args[position]'s leaves."""
+    base = flat(args[position])
+    columns = []
+    for index in range(base.size):
+        outputs = []
+        for step in (eps, -eps):
+            moved = base.copy()
+            moved[index] += step
+            call = list(copy.deepcopy(args))
+            call[position] = with_flat(args[position], moved)
+            outputs.append(flat(fn(*call)))
+        columns.append((outputs[0] - outputs[1]) / (2 * eps))
+    return np.stack(columns, axis=1)
+
+
+# ----- a damped oscillator returning a summary and its path ---------------------------------------
+
+def oscillator_summary(x0, k):
+    x, v = x0, np.zeros_like(x0)
+    path = []
+    for _ in range(12):
+        v = v - 0.1 * (k * x + 0.2 * v) - 0.05 * x ** 3
+        x = x + 0.1 * v
+        path.append(np.sum(x ** 2))
+    return {"energy": 0.5 * np.sum(v ** 2) + 0.5 * k * np.sum(x ** 2), "path": np.array(path)}
+
+
+def oscillator_pair(x0, k):
+    summary = oscillator_summary(x0, k)
+    return summary["energy"], summary["path"]
+
+
+X0 = np.array([0.8, -0.3])
+
+
+def test_a_number_for_a_dict_output_is_refused_not_a_zero_gradient():
+    _, pullback = adjoint.vjp(oscillator_summary)(X0, 1.3)
+    with pytest.raises(adjoint.AdjointError, match="dict with its keys"):
+        pullback(1.0)
+    with pytest.raises(adjoint.AdjointError, match="dict with its keys"):
+        pullback({"energy": 1.0})
+
+
+def test_a_number_for_a_tuple_output_is_refused_not_a_zero_gradient():
+    _, pullback = adjoint.vjp(oscillator_pair)(X0, 1.3)
+    for wrong in (1.0, (1.0,), np.ones(12), (np.ones(12), 1.0)):
+        with pytest.raises(adjoint.AdjointError, match="cotangent"):
+            pullback(wrong)
+
+
+def on_autograd(fn):
+    autograd = pytest.importorskip("autograd")
+    return _on_autograd_numpy(fn, autograd.numpy)
+
+
+def parts(value):
+    return list(value.values()) if isinstance(value, dict) else list(value)
+
+
+@pytest.mark.parametrize("fn", [oscillator_summary, oscillator_pair])
+def test_the_pullback_of_a_structured_output(fn):
+    value, pullback = adjoint.vjp(fn, wrt=(0, 1))(X0, 1.3)
+    cotangent = with_flat(value, np.random.default_rng(1).normal(size=flat(value).size))
+    for position, gradient in enumerate(pullback(cotangent)):
+        want = flat(cotangent) @ finite_jacobian(fn, (X0, 1.3), position)
+        np.testing.assert_allclose(flat(gradient), want, rtol=1e-6, atol=1e-8)
+    # a number 0 for one part is no cotangent there: the gradient of the other part alone
+    first = {"energy": 1.0, "path": 0.0} if isinstance(value, dict) else (1.0, 0.0)
+    np.testing.assert_allclose(pullback(first)[0], finite_jacobian(fn, (X0, 1.3), 0)[0], rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("fn", [oscillator_summary, oscillator_pair])
+@pytest.mark.parametrize("position", [0, 1])
+def test_the_jacobian_of_a_structured_output(fn, position):
+    got = adjoint.jacobian(fn, wrt=position)(X0, 1.3)
+    assert type(got) is type(fn(X0, 1.3))
+    columns = np.size((X0, 1.3)[position])
+    stacked = np.concatenate([np.reshape(block, (-1, columns)) for block in parts(got)])
+    np.testing.assert_allclose(stacked, finite_jacobian(fn, (X0, 1.3), position), rtol=1e-6, atol=1e-8)
+    autograd = pytest.importorskip("autograd")
+    peer = on_autograd(oscillator_summary)
+    for key, block in zip(("energy", "path"), parts(got)):
+        np.testing.assert_allclose(autograd.jacobian(lambda *a: peer(*a)[key], position)(X0, 1.3), block,
+                                   rtol=1e-9, atol=1e-12)
+
+
+def test_the_jacobian_in_several_parameters_of_a_structured_output():
+    blocks = adjoint.jacobian(oscillator_summary, wrt=(0, 1))(X0, 1.3)
+    assert set(blocks) == {"energy", "path"}
+    for position in (0, 1):
+        single = adjoint.jacobian(oscillator_summary, wrt=position)(X0, 1.3)
+        for key in blocks:
+            np.testing.assert_allclose(blocks[key][position], single[key], rtol=1e-12)
