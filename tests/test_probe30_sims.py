@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import math
+import random as random_module
 
 import numpy as np
 import pytest
@@ -118,3 +119,74 @@ def test_the_jacobian_in_several_parameters_of_a_structured_output():
         single = adjoint.jacobian(oscillator_summary, wrt=position)(X0, 1.3)
         for key in blocks:
             np.testing.assert_allclose(blocks[key][position], single[key], rtol=1e-12)
+
+
+# ----- a checkpointed loop whose steps draw random numbers -----------------------------------------
+
+def langevin_checkpointed(x0, gamma):
+    rng = np.random.default_rng(3)
+    x, v = x0, np.zeros_like(x0)
+    for t in adjoint.checkpointed(range(16), snapshots=3):
+        v = v - 0.1 * (x + gamma * v) + 0.05 * rng.normal(size=x.shape)
+        x = x + 0.1 * v
+    return np.sum(x ** 2) + np.sum(v)
+
+
+def langevin_global_noise(x0, gamma):
+    np.random.seed(3)
+    x = x0
+    for t in adjoint.checkpointed(range(16), snapshots=2):
+        x = x - 0.1 * gamma * x ** 3 + 0.05 * np.random.normal(size=x.shape)
+    return np.sum(x ** 2)
+
+
+def langevin_python_random(x0, gamma):
+    draws = random_module.Random(4)
+    x = x0
+    for t in adjoint.checkpointed(range(16), snapshots=3):
+        x = x * (1.0 - 0.1 * gamma) + 0.05 * draws.gauss(0.0, 1.0)
+    return x * x
+
+
+def langevin_noise_drawn_first(x0, gamma):
+    noise = np.random.default_rng(3).normal(size=(16,) + np.shape(x0))
+    x, v = x0, np.zeros_like(x0)
+    for t in adjoint.checkpointed(range(16), snapshots=3):
+        v = v - 0.1 * (x + gamma * v) + 0.05 * noise[t]
+        x = x + 0.1 * v
+    return np.sum(x ** 2) + np.sum(v)
+
+
+def plain_langevin(x0, gamma):
+    """langevin_noise_drawn_first without the marker, for autograd."""
+    noise = np.random.default_rng(3).normal(size=(16,) + np.shape(x0))
+    x, v = x0, np.zeros_like(x0)
+    for t in range(16):
+        v = v - 0.1 * (x + gamma * v) + 0.05 * noise[t]
+        x = x + 0.1 * v
+    return np.sum(x ** 2) + np.sum(v)
+
+
+@pytest.mark.parametrize("fn, args", [(langevin_checkpointed, (X0, 0.7)), (langevin_global_noise, (X0, 0.7)),
+                                      (langevin_python_random, (0.8, 0.7))])
+@pytest.mark.parametrize("position", [0, 1])
+def test_a_checkpointed_loop_drawing_random_numbers_is_refused(fn, args, position):
+    """Its steps, run again in the backward pass, drew other numbers: the gradient was that of
+    other steps than the ones that ran (wrong in every digit), without a word."""
+    with pytest.raises(adjoint.AdjointError, match="adjoint.checkpointed: the steps of this loop") as error:
+        adjoint.grad(fn, wrt=position)(*args)
+    assert error.value.location.filename == __file__
+
+
+def test_a_checkpointed_loop_with_its_noise_drawn_first():
+    args = (X0, 0.7)
+    for position in (0, 1):
+        want = finite_jacobian(langevin_noise_drawn_first, args, position)[0]
+        got = adjoint.grad(langevin_noise_drawn_first, wrt=position)(*args)
+        np.testing.assert_allclose(flat(got), want, rtol=1e-6, atol=1e-8)
+        autograd = pytest.importorskip("autograd")
+        np.testing.assert_allclose(flat(autograd.grad(on_autograd(plain_langevin), position)(*args)), flat(got),
+                                   rtol=1e-10, atol=1e-12)
+    value, pullback = adjoint.vjp(langevin_noise_drawn_first, wrt=1)(*args)
+    assert value == langevin_noise_drawn_first(*args)
+    assert pullback(1.0) == pullback(1.0) == pytest.approx(finite_jacobian(langevin_noise_drawn_first, args, 1)[0, 0])
