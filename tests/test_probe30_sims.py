@@ -10,6 +10,11 @@ What was wrong:
 - adjoint.jacobian of such a function gave zeros (a dict) or failed inside NumPy (a tuple of a
   number and an array): it built its rows from the shape NumPy gives the output. It gives the
   output's structure of blocks now, one per value, each value.shape + in.shape.
+- a loop marked adjoint.checkpointed whose body draws random numbers (np.random, a Generator, a
+  random.Random), and a function marked adjoint.checkpoint that does: run again in the backward
+  pass, they drew other numbers, and the gradient was that of other steps than the ones that ran
+  (wrong in every digit, without a word). The primal sweep keeps a fingerprint of the state (of
+  the value) where the recomputation must reach it again; another one is refused at the line.
 """
 from __future__ import annotations
 
@@ -157,16 +162,6 @@ def langevin_noise_drawn_first(x0, gamma):
     return np.sum(x ** 2) + np.sum(v)
 
 
-def plain_langevin(x0, gamma):
-    """langevin_noise_drawn_first without the marker, for autograd."""
-    noise = np.random.default_rng(3).normal(size=(16,) + np.shape(x0))
-    x, v = x0, np.zeros_like(x0)
-    for t in range(16):
-        v = v - 0.1 * (x + gamma * v) + 0.05 * noise[t]
-        x = x + 0.1 * v
-    return np.sum(x ** 2) + np.sum(v)
-
-
 @pytest.mark.parametrize("fn, args", [(langevin_checkpointed, (X0, 0.7)), (langevin_global_noise, (X0, 0.7)),
                                       (langevin_python_random, (0.8, 0.7))])
 @pytest.mark.parametrize("position", [0, 1])
@@ -185,8 +180,73 @@ def test_a_checkpointed_loop_with_its_noise_drawn_first():
         got = adjoint.grad(langevin_noise_drawn_first, wrt=position)(*args)
         np.testing.assert_allclose(flat(got), want, rtol=1e-6, atol=1e-8)
         autograd = pytest.importorskip("autograd")
-        np.testing.assert_allclose(flat(autograd.grad(on_autograd(plain_langevin), position)(*args)), flat(got),
+        np.testing.assert_allclose(flat(autograd.grad(on_autograd(langevin_noise_drawn_first), position)(*args)), flat(got),
                                    rtol=1e-10, atol=1e-12)
     value, pullback = adjoint.vjp(langevin_noise_drawn_first, wrt=1)(*args)
     assert value == langevin_noise_drawn_first(*args)
     assert pullback(1.0) == pullback(1.0) == pytest.approx(finite_jacobian(langevin_noise_drawn_first, args, 1)[0, 0])
+
+
+# ----- a function marked adjoint.checkpoint that draws random numbers -----------------------------
+
+@adjoint.checkpoint
+def noisy_kick(v, x, gamma):
+    return v - 0.1 * (x + gamma * v) + 0.05 * np.random.normal(size=v.shape)
+
+
+@adjoint.checkpoint
+def noisy_kick_from(v, x, gamma, rng):
+    return v - 0.1 * (x + gamma * v) + 0.05 * rng.normal(size=v.shape)
+
+
+@adjoint.checkpoint
+def kick(v, x, gamma, noise):
+    return v - 0.1 * (x + gamma * v) + 0.05 * noise
+
+
+def langevin_global_kicks(x0, gamma):
+    np.random.seed(5)
+    x, v = x0, np.zeros_like(x0)
+    for _ in range(6):
+        v = noisy_kick(v, x, gamma)
+        x = x + 0.1 * v
+    return np.sum(x ** 2) + np.sum(v)
+
+
+def langevin_generator_kicks(x0, gamma):
+    rng = np.random.default_rng(5)
+    x, v = x0, np.zeros_like(x0)
+    for _ in range(6):
+        v = noisy_kick_from(v, x, gamma, rng)
+        x = x + 0.1 * v
+    return np.sum(x ** 2) + np.sum(v)
+
+
+def langevin_kicks(x0, gamma):
+    state = (x0, np.zeros_like(x0))
+    for noise in np.random.default_rng(5).normal(size=(6,) + np.shape(x0)):
+        velocity = kick(state[1], state[0], gamma, noise)
+        state = (state[0] + 0.1 * velocity, velocity)
+    return np.sum(state[0] ** 2) + np.sum(state[1])
+
+
+@pytest.mark.parametrize("fn", [langevin_global_kicks, langevin_generator_kicks])
+@pytest.mark.parametrize("position", [0, 1])
+def test_a_checkpointed_function_drawing_random_numbers_is_refused(fn, position):
+    """Run again in the backward pass, it drew other numbers: the gradient was that of another run."""
+    with pytest.raises(adjoint.AdjointError, match="marked adjoint.checkpoint, and its second run") as error:
+        adjoint.grad(fn, wrt=position)(X0, 0.7)
+    assert error.value.location.filename == __file__
+
+
+def test_a_checkpointed_function_given_its_noise():
+    args = (X0, 0.7)
+    autograd = pytest.importorskip("autograd")
+    peer = on_autograd(langevin_kicks)
+    for position in (0, 1):
+        got = adjoint.grad(langevin_kicks, wrt=position)(*args)
+        np.testing.assert_allclose(flat(got), finite_jacobian(langevin_kicks, args, position)[0], rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(flat(autograd.grad(peer, position)(*args)), flat(got), rtol=1e-10, atol=1e-12)
+    value, pullback = adjoint.vjp(langevin_kicks, wrt=0)(*args)
+    assert value == langevin_kicks(*args)
+    np.testing.assert_array_equal(pullback(1.0), pullback(1.0))

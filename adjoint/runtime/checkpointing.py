@@ -151,6 +151,22 @@ def _check_recomputed(state, stored, position):
                       "checkpoint it)")
 
 
+def with_fingerprint(value):
+    """(value, its fingerprint): the value a function marked `adjoint.checkpoint` returned in the
+    primal sweep, and what its vjp, running it again, must find again."""
+    return value, _fingerprint(value)
+
+
+def check_recomputed_value(stored, value) -> None:
+    """Refuse the second run of a function marked `adjoint.checkpoint` that returned another value
+    than the first (a random draw, a counter): its adjoint would be that of another run."""
+    if not all(_close(a, b) for a, b in zip(_fingerprint(value), stored)):
+        raise Refused("this function is marked adjoint.checkpoint, and its second run, in the backward pass, "
+                      "returned another value than the first: it depends on more than its arguments (a random "
+                      "draw, a counter), and its adjoint would be that of another run. Draw the random numbers "
+                      "outside it and pass them in (or do not mark it)")
+
+
 def _fingerprint(value) -> list:
     """(sum, sum of squares, size) of each array and number in a state, None for other values."""
     if isinstance(value, (tuple, list)):
