@@ -19,7 +19,6 @@ What was wrong:
 from __future__ import annotations
 
 import copy
-import math
 import random as random_module
 
 import numpy as np
@@ -250,3 +249,30 @@ def test_a_checkpointed_function_given_its_noise():
     value, pullback = adjoint.vjp(langevin_kicks, wrt=0)(*args)
     assert value == langevin_kicks(*args)
     np.testing.assert_array_equal(pullback(1.0), pullback(1.0))
+
+
+@adjoint.checkpoint
+def pendulum_step(theta, omega, g):
+    omega = omega - 0.1 * g * np.sin(theta)
+    return theta + 0.1 * omega, omega
+
+
+def pendulum_loss(theta0, g):
+    theta, omega = theta0, 0.0
+    for _ in range(5):
+        theta, omega = pendulum_step(theta, omega, g)
+    return theta ** 2 + omega
+
+
+def test_derivatives_of_derivatives_through_a_checkpointed_function():
+    """The fingerprint the caller keeps passes no derivative on: grad of grad, hvp and hessian
+    still run through the function's second run."""
+    gradient = adjoint.grad(pendulum_loss)
+    for position, step in ((0, np.array([1e-5, 0.0])), (1, np.array([0.0, 1e-5]))):
+        want = (gradient(*(np.array([0.7, 1.3]) + step)) - gradient(*(np.array([0.7, 1.3]) - step))) / 2e-5
+        np.testing.assert_allclose(adjoint.grad(gradient, wrt=position)(0.7, 1.3), want, rtol=1e-6)
+    np.testing.assert_allclose(adjoint.hvp(pendulum_loss)(0.7, 1.3, 1.0), adjoint.hessian(pendulum_loss)(0.7, 1.3),
+                               rtol=1e-12)
+    autograd = pytest.importorskip("autograd")
+    np.testing.assert_allclose(autograd.grad(autograd.grad(on_autograd(pendulum_loss)))(0.7, 1.3),
+                               adjoint.grad(gradient)(0.7, 1.3), rtol=1e-10)
