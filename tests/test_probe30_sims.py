@@ -276,3 +276,22 @@ def test_derivatives_of_derivatives_through_a_checkpointed_function():
     autograd = pytest.importorskip("autograd")
     np.testing.assert_allclose(autograd.grad(autograd.grad(on_autograd(pendulum_loss)))(0.7, 1.3),
                                adjoint.grad(gradient)(0.7, 1.3), rtol=1e-10)
+
+
+def relaxation_with_a_nan_and_a_counter(x0, k):
+    """A checkpointed loop whose state holds NaN and infinity (a mask kept along) and an integer:
+    run again, it reaches the same state, and is not refused."""
+    x, mask, count = x0, np.array([np.nan, 1.0, np.inf]), 0
+    for t in adjoint.checkpointed(range(10), snapshots=2):
+        x = x * (1.0 - 0.1 * k) + 0.01 * np.sin(x)
+        mask = mask * 1.0
+        count = count + 1
+    return np.sum(x ** 2) + count
+
+
+def test_a_checkpointed_loop_whose_state_holds_nan_is_not_refused():
+    args = (np.array([0.5, -0.3, 0.2]), 0.7)
+    for position in (0, 1):
+        got = adjoint.grad(relaxation_with_a_nan_and_a_counter, wrt=position)(*args)
+        np.testing.assert_allclose(flat(got), finite_jacobian(relaxation_with_a_nan_and_a_counter, args, position)[0],
+                                   rtol=1e-6, atol=1e-8)

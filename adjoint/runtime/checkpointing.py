@@ -186,6 +186,11 @@ def _close(recomputed, stored) -> bool:
     if recomputed is None or stored is None:
         return recomputed is stored
     (total, squares, size), (stored_total, stored_squares, stored_size) = recomputed, stored
-    bound = 1e-9 * math.sqrt(size * max(squares, stored_squares)) + 1e-300
-    return size == stored_size and abs(squares - stored_squares) <= 1e-9 * max(squares, stored_squares) + 1e-300 \
-        and abs(total - stored_total) <= bound
+    scale = max(squares, stored_squares)
+    return size == stored_size and _agree(squares, stored_squares, 1e-9 * scale) \
+        and _agree(total, stored_total, 1e-9 * math.sqrt(size * scale))
+
+
+def _agree(value, stored, tolerance) -> bool:
+    """Equal, both NaN (a state holding NaN or infinity runs again to the same), or within tolerance."""
+    return value == stored or (math.isnan(value) and math.isnan(stored)) or abs(value - stored) <= tolerance
