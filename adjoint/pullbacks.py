@@ -56,8 +56,8 @@ def check_cotangent(value: Any, cotangent: Any, label: str, where: str = "the ou
         return
     if isinstance(value, np.ndarray) or isinstance(value, (float, np.floating)):
         if isinstance(cotangent, (list, tuple, dict)) or np.shape(cotangent) != np.shape(value):
-            raise ArgumentError(f"{label}: the cotangent of {where} has shape {_shape_of(cotangent)}, {where} has "
-                                f"shape {np.shape(value)}")
+            raise ArgumentError(f"{label}: the cotangent{'' if where == 'the output' else ' of ' + where} has shape "
+                                f"{_shape_of(cotangent)}, {where} has shape {np.shape(value)}")
     elif isinstance(value, dict):
         if not isinstance(cotangent, dict) or set(cotangent) != set(value):
             got = sorted(map(str, cotangent)) if isinstance(cotangent, dict) else type(cotangent).__name__
