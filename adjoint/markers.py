@@ -14,6 +14,7 @@ from adjoint.runtime import checkpointed, zeros_like
 __all__ = ["checkpoint", "checkpointed", "insert_grad_of"]
 
 RECOMPUTE = "__adjoint_recompute__"
+RECOMPUTED = "_recomputed_print"  # the keyword by which a caller gives such a function's vjp the fingerprint of its value
 F = TypeVar("F", bound=Callable)
 
 
@@ -22,9 +23,11 @@ def checkpoint(func: F) -> F:
     of its intermediate values and run it a second time in the backward pass instead.
 
     A called function otherwise runs once: its forward half keeps what its backward half
-    reads. Marking it trades that memory for a second run of its body, so its random draws,
-    prints and counters then happen twice; choose it for a pure function whose
-    intermediates are large. The function itself is returned unchanged.
+    reads. Marking it trades that memory for a second run of its body, so its prints and
+    counters then happen twice; choose it for a pure function whose intermediates are large.
+    A second run that returns another value than the first (a random draw) is refused when
+    the derivative runs: its adjoint would be that of another run. The function itself is
+    returned unchanged.
     """
     setattr(unwrap(func), RECOMPUTE, True)
     return func

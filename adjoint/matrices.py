@@ -11,6 +11,7 @@ from typing import Callable, List
 
 import numpy as np
 
+from adjoint import tree
 from adjoint.api import Wrt, _bound_instance, grad, transformation, jvp, resolve_wrt, vjp
 from adjoint.errors import AdjointError, ArgumentError
 from adjoint.frontend.parse import unwrap
@@ -64,14 +65,18 @@ def _numeric(value) -> bool:
 @transformation
 def jacobian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable:
     """The Jacobian of func with respect to wrt, of shape out.shape + in.shape: row by row, the
-    pullbacks of one vjp (one run of func, however tall the matrix)."""
+    pullbacks of one vjp (one run of func, however tall the matrix). An output that is a dict,
+    list or tuple of values of different shapes gives that structure of blocks, one per value."""
     names, many = resolve_wrt(func, wrt)
     backward = vjp(func, wrt=names, optimize=optimize)
 
     def jacobian_of(*args, **kwargs):
         inputs = _inputs(func, names, args, kwargs, "jacobian")
         value, pullback = backward(*args, **kwargs)
-        return _finish(_rows(pullback, np.shape(value), [np.shape(x) for x in inputs]), many)
+        in_shapes = [np.shape(x) for x in inputs]
+        if _numeric(value):
+            return _finish(_rows(pullback, np.shape(value), in_shapes), many)
+        return _tree_of_blocks(func, value, pullback, in_shapes, many)
 
     jacobian_of.__name__ = f"jacobian_{getattr(func, '__name__', 'f')}"
     return jacobian_of
@@ -84,6 +89,24 @@ def _rows(pullback: Callable, out_shape, in_shapes) -> List[np.ndarray]:
         for block, gradient in zip(blocks, pullback(_unit(out_shape, index))):
             block[index] = gradient
     return blocks
+
+
+def _tree_of_blocks(func: Callable, value, pullback: Callable, in_shapes, many: bool):
+    """The Jacobian of an output that is a dict, list or tuple of numbers and arrays not all of one
+    shape: the output's structure holding, at each of its leaves, that leaf's blocks (shape
+    leaf.shape + in.shape). Each row is the pullback of a unit at one leaf and zeros elsewhere."""
+    leaves, structure = tree.flatten(value)
+    if structure.kind in ("leaf", "dataclass") or not all(_numeric(leaf) for leaf in leaves):
+        raise ArgumentError(f"jacobian of {getattr(func, '__name__', 'f')}: it returns a {type(value).__name__}; "
+                            "the matrix is taken of numbers and arrays, or of a dict, list or tuple of them "
+                            "(use vjp for other outputs)")
+    blocks = []
+    for position, leaf in enumerate(leaves):
+        def unit_here(cotangent, position=position):
+            return pullback(tree.unflatten(structure, [cotangent if k == position else 0.0
+                                                       for k in range(len(leaves))]))
+        blocks.append(_finish(_rows(unit_here, np.shape(leaf), in_shapes), many))
+    return tree.unflatten(structure, blocks)
 
 
 @transformation

@@ -46,6 +46,54 @@ def checked_tangents(func: Callable, arguments: tuple, kwargs: dict, names: Tupl
     return tuple(map(as_float, tangents))
 
 
+def check_cotangent(value: Any, cotangent: Any, label: str, where: str = "the output") -> None:
+    """Refuse a cotangent that does not fit vjp's output `value`: an array's of its shape, a number's
+    a number, a dict's a dict with its keys, a list's or tuple's one of its length (or an array of
+    the shape NumPy gives the value). A number 0 fits any part of it (no cotangent there: has_aux's
+    aux), and the whole of it unless it is an array. Without this a number given for a tuple or a
+    dict was read as no cotangent, and the gradient was silently zero."""
+    if _is_zero(cotangent) and (where != "the output" or not isinstance(value, np.ndarray)):
+        return
+    if isinstance(value, np.ndarray) or isinstance(value, (float, np.floating)):
+        if isinstance(cotangent, (list, tuple, dict)) or np.shape(cotangent) != np.shape(value):
+            raise ArgumentError(f"{label}: the cotangent{'' if where == 'the output' else ' of ' + where} has shape "
+                                f"{_shape_of(cotangent)}, {where} has shape {np.shape(value)}")
+    elif isinstance(value, dict):
+        if not isinstance(cotangent, dict) or set(cotangent) != set(value):
+            got = sorted(map(str, cotangent)) if isinstance(cotangent, dict) else type(cotangent).__name__
+            raise ArgumentError(f"{label}: the cotangent of {where} must be a dict with its keys "
+                                f"{sorted(map(str, value))}, got {got}")
+        for key, item in value.items():
+            check_cotangent(item, cotangent[key], label, f"{where}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        if isinstance(cotangent, np.ndarray) and _numeric_shape(value) == cotangent.shape:
+            return
+        if not isinstance(cotangent, (list, tuple)) or len(cotangent) != len(value):
+            raise ArgumentError(f"{label}: the cotangent of {where}, a {type(value).__name__} of {len(value)} "
+                                f"items, must be a list or tuple of as many, got {_shape_of(cotangent)}")
+        for index, (item, part) in enumerate(zip(value, cotangent)):
+            check_cotangent(item, part, label, f"{where}[{index}]")
+
+
+def _is_zero(cotangent: Any) -> bool:
+    return isinstance(cotangent, (int, float, np.number)) and not isinstance(cotangent, bool) and cotangent == 0
+
+
+def _shape_of(cotangent: Any) -> str:
+    if isinstance(cotangent, (list, tuple, dict)):
+        return f"a {type(cotangent).__name__} of {len(cotangent)} items"
+    return str(np.shape(cotangent))
+
+
+def _numeric_shape(value: Any) -> Optional[tuple]:
+    """The shape NumPy gives a nesting of lists and tuples of numbers and arrays, None if ragged."""
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        return None
+    return array.shape if array.dtype.kind in "biuf" else None
+
+
 def _broadcast(*shapes: tuple) -> Optional[tuple]:
     """The shape the shapes broadcast to, None if they do not."""
     try:

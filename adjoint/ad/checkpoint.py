@@ -29,6 +29,7 @@ from adjoint import nodes
 from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.context import FunctionContext
 from adjoint.analysis.calls import Callee
+from adjoint.markers import RECOMPUTED
 from adjoint.normalize.checkpoint import CheckpointedLoop, loop_of
 from adjoint.options import Mode
 
@@ -163,3 +164,15 @@ def _plain_loop(loop: gast.For, plan: CheckpointedLoop, step: str) -> gast.For:
 
 def _keyword(arg: str, names: Sequence[str]) -> gast.keyword:
     return gast.keyword(arg=arg, value=nodes.tuple_of(nodes.name(name) for name in names))
+
+
+def recomputed_call(ctx: FunctionContext, target: str, value: gast.Call, vjp_name: str):
+    """A call of a function marked `adjoint.checkpoint`: the primal sweep's `target, print =
+    with_fingerprint(f(...))`, the fingerprint's name, and the adjoint sweep's call of its vjp,
+    which runs f again and must find that value again (`vjp_f(d<target>, ..., _recomputed_print=print)`)."""
+    fingerprint = ctx.namer.exact(target + "_print")
+    primal = nodes.assign_to(nodes.tuple_of([nodes.name(target, store=True), nodes.name(fingerprint, store=True)]),
+                             nodes.call(ctx.runtime("with_fingerprint"), [value]))
+    keywords = list(value.keywords) + [gast.keyword(arg=RECOMPUTED, value=nodes.name(fingerprint))]
+    return primal, fingerprint, nodes.call(nodes.name(vjp_name), [nodes.name(ctx.adjoint(target))] + list(value.args),
+                                           keywords)

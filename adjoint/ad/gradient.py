@@ -15,6 +15,7 @@ from adjoint.ad.reverse import MAY_GIVE_SYMBOLIC_ZERO, ZERO, ReverseAD
 from adjoint.ad.shared_arguments import argument_checks
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
+from adjoint.markers import RECOMPUTED, recomputed
 from adjoint.options import Mode
 
 
@@ -53,9 +54,24 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
     if mode == Mode.FORWARD_PASS:
         value, keep = _value_after_primal(ctx, output, transformer.saves.names)
         primal.extend(keep + [split.marker(value)])
+    if mode == Mode.VJP and recomputed(ctx.parsed.func):
+        primal.extend(_recomputation_check(ctx, arguments, output, transformer.saves.names))
     body = prologue + primal + seed + zeros + adjoint + [gast.Return(value=result)]
     return gast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
+
+
+def _recomputation_check(ctx: FunctionContext, arguments: gast.arguments, output: str, saved: set) -> List[gast.stmt]:
+    """The vjp of a function marked `adjoint.checkpoint` runs it again in its caller's adjoint
+    sweep: given the fingerprint of the value the primal sweep's run returned (RECOMPUTED), it
+    refuses another value (a random draw in the function, a counter), whose adjoint would be that
+    of another run than the one that happened."""
+    arguments.kwonlyargs.append(gast.Name(id=RECOMPUTED, ctx=gast.Param(), annotation=None, type_comment=None))
+    arguments.kw_defaults.append(nodes.constant(None))
+    value, keep = _value_after_primal(ctx, output, saved)
+    check = gast.Expr(value=nodes.call(ctx.runtime("check_recomputed_value"), [nodes.name(RECOMPUTED), value]))
+    return keep + [nodes.if_(gast.Compare(left=nodes.name(RECOMPUTED), ops=[gast.IsNot()],
+                                          comparators=[nodes.constant(None)]), [check], [])]
 
 
 def _value_after_primal(ctx: FunctionContext, output: str, saved: set):

@@ -347,7 +347,7 @@ class ReverseAD:
         if not active:
             return []
         if recomputed(func):
-            return self._adjoint_of_recomputed_call(func, target, value, arguments, active)
+            return self._adjoint_of_recomputed_call(func, target, value, arguments, active, stmt)
         forward = self.ctx.request_derivative(func, tuple(active), Mode.FORWARD_PASS, value, arguments)
         backward = self.ctx.request_derivative(func, tuple(active), Mode.BACKWARD_PASS, value, arguments)
         residuals = self.ctx.namer.exact(target + "_residuals")
@@ -358,12 +358,12 @@ class ReverseAD:
         return self._accumulate_call_gradients(target, nodes.call(nodes.name(backward), [seed, nodes.name(residuals)]),
                                                arguments, active)
 
-    def _adjoint_of_recomputed_call(self, func, target: str, value: gast.Call, arguments, active) -> List[gast.stmt]:
+    def _adjoint_of_recomputed_call(self, func, target: str, value: gast.Call, arguments, active, stmt) -> List:
         """A callee marked `adjoint.checkpoint`: its whole vjp, run in the adjoint sweep on the
-        arguments (restored like any other value the adjoint sweep reads)."""
+        arguments (restored like any other value the adjoint sweep reads), checking the value."""
         vjp_name = self.ctx.request_derivative(func, tuple(active), Mode.VJP, value, arguments)
-        seed = nodes.name(self.ctx.adjoint(target))
-        call = nodes.call(nodes.name(vjp_name), [seed] + list(value.args), value.keywords)
+        primal, fingerprint, call = checkpoint.recomputed_call(self.ctx, target, value, vjp_name)
+        self.split_calls[stmt] = (nodes.copy_location(primal, stmt), fingerprint)
         return self._accumulate_call_gradients(target, call, arguments, active)
 
     def _accumulate_call_gradients(self, target: str, call: gast.Call, arguments,

@@ -25,7 +25,8 @@ non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.
                    runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.spread_key,
                    runtime.list_or_refuse, runtime.bitwise_operand_or_refuse, runtime.dict_or_refuse,
-                   runtime.array_method_or_refuse, runtime.diagonal_positions, runtime.memory_order)
+                   runtime.array_method_or_refuse, runtime.diagonal_positions, runtime.memory_order,
+                   runtime.check_recomputed_value)
 
 # shaped_zero(g, x) is g (zeros in x's shape for the symbolic zero): linear in g.
 @register_adjoint(runtime.shaped_zero)
@@ -180,6 +181,18 @@ def _(result, g, x):
 @register_tangent(runtime.gradient_like)
 def _(result, g, x):
     d[result] = gradient_like(d[g], x)
+
+
+# with_fingerprint(v) is (v, a fingerprint of v): the fingerprint, numbers about v's value that a
+# second run of a function marked adjoint.checkpoint is checked against, passes no derivative on.
+@register_adjoint(runtime.with_fingerprint)
+def _(result, value):
+    d[value] = item_adjoint(d[result], 0)
+
+
+@register_tangent(runtime.with_fingerprint)
+def _(result, value):
+    d[result] = (d[value], 0.0)
 
 
 @register_adjoint(runtime.snapshot)

@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from adjoint.runtime.adjoints import add_adjoints
+from adjoint.runtime.refusals import Refused
 
 
 # `for t in adjoint.checkpointed(steps, snapshots=k): state = step(t, *state, *invariants)`
@@ -36,7 +37,8 @@ def checkpointed(steps, snapshots):
     The body must be a function of its state: it may rebind names but not write into an
     array or list it did not create (`a[i] = v`, `a.append(v)`), and contain no `break`,
     `continue` or `return` of this loop; the loop must run over `range(...)`. Anything else
-    is refused with adjoint.UnsupportedSyntaxError.
+    is refused with adjoint.UnsupportedSyntaxError. Steps that, run again from a stored state,
+    reach another state than they did (a random draw) are refused when the derivative runs.
 
     Run as plain Python (not differentiated), `checkpointed(steps, snapshots)` is `steps`.
     """
@@ -75,21 +77,25 @@ def checkpointed_forward(step, steps, state, invariants, snapshots):
     if isinstance(snapshots, bool) or not isinstance(snapshots, (int, np.integer)) or snapshots < 0:
         raise ValueError(f"adjoint.checkpointed: snapshots must be a non-negative integer, not {snapshots!r}")
     single = len(state) == 1
-    checkpoints = [(0, tuple(state), int(snapshots) + 1)]
+    prints = {}  # position: a fingerprint of the state there, before the last step of each stretch run
+    checkpoints = [(0, tuple(state), int(snapshots) + 1, prints)]
     end = len(steps)
     while True:
-        start, values, slots = checkpoints[-1]
+        start, values, slots = checkpoints[-1][:3]
         if slots == 1 or end - start <= 1:
             break
         split = _checkpoint_split(start, end, slots)
-        checkpoints.append((split, _steps(step, steps, values, invariants, start, split, single), slots - 1))
-    final = _steps(step, steps, values, invariants, start, end, single)
+        checkpoints.append((split, _steps(step, steps, values, invariants, start, split, single, prints), slots - 1))
+    final = _steps(step, steps, values, invariants, start, end, single, prints)
     return final + (checkpoints,)
 
 
-def _steps(step, steps, values, invariants, start, stop, single):
-    """The state (a tuple) after steps [start, stop) from the state `values`."""
+def _steps(step, steps, values, invariants, start, stop, single, prints=None):
+    """The state (a tuple) after steps [start, stop) from the state `values` (its fingerprint
+    before the last step put in `prints`, when given)."""
     for position in range(start, stop):
+        if prints is not None and position == stop - 1:
+            prints[position] = _fingerprint(values)
         values = step(steps[position], *values, *invariants)
         if single:
             values = (values,)
@@ -107,15 +113,18 @@ def checkpointed_adjoint(step, step_vjp, steps, invariants, checkpoints, dstate,
     adjoints so far. step_vjp runs once per step, last step first.
     """
     single = len(checkpoints[0][1]) == 1
+    prints = checkpoints[0][3] if len(checkpoints[0]) > 3 else {}
     dstate, dinvariants = tuple(dstate), list(dinvariants)
     many = len(dstate) + len(dinvariants) > 1
     end = len(steps)
     while end > 0:
-        start, values, slots = checkpoints[-1]
+        start, values, slots = checkpoints[-1][:3]
         if start == end:
             checkpoints.pop()
         elif slots == 1 or end - start == 1:
             values = _steps(step, steps, values, invariants, start, end - 1, single)
+            if end - 1 in prints:
+                _check_recomputed(values, prints[end - 1], end - 1)
             grads = step_vjp(dstate if len(dstate) > 1 else dstate[0], steps[end - 1], *values, *invariants)
             grads = grads if many else (grads,)
             for index in range(len(dinvariants)):
@@ -127,3 +136,61 @@ def checkpointed_adjoint(step, step_vjp, steps, invariants, checkpoints, dstate,
             checkpoints.append((split, _steps(step, steps, values, invariants, start, split, single), slots - 1))
     checkpoints.clear()
     return dstate + tuple(dinvariants)
+
+
+def _check_recomputed(state, stored, position):
+    """Refuse a loop whose steps, run again from a stored state, do not reach the state the primal
+    sweep reached (a random draw, a counter, anything a step reads besides its state and the
+    loop's invariants): the adjoint would be that of other steps than the ones that ran. The
+    state is compared where the primal sweep's stretches of steps end, a few places."""
+    if not all(_close(a, b) for a, b in zip(_fingerprint(state), stored)):
+        raise Refused(f"adjoint.checkpointed: the steps of this loop, run again in the backward pass from a stored "
+                      f"state, reach another state before step {position} than the primal sweep did: they depend "
+                      "on more than the loop's state and the names they read (a random draw, a counter), and the "
+                      "gradient would be that of other steps. Draw the random numbers before the loop (or do not "
+                      "checkpoint it)")
+
+
+def with_fingerprint(value):
+    """(value, its fingerprint): the value a function marked `adjoint.checkpoint` returned in the
+    primal sweep, and what its vjp, running it again, must find again."""
+    return value, _fingerprint(value)
+
+
+def check_recomputed_value(stored, value) -> None:
+    """Refuse the second run of a function marked `adjoint.checkpoint` that returned another value
+    than the first (a random draw, a counter): its adjoint would be that of another run."""
+    if not all(_close(a, b) for a, b in zip(_fingerprint(value), stored)):
+        raise Refused("this function is marked adjoint.checkpoint, and its second run, in the backward pass, "
+                      "returned another value than the first: it depends on more than its arguments (a random "
+                      "draw, a counter), and its adjoint would be that of another run. Draw the random numbers "
+                      "outside it and pass them in (or do not mark it)")
+
+
+def _fingerprint(value) -> list:
+    """(sum, sum of squares, size) of each array and number in a state, None for other values."""
+    if isinstance(value, (tuple, list)):
+        return [part for item in value for part in _fingerprint(item)]
+    if isinstance(value, dict):
+        return [part for key in value for part in _fingerprint(value[key])]
+    if isinstance(value, (np.ndarray, np.number, float, int)) and not isinstance(value, bool):
+        array = np.asarray(value)
+        if array.dtype.kind in "iuf":
+            array = array.astype(float, copy=False).ravel()
+            return [(float(np.sum(array)), float(np.dot(array, array)), array.size)]
+    return [None]
+
+
+def _close(recomputed, stored) -> bool:
+    """Whether two fingerprints agree, to rounding."""
+    if recomputed is None or stored is None:
+        return recomputed is stored
+    (total, squares, size), (stored_total, stored_squares, stored_size) = recomputed, stored
+    scale = max(squares, stored_squares)
+    return size == stored_size and _agree(squares, stored_squares, 1e-9 * scale) \
+        and _agree(total, stored_total, 1e-9 * math.sqrt(size * scale))
+
+
+def _agree(value, stored, tolerance) -> bool:
+    """Equal, both NaN (a state holding NaN or infinity runs again to the same), or within tolerance."""
+    return value == stored or (math.isnan(value) and math.isnan(stored)) or abs(value - stored) <= tolerance
