@@ -371,9 +371,7 @@ def vjp(func: Callable, wrt: Wrt = 0, *, optimize: bool = True, verbose: bool = 
         kept = pullbacks.Residuals(residuals, [*specializing.bound, *args, *kwargs.values()])
 
         def pullback(cotangent):
-            if isinstance(value, np.ndarray) and np.shape(cotangent) != value.shape:
-                raise ArgumentError(f"vjp of {_describe(func)}: the cotangent has shape {np.shape(cotangent)}, "
-                                    f"the output has shape {value.shape}")
+            pullbacks.check_cotangent(value, cotangent, f"vjp of {_describe(func)}")
             refuse_unsupported_arguments([("cotangent", cotangent)], f"the pullback of {_describe(func)}")
             try:
                 gradient = backward(pullbacks.as_float(cotangent), kept.as_left())

@@ -12,7 +12,7 @@ from typing import Callable, List
 import numpy as np
 
 from adjoint.api import Wrt, _bound_instance, grad, transformation, jvp, resolve_wrt, vjp
-from adjoint.errors import AdjointError, ArgumentError
+from adjoint.errors import AdjointError, ArgumentError, NonScalarOutputError
 from adjoint.frontend.parse import unwrap
 
 
@@ -71,6 +71,10 @@ def jacobian(func: Callable, wrt: Wrt = 0, *, optimize: bool = True) -> Callable
     def jacobian_of(*args, **kwargs):
         inputs = _inputs(func, names, args, kwargs, "jacobian")
         value, pullback = backward(*args, **kwargs)
+        if not _numeric(value):  # a dict, or a tuple of a number and an array: no axes to index
+            raise NonScalarOutputError(f"jacobian of {getattr(func, '__name__', 'f')}: the function returns a "
+                                       f"{type(value).__name__} that is not a number or an array (nor a list or tuple "
+                                       "of them of one shape); take its entries' Jacobians, or use vjp")
         return _finish(_rows(pullback, np.shape(value), [np.shape(x) for x in inputs]), many)
 
     jacobian_of.__name__ = f"jacobian_{getattr(func, '__name__', 'f')}"

@@ -46,6 +46,34 @@ def checked_tangents(func: Callable, arguments: tuple, kwargs: dict, names: Tupl
     return tuple(map(as_float, tangents))
 
 
+def check_cotangent(value: Any, cotangent: Any, label: str, where: str = "the output") -> None:
+    """A pullback's cotangent fits the output: an array's has its shape; a dict's, list's or tuple's
+    is one of the same keys or length (a list or tuple of arrays of one shape may take the array
+    of them stacked), or 0, its zero. A number other than 0 for a container has no meaning."""
+    if isinstance(value, np.ndarray) and not isinstance(cotangent, (dict, list, tuple)):
+        shape = np.shape(cotangent)  # (an entry's may be a number, or broadcast to the entry's shape)
+        if shape != value.shape and (where == "the output" or _broadcast(shape, value.shape) != value.shape):
+            raise ArgumentError(f"{label}: the cotangent of {where} has shape {shape}, {where} has shape {value.shape}")
+    zero = isinstance(cotangent, (int, float, np.number)) and cotangent == 0
+    if not isinstance(value, (dict, list, tuple)) or zero:
+        return
+    if isinstance(value, dict):
+        if not isinstance(cotangent, dict) or set(cotangent) != set(value):
+            keys = sorted(map(str, cotangent)) if isinstance(cotangent, dict) else type(cotangent).__name__
+            raise ArgumentError(f"{label}: the cotangent of {where}, a dict, must be a dict with its keys "
+                                f"{sorted(map(str, value))} (or 0), got {keys}")
+        for key, item in value.items():
+            check_cotangent(item, cotangent[key], label, f"{where}[{key!r}]")
+        return
+    fits = isinstance(cotangent, (list, tuple)) or (isinstance(cotangent, np.ndarray) and cotangent.ndim > 0)
+    if not fits or len(cotangent) != len(value):
+        got = f"length {len(cotangent)}" if fits else type(cotangent).__name__
+        raise ArgumentError(f"{label}: the cotangent of {where}, a {type(value).__name__} of {len(value)} items, "
+                            f"must be a list or tuple of as many (or 0), got {got}")
+    for index, (item, seed) in enumerate(zip(value, cotangent)):
+        check_cotangent(item, seed, label, f"{where}[{index}]")
+
+
 def _broadcast(*shapes: tuple) -> Optional[tuple]:
     """The shape the shapes broadcast to, None if they do not."""
     try:

@@ -8,6 +8,10 @@ What was wrong:
   refused in reverse mode at a line of adjoint's own source, not the user's;
 - transforming such a derived function (`grad(jvp(f))`, `jacobian(hvp(f))`, `vjp(jvp(f))`) raised
   a TypeError ("too many positional arguments") from inside adjoint;
+- `jacobian` of a function returning a dict gave a matrix of zeros (the dict taken for a number
+  whose cotangent is 1.0, and that cotangent for zero), and of a tuple of a number and an array
+  raised NumPy's ValueError, as did `grad` of either (and `hessian(value_and_grad(f))`);
+- the pullback of a function returning a dict or a tuple, given the number 1.0, returned zeros.
 """
 from __future__ import annotations
 
@@ -119,3 +123,49 @@ TRANSFORMS = {
 def test_transforming_such_a_derived_function_is_refused(derived, transform):
     with pytest.raises(adjoint.AdjointError, match="not differentiate again"):
         TRANSFORMS[transform](derived)
+
+
+def returns_a_dict(z):
+    return {"a": z ** 2, "b": np.sum(np.sin(z))}
+
+
+def returns_a_number_and_an_array(z):
+    return np.sum(z), z * 2.0
+
+
+@pytest.mark.parametrize("func", [returns_a_dict, returns_a_number_and_an_array], ids=lambda f: f.__name__)
+def test_the_jacobian_and_gradient_of_an_output_with_no_shape_are_refused(func):
+    with pytest.raises(adjoint.AdjointError, match="not a number or an array"):
+        adjoint.jacobian(func)(X)
+    with pytest.raises(adjoint.AdjointError, match="must return a scalar"):
+        adjoint.grad(func)(X)
+
+
+def test_the_hessian_of_value_and_grad_is_refused():
+    with pytest.raises(adjoint.AdjointError, match="must return a scalar"):
+        adjoint.hessian(adjoint.value_and_grad(scalar_mixed))(X)
+    with pytest.raises(adjoint.AdjointError):
+        adjoint.jacobian(adjoint.value_and_grad(scalar_mixed))(X)
+
+
+def test_a_jacobian_of_a_tuple_of_arrays_of_one_shape_still_stacks_them():
+    jac = adjoint.jacobian(lambda z: (z ** 2, np.sin(z)))(X)
+    np.testing.assert_allclose(jac, np.stack([np.diag(2 * X), np.diag(np.cos(X))]), rtol=1e-12)
+
+
+def test_a_pullback_takes_a_cotangent_of_the_outputs_structure_or_zero():
+    value, pullback = adjoint.vjp(returns_a_dict)(X)
+    with pytest.raises(adjoint.AdjointError, match="must be a dict"):
+        pullback(1.0)
+    with pytest.raises(adjoint.AdjointError, match="must be a dict"):
+        pullback({"a": np.ones(3)})
+    np.testing.assert_allclose(pullback(0.0), np.zeros(3))
+    seed = {"a": U, "b": 0.7}
+    peer = lambda z: anp.sum(z ** 2 * U) + 0.7 * anp.sum(anp.sin(z))
+    np.testing.assert_allclose(pullback(seed), autograd.grad(peer)(X), rtol=1e-12)
+    weighted = lambda z: np.sum(returns_a_dict(z)["a"] * U) + 0.7 * returns_a_dict(z)["b"]
+    np.testing.assert_allclose(pullback(seed), central_differences(weighted, (X,), 0), rtol=1e-7)
+    _, pullback = adjoint.vjp(returns_a_number_and_an_array)(X)
+    with pytest.raises(adjoint.AdjointError, match="tuple of 2 items"):
+        pullback(1.0)
+    np.testing.assert_allclose(pullback((1.5, U)), 1.5 + 2.0 * U, rtol=1e-12)
