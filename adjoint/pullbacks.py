@@ -53,7 +53,8 @@ def check_cotangent(value: Any, cotangent: Any, label: str, where: str = "the ou
     if isinstance(value, np.ndarray) and not isinstance(cotangent, (dict, list, tuple)):
         shape = np.shape(cotangent)  # (an entry's may be a number, or broadcast to the entry's shape)
         if shape != value.shape and (where == "the output" or _broadcast(shape, value.shape) != value.shape):
-            raise ArgumentError(f"{label}: the cotangent of {where} has shape {shape}, {where} has shape {value.shape}")
+            whose = "the cotangent" if where == "the output" else f"the cotangent of {where}"
+            raise ArgumentError(f"{label}: {whose} has shape {shape}, {where} has shape {value.shape}")
     zero = isinstance(cotangent, (int, float, np.number)) and cotangent == 0
     if not isinstance(value, (dict, list, tuple)) or zero:
         return
