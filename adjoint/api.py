@@ -19,7 +19,7 @@ from adjoint.frontend.complex_values import holds_complex, refuse_unsupported_ar
 from adjoint.frontend.parse import SourceUnavailableError, guards_of, has_python_source, unwrap
 from adjoint.frontend.values import (as_function, instance_of, item_classes, listed_classes, specialization_of,
                                      specialize, specialized_for_call)
-from adjoint.generated import Generated
+from adjoint.generated import Generated, not_differentiated_again
 from adjoint.options import Options
 from adjoint.pipeline import generate
 from adjoint.rules.table import Revision
@@ -47,6 +47,10 @@ def resolve_wrt(func: Callable, wrt: Wrt) -> Tuple[Tuple[str, ...], bool]:
         what = "not a Python function defined with `def`" if callable(func) else "not callable"
         raise SourceUnavailableError(f"{func!r} is {what}; adjoint differentiates source code (a builtin or "
                                      "NumPy function is differentiated where a Python function calls it)")
+    if not_differentiated_again(func):
+        raise SourceUnavailableError(f"{_describe(func)} is a derived function adjoint does not differentiate again: of the "
+                                     "derived functions, grad's and value_and_grad's (without has_aux) are; differentiate "
+                                     "a function that computes what it gives with grad or value_and_grad")
     names, many, resolved = parameter_names(func), isinstance(wrt, (tuple, list)), []
     for item in (wrt if many else (wrt,)):
         if isinstance(item, bool) or not isinstance(item, (int, str)):

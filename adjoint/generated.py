@@ -132,6 +132,22 @@ def materialized(func: Callable, kinds: Dict[str, str]) -> Tuple[Callable, List[
     return generated_for(tuple(sorted(kinds.items())) if kinds else None)
 
 
+# The derived functions whose code a derivative differentiates again: those of grad and
+# value_and_grad, which take the function's arguments and return what the code generated for it
+# returns. jvp's takes tangents besides; vjp's returns a pullback; hvp's, and grad's with has_aux,
+# are Python functions around other derived functions.
+_DIFFERENTIATED_AGAIN = frozenset({"reverse", "value_and_grad"})
+
+
+def not_differentiated_again(func: Any) -> bool:
+    """Whether func is a derived function (adjoint.jvp(f), vjp, hvp, grad with has_aux) that no
+    derivative differentiates: neither called in a differentiated function nor transformed."""
+    if getattr(func, "__adjoint_primal__", None) is None:
+        return False
+    made_by = getattr(getattr(func, "__adjoint_generated__", None), "__self__", None)  # api._Specializing
+    return getattr(made_by, "mode", None) not in _DIFFERENTIATED_AGAIN
+
+
 def is_generated_code(func) -> bool:
     """A function compiled from a unit adjoint generated (a derivative, differentiated again): its
     file is `<adjoint name digest>` (frontend/define.py). A local function lifted out of the user's

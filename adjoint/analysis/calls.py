@@ -14,6 +14,7 @@ from adjoint.frontend.names import LIBRARIES
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import as_user_function, dependencies_of, resolve_value
+from adjoint.generated import not_differentiated_again
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable
 
@@ -126,6 +127,9 @@ class CallClassifier:
             return Operation(Callee.NONDIFF, func, label)
         if func in self.table:
             return Operation(Callee.RULE, func, label)
+        if not_differentiated_again(func):
+            self._depend_on(func_node, found)
+            return Operation(Callee.UNKNOWN, func, label, _derived_refusal(func, label))
         if inspect.isfunction(unwrap(func)) and not _is_library(func):
             self._depend_on(func_node, found)
             return Operation(Callee.USER, unwrap(func), label)
@@ -172,6 +176,14 @@ def _has_rule(func: Any, table: RuleTable) -> bool:
         return func in NON_DIFFERENTIABLE or func in table
     except TypeError:  # an unhashable value
         return False
+
+
+def _derived_refusal(func: Any, label: str) -> str:
+    name = getattr(func, "__name__", label)
+    return (f"`{label}` is `{name}`, a derived function whose result adjoint does not differentiate again: "
+            "of the derived functions called in a differentiated function, only those of adjoint.grad and "
+            "adjoint.value_and_grad (without has_aux) are; call `{label}` on values that do not depend on the "
+            "differentiated arguments, or compute what it gives with grad or value_and_grad").replace("{label}", label)
 
 
 def _is_library(func: Any) -> bool:

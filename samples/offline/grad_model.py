@@ -224,14 +224,20 @@ def unit_seed(value):
         return 1.0
     if value is None:
         raise NonScalarOutput("the function returned None; it must return a scalar (a float or a size-1 array)")
-    if isinstance(value, (list, tuple)) or np.size(value) != 1:
-        raise NonScalarOutput(
-            f"the function must return a scalar (a float or a size-1 array), got shape {np.shape(value)}; "
-            "use adjoint.vjp or adjoint.jacobian for vector outputs"
-        )
+    if isinstance(value, (list, tuple, dict)) or np.size(value) != 1:
+        raise NonScalarOutput(f"the function must return a scalar (a float or a size-1 array), got {_what(value)}; "
+                              "use adjoint.vjp or adjoint.jacobian for vector outputs")
     if np.iscomplexobj(value):
         raise ComplexValue("the function returned a complex value")
     return np.ones_like(value, dtype=_float_dtype(np.result_type(value)))
+
+
+def _what(value) -> str:
+    """An output's shape, or its type where it has none (a dict, a tuple of a number and an array)."""
+    try:
+        return f"shape {np.shape(value)}" if not isinstance(value, dict) else "a dict"
+    except ValueError:  # a ragged nesting
+        return f"a {type(value).__name__} of {len(value)} items of different shapes"
 
 
 def dot_adjoint_b(g, a, b):
