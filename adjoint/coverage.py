@@ -69,8 +69,10 @@ def family(func: Any) -> str:
 
 
 def numpy_functions() -> List[Any]:
-    """Every function with a NumPy rule (adjoint or tangent), in table order."""
-    registered = {f for f in ADJOINTS.functions() + TANGENTS.functions() if family(f)}
+    """Every function with a NumPy rule (adjoint or tangent), in table order; of the runtime
+    helpers that share a rule, those a user's spelling stands for (not `a += b`'s: `a + b`'s rule)."""
+    registered = {f for f in ADJOINTS.functions() + TANGENTS.functions()
+                  if family(f) and (f in SPECIAL or getattr(f, "__module__", None) != runtime.__name__)}
     return sorted(registered, key=lambda f: (list(FAMILIES.values()).index(family(f)), spelling(f)))
 
 
