@@ -13,7 +13,7 @@ from scipy import special
 
 from adjoint.templates import d
 from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
-from adjoint.runtime import unbroadcast
+from adjoint.runtime import gamma_density, unbroadcast
 
 LOG_10 = math.log(10.0)
 LOG_2 = math.log(2.0)
@@ -246,29 +246,41 @@ def _(result, x):
 
 # ----- Regularized incomplete gamma functions, with respect to x ----------------------------------------------
 # d gammainc(a, x) / dx = x^(a-1) exp(-x) / gamma(a), and gammaincc = 1 - gammainc. The shape a is not
-# differentiated (its derivative is not closed form): a differentiated `a` is refused at its line.
+# differentiated (its derivative is not closed form): a differentiated `a` is refused at its line. The density
+# is gamma_density(a, x), 0 and flat at x = inf.
 not_differentiated(special.gammainc, "a")
 not_differentiated(special.gammaincc, "a")
+not_differentiated(gamma_density, "a")
+
+
+@register_adjoint(gamma_density)
+def _(result, a, x):
+    d[x] = unbroadcast(d[result] * result * ((a - 1.0) / x - 1.0), x)
+
+
+@register_tangent(gamma_density)
+def _(result, a, x):
+    d[result] = d[x] * result * ((a - 1.0) / x - 1.0)
 
 
 @register_adjoint(special.gammainc)
 def _(result, a, x):
-    d[x] = unbroadcast(d[result] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a)), x)
+    d[x] = unbroadcast(d[result] * gamma_density(a, x), x)
 
 
 @register_tangent(special.gammainc)
 def _(result, a, x):
-    d[result] = d[x] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a))
+    d[result] = d[x] * gamma_density(a, x)
 
 
 @register_adjoint(special.gammaincc)
 def _(result, a, x):
-    d[x] = unbroadcast(-d[result] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a)), x)
+    d[x] = unbroadcast(-d[result] * gamma_density(a, x), x)
 
 
 @register_tangent(special.gammaincc)
 def _(result, a, x):
-    d[result] = -d[x] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a))
+    d[result] = -d[x] * gamma_density(a, x)
 
 
 # ----- Box-Cox transforms, with respect to x: d/dx (x^l - 1) / l = x^(l-1), also at l = 0 (log x) -------------

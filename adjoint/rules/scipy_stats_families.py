@@ -15,7 +15,7 @@ import numpy as np
 
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import standardized, unbroadcast
+from adjoint.runtime import finite_standardized, standardized, unbroadcast
 from scipy import special, stats
 
 LOG_2 = math.log(2.0)
@@ -36,9 +36,10 @@ def _(result, x, loc=0.0, scale=1.0):
     d[result] = -standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale) - d[scale] / scale
 
 
+# At an infinite x the density is 0 and flat: z is read from x with its infinite entries 0.0.
 @register_adjoint(stats.expon.pdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = finite_standardized(x, loc, scale)
     d[x] = unbroadcast(-d[result] * result / scale, x)
     d[loc] = unbroadcast(d[result] * result / scale, loc)
     d[scale] = unbroadcast(-d[result] * result * (1.0 - z) / scale, scale)
@@ -46,7 +47,7 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.expon.pdf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = result * (-standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+    d[result] = result * (-standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
                           - d[scale] / scale)
 
 

@@ -1,0 +1,249 @@
+"""Statistical models written as their users write them, at values where a distribution function is
+flat: an infinite cut point, bound or censoring time.
+
+What was wrong: an ordered probit model `norm.cdf(cuts[y + 1], eta, s) - norm.cdf(cuts[y], eta, s)`
+with the cut points -inf and inf at the ends, a truncated normal's `norm.cdf(np.inf, mu, s)`, an
+interval-censored likelihood with `expon.cdf(np.inf, ...)`, `logistic.cdf`, `t.cdf`, `gamma.cdf` or
+`special.gammainc(a, np.inf)`, and `norm.pdf`, `expon.pdf` or `norm.sf` at an infinite value had a
+gradient of nan in the scale (and in the value for gammainc): the rules multiplied the density, 0
+there, by z = inf. `special.ndtr`, `erf`, `erfc` and `log_ndtr` at an infinite argument had the right
+gradient but a nan Hessian (their slope exp(-x^2 / 2) differentiated as -x exp(-x^2 / 2) = -inf * 0).
+The rules now read z from x with its infinite entries 0.0 and put a slope of 0.0 there
+(adjoint.runtime.zero_where_infinite, finite_standardized, gaussian, gamma_density), so no inf * 0 is
+formed in them or in their derivatives.
+
+Still not exact: an infinity the user's own code multiplies by a differentiated value
+(`special.erf(x * a)` with x = inf: d/da is inf * erf'(inf) = inf * 0), as in every chain-rule AD.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy import special, stats
+
+import adjoint
+from every_mode import check_every_mode
+from test_gen_probe26 import gen, load, run_without_adjoint, write
+
+autograd = pytest.importorskip("autograd")
+anp = autograd.numpy
+from autograd.scipy import stats as astats  # noqa: E402
+
+CUT_LABELS = np.array([0, 1, 2, 1, 0, 2, 2, 1])
+CUT_X = np.array([0.3, -1.2, 0.8, 0.1, -0.4, 1.5, 0.9, -0.2])
+
+
+def ordered_probit(params, x, y):
+    beta, c0, log_gap, log_s = params[0], params[1], params[2], params[3]
+    cuts = np.concatenate([[-np.inf], [c0, c0 + np.exp(log_gap)], [np.inf]])
+    eta = beta * x
+    s = np.exp(log_s)
+    p = stats.norm.cdf(cuts[y + 1], eta, s) - stats.norm.cdf(cuts[y], eta, s)
+    return -np.sum(np.log(p))
+
+
+def ordered_probit_peer(params, x, y, big=1e3):
+    """ordered_probit for autograd, with the infinite cut points at +-1000: the same values and the
+    same derivatives to the last bit (the normal's cdf is 1.0 and its density 0.0 there)."""
+    beta, c0, log_gap, log_s = params[0], params[1], params[2], params[3]
+    cuts = anp.concatenate([anp.array([-big]), anp.array([c0, c0 + anp.exp(log_gap)]), anp.array([big])])
+    eta = beta * x
+    s = anp.exp(log_s)
+    p = astats.norm.cdf(cuts[y + 1], eta, s) - astats.norm.cdf(cuts[y], eta, s)
+    return -anp.sum(anp.log(p))
+
+
+def ordered_ndtr(params, x, y):
+    upper = np.append(np.cumsum(np.concatenate([params[1:2], np.exp(params[2:])])), np.inf)
+    lower = np.insert(upper[:-1], 0, -np.inf)
+    eta = params[0] * x
+    p = special.ndtr(upper[y] - eta) - special.ndtr(lower[y] - eta)
+    return -np.sum(np.log(p))
+
+
+def truncated_normal_nll(theta, data):
+    mu, s = theta[0], np.exp(theta[1])
+    bounds = np.array([0.0, np.inf])
+    cdf = stats.norm.cdf(bounds, mu, s)
+    return -np.sum(stats.norm.logpdf(data, mu, s)) + len(data) * np.log(cdf[1] - cdf[0])
+
+
+def truncated_normal_peer(theta, data):
+    mu, s = theta[0], anp.exp(theta[1])
+    cdf = astats.norm.cdf(anp.array([0.0, 1e3]), mu, s)
+    return -anp.sum(astats.norm.logpdf(data, mu, s)) + len(data) * anp.log(cdf[1] - cdf[0])
+
+
+LOWER = np.array([0.2, 1.0, 0.5, 2.0, 0.1])
+UPPER = np.array([0.6, np.inf, 1.5, np.inf, 0.4])  # right-censored where inf
+
+
+def censored_expon(theta, lower, upper):
+    scale = np.exp(theta[0])
+    return -np.sum(np.log(stats.expon.cdf(upper, 0.0, scale) - stats.expon.cdf(lower, 0.0, scale)))
+
+
+def censored_logistic(theta, lower, upper):
+    loc, scale = theta[0], np.exp(theta[1])
+    return -np.sum(np.log(stats.logistic.cdf(upper, loc, scale) - stats.logistic.cdf(lower, loc, scale)))
+
+
+def censored_t(theta, lower, upper):
+    loc, scale = theta[0], np.exp(theta[1])
+    return -np.sum(np.log(stats.t.cdf(upper, 4.0, loc, scale) - stats.t.cdf(lower, 4.0, loc, scale)))
+
+
+def censored_gamma(theta, lower, upper):
+    scale = np.exp(theta[0])
+    return -np.sum(np.log(stats.gamma.cdf(upper, 2.5, 0.0, scale) - stats.gamma.cdf(lower, 2.5, 0.0, scale)))
+
+
+def survival_sf(theta, times):
+    return -np.sum(stats.norm.logsf(times, theta[0], np.exp(theta[1])) + stats.norm.sf(times, theta[0], 1.0))
+
+
+THETA2 = np.array([0.3, -0.2])
+PROGRAMS = {
+    "ordered_probit": (ordered_probit, (np.array([0.7, -0.3, 0.2, -0.1]), CUT_X, CUT_LABELS)),
+    "ordered_ndtr": (ordered_ndtr, (np.array([0.7, -0.3, 0.2]), CUT_X, CUT_LABELS)),
+    "truncated_normal_nll": (truncated_normal_nll, (THETA2, np.array([0.2, 1.3, 0.7, 2.1]))),
+    "censored_expon": (censored_expon, (np.array([0.1]), LOWER, UPPER)),
+    "censored_logistic": (censored_logistic, (THETA2, LOWER, UPPER)),
+    "censored_t": (censored_t, (THETA2, LOWER, UPPER)),
+    "censored_gamma": (censored_gamma, (np.array([-0.3]), LOWER, UPPER)),
+    "survival_sf": (survival_sf, (THETA2, np.array([0.5, -np.inf, 1.2, -np.inf]))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_model_with_infinite_values_in_every_mode(name):
+    func, args = PROGRAMS[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the plain function's own inf - inf, in SciPy
+        check_every_mode(func, args)
+
+
+@pytest.mark.parametrize("func, peer, args", [
+    (ordered_probit, ordered_probit_peer, PROGRAMS["ordered_probit"][1]),
+    (truncated_normal_nll, truncated_normal_peer, PROGRAMS["truncated_normal_nll"][1]),
+], ids=["ordered_probit", "truncated_normal_nll"])
+def test_against_autograd_with_large_finite_bounds(func, peer, args):
+    """autograd, given +-1000 for the infinite bounds (it has nan at inf itself)."""
+    assert func(*args) == pytest.approx(peer(*args), rel=1e-14)
+    np.testing.assert_allclose(adjoint.grad(func)(*args), autograd.grad(peer)(*args), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(adjoint.hessian(func)(*args), autograd.hessian(peer)(*args), rtol=1e-8, atol=1e-10)
+
+
+POINTS = np.array([0.3, np.inf, -np.inf])
+
+
+def norm_cdf_scale(s):
+    return np.sum(stats.norm.cdf(POINTS, 0.1, s))
+
+
+def norm_sf_scale(s):
+    return np.sum(stats.norm.sf(POINTS, 0.1, s))
+
+
+def norm_pdf_scale(s):
+    return np.sum(stats.norm.pdf(POINTS, 0.1, s))
+
+
+def halfnorm_pdf_scale(s):
+    return np.sum(stats.halfnorm.pdf(POINTS[:2], 0.1, s))
+
+
+def norm_logcdf_at_inf(s):
+    return np.sum(stats.norm.logcdf(POINTS[:2], 0.1, s))
+
+
+def norm_logsf_at_minus_inf(s):
+    return np.sum(stats.norm.logsf(POINTS[[0, 2]], 0.1, s))
+
+
+def expon_pdf_scale(s):
+    return np.sum(stats.expon.pdf(POINTS[:2], 0.1, s))
+
+
+def expon_sf_scale(s):
+    return np.sum(stats.expon.sf(POINTS[:2], 0.1, s))
+
+
+def expon_logcdf_scale(s):
+    return np.sum(stats.expon.logcdf(POINTS[:2], 0.1, s))
+
+
+def ndtr_shift(s):
+    return np.sum(special.ndtr(POINTS - s))
+
+
+def erf_shift(s):
+    return np.sum(special.erf(POINTS - s))
+
+
+def erfc_shift(s):
+    return np.sum(special.erfc(POINTS - s))
+
+
+def log_ndtr_shift(s):
+    return np.sum(special.log_ndtr(POINTS[:2] - s))
+
+
+def gammaincc_shift(s):
+    return np.sum(special.gammaincc(1.5, POINTS[:2] + s))
+
+
+@pytest.mark.parametrize("func", [
+    norm_cdf_scale, norm_sf_scale, norm_pdf_scale, halfnorm_pdf_scale, norm_logcdf_at_inf, norm_logsf_at_minus_inf,
+    expon_pdf_scale, expon_sf_scale, expon_logcdf_scale, ndtr_shift, erf_shift, erfc_shift, log_ndtr_shift,
+    gammaincc_shift,
+], ids=lambda f: f.__name__)
+def test_flat_at_infinity_to_second_order(func):
+    s, h = 0.8, 1e-4
+    slope = (func(s + h) - func(s - h)) / (2 * h)
+    curvature = (func(s + h) - 2 * func(s) + func(s - h)) / h ** 2
+    assert adjoint.grad(func)(s) == pytest.approx(slope, rel=1e-6, abs=1e-8)
+    assert adjoint.jvp(func)(s, 1.0)[1] == pytest.approx(slope, rel=1e-6, abs=1e-8)
+    assert adjoint.hvp(func)(s, 1.0) == pytest.approx(curvature, rel=1e-4, abs=1e-6)
+    assert adjoint.grad(adjoint.grad(func))(s) == pytest.approx(curvature, rel=1e-4, abs=1e-6)
+
+
+def test_helpers_keep_the_kind_of_their_values():
+    from adjoint.runtime import zero_where_infinite
+    assert zero_where_infinite(2.5, 1.0) == 2.5 and zero_where_infinite(2.5, -np.inf) == 0.0
+    values = zero_where_infinite(np.ones(3, dtype=np.float32), np.array([0.0, np.inf, np.nan]))
+    assert values.dtype == np.float32 and values.tolist()[:2] == [1.0, 0.0]
+
+
+ORDERED = '''
+import numpy as np
+from scipy import special, stats
+
+def f(params, x, y):
+    cuts = np.concatenate([[-np.inf], np.cumsum(params[1:]), [np.inf]])
+    eta = params[0] * x
+    p = stats.norm.cdf(cuts[y + 1], eta, 0.9) - special.ndtr(cuts[y] - eta)
+    return -np.sum(np.log(p)) + np.sum(np.log(special.gammainc(2.0, np.array([1.0, np.inf]) + params[1])))
+'''
+
+
+def test_written_module_has_the_helpers(tmp_path):
+    path = write(tmp_path, "ordered_model", ORDERED)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert gen(f"{path}:f", "-o", out / "grad_ordered_model.py") == 0
+    params = [0.7, -0.3, 0.9]
+    got = run_without_adjoint(tmp_path, out, f'''
+        import json
+        import numpy as np
+        from grad_ordered_model import grad_f
+        print(json.dumps(grad_f(np.array({params!r}), np.array({CUT_X.tolist()!r}),
+                                np.array({CUT_LABELS.tolist()!r})).tolist()))
+    ''')
+    user = load(path, "ordered_model_reference")
+    args = (np.array(params), CUT_X, CUT_LABELS)
+    expected = adjoint.grad(user.f)(*args)
+    assert np.all(np.isfinite(expected))
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
