@@ -247,3 +247,39 @@ def test_written_module_has_the_helpers(tmp_path):
     expected = adjoint.grad(user.f)(*args)
     assert np.all(np.isfinite(expected))
     np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+# ----- A saturated probability: xlogy(0, 0) ------------------------------------------------------------------
+# What was wrong: the slope of special.xlogy(x, y) in y was x / y, nan at x = 0, y = 0: a logistic regression
+# `-(xlogy(y, p) + xlogy(1 - y, 1 - p))` with a sample classified with certainty (p = expit(40.0) == 1.0, label 1)
+# had a gradient of nan. xlogy(0, y) is 0 for every y: the slope is 0 there (and xlog1py's at 0, -1 too).
+
+SATURATED_X = np.array([[40.0, 1.0], [-800.0, 0.5], [0.3, -0.2], [1.2, 0.4]])
+SATURATED_Y = np.array([1.0, 0.0, 1.0, 0.0])
+
+
+def bernoulli_nll_xlogy(w, X, y):
+    p = special.expit(X @ w)
+    return -np.sum(special.xlogy(y, p) + special.xlogy(1 - y, 1 - p))
+
+
+def bernoulli_nll_xlog1py(w, X, y):
+    p = special.expit(X @ w)
+    return -np.sum(special.xlogy(y, p) + special.xlog1py(1 - y, -p))
+
+
+def bernoulli_nll_peer(w, X, y):
+    z = anp.dot(X, w)
+    return anp.sum(anp.logaddexp(0.0, z) - y * z)
+
+
+@pytest.mark.parametrize("func", [bernoulli_nll_xlogy, bernoulli_nll_xlog1py], ids=lambda f: f.__name__)
+def test_saturated_logistic_regression(func):
+    args = (np.array([1.0, 0.2]), SATURATED_X, SATURATED_Y)
+    assert special.expit(40.0) == 1.0 and special.expit(-800.0) == 0.0  # the saturated samples
+    check_every_mode(func, args)
+    assert func(*args) == pytest.approx(bernoulli_nll_peer(*args), rel=1e-12)
+    np.testing.assert_allclose(adjoint.grad(func)(*args), autograd.grad(bernoulli_nll_peer)(*args), rtol=1e-9,
+                               atol=1e-12)
+    np.testing.assert_allclose(adjoint.hessian(func)(*args), autograd.hessian(bernoulli_nll_peer)(*args),
+                               rtol=1e-9, atol=1e-12)

@@ -12,7 +12,7 @@ from scipy import special
 from adjoint.templates import d
 from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
-    gaussian, logsumexp_weights, multigamma_polygamma, unbroadcast, unreduce, zero_where_infinite,
+    gaussian, logsumexp_weights, multigamma_polygamma, pow_term, unbroadcast, unreduce, zero_where_infinite,
 )
 
 SQRT_PI = math.sqrt(math.pi)
@@ -225,28 +225,30 @@ def _(result, x):
 
 
 # ----- x log y ---------------------------------------------------------------------------------------
+# xlogy(0, y) is 0 for every y: the slope in y, x / y, is pow_term(x, y, -1.0), exactly 0 where x is 0 (also at
+# y = 0, where a saturated probability puts it: xlogy(1 - label, 1 - expit(40.0))).
 
 
 @register_adjoint(special.xlogy)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * np.log(y), x)
-    d[y] = unbroadcast(d[result] * x / y, y)
+    d[y] = unbroadcast(d[result] * pow_term(x, y, -1.0), y)
 
 
 @register_tangent(special.xlogy)
 def _(result, x, y):
-    d[result] = d[x] * np.log(y) + d[y] * x / y
+    d[result] = d[x] * np.log(y) + d[y] * pow_term(x, y, -1.0)
 
 
 @register_adjoint(special.xlog1py)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * np.log1p(y), x)
-    d[y] = unbroadcast(d[result] * x / (1.0 + y), y)
+    d[y] = unbroadcast(d[result] * pow_term(x, 1.0 + y, -1.0), y)
 
 
 @register_tangent(special.xlog1py)
 def _(result, x, y):
-    d[result] = d[x] * np.log1p(y) + d[y] * x / (1.0 + y)
+    d[result] = d[x] * np.log1p(y) + d[y] * pow_term(x, 1.0 + y, -1.0)
 
 
 # ----- Modified Bessel functions of the first kind -----------------------------------------------------
