@@ -283,3 +283,31 @@ def test_saturated_logistic_regression(func):
                                atol=1e-12)
     np.testing.assert_allclose(adjoint.hessian(func)(*args), autograd.hessian(bernoulli_nll_peer)(*args),
                                rtol=1e-9, atol=1e-12)
+
+
+# ----- The 2-norm of a zero vector --------------------------------------------------------------------------
+# What was wrong: np.linalg.norm's slope x / |x| was 0 / 0 = nan at a zero vector: a group lasso penalty with a
+# group at zero (its whole point) had a gradient of nan. The slope there is the subgradient 0, as np.abs's at 0
+# and the nuclear norm's at a zero singular value (central differences agree: the norm is even); the curvature is
+# unbounded there, and a second derivative through a zero group is refused when it runs.
+
+def group_lasso(w, X, y):
+    groups = w.reshape(3, 2)
+    return np.sum((X @ w - y) ** 2) + 0.5 * np.sum(np.linalg.norm(groups, axis=1))
+
+
+def norms_at_zero(w):
+    return np.linalg.norm(w[:2]) + np.linalg.norm(w[2:], 3) + np.linalg.norm(w.reshape(2, 2)) + np.sum(w ** 2)
+
+
+def test_group_lasso_with_a_zero_group():
+    rng = np.random.default_rng(5)
+    args = (np.array([0.0, 0.0, 0.5, -0.3, 1.0, 0.2]), rng.normal(size=(7, 6)), rng.normal(size=7))
+    check_every_mode(group_lasso, args, second_order=False)
+    nonzero = (np.array([0.1, -0.2, 0.5, -0.3, 1.0, 0.2]),) + args[1:]
+    check_every_mode(group_lasso, nonzero)
+
+
+def test_norms_of_zero_vectors():
+    check_every_mode(norms_at_zero, (np.zeros(4),), second_order=False)
+    assert adjoint.grad(norms_at_zero)(np.zeros(4)).tolist() == [0.0] * 4
