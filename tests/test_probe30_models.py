@@ -311,3 +311,54 @@ def test_group_lasso_with_a_zero_group():
 def test_norms_of_zero_vectors():
     check_every_mode(norms_at_zero, (np.zeros(4),), second_order=False)
     assert adjoint.grad(norms_at_zero)(np.zeros(4)).tolist() == [0.0] * 4
+
+
+# ----- Programs as their users write them, which were right: kept for what no other test has ----------------
+
+def _program_cases():
+    rng = np.random.default_rng(0)
+    X2, y6 = rng.normal(size=(6, 2)), rng.normal(size=6)
+    X3, y7 = rng.normal(size=(7, 3)), rng.normal(size=7)
+    enc = [(rng.normal(size=(3, 4)) * 0.5, rng.normal(size=4) * 0.1),
+           (rng.normal(size=(4, 4)) * 0.5, rng.normal(size=4) * 0.1)]
+    dec = [(rng.normal(size=(2, 3)) * 0.5, rng.normal(size=3) * 0.1)]
+    binary = (rng.random((5, 3)) > 0.5).astype(float)
+    labels = (rng.random(7) > 0.5).astype(float)
+    C = np.abs(rng.normal(size=(3, 3)))
+    two_modes = np.concatenate([rng.normal(-1, 0.5, 5), rng.normal(1, 0.5, 5)])
+    # name: (args, positions differentiated, second order offered, autograd runs it as written)
+    return {
+        "gp_slogdet": ((np.array([0.1, -0.2, -1.0]), X2, y6), (0,), False, False),
+        "vae_loss": ((enc, dec, binary), (0, 1), True, False),
+        "masked_attention": ((rng.normal(size=(3, 3)) * 0.3, X3[:4]), (0,), True, False),
+        "unrolled_adam_inplace": ((rng.normal(size=3), X3, y7), (0, 1), True, False),
+        "hmm_forward": ((np.log(np.array([[0.7, 0.3], [0.4, 0.6]])), np.log(np.array([0.5, 0.5])),
+                         rng.normal(size=(5, 2))), (0, 2), True, False),
+        "sinkhorn": ((C, np.array([0.2, 0.3, 0.5]), np.array([0.4, 0.4, 0.2])), (0, 1), True, True),
+        "em_gmm": ((np.array([-1.0, 1.0]), two_modes), (0, 1), True, False),
+        "leapfrog": ((np.array([0.5, -0.3]), np.array([0.2, 0.1])), (0, 1), True, False),
+        "irls_logistic": ((0.5, X3, labels), (0, 1), True, False),
+    }
+
+
+PROGRAM_CASES = _program_cases()
+
+
+@pytest.mark.parametrize("name, wrt", [(name, wrt) for name, case in PROGRAM_CASES.items() for wrt in case[1]])
+def test_user_program_in_every_mode(name, wrt):
+    import probe30_programs as programs
+    args, _, second_order, peer = PROGRAM_CASES[name]
+    func = getattr(programs, name)
+    check_every_mode(func, args, wrt=wrt, second_order=second_order, peer=func if peer else None)
+
+
+def test_vae_gradient_against_autograd():
+    """The encoder's and decoder's gradients (lists of (W, b) tuples) as autograd has them."""
+    import probe30_programs as programs
+    from every_mode import _on_autograd_numpy
+    from soundness import flat
+    args = PROGRAM_CASES["vae_loss"][0]
+    peer = _on_autograd_numpy(programs.vae_loss, anp)
+    for wrt in (0, 1):
+        np.testing.assert_allclose(flat(adjoint.grad(programs.vae_loss, wrt=wrt)(*args)),
+                                   flat(autograd.grad(peer, wrt)(*args)), rtol=1e-9, atol=1e-12)
