@@ -285,6 +285,39 @@ def test_saturated_logistic_regression(func):
                                rtol=1e-9, atol=1e-12)
 
 
+# The same in scipy.stats: bernoulli.logpmf(1, p) and binom.logpmf(n, n, p) at p = 1.0 had a slope of nan in p
+# ((n - k) / (1 - p) = 0 / 0), and poisson.logpmf(0, mu) at mu = 0 (a row of zero exposure) k / mu = 0 / 0.
+
+def bernoulli_nll_stats(w, X, y):
+    p = special.expit(X @ w)
+    return -np.sum(stats.bernoulli.logpmf(y.astype(int), p))
+
+
+def binomial_nll(w, X, y):
+    p = special.expit(X @ w)
+    counts = (3 * y).astype(int)
+    return -np.sum(stats.binom.logpmf(counts, 3, p)) - np.sum(stats.binom.pmf(counts, 3, p))
+
+
+def poisson_with_exposure(w, X, exposure, counts):
+    mu = exposure * np.exp(X @ w)
+    return -np.sum(stats.poisson.logpmf(counts, mu)) + np.sum(stats.poisson.pmf(counts, mu))
+
+
+@pytest.mark.parametrize("func", [bernoulli_nll_stats, binomial_nll], ids=lambda f: f.__name__)
+def test_saturated_bernoulli_and_binomial(func):
+    args = (np.array([1.0, 0.2]), SATURATED_X, SATURATED_Y)
+    check_every_mode(func, args)
+    if func is bernoulli_nll_stats:
+        np.testing.assert_allclose(adjoint.grad(func)(*args), autograd.grad(bernoulli_nll_peer)(*args), rtol=1e-9,
+                                   atol=1e-12)
+
+
+def test_poisson_with_a_zero_exposure():
+    args = (np.array([0.3, -0.2]), SATURATED_X[2:], np.array([0.0, 1.5]), np.array([0, 2]))
+    check_every_mode(poisson_with_exposure, args)
+
+
 # ----- The 2-norm of a zero vector --------------------------------------------------------------------------
 # What was wrong: np.linalg.norm's slope x / |x| was 0 / 0 = nan at a zero vector: a group lasso penalty with a
 # group at zero (its whole point) had a gradient of nan. The slope there is the subgradient 0, as np.abs's at 0

@@ -18,7 +18,7 @@ from scipy import special, stats
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    dirichlet_points, finite_standardized, mvn_precision, points_outer, standardized, symmetric_from,
+    dirichlet_points, finite_standardized, mvn_precision, points_outer, pow_term, standardized, symmetric_from,
     triangle_adjoint, unbroadcast, zero_where_infinite,
 )
 
@@ -231,27 +231,28 @@ def _(result, x, a, b, loc=0.0, scale=1.0):
 
 
 # ----- Poisson (the count k is not differentiated) ------------------------------------------------------
+# The slope k / mu - 1 is -1 at k = 0 for every mu, mu = 0 too (pow_term(k, mu, -1.0) is 0 where k is 0).
 # log pmf = (k - loc) log(mu) - mu - gammaln(k - loc + 1).
 
 
 @register_adjoint(stats.poisson.logpmf)
 def _(result, k, mu, loc=0):
-    d[mu] = unbroadcast(d[result] * ((k - loc) / mu - 1.0), mu)
+    d[mu] = unbroadcast(d[result] * (pow_term(k - loc, mu, -1.0) - 1.0), mu)
 
 
 @register_tangent(stats.poisson.logpmf)
 def _(result, k, mu, loc=0):
-    d[result] = d[mu] * ((k - loc) / mu - 1.0)
+    d[result] = d[mu] * (pow_term(k - loc, mu, -1.0) - 1.0)
 
 
 @register_adjoint(stats.poisson.pmf)
 def _(result, k, mu, loc=0):
-    d[mu] = unbroadcast(d[result] * result * ((k - loc) / mu - 1.0), mu)
+    d[mu] = unbroadcast(d[result] * result * (pow_term(k - loc, mu, -1.0) - 1.0), mu)
 
 
 @register_tangent(stats.poisson.pmf)
 def _(result, k, mu, loc=0):
-    d[result] = d[mu] * result * ((k - loc) / mu - 1.0)
+    d[result] = d[mu] * result * (pow_term(k - loc, mu, -1.0) - 1.0)
 
 
 # ----- Multivariate normal: points on the last axis of x, a 2-d covariance --------------------------------
