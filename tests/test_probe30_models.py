@@ -395,3 +395,16 @@ def test_vae_gradient_against_autograd():
     for wrt in (0, 1):
         np.testing.assert_allclose(flat(adjoint.grad(programs.vae_loss, wrt=wrt)(*args)),
                                    flat(autograd.grad(peer, wrt)(*args)), rtol=1e-9, atol=1e-12)
+
+
+def array_api_norms(w):
+    groups = w.reshape(3, 2)
+    return (np.sum(np.linalg.vector_norm(groups, axis=1)) + np.linalg.vector_norm(w)
+            + np.sum(np.linalg.matrix_norm(groups[:, :, None] * np.ones(2))) + np.sum(w ** 2))
+
+
+@pytest.mark.skipif(not hasattr(np.linalg, "vector_norm"), reason="NumPy 2's vector_norm and matrix_norm")
+def test_vector_and_matrix_norms_with_a_zero_group():
+    """np.linalg.vector_norm and matrix_norm had the same nan (d|x| / |x| * x) at a zero group."""
+    check_every_mode(array_api_norms, (np.array([0.0, 0.0, 0.5, -0.3, 1.0, 0.2]),), second_order=False)
+    check_every_mode(array_api_norms, (np.array([0.1, -0.2, 0.5, -0.3, 1.0, 0.2]),))
