@@ -408,3 +408,33 @@ def test_vector_and_matrix_norms_with_a_zero_group():
     """np.linalg.vector_norm and matrix_norm had the same nan (d|x| / |x| * x) at a zero group."""
     check_every_mode(array_api_norms, (np.array([0.0, 0.0, 0.5, -0.3, 1.0, 0.2]),), second_order=False)
     check_every_mode(array_api_norms, (np.array([0.1, -0.2, 0.5, -0.3, 1.0, 0.2]),))
+
+
+# ----- Two histograms with an empty bin ------------------------------------------------------------------
+# What was wrong: special.rel_entr(x, y) and kl_div had the slope x / y in y, 0 / 0 = nan where both histograms
+# are empty (the term is 0, and kl_div's y, for every y); so had stats.entropy(pk, qk)'s in qk.
+
+HISTOGRAM = np.array([0.0, 0.3, 0.7, 0.0])
+EMPTY_BINS = np.array([0.0, 1.0, 1.0, 1.0])
+
+
+def _histogram(logits):
+    q = special.softmax(logits) * EMPTY_BINS
+    return q / q.sum()
+
+
+def kl_rel_entr(logits):
+    return np.sum(special.rel_entr(HISTOGRAM, _histogram(logits)))
+
+
+def kl_kl_div(logits):
+    return np.sum(special.kl_div(HISTOGRAM, _histogram(logits)))
+
+
+def kl_stats_entropy(logits):
+    return stats.entropy(HISTOGRAM, _histogram(logits), base=2)
+
+
+@pytest.mark.parametrize("func", [kl_rel_entr, kl_kl_div, kl_stats_entropy], ids=lambda f: f.__name__)
+def test_divergence_of_histograms_with_an_empty_bin(func):
+    check_every_mode(func, (np.array([0.1, 0.2, -0.3, 0.4]),))

@@ -13,14 +13,15 @@ from scipy import special
 
 from adjoint.templates import d
 from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
-from adjoint.runtime import gamma_density, unbroadcast
+from adjoint.runtime import gamma_density, pow_term, unbroadcast
 
 LOG_10 = math.log(10.0)
 LOG_2 = math.log(2.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 # ----- Entropies and divergences -------------------------------------------------------------------
-# entr(x) = -x log x, rel_entr(x, y) = x log(x / y), kl_div(x, y) = x log(x / y) - x + y.
+# entr(x) = -x log x, rel_entr(x, y) = x log(x / y), kl_div(x, y) = x log(x / y) - x + y. A term with x = 0 is 0 (kl_div's
+# y) for every y, y = 0 too: the slope x / y in y is pow_term(x, y, -1.0), 0 there (an empty bin of two histograms).
 
 
 @register_adjoint(special.entr)
@@ -36,23 +37,23 @@ def _(result, x):
 @register_adjoint(special.rel_entr)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * (np.log(x) - np.log(y) + 1.0), x)
-    d[y] = unbroadcast(-d[result] * x / y, y)
+    d[y] = unbroadcast(-d[result] * pow_term(x, y, -1.0), y)
 
 
 @register_tangent(special.rel_entr)
 def _(result, x, y):
-    d[result] = d[x] * (np.log(x) - np.log(y) + 1.0) - d[y] * x / y
+    d[result] = d[x] * (np.log(x) - np.log(y) + 1.0) - d[y] * pow_term(x, y, -1.0)
 
 
 @register_adjoint(special.kl_div)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * (np.log(x) - np.log(y)), x)
-    d[y] = unbroadcast(d[result] * (1.0 - x / y), y)
+    d[y] = unbroadcast(d[result] * (1.0 - pow_term(x, y, -1.0)), y)
 
 
 @register_tangent(special.kl_div)
 def _(result, x, y):
-    d[result] = d[x] * (np.log(x) - np.log(y)) + d[y] * (1.0 - x / y)
+    d[result] = d[x] * (np.log(x) - np.log(y)) + d[y] * (1.0 - pow_term(x, y, -1.0))
 
 
 # ----- Huber losses ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from scipy import stats
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
-    entropy_log_base, finite_standardized, standardized, unbroadcast, unreduce, zero_where_infinite,
+    entropy_log_base, finite_standardized, pow_term, standardized, unbroadcast, unreduce, zero_where_infinite,
 )
 
 SQRT_2PI = math.sqrt(2.0 * math.pi)
@@ -210,7 +210,7 @@ def _(result, pk, qk=None, base=None, axis=0, keepdims=False):
     nats = unreduce(result, pk, axis, keepdims) * entropy_log_base(base, pk, qk)
     d[pk] = scaled * ((np.log(pk / total) - np.log(qk / np.sum(qk, axis=axis, keepdims=True)) if qk is not None
                        else -np.log(pk / total)) - nats) / total
-    d[qk] = (scaled * (1.0 - (pk / total) / (qk / np.sum(qk, axis=axis, keepdims=True)))
+    d[qk] = (scaled * (1.0 - pow_term(pk / total, qk / np.sum(qk, axis=axis, keepdims=True), -1.0))
              / np.sum(qk, axis=axis, keepdims=True))
 
 
@@ -221,7 +221,7 @@ def _(result, pk, qk=None, base=None, axis=0, keepdims=False):
                                   else -np.log(pk / np.sum(pk, axis=axis, keepdims=True)))
                                  - unreduce(result, pk, axis, keepdims) * entropy_log_base(base, pk, qk))
                         / np.sum(pk, axis=axis, keepdims=True), axis=axis, keepdims=keepdims)
-                 + np.sum(d[qk] * (1.0 - (pk / np.sum(pk, axis=axis, keepdims=True))
-                                   / (qk / np.sum(qk, axis=axis, keepdims=True)))
+                 + np.sum(d[qk] * (1.0 - pow_term(pk / np.sum(pk, axis=axis, keepdims=True),
+                                                  qk / np.sum(qk, axis=axis, keepdims=True), -1.0))
                           / np.sum(qk, axis=axis, keepdims=True), axis=axis, keepdims=keepdims)
                  ) / entropy_log_base(base, pk, qk)
