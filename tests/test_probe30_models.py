@@ -17,6 +17,7 @@ Still not exact: an infinity the user's own code multiplies by a differentiated 
 """
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -438,3 +439,43 @@ def kl_stats_entropy(logits):
 @pytest.mark.parametrize("func", [kl_rel_entr, kl_kl_div, kl_stats_entropy], ids=lambda f: f.__name__)
 def test_divergence_of_histograms_with_an_empty_bin(func):
     check_every_mode(func, (np.array([0.1, 0.2, -0.3, 0.4]),))
+
+
+# ----- Lengths at the origin -----------------------------------------------------------------------------
+# What was wrong: math.hypot(x, y) and math.dist(p, q) at a zero length raised ZeroDivisionError in the derivative
+# (x / |v|), np.hypot's was nan: a geometric median's objective at one of its points, a total-variation
+# penalty of an image with a flat region. The slope there is the subgradient 0, as the norms'; the curvature is
+# unbounded, and a second derivative through a zero length is refused when it runs.
+
+POINTS_2D = [[0.5, 0.2], [1.0, -0.3], [-0.4, 0.8]]
+
+
+def geometric_median_objective(c):
+    return sum(math.dist(c, p) for p in POINTS_2D) + 0.1 * math.hypot(c[0], c[1])
+
+
+def hypot_of_three(a, b):
+    return math.hypot(a, b, a - b) + math.hypot(a - 0.5, b) + a
+
+
+def total_variation(u, image):
+    du_x = np.diff(u, axis=0)[:, :-1]
+    du_y = np.diff(u, axis=1)[:-1, :]
+    return 0.5 * np.sum((u - image) ** 2) + 0.3 * np.sum(np.hypot(du_x, du_y))
+
+
+def test_geometric_median_at_a_point():
+    check_every_mode(geometric_median_objective, ([0.5, 0.2],), second_order=False)
+    check_every_mode(geometric_median_objective, ([0.3, 0.1],))
+
+
+def test_hypot_of_numbers_at_zero():
+    check_every_mode(hypot_of_three, (0.0, 0.0), second_order=False)
+    check_every_mode(hypot_of_three, (0.0, 0.0), wrt=1, second_order=False)
+    check_every_mode(hypot_of_three, (0.3, -0.2))
+
+
+def test_total_variation_with_a_flat_region():
+    image = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.5, 1.0, 1.0]])
+    check_every_mode(total_variation, (image.copy(), image), second_order=False)
+    check_every_mode(total_variation, (image + 0.1 * np.arange(9.0).reshape(3, 3) ** 1.5, image))
