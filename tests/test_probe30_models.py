@@ -479,3 +479,14 @@ def test_total_variation_with_a_flat_region():
     image = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.5, 1.0, 1.0]])
     check_every_mode(total_variation, (image.copy(), image), second_order=False)
     check_every_mode(total_variation, (image + 0.1 * np.arange(9.0).reshape(3, 3) ** 1.5, image))
+
+
+def hypot_of_two(a, b):
+    return math.hypot(a, b) + math.hypot(a - 0.5, b) + a
+
+
+def test_hypot_at_zero_in_the_numba_backend():
+    pytest.importorskip("numba")
+    gradient = adjoint.grad(hypot_of_two, wrt=(0, 1), backend="numba")
+    assert gradient(0.0, 0.0) == adjoint.grad(hypot_of_two, wrt=(0, 1))(0.0, 0.0) == (0.0, 0.0)
+    assert gradient(0.3, -0.2) == pytest.approx(adjoint.grad(hypot_of_two, wrt=(0, 1))(0.3, -0.2), rel=1e-12)
