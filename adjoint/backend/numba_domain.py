@@ -6,8 +6,6 @@ import numpy as np
 from numba.core import types as _types
 from numba.extending import overload as _overload
 
-from adjoint.runtime.refusals import Refused
-
 
 def _numeric(value) -> bool:
     return isinstance(value, (_types.Float, _types.Integer, _types.Boolean))
@@ -102,7 +100,7 @@ def nonzero_length(r):
 def _nonzero_length(r):
     def of_length(r):
         if np.any(np.equal(r, 0)):
-            raise Refused("the second derivative of a Euclidean length at zero is not differentiated: its curvature "
+            raise ValueError("the second derivative of a Euclidean length at zero is not differentiated: its curvature "
                           "is unbounded there (its first derivative there is 0)")
         return r
     return of_length

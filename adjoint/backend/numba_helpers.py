@@ -19,9 +19,8 @@ from numba.core import cgutils as _cgutils, types as _types
 from numba.core.errors import TypingError as _TypingError
 from numba.extending import intrinsic as _intrinsic, overload as _overload
 
-from adjoint.backend.numba_domain import (  # noqa: F401
-    math_domain, math_pow_or_inf, nonzero_length, over_length, pow_term, quotient_or_inf,
-)
+from adjoint.backend.numba_domain import math_domain, math_pow_or_inf, pow_term, quotient_or_inf  # noqa: F401
+from adjoint.backend.numba_domain import nonzero_length, over_length  # noqa: F401
 
 
 def _is_array(value) -> bool:
