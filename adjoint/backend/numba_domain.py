@@ -73,3 +73,34 @@ def _math_domain(x):
             raise ValueError("math domain error")
         return x
     return of_number
+
+
+def over_length(a, r):
+    """a / r, 0 where r == 0: the slope of a Euclidean length in a coordinate, 0 at the origin."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(over_length)
+def _over_length(a, r):
+    if _numeric(a) and _numeric(r):
+        def of_numbers(a, r):
+            if r == 0:
+                return 0.0 * a
+            return a / r
+        return of_numbers
+    return lambda a, r: np.where(np.equal(r, 0), 0.0, a / np.where(np.equal(r, 0), 1.0, r))
+
+
+def nonzero_length(r):
+    """r, after refusing a length of 0, where a length's second derivative is unbounded."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(nonzero_length)
+def _nonzero_length(r):
+    def of_length(r):
+        if np.any(np.equal(r, 0)):
+            raise ValueError("the second derivative of a Euclidean length at zero is not differentiated: its curvature "
+                          "is unbounded there (its first derivative there is 0)")
+        return r
+    return of_length

@@ -3,10 +3,12 @@ the edge of a domain, so that those derivatives can be differentiated again.
 
 pow_term(c, x, e) and quotient_or_inf are `c * x ** e` (0 where c is 0) and `a / b`, with NumPy's inf
 where Python refuses (a zero base to a negative power, a zero divisor); math_domain(x) is x, after refusing x <= 0 as
-math.log does.
+math.log does; over_length(a, r) is a / r, 0 where r is 0 (the slope of a length at the origin).
 """
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import math_domain, pow_exponent_adjoint, pow_term, quotient_or_inf, unbroadcast
+from adjoint.runtime import (
+    math_domain, nonzero_length, over_length, pow_exponent_adjoint, pow_term, quotient_or_inf, unbroadcast,
+)
 from adjoint.templates import d
 
 
@@ -26,13 +28,13 @@ def _(result, c, x, e):
 
 
 # The adjoints of math.log, log1p, log2, log10 and atanh do not read their result (the call may
-# not run): math_domain refuses in the derivative what the call refuses.
-@register_adjoint(math_domain)
+# not run): math_domain refuses in the derivative what the call refuses. nonzero_length(r) is r too.
+@register_adjoint(math_domain, nonzero_length)
 def _(result, x):
     d[x] = d[result]
 
 
-@register_tangent(math_domain)
+@register_tangent(math_domain, nonzero_length)
 def _(result, x):
     d[result] = d[x]
 
@@ -46,3 +48,16 @@ def _(result, a, b):
 @register_tangent(quotient_or_inf)
 def _(result, a, b):
     d[result] = quotient_or_inf(d[a] - result * d[b], b)
+
+
+# over_length(a, r) = a / r, 0 where r is 0: its derivative in r, -a / r^2, is unbounded at r = 0, where
+# nonzero_length (r itself, its derivative r's) refuses.
+@register_adjoint(over_length)
+def _(result, a, r):
+    d[a] = unbroadcast(over_length(d[result], r), a)
+    d[r] = unbroadcast(-over_length(d[result] * result, nonzero_length(r)), r)
+
+
+@register_tangent(over_length)
+def _(result, a, r):
+    d[result] = over_length(d[a], r) - over_length(d[r] * result, nonzero_length(r))

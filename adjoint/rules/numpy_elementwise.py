@@ -9,7 +9,8 @@ import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    astype, clip_mask, float_cast, pow_exponent_adjoint, quotient_or_inf, sinc_slope, tangent_like, unbroadcast,
+    astype, clip_mask, float_cast, over_length, pow_exponent_adjoint, quotient_or_inf, sinc_slope, tangent_like,
+    unbroadcast,
 )
 from adjoint.templates import d
 
@@ -383,13 +384,13 @@ def _(result, y, x):
 
 @register_adjoint(np.hypot)
 def _(result, x, y):
-    d[x] = unbroadcast(d[result] * x / result, x)
-    d[y] = unbroadcast(d[result] * y / result, y)
+    d[x] = unbroadcast(d[result] * over_length(x, result), x)
+    d[y] = unbroadcast(d[result] * over_length(y, result), y)
 
 
 @register_tangent(np.hypot)
 def _(result, x, y):
-    d[result] = (d[x] * x + d[y] * y) / result
+    d[result] = over_length(d[x] * x + d[y] * y, result)
 
 
 @register_adjoint(np.logaddexp)

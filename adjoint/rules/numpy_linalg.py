@@ -11,7 +11,7 @@ from adjoint.runtime import (
     inner_axes, item_adjoint, kron_adjoint, multi_dot_adjoint, multi_dot_tangent, norm_adjoint, norm_tangent,
     np_dot_adjoint_a, np_dot_adjoint_b,
     solve_adjoint_a, solve_adjoint_b, solve_tangent, symmetric_from, tensordot_adjoint_a, tensordot_adjoint_b,
-    trace_adjoint, triangle_adjoint, unbroadcast, unreduce,
+    trace_adjoint, triangle_adjoint, unbroadcast,
 )
 from adjoint.templates import d
 
@@ -257,20 +257,21 @@ def _(result, x, ord=None, axis=None, keepdims=False):
 
 
 # NumPy 2's np.linalg.vector_norm and matrix_norm, in their default orders (others are refused as keywords):
-# the 2-norm over axis (all of them by default) and the Frobenius norm of the last two axes, d |x| = x / |x|.
+# the 2-norm over axis (all of them by default) and the Frobenius norm of the last two axes, d |x| = x / |x|
+# (0 at a zero vector), as np.linalg.norm's with ord None over those axes.
 if hasattr(np.linalg, "vector_norm"):
     @register_adjoint(np.linalg.vector_norm)
     def _(result, x, axis=None, keepdims=False):
-        d[x] = unreduce(d[result] / result, x, axis, keepdims) * x
+        d[x] = norm_adjoint(d[result], result, x, None, axis, keepdims)
 
     @register_tangent(np.linalg.vector_norm)
     def _(result, x, axis=None, keepdims=False):
-        d[result] = np.sum(d[x] * x, axis=axis, keepdims=keepdims) / result
+        d[result] = norm_tangent(d[x], result, x, None, axis, keepdims)
 
     @register_adjoint(np.linalg.matrix_norm)
     def _(result, x, keepdims=False):
-        d[x] = unreduce(d[result] / result, x, (-2, -1), keepdims) * x
+        d[x] = norm_adjoint(d[result], result, x, None, (-2, -1), keepdims)
 
     @register_tangent(np.linalg.matrix_norm)
     def _(result, x, keepdims=False):
-        d[result] = np.sum(d[x] * x, axis=(-2, -1), keepdims=keepdims) / result
+        d[result] = norm_tangent(d[x], result, x, None, (-2, -1), keepdims)

@@ -9,7 +9,7 @@ from adjoint import runtime
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, copied_dict_adjoint, copied_dict_tangent, math_domain, math_pow_or_inf, pow_exponent_adjoint,
-    quotient_or_inf, sign, sorted_adjoint, sorted_tangent, sum_adjoint, sum_tangent, unbroadcast,
+    over_length, quotient_or_inf, sign, sorted_adjoint, sorted_tangent, sum_adjoint, sum_tangent, unbroadcast,
 )
 from adjoint.templates import d
 
@@ -240,13 +240,13 @@ def _(result, x, y):
 
 @register_adjoint(math.hypot)
 def _(result, x, y):
-    d[x] = d[result] * x / result
-    d[y] = d[result] * y / result
+    d[x] = d[result] * over_length(x, result)
+    d[y] = d[result] * over_length(y, result)
 
 
 @register_tangent(math.hypot)
 def _(result, x, y):
-    d[result] = (d[x] * x + d[y] * y) / result
+    d[result] = over_length(d[x] * x + d[y] * y, result)
 
 
 @register_adjoint(math.erf)

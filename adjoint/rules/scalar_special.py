@@ -10,8 +10,8 @@ import math
 from adjoint import runtime
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
-from adjoint.runtime import (add_adjoints, chosen_adjoint, chosen_tangent, items_dot, items_scaled, scalar_polygamma,
-                             sum_adjoint, sum_tangent)
+from adjoint.runtime import (add_adjoints, chosen_adjoint, chosen_tangent, items_dot, items_scaled, over_length,
+                             scalar_polygamma, sum_adjoint, sum_tangent)
 
 non_differentiable(math.factorial, math.comb, math.perm, math.gcd, math.isqrt, math.isclose)
 non_differentiable(*(getattr(math, name) for name in ("lcm", "ulp") if hasattr(math, name)))
@@ -73,28 +73,31 @@ def _(result, x):
 
 
 # ----- Euclidean lengths: math.dist, math.hypot of n numbers (runtime.hypot_of) -------------
-# d|v| = <v, dv> / |v|; items_scaled and items_dot are bilinear, so their rules close the family.
+# d|v| = <v, dv> / |v|, 0 at the origin (over_length); items_scaled and items_dot are bilinear, so their rules
+# close the family.
 
 
 @register_adjoint(runtime.hypot_of)
 def _(result, items):
-    d[items] = items_scaled(items, d[result] / result)
+    d[items] = items_scaled(items, over_length(d[result], result))
 
 
 @register_tangent(runtime.hypot_of)
 def _(result, items):
-    d[result] = items_dot(d[items], items) / result
+    d[result] = over_length(items_dot(d[items], items), result)
 
 
 @register_adjoint(math.dist)
 def _(result, p, q):
-    d[p] = add_adjoints(items_scaled(p, d[result] / result), items_scaled(q, -d[result] / result))
-    d[q] = add_adjoints(items_scaled(q, d[result] / result), items_scaled(p, -d[result] / result))
+    d[p] = add_adjoints(items_scaled(p, over_length(d[result], result)),
+                        items_scaled(q, -over_length(d[result], result)))
+    d[q] = add_adjoints(items_scaled(q, over_length(d[result], result)),
+                        items_scaled(p, -over_length(d[result], result)))
 
 
 @register_tangent(math.dist)
 def _(result, p, q):
-    d[result] = (items_dot(d[p], p) - items_dot(d[p], q) - items_dot(d[q], p) + items_dot(d[q], q)) / result
+    d[result] = over_length(items_dot(d[p], p) - items_dot(d[p], q) - items_dot(d[q], p) + items_dot(d[q], q), result)
 
 
 @register_adjoint(runtime.items_scaled)

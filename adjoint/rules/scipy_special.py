@@ -11,9 +11,12 @@ from scipy import special
 
 from adjoint.templates import d
 from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
-from adjoint.runtime import logsumexp_weights, multigamma_polygamma, unbroadcast, unreduce
+from adjoint.runtime import (
+    gaussian, logsumexp_weights, multigamma_polygamma, pow_term, unbroadcast, unreduce, zero_where_infinite,
+)
 
 SQRT_PI = math.sqrt(math.pi)
+SQRT_2 = math.sqrt(2.0)
 SQRT_2PI = math.sqrt(2.0 * math.pi)
 
 # ----- Log-sum-exp and softmax -----------------------------------------------------------------
@@ -150,22 +153,22 @@ def _(result, a, b):
 
 @register_adjoint(special.erf)
 def _(result, x):
-    d[x] = d[result] * (2.0 / SQRT_PI) * np.exp(-x * x)
+    d[x] = d[result] * (2.0 / SQRT_PI) * gaussian(SQRT_2 * x)
 
 
 @register_tangent(special.erf)
 def _(result, x):
-    d[result] = d[x] * (2.0 / SQRT_PI) * np.exp(-x * x)
+    d[result] = d[x] * (2.0 / SQRT_PI) * gaussian(SQRT_2 * x)
 
 
 @register_adjoint(special.erfc)
 def _(result, x):
-    d[x] = d[result] * (-2.0 / SQRT_PI) * np.exp(-x * x)
+    d[x] = d[result] * (-2.0 / SQRT_PI) * gaussian(SQRT_2 * x)
 
 
 @register_tangent(special.erfc)
 def _(result, x):
-    d[result] = d[x] * (-2.0 / SQRT_PI) * np.exp(-x * x)
+    d[result] = d[x] * (-2.0 / SQRT_PI) * gaussian(SQRT_2 * x)
 
 
 @register_adjoint(special.erfinv)
@@ -190,23 +193,25 @@ def _(result, x):
 
 @register_adjoint(special.ndtr)
 def _(result, x):
-    d[x] = d[result] * np.exp(-0.5 * x * x) / SQRT_2PI
+    d[x] = d[result] * gaussian(x) / SQRT_2PI
 
 
 @register_tangent(special.ndtr)
 def _(result, x):
-    d[result] = d[x] * np.exp(-0.5 * x * x) / SQRT_2PI
+    d[result] = d[x] * gaussian(x) / SQRT_2PI
 
 
-# d log ndtr(x) = pdf(x) / ndtr(x), computed as exp(log pdf - log ndtr) so that it stays finite.
+# d log ndtr(x) = pdf(x) / ndtr(x), computed as exp(log pdf - log ndtr) so that it stays finite; flat at x = inf.
 @register_adjoint(special.log_ndtr)
 def _(result, x):
-    d[x] = d[result] * np.exp(-0.5 * x * x - result) / SQRT_2PI
+    d[x] = d[result] * zero_where_infinite(
+        np.exp(-0.5 * np.square(zero_where_infinite(x, np.maximum(x, 0.0))) - result), np.maximum(x, 0.0)) / SQRT_2PI
 
 
 @register_tangent(special.log_ndtr)
 def _(result, x):
-    d[result] = d[x] * np.exp(-0.5 * x * x - result) / SQRT_2PI
+    d[result] = d[x] * zero_where_infinite(
+        np.exp(-0.5 * np.square(zero_where_infinite(x, np.maximum(x, 0.0))) - result), np.maximum(x, 0.0)) / SQRT_2PI
 
 
 @register_adjoint(special.ndtri)
@@ -220,28 +225,30 @@ def _(result, x):
 
 
 # ----- x log y ---------------------------------------------------------------------------------------
+# xlogy(0, y) is 0 for every y: the slope in y, x / y, is pow_term(x, y, -1.0), exactly 0 where x is 0 (also at
+# y = 0, where a saturated probability puts it: xlogy(1 - label, 1 - expit(40.0))).
 
 
 @register_adjoint(special.xlogy)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * np.log(y), x)
-    d[y] = unbroadcast(d[result] * x / y, y)
+    d[y] = unbroadcast(d[result] * pow_term(x, y, -1.0), y)
 
 
 @register_tangent(special.xlogy)
 def _(result, x, y):
-    d[result] = d[x] * np.log(y) + d[y] * x / y
+    d[result] = d[x] * np.log(y) + d[y] * pow_term(x, y, -1.0)
 
 
 @register_adjoint(special.xlog1py)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * np.log1p(y), x)
-    d[y] = unbroadcast(d[result] * x / (1.0 + y), y)
+    d[y] = unbroadcast(d[result] * pow_term(x, 1.0 + y, -1.0), y)
 
 
 @register_tangent(special.xlog1py)
 def _(result, x, y):
-    d[result] = d[x] * np.log1p(y) + d[y] * x / (1.0 + y)
+    d[result] = d[x] * np.log1p(y) + d[y] * pow_term(x, 1.0 + y, -1.0)
 
 
 # ----- Modified Bessel functions of the first kind -----------------------------------------------------
@@ -315,6 +322,17 @@ def _(result, v, x):
 
 
 # ----- Helpers of these rules -------------------------------------------------------------------------
+
+
+# gaussian(x) = exp(-x^2 / 2), 0 at an infinite x: its slope -x gaussian(x), with x's infinite entries 0.0.
+@register_adjoint(gaussian)
+def _(result, x):
+    d[x] = -d[result] * zero_where_infinite(x, x) * result
+
+
+@register_tangent(gaussian)
+def _(result, x):
+    d[result] = -d[x] * zero_where_infinite(x, x) * result
 
 
 @register_adjoint(multigamma_polygamma)

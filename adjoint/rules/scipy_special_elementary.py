@@ -13,14 +13,15 @@ from scipy import special
 
 from adjoint.templates import d
 from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
-from adjoint.runtime import unbroadcast
+from adjoint.runtime import gamma_density, pow_term, unbroadcast
 
 LOG_10 = math.log(10.0)
 LOG_2 = math.log(2.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 # ----- Entropies and divergences -------------------------------------------------------------------
-# entr(x) = -x log x, rel_entr(x, y) = x log(x / y), kl_div(x, y) = x log(x / y) - x + y.
+# entr(x) = -x log x, rel_entr(x, y) = x log(x / y), kl_div(x, y) = x log(x / y) - x + y. A term with x = 0 is 0 (kl_div's
+# y) for every y, y = 0 too: the slope x / y in y is pow_term(x, y, -1.0), 0 there (an empty bin of two histograms).
 
 
 @register_adjoint(special.entr)
@@ -36,23 +37,23 @@ def _(result, x):
 @register_adjoint(special.rel_entr)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * (np.log(x) - np.log(y) + 1.0), x)
-    d[y] = unbroadcast(-d[result] * x / y, y)
+    d[y] = unbroadcast(-d[result] * pow_term(x, y, -1.0), y)
 
 
 @register_tangent(special.rel_entr)
 def _(result, x, y):
-    d[result] = d[x] * (np.log(x) - np.log(y) + 1.0) - d[y] * x / y
+    d[result] = d[x] * (np.log(x) - np.log(y) + 1.0) - d[y] * pow_term(x, y, -1.0)
 
 
 @register_adjoint(special.kl_div)
 def _(result, x, y):
     d[x] = unbroadcast(d[result] * (np.log(x) - np.log(y)), x)
-    d[y] = unbroadcast(d[result] * (1.0 - x / y), y)
+    d[y] = unbroadcast(d[result] * (1.0 - pow_term(x, y, -1.0)), y)
 
 
 @register_tangent(special.kl_div)
 def _(result, x, y):
-    d[result] = d[x] * (np.log(x) - np.log(y)) + d[y] * (1.0 - x / y)
+    d[result] = d[x] * (np.log(x) - np.log(y)) + d[y] * (1.0 - pow_term(x, y, -1.0))
 
 
 # ----- Huber losses ----------------------------------------------------------------------------------
@@ -246,29 +247,41 @@ def _(result, x):
 
 # ----- Regularized incomplete gamma functions, with respect to x ----------------------------------------------
 # d gammainc(a, x) / dx = x^(a-1) exp(-x) / gamma(a), and gammaincc = 1 - gammainc. The shape a is not
-# differentiated (its derivative is not closed form): a differentiated `a` is refused at its line.
+# differentiated (its derivative is not closed form): a differentiated `a` is refused at its line. The density
+# is gamma_density(a, x), 0 and flat at x = inf.
 not_differentiated(special.gammainc, "a")
 not_differentiated(special.gammaincc, "a")
+not_differentiated(gamma_density, "a")
+
+
+@register_adjoint(gamma_density)
+def _(result, a, x):
+    d[x] = unbroadcast(d[result] * result * ((a - 1.0) / x - 1.0), x)
+
+
+@register_tangent(gamma_density)
+def _(result, a, x):
+    d[result] = d[x] * result * ((a - 1.0) / x - 1.0)
 
 
 @register_adjoint(special.gammainc)
 def _(result, a, x):
-    d[x] = unbroadcast(d[result] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a)), x)
+    d[x] = unbroadcast(d[result] * gamma_density(a, x), x)
 
 
 @register_tangent(special.gammainc)
 def _(result, a, x):
-    d[result] = d[x] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a))
+    d[result] = d[x] * gamma_density(a, x)
 
 
 @register_adjoint(special.gammaincc)
 def _(result, a, x):
-    d[x] = unbroadcast(-d[result] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a)), x)
+    d[x] = unbroadcast(-d[result] * gamma_density(a, x), x)
 
 
 @register_tangent(special.gammaincc)
 def _(result, a, x):
-    d[result] = -d[x] * np.exp((a - 1.0) * np.log(x) - x - special.gammaln(a))
+    d[result] = -d[x] * gamma_density(a, x)
 
 
 # ----- Box-Cox transforms, with respect to x: d/dx (x^l - 1) / l = x^(l-1), also at l = 0 (log x) -------------

@@ -18,7 +18,8 @@ from scipy import special, stats
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    dirichlet_points, mvn_precision, points_outer, standardized, symmetric_from, triangle_adjoint, unbroadcast,
+    dirichlet_points, finite_standardized, mvn_precision, points_outer, pow_term, standardized, symmetric_from,
+    triangle_adjoint, unbroadcast, zero_where_infinite,
 )
 
 SQRT_2PI = math.sqrt(2.0 * math.pi)
@@ -44,7 +45,7 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_adjoint(stats.norm.pdf, stats.halfnorm.pdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = finite_standardized(x, loc, scale)
     d[x] = unbroadcast(-d[result] * result * z / scale, x)
     d[loc] = unbroadcast(d[result] * result * z / scale, loc)
     d[scale] = unbroadcast(d[result] * result * (z * z - 1.0) / scale, scale)
@@ -52,15 +53,17 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.norm.pdf, stats.halfnorm.pdf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = result * (-standardized(d[x] - d[loc], 0.0, scale) * standardized(x, loc, scale)
-                          + d[scale] * (np.square(standardized(x, loc, scale)) - 1.0) / scale)
+    d[result] = result * (-standardized(d[x] - d[loc], 0.0, scale) * finite_standardized(x, loc, scale)
+                          + d[scale] * (np.square(finite_standardized(x, loc, scale)) - 1.0) / scale)
 
 
-# cdf = ndtr(z): d cdf = pdf(z) dz, dz = (dx - dloc - z dscale) / scale.
+# cdf = ndtr(z): d cdf = pdf(z) dz, dz = (dx - dloc - z dscale) / scale. At an infinite x the cdf is
+# flat: z is read from x with its infinite entries 0.0 and the density there is 0.0 (zero_where_infinite),
+# so that no inf * 0 makes nan, in these derivatives or theirs. The rules below do the same.
 @register_adjoint(stats.norm.cdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    density = np.exp(-0.5 * z * z) / (SQRT_2PI * scale)
+    z = finite_standardized(x, loc, scale)
+    density = zero_where_infinite(np.exp(-0.5 * z * z), x) / (SQRT_2PI * scale)
     d[x] = unbroadcast(d[result] * density, x)
     d[loc] = unbroadcast(-d[result] * density, loc)
     d[scale] = unbroadcast(-d[result] * density * z, scale)
@@ -68,15 +71,17 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.norm.cdf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * np.exp(-0.5 * np.square(standardized(x, loc, scale))) / SQRT_2PI)
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
+                 * zero_where_infinite(np.exp(-0.5 * np.square(finite_standardized(x, loc, scale))), x)
+                 / SQRT_2PI)
 
 
-# logcdf = log_ndtr(z): its slope pdf(z) / cdf(z) is computed as exp(log pdf - log cdf).
+# logcdf = log_ndtr(z): its slope pdf(z) / cdf(z) is computed as exp(log pdf - log cdf). It is flat at
+# x = inf (np.maximum(x, 0.0) is infinite there alone); at x = -inf its value is -inf.
 @register_adjoint(stats.norm.logcdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    ratio = np.exp(-0.5 * z * z - result) / (SQRT_2PI * scale)
+    z = (zero_where_infinite(x, np.maximum(x, 0.0)) - loc) / scale
+    ratio = zero_where_infinite(np.exp(-0.5 * z * z - result), np.maximum(x, 0.0)) / (SQRT_2PI * scale)
     d[x] = unbroadcast(d[result] * ratio, x)
     d[loc] = unbroadcast(-d[result] * ratio, loc)
     d[scale] = unbroadcast(-d[result] * ratio * z, scale)
@@ -84,8 +89,11 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.norm.logcdf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * np.exp(-0.5 * np.square(standardized(x, loc, scale)) - result) / SQRT_2PI)
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(zero_where_infinite(x, np.maximum(x, 0.0)),
+                                                                       loc, scale), 0.0, scale)
+                 * zero_where_infinite(np.exp(-0.5 * np.square(standardized(zero_where_infinite(x, np.maximum(x, 0.0)),
+                                                                            loc, scale)) - result),
+                                       np.maximum(x, 0.0)) / SQRT_2PI)
 
 
 # ----- Student's t ---------------------------------------------------------------------------------
@@ -223,27 +231,28 @@ def _(result, x, a, b, loc=0.0, scale=1.0):
 
 
 # ----- Poisson (the count k is not differentiated) ------------------------------------------------------
+# The slope k / mu - 1 is -1 at k = 0 for every mu, mu = 0 too (pow_term(k, mu, -1.0) is 0 where k is 0).
 # log pmf = (k - loc) log(mu) - mu - gammaln(k - loc + 1).
 
 
 @register_adjoint(stats.poisson.logpmf)
 def _(result, k, mu, loc=0):
-    d[mu] = unbroadcast(d[result] * ((k - loc) / mu - 1.0), mu)
+    d[mu] = unbroadcast(d[result] * (pow_term(k - loc, mu, -1.0) - 1.0), mu)
 
 
 @register_tangent(stats.poisson.logpmf)
 def _(result, k, mu, loc=0):
-    d[result] = d[mu] * ((k - loc) / mu - 1.0)
+    d[result] = d[mu] * (pow_term(k - loc, mu, -1.0) - 1.0)
 
 
 @register_adjoint(stats.poisson.pmf)
 def _(result, k, mu, loc=0):
-    d[mu] = unbroadcast(d[result] * result * ((k - loc) / mu - 1.0), mu)
+    d[mu] = unbroadcast(d[result] * result * (pow_term(k - loc, mu, -1.0) - 1.0), mu)
 
 
 @register_tangent(stats.poisson.pmf)
 def _(result, k, mu, loc=0):
-    d[result] = d[mu] * result * ((k - loc) / mu - 1.0)
+    d[result] = d[mu] * result * (pow_term(k - loc, mu, -1.0) - 1.0)
 
 
 # ----- Multivariate normal: points on the last axis of x, a 2-d covariance --------------------------------
@@ -332,6 +341,29 @@ def _(result, x, loc, scale):
 @register_tangent(standardized)
 def _(result, x, loc, scale):
     d[result] = (d[x] - d[loc] - d[scale] * result) / scale
+
+
+@register_adjoint(finite_standardized)
+def _(result, x, loc, scale):
+    d[x] = unbroadcast(zero_where_infinite(d[result], x) / scale, x)
+    d[loc] = unbroadcast(-d[result] / scale, loc)
+    d[scale] = unbroadcast(-d[result] * result / scale, scale)
+
+
+@register_tangent(finite_standardized)
+def _(result, x, loc, scale):
+    d[result] = (zero_where_infinite(d[x], x) - d[loc] - d[scale] * result) / scale
+
+
+# zero_where_infinite(v, x) is linear in v; x only says where it is 0.0.
+@register_adjoint(zero_where_infinite)
+def _(result, v, x):
+    d[v] = unbroadcast(zero_where_infinite(d[result], x), v)
+
+
+@register_tangent(zero_where_infinite)
+def _(result, v, x):
+    d[result] = zero_where_infinite(d[v], x)
 
 
 # mvn_precision(cov, x) is inv(symmetric_from(cov)); x only says how the points lie.

@@ -7,6 +7,9 @@ F'(z) / scale in x, minus that in loc and -z F'(z) / scale in scale, F' the stan
 shape parameters of gamma.cdf and t.cdf are not differentiated (their derivatives are not closed
 form): a shape that depends on the differentiated inputs is refused at its line. A quantile
 loc + scale Q(q) has the derivative scale Q'(q) = scale / F'(z) in q, 1 in loc and z in scale.
+A distribution function is flat at an infinite x: its rules read z from x with the infinite entries
+0.0 and make the slope 0.0 there (zero_where_infinite), so that no inf * 0 makes nan in their
+derivatives or in the derivatives of those.
 """
 import math
 
@@ -15,7 +18,9 @@ from scipy import stats
 
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
-from adjoint.runtime import entropy_log_base, standardized, unbroadcast, unreduce
+from adjoint.runtime import (
+    entropy_log_base, finite_standardized, pow_term, standardized, unbroadcast, unreduce, zero_where_infinite,
+)
 
 SQRT_2PI = math.sqrt(2.0 * math.pi)
 
@@ -29,8 +34,8 @@ not_differentiated(stats.entropy, "base")
 
 @register_adjoint(stats.norm.sf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    density = np.exp(-0.5 * z * z) / (SQRT_2PI * scale)
+    z = finite_standardized(x, loc, scale)
+    density = zero_where_infinite(np.exp(-0.5 * z * z), x) / (SQRT_2PI * scale)
     d[x] = unbroadcast(-d[result] * density, x)
     d[loc] = unbroadcast(d[result] * density, loc)
     d[scale] = unbroadcast(d[result] * density * z, scale)
@@ -38,15 +43,17 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.norm.sf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = (-standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * np.exp(-0.5 * np.square(standardized(x, loc, scale))) / SQRT_2PI)
+    d[result] = (-standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
+                 * zero_where_infinite(np.exp(-0.5 * np.square(finite_standardized(x, loc, scale))), x)
+                 / SQRT_2PI)
 
 
-# The slope of logsf, -pdf(z) / sf(z), is computed as -exp(log pdf - logsf) so that it stays finite.
+# The slope of logsf, -pdf(z) / sf(z), is computed as -exp(log pdf - logsf) so that it stays finite. It is
+# flat at x = -inf (np.minimum(x, 0.0) is infinite there alone); at x = inf its value is -inf.
 @register_adjoint(stats.norm.logsf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    ratio = np.exp(-0.5 * z * z - result) / (SQRT_2PI * scale)
+    z = (zero_where_infinite(x, np.minimum(x, 0.0)) - loc) / scale
+    ratio = zero_where_infinite(np.exp(-0.5 * z * z - result), np.minimum(x, 0.0)) / (SQRT_2PI * scale)
     d[x] = unbroadcast(-d[result] * ratio, x)
     d[loc] = unbroadcast(d[result] * ratio, loc)
     d[scale] = unbroadcast(d[result] * ratio * z, scale)
@@ -54,8 +61,11 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.norm.logsf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = (-standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * np.exp(-0.5 * np.square(standardized(x, loc, scale)) - result) / SQRT_2PI)
+    d[result] = (-standardized(d[x] - d[loc] - d[scale] * standardized(zero_where_infinite(x, np.minimum(x, 0.0)),
+                                                                        loc, scale), 0.0, scale)
+                 * zero_where_infinite(np.exp(-0.5 * np.square(standardized(zero_where_infinite(x, np.minimum(x, 0.0)),
+                                                                            loc, scale)) - result),
+                                       np.minimum(x, 0.0)) / SQRT_2PI)
 
 
 @register_adjoint(stats.norm.ppf)
@@ -92,8 +102,8 @@ def _(result, q, loc=0.0, scale=1.0):
 
 @register_adjoint(stats.expon.cdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    slope = np.where(z >= 0.0, 1.0 - result, 0.0) / scale
+    z = finite_standardized(x, loc, scale)
+    slope = zero_where_infinite(np.where(z >= 0.0, 1.0 - result, 0.0), x) / scale
     d[x] = unbroadcast(d[result] * slope, x)
     d[loc] = unbroadcast(-d[result] * slope, loc)
     d[scale] = unbroadcast(-d[result] * slope * z, scale)
@@ -101,14 +111,14 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.expon.cdf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * np.where(standardized(x, loc, scale) >= 0.0, 1.0 - result, 0.0))
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
+                 * zero_where_infinite(np.where(finite_standardized(x, loc, scale) >= 0.0, 1.0 - result, 0.0), x))
 
 
 @register_adjoint(stats.expon.sf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    slope = np.where(z >= 0.0, -result, 0.0) / scale
+    z = finite_standardized(x, loc, scale)
+    slope = zero_where_infinite(np.where(z >= 0.0, -result, 0.0), x) / scale
     d[x] = unbroadcast(d[result] * slope, x)
     d[loc] = unbroadcast(-d[result] * slope, loc)
     d[scale] = unbroadcast(-d[result] * slope * z, scale)
@@ -116,15 +126,15 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.expon.sf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * np.where(standardized(x, loc, scale) >= 0.0, -result, 0.0))
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
+                 * zero_where_infinite(np.where(finite_standardized(x, loc, scale) >= 0.0, -result, 0.0), x))
 
 
 # d logcdf / dz = exp(-z) / (1 - exp(-z)) = 1 / expm1(z).
 @register_adjoint(stats.expon.logcdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    slope = np.where(z > 0.0, 1.0 / np.expm1(z), 0.0) / scale
+    z = finite_standardized(x, loc, scale)
+    slope = zero_where_infinite(np.where(z > 0.0, 1.0 / np.expm1(z), 0.0), x) / scale
     d[x] = unbroadcast(d[result] * slope, x)
     d[loc] = unbroadcast(-d[result] * slope, loc)
     d[scale] = unbroadcast(-d[result] * slope * z, scale)
@@ -132,8 +142,9 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.expon.logcdf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * np.where(standardized(x, loc, scale) > 0.0, 1.0 / np.expm1(standardized(x, loc, scale)), 0.0))
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
+                 * zero_where_infinite(np.where(finite_standardized(x, loc, scale) > 0.0,
+                                                1.0 / np.expm1(finite_standardized(x, loc, scale)), 0.0), x))
 
 
 # ----- Logistic: cdf = expit(z), whose slope is cdf (1 - cdf) ---------------------------------------------------
@@ -141,8 +152,8 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_adjoint(stats.logistic.cdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    slope = result * (1.0 - result) / scale
+    z = finite_standardized(x, loc, scale)
+    slope = zero_where_infinite(result * (1.0 - result), x) / scale
     d[x] = unbroadcast(d[result] * slope, x)
     d[loc] = unbroadcast(-d[result] * slope, loc)
     d[scale] = unbroadcast(-d[result] * slope * z, scale)
@@ -150,8 +161,8 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.logistic.cdf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * result * (1.0 - result))
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
+                 * zero_where_infinite(result * (1.0 - result), x))
 
 
 # ----- Gamma and Student's t: the slope is the standard density (gamma.pdf is 0 below loc) ----------------------
@@ -159,8 +170,8 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_adjoint(stats.gamma.cdf)
 def _(result, x, a, loc=0.0, scale=1.0):
-    y = (x - loc) / scale
-    slope = stats.gamma.pdf(y, a) / scale
+    y = finite_standardized(x, loc, scale)
+    slope = zero_where_infinite(stats.gamma.pdf(y, a), x) / scale
     d[x] = unbroadcast(d[result] * slope, x)
     d[loc] = unbroadcast(-d[result] * slope, loc)
     d[scale] = unbroadcast(-d[result] * slope * y, scale)
@@ -168,14 +179,14 @@ def _(result, x, a, loc=0.0, scale=1.0):
 
 @register_tangent(stats.gamma.cdf)
 def _(result, x, a, loc=0.0, scale=1.0):
-    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * stats.gamma.pdf(standardized(x, loc, scale), a))
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
+                 * zero_where_infinite(stats.gamma.pdf(finite_standardized(x, loc, scale), a), x))
 
 
 @register_adjoint(stats.t.cdf)
 def _(result, x, df, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
-    slope = stats.t.pdf(z, df) / scale
+    z = finite_standardized(x, loc, scale)
+    slope = zero_where_infinite(stats.t.pdf(z, df), x) / scale
     d[x] = unbroadcast(d[result] * slope, x)
     d[loc] = unbroadcast(-d[result] * slope, loc)
     d[scale] = unbroadcast(-d[result] * slope * z, scale)
@@ -183,8 +194,8 @@ def _(result, x, df, loc=0.0, scale=1.0):
 
 @register_tangent(stats.t.cdf)
 def _(result, x, df, loc=0.0, scale=1.0):
-    d[result] = (standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
-                 * stats.t.pdf(standardized(x, loc, scale), df))
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
+                 * zero_where_infinite(stats.t.pdf(finite_standardized(x, loc, scale), df), x))
 
 
 # ----- Entropy of pk / sum(pk) (and relative entropy to qk / sum(qk)) along axis --------------------------------
@@ -199,7 +210,7 @@ def _(result, pk, qk=None, base=None, axis=0, keepdims=False):
     nats = unreduce(result, pk, axis, keepdims) * entropy_log_base(base, pk, qk)
     d[pk] = scaled * ((np.log(pk / total) - np.log(qk / np.sum(qk, axis=axis, keepdims=True)) if qk is not None
                        else -np.log(pk / total)) - nats) / total
-    d[qk] = (scaled * (1.0 - (pk / total) / (qk / np.sum(qk, axis=axis, keepdims=True)))
+    d[qk] = (scaled * (1.0 - pow_term(pk / total, qk / np.sum(qk, axis=axis, keepdims=True), -1.0))
              / np.sum(qk, axis=axis, keepdims=True))
 
 
@@ -210,7 +221,7 @@ def _(result, pk, qk=None, base=None, axis=0, keepdims=False):
                                   else -np.log(pk / np.sum(pk, axis=axis, keepdims=True)))
                                  - unreduce(result, pk, axis, keepdims) * entropy_log_base(base, pk, qk))
                         / np.sum(pk, axis=axis, keepdims=True), axis=axis, keepdims=keepdims)
-                 + np.sum(d[qk] * (1.0 - (pk / np.sum(pk, axis=axis, keepdims=True))
-                                   / (qk / np.sum(qk, axis=axis, keepdims=True)))
+                 + np.sum(d[qk] * (1.0 - pow_term(pk / np.sum(pk, axis=axis, keepdims=True),
+                                                  qk / np.sum(qk, axis=axis, keepdims=True), -1.0))
                           / np.sum(qk, axis=axis, keepdims=True), axis=axis, keepdims=keepdims)
                  ) / entropy_log_base(base, pk, qk)

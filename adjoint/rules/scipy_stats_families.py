@@ -15,7 +15,7 @@ import numpy as np
 
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import standardized, unbroadcast
+from adjoint.runtime import finite_standardized, pow_term, standardized, unbroadcast
 from scipy import special, stats
 
 LOG_2 = math.log(2.0)
@@ -36,9 +36,10 @@ def _(result, x, loc=0.0, scale=1.0):
     d[result] = -standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale) - d[scale] / scale
 
 
+# At an infinite x the density is 0 and flat: z is read from x with its infinite entries 0.0.
 @register_adjoint(stats.expon.pdf)
 def _(result, x, loc=0.0, scale=1.0):
-    z = (x - loc) / scale
+    z = finite_standardized(x, loc, scale)
     d[x] = unbroadcast(-d[result] * result / scale, x)
     d[loc] = unbroadcast(d[result] * result / scale, loc)
     d[scale] = unbroadcast(-d[result] * result * (1.0 - z) / scale, scale)
@@ -46,7 +47,7 @@ def _(result, x, loc=0.0, scale=1.0):
 
 @register_tangent(stats.expon.pdf)
 def _(result, x, loc=0.0, scale=1.0):
-    d[result] = result * (-standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
+    d[result] = result * (-standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
                           - d[scale] / scale)
 
 
@@ -213,36 +214,38 @@ def _(result, x, loc=0.0, scale=1.0):
 
 
 # ----- Bernoulli and binomial: log pmf = k log p + (n - k) log(1 - p) + const, n = 1 for bernoulli --------
+# A term whose count is 0 is 0 for every p: its slope is 0 too, also at p = 0 or 1 (pow_term), where a saturated
+# probability puts it (bernoulli.logpmf(1, expit(40.0)), whose 1 - p is 0.0).
 
 
 @register_adjoint(stats.bernoulli.logpmf)
 def _(result, k, p, loc=0):
-    d[p] = unbroadcast(d[result] * ((k - loc) / p - (1.0 - (k - loc)) / (1.0 - p)), p)
+    d[p] = unbroadcast(d[result] * (pow_term(k - loc, p, -1.0) - pow_term(1.0 - (k - loc), 1.0 - p, -1.0)), p)
 
 
 @register_tangent(stats.bernoulli.logpmf)
 def _(result, k, p, loc=0):
-    d[result] = d[p] * ((k - loc) / p - (1.0 - (k - loc)) / (1.0 - p))
+    d[result] = d[p] * (pow_term(k - loc, p, -1.0) - pow_term(1.0 - (k - loc), 1.0 - p, -1.0))
 
 
 @register_adjoint(stats.binom.logpmf)
 def _(result, k, n, p, loc=0):
-    d[p] = unbroadcast(d[result] * ((k - loc) / p - (n - (k - loc)) / (1.0 - p)), p)
+    d[p] = unbroadcast(d[result] * (pow_term(k - loc, p, -1.0) - pow_term(n - (k - loc), 1.0 - p, -1.0)), p)
 
 
 @register_tangent(stats.binom.logpmf)
 def _(result, k, n, p, loc=0):
-    d[result] = d[p] * ((k - loc) / p - (n - (k - loc)) / (1.0 - p))
+    d[result] = d[p] * (pow_term(k - loc, p, -1.0) - pow_term(n - (k - loc), 1.0 - p, -1.0))
 
 
 @register_adjoint(stats.binom.pmf)
 def _(result, k, n, p, loc=0):
-    d[p] = unbroadcast(d[result] * result * ((k - loc) / p - (n - (k - loc)) / (1.0 - p)), p)
+    d[p] = unbroadcast(d[result] * result * (pow_term(k - loc, p, -1.0) - pow_term(n - (k - loc), 1.0 - p, -1.0)), p)
 
 
 @register_tangent(stats.binom.pmf)
 def _(result, k, n, p, loc=0):
-    d[result] = d[p] * result * ((k - loc) / p - (n - (k - loc)) / (1.0 - p))
+    d[result] = d[p] * result * (pow_term(k - loc, p, -1.0) - pow_term(n - (k - loc), 1.0 - p, -1.0))
 
 
 # ----- Chi-squared: y = (x - loc) / scale, log pdf = (df/2 - 1) log y - y/2 - gammaln(df/2) - (df/2) log 2 - log(scale)

@@ -118,12 +118,12 @@ def _norm_slope(result, x, ord, axis):
     kind, axes = _norm_kind(x, ord, axis)
     r = np.expand_dims(result, axes) if np.ndim(result) else result
     if kind == "vector" and ord in (None, 2) or kind == "matrix" and ord in (None, "fro"):
-        return x / r
+        return _over_norm(x, r)
     if kind == "vector" and ord in (np.inf, -np.inf):
         mask = np.abs(x) == r
         return mask * np.sign(x) / np.sum(mask, axis=axes, keepdims=True)
     if kind == "vector" and np.ndim(ord) == 0 and ord not in (0,) and not isinstance(ord, str):
-        return np.sign(x) * np.abs(x) ** (ord - 1) / r ** (ord - 1)
+        return _over_norm(np.sign(x) * np.abs(x) ** (ord - 1), r ** (ord - 1))
     if kind == "vector" and ord == 0:
         return np.zeros(np.shape(x))  # a count of the non-zero entries: constant almost everywhere
     if kind == "matrix" and ord in (1, -1, np.inf, -np.inf):
@@ -133,6 +133,16 @@ def _norm_slope(result, x, ord, axis):
         u, s, vt = np.linalg.svd(moved, full_matrices=False)
         return np.moveaxis(np.matmul(u * np.expand_dims(_singular_weights(s, ord), -2), vt), (-2, -1), axes)
     raise Refused(f"the derivative of np.linalg.norm with ord={ord!r} is not supported")
+
+
+def _over_norm(a, r):
+    """a / r, and 0.0 in a group whose norm r is 0 (a zero vector, where a is 0 too): the slope of a
+    2-, p- or Frobenius norm at zero is the subgradient 0, as np.abs's at 0 and the nuclear norm's at
+    a zero singular value."""
+    if np.all(np.not_equal(r, 0)):
+        return a / r
+    zero = np.equal(r, 0)
+    return np.where(zero, 0.0, a / np.where(zero, 1.0, r))
 
 
 def _singular_weights(s, ord):

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from adjoint.runtime.adjoints import _is_container
+from adjoint.runtime.refusals import Refused
 
 # B_2, B_4, ..., B_14: the Bernoulli numbers of the asymptotic series of the polygamma functions.
 BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
@@ -44,6 +45,25 @@ def quotient_or_inf(a, b):
         return a / b
     except ZeroDivisionError:
         return float(np.divide(np.float64(a), np.float64(b)))
+
+
+def over_length(a, r):
+    """a / r, the slope of a Euclidean length r (math.hypot, math.dist, np.hypot) in its coordinate a, and
+    0.0 where r is 0 (a is 0 there too): the subgradient at the origin, as np.abs's at 0 and the norms'."""
+    if isinstance(a, np.ndarray) or isinstance(r, np.ndarray):
+        zero = np.equal(r, 0)
+        if not np.any(zero):
+            return a / r
+        return np.where(zero, 0.0, a / np.where(zero, 1.0, r))
+    return a / r if r != 0 else 0.0 * a
+
+
+def nonzero_length(r):
+    """r, refusing a length of 0: the second derivative of a length at the origin is unbounded."""
+    if np.any(np.equal(r, 0)):
+        raise Refused("the second derivative of a Euclidean length (math.hypot, math.dist, np.hypot) at zero is not "
+                      "differentiated: its curvature is unbounded there (its first derivative there is 0)")
+    return r
 
 
 def pow_term(c, x, e):

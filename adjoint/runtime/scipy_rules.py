@@ -41,6 +41,35 @@ def standardized(x, loc, scale):
     return (x - loc) / scale
 
 
+def zero_where_infinite(v, x):
+    """v, with 0.0 where x is infinite. A distribution function is flat at an infinite value (its
+    density and each of its derivatives there 0): the rules read z from x with its infinite entries
+    made 0.0 and put 0.0 in the slopes there, so that no inf * 0 in their derivatives makes nan."""
+    infinite = np.isinf(x)
+    if np.ndim(infinite) == 0 and np.ndim(v) == 0:
+        return np.zeros_like(v)[()] if infinite else v
+    return np.where(infinite, 0.0, v)
+
+
+def finite_standardized(x, loc, scale):
+    """(x - loc) / scale, with x's infinite entries 0.0: the z a distribution function's rules read, which
+    leave its slope 0.0 where x is infinite (zero_where_infinite)."""
+    return (zero_where_infinite(x, x) - loc) / scale
+
+
+def gaussian(x):
+    """exp(-x**2 / 2), with 0.0 at an infinite x: its slope -x exp(-x**2 / 2), and each derivative
+    of that, is 0.0 there too, where -x * exp(-x**2 / 2) would be inf * 0."""
+    return zero_where_infinite(np.exp(-0.5 * np.square(zero_where_infinite(x, x))), x)
+
+
+def gamma_density(a, x):
+    """x**(a - 1) exp(-x) / gamma(a), the slope of scipy.special.gammainc(a, x) in x, with 0.0 at x = inf
+    (where it is inf - inf in the exponent)."""
+    x_finite = np.where(np.isinf(x), 1.0, x)
+    return zero_where_infinite(np.exp((a - 1.0) * np.log(x_finite) - x_finite - special.gammaln(a)), x)
+
+
 def multigamma_polygamma(n, a, dim):
     """The n-th derivative of scipy.special.multigammaln(a, dim) (n >= 1): sum_j polygamma(n - 1, a - j/2)."""
     return sum(special.polygamma(n - 1, a - 0.5 * j) for j in range(dim))

@@ -150,6 +150,9 @@ def _norm_curvature(v, result, x, ord, axis):
                       "of its singular vectors); the Frobenius norm's is")
     power = 2 if ord in (None, "fro") else ord
     r = np.expand_dims(result, axes) if np.ndim(result) else result
+    if np.any(np.equal(r, 0)):
+        raise Refused("the second derivative of np.linalg.norm at a zero vector is not differentiated (the norm's "
+                      "curvature is unbounded there); its first derivative is 0 there")
     slope = _norm_slope(result, x, ord, axis)
     return (power - 1) * (np.abs(x) ** (power - 2) * v / r ** (power - 1)
                           - slope * np.sum(slope * v, axis=axes, keepdims=True) / r)
