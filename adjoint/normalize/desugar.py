@@ -34,6 +34,7 @@ from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import dict_writes, iteration
+from adjoint.normalize.unpacking import Unpacking
 
 ARRAY_METHODS = {
     "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min", "dot": "dot",
@@ -69,7 +70,7 @@ CHANGES_IN_PLACE = {
 DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
-class Desugar(nodes.Transformer):
+class Desugar(Unpacking, nodes.Transformer):
     """One pass over the function body; `fresh` makes collision-free temporary names."""
 
     def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str,
@@ -204,39 +205,6 @@ class Desugar(nodes.Transformer):
         for target in node.targets:
             out.extend(self._assign_target(target, nodes.name(temp), node))
         return out
-
-    def _assign_target(self, target, value, origin) -> List[gast.stmt]:
-        if not isinstance(target, (gast.Tuple, gast.List)):
-            return [nodes.copy_location(nodes.assign_to(target, value), origin)]
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
-            temps = [self.fresh("_t") for _ in value.elts]
-            out = [nodes.copy_location(nodes.assign(t, v), origin) for t, v in zip(temps, value.elts)]
-            for element, temp in zip(target.elts, temps):
-                out.extend(self._assign_target(element, nodes.name(temp), origin))
-            return out
-        temp = value.id if isinstance(value, gast.Name) else self.fresh("_t")
-        out = [] if isinstance(value, gast.Name) else [nodes.copy_location(nodes.assign(temp, value), origin)]
-        starred = [position for position, element in enumerate(target.elts) if isinstance(element, gast.Starred)]
-        after = len(target.elts) - 1 - starred[0] if starred else 0
-        for position, element in enumerate(target.elts):
-            if isinstance(element, gast.Starred):
-                item = self._starred_items(temp, position, after)
-                element = element.value
-            elif starred and position > starred[0]:
-                item = nodes.subscript(nodes.name(temp), nodes.constant(position - len(target.elts)))
-            else:
-                item = nodes.subscript(nodes.name(temp), nodes.constant(position))
-            out.extend(self._assign_target(element, item, origin))
-        return out
-
-    def _starred_items(self, sequence: str, start: int, after: int) -> gast.expr:
-        """What `*rest` takes in a tuple target: `list(sequence[start:len(sequence) - after])`."""
-        stop = None
-        if after:
-            stop = nodes.binop(nodes.call_named("len", nodes.name(sequence)), gast.Sub(), nodes.constant(after))
-        part = gast.Slice(lower=nodes.constant(start), upper=stop, step=None)
-        sliced = gast.Subscript(value=nodes.name(sequence), slice=part, ctx=gast.Load())
-        return nodes.call(nodes.name(self._bound_name("list", list)), [sliced])
 
     def visit_For(self, node):
         self.generic_visit(node)
