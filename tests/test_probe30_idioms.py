@@ -6,7 +6,13 @@ What was wrong:
   (`too many values to unpack`, `not enough values`), the derived functions returned a value and a
   gradient (of the first items), or raised an IndexError of their own; unpacking a dict (its keys,
   in Python) read `d[0]` and raised KeyError. The length is now checked before the items are read,
-  raising what Python raises, and unpacking a dict or a set is refused at its line.
+  raising what Python raises, and unpacking a dict or a set is refused at its line;
+- array methods and attributes (`xs.sum()`, `x.T`, `xs.reshape(3, 1)`, `xs.mean()`, `t.dot(t)`,
+  `xs.astype(float)`, `xs.clip(0, 1)`) are read as NumPy's functions, which take lists, tuples and
+  numbers too: on a list, a tuple, a float, an int or a dict, where Python raises AttributeError,
+  the derived functions returned a value and a gradient (`[0.3, -0.7, 1.2].sum()` gave 0.8), or
+  failed inside the adjoint sweep with a TypeError. The receiver is now checked before the
+  statement runs (the check is left out where the receiver is known to be an array).
 """
 from __future__ import annotations
 
@@ -97,3 +103,89 @@ def test_unpacking_a_dict_is_refused_at_its_line():
 def test_unpacking_of_the_right_length_is_exact(func, args):
     peer = func if isinstance(args[0], np.ndarray) else None  # autograd's hvp takes no list tangent
     check_every_mode(func, args, peer=peer)
+
+
+# ----- array methods of values that have none ------------------------------------------------
+
+def list_sum(xs):
+    return xs.sum() * 2.0
+
+
+def float_transpose(x):
+    return x.T * 2.0
+
+
+def list_reshape(xs):
+    return xs.reshape(3, 1)[0, 0] * 2.0
+
+
+def list_mean(xs):
+    return xs.mean()
+
+
+def tuple_dot(xs):
+    t = tuple(xs)
+    return t.dot(t)
+
+
+def list_astype(xs):
+    return xs.astype(float)[0]
+
+
+def list_clip(xs):
+    return xs.clip(0.0, 1.0)[0]
+
+
+def local_list_ravel(x):
+    ys = [x, x * 2.0]
+    return ys.ravel()[1]
+
+
+def dict_sum(d):
+    return d.sum()
+
+
+def float_method_in_a_loop(x):
+    t = 0.0
+    for i in range(3):
+        t = t + x.max() * i
+    return t
+
+
+@pytest.mark.parametrize("func, args", [
+    (list_sum, (list(XS),)), (float_transpose, (0.7,)), (list_reshape, (list(XS),)), (list_mean, (list(XS),)),
+    (tuple_dot, (list(XS),)), (list_astype, (list(XS),)), (list_clip, (list(XS),)), (local_list_ravel, (0.7,)),
+    (dict_sum, ({"a": 0.3},)), (float_method_in_a_loop, (0.7,)),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_an_array_method_of_a_value_without_it_raises_as_python_does(func, args):
+    with pytest.raises(AttributeError) as plain:
+        func(*copy.deepcopy(args))
+    for derived in _derived(func):
+        with pytest.raises(AttributeError) as raised:
+            derived(*copy.deepcopy(args))
+        assert str(raised.value) == str(plain.value)
+
+
+def array_methods(x, W):
+    h = np.tanh(W.T @ x)
+    c = h.reshape(1, -1).clip(-0.5, 0.5)
+    return h.sum() * x.mean() + c.max() + W.T.dot(h).sum()
+
+
+def numpy_scalar_methods(x):
+    s = np.sum(x * x)
+    return s.sum() * s.T + s.max() * np.float64(2.0).sum()
+
+
+@pytest.mark.parametrize("func, args", [
+    (array_methods, (np.array([0.3, -0.7, 1.2]), np.arange(9.0).reshape(3, 3) / 10.0)),
+    (numpy_scalar_methods, (np.array([0.3, -0.7, 1.2]),)),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_array_methods_of_arrays_and_numpy_scalars_are_exact(func, args):
+    check_every_mode(func, args, peer=func)
+
+
+def test_the_receiver_of_a_known_array_is_not_checked():
+    args = (np.array([0.3, -0.7, 1.2]), np.arange(9.0).reshape(3, 3) / 10.0)
+    assert "attribute_or_raise" not in adjoint.source(array_methods, wrt=(0, 1), args=args)
+    assert "attribute_or_raise" in adjoint.source(list_sum, args=(list(XS),))

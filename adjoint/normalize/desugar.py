@@ -34,6 +34,7 @@ from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import dict_writes, iteration
+from adjoint.normalize.receivers import ReceiverChecks
 from adjoint.normalize.unpacking import Unpacking
 
 ARRAY_METHODS = {
@@ -70,7 +71,7 @@ CHANGES_IN_PLACE = {
 DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
-class Desugar(Unpacking, nodes.Transformer):
+class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
     """One pass over the function body; `fresh` makes collision-free temporary names."""
 
     def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str,
@@ -323,6 +324,7 @@ class Desugar(Unpacking, nodes.Transformer):
             target = nodes.name(self._runtime_name(func.attr))
         else:
             target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_METHODS[func.attr])
+        self._check_receiver(func.value, func.attr, node)
         args = [func.value] + node.args
         if func.attr in ("reshape", "transpose") and len(node.args) > 1:
             args = [func.value, nodes.tuple_of(node.args)]
@@ -385,6 +387,7 @@ class Desugar(Unpacking, nodes.Transformer):
             return node
         if resolve(node.value, self.parsed, self.local_names) is not MISSING:
             return node
+        self._check_receiver(node.value, node.attr, node)
         target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_ATTRIBUTES[node.attr])
         return nodes.copy_location(nodes.call(target, [node.value]), node)
 

@@ -6,8 +6,8 @@ import warnings
 import numpy as np
 
 from adjoint.rules.table import non_differentiable
-from adjoint.runtime import (dict_keys, enter_context, exit_context, field_index, record_class_or_refuse,
-                             stop_gradient, unpacked_or_raise)
+from adjoint.runtime import (attribute_or_raise, dict_keys, enter_context, exit_context, field_index,
+                             record_class_or_refuse, stop_gradient, unpacked_or_raise)
 
 non_differentiable(
     len, range, int, bool, round, isinstance, print, reversed, enumerate, zip, type,
@@ -18,6 +18,7 @@ non_differentiable(
     np.greater, np.less, np.equal, np.not_equal, np.greater_equal, np.less_equal,
     np.logical_and, np.logical_or, np.logical_not, np.any, np.all, np.nonzero, np.count_nonzero,
     stop_gradient, field_index, dict_keys, enter_context, exit_context, record_class_or_refuse, unpacked_or_raise,
+    attribute_or_raise,
 )
 
 # Messages: logging and warnings run in the primal sweep and carry no derivative.

@@ -94,6 +94,14 @@ def array_method_or_refuse(value, name, message, filename, lineno):
         raise OperandKindError(message, filename, lineno)
 
 
+def attribute_or_raise(value, name, filename, lineno):
+    """Raise the AttributeError Python raises reading `value.<name>`: the derivative code reads
+    `x.sum()`, `x.T` and the other array methods and attributes as NumPy's functions (np.sum(x)),
+    which take a list, a tuple or a number too, where Python finds no such attribute."""
+    if not hasattr(value, name):
+        raise AttributeError(f"'{type(value).__name__}' object has no attribute '{name}'")
+
+
 def item_update_or_refuse(container, item, message, filename, lineno):
     """Raise InPlaceChangeError if `container[k] op= v` changes `item` in place: an array or a list
     held by a container that is not an array (`X[k] += v` writes into the array X)."""
