@@ -12,11 +12,17 @@ What was wrong:
   numbers too: on a list, a tuple, a float, an int or a dict, where Python raises AttributeError,
   the derived functions returned a value and a gradient (`[0.3, -0.7, 1.2].sum()` gave 0.8), or
   failed inside the adjoint sweep with a TypeError. The receiver is now checked before the
-  statement runs (the check is left out where the receiver is known to be an array).
+  statement runs (the check is left out where the receiver is known to be an array);
+- `sum(d)`, `max(d)`, `min(d)` and `math.fsum(d)` of a dict add or compare its keys, which carry no
+  derivative: the tangent of `sum(d)` summed the tangent dict's keys (2.1 where it is 0), that of
+  `max(d)` read the tangent at the key's position as if it were a key, `math.fsum(d)`'s gradient
+  was a list of the wrong length, and `max(d) * d[1]` failed with a TypeError adding a list to the
+  dict's adjoint. A dict's items in these builtins now have a zero adjoint and tangent.
 """
 from __future__ import annotations
 
 import copy
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -189,3 +195,36 @@ def test_the_receiver_of_a_known_array_is_not_checked():
     args = (np.array([0.3, -0.7, 1.2]), np.arange(9.0).reshape(3, 3) / 10.0)
     assert "attribute_or_raise" not in adjoint.source(array_methods, wrt=(0, 1), args=args)
     assert "attribute_or_raise" in adjoint.source(list_sum, args=(list(XS),))
+
+
+# ----- builtins over a dict read its keys --------------------------------------------------
+
+def sum_of_keys(d, x):
+    return sum(d) * x + d[1]
+
+
+def largest_key_times_an_item(d, x):
+    return max(d) * d[1] * x
+
+
+def smallest_key_and_items(d, x):
+    return min(d) + d[2] * d[0] * x
+
+
+def fsum_of_keys(d, x):
+    return math.fsum(d) * x + d[0] * d[1]
+
+
+def keys_summed_from_an_item(d, x):
+    return sum(d, d[0]) * d[1] * x
+
+
+def _int_keyed():
+    return {2: 0.5, 0: 1.5, 1: 0.7}
+
+
+@pytest.mark.parametrize("func", [sum_of_keys, largest_key_times_an_item, smallest_key_and_items, fsum_of_keys,
+                                  keys_summed_from_an_item], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_builtins_over_a_dict_read_its_keys_which_carry_no_derivative(func, wrt):
+    check_every_mode(func, (_int_keyed(), 0.7), wrt=wrt)

@@ -99,7 +99,9 @@ def _chosen(xs, result):
 
 def chosen_adjoint(g, xs, result):
     """The adjoint of xs in max(xs) or min(xs): g at the chosen item, zeros elsewhere (a list for a
-    list or tuple, an array for an array)."""
+    list or tuple, an array for an array; zero for a dict, whose items are its keys)."""
+    if isinstance(xs, dict):
+        return 0.0
     position = _chosen(xs, result)
     if isinstance(xs, np.ndarray):
         placed = np.zeros(np.shape(xs))
@@ -109,8 +111,8 @@ def chosen_adjoint(g, xs, result):
 
 
 def chosen_tangent(dxs, xs, result):
-    """The tangent of max(xs) or min(xs): the chosen item's tangent."""
-    return dxs[_chosen(xs, result)] if _is_container(dxs) else 0.0
+    """The tangent of max(xs) or min(xs): the chosen item's tangent (none for a dict's key)."""
+    return dxs[_chosen(xs, result)] if _is_container(dxs) and not isinstance(xs, dict) else 0.0
 
 
 def hypot_of(items):
