@@ -17,7 +17,14 @@ What was wrong:
   derivative: the tangent of `sum(d)` summed the tangent dict's keys (2.1 where it is 0), that of
   `max(d)` read the tangent at the key's position as if it were a key, `math.fsum(d)`'s gradient
   was a list of the wrong length, and `max(d) * d[1]` failed with a TypeError adding a list to the
-  dict's adjoint. A dict's items in these builtins now have a zero adjoint and tangent.
+  dict's adjoint. A dict's items in these builtins now have a zero adjoint and tangent;
+- a list or tuple given to a NumPy function (`np.arcsin(xs)`, `np.square(xs)`, `np.clip(xs, 0, 1)`,
+  `np.maximum(xs, 0.0)`, `np.power(xs, 2)`, `np.diff(xs)`) was read by the rules as the list
+  itself: `1.0 - x * x`, `x >= y` and `d[x] * 2.0` of a list raised TypeError inside the derived
+  function (jvp of `np.sum(np.exp(xs)) + np.sum(np.square(xs))`, grad of `np.max(xs) +
+  np.sum(np.clip(xs, 0.0, 1.0))`), and `d[x] * 2` repeated the tangent list (jvp of
+  `np.sum(np.power(xs, 2))` failed on shapes (6,) and (3,)). The rules of NumPy's functions now
+  read such an argument as `np.asarray(x)`, and its tangent as that array's.
 """
 from __future__ import annotations
 
@@ -29,7 +36,7 @@ import numpy as np
 import pytest
 
 import adjoint
-from every_mode import check_every_mode
+from every_mode import _on_autograd_numpy, check_every_mode
 
 XS = [0.3, -0.7, 1.2]
 
@@ -228,3 +235,67 @@ def _int_keyed():
 @pytest.mark.parametrize("wrt", [0, 1])
 def test_builtins_over_a_dict_read_its_keys_which_carry_no_derivative(func, wrt):
     check_every_mode(func, (_int_keyed(), 0.7), wrt=wrt)
+
+
+# ----- lists given to NumPy's functions --------------------------------------------------------
+
+def list_exp_and_square(xs):
+    return np.sum(np.exp(xs)) + np.sum(np.square(xs))
+
+
+def list_power_and_prod(xs):
+    return np.sum(np.power(xs, 2)) + np.prod(xs)
+
+
+def list_max_and_clip(xs):
+    return np.max(xs) + np.sum(np.clip(xs, 0.0, 1.0))
+
+
+def list_diff_and_sort(xs):
+    return np.sum(np.diff(xs) ** 2) + np.sort(xs)[0]
+
+
+def list_multiply_and_add(xs):
+    return np.sum(np.multiply(xs, 3)) + np.sum(np.add(xs, xs))
+
+
+def list_negative_and_maximum(xs):
+    return np.sum(np.negative(xs) * 2) + np.sum(np.maximum(xs, 0.0))
+
+
+def list_log1p_of_square(xs):
+    return np.sum(np.log1p(np.square(xs)) * 2)
+
+
+def tuple_arcsin(xs):
+    return np.sum(np.arcsin(tuple(xs))) * np.sin(xs)[0]
+
+
+def nested_list_tanh(x):
+    m = [[x, 0.5], [x * x, 0.25]]
+    return np.sum(np.tanh(m) ** 2) + np.mean(m)
+
+
+def list_of_arrays_sum(a):
+    rows = [a, 2.0 * a]
+    return np.sum(np.square(rows))
+
+
+@pytest.mark.parametrize("func, args", [
+    (list_exp_and_square, (list(XS),)), (list_power_and_prod, (list(XS),)), (list_max_and_clip, (list(XS),)),
+    (list_diff_and_sort, (list(XS),)), (list_multiply_and_add, (list(XS),)), (list_negative_and_maximum, (list(XS),)),
+    (list_log1p_of_square, (list(XS),)), (tuple_arcsin, ([0.3, -0.6, 0.2],)), (nested_list_tanh, (0.7,)),
+    (list_of_arrays_sum, (np.array(XS),)),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_lists_given_to_numpy_functions_are_read_as_arrays(func, args):
+    check_every_mode(func, args)
+
+
+@pytest.mark.parametrize("func", [list_exp_and_square, list_power_and_prod, list_max_and_clip, list_diff_and_sort,
+                                  list_multiply_and_add, list_negative_and_maximum, list_log1p_of_square],
+                         ids=lambda f: f.__name__)
+def test_the_gradient_of_a_list_is_autograd_s_of_its_array(func):
+    """autograd's NumPy takes no list of its boxes: its gradient with respect to the array of the list."""
+    autograd = pytest.importorskip("autograd")
+    peer = _on_autograd_numpy(func, autograd.numpy)
+    np.testing.assert_allclose(autograd.grad(peer)(np.array(XS)), adjoint.grad(func)(list(XS)), rtol=1e-9, atol=1e-12)

@@ -302,16 +302,6 @@ def sorted_tangent(dx, x, reverse=False):
     return [items[source] for source in _sorted_order(x, reverse)]
 
 
-def clip_mask(x, low, high):
-    """1.0 where low <= x <= high (None means no bound), else 0.0: where np.clip passes x through."""
-    mask = np.ones(np.shape(x))
-    if low is not None:
-        mask = mask * (x >= low)
-    if high is not None:
-        mask = mask * (x <= high)
-    return mask
-
-
 def sinc_slope(x):
     """d/dx np.sinc(x) = (cos(pi x) - sinc(x)) / x, and 0 at x = 0. Not linear: a factor."""
     safe = np.where(x == 0, 1.0, x)
