@@ -24,7 +24,12 @@ What was wrong:
   function (jvp of `np.sum(np.exp(xs)) + np.sum(np.square(xs))`, grad of `np.max(xs) +
   np.sum(np.clip(xs, 0.0, 1.0))`), and `d[x] * 2` repeated the tangent list (jvp of
   `np.sum(np.power(xs, 2))` failed on shapes (6,) and (3,)). The rules of NumPy's functions now
-  read such an argument as `np.asarray(x)`, and its tangent as that array's.
+  read such an argument as `np.asarray(x)`, and its tangent as that array's;
+- a field or attribute named `T`, `real` or `imag` (a gas's temperature `g.T`, a NamedTuple
+  `Wave(real, imag)`, `self.T` of a model) was read as NumPy's transpose or real part of the whole
+  object: `g.P / g.T` returned an array of two values, `w.real * w.imag` had the gradient zero,
+  `grad(model.loss)` failed with a TypeError. Of the object a method is bound to it is now read as
+  its attribute; of a record or object the function computes with, it is refused at its line.
 """
 from __future__ import annotations
 
@@ -299,3 +304,59 @@ def test_the_gradient_of_a_list_is_autograd_s_of_its_array(func):
     autograd = pytest.importorskip("autograd")
     peer = _on_autograd_numpy(func, autograd.numpy)
     np.testing.assert_allclose(autograd.grad(peer)(np.array(XS)), adjoint.grad(func)(list(XS)), rtol=1e-9, atol=1e-12)
+
+
+# ----- attributes named as NumPy's ------------------------------------------------------------
+
+class Gas(NamedTuple):
+    P: float
+    T: float
+
+
+class Wave(NamedTuple):
+    real: float
+    imag: float
+
+
+def pressure_over_temperature(g):
+    return g.P / g.T  # <- gas-T
+
+
+def wave_product(x):
+    w = Wave(x, 2.0)
+    return w.real ** 2 * w.imag  # <- wave-real
+
+
+class Thermostat:
+    def __init__(self, T, W):
+        self.T = T
+        self.W = W
+
+    def loss(self, x):
+        return np.sum((self.W.T @ x) ** 2) / self.T + self.mean(x)
+
+    def mean(self, x):
+        return np.sum(x) * self.T
+
+
+THERMOSTAT = Thermostat(2.0, np.arange(4.0).reshape(2, 2))
+
+
+def through_the_thermostat(x):
+    return THERMOSTAT.loss(x) * THERMOSTAT.T
+
+
+@pytest.mark.parametrize("func, args, marker", [
+    (pressure_over_temperature, (Gas(2.0, 3.0),), "gas-T"), (wave_product, (0.7,), "wave-real"),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_a_record_field_named_as_an_array_attribute_is_refused_at_its_line(func, args, marker):
+    line = next(number for number, text in enumerate(open(__file__, encoding="utf-8"), start=1)
+                if text.rstrip().endswith(f"# <- {marker}"))
+    for derived in (adjoint.grad(func), adjoint.value_and_grad(func)):
+        with pytest.raises(adjoint.AdjointError, match=rf"test_probe30_idioms.py:{line}"):
+            derived(*copy.deepcopy(args))
+
+
+@pytest.mark.parametrize("func", [THERMOSTAT.loss, through_the_thermostat], ids=["method", "global"])
+def test_the_attributes_of_the_object_a_method_is_bound_to_are_its_own(func):
+    check_every_mode(func, (np.array([0.3, 0.5]),), peer=func)

@@ -316,7 +316,7 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
             return node
         if not isinstance(func, gast.Attribute) or func.attr not in {**ARRAY_METHODS, **RUNTIME_METHODS}:
             return node
-        if resolve(func.value, self.parsed, self.local_names) is not MISSING:
+        if resolve(func.value, self.parsed, self.local_names) is not MISSING or self._of_a_fixed_object(func.value):
             return node
         if func.attr == "copy" and self._of_an_outside_array(func.value):
             target = nodes.attribute(nodes.name(self.numpy_name), "copy")
@@ -385,7 +385,7 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
         self.generic_visit(node)
         if node.attr not in ARRAY_ATTRIBUTES or not isinstance(node.ctx, gast.Load):
             return node
-        if resolve(node.value, self.parsed, self.local_names) is not MISSING:
+        if resolve(node.value, self.parsed, self.local_names) is not MISSING or self._of_a_fixed_object(node.value):
             return node
         self._check_receiver(node.value, node.attr, node)
         target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_ATTRIBUTES[node.attr])

@@ -24,8 +24,10 @@ from __future__ import annotations
 from typing import List
 
 import gast
+import numpy as np
 
 from adjoint import nodes, runtime
+from adjoint.frontend.parse import MISSING
 from adjoint.normalize.single_assignment import is_derivative_code
 
 _SCOPES = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
@@ -57,6 +59,12 @@ class ReceiverChecks:
         if not checks or result is None:
             return result
         return checks + (result if isinstance(result, list) else [result])
+
+    def _of_a_fixed_object(self, receiver: gast.expr) -> bool:
+        """`self.T`, `self.mean()` of the object a method is bound to (a parameter whose value is
+        known), not an array: its own attribute or method, read as it is."""
+        fixed = self.parsed.fixed.get(receiver.id, MISSING) if isinstance(receiver, gast.Name) else MISSING
+        return fixed is not MISSING and not isinstance(fixed, (np.ndarray, np.generic))
 
     def _check_receiver(self, receiver: gast.expr, attribute: str, origin: gast.AST) -> None:
         if not isinstance(receiver, gast.Name) or self._scopes or is_derivative_code(self.parsed.func):
