@@ -29,7 +29,10 @@ What was wrong:
   `Wave(real, imag)`, `self.T` of a model) was read as NumPy's transpose or real part of the whole
   object: `g.P / g.T` returned an array of two values, `w.real * w.imag` had the gradient zero,
   `grad(model.loss)` failed with a TypeError. Of the object a method is bound to it is now read as
-  its attribute; of a record or object the function computes with, it is refused at its line.
+  its attribute; of a record or object the function computes with, it is refused at its line;
+- the tangent of `list(d)` or `tuple(d)` of a dict was the list of the tangent dict's keys, so the
+  jvp of `sum(list(d)) * d[1]` added the keys' sum times the tangent, and its hvp (forward over
+  reverse) was 3 where it is 0. The keys' tangents are zeros.
 """
 from __future__ import annotations
 
@@ -360,3 +363,20 @@ def test_a_record_field_named_as_an_array_attribute_is_refused_at_its_line(func,
 @pytest.mark.parametrize("func", [THERMOSTAT.loss, through_the_thermostat], ids=["method", "global"])
 def test_the_attributes_of_the_object_a_method_is_bound_to_are_its_own(func):
     check_every_mode(func, (np.array([0.3, 0.5]),), peer=func)
+
+
+def keys_listed(d):
+    return sum(list(d)) * d[1]
+
+
+def keys_as_a_tuple(d):
+    return len(d) * sum(tuple(d)) * d[1] + np.sum(np.array(list(d)) * 1.0)
+
+
+def keys_listed_then_iterated(d):
+    return sum(k for k in list(d)) * d[0] * d[2]
+
+
+@pytest.mark.parametrize("func", [keys_listed, keys_as_a_tuple, keys_listed_then_iterated], ids=lambda f: f.__name__)
+def test_the_keys_a_dict_lists_carry_no_tangent(func):
+    check_every_mode(func, (_int_keyed(),))

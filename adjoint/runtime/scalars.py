@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from adjoint.runtime.adjoints import _is_container
+from adjoint.runtime.numpy_rules import tangent_like
 
 # B_2, B_4, ..., B_14: the Bernoulli numbers of the asymptotic series of the polygamma functions.
 BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
@@ -113,6 +114,13 @@ def chosen_adjoint(g, xs, result):
 def chosen_tangent(dxs, xs, result):
     """The tangent of max(xs) or min(xs): the chosen item's tangent (none for a dict's key)."""
     return dxs[_chosen(xs, result)] if _is_container(dxs) and not isinstance(xs, dict) else 0.0
+
+
+def items_tangent(dx, x):
+    """The tangent of list(x) or tuple(x): the tangents of x's items, zeros for a dict's (its keys)."""
+    if isinstance(x, dict):
+        return [0.0] * len(x)
+    return list(tangent_like(dx, x))
 
 
 def hypot_of(items):
