@@ -6,7 +6,7 @@ Before::
     def f(xs, w):
         total = 0.0
         for i, x in enumerate(xs):
-            total += w.sum() * x
+            total += (w * w).sum() * x
         return total
 
 After::
@@ -15,8 +15,10 @@ After::
         total = 0.0
         for i in range(len(xs)):
             x = xs[i]
-            total = total + np.sum(w) * x
+            total = total + np.sum(w * w) * x
         return total
+
+A method of a name (`w.sum()`) also gets a check that w has it (normalize/receivers.py).
 """
 from __future__ import annotations
 
