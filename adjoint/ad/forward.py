@@ -22,6 +22,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.ad.context import FunctionContext
+from adjoint.ad.list_arguments import is_active_list, lists_as_arrays, reads_lists_as_arrays
 from adjoint.ad.shared_arguments import argument_checks
 from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import Callee
@@ -122,13 +123,20 @@ class ForwardAD:
         if not any(self.ctx.is_active(atom) for atom in bindings.values()):
             return nodes.constant(ZERO)
 
+        as_array = reads_lists_as_arrays(func)
+
         def derivative_of(param: str) -> gast.expr:
-            return self._tangent(bindings[param]) if param != RESULT else nodes.constant(ZERO)
+            if param == RESULT:
+                return nodes.constant(ZERO)
+            atom = bindings[param]
+            if as_array and is_active_list(self.ctx, atom):  # np.sin(xs) of a list: the array's tangent
+                return nodes.call(self.ctx.runtime("array_tangent"), [self._tangent(atom), nodes.name(atom.id)])
+            return self._tangent(atom)
 
         bindings = dict(bindings, result=nodes.name(target))
         scalar = self.ctx.all_scalar(target, value)
-        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh,
-                               self.ctx.unbroadcast_names if scalar else None)
+        instance = instantiate(template, lists_as_arrays(self.ctx, func, bindings), derivative_of, self.ctx.bind_global,
+                               self.ctx.namer.fresh, self.ctx.unbroadcast_names if scalar else None)
         if instance.setup or [p for p, _ in instance.derivatives] != [RESULT]:
             raise AdjointError(f"the tangent rule of {qualified_name(func)} must be a single `d[result] = ...`")
         expr = instance.derivatives[0][1]

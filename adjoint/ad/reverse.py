@@ -2,9 +2,8 @@
 
 The adjoint sweep of statement s runs with the primal state as it was just after s ran
 (Tangent's invariant): each assignment that overwrites a value the adjoint sweep reads
-pushes the old value on a stack, and the adjoint of that assignment pops it back.
-Control flow is replayed: `if` on the same condition, loops by their range or by an
-iteration count.
+pushes the old value on a stack, and the adjoint of that assignment pops it back. Control
+flow is replayed: `if` on the same condition, loops by their range or by an iteration count.
 
 For `a = x * y; b = math.sin(x); z = a + b` (wrt x, y) the adjoint sweep reads::
 
@@ -30,6 +29,7 @@ from adjoint import nodes, runtime
 from adjoint.ad import checkpoint, control, recompute, shapes, unreached
 from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.context import FunctionContext
+from adjoint.ad.list_arguments import lists_as_arrays
 from adjoint.ad.shapes import ELEMENTWISE_OPERATORS
 from adjoint.analysis.attributes import is_field_read, parameter_names
 from adjoint.analysis.calls import Callee
@@ -316,8 +316,8 @@ class ReverseAD:
 
         bindings = dict(bindings, result=nodes.name(target))
         scalar = self.ctx.all_scalar(target, value)
-        instance = instantiate(template, bindings, derivative_of, self.ctx.bind_global, self.ctx.namer.fresh,
-                               self.ctx.unbroadcast_names if scalar else None)
+        instance = instantiate(template, lists_as_arrays(self.ctx, func, bindings), derivative_of, self.ctx.bind_global,
+                               self.ctx.namer.fresh, self.ctx.unbroadcast_names if scalar else None)
         code = list(instance.setup)
         for param, expr in instance.derivatives:
             if param not in active:

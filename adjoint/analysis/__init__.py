@@ -18,7 +18,7 @@ from adjoint.analysis.attributes import refuse_lost_attribute_reads
 from adjoint.analysis.augmented import call_helpers, operations_in_place
 from adjoint.analysis.calls import CallClassifier, table_for
 from adjoint.analysis.complex_flow import complex_names
-from adjoint.analysis.guards import insert_guards
+from adjoint.analysis.guards import drop_checks_of_arrays, insert_guards
 from adjoint.analysis.index_values import refuse_values_in_indices
 from adjoint.analysis.item_writes import item_guards
 from adjoint.analysis.iterated import dict_iteration_guards, refuse_sorts_of_non_lists
@@ -66,6 +66,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
         refuse_sorts_of_non_lists(parsed, kinds)  # the parameters' kinds, before those of the other names join them
         reusable = inferred is not None and classifier.table is ADJOINTS
         kinds = inferred if reusable else infer_kinds(func_node, kinds, classifier, callee_kind)
+        drop_checks_of_arrays(func_node, parsed.namespace, kinds, lambda call: classifier.classify(call).func)
         kinds.same_shapes = group_shapes(func_node, kinds, classifier, is_derivative_code(parsed.func),
                                          mode == Mode.FORWARD_PASS)
         complex_ = complex_names(parsed, classifier, activity)

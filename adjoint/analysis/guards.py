@@ -7,12 +7,19 @@ where c holds an array after all, a loop over a dict, `c[k] += v` on an item c h
 """
 from __future__ import annotations
 
-from typing import Dict, List, Tuple, Union
+from typing import Callable, Dict, List, Set, Tuple, Union
 
 import gast
+import numpy as np
 
-from adjoint import nodes
+from adjoint import nodes, runtime
+from adjoint.analysis.kinds import is_array
 from adjoint.errors import Location
+from adjoint.frontend.held import let_go
+
+# NumPy's functions standing for array methods whose result is an array or a NumPy scalar.
+ARRAY_RESULTS = ("sum", "mean", "prod", "max", "min", "dot", "reshape", "transpose", "ravel", "std", "var",
+                 "cumsum", "cumprod", "clip", "squeeze", "trace", "conj", "swapaxes", "repeat", "diagonal")
 
 Guards = Dict[gast.stmt, List[Tuple[Union[str, Tuple[Union[str, gast.expr], ...]], str, Location]]]
 
@@ -33,3 +40,38 @@ def insert_guards(func_node: gast.FunctionDef, guards: Guards, helper: str) -> N
                 guarded.append(nodes.copy_location(check, stmt))
             guarded.append(stmt)
         block[:] = guarded
+
+
+def drop_checks_of_arrays(func_node: gast.FunctionDef, namespace: Dict[str, object], kinds: Dict[str, str],
+                          classify: Callable[[gast.Call], object]) -> None:
+    """Remove the checks that an array method's receiver has the attribute (normalize/receivers.py)
+    where it is known to: a name of an array kind, or one every assignment of which is a ufunc's
+    result, an `@` or another array method's (an array or a NumPy scalar, which have them all)."""
+    made = _made_by_numpy(func_node, classify)
+
+    def checks_an_array(stmt: gast.stmt) -> bool:
+        call = stmt.value if isinstance(stmt, gast.Expr) else None
+        if not (isinstance(call, gast.Call) and isinstance(call.func, gast.Name) and call.args and
+                isinstance(call.args[0], gast.Name) and namespace.get(call.func.id) is runtime.attribute_or_raise):
+            return False
+        return is_array(kinds.get(call.args[0].id)) or call.args[0].id in made
+
+    for block in list(nodes.blocks(func_node)):
+        if any(checks_an_array(stmt) for stmt in block):
+            let_go(func_node)
+            block[:] = [stmt for stmt in block if not checks_an_array(stmt)] or [gast.Pass()]
+
+
+def _made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], object]) -> Set[str]:
+    made, other = set(), set(nodes.parameters(func_node))
+    for stmt in nodes.statements(func_node):
+        name = nodes.assigned_name(stmt)
+        if name is None:
+            other.update(nodes.names_stored(stmt))
+            continue
+        value = stmt.value
+        func = classify(value) if isinstance(value, gast.Call) else None
+        numpy_made = isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or \
+            isinstance(func, np.ufunc) or any(func is getattr(np, method) for method in ARRAY_RESULTS)
+        (made if numpy_made else other).add(name)
+    return made - other

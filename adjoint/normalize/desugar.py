@@ -6,7 +6,7 @@ Before::
     def f(xs, w):
         total = 0.0
         for i, x in enumerate(xs):
-            total += w.sum() * x
+            total += (w * w).sum() * x
         return total
 
 After::
@@ -15,8 +15,10 @@ After::
         total = 0.0
         for i in range(len(xs)):
             x = xs[i]
-            total = total + np.sum(w) * x
+            total = total + np.sum(w * w) * x
         return total
+
+A method of a name (`w.sum()`) also gets a check that w has it (normalize/receivers.py).
 """
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import dict_writes, iteration
 from adjoint.normalize.augmented import index_once, marked_operator
+from adjoint.normalize.receivers import ReceiverChecks
+from adjoint.normalize.unpacking import Unpacking
 
 ARRAY_METHODS = {
     "sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min": "min", "dot": "dot",
@@ -70,7 +74,7 @@ CHANGES_IN_PLACE = {
 DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
-class Desugar(nodes.Transformer):
+class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
     """One pass over the function body; `fresh` makes collision-free temporary names."""
 
     def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str,
@@ -206,39 +210,6 @@ class Desugar(nodes.Transformer):
             out.extend(self._assign_target(target, nodes.name(temp), node))
         return out
 
-    def _assign_target(self, target, value, origin) -> List[gast.stmt]:
-        if not isinstance(target, (gast.Tuple, gast.List)):
-            return [nodes.copy_location(nodes.assign_to(target, value), origin)]
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
-            temps = [self.fresh("_t") for _ in value.elts]
-            out = [nodes.copy_location(nodes.assign(t, v), origin) for t, v in zip(temps, value.elts)]
-            for element, temp in zip(target.elts, temps):
-                out.extend(self._assign_target(element, nodes.name(temp), origin))
-            return out
-        temp = value.id if isinstance(value, gast.Name) else self.fresh("_t")
-        out = [] if isinstance(value, gast.Name) else [nodes.copy_location(nodes.assign(temp, value), origin)]
-        starred = [position for position, element in enumerate(target.elts) if isinstance(element, gast.Starred)]
-        after = len(target.elts) - 1 - starred[0] if starred else 0
-        for position, element in enumerate(target.elts):
-            if isinstance(element, gast.Starred):
-                item = self._starred_items(temp, position, after)
-                element = element.value
-            elif starred and position > starred[0]:
-                item = nodes.subscript(nodes.name(temp), nodes.constant(position - len(target.elts)))
-            else:
-                item = nodes.subscript(nodes.name(temp), nodes.constant(position))
-            out.extend(self._assign_target(element, item, origin))
-        return out
-
-    def _starred_items(self, sequence: str, start: int, after: int) -> gast.expr:
-        """What `*rest` takes in a tuple target: `list(sequence[start:len(sequence) - after])`."""
-        stop = None
-        if after:
-            stop = nodes.binop(nodes.call_named("len", nodes.name(sequence)), gast.Sub(), nodes.constant(after))
-        part = gast.Slice(lower=nodes.constant(start), upper=stop, step=None)
-        sliced = gast.Subscript(value=nodes.name(sequence), slice=part, ctx=gast.Load())
-        return nodes.call(nodes.name(self._bound_name("list", list)), [sliced])
-
     def visit_For(self, node):
         self.generic_visit(node)
         if self._is_call_to(node.iter, range) and isinstance(node.target, gast.Name):
@@ -348,7 +319,7 @@ class Desugar(nodes.Transformer):
             return node
         if not isinstance(func, gast.Attribute) or func.attr not in {**ARRAY_METHODS, **RUNTIME_METHODS}:
             return node
-        if resolve(func.value, self.parsed, self.local_names) is not MISSING:
+        if resolve(func.value, self.parsed, self.local_names) is not MISSING or self._of_a_fixed_object(func.value):
             return node
         if func.attr == "copy" and self._of_an_outside_array(func.value):
             target = nodes.attribute(nodes.name(self.numpy_name), "copy")
@@ -356,6 +327,7 @@ class Desugar(nodes.Transformer):
             target = nodes.name(self._runtime_name(func.attr))
         else:
             target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_METHODS[func.attr])
+        self._check_receiver(func.value, func.attr, node)
         args = [func.value] + node.args
         if func.attr in ("reshape", "transpose") and len(node.args) > 1:
             args = [func.value, nodes.tuple_of(node.args)]
@@ -416,8 +388,9 @@ class Desugar(nodes.Transformer):
         self.generic_visit(node)
         if node.attr not in ARRAY_ATTRIBUTES or not isinstance(node.ctx, gast.Load):
             return node
-        if resolve(node.value, self.parsed, self.local_names) is not MISSING:
+        if resolve(node.value, self.parsed, self.local_names) is not MISSING or self._of_a_fixed_object(node.value):
             return node
+        self._check_receiver(node.value, node.attr, node)
         target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_ATTRIBUTES[node.attr])
         return nodes.copy_location(nodes.call(target, [node.value]), node)
 

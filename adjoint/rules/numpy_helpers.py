@@ -16,7 +16,8 @@ from adjoint.runtime import (
     cumsum_adjoint, diag_adjoint, diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward,
     einsum_adjoint_tangent, einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint,
     extremum_tangent, float_cast, general_or_refuse, gradient_adjoint, gradient_along, gradient_like, grid_spread,
-    gradient_spacing_adjoint, gradient_spacing_tangent, joined_adjoint, kron_adjoint, kron_adjoint_backward,
+    gradient_spacing_adjoint, gradient_spacing_tangent, items_tangent, joined_adjoint, kron_adjoint,
+    kron_adjoint_backward,
     linspace_adjoint, linspace_end_tangent, linspace_tangent, meshgrid_adjoint, norm_adjoint, norm_hessian_form,
     norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, prod_others_adjoint,
     prod_others_tangent, promoted_join, repeat_adjoint, reshape_like, sinc_derivative, solve_adjoint_a,
@@ -514,7 +515,17 @@ def _(result, x):
 
 @register_tangent(list, tuple)
 def _(result, x):
-    d[result] = list(tangent_like(d[x], x))
+    d[result] = items_tangent(d[x], x)
+
+
+@register_adjoint(runtime.items_tangent)
+def _(result, dx, x):
+    d[dx] = add_adjoints(d[dx], gradient_like(tangent_like(d[result], result), x))
+
+
+@register_tangent(runtime.items_tangent)
+def _(result, dx, x):
+    d[result] = items_tangent(d[dx], x)
 
 
 # ----- Products: each adjoint helper is bilinear in g and the other operand ----------------------

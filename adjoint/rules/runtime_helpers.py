@@ -9,13 +9,12 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, add_at, append_tangent, broadcast_like, copied_tangent, dot_adjoint_a, dot_adjoint_b, field_index,
-    gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent, listed_tangent, list_repeat_adjoint,
-    list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint, pow_log_slope, record_adjoint,
-    record_tangent, record_tangent_adjoint, set_at, shaped_zero, sorted_adjoint, sorted_tangent, stored_derivative,
-    sum_adjoint,
-    sum_tangent, tangent_like, transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast, unreduce,
-    written_adjoint,
+    add_adjoints, add_at, append_tangent, array_tangent, broadcast_like, copied_tangent, dot_adjoint_a,
+    dot_adjoint_b, field_index, gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent,
+    listed_tangent, list_repeat_adjoint, list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint,
+    pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, set_at, shaped_zero, sorted_adjoint,
+    sorted_tangent, stored_derivative, sum_adjoint, sum_tangent, tangent_like, tangent_like_adjoint,
+    transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast, unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
 )
 from adjoint.templates import d
@@ -246,6 +245,17 @@ def _(result, dx, x):
 @register_tangent(runtime.listed_tangent)
 def _(result, dx, x):
     d[result] = listed_tangent(d[dx], x)
+
+
+# A list's tangent as the array a NumPy function makes of the list (forward mode, ad/forward.py).
+@register_adjoint(runtime.array_tangent)
+def _(result, dx, x):
+    d[dx] = add_adjoints(d[dx], tangent_like_adjoint(d[result], dx))
+
+
+@register_tangent(runtime.array_tangent)
+def _(result, dx, x):
+    d[result] = array_tangent(d[dx], x)
 
 
 @register_adjoint(runtime.transpose_adjoint)

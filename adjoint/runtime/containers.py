@@ -145,6 +145,25 @@ def sequence_or_refuse(value, message, filename, lineno):
                              "iterate over `sorted(s)` or pass a tuple", filename, lineno)
 
 
+def unpacked_or_raise(value, count, starred, filename, lineno):
+    """Raise what Python raises unpacking `value` into `count` targets (one of them `*rest` when
+    `starred`), whose items the derivative code reads by position: ValueError for a sequence of
+    another length, TypeError for a value that cannot be iterated; a dict or a set, unpacked in
+    its iteration order, is refused (IterationError)."""
+    if isinstance(value, (dict, set, frozenset)) or not hasattr(value, "__getitem__") and hasattr(value, "__iter__"):
+        raise IterationError(f"unpacking a {type(value).__name__} into names: the derivative reads the items by "
+                             "position, which it has none of; unpack a list or a tuple of its items", filename, lineno)
+    if not hasattr(value, "__iter__") and not hasattr(value, "__getitem__"):
+        raise TypeError(f"cannot unpack non-iterable {type(value).__name__} object")
+    length = len(value)
+    if starred and length < count - 1:
+        raise ValueError(f"not enough values to unpack (expected at least {count - 1}, got {length})")
+    if not starred and length < count:
+        raise ValueError(f"not enough values to unpack (expected {count}, got {length})")
+    if not starred and length > count:
+        raise ValueError(f"too many values to unpack (expected {count})")
+
+
 def list_or_refuse(value, filename, lineno):
     """Raise InPlaceChangeError unless value is a list, whose `.sort()` is differentiated as
     `value = sorted(value)` (an array's sort is np.sort's)."""

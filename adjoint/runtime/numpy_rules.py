@@ -235,7 +235,10 @@ def sort_tangent(dx, x, axis=-1):
 
 def sum_adjoint(g, x):
     """The adjoint of the items of x in builtin sum(x, start): every item (a number, an array, or
-    a row of an array x) gets g, summed over the axes along which it was broadcast."""
+    a row of an array x) gets g, summed over the axes along which it was broadcast. The items of a
+    dict are its keys, which carry no derivative: its adjoint is zero."""
+    if isinstance(x, dict):
+        return 0.0
     if isinstance(x, np.ndarray):
         if len(x) == 0:
             return zeros_like(x)
@@ -251,7 +254,10 @@ def _refuse_concatenation(x):
 
 
 def sum_tangent(dx, x, dstart):
-    """The tangent of builtin sum(x, start): start's tangent plus the tangent of every item of x."""
+    """The tangent of builtin sum(x, start): start's tangent plus the tangent of every item of x
+    (none for a dict's, its keys)."""
+    if isinstance(x, dict):
+        return dstart
     if not isinstance(x, np.ndarray):
         _refuse_concatenation(x)
     return sum(tangent_like(dx, x), dstart)
@@ -294,16 +300,6 @@ def sorted_tangent(dx, x, reverse=False):
         return [0.0] * len(x)
     items = tangent_like(dx, x)
     return [items[source] for source in _sorted_order(x, reverse)]
-
-
-def clip_mask(x, low, high):
-    """1.0 where low <= x <= high (None means no bound), else 0.0: where np.clip passes x through."""
-    mask = np.ones(np.shape(x))
-    if low is not None:
-        mask = mask * (x >= low)
-    if high is not None:
-        mask = mask * (x <= high)
-    return mask
 
 
 def sinc_slope(x):

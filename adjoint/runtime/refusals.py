@@ -94,6 +94,23 @@ def array_method_or_refuse(value, name, message, filename, lineno):
         raise OperandKindError(message, filename, lineno)
 
 
+def attribute_or_raise(value, name, filename, lineno):
+    """Raise the AttributeError Python raises reading `value.<name>`: the derivative code reads
+    `x.sum()`, `x.T` and the other array methods and attributes as NumPy's functions (np.sum(x)),
+    which take a list, a tuple or a number too, where Python finds no such attribute. A value of
+    another class that has one (a NamedTuple's field `T`, an object's own `mean`) is refused
+    (OperandKindError): the derivative would be NumPy's function's, not the attribute's."""
+    if isinstance(value, (np.ndarray, np.generic)) or name == "copy" and isinstance(value, (list, dict, set)):
+        return
+    if not hasattr(value, name):
+        raise AttributeError(f"'{type(value).__name__}' object has no attribute '{name}'")
+    if isinstance(value, (float, int, complex)):  # x.real, x.imag
+        return
+    raise OperandKindError(f"`.{name}` here reads the attribute `{name}` of a value of its own class (a "
+                           f"{type(value).__name__}), which adjoint would read as an array's (NumPy's); give the "
+                           f"field or method another name", filename, lineno)
+
+
 def item_update_or_refuse(container, item, message, filename, lineno):
     """Raise InPlaceChangeError if `container[k] op= v` changes `item` in place: an array or a list
     held by a container that is not an array (`X[k] += v` writes into the array X)."""

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from adjoint.runtime.adjoints import _is_container
+from adjoint.runtime.numpy_rules import tangent_like
 from adjoint.runtime.refusals import Refused
 
 # B_2, B_4, ..., B_14: the Bernoulli numbers of the asymptotic series of the polygamma functions.
@@ -119,7 +120,9 @@ def _chosen(xs, result):
 
 def chosen_adjoint(g, xs, result):
     """The adjoint of xs in max(xs) or min(xs): g at the chosen item, zeros elsewhere (a list for a
-    list or tuple, an array for an array)."""
+    list or tuple, an array for an array; zero for a dict, whose items are its keys)."""
+    if isinstance(xs, dict):
+        return 0.0
     position = _chosen(xs, result)
     if isinstance(xs, np.ndarray):
         placed = np.zeros(np.shape(xs))
@@ -129,8 +132,15 @@ def chosen_adjoint(g, xs, result):
 
 
 def chosen_tangent(dxs, xs, result):
-    """The tangent of max(xs) or min(xs): the chosen item's tangent."""
-    return dxs[_chosen(xs, result)] if _is_container(dxs) else 0.0
+    """The tangent of max(xs) or min(xs): the chosen item's tangent (none for a dict's key)."""
+    return dxs[_chosen(xs, result)] if _is_container(dxs) and not isinstance(xs, dict) else 0.0
+
+
+def items_tangent(dx, x):
+    """The tangent of list(x) or tuple(x): the tangents of x's items, zeros for a dict's (its keys)."""
+    if isinstance(x, dict):
+        return [0.0] * len(x)
+    return list(tangent_like(dx, x))
 
 
 def hypot_of(items):

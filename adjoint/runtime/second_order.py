@@ -173,3 +173,18 @@ def norm_hessian_form(u, v, result, x, ord=None, axis=None, keepdims=False):
     kind, axes = _norm_kind(x, ord, axis)
     reduced = np.squeeze(result, axes) if keepdims and np.ndim(result) else result
     return np.sum(u * _norm_curvature(v, reduced, x, ord, axis), axis=axes, keepdims=keepdims)
+
+
+def array_tangent(dx, x):
+    """The tangent of a list or tuple x that a NumPy function reads as np.asarray(x): dx (with
+    zeros for its symbolic ones) as that array, which tangent rules compute with as with x's array
+    (`dx * 2.0` of a list is a TypeError, `dx * 2` a list repeated). Items of unequal shapes, which
+    make no array of numbers, and any other x leave dx as it is."""
+    if not isinstance(x, (list, tuple)):
+        return dx
+    items = tangent_like(dx, x)
+    try:
+        array = np.array(items)
+    except ValueError:  # ragged
+        return items
+    return items if array.dtype == object else array
