@@ -15,6 +15,7 @@ __all__ = ["checkpoint", "checkpointed", "insert_grad_of"]
 
 RECOMPUTE = "__adjoint_recompute__"
 RECOMPUTED = "_recomputed_print"  # the keyword by which a caller gives such a function's vjp the fingerprint of its value
+LOOP_STEP = "loop step"  # RECOMPUTE's value on the step function of a loop marked checkpointed (run again too)
 F = TypeVar("F", bound=Callable)
 
 

@@ -136,6 +136,14 @@ def langevin_checkpointed(x0, gamma):
     return np.sum(x ** 2) + np.sum(v)
 
 
+def drift_drawn_at_each_stored_step(x0, scale):
+    rng = np.random.default_rng(3)
+    x = x0
+    for t in adjoint.checkpointed(range(4), snapshots=4):  # every step's state stored: none recomputed
+        x = x + scale * scale * rng.normal()
+    return x
+
+
 def langevin_global_noise(x0, gamma):
     np.random.seed(3)
     x = x0
@@ -170,6 +178,13 @@ def test_a_checkpointed_loop_drawing_random_numbers_is_refused(fn, args, positio
     with pytest.raises(adjoint.AdjointError, match="adjoint.checkpointed: the steps of this loop") as error:
         adjoint.grad(fn, wrt=position)(*args)
     assert error.value.location.filename == __file__
+
+
+def test_a_step_reversed_from_its_stored_state_is_checked_by_its_vjp():
+    """With a snapshot for every step, no step runs again before its vjp, which runs it again
+    itself: the vjp compares the state it reaches with the one the step left."""
+    with pytest.raises(adjoint.AdjointError, match="adjoint.checkpointed: the steps of this loop"):
+        adjoint.grad(drift_drawn_at_each_stored_step, wrt=1)(0.5, 0.7)
 
 
 def test_a_checkpointed_loop_with_its_noise_drawn_first():

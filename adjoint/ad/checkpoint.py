@@ -12,7 +12,8 @@ with `y` read by the adjoint of an earlier statement::
 
     _range1 = range(n)
     _stack.append(y)
-    y, _checkpoints1 = checkpointed_forward(f_step, _range1, state=(y,), invariants=(A,), snapshots=20)
+    y, _checkpoints1 = checkpointed_forward(f_step, _range1, state=(y,), invariants=(A,), snapshots=20,
+        printed=(0,))
     ...
     # Grad of: for t in adjoint.checkpointed(range(n), snapshots=20):
     dy, dA = checkpointed_adjoint(f_step, vjp_f_step, _range1, invariants=(A,),
@@ -125,9 +126,11 @@ def reverse_loop(ctx: FunctionContext, loop: gast.For, plan: CheckpointedLoop, l
 
 def _forward(ctx: FunctionContext, loop: gast.For, plan: CheckpointedLoop, step: str, checkpoints: str) -> gast.stmt:
     """`state..., _checkpoints = checkpointed_forward(step, range, state=..., invariants=..., snapshots=k)`."""
+    printed = tuple(plan.carried.index(name) for name in plan.carried if ctx.activity.is_active(name))
     call = nodes.call(ctx.runtime("checkpointed_forward"), [nodes.name(step), nodes.load_copy(loop.iter)], [
         _keyword("state", plan.carried), _keyword("invariants", plan.invariants),
         gast.keyword(arg="snapshots", value=nodes.load_copy(plan.snapshots)),
+        gast.keyword(arg="printed", value=nodes.tuple_of(nodes.constant(i) for i in printed)),  # the vjp's outputs
     ])
     outputs = nodes.tuple_of(nodes.name(name, store=True) for name in plan.carried + (checkpoints,))
     return nodes.assign_to(outputs, call)

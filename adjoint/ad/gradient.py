@@ -15,7 +15,7 @@ from adjoint.ad.reverse import MAY_GIVE_SYMBOLIC_ZERO, ZERO, ReverseAD
 from adjoint.ad.shared_arguments import argument_checks
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
-from adjoint.markers import RECOMPUTED, recomputed
+from adjoint.markers import LOOP_STEP, RECOMPUTE, RECOMPUTED, recomputed
 from adjoint.options import Mode
 
 
@@ -54,7 +54,7 @@ def build_reverse(ctx: FunctionContext, mode: str, wrt: Tuple[str, ...], name: s
     if mode == Mode.FORWARD_PASS:
         value, keep = _value_after_primal(ctx, output, transformer.saves.names)
         primal.extend(keep + [split.marker(value)])
-    if mode == Mode.VJP and recomputed(ctx.parsed.func):
+    if mode == Mode.VJP and (recomputed(ctx.parsed.func) or getattr(ctx.parsed.func, RECOMPUTE, None) == LOOP_STEP):
         primal.extend(_recomputation_check(ctx, arguments, output, transformer.saves.names))
     body = prologue + primal + seed + zeros + adjoint + [gast.Return(value=result)]
     return gast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
@@ -69,7 +69,8 @@ def _recomputation_check(ctx: FunctionContext, arguments: gast.arguments, output
     arguments.kwonlyargs.append(gast.Name(id=RECOMPUTED, ctx=gast.Param(), annotation=None, type_comment=None))
     arguments.kw_defaults.append(nodes.constant(None))
     value, keep = _value_after_primal(ctx, output, saved)
-    check = gast.Expr(value=nodes.call(ctx.runtime("check_recomputed_value"), [nodes.name(RECOMPUTED), value]))
+    helper = "check_recomputed_step" if getattr(ctx.parsed.func, RECOMPUTE, None) == LOOP_STEP else "check_recomputed_value"
+    check = gast.Expr(value=nodes.call(ctx.runtime(helper), [nodes.name(RECOMPUTED), value]))
     return keep + [nodes.if_(gast.Compare(left=nodes.name(RECOMPUTED), ops=[gast.IsNot()],
                                           comparators=[nodes.constant(None)]), [check], [])]
 

@@ -274,6 +274,7 @@ def _define(name: str, text: str, info: SourceInfo, globals_: Dict[str, Any], cl
     func = compile_function(name, text, globals_, closure, label="adjoint checkpointed loop")
     func.__qualname__ = name
     func.__adjoint_source__ = SynthesizedSource(text, info)
+    setattr(func, markers.RECOMPUTE, markers.LOOP_STEP)  # its vjp runs it again, and checks it leaves the same state
     return func
 
 

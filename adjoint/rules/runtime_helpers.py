@@ -25,7 +25,7 @@ non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.
                    runtime.sorted_positions, runtime.extreme_position, runtime.spread_key,
                    runtime.list_or_refuse, runtime.bitwise_operand_or_refuse, runtime.dict_or_refuse,
                    runtime.array_method_or_refuse, runtime.diagonal_positions, runtime.memory_order,
-                   runtime.check_recomputed_value)
+                   runtime.check_recomputed_value, runtime.check_recomputed_step)
 
 # shaped_zero(g, x) is g (zeros in x's shape for the symbolic zero): linear in g.
 @register_adjoint(runtime.shaped_zero)

@@ -1,6 +1,7 @@
 """Binomial checkpointing of loops marked `adjoint.checkpointed` (Griewank's Revolve)."""
 from __future__ import annotations
 
+import array
 import math
 
 import numpy as np
@@ -38,7 +39,10 @@ def checkpointed(steps, snapshots):
     array or list it did not create (`a[i] = v`, `a.append(v)`), and contain no `break`,
     `continue` or `return` of this loop; the loop must run over `range(...)`. Anything else
     is refused with adjoint.UnsupportedSyntaxError. Steps that, run again from a stored state,
-    reach another state than they did (a random draw) are refused when the derivative runs.
+    reach another state than they did (a random draw) are refused when the derivative runs,
+    where the backward pass runs them again before their own adjoint: not a step whose
+    adjoint starts from the state stored right before it (every step, with as many snapshots
+    as steps), which its vjp runs again unchecked.
 
     Run as plain Python (not differentiated), `checkpointed(steps, snapshots)` is `steps`.
     """
@@ -68,16 +72,19 @@ def _checkpoint_split(start, end, slots):
     return end - right
 
 
-def checkpointed_forward(step, steps, state, invariants, snapshots):
+def checkpointed_forward(step, steps, state, invariants, snapshots, printed=()):
     """Run `for t in steps: state = step(t, *state, *invariants)`, keeping the states the reversal
     restarts from first. Returns the final state's values followed by the checkpoints.
 
-    `step` returns the new state: one value when the loop carries one name, else a tuple.
+    `step` returns the new state: one value when the loop carries one name, else a tuple. The
+    fingerprint of the state's values at the positions `printed` (those whose cotangents the
+    step's vjp computes) after each step is kept too: the vjp, running the step again, must
+    reach them again.
     """
     if isinstance(snapshots, bool) or not isinstance(snapshots, (int, np.integer)) or snapshots < 0:
         raise ValueError(f"adjoint.checkpointed: snapshots must be a non-negative integer, not {snapshots!r}")
     single = len(state) == 1
-    prints = {}  # position: a fingerprint of the state there, before the last step of each stretch run
+    prints = _StepPrints(tuple(printed))
     checkpoints = [(0, tuple(state), int(snapshots) + 1, prints)]
     end = len(steps)
     while True:
@@ -90,15 +97,43 @@ def checkpointed_forward(step, steps, state, invariants, snapshots):
     return final + (checkpoints,)
 
 
+class _StepPrints:
+    """The fingerprint of the state each step of the primal sweep left (at the printed positions),
+    in one float array: three numbers a part (sum, sum of squares, size; NaN for another value)."""
+
+    def __init__(self, printed: tuple):
+        self.printed, self.rows, self.width = printed, [], None
+
+    def add(self, values: tuple) -> None:
+        if not self.printed:
+            return
+        row = [number for part in _fingerprint(tuple(values[i] for i in self.printed))
+               for number in (part if part is not None else (math.nan,) * 3)]
+        if self.width is None:
+            self.width, self.rows = len(row), array.array("d")
+        if len(row) != self.width:  # a state that changes its structure: compared part by part no more
+            self.printed = ()
+            return
+        self.rows.extend(row)
+
+    def of_step(self, position: int):
+        """The fingerprint the step at `position` left (None where none is kept)."""
+        if not self.printed or self.width is None:
+            return None
+        row = self.rows[position * self.width:(position + 1) * self.width]
+        parts = [tuple(row[i:i + 3]) for i in range(0, len(row), 3)]
+        return [None if math.isnan(part[2]) else part for part in parts]
+
+
 def _steps(step, steps, values, invariants, start, stop, single, prints=None):
-    """The state (a tuple) after steps [start, stop) from the state `values` (its fingerprint
-    before the last step put in `prints`, when given)."""
+    """The state (a tuple) after steps [start, stop) from the state `values` (each step's
+    fingerprint added to `prints`, in the primal sweep)."""
     for position in range(start, stop):
-        if prints is not None and position == stop - 1:
-            prints[position] = _fingerprint(values)
         values = step(steps[position], *values, *invariants)
         if single:
             values = (values,)
+        if prints is not None:
+            prints.add(values)
     return tuple(values)
 
 
@@ -109,11 +144,13 @@ def checkpointed_adjoint(step, step_vjp, steps, invariants, checkpoints, dstate,
     of as soon as the steps after it are reversed. `step_vjp(seed, t, *state, *invariants)`
     returns the cotangents of the state's names in `dstate`, then of the invariants in
     `dinvariants`, given the seed of the step's outputs for those state names (one value or
-    a tuple). `dstate` holds the cotangents of the final state, `dinvariants` the invariants'
-    adjoints so far. step_vjp runs once per step, last step first.
+    a tuple); given the fingerprint the step left in the primal sweep (`_recomputed_print`),
+    it refuses a step that, run again, leaves another state (check_recomputed_step). `dstate`
+    holds the cotangents of the final state, `dinvariants` the invariants' adjoints so far.
+    step_vjp runs once per step, last step first.
     """
     single = len(checkpoints[0][1]) == 1
-    prints = checkpoints[0][3] if len(checkpoints[0]) > 3 else {}
+    prints = checkpoints[0][3]
     dstate, dinvariants = tuple(dstate), list(dinvariants)
     many = len(dstate) + len(dinvariants) > 1
     end = len(steps)
@@ -123,9 +160,12 @@ def checkpointed_adjoint(step, step_vjp, steps, invariants, checkpoints, dstate,
             checkpoints.pop()
         elif slots == 1 or end - start == 1:
             values = _steps(step, steps, values, invariants, start, end - 1, single)
-            if end - 1 in prints:
-                _check_recomputed(values, prints[end - 1], end - 1)
-            grads = step_vjp(dstate if len(dstate) > 1 else dstate[0], steps[end - 1], *values, *invariants)
+            seed = dstate if len(dstate) > 1 else dstate[0]
+            printed = prints.of_step(end - 1)
+            if printed is None:
+                grads = step_vjp(seed, steps[end - 1], *values, *invariants)
+            else:  # (the keyword markers.RECOMPUTED)
+                grads = step_vjp(seed, steps[end - 1], *values, *invariants, _recomputed_print=printed)
             grads = grads if many else (grads,)
             for index in range(len(dinvariants)):
                 dinvariants[index] = add_adjoints(dinvariants[index], grads[len(dstate) + index])
@@ -138,17 +178,16 @@ def checkpointed_adjoint(step, step_vjp, steps, invariants, checkpoints, dstate,
     return dstate + tuple(dinvariants)
 
 
-def _check_recomputed(state, stored, position):
-    """Refuse a loop whose steps, run again from a stored state, do not reach the state the primal
-    sweep reached (a random draw, a counter, anything a step reads besides its state and the
-    loop's invariants): the adjoint would be that of other steps than the ones that ran. The
-    state is compared where the primal sweep's stretches of steps end, a few places."""
-    if not all(_close(a, b) for a, b in zip(_fingerprint(state), stored)):
-        raise Refused(f"adjoint.checkpointed: the steps of this loop, run again in the backward pass from a stored "
-                      f"state, reach another state before step {position} than the primal sweep did: they depend "
-                      "on more than the loop's state and the names they read (a random draw, a counter), and the "
-                      "gradient would be that of other steps. Draw the random numbers before the loop (or do not "
-                      "checkpoint it)")
+def check_recomputed_step(stored, value) -> None:
+    """Refuse a loop whose step, run again by its vjp from the state the backward pass gives it,
+    leaves another state than it did in the primal sweep (a random draw, a counter, anything a
+    step reads besides its state and the loop's invariants): the adjoint would be that of other
+    steps than the ones that ran."""
+    if not _same_prints(_fingerprint(value), stored):
+        raise Refused("adjoint.checkpointed: the steps of this loop, run again in the backward pass from a stored "
+                      "state, reach another state than the primal sweep did: they depend on more than the loop's "
+                      "state and the names they read (a random draw, a counter), and the gradient would be that "
+                      "of other steps. Draw the random numbers before the loop (or do not checkpoint it)")
 
 
 def with_fingerprint(value):
@@ -160,7 +199,7 @@ def with_fingerprint(value):
 def check_recomputed_value(stored, value) -> None:
     """Refuse the second run of a function marked `adjoint.checkpoint` that returned another value
     than the first (a random draw, a counter): its adjoint would be that of another run."""
-    if not all(_close(a, b) for a, b in zip(_fingerprint(value), stored)):
+    if not _same_prints(_fingerprint(value), stored):
         raise Refused("this function is marked adjoint.checkpoint, and its second run, in the backward pass, "
                       "returned another value than the first: it depends on more than its arguments (a random "
                       "draw, a counter), and its adjoint would be that of another run. Draw the random numbers "
@@ -179,6 +218,16 @@ def _fingerprint(value) -> list:
             array = array.astype(float, copy=False).ravel()
             return [(float(np.sum(array)), float(np.dot(array, array)), array.size)]
     return [None]
+
+
+def _same_prints(recomputed: list, stored: list) -> bool:
+    """Whether two states' fingerprints agree part by part, to rounding (and have as many parts)."""
+    return len(recomputed) == len(stored) and all(_close(a, b) for a, b in zip(recomputed, stored))
+
+
+def _same_prints(recomputed: list, stored: list) -> bool:
+    """Whether two values' fingerprints agree part by part, to rounding (and have as many parts)."""
+    return len(recomputed) == len(stored) and all(_close(a, b) for a, b in zip(recomputed, stored))
 
 
 def _close(recomputed, stored) -> bool:
