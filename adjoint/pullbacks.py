@@ -70,13 +70,19 @@ def check_cotangent(value: Any, cotangent: Any, label: str, where: str = "the ou
             return
         if not isinstance(cotangent, (list, tuple)) or len(cotangent) != len(value):
             raise ArgumentError(f"{label}: the cotangent of {where}, a {type(value).__name__} of {len(value)} "
-                                f"items, must be a list or tuple of as many, got {_shape_of(cotangent)}")
+                                f"items, must be a list or tuple of as many, got {_described(cotangent)}")
         for index, (item, part) in enumerate(zip(value, cotangent)):
             check_cotangent(item, part, label, f"{where}[{index}]")
 
 
 def _is_zero(cotangent: Any) -> bool:
     return isinstance(cotangent, (int, float, np.number)) and not isinstance(cotangent, bool) and cotangent == 0
+
+
+def _described(cotangent: Any) -> str:
+    """A list, tuple or dict by its length, an array by its shape, anything else by its type."""
+    return _shape_of(cotangent) if isinstance(cotangent, (list, tuple, dict, np.ndarray)) else \
+        f"a {type(cotangent).__name__}"
 
 
 def _shape_of(cotangent: Any) -> str:

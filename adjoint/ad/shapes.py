@@ -44,7 +44,7 @@ SHAPE_ARGUMENT = {
     runtime.unbroadcast: 1, runtime.unreduce: 1, runtime.reached: 1, runtime.broadcast_like: 1,
     runtime.gradient_like: 1, runtime.zeros_like: 0, runtime.stored_derivative: 2,
 }
-IN_PLACE_HELPERS = tuple(AUGMENTED_HELPERS.values())
+AUGMENTED_FUNCTIONS = tuple(AUGMENTED_HELPERS.values())  # runtime/in_place.py
 NOT_ARRAYS = (SCALAR, CONTAINER, MAPPING, RECORD)  # kinds whose shape_only would be the value itself
 ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
                          operator.mod) + runtime.in_place.ELEMENTWISE_HELPERS
@@ -110,7 +110,7 @@ def result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: 
     (analysis/augmented.py: an in-place operation keeps a's shape, or raises)."""
     operand = bindings.get(param)
     if param == "x" and isinstance(operand, gast.Name) and is_array(kinds.get(operand.id)) and any(
-            func is helper for helper in IN_PLACE_HELPERS):
+            func is helper for helper in AUGMENTED_FUNCTIONS):
         return True
     if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):
         return False

@@ -22,7 +22,10 @@ def _in_place_version(name, in_place, operation):
     def typed(a, b):
         if not isinstance(a, _types.Array):
             return lambda a, b: operation(a, b)
-        kept, given = _as_dtype(a.dtype), _as_dtype(b.dtype if isinstance(b, _types.Array) else b)
+        try:
+            kept, given = _as_dtype(a.dtype), _as_dtype(b.dtype if isinstance(b, _types.Array) else b)
+        except _TypingError:  # a tuple, a list: no dtype of its own (numba's NumbaNotImplementedError)
+            raise _TypingError(f"the runtime helper {name} has no numba version for arguments ({a}, {b})") from None
         if not np.can_cast(np.result_type(kept, given), kept, "same_kind"):
             raise _TypingError(f"the runtime helper {name} cannot keep an array of {kept} as it computes with {given}")
 
@@ -64,14 +67,37 @@ def augmented_floordiv(a, b):
     raise NotImplementedError("compiled by numba only")
 
 
+def augmented_and(a, b):
+    raise NotImplementedError("compiled by numba only")
+
+
+def augmented_or(a, b):
+    raise NotImplementedError("compiled by numba only")
+
+
+def augmented_xor(a, b):
+    raise NotImplementedError("compiled by numba only")
+
+
+def augmented_lshift(a, b):
+    raise NotImplementedError("compiled by numba only")
+
+
+def augmented_rshift(a, b):
+    raise NotImplementedError("compiled by numba only")
+
+
 for _stub, _in_place, _operation in (
         (augmented_add, operator.iadd, operator.add), (augmented_sub, operator.isub, operator.sub),
         (augmented_mul, operator.imul, operator.mul), (augmented_truediv, operator.itruediv, operator.truediv),
         (augmented_pow, operator.ipow, operator.pow), (augmented_mod, operator.imod, operator.mod),
         (augmented_matmul, operator.imatmul, operator.matmul),
-        (augmented_floordiv, operator.ifloordiv, operator.floordiv)):
+        (augmented_floordiv, operator.ifloordiv, operator.floordiv), (augmented_and, operator.iand, operator.and_),
+        (augmented_or, operator.ior, operator.or_), (augmented_xor, operator.ixor, operator.xor),
+        (augmented_lshift, operator.ilshift, operator.lshift), (augmented_rshift, operator.irshift, operator.rshift)):
     _overload(_stub)(_in_place_version(_stub.__name__, _in_place, _operation))
 
 IN_PLACE_HELPERS = ("augmented_add", "augmented_sub", "augmented_mul", "augmented_truediv", "augmented_pow",
-                    "augmented_mod", "augmented_matmul", "augmented_floordiv")
+                    "augmented_mod", "augmented_matmul", "augmented_floordiv", "augmented_and", "augmented_or",
+                    "augmented_xor", "augmented_lshift", "augmented_rshift")
 __all__ = ["IN_PLACE_HELPERS", *IN_PLACE_HELPERS]

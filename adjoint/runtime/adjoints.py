@@ -24,6 +24,14 @@ def _is_symbolic_zero(dx, x) -> bool:
     return not _is_container(dx) and _is_container(x)
 
 
+def _as_items(dx, x):
+    """A number other than 0 standing for an array's derivative (each item's: `y = a + 0.0`, then
+    `y - x0`, has the tangent -dx0) as an array of x's shape; anything else (0.0 too) as it is."""
+    if (type(dx) in (float, int) or isinstance(dx, np.number)) and dx != 0 and isinstance(x, np.ndarray) and x.ndim:
+        return np.full(x.shape, dx, dtype=np.result_type(dx, 1.0))
+    return dx
+
+
 def _is_zero_d(x) -> bool:
     """A 0-d array or a NumPy number: indexed (`a[()]`, `a[...]`, `a[None]`) like any array (and
     an array written into), but not a container of items; its adjoint is a number or a 0-d array,
@@ -156,7 +164,7 @@ def add_at(dx, x, index, value):
     """dx with `value` added at x[index]; dx is not modified (it may be shared)."""
     if isinstance(x, range) or _is_class_constant_index(index):  # a range's items are integers moving with nothing
         return dx
-    index = _absolute(index, x)
+    index, dx = _absolute(index, x), _as_items(dx, x)
     if _is_zero_d(x):
         out = _zero_d_copy(dx, x)
         out[index] += value
@@ -199,7 +207,7 @@ def _writable(dx):
 def zero_at(dx, x, index):
     """dx with the adjoint at x[index] reset to zero (x[index] was overwritten)."""
     _refuse_list_slice_store(x, index)
-    index = _absolute(index, x)
+    index, dx = _absolute(index, x), _as_items(dx, x)
     if _is_symbolic_zero(dx, x):
         return dx
     if _is_zero_d(x):
@@ -220,7 +228,7 @@ def set_at(dx, x, index, value):
     """The tangent of x after `x[index] = v`: dx with value written at index; dx is not modified
     (it may be shared: the tangent of `y = x * 1.0` is dx itself)."""
     _refuse_list_slice_store(x, index)
-    index = _absolute(index, x)
+    index, dx = _absolute(index, x), _as_items(dx, x)
     if _is_symbolic_zero(dx, x):
         out = zeros_like(x)
     elif _is_zero_d(x):
@@ -272,7 +280,7 @@ def item_adjoint(dx, index, x=None):
         return dx[index]
     if _is_zero_d(x):
         return np.asarray(dx)[index]
-    if not _is_container(dx):
+    if not _is_container(dx := _as_items(dx, x)):
         return 0.0
     if _is_record(dx):
         return getattr(dx, index)
@@ -287,7 +295,7 @@ def written_adjoint(dx, index, x):
     _refuse_list_slice_store(x, index)
     if _is_zero_d(x):
         return np.asarray(dx)[index]
-    if not _is_container(dx):
+    if not _is_container(dx := _as_items(dx, x)):
         return 0.0
     if not isinstance(x, np.ndarray) or not _may_repeat(index):
         return dx[_absolute(index, x)]
