@@ -225,11 +225,6 @@ def _same_prints(recomputed: list, stored: list) -> bool:
     return len(recomputed) == len(stored) and all(_close(a, b) for a, b in zip(recomputed, stored))
 
 
-def _same_prints(recomputed: list, stored: list) -> bool:
-    """Whether two values' fingerprints agree part by part, to rounding (and have as many parts)."""
-    return len(recomputed) == len(stored) and all(_close(a, b) for a, b in zip(recomputed, stored))
-
-
 def _close(recomputed, stored) -> bool:
     """Whether two fingerprints agree, to rounding."""
     if recomputed is None or stored is None:
