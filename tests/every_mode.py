@@ -78,6 +78,11 @@ def _check_against_autograd(func, peer, args, wrt, gradient, tangent) -> None:
                                rtol=1e-8, atol=1e-10, err_msg="autograd's Hessian-vector product")
 
 
+# Whether autograd runs code calling NumPy itself (a helper, a method of another module): NumPy
+# hands its ufuncs' work to autograd's boxes from 2.1 on (see _on_autograd_numpy).
+AUTOGRAD_RUNS_NUMPY_CALLS = np.lib.NumpyVersion(np.__version__) >= "2.1.0"
+
+
 def _on_autograd_numpy(peer, anp):
     """peer with its global `np` bound to autograd's NumPy: NumPy before 2.1 does not hand its
     ufuncs' work to autograd's boxes, so a function written with NumPy runs there as written only

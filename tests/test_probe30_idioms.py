@@ -44,7 +44,7 @@ import numpy as np
 import pytest
 
 import adjoint
-from every_mode import _on_autograd_numpy, check_every_mode
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, _on_autograd_numpy, check_every_mode
 
 XS = [0.3, -0.7, 1.2]
 
@@ -362,7 +362,8 @@ def test_a_record_field_named_as_an_array_attribute_is_refused_at_its_line(func,
 
 @pytest.mark.parametrize("func", [THERMOSTAT.loss, through_the_thermostat], ids=["method", "global"])
 def test_the_attributes_of_the_object_a_method_is_bound_to_are_its_own(func):
-    check_every_mode(func, (np.array([0.3, 0.5]),), peer=func)
+    peer = func if AUTOGRAD_RUNS_NUMPY_CALLS else None  # the methods call NumPy themselves
+    check_every_mode(func, (np.array([0.3, 0.5]),), peer=peer)
 
 
 def keys_listed(d):

@@ -25,7 +25,7 @@ import pytest
 from scipy import special, stats
 
 import adjoint
-from every_mode import check_every_mode
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode
 from test_gen_probe26 import gen, load, run_without_adjoint, write
 
 autograd = pytest.importorskip("autograd")
@@ -388,6 +388,8 @@ def test_user_program_in_every_mode(name, wrt):
 
 def test_vae_gradient_against_autograd():
     """The encoder's and decoder's gradients (lists of (W, b) tuples) as autograd has them."""
+    if not AUTOGRAD_RUNS_NUMPY_CALLS:
+        pytest.skip("the VAE's helpers call NumPy itself, which hands autograd's boxes on from NumPy 2.1")
     import probe30_programs as programs
     from every_mode import _on_autograd_numpy
     from soundness import flat

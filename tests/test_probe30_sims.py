@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 import adjoint
-from every_mode import _on_autograd_numpy
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, _on_autograd_numpy
 from soundness import flat, with_flat
 
 
@@ -288,9 +288,10 @@ def test_derivatives_of_derivatives_through_a_checkpointed_function():
         np.testing.assert_allclose(adjoint.grad(gradient, wrt=position)(0.7, 1.3), want, rtol=1e-6)
     np.testing.assert_allclose(adjoint.hvp(pendulum_loss)(0.7, 1.3, 1.0), adjoint.hessian(pendulum_loss)(0.7, 1.3),
                                rtol=1e-12)
-    autograd = pytest.importorskip("autograd")
-    np.testing.assert_allclose(autograd.grad(autograd.grad(on_autograd(pendulum_loss)))(0.7, 1.3),
-                               adjoint.grad(gradient)(0.7, 1.3), rtol=1e-10)
+    if AUTOGRAD_RUNS_NUMPY_CALLS:  # (its step function calls NumPy itself)
+        autograd = pytest.importorskip("autograd")
+        np.testing.assert_allclose(autograd.grad(autograd.grad(on_autograd(pendulum_loss)))(0.7, 1.3),
+                                   adjoint.grad(gradient)(0.7, 1.3), rtol=1e-10)
 
 
 def relaxation_with_a_nan_and_a_counter(x0, k):
