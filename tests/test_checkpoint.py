@@ -279,7 +279,7 @@ def test_the_derivative_is_one_driver_call_and_readable_step_functions(rng):
         return "".join(fragment.split()) in "".join(source.split())
 
     assert contains("y, _checkpoints1 = checkpointed_forward(ode_step, _range1, state=(y,), invariants=(A,), "
-                    "snapshots=k, printed=(0,))")
+                    "snapshots=k, printed=(0,))")  # it calls a function of the user's: the vjp checks the step
     assert source.count("checkpointed_adjoint(") == 1
     assert contains("dy, dA = checkpointed_adjoint(ode_step, vjp_ode_step, _range1, invariants=(A,), "
                     "checkpoints=_checkpoints1, dstate=(dy,), dinvariants=(0.0,))")

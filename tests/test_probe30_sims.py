@@ -19,6 +19,7 @@ What was wrong:
 from __future__ import annotations
 
 import copy
+import math
 import random as random_module
 
 import numpy as np
@@ -185,6 +186,21 @@ def test_a_step_reversed_from_its_stored_state_is_checked_by_its_vjp():
     itself: the vjp compares the state it reaches with the one the step left."""
     with pytest.raises(adjoint.AdjointError, match="adjoint.checkpointed: the steps of this loop"):
         adjoint.grad(drift_drawn_at_each_stored_step, wrt=1)(0.5, 0.7)
+
+
+def arithmetic_steps(x0, rate):
+    x = x0
+    for t in adjoint.checkpointed(range(6), snapshots=2):
+        x = x + rate * np.tanh(x) - 0.1 * math.sin(rate)
+    return np.sum(x ** 2)
+
+
+def test_only_steps_that_may_not_run_again_to_their_state_are_fingerprinted():
+    """A step of NumPy's and math's functions alone runs again to its state: it pays for no check."""
+    assert "printed=" not in adjoint.source(arithmetic_steps, args=(X0, 0.7))
+    assert "printed=(0,)" in adjoint.source(drift_drawn_at_each_stored_step, wrt=1, args=(0.5, 0.7))
+    want = finite_jacobian(arithmetic_steps, (X0, 0.7), 1)[0]
+    np.testing.assert_allclose(flat(adjoint.grad(arithmetic_steps, wrt=1)(X0, 0.7)), want, rtol=1e-6, atol=1e-8)
 
 
 def test_a_checkpointed_loop_with_its_noise_drawn_first():

@@ -12,8 +12,7 @@ with `y` read by the adjoint of an earlier statement::
 
     _range1 = range(n)
     _stack.append(y)
-    y, _checkpoints1 = checkpointed_forward(f_step, _range1, state=(y,), invariants=(A,), snapshots=20,
-        printed=(0,))
+    y, _checkpoints1 = checkpointed_forward(f_step, _range1, state=(y,), invariants=(A,), snapshots=20)
     ...
     # Grad of: for t in adjoint.checkpointed(range(n), snapshots=20):
     dy, dA = checkpointed_adjoint(f_step, vjp_f_step, _range1, invariants=(A,),
@@ -30,7 +29,7 @@ from adjoint import nodes
 from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.context import FunctionContext
 from adjoint.analysis.calls import Callee
-from adjoint.markers import RECOMPUTED
+from adjoint.markers import LOOP_STEP, RECOMPUTE, RECOMPUTED
 from adjoint.normalize.checkpoint import CheckpointedLoop, loop_of
 from adjoint.options import Mode
 
@@ -126,12 +125,12 @@ def reverse_loop(ctx: FunctionContext, loop: gast.For, plan: CheckpointedLoop, l
 
 def _forward(ctx: FunctionContext, loop: gast.For, plan: CheckpointedLoop, step: str, checkpoints: str) -> gast.stmt:
     """`state..., _checkpoints = checkpointed_forward(step, range, state=..., invariants=..., snapshots=k)`."""
-    printed = tuple(plan.carried.index(name) for name in plan.carried if ctx.activity.is_active(name))
-    call = nodes.call(ctx.runtime("checkpointed_forward"), [nodes.name(step), nodes.load_copy(loop.iter)], [
-        _keyword("state", plan.carried), _keyword("invariants", plan.invariants),
-        gast.keyword(arg="snapshots", value=nodes.load_copy(plan.snapshots)),
-        gast.keyword(arg="printed", value=nodes.tuple_of(nodes.constant(i) for i in printed)),  # the vjp's outputs
-    ])
+    keywords = [_keyword("state", plan.carried), _keyword("invariants", plan.invariants),
+                gast.keyword(arg="snapshots", value=nodes.load_copy(plan.snapshots))]
+    if getattr(plan.step, RECOMPUTE, None) == LOOP_STEP:  # a step that may not run again to its state: its vjp checks
+        printed = tuple(plan.carried.index(name) for name in plan.carried if ctx.activity.is_active(name))
+        keywords.append(gast.keyword(arg="printed", value=nodes.tuple_of(nodes.constant(i) for i in printed)))
+    call = nodes.call(ctx.runtime("checkpointed_forward"), [nodes.name(step), nodes.load_copy(loop.iter)], keywords)
     outputs = nodes.tuple_of(nodes.name(name, store=True) for name in plan.carried + (checkpoints,))
     return nodes.assign_to(outputs, call)
 

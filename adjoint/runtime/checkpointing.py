@@ -107,8 +107,9 @@ class _StepPrints:
     def add(self, values: tuple) -> None:
         if not self.printed:
             return
-        row = [number for part in _fingerprint(tuple(values[i] for i in self.printed))
-               for number in (part if part is not None else (math.nan,) * 3)]
+        parts = _fingerprint(values[self.printed[0]] if len(self.printed) == 1 else [values[i] for i in self.printed])
+        row = parts[0] if len(parts) == 1 and parts[0] is not None else \
+            [number for part in parts for number in (part if part is not None else (math.nan,) * 3)]
         if self.width is None:
             self.width, self.rows = len(row), array.array("d")
         if len(row) != self.width:  # a state that changes its structure: compared part by part no more
@@ -121,6 +122,8 @@ class _StepPrints:
         if not self.printed or self.width is None:
             return None
         row = self.rows[position * self.width:(position + 1) * self.width]
+        if self.width == 3 and not math.isnan(row[2]):  # one array or number
+            return [tuple(row)]
         parts = [tuple(row[i:i + 3]) for i in range(0, len(row), 3)]
         return [None if math.isnan(part[2]) else part for part in parts]
 
@@ -208,6 +211,10 @@ def check_recomputed_value(stored, value) -> None:
 
 def _fingerprint(value) -> list:
     """(sum, sum of squares, size) of each array and number in a state, None for other values."""
+    if type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 1:  # the common state, fast
+        return [(float(np.add.reduce(value)), float(value @ value), value.size)]
+    if type(value) is tuple and len(value) == 1:
+        return _fingerprint(value[0])
     if isinstance(value, (tuple, list)):
         return [part for item in value for part in _fingerprint(item)]
     if isinstance(value, dict):
