@@ -188,6 +188,19 @@ def test_a_step_reversed_from_its_stored_state_is_checked_by_its_vjp():
         adjoint.grad(drift_drawn_at_each_stored_step, wrt=1)(0.5, 0.7)
 
 
+def growing_with_draws(x0, scale):
+    rng = np.random.default_rng(2)
+    xs = [x0]
+    for t in adjoint.checkpointed(range(4), snapshots=4):  # a state of another structure at each step
+        xs = xs + [xs[-1] * scale + rng.normal()]
+    return sum(xs)
+
+
+def test_a_state_that_grows_is_checked_at_every_step():
+    with pytest.raises(adjoint.AdjointError, match="adjoint.checkpointed: the steps of this loop"):
+        adjoint.grad(growing_with_draws, wrt=1)(0.5, 0.7)
+
+
 def arithmetic_steps(x0, rate):
     x = x0
     for t in adjoint.checkpointed(range(6), snapshots=2):

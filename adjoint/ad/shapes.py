@@ -109,7 +109,8 @@ def result_shaped_like(func, param: str, bindings: Dict[str, gast.expr], kinds: 
     (analysis/same_shapes.py), has its result in param's shape; so has `a op= b`'s on an array a
     (analysis/augmented.py: an in-place operation keeps a's shape, or raises)."""
     operand = bindings.get(param)
-    if param == "x" and isinstance(operand, gast.Name) and is_array(kinds.get(operand.id)) and any(
+    first = next((name for name in bindings if name != RESULT), None)  # the operator's left operand, `a`
+    if param == first and isinstance(operand, gast.Name) and is_array(kinds.get(operand.id)) and any(
             func is helper for helper in AUGMENTED_FUNCTIONS):
         return True
     if not (isinstance(func, np.ufunc) or any(func is known for known in ELEMENTWISE_OPERATORS)):

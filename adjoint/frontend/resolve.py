@@ -1,9 +1,11 @@
 """Map the call targets of a parsed function to the Python objects they name."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import gast
+import numpy as np
 
 from adjoint.frontend.names import public_name
 from adjoint.frontend.parse import MISSING, ParsedFunction
@@ -37,3 +39,16 @@ def qualified_name(func: Any) -> str:
     if module in (None, "builtins"):
         return name
     return f"{module}.{name}"
+
+
+# Builtins whose call only computes its value from its arguments.
+COMPUTING_BUILTINS = (len, range, reversed, float, int, abs, min, max, sum, isinstance, bool, list, tuple)
+
+
+def computes_only(func: Any) -> bool:
+    """A call of func has no effect and gives the same value for the same arguments: a builtin
+    that only computes, `math`'s functions, NumPy's but its random numbers."""
+    if isinstance(func, np.ufunc) or any(func is known for known in COMPUTING_BUILTINS):
+        return True
+    module = getattr(func, "__module__", None) or ""
+    return module == "math" or func is math or (module.startswith("numpy") and "random" not in module)

@@ -39,14 +39,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
-import numpy as np
 
 from adjoint import markers, nodes
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.define import compile_function
 from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction, SourceInfo, SynthesizedSource
-from adjoint.frontend.resolve import resolve
+from adjoint.frontend.resolve import computes_only, resolve
 from adjoint.normalize.loop_state import LoopState, kills, loop_states
 
 MARKER = "adjoint.checkpointed"
@@ -283,16 +282,12 @@ def _define(name: str, text: str, info: SourceInfo, globals_: Dict[str, Any], cl
     return func
 
 
-_COMPUTING_BUILTINS = (len, range, abs, min, max, float, int, round, sum, bool, pow, enumerate, zip, reversed, list,
-                       tuple, isinstance)
-
-
 def _may_differ_when_run_again(text: str, namespace: Dict[str, Any]) -> bool:
     """Whether a step may leave another state run again from the same one: it calls something
     else than NumPy's functions but its random ones, `math`'s and builtins that only compute (a
     random draw, a counter, a user's function, a method of a value)."""
     for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.Call) and not _computes_only(_resolved(node.func, namespace)):
+        if isinstance(node, ast.Call) and not computes_only(_resolved(node.func, namespace)):
             return True
     return False
 
@@ -304,15 +299,6 @@ def _resolved(node: ast.expr, namespace: Dict[str, Any]) -> Any:
         owner = _resolved(node.value, namespace)
         return getattr(owner, node.attr, None) if isinstance(owner, types.ModuleType) else None
     return None
-
-
-def _computes_only(func: Any) -> bool:
-    if func is None:
-        return False
-    if isinstance(func, np.ufunc) or any(func is known for known in _COMPUTING_BUILTINS):
-        return True
-    module = getattr(func, "__module__", None) or ""
-    return module == "math" or (module.startswith("numpy") and "random" not in module)
 
 
 def _closure_values(func: Callable) -> Dict[str, Any]:

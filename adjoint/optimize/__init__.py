@@ -53,6 +53,6 @@ def optimize(tree: gast.FunctionDef, ctx, forward: bool = False) -> gast.Functio
                 idle_since[optimization] = changes
         if not changed:
             break
-    stand_ins.run(tree, ctx)  # once the code is final: what reads a value for its shape alone
+    stand_ins.run(tree, facts, ctx.runtime)  # once the code is final: what reads a value for its shape alone
     comments.attach(tree, detached)
     return tree

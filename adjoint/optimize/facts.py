@@ -1,7 +1,6 @@
 """What the optimization passes know about the names of a derivative function."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, Iterable, Optional, Set
 
@@ -11,6 +10,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.analysis.kinds import SCALAR, is_array
 from adjoint.frontend.parse import MISSING
+from adjoint.frontend.resolve import computes_only
 from adjoint.optimize.statements import Unchanged
 
 LINEAR_HELPERS = (
@@ -24,7 +24,6 @@ EFFECTFUL_HELPERS = (runtime.enter_context, runtime.exit_context)  # a `with` bl
 # Helpers that refuse what they are given (grad's seed of a function returning an array): their
 # value may go unused, in a derivative of a derivative, but the call must stay.
 CHECKS = (runtime.unit_seed,)
-PURE_BUILTINS = (len, range, reversed, float, int, abs, min, max, sum, isinstance, bool, list, tuple)
 
 
 @dataclass(frozen=True)
@@ -49,12 +48,12 @@ class Facts:
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
-        func = _resolve_dotted(func_node, self.resolve)
+        func = resolve_dotted(func_node, self.resolve)
         return any(func is known for known in BILINEAR)
 
     def calls_a_check(self, calls: Iterable[gast.Call]) -> bool:
         """Whether one of these calls (those of an expression) calls one of CHECKS."""
-        return any(any(_resolve_dotted(call.func, self.resolve) is check for check in CHECKS) for call in calls)
+        return any(any(resolve_dotted(call.func, self.resolve) is check for check in CHECKS) for call in calls)
 
     def is_temporary(self, identifier: str) -> bool:
         """A name the compiler made up (not the user's, nor the adjoint of one of the user's)."""
@@ -72,24 +71,19 @@ class Facts:
         return known
 
     def _is_pure_callee(self, func_node: gast.expr) -> bool:
-        func = _resolve_dotted(func_node, self.resolve)
+        func = resolve_dotted(func_node, self.resolve)
         if func is MISSING:
             return False
-        if any(func is known for known in PURE_BUILTINS):
-            return True
         if runtime.is_helper(func):
             return not any(func is helper for helper in EFFECTFUL_HELPERS)
-        module = getattr(func, "__module__", None) or ""
-        if isinstance(func, np.ufunc) or module == "math" or func is math:
-            return True
-        return module.startswith("numpy") and "random" not in module
+        return computes_only(func)
 
 
-def _resolve_dotted(node: gast.expr, resolve) -> object:
+def resolve_dotted(node: gast.expr, resolve) -> object:
     if isinstance(node, gast.Name):
         return resolve(node.id)
     if isinstance(node, gast.Attribute):
-        owner = _resolve_dotted(node.value, resolve)
+        owner = resolve_dotted(node.value, resolve)
         return MISSING if owner is MISSING else getattr(owner, node.attr, MISSING)
     return MISSING
 

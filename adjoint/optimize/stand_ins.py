@@ -16,44 +16,39 @@ a float64 number, as the method returns. The statement's effects are the method'
 from __future__ import annotations
 
 from collections import Counter
-from typing import Dict, Set
+from typing import Callable, Set
 
 import gast
 
 from adjoint import nodes, runtime
 from adjoint.ad.shapes import SHAPE_ARGUMENT
+from adjoint.optimize.facts import Facts, resolve_dotted
 
 SHAPE_POSITIONS = {**SHAPE_ARGUMENT, runtime.shape_only: 0}
 # the methods of a univariate distribution that return one float64 per broadcast element
 ELEMENTWISE_METHODS = frozenset({"pdf", "logpdf", "pmf", "logpmf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"})
 
 
-def run(tree: gast.FunctionDef, ctx) -> None:
-    """Replace, in tree, each such call by its stand-in."""
-    bindings = dict(ctx.parsed.namespace, **ctx.bindings)
-
-    def resolve(identifier: str) -> object:
-        return None if identifier in ctx.primal_names else ctx.parsed.lookup(identifier)
-
+def run(tree: gast.FunctionDef, facts: Facts, runtime_name: Callable[[str], gast.Name]) -> None:
+    """Replace, in tree, each such call by its stand-in (runtime_name: the name a helper is called by)."""
     candidates = {}
     for stmt in nodes.statements(tree):
         target = nodes.assigned_name(stmt)
-        if target is not None and isinstance(stmt.value, gast.Call) and _elementwise_method(stmt.value, bindings,
-                                                                                                resolve):
+        if target is not None and isinstance(stmt.value, gast.Call) and _elementwise_method(stmt.value, facts):
             candidates[target] = stmt
     if not candidates:
         return
     counts = Counter(name for stmt in nodes.statements(tree) for name in _stored(stmt))
-    read_by_value = _read_by_value(tree, bindings)
+    read_by_value = _read_by_value(tree, facts) | set(nodes.parameters(tree))
     for name, stmt in candidates.items():
-        if counts[name] == 1 and name not in read_by_value and name not in nodes.parameters(tree):
+        if counts[name] == 1 and name not in read_by_value:
             call = stmt.value
             operands = list(call.args) + [keyword.value for keyword in call.keywords]
-            stmt.value = nodes.copy_location(nodes.call(ctx.runtime("distribution_stand_in"), operands), call)
+            stmt.value = nodes.copy_location(nodes.call(runtime_name("distribution_stand_in"), operands), call)
 
 
-def _elementwise_method(call: gast.Call, bindings: Dict[str, object], resolve) -> bool:
-    func = _resolved(call.func, bindings, resolve)
+def _elementwise_method(call: gast.Call, facts: Facts) -> bool:
+    func = resolve_dotted(call.func, facts.resolve)
     owner = getattr(func, "__self__", None)
     module = type(owner).__module__ if owner is not None else ""
     if not module.startswith("scipy.stats") or getattr(func, "__name__", None) not in ELEMENTWISE_METHODS:
@@ -63,26 +58,18 @@ def _elementwise_method(call: gast.Call, bindings: Dict[str, object], resolve) -
         isinstance(argument, gast.Starred) for argument in call.args) and all(k.arg for k in call.keywords)
 
 
-def _resolved(node: gast.expr, bindings: Dict[str, object], resolve) -> object:
-    if isinstance(node, gast.Name):
-        return bindings[node.id] if node.id in bindings else resolve(node.id)
-    if isinstance(node, gast.Attribute):
-        return getattr(_resolved(node.value, bindings, resolve), node.attr, None)
-    return None
-
-
 def _stored(stmt: gast.stmt):
     return [name for target in getattr(stmt, "targets", ()) for name in nodes.names_stored(target)] + (
         nodes.names_stored(stmt.target) if isinstance(stmt, (gast.For, gast.AugAssign)) else [])
 
 
-def _read_by_value(tree: gast.FunctionDef, bindings: Dict[str, object]) -> Set[str]:
+def _read_by_value(tree: gast.FunctionDef, facts: Facts) -> Set[str]:
     """The names some read of which is not the shape argument of a shape-reading helper."""
     shape_reads = set()
     found = nodes.every_node(tree)
     for node in found:
         if isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and not node.keywords:
-            helper = bindings.get(node.func.id)
+            helper = facts.resolve(node.func.id)
             position = next((p for h, p in SHAPE_POSITIONS.items() if helper is h), None)
             if position is not None and len(node.args) > position and isinstance(node.args[position], gast.Name):
                 shape_reads.add(id(node.args[position]))

@@ -99,31 +99,25 @@ def checkpointed_forward(step, steps, state, invariants, snapshots, printed=()):
 
 class _StepPrints:
     """The fingerprint of the state each step of the primal sweep left (at the printed positions),
-    in one float array: three numbers a part (sum, sum of squares, size; NaN for another value)."""
+    in one float array: three numbers a part (sum, sum of squares, size; NaN for another value),
+    a step's parts from where the one before ended (a state may change its structure)."""
 
     def __init__(self, printed: tuple):
-        self.printed, self.rows, self.width = printed, [], None
+        self.printed, self.numbers, self.ends = printed, array.array("d"), array.array("q")
 
     def add(self, values: tuple) -> None:
         if not self.printed:
             return
         parts = _fingerprint(values[self.printed[0]] if len(self.printed) == 1 else [values[i] for i in self.printed])
-        row = parts[0] if len(parts) == 1 and parts[0] is not None else \
-            [number for part in parts for number in (part if part is not None else (math.nan,) * 3)]
-        if self.width is None:
-            self.width, self.rows = len(row), array.array("d")
-        if len(row) != self.width:  # a state that changes its structure: compared part by part no more
-            self.printed = ()
-            return
-        self.rows.extend(row)
+        for part in parts:
+            self.numbers.extend(part if part is not None else (math.nan,) * 3)
+        self.ends.append(len(self.numbers))
 
     def of_step(self, position: int):
         """The fingerprint the step at `position` left (None where none is kept)."""
-        if not self.printed or self.width is None:
+        if not self.printed:
             return None
-        row = self.rows[position * self.width:(position + 1) * self.width]
-        if self.width == 3 and not math.isnan(row[2]):  # one array or number
-            return [tuple(row)]
+        row = self.numbers[self.ends[position - 1] if position else 0:self.ends[position]]
         parts = [tuple(row[i:i + 3]) for i in range(0, len(row), 3)]
         return [None if math.isnan(part[2]) else part for part in parts]
 

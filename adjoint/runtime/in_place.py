@@ -11,6 +11,9 @@ calls one of these helpers instead (analysis/augmented.py): the same operation, 
 operator's derivative rules, whose value is the one Python's `a op= b` gives.
 
     a = augmented_add(a, x)    # a += x
+
+One function an operator, each written out: `adjoint gen` copies a helper's source into the
+module it writes, and the rules and the numba backend know a helper by its name.
 """
 from __future__ import annotations
 
