@@ -319,7 +319,9 @@ def test_the_cached_call_runs_in_a_copy_of_the_generated_function(transform):
 
 
 @pytest.mark.parametrize("transform", [adjoint.grad, adjoint.value_and_grad])
-def test_the_copied_cached_call_refuses_wrong_calls_as_the_general_path_does(transform):
+def test_the_copied_cached_call_refuses_wrong_calls_as_the_users_function_does(transform):
+    """Its parameters are the user's function's: a call that cannot bind raises Python's TypeError
+    for that function, under the derived function's name."""
     derived = transform(product)
     derived(2.0, 3.0)
     assert is_copied(derived)
@@ -329,8 +331,8 @@ def test_the_copied_cached_call_refuses_wrong_calls_as_the_general_path_does(tra
         with pytest.raises(TypeError) as written:
             derived(*args, **kwargs)
         with pytest.raises(TypeError) as plain:
-            inspect.signature(product).bind(*args, **kwargs)
-        assert str(written.value) == str(plain.value)
+            product(*args, **kwargs)
+        assert str(written.value) == str(plain.value).replace("product()", f"{derived.__name__}()")
     assert derived(2.0, y=3.0) == derived(y=3.0, x=2.0) == derived(2.0, 3.0)
     assert is_copied(derived)
 
@@ -344,7 +346,7 @@ def test_the_copied_cached_call_keeps_the_functions_names_apart_from_its_own():
     assert derived(kwargs=4.0, rest=3.0, value=2.0, result=1.0, error=5.0) == expected
     with pytest.raises(TypeError) as written:
         derived(1.0, 2.0, 3.0, 4.0, 5.0, result=1.0)
-    assert str(written.value) == "multiple values for argument 'result'"
+    assert str(written.value) == f"{derived.__name__}() got multiple values for argument 'result'"
 
 
 def test_each_return_of_the_copy_looks_at_what_it_returns():

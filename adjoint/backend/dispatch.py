@@ -17,7 +17,11 @@ generated function directly; where it can, it writes that function into a privat
 generated one (backend/inlined.py), which then costs no frame over it. Its parameters are
 positional-only with a default, so that the arguments arrive one by one (no tuple, no `len`)
 and no call fails to bind; anything else (other types, keywords, another number of
-arguments) goes to the general path as it came.
+arguments) goes to the general path as it came. A copy of a generated function whose
+parameters are the user's function's, each of them one a call must pass, by position or by
+name, takes them as the user's function does instead (no defaults, no `*rest, **kwargs` to pack
+on each call): a call binds to it as it binds to the user's function, and one that cannot
+raises the TypeError a call of the user's function would.
 It compares no revision of the rules on each call: a change of the rules puts the general
 path back (`rules_changed`).
 
@@ -90,6 +94,19 @@ def given(*arguments) -> tuple:
         if argument is MISSING:
             return arguments[:position]
     return arguments
+
+
+def keyword_parameters(function: Callable) -> Optional[Tuple[str, ...]]:
+    """The names of function's parameters (its signature's) when a call must pass each of them,
+    by position or by name, and it has no others; None otherwise."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(parameter.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD or
+           parameter.default is not inspect.Parameter.empty for parameter in parameters):
+        return None
+    return tuple(parameter.name for parameter in parameters)
 
 
 def call_key(args: tuple, kwargs: dict) -> tuple:
@@ -240,10 +257,13 @@ def _call_lines(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[st
     return lines + [f"    {general}"]
 
 
-def _call_start(entries: List[Tuple[tuple, Callable]]) -> Tuple[List[str], str, List[str]]:
-    """The cached call's parameters, its return by the general path, and its first lines."""
+def _call_start(entries: List[Tuple[tuple, Callable]], named: bool = False) -> Tuple[List[str], str, List[str]]:
+    """The cached call's parameters, its return by the general path, and its first lines;
+    `named`: parameters a call may pass by name (see the module's docstring)."""
     width = max(len(types) for types, _ in entries)
     parameters = [f"a{position}" for position in range(width)]
+    if named:
+        return parameters, f"return _general({', '.join(parameters)})", [f"def call({', '.join(parameters)}):"]
     signature = [f"{name}=_missing" for name in parameters] + (["/"] if parameters else []) + ["*rest", "**kwargs"]
     general = f"return _general(*_given({', '.join(parameters)}), *rest, **kwargs)"
     return parameters, general, [f"def call({', '.join(signature)}):", "    if rest or kwargs:", f"        {general}"]
@@ -282,7 +302,8 @@ def _inlined_call(entries: List[Tuple[tuple, Callable]], tail: str, cells: Dict[
     text = inlined.generated_text(entries[0][1], width)
     if text is None or any(len(types) != width for types, _ in entries):
         return None
-    parameters, general, lines = _call_start(entries)
+    named = keyword_parameters(cells["_general"]) == inlined.parameters_of(entries[0][1])
+    parameters, general, lines = _call_start(entries, named)
     conditions = _conditions(entries, parameters, cells, guards)
     lines.append(f"    if not ({conditions[0]}):")
     for number in range(1, len(entries)):

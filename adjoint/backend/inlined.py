@@ -5,10 +5,12 @@ The copy is compiled from the generated function's own text (registered in linec
 frontend/define.py) under the same file name, so tracebacks show the same lines; it shares
 the generated function's globals and closure cells (derivatives calling each other stay
 linked), and `adjoint.source` still shows the generated code as it is. Its parameters are
-those of the cached call (positional-only, defaulting to MISSING, `*rest, **kwargs`), under
-the generated function's names: the argument types are compared first, anything else goes
-to the general path as the cached call would send it, and the body runs inside the cached
-call's `try`, each `return` looking at what it returns as the cached call's tail does.
+those of the cached call (positional-only, defaulting to MISSING, `*rest, **kwargs`; or, for a
+user's function whose parameters a call must each pass, by position or by name, those
+parameters as they are), under the generated function's names: the argument types are
+compared first, anything else goes to the general path as the cached call would send it, and
+the body runs inside the cached call's `try`, each `return` looking at what it returns as the
+cached call's tail does.
 
     def grad_f(x=_call_missing, /, *_call_rest, **_call_kwargs):
         if _call_rest or _call_kwargs:
@@ -82,7 +84,7 @@ def inlined(function: Callable, text: str, wrapper: List[str], tail: str, cells:
         return None
     prefix = prefix_for(text)
     renamed = {name: prefix + name.lstrip("_") for name in list(cells) + list(_TAIL_NAMES)}
-    parameters = function.__code__.co_varnames[:function.__code__.co_argcount]
+    parameters = parameters_of(function)
     renamed.update((f"a{position}", name) for position, name in enumerate(parameters))
     known = set(renamed.values())
     call = ast.parse("\n".join(wrapper)).body[0]
@@ -99,8 +101,13 @@ def inlined(function: Callable, text: str, wrapper: List[str], tail: str, cells:
     code = _code_named(factory_code.co_consts if factory_code else (), function.__code__.co_name)
     if code is None:
         return None
-    defaults = (cells["_missing"],) * len(parameters) or None  # the wrapper's `a0=_missing, ...`
+    defaults = (cells["_missing"],) * len(parameters) if call.args.defaults else None  # `a0=_missing, ...`
     return _with_cells(function, code, {renamed[name]: value for name, value in cells.items()}, defaults)
+
+
+def parameters_of(function: Callable) -> tuple:
+    """The names of a generated function's parameters, in order."""
+    return function.__code__.co_varnames[:function.__code__.co_argcount]
 
 
 def _definition(factory: ast.AST, code: types.CodeType) -> Optional[ast.FunctionDef]:
@@ -209,5 +216,5 @@ def _with_cells(function: Callable, code: types.CodeType, added: Dict[str, objec
         else:
             return None
     copied = types.FunctionType(code, function.__globals__, function.__name__, defaults, tuple(closure))
-    copied.__qualname__ = function.__qualname__
+    copied.__qualname__ = function.__name__  # what a call that cannot bind names in its TypeError
     return copied
