@@ -15,6 +15,11 @@ MODULES = ["catalogue_functions", "function_programs", "higher_order_functions",
            "scientific_programs", "json", "textwrap", "inspect", "ast", "dataclasses"]
 
 EDGES = '''
+def same(*args):
+    def decorate(func):
+        return func
+    return decorate
+
 def trailing_comment(x):
     return x
     # at the body's indentation
@@ -64,15 +69,25 @@ def commented_end(x):
 def blank_lines_after(x):
     return x
 
+# a comment at column 0, then the next definition
+
+def comment_between(x):
+    return x
+  # between the def's indentation and the body's
+
+def comment_at_column_0_then_code(x):
+    return x
+
+# at column 0
+@same()
+def decorated_after_a_comment(x):
+    return x
+
 
 
 def header_comment(x):  # here
     # and here
     return x
-def same(*args):
-    def decorate(func):
-        return func
-    return decorate
 @same()
 @same(2)
 def decorated(x):
@@ -135,10 +150,11 @@ def test_functions_ending_in_every_way_have_the_lines_inspect_gives(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     read_from_tree = {func.__name__ for func in functions_of(module) if check(func)}
-    assert {"trailing_comment", "comment_after", "one_line", "continued_header", "text_at_column_0",
-            "continued_call", "tab", "decorated_on_two_lines", "method"}.isdisjoint(read_from_tree)
+    assert {"trailing_comment", "one_line", "continued_header", "text_at_column_0", "continued_call", "tab",
+            "decorated_on_two_lines", "method", "comment_between"}.isdisjoint(read_from_tree)
     assert {"backslash", "commented_end", "blank_lines_after", "header_comment", "decorated", "brackets",
-            "last"} <= read_from_tree
+            "last", "comment_after", "other", "comment_at_column_0_then_code",
+            "decorated_after_a_comment"} <= read_from_tree
 
 
 def test_a_function_defined_inside_another_has_the_lines_inspect_gives():

@@ -10,17 +10,23 @@ the same result:
   (inspect's tokenizer then sees the body indented), indented with spaces only;
 - the first line after it holding code (not blank, not only a comment) is indented no more
   than the `def` (or there is none), and between the end of the function's last statement and
-  that line there are blank lines only (inspect may count comments there as the function's);
+  that line there are blank lines and comments indented no more than the `def` only (inspect
+  may count a comment indented more as the function's);
 - the lines up to that last statement parse as that one function.
 
 The tokenizer then ends the block at that last statement's line as the tree does. Anything
 else is left to inspect.getsourcelines. The tree is returned too: the caller parses those
 lines anyway.
+
+Where the function's first line (its code's `co_firstlineno`) starts with `def` or a decorator,
+the file's lines are linecache's, as inspect.findsource gives them, without its search for that
+line (a regular expression compiled in each process, the function's module looked up).
 """
 from __future__ import annotations
 
 import ast
 import inspect
+import linecache
 import textwrap
 from typing import Callable, List, Optional, Tuple
 
@@ -28,13 +34,27 @@ from typing import Callable, List, Optional, Tuple
 def source_lines(func: Callable) -> Tuple[List[str], int, Optional[ast.Module]]:
     """(inspect.getsourcelines(func)..., the tree of textwrap.dedent of those lines, or None)."""
     func = inspect.unwrap(func)  # as inspect.getsourcelines
-    lines, start = inspect.findsource(func)
+    lines, start = _found_at_first_line(func) or inspect.findsource(func)
     plain = _plain_block(lines[start:])
     if plain is None:
         block, first_line = inspect.getsourcelines(func)
         return block, first_line, None
     block, module = plain
     return block, start + 1, module
+
+
+def _found_at_first_line(func: Callable) -> Optional[Tuple[List[str], int]]:
+    """inspect.findsource(func) where the line its code starts on is a `def` or a decorator
+    (findsource looks no further then); None otherwise."""
+    code = getattr(func, "__code__", None)
+    if code is None or not inspect.isfunction(func):
+        return None
+    linecache.checkcache(code.co_filename)  # as findsource: a file edited since is read again
+    lines = linecache.getlines(code.co_filename)
+    start = code.co_firstlineno - 1
+    if not 0 <= start < len(lines) or not lines[start].lstrip().startswith(("def ", "async def ", "@")):
+        return None
+    return lines, start
 
 
 def _plain_block(lines: List[str]) -> Optional[Tuple[List[str], ast.Module]]:
@@ -78,7 +98,9 @@ def _last_code_line(lines: List[str], indent: int, start: int) -> Optional[int]:
         if not text:
             continue
         if text.startswith("#"):
-            last = -number  # a comment: the block may not end after it
+            depth = _indentation(line)
+            if depth is None or depth > indent:  # inspect may count it as the function's
+                last = -number  # the block may not end after it
             continue
         depth = _indentation(line)
         if depth is None:
