@@ -353,7 +353,7 @@ def generator_kept_in_a_name(x):
 
 
 def comprehension_in_a_branch(x):
-    return sum([v for v in x]) if x[0] > 0 else sum([2 * v for v in x])  # <- comprehension-in-branch
+    return sum([v for v in x]) if x[0] > 0 else sum([2 * v for v in x])
 
 
 def comprehension_in_while_test(x):
@@ -429,6 +429,8 @@ CASES = [
     Exact(comprehension_array, lambda rng: (vector(rng, 4),)),
     Exact(comprehension_of_lambdas, lambda rng: (vector(rng), 0.8), wrt=(0, 1)),
     Exact(dict_comprehension, lambda rng: (vector(rng),)),
+    Exact(comprehension_in_a_branch, lambda rng: (vector(rng),), id="comprehension_in_a_branch_taken"),
+    Exact(comprehension_in_a_branch, lambda rng: (-np.abs(vector(rng)),), id="comprehension_in_a_branch_other"),
     # refused
     Refused(capturing_lambda_stored, (DATA, 1.0), adjoint.UnsupportedSyntaxError, "capturing-lambda-stored"),
     Refused(capturing_lambda_to_a_builtin, (DATA, 1.0), adjoint.UnsupportedSyntaxError,
@@ -437,7 +439,6 @@ CASES = [
     Refused(calls_method_of_argument, (MODEL, DATA), adjoint.NonDifferentiableError, "method-of-argument", wrt=1),
     Refused(calls_function_in_variable, (DATA, 1), adjoint.NonDifferentiableError, "function-in-variable"),
     Refused(generator_kept_in_a_name, (DATA,), adjoint.UnsupportedSyntaxError, "generator-in-name"),
-    Refused(comprehension_in_a_branch, (DATA,), adjoint.UnsupportedSyntaxError, "comprehension-in-branch"),
     Refused(comprehension_in_while_test, (DATA,), adjoint.UnsupportedSyntaxError, "comprehension-in-while"),
     Refused(nested_dict_comprehension, (DATA,), adjoint.UnsupportedSyntaxError, "nested-dict-comprehension"),
 ]

@@ -103,8 +103,9 @@ def lambda_expression(x):
 
 
 def list_comprehension(x):
-    powers = [x ** k for k in range(3)] if x > 0 else [x]  # <- list-comprehension
-    return powers[0]
+    while sum([x ** k for k in range(3)]) < 0.0:  # <- list-comprehension
+        x = x + 1.0
+    return x
 
 
 def generator_expression(x):

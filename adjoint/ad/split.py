@@ -66,7 +66,7 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str, namer,
         kw_defaults=[], kwarg=None, defaults=[],
     )
     return (_function(forward_name, forward_args, forward_body),
-            _function(backward_name, backward_args, unpack + _copied(primal, adjoint, kept, namer) + adjoint))
+            _function(backward_name, backward_args, unpack + _copied(primal, adjoint, kept, set(unbound), namer) + adjoint))
 
 
 def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
@@ -81,12 +81,21 @@ def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
     return kept, [name for name in kept if name not in params and name not in assigned]
 
 
-def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], namer) -> List[gast.stmt]:
+def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], unbound: set,
+            namer) -> List[gast.stmt]:
     """`_stack = list(_stack)`: the backward half pops copies of the lists it receives (the stack,
     a list whose appends it undoes), so that it leaves its residuals as they were: a second
     derivative differentiates it as a function that changes nothing it is given. A residual that
     the forward half bound to such a list (`lls = _list1`, a comprehension's list) is bound to
-    the copy too where it still is that list, so that it sees the appends the backward half undoes."""
+    the copy too where it still is that list, so that it sees the appends the backward half undoes.
+    One the forward half may leave unbound (a list built in a branch not taken) stays None."""
+    def copy_of(name: str) -> gast.expr:
+        copy = nodes.call(nodes.name("list"), [nodes.name(name)])
+        if name not in unbound:
+            return copy
+        unset = gast.Compare(left=nodes.name(name), ops=[gast.Is()], comparators=[nodes.constant(None)])
+        return gast.IfExp(test=unset, body=nodes.constant(None), orelse=copy)
+
     popped = {node.func.value.id for stmt in adjoint for node in nodes.every_node(stmt)
               if nodes.is_pop(node) and isinstance(node.func.value, gast.Name)}
     copies = []
@@ -95,11 +104,10 @@ def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], 
             continue
         aliases = sorted(_bound_to(name, primal) & set(kept) - {name})
         if not aliases:
-            copies.append(nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)])))
+            copies.append(nodes.assign(name, copy_of(name)))
             continue
         given = namer.fresh(f"{name}_given")
-        copies += [nodes.assign(given, nodes.name(name)),
-                   nodes.assign(name, nodes.call(nodes.name("list"), [nodes.name(name)]))]
+        copies += [nodes.assign(given, nodes.name(name)), nodes.assign(name, copy_of(name))]
         copies += [nodes.assign(alias, gast.IfExp(
             test=gast.Compare(left=nodes.name(alias), ops=[gast.Is()], comparators=[nodes.name(given)]),
             body=nodes.name(name), orelse=nodes.name(alias))) for alias in aliases]

@@ -93,9 +93,10 @@ class _Lowering:
             prelude: List[gast.stmt] = []
             self._dict(stmt.value, prelude, stmt.targets[0].id)
             return prelude
+        conditions = self._conditions_first(stmt) if isinstance(stmt, HOISTED_FROM) else []
         found = self._comprehensions(stmt)
         if not found:
-            return [stmt]
+            return conditions + [stmt]
         if isinstance(stmt, gast.While):
             raise self._refuse(found[0], "a comprehension in a `while` condition is not supported; "
                                          "compute it in the loop and test a name")
@@ -106,7 +107,56 @@ class _Lowering:
             self._earlier_calls_first(stmt, node, prelude)
             replacement = self.expression(node, prelude)
             nodes.replace_node(stmt, node, replacement)
-        return prelude + [stmt]
+        return conditions + prelude + [stmt]
+
+    def _conditions_first(self, stmt: gast.stmt) -> List[gast.stmt]:
+        """Each `and`/`or` and `... if ... else ...` of stmt that evaluates a comprehension only under
+        its condition, computed before stmt by `if` statements into a temporary that stmt then
+        reads (what Python evaluates before it in stmt computed first, in order); their
+        comprehensions lowered inside the branches that evaluate them.
+
+            ok = any(v > 0 for v in xs) or all(v < 0 for v in ys)
+
+            _either1 = any(v > 0 for v in xs)
+            if not _either1:
+                _either1 = all(v < 0 for v in ys)
+            ok = _either1
+        """
+        prelude: List[gast.stmt] = []
+        holder = self._conditional_in(stmt)
+        while holder is not None:
+            self._earlier_calls_first(stmt, holder, prelude)
+            either = self.fresh("_either")
+            prelude += [nodes.copy_location(branch, holder) for branch in _branches(holder, either)]
+            nodes.replace_node(stmt, holder, nodes.copy_location(nodes.name(either), holder))
+            holder = self._conditional_in(stmt)
+        return self.block(prelude)
+
+    def _conditional_in(self, stmt: gast.stmt) -> Optional[gast.expr]:
+        """The first `and`/`or` or `... if ... else ...` of stmt's own expressions (not inside a
+        comprehension or a lambda) that evaluates a comprehension only under its condition."""
+        for header in _headers(stmt):
+            found = self._conditional(header)
+            if found is not None:
+                return found
+        return None
+
+    def _conditional(self, node: gast.AST) -> Optional[gast.expr]:
+        if isinstance(node, LOWERED + (gast.Lambda,)):
+            return None
+        if isinstance(node, gast.BoolOp):
+            conditional = node.values[1:]
+        elif isinstance(node, gast.IfExp):
+            conditional = [node.body, node.orelse]
+        else:
+            conditional = []
+        if any(isinstance(sub, LOWERED) or self._reducer(sub) for part in conditional for sub in nodes.walk(part)):
+            return node
+        for child in nodes.children(node):
+            found = self._conditional(child)
+            if found is not None:
+                return found
+        return None
 
     def _earlier_calls_first(self, stmt: gast.stmt, node: gast.expr, prelude: List[gast.stmt]) -> None:
         """What Python evaluates before `node` in the statement and may call a function
@@ -125,11 +175,8 @@ class _Lowering:
     def _comprehensions(self, stmt: gast.stmt) -> List[gast.expr]:
         """The outermost comprehensions of the statement's own expressions, in source order;
         refuses one that Python would evaluate only under a condition."""
-        headers = [getattr(stmt, f) for f in ("value", "test", "iter", "target") if getattr(stmt, f, None) is not None]
-        headers += list(getattr(stmt, "targets", None) or [])
-        headers += [item.context_expr for item in getattr(stmt, "items", None) or []]
         found: List[gast.expr] = []
-        for header in headers:
+        for header in _headers(stmt):
             self._collect(header, found, conditional=False)
         return found
 
@@ -330,11 +377,36 @@ class _Lowering:
     def _lowered_inside(self, expr: gast.expr, prelude: List[gast.stmt]) -> gast.expr:
         """expr with the comprehensions inside it lowered into `prelude` (a nested comprehension)."""
         holder = gast.Expr(value=expr)
+        prelude += self._conditions_first(holder)
         found: List[gast.expr] = []
-        self._collect(expr, found, conditional=False)
+        self._collect(holder.value, found, conditional=False)
         for node in found:
             nodes.replace_node(holder, node, self.expression(node, prelude))
         return holder.value
+
+
+def _headers(stmt: gast.stmt) -> List[gast.expr]:
+    """The statement's own expressions (not those of the statements in its blocks)."""
+    headers = [getattr(stmt, f) for f in ("value", "test", "iter", "target") if getattr(stmt, f, None) is not None]
+    headers += list(getattr(stmt, "targets", None) or [])
+    return headers + [item.context_expr for item in getattr(stmt, "items", None) or []]
+
+
+def _branches(holder: gast.expr, either: str) -> List[gast.stmt]:
+    """`either = ...` computed as `holder` (an `and`/`or`, or `... if ... else ...`) computes it,
+    each operand evaluated only where Python evaluates it."""
+    if isinstance(holder, gast.IfExp):
+        return [nodes.if_(holder.test, [nodes.assign(either, holder.body)], [nodes.assign(either, holder.orelse)])]
+    first, *rest = holder.values
+    statements = [nodes.assign(either, first)]
+    inner = statements
+    for value in rest:
+        taken = nodes.name(either)
+        test = taken if isinstance(holder.op, gast.And) else nodes.not_(taken)
+        branch = nodes.if_(test, [nodes.assign(either, value)], [])
+        inner.append(branch)
+        inner = branch.body
+    return statements
 
 
 def _builds_a_dict_into_its_target(stmt: gast.stmt) -> bool:
