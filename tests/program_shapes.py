@@ -792,7 +792,7 @@ class ShapeBuilder(Builder):
     def functions(self) -> None:
         self.choice((self.list_comprehension, self.generator_expression, self.nested_comprehension,
                      self.local_lambda, self.local_def, self.function_argument, self.function_table,
-                     self.layer_list, self.reduce_fold))()
+                     self.layer_list, self.reduce_fold, self.conditional_comprehension, self.list_in_a_branch))()
 
     def list_comprehension(self) -> None:
         a, ys, v = self.need("a"), self.fresh("ys"), self.fresh("v")
@@ -868,6 +868,34 @@ class ShapeBuilder(Builder):
             lambda: f"np.sum(functools.reduce(np.add, [np.sin({a}), {a} * {self.scalar()}], {a}))",
             lambda: f"functools.reduce(lambda {acc}, {v}: {acc} * {v}, ({v} + 1.0 for {v} in {a}), {self.scalar()})",
         ))
+
+    def conditional_comprehension(self) -> None:
+        """A comprehension Python evaluates only under a condition on the data: after `and`/`or`,
+        in a branch of `... if ... else ...`, as a value or as an `if` test."""
+        a, fs, x0, v, t = self.need("a"), self.need("fs"), self.need("x0"), self.fresh("v"), self.fresh("t")
+        condition = self.choice((f"{x0} > {self.choice(CONSTANTS)}", f"np.sum({a}) > 0.0", f"{fs}[0] < {fs}[1]"))
+        items = self.pick(lambda: f"sum({v} * {self.scalar(v)} for {v} in {fs})",
+                          lambda: f"max(np.sum({v} * {a}) for {v} in {fs})",
+                          lambda: f"np.sum(np.stack([np.sin({v}) * {x0} for {v} in {fs}]))")
+        other = self.scalar()
+        self.emit(self.pick(
+            lambda: f"{t} = ({condition}) and {items}",
+            lambda: f"{t} = ({condition}) or {items}",
+            lambda: f"{t} = {items} if {condition} else {other}",
+            lambda: f"{t} = {other} if {condition} else {items}",
+        ))
+        if self.choice((True, False)):
+            self.emit(f"if {condition} or any({v} > 1.0 for {v} in {fs}):", f"    {t} = {t} * {self.scalar()}")
+        self.terms.append(f"{t} * {self.scalar()}")
+
+    def list_in_a_branch(self) -> None:
+        """A list built (by a comprehension, or appends in a loop) in a branch the data may not take."""
+        a, x0, ys, v, t = self.need("a"), self.need("x0"), self.fresh("ys"), self.fresh("v"), self.fresh("t")
+        built = self.pick(lambda: [f"    {ys} = [np.sin({v}) * {self.scalar(v)} for {v} in {a}]"],
+                          lambda: [f"    {ys} = []", f"    for {v} in {a}:", f"        {ys}.append({v} * {self.scalar(v)})"])
+        self.emit(f"if {x0} > {self.choice(CONSTANTS)}:", *built, f"    {t} = {self.choice((f'sum({ys})', f'{ys}[0]', f'max({ys})'))}",
+                  "else:", f"    {t} = {self.scalar()}")
+        self.terms.append(f"{t} * {self.scalar()}")
 
     # ----- broadcasting, transposes, reshapes, reductions with axes ---------------------
 
