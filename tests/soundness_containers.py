@@ -178,6 +178,15 @@ def messages(W, x):
     return np.sum(y ** 2)
 
 
+def quiet_block(W, x):
+    """A block that silences warnings: the filters are set and restored around it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.filterwarnings("ignore", category=RuntimeWarning)
+        y = np.log(np.abs(W @ x))
+    return np.sum(y * x[0])
+
+
 def imported_names(x):
     return sin(x) * exp(x) + numpy.cos(x)
 
@@ -303,6 +312,7 @@ CASES = [
     Exact(mixed_wrt, lambda rng: ({"W": rng.normal(size=(2, 3))}, rng.normal(size=3)), wrt=(0, 1)),
     Exact(checked_inputs, lambda rng: (0.7, 4)),
     Exact(messages, lambda rng: (rng.normal(size=(2, 3)), rng.normal(size=3))),
+    Exact(quiet_block, lambda rng: (rng.normal(size=(2, 3)), rng.normal(size=3))),
     Exact(imported_names, lambda rng: (0.3,)),
     Exact(walrus_in_test, lambda rng: (1.5, [1, 2, 3])),
     Exact(walrus_in_while, lambda rng: (3.0,)),

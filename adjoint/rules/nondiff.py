@@ -23,9 +23,10 @@ non_differentiable(
     augmented_rshift, distribution_stand_in,
 )
 
-# Messages: logging and warnings run in the primal sweep and carry no derivative.
+# Messages: logging and warnings run in the primal sweep and carry no derivative (as do the
+# warning filters they are shown through).
 non_differentiable(
-    warnings.warn, logging.debug, logging.info, logging.warning, logging.error, logging.critical,
+    warnings.warn, warnings.simplefilter, warnings.filterwarnings, warnings.resetwarnings, logging.debug, logging.info, logging.warning, logging.error, logging.critical,
     logging.exception, logging.log, logging.Logger.debug, logging.Logger.info, logging.Logger.warning,
     logging.Logger.error, logging.Logger.critical, logging.Logger.exception, logging.Logger.log,
     logging.LoggerAdapter.debug, logging.LoggerAdapter.info, logging.LoggerAdapter.warning,
