@@ -893,8 +893,16 @@ class ShapeBuilder(Builder):
         a, x0, ys, v, t = self.need("a"), self.need("x0"), self.fresh("ys"), self.fresh("v"), self.fresh("t")
         built = self.pick(lambda: [f"    {ys} = [np.sin({v}) * {self.scalar(v)} for {v} in {a}]"],
                           lambda: [f"    {ys} = []", f"    for {v} in {a}:", f"        {ys}.append({v} * {self.scalar(v)})"])
-        self.emit(f"if {x0} > {self.choice(CONSTANTS)}:", *built, f"    {t} = {self.choice((f'sum({ys})', f'{ys}[0]', f'max({ys})'))}",
-                  "else:", f"    {t} = {self.scalar()}")
+        branch = [f"if {x0} > {self.choice(CONSTANTS)}:", *built,
+                  f"    {t} = {self.choice((f'sum({ys})', f'{ys}[0]', f'max({ys})'))}", "else:", f"    {t} = {self.scalar()}"]
+        if self.choice((True, False)):
+            self.emit(*branch)
+        else:  # in a loop: the list's name is saved at each pass, None before the branch first runs
+            total, e = self.fresh("s"), self.fresh("e")
+            self.emit(f"{total} = 0.0", f"for {e} in {a}:",
+                      *[f"    {line}".replace(f"{x0} >", f"{e} * {x0} >", 1) for line in branch],
+                      f"    {total} = {total} + {t}")
+            t = total
         self.terms.append(f"{t} * {self.scalar()}")
 
     # ----- broadcasting, transposes, reshapes, reductions with axes ---------------------

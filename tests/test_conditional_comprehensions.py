@@ -83,6 +83,17 @@ def comprehension_in_a_branch(xs, flag):
     return total * 2.0
 
 
+def list_built_in_a_loops_branch(xs):
+    total = 0.0
+    for v in xs:
+        if v > 0:
+            ys = [v * w for w in xs]
+            total = total + sum(ys)
+        else:
+            total = total + v
+    return total
+
+
 CASES = [
     (any_or_all, (XS,)), (any_or_all, ([20.0, 1.0],)), (or_value, (XS, 0.0)), (or_value, (XS, 2.0)),
     (and_value, (XS, 1.0)), (and_value, (XS, 0.0)), (either_sum, (XS, True)), (either_sum, (XS, False)),
@@ -97,6 +108,14 @@ CASES = [
 @pytest.mark.parametrize("func, args", CASES, ids=lambda value: getattr(value, "__name__", None) or repr(value))
 def test_exact_in_every_mode(func, args):
     check_every_mode(func, args, 0)
+
+
+@pytest.mark.parametrize("xs", [[0.3, -0.7, 1.1], [-0.3, -0.7, -1.1]])
+def test_a_list_built_in_a_loops_branch_first_order(xs):
+    """The list's name holds None before the branch first runs (the loop saves it at each pass):
+    with no pass taking the branch, the backward half's copy of it is None too. Second order is
+    refused (the list is written in place inside the loop)."""
+    check_every_mode(list_built_in_a_loops_branch, (xs,), 0, second_order=False)
 
 
 def test_the_operands_run_where_python_runs_them():

@@ -88,10 +88,14 @@ def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], 
     derivative differentiates it as a function that changes nothing it is given. A residual that
     the forward half bound to such a list (`lls = _list1`, a comprehension's list) is bound to
     the copy too where it still is that list, so that it sees the appends the backward half undoes.
-    One the forward half may leave unbound (a list built in a branch not taken) stays None."""
+    One the forward half may leave unbound or None (a list built in a branch not taken) stays None."""
+    may_be_none = unbound | {stmt.targets[0].id for stmt in nodes.statements_in(primal) if isinstance(stmt, gast.Assign)
+                       and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Constant)
+                       and stmt.value.value is None}
+
     def copy_of(name: str) -> gast.expr:
         copy = nodes.call(nodes.name("list"), [nodes.name(name)])
-        if name not in unbound:
+        if name not in may_be_none:
             return copy
         unset = gast.Compare(left=nodes.name(name), ops=[gast.Is()], comparators=[nodes.constant(None)])
         return gast.IfExp(test=unset, body=nodes.constant(None), orelse=copy)
