@@ -81,6 +81,7 @@ class _Inference:
         self.callee_kind = callee_kind
         self.items: Dict[str, Optional[str]] = {}  # the kind of every item of a list name
         self.shapes = shapes  # the tuples whose items' kinds are known (analysis/derived_kinds.py)
+        self.ranges: frozenset = frozenset()  # names every definition of which is a range(...)
 
     def argument_kinds(self, call: gast.Call) -> Optional[Tuple[Optional[str], ...]]:
         return tuple(self.atom(a) for a in call.args), tuple((k.arg, self.atom(k.value)) for k in call.keywords)
@@ -159,7 +160,12 @@ class _Inference:
         if isinstance(expr.slice, gast.Slice):
             return owner
         items = self.items.get(expr.value.id, _BOTTOM) if isinstance(expr.value, gast.Name) else UNKNOWN
+        if expr.value.id in self.ranges:  # nothing writes into a range: its items are the numbers it made
+            return SCALAR
         return items if items in (CONTAINER, _BOTTOM) else UNKNOWN
+
+    def is_range(self, value) -> bool:
+        return isinstance(value, gast.Call) and self.classifier.classify(value).func is range
 
     def item_kind(self, source) -> Optional[str]:
         """The kind of the items one definition puts in a list (see _item_definitions)."""
@@ -168,6 +174,8 @@ class _Inference:
             return UNKNOWN
         if how == "value":
             return self.value(what)
+        if how == "call":  # the items of a range are numbers; another call's are not known
+            return SCALAR if self.is_range(what) else UNKNOWN
         operand = self.atom(what)
         if how == "items" or operand == CONTAINER:
             return self.items.get(what.id, _BOTTOM)
@@ -227,7 +235,7 @@ class _Inference:
         if self.shapes.is_helper(func):
             kinds = [self.atom(argument) for argument in expr.args]
             return self.shapes.helper_kind(func, kinds, lambda: self.elementwise(expr.args[:2]))
-        if func in (list, tuple):
+        if func in (list, tuple, range):  # (a range's items are numbers: item_kind)
             return CONTAINER
         if func is runtime.make_record:  # a NamedTuple from a tuple of its fields, a dataclass from a dict
             return {CONTAINER: CONTAINER, MAPPING: RECORD}.get(self.atom(expr.args[0]), UNKNOWN)
@@ -275,6 +283,10 @@ def infer_kinds(func_node: gast.FunctionDef, parameter_kinds: Dict[str, str],
     restoring = restoring_pops(func_node, classifier, definitions)
     definitions = [(target, value) for target, value in definitions if id(value) not in restoring]
     inference = _Inference(classifier, kinds, callee_kind, shapes)
+    made_by = [(target, inference.is_range(value) or isinstance(value, gast.Constant) and value.value is None)
+               for target, value in definitions]  # (None: a range saved on a stack starts so)
+    inference.ranges = (frozenset(t for t, made in made_by if made) - {t for t, made in made_by if not made}
+                        - {arg.id for arg in func_node.args.args + func_node.args.kwonlyargs})
     parameters = {arg.id: UNKNOWN for arg in func_node.args.args + func_node.args.kwonlyargs}
     changed = True
     while changed:  # each definition joins its kind in at once: kinds only grow, so this ends
@@ -333,7 +345,8 @@ def _definitions(func_node: gast.FunctionDef):
 def _item_definitions(func_node: gast.FunctionDef):
     """(list name, source) for every way items enter a list: ("value", expr) puts expr's value in,
     ("items", name) the items of another list, ("items if a list", atom) those of an operand of
-    `+` or `*` when it is a list, ("unknown", None) items a definition by any other operation gives."""
+    `+` or `*` when it is a list, ("call", call) those of what a call returns (a range's: numbers),
+    ("unknown", None) items a definition by any other operation gives."""
     for stmt in nodes.statements(func_node):
         if is_append(stmt):
             yield stmt.value.func.value.id, ("value", stmt.value.args[0])
@@ -356,6 +369,8 @@ def _item_definitions(func_node: gast.FunctionDef):
             yield target.id, ("items", value.value)
         elif isinstance(value, gast.Name):
             yield target.id, ("items", value)
+        elif isinstance(value, gast.Call):
+            yield target.id, ("call", value)
         else:
             yield target.id, ("unknown", None)
 
