@@ -160,7 +160,7 @@ class _Inference:
         if isinstance(expr.slice, gast.Slice):
             return owner
         items = self.items.get(expr.value.id, _BOTTOM) if isinstance(expr.value, gast.Name) else UNKNOWN
-        if expr.value.id in self.ranges:  # nothing writes into a range: its items are the numbers it made
+        if getattr(expr.value, "id", None) in self.ranges:  # nothing writes into a range: its items are numbers
             return SCALAR
         return items if items in (CONTAINER, _BOTTOM) else UNKNOWN
 
