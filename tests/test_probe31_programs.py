@@ -17,6 +17,10 @@ What was wrong:
   differentiated parameter" (of a dataclass, which adjoint differentiates) or "a method of `total`, a value
   known only when the function runs". Such a name holds a record of the argument's class at every
   assignment, checked before each call as for a record built in the function (normalize/record_classes.py).
+- a refusal met in a derivative a second derivative calls (`fwd_compose`, the forward half of a method
+  `total.compose(t)` in a loop) named the line of the generated code that calls it
+  (`<adjoint grad_affine_power ...>:12`), not the user's line: it names the line that code was made for
+  (generated.made_for).
 """
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ import pytest
 
 import adjoint
 from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode
-from soundness import central_differences, flat
+from soundness import central_differences, flat, marked_line
 
 RNG = np.random.default_rng(31)
 X = RNG.normal(size=(6, 3))
@@ -185,7 +189,7 @@ class Affine(NamedTuple):
 def affine_power(t, x):
     total = t
     for _ in range(3):
-        total = total.compose(t)
+        total = total.compose(t)  # <- compose
     return np.sum(total.apply(x) ** 2)
 
 
@@ -196,6 +200,22 @@ def test_a_record_taken_under_another_name_then_rebound_by_its_method():
     gradient = adjoint.grad(affine_power)(T, np.array([1.0, 2.0]))
     assert isinstance(gradient, Affine)
     check_every_mode(affine_power, (T, np.array([1.0, 2.0])), second_order=False)  # refused, as for `t.compose(t)`
+
+
+def affine_chain(t, x):
+    total = t.compose(t)
+    for _ in range(2):
+        total = total.compose(t)  # <- chain
+    return np.sum(total.apply(x) ** 2)
+
+
+@pytest.mark.parametrize("program, line", [(affine_power, "compose"), (affine_chain, "chain")])
+def test_a_second_derivative_refused_in_a_method_names_the_users_line(program, line):
+    check_every_mode(program, (T, np.array([1.0, 2.0])), second_order=False)
+    with pytest.raises(adjoint.AdjointError) as refused:
+        adjoint.hvp(program)(T, np.array([1.0, 2.0]), T)
+    assert refused.value.location.filename == __file__
+    assert refused.value.location.lineno == marked_line(program, line)
 
 
 class Kicked(NamedTuple):
