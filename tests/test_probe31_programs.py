@@ -17,6 +17,13 @@ What was wrong:
   differentiated parameter" (of a dataclass, which adjoint differentiates) or "a method of `total`, a value
   known only when the function runs". Such a name holds a record of the argument's class at every
   assignment, checked before each call as for a record built in the function (normalize/record_classes.py).
+- `functools.partial` of a local def (`integrate(partial(rhs, k=k), y0)` with `def rhs(y, k)` in the
+  function) was refused ("builds an object of the class `partial` from values the derivative flows
+  through", or "`f` is an argument adjoint cannot specialize the derivative to: it does so for ...
+  functools.partial objects"), and a partial of any function called with a parameter that has a default
+  (`g(x, power=3)`, `g(x, d=v)`) was refused ("got an unexpected keyword argument"), though Python runs
+  both. The lambda a partial is read as takes the local def's parameters too, and the defaults: a
+  constant, or a module function's default value itself (normalize/local_functions.py).
 - a refusal met in a derivative a second derivative calls (`fwd_compose`, the forward half of a method
   `total.compose(t)` in a loop) named the line of the generated code that calls it
   (`<adjoint grad_affine_power ...>:12`), not the user's line: it names the line that code was made for
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -239,3 +247,56 @@ def other_class(state, dt):
 def test_a_record_parameter_rebound_to_another_class_is_still_refused():
     with pytest.raises(adjoint.AdjointError):
         adjoint.grad(other_class)(Kicked(0.5, 1.0), 0.1)
+
+
+# ----- functools.partial of a local def, and parameters with defaults -----------------------------------
+
+def integrate(f, y0, dt, n):
+    y = y0
+    for _ in range(n):
+        y = y + dt * f(y)
+    return y
+
+
+def decay(k, y0):
+    def rhs(y, k):
+        return -k * y + np.sin(y)
+    return np.sum(integrate(partial(rhs, k=k), y0, 0.05, 20))
+
+
+def scaled_decay(k, y0):
+    scale = 2.0 * k
+    def rhs(a, y):
+        return -a * y * scale
+    return np.sum(integrate(partial(rhs, 0.5), y0, 0.05, 10))
+
+
+def energies(k, y):
+    def energy(a, b, x, power=2):
+        return a * x ** power + b
+    e = partial(energy, k, 0.5)
+    first = e(y) + e(y, power=3)
+    k = k * 10.0
+    return first + e(2 * y)
+
+
+def shifted(a, b, c=1.0, d=np.ones(2), *, e=2.0):
+    return a * b + c * np.sum(d) + e
+
+
+def defaults(x):
+    g = partial(shifted, x)
+    return g(2.0) + g(3.0, 4.0) + g(1.0, e=x) + g(1.0, 2.0, d=np.array([x, x]))
+
+
+def named_first(x):
+    g = partial(shifted, b=x)
+    return g(2.0) + g(3.0, c=x * x) + g(1.0, e=3.0)
+
+
+@pytest.mark.parametrize("program, args", [
+    (decay, (0.7, np.array([1.0, 2.0]))), (scaled_decay, (0.7, np.array([1.0, 2.0]))), (energies, (0.7, 1.3)),
+    (defaults, (0.7,)), (named_first, (0.7,))])
+def test_a_partial_of_a_local_def_or_with_defaults_in_every_mode(program, args):
+    for wrt in range(len(args)):
+        check_every_mode(program, args, wrt=wrt, peer=program)
