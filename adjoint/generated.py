@@ -195,6 +195,12 @@ def user_location(error: BaseException) -> Optional[Location]:
     return None
 
 
+def made_for(location: Location) -> Location:
+    """The user's line a line of generated code was made for (through a derivative of a derivative),
+    else location itself."""
+    return (_mapped(location.filename, location.lineno) if location.lineno else None) or location
+
+
 def _mapped(filename: str, lineno: int, depth: int = 0) -> Optional[Location]:
     entry = LINES.get(filename)
     if entry is None or depth > 8:

@@ -43,7 +43,7 @@ from adjoint.frontend.check import check_function
 from adjoint.frontend.held import held_still, let_go
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
-from adjoint.generated import (PREFIXES, Generated, GeneratedFunction, Unreached, materialized,
+from adjoint.generated import (PREFIXES, Generated, GeneratedFunction, Unreached, made_for, materialized,
                                refuse_in_generated_code)
 from adjoint.generated import identifier as _identifier
 from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
@@ -212,7 +212,7 @@ class Generation:
                 user_call = self.user_calls.get(key)  # else moved to the user's call, as a library's
                 if user_call is None or not (generated or error.location and is_library_file(error.location.filename)):
                     raise
-                raise error.blamed_on(user_call, f"the derivative `{target.__name__}`" if generated
+                raise error.blamed_on(made_for(user_call), f"the derivative `{target.__name__}`" if generated
                                       else qualified_name(target)) from None
         self._note_user_calls()
         functions = compile_all(self.units)

@@ -403,13 +403,15 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
 
 
 def _bound_to_dicts(parsed: ParsedFunction) -> FrozenSet[str]:
-    """Names every assignment of which is a dict literal or one with an item written (normalize/dict_writes.py):
-    a `for` over them iterates their keys."""
+    """Names every assignment of which is a dict literal, a call of `dict` (`p = dict(params)`) or one with an
+    item written (normalize/dict_writes.py): a `for` over them iterates their keys."""
     dicts, others = set(), set()
+    local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
     for stmt in nodes.statements(parsed.node):
         value = getattr(stmt, "value", None)
         built = isinstance(value, gast.Dict) or (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
-                                                 and parsed.namespace.get(value.func.id) is runtime.with_item)
+                                                 and (parsed.namespace.get(value.func.id) is runtime.with_item
+                                                      or resolve(value.func, parsed, local_names) is dict))
         for target in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]:
             if isinstance(target, gast.Name):
                 (dicts if built else others).add(target.id)

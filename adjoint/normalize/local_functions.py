@@ -28,6 +28,7 @@ callee's `*args` or `**kwargs` (specialized to their number and keywords, fronte
 """
 from __future__ import annotations
 
+import collections
 import functools
 import inspect
 from typing import Callable, Dict, List, Optional, Set
@@ -95,14 +96,19 @@ def _partials_as_lambdas(parsed: ParsedFunction, fresh: Callable[[str], str]) ->
     values taken into new names where the partial is made (a partial keeps the values it was given)."""
     arguments = parsed.node.args
     locals_ = frozenset(nodes.names_stored(parsed.node)) | {a.id for a in arguments.args + arguments.kwonlyargs}
+    defined = collections.Counter(n.id for n in nodes.walk(parsed.node) if isinstance(n, gast.Name)
+                                  and isinstance(n.ctx, gast.Store))
+    defined.update(n.name for n in nodes.walk(parsed.node) if isinstance(n, gast.FunctionDef))
+    local_defs = {n.name: n for n in _own_nodes(parsed.node) if isinstance(n, gast.FunctionDef) and defined[n.name] == 1}
     for block in list(nodes.blocks(parsed.node)):
         index = 0
         while index < len(block):
             snapshots: List[gast.stmt] = []
             for header in _headers(block[index]):
                 for call in [n for n in nodes.walk(header) if isinstance(n, gast.Call)]:
-                    func = _partial_of_user_function(call, parsed, locals_)
-                    made = _partial_lambda(call, func, snapshots, fresh) if func is not None else None
+                    parameters = _partial_parameters(call, parsed, locals_, local_defs)
+                    made = None if parameters is None else _partial_lambda(
+                        call, parameters, snapshots, fresh, lambda value: parsed.bind("_default", value, fresh, locals_))
                     if made is not None:
                         let_go(parsed.node)
                         nodes.replace_node(block[index], call, made)
@@ -116,33 +122,69 @@ def _headers(stmt: gast.stmt) -> List[gast.expr]:
     return found + [item.context_expr for item in getattr(stmt, "items", None) or []]
 
 
-def _partial_of_user_function(node: gast.Call, parsed: ParsedFunction, locals_: frozenset) -> Optional[Callable]:
-    """The user function f of a call `functools.partial(f, ...)`, else None."""
+def _partial_parameters(node: gast.Call, parsed: ParsedFunction, locals_: frozenset,
+                        local_defs: Dict[str, gast.FunctionDef]) -> Optional[List[inspect.Parameter]]:
+    """The parameters of f in a call `functools.partial(f, ...)` of a user function f (a local def
+    of the function, defined once and bound to nothing else, too), else None."""
     if not node.args or resolve_value(node.func, parsed, locals_) is not functools.partial:
         return None
     if any(isinstance(a, gast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
         return None
+    if isinstance(node.args[0], gast.Name) and node.args[0].id in local_defs:
+        return _def_parameters(local_defs[node.args[0].id].args)
     func = as_user_function(resolve_value(node.args[0], parsed, locals_))
-    is_user = inspect.isfunction(func) and not (getattr(func, "__module__", None) or "").startswith("numpy")
-    return func if is_user else None
-
-
-def _partial_lambda(call: gast.Call, func: Callable, snapshots: List[gast.stmt],
-                    fresh: Callable[[str], str]) -> Optional[gast.Lambda]:
-    func_node, bound = call.args[0], call.args[1:]
+    if not inspect.isfunction(func) or (getattr(func, "__module__", None) or "").startswith("numpy"):
+        return None
     try:
-        parameters = list(inspect.signature(func).parameters.values())
+        return list(inspect.signature(func).parameters.values())
     except (TypeError, ValueError):
         return None
+
+
+def _def_parameters(arguments: gast.arguments) -> Optional[List[inspect.Parameter]]:
+    """A local def's parameters (a default as its expression), where it has only plain and keyword-only ones."""
+    if arguments.posonlyargs or arguments.vararg is not None or arguments.kwarg is not None:
+        return None
+    defaults = [inspect.Parameter.empty] * (len(arguments.args) - len(arguments.defaults)) + list(arguments.defaults)
+    kind, keyword_only = inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY
+    return ([inspect.Parameter(a.id, kind, default=d) for a, d in zip(arguments.args, defaults)]
+            + [inspect.Parameter(a.id, keyword_only, default=inspect.Parameter.empty if d is None else d)
+               for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults)])
+
+
+def _written_default(default, bind: Callable[[object], str]) -> Optional[gast.expr]:
+    """A parameter's default written into the lambda that stands for a partial: a constant of a local
+    def's, a module function's default value (the object itself, under a name `bind` gives it); None
+    for a local def's other defaults and functions, which the lambda leaves out."""
+    if isinstance(default, gast.Constant):
+        return nodes.constant(default.value)
+    if isinstance(default, gast.AST) or callable(default):  # (a function: the callee's own default is taken)
+        return None
+    if default is None or isinstance(default, (bool, int, float, str)):
+        return nodes.constant(default)
+    return nodes.name(bind(default))
+
+
+def _partial_lambda(call: gast.Call, parameters: List[inspect.Parameter], snapshots: List[gast.stmt],
+                    fresh: Callable[[str], str], bind: Callable[[object], str]) -> Optional[gast.Lambda]:
+    func_node, bound = call.args[0], call.args[1:]
     plain = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     if any(p.kind not in plain for p in parameters) or len(bound) > len(parameters):
         return None
     keywords = {k.arg for k in call.keywords}
-    rest = [p for p in parameters[len(bound):] if p.name not in keywords and p.default is p.empty]
+    positional, keyword_only, defaults, cut = [], [], {}, False
+    for p in parameters[len(bound):]:  # those after one it leaves out or the partial names: by keyword only
+        default = None if p.default is p.empty else _written_default(p.default, bind)
+        if p.name in keywords or p.default is not p.empty and default is None:
+            cut = cut or p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+            continue
+        (positional if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and not cut else keyword_only).append(p.name)
+        if default is not None:
+            defaults[p.name] = default
     root = func_node
     while isinstance(root, gast.Attribute):
         root = root.value
-    if isinstance(root, gast.Name) and root.id in {p.name for p in rest}:
+    if isinstance(root, gast.Name) and root.id in positional + keyword_only:
         return None
 
     def snapshot(value: gast.expr) -> gast.expr:
@@ -154,15 +196,14 @@ def _partial_lambda(call: gast.Call, func: Callable, snapshots: List[gast.stmt],
 
     values = [snapshot(value) for value in bound]
     keyword_values = [gast.keyword(arg=k.arg, value=snapshot(k.value)) for k in call.keywords]
-    positional = [p.name for p in rest if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
-    keyword_only = [p.name for p in rest if p.kind is inspect.Parameter.KEYWORD_ONLY]
     body = nodes.call(func_node, values + [nodes.name(n) for n in positional],
                       keyword_values + [gast.keyword(arg=n, value=nodes.name(n)) for n in keyword_only])
     parameters_node = gast.arguments(
         args=[gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None) for n in positional],
         posonlyargs=[], vararg=None,
         kwonlyargs=[gast.Name(id=n, ctx=gast.Param(), annotation=None, type_comment=None) for n in keyword_only],
-        kw_defaults=[None] * len(keyword_only), kwarg=None, defaults=[])
+        kw_defaults=[defaults.get(n) for n in keyword_only], kwarg=None,
+        defaults=[defaults[n] for n in positional if n in defaults])
     return nodes.copy_location(gast.Lambda(args=parameters_node, body=body), call)
 
 

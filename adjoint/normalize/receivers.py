@@ -28,6 +28,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.frontend.parse import MISSING
+from adjoint.frontend.values import resolve_value
 from adjoint.normalize.single_assignment import is_derivative_code
 
 _SCOPES = (gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
@@ -61,9 +62,17 @@ class ReceiverChecks:
         return checks + (result if isinstance(result, list) else [result])
 
     def _of_a_fixed_object(self, receiver: gast.expr) -> bool:
-        """`self.T`, `self.mean()` of the object a method is bound to (a parameter whose value is
-        known), not an array: its own attribute or method, read as it is."""
-        fixed = self.parsed.fixed.get(receiver.id, MISSING) if isinstance(receiver, gast.Name) else MISSING
+        """`self.T`, `self.mean()`, `self.scaler.clip(x)` of the object a method is bound to (a
+        parameter whose value is known) or of an object among its attributes, not an array: its
+        own attribute or method, read as it is."""
+        if isinstance(receiver, gast.Name):
+            fixed = self.parsed.fixed.get(receiver.id, MISSING)
+        else:
+            root = receiver
+            while isinstance(root, (gast.Attribute, gast.Subscript)):
+                root = root.value
+            known = isinstance(root, gast.Name) and root.id in self.parsed.fixed
+            fixed = resolve_value(receiver, self.parsed, self.local_names) if known else MISSING
         return fixed is not MISSING and not isinstance(fixed, (np.ndarray, np.generic))
 
     def _check_receiver(self, receiver: gast.expr, attribute: str, origin: gast.AST) -> None:

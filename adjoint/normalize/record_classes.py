@@ -213,17 +213,19 @@ def built_class(parsed: ParsedFunction, value: gast.expr, local_names: frozenset
 
 
 def built_records(parsed: ParsedFunction, stores: Counter, local_names: frozenset, known: Known, listed: Known,
-                   checks: list) -> None:
+                   checks: list, given: Known) -> None:
     """Names assigned only `make_record(items, Cls)`, a copy of a known record with a field replaced
     (`replaced(record, name, v)` of `record._replace(...)`, `dataclasses.replace(...)`), an item of
-    a list of records (`layer = layers[i]`, checked), or what a known record's method returns
-    (`p = p.step(dt)`, see returned_class; the record checked before the call), of one class."""
+    a list of records (`layer = layers[i]`, checked), another name holding one, or what a known record's
+    method returns (`p = p.step(dt)`, see returned_class; the record checked before the call), of one
+    class; `given`: the class of the argument of a record parameter the function rebinds so."""
     assignments, values = _assignments(parsed)
     changed = True
     while changed:  # a copy of a copy
         new = {name: cls for name, assigned in values.items()
                if name not in known and len(assigned) == stores[name] and name not in parsed.classes
-               for cls in [_one_record_class(parsed, name, assigned, local_names, known, listed)] if cls is not None}
+               for cls in [_one_record_class(parsed, name, assigned, local_names, known, listed, given.get(name))]
+               if cls is not None}
         known.update(new)
         checks.extend((node, nodes.load_copy(node.value.value), new[node.targets[0].id], True) for node in assignments
                       if node.targets[0].id in new and listed_item(node.value, listed) is not None)
@@ -233,16 +235,18 @@ def built_records(parsed: ParsedFunction, stores: Counter, local_names: frozense
 
 
 def _one_record_class(parsed: ParsedFunction, name: str, assigned: List[gast.expr], local_names: frozenset,
-                      known: Known, listed: Known) -> Optional[type]:
-    """C where every value assigned to name is a record of class C; a method of name's own record
-    (`p = p.step(dt)`), or a function it is passed to (`p = advance(p, dt)`), is taken to return
+                      known: Known, listed: Known, given: Optional[type] = None) -> Optional[type]:
+    """C where every value assigned to name is a record of class C (and the parameter name is, where
+    its argument's class is `given`): another name holding one (`c = state`), or a method of name's own
+    record (`p = p.step(dt)`) or a function it is passed to (`p = advance(p, dt)`), taken to return
     one where it does if name holds a C."""
     def class_of(value: gast.expr, known: Known) -> Optional[type]:
-        return (built_class(parsed, value, local_names) or listed_item(value, listed)
+        return ((known.get(value.id) if isinstance(value, gast.Name) else None)
+                or built_class(parsed, value, local_names) or listed_item(value, listed)
                 or _replaced_class(parsed, value, local_names, known) or _method_result(value, known)
                 or _function_result(parsed, value, local_names, known))
 
-    classes = [class_of(value, known) for value in assigned]
+    classes = [class_of(value, known) for value in assigned] + ([given] if given is not None else [])
     found = set(classes) - {None}
     if len(found) != 1:
         return None

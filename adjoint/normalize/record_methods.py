@@ -55,7 +55,9 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
     built = frozenset(known)
     checks: List[Tuple[gast.AST, gast.expr, type, bool]] = []  # (where, value, its class, of its items)
     lists_of_records(parsed, stores, known, listed, local_names)
-    built_records(parsed, stores, local_names, known, listed, checks)
+    specialized = getattr(parsed.func, "__adjoint_specialized__", None)  # a record parameter the body rebinds:
+    given = {name: cls for name, cls in (specialized.classes if specialized else ()) if stores[name]}  # `p = p.step()`
+    built_records(parsed, stores, local_names, known, listed, checks, given)
     built = frozenset(known) - built
     if known or listed:
         let_go(parsed.node)
