@@ -59,6 +59,34 @@ def reversed_range_writes(x):
     return np.sum(y)
 
 
+def gp_log_determinant(length_scale, X):
+    """A kernel matrix filled item by item, then its diagonal raised in place."""
+    n = X.shape[0]
+    K = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            K[i, j] = np.exp(-0.5 * np.sum((X[i] - X[j]) ** 2) / length_scale ** 2)
+    for i in range(n):
+        K[i, i] += 1e-1
+    return np.linalg.slogdet(K)[1]
+
+
+def thomas_solver(d, b):
+    """The tridiagonal solve, forward sweep and back substitution written item by item."""
+    n = len(d)
+    x = np.zeros(n)
+    dd = d.copy()
+    bb = b.copy()
+    for i in range(1, n):
+        w = 0.3 / dd[i - 1]
+        dd[i] = dd[i] - w * 0.3
+        bb[i] = bb[i] - w * bb[i - 1]
+    x[n - 1] = bb[n - 1] / dd[n - 1]
+    for i in range(n - 2, -1, -1):
+        x[i] = (bb[i] - 0.3 * x[i + 1]) / dd[i]
+    return np.sum(x ** 2)
+
+
 RNG = np.random.default_rng(11)
 CASES = [
     (squares_accumulated, (np.array([0.3, -0.7, 1.1]),)),
@@ -67,6 +95,8 @@ CASES = [
     (outer_product_loops, (np.array([0.3, -0.7, 1.1]),)),
     (running_maximum, (np.array([0.3, -0.7, 1.1, 0.9]),)),
     (reversed_range_writes, (np.array([0.3, -0.7, 1.1, 0.4]),)),
+    (gp_log_determinant, (0.8, RNG.normal(size=(4, 2)))),
+    (thomas_solver, (np.array([2.0, 2.5, 3.0, 2.2]), np.array([0.3, -0.7, 1.1, 0.4]))),
 ]
 
 
