@@ -41,7 +41,7 @@ NOTES = {
 OPERATORS = {
     operator.add: "a + b", operator.sub: "a - b", operator.mul: "a * b", operator.truediv: "a / b",
     operator.pow: "a ** b", operator.mod: "a % b", operator.neg: "-a", operator.pos: "+a",
-    operator.matmul: "a @ b", operator.getitem: "a[index]",
+    operator.matmul: "a @ b", operator.getitem: "a[index]", divmod: "divmod(a, b)",
 }
 SPECIAL = {runtime.astype: "x.astype(dtype)", runtime.item: "x.item()",
            runtime.running_max: "np.maximum.accumulate(x)", runtime.running_min: "np.minimum.accumulate(x)"}

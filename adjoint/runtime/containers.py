@@ -204,6 +204,19 @@ def extreme_position(x, key, largest, filename, lineno):
     return (max if largest else min)(range(len(keys)), key=keys.__getitem__)
 
 
+def keyed_positions(x, keys, reverse, filename, lineno):
+    """sorted_positions of x, given the keys of its items, computed in order by the function (a key
+    lambda that reads the function's variables, normalize/keyed.py)."""
+    _positional(x, filename, lineno)
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+
+
+def keyed_extreme(x, keys, largest, filename, lineno):
+    """extreme_position of x, given the keys of its items (as keyed_positions)."""
+    _positional(x, filename, lineno)
+    return (max if largest else min)(range(len(keys)), key=keys.__getitem__)
+
+
 def _positional(x, filename, lineno):
     if not isinstance(x, (list, tuple)) and not hasattr(x, "__getitem__") or isinstance(x, (dict, str)):
         raise IterationError("a `key=` of sorted, max or min is differentiated over a list, a tuple or an array, "
