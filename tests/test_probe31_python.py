@@ -6,6 +6,10 @@ What was wrong:
   piecewise constant and the remainder `a - b * floor(a / b)` is Python's `%`: they have rules now;
 - `np.float32(x)` was refused (no derivative rule): the derivative of the cast is the cast of the
   derivative, and the value keeps its float32 rounding;
+- `np.sum(a, dtype=...)`, `np.sum(a, where=mask)` and `np.mean(a, where=mask)` (and the methods
+  `x.sum(where=...)`, `x.mean(dtype=...)`) were refused (np.sum's rule takes axis and keepdims):
+  they are rewritten to runtime.summed and averaged, whose rules give no derivative where the
+  mask is False and cast it back to the argument's float type (none for an integer dtype);
 - a key lambda of `min`, `max` or `sorted` that reads the function's own variables
   (`min(xs, key=lambda v: abs(v - c))`, a key reading a loop variable) was refused ("this lambda
   reads `c` ... it can be passed only to a Python function that adjoint differentiates"): its keys
@@ -179,3 +183,74 @@ def test_float_and_float64_casts():
     def casts(x):
         return float(x) * np.float64(x) + float(np.sin(x))
     check_every_mode(casts, (0.7,), peer=lambda x: x * x + np.sin(x))
+
+
+# ----- np.sum and np.mean with a dtype or a mask -------------------------------------------------
+
+MASK = np.array([[True, False, True], [False, True, True]])
+
+
+def masked_sum(x):
+    return np.sum(x ** 2, where=x > 0.0) + np.sum(np.sin(x), axis=0, where=MASK).dot(np.arange(3.0))
+
+
+def masked_mean(x):
+    return np.mean(np.exp(x), where=MASK) * np.mean(x, axis=1, keepdims=True, where=MASK)[1, 0]
+
+
+def method_forms(x):
+    return x.sum(where=MASK) * x.mean(axis=0, where=MASK).sum() + x.sum(1, float).prod()
+
+
+def sum_in_float64(x):
+    return np.sum(np.tanh(x), dtype=np.float64) * np.mean(x, 0, np.float64)[2]
+
+
+def _masked_sum_peer(x):
+    return np.sum(np.where(x > 0.0, x ** 2, 0.0)) + np.dot(np.sum(np.where(MASK, np.sin(x), 0.0), axis=0),
+                                                           np.arange(3.0))
+
+
+X23 = np.array([[0.3, -1.2, 0.7], [1.1, 0.4, -0.5]])
+
+
+@pytest.mark.parametrize("func", [masked_sum, masked_mean, method_forms, sum_in_float64],
+                         ids=lambda f: f.__name__)
+def test_sums_and_means_with_a_mask_or_a_dtype_in_every_mode(func):
+    check_every_mode(func, (X23,))
+
+
+def test_a_masked_sum_against_autograd():
+    np.testing.assert_allclose(adjoint.grad(masked_sum)(X23), _peer_grad(_masked_sum_peer, (X23,)), rtol=1e-12)
+
+
+def test_a_sum_in_float32_keeps_its_rounding():
+    def in_single(x):
+        return np.sum(x * x, dtype=np.float32) * 2.0
+    x = np.array([0.1, 1.0 / 3.0, 2.7])
+    value, gradient = adjoint.value_and_grad(in_single)(x)
+    assert value == in_single(x) and np.asarray(value).dtype == np.float32
+    assert gradient.dtype == np.float64
+    np.testing.assert_allclose(gradient, 4.0 * x, rtol=1e-7)
+    _, tangent = adjoint.jvp(in_single)(x, np.ones(3))
+    assert np.asarray(tangent).dtype == np.float32
+    np.testing.assert_allclose(tangent, np.sum(4.0 * x), rtol=1e-6)
+
+
+def test_a_sum_to_integers_has_no_derivative():
+    def truncated(x):
+        return np.sum(x * 3.0, dtype=int) + np.sum(x)
+    x = np.array([0.15, 1.4, 2.25])
+    assert adjoint.value_and_grad(truncated)(x)[0] == truncated(x)
+    np.testing.assert_array_equal(adjoint.grad(truncated)(x), np.ones(3))
+
+
+def test_a_mean_over_a_slice_the_mask_empties():
+    def empty_row(x):
+        means = np.mean(x * x, axis=1, where=np.array([[True, True, False], [False, False, False]]))
+        return means[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            np.testing.assert_allclose(adjoint.grad(empty_row)(X23), [[0.3, -1.2, 0.0], [0.0, 0.0, 0.0]])
