@@ -1,5 +1,6 @@
 """The Python people write in numeric functions: `min`/`max` with a key, `divmod`, casts, the
-keywords of NumPy's sums and the iterators of `itertools`.
+keywords of NumPy's sums and the iterators of `itertools` (the numba backend compiles these or
+refuses them).
 
 What was wrong:
 - `divmod(a, b)` and `np.divmod(a, b)` were refused (no derivative rule), though the quotient is
@@ -10,6 +11,14 @@ What was wrong:
   `x.sum(where=...)`, `x.mean(dtype=...)`) were refused (np.sum's rule takes axis and keepdims):
   they are rewritten to runtime.summed and averaged, whose rules give no derivative where the
   mask is False and cast it back to the argument's float type (none for an integer dtype);
+- `for` loops over `itertools.chain`, `islice`, `pairwise` and `accumulate` were refused ("the loop
+  iterates over an iterator ... which reads what it is given while the loop runs"), and so was any
+  iterator, zip, enumerate and reversed included, given whole to sum, list, tuple, sorted, max, min,
+  any or all (`sum(accumulate(xs))`, `list(zip(xs, ys))`). chain and islice are read by position as
+  their iterators read (islice's bounds checked as islice checks them); pairwise and accumulate are
+  loops over what they are given that carry the item pairwise keeps (a write into the list during
+  the loop is seen as Python's pairwise sees it) or the running total; consumed iterators are
+  generator expressions over them;
 - a key lambda of `min`, `max` or `sorted` that reads the function's own variables
   (`min(xs, key=lambda v: abs(v - c))`, a key reading a loop variable) was refused ("this lambda
   reads `c` ... it can be passed only to a Python function that adjoint differentiates"): its keys
@@ -19,6 +28,7 @@ What was wrong:
 """
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 
@@ -254,3 +264,191 @@ def test_a_mean_over_a_slice_the_mask_empties():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             np.testing.assert_allclose(adjoint.grad(empty_row)(X23), [[0.3, -1.2, 0.0], [0.0, 0.0, 0.0]])
+
+
+# ----- itertools --------------------------------------------------------------------------------
+
+
+HAS_PAIRWISE = hasattr(itertools, "pairwise")
+needs_pairwise = pytest.mark.skipif(not HAS_PAIRWISE, reason="itertools.pairwise is Python 3.10's")
+
+
+def running_sum_loop(xs):
+    t = 0.0
+    for v in itertools.accumulate(xs):
+        t = t + v * v
+    return t
+
+
+def running_product(xs):
+    return sum(list(itertools.accumulate(xs, operator.mul)))
+
+
+def running_lambda(xs):
+    return sum(itertools.accumulate(xs, lambda a, b: a * b + 1.0))
+
+
+def running_with_initial(xs, c):
+    t = 0.0
+    for v in itertools.accumulate(xs, lambda a, b: a * np.sin(b), initial=c):
+        t = t + v
+    return t * v
+
+
+def running_rows(x):
+    t = 0.0
+    for row in itertools.accumulate(x):
+        t = t + np.sum(row ** 3)
+    return t
+
+
+def chained(xs, ys):
+    t = 0.0
+    for v in itertools.chain(xs, ys, [xs[0] * ys[1]]):
+        t = t + v * np.cos(v)
+    return t
+
+
+def chained_list(xs, ys):
+    return sum(w * w for w in list(itertools.chain(xs, ys))) + max(itertools.chain(ys, xs))
+
+
+def chained_arrays(a, b):
+    t = 0.0
+    for row in itertools.chain(a, b):
+        t = t + np.sum(np.tanh(row)) * row[0]
+    return t
+
+
+def sliced(xs, n):
+    t = 0.0
+    for i, v in itertools.islice(enumerate(xs), 1, n, 2):
+        t = t + v * v * i
+    for v in itertools.islice(xs, 2):
+        t = t + np.exp(v)
+    return t + sum(itertools.islice(xs, 1, None))
+
+
+def paired(xs):
+    t = 0.0
+    for a, b in itertools.pairwise(xs):
+        t = t + (b - a) ** 2 * a
+    return t + sum(a * b for a, b in itertools.pairwise(xs))
+
+
+def paired_rows(x):
+    t = 0.0
+    for a, b in itertools.pairwise(x):
+        t = t + np.dot(a, b)
+    return t
+
+
+A32 = np.array([[0.3, -1.2], [0.7, 0.4], [1.1, -0.5]])
+
+
+@pytest.mark.parametrize("func, args", [
+    (running_sum_loop, (XS,)), (running_product, (XS,)), (running_lambda, (XS,)),
+    (running_with_initial, (XS, 0.8)), (running_rows, (A32,)), (chained, (XS, [1.5, -0.2])),
+    (chained_list, (XS, [1.5, -0.2])), (chained_arrays, (A32, A32[:2] * 0.5)), (sliced, (XS + [0.9], 4)),
+    pytest.param(paired, (XS,), marks=needs_pairwise), pytest.param(paired_rows, (A32,), marks=needs_pairwise),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_itertools_in_every_mode(func, args):
+    check_every_mode(func, args, wrt=0)
+    if len(args) > 1 and not isinstance(args[1], int):
+        check_every_mode(func, args, wrt=1)
+    np.testing.assert_allclose(flat(adjoint.grad(func)(*args)), flat(_peer_grad(func, args)), rtol=1e-10)
+
+
+def test_values_are_the_plain_functions():
+    for func, args in [(running_with_initial, (XS, 0.8)), (chained, (XS, [1.5, -0.2])), (sliced, (XS, 3)),
+                       (running_rows, (A32,))]:
+        value, _ = adjoint.value_and_grad(func)(*args)
+        np.testing.assert_array_equal(value, func(*args))
+
+
+def test_islice_checks_its_bounds_as_python_does():
+    def negative(xs, n):
+        return sum(itertools.islice(xs, n))
+    with pytest.raises(ValueError):
+        negative(XS, -1)
+    with pytest.raises(ValueError):
+        adjoint.grad(negative)(XS, -1)
+    assert adjoint.grad(negative)(XS, 9) == [1.0] * 4
+
+
+@needs_pairwise
+def test_pairwise_pairs_the_item_read_before_a_write():
+    def rewrites(xs):
+        ys = list(xs)
+        t = 0.0
+        i = 0
+        for a, b in itertools.pairwise(ys):
+            ys[i + 1] = 10.0 * b  # pairwise keeps the item it read: the next pair's `a` is the old one
+            t = t + a * b
+            i = i + 1
+        return t
+    xs = [0.5, 1.5, -2.0, 0.25]
+    value, gradient = adjoint.value_and_grad(rewrites)(xs)
+    assert value == rewrites(xs)
+    np.testing.assert_allclose(gradient, _peer_grad(rewrites, (xs,)), rtol=1e-12)
+
+
+def test_loops_keep_their_last_items():
+    def last(xs):
+        for v in itertools.islice(xs, 2):
+            pass
+        for w in itertools.accumulate(xs):
+            pass
+        return v * w
+    np.testing.assert_allclose(adjoint.grad(last)(XS), _peer_grad(last, (XS,)), rtol=1e-12)
+
+
+def test_a_break_and_a_continue_in_the_loop():
+    def stops(xs):
+        t = 0.0
+        for v in itertools.accumulate(xs, operator.mul):
+            if v < -0.5:
+                continue
+            t = t + v
+            if t > 1.0:
+                break
+        return t
+    check_every_mode(stops, ([0.9, 0.8, -1.5, 2.0, 0.3],))
+
+
+def test_an_initial_of_none_is_refused_when_it_runs():
+    def maybe(xs, c):
+        return sum(itertools.accumulate(xs, initial=c))
+    assert adjoint.grad(maybe)(XS, 0.5) == [4.0, 3.0, 2.0, 1.0]
+    with pytest.raises(adjoint.AdjointError, match="initial"):
+        adjoint.grad(maybe)(XS, None)
+
+
+def test_other_iterators_consumed_at_once():
+    def zipped(xs, ys):
+        return sum(list(zip(xs, ys))[1]) + sum(reversed(xs)) * max(enumerate(ys))[1]
+    check_every_mode(zipped, (XS, [1.5, -0.2, 0.3]), wrt=0)
+    check_every_mode(zipped, (XS, [1.5, -0.2, 0.3]), wrt=1)
+
+
+def test_an_iterator_kept_in_a_name_is_still_refused_at_its_line():
+    def kept(xs):
+        running = itertools.accumulate(xs)
+        return sum(running) + sum(running)
+    with pytest.raises(adjoint.AdjointError) as caught:
+        adjoint.grad(kept)(XS)
+    assert "test_probe31_python.py" in str(caught.value) and "running" in str(caught.value)
+
+
+@pytest.mark.parametrize("func, args", [
+    (running_sum_loop, (np.array(XS),)), (chained_arrays, (A32, A32[:2])), (sliced, (XS, 3)),
+    (array_divmod, (np.array([7.3, -2.2]), np.array([2.1, 1.5]))), (masked_sum, (X23,)),
+    pytest.param(paired, (np.array(XS),), marks=needs_pairwise),
+], ids=lambda v: getattr(v, "__name__", ""))
+def test_the_numba_backend_compiles_them_or_refuses(func, args):
+    pytest.importorskip("numba")
+    try:
+        got = adjoint.grad(func, backend="numba")(*args)
+    except adjoint.AdjointError:
+        return
+    np.testing.assert_allclose(flat(got), flat(adjoint.grad(func)(*args)), rtol=1e-12)

@@ -87,7 +87,8 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
         self.dict_parameters = mappings - frozenset(nodes.names_stored(parsed.node))  # `.get` reads them
         mappings = mappings | _bound_to_dicts(parsed)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
-                                             self._callee_of, lambda: self._bound_name("tuple", tuple))
+                                             self._callee_of, lambda: self._bound_name("tuple", tuple),
+                                             lambda: self._bound_name("islice_positions", runtime.islice_positions))
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.describer.iterator_names = frozenset(
             stmt.targets[0].id for stmt in nodes.statements(parsed.node) if isinstance(stmt, gast.Assign)
