@@ -50,9 +50,11 @@ ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice)
 # reads a shape): listed in a tuple before the loop, they give the items Python's loop gives.
 POOLED = (itertools.product, itertools.combinations, itertools.combinations_with_replacement,
           itertools.permutations, np.ndindex)
-# Iterators that read what they are given while the loop runs, or never end: no positions to read.
-LAZY = (iter, itertools.count, itertools.cycle, itertools.repeat, itertools.accumulate, itertools.starmap, itertools.takewhile, itertools.dropwhile, itertools.filterfalse,
-        itertools.compress, itertools.zip_longest, itertools.groupby, itertools.tee, np.nditer, np.ndenumerate,
+# Iterators that read what they are given while the loop runs, or never end: no positions to read
+# (a `for` over accumulate or pairwise itself is a loop that carries what they keep, normalize/running.py).
+LAZY = (iter, itertools.count, itertools.cycle, itertools.repeat, itertools.accumulate, itertools.starmap,
+        itertools.takewhile, itertools.dropwhile, itertools.filterfalse, itertools.compress, itertools.zip_longest,
+        itertools.groupby, itertools.tee, np.nditer, np.ndenumerate,
         *(getattr(itertools, name) for name in ("pairwise", "batched") if hasattr(itertools, name)))
 RESIZING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear"}
 

@@ -86,7 +86,8 @@ def _keys_computed_here(key: gast.expr, sequence: gast.expr, local_names) -> Opt
             or arguments.kwarg or arguments.defaults:
         return None
     parameter = arguments.args[0].id
-    if not (set(nodes.names_read(key.body)) - {parameter}) & set(local_names):
+    if not (set(nodes.names_read(key.body)) - {parameter}) & set(local_names) \
+            or any(isinstance(node, gast.NamedExpr) for node in nodes.walk(key.body)):  # (`:=` binds the lambda's own)
         return None
     clause = gast.comprehension(target=nodes.name(parameter, store=True), iter=nodes.clone(sequence), ifs=[],
                                 is_async=0)
