@@ -452,3 +452,15 @@ def test_the_numba_backend_compiles_them_or_refuses(func, args):
     except adjoint.AdjointError:
         return
     np.testing.assert_allclose(flat(got), flat(adjoint.grad(func)(*args)), rtol=1e-12)
+
+
+def test_masked_sums_of_lists_and_numbers():
+    mask = np.array([True, False, True])
+
+    def of_a_list(xs):
+        return np.sum(np.asarray(xs) ** 2, where=mask) + np.mean(xs, where=mask) * np.sum(xs, dtype=np.float64)
+
+    def of_a_number(x):
+        return np.sum(x * x, dtype=np.float64) * x
+    check_every_mode(of_a_list, ([0.3, -1.2, 0.7],))
+    check_every_mode(of_a_number, (1.3,))
