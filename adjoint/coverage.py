@@ -41,9 +41,10 @@ NOTES = {
 OPERATORS = {
     operator.add: "a + b", operator.sub: "a - b", operator.mul: "a * b", operator.truediv: "a / b",
     operator.pow: "a ** b", operator.mod: "a % b", operator.neg: "-a", operator.pos: "+a",
-    operator.matmul: "a @ b", operator.getitem: "a[index]",
+    operator.matmul: "a @ b", operator.getitem: "a[index]", divmod: "divmod(a, b)",
 }
-SPECIAL = {runtime.astype: "x.astype(dtype)", runtime.item: "x.item()",
+SPECIAL = {runtime.astype: "x.astype(dtype)", runtime.item: "x.item()", runtime.summed: "np.sum(x, dtype=, where=)",
+           runtime.averaged: "np.mean(x, dtype=, where=)",
            runtime.running_max: "np.maximum.accumulate(x)", runtime.running_min: "np.minimum.accumulate(x)"}
 # The other libraries' rule files, a table a title (SciPy's only when SciPy is installed).
 LIBRARIES = {

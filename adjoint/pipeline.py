@@ -58,6 +58,7 @@ from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.factories import inline_factories
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
 from adjoint.normalize.python_forms import lower_python_forms
+from adjoint.normalize.running import lower_running_iterators
 from adjoint.normalize.shadowed import refuse_shadowed_builtins
 from adjoint.normalize.unroll import unroll_table_loops
 from adjoint.optimize import optimize, zero_reads
@@ -77,6 +78,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
             inline_factories(parsed, namer)
             lift_local_functions(parsed, namer.fresh)
             lower_comprehensions(parsed, namer.fresh)
+            lower_running_iterators(parsed, namer.fresh)
             locals_ = nodes.local_names(parsed.node)
             if unroll_table_loops(parsed, locals_):  # (which walks only the loops it unrolls)
                 let_go(parsed.node)

@@ -13,10 +13,10 @@ check first derivatives. `peer` is False where autograd cannot serve as a second
 it lacks the function's vjp (np.cbrt, np.cumprod, np.take, ...), its array boxes lack the
 method (`x.copy()`, `+x`), or its vjp does not undo broadcasting (np.where, np.full,
 np.linalg.solve with a broadcast right-hand side, np.einsum over a size-1 axis, np.cross)
-or handle the arguments (np.diagonal with an offset, norms with keepdims or ord=1/inf,
-np.einsum with a repeated index such as `ii->`). Autograd has no vjp of qr, lstsq, pinv,
-matrix_power, eigvalsh, meshgrid, average, median, quantile, cov, polyval, interp, trapezoid,
-convolve and the other statistics functions.
+or handle the arguments (np.sum and np.mean with a mask `where=`, np.diagonal with an offset,
+norms with keepdims or ord=1/inf, np.einsum with a repeated index such as `ii->`). Autograd
+has no vjp of qr, lstsq, pinv, matrix_power, eigvalsh, meshgrid, average, median, quantile,
+cov, polyval, interp, trapezoid, convolve and the other statistics functions.
 
 Eigenvectors and singular vectors are defined up to sign: their specs multiply each by its
 own first entry, which cancels the sign.
@@ -227,6 +227,10 @@ ELEMENTWISE = [
     call(np.conj, "x0.conjugate()", ARRAYS, peer=False), call(np.real, "x0.real", ARRAYS, peer=False),
     call(adjoint.runtime.astype, "x0.astype(np.float64)", ARRAYS, peer=False, id="astype[float64]"),
     call(np.float64, "np.float64(x0) * x0", ARRAYS, peer=False),
+    # float32 rounds x to 2^-24 of itself, which central differences (eps 1e-6, 1e-5 for the
+    # second derivatives) see as an error of up to 0.06 |x| in the slope: the domain keeps |x| below
+    # 2e-4 (an error below 1.2e-5) and the tolerance at 1e-4.
+    call(np.float32, "np.float32(x0) * x0", ARRAYS, domain=uniform(1e-4, 2e-4), peer=False, tol=1e-4),
     call(adjoint.runtime.astype, "x0 * x0.astype(int)", ARRAYS, domain=near(1.5, -2.5, spread=0.2),
          peer=False, id="astype[int]"),
     binary(np.add), binary(np.subtract), binary(np.multiply), binary(np.divide, (normal, away_from_zero)),
@@ -234,6 +238,10 @@ ELEMENTWISE = [
     binary(np.float_power, (positive, normal), peer=False),
     binary(np.mod, (uniform(2.2, 2.6), uniform(1.5, 1.6)), order=1),
     binary(np.fmod, (uniform(2.2, 2.6), uniform(1.5, 1.6)), order=1, peer=False),
+    call(np.divmod, "np.divmod(x0, x1)[1] * np.divmod(x0, x1)[0] + np.divmod(x0, x1)[1] ** 2", BINARY, nargs=2,
+         domain=(uniform(3.3, 3.5), uniform(1.5, 1.6)), order=1, peer=False),
+    call(divmod, "divmod(x0, x1)[1] * divmod(x0, x1)[0] + divmod(x0, x1)[1] ** 2", BINARY, nargs=2,
+         domain=(uniform(3.3, 3.5), uniform(1.5, 1.6)), order=1, peer=False),
     binary(np.arctan2, (normal, away_from_zero)), binary(np.hypot, (away_from_zero, away_from_zero)),
     binary(np.logaddexp), binary(np.logaddexp2),
     binary(np.maximum, (away_from_zero, uniform(-0.1, 0.1)), order=1),
@@ -299,6 +307,12 @@ REDUCTIONS = [
            kwargs=({}, {"ddof": 1}, {"keepdims": True}), peer=False, id=f"{f.__name__}[nan]")
       for f in (np.nanvar, np.nanstd)),
     call(np.sum, "x0.sum(axis=0)", REDUCED[:2]), call(np.sum, "x0.sum()", ARRAYS),
+    call(adjoint.runtime.summed, "np.sum(x0 * x0, axis=-1, where=x0 > 0.0)", REDUCED, domain=away_from_zero,
+         peer=False, id="sum[where]"),
+    call(adjoint.runtime.summed, "np.sum(x0, dtype=np.float64, keepdims=True) * x0", ARRAYS, id="sum[dtype]"),
+    call(adjoint.runtime.averaged, "np.mean(x0 * x0, axis=0, where=np.arange(x0.size).reshape(x0.shape) % 2 == 0)",
+         REDUCED, peer=False, id="mean[where]"),
+    call(adjoint.runtime.averaged, "x0.mean(dtype=np.float64) * x0", ARRAYS, id="mean[dtype]"),
     call(np.mean, "x0.mean(keepdims=True)", ARRAYS), call(np.max, "x0.max(axis=-1)", REDUCED, domain=spaced, order=1),
     call(np.min, "x0.min()", REDUCED, domain=spaced, order=1),
     call(np.prod, "x0.prod()", REDUCED, domain=away_from_zero),

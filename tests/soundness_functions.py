@@ -325,7 +325,7 @@ def capturing_lambda_stored(x, w):
 
 
 def capturing_lambda_to_a_builtin(x, w):
-    return sorted(x, key=lambda v: v * w)[0]  # <- capturing-lambda-to-builtin
+    return sorted(x, key=lambda v: v * w)[0]
 
 
 def local_function_defined_twice(x):
@@ -431,10 +431,9 @@ CASES = [
     Exact(dict_comprehension, lambda rng: (vector(rng),)),
     Exact(comprehension_in_a_branch, lambda rng: (vector(rng),), id="comprehension_in_a_branch_taken"),
     Exact(comprehension_in_a_branch, lambda rng: (-np.abs(vector(rng)),), id="comprehension_in_a_branch_other"),
+    Exact(capturing_lambda_to_a_builtin, lambda rng: (vector(rng), 1.0)),  # its keys computed in the function
     # refused
     Refused(capturing_lambda_stored, (DATA, 1.0), adjoint.UnsupportedSyntaxError, "capturing-lambda-stored"),
-    Refused(capturing_lambda_to_a_builtin, (DATA, 1.0), adjoint.UnsupportedSyntaxError,
-            "capturing-lambda-to-builtin"),
     Refused(local_function_defined_twice, (1.0,), adjoint.UnsupportedSyntaxError, "defined-twice"),
     Refused(calls_method_of_argument, (MODEL, DATA), adjoint.NonDifferentiableError, "method-of-argument", wrt=1),
     Refused(calls_function_in_variable, (DATA, 1), adjoint.NonDifferentiableError, "function-in-variable"),

@@ -337,7 +337,7 @@ def zip_iterated_twice(xs, ys):
 
 
 def zip_turned_into_a_list(xs, ys):
-    return np.sum(np.array(list(zip(xs, ys))))  # <- zip as a value
+    return np.sum(np.array(list(zip(xs, ys))) ** 2)  # the list of pairs zip makes
 
 
 def reversed_enumerate(xs):
@@ -444,7 +444,7 @@ CASES = [
     Exact(tuple_and_list_of_rows, lambda rng: (rng.normal(size=(3, 2)),)),
     Exact(counter_of_enumerate_after_loop, lambda rng: (_floats(rng),)),
     Refused(zip_iterated_twice, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "second iteration"),
-    Refused(zip_turned_into_a_list, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "zip as a value"),
+    Exact(zip_turned_into_a_list, lambda rng: (list(rng.normal(size=2)), list(rng.normal(size=2))), wrt=(0, 1)),
     Refused(reversed_enumerate, ([1.0, 2.0],), UnsupportedSyntaxError, "reversed enumerate"),
     Refused(loop_appends_to_its_list, ([1.0, 2.0],), UnsupportedSyntaxError, "resized"),
     Refused(unpacking_too_many, ([1.0, 2.0], [3.0, 4.0]), UnsupportedSyntaxError, "too many names"),

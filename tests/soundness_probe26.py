@@ -10,8 +10,9 @@ What was wrong:
   `itertools.combinations`, `np.ndindex(2, 2)`, also in a generator passed to sum) failed with a
   TypeError inside the derivative (the loop reads its iterable by position, `len(...)` of an
   iterator): the iterators that copy what they are given are listed in a tuple before the loop,
-  and those that read it as the loop runs (itertools.count, pairwise, chain, islice, iter(...),
-  np.nditer, ...) are refused at the loop's line, as is a loop over a name bound to one;
+  and those that read it as the loop runs (itertools.count, iter(...), np.nditer, ...) are refused
+  at the loop's line, as is a loop over a name bound to one (chain, islice, pairwise and accumulate
+  are read as they read, tests/test_probe31_python.py);
 - np.transpose with negative axes (`np.transpose(a, (-1, 0, 1))`, `a.transpose(-1, 0, 1)`) had a
   wrong gradient: the adjoint took np.argsort of the axes as given, which is not the inverse
   permutation where some are negative (forward mode was right);
@@ -192,11 +193,11 @@ CASES += [
     Exact(cells_zipped_with_a_range, lambda rng: (rng.normal(size=4),)),
     Refused(counted_until_a_break, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "count"),
     Refused(over_an_iterator_of_a_list, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "iter"),
-    Refused(chained_ranges, (np.arange(1.0, 6.0),), adjoint.UnsupportedSyntaxError, "chain"),
+    Exact(chained_ranges, lambda rng: (rng.normal(size=5),)),
     Refused(grid_bound_to_a_name, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "bound-iterator"),
 ]
 if hasattr(itertools, "pairwise"):
-    CASES.append(Refused(neighbours_in_pairs, (np.arange(1.0, 5.0),), adjoint.UnsupportedSyntaxError, "pairwise"))
+    CASES.append(Exact(neighbours_in_pairs, lambda rng: (rng.normal(size=4),)))
 
 
 # ----- axes counted from the end -------------------------------------------------------------

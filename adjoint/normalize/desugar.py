@@ -55,6 +55,7 @@ RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item, "copy": runti
 ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
 CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
 SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
+OPTIONED = {np.sum: runtime.summed, np.mean: runtime.averaged}  # given a `dtype` or a mask `where=`
 # A ufunc's reduce and accumulate that NumPy's own functions are (np.sum is np.add.reduce), along
 # axis 0 where the method is given none.
 UFUNC_FOLDS = {(np.add, "reduce"): "sum", (np.multiply, "reduce"): "prod", (np.maximum, "reduce"): "max",
@@ -86,7 +87,8 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
         self.dict_parameters = mappings - frozenset(nodes.names_stored(parsed.node))  # `.get` reads them
         mappings = mappings | _bound_to_dicts(parsed)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
-                                             self._callee_of, lambda: self._bound_name("tuple", tuple))
+                                             self._callee_of, lambda: self._bound_name("tuple", tuple),
+                                             lambda: self._bound_name("islice_positions", runtime.islice_positions))
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.describer.iterator_names = frozenset(
             stmt.targets[0].id for stmt in nodes.statements(parsed.node) if isinstance(stmt, gast.Assign)
@@ -317,6 +319,8 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
             extremum = SEQUENCE_EXTREMA[callee]
             node.func = nodes.name(self._bound_name(extremum.__name__, extremum))
             return node
+        if callee in OPTIONED:
+            return self._optioned(node, callee)
         if not isinstance(func, gast.Attribute) or func.attr not in {**ARRAY_METHODS, **RUNTIME_METHODS}:
             return node
         if resolve(func.value, self.parsed, self.local_names) is not MISSING or self._of_a_fixed_object(func.value):
@@ -332,7 +336,18 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
         if func.attr in ("reshape", "transpose") and len(node.args) > 1:
             args = [func.value, nodes.tuple_of(node.args)]
         call = nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
+        if getattr(np, ARRAY_METHODS.get(func.attr, ""), None) in OPTIONED:
+            return self._optioned(call, getattr(np, ARRAY_METHODS[func.attr]))
         return _positional_clip_bounds(call) if func.attr == "clip" else call
+
+    def _optioned(self, call: gast.Call, reduction) -> gast.Call:
+        """`np.sum(x, dtype=..., where=...)` (and np.mean) -> runtime.summed (averaged), whose rule
+        takes these keywords; np.sum's own rule, for the plain call, does not."""
+        if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+            return call
+        if len(call.args) == 3 or len(call.args) < 3 and any(k.arg in ("dtype", "where") for k in call.keywords):
+            call.func = nodes.name(self._bound_name(OPTIONED[reduction].__name__, OPTIONED[reduction]))
+        return call
 
     def _of_an_outside_array(self, value: gast.expr) -> bool:
         """`M[0]`, `M.T[1:]` of a global array M: an array (its `.copy()` is np.copy's)."""

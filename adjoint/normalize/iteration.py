@@ -1,4 +1,5 @@
-"""What a `for` iterates over, as sequences read by index: zip, enumerate, reversed and sequences.
+"""What a `for` iterates over, as sequences read by index: zip, enumerate, reversed, itertools.chain
+and itertools.islice, and sequences.
 
 The desugarer turns every `for` into a loop over a range. The iterable is described
 recursively (a sequence, reversed(sequence), enumerate(d, start), zip(d, ...)); each
@@ -24,7 +25,11 @@ A dict is iterated by its keys: `for k, v in d.items()` (also `d.keys()`, `d.val
 (`_keys = dict_keys(d)`, which has no derivative), and item i reads `d[_keys[i]]`, so the
 values' derivatives flow through ordinary item reads.
 
-zip, enumerate and reversed objects are lazy: bound to a name (`pairs = zip(xs, ys)`) and
+`chain(xs, ys)` reads item i of xs, then of ys (`xs[i] if i < len(xs) else ys[i - len(xs)]`), and
+`islice(xs, start, stop, step)` the positions `islice_positions` lists before the loop (after
+islice's own checks of its bounds), as their iterators read the sequences they are given.
+
+zip, enumerate, reversed, chain and islice objects are lazy: bound to a name (`pairs = zip(xs, ys)`) and
 iterated once by a `for` in the same block, the loop reads the sequences the object was
 made from (copied to temporaries where the object is made, so that rebinding their names
 in between changes nothing). Any other use of such an object is refused.
@@ -40,15 +45,16 @@ import numpy as np
 
 from adjoint import nodes
 
-ITERATORS = (zip, enumerate, reversed)
+ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice)
 # Iterators that copy what they are given when they are made (itertools' combinatorics; np.ndindex
 # reads a shape): listed in a tuple before the loop, they give the items Python's loop gives.
 POOLED = (itertools.product, itertools.combinations, itertools.combinations_with_replacement,
           itertools.permutations, np.ndindex)
-# Iterators that read what they are given while the loop runs, or never end: no positions to read.
-LAZY = (iter, itertools.count, itertools.cycle, itertools.repeat, itertools.chain, itertools.islice,
-        itertools.accumulate, itertools.starmap, itertools.takewhile, itertools.dropwhile, itertools.filterfalse,
-        itertools.compress, itertools.zip_longest, itertools.groupby, itertools.tee, np.nditer, np.ndenumerate,
+# Iterators that read what they are given while the loop runs, or never end: no positions to read
+# (a `for` over accumulate or pairwise itself is a loop that carries what they keep, normalize/running.py).
+LAZY = (iter, itertools.count, itertools.cycle, itertools.repeat, itertools.accumulate, itertools.starmap,
+        itertools.takewhile, itertools.dropwhile, itertools.filterfalse, itertools.compress, itertools.zip_longest,
+        itertools.groupby, itertools.tee, np.nditer, np.ndenumerate,
         *(getattr(itertools, name) for name in ("pairwise", "batched") if hasattr(itertools, name)))
 RESIZING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear"}
 
@@ -99,8 +105,23 @@ class Entries:
     part: str
 
 
+@dataclass
+class Chained:
+    """chain(*parts): the items of each part in turn; as long as the parts together."""
+
+    parts: List["Description"]
+
+
+@dataclass
+class Picked:
+    """islice(inner, ...): item i is inner's item at `positions[i]` (a range listed before the loop)."""
+
+    inner: "Description"
+    positions: str
+
+
 DICT_VIEWS = ("keys", "values", "items")
-Description = Union[Items, Backwards, Numbered, Zipped, Entries]
+Description = Union[Items, Backwards, Numbered, Zipped, Entries, Chained, Picked]
 
 
 def length(description: Description) -> gast.expr:
@@ -110,13 +131,25 @@ def length(description: Description) -> gast.expr:
         return nodes.call_named("len", nodes.name(description.keys))
     if isinstance(description, Numbered):
         return length(description.inner)
+    if isinstance(description, Picked):
+        return nodes.call_named("len", nodes.name(description.positions))
+    if isinstance(description, Chained):
+        lengths = [length(part) for part in description.parts]
+        total = lengths[0]
+        for more in lengths[1:]:
+            total = nodes.add(total, more)
+        return total
     lengths = [length(part) for part in description.parts]
     return lengths[0] if len(lengths) == 1 else nodes.call_named("min", *lengths)
 
 
-def item(description, index: str) -> gast.expr:
-    """The expression of the item at position `index` (a loop variable)."""
-    position = nodes.name(index)
+def item(description, index: Union[str, gast.expr]) -> gast.expr:
+    """The expression of the item at position `index` (a loop variable, or an expression of one)."""
+    position = nodes.name(index) if isinstance(index, str) else nodes.clone(index)
+    if isinstance(description, Picked):
+        return item(description.inner, nodes.subscript(nodes.name(description.positions), position))
+    if isinstance(description, Chained):
+        return _chained_item(description.parts, position)
     if isinstance(description, Items):
         return nodes.subscript(nodes.name(description.sequence), position)
     if isinstance(description, Backwards):
@@ -133,8 +166,21 @@ def item(description, index: str) -> gast.expr:
     return nodes.tuple_of(item(part, index) for part in parts(description))
 
 
+def _chained_item(chained: List[Description], position: gast.expr) -> gast.expr:
+    """`first[i] if i < len(first) else <the item i - len(first) of the others>`."""
+    if len(chained) == 1:
+        return item(chained[0], position)
+    first = length(chained[0])
+    later = nodes.binop(nodes.clone(position), gast.Sub(), nodes.clone(first))
+    test = gast.Compare(left=nodes.clone(position), ops=[gast.Lt()], comparators=[first])
+    return gast.IfExp(test=test, body=item(chained[0], position), orelse=_chained_item(chained[1:], later))
+
+
 def parts(description) -> list:
-    """What a tuple target unpacks an item of description into (none for a sequence's items)."""
+    """What a tuple target unpacks an item of description into (none for a sequence's items, or
+    for chain's, which may come from parts of different kinds)."""
+    if isinstance(description, Picked):
+        return [Picked(part, description.positions) for part in parts(description.inner)]
     if isinstance(description, Numbered):
         return [Count(description.start), description.inner]
     if isinstance(description, Zipped):
@@ -150,7 +196,16 @@ def sequences(description) -> List[str]:
         return [description.sequence]
     if isinstance(description, Entries):
         return [description.mapping]
-    return [name for part in parts(description) for name in sequences(part)]
+    return [name for part in _inner(description) for name in sequences(part)]
+
+
+def _inner(description) -> list:
+    """The descriptions a chain, an islice, an enumerate or a zip reads."""
+    if isinstance(description, Chained):
+        return list(description.parts)
+    if isinstance(description, Picked):
+        return [description.inner]
+    return parts(description)
 
 
 class Describer:
@@ -163,8 +218,10 @@ class Describer:
 
     def __init__(self, iterator_of: Callable, fresh: Callable[[str], str], refuse: Callable,
                  keys_of: Callable[[], str], mappings: FrozenSet[str] = frozenset(),
-                 callee_of: Callable = lambda call: None, tuple_name: Callable[[], str] = lambda: "tuple"):
+                 callee_of: Callable = lambda call: None, tuple_name: Callable[[], str] = lambda: "tuple",
+                 positions_of: Callable[[], str] = lambda: "islice_positions"):
         self.iterator_of = iterator_of
+        self.positions_of = positions_of  # the name of runtime.islice_positions
         self.callee_of = callee_of  # the function a call calls, where it is known
         self.tuple_name = tuple_name
         self.iterator_names: FrozenSet[str] = frozenset()  # names bound to a pooled or lazy iterator
@@ -182,6 +239,12 @@ class Describer:
             return Zipped([self.describe(arg, setup, copied) for arg in expr.args])
         if iterator is enumerate:
             return self._enumerate(expr, setup, copied)
+        if iterator is itertools.chain:
+            if expr.keywords or not expr.args or any(isinstance(arg, gast.Starred) for arg in expr.args):
+                raise self.refuse(expr, "chain is supported with one or more sequences, none starred")
+            return Chained([self.describe(arg, setup, copied) for arg in expr.args])
+        if iterator is itertools.islice:
+            return self._islice(expr, setup, copied)
         if iterator is reversed:
             if expr.keywords or len(expr.args) != 1:
                 raise self.refuse(expr, "reversed takes one sequence")
@@ -236,6 +299,15 @@ class Describer:
             start = nodes.name(self._evaluated(start, setup, "_start"))
         return Numbered(inner, start)
 
+    def _islice(self, expr: gast.Call, setup, copied) -> Picked:
+        """islice(inner, [start,] stop[, step]): the positions it reads, listed after inner is taken."""
+        if expr.keywords or not 2 <= len(expr.args) <= 4 or any(isinstance(arg, gast.Starred) for arg in expr.args):
+            raise self.refuse(expr, "islice is supported as islice(iterable, stop) or islice(iterable, start, "
+                                    "stop[, step])")
+        inner = self.describe(expr.args[0], setup, copied)
+        listing = nodes.call(nodes.name(self.positions_of()), [length(inner)] + expr.args[1:])
+        return Picked(inner, self._evaluated(nodes.copy_location(listing, expr), setup, "_positions"))
+
     def _evaluated(self, expr: gast.expr, setup: List[gast.stmt], prefix: str) -> str:
         temp = self.fresh(prefix)
         setup.append(nodes.copy_location(nodes.assign(temp, expr), expr))
@@ -246,7 +318,7 @@ def indexed_sequences(description) -> List[str]:
     """The names a description reads by position (`xs[i]`), not by key."""
     if isinstance(description, (Items, Backwards)):
         return [description.sequence]
-    return [name for part in parts(description) for name in indexed_sequences(part)]
+    return [name for part in _inner(description) for name in indexed_sequences(part)]
 
 
 def dict_view(expr: gast.expr) -> Optional[str]:
@@ -262,7 +334,7 @@ def sequence_names(expr: gast.expr, iterator_of: Callable) -> Set[str]:
     iterator = iterator_of(expr)
     if iterator is None:
         return {expr.id} if isinstance(expr, gast.Name) else set()
-    iterated = expr.args if iterator is zip else expr.args[:1]
+    iterated = expr.args if iterator in (zip, itertools.chain) else expr.args[:1]
     return {name for arg in iterated for name in sequence_names(arg, iterator_of)}
 
 

@@ -14,6 +14,11 @@ After::
     ranked = [scores[_position1] for _position1 in sorted_positions(scores, lambda s: -s, False, ...)]
     best = pairs[extreme_position(pairs, lambda p: p[1], True, ...)]
 
+A lambda key that reads the function's own variables (`key=lambda v: abs(v - c)`) is computed
+in the function instead, item by item in order, and the helper is given the keys::
+
+    best = xs[keyed_extreme(xs, [abs(v - c) for v in xs], False, ...)]
+
 The sequence is evaluated twice, so it must have no call in it (a name, a list of items, an
 index); a dict, a set or a string is refused when the derived function runs (their items are
 not read by position).
@@ -50,20 +55,43 @@ def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_na
         return None
     sequence, key = call.args[0], keywords["key"]
     where = [nodes.constant(parsed.info.filename), nodes.constant(parsed.info.location(call).lineno)]
+    keys = _keys_computed_here(key, sequence, local_names)
     if builtin is sorted and set(keywords) <= {"key", "reverse"} and _call_free(
             keywords.get("reverse", nodes.constant(False))):  # (no call: evaluated after the key, in any order)
         reverse = keywords.get("reverse", nodes.constant(False))
-        helper = nodes.name(parsed.bind("sorted_positions", runtime.sorted_positions, fresh, local_names))
+        helper = nodes.name(parsed.bind(*_SORTED[keys is not None], fresh, local_names))
         position = fresh("_position")
         read = nodes.subscript(nodes.clone(sequence), nodes.name(position))
-        positions = nodes.call(helper, [sequence, key, reverse] + where)
+        positions = nodes.call(helper, [sequence, keys or key, reverse] + where)
         return gast.ListComp(elt=read, generators=[gast.comprehension(nodes.name(position, store=True),
                                                                       positions, [], 0)])
     if (builtin is max or builtin is min) and set(keywords) == {"key"}:
-        helper = nodes.name(parsed.bind("extreme_position", runtime.extreme_position, fresh, local_names))
+        helper = nodes.name(parsed.bind(*_EXTREME[keys is not None], fresh, local_names))
         largest = nodes.constant(builtin is max)
-        return nodes.subscript(nodes.clone(sequence), nodes.call(helper, [sequence, key, largest] + where))
+        return nodes.subscript(nodes.clone(sequence), nodes.call(helper, [sequence, keys or key, largest] + where))
     return None
+
+
+_SORTED = {False: ("sorted_positions", runtime.sorted_positions), True: ("keyed_positions", runtime.keyed_positions)}
+_EXTREME = {False: ("extreme_position", runtime.extreme_position), True: ("keyed_extreme", runtime.keyed_extreme)}
+
+
+def _keys_computed_here(key: gast.expr, sequence: gast.expr, local_names) -> Optional[gast.ListComp]:
+    """`[body for p in sequence]` for a key `lambda p: body` that reads the function's variables
+    (which a key passed on to a helper could not), else None."""
+    if not isinstance(key, gast.Lambda):
+        return None
+    arguments = key.args
+    if arguments.posonlyargs or len(arguments.args) != 1 or arguments.vararg or arguments.kwonlyargs \
+            or arguments.kwarg or arguments.defaults:
+        return None
+    parameter = arguments.args[0].id
+    if not (set(nodes.names_read(key.body)) - {parameter}) & set(local_names) \
+            or any(isinstance(node, gast.NamedExpr) for node in nodes.walk(key.body)):  # (`:=` binds the lambda's own)
+        return None
+    clause = gast.comprehension(target=nodes.name(parameter, store=True), iter=nodes.clone(sequence), ifs=[],
+                                is_async=0)
+    return nodes.copy_location(gast.ListComp(elt=key.body, generators=[clause]), key)
 
 
 def _call_free(node: gast.expr) -> bool:

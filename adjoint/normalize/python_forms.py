@@ -3,7 +3,8 @@ a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/d
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
 (normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), math.hypot
 of n numbers and math.prod (normalize/math_forms.py), `xs.sort()` (as `xs = sorted(xs)`, a write in place),
-`map` and `filter` consumed at once or looped over (normalize/map_filter.py), `sorted`, `max`
+`map` and `filter` consumed at once or looped over (normalize/map_filter.py), iterators consumed
+at once (`sum(accumulate(xs))`, `list(zip(xs, ys))`, normalize/running.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
 known object (normalize/super_calls.py), and methods of records whose class is known
@@ -28,6 +29,7 @@ from adjoint.normalize.map_filter import lower_map_filter
 from adjoint.normalize.math_forms import lower_math_forms
 from adjoint.normalize.record_methods import call_record_methods
 from adjoint.normalize.records import build_records
+from adjoint.normalize.running import consume_iterators
 from adjoint.normalize.super_calls import bind_super_calls
 
 
@@ -43,6 +45,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
         calls = _calls(parsed.node)
     if lower_map_filter(parsed, fresh, calls):
         calls = _calls(parsed.node)  # the calls a mapped function gets
+    consume_iterators(parsed, fresh, calls)
     lower_keyed(parsed, fresh, calls)
     lower_keyword_spreads(parsed, fresh, calls)
     _transpose_zips(parsed, fresh, calls)

@@ -335,6 +335,18 @@ def _(result, x):
     d[result] = d[x]
 
 
+# `np.float32(x)` rounds to single precision: the derivative of a cast is the cast of the
+# derivative (the cotangent as x's float type, the tangent as float32).
+@register_adjoint(np.float32)
+def _(result, x):
+    d[x] = float_cast(d[result], np.float32, x)
+
+
+@register_tangent(np.float32)
+def _(result, x):
+    d[result] = float_cast(d[x], np.float32, result)
+
+
 # ----- Binary (broadcasting) -----------------------------------------------------------
 
 

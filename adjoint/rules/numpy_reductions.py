@@ -4,9 +4,9 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
-    cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, gradient_adjoint, gradient_along,
-    gradient_spacing_adjoint, gradient_spacing_tangent, nonzero_or_refuse, prod_others, reshape_like, unreduce,
-    running_sources, take_along_axis_adjoint, var_adjoint, var_tangent,
+    cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, float_cast, gradient_adjoint, gradient_along,
+    gradient_spacing_adjoint, gradient_spacing_tangent, kept_count, nonzero_or_refuse, prod_others, reshape_like,
+    running_sources, take_along_axis_adjoint, tangent_like, unreduce, var_adjoint, var_tangent,
 )
 from adjoint.templates import d
 
@@ -31,6 +31,30 @@ def _(result, x, axis=None, keepdims=False):
 @register_tangent(np.mean)
 def _(result, x, axis=None, keepdims=False):
     d[result] = np.mean(d[x], axis=axis, keepdims=keepdims)
+
+
+# np.sum and np.mean given a dtype or a mask are rewritten to runtime.summed and averaged: no
+# derivative where the mask is False, the derivative cast back to x's float type (an integer
+# dtype truncates each entry: none).
+@register_adjoint(runtime.summed)
+def _(result, x, axis=None, dtype=None, keepdims=False, where=True):
+    d[x] = float_cast(np.where(where, unreduce(d[result], x, axis, keepdims), 0.0), dtype, x)
+
+
+@register_tangent(runtime.summed)
+def _(result, x, axis=None, dtype=None, keepdims=False, where=True):
+    d[result] = float_cast(np.sum(tangent_like(d[x], x), axis=axis, keepdims=keepdims, where=where), dtype, result)
+
+
+@register_adjoint(runtime.averaged)
+def _(result, x, axis=None, dtype=None, keepdims=False, where=True):
+    d[x] = float_cast(np.where(where, unreduce(d[result], x, axis, keepdims) / kept_count(x, axis, where), 0.0),
+                      dtype, x)
+
+
+@register_tangent(runtime.averaged)
+def _(result, x, axis=None, dtype=None, keepdims=False, where=True):
+    d[result] = float_cast(np.mean(tangent_like(d[x], x), axis=axis, keepdims=keepdims, where=where), dtype, result)
 
 
 # NaNs count as zeros: they get no derivative.
@@ -130,7 +154,7 @@ def _(result, x, axis=None):
 
 # The running maximum and minimum (np.maximum.accumulate, np.minimum.accumulate): each entry is an entry of
 # x, which gets its derivative; running_sources says which from the result, ties as np.maximum's rule breaks them.
-non_differentiable(runtime.running_sources)
+non_differentiable(runtime.running_sources, runtime.kept_count)
 
 
 @register_adjoint(runtime.running_max, runtime.running_min)

@@ -1,7 +1,7 @@
 """Adjoints and tangents of Python's operators: + - * / ** unary -, @ and subscripts, and of
 the NumPy functions that are the same operation (np.add, np.subtract, np.divide, np.mod,
-np.negative, np.positive, np.matmul), and of the helpers `a op= b` calls where `a` may hold an
-array (runtime/in_place.py: the same operation, keeping the array's dtype).
+np.divmod, np.negative, np.positive, np.matmul), of `divmod`, and of the helpers `a op= b` calls
+where `a` may hold an array (runtime/in_place.py: the same operation, keeping the array's dtype).
 
 `+` and `*` on lists and tuples (concatenation, repetition) have the rules of runtime.list_concat
 and runtime.list_repeat (runtime_helpers.py): the transformers use them where the kinds analysis
@@ -18,7 +18,8 @@ import numpy as np
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     add_at, augmented_add, augmented_matmul, augmented_mod, augmented_mul, augmented_pow, augmented_sub,
-    augmented_truediv, dot_adjoint_a, dot_adjoint_b, item_adjoint, pow_exponent_adjoint, pow_term, unbroadcast,
+    augmented_truediv, dot_adjoint_a, dot_adjoint_b, item_adjoint, pow_exponent_adjoint, pow_term, tangent_like, unbroadcast,
+    zeros_like,
 )
 from adjoint.templates import d
 
@@ -93,6 +94,19 @@ def _(result, x, y):
 @register_tangent(operator.mod, np.mod, np.fmod, augmented_mod)
 def _(result, x, y):
     d[result] = d[x] - d[y] * ((x - result) / y)
+
+
+# divmod(x, y) = (q, x - q * y) with q = floor(x / y), Python's `%`: q is piecewise constant (no
+# derivative), and the remainder's slope in y is -q, the quotient divmod returns.
+@register_adjoint(divmod, np.divmod)
+def _(result, x, y):
+    d[x] = unbroadcast(item_adjoint(d[result], 1), x)
+    d[y] = unbroadcast(-item_adjoint(d[result], 1) * result[0], y)
+
+
+@register_tangent(divmod, np.divmod)
+def _(result, x, y):
+    d[result] = (zeros_like(result[0]), tangent_like(d[x] - d[y] * result[0], result[1]))
 
 
 @register_adjoint(operator.neg, np.negative)

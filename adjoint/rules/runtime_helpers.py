@@ -22,7 +22,9 @@ from adjoint.templates import d
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse,
                    runtime.outside_apart_or_refuse,
-                   runtime.sorted_positions, runtime.extreme_position, runtime.spread_key,
+                   runtime.sorted_positions, runtime.extreme_position, runtime.keyed_positions,
+                   runtime.keyed_extreme, runtime.islice_positions,
+                   runtime.initial_or_refuse, runtime.spread_key,
                    runtime.list_or_refuse, runtime.bitwise_operand_or_refuse, runtime.dict_or_refuse,
                    runtime.array_method_or_refuse, runtime.diagonal_positions, runtime.memory_order,
                    runtime.check_recomputed_value, runtime.check_recomputed_step)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 
 import numpy as np
 
@@ -201,6 +202,34 @@ def extreme_position(x, key, largest, filename, lineno):
     """The position of the item `max(x, key=key)` (largest) or `min(x, key=key)` returns: the first
     of the extreme ones, key called once on each item in order."""
     keys = [key(item) for item in _positional(x, filename, lineno)]
+    return (max if largest else min)(range(len(keys)), key=keys.__getitem__)
+
+
+def islice_positions(length, *bounds):
+    """The positions of `length` items that itertools.islice(items, *bounds) reads, as a range, after
+    islice's own checks (a bound not None nor an int >= 0 raises its ValueError)."""
+    itertools.islice((), *bounds)
+    return range(length)[slice(*bounds)]
+
+
+def initial_or_refuse(value, filename, lineno):
+    """accumulate(xs, initial=value) is differentiated as the loop over chain([value], xs), which an
+    initial value of None (none, for accumulate) is not."""
+    if value is None:
+        raise IterationError("accumulate's `initial=` is None here, which adjoint differentiates as a first "
+                             "total; leave `initial` out where there is none", filename, lineno)
+
+
+def keyed_positions(x, keys, reverse, filename, lineno):
+    """sorted_positions of x, given the keys of its items, computed in order by the function (a key
+    lambda that reads the function's variables, normalize/keyed.py)."""
+    _positional(x, filename, lineno)
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+
+
+def keyed_extreme(x, keys, largest, filename, lineno):
+    """extreme_position of x, given the keys of its items (as keyed_positions)."""
+    _positional(x, filename, lineno)
     return (max if largest else min)(range(len(keys)), key=keys.__getitem__)
 
 

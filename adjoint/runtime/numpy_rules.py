@@ -309,10 +309,11 @@ def sinc_slope(x):
 
 
 def float_cast(g, dtype, like):
-    """g as like's float dtype when `dtype` is a float type, else 0.0 (an integer cast has no derivative)."""
+    """g as like's float dtype (a list's: its array's) when `dtype` is a float type, else 0.0 (an
+    integer cast has no derivative)."""
     if not np.issubdtype(np.dtype(dtype), np.inexact):
         return 0.0
-    return np.asarray(g, dtype=_float_dtype(np.result_type(like)))
+    return np.asarray(g, dtype=_float_dtype(np.asarray(like).dtype))
 
 
 def astype(x, dtype, copy=True):

@@ -1,5 +1,5 @@
-"""Helpers of the rules of NumPy's statistics and signal functions (rules/numpy_statistics.py)
-and of `x.item()`.
+"""Helpers of the rules of NumPy's statistics and signal functions (rules/numpy_statistics.py),
+of `x.item()`, and the sums and means given a dtype or a mask (rules/numpy_reductions.py).
 
 Each helper that carries an adjoint or a tangent is linear in it; most come in pairs, each
 the other's transpose (weights_like and weights_adjoint, order_adjoint and order_tangent,
@@ -362,3 +362,20 @@ def padded(dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
     if _pad_selects(mode):
         return np.pad(np.broadcast_to(dx, np.shape(x)), pad_width, mode=mode)
     return np.pad(np.broadcast_to(dx, np.shape(x)), pad_width, constant_values=dvalue)
+
+
+def summed(x, axis=None, dtype=None, keepdims=False, where=True):
+    """np.sum(x, axis, dtype, keepdims=keepdims, where=where), what a sum given a dtype or a mask is
+    rewritten to (normalize/desugar.py): its rule takes those keywords, np.sum's does not."""
+    return np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+
+
+def averaged(x, axis=None, dtype=None, keepdims=False, where=True):
+    """np.mean(x, axis, dtype, keepdims=keepdims, where=where), as summed stands for np.sum."""
+    return np.mean(x, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+
+
+def kept_count(x, axis, where):
+    """How many entries of x the mask `where` keeps along axis (the axes kept, of size 1), at least 1
+    (a slice that keeps none has no entry a derivative could reach)."""
+    return np.maximum(np.sum(np.broadcast_to(where, np.shape(x)), axis=axis, keepdims=True), 1)
