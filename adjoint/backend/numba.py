@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import importlib.util
 import inspect
@@ -175,7 +176,20 @@ def numba_helpers_names() -> Tuple[str, ...]:
 
 
 def helpers_import() -> str:
-    return f"from adjoint.backend.numba_helpers import {', '.join(numba_helpers_names())}"
+    """The import of the numba helpers, after a digest of their source: numba's disk cache checks
+    only the module's own file, so a module compiled with other helpers must be another file."""
+    return (f"# numba helpers: sha256 {helpers_fingerprint()}\n"
+            f"from adjoint.backend.numba_helpers import {', '.join(numba_helpers_names())}")
+
+
+@functools.lru_cache(maxsize=None)
+def helpers_fingerprint() -> str:
+    return hashlib.sha256(_helpers_sources().encode("utf-8")).hexdigest()[:16]
+
+
+def _helpers_sources() -> str:
+    from adjoint.backend import numba_domain, numba_helpers, numba_in_place
+    return "".join(inspect.getsource(module) for module in (numba_domain, numba_in_place, numba_helpers))
 
 
 def _short(value: Any) -> str:
@@ -405,8 +419,8 @@ def _compiled_vjp(generated: Generated, module: types.ModuleType, func: Optional
 
 def _positional(python: Callable, args: tuple, kwargs: dict) -> tuple:
     """The arguments of a call in the order of the compiled function's parameters (keyword-only
-    ones last, in their order: numba_lowering.positional_tangents)."""
-    if not kwargs:
+    ones last, in their order: numba_lowering.positional_tangents), defaults included."""
+    if not kwargs and len(args) >= python.__code__.co_argcount:
         return args
     bound = inspect.signature(python).bind(*args, **kwargs)
     bound.apply_defaults()
@@ -427,6 +441,8 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
     """The njit function; numba's compile errors (on a first call) become BackendErrors."""
     from numba.core.errors import NumbaError
 
+    from adjoint.backend.numba_domain import CompiledRefusal
+
     failed: List[bool] = []
 
     def call(*args, **kwargs):
@@ -434,11 +450,13 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
             return python(*args, **kwargs)
         try:
             return dispatcher(*_positional(python, args, kwargs)) if kwargs else dispatcher(*args)
-        except NumbaError as error:
-            refusal = _refusal(error, module, func)
+        except (NumbaError, CompiledRefusal) as error:  # a refusal of a value: the next call may compute
+            refusal = _refusal(error, module, func) if isinstance(error, NumbaError) else BackendError(
+                "numba", f"the compiled derivative {python.__name__} refused a value: {error}; use backend='python' "
+                "or backend='auto'", _user_location(func, "def "))
             if not fallback:
                 raise refusal from None
-            failed.append(True)
+            failed.extend([True] if isinstance(error, NumbaError) else [])
             _warn(refusal)
             return python(*args, **kwargs)
 

@@ -12,7 +12,10 @@ output is unchanged. Each rewrite keeps the values the code computes:
   in numba; adding to zeros gives the same values as adding to 0.0);
 - `axis=None` and `keepdims=False` leave NumPy's reductions (numba's take neither keyword);
 - keyword-only parameters (a jvp's tangents) become positional ones;
-- `adjoint.stop_gradient(x)` calls the helper of that name (numba cannot type the module).
+- `adjoint.stop_gradient(x)` calls the helper of that name (numba cannot type the module);
+- `a ** b` (and `a **= b`) with an exponent other than a literal number calls `python_power`,
+  which refuses an integer to a negative integer power (numba's integer power gives 0 for
+  `2 ** -2`, Python 0.25).
 The two halves of a vjp become one function (vjp_source) and the value alone another
 (primal_source), as numba cannot return the residuals to Python.
 """
@@ -32,7 +35,10 @@ def lower(source: str, numpy_name: str = "np", adjoint_names: Tuple[str, ...] = 
     _split_stacks(function)
     _TypedRanges(_ranges(function)).visit(function)
     _typed_zero_adjoints(function)
-    _NumpyTranscendental(numpy_name, {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}).visit(function)
+    taken = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
+    _NumpyTranscendental(numpy_name, taken).visit(function)
+    if "python_power" not in taken:
+        _PythonPowers().visit(function)
     _DefaultKeywords(numpy_name).visit(function)
     positional_tangents(function)
     ast.fix_missing_locations(tree)
@@ -207,6 +213,31 @@ class _NumpyTranscendental(ast.NodeTransformer):
         return node
 
 
+# ----- powers of integers ----------------------------------------------------------------------
+
+class _PythonPowers(ast.NodeTransformer):
+    """`a ** b` -> `python_power(a, b)` and `a **= b` -> `a = python_power(a, b)` (a a name), unless
+    b is a literal number: numba's integer power truncates an integer to a negative power."""
+
+    def visit_BinOp(self, node: ast.BinOp):
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Pow) or _literal_exponent(node.right):
+            return node
+        return ast.Call(ast.Name("python_power", ast.Load()), [node.left, node.right], [])
+
+    def visit_AugAssign(self, node: ast.AugAssign):
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Pow) or not isinstance(node.target, ast.Name) or _literal_exponent(node.value):
+            return node
+        call = ast.Call(ast.Name("python_power", ast.Load()), [ast.Name(node.target.id, ast.Load()), node.value], [])
+        return ast.copy_location(ast.Assign([ast.Name(node.target.id, ast.Store())], call), node)
+
+
+def _literal_exponent(node: ast.expr) -> bool:
+    """A float literal, or an integer literal that is not negative (`-2` is a unary minus of 2)."""
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value >= 0
+
+
 # ----- adjoints start in their parameter's type -------------------------------------------------
 
 def _typed_zero_adjoints(function: ast.FunctionDef) -> None:
@@ -353,10 +384,15 @@ def _without_pushes(body: list, stacks: Set[str]) -> list:
 # ----- jvp: tangents as positional parameters ----------------------------------------------------
 
 def positional_tangents(function: ast.FunctionDef) -> None:
-    """`def jvp_f(x, *, dx)` -> `def jvp_f(x, dx)` (numba takes no keyword-only parameters)."""
-    if all(default is None for default in function.args.kw_defaults):
-        function.args.args += function.args.kwonlyargs
-        function.args.kwonlyargs, function.args.kw_defaults = [], []
+    """`def jvp_f(x, *, dx)` -> `def jvp_f(x, dx)` (numba takes no keyword-only parameters). After
+    a parameter with a default (`def jvp_g(a, b=2.0, *, da)`) the tangents default to None: their
+    callers pass them all by name, and the default stays b's."""
+    arguments = function.args
+    if all(default is None for default in arguments.kw_defaults):
+        if arguments.defaults:
+            arguments.defaults = arguments.defaults + [ast.Constant(None) for _ in arguments.kwonlyargs]
+        arguments.args += arguments.kwonlyargs
+        arguments.kwonlyargs, arguments.kw_defaults = [], []
 
 
 # ----- adjoint's own functions --------------------------------------------------------------------
