@@ -1,11 +1,13 @@
 """The numba backend and `adjoint gen` against the Python derivative and finite differences, on
 programs as numba users write them: a gradient through an index with repeated integers (numba's
 `+=` adds once where np.add.at adds twice) is refused, an integer to a negative integer power
-(numba's gives 0) is refused, a vjp or jvp of a function with defaults runs, float32 arrays get
-float32 gradients, the compiled module is another file when the numba helpers change, and a
-function calling `x.copy()` is written by `adjoint gen` and runs without adjoint."""
+(numba's gives 0) is refused, math.sqrt and its kin refuse what Python's refuse (numba's give
+nan), a vjp or jvp of a function with defaults runs, float32 arrays get float32 gradients, the
+compiled module is another file when the numba helpers change, and a function calling
+`x.copy()` is written by `adjoint gen` and runs without adjoint."""
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -52,6 +54,10 @@ def scaled(a, b=2.0):
 
 def calls_with_a_default(x, y):
     return scaled(x) + scaled(x, y)
+
+
+def roots(x):
+    return math.sqrt(x) + math.acos(x / 4.0) + math.log1p(x) + math.atanh(x / 8.0)
 
 
 def sum_of_squares(x):
@@ -115,6 +121,18 @@ def test_a_jvp_through_a_call_that_leaves_a_default(numba):
     assert (value, tangent) == pytest.approx(expected, rel=RTOL)
     slope = [finite_differences(calls_with_a_default, [0.5, 3.0], i) for i in (0, 1)]
     assert tangent == pytest.approx(0.37 * slope[0] - 0.2 * slope[1], rel=1e-7)
+
+
+def test_math_refuses_outside_its_domain_as_in_python(numba):
+    for backend in ("python", "numba"):
+        gradient = adjoint.grad(roots, backend=backend)
+        assert gradient(2.0) == pytest.approx(finite_differences(roots, (2.0,), 0), rel=1e-7)
+        for outside in (-0.5, 5.0, 8.0):  # sqrt, acos, atanh
+            with pytest.raises(ValueError, match="math domain error"):
+                gradient(outside)
+        with pytest.raises(ValueError, match="math domain error"):
+            adjoint.value_and_grad(roots, backend=backend)(-1.0)
+    assert adjoint.grad(roots, backend="numba")(2.0) == pytest.approx(adjoint.grad(roots)(2.0), rel=RTOL)
 
 
 @pytest.mark.parametrize("f", [sum_of_squares, loop_of_squares])

@@ -49,9 +49,10 @@ def available() -> bool:
 
 # ----- the module text --------------------------------------------------------------------------
 
-def lowered_source(unit_source: str, numpy_name: str, adjoint_names: Tuple[str, ...] = ()) -> str:
+def lowered_source(unit_source: str, numpy_name: str, adjoint_names: Tuple[str, ...] = (), math_names=()) -> str:
     """A unit's source lowered for numba, its comments (`# Grad of: ...`) kept."""
-    return _calls_as_comments(numba_lowering.lower(_comments_as_calls(unit_source), numpy_name, adjoint_names))
+    lowered = numba_lowering.lower(_comments_as_calls(unit_source), numpy_name, adjoint_names, math_names)
+    return _calls_as_comments(lowered)
 
 
 def _comments_as_calls(source: str) -> str:
@@ -93,7 +94,7 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     `helpers` is the import of the numba helpers (or their source, in a standalone module)."""
     imports, constants, aliases = {"import numba"}, {}, {}
     unit_names = {unit.name for unit in units}
-    numpy_name, adjoint_names = "np", set()
+    numpy_name, adjoint_names, math_names = "np", set(), set()
     for unit in units:
         _refuse_signature(unit, func)
         for name, value in sorted(_read_names(unit).items()):
@@ -103,9 +104,9 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
                 imports.add(f"import {value.__name__} as {name}" if name != value.__name__ else f"import {name}")
                 if value.__name__ == "numpy":
                     numpy_name = name
+                math_names.update([name] if value.__name__ == "math" else [])  # math.sqrt(x) checks x
             elif isinstance(value, Deferred):
-                if name != value.generated_name:
-                    aliases[name] = value.generated_name
+                aliases.update({name: value.generated_name} if name != value.generated_name else {})
             elif runtime.helper_name(value) is not None:
                 helper = runtime.helper_name(value)
                 if helper not in numba_helpers_names():
@@ -123,7 +124,7 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     parts = ["\n".join(sorted(imports)), helpers]
     parts.append("\n".join(f"{name} = {value}" for name, value in sorted(constants.items())))
     for unit in units:
-        lowered = lowered_source(unit.source, numpy_name, tuple(sorted(adjoint_names)))
+        lowered = lowered_source(unit.source, numpy_name, tuple(sorted(adjoint_names)), tuple(sorted(math_names)))
         parts.append("@numba.njit(cache=True)\n" + lowered)
     parts.append("\n".join(f"{name} = {target}" for name, target in sorted(aliases.items())))
     return "\n\n\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"

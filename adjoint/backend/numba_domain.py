@@ -128,3 +128,26 @@ def _python_power(a, b):
             return a ** b
         return of_integers
     return lambda a, b: a ** b
+
+
+def math_argument(x, low, high, open_low, open_high):
+    """x, after raising math's ValueError outside [low, high] (an open end excluded, high None for
+    none): numba's math.sqrt(-1.0), math.acos(2.0), ... give nan where Python's refuse."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(math_argument)
+def _math_argument(x, low, high, open_low, open_high):
+    if not _numeric(x):
+        return None
+    if high is None or isinstance(high, _types.NoneType):
+        def above(x, low, high, open_low, open_high):
+            if x < low or (open_low and x == low):
+                raise ValueError("math domain error")
+            return x
+        return above
+    def between(x, low, high, open_low, open_high):
+        if x < low or x > high or (open_low and x == low) or (open_high and x == high):
+            raise ValueError("math domain error")
+        return x
+    return between

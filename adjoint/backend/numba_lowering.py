@@ -13,6 +13,8 @@ output is unchanged. Each rewrite keeps the values the code computes:
 - `axis=None` and `keepdims=False` leave NumPy's reductions (numba's take neither keyword);
 - keyword-only parameters (a jvp's tangents) become positional ones;
 - `adjoint.stop_gradient(x)` calls the helper of that name (numba cannot type the module);
+- `math.sqrt(x)` (and acos, asin, acosh, atanh and the logarithms) takes
+  `math_argument(x, ...)`, which raises math's ValueError where Python's does (numba gives nan);
 - `a ** b` (and `a **= b`) with an exponent other than a literal number calls `python_power`,
   which refuses an integer to a negative integer power (numba's integer power gives 0 for
   `2 ** -2`, Python 0.25).
@@ -27,11 +29,13 @@ from typing import Dict, Iterable, Optional, Set, Tuple
 from adjoint.backend.printable import signed_numbers
 
 
-def lower(source: str, numpy_name: str = "np", adjoint_names: Tuple[str, ...] = ()) -> str:
+def lower(source: str, numpy_name: str = "np", adjoint_names: Tuple[str, ...] = (),
+          math_names: Tuple[str, ...] = ()) -> str:
     """The unit's source with the rewrites above applied."""
     tree = ast.parse(source)
     function = tree.body[0]
     _AdjointFunctions(set(adjoint_names)).visit(function)
+    _MathDomains(set(math_names)).visit(function)
     _split_stacks(function)
     _TypedRanges(_ranges(function)).visit(function)
     _typed_zero_adjoints(function)
@@ -210,6 +214,30 @@ class _NumpyTranscendental(ast.NodeTransformer):
                 and func.attr in TRANSCENDENTAL and len(node.args) == 1 and not node.keywords
                 and f"numpy_{func.attr}" not in self.taken):
             node.func = ast.Name(f"numpy_{func.attr}", ast.Load())
+        return node
+
+
+# ----- math's domains --------------------------------------------------------------------------
+
+MATH_DOMAINS = {"sqrt": (0.0, None, False, False), "acos": (-1.0, 1.0, False, False),
+                "asin": (-1.0, 1.0, False, False), "acosh": (1.0, None, False, False),
+                "atanh": (-1.0, 1.0, True, True), "log": (0.0, None, True, False), "log2": (0.0, None, True, False),
+                "log10": (0.0, None, True, False), "log1p": (-1.0, None, True, False)}  # low, high, open ends
+
+
+class _MathDomains(ast.NodeTransformer):
+    """`math.sqrt(x)` -> `math.sqrt(math_argument(x, 0.0, None, False, False))`, for the names bound to math."""
+
+    def __init__(self, names: Set[str]):
+        self.names = names
+
+    def visit_Call(self, node: ast.Call):
+        self.generic_visit(node)
+        func = node.func
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.names
+                and func.attr in MATH_DOMAINS and len(node.args) == 1 and not node.keywords):
+            bounds = [ast.Constant(value) for value in MATH_DOMAINS[func.attr]]
+            node.args = [ast.Call(ast.Name("math_argument", ast.Load()), [node.args[0], *bounds], [])]
         return node
 
 
