@@ -4,7 +4,8 @@ programs as numba users write them: a gradient through an index with repeated in
 (numba's gives 0) is refused, math.sqrt and its kin refuse what Python's refuse (numba's give
 nan), a vjp or jvp of a function with defaults runs, float32 arrays get float32 gradients, the
 compiled module is another file when the numba helpers change, and a function calling
-`x.copy()` is written by `adjoint gen` and runs without adjoint."""
+`x.copy()` is written by `adjoint gen` and runs without adjoint; `adjoint gen --backend numba`
+writes a module whose __all__ names its derivative (not the copied helpers')."""
 from __future__ import annotations
 
 import math
@@ -213,3 +214,48 @@ def test_gen_writes_a_function_that_copies_an_array(tmp_path, monkeypatch, mode,
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("heat", None)
+
+
+POWER = '''\
+import math
+
+
+def f(x, k):
+    return x * 2 ** k + math.sqrt(x)
+'''
+
+RUN_COMPILED = '''\
+import sys
+sys.modules["adjoint"] = None
+from grad_power import *  # noqa: F403: what __all__ names
+print(grad_f(0.5, 3))  # noqa: F405
+try:
+    grad_f(0.5, -2)
+except ValueError as error:
+    print("refused:", error)
+'''
+
+
+def test_gen_numba_writes_its_derivative_in_all(numba, tmp_path, monkeypatch):
+    (tmp_path / "power.py").write_text(POWER)
+    monkeypatch.chdir(tmp_path)
+    assert main(["gen", "power.py:f", "--backend", "numba", "-o", "grad_power.py"]) == 0
+    text = (tmp_path / "grad_power.py").read_text()
+    assert text.count("\n__all__ = ") == 1 and '__all__ = ["grad_f"]' in text
+    (tmp_path / "run.py").write_text(RUN_COMPILED)
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    environment["NUMBA_CACHE_DIR"] = str(tmp_path / "numba")
+    output = subprocess.run([sys.executable, "run.py"], cwd=tmp_path, env=environment, capture_output=True,
+                            text=True, timeout=300)
+    assert output.returncode == 0, output.stderr
+    first, second = output.stdout.splitlines()
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import power
+        expected = adjoint.grad(power.f)(0.5, 3)
+        assert float(first.split()[-1]) == pytest.approx(expected, rel=RTOL)
+        assert expected == pytest.approx(finite_differences(power.f, (0.5, 3), 0), rel=1e-7)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("power", None)
+    assert "negative integer power" in second

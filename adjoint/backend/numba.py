@@ -478,8 +478,8 @@ def helpers_source() -> str:
         tree = ast.parse(inspect.getsource(module))
         body = [node for node in tree.body[1:] if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
         lines = inspect.getsource(module).splitlines()
-        kept += [line for line in lines[body[0].lineno - 1:]  # numpy's import stays: the helpers read np
-                 if line != "import numba" and not line.startswith("from adjoint.")] + [""]
+        kept += [line for line in lines[body[0].lineno - 1:]  # numpy's import stays; the module's __all__ is its own
+                 if line != "import numba" and not line.startswith(("from adjoint.", "__all__ = "))] + [""]
     return "# ----- numba versions of adjoint's runtime helpers " + "-" * 44 + "\n\n" + "\n".join(kept).strip("\n")
 
 
