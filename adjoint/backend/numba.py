@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import importlib.util
 import inspect
@@ -48,9 +49,10 @@ def available() -> bool:
 
 # ----- the module text --------------------------------------------------------------------------
 
-def lowered_source(unit_source: str, numpy_name: str, adjoint_names: Tuple[str, ...] = ()) -> str:
+def lowered_source(unit_source: str, numpy_name: str, adjoint_names: Tuple[str, ...] = (), math_names=()) -> str:
     """A unit's source lowered for numba, its comments (`# Grad of: ...`) kept."""
-    return _calls_as_comments(numba_lowering.lower(_comments_as_calls(unit_source), numpy_name, adjoint_names))
+    lowered = numba_lowering.lower(_comments_as_calls(unit_source), numpy_name, adjoint_names, math_names)
+    return _calls_as_comments(lowered)
 
 
 def _comments_as_calls(source: str) -> str:
@@ -92,7 +94,7 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     `helpers` is the import of the numba helpers (or their source, in a standalone module)."""
     imports, constants, aliases = {"import numba"}, {}, {}
     unit_names = {unit.name for unit in units}
-    numpy_name, adjoint_names = "np", set()
+    numpy_name, adjoint_names, math_names = "np", set(), set()
     for unit in units:
         _refuse_signature(unit, func)
         for name, value in sorted(_read_names(unit).items()):
@@ -102,9 +104,9 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
                 imports.add(f"import {value.__name__} as {name}" if name != value.__name__ else f"import {name}")
                 if value.__name__ == "numpy":
                     numpy_name = name
+                math_names.update([name] if value.__name__ == "math" else [])  # math.sqrt(x) checks x
             elif isinstance(value, Deferred):
-                if name != value.generated_name:
-                    aliases[name] = value.generated_name
+                aliases.update({name: value.generated_name} if name != value.generated_name else {})
             elif runtime.helper_name(value) is not None:
                 helper = runtime.helper_name(value)
                 if helper not in numba_helpers_names():
@@ -122,7 +124,7 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
     parts = ["\n".join(sorted(imports)), helpers]
     parts.append("\n".join(f"{name} = {value}" for name, value in sorted(constants.items())))
     for unit in units:
-        lowered = lowered_source(unit.source, numpy_name, tuple(sorted(adjoint_names)))
+        lowered = lowered_source(unit.source, numpy_name, tuple(sorted(adjoint_names)), tuple(sorted(math_names)))
         parts.append("@numba.njit(cache=True)\n" + lowered)
     parts.append("\n".join(f"{name} = {target}" for name, target in sorted(aliases.items())))
     return "\n\n\n".join(part.strip("\n") for part in parts if part.strip()) + "\n"
@@ -175,7 +177,20 @@ def numba_helpers_names() -> Tuple[str, ...]:
 
 
 def helpers_import() -> str:
-    return f"from adjoint.backend.numba_helpers import {', '.join(numba_helpers_names())}"
+    """The import of the numba helpers, after a digest of their source: numba's disk cache checks
+    only the module's own file, so a module compiled with other helpers must be another file."""
+    return (f"# numba helpers: sha256 {helpers_fingerprint()}\n"
+            f"from adjoint.backend.numba_helpers import {', '.join(numba_helpers_names())}")
+
+
+@functools.lru_cache(maxsize=None)
+def helpers_fingerprint() -> str:
+    return hashlib.sha256(_helpers_sources().encode("utf-8")).hexdigest()[:16]
+
+
+def _helpers_sources() -> str:
+    from adjoint.backend import numba_domain, numba_helpers, numba_in_place
+    return "".join(inspect.getsource(module) for module in (numba_domain, numba_in_place, numba_helpers))
 
 
 def _short(value: Any) -> str:
@@ -405,8 +420,8 @@ def _compiled_vjp(generated: Generated, module: types.ModuleType, func: Optional
 
 def _positional(python: Callable, args: tuple, kwargs: dict) -> tuple:
     """The arguments of a call in the order of the compiled function's parameters (keyword-only
-    ones last, in their order: numba_lowering.positional_tangents)."""
-    if not kwargs:
+    ones last, in their order: numba_lowering.positional_tangents), defaults included."""
+    if not kwargs and len(args) >= python.__code__.co_argcount:
         return args
     bound = inspect.signature(python).bind(*args, **kwargs)
     bound.apply_defaults()
@@ -427,6 +442,8 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
     """The njit function; numba's compile errors (on a first call) become BackendErrors."""
     from numba.core.errors import NumbaError
 
+    from adjoint.backend.numba_domain import CompiledRefusal
+
     failed: List[bool] = []
 
     def call(*args, **kwargs):
@@ -434,11 +451,13 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
             return python(*args, **kwargs)
         try:
             return dispatcher(*_positional(python, args, kwargs)) if kwargs else dispatcher(*args)
-        except NumbaError as error:
-            refusal = _refusal(error, module, func)
+        except (NumbaError, CompiledRefusal) as error:  # a refusal of a value: the next call may compute
+            refusal = _refusal(error, module, func) if isinstance(error, NumbaError) else BackendError(
+                "numba", f"the compiled derivative {python.__name__} refused a value: {error}; use backend='python' "
+                "or backend='auto'", _user_location(func, "def "))
             if not fallback:
                 raise refusal from None
-            failed.append(True)
+            failed.extend([True] if isinstance(error, NumbaError) else [])
             _warn(refusal)
             return python(*args, **kwargs)
 
@@ -459,8 +478,8 @@ def helpers_source() -> str:
         tree = ast.parse(inspect.getsource(module))
         body = [node for node in tree.body[1:] if not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
         lines = inspect.getsource(module).splitlines()
-        kept += [line for line in lines[body[0].lineno - 1:]  # numpy's import stays: the helpers read np
-                 if line != "import numba" and not line.startswith("from adjoint.")] + [""]
+        kept += [line for line in lines[body[0].lineno - 1:]  # numpy's import stays; the module's __all__ is its own
+                 if line != "import numba" and not line.startswith(("from adjoint.", "__all__ = "))] + [""]
     return "# ----- numba versions of adjoint's runtime helpers " + "-" * 44 + "\n\n" + "\n".join(kept).strip("\n")
 
 

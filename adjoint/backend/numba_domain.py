@@ -104,3 +104,50 @@ def _nonzero_length(r):
                           "is unbounded there (its first derivative there is 0)")
         return r
     return of_length
+
+
+class CompiledRefusal(ValueError):
+    """A value the compiled derivative cannot represent as Python does (the numba backend turns it
+    into a BackendError, or runs the Python derivative for backend='auto')."""
+
+
+def python_power(a, b):
+    """a ** b, refusing an integer to a negative integer power (a float in Python; numba's integer
+    power truncates it: 2 ** -2 is 0 there)."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(python_power)
+def _python_power(a, b):
+    if isinstance(a, (_types.Integer, _types.Boolean)) and isinstance(b, (_types.Integer, _types.Boolean)):
+        def of_integers(a, b):
+            if b < 0:
+                raise CompiledRefusal("an integer raised to a negative integer power is a float in Python, which the "
+                                      "compiled derivative's integer power does not give: write the base as a float "
+                                      "(2.0 ** k)")
+            return a ** b
+        return of_integers
+    return lambda a, b: a ** b
+
+
+def math_argument(x, low, high, open_low, open_high):
+    """x, after raising math's ValueError outside [low, high] (an open end excluded, high None for
+    none): numba's math.sqrt(-1.0), math.acos(2.0), ... give nan where Python's refuse."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(math_argument)
+def _math_argument(x, low, high, open_low, open_high):
+    if not _numeric(x):
+        return None
+    if high is None or isinstance(high, _types.NoneType):
+        def above(x, low, high, open_low, open_high):
+            if x < low or (open_low and x == low):
+                raise ValueError("math domain error")
+            return x
+        return above
+    def between(x, low, high, open_low, open_high):
+        if x < low or x > high or (open_low and x == low) or (open_high and x == high):
+            raise ValueError("math domain error")
+        return x
+    return between

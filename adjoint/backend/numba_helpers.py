@@ -20,7 +20,7 @@ from numba.core.errors import TypingError as _TypingError
 from numba.extending import intrinsic as _intrinsic, overload as _overload
 
 from adjoint.backend.numba_domain import math_domain, math_pow_or_inf, pow_term, quotient_or_inf  # noqa: F401
-from adjoint.backend.numba_domain import nonzero_length, over_length  # noqa: F401
+from adjoint.backend.numba_domain import math_argument, nonzero_length, over_length, python_power  # noqa: F401
 from adjoint.backend.numba_in_place import *  # noqa: F401,F403
 
 
@@ -118,7 +118,9 @@ def gradient_like(dx, x):
 
 @_overload(gradient_like)
 def _gradient_like(dx, x):
-    if _is_array(x) and _is_array(dx) and _base(dx).ndim == _base(x).ndim and _base(dx).dtype == _types.float64:
+    if _is_array(x):
+        dtype = _base(x).dtype if isinstance(_base(x).dtype, _types.Float) else _types.float64  # float32 stays
+    if _is_array(x) and _is_array(dx) and _base(dx).ndim == _base(x).ndim and _base(dx).dtype == dtype:
         def copy(dx, x):  # a smaller function than astype's, which converts any layout and type
             if dx.shape != x.shape:
                 raise ValueError("gradient_like: a gradient of another shape")
@@ -128,10 +130,10 @@ def _gradient_like(dx, x):
         def converted(dx, x):
             if dx.shape != x.shape:
                 raise ValueError("gradient_like: a gradient of another shape")
-            return dx.astype(np.float64)
+            return dx.astype(dtype)
         return converted
     if _is_array(x) and _is_number(dx):
-        return lambda dx, x: np.full(x.shape, float(dx))
+        return lambda dx, x: np.full(x.shape, dx, dtype)
     if _is_number(x) and _is_number(dx):
         return lambda dx, x: float(dx)
     if _is_number(x) and _is_array(dx) and _base(dx).ndim == 0:
@@ -316,10 +318,18 @@ def add_at(dx, x, index, value):
     raise NotImplementedError("compiled by numba only")
 
 
+def _may_repeat(index) -> bool:
+    """Whether an index may name one element twice (an integer array or a list, alone or in a tuple):
+    `out[index] += value` adds once to a repeated element, np.add.at as often as it is named."""
+    parts = index.types if isinstance(index, _types.BaseTuple) else (index,)
+    return any(isinstance(part, (_types.List, _types.ListType))
+               or (isinstance(part, _types.Array) and not isinstance(part.dtype, _types.Boolean)) for part in parts)
+
+
 @_overload(add_at)
 def _add_at(dx, x, index, value):
-    if not _is_array(x) or (isinstance(index, _types.Array) and not isinstance(index.dtype, _types.Boolean)):
-        _refuse("add_at", dx, x, index, value)  # an integer array may repeat an index: np.add.at, not +=
+    if not _is_array(x) or _may_repeat(index):
+        _refuse("add_at", dx, x, index, value)  # np.add.at, not +=
     if _is_number(dx):
         def from_zeros(dx, x, index, value):
             out = np.zeros(x.shape)
@@ -480,6 +490,6 @@ numpy_tanh, numpy_exp, numpy_log, numpy_sin, numpy_cos = (_left_to_numpy(name) f
 HELPERS = ("shape_only", "zero_like", "unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
            "unreduce", "add_at", "add_adjoints", "item_adjoint", "stop_gradient", "pow_exponent_adjoint",
            "pow_term", "math_pow_or_inf", "quotient_or_inf", "math_domain", "over_length", "nonzero_length",
-           "np_dot_adjoint_a", "np_dot_adjoint_b",
+           "np_dot_adjoint_a", "np_dot_adjoint_b", "python_power", "math_argument",
            *(f"numpy_{name}" for name in TRANSCENDENTAL), *IN_PLACE_HELPERS)  # noqa: F405
 NUMBA_VERSION = numba.__version__

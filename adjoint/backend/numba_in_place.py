@@ -3,7 +3,7 @@
 On an array, the in-place operation run on a copy: numba keeps the array's dtype as NumPy does;
 a combination NumPy refuses in place (a float into an array of integers) fails numba's typing
 with a message naming the helper, which the numba backend turns into an AdjointError. On a
-number, `a op b`. This module imports only numpy, numba and operator: `adjoint gen --backend
+number, `a op b`. This module imports only numpy, numba, operator and numba_domain: `adjoint gen --backend
 numba` copies its source into the standalone module it writes.
 """
 from __future__ import annotations
@@ -15,6 +15,8 @@ from numba.core import types as _types
 from numba.core.errors import TypingError as _TypingError
 from numba.extending import overload as _overload
 from numba.np.numpy_support import as_dtype as _as_dtype
+
+from adjoint.backend.numba_domain import python_power
 
 
 def _in_place_version(name, in_place, operation):
@@ -90,7 +92,7 @@ def augmented_rshift(a, b):
 for _stub, _in_place, _operation in (
         (augmented_add, operator.iadd, operator.add), (augmented_sub, operator.isub, operator.sub),
         (augmented_mul, operator.imul, operator.mul), (augmented_truediv, operator.itruediv, operator.truediv),
-        (augmented_pow, operator.ipow, operator.pow), (augmented_mod, operator.imod, operator.mod),
+        (augmented_pow, operator.ipow, python_power), (augmented_mod, operator.imod, operator.mod),
         (augmented_matmul, operator.imatmul, operator.matmul),
         (augmented_floordiv, operator.ifloordiv, operator.floordiv), (augmented_and, operator.iand, operator.and_),
         (augmented_or, operator.ior, operator.or_), (augmented_xor, operator.ixor, operator.xor),

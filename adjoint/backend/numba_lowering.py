@@ -12,7 +12,12 @@ output is unchanged. Each rewrite keeps the values the code computes:
   in numba; adding to zeros gives the same values as adding to 0.0);
 - `axis=None` and `keepdims=False` leave NumPy's reductions (numba's take neither keyword);
 - keyword-only parameters (a jvp's tangents) become positional ones;
-- `adjoint.stop_gradient(x)` calls the helper of that name (numba cannot type the module).
+- `adjoint.stop_gradient(x)` calls the helper of that name (numba cannot type the module);
+- `math.sqrt(x)` (and acos, asin, acosh, atanh and the logarithms) takes
+  `math_argument(x, ...)`, which raises math's ValueError where Python's does (numba gives nan);
+- `a ** b` (and `a **= b`) with an exponent other than a literal number calls `python_power`,
+  which refuses an integer to a negative integer power (numba's integer power gives 0 for
+  `2 ** -2`, Python 0.25).
 The two halves of a vjp become one function (vjp_source) and the value alone another
 (primal_source), as numba cannot return the residuals to Python.
 """
@@ -24,15 +29,20 @@ from typing import Dict, Iterable, Optional, Set, Tuple
 from adjoint.backend.printable import signed_numbers
 
 
-def lower(source: str, numpy_name: str = "np", adjoint_names: Tuple[str, ...] = ()) -> str:
+def lower(source: str, numpy_name: str = "np", adjoint_names: Tuple[str, ...] = (),
+          math_names: Tuple[str, ...] = ()) -> str:
     """The unit's source with the rewrites above applied."""
     tree = ast.parse(source)
     function = tree.body[0]
     _AdjointFunctions(set(adjoint_names)).visit(function)
+    _MathDomains(set(math_names)).visit(function)
     _split_stacks(function)
     _TypedRanges(_ranges(function)).visit(function)
     _typed_zero_adjoints(function)
-    _NumpyTranscendental(numpy_name, {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}).visit(function)
+    taken = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
+    _NumpyTranscendental(numpy_name, taken).visit(function)
+    if "python_power" not in taken:
+        _PythonPowers().visit(function)
     _DefaultKeywords(numpy_name).visit(function)
     positional_tangents(function)
     ast.fix_missing_locations(tree)
@@ -207,6 +217,55 @@ class _NumpyTranscendental(ast.NodeTransformer):
         return node
 
 
+# ----- math's domains --------------------------------------------------------------------------
+
+MATH_DOMAINS = {"sqrt": (0.0, None, False, False), "acos": (-1.0, 1.0, False, False),
+                "asin": (-1.0, 1.0, False, False), "acosh": (1.0, None, False, False),
+                "atanh": (-1.0, 1.0, True, True), "log": (0.0, None, True, False), "log2": (0.0, None, True, False),
+                "log10": (0.0, None, True, False), "log1p": (-1.0, None, True, False)}  # low, high, open ends
+
+
+class _MathDomains(ast.NodeTransformer):
+    """`math.sqrt(x)` -> `math.sqrt(math_argument(x, 0.0, None, False, False))`, for the names bound to math."""
+
+    def __init__(self, names: Set[str]):
+        self.names = names
+
+    def visit_Call(self, node: ast.Call):
+        self.generic_visit(node)
+        func = node.func
+        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.names
+                and func.attr in MATH_DOMAINS and len(node.args) == 1 and not node.keywords):
+            bounds = [ast.Constant(value) for value in MATH_DOMAINS[func.attr]]
+            node.args = [ast.Call(ast.Name("math_argument", ast.Load()), [node.args[0], *bounds], [])]
+        return node
+
+
+# ----- powers of integers ----------------------------------------------------------------------
+
+class _PythonPowers(ast.NodeTransformer):
+    """`a ** b` -> `python_power(a, b)` and `a **= b` -> `a = python_power(a, b)` (a a name), unless
+    b is a literal number: numba's integer power truncates an integer to a negative power."""
+
+    def visit_BinOp(self, node: ast.BinOp):
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Pow) or _literal_exponent(node.right):
+            return node
+        return ast.Call(ast.Name("python_power", ast.Load()), [node.left, node.right], [])
+
+    def visit_AugAssign(self, node: ast.AugAssign):
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Pow) or not isinstance(node.target, ast.Name) or _literal_exponent(node.value):
+            return node
+        call = ast.Call(ast.Name("python_power", ast.Load()), [ast.Name(node.target.id, ast.Load()), node.value], [])
+        return ast.copy_location(ast.Assign([ast.Name(node.target.id, ast.Store())], call), node)
+
+
+def _literal_exponent(node: ast.expr) -> bool:
+    """A float literal, or an integer literal that is not negative (`-2` is a unary minus of 2)."""
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value >= 0
+
+
 # ----- adjoints start in their parameter's type -------------------------------------------------
 
 def _typed_zero_adjoints(function: ast.FunctionDef) -> None:
@@ -353,10 +412,15 @@ def _without_pushes(body: list, stacks: Set[str]) -> list:
 # ----- jvp: tangents as positional parameters ----------------------------------------------------
 
 def positional_tangents(function: ast.FunctionDef) -> None:
-    """`def jvp_f(x, *, dx)` -> `def jvp_f(x, dx)` (numba takes no keyword-only parameters)."""
-    if all(default is None for default in function.args.kw_defaults):
-        function.args.args += function.args.kwonlyargs
-        function.args.kwonlyargs, function.args.kw_defaults = [], []
+    """`def jvp_f(x, *, dx)` -> `def jvp_f(x, dx)` (numba takes no keyword-only parameters). After
+    a parameter with a default (`def jvp_g(a, b=2.0, *, da)`) the tangents default to None: their
+    callers pass them all by name, and the default stays b's."""
+    arguments = function.args
+    if all(default is None for default in arguments.kw_defaults):
+        if arguments.defaults:
+            arguments.defaults = arguments.defaults + [ast.Constant(None) for _ in arguments.kwonlyargs]
+        arguments.args += arguments.kwonlyargs
+        arguments.kwonlyargs, arguments.kw_defaults = [], []
 
 
 # ----- adjoint's own functions --------------------------------------------------------------------

@@ -393,8 +393,9 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
         return nodes.copy_location(unfrozen, node)
 
     def _runtime_name(self, method: str) -> str:
-        """The name under which the function replacing `x.<method>(...)` is reached (e.g. `astype`)."""
-        return self._bound_name(method, RUNTIME_METHODS[method])
+        """The name under which the function replacing `x.<method>(...)` is reached: its own
+        (`astype`, `copied`; `copy` would be the module a written module imports by that name)."""
+        return self._bound_name(RUNTIME_METHODS[method].__name__, RUNTIME_METHODS[method])
 
     def _bound_name(self, preferred: str, obj) -> str:
         return self.parsed.bind(preferred, obj, self.fresh, self.local_names)
