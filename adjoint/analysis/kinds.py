@@ -245,6 +245,8 @@ class _Inference:
             return CONTAINER
         if func is runtime.replaced:  # a record with a field replaced: of the record's kind
             return self.atom(expr.args[0])
+        if func is runtime.updated_record:  # a dataclass a method wrote fields of (normalize/field_writes.py)
+            return RECORD
         if getattr(func, "__module__", None) == "math" or func in (len, float, int, round):
             return SCALAR
         if func in (list, tuple, sorted, runtime.listed):

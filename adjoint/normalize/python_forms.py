@@ -6,7 +6,8 @@ of n numbers and math.prod (normalize/math_forms.py), `xs.sort()` (as `xs = sort
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), iterators consumed
 at once (`sum(accumulate(xs))`, `list(zip(xs, ys))`, normalize/running.py), `sorted`, `max`
 and `min` with a key (normalize/keyed.py), and NamedTuples
-and dataclasses built in the function (normalize/records.py), and `super().method(...)` of a
+and dataclasses built in the function (normalize/records.py), fields written on them
+(normalize/field_writes.py), and `super().method(...)` of a
 known object (normalize/super_calls.py), and methods of records whose class is known
 (normalize/record_methods.py)."""
 from __future__ import annotations
@@ -21,6 +22,7 @@ from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.dict_writes import lower_dict_writes
+from adjoint.normalize.field_writes import lower_field_writes
 from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.keyed import lower_keyed
@@ -52,6 +54,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     _fill_diagonals(parsed, fresh, calls)
     lower_math_forms(parsed, fresh, calls)
     build_records(parsed, fresh, calls)
+    lower_field_writes(parsed, fresh, calls)
     bind_super_calls(parsed, fresh, calls)
     call_record_methods(parsed, fresh, calls)
 

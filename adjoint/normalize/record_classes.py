@@ -204,9 +204,10 @@ def listed_item(value: gast.expr, listed: Known) -> Optional[type]:
 
 
 def built_class(parsed: ParsedFunction, value: gast.expr, local_names: frozenset) -> Optional[type]:
-    """Cls of `make_record(items, Cls)` (normalize/records.py), else None."""
+    """Cls of `make_record(items, Cls)` (normalize/records.py) or `updated_record(returned, Cls)`
+    (normalize/field_writes.py), else None."""
     if (isinstance(value, gast.Call) and len(value.args) == 2
-            and resolve(value.func, parsed, local_names) is runtime.make_record):
+            and resolve(value.func, parsed, local_names) in (runtime.make_record, runtime.updated_record)):
         cls = resolve(value.args[1], parsed, local_names)
         return cls if isinstance(cls, type) else None
     return None

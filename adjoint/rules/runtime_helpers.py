@@ -24,7 +24,7 @@ non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.
                    runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.keyed_positions,
                    runtime.keyed_extreme, runtime.islice_positions,
-                   runtime.initial_or_refuse, runtime.spread_key,
+                   runtime.initial_or_refuse, runtime.spread_key, runtime.immutable_field_or_refuse,
                    runtime.list_or_refuse, runtime.bitwise_operand_or_refuse, runtime.dict_or_refuse,
                    runtime.array_method_or_refuse, runtime.diagonal_positions, runtime.memory_order,
                    runtime.check_recomputed_value, runtime.check_recomputed_step)
@@ -82,6 +82,16 @@ def _(result, record, name, value):
 @register_tangent(runtime.replaced)
 def _(result, record, name, value):
     d[result] = set_at(d[record], record, field_index(record, name), d[value])
+
+
+@register_adjoint(runtime.updated_record)
+def _(result, pair, cls):
+    d[pair] = add_at(0.0, pair, 0, d[result])
+
+
+@register_tangent(runtime.updated_record)
+def _(result, pair, cls):
+    d[result] = item_adjoint(d[pair], 0, pair)
 
 
 # ----- Items written into a dict built in the function (normalize/dict_writes.py) --------

@@ -57,6 +57,12 @@ def make_record(items, cls):
     return cls(**items) if isinstance(items, dict) else cls(*items)
 
 
+def updated_record(pair, cls):
+    """The record of class cls a method writing fields of `self` returned first, before its own
+    value (normalize/field_writes.py)."""
+    return pair[0]
+
+
 def with_item(mapping, key, value):
     """`mapping[key] = value` on a dict the function builds, as a new dict (normalize/dict_writes.py):
     a copy of mapping with the item set, in Python's key order (a new key comes last)."""
@@ -171,6 +177,15 @@ def list_or_refuse(value, filename, lineno):
     if not isinstance(value, list):
         raise InPlaceChangeError(f"`.sort()` of a {type(value).__name__} is differentiated for lists only; "
                                  "use `np.sort` for an array (x = np.sort(x))", filename, lineno)
+
+
+def immutable_field_or_refuse(value, field, filename, lineno):
+    """Raise InPlaceChangeError where `p.field op= v` would change in place the array or list the
+    field holds (normalize/field_writes.py writes it as a field replaced by `p.field op v`)."""
+    if not isinstance(value, (int, float, complex, str, bytes, tuple, np.generic, type(None))):
+        raise InPlaceChangeError(f"`.{field} op= v` changes in place the {type(value).__name__} the field holds, which "
+                                 f"other names may hold too; adjoint differentiates it for numbers: write "
+                                 f"`.{field} = .{field} op v`", filename, lineno)
 
 
 def record_class_or_refuse(value, cls, items, filename, lineno):
