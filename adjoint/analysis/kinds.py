@@ -235,14 +235,12 @@ class _Inference:
         if self.shapes.is_helper(func):
             kinds = [self.atom(argument) for argument in expr.args]
             return self.shapes.helper_kind(func, kinds, lambda: self.elementwise(expr.args[:2]))
-        if func in (list, tuple, range):  # (a range's items are numbers: item_kind)
-            return CONTAINER
+        if func in (list, tuple, range, runtime.transposed):  # (zip(*rows): a list of columns; a range's items
+            return CONTAINER                                 # are numbers: item_kind)
         if func is runtime.make_record:  # a NamedTuple from a tuple of its fields, a dataclass from a dict
             return {CONTAINER: CONTAINER, MAPPING: RECORD}.get(self.atom(expr.args[0]), UNKNOWN)
         if func is runtime.with_item:  # a dict with an item written
             return MAPPING
-        if func is runtime.transposed:  # zip(*rows): a list of columns
-            return CONTAINER
         if func is runtime.replaced:  # a record with a field replaced: of the record's kind
             return self.atom(expr.args[0])
         if func is runtime.updated_record:  # a dataclass a method wrote fields of (normalize/field_writes.py)
