@@ -13,7 +13,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.analysis.kinds import is_array
+from adjoint.analysis.kinds import is_array, rank_of
 from adjoint.errors import Location
 from adjoint.frontend.held import let_go
 
@@ -46,8 +46,9 @@ def drop_checks_of_arrays(func_node: gast.FunctionDef, namespace: Dict[str, obje
                           classify: Callable[[gast.Call], object]) -> None:
     """Remove the checks that an array method's receiver has the attribute (normalize/receivers.py)
     where it is known to: a name of an array kind, or one every assignment of which is a ufunc's
-    result, an `@` or another array method's (an array or a NumPy scalar, which have them all)."""
-    made = _made_by_numpy(func_node, classify)
+    result, an `@`, another array method's or an item or slice of an array (an array or a NumPy
+    scalar, which have them all; an array's item of some dtypes is a Python object)."""
+    made = _made_by_numpy(func_node, classify, kinds)
 
     def checks_an_array(stmt: gast.stmt) -> bool:
         call = stmt.value if isinstance(stmt, gast.Expr) else None
@@ -62,7 +63,8 @@ def drop_checks_of_arrays(func_node: gast.FunctionDef, namespace: Dict[str, obje
             block[:] = [stmt for stmt in block if not checks_an_array(stmt)] or [gast.Pass()]
 
 
-def _made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], object]) -> Set[str]:
+def _made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], object],
+                   kinds: Dict[str, str]) -> Set[str]:
     made, other = set(), set(nodes.parameters(func_node))
     for stmt in nodes.statements(func_node):
         name = nodes.assigned_name(stmt)
@@ -72,6 +74,19 @@ def _made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], 
         value = stmt.value
         func = classify(value) if isinstance(value, gast.Call) else None
         numpy_made = isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or \
-            isinstance(func, np.ufunc) or any(func is getattr(np, method) for method in ARRAY_RESULTS)
+            isinstance(func, np.ufunc) or any(func is getattr(np, method) for method in ARRAY_RESULTS) or \
+            _part_of_an_array(value, kinds)
         (made if numpy_made else other).add(name)
     return made - other
+
+
+def _part_of_an_array(value: gast.expr, kinds: Dict[str, str]) -> bool:
+    """`W[i]` of a 2-D array, `x[1:]`: an array whatever the dtype (a slice, or fewer indices than
+    dimensions; an item of an array of objects is the object)."""
+    if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
+        return False
+    kind = kinds.get(value.value.id)
+    parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+    rank = rank_of(kind)
+    return is_array(kind) and (any(isinstance(part, gast.Slice) for part in parts) or
+                               rank is not None and rank > len(parts))
