@@ -133,3 +133,66 @@ def starred_first(x):
 @pytest.mark.parametrize("func", [starred_last, starred_first], ids=lambda f: f.__name__)
 def test_a_display_unpacked_into_a_starred_target_is_exact(func):
     check_every_mode(func, (0.7,), peer=func)
+
+
+# ----- a checkpointed step that permutes its state at random ----------------------------------
+
+X0 = np.array([0.3, -0.7, 1.2, 0.5])
+W = np.array([1.1, 0.9, 1.3, 0.7])
+
+
+def permuted_at_random(x0, w):
+    rng = np.random.default_rng(5)
+    x = x0 * w
+    for t in adjoint.checkpointed(range(6), snapshots=2):
+        x = x[rng.permutation(x.size)]
+    return np.sum(x * w * np.arange(4.0))
+
+
+def columns_permuted_at_random(x0, w):
+    rng = np.random.default_rng(5)
+    x = np.outer(x0, w)
+    for t in adjoint.checkpointed(range(6), snapshots=2):
+        x = x[:, rng.permutation(4)]
+    return np.sum(x * np.arange(4.0))
+
+
+def permuted_in_a_marked_function(x0, w):
+    return np.sum(_permuted(x0 * w) * np.arange(4.0))
+
+
+DRAWS = [np.random.default_rng(7)]
+
+
+@adjoint.checkpoint
+def _permuted(x):
+    return x[DRAWS[0].permutation(x.size)]
+
+
+@pytest.mark.parametrize("func", [permuted_at_random, columns_permuted_at_random], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("position", [0, 1])
+def test_a_checkpointed_step_permuting_its_state_at_random_is_refused(func, position):
+    """The permuted state has the sum, the sum of squares and the size of the state the primal
+    sweep left: the backward pass ran other permutations, and the gradient was wrong."""
+    with pytest.raises(adjoint.AdjointError, match="adjoint.checkpointed: the steps of this loop") as error:
+        adjoint.grad(func, wrt=position)(X0, W)
+    assert error.value.location.filename == __file__
+
+
+def test_a_marked_function_permuting_at_random_is_refused():
+    DRAWS[0] = np.random.default_rng(7)  # its first two permutations differ
+    with pytest.raises(adjoint.AdjointError, match="marked adjoint.checkpoint"):
+        adjoint.grad(permuted_in_a_marked_function)(X0, W)
+
+
+def permuted_by_a_fixed_order(x0, w):
+    order = np.random.default_rng(5).permutation(4)
+    x = x0 * w
+    for t in adjoint.checkpointed(range(6), snapshots=2):
+        x = x[order] * np.cos(x)
+    return np.sum(x * w * np.arange(4.0))
+
+
+def test_a_checkpointed_step_permuting_by_an_order_drawn_before_is_exact():
+    check_every_mode(permuted_by_a_fixed_order, (X0, W), second_order=False)
+    check_every_mode(permuted_by_a_fixed_order, (X0, W), wrt=1, second_order=False)
