@@ -7,13 +7,13 @@ where c holds an array after all, a loop over a dict, `c[k] += v` on an item c h
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Set, Tuple, Union
+from typing import Callable, Dict, List, Optional, Set, Tuple, Union
 
 import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.analysis.kinds import is_array, rank_of
+from adjoint.analysis.kinds import SCALAR, is_array, rank_of
 from adjoint.errors import Location
 from adjoint.frontend.held import let_go
 
@@ -48,7 +48,7 @@ def drop_checks_of_arrays(func_node: gast.FunctionDef, namespace: Dict[str, obje
     where it is known to: a name of an array kind, or one every assignment of which is a ufunc's
     result, an `@`, another array method's or an item or slice of an array (an array or a NumPy
     scalar, which have them all; an array's item of some dtypes is a Python object)."""
-    made = _made_by_numpy(func_node, classify, kinds)
+    made = made_by_numpy(func_node, classify, kinds)
 
     def checks_an_array(stmt: gast.stmt) -> bool:
         call = stmt.value if isinstance(stmt, gast.Expr) else None
@@ -63,21 +63,50 @@ def drop_checks_of_arrays(func_node: gast.FunctionDef, namespace: Dict[str, obje
             block[:] = [stmt for stmt in block if not checks_an_array(stmt)] or [gast.Pass()]
 
 
-def _made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], object],
-                   kinds: Dict[str, str]) -> Set[str]:
-    made, other = set(), set(nodes.parameters(func_node))
+def made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], object], kinds: Dict[str, str],
+                  arguments: Optional[Dict[str, str]] = None) -> Set[str]:
+    """The names every assignment of which gives an array or a NumPy scalar: a ufunc's result, an
+    `@`, an array method's, an item or slice of an array, arithmetic of such values and numbers
+    (see drop_checks_of_arrays); parameters only where their kind (that of their argument, where
+    `arguments` gives it) is an array's."""
+    parameters = set(nodes.parameters(func_node))
+    values: Dict[str, List[gast.expr]] = {}
+    other = {name for name in parameters if not is_array((kinds if arguments is None else arguments).get(name))}
     for stmt in nodes.statements(func_node):
         name = nodes.assigned_name(stmt)
-        if name is None:
+        if isinstance(stmt, gast.For):
+            other.update(nodes.names_stored(stmt.target))
+        elif name is None and not nodes.statement_fields(stmt.__class__):  # (the statements a block holds come too)
             other.update(nodes.names_stored(stmt))
-            continue
-        value = stmt.value
-        func = classify(value) if isinstance(value, gast.Call) else None
-        numpy_made = isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or \
-            isinstance(func, np.ufunc) or any(func is getattr(np, method) for method in ARRAY_RESULTS) or \
-            _part_of_an_array(value, kinds)
-        (made if numpy_made else other).add(name)
-    return made - other
+        elif name is not None:
+            values.setdefault(name, []).append(stmt.value)
+    made = (set(values) | parameters) - other
+    while True:  # the largest set closed under its definitions (a name read before any assignment raises)
+        kept = {name for name in made if all(_numpy_value(value, classify, kinds, made) for value in values.get(name, ()))}
+        if kept == made:
+            return made
+        made = kept
+
+
+def _numpy_value(value: gast.expr, classify: Callable[[gast.Call], object], kinds: Dict[str, str],
+                 made: Set[str]) -> bool:
+    func = classify(value) if isinstance(value, gast.Call) else None
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or isinstance(func, np.ufunc) or \
+            any(func is getattr(np, method) for method in ARRAY_RESULTS) or _part_of_an_array(value, kinds):
+        return True
+    operands = [value.left, value.right] if isinstance(value, gast.BinOp) else \
+        [value.operand] if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)) else \
+        [value] if isinstance(value, gast.Name) else []
+
+    def numpy_made(operand) -> bool:
+        return isinstance(operand, gast.Name) and (operand.id in made or is_array(kinds.get(operand.id)))
+
+    def number(operand) -> bool:
+        return isinstance(operand, gast.Constant) and type(operand.value) in (int, float) or \
+            isinstance(operand, gast.Name) and kinds.get(operand.id) == SCALAR
+
+    return any(numpy_made(operand) for operand in operands) and \
+        all(numpy_made(operand) or number(operand) for operand in operands)
 
 
 def _part_of_an_array(value: gast.expr, kinds: Dict[str, str]) -> bool:
