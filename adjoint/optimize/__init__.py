@@ -25,11 +25,14 @@ After::
 """
 from __future__ import annotations
 
+import dataclasses
+
 import gast
 
 from adjoint.optimize import (accumulations, comments, constants, copies, cse, dce, first_writes, fold, inline,
                               raises, stand_ins, zeros)
 from adjoint.optimize.facts import facts_for
+from adjoint.optimize.statements import Unchanged
 
 PASSES = (cse.run, zeros.run, constants.run, fold.run, copies.run, accumulations.run, inline.run, dce.run)
 MAX_ROUNDS = 20
@@ -56,5 +59,8 @@ def optimize(tree: gast.FunctionDef, ctx, forward: bool = False, arguments=None)
             break
     raises.drop_covered(tree, facts)  # once the code is final: a statement after it raises what it may
     stand_ins.run(tree, facts, ctx.runtime)  # once the code is final: what reads a value for its shape alone
+    settled = dataclasses.replace(facts, settled=True, unchanged=Unchanged())
+    if inline.run(tree, settled):  # values that may raise (optimize/raises.py), where they stay now
+        fold.run(tree, settled)  # (`1.0 * (1.0 / b)`: fold found no zero to annihilate before)
     comments.attach(tree, detached)
     return tree

@@ -47,6 +47,7 @@ class Facts:
     zero_shapes: Dict[str, Optional[str]] = field(default_factory=dict)
     zeros_like: str = "zeros_like"  # the name the derivative calls runtime.zeros_like by
     forward: bool = False  # forward mode: a tangent is read where its primal holds its value
+    settled: bool = False  # the code is final: no pass drops a statement any more (optimize/raises.py)
     unchanged: Unchanged = field(default_factory=Unchanged, compare=False)  # answers kept while no pass changes
 
     def is_bilinear(self, func_node: gast.expr) -> bool:

@@ -8,8 +8,9 @@ primal's where it assigns one of the function's own names (its parameters, local
 temporaries, not a derivative). Dead code elimination keeps of such a statement the operations
 that may raise for the kinds of their operands, with what they read (`raising_parts`: of
 `t = a + b / c`, nobody reading t, `b / c` stays), and inlining moves a value that may raise only
-into a statement the primal's cannot leave out (`may_take`). Once the code is final, such a part
-goes where a later statement surely raises the same error first (`drop_covered`).
+into a statement the primal's cannot leave out (`may_take`), or anywhere once no statement is
+dropped any more. Once the code is final, such a part goes where a later statement surely
+raises the same error first (`drop_covered`).
 
 Cannot raise (numbers: Python's or NumPy's, in a float's range): names and constants, displays
 of them; `+ - *` and unary `- +` of numbers (a float overflows to inf), of an array and numbers,
@@ -48,8 +49,8 @@ def raising_parts(stmt: gast.Assign, facts: Facts) -> List[gast.expr]:
 def may_take(stmt: gast.Assign, reader: gast.stmt, facts: Facts) -> bool:
     """Whether the value of `stmt` may move into `reader`: it cannot raise, or reader runs as the
     primal's does (a return, an expression, a header, an assignment of the primal, whose parts
-    that may raise stay, one calling a check, which stays: grad's seed)."""
-    if not isinstance(reader, gast.Assign) or _of_the_primal(reader, facts) or not _of_the_primal(stmt, facts):
+    that may raise stay, one calling a check, which stays: grad's seed), or the code is final."""
+    if facts.settled or not isinstance(reader, gast.Assign) or _of_the_primal(reader, facts) or not _of_the_primal(stmt, facts):
         return True
     return not _parts(stmt.value, facts) or \
         facts.calls_a_check(node for node in nodes.walk(reader.value) if isinstance(node, gast.Call))
