@@ -86,16 +86,16 @@ def checks_of_whole(expr: gast.expr) -> List[gast.stmt]:
     """The checks of the marked calls an expression kept whole (a condition) always evaluates,
     whose receivers can be read again before it: names, and items and attributes read from them."""
     out: List[gast.stmt] = []
-    for node in _always_evaluated(expr):
+    for node in always_evaluated(expr):
         if isinstance(node, gast.Call) and node.args and _read_again(node.args[0]):
             out.extend(check_of(node, node.args[0]))
     return out
 
 
-def _always_evaluated(expr: gast.expr):
+def always_evaluated(expr: gast.expr):
     """The nodes Python evaluates whenever it evaluates expr: not those after the first operand of
     `and`/`or`, past the second of a chained comparison, in a branch of `a if c else b`, nor in a
-    lambda."""
+    lambda (also optimize/raises.py's)."""
     yield expr
     if isinstance(expr, gast.BoolOp):
         children = expr.values[:1]
@@ -109,7 +109,7 @@ def _always_evaluated(expr: gast.expr):
         children = [child.value if isinstance(child, gast.keyword) else child
                     for child in gast.iter_child_nodes(expr) if isinstance(child, (gast.expr, gast.keyword))]
     for child in children:
-        yield from _always_evaluated(child)
+        yield from always_evaluated(child)
 
 
 def _read_again(expr: gast.expr) -> bool:

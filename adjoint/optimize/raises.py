@@ -29,6 +29,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes
+from adjoint.normalize.receivers import always_evaluated
 from adjoint.optimize.facts import Facts, is_pure, resolve_dotted
 
 NUMBER, ARRAY, OTHER = "number", "array", ""
@@ -177,7 +178,8 @@ def _covered(block: List[gast.stmt], index: int, loads, facts: Facts) -> bool:
     for later in block[index + 1:]:
         if not isinstance(later, (gast.Assign, gast.Expr, gast.Return)) or later.value is None:
             return False
-        if any(_family(node, facts) == family and _same_atom(node.args[0], argument) for node in nodes.walk(later.value)):
+        if any(_family(node, facts) == family and _same_atom(node.args[0], argument)
+               for node in always_evaluated(later.value)):
             return True
         if not is_pure(later.value, facts) or isinstance(later, gast.Assign) and \
                 set(nodes.names_stored(later)) & set(nodes.names_read(argument)):
