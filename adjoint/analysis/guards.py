@@ -16,6 +16,7 @@ from adjoint import nodes, runtime
 from adjoint.analysis.kinds import SCALAR, is_array, rank_of
 from adjoint.errors import Location
 from adjoint.frontend.held import let_go
+from adjoint.frontend.names import is_elementwise_method
 
 # NumPy's functions standing for array methods whose result is an array or a NumPy scalar.
 ARRAY_RESULTS = ("sum", "mean", "prod", "max", "min", "dot", "reshape", "transpose", "ravel", "std", "var",
@@ -66,7 +67,8 @@ def drop_checks_of_arrays(func_node: gast.FunctionDef, namespace: Dict[str, obje
 def made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], object], kinds: Dict[str, str],
                   arguments: Optional[Dict[str, str]] = None) -> Set[str]:
     """The names every assignment of which gives an array or a NumPy scalar: a ufunc's result, an
-    `@`, an array method's, an item or slice of an array, arithmetic of such values and numbers
+    `@`, an array method's, a SciPy distribution's logpdf (cdf, ...), an item or slice of an
+    array, arithmetic of such values and numbers
     (see drop_checks_of_arrays); parameters only where their kind (that of their argument, where
     `arguments` gives it) is an array's."""
     parameters = set(nodes.parameters(func_node))
@@ -82,7 +84,8 @@ def made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], o
             values.setdefault(name, []).append(stmt.value)
     made = (set(values) | parameters) - other
     while True:  # the largest set closed under its definitions (a name read before any assignment raises)
-        kept = {name for name in made if all(_numpy_value(value, classify, kinds, made) for value in values.get(name, ()))}
+        kept = {name for name in made
+                if all(_numpy_value(value, classify, kinds, made) for value in values.get(name, ()))}
         if kept == made:
             return made
         made = kept
@@ -92,7 +95,8 @@ def _numpy_value(value: gast.expr, classify: Callable[[gast.Call], object], kind
                  made: Set[str]) -> bool:
     func = classify(value) if isinstance(value, gast.Call) else None
     if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or isinstance(func, np.ufunc) or \
-            any(func is getattr(np, method) for method in ARRAY_RESULTS) or _part_of_an_array(value, kinds):
+            any(func is getattr(np, method) for method in ARRAY_RESULTS) or _part_of_an_array(value, kinds) or \
+            is_elementwise_method(func):
         return True
     operands = [value.left, value.right] if isinstance(value, gast.BinOp) else \
         [value.operand] if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)) else \

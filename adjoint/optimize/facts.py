@@ -123,8 +123,8 @@ def facts_for(ctx, forward: bool = False, arguments: Optional[Dict[str, str]] = 
     numeric = frozenset(made_by_numpy(ctx.parsed.node, lambda call: ctx.classifier.classify(call).func, ctx.kinds,
                                       arguments))
     return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers,
-                 arrays, frozenset(locals_), numeric, sharing=ctx.aliases.expand, zero_shapes=_zero_shapes(ctx, forward),
-                 zeros_like=ctx.runtime("zeros_like").id, forward=forward)
+                 arrays, frozenset(locals_), numeric, sharing=ctx.aliases.expand,
+                 zero_shapes=_zero_shapes(ctx, forward), zeros_like=ctx.runtime("zeros_like").id, forward=forward)
 
 
 def _zero_shapes(ctx, forward: bool) -> Dict[str, Optional[str]]:

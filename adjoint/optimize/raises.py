@@ -51,7 +51,8 @@ def may_take(stmt: gast.Assign, reader: gast.stmt, facts: Facts) -> bool:
     """Whether the value of `stmt` may move into `reader`: it cannot raise, or reader runs as the
     primal's does (a return, an expression, a header, an assignment of the primal, whose parts
     that may raise stay, one calling a check, which stays: grad's seed), or the code is final."""
-    if facts.settled or not isinstance(reader, gast.Assign) or _of_the_primal(reader, facts) or not _of_the_primal(stmt, facts):
+    if facts.settled or not isinstance(reader, gast.Assign) or _of_the_primal(reader, facts) or \
+            not _of_the_primal(stmt, facts):
         return True
     return not _parts(stmt.value, facts) or \
         facts.calls_a_check(node for node in nodes.walk(reader.value) if isinstance(node, gast.Call))
