@@ -8,7 +8,9 @@ What was wrong:
   a name was put before its whole statement, so it ran where Python never reads the attribute:
   `x.sum() if isinstance(x, np.ndarray) else x * 2.0`, `isinstance(x, np.ndarray) and x.sum() > 0`
   raised AttributeError for a float x whose plain function returns a value. Every receiver is now
-  checked where its value is computed, in the branch that reads it (normalize/receivers.py);
+  checked where its value is computed, in the branch that reads it (normalize/receivers.py), and
+  one in a later operand of `and`/`or` in a condition (`if x > 0 and xs.sum() > 0`), which was
+  not checked, where Python reads it;
 - a display unpacked into a target with `*rest` of as many names as it has values
   (`a, *b = x, 2 * x`) was assigned name by name, `*b` as a name: the compiler failed with an
   AttributeError of its own. It is unpacked as any other value is;
@@ -124,6 +126,27 @@ def transpose_in_a_branch(x):
 def test_a_receiver_is_checked_only_where_python_reads_its_attribute(func):
     check_every_mode(func, (0.7,))
     assert adjoint.grad(func)(0.7) == pytest.approx(2.0)
+
+
+def sum_in_a_later_operand(x, xs):
+    if x > 0.0 and xs.sum() > 0.0:
+        return x * 2.0
+    return x * 3.0
+
+
+def sum_in_a_loop_condition(x, xs):
+    y = x * 2.0
+    while x < 0.0 or xs.sum() < 0.0:
+        x = x + 1.0
+    return y * x
+
+
+@pytest.mark.parametrize("func", [sum_in_a_later_operand, sum_in_a_loop_condition], ids=lambda f: f.__name__)
+def test_a_receiver_in_a_later_operand_of_a_condition_is_checked_where_python_reads_it(func):
+    raises_as_python(func, (0.5, list(XS)))
+    if func is sum_in_a_later_operand:  # Python reads no `.sum` of the list
+        check_every_mode(func, (-0.5, list(XS)))
+    check_every_mode(func, (-0.5, np.array(XS)), peer=func)
 
 
 def test_the_branch_reading_the_attribute_is_exact_on_arrays():

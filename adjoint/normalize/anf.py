@@ -1,6 +1,7 @@
 """A-normal form: one operation per assignment, names or constants as its operands.
 
-Conditions (comparisons, `and`/`or`/`not`) are not differentiable and stay whole. An `and`/`or`
+Conditions (comparisons, `and`/`or`/`not`) are not differentiable and stay whole (but an `and`/`or`
+whose later operands read an array method's receiver, normalize/receivers.py). An `and`/`or`
 used as a value, whose operands may be other than truth values (`y = scale or x`), is the operand
 Python returns: it becomes `if` statements choosing it, each operand evaluated only where Python
 evaluates it. A walrus `(n := value)` becomes `n = value` where Python always evaluates it, in order.
@@ -30,7 +31,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.errors import UnsupportedSyntaxError
-from adjoint.normalize.receivers import check_of, checks_of_whole
+from adjoint.normalize.receivers import check_of, checks_of_whole, checks_receiver
 
 Prelude = List[gast.stmt]
 CONDITIONS = (gast.Compare, gast.BoolOp)
@@ -195,6 +196,8 @@ class ANF:
         """Statements computing the operands, and one operation over atoms."""
         if isinstance(expr, CONDITIONS) and _has_walrus(_first_operand(expr)):
             return self._condition_with_walrus(expr)
+        if isinstance(expr, gast.BoolOp) and any(checks_receiver(value) for value in expr.values[1:]):
+            return self._chosen_operand(expr)  # the receivers of its later operands checked where Python reads them
         if nodes.is_atom(expr):
             return [], expr
         if isinstance(expr, CONDITIONS) or isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.Not):

@@ -4,13 +4,14 @@ Desugar reads `x.sum()`, `x.T`, `x.reshape(...)`, `x.astype(...)` (desugar.ARRAY
 ARRAY_ATTRIBUTES, RUNTIME_METHODS) as `np.sum(x)`, `np.transpose(x)`, ... NumPy's functions take
 lists, tuples and numbers too, where Python raises AttributeError (`'list' object has no
 attribute 'sum'`): the derived function returned a value and a gradient for a function that
-raises. Desugar marks each such call with the check of its receiver (`mark_receiver`), and
+raises. Desugar marks each such call with the check of its receiver (`_check_receiver`), and
 A-normal form puts `attribute_or_raise(r, 'sum', filename, lineno)` where the receiver's value r
 has been computed, before the call (`check_of`): where Python reads the attribute, whatever the
 receiver (a name, `d["a"]`, `obj.xs`, `xs[1:]`, `(xs + ys)`), and only where Python evaluates it
-(in the branch of a conditional expression, after `and`/`or`). A condition that stays whole (of
-an `if`, a `while`, an `assert`) gets the checks of the receivers it always evaluates, where they
-are names or items and attributes read from them (`checks_of_whole`). The analyses drop the
+(in the branch of a conditional expression, after `and`/`or`: such an `and`/`or` becomes the
+statements choosing its operand, even in a condition). A condition that stays whole (of an `if`,
+a `while`, an `assert`) gets the checks of the receivers it always evaluates, where they are
+names or items and attributes read from them (`checks_of_whole`). The analyses drop the
 checks of names known to hold arrays once the argument kinds are known (analysis/guards.py).
 Receivers inside a lambda (a scope of its own) and derivative code read again are not checked.
 
@@ -80,6 +81,12 @@ def check_of(call: gast.Call, receiver: gast.expr) -> List[gast.stmt]:
     check = nodes.call(nodes.name(helper), [nodes.clone(receiver), nodes.constant(attribute),
                                             nodes.constant(filename), nodes.constant(lineno)])
     return [gast.Expr(value=check)]
+
+
+def checks_receiver(expr: gast.expr) -> bool:
+    """Whether expr holds a marked call (a `for` over its statements: an `and`/`or` whose later
+    operands hold one is lowered to them, ANF._chosen_operand)."""
+    return any(getattr(node, MARK, None) is not None for node in nodes.walk(expr))
 
 
 def checks_of_whole(expr: gast.expr) -> List[gast.stmt]:
