@@ -223,17 +223,16 @@ def _fingerprint(value) -> list:
     return [None]
 
 
-_WEIGHTS: dict = {}
-
-
 def _weights(size: int) -> np.ndarray:
     """The weights of a fingerprint's sum, in [0.5, 1.5): 0.5 plus the fractional parts of the
-    multiples of the golden ratio (no two positions alike, and no pattern a permutation keeps)."""
-    weights = _WEIGHTS.get(size)
+    multiples of the golden ratio (no two positions alike, and no pattern a permutation keeps),
+    kept on the function for the sizes it met (`adjoint gen` copies the function alone)."""
+    kept = _weights.__dict__.setdefault("kept", {})
+    weights = kept.get(size)
     if weights is None:
         weights = 0.5 + np.arange(1, size + 1) * 0.6180339887498949 % 1.0
-        if len(_WEIGHTS) < 64:
-            _WEIGHTS[size] = weights
+        if len(kept) < 64:
+            kept[size] = weights
     return weights
 
 
