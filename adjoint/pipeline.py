@@ -415,7 +415,7 @@ class Generation:
         self.depend_on(analysis.classifier.dependencies)
         self.rules.update(analysis.classifier.rules_used)
         if self.optimize_code:
-            tree = optimize(tree, ctx, forward=mode == Mode.FORWARD)
+            tree = optimize(tree, ctx, forward=mode == Mode.FORWARD, arguments=kinds)
         return emit(tree, ctx, mode, backward_name)
 
 

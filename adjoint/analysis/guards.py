@@ -7,15 +7,16 @@ where c holds an array after all, a loop over a dict, `c[k] += v` on an item c h
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Set, Tuple, Union
+from typing import Callable, Dict, List, Optional, Set, Tuple, Union
 
 import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.analysis.kinds import is_array
+from adjoint.analysis.kinds import SCALAR, is_array, rank_of
 from adjoint.errors import Location
 from adjoint.frontend.held import let_go
+from adjoint.frontend.names import is_elementwise_method
 
 # NumPy's functions standing for array methods whose result is an array or a NumPy scalar.
 ARRAY_RESULTS = ("sum", "mean", "prod", "max", "min", "dot", "reshape", "transpose", "ravel", "std", "var",
@@ -46,8 +47,9 @@ def drop_checks_of_arrays(func_node: gast.FunctionDef, namespace: Dict[str, obje
                           classify: Callable[[gast.Call], object]) -> None:
     """Remove the checks that an array method's receiver has the attribute (normalize/receivers.py)
     where it is known to: a name of an array kind, or one every assignment of which is a ufunc's
-    result, an `@` or another array method's (an array or a NumPy scalar, which have them all)."""
-    made = _made_by_numpy(func_node, classify)
+    result, an `@`, another array method's or an item or slice of an array (an array or a NumPy
+    scalar, which have them all; an array's item of some dtypes is a Python object)."""
+    made = made_by_numpy(func_node, classify, kinds)
 
     def checks_an_array(stmt: gast.stmt) -> bool:
         call = stmt.value if isinstance(stmt, gast.Expr) else None
@@ -62,16 +64,62 @@ def drop_checks_of_arrays(func_node: gast.FunctionDef, namespace: Dict[str, obje
             block[:] = [stmt for stmt in block if not checks_an_array(stmt)] or [gast.Pass()]
 
 
-def _made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], object]) -> Set[str]:
-    made, other = set(), set(nodes.parameters(func_node))
+def made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], object], kinds: Dict[str, str],
+                  arguments: Optional[Dict[str, str]] = None) -> Set[str]:
+    """The names every assignment of which gives an array or a NumPy scalar: a ufunc's result, an
+    `@`, an array method's, a SciPy distribution's logpdf (cdf, ...), an item or slice of an
+    array, arithmetic of such values and numbers
+    (see drop_checks_of_arrays); parameters only where their kind (that of their argument, where
+    `arguments` gives it) is an array's."""
+    parameters = set(nodes.parameters(func_node))
+    values: Dict[str, List[gast.expr]] = {}
+    other = {name for name in parameters if not is_array((kinds if arguments is None else arguments).get(name))}
     for stmt in nodes.statements(func_node):
         name = nodes.assigned_name(stmt)
-        if name is None:
+        if isinstance(stmt, gast.For):
+            other.update(nodes.names_stored(stmt.target))
+        elif name is None and not nodes.statement_fields(stmt.__class__):  # (the statements a block holds come too)
             other.update(nodes.names_stored(stmt))
-            continue
-        value = stmt.value
-        func = classify(value) if isinstance(value, gast.Call) else None
-        numpy_made = isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or \
-            isinstance(func, np.ufunc) or any(func is getattr(np, method) for method in ARRAY_RESULTS)
-        (made if numpy_made else other).add(name)
-    return made - other
+        elif name is not None:
+            values.setdefault(name, []).append(stmt.value)
+    made = (set(values) | parameters) - other
+    while True:  # the largest set closed under its definitions (a name read before any assignment raises)
+        kept = {name for name in made
+                if all(_numpy_value(value, classify, kinds, made) for value in values.get(name, ()))}
+        if kept == made:
+            return made
+        made = kept
+
+
+def _numpy_value(value: gast.expr, classify: Callable[[gast.Call], object], kinds: Dict[str, str],
+                 made: Set[str]) -> bool:
+    func = classify(value) if isinstance(value, gast.Call) else None
+    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or isinstance(func, np.ufunc) or \
+            any(func is getattr(np, method) for method in ARRAY_RESULTS) or _part_of_an_array(value, kinds) or \
+            is_elementwise_method(func):
+        return True
+    operands = [value.left, value.right] if isinstance(value, gast.BinOp) else \
+        [value.operand] if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)) else \
+        [value] if isinstance(value, gast.Name) else []
+
+    def numpy_made(operand) -> bool:
+        return isinstance(operand, gast.Name) and (operand.id in made or is_array(kinds.get(operand.id)))
+
+    def number(operand) -> bool:
+        return isinstance(operand, gast.Constant) and type(operand.value) in (int, float) or \
+            isinstance(operand, gast.Name) and kinds.get(operand.id) == SCALAR
+
+    return any(numpy_made(operand) for operand in operands) and \
+        all(numpy_made(operand) or number(operand) for operand in operands)
+
+
+def _part_of_an_array(value: gast.expr, kinds: Dict[str, str]) -> bool:
+    """`W[i]` of a 2-D array, `x[1:]`: an array whatever the dtype (a slice, or fewer indices than
+    dimensions; an item of an array of objects is the object)."""
+    if not (isinstance(value, gast.Subscript) and isinstance(value.value, gast.Name)):
+        return False
+    kind = kinds.get(value.value.id)
+    parts = value.slice.elts if isinstance(value.slice, gast.Tuple) else [value.slice]
+    rank = rank_of(kind)
+    return is_array(kind) and (any(isinstance(part, gast.Slice) for part in parts) or
+                               rank is not None and rank > len(parts))

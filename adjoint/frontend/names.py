@@ -99,6 +99,16 @@ def is_distribution(obj: Any) -> bool:
     return module.startswith("scipy.stats.") and callable(obj) and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf"))
 
 
+# the methods of a univariate distribution that return one float64 per broadcast element
+ELEMENTWISE_METHODS = frozenset({"pdf", "logpdf", "pmf", "logpmf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"})
+
+
+def is_elementwise_method(func: Any) -> bool:
+    """`stats.norm.logpdf` (ELEMENTWISE_METHODS of a distribution): its value is a float64 array or
+    number."""
+    return getattr(func, "__name__", None) in ELEMENTWISE_METHODS and is_distribution(getattr(func, "__self__", None))
+
+
 def is_frozen_distribution(obj: Any) -> bool:
     """A frozen SciPy distribution (`norm(0.0, 1.0)`): an object of scipy.stats with a distribution's
     methods that is not itself a distribution."""

@@ -1,6 +1,7 @@
 """A-normal form: one operation per assignment, names or constants as its operands.
 
-Conditions (comparisons, `and`/`or`/`not`) are not differentiable and stay whole. An `and`/`or`
+Conditions (comparisons, `and`/`or`/`not`) are not differentiable and stay whole (but an `and`/`or`
+whose later operands read an array method's receiver, normalize/receivers.py). An `and`/`or`
 used as a value, whose operands may be other than truth values (`y = scale or x`), is the operand
 Python returns: it becomes `if` statements choosing it, each operand evaluated only where Python
 evaluates it. A walrus `(n := value)` becomes `n = value` where Python always evaluates it, in order.
@@ -30,6 +31,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.errors import UnsupportedSyntaxError
+from adjoint.normalize.receivers import check_of, checks_of_whole, checks_receiver
 
 Prelude = List[gast.stmt]
 CONDITIONS = (gast.Compare, gast.BoolOp)
@@ -78,6 +80,9 @@ class ANF:
         if nodes.is_pop(value):
             return prelude + [nodes.assign(self.fresh("_popped"), value)]
         return prelude + [gast.Expr(value=value)]
+
+    def _assert(self, stmt: gast.Assert) -> List[gast.stmt]:
+        return checks_of_whole(stmt.test) + [stmt]
 
     def _return(self, stmt: gast.Return) -> List[gast.stmt]:
         value = stmt.value if stmt.value is not None else nodes.constant(None)
@@ -191,10 +196,12 @@ class ANF:
         """Statements computing the operands, and one operation over atoms."""
         if isinstance(expr, CONDITIONS) and _has_walrus(_first_operand(expr)):
             return self._condition_with_walrus(expr)
-        if nodes.is_atom(expr) or isinstance(expr, CONDITIONS):
+        if isinstance(expr, gast.BoolOp) and any(checks_receiver(value) for value in expr.values[1:]):
+            return self._chosen_operand(expr)  # the receivers of its later operands checked where Python reads them
+        if nodes.is_atom(expr):
             return [], expr
-        if isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.Not):
-            return [], expr
+        if isinstance(expr, CONDITIONS) or isinstance(expr, gast.UnaryOp) and isinstance(expr.op, gast.Not):
+            return checks_of_whole(expr), expr  # (normalize/receivers.py)
         method = getattr(self, "_simple_" + type(expr).__name__.lower(), None)
         if method is None:
             return [], expr
@@ -217,8 +224,11 @@ class ANF:
         if isinstance(func, gast.Attribute) and not _is_dotted(func):
             prelude, base = self.atom(func.value)
             func = nodes.attribute(base, func.attr)
-        more, args = self.atoms(expr.args)
+        more, args = self.atoms(expr.args[:1])
+        prelude.extend(more + check_of(expr, args[0]) if args else more)  # the receiver's (normalize/receivers.py)
+        more, rest = self.atoms(expr.args[1:])
         prelude.extend(more)
+        args.extend(rest)
         keywords = []
         for keyword in expr.keywords:
             more, value = self.atom(keyword.value)

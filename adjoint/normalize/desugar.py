@@ -18,7 +18,7 @@ After::
             total = total + np.sum(w * w) * x
         return total
 
-A method of a name (`w.sum()`) also gets a check that w has it (normalize/receivers.py).
+A method's call (`w.sum()`) is marked with the check that its receiver has it (normalize/receivers.py).
 """
 from __future__ import annotations
 
@@ -331,14 +331,13 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
             target = nodes.name(self._runtime_name(func.attr))
         else:
             target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_METHODS[func.attr])
-        self._check_receiver(func.value, func.attr, node)
         args = [func.value] + node.args
         if func.attr in ("reshape", "transpose") and len(node.args) > 1:
             args = [func.value, nodes.tuple_of(node.args)]
         call = nodes.copy_location(gast.Call(func=target, args=args, keywords=node.keywords), node)
         if getattr(np, ARRAY_METHODS.get(func.attr, ""), None) in OPTIONED:
-            return self._optioned(call, getattr(np, ARRAY_METHODS[func.attr]))
-        return _positional_clip_bounds(call) if func.attr == "clip" else call
+            call = self._optioned(call, getattr(np, ARRAY_METHODS[func.attr]))
+        return self._check_receiver(_positional_clip_bounds(call) if func.attr == "clip" else call, func.attr, node)
 
     def _optioned(self, call: gast.Call, reduction) -> gast.Call:
         """`np.sum(x, dtype=..., where=...)` (and np.mean) -> runtime.summed (averaged), whose rule
@@ -406,9 +405,8 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
             return node
         if resolve(node.value, self.parsed, self.local_names) is not MISSING or self._of_a_fixed_object(node.value):
             return node
-        self._check_receiver(node.value, node.attr, node)
         target = nodes.attribute(nodes.name(self.numpy_name), ARRAY_ATTRIBUTES[node.attr])
-        return nodes.copy_location(nodes.call(target, [node.value]), node)
+        return self._check_receiver(nodes.copy_location(nodes.call(target, [node.value]), node), node.attr, node)
 
     def _is_call_to(self, node, func) -> bool:
         return (

@@ -1,11 +1,11 @@
 """Tuple targets (`a, b = v`, `first, *rest = v`, `for (a, b), c in rows`) read item by item.
 
-A display of as many values as the target has names is assigned name by name; any other value
-is bound to a name and its items read by position (`*rest` as the list of a slice), after
-`unpacked_or_raise` checks its length: a sequence of another length raises there the ValueError
-Python's unpacking raises, instead of a derivative of its first items, and a dict or a set, which
-Python unpacks in its iteration order, is refused at the line. Derivative code read again unpacks
-only what it built, and gets no check.
+A display of as many values as the target has names (none of them `*rest`) is assigned name by
+name; any other value is bound to a name and its items read by position (`*rest` as the list of
+a slice), after `unpacked_or_raise` checks its length: a sequence of another length raises there
+the ValueError Python's unpacking raises, instead of a derivative of its first items, and a dict
+or a set, which Python unpacks in its iteration order, is refused at the line. Derivative code
+read again unpacks only what it built, and gets no check.
 
 Before::
 
@@ -34,7 +34,8 @@ class Unpacking:
     def _assign_target(self, target, value, origin) -> List[gast.stmt]:
         if not isinstance(target, (gast.Tuple, gast.List)):
             return [nodes.copy_location(nodes.assign_to(target, value), origin)]
-        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts) and \
+                not any(isinstance(element, gast.Starred) for element in target.elts):
             temps = [self.fresh("_t") for _ in value.elts]
             out = [nodes.copy_location(nodes.assign(t, v), origin) for t, v in zip(temps, value.elts)]
             for element, temp in zip(target.elts, temps):

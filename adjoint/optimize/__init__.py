@@ -25,18 +25,22 @@ After::
 """
 from __future__ import annotations
 
+import dataclasses
+
 import gast
 
 from adjoint.optimize import (accumulations, comments, constants, copies, cse, dce, first_writes, fold, inline,
-                              stand_ins, zeros)
+                              raises, stand_ins, zeros)
 from adjoint.optimize.facts import facts_for
+from adjoint.optimize.statements import Unchanged
 
 PASSES = (cse.run, zeros.run, constants.run, fold.run, copies.run, accumulations.run, inline.run, dce.run)
 MAX_ROUNDS = 20
 
 
-def optimize(tree: gast.FunctionDef, ctx, forward: bool = False) -> gast.FunctionDef:
-    facts = facts_for(ctx, forward)
+def optimize(tree: gast.FunctionDef, ctx, forward: bool = False, arguments=None) -> gast.FunctionDef:
+    """`arguments`: the kinds of the parameters' arguments, where known."""
+    facts = facts_for(ctx, forward, arguments)
     detached = comments.detach(tree)
     first_writes.run(tree, facts)  # once: no pass makes more of what it joins
     changes = 0
@@ -53,6 +57,10 @@ def optimize(tree: gast.FunctionDef, ctx, forward: bool = False) -> gast.Functio
                 idle_since[optimization] = changes
         if not changed:
             break
+    raises.drop_covered(tree, facts)  # once the code is final: a statement after it raises what it may
     stand_ins.run(tree, facts, ctx.runtime)  # once the code is final: what reads a value for its shape alone
+    settled = dataclasses.replace(facts, settled=True, unchanged=Unchanged())
+    if inline.run(tree, settled):  # values that may raise (optimize/raises.py), where they stay now
+        fold.run(tree, settled)  # (`1.0 * (1.0 / b)`: fold found no zero to annihilate before)
     comments.attach(tree, detached)
     return tree

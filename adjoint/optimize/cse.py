@@ -149,7 +149,7 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], sett
 
 class _Assignment:
     """What the scan asks of an assignment to a name, kept until a pass changes it: whether its
-    value is pure (as dce.is_pure), whether it is worth sharing (an operation, not an atom, and
+    value is pure (as facts.is_pure), whether it is worth sharing (an operation, not an atom, and
     nothing that builds a mutable container), the names it reads (the statement's: its target is
     stored, not read), and its value's key."""
 

@@ -1,5 +1,8 @@
 """Dead code elimination: drop pure assignments nobody reads, and blocks left empty.
 
+Of an assignment of the primal nobody reads, the operations that may raise stay (optimize/raises.py):
+Python raises there.
+
 An assignment calling one of the checks (facts.CHECKS: grad's seed refuses a function that
 returns an array) stays: in a derivative of a derivative its value may go unused, and
 dropping it would turn `grad(grad(f))` of an f returning an array into zeros.
@@ -28,17 +31,9 @@ from typing import List, Set, Tuple
 import gast
 
 from adjoint import nodes
-from adjoint.optimize.facts import Facts
+from adjoint.optimize.facts import Facts, is_pure
+from adjoint.optimize.raises import raising_parts
 from adjoint.optimize.statements import reports_changes
-
-
-def is_pure(expr: gast.expr, facts: Facts) -> bool:
-    for node in nodes.walk(expr):
-        if isinstance(node, gast.Call) and not facts.is_pure_callee(node.func):
-            return False
-        if isinstance(node, (gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await)):
-            return False
-    return True
 
 
 def _reads(node: gast.AST) -> Set[str]:
@@ -71,7 +66,10 @@ class _Liveness:
         kept: List[gast.stmt] = []
         for stmt in reversed(stmts):
             keep, live = self.statement(stmt, live)
-            if keep:
+            if isinstance(keep, list):  # the parts of a dead assignment that may raise
+                kept.extend(reversed(keep))
+                self.changed = True
+            elif keep:
                 kept.append(stmt)
             else:
                 self.changed = True
@@ -89,7 +87,12 @@ class _Liveness:
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
             target = stmt.targets[0].id
             if target not in live and self.droppable(stmt):
-                return False, live
+                parts = raising_parts(stmt, self.facts)
+                if not parts:
+                    return False, live
+                if parts != [stmt.value]:
+                    live |= {name for part in parts for name in _reads(part)}
+                    return [nodes.copy_location(gast.Expr(value=part), stmt) for part in parts], live
             if isinstance(stmt.value, gast.Name) and stmt.value.id == target:
                 return False, live
             live.discard(target)  # the set the block's scan owns (see `block`)

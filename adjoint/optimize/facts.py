@@ -8,6 +8,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
+from adjoint.analysis.guards import made_by_numpy
 from adjoint.analysis.kinds import SCALAR, is_array
 from adjoint.frontend.parse import MISSING
 from adjoint.frontend.resolve import computes_only
@@ -37,6 +38,8 @@ class Facts:
     stack: str = ""  # the list the derivative saves values on ("" when it saves none)
     numbers: FrozenSet[str] = frozenset()  # primal names that hold Python numbers (ints among them)
     arrays: FrozenSet[str] = frozenset()  # primal names that hold NumPy arrays
+    primal: FrozenSet[str] = frozenset()  # the names of the primal function (optimize/raises.py)
+    numeric: FrozenSet[str] = frozenset()  # primal names that hold arrays or NumPy scalars (made by NumPy)
     pure_callees: Dict[str, bool] = field(default_factory=dict, compare=False)  # dotted name -> is_pure_callee
     sharing: Callable[[Iterable[str]], Set[str]] = set  # names and those that may share memory with them
     # each adjoint whose primal may be other than a number -> the primal whose zeros_like stands for
@@ -44,6 +47,7 @@ class Facts:
     zero_shapes: Dict[str, Optional[str]] = field(default_factory=dict)
     zeros_like: str = "zeros_like"  # the name the derivative calls runtime.zeros_like by
     forward: bool = False  # forward mode: a tangent is read where its primal holds its value
+    settled: bool = False  # the code is final: no pass drops a statement any more (optimize/raises.py)
     unchanged: Unchanged = field(default_factory=Unchanged, compare=False)  # answers kept while no pass changes
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
@@ -79,6 +83,16 @@ class Facts:
         return computes_only(func)
 
 
+def is_pure(expr: gast.expr, facts: Facts) -> bool:
+    """Whether computing expr has no effect (calls only pure callees, holds no lambda, walrus, yield)."""
+    for node in nodes.walk(expr):
+        if isinstance(node, gast.Call) and not facts.is_pure_callee(node.func):
+            return False
+        if isinstance(node, (gast.Lambda, gast.NamedExpr, gast.Yield, gast.Await)):
+            return False
+    return True
+
+
 def resolve_dotted(node: gast.expr, resolve) -> object:
     if isinstance(node, gast.Name):
         return resolve(node.id)
@@ -88,7 +102,8 @@ def resolve_dotted(node: gast.expr, resolve) -> object:
     return MISSING
 
 
-def facts_for(ctx, forward: bool = False) -> Facts:
+def facts_for(ctx, forward: bool = False, arguments: Optional[Dict[str, str]] = None) -> Facts:
+    """`arguments`: the kinds of the parameters' arguments, where known."""
     bindings = dict(ctx.parsed.namespace)
     bindings.update(ctx.bindings)
     locals_ = ctx.primal_names
@@ -105,9 +120,11 @@ def facts_for(ctx, forward: bool = False) -> Facts:
     protected = user | {ctx.namer.derivative(n) for n in user if ctx.namer.has_adjoint(n)}
     numbers = frozenset(name for name, kind in ctx.kinds.items() if kind == SCALAR)
     arrays = frozenset(name for name, kind in ctx.kinds.items() if is_array(kind))
+    numeric = frozenset(made_by_numpy(ctx.parsed.node, lambda call: ctx.classifier.classify(call).func, ctx.kinds,
+                                      arguments))
     return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers,
-                 arrays, sharing=ctx.aliases.expand, zero_shapes=_zero_shapes(ctx, forward),
-                 zeros_like=ctx.runtime("zeros_like").id, forward=forward)
+                 arrays, frozenset(locals_), numeric, sharing=ctx.aliases.expand,
+                 zero_shapes=_zero_shapes(ctx, forward), zeros_like=ctx.runtime("zeros_like").id, forward=forward)
 
 
 def _zero_shapes(ctx, forward: bool) -> Dict[str, Optional[str]]:

@@ -19,8 +19,7 @@ from typing import Optional
 import gast
 
 from adjoint import nodes, runtime
-from adjoint.optimize.dce import is_pure
-from adjoint.optimize.facts import Facts
+from adjoint.optimize.facts import Facts, is_pure
 from adjoint.optimize.statements import reports_changes
 from adjoint.optimize.zero_positions import binop_operands, call_arguments, is_zero_tolerant, unary_operand
 

@@ -34,6 +34,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.optimize.facts import Facts
+from adjoint.optimize.raises import may_take
 from adjoint.optimize.statements import BlockFacts, SettledStretches, TreeFacts, reports_changes, stretch_end
 
 
@@ -126,7 +127,7 @@ class _Block:
         use = self._single_use(index, temp)
         if not self.tree_facts.summary(stmt).pure(self.facts) and not self._is_copy_right_after(index, use, temp):
             return False
-        if use is None:
+        if use is None or not may_take(stmt, self.block[use], self.facts):  # (optimize/raises.py)
             return False
         # a name the value reads may view memory a statement in between writes in place (`t = y[::2]`)
         blocker = self.info.blocker(self.facts.sharing(self.info.reads[index]), index + 1, use, temp)

@@ -22,11 +22,10 @@ import gast
 
 from adjoint import nodes, runtime
 from adjoint.ad.shapes import SHAPE_ARGUMENT
+from adjoint.frontend.names import ELEMENTWISE_METHODS
 from adjoint.optimize.facts import Facts, resolve_dotted
 
 SHAPE_POSITIONS = {**SHAPE_ARGUMENT, runtime.shape_only: 0}
-# the methods of a univariate distribution that return one float64 per broadcast element
-ELEMENTWISE_METHODS = frozenset({"pdf", "logpdf", "pmf", "logpmf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"})
 
 
 def run(tree: gast.FunctionDef, facts: Facts, runtime_name: Callable[[str], gast.Name]) -> None:

@@ -188,7 +188,7 @@ class Summary:
                 self.container = True
 
     def pure(self, facts) -> bool:
-        """No effect and no call but of pure functions (`dce.is_pure` of the whole statement: of
+        """No effect and no call but of pure functions (`facts.is_pure` of the whole statement: of
         an assignment's value when it assigns a name)."""
         if self._pure is None:
             self._pure = not self.effect and all(facts.is_pure_callee(call.func) for call in self.calls)

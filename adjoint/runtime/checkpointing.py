@@ -99,7 +99,7 @@ def checkpointed_forward(step, steps, state, invariants, snapshots, printed=()):
 
 class _StepPrints:
     """The fingerprint of the state each step of the primal sweep left (at the printed positions),
-    in one float array: three numbers a part (sum, sum of squares, size; NaN for another value),
+    in one float array: three numbers a part (weighted sum, sum of squares, size; NaN for another value),
     a step's parts from where the one before ended (a state may change its structure)."""
 
     def __init__(self, printed: tuple):
@@ -204,9 +204,11 @@ def check_recomputed_value(stored, value) -> None:
 
 
 def _fingerprint(value) -> list:
-    """(sum, sum of squares, size) of each array and number in a state, None for other values."""
+    """(weighted sum, sum of squares, size) of each array and number in a state, None for other
+    values. The weights differ from position to position (_weights): a step that permutes its state
+    at random (`x[rng.permutation(n)]`), run again, reaches another weighted sum."""
     if type(value) is np.ndarray and value.dtype == np.float64 and value.ndim == 1:  # the common state, fast
-        return [(float(np.add.reduce(value)), float(value @ value), value.size)]
+        return [(float(value @ _weights(value.size)), float(value @ value), value.size)]
     if type(value) is tuple and len(value) == 1:
         return _fingerprint(value[0])
     if isinstance(value, (tuple, list)):
@@ -217,8 +219,21 @@ def _fingerprint(value) -> list:
         array = np.asarray(value)
         if array.dtype.kind in "iuf":
             array = array.astype(float, copy=False).ravel()
-            return [(float(np.sum(array)), float(np.dot(array, array)), array.size)]
+            return [(float(np.dot(array, _weights(array.size))), float(np.dot(array, array)), array.size)]
     return [None]
+
+
+def _weights(size: int) -> np.ndarray:
+    """The weights of a fingerprint's sum, in [0.5, 1.5): 0.5 plus the fractional parts of the
+    multiples of the golden ratio (no two positions alike, and no pattern a permutation keeps),
+    kept on the function for the sizes it met (`adjoint gen` copies the function alone)."""
+    kept = _weights.__dict__.setdefault("kept", {})
+    weights = kept.get(size)
+    if weights is None:
+        weights = 0.5 + np.arange(1, size + 1) * 0.6180339887498949 % 1.0
+        if len(kept) < 64:
+            kept[size] = weights
+    return weights
 
 
 def _same_prints(recomputed: list, stored: list) -> bool:

@@ -2,6 +2,8 @@ def grad_branch(x):
     _cond1 = x > 0.0
     if not _cond1:
         _cond2 = x > -1.0
+        if _cond2:
+            y = math.sin(x)
     dy = 1.0
     # Grad of: if x > 0.0:
     if _cond1:
