@@ -21,6 +21,7 @@ from adjoint.frontend.names import is_elementwise_method
 # NumPy's functions standing for array methods whose result is an array or a NumPy scalar.
 ARRAY_RESULTS = ("sum", "mean", "prod", "max", "min", "dot", "reshape", "transpose", "ravel", "std", "var",
                  "cumsum", "cumprod", "clip", "squeeze", "trace", "conj", "swapaxes", "repeat", "diagonal")
+_ARRAY_RESULT_FUNCTIONS = tuple(getattr(np, method) for method in ARRAY_RESULTS)
 
 Guards = Dict[gast.stmt, List[Tuple[Union[str, Tuple[Union[str, gast.expr], ...]], str, Location]]]
 
@@ -83,34 +84,49 @@ def made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], o
         elif name is not None:
             values.setdefault(name, []).append(stmt.value)
     made = (set(values) | parameters) - other
-    while True:  # the largest set closed under its definitions (a name read before any assignment raises)
-        kept = {name for name in made
-                if all(_numpy_value(value, classify, kinds, made) for value in values.get(name, ()))}
-        if kept == made:
-            return made
-        made = kept
+    tests = {id(value): _NumpyValue(value, classify, kinds) for exprs in values.values() for value in exprs}
+    readers: Dict[str, Set[str]] = {}  # name -> the names a definition of which reads it
+    for name, exprs in values.items():
+        for value in exprs:
+            for operand in tests[id(value)].names:
+                readers.setdefault(operand, set()).add(name)
+    pending = set(made)
+    while pending:  # the largest set closed under its definitions (a name read before any assignment raises)
+        name = pending.pop()  # (each test only grows with `made`: removing names in any order ends there)
+        if not all(tests[id(value)].holds(made) for value in values.get(name, ())):
+            made.discard(name)
+            pending |= readers.get(name, set()) & made
+    return made
 
 
-def _numpy_value(value: gast.expr, classify: Callable[[gast.Call], object], kinds: Dict[str, str],
-                 made: Set[str]) -> bool:
-    func = classify(value) if isinstance(value, gast.Call) else None
-    if isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or isinstance(func, np.ufunc) or \
-            any(func is getattr(np, method) for method in ARRAY_RESULTS) or _part_of_an_array(value, kinds) or \
-            is_elementwise_method(func):
-        return True
-    operands = [value.left, value.right] if isinstance(value, gast.BinOp) else \
-        [value.operand] if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)) else \
-        [value] if isinstance(value, gast.Name) else []
+class _NumpyValue:
+    """Whether one assigned value is an array or a NumPy scalar, given the names known to hold one
+    (`made`): what does not depend on them decided once."""
 
-    def numpy_made(operand) -> bool:
-        return isinstance(operand, gast.Name) and (operand.id in made or is_array(kinds.get(operand.id)))
+    def __init__(self, value: gast.expr, classify: Callable[[gast.Call], object], kinds: Dict[str, str]):
+        func = classify(value) if isinstance(value, gast.Call) else None
+        self.kinds = kinds
+        self.always = isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or \
+            isinstance(func, np.ufunc) or any(func is result for result in _ARRAY_RESULT_FUNCTIONS) or \
+            _part_of_an_array(value, kinds) or is_elementwise_method(func)
+        self.operands = [] if self.always else [value.left, value.right] if isinstance(value, gast.BinOp) else \
+            [value.operand] if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)) else \
+            [value] if isinstance(value, gast.Name) else []
+        self.names = [operand.id for operand in self.operands if isinstance(operand, gast.Name)]
 
-    def number(operand) -> bool:
-        return isinstance(operand, gast.Constant) and type(operand.value) in (int, float) or \
-            isinstance(operand, gast.Name) and kinds.get(operand.id) == SCALAR
+    def holds(self, made: Set[str]) -> bool:
+        if self.always:
+            return True
 
-    return any(numpy_made(operand) for operand in operands) and \
-        all(numpy_made(operand) or number(operand) for operand in operands)
+        def numpy_made(operand) -> bool:
+            return isinstance(operand, gast.Name) and (operand.id in made or is_array(self.kinds.get(operand.id)))
+
+        def number(operand) -> bool:
+            return isinstance(operand, gast.Constant) and type(operand.value) in (int, float) or \
+                isinstance(operand, gast.Name) and self.kinds.get(operand.id) == SCALAR
+
+        return any(numpy_made(operand) for operand in self.operands) and \
+            all(numpy_made(operand) or number(operand) for operand in self.operands)
 
 
 def _part_of_an_array(value: gast.expr, kinds: Dict[str, str]) -> bool:
