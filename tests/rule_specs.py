@@ -13,7 +13,8 @@ check first derivatives. `peer` is False where autograd cannot serve as a second
 it lacks the function's vjp (np.cbrt, np.cumprod, np.take, ...), its array boxes lack the
 method (`x.copy()`, `+x`), or its vjp does not undo broadcasting (np.where, np.full,
 np.linalg.solve with a broadcast right-hand side, np.einsum over a size-1 axis, np.cross)
-or handle the arguments (np.sum and np.mean with a mask `where=`, np.diagonal with an offset,
+or handle the arguments (np.sum and np.mean with a mask `where=`, np.mean with `dtype=` before
+autograd 1.9, the one Python 3.9 gets, np.diagonal with an offset,
 norms with keepdims or ord=1/inf, np.einsum with a repeated index such as `ii->`). Autograd
 has no vjp of qr, lstsq, pinv, matrix_power, eigvalsh, meshgrid, average, median, quantile,
 cov, polyval, interp, trapezoid, convolve and the other statistics functions.
@@ -312,7 +313,7 @@ REDUCTIONS = [
     call(adjoint.runtime.summed, "np.sum(x0, dtype=np.float64, keepdims=True) * x0", ARRAYS, id="sum[dtype]"),
     call(adjoint.runtime.averaged, "np.mean(x0 * x0, axis=0, where=np.arange(x0.size).reshape(x0.shape) % 2 == 0)",
          REDUCED, peer=False, id="mean[where]"),
-    call(adjoint.runtime.averaged, "x0.mean(dtype=np.float64) * x0", ARRAYS, id="mean[dtype]"),
+    call(adjoint.runtime.averaged, "x0.mean(dtype=np.float64) * x0", ARRAYS, peer=False, id="mean[dtype]"),
     call(np.mean, "x0.mean(keepdims=True)", ARRAYS), call(np.max, "x0.max(axis=-1)", REDUCED, domain=spaced, order=1),
     call(np.min, "x0.min()", REDUCED, domain=spaced, order=1),
     call(np.prod, "x0.prod()", REDUCED, domain=away_from_zero),

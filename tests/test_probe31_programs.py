@@ -299,4 +299,4 @@ def named_first(x):
     (defaults, (0.7,)), (named_first, (0.7,))])
 def test_a_partial_of_a_local_def_or_with_defaults_in_every_mode(program, args):
     for wrt in range(len(args)):
-        check_every_mode(program, args, wrt=wrt, peer=program)
+        check_every_mode(program, args, wrt=wrt, peer=program if AUTOGRAD_RUNS_NUMPY_CALLS else None)

@@ -36,14 +36,19 @@ import numpy as np
 import pytest
 
 import adjoint
-from every_mode import check_every_mode
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode
 from soundness import flat
 
 XS = [0.3, -1.2, 0.7, 2.0]
 
 
 def _peer_grad(func, args, wrt=0):
+    """autograd's gradient of func. Its boxes pass through NumPy's functions from NumPy 2.1 on, and
+    the autograd of older Pythons takes no `where=` in np.sum: with NumPy before 2.1 the comparison
+    is skipped (each test's own checks of adjoint have run before it)."""
     autograd = pytest.importorskip("autograd")
+    if not AUTOGRAD_RUNS_NUMPY_CALLS:
+        pytest.skip("autograd runs these programs from NumPy 2.1 on")
     return autograd.grad(func, wrt)(*args)
 
 
