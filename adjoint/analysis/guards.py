@@ -101,32 +101,33 @@ def made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], o
 
 class _NumpyValue:
     """Whether one assigned value is an array or a NumPy scalar, given the names known to hold one
-    (`made`): what does not depend on them decided once."""
+    (`made`): an operand of its arithmetic that is an array or one of `made`, and every other a
+    number. What does not depend on `made` is decided once."""
 
     def __init__(self, value: gast.expr, classify: Callable[[gast.Call], object], kinds: Dict[str, str]):
         func = classify(value) if isinstance(value, gast.Call) else None
-        self.kinds = kinds
         self.always = isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or \
             isinstance(func, np.ufunc) or any(func is result for result in _ARRAY_RESULT_FUNCTIONS) or \
             _part_of_an_array(value, kinds) or is_elementwise_method(func)
-        self.operands = [] if self.always else [value.left, value.right] if isinstance(value, gast.BinOp) else \
+        operands = [] if self.always else [value.left, value.right] if isinstance(value, gast.BinOp) else \
             [value.operand] if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)) else \
             [value] if isinstance(value, gast.Name) else []
-        self.names = [operand.id for operand in self.operands if isinstance(operand, gast.Name)]
+        self.names = [operand.id for operand in operands if isinstance(operand, gast.Name)]
+        self.array = any(is_array(kinds.get(name)) for name in self.names)  # an operand that surely is one
+        numbers = [isinstance(operand, gast.Constant) and type(operand.value) in (int, float) or
+                   isinstance(operand, gast.Name) and kinds.get(operand.id) == SCALAR for operand in operands]
+        self.never = not operands or any(not isinstance(operand, gast.Name) and not number
+                                         for operand, number in zip(operands, numbers))
+        self.needed = [name for name, number in zip(self.names, [n for o, n in zip(operands, numbers)
+                                                                  if isinstance(o, gast.Name)])
+                       if not number and not is_array(kinds.get(name))]  # names that must be in made
 
     def holds(self, made: Set[str]) -> bool:
         if self.always:
             return True
-
-        def numpy_made(operand) -> bool:
-            return isinstance(operand, gast.Name) and (operand.id in made or is_array(self.kinds.get(operand.id)))
-
-        def number(operand) -> bool:
-            return isinstance(operand, gast.Constant) and type(operand.value) in (int, float) or \
-                isinstance(operand, gast.Name) and self.kinds.get(operand.id) == SCALAR
-
-        return any(numpy_made(operand) for operand in self.operands) and \
-            all(numpy_made(operand) or number(operand) for operand in self.operands)
+        if self.never or any(name not in made for name in self.needed):
+            return False
+        return self.array or any(name in made for name in self.names)
 
 
 def _part_of_an_array(value: gast.expr, kinds: Dict[str, str]) -> bool:
