@@ -233,10 +233,9 @@ class _MathDomains(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call):
         self.generic_visit(node)
-        func = node.func
-        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.names
-                and func.attr in MATH_DOMAINS and len(node.args) == 1 and not node.keywords):
-            bounds = [ast.Constant(value) for value in MATH_DOMAINS[func.attr]]
+        name = called_attribute(node, self.names)
+        if name in MATH_DOMAINS and len(node.args) == 1 and not node.keywords:
+            bounds = [ast.Constant(value) for value in MATH_DOMAINS[name]]
             node.args = [ast.Call(ast.Name("math_argument", ast.Load()), [node.args[0], *bounds], [])]
         return node
 
@@ -433,8 +432,14 @@ class _AdjointFunctions(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call):
         self.generic_visit(node)
-        func = node.func
-        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.names
-                and func.attr == "stop_gradient"):
+        if called_attribute(node, self.names) == "stop_gradient":
             node.func = ast.Name("stop_gradient", ast.Load())
         return node
+
+
+def called_attribute(node: ast.Call, names: Set[str]) -> Optional[str]:
+    """f of a call `m.f(...)` with m one of names (a module's names in the generated code), else None."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in names:
+        return func.attr
+    return None
