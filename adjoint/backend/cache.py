@@ -40,7 +40,7 @@ from adjoint.backend.compile import compile_all
 from adjoint.errors import Location
 from adjoint.frontend.names import is_frozen_distribution
 from adjoint.frontend.parse import (CODE, DEFAULTS, MISSING, FunctionCode, FunctionDefaults, defaults_owner,
-                                    described_defaults, described_dependency, parse_function, unwrap)
+                                    described_defaults, described_dependency, read_function, unwrap)
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import ItemsOf, resolve_value
 from adjoint.frontend.parse import SourceInfo
@@ -97,7 +97,7 @@ def _describe_function(func: Callable):
     if getattr(func, "__adjoint_generated__", None) is not None:
         raise NotCacheable("derivatives of derived functions are not cached on disk")
     try:
-        parsed = parse_function(func)
+        parsed = read_function(func)
     except Exception as error:  # no source: the compiler will report it
         raise NotCacheable(str(error)) from None
     source = "\n".join(parsed.info.lines)

@@ -6,6 +6,7 @@ import builtins
 import functools
 import inspect
 import textwrap
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -392,6 +393,23 @@ def parse_function(func: Callable) -> ParsedFunction:
     parsed.fixed.update(fixed)
     if specialization is not None:
         _specialize(parsed, specialization)
+    return parsed
+
+
+_READ_ONLY: "weakref.WeakKeyDictionary[Callable, ParsedFunction]" = weakref.WeakKeyDictionary()
+
+
+def read_function(func: Callable) -> ParsedFunction:
+    """parse_function(func) for a caller that only reads it (the disk cache's key, the questions
+    asked of a callee): one parse of a plain function, given again while what it was parsed with
+    (its code, its defaults, the values in its closure) is the same. The caller must not change it.
+    A conversion to gast costs about as much as a copy of the tree; many callers asking of the same
+    callee made them a tenth of the compiler's time."""
+    if not inspect.isfunction(func) or hasattr(func, "__wrapped__") or hasattr(func, "__adjoint_specialized__"):
+        return parse_function(func)
+    parsed = _READ_ONLY.get(func)
+    if parsed is None or not all(namespace.get(name) is value for namespace, name, value in parsed.dependencies):
+        parsed = _READ_ONLY[func] = parse_function(func)
     return parsed
 
 

@@ -42,7 +42,7 @@ import gast
 from adjoint import nodes
 from adjoint.errors import AdjointError, is_library_file
 from adjoint.frontend.held import let_go
-from adjoint.frontend.parse import ParsedFunction, code_dependency, parse_function
+from adjoint.frontend.parse import ParsedFunction, code_dependency, parse_function, read_function
 from adjoint.frontend.resolve import resolve
 from adjoint.frontend.values import dependencies_of
 from adjoint.normalize.derived_inline import renaming
@@ -120,18 +120,13 @@ def _written(factory: Callable, stmt: gast.Assign, parsed: ParsedFunction,
     """The statements standing for `stmt`, and the name of the local function it makes; None
     where the factory is not of the form the module says."""
     try:
-        code = parse_function(factory)
+        if _made_by(read_function(factory).node, stmt) is None:  # most callees are no factories
+            return None
+        code = parse_function(factory)  # a tree of its own, which the statements below take
     except AdjointError:
         return None
-    node, arguments = code.node, code.node.args
-    params = nodes.parameters(node)
-    if (node.decorator_list or arguments.vararg or arguments.kwarg or arguments.kwonlyargs or arguments.defaults
-            or arguments.posonlyargs or len(params) != len(stmt.value.args)):
-        return None
-    shape = _shape([s for s in node.body if not is_docstring(s)])
-    if shape is None:
-        return None
-    before, inner, inner_name = shape
+    params = nodes.parameters(code.node)
+    before, inner, inner_name = _made_by(code.node, stmt)
     inner_locals = _scope_locals(inner)
     stored = set(params) | {n.id for s in before for n in nodes.walk(s) if isinstance(n, gast.Name)
                             and not isinstance(n.ctx, gast.Load)} | ({inner_name} if inner_name else set())
@@ -153,6 +148,15 @@ def _written(factory: Callable, stmt: gast.Assign, parsed: ParsedFunction,
     for s in before + [inner]:
         _place(s, stmt)
     return body + before + [inner], inner.name
+
+
+def _made_by(node: gast.FunctionDef, stmt: gast.Assign):
+    """_shape of a factory's body where its parameters are those `stmt` passes, else None."""
+    arguments = node.args
+    if (node.decorator_list or arguments.vararg or arguments.kwarg or arguments.kwonlyargs or arguments.defaults
+            or arguments.posonlyargs or len(nodes.parameters(node)) != len(stmt.value.args)):
+        return None
+    return _shape([s for s in node.body if not is_docstring(s)])
 
 
 def _shape(body: List[gast.stmt]) -> Optional[Tuple[List[gast.stmt], gast.FunctionDef, Optional[str]]]:

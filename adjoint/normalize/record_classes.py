@@ -23,7 +23,7 @@ import gast
 
 from adjoint import nodes, runtime
 from adjoint.errors import AdjointError, is_library_file
-from adjoint.frontend.parse import ParsedFunction, parse_function
+from adjoint.frontend.parse import ParsedFunction, read_function
 from adjoint.frontend.resolve import resolve
 
 Known = Dict[str, type]  # a name -> the exact class of the record it holds
@@ -150,7 +150,7 @@ def _returned_by(function: Callable, bound: Known, seen: frozenset = frozenset()
     if isinstance(annotated, type) and is_record_class(annotated):
         return annotated
     try:
-        parsed = parse_function(function)
+        parsed = read_function(function)
     except AdjointError:
         return None
     stored = frozenset(nodes.names_stored(parsed.node))
