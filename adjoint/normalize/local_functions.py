@@ -94,6 +94,9 @@ def _free_names(func_node) -> Set[str]:
 def _partials_as_lambdas(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """`partial(f, a, k=b)` of a user function f becomes `lambda y: f(_a1, y, k=_b1)`, the bound
     values taken into new names where the partial is made (a partial keeps the values it was given)."""
+    if not any(isinstance(node, gast.Call) and node.args and resolve_value(node.func, parsed, frozenset())
+               is functools.partial for node in nodes.every_node(parsed.node)):
+        return  # (no call that may be a partial: a local name that shadows `partial` is looked at below)
     arguments = parsed.node.args
     locals_ = frozenset(nodes.names_stored(parsed.node)) | {a.id for a in arguments.args + arguments.kwonlyargs}
     defined = collections.Counter(n.id for n in nodes.walk(parsed.node) if isinstance(n, gast.Name)
