@@ -16,7 +16,8 @@ from adjoint.analysis.kinds import kind_of_value
 from adjoint.backend import cache as disk_cache, dispatch, numba as compiled
 from adjoint.errors import AdjointError, ArgumentError, WrtError
 from adjoint.frontend.complex_values import holds_complex, refuse_unsupported_arguments
-from adjoint.frontend.parse import SourceUnavailableError, guards_of, has_python_source, unwrap
+from adjoint.frontend.dependencies import guards_of
+from adjoint.frontend.parse import SourceUnavailableError, has_python_source, unwrap
 from adjoint.frontend.values import (as_function, instance_of, item_classes, listed_classes, specialization_of,
                                      specialize, specialized_for_call)
 from adjoint.generated import Generated, not_differentiated_again

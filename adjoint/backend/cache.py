@@ -37,10 +37,10 @@ import gast
 from adjoint import nodes
 from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
+from adjoint.backend.described import defaults_owner, dependency_name, described_defaults, described_dependency
 from adjoint.errors import Location
 from adjoint.frontend.names import is_frozen_distribution
-from adjoint.frontend.parse import (CODE, DEFAULTS, MISSING, FunctionCode, FunctionDefaults, defaults_owner,
-                                    described_defaults, described_dependency, read_function, unwrap)
+from adjoint.frontend.parse import MISSING, read_function, unwrap
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import ItemsOf, resolve_value
 from adjoint.frontend.parse import SourceInfo
@@ -410,8 +410,8 @@ def _described_dependencies(generated, found: Dependencies) -> Optional[List[lis
     generated one does; None when one is not a module's global (an attribute, a table's entry)."""
     described = []
     for namespace, name, _ in generated.dependencies:
-        if isinstance(namespace, (FunctionDefaults, FunctionCode)):
-            name = DEFAULTS if isinstance(namespace, FunctionDefaults) else CODE
+        if dependency_name(namespace) is not None:  # func's defaults or code
+            name = dependency_name(namespace)
             functions = [defaults_owner(f) for f in found.functions]
             owner = next((i for i, f in enumerate(functions) if f is namespace.func), None)
         else:

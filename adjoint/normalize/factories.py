@@ -42,7 +42,8 @@ import gast
 from adjoint import nodes
 from adjoint.errors import AdjointError, is_library_file
 from adjoint.frontend.held import let_go
-from adjoint.frontend.parse import ParsedFunction, code_dependency, parse_function, read_function
+from adjoint.frontend.dependencies import code_dependency
+from adjoint.frontend.parse import ParsedFunction, parse_function, read_function
 from adjoint.frontend.resolve import resolve
 from adjoint.frontend.values import dependencies_of
 from adjoint.normalize.derived_inline import renaming

@@ -42,7 +42,8 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.frontend.held import let_go
 from adjoint.errors import AdjointError, is_library_file
-from adjoint.frontend.parse import MISSING, ParsedFunction, code_dependency, parse_function
+from adjoint.frontend.dependencies import code_dependency
+from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import resolve
 
 LITERALS = (int, float, str, bool, type(None))
