@@ -335,14 +335,6 @@ def test_a_refusal_when_the_derivative_runs_names_the_line_in_every_mode(func, a
 # ----- a second derivative refused in the generated gradient names the user's line ------------
 
 
-def heat_stencil(kappa, u0):
-    u = u0.copy()
-    for _ in range(3):
-        lap = u[:-2] - 2 * u[1:-1] + u[2:]
-        u[1:-1] += kappa * lap  # <- refused second derivative
-    return np.sum(u * u)
-
-
 def forward_substitution(L, b):
     x = np.empty(len(b))
     for i in range(len(b)):
@@ -351,7 +343,6 @@ def forward_substitution(L, b):
 
 
 SECOND = [
-    (heat_stencil, (0.2, RNG.normal(size=6)), 0, 1.0),
     (forward_substitution, (np.tril(RNG.normal(size=(3, 3))) + 3 * np.eye(3), RNG.normal(size=3)), 1, np.ones(3)),
 ]
 
@@ -364,6 +355,21 @@ def test_a_second_derivative_refused_in_the_gradient_names_the_write(func, args,
     assert refused.value.location.filename == __file__
     assert "# <- refused second derivative" in refused.value.location.line
     assert f"the derivative of `{func.__name__}`" in str(refused.value)
+
+
+def heat_stencil(kappa, u0):
+    u = u0.copy()
+    for _ in range(3):
+        lap = u[:-2] - 2 * u[1:-1] + u[2:]
+        u[1:-1] += kappa * lap
+    return np.sum(u * u)
+
+
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_the_heat_stencil_has_second_derivatives(wrt):
+    """Its gradient reads the views of `u` for their shapes alone: it keeps none of them
+    (tests/test_second_order_slice_writes.py), and its derivative follows it."""
+    check_every_mode(heat_stencil, (0.2, np.random.default_rng(3).normal(size=6)), wrt)
 
 
 # ----- np.fill_diagonal, a write in place into the diagonal --------------------------------------

@@ -61,14 +61,13 @@ def read_for_shape_only(adjoint_code: Dict[gast.stmt, List[gast.stmt]], body: Li
         return set()  # nothing read for its shape alone
     shape_reads: Set[str] = set()
     value_reads = set(also_read) | set(nodes.parameters(ctx.func_node)) | _replayed_reads(body)
-    value_reads |= ctx.sites.mutated | ctx.aliases.mutated  # restored in place, into the object the name holds
     for code in adjoint_code.values():
         for stmt in code:
             if reads.calls_any(stmt, helpers):
                 _classify_reads(stmt, positions, shape_reads, value_reads)
             else:  # every name it reads, it reads for the value
                 value_reads |= reads.read([stmt])
-    value_reads = ctx.aliases.expand(value_reads)
+    value_reads |= ctx.sites.written  # restored in place, into the object the name holds
     return {name for name in shape_reads - value_reads if ctx.kinds.get(name) not in NOT_ARRAYS}
 
 

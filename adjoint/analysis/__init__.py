@@ -100,6 +100,7 @@ def _checked(parsed: ParsedFunction, wrt: Tuple[str, ...], classifier: CallClass
     refusals read from it have found nothing."""
     func_node = parsed.node
     sites = assignment_sites(func_node)
+    sites.written = sites.mutated | aliases.written
     sites.mutated |= aliases.mutated
     refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info)
     refuse_values_in_indices(func_node, activity, kinds, classifier, parsed.info)

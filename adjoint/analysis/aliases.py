@@ -51,10 +51,11 @@ from adjoint.errors import AdjointError, Location, NonDifferentiableError, Unsup
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 from adjoint.nodes import is_append
-from adjoint.runtime import broadcast_like, reshape_like, unbroadcast, unreduce
+from adjoint.normalize.single_assignment import is_derivative_code
+from adjoint.runtime import broadcast_like, reshape_like, shape_only, unbroadcast, unreduce
 
-# Runtime helpers that read only the shape of their second argument.
-SHAPE_READERS = (unbroadcast, unreduce, broadcast_like, reshape_like)
+# Runtime helpers -> the position of the argument they read only for its shape (and type and dtype).
+SHAPE_READERS = {unbroadcast: 1, unreduce: 1, broadcast_like: 1, reshape_like: 1, shape_only: 0}
 
 
 # NumPy functions that write into their first argument alone.
@@ -68,6 +69,7 @@ class Aliases:
 
     sharing: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     mutated: Set[str] = field(default_factory=set)
+    written: Set[str] = field(default_factory=set)  # the names written through (mutated: and those sharing them)
     guards: Dict[gast.stmt, List[Tuple[str, str, Location]]] = field(default_factory=dict)
     # parameter -> the first statement that may write into its argument in place (directly,
     # through a name sharing it, or in a called function): see ad/shared_arguments.py
@@ -112,6 +114,7 @@ class _Checker:
             for name in sorted((sharing | {write.name}) & set(self.parameters)):
                 aliases.written_parameters.setdefault(name, write.node)
             if not write.rebound:
+                aliases.written.add(write.name)
                 aliases.mutated |= sharing | {write.name}
                 for name in sharing | {write.name}:
                     aliases.sharing[name] = aliases.sharing.get(name, frozenset()) | sharing | {write.name}
@@ -132,21 +135,31 @@ class _Checker:
         after = frozenset().union(*[self.value_live.after.get(s, frozenset()) for s in statements])
         precise = sharing if self.precise is None else self._sharing(name, statements, self.precise)
         for other in sorted(precise & after - {write.container}, key=lambda n: (n.startswith("_"), n)):
-            self._refuse_or_guard(write, statements, f"this writes in place into memory that `{other}` may share, "
-                                  f"and `{other}` is read afterwards; adjoint cannot follow the change into "
-                                  f"`{other}`: take a copy first (`.copy()`) or assign a new value instead")
+            self._refuse_or_guard(write, statements, self._shared_read_after(name, other))
             return set()
         return sharing
+
+    def _shared_read_after(self, name: str, other: str) -> str:
+        if other.startswith("_") and is_derivative_code(self.parsed.func):  # what a derivative keeps: `_stack`
+            return (f"it keeps views of `{name}` for its backward sweep, and this line writes into `{name}` in place; "
+                    "the second derivative cannot follow the write into the views it keeps: build a new array "
+                    f"instead of writing into `{name}`, or copy what the line reads of it (`.copy()`)")
+        return (f"this writes in place into memory that `{other}` may share, and `{other}` is read afterwards; adjoint "
+                f"cannot follow the change into `{other}`: take a copy first (`.copy()`) or assign a new value instead")
 
     def _reads_of_values(self, stmt: gast.stmt) -> List[str]:
         """The names stmt reads, but an array given to a runtime helper that reads only its shape
         (`unbroadcast(g, x)` in derivative code): a write into the array leaves its shape as it was."""
-        shape_only = {id(call.args[1]) for call in nodes.walk(stmt) if isinstance(call, gast.Call)
-                      and len(call.args) > 1 and isinstance(call.func, gast.Name)
-                      and any(self.parsed.lookup(call.func.id) is helper for helper in SHAPE_READERS)
-                      and isinstance(call.args[1], gast.Name) and is_array(self.kinds.get(call.args[1].id))}
+        for_shape = set()
+        for call in nodes.walk(stmt):
+            if isinstance(call, gast.Call) and isinstance(call.func, gast.Name):
+                position = next((at for helper, at in SHAPE_READERS.items()
+                                 if self.parsed.lookup(call.func.id) is helper), len(call.args))
+                argument = call.args[position] if position < len(call.args) else None
+                if isinstance(argument, gast.Name) and is_array(self.kinds.get(argument.id)):
+                    for_shape.add(id(argument))
         return [node.id for node in nodes.walk(stmt) if isinstance(node, gast.Name)
-                and isinstance(node.ctx, gast.Load) and id(node) not in shape_only]
+                and isinstance(node.ctx, gast.Load) and id(node) not in for_shape]
 
     def _check_write_into_number(self, write: Write) -> None:
         """`a[()] = v` where `a += u` came before and a may be a 0-d array: Python adds u in place and a

@@ -89,10 +89,11 @@ def _can_precede(reader: _Entry, writer: _Entry, exclude: int = 0) -> bool:
 
 class _Analysis:
     def __init__(self, body, adjoint_reads: Dict[gast.stmt, Set[str]], primal_names: FrozenSet[str], stable,
-                 shared: Dict[gast.stmt, Set[str]]):
+                 shared: Dict[gast.stmt, Set[str]], sharing):
         self.entries: List[_Entry] = []
         _number(body, frozenset(), self.entries)
         self.adjoint_reads = adjoint_reads
+        self.sharing = sharing
         self.sharers: Dict[str, List[_Entry]] = {}
         for entry in self.entries:
             for name in shared.get(entry.stmt, ()):
@@ -143,10 +144,17 @@ class _Analysis:
             saves = fresh
 
     def _saves(self, reads: Dict[gast.stmt, Set[str]]) -> Saves:
+        """A name's old value is saved where the adjoint sweep may read the name after the
+        statement rebinding it; what an in-place write overwrites, where it may read the object
+        through any name that may share its memory (`viewers`: a read of a view is a read of
+        what it views, and the other way round)."""
         readers: Dict[str, List[_Entry]] = {}
+        viewers: Dict[str, List[_Entry]] = {}
         for entry in self.entries:
             for name in reads[entry.stmt]:
                 readers.setdefault(name, []).append(entry)
+            for name in self.sharing(reads[entry.stmt]):
+                viewers.setdefault(name, []).append(entry)
         saves = Saves()
         for entry in self.entries:
             stmt = entry.stmt
@@ -157,14 +165,15 @@ class _Analysis:
                     saves.loop_targets.add(stmt)
                 continue
             name = written_name(stmt)
-            read = name is not None and (self._read_before(name, entry, readers)
-                                         or _in_place(stmt) and self._read_before(name, entry, self.sharers))
+            in_place = _in_place(stmt)
+            read = name is not None and (self._read_before(name, entry, viewers if in_place else readers)
+                                         or in_place and self._read_before(name, entry, self.sharers))
             if read and not self.stable(name):
                 saves.statements.add(stmt)
                 saves.names.add(name)
             if isinstance(stmt, gast.Assign) and is_pop(stmt.value):
                 owner = stmt.value.func.value.id
-                if self._read_before(owner, entry, readers) or self._read_before(owner, entry, self.sharers):
+                if self._read_before(owner, entry, viewers) or self._read_before(owner, entry, self.sharers):
                     saves.lists.add(stmt)
         return saves
 
@@ -186,6 +195,6 @@ def analyze_saves(body, adjoint_code: Dict[gast.stmt, list], primal_names: Froze
     share memory with them (a read of a view is a read of what it views); `shared` maps a
     split call to the names whose objects its residuals may hold; `exposed_reads(code)` are the
     names code reads before it assigns them (nodes.exposed_reads, or a faster equivalent)."""
-    reads = {key: sharing(exposed_reads(code)) for key, code in adjoint_code.items()}
+    reads = {key: exposed_reads(code) for key, code in adjoint_code.items()}
     present = {key: any(not nodes.is_comment(s) for s in code) for key, code in adjoint_code.items()}
-    return _Analysis(body, reads, primal_names, stable, shared or {}).solve(present)
+    return _Analysis(body, reads, primal_names, stable, shared or {}, sharing).solve(present)

@@ -339,9 +339,9 @@ class Sharing:
         made = self._made_items(fresh, operation, call)
         if operation.kind == Callee.USER:
             return self._user_result(operation.func, call, fresh, shared, made)
-        if func is runtime.copied and call.args and isinstance(call.args[0], gast.Name) and (
-                is_array(self.kinds.get(call.args[0].id)) or self.rank(call.args[0].id) is not None):
-            return {fresh}, set()  # an array's copy holds numbers, not the rows of the array
+        if (func is runtime.copied or func is runtime.shape_only) and call.args and isinstance(call.args[0], gast.Name) \
+                and (is_array(self.kinds.get(call.args[0].id)) or self.rank(call.args[0].id) is not None):
+            return {fresh}, set()  # an array's copy holds numbers, not the rows of the array; shape_only: a stand-in
         if func is runtime.astype and not _may_not_copy(call, func):
             return {fresh}, set()  # x.astype(dtype): a new array, or a NumPy number
         if any(func is b for b in CONTAINER_BUILTINS):

@@ -19,6 +19,7 @@ class Sites:
     counts: Dict[str, int] = field(default_factory=dict)
     in_loop: Set[str] = field(default_factory=set)
     mutated: Set[str] = field(default_factory=set)
+    written: Set[str] = field(default_factory=set)  # written through their own name (mutated: also those sharing them)
 
     def stable(self, identifier: str) -> bool:
         """Assigned exactly once, not in a loop, never written through a subscript or append."""
