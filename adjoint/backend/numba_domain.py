@@ -2,6 +2,8 @@
 (adjoint/runtime/scalars.py): NumPy's inf where Python refuses, math's ValueError outside."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba.core import types as _types
 from numba.extending import overload as _overload
@@ -11,8 +13,18 @@ def _numeric(value) -> bool:
     return isinstance(value, (_types.Float, _types.Integer, _types.Boolean))
 
 
+class CompiledRefusal(ValueError):
+    """A value the compiled derivative cannot represent as Python does (the numba backend turns it
+    into a BackendError, or runs the Python derivative for backend='auto')."""
+
+
+COMPLEX_POWER = ("a negative number raised to a fractional power is complex in Python, and adjoint differentiates "
+                 "real values only (numba's power gives nan)")
+
+
 def pow_term(c, x, e):
-    """c * x ** e, 0 where c == 0, inf where x == 0 and e < 0 (NumPy's value, where Python refuses)."""
+    """c * x ** e, 0 where c == 0, inf where x == 0 and e < 0 (NumPy's value, where Python refuses);
+    refused where x < 0 and e is fractional (complex in Python, nan in numba)."""
     raise NotImplementedError("compiled by numba only")
 
 
@@ -24,6 +36,8 @@ def _pow_term(c, x, e):
                 return 0.0
             if x == 0 and e < 0:
                 return c * np.inf
+            if x < 0 and math.isfinite(e) and e != math.floor(e):
+                raise CompiledRefusal(COMPLEX_POWER)
             return c * float(x) ** e
         return of_numbers
     return lambda c, x, e: np.where(np.equal(c, 0), 0.0, c * x ** e)
@@ -39,6 +53,8 @@ def _math_pow_or_inf(x, y):
     def of_numbers(x, y):
         if x == 0 and y < 0:
             return np.inf
+        if x < 0 and math.isfinite(y) and y != math.floor(y):
+            raise ValueError("math domain error")
         return float(x) ** y
     return of_numbers
 
@@ -106,14 +122,11 @@ def _nonzero_length(r):
     return of_length
 
 
-class CompiledRefusal(ValueError):
-    """A value the compiled derivative cannot represent as Python does (the numba backend turns it
-    into a BackendError, or runs the Python derivative for backend='auto')."""
-
-
 def python_power(a, b):
-    """a ** b, refusing an integer to a negative integer power (a float in Python; numba's integer
-    power truncates it: 2 ** -2 is 0 there)."""
+    """a ** b as Python computes it: an integer to a negative integer power is refused (a float in
+    Python; numba's integer power truncates it: 2 ** -2 is 0 there), so is a negative number to a
+    fractional power (complex in Python, nan in numba), and 0.0 to a negative power raises
+    ZeroDivisionError (numba gives inf)."""
     raise NotImplementedError("compiled by numba only")
 
 
@@ -127,6 +140,14 @@ def _python_power(a, b):
                                       "(2.0 ** k)")
             return a ** b
         return of_integers
+    if _numeric(a) and _numeric(b):
+        def of_numbers(a, b):
+            if a == 0 and b < 0:
+                raise ZeroDivisionError("0.0 cannot be raised to a negative power")
+            if a < 0 and math.isfinite(b) and b != math.floor(b):
+                raise CompiledRefusal(COMPLEX_POWER)
+            return a ** b
+        return of_numbers
     return lambda a, b: a ** b
 
 

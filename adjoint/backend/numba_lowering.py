@@ -15,9 +15,10 @@ output is unchanged. Each rewrite keeps the values the code computes:
 - `adjoint.stop_gradient(x)` calls the helper of that name (numba cannot type the module);
 - `math.sqrt(x)` (and acos, asin, acosh, atanh and the logarithms) takes
   `math_argument(x, ...)`, which raises math's ValueError where Python's does (numba gives nan);
-- `a ** b` (and `a **= b`) with an exponent other than a literal number calls `python_power`,
-  which refuses an integer to a negative integer power (numba's integer power gives 0 for
-  `2 ** -2`, Python 0.25).
+- `a ** b` (and `a **= b`) with an exponent other than a literal whole number calls
+  `python_power`, which computes what Python does or refuses: an integer to a negative integer
+  power (numba's integer power gives 0 for `2 ** -2`, Python 0.25), a negative number to a
+  fractional power (complex in Python, nan in numba); 0.0 to a negative power raises.
 The two halves of a vjp become one function (vjp_source) and the value alone another
 (primal_source), as numba cannot return the residuals to Python.
 """
@@ -261,8 +262,10 @@ class _PythonPowers(ast.NodeTransformer):
 
 
 def _literal_exponent(node: ast.expr) -> bool:
-    """A float literal, or an integer literal that is not negative (`-2` is a unary minus of 2)."""
-    return isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value >= 0
+    """A whole number literal that is not negative (`-2` is a unary minus of 2): numba's power of
+    any base to it is Python's (a fractional one, `x ** 0.5`, is nan in numba for a negative x)."""
+    return (isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value >= 0
+            and float(node.value).is_integer())
 
 
 # ----- adjoints start in their parameter's type -------------------------------------------------
