@@ -1,7 +1,8 @@
-"""Powers under the numba backend compute what Python computes, or refuse: a negative number to a
-fractional power is complex in Python (the Python derivative refuses it) where numba's power gave
-nan, and 0.0 to a negative power raises ZeroDivisionError where numba's gave inf. Skipped where
-numba is not installed."""
+"""Powers and exponentials under the numba backend compute what Python computes, or refuse: a
+negative number to a fractional power is complex in Python (the Python derivative refuses it)
+where numba's power gave nan; 0.0 to a negative power raises ZeroDivisionError, and a finite
+`math.exp`, `math.cosh` or power that overflows OverflowError, where numba's gave inf. Skipped
+where numba is not installed."""
 from __future__ import annotations
 
 import math
@@ -95,3 +96,36 @@ def test_powers_of_arrays_keep_numpys_values():
         return np.sum(np.abs(x) ** 0.5 + x ** 2)
     x = np.array([-1.5, 0.4, 2.0])
     np.testing.assert_allclose(adjoint.grad(root_sum, backend="numba")(x), adjoint.grad(root_sum)(x), rtol=RTOL)
+
+
+def exponential_energy(x):
+    return math.exp(x) + math.cosh(0.5 * x) + x ** 2
+
+
+@pytest.mark.parametrize("x", [1000.0, 800.0])
+def test_a_finite_value_that_overflows_raises_as_in_python_not_inf(x):
+    with pytest.raises(OverflowError):
+        exponential_energy(x)
+    for backend in ("python", "numba"):
+        for transform in (adjoint.grad, adjoint.value_and_grad):
+            with pytest.raises(OverflowError):
+                transform(exponential_energy, backend=backend)(x)
+
+
+def test_a_square_that_overflows_raises_as_in_python_not_inf():
+    with pytest.raises(OverflowError):
+        power_of_a_parameter(1e200, 2.0)
+    for backend in ("python", "numba"):
+        with pytest.raises(OverflowError):
+            adjoint.grad(square_root_and_line_squared, backend=backend)(1e200)
+
+
+def square_root_and_line_squared(x):
+    return x ** 2 + x ** 0.5
+
+
+def test_exponentials_in_range_agree_with_python():
+    for x in (0.3, -2.0, 5.0):
+        assert adjoint.grad(exponential_energy, backend="numba")(x) == pytest.approx(
+            adjoint.grad(exponential_energy)(x), rel=RTOL)
+        assert adjoint.grad(exponential_energy)(x) == pytest.approx(slope(exponential_energy, (x,), 0), rel=1e-6)

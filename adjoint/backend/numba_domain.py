@@ -125,8 +125,8 @@ def _nonzero_length(r):
 def python_power(a, b):
     """a ** b as Python computes it: an integer to a negative integer power is refused (a float in
     Python; numba's integer power truncates it: 2 ** -2 is 0 there), so is a negative number to a
-    fractional power (complex in Python, nan in numba), and 0.0 to a negative power raises
-    ZeroDivisionError (numba gives inf)."""
+    fractional power (complex in Python, nan in numba); 0.0 to a negative power raises
+    ZeroDivisionError and a finite power that overflows OverflowError (numba gives inf)."""
     raise NotImplementedError("compiled by numba only")
 
 
@@ -146,9 +146,32 @@ def _python_power(a, b):
                 raise ZeroDivisionError("0.0 cannot be raised to a negative power")
             if a < 0 and math.isfinite(b) and b != math.floor(b):
                 raise CompiledRefusal(COMPLEX_POWER)
-            return a ** b
+            value = a ** b
+            if math.isinf(value) and math.isfinite(a) and math.isfinite(b):
+                raise OverflowError("Numerical result out of range")
+            return value
         return of_numbers
     return lambda a, b: a ** b
+
+
+def math_range(name, x):
+    """math.<name>(x), raising math's OverflowError where Python's does (a finite x whose value
+    overflows: math.exp(1000.0)); numba's gives inf."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(math_range, prefer_literal=True)
+def _math_range(name, x):
+    if not isinstance(name, _types.StringLiteral) or not _numeric(x):
+        return None
+    function = getattr(math, name.literal_value)
+
+    def checked(name, x):
+        value = function(x)
+        if math.isinf(value) and math.isfinite(x):
+            raise OverflowError("math range error")
+        return value
+    return checked
 
 
 def math_argument(x, low, high, open_low, open_high):

@@ -15,10 +15,12 @@ output is unchanged. Each rewrite keeps the values the code computes:
 - `adjoint.stop_gradient(x)` calls the helper of that name (numba cannot type the module);
 - `math.sqrt(x)` (and acos, asin, acosh, atanh and the logarithms) takes
   `math_argument(x, ...)`, which raises math's ValueError where Python's does (numba gives nan);
-- `a ** b` (and `a **= b`) with an exponent other than a literal whole number calls
-  `python_power`, which computes what Python does or refuses: an integer to a negative integer
-  power (numba's integer power gives 0 for `2 ** -2`, Python 0.25), a negative number to a
-  fractional power (complex in Python, nan in numba); 0.0 to a negative power raises.
+- `a ** b` (and `a **= b`) calls `python_power`, which computes what Python does or refuses: an
+  integer to a negative integer power (numba's integer power gives 0 for `2 ** -2`, Python
+  0.25), a negative number to a fractional power (complex in Python, nan in numba); 0.0 to a
+  negative power and a finite power that overflows raise as in Python (numba gives inf);
+- `math.exp(x)` (and expm1, sinh, cosh) calls `math_range`, which raises math's OverflowError
+  where Python's does (numba gives inf).
 The two halves of a vjp become one function (vjp_source) and the value alone another
 (primal_source), as numba cannot return the residuals to Python.
 """
@@ -226,8 +228,12 @@ MATH_DOMAINS = {"sqrt": (0.0, None, False, False), "acos": (-1.0, 1.0, False, Fa
                 "log10": (0.0, None, True, False), "log1p": (-1.0, None, True, False)}  # low, high, open ends
 
 
+MATH_RANGES = ("exp", "expm1", "sinh", "cosh")  # finite arguments whose value may overflow
+
+
 class _MathDomains(ast.NodeTransformer):
-    """`math.sqrt(x)` -> `math.sqrt(math_argument(x, 0.0, None, False, False))`, for the names bound to math."""
+    """`math.sqrt(x)` -> `math.sqrt(math_argument(x, 0.0, None, False, False))` and `math.exp(x)` ->
+    `math_range("exp", x)`, for the names bound to math."""
 
     def __init__(self, names: Set[str]):
         self.names = names
@@ -238,34 +244,30 @@ class _MathDomains(ast.NodeTransformer):
         if name in MATH_DOMAINS and len(node.args) == 1 and not node.keywords:
             bounds = [ast.Constant(value) for value in MATH_DOMAINS[name]]
             node.args = [ast.Call(ast.Name("math_argument", ast.Load()), [node.args[0], *bounds], [])]
+        elif name in MATH_RANGES and len(node.args) == 1 and not node.keywords:
+            return ast.Call(ast.Name("math_range", ast.Load()), [ast.Constant(name), node.args[0]], [])
         return node
 
 
 # ----- powers of integers ----------------------------------------------------------------------
 
 class _PythonPowers(ast.NodeTransformer):
-    """`a ** b` -> `python_power(a, b)` and `a **= b` -> `a = python_power(a, b)` (a a name), unless
-    b is a literal number: numba's integer power truncates an integer to a negative power."""
+    """`a ** b` -> `python_power(a, b)` and `a **= b` -> `a = python_power(a, b)` (a a name): numba's
+    power differs from Python's at the edges of its domain (numba_domain.python_power), a literal
+    exponent's too (`x ** 2` overflows, `x ** 0.5` of a negative x)."""
 
     def visit_BinOp(self, node: ast.BinOp):
         self.generic_visit(node)
-        if not isinstance(node.op, ast.Pow) or _literal_exponent(node.right):
+        if not isinstance(node.op, ast.Pow):
             return node
         return ast.Call(ast.Name("python_power", ast.Load()), [node.left, node.right], [])
 
     def visit_AugAssign(self, node: ast.AugAssign):
         self.generic_visit(node)
-        if not isinstance(node.op, ast.Pow) or not isinstance(node.target, ast.Name) or _literal_exponent(node.value):
+        if not isinstance(node.op, ast.Pow) or not isinstance(node.target, ast.Name):
             return node
         call = ast.Call(ast.Name("python_power", ast.Load()), [ast.Name(node.target.id, ast.Load()), node.value], [])
         return ast.copy_location(ast.Assign([ast.Name(node.target.id, ast.Store())], call), node)
-
-
-def _literal_exponent(node: ast.expr) -> bool:
-    """A whole number literal that is not negative (`-2` is a unary minus of 2): numba's power of
-    any base to it is Python's (a fractional one, `x ** 0.5`, is nan in numba for a negative x)."""
-    return (isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value >= 0
-            and float(node.value).is_integer())
 
 
 # ----- adjoints start in their parameter's type -------------------------------------------------
