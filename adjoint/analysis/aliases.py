@@ -51,6 +51,7 @@ from adjoint.errors import AdjointError, Location, NonDifferentiableError, Unsup
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 from adjoint.nodes import is_append
+from adjoint.normalize.inert_blocks import block_of
 from adjoint.runtime import broadcast_like, reshape_like, unbroadcast, unreduce
 
 # Runtime helpers that read only the shape of their second argument.
@@ -269,11 +270,12 @@ class _Checker:
         if not passed or where is None:
             return
         state = self.storage.before[stmt]
+        label = f"this `{block_of(func)}` block" if block_of(func) else f"`{func.__name__}`"
         outside = next((name for name in passed
                         if name not in self.local_names or OUTSIDE_MEMORY in self.storage.reaches(name, state)), None)
         if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
             raise unreadable or self._refuse(
-                stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
+                stmt, f"{label} changes an argument in place ({where.filename}:{where.lineno}) and "
                 f"`{outside}` may hold memory from outside this function (a global, a closure, or an object "
                 "reached from one), which the change would reach; return the new value instead, or pass a copy")
         reached = set().union(*[self.storage.reaches(name, state) for name in passed])
@@ -284,10 +286,11 @@ class _Checker:
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
             if self.storage.reaches(other, state) & reached:
                 raise unreadable or self._refuse_derivative_call(stmt, func, where, other) or self._refuse(
-                    stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
-                    f"`{other}` is read after the call; adjoint does not follow changes a called function makes "
-                    "to its arguments: return the new value instead, or pass a copy")
-        self._check_earlier_reads(stmt, passed, f"`{func.__name__}` ({where.filename}:{where.lineno})",
+                    stmt, _block_feeds(func, where, other) or f"`{func.__name__}` changes an argument in place "
+                    f"({where.filename}:{where.lineno}) and `{other}` is read after the call; adjoint does not "
+                    "follow changes a called function makes to its arguments: return the new value instead, or "
+                    "pass a copy")
+        self._check_earlier_reads(stmt, passed, f"{label} ({where.filename}:{where.lineno})",
                                   lambda name: unreadable or self._refuse_derivative_call(stmt, func, where, name))
 
     def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[object]) -> None:
@@ -457,3 +460,10 @@ def _names_read_by(stmt: gast.stmt) -> Set[str]:
     return set(nodes.names_read(stmt))
 
 
+def _block_feeds(func, where, other: str) -> str:
+    """The refusal of an inert-looking `try` or `with` block (normalize/inert_blocks.py) that writes
+    in place into what the function reads after it; '' for any other function."""
+    kind = block_of(func)
+    return kind and (f"this `{kind}` feeds the result: it changes in place ({where.filename}:{where.lineno}) what "
+                     f"`{other}` holds, which is read after it; adjoint keeps a `{kind}` out of the derivative "
+                     "only where it does not feed the result: change a copy inside it, or move the change out of it")
