@@ -99,6 +99,7 @@ class _Checker:
         self.live = Liveness(parsed.node)
         self.value_live = Liveness(parsed.node, self._reads_of_values)  # what later code reads beyond shapes
         self.statements = {s: s for s in nodes.statements(parsed.node)}
+        self._outside_blocks: Optional[Set[str]] = None  # (_read_outside_blocks)
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(self.parameters)
         self.rebound_names = frozenset(name for name, node in parsed.in_place if isinstance(node, gast.AugAssign))
@@ -284,7 +285,7 @@ class _Checker:
                 written.setdefault(param, stmt)
         live = self.live.after.get(stmt, frozenset())
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
-            if self.storage.reaches(other, state) & reached:
+            if self.storage.reaches(other, state) & reached and other in self._read_outside_blocks():
                 raise unreadable or self._refuse_derivative_call(stmt, func, where, other) or self._refuse(
                     stmt, _block_feeds(func, where, other) or f"`{func.__name__}` changes an argument in place "
                     f"({where.filename}:{where.lineno}) and `{other}` is read after the call; adjoint does not "
@@ -330,6 +331,8 @@ class _Checker:
         if not reached:
             return
         for earlier in self._may_run_before(stmt):
+            if self._block_call(earlier):  # (it runs in the primal sweep only: no derivative reads what it read)
+                continue
             for name in sorted(_names_read_by(earlier)):
                 if self.storage.ever.get(name, frozenset()) & reached:
                     line = self.parsed.info.location(earlier).lineno
@@ -338,6 +341,19 @@ class _Checker:
                         "the change (or, in a loop, before the next one); the derivative reads what was read there "
                         "after the change is made: assign a new value instead (`y = ...`), or change a copy "
                         "(`.copy()`)")
+
+    def _block_call(self, stmt: gast.stmt) -> bool:
+        """A call of an inert block lifted out of the function (normalize/inert_blocks.py)."""
+        call = user_call(stmt, self.classifier)
+        return call is not None and block_of(self.classifier.classify(call).func) is not None
+
+    def _read_outside_blocks(self) -> Set[str]:
+        """The names a statement reads that is not an inert block's call: a change in place that
+        only those calls see later reaches nothing the derivative reads."""
+        if self._outside_blocks is None:
+            self._outside_blocks = {name for stmt in self.statements.values() if not self._block_call(stmt)
+                                    for name in _names_read_by(stmt)}
+        return self._outside_blocks
 
     def _may_run_before(self, stmt: gast.stmt) -> List[gast.stmt]:
         """The statements before stmt, and those of the loops around it (which run again after it)."""
