@@ -102,6 +102,22 @@ def guarded_by_a_finally(x):
     return y
 
 
+def two_checks_and_a_report(x):
+    y = np.exp(-x * x)
+    try:
+        check_finite(np.array([y]))
+    except ValueError as error:
+        warnings.warn(str(error))
+    z = y * np.cos(x)
+    try:
+        check_finite(np.array([z * 100.0]))
+    except ValueError as error:
+        RECORDS.append(f"report: {error}")
+    else:
+        RECORDS.append("in range")
+    return z
+
+
 def appends_to_a_log_file(x, path):
     y = np.sin(x) * x + x ** 3
     with open(path, "a") as handle:
@@ -209,6 +225,18 @@ def test_an_exception_the_try_does_not_catch_propagates_after_its_finally():
     with pytest.raises(KeyError):
         adjoint.jvp(guarded_by_a_finally)(-4.0, 1.0)
     assert BLOCK_RUNS["guard"] == 3 and RECORDS == []
+
+
+def test_two_tries_binding_the_same_handler_name_each_run_once():
+    for x, expected in ((0.5, ["report: the state left its box"]), (1.5, ["in range"])):
+        RECORDS.clear()
+        gradient = adjoint.grad(two_checks_and_a_report)(x)
+        assert RECORDS == expected
+        np.testing.assert_allclose(gradient, central_differences(two_checks_and_a_report, (x,), 0)[0], rtol=1e-6)
+        RECORDS.clear()
+        _, tangent = adjoint.jvp(two_checks_and_a_report)(x, 1.0)
+        assert RECORDS == expected
+        np.testing.assert_allclose(tangent, gradient, rtol=1e-12)
 
 
 def test_a_with_block_that_writes_a_log_file(tmp_path):
@@ -348,3 +376,23 @@ def test_a_try_that_feeds_the_result_is_refused_with_its_line(func, marker, reas
     message = str(refused.value)
     assert f"{__file__}:{_line_of(func, marker)}" in message
     assert "feeds the result" in message and reason in message
+
+
+def reads_a_name_not_yet_assigned(x, verbose):
+    if verbose:
+        note = "verbose"
+    try:  # <- unassigned
+        RECORDS.append(note)
+    except NameError:
+        RECORDS.append("no note")
+    return x * x
+
+
+def test_a_try_reading_a_name_that_may_not_be_assigned_yet_is_refused_with_its_line():
+    """Lifted out, the block would get the name as it stands before the block runs, and the
+    UnboundLocalError its handler catches in the plain function would leave the call instead."""
+    with pytest.raises(adjoint.UnsupportedSyntaxError) as refused:
+        adjoint.grad(reads_a_name_not_yet_assigned)(1.5, False)
+    message = str(refused.value)
+    assert f"{__file__}:{_line_of(reads_a_name_not_yet_assigned, 'unassigned')}" in message
+    assert "`note`" in message and "may not be assigned" in message

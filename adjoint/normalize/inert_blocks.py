@@ -78,8 +78,9 @@ def lift_inert_blocks(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
                 blocks[:0] = [s for s in _statements(block.body) if isinstance(s, TRIES) or _lifted_with(s)]
                 continue
             node, why = reason
-            raise UnsupportedSyntaxError("try", f"this `try` feeds the result: {why}; {_ADVICE}",
-                                         parsed.info.location(node))
+            message = (f"this `try` cannot run apart from the derivative: {why}" if "may not be assigned" in why
+                       else f"this `try` feeds the result: {why}; {_ADVICE}")
+            raise UnsupportedSyntaxError("try", message, parsed.info.location(node))
         name = fresh("_try_block" if isinstance(block, TRIES) else "_with_block")
         definition = gast.FunctionDef(
             name=name, args=gast.arguments(args=[], posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
@@ -193,14 +194,67 @@ def _feeds(block: gast.stmt, func_node: gast.FunctionDef,
             return block, (f"it assigns `{name}`, which {func_node.name} reads outside it "
                            f"(line {line(node)})")
     arguments = func_node.args
-    outside = {a.id for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
-    outside.update(a.id for a in (arguments.vararg, arguments.kwarg) if a is not None)
+    parameters = {a.id for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+    parameters.update(a.id for a in (arguments.vararg, arguments.kwarg) if a is not None)
+    outside = set(parameters)
     outside.update(name for node, name in _bindings(func_node) if id(node) not in inside)
     for node, name in _reads(block, frozenset()):
         if name in bound & outside:
             return block, (f"it reads and assigns `{name}`, a variable {func_node.name} assigns outside it too "
                            f"(line {line(node)})")
+    surely = _bound_before(func_node.body, block, parameters) or set()
+    for node, name in _reads(block, frozenset()):
+        if name in outside - bound - surely:  # (read before the block runs, not inside it where Python would)
+            return block, (f"it reads `{name}` (line {line(node)}), which may not be assigned yet when it runs: "
+                           "assign it before the block")
     return None
+
+
+def _bound_before(body: List[gast.stmt], block: gast.stmt, bound: Set[str]) -> Optional[Set[str]]:
+    """The names surely bound where `block` starts, given those bound before `body` (None where
+    body does not hold it)."""
+    for stmt in body:
+        if stmt is block:
+            return bound
+        if any(node is block for node in nodes.walk(stmt)):
+            for field in nodes.statement_fields(stmt.__class__):
+                header = _header_binds(stmt) if field == "body" else set()
+                found = _bound_before(getattr(stmt, field, None) or [], block, bound | header)
+                if found is not None:
+                    return found
+            return None
+        bound = bound | _surely_binds(stmt)
+    return None
+
+
+def _header_binds(stmt: gast.stmt) -> Set[str]:
+    """What a loop or `with` binds before its body runs."""
+    if isinstance(stmt, gast.For):
+        return set(nodes.names_stored(stmt.target))
+    if isinstance(stmt, gast.With):
+        return {n for item in stmt.items if item.optional_vars is not None for n in nodes.names_stored(item.optional_vars)}
+    return set()
+
+
+def _surely_binds(stmt: gast.stmt) -> Set[str]:
+    """The names a statement binds on every path through it that goes on after it."""
+    if isinstance(stmt, gast.Assign):
+        return {n for target in stmt.targets for n in nodes.names_stored(target)}
+    if isinstance(stmt, (gast.AugAssign, gast.AnnAssign)) and isinstance(stmt.target, gast.Name):
+        return {stmt.target.id} if getattr(stmt, "value", None) is not None else set()
+    if isinstance(stmt, (gast.Import, gast.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in stmt.names}
+    if isinstance(stmt, (gast.FunctionDef, gast.ClassDef)):
+        return {stmt.name}
+    if isinstance(stmt, gast.If):
+        return _surely_bind(stmt.body) & _surely_bind(stmt.orelse)
+    if isinstance(stmt, gast.With):
+        return _header_binds(stmt) | _surely_bind(stmt.body)
+    return set()
+
+
+def _surely_bind(body: List[gast.stmt]) -> Set[str]:
+    return set().union(*[_surely_binds(stmt) for stmt in body])
 
 
 def _reads(node: gast.AST, handled: frozenset) -> Iterator[Tuple[gast.AST, str]]:
