@@ -396,3 +396,35 @@ def test_a_try_reading_a_name_that_may_not_be_assigned_yet_is_refused_with_its_l
     message = str(refused.value)
     assert f"{__file__}:{_line_of(reads_a_name_not_yet_assigned, 'unassigned')}" in message
     assert "`note`" in message and "may not be assigned" in message
+
+
+SEEN = []
+WEIGHTS = np.ones(3)
+
+
+def counts_what_it_logged(x):
+    try:  # <- global-list
+        SEEN.append(float(x))
+    except TypeError:
+        pass
+    return x * len(SEEN)
+
+
+def resets_a_global_weight(x):
+    try:  # <- global-array
+        WEIGHTS[0] = 2.0
+    except IndexError:
+        pass
+    return np.sum(x * WEIGHTS)
+
+
+@pytest.mark.parametrize("func, marker, changed, argument", [
+    (counts_what_it_logged, "global-list", "`SEEN`", 2.0),
+    (resets_a_global_weight, "global-array", "`WEIGHTS`", np.ones(3)),
+])
+def test_a_try_changing_a_global_the_result_reads_is_refused_with_its_line(func, marker, changed, argument):
+    with pytest.raises(adjoint.UnsupportedSyntaxError) as refused:
+        adjoint.grad(func)(argument)
+    message = str(refused.value)
+    assert f"{__file__}:{_line_of(func, marker)}" in message
+    assert f"this `try` block changes {changed}" in message

@@ -271,7 +271,7 @@ class _Checker:
         if not passed or where is None:
             return
         state = self.storage.before[stmt]
-        label = f"this `{block_of(func)}` block" if block_of(func) else f"`{func.__name__}`"
+        label = _label(func)
         outside = next((name for name in passed
                         if name not in self.local_names or OUTSIDE_MEMORY in self.storage.reaches(name, state)), None)
         if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
@@ -308,11 +308,11 @@ class _Checker:
                 line = self.parsed.info.location(reader).lineno
                 changed = id(self.parsed.lookup(name)) in outer or (globals_, name) in outer
                 if name not in self.local_names and changed:
-                    raise self._refuse(stmt, f"`{func.__name__}` changes `{name}`, which line {line} of "
+                    raise self._refuse(stmt, f"{_label(func)} changes `{name}`, which line {line} of "
                                        f"{self.func_node.name} reads; the derivative would not follow the change: "
                                        "pass it as an argument and return the new value")
                 if OUTSIDE_MEMORY in outer and reader is not stmt and self._may_hold_outside_memory(name):
-                    raise self._refuse(stmt, f"`{func.__name__}` changes in place an object from outside it (a "
+                    raise self._refuse(stmt, f"{_label(func)} changes in place an object from outside it (a "
                                        f"global, or an object reached from one), which `{name}`, read at line {line} "
                                        f"of {self.func_node.name}, may hold; the derivative would not follow the "
                                        "change: pass the object as an argument and return the new value")
@@ -474,6 +474,11 @@ def _names_read_by(stmt: gast.stmt) -> Set[str]:
     if isinstance(stmt, (gast.With, gast.FunctionDef)):
         return set()
     return set(nodes.names_read(stmt))
+
+
+def _label(func) -> str:
+    """How a refusal names a called function: an inert block lifted out (normalize/inert_blocks.py) by its kind."""
+    return f"this `{block_of(func)}` block" if block_of(func) else f"`{func.__name__}`"
 
 
 def _block_feeds(func, where, other: str) -> str:
