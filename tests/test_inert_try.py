@@ -125,6 +125,16 @@ def appends_to_a_log_file(x, path):
     return y
 
 
+def saves_the_state(state, path):
+    hidden = np.tanh(state)
+    try:
+        with open(path, "a") as handle:
+            handle.write(" ".join([f"{v:.6f}" for v in hidden]) + "\n")
+    except OSError as error:
+        warnings.warn(f"could not save the state: {error}")
+    return np.sum(hidden ** 2) + hidden[0] * hidden[-1]
+
+
 def _autograd_version(func):
     """func over autograd.numpy (where autograd can run the plain function)."""
     autograd_numpy = pytest.importorskip("autograd.numpy")
@@ -246,6 +256,18 @@ def test_a_with_block_that_writes_a_log_file(tmp_path):
     np.testing.assert_allclose(gradient, np.sin(0.8) + 0.8 * np.cos(0.8) + 3 * 0.8 ** 2, rtol=1e-12)
     adjoint.jvp(appends_to_a_log_file)(0.8, str(path), 1.0)
     assert len(path.read_text().splitlines()) == 2
+
+
+def test_a_try_saving_an_array_to_a_file_runs_once_and_warns_where_it_cannot(tmp_path):
+    state, path = np.array([0.2, -0.7, 1.1]), tmp_path / "states.txt"
+    gradient = adjoint.grad(saves_the_state)(state, str(path))
+    assert path.read_text().splitlines() == [" ".join(f"{v:.6f}" for v in np.tanh(state))]
+    plain = lambda s: saves_the_state(s, str(tmp_path / "elsewhere.txt"))  # noqa: E731
+    np.testing.assert_allclose(gradient, central_differences(plain, (state,), 0), rtol=1e-6, atol=1e-9)
+    adjoint.hessian(saves_the_state)(state, str(path))
+    assert len(path.read_text().splitlines()) == 2
+    with pytest.warns(UserWarning, match="could not save the state"):
+        adjoint.grad(saves_the_state)(state, str(tmp_path / "no such directory" / "states.txt"))
 
 
 def test_the_numba_backend_refuses_the_block_and_auto_runs_python():

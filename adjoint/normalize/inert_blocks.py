@@ -64,6 +64,7 @@ def lift_inert_blocks(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
     if getattr(parsed.node, MARK, False):  # the local function a block was lifted into, read by its caller's
         let_go(parsed.node)  # analyses (its derivative is refused: it returns None)
         parsed.node.body[:] = _flattened(parsed.node.body)
+        _file_calls_as_prints(parsed)
         return
     blocks = [stmt for stmt in _statements(parsed.node.body) if isinstance(stmt, TRIES) or _lifted_with(stmt)]
     if not blocks:
@@ -122,6 +123,31 @@ def _flattened(body: List[gast.stmt]) -> List[gast.stmt]:
                     setattr(stmt, field, _flattened(inner) or [gast.Pass()])
         flat.append(stmt)
     return flat
+
+
+def _file_calls_as_prints(parsed: ParsedFunction) -> None:
+    """`fh.write(text)` -> `print(text)` where every binding of fh in the block is a file the block
+    opens (`with open(path, "a") as fh`, `fh = open(path)`): a file's methods change the file, no
+    memory of the function's (what they are given they read, as print does)."""
+    if parsed.lookup("open") is not open or parsed.lookup("print") is not print:
+        return
+    bindings = {}
+    for node in nodes.walk(parsed.node):
+        values = []
+        if isinstance(node, gast.With):
+            values = [(item.optional_vars, item.context_expr) for item in node.items if item.optional_vars is not None]
+        elif isinstance(node, gast.Assign):
+            values = [(target, node.value) for target in node.targets]
+        for target, value in values:
+            for name in nodes.names_stored(target):
+                opened = (isinstance(target, gast.Name) and isinstance(value, gast.Call)
+                          and isinstance(value.func, gast.Name) and value.func.id == "open")
+                bindings[name] = bindings.get(name, True) and opened
+    for node in nodes.walk(parsed.node):
+        call = node.value if isinstance(node, gast.Expr) else None
+        if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+                and isinstance(call.func.value, gast.Name) and bindings.get(call.func.value.id)):
+            node.value = nodes.call(nodes.name("print"), list(call.args) + [k.value for k in call.keywords])
 
 
 def _statements(body: List[gast.stmt]) -> Iterator[gast.stmt]:
