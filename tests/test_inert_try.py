@@ -450,3 +450,28 @@ def test_a_try_changing_a_global_the_result_reads_is_refused_with_its_line(func,
     message = str(refused.value)
     assert f"{__file__}:{_line_of(func, marker)}" in message
     assert f"this `try` block changes {changed}" in message
+
+
+def writes_through_an_alias_left_by_an_exception(x, buffer):
+    y = np.sum(x ** 2)
+    try:  # <- alias
+        target = buffer
+        check_finite(np.array([y]))  # raises where y > 10, leaving `target` the caller's buffer
+        target = np.zeros(2)
+    except KeyError:
+        target = np.zeros(2)
+    except ValueError:
+        target[0] = y
+    return y * np.sum(buffer)
+
+
+def test_a_try_whose_handler_may_write_into_an_argument_read_after_is_refused():
+    """Where the exception stops the body, `target` is still the caller's buffer, which the second
+    handler writes into and the result reads: the block is read as stopping at any statement and
+    running any of its handlers, so the write is seen (running the clauses one after another, the
+    first handler's `target = np.zeros(2)` would hide it)."""
+    with pytest.raises(adjoint.UnsupportedSyntaxError) as refused:
+        adjoint.grad(writes_through_an_alias_left_by_an_exception)(np.array([3.0, 2.0]), np.ones(2))
+    message = str(refused.value)
+    assert f"{__file__}:{_line_of(writes_through_an_alias_left_by_an_exception, 'alias')}" in message
+    assert "`buffer`" in message

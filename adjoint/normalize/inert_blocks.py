@@ -63,7 +63,8 @@ def lift_inert_blocks(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
     parsed.node by a call of a local function holding it; refuse a `try` that is not inert."""
     if getattr(parsed.node, MARK, False):  # the local function a block was lifted into, read by its caller's
         let_go(parsed.node)  # analyses (its derivative is refused: it returns None)
-        parsed.node.body[:] = _flattened(parsed.node.body)
+        if parsed.lookup("bool") is bool:
+            parsed.node.body[:] = _flattened(parsed.node.body)
         _file_calls_as_prints(parsed)
         return
     blocks = [stmt for stmt in _statements(parsed.node.body) if isinstance(stmt, TRIES) or _lifted_with(stmt)]
@@ -100,27 +101,30 @@ def block_of(func) -> Optional[str]:
     return getattr(tree[0], MARK, None) if tree else None
 
 
-def _flattened(body: List[gast.stmt]) -> List[gast.stmt]:
+def _flattened(body: List[gast.stmt], in_try: bool = False) -> List[gast.stmt]:
     """The statements with each `try` replaced by its clauses one after another (the `as` name of a
-    handler bound to None): every path through the `try` runs a part of them in their order, so what
-    may happen in place along one may happen along them. Only what the caller asks of the block
-    (where it may write in place, analysis/argument_facts.py) is read of the result."""
+    handler bound to None), each statement inside them under `if bool():`, which may or may not
+    run: an exception may stop a clause at any statement and a path runs some of the clauses, so
+    along these paths may happen in place all that may along the try's. Only what the caller asks
+    of the block (where it may write in place, analysis/argument_facts.py) is read of the result."""
     flat: List[gast.stmt] = []
     for stmt in body:
         if isinstance(stmt, TRIES):
-            flat.extend(_flattened(stmt.body))
+            flat.extend(_flattened(stmt.body, True))
             for handler in stmt.handlers:
                 if handler.name is not None:
                     name = handler.name.id if isinstance(handler.name, gast.Name) else handler.name
                     flat.append(nodes.copy_location(nodes.assign(name, nodes.constant(None)), handler))
-                flat.extend(_flattened(handler.body))
-            flat.extend(_flattened(stmt.orelse) + _flattened(stmt.finalbody))
+                flat.extend(_flattened(handler.body, True))
+            flat.extend(_flattened(stmt.orelse, True) + _flattened(stmt.finalbody, True))
             continue
         if not isinstance(stmt, _SCOPES):
             for field in nodes.statement_fields(stmt.__class__):
                 inner = getattr(stmt, field, None)
                 if inner:
-                    setattr(stmt, field, _flattened(inner) or [gast.Pass()])
+                    setattr(stmt, field, _flattened(inner, in_try) or [gast.Pass()])
+        if in_try and not isinstance(stmt, (gast.Import, gast.ImportFrom)):  # (which write no memory of it)
+            stmt = nodes.copy_location(gast.If(test=nodes.call(nodes.name("bool")), body=[stmt], orelse=[]), stmt)
         flat.append(stmt)
     return flat
 
