@@ -56,6 +56,7 @@ from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.factories import inline_factories
+from adjoint.normalize.inert_blocks import lift_inert_blocks
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
 from adjoint.normalize.python_forms import lower_python_forms
 from adjoint.normalize.running import lower_running_iterators
@@ -72,6 +73,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
         namer = function_namer(parsed.node)
         refuse_shadowed_builtins(parsed)  # before local functions are lifted out
         walrus = any(isinstance(node, gast.NamedExpr) for node in nodes.every_node(parsed.node))  # (no pass makes one)
+        lift_inert_blocks(parsed, namer.fresh)  # (before any pass reads what runs inside them)
         lower_python_forms(parsed, namer.fresh)
         with held_still(parsed.node):  # the same walk, unless a form was lowered
             take_derivatives_ahead(parsed, namer.fresh, nodes.local_names(parsed.node))

@@ -51,6 +51,7 @@ from adjoint.errors import AdjointError, Location, NonDifferentiableError, Unsup
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 from adjoint.nodes import is_append
+from adjoint.normalize.inert_blocks import block_of
 from adjoint.normalize.single_assignment import is_derivative_code
 from adjoint.runtime import broadcast_like, reshape_like, shape_only, unbroadcast, unreduce
 
@@ -100,6 +101,7 @@ class _Checker:
         self.live = Liveness(parsed.node)
         self.value_live = Liveness(parsed.node, self._reads_of_values)  # what later code reads beyond shapes
         self.statements = {s: s for s in nodes.statements(parsed.node)}
+        self._outside_blocks: Optional[Set[str]] = None  # (_read_outside_blocks)
         self.parameters = [a.id for a in parsed.node.args.args + parsed.node.args.kwonlyargs]
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(self.parameters)
         self.rebound_names = frozenset(name for name, node in parsed.in_place if isinstance(node, gast.AugAssign))
@@ -282,11 +284,12 @@ class _Checker:
         if not passed or where is None:
             return
         state = self.storage.before[stmt]
+        label = _label(func)
         outside = next((name for name in passed
                         if name not in self.local_names or OUTSIDE_MEMORY in self.storage.reaches(name, state)), None)
         if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
             raise unreadable or self._refuse(
-                stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
+                stmt, f"{label} changes an argument in place ({where.filename}:{where.lineno}) and "
                 f"`{outside}` may hold memory from outside this function (a global, a closure, or an object "
                 "reached from one), which the change would reach; return the new value instead, or pass a copy")
         reached = set().union(*[self.storage.reaches(name, state) for name in passed])
@@ -295,12 +298,13 @@ class _Checker:
                 written.setdefault(param, stmt)
         live = self.live.after.get(stmt, frozenset())
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
-            if self.storage.reaches(other, state) & reached:
+            if self.storage.reaches(other, state) & reached and other in self._read_outside_blocks():
                 raise unreadable or self._refuse_derivative_call(stmt, func, where, other) or self._refuse(
-                    stmt, f"`{func.__name__}` changes an argument in place ({where.filename}:{where.lineno}) and "
-                    f"`{other}` is read after the call; adjoint does not follow changes a called function makes "
-                    "to its arguments: return the new value instead, or pass a copy")
-        self._check_earlier_reads(stmt, passed, f"`{func.__name__}` ({where.filename}:{where.lineno})",
+                    stmt, _block_feeds(func, where, other) or f"`{func.__name__}` changes an argument in place "
+                    f"({where.filename}:{where.lineno}) and `{other}` is read after the call; adjoint does not "
+                    "follow changes a called function makes to its arguments: return the new value instead, or "
+                    "pass a copy")
+        self._check_earlier_reads(stmt, passed, f"{label} ({where.filename}:{where.lineno})",
                                   lambda name: unreadable or self._refuse_derivative_call(stmt, func, where, name))
 
     def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[object]) -> None:
@@ -317,11 +321,11 @@ class _Checker:
                 line = self.parsed.info.location(reader).lineno
                 changed = id(self.parsed.lookup(name)) in outer or (globals_, name) in outer
                 if name not in self.local_names and changed:
-                    raise self._refuse(stmt, f"`{func.__name__}` changes `{name}`, which line {line} of "
+                    raise self._refuse(stmt, f"{_label(func)} changes `{name}`, which line {line} of "
                                        f"{self.func_node.name} reads; the derivative would not follow the change: "
                                        "pass it as an argument and return the new value")
                 if OUTSIDE_MEMORY in outer and reader is not stmt and self._may_hold_outside_memory(name):
-                    raise self._refuse(stmt, f"`{func.__name__}` changes in place an object from outside it (a "
+                    raise self._refuse(stmt, f"{_label(func)} changes in place an object from outside it (a "
                                        f"global, or an object reached from one), which `{name}`, read at line {line} "
                                        f"of {self.func_node.name}, may hold; the derivative would not follow the "
                                        "change: pass the object as an argument and return the new value")
@@ -340,6 +344,8 @@ class _Checker:
         if not reached:
             return
         for earlier in self._may_run_before(stmt):
+            if self._block_call(earlier):  # (it runs in the primal sweep only: no derivative reads what it read)
+                continue
             for name in sorted(_names_read_by(earlier)):
                 if self.storage.ever.get(name, frozenset()) & reached:
                     line = self.parsed.info.location(earlier).lineno
@@ -348,6 +354,19 @@ class _Checker:
                         "the change (or, in a loop, before the next one); the derivative reads what was read there "
                         "after the change is made: assign a new value instead (`y = ...`), or change a copy "
                         "(`.copy()`)")
+
+    def _block_call(self, stmt: gast.stmt) -> bool:
+        """A call of an inert block lifted out of the function (normalize/inert_blocks.py)."""
+        call = user_call(stmt, self.classifier)
+        return call is not None and block_of(self.classifier.classify(call).func) is not None
+
+    def _read_outside_blocks(self) -> Set[str]:
+        """The names a statement reads that is not an inert block's call: a change in place that
+        only those calls see later reaches nothing the derivative reads."""
+        if self._outside_blocks is None:
+            self._outside_blocks = {name for stmt in self.statements.values() if not self._block_call(stmt)
+                                    for name in _names_read_by(stmt)}
+        return self._outside_blocks
 
     def _may_run_before(self, stmt: gast.stmt) -> List[gast.stmt]:
         """The statements before stmt, and those of the loops around it (which run again after it)."""
@@ -470,3 +489,15 @@ def _names_read_by(stmt: gast.stmt) -> Set[str]:
     return set(nodes.names_read(stmt))
 
 
+def _label(func) -> str:
+    """How a refusal names a called function: an inert block lifted out (normalize/inert_blocks.py) by its kind."""
+    return f"this `{block_of(func)}` block" if block_of(func) else f"`{func.__name__}`"
+
+
+def _block_feeds(func, where, other: str) -> str:
+    """The refusal of an inert-looking `try` or `with` block (normalize/inert_blocks.py) that writes
+    in place into what the function reads after it; '' for any other function."""
+    kind = block_of(func)
+    return kind and (f"this `{kind}` feeds the result: it changes in place ({where.filename}:{where.lineno}) what "
+                     f"`{other}` holds, which is read after it; adjoint keeps a `{kind}` out of the derivative "
+                     "only where it does not feed the result: change a copy inside it, or move the change out of it")

@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from adjoint import runtime
+import gast
+
+from adjoint import nodes, runtime
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
 from adjoint.backend.copies import imported_as, is_marker, literal, module_holds
 from adjoint.errors import AdjointError
@@ -219,6 +221,9 @@ class ModuleWriter:
         elif self._copyable(value):
             self._copy(value, block)
             self._alias(name, value.__name__, block)
+        elif getattr(value, "__adjoint_tree__", None) is not None and value.__module__ in self.source_modules:
+            self._copy_lifted(value, block)
+            self._alias(name, value.__name__, block)
         elif literal(value) is not None and (block.module in self.source_modules or block.module == runtime.__name__):
             self.namespace.define(name, "constant", ("constant", literal(value)), f"{name} = {literal(value)}",
                                   block.label)
@@ -279,6 +284,18 @@ class ModuleWriter:
         if self.namespace.define(func.__name__, "copied", ("function", func.__module__, func.__qualname__), source,
                                  block.label):
             self.visit(Block(qualified_name(func), node, _dict_lookup(func.__globals__), func.__module__))
+
+    def _copy_lifted(self, func: Callable, block: Block) -> None:
+        """A local function of the user's lifted out of the function that defines it (a local `def`, an
+        inert `try` block: normalize/local_functions.py, normalize/inert_blocks.py), written from its tree."""
+        tree = gast.gast_to_ast(nodes.clone(func.__adjoint_tree__[0]))
+        tree.name, tree.decorator_list = func.__name__, []
+        node = ast.fix_missing_locations(ast.Module(body=[tree], type_ignores=[])).body[0]
+        if self.namespace.define(func.__name__, "copied", ("function", func.__module__, func.__qualname__),
+                                 ast.unparse(node), block.label):
+            cells = dict(zip(func.__code__.co_freevars, (cell.cell_contents for cell in func.__closure__ or ())))
+            lookup = lambda name: cells[name] if name in cells else func.__globals__.get(name, _MISSING)  # noqa: E731
+            self.visit(Block(qualified_name(func), node, lookup, func.__module__))
 
     def _object_record(self, name: str, record: type, block: Block) -> None:
         """The dataclass standing for the objects of a plain class the function builds
