@@ -44,14 +44,12 @@ from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
 from adjoint.analysis.liveness import Liveness
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, stays_unseen
 from adjoint.analysis.sharing import OUTSIDE_MEMORY, Sharing, State, operands_of
-from adjoint.analysis.writes import (WRITE_FIRST_ARGUMENT, Write, rebound_lines, statements_of, user_call,
-                                     out_position, overwriting_parameter, writes_in_place,
-                                     writes_its_operands)
+from adjoint.analysis.writes import (WRITE_FIRST_ARGUMENT, Write, out_position, overwriting_parameter, rebound_lines,
+                                     statements_of, user_call, writes_in_place, writes_its_operands)
 from adjoint.errors import AdjointError, Location, NonDifferentiableError, UnsupportedSyntaxError, is_library_file
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
-from adjoint.nodes import is_append
-from adjoint.normalize.inert_blocks import block_of
+from adjoint.normalize.inert_blocks import block_feeds, block_of, called_label
 from adjoint.normalize.single_assignment import is_derivative_code
 from adjoint.runtime import broadcast_like, reshape_like, shape_only, unbroadcast, unreduce
 
@@ -142,12 +140,13 @@ class _Checker:
         return sharing
 
     def _shared_read_after(self, name: str, other: str) -> str:
-        if other.startswith("_") and is_derivative_code(self.parsed.func):  # what a derivative keeps: `_stack`
-            return (f"it keeps views of `{name}` for its backward sweep, and this line writes into `{name}` in place; "
-                    "the second derivative cannot follow the write into the views it keeps: build a new array "
-                    f"instead of writing into `{name}`, or copy what the line reads of it (`.copy()`)")
-        return (f"this writes in place into memory that `{other}` may share, and `{other}` is read afterwards; adjoint "
-                f"cannot follow the change into `{other}`: take a copy first (`.copy()`) or assign a new value instead")
+        if not (other.startswith("_") and is_derivative_code(self.parsed.func)):  # (a derivative keeps `_stack`)
+            return (f"this writes in place into memory that `{other}` may share, and `{other}` is read afterwards; "
+                    f"adjoint cannot follow the change into `{other}`: take a copy first (`.copy()`) or assign a new "
+                    "value instead")
+        return (f"it keeps views of `{name}` for its backward sweep, and this line writes into `{name}` in place; the "
+                f"second derivative cannot follow the write into them: build a new array instead of writing into "
+                f"`{name}`, or copy what the line reads of it (`.copy()`)")
 
     def _reads_of_values(self, stmt: gast.stmt) -> List[str]:
         """The names stmt reads, but an array given to a runtime helper that reads only its shape
@@ -246,7 +245,7 @@ class _Checker:
         """Calls made for their effect on a value that depends on wrt: nothing says what they change."""
         for stmt in self.statements.values():  # a call made for its effect, its result kept or not
             call = stmt.value if isinstance(stmt, (gast.Expr, gast.Assign)) else None
-            if not isinstance(call, gast.Call) or is_append(stmt):
+            if not isinstance(call, gast.Call) or nodes.is_append(stmt):
                 continue
             if isinstance(stmt, gast.Assign) and not writes_its_operands(call, self.classifier):
                 continue
@@ -284,7 +283,7 @@ class _Checker:
         if not passed or where is None:
             return
         state = self.storage.before[stmt]
-        label = _label(func)
+        label = called_label(func)
         outside = next((name for name in passed
                         if name not in self.local_names or OUTSIDE_MEMORY in self.storage.reaches(name, state)), None)
         if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
@@ -300,7 +299,7 @@ class _Checker:
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
             if self.storage.reaches(other, state) & reached and other in self._read_outside_blocks():
                 raise unreadable or self._refuse_derivative_call(stmt, func, where, other) or self._refuse(
-                    stmt, _block_feeds(func, where, other) or f"`{func.__name__}` changes an argument in place "
+                    stmt, block_feeds(func, where, other) or f"`{func.__name__}` changes an argument in place "
                     f"({where.filename}:{where.lineno}) and `{other}` is read after the call; adjoint does not "
                     "follow changes a called function makes to its arguments: return the new value instead, or "
                     "pass a copy")
@@ -321,11 +320,11 @@ class _Checker:
                 line = self.parsed.info.location(reader).lineno
                 changed = id(self.parsed.lookup(name)) in outer or (globals_, name) in outer
                 if name not in self.local_names and changed:
-                    raise self._refuse(stmt, f"{_label(func)} changes `{name}`, which line {line} of "
+                    raise self._refuse(stmt, f"{called_label(func)} changes `{name}`, which line {line} of "
                                        f"{self.func_node.name} reads; the derivative would not follow the change: "
                                        "pass it as an argument and return the new value")
                 if OUTSIDE_MEMORY in outer and reader is not stmt and self._may_hold_outside_memory(name):
-                    raise self._refuse(stmt, f"{_label(func)} changes in place an object from outside it (a "
+                    raise self._refuse(stmt, f"{called_label(func)} changes in place an object from outside it (a "
                                        f"global, or an object reached from one), which `{name}`, read at line {line} "
                                        f"of {self.func_node.name}, may hold; the derivative would not follow the "
                                        "change: pass the object as an argument and return the new value")
@@ -487,17 +486,3 @@ def _names_read_by(stmt: gast.stmt) -> Set[str]:
     if isinstance(stmt, (gast.With, gast.FunctionDef)):
         return set()
     return set(nodes.names_read(stmt))
-
-
-def _label(func) -> str:
-    """How a refusal names a called function: an inert block lifted out (normalize/inert_blocks.py) by its kind."""
-    return f"this `{block_of(func)}` block" if block_of(func) else f"`{func.__name__}`"
-
-
-def _block_feeds(func, where, other: str) -> str:
-    """The refusal of an inert-looking `try` or `with` block (normalize/inert_blocks.py) that writes
-    in place into what the function reads after it; '' for any other function."""
-    kind = block_of(func)
-    return kind and (f"this `{kind}` feeds the result: it changes in place ({where.filename}:{where.lineno}) what "
-                     f"`{other}` holds, which is read after it; adjoint keeps a `{kind}` out of the derivative "
-                     "only where it does not feed the result: change a copy inside it, or move the change out of it")

@@ -101,6 +101,20 @@ def block_of(func) -> Optional[str]:
     return getattr(tree[0], MARK, None) if tree else None
 
 
+def called_label(func) -> str:
+    """How a refusal names a called function: an inert block lifted out (this module) by its kind."""
+    return f"this `{block_of(func)}` block" if block_of(func) else f"`{func.__name__}`"
+
+
+def block_feeds(func, where, other: str) -> str:
+    """The refusal of an inert-looking `try` or `with` block (lifted by this module) that writes
+    in place into what the function reads after it; '' for any other function."""
+    kind = block_of(func)
+    return kind and (f"this `{kind}` feeds the result: it changes in place ({where.filename}:{where.lineno}) what "
+                     f"`{other}` holds, which is read after it; adjoint keeps a `{kind}` out of the derivative "
+                     "only where it does not feed the result: change a copy inside it, or move the change out of it")
+
+
 def _flattened(body: List[gast.stmt], in_try: bool = False) -> List[gast.stmt]:
     """The statements with each `try` replaced by its clauses one after another (the `as` name of a
     handler bound to None), each statement inside them under `if bool():`, which may or may not
