@@ -7,6 +7,13 @@ What was wrong:
   `vals = [x, y]; total(*vals)`, `np.full((*shape,), x)`. A display spread is its items, and a
   name bound once to a display (a list only where nothing but such spreads reads it) is spread
   as its items read by position (normalize/starred.py); any other `*` is refused as before.
+- a tangent (jvp, and hvp's forward pass) of a sum whose one operand has a zero tangent was given
+  the other operand's shape where NumPy broadcasts the sum wider: `y = np.zeros(3); y = y + b` of a
+  number b, or `y = np.zeros((3, 2)); y += b` of a row b, had the tangent of b itself, so
+  `np.sum(y)`'s tangent was b's (1.0 for 3.0, 2.0 for 6.0) without a word, and a write into an item
+  of y after it raised ValueError inside the derivative. The optimizer took the zero out of the sum
+  (`zeros_like(y) + db` -> `db`); in forward mode the sum keeps its primal's shape now
+  (`tangent_like(db, y)`, optimize/zeros.py).
 - a second derivative (hvp, hessian, grad of grad) of a program writing into an array or list in
   place (`u[0] = 0.0` in a heat-equation step, `acc[i] += ...` in an n-body loop, `K[i, j] = ...`
   filling a kernel matrix, `xs[i] += 1.0`) was refused with a message naming the names of
@@ -102,6 +109,49 @@ def test_a_spread_of_a_length_the_source_does_not_fix_is_refused_at_its_line(pro
     with pytest.raises(adjoint.UnsupportedSyntaxError) as caught:
         adjoint.grad(program)(0.7, -1.3)
     assert caught.value.lineno == marked_line(program, marker)
+
+
+# ----- tangents of sums broadcast wider than their varied operand ----------------------------------
+
+def offset_grid(b, x):
+    y = np.zeros((3, 2))
+    y += b
+    y = y * x
+    return np.sum(y)
+
+
+def shifted_zeros(c):
+    y = np.zeros(3)
+    y = y + c
+    return np.sum(y) + np.sum(np.sin(y))
+
+
+def running_total(c, xs):
+    total = np.zeros(4)
+    total = total - c
+    for x in xs:
+        total = total + x * c
+    return np.sum(total ** 2)
+
+
+def bias_then_rows(x, b):
+    y = np.zeros((3, 2))
+    y += b
+    y[1] += x
+    y[:, 0] *= x[0]
+    return np.sum(y ** 2)
+
+
+@pytest.mark.parametrize("program, args, wrt, second_order", [
+    (offset_grid, (np.array([0.3, 0.7]), 2.0), 0, True),
+    (offset_grid, (np.array([0.3, 0.7]), 2.0), 1, True),
+    (shifted_zeros, (0.5,), 0, True),
+    (running_total, (0.5, [0.2, -0.4, 1.1]), 0, True),
+    (bias_then_rows, (np.array([0.5, -1.5]), np.array([0.3, 0.7])), 1, False),
+])
+def test_a_tangent_keeps_the_shape_numpy_broadcasts_a_sum_to(program, args, wrt, second_order):
+    in_place = program in (offset_grid, bias_then_rows)  # (which autograd does not run)
+    check_every_mode(program, args, wrt=wrt, peer=None if in_place else program, second_order=second_order)
 
 
 # ----- second derivatives of writes in place, said in the user's terms ----------------------------
