@@ -17,7 +17,7 @@ Python's and NumPy's semantics rather than on calculus:
 - `loop_variables`: a loop variable read after its loop, loops that may run zero times,
   `for ... else` and `while ... else` left by a `break` or not;
 - `iteration`: zip/enumerate/reversed/range/sorted, nested or bound to a name first, over
-  lists, tuples, 1-D and 2-D arrays;
+  lists, tuples, 1-D and 2-D arrays; `sorted(range(len(xs)), key=lambda k: ...)` reading xs;
 - `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
   and, beside them, with distinct ones; arrays of integers updated in place;
 - `builtin_sum`: the builtin `sum` over arrays (a 2-D one sums rows) and lists;
@@ -594,7 +594,13 @@ class ShapeBuilder(Builder):
         iterable, _ = self.iterable()
         e, total = self.fresh("e"), self.accumulate()
         order = self.choice(("", ", reverse=True"))
-        self.emit(f"for {e} in sorted({iterable}{order}):", f"    {total} = {total} * 0.5 + {e} * {self.scalar()}")
+        if self.chance(40):  # the positions that order it, by a key reading the function's variables
+            k, i = self.fresh("k"), self.fresh("i")
+            key = self.choice((f"abs({iterable}[{k}])", f"-{iterable}[{k}]", f"{iterable}[{k}] * {self.need('x0')}"))
+            self.emit(f"for {i} in sorted(range(len({iterable})), key=lambda {k}: {key}{order}):",
+                      f"    {total} = {total} * 0.5 + {iterable}[{i}] * ({i} + {self.scalar()})")
+        else:
+            self.emit(f"for {e} in sorted({iterable}{order}):", f"    {total} = {total} * 0.5 + {e} * {self.scalar()}")
         self.terms.append(total)
 
     def iterate_rows(self) -> None:
@@ -918,13 +924,13 @@ class ShapeBuilder(Builder):
                                     lambda: f"np.sum(np.tanh({vector})) * {self.need('x0')}"))
 
     def zeros_broadcast_wider(self) -> None:
-        """A grid of zeros a row, a column or a number is added to (`g += row`, `g = g - x0`): the
+        """A grid of zeros a row, a column or a number is added to (`g = g + row`, `g = g - x0`): the
         sum is broadcast to the grid's shape, wider than what varies."""
         grid, shape = self.fresh("g"), (self.rows, self.columns)
         added = self.pick(lambda: self.vector_expression(self.columns, 1),
                           lambda: f"{self.vector_expression(self.rows, 1)}[:, None]",
                           lambda: f"{self.need('x0')} * {self.scalar()}")
-        self.emit(f"{grid} = np.zeros({shape})", self.choice((f"{grid} += {added}", f"{grid} = {grid} - {added}")))
+        self.emit(f"{grid} = np.zeros({shape})", self.choice((f"{grid} = {grid} + {added}", f"{grid} = {grid} - {added}")))
         self.terms.append(self.choice((f"np.sum({grid})", f"{grid}.sum() * {self.scalar()}",
                                        f"np.sum(np.sin({grid}) * {self.need('M')})")))
 

@@ -14,6 +14,11 @@ What was wrong:
   of y after it raised ValueError inside the derivative. The optimizer took the zero out of the sum
   (`zeros_like(y) + db` -> `db`); in forward mode the sum keeps its primal's shape now
   (`tangent_like(db, y)`, optimize/zeros.py).
+- `sorted(range(len(xs)), key=lambda i: abs(xs[i]))` and `max(range(n), key=lambda i: s[i])` (the
+  positions that order a list, a key reading the function's variables) were refused ("this lambda
+  reads `xs` ... it can be passed only to a Python function that adjoint differentiates"): the
+  rewrite of a keyed sorted/max/min took only a sequence without calls, which `range(len(xs))`
+  is not, though it gives the same items, with no effect, each time (normalize/keyed.py).
 - a second derivative (hvp, hessian, grad of grad) of a program writing into an array or list in
   place (`u[0] = 0.0` in a heat-equation step, `acc[i] += ...` in an n-body loop, `K[i, j] = ...`
   filling a kernel matrix, `xs[i] += 1.0`) was refused with a message naming the names of
@@ -109,6 +114,34 @@ def test_a_spread_of_a_length_the_source_does_not_fix_is_refused_at_its_line(pro
     with pytest.raises(adjoint.UnsupportedSyntaxError) as caught:
         adjoint.grad(program)(0.7, -1.3)
     assert caught.value.lineno == marked_line(program, marker)
+
+
+# ----- positions ordered by a key --------------------------------------------------------------------
+
+def rank_weighted(xs, w):
+    order = sorted(range(len(xs)), key=lambda i: abs(xs[i]))
+    total = 0.0
+    for rank, i in enumerate(order):
+        total += (rank + 1) * xs[i] * w[rank]
+    return total
+
+
+def best_of(scores, values):
+    n = len(scores)
+    k = max(range(n), key=lambda i: scores[i] * values[i])
+    last = min(range(1, n), key=lambda i: -scores[i])
+    return values[k] ** 2 + scores[k] * values[last]
+
+
+@pytest.mark.parametrize("program, args", [
+    (rank_weighted, (np.array([0.5, -1.5, 0.3, 2.0]), np.array([1.0, 2.0, 3.0, 0.5]))),
+    (best_of, (np.array([0.5, -1.5, 0.3, 2.0]), np.array([1.0, 2.0, 3.0, 0.5]))),
+])
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_positions_ordered_by_a_key_reading_the_functions_variables(program, args, wrt):
+    check_every_mode(program, args, wrt=wrt, peer=program)
+    as_lists = tuple(list(arg) for arg in args)
+    check_every_mode(program, as_lists, wrt=wrt)
 
 
 # ----- tangents of sums broadcast wider than their varied operand ----------------------------------
