@@ -159,6 +159,7 @@ class _Zeros:
             substitute.statement(stmt)
             if substitute.changed:
                 self.facts.unchanged.statements().forget(stmt)
+                self.facts.unchanged.changed()  # (a later `_assigned` counts the reads this one added)
                 self.changed = True
 
     def block(self, stmts: List[gast.stmt], known: Set[str]) -> Set[str]:
