@@ -251,7 +251,36 @@ def refuse_in_generated_code(error: AdjointError, target: Callable) -> None:
     inner = error.location
     line = _mapped(inner.filename, inner.lineno) if inner is not None and inner.lineno else None
     if line is not None and line.filename == code.co_filename:
+        if _generated_names(error.message, code):  # (a user cannot act on the names of adjoint's own code)
+            error = _second_derivative_refusal(error)
         raise error.blamed_on(line, f"the derivative of `{origin.__qualname__}`", "made for this line") from None
     text = linecache.getline(code.co_filename, code.co_firstlineno)
     definition = Location(code.co_filename, code.co_firstlineno, len(text) - len(text.lstrip()), None, text)
     raise error.blamed_on(definition, f"the derivative of `{origin.__qualname__}`", "defined here") from None
+
+
+def _generated_names(message: str, code) -> List[str]:
+    """The names in backquotes in message that the user's function (code) does not use: adjoint's own."""
+    used, codes = set(), [code]
+    while codes:
+        one = codes.pop()
+        used.update(one.co_varnames + one.co_names + one.co_cellvars + one.co_freevars)
+        codes.extend(const for const in one.co_consts if hasattr(const, "co_varnames"))
+    return [name for name in re.findall(r"`([A-Za-z_]\w*)`", message) if name not in used]
+
+
+def _second_derivative_refusal(error: AdjointError) -> AdjointError:
+    """A refusal met in a first derivative's own code, said in the user's terms."""
+    if "in place" in error.message:
+        reason = ("this line writes in place, and its first derivative keeps values that may share the memory it "
+                  "writes (views of it, saved for the backward pass): a second derivative cannot follow the change "
+                  "into them; assign a new value instead of writing in place to take second derivatives (hvp, "
+                  "hessian, grad of grad)")
+    else:
+        reason = ("its first derivative holds a construct adjoint cannot differentiate again, so second derivatives "
+                  "(hvp, hessian, grad of grad) are not taken through this line")
+    moved = type(error).__new__(type(error))
+    moved.__dict__.update(error.__dict__)
+    moved.message = reason
+    moved.args = (moved._format(),)
+    return moved

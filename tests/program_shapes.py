@@ -17,11 +17,12 @@ Python's and NumPy's semantics rather than on calculus:
 - `loop_variables`: a loop variable read after its loop, loops that may run zero times,
   `for ... else` and `while ... else` left by a `break` or not;
 - `iteration`: zip/enumerate/reversed/range/sorted, nested or bound to a name first, over
-  lists, tuples, 1-D and 2-D arrays;
+  lists, tuples, 1-D and 2-D arrays; `sorted(range(len(xs)), key=lambda k: ...)` reading xs;
 - `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
   and, beside them, with distinct ones; arrays of integers updated in place;
 - `builtin_sum`: the builtin `sum` over arrays (a 2-D one sums rows) and lists;
-- `broadcasting`: non-square matrices, `.T`, broadcasting, reshapes, reductions with axes;
+- `broadcasting`: non-square matrices, `.T`, broadcasting, reshapes, reductions with axes, a grid
+  of zeros a row, a column or a number is added to (broadcast wider than what varies);
   these programs are also checked by `hvp` (forward over reverse);
 - `pytrees`: dicts (of arrays, of lists of pairs, nested), a dataclass, dict literals, loops
   over `.items()`, `.values()` and `.keys()`, unpacking `for w, s in tree["layers"]`;
@@ -593,7 +594,13 @@ class ShapeBuilder(Builder):
         iterable, _ = self.iterable()
         e, total = self.fresh("e"), self.accumulate()
         order = self.choice(("", ", reverse=True"))
-        self.emit(f"for {e} in sorted({iterable}{order}):", f"    {total} = {total} * 0.5 + {e} * {self.scalar()}")
+        if self.chance(40):  # the positions that order it, by a key reading the function's variables
+            k, i = self.fresh("k"), self.fresh("i")
+            key = self.choice((f"abs({iterable}[{k}])", f"-{iterable}[{k}]", f"{iterable}[{k}] * {self.need('x0')}"))
+            self.emit(f"for {i} in sorted(range(len({iterable})), key=lambda {k}: {key}{order}):",
+                      f"    {total} = {total} * 0.5 + {iterable}[{i}] * ({i} + {self.scalar()})")
+        else:
+            self.emit(f"for {e} in sorted({iterable}{order}):", f"    {total} = {total} * 0.5 + {e} * {self.scalar()}")
         self.terms.append(total)
 
     def iterate_rows(self) -> None:
@@ -908,10 +915,24 @@ class ShapeBuilder(Builder):
     # ----- broadcasting, transposes, reshapes, reductions with axes ---------------------
 
     def broadcasting(self) -> None:
+        if self.chance(25):
+            self.zeros_broadcast_wider()
+            return
         vector = self.vector_expression(self.choice((self.rows, self.columns)), 0)
         self.terms.append(self.pick(lambda: f"np.sum(np.sin({vector}) * {vector})",
                                     lambda: f"np.dot({vector}, {vector})",
                                     lambda: f"np.sum(np.tanh({vector})) * {self.need('x0')}"))
+
+    def zeros_broadcast_wider(self) -> None:
+        """A grid of zeros a row, a column or a number is added to (`g = g + row`, `g = g - x0`): the
+        sum is broadcast to the grid's shape, wider than what varies."""
+        grid, shape = self.fresh("g"), (self.rows, self.columns)
+        added = self.pick(lambda: self.vector_expression(self.columns, 1),
+                          lambda: f"{self.vector_expression(self.rows, 1)}[:, None]",
+                          lambda: f"{self.need('x0')} * {self.scalar()}")
+        self.emit(f"{grid} = np.zeros({shape})", self.choice((f"{grid} = {grid} + {added}", f"{grid} = {grid} - {added}")))
+        self.terms.append(self.choice((f"np.sum({grid})", f"{grid}.sum() * {self.scalar()}",
+                                       f"np.sum(np.sin({grid}) * {self.need('M')})")))
 
     def matrix_expression(self, shape: Tuple[int, int], depth: int) -> str:
         """An expression of shape `shape`, (rows, columns) or its transpose."""

@@ -20,7 +20,8 @@ in the function instead, item by item in order, and the helper is given the keys
     best = xs[keyed_extreme(xs, [abs(v - c) for v in xs], False, ...)]
 
 The sequence is evaluated twice, so it must have no call in it (a name, a list of items, an
-index); a dict, a set or a string is refused when the derived function runs (their items are
+index) but `range(...)` of such values and of their `len(...)` (`sorted(range(len(xs)), key=...)`,
+the positions that order xs); a dict, a set or a string is refused when the derived function runs (their items are
 not read by position).
 """
 from __future__ import annotations
@@ -51,7 +52,7 @@ def lower_keyed(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List
 
 def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_names) -> Optional[gast.expr]:
     keywords = {k.arg: k.value for k in call.keywords}
-    if len(call.args) != 1 or not _call_free(call.args[0]) or None in keywords:
+    if len(call.args) != 1 or not _repeatable(call.args[0], parsed, local_names) or None in keywords:
         return None
     sequence, key = call.args[0], keywords["key"]
     where = [nodes.constant(parsed.info.filename), nodes.constant(parsed.info.location(call).lineno)]
@@ -92,6 +93,15 @@ def _keys_computed_here(key: gast.expr, sequence: gast.expr, local_names) -> Opt
     clause = gast.comprehension(target=nodes.name(parameter, store=True), iter=nodes.clone(sequence), ifs=[],
                                 is_async=0)
     return nodes.copy_location(gast.ListComp(elt=key.body, generators=[clause]), key)
+
+
+def _repeatable(node: gast.expr, parsed: ParsedFunction, local_names) -> bool:
+    """A sequence that gives the same items, with no effect, each time it is evaluated: an expression
+    without calls, or `range(...)` of such expressions and of `len(...)` of them (`range(len(xs))`)."""
+    if isinstance(node, gast.Call) and resolve(node.func, parsed, local_names) is range and not node.keywords:
+        return all(_call_free(arg) or isinstance(arg, gast.Call) and resolve(arg.func, parsed, local_names) is len
+                   and not arg.keywords and len(arg.args) == 1 and _call_free(arg.args[0]) for arg in node.args)
+    return _call_free(node)
 
 
 def _call_free(node: gast.expr) -> bool:

@@ -1,5 +1,5 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
-a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
+`*` of a sequence of fixed length in a call or display (normalize/starred.py), a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
 (normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), math.hypot
 of n numbers and math.prod (normalize/math_forms.py), `xs.sort()` (as `xs = sorted(xs)`, a write in place),
@@ -32,6 +32,7 @@ from adjoint.normalize.math_forms import lower_math_forms
 from adjoint.normalize.record_methods import call_record_methods
 from adjoint.normalize.records import build_records
 from adjoint.normalize.running import consume_iterators
+from adjoint.normalize.starred import spread_known_lengths
 from adjoint.normalize.super_calls import bind_super_calls
 
 
@@ -39,6 +40,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     """Rewrite these forms in parsed.node; the calls they look at are found in one walk."""
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed.node)
+    spread_known_lengths(parsed.node)
     lower_dict_writes(parsed, fresh)
     calls = _calls(parsed.node)
     if any(isinstance(call.func, gast.Attribute) and call.func.attr == "sort" for call in calls):

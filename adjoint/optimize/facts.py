@@ -46,6 +46,7 @@ class Facts:
     # it where a read of it cannot be the number 0.0 (None: nowhere; see zeros.py)
     zero_shapes: Dict[str, Optional[str]] = field(default_factory=dict)
     zeros_like: str = "zeros_like"  # the name the derivative calls runtime.zeros_like by
+    tangent_like: str = "tangent_like"  # ... and runtime.tangent_like (forward mode)
     forward: bool = False  # forward mode: a tangent is read where its primal holds its value
     settled: bool = False  # the code is final: no pass drops a statement any more (optimize/raises.py)
     unchanged: Unchanged = field(default_factory=Unchanged, compare=False)  # answers kept while no pass changes
@@ -124,7 +125,8 @@ def facts_for(ctx, forward: bool = False, arguments: Optional[Dict[str, str]] = 
                                       arguments))
     return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers,
                  arrays, frozenset(locals_), numeric, sharing=ctx.aliases.expand,
-                 zero_shapes=_zero_shapes(ctx, forward), zeros_like=ctx.runtime("zeros_like").id, forward=forward)
+                 zero_shapes=_zero_shapes(ctx, forward), zeros_like=ctx.runtime("zeros_like").id,
+                 tangent_like=ctx.runtime("tangent_like").id if forward else "tangent_like", forward=forward)
 
 
 def _zero_shapes(ctx, forward: bool) -> Dict[str, Optional[str]]:

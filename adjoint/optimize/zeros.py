@@ -41,6 +41,8 @@ class _Substitute:
         self.facts = facts
         self.tree = tree
         self.changed = False
+        self.kept_shapes = False  # a zero that may be an array stays one (zeros_like) where it is read
+        self.widening = False  # a zero that may be an array was read as 0.0 inside the value
 
     def statement(self, stmt: gast.stmt) -> None:
         """Replace the reads of known zeros in stmt (of a compound statement, in its header)."""
@@ -48,6 +50,9 @@ class _Substitute:
         if cls is gast.Assign:
             target = stmt.targets[0]
             folded = target.__class__ is gast.Name and target.id in self.facts.adjoint_names
+            if folded and self.facts.forward and stmt.value.__class__ is not gast.Name:
+                self._tangent(stmt, target.id)
+                return
             stmt.value = self.expression(stmt.value, folded, folded)
         elif cls is gast.Return:
             if stmt.value is not None:
@@ -58,6 +63,18 @@ class _Substitute:
             stmt.test = self.expression(stmt.test, False, False)
         elif cls is gast.Expr:
             stmt.value = self.expression(stmt.value, False, False)
+
+    def _tangent(self, stmt: gast.Assign, target: str) -> None:
+        """A tangent's assignment: a zero of an array read as 0.0 in `d_y + d_b` would leave the sum with
+        d_b's shape where the primal's is broadcast wider (`y = np.zeros(3); y = y + b` of a number b), so
+        the value is given the shape of its primal (tangent_like), or the zero stays an array."""
+        primal = self.facts.zero_shapes.get(target)
+        self.kept_shapes = primal is None or not self._assigned(primal)
+        self.widening = False
+        stmt.value = self.expression(stmt.value, True, True)
+        self.kept_shapes = False
+        if self.widening:
+            stmt.value = nodes.call(nodes.name(self.facts.tangent_like), [stmt.value, nodes.name(primal)])
 
     def _returned(self, value: gast.expr) -> gast.expr:
         """A returned value: each item of a returned tuple returned whole (fold leaves a `return`
@@ -103,8 +120,11 @@ class _Substitute:
 
     def _zero(self, node: gast.Name, safe: bool) -> gast.expr:
         shapes = self.facts.zero_shapes
+        if node.id in shapes and safe and self.kept_shapes:
+            safe = False
         if safe or node.id not in shapes:
             self.changed = True
+            self.widening = self.widening or node.id in shapes
             return nodes.constant(0.0)
         primal = shapes[node.id]
         if primal is None or not self._assigned(primal):
@@ -139,6 +159,7 @@ class _Zeros:
             substitute.statement(stmt)
             if substitute.changed:
                 self.facts.unchanged.statements().forget(stmt)
+                self.facts.unchanged.changed()  # (a later `_assigned` counts the reads this one added)
                 self.changed = True
 
     def block(self, stmts: List[gast.stmt], known: Set[str]) -> Set[str]:
