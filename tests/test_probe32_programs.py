@@ -196,8 +196,8 @@ def heat_equation(u0, alpha, steps=5):
         lap = np.zeros_like(u)
         lap[1:-1] = u[2:] - 2 * u[1:-1] + u[:-2]
         u = u + alpha * 1e-3 / dx ** 2 * lap
-        u[0] = 0.0  # <- written: boundary
-        u[-1] = 0.0
+        u[0] = 0.0
+        u[-1] = 0.0  # <- written: boundary
     return np.sum(u ** 2) * dx
 
 

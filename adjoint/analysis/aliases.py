@@ -140,13 +140,13 @@ class _Checker:
         return sharing
 
     def _shared_read_after(self, name: str, other: str) -> str:
-        if not (other.startswith("_") and is_derivative_code(self.parsed.func)):  # (a derivative keeps `_stack`)
+        if not is_derivative_code(self.parsed.func):  # (in a derivative, what shares memory is what it saved)
             return (f"this writes in place into memory that `{other}` may share, and `{other}` is read afterwards; "
                     f"adjoint cannot follow the change into `{other}`: take a copy first (`.copy()`) or assign a new "
                     "value instead")
-        return (f"it keeps views of `{name}` for its backward sweep, and this line writes into `{name}` in place; the "
-                f"second derivative cannot follow the write into them: build a new array instead of writing into "
-                f"`{name}`, or copy what the line reads of it (`.copy()`)")
+        return (f"this line writes in place into `{name}`, and its first derivative keeps `{name}`'s memory (the "
+                "array or views of it) for its backward sweep; a second derivative cannot follow the write into what "
+                f"it keeps: assign a new array instead of writing into `{name}`, or copy what the line reads of it")
 
     def _reads_of_values(self, stmt: gast.stmt) -> List[str]:
         """The names stmt reads, but an array given to a runtime helper that reads only its shape
