@@ -19,6 +19,7 @@ import pytest
 import adjoint
 from adjoint.cli import main
 from adjoint.errors import BackendError
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS
 from soundness import central_differences
 
 logger = logging.getLogger("tests.inert_try")
@@ -209,8 +210,9 @@ def test_a_physics_step_guarding_an_optional_import_and_a_check():
     gradient = adjoint.grad(physics_step)(q, dt)
     assert RECORDS == ["plain numpy"]
     np.testing.assert_allclose(gradient, central_differences(physics_step, (q, dt), 0), rtol=1e-6, atol=1e-9)
-    autograd = pytest.importorskip("autograd")
-    np.testing.assert_allclose(gradient, autograd.grad(_autograd_version(physics_step))(q, dt), rtol=1e-12)
+    if AUTOGRAD_RUNS_NUMPY_CALLS:  # (check_finite calls NumPy's own functions on autograd's boxes)
+        autograd = pytest.importorskip("autograd")
+        np.testing.assert_allclose(gradient, autograd.grad(_autograd_version(physics_step))(q, dt), rtol=1e-12)
     with pytest.warns(UserWarning, match="left its box"):
         adjoint.grad(physics_step)(np.array([0.1, 30.0, 0.2]), dt)
     with pytest.warns(UserWarning, match="left its box"):
