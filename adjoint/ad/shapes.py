@@ -35,15 +35,11 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.recompute import control_reads
+from adjoint.analysis.aliases import SHAPE_ARGUMENT
 from adjoint.analysis.augmented import HELPERS as AUGMENTED_HELPERS
 from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, is_array
 from adjoint.templates import RESULT
 
-# helper -> the position of the argument it reads only for its type, shape and dtype
-SHAPE_ARGUMENT = {
-    runtime.unbroadcast: 1, runtime.unreduce: 1, runtime.reached: 1, runtime.broadcast_like: 1,
-    runtime.gradient_like: 1, runtime.zeros_like: 0, runtime.stored_derivative: 2,
-}
 AUGMENTED_FUNCTIONS = tuple(AUGMENTED_HELPERS.values())  # runtime/in_place.py
 NOT_ARRAYS = (SCALAR, CONTAINER, MAPPING, RECORD)  # kinds whose shape_only would be the value itself
 ELEMENTWISE_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,

@@ -51,10 +51,13 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 from adjoint.normalize.inert_blocks import block_feeds, block_of, called_label
 from adjoint.normalize.single_assignment import is_derivative_code
-from adjoint.runtime import broadcast_like, reshape_like, shape_only, unbroadcast, unreduce
+from adjoint.runtime import (broadcast_like, gradient_like, reached, reshape_like, shape_only, stored_derivative,
+                             unbroadcast, unreduce, zeros_like)
 
-# Runtime helpers -> the position of the argument they read only for its shape (and type and dtype).
-SHAPE_READERS = {unbroadcast: 1, unreduce: 1, broadcast_like: 1, reshape_like: 1, shape_only: 0}
+# Runtime helpers -> the position of the argument they read only for its type, shape and dtype: a write
+# into that argument in place leaves what they read as it was (ad/shapes.py saves a stand-in of it).
+SHAPE_ARGUMENT = {unbroadcast: 1, unreduce: 1, reached: 1, broadcast_like: 1, reshape_like: 1, gradient_like: 1,
+                  zeros_like: 0, stored_derivative: 2, shape_only: 0}
 
 
 # NumPy functions that write into their first argument alone.
@@ -154,8 +157,8 @@ class _Checker:
         for_shape = set()
         for call in nodes.walk(stmt):
             if isinstance(call, gast.Call) and isinstance(call.func, gast.Name):
-                position = next((at for helper, at in SHAPE_READERS.items()
-                                 if self.parsed.lookup(call.func.id) is helper), len(call.args))
+                called = self.parsed.lookup(call.func.id)
+                position = next((at for helper, at in SHAPE_ARGUMENT.items() if called is helper), len(call.args))
                 argument = call.args[position] if position < len(call.args) else None
                 if isinstance(argument, gast.Name) and is_array(self.kinds.get(argument.id)):
                     for_shape.add(id(argument))

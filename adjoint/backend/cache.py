@@ -410,8 +410,8 @@ def _described_dependencies(generated, found: Dependencies) -> Optional[List[lis
     generated one does; None when one is not a module's global (an attribute, a table's entry)."""
     described = []
     for namespace, name, _ in generated.dependencies:
-        if dependency_name(namespace) is not None:  # func's defaults or code
-            name = dependency_name(namespace)
+        if (dependency := dependency_name(namespace)) is not None:  # func's defaults or code
+            name = dependency
             functions = [defaults_owner(f) for f in found.functions]
             owner = next((i for i, f in enumerate(functions) if f is namespace.func), None)
         else:
