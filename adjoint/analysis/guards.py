@@ -21,7 +21,7 @@ from adjoint.frontend.names import is_elementwise_method
 # NumPy's functions standing for array methods whose result is an array or a NumPy scalar.
 ARRAY_RESULTS = ("sum", "mean", "prod", "max", "min", "dot", "reshape", "transpose", "ravel", "std", "var",
                  "cumsum", "cumprod", "clip", "squeeze", "trace", "conj", "swapaxes", "repeat", "diagonal")
-_ARRAY_RESULT_FUNCTIONS = tuple(getattr(np, method) for method in ARRAY_RESULTS)
+_ARRAY_RESULT_FUNCTIONS = frozenset(id(getattr(np, method)) for method in ARRAY_RESULTS)  # by identity
 
 Guards = Dict[gast.stmt, List[Tuple[Union[str, Tuple[Union[str, gast.expr], ...]], str, Location]]]
 
@@ -84,7 +84,10 @@ def made_by_numpy(func_node: gast.FunctionDef, classify: Callable[[gast.Call], o
         elif name is not None:
             values.setdefault(name, []).append(stmt.value)
     made = (set(values) | parameters) - other
-    tests = {id(value): _NumpyValue(value, classify, kinds) for exprs in values.values() for value in exprs}
+    always = {id(value) for exprs in values.values() for value in exprs if _surely_numpy(value, classify, kinds)}
+    if not always and not made & parameters and not any(is_array(kind) for kind in kinds.values()):
+        return set()  # nothing made by NumPy to start from: a name given a value gets another's
+    tests = {id(value): _NumpyValue(value, id(value) in always, kinds) for exprs in values.values() for value in exprs}
     readers: Dict[str, Set[str]] = {}  # name -> the names a definition of which reads it
     for name, exprs in values.items():
         for value in exprs:
@@ -104,11 +107,8 @@ class _NumpyValue:
     (`made`): an operand of its arithmetic that is an array or one of `made`, and every other a
     number. What does not depend on `made` is decided once."""
 
-    def __init__(self, value: gast.expr, classify: Callable[[gast.Call], object], kinds: Dict[str, str]):
-        func = classify(value) if isinstance(value, gast.Call) else None
-        self.always = isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or \
-            isinstance(func, np.ufunc) or any(func is result for result in _ARRAY_RESULT_FUNCTIONS) or \
-            _part_of_an_array(value, kinds) or is_elementwise_method(func)
+    def __init__(self, value: gast.expr, always: bool, kinds: Dict[str, str]):
+        self.always = always  # (_surely_numpy)
         operands = [] if self.always else [value.left, value.right] if isinstance(value, gast.BinOp) else \
             [value.operand] if isinstance(value, gast.UnaryOp) and isinstance(value.op, (gast.USub, gast.UAdd)) else \
             [value] if isinstance(value, gast.Name) else []
@@ -128,6 +128,14 @@ class _NumpyValue:
         if self.never or any(name not in made for name in self.needed):
             return False
         return self.array or any(name in made for name in self.names)
+
+
+def _surely_numpy(value: gast.expr, classify: Callable[[gast.Call], object], kinds: Dict[str, str]) -> bool:
+    """Whether an assigned value is an array or a NumPy scalar, whatever its operands hold."""
+    if isinstance(value, gast.Call):
+        func = classify(value)
+        return isinstance(func, np.ufunc) or id(func) in _ARRAY_RESULT_FUNCTIONS or is_elementwise_method(func)
+    return isinstance(value, gast.BinOp) and isinstance(value.op, gast.MatMult) or _part_of_an_array(value, kinds)
 
 
 def _part_of_an_array(value: gast.expr, kinds: Dict[str, str]) -> bool:
