@@ -279,8 +279,9 @@ class Generation:
         analysis/sharing.py), given the kinds of the call's arguments, the error that kept adjoint
         from reading it (None if it could), the ids of the global or closure objects it writes
         into in place, the first write no caller sees
-        (analysis/residuals.py), and the length of the tuple of objects apart it returns
-        (analysis/positions.py; None if it does not)."""
+        (analysis/residuals.py), the length of the tuple of objects apart it returns
+        (analysis/positions.py; None if it does not), and the parameters it may write into (None:
+        unknown; analysis/argument_facts.py)."""
         parameter_kinds = call_parameter_kinds(func, call, kinds)
         key = (func, tuple(sorted(parameter_kinds.items())))
         if key in self.facts_being_read:
@@ -289,7 +290,7 @@ class Generation:
             self.answers.asked(("facts", key))
             return self.argument_facts[key]
         # while a recursive function is read:
-        self.argument_facts[key] = (None, RETURNS_ANYTHING, None, frozenset(), None, None)
+        self.argument_facts[key] = (None, RETURNS_ANYTHING, None, frozenset(), None, None, None)
         with self.answers.answering(("facts", key)):
             read = self.callees_read.get(key)  # a function that returns a value: as callee_kind read it
             if read and ("kind", key) not in self.answers.final:
@@ -299,7 +300,7 @@ class Generation:
                                                             returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
                 self.argument_facts[key] = (error.location, RETURNS_ANYTHING, error, globals_it_rebinds(func),
-                                            None, None)
+                                            None, None, None)
                 return self.argument_facts[key]
             classifier = read[2] if read else CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = read[3] if read else infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)
@@ -316,7 +317,7 @@ class Generation:
         more, the assumption grows and the facts read under it (its callees' too) are read again."""
         assumed = frozenset({ARGUMENTS})
         while True:
-            self.argument_facts[key] = (None, assumed, None, frozenset(), None, None)
+            self.argument_facts[key] = (None, assumed, None, frozenset(), None, None, None)
             known = (len(self.argument_facts), len(self.forward_facts))  # dicts keep insertion order
             self.recursive.discard(key)
             facts = self._read_facts(parsed, kinds, classifier)
@@ -330,9 +331,9 @@ class Generation:
     def _read_facts(self, parsed, kinds: Dict[str, str], classifier: CallClassifier) -> Tuple:
         """callee_facts of a function read and normalized (but for the error that kept it unread)."""
         facts = argument_facts(parsed, kinds, classifier, self.callee_facts, self.residual_facts)
-        where, returns, outer, unseen = facts
+        where, returns, outer, unseen, written = facts
         positions = returned_positions(parsed, kinds, classifier, lambda f, call: self.callee_facts(f, call, kinds)[1])
-        return where, returns, None, outer, unseen, positions
+        return where, returns, None, outer, unseen, positions, written
 
     def residual_facts(self, func: Callable) -> ResidualFacts:
         """What backward half `func` may change of its residuals without a caller seeing it
@@ -358,7 +359,7 @@ class Generation:
                 kinds = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)
             facts = self.argument_facts.get(key) if read and ("facts", key) in self.answers.final else None
             if facts is None:
-                where, _, outer, unseen = argument_facts(parsed, kinds, classifier, self.callee_facts,
+                where, _, outer, unseen, _ = argument_facts(parsed, kinds, classifier, self.callee_facts,
                                                          self.residual_facts)
             else:  # what callee_facts found reading the same code for the same kinds
                 where, outer, unseen = facts[0], facts[3], facts[4]

@@ -10,7 +10,8 @@ Python's and NumPy's semantics rather than on calculus:
   (`out = y; out += 1`, `v = y[1:]; v *= 3`, `B[1][0] = ...`), writes through an alias of
   an argument (and, beside them, writes into copies, which share nothing);
 - `mutating_helpers`: helpers that append to a list or write into an array given to them (and,
-  beside them, helpers that write into a copy or return a new list);
+  beside them, helpers that write into a copy or return a new list, and helpers writing into a
+  buffer or a dict the caller reads no more, given an array the caller reads after the call);
 - `random_draws`: draws from a generator passed in or from a module-level `RandomState` (an
   index among them, of an item updated in place); the checker seeds both before every call, so
   the value and the derivative see the same draws;
@@ -316,9 +317,11 @@ class ShapeBuilder(Builder):
         copy or returns a new list (differentiated): a program holding one of the first is refused
         whatever else it holds, so the second kind is drawn by its own coin."""
         if self.chance(50):
-            self.choice((self.helper_writes_its_copy, self.helper_returns_longer_list))()
+            self.choice((self.helper_writes_its_copy, self.helper_returns_longer_list, self.helper_fills_a_buffer,
+                         self.helper_updates_a_dict))()
         else:
-            self.choice((self.helper_appends, self.helper_scales, self.helper_writes, self.helper_replaces))()
+            self.choice((self.helper_appends, self.helper_scales, self.helper_writes, self.helper_replaces,
+                         lambda: self.helper_fills_a_buffer(read_after=True)))()
 
     def helper_appends(self) -> None:
         name = self.helper_source("grow", ["def grow(terms, v):", "    terms.append(v * 2.0)",
@@ -357,6 +360,25 @@ class ShapeBuilder(Builder):
         z = self.fresh("z")
         self.emit(f"{z} = {name}({y}, {self.scalar()})")
         self.terms.append(f"np.sum({y} * {z})")
+
+    def helper_fills_a_buffer(self, read_after: bool = False) -> None:
+        """The helper writes into the buffer it is given, from the array it is given too, which
+        the caller reads after the call (differentiated); read_after: and the caller reads the
+        buffer after the call too (refused)."""
+        name = self.helper_source("fill", ["def fill(buffer, v):", "    buffer[0] = np.sum(v * v)",
+                                           "    buffer[1] += v[0] * v[1]"])
+        y, buffer = self.array_copy(), self.fresh("buffer")
+        self.emit(f"{buffer} = np.zeros(3)", f"{name}({buffer}, {y})")
+        self.terms.append(f"np.sum({y} * {self.need('a')})" + (f" + np.sum({buffer})" if read_after else ""))
+
+    def helper_updates_a_dict(self) -> None:
+        """The helper keeps a running mean in a dict nothing reads after the call; the mean it is
+        given is read after it (differentiated)."""
+        name = self.helper_source("remember", ["def remember(state, m):",
+                                               "    state['m'] = 0.9 * state['m'] + 0.1 * m"])
+        y, state, mean = self.array_copy(), self.fresh("state"), self.fresh("m")
+        self.emit(f"{state} = {{'m': 0.0}}", f"{mean} = np.mean({y} * {y})", f"{name}({state}, {mean})")
+        self.terms.append(f"{mean} * np.sum({y})")
 
     def helper_returns_longer_list(self) -> None:
         """The helper returns a new list: the caller's list keeps its items."""

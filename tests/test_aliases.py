@@ -84,7 +84,7 @@ def test_a_called_function_writing_into_its_argument_says_where():
     assert _aliases(appends_to_argument, {"terms": "container", "x": "scalar"}).mutated == {"terms"}
     parsed, classifier = _normalized(appends_to_argument)
     kinds = infer_kinds(parsed.node, {"terms": "container", "x": "scalar"}, classifier)
-    facts_of_callees = lambda *_: (None, frozenset(), None, frozenset(), None)  # noqa: E731
-    where, returns, outer, unseen = argument_facts(parsed, kinds, classifier, facts_of_callees)
-    assert (where.lineno, returns, outer, unseen) == (appends_to_argument.__code__.co_firstlineno + 1,
-                                                      frozenset(), frozenset(), None)
+    facts_of_callees = lambda *_: (None, frozenset(), None, frozenset(), None, None, frozenset())  # noqa: E731
+    where, returns, outer, unseen, written = argument_facts(parsed, kinds, classifier, facts_of_callees)
+    assert (where.lineno, returns, outer, unseen, written) == (appends_to_argument.__code__.co_firstlineno + 1,
+                                                               frozenset(), frozenset(), None, frozenset({"terms"}))

@@ -38,6 +38,7 @@ import numpy as np
 
 from adjoint import nodes
 from adjoint.analysis.activity import Activity
+from adjoint.analysis.argument_facts import written_arguments
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.hidden_effects import refuse_hidden_effects
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
@@ -277,12 +278,14 @@ class _Checker:
 
     def _check_callee(self, stmt: gast.stmt, call: gast.Call, written: Dict[str, gast.AST]) -> None:
         func = self.classifier.classify(call).func
-        where, _, unreadable, outer, unseen, _ = self.callee_facts(func, call, self.kinds)
+        where, _, unreadable, outer, unseen, _, parameters = self.callee_facts(func, call, self.kinds)
         unreadable = unreadable and self._at_call(call, func, unreadable)
         self._check_outer_reads(stmt, func, outer)
         if where is None and unseen is not None and not stays_unseen(call, self.activity, self.live.after.get(stmt)):
             where = unseen
-        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR]
+        written_into = written_arguments(func, call, parameters)  # (None: any of them)
+        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR
+                  and (written_into is None or a.id in written_into)]
         if not passed or where is None:
             return
         state = self.storage.before[stmt]

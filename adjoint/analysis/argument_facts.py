@@ -7,7 +7,8 @@ global or closure objects it changes, and its writes no caller sees (analysis/re
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, FrozenSet, List, Optional, Tuple
+import inspect
+from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import gast
 
@@ -31,8 +32,9 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
     of memory it did not make (ARGUMENTS, OUTSIDE_MEMORY, OUTSIDE_ITEMS: analysis/sharing.py);
     the ids of the global or closure objects it or a function it calls writes into in place; the
     Location of its first write no caller sees (into memory private to a backward half and its
-    forward half, analysis/residuals.py), or None). `callee_facts(func, call, kinds)` gives those
-    facts of a callee, `residual_facts(func)` a backward half's ResidualFacts."""
+    forward half, analysis/residuals.py), or None; the parameters it may write into, see
+    _written_parameters). `callee_facts(func, call, kinds)` gives those facts of a callee,
+    `residual_facts(func)` a backward half's ResidualFacts."""
     returns_of = lambda func, call: callee_facts(func, call, kinds)[1]  # noqa: E731
     residuals = residual_facts(parsed.func)
     storage = BackwardSharing(parsed.node, kinds, classifier, rebound_lines(parsed), returns_of, residuals)
@@ -41,32 +43,87 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
     returns = _returned_memory(storage, returned)
     hidden = list(hidden_writes(parsed, kinds, classifier, callee_facts, classifier.local_names))
     outer = _outer_writes(parsed, kinds, classifier, callee_facts, storage, hidden)
+    parameters = _written_parameters(parsed, kinds, classifier, callee_facts, storage, statements, hidden)
     private = []
     for write in writes_in_place(parsed.node, parsed, kinds):
         for stmt in statements_of(write, storage, statements):
             written = storage.before[stmt][0].get(write.name, frozenset()) & storage.argument_roots
             if written and (write.rebound or not written <= private_parts(residuals)):
-                return parsed.info.location(write.node), returns, outer, None
+                return parsed.info.location(write.node), returns, outer, None, parameters
             if written:
                 private.append(parsed.info.location(write.node))
-    for stmt in statements:
-        call = user_call(stmt, classifier)
-        if call is None:
-            continue
-        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name)]
-        reached = set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed])
+    for stmt, call, reached, facts in _user_calls_writing(classifier, callee_facts, kinds, storage, statements):
         if not reached & storage.argument_roots:
             continue
-        where, _, _, _, unseen, _ = callee_facts(classifier.classify(call).func, call, kinds)
+        where, _, _, _, unseen, *_ = facts
         if where or unseen and not residuals.calls:
-            return parsed.info.location(stmt), returns, outer, None
+            return parsed.info.location(stmt), returns, outer, None, parameters
         if unseen:
             private.append(parsed.info.location(stmt))
     into_arguments = _hidden_write_into_arguments(hidden, storage) or _library_write_into_arguments(
         classifier, storage, statements)
     if into_arguments is not None:
-        return parsed.info.location(into_arguments), returns, outer, None
-    return None, returns, outer, (private[0] if private else None)
+        return parsed.info.location(into_arguments), returns, outer, None, parameters
+    return None, returns, outer, (private[0] if private else None), parameters
+
+
+def _user_calls_writing(classifier: CallClassifier, callee_facts, kinds: Dict[str, str], storage: Sharing, statements):
+    """(statement, call, the roots reached by what the call passes to the parameters its function
+    may write into, its callee_facts) for each call of a user function."""
+    for stmt in statements:
+        call = user_call(stmt, classifier)
+        if call is None:
+            continue
+        func = classifier.classify(call).func
+        facts = callee_facts(func, call, kinds)
+        passed = written_arguments(func, call, facts[6])
+        if passed is None:
+            passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name)]
+        yield stmt, call, set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed]), facts
+
+
+def _written_parameters(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
+                        storage: Sharing, statements, hidden: List[HiddenWrite]) -> Optional[FrozenSet[str]]:
+    """The names of the parameters whose memory, or memory they hold, the function may write into in
+    place (itself, through a function it passes them to, or through NumPy's `out=`); None where
+    that is not known: a hidden effect (analysis/hidden_effects.py), a `*args` or `**kwargs`."""
+    if parsed.node.args.vararg or parsed.node.args.kwarg:
+        return None
+    roots: Set[str] = set()
+    for write in writes_in_place(parsed.node, parsed, kinds):
+        for stmt in statements_of(write, storage, statements):
+            roots |= storage.before[stmt][0].get(write.name, frozenset())
+    for _, _, reached, facts in _user_calls_writing(classifier, callee_facts, kinds, storage, statements):
+        if facts[6] is None or facts[0] is not None or facts[4] is not None:  # (else it writes into nothing
+            roots |= reached                                                    # it is given; None: a recursive call)
+    for candidate, _ in hidden:
+        names = written_names(candidate)
+        if names is None:
+            return None
+        roots.update(*[storage.ever.get(name, frozenset()) for name in names])
+    for stmt, call in _library_writes(classifier, storage, statements):
+        for operand in written_operands(call, classifier):
+            if isinstance(operand, gast.Name):
+                roots |= storage.reaches(operand.id, storage.before[stmt])
+    return frozenset(root.rpartition("argument ")[2] for root in roots & storage.argument_roots)
+
+
+def written_arguments(func: Callable, call: gast.Call, parameters: Optional[FrozenSet[str]]) -> Optional[List[str]]:
+    """The names a call passes to the parameters of func among `parameters` (those it may write
+    into, callee_facts); None where they are not known (`parameters` None, a starred argument, a
+    call its signature does not bind)."""
+    if parameters is None or any(isinstance(a, gast.Starred) for a in call.args) or \
+            any(k.arg is None for k in call.keywords):
+        return None
+    try:
+        bound = inspect.signature(func).bind(*call.args, **{k.arg: k.value for k in call.keywords})
+    except (TypeError, ValueError):
+        return None
+    given = []
+    for name, value in bound.arguments.items():
+        if name in parameters:
+            given += value if isinstance(value, tuple) else list(value.values()) if isinstance(value, dict) else [value]
+    return [value.id for value in given if isinstance(value, gast.Name)]
 
 
 def _hidden_write_into_arguments(hidden: List[HiddenWrite], storage: Sharing):

@@ -167,7 +167,7 @@ def _refusal(candidate: Candidate, parsed: ParsedFunction, kinds: Dict[str, str]
     call = _call_of(candidate)
     if candidate.shape == "call" and not _passes_memory(node, kinds):
         return None
-    where, _, unreadable, outer, unseen, _ = callee_facts(candidate.func, call, kinds)
+    where, _, unreadable, outer, unseen, *_ = callee_facts(candidate.func, call, kinds)
     where = where or unseen
     if where is None and not outer:
         return None
@@ -211,7 +211,7 @@ def _constructor_writes(candidate: Candidate, parsed: ParsedFunction, kinds: Dic
     initializer = candidate.func
     if isinstance(initializer, type):
         return None
-    where, _, unreadable, outer, unseen, _ = callee_facts(initializer, _call_of(candidate), kinds)
+    where, _, unreadable, outer, unseen, *_ = callee_facts(initializer, _call_of(candidate), kinds)
     line = parameter_write(initializer) if unreadable is not None else (where or unseen) and (where or unseen).lineno
     if line is None and isinstance(cls, type):
         line = initializer_helper_write(initializer, cls) or self_write(initializer, given_attributes(cls))
