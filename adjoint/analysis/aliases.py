@@ -259,8 +259,8 @@ class _Checker:
             touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name)]
             varied = [a.id for a in touched if a.id in self.local_names and a.id in self.activity.varied]
             written = _written_operands(stmt.value, touched, self.classifier)
-            if varied:  # (named by what it writes into, where that is varied)
-                named = next((name for name in written if name in varied), varied[0])
+            if varied:  # (named by what it writes into: `out=b` names b, not the temporary of an argument)
+                named = next((name for name in written if name in varied), written[0] if written else varied[0])
                 raise self._overwriting(stmt) or self._refuse(stmt, self._effect_message(stmt.value, named))
             self._check_earlier_reads(stmt, written, "this call")
 
