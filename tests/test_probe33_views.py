@@ -161,3 +161,37 @@ def test_a_shallow_copy_of_a_list_or_dict_still_holds_the_views_it_held(func, ma
     with pytest.raises(adjoint.UnsupportedSyntaxError) as raised:
         adjoint.grad(func)(X)
     assert f"{__file__}:{marked_line(func, marker)}" in str(raised.value)
+
+
+# ----- a refusal names the user's expression, not the name the compiler gave it -----
+
+def swapped_columns_through_views(x):
+    A = x.reshape(3, 2) * 1.0
+    A[:, 0], A[:, 1] = A[:, 1], A[:, 0]  # <- columns
+    return np.sum(A * np.arange(6.0).reshape(3, 2))
+
+
+def swapped_rows_through_views(x):
+    A = x.reshape(3, 2) * 1.0
+    A[0], A[1] = A[1], A[0]  # <- rows
+    return np.sum(A * np.arange(6.0).reshape(3, 2))
+
+
+def added_into_a_slice(x):
+    a = x * 1.0
+    np.add(a[:3], a[3:], out=a[3:])  # <- out
+    return np.sum(a ** 2)
+
+
+NAMED = [(swapped_columns_through_views, "columns", "`A[:, 0]` may share"),
+         (swapped_rows_through_views, "rows", "`A[0]` may share"),
+         (added_into_a_slice, "out", "its effect on `a[3:]`")]
+
+
+@pytest.mark.parametrize("func, marker, named", NAMED, ids=[f.__name__ for f, _, _ in NAMED])
+def test_the_refusal_names_the_view_the_line_reads(func, marker, named):
+    with pytest.raises(adjoint.UnsupportedSyntaxError) as raised:
+        adjoint.grad(func)(X)
+    message = str(raised.value)
+    assert f"{__file__}:{marked_line(func, marker)}" in message
+    assert named in message and "`_t" not in message
