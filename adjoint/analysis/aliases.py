@@ -48,6 +48,7 @@ from adjoint.analysis.sharing import OUTSIDE_MEMORY, Sharing, State, operands_of
 from adjoint.analysis.writes import (WRITE_FIRST_ARGUMENT, Write, out_position, overwriting_parameter, rebound_lines,
                                      statements_of, user_call, writes_in_place, writes_its_operands)
 from adjoint.errors import AdjointError, Location, NonDifferentiableError, UnsupportedSyntaxError, is_library_file
+from adjoint.frontend.conversion import source_text
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 from adjoint.normalize.inert_blocks import block_feeds, block_of, called_label
@@ -143,8 +144,15 @@ class _Checker:
             return set()
         return sharing
 
+    def _shown(self, name: str) -> str:
+        """`name`, or for a name the compiler made up (`_t2`) the expression of the user's it holds (`A[:, 0]`)."""
+        bound = [s.value for s in self.statements if nodes.assigned_name(s) == name]
+        plain = len(bound) == 1 and not any(read.startswith("_") for read in nodes.names_read(bound[0]))
+        return source_text(bound[0]) if name.startswith("_") and plain else name
+
     def _shared_read_after(self, name: str, other: str) -> str:
         if not is_derivative_code(self.parsed.func):  # (in a derivative, what shares memory is what it saved)
+            other = self._shown(other)
             return (f"this writes in place into memory that `{other}` may share, and `{other}` is read afterwards; "
                     f"adjoint cannot follow the change into `{other}`: take a copy first (`.copy()`) or assign a new "
                     "value instead")
@@ -260,9 +268,9 @@ class _Checker:
             touched = [a for a in operands_of(stmt.value) if isinstance(a, gast.Name)]
             varied = [a.id for a in touched if a.id in self.local_names and a.id in self.activity.varied]
             written = _written_operands(stmt.value, touched, self.classifier)
-            if varied:  # (named by what it writes into, where that is varied)
-                named = next((name for name in written if name in varied), varied[0])
-                raise self._overwriting(stmt) or self._refuse(stmt, self._effect_message(stmt.value, named))
+            if varied:  # (named by what it writes into: `out=b` names b, not the temporary of an argument)
+                named = next((name for name in written if name in varied), written[0] if written else varied[0])
+                raise self._overwriting(stmt) or self._refuse(stmt, self._effect_message(stmt.value, self._shown(named)))
             self._check_earlier_reads(stmt, written, "this call")
 
     def _check_callees(self, written: Dict[str, gast.AST]) -> None:

@@ -310,9 +310,9 @@ class Sharing:
             return set()
         return set().union(*[self.held.get(a.id, set()) for a in operands])
 
-    def _items(self, name: gast.Name) -> Set[str]:
-        """What iterating over `name` may give: a list's items; an array's rows (views of it)."""
-        if self.kinds.get(name.id) == CONTAINER:
+    def _items(self, name: gast.Name, copy: bool = False) -> Set[str]:
+        """What iterating over `name` may give, or its `.copy()` hold: a list's items; an array's rows (views of it)."""
+        if copy or self.kinds.get(name.id) == CONTAINER:  # (an array's copy holds numbers, not views of it)
             return set(self.held.get(name.id, ()))
         return self.reaches(name.id)
 
@@ -345,7 +345,7 @@ class Sharing:
         if func is runtime.astype and not _may_not_copy(call, func):
             return {fresh}, set()  # x.astype(dtype): a new array, or a NumPy number
         if any(func is b for b in CONTAINER_BUILTINS):
-            items = [self._items(a) for a in call.args if isinstance(a, gast.Name)]
+            items = [self._items(a, func is runtime.copied) for a in call.args if isinstance(a, gast.Name)]
             return {fresh}, set().union(*items) if items else set()
         if func is None or any(func is b for b in SHARING_BUILTINS):
             return {fresh} | shared, shared | made

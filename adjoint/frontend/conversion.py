@@ -39,6 +39,11 @@ def to_ast(node: gast.AST) -> ast.AST:
     return _converter(_TO_AST, node.__class__, _ast_converter)(node)
 
 
+def source_text(node: gast.expr) -> str:
+    """The Python text of an expression (`A[:, 0]`)."""
+    return ast.unparse(to_ast(node))
+
+
 _TO_GAST: Dict[type, Callable] = {}
 _TO_AST: Dict[type, Callable] = {}
 
