@@ -7,7 +7,8 @@ derivative models a write as a change of `c` alone, which is exact when no other
 may share c's memory is read after the write. So each write is checked:
 
 - a name sharing c's memory that is live after the write: refused, with the line;
-- a write into an argument of a called function (the caller sees it): refused;
+- a write into an argument of a called function (the caller sees it): refused where what it
+  writes into is read after the call (analysis/callee_checks.py);
 - `c += v` was normalized into `c = c + v`: exact under the rule above, nothing else to do;
 - `c[i] = v`, append and pop stay in place in the generated code: the names sharing c's
   memory count as mutated, and a read of any of them in the adjoint sweep counts as a read
@@ -38,20 +39,19 @@ import numpy as np
 
 from adjoint import nodes
 from adjoint.analysis.activity import Activity
-from adjoint.analysis.argument_facts import written_arguments
+from adjoint.analysis.callee_checks import CalleeChecks, names_read_by
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.hidden_effects import refuse_hidden_effects
-from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
+from adjoint.analysis.kinds import CONTAINER, is_array
 from adjoint.analysis.liveness import Liveness
-from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, stays_unseen
+from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts
 from adjoint.analysis.sharing import OUTSIDE_MEMORY, Sharing, State, operands_of
 from adjoint.analysis.writes import (WRITE_FIRST_ARGUMENT, Write, out_position, overwriting_parameter, rebound_lines,
                                      statements_of, user_call, writes_in_place, writes_its_operands)
-from adjoint.errors import AdjointError, Location, NonDifferentiableError, UnsupportedSyntaxError, is_library_file
+from adjoint.errors import Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.conversion import source_text
 from adjoint.frontend.parse import ParsedFunction
-from adjoint.frontend.resolve import qualified_name
-from adjoint.normalize.inert_blocks import block_feeds, block_of, called_label
+from adjoint.normalize.inert_blocks import block_of
 from adjoint.normalize.single_assignment import is_derivative_code
 from adjoint.runtime import (broadcast_like, gradient_like, reached, reshape_like, shape_only, stored_derivative,
                              unbroadcast, unreduce, zeros_like)
@@ -61,8 +61,6 @@ from adjoint.runtime import (broadcast_like, gradient_like, reached, reshape_lik
 SHAPE_ARGUMENT = {unbroadcast: 1, unreduce: 1, reached: 1, broadcast_like: 1, reshape_like: 1, gradient_like: 1,
                   zeros_like: 0, stored_derivative: 2, shape_only: 0}
 
-
-# NumPy functions that write into their first argument alone.
 
 
 @dataclass
@@ -87,7 +85,7 @@ class Aliases:
         return out
 
 
-class _Checker:
+class _Checker(CalleeChecks):
     def __init__(self, parsed: ParsedFunction, kinds, classifier, activity: Activity, callee_facts=None,
                  residuals: ResidualFacts = NO_FACTS):
         self.parsed = parsed
@@ -235,7 +233,7 @@ class _Checker:
 
     def _reads_outside_memory(self, stmt: gast.stmt) -> bool:
         """Whether the statement reads a local name that may hold memory from outside the function."""
-        return any(name in self.local_names and self._may_hold_outside_memory(name) for name in _names_read_by(stmt))
+        return any(name in self.local_names and self._may_hold_outside_memory(name) for name in names_read_by(stmt))
 
     def _sharing(self, name: str, statements: List[gast.stmt], storage: Sharing) -> Set[str]:
         """The names that may share memory with `name` where the statements write into it."""
@@ -273,79 +271,6 @@ class _Checker:
                 raise self._overwriting(stmt) or self._refuse(stmt, self._effect_message(stmt.value, self._shown(named)))
             self._check_earlier_reads(stmt, written, "this call")
 
-    def _check_callees(self, written: Dict[str, gast.AST]) -> None:
-        """A user function that changes in place what it is given: its derivative changes a copy
-        (the prologue of a derivative copies the arguments it writes into), which is exact when
-        nothing that may share that memory is read after the call."""
-        if self.callee_facts is None:
-            return
-        for stmt in self.statements.values():
-            call = user_call(stmt, self.classifier)
-            if call is not None:
-                self._check_callee(stmt, call, written)
-
-    def _check_callee(self, stmt: gast.stmt, call: gast.Call, written: Dict[str, gast.AST]) -> None:
-        func = self.classifier.classify(call).func
-        where, _, unreadable, outer, unseen, _, parameters = self.callee_facts(func, call, self.kinds)
-        unreadable = unreadable and self._at_call(call, func, unreadable)
-        self._check_outer_reads(stmt, func, outer)
-        if where is None and unseen is not None and not stays_unseen(call, self.activity, self.live.after.get(stmt)):
-            where = unseen
-        written_into = written_arguments(func, call, parameters)  # (None: any of them)
-        passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR
-                  and (written_into is None or a.id in written_into)]
-        if not passed or where is None:
-            return
-        state = self.storage.before[stmt]
-        label = called_label(func)
-        outside = next((name for name in passed
-                        if name not in self.local_names or OUTSIDE_MEMORY in self.storage.reaches(name, state)), None)
-        if outside is not None:  # (what kept adjoint from reading the callee is the better reason)
-            raise unreadable or self._refuse(
-                stmt, f"{label} changes an argument in place ({where.filename}:{where.lineno}) and "
-                f"`{outside}` may hold memory from outside this function (a global, a closure, or an object "
-                "reached from one), which the change would reach; return the new value instead, or pass a copy")
-        reached = set().union(*[self.storage.reaches(name, state) for name in passed])
-        for param in self.parameters:
-            if {"argument " + param, "contents of argument " + param} & reached:
-                written.setdefault(param, stmt)
-        live = self.live.after.get(stmt, frozenset())
-        for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
-            if self.storage.reaches(other, state) & reached and other in self._read_outside_blocks():
-                raise unreadable or self._refuse_derivative_call(stmt, func, where, other) or self._refuse(
-                    stmt, block_feeds(func, where, other) or f"`{func.__name__}` changes an argument in place "
-                    f"({where.filename}:{where.lineno}) and `{other}` is read after the call; adjoint does not "
-                    "follow changes a called function makes to its arguments: return the new value instead, or "
-                    "pass a copy")
-        self._check_earlier_reads(stmt, passed, f"{label} ({where.filename}:{where.lineno})",
-                                  lambda name: unreadable or self._refuse_derivative_call(stmt, func, where, name))
-
-    def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[object]) -> None:
-        """A called function that writes in place into a global or closure object this function
-        reads, or rebinds a global name it reads: the derivative would read the new values (or,
-        saved by reference, see them change), and would not follow the change itself. Where it
-        writes through a name that may hold memory from outside (OUTSIDE_MEMORY in `outer`: which
-        object, nothing tells), any other statement reading a name that may hold such memory counts."""
-        if not outer:
-            return
-        globals_ = id(getattr(self.parsed.func, "__globals__", {}))
-        for reader in self.statements.values():
-            for name in sorted(_names_read_by(reader)):
-                line = self.parsed.info.location(reader).lineno
-                changed = id(self.parsed.lookup(name)) in outer or (globals_, name) in outer
-                if name not in self.local_names and changed:
-                    raise self._refuse(stmt, f"{called_label(func)} changes `{name}`, which line {line} of "
-                                       f"{self.func_node.name} reads; the derivative would not follow the change: "
-                                       "pass it as an argument and return the new value")
-                if OUTSIDE_MEMORY in outer and reader is not stmt and self._may_hold_outside_memory(name):
-                    raise self._refuse(stmt, f"{called_label(func)} changes in place an object from outside it (a "
-                                       f"global, or an object reached from one), which `{name}`, read at line {line} "
-                                       f"of {self.func_node.name}, may hold; the derivative would not follow the "
-                                       "change: pass the object as an argument and return the new value")
-
-    def _may_hold_outside_memory(self, name: str) -> bool:
-        return OUTSIDE_MEMORY in self.storage.ever.get(name, ())
-
     def _check_earlier_reads(self, stmt: gast.stmt, written: List[str], what: str,
                              better_reason: Callable[[str], Optional[Exception]] = lambda name: None) -> None:
         """A call that may change in place what `written` hold, memory a statement that may run
@@ -359,7 +284,7 @@ class _Checker:
         for earlier in self._may_run_before(stmt):
             if self._block_call(earlier):  # (it runs in the primal sweep only: no derivative reads what it read)
                 continue
-            for name in sorted(_names_read_by(earlier)):
+            for name in sorted(names_read_by(earlier)):
                 if self.storage.ever.get(name, frozenset()) & reached:
                     line = self.parsed.info.location(earlier).lineno
                     raise better_reason(name) or self._refuse(
@@ -378,7 +303,7 @@ class _Checker:
         only those calls see later reaches nothing the derivative reads."""
         if self._outside_blocks is None:
             self._outside_blocks = {name for stmt in self.statements.values() if not self._block_call(stmt)
-                                    for name in _names_read_by(stmt)}
+                                    for name in names_read_by(stmt)}
         return self._outside_blocks
 
     def _may_run_before(self, stmt: gast.stmt) -> List[gast.stmt]:
@@ -387,25 +312,6 @@ class _Checker:
         earlier = order[:order.index(stmt)]
         loops = [s for s in earlier if isinstance(s, (gast.For, gast.While)) and stmt in nodes.statements(s)]
         return earlier + [s for loop in loops for s in nodes.statements(loop) if s is not stmt]
-
-    def _refuse_derivative_call(self, stmt: gast.stmt, func, where: Location, other: str):
-        """The refusal of a call, in a derivative being differentiated again, of a derivative adjoint
-        generated for a call in the user's code: it names that call of the user's, in plain words
-        (None for any other call). What adjoint generated to undo in place, in the adjoint sweep, what
-        a function overwrote or popped (its own stack included) changes values its caller keeps, and
-        the caller keeps them all in one tuple whose parts adjoint cannot tell apart."""
-        user_call = getattr(func, "__adjoint_user_call__", None)
-        if user_call is None:
-            return None
-        location, callee = user_call
-        inner = self.parsed.info.location(stmt)
-        return UnsupportedSyntaxError("in-place write", (
-            f"the derivative of `{callee}` called here cannot be differentiated again: its adjoint sweep undoes "
-            "in place what its primal sweep overwrote or popped (writes of the function into its own arrays or "
-            "lists, or adjoint's record of intermediate values), and adjoint cannot tell whether that change "
-            f"reaches a value read afterwards (`{other}`, in the generated {inner.filename}:{inner.lineno}; the "
-            f"change at {where.filename}:{where.lineno}); writing `{callee}` without in-place writes avoids this "
-            "where the writes are its own, otherwise this order of derivative is not supported yet"), location)
 
     def _overwriting(self, stmt: gast.stmt) -> Optional[NonDifferentiableError]:
         """The refusal of a NumPy or SciPy call told it may overwrite what it is given (`overwrite_a=True`,
@@ -438,14 +344,6 @@ class _Checker:
         return (isinstance(operation.func, np.ufunc) or module.startswith("numpy")
                 or any(operation.func is writer for writer in WRITE_FIRST_ARGUMENT)
                 or writes_its_operands(call, self.classifier))
-
-    def _at_call(self, call: gast.Call, func, error: AdjointError) -> AdjointError:
-        """A refusal met in the source of a library function (`random.gauss` writes
-        `self.gauss_next`), moved to the user's call of it: the library's line is in the message."""
-        at = self.parsed.info.location(call)
-        if at is None or error.location is None or is_library_file(at.filename) or not is_library_file(error.location.filename):
-            return error
-        return error.blamed_on(at, qualified_name(func))
 
     def _refuse(self, node: gast.AST, message: str) -> UnsupportedSyntaxError:
         return UnsupportedSyntaxError("in-place write", message, self.parsed.info.location(node))
@@ -489,14 +387,3 @@ def _only_writes_into(stmt: gast.stmt, name: str) -> bool:
         return (isinstance(target.value, gast.Name) and target.value.id == name
                 and name not in nodes.names_read(stmt.value) and name not in nodes.names_read(target.slice))
     return False
-
-
-def _names_read_by(stmt: gast.stmt) -> Set[str]:
-    """The names a statement reads itself (a compound statement: its test or iterable)."""
-    if isinstance(stmt, (gast.If, gast.While)):
-        return set(nodes.names_read(stmt.test))
-    if isinstance(stmt, gast.For):
-        return set(nodes.names_read(stmt.iter))
-    if isinstance(stmt, (gast.With, gast.FunctionDef)):
-        return set()
-    return set(nodes.names_read(stmt))
