@@ -5,12 +5,17 @@ in the derivative, by `out[i] = <the saved item>`). The value a derivative retur
 (copied) only when it was the written name itself (`return out`); a value that is a view of it
 (`return out[-1:]`, `out[::-1]`, `out.reshape(2, 2)`, `out.T`) or a tuple holding one
 (`return loss, out[:2]` with `has_aux=True`) was returned as that view, so the sweep rewrote it
-afterwards: value_and_grad gave 0.0 for 4.0, the aux of grad(has_aux=True) was zeros, a vjp's value
-changed to zeros (or freed memory) once its pullback ran, all without a word. The returned value
-is now copied whenever it may share memory with a name written in place (analysis/aliases.py gives
-the names it may share at the return; ad/gradient.py copies it).
+afterwards: value_and_grad gave 0.0 for 4.0, the aux of grad(has_aux=True) was zeros (also held
+in a dict, a NamedTuple or a dataclass), a vjp's value changed to zeros (or freed memory) once its
+pullback ran, all without a word. The returned value is now copied, through lists, tuples, dicts,
+NamedTuples and dataclasses, whenever it may share memory with a name written in place
+(analysis/aliases.py gives the names it may share at the return; ad/gradient.py copies it with
+runtime.kept_value).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -71,6 +76,45 @@ def tail_and_number(x):
     return out[1:], x[0] * 2.0
 
 
+class Fitted(NamedTuple):
+    loss: float
+    predictions: np.ndarray
+
+
+@dataclass
+class Report:
+    predictions: np.ndarray
+    first: float
+
+
+def aux_in_a_dict(x):
+    out = np.zeros(3)
+    for i in range(3):
+        out[i] = np.tanh(x[i]) * x[i]
+    return np.sum(out), {"predictions": out[:2], "count": 3}
+
+
+def aux_in_a_named_tuple(x):
+    out = np.zeros(3)
+    for i in range(3):
+        out[i] = np.tanh(x[i]) * x[i]
+    return np.sum(out), Fitted(np.sum(out), out[1:])
+
+
+def aux_in_a_dataclass(x):
+    out = np.zeros(3)
+    for i in range(3):
+        out[i] = np.tanh(x[i]) * x[i]
+    return np.sum(out), Report(out[::-1], x[0] * 2.0)
+
+
+def views_in_a_dict(x):
+    out = np.zeros(4)
+    for i in range(4):
+        out[i] = x[i] ** 2 + x[0]
+    return {"head": out[:2], "tail": out[2:].reshape(1, 2)}
+
+
 X = np.array([0.5, -1.5, 2.0, 0.7])
 
 
@@ -120,3 +164,41 @@ def test_vjp_tuple_holding_a_view_survives_its_pullback():
     expected = np.array([1.0, -2.0, 0.5]) @ _fd_jacobian(lambda t: tail_and_number(t)[0], x)
     expected = expected + 3.0 * _fd_jacobian(lambda t: tail_and_number(t)[1], x)
     np.testing.assert_allclose(gradient, expected, rtol=1e-6, atol=1e-9)
+
+
+def _aux_arrays(aux):
+    if isinstance(aux, dict):
+        return [np.asarray(v, dtype=float) for v in aux.values()]
+    if isinstance(aux, Report):
+        return [aux.predictions, np.asarray(aux.first)]
+    return [np.asarray(v, dtype=float) for v in aux]
+
+
+@pytest.mark.parametrize("f", [aux_in_a_dict, aux_in_a_named_tuple, aux_in_a_dataclass])
+@pytest.mark.parametrize("mode", ["grad", "value_and_grad"])
+def test_aux_record_holding_a_view_of_a_written_array(f, mode):
+    x = X[:3].copy()
+    loss, expected_aux = f(x)
+    if mode == "grad":
+        gradient, aux = adjoint.grad(f, has_aux=True)(x)
+    else:
+        (value, aux), gradient = adjoint.value_and_grad(f, has_aux=True)(x)
+        np.testing.assert_allclose(value, loss, rtol=1e-14)
+    assert type(aux) is type(expected_aux)
+    for got, expected in zip(_aux_arrays(aux), _aux_arrays(expected_aux)):
+        np.testing.assert_allclose(got, expected, rtol=1e-14)
+    expected_gradient = _fd_jacobian(lambda t: f(t)[0], x)
+    np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-6, atol=1e-9)
+
+
+def test_vjp_dict_of_views_survives_its_pullback():
+    x = X.copy()
+    expected = views_in_a_dict(x)
+    value, pullback = adjoint.vjp(views_in_a_dict)(x)
+    head_ct, tail_ct = np.array([1.0, -0.5]), np.array([[2.0, 0.25]])
+    gradient = pullback({"head": head_ct, "tail": tail_ct})
+    for key in expected:
+        np.testing.assert_allclose(value[key], expected[key], rtol=1e-14)
+    want = head_ct @ _fd_jacobian(lambda t: views_in_a_dict(t)["head"], x)
+    want = want + tail_ct.ravel() @ _fd_jacobian(lambda t: views_in_a_dict(t)["tail"], x).reshape(2, 4)
+    np.testing.assert_allclose(gradient, want, rtol=1e-6, atol=1e-9)

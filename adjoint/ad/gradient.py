@@ -84,7 +84,7 @@ def _value_after_primal(ctx: FunctionContext, output: str, saved: set):
     kept = ctx.namer.exact("value")
     value = nodes.name(output)
     if shared:
-        value = nodes.call(ctx.runtime("snapshot"), [value])
+        value = nodes.call(ctx.runtime("kept_value"), [value])
     return nodes.name(kept), [nodes.assign(kept, value)]
 
 
