@@ -76,13 +76,15 @@ def _recomputation_check(ctx: FunctionContext, arguments: gast.arguments, output
 
 
 def _value_after_primal(ctx: FunctionContext, output: str, saved: set):
-    """The output's value, kept aside when the adjoint sweep restores or mutates its variable."""
-    if output not in saved and output not in ctx.sites.mutated:
+    """The output's value, kept aside when the adjoint sweep restores or mutates its variable, or
+    memory it may share (`return out[-1:]` of an `out` written in place, whose writes it undoes)."""
+    shared = output in ctx.sites.mutated or bool(ctx.aliases.returned & ctx.sites.mutated)
+    if output not in saved and not shared:
         return nodes.name(output), []
     kept = ctx.namer.exact("value")
     value = nodes.name(output)
-    if output in ctx.sites.mutated:
-        value = nodes.call(ctx.runtime("snapshot"), [value])
+    if shared:
+        value = nodes.call(ctx.runtime("kept_value"), [value])
     return nodes.name(kept), [nodes.assign(kept, value)]
 
 

@@ -76,6 +76,7 @@ class Aliases:
     # parameter -> the first statement that may write into its argument in place (directly,
     # through a name sharing it, or in a called function): see ad/shared_arguments.py
     written_parameters: Dict[str, gast.AST] = field(default_factory=dict)
+    returned: FrozenSet[str] = frozenset()  # the names whose memory the returned value may share, at the return
 
     def expand(self, names: Iterable[str]) -> Set[str]:
         """`names` and every name that may share memory with one of them and is written in place."""
@@ -121,6 +122,10 @@ class _Checker(CalleeChecks):
                 aliases.mutated |= sharing | {write.name}
                 for name in sharing | {write.name}:
                     aliases.sharing[name] = aliases.sharing.get(name, frozenset()) | sharing | {write.name}
+        last = self.func_node.body[-1] if self.func_node.body else None
+        if isinstance(last, gast.Return) and isinstance(last.value, gast.Name) and last in self.storage.before:
+            state, reached_ = self.storage.before[last], self.storage.reaches(last.value.id, self.storage.before[last])
+            aliases.returned = frozenset(m for m in state[0] if reached_ & self.storage.reaches(m, state))
         self._check_effects()
         self._check_callees(aliases.written_parameters)
         if self.callee_facts is not None:

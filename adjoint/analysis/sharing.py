@@ -64,7 +64,7 @@ VALUE_BUILTINS = (abs, float, int, complex, bool, len, round, pow, divmod, str, 
 FRESH = "new "
 NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
 # Callables besides NumPy's that make a new object (whose items may be shared).
-MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot, runtime.copied, runtime.listed)
+MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot, runtime.kept_value, runtime.copied, runtime.listed)
 # The root of memory the function neither made nor was given as an argument: the objects of its
 # globals and closure cells, and all they hold.
 OUTSIDE_MEMORY = "outside memory"
@@ -353,7 +353,7 @@ class Sharing:
         if computed is not None:  # `a op= b` (analysis/augmented.py): a new object, joining lists as `a + b` does
             return {fresh}, self._joined_elements(computed, [a for a in call.args if isinstance(a, gast.Name)])
         module = getattr(func, "__module__", None) or ""
-        if func is runtime.snapshot or func is runtime.listed or func is runtime.diagonal_positions:  # new numbers
+        if any(func is f for f in (runtime.snapshot, runtime.kept_value, runtime.listed, runtime.diagonal_positions)):  # new numbers
             return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument
             if not call.args or not isinstance(first := call.args[0], gast.Name):

@@ -9,7 +9,7 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, add_at, append_tangent, array_tangent, broadcast_like, copied_tangent, dot_adjoint_a,
+    add_adjoints, add_at, append_tangent, array_tangent, broadcast_like, copied_tangent, kept_value, dot_adjoint_a,
     dot_adjoint_b, field_index, gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent,
     listed_tangent, list_repeat_adjoint, list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint,
     pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, set_at, shaped_zero, sorted_adjoint,
@@ -214,6 +214,17 @@ def _(result, x):
 @register_tangent(runtime.snapshot)
 def _(result, x):
     d[result] = d[x]
+
+
+# The value a derivative returns, copied apart from what its adjoint sweep puts back (ad/gradient.py).
+@register_adjoint(runtime.kept_value)
+def _(result, x):
+    d[x] = add_adjoints(d[x], d[result])
+
+
+@register_tangent(runtime.kept_value)
+def _(result, x):
+    d[result] = kept_value(d[x])
 
 
 # `x.copy()` is rewritten to runtime.copied(x): an array's, a list's or a dict's copy, whose adjoint

@@ -85,6 +85,25 @@ def snapshot(x, copies=None):
     return copied
 
 
+def kept_value(x, copies=None):
+    """The value a derivative returns, apart from every array and list the adjoint sweep puts
+    back in place: snapshot's copy, also through dicts, NamedTuples and dataclasses
+    (`return loss, {"predictions": out[:2]}` of an `out` written item by item)."""
+    copies = {} if copies is None else copies
+    if isinstance(x, dict) or _is_record(x):
+        if id(x) not in copies:
+            copies[id(x)] = _record_like({k: kept_value(v, copies) for k, v in _entries(x).items()}, x)
+        return copies[id(x)]
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return type(x)(*(kept_value(item, copies) for item in x))
+    if isinstance(x, (list, tuple)) and any(isinstance(i, (dict, list, tuple)) or _is_record(i) for i in x):
+        if id(x) not in copies:
+            items = [kept_value(item, copies) for item in x]
+            copies[id(x)] = items if isinstance(x, list) else tuple(items)
+        return copies[id(x)]
+    return snapshot(x, copies)
+
+
 def unit_seed(value):
     """The seed 1 of a scalar output in its own type; refuses outputs `grad` cannot seed."""
     if isinstance(value, float):
