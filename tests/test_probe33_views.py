@@ -67,6 +67,15 @@ def test_the_refusal_names_the_array_the_call_writes_into(func, written, transfo
     assert "test_probe33_views.py" in message and "_t" not in message.split("\n")[0].split("effect on")[1][:6]
 
 
+def test_the_refusal_of_an_out_argument_says_to_assign_the_result_without_it():
+    """The advice names the function and `out=` (it was `y = np.sort(y)` for every call), for a ufunc
+    too, which has no `__module__` on NumPy 2.0."""
+    with pytest.raises(adjoint.AdjointError, match=r"\(`c = np.matmul\(...\)` without `out=`\)"):
+        adjoint.grad(product_into)(np.linspace(0.6, 1.4, 6))
+    with pytest.raises(adjoint.AdjointError, match=r"\(`a = np.exp\(...\)` without `out=`\)"):
+        adjoint.grad(exp_into)(np.linspace(0.6, 1.4, 6))
+
+
 # ----- `.copy()` of a row is a new array: a later write into the matrix does not reach it -----
 # (A copy of a basic index of an array whose rank the compiler does not infer, `A[0].copy()` of
 # `A = x.reshape(3, 2) * 1.0`, was taken for a list of the matrix's rows, and every such write was

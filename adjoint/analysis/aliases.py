@@ -331,10 +331,12 @@ class _Checker(CalleeChecks):
             self.parsed.info.location(stmt))
 
     def _effect_message(self, call: gast.Call, varied: str) -> str:
-        operation = self.classifier.classify(call)
-        if (getattr(operation.func, "__module__", None) or "").startswith("numpy"):
+        operation = self.classifier.classify(call)  # (a ufunc of NumPy 2.0 has no __module__)
+        if isinstance(operation.func, np.ufunc) or (getattr(operation.func, "__module__", None) or "").startswith("numpy"):
+            instead = (f"`{varied} = {operation.label}(...)` without `out=`" if any(k.arg == "out" for k in call.keywords)
+                       else "`y = np.sort(y)`")
             return (f"this call is made for its effect on `{varied}`, which depends on the differentiated "
-                    "arguments; adjoint cannot tell what it changes: assign its result instead (`y = np.sort(y)`)")
+                    f"arguments; adjoint cannot tell what it changes: assign its result instead ({instead})")
         return (f"`{operation.label}` changes `{varied}` in place, and `{varied}` depends on the differentiated "
                 "arguments; adjoint does not follow the change: build a new value instead (`sorted(...)`, a "
                 "list built with `+`, `y = y + v`)")
