@@ -43,7 +43,8 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
     returns = _returned_memory(storage, returned)
     hidden = list(hidden_writes(parsed, kinds, classifier, callee_facts, classifier.local_names))
     outer = _outer_writes(parsed, kinds, classifier, callee_facts, storage, hidden)
-    parameters = _written_parameters(parsed, kinds, classifier, callee_facts, storage, statements, hidden)
+    calls = list(_user_calls_writing(classifier, callee_facts, kinds, storage, statements))
+    parameters = _written_parameters(parsed, kinds, classifier, storage, statements, hidden, calls)
     private = []
     for write in writes_in_place(parsed.node, parsed, kinds):
         for stmt in statements_of(write, storage, statements):
@@ -52,7 +53,7 @@ def argument_facts(parsed: ParsedFunction, kinds: Dict[str, str], classifier: Ca
                 return parsed.info.location(write.node), returns, outer, None, parameters
             if written:
                 private.append(parsed.info.location(write.node))
-    for stmt, call, reached, facts in _user_calls_writing(classifier, callee_facts, kinds, storage, statements):
+    for stmt, call, reached, facts in calls:
         if not reached & storage.argument_roots:
             continue
         where, _, _, _, unseen, *_ = facts
@@ -82,8 +83,8 @@ def _user_calls_writing(classifier: CallClassifier, callee_facts, kinds: Dict[st
         yield stmt, call, set().union(*[storage.reaches(name, storage.before[stmt]) for name in passed]), facts
 
 
-def _written_parameters(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, callee_facts,
-                        storage: Sharing, statements, hidden: List[HiddenWrite]) -> Optional[FrozenSet[str]]:
+def _written_parameters(parsed: ParsedFunction, kinds: Dict[str, str], classifier: CallClassifier, storage: Sharing,
+                        statements, hidden: List[HiddenWrite], calls: list) -> Optional[FrozenSet[str]]:
     """The names of the parameters whose memory, or memory they hold, the function may write into in
     place (itself, through a function it passes them to, or through NumPy's `out=`); None where
     that is not known: a hidden effect (analysis/hidden_effects.py), a `*args` or `**kwargs`."""
@@ -93,7 +94,7 @@ def _written_parameters(parsed: ParsedFunction, kinds: Dict[str, str], classifie
     for write in writes_in_place(parsed.node, parsed, kinds):
         for stmt in statements_of(write, storage, statements):
             roots |= storage.before[stmt][0].get(write.name, frozenset())
-    for _, _, reached, facts in _user_calls_writing(classifier, callee_facts, kinds, storage, statements):
+    for _, _, reached, facts in calls:  # (_user_calls_writing)
         if facts[6] is None or facts[0] is not None or facts[4] is not None:  # (else it writes into nothing
             roots |= reached                                                    # it is given; None: a recursive call)
     for candidate, _ in hidden:
