@@ -735,10 +735,16 @@ class ShapeBuilder(Builder):
         self.terms.append(f"{table}.get(0, {self.scalar()}) * {self.scalar()} + sum({table}.values())")
 
     def dict_item_writes(self) -> None:
+        """Items written by key, or updated with `op=` (numbers: new values, as Python's are)."""
         table, key, value = self.fresh("d"), self.fresh("k"), self.fresh("w")
         self.emit(f"{table} = {{}}", f"{table}['a'] = {self.scalar()}",
-                  f"for {key}, {value} in (('b', {self.scalar()}), ('a', {self.scalar()})):",
-                  f"    {table}[{key}] = {table}.get({key}, 0.0) + {value} * {table}['a']")
+                  f"for {key}, {value} in (('b', {self.scalar()}), ('a', {self.scalar()})):")
+        operator = self.choice(("", "+", "-", "*"))
+        if operator:
+            self.emit(f"    {table}[{key}] = {table}.get({key}, 0.5)",
+                      f"    {table}[{key}] {operator}= {value} * {table}['a']")
+        else:
+            self.emit(f"    {table}[{key}] = {table}.get({key}, 0.0) + {value} * {table}['a']")
         self.terms.append(f"{table}['a'] * {self.scalar()} + {table}.get('c', 0.5) * {table}['b']")
 
     def sorted_dict(self) -> None:

@@ -25,7 +25,8 @@ After::
 A write into a dict that some other name may share (a parameter, a global, a dict assigned
 from another name, or passed to a function, stored in a container or read by a nested
 function) stays refused at its line (ad/context.py), as does a write into such a dict here, and
-`d[k] += v` (Python changes an array item in place: `d[k] = d[k] + v` is differentiated), and a
+`d[k] op= v` on an array or list item (Python changes it in place, for every name holding it:
+refused when the derivative runs; a number's `+=` is a new number, as `d[k] = d[k] + v` is), and a
 write inside a loop over the dict by any key but the loop's own (it may add a key, for which Python
 raises RuntimeError).
 """
@@ -68,6 +69,9 @@ def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
                 parsed.info.location(readers[name][0]))
     helper = parsed.bind("with_item", runtime.with_item, fresh, local_names) if written else ""
     rewriter = _Rewriter(parsed, fresh, helper, written, dicts)
+    if any(isinstance(node, gast.AugAssign) for node in nodes.walk(parsed.node)):
+        rewriter.update_check = parsed.bind("item_update_or_refuse", runtime.item_update_or_refuse, fresh,
+                                            local_names)
     parsed.node.body = rewriter.block(parsed.node.body)
 
 
@@ -175,6 +179,7 @@ class _Rewriter:
     def __init__(self, parsed, fresh, helper: str, written: Set[str], readable: Set[str]):
         self.parsed, self.fresh, self.helper = parsed, fresh, helper
         self.written, self.readable = written, readable
+        self.update_check = ""  # the name of runtime.item_update_or_refuse, where an item is updated
         self.iterating: List[Tuple[str, Optional[str]]] = []  # (dict, its key variable) of the loops around
 
     def block(self, body: List[gast.stmt]) -> List[gast.stmt]:
@@ -203,6 +208,8 @@ class _Rewriter:
                     "dict item assignment", f"a loop over the dict `{name}` writes an item of it by a key other than "
                     "the loop's own, which may add a key (Python raises RuntimeError then); write into a new dict",
                     self.parsed.info.location(stmt))
+        if isinstance(stmt, gast.AugAssign):
+            return self.augmented(stmt, name, target)
         before: List[gast.stmt] = []
         value, key = stmt.value, target.slice
         if _has_call(key):  # Python evaluates the value first, then the key, once each
@@ -210,13 +217,33 @@ class _Rewriter:
             before = [nodes.copy_location(nodes.assign(held_value, value), stmt),
                       nodes.copy_location(nodes.assign(held_key, key), stmt)]
             value, key = nodes.name(held_value), nodes.name(held_key)
-        if isinstance(stmt, gast.AugAssign):
-            raise UnsupportedSyntaxError(
-                "dict item assignment", f"`{name}[k] op= v` on an item of the dict `{name}` may change an array "
-                f"item in place, which other names may hold; write `{name}[k] = {name}[k] + v` (a new value)",
-                self.parsed.info.location(stmt))
+        return before + [self.stored(stmt, name, key, value)]
+
+    def augmented(self, stmt: gast.AugAssign, name: str, target: gast.Subscript) -> List[gast.stmt]:
+        """`d[k] op= v` -> the item read once, checked when the derivative runs (an array or a list
+        item Python would change in place, for every name holding it: refused at the line), and a
+        new dict with `item op v` at k. Python evaluates the key, reads the item, then evaluates v."""
+        key, before = target.slice, []
+        if _has_call(key):
+            held_key = self.fresh("_key")
+            before.append(nodes.copy_location(nodes.assign(held_key, key), stmt))
+            key = nodes.name(held_key)
+        item = self.fresh("_item")
+        read = gast.Subscript(value=nodes.name(name), slice=nodes.clone(key), ctx=gast.Load())
+        before.append(nodes.copy_location(nodes.assign(item, read), stmt))
+        where = self.parsed.info.location(stmt)
+        message = (f"`{name}[k] op= v` changes in place the array or list the dict `{name}` holds at this key, "
+                   f"and every name holding it; write `{name}[k] = {name}[k] + v` (a new value)")
+        arguments = [nodes.name(name), nodes.name(item)] + [nodes.constant(part) for part in
+                                                            (message, where.filename, where.lineno)]
+        check = gast.Expr(value=nodes.call(nodes.name(self.update_check), arguments))
+        before.append(nodes.copy_location(check, stmt))
+        value = gast.BinOp(left=nodes.name(item), op=stmt.op, right=stmt.value)
+        return before + [self.stored(stmt, name, key, value)]
+
+    def stored(self, stmt: gast.stmt, name: str, key: gast.expr, value: gast.expr) -> gast.stmt:
         written = nodes.call(nodes.name(self.helper), [nodes.name(name), key, value])
-        return before + [nodes.copy_location(nodes.assign(name, written), stmt)]
+        return nodes.copy_location(nodes.assign(name, written), stmt)
 
     def lower_gets(self, stmt: gast.stmt) -> None:
         """`d.get(k, default)` -> `d[k] if k in d else default` in the expressions of stmt."""
