@@ -59,6 +59,7 @@ from adjoint.normalize.factories import inline_factories
 from adjoint.normalize.inert_blocks import lift_inert_blocks
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
 from adjoint.normalize.python_forms import lower_python_forms
+from adjoint.normalize.random_draws import lower_random_draws
 from adjoint.normalize.running import lower_running_iterators
 from adjoint.normalize.shadowed import refuse_shadowed_builtins
 from adjoint.normalize.unroll import unroll_table_loops
@@ -97,6 +98,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     lower_jumps(parsed.node, namer.fresh)
     to_anf(parsed.node, namer.fresh)
     rename_rebindings(parsed, namer.fresh)
+    lower_random_draws(parsed, namer.fresh)
     if walrus:
         refuse_conditional_walrus(parsed)
     return parsed, namer

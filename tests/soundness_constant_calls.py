@@ -2,7 +2,8 @@
 a method of a random generator held in a global), whose result starts a variable that becomes
 differentiated later: the result is a constant, so no derivative flows back through the call.
 This was refused ("no derivative rule"), the variable being active as a whole; given an active
-value, such a call stays refused at its line."""
+value, such a call stays refused at its line (a draw of `normal`, `uniform` or `exponential` is
+differentiated in its parameters: tests/test_random_draws.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -29,13 +30,13 @@ def hidden_state_from_a_generator(x):
     return np.sum(h ** 2)
 
 
-def draw_given_an_active_bound(x):
-    s = STATE.uniform(0.0, x[0])  # <- active-bound
+def draw_given_an_active_shape(x):
+    s = STATE.gamma(x[0], 2.0)  # <- active-shape
     return s * x[1]
 
 
 CASES = [
     Exact(started_from_a_draw, lambda rng: (rng.normal(size=3),)),
     Exact(hidden_state_from_a_generator, lambda rng: (rng.normal(size=3),)),
-    Refused(draw_given_an_active_bound, (np.array([0.5, 1.5]),), NonDifferentiableError, "active-bound"),
+    Refused(draw_given_an_active_shape, (np.array([0.5, 1.5]),), NonDifferentiableError, "active-shape"),
 ]

@@ -15,6 +15,7 @@ from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import as_user_function, dependencies_of, resolve_value
 from adjoint.generated import not_differentiated_again
+from adjoint.normalize.random_draws import FROM_STANDARD
 from adjoint.options import Mode
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS, RuleTable
 
@@ -160,6 +161,11 @@ class CallClassifier:
             return (f"`{label}` is a function held in a variable, which adjoint cannot see when it generates the "
                     "derivative; call the function by its own name, or pass it as an argument of the "
                     "differentiated function (the derivative is generated for the function it receives)")
+        if func_node.attr in FROM_STANDARD:
+            return (f"`{label}` is a method of `{root.id}`, a value known only when the function runs: a draw's "
+                    "derivative in its parameters is taken where the generator is known as adjoint reads the "
+                    f"function; make it there (`{root.id} = np.random.default_rng(seed)`, the seed an argument), or "
+                    f"write the draw from standard draws (`{FROM_STANDARD[func_node.attr].format(g=root.id)}`)")
         return (f"`{label}` is a method of `{root.id}`, a value known only when the function runs; differentiate "
                 f"the bound method itself (`adjoint.grad({root.id}.{func_node.attr})`), or reach the object "
                 "through a global name or a closure")

@@ -6,7 +6,7 @@ time), `containers` (dicts and dataclasses: keys, fields), `adjoints` (the symbo
 augmented assignments leave in arrays), `numpy_rules`, `positions`
 (np.delete, np.insert, np.resize), `products`
 (np.prod's exact derivatives), `ranges`
-(np.linspace, np.arange) and `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
+(np.linspace, np.arange), `draws` (the shape of a random draw's standard draws) and `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
 `checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
 np.linalg's decompositions and of NumPy's statistics functions), `scalars` (of `math` and of
 max and min over a sequence), `scipy_rules` (helpers of the SciPy rules; it imports
@@ -24,6 +24,7 @@ from adjoint.runtime import (
     checkpointing,
     containers,
     decompositions,
+    draws,
     gradients,
     in_place,
     linalg,
@@ -42,6 +43,7 @@ from adjoint.runtime.adjoints import *  # noqa: F401,F403
 from adjoint.runtime.checkpointing import *  # noqa: F401,F403
 from adjoint.runtime.containers import *  # noqa: F401,F403
 from adjoint.runtime.decompositions import *  # noqa: F401,F403
+from adjoint.runtime.draws import *  # noqa: F401,F403
 from adjoint.runtime.gradients import *  # noqa: F401,F403
 from adjoint.runtime.in_place import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
@@ -57,8 +59,8 @@ from adjoint.runtime.spectral import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, containers, adjoints, gradients, in_place, numpy_rules, positions, products, ranges, linalg, second_order,
-    checkpointing, decompositions, statistics, scalars, scipy_rules, spectral,
+    refusals, containers, adjoints, gradients, in_place, numpy_rules, positions, products, ranges, draws, linalg,
+    second_order, checkpointing, decompositions, statistics, scalars, scipy_rules, spectral,
 )
 
 
