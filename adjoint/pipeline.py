@@ -58,6 +58,7 @@ from adjoint.normalize.jumps import lower_jumps
 from adjoint.normalize.factories import inline_factories
 from adjoint.normalize.inert_blocks import lift_inert_blocks
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
+from adjoint.normalize.function_choices import lower_function_choices
 from adjoint.normalize.python_forms import lower_python_forms
 from adjoint.normalize.random_draws import lower_random_draws
 from adjoint.normalize.running import lower_running_iterators
@@ -99,6 +100,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     to_anf(parsed.node, namer.fresh)
     rename_rebindings(parsed, namer.fresh)
     lower_random_draws(parsed, namer.fresh)
+    lower_function_choices(parsed, namer.fresh)
     if walrus:
         refuse_conditional_walrus(parsed)
     return parsed, namer

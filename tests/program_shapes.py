@@ -392,7 +392,22 @@ class ShapeBuilder(Builder):
     def random_draws(self) -> None:
         self.features.add("random")
         self.choice((self.draw_from_argument, self.helper_draws_from_argument, self.helper_draws_from_state,
-                     self.draw_from_state, self.draw_in_loop, self.branch_on_draw, self.item_at_a_drawn_index))()
+                     self.draw_from_state, self.draw_in_loop, self.branch_on_draw, self.item_at_a_drawn_index,
+                     self.draw_with_parameters))()
+
+    def draw_with_parameters(self) -> None:
+        """A draw whose parameters are differentiated (its derivative the pathwise one), from the seeded
+        state or from a generator the function makes with a seed of its own."""
+        a, x0 = self.need("a"), self.need("x0")
+        source = self.state()
+        if self.chance(50):
+            source = self.fresh("g")
+            self.emit(f"{source} = np.random.default_rng({self.integer(0, 9)})")
+        z = self.fresh("z")
+        draw = self.choice((f"normal({x0}, np.exp({x0} * 0.3), size=3)", f"normal({a}, 0.5)",
+                            f"uniform({x0} - 1.0, {x0} + 1.0, size=3)", f"exponential(np.exp({a} * 0.2))"))
+        self.emit(f"{z} = {source}.{draw}")
+        self.terms.append(f"np.sum(np.sin({z}) * {a})")
 
     def state(self) -> str:
         line = f"{RANDOM_STATE} = np.random.RandomState(0)"
@@ -726,7 +741,16 @@ class ShapeBuilder(Builder):
     # ----- dicts the function builds ----------------------------------------------------------
 
     def dicts(self) -> None:
-        self.choice((self.dict_comprehension, self.dict_item_writes, self.sorted_dict))()
+        self.choice((self.dict_comprehension, self.dict_item_writes, self.sorted_dict, self.module_dict_loop))()
+
+    def module_dict_loop(self) -> None:
+        """A loop over a module-level dict whose keys are positions too, out of order: Python iterates
+        its keys, in their order."""
+        fs, table, total, key = self.need("fs"), self.fresh("ORDER"), self.accumulate(), self.fresh("k")
+        weights = [self.choice(("0.5", "-1.25", "2.0", "0.75")) for _ in range(3)]
+        self.module_lines.append(f"{table} = {{2: {weights[0]}, 0: {weights[1]}, 1: {weights[2]}}}")
+        self.emit(f"for {key} in {table}:", f"    {total} = {total} * {fs}[{key}] + {table}[{key}]")
+        self.terms.append(total)
 
     def dict_comprehension(self) -> None:
         fs, table, i, e = self.need("fs"), self.fresh("d"), self.fresh("i"), self.fresh("e")
@@ -875,9 +899,22 @@ class ShapeBuilder(Builder):
         self.terms.append(f"{helper}({self.choice(('np.tanh', 'np.sin', squash, capturing))}, {a}) * {self.scalar()}")
 
     def function_table(self) -> None:
+        """A table of functions read by a constant key, by a key of the run, or chosen by a condition."""
         a, x0, table, v = self.need("a"), self.need("x0"), self.fresh("TABLE"), self.fresh("v")
         self.module_lines.append(f'{table} = {{"s": np.sin, "q": lambda {v}: {v} * {v} + 1.0}}')
-        self.terms.append(f'np.sum({table}["q"]({a})) * {table}["{self.choice(("s", "q"))}"]({x0})')
+        form = self.choice(("constant", "loop", "condition"))
+        if form == "constant":
+            self.terms.append(f'np.sum({table}["q"]({a})) * {table}["{self.choice(("s", "q"))}"]({x0})')
+        elif form == "loop":
+            total, key = self.accumulate(), self.fresh("key")
+            keys = self.choice(('("q", "s", "q")', '["s", "q"]'))
+            self.emit(f"for {key} in {keys}:",
+                      f"    {total} = {total} * {self.scalar()} + np.sum({table}[{key}]({a}))")
+            self.terms.append(total)
+        else:
+            fn = self.fresh("fn")
+            self.emit(f'{fn} = {table}["s"] if {x0} > {self.scalar()} else {table}["q"]')
+            self.terms.append(f"np.sum({fn}({a}) * {a}) + {fn}({x0})")
 
     def layer_list(self) -> None:
         """A model's layers in a module-level list of callable objects, walked by a loop (over the

@@ -164,8 +164,8 @@ def written_through_a_local_list(x):
 
 def written_through_a_variable(x):
     c = x * 1.0
-    h = doubled_in_place  # <- through-variable
-    h(c)
+    h = doubled_in_place
+    h(c)  # <- through-variable
     return np.sum(c * x)
 
 

@@ -343,8 +343,8 @@ def calls_method_of_argument(model, x):
 
 
 def calls_function_in_variable(x, k):
-    f = np.sin if k > 0 else np.cos
-    return f(x)  # <- function-in-variable
+    f = np.sin if k > 0 else np.cos  # a choice among known functions: differentiated (function_choices.py)
+    return np.sum(f(x) * x)
 
 
 def generator_kept_in_a_name(x):
@@ -377,6 +377,8 @@ CASES = [
     Exact(square_sum, lambda rng: (vector(rng),), id="module_lambda"),
     Exact(scaled_sine, lambda rng: (vector(rng),), id="module_lambda_with_default"),
     Exact(activation_from_table, lambda rng: (vector(rng),)),
+    Exact(calls_function_in_variable, lambda rng: (vector(rng), 1), id="function_in_variable_sin"),
+    Exact(calls_function_in_variable, lambda rng: (vector(rng), -1), id="function_in_variable_cos"),
     Exact(function_from_tuple, lambda rng: (vector(rng),)),
     Exact(local_lambda_reads_local, lambda rng: (vector(rng), 0.7), wrt=(0, 1)),
     Exact(local_lambda_in_loop, lambda rng: (0.3, 4)),
@@ -436,7 +438,6 @@ CASES = [
     Refused(capturing_lambda_stored, (DATA, 1.0), adjoint.UnsupportedSyntaxError, "capturing-lambda-stored"),
     Refused(local_function_defined_twice, (1.0,), adjoint.UnsupportedSyntaxError, "defined-twice"),
     Refused(calls_method_of_argument, (MODEL, DATA), adjoint.NonDifferentiableError, "method-of-argument", wrt=1),
-    Refused(calls_function_in_variable, (DATA, 1), adjoint.NonDifferentiableError, "function-in-variable"),
     Refused(generator_kept_in_a_name, (DATA,), adjoint.UnsupportedSyntaxError, "generator-in-name"),
     Refused(comprehension_in_while_test, (DATA,), adjoint.UnsupportedSyntaxError, "comprehension-in-while"),
     Refused(nested_dict_comprehension, (DATA,), adjoint.UnsupportedSyntaxError, "nested-dict-comprehension"),

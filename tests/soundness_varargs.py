@@ -311,7 +311,7 @@ def nested_tables(x):
 def breaks_out(x):
     total = 0.0
     for name in PENALTIES:
-        total = total + PENALTIES[name](x)  # <- table-loop-with-break
+        total = total + PENALTIES[name](x)  # a loop that may break: the function chosen in each step
         if total > 1.0:
             break
     return total
@@ -378,7 +378,8 @@ CASES = [
     Exact(pairs_of_a_tuple, lambda rng: (_vector(rng),)),
     Exact(table_values, lambda rng: (_vector(rng),)),
     Exact(nested_tables, lambda rng: (_vector(rng),)),
-    Refused(breaks_out, (np.ones(3),), NonDifferentiableError, "table-loop-with-break"),
+    Exact(breaks_out, lambda rng: (_vector(rng) * 0.3,), id="table_loop_with_break_early"),
+    Exact(breaks_out, lambda rng: (np.abs(_vector(rng)) + 1.0,), id="table_loop_with_break_at_once"),
     Refused(local_table, (np.ones(3),), NonDifferentiableError, "local-table"),
     Refused(rest_changed_in_place, (np.arange(1.0, 4.0),), UnsupportedSyntaxError, "rest-in-place"),
     Refused(spread_of_unknown_length, (0.7, (1.0, 2.0)), UnsupportedSyntaxError, "spread-unknown-length"),

@@ -162,7 +162,6 @@ def augmented(x):
 
 
 @pytest.mark.parametrize("func, args, label, match", [
-    (augmented, (np.ones(2),), "augmented", "in place"),
     (key_added_while_iterated, (1.0,), "added", "RuntimeError"),
     (aliased, (1.0,), "aliased", "used here as a value"),
     (stored, (1.0,), "stored", "used here as a value"),
@@ -176,6 +175,16 @@ def test_writes_into_a_dict_another_name_may_share_are_refused_at_their_line(fun
     line = first + next(i for i, text in enumerate(lines) if f"# <- {label}" in text)
     with pytest.raises(adjoint.UnsupportedSyntaxError, match=match) as caught:
         adjoint.grad(func)(*args)
+    assert f"test_dict_writes.py:{line}" in str(caught.value)
+
+
+def test_an_array_item_updated_in_place_is_refused_at_its_line_when_the_derivative_runs():
+    """(A number's `d[k] += v` is differentiated: tests/test_dict_item_updates.py.)"""
+    import inspect
+    lines, first = inspect.getsourcelines(augmented)
+    line = first + next(i for i, text in enumerate(lines) if "# <- augmented" in text)
+    with pytest.raises(adjoint.AdjointError, match="changes in place") as caught:
+        adjoint.grad(augmented)(np.ones(2))
     assert f"test_dict_writes.py:{line}" in str(caught.value)
 
 

@@ -13,6 +13,8 @@ import pytest
 
 import adjoint
 from every_mode import check_every_mode
+from soundness import central_differences
+from test_gen_probe26 import gen, load, run_without_adjoint, write
 
 GENERATORS = [np.random.default_rng, np.random.RandomState]
 
@@ -183,3 +185,29 @@ def test_a_global_generator_rebound_to_another_object_gets_another_derivative(mo
     monkeypatch.setitem(globals(), "RNG", EvenlySpread())
     spread = np.linspace(-1.0, 1.0, 4)
     np.testing.assert_allclose(gradient(0.8), np.sum(2.0 * (0.8 + 0.5 * spread)), rtol=1e-12)
+
+
+SIMULATION = '''
+import numpy as np
+
+def f(theta, seed):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(theta[0], np.exp(theta[1]), size=8)
+    u = rng.uniform(-theta[1], theta[0], size=8)
+    return np.mean(np.tanh(z) * u) + np.sum(rng.exponential(theta[0] ** 2, size=3))
+'''
+
+
+def test_the_module_adjoint_gen_writes_draws_the_same_numbers(tmp_path):
+    write(tmp_path, "simulation", SIMULATION)
+    assert gen(tmp_path / "simulation.py:f", "-o", tmp_path / "grad_f.py") == 0
+    simulation = load(tmp_path / "simulation.py", "simulation_for_draws")
+    theta = np.array([0.4, -0.3])
+    script = f"""
+        import json, numpy as np
+        from grad_f import grad_f
+        print(json.dumps(grad_f(np.array({theta.tolist()}), 3).tolist()))
+    """
+    expected = adjoint.grad(simulation.f)(theta, 3)
+    np.testing.assert_allclose(run_without_adjoint(tmp_path, tmp_path, script), expected, rtol=1e-12)
+    np.testing.assert_allclose(expected, central_differences(simulation.f, (theta, 3), 0), rtol=1e-6, atol=1e-8)

@@ -40,7 +40,7 @@ from typing import Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple
 import gast
 import numpy as np
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import SCALAR
 from adjoint.analysis.class_effects import (given_attributes, initializer_helper_write, parameter_write, self_write,
@@ -88,6 +88,8 @@ def candidates(parsed: ParsedFunction, classifier: CallClassifier, local_names: 
             parts.add(id(node.value))
         if isinstance(node, gast.Call):
             parts.add(id(node.func))
+            if classifier.classify(node).func is runtime.function_position:  # compares the functions, calls none
+                parts.update(id(argument) for argument in node.args)
             if _writes_its_object(node, parsed, local_names) and not _handled_method(stmt, node, top, parsed):
                 yield Candidate("method", node, stmt)
             elif (node is not top and writes_its_operands(node, classifier)) or _library_writer(node, classifier):

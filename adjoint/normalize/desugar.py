@@ -85,7 +85,7 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
         self.dict_parameters = mappings - frozenset(nodes.names_stored(parsed.node))  # `.get` reads them
-        mappings = mappings | _bound_to_dicts(parsed)
+        mappings = mappings | _bound_to_dicts(parsed) | iteration.iterated_free_dicts(parsed, self.local_names)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
                                              self._callee_of, lambda: self._bound_name("tuple", tuple),
                                              lambda: self._bound_name("islice_positions", runtime.islice_positions))

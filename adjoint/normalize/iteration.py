@@ -44,6 +44,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes
+from adjoint.frontend.values import dependencies_of, resolve_value
 
 ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice)
 # Iterators that copy what they are given when they are made (itertools' combinatorics; np.ndindex
@@ -253,7 +254,7 @@ class Describer:
                 raise self.refuse(expr, "reversed() of a zip, enumerate or reversed object is a TypeError in Python")
             return Backwards(inner.sequence)
         view = dict_view(expr)
-        if view is not None or (isinstance(expr, gast.Name) and expr.id in self.mappings):
+        if view is not None or nodes.dotted_name(expr) in self.mappings:
             return self._entries(expr.func.value if view else expr, view or "keys", setup)
         if isinstance(expr, gast.Name) and expr.id in self.iterator_names:
             raise self.refuse(expr, f"the loop iterates over `{expr.id}`, which is bound to an iterator: iterate "
@@ -418,3 +419,19 @@ def _label(expr: gast.Call, iterator_of: Callable) -> str:
     return iterator_of(expr).__name__
 
 
+
+
+def iterated_free_dicts(parsed, local_names: FrozenSet[str]) -> FrozenSet[str]:
+    """The names and attributes reached from outside the function (globals, closures, a bound
+    method's object) that a `for` iterates and that hold a dict when adjoint reads the function
+    (`for name in WEIGHTS:`, `for k in self.weights:` iterate its keys), as dotted names; the
+    derivative depends on what they hold."""
+    found = set()
+    for loop in nodes.walk(parsed.node):
+        path = nodes.dotted_name(loop.iter) if isinstance(loop, gast.For) else None
+        if path is not None and not (isinstance(loop.iter, gast.Name) and loop.iter.id in local_names):
+            value = resolve_value(loop.iter, parsed, local_names)
+            if isinstance(value, dict):
+                found.add(path)
+                parsed.dependencies.extend(dependencies_of(loop.iter, parsed, value))
+    return frozenset(found)

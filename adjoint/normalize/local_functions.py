@@ -353,11 +353,13 @@ class _Lifter:
 
 # ----- calls that pass function values ------------------------------------------------------------
 
-def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset) -> None:
+def specialize_calls(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset,
+                     calls: Optional[List[gast.Call]] = None) -> None:
     """`layer(x, np.tanh)` -> `_layer1(x, np.tanh)`, `_layer1` the specialization of layer to act=np.tanh;
-    `apply(g, x)` with a local g that reads w -> `_apply1(g, x, _fn_w=w)`."""
+    `apply(g, x)` with a local g that reads w -> `_apply1(g, x, _fn_w=w)`. Every call of the
+    function, or these `calls` alone."""
     passed: Set[int] = set()  # the arguments whose captured variables a specialization receives
-    for node in nodes.walk(parsed.node):
+    for node in nodes.walk(parsed.node) if calls is None else calls:
         if not isinstance(node, gast.Call):
             continue
         callee = as_user_function(resolve_value(node.func, parsed, local_names))

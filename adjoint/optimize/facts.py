@@ -22,9 +22,10 @@ LINEAR_HELPERS = (
 )
 BILINEAR = (np.dot, np.vdot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
 EFFECTFUL_HELPERS = (runtime.enter_context, runtime.exit_context)  # a `with` block's start and end
-# Helpers that refuse what they are given (grad's seed of a function returning an array): their
+# Helpers that refuse what they are given (grad's seed of a function returning an array, a function
+# chosen at run time that the derivative was not written for): their
 # value may go unused, in a derivative of a derivative, but the call must stay.
-CHECKS = (runtime.unit_seed,)
+CHECKS = (runtime.unit_seed, runtime.function_choice_refused)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,17 @@ IN_PLACE_OPERATORS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifl
                       "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__")
 
 
+def function_position(function, *functions):
+    """The position of `function` among `functions` (by identity), -1 where it is none of them."""
+    return next((position for position, known in enumerate(functions) if known is function), -1)
+
+
+def function_choice_refused(function, message, filename, lineno):
+    """A call of a function chosen at run time met one the derivative was not written for
+    (normalize/function_choices.py): always raises."""
+    raise RefusedAt(f"{message}; it holds {function!r}", filename, lineno)
+
+
 def number_or_refuse(value, message, filename, lineno):
     """Raise InPlaceChangeError unless `value` is immutable (then `c += v` only rebinds c): not an
     array or a container, nor an object of a class with an in-place operator (`__iadd__`)."""
