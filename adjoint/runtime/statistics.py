@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from adjoint.runtime.adjoints import unbroadcast, unreduce
 from adjoint.runtime.refusals import Refused
 
 
@@ -364,10 +365,74 @@ def padded(dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
     return np.pad(np.broadcast_to(dx, np.shape(x)), pad_width, constant_values=dvalue)
 
 
-def summed(x, axis=None, dtype=None, keepdims=False, where=True):
-    """np.sum(x, axis, dtype, keepdims=keepdims, where=where), what a sum given a dtype or a mask is
-    rewritten to (normalize/desugar.py): its rule takes those keywords, np.sum's does not."""
-    return np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+def _given(initial):
+    """The `initial=` keyword as it was given: none for None (np.max reads None as none given; np.sum
+    and np.prod are called without it, as they are where it is left out)."""
+    return {} if initial is None else {"initial": initial}
+
+
+def summed(x, axis=None, dtype=None, keepdims=False, where=True, initial=None):
+    """np.sum(x, axis, dtype, keepdims=keepdims, where=where, initial=initial), what a sum given a
+    dtype, a mask or a start is rewritten to (normalize/desugar.py): its rule takes those keywords,
+    np.sum's does not."""
+    return np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims, where=where, **_given(initial))
+
+
+def multiplied(x, axis=None, dtype=None, keepdims=False, where=True, initial=None):
+    """np.prod(x, ...) given a dtype, a mask or a start, as summed stands for np.sum."""
+    return np.prod(x, axis=axis, dtype=dtype, keepdims=keepdims, where=where, **_given(initial))
+
+
+def highest(x, axis=None, keepdims=False, where=True, initial=None):
+    """np.max(x, ...) given a mask or a start (NumPy wants a start with a mask), as summed stands for np.sum."""
+    return np.max(x, axis=axis, keepdims=keepdims, where=where, **_given(initial))
+
+
+def lowest(x, axis=None, keepdims=False, where=True, initial=None):
+    """np.min(x, ...) given a mask or a start."""
+    return np.min(x, axis=axis, keepdims=keepdims, where=where, **_given(initial))
+
+
+def _extremum_hits(result, x, axis, keepdims, where, initial):
+    """Which entries of x the mask keeps and equal the extremum `result` (x's shape), whether the
+    start `initial` equals it, and how many of the two attain it (result's shape)."""
+    hits = np.logical_and(where, np.asarray(x) == unreduce(result, x, axis, keepdims))
+    at_initial = np.zeros(np.shape(result), dtype=bool) if initial is None else np.asarray(result) == initial
+    return hits, at_initial, np.sum(hits, axis=axis, keepdims=keepdims) + at_initial
+
+
+def extremum_share(result, x, axis=None, keepdims=False, where=True, initial=None):
+    """Each entry of x's share of the derivative of np.max or np.min given a mask or a start: ties,
+    the start among them, share it equally (x's shape)."""
+    hits, _, count = _extremum_hits(result, x, axis, keepdims, where, initial)
+    return hits / unreduce(count, x, axis, keepdims)
+
+
+def initial_share(result, x, axis=None, keepdims=False, where=True, initial=None):
+    """The start's share of the derivative of np.max or np.min (result's shape), as extremum_share."""
+    _, at_initial, count = _extremum_hits(result, x, axis, keepdims, where, initial)
+    return at_initial / count
+
+
+def log_sum_exp(x, axis=0, keepdims=False):
+    """`np.logaddexp.reduce(x, axis)` (normalize/desugar.py): log(sum(exp(x))) along axis."""
+    return np.logaddexp.reduce(x, axis=axis, keepdims=keepdims)
+
+
+def select_adjoint(g, condlist, choicelist):
+    """The adjoint of each choice of np.select(condlist, choicelist, default): g where the choice is
+    the one taken (the first whose condition holds), summed back to the choice's shape."""
+    taken = False
+    adjoints = []
+    for condition, choice in zip(condlist, choicelist):
+        adjoints.append(unbroadcast(np.where(np.logical_and(condition, np.logical_not(taken)), g, 0.0), choice))
+        taken = np.logical_or(taken, condition)
+    return adjoints
+
+
+def any_condition(condlist):
+    """Where some condition of np.select holds: where its default is not taken."""
+    return np.logical_or.reduce(np.broadcast_arrays(*condlist)) if condlist else False
 
 
 def averaged(x, axis=None, dtype=None, keepdims=False, where=True):
