@@ -9,8 +9,8 @@ import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    any_condition, astype, broadcast_like, clip_mask, float_cast, over_length, pow_exponent_adjoint, quotient_or_inf,
-    select_adjoint, sinc_slope, tangent_like, unbroadcast,
+    any_condition, astype, clip_mask, float_cast, over_length, pow_exponent_adjoint, quotient_or_inf, select_adjoint,
+    select_tangent, sinc_slope, tangent_like, unbroadcast,
 )
 from adjoint.templates import d
 
@@ -497,7 +497,7 @@ def _(result, condlist, choicelist, default=0):
 
 @register_tangent(np.select)
 def _(result, condlist, choicelist, default=0):
-    d[result] = broadcast_like(np.select(condlist, tangent_like(d[choicelist], choicelist), d[default]), result)
+    d[result] = select_tangent(condlist, d[choicelist], choicelist, d[default], result)
 
 
 # np.heaviside(x1, x2) is x2 where x1 == 0 (0 or 1 elsewhere): x2's derivative flows there alone.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from adjoint.runtime.adjoints import unbroadcast, unreduce
+from adjoint.runtime.numpy_rules import tangent_like
 from adjoint.runtime.refusals import Refused
 
 
@@ -265,11 +266,17 @@ def pair_means(y, axis=-1):
 
 def pair_means_adjoint(h, y, axis=-1):
     """The adjoint of y in pair_means(y, axis), given h (pair_means' shape, or broadcastable to it)."""
-    shape = list(np.shape(y))
-    shape[axis] -= 1
-    moved = np.moveaxis(np.broadcast_to(h, shape), axis, -1)
+    moved = np.moveaxis(_summed_to(h, y, axis), axis, -1)
     edge = np.zeros(np.shape(moved)[:-1] + (1,))
     return _along(y, axis, 0.5 * (np.concatenate([moved, edge], -1) + np.concatenate([edge, moved], -1)))
+
+
+def _summed_to(h, v, axis):
+    """h in the shape of np.diff(v, axis=axis): broadcast up to it, or summed over the axes along
+    which v (y or x of np.trapezoid, one broadcast against the other) was broadcast."""
+    shape = list(np.shape(v))
+    shape[axis] -= 1
+    return unbroadcast(h, np.broadcast_to(0.0, shape))
 
 
 def spacings(x, y, axis=-1):
@@ -287,9 +294,7 @@ def spacings_adjoint(h, x, y, axis=-1):
         others = tuple(k for k in range(np.ndim(h)) if k != axis % np.ndim(y))
         h = np.reshape(np.sum(h, axis=others), (np.size(x) - 1,))
         axis = 0
-    shape = list(np.shape(x))
-    shape[axis] -= 1
-    moved = np.moveaxis(np.broadcast_to(h, shape), axis, -1)
+    moved = np.moveaxis(_summed_to(h, x, axis), axis, -1)
     edge = np.zeros(np.shape(moved)[:-1] + (1,))
     return np.moveaxis(np.concatenate([edge, moved], -1) - np.concatenate([moved, edge], -1), -1, axis)
 
@@ -428,6 +433,12 @@ def select_adjoint(g, condlist, choicelist):
         adjoints.append(unbroadcast(np.where(np.logical_and(condition, np.logical_not(taken)), g, 0.0), choice))
         taken = np.logical_or(taken, condition)
     return adjoints
+
+
+def select_tangent(condlist, d_choices, choicelist, d_default, like):
+    """The tangent of np.select(condlist, choicelist, default): the tangent of the choice (or the
+    default) each entry took, in the shape of its result `like` (the tangents may be 0.0, a zero of any shape)."""
+    return np.broadcast_to(np.select(condlist, tangent_like(d_choices, choicelist), d_default), np.shape(like))
 
 
 def any_condition(condlist):
