@@ -43,8 +43,10 @@ OPERATORS = {
     operator.pow: "a ** b", operator.mod: "a % b", operator.neg: "-a", operator.pos: "+a",
     operator.matmul: "a @ b", operator.getitem: "a[index]", divmod: "divmod(a, b)",
 }
-SPECIAL = {runtime.astype: "x.astype(dtype)", runtime.item: "x.item()", runtime.summed: "np.sum(x, dtype=, where=)",
-           runtime.averaged: "np.mean(x, dtype=, where=)",
+SPECIAL = {runtime.astype: "x.astype(dtype)", runtime.item: "x.item()",
+           runtime.summed: "np.sum(x, dtype=, where=, initial=)", runtime.averaged: "np.mean(x, dtype=, where=)",
+           runtime.multiplied: "np.prod(x, dtype=, where=, initial=)", runtime.highest: "np.max(x, where=, initial=)",
+           runtime.lowest: "np.min(x, where=, initial=)", runtime.log_sum_exp: "np.logaddexp.reduce(x)",
            runtime.running_max: "np.maximum.accumulate(x)", runtime.running_min: "np.minimum.accumulate(x)"}
 # The other libraries' rule files, a table a title (SciPy's only when SciPy is installed).
 LIBRARIES = {

@@ -256,6 +256,7 @@ HELPERS = [
     helper("runtime.repeat_adjoint(x0, np.ones((2, 3)), 2)", ((12,),), label="axis=None"),
     helper("runtime.take_adjoint(x0, np.ones((2, 3)), [2, 0, 2], 1)", ((2, 3),)),
     helper("runtime.trace_adjoint(x0, np.ones((3, 4, 2)), 1)", ((2,),)),
+    helper("runtime.trace_adjoint(x0, np.ones((2, 3, 4)), -1, 2, 1)", ((2,),), label="axes"),
     helper("runtime.diagonal_adjoint(x0, np.ones((2, 3, 4)), -1, 1, 2)", ((2, 2),)),
     helper("runtime.diag_adjoint(x0, np.ones(3), 1)", ((4, 4),), label="vector"),
     helper("runtime.diag_adjoint(x0, np.ones((3, 4)), 1)", ((3,),), label="matrix"),
@@ -354,6 +355,12 @@ HELPERS = [
     helper("runtime.pair_means_adjoint(x0, np.ones((3, 4)), -1)", ((3, 3),)),
     helper("runtime.spacings(x0, np.ones((3, 4)), -1)", ((4,),)),
     helper("runtime.spacings_adjoint(x0, np.ones((4, 3)), np.ones((4, 3)), 0)", ((3, 3),)),
+    helper("runtime.spacings_adjoint(x0, np.ones((4, 1)), np.ones((4, 3)), 0)", ((3, 3),), label="broadcast"),
+    helper("runtime.pair_means_adjoint(x0, np.ones((1, 4)), -1)", ((3, 3),), label="broadcast"),
+    helper("runtime.select_adjoint(x0, [np.array([True, False, True]), np.array([True, True, False])], "
+           "[np.ones(3), np.ones((2, 1))])", ((2, 3),)),
+    helper("runtime.select_tangent([np.array([True, False, True]), np.array([True, True, False])], [x0, x1], "
+           "[np.ones(3), np.ones((2, 1))], x2, np.ones((2, 3)))", ((3,), (2, 1), (2, 3))),
     helper("runtime.scatter_sum(x0, np.array([2, 0, 2]), 4)", ((3,),)),
     helper("runtime.pad_adjoint(x0, np.ones((2, 3)), ((1, 0), (2, 1)))", ((3, 6),)),
     helper("runtime.padded(x0, x1, np.ones((2, 3)), 1)", ((2, 3), S)),

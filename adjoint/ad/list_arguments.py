@@ -20,7 +20,7 @@ from adjoint.templates import RESULT
 
 # NumPy's functions that take a sequence of arrays (of any shapes) rather than one array.
 SEQUENCES = (np.concatenate, np.stack, np.vstack, np.hstack, np.dstack, np.column_stack, np.block, np.einsum,
-             np.linalg.multi_dot, np.broadcast_arrays, np.meshgrid, np.array, np.asarray)
+             np.linalg.multi_dot, np.broadcast_arrays, np.meshgrid, np.array, np.asarray, np.select)
 
 
 def reads_lists_as_arrays(func) -> bool:

@@ -34,7 +34,7 @@ ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.z
 
 def _has_axis(call: gast.Call) -> bool:
     """A reduction given an axis (positionally or by keyword) may keep dimensions."""
-    return len(call.args) > 1 or any(k.arg in ("axis", "keepdims", "ord") for k in call.keywords)
+    return len(call.args) > 1 or any(k.arg in ("axis", "keepdims", "ord", "axis1", "axis2") for k in call.keywords)
 
 
 def _may_return_the_step(call: gast.Call) -> bool:

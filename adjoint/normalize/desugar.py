@@ -55,13 +55,19 @@ RUNTIME_METHODS = {"astype": runtime.astype, "item": runtime.item, "copy": runti
 ARRAY_ATTRIBUTES = {"T": "transpose", "real": "real", "imag": "imag"}
 CLIP_BOUNDS = (("min", "a_min"), ("max", "a_max"))
 SEQUENCE_EXTREMA = {max: runtime.largest, min: runtime.smallest}  # max(xs), min(xs) of one sequence
-OPTIONED = {np.sum: runtime.summed, np.mean: runtime.averaged}  # given a `dtype` or a mask `where=`
+# Reductions given a `dtype`, a mask `where=` or a start `initial=` (as NumPy takes them), and whether
+# their third positional argument is the dtype (np.max's is `out`).
+OPTIONED = {np.sum: runtime.summed, np.mean: runtime.averaged, np.prod: runtime.multiplied, np.max: runtime.highest,
+            np.amax: runtime.highest, np.min: runtime.lowest, np.amin: runtime.lowest}
+OPTIONS = ("dtype", "where", "initial")
+DTYPE_THIRD = (np.sum, np.mean, np.prod)
 # A ufunc's reduce and accumulate that NumPy's own functions are (np.sum is np.add.reduce), along
 # axis 0 where the method is given none.
 UFUNC_FOLDS = {(np.add, "reduce"): "sum", (np.multiply, "reduce"): "prod", (np.maximum, "reduce"): "max",
                (np.minimum, "reduce"): "min", (np.add, "accumulate"): "cumsum", (np.multiply, "accumulate"): "cumprod"}
-# Those that are no NumPy function: runtime helpers, along axis 0 too.
-UFUNC_RUNNING = {(np.maximum, "accumulate"): runtime.running_max, (np.minimum, "accumulate"): runtime.running_min}
+# Those that are no NumPy function: runtime helpers, along axis 0 too (np.logaddexp.reduce: log-sum-exp).
+UFUNC_RUNNING = {(np.maximum, "accumulate"): runtime.running_max, (np.minimum, "accumulate"): runtime.running_min,
+                 (np.logaddexp, "reduce"): runtime.log_sum_exp}
 # Methods that change their object in place, for the objects a function may reach from outside
 # (`append` is a write of its own everywhere).
 CHANGES_IN_PLACE = {
@@ -340,11 +346,13 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
         return self._check_receiver(_positional_clip_bounds(call) if func.attr == "clip" else call, func.attr, node)
 
     def _optioned(self, call: gast.Call, reduction) -> gast.Call:
-        """`np.sum(x, dtype=..., where=...)` (and np.mean) -> runtime.summed (averaged), whose rule
-        takes these keywords; np.sum's own rule, for the plain call, does not."""
+        """`np.sum(x, dtype=..., where=..., initial=...)` (and np.mean, np.prod, np.max, np.min) ->
+        runtime.summed (averaged, ...), whose rule takes these keywords; np.sum's own rule, for the
+        plain call, does not."""
         if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
             return call
-        if len(call.args) == 3 or len(call.args) < 3 and any(k.arg in ("dtype", "where") for k in call.keywords):
+        if len(call.args) == 3 and reduction in DTYPE_THIRD or \
+                len(call.args) < 3 and any(k.arg in OPTIONS for k in call.keywords):
             call.func = nodes.name(self._bound_name(OPTIONED[reduction].__name__, OPTIONED[reduction]))
         return call
 

@@ -9,8 +9,8 @@ import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
-    astype, clip_mask, float_cast, over_length, pow_exponent_adjoint, quotient_or_inf, sinc_slope, tangent_like,
-    unbroadcast,
+    any_condition, astype, clip_mask, float_cast, over_length, pow_exponent_adjoint, quotient_or_inf, select_adjoint,
+    select_tangent, sinc_slope, tangent_like, unbroadcast,
 )
 from adjoint.templates import d
 
@@ -485,6 +485,19 @@ def _(result, condition, x, y):
 @register_tangent(np.where)
 def _(result, condition, x, y):
     d[result] = np.where(condition, d[x], d[y])
+
+
+# Each entry is the first choice whose condition holds there, else the default: the derivative goes to
+# that one (the conditions are not differentiated).
+@register_adjoint(np.select)
+def _(result, condlist, choicelist, default=0):
+    d[choicelist] = select_adjoint(d[result], condlist, choicelist)
+    d[default] = unbroadcast(np.where(any_condition(condlist), 0.0, d[result]), default)
+
+
+@register_tangent(np.select)
+def _(result, condlist, choicelist, default=0):
+    d[result] = select_tangent(condlist, d[choicelist], choicelist, d[default], result)
 
 
 # np.heaviside(x1, x2) is x2 where x1 == 0 (0 or 1 elsewhere): x2's derivative flows there alone.

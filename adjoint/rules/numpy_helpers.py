@@ -9,10 +9,10 @@ through those are not supported.
 import numpy as np
 
 from adjoint import runtime
-from adjoint.rules.table import register_adjoint, register_tangent
+from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, arange_adjoint, arange_tangent, cholesky_adjoint, cholesky_tangent, cofactors_adjoint_det,
-    cofactors_adjoint_x, cofactors_tangent, column, concatenate_adjoint,
+    add_adjoints, any_condition, arange_adjoint, arange_tangent, broadcast_like, cholesky_adjoint, cholesky_tangent,
+    cofactors_adjoint_det, cofactors_adjoint_x, cofactors_tangent, column, concatenate_adjoint,
     cumsum_adjoint, diag_adjoint, diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward,
     einsum_adjoint_tangent, einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint,
     extremum_tangent, float_cast, general_or_refuse, gradient_adjoint, gradient_along, gradient_like, grid_spread,
@@ -20,9 +20,9 @@ from adjoint.runtime import (
     kron_adjoint_backward,
     linspace_adjoint, linspace_end_tangent, linspace_tangent, meshgrid_adjoint, norm_adjoint, norm_hessian_form,
     norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, prod_others_adjoint,
-    prod_others_tangent, promoted_join, repeat_adjoint, reshape_like, sinc_derivative, solve_adjoint_a,
-    solve_adjoint_b, solve_adjoint_solution, solve_tangent, sort_adjoint, sort_tangent, split_adjoint,
-    stack_adjoint, symmetrized, take_adjoint, tangent_like, tangent_like_adjoint, tensordot_adjoint_a,
+    prod_others_tangent, promoted_join, repeat_adjoint, reshape_like, select_adjoint, select_tangent,
+    sinc_derivative, solve_adjoint_a, solve_adjoint_b, solve_adjoint_solution, solve_tangent, sort_adjoint,
+    sort_tangent, split_adjoint, stack_adjoint, symmetrized, take_adjoint, tangent_like, tangent_like_adjoint, tensordot_adjoint_a,
     tensordot_adjoint_b, tile_adjoint, trace_adjoint, unbroadcast, var_adjoint, var_tangent,
 )
 from adjoint.templates import d
@@ -403,13 +403,13 @@ def _(result, g, x, indices, axis=None):
 
 
 @register_adjoint(runtime.trace_adjoint)
-def _(result, g, x, offset=0):
-    d[g] = np.trace(d[result], offset)
+def _(result, g, x, offset=0, axis1=0, axis2=1):
+    d[g] = np.trace(d[result], offset, axis1, axis2)
 
 
 @register_tangent(runtime.trace_adjoint)
-def _(result, g, x, offset=0):
-    d[result] = trace_adjoint(d[g], x, offset)
+def _(result, g, x, offset=0, axis1=0, axis2=1):
+    d[result] = trace_adjoint(d[g], x, offset, axis1, axis2)
 
 
 @register_adjoint(runtime.diagonal_adjoint)
@@ -444,6 +444,31 @@ def _(result, g, xs, axis=0):
 @register_tangent(runtime.concatenate_adjoint)
 def _(result, g, xs, axis=0):
     d[result] = concatenate_adjoint(d[g], xs, axis)
+
+
+# select_adjoint hands g to the choice each entry took: its transpose is np.select of the choices' adjoints.
+non_differentiable(runtime.any_condition)
+
+
+@register_adjoint(runtime.select_adjoint)
+def _(result, g, condlist, choicelist):
+    d[g] = broadcast_like(np.select(condlist, tangent_like(d[result], choicelist), 0.0), g)
+
+
+@register_tangent(runtime.select_adjoint)
+def _(result, g, condlist, choicelist):
+    d[result] = select_adjoint(d[g], condlist, choicelist)
+
+
+@register_adjoint(runtime.select_tangent)
+def _(result, condlist, d_choices, choicelist, d_default, like):
+    d[d_choices] = select_adjoint(d[result], condlist, choicelist)
+    d[d_default] = unbroadcast(np.where(any_condition(condlist), 0.0, d[result]), d_default)
+
+
+@register_tangent(runtime.select_tangent)
+def _(result, condlist, d_choices, choicelist, d_default, like):
+    d[result] = select_tangent(condlist, d[d_choices], choicelist, d[d_default], like)
 
 
 @register_adjoint(runtime.stack_adjoint)

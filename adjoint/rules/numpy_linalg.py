@@ -149,13 +149,13 @@ def _(result, arrays):
 
 
 @register_adjoint(np.trace)
-def _(result, x, offset=0):
-    d[x] = trace_adjoint(d[result], x, offset)
+def _(result, x, offset=0, axis1=0, axis2=1):
+    d[x] = trace_adjoint(d[result], x, offset, axis1, axis2)
 
 
 @register_tangent(np.trace)
-def _(result, x, offset=0):
-    d[result] = np.trace(d[x], offset)
+def _(result, x, offset=0, axis1=0, axis2=1):
+    d[result] = np.trace(d[x], offset, axis1, axis2)
 
 
 @register_adjoint(np.diagonal)

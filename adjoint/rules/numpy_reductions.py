@@ -4,9 +4,10 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
-    cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_tangent, float_cast, gradient_adjoint, gradient_along,
-    gradient_spacing_adjoint, gradient_spacing_tangent, kept_count, nonzero_or_refuse, prod_others, reshape_like,
-    running_sources, take_along_axis_adjoint, tangent_like, unreduce, var_adjoint, var_tangent,
+    cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_share, extremum_tangent, float_cast, gradient_adjoint,
+    gradient_along, gradient_spacing_adjoint, gradient_spacing_tangent, initial_share, kept_count, nonzero_or_refuse,
+    prod_others, reshape_like, running_sources, take_along_axis_adjoint, tangent_like, unreduce, var_adjoint,
+    var_tangent,
 )
 from adjoint.templates import d
 
@@ -33,17 +34,19 @@ def _(result, x, axis=None, keepdims=False):
     d[result] = np.mean(d[x], axis=axis, keepdims=keepdims)
 
 
-# np.sum and np.mean given a dtype or a mask are rewritten to runtime.summed and averaged: no
-# derivative where the mask is False, the derivative cast back to x's float type (an integer
-# dtype truncates each entry: none).
+# np.sum and np.mean given a dtype or a mask (np.sum a start `initial=` too) are rewritten to
+# runtime.summed and averaged: no derivative where the mask is False, the derivative cast back to x's
+# float type (an integer dtype truncates each entry: none); the start is added to every sum.
 @register_adjoint(runtime.summed)
-def _(result, x, axis=None, dtype=None, keepdims=False, where=True):
+def _(result, x, axis=None, dtype=None, keepdims=False, where=True, initial=None):
     d[x] = float_cast(np.where(where, unreduce(d[result], x, axis, keepdims), 0.0), dtype, x)
+    d[initial] = reshape_like(float_cast(np.sum(d[result]), dtype, initial), initial)
 
 
 @register_tangent(runtime.summed)
-def _(result, x, axis=None, dtype=None, keepdims=False, where=True):
-    d[result] = float_cast(np.sum(tangent_like(d[x], x), axis=axis, keepdims=keepdims, where=where), dtype, result)
+def _(result, x, axis=None, dtype=None, keepdims=False, where=True, initial=None):
+    d[result] = float_cast(np.sum(tangent_like(d[x], x), axis=axis, keepdims=keepdims, where=where) + d[initial],
+                           dtype, result)
 
 
 @register_adjoint(runtime.averaged)
@@ -77,6 +80,35 @@ def _(result, x, axis=None, keepdims=False):
 @register_tangent(np.prod)
 def _(result, x, axis=None, keepdims=False):
     d[result] = np.sum(d[x] * prod_others(x, axis), axis=axis, keepdims=keepdims)
+
+
+# np.prod given a dtype, a mask or a start (runtime.multiplied): the start (1 where none is given) times
+# the product of the entries the mask keeps (the others read as 1, with no derivative).
+@register_adjoint(runtime.multiplied)
+def _(result, x, axis=None, dtype=None, keepdims=False, where=True, initial=1.0):
+    d[x] = float_cast(np.where(where, unreduce(d[result], x, axis, keepdims) * prod_others(
+        np.where(where, x, 1.0), axis) * initial, 0.0), dtype, x)
+    d[initial] = reshape_like(float_cast(np.sum(d[result] * np.prod(np.where(where, x, 1.0), axis=axis,
+                                                                    keepdims=keepdims)), dtype, initial), initial)
+
+
+@register_tangent(runtime.multiplied)
+def _(result, x, axis=None, dtype=None, keepdims=False, where=True, initial=1.0):
+    d[result] = float_cast(np.sum(np.where(where, tangent_like(d[x], x) * prod_others(np.where(where, x, 1.0), axis),
+                                           0.0), axis=axis, keepdims=keepdims) * initial
+                           + d[initial] * np.prod(np.where(where, x, 1.0), axis=axis, keepdims=keepdims),
+                           dtype, result)
+
+
+# log(sum(exp(x))) along axis (np.logaddexp.reduce, rewritten to runtime.log_sum_exp): the softmax weights.
+@register_adjoint(runtime.log_sum_exp)
+def _(result, x, axis=0, keepdims=False):
+    d[x] = unreduce(d[result], x, axis, keepdims) * np.exp(x - unreduce(result, x, axis, keepdims))
+
+
+@register_tangent(runtime.log_sum_exp)
+def _(result, x, axis=0, keepdims=False):
+    d[result] = np.sum(d[x] * np.exp(x - unreduce(result, x, axis, keepdims)), axis=axis, keepdims=keepdims)
 
 
 # ----- Spread ---------------------------------------------------------------------------
@@ -122,6 +154,23 @@ def _(result, x, axis=None, keepdims=False):
 @register_tangent(np.max, np.amax, np.min, np.amin)
 def _(result, x, axis=None, keepdims=False):
     d[result] = extremum_tangent(d[x], result, x, axis, keepdims)
+
+
+# np.max and np.min given a mask or a start (runtime.highest, lowest): the derivative goes to the
+# kept entries that attain the extremum and to the start where it does, ties sharing it equally.
+non_differentiable(runtime.extremum_share, runtime.initial_share)
+
+
+@register_adjoint(runtime.highest, runtime.lowest)
+def _(result, x, axis=None, keepdims=False, where=True, initial=None):
+    d[x] = unreduce(d[result], x, axis, keepdims) * extremum_share(result, x, axis, keepdims, where, initial)
+    d[initial] = reshape_like(np.sum(d[result] * initial_share(result, x, axis, keepdims, where, initial)), initial)
+
+
+@register_tangent(runtime.highest, runtime.lowest)
+def _(result, x, axis=None, keepdims=False, where=True, initial=None):
+    d[result] = (np.sum(tangent_like(d[x], x) * extremum_share(result, x, axis, keepdims, where, initial), axis=axis,
+                        keepdims=keepdims) + d[initial] * initial_share(result, x, axis, keepdims, where, initial))
 
 
 # ----- Cumulative ---------------------------------------------------------------------------

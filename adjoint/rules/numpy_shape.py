@@ -9,8 +9,8 @@ import numpy as np
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, arange_adjoint, arange_tangent, broadcast_like, column, concatenate_adjoint, item_adjoint,
-    joined_adjoint, linspace_adjoint, linspace_tangent, memory_order, meshgrid_adjoint, repeat_adjoint, reshape_like,
-    sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, stored_derivative, take_adjoint, tangent_like,
+    joined_adjoint, linspace_adjoint, linspace_end_tangent, linspace_tangent, memory_order, meshgrid_adjoint,
+    repeat_adjoint, reshape_like, sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, stored_derivative, take_adjoint, tangent_like,
     tile_adjoint, transpose_adjoint, unbroadcast, zeros_like,
 )
 from adjoint.templates import d
@@ -70,6 +70,21 @@ def _(result, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axi
 @register_tangent(np.linspace)
 def _(result, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     d[result] = linspace_tangent(d[start], d[stop], num, endpoint, retstep, dtype, axis, result)
+
+
+# Sample k of np.geomspace is start^(1 - w_k) stop^w_k, w_k as np.linspace's: d/dstart is
+# (1 - w_k) result_k / start, d/dstop is w_k result_k / stop (start is the same along the axes
+# where it is broadcast, so it divides after the sum).
+@register_adjoint(np.geomspace)
+def _(result, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    d[start] = linspace_adjoint(d[result] * result, result, start, num, endpoint, False, dtype, axis, False) / start
+    d[stop] = linspace_adjoint(d[result] * result, result, stop, num, endpoint, False, dtype, axis, True) / stop
+
+
+@register_tangent(np.geomspace)
+def _(result, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    d[result] = result * (linspace_end_tangent(d[start] / start, result, num, endpoint, False, axis, False)
+                          + linspace_end_tangent(d[stop] / stop, result, num, endpoint, False, axis, True))
 
 
 @register_adjoint(np.arange)

@@ -143,11 +143,11 @@ def einsum_tangent(subscripts, tangents, operands):
     return total
 
 
-def trace_adjoint(g, x, offset=0):
-    """The adjoint of np.trace(x, offset): g placed on that diagonal of x's first two axes."""
+def trace_adjoint(g, x, offset=0, axis1=0, axis2=1):
+    """The adjoint of np.trace(x, offset, axis1, axis2): g placed on that diagonal of x's axes axis1, axis2."""
     shape = np.shape(x)
-    eye = np.eye(shape[0], shape[1], k=offset, dtype=_adjoint_dtype(g, x))
-    return np.multiply.outer(eye, g)
+    eye = np.eye(shape[axis1], shape[axis2], k=offset, dtype=_adjoint_dtype(g, x))
+    return np.moveaxis(np.multiply.outer(eye, g), (0, 1), (axis1, axis2))
 
 
 def diagonal_adjoint(g, x, offset=0, axis1=0, axis2=1):

@@ -44,8 +44,9 @@ def linspace_adjoint(g, result, end, num, endpoint, retstep, dtype, axis, of_sto
 
 def linspace_end_tangent(r, result, num, endpoint, retstep, axis, of_stop):
     """The tangent of np.linspace's samples (and step) when its start (of_stop False) or its
-    stop moves by r: the transpose of linspace_adjoint."""
+    stop moves by r: the transpose of linspace_adjoint (and, times the samples, np.geomspace's)."""
     samples = result[0] if retstep else result
+    _floating_or_refuse(np.result_type(samples))
     ends = list(np.shape(samples))  # an end is broadcast against the other: to the samples' shape but `axis`
     del ends[axis % len(ends)]
     moved = np.multiply.outer(_end_weights(num, endpoint, of_stop), np.broadcast_to(r, ends))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from adjoint.runtime.adjoints import unbroadcast, unreduce
+from adjoint.runtime.numpy_rules import tangent_like
 from adjoint.runtime.refusals import Refused
 
 
@@ -264,11 +266,17 @@ def pair_means(y, axis=-1):
 
 def pair_means_adjoint(h, y, axis=-1):
     """The adjoint of y in pair_means(y, axis), given h (pair_means' shape, or broadcastable to it)."""
-    shape = list(np.shape(y))
-    shape[axis] -= 1
-    moved = np.moveaxis(np.broadcast_to(h, shape), axis, -1)
+    moved = np.moveaxis(_summed_to(h, y, axis), axis, -1)
     edge = np.zeros(np.shape(moved)[:-1] + (1,))
     return _along(y, axis, 0.5 * (np.concatenate([moved, edge], -1) + np.concatenate([edge, moved], -1)))
+
+
+def _summed_to(h, v, axis):
+    """h in the shape of np.diff(v, axis=axis): broadcast up to it, or summed over the axes along
+    which v (y or x of np.trapezoid, one broadcast against the other) was broadcast."""
+    shape = list(np.shape(v))
+    shape[axis] -= 1
+    return unbroadcast(h, np.broadcast_to(0.0, shape))
 
 
 def spacings(x, y, axis=-1):
@@ -286,9 +294,7 @@ def spacings_adjoint(h, x, y, axis=-1):
         others = tuple(k for k in range(np.ndim(h)) if k != axis % np.ndim(y))
         h = np.reshape(np.sum(h, axis=others), (np.size(x) - 1,))
         axis = 0
-    shape = list(np.shape(x))
-    shape[axis] -= 1
-    moved = np.moveaxis(np.broadcast_to(h, shape), axis, -1)
+    moved = np.moveaxis(_summed_to(h, x, axis), axis, -1)
     edge = np.zeros(np.shape(moved)[:-1] + (1,))
     return np.moveaxis(np.concatenate([edge, moved], -1) - np.concatenate([moved, edge], -1), -1, axis)
 
@@ -364,10 +370,80 @@ def padded(dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
     return np.pad(np.broadcast_to(dx, np.shape(x)), pad_width, constant_values=dvalue)
 
 
-def summed(x, axis=None, dtype=None, keepdims=False, where=True):
-    """np.sum(x, axis, dtype, keepdims=keepdims, where=where), what a sum given a dtype or a mask is
-    rewritten to (normalize/desugar.py): its rule takes those keywords, np.sum's does not."""
-    return np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims, where=where)
+def _given(initial):
+    """The `initial=` keyword as it was given: none for None (np.max reads None as none given; np.sum
+    and np.prod are called without it, as they are where it is left out)."""
+    return {} if initial is None else {"initial": initial}
+
+
+def summed(x, axis=None, dtype=None, keepdims=False, where=True, initial=None):
+    """np.sum(x, axis, dtype, keepdims=keepdims, where=where, initial=initial), what a sum given a
+    dtype, a mask or a start is rewritten to (normalize/desugar.py): its rule takes those keywords,
+    np.sum's does not."""
+    return np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims, where=where, **_given(initial))
+
+
+def multiplied(x, axis=None, dtype=None, keepdims=False, where=True, initial=None):
+    """np.prod(x, ...) given a dtype, a mask or a start, as summed stands for np.sum."""
+    return np.prod(x, axis=axis, dtype=dtype, keepdims=keepdims, where=where, **_given(initial))
+
+
+def highest(x, axis=None, keepdims=False, where=True, initial=None):
+    """np.max(x, ...) given a mask or a start (NumPy wants a start with a mask), as summed stands for np.sum."""
+    return np.max(x, axis=axis, keepdims=keepdims, where=where, **_given(initial))
+
+
+def lowest(x, axis=None, keepdims=False, where=True, initial=None):
+    """np.min(x, ...) given a mask or a start."""
+    return np.min(x, axis=axis, keepdims=keepdims, where=where, **_given(initial))
+
+
+def _extremum_hits(result, x, axis, keepdims, where, initial):
+    """Which entries of x the mask keeps and equal the extremum `result` (x's shape), whether the
+    start `initial` equals it, and how many of the two attain it (result's shape)."""
+    hits = np.logical_and(where, np.asarray(x) == unreduce(result, x, axis, keepdims))
+    at_initial = np.zeros(np.shape(result), dtype=bool) if initial is None else np.asarray(result) == initial
+    return hits, at_initial, np.sum(hits, axis=axis, keepdims=keepdims) + at_initial
+
+
+def extremum_share(result, x, axis=None, keepdims=False, where=True, initial=None):
+    """Each entry of x's share of the derivative of np.max or np.min given a mask or a start: ties,
+    the start among them, share it equally (x's shape)."""
+    hits, _, count = _extremum_hits(result, x, axis, keepdims, where, initial)
+    return hits / unreduce(count, x, axis, keepdims)
+
+
+def initial_share(result, x, axis=None, keepdims=False, where=True, initial=None):
+    """The start's share of the derivative of np.max or np.min (result's shape), as extremum_share."""
+    _, at_initial, count = _extremum_hits(result, x, axis, keepdims, where, initial)
+    return at_initial / count
+
+
+def log_sum_exp(x, axis=0, keepdims=False):
+    """`np.logaddexp.reduce(x, axis)` (normalize/desugar.py): log(sum(exp(x))) along axis."""
+    return np.logaddexp.reduce(x, axis=axis, keepdims=keepdims)
+
+
+def select_adjoint(g, condlist, choicelist):
+    """The adjoint of each choice of np.select(condlist, choicelist, default): g where the choice is
+    the one taken (the first whose condition holds), summed back to the choice's shape."""
+    taken = False
+    adjoints = []
+    for condition, choice in zip(condlist, choicelist):
+        adjoints.append(unbroadcast(np.where(np.logical_and(condition, np.logical_not(taken)), g, 0.0), choice))
+        taken = np.logical_or(taken, condition)
+    return adjoints
+
+
+def select_tangent(condlist, d_choices, choicelist, d_default, like):
+    """The tangent of np.select(condlist, choicelist, default): the tangent of the choice (or the
+    default) each entry took, in the shape of its result `like` (the tangents may be 0.0, a zero of any shape)."""
+    return np.broadcast_to(np.select(condlist, tangent_like(d_choices, choicelist), d_default), np.shape(like))
+
+
+def any_condition(condlist):
+    """Where some condition of np.select holds: where its default is not taken."""
+    return np.logical_or.reduce(np.broadcast_arrays(*condlist)) if condlist else False
 
 
 def averaged(x, axis=None, dtype=None, keepdims=False, where=True):
