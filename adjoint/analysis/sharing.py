@@ -3,7 +3,7 @@
 Each name maps to abstract memory roots: `own[n]`, the memory n's object may be, and
 `held[n]`, the memory of the objects it may hold (a list's elements). Arguments start with
 roots of their own; `d = c`, basic-slice views (`c[1:]`), the NumPy functions that may return a
-view (VIEW_FUNCTIONS), items of lists and the results of callees that may return an argument
+view (analysis/views.py), items of lists and the results of callees that may return an argument
 share their operand's roots; anything else is new memory. Memory the function neither made nor
 was given has the root OUTSIDE_MEMORY: the objects of its globals and closure cells (and what a
 module holds), a parameter's default object, and all they hold; a called user function's facts
@@ -24,47 +24,16 @@ from adjoint.analysis.augmented import operation_of
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.ranks import array_ranks
+from adjoint.analysis.views import (ARRAY_VIEWS, CONTAINER_BUILTINS, COPYING_METHODS, SHARING_BUILTINS,
+                                    VALUE_BUILTINS, VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT, contraction,
+                                    fancy_index, makes_new_object, may_not_copy, selects_element)
 from adjoint.analysis.reach import (NOT_HOLDING, class_reaches_outside, defaulted_to_objects, holds_memory, is_inert,
                                     is_dunder, is_library, is_reflection, outside_objects)
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
 
-# NumPy functions whose result may be (a view of) their first argument.
-VIEW_FUNCTIONS = (
-    np.transpose, np.reshape, np.ravel, np.squeeze, np.expand_dims, np.swapaxes, np.moveaxis,
-    np.diagonal, np.asarray, np.asanyarray, np.ascontiguousarray, np.atleast_1d, np.atleast_2d,
-    np.atleast_3d, np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90,
-    np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.require, np.trim_zeros,
-    np.asarray_chkfinite, np.lib.stride_tricks.as_strided, np.lib.stride_tricks.sliding_window_view,
-    np.asfortranarray, np.asmatrix, np.frombuffer, np.diag, np.diff, np.rollaxis,
-    np.real_if_close, np.polyder, np.polyint, np.linalg.matrix_power,
-    *(getattr(module, name) for module, name in ((np, "matrix_transpose"), (np, "permute_dims"), (np, "unstack"),
-                                                 (np, "from_dlpack"), (np.linalg, "matrix_transpose"),
-                                                 (np.linalg, "diagonal"))
-      if hasattr(module, name)),  # NumPy 2 only
-)
-# NumPy functions whose result may be a view of any of their array arguments (not the first
-# only: `np.einsum("ii->i", a)` is a view of a's diagonal, np.histogram's edges may be `bins`).
-VIEWS_OF_ANY_ARGUMENT = (np.einsum, np.broadcast_arrays, np.ix_, np.histogram, np.histogram_bin_edges,
-                         np.histogramdd, np.meshgrid)
-# Attributes of an array that are views of it.
-ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
-# Methods of an array that return a new array (given no `copy=False`).
-COPYING_METHODS = ("copy", "astype", "flatten", "tolist", "round", "clip", "cumsum", "cumprod", "sum", "prod",
-                   "mean", "std", "var", "min", "max", "dot", "argsort", "argmax", "argmin", "repeat", "take", "trace")
-# Builtins that make a new container holding their argument's items (`x.copy()` too), and builtins that may
-# return one of their arguments or of its items.
-CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate, dict, set, frozenset, runtime.copied)
-SHARING_BUILTINS = (max, min, iter, next)
-# Builtins whose result holds nothing of their arguments (numbers, strings, a range); `sum` holds
-# what the lists it joins hold; any other builtin (getattr, vars, map) may return what it is given.
-VALUE_BUILTINS = (abs, float, int, complex, bool, len, round, pow, divmod, str, repr, isinstance, hash, id, range,
-                  any, all, print, format, ord, chr, callable)
 # The root of the object `name = value` makes: FRESH + the statement's id.
 FRESH = "new "
-NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
-# Callables besides NumPy's that make a new object (whose items may be shared).
-MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot, runtime.kept_value, runtime.copied, runtime.listed)
 # The root of memory the function neither made nor was given as an argument: the objects of its
 # globals and closure cells, and all they hold.
 OUTSIDE_MEMORY = "outside memory"
@@ -226,9 +195,9 @@ class Sharing:
             if not isinstance(owner, gast.Name):
                 return {fresh}, set()
             held = self._at_position(set(self.held.get(owner.id, ())), value)
-            if isinstance(value, gast.Subscript) and _selects_element(value.slice, self.rank(owner.id), self.kinds):
+            if isinstance(value, gast.Subscript) and selects_element(value.slice, self.rank(owner.id), self.kinds):
                 return set(), set()  # a number, not a view
-            fancy = isinstance(value, gast.Subscript) and _fancy(value.slice, self.kinds)
+            fancy = isinstance(value, gast.Subscript) and fancy_index(value.slice, self.kinds)
             if fancy and self.kinds.get(owner.id) != CONTAINER:
                 return {fresh}, set()  # an array indexed by a list or an array of indices is a copy
             if self.kinds.get(owner.id) == CONTAINER or is_pop(value):  # only a list has pop()
@@ -326,7 +295,7 @@ class Sharing:
         if any(func is view for view in VIEW_FUNCTIONS):
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
-        if any(func is view for view in VIEWS_OF_ANY_ARGUMENT) and not _contraction(func, call):
+        if any(func is view for view in VIEWS_OF_ANY_ARGUMENT) and not contraction(func, call):
             arguments = call.args + [keyword.value for keyword in call.keywords]
             roots = set().union(*[self._atom(a) for a in arguments])  # the result, or its items (a list of views)
             return {fresh} | roots, shared | roots
@@ -342,7 +311,7 @@ class Sharing:
         if (func is runtime.copied or func is runtime.shape_only) and call.args and isinstance(call.args[0], gast.Name) \
                 and (is_array(self.kinds.get(call.args[0].id)) or self.rank(call.args[0].id) is not None):
             return {fresh}, set()  # an array's copy holds numbers, not the rows of the array; shape_only: a stand-in
-        if func is runtime.astype and not _may_not_copy(call, func):
+        if func is runtime.astype and not may_not_copy(call, func):
             return {fresh}, set()  # x.astype(dtype): a new array, or a NumPy number
         if any(func is b for b in CONTAINER_BUILTINS):
             items = [self._items(a, func is runtime.copied) for a in call.args if isinstance(a, gast.Name)]
@@ -360,7 +329,7 @@ class Sharing:
                 return {fresh}, set()
             written = self._atom(call.args[2]) if func is runtime.with_item else set()  # d[k] = v: a new dict holding v
             return {fresh} | self.own.get(first.id, set()), set(self.held.get(first.id, ())) | written
-        if _may_not_copy(call, func):  # np.array(a, copy=False), np.nan_to_num(a, copy=False): maybe a itself
+        if may_not_copy(call, func):  # np.array(a, copy=False), np.nan_to_num(a, copy=False): maybe a itself
             return {fresh} | shared, shared
         if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):
             return {fresh}, set()
@@ -393,7 +362,7 @@ class Sharing:
         method = call.func
         if not (isinstance(method, gast.Attribute) and isinstance(method.value, gast.Name)):
             return None
-        if _may_not_copy(call) or any(k.arg == "out" for k in call.keywords):
+        if may_not_copy(call) or any(k.arg == "out" for k in call.keywords):
             return None
         owner = resolve_value(method.value, self.classifier.parsed, self.classifier.local_names)
         if isinstance(owner, np.ndarray) and method.attr in COPYING_METHODS:
@@ -428,63 +397,8 @@ def made_roots(func_node: gast.FunctionDef, classifier: CallClassifier) -> Froze
     return frozenset(fresh + [older(root) for root in fresh])
 
 
-def _contraction(func, call: gast.Call) -> bool:
-    """`np.einsum(spec, a, b, ...)` of two operands or more: a new array (one operand may give a view)."""
-    return func is np.einsum and len(call.args) > 2 and not any(isinstance(a, gast.Starred) for a in call.args)
-
-
-def makes_new_object(value: gast.expr, classifier: CallClassifier) -> bool:
-    """Whether value is a new object: a literal, arithmetic, the result of NumPy or of MAKERS; not
-    that of a called user function (which may be an object from anywhere), of a view, or of a call
-    given an output (a ufunc returns its `out=`) or `copy=` (np.array(w, copy=False) may be w)."""
-    if isinstance(value, NEW_VALUES):
-        return True
-    if not isinstance(value, gast.Call) or any(k.arg == "out" for k in value.keywords):
-        return False
-    operation = classifier.classify(value)
-    func = operation.func
-    if _may_not_copy(value, func):
-        return False
-    if operation.kind == Callee.USER or func is None:
-        return False
-    if any(func is view for view in VIEW_FUNCTIONS + VIEWS_OF_ANY_ARGUMENT) and not _contraction(func, value):
-        return False
-    if isinstance(func, np.ufunc):
-        return len(value.args) <= func.nin
-    module = getattr(func, "__module__", None) or ""
-    return module.startswith("numpy") or any(func is maker for maker in MAKERS)
-
-
-# Functions taking `copy` by position too, and where: np.nan_to_num(a, False) is a itself.
-COPY_POSITIONS = ((np.nan_to_num, 1), (runtime.astype, 2))
-
-
-def _may_not_copy(call: gast.Call, func=None) -> bool:
-    """Whether the call is given `copy` other than True: what it returns may be its argument."""
-    given = [k.value for k in call.keywords if k.arg == "copy"]
-    given += [call.args[position] for known, position in COPY_POSITIONS if func is known and len(call.args) > position]
-    return any(not (isinstance(value, gast.Constant) and value.value is True) for value in given)
-
-
 def is_forward_half(func) -> bool:
     return getattr(func, "__adjoint_backward_half__", None) is not None
-
-
-def _fancy(index: gast.expr, kinds: Dict[str, str]) -> bool:
-    """An index holding a list or an array of indices: NumPy copies what it selects."""
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return any(isinstance(p, gast.Name) and (kinds.get(p.id) == CONTAINER or is_array(kinds.get(p.id)))
-               for p in parts)
-
-
-def _selects_element(index: gast.expr, rank: Optional[int], kinds: Dict[str, str]) -> bool:
-    """`a[i]` or `a[i, j]` with one number per dimension of `a`."""
-    if rank is None:
-        return False
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    numbers = [p for p in parts if (isinstance(p, gast.Constant) and isinstance(p.value, int))
-               or (isinstance(p, gast.Name) and kinds.get(p.id) == SCALAR)]
-    return len(numbers) == len(parts) == rank
 
 
 def operands_of(value: gast.expr) -> List[gast.expr]:
