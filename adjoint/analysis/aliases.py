@@ -293,7 +293,7 @@ class _Checker(CalleeChecks):
                 if self.storage.ever.get(name, frozenset()) & reached:
                     line = self.parsed.info.location(earlier).lineno
                     raise better_reason(name) or self._refuse(
-                        stmt, f"{what} changes in place memory that `{name}` holds, which line {line} reads before "
+                        stmt, f"{what} changes in place memory that `{self._shown(name)}` holds, which line {line} reads before "
                         "the change (or, in a loop, before the next one); the derivative reads what was read there "
                         "after the change is made: assign a new value instead (`y = ...`), or change a copy "
                         "(`.copy()`)")
