@@ -9,12 +9,15 @@ was given has the root OUTSIDE_MEMORY: the objects of its globals and closure ce
 module holds), a parameter's default object, and all they hold; a called user function's facts
 (`returns`) say whether its result may be or hold its arguments or such memory, so that a name
 bound to a getter's result, a view of a global or an item of a tuple holding one reaches it too.
-analysis/aliases.py decides from these facts which in-place writes are exact.
+A result that is a tuple of objects apart (NumPy's `np.linalg.eigh(S)`: views.results_apart; a
+user function's: analysis/positions.py) holds one root per position (Position), and `t[k]` or
+`t.field` of it reaches the root of that position alone. analysis/aliases.py decides from these
+facts which in-place writes are exact.
 """
 from __future__ import annotations
 
 import inspect
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 import gast
 import numpy as np
@@ -26,7 +29,8 @@ from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.ranks import array_ranks
 from adjoint.analysis.views import (ARRAY_VIEWS, CONTAINER_BUILTINS, COPYING_METHODS, SHARING_BUILTINS,
                                     VALUE_BUILTINS, VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT, contraction,
-                                    fancy_index, makes_new_object, may_not_copy, selects_element)
+                                    fancy_index, makes_new_object, may_not_copy, results_apart,
+                                    selects_element)
 from adjoint.analysis.reach import (NOT_HOLDING, class_reaches_outside, defaulted_to_objects, holds_memory, is_inert,
                                     is_dunder, is_library, is_reflection, outside_objects)
 from adjoint.frontend.values import resolve_value
@@ -48,6 +52,22 @@ RETURNS_ANYTHING = frozenset({ARGUMENTS, OUTSIDE_MEMORY})
 State = Tuple[Dict[str, FrozenSet[str]], Dict[str, FrozenSet[str]]]
 
 
+class Position(NamedTuple):
+    """A position of a call's result that is a tuple of objects apart: its index, the tuple's
+    length, the root of the tuple, and the name of its field (a NamedTuple's; None in a plain tuple)."""
+
+    index: int
+    length: int
+    result: str
+    field: Optional[str]
+
+    def selected_by(self, selector) -> bool:
+        """Whether `t[selector]` (selector an int) or `t.selector` (a name) may be this position."""
+        if isinstance(selector, str):
+            return self.field in (selector, None)
+        return self.index == selector % self.length
+
+
 class Sharing:
     """May-share facts, flow-sensitive: at each statement `own[n]` is the memory n's object may
     be and `held[n]` the memory of the objects it may hold (a list's elements), as abstract roots.
@@ -57,7 +77,8 @@ class Sharing:
                  rebound_lines: FrozenSet[int] = frozenset(), returns=None, result_positions=None):
         self.rebound_lines = rebound_lines
         self.result_positions = result_positions
-        self.positions: Dict[str, Tuple[int, int]] = {}  # root of a position of a call's result -> (index, length)
+        self.positions: Dict[str, Position] = {}  # the root of a position of a call's result -> that position
+        self.tuples: Set[str] = set()  # the roots of the results made of such positions
         self.kinds = kinds
         self.classifier = classifier
         self.returns = returns  # (user function, call) -> what its result may be of memory it did not make
@@ -194,7 +215,10 @@ class Sharing:
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             if not isinstance(owner, gast.Name):
                 return {fresh}, set()
-            held = self._at_position(set(self.held.get(owner.id, ())), value)
+            item = self.item_reaches(owner.id, _constant_index(value))
+            if item is not None:
+                return item, item  # an item of a tuple of objects apart
+            held = set(self.held.get(owner.id, ()))
             if isinstance(value, gast.Subscript) and selects_element(value.slice, self.rank(owner.id), self.kinds):
                 return set(), set()  # a number, not a view
             fancy = isinstance(value, gast.Subscript) and fancy_index(value.slice, self.kinds)
@@ -228,24 +252,36 @@ class Sharing:
     def _made_items(self, fresh: str, operation, call: gast.Call) -> Set[str]:
         """The memory of the new objects a called function's result may hold (the lists of a tuple
         it returns): roots of their own, so that a name bound to one of them (`a = t[0]`) shares
-        memory with the result; one root per position when the callee returns a tuple of objects
-        apart (result_positions). A forward half's result is described by its residual facts."""
+        memory with the result; one root per position when the result is a tuple of objects apart
+        (a user function's: result_positions; NumPy's: views.results_apart). A forward half's
+        result is described by its residual facts."""
         if operation.kind == Callee.USER and is_forward_half(operation.func):
             return set()
-        length = self.result_positions and operation.kind == Callee.USER and self.result_positions(operation.func, call)
-        if not length:
+        if operation.kind == Callee.USER:
+            length = self.result_positions and self.result_positions(operation.func, call)
+            fields = (None,) * length if length else None
+        else:
+            fields = results_apart(operation.func, call)
+        if not fields:
             return {"items of " + fresh}
-        roots = {f"position {index} of {fresh}": (index, length) for index in range(length)}
+        roots = {position_root(index, fresh): Position(index, len(fields), fresh, field)
+                 for index, field in enumerate(fields)}
         self.positions.update(roots)
+        self.tuples.add(fresh)
         return set(roots)
 
-    def _at_position(self, held: Set[str], value: gast.expr) -> Set[str]:
-        """What `t[k]` (k a constant) may be of what t holds: of the positions of a call's result, k's alone."""
-        index = value.slice if isinstance(value, gast.Subscript) else None
-        if not (isinstance(index, gast.Constant) and type(index.value) is int):
-            return held
-        return {root for root in held if root not in self.positions
-                or self.positions[root][0] == index.value % self.positions[root][1]}
+    def item_reaches(self, owner: str, selector, state: Optional[State] = None) -> Optional[Set[str]]:
+        """What `t[k]` (selector k, an int) or `t.field` (selector the field's name) may reach where t
+        may only be results made of positions (self.tuples) and the selector picks one: of their
+        positions, those it picks (and what else they may hold); None otherwise (t may be another
+        object, a list holding positions at other places too)."""
+        own, held = state or (self.own, self.held)
+        results = own.get(owner, frozenset())
+        if selector is None or not results or not results <= self.tuples:
+            return None
+        items = {root for root in held.get(owner, ()) if root not in self.positions
+                 or self.positions[root].selected_by(selector)}
+        return items if any(root in self.positions for root in items) else None
 
     def _outside_attribute(self, value: gast.Attribute) -> bool:
         """`config.W`, `pkg.sub.W`: an object held by a module (or a class) the function reads
@@ -265,6 +301,9 @@ class Sharing:
         (`x.T`, `x.flat`) or a new value (`x.shape`)."""
         held = set(self.held.get(owner, ()))
         if not is_array(self.kinds.get(owner)):  # of a name not known for an array, `.flat` may be a view too
+            item = None if attribute in ARRAY_VIEWS else self.item_reaches(owner, attribute)
+            if item is not None:
+                return item, item  # a field of a NamedTuple of objects apart (`res.eigenvectors`)
             return (held | self.reaches(owner), held) if attribute in ARRAY_VIEWS else (held, held)
         return (self.reaches(owner), held) if attribute in ARRAY_VIEWS else ({fresh}, set())
 
@@ -308,6 +347,8 @@ class Sharing:
         made = self._made_items(fresh, operation, call)
         if operation.kind == Callee.USER:
             return self._user_result(operation.func, call, fresh, shared, made)
+        if fresh in self.tuples:  # (views.results_apart: np.linalg.eigh(S), np.modf(x))
+            return {fresh}, made
         if (func is runtime.copied or func is runtime.shape_only) and call.args and isinstance(call.args[0], gast.Name) \
                 and (is_array(self.kinds.get(call.args[0].id)) or self.rank(call.args[0].id) is not None):
             return {fresh}, set()  # an array's copy holds numbers, not the rows of the array; shape_only: a stand-in
@@ -389,12 +430,26 @@ def older(fresh: str) -> str:
     return fresh + " before"
 
 
+def position_root(index: int, fresh: str) -> str:
+    """The root of the object at `index` in the result of the call whose result has root `fresh`."""
+    return f"position {index} of {fresh}"
+
+
 def made_roots(func_node: gast.FunctionDef, classifier: CallClassifier) -> FrozenSet[str]:
     """The roots Sharing gives the new objects the function's statements make themselves (see
-    makes_new_object)."""
-    fresh = [f"{FRESH}{id(stmt)}" for stmt in nodes.statements(func_node)
-             if nodes.assigned_name(stmt) is not None and makes_new_object(stmt.value, classifier)]
-    return frozenset(fresh + [older(root) for root in fresh])
+    makes_new_object), and the items of the tuples of new arrays apart NumPy returns."""
+    made = [stmt for stmt in nodes.statements(func_node)
+            if nodes.assigned_name(stmt) is not None and makes_new_object(stmt.value, classifier)]
+    fresh = [f"{FRESH}{id(stmt)}" for stmt in made]
+    items = [position_root(index, f"{FRESH}{id(stmt)}") for stmt in made if isinstance(stmt.value, gast.Call)
+             for index in range(len(results_apart(classifier.classify(stmt.value).func, stmt.value) or ()))]
+    return frozenset(fresh + [older(root) for root in fresh] + items)
+
+
+def _constant_index(value: gast.expr) -> Optional[int]:
+    """k of `t[k]`, a constant int; None for any other index (and for `t.pop()`)."""
+    index = value.slice if isinstance(value, gast.Subscript) else None
+    return index.value if isinstance(index, gast.Constant) and type(index.value) is int else None
 
 
 def is_forward_half(func) -> bool:

@@ -1,12 +1,14 @@
 """Views and new objects: which calls, attributes and indexes give a view of (or an object held by)
-what they are given, and which make a new object.
+what they are given, which make a new object, and which a tuple of new arrays apart.
 
-analysis/sharing.py gives a name bound to a view the memory roots of what it views, and a new
-object a root of its own, from these tables and predicates.
+analysis/sharing.py gives a name bound to a view the memory roots of what it views, a new
+object a root of its own, and each array of a tuple of new arrays apart (`w, V = np.linalg.eigh(S)`)
+a root of its own too, from these tables and predicates.
 """
 from __future__ import annotations
 
-from typing import Dict, Optional
+import inspect
+from typing import Dict, Optional, Tuple
 
 import gast
 import numpy as np
@@ -104,3 +106,46 @@ def selects_element(index: gast.expr, rank: Optional[int], kinds: Dict[str, str]
     numbers = [p for p in parts if (isinstance(p, gast.Constant) and isinstance(p.value, int))
                or (isinstance(p, gast.Name) and kinds.get(p.id) == SCALAR)]
     return len(numbers) == len(parts) == rank
+
+
+# Functions whose result is a tuple of new arrays, apart from one another and from what they are
+# given, by (module, name) (SciPy is not imported here): the fields of the NamedTuple NumPy 2
+# returns (None for a plain tuple's positions), and the constants the parameters that decide that
+# must be, where given (np.linalg.svd(a, compute_uv=False) returns one array; cho_factor(a,
+# overwrite_a=True) may return a's memory).
+RESULTS_APART = {
+    ("numpy.linalg", "eigh"): (("eigenvalues", "eigenvectors"), {}),
+    ("numpy.linalg", "eig"): (("eigenvalues", "eigenvectors"), {}),
+    ("numpy.linalg", "svd"): (("U", "S", "Vh"), {"compute_uv": (True,)}),
+    ("numpy.linalg", "qr"): (("Q", "R"), {"mode": ("reduced", "complete", "raw")}),
+    ("numpy.linalg", "slogdet"): (("sign", "logabsdet"), {}),
+    ("numpy.linalg", "lstsq"): ((None, None, None, None), {}),
+    ("scipy.linalg", "cho_factor"): ((None, None), {"overwrite_a": (False,)}),
+}
+
+
+def results_apart(func, call: gast.Call) -> Optional[Tuple[Optional[str], ...]]:
+    """The fields of the tuple of new arrays apart (RESULTS_APART) the call returns, one a position:
+    a ufunc of several outputs given none (`np.modf(x)`), or a function of RESULTS_APART given what
+    keeps it one; None for any other call."""
+    if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    if isinstance(func, np.ufunc):
+        given_none = len(call.args) <= func.nin and not any(k.arg == "out" for k in call.keywords)
+        return (None,) * func.nout if func.nout > 1 and given_none else None
+    module, name = getattr(func, "__module__", None), getattr(func, "__name__", None)
+    if not (isinstance(module, str) and isinstance(name, str)):
+        return None
+    entry = RESULTS_APART.get((module, name)) or RESULTS_APART.get((module.rpartition(".")[0], name))
+    if entry is None:
+        return None
+    fields, constants = entry
+    try:
+        given = inspect.signature(func).bind_partial(*call.args, **{k.arg: k.value for k in call.keywords}).arguments
+    except (TypeError, ValueError):
+        return None
+    for parameter, allowed in constants.items():
+        value = given.get(parameter)
+        if value is not None and not (isinstance(value, gast.Constant) and value.value in allowed):
+            return None
+    return fields
