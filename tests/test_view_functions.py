@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from adjoint.analysis.sharing import COPY_POSITIONS, VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT
+from adjoint.analysis.views import COPY_POSITIONS, VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT
 from adjoint.analysis.writes import out_position
 
 # Functions that write into an argument (analysis/writes.py refuses or follows them) or only test memory.

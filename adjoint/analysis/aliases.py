@@ -6,7 +6,9 @@ array or list; every other name bound to the same object (`d = c`, a basic-slice
 derivative models a write as a change of `c` alone, which is exact when no other name that
 may share c's memory is read after the write. So each write is checked:
 
-- a name sharing c's memory that is live after the write: refused, with the line;
+- a name sharing c's memory that is live after the write: refused, with the line (of a tuple of
+  objects apart, `w, V = np.linalg.eigh(S)`, reading `t[0]` or `t.eigenvalues` after a write
+  into V reads w alone, which V does not share: analysis/sharing.py);
 - a write into an argument of a called function (the caller sees it): refused where what it
   writes into is read after the call (analysis/callee_checks.py);
 - `c += v` was normalized into `c = c + v`: exact under the rule above, nothing else to do;
@@ -140,8 +142,10 @@ class _Checker(CalleeChecks):
             return set()
         statements = statements_of(write, self.storage, self.statements)
         sharing = self._sharing(name, statements, self.storage)
-        after = frozenset().union(*[self.value_live.after.get(s, frozenset()) for s in statements])
+        after = self._read_after(name, statements, self.storage)
         precise = sharing if self.precise is None else self._sharing(name, statements, self.precise)
+        if self.precise is not None:
+            after |= self._read_after(name, statements, self.precise)
         for other in sorted(precise & after - {write.container}, key=lambda n: (n.startswith("_"), n)):
             self._refuse_or_guard(write, statements, self._shared_read_after(name, other))
             return set()
@@ -163,9 +167,24 @@ class _Checker(CalleeChecks):
                 "array or views of it) for its backward sweep; a second derivative cannot follow the write into what "
                 f"it keeps: assign a new array instead of writing into `{name}`, or copy what the line reads of it")
 
-    def _reads_of_values(self, stmt: gast.stmt) -> List[str]:
+    def _read_after(self, name: str, statements: List[gast.stmt], storage: Sharing) -> Set[str]:
+        """The names read after the statements that write into `name`: read whole, or by an item
+        (`t[1]`, `t.eigenvalues`) that may share memory with name (of a tuple of results apart, the
+        item alone: writing into `V` of `w, V = np.linalg.eigh(S)` leaves `t[0]` as it was)."""
+        live = frozenset().union(*[self.value_live.after.get(s, frozenset()) for s in statements])
+        state = self._state_at(statements, storage)
+        written = state[0].get(name, frozenset())
+        read = {read for read in live if isinstance(read, str)}
+        for owner, selector in (read for read in live if not isinstance(read, str)):
+            item = storage.item_reaches(owner, selector, state)
+            if item is None or item & written:
+                read.add(owner)
+        return read
+
+    def _reads_of_values(self, stmt: gast.stmt) -> List:
         """The names stmt reads, but an array given to a runtime helper that reads only its shape
-        (`unbroadcast(g, x)` in derivative code): a write into the array leaves its shape as it was."""
+        (`unbroadcast(g, x)` in derivative code): a write into the array leaves its shape as it was;
+        a name read by one item (`t[1]`, `t.eigenvalues`) as (name, 1) or (name, "eigenvalues")."""
         for_shape = set()
         for call in nodes.walk(stmt):
             if isinstance(call, gast.Call) and isinstance(call.func, gast.Name):
@@ -174,7 +193,8 @@ class _Checker(CalleeChecks):
                 argument = call.args[position] if position < len(call.args) else None
                 if isinstance(argument, gast.Name) and is_array(self.kinds.get(argument.id)):
                     for_shape.add(id(argument))
-        return [node.id for node in nodes.walk(stmt) if isinstance(node, gast.Name)
+        items = _item_reads(stmt)
+        return [items.get(id(node), node.id) for node in nodes.walk(stmt) if isinstance(node, gast.Name)
                 and isinstance(node.ctx, gast.Load) and id(node) not in for_shape]
 
     def _check_write_into_number(self, write: Write) -> None:
@@ -293,7 +313,7 @@ class _Checker(CalleeChecks):
                 if self.storage.ever.get(name, frozenset()) & reached:
                     line = self.parsed.info.location(earlier).lineno
                     raise better_reason(name) or self._refuse(
-                        stmt, f"{what} changes in place memory that `{name}` holds, which line {line} reads before "
+                        stmt, f"{what} changes in place memory that `{self._shown(name)}` holds, which line {line} reads before "
                         "the change (or, in a loop, before the next one); the derivative reads what was read there "
                         "after the change is made: assign a new value instead (`y = ...`), or change a copy "
                         "(`.copy()`)")
@@ -380,6 +400,25 @@ def _written_operands(call: gast.Call, touched: List[gast.Name], classifier: Cal
     chosen = out or touched
     elements = [e for atom in chosen for e in (atom.elts if isinstance(atom, gast.Tuple) else [atom])]
     return [e.id for e in elements if isinstance(e, gast.Name)]
+
+
+def _item_reads(stmt: gast.stmt) -> Dict[int, Tuple[str, object]]:
+    """id of each name stmt reads by one item, `t[k]` (k a constant int) or `t.a` (not called: a
+    method may read every item) -> (t, k) or (t, "a")."""
+    called, items, attributes = set(), {}, []
+    for node in nodes.walk(stmt):
+        if isinstance(node, gast.Call):
+            called.add(id(node.func))
+        owner = getattr(node, "value", None)
+        if not isinstance(owner, gast.Name) or not isinstance(getattr(node, "ctx", None), gast.Load):
+            continue
+        if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant) \
+                and type(node.slice.value) is int:
+            items[id(owner)] = (owner.id, node.slice.value)
+        elif isinstance(node, gast.Attribute):
+            attributes.append((node, owner))
+    items.update((id(owner), (owner.id, node.attr)) for node, owner in attributes if id(node) not in called)
+    return items
 
 
 def _only_writes_into(stmt: gast.stmt, name: str) -> bool:

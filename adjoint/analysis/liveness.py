@@ -17,7 +17,8 @@ from adjoint import nodes
 
 class Liveness:
     """Names read after each simple statement (backward dataflow over the structured body); what a
-    simple statement reads is `reads(stmt)` (every name it loads, by default)."""
+    simple statement reads is `reads(stmt)` (every name it loads, by default; a read of one item of
+    a name may be told apart as (name, item), which assigning the name ends too)."""
 
     def __init__(self, func_node: gast.FunctionDef, reads: Callable[[gast.stmt], Iterable[str]] = nodes.names_read):
         self.after: Dict[gast.stmt, FrozenSet[str]] = {}
@@ -45,16 +46,21 @@ class Liveness:
             return live | frozenset(n for s in stmt.body for n in nodes.names_read(s))
         reads = frozenset(self.reads(stmt))
         if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
-            return (live - {stmt.targets[0].id}) | reads
+            return _without(live, stmt.targets[0].id) | reads
         return live | reads
 
     def _loop(self, loop, live) -> FrozenSet[str]:
         header = frozenset(nodes.names_read(loop.iter if isinstance(loop, gast.For) else loop.test))
-        target = {loop.target.id} if isinstance(loop, gast.For) else set()
+        target = loop.target.id if isinstance(loop, gast.For) else None
         head = live | header
         while True:
             body = self._block(loop.body, head, live, head)
-            fresh = live | header | (body - target) if target else live | header | body
+            fresh = live | header | (_without(body, target) if target else body)
             if fresh == head:
                 return head
             head = fresh
+
+
+def _without(live: FrozenSet, name: str) -> FrozenSet:
+    """live but the reads of `name`, whole or of one of its items."""
+    return frozenset(read for read in live if read != name and not (type(read) is tuple and read[0] == name))

@@ -3,18 +3,21 @@
 Each name maps to abstract memory roots: `own[n]`, the memory n's object may be, and
 `held[n]`, the memory of the objects it may hold (a list's elements). Arguments start with
 roots of their own; `d = c`, basic-slice views (`c[1:]`), the NumPy functions that may return a
-view (VIEW_FUNCTIONS), items of lists and the results of callees that may return an argument
+view (analysis/views.py), items of lists and the results of callees that may return an argument
 share their operand's roots; anything else is new memory. Memory the function neither made nor
 was given has the root OUTSIDE_MEMORY: the objects of its globals and closure cells (and what a
 module holds), a parameter's default object, and all they hold; a called user function's facts
 (`returns`) say whether its result may be or hold its arguments or such memory, so that a name
 bound to a getter's result, a view of a global or an item of a tuple holding one reaches it too.
-analysis/aliases.py decides from these facts which in-place writes are exact.
+A result that is a tuple of objects apart (NumPy's `np.linalg.eigh(S)`: views.results_apart; a
+user function's: analysis/positions.py) holds one root per position (Position), and `t[k]` or
+`t.field` of it reaches the root of that position alone. analysis/aliases.py decides from these
+facts which in-place writes are exact.
 """
 from __future__ import annotations
 
 import inspect
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple
 
 import gast
 import numpy as np
@@ -24,47 +27,17 @@ from adjoint.analysis.augmented import operation_of
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.ranks import array_ranks
+from adjoint.analysis.views import (ARRAY_VIEWS, CONTAINER_BUILTINS, COPYING_METHODS, SHARING_BUILTINS,
+                                    VALUE_BUILTINS, VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT, contraction,
+                                    fancy_index, makes_new_object, may_not_copy, results_apart,
+                                    selects_element)
 from adjoint.analysis.reach import (NOT_HOLDING, class_reaches_outside, defaulted_to_objects, holds_memory, is_inert,
                                     is_dunder, is_library, is_reflection, outside_objects)
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
 
-# NumPy functions whose result may be (a view of) their first argument.
-VIEW_FUNCTIONS = (
-    np.transpose, np.reshape, np.ravel, np.squeeze, np.expand_dims, np.swapaxes, np.moveaxis,
-    np.diagonal, np.asarray, np.asanyarray, np.ascontiguousarray, np.atleast_1d, np.atleast_2d,
-    np.atleast_3d, np.broadcast_to, np.real, np.imag, np.flip, np.fliplr, np.flipud, np.rot90,
-    np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.require, np.trim_zeros,
-    np.asarray_chkfinite, np.lib.stride_tricks.as_strided, np.lib.stride_tricks.sliding_window_view,
-    np.asfortranarray, np.asmatrix, np.frombuffer, np.diag, np.diff, np.rollaxis,
-    np.real_if_close, np.polyder, np.polyint, np.linalg.matrix_power,
-    *(getattr(module, name) for module, name in ((np, "matrix_transpose"), (np, "permute_dims"), (np, "unstack"),
-                                                 (np, "from_dlpack"), (np.linalg, "matrix_transpose"),
-                                                 (np.linalg, "diagonal"))
-      if hasattr(module, name)),  # NumPy 2 only
-)
-# NumPy functions whose result may be a view of any of their array arguments (not the first
-# only: `np.einsum("ii->i", a)` is a view of a's diagonal, np.histogram's edges may be `bins`).
-VIEWS_OF_ANY_ARGUMENT = (np.einsum, np.broadcast_arrays, np.ix_, np.histogram, np.histogram_bin_edges,
-                         np.histogramdd, np.meshgrid)
-# Attributes of an array that are views of it.
-ARRAY_VIEWS = ("T", "mT", "real", "imag", "flat", "base")
-# Methods of an array that return a new array (given no `copy=False`).
-COPYING_METHODS = ("copy", "astype", "flatten", "tolist", "round", "clip", "cumsum", "cumprod", "sum", "prod",
-                   "mean", "std", "var", "min", "max", "dot", "argsort", "argmax", "argmin", "repeat", "take", "trace")
-# Builtins that make a new container holding their argument's items (`x.copy()` too), and builtins that may
-# return one of their arguments or of its items.
-CONTAINER_BUILTINS = (list, tuple, sorted, reversed, zip, enumerate, dict, set, frozenset, runtime.copied)
-SHARING_BUILTINS = (max, min, iter, next)
-# Builtins whose result holds nothing of their arguments (numbers, strings, a range); `sum` holds
-# what the lists it joins hold; any other builtin (getattr, vars, map) may return what it is given.
-VALUE_BUILTINS = (abs, float, int, complex, bool, len, round, pow, divmod, str, repr, isinstance, hash, id, range,
-                  any, all, print, format, ord, chr, callable)
 # The root of the object `name = value` makes: FRESH + the statement's id.
 FRESH = "new "
-NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
-# Callables besides NumPy's that make a new object (whose items may be shared).
-MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot, runtime.kept_value, runtime.copied, runtime.listed)
 # The root of memory the function neither made nor was given as an argument: the objects of its
 # globals and closure cells, and all they hold.
 OUTSIDE_MEMORY = "outside memory"
@@ -79,6 +52,22 @@ RETURNS_ANYTHING = frozenset({ARGUMENTS, OUTSIDE_MEMORY})
 State = Tuple[Dict[str, FrozenSet[str]], Dict[str, FrozenSet[str]]]
 
 
+class Position(NamedTuple):
+    """A position of a call's result that is a tuple of objects apart: its index, the tuple's
+    length, the root of the tuple, and the name of its field (a NamedTuple's; None in a plain tuple)."""
+
+    index: int
+    length: int
+    result: str
+    field: Optional[str]
+
+    def selected_by(self, selector) -> bool:
+        """Whether `t[selector]` (selector an int) or `t.selector` (a name) may be this position."""
+        if isinstance(selector, str):
+            return self.field in (selector, None)
+        return self.index == selector % self.length
+
+
 class Sharing:
     """May-share facts, flow-sensitive: at each statement `own[n]` is the memory n's object may
     be and `held[n]` the memory of the objects it may hold (a list's elements), as abstract roots.
@@ -88,7 +77,8 @@ class Sharing:
                  rebound_lines: FrozenSet[int] = frozenset(), returns=None, result_positions=None):
         self.rebound_lines = rebound_lines
         self.result_positions = result_positions
-        self.positions: Dict[str, Tuple[int, int]] = {}  # root of a position of a call's result -> (index, length)
+        self.positions: Dict[str, Position] = {}  # the root of a position of a call's result -> that position
+        self.tuples: Set[str] = set()  # the roots of the results made of such positions
         self.kinds = kinds
         self.classifier = classifier
         self.returns = returns  # (user function, call) -> what its result may be of memory it did not make
@@ -225,10 +215,13 @@ class Sharing:
             owner = value.value if isinstance(value, gast.Subscript) else value.func.value
             if not isinstance(owner, gast.Name):
                 return {fresh}, set()
-            held = self._at_position(set(self.held.get(owner.id, ())), value)
-            if isinstance(value, gast.Subscript) and _selects_element(value.slice, self.rank(owner.id), self.kinds):
+            item = self.item_reaches(owner.id, _constant_index(value))
+            if item is not None:
+                return item, item  # an item of a tuple of objects apart
+            held = set(self.held.get(owner.id, ()))
+            if isinstance(value, gast.Subscript) and selects_element(value.slice, self.rank(owner.id), self.kinds):
                 return set(), set()  # a number, not a view
-            fancy = isinstance(value, gast.Subscript) and _fancy(value.slice, self.kinds)
+            fancy = isinstance(value, gast.Subscript) and fancy_index(value.slice, self.kinds)
             if fancy and self.kinds.get(owner.id) != CONTAINER:
                 return {fresh}, set()  # an array indexed by a list or an array of indices is a copy
             if self.kinds.get(owner.id) == CONTAINER or is_pop(value):  # only a list has pop()
@@ -259,24 +252,36 @@ class Sharing:
     def _made_items(self, fresh: str, operation, call: gast.Call) -> Set[str]:
         """The memory of the new objects a called function's result may hold (the lists of a tuple
         it returns): roots of their own, so that a name bound to one of them (`a = t[0]`) shares
-        memory with the result; one root per position when the callee returns a tuple of objects
-        apart (result_positions). A forward half's result is described by its residual facts."""
+        memory with the result; one root per position when the result is a tuple of objects apart
+        (a user function's: result_positions; NumPy's: views.results_apart). A forward half's
+        result is described by its residual facts."""
         if operation.kind == Callee.USER and is_forward_half(operation.func):
             return set()
-        length = self.result_positions and operation.kind == Callee.USER and self.result_positions(operation.func, call)
-        if not length:
+        if operation.kind == Callee.USER:
+            length = self.result_positions and self.result_positions(operation.func, call)
+            fields = (None,) * length if length else None
+        else:
+            fields = results_apart(operation.func, call)
+        if not fields:
             return {"items of " + fresh}
-        roots = {f"position {index} of {fresh}": (index, length) for index in range(length)}
+        roots = {position_root(index, fresh): Position(index, len(fields), fresh, field)
+                 for index, field in enumerate(fields)}
         self.positions.update(roots)
+        self.tuples.add(fresh)
         return set(roots)
 
-    def _at_position(self, held: Set[str], value: gast.expr) -> Set[str]:
-        """What `t[k]` (k a constant) may be of what t holds: of the positions of a call's result, k's alone."""
-        index = value.slice if isinstance(value, gast.Subscript) else None
-        if not (isinstance(index, gast.Constant) and type(index.value) is int):
-            return held
-        return {root for root in held if root not in self.positions
-                or self.positions[root][0] == index.value % self.positions[root][1]}
+    def item_reaches(self, owner: str, selector, state: Optional[State] = None) -> Optional[Set[str]]:
+        """What `t[k]` (selector k, an int) or `t.field` (selector the field's name) may reach where t
+        may only be results made of positions (self.tuples) and the selector picks one: of their
+        positions, those it picks (and what else they may hold); None otherwise (t may be another
+        object, a list holding positions at other places too)."""
+        own, held = state or (self.own, self.held)
+        results = own.get(owner, frozenset())
+        if selector is None or not results or not results <= self.tuples:
+            return None
+        items = {root for root in held.get(owner, ()) if root not in self.positions
+                 or self.positions[root].selected_by(selector)}
+        return items if any(root in self.positions for root in items) else None
 
     def _outside_attribute(self, value: gast.Attribute) -> bool:
         """`config.W`, `pkg.sub.W`: an object held by a module (or a class) the function reads
@@ -296,6 +301,9 @@ class Sharing:
         (`x.T`, `x.flat`) or a new value (`x.shape`)."""
         held = set(self.held.get(owner, ()))
         if not is_array(self.kinds.get(owner)):  # of a name not known for an array, `.flat` may be a view too
+            item = None if attribute in ARRAY_VIEWS else self.item_reaches(owner, attribute)
+            if item is not None:
+                return item, item  # a field of a NamedTuple of objects apart (`res.eigenvectors`)
             return (held | self.reaches(owner), held) if attribute in ARRAY_VIEWS else (held, held)
         return (self.reaches(owner), held) if attribute in ARRAY_VIEWS else ({fresh}, set())
 
@@ -326,7 +334,7 @@ class Sharing:
         if any(func is view for view in VIEW_FUNCTIONS):
             first = call.args[0] if call.args else None
             return self._atom(first) if first is not None else set(), shared
-        if any(func is view for view in VIEWS_OF_ANY_ARGUMENT) and not _contraction(func, call):
+        if any(func is view for view in VIEWS_OF_ANY_ARGUMENT) and not contraction(func, call):
             arguments = call.args + [keyword.value for keyword in call.keywords]
             roots = set().union(*[self._atom(a) for a in arguments])  # the result, or its items (a list of views)
             return {fresh} | roots, shared | roots
@@ -339,10 +347,12 @@ class Sharing:
         made = self._made_items(fresh, operation, call)
         if operation.kind == Callee.USER:
             return self._user_result(operation.func, call, fresh, shared, made)
+        if fresh in self.tuples:  # (views.results_apart: np.linalg.eigh(S), np.modf(x))
+            return {fresh}, made
         if (func is runtime.copied or func is runtime.shape_only) and call.args and isinstance(call.args[0], gast.Name) \
                 and (is_array(self.kinds.get(call.args[0].id)) or self.rank(call.args[0].id) is not None):
             return {fresh}, set()  # an array's copy holds numbers, not the rows of the array; shape_only: a stand-in
-        if func is runtime.astype and not _may_not_copy(call, func):
+        if func is runtime.astype and not may_not_copy(call, func):
             return {fresh}, set()  # x.astype(dtype): a new array, or a NumPy number
         if any(func is b for b in CONTAINER_BUILTINS):
             items = [self._items(a, func is runtime.copied) for a in call.args if isinstance(a, gast.Name)]
@@ -360,7 +370,7 @@ class Sharing:
                 return {fresh}, set()
             written = self._atom(call.args[2]) if func is runtime.with_item else set()  # d[k] = v: a new dict holding v
             return {fresh} | self.own.get(first.id, set()), set(self.held.get(first.id, ())) | written
-        if _may_not_copy(call, func):  # np.array(a, copy=False), np.nan_to_num(a, copy=False): maybe a itself
+        if may_not_copy(call, func):  # np.array(a, copy=False), np.nan_to_num(a, copy=False): maybe a itself
             return {fresh} | shared, shared
         if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):
             return {fresh}, set()
@@ -393,7 +403,7 @@ class Sharing:
         method = call.func
         if not (isinstance(method, gast.Attribute) and isinstance(method.value, gast.Name)):
             return None
-        if _may_not_copy(call) or any(k.arg == "out" for k in call.keywords):
+        if may_not_copy(call) or any(k.arg == "out" for k in call.keywords):
             return None
         owner = resolve_value(method.value, self.classifier.parsed, self.classifier.local_names)
         if isinstance(owner, np.ndarray) and method.attr in COPYING_METHODS:
@@ -420,71 +430,30 @@ def older(fresh: str) -> str:
     return fresh + " before"
 
 
+def position_root(index: int, fresh: str) -> str:
+    """The root of the object at `index` in the result of the call whose result has root `fresh`."""
+    return f"position {index} of {fresh}"
+
+
 def made_roots(func_node: gast.FunctionDef, classifier: CallClassifier) -> FrozenSet[str]:
     """The roots Sharing gives the new objects the function's statements make themselves (see
-    makes_new_object)."""
-    fresh = [f"{FRESH}{id(stmt)}" for stmt in nodes.statements(func_node)
-             if nodes.assigned_name(stmt) is not None and makes_new_object(stmt.value, classifier)]
-    return frozenset(fresh + [older(root) for root in fresh])
+    makes_new_object), and the items of the tuples of new arrays apart NumPy returns."""
+    made = [stmt for stmt in nodes.statements(func_node)
+            if nodes.assigned_name(stmt) is not None and makes_new_object(stmt.value, classifier)]
+    fresh = [f"{FRESH}{id(stmt)}" for stmt in made]
+    items = [position_root(index, f"{FRESH}{id(stmt)}") for stmt in made if isinstance(stmt.value, gast.Call)
+             for index in range(len(results_apart(classifier.classify(stmt.value).func, stmt.value) or ()))]
+    return frozenset(fresh + [older(root) for root in fresh] + items)
 
 
-def _contraction(func, call: gast.Call) -> bool:
-    """`np.einsum(spec, a, b, ...)` of two operands or more: a new array (one operand may give a view)."""
-    return func is np.einsum and len(call.args) > 2 and not any(isinstance(a, gast.Starred) for a in call.args)
-
-
-def makes_new_object(value: gast.expr, classifier: CallClassifier) -> bool:
-    """Whether value is a new object: a literal, arithmetic, the result of NumPy or of MAKERS; not
-    that of a called user function (which may be an object from anywhere), of a view, or of a call
-    given an output (a ufunc returns its `out=`) or `copy=` (np.array(w, copy=False) may be w)."""
-    if isinstance(value, NEW_VALUES):
-        return True
-    if not isinstance(value, gast.Call) or any(k.arg == "out" for k in value.keywords):
-        return False
-    operation = classifier.classify(value)
-    func = operation.func
-    if _may_not_copy(value, func):
-        return False
-    if operation.kind == Callee.USER or func is None:
-        return False
-    if any(func is view for view in VIEW_FUNCTIONS + VIEWS_OF_ANY_ARGUMENT) and not _contraction(func, value):
-        return False
-    if isinstance(func, np.ufunc):
-        return len(value.args) <= func.nin
-    module = getattr(func, "__module__", None) or ""
-    return module.startswith("numpy") or any(func is maker for maker in MAKERS)
-
-
-# Functions taking `copy` by position too, and where: np.nan_to_num(a, False) is a itself.
-COPY_POSITIONS = ((np.nan_to_num, 1), (runtime.astype, 2))
-
-
-def _may_not_copy(call: gast.Call, func=None) -> bool:
-    """Whether the call is given `copy` other than True: what it returns may be its argument."""
-    given = [k.value for k in call.keywords if k.arg == "copy"]
-    given += [call.args[position] for known, position in COPY_POSITIONS if func is known and len(call.args) > position]
-    return any(not (isinstance(value, gast.Constant) and value.value is True) for value in given)
+def _constant_index(value: gast.expr) -> Optional[int]:
+    """k of `t[k]`, a constant int; None for any other index (and for `t.pop()`)."""
+    index = value.slice if isinstance(value, gast.Subscript) else None
+    return index.value if isinstance(index, gast.Constant) and type(index.value) is int else None
 
 
 def is_forward_half(func) -> bool:
     return getattr(func, "__adjoint_backward_half__", None) is not None
-
-
-def _fancy(index: gast.expr, kinds: Dict[str, str]) -> bool:
-    """An index holding a list or an array of indices: NumPy copies what it selects."""
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return any(isinstance(p, gast.Name) and (kinds.get(p.id) == CONTAINER or is_array(kinds.get(p.id)))
-               for p in parts)
-
-
-def _selects_element(index: gast.expr, rank: Optional[int], kinds: Dict[str, str]) -> bool:
-    """`a[i]` or `a[i, j]` with one number per dimension of `a`."""
-    if rank is None:
-        return False
-    parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    numbers = [p for p in parts if (isinstance(p, gast.Constant) and isinstance(p.value, int))
-               or (isinstance(p, gast.Name) and kinds.get(p.id) == SCALAR)]
-    return len(numbers) == len(parts) == rank
 
 
 def operands_of(value: gast.expr) -> List[gast.expr]:
