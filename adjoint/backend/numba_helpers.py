@@ -358,8 +358,8 @@ def _add_adjoints(a, b):
 
 
 def pow_exponent_adjoint(g, power, x, exponent):
-    """g * power * log(x), the adjoint of y in x ** y (power = x ** y), 0 where x == 0 (the
-    exponent does not change the value)."""
+    """g * power * log(x), the adjoint of y in x ** y (power = x ** y), 0 where x == 0 or where
+    g * power == 0 (the exponent does not change the value)."""
     raise NotImplementedError("compiled by numba only")
 
 
@@ -370,18 +370,20 @@ def _pow_exponent_adjoint(g, power, x, exponent):
             scaled = g * power
             if x == 0:
                 return np.zeros_like(scaled)
-            return scaled * (np.log(x) if x > 0 else np.nan)
+            return np.where(scaled == 0, 0.0, scaled * (np.log(x) if x > 0 else np.nan))
         return number_to_array_power
     if _is_number(x):
         def of_number(g, power, x, exponent):
-            if x == 0:
+            scaled = g * power
+            if x == 0 or scaled == 0:
                 return 0.0
-            return g * power * (np.log(x) if x > 0 else np.nan)
+            return scaled * (np.log(x) if x > 0 else np.nan)
         return of_number
     if _is_array(x):
         def of_array(g, power, x, exponent):
             safe = np.where(x == 0, 1.0, x)
-            return np.where(x == 0, 0.0, g * power * np.log(safe))
+            scaled = g * power
+            return np.where((x == 0) | (scaled == 0), 0.0, scaled * np.log(safe))
         return of_array
     _refuse("pow_exponent_adjoint", g, power, x, exponent)
 

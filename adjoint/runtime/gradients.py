@@ -143,22 +143,32 @@ def stop_gradient(x):
 
 def pow_exponent_adjoint(g, power, x, exponent):
     """g * d(x ** y)/dy = g * power * log(x) where power = x ** y, taken as 0 where x == 0 (the limit
-    of x ** y log x for y > 0). `exponent` (y) does not change the value: the derivative of this
-    in x (pow_log_slope) needs it where x == 0."""
-    if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
-        return 0.0 if x == 0 else g * power * (math.log(x) if x > 0 else math.nan)
-    safe = np.where(x == 0, 1.0, x)
-    return np.where(x == 0, 0.0, g * power * np.log(safe))
+    of x ** y log x for y > 0). Exactly 0 where g * power is 0, as pow_term is where its factor
+    is: an exponent that does not move (a constant 2 passed to a helper's `v ** p`, whose tangent
+    in forward over reverse is a zero, or a jvp's zero tangent of y) adds nothing, even where
+    x < 0 and log x is NaN. `exponent` (y) does not change the value: the derivative of this in x
+    (pow_log_slope) needs it where x == 0."""
+    scaled = g * power
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(scaled) == 0:
+        return 0.0 if x == 0 or scaled == 0 else scaled * (math.log(x) if x > 0 else math.nan)
+    with np.errstate(invalid="ignore"):  # where x < 0, log x is NaN: read only where scaled is not 0
+        log_x = np.log(np.where(x == 0, 1.0, x))
+    return np.where((x == 0) | np.equal(scaled, 0), 0.0, scaled * log_x)
 
 
 def pow_log_slope(g, power, x, exponent):
     """g * power / x = g * x ** (y - 1) (y the exponent), the derivative of pow_exponent_adjoint in x.
     Where x == 0 it is 0 for y > 1 (the limit of x ** (y - 1) (1 + y log x), the mixed second
-    derivative of x ** y, as autograd takes it) and NaN for y <= 1, where that has no finite limit."""
-    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(exponent) == 0:
-        return (0.0 if exponent > 1 else math.nan) if x == 0 else g * power / x
+    derivative of x ** y, as autograd takes it) and NaN for y <= 1, where that has no finite limit;
+    exactly 0 where g * power is 0, as pow_exponent_adjoint is."""
+    scaled = g * power
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(exponent) == 0 and np.ndim(scaled) == 0:
+        if scaled == 0:
+            return 0.0
+        return (0.0 if exponent > 1 else math.nan) if x == 0 else scaled / x
     safe = np.where(x == 0, 1.0, x)
-    return np.where(x == 0, np.where(exponent > 1, 0.0, np.nan), g * power / safe)
+    at_zero = np.where(np.asarray(exponent) > 1, 0.0, np.nan)
+    return np.where(np.equal(scaled, 0), 0.0, np.where(x == 0, at_zero, scaled / safe))
 
 
 def dot_adjoint_a(g, a, b):

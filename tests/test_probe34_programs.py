@@ -1,0 +1,115 @@
+"""Programs written as their users write them (a Gaussian process, a VAE, integrators, a Kalman
+filter, attention, classes, closures, comprehensions, Newton iterations, masks, sorting, SciPy,
+recursion, early returns, NumPy scalars and 0-d arrays), in every mode.
+
+What was wrong:
+- the second derivative (hvp, forward over reverse) of a helper raising its argument to a power it
+  is given (`def poly(x, coeffs): return sum(c * x ** i for i, c in enumerate(coeffs))`, `def
+  pw(v, p): return np.sum(v ** p)` called with p = 2, np.power, math.pow, np.float_power) was NaN
+  wherever x < 0: the helper's backward pass saves the exponent, whose tangent is a zero read back
+  from the saved values, and the tangent of the slope `p * x ** (p - 1)` added that zero times
+  x ** p log x, which is NaN for x < 0. A jvp given a zero tangent for the exponent of `x ** y`
+  was NaN there too. The term of the exponent is exactly 0 where its factor is 0, as the slope's
+  own factor already was (runtime.pow_exponent_adjoint, pow_log_slope and their numba versions).
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pytest
+
+import adjoint
+from every_mode import check_every_mode
+
+
+# ----- a power whose exponent a helper is given ------------------------------------------------
+
+def poly(x, coeffs):
+    return sum(c * x ** i for i, c in enumerate(coeffs))
+
+
+def polynomial_helper(x):
+    return poly(x, [1.0, 2.0, -1.0, 0.5]) + np.sin(x)
+
+
+def scalar_power(v, p):
+    return v ** p
+
+
+def scalar_power_helper(x):
+    return scalar_power(x, 3) + x * scalar_power(x, 2.0) * scalar_power(x, 2)
+
+
+def math_pow(v, p):
+    return math.pow(v, p)
+
+
+def math_pow_helper(x):
+    return math_pow(x, 3) + x * math_pow(x, 4.0)
+
+
+def sum_of_powers(v, p):
+    return np.sum(v ** p)
+
+
+def np_power(v, p):
+    return np.sum(np.power(v, p))
+
+
+def float_power(v, p):
+    return np.sum(np.float_power(v, p))
+
+
+def array_power_helpers(x):
+    return sum_of_powers(x, 2) + np_power(x, 3) * 0.5 + sum_of_powers(x, 4.0)
+
+
+def float_power_helper(x):
+    return float_power(x, 2) * float_power(x, 3)
+
+
+def weighted_power(v, w, p):
+    return np.sum(w * v ** p)
+
+
+def power_through_partial(x):
+    f = functools.partial(weighted_power, w=np.array([1.0, 2.0, 3.0]))
+    return f(x, p=2) + f(np.abs(x), p=3)
+
+
+@pytest.mark.parametrize("program, peer", [(polynomial_helper, polynomial_helper),
+                                           (scalar_power_helper, scalar_power_helper), (math_pow_helper, None)])
+def test_a_helper_raising_a_negative_number_to_a_power_it_is_given(program, peer):
+    check_every_mode(program, (-1.1,), peer=peer)
+
+
+@pytest.mark.parametrize("program, peer", [(array_power_helpers, array_power_helpers),
+                                           (power_through_partial, power_through_partial), (float_power_helper, None)])
+def test_a_helper_raising_negative_entries_to_a_power_it_is_given(program, peer):
+    check_every_mode(program, (np.array([0.3, -1.1, 0.8]),), peer=peer)
+
+
+def power(x, y):
+    return x ** y
+
+
+def array_power(x, y):
+    return np.sum(np.power(x, y))
+
+
+def test_a_zero_tangent_of_the_exponent_of_a_negative_base():
+    """(x + t) ** 2 moves as 2x at x = -1.5 whatever log(-1.5) is."""
+    value, tangent = adjoint.jvp(power, wrt=(0, 1))(-1.5, 2.0, 1.0, 0.0)
+    assert (value, tangent) == (2.25, -3.0)
+    x = np.array([-1.5, 2.0, 0.0])
+    value, tangent = adjoint.jvp(array_power, wrt=(0, 1))(x, 2.0, np.ones(3), 0.0)
+    assert tangent == pytest.approx(np.sum(2 * x))
+    _, moved_exponent = adjoint.jvp(power, wrt=(0, 1))(1.5, 2.0, 0.0, 1.0)
+    assert moved_exponent == pytest.approx(1.5 ** 2 * math.log(1.5))
+
+
+def test_a_zero_tangent_of_the_exponent_of_a_negative_base_compiled_by_numba():
+    pytest.importorskip("numba")
+    assert adjoint.jvp(power, wrt=(0, 1), backend="numba")(-1.5, 2.0, 1.0, 0.0) == (2.25, -3.0)
