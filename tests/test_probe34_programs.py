@@ -22,17 +22,24 @@ What was wrong:
   (runtime.slope_or_zero); where the adjoint is not 0 the product stays as it was (the slope of
   sqrt at 0 in a branch taken is inf), and for Python numbers the optimizer writes the product
   alone. autograd gives NaN there, as it did.
+
+Refused in terms the user could not act on: a call of a function taken from a list in a generator
+(`sum(f(x) for f in fs)`) named the compiler's `_f1`, not `f`; itertools.combinations, permutations
+and starmap were said to build "an object" whose "bound method" to differentiate.
 """
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import operator
 
 import numpy as np
 import pytest
 
 import adjoint
 from every_mode import check_every_mode
+from soundness import marked_line
 
 
 # ----- a power whose exponent a helper is given ------------------------------------------------
@@ -184,3 +191,32 @@ def test_a_slope_that_is_not_finite_where_the_branch_is_taken_stays():
         return np.sum(np.where(x >= 0, np.sqrt(x), 0.0))
     gradient = adjoint.grad(root_at_zero)(np.array([0.0, 4.0]))
     assert gradient[0] == np.inf and gradient[1] == 0.25
+
+
+# ----- refusals that named the compiler's names or gave advice for another construct ---------------
+
+def functions_in_a_list(x):
+    fs = [np.sin, np.cos]
+    return sum(f(x) for f in fs)  # <- function in a list
+
+
+def pairs_of_combinations(x):
+    return sum(a * b for a, b in itertools.combinations(x, 2))  # <- combinations
+
+
+def products_by_starmap(x):
+    pairs = list(zip(x[:-1], x[1:]))
+    return sum(itertools.starmap(operator.mul, pairs))  # <- starmap
+
+
+@pytest.mark.parametrize("program, marker, says", [
+    (functions_in_a_list, "function in a list", "`f` is a function held in a variable"),
+    (pairs_of_combinations, "combinations", "for j in range(i + 1, n)"),
+    (products_by_starmap, "starmap", "sum(a * b for a, b in pairs)"),
+])
+def test_the_refusal_speaks_of_the_users_code(program, marker, says):
+    with pytest.raises(adjoint.AdjointError) as caught:
+        adjoint.grad(program)(np.array([0.3, -1.1, 0.8]))
+    assert caught.value.lineno == marked_line(program, marker)
+    assert says in str(caught.value) and "_f1" not in str(caught.value)
+    assert "bound method" not in str(caught.value)
