@@ -38,7 +38,8 @@ import numpy as np
 import pytest
 
 import adjoint
-from every_mode import check_every_mode
+import probe34_programs as programs
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode
 from soundness import marked_line
 
 
@@ -189,7 +190,8 @@ def test_a_slope_that_is_not_finite_where_the_branch_is_taken_stays():
     """sqrt's slope at 0 is inf in a branch np.where takes: not hidden."""
     def root_at_zero(x):
         return np.sum(np.where(x >= 0, np.sqrt(x), 0.0))
-    gradient = adjoint.grad(root_at_zero)(np.array([0.0, 4.0]))
+    with np.errstate(divide="ignore"):
+        gradient = adjoint.grad(root_at_zero)(np.array([0.0, 4.0]))
     assert gradient[0] == np.inf and gradient[1] == 0.25
 
 
@@ -220,3 +222,42 @@ def test_the_refusal_speaks_of_the_users_code(program, marker, says):
     assert caught.value.lineno == marked_line(program, marker)
     assert says in str(caught.value) and "_f1" not in str(caught.value)
     assert "bound method" not in str(caught.value)
+
+
+# ----- programs differentiated exactly in every mode -----------------------------------------------
+
+_rng = np.random.default_rng(34)
+_BATCH = (np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+          _rng.normal(size=(4, 2)))
+_W_ENC, _W_DEC = _rng.normal(size=(3, 4)) * 0.5, _rng.normal(size=(2, 3)) * 0.5
+_POS, _VEL, _MASS = _rng.normal(size=(3, 2)), _rng.normal(size=(3, 2)) * 0.1, np.array([1.0, 0.5, 2.0])
+_VECTOR = np.array([0.4, -0.9, 1.3, 0.2, -0.6])
+
+# (program, arguments, wrt, whether autograd runs it)
+EXACT = [
+    (programs.gp_negative_log_marginal_likelihood, (0.7, 0.1), 0, True),
+    (programs.gp_negative_log_marginal_likelihood, (0.7, 0.1), 1, True),
+    (programs.gp_in_log_parameters, (np.array([-0.3, -2.0]),), 0, False),
+    (programs.vae_loss, (_W_ENC, _W_DEC) + _BATCH, 0, True),
+    (programs.leapfrog_energy, (_POS, _VEL, _MASS), 0, False),
+    (programs.rk4_final_position, (2.0,), 0, True),
+    (programs.kalman_negative_log_likelihood, (0.3, 0.5), 0, False),
+    (programs.causal_attention, (_rng.normal(size=(3, 3)), _rng.normal(size=(4, 3))), 0, True),
+    (programs.polynomial_object, (np.array([1.0, -2.0, 0.5, 0.3]), 0.7), 0, True),
+    (programs.polynomial_object, (np.array([1.0, -2.0, 0.5, 0.3]), 0.7), 1, True),
+    (programs.closures_reduce_itertools, (_VECTOR,), 0, True),
+    (programs.kepler_eccentric_anomaly, (0.3,), 0, False),
+    (programs.top_three_and_median, (_VECTOR,), 0, False),
+    (programs.normal_negative_log_likelihood, (0.4, 1.3), 1, False),
+    (programs.recursion_and_early_return, (np.array([0.4, -0.9, 0.3, -1.3, 0.2]),), 0, True),
+    (programs.scalar_kinds, (np.float64(0.7),), 0, False),
+    (programs.scalar_kinds, (2,), 0, False),
+]
+
+
+@pytest.mark.parametrize("program, args, wrt, autograd_runs_it", EXACT,
+                         ids=[f"{program.__name__}-{wrt}" for program, _, wrt, _ in EXACT])
+def test_a_program_as_its_user_writes_it(program, args, wrt, autograd_runs_it):
+    """autograd_runs_it: the program and its helpers run on autograd's boxes (NumPy 2.1 on)."""
+    peer = program if autograd_runs_it and AUTOGRAD_RUNS_NUMPY_CALLS else None
+    check_every_mode(program, args, wrt=wrt, peer=peer)
