@@ -286,7 +286,8 @@ class _Fold(nodes.Transformer):
 
     def _numbers(self, node) -> bool:
         """Surely a Python number: arithmetic on constants, on numbers Python computed (not NumPy,
-        whose np.sqrt(-1.0) is NaN where math.sqrt raises), on their derivatives and pow_term."""
+        whose np.sqrt(-1.0) is NaN where math.sqrt raises), on their derivatives and pow_term (as
+        _power writes it, `c * x ** e if x else pow_term(c, x, e)`)."""
         allowed = (self.facts.numbers | self.facts.number_adjoints) - self.facts.numeric
         for part in gast.walk(node):
             if isinstance(part, gast.Call):
@@ -295,8 +296,8 @@ class _Fold(nodes.Transformer):
             elif isinstance(part, gast.Name):
                 if part.id not in allowed and not self._is_helper(part, runtime.pow_term):
                     return False
-            elif not isinstance(part, (gast.Constant, gast.BinOp, gast.UnaryOp, gast.expr_context, gast.operator,
-                                       gast.unaryop)):
+            elif not isinstance(part, (gast.Constant, gast.BinOp, gast.UnaryOp, gast.IfExp, gast.expr_context,
+                                       gast.operator, gast.unaryop)):
                 return False
         return True
 
