@@ -160,15 +160,14 @@ def pow_log_slope(g, power, x, exponent):
     """g * power / x = g * x ** (y - 1) (y the exponent), the derivative of pow_exponent_adjoint in x.
     Where x == 0 it is 0 for y > 1 (the limit of x ** (y - 1) (1 + y log x), the mixed second
     derivative of x ** y, as autograd takes it) and NaN for y <= 1, where that has no finite limit;
-    exactly 0 where g * power is 0, as pow_exponent_adjoint is."""
-    scaled = g * power
-    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(exponent) == 0 and np.ndim(scaled) == 0:
-        if scaled == 0:
+    exactly 0 where g is 0, as pow_exponent_adjoint is (not where power is: x ** y is 0 at x == 0)."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(exponent) == 0 and np.ndim(g) == 0:
+        if g == 0:
             return 0.0
-        return (0.0 if exponent > 1 else math.nan) if x == 0 else scaled / x
+        return (0.0 if exponent > 1 else math.nan) if x == 0 else g * power / x
     safe = np.where(x == 0, 1.0, x)
     at_zero = np.where(np.asarray(exponent) > 1, 0.0, np.nan)
-    return np.where(np.equal(scaled, 0), 0.0, np.where(x == 0, at_zero, scaled / safe))
+    return np.where(np.equal(g, 0), 0.0, np.where(x == 0, at_zero, g * power / safe))
 
 
 def slope_or_zero(g, value):
