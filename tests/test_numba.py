@@ -65,6 +65,25 @@ def test_the_catalogue_selection_is_all_there():
     assert {c.id for c in CATALOGUE if c.id in CATALOGUE_IDS} == set(CATALOGUE_IDS)
 
 
+def root_where_positive(x):
+    return np.sum(np.where(x > 0, np.sqrt(x), 0.0) * np.arange(1.0, 6.0))
+
+
+def power(x, y):
+    return x ** y
+
+
+def test_a_zero_derivative_times_a_slope_that_is_not_finite_is_zero_compiled():
+    """The branch np.where does not take (sqrt of a negative entry) and the zero tangent of an
+    exponent of a negative base add nothing, as in the Python backend."""
+    x = np.array([0.3, -1.1, 0.8, -0.2, 1.7])
+    with np.errstate(invalid="ignore"):
+        compiled = adjoint.grad(root_where_positive, backend="numba")(x)
+    np.testing.assert_allclose(compiled, np.where(x > 0, np.arange(1.0, 6.0) / (2 * np.sqrt(np.abs(x))), 0.0),
+                               rtol=1e-12)
+    assert adjoint.jvp(power, wrt=(0, 1), backend="numba")(-1.5, 2.0, 1.0, 0.0) == (2.25, -3.0)
+
+
 def test_value_and_grad_compiled():
     def f(x, r):
         for _ in range(20):

@@ -1,7 +1,7 @@
 """`x ** y` and np.power with the exponent differentiated where the base is 0: the gradient, the
 tangent and the second derivatives equal autograd's (which takes log(x) as 0 there, the limit of
-x ** y log(x) for y > 0); the mixed second derivative is 0 for y > 1 and NaN for y <= 1, where it
-has no finite limit (autograd gives NaN for y < 1 too)."""
+x ** y log(x) for y > 0); the mixed second derivative of x ** y is 0 for y > 1 and NaN for y <= 1,
+where it has no finite limit (autograd gives NaN for y < 1 too), and that of x ** y * x its limit 0."""
 from __future__ import annotations
 
 import numpy as np
@@ -57,8 +57,21 @@ def test_exponent_derivatives_where_the_base_is_zero_equal_autograds(func, x, y)
     np.testing.assert_allclose(mixed, expected_mixed)
 
 
+def numpy_power_alone(x, y):
+    return np.sum(np.power(x, y))
+
+
 @pytest.mark.parametrize("y", [0.5, 1.0])
 def test_mixed_second_derivative_without_a_limit_is_nan(y) -> None:
     x = np.array([0.0, 2.0])
-    mixed = adjoint.jvp(adjoint.grad(numpy_power, wrt=1), wrt=0)(x, y, np.array([1.0, 0.0]))[1]
+    mixed = adjoint.jvp(adjoint.grad(numpy_power_alone, wrt=1), wrt=0)(x, y, np.array([1.0, 0.0]))[1]
     assert np.isnan(mixed)
+
+
+@pytest.mark.parametrize("y", [0.5, 1.0])
+def test_mixed_second_derivative_of_a_power_times_its_base_is_its_limit(y) -> None:
+    """x ** y * x = x ** (y + 1): its mixed derivative x ** y (1 + (y + 1) log x) tends to 0 at x = 0,
+    where the power's own has no limit; the power's slope there meets a zero adjoint (the factor x)."""
+    x = np.array([0.0, 2.0])
+    mixed = adjoint.jvp(adjoint.grad(numpy_power, wrt=1), wrt=0)(x, y, np.array([1.0, 0.0]))[1]
+    assert mixed == 0.0

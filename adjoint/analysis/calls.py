@@ -158,6 +158,7 @@ class CallClassifier:
                     f"callable objects; pass the bound method (`{label}.__call__`), or reach the object "
                     "through a global name")
         if root is func_node:
+            label = self.parsed.shown.get(label, label)
             return (f"`{label}` is a function held in a variable, which adjoint cannot see when it generates the "
                     "derivative; call the function by its own name, or pass it as an argument of the "
                     "differentiated function (the derivative is generated for the function it receives)")

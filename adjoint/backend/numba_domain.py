@@ -195,3 +195,25 @@ def _math_argument(x, low, high, open_low, open_high):
             raise ValueError("math domain error")
         return x
     return between
+
+
+def slope_or_zero(g, value):
+    """value, 0 where g == 0 and value is not finite (the branch np.where did not take)."""
+    raise NotImplementedError("compiled by numba only")
+
+
+def slope_or_zero_like(g, value, t):
+    """t, 0 where g == 0 and value or t is not finite."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(slope_or_zero)
+def _slope_or_zero(g, value):
+    return lambda g, value: slope_or_zero_like(g, value, value)
+
+
+@_overload(slope_or_zero_like)
+def _slope_or_zero_like(g, value, t):
+    if _numeric(g) and _numeric(value) and _numeric(t):
+        return lambda g, value, t: 0.0 if g == 0 and not (math.isfinite(value) and math.isfinite(t)) else t
+    return lambda g, value, t: np.where((g == 0) & ~(np.isfinite(value) & np.isfinite(t)), 0.0, t)

@@ -21,6 +21,7 @@ from numba.extending import intrinsic as _intrinsic, overload as _overload
 
 from adjoint.backend.numba_domain import math_domain, math_pow_or_inf, pow_term, quotient_or_inf  # noqa: F401
 from adjoint.backend.numba_domain import math_argument, math_range, nonzero_length, over_length, python_power  # noqa: F401
+from adjoint.backend.numba_domain import slope_or_zero, slope_or_zero_like  # noqa: F401
 from adjoint.backend.numba_in_place import *  # noqa: F401,F403
 
 
@@ -358,8 +359,8 @@ def _add_adjoints(a, b):
 
 
 def pow_exponent_adjoint(g, power, x, exponent):
-    """g * power * log(x), the adjoint of y in x ** y (power = x ** y), 0 where x == 0 (the
-    exponent does not change the value)."""
+    """g * power * log(x), the adjoint of y in x ** y (power = x ** y), 0 where x == 0 or where
+    g * power == 0 (the exponent does not change the value)."""
     raise NotImplementedError("compiled by numba only")
 
 
@@ -370,18 +371,20 @@ def _pow_exponent_adjoint(g, power, x, exponent):
             scaled = g * power
             if x == 0:
                 return np.zeros_like(scaled)
-            return scaled * (np.log(x) if x > 0 else np.nan)
+            return np.where(scaled == 0, 0.0, scaled * (np.log(x) if x > 0 else np.nan))
         return number_to_array_power
     if _is_number(x):
         def of_number(g, power, x, exponent):
-            if x == 0:
+            scaled = g * power
+            if x == 0 or scaled == 0:
                 return 0.0
-            return g * power * (np.log(x) if x > 0 else np.nan)
+            return scaled * (np.log(x) if x > 0 else np.nan)
         return of_number
     if _is_array(x):
         def of_array(g, power, x, exponent):
             safe = np.where(x == 0, 1.0, x)
-            return np.where(x == 0, 0.0, g * power * np.log(safe))
+            scaled = g * power
+            return np.where((x == 0) | (scaled == 0), 0.0, scaled * np.log(safe))
         return of_array
     _refuse("pow_exponent_adjoint", g, power, x, exponent)
 
@@ -490,6 +493,7 @@ numpy_tanh, numpy_exp, numpy_log, numpy_sin, numpy_cos = (_left_to_numpy(name) f
 HELPERS = ("shape_only", "zero_like", "unbroadcast", "gradient_like", "unit_seed", "dot_adjoint_a", "dot_adjoint_b", "sign",
            "unreduce", "add_at", "add_adjoints", "item_adjoint", "stop_gradient", "pow_exponent_adjoint",
            "pow_term", "math_pow_or_inf", "quotient_or_inf", "math_domain", "over_length", "nonzero_length",
-           "np_dot_adjoint_a", "np_dot_adjoint_b", "python_power", "math_argument", "math_range",
+           "np_dot_adjoint_a", "np_dot_adjoint_b", "python_power", "math_argument", "math_range", "slope_or_zero",
+           "slope_or_zero_like",
            *(f"numpy_{name}" for name in TRANSCENDENTAL), *IN_PLACE_HELPERS)  # noqa: F405
 NUMBA_VERSION = numba.__version__

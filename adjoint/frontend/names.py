@@ -82,6 +82,8 @@ def rule_template(spelled: str, func: Any, positional: int, keywords: List[str],
 
 FIXED_STEPS = ("adjoint differentiates an integrator written as a fixed-step loop (e.g. Runge-Kutta steps in "
                "`for step in range(steps):`); write the solver that way, or register a rule")
+_POSITIONS = ("adjoint differentiates itertools.product, chain, islice, accumulate and pairwise, not this "
+              "iterator; write the loops over the positions")
 ADVICE = {
     "scipy.integrate.odeint": FIXED_STEPS,
     "scipy.integrate.solve_ivp": FIXED_STEPS,
@@ -90,6 +92,10 @@ ADVICE = {
            "or a `for` loop runs over it; elsewhere write a comprehension (`[f(v) for v in xs]`)",
     "filter": "a `filter` is differentiated where sum, max, min, list, tuple, sorted, any or all consumes it at "
               "once, or a `for` loop runs over it; elsewhere write a comprehension (`[v for v in xs if test(v)]`)",
+    "itertools.combinations": f"{_POSITIONS} (`for i in range(n): for j in range(i + 1, n):` for pairs)",
+    "itertools.combinations_with_replacement": f"{_POSITIONS} (`for i in range(n): for j in range(i, n):` for pairs)",
+    "itertools.permutations": f"{_POSITIONS} (`for i in range(n): for j in range(n): if i != j:` for pairs)",
+    "itertools.starmap": "write a comprehension that unpacks each item (`sum(a * b for a, b in pairs)`)",
 }
 
 

@@ -91,6 +91,7 @@ class ParsedFunction:
     # function values that read their caller's variables: name -> {variable: the name holding its value here}
     captured: Dict[str, Dict[str, str]] = field(default_factory=dict)
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
+    shown: Dict[str, str] = field(default_factory=dict)  # a comprehension's renamed variable -> the user's name
 
     @property
     def name(self) -> str:

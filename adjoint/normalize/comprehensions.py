@@ -357,6 +357,7 @@ class _Lowering:
             iterator = _renamed(clause.iter, renamed) if position else clause.iter
             for name in sorted(set(nodes.names_stored(clause.target))):
                 renamed[name] = self.fresh("_" + name)
+                self.parsed.shown[renamed[name]] = name
             clauses.append((_renamed(clause.target, renamed), iterator, [_renamed(c, renamed) for c in clause.ifs]))
         body: List[gast.stmt] = []
         self.depth += 1

@@ -18,7 +18,7 @@ LINEAR_HELPERS = (
     runtime.unbroadcast, runtime.unreduce, runtime.item_adjoint, runtime.zero_at,
     runtime.dot_adjoint_a, runtime.dot_adjoint_b, runtime.transpose_adjoint,
     runtime.pow_exponent_adjoint, runtime.written_adjoint, runtime.list_repeat_adjoint, runtime.quotient_or_inf,
-    runtime.stored_derivative,
+    runtime.stored_derivative, runtime.slope_or_zero,
 )
 BILINEAR = (np.dot, np.vdot, np.matmul, np.outer, np.inner, np.tensordot, np.kron, np.cross, np.einsum)
 EFFECTFUL_HELPERS = (runtime.enter_context, runtime.exit_context)  # a `with` block's start and end
@@ -51,6 +51,7 @@ class Facts:
     forward: bool = False  # forward mode: a tangent is read where its primal holds its value
     settled: bool = False  # the code is final: no pass drops a statement any more (optimize/raises.py)
     unchanged: Unchanged = field(default_factory=Unchanged, compare=False)  # answers kept while no pass changes
+    number_adjoints: FrozenSet[str] = frozenset()  # the derivatives of the names in `numbers`
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""
@@ -124,10 +125,13 @@ def facts_for(ctx, forward: bool = False, arguments: Optional[Dict[str, str]] = 
     arrays = frozenset(name for name, kind in ctx.kinds.items() if is_array(kind))
     numeric = frozenset(made_by_numpy(ctx.parsed.node, lambda call: ctx.classifier.classify(call).func, ctx.kinds,
                                       arguments))
+    number_adjoints = frozenset(name for name, primal in ctx.namer.primals().items()
+                                if primal in numbers and primal not in numeric)
     return Facts(frozenset(ctx.namer.adjoint_names()), linear, resolve, frozenset(protected), ctx.stack, numbers,
                  arrays, frozenset(locals_), numeric, sharing=ctx.aliases.expand,
                  zero_shapes=_zero_shapes(ctx, forward), zeros_like=ctx.runtime("zeros_like").id,
-                 tangent_like=ctx.runtime("tangent_like").id if forward else "tangent_like", forward=forward)
+                 tangent_like=ctx.runtime("tangent_like").id if forward else "tangent_like", forward=forward,
+                 number_adjoints=number_adjoints)
 
 
 def _zero_shapes(ctx, forward: bool) -> Dict[str, Optional[str]]:

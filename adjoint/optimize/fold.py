@@ -262,6 +262,8 @@ class _Fold(nodes.Transformer):
             return self._replace(nodes.constant(whole))
         if self._is_helper(func, runtime.quotient_or_inf) and len(node.args) == 2 and self._array(node.args[1]):
             return self._replace(nodes.binop(node.args[0], gast.Div(), node.args[1]))  # NumPy's inf already
+        if self._is_helper(func, runtime.slope_or_zero) and len(node.args) == 2 and self._numbers(node.args[1]):
+            return self._replace(node.args[1])  # a slope of numbers: no branch of np.where to leave out
         if self._is_helper(func, runtime.pow_term) and len(node.args) == 3 and not node.keywords:
             return self._power(node)
         if self.annihilate and self._is_helper(func, runtime.add_adjoints) and len(node.args) == 2:
@@ -281,6 +283,23 @@ class _Fold(nodes.Transformer):
         if isinstance(node, gast.BinOp):
             return self._array(node.left) or self._array(node.right)
         return isinstance(node, gast.UnaryOp) and self._array(node.operand)
+
+    def _numbers(self, node) -> bool:
+        """Surely a Python number: arithmetic on constants, on numbers Python computed (not NumPy,
+        whose np.sqrt(-1.0) is NaN where math.sqrt raises), on their derivatives and pow_term (as
+        _power writes it, `c * x ** e if x else pow_term(c, x, e)`)."""
+        allowed = (self.facts.numbers | self.facts.number_adjoints) - self.facts.numeric
+        for part in gast.walk(node):
+            if isinstance(part, gast.Call):
+                if not self._is_helper(part.func, runtime.pow_term) or part.keywords:
+                    return False
+            elif isinstance(part, gast.Name):
+                if part.id not in allowed and not self._is_helper(part, runtime.pow_term):
+                    return False
+            elif not isinstance(part, (gast.Constant, gast.BinOp, gast.UnaryOp, gast.IfExp, gast.expr_context,
+                                       gast.operator, gast.unaryop)):
+                return False
+        return True
 
     def _power(self, call):
         """pow_term(c, x, e) for constants c and e: 0.0 for c == 0, `c * x ** e` where that never

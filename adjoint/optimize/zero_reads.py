@@ -29,6 +29,7 @@ from adjoint.optimize.zero_positions import ZERO_TOLERANT, binop_operands, unary
 TOLERANT = ZERO_TOLERANT + (
     runtime.unbroadcast, runtime.unreduce, runtime.item_adjoint, runtime.add_at, runtime.add_adjoints, runtime.zero_at,
     runtime.reached, runtime.shaped_zero, runtime.pow_exponent_adjoint, runtime.quotient_or_inf,
+    runtime.slope_or_zero,
 )
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     any_condition, astype, clip_mask, float_cast, over_length, pow_exponent_adjoint, quotient_or_inf, select_adjoint,
-    select_tangent, sinc_slope, tangent_like, unbroadcast,
+    select_tangent, sinc_slope, slope_or_zero, tangent_like, unbroadcast,
 )
 from adjoint.templates import d
 
@@ -49,7 +49,7 @@ def _(result, x):
 
 @register_adjoint(np.log)
 def _(result, x):
-    d[x] = quotient_or_inf(d[result], x)
+    d[x] = slope_or_zero(d[result], quotient_or_inf(d[result], x))
 
 
 @register_tangent(np.log)
@@ -59,7 +59,7 @@ def _(result, x):
 
 @register_adjoint(np.log2)
 def _(result, x):
-    d[x] = quotient_or_inf(d[result], x * math.log(2.0))
+    d[x] = slope_or_zero(d[result], quotient_or_inf(d[result], x * math.log(2.0)))
 
 
 @register_tangent(np.log2)
@@ -69,7 +69,7 @@ def _(result, x):
 
 @register_adjoint(np.log10)
 def _(result, x):
-    d[x] = quotient_or_inf(d[result], x * math.log(10.0))
+    d[x] = slope_or_zero(d[result], quotient_or_inf(d[result], x * math.log(10.0)))
 
 
 @register_tangent(np.log10)
@@ -79,7 +79,7 @@ def _(result, x):
 
 @register_adjoint(np.log1p)
 def _(result, x):
-    d[x] = quotient_or_inf(d[result], 1.0 + x)
+    d[x] = slope_or_zero(d[result], quotient_or_inf(d[result], 1.0 + x))
 
 
 @register_tangent(np.log1p)
@@ -92,7 +92,7 @@ def _(result, x):
 
 @register_adjoint(np.sqrt)
 def _(result, x):
-    d[x] = d[result] / (2.0 * result)
+    d[x] = slope_or_zero(d[result], d[result] / (2.0 * result))
 
 
 @register_tangent(np.sqrt)
@@ -102,7 +102,7 @@ def _(result, x):
 
 @register_adjoint(np.cbrt)
 def _(result, x):
-    d[x] = d[result] / (3.0 * result * result)
+    d[x] = slope_or_zero(d[result], d[result] / (3.0 * result * result))
 
 
 @register_tangent(np.cbrt)
@@ -122,7 +122,7 @@ def _(result, x):
 
 @register_adjoint(np.reciprocal)
 def _(result, x):
-    d[x] = -d[result] * result * result
+    d[x] = slope_or_zero(d[result], -d[result] * result * result)
 
 
 @register_tangent(np.reciprocal)
@@ -165,7 +165,7 @@ def _(result, x):
 
 @register_adjoint(np.arcsin)
 def _(result, x):
-    d[x] = d[result] / np.sqrt(1.0 - x * x)
+    d[x] = slope_or_zero(d[result], d[result] / np.sqrt(1.0 - x * x))
 
 
 @register_tangent(np.arcsin)
@@ -175,7 +175,7 @@ def _(result, x):
 
 @register_adjoint(np.arccos)
 def _(result, x):
-    d[x] = -d[result] / np.sqrt(1.0 - x * x)
+    d[x] = slope_or_zero(d[result], -d[result] / np.sqrt(1.0 - x * x))
 
 
 @register_tangent(np.arccos)
@@ -268,7 +268,7 @@ def _(result, x):
 
 @register_adjoint(np.arccosh)
 def _(result, x):
-    d[x] = d[result] / np.sqrt(x * x - 1.0)
+    d[x] = slope_or_zero(d[result], d[result] / np.sqrt(x * x - 1.0))
 
 
 @register_tangent(np.arccosh)
@@ -278,7 +278,7 @@ def _(result, x):
 
 @register_adjoint(np.arctanh)
 def _(result, x):
-    d[x] = quotient_or_inf(d[result], 1.0 - x * x)
+    d[x] = slope_or_zero(d[result], quotient_or_inf(d[result], 1.0 - x * x))
 
 
 @register_tangent(np.arctanh)
@@ -363,7 +363,7 @@ def _(result, x, y):
 
 @register_adjoint(np.power)
 def _(result, x, y):
-    d[x] = unbroadcast(d[result] * y * np.power(x, y - 1), x)
+    d[x] = unbroadcast(slope_or_zero(d[result], d[result] * y * np.power(x, y - 1)), x)
     d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x, y), y)
 
 
@@ -374,7 +374,7 @@ def _(result, x, y):
 
 @register_adjoint(np.float_power)
 def _(result, x, y):
-    d[x] = unbroadcast(d[result] * y * np.float_power(x, y - 1), x)
+    d[x] = unbroadcast(slope_or_zero(d[result], d[result] * y * np.float_power(x, y - 1)), x)
     d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x, y), y)
 
 

@@ -18,8 +18,8 @@ import numpy as np
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     add_at, augmented_add, augmented_matmul, augmented_mod, augmented_mul, augmented_pow, augmented_sub,
-    augmented_truediv, dot_adjoint_a, dot_adjoint_b, item_adjoint, pow_exponent_adjoint, pow_term, tangent_like, unbroadcast,
-    zeros_like,
+    augmented_truediv, dot_adjoint_a, dot_adjoint_b, item_adjoint, pow_exponent_adjoint, pow_term, slope_or_zero,
+    tangent_like, unbroadcast, zeros_like,
 )
 from adjoint.templates import d
 
@@ -61,8 +61,8 @@ def _(result, x, y):
 
 @register_adjoint(operator.truediv, np.divide, np.true_divide, augmented_truediv)
 def _(result, x, y):
-    d[x] = unbroadcast(d[result] / y, x)
-    d[y] = unbroadcast(-d[result] * result / y, y)
+    d[x] = unbroadcast(slope_or_zero(d[result], d[result] / y), x)
+    d[y] = unbroadcast(slope_or_zero(d[result], -d[result] * result / y), y)
 
 
 @register_tangent(operator.truediv, np.divide, np.true_divide, augmented_truediv)
@@ -75,7 +75,7 @@ def _(result, x, y):
 # for constants; its own rules are in domain_helpers.py).
 @register_adjoint(operator.pow, augmented_pow)
 def _(result, x, y):
-    d[x] = unbroadcast(d[result] * pow_term(y, x, y - 1), x)
+    d[x] = unbroadcast(slope_or_zero(d[result], d[result] * pow_term(y, x, y - 1)), x)
     d[y] = unbroadcast(pow_exponent_adjoint(d[result], result, x, y), y)
 
 

@@ -12,8 +12,8 @@ from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, array_tangent, broadcast_like, copied_tangent, kept_value, dot_adjoint_a,
     dot_adjoint_b, field_index, gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent,
     listed_tangent, list_repeat_adjoint, list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint,
-    pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, set_at, shaped_zero, sorted_adjoint,
-    sorted_tangent, stored_derivative, sum_adjoint, sum_tangent, tangent_like, tangent_like_adjoint,
+    pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, set_at, shaped_zero, slope_or_zero_like,
+    sorted_adjoint, sorted_tangent, stored_derivative, sum_adjoint, sum_tangent, tangent_like, tangent_like_adjoint,
     transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast, unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
 )
@@ -543,6 +543,29 @@ def _(result, g, power, x, exponent):
 def _(result, g, power, x, exponent):
     d[result] = (pow_log_slope(d[g], power, x, exponent) + pow_log_slope(g, d[power], x, exponent)
                  - pow_log_slope(result * d[x], 1.0, x, exponent - 1))
+
+
+# slope_or_zero(g, value) is value, 0 where g is 0 and value is not finite: linear in value, with that
+# mask (slope_or_zero_like applies it to a derivative); g only says where, its derivative is 0. A
+# tangent is masked where g and its tangent are both 0 (a branch np.where did not take).
+@register_adjoint(runtime.slope_or_zero)
+def _(result, g, value):
+    d[value] = unbroadcast(slope_or_zero_like(g, value, d[result]), value)
+
+
+@register_tangent(runtime.slope_or_zero)
+def _(result, g, value):
+    d[result] = slope_or_zero_like(np.abs(g) + np.abs(d[g]), value, d[value])
+
+
+@register_adjoint(runtime.slope_or_zero_like)
+def _(result, g, value, t):
+    d[t] = unbroadcast(slope_or_zero_like(g, value, d[result]), t)
+
+
+@register_tangent(runtime.slope_or_zero_like)
+def _(result, g, value, t):
+    d[result] = slope_or_zero_like(np.abs(g) + np.abs(d[g]), value, d[t])
 
 
 # ----- The builtins sum and sorted: each helper is the transpose of its partner ------------------

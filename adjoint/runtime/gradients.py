@@ -143,22 +143,59 @@ def stop_gradient(x):
 
 def pow_exponent_adjoint(g, power, x, exponent):
     """g * d(x ** y)/dy = g * power * log(x) where power = x ** y, taken as 0 where x == 0 (the limit
-    of x ** y log x for y > 0). `exponent` (y) does not change the value: the derivative of this
-    in x (pow_log_slope) needs it where x == 0."""
-    if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
-        return 0.0 if x == 0 else g * power * (math.log(x) if x > 0 else math.nan)
-    safe = np.where(x == 0, 1.0, x)
-    return np.where(x == 0, 0.0, g * power * np.log(safe))
+    of x ** y log x for y > 0). Exactly 0 where g * power is 0, as pow_term is where its factor
+    is: an exponent that does not move (a constant 2 passed to a helper's `v ** p`, whose tangent
+    in forward over reverse is a zero, or a jvp's zero tangent of y) adds nothing, even where
+    x < 0 and log x is NaN. `exponent` (y) does not change the value: the derivative of this in x
+    (pow_log_slope) needs it where x == 0."""
+    scaled = g * power
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(scaled) == 0:
+        return 0.0 if x == 0 or scaled == 0 else scaled * (math.log(x) if x > 0 else math.nan)
+    with np.errstate(invalid="ignore"):  # where x < 0, log x is NaN: read only where scaled is not 0
+        log_x = np.log(np.where(x == 0, 1.0, x))
+    return np.where((x == 0) | np.equal(scaled, 0), 0.0, scaled * log_x)
 
 
 def pow_log_slope(g, power, x, exponent):
     """g * power / x = g * x ** (y - 1) (y the exponent), the derivative of pow_exponent_adjoint in x.
     Where x == 0 it is 0 for y > 1 (the limit of x ** (y - 1) (1 + y log x), the mixed second
-    derivative of x ** y, as autograd takes it) and NaN for y <= 1, where that has no finite limit."""
-    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(exponent) == 0:
+    derivative of x ** y, as autograd takes it) and NaN for y <= 1, where that has no finite limit;
+    exactly 0 where g is 0, as pow_exponent_adjoint is (not where power is: x ** y is 0 at x == 0)."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray) and np.ndim(exponent) == 0 and np.ndim(g) == 0:
+        if g == 0:
+            return 0.0
         return (0.0 if exponent > 1 else math.nan) if x == 0 else g * power / x
     safe = np.where(x == 0, 1.0, x)
-    return np.where(x == 0, np.where(exponent > 1, 0.0, np.nan), g * power / safe)
+    at_zero = np.where(np.asarray(exponent) > 1, 0.0, np.nan)
+    return np.where(np.equal(g, 0), 0.0, np.where(x == 0, at_zero, g * power / safe))
+
+
+def slope_or_zero(g, value):
+    """value, the derivative g * slope of an elementwise function, with 0 where g is 0 and value is
+    not finite: np.where(x > 0, np.sqrt(x), 0.0) computes sqrt where x < 0 too, and the branch it
+    does not take gets a zero adjoint (or tangent), which times sqrt's NaN slope there is NaN, not
+    the 0 the value's derivative is (forward mode already gives 0). A slope that is not finite where
+    g is not 0 (sqrt at 0 of a taken branch) stays as it is."""
+    return slope_or_zero_like(g, value, value)
+
+
+def slope_or_zero_like(g, value, t):
+    """t with 0 where g is 0 and value or t is not finite: the derivatives of slope_or_zero (for a
+    tangent, g is |g| + |dg|: a branch not taken has a zero adjoint that does not move)."""
+    if isinstance(value, np.ndarray) or isinstance(g, np.ndarray) or isinstance(t, np.ndarray):
+        if _all_finite(value) and (t is value or _all_finite(t)):
+            return t
+        unreached = np.equal(g, 0) & ~(np.isfinite(value) & np.isfinite(t))
+        return np.where(unreached, 0.0, t) if np.any(unreached) else t
+    return 0.0 if g == 0 and not (math.isfinite(value) and math.isfinite(t)) else t
+
+
+def _all_finite(a) -> bool:
+    """Whether every entry of a is finite, in one pass that makes no array: a sum of squares is
+    finite where every entry is (where it overflows, the caller looks entry by entry)."""
+    if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+        return math.isfinite(np.vdot(a, a))
+    return bool(np.all(np.isfinite(a)))
 
 
 def dot_adjoint_a(g, a, b):

@@ -5,8 +5,8 @@
 # adjoint: 0.1.0
 # source model.loss: sha256 0707b450ce90ec8b
 # source model.predict: sha256 45b577a18b47a751
-# rules: 10 used, sha256 0940a4eec0071ab0
-# fingerprint: sha256 d5cafca16689ef72b1674527e67eccf5e711494b792189361af3ccbe0905a3df
+# rules: 10 used, sha256 0fb64747404fb87c
+# fingerprint: sha256 0ae1e8272d2b7d78e814ffe4ac30384da723444bd01c3e73fdcba5ddbe69be70
 # imports: numpy (adjoint is not needed to run it)
 """grad_loss(w, b, X, y): the gradient of loss with respect to w, b."""
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import numpy as np
 
 __all__ = ["grad_loss"]
@@ -240,6 +241,34 @@ def _what(value) -> str:
         return f"a {type(value).__name__} of {len(value)} items of different shapes"
 
 
+def slope_or_zero(g, value):
+    """value, the derivative g * slope of an elementwise function, with 0 where g is 0 and value is
+    not finite: np.where(x > 0, np.sqrt(x), 0.0) computes sqrt where x < 0 too, and the branch it
+    does not take gets a zero adjoint (or tangent), which times sqrt's NaN slope there is NaN, not
+    the 0 the value's derivative is (forward mode already gives 0). A slope that is not finite where
+    g is not 0 (sqrt at 0 of a taken branch) stays as it is."""
+    return slope_or_zero_like(g, value, value)
+
+
+def slope_or_zero_like(g, value, t):
+    """t with 0 where g is 0 and value or t is not finite: the derivatives of slope_or_zero (for a
+    tangent, g is |g| + |dg|: a branch not taken has a zero adjoint that does not move)."""
+    if isinstance(value, np.ndarray) or isinstance(g, np.ndarray) or isinstance(t, np.ndarray):
+        if _all_finite(value) and (t is value or _all_finite(t)):
+            return t
+        unreached = np.equal(g, 0) & ~(np.isfinite(value) & np.isfinite(t))
+        return np.where(unreached, 0.0, t) if np.any(unreached) else t
+    return 0.0 if g == 0 and not (math.isfinite(value) and math.isfinite(t)) else t
+
+
+def _all_finite(a) -> bool:
+    """Whether every entry of a is finite, in one pass that makes no array: a sum of squares is
+    finite where every entry is (where it overflows, the caller looks entry by entry)."""
+    if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+        return math.isfinite(np.vdot(a, a))
+    return bool(np.all(np.isfinite(a)))
+
+
 def dot_adjoint_b(g, a, b):
     """The adjoint of b in a @ b (np.matmul, and np.dot up to 2-d; 0-d operands multiply)."""
     if _vectors_or_matrices(g, a, b):
@@ -299,9 +328,10 @@ def grad_loss(w, b, X, y):
     # Grad of: cross_entropy = -np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
     d_t7 = unreduce(-dcross_entropy, _t7, None, False) * (np.size(_t8) / np
         .size(_t7))
-    dp = quotient_or_inf(unbroadcast(y * unbroadcast(d_t7, _t2), p), p
-        ) - quotient_or_inf(unbroadcast(_t3 * unbroadcast(d_t7, _t6), _t4), _t4
-        )
+    d_t5 = unbroadcast(_t3 * unbroadcast(d_t7, _t6), _t4)
+    d_t1 = unbroadcast(y * unbroadcast(d_t7, _t2), p)
+    dp = slope_or_zero(d_t1, quotient_or_inf(d_t1, p)) - slope_or_zero(d_t5,
+        quotient_or_inf(d_t5, _t4))
     # Grad of: p = predict(w, b, X)
     dw_1, db_1 = bwd_predict(dp, p_residuals)
     dw = add_adjoints(dw, dw_1)
@@ -320,7 +350,7 @@ def fwd_predict(w, b, X):
 def bwd_predict(d_t6, residuals):
     X, _t1, _t4, _t5, _t6, b, w = residuals
     # Grad of: return 1.0 / (1.0 + np.exp(-(X @ w + b)))
-    d_t2 = -(-d_t6 * _t6 / _t5 * _t4)
+    d_t2 = -(slope_or_zero(d_t6, -d_t6 * _t6 / _t5) * _t4)
     db = unbroadcast(d_t2, b)
     dw = dot_adjoint_b(unbroadcast(d_t2, _t1), X, w)
     return gradient_like(dw, w), gradient_like(db, b)
