@@ -131,7 +131,7 @@ def closures_reduce_itertools(x):
     f = make_scaler(x[0])
     product = functools.reduce(lambda a, b: a * b, x)
     running = sum(itertools.accumulate(x))
-    return np.sum(f(x) ** 2) + product + running + sum((b - a) ** 2 for a, b in itertools.pairwise(x))
+    return np.sum(f(x) ** 2) + product + running + sum((b - a) ** 2 for a, b in zip(x, itertools.islice(x, 1, None)))
 
 
 def kepler_eccentric_anomaly(e):

@@ -107,7 +107,7 @@ def test_a_helper_raising_a_negative_number_to_a_power_it_is_given(program, peer
 @pytest.mark.parametrize("program, peer", [(array_power_helpers, array_power_helpers),
                                            (power_through_partial, power_through_partial), (float_power_helper, None)])
 def test_a_helper_raising_negative_entries_to_a_power_it_is_given(program, peer):
-    check_every_mode(program, (np.array([0.3, -1.1, 0.8]),), peer=peer)
+    check_every_mode(program, (np.array([0.3, -1.1, 0.8]),), peer=peer if AUTOGRAD_RUNS_NUMPY_CALLS else None)
 
 
 def power(x, y):
