@@ -252,3 +252,25 @@ def test_a_loop_over_a_dict_of_the_bound_object_iterates_its_keys_in_order(x):
     value, gradient = adjoint.value_and_grad(model.loss)(x)
     assert value == model.loss(x)
     np.testing.assert_allclose(gradient, central_differences(model.loss, (x,), 0), rtol=1e-6, atol=1e-8)
+
+
+class CountedTable(dict):
+    """A table that counts its reads: the choice would read its entries again."""
+
+    reads = 0
+
+    def __getitem__(self, key):
+        CountedTable.reads += 1
+        return super().__getitem__(key)
+
+
+COUNTED = CountedTable(tanh=np.tanh, sin=np.sin)
+
+
+def through_a_dict_subclass(x, name):
+    return np.sum(COUNTED[name](x))
+
+
+def test_a_table_of_a_dict_subclass_stays_refused():
+    with pytest.raises(adjoint.NonDifferentiableError, match="picks a function with an index"):
+        adjoint.grad(through_a_dict_subclass)(X, "sin")

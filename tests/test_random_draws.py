@@ -211,3 +211,22 @@ def test_the_module_adjoint_gen_writes_draws_the_same_numbers(tmp_path):
     expected = adjoint.grad(simulation.f)(theta, 3)
     np.testing.assert_allclose(run_without_adjoint(tmp_path, tmp_path, script), expected, rtol=1e-12)
     np.testing.assert_allclose(expected, central_differences(simulation.f, (theta, 3), 0), rtol=1e-6, atol=1e-8)
+
+
+class Halfway(np.random.RandomState):
+    """A RandomState whose `normal` is its own: not NumPy's draw, so not written as one."""
+
+    def normal(self, loc=0.0, scale=1.0, size=None):
+        return loc + scale * 0.5
+
+
+HALFWAY = Halfway(0)
+
+
+def drawn_from_a_subclass(s):
+    return HALFWAY.normal(0.3, s) ** 2
+
+
+def test_a_generator_subclass_keeps_its_own_method():
+    np.testing.assert_allclose(adjoint.grad(drawn_from_a_subclass)(2.0), central_differences(drawn_from_a_subclass,
+                                                                                             (2.0,), 0), rtol=1e-6)

@@ -25,9 +25,10 @@ After::
     else:
         _t2 = function_choice_refused(act, '...', 'model.py', 12)
 
-The functions are Python functions, builtins and ufuncs; tables are dicts, lists and tuples a
-global name, a closure or a bound method's object holds. The derivative depends on the table's
-keys and entries (a table given another function, or another key, gets a new derivative).
+The functions are Python functions, builtins and ufuncs; tables are dicts, lists and tuples (not
+subclasses of them) a global name, a closure or a bound method's object holds. The derivative
+depends on the table's keys and entries (a table given another function, or another key, gets a
+new derivative).
 """
 from __future__ import annotations
 
@@ -145,8 +146,10 @@ class _Choices:
         if id(node) in self.tables:
             return self.tables[id(node)]
         table = resolve_value(node.value, self.parsed, self.local_names)
-        entries = list(table.items()) if isinstance(table, dict) else list(enumerate(table)) if isinstance(
-            table, (list, tuple)) else []
+        # a dict, list or tuple itself (a subclass may read an entry otherwise, or with an effect,
+        # and the choice reads its entries again)
+        entries = list(table.items()) if type(table) is dict else list(enumerate(table)) if type(table) in (
+            list, tuple) else []
         if isinstance(node.slice, gast.Constant) or not entries or not all(
                 isinstance(value, FUNCTIONS) and type(key) in (str, int, bool) for key, value in entries):
             return None

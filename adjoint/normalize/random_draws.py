@@ -95,9 +95,9 @@ def _draw(stmt: gast.stmt, parsed: ParsedFunction, local_names: frozenset,
 
 def _generator_kind(value) -> Optional[bool]:
     """True for a Generator, False for the legacy state (np.random, a RandomState), None otherwise."""
-    if value is np.random or isinstance(value, np.random.RandomState):
+    if value is np.random or type(value) is np.random.RandomState:  # (a subclass may draw otherwise)
         return False
-    return True if isinstance(value, np.random.Generator) else None
+    return True if type(value) is np.random.Generator else None
 
 
 class _Made:
