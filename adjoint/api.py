@@ -134,7 +134,25 @@ class _Specializing:
                 else made.function), made.dependencies
 
     def repick(self) -> None:
-        """The picker, and the derived function's whole cached call, for the unchecked types."""
+        """The general path for now: the picker, and the derived function's whole cached call, are
+        written for the unchecked types once WRITE_AFTER_CALLS calls have asked for them."""
+        self.calls_before_writing = dispatch.WRITE_AFTER_CALLS
+        if not self.unchecked or self.calls_before_writing <= 0:
+            self._write()
+            return
+        self.pick = self._written_later
+        if self.cached_call is not None:
+            self.cached_call.unwritten()
+
+    def _written_later(self, args: tuple) -> Optional[Callable]:
+        """The picker until the picker and the cached call are written: None (the general path)."""
+        self.calls_before_writing -= 1
+        if self.calls_before_writing > 0:
+            return None
+        self._write()
+        return self.pick(args)
+
+    def _write(self) -> None:
         self.pick = dispatch.picker(self.unchecked, self.guards)
         if self.cached_call is not None:
             self.cached_call.update(self.unchecked, self.revision, self.guards)

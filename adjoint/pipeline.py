@@ -190,8 +190,8 @@ class Generation:
             name, count = base, 1
             # The derivative's name must not hide a name the user's code reads (a function called grad_f).
             code = getattr(func, "__code__", None)
-            user_names = set(getattr(func, "__globals__", ())) | set(code.co_freevars if code else ())
-            while name in self.taken or name in user_names:
+            globals_, free = getattr(func, "__globals__", {}), code.co_freevars if code else ()
+            while name in self.taken or name in globals_ or name in free:
                 count += 1
                 name = f"{base}_{count}"
             self.taken.add(name)

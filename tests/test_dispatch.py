@@ -8,11 +8,19 @@ import numpy as np
 import pytest
 
 import adjoint
+from adjoint.backend import dispatch
 from adjoint.backend.dispatch import GRAD_TAIL, MAX_WRITTEN, CachedCall, picker
 from adjoint.errors import NonScalarOutputError
 from adjoint.rules.table import Revision
 
 import soundness_dispatch
+
+
+@pytest.fixture(autouse=True)
+def written_at_once(monkeypatch):
+    """The picker and the cached call written as soon as there is code for a call's types (the
+    tests of the deferral itself set their own count)."""
+    monkeypatch.setattr(dispatch, "WRITE_AFTER_CALLS", 0)
 
 
 def first(*args):
@@ -103,6 +111,54 @@ def test_the_written_cached_call_steps_aside_when_the_rules_change():
     Revision.bump()
     assert gradient(3.0) == 6.0  # generated again, through the general path
     assert gradient.__call__ is not written
+
+
+@pytest.mark.parametrize("later", [1, 3])
+def test_the_cached_call_is_written_after_the_calls_it_waits_for(monkeypatch, later):
+    monkeypatch.setattr(dispatch, "WRITE_AFTER_CALLS", later)
+
+    def f(x, y):
+        return x * x * y
+
+    gradient, both = adjoint.grad(f, wrt=(0, 1)), adjoint.value_and_grad(f)
+    for calls in range(1, later + 3):  # the first call generates; `later` more through the general path
+        assert gradient(2.0, 3.0) == (12.0, 4.0)
+        assert both(2.0, 3.0) == (12.0, 12.0)
+        written = calls > later
+        assert (gradient.__call__ is not gradient.__wrapped__) == written
+        assert (both.__call__ is not both.__wrapped__) == written
+    assert gradient(2, 3.0) == (12.0, 4.0)  # new types: generated, and the general path again
+    assert gradient.__call__ is gradient.__wrapped__
+    for _ in range(later):
+        assert gradient(2.0, 3.0) == (12.0, 4.0) and gradient(2, 3.0) == (12.0, 4.0)
+    assert gradient.__call__ is not gradient.__wrapped__  # written for both type tuples
+    assert gradient(2, 3.0) == gradient(2.0, 3.0) == (12.0, 4.0)
+
+
+def test_a_derived_function_called_a_few_times_writes_no_cached_call():
+    def f(x):
+        return x * x
+
+    gradient = adjoint.grad(f)
+    called = [gradient(float(k)) for k in range(dispatch.WRITE_AFTER_CALLS)]
+    assert called == [2.0 * k for k in range(dispatch.WRITE_AFTER_CALLS)]
+    assert gradient.__call__ is gradient.__wrapped__
+    assert gradient(4.0) == 8.0 and gradient.__call__ is not gradient.__wrapped__
+
+
+def test_the_rules_changing_before_the_cached_call_is_written(monkeypatch):
+    monkeypatch.setattr(dispatch, "WRITE_AFTER_CALLS", 2)
+
+    def f(x):
+        return x * x
+
+    gradient = adjoint.grad(f)
+    assert gradient(3.0) == 6.0 and gradient(3.0) == 6.0
+    Revision.bump()
+    assert gradient(3.0) == 6.0  # generated again: the count starts again
+    assert gradient.__call__ is gradient.__wrapped__
+    assert gradient(3.0) == 6.0 and gradient(3.0) == 6.0
+    assert gradient.__call__ is not gradient.__wrapped__
 
 
 def scaled(x, y, k=2.0):

@@ -46,6 +46,7 @@ from hypothesis import HealthCheck, Phase, assume, given, note, seed, settings
 from hypothesis import strategies as st
 
 import adjoint
+from adjoint.backend import dispatch
 from program_generator import Program, argument_values, programs
 from program_shapes import RANDOM_STATE
 from soundness import flat, with_flat
@@ -67,14 +68,18 @@ AUTOGRAD = collections.Counter()
 
 @pytest.fixture(scope="module")
 def program_directory(tmp_path_factory):
-    """Where the generated modules are written; no disk cache while fuzzing (thousands of entries)."""
-    saved = os.environ.get("ADJOINT_CACHE")
-    os.environ["ADJOINT_CACHE"] = "0"
+    """Where the generated modules are written; no disk cache while fuzzing (thousands of entries).
+    The cached calls are written as soon as there is code for them (not after WRITE_AFTER_CALLS
+    calls), so that the calls after the first run them, as a program calling its derivative in a
+    loop does."""
+    saved = os.environ.get("ADJOINT_CACHE"), dispatch.WRITE_AFTER_CALLS
+    os.environ["ADJOINT_CACHE"], dispatch.WRITE_AFTER_CALLS = "0", 0
     yield tmp_path_factory.mktemp("fuzz")
-    if saved is None:
+    dispatch.WRITE_AFTER_CALLS = saved[1]
+    if saved[0] is None:
         os.environ.pop("ADJOINT_CACHE", None)
     else:
-        os.environ["ADJOINT_CACHE"] = saved
+        os.environ["ADJOINT_CACHE"] = saved[0]
 
 
 def load(source: str, directory) -> Any:

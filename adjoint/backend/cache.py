@@ -458,7 +458,7 @@ def _store(path: Path, key: str, entry: dict) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:12]}-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(signed, stream, sort_keys=True)
+            stream.write(json.dumps(signed, sort_keys=True))  # dumps encodes in C; dump in Python
         os.replace(temporary, path)
     except BaseException:
         try:
