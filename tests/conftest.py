@@ -39,11 +39,16 @@ def cache_dir(tmp_path, monkeypatch):
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Point the disk cache and its key at a fresh directory before collection, so no test (nor a
-    module imported while collecting, nor a subprocess a test starts) touches the user's own."""
-    session.config.stash[_SAVED] = {name: os.environ.get(name) for name in ("ADJOINT_CACHE_DIR", "ADJOINT_KEY_FILE")}
+    module imported while collecting, nor a subprocess a test starts) touches the user's own; and
+    turn the disk cache off. Its key and its entry cost a fifth of a small function's generation,
+    and almost no test reads an entry back: the tests of the disk cache turn it on (`cache_dir`),
+    and test_cache_catalogue.py writes and reads back an entry for every catalogue function."""
+    session.config.stash[_SAVED] = {name: os.environ.get(name) for name in ("ADJOINT_CACHE_DIR", "ADJOINT_KEY_FILE",
+                                                                            "ADJOINT_CACHE")}
     scratch = tempfile.mkdtemp(prefix="adjoint-tests-")
     os.environ["ADJOINT_CACHE_DIR"] = os.path.join(scratch, "cache")
     os.environ["ADJOINT_KEY_FILE"] = os.path.join(scratch, "key")
+    os.environ["ADJOINT_CACHE"] = "0"
     session.config.stash[_SCRATCH] = scratch
 
 

@@ -309,8 +309,7 @@ def test_generation_is_deterministic_across_hash_seeds():
     assert outputs[0] == outputs[1] and "def vjp_leapfrog_step(" in outputs[0]
 
 
-def test_a_checkpointed_derivative_is_cached_on_disk(tmp_path, monkeypatch):
-    monkeypatch.setenv("ADJOINT_CACHE_DIR", str(tmp_path))
+def test_a_checkpointed_derivative_is_cached_on_disk(cache_dir):
     options = Options("reverse", ("x",), True, (("x", "unknown"), ("n", "scalar"), ("k", "scalar")))
     before = dict(cache.STATISTICS)
     built = cache.generate_cached(ck.for_overwrite_carried_array, options, generate)

@@ -22,6 +22,17 @@ from benchmarks.cases import CASES as BENCHMARKS  # noqa: E402
 from catalogue import CASES as CATALOGUE  # noqa: E402
 
 RTOL = ATOL = 1e-10
+
+
+@pytest.fixture(autouse=True, scope="module")
+def disk_cache_on(tmp_path_factory):
+    """The disk cache on, in a directory of this module's own: numba's modules are written under it
+    (and, with it off, under the system's temporary directory, which the test run must not leave
+    files in)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ADJOINT_CACHE_DIR", str(tmp_path_factory.mktemp("numba-cache")))
+        patch.delenv("ADJOINT_CACHE", raising=False)
+        yield
 CATALOGUE_IDS = (
     "scalar_polynomial", "math_tanh", "math_hypot", "builtin_max_two", "builtin_abs", "if_elif_else_second",
     "if_nested_pos_neg", "for_range_horner", "for_range_negative_step", "while_newton_sqrt",

@@ -100,7 +100,7 @@ def test_once_per_generation_and_silenced_by_a_filter():
     assert not _adjoint_warnings(record)
 
 
-def test_a_derivative_served_from_the_disk_cache_still_warns():
+def test_a_derivative_served_from_the_disk_cache_still_warns(cache_dir):
     with pytest.warns(adjoint.AdjointWarning):
         adjoint.grad(make_length_function(), wrt=1)(2.0, np.ones(2))
     hits = cache.STATISTICS["hits"]
