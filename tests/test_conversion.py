@@ -67,8 +67,23 @@ NEWER_SYNTAX = textwrap.dedent('''
 ''')
 
 
-def assert_same(built, expected, path="tree"):
+def same(built, expected) -> bool:
     """Same classes, same attributes in the same order, same values, all the way down."""
+    if type(built) is not type(expected):
+        return False
+    if isinstance(expected, list):
+        return len(built) == len(expected) and all(map(same, built, expected))
+    if isinstance(expected, ast.AST):
+        fields = vars(expected)
+        return list(vars(built)) == list(fields) and all(same(getattr(built, key), value)
+                                                         for key, value in fields.items())
+    return built == expected or (built != built and expected != expected)
+
+
+def assert_same(built, expected, path="tree"):
+    """same(built, expected); where not, the path to the first difference."""
+    if same(built, expected):
+        return
     assert type(built) is type(expected), path
     if isinstance(expected, list):
         assert len(built) == len(expected), path
@@ -85,9 +100,10 @@ def assert_same(built, expected, path="tree"):
 def check(source: str, label: str) -> None:
     expected = gast.ast_to_gast(ast.parse(source))
     assert_same(to_gast(ast.parse(source)), expected, label)
-    assert_same(to_ast(expected), gast.gast_to_ast(expected), label)
+    expected_ast = gast.gast_to_ast(expected)
+    assert_same(to_ast(expected), expected_ast, label)
     tree, identifiers = printable(expected)  # what codegen prints: the same tree but for the positions
-    assert ast.dump(tree) == ast.dump(gast.gast_to_ast(expected)), label
+    assert ast.dump(tree) == ast.dump(expected_ast), label
     assert identifiers == nodes.all_identifiers(expected), label
 
 
