@@ -5,7 +5,8 @@ import os
 import shutil
 import sys
 import tempfile
-from typing import Dict, Optional
+import zlib
+from typing import Dict, List, Optional
 
 import numpy as np
 import pytest
@@ -13,6 +14,37 @@ import pytest
 # Every stretch that holds a tree still checks, when it ends, that nothing changed it unannounced
 # (adjoint/frontend/held.py); set before adjoint is imported, which reads it once.
 os.environ.setdefault("ADJOINT_CHECK_HOLDS", "1")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--shard", metavar="K/N", default=None,
+                     help="run the K-th of N parts of the suite, split by each test's id (CI splits the "
+                          "suite between the oldest and the newest Python so)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """--shard K/N keeps the tests whose id hashes to K of N: the parts are the same on every Python
+    version (a test's id is), and together they are the whole suite."""
+    _slow_files_first(items)
+    shard = config.getoption("--shard")
+    if shard is None:
+        return
+    part, parts = (int(number) for number in shard.split("/"))
+    if not 1 <= part <= parts:
+        raise pytest.UsageError(f"--shard {shard}: K must be between 1 and N")
+    kept, left = [], []
+    for item in items:
+        (kept if zlib.crc32(item.nodeid.encode()) % parts == part - 1 else left).append(item)
+    config.hook.pytest_deselected(items=left)
+    items[:] = kept
+
+
+def _slow_files_first(items: list) -> None:
+    """The files holding a test marked slow run first, each file's tests in their order: under
+    pytest-xdist (`-n`, one file per worker at a time) no worker is left running one of them alone
+    at the end while the others wait."""
+    slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,6 +85,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker: the summary goes to the controller
+        session.config.workeroutput["fuzzer"] = _fuzzer_summary()
     shutil.rmtree(session.config.stash.get(_SCRATCH, ""), ignore_errors=True)
     for name, saved in session.config.stash.get(_SAVED, {}).items():
         if saved is None:
@@ -65,10 +99,24 @@ _SAVED = pytest.StashKey[Dict[str, Optional[str]]]()
 _SCRATCH = pytest.StashKey[str]()
 
 
+def _fuzzer_summary() -> List[str]:
+    fuzzer = sys.modules.get("test_fuzz")
+    return fuzzer.summary() if fuzzer is not None and fuzzer.STATISTICS else []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """Under pytest-xdist (-n): the fuzzer's summary, from the worker that ran it."""
+    node.config.stash.setdefault(_FUZZER_LINES, []).extend(getattr(node, "workeroutput", {}).get("fuzzer", []))
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """The fuzzer's outcomes per shape family, when it ran: a fuzzer that only meets refusals shows here."""
-    fuzzer = sys.modules.get("test_fuzz")
-    if fuzzer is not None and fuzzer.STATISTICS:
+    lines = _fuzzer_summary() or terminalreporter.config.stash.get(_FUZZER_LINES, [])
+    if lines:
         terminalreporter.section("fuzzer outcomes per shape family")
-        for line in fuzzer.summary():
+        for line in lines:
             terminalreporter.write_line(line)
+
+
+_FUZZER_LINES = pytest.StashKey[List[str]]()

@@ -37,6 +37,7 @@ def test_seed_energy_value_and_derivative():
     assert energy.hand_gradient(*args) == pytest.approx(-0.44404586887760766, rel=1e-12)
 
 
+@pytest.mark.slow
 def test_quick_run_agrees_with_the_hand_written_gradients(capsys):
     status = main(["--quick", "--repeat", "1", "--budget", "0", "--peers", "autograd"])
     out = capsys.readouterr().out
@@ -46,6 +47,7 @@ def test_quick_run_agrees_with_the_hand_written_gradients(capsys):
     assert all(f"\n{case.name} " in table for case in CASES)
 
 
+@pytest.mark.slow
 def test_quick_generation_run_prints_every_entry(capsys):
     status = main(["--generation", "--quick", "--repeat", "1"])
     out = capsys.readouterr().out

@@ -356,6 +356,7 @@ def _settings(test):
     return seed(int(FUZZ_SEED))(test) if FUZZ_SEED is not None else test
 
 
+@pytest.mark.slow
 @pytest.mark.fuzz
 @_settings
 @given(data=st.data())

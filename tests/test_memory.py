@@ -16,6 +16,7 @@ from benchmarks.cases import with_numpy
 from benchmarks.memory import LONG_RNN, long_rnn
 
 
+@pytest.mark.slow
 def test_the_long_rnn_gradient_keeps_at_most_one_and_a_half_times_the_hand_written_memory(capsys):
     status = main(["--memory", "--cases", "rnn,rnn-2000"])
     out = capsys.readouterr().out

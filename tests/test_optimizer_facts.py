@@ -47,6 +47,7 @@ def _found(summary: statements.Summary) -> tuple:
             summary.effect, summary.container, summary.item_store)
 
 
+@pytest.mark.slow
 def test_kept_statement_facts_hold_over_the_catalogue(checked_facts):
     _generate_catalogue()
     assert checked_facts["kept"] > 1000
@@ -80,6 +81,7 @@ def _sources(requests) -> list:
     return [adjoint.source(fn, mode=mode, wrt=wrt, args=args) for fn, mode, wrt, args in requests]
 
 
+@pytest.mark.slow
 def test_what_passes_settle_is_what_they_would_find_again(monkeypatch, tmp_path):
     """A pass skips the statements (and stretches of blocks) it left as they were and nobody
     changed since (`TreeFacts.settled_for`): the generated code is the code of passes that look
@@ -106,6 +108,7 @@ def test_what_passes_settle_is_what_they_would_find_again(monkeypatch, tmp_path)
     assert _sources(requests) == settling
 
 
+@pytest.mark.slow
 def test_kept_blocks_are_the_blocks_of_the_tree(monkeypatch):
     """The blocks a pass is handed while no pass reported a change are the statement lists in the
     tree (a pass that drops a statement from a list the tree no longer holds keeps it in the code)."""
@@ -126,6 +129,7 @@ def test_kept_blocks_are_the_blocks_of_the_tree(monkeypatch):
     assert asked["blocks"] > 1000
 
 
+@pytest.mark.slow
 def test_kept_counts_are_the_counts_of_the_tree(monkeypatch):
     """The counts of names kept from one pass to the next (through the passes that keep them up
     to date as they change the tree: inline, copies) are those of the tree as it is, whenever a

@@ -102,6 +102,7 @@ def _long(tmp_path) -> list:
             (array.f, "reverse", 0, (np.ones((8, 8)) * 0.1, np.ones(8) * 0.1, np.ones((4, 8))))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("requests", ["catalogue", "fuzzed", "long"])
 def test_the_optimizer_keeping_answers_makes_the_code_of_one_keeping_none(monkeypatch, tmp_path, requests):
     monkeypatch.setenv("ADJOINT_CACHE", "0")
