@@ -41,8 +41,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
 
 def _slow_files_first(items: list) -> None:
     """The files holding a test marked slow run first, each file's tests in their order: under
-    pytest-xdist (`-n`, one file per worker at a time) no worker is left running one of them alone
-    at the end while the others wait."""
+    pytest-xdist (`-n`) they start first, and no worker is left running one of them alone at the
+    end while the others wait."""
     slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
     items.sort(key=lambda item: item.path not in slow)
 
