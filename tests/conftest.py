@@ -18,13 +18,14 @@ os.environ.setdefault("ADJOINT_CHECK_HOLDS", "1")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--shard", metavar="K/N", default=None,
-                     help="run the K-th of N parts of the suite, split by each test's id (CI splits the "
-                          "suite between the oldest and the newest Python so)")
+                     help="run the K-th of N parts of the suite, split by each test's id (CI runs one part "
+                          "on the oldest Python and another on the newest)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
-    """--shard K/N keeps the tests whose id hashes to K of N: the parts are the same on every Python
-    version (a test's id is), and together they are the whole suite."""
+    """The files holding slow tests first; with --shard K/N, only the tests whose id hashes to K of N:
+    the parts are the same on every Python version (a test's id is), and together they are the
+    whole suite."""
     _slow_files_first(items)
     shard = config.getoption("--shard")
     if shard is None:
