@@ -89,8 +89,10 @@ def _on_autograd_numpy(peer, anp):
     from NumPy 2.1 on."""
     if not isinstance(peer, types.FunctionType) or peer.__globals__.get("np") is not np:
         return peer
-    return types.FunctionType(peer.__code__, dict(peer.__globals__, np=anp), peer.__name__, peer.__defaults__,
-                              peer.__closure__)
+    rebound = types.FunctionType(peer.__code__, dict(peer.__globals__, np=anp), peer.__name__, peer.__defaults__,
+                                 peer.__closure__)
+    rebound.__kwdefaults__ = peer.__kwdefaults__
+    return rebound
 
 
 def _inner(value, tangent, anp):
