@@ -395,7 +395,8 @@ def summary() -> List[str]:
 def test_generated_programs_are_exact_or_refused(program_directory):
     """FUZZ_EXAMPLES programs decided (skipped points do not count), each exact or refused; a shape
     family never seen differentiated is warned of. conftest.py prints `summary()` at the end of the run."""
-    STATISTICS.clear(), REFUSALS.clear(), AUTOGRAD.clear()
+    for counts in (STATISTICS, REFUSALS, AUTOGRAD):
+        counts.clear()
     check_generated_program(program_directory=program_directory)
     for family, counts in STATISTICS.items():
         if counts["refused"] and not counts["exact"]:
