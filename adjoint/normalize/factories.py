@@ -60,6 +60,7 @@ def inline_factories(parsed: ParsedFunction, namer) -> None:
                      if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load))
     stores.update(node.name for node in nodes.walk(parsed.node)  # a def binds its name too
                   if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)))
+    locals_ = None  # the function's local names, found again after each statement written in
     for block in _own_blocks(parsed.node):
         index = 0
         while index < len(block):
@@ -68,8 +69,11 @@ def inline_factories(parsed: ParsedFunction, namer) -> None:
                 let_go(parsed.node)
                 del block[index]
                 _call_by(parsed.node, stmt.targets[0].id, stmt.value.id)
+                locals_ = None
                 continue
-            factory = _factory(stmt, parsed, stores)
+            if locals_ is None and _assigns_a_call(stmt, stores):
+                locals_ = nodes.local_names(parsed.node)
+            factory = _factory(stmt, parsed, stores, locals_)
             written = _written(factory, stmt, parsed, namer) if factory is not None else None
             if written is None:
                 index += 1
@@ -79,6 +83,7 @@ def inline_factories(parsed: ParsedFunction, namer) -> None:
             block[index:index + 1] = body
             index += len(body)
             _call_by(parsed.node, stmt.targets[0].id, made)
+            locals_ = None
 
 
 def _own_blocks(node: gast.AST) -> List[List[gast.stmt]]:
@@ -101,15 +106,21 @@ def _aliases_a_local_function(stmt: gast.stmt, earlier: List[gast.stmt], stores:
             and any(isinstance(s, gast.FunctionDef) and s.name == stmt.value.id for s in earlier))
 
 
-def _factory(stmt: gast.stmt, parsed: ParsedFunction, stores: Counter) -> Optional[Callable]:
-    """The user function `stmt` (`f = make(a, b)`, f assigned nowhere else) calls, else None."""
-    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and stores[stmt.targets[0].id] == 1 and isinstance(stmt.value, gast.Call)):
+def _assigns_a_call(stmt: gast.stmt, stores: Counter) -> bool:
+    """`f = make(a, b)`, f assigned nowhere else."""
+    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+            and stores[stmt.targets[0].id] == 1 and isinstance(stmt.value, gast.Call))
+
+
+def _factory(stmt: gast.stmt, parsed: ParsedFunction, stores: Counter, locals_: frozenset) -> Optional[Callable]:
+    """The user function `stmt` (`f = make(a, b)`, f assigned nowhere else) calls, else None
+    (`locals_`: the function's local names)."""
+    if not _assigns_a_call(stmt, stores):
         return None
     call = stmt.value
     if call.keywords or any(isinstance(argument, gast.Starred) for argument in call.args):
         return None
-    func = resolve(call.func, parsed, nodes.local_names(parsed.node))
+    func = resolve(call.func, parsed, locals_)
     if not inspect.isfunction(func) or is_library_file(func.__code__.co_filename) or any(
             hasattr(func, marker) for marker in ("__wrapped__", "__adjoint_generated__", "__adjoint_specialized__")):
         return None
