@@ -37,6 +37,7 @@ from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import dict_writes, iteration
 from adjoint.normalize.augmented import index_once, marked_operator
+from adjoint.normalize.method_statements import MethodStatements
 from adjoint.normalize.receivers import ReceiverChecks
 from adjoint.normalize.unpacking import Unpacking
 
@@ -81,7 +82,7 @@ CHANGES_IN_PLACE = {
 DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
-class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
+class Desugar(MethodStatements, ReceiverChecks, Unpacking, nodes.Transformer):
     """One pass over the function body; `fresh` makes collision-free temporary names."""
 
     def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str,
@@ -124,40 +125,6 @@ class Desugar(ReceiverChecks, Unpacking, nodes.Transformer):
                 "of its own is not differentiated; write a new value instead (`rows[0] = rows[0] + [v]`)",
                 self.parsed.info.location(node))
         return node
-
-    def _method_statement(self, node, owner: str, call: gast.Call):
-        """`xs.append(v)` stays; `xs.extend(v)` becomes `xs = xs + list(v)` and `xs.pop()` an
-        assignment of the popped value; other methods called for their effect are refused."""
-        method = call.func.attr
-        if method == "append":
-            return node
-        if method == "extend" and len(call.args) == 1 and not call.keywords:
-            self.parsed.in_place.append((owner, node))
-            items = nodes.call(nodes.name(self._bound_name("list", list)), [call.args[0]])
-            return nodes.copy_location(nodes.assign(owner, nodes.add(nodes.name(owner), items)), node)
-        if method == "pop" and not call.args and not call.keywords:
-            return nodes.copy_location(nodes.assign(self.fresh("_popped"), call), node)
-        raise UnsupportedSyntaxError(
-            f"{owner}.{method}", f"`{owner}.{method}(...)` changes {owner} in place, which adjoint does not "
-            f"differentiate; build a new value instead (`{owner} = ...`)", self.parsed.info.location(node))
-
-    def _ufunc_at(self, node, call: gast.Call):
-        """`np.add.at(y, index, v)` becomes `y = scatter_add(y, index, v)` (np.subtract.at adds -v);
-        the other ufuncs' `at` are refused."""
-        ufunc = resolve(call.func.value, self.parsed, self.local_names)
-        target = call.args[0] if call.args else None
-        supported = ufunc in (np.add, np.subtract) and len(call.args) == 3 and not call.keywords
-        if not supported or not isinstance(target, gast.Name) or target.id not in self.local_names:
-            raise UnsupportedSyntaxError(
-                f"np.{ufunc.__name__}.at", f"`np.{ufunc.__name__}.at(...)` is not differentiated; np.add.at and "
-                "np.subtract.at are, on an array held in a local name", self.parsed.info.location(node))
-        self.parsed.in_place.append((target.id, node))
-        value = call.args[2]
-        if ufunc is np.subtract:
-            value = gast.UnaryOp(op=gast.USub(), operand=value)
-        helper = nodes.name(self._bound_name("scatter_add", runtime.scatter_add))
-        update = nodes.call(helper, [nodes.name(target.id), call.args[1], value])
-        return nodes.copy_location(nodes.assign(target.id, update), node)
 
     def visit_With(self, node):
         """`with m as v: body` (m not insert_grad_of) becomes `_ctx = m; v = enter_context(_ctx);

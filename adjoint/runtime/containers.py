@@ -179,6 +179,14 @@ def list_or_refuse(value, filename, lineno):
                                  "use `np.sort` for an array (x = np.sort(x))", filename, lineno)
 
 
+def array_or_refuse(value, method, filename, lineno):
+    """Raise InPlaceChangeError unless value is an array, whose `.sort(...)` and `.fill(v)` are
+    differentiated as writes into all of it (`value[...] = np.sort(value, ...)`, `value[...] = v`)."""
+    if not isinstance(value, np.ndarray):
+        raise InPlaceChangeError(f"`.{method}(...)` changes a {type(value).__name__} in place, which adjoint "
+                                 "differentiates for arrays only; build a new value instead", filename, lineno)
+
+
 def immutable_field_or_refuse(value, field, filename, lineno):
     """Raise InPlaceChangeError where `p.field op= v` would change in place the array or list the
     field holds (normalize/field_writes.py writes it as a field replaced by `p.field op v`)."""

@@ -1,0 +1,137 @@
+"""An array's `.sort(...)` and `.fill(v)` called for their effect: written as writes into the whole
+array (`y[...] = np.sort(y, ...)`, `y[...] = v`), which the alias analysis follows as any other
+write in place. Checked in every mode against central differences (autograd's arrays have no
+`sort` or `fill` that change them), refused where another name shares the array and is read after,
+and refused when the value called is no array (an array parameter's `.sort()` stays refused,
+tests/test_sort_in_place.py: a parameter's is read as a list's)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import adjoint
+from every_mode import check_every_mode
+
+RNG = np.random.default_rng(36)
+
+
+def sorted_products(x):
+    y = x * 2.0
+    y.sort()
+    return y[0] * y[-1] + np.sum(y * np.arange(4.0))
+
+
+def sorted_columns(x, w):
+    A = np.outer(x, w)
+    A.sort(axis=0)
+    return np.sum(A[0] * A[-1]) + np.sum(np.tanh(A) * np.arange(12.0).reshape(4, 3))
+
+
+def sorted_rows_by_position(x):
+    A = np.stack([x, x ** 2, np.sin(x)])
+    A.sort(1)
+    return np.sum(A[:, 0] * A[:, -1])
+
+
+def sorted_by_exp(x):
+    y = np.exp(x)
+    y.sort(-1)
+    return np.sum(np.cumsum(y) * y)
+
+
+def array_of_items_sorted(x):
+    a = np.array([x[0], 2.0 * x[1], 0.5])
+    a.sort()
+    return np.sum(a * np.array([1.0, 2.0, 3.0]))
+
+
+def filled(x, v):
+    z = np.empty(3)
+    z.fill(v * v)
+    z[1] = z[1] + x[0]
+    return np.sum(z * x[:3]) + v
+
+
+def filled_then_sorted(x):
+    z = x.copy()
+    z.fill(np.sum(x))
+    z = z + x
+    z.sort()
+    return z[0] * z[1] - z[-1]
+
+
+CASES = [
+    (sorted_products, (RNG.normal(size=4),), (0,)),
+    (sorted_columns, (RNG.normal(size=4), RNG.normal(size=3)), (0, 1)),
+    (sorted_rows_by_position, (RNG.normal(size=5),), (0,)),
+    (sorted_by_exp, (RNG.normal(size=6),), (0,)),
+    (array_of_items_sorted, (np.array([1.0, 3.0, 0.5]),), (0,)),
+    (filled, (RNG.normal(size=4), 0.7), (0, 1)),
+    (filled_then_sorted, (RNG.normal(size=4),), (0,)),
+]
+
+
+@pytest.mark.parametrize("func, args, positions", CASES, ids=[case[0].__name__ for case in CASES])
+def test_every_mode(func, args, positions):
+    for position in positions:
+        check_every_mode(func, args, wrt=position)
+
+
+def test_the_generated_code_writes_into_the_array():
+    source = adjoint.source(sorted_products, args=(RNG.normal(size=4),))
+    assert "np.sort(y)" in source and "y[...] = " in source and "# Grad of: y.sort()" in source
+
+
+def shared_then_sorted(x):
+    y = x * 2.0
+    z = y
+    y.sort()
+    return z[0] * x[1]
+
+
+def test_a_sort_into_an_array_another_name_reads_after_is_refused():
+    with pytest.raises(adjoint.AdjointError, match="may share") as refused:
+        adjoint.grad(shared_then_sorted)(RNG.normal(size=4))
+    assert refused.value.location.lineno == shared_then_sorted.__code__.co_firstlineno + 3
+
+
+def sorted_list(x):
+    y = x.tolist()
+    y.sort()
+    return y[0] * y[1]
+
+
+def filled_list(x):
+    y = x.tolist()
+    y.fill(1.0)
+    return y[0]
+
+
+@pytest.mark.parametrize("func", [sorted_list, filled_list], ids=["sort", "fill"])
+def test_no_array_is_refused_at_its_line(func):
+    with pytest.raises(adjoint.AdjointError, match="for arrays only") as refused:
+        adjoint.grad(func)(RNG.normal(size=4))
+    assert refused.value.location.lineno == func.__code__.co_firstlineno + 2
+
+
+def sorted_stably(x):
+    y = x * 1.0
+    y.sort(kind="stable")
+    return y[0]
+
+
+def filled_twice(x):
+    y = x * 1.0
+    y.fill(1.0, 2.0)
+    return y[0]
+
+
+def test_what_np_sort_s_rule_does_not_take_is_refused_at_its_line():
+    with pytest.raises(adjoint.AdjointError, match="rule of `np.sort` does not accept") as refused:
+        adjoint.grad(sorted_stably)(RNG.normal(size=4))
+    assert refused.value.location.lineno == sorted_stably.__code__.co_firstlineno + 2
+
+
+def test_a_fill_of_other_arguments_is_refused():
+    with pytest.raises(adjoint.AdjointError, match="changes y in place"):
+        adjoint.grad(filled_twice)(RNG.normal(size=4))
