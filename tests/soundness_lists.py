@@ -196,7 +196,7 @@ def pop_then_append(x):
 
 def list_insert(x):
     parts = [x, 2.0 * x]
-    parts.insert(0, 3.0 * x)  # <- insert
+    parts.insert(0, 3.0 * x)
     return parts[0]
 
 
@@ -208,7 +208,7 @@ def list_remove(x):
 
 def list_reverse(x):
     parts = [x, 2.0 * x]
-    parts.reverse()  # <- reverse
+    parts.reverse()
     return parts[0]
 
 
@@ -220,7 +220,7 @@ def list_sort(x):
 
 def list_clear(x):
     parts = [x]
-    parts.clear()  # <- clear
+    parts.clear()
     parts.append(5.0 * x)
     return parts[0]
 
@@ -338,12 +338,12 @@ CASES = [
     Refused(nested_row_appended, (1.0,), UnsupportedSyntaxError, "nested-append"),
     Exact(pop_dropped, _floats(1)),
     Exact(pop_then_append, _floats(1)),
-    Refused(list_insert, (1.0,), UnsupportedSyntaxError, "insert"),
+    Exact(list_insert, _floats(1)),  # `parts = parts[:0] + [3.0 * x] + parts[0:]`
     Refused(list_remove, (1.0,), UnsupportedSyntaxError, "remove"),
-    Refused(list_reverse, (1.0,), UnsupportedSyntaxError, "reverse"),
+    Exact(list_reverse, _floats(1)),  # `parts = parts[::-1]`
     Exact(list_sort, lambda rng: (1.0,)),  # `parts = sorted(parts)`, a list no other name holds
     Exact(array_sort_in_place, _array(3)),  # `y[...] = np.sort(y)`
-    Refused(list_clear, (1.0,), UnsupportedSyntaxError, "clear"),
+    Exact(list_clear, _floats(1)),  # `parts = []`
     Refused(list_slice_assignment, (1.0,), UnsupportedSyntaxError, "slice-store"),
     Exact(scatter_augmented, _array(2)),
     Exact(scatter_set_with_a_list, _array(3)),

@@ -6,6 +6,7 @@ and `_bound_name`).
 Before::
 
     xs.extend(ys)
+    xs.insert(0, v)
     y.sort()
     z.fill(v)
     np.add.at(w, idx, v)
@@ -13,6 +14,8 @@ Before::
 After::
 
     xs = xs + list(ys)
+    list_method_or_refuse(xs, 'insert', ...)
+    xs = xs[:0] + [v] + xs[0:]
     array_or_refuse(y, 'sort', ...)
     y[...] = np.sort(y)
     array_or_refuse(z, 'fill', ...)
@@ -36,8 +39,9 @@ class MethodStatements:
 
     def _method_statement(self, node, owner: str, call: gast.Call):
         """`xs.append(v)` stays; `xs.extend(v)` becomes `xs = xs + list(v)`, `xs.pop()` an
-        assignment of the popped value, and an array's `sort` and `fill` writes into it; other
-        methods called for their effect are refused."""
+        assignment of the popped value, `insert`, `reverse` and `clear` an assignment of the new
+        list, and an array's `sort` and `fill` writes into it; other methods called for their
+        effect are refused."""
         method = call.func.attr
         if method == "append":
             return node
@@ -47,12 +51,37 @@ class MethodStatements:
             return nodes.copy_location(nodes.assign(owner, nodes.add(nodes.name(owner), items)), node)
         if method == "pop" and not call.args and not call.keywords:
             return nodes.copy_location(nodes.assign(self.fresh("_popped"), call), node)
+        rebuilt = self._list_rebuilt(owner, call)
+        if rebuilt is not None:
+            self.parsed.in_place.append((owner, node))
+            check = self._checked(owner, "list_method_or_refuse", runtime.list_method_or_refuse, node)
+            return [check] + [nodes.copy_location(stmt, node) for stmt in rebuilt]
         written = self._array_write(node, owner, call) if method in ("sort", "fill") else None
         if written is not None:
             return written
         raise UnsupportedSyntaxError(
             f"{owner}.{method}", f"`{owner}.{method}(...)` changes {owner} in place, which adjoint does not "
             f"differentiate; build a new value instead (`{owner} = ...`)", self.parsed.info.location(node))
+
+    def _list_rebuilt(self, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
+        """The statements making the new list of `xs.insert(i, v)` (`xs = xs[:i] + [v] + xs[i:]`,
+        which clamps i as insert does; i named first unless it is an atom), `xs.reverse()`
+        (`xs = xs[::-1]`) and `xs.clear()` (`xs = []`); None for another call."""
+        method, args = call.func.attr, call.args
+        if call.keywords or any(isinstance(argument, gast.Starred) for argument in args):
+            return None
+        if method == "insert" and len(args) == 2:
+            named = [] if nodes.is_atom(args[0]) else [nodes.assign(self.fresh("_at"), args[0])]
+            index = nodes.name(named[0].targets[0].id) if named else args[0]
+            head = _sliced(nodes.name(owner), upper=index)
+            tail = _sliced(nodes.name(owner), lower=nodes.clone(index))
+            inserted = nodes.add(nodes.add(head, gast.List(elts=[args[1]], ctx=gast.Load())), tail)
+            return named + [nodes.assign(owner, inserted)]
+        if method == "reverse" and not args:
+            return [nodes.assign(owner, _sliced(nodes.name(owner), step=nodes.constant(-1)))]
+        if method == "clear" and not args:
+            return [nodes.assign(owner, gast.List(elts=[], ctx=gast.Load()))]
+        return None
 
     def _array_write(self, node, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
         """`y.sort(...)` becomes `y[...] = np.sort(y, ...)` (whose rule refuses what it does not
@@ -66,13 +95,18 @@ class MethodStatements:
                                call.keywords)
         else:
             return None
-        where = self.parsed.info.location(node)
-        check = nodes.call(nodes.name(self._bound_name("array_or_refuse", runtime.array_or_refuse)),
-                           [nodes.name(owner), nodes.constant(method), nodes.constant(where.filename),
-                            nodes.constant(where.lineno)])
         whole = gast.Subscript(value=nodes.name(owner), slice=nodes.constant(Ellipsis), ctx=gast.Store())
         write = gast.Assign(targets=[whole], value=value, type_comment=None)
-        return [nodes.copy_location(gast.Expr(value=check), node), nodes.copy_location(write, node)]
+        return [self._checked(owner, "array_or_refuse", runtime.array_or_refuse, node), nodes.copy_location(write, node)]
+
+    def _checked(self, owner: str, name: str, helper, node: gast.Expr) -> gast.Expr:
+        """`helper(owner, method, file, line)`, the check that `owner` holds what the method's
+        lowering is for, at the line of the call `node` makes."""
+        where = self.parsed.info.location(node)
+        check = nodes.call(nodes.name(self._bound_name(name, helper)),
+                           [nodes.name(owner), nodes.constant(node.value.func.attr), nodes.constant(where.filename),
+                            nodes.constant(where.lineno)])
+        return nodes.copy_location(gast.Expr(value=check), node)
 
     def _ufunc_at(self, node, call: gast.Call):
         """`np.add.at(y, index, v)` becomes `y = scatter_add(y, index, v)` (np.subtract.at adds -v);
@@ -91,3 +125,7 @@ class MethodStatements:
         helper = nodes.name(self._bound_name("scatter_add", runtime.scatter_add))
         update = nodes.call(helper, [nodes.name(target.id), call.args[1], value])
         return nodes.copy_location(nodes.assign(target.id, update), node)
+
+
+def _sliced(value: gast.expr, lower=None, upper=None, step=None) -> gast.Subscript:
+    return gast.Subscript(value=value, slice=gast.Slice(lower=lower, upper=upper, step=step), ctx=gast.Load())

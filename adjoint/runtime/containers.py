@@ -179,6 +179,14 @@ def list_or_refuse(value, filename, lineno):
                                  "use `np.sort` for an array (x = np.sort(x))", filename, lineno)
 
 
+def list_method_or_refuse(value, method, filename, lineno):
+    """Raise InPlaceChangeError unless value is a list, whose `.insert`, `.reverse` and `.clear`
+    are differentiated as the new list assigned to its name (normalize/method_statements.py)."""
+    if not isinstance(value, list):
+        raise InPlaceChangeError(f"`.{method}(...)` of a {type(value).__name__} is differentiated for lists only; "
+                                 "build a new value instead", filename, lineno)
+
+
 def array_or_refuse(value, method, filename, lineno):
     """Raise InPlaceChangeError unless value is an array, whose `.sort(...)` and `.fill(v)` are
     differentiated as writes into all of it (`value[...] = np.sort(value, ...)`, `value[...] = v`)."""

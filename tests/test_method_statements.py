@@ -1,16 +1,18 @@
-"""An array's `.sort(...)` and `.fill(v)` called for their effect: written as writes into the whole
-array (`y[...] = np.sort(y, ...)`, `y[...] = v`), which the alias analysis follows as any other
-write in place. Checked in every mode against central differences (autograd's arrays have no
-`sort` or `fill` that change them), refused where another name shares the array and is read after,
-and refused when the value called is no array (an array parameter's `.sort()` stays refused,
-tests/test_sort_in_place.py: a parameter's is read as a list's)."""
+"""Methods called for their effect on a local name (normalize/method_statements.py): an array's
+`.sort(...)` and `.fill(v)`, written as writes into the whole array (`y[...] = np.sort(y, ...)`,
+`y[...] = v`), and a list's `.insert(i, v)`, `.reverse()` and `.clear()`, written as the new list
+assigned to its name; the alias analysis follows both as any other write in place. Checked in
+every mode against central differences (and the lists' against autograd: its arrays have no
+`sort` or `fill` that change them), refused where another name shares the value and is read
+after, and refused when the value called is not what the lowering is for (an array parameter's
+`.sort()` stays refused, tests/test_sort_in_place.py: a parameter's is read as a list's)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 import adjoint
-from every_mode import check_every_mode
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode
 
 RNG = np.random.default_rng(36)
 
@@ -75,6 +77,69 @@ CASES = [
 def test_every_mode(func, args, positions):
     for position in positions:
         check_every_mode(func, args, wrt=position)
+
+
+def inserted(x):
+    parts = [x[0], 2.0 * x[1]]
+    parts.insert(1, 3.0 * x[2])
+    parts.insert(-1, x[0] * x[1])
+    parts.insert(len(parts) + 5, np.sin(x[1]))
+    parts.insert(-10, x[2] ** 2)
+    return sum(p * (i + 1) for i, p in enumerate(parts))
+
+
+def inserted_at_a_computed_position(x, k):
+    parts = [x[0], x[1], x[2]]
+    parts.insert(k % 3, x[0] * x[2])
+    return parts[0] * 1.0 + parts[1] * 10.0 + parts[2] * 100.0 + parts[3] * 1000.0
+
+
+def reversed_in_place(x):
+    parts = [x[0], 2.0 * x[1], x[2] ** 3]
+    parts.reverse()
+    return parts[0] * 1.0 + parts[1] * 10.0 + parts[2] * 100.0
+
+
+def cleared_then_built(x):
+    parts = [x[0]]
+    parts.clear()
+    parts.append(5.0 * x[1])
+    parts.insert(0, x[2] * x[2])
+    return parts[0] * parts[1] + len(parts)
+
+
+LIST_CASES = [(inserted, (RNG.normal(size=3),)), (inserted_at_a_computed_position, (RNG.normal(size=3), 4)),
+              (reversed_in_place, (RNG.normal(size=3),)), (cleared_then_built, (RNG.normal(size=3),))]
+
+
+@pytest.mark.parametrize("func, args", LIST_CASES, ids=[case[0].__name__ for case in LIST_CASES])
+def test_list_methods_in_every_mode(func, args):
+    check_every_mode(func, args, wrt=0, peer=func if AUTOGRAD_RUNS_NUMPY_CALLS else None)
+
+
+def inserted_into_a_shared_list(x):
+    parts = [x[0], x[1]]
+    other = parts
+    parts.insert(0, x[2])
+    return other[0]
+
+
+def test_an_insert_into_a_list_another_name_reads_after_is_refused():
+    with pytest.raises(adjoint.AdjointError, match="may share") as refused:
+        adjoint.grad(inserted_into_a_shared_list)(RNG.normal(size=3))
+    assert refused.value.location.lineno == inserted_into_a_shared_list.__code__.co_firstlineno + 3
+
+
+def inserted_into_an_array(x):
+    y = x * 2.0
+    y.insert(0, 1.0)
+    return y[0]
+
+
+def test_an_insert_into_no_list_is_refused_at_its_line():
+    with pytest.raises(adjoint.AdjointError, match="for lists only") as refused:
+        adjoint.grad(inserted_into_an_array)(RNG.normal(size=3))
+    assert refused.value.location.lineno == inserted_into_an_array.__code__.co_firstlineno + 2
 
 
 def test_the_generated_code_writes_into_the_array():
