@@ -9,8 +9,13 @@ unpacked, augmented writes into slices, concatenate/stack/split, a matrix power 
 softplus and log-sigmoid, det/inv/slogdet, np.polyval and np.interp, (n, 1) against (1, m) with
 axis tuples, math mixed with NumPy, a recursive de Casteljau, a Chebyshev recurrence, a dataclass
 model, meshgrid and trapezoid, eigh/qr/lstsq, triu_indices, quantiles, tile/repeat/cumprod,
-np.gradient, rollouts stacked in a helper, a fixed point, a dict of statistics, norms; and refused
-ones: list.insert, a zip object given to sorted, a callee appending to its argument.
+np.gradient, rollouts stacked in a helper, a fixed point, a dict of statistics, norms, an RNN
+written into a preallocated array, np.fill_diagonal, einsum traces, batched solves and transposes,
+Ellipsis/newaxis/reversed slices with roll and pad, arctan2/hypot, a descending sort, softmax with a
+temperature, a periodic Laplacian, a seeded draw, rows and columns iterated, zip(*A), dict items
+unpacked, and callees whose lists are rebound (to a tuple, a comprehension, an array per
+iteration) or popped; and refused ones: list.insert, a zip object given to sorted, a callee
+appending to its argument.
 """
 import math
 from dataclasses import dataclass
@@ -419,3 +424,139 @@ def dict_stats(x, params):
 def norms(A, x):
     return (np.linalg.norm(x, ord=1) + np.linalg.norm(A, "fro") + np.linalg.norm(x, np.inf)  # <- norms
             + np.linalg.norm(A, ord=2) + np.linalg.norm(A @ x))  # <- spectral-norm
+
+
+def rnn_preallocated(W, U, xs, h0):
+    T = xs.shape[0]
+    H = np.zeros((T + 1, h0.shape[0]))
+    H[0] = h0
+    for t in range(T):
+        H[t + 1] = np.tanh(W @ H[t] + U @ xs[t])
+    return np.sum(H[1:] ** 2) + H[-1] @ H[-2]
+
+
+def reshape_view_write(x):
+    y = x.copy()
+    v = y.reshape(2, 3)
+    v[0] += np.sin(v[1])
+    v[:, 1] *= 2.0
+    return np.sum(y ** 2)
+
+
+def fill_diag(x):
+    K = np.exp(-(x[:, None] - x[None, :]) ** 2)
+    np.fill_diagonal(K, 1.5)
+    return np.sum(np.linalg.inv(K))
+
+
+def einsum_traces(A, B):
+    return np.einsum("ii->", A @ B) + np.sum(np.einsum("ij,ij->i", A, B) ** 2) + np.einsum("ij,jk,ki->", A, B, A)
+
+
+def batched(As, b, M):
+    x = np.linalg.solve(As, b[None, :, None])[..., 0]
+    Y = As @ M
+    Z = np.swapaxes(Y, 1, 2) @ As
+    return np.sum(x ** 2) + np.sum(Z.transpose(0, 2, 1)[..., ::-1] * np.moveaxis(Y, 0, -1).T)
+
+
+def ellipsis_newaxis(x):
+    y = x[..., None] * x[np.newaxis, :]
+    z = y[:, ::-1][::2]
+    return np.sum(z ** 2) + np.sum(np.roll(x, 1) * x) + np.sum(np.pad(x, (1, 2), mode="constant") ** 3)
+
+
+def angles(xy, lo, hi):
+    th = np.arctan2(xy[:, 1], xy[:, 0])
+    r = np.hypot(xy[:, 0], xy[:, 1])
+    inside = (th > -1.0) & (th < 2.0)
+    return np.sum(np.where(inside, r * th, 0.0)) + np.sum(np.clip(r, lo, hi))
+
+
+def sorted_desc(x, k=3):
+    top = np.sort(x)[::-1][:k]
+    return np.sum(top * np.arange(1, k + 1)) + np.sort(x, axis=None)[0]
+
+
+def softmax_temperature(z, temp):
+    s = z / temp
+    e = np.exp(s - s.max(axis=-1, keepdims=True))
+    p = e / e.sum(axis=-1, keepdims=True)
+    return -np.sum(p * np.log(p + 1e-12))
+
+
+def laplacian_periodic(u, kappa):
+    for _ in range(10):
+        lap = np.roll(u, 1) - 2 * u + np.roll(u, -1)
+        u = u + kappa * lap
+    return np.sum(u ** 4)
+
+
+def noisy_elbo(mu, log_s, seed=3):
+    rng = np.random.default_rng(seed)
+    eps = rng.normal(size=mu.shape)
+    z = mu + np.exp(log_s) * eps
+    return np.sum(z ** 2) - np.sum(log_s)
+
+
+def rows_and_columns(A, w):
+    total = 0.0
+    for i, row in enumerate(A):
+        total = total + (i + 1) * np.dot(row, w)
+    for col in A.T:
+        total = total + np.max(col) * min(col)
+    return total + sum(A) @ w + max(w)
+
+
+def zip_star(A):
+    total = 0.0
+    for a, b, c in zip(*A):
+        total = total + a * b - c
+    return total
+
+
+def items_loop(params, x):
+    total = 0.0
+    for name, (w, b) in params.items():
+        total = total + np.sum(np.tanh(w * x + b)) * len(name)
+    return total
+
+
+def as_tuple(x):
+    traj = [x]
+    for _ in range(3):
+        traj.append(traj[-1] * x)
+    traj = tuple(traj)
+    return traj[1] @ traj[2] + np.sum(traj[-1])
+
+
+def comprehension_rebind(x):
+    traj = [x]
+    for _ in range(3):
+        traj.append(traj[-1] * x)
+    traj = [t ** 2 for t in traj]
+    return np.sum(sum(traj))
+
+
+def per_iteration_buffers(x):
+    total = 0.0
+    for k in range(3):
+        buf = []
+        for v in x:
+            buf.append(v * (k + 1.0))
+        buf = np.array(buf)
+        total = total + np.sum(np.tanh(buf) * x)
+    return total
+
+
+def push_and_pop(x):
+    stack = [x]
+    for i in range(4):
+        stack.append(stack[-1] * 0.5 + x)
+        if i % 2 == 1:
+            stack.pop()
+    return np.sum(stack[-1] ** 2) + len(stack)
+
+
+def list_callees(x):
+    return as_tuple(x) + comprehension_rebind(x) + per_iteration_buffers(x) + push_and_pop(x)

@@ -71,6 +71,26 @@ CASES = [
     ("fixed_point_caller", (0.8,), (0,), (), ()),
     ("dict_stats", (RNG.normal(size=5), {"mean": 0.3, "var": -0.7}), (0, 1), (0, 1), ()),
     ("norms", (RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1), (), (0,)),  # autograd: no ord=1, inf, 2
+    ("rnn_preallocated", (0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=(3, 2)), RNG.normal(size=(4, 2)),
+                          RNG.normal(size=3)), (0, 1, 2, 3), (), (0, 1, 2, 3)),
+    ("fill_diag", (RNG.normal(size=4),), (0,), (), ()),
+    ("einsum_traces", (RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))), (0, 1), (), ()),  # autograd: no "ii->"
+    ("batched", (RNG.normal(size=(2, 3, 3)) + 3 * np.eye(3), RNG.normal(size=3), RNG.normal(size=(3, 3))),
+     (0, 1, 2), (), ()),  # autograd: no transpose(0, 2, 1)
+    ("ellipsis_newaxis", (RNG.normal(size=4),), (0,), (0,), ()),
+    ("angles", (RNG.normal(size=(5, 2)), 0.3, 1.2), (0, 1, 2), (), ()),  # autograd: clip's bounds
+    ("sorted_desc", (RNG.normal(size=6),), (0,), (0,), ()),
+    ("softmax_temperature", (RNG.normal(size=(2, 4)), 0.7), (0, 1), (0, 1), ()),
+    ("laplacian_periodic", (RNG.normal(size=6), 0.2), (0, 1), (0, 1), ()),
+    ("noisy_elbo", (RNG.normal(size=3), RNG.normal(size=3)), (0, 1), (0, 1), ()),
+    ("rows_and_columns", (RNG.normal(size=(3, 4)), RNG.normal(size=4)), (0, 1), (0, 1), ()),
+    ("zip_star", (RNG.normal(size=(3, 4)),), (0,), (0,), ()),
+    ("items_loop", ({"ab": (0.3, -0.2), "c": (1.1, 0.4)}, RNG.normal(size=3)), (0, 1), (1,), ()),
+    ("as_tuple", (RNG.normal(size=3),), (0,), (0,), (0,)),
+    ("comprehension_rebind", (RNG.normal(size=3),), (0,), (0,), (0,)),
+    ("per_iteration_buffers", (RNG.normal(size=3),), (0,), (), (0,)),
+    ("push_and_pop", (RNG.normal(size=3),), (0,), (0,), ()),
+    ("list_callees", (RNG.normal(size=3),), (0,), (), (0,)),
 ]
 
 
