@@ -1,5 +1,6 @@
 """Soundness of lists as containers (`+` joins, `*` repeats, extend, slices, nested lists) and
-of NumPy writes through repeated fancy indices (the last write wins; np.add.at accumulates)."""
+of NumPy writes through repeated fancy indices (the last write wins; np.add.at accumulates), and a
+list a callee rebinds to the array of its items."""
 from __future__ import annotations
 
 import numpy as np
@@ -304,6 +305,22 @@ def subtract_at_repeated(x):
     return np.sum(y * y)
 
 
+# ----- a list rebound to the array of its items, in a callee ------------------------------------
+# (the callee's backward half, given the array, copied it as the list it had been: a list of rows)
+
+
+def trajectory_loss(x):
+    traj = [x]
+    for _ in range(3):
+        traj.append(traj[-1] * x)
+    traj = np.array(traj)
+    return np.sum(traj[:, 0] ** 2)
+
+
+def rebound_list_in_a_callee(x):
+    return 2.0 * trajectory_loss(x)
+
+
 def multiply_at(x):
     y = np.ones(2)
     np.multiply.at(y, [0, 0], x)  # <- multiply-at
@@ -357,4 +374,5 @@ CASES = [
     Exact(add_at_two_dimensional, _array(3)),
     Exact(subtract_at_repeated, _array(3)),
     Refused(multiply_at, (np.array([1.0, 2.0]),), UnsupportedSyntaxError, "multiply-at"),
+    Exact(rebound_list_in_a_callee, _array(2)),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import linecache
 import os
 import subprocess
 import sys
@@ -268,3 +269,28 @@ def test_the_api_goes_through_the_disk_cache(tmp_path, cache_dir):
     module = load(tmp_path / "model.py", MODEL)
     adjoint.grad(module.loss)(np.array([0.1, 0.2, 0.3]), np.ones((2, 3)))
     assert len(list(cache_dir.glob("*.json"))) == 1
+
+
+SPACING = '''\
+import numpy as np
+
+
+def loss(h, t):
+    return np.sum(np.gradient(h * t, t) ** 2)
+'''
+
+
+def test_an_entry_is_not_served_to_the_same_source_moved_down_its_file(tmp_path, cache_dir):
+    """A refusal at run time names the line of the function as it is now: its file and line are
+    written into the derivative (and its positions), so a function moved within its file (here as
+    a new process would import it again) is generated again."""
+    path = tmp_path / "spacing.py"
+    for text in (SPACING, "# a comment\n\n" + SPACING):
+        path.write_text(text)
+        linecache.checkcache(str(path))
+        spec = importlib.util.spec_from_file_location("spacing", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        with pytest.raises(adjoint.AdjointError) as refused:
+            adjoint.grad(module.loss, wrt=1)(0.5, np.array([0.0, 1.0, 3.0]))
+        assert str(refused.value).startswith(f"{path}:{module.loss.__code__.co_firstlineno + 1}: ")

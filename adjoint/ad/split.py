@@ -88,17 +88,15 @@ def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], 
     derivative differentiates it as a function that changes nothing it is given. A residual that
     the forward half bound to such a list (`lls = _list1`, a comprehension's list) is bound to
     the copy too where it still is that list, so that it sees the appends the backward half undoes.
-    One the forward half may leave unbound or None (a list built in a branch not taken) stays None."""
-    may_be_none = unbound | {stmt.targets[0].id for stmt in nodes.statements_in(primal) if isinstance(stmt, gast.Assign)
-                       and isinstance(stmt.targets[0], gast.Name) and isinstance(stmt.value, gast.Constant)
-                       and stmt.value.value is None}
-
+    A name the forward half may leave unbound, None (a list built in a branch not taken) or bound
+    to something else (`traj = np.array(traj)`, the list kept on the stack) is copied only where
+    it holds a list."""
     def copy_of(name: str) -> gast.expr:
         copy = nodes.call(nodes.name("list"), [nodes.name(name)])
-        if name not in may_be_none:
+        if name not in unbound and _only_bound_to_lists(name, primal):
             return copy
-        unset = gast.Compare(left=nodes.name(name), ops=[gast.Is()], comparators=[nodes.constant(None)])
-        return gast.IfExp(test=unset, body=nodes.constant(None), orelse=copy)
+        holds_list = nodes.call(nodes.name("isinstance"), [nodes.name(name), nodes.name("list")])
+        return gast.IfExp(test=holds_list, body=copy, orelse=nodes.name(name))
 
     popped = {node.func.value.id for stmt in adjoint for node in nodes.every_node(stmt)
               if nodes.is_pop(node) and isinstance(node.func.value, gast.Name)}
@@ -116,6 +114,14 @@ def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], 
             test=gast.Compare(left=nodes.name(alias), ops=[gast.Is()], comparators=[nodes.name(given)]),
             body=nodes.name(name), orelse=nodes.name(alias))) for alias in aliases]
     return copies
+
+
+def _only_bound_to_lists(name: str, primal: List[gast.stmt]) -> bool:
+    """Whether every binding of name in the primal sweep is `name = [...]` (the stack's)."""
+    displays = sum(1 for stmt in nodes.statements_in(primal) if isinstance(stmt, gast.Assign)
+                   and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+                   and stmt.targets[0].id == name and isinstance(stmt.value, gast.List))
+    return displays > 0 and displays == sum(nodes.names_stored(stmt).count(name) for stmt in primal)
 
 
 def _bound_to(name: str, primal: List[gast.stmt]) -> set:

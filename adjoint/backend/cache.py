@@ -117,7 +117,7 @@ def _describe_function(func: Callable):
                            else class_functions(value))  # a partial's function, a record's methods
             into.append([name, kind, target])
     record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references),
-              "at": [parsed.node.lineno, parsed.node.col_offset], "fixed": fixed, "defaults": described_defaults(func)}
+              "at": dataclasses.astuple(parsed.info.location(parsed.node))[:3], "fixed": fixed, "defaults": described_defaults(func)}
     return record, reached
 
 
