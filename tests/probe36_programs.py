@@ -14,7 +14,7 @@ written into a preallocated array, np.fill_diagonal, einsum traces, batched solv
 Ellipsis/newaxis/reversed slices with roll and pad, arctan2/hypot, a descending sort, softmax with a
 temperature, a periodic Laplacian, a seeded draw, rows and columns iterated, zip(*A), dict items
 unpacked, and callees whose lists are rebound (to a tuple, a comprehension, an array per
-iteration) or popped; and refused ones: list.insert, a zip object given to sorted, a callee
+iteration) or popped, discounted returns built by list.insert; and refused ones: a zip object given to sorted, a callee
 appending to its argument.
 """
 import math
@@ -281,7 +281,7 @@ def discounted_returns(r, gamma):
     returns = []
     for t in reversed(range(len(r))):
         G = r[t] + gamma * G
-        returns.insert(0, G)  # <- list-insert
+        returns.insert(0, G)
     returns = np.array(returns)
     return np.sum((returns - returns.mean()) ** 2)
 

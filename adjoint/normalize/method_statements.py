@@ -15,7 +15,7 @@ After::
 
     xs = xs + list(ys)
     list_method_or_refuse(xs, 'insert', ...)
-    xs = xs[:0] + [v] + xs[0:]
+    xs = list(xs[:0]) + [v] + list(xs[0:])
     array_or_refuse(y, 'sort', ...)
     y[...] = np.sort(y)
     array_or_refuse(z, 'fill', ...)
@@ -64,21 +64,24 @@ class MethodStatements:
             f"differentiate; build a new value instead (`{owner} = ...`)", self.parsed.info.location(node))
 
     def _list_rebuilt(self, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
-        """The statements making the new list of `xs.insert(i, v)` (`xs = xs[:i] + [v] + xs[i:]`,
-        which clamps i as insert does; i named first unless it is an atom), `xs.reverse()`
-        (`xs = xs[::-1]`) and `xs.clear()` (`xs = []`); None for another call."""
+        """The statements making the new list of `xs.insert(i, v)` (`xs = list(xs[:i]) + [v] +
+        list(xs[i:])`, which clamps i as insert does, each part a list where xs is also bound to an
+        array; i named first unless it is an atom), `xs.reverse()` (`xs = list(xs[::-1])`) and
+        `xs.clear()` (`xs = []`); None for another call."""
         method, args = call.func.attr, call.args
         if call.keywords or any(isinstance(argument, gast.Starred) for argument in args):
             return None
         if method == "insert" and len(args) == 2:
             named = [] if nodes.is_atom(args[0]) else [nodes.assign(self.fresh("_at"), args[0])]
             index = nodes.name(named[0].targets[0].id) if named else args[0]
-            head = _sliced(nodes.name(owner), upper=index)
-            tail = _sliced(nodes.name(owner), lower=nodes.clone(index))
+            listed = nodes.name(self._bound_name("list", list))
+            head = nodes.call(listed, [_sliced(nodes.name(owner), upper=index)])
+            tail = nodes.call(nodes.clone(listed), [_sliced(nodes.name(owner), lower=nodes.clone(index))])
             inserted = nodes.add(nodes.add(head, gast.List(elts=[args[1]], ctx=gast.Load())), tail)
             return named + [nodes.assign(owner, inserted)]
         if method == "reverse" and not args:
-            return [nodes.assign(owner, _sliced(nodes.name(owner), step=nodes.constant(-1)))]
+            listed = nodes.name(self._bound_name("list", list))
+            return [nodes.assign(owner, nodes.call(listed, [_sliced(nodes.name(owner), step=nodes.constant(-1))]))]
         if method == "clear" and not args:
             return [nodes.assign(owner, gast.List(elts=[], ctx=gast.Load()))]
         return None
