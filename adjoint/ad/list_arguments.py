@@ -17,6 +17,7 @@ import numpy as np
 from adjoint import nodes
 from adjoint.analysis.kinds import CONTAINER
 from adjoint.templates import RESULT
+from adjoint.frontend.names import module_of
 
 # NumPy's functions that take a sequence of arrays (of any shapes) rather than one array.
 SEQUENCES = (np.concatenate, np.stack, np.vstack, np.hstack, np.dstack, np.column_stack, np.block, np.einsum,
@@ -25,7 +26,7 @@ SEQUENCES = (np.concatenate, np.stack, np.vstack, np.hstack, np.dstack, np.colum
 
 def reads_lists_as_arrays(func) -> bool:
     """A NumPy function, which reads a list or tuple argument as np.asarray of it."""
-    return (isinstance(func, np.ufunc) or (getattr(func, "__module__", None) or "").startswith("numpy")) and \
+    return (isinstance(func, np.ufunc) or module_of(func).startswith("numpy")) and \
         not any(func is sequence for sequence in SEQUENCES)
 
 

@@ -57,6 +57,7 @@ from adjoint.normalize.inert_blocks import block_of
 from adjoint.normalize.single_assignment import is_derivative_code
 from adjoint.runtime import (broadcast_like, gradient_like, reached, reshape_like, shape_only, stored_derivative,
                              unbroadcast, unreduce, zeros_like)
+from adjoint.frontend.names import module_of
 
 # Runtime helpers -> the position of the argument they read only for its type, shape and dtype: a write
 # into that argument in place leaves what they read as it was (ad/shapes.py saves a stand-in of it).
@@ -352,7 +353,7 @@ class _Checker(CalleeChecks):
 
     def _effect_message(self, call: gast.Call, varied: str) -> str:
         operation = self.classifier.classify(call)  # (a ufunc of NumPy 2.0 has no __module__)
-        if isinstance(operation.func, np.ufunc) or (getattr(operation.func, "__module__", None) or "").startswith("numpy"):
+        if isinstance(operation.func, np.ufunc) or module_of(operation.func).startswith("numpy"):
             instead = (f"`{varied} = {operation.label}(...)` without `out=`" if any(k.arg == "out" for k in call.keywords)
                        else "`y = np.sort(y)`")
             return (f"this call is made for its effect on `{varied}`, which depends on the differentiated "
@@ -367,7 +368,7 @@ class _Checker(CalleeChecks):
         (its own writes are checked when it is differentiated), `print` or logging. (Methods of
         local values called for their effect, `y.sort()`, are refused when the function is normalized.)"""
         operation = self.classifier.classify(call)
-        module = getattr(operation.func, "__module__", None) or ""
+        module = module_of(operation.func)
         return (isinstance(operation.func, np.ufunc) or module.startswith("numpy")
                 or any(operation.func is writer for writer in WRITE_FIRST_ARGUMENT)
                 or writes_its_operands(call, self.classifier))

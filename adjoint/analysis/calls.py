@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional
 import gast
 
 from adjoint import nodes, runtime
-from adjoint.frontend.names import LIBRARIES
+from adjoint.frontend.names import LIBRARIES, module_of
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import as_user_function, dependencies_of, resolve_value
@@ -198,7 +198,7 @@ def _is_library(func: Any) -> bool:
     the function; not the derived functions it returns) are differentiated through rules only,
     never their source: a refusal names the call in the user's code, not a line inside the library."""
     func = unwrap(func)
-    module = getattr(func, "__module__", None) or ""
+    module = module_of(func)
     if module.split(".")[0] == "adjoint" and not hasattr(func, "__adjoint_primal__"):  # not a derived function
         return True
     return runtime.is_helper(func) or module.split(".")[0] in LIBRARIES

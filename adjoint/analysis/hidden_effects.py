@@ -50,6 +50,7 @@ from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
+from adjoint.frontend.names import module_of
 
 # The objects whose writing methods those are (a receiver that is another object, or a module or
 # class other than these, is not taken for one).
@@ -302,7 +303,7 @@ def _initializers(node: gast.expr, parsed: ParsedFunction, local_names: frozense
     a dataclass generates), which may write into what its constructor is given; the class itself
     where it has none but code of it writes in place (analysis/class_effects.py)."""
     cls = resolve_value(node, parsed, local_names)
-    if not isinstance(cls, type) or (getattr(cls, "__module__", None) or "").split(".")[0] in _LIBRARIES:
+    if not isinstance(cls, type) or module_of(cls).split(".")[0] in _LIBRARIES:
         return []
     methods = [getattr(cls, name, None) for name in ("__init__", "__post_init__")]
     methods = [method for method in methods if inspect.isfunction(method)

@@ -38,6 +38,7 @@ from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.nodes import is_append, is_pop
+from adjoint.frontend.names import module_of
 
 APART_MESSAGE = ("this changes in place the item of `{container}` it updates (`{container}[...] op= v` on an "
                  "array or a list), and `{container}` holds that object, or memory it shares, at another "
@@ -134,7 +135,7 @@ class _Contents:
             return False
         given = [a for a in nodes.walk(call) if isinstance(a, gast.Name) and a is not call.func
                  and a.id in self.local_names and self.kinds.get(a.id) != SCALAR and not is_array(self.kinds.get(a.id))]
-        module = getattr(resolve(call.func, self.parsed, self.local_names), "__module__", None) or ""
+        module = module_of(resolve(call.func, self.parsed, self.local_names))
         return bool(given) and module.split(".")[0] not in ("numpy", "math", "builtins", "adjoint")
 
     def _sources(self, stmt: gast.stmt, updated):

@@ -34,7 +34,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes
-from adjoint.frontend.names import LIBRARIES
+from adjoint.frontend.names import LIBRARIES, module_of
 from adjoint.frontend.parse import MISSING
 from adjoint.frontend.values import resolve_value
 
@@ -75,7 +75,7 @@ def is_library(value: Any) -> bool:
     if isinstance(value, types.ModuleType):
         name = value.__name__
     else:
-        name = getattr(value, "__module__", None) or ""
+        name = module_of(value)
     root = name.split(".")[0]
     return root in LIBRARIES or root in ("builtins", "adjoint") or root in STANDARD_MODULES
 

@@ -35,6 +35,7 @@ from adjoint.analysis.reach import (NOT_HOLDING, class_reaches_outside, defaulte
                                     is_dunder, is_library, is_reflection, outside_objects)
 from adjoint.frontend.values import resolve_value
 from adjoint.nodes import is_append, is_pop
+from adjoint.frontend.names import module_of
 
 # The root of the object `name = value` makes: FRESH + the statement's id.
 FRESH = "new "
@@ -362,7 +363,7 @@ class Sharing:
         computed = operation_of(func, call)
         if computed is not None:  # `a op= b` (analysis/augmented.py): a new object, joining lists as `a + b` does
             return {fresh}, self._joined_elements(computed, [a for a in call.args if isinstance(a, gast.Name)])
-        module = getattr(func, "__module__", None) or ""
+        module = module_of(func)
         if any(func is f for f in (runtime.snapshot, runtime.kept_value, runtime.listed, runtime.diagonal_positions)):  # new numbers
             return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument

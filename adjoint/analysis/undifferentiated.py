@@ -29,6 +29,7 @@ from adjoint.normalize.desugar import ARRAY_METHODS
 from adjoint.errors import NonDifferentiableError
 from adjoint.frontend.parse import ParsedFunction, SourceInfo
 from adjoint.rules.table import UNDIFFERENTIATED
+from adjoint.frontend.names import module_of
 
 
 # What to write instead, where a constant is not the way out: np.einsum(a, [0, 1], b, [1, 2]) puts an
@@ -154,7 +155,7 @@ def _numeric_names(parsed: ParsedFunction, classifier: CallClassifier) -> set:
             continue
         value = stmt.value
         func = classifier.classify(value).func if isinstance(value, gast.Call) else None
-        module = getattr(func, "__module__", None) or ""
+        module = module_of(func)
         sliced = isinstance(value, gast.Subscript) and any(isinstance(part, gast.Slice)
                                                            for part in nodes.walk(value.slice))
         made = sliced or isinstance(value, (gast.BinOp, gast.UnaryOp)) or isinstance(func, np.ufunc) or \

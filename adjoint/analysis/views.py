@@ -16,6 +16,7 @@ import numpy as np
 from adjoint import runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR, is_array
+from adjoint.frontend.names import module_of
 
 # NumPy functions whose result may be (a view of) their first argument.
 VIEW_FUNCTIONS = (
@@ -76,7 +77,7 @@ def makes_new_object(value: gast.expr, classifier: CallClassifier) -> bool:
         return False
     if isinstance(func, np.ufunc):
         return len(value.args) <= func.nin
-    module = getattr(func, "__module__", None) or ""
+    module = module_of(func)
     return module.startswith("numpy") or any(func is maker for maker in MAKERS)
 
 

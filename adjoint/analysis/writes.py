@@ -26,6 +26,7 @@ from adjoint.analysis.kinds import SCALAR
 from adjoint.analysis.sharing import Sharing
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.nodes import is_append, is_pop
+from adjoint.frontend.names import module_of
 
 # Functions that write into their first argument: NumPy's, and the standard library's that
 # change a list in place (heapq, bisect) or whatever object they are given (operator's
@@ -142,7 +143,7 @@ def overwriting_parameter(call: gast.Call, func, classifier: CallClassifier) -> 
     (`lu_factor(a, True)`, `np.median(a, overwrite_input=flag)`), or an `output` given an array
     (`gaussian_filter(x, 1.0, output=y)`; not a dtype), np.nan_to_num's `copy` not a true constant.
     None for any other call."""
-    module = (getattr(func, "__module__", None) or "").split(".")[0]
+    module = module_of(func).split(".")[0]
     if module not in ("numpy", "scipy") or isinstance(func, np.ufunc):
         return None
     try:
@@ -190,7 +191,7 @@ def out_position(func) -> float:
     """Where a NumPy function other than a ufunc takes `out` by position (inf where it takes none)."""
     if isinstance(getattr(func, "__self__", None), np.ufunc):
         return UFUNC_METHOD_OUT.get(func.__name__, math.inf)
-    if isinstance(func, np.ufunc) or not (getattr(func, "__module__", None) or "").startswith("numpy"):
+    if isinstance(func, np.ufunc) or not module_of(func).startswith("numpy"):
         return math.inf
     return _position_of_out(func)
 

@@ -39,7 +39,7 @@ from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
 from adjoint.backend.described import defaults_owner, dependency_name, described_defaults, described_dependency
 from adjoint.errors import Location
-from adjoint.frontend.names import is_frozen_distribution
+from adjoint.frontend.names import class_module, is_frozen_distribution
 from adjoint.frontend.parse import MISSING, read_function, unwrap
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.values import ItemsOf, resolve_value
@@ -168,7 +168,7 @@ def describe_reference(value: Any):
         return "function", qualified_name(unwrap(value))
     if callable(value):
         return "object", qualified_name(value)
-    return "value", f"{type(value).__module__}.{type(value).__qualname__}"
+    return "value", f"{class_module(value)}.{type(value).__qualname__}"
 
 
 def _has_rule(table, value) -> bool:

@@ -26,6 +26,7 @@ from adjoint.frontend.argument_values import array_class, foreign_array, foreign
 from adjoint.errors import AdjointError, ArgumentError, Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import qualified_name, resolve
+from adjoint.frontend.names import module_of
 
 COMPLEX_MODULES = ("cmath", "numpy.fft", "numpy.lib.scimath", "scipy.fft", "scipy.fftpack")
 COMPLEX_FUNCTIONS = (np.roots, np.linalg.eig, np.linalg.eigvals, np.sort_complex)
@@ -106,7 +107,7 @@ def _complex_maker(obj: Any) -> Optional[Callable]:
 
 
 def _in_complex_module(obj: Any) -> bool:
-    module = getattr(obj, "__module__", None) or ""
+    module = module_of(obj)
     return any(module == name or module.startswith(name + ".") for name in COMPLEX_MODULES)
 
 

@@ -45,7 +45,7 @@ def public_name(func: Any) -> Optional[str]:
     if inspect.ismethod(func) and not inspect.ismodule(func.__self__):
         home = public_name(func.__self__)
         return f"{home}.{func.__name__}" if home else None
-    module = getattr(func, "__module__", None) or ""
+    module = module_of(func)
     candidates = [_public_module(module)] if module else []
     if type(func).__name__ == "ufunc":
         candidates += list(UFUNC_HOMES)
@@ -99,9 +99,22 @@ ADVICE = {
 }
 
 
+def module_of(obj: Any) -> str:
+    """obj's `__module__`, "" where it names none: a class may hold `__module__` as a slot of its
+    objects (Cython's functions, `np.random.default_rng` in some NumPy builds), which the class then
+    gives as a descriptor, not a string."""
+    module = getattr(obj, "__module__", None)
+    return module if isinstance(module, str) else ""
+
+
+def class_module(obj: Any) -> str:
+    """The module of obj's class (see module_of)."""
+    return module_of(type(obj))
+
+
 def is_distribution(obj: Any) -> bool:
     """A SciPy distribution object (`scipy.stats.norm`, `scipy.stats.poisson`), which calling freezes."""
-    module = type(obj).__module__ or ""
+    module = class_module(obj)
     return module.startswith("scipy.stats.") and callable(obj) and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf"))
 
 
@@ -118,7 +131,7 @@ def is_elementwise_method(func: Any) -> bool:
 def is_frozen_distribution(obj: Any) -> bool:
     """A frozen SciPy distribution (`norm(0.0, 1.0)`): an object of scipy.stats with a distribution's
     methods that is not itself a distribution."""
-    module = type(obj).__module__ or ""
+    module = class_module(obj)
     return (module.startswith("scipy.stats.") and not is_distribution(obj)
             and (hasattr(obj, "logpdf") or hasattr(obj, "logpmf")))
 

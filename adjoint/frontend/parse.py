@@ -14,6 +14,7 @@ import gast
 
 from adjoint import nodes
 from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError
+from adjoint.frontend.names import class_module
 from adjoint.frontend import lambdas
 from adjoint.frontend.conversion import to_gast
 from adjoint.frontend.dependencies import ClosureCell, code_dependency, defaults_dependency
@@ -129,7 +130,7 @@ MISSING = _MISSING
 def has_python_source(func: Callable) -> bool:
     """Whether func is a Python function adjoint reads (behind decorators and bound methods): not a
     NumPy function, such as np.sum, a dispatcher whose `__wrapped__` is NumPy's own Python code."""
-    return inspect.isfunction(unwrap(func)) and type(func).__module__.partition(".")[0] != "numpy"
+    return inspect.isfunction(unwrap(func)) and class_module(func).partition(".")[0] != "numpy"
 
 
 def unwrap(func: Callable) -> Callable:

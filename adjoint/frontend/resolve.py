@@ -7,7 +7,7 @@ from typing import Any
 import gast
 import numpy as np
 
-from adjoint.frontend.names import public_name
+from adjoint.frontend.names import class_module, module_of, public_name
 from adjoint.frontend.parse import MISSING, ParsedFunction
 
 
@@ -34,9 +34,9 @@ def qualified_name(func: Any) -> str:
     public = public_name(func)
     if public is not None:
         return public
-    module = getattr(func, "__module__", None) or type(func).__module__
+    module = getattr(func, "__module__", None) or class_module(func)
     name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
-    if module in (None, "builtins"):
+    if module in ("", "builtins") or not isinstance(module, str):
         return name
     return f"{module}.{name}"
 
@@ -50,5 +50,5 @@ def computes_only(func: Any) -> bool:
     that only computes, `math`'s functions, NumPy's but its random numbers."""
     if isinstance(func, np.ufunc) or any(func is known for known in COMPUTING_BUILTINS):
         return True
-    module = getattr(func, "__module__", None) or ""
+    module = module_of(func)
     return module == "math" or func is math or (module.startswith("numpy") and "random" not in module)

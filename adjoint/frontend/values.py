@@ -33,6 +33,7 @@ import numpy as np
 from adjoint.errors import AdjointError, Location
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function, unwrap
 from adjoint.frontend.rest import POSITIONAL, VARIADIC, Rest, call_with_rest, reduced_parameters, rest_parameters
+from adjoint.frontend.names import module_of
 
 Values = Tuple[Tuple[str, Any], ...]
 
@@ -290,7 +291,7 @@ def is_function_value(value: Any) -> bool:
 
 
 def _is_library(func: Any) -> bool:
-    module = getattr(func, "__module__", None) or ""
+    module = module_of(func)
     return module.split(".")[0] in ("numpy", "scipy", "adjoint")
 
 

@@ -45,6 +45,7 @@ from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from adjoint.frontend.rest import Rest, passed_through_rest
 from adjoint.frontend.values import (as_user_function, captured_parameter, dependencies_of, is_function_value,
                                      function_and_bound, resolve_value, specialization_of, specialize)
+from adjoint.frontend.names import module_of
 
 SCOPES = (gast.FunctionDef, gast.Lambda, gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
 
@@ -136,7 +137,7 @@ def _partial_parameters(node: gast.Call, parsed: ParsedFunction, locals_: frozen
     if isinstance(node.args[0], gast.Name) and node.args[0].id in local_defs:
         return _def_parameters(local_defs[node.args[0].id].args)
     func = as_user_function(resolve_value(node.args[0], parsed, locals_))
-    if not inspect.isfunction(func) or (getattr(func, "__module__", None) or "").startswith("numpy"):
+    if not inspect.isfunction(func) or module_of(func).startswith("numpy"):
         return None
     try:
         return list(inspect.signature(func).parameters.values())
@@ -456,7 +457,7 @@ def _has_rule(func: Callable) -> bool:
 
 def _is_library(func: Callable) -> bool:
     """NumPy's, SciPy's and adjoint's own functions are differentiated through rules, never specialized."""
-    module = getattr(func, "__module__", None) or ""
+    module = module_of(func)
     return module.split(".")[0] in ("numpy", "scipy", "adjoint")
 
 

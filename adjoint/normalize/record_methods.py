@@ -42,6 +42,7 @@ from adjoint.normalize.record_classes import (Known, built_class, built_records,
                                               is_record_class, item_class, listed_item, lists_of_records, loop_records,
                                               record_class_of)
 from adjoint.normalize.records import plain_named_tuple
+from adjoint.frontend.names import module_of
 
 
 def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
@@ -229,7 +230,7 @@ def _pass_classes(parsed: ParsedFunction, fresh: Callable[[str], str], local_nam
         return  # (a callee named by a name or a chain of attributes, `N.loss(model)`)
     callee = resolve(call.func, parsed, local_names)
     if callee is MISSING or not inspect.isfunction(callee) or runtime.is_helper(callee) or \
-            (getattr(callee, "__module__", None) or "").split(".")[0] in ("numpy", "scipy", "adjoint"):
+            module_of(callee).split(".")[0] in ("numpy", "scipy", "adjoint"):
         return
     if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         return

@@ -22,7 +22,7 @@ import gast
 
 from adjoint import nodes, runtime
 from adjoint.ad.shapes import SHAPE_ARGUMENT
-from adjoint.frontend.names import ELEMENTWISE_METHODS
+from adjoint.frontend.names import ELEMENTWISE_METHODS, class_module
 from adjoint.optimize.facts import Facts, resolve_dotted
 
 SHAPE_POSITIONS = {**SHAPE_ARGUMENT, runtime.shape_only: 0}
@@ -49,7 +49,7 @@ def run(tree: gast.FunctionDef, facts: Facts, runtime_name: Callable[[str], gast
 def _elementwise_method(call: gast.Call, facts: Facts) -> bool:
     func = resolve_dotted(call.func, facts.resolve)
     owner = getattr(func, "__self__", None)
-    module = type(owner).__module__ if owner is not None else ""
+    module = class_module(owner) if owner is not None else ""
     if not module.startswith("scipy.stats") or getattr(func, "__name__", None) not in ELEMENTWISE_METHODS:
         return False
     from scipy import stats  # imported already: the function calls one of its distributions
