@@ -18,7 +18,7 @@ After::
     xs = list(xs[:0]) + [v] + list(xs[0:])
     array_or_refuse(y, 'sort', ...)
     y[...] = np.sort(y)
-    array_or_refuse(z, 'fill', ...)
+    array_or_refuse(z, 'fill', ..., v)
     z[...] = v
     w = scatter_add(w, idx, v)
 """
@@ -66,18 +66,17 @@ class MethodStatements:
     def _list_rebuilt(self, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
         """The statements making the new list of `xs.insert(i, v)` (`xs = list(xs[:i]) + [v] +
         list(xs[i:])`, which clamps i as insert does, each part a list where xs is also bound to an
-        array; i named first unless it is an atom), `xs.reverse()` (`xs = list(xs[::-1])`) and
-        `xs.clear()` (`xs = []`); None for another call."""
+        array; i and v named first, as Python evaluates them before it inserts), `xs.reverse()`
+        (`xs = list(xs[::-1])`) and `xs.clear()` (`xs = []`); None for another call."""
         method, args = call.func.attr, call.args
         if call.keywords or any(isinstance(argument, gast.Starred) for argument in args):
             return None
         if method == "insert" and len(args) == 2:
-            named = [] if nodes.is_atom(args[0]) else [nodes.assign(self.fresh("_at"), args[0])]
-            index = nodes.name(named[0].targets[0].id) if named else args[0]
+            named, (index, item) = self._named([("_at", args[0]), ("_item", args[1])])
             listed = nodes.name(self._bound_name("list", list))
             head = nodes.call(listed, [_sliced(nodes.name(owner), upper=index)])
             tail = nodes.call(nodes.clone(listed), [_sliced(nodes.name(owner), lower=nodes.clone(index))])
-            inserted = nodes.add(nodes.add(head, gast.List(elts=[args[1]], ctx=gast.Load())), tail)
+            inserted = nodes.add(nodes.add(head, gast.List(elts=[item], ctx=gast.Load())), tail)
             return named + [nodes.assign(owner, inserted)]
         if method == "reverse" and not args:
             listed = nodes.name(self._bound_name("list", list))
@@ -89,10 +88,12 @@ class MethodStatements:
     def _array_write(self, node, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
         """`y.sort(...)` becomes `y[...] = np.sort(y, ...)` (whose rule refuses what it does not
         take) and `y.fill(v)` `y[...] = v`, writes in place (analysis/aliases.py), after the check
-        that y is an array (runtime.array_or_refuse); None for other arguments."""
-        method = call.func.attr
-        if method == "fill" and len(call.args) == 1 and not call.keywords:
-            value = call.args[0]
+        that y is an array and v a value fill takes (runtime.array_or_refuse); None for other
+        arguments."""
+        method, named, operands = call.func.attr, [], []
+        if method == "fill" and len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], gast.Starred):
+            named, operands = self._named([("_filled", call.args[0])])  # checked as fill checks it
+            value = nodes.clone(operands[0])
         elif method == "sort":  # np.sort takes what ndarray.sort takes, after the array
             value = nodes.call(nodes.attribute(nodes.name(self.numpy_name), "sort"), [nodes.name(owner), *call.args],
                                call.keywords)
@@ -100,15 +101,28 @@ class MethodStatements:
             return None
         whole = gast.Subscript(value=nodes.name(owner), slice=nodes.constant(Ellipsis), ctx=gast.Store())
         write = gast.Assign(targets=[whole], value=value, type_comment=None)
-        return [self._checked(owner, "array_or_refuse", runtime.array_or_refuse, node), nodes.copy_location(write, node)]
+        check = self._checked(owner, "array_or_refuse", runtime.array_or_refuse, node, operands)
+        return [nodes.copy_location(stmt, node) for stmt in named] + [check, nodes.copy_location(write, node)]
 
-    def _checked(self, owner: str, name: str, helper, node: gast.Expr) -> gast.Expr:
-        """`helper(owner, method, file, line)`, the check that `owner` holds what the method's
-        lowering is for, at the line of the call `node` makes."""
+    def _named(self, values) -> tuple:
+        """(assignments, atoms): each (name, expression) of values as an atom, the expression itself
+        where it is one, else a fresh name assigned it first (in order)."""
+        assignments, atoms = [], []
+        for name, value in values:
+            if nodes.is_atom(value):
+                atoms.append(value)
+            else:
+                assignments.append(nodes.assign(self.fresh(name), value))
+                atoms.append(nodes.name(assignments[-1].targets[0].id))
+        return assignments, atoms
+
+    def _checked(self, owner: str, name: str, helper, node: gast.Expr, operands=()) -> gast.Expr:
+        """`helper(owner, method, file, line, *operands)`, the check that `owner` holds what the
+        method's lowering is for, at the line of the call `node` makes."""
         where = self.parsed.info.location(node)
         check = nodes.call(nodes.name(self._bound_name(name, helper)),
                            [nodes.name(owner), nodes.constant(node.value.func.attr), nodes.constant(where.filename),
-                            nodes.constant(where.lineno)])
+                            nodes.constant(where.lineno), *[nodes.clone(operand) for operand in operands]])
         return nodes.copy_location(gast.Expr(value=check), node)
 
     def _ufunc_at(self, node, call: gast.Call):

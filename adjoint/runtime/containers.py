@@ -187,12 +187,16 @@ def list_method_or_refuse(value, method, filename, lineno):
                                  "build a new value instead", filename, lineno)
 
 
-def array_or_refuse(value, method, filename, lineno):
+def array_or_refuse(value, method, filename, lineno, *filled):
     """Raise InPlaceChangeError unless value is an array, whose `.sort(...)` and `.fill(v)` are
-    differentiated as writes into all of it (`value[...] = np.sort(value, ...)`, `value[...] = v`)."""
+    differentiated as writes into all of it (`value[...] = np.sort(value, ...)`, `value[...] = v`);
+    for fill, raise what `value.fill(v)` raises for a v it does not take (a sequence, which the write
+    would spread over the array)."""
     if not isinstance(value, np.ndarray):
         raise InPlaceChangeError(f"`.{method}(...)` changes a {type(value).__name__} in place, which adjoint "
                                  "differentiates for arrays only; build a new value instead", filename, lineno)
+    if filled:
+        np.empty(0, value.dtype).fill(filled[0])
 
 
 def immutable_field_or_refuse(value, field, filename, lineno):
