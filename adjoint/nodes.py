@@ -163,7 +163,7 @@ def is_atom(node: gast.expr) -> bool:
     return isinstance(node, (gast.Name, gast.Constant))
 
 
-HELD_STILL: dict = {}  # id(tree) -> (tree, every_node(tree)) while a stage holds tree unchanged (analysis.held_still)
+HELD_STILL: dict = {}  # id(tree) -> (tree, every_node(tree), {}) while a stage holds tree unchanged (frontend/held.py)
 _NOT_CHILDREN = frozenset({"ctx", "id", "attr", "kind", "type_comment"})  # contexts, and fields holding text
 _CHILD_FIELDS: dict = {gast.Constant: ()}  # a constant's value is a Python value, not a node
 
@@ -279,11 +279,13 @@ def rewrite(node: gast.AST, replace: Callable[[gast.AST], gast.AST]) -> gast.AST
 
 def statements(node: gast.AST) -> List[gast.stmt]:
     """Every statement inside a function or compound statement, in source order (bodies of
-    `if`, loops and `with` included), without walking into expressions."""
-    found: List[gast.stmt] = []
-    for field in ("body", "orelse"):
-        _add_statements(getattr(node, field, None) or (), found)
-    return found
+    `if`, loops and `with` included), without walking into expressions; listed once while a
+    stage holds the tree still (HELD_STILL), as the analyses each ask for them."""
+    held = HELD_STILL.get(id(node)) if HELD_STILL else None
+    kept = held[2] if held is not None and held[0] is node else {}
+    if "statements" not in kept:
+        kept["statements"] = statements_in(s for field in ("body", "orelse") for s in getattr(node, field, None) or ())
+    return list(kept["statements"])
 
 
 def statements_in(body: Iterable[gast.stmt]) -> List[gast.stmt]:
@@ -346,8 +348,7 @@ def assigned_name(stmt: gast.stmt) -> Optional[str]:
 
 
 def names_changed(stmt: gast.stmt) -> Set[str]:
-    """The names a statement rebinds or may change in place (written into by item, or owning
-    a method it calls: `xs.append(v)` changes xs)."""
+    """The names a statement rebinds or changes in place (by item, or by a method: `xs.append(v)`)."""
     changed = set(names_stored(stmt))
     for node in walk(stmt):
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):

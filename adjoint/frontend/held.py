@@ -3,7 +3,8 @@
 Normalization and analysis ask many questions of the whole function (its calls, the names it
 assigns, whether it holds a loop or a lambda), each with a walk of every node: a quarter of a
 millisecond apiece for 50 lines. While a stretch only reads the tree, `held_still(tree)` keeps
-one walk of it, which nodes.walk(tree) and nodes.every_node(tree) give back (nodes.HELD_STILL). A
+one walk of it, which nodes.walk(tree) and nodes.every_node(tree) give back (nodes.HELD_STILL), and
+one list of its statements, which nodes.statements(tree) gives back. A
 pass of the stretch that changes the tree lets it go first (`let_go(tree)`): the walks after that
 are fresh. A pass that changes only the node its walk has just given (the walk found that node's
 children before giving it) walks the same nodes either way.
@@ -34,7 +35,7 @@ def held_still(tree: gast.AST):
     if held is not None and held[0] is tree:
         yield
         return
-    nodes.HELD_STILL[id(tree)] = held = (tree, nodes.every_node(tree))
+    nodes.HELD_STILL[id(tree)] = held = (tree, nodes.every_node(tree), {})  # (and what is listed once: statements)
     try:
         yield
     finally:

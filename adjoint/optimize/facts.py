@@ -1,6 +1,7 @@
 """What the optimization passes know about the names of a derivative function."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, Iterable, Optional, Set
 
@@ -52,6 +53,12 @@ class Facts:
     settled: bool = False  # the code is final: no pass drops a statement any more (optimize/raises.py)
     unchanged: Unchanged = field(default_factory=Unchanged, compare=False)  # answers kept while no pass changes
     number_adjoints: FrozenSet[str] = frozenset()  # the derivatives of the names in `numbers`
+
+    @functools.cached_property
+    def python_numbers(self) -> FrozenSet[str]:
+        """The names that surely hold Python numbers, not NumPy's (`numbers` less `numeric`), and
+        their derivatives: made once, where each ask would make it anew from sets of every name."""
+        return (self.numbers | self.number_adjoints) - self.numeric
 
     def is_bilinear(self, func_node: gast.expr) -> bool:
         """np.dot, np.matmul, ...: zero as soon as one factor is zero."""

@@ -288,7 +288,7 @@ class _Fold(nodes.Transformer):
         """Surely a Python number: arithmetic on constants, on numbers Python computed (not NumPy,
         whose np.sqrt(-1.0) is NaN where math.sqrt raises), on their derivatives and pow_term (as
         _power writes it, `c * x ** e if x else pow_term(c, x, e)`)."""
-        allowed = (self.facts.numbers | self.facts.number_adjoints) - self.facts.numeric
+        allowed = self.facts.python_numbers
         for part in gast.walk(node):
             if isinstance(part, gast.Call):
                 if not self._is_helper(part.func, runtime.pow_term) or part.keywords:
