@@ -46,7 +46,7 @@ from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.generated import (PREFIXES, Generated, GeneratedFunction, Unreached, made_for, materialized,
                                refuse_in_generated_code)
 from adjoint.generated import identifier as _identifier
-from adjoint.normalize.anf import refuse_conditional_walrus, to_anf
+from adjoint.normalize.anf import check_walrus, refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.single_assignment import rename_rebindings
 from adjoint.normalize.derived_calls import take_derivatives_ahead
@@ -74,7 +74,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     with held_still(parsed.node):  # (frontend/held.py: the passes up to desugar let go of the tree to change it)
         namer = function_namer(parsed.node)
         refuse_shadowed_builtins(parsed)  # before local functions are lifted out
-        walrus = any(isinstance(node, gast.NamedExpr) for node in nodes.every_node(parsed.node))  # (no pass makes one)
+        walrus = check_walrus(parsed)  # (no pass makes one)
         lift_inert_blocks(parsed, namer.fresh)  # (before any pass reads what runs inside them)
         lower_python_forms(parsed, namer.fresh)
         with held_still(parsed.node):  # the same walk, unless a form was lowered

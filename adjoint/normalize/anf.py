@@ -327,6 +327,62 @@ def refuse_conditional_walrus(parsed) -> None:
                 "of its own", parsed.info.location(node))
 
 
+def check_walrus(parsed) -> bool:
+    """Whether the function holds a walrus; refuses one that rebinds a name an operand evaluated
+    before it reads as it is:
+    `h(y, (y := 3.0 * y))` passes h the old y first, where A-normal form, which keeps a name as
+    its own operand, would pass the new one (and `y.fill((y := z)[0])` fills the old array).
+    Operands are taken in the order Python evaluates them: an assignment's value before its
+    targets, a dict's keys and values by pairs, every operand of a conditional expression."""
+    if not any(isinstance(node, gast.NamedExpr) for node in nodes.every_node(parsed.node)):
+        return False
+    for stmt in nodes.statements(parsed.node):
+        found = _rebinding_walrus(_evaluated(stmt), set())
+        if found is not None:
+            raise UnsupportedSyntaxError(
+                "walrus", f"this assignment expression (`:=`) rebinds `{found.target.id}`, which the same statement "
+                "reads before it; Python reads the old value there, and the derivative would read the new one: "
+                "assign on a line of its own", parsed.info.location(found))
+    return True
+
+
+def _evaluated(stmt: gast.stmt) -> List[gast.AST]:
+    """The expressions of a statement (of a compound statement, its header), in the order Python
+    evaluates them."""
+    if isinstance(stmt, gast.Assign):
+        return [stmt.value, *stmt.targets]
+    if isinstance(stmt, (gast.For, gast.AsyncFor)):
+        return [stmt.iter, stmt.target]
+    if isinstance(stmt, (gast.If, gast.While)):
+        return [stmt.test]
+    return [] if nodes.statement_fields(stmt.__class__) else [stmt]
+
+
+def _rebinding_walrus(parts, read: set):
+    """The first walrus among parts (evaluated in order) that rebinds a name in `read` or read
+    before it there, else None; `read` gathers the names read."""
+    for node in parts:
+        if isinstance(node, gast.NamedExpr):
+            earlier = node.target.id in read  # (its own value reads the name before it is bound: as ANF does)
+            found = _rebinding_walrus([node.value], read)
+            if found is not None or earlier:
+                return found or node
+        elif isinstance(node, gast.Name):
+            if not isinstance(node.ctx, gast.Store):
+                read.add(node.id)
+        else:
+            found = _rebinding_walrus(_operands(node), read)
+            if found is not None:
+                return found
+    return None
+
+
+def _operands(node: gast.AST) -> List[gast.AST]:
+    if isinstance(node, gast.Dict):
+        return [part for pair in zip(node.keys, node.values) for part in pair if part is not None]
+    return nodes.children(node)
+
+
 def to_anf(func_node: gast.FunctionDef, fresh: Callable[[str], str]) -> gast.FunctionDef:
     """Rewrite func_node's body in place into A-normal form and return it."""
     func_node.body = ANF(fresh).block(func_node.body)
