@@ -163,6 +163,18 @@ def filled_list(x):
     return y[0]
 
 
+def filled_with_objects(x):
+    y = np.empty(2, dtype=object)
+    y.fill(np.array([x[0], 3.0 * x[1]]))  # <- fill-objects
+    return np.sum(y[0])
+
+
+def sorted_along_no_axis(x):
+    y = x * 2.0
+    y.sort(axis=None)
+    return y[0]
+
+
 def sorted_stably(x):
     y = x * 1.0
     y.sort(kind="stable")  # <- sort-kind
@@ -179,8 +191,9 @@ REFUSED = [
     (inserted_into_a_shared_list, "may share", "shared-list"),  # the alias analysis follows the write
     (shared_then_sorted, "may share", "shared-array"),
     (inserted_into_an_array, "for lists only", "insert-array"),  # when it runs: the check of what it holds
-    (sorted_list, "for arrays only", "sort-list"),
-    (filled_list, "for arrays only", "fill-list"),
+    (sorted_list, "for arrays of numbers only.*sorted", "sort-list"),
+    (filled_list, "for arrays of numbers only", "fill-list"),
+    (filled_with_objects, "holding objects", "fill-objects"),
     (sorted_stably, "rule of `np.sort` does not accept", "sort-kind"),  # np.sort's rule takes x and axis
     (filled_twice, "changes y in place", "fill-two"),  # no lowering for these arguments
 ]
@@ -199,9 +212,14 @@ def filled_with_a_sequence(x):
     return np.sum(z)
 
 
-def test_a_fill_with_what_fill_does_not_take_raises_as_python_does():
+RAISING = [(filled_with_a_sequence, ValueError, "sequence"),  # which y[...] = v would spread over y
+           (sorted_along_no_axis, TypeError, "NoneType")]  # which np.sort(y, axis=None) would flatten
+
+
+@pytest.mark.parametrize("func, error, message", RAISING, ids=[case[0].__name__ for case in RAISING])
+def test_arguments_the_method_does_not_take_raise_as_python_does(func, error, message):
     x = RNG.normal(size=3)
-    with pytest.raises(ValueError, match="sequence"):
-        filled_with_a_sequence(x)
-    with pytest.raises(ValueError, match="sequence"):
-        adjoint.grad(filled_with_a_sequence)(x)
+    with pytest.raises(error, match=message):
+        func(x)
+    with pytest.raises(error, match=message):
+        adjoint.grad(func)(x)

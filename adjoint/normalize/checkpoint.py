@@ -47,6 +47,7 @@ from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction, SourceInfo, SynthesizedSource
 from adjoint.frontend.resolve import computes_only, resolve
 from adjoint.normalize.loop_state import LoopState, kills, loop_states
+from adjoint.normalize.method_statements import IN_PLACE_METHODS
 
 MARKER = "adjoint.checkpointed"
 
@@ -208,7 +209,8 @@ def _own_statements(stmts):
 
 
 def _written_into(stmt: gast.stmt, locals_) -> Optional[str]:
-    """The name a statement changes in place: `a[i] = v`, `a[i] += v`, or a local `a.append(v)`, `a.pop()`."""
+    """The name a statement changes in place: `a[i] = v`, `a[i] += v`, or a method of a local's changing it
+    (`a.append(v)`, `a.pop()`, those normalize/method_statements.py writes)."""
     targets = stmt.targets if isinstance(stmt, gast.Assign) else [getattr(stmt, "target", None)]
     for target in targets:
         if isinstance(target, gast.Subscript):
@@ -219,7 +221,7 @@ def _written_into(stmt: gast.stmt, locals_) -> Optional[str]:
                 return root.id
     for sub in nodes.walk(stmt):
         if (isinstance(sub, gast.Call) and isinstance(sub.func, gast.Attribute)
-                and sub.func.attr in ("append", "pop", "extend", "insert")
+                and sub.func.attr in ("append", "pop") + IN_PLACE_METHODS
                 and isinstance(sub.func.value, gast.Name) and sub.func.value.id in locals_):
             return sub.func.value.id
     return None

@@ -34,6 +34,9 @@ from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.resolve import resolve
 
 
+IN_PLACE_METHODS = ("extend", "insert", "reverse", "clear", "sort", "fill")  # written as new values: see below
+
+
 class MethodStatements:
     """The lowering of a method's call made a statement of its own."""
 
@@ -88,20 +91,23 @@ class MethodStatements:
     def _array_write(self, node, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
         """`y.sort(...)` becomes `y[...] = np.sort(y, ...)` (whose rule refuses what it does not
         take) and `y.fill(v)` `y[...] = v`, writes in place (analysis/aliases.py), after the check
-        that y is an array and v a value fill takes (runtime.array_or_refuse); None for other
-        arguments."""
-        method, named, operands = call.func.attr, [], []
-        if method == "fill" and len(call.args) == 1 and not call.keywords and not isinstance(call.args[0], gast.Starred):
-            named, operands = self._named([("_filled", call.args[0])])  # checked as fill checks it
-            value = nodes.clone(operands[0])
-        elif method == "sort":  # np.sort takes what ndarray.sort takes, after the array
-            value = nodes.call(nodes.attribute(nodes.name(self.numpy_name), "sort"), [nodes.name(owner), *call.args],
-                               call.keywords)
-        else:
+        that y is an array of numbers that takes these arguments (runtime.array_or_refuse); the
+        arguments named first. None for a fill of other than one value, or a spread argument."""
+        method = call.func.attr
+        if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
+                method == "fill" and (len(call.args) != 1 or call.keywords):
             return None
+        named, values = self._named([("_argument", value) for value in call.args + [k.value for k in call.keywords]])
+        arguments = values[:len(call.args)]
+        keywords = [gast.keyword(arg=k.arg, value=value) for k, value in zip(call.keywords, values[len(call.args):])]
+        if method == "fill":
+            value = nodes.clone(arguments[0])
+        else:
+            value = nodes.call(nodes.attribute(nodes.name(self.numpy_name), "sort"),
+                               [nodes.name(owner), *nodes.clone(arguments)], nodes.clone(keywords))
         whole = gast.Subscript(value=nodes.name(owner), slice=nodes.constant(Ellipsis), ctx=gast.Store())
         write = gast.Assign(targets=[whole], value=value, type_comment=None)
-        check = self._checked(owner, "array_or_refuse", runtime.array_or_refuse, node, operands)
+        check = self._checked(owner, "array_or_refuse", runtime.array_or_refuse, node, arguments, keywords)
         return [nodes.copy_location(stmt, node) for stmt in named] + [check, nodes.copy_location(write, node)]
 
     def _named(self, values) -> tuple:
@@ -116,13 +122,14 @@ class MethodStatements:
                 atoms.append(nodes.name(assignments[-1].targets[0].id))
         return assignments, atoms
 
-    def _checked(self, owner: str, name: str, helper, node: gast.Expr, operands=()) -> gast.Expr:
-        """`helper(owner, method, file, line, *operands)`, the check that `owner` holds what the
-        method's lowering is for, at the line of the call `node` makes."""
+    def _checked(self, owner: str, name: str, helper, node: gast.Expr, arguments=(), keywords=()) -> gast.Expr:
+        """`helper(owner, method, file, line, *arguments, **keywords)`, the check that `owner` holds
+        what the method's lowering is for (and that the method takes these arguments), at the line
+        of the call `node` makes."""
         where = self.parsed.info.location(node)
         check = nodes.call(nodes.name(self._bound_name(name, helper)),
                            [nodes.name(owner), nodes.constant(node.value.func.attr), nodes.constant(where.filename),
-                            nodes.constant(where.lineno), *[nodes.clone(operand) for operand in operands]])
+                            nodes.constant(where.lineno), *nodes.clone(list(arguments))], nodes.clone(list(keywords)))
         return nodes.copy_location(gast.Expr(value=check), node)
 
     def _ufunc_at(self, node, call: gast.Call):

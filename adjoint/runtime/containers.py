@@ -183,20 +183,23 @@ def list_method_or_refuse(value, method, filename, lineno):
     """Raise InPlaceChangeError unless value is a list, whose `.insert`, `.reverse` and `.clear`
     are differentiated as the new list assigned to its name (normalize/method_statements.py)."""
     if not isinstance(value, list):
-        raise InPlaceChangeError(f"`.{method}(...)` of a {type(value).__name__} is differentiated for lists only; "
-                                 "build a new value instead", filename, lineno)
+        raise InPlaceChangeError(f"`.{method}(...)` changes in place a value of type {type(value).__name__}, which "
+                                 "adjoint differentiates for lists only; build a new value instead", filename, lineno)
 
 
-def array_or_refuse(value, method, filename, lineno, *filled):
-    """Raise InPlaceChangeError unless value is an array, whose `.sort(...)` and `.fill(v)` are
-    differentiated as writes into all of it (`value[...] = np.sort(value, ...)`, `value[...] = v`);
-    for fill, raise what `value.fill(v)` raises for a v it does not take (a sequence, which the write
-    would spread over the array)."""
-    if not isinstance(value, np.ndarray):
-        raise InPlaceChangeError(f"`.{method}(...)` changes a {type(value).__name__} in place, which adjoint "
-                                 "differentiates for arrays only; build a new value instead", filename, lineno)
-    if filled:
-        np.empty(0, value.dtype).fill(filled[0])
+def array_or_refuse(value, method, filename, lineno, *arguments, **keywords):
+    """Raise InPlaceChangeError unless value is an array of numbers, whose `.sort(...)` and `.fill(v)`
+    are differentiated as writes into all of it (`value[...] = np.sort(value, ...)`, `value[...] = v`);
+    then raise what `value.<method>(*arguments, **keywords)` raises for arguments it does not take
+    (`sort(axis=None)`, which np.sort takes; a sequence to fill, which the write would spread over the
+    array), asking an empty array of value's dtype and dimensions."""
+    if not isinstance(value, np.ndarray) or value.dtype == object:
+        instead = "x = sorted(x)" if isinstance(value, list) and method == "sort" else "x = ..."
+        raise InPlaceChangeError(f"`.{method}(...)` changes in place a value of type {type(value).__name__}"
+                                 f"{' holding objects' if isinstance(value, np.ndarray) else ''}, which adjoint "
+                                 f"differentiates for arrays of numbers only here; build a new value instead "
+                                 f"(`{instead}`)", filename, lineno)
+    getattr(np.empty((0,) * value.ndim, value.dtype), method)(*arguments, **keywords)
 
 
 def immutable_field_or_refuse(value, field, filename, lineno):
