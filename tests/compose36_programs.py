@@ -427,3 +427,16 @@ def same_array_twice(x):
 def nested_fixed_point(theta):
     """The gradient of a fixed point found by a while loop with a break, in a body."""
     return np.sum(adjoint.grad(fixed_point_until_converged)(theta) * theta)
+
+
+def penalty_of(energy, x):
+    """The input-gradient penalty of an energy the caller passes (bound with functools.partial)."""
+    g = adjoint.grad(energy)(x)  # <- gradient-of-an-argument
+    return np.sum(g ** 2)
+
+
+def padded_products(x):
+    y = np.zeros(x.shape[0] + 2)
+    y[1:-1] = x ** 2
+    y[0] = x[1] * x[2]
+    return np.sum(y[:-1] * y[1:] * np.exp(-y[1:]))

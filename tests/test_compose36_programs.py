@@ -13,6 +13,7 @@ argument (its `__call__` is specialized to), and a second derivative through a w
 from __future__ import annotations
 
 import copy
+import functools
 import types
 
 import numpy as np
@@ -245,3 +246,14 @@ def test_derived_functions_adjoint_does_not_differentiate_again_are_refused():
         adjoint.jvp(adjoint.jvp(programs.log_cosh_energy))(X5, V5, V5, V5)
     with pytest.raises(adjoint.AdjointError, match="scalar"):
         adjoint.hvp(adjoint.value_and_grad(programs.log_cosh_energy))(X5, V5)
+
+
+def test_second_derivative_refused_in_a_bound_function_names_the_users_file():
+    """A refusal met in the derivative of a function bound to another by functools.partial names the
+    user's line, not the place in adjoint that specializes the function (it named adjoint's own file)."""
+    bound = functools.partial(programs.penalty_of, programs.padded_products)
+    check_every_mode(bound, (X5,), second_order=False)
+    with pytest.raises(adjoint.UnsupportedSyntaxError, match="in place") as raised:
+        adjoint.hvp(bound)(X5, V5)
+    assert raised.value.filename == programs.__file__, str(raised.value)
+    assert raised.value.lineno == marked_line(programs.penalty_of, "gradient-of-an-argument")
