@@ -1,12 +1,14 @@
 """Programs that compose adjoint's transformations (tests/test_compose36_programs.py): derivatives of
-derived functions (jvp of grad, vjp of grad, grad of grad of grad, grad of a jvp's tangent) and
+derived functions (jvp of grad, vjp of grad, grad of grad of grad) and
 user functions that call derived functions in their bodies (a gradient penalty, one inner step of
 meta-learning, a Newton step, Hamiltonian equations of motion stepped by leapfrog, forces of a
 pair potential), with several wrt arguments, keyword arguments, NamedTuple and dict parameters,
 a fixed point of a contraction iterated to convergence, a Laplacian and score matching from grad of
-grad, RK4, a derivative taken in a helper, a method, a comprehension and under a branch; and refused
-ones: jvp called in a body, a derived function held in a local variable or passed as a callable
-object, and second derivatives through writes in place."""
+grad, RK2, a derivative taken in a helper, a method, a comprehension and under a branch, a penalty on
+the gradient of an energy passed as an argument; and refused ones: jvp called in a body, a derived
+function held in a local variable or passed as a callable object, closures over the caller's
+variables, has_aux in a body, a callee writing into its argument, and second derivatives through
+writes in place."""
 from typing import NamedTuple
 
 import numpy as np
@@ -440,3 +442,62 @@ def padded_products(x):
     y[1:-1] = x ** 2
     y[0] = x[1] * x[2]
     return np.sum(y[:-1] * y[1:] * np.exp(-y[1:]))
+
+
+# Energies whose input-gradient penalty (penalty_of) is differentiated: NumPy's rules at second and third order.
+
+REPEATED = np.array([0, 2, 2, 4, 0, 1])
+
+
+def repeated_indices(x):
+    return np.sum(np.sin(x[REPEATED]) * x[REPEATED] ** 2)
+
+
+def cumulative(x):
+    return np.sum(np.cumsum(x) ** 3) + np.sum(np.cumprod(x) * x)
+
+
+def solve_and_slogdet(x):
+    A = np.outer(x, x) + 3.0 * np.eye(x.shape[0])
+    return np.sum(np.linalg.solve(A, x)) + np.linalg.slogdet(A)[1]
+
+
+def softmax_cross_entropy(x):
+    m = np.max(x)
+    e = np.exp(x - m)
+    p = e / np.sum(e)
+    return -np.log(p[1]) + np.sum(p ** 2)
+
+
+def norms(x):
+    return np.linalg.norm(x) ** 3 + np.linalg.norm(np.outer(x, x + 1.0))
+
+
+def einsum_traces(x):
+    M = np.einsum("i,j->ij", x, np.cos(x))
+    return np.einsum("ij,ji->", M, M) + np.einsum("ii", M) ** 2
+
+
+def stacked_rows(x):
+    rows = []
+    for i in range(3):
+        rows.append(x * (i + 1.0) + np.sin(x))
+    return np.sum(np.stack(rows) ** 3)
+
+
+def sorted_weights(x):
+    s = np.sort(x)
+    return np.sum(s * np.arange(1.0, x.shape[0] + 1) ** 2 * s)
+
+
+def where_and_maximum(x):
+    return np.sum(np.where(x > 0.1, x ** 3, np.sin(x))) + np.sum(np.maximum(x, 0.2) ** 2)
+
+
+def inverse_and_det(x):
+    A = np.outer(x, x) + np.diag(np.exp(x))
+    return np.trace(np.linalg.inv(A)) + np.linalg.det(A)
+
+
+def take_and_roll(x):
+    return np.sum(np.roll(x, 2) * np.take(x, [1, 1, 3]).sum() * np.flip(x) ** 2)

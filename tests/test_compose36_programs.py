@@ -3,12 +3,19 @@ a derivative in its body) in every mode against central differences, and against
 the same program with autograd's grad in place of adjoint's; derivatives of derived functions (jvp,
 vjp, jacobian and hvp of grad and value_and_grad, grad of grad of grad, a Hessian column by column,
 several wrt arguments, keyword, NamedTuple and dict arguments) against differences of the lower-order
-derived function; refusals naming the user's line.
+derived function; an input-gradient penalty bound by functools.partial to energies using NumPy's
+rules; refusals naming the user's line.
 
-Nothing was found wrong. Taking a derivative of a program whose derivative is taken in its body by
-`adjoint.jvp(...)`, `vjp(...)` or `hvp(...)` is refused at the line (grad and value_and_grad are
-differentiated there); so is a call of a derived function held in a local variable or passed as an
-argument (its `__call__` is specialized to), and a second derivative through a write in place.
+No derivative or value was found wrong. What was wrong: a refusal met in the derivative of a function
+bound by functools.partial to a function it receives (the hvp of an input-gradient penalty whose
+energy writes in place) named adjoint's own code that specializes the function, not the user's line.
+
+Refused at the line: a derivative of a program that calls `adjoint.jvp(...)`, `vjp(...)`, `hvp(...)`
+or value_and_grad with has_aux in its body (grad and value_and_grad are differentiated there), a
+derived function held in a local variable or passed as a callable object (its `__call__` is taken,
+and a second derivative of that is refused: bind it first), a function closing over a variable of
+the caller given to grad, a callee writing into its argument, and second derivatives through writes
+in place.
 """
 from __future__ import annotations
 
@@ -257,3 +264,21 @@ def test_second_derivative_refused_in_a_bound_function_names_the_users_file():
         adjoint.hvp(bound)(X5, V5)
     assert raised.value.filename == programs.__file__, str(raised.value)
     assert raised.value.lineno == marked_line(programs.penalty_of, "gradient-of-an-argument")
+
+
+PENALIZED = ["repeated_indices", "cumulative", "solve_and_slogdet", "softmax_cross_entropy", "stacked_rows",
+             "sorted_weights", "where_and_maximum", "take_and_roll"]
+THIRD_ORDER_REFUSED = ["norms", "einsum_traces", "inverse_and_det", "padded_products"]
+
+
+@pytest.mark.parametrize("name", PENALIZED + THIRD_ORDER_REFUSED)
+def test_penalty_of_a_bound_energy_in_every_mode(name):
+    """penalty_of bound to an energy by functools.partial: second derivatives of the energy in grad,
+    jvp and vjp, third in hvp (refused at the user's line where a rule has no derivative itself)."""
+    bound = functools.partial(programs.penalty_of, getattr(programs, name))
+    x = 0.5 * np.random.default_rng(11).normal(size=5) + 0.3
+    check_every_mode(bound, (x,), second_order=name in PENALIZED)
+    if name in THIRD_ORDER_REFUSED:
+        with pytest.raises(adjoint.AdjointError) as raised:
+            adjoint.hvp(bound)(x, V5)
+        assert raised.value.filename == programs.__file__, str(raised.value)
