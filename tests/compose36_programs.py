@@ -501,3 +501,18 @@ def inverse_and_det(x):
 
 def take_and_roll(x):
     return np.sum(np.roll(x, 2) * np.take(x, [1, 1, 3]).sum() * np.flip(x) ** 2)
+
+
+def energy_and_force(x):
+    """A dict of the energy and the force from its gradient."""
+    return {"energy": log_cosh_energy(x), "force": -adjoint.grad(log_cosh_energy)(x)}
+
+
+def hamiltonian_flow(state):
+    """Hamilton's vector field (dH/dp, -dH/dq) of the state (q, p) stacked."""
+    q, p = state[:3], state[3:]
+    return np.concatenate([adjoint.grad(hamiltonian, wrt=1)(q, p), -adjoint.grad(hamiltonian, wrt=0)(q, p)])
+
+
+def squared_force(x):
+    return np.sum(adjoint.grad(log_cosh_energy)(x) ** 2)

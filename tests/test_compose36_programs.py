@@ -51,7 +51,7 @@ CASES = [
     ("newton_step", (0.8,), (0,), (0,), ()),
     ("both_gradients_loss", (X5, V5), (0, 1), (0, 1), ()),
     ("keyword_gradient_loss", (X5, 1.7), (0, 1), (), ()),  # (autograd: keyword arguments)
-    ("namedtuple_input_penalty", (programs.Params(W34, B3), X4, Y3), (0, 1, 2), (1, 2), ()),  # (autograd: no NamedTuple)
+    ("namedtuple_input_penalty", (programs.Params(W34, B3), X4, Y3), (0, 1, 2), (1, 2), ()),  # (autograd: tuples)
     ("dict_parameter_step", (PARAMS, X5), (0, 1), (1,), ()),  # (autograd: the dict, no float item)
     ("leapfrog_energy", (X5, V5), (0, 1), (0, 1), ()),
     ("leapfrog_decorated", (X5, V5, 0.1), (0, 1, 2), (), ()),
@@ -282,3 +282,30 @@ def test_penalty_of_a_bound_energy_in_every_mode(name):
         with pytest.raises(adjoint.AdjointError) as raised:
             adjoint.hvp(bound)(x, V5)
         assert raised.value.filename == programs.__file__, str(raised.value)
+
+
+def _jacobian_by_differences(func, x, eps=1e-6):
+    return np.stack([(flat(func(x + eps * e)) - flat(func(x - eps * e))) / (2 * eps) for e in np.eye(x.size)],
+                    axis=-1)
+
+
+def test_vector_outputs_of_programs_taking_gradients():
+    """vjp, jvp and jacobian of a dict holding a gradient, the jacobian of Hamilton's vector field
+    and the hessian of a gradient penalty, against differences."""
+    def stacked(x):
+        both = programs.energy_and_force(x)
+        return np.concatenate([[both["energy"]], both["force"]])
+    jacobian = _jacobian_by_differences(stacked, X5)
+    cotangent = {"energy": 0.7, "force": RNG.normal(size=5)}
+    _, pullback = adjoint.vjp(programs.energy_and_force)(X5)
+    _close(pullback(cotangent), np.concatenate([[cotangent["energy"]], cotangent["force"]]) @ jacobian)
+    _, tangent = adjoint.jvp(programs.energy_and_force)(X5, V5)
+    _close(np.concatenate([[tangent["energy"]], tangent["force"]]), jacobian @ V5)
+    blocks = adjoint.jacobian(programs.energy_and_force)(X5)
+    _close(blocks["energy"], jacobian[0])
+    _close(blocks["force"], jacobian[1:])
+    state = 0.5 * RNG.normal(size=6)
+    flow = programs.hamiltonian_flow
+    _close(adjoint.jacobian(flow)(state), _jacobian_by_differences(flow, state))
+    _close(adjoint.hessian(programs.squared_force)(X5),
+           _jacobian_by_differences(adjoint.grad(programs.squared_force), X5))
