@@ -516,3 +516,17 @@ def hamiltonian_flow(state):
 
 def squared_force(x):
     return np.sum(adjoint.grad(log_cosh_energy)(x) ** 2)
+
+
+WEIGHTS = np.array([1.0, 2.0, 3.0, -1.0, 0.5])
+
+
+def weighted(x, w):
+    return np.sum(x * WEIGHTS[::-1]) + np.sum(x * w)
+
+
+def constant_gradient_scaled_in_place(x, w):
+    """A gradient that equals a global and an argument, scaled in place: neither may change."""
+    g = adjoint.grad(weighted)(x, w)
+    g *= 3.0
+    return np.sum(g * x ** 2) + np.sum(WEIGHTS * w)

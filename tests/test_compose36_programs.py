@@ -76,7 +76,8 @@ CASES = [
     ("mixed_partial_sum", (X5, V5), (0, 1), (0, 1), ()),
     ("integer_first_argument", (0.7,), (0,), (0,), ()),
     ("same_array_twice", (X5,), (0,), (0,), ()),
-    ("nested_fixed_point", (X5,), (0,), (), ()),  # (autograd: np.zeros_like of its box)
+    ("nested_fixed_point", (X5,), (0,), (), ()),
+    ("constant_gradient_scaled_in_place", (X5, V5), (0, 1), (), ()),  # (autograd: writes)  # (autograd: np.zeros_like of its box)
 ]
 
 
@@ -108,6 +109,13 @@ def test_program_in_every_mode(name, args, positions, on_autograd, refused):
     for position in positions:
         peer = _on_autograd(func) if position in on_autograd and AUTOGRAD_RUNS_NUMPY_CALLS else None
         check_every_mode(func, copy.deepcopy(args), wrt=position, peer=peer, second_order=position not in refused)
+
+
+def test_a_gradient_written_in_place_leaves_the_global_it_equals():
+    before = programs.WEIGHTS.copy()
+    adjoint.hvp(programs.constant_gradient_scaled_in_place)(X5, V5, V5)
+    adjoint.grad(programs.constant_gradient_scaled_in_place, wrt=1)(X5, V5)
+    np.testing.assert_array_equal(programs.WEIGHTS, before)
 
 
 def test_leapfrog_with_a_derived_force_passed_as_its_call():
