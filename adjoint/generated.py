@@ -244,7 +244,7 @@ def refuse_in_generated_code(error: AdjointError, target: Callable) -> None:
     made_for = getattr(target, "__adjoint_user_call__", None)
     if made_for is not None:
         raise error.blamed_on(made_for[0], f"the derivative of `{made_for[1]}`") from None
-    origin = getattr(target, "__adjoint_origin__", None)
+    origin = _unspecialized(getattr(target, "__adjoint_origin__", None))
     code = getattr(origin, "__code__", None)
     if code is None or code.co_filename.startswith("<"):
         return
@@ -257,6 +257,14 @@ def refuse_in_generated_code(error: AdjointError, target: Callable) -> None:
     text = linecache.getline(code.co_filename, code.co_firstlineno)
     definition = Location(code.co_filename, code.co_firstlineno, len(text) - len(text.lstrip()), None, text)
     raise error.blamed_on(definition, f"the derivative of `{origin.__qualname__}`", "defined here") from None
+
+
+def _unspecialized(func: Any) -> Any:
+    """The user's function a specialization adjoint made of it stands for (bound to the functions it
+    receives, functools.partial's arguments): the specialization's code is adjoint's own."""
+    while getattr(func, "__adjoint_specialized__", None) is not None:
+        func = func.__adjoint_specialized__.origin
+    return func
 
 
 def _generated_names(message: str, code) -> List[str]:
