@@ -13,7 +13,7 @@ from typing import Any, Dict, List
 import gast
 
 from adjoint import runtime
-from adjoint.frontend.names import class_module
+from adjoint.frontend.names import class_module, module_of
 from adjoint.frontend.resolve import qualified_name
 from adjoint.normalize.desugar import ARRAY_ATTRIBUTES, ARRAY_METHODS, UFUNC_FOLDS
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
@@ -180,7 +180,7 @@ def _library_tables() -> List[str]:
 
 def _is_numpy(func: Any) -> bool:
     # NumPy < 2.1 (the last for Python 3.9) gives ufuncs no __module__: their type's is "numpy".
-    module = getattr(func, "__module__", None) or class_module(func)
+    module = module_of(func) or class_module(func)
     return module == "numpy" or module.startswith("numpy.")
 
 

@@ -366,7 +366,8 @@ class _Checker(CalleeChecks):
         """A NumPy function (`np.copyto`, `np.random.shuffle`) or one of the standard library's that
         write into their first argument (`heapq.heappush`, `operator.setitem`); not a user function
         (its own writes are checked when it is differentiated), `print` or logging. (Methods of
-        local values called for their effect, `y.sort()`, are refused when the function is normalized.)"""
+        local values called for their effect, `y.sort()`, are written as new values or refused when the
+        function is normalized: normalize/method_statements.py.)"""
         operation = self.classifier.classify(call)
         module = module_of(operation.func)
         return (isinstance(operation.func, np.ufunc) or module.startswith("numpy")

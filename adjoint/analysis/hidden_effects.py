@@ -7,7 +7,7 @@ that writes into its operands where the call is the whole value of a statement (
 - a call of a user function that A-normal form leaves inside an expression: a condition
   (`if f(c)[0] > 0:`, an `and`/`or` operand, `not`), an `assert`, an f-string;
 - a method that writes into its object where its result is kept or used (`z = c.fill(2.0)`,
-  `[c.sort()]`; the statement `c.sort()` is refused when desugared);
+  `[c.sort()]`; the statement `c.sort()` is written as a new value or refused when desugared);
 - a user function passed as a value to what may call it (`map(g, xs)`, `sorted(xs, key=g)`,
   `fs = [g]`, `h = g`), and a call of a function known only when the function runs
   (`FS[i](c)`, `getattr(m, name)(c)`), which may be one;
@@ -264,7 +264,7 @@ def _own_nodes(stmt: gast.stmt) -> List[gast.AST]:
 def _handled_method(stmt: gast.stmt, call: gast.Call, top: Optional[gast.Call], parsed: ParsedFunction) -> bool:
     """A method call the statements' own forms cover: `xs.append(v)` and `v = xs.pop()` (analysis/
     aliases.py), and `G.sort()` as a statement on a global's object (desugared into a write of G;
-    `c.sort()` on a local value is refused there)."""
+    `c.sort()` on a local value is written as a new value or refused there)."""
     if call is not top:
         return False
     if is_pop(call) or is_append(stmt):

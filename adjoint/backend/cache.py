@@ -116,9 +116,9 @@ def _describe_function(func: Callable):
             reached.extend([unwrap(value.func if kind == "partial" else value)] if kind in ("function", "partial")
                            else class_functions(value))  # a partial's function, a record's methods
             into.append([name, kind, target])
-    record = {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references),
-              "at": dataclasses.astuple(parsed.info.location(parsed.node))[:3], "fixed": fixed, "defaults": described_defaults(func)}
-    return record, reached
+    at = parsed.info.location(parsed.node)  # the derivative writes file and line into its refusals
+    return {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references), "fixed": fixed,
+            "at": [at.filename, at.lineno, at.col_offset], "defaults": described_defaults(func)}, reached
 
 
 def _free_references(func_node: gast.FunctionDef, locals_: frozenset):

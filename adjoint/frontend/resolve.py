@@ -34,9 +34,9 @@ def qualified_name(func: Any) -> str:
     public = public_name(func)
     if public is not None:
         return public
-    module = getattr(func, "__module__", None) or class_module(func)
+    module = module_of(func) or class_module(func)
     name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
-    if module in ("", "builtins") or not isinstance(module, str):
+    if module in ("", "builtins"):
         return name
     return f"{module}.{name}"
 

@@ -43,6 +43,7 @@ from adjoint import nodes, runtime
 from adjoint.frontend.held import let_go
 from adjoint.errors import AdjointError, is_library_file
 from adjoint.frontend.dependencies import code_dependency
+from adjoint.frontend.names import module_of
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import resolve
 
@@ -162,7 +163,7 @@ def object_record(cls: type) -> Optional[type]:
     other class (a base class, a metaclass, `__slots__`, attribute hooks, or more in `__init__`)."""
     init = vars(cls).get("__init__") if type(cls) is type else None
     if (not inspect.isfunction(init) or is_library_file(init.__code__.co_filename) or cls.__bases__ != (object,)
-            or cls.__module__.split(".")[0] in ("adjoint", "numpy", "scipy")  # (markers: adjoint.insert_grad_of)
+            or module_of(cls).split(".")[0] in ("adjoint", "numpy", "scipy")  # (markers: adjoint.insert_grad_of)
             or dataclasses.is_dataclass(cls) or any(name in vars(cls) for name in _NOT_PLAIN)):
         return None
     return _record_of(cls, init, init.__code__)
