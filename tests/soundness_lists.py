@@ -355,9 +355,9 @@ CASES = [
     Refused(nested_row_appended, (1.0,), UnsupportedSyntaxError, "nested-append"),
     Exact(pop_dropped, _floats(1)),
     Exact(pop_then_append, _floats(1)),
-    Exact(list_insert, _floats(1)),  # `parts = parts[:0] + [3.0 * x] + parts[0:]`
+    Exact(list_insert, _floats(1)),  # `parts = list(parts[:0]) + [3.0 * x] + list(parts[0:])`
     Refused(list_remove, (1.0,), UnsupportedSyntaxError, "remove"),
-    Exact(list_reverse, _floats(1)),  # `parts = parts[::-1]`
+    Exact(list_reverse, _floats(1)),  # `parts = list(parts[::-1])`
     Exact(list_sort, lambda rng: (1.0,)),  # `parts = sorted(parts)`, a list no other name holds
     Exact(array_sort_in_place, _array(3)),  # `y[...] = np.sort(y)`
     Exact(list_clear, _floats(1)),  # `parts = []`
