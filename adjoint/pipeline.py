@@ -442,7 +442,7 @@ def emit(tree: gast.FunctionDef, ctx: FunctionContext, mode: Mode, backward_name
         tree = zero_reads.shape_zero_reads(tree, ctx)
     call_origins(tree, ctx)
     residuals = split.residual_names(tree) if mode == Mode.FORWARD_PASS else None
-    trees = split.split(tree, tree.name, backward_name, ctx.namer, residuals) if residuals is not None else (tree,)
+    trees = split.split(tree, tree.name, backward_name, ctx.namer, residuals, ctx.bind_global) if residuals is not None else (tree,)
     bindings = dict(ctx.parsed.namespace)
     bindings.update(ctx.bindings)
     units = []

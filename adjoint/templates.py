@@ -152,8 +152,8 @@ def parse_template(rule: Callable) -> Template:
     for identifier in sorted({n for stmt in body for n in nodes.names_read(stmt)} - local):
         if identifier in rule.__globals__:
             globals_used[identifier] = rule.__globals__[identifier]
-        elif hasattr(builtins, identifier):
-            continue
+        elif hasattr(builtins, identifier):  # bound as the rule's globals are: the function may hold a local `list`
+            globals_used[identifier] = getattr(builtins, identifier)
         else:
             raise TemplateError(f"rule {rule.__qualname__} reads unknown name {identifier!r}")
     return Template(rule, params, defaults, body, globals_used, _definition(source, func_node.lineno))

@@ -20,7 +20,7 @@ The backward half pops copies of the lists it is given (see `_copied`).
 """
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import Any, Callable, List, Tuple
 
 import gast
 
@@ -40,10 +40,11 @@ def _is_marker(stmt: gast.stmt) -> bool:
             and isinstance(stmt.value.func, gast.Name) and stmt.value.func.id == MARKER)
 
 
-def split(tree: gast.FunctionDef, forward_name: str, backward_name: str, namer,
-          names: Tuple[List[str], List[str]]) -> Tuple[gast.FunctionDef, gast.FunctionDef]:
+def split(tree: gast.FunctionDef, forward_name: str, backward_name: str, namer, names: Tuple[List[str], List[str]],
+          bind: Callable[[str, Any], str]) -> Tuple[gast.FunctionDef, gast.FunctionDef]:
     """The forward and backward halves of a vjp function holding a marker (see `marker`), given
-    its `residual_names`."""
+    its `residual_names`; `bind(preferred, obj)` names an object the halves read (a builtin: the
+    function may hold a local of its name)."""
     cut = next(i for i, stmt in enumerate(tree.body) if _is_marker(stmt))
     primal, adjoint = tree.body[:cut], tree.body[cut + 1:]
     value = tree.body[cut].value.args[0]
@@ -66,7 +67,7 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str, namer,
         kw_defaults=[], kwarg=None, defaults=[],
     )
     return (_function(forward_name, forward_args, forward_body),
-            _function(backward_name, backward_args, unpack + _copied(primal, adjoint, kept, set(unbound), namer) + adjoint))
+            _function(backward_name, backward_args, unpack + _copied(primal, adjoint, kept, set(unbound), namer, bind) + adjoint))
 
 
 def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
@@ -82,7 +83,7 @@ def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
 
 
 def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], unbound: set,
-            namer) -> List[gast.stmt]:
+            namer, bind: Callable[[str, Any], str]) -> List[gast.stmt]:
     """`_stack = list(_stack)`: the backward half pops copies of the lists it receives (the stack,
     a list whose appends it undoes), so that it leaves its residuals as they were: a second
     derivative differentiates it as a function that changes nothing it is given. A residual that
@@ -91,11 +92,13 @@ def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], 
     A name the forward half may leave unbound, None (a list built in a branch not taken) or bound
     to something else (`traj = np.array(traj)`, the list kept on the stack) is copied only where
     it holds a list."""
+    listed = bind("list", list)
+
     def copy_of(name: str) -> gast.expr:
-        copy = nodes.call(nodes.name("list"), [nodes.name(name)])
+        copy = nodes.call(nodes.name(listed), [nodes.name(name)])
         if name not in unbound and _only_bound_to_lists(name, primal):
             return copy
-        holds_list = nodes.call(nodes.name("isinstance"), [nodes.name(name), nodes.name("list")])
+        holds_list = nodes.call(nodes.name(bind("isinstance", isinstance)), [nodes.name(name), nodes.name(listed)])
         return gast.IfExp(test=holds_list, body=copy, orelse=nodes.name(name))
 
     popped = {node.func.value.id for stmt in adjoint for node in nodes.every_node(stmt)

@@ -1,13 +1,12 @@
 """The numba backend: the units of a generation compiled together with `numba.njit(cache=True)`.
 
-The generated source is lowered for numba (backend/numba_lowering.py), written as a module
-with the numba versions of the runtime helpers (backend/numba_helpers.py), the constants it
-reads and one `@numba.njit(cache=True)` function per unit. numba's disk cache needs that
-module in a real file: it goes under adjoint's cache directory (when only the user can write
-it, see backend/trust.py), named by the digest of its text, and is imported from there, so a
-later process loads the machine code numba cached next to it. numba compiles on the first
-call for each argument types; what it cannot compile becomes a BackendError naming the line
-of the generated code and the user's line it differentiates.
+The generated source is lowered for numba (backend/numba_lowering.py), written as a module with the numba
+versions of the runtime helpers (backend/numba_helpers.py), the constants it reads and one
+`@numba.njit(cache=True)` function per unit. numba's disk cache needs that module in a real file: it goes
+under adjoint's cache directory (when only the user can write it, see backend/trust.py), named by the digest
+of its text, and is imported from there, so a later process loads the machine code numba cached next to it.
+numba compiles on the first call for each argument types; what it cannot compile becomes a BackendError naming
+the line of the generated code and the user's line it differentiates.
 """
 from __future__ import annotations
 
@@ -105,8 +104,9 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
                 if value.__name__ == "numpy":
                     numpy_name = name
                 math_names.update([name] if value.__name__ == "math" else [])  # math.sqrt(x) checks x
-            elif isinstance(value, Deferred):
-                aliases.update({name: value.generated_name} if name != value.generated_name else {})
+            elif isinstance(value, Deferred) or getattr(value, "__module__", None) == "builtins" and callable(value):
+                target = value.generated_name if isinstance(value, Deferred) else value.__name__  # `list`, a rule's
+                aliases.update({name: target} if name != target else {})
             elif runtime.helper_name(value) is not None:
                 helper = runtime.helper_name(value)
                 if helper not in numba_helpers_names():
