@@ -62,7 +62,7 @@ def value_dependencies(expr: gast.expr, classifier: CallClassifier) -> List[str]
     """The names whose derivative flows into `expr`'s value."""
     if isinstance(expr, (gast.BinOp, gast.UnaryOp, gast.Subscript, gast.Call)):
         operation = classifier.classify(expr)
-        if operation.kind == Callee.NONDIFF:
+        if operation.kind in (Callee.NONDIFF, Callee.ABSENT):  # a constant, or a call that raises
             return []
         if operation.kind == Callee.RULE:
             return _rule_dependencies(expr, classifier.template(operation.func))

@@ -150,8 +150,8 @@ class _Refusals:
                          "call it with real values (the real and imaginary parts)")
         if operation.kind == Callee.NONDIFF and any(func is constant for constant in CONSTANT_RESULTS):
             return
-        if operation.kind == Callee.UNKNOWN:
-            return  # refused where its derivative is generated, for want of a rule
+        if operation.kind in (Callee.UNKNOWN, Callee.ABSENT):
+            return  # refused where its derivative is generated, for want of a rule; raises where reached
         if operation.kind != Callee.RULE or func not in COMPLEX_ADJOINTS:
             raise NonDifferentiableError(
                 label, f"`{label}` is not differentiated on complex values (the "

@@ -425,12 +425,9 @@ def _positional(python: Callable, args: tuple, kwargs: dict) -> tuple:
         return args
     bound = inspect.signature(python).bind(*args, **kwargs)
     bound.apply_defaults()
-    return tuple(bound.args) + tuple(bound.kwargs[name] for name in _keyword_only(python))
-
-
-def _keyword_only(python: Callable) -> Tuple[str, ...]:
     code = python.__code__
-    return code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    keyword_only = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    return tuple(bound.args) + tuple(bound.kwargs[name] for name in keyword_only)
 
 
 def _warn(error: AdjointError) -> None:
@@ -439,7 +436,8 @@ def _warn(error: AdjointError) -> None:
 
 def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optional[Callable],
              fallback: bool) -> Callable:
-    """The njit function; numba's compile errors (on a first call) become BackendErrors."""
+    """The njit function; numba's compile errors (on a first call) become BackendErrors, as does the
+    AttributeError its typing lets through from a module (`hasattr(np, "trapz")` on NumPy 2.4)."""
     from numba.core.errors import NumbaError
 
     from adjoint.backend.numba_domain import CompiledRefusal
@@ -451,13 +449,13 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
             return python(*args, **kwargs)
         try:
             return dispatcher(*_positional(python, args, kwargs)) if kwargs else dispatcher(*args)
-        except (NumbaError, CompiledRefusal) as error:  # a refusal of a value: the next call may compute
-            refusal = _refusal(error, module, func) if isinstance(error, NumbaError) else BackendError(
+        except (NumbaError, CompiledRefusal, AttributeError) as error:  # a refusal of a value: the next call may compute
+            refusal = _refusal(error, module, func) if not isinstance(error, CompiledRefusal) else BackendError(
                 "numba", f"the compiled derivative {python.__name__} refused a value: {error}; use backend='python' "
                 "or backend='auto'", _user_location(func, "def "))
             if not fallback:
                 raise refusal from None
-            failed.extend([True] if isinstance(error, NumbaError) else [])
+            failed.extend([] if isinstance(error, CompiledRefusal) else [True])
             _warn(refusal)
             return python(*args, **kwargs)
 
