@@ -40,6 +40,12 @@ def trapezoid_shim(x):
     return np.trapz(x ** 2, t)
 
 
+def shim_variable(x):
+    integrate = np.no_such_function if hasattr(np, "no_such_function") else np.trapezoid
+    t = np.linspace(0.0, 1.0, x.size)
+    return integrate(x ** 2, t) * x[1]
+
+
 def undefined_helper_unless_asked(x, use_helper=False):
     if use_helper:
         return helper_defined_later(x) * x
@@ -59,7 +65,7 @@ def name_reached(x):
 X = np.array([0.3, 0.7, 1.1, 0.45, 0.82])
 
 
-@pytest.mark.parametrize("func", [shim_statement, shim_expression, trapezoid_shim])
+@pytest.mark.parametrize("func", [shim_statement, shim_expression, trapezoid_shim, shim_variable])
 def test_the_branch_that_runs_is_differentiated(func):
     check_every_mode(func, (X.copy(),))
 

@@ -90,6 +90,11 @@ def integrate(y0, method):
     return np.sum(y ** 2)
 
 
+def pooled(x, average):
+    pool = np.mean if average else np.sum  # NumPy's own functions (dispatcher objects on NumPy 2)
+    return pool(np.tanh(x) * x) ** 2
+
+
 X = np.array([0.4, -1.1, 0.8])
 
 EXACT = [(mlp, (X, name)) for name in ACTIVATIONS if name != "relu"] + [
@@ -102,6 +107,8 @@ EXACT = [(mlp, (X, name)) for name in ACTIVATIONS if name != "relu"] + [
     (scalar_schedule, (0.3, ("sin", "exp", "cos", "sin"))),
     (integrate, (X, 0)),
     (integrate, (X, 1)),
+    (pooled, (X, True)),
+    (pooled, (X, False)),
 ]
 
 

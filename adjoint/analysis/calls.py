@@ -1,17 +1,16 @@
 """What each operation of a normalized function is: a rule, a user function, or non-differentiable."""
 from __future__ import annotations
 
-import builtins
 import enum
 import inspect
 import operator
-import types
 from dataclasses import dataclass
 from typing import Any, Dict, Optional
 
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.frontend.absent import absent
 from adjoint.frontend.names import LIBRARIES, module_of
 from adjoint.frontend.parse import MISSING, ParsedFunction, unwrap
 from adjoint.frontend.resolve import qualified_name
@@ -40,7 +39,7 @@ class Callee(enum.Enum):
     RULE = "rule"  # a function (or operator) with derivative templates
     NONDIFF = "nondiff"  # declared non-differentiable: its result is a constant
     USER = "user"  # a Python function whose source adjoint reads and differentiates
-    ABSENT = "absent"  # names nothing (see CallClassifier._absent): a call raises where it is reached
+    ABSENT = "absent"  # names nothing (frontend/absent.py): a call raises where it is reached
     UNKNOWN = "unknown"  # anything else: differentiating through it is refused
 
 
@@ -124,7 +123,9 @@ class CallClassifier:
         func = found if _has_rule(found, self.table) else as_user_function(found)
         label = _dotted_text(func_node)
         if func is MISSING:
-            if self._absent(func_node):
+            unbound = absent(func_node, self.parsed, self.local_names)
+            if unbound is not None:  # a call raises where it is reached (frontend/absent.py)
+                self.dependencies.extend(unbound)
                 return Operation(Callee.ABSENT, None, label)
             return Operation(Callee.UNKNOWN, None, label, self._why_unknown(func_node, label))
         if not isinstance(func_node, gast.Name) or _has_rule(found, self.table):  # follow a rebinding of the callee
@@ -140,32 +141,6 @@ class CallClassifier:
             self._depend_on(func_node, found)
             return Operation(Callee.USER, unwrap(func), label)
         return Operation(Callee.UNKNOWN, func, label)
-
-    def _absent(self, func_node: gast.expr) -> bool:
-        """Whether the callee names nothing: a free name that is no global, closure variable or builtin,
-        or an attribute its module lacks (`np.trapz` on NumPy 2.4, in a version shim's branch). A call
-        of it raises NameError or AttributeError where it is reached, in the derivative's forward
-        sweep as in the function, so no derivative is needed; the derivative depends on the name
-        staying unbound (a notebook may define it later)."""
-        if isinstance(func_node, gast.Name):
-            name = func_node.id
-            if name in self.local_names or name in self.parsed.fixed or name in self._free_variables():
-                return False
-            if self.parsed.lookup(name) is not MISSING:
-                return False
-            self.dependencies += [(self.parsed.func.__globals__, name, None), (vars(builtins), name, None)]
-            return True
-        if not isinstance(func_node, gast.Attribute):
-            return False
-        owner = resolve_value(func_node.value, self.parsed, self.local_names)
-        if not isinstance(owner, types.ModuleType) or hasattr(owner, func_node.attr):
-            return False
-        self.dependencies += dependencies_of(func_node.value, self.parsed, owner) + [(vars(owner), func_node.attr, None)]
-        return True
-
-    def _free_variables(self) -> tuple:
-        code = getattr(self.parsed.func, "__code__", None)
-        return code.co_freevars if code is not None else ()
 
     def _why_unknown(self, func_node: gast.expr, label: str) -> str:
         """The message for a call through a value only the running function knows."""

@@ -26,7 +26,9 @@ After::
         _t2 = function_choice_refused(act, '...', 'model.py', 12)
 
 The functions are Python functions, builtins and ufuncs; tables are dicts, lists and tuples (not
-subclasses of them) a global name, a closure or a bound method's object holds. The derivative
+subclasses of them) a global name, a closure or a bound method's object holds. An assignment of a
+name that names nothing (frontend/absent.py: `f = np.trapezoid if new else np.trapz`) raises, so
+it gives the name no function. The derivative
 depends on the table's keys and entries (a table given another function, or another key, gets a
 new derivative).
 """
@@ -39,12 +41,13 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
+from adjoint.frontend.absent import absent
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.values import ListItems, dependencies_of, resolve_value
 from adjoint.normalize.local_functions import specialize_calls
 from adjoint.normalize.unroll import TableKeys
 
-FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, np.ufunc)
+FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, np.ufunc, type(np.sum))  # (NumPy 2: a dispatcher of its own)
 MESSAGE = ("`{callee}` holds a function the derivative was not written for (a table of functions changed since "
            "it was): take the derivative again (adjoint.grad(...) anew)")
 
@@ -130,6 +133,10 @@ class _Choices:
             return self.table(value)
         function = resolve_value(value, self.parsed, self.local_names) if isinstance(
             value, (gast.Name, gast.Attribute)) else MISSING
+        unbound = absent(value, self.parsed, self.local_names) if function is MISSING else None
+        if unbound is not None:  # raises where it is assigned: the name holds none of its functions then
+            self.dependencies += unbound
+            return []
         return [(function, value)] if isinstance(function, FUNCTIONS) else None
 
     @staticmethod
