@@ -11,11 +11,13 @@ import operator
 from typing import Any, Dict, List
 
 import gast
+import numpy as np
 
 from adjoint import runtime
 from adjoint.frontend.names import class_module, module_of
 from adjoint.frontend.resolve import qualified_name
-from adjoint.normalize.desugar import ARRAY_ATTRIBUTES, ARRAY_METHODS, UFUNC_FOLDS
+from adjoint.normalize.desugar import ARRAY_ATTRIBUTES, ARRAY_METHODS
+from adjoint.normalize.ufunc_methods import UFUNC_FOLDS
 from adjoint.rules.table import ADJOINTS, NON_DIFFERENTIABLE, TANGENTS
 from adjoint.templates import is_derivative
 
@@ -100,6 +102,9 @@ def _methods() -> Dict[str, List[str]]:
         methods.setdefault(f"np.{target}", []).append(f"x.{attribute}")
     for (ufunc, method), target in UFUNC_FOLDS.items():
         methods.setdefault(f"np.{target}", []).append(f"np.{ufunc.__name__}.{method}(x)")
+    for ufunc in numpy_functions():  # normalize/ufunc_methods.py: the ufunc of the operands broadcast
+        if isinstance(ufunc, np.ufunc) and (ufunc.nin, ufunc.nout) == (2, 1):
+            methods.setdefault(spelling(ufunc), []).append(f"np.{ufunc.__name__}.outer(x, y)")
     return methods
 
 

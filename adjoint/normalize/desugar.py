@@ -39,6 +39,7 @@ from adjoint.normalize import dict_writes, iteration
 from adjoint.normalize.augmented import index_once, marked_operator
 from adjoint.normalize.method_statements import MethodStatements
 from adjoint.normalize.receivers import ReceiverChecks
+from adjoint.normalize.ufunc_methods import UfuncMethods
 from adjoint.normalize.unpacking import Unpacking
 
 ARRAY_METHODS = {
@@ -62,13 +63,6 @@ OPTIONED = {np.sum: runtime.summed, np.mean: runtime.averaged, np.prod: runtime.
             np.amax: runtime.highest, np.min: runtime.lowest, np.amin: runtime.lowest}
 OPTIONS = ("dtype", "where", "initial")
 DTYPE_THIRD = (np.sum, np.mean, np.prod)
-# A ufunc's reduce and accumulate that NumPy's own functions are (np.sum is np.add.reduce), along
-# axis 0 where the method is given none.
-UFUNC_FOLDS = {(np.add, "reduce"): "sum", (np.multiply, "reduce"): "prod", (np.maximum, "reduce"): "max",
-               (np.minimum, "reduce"): "min", (np.add, "accumulate"): "cumsum", (np.multiply, "accumulate"): "cumprod"}
-# Those that are no NumPy function: runtime helpers, along axis 0 too (np.logaddexp.reduce: log-sum-exp).
-UFUNC_RUNNING = {(np.maximum, "accumulate"): runtime.running_max, (np.minimum, "accumulate"): runtime.running_min,
-                 (np.logaddexp, "reduce"): runtime.log_sum_exp}
 # Methods that change their object in place, for the objects a function may reach from outside
 # (`append` is a write of its own everywhere).
 CHANGES_IN_PLACE = {
@@ -82,7 +76,7 @@ CHANGES_IN_PLACE = {
 DISTRIBUTION_METHODS = {"logpdf", "pdf", "logcdf", "cdf", "logsf", "sf", "logpmf", "pmf", "ppf", "isf"}
 
 
-class Desugar(MethodStatements, ReceiverChecks, Unpacking, nodes.Transformer):
+class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.Transformer):
     """One pass over the function body; `fresh` makes collision-free temporary names."""
 
     def __init__(self, parsed: ParsedFunction, fresh: Callable[[str], str], numpy_name: str,
@@ -285,6 +279,8 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, nodes.Transformer):
             return _dict_literal(node)
         if isinstance(func, gast.Attribute) and func.attr in ("reduce", "accumulate"):
             return self._ufunc_fold(node)
+        if isinstance(func, gast.Attribute) and func.attr == "outer":
+            return self._ufunc_outer(node)
         if isinstance(func, gast.Attribute) and func.attr == "get" and isinstance(func.value, gast.Name) \
                 and func.value.id in self.dict_parameters:
             return dict_writes.read_by_get(node, self.parsed.info)
@@ -329,26 +325,6 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, nodes.Transformer):
                 resolve(value, self.parsed, self.local_names) is MISSING:
             value = value.value
         return isinstance(resolve(value, self.parsed, self.local_names), np.ndarray)
-
-    def _ufunc_fold(self, node: gast.Call) -> gast.Call:
-        """`np.add.reduce(a, axis)` -> `np.sum(a, axis=axis)` (UFUNC_FOLDS), given an array and at
-        most an axis (and keepdims for reduce); any other call stays as it is."""
-        method = node.func.attr
-        ufunc = resolve(node.func.value, self.parsed, self.local_names)
-        name, helper = UFUNC_FOLDS.get((ufunc, method)), UFUNC_RUNNING.get((ufunc, method))
-        name = helper.__name__ if helper is not None else name
-        keywords = {keyword.arg for keyword in node.keywords}
-        allowed = {"axis", "keepdims"} if method == "reduce" else {"axis"}
-        if name is None or not 1 <= len(node.args) <= 2 or not keywords <= allowed or \
-                len(node.args) == 2 and "axis" in keywords or any(isinstance(a, gast.Starred) for a in node.args):
-            return node
-        axis = node.args[1] if len(node.args) == 2 else next(
-            (keyword.value for keyword in node.keywords if keyword.arg == "axis"), nodes.constant(0))
-        rest = [keyword for keyword in node.keywords if keyword.arg != "axis"]
-        target = nodes.attribute(nodes.name(self.numpy_name), name) if helper is None else \
-            nodes.name(self._bound_name(name, helper))
-        return nodes.copy_location(gast.Call(func=target, args=node.args[:1],
-                                             keywords=[gast.keyword(arg="axis", value=axis)] + rest), node)
 
     def _is_frozen_distribution_call(self, node: gast.Call) -> bool:
         """`norm(loc, scale).logpdf(x)`: a method of a SciPy distribution frozen in the same expression."""
