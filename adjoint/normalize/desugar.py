@@ -275,6 +275,8 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         callee = resolve(func, self.parsed, self.local_names)
         if callee is np.clip:
             return _positional_clip_bounds(node)
+        if callee is np.array:  # `copy=True`, np.array's default, says what the rule does
+            node.keywords = [k for k in node.keywords if not (k.arg == "copy" and _is_true(k.value))]
         if callee is dict and not node.args and all(k.arg is not None for k in node.keywords):
             return _dict_literal(node)
         if isinstance(func, gast.Attribute) and func.attr in ("reduce", "accumulate"):
@@ -419,6 +421,10 @@ def _flatten(items) -> list:
         else:
             out.append(item)
     return out
+
+
+def _is_true(value: gast.expr) -> bool:
+    return isinstance(value, gast.Constant) and value.value is True
 
 
 def _dict_literal(call: gast.Call) -> gast.Dict:
