@@ -1,6 +1,7 @@
 """Soundness cases for `sorted`, `max` and `min` with a `key=` (normalize/keyed.py): the items
 at the positions the key orders carry the derivative, the key is called once per item as the
-builtin calls it; a dict or a set given to them is refused when the derived function runs."""
+builtin calls it; a sequence that is not repeatable (`zip`, `enumerate`, a generator, a call's
+result) is listed once; a dict or a set given to them by name is refused when the derived function runs."""
 from __future__ import annotations
 
 import numpy as np
@@ -43,6 +44,25 @@ def rows_by_their_norm(W):
     return np.sum(ordered[0] * 3.0 + ordered[2])
 
 
+def argmax_by_enumerate(x):
+    i, v = max(enumerate(x), key=lambda t: t[1])  # the position and the value of the largest
+    return v * 2.0 + i * v
+
+
+def pairs_of_a_zip_nearest_first(x):
+    c = 0.4
+    ranked = sorted(zip(x, x[::-1] ** 2), key=lambda p: abs(p[0] - c), reverse=True)
+    return ranked[0][0] * ranked[1][1] + ranked[-1][0]
+
+
+def least_of_a_generator(x):
+    return min((np.sin(v) * v for v in x), key=lambda t: -t) * x[1]
+
+
+def rows_of_a_call_by_their_sum(W):
+    return np.sum(max(np.tanh(W), key=np.sum) * W[0])
+
+
 def keys_of_a_dict(x):
     d = {"a": x[0], "b": x[1]}
     names = sorted(d, key=len)  # <- dict
@@ -56,5 +76,9 @@ CASES = [
     Exact(array_by_magnitude, lambda rng: (np.array([0.3, -0.8, 1.1]),)),
     Exact(ties_keep_their_order, lambda rng: (np.array([0.3, -0.2, 1.3]),)),
     Exact(rows_by_their_norm, lambda rng: (rng.normal(size=(3, 2)),)),
+    Exact(argmax_by_enumerate, lambda rng: (np.array([0.3, -0.8, 1.3, 0.9]),)),
+    Exact(pairs_of_a_zip_nearest_first, lambda rng: (np.array([0.3, -0.8, 1.3, 0.9]),)),
+    Exact(least_of_a_generator, lambda rng: (np.array([0.3, -0.8, 1.3, 0.9]),)),
+    Exact(rows_of_a_call_by_their_sum, lambda rng: (rng.normal(size=(3, 2)),)),
     Refused(keys_of_a_dict, (np.array([0.3, -0.8]),), AdjointError, "dict"),
 ]

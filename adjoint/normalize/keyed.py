@@ -19,10 +19,15 @@ in the function instead, item by item in order, and the helper is given the keys
 
     best = xs[keyed_extreme(xs, [abs(v - c) for v in xs], False, ...)]
 
-The sequence is evaluated twice, so it must have no call in it (a name, a list of items, an
+The sequence is evaluated twice, where it has no call in it (a name, a list of items, an
 index) but `range(...)` of such values and of their `len(...)` (`sorted(range(len(xs)), key=...)`,
-the positions that order xs); a dict, a set or a string is refused when the derived function runs (their items are
-not read by position).
+the positions that order xs); any other (`zip(xs, ys)`, `enumerate(x)`, a call's result) is listed
+once, where the builtin reads it, and the items are read from the list::
+
+    best = [_items[extreme_position(_items, lambda p: p[1], True, ...)]
+            for _items in [[_item for _item in enumerate(x)]]][0]
+
+A dict, a set or a string is refused when the derived function runs (their items are not read by position).
 """
 from __future__ import annotations
 
@@ -52,8 +57,10 @@ def lower_keyed(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List
 
 def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_names) -> Optional[gast.expr]:
     keywords = {k.arg: k.value for k in call.keywords}
-    if len(call.args) != 1 or not _repeatable(call.args[0], parsed, local_names) or None in keywords:
+    if len(call.args) != 1 or None in keywords or any(isinstance(node, _BINDING) for node in nodes.walk(call)):
         return None
+    if not _repeatable(call.args[0], parsed, local_names):
+        return _of_items_listed(call, builtin, parsed, fresh, local_names)
     sequence, key = call.args[0], keywords["key"]
     where = [nodes.constant(parsed.info.filename), nodes.constant(parsed.info.location(call).lineno)]
     keys = _keys_computed_here(key, sequence, local_names)
@@ -72,6 +79,31 @@ def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_na
         return nodes.subscript(nodes.clone(sequence), nodes.call(helper, [sequence, keys or key, largest] + where))
     return None
 
+
+def _of_items_listed(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_names) -> Optional[gast.expr]:
+    """For a sequence that is not repeatable (`zip(xs, ys)`, `enumerate(x)`, a call's result): the
+    rewrite of the call over `_items`, a list of its items made once, where the builtin reads them:
+    `[<rewritten> for _items in [[_item for _item in sequence]]]` (its one item, for max and min); a
+    generator's items are listed by the list comprehension of its clauses (each item computed
+    before the key is called on any, which only a key or an item with an effect could tell)."""
+    items, item, sequence = fresh("_items"), fresh("_item"), call.args[0]
+    listed = gast.ListComp(elt=sequence.elt, generators=sequence.generators) if isinstance(
+        sequence, gast.GeneratorExp) else gast.ListComp(elt=nodes.name(item), generators=[gast.comprehension(
+            target=nodes.name(item, store=True), iter=sequence, ifs=[], is_async=0)])
+    over_items = nodes.copy_location(gast.Call(func=call.func, args=[nodes.name(items)], keywords=call.keywords), call)
+    rewritten = _rewritten(over_items, builtin, parsed, fresh, local_names | {items})
+    if rewritten is None:
+        return None
+    clause = gast.comprehension(target=nodes.name(items, store=True), iter=gast.List(elts=[listed], ctx=gast.Load()),
+                                ifs=[], is_async=0)
+    if isinstance(rewritten, gast.ListComp):  # sorted
+        rewritten.generators.insert(0, clause)
+        return rewritten
+    return nodes.subscript(gast.ListComp(elt=rewritten, generators=[clause]), nodes.constant(0))
+
+
+# Expressions that bind a name where they are (a walrus) or make the function a generator.
+_BINDING = (gast.NamedExpr, gast.Yield, gast.YieldFrom, gast.Await)
 
 _SORTED = {False: ("sorted_positions", runtime.sorted_positions), True: ("keyed_positions", runtime.keyed_positions)}
 _EXTREME = {False: ("extreme_position", runtime.extreme_position), True: ("keyed_extreme", runtime.keyed_extreme)}
