@@ -240,3 +240,28 @@ def vae_drawn_with_parameters(params, x, rng):
     mu = h @ params["mu"][0] + params["mu"][1]
     z = rng.normal(mu, 1.0)  # <- draw-from-argument
     return np.sum(z ** 2)
+
+
+class Scaled:
+    """Derivatives declared on methods in the class body."""
+
+    def __init__(self, scale):
+        self.scale = scale
+
+    @adjoint.grad(wrt="x")
+    def d_loss(self, w, x):
+        return self.scale * np.sum(np.tanh(w * x) ** 2)
+
+    @adjoint.value_and_grad(wrt=("w", "x"))
+    def loss_and_gradients(self, w, x):
+        return self.scale * np.sum(np.tanh(w * x) ** 2)
+
+
+@dataclass
+class Springs:
+    k: np.ndarray
+    rest: float
+
+    @adjoint.grad
+    def d_energy(self, x):
+        return 0.5 * np.sum(self.k * (x - self.rest) ** 2)

@@ -18,6 +18,8 @@ What was wrong:
   the loop (`for W, b in layers[:-1]: ...; W, b = layers[-1]`) raised a broadcasting ValueError:
   the optimizer passed the number 0.0 for W's zero tangent into dot_adjoint_a(g, h, dW), which
   multiplies by it (optimize/zero_positions.py).
+- `@adjoint.grad(wrt="x")` on a method in a class body, then `model.d_loss(w, x)`, raised "missing a
+  required argument": a derived function was not bound to the object as a function is (api.py).
 - a numba refusal met in the primal sweep (a helper without a numba version) named no line of the
   user's program: the user's line was looked up from the adjoint sweep's comments alone; the
   statement's recorded position gives it, and the def line where no line made the statement (a
@@ -373,6 +375,25 @@ def dense_loss(x, y):
                          ids=["called", "method", "method-of-a-list-item"])
 def test_a_dataclass_object_of_a_global_called_in_the_function(func, args):
     check_every_mode(func, args, wrt=0)
+
+
+def scaled_loss(scale, w, x):
+    return scale * np.sum(np.tanh(w * x) ** 2)
+
+
+def test_derivatives_declared_on_methods_bind_the_object():
+    scaled, w, x = programs.Scaled(1.7), RNG.normal(size=3), RNG.normal(size=3)
+    args = (1.7, w, x)
+    np.testing.assert_allclose(scaled.d_loss(w, x), central_differences(scaled_loss, args, 2), rtol=RTOL, atol=ATOL)
+    value, (d_w, d_x) = scaled.loss_and_gradients(w, x)
+    assert_same_value(value, scaled_loss(*args))
+    np.testing.assert_allclose(d_w, central_differences(scaled_loss, args, 1), rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(d_x, central_differences(scaled_loss, args, 2), rtol=RTOL, atol=ATOL)
+    springs = programs.Springs(1.0 + RNG.random(3), 0.4)
+    gradient = springs.d_energy(x)
+    assert_structure(gradient, springs)
+    energy = programs.Springs.d_energy.__adjoint_origin__
+    np.testing.assert_allclose(flat(gradient), central_differences(energy, (springs, x), 0), rtol=RTOL, atol=ATOL)
 
 
 # ----- compositions ------------------------------------------------------------------------------------
