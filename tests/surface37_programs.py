@@ -265,3 +265,20 @@ class Springs:
     @adjoint.grad
     def d_energy(self, x):
         return 0.5 * np.sum(self.k * (x - self.rest) ** 2)
+
+
+@dataclass
+class Oscillator:
+    state: SpringState
+    params: SpringParams
+
+
+def oscillator_energy(osc):
+    """Fields of nested records read by a chain of attributes: refused at the line."""
+    return 0.5 * osc.params.m * np.sum(osc.state.v ** 2) + 0.5 * osc.params.k * np.sum(osc.state.x ** 2)  # <- chain
+
+
+def oscillator_energy_by_parts(osc):
+    """The same with each record named first."""
+    state, params = osc.state, osc.params
+    return 0.5 * params.m * np.sum(state.v ** 2) + 0.5 * params.k * np.sum(state.x ** 2)

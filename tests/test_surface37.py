@@ -27,7 +27,8 @@ What was wrong:
 
 Refused at a line of the program (README): a record taken from a dict or list argument and passed
 to a called function that reads its fields, `wrt="self"` of a bound method, a method of a plain
-object passed as an argument, `wrt` naming `*args`, a draw with differentiated parameters from a
+object passed as an argument, `wrt` naming `*args`, fields of nested records read by a chain
+(`osc.params.m`; `params = osc.params` first is differentiated), a draw with differentiated parameters from a
 generator passed in, `adjoint gen` of a function reading a record parameter's fields, and the
 numba backend where a helper has no numba version.
 """
@@ -78,6 +79,8 @@ DENSES = [programs.Dense(0.5 * RNG.normal(size=(3, 4)), 0.1 * RNG.normal(size=4)
           programs.Dense(0.5 * RNG.normal(size=(4, 2)), 0.1 * RNG.normal(size=2), 0.7)]
 STATE = programs.SpringState(RNG.normal(size=3), RNG.normal(size=3))
 SPRING = programs.SpringParams(2.0, 1.3, 0.2)
+OSCILLATOR = programs.Oscillator(programs.SpringState(RNG.normal(size=2), RNG.normal(size=2)),
+                                 programs.SpringParams(1.7, 0.9, 0.0))
 LOG_X, LOG_W = RNG.normal(size=(6, 3)), RNG.normal(size=3)
 LOG_Y = (RNG.random(6) > 0.5).astype(float)
 SOFT_X, SOFT_LABELS = RNG.normal(size=(6, 3)), np.eye(3)[RNG.integers(0, 3, 6)]
@@ -104,6 +107,7 @@ EVERY_MODE = [
     ("dataclass-bound-method", DENSE.loss, (MLP_X, MLP_Y), (0,), ()),
     ("list-of-records", programs.stack_loss, (DENSES, MLP_X, MLP_Y), (0,), ()),
     ("spring-dataclass-namedtuple", programs.spring_energy, (STATE, SPRING), (0, 1), ()),
+    ("nested-records", programs.oscillator_energy_by_parts, (OSCILLATOR,), (0,), ()),
     ("logistic-l2", programs.logistic_l2, (LOG_W, 0.3, LOG_X, LOG_Y, 0.2), (0, 1, 4), (0, 1, 4)),
     ("star-args", programs.batches_loss, (LOG_W, *BATCHES), (0,), (0,)),
     ("grad-inside", programs.force_matching, (RNG.normal(size=4), RNG.normal(size=4)), (0, 1), ()),
@@ -141,6 +145,7 @@ STRUCTURED = [
     ("list-of-records", programs.stack_loss, (DENSES, MLP_X, MLP_Y), "layers"),
     ("dataclass-and-namedtuple", programs.spring_energy, (STATE, SPRING), (0, "params")),
     ("bound-method", MODEL.loss, (MLP_PARAMS, MLP_X, MLP_Y), ("params", 1)),
+    ("nested-records", programs.oscillator_energy_by_parts, (OSCILLATOR,), "osc"),
     ("number-keyword", programs.logistic_l2, (LOG_W, 0.3, LOG_X, LOG_Y, 0.2), ("w", 1, "lam")),
 ]
 
@@ -219,6 +224,22 @@ def test_a_vjp_of_an_array_valued_simulation_over_records():
         assert_structure(gradient, args[position])
         np.testing.assert_allclose(flat(gradient), central_differences(paired, args, position), rtol=RTOL, atol=ATOL)
     assert_unchanged(before, args)
+
+
+def test_fields_of_nested_records_read_by_a_chain_are_refused_at_the_line():
+    with pytest.raises(adjoint.AdjointError) as refused:
+        adjoint.grad(programs.oscillator_energy)(OSCILLATOR)
+    assert f"surface37_programs.py:{marked_line(programs.oscillator_energy, 'chain')}:" in str(refused.value)
+
+
+def test_the_jacobian_of_a_simulation_with_respect_to_a_namedtuple_of_numbers():
+    jacobian = adjoint.jacobian(programs.spring_rollout, wrt="params")(STATE, SPRING)
+    assert jacobian.shape == (10, 3, 3)
+    for step, coordinate in [(0, 0), (4, 2), (9, 1)]:
+        def entry(state, params):
+            return programs.spring_rollout(state, params)[step, coordinate]
+        np.testing.assert_allclose(jacobian[step, coordinate], central_differences(entry, (STATE, SPRING), 1),
+                                   rtol=RTOL, atol=ATOL)
 
 
 def test_a_jvp_takes_tangents_of_the_inputs_structure():
