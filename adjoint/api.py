@@ -6,6 +6,7 @@ import importlib
 import inspect
 import sys
 import threading
+import types
 import weakref
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
@@ -273,6 +274,11 @@ class Derived:
         if by_name:
             return _find, (module, name)
         return _rebuild, (transform, func, args, kwargs)
+
+    def __get__(self, instance, owner=None):
+        """Read from an object, a method bound to it, as a function is: `@adjoint.grad` on a `def` in a
+        class body, then `model.dloss(x)`, takes the object as its first argument."""
+        return self if instance is None else types.MethodType(self, instance)
 
     def __repr__(self) -> str:
         return f"<derived function {self.__qualname__}>"

@@ -56,6 +56,10 @@ class GeneratedFunction:
     # for each statement of the source in order, the position it was made for (or None).
     positions: Optional[Tuple[Any, List[Optional[Tuple[int, int, int, int]]]]] = None
 
+    def made_for(self, line: int) -> Optional[Location]:
+        """The user's line the line `line` (from 1) of its source was made for, where known."""
+        return None if self.positions is None else _made_for_line(self.source, *self.positions, line)
+
 
 @dataclass
 class Generated:
@@ -205,19 +209,24 @@ def _mapped(filename: str, lineno: int, depth: int = 0) -> Optional[Location]:
     entry = LINES.get(filename)
     if entry is None or depth > 8:
         return None
-    source, info, positions = entry
+    where = _made_for_line(*entry, lineno - 1)  # the factory's `def` comes first in the compiled file
+    return None if where is None else _mapped(where.filename, where.lineno, depth + 1) or where
+
+
+def _made_for_line(source: str, info: Any, positions: List[Optional[Tuple[int, int, int, int]]],
+                  line: int) -> Optional[Location]:
+    """The user's line the line `line` (from 1) of a generated function's source was made for."""
     statements = _statement_nodes(source)
     if len(statements) != len(positions):
         return None
-    line, best = lineno - 1, None  # the factory's `def` comes first in the compiled file
+    best = None
     for node, position in zip(statements, positions):
         if position is not None and node.lineno <= line <= (node.end_lineno or node.lineno):
             best = position  # an inner statement comes after the one holding it
     if best is None:
         return None
     from types import SimpleNamespace
-    where = info.location(SimpleNamespace(lineno=best[0], col_offset=best[1], end_lineno=best[2], end_col_offset=best[3]))
-    return _mapped(where.filename, where.lineno, depth + 1) or where
+    return info.location(SimpleNamespace(lineno=best[0], col_offset=best[1], end_lineno=best[2], end_col_offset=best[3]))
 
 
 def _statement_nodes(source: str) -> list:

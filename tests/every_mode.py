@@ -96,7 +96,9 @@ def _on_autograd_numpy(peer, anp):
 
 
 def _inner(value, tangent, anp):
-    """<value, tangent> for numbers, arrays and dicts of them (autograd's boxes)."""
+    """<value, tangent> for numbers, arrays and dicts, lists and tuples of them (autograd's boxes)."""
     if isinstance(tangent, dict):
         return sum(_inner(value[key], item, anp) for key, item in tangent.items())
+    if isinstance(tangent, (list, tuple)):
+        return sum(_inner(part, item, anp) for part, item in zip(value, tangent))
     return anp.sum(value * tangent)

@@ -4,6 +4,8 @@ place, the stack), the seed, zero adjoints, and the gradients it returns in the 
 """
 from __future__ import annotations
 
+import builtins
+import inspect
 from typing import Dict, List, Tuple
 
 import gast
@@ -135,7 +137,7 @@ def _gradients(ctx: FunctionContext, wrt: Tuple[str, ...], originals: Dict[str, 
     for param in wrt:
         value = nodes.name(ctx.adjoint(param)) if ctx.activity.is_active(param) else nodes.constant(ZERO)
         if ctx.kinds.get(param) == SCALAR and isinstance(value, gast.Name):
-            calls_numpy = _calls_numpy(ctx) if calls_numpy is None else calls_numpy
+            calls_numpy = (_calls_numpy(ctx) or not _reads_python_numbers_only(ctx)) if calls_numpy is None else calls_numpy
             if not calls_numpy:
                 gradients.append(value)
                 continue
@@ -168,3 +170,51 @@ def _calls_numpy(ctx: FunctionContext) -> bool:
         if any(isinstance(a, gast.Name) and ctx.kinds.get(a.id) in (SCALAR, CONTAINER) for a in arguments):
             return True
     return False
+
+
+_PYTHON_NUMBERS = (bool, int, float)
+
+
+def _reads_python_numbers_only(ctx: FunctionContext) -> bool:
+    """Whether every value the function reads is a Python number: it subscripts nothing, and each
+    name it reads is a local number or a global holding a Python number, a module or a function.
+    Otherwise the adjoint of a number may be a NumPy scalar with no NumPy call on a number
+    (`np.sum(x) * lam`, `x[0] * lam`, `x @ x * lam`, `K * lam` for a global np.float64 K)."""
+    namespace = {**getattr(ctx.parsed.func, "__globals__", {}), **ctx.parsed.namespace}
+    ranges = _ranges(ctx, namespace)
+    for node in nodes.every_node(ctx.func_node):
+        if isinstance(node, gast.Subscript):
+            return False
+        if not isinstance(node, gast.Name) or not isinstance(node.ctx, gast.Load):
+            continue
+        if node.id in ctx.primal_names:
+            if ctx.kinds.get(node.id) != SCALAR and node.id not in ranges:
+                return False
+        elif not _python_number_or_code(namespace.get(node.id, getattr(builtins, node.id, None))):
+            return False
+    return True
+
+
+def _ranges(ctx: FunctionContext, namespace: dict) -> set:
+    """The local names every assignment of which is a call of the builtin `range` (a loop's
+    `_range1 = range(n)`, whose items are ints)."""
+    assigned: Dict[str, bool] = {}
+    for node in nodes.every_node(ctx.func_node):
+        if isinstance(node, gast.Assign):
+            value = node.value
+            is_range = (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
+                        and namespace.get(value.func.id, getattr(builtins, value.func.id, None)) is range)
+            for name in nodes.names_stored(gast.Tuple(elts=node.targets, ctx=gast.Store())):
+                assigned[name] = assigned.get(name, True) and is_range and len(node.targets) == 1
+        elif isinstance(node, (gast.AugAssign, gast.AnnAssign, gast.For, gast.NamedExpr, gast.comprehension)):
+            for name in nodes.names_stored(node.target):
+                assigned[name] = False
+        elif isinstance(node, gast.withitem) and node.optional_vars is not None:
+            for name in nodes.names_stored(node.optional_vars):
+                assigned[name] = False
+    parameters = {node.id for node in nodes.every_node(ctx.func_node.args) if isinstance(node, gast.Name)}
+    return {name for name, only_ranges in assigned.items() if only_ranges and name not in parameters}
+
+
+def _python_number_or_code(value) -> bool:
+    return type(value) in _PYTHON_NUMBERS or inspect.ismodule(value) or callable(value)

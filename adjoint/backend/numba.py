@@ -153,7 +153,7 @@ def _unit_refusal(unit, name: str, reason: str, func: Optional[Callable]) -> Bac
     location = None
     if number is not None:
         user_text = _differentiated_line(lines, number)
-        location = _user_location(func, user_text)
+        location = _user_location(func, user_text) or unit.made_for(number) or _user_location(func, "def ")
         text += f", at line {number} of the generated code, `{lines[number - 1].strip()}`"
         if user_text:
             text += f" (in the derivative of `{user_text}`)"

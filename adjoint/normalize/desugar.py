@@ -290,7 +290,7 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
             extremum = SEQUENCE_EXTREMA[callee]
             node.func = nodes.name(self._bound_name(extremum.__name__, extremum))
             return node
-        if callee in OPTIONED:
+        if any(callee is reduction for reduction in OPTIONED):  # callee may be unhashable (a dataclass object)
             return self._optioned(node, callee)
         if not isinstance(func, gast.Attribute) or func.attr not in {**ARRAY_METHODS, **RUNTIME_METHODS}:
             return node

@@ -11,7 +11,9 @@ the wrong shape. So, in an adjoint's assignment, a position is *safe* for 0.0:
 - an operand of `*`, the numerator of `/`, the operand of unary `-`, or one of the first two
   arguments of a bilinear function, where that operation is itself safe;
 - an argument of one of adjoint's runtime helpers, which take 0.0 for a zero of any shape and
-  give a result of the right shape (a linear helper of 0.0 is 0.0 in turn where it is safe);
+  give a result of the right shape (a linear helper of 0.0 is 0.0 in turn where it is safe), but
+  the other factor of the adjoints of a product (`b` of dot_adjoint_a(g, a, b), which is g @ b.T:
+  0.0 there makes a product of g's shape, not a's);
 - an item of a tuple or list at a safe position (a container's adjoint, a helper's state);
   the first argument of gradient_like and its kin is an adjoint wherever it stands (in a
   `return` too), and zeros annihilate inside it.
@@ -27,6 +29,9 @@ import gast
 from adjoint import runtime
 
 ZERO_TOLERANT = (runtime.gradient_like, runtime.tangent_like, runtime.broadcast_like)  # the same for 0.0
+# The position of the other factor in the adjoints of products, whose values they multiply by.
+FACTORS = ((runtime.dot_adjoint_a, 2), (runtime.dot_adjoint_b, 1), (runtime.np_dot_adjoint_a, 2),
+           (runtime.np_dot_adjoint_b, 1), (runtime.tensordot_adjoint_a, 2), (runtime.tensordot_adjoint_b, 1))
 
 
 def binop_operands(op: type, safe: bool) -> Tuple[bool, bool]:
@@ -52,7 +57,9 @@ def call_arguments(call: gast.Call, safe: bool, facts) -> Tuple[List[bool], bool
     zero adjoint of any shape, alone or in a tuple, and give a result of the right shape); the
     first two of a bilinear function where the call is safe (0.0 then)."""
     func = call.func
-    if func.__class__ is gast.Name and runtime.is_helper(facts.resolve(func.id)):
-        return [True] * len(call.args), True
+    helper = facts.resolve(func.id) if func.__class__ is gast.Name else None
+    if runtime.is_helper(helper):
+        factor = next((position for known, position in FACTORS if helper is known), None)
+        return [index != factor for index in range(len(call.args))], True
     bilinear = safe and facts.is_bilinear(func)
     return [bilinear and index < 2 for index in range(len(call.args))], False

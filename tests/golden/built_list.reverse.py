@@ -18,4 +18,4 @@ def grad_built_list(x, n):
         dvalues = item_adjoint(dvalues, slice(0, len(values) - 1))
         values.pop()
         dx = dx + d_t1 * pow_term(i, x, i - 1)
-    return dx
+    return gradient_like(dx, x)

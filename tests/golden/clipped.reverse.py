@@ -8,4 +8,4 @@ def grad_clipped(x):
     dh_1 = dh
     # Grad of: h = math.tanh(x)
     dx = dh_1 * (1.0 - h * h)
-    return dx
+    return gradient_like(dx, x)

@@ -27,4 +27,4 @@ def grad_overwrite(x, n):
         dx = dx + i * unbroadcast(d_t4, _t3)
         da = add_at(da, a, _t1, d_t4)
         _t1 = _stack.pop()
-    return dx
+    return gradient_like(dx, x)

@@ -19,4 +19,4 @@ def grad_polynomial(x, coefficients):
         dtotal = x * d_t2
         dx = dx + unbroadcast(total * d_t2, x)
         _t2 = _stack.pop()
-    return dx
+    return gradient_like(dx, x)
