@@ -616,3 +616,145 @@ def view_after_write(x):
     y[0] = y[1] * 2.0
     z = y[:2]
     return np.sum(z * z)
+
+
+# ----- more shapes ----------------------------------------------------------------------
+
+
+def moments(x, p):
+    total = 0.0
+    for k in range(1, 4):
+        total = total + trapezoid(lambda t: t ** k * math.exp(-p * t), 0.0, x, 12) / k
+    return total
+
+
+def gaussian_pdf(t, mu, s):
+    return math.exp(-0.5 * ((t - mu) / s) ** 2) / (s * math.sqrt(2 * math.pi))
+
+
+def partial_integrand(mu, s):
+    pdf = functools.partial(gaussian_pdf, mu=mu, s=s)
+    return simpson(pdf, -1.0, 2.0, 12)
+
+
+def two_iterable_map(xs, ys):
+    return sum(map(lambda a, b: a * math.tanh(b), xs, ys)) + sum(w * v for w, v in zip(xs, ys[::-1]))
+
+
+def largest_magnitude(x):
+    big = max(x, key=abs)
+    small = min(x, key=abs)
+    ordered = sorted(x)
+    return big * small + ordered[1] * ordered[-1]
+
+
+def copied_history(x):
+    cur = x * 1.0
+    history = []
+    for i in range(3):
+        prev = cur
+        cur = cur.copy()
+        cur[i] += np.sin(prev[i + 1])
+        history.append(prev)
+    return sum(np.sum(h * cur) for h in history)
+
+
+def adam_slices(theta, target, lr=0.1, steps=4):
+    state = {"w": np.zeros_like(target), "m": np.zeros_like(target), "v": np.zeros_like(target)}
+    for t in range(1, steps + 1):
+        g = 2.0 * theta * (state["w"] * theta - target)
+        state["m"] = 0.9 * state["m"] + 0.1 * g
+        state["v"] = 0.999 * state["v"] + 0.001 * g * g
+        step = lr * state["m"] / (1 - 0.9 ** t) / (np.sqrt(state["v"] / (1 - 0.999 ** t)) + 1e-8)
+        state["w"] = state["w"] - step
+    return np.sum((state["w"] * theta - target) ** 2)
+
+
+def bisect_root(c, lo=0.0, hi=3.0):
+    count = 0
+    while hi - lo > 1e-12 and count < 100:
+        mid = 0.5 * (lo + hi)
+        if mid ** 3 - c > 0.0:
+            hi = mid
+        else:
+            lo = mid
+        count += 1
+    x = 0.5 * (lo + hi)
+    for _ in range(2):  # Newton polishes the bracket's midpoint: exact in c to second order
+        x = x - (x ** 3 - c) / (3.0 * x ** 2)
+    return x * c
+
+
+def clamp_in_place(x, lo, hi):
+    y = x.copy()
+    for i in reversed(range(len(y))):
+        if y[i] < lo:
+            y[i] = lo
+        elif y[i] > hi:
+            y[i] = hi + 0.1 * (y[i] - hi)
+    return np.sum(y ** 2)
+
+
+def inert_try(x, a):
+    try:
+        import scipy  # noqa: F401
+    except ImportError:
+        pass
+    try:  # <- try-read-by-assert
+        label = "value %.3f" % a
+    except TypeError:
+        label = "?"
+    assert len(label) > 0
+    return np.sum(np.tanh(a * x))
+
+
+def gram_schmidt(A):
+    Q = np.zeros_like(A)
+    for j in range(A.shape[1]):
+        v = A[:, j].copy()
+        for i in range(j):
+            v = v - (Q[:, i] @ A[:, j]) * Q[:, i]
+        Q[:, j] = v / np.linalg.norm(v)
+    return np.sum(Q[:, -1] * np.arange(1.0, A.shape[0] + 1)) + Q[0, 0] ** 2
+
+
+def nested_callee_loop(x, n_outer=3):
+    def inner(v, k):
+        s = 0.0
+        i = 0
+        while i < k:
+            s = s + v ** (i + 1) / (i + 1)
+            i += 1
+        return s
+
+    total = 0.0
+    for k in range(1, n_outer + 1):
+        total += inner(x, k) * k
+    return total
+
+
+def kmeans_step(X, C):
+    d = np.sum((X[:, None, :] - C[None, :, :]) ** 2, axis=2)
+    labels = np.argmin(d, axis=1)
+    total = 0.0
+    for j in range(C.shape[0]):
+        members = X[labels == j]
+        if len(members) == 0:
+            continue
+        total = total + np.sum((members - C[j]) ** 2)
+    return total
+
+
+def heat_explicit(u0, alpha, steps=8):
+    u = u0.copy()
+    for _ in range(steps):
+        interior = u[1:-1] + alpha * (u[2:] - 2 * u[1:-1] + u[:-2])
+        u[1:-1] = interior
+    return np.sum(u ** 2)
+
+
+def softmax_cross_entropy(W, X, labels):
+    logits = X @ W
+    logits = logits - logits.max(axis=1, keepdims=True)
+    logp = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
+    return -np.mean(logp[np.arange(len(labels)), labels])

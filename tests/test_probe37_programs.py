@@ -83,6 +83,20 @@ CASES = [
     ("hermite_spline", (RNG.normal(size=6), RNG.normal(size=6), np.array([0.2, 0.7, 1.5, 2.1, 2.9]), KNOTS),
      (0, 1, 2), (0, 1, 2), ()),
     ("projectile_range", (20.0, 0.7, 0.01), (0, 1, 2), (), ()),
+    ("moments", (1.2, 0.7), (0, 1), (), ()),
+    ("partial_integrand", (0.3, 0.8), (0, 1), (), ()),
+    ("two_iterable_map", (np.array([0.3, -0.8, 1.1]), np.array([0.5, 0.2, -0.4])), (0, 1), (0,), ()),
+    ("largest_magnitude", (np.array([0.3, -1.8, 1.1, 0.5]),), (0,), (0,), ()),
+    ("copied_history", (RNG.normal(size=4),), (0,), (), (0,)),
+    ("adam_slices", (1.0 + RNG.random(3), RNG.normal(size=3)), (0, 1), (0, 1), ()),
+    ("bisect_root", (2.2,), (0,), (), ()),
+    ("clamp_in_place", (np.array([0.3, -1.8, 1.1, 0.5, 2.4]), -1.0, 1.5), (0, 1, 2), (), ()),
+    ("gram_schmidt", (RNG.normal(size=(4, 3)),), (0,), (), (0,)),
+    ("nested_callee_loop", (0.7,), (0,), (0,), ()),
+    ("kmeans_step", (RNG.normal(size=(8, 2)), RNG.normal(size=(3, 2))), (0, 1), (0, 1), ()),
+    ("heat_explicit", (RNG.normal(size=6), 0.2), (0, 1), (), ()),
+    ("softmax_cross_entropy", (RNG.normal(size=(3, 4)), RNG.normal(size=(5, 3)), np.array([0, 3, 1, 2, 3])), (0, 1),
+     (0, 1), ()),
     ("captured_not_differentiated", (1.3, 0.4), (0, 1), (), ()),
     ("view_after_write", (RNG.normal(size=4),), (0,), (), ()),  # autograd: no item writes
 ]
@@ -196,6 +210,7 @@ REFUSED = [
     (programs.copy_against_alias, (RNG.normal(size=3),), (0,), "alias-write"),
     (programs.row_view_update, (RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1), "row-view"),
     (programs.log_with_fallback, (RNG.normal(size=3), 0.7), (0, 1), "try-feeds"),
+    (programs.inert_try, (RNG.normal(size=3), 0.7), (0, 1), "try-read-by-assert"),
 ]
 
 
