@@ -758,3 +758,134 @@ def softmax_cross_entropy(W, X, labels):
     logits = logits - logits.max(axis=1, keepdims=True)
     logp = logits - np.log(np.sum(np.exp(logits), axis=1, keepdims=True))
     return -np.mean(logp[np.arange(len(labels)), labels])
+
+
+class Decay:
+    def __init__(self, rate):
+        self.rate = rate
+
+    def density(self, t):
+        return math.exp(-self.rate * t * t)
+
+
+DECAY = Decay(1.7)
+
+
+def integrands_of_every_kind(a):
+    return trapezoid(DECAY.density, 0.0, a, 10) + trapezoid(np.sin, 0.0, a, 5) + trapezoid(math.cos, a, 1.0, 5)
+
+
+def outer_integral(f, a, b):
+    return trapezoid(f, a, b, 8) + f(b)
+
+
+def nested_integrals(x, p):
+    def f(t):
+        def g(u):
+            return u * x + p
+
+        return outer_integral(g, 0.0, t) * t
+
+    return trapezoid(f, 0.0, 1.0, 4)
+
+
+def lambdas_in_a_loop(x, p):
+    total = 0.0
+    for k in range(3):
+        g = lambda t: t ** k * p  # noqa: E731
+        total += outer_integral(g, 0.0, x)
+    return total
+
+
+def potential(v):
+    return v ** 3 + math.sin(v)
+
+
+def gradient_penalty(x):
+    return potential(x) + 0.5 * adjoint.grad(potential)(x) ** 2
+
+
+def rank_weighted(x):
+    order = sorted(range(len(x)), key=lambda i: x[i])
+    return sum((r + 1) * x[i] for r, i in enumerate(order))
+
+
+def decay_step(state, v):
+    return 0.9 * state + v * v
+
+
+def reductions(x, init):
+    return (functools.reduce(decay_step, x, init) + sum(map(math.exp, x))
+            + functools.reduce(lambda acc, v: acc * 0.5 + math.sin(v), x, init))
+
+
+def separate_accumulators(x):
+    acc = [np.zeros(2) for _ in range(3)]
+    for i in range(3):
+        acc[i] += x * (i + 1)
+    return np.sum(acc[0] * acc[2])
+
+
+def swapped_then_written(x, y):
+    a, b = x * 1.0, y * 1.0
+    a, b = b, a
+    a[0] = b[1] * 2.0
+    return np.sum(a * b) + np.sum(x * a)
+
+
+def reversed_walks(x):
+    total = 0.0
+    for i, v in enumerate(reversed(list(x))):
+        total = total * 0.5 + v * (i + 1)
+    for i in range(len(x) - 1, 0, -1):
+        total += x[i] * x[i - 1]
+    return total
+
+
+def views_after_writes(x):
+    y = x * 1.0
+    for i in range(3):
+        y[i] = y[i + 1] ** 2
+    w = y[1:]
+    u = w.T
+    z = np.reshape(y, (2, 2))
+    return np.sum(u * u) + np.sum(w) + np.trace(z) + np.sum(np.diag(z) ** 2)
+
+
+def table_of_lambdas(x):
+    fns = {"sq": lambda v: v * v, "cube": lambda v: v ** 3}
+    return sum(fns[name](x) for name in sorted(fns))  # <- table-at-run-time
+
+
+def max_of_enumerate(x):
+    best = max(enumerate(x), key=lambda p: p[1])  # <- max-enumerate
+    return best[1] * (best[0] + 1) + min(x)
+
+
+def grows_while_iterating(x):
+    lst = [x[0], x[1]]
+    for v in lst:
+        if len(lst) < 6:
+            lst.append(v * 0.5 + x[2])  # <- grows-while-iterating
+    return sum(w * w for w in lst)
+
+
+def repeated_object(x):
+    acc = [np.zeros(2)] * 3
+    for i in range(3):
+        acc[i] += x * (i + 1)  # <- repeated-object
+    return np.sum(acc[0] * acc[2])
+
+
+def unpacked_rows(x):
+    rows = [x * 1.0, x * 2.0]
+    first, second = rows
+    first[0] = second[1] ** 2  # <- unpacked-rows
+    return np.sum(rows[0]) + np.sum(first)
+
+
+def dict_alias(x):
+    d = {"a": x * 1.0}
+    d["b"] = d["a"]
+    d["b"][0] = 5.0 * x[1]  # <- dict-alias
+    return np.sum(d["a"] ** 2)

@@ -97,6 +97,16 @@ CASES = [
     ("heat_explicit", (RNG.normal(size=6), 0.2), (0, 1), (), ()),
     ("softmax_cross_entropy", (RNG.normal(size=(3, 4)), RNG.normal(size=(5, 3)), np.array([0, 3, 1, 2, 3])), (0, 1),
      (0, 1), ()),
+    ("integrands_of_every_kind", (0.8,), (0,), (), ()),
+    ("nested_integrals", (0.9, 1.3), (0, 1), (), ()),
+    ("lambdas_in_a_loop", (0.9, 1.3), (0, 1), (), ()),
+    ("gradient_penalty", (0.7,), (0,), (), ()),
+    ("rank_weighted", (np.array([0.3, -0.2, 1.1]),), (0,), (0,), ()),
+    ("reductions", (np.array([0.3, -0.2, 1.1]), 0.4), (0, 1), (), ()),
+    ("separate_accumulators", (np.array([0.3, 0.7]),), (0,), (), ()),
+    ("swapped_then_written", (np.array([0.3, 0.7]), np.array([1.3, -0.4])), (0, 1), (), ()),
+    ("reversed_walks", (np.array([0.3, 0.7, 1.1, -0.5]),), (0,), (0,), ()),
+    ("views_after_writes", (np.array([0.3, 0.7, 1.1, 0.2]),), (0,), (), ()),
     ("captured_not_differentiated", (1.3, 0.4), (0, 1), (), ()),
     ("view_after_write", (RNG.normal(size=4),), (0,), (), ()),  # autograd: no item writes
 ]
@@ -210,6 +220,12 @@ REFUSED = [
     (programs.copy_against_alias, (RNG.normal(size=3),), (0,), "alias-write"),
     (programs.row_view_update, (RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1), "row-view"),
     (programs.log_with_fallback, (RNG.normal(size=3), 0.7), (0, 1), "try-feeds"),
+    (programs.table_of_lambdas, (0.7,), (0,), "table-at-run-time"),
+    (programs.max_of_enumerate, (np.array([0.3, -0.2, 1.1]),), (0,), "max-enumerate"),
+    (programs.grows_while_iterating, (np.array([0.3, 0.7, 0.2]),), (0,), "grows-while-iterating"),
+    (programs.repeated_object, (np.array([0.3, 0.7]),), (0,), "repeated-object"),
+    (programs.unpacked_rows, (np.array([0.3, 0.7]),), (0,), "unpacked-rows"),
+    (programs.dict_alias, (np.array([0.3, 0.7]),), (0,), "dict-alias"),
     (programs.inert_try, (RNG.normal(size=3), 0.7), (0, 1), "try-read-by-assert"),
 ]
 
