@@ -9,7 +9,7 @@ returns, enumerate over zip, reversed and negative ranges, a list grown while a 
 its length, try/except around inert code); and models from finance, dynamics, filtering,
 statistics, learning, graphics and physics (Black-Scholes and its Greeks, RK4 for a pendulum and
 the Lorenz system, a Kalman filter's likelihood, Poisson and negative-binomial regression, Huber
-loss, attention, batch norm, ray-sphere intersection, Ising/XY lattice energies, a cubic Hermite
+loss, attention, batch norm, ray-sphere intersection, Ising/XY lattice energies, a Catmull-Rom
 spline, a projectile with drag).
 """
 import functools
@@ -572,15 +572,14 @@ def ising_mean_field(m, J, beta):
     return energy - entropy / beta
 
 
-def hermite_spline(ys, slopes, t, knots):
-    i = np.clip(np.searchsorted(knots, t) - 1, 0, len(knots) - 2)
-    h = knots[i + 1] - knots[i]
-    s = (t - knots[i]) / h
-    h00 = 2 * s ** 3 - 3 * s ** 2 + 1
-    h10 = s ** 3 - 2 * s ** 2 + s
-    h01 = -2 * s ** 3 + 3 * s ** 2
-    h11 = s ** 3 - s ** 2
-    value = h00 * ys[i] + h10 * h * slopes[i] + h01 * ys[i + 1] + h11 * h * slopes[i + 1]
+def catmull_rom(ys, t, knots):
+    i = np.clip(np.searchsorted(knots, t, side="right") - 1, 1, len(knots) - 3)
+    p0, p1, p2, p3 = ys[i - 1], ys[i], ys[i + 1], ys[i + 2]
+    s = (t - knots[i]) / (knots[i + 1] - knots[i])
+    a = -0.5 * p0 + 1.5 * p1 - 1.5 * p2 + 0.5 * p3
+    b = p0 - 2.5 * p1 + 2.0 * p2 - 0.5 * p3
+    c = -0.5 * p0 + 0.5 * p2
+    value = ((a * s + b) * s + c) * s + p1
     return np.sum(value ** 2)
 
 
@@ -697,7 +696,8 @@ def clamp_in_place(x, lo, hi):
 
 def inert_try(x, a):
     try:
-        import scipy  # noqa: F401
+        from scipy import special
+        special.erf(0.5)
     except ImportError:
         pass
     try:  # <- try-read-by-assert
