@@ -10,7 +10,9 @@ its length, try/except around inert code); and models from finance, dynamics, fi
 statistics, learning, graphics and physics (Black-Scholes and its Greeks, RK4 for a pendulum and
 the Lorenz system, a Kalman filter's likelihood, Poisson and negative-binomial regression, Huber
 loss, attention, batch norm, ray-sphere intersection, Ising/XY lattice energies, a Catmull-Rom
-spline, a projectile with drag).
+spline, a projectile with drag, Sinkhorn to a tolerance, an HMM's forward algorithm, value
+iteration, an American put on a binomial tree, a seeded Monte Carlo Asian option, a spring chain).
+Many are refused, at their line: the refusals are part of what the tests check.
 """
 import functools
 import math
@@ -889,3 +891,67 @@ def dict_alias(x):
     d["b"] = d["a"]
     d["b"][0] = 5.0 * x[1]  # <- dict-alias
     return np.sum(d["a"] ** 2)
+
+
+def sinkhorn(C, a, b, eps=0.5, tol=1e-10, max_iter=500):
+    K = np.exp(-C / eps)
+    u = np.ones_like(a)
+    v = np.ones_like(b)
+    it = 0
+    err = 1.0
+    while err > tol and it < max_iter:
+        u = a / (K @ v)
+        v = b / (K.T @ u)
+        err = np.sum(np.abs(u * (K @ v) - a))
+        it += 1
+    P = u[:, None] * K * v[None, :]
+    return np.sum(P * C)
+
+
+def hmm_forward(log_A, log_B, log_pi, obs):
+    alpha = log_pi + log_B[:, obs[0]]
+    for t in range(1, len(obs)):
+        m = np.max(alpha)
+        alpha = m + np.log(np.exp(alpha - m) @ np.exp(log_A)) + log_B[:, obs[t]]
+    m = np.max(alpha)
+    return m + np.log(np.sum(np.exp(alpha - m)))
+
+
+def value_iteration(R, P, gamma=0.9, sweeps=30):
+    V = np.zeros(R.shape[0])
+    for _ in range(sweeps):
+        Q = R + gamma * P @ V
+        V = np.max(Q, axis=1)
+    return np.sum(V)
+
+
+def binomial_american_put(S0, K, r, sigma, T=1.0, n=12):
+    dt = T / n
+    u = math.exp(sigma * math.sqrt(dt))
+    d = 1.0 / u
+    p = (math.exp(r * dt) - d) / (u - d)
+    disc = math.exp(-r * dt)
+    prices = S0 * u ** np.arange(n, -1, -1.0) * d ** np.arange(0, n + 1.0)
+    V = np.maximum(K - prices, 0.0)
+    for i in reversed(range(n)):
+        prices = prices[:-1] / u
+        cont = disc * (p * V[:-1] + (1 - p) * V[1:])
+        V = np.maximum(cont, K - prices)
+    return V[0]
+
+
+def asian_monte_carlo(S0, sigma, r=0.02, K=1.0, T=1.0, steps=8, paths=64, seed=7):
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((paths, steps))
+    dt = T / steps
+    log_paths = np.cumsum((r - 0.5 * sigma ** 2) * dt + sigma * math.sqrt(dt) * z, axis=1)
+    S = S0 * np.exp(log_paths)
+    payoff = np.maximum(S.mean(axis=1) - K, 0.0)
+    return math.exp(-r * T) * payoff.mean()
+
+
+def spring_chain(pos, k, rest=1.0):
+    stretch = np.diff(pos, axis=0)
+    lengths = np.sqrt(np.sum(stretch ** 2, axis=1))
+    bend = np.sum(stretch[1:] * stretch[:-1], axis=1) / (lengths[1:] * lengths[:-1])
+    return 0.5 * k * np.sum((lengths - rest) ** 2) - np.sum(bend)

@@ -106,6 +106,15 @@ CASES = [
     ("swapped_then_written", (np.array([0.3, 0.7]), np.array([1.3, -0.4])), (0, 1), (), ()),
     ("reversed_walks", (np.array([0.3, 0.7, 1.1, -0.5]),), (0,), (0,), ()),
     ("views_after_writes", (np.array([0.3, 0.7, 1.1, 0.2]),), (0,), (), ()),
+    ("sinkhorn", (np.abs(RNG.normal(size=(3, 4))), np.array([0.2, 0.5, 0.3]), np.array([0.1, 0.4, 0.3, 0.2])),
+     (0, 1, 2), (0, 1, 2), ()),
+    ("hmm_forward", (np.log([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.3, 0.3, 0.4]]),
+                     np.log([[0.5, 0.5], [0.9, 0.1], [0.2, 0.8]]), np.log([0.5, 0.3, 0.2]), [0, 1, 1, 0, 1]),
+     (0, 1, 2), (0, 1, 2), ()),
+    ("value_iteration", (RNG.normal(size=(3, 2)), RNG.dirichlet(np.ones(3), size=(3, 2))), (0, 1), (0, 1), ()),
+    ("binomial_american_put", (1.0, 1.05, 0.03, 0.25), (0, 1, 2, 3), (0, 1), ()),
+    ("asian_monte_carlo", (1.05, 0.3), (0, 1), (0, 1), ()),
+    ("spring_chain", (np.cumsum(np.abs(RNG.normal(size=(5, 2))) + 0.5, axis=0), 3.0), (0, 1), (0, 1), ()),
     ("captured_not_differentiated", (1.3, 0.4), (0, 1), (), ()),
     ("view_after_write", (RNG.normal(size=4),), (0,), (), ()),  # autograd: no item writes
 ]
