@@ -955,3 +955,65 @@ def spring_chain(pos, k, rest=1.0):
     lengths = np.sqrt(np.sum(stretch ** 2, axis=1))
     bend = np.sum(stretch[1:] * stretch[:-1], axis=1) / (lengths[1:] * lengths[:-1])
     return 0.5 * k * np.sum((lengths - rest) ** 2) - np.sum(bend)
+
+
+def apply_with(f, t, *rest, **options):
+    return f(t, *rest, **options)
+
+
+def scaled_square(t, scale=1.0):
+    return scale * t * t
+
+
+def variadic_apply(k, c):
+    return (apply_twice(lambda t: k * t, 1.0) + c * c + apply_with(scaled_square, c, scale=2.0)
+            + apply_with(scaled_square, k, scale=c))
+
+
+def partial_twice(k, c):
+    g = functools.partial(scaled_square, scale=k)
+    return apply_twice(g, 1.0) + c ** 3
+
+
+def closure_of_closure(k, c):
+    def inner(t):
+        return apply_twice(lambda u: u * k, t)
+
+    return apply_twice(inner, 1.0) + c * apply_twice(inner, 0.5)
+
+
+def late_binding(x):
+    a = 1.0
+    g = lambda t: t * a  # noqa: E731
+    a = x * 2.0
+    return apply_twice(g, x)
+
+
+def rebound_capture(x):
+    a = x
+
+    def g(t):
+        return t * a
+
+    first = apply_twice(g, 1.0)
+    a = x * x
+    return first + apply_twice(g, 1.0)
+
+
+def nonlocal_accumulator(x):
+    total = 0.0
+
+    def add(v):
+        nonlocal total
+        total = total + v * x
+
+    for i in range(3):
+        add(float(i))
+    return total
+
+
+def late_bound_lambdas(x):
+    fs = []
+    for k in range(3):
+        fs.append(lambda t: t ** k)  # <- late-bound
+    return sum(f(x) for f in fs)

@@ -115,6 +115,12 @@ CASES = [
     ("binomial_american_put", (1.0, 1.05, 0.03, 0.25), (0, 1, 2, 3), (0, 1), ()),
     ("asian_monte_carlo", (1.05, 0.3), (0, 1), (0, 1), ()),
     ("spring_chain", (np.cumsum(np.abs(RNG.normal(size=(5, 2))) + 0.5, axis=0), 3.0), (0, 1), (0, 1), ()),
+    ("variadic_apply", (1.3, 0.4), (0, 1), (0, 1), ()),
+    ("partial_twice", (1.3, 0.4), (0, 1), (0, 1), ()),
+    ("closure_of_closure", (1.3, 0.4), (0, 1), (0, 1), ()),
+    ("late_binding", (0.7,), (0,), (0,), ()),
+    ("rebound_capture", (0.7,), (0,), (0,), ()),
+    ("nonlocal_accumulator", (0.7,), (0,), (0,), ()),
     ("captured_not_differentiated", (1.3, 0.4), (0, 1), (), ()),
     ("view_after_write", (RNG.normal(size=4),), (0,), (), ()),  # autograd: no item writes
 ]
@@ -232,6 +238,7 @@ REFUSED = [
     (programs.repeated_object, (np.array([0.3, 0.7]),), (0,), "repeated-object"),
     (programs.unpacked_rows, (np.array([0.3, 0.7]),), (0,), "unpacked-rows"),
     (programs.dict_alias, (np.array([0.3, 0.7]),), (0,), "dict-alias"),
+    (programs.late_bound_lambdas, (0.7,), (0,), "late-bound"),
     (programs.inert_try, (RNG.normal(size=3), 0.7), (0, 1), "try-read-by-assert"),
 ]
 
