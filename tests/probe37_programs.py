@@ -14,8 +14,10 @@ spline, a projectile with drag, Sinkhorn to a tolerance, an HMM's forward algori
 iteration, an American put on a binomial tree, a seeded Monte Carlo Asian option, a spring chain).
 Many are refused, at their line: the refusals are part of what the tests check.
 """
+import dataclasses
 import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -1017,3 +1019,34 @@ def late_bound_lambdas(x):
     for k in range(3):
         fs.append(lambda t: t ** k)  # <- late-bound
     return sum(f(x) for f in fs)
+
+
+class CellState(NamedTuple):
+    h: np.ndarray
+    c: np.ndarray
+
+
+def cell_state_replaced(W, xs):
+    state = CellState(np.zeros(2), np.zeros(2))
+    for x in xs:
+        c = 0.5 * state.c + np.tanh(W @ x)
+        state = state._replace(c=c, h=np.tanh(c) * 0.9)
+    return np.sum(state.h ** 2) + np.sum(state.c)
+
+
+@dataclasses.dataclass
+class MomentumState:
+    w: np.ndarray
+    v: np.ndarray
+
+
+def momentum_replaced(w0, data):
+    opt = MomentumState(w0 * 1.0, np.zeros_like(w0))
+    for x in data:
+        opt = dataclasses.replace(opt, v=0.8 * opt.v + (opt.w - x))
+        opt = MomentumState(opt.w - 0.05 * opt.v, opt.v)
+    return np.sum(opt.w ** 2)
+
+
+def price_keywords(S, *, K=95.0, T=0.75, r=0.03, sigma=0.25):
+    return black_scholes_call(S, K, T, r, sigma)

@@ -121,6 +121,8 @@ CASES = [
     ("late_binding", (0.7,), (0,), (0,), ()),
     ("rebound_capture", (0.7,), (0,), (0,), ()),
     ("nonlocal_accumulator", (0.7,), (0,), (0,), ()),
+    ("cell_state_replaced", (RNG.normal(size=(2, 3)), RNG.normal(size=(4, 3))), (0, 1), (0, 1), ()),
+    ("momentum_replaced", (RNG.normal(size=3), RNG.normal(size=(4, 3))), (0, 1), (0, 1), ()),
     ("captured_not_differentiated", (1.3, 0.4), (0, 1), (), ()),
     ("view_after_write", (RNG.normal(size=4),), (0,), (), ()),  # autograd: no item writes
 ]
@@ -162,6 +164,19 @@ def test_black_scholes_greeks():
     np.testing.assert_allclose(gamma(*args), second, rtol=1e-5)
     both = adjoint.grad(price, wrt=("S", "sigma"))(*args)
     np.testing.assert_allclose(both, (delta(*args), vega(*args)), rtol=1e-12)
+
+
+def test_greeks_by_the_names_of_keyword_only_parameters():
+    price = programs.price_keywords
+    market = dict(price.__kwdefaults__, sigma=0.3)
+    for name in ("sigma", "r", "T", "K"):
+        got = adjoint.grad(price, wrt=name)(100.0, **market)
+        up, down = (price(100.0, **dict(market, **{name: market[name] + step})) for step in (1e-6, -1e-6))
+        np.testing.assert_allclose(got, (up - down) / 2e-6, rtol=1e-6, err_msg=name)
+    value, (delta, vega) = adjoint.value_and_grad(price, wrt=("S", "sigma"))(100.0, sigma=0.3)
+    assert value == price(100.0, sigma=0.3)
+    np.testing.assert_allclose(adjoint.grad(price)(100.0, sigma=0.3), delta, rtol=1e-12)
+    np.testing.assert_allclose(adjoint.grad(price, wrt="sigma")(100.0, sigma=0.3), vega, rtol=1e-12)
 
 
 def test_black_scholes_greeks_of_a_book_of_spots():
