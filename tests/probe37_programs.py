@@ -16,7 +16,9 @@ Many are refused, at their line: the refusals are part of what the tests check.
 """
 import dataclasses
 import functools
+import logging
 import math
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -1050,3 +1052,47 @@ def momentum_replaced(w0, data):
 
 def price_keywords(S, *, K=95.0, T=0.75, r=0.03, sigma=0.25):
     return black_scholes_call(S, K, T, r, sigma)
+
+
+def log_of_positive(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.log(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        z = np.sqrt(x)
+    return np.sum(y ** 2) + np.sum(z)
+
+
+LOG = logging.getLogger("probe")
+
+
+def checked_loop(x):
+    total = 0.0
+    for i, v in enumerate(x):
+        if not np.isfinite(v):
+            raise ValueError(f"bad value at {i}")
+        LOG.debug("step %d: %s", i, v)
+        total += v ** 2
+        assert total >= 0.0, f"negative total {total}"
+    if total > 1e9:
+        print(f"total={total:.3f}")
+    return total
+
+
+def reciprocal_or_zero(x):
+    total = 0.0
+    for v in x:
+        try:  # <- try-in-loop
+            r = 1.0 / v
+        except ZeroDivisionError:
+            r = 0.0
+        total += r
+    return total
+
+
+def logger_fetched_in_loop(x):
+    total = 0.0
+    for i, v in enumerate(x):
+        logging.getLogger("probe").debug("step %d: %s", i, v)  # <- logger-of-a-call
+        total += v ** 2
+    return total

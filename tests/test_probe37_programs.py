@@ -123,6 +123,8 @@ CASES = [
     ("nonlocal_accumulator", (0.7,), (0,), (0,), ()),
     ("cell_state_replaced", (RNG.normal(size=(2, 3)), RNG.normal(size=(4, 3))), (0, 1), (0, 1), ()),
     ("momentum_replaced", (RNG.normal(size=3), RNG.normal(size=(4, 3))), (0, 1), (0, 1), ()),
+    ("log_of_positive", (np.array([0.3, 0.7, 1.6]),), (0,), (), ()),
+    ("checked_loop", (np.array([0.3, 0.7, -1.2]),), (0,), (0,), ()),
     ("captured_not_differentiated", (1.3, 0.4), (0, 1), (), ()),
     ("view_after_write", (RNG.normal(size=4),), (0,), (), ()),  # autograd: no item writes
 ]
@@ -254,6 +256,8 @@ REFUSED = [
     (programs.unpacked_rows, (np.array([0.3, 0.7]),), (0,), "unpacked-rows"),
     (programs.dict_alias, (np.array([0.3, 0.7]),), (0,), "dict-alias"),
     (programs.late_bound_lambdas, (0.7,), (0,), "late-bound"),
+    (programs.reciprocal_or_zero, (np.array([0.3, 0.7]),), (0,), "try-in-loop"),
+    (programs.logger_fetched_in_loop, (np.array([0.3, 0.7]),), (0,), "logger-of-a-call"),
     (programs.inert_try, (RNG.normal(size=3), 0.7), (0, 1), "try-read-by-assert"),
 ]
 
