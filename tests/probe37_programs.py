@@ -1096,3 +1096,49 @@ def logger_fetched_in_loop(x):
         logging.getLogger("probe").debug("step %d: %s", i, v)  # <- logger-of-a-call
         total += v ** 2
     return total
+
+
+def views_of_every_kind(x):
+    y = x * 1.0
+    y[1] = y[0] * 2.0
+    a = np.asarray(y)
+    b = y[...]
+    c = np.squeeze(np.atleast_2d(y))
+    d = y.real
+    e = np.split(y, 3)[1]
+    return np.sum(a * a) + np.sum(b ** 3) + np.sum(np.sin(c)) + np.sum(d * np.arange(3.0)) + np.sum(e * e)
+
+
+def asarray_after_write(x):
+    y = x * 1.0
+    y[1] = y[0] * 2.0
+    z = np.asarray(y)
+    return np.sum(z * z)
+
+
+def ellipsis_after_write(x):
+    y = x * 1.0
+    y[1] = y[0] * 2.0
+    z = y[...]
+    return np.sum(z * z)
+
+
+def squeezed_after_write(x):
+    y = x * 1.0
+    y[1] = y[0] * 2.0
+    z = np.squeeze(np.atleast_2d(y))
+    return np.sum(z * z)
+
+
+def real_after_write(x):
+    y = x * 1.0
+    y[1] = y[0] * 2.0
+    z = y.real
+    return np.sum(z * z)
+
+
+def split_after_write(x):
+    y = x * 1.0
+    y[1] = y[0] * 2.0
+    z = np.split(y, 3)[1]
+    return np.sum(z * z)

@@ -13,9 +13,11 @@ What was wrong:
   first derivative specialized the callee's specialization again and passed the captured
   variables a second time.
 - value_and_grad returned a wrong value where the result reads a view taken after an in-place write
-  (`y[0] = v; z = y[:2]; return np.sum(z * z)`): the value moved into the final return, after the
-  adjoint sweep, which writes back into `y` what the write overwrote. Only the names sharing
-  memory at the write counted as sharing it; those that come to share it later count too now.
+  (`y[0] = v; z = y[:2]` or `np.asarray(y)`, `y[...]`, `y.real`, `np.split(y, 3)[1]`, then
+  `return np.sum(z * z)`; a row swap `B[[0, 1]] = B[[1, 0]]` read as `B[0]`): the value moved into
+  the final return, after the adjoint sweep, which writes back into `y` what the write overwrote.
+  Only the names sharing memory at the write counted as sharing it; those that come to share it
+  later count too now.
 """
 from __future__ import annotations
 
@@ -127,6 +129,7 @@ CASES = [
     ("checked_loop", (np.array([0.3, 0.7, -1.2]),), (0,), (0,), ()),
     ("captured_not_differentiated", (1.3, 0.4), (0, 1), (), ()),
     ("view_after_write", (RNG.normal(size=4),), (0,), (), ()),  # autograd: no item writes
+    ("views_of_every_kind", (RNG.normal(size=3),), (0,), (), ()),
 ]
 
 
@@ -308,8 +311,17 @@ def test_a_captured_variable_of_a_call_not_differentiated():
     assert math.isfinite(second)
 
 
-def test_a_view_taken_after_a_write_keeps_its_value():
-    x = np.array([1.0, 2.0, 3.0, 0.5])
-    value, gradient = adjoint.value_and_grad(programs.view_after_write)(x)
-    assert value == programs.view_after_write(x.copy())
-    np.testing.assert_allclose(gradient, central_differences(programs.view_after_write, (x,), 0), rtol=1e-7)
+# (program, whether its second derivative is refused: the first keeps the view of what it writes into)
+VIEWS_AFTER_WRITES = [(programs.view_after_write, False), (programs.asarray_after_write, False),
+                      (programs.ellipsis_after_write, False), (programs.squeezed_after_write, True),
+                      (programs.real_after_write, True), (programs.split_after_write, False)]
+
+
+@pytest.mark.parametrize("func, first_order_only", VIEWS_AFTER_WRITES,
+                         ids=[func.__name__ for func, _ in VIEWS_AFTER_WRITES])
+def test_a_view_taken_after_a_write_keeps_its_value(func, first_order_only):
+    x = np.array([0.3, 0.7, 1.2])
+    value, gradient = adjoint.value_and_grad(func)(x)
+    assert value == func(x.copy())
+    np.testing.assert_allclose(gradient, central_differences(func, (x,), 0), rtol=1e-7)
+    check_every_mode(func, (x,), second_order=not first_order_only)
