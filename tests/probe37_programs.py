@@ -1142,3 +1142,19 @@ def split_after_write(x):
     y[1] = y[0] * 2.0
     z = np.split(y, 3)[1]
     return np.sum(z * z)
+
+
+def copy_not_alias(a):
+    b = a
+    c = np.copy(a)
+    c[0] = 5.0 * a[1]
+    c[1:] *= b[0]
+    d = c.copy()
+    d[2] = np.sin(c[2])
+    return np.sum(b * c) + np.sum(d ** 2)
+
+
+def transposed_copy(X, w):
+    Y = X.T.copy()
+    Y[0] = w
+    return np.sum(Y @ X) + np.sum(X.T * 2.0)
