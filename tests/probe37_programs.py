@@ -1158,3 +1158,22 @@ def transposed_copy(X, w):
     Y = X.T.copy()
     Y[0] = w
     return np.sum(Y @ X) + np.sum(X.T * 2.0)
+
+
+class Dense:
+    def __init__(self, W, b):
+        self.W, self.b = W, b
+
+    def __call__(self, x):
+        return np.tanh(self.W @ x + self.b)
+
+
+LAYERS = [Dense(np.array([[0.5, -0.3, 0.8], [0.1, 0.9, -0.4], [-0.7, 0.2, 0.3]]), np.array([0.1, -0.2, 0.05])),
+          Dense(np.array([[0.3, 0.6, -0.5], [-0.2, 0.4, 0.7]]), np.array([0.0, 0.3]))]
+
+
+def layered_net(x):
+    h = x
+    for layer in LAYERS:
+        h = layer(h)
+    return np.sum(h ** 2)

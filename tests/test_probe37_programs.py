@@ -127,6 +127,7 @@ CASES = [
     ("momentum_replaced", (RNG.normal(size=3), RNG.normal(size=(4, 3))), (0, 1), (0, 1), ()),
     ("log_of_positive", (np.array([0.3, 0.7, 1.6]),), (0,), (), ()),
     ("checked_loop", (np.array([0.3, 0.7, -1.2]),), (0,), (0,), ()),
+    ("layered_net", (RNG.normal(size=3),), (0,), (0,), ()),
     ("captured_not_differentiated", (1.3, 0.4), (0, 1), (), ()),
     ("copy_not_alias", (np.array([0.3, 0.7, 1.2]),), (0,), (), (0,)),
     ("transposed_copy", (RNG.normal(size=(3, 2)), RNG.normal(size=3)), (0, 1), (), ()),
