@@ -25,7 +25,7 @@ import pytest
 
 import adjoint
 import probe36_programs as programs
-from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode, check_every_position
 from soundness import marked_line
 
 RNG = np.random.default_rng(36)
@@ -98,11 +98,7 @@ CASES = [
 @pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
                          ids=[case[0] for case in CASES])
 def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
-    func = getattr(programs, name)
-    for position in positions:
-        peer = func if position in with_autograd and AUTOGRAD_RUNS_NUMPY_CALLS else None
-        check_every_mode(func, copy.deepcopy(args), wrt=position, peer=peer,
-                         second_order=position not in first_order_only)
+    check_every_position(getattr(programs, name), args, positions, with_autograd, first_order_only)
 
 
 def gmm_on_autograd(mu, log_sigma, logits, x):
