@@ -864,7 +864,7 @@ def table_of_lambdas(x):
 
 
 def max_of_enumerate(x):
-    best = max(enumerate(x), key=lambda p: p[1])  # <- max-enumerate
+    best = max(enumerate(x), key=lambda p: p[1])
     return best[1] * (best[0] + 1) + min(x)
 
 

@@ -42,6 +42,7 @@ SPOTS = np.array([90.0, 100.0, 110.0])
 # autograd runs neither `math` nor scipy's ufuncs on its boxes
 CASES = [
     ("gaussian_area", (0.7, 1.3), (0, 1), (), ()),
+    ("max_of_enumerate", (np.array([0.3, -0.2, 1.1]),), (0,), (), ()),
     ("damped_energy", (1.3, 0.4), (0, 1), (), ()),
     ("kepler_anomaly", (0.8, 0.3), (0, 1), (), ()),
     ("partial_penalty", (RNG.normal(size=3), X, RNG.normal(size=6)), (0, 1, 2), (0, 1, 2), ()),
@@ -256,7 +257,6 @@ REFUSED = [
     (programs.row_view_update, (RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1), "row-view"),
     (programs.log_with_fallback, (RNG.normal(size=3), 0.7), (0, 1), "try-feeds"),
     (programs.table_of_lambdas, (0.7,), (0,), "table-at-run-time"),
-    (programs.max_of_enumerate, (np.array([0.3, -0.2, 1.1]),), (0,), "max-enumerate"),
     (programs.grows_while_iterating, (np.array([0.3, 0.7, 0.2]),), (0,), "grows-while-iterating"),
     (programs.repeated_object, (np.array([0.3, 0.7]),), (0,), "repeated-object"),
     (programs.unpacked_rows, (np.array([0.3, 0.7]),), (0,), "unpacked-rows"),
