@@ -1093,7 +1093,7 @@ def reciprocal_or_zero(x):
 def logger_fetched_in_loop(x):
     total = 0.0
     for i, v in enumerate(x):
-        logging.getLogger("probe").debug("step %d: %s", i, v)  # <- logger-of-a-call
+        logging.getLogger("probe").debug("step %d: %s", i, v)
         total += v ** 2
     return total
 

@@ -43,6 +43,7 @@ SPOTS = np.array([90.0, 100.0, 110.0])
 CASES = [
     ("gaussian_area", (0.7, 1.3), (0, 1), (), ()),
     ("max_of_enumerate", (np.array([0.3, -0.2, 1.1]),), (0,), (), ()),
+    ("logger_fetched_in_loop", (np.array([0.3, 0.7]),), (0,), (), ()),
     ("damped_energy", (1.3, 0.4), (0, 1), (), ()),
     ("kepler_anomaly", (0.8, 0.3), (0, 1), (), ()),
     ("partial_penalty", (RNG.normal(size=3), X, RNG.normal(size=6)), (0, 1, 2), (0, 1, 2), ()),
@@ -263,7 +264,6 @@ REFUSED = [
     (programs.dict_alias, (np.array([0.3, 0.7]),), (0,), "dict-alias"),
     (programs.late_bound_lambdas, (0.7,), (0,), "late-bound"),
     (programs.reciprocal_or_zero, (np.array([0.3, 0.7]),), (0,), "try-in-loop"),
-    (programs.logger_fetched_in_loop, (np.array([0.3, 0.7]),), (0,), "logger-of-a-call"),
     (programs.inert_try, (RNG.normal(size=3), 0.7), (0, 1), "try-read-by-assert"),
 ]
 

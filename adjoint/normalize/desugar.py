@@ -22,6 +22,7 @@ A method's call (`w.sum()`) is marked with the check that its receiver has it (n
 """
 from __future__ import annotations
 
+import logging
 import types
 from typing import Callable, Dict, FrozenSet, List, Optional
 
@@ -63,6 +64,8 @@ OPTIONED = {np.sum: runtime.summed, np.mean: runtime.averaged, np.prod: runtime.
             np.amax: runtime.highest, np.min: runtime.lowest, np.amin: runtime.lowest}
 OPTIONS = ("dtype", "where", "initial")
 DTYPE_THIRD = (np.sum, np.mean, np.prod)
+# A logger's methods that write a message (normalize/desugar.py: a logger the function fetches).
+LOGGER_METHODS = ("debug", "info", "warning", "error", "critical", "exception", "log")
 # Methods that change their object in place, for the objects a function may reach from outside
 # (`append` is a write of its own everywhere).
 CHANGES_IN_PLACE = {
@@ -106,6 +109,11 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute):
             return node
         owner = call.func.value
+        if call.func.attr in LOGGER_METHODS and self._is_fetched_logger(owner):
+            logged = nodes.name(self._bound_name("logged", runtime.logged))
+            node.value = nodes.copy_location(gast.Call(func=logged, args=[owner, nodes.constant(call.func.attr)] +
+                                                       call.args, keywords=call.keywords), call)
+            return node
         if isinstance(owner, gast.Name) and owner.id in self.local_names:
             return self._method_statement(node, owner.id, call)
         found = resolve(owner, self.parsed, self.local_names)
@@ -119,6 +127,18 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
                 "of its own is not differentiated; write a new value instead (`rows[0] = rows[0] + [v]`)",
                 self.parsed.info.location(node))
         return node
+
+    def _is_fetched_logger(self, owner: gast.expr) -> bool:
+        """`logging.getLogger(...)`, or a local name every assignment of which is one."""
+        def fetches(value) -> bool:
+            return isinstance(value, gast.Call) and resolve(value.func, self.parsed, self.local_names) is logging.getLogger
+        if fetches(owner):
+            return True
+        if not isinstance(owner, gast.Name) or owner.id not in self.local_names:
+            return False
+        stores = [stmt for stmt in nodes.statements(self.parsed.node) if owner.id in nodes.names_stored(stmt)]
+        return bool(stores) and all(isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(
+            stmt.targets[0], gast.Name) and fetches(stmt.value) for stmt in stores)
 
     def visit_With(self, node):
         """`with m as v: body` (m not insert_grad_of) becomes `_ctx = m; v = enter_context(_ctx);

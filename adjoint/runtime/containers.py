@@ -133,6 +133,12 @@ def dict_keys(x) -> list:
     return list(x)
 
 
+def logged(logger, method, *args, **kwargs):
+    """`logger.<method>(...)` of a logger the function fetches (`logging.getLogger(name)`): a
+    message, called for its effect in the primal sweep, which carries no derivative."""
+    return getattr(logger, method)(*args, **kwargs)
+
+
 def enter_context(manager):
     """`with manager:` as a statement of the primal sweep: the manager's __enter__ value."""
     return type(manager).__enter__(manager)

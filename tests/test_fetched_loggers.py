@@ -1,0 +1,55 @@
+"""A logger the function fetches (`log = logging.getLogger(name)`, or `logging.getLogger(name).debug(...)`
+in a loop) writes its messages in the primal sweep, once per call, as print does, and carries no
+derivative (normalize/desugar.py); a module-level logger already did. They were refused as methods
+changing a value in place."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+import adjoint
+from every_mode import check_every_mode
+
+X = np.array([0.3, 0.7, -0.4])
+
+
+def fetched_once(x):
+    log = logging.getLogger("adjoint.tests.fetched")
+    total = 0.0
+    for v in x:
+        log.debug("item %s", v)
+        total += np.sin(v) * v
+    log.info("total %.3f", total)
+    return total
+
+
+def fetched_in_the_loop(x):
+    total = 0.0
+    for i, v in enumerate(x):
+        logging.getLogger("adjoint.tests.fetched").warning("step %d: %s", i, v)
+        total += v ** 3
+    return total
+
+
+@pytest.mark.parametrize("func", [fetched_once, fetched_in_the_loop])
+def test_every_mode(func):
+    check_every_mode(func, (X.copy(),))
+
+
+def test_each_message_is_written_once_per_call(caplog):
+    gradient = adjoint.grad(fetched_in_the_loop)
+    with caplog.at_level(logging.WARNING, logger="adjoint.tests.fetched"):
+        gradient(X.copy())
+    assert [record.getMessage() for record in caplog.records] == [f"step {i}: {v}" for i, v in enumerate(X)]
+
+
+def test_another_method_of_a_fetched_logger_stays_refused():
+    def changes_the_logger(x):
+        log = logging.getLogger("adjoint.tests.fetched")
+        log.setLevel(logging.INFO)
+        return np.sum(x ** 2)
+
+    with pytest.raises(adjoint.AdjointError, match="setLevel"):
+        adjoint.grad(changes_the_logger)(X.copy())
