@@ -11,6 +11,7 @@ import pytest
 
 import adjoint
 from every_mode import check_every_mode
+from probe37_programs import logger_fetched_in_loop as fetched_in_the_loop
 
 X = np.array([0.3, 0.7, -0.4])
 
@@ -25,14 +26,6 @@ def fetched_once(x):
     return total
 
 
-def fetched_in_the_loop(x):
-    total = 0.0
-    for i, v in enumerate(x):
-        logging.getLogger("adjoint.tests.fetched").warning("step %d: %s", i, v)
-        total += v ** 3
-    return total
-
-
 @pytest.mark.parametrize("func", [fetched_once, fetched_in_the_loop])
 def test_every_mode(func):
     check_every_mode(func, (X.copy(),))
@@ -40,7 +33,7 @@ def test_every_mode(func):
 
 def test_each_message_is_written_once_per_call(caplog):
     gradient = adjoint.grad(fetched_in_the_loop)
-    with caplog.at_level(logging.WARNING, logger="adjoint.tests.fetched"):
+    with caplog.at_level(logging.DEBUG, logger="probe"):
         gradient(X.copy())
     assert [record.getMessage() for record in caplog.records] == [f"step {i}: {v}" for i, v in enumerate(X)]
 
