@@ -12,7 +12,8 @@ What was refused at the line:
   parameter, of unknown kind, was taken for an object. It is now read as a local name of unknown
   kind is (runtime.field_index asks the record's class when the derivative runs, and refuses an
   object of another class at the called function's line): only the parameters of the function
-  differentiated, whose kinds are those of the values given, are known to hold objects.
+  differentiated, whose kinds are those of the values given, are known to hold objects. So modules
+  `adjoint gen` writes without example arguments read such fields too.
 
 Still refused at the line: a field written through a chain (`world.body.mass = ...`), the message
 saying which new records to build instead; a plain object (neither a NamedTuple nor a dataclass)
@@ -23,18 +24,21 @@ from __future__ import annotations
 import copy
 import dataclasses
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import adjoint
 import record_chains_programs as programs
+from adjoint.cli import main
 from every_mode import RTOL, ATOL, check_every_mode
 from program_corpus import structure_mismatch
-from soundness import central_differences, flat, marked_line, with_flat
+from soundness import central_differences, directional_difference, flat, marked_line, with_flat
 from test_catalogue_fd import assert_unchanged
 
 RNG = np.random.default_rng(41)
+HERE = Path(__file__).resolve().parent
 
 
 def layer(n_in, n_out, cls=programs.Layer):
@@ -163,3 +167,32 @@ def test_a_plain_object_from_a_list_passed_to_a_function_reading_its_attributes_
         adjoint.grad(programs.mlp_of_plain_objects)(layers, X)
     line = marked_line(programs.plain_dense, "plain-object")
     assert f"record_chains_programs.py:{line}:" in str(refused.value)
+
+
+def written(tmp_path, name, *options):
+    """The namespace of the module `adjoint gen` writes for the program `name` (no example arguments)."""
+    out = tmp_path / f"written_{name}_{len(list(tmp_path.iterdir()))}.py"
+    assert main(["gen", f"{HERE / 'record_chains_programs.py'}:{name}", *options, "-o", str(out)]) == 0
+    namespace = {"__name__": out.stem}
+    exec(compile(out.read_text(), str(out), "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("name, args", [("mlp", ([layer(3, 4), layer(4, 2)], X)),
+                                        ("from_a_dict", ({"net": layer(3, 2, programs.DenseLayer)}, X))],
+                         ids=["list-of-namedtuples", "dict-of-a-dataclass"])
+def test_modules_adjoint_gen_writes_read_the_fields_of_records_from_a_list_or_a_dict(tmp_path, name, args):
+    """Without example arguments the called function's parameter is of unknown kind as well: its
+    fields are read as the derivative runs, in each mode the module is written for."""
+    func = getattr(programs, name)
+    before = copy.deepcopy(args)
+    gradient = written(tmp_path, name)[f"grad_{name}"](*args)
+    assert structure_mismatch(args[0], gradient) is None, structure_mismatch(args[0], gradient)
+    np.testing.assert_allclose(flat(gradient), central_differences(func, args, 0), rtol=RTOL, atol=ATOL)
+    pulled = written(tmp_path, name, "--mode", "vjp")[f"vjp_{name}"](2.0, *args)
+    np.testing.assert_allclose(flat(pulled), 2.0 * flat(gradient), rtol=1e-12, atol=1e-14)
+    tangent = with_flat(args[0], RNG.normal(size=flat(args[0]).size))
+    keyword = "dlayers" if name == "mlp" else "dparams"
+    _, derivative = written(tmp_path, name, "--mode", "forward")[f"jvp_{name}"](*args, **{keyword: tangent})
+    np.testing.assert_allclose(derivative, directional_difference(func, args, (0,), (tangent,)), rtol=RTOL, atol=ATOL)
+    assert_unchanged(before, args)
