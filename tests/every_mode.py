@@ -46,6 +46,15 @@ def check_every_mode(func, args: tuple, wrt: int = 0, peer=None, rng=None, secon
     assert_unchanged(before, args)
 
 
+def check_every_position(func, args: tuple, positions, with_autograd=(), first_order_only=()) -> None:
+    """check_every_mode in each differentiated position, against autograd in `with_autograd` (where
+    it runs NumPy's calls), its second derivatives refused in `first_order_only`."""
+    for position in positions:
+        peer = func if position in with_autograd and AUTOGRAD_RUNS_NUMPY_CALLS else None
+        check_every_mode(func, copy.deepcopy(args), wrt=position, peer=peer,
+                         second_order=position not in first_order_only)
+
+
 def _check_second_order(func, args, wrt, tangent) -> None:
     gradient = adjoint.grad(func, wrt=wrt)
 

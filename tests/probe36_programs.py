@@ -320,7 +320,7 @@ def list_accumulators(x):
     acc = [0.0] * 3
     for i, v in enumerate(x):
         acc[i % 3] += v ** 2
-    pairs = sorted(zip(acc, range(3)), key=lambda p: p[0])  # <- zip-sorted
+    pairs = sorted(zip(acc, range(3)), key=lambda p: p[0])
     return max(acc) + pairs[0][0] * 2.0 + sum(a * k for a, k in pairs)
 
 

@@ -131,3 +131,46 @@ def test_numba_refuses_a_shim_it_cannot_type():
     with pytest.warns(adjoint.AdjointWarning, match="running the Python derivative"):
         got = adjoint.grad(shim_statement, backend="auto")(X.copy())
     np.testing.assert_allclose(got, adjoint.grad(shim_statement)(X.copy()), rtol=1e-12)
+
+
+def test_a_module_written_by_adjoint_gen_refuses_an_attribute_that_exists_where_it_runs(tmp_path):
+    """A module written where NumPy lacked a function, run where it has it (the shim's other branch
+    runs), must not return a derivative that leaves that call out: it refuses at the user's line."""
+    from test_gen_probe26 import gen, load, write
+
+    source = write(tmp_path, "physics", '''
+        import math
+
+        def energy(x):
+            y = x * 2.0
+            if hasattr(math, "no_such_function"):
+                return math.no_such_function(y) + y
+            return y * y
+    ''')
+    assert gen(f"{source}:energy", "-o", tmp_path / "grad_energy.py") == 0
+    module = load(tmp_path / "grad_energy.py", "grad_energy_absent")
+    assert module.grad_energy(0.4) == pytest.approx(8.0 * 0.4, rel=1e-12)
+    math.no_such_function = math.sin
+    try:
+        with pytest.raises(Exception, match=r"physics\.py:7: `math.no_such_function` did not exist") as refused:
+            module.grad_energy(0.4)
+        assert type(refused.value).__name__ == "StaleDerivativeError"
+    finally:
+        del math.no_such_function
+
+
+def test_an_attribute_that_appears_during_the_call_is_refused():
+    def import_then_call(x):
+        y = x * 2.0
+        appear()  # (a module's attribute set by a function the derived function calls)
+        return math.no_such_function(y) + y
+
+    try:
+        with pytest.raises(adjoint.AdjointError, match="did not exist where this derivative was generated"):
+            adjoint.grad(import_then_call)(0.4)
+    finally:
+        del math.no_such_function
+
+
+def appear():
+    math.no_such_function = math.sin

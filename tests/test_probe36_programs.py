@@ -25,7 +25,7 @@ import pytest
 
 import adjoint
 import probe36_programs as programs
-from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode, check_every_position
 from soundness import marked_line
 
 RNG = np.random.default_rng(36)
@@ -34,6 +34,7 @@ KNOTS = np.array([0.0, 0.4, 1.1, 1.5, 2.2, 3.0])
 # (name, args, positions, positions autograd runs, positions whose second derivative is refused)
 CASES = [
     ("discounted_returns", (np.arange(4.0) * 0.7 - 1.0, 0.9), (0, 1), (0, 1), ()),
+    ("list_accumulators", (np.arange(5.0) * 0.3 + 0.1,), (0,), (), (0,)),
     ("regressor_loss", (RNG.normal(size=(3, 4)), RNG.normal(size=3), RNG.normal(size=4), RNG.normal(size=3)),
      (0, 1, 2), (0, 1, 2), ()),
     ("neural_ode", (0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=3), RNG.normal(size=3)), (0, 1, 2), (0, 1, 2), ()),
@@ -98,11 +99,7 @@ CASES = [
 @pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
                          ids=[case[0] for case in CASES])
 def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
-    func = getattr(programs, name)
-    for position in positions:
-        peer = func if position in with_autograd and AUTOGRAD_RUNS_NUMPY_CALLS else None
-        check_every_mode(func, copy.deepcopy(args), wrt=position, peer=peer,
-                         second_order=position not in first_order_only)
+    check_every_position(getattr(programs, name), args, positions, with_autograd, first_order_only)
 
 
 def gmm_on_autograd(mu, log_sigma, logits, x):
@@ -160,7 +157,6 @@ def test_value_and_grad_gives_the_functions_own_value(func, args, position):
 REFUSED = [
     (programs.Regressor.loss, (programs.Regressor(np.ones((3, 4)), np.ones(3), 0.1), np.ones(4), np.ones(3)), 0,
      "object-attribute"),
-    (programs.list_accumulators, (np.arange(5.0),), 0, "zip-sorted"),
     (programs.mutating_callee, (np.arange(3.0),), 0, "mutating-callee"),
 ]
 

@@ -96,8 +96,8 @@ class ReverseAD:
 
     def _saves(self, body, adjoint_code: recompute.AdjointCode) -> Saves:
         shared = {key: _shared_with_residuals(forward) for key, (forward, _) in self.split_calls.items()}
-        return analyze_saves(body, self._with_resets(body, adjoint_code), self.ctx.primal_names,
-                             self.ctx.sites.stable, self.ctx.aliases.expand, shared, self.reads.exposed)
+        return analyze_saves(body, self._with_resets(body, adjoint_code), self.ctx.primal_names, self.ctx.sites.stable,
+                             self.ctx.aliases.expand, shared, self.reads.exposed, self.ctx.classifier)
 
     def _with_resets(self, body, adjoint_code: recompute.AdjointCode) -> recompute.AdjointCode:
         """The adjoint code with the `d<target> = 0.0` _simple ends each active assignment with:

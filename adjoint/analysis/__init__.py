@@ -18,7 +18,7 @@ from adjoint.analysis.attributes import object_parameters, refuse_lost_attribute
 from adjoint.analysis.augmented import call_helpers, operations_in_place
 from adjoint.analysis.calls import CallClassifier, table_for
 from adjoint.analysis.complex_flow import complex_names
-from adjoint.analysis.guards import drop_checks_of_arrays, insert_guards
+from adjoint.analysis.guards import absent_guards, drop_checks_of_arrays, insert_guards
 from adjoint.analysis.index_values import refuse_values_in_indices
 from adjoint.analysis.item_writes import item_guards
 from adjoint.analysis.iterated import dict_iteration_guards, refuse_sorts_of_non_lists
@@ -88,7 +88,8 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
                    (join_guards(parsed, kinds), runtime.joined_or_refuse),
                    (bitwise_guards(parsed, kinds, activity), runtime.bitwise_operand_or_refuse),
                    (copy_guards(parsed, kinds, activity, classifier), runtime.dict_or_refuse),
-                   (method_guards(parsed, kinds, activity, classifier), runtime.array_method_or_refuse))
+                   (method_guards(parsed, kinds, activity, classifier), runtime.array_method_or_refuse),
+                   (absent_guards(func_node, classifier, parsed.info), runtime.absent_or_refuse))
         in_place = operations_in_place(func_node, kinds)
         if not any(guards for guards, _ in guarded) and not in_place:  # the tree stays as it is
             return _checked(parsed, wrt, classifier, activity, kinds, aliases, locals_, complex_, objects)

@@ -125,6 +125,7 @@ class _Checker(CalleeChecks):
                 aliases.mutated |= sharing | {write.name}
                 for name in sharing | {write.name}:
                     aliases.sharing[name] = aliases.sharing.get(name, frozenset()) | sharing | {write.name}
+        self._add_later_views(aliases)
         last = self.func_node.body[-1] if self.func_node.body else None
         if isinstance(last, gast.Return) and isinstance(last.value, gast.Name) and last in self.storage.before:
             state, reached_ = self.storage.before[last], self.storage.reaches(last.value.id, self.storage.before[last])
@@ -135,6 +136,17 @@ class _Checker(CalleeChecks):
             refuse_hidden_effects(self.parsed, self.kinds, self.classifier, self.callee_facts, self.local_names,
                                   self._refuse, self.activity.active)
         return aliases
+
+    def _add_later_views(self, aliases: Aliases) -> None:
+        """A name that comes to share the memory of a name written in place only after the write
+        (`y[0] = v; z = y[:2]`) shares it too: the adjoint sweep writes it back there (restoring
+        what the write overwrote), so a value reading `z` may not move past that."""
+        state = self._state_at(list(self.storage.before), self.storage)
+        for written in sorted(aliases.written):
+            memory = state[0].get(written, frozenset())
+            later = {name for name in state[0] if name != written and memory & self.storage.reaches(name, state)}
+            for name in later | {written}:
+                aliases.sharing[name] = aliases.sharing.get(name, frozenset()) | later | {written}
 
     def _check(self, write: Write) -> Set[str]:
         name = write.name

@@ -13,6 +13,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
+from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import SCALAR, is_array, rank_of
 from adjoint.errors import Location
 from adjoint.frontend.held import let_go
@@ -148,3 +149,21 @@ def _part_of_an_array(value: gast.expr, kinds: Dict[str, str]) -> bool:
     rank = rank_of(kind)
     return is_array(kind) and (any(isinstance(part, gast.Slice) for part in parts) or
                                rank is not None and rank > len(parts))
+
+
+def absent_guards(func_node: gast.FunctionDef, classifier, info) -> Guards:
+    """For insert_guards (with runtime.absent_or_refuse): before each call of an attribute its
+    module lacked when the derivative was generated (frontend/absent.py), the module and the name:
+    the derivative differentiates no such call, so one where the attribute exists is refused."""
+    guards: Guards = {}
+    for stmt in nodes.statements(func_node):
+        call = stmt.value if isinstance(stmt, (gast.Assign, gast.Expr)) else None
+        if not isinstance(call, gast.Call) or not isinstance(call.func, gast.Attribute):
+            continue
+        operation = classifier.classify(call)
+        if operation.kind == Callee.ABSENT:
+            message = (f"`{operation.label}` did not exist where this derivative was generated, which "
+                       "differentiates no call of it: generate the derivative again where it exists")
+            owner = nodes.clone(call.func.value)
+            guards.setdefault(stmt, []).append(((owner, nodes.constant(call.func.attr)), message, info.location(stmt)))
+    return guards

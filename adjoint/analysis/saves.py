@@ -22,6 +22,7 @@ from typing import Dict, FrozenSet, List, Optional, Set
 import gast
 
 from adjoint import nodes
+from adjoint.analysis.views import makes_new_object
 from adjoint.nodes import is_append, is_pop
 
 
@@ -30,6 +31,7 @@ class _Entry:
     stmt: gast.stmt
     index: int
     loops: FrozenSet[gast.stmt]
+    block: list  # the statement list it stands in
 
 
 @dataclass
@@ -75,7 +77,7 @@ def written_name(stmt: gast.stmt) -> Optional[str]:
 
 def _number(stmts, loops: FrozenSet[gast.stmt], entries: List[_Entry]) -> None:
     for stmt in stmts:
-        entries.append(_Entry(stmt, len(entries), loops))
+        entries.append(_Entry(stmt, len(entries), loops, stmts))
         if isinstance(stmt, (gast.For, gast.While)):
             _number(stmt.body, loops | {stmt}, entries)
         elif isinstance(stmt, gast.If):
@@ -89,7 +91,8 @@ def _can_precede(reader: _Entry, writer: _Entry, exclude: int = 0) -> bool:
 
 class _Analysis:
     def __init__(self, body, adjoint_reads: Dict[gast.stmt, Set[str]], primal_names: FrozenSet[str], stable,
-                 shared: Dict[gast.stmt, Set[str]], sharing):
+                 shared: Dict[gast.stmt, Set[str]], sharing, fresh):
+        self.fresh = fresh
         self.entries: List[_Entry] = []
         _number(body, frozenset(), self.entries)
         self.adjoint_reads = adjoint_reads
@@ -166,7 +169,8 @@ class _Analysis:
                 continue
             name = written_name(stmt)
             in_place = _in_place(stmt)
-            read = name is not None and (self._read_before(name, entry, viewers if in_place else readers)
+            made = self._made_before(name, entry) if in_place and name is not None else None
+            read = name is not None and (self._read_before(name, entry, viewers if in_place else readers, made)
                                          or in_place and self._read_before(name, entry, self.sharers))
             if read and not self.stable(name):
                 saves.statements.add(stmt)
@@ -178,8 +182,28 @@ class _Analysis:
         return saves
 
     @staticmethod
-    def _read_before(name: str, writer: _Entry, readers) -> bool:
+    def _read_before(name: str, writer: _Entry, readers, made: Optional[_Entry] = None) -> bool:
+        """Whether a reader of name may run before the writer; with `made`, the statement that bound
+        name to the new object the writer writes into, only the readers between the two read it."""
+        if made is not None:
+            return any(made.index < reader.index < writer.index for reader in readers.get(name, ()))
         return any(_can_precede(reader, writer) for reader in readers.get(name, ()))
+
+    def _made_before(self, name: str, writer: _Entry) -> Optional[_Entry]:
+        """The statement that binds name, in the writer's own block and before it, to a new object
+        (`lap = np.zeros_like(u)`, then `lap[1:-1] = ...`) where nothing between binds name again:
+        a write into the object that statement makes changes nothing read before it (in an earlier
+        iteration, the object of that iteration, which the rebinding's own save restores)."""
+        for entry in reversed(self.entries[:writer.index]):
+            target = entry.stmt.targets[0] if isinstance(entry.stmt, gast.Assign) else None
+            binds = isinstance(target, gast.Name) and target.id == name or \
+                name in nodes.names_stored(entry.stmt) and not _in_place(entry.stmt)
+            if not binds:
+                continue
+            if entry.block is writer.block and isinstance(target, gast.Name) and self.fresh(entry.stmt):
+                return entry
+            return None
+        return None
 
 
 def _in_place(stmt: gast.stmt) -> bool:
@@ -189,12 +213,14 @@ def _in_place(stmt: gast.stmt) -> bool:
 
 def analyze_saves(body, adjoint_code: Dict[gast.stmt, list], primal_names: FrozenSet[str], stable,
                   sharing=set, shared: Optional[Dict[gast.stmt, Set[str]]] = None,
-                  exposed_reads=nodes.exposed_reads) -> Saves:
+                  exposed_reads=nodes.exposed_reads, classifier=None) -> Saves:
     """`adjoint_code` maps each simple statement to its adjoint statements; `stable(name)` says
     a name is assigned once outside loops (never saved); `sharing(names)` adds the names that
     share memory with them (a read of a view is a read of what it views); `shared` maps a
     split call to the names whose objects its residuals may hold; `exposed_reads(code)` are the
-    names code reads before it assigns them (nodes.exposed_reads, or a faster equivalent)."""
+    names code reads before it assigns them (nodes.exposed_reads, or a faster equivalent); `classifier`
+    tells the assignments that bind their name to a new object (views.makes_new_object), where given."""
     reads = {key: exposed_reads(code) for key, code in adjoint_code.items()}
     present = {key: any(not nodes.is_comment(s) for s in code) for key, code in adjoint_code.items()}
-    return _Analysis(body, reads, primal_names, stable, shared or {}, sharing).solve(present)
+    fresh = (lambda stmt: makes_new_object(stmt.value, classifier)) if classifier is not None else (lambda stmt: False)
+    return _Analysis(body, reads, primal_names, stable, shared or {}, sharing, fresh).solve(present)

@@ -92,23 +92,25 @@ def _make(spec: Specialization) -> Optional[Callable]:
     if any(p.kind not in allowed for p in signature.parameters.values()):
         return None
     bound_values = dict(spec.bound)
-    captures = {name: getattr(value, "__adjoint_captures__", ()) for name, value in spec.fixed}
-    added = [inspect.Parameter(captured_parameter(name, c), inspect.Parameter.KEYWORD_ONLY)
-             for name, captured in captures.items() for c in captured]
+    captures = {name: {c: captured_parameter(name, c) for c in getattr(value, "__adjoint_captures__", ())}
+                for name, value in spec.fixed}
+    added = [inspect.Parameter(parameter, inspect.Parameter.KEYWORD_ONLY)
+             for captured in captures.values() for parameter in captured.values()]
     if any(p.name in signature.parameters for p in added):
         return None
     kept = [p for p in signature.parameters.values() if p.name not in bound_values]
     rest = spec.rest or Rest()
     reduced = signature.replace(parameters=reduced_parameters(kept, rest) + added)
     origin, fixed = spec.origin, dict(spec.fixed)
-    call = call_with_rest  # a closure cell: `made` runs with the globals of origin's module
+    call, partial = call_with_rest, functools.partial  # closure cells: `made` runs with the globals
+    # of origin's module, so what it reads it reads from its closure (computed here)
 
     def specialized(*args, **kwargs):
         arguments = reduced.bind(*args, **kwargs).arguments
         for name, captured in captures.items():  # the function value, with what it captured
             if captured:
-                values = {c: arguments.pop(captured_parameter(name, c)) for c in captured}
-                arguments[name] = functools.partial(fixed[name], **values)
+                values = {c: arguments.pop(parameter) for c, parameter in captured.items()}
+                arguments[name] = partial(fixed[name], **values)
         return call(origin, dict(bound_values, **arguments), rest)
 
     made = types.FunctionType(specialized.__code__, origin.__globals__, origin.__name__, None,

@@ -419,13 +419,16 @@ def _rename_rest_keywords(call: gast.Call, rest: Optional[Rest]) -> None:
 def _captured_arguments(callee: Callable, call: gast.Call, fixed: dict, parsed: ParsedFunction,
                         passed: Set[int]) -> List[gast.keyword]:
     """For each function value that reads variables of its caller, those variables' values,
-    passed as the keyword arguments the specialization adds (`_fn_w=w`)."""
+    passed as the keyword arguments the specialization adds (`_fn_w=w`), where the call does not
+    pass them already (a call of a specialization, in a derivative differentiated again)."""
     bound = inspect.signature(callee).bind(*call.args, **{k.arg: k.value for k in call.keywords}).arguments
-    keywords = []
+    keywords, given = [], {keyword.arg for keyword in call.keywords}
     for parameter, value in fixed.items():
         argument = bound.get(parameter)
         held = parsed.captured.get(argument.id) if isinstance(argument, gast.Name) else None
         for captured in getattr(value, "__adjoint_captures__", ()):
+            if captured_parameter(parameter, captured) in given:
+                continue
             # a local function of an enclosing function: this one reads the same names (_find_captures)
             holder = held[captured] if held is not None else captured
             keywords.append(gast.keyword(arg=captured_parameter(parameter, captured), value=nodes.name(holder)))

@@ -47,6 +47,19 @@ class JoinError(RefusedAt):
     """`a + b`, differentiated as joining lists or tuples, met a value that is not one."""
 
 
+class StaleDerivativeError(RefusedAt):
+    """A module's attribute the derivative was generated without exists where it runs."""
+
+
+def absent_or_refuse(owner, attribute, message, filename, lineno):
+    """Raise StaleDerivativeError if module `owner` has `attribute` after all: the derivative was
+    generated where it had not (`np.trapz` on NumPy 2.4, in a module `adjoint gen` wrote and run
+    with another NumPy, or a submodule imported since), so it differentiates no call of it. Where
+    it has not, the call after this check raises Python's own AttributeError."""
+    if hasattr(owner, attribute):
+        raise StaleDerivativeError(message, filename, lineno)
+
+
 # The methods by which `c += v` (and the other augmented assignments) change c in place.
 IN_PLACE_OPERATORS = ("__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__", "__ipow__",
                       "__imatmul__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__")
