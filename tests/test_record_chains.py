@@ -31,11 +31,11 @@ import pytest
 
 import adjoint
 import record_chains_programs as programs
-from adjoint.cli import main
 from every_mode import RTOL, ATOL, check_every_mode
 from program_corpus import structure_mismatch
 from soundness import central_differences, directional_difference, flat, marked_line, with_flat
 from test_catalogue_fd import assert_unchanged
+from written_modules import written as written_module
 
 RNG = np.random.default_rng(41)
 HERE = Path(__file__).resolve().parent
@@ -170,12 +170,7 @@ def test_a_plain_object_from_a_list_passed_to_a_function_reading_its_attributes_
 
 
 def written(tmp_path, name, *options):
-    """The namespace of the module `adjoint gen` writes for the program `name` (no example arguments)."""
-    out = tmp_path / f"written_{name}_{len(list(tmp_path.iterdir()))}.py"
-    assert main(["gen", f"{HERE / 'record_chains_programs.py'}:{name}", *options, "-o", str(out)]) == 0
-    namespace = {"__name__": out.stem}
-    exec(compile(out.read_text(), str(out), "exec"), namespace)
-    return namespace
+    return written_module(tmp_path, HERE / "record_chains_programs.py", name, *options)
 
 
 @pytest.mark.parametrize("name, args", [("mlp", ([layer(3, 4), layer(4, 2)], X)),

@@ -55,6 +55,7 @@ from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, RTOL, ATOL, SECOND_ATOL, SECON
 from program_corpus import structure_mismatch, tree_equal
 from soundness import central_differences, directional_difference, flat, leaves, marked_line, with_flat
 from test_catalogue_fd import assert_unchanged
+from written_modules import written as written_module
 
 HERE = Path(__file__).resolve().parent
 RNG = np.random.default_rng(37)
@@ -525,11 +526,7 @@ def test_source_compiled_by_hand_computes_the_same_numbers():
 
 
 def written(tmp_path, name, *options):
-    out = tmp_path / f"written_{name}_{len(list(tmp_path.iterdir()))}.py"
-    assert main(["gen", f"{HERE / 'surface37_programs.py'}:{name}", *options, "-o", str(out)]) == 0
-    namespace = {"__name__": out.stem}
-    exec(compile(out.read_text(), str(out), "exec"), namespace)
-    return namespace
+    return written_module(tmp_path, HERE / "surface37_programs.py", name, *options)
 
 
 def test_modules_written_by_adjoint_gen_compute_what_adjoint_computes(tmp_path):
