@@ -39,7 +39,7 @@ def gp_nll(params, X, y):
 def gp_nll_hyper(hyp, X, y):
     """The same likelihood over a NamedTuple of hyperparameters, inline."""
     sq = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
-    K = np.exp(2.0 * hyp.log_sf) * np.exp(-0.5 * sq / np.exp(2.0 * hyp.log_ell))  # <- record-fields
+    K = np.exp(2.0 * hyp.log_sf) * np.exp(-0.5 * sq / np.exp(2.0 * hyp.log_ell))
     K = K + np.exp(2.0 * hyp.log_noise) * np.eye(len(y))
     sign, logdet = np.linalg.slogdet(K)
     return 0.5 * y @ np.linalg.solve(K, y) + 0.5 * logdet
@@ -274,8 +274,8 @@ class Oscillator:
 
 
 def oscillator_energy(osc):
-    """Fields of nested records read by a chain of attributes: refused at the line."""
-    return 0.5 * osc.params.m * np.sum(osc.state.v ** 2) + 0.5 * osc.params.k * np.sum(osc.state.x ** 2)  # <- chain
+    """Fields of nested records read by a chain of attributes."""
+    return 0.5 * osc.params.m * np.sum(osc.state.v ** 2) + 0.5 * osc.params.k * np.sum(osc.state.x ** 2)
 
 
 def oscillator_energy_by_parts(osc):

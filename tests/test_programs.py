@@ -22,8 +22,6 @@ import program_corpus as corpus
 # ----- what stops each program today ------------------------------------------------------
 
 NOT_YET: dict = {
-    "gp_kernel_class": "the kernel object is built from the hyperparameters in the function (`ARDKernel(hyper)`) "
-                       "and called: adjoint does not follow derivatives through an object's state (refused)",
     "gradient_boosted_stumps": "`make_stump(stump, feature)(x)` calls a closure a call returns (refused)",
     "image_denoising": "`inner = u[1:-1, 1:-1]; inner -= ...` writes through a view and reads u afterwards (refused)",
     "pharmacokinetics": "`samples.append(state[0])` then `state[:1] += ...`: the rank of `state`, rebound from a "

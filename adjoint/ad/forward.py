@@ -24,7 +24,7 @@ from adjoint import nodes
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.list_arguments import is_active_list, lists_as_arrays, reads_lists_as_arrays
 from adjoint.ad.shared_arguments import argument_checks
-from adjoint.analysis.attributes import is_field_read, parameter_names
+from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
@@ -95,7 +95,7 @@ class ForwardAD:
     def _tangent_of_value(self, target: str, value: gast.expr, operation) -> gast.expr:
         if isinstance(value, (gast.Name, gast.Constant)):
             return self._tangent(value)
-        if is_field_read(value, self.ctx.kinds, parameter_names(self.ctx.func_node)):
+        if is_field_read(value, self.ctx.kinds, self.ctx.analysis.objects):
             owner = value.value
             index = nodes.call(self.ctx.runtime("field_index"), [nodes.name(owner.id), nodes.constant(value.attr)])
             return nodes.call(self.ctx.runtime("item_adjoint"), [self._tangent(owner), index])

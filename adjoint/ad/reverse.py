@@ -31,7 +31,7 @@ from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.list_arguments import lists_as_arrays
 from adjoint.ad.shapes import ELEMENTWISE_OPERATORS
-from adjoint.analysis.attributes import is_field_read, parameter_names
+from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, RECORD, SCALAR, STRUCTURED, UNKNOWN, possible_lists
 from adjoint.analysis.saves import Saves, analyze_saves
@@ -267,8 +267,7 @@ class ReverseAD:
                 item = nodes.call(self.ctx.runtime("item_adjoint"), [seed, nodes.load_copy(key)])
                 code.extend(self._accumulate(element, item))
             return code
-        if isinstance(value, gast.Attribute) and is_field_read(value, self.ctx.kinds,
-                                                              parameter_names(self.ctx.func_node)):
+        if isinstance(value, gast.Attribute) and is_field_read(value, self.ctx.kinds, self.ctx.analysis.objects):
             return self._adjoint_of_field_read(value, nodes.name(seed_name))
         operation = self.ctx.operation(value)
         if operation.kind == Callee.RULE:

@@ -14,7 +14,7 @@ from typing import Callable, Dict, FrozenSet, Optional, Tuple
 from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity, analyze_activity
 from adjoint.analysis.aliases import Aliases, analyze_aliases
-from adjoint.analysis.attributes import refuse_lost_attribute_reads
+from adjoint.analysis.attributes import object_parameters, refuse_lost_attribute_reads
 from adjoint.analysis.augmented import call_helpers, operations_in_place
 from adjoint.analysis.calls import CallClassifier, table_for
 from adjoint.analysis.complex_flow import complex_names
@@ -48,17 +48,24 @@ class Analysis:
     sites: Sites
     local_names: FrozenSet[str]
     complex_names: FrozenSet[str] = frozenset()  # names that may hold a complex value (from np.fft)
+    objects: FrozenSet[str] = frozenset()  # parameters of unknown kind that hold objects, not records
 
 
 def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple[str, ...], mode: Mode,
             kinds: Dict[str, str], callee_kind: Callable, callee_facts: Callable,
-            residuals: ResidualFacts = NO_FACTS, inferred: Optional[Dict[str, str]] = None) -> Analysis:
+            residuals: ResidualFacts = NO_FACTS, inferred: Optional[Dict[str, str]] = None,
+            kinds_of_values: bool = True) -> Analysis:
     """Run every analysis on parsed.node (normalized). Writes that may change a shared value
     in place get a run-time guard inserted before them (see analysis/aliases.py and
     analysis/item_writes.py); `fresh_name(preferred)` names each guard helper. `inferred`: what
     infer_kinds gives for this tree and these kinds, when already known (with the adjoint rules'
-    classification)."""
+    classification). `kinds_of_values`: the parameters' kinds are those of the values given (or
+    no value was given), as for the function differentiated, so that a parameter of unknown kind
+    holds an object whose attributes are not fields; else (a called function's) a parameter of
+    unknown kind holds what its caller could not tell (an item of a list, a value of a dict), and
+    its attributes are read as a local name's of unknown kind are (analysis/attributes.py)."""
     func_node = parsed.node
+    objects = object_parameters(func_node) if kinds_of_values else frozenset()
     with held_still(func_node):  # the analyses read the function; the guards inserted below change it
         locals_ = nodes.local_names(func_node)
         classifier = CallClassifier(parsed, locals_, table_for(mode))
@@ -85,25 +92,26 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
                    (absent_guards(func_node, classifier, parsed.info), runtime.absent_or_refuse))
         in_place = operations_in_place(func_node, kinds)
         if not any(guards for guards, _ in guarded) and not in_place:  # the tree stays as it is
-            return _checked(parsed, wrt, classifier, activity, kinds, aliases, locals_, complex_)
+            return _checked(parsed, wrt, classifier, activity, kinds, aliases, locals_, complex_, objects)
     call_helpers(in_place, parsed, fresh_name)
     for guards, helper in guarded:
         if guards:
             name = fresh_name(helper.__name__)
             parsed.namespace[name] = helper
             insert_guards(func_node, guards, name)
-    return _checked(parsed, wrt, classifier, activity, kinds, aliases, locals_, complex_)
+    return _checked(parsed, wrt, classifier, activity, kinds, aliases, locals_, complex_, objects)
 
 
 def _checked(parsed: ParsedFunction, wrt: Tuple[str, ...], classifier: CallClassifier, activity: Activity,
-             kinds: Dict[str, str], aliases: Aliases, locals_: FrozenSet[str], complex_: FrozenSet[str]) -> Analysis:
+             kinds: Dict[str, str], aliases: Aliases, locals_: FrozenSet[str], complex_: FrozenSet[str],
+             objects: FrozenSet[str]) -> Analysis:
     """The analysis, with the assignment sites of the function as the guards left it, once the
     refusals read from it have found nothing."""
     func_node = parsed.node
     sites = assignment_sites(func_node)
     sites.written = sites.mutated | aliases.written
     sites.mutated |= aliases.mutated
-    refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info)
+    refuse_lost_attribute_reads(func_node, activity, kinds, wrt, parsed.info, objects)
     refuse_values_in_indices(func_node, activity, kinds, classifier, parsed.info)
     refuse_undifferentiated_arguments(func_node, activity, classifier, parsed.info)
-    return Analysis(classifier, activity, kinds, aliases, sites, locals_, complex_)
+    return Analysis(classifier, activity, kinds, aliases, sites, locals_, complex_, objects)

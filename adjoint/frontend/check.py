@@ -101,10 +101,32 @@ def _walk_statements(body):
 
 def _check_target(target: gast.expr, info: SourceInfo) -> None:
     if isinstance(target, gast.Attribute):
-        raise _refuse(target, info, "attribute assignment", "attribute assignment (`obj.attr = ...`) is not supported")
+        raise _refuse(target, info, "attribute assignment", _write_through_a_chain(target)
+                      or "attribute assignment (`obj.attr = ...`) is not supported")
     if isinstance(target, (gast.Tuple, gast.List)):
         for element in target.elts:
             _check_target(element.value if isinstance(element, gast.Starred) else element, info)
+
+
+def _write_through_a_chain(target: gast.Attribute) -> str:
+    """The message for a field written through a chain of attributes (`osc.params.m = v`), saying
+    which new records to build instead; '' for another target."""
+    names = []
+    node: gast.expr = target
+    while isinstance(node, gast.Attribute):
+        names.insert(0, node.attr)
+        node = node.value
+    if not isinstance(node, gast.Name) or len(names) < 2:
+        return ""
+    names.insert(0, node.id)
+    rebuilt = "..."
+    for depth in range(len(names) - 1, 0, -1):
+        rebuilt = f"dataclasses.replace({'.'.join(names[:depth])}, {names[depth]}={rebuilt})"
+    owner = ".".join(names[:-1])
+    return (f"writing `{'.'.join(names)}`, a field reached through a chain of attributes, is not supported: Python "
+            f"changes the record `{owner}` in place, which the caller (or another record) may hold; rebind "
+            f"`{node.id}` to new records instead: `{node.id} = {rebuilt}` (`r._replace(f=...)` in place of "
+            "`dataclasses.replace(r, f=...)` where `r` is a NamedTuple), then read the fields from it")
 
 
 def _is_starred_target(node: gast.AST) -> bool:

@@ -5,6 +5,8 @@ whose later operands read an array method's receiver, normalize/receivers.py). A
 used as a value, whose operands may be other than truth values (`y = scale or x`), is the operand
 Python returns: it becomes `if` statements choosing it, each operand evaluated only where Python
 evaluates it. A walrus `(n := value)` becomes `n = value` where Python always evaluates it, in order.
+A chain of attributes on a local name (`osc.params.m`, fields of nested records) reads one
+attribute at a time (`_t = osc.params`, then `_t.m`), each read differentiated on its own.
 
 Before::
 
@@ -25,7 +27,7 @@ After::
 """
 from __future__ import annotations
 
-from typing import Callable, List, Tuple
+from typing import Callable, FrozenSet, List, Tuple
 
 import gast
 
@@ -38,8 +40,9 @@ CONDITIONS = (gast.Compare, gast.BoolOp)
 
 
 class ANF:
-    def __init__(self, fresh: Callable[[str], str]):
+    def __init__(self, fresh: Callable[[str], str], local_names: FrozenSet[str] = frozenset()):
         self.fresh = fresh
+        self.local_names = local_names
         self.origin: gast.stmt = None
 
     # ----- statements ---------------------------------------------------------
@@ -241,8 +244,16 @@ class ANF:
         more, index = self.index(expr.slice)
         return prelude + more, gast.Subscript(value=container, slice=index, ctx=gast.Load())
 
+    def is_kept_whole(self, expr: gast.Attribute) -> bool:
+        """A chain of attributes read as a value stays whole on a global name (`np.linalg.norm`,
+        resolved later, never evaluated here); on a local name (`osc.params.m`) it reads one
+        attribute at a time, each a field read of its own: `_t = osc.params; _t.m`. (A called
+        chain, `xp.linalg.norm(x)`, stays whole: the call is resolved by its name.)"""
+        return _is_dotted(expr) and not (isinstance(expr.value, gast.Attribute)
+                                         and _chain_root(expr) in self.local_names)
+
     def _simple_attribute(self, expr):
-        if _is_dotted(expr):
+        if self.is_kept_whole(expr):
             return [], expr
         prelude, base = self.atom(expr.value)
         return prelude, nodes.attribute(base, expr.attr)
@@ -311,9 +322,14 @@ def _has_walrus(expr: gast.expr) -> bool:
 
 def _is_dotted(expr: gast.expr) -> bool:
     """`np.linalg.norm`: a chain of attributes on a name (resolved later, never evaluated here)."""
+    return _chain_root(expr) is not None
+
+
+def _chain_root(expr: gast.expr):
+    """The name a chain of attributes starts from (`np` for `np.linalg.norm`), or None."""
     while isinstance(expr, gast.Attribute):
         expr = expr.value
-    return isinstance(expr, gast.Name)
+    return expr.id if isinstance(expr, gast.Name) else None
 
 
 def refuse_conditional_walrus(parsed) -> None:
@@ -385,5 +401,5 @@ def _operands(node: gast.AST) -> List[gast.AST]:
 
 def to_anf(func_node: gast.FunctionDef, fresh: Callable[[str], str]) -> gast.FunctionDef:
     """Rewrite func_node's body in place into A-normal form and return it."""
-    func_node.body = ANF(fresh).block(func_node.body)
+    func_node.body = ANF(fresh, nodes.local_names(func_node)).block(func_node.body)
     return func_node
