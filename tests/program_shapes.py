@@ -229,7 +229,8 @@ class ShapeBuilder(Builder):
         """A write through one of two names for the same memory or, as often (by its own coin, as
         in mutating_helpers), a write into a copy, which shares nothing."""
         if self.chance(50):
-            self.choice((self.copy_written, self.copy_of_copy_written))()
+            self.choice((self.copy_written, self.copy_of_copy_written, self.view_after_write,
+                         self.new_array_filled))()
         else:
             self.choice((self.alias_augmented, self.view_augmented, self.alias_element_write, self.nested_list_write,
                          self.row_alias_write, self.argument_alias_write, self.list_argument_alias_write,
@@ -302,6 +303,25 @@ class ShapeBuilder(Builder):
         self.emit(f"{z} = {y}.copy()", f"{z}[{self.index()}] {self.choice(('=', '+=', '*='))} {self.scalar()}",
                   f"{z} *= {self.scalar()}")
         self.terms.append(f"np.sum({y} * {z})")
+
+    def view_after_write(self) -> None:
+        """A view (or the array read whole) taken after a write into its array: what it reads, in
+        the plain function's value as in the derived ones, is what the write left."""
+        y = self.array_copy()
+        view = self.fresh("w")
+        taken = self.choice((f"{y}[:2]", f"{y}[1:]", f"np.asarray({y})", f"{y}[...]", f"{y}[::-1]"))
+        self.emit(f"{y}[{self.index()}] = {self.scalar()}", f"{view} = {taken}")
+        self.terms.append(f"np.sum({view} * {view})")
+
+    def new_array_filled(self) -> None:
+        """A new array on each step, filled through a slice before anything reads it (what the write
+        overwrites is not saved), checked to second order too."""
+        y, buffer, k = self.array_copy(), self.fresh("buf"), self.fresh("k")
+        self.hvp = True
+        self.emit(f"for {k} in range({self.integer(1, 3)}):", f"    {buffer} = np.zeros_like({y})",
+                  f"    {buffer}[1:] = {y}[:-1] * {self.scalar()}",
+                  f"    {y} = {y} + {self.choice(CONSTANTS)} * {buffer}")
+        self.terms.append(f"np.sum({y} * {y})")
 
     def matrix_row_view(self) -> None:
         matrix, copy = self.need("M"), self.fresh("C")
