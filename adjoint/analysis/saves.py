@@ -118,6 +118,8 @@ class _Analysis:
                 names |= {n for inner in stmt.body for n in nodes.names_read(inner)}
             elif isinstance(stmt, gast.Assign) and is_pop(stmt.value) and stmt in saves.lists:
                 names.add(stmt.targets[0].id)
+            elif stmt in saves.statements and _in_place(stmt) and not is_append(stmt):
+                names |= set(nodes.names_read(stmt.targets[0]))  # its restore writes back through `A[i, j]`
             reads[stmt] = names & self.primal_names
         return reads
 

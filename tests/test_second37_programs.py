@@ -1,0 +1,271 @@
+"""Second derivatives of the programs of second37_programs.py: hvp (forward over reverse), jvp of
+grad written out, hessian (reverse over reverse) and grad of grad for a number, each against central
+differences of adjoint's own gradient and, where it runs the program, autograd's Hessian-vector
+product and Hessian; hessian symmetric; every first derivative exact (tests/every_mode.py); the
+arguments left as they were; refusals naming the program's line.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+import adjoint
+import second37_programs as programs
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, SECOND_ATOL, SECOND_RTOL, check_every_mode
+from soundness import flat, marked_line, with_flat
+from test_catalogue_fd import assert_unchanged
+
+RNG = np.random.default_rng(3737)
+X = RNG.normal(size=(6, 3))
+LABELS = (RNG.random(6) > 0.5).astype(float)
+COUNTS = np.array([0.0, 2.0, 1.0, 4.0, 3.0, 1.0])
+T = np.linspace(0.0, 2.0, 6)
+DECAY = 2.0 * np.exp(-0.7 * T) + 0.3 + 0.05 * RNG.normal(size=6)
+GP_X = RNG.normal(size=(5, 2))
+GP_Y = RNG.normal(size=5)
+CLUSTER = np.concatenate([RNG.normal(size=(3, 2)) - 1.0, RNG.normal(size=(3, 2)) + 1.0])
+LATTICE = np.array([[0.0, 0.0, 0.0], [1.1, 0.1, 0.0], [0.2, 1.15, 0.1], [1.0, 1.2, 0.9]])
+CHAIN = np.array([[0.0, 0.0], [1.1, 0.2], [2.0, 0.5], [3.2, 0.4], [4.1, 0.9]])
+EDGES = [(0, 1), (1, 2), (2, 3), (0, 2), (1, 3)]
+
+
+def layers(*sizes):
+    return [(0.5 * RNG.normal(size=(m, n)), 0.1 * RNG.normal(size=n)) for m, n in zip(sizes, sizes[1:])]
+
+
+# (name, args, differentiated positions, autograd runs it (True, or at those positions), marker of the line its second derivative
+# is refused at or None where it is exact); autograd runs neither `math` nor scipy on its boxes
+CASES = [
+    ("logistic_nll", (RNG.normal(size=3), X, LABELS), (0,), True, None),
+    ("logistic_nll_rows", (RNG.normal(size=3), X, LABELS), (0,), True, None),
+    ("poisson_glm_nll", (0.3 * RNG.normal(size=3), X, COUNTS, 1.0 + RNG.random(6)), (0,), False, None),
+    ("rosenbrock", (np.array([-1.2, 1.0, 0.8, 1.1]),), (0,), True, None),
+    ("rosenbrock_vectorized", (np.array([-1.2, 1.0, 0.8, 1.1]),), (0,), True, None),
+    ("beale", (np.array([1.2, 0.4]),), (0,), True, None),
+    ("beale_scalars", (1.2, 0.4), (0, 1), True, None),
+    ("decay_least_squares", (np.array([1.8, 0.6, 0.2]), T, DECAY), (0,), True, None),
+    ("michaelis_menten_loss", (np.array([2.0, 0.7]), np.array([0.2, 0.5, 1.0, 2.0, 4.0]),
+                               np.array([0.45, 0.8, 1.2, 1.5, 1.75])), (0,), True, None),
+    ("himmelblau", (2.7, 1.9), (0, 1), True, None),
+    ("gp_nll_cholesky", (np.array([0.1, -0.2, -1.5]), GP_X, GP_Y), (0,), True, None),
+    ("gp_nll_slogdet", (np.array([0.1, -0.2, -1.5]), GP_X, GP_Y), (0,), True, None),
+    ("gp_nll_dict", ({"log_ell": 0.1, "log_sf2": -0.2, "log_sn2": -1.5}, GP_X, GP_Y), (0,), True, None),
+    ("gp_kernel_loops", (0.2, GP_X[:, 0], GP_Y), (0,), False, None),
+    ("bayes_linreg_neg_log_posterior", (RNG.normal(size=3), X, RNG.normal(size=6), 0.5, 2.0), (0, 3, 4), True,
+     None),
+    ("bayes_logistic_log_posterior", (RNG.normal(size=3), X, LABELS, 0.7), (0, 3), True, None),
+    ("laplace_log_evidence", (0.5 * RNG.normal(size=3), X, LABELS), (0,), True, None),
+    ("gmm_loglik", (RNG.normal(size=(2, 2)), CLUSTER, np.array([0.2, -0.1]), -0.2), (0, 2, 3), False, None),
+    ("gmm_loglik_components", ([(-1.0, 0.1, 0.3), (1.0, -0.2, -0.1)], CLUSTER[:, 0]), (0,), False, None),
+    ("student_t_nll", (np.array([0.1, -0.3, 1.2]), RNG.normal(size=8)), (0,), False, None),
+    ("lennard_jones_pairs", (LATTICE,), (0,), True, None),
+    ("lennard_jones_broadcast", (LATTICE,), (0,), True, None),
+    ("morse_triu", (LATTICE, 1.0, 1.5, 1.0), (0, 2, 3), True, None),
+    ("spring_network", (CHAIN[:4], EDGES, [1.0, 1.0, 1.0, 1.6, 1.7], 3.0), (0, 3), True, None),
+    ("elastic_rod", (CHAIN, 2.0, 0.5), (0, 1, 2), True, None),
+    ("harmonic_chain", (RNG.normal(size=4), 2.0, np.array([1.0, 2.0])), (0, 1), True, None),
+    ("anharmonic_action", (RNG.normal(size=5), 0.3, -0.2, 0.1, 1.2), (0, 1, 3, 4), True, None),
+    ("pendulum_action", (0.3 * RNG.normal(size=5), 0.1), (0, 1), True, None),
+    ("bond_angle_energy", (LATTICE, 2.0, 1.7), (0, 2), True, None),
+    ("coulomb_cutoff", (LATTICE, np.array([1.0, -1.0, 0.5, -0.5]), 1.6), (0, 1), False, None),
+    ("mlp_layer_tuples", (layers(3, 4, 4, 1), X, RNG.normal(size=6)), (0, 1), True, None),
+    ("mlp_weights_dict", ({"W1": 0.5 * RNG.normal(size=(3, 4)), "b1": 0.1 * RNG.normal(size=4),
+                           "W2": 0.5 * RNG.normal(size=(4, 3)), "b2": 0.1 * RNG.normal(size=3),
+                           "w3": RNG.normal(size=3)}, X, RNG.normal(size=6)), (0, 1), True, None),
+    ("mlp_activation_function", (layers(3, 4, 2), X, RNG.normal(size=6)), (0,), True, None),
+    ("softmax_cross_entropy", (RNG.normal(size=(3, 4)), X, np.array([0, 3, 1, 2, 3, 1])), (0, 1), True, None),
+    ("mlp_softmax", (layers(3, 4, 3), X, np.array([0, 2, 1, 2, 0, 1])), (0,), False, None),
+    ("mlp_loss_per_example", ([(W.T.copy(), b) for W, b in layers(3, 4, 2)], X, RNG.normal(size=(6, 2))), (0,),
+     True, None),
+    ("residual_net", ([0.4 * RNG.normal(size=(3, 3)) for _ in range(3)], RNG.normal(size=(4, 3))), (0, 1), True,
+     None),
+    ("elman_rnn_loss", (0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=(3, 2)), RNG.normal(size=(4, 2)),
+                        RNG.normal(size=3)), (0, 1, 2), True, None),
+    ("network_input_laplacian", (RNG.normal(size=3), RNG.normal(size=(4, 3)), RNG.normal(size=4)), (0, 1), True,
+     None),
+    ("layer_norm_mlp", (RNG.normal(size=(3, 4)), X, RNG.normal(size=6)), (0,), True, None),
+    ("gelu_mlp", (RNG.normal(size=(3, 2)), X), (0, 1), True, None),
+    ("weight_decayed_loss", (layers(3, 3, 1), X, RNG.normal(size=6)), (0,), True, None),
+    ("piecewise", (0.7, 1.3), (0, 1), False, None),
+    ("fixed_iterations_decided_by_data", (0.8, 1.1), (0, 1), (0,), None),
+    ("where_branches", (np.array([0.3, -0.7, 1.6, -1.4]),), (0,), True, None),
+    ("squared_hinge", (RNG.normal(size=3), X, 2.0 * LABELS - 1.0), (0,), True, None),
+    ("min_max_numbers", (1.3, 0.6), (0, 1), True, None),
+    ("early_return", (np.array([0.3, 0.7, 1.1]),), (0,), True, None),
+    ("zip_enumerate", (RNG.normal(size=4), RNG.normal(size=4)), (0, 1), True, None),
+    ("newton_sqrt", (2.3,), (0,), True, None),
+    ("clipped_objective", (np.array([0.3, -1.7, 1.1, 2.2]), -1.0, 1.5), (0, 1, 2), False, None),
+    ("break_on_threshold", (np.array([0.3, -0.7, 0.2, 1.4, 0.1]), 0.9), (0, 1), True, None),
+    ("continue_on_sign", (np.array([0.3, -0.7, 0.2, 1.4]),), (0,), True, None),
+    ("sorted_by_magnitude", (np.array([0.3, -0.7, 0.2, 1.4]),), (0,), True, None),
+    ("filled_by_index", (RNG.normal(size=4),), (0,), False, None),
+    ("laplacian_steps", (RNG.normal(size=6), 0.1), (0, 1), False, None),
+    ("cumulative_in_place", (RNG.normal(size=5),), (0,), False, None),
+    ("appended_features", (RNG.normal(size=3),), (0,), True, None),
+    ("dict_state_integrator", (RNG.normal(size=3), 1.5), (0, 1), True, None),
+    ("namedtuple_leapfrog", (RNG.normal(size=3), 1.5), (0, 1), True, None),
+    ("tridiagonal_solve", (RNG.normal(size=4), RNG.normal(size=4)), (0, 1), False, None),
+    ("in_place_scaled_slices", (RNG.normal(size=5),), (0,), False, None),
+    ("rows_written_per_step", (RNG.normal(size=(4, 3)), RNG.normal(size=(3, 2))), (0, 1), False, None),
+    ("list_of_steps", (RNG.normal(size=3), 0.3), (0, 1), True, None),
+    ("mlp_reads_loop_variable_after", (layers(3, 4, 1), X, RNG.normal(size=6)), (0, 1), True, None),
+    ("mlp_rebinds_parameter", (RNG.normal(size=(2, 3)), RNG.normal(size=(3, 4)), RNG.normal(size=(4, 2))), (0, 1, 2),
+     True, None),
+    ("mlp_list_of_dicts", ([{"W": W, "b": b} for W, b in layers(3, 4, 1)], X, RNG.normal(size=6)), (0, 1), True,
+     None),
+    ("mlp_skip_previous", ([0.5 * RNG.normal(size=(3, 3)) for _ in range(3)], RNG.normal(size=3)), (0, 1), True,
+     None),
+    ("quadratic_form_einsum", (RNG.normal(size=3), RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1, 2), True,
+     None),
+    ("ridge_through_solve", (0.7, X, RNG.normal(size=6)), (0, 1, 2), True, None),
+    ("inverse_trace", (RNG.normal(size=3), np.eye(3) * 3.0 + 0.3 * RNG.normal(size=(3, 3))), (0, 1), True, None),
+    ("variance_penalty", (RNG.normal(size=4), RNG.normal(size=4)), (0, 1), True, None),
+    ("cross_and_norm", (RNG.normal(size=3), RNG.normal(size=3)), (0, 1), True, None),
+    ("tensordot_energy", (RNG.normal(size=(4, 3)), RNG.normal(size=(3, 3))), (0, 1), True, None),
+    ("stacked_with_constants", (np.array([0.3, -0.7, 1.1]), RNG.normal(size=3)), (0, 1), True, None),
+    ("repeated_indices", (RNG.normal(size=3), np.array([0, 2, 2, 1])), (0,), False, None),
+    ("expit_xlogy", (RNG.normal(size=3), X, LABELS), (0, 1), False, None),
+    ("scipy_softmax_loss", (RNG.normal(size=(3, 4)), X, np.array([0, 3, 1, 2, 3, 1])), (0, 1), False, None),
+    ("triangular_solve_nll", (0.2 * RNG.normal(size=3), RNG.normal(size=3), RNG.normal(size=3)), (0, 1, 2), False,
+     None),
+    ("cho_solve_nll", (0.2, GP_X, GP_Y), (0, 1, 2), False, None),
+    ("erf_loss", (RNG.normal(size=3), 0.4), (0, 1), False, None),
+    ("power_of_parameter", (1.3, 0.8), (0, 1), False, None),
+    ("expm_dynamics", (np.array([0.7, -0.2]), RNG.normal(size=2)), (0, 1), False, None),
+    ("eigh_spectrum", (np.array([0.5, 1.3, 2.1]), RNG.normal(size=(3, 3)) + RNG.normal(size=(3, 3)).T), (0,), False,
+     None),
+    ("matrix_power_chain", (0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1), (1,), None),
+    ("namedtuple_mlp", (programs.MLPParams(0.5 * RNG.normal(size=(3, 4)), 0.1 * RNG.normal(size=4), RNG.normal(size=4)),
+                        X, RNG.normal(size=6)), (0, 1), (1,), None),
+    ("dict_items_penalty", ({"W1": RNG.normal(size=(2, 3)), "b": RNG.normal(size=2), "W2": RNG.normal(size=(4, 3))},
+                            RNG.normal(size=3)), (0, 1), True, None),
+    ("closure_of_data", (RNG.normal(size=3), X, LABELS), (0, 1), True, None),
+    ("array_methods", (RNG.normal(size=4), RNG.normal(size=(4, 4))), (0, 1), False, None),
+    ("accumulate_into_zeros", (RNG.normal(size=(2, 3)), RNG.normal(size=(4, 3))), (0, 1), False, None),
+    ("converted_scalars", (RNG.normal(size=3),), (0,), False, None),
+    ("array_from_scalars", (RNG.normal(size=3),), (0,), True, None),
+    ("comprehension_sums", (RNG.normal(size=3), RNG.normal(size=3)), (0, 1), True, None),
+    ("calls_with_keywords", (RNG.normal(size=3), 0.7), (0, 1), True, None),
+    ("ternary_and_abs", (np.array([0.3, -0.7, 1.1, 2.4]),), (0,), True, None),
+    ("nested_helpers", (RNG.normal(size=3), RNG.normal(size=3)), (0, 1), True, None),
+    ("argmax_selected", (RNG.normal(size=3), RNG.normal(size=(4, 3))), (0, 1), True, None),
+    ("float32_argument", (RNG.normal(size=3).astype(np.float32),), (0,), False, None),
+]
+
+
+def tangent_for(value):
+    return with_flat(value, RNG.normal(size=flat(value).size))
+
+
+def gradient_differences(func, args, wrt, tangent, eps=1e-5, along=None):
+    """(grad f(x + eps t) - grad f(x - eps t)) / 2 eps, adjoint's own gradient in args[wrt], flattened,
+    x the argument `along` (wrt's own by default)."""
+    gradient = adjoint.grad(func, wrt=wrt)
+    along = wrt if along is None else along
+
+    def moved(step):
+        varied = list(copy.deepcopy(args))
+        varied[along] = with_flat(args[along], flat(args[along]) + step * flat(tangent))
+        return flat(gradient(*varied))
+
+    return (moved(eps) - moved(-eps)) / (2 * eps)
+
+
+def assert_close_second(got, want, what):
+    np.testing.assert_allclose(flat(got), want, rtol=SECOND_RTOL, atol=SECOND_ATOL, err_msg=what)
+
+
+def check_forward_over_reverse(func, args, wrt):
+    """jvp(grad(f)) written out: its value is grad's, its tangent the differences of grad."""
+    before = copy.deepcopy(args)
+    tangent = tangent_for(args[wrt])
+    value, derivative = adjoint.jvp(adjoint.grad(func, wrt=wrt), wrt=wrt)(*args, tangent)
+    np.testing.assert_allclose(flat(value), flat(adjoint.grad(func, wrt=wrt)(*copy.deepcopy(args))), rtol=1e-12,
+                               atol=1e-14, err_msg="jvp of grad's value")
+    assert_close_second(derivative, gradient_differences(func, args, wrt, tangent), "jvp of grad")
+    assert_unchanged(before, args)
+
+
+def check_hessian(func, args, wrt, peer):
+    """The full matrix against differences of the gradient, symmetric, and autograd's where it runs."""
+    before = copy.deepcopy(args)
+    hessian = np.asarray(adjoint.hessian(func, wrt=wrt)(*args))
+    assert_unchanged(before, args)
+    size = flat(args[wrt]).size
+    matrix = hessian.reshape(size, size)
+    for column in range(size):
+        unit = with_flat(args[wrt], np.eye(size)[column])
+        assert_close_second(matrix[:, column], gradient_differences(func, args, wrt, unit), f"hessian column {column}")
+    np.testing.assert_allclose(matrix, matrix.T, rtol=1e-9, atol=1e-9, err_msg="hessian's symmetry")
+    if peer:
+        autograd = pytest.importorskip("autograd")
+        from every_mode import _on_autograd_numpy
+        theirs = autograd.hessian(_on_autograd_numpy(func, autograd.numpy), wrt)(*copy.deepcopy(args))
+        np.testing.assert_allclose(hessian, theirs, rtol=1e-8, atol=1e-10, err_msg="autograd's Hessian")
+
+
+def check_second_derivatives(func, args, wrt, peer):
+    check_every_mode(func, copy.deepcopy(args), wrt=wrt, peer=func if peer else None)
+    check_forward_over_reverse(func, args, wrt)
+    if isinstance(args[wrt], (float, np.ndarray)):
+        check_hessian(func, args, wrt, peer)
+
+
+def check_refused_at(func, args, wrt, marker):
+    """First derivatives exact; hvp, hessian and grad of grad refuse at the line marked."""
+    check_every_mode(func, copy.deepcopy(args), wrt=wrt, second_order=False)
+    before = copy.deepcopy(args)
+    where = f"second37_programs.py:{marked_line(func, marker)}:"
+    tangent = tangent_for(args[wrt])
+    modes = [lambda: adjoint.hvp(func, wrt=wrt)(*args, tangent), lambda: adjoint.hessian(func, wrt=wrt)(*args)]
+    if isinstance(args[wrt], float):
+        modes.append(lambda: adjoint.grad(adjoint.grad(func, wrt=wrt), wrt=wrt)(*args))
+    for mode in modes:
+        with pytest.raises(adjoint.AdjointError) as refused:
+            mode()
+        assert where in str(refused.value), str(refused.value)
+        assert_unchanged(before, args)
+
+
+@pytest.mark.parametrize("name, args, positions, autograd_runs, refused_at", CASES, ids=[case[0] for case in CASES])
+def test_second_derivatives(name, args, positions, autograd_runs, refused_at):
+    func = getattr(programs, name)
+    for wrt in positions:
+        peer = (autograd_runs is True or wrt in (autograd_runs or ())) and AUTOGRAD_RUNS_NUMPY_CALLS
+        if refused_at is None:
+            check_second_derivatives(func, args, wrt, peer)
+        else:
+            check_refused_at(func, args, wrt, refused_at)
+
+
+# programs writing into an array not differentiated through an index, a slice's bound or a mask bound
+# at each step of a loop, after the adjoint reads the array
+INDEXED_WRITES = [programs.index_rebound_in_loop, programs.tuple_index, programs.aug_item, programs.slice_bound,
+                  programs.mask_rebound, programs.index_array_rebound]
+
+
+@pytest.mark.parametrize("func", INDEXED_WRITES, ids=[func.__name__ for func in INDEXED_WRITES])
+def test_the_restore_of_an_item_write_reads_its_index_of_that_step(func):
+    """`j = (i + 1) % 3; y = A @ y * y; A[i, j] = 0.5` in a loop: the adjoint sweep writes back what
+    `A[i, j]` overwrote through the j of that step (it wrote it back through the last step's j, or
+    mask or bounds, then read a wrong A: wrong gradients, or a ValueError)."""
+    x = np.array([0.3, -0.5, 0.8, 0.1]) if func in (programs.slice_bound, programs.index_array_rebound) else \
+        np.array([0.3, -0.5, 0.8])
+    check_every_mode(func, (x,), peer=None)
+
+
+def test_mixed_second_derivative_through_an_assembled_matrix():
+    """vjp of grad(f, wrt=d) with respect to x, through a matrix filled by items (`A[i, i - 1] = -1.0`)
+    that does not depend on x: the second sweep wrote back through stale indices and solved with a
+    singular matrix."""
+    func, d, x = programs.tridiagonal_solve, RNG.normal(size=4), RNG.normal(size=4)
+    before = copy.deepcopy((d, x))
+    cotangent, tangent = RNG.normal(size=4), RNG.normal(size=4)
+    mixed = gradient_differences(func, (d, x), 0, tangent, along=1)
+    _, pullback = adjoint.vjp(adjoint.grad(func, wrt=0), wrt=1)(d, x)
+    np.testing.assert_allclose(pullback(cotangent) @ tangent, cotangent @ mixed, rtol=SECOND_RTOL)
+    derivative = adjoint.jvp(adjoint.grad(func, wrt=0), wrt=1)(d, x, tangent)[1]
+    assert_close_second(derivative, mixed, "jvp of grad in another argument")
+    assert_unchanged(before, (d, x))
