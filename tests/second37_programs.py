@@ -122,7 +122,7 @@ def gp_kernel_loops(log_ell, x, y):
     K = np.zeros((n, n))
     for i in range(n):
         for j in range(n):
-            K[i, j] = np.exp(-0.5 * (x[i] - x[j]) ** 2 / np.exp(2 * log_ell))
+            K[i, j] = np.exp(-0.5 * (x[i] - x[j]) ** 2 / np.exp(2 * log_ell))  # <- kernel-item
     K = K + 0.1 * np.eye(n)
     return 0.5 * y @ np.linalg.solve(K, y) + 0.5 * np.linalg.slogdet(K)[1]
 
@@ -523,7 +523,7 @@ def tridiagonal_solve(d, x):
 def in_place_scaled_slices(x):
     y = x.copy()
     y[:2] *= 3.0
-    y[2:] += y[:2].sum()
+    y[2:] += y[:2].sum()  # <- reads-view-of-written
     y **= 2
     return np.sum(y * x)
 
@@ -635,7 +635,7 @@ def triangular_solve_nll(log_diag, offdiag, y):
     from scipy.linalg import solve_triangular
     n = len(y)
     L = np.diag(np.exp(log_diag))
-    L[np.tril_indices(n, -1)] = offdiag
+    L[np.tril_indices(n, -1)] = offdiag  # <- factor-kept
     z = solve_triangular(L, y, lower=True)
     return 0.5 * z @ z + np.sum(log_diag)
 
@@ -853,3 +853,117 @@ def index_array_rebound(x):
         y = np.sin(w * y) + y
         w[idx] = 0.5 + i
     return np.sum(y)
+
+
+# ----- more arrays written in place: stencils, masks, assembly -------------------------------
+
+
+def periodic_bc(u0, kappa):
+    u = u0.copy()
+    for _ in range(3):
+        new = np.empty_like(u)
+        new[1:-1] = u[1:-1] + kappa * (u[2:] - 2 * u[1:-1] + u[:-2]) * u[1:-1]
+        new[0] = new[-2]
+        new[-1] = new[1]  # <- periodic-copy
+        u = new
+    return np.sum(u ** 2)
+
+def heat_in_place(u0, kappa):
+    u = u0.copy()
+    for _ in range(3):
+        u[1:-1] += kappa * (u[:-2] - 2 * u[1:-1] + u[2:])
+    return np.sum(u ** 3)
+
+def mask_write(x):
+    y = x.copy()
+    y[y < 0] = 0.1 * y[y < 0]
+    return np.sum(y ** 3)
+
+def fancy_write(x, w):
+    out = np.zeros(5)
+    out[[0, 2, 4]] = x * w
+    out[1::2] = w[:2] ** 2
+    return np.sum(out ** 2 * np.arange(1.0, 6.0)) + out @ np.roll(out, 1)
+
+def plus_equal_item(x):
+    acc = np.zeros(3)
+    for i in range(len(x)):
+        acc[i % 3] += x[i] ** 2 * x[(i + 1) % len(x)]
+    return np.sum(acc ** 2)
+
+def column_writes(X, w):
+    Y = np.zeros_like(X)
+    for j in range(X.shape[1]):
+        Y[:, j] = np.tanh(X[:, j] * w[j])
+    return np.sum(Y @ Y.T)
+
+def fill_diag(x, A):
+    M = A.copy()
+    np.fill_diagonal(M, np.exp(x))
+    return np.linalg.slogdet(M)[1] + np.sum(np.linalg.solve(M, x))
+
+def swap_items(x):
+    y = x.copy()
+    for i in range(len(y) - 1):
+        if y[i] > y[i + 1]:
+            y[i], y[i + 1] = y[i + 1], y[i]
+    return np.sum(y * np.arange(len(y)) * y)
+
+def ellipsis_write(X, w):
+    Y = np.zeros(X.shape + (2,))
+    Y[..., 0] = X * w
+    Y[..., 1] = X ** 2
+    return np.sum(np.prod(Y, axis=-1) ** 2)
+
+def scaled_in_place(x):
+    h = x * 1.0
+    h *= 2.0
+    h += x ** 2
+    h /= (1.0 + x ** 2)
+    return np.sum(h ** 3)
+
+def appended_states(x0, k):
+    xs = []
+    x = x0
+    for _ in range(4):
+        x = x - 0.1 * k * np.sin(x)
+        xs.append(x)
+    traj = np.array(xs)
+    return np.sum(traj ** 2) + np.sum(np.diff(traj, axis=0) ** 2)
+
+def list_items_written(x):
+    vals = [0.0] * len(x)
+    for i, v in enumerate(x):
+        vals[i] = v ** 2 + (vals[i - 1] if i else 0.0)
+    return sum(v ** 2 for v in vals)
+
+def dict_updated_in_loop(x):
+    stats = {"sum": 0.0, "sq": 0.0}
+    for v in x:
+        stats["sum"] += v
+        stats["sq"] += v * v
+    n = len(x)
+    return stats["sq"] / n - (stats["sum"] / n) ** 2
+
+def matrix_assembly(k):
+    n = len(k) + 1
+    K = np.zeros((n, n))
+    for e in range(len(k)):
+        K[e:e + 2, e:e + 2] += k[e] * np.array([[1.0, -1.0], [-1.0, 1.0]])
+    K[0, 0] += 1.0
+    f = np.ones(n)
+    u = np.linalg.solve(K, f)
+    return f @ u
+
+def rk4_arrays(y0, p):
+    def f(y):
+        return np.array([y[1], -p[0] * np.sin(y[0]) - p[1] * y[1]])
+    y = y0
+    h = 0.1
+    for _ in range(5):
+        k1 = f(y)
+        k2 = f(y + h / 2 * k1)
+        k3 = f(y + h / 2 * k2)
+        k4 = f(y + h * k3)
+        y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return y[0] ** 2 + y[1]

@@ -35,8 +35,9 @@ def layers(*sizes):
     return [(0.5 * RNG.normal(size=(m, n)), 0.1 * RNG.normal(size=n)) for m, n in zip(sizes, sizes[1:])]
 
 
-# (name, args, differentiated positions, autograd runs it (True, or at those positions), marker of the line its second derivative
-# is refused at or None where it is exact); autograd runs neither `math` nor scipy on its boxes
+# (name, args, differentiated positions, autograd runs it (True, or at those positions), marker of the
+# line its second derivative is refused at, None where it is exact, or a dict of them by position);
+# autograd runs neither `math` nor scipy on its boxes
 CASES = [
     ("logistic_nll", (RNG.normal(size=3), X, LABELS), (0,), True, None),
     ("logistic_nll_rows", (RNG.normal(size=3), X, LABELS), (0,), True, None),
@@ -52,7 +53,7 @@ CASES = [
     ("gp_nll_cholesky", (np.array([0.1, -0.2, -1.5]), GP_X, GP_Y), (0,), True, None),
     ("gp_nll_slogdet", (np.array([0.1, -0.2, -1.5]), GP_X, GP_Y), (0,), True, None),
     ("gp_nll_dict", ({"log_ell": 0.1, "log_sf2": -0.2, "log_sn2": -1.5}, GP_X, GP_Y), (0,), True, None),
-    ("gp_kernel_loops", (0.2, GP_X[:, 0], GP_Y), (0,), False, None),
+    ("gp_kernel_loops", (0.2, GP_X[:, 0], GP_Y), (0,), False, "kernel-item"),
     ("bayes_linreg_neg_log_posterior", (RNG.normal(size=3), X, RNG.normal(size=6), 0.5, 2.0), (0, 3, 4), True,
      None),
     ("bayes_logistic_log_posterior", (RNG.normal(size=3), X, LABELS, 0.7), (0, 3), True, None),
@@ -107,7 +108,7 @@ CASES = [
     ("dict_state_integrator", (RNG.normal(size=3), 1.5), (0, 1), True, None),
     ("namedtuple_leapfrog", (RNG.normal(size=3), 1.5), (0, 1), True, None),
     ("tridiagonal_solve", (RNG.normal(size=4), RNG.normal(size=4)), (0, 1), False, None),
-    ("in_place_scaled_slices", (RNG.normal(size=5),), (0,), False, None),
+    ("in_place_scaled_slices", (RNG.normal(size=5),), (0,), False, "reads-view-of-written"),
     ("rows_written_per_step", (RNG.normal(size=(4, 3)), RNG.normal(size=(3, 2))), (0, 1), False, None),
     ("list_of_steps", (RNG.normal(size=3), 0.3), (0, 1), True, None),
     ("mlp_reads_loop_variable_after", (layers(3, 4, 1), X, RNG.normal(size=6)), (0, 1), True, None),
@@ -129,7 +130,7 @@ CASES = [
     ("expit_xlogy", (RNG.normal(size=3), X, LABELS), (0, 1), False, None),
     ("scipy_softmax_loss", (RNG.normal(size=(3, 4)), X, np.array([0, 3, 1, 2, 3, 1])), (0, 1), False, None),
     ("triangular_solve_nll", (0.2 * RNG.normal(size=3), RNG.normal(size=3), RNG.normal(size=3)), (0, 1, 2), False,
-     None),
+     {0: "factor-kept"}),
     ("cho_solve_nll", (0.2, GP_X, GP_Y), (0, 1, 2), False, None),
     ("erf_loss", (RNG.normal(size=3), 0.4), (0, 1), False, None),
     ("power_of_parameter", (1.3, 0.8), (0, 1), False, None),
@@ -152,6 +153,21 @@ CASES = [
     ("nested_helpers", (RNG.normal(size=3), RNG.normal(size=3)), (0, 1), True, None),
     ("argmax_selected", (RNG.normal(size=3), RNG.normal(size=(4, 3))), (0, 1), True, None),
     ("float32_argument", (RNG.normal(size=3).astype(np.float32),), (0,), False, None),
+    ("periodic_bc", (RNG.normal(size=6), 0.1), (0, 1), False, "periodic-copy"),
+    ("heat_in_place", (RNG.normal(size=6), 0.1), (0, 1), False, None),
+    ("mask_write", (np.array([0.3, -0.7, 1.1, -0.2]),), (0,), False, None),
+    ("fancy_write", (RNG.normal(size=3), RNG.normal(size=3)), (0, 1), False, None),
+    ("plus_equal_item", (RNG.normal(size=5),), (0,), False, None),
+    ("column_writes", (RNG.normal(size=(3, 2)), RNG.normal(size=2)), (0, 1), False, None),
+    ("fill_diag", (RNG.normal(size=3), RNG.normal(size=(3, 3))), (0, 1), False, None),
+    ("swap_items", (np.array([0.3, -0.7, 1.1, -0.2]),), (0,), False, None),
+    ("ellipsis_write", (RNG.normal(size=(2, 3)), RNG.normal(size=3)), (0, 1), False, None),
+    ("scaled_in_place", (RNG.normal(size=3),), (0,), False, None),
+    ("appended_states", (RNG.normal(size=3), 1.2), (0, 1), True, None),
+    ("list_items_written", (RNG.normal(size=4),), (0,), True, None),
+    ("dict_updated_in_loop", (RNG.normal(size=4),), (0,), True, None),
+    ("matrix_assembly", (1.0 + RNG.random(4),), (0,), False, None),
+    ("rk4_arrays", (np.array([0.3, 0.1]), np.array([9.8, 0.2])), (0, 1), True, None),
 ]
 
 
@@ -234,10 +250,38 @@ def test_second_derivatives(name, args, positions, autograd_runs, refused_at):
     func = getattr(programs, name)
     for wrt in positions:
         peer = (autograd_runs is True or wrt in (autograd_runs or ())) and AUTOGRAD_RUNS_NUMPY_CALLS
-        if refused_at is None:
+        marker = refused_at.get(wrt) if isinstance(refused_at, dict) else refused_at
+        if marker is None:
             check_second_derivatives(func, args, wrt, peer)
         else:
-            check_refused_at(func, args, wrt, refused_at)
+            check_refused_at(func, args, wrt, marker)
+
+
+MIXED = [(name, args, positions[:2], refused_at) for name, args, positions, _, refused_at in CASES if len(positions) > 1]
+
+
+@pytest.mark.parametrize("name, args, pair, refused_at", MIXED, ids=[case[0] for case in MIXED])
+def test_mixed_second_derivatives(name, args, pair, refused_at):
+    """The derivative of grad in one argument along another, by jvp of grad and by vjp of grad (reverse
+    over reverse), against differences of the gradient; or refused at the program's line."""
+    func, (i, j) = getattr(programs, name), pair
+    before = copy.deepcopy(args)
+    tangent, cotangent = tangent_for(args[j]), tangent_for(args[i])
+    markers = {refused_at.get(i), refused_at.get(j)} - {None} if isinstance(refused_at, dict) else {refused_at} - {None}
+    modes = {"jvp of grad": lambda: flat(adjoint.jvp(adjoint.grad(func, wrt=i), wrt=j)(*args, tangent)[1]),
+             "vjp of grad": lambda: flat(adjoint.vjp(adjoint.grad(func, wrt=i), wrt=j)(*args)[1](cotangent))}
+    if markers:
+        where = [f"second37_programs.py:{marked_line(func, marker)}:" for marker in markers]
+        for mode in modes.values():
+            with pytest.raises(adjoint.AdjointError) as refused:
+                mode()
+            assert any(line in str(refused.value) for line in where), str(refused.value)
+    else:
+        mixed = gradient_differences(func, args, i, tangent, along=j)
+        assert_close_second(modes["jvp of grad"](), mixed, "jvp of grad")
+        np.testing.assert_allclose(modes["vjp of grad"]() @ flat(tangent), flat(cotangent) @ mixed,
+                                   rtol=SECOND_RTOL, atol=SECOND_ATOL, err_msg="vjp of grad")
+    assert_unchanged(before, args)
 
 
 # programs writing into an array not differentiated through an index, a slice's bound or a mask bound
