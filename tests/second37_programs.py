@@ -967,3 +967,91 @@ def rk4_arrays(y0, p):
         k4 = f(y + h * k3)
         y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
     return y[0] ** 2 + y[1]
+
+
+# ----- solvers and recursions written by hand ----------------------------------------------
+
+
+def gauss_seidel(b, A):
+    n = len(b)
+    x = np.zeros(n)
+    for sweep in range(4):
+        for i in range(n):
+            x[i] = (b[i] - A[i, :i] @ x[:i] - A[i, i + 1:] @ x[i + 1:]) / A[i, i]  # <- sweep-item
+    return np.sum(x ** 2)
+
+def manual_cholesky(A):
+    n = A.shape[0]
+    L = np.zeros_like(A)
+    for j in range(n):
+        s = A[j, j] - np.sum(L[j, :j] ** 2)
+        L[j, j] = np.sqrt(s)  # <- factor-diagonal
+        for i in range(j + 1, n):
+            L[i, j] = (A[i, j] - np.sum(L[i, :j] * L[j, :j])) / L[j, j]
+    return np.sum(np.log(np.diag(L))) + np.sum(L ** 2)
+
+def thomas(a, b, c, d):
+    n = len(d)
+    cp = np.zeros(n)
+    dp = np.zeros(n)
+    cp[0] = c[0] / b[0]
+    dp[0] = d[0] / b[0]
+    for i in range(1, n):
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x = np.zeros(n)
+    x[-1] = dp[-1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+    return x @ x
+
+def soft_dtw(x, y, gamma=0.5):
+    n, m = len(x), len(y)
+    R = np.full((n + 1, m + 1), 1e10)
+    R[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost = (x[i - 1] - y[j - 1]) ** 2
+            prev = np.array([R[i - 1, j], R[i, j - 1], R[i - 1, j - 1]])
+            R[i, j] = cost - gamma * logsumexp(-prev / gamma)
+    return R[n, m]
+
+def forward_algorithm(log_A, log_B, log_pi, obs):
+    T = len(obs)
+    alpha = np.zeros((T, len(log_pi)))
+    alpha[0] = log_pi + log_B[:, obs[0]]
+    for t in range(1, T):
+        alpha[t] = logsumexp(alpha[t - 1][:, None] + log_A, axis=0) + log_B[:, obs[t]]  # <- alpha-row
+    return logsumexp(alpha[-1])
+
+def while_index_write(x, order):
+    w = np.ones(len(x))
+    y = x
+    k = 0
+    while k < len(order):
+        j = order[k]
+        y = np.tanh(w * y) + y
+        w[j] = 0.5 + k
+        k += 1
+    return np.sum(y ** 2)
+
+def jacobi_2d(u0, f):
+    u = u0.copy()
+    for _ in range(3):
+        new = u.copy()
+        new[1:-1, 1:-1] = 0.25 * (u[2:, 1:-1] + u[:-2, 1:-1] + u[1:-1, 2:] + u[1:-1, :-2]  # <- jacobi-copy
+                                  - f[1:-1, 1:-1])
+        u = new
+    return np.sum(u ** 2)
+
+def lu_manual(A, b):
+    n = len(b)
+    U = A.copy()
+    L = np.eye(n)
+    for k in range(n - 1):
+        for i in range(k + 1, n):
+            L[i, k] = U[i, k] / U[k, k]
+            U[i, k:] = U[i, k:] - L[i, k] * U[k, k:]  # <- elimination-row
+    y = np.linalg.solve(L, b)
+    return np.sum(np.linalg.solve(U, y) ** 2)

@@ -29,6 +29,7 @@ CLUSTER = np.concatenate([RNG.normal(size=(3, 2)) - 1.0, RNG.normal(size=(3, 2))
 LATTICE = np.array([[0.0, 0.0, 0.0], [1.1, 0.1, 0.0], [0.2, 1.15, 0.1], [1.0, 1.2, 0.9]])
 CHAIN = np.array([[0.0, 0.0], [1.1, 0.2], [2.0, 0.5], [3.2, 0.4], [4.1, 0.9]])
 EDGES = [(0, 1), (1, 2), (2, 3), (0, 2), (1, 3)]
+SPD = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, -0.4], [0.5, -0.4, 2.5]])
 
 
 def layers(*sizes):
@@ -168,6 +169,16 @@ CASES = [
     ("dict_updated_in_loop", (RNG.normal(size=4),), (0,), True, None),
     ("matrix_assembly", (1.0 + RNG.random(4),), (0,), False, None),
     ("rk4_arrays", (np.array([0.3, 0.1]), np.array([9.8, 0.2])), (0, 1), True, None),
+    ("gauss_seidel", (RNG.normal(size=3), SPD), (0, 1), False, "sweep-item"),
+    ("manual_cholesky", (SPD,), (0,), False, "factor-diagonal"),
+    ("thomas", (0.3 * RNG.normal(size=4), 3 + RNG.random(4), 0.3 * RNG.normal(size=4), RNG.normal(size=4)),
+     (0, 1, 2, 3), False, None),
+    ("soft_dtw", (RNG.normal(size=3), RNG.normal(size=4)), (0, 1), False, None),
+    ("forward_algorithm", (np.log(RNG.dirichlet(np.ones(3), 3)), np.log(RNG.dirichlet(np.ones(2), 3)),
+                           np.log([0.5, 0.3, 0.2]), [0, 1, 1, 0]), (0, 1, 2), False, "alpha-row"),
+    ("while_index_write", (RNG.normal(size=3), [2, 0, 1, 2]), (0,), False, None),
+    ("jacobi_2d", (RNG.normal(size=(4, 4)), RNG.normal(size=(4, 4))), (0, 1), False, "jacobi-copy"),
+    ("lu_manual", (SPD, RNG.normal(size=3)), (0, 1), False, {0: "elimination-row"}),
 ]
 
 
@@ -313,3 +324,68 @@ def test_mixed_second_derivative_through_an_assembled_matrix():
     derivative = adjoint.jvp(adjoint.grad(func, wrt=0), wrt=1)(d, x, tangent)[1]
     assert_close_second(derivative, mixed, "jvp of grad in another argument")
     assert_unchanged(before, (d, x))
+
+
+def test_newton_steps_on_the_logistic_likelihood():
+    """Newton's method with adjoint's gradient and Hessian: each step's Hessian is the differences of
+    the gradient, and the steps converge to a zero of the gradient."""
+    design = RNG.normal(size=(40, 3))
+    labels = (RNG.random(40) < 1.0 / (1.0 + np.exp(-design @ np.array([1.0, -1.0, 0.5])))).astype(float)
+    func, w = programs.logistic_nll, np.zeros(3)
+    gradient, hessian = adjoint.grad(func), adjoint.hessian(func)
+    for _ in range(8):
+        H = hessian(w, design, labels)
+        columns = [gradient_differences(func, (w, design, labels), 0, unit) for unit in np.eye(3)]
+        np.testing.assert_allclose(H, np.stack(columns, axis=1), rtol=SECOND_RTOL, atol=SECOND_ATOL)
+        w = w - np.linalg.solve(H, gradient(w, design, labels))
+    assert np.linalg.norm(gradient(w, design, labels)) < 1e-10
+
+
+def test_trust_region_with_hessian_vector_products():
+    """scipy's trust-ncg on Rosenbrock with jac=grad and hessp=hvp stops at a minimum; hvp is scipy's
+    own rosen_hess_prod along the way."""
+    optimize = pytest.importorskip("scipy.optimize")
+    start = np.array([-1.2, 1.0, 0.8, 1.1])
+    result = optimize.minimize(programs.rosenbrock, start, method="trust-ncg", jac=adjoint.grad(programs.rosenbrock),
+                               hessp=adjoint.hvp(programs.rosenbrock), options={"gtol": 1e-10})
+    np.testing.assert_allclose(optimize.rosen_der(result.x), 0.0, atol=1e-6)
+    assert np.all(np.linalg.eigvalsh(optimize.rosen_hess(result.x)) > 0.0)
+    for point in (start, result.x, np.ones(4)):
+        v = RNG.normal(size=4)
+        np.testing.assert_allclose(adjoint.hvp(programs.rosenbrock)(point, v), optimize.rosen_hess_prod(point, v),
+                                   rtol=1e-12, atol=1e-10)
+        np.testing.assert_allclose(adjoint.hessian(programs.rosenbrock_vectorized)(point), optimize.rosen_hess(point),
+                                   rtol=1e-12, atol=1e-10)
+    np.testing.assert_array_equal(start, [-1.2, 1.0, 0.8, 1.1])
+
+
+def test_gauss_newton_and_the_true_hessian():
+    """The least squares' Hessian is J^T J (Gauss-Newton, J adjoint's Jacobian of the residuals) plus
+    the Hessian of sum_i r_i(theta0) r_i(theta) at theta0; each agrees with differences."""
+    theta = np.array([1.8, 0.6, 0.2])
+    J = adjoint.jacobian(programs.decay_residuals)(theta, T, DECAY)
+    for column in range(3):
+        step = 1e-6 * np.eye(3)[column]
+        want = (programs.decay_residuals(theta + step, T, DECAY) - programs.decay_residuals(theta - step, T, DECAY))
+        np.testing.assert_allclose(J[:, column], want / 2e-6, rtol=1e-6, atol=1e-8)
+    r = programs.decay_residuals(theta, T, DECAY)
+    curvature = adjoint.hessian(programs.weighted_decay_residuals)(theta, T, DECAY, r)
+    true = adjoint.hessian(programs.decay_least_squares)(theta, T, DECAY)
+    np.testing.assert_allclose(true, J.T @ J + curvature, rtol=1e-10, atol=1e-12)
+    columns = [gradient_differences(programs.weighted_decay_residuals, (theta, T, DECAY, r), 0, unit) for unit in
+               np.eye(3)]
+    np.testing.assert_allclose(curvature, np.stack(columns, axis=1), rtol=SECOND_RTOL, atol=SECOND_ATOL)
+
+
+def test_normal_modes_of_a_spring_network():
+    """The Hessian of the potential at rest: symmetric, its eigenvalues those of the differences of
+    the gradient, three zero modes (two translations, a rotation) of a planar network at rest."""
+    pos = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    edges, rest = [(0, 1), (1, 2), (2, 3), (3, 0), (0, 2)], [1.0, 1.0, 1.0, 1.0, np.sqrt(2.0)]
+    H = adjoint.hessian(programs.spring_network)(pos, edges, rest, 3.0).reshape(8, 8)
+    np.testing.assert_allclose(H, H.T, atol=1e-12)
+    columns = [gradient_differences(programs.spring_network, (pos, edges, rest, 3.0), 0, unit.reshape(4, 2))
+               for unit in np.eye(8)]
+    modes = np.linalg.eigvalsh(H)
+    np.testing.assert_allclose(modes, np.linalg.eigvalsh(np.stack(columns, axis=1)), atol=1e-6)
+    assert np.sum(np.abs(modes) < 1e-9) == 3 and np.all(modes[3:] > 1e-3)
