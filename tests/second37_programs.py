@@ -1055,3 +1055,7 @@ def lu_manual(A, b):
             U[i, k:] = U[i, k:] - L[i, k] * U[k, k:]  # <- elimination-row
     y = np.linalg.solve(L, b)
     return np.sum(np.linalg.solve(U, y) ** 2)
+
+
+def weighted_logsumexp(a, b):
+    return np.sum(logsumexp(a, b=b, axis=-1) ** 2)  # <- weights-widen

@@ -389,3 +389,27 @@ def test_normal_modes_of_a_spring_network():
     modes = np.linalg.eigvalsh(H)
     np.testing.assert_allclose(modes, np.linalg.eigvalsh(np.stack(columns, axis=1)), atol=1e-6)
     assert np.sum(np.abs(modes) < 1e-9) == 3 and np.all(modes[3:] > 1e-3)
+
+
+@pytest.mark.parametrize("a, b", [(0.3, np.full((2, 3), 0.7)), (np.array([[0.3, -0.2, 0.5]]), np.full((2, 3), 0.7))],
+                         ids=["number", "row"])
+def test_logsumexp_weights_widening_the_values_are_refused_at_the_line(a, b):
+    """`logsumexp(a, b=b)` with a b that a broadcasts to (a number, a row against a matrix): its
+    derivatives raised ValueError bringing the result back to a's shape; refused now, in every mode."""
+    func = programs.weighted_logsumexp
+    where = f"second37_programs.py:{marked_line(func, 'weights-widen')}:"
+    for wrt in (0, 1):
+        args = (copy.deepcopy(a), b.copy())
+        tangent = tangent_for(args[wrt])
+        modes = [lambda: adjoint.grad(func, wrt=wrt)(*args), lambda: adjoint.vjp(func, wrt=wrt)(*args)[1](1.0),
+                 lambda: adjoint.jvp(func, wrt=wrt)(*args, tangent), lambda: adjoint.hvp(func, wrt=wrt)(*args, tangent)]
+        for mode in modes:
+            with pytest.raises(adjoint.AdjointError) as refused:
+                mode()
+            assert where in str(refused.value), str(refused.value)
+
+
+def test_logsumexp_weights_of_fewer_dimensions_are_exact():
+    args = (RNG.normal(size=(2, 3)), 0.5 + RNG.random(3))
+    for wrt in (0, 1):
+        check_every_mode(programs.weighted_logsumexp, copy.deepcopy(args), wrt=wrt)
