@@ -855,6 +855,94 @@ def index_array_rebound(x):
     return np.sum(y)
 
 
+
+def pairs_unpacked(x, pairs):
+    A = np.eye(3)
+    y = x
+    for k in range(len(pairs)):
+        i, j = pairs[k]
+        y = np.tanh(A @ y) + y
+        A[i, j] += 0.3 * k
+    return np.sum(y ** 2)
+
+def popped_index(x):
+    order = [0, 2, 1]
+    w = np.ones(3)
+    y = x
+    while order:
+        j = order.pop()
+        y = np.sin(w * y) + y
+        w[j] = 2.0
+    return np.sum(y ** 2)
+
+def break_with_write(x):
+    w = np.ones(4)
+    y = x
+    for k in range(10):
+        j = (3 * k) % 4
+        y = np.tanh(w * y) + 0.5 * y
+        w[j] = 0.5 + 0.1 * k
+        if k >= 4:
+            break
+    return np.sum(y ** 2)
+
+def active_write_rebound_index(x):
+    buf = np.zeros(4)
+    total = 0.0
+    for k in range(6):
+        j = (k * 3) % 4
+        total += np.sum(buf * x) ** 2
+        buf[j] = x[j] * (k + 1)
+    return total
+
+def nested_loops_index(x):
+    M = np.ones((3, 3))
+    y = x
+    for a in range(2):
+        for b in range(3):
+            c = (a + b) % 3
+            y = np.tanh(M @ y)
+            M[b, c] = 0.2 * (a + 1)
+    return np.sum(y ** 2)
+
+def for_else_write(x):
+    w = np.ones(3)
+    y = x
+    for k in range(3):
+        j = 2 - k
+        y = w * y + np.sin(y)
+        w[j] = 0.7
+    else:
+        y = y * w
+    return np.sum(y ** 2)
+
+def comprehension_index(x):
+    w = np.ones(3)
+    y = x
+    for k in range(3):
+        idx = [m for m in range(3) if m != k]  # <- comprehension-index
+        y = np.tanh(w * y) + y
+        w[idx] = 0.3 * (k + 1)
+    return np.sum(y ** 2)
+
+def slice_object_rebound(x):
+    w = np.ones(4)
+    y = x
+    for k in range(3):
+        part = slice(k, k + 2)
+        y = np.tanh(w * y) + y
+        w[part] = 0.4 * (k + 1)
+    return np.sum(y ** 2)
+
+def list_write_rebound_index(x):
+    ws = [1.0, 1.0, 1.0]
+    y = x
+    for k in range(3):
+        j = (k + 1) % 3
+        y = np.tanh(ws[0] * y + ws[1]) * ws[2] + y
+        ws[j] = 0.5 * (k + 1)
+    return np.sum(y ** 2)
+
 # ----- more arrays written in place: stencils, masks, assembly -------------------------------
 
 

@@ -295,20 +295,31 @@ def test_mixed_second_derivatives(name, args, pair, refused_at):
     assert_unchanged(before, args)
 
 
-# programs writing into an array not differentiated through an index, a slice's bound or a mask bound
-# at each step of a loop, after the adjoint reads the array
-INDEXED_WRITES = [programs.index_rebound_in_loop, programs.tuple_index, programs.aug_item, programs.slice_bound,
-                  programs.mask_rebound, programs.index_array_rebound]
+# programs writing into an array or list not differentiated through an index, a slice's bounds or a
+# mask bound anew at each step of a loop, after the adjoint reads it: (program, args, the line its
+# second derivative is refused at, or None)
+X3, X4 = np.array([0.3, -0.5, 0.8]), np.array([0.3, -0.5, 0.8, 0.1])
+INDEXED_WRITES = [
+    (programs.index_rebound_in_loop, (X3,), None), (programs.tuple_index, (X3,), None),
+    (programs.aug_item, (X3,), None), (programs.slice_bound, (X4,), None), (programs.mask_rebound, (X3,), None),
+    (programs.index_array_rebound, (X4,), None), (programs.pairs_unpacked, (X3, [(0, 1), (1, 2), (2, 0)]), None),
+    (programs.popped_index, (X3,), None), (programs.break_with_write, (X4,), None),
+    (programs.active_write_rebound_index, (X4,), None), (programs.nested_loops_index, (X3,), None),
+    (programs.for_else_write, (X3,), None), (programs.comprehension_index, (X3,), "comprehension-index"),
+    (programs.slice_object_rebound, (X4,), None), (programs.list_write_rebound_index, (X3,), None),
+]
 
 
-@pytest.mark.parametrize("func", INDEXED_WRITES, ids=[func.__name__ for func in INDEXED_WRITES])
-def test_the_restore_of_an_item_write_reads_its_index_of_that_step(func):
+@pytest.mark.parametrize("func, args, refused_at", INDEXED_WRITES, ids=[case[0].__name__ for case in INDEXED_WRITES])
+def test_the_restore_of_an_item_write_reads_its_index_of_that_step(func, args, refused_at):
     """`j = (i + 1) % 3; y = A @ y * y; A[i, j] = 0.5` in a loop: the adjoint sweep writes back what
     `A[i, j]` overwrote through the j of that step (it wrote it back through the last step's j, or
-    mask or bounds, then read a wrong A: wrong gradients, or a ValueError)."""
-    x = np.array([0.3, -0.5, 0.8, 0.1]) if func in (programs.slice_bound, programs.index_array_rebound) else \
-        np.array([0.3, -0.5, 0.8])
-    check_every_mode(func, (x,), peer=None)
+    mask or bounds, then read a wrong A: wrong gradients, or a ValueError); the list an index
+    comprehension builds at each step is the one its restore pops (it popped the last step's)."""
+    if refused_at is None:
+        check_every_mode(func, args)
+    else:
+        check_refused_at(func, args, 0, refused_at)
 
 
 def test_mixed_second_derivative_through_an_assembled_matrix():
