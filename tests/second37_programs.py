@@ -943,6 +943,36 @@ def list_write_rebound_index(x):
         ws[j] = 0.5 * (k + 1)
     return np.sum(y ** 2)
 
+
+def pop_per_step(x):
+    total = 0.0
+    for k in range(3):
+        queue = [x[0] * (k + 1), x[1] ** 2, np.sin(x[2])]
+        last = queue.pop()  # <- popped-per-step
+        total += last * queue[0] + queue[1] * last ** 2
+    return total
+
+
+def stack_machine(x):
+    stack = []
+    for v in x:
+        stack.append(v * 2.0)
+        if len(stack) >= 2:
+            b = stack.pop()
+            a = stack.pop()
+            stack.append(a * b + np.sin(a))
+    return stack[-1] ** 2
+
+
+def append_to_rebound(x):
+    total = 0.0
+    for k in range(3):
+        acc = []
+        for v in x:
+            acc.append(v ** (k + 1))  # <- appended-per-step
+        total += sum(acc) * acc[0]
+    return total
+
 # ----- more arrays written in place: stencils, masks, assembly -------------------------------
 
 

@@ -179,6 +179,9 @@ CASES = [
     ("while_index_write", (RNG.normal(size=3), [2, 0, 1, 2]), (0,), False, None),
     ("jacobi_2d", (RNG.normal(size=(4, 4)), RNG.normal(size=(4, 4))), (0, 1), False, "jacobi-copy"),
     ("lu_manual", (SPD, RNG.normal(size=3)), (0, 1), False, {0: "elimination-row"}),
+    ("pop_per_step", (RNG.normal(size=3),), (0,), False, "popped-per-step"),
+    ("stack_machine", (RNG.normal(size=3),), (0,), False, None),
+    ("append_to_rebound", (RNG.normal(size=3),), (0,), False, "appended-per-step"),
 ]
 
 
