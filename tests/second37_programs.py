@@ -791,7 +791,7 @@ def index_rebound_in_loop(x):
     return np.sum(y)
 
 
-def tuple_index(x):
+def index_tuple_rebound(x):
     A = np.eye(3)
     y = x
     for i in range(3):
@@ -800,16 +800,18 @@ def tuple_index(x):
         A[idx] = 0.5
     return np.sum(y)
 
-def aug_item(x):
+
+def added_item_rebound_index(x):
     A = np.eye(3)
     y = x
     for i in range(3):
         j = (i + 2) % 3
-        y = A @ y * y
+        y = np.tanh(A @ y) + y
         A[i, j] += 0.5
-    return np.sum(y)
+    return np.sum(y ** 2)
 
-def slice_bound(x):
+
+def slice_bounds_rebound(x):
     A = np.eye(4)
     y = x
     for i in range(3):
@@ -817,6 +819,7 @@ def slice_bound(x):
         y = A @ y * y
         A[i, i + 1:stop + 1] = 0.3
     return np.sum(y)
+
 
 def list_item(x):
     coeffs = [1.0, 1.0, 1.0]
@@ -827,6 +830,7 @@ def list_item(x):
         coeffs[j] = 0.5 + i
     return np.sum(y)
 
+
 def dict_item(x):
     c = {"a": 1.0, "b": 1.0}
     y = x
@@ -836,6 +840,7 @@ def dict_item(x):
         c[key] = 0.5 + i
     return np.sum(y)
 
+
 def mask_rebound(x):
     A = np.ones(3)
     y = x
@@ -844,6 +849,7 @@ def mask_rebound(x):
         y = A * y * y + y
         A[mask] = 0.5 * i
     return np.sum(y)
+
 
 def index_array_rebound(x):
     w = np.ones(4)
@@ -865,6 +871,7 @@ def pairs_unpacked(x, pairs):
         A[i, j] += 0.3 * k
     return np.sum(y ** 2)
 
+
 def popped_index(x):
     order = [0, 2, 1]
     w = np.ones(3)
@@ -874,6 +881,7 @@ def popped_index(x):
         y = np.sin(w * y) + y
         w[j] = 2.0
     return np.sum(y ** 2)
+
 
 def break_with_write(x):
     w = np.ones(4)
@@ -886,6 +894,7 @@ def break_with_write(x):
             break
     return np.sum(y ** 2)
 
+
 def active_write_rebound_index(x):
     buf = np.zeros(4)
     total = 0.0
@@ -894,6 +903,7 @@ def active_write_rebound_index(x):
         total += np.sum(buf * x) ** 2
         buf[j] = x[j] * (k + 1)
     return total
+
 
 def nested_loops_index(x):
     M = np.ones((3, 3))
@@ -904,6 +914,7 @@ def nested_loops_index(x):
             y = np.tanh(M @ y)
             M[b, c] = 0.2 * (a + 1)
     return np.sum(y ** 2)
+
 
 def for_else_write(x):
     w = np.ones(3)
@@ -916,6 +927,7 @@ def for_else_write(x):
         y = y * w
     return np.sum(y ** 2)
 
+
 def comprehension_index(x):
     w = np.ones(3)
     y = x
@@ -925,6 +937,7 @@ def comprehension_index(x):
         w[idx] = 0.3 * (k + 1)
     return np.sum(y ** 2)
 
+
 def slice_object_rebound(x):
     w = np.ones(4)
     y = x
@@ -933,6 +946,7 @@ def slice_object_rebound(x):
         y = np.tanh(w * y) + y
         w[part] = 0.4 * (k + 1)
     return np.sum(y ** 2)
+
 
 def list_write_rebound_index(x):
     ws = [1.0, 1.0, 1.0]
@@ -986,16 +1000,19 @@ def periodic_bc(u0, kappa):
         u = new
     return np.sum(u ** 2)
 
+
 def heat_in_place(u0, kappa):
     u = u0.copy()
     for _ in range(3):
         u[1:-1] += kappa * (u[:-2] - 2 * u[1:-1] + u[2:])
     return np.sum(u ** 3)
 
+
 def mask_write(x):
     y = x.copy()
     y[y < 0] = 0.1 * y[y < 0]
     return np.sum(y ** 3)
+
 
 def fancy_write(x, w):
     out = np.zeros(5)
@@ -1003,11 +1020,13 @@ def fancy_write(x, w):
     out[1::2] = w[:2] ** 2
     return np.sum(out ** 2 * np.arange(1.0, 6.0)) + out @ np.roll(out, 1)
 
+
 def plus_equal_item(x):
     acc = np.zeros(3)
     for i in range(len(x)):
         acc[i % 3] += x[i] ** 2 * x[(i + 1) % len(x)]
     return np.sum(acc ** 2)
+
 
 def column_writes(X, w):
     Y = np.zeros_like(X)
@@ -1015,10 +1034,12 @@ def column_writes(X, w):
         Y[:, j] = np.tanh(X[:, j] * w[j])
     return np.sum(Y @ Y.T)
 
+
 def fill_diag(x, A):
     M = A.copy()
     np.fill_diagonal(M, np.exp(x))
     return np.linalg.slogdet(M)[1] + np.sum(np.linalg.solve(M, x))
+
 
 def swap_items(x):
     y = x.copy()
@@ -1027,11 +1048,13 @@ def swap_items(x):
             y[i], y[i + 1] = y[i + 1], y[i]
     return np.sum(y * np.arange(len(y)) * y)
 
+
 def ellipsis_write(X, w):
     Y = np.zeros(X.shape + (2,))
     Y[..., 0] = X * w
     Y[..., 1] = X ** 2
     return np.sum(np.prod(Y, axis=-1) ** 2)
+
 
 def scaled_in_place(x):
     h = x * 1.0
@@ -1039,6 +1062,7 @@ def scaled_in_place(x):
     h += x ** 2
     h /= (1.0 + x ** 2)
     return np.sum(h ** 3)
+
 
 def appended_states(x0, k):
     xs = []
@@ -1049,11 +1073,13 @@ def appended_states(x0, k):
     traj = np.array(xs)
     return np.sum(traj ** 2) + np.sum(np.diff(traj, axis=0) ** 2)
 
+
 def list_items_written(x):
     vals = [0.0] * len(x)
     for i, v in enumerate(x):
         vals[i] = v ** 2 + (vals[i - 1] if i else 0.0)
     return sum(v ** 2 for v in vals)
+
 
 def dict_updated_in_loop(x):
     stats = {"sum": 0.0, "sq": 0.0}
@@ -1062,6 +1088,7 @@ def dict_updated_in_loop(x):
         stats["sq"] += v * v
     n = len(x)
     return stats["sq"] / n - (stats["sum"] / n) ** 2
+
 
 def matrix_assembly(k):
     n = len(k) + 1
@@ -1072,6 +1099,7 @@ def matrix_assembly(k):
     f = np.ones(n)
     u = np.linalg.solve(K, f)
     return f @ u
+
 
 def rk4_arrays(y0, p):
     def f(y):
@@ -1098,6 +1126,7 @@ def gauss_seidel(b, A):
             x[i] = (b[i] - A[i, :i] @ x[:i] - A[i, i + 1:] @ x[i + 1:]) / A[i, i]  # <- sweep-item
     return np.sum(x ** 2)
 
+
 def manual_cholesky(A):
     n = A.shape[0]
     L = np.zeros_like(A)
@@ -1107,6 +1136,7 @@ def manual_cholesky(A):
         for i in range(j + 1, n):
             L[i, j] = (A[i, j] - np.sum(L[i, :j] * L[j, :j])) / L[j, j]
     return np.sum(np.log(np.diag(L))) + np.sum(L ** 2)
+
 
 def thomas(a, b, c, d):
     n = len(d)
@@ -1124,6 +1154,7 @@ def thomas(a, b, c, d):
         x[i] = dp[i] - cp[i] * x[i + 1]
     return x @ x
 
+
 def soft_dtw(x, y, gamma=0.5):
     n, m = len(x), len(y)
     R = np.full((n + 1, m + 1), 1e10)
@@ -1135,6 +1166,7 @@ def soft_dtw(x, y, gamma=0.5):
             R[i, j] = cost - gamma * logsumexp(-prev / gamma)
     return R[n, m]
 
+
 def forward_algorithm(log_A, log_B, log_pi, obs):
     T = len(obs)
     alpha = np.zeros((T, len(log_pi)))
@@ -1142,6 +1174,7 @@ def forward_algorithm(log_A, log_B, log_pi, obs):
     for t in range(1, T):
         alpha[t] = logsumexp(alpha[t - 1][:, None] + log_A, axis=0) + log_B[:, obs[t]]  # <- alpha-row
     return logsumexp(alpha[-1])
+
 
 def while_index_write(x, order):
     w = np.ones(len(x))
@@ -1154,6 +1187,7 @@ def while_index_write(x, order):
         k += 1
     return np.sum(y ** 2)
 
+
 def jacobi_2d(u0, f):
     u = u0.copy()
     for _ in range(3):
@@ -1162,6 +1196,7 @@ def jacobi_2d(u0, f):
                                   - f[1:-1, 1:-1])
         u = new
     return np.sum(u ** 2)
+
 
 def lu_manual(A, b):
     n = len(b)

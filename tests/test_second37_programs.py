@@ -303,13 +303,14 @@ def test_mixed_second_derivatives(name, args, pair, refused_at):
 # second derivative is refused at, or None)
 X3, X4 = np.array([0.3, -0.5, 0.8]), np.array([0.3, -0.5, 0.8, 0.1])
 INDEXED_WRITES = [
-    (programs.index_rebound_in_loop, (X3,), None), (programs.tuple_index, (X3,), None),
-    (programs.aug_item, (X3,), None), (programs.slice_bound, (X4,), None), (programs.mask_rebound, (X3,), None),
+    (programs.index_rebound_in_loop, (X3,), None), (programs.index_tuple_rebound, (X3,), None),
+    (programs.added_item_rebound_index, (X3,), None), (programs.slice_bounds_rebound, (X4,), None), (programs.mask_rebound, (X3,), None),
     (programs.index_array_rebound, (X4,), None), (programs.pairs_unpacked, (X3, [(0, 1), (1, 2), (2, 0)]), None),
     (programs.popped_index, (X3,), None), (programs.break_with_write, (X4,), None),
     (programs.active_write_rebound_index, (X4,), None), (programs.nested_loops_index, (X3,), None),
     (programs.for_else_write, (X3,), None), (programs.comprehension_index, (X3,), "comprehension-index"),
     (programs.slice_object_rebound, (X4,), None), (programs.list_write_rebound_index, (X3,), None),
+    (programs.list_item, (X3,), None), (programs.dict_item, (X3,), None),
 ]
 
 
