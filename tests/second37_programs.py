@@ -987,6 +987,77 @@ def append_to_rebound(x):
         total += sum(acc) * acc[0]
     return total
 
+
+def parameter_index(x, j):
+    A = np.eye(3)
+    y = x
+    for k in range(3):
+        y = np.tanh(A @ y) + y
+        A[j, k] = 0.4
+        j = (j + 1) % 3
+    return np.sum(y ** 2)
+
+
+def divmod_index(x):
+    A = np.eye(3)
+    y = x
+    for k in range(6):
+        r, c = divmod(k, 3)
+        y = np.tanh(A @ y) + 0.5 * y
+        A[c, r + 1] = 0.2 * k
+    return np.sum(y ** 2)
+
+
+def while_counter_write(x):
+    w = np.ones(4)
+    y = x
+    k = 0
+    while k < 4:
+        y = np.sin(w * y) + y
+        w[3 - k] = 0.3 * k
+        k += 1
+    return np.sum(y ** 2)
+
+
+def index_after_write(x):
+    w = np.ones(4)
+    y = x
+    j = 0
+    for k in range(4):
+        y = np.sin(w * y) + y
+        w[j] = 0.3 * k + 0.1
+        j = (j + 3) % 4
+    return np.sum(y ** 2)
+
+
+def keyed_dict_rebound(x):
+    params = {"a": np.ones(3), "b": np.ones(3)}
+    y = x
+    for k in range(4):
+        key = "ab"[k % 2]
+        y = np.tanh(params["a"] * y) + params["b"] * y
+        params[key] = params[key] * 0.5
+    return np.sum(y ** 2)
+
+
+def item_of_item_index(x, perm):
+    w = np.ones(3)
+    y = x
+    for k in range(3):
+        y = np.sin(w * y) + y
+        w[perm[k]] = 0.5 + k
+    return np.sum(y ** 2)
+
+
+def two_arrays_same_index(x):
+    a, b = np.ones(3), np.ones(3)
+    y = x
+    for k in range(3):
+        j = 2 - k
+        y = np.tanh(a * y) * b + y
+        a[j], b[j] = b[j] * 0.5, a[j] + 0.1
+    return np.sum(y ** 2)
+
 # ----- more arrays written in place: stencils, masks, assembly -------------------------------
 
 

@@ -311,6 +311,10 @@ INDEXED_WRITES = [
     (programs.for_else_write, (X3,), None), (programs.comprehension_index, (X3,), "comprehension-index"),
     (programs.slice_object_rebound, (X4,), None), (programs.list_write_rebound_index, (X3,), None),
     (programs.list_item, (X3,), None), (programs.dict_item, (X3,), None),
+    (programs.parameter_index, (X3, 1), None), (programs.divmod_index, (X3,), None),
+    (programs.while_counter_write, (X4,), None), (programs.index_after_write, (X4,), None),
+    (programs.keyed_dict_rebound, (X3,), None), (programs.item_of_item_index, (X3, [2, 0, 1]), None),
+    (programs.two_arrays_same_index, (X3,), None),
 ]
 
 
