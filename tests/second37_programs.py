@@ -360,6 +360,41 @@ def weight_decayed_loss(layers, X, y, decay=1e-2):
     return loss
 
 
+
+def mlp_hidden_then_readout(layers, x):
+    h = x
+    for W, b in layers[:-1]:
+        h = np.tanh(W @ h + b)
+    W, b = layers[-1]
+    return np.sum((W @ h + b) ** 2)
+
+
+def mlp_transposed_after(layers, x):
+    h = x
+    for i in range(len(layers)):
+        W, b = layers[i]
+        h = np.tanh(W @ h + b)
+    W = W.T
+    return np.sum(h ** 2) + np.sum(W @ h)
+
+
+def mlp_reuses_last(Ws, x):
+    h = x
+    for W in Ws:
+        h = np.tanh(W @ h)
+    return np.sum(W @ h) + np.sum(h ** 2)
+
+
+def accumulate_then_rebind(Ws, x):
+    total = 0.0
+    h = x
+    for k, W in enumerate(Ws):
+        h = np.sin(W @ h)
+        total += (k + 1) * np.sum(h ** 2)
+    h = h * total
+    total = np.sum(h)
+    return total + np.sum(W ** 2) * k
+
 # ----- control flow ----------------------------------------------------------------------
 
 
