@@ -2,7 +2,21 @@
 grad written out, hessian (reverse over reverse) and grad of grad for a number, each against central
 differences of adjoint's own gradient and, where it runs the program, autograd's Hessian-vector
 product and Hessian; hessian symmetric; every first derivative exact (tests/every_mode.py); the
-arguments left as they were; refusals naming the program's line.
+arguments left as they were; refusals naming the program's line. Also mixed second derivatives (jvp
+and vjp of grad in another argument), Newton's method, trust-ncg, Gauss-Newton and normal modes.
+
+What was wrong:
+- a write into an array the gradient reads, whose own derivative is nothing (a constant written,
+  an array not differentiated), through an index, slice bounds or a mask bound anew at each step
+  of a loop (`j = (i + 1) % 3; y = A @ y * y; A[i, j] = 0.5`, `w[3 - k] = ...` in a counted while
+  loop), gave wrong gradients or raised ValueError: the adjoint sweep wrote back what the write
+  overwrote through the last step's index, which was not saved (only what adjoint code reads
+  was), so it read a wrong A. The same in a derivative of a derivative: vjp of grad(f, wrt=d) in
+  x of a matrix filled by items (`A[i, i - 1] = -1.0`) solved with a singular matrix.
+- the list an index comprehension builds at each step (`idx = [m for m in ... if m != k]; w[idx]
+  = v`) was popped through the last step's list once its appends were restored.
+- `logsumexp(a, b=b)` with a b that a broadcasts to (a number a, a row against a matrix) raised
+  ValueError in its derivatives before the refusal of such a b ran.
 """
 from __future__ import annotations
 
