@@ -118,6 +118,8 @@ class _Analysis:
                 names |= {n for inner in stmt.body for n in nodes.names_read(inner)}
             elif isinstance(stmt, gast.Assign) and is_pop(stmt.value) and stmt in saves.lists:
                 names.add(stmt.targets[0].id)
+            elif stmt in saves.statements and _in_place(stmt):
+                names |= set(nodes.names_read(_restored_through(stmt)))
             reads[stmt] = names & self.primal_names
         return reads
 
@@ -204,6 +206,12 @@ class _Analysis:
                 return entry
             return None
         return None
+
+
+def _restored_through(stmt: gast.stmt) -> gast.expr:
+    """What the restore of an in-place write reads: the item it writes back (`A[i, j] = pop`), the
+    list it pops (`xs.pop()`), with the names they read then."""
+    return stmt.value.func.value if is_append(stmt) else stmt.targets[0]
 
 
 def _in_place(stmt: gast.stmt) -> bool:

@@ -10,9 +10,9 @@ import numpy as np
 from scipy import special
 
 from adjoint.templates import d
-from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
+from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
-    gaussian, logsumexp_weights, multigamma_polygamma, pow_term, unbroadcast, unreduce, zero_where_infinite,
+    gaussian, logsumexp_values, logsumexp_weights, multigamma_polygamma, pow_term, unbroadcast, unreduce, zero_where_infinite,
 )
 
 SQRT_PI = math.sqrt(math.pi)
@@ -23,18 +23,24 @@ SQRT_2PI = math.sqrt(2.0 * math.pi)
 
 
 # The weights of logsumexp's derivative are b exp(a - logsumexp(a)): a softmax.
+# logsumexp_values(a, b) is a, checked first: a `b` that widens `a` is refused before a's shape is read.
+non_differentiable(logsumexp_values)
+
+
 @register_adjoint(special.logsumexp)
 def _(result, a, axis=None, b=None, keepdims=False):
-    d[a] = unbroadcast(unreduce(d[result], a, axis, keepdims)
+    d[a] = unbroadcast(unreduce(d[result], logsumexp_values(a, b), axis, keepdims)
                        * logsumexp_weights(a - unreduce(result, a, axis, keepdims), b), a)
-    d[b] = unbroadcast(unreduce(d[result], a, axis, keepdims) * np.exp(a - unreduce(result, a, axis, keepdims)), b)
+    d[b] = unbroadcast(unreduce(d[result], logsumexp_values(a, b), axis, keepdims)
+                       * np.exp(a - unreduce(result, a, axis, keepdims)), b)
 
 
 @register_tangent(special.logsumexp)
 def _(result, a, axis=None, b=None, keepdims=False):
-    d[result] = (np.sum(d[a] * logsumexp_weights(a - unreduce(result, a, axis, keepdims), b), axis=axis,
-                        keepdims=keepdims)
-                 + np.sum(d[b] * np.exp(a - unreduce(result, a, axis, keepdims)), axis=axis, keepdims=keepdims))
+    d[result] = (np.sum(d[a] * logsumexp_weights(a - unreduce(result, logsumexp_values(a, b), axis, keepdims), b),
+                        axis=axis, keepdims=keepdims)
+                 + np.sum(d[b] * np.exp(a - unreduce(result, logsumexp_values(a, b), axis, keepdims)), axis=axis,
+                          keepdims=keepdims))
 
 
 @register_adjoint(special.softmax)

@@ -25,14 +25,20 @@ _scipy_linalg = _ImportedOnUse("scipy.linalg")
 special = _ImportedOnUse("scipy.special")
 
 
+def logsumexp_values(a, b):
+    """logsumexp's `a`, where its `b` broadcasts to a's shape: the shape its derivatives bring
+    logsumexp's result back to. A `b` that widens `a` is refused before that shape is read."""
+    if b is not None and np.broadcast(a, b).shape != np.shape(a):
+        raise Refused("logsumexp with a `b` of more dimensions than `a` is not differentiated; "
+                      "broadcast `a` to b's shape first")
+    return a
+
+
 def logsumexp_weights(x, b):
     """exp(x), times b when logsumexp's `b` is given: the weights of logsumexp's adjoint, with
     x = a - logsumexp(a) broadcast back to a's shape."""
     if b is None:
         return np.exp(x)
-    if np.broadcast(x, b).shape != np.shape(x):
-        raise Refused("logsumexp with a `b` of more dimensions than `a` is not differentiated; "
-                      "broadcast `a` to b's shape first")
     return b * np.exp(x)
 
 
