@@ -230,7 +230,7 @@ class ShapeBuilder(Builder):
         in mutating_helpers), a write into a copy, which shares nothing."""
         if self.chance(50):
             self.choice((self.copy_written, self.copy_of_copy_written, self.view_after_write,
-                         self.new_array_filled))()
+                         self.new_array_filled, self.write_at_a_rebound_index))()
         else:
             self.choice((self.alias_augmented, self.view_augmented, self.alias_element_write, self.nested_list_write,
                          self.row_alias_write, self.argument_alias_write, self.list_argument_alias_write,
@@ -322,6 +322,16 @@ class ShapeBuilder(Builder):
                   f"    {buffer}[1:] = {y}[:-1] * {self.scalar()}",
                   f"    {y} = {y} + {self.choice(CONSTANTS)} * {buffer}")
         self.terms.append(f"np.sum({y} * {y})")
+
+    def write_at_a_rebound_index(self) -> None:
+        """A number written into an array the gradient reads, at an index the loop computes anew on
+        each step: the backward sweep writes the old values back at each step's own index."""
+        y, weights, k, j = self.array_copy(), self.fresh("wt"), self.fresh("k"), self.fresh("j")
+        self.emit(f"{weights} = np.ones({ARRAY_LENGTH})", f"for {k} in range({self.integer(1, 3)}):",
+                  f"    {j} = ({k} + {self.integer(0, 2)}) % {ARRAY_LENGTH}",
+                  f"    {y} = {y} * {weights} + {self.scalar()}",
+                  f"    {weights}[{j}] = {self.choice(CONSTANTS)}")
+        self.terms.append(f"np.sum({y} * {self.need('a')})")
 
     def matrix_row_view(self) -> None:
         matrix, copy = self.need("M"), self.fresh("C")

@@ -12,7 +12,8 @@ from scipy import special
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
-    gaussian, logsumexp_values, logsumexp_weights, multigamma_polygamma, pow_term, unbroadcast, unreduce, zero_where_infinite,
+    gaussian, logsumexp_values, logsumexp_weights, multigamma_polygamma, pow_term, unbroadcast, unreduce,
+    zero_where_infinite,
 )
 
 SQRT_PI = math.sqrt(math.pi)
