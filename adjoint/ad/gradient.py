@@ -177,43 +177,36 @@ _PYTHON_NUMBERS = (bool, int, float)
 
 def _reads_python_numbers_only(ctx: FunctionContext) -> bool:
     """Whether every value the function reads is a Python number: it subscripts nothing, and each
-    name it reads is a local number or a global holding a Python number, a module or a function.
-    Otherwise the adjoint of a number may be a NumPy scalar with no NumPy call on a number
-    (`np.sum(x) * lam`, `x[0] * lam`, `x @ x * lam`, `K * lam` for a global np.float64 K)."""
+    name it reads is a local number, a local every assignment of which is a call of the builtin
+    `range` (a loop's `_range1 = range(n)`), or a global holding a Python number, a module or a
+    function. Otherwise the adjoint of a number may be a NumPy scalar with no NumPy call on a number
+    (`np.sum(x) * lam`, `x[0] * lam`, `x @ x * lam`, `K * lam` for a global np.float64 K). One walk."""
     namespace = {**getattr(ctx.parsed.func, "__globals__", {}), **ctx.parsed.namespace}
-    ranges = _ranges(ctx, namespace)
+    name, load = gast.Name, gast.Load
+    loaded, ranged, bound_to_ranges, bound_otherwise = set(), set(), set(), set()
     for node in nodes.every_node(ctx.func_node):
-        if isinstance(node, gast.Subscript):
+        cls = node.__class__
+        if cls is gast.Subscript:
             return False
-        if not isinstance(node, gast.Name) or not isinstance(node.ctx, gast.Load):
-            continue
-        if node.id in ctx.primal_names:
-            if ctx.kinds.get(node.id) != SCALAR and node.id not in ranges:
+        if cls is gast.Assign:
+            target, value = node.targets[0], node.value
+            callee = value.func.id if value.__class__ is gast.Call and value.func.__class__ is name else None
+            if len(node.targets) == 1 and target.__class__ is name and callee is not None and \
+                    namespace.get(callee, getattr(builtins, callee, None)) is range:
+                ranged.add(id(target))
+        elif cls is name:
+            if node.ctx.__class__ is load:
+                loaded.add(node.id)
+            else:  # stored (by `x = range(...)` or otherwise), a parameter, deleted
+                (bound_to_ranges if id(node) in ranged else bound_otherwise).add(node.id)
+    ranges = bound_to_ranges - bound_otherwise
+    for identifier in loaded:
+        if identifier in ctx.primal_names:
+            if ctx.kinds.get(identifier) != SCALAR and identifier not in ranges:
                 return False
-        elif not _python_number_or_code(namespace.get(node.id, getattr(builtins, node.id, None))):
+        elif not _python_number_or_code(namespace.get(identifier, getattr(builtins, identifier, None))):
             return False
     return True
-
-
-def _ranges(ctx: FunctionContext, namespace: dict) -> set:
-    """The local names every assignment of which is a call of the builtin `range` (a loop's
-    `_range1 = range(n)`, whose items are ints)."""
-    assigned: Dict[str, bool] = {}
-    for node in nodes.every_node(ctx.func_node):
-        if isinstance(node, gast.Assign):
-            value = node.value
-            is_range = (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
-                        and namespace.get(value.func.id, getattr(builtins, value.func.id, None)) is range)
-            for name in nodes.names_stored(gast.Tuple(elts=node.targets, ctx=gast.Store())):
-                assigned[name] = assigned.get(name, True) and is_range and len(node.targets) == 1
-        elif isinstance(node, (gast.AugAssign, gast.AnnAssign, gast.For, gast.NamedExpr, gast.comprehension)):
-            for name in nodes.names_stored(node.target):
-                assigned[name] = False
-        elif isinstance(node, gast.withitem) and node.optional_vars is not None:
-            for name in nodes.names_stored(node.optional_vars):
-                assigned[name] = False
-    parameters = {node.id for node in nodes.every_node(ctx.func_node.args) if isinstance(node, gast.Name)}
-    return {name for name, only_ranges in assigned.items() if only_ranges and name not in parameters}
 
 
 def _python_number_or_code(value) -> bool:
