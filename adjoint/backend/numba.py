@@ -32,6 +32,7 @@ from adjoint.backend import numba_lowering
 from adjoint.backend.cache import cache_directory
 from adjoint.backend.trust import usable_directory
 from adjoint.errors import AdjointError, AdjointWarning, BackendError, Location
+from adjoint.frontend.names import module_of
 from adjoint.generated import Deferred, Generated, GeneratedFunction
 
 _COMMENT = "__adjoint_comment__"
@@ -104,7 +105,7 @@ def module_source(units, helpers: str, func: Optional[Callable] = None) -> str:
                 if value.__name__ == "numpy":
                     numpy_name = name
                 math_names.update([name] if value.__name__ == "math" else [])  # math.sqrt(x) checks x
-            elif isinstance(value, Deferred) or getattr(value, "__module__", None) == "builtins" and callable(value):
+            elif isinstance(value, Deferred) or module_of(value) == "builtins" and callable(value):
                 target = value.generated_name if isinstance(value, Deferred) else value.__name__  # `list`, a rule's
                 aliases.update({name: target} if name != target else {})
             elif runtime.helper_name(value) is not None:
@@ -449,7 +450,7 @@ def _guarded(dispatcher, python: Callable, module: types.ModuleType, func: Optio
             return python(*args, **kwargs)
         try:
             return dispatcher(*_positional(python, args, kwargs)) if kwargs else dispatcher(*args)
-        except (NumbaError, CompiledRefusal, AttributeError) as error:  # a refusal of a value: the next call may compute
+        except (NumbaError, CompiledRefusal, AttributeError) as error:  # CompiledRefusal: of a value (the next call may compute)
             refusal = _refusal(error, module, func) if not isinstance(error, CompiledRefusal) else BackendError(
                 "numba", f"the compiled derivative {python.__name__} refused a value: {error}; use backend='python' "
                 "or backend='auto'", _user_location(func, "def "))

@@ -64,7 +64,7 @@ def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_na
     sequence, key = call.args[0], keywords["key"]
     where = [nodes.constant(parsed.info.filename), nodes.constant(parsed.info.location(call).lineno)]
     keys = _keys_computed_here(key, sequence, local_names)
-    if builtin is sorted and set(keywords) <= {"key", "reverse"} and _call_free(
+    if builtin is sorted and set(keywords) <= {"key", "reverse"} and call_free(
             keywords.get("reverse", nodes.constant(False))):  # (no call: evaluated after the key, in any order)
         reverse = keywords.get("reverse", nodes.constant(False))
         helper = nodes.name(parsed.bind(*_SORTED[keys is not None], fresh, local_names))
@@ -131,12 +131,12 @@ def _repeatable(node: gast.expr, parsed: ParsedFunction, local_names) -> bool:
     """A sequence that gives the same items, with no effect, each time it is evaluated: an expression
     without calls, or `range(...)` of such expressions and of `len(...)` of them (`range(len(xs))`)."""
     if isinstance(node, gast.Call) and resolve(node.func, parsed, local_names) is range and not node.keywords:
-        return all(_call_free(arg) or isinstance(arg, gast.Call) and resolve(arg.func, parsed, local_names) is len
-                   and not arg.keywords and len(arg.args) == 1 and _call_free(arg.args[0]) for arg in node.args)
-    return _call_free(node)
+        return all(call_free(arg) or isinstance(arg, gast.Call) and resolve(arg.func, parsed, local_names) is len
+                   and not arg.keywords and len(arg.args) == 1 and call_free(arg.args[0]) for arg in node.args)
+    return call_free(node)
 
 
-def _call_free(node: gast.expr) -> bool:
+def call_free(node: gast.expr) -> bool:
     """An expression without calls (names, literals, attributes, indices, arithmetic): evaluated
     again, it gives the same values and has no effect."""
     return not any(isinstance(inner, (gast.Call, gast.NamedExpr, gast.Lambda, gast.ListComp, gast.GeneratorExp,

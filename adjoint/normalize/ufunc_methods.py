@@ -21,6 +21,7 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.resolve import resolve
+from adjoint.normalize.keyed import call_free
 
 # A ufunc's reduce and accumulate that NumPy's own functions are (np.sum is np.add.reduce), along
 # axis 0 where the method is given none.
@@ -57,15 +58,15 @@ class UfuncMethods:
     def _ufunc_outer(self, node: gast.Call) -> gast.Call:
         """`np.subtract.outer(a, b)` -> `np.subtract(np.reshape(a, np.shape(a) + (1,) * np.ndim(b)), b)`:
         a binary ufunc's outer (its result's shape a's then b's) as the ufunc of a broadcast against b,
-        differentiated by the ufunc's rule. Operands that read nothing but names, numbers and their
-        items and arithmetic (read twice, with no effect); other operands are refused."""
+        differentiated by the ufunc's rule. Each operand is read twice, so one that calls a function
+        (keyed.call_free) is refused."""
         ufunc = resolve(node.func.value, self.parsed, self.local_names)
         if not isinstance(ufunc, np.ufunc) or (ufunc.nin, ufunc.nout) != (2, 1) or len(node.args) != 2 or node.keywords:
             return node
-        if not all(_read_twice_alike(a) for a in node.args):
+        if not all(call_free(a) for a in node.args):
             name = ufunc.__name__
             message = (f"`{name}.outer` is differentiated as `{name}` of its operands broadcast, which reads each "
-                       "twice: assign an operand that calls a function or reads an attribute to a name first")
+                       "twice: assign an operand that calls a function to a name first")
             raise UnsupportedSyntaxError("ufunc.outer", message, self.parsed.info.location(node))
         a, b = node.args
         numpy = nodes.name(self.numpy_name)
@@ -75,13 +76,3 @@ class UfuncMethods:
                            op=gast.Add(), right=ones)
         widened = nodes.call(nodes.attribute(nodes.clone(numpy), "reshape"), [a, shape])
         return nodes.copy_location(gast.Call(func=node.func.value, args=[widened, b], keywords=[]), node)
-
-
-_ALIKE = (gast.Name, gast.Constant, gast.Subscript, gast.Slice, gast.Tuple, gast.BinOp, gast.UnaryOp, gast.Load)
-
-
-def _read_twice_alike(operand: gast.expr) -> bool:
-    """Whether reading operand twice gives the same value and does nothing else (no call, no
-    attribute, which a property may compute)."""
-    return all(isinstance(node, _ALIKE) or isinstance(node, gast.operator) or isinstance(node, gast.unaryop)
-               for node in nodes.walk(operand))
