@@ -1,16 +1,20 @@
-"""Adjoints and tangents of np.delete, np.insert and np.resize: each element of their result is an
-element of an argument (or, for np.insert into an integer array, a value cast to an integer).
+"""Adjoints and tangents of np.delete, np.insert, np.resize and np.partition: each element of their
+result is an element of an argument (or, for np.insert into an integer array, a value cast to an
+integer).
 
 The rules run the call itself on position tags (runtime/positions.py), so they follow NumPy's own
 reading of `obj`, `axis` and broadcasting: the adjoint adds each entry of the result's adjoint to
-the element it came from, and the tangent is the call on the tangents. Their helpers' derivatives
+the element it came from, and the tangent is the call on the tangents. np.partition leaves the
+order of all but the `kth` elements to its algorithm, so its rules match the result's elements to
+the argument's by value instead. Their helpers' derivatives
 are in position_helpers.py.
 """
 import numpy as np
 
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import inserted_value_tags, insert_tangent, kept_tags, position_tags, tags_scatter, tangent_like
+from adjoint.runtime import (inserted_value_tags, insert_tangent, kept_tags, position_tags, reordered_tags,
+                             tags_gather, tags_scatter, tangent_like)
 
 
 @register_adjoint(np.delete)
@@ -43,3 +47,13 @@ def _(result, a, new_shape):
 @register_tangent(np.resize)
 def _(result, a, new_shape):
     d[result] = np.resize(tangent_like(d[a], a), new_shape)
+
+
+@register_adjoint(np.partition)
+def _(result, a, kth, axis=-1, kind="introselect", order=None):
+    d[a] = tags_scatter(d[result], reordered_tags(a, result, axis), a)
+
+
+@register_tangent(np.partition)
+def _(result, a, kth, axis=-1, kind="introselect", order=None):
+    d[result] = tags_gather(d[a], reordered_tags(a, result, axis))

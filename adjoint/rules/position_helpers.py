@@ -1,4 +1,4 @@
-"""Derivatives of the helpers the rules of np.delete, np.insert and np.resize call (numpy_positions.py),
+"""Derivatives of the helpers the rules of np.delete, np.insert, np.resize and np.partition call (numpy_positions.py),
 for second order: tags_gather and tags_scatter are linear in their first argument and each other's
 transpose; the tags depend on shapes alone."""
 from adjoint import runtime
@@ -6,7 +6,7 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import tags_gather, tags_scatter, unbroadcast
 
-non_differentiable(runtime.position_tags, runtime.kept_tags, runtime.inserted_value_tags)
+non_differentiable(runtime.position_tags, runtime.kept_tags, runtime.inserted_value_tags, runtime.reordered_tags)
 
 
 @register_adjoint(runtime.tags_gather)

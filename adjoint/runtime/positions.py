@@ -1,12 +1,13 @@
-"""Helpers of the rules of np.delete, np.insert and np.resize: each element of the result is an
-element of an argument (or none), and the rules find which by running the call itself on position
-tags, 1 + an element's flat index (0 where no element of the argument lands)."""
+"""Helpers of the rules of np.delete, np.insert, np.resize and np.partition: each element of the
+result is an element of an argument (or none), and the rules find which by running the call itself
+on position tags, 1 + an element's flat index (0 where no element of the argument lands), or, for
+np.partition, whose order NumPy leaves open, by matching the result's values to the argument's."""
 from __future__ import annotations
 
 import numpy as np
 
 __all__ = ["position_tags", "kept_tags", "inserted_value_tags", "insert_tangent", "tags_gather", "tags_scatter",
-           "diagonal_positions"]
+           "diagonal_positions", "reordered_tags"]
 
 from adjoint.runtime.refusals import Refused
 
@@ -26,6 +27,20 @@ def inserted_value_tags(arr, obj, values, axis=None):
     values are integers (the inserted values are cast to them: constant where they move)."""
     tags = np.insert(np.zeros(np.shape(arr), dtype=np.int64), obj, position_tags(values), axis)
     return tags if np.issubdtype(np.asarray(arr).dtype, np.inexact) else 0 * tags
+
+
+def reordered_tags(x, result, axis=-1):
+    """The tags of x's elements where `result`, x's elements reordered along axis (the whole of x,
+    flattened, for axis None), holds them. They are matched by value: the k-th smallest of x along
+    the axis is the k-th smallest of the result (equal elements, where the derivative is not
+    defined, matched in their order)."""
+    tags = position_tags(x)
+    if axis is None:
+        x, tags, axis = np.ravel(x), np.ravel(tags), 0
+    moved = np.empty_like(tags)
+    in_result = np.argsort(result, axis=axis, kind="stable")
+    np.put_along_axis(moved, in_result, np.take_along_axis(tags, np.argsort(x, axis=axis, kind="stable"), axis), axis)
+    return moved
 
 
 def insert_tangent(d_arr, d_values, arr, obj, values, axis=None):
