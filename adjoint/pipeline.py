@@ -27,7 +27,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
-from adjoint.analysis.argument_facts import argument_facts, globals_it_rebinds
+from adjoint.analysis.argument_facts import argument_facts, unread_facts
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.derived_kinds import call_parameter_kinds, halves_shapes
 from adjoint.analysis.kinds import MAPPING, UNKNOWN, infer_kinds
@@ -303,8 +303,7 @@ class Generation:
                 parsed, _ = read[:2] if read else normalize(self.materialize(func, parameter_kinds),
                                                             returns_value=False, kinds=parameter_kinds)
             except AdjointError as error:  # what adjoint cannot read, it cannot vouch for
-                self.argument_facts[key] = (error.location, RETURNS_ANYTHING, error, globals_it_rebinds(func),
-                                            None, None, None)
+                self.argument_facts[key] = unread_facts(func, error)
                 return self.argument_facts[key]
             classifier = read[2] if read else CallClassifier(parsed, nodes.local_names(parsed.node))
             parsed_kinds = read[3] if read else infer_kinds(parsed.node, parameter_kinds, classifier, self.callee_kind)

@@ -16,11 +16,12 @@ from adjoint import nodes
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.hidden_effects import HiddenWrite, hidden_writes, written_names
 from adjoint.analysis.residuals import NO_FACTS, BackwardSharing, ResidualFacts, private_parts
-from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_ITEMS, OUTSIDE_MEMORY, Sharing, operands_of
+from adjoint.analysis.sharing import ARGUMENTS, OUTSIDE_ITEMS, OUTSIDE_MEMORY, RETURNS_ANYTHING, Sharing, operands_of
 from adjoint.analysis.writes import (rebound_lines, statements_of, user_call, writes_in_place, writes_its_operands,
                                      written_operands)
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
+from adjoint.normalize.generators import changes_in_place, is_generator_function
 
 IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 
@@ -222,6 +223,15 @@ def _library_writes_outside(parsed: ParsedFunction, classifier: CallClassifier, 
             elif OUTSIDE_MEMORY in storage.before[stmt][0].get(operand.id, ()):
                 outer.add(OUTSIDE_MEMORY)
     return outer
+
+
+def unread_facts(func: Callable, error: AdjointError) -> Tuple:
+    """The callee facts (pipeline.Generation.callee_facts) of a function adjoint cannot read: the
+    error, and whatever it may write; but a generator function whose items a loop lists
+    (normalize/generators.py) and whose code changes nothing it did not make writes nothing."""
+    if is_generator_function(func) and changes_in_place(func) is None:
+        return None, RETURNS_ANYTHING, None, frozenset(), None, None, frozenset()
+    return error.location, RETURNS_ANYTHING, error, globals_it_rebinds(func), None, None, None
 
 
 def globals_it_rebinds(func: Callable) -> frozenset:

@@ -5,8 +5,10 @@ name known not to hold a list, refused here rather than by the check when it run
 The desugarer turns `for x in xs` into reads `xs[i]`, which is what Python iterates over for
 lists, tuples and arrays; a dict is iterated by key. A sequence known to hold a dict (a dict
 argument, a name bound to dict literals) is iterated by key already. A local name or parameter
-whose kind is not known (an item of a dict, `params["inner"]`; a set passed in) gets a check
-before its loop, which refuses a dict or a set when the derivative runs (a set has no positions).
+whose kind is not known (an item of a dict, `params["inner"]`; a set passed in; a generator
+object bound to a name) gets a check before its loop, before the loop's range is made from its
+length, which refuses a dict, a set or an iterator when the derivative runs (a set and an
+iterator have no positions).
 """
 from __future__ import annotations
 
@@ -32,8 +34,19 @@ def dict_iteration_guards(parsed: ParsedFunction, kinds: Dict[str, str]) -> Dict
     for name, loop in parsed.iterated:
         kind = kinds.get(name)
         if kind == MAPPING or (kind == UNKNOWN and name in local_names):
-            guards.setdefault(loop, []).append((name, MESSAGE, parsed.info.location(loop)))
+            guards.setdefault(_range_made(parsed.node, loop), []).append((name, MESSAGE, parsed.info.location(loop)))
     return guards
+
+
+def _range_made(func_node: gast.FunctionDef, loop: gast.For) -> gast.stmt:
+    """The statement making the range `loop` runs over, just before it (normalize/anf.py), which
+    reads the sequence's length first; the loop itself where there is none."""
+    for block in nodes.blocks(func_node):
+        for before, stmt in zip(block, block[1:]):
+            if stmt is loop:
+                made = isinstance(loop.iter, gast.Name) and nodes.assigned_name(before) == loop.iter.id
+                return before if made else loop
+    return loop
 
 
 def refuse_sorts_of_non_lists(parsed: ParsedFunction, kinds: Dict[str, str]) -> None:

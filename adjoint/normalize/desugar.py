@@ -36,7 +36,7 @@ from adjoint.frontend.held import let_go
 from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
-from adjoint.normalize import dict_writes, iteration
+from adjoint.normalize import dict_writes, generators, iteration
 from adjoint.normalize.augmented import index_once, marked_operator
 from adjoint.normalize.method_statements import MethodStatements
 from adjoint.normalize.receivers import ReceiverChecks
@@ -212,12 +212,24 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
             rebound = set(nodes.names_stored(node.target)) | {n for s in node.body for n in nodes.names_stored(s)}
             description = self.describer.describe(node.iter, setup, lambda name: name in rebound)
             iterated = iteration.sequence_names(node.iter, self._iterator_of)
+            self._check_generators(node)
         resizing = iteration.resizing_call(node.body, iterated)
         if resizing is not None:
             raise self._refuse(resizing, "the loop grows or shrinks the list it iterates over")
         loop = nodes.copy_location(self._indexed_loop(description, node), node)
         self.parsed.iterated.extend((name, loop) for name in iteration.indexed_sequences(description))
         return setup + [loop]
+
+    def _check_generators(self, loop: Optional[gast.For]) -> None:
+        """Refuse the listing of the generators the describer just listed where it could change what
+        the function computes (normalize/generators.py); `loop` None: no loop reads them here."""
+        listed, self.describer.generators = self.describer.generators, []
+        for call, generator in listed:
+            why = ((call, "a generator read by an iterator bound to a name: adjoint lists a generator's items before "
+                          "the loop that reads them; iterate over the call itself in the `for`")
+                   if loop is None else generators.refusal(loop, call, generator, self.local_names))
+            if why is not None:
+                raise self._refuse(*why)
 
     def _indexed_loop(self, description, node) -> gast.For:
         """`for <index> in range(...)`, the target assigned its item first."""
@@ -262,6 +274,7 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         setup: List[gast.stmt] = []
         description = self.describer.describe(node.value, setup, lambda name: True)
         iterated = iteration.sequence_names(node.value, self._iterator_of)
+        self._check_generators(None)
         self.waiting[self.bound.assignments[node]] = (description, iterated)
         return setup
 

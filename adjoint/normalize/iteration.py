@@ -38,13 +38,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, List, Optional, Set, Union
+from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
 import gast
 import numpy as np
 
 from adjoint import nodes
 from adjoint.frontend.values import dependencies_of, resolve_value
+from adjoint.normalize.generators import is_generator_function
 
 ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice)
 # Iterators that copy what they are given when they are made (itertools' combinatorics; np.ndindex
@@ -226,6 +227,7 @@ class Describer:
         self.callee_of = callee_of  # the function a call calls, where it is known
         self.tuple_name = tuple_name
         self.iterator_names: FrozenSet[str] = frozenset()  # names bound to a pooled or lazy iterator
+        self.generators: List[Tuple[gast.Call, Callable]] = []  # calls of generator functions listed, and their callees
         self.fresh = fresh
         self.refuse = refuse
         self.keys_of = keys_of
@@ -268,11 +270,14 @@ class Describer:
         return callee is not None and any(callee is known for known in POOLED + LAZY)
 
     def _listed(self, expr: gast.expr) -> gast.expr:
-        """expr, a pooled iterator in a tuple; a lazy iterator is refused."""
+        """expr, a pooled iterator or a call of the user's generator function (normalize/generators.py)
+        in a tuple; a lazy iterator is refused."""
         callee = self.callee_of(expr) if isinstance(expr, gast.Call) else None
         if callee is None:
             return expr
-        if any(callee is pooled for pooled in POOLED):
+        if is_generator_function(callee):
+            self.generators.append((expr, callee))
+        if any(callee is pooled for pooled in POOLED) or is_generator_function(callee):
             return nodes.copy_location(nodes.call(nodes.name(self.tuple_name()), [expr]), expr)
         if any(callee is lazy for lazy in LAZY):
             name = getattr(callee, "__qualname__", getattr(callee, "__name__", "the iterator"))

@@ -150,9 +150,14 @@ def exit_context(manager):
 
 
 def sequence_or_refuse(value, message, filename, lineno):
-    """Raise IterationError if `value`, which a loop reads by position, is a dict or a set after all."""
+    """Raise IterationError if `value`, which a loop reads by position, is a dict, a set or an
+    iterator (a generator object) after all."""
     if isinstance(value, dict):
         raise IterationError(message, filename, lineno)
+    if not hasattr(value, "__getitem__") and hasattr(value, "__next__"):
+        raise IterationError(f"the loop iterates over a {type(value).__name__} object, an iterator, whose items have no "
+                             "positions to read them by: iterate over the call that makes it, or over a list of its items",
+                             filename, lineno)
     if isinstance(value, (set, frozenset)):
         raise IterationError("the loop iterates over a set, whose elements have no positions to read them by: "
                              "iterate over `sorted(s)` or pass a tuple", filename, lineno)
