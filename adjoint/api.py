@@ -275,6 +275,13 @@ class Derived:
             return _find, (module, name)
         return _rebuild, (transform, func, args, kwargs)
 
+    def __copy__(self):
+        """Itself, as the copy module copies a function (copy.deepcopy of arguments holding one too)."""
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
     def __get__(self, instance, owner=None):
         """Read from an object, a method bound to it, as a function is: `@adjoint.grad` on a `def` in a
         class body, then `model.dloss(x)`, takes the object as its first argument."""

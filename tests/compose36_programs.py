@@ -6,7 +6,7 @@ pair potential), with several wrt arguments, keyword arguments, NamedTuple and d
 a fixed point of a contraction iterated to convergence, a Laplacian and score matching from grad of
 grad, RK2, a derivative taken in a helper, a method, a comprehension and under a branch, a penalty on
 the gradient of an energy passed as an argument; and refused ones: jvp called in a body, a derived
-function held in a local variable or passed as a callable object, closures over the caller's
+function held in a local variable, closures over the caller's
 variables, has_aux in a body, a callee writing into its argument, and second derivatives through
 writes in place."""
 from typing import NamedTuple
@@ -163,7 +163,7 @@ def leapfrog_decorated(q, p, h):
 def leapfrog_with_force(force, q, p):
     """Leapfrog with the force passed in as an argument (a derived function)."""
     for _ in range(4):
-        p = p + 0.05 * force(q, p)  # <- derived-as-an-argument
+        p = p + 0.05 * force(q, p)
         q = q + 0.1 * p
         p = p + 0.05 * force(q, p)
     return hamiltonian(q, p)

@@ -19,6 +19,7 @@ Python's and NumPy's semantics rather than on calculus:
   `for ... else` and `while ... else` left by a `break` or not;
 - `iteration`: zip/enumerate/reversed/range/sorted, nested or bound to a name first, over
   lists, tuples, 1-D and 2-D arrays; `sorted(range(len(xs)), key=lambda k: ...)` reading xs;
+  loops and generator expressions over a generator function's call yielding positions;
 - `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
   and, beside them, with distinct ones; arrays of integers updated in place;
 - `builtin_sum`: the builtin `sum` over arrays (a 2-D one sums rows) and lists;
@@ -601,7 +602,7 @@ class ShapeBuilder(Builder):
     def iteration(self) -> None:
         self.features.add("loop")
         self.choice((self.iterate_pairs, self.iterate_indexed, self.iterate_reversed_range, self.iterate_sorted,
-                     self.iterate_rows, self.iterate_tuple, self.iterate_nested))()
+                     self.iterate_rows, self.iterate_tuple, self.iterate_nested, self.iterate_generator))()
 
     def iterable(self) -> Tuple[str, str]:
         """An iterable of floats (text) and the length it has."""
@@ -690,6 +691,29 @@ class ShapeBuilder(Builder):
         x0 = self.need("x0")
         e, total = self.fresh("e"), self.accumulate()
         self.emit(f"for {e} in ({x0}, {self.scalar()}, {x0} * {x0}):", f"    {total} = {total} * {e} + {self.scalar()}")
+        self.terms.append(total)
+
+    def iterate_generator(self) -> None:
+        """A loop or a generator expression over a generator function's call yielding positions:
+        pairs of them, or those where an array of the function is positive (its items listed
+        before the loop)."""
+        a = self.need("a")
+        i, j, total = self.fresh("i"), self.fresh("j"), self.accumulate()
+        if self.chance(50):
+            name = self.helper_source("index_pairs", ["def index_pairs(n):", "    for i in range(n):",
+                                                      "        for j in range(i + 1, n):", "            yield i, j"])
+            bound = self.pick(lambda: "3", lambda: f"len({a})", lambda: self.need("n"))
+            term = f"{a}[{i}] * {self.scalar(f'{a}[{j}]')}"
+            pairs = f"for {i}, {j} in {name}({bound})"
+        else:
+            name = self.helper_source("positive", ["def positive(v):", "    for k, e in enumerate(v):",
+                                                   "        if e > 0.0:", "            yield k"])
+            term = f"{a}[{i}] * {self.scalar(f'{a}[{i}]')}"
+            pairs = f"for {i} in {name}({self.choice((a, self.need('b'), 'np.cos(' + a + ')'))})"
+        if self.chance(50):
+            self.emit(f"{total} = {total} + sum({term} {pairs})")
+        else:
+            self.emit(f"{pairs}:", f"    {total} = {total} * 0.5 + {term}")
         self.terms.append(total)
 
     def iterate_nested(self) -> None:

@@ -289,7 +289,7 @@ def is_function_value(value: Any) -> bool:
     if value is MISSING or isinstance(value, (type, np.ndarray)):
         return False
     return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-                              np.ufunc, functools.partial))
+                              np.ufunc, functools.partial)) or getattr(unwrap(value), "__adjoint_generated__", None) is not None
 
 
 def _is_library(func: Any) -> bool:

@@ -37,17 +37,23 @@ OPTIONS = frozenset({"wrt", "optimize"})
 
 
 def take_derivatives_ahead(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset) -> None:
-    for node in nodes.walk(parsed.node):
-        if isinstance(node, gast.Call) and isinstance(node.func, gast.Call):
-            dependencies: List = []
-            derived = _derived(node.func, parsed, local_names, dependencies)
-            if derived is MISSING:
-                continue
-            let_go(parsed.node)  # (the walk goes on over the calls it found: this one changes itself alone)
-            alias = fresh("_" + getattr(derived, "__name__", "derived").strip("<>"))
-            parsed.namespace[alias] = derived
-            parsed.dependencies.extend(dependencies)
-            node.func = nodes.copy_location(nodes.name(alias), node.func)
+    """Each derived function the function makes (called at once, or passed on as a value, `leapfrog(adjoint.grad(
+    potential), q, p)`) made now, and read through a name of its own."""
+    def ahead(node: gast.AST) -> gast.AST:
+        if not (isinstance(node, gast.Call) and isinstance(node.func, (gast.Name, gast.Attribute))):
+            return node
+        dependencies: List = []
+        derived = _derived(node, parsed, local_names, dependencies)
+        if derived is MISSING:
+            return node
+        let_go(parsed.node)
+        alias = fresh("_" + getattr(derived, "__name__", "derived").strip("<>"))
+        parsed.namespace[alias] = derived
+        parsed.dependencies.extend(dependencies)
+        return nodes.copy_location(nodes.name(alias), node)
+
+    if any(isinstance(node, gast.Call) for node in nodes.walk(parsed.node)):
+        nodes.rewrite(parsed.node, ahead)
 
 
 def _derived(call: gast.Call, parsed: ParsedFunction, local_names: frozenset, dependencies: List) -> Any:
