@@ -5,10 +5,9 @@ meta-learning, a Newton step, Hamiltonian equations of motion stepped by leapfro
 pair potential), with several wrt arguments, keyword arguments, NamedTuple and dict parameters,
 a fixed point of a contraction iterated to convergence, a Laplacian and score matching from grad of
 grad, RK2, a derivative taken in a helper, a method, a comprehension and under a branch, a penalty on
-the gradient of an energy passed as an argument; and refused ones: jvp called in a body, a derived
-function held in a local variable, closures over the caller's
-variables, has_aux in a body, a callee writing into its argument, and second derivatives through
-writes in place."""
+the gradient of an energy passed as an argument, a derived function held in a local variable; and
+refused ones: jvp called in a body, closures over the caller's variables, has_aux in a body, a
+callee writing into its argument, and second derivatives through writes in place."""
 from typing import NamedTuple
 
 import numpy as np
@@ -77,7 +76,7 @@ def maml_two_steps(w, X, y, Xq, yq):
 
 def maml_local_derived(w, X, y, Xq, yq):
     inner = adjoint.grad(inner_loss)
-    w = w - 0.3 * inner(w, X, y)  # <- derived-in-a-variable
+    w = w - 0.3 * inner(w, X, y)
     return inner_loss(w, Xq, yq)
 
 

@@ -1,8 +1,9 @@
 """A derived function passed on as a value (`leapfrog(adjoint.grad(potential), q, p, k)`: a force
 from an energy, handed to an integrator): made when the derivative is generated, as one called at
-once is, and the callee specialized to it as to any function it receives. Checked in every mode
-against central differences. It was refused ("an argument adjoint cannot specialize the
-derivative to").
+once is, and the callee specialized to it as to any function it receives; or held in a variable
+(`force = adjoint.grad(potential)`, then `force(q, k)` on each step). Checked in every mode against
+central differences. Both were refused ("an argument adjoint cannot specialize the derivative
+to", "a function held in a variable").
 """
 from __future__ import annotations
 
@@ -71,3 +72,18 @@ def test_a_derived_function_is_copied_as_a_function_is() -> None:
     force = adjoint.grad(potential)
     assert copy.copy(force) is force
     assert copy.deepcopy({"force": force})["force"] is force
+
+
+def simulate(k, q):
+    """The force held in a variable, called on each step."""
+    force = adjoint.grad(potential)
+    p = np.zeros_like(q)
+    for _ in range(4):
+        p = p - 0.05 * force(q, k)
+        q = q + 0.1 * p
+    return np.sum(q ** 2) + np.sum(p ** 2)
+
+
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_a_derived_function_held_in_a_variable_in_every_mode(wrt) -> None:
+    check_every_mode(simulate, (1.3, np.array([1.0, 0.5])), wrt=wrt)

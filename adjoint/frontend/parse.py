@@ -237,6 +237,11 @@ def _parse_cached(func: Callable, code) -> Tuple[Any, SourceInfo]:
     return node, info
 
 
+def is_derived(value: Any) -> bool:
+    """Whether value is a derived function (what adjoint.grad and the other transformations return)."""
+    return not isinstance(value, functools.partial) and getattr(unwrap(value), "__adjoint_generated__", None) is not None
+
+
 def parse_function(func: Callable) -> ParsedFunction:
     """Parse `func` (unwrapped) into a fresh FunctionDef the caller may change."""
     fixed = {}

@@ -31,7 +31,7 @@ import gast
 import numpy as np
 
 from adjoint.errors import AdjointError, Location
-from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function, unwrap
+from adjoint.frontend.parse import MISSING, ParsedFunction, is_derived, parse_function, unwrap
 from adjoint.frontend.rest import POSITIONAL, VARIADIC, Rest, call_with_rest, reduced_parameters, rest_parameters
 from adjoint.frontend.names import module_of
 
@@ -289,7 +289,7 @@ def is_function_value(value: Any) -> bool:
     if value is MISSING or isinstance(value, (type, np.ndarray)):
         return False
     return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
-                              np.ufunc, functools.partial)) or getattr(unwrap(value), "__adjoint_generated__", None) is not None
+                              np.ufunc, functools.partial)) or is_derived(value)
 
 
 def _is_library(func: Any) -> bool:
@@ -302,7 +302,7 @@ def _is_library(func: Any) -> bool:
 def specialized_for_call(func: Callable, args: tuple, kwargs: dict) -> Tuple[Values, Callable]:
     """(fixed, target): the call's arguments and defaults that are function values, and the
     function to differentiate for them (`func` itself when there are none)."""
-    derived = getattr(unwrap(func), "__adjoint_generated__", None) is not None
+    derived = is_derived(func)
     fixed = _function_arguments(_with_current_defaults(func) if derived else func, args, kwargs)
     classes = record_classes(func, args, kwargs)
     if not fixed and derived:

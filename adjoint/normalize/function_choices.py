@@ -25,7 +25,8 @@ After::
     else:
         _t2 = function_choice_refused(act, '...', 'model.py', 12)
 
-The functions are Python functions, builtins and ufuncs; tables are dicts, lists and tuples (not
+The functions are Python functions, builtins, ufuncs and derived functions (`force =
+adjoint.grad(potential)`, made ahead by normalize/derived_calls.py); tables are dicts, lists and tuples (not
 subclasses of them) a global name, a closure or a bound method's object holds. An assignment of a
 name that names nothing (frontend/absent.py: `f = np.trapezoid if new else np.trapz`) raises, so
 it gives the name no function. The derivative
@@ -42,7 +43,7 @@ import numpy as np
 
 from adjoint import nodes, runtime
 from adjoint.frontend.absent import absent
-from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.frontend.parse import MISSING, ParsedFunction, is_derived
 from adjoint.frontend.values import ListItems, dependencies_of, resolve_value
 from adjoint.normalize.local_functions import specialize_calls
 from adjoint.normalize.unroll import TableKeys
@@ -137,7 +138,7 @@ class _Choices:
         if unbound is not None:  # raises where it is assigned: the name holds none of its functions then
             self.dependencies += unbound
             return []
-        return [(function, value)] if isinstance(function, FUNCTIONS) else None
+        return [(function, value)] if isinstance(function, FUNCTIONS) or is_derived(function) else None
 
     @staticmethod
     def _union(found: List[Optional[list]]) -> Optional[list]:
