@@ -203,7 +203,7 @@ def list_insert(x):
 
 def list_remove(x):
     parts = [x, 2.0 * x]
-    parts.remove(x)  # <- remove
+    parts.remove(x)
     return parts[0]
 
 
@@ -356,7 +356,7 @@ CASES = [
     Exact(pop_dropped, _floats(1)),
     Exact(pop_then_append, _floats(1)),
     Exact(list_insert, _floats(1)),  # `parts = list(parts[:0]) + [3.0 * x] + list(parts[0:])`
-    Refused(list_remove, (1.0,), UnsupportedSyntaxError, "remove"),
+    Exact(list_remove, _floats(1)),  # `parts = list(parts[:k]) + list(parts[k + 1:])`, k = parts.index(x)
     Exact(list_reverse, _floats(1)),  # `parts = list(parts[::-1])`
     Exact(list_sort, lambda rng: (1.0,)),  # `parts = sorted(parts)`, a list no other name holds
     Exact(array_sort_in_place, _array(3)),  # `y[...] = np.sort(y)`

@@ -7,6 +7,7 @@ Before::
 
     xs.extend(ys)
     xs.insert(0, v)
+    xs.remove(v)
     y.sort()
     z.fill(v)
     np.add.at(w, idx, v)
@@ -16,6 +17,9 @@ After::
     xs = xs + list(ys)
     list_method_or_refuse(xs, 'insert', ...)
     xs = list(xs[:0]) + [v] + list(xs[0:])
+    list_method_or_refuse(xs, 'remove', ...)
+    _at1 = removed_position(xs, 'remove', v)
+    xs = list(xs[:_at1]) + list(xs[_at1 + 1:])
     array_or_refuse(y, 'sort', ...)
     y[...] = np.sort(y)
     array_or_refuse(z, 'fill', ..., v)
@@ -34,7 +38,7 @@ from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.resolve import resolve
 
 
-IN_PLACE_METHODS = ("extend", "insert", "reverse", "clear", "sort", "fill")  # written as new values: see below
+IN_PLACE_METHODS = ("extend", "insert", "remove", "reverse", "clear", "sort", "fill")  # written as new values: see below
 
 
 class MethodStatements:
@@ -42,8 +46,8 @@ class MethodStatements:
 
     def _method_statement(self, node, owner: str, call: gast.Call):
         """`xs.append(v)` stays; `xs.extend(v)` becomes `xs = xs + list(v)`, `xs.pop()` an
-        assignment of the popped value, `insert`, `reverse` and `clear` an assignment of the new
-        list, and an array's `sort` and `fill` writes into it; other methods called for their
+        assignment of the popped value, `insert`, `pop(i)`, `remove`, `reverse` and `clear` an
+        assignment of the new list, and an array's `sort` and `fill` writes into it; other methods called for their
         effect are refused."""
         method = call.func.attr
         if method == "append":
@@ -69,7 +73,9 @@ class MethodStatements:
     def _list_rebuilt(self, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
         """The statements making the new list of `xs.insert(i, v)` (`xs = list(xs[:i]) + [v] +
         list(xs[i:])`, which clamps i as insert does, each part a list where xs is also bound to an
-        array; i and v named first, as Python evaluates them before it inserts), `xs.reverse()`
+        array; i and v named first, as Python evaluates them before it inserts), `xs.pop(i)` and
+        `xs.remove(v)` (`xs = list(xs[:k]) + list(xs[k + 1:])`, k the position they take the item
+        from, runtime.removed_position, which raises what they raise), `xs.reverse()`
         (`xs = list(xs[::-1])`) and `xs.clear()` (`xs = []`); None for another call."""
         method, args = call.func.attr, call.args
         if call.keywords or any(isinstance(argument, gast.Starred) for argument in args):
@@ -81,6 +87,16 @@ class MethodStatements:
             tail = nodes.call(nodes.clone(listed), [_sliced(nodes.name(owner), lower=nodes.clone(index))])
             inserted = nodes.add(nodes.add(head, gast.List(elts=[item], ctx=gast.Load())), tail)
             return named + [nodes.assign(owner, inserted)]
+        if method in ("pop", "remove") and len(args) == 1:  # (`xs.pop()` is a pop of the last item: above)
+            named, (argument,) = self._named([("_argument", args[0])])
+            at = self.fresh("_at")
+            found = nodes.call(nodes.name(self._bound_name("removed_position", runtime.removed_position)),
+                               [nodes.name(owner), nodes.constant(method), argument])
+            listed = nodes.name(self._bound_name("list", list))
+            head = nodes.call(listed, [_sliced(nodes.name(owner), upper=nodes.name(at))])
+            after = nodes.binop(nodes.name(at), gast.Add(), nodes.constant(1))
+            tail = nodes.call(nodes.clone(listed), [_sliced(nodes.name(owner), lower=after)])
+            return named + [nodes.assign(at, found), nodes.assign(owner, nodes.add(head, tail))]
         if method == "reverse" and not args:
             listed = nodes.name(self._bound_name("list", list))
             return [nodes.assign(owner, nodes.call(listed, [_sliced(nodes.name(owner), step=nodes.constant(-1))]))]

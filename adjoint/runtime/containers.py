@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
+import operator
 
 import numpy as np
 
@@ -196,6 +197,21 @@ def list_method_or_refuse(value, method, filename, lineno):
     if not isinstance(value, list):
         raise InPlaceChangeError(f"`.{method}(...)` changes in place a value of type {type(value).__name__}, which "
                                  "adjoint differentiates for lists only; build a new value instead", filename, lineno)
+
+
+def removed_position(items, method, argument):
+    """The position of the item `items.pop(argument)` or `items.remove(argument)` takes out of the
+    list `items`, raising what they raise (IndexError, TypeError for a position that is not an
+    integer, ValueError for a value the list does not hold)."""
+    if method == "remove":
+        try:
+            return items.index(argument)
+        except ValueError:
+            raise ValueError("list.remove(x): x not in list") from None
+    position = operator.index(argument)
+    if not -len(items) <= position < len(items):
+        raise IndexError("pop from empty list" if not items else "pop index out of range")
+    return position % len(items)
 
 
 def array_or_refuse(value, method, filename, lineno, *arguments, **keywords):
