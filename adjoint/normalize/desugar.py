@@ -191,6 +191,9 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         self.generic_visit(node)
         if node in self.bound.assignments:
             return self._bind_iterator(node)
+        popped = self._pop_assigned(node)
+        if popped is not None:
+            return popped
         if len(node.targets) == 1:
             return self._assign_target(node.targets[0], node.value, node)
         temp = self.fresh("_t")

@@ -28,7 +28,7 @@ After::
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import gast
 import numpy as np
@@ -88,21 +88,47 @@ class MethodStatements:
             inserted = nodes.add(nodes.add(head, gast.List(elts=[item], ctx=gast.Load())), tail)
             return named + [nodes.assign(owner, inserted)]
         if method in ("pop", "remove") and len(args) == 1:  # (`xs.pop()` is a pop of the last item: above)
-            named, (argument,) = self._named([("_argument", args[0])])
-            at = self.fresh("_at")
-            found = nodes.call(nodes.name(self._bound_name("removed_position", runtime.removed_position)),
-                               [nodes.name(owner), nodes.constant(method), argument])
-            listed = nodes.name(self._bound_name("list", list))
-            head = nodes.call(listed, [_sliced(nodes.name(owner), upper=nodes.name(at))])
-            after = nodes.binop(nodes.name(at), gast.Add(), nodes.constant(1))
-            tail = nodes.call(nodes.clone(listed), [_sliced(nodes.name(owner), lower=after)])
-            return named + [nodes.assign(at, found), nodes.assign(owner, nodes.add(head, tail))]
+            found, _, rebuilt = self._taken_out(owner, method, args[0])
+            return found + [rebuilt]
         if method == "reverse" and not args:
             listed = nodes.name(self._bound_name("list", list))
             return [nodes.assign(owner, nodes.call(listed, [_sliced(nodes.name(owner), step=nodes.constant(-1))]))]
         if method == "clear" and not args:
             return [nodes.assign(owner, gast.List(elts=[], ctx=gast.Load()))]
         return None
+
+    def _taken_out(self, owner: str, method: str, argument: gast.expr) -> Tuple[List[gast.stmt], str, gast.stmt]:
+        """(the statements finding the position k that `xs.pop(i)` or `xs.remove(v)` takes its item
+        from, k's name, `xs = list(xs[:k]) + list(xs[k + 1:])`)."""
+        named, (argument,) = self._named([("_argument", argument)])
+        at = self.fresh("_at")
+        found = nodes.call(nodes.name(self._bound_name("removed_position", runtime.removed_position)),
+                           [nodes.name(owner), nodes.constant(method), argument])
+        listed = nodes.name(self._bound_name("list", list))
+        head = nodes.call(listed, [_sliced(nodes.name(owner), upper=nodes.name(at))])
+        after = nodes.binop(nodes.name(at), gast.Add(), nodes.constant(1))
+        tail = nodes.call(nodes.clone(listed), [_sliced(nodes.name(owner), lower=after)])
+        return named + [nodes.assign(at, found)], at, nodes.assign(owner, nodes.add(head, tail))
+
+    def _pop_assigned(self, node: gast.Assign) -> Optional[List[gast.stmt]]:
+        """`v = xs.pop(i)` of a local name xs, as `xs.pop(i)` (above) with the item it takes out
+        assigned to v after it (None for another assignment, and where v is, or reads, xs)."""
+        call = node.value
+        if not (len(node.targets) == 1 and isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute)
+                and call.func.attr == "pop" and isinstance(call.func.value, gast.Name)
+                and call.func.value.id in self.local_names and len(call.args) == 1 and not call.keywords
+                and not isinstance(call.args[0], gast.Starred)
+                and call.func.value.id not in nodes.all_identifiers(node.targets[0])):
+            return None
+        owner = call.func.value.id
+        self.parsed.in_place.append((owner, node))
+        statement = nodes.copy_location(gast.Expr(value=call), node)
+        check = self._checked(owner, "list_method_or_refuse", runtime.list_method_or_refuse, statement)
+        found, at, rebuilt = self._taken_out(owner, "pop", call.args[0])
+        popped = self.fresh("_popped")
+        taken = nodes.assign(popped, nodes.subscript(nodes.name(owner), nodes.name(at)))
+        statements = [check] + [nodes.copy_location(stmt, node) for stmt in found + [taken, rebuilt]]
+        return statements + self._assign_target(node.targets[0], nodes.name(popped), node)
 
     def _array_write(self, node, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
         """`y.sort(...)` becomes `y[...] = np.sort(y, ...)` (whose rule refuses what it does not
