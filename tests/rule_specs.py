@@ -290,6 +290,12 @@ REDUCTIONS = [
     reduction(np.cumsum, kwargs=CUMULATIVE[:-1]), reduction(np.cumsum, kwargs=CUMULATIVE[-1:], peer=False),
     reduction(np.cumprod, away_from_zero, kwargs=CUMULATIVE, peer=False),
     RuleSpec(np.diff, 1, normal, (((4,),), ((2, 5),)), kwargs=({}, {"n": 2}, {"axis": 0})),
+    call(np.diff, "np.diff(x0, prepend=x1)", (((4,), ()), ((4,), (1,))), nargs=2, id="diff[prepend]",
+         peer=False),
+    call(np.diff, "np.diff(x0, axis=0, append=x1)", (((3, 2), ()), ((3, 2), (1, 2))), nargs=2, id="diff[append]",
+         peer=False),
+    call(np.diff, "np.diff(x0, n=2, prepend=x1, append=x2)", (((4,), (), (2,)),), nargs=3,
+         id="diff[both ends]", peer=False),
     RuleSpec(np.ediff1d, 1, normal, (((4,),), ((2, 3),)), peer=False),
     RuleSpec(np.gradient, 1, normal, (((5,),), ((3,),)), peer=False, kwargs=(
         {}, {"edge_order": 2}, Variant({"axis": 1}, (((3, 4),),)), Variant({"axis": 0, "edge_order": 2}, (((4, 2),),)),

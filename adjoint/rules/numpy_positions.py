@@ -1,6 +1,7 @@
-"""Adjoints and tangents of np.delete, np.insert, np.resize and np.partition: each element of their
-result is an element of an argument (or, for np.insert into an integer array, a value cast to an
-integer).
+"""Adjoints and tangents of np.delete, np.insert, np.resize and np.partition, and of the array np.diff
+takes the differences of where it is given ends to join (runtime.diff_extended): each element of
+their result is an element of an argument (or, for np.insert into an integer array, a value cast to
+an integer).
 
 The rules run the call itself on position tags (runtime/positions.py), so they follow NumPy's own
 reading of `obj`, `axis` and broadcasting: the adjoint adds each entry of the result's adjoint to
@@ -13,8 +14,9 @@ import numpy as np
 
 from adjoint.templates import d
 from adjoint.rules.table import register_adjoint, register_tangent
-from adjoint.runtime import (inserted_value_tags, insert_tangent, kept_tags, position_tags, reordered_tags,
-                             tags_gather, tags_scatter, tangent_like)
+from adjoint import runtime
+from adjoint.runtime import (diff_extended_tangent, diff_positions, inserted_value_tags, insert_tangent, kept_tags,
+                             position_tags, reordered_tags, tags_gather, tags_scatter, tangent_like, unbroadcast)
 
 
 @register_adjoint(np.delete)
@@ -57,3 +59,27 @@ def _(result, a, kth, axis=-1, kind="introselect", order=None):
 @register_tangent(np.partition)
 def _(result, a, kth, axis=-1, kind="introselect", order=None):
     d[result] = tags_gather(d[a], reordered_tags(a, result, axis))
+
+
+@register_adjoint(runtime.diff_extended)
+def _(result, x, axis, prepend, append, given):
+    d[x] = np.take(d[result], diff_positions(x, axis, prepend, append, given, 1), axis)
+    d[prepend] = unbroadcast(np.take(d[result], diff_positions(x, axis, prepend, append, given, 0), axis), prepend)
+    d[append] = unbroadcast(np.take(d[result], diff_positions(x, axis, prepend, append, given, 2), axis), append)
+
+
+@register_tangent(runtime.diff_extended)
+def _(result, x, axis, prepend, append, given):
+    d[result] = diff_extended_tangent(d[x], d[prepend], d[append], x, axis, prepend, append, given)
+
+
+@register_adjoint(runtime.diff_extended_tangent)
+def _(result, dx, dprepend, dappend, x, axis, prepend, append, given):
+    d[dx] = unbroadcast(np.take(d[result], diff_positions(x, axis, prepend, append, given, 1), axis), dx)
+    d[dprepend] = unbroadcast(np.take(d[result], diff_positions(x, axis, prepend, append, given, 0), axis), dprepend)
+    d[dappend] = unbroadcast(np.take(d[result], diff_positions(x, axis, prepend, append, given, 2), axis), dappend)
+
+
+@register_tangent(runtime.diff_extended_tangent)
+def _(result, dx, dprepend, dappend, x, axis, prepend, append, given):
+    d[result] = diff_extended_tangent(d[dx], d[dprepend], d[dappend], x, axis, prepend, append, given)

@@ -6,7 +6,8 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import tags_gather, tags_scatter, unbroadcast
 
-non_differentiable(runtime.position_tags, runtime.kept_tags, runtime.inserted_value_tags, runtime.reordered_tags)
+non_differentiable(runtime.position_tags, runtime.kept_tags, runtime.inserted_value_tags, runtime.reordered_tags,
+                   runtime.diff_positions)
 
 
 @register_adjoint(runtime.tags_gather)

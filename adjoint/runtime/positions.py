@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["position_tags", "kept_tags", "inserted_value_tags", "insert_tangent", "tags_gather", "tags_scatter",
-           "diagonal_positions", "reordered_tags"]
+           "diagonal_positions", "reordered_tags", "diff_extended", "diff_extended_tangent", "diff_positions"]
 
 from adjoint.runtime.refusals import Refused
 
@@ -86,3 +86,39 @@ def diagonal_positions(a, val):
         raise Refused(f"np.fill_diagonal with {np.size(val)} values for a diagonal of {count} is not differentiated "
                       "(NumPy repeats or cuts them): give one value or one per diagonal entry")
     return (np.arange(count),) * a.ndim
+
+
+def diff_extended(x, axis, prepend, append, given):
+    """The array `np.diff(x, axis=axis, prepend=prepend, append=append)` takes the differences of: x
+    with the ends `given` (a pair of flags) says the call has joined along axis, a number spread over
+    the other axes as NumPy spreads it (normalize/math_forms.py)."""
+    x = np.asanyarray(x)
+    ends = [_diff_end(end, x, axis) if present else None for end, present in zip((prepend, append), given)]
+    return np.concatenate([part for part in (ends[0], x, ends[1]) if part is not None], axis)
+
+
+def diff_extended_tangent(dx, dprepend, dappend, x, axis, prepend, append, given):
+    """The tangent of diff_extended(x, axis, prepend, append, given): that of each part (the number
+    0.0 for one that carries none) spread to its part's shape, joined."""
+    spread = [np.broadcast_to(tangent, np.shape(np.asanyarray(part)))
+              for tangent, part in ((dx, x), (dprepend, prepend), (dappend, append))]
+    return diff_extended(*spread[:1], axis, *spread[1:], given)
+
+
+def diff_positions(x, axis, prepend, append, given, part):
+    """The positions along axis, in diff_extended's result, of its part 0 (the prepended end), 1 (x)
+    or 2 (the appended end)."""
+    x = np.asanyarray(x)
+    sizes = [np.shape(_diff_end(end, x, axis))[axis] if present else 0 for end, present in zip((prepend, append), given)]
+    sizes.insert(1, x.shape[axis])
+    start = sum(sizes[:part])
+    return np.arange(start, start + sizes[part])
+
+
+def _diff_end(end, x, axis):
+    end = np.asanyarray(end)
+    if end.ndim == 0:
+        shape = list(x.shape)
+        shape[axis] = 1
+        end = np.broadcast_to(end, tuple(shape))
+    return end
