@@ -221,9 +221,11 @@ class Describer:
     def __init__(self, iterator_of: Callable, fresh: Callable[[str], str], refuse: Callable,
                  keys_of: Callable[[], str], mappings: FrozenSet[str] = frozenset(),
                  callee_of: Callable = lambda call: None, tuple_name: Callable[[], str] = lambda: "tuple",
-                 positions_of: Callable[[], str] = lambda: "islice_positions"):
+                 positions_of: Callable[[], str] = lambda: "islice_positions",
+                 strict_check: Callable[[], str] = lambda: "zip_lengths_or_raise"):
         self.iterator_of = iterator_of
         self.positions_of = positions_of  # the name of runtime.islice_positions
+        self.strict_check = strict_check  # the name of runtime.zip_lengths_or_raise
         self.callee_of = callee_of  # the function a call calls, where it is known
         self.tuple_name = tuple_name
         self.iterator_names: FrozenSet[str] = frozenset()  # names bound to a pooled or lazy iterator
@@ -237,9 +239,15 @@ class Describer:
         """`copied(name)` says whether a sequence given by name must be copied to a temporary."""
         iterator = self.iterator_of(expr)
         if iterator is zip:
-            if expr.keywords or not expr.args:
-                raise self.refuse(expr, "zip is supported with one or more sequences and no keyword arguments")
-            return Zipped([self.describe(arg, setup, copied) for arg in expr.args])
+            strict = [k.value for k in expr.keywords if k.arg == "strict"]
+            if len(strict) != len(expr.keywords) or not expr.args or strict and not isinstance(strict[0], gast.Constant):
+                raise self.refuse(expr, "zip is supported with one or more sequences and no keyword arguments but a "
+                                        "literal `strict`")
+            zipped = Zipped([self.describe(arg, setup, copied) for arg in expr.args])
+            if strict and strict[0].value:  # the loop reads no item where Python's would raise at its end
+                check = nodes.call(nodes.name(self.strict_check()), [length(part) for part in zipped.parts])
+                setup.append(nodes.copy_location(gast.Expr(value=check), expr))
+            return zipped
         if iterator is enumerate:
             return self._enumerate(expr, setup, copied)
         if iterator is itertools.chain:

@@ -270,6 +270,19 @@ def extreme_position(x, key, largest, filename, lineno):
     return (max if largest else min)(range(len(keys)), key=keys.__getitem__)
 
 
+def zip_lengths_or_raise(*lengths):
+    """Raise the ValueError `zip(..., strict=True)` of sequences of these lengths raises at its end:
+    there the first argument has no item left (and another has) or one after it runs out first."""
+    shortest = min(lengths)
+    if lengths[0] == shortest:
+        other, word = next((k for k, length in enumerate(lengths) if length > shortest), None), "longer"
+    else:
+        other, word = next(k for k, length in enumerate(lengths) if length == shortest), "shorter"
+    if other is not None:
+        before = "argument 1" if other == 1 else f"arguments 1-{other}"
+        raise ValueError(f"zip() argument {other + 1} is {word} than {before}")
+
+
 def islice_positions(length, *bounds):
     """The positions of `length` items that itertools.islice(items, *bounds) reads, as a range, after
     islice's own checks (a bound not None nor an int >= 0 raises its ValueError)."""
