@@ -37,6 +37,7 @@ in between changes nothing). Any other use of such an object is refused.
 from __future__ import annotations
 
 import itertools
+import sys
 from dataclasses import dataclass
 from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
@@ -239,7 +240,7 @@ class Describer:
         """`copied(name)` says whether a sequence given by name must be copied to a temporary."""
         iterator = self.iterator_of(expr)
         if iterator is zip:
-            strict = [k.value for k in expr.keywords if k.arg == "strict"]
+            strict = [k.value for k in expr.keywords if k.arg == "strict" and sys.version_info >= (3, 10)]
             if len(strict) != len(expr.keywords) or not expr.args or strict and not isinstance(strict[0], gast.Constant):
                 raise self.refuse(expr, "zip is supported with one or more sequences and no keyword arguments but a "
                                         "literal `strict`")
