@@ -195,3 +195,52 @@ def test_a_generator_changing_a_value_it_did_not_make_is_refused() -> None:
     with pytest.raises(adjoint.AdjointError, match="calls a method of `order`") as refused:
         adjoint.grad(changes_what_it_is_given)(np.array([0.5, -1.0, 2.0]))
     assert refused.value.location.lineno == _marked_line(changes_what_it_is_given)
+
+
+def writes_through_an_alias(x):
+    order = [0, 1, 2]
+    alias = order
+    total = 0.0
+    for i in picks(order):
+        alias[0] = 2  # refused
+        total = total + x[i]
+    return total
+
+
+CACHE = [0, 1, 2]
+
+
+def global_positions():
+    for k in range(3):
+        yield CACHE[k]
+
+
+def appends_to_a_global(x):
+    total = 0.0
+    for i in global_positions():
+        CACHE.append(i)  # refused
+        total = total + x[i]
+    return total
+
+
+def assembles_a_matrix(x):
+    """Writes into an array of its own while the loop runs: listed."""
+    n = len(x)
+    K = np.zeros((n, n))
+    for i, j in pairs(n):
+        K[i, j] = x[i] * x[j]
+        K[j, i] = K[i, j]
+    return np.sum(K * K)
+
+
+def test_a_write_through_a_name_sharing_what_the_generator_reads_is_refused() -> None:
+    for func in (writes_through_an_alias, appends_to_a_global):
+        with pytest.raises(adjoint.AdjointError, match="writes into, or calls a method of") as refused:
+            adjoint.grad(func)(np.array([0.5, -1.0, 2.0]))
+        assert refused.value.location.lineno == _marked_line(func)
+    assert CACHE == [0, 1, 2]
+
+
+def test_a_loop_writing_into_an_array_of_its_own_in_every_mode() -> None:
+    """(Its second derivative is refused, as that of any loop writing into an array the first keeps.)"""
+    check_every_mode(assembles_a_matrix, (np.array([0.5, -1.0, 2.0]),), second_order=False)

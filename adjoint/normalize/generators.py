@@ -6,7 +6,7 @@ first step. Both give the same items, and the function the same values, when the
 item, changes nothing the generator reads, and the generator has no effect a step of the loop
 could observe. So the listing is refused where the loop may stop early (`break`, `return` or
 `raise` in its body: an endless generator would never end), where the loop writes into, or calls a
-method of, a value the call is given or writes into a global, where the generator writes into an
+method of, a value the call is given (or a name that may share its memory) or a global, where the generator writes into an
 item or attribute of anything, calls a method of a value it did not make or passes one to a
 function of the user's, and where the generator, or a function of the user's it calls, draws
 random numbers, writes output (print, logging, files) or assigns a global or a variable of an
@@ -35,6 +35,9 @@ EFFECTS = frozenset({
     "shuffle", "permutation", "exponential", "random_sample", "rand", "randn", "randint", "binomial", "poisson",
     "gamma", "beta", "getLogger", "debug", "info", "warning", "warn", "error", "critical", "exception", "write",
 })
+# NumPy's functions whose result may be a view of their first arguments.
+VIEWS = frozenset({"asarray", "asanyarray", "ravel", "reshape", "transpose", "squeeze", "atleast_1d", "atleast_2d",
+                   "atleast_3d", "swapaxes", "moveaxis", "expand_dims", "broadcast_to", "diagonal", "real", "imag"})
 WRITES_OUTSIDE = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"})
 
 
@@ -42,17 +45,18 @@ def is_generator_function(callee) -> bool:
     return inspect.isgeneratorfunction(inspect.unwrap(callee)) if callable(callee) else False
 
 
-def refusal(loop: gast.For, call: gast.Call, generator: Callable,
-            local_names: frozenset) -> Optional[Tuple[gast.AST, str]]:
-    """Why the items of `call` (a call of `generator`) cannot be listed before `loop`, and where;
-    None when they can."""
+def refusal(loop: gast.For, call: gast.Call, generator: Callable, func_node: gast.FunctionDef,
+            is_module: Callable[[str], bool]) -> Optional[Tuple[gast.AST, str]]:
+    """Why the items of `call` (a call of `generator`) cannot be listed before `loop`, a loop of
+    func_node, and where; None when they can."""
     name = getattr(generator, "__name__", "the generator")
     stop = _early_stop(loop.body)
     if stop is not None:
         return stop, (f"the loop over the generator `{name}(...)` may stop before its last item; adjoint lists a "
                       "generator's items before the loop: iterate over a list of what it yields, or take every item")
-    given = set(nodes.names_read(call))
-    write = _write_into(loop.body, given, local_names)
+    local_names = nodes.local_names(func_node)
+    given = _sharing(func_node, set(nodes.names_read(call)))
+    write = _write_into(loop.body, given, lambda root: root not in local_names and not is_module(root))
     if write is not None:
         return write, (f"the loop writes into, or calls a method of, a value the generator `{name}(...)` reads while "
                        "it runs; "
@@ -84,9 +88,36 @@ def _this_loop(node: gast.AST) -> Iterator[gast.AST]:
             yield from _this_loop(child)
 
 
-def _write_into(body, given: Set[str], local_names: frozenset) -> Optional[gast.AST]:
-    """The first write in body into an item or attribute of a name in `given` or of a global, or
-    call of a method of one (`xs.append(v)`)."""
+def _sharing(func_node: gast.FunctionDef, given: Set[str]) -> Set[str]:
+    """The names in `given` and those the function binds to what may share memory with one of
+    them: the value itself, an item, an attribute, a method's result (`x.T`, `x.reshape(...)`)
+    or one of NumPy's views (`np.asarray(x)`), or a display holding one."""
+    sharing = set(given)
+    while True:
+        more = {stmt.targets[0].id for stmt in nodes.statements(func_node)
+                if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and stmt.targets[0].id not in sharing and _may_share(stmt.value, sharing)}
+        if not more:
+            return sharing
+        sharing |= more
+
+
+def _may_share(value: gast.expr, names: Set[str]) -> bool:
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return any(_may_share(element, names) for element in value.elts)
+    if isinstance(value, gast.Call):
+        attr = value.func.attr if isinstance(value.func, gast.Attribute) else None
+        if attr in VIEWS:
+            return any(_may_share(argument, names) for argument in value.args)
+        value = value.func.value if attr is not None else value.func
+    while isinstance(value, (gast.Subscript, gast.Attribute)):
+        value = value.value
+    return isinstance(value, gast.Name) and value.id in names
+
+
+def _write_into(body, given: Set[str], outside: Callable[[str], bool]) -> Optional[gast.AST]:
+    """The first write in body into an item or attribute of a name in `given` or of a name from
+    outside the function, or call of a method of one (`xs.append(v)`)."""
     for stmt in body:
         for node in nodes.walk(stmt):
             if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, (gast.Store, gast.Del)):
@@ -96,7 +127,7 @@ def _write_into(body, given: Set[str], local_names: frozenset) -> Optional[gast.
             else:
                 continue
             roots = set(nodes.names_read(written))
-            if roots & given or (isinstance(node, (gast.Subscript, gast.Attribute)) and roots - local_names):
+            if roots & given or any(outside(root) for root in roots):
                 return node
     return None
 
