@@ -5,7 +5,8 @@ built around one *shape family* each, the code shapes where the derivative depen
 Python's and NumPy's semantics rather than on calculus:
 
 - `containers`: lists of arrays and of floats, tuples and nested lists, as arguments and
-  built locally; `+` (concatenation), `[x] * 3`, `extend`, `+=` on lists; indexing, slicing;
+  built locally; `+` (concatenation), `[x] * 3`, `extend`, `+=` on lists, items taken out by
+  `pop(i)`, `v = pop(i)` and `remove`; indexing, slicing;
 - `aliases`: two names for one array or list, views, in-place writes through either name
   (`out = y; out += 1`, `v = y[1:]; v *= 3`, `B[1][0] = ...`), writes through an alias of
   an argument (and, beside them, writes into copies, which share nothing);
@@ -179,8 +180,9 @@ class ShapeBuilder(Builder):
                   f"        {total} = {total} + {item} * {self.scalar(item)}")
         self.terms.append(total)
 
-    def grown_list(self, name: str, first: str, element: Callable[[], str]) -> None:
-        """`name = [first, ...]` then grown by +, `[e] * k`, extend and +=."""
+    def grown_list(self, name: str, first: str, element: Callable[[], str], of_numbers: bool = False) -> None:
+        """`name = [first, ...]` then grown by +, `[e] * k`, extend and +=; sometimes an item taken out
+        again by `pop(i)`, `v = pop(i)` (v put back, scaled) or, in a list of numbers, `remove`."""
         self.emit(f"{name} = [{first}, {element()}]")
         for _ in range(self.integer(1, 3)):
             self.emit(self.choice((
@@ -191,11 +193,18 @@ class ShapeBuilder(Builder):
                 f"{name}.append({element()})",
                 f"{name} = {name} + [{element()}] * {self.integer(1, 3)}",
             )))
+        if self.chance(35):
+            popped = self.fresh("p")
+            self.emit(*self.choice((
+                [f"{name}.pop({self.integer(-2, 1)})"],
+                [f"{popped} = {name}.pop({self.integer(-3, 0)})", f"{name}.append({popped} * {self.scalar()})"],
+                *([[f"{name}.remove({name}[{self.integer(0, 2)}])"]] if of_numbers else []),
+            )))
 
     def local_float_list(self) -> None:
         x0 = self.need("x0")
         ys, zs = self.fresh("ys"), self.fresh("zs")
-        self.grown_list(ys, x0, self.scalar)
+        self.grown_list(ys, x0, self.scalar, of_numbers=True)
         self.emit(f"{zs} = [{self.scalar()}] * {self.integer(2, 3)}")
         self.terms.append(self.choice((
             f"{ys}[-1] * {ys}[1] + sum({ys}[1:]) + {zs}[0] * {zs}[-1]",
