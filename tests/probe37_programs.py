@@ -76,7 +76,7 @@ def cubic(x, c):
 
 def newton(f, df, x, c, steps=30):
     for _ in range(steps):
-        x = x - f(x, c) / df(x, c)  # <- grad-as-argument
+        x = x - f(x, c) / df(x, c)
     return x
 
 
