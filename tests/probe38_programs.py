@@ -1,0 +1,1189 @@
+"""Programs written as their users write them (tests/test_probe38_programs.py), in domains the earlier
+probes left out: signal processing (FIR filters by np.convolve, moving averages by np.cumsum,
+window functions, power spectra by np.fft, a one-pole filter and a biquad), optimization written
+by hand (unrolled gradient descent, heavy-ball momentum, Nesterov, a backtracking line search with
+while and break, Newton to a tolerance, projected steps), statistics (scipy.stats logpdf, logcdf
+and logsf of several distributions, maximum-likelihood objectives, a mixture by logsumexp, a kernel
+density estimate, a zero-inflated count model), geometry (the shoelace area with np.roll, a
+triangle mesh's areas and Dirichlet energy by index arrays, assembly by np.add.at and np.bincount,
+tetrahedra volumes), physics and chemistry (Buckingham and Morse clusters over np.triu_indices,
+velocity Verlet, RK4 with a dict of parameters, a spring network, gravity with the diagonal
+filled, a water molecule's bonds and angle), economics (CES utility, discounted cash flows, an
+internal rate of return by Newton, option payoffs, a Bachelier price), classes (methods,
+properties, inheritance, dataclasses and NamedTuples passed in and returned) and Python idioms
+(dicts of parameters spread into calls, comprehensions over zip and enumerate, closures,
+functools.reduce, try/except, early returns, recursion with a depth limit).
+"""
+import dataclasses
+import functools
+import itertools
+import math
+from typing import NamedTuple
+
+import numpy as np
+from scipy import special, stats
+
+# ----- signal processing -----------------------------------------------------------------
+
+
+def fir_filter_loss(h, x, target):
+    y = np.convolve(x, h, mode="same")
+    return np.mean((y - target) ** 2)
+
+
+def moving_average_energy(x, k=3):
+    c = np.cumsum(np.insert(x, 0, 0.0))
+    ma = (c[k:] - c[:-k]) / k
+    return np.sum(ma ** 2) + ma[-1] * ma[0]
+
+
+def windowed_power(x):
+    w = np.hanning(len(x))
+    spectrum = np.fft.rfft(x * w)
+    power = np.abs(spectrum) ** 2
+    return np.sum(power[1:]) / len(x)
+
+
+def spectral_centroid(x, dt=0.1):
+    p = np.abs(np.fft.rfft(x)) ** 2
+    f = np.fft.rfftfreq(len(x), d=dt)
+    return np.sum(f * p) / np.sum(p)
+
+
+def one_pole_lowpass(alpha, x):
+    y = np.zeros_like(x)
+    y[0] = x[0]
+    for n in range(1, len(x)):
+        y[n] = alpha * x[n] + (1.0 - alpha) * y[n - 1]
+    return np.sum(y ** 2)
+
+
+def biquad(coeffs, x):
+    b0, b1, b2, a1, a2 = coeffs
+    x1 = x2 = y1 = y2 = 0.0
+    out = []
+    for sample in x:
+        y = b0 * sample + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+        x2, x1 = x1, sample
+        y2, y1 = y1, y
+        out.append(y)
+    return sum(v * v for v in out)
+
+
+def normalized_autocorrelation(x):
+    x = x - np.mean(x)
+    r = np.correlate(x, x, mode="full")
+    r = r[len(x) - 1:] / r[len(x) - 1]
+    return np.sum(r[1:4] ** 2)
+
+
+def hamming_smoothed(x, width=5):
+    n = np.arange(width)
+    window = 0.54 - 0.46 * np.cos(2.0 * np.pi * n / (width - 1))
+    window = window / window.sum()
+    smooth = np.convolve(x, window, mode="valid")
+    return np.sum(np.diff(smooth) ** 2)
+
+
+def spectral_flatness(x):
+    p = np.abs(np.fft.rfft(x, n=16)) ** 2 + 1e-3
+    return np.exp(np.mean(np.log(p))) / np.mean(p)
+
+
+def exponential_smoothing(alpha, series):
+    level = series[0]
+    sse = 0.0
+    for value in series[1:]:
+        error = value - level
+        sse += error ** 2
+        level = level + alpha * error
+    return sse / (len(series) - 1)
+
+
+def band_energy(x, low=1, high=4):
+    X = np.fft.fft(x)
+    band = X[low:high]
+    return np.sum(band.real ** 2 + band.imag ** 2)
+
+
+def ema_crossover(prices, fast=0.5, slow=0.2):
+    ema_f = ema_s = prices[0]
+    signal = 0.0
+    for p in prices[1:]:
+        ema_f = fast * p + (1 - fast) * ema_f
+        ema_s = slow * p + (1 - slow) * ema_s
+        signal += np.tanh(ema_f - ema_s)
+    return signal
+
+
+# ----- optimization written by hand -------------------------------------------------------
+
+
+def unrolled_descent(lr, A, b, steps=8):
+    x = np.zeros_like(b)
+    for _ in range(steps):
+        grad = A @ x - b
+        x = x - lr * grad
+    return 0.5 * x @ A @ x - b @ x
+
+
+def heavy_ball(beta, A, b, lr=0.1, steps=6):
+    x = np.zeros(len(b))
+    v = np.zeros(len(b))
+    for _ in range(steps):
+        v = beta * v - lr * (A @ x - b)
+        x += v
+    return np.sum((A @ x - b) ** 2)
+
+
+def nesterov(x0, scale, lr=0.05, steps=6):
+    x = x0.copy()
+    x_prev = x0.copy()
+    for k in range(1, steps + 1):
+        y = x + (k - 1) / (k + 2) * (x - x_prev)
+        g = scale * np.tanh(y) + 0.1 * y
+        x_prev = x
+        x = y - lr * g
+    return np.sum(x ** 2)
+
+
+def rosen(p):
+    return (1.0 - p[0]) ** 2 + 10.0 * (p[1] - p[0] ** 2) ** 2
+
+
+def rosen_grad(p):
+    return np.array([-2.0 * (1.0 - p[0]) - 40.0 * p[0] * (p[1] - p[0] ** 2), 20.0 * (p[1] - p[0] ** 2)])
+
+
+def backtracking_descent(p0, steps=4):
+    p = p0
+    for _ in range(steps):
+        g = rosen_grad(p)
+        t = 1.0
+        while rosen(p - t * g) > rosen(p) - 0.5 * t * np.dot(g, g):
+            t *= 0.5
+            if t < 1e-6:
+                break
+        p = p - t * g
+    return rosen(p)
+
+
+def newton_cube_root(c, tol=1e-12):
+    x = max(c, 1.0)
+    while True:
+        step = (x ** 3 - c) / (3.0 * x ** 2)
+        x -= step
+        if abs(step) < tol:
+            break
+    return x
+
+
+def projected_gradient(target, lo=-0.5, hi=0.5, lr=0.3, steps=5):
+    x = np.zeros_like(target)
+    for _ in range(steps):
+        x = np.clip(x - lr * (x - target), lo, hi)
+    return np.sum(x * target)
+
+
+def soft_threshold(z, t):
+    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
+
+
+def ista_lasso(y, X, lam=0.1, steps=10):
+    L = np.linalg.norm(X, 2) ** 2
+    w = np.zeros(X.shape[1])
+    for _ in range(steps):
+        w = soft_threshold(w - X.T @ (X @ w - y) / L, lam / L)
+    return 0.5 * np.sum((X @ w - y) ** 2) + lam * np.sum(np.abs(w))
+
+
+def golden_section_value(c, lo=-2.0, hi=3.0, iters=25):
+    invphi = (math.sqrt(5.0) - 1.0) / 2.0
+    a, b = lo, hi
+    f = lambda x: (x - c) ** 2 + math.cos(3.0 * x)  # noqa: E731
+    for _ in range(iters):
+        x1 = b - invphi * (b - a)
+        x2 = a + invphi * (b - a)
+        if f(x1) < f(x2):
+            b = x2
+        else:
+            a = x1
+    return f(0.5 * (a + b))
+
+
+def gauss_newton_exponential(params, t, y, iters=3):
+    a, k = params
+    for _ in range(iters):
+        e = np.exp(-k * t)
+        r = a * e - y
+        J = np.stack([e, -a * t * e], axis=1)
+        delta = np.linalg.solve(J.T @ J, J.T @ r)
+        a, k = a - delta[0], k - delta[1]
+    return a + k
+
+
+# ----- statistics --------------------------------------------------------------------------
+
+
+def student_t_regression(beta, log_scale, X, y):
+    resid = y - X @ beta
+    return -np.sum(stats.t.logpdf(resid, 4.0, loc=0.0, scale=np.exp(log_scale)))
+
+
+def censored_normal_nll(mu, log_sigma, observed, censored_at):
+    sigma = np.exp(log_sigma)
+    ll = np.sum(stats.norm.logpdf(observed, mu, sigma))
+    ll += np.sum(stats.norm.logsf(censored_at, loc=mu, scale=sigma))
+    return -ll
+
+
+def gamma_mle(log_shape_rate, data):
+    shape, rate = np.exp(log_shape_rate)
+    n = len(data)
+    return -(n * shape * np.log(rate) - n * special.gammaln(shape)
+             + (shape - 1.0) * np.sum(np.log(data)) - rate * np.sum(data))
+
+
+def mixture_loglik(means, log_sds, logits, x):
+    log_w = logits - special.logsumexp(logits)
+    comp = stats.norm.logpdf(x[:, None], means[None, :], np.exp(log_sds)[None, :])
+    return np.sum(special.logsumexp(comp + log_w, axis=1))
+
+
+def kde_log_likelihood(log_h, data):
+    h = np.exp(log_h)
+    diffs = (data[:, None] - data[None, :]) / h
+    k = np.exp(-0.5 * diffs ** 2) / math.sqrt(2 * math.pi)
+    np.fill_diagonal(k, 0.0)
+    dens = k.sum(axis=1) / ((len(data) - 1) * h)
+    return np.sum(np.log(dens))
+
+
+def zero_inflated_poisson(log_rate, logit_pi, counts):
+    rate = np.exp(log_rate)
+    log_pi = -np.logaddexp(0.0, -logit_pi)
+    log_not_pi = -np.logaddexp(0.0, logit_pi)
+    zero = np.logaddexp(log_pi, log_not_pi - rate)
+    positive = log_not_pi + stats.poisson.logpmf(counts, rate)
+    return -np.sum(np.where(counts == 0, zero, positive))
+
+
+def weibull_mle(log_k, log_lam, data):
+    k, lam = math.exp(log_k), math.exp(log_lam)
+    return -np.sum(stats.weibull_min.logpdf(data, k, scale=lam))
+
+
+def logistic_with_log_expit(w, X, y):
+    z = X @ w
+    return -np.sum(y * special.log_expit(z) + (1 - y) * special.log_expit(-z)) + 0.01 * w @ w
+
+
+def bayes_linear_evidence(log_alpha, X, y):
+    alpha = math.exp(log_alpha)
+    cov = np.eye(len(y)) + X @ X.T / alpha
+    return -stats.multivariate_normal.logpdf(y, mean=np.zeros(len(y)), cov=cov)
+
+
+def dirichlet_map(logits, counts, concentration):
+    p = special.softmax(logits)
+    return -(stats.dirichlet.logpdf(p, concentration) + np.sum(counts * np.log(p)))
+
+
+def beta_binomial_nll(log_ab, successes, trials):
+    a, b = np.exp(log_ab)
+    ll = special.betaln(successes + a, trials - successes + b) - special.betaln(a, b)
+    return -np.sum(ll)
+
+
+def robust_location(mu, data, c=1.345):
+    r = data - mu
+    return np.sum(np.where(np.abs(r) <= c, 0.5 * r ** 2, c * np.abs(r) - 0.5 * c ** 2))
+
+
+# ----- geometry ---------------------------------------------------------------------------
+
+
+def shoelace_area(xy):
+    x, y = xy[:, 0], xy[:, 1]
+    return 0.5 * np.abs(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
+
+
+def polygon_perimeter_centroid(xy):
+    closed = np.vstack([xy, xy[:1]])
+    edges = np.diff(closed, axis=0)
+    perimeter = np.sum(np.hypot(edges[:, 0], edges[:, 1]))
+    centroid = xy.mean(axis=0)
+    return perimeter + np.sum(centroid ** 2)
+
+
+FACES = np.array([[0, 1, 2], [0, 2, 3], [0, 3, 4], [0, 4, 1]])
+
+
+def mesh_area(vertices, faces=FACES):
+    a = vertices[faces[:, 0]]
+    b = vertices[faces[:, 1]]
+    c = vertices[faces[:, 2]]
+    n = np.cross(b - a, c - a)
+    return 0.5 * np.sum(np.linalg.norm(n, axis=1))
+
+
+def vertex_areas(vertices, faces=FACES):
+    e1 = vertices[faces[:, 1]] - vertices[faces[:, 0]]
+    e2 = vertices[faces[:, 2]] - vertices[faces[:, 0]]
+    area = 0.5 * np.abs(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0])
+    per_vertex = np.bincount(faces.ravel(), weights=np.repeat(area / 3.0, 3), minlength=len(vertices))
+    return np.sum(per_vertex ** 2)
+
+
+def dirichlet_energy(u, vertices, faces=FACES):
+    n = len(vertices)
+    L = np.zeros((n, n))
+    for f in faces:
+        for k in range(3):
+            i, j, o = f[k], f[(k + 1) % 3], f[(k + 2) % 3]
+            e1 = vertices[i] - vertices[o]
+            e2 = vertices[j] - vertices[o]
+            cot = np.dot(e1, e2) / np.linalg.norm(np.cross(e1, e2))
+            L[i, j] -= 0.5 * cot
+            L[j, i] -= 0.5 * cot
+            L[i, i] += 0.5 * cot
+            L[j, j] += 0.5 * cot
+    return 0.5 * u @ L @ u
+
+
+def scatter_forces(positions, edges, k):
+    forces = np.zeros_like(positions)
+    d = positions[edges[:, 1]] - positions[edges[:, 0]]
+    np.add.at(forces, edges[:, 0], k * d)
+    np.add.at(forces, edges[:, 1], -k * d)
+    return np.sum(forces ** 2)
+
+
+TETS = np.array([[0, 1, 2, 3], [1, 2, 3, 4]])
+
+
+def tet_volumes(points, tets=TETS):
+    p = points[tets]
+    edges = p[:, 1:, :] - p[:, :1, :]
+    vol = np.linalg.det(edges) / 6.0
+    return np.sum(vol ** 2)
+
+
+def dihedral_angle(p):
+    b0 = p[0] - p[1]
+    b1 = p[2] - p[1]
+    b2 = p[3] - p[2]
+    b1n = b1 / np.linalg.norm(b1)
+    v = b0 - np.dot(b0, b1n) * b1n
+    w = b2 - np.dot(b2, b1n) * b1n
+    x = np.dot(v, w)
+    y = np.dot(np.cross(b1n, v), w)
+    return np.arctan2(y, x)
+
+
+def curve_length_resampled(points, n=7):
+    seg = np.sqrt(np.sum(np.diff(points, axis=0) ** 2, axis=1))
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    t = np.linspace(0.0, s[-1], n)
+    x = np.interp(t, s, points[:, 0])
+    y = np.interp(t, s, points[:, 1])
+    return np.sum(x * y)
+
+
+# ----- physics and chemistry ----------------------------------------------------------------
+
+
+def buckingham_cluster(positions, A=1.0, B=2.0, C=0.1):
+    i, j = np.triu_indices(len(positions), k=1)
+    r = np.linalg.norm(positions[i] - positions[j], axis=1)
+    return np.sum(A * np.exp(-B * r) - C / r ** 6)
+
+
+def morse_loop(positions, D=1.0, a=1.5, r0=1.0):
+    energy = 0.0
+    n = len(positions)
+    for i in range(n):
+        for j in range(i + 1, n):
+            r = np.sqrt(np.sum((positions[i] - positions[j]) ** 2))
+            energy += D * (1.0 - np.exp(-a * (r - r0))) ** 2
+    return energy
+
+
+def velocity_verlet(x0, v0, k, dt=0.05, steps=10):
+    x, v = x0, v0
+    a = -k * x
+    for _ in range(steps):
+        x = x + v * dt + 0.5 * a * dt ** 2
+        a_new = -k * x
+        v = v + 0.5 * (a + a_new) * dt
+        a = a_new
+    return 0.5 * np.sum(v ** 2) + 0.5 * k * np.sum(x ** 2)
+
+
+def driven_oscillator(y, params):
+    x, v = y
+    return np.array([v, -params["k"] * x - params["c"] * v + params["F"] * np.cos(params["w"] * 0.3)])
+
+
+def rk4_with_params(k, c, y0, h=0.1, n=6):
+    params = {"k": k, "c": c, "F": 0.5, "w": 1.3}
+    y = y0
+    for _ in range(n):
+        k1 = driven_oscillator(y, params)
+        k2 = driven_oscillator(y + 0.5 * h * k1, params)
+        k3 = driven_oscillator(y + 0.5 * h * k2, params)
+        k4 = driven_oscillator(y + h * k3, params)
+        y = y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return y[0] ** 2 + y[1]
+
+
+def spring_network(positions, rest, edges, stiffness=10.0):
+    energy = 0.0
+    for (i, j), L0 in zip(edges, rest):
+        length = np.linalg.norm(positions[i] - positions[j])
+        energy += 0.5 * stiffness * (length - L0) ** 2
+    return energy
+
+
+def gravity_potential(positions, masses, soft=0.1):
+    diff = positions[:, None, :] - positions[None, :, :]
+    r = np.sqrt(np.sum(diff ** 2, axis=-1) + soft ** 2)
+    inv = 1.0 / r
+    np.fill_diagonal(inv, 0.0)
+    return -0.5 * np.sum(masses[:, None] * masses[None, :] * inv)
+
+
+def water_energy(coords, kb=450.0, r0=0.96, ka=55.0, theta0=1.82):
+    O, H1, H2 = coords
+    d1 = H1 - O
+    d2 = H2 - O
+    r1, r2 = np.linalg.norm(d1), np.linalg.norm(d2)
+    cos_t = np.dot(d1, d2) / (r1 * r2)
+    theta = np.arccos(np.clip(cos_t, -1.0, 1.0))
+    return kb * ((r1 - r0) ** 2 + (r2 - r0) ** 2) + ka * (theta - theta0) ** 2
+
+
+def van_der_waals_pressure(V, T, a=1.36, b=0.0318, R=0.08314):
+    return R * T / (V - b) - a / V ** 2
+
+
+def implicit_heat(u0, kappa, steps=3):
+    n = len(u0)
+    A = (1 + 2 * kappa) * np.eye(n) - kappa * np.eye(n, k=1) - kappa * np.eye(n, k=-1)
+    u = u0
+    for _ in range(steps):
+        u = np.linalg.solve(A, u)
+    return np.sum(u ** 2)
+
+
+def projectile_until_ground(v0, angle, dt=0.02, drag=0.1):
+    x, y = 0.0, 0.0
+    vx, vy = v0 * math.cos(angle), v0 * math.sin(angle)
+    while y >= 0.0:
+        speed = math.hypot(vx, vy)
+        vx -= drag * speed * vx * dt
+        vy -= (9.81 + drag * speed * vy) * dt
+        x += vx * dt
+        y += vy * dt
+    return x
+
+
+def screened_coulomb(positions, charges, kappa=0.8):
+    i, j = np.triu_indices(len(positions), 1)
+    r = np.linalg.norm(positions[i] - positions[j], axis=-1)
+    return np.sum(charges[i] * charges[j] * np.exp(-kappa * r) / r)
+
+
+# ----- economics and finance --------------------------------------------------------------
+
+
+def ces_utility(x, shares, rho=0.5):
+    return np.sum(shares * x ** rho) ** (1.0 / rho)
+
+
+def npv(rate, cash_flows):
+    return sum(cf / (1.0 + rate) ** t for t, cf in enumerate(cash_flows))
+
+
+def irr_newton(cash_flows, guess=0.1, tol=1e-12):
+    r = guess
+    for _ in range(50):
+        f = 0.0
+        df = 0.0
+        for t, cf in enumerate(cash_flows):
+            f += cf / (1.0 + r) ** t
+            df -= t * cf / (1.0 + r) ** (t + 1)
+        step = f / df
+        r -= step
+        if abs(step) < tol:
+            return r
+    return r
+
+
+def option_book(spots, strikes=(90.0, 100.0, 110.0)):
+    payoff = 0.0
+    for k in strikes:
+        payoff += np.maximum(spots - k, 0.0) - 0.5 * np.maximum(k - spots, 0.0)
+    return np.mean(payoff)
+
+
+def bachelier_call(F, K, sigma, T):
+    s = sigma * math.sqrt(T)
+    d = (F - K) / s
+    return (F - K) * stats.norm.cdf(d) + s * stats.norm.pdf(d)
+
+
+def cobb_douglas_profit(inputs, alpha, prices, p_out=3.0):
+    output = np.prod(inputs ** alpha)
+    return p_out * output - prices @ inputs
+
+
+def mean_variance(weights, mu, cov, risk_aversion=3.0):
+    w = weights / np.sum(weights)
+    return w @ mu - 0.5 * risk_aversion * w @ cov @ w
+
+
+def annuity_payment(principal, rate, n=12):
+    r = rate / 12.0
+    return principal * r / (1.0 - (1.0 + r) ** -n)
+
+
+def monte_carlo_barrier(S0, sigma, r=0.02, barrier=130.0, T=1.0, steps=8, paths=6):
+    rng = np.random.default_rng(4)
+    dt = T / steps
+    z = rng.standard_normal((paths, steps))
+    log_paths = np.log(S0) + np.cumsum((r - 0.5 * sigma ** 2) * dt + sigma * math.sqrt(dt) * z, axis=1)
+    S = np.exp(log_paths)
+    alive = np.all(S < barrier, axis=1)
+    return math.exp(-r * T) * np.mean(np.where(alive, np.maximum(S[:, -1] - 100.0, 0.0), 0.0))
+
+
+def bond_price_and_duration(y, coupons):
+    times = np.arange(1, len(coupons) + 1)
+    disc = np.exp(-y * times)
+    price = np.sum(coupons * disc)
+    duration = np.sum(times * coupons * disc) / price
+    return price + duration
+
+
+# ----- classes ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Gaussian:
+    mean: np.ndarray
+    log_std: np.ndarray
+
+    @property
+    def std(self):
+        return np.exp(self.log_std)
+
+    def logpdf(self, x):
+        z = (x - self.mean) / self.std
+        return -0.5 * z ** 2 - self.log_std - 0.5 * math.log(2 * math.pi)
+
+
+def gaussian_dataclass_nll(q, samples):
+    return -np.sum(q.logpdf(samples))
+
+
+class Particle(NamedTuple):
+    q: np.ndarray
+    p: np.ndarray
+
+    def kinetic(self):
+        return 0.5 * np.sum(self.p ** 2)
+
+    def drift(self, dt):
+        return self._replace(q=self.q + dt * self.p)
+
+
+def kick(state, dt, k):
+    return Particle(state.q, state.p - dt * k * state.q)
+
+
+def leapfrog_particle(state, k, dt=0.1, steps=5):
+    for _ in range(steps):
+        state = kick(state, 0.5 * dt, k)
+        state = state.drift(dt)
+        state = kick(state, 0.5 * dt, k)
+    return state.kinetic() + 0.5 * k * np.sum(state.q ** 2)
+
+
+def particle_returned(state, dt):
+    return Particle(state.q * math.cos(dt) + state.p * math.sin(dt), state.p * math.cos(dt) - state.q * math.sin(dt))
+
+
+def particle_roundtrip(q, p):
+    s = particle_returned(Particle(q, p), 0.3)
+    return np.sum(s.q * s.p) + np.sum(s.q ** 2)
+
+
+class Model:
+    def __init__(self, hidden=3):
+        self.hidden = hidden
+
+    def features(self, x):
+        return np.tanh(x[:, None] * np.arange(1, self.hidden + 1))
+
+    def predict(self, w, x):
+        return self.features(x) @ w
+
+    def loss(self, w, x, y):
+        return np.mean((self.predict(w, x) - y) ** 2)
+
+
+class RidgeModel(Model):
+    @property
+    def penalty(self):
+        return 0.1 * self.hidden
+
+    def loss(self, w, x, y):
+        return super().loss(w, x, y) + self.penalty * np.sum(w ** 2)
+
+
+RIDGE = RidgeModel(3)
+
+
+def ridge_method_loss(w, x, y):
+    return RIDGE.loss(w, x, y)
+
+
+@dataclasses.dataclass
+class Layer:
+    W: np.ndarray
+    b: np.ndarray
+
+    def __call__(self, h):
+        return np.tanh(self.W @ h + self.b)
+
+
+def layers_forward(layers, x):
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h ** 2)
+
+
+class Portfolio:
+    def __init__(self, weights, returns):
+        self.weights = weights
+        self.returns = returns
+
+    def value(self):
+        return np.sum(self.weights * self.returns)
+
+    @staticmethod
+    def utility(v):
+        return 1.0 - np.exp(-2.0 * v)
+
+
+def portfolio_utility(weights, returns):
+    book = Portfolio(weights, returns)
+    return Portfolio.utility(book.value())
+
+
+@dataclasses.dataclass
+class Params:
+    a: float
+    b: float
+    c: float = 1.0
+
+
+def fit_quadratic(params, t, y):
+    pred = params.a * t ** 2 + params.b * t + params.c
+    return np.sum((pred - y) ** 2)
+
+
+def updated_params(params, lr=0.1):
+    new = dataclasses.replace(params, a=params.a - lr * params.b, b=params.b * params.c)
+    return new.a * new.b + new.c
+
+
+# ----- Python idioms ------------------------------------------------------------------------
+
+
+def gaussian_bump(x, center, width, height=1.0):
+    return height * np.exp(-((x - center) / width) ** 2)
+
+
+def spread_params(x, center):
+    params = {"center": center, "width": 0.7, "height": 2.0}
+    return np.sum(gaussian_bump(x, **params))
+
+
+def weighted_comprehension(w, xs):
+    terms = [wi * math.tanh(xi) for wi, xi in zip(w, xs)]
+    ranked = [t * (i + 1) for i, t in enumerate(terms)]
+    return sum(ranked) + max(terms)
+
+
+def make_polynomial(coeffs):
+    def poly(t):
+        return sum(c * t ** k for k, c in enumerate(coeffs))
+    return poly
+
+
+def closure_polynomial(t, coeffs):
+    p = make_polynomial(coeffs)
+    return p(t) * p(0.5 * t)
+
+
+def reduce_compose(x, scales):
+    return functools.reduce(lambda acc, s: math.sin(acc) * s + acc, scales, x)
+
+
+def safe_log_ratio(a, b):
+    try:
+        ratio = math.log(a) - math.log(b)
+    except ValueError:
+        ratio = 0.0
+    return ratio ** 2
+
+
+def piecewise_tax(income, brackets=((10.0, 0.1), (40.0, 0.2), (math.inf, 0.35))):
+    tax = 0.0
+    lower = 0.0
+    for upper, rate in brackets:
+        if income <= lower:
+            return tax
+        tax += rate * (min(income, upper) - lower)
+        lower = upper
+    return tax
+
+
+def adaptive_simpson(f, a, b, eps, whole, depth):
+    m = 0.5 * (a + b)
+    left = (m - a) / 6.0 * (f(a) + 4.0 * f(0.5 * (a + m)) + f(m))
+    right = (b - m) / 6.0 * (f(m) + 4.0 * f(0.5 * (m + b)) + f(b))
+    if depth <= 0 or abs(left + right - whole) <= 15.0 * eps:
+        return left + right + (left + right - whole) / 15.0
+    return (adaptive_simpson(f, a, m, eps / 2.0, left, depth - 1)
+            + adaptive_simpson(f, m, b, eps / 2.0, right, depth - 1))
+
+
+def integrate_adaptive(k, upper):
+    f = lambda t: math.exp(-k * t) * math.sin(3.0 * t)  # noqa: E731
+    whole = upper / 6.0 * (f(0.0) + 4.0 * f(0.5 * upper) + f(upper))
+    return adaptive_simpson(f, 0.0, upper, 1e-6, whole, 6)
+
+
+def continued_fraction(x, depth=6):
+    if depth == 0:
+        return 1.0
+    return 1.0 + x / continued_fraction(x, depth - 1)
+
+
+def argmax_by_key(x, weights):
+    best = max(range(len(x)), key=lambda i: weights[i] * x[i])
+    ordered = sorted(x, key=abs)
+    return x[best] ** 2 + ordered[0] * ordered[-1]
+
+
+def walrus_and_any(x, limit=2.0):
+    if any(v > limit for v in x):
+        return np.sum(x)
+    if (total := np.sum(x ** 2)) > 1.0:
+        return total
+    return math.sqrt(total)
+
+
+def config_defaults(x, config):
+    scale = config.get("scale", 1.0)
+    offset = config.get("offset", 0.0)
+    power = config.get("power", 2)
+    return np.sum((scale * x + offset) ** power)
+
+
+def grid_product(a, b):
+    total = 0.0
+    for u, v in itertools.product(a, b):
+        total += math.exp(-(u - v) ** 2)
+    return total
+
+
+def nested_dict_params(params, x):
+    h = np.tanh(params["enc"]["W"] @ x + params["enc"]["b"])
+    return float(params["dec"]["w"] @ h) + sum(np.sum(v ** 2) for v in params["enc"].values())
+
+
+def running_stats(xs):
+    n, mean, m2 = 0, 0.0, 0.0
+    for x in xs:
+        n += 1
+        delta = x - mean
+        mean += delta / n
+        m2 += delta * (x - mean)
+    return mean + m2 / (n - 1)
+
+
+def early_exit_scan(x, threshold=1.0):
+    acc = 0.0
+    for i, v in enumerate(x):
+        acc += v * v
+        if acc > threshold:
+            return acc * (i + 1)
+    return -acc
+
+
+def lambda_table(x, choice):
+    ops = {"sq": lambda v: v * v, "cube": lambda v: v ** 3, "sin": math.sin}
+    return sum(ops[name](x) for name in choice)
+
+
+def fsum_and_prod(x):
+    return math.fsum(v * v for v in x) * math.prod(1.0 + 0.1 * v for v in x)
+
+
+def zip_strict_pairs(a, b):
+    return sum(math.atan2(u, v) for u, v in zip(a, b))
+
+
+def string_dispatch(x, method):
+    if method == "l1":
+        return np.sum(np.abs(x))
+    elif method == "l2":
+        return np.sqrt(np.sum(x ** 2))
+    elif method.startswith("huber"):
+        delta = float(method.split(":")[1])
+        a = np.abs(x)
+        return np.sum(np.where(a < delta, 0.5 * a ** 2, delta * (a - 0.5 * delta)))
+    raise ValueError(method)
+
+
+def tuple_return_unpacked(x):
+    def stats_of(v):
+        return np.mean(v), np.std(v), np.max(v)
+    m, s, top = stats_of(x)
+    return m * s + top
+
+
+def enumerate_start(x):
+    return sum(k * v ** 2 for k, v in enumerate(x, start=1))
+
+
+def dict_accumulate_by_label(x, labels):
+    totals = {}
+    for v, lab in zip(x, labels):
+        totals[lab] = totals.get(lab, 0.0) + v * v
+    return sum(math.sqrt(t) for t in totals.values())
+
+
+def list_of_arrays_stack(x, n=3):
+    rows = [np.roll(x, k) * (k + 1) for k in range(n)]
+    M = np.stack(rows)
+    return np.sum(M @ x)
+
+
+# ----- second round: the same domains, written other ways ------------------------------------
+
+
+def long_kernel_convolution(x, h):
+    y = np.convolve(x, h)
+    return np.sum(y[::2] ** 2) + np.sum(np.convolve(h, x, mode="valid"))
+
+
+def matched_filter(template, x):
+    score = np.correlate(x, template, mode="valid")
+    return np.max(score) + np.sum(score ** 2)
+
+
+def inverse_fft_roundtrip(x, keep=3):
+    X = np.fft.rfft(x)
+    X = X * (np.arange(len(X)) < keep)
+    y = np.fft.irfft(X, n=len(x))
+    return np.sum((y - x) ** 2)
+
+
+def shifted_spectrum(x):
+    X = np.fft.fftshift(np.fft.fft(x))
+    mag = np.abs(X)
+    return np.sum(mag * np.linspace(-1.0, 1.0, len(x)) ** 2)
+
+
+def prefix_sum_in_place(x):
+    y = x.copy()
+    for i in range(1, len(y)):
+        y[i] += y[i - 1]
+    return np.sum(y * np.arange(len(y)))
+
+
+def overlapping_shift(x):
+    y = x.copy()
+    y[1:] += y[:-1]
+    z = x.copy()
+    z[1:] = z[:-1]
+    return np.sum(y ** 2) + np.sum(z * x)
+
+
+def repeated_index_accumulate(values, index=np.array([0, 2, 0, 1, 2, 2])):
+    out = np.zeros(3)
+    np.add.at(out, index, values)
+    hist = np.zeros(3)
+    hist[index] += values
+    return np.sum(out ** 2) + np.sum(hist * out)
+
+
+def masked_update(x, limit=0.5):
+    y = x.copy()
+    y[y > limit] = limit + 0.1 * (y[y > limit] - limit)
+    y[np.abs(y) < 0.2] *= 3.0
+    return np.sum(y ** 2)
+
+
+def trimmed_mean(x, cut=1):
+    s = np.sort(x)
+    return np.mean(s[cut:-cut]) + np.median(x) + np.percentile(x, 30.0)
+
+
+def argmax_pick(x, W):
+    scores = W @ x
+    best = np.argmax(scores)
+    return scores[best] * x[best % len(x)] + np.max(np.abs(x))
+
+
+def table_lookup(t, table, h=0.5):
+    k = int(t // h)
+    k = min(max(k, 0), len(table) - 2)
+    frac = t / h - k
+    return (1.0 - frac) * table[k] + frac * table[k + 1]
+
+
+def periodic_angle(theta, omega):
+    phase = (theta + omega * 2.5) % (2.0 * math.pi)
+    return math.cos(phase) + phase ** 2
+
+
+def searchsorted_interp(xq, xs, ys):
+    i = np.clip(np.searchsorted(xs, xq) - 1, 0, len(xs) - 2)
+    w = (xq - xs[i]) / (xs[i + 1] - xs[i])
+    return np.sum((1 - w) * ys[i] + w * ys[i + 1])
+
+
+def normalize_rows(A):
+    n = np.linalg.norm(A, axis=1, keepdims=True)
+    U = A / n
+    return np.sum(U @ U.T) + np.linalg.norm(A, ord=1) + np.linalg.norm(A[0], 1)
+
+
+def stats_shapes(a, b, df, x):
+    ll = np.sum(stats.gamma.logpdf(x, a, scale=1.0 / b))
+    ll += np.sum(stats.t.logpdf(x - 1.0, df))
+    ll += np.sum(stats.beta.logpdf(x / 4.0, a, b))
+    ll += np.sum(stats.chi2.logpdf(x, df))
+    return ll
+
+
+def frozen_distributions(mu, s, x):
+    d = stats.norm(mu, s)
+    ln = stats.lognorm(s, scale=np.exp(mu))
+    return np.sum(d.logpdf(x)) + np.sum(ln.logpdf(x)) + np.sum(stats.laplace.logpdf(x, mu, s))
+
+
+def quantile_matching(mu, sigma, probs=np.array([0.1, 0.5, 0.9]), targets=np.array([-1.0, 0.2, 1.5])):
+    q = stats.norm.ppf(probs, loc=mu, scale=sigma)
+    return np.sum((q - targets) ** 2) + stats.expon.logcdf(1.3, scale=sigma)
+
+
+def binomial_probit(beta, X, successes, trials):
+    p = stats.norm.cdf(X @ beta)
+    return -np.sum(stats.binom.logpmf(successes, trials, p))
+
+
+def cauchy_logistic_mix(loc, x):
+    return -np.sum(np.logaddexp(stats.cauchy.logpdf(x, loc) + math.log(0.3),
+                                stats.logistic.logpdf(x, loc, 0.5) + math.log(0.7)))
+
+
+def float32_signal(x):
+    y = np.tanh(x.astype(np.float32) * np.float32(0.5))
+    return float(np.sum(y.astype(np.float64) ** 2))
+
+
+def int_counts_model(rate, counts=np.array([1, 0, 3, 2])):
+    return np.sum(counts * np.log(rate) - rate) - np.sum(special.gammaln(counts + 1))
+
+
+def gauss_seidel_in_place(b, A, sweeps=3):
+    x = np.zeros_like(b)
+    n = len(b)
+    for _ in range(sweeps):
+        for i in range(n):
+            s = b[i]
+            for j in range(n):
+                if j != i:
+                    s -= A[i, j] * x[j]
+            x[i] = s / A[i, i]
+    return np.sum(x ** 2)
+
+
+def verlet_in_place(x0, v0, k, dt=0.1, steps=5):
+    x = x0.copy()
+    v = v0.copy()
+    for _ in range(steps):
+        v -= 0.5 * dt * k * x
+        x += dt * v
+        v -= 0.5 * dt * k * x
+    return np.sum(x ** 2) + np.sum(v ** 2)
+
+
+def triu_pair_write(positions):
+    n = len(positions)
+    D = np.zeros((n, n))
+    i, j = np.triu_indices(n, 1)
+    D[i, j] = np.linalg.norm(positions[i] - positions[j], axis=1)
+    D = D + D.T
+    return np.sum(np.exp(-D)) + np.sum(D[0])
+
+
+def kron_outer_einsum(a, B):
+    K = np.kron(B, np.eye(2))
+    o = np.outer(a, a)
+    return np.einsum("ij,ij->", o, B) + np.sum(K ** 2) + np.tensordot(B, B, axes=2) + np.trace(o @ B)
+
+
+def trapezoid_work(forces, xs):
+    return np.trapezoid(forces ** 2, x=xs) + np.trapezoid(np.sin(forces), dx=0.1)
+
+
+def value_with_item(x):
+    total = np.sum(x ** 2).item()
+    peak = float(np.max(x))
+    return total * peak + x[0].item()
+
+
+class Spring:
+    stiffness = 2.0
+
+    def __init__(self, rest):
+        self.rest = rest
+
+    def energy(self, length):
+        return 0.5 * self.stiffness * (length - self.rest) ** 2
+
+
+class StiffSpring(Spring):
+    stiffness = 20.0
+
+    def energy(self, length):
+        return super().energy(length) + 0.1 * (length - self.rest) ** 4
+
+
+def chain_of_springs(x, rests=(1.0, 0.8)):
+    springs = [Spring(rests[0]), StiffSpring(rests[1])]
+    total = 0.0
+    for s, length in zip(springs, np.diff(x)):
+        total += s.energy(length)
+    return total
+
+
+class Body(NamedTuple):
+    mass: float
+    position: np.ndarray
+    velocity: np.ndarray
+
+
+def momentum_of_bodies(bodies):
+    return sum(b.mass * b.velocity for b in bodies)
+
+
+def bodies_energy(bodies):
+    p = momentum_of_bodies(bodies)
+    kinetic = sum(0.5 * b.mass * np.sum(b.velocity ** 2) for b in bodies)
+    return kinetic + np.sum(p ** 2)
+
+
+@dataclasses.dataclass
+class Optimizer:
+    lr: float
+    momentum: float = 0.9
+    velocity: float = 0.0
+
+    def step(self, grad):
+        self.velocity = self.momentum * self.velocity - self.lr * grad
+        return self.velocity
+
+
+def optimize_scalar(x0, lr):
+    opt = Optimizer(lr)
+    x = x0
+    for _ in range(5):
+        x = x + opt.step(2.0 * (x - 1.0) + math.sin(x))
+    return (x - 1.0) ** 2
+
+
+def dict_zip_and_sorted(values, names=("b", "a", "c")):
+    d = dict(zip(names, values))
+    total = 0.0
+    for k, v in sorted(d.items()):
+        total = total * 0.5 + v * len(k)
+    return total + d["a"] * d["c"]
+
+
+def columns_by_zip(rows):
+    cols = list(zip(*rows))
+    return sum(math.prod(c) for c in cols) + sum(sum(c) ** 2 for c in cols)
+
+
+def min_of_pair_by_key(a, b):
+    near = min(a, b, key=abs)
+    far = max((a, b), key=lambda v: v * v)
+    return near * far + math.copysign(1.0, a) * b
+
+
+def recursive_power(x, n):
+    if n == 0:
+        return 1.0
+    half = recursive_power(x, n // 2)
+    if n % 2:
+        return half * half * x
+    return half * half
+
+
+def power_tower(x):
+    return recursive_power(x, 5) + recursive_power(1.0 + x, 3)
+
+
+def while_else_search(x, start=0.0):
+    t = start
+    while t < 3.0:
+        if math.sin(x * t) > 0.9:
+            break
+        t += 0.25
+    else:
+        return -x
+    return t * x + math.sin(x * t)
+
+
+def reversed_list_ops(xs):
+    out = []
+    for v in reversed(xs):
+        out.insert(0, v * v)
+    tail = out[::-1]
+    return sum(a * b for a, b in zip(out, tail)) + out.pop() * out[-1]
+
+
+def sum_with_start(arrays, offset):
+    return np.sum(sum(arrays, offset)) + sum(np.dot(a, a) for a in arrays)
+
+
+def nested_closure_counter(x):
+    scale = 1.0
+
+    def grow():
+        nonlocal scale
+        scale = scale * 1.5
+
+    total = 0.0
+    for v in x:
+        grow()
+        total = total + scale * v ** 2
+    return total
+
+
+def kwargs_forwarding(x, **options):
+    return gaussian_bump(x, **options).sum()
+
+
+def forwarding_caller(x, c):
+    return kwargs_forwarding(x, center=c, width=0.5) + kwargs_forwarding(x, center=-c, width=1.0, height=0.3)
