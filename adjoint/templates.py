@@ -83,9 +83,10 @@ class Template:
             return None
         bound = dict(zip(inputs, args))
         for key, value in keywords.items():
-            if key not in inputs or key in bound:
+            param = key if key in inputs else f"{key}_"  # `d=` binds `d_`: a rule cannot name a parameter `d`
+            if param not in inputs or param in bound:
                 return None
-            bound[key] = value
+            bound[param] = value
         for param in inputs:
             if param not in bound:
                 if param not in self.defaults:
