@@ -15,13 +15,13 @@ properties, inheritance, dataclasses and NamedTuples passed in and returned) and
 functools.reduce, try/except, early returns, recursion with a depth limit).
 """
 import dataclasses
-import functools
 import itertools
 import math
 from typing import NamedTuple
 
 import numpy as np
 from scipy import special, stats
+
 
 # ----- signal processing -----------------------------------------------------------------
 
@@ -77,27 +77,9 @@ def normalized_autocorrelation(x):
     return np.sum(r[1:4] ** 2)
 
 
-def hamming_smoothed(x, width=5):
-    n = np.arange(width)
-    window = 0.54 - 0.46 * np.cos(2.0 * np.pi * n / (width - 1))
-    window = window / window.sum()
-    smooth = np.convolve(x, window, mode="valid")
-    return np.sum(np.diff(smooth) ** 2)
-
-
 def spectral_flatness(x):
     p = np.abs(np.fft.rfft(x, n=16)) ** 2 + 1e-3
     return np.exp(np.mean(np.log(p))) / np.mean(p)
-
-
-def exponential_smoothing(alpha, series):
-    level = series[0]
-    sse = 0.0
-    for value in series[1:]:
-        error = value - level
-        sse += error ** 2
-        level = level + alpha * error
-    return sse / (len(series) - 1)
 
 
 def band_energy(x, low=1, high=4):
@@ -125,15 +107,6 @@ def unrolled_descent(lr, A, b, steps=8):
         grad = A @ x - b
         x = x - lr * grad
     return 0.5 * x @ A @ x - b @ x
-
-
-def heavy_ball(beta, A, b, lr=0.1, steps=6):
-    x = np.zeros(len(b))
-    v = np.zeros(len(b))
-    for _ in range(steps):
-        v = beta * v - lr * (A @ x - b)
-        x += v
-    return np.sum((A @ x - b) ** 2)
 
 
 def nesterov(x0, scale, lr=0.05, steps=6):
@@ -176,13 +149,6 @@ def newton_cube_root(c, tol=1e-12):
         if abs(step) < tol:
             break
     return x
-
-
-def projected_gradient(target, lo=-0.5, hi=0.5, lr=0.3, steps=5):
-    x = np.zeros_like(target)
-    for _ in range(steps):
-        x = np.clip(x - lr * (x - target), lo, hi)
-    return np.sum(x * target)
 
 
 def soft_threshold(z, t):
@@ -237,13 +203,6 @@ def censored_normal_nll(mu, log_sigma, observed, censored_at):
     return -ll
 
 
-def gamma_mle(log_shape_rate, data):
-    shape, rate = np.exp(log_shape_rate)
-    n = len(data)
-    return -(n * shape * np.log(rate) - n * special.gammaln(shape)
-             + (shape - 1.0) * np.sum(np.log(data)) - rate * np.sum(data))
-
-
 def mixture_loglik(means, log_sds, logits, x):
     log_w = logits - special.logsumexp(logits)
     comp = stats.norm.logpdf(x[:, None], means[None, :], np.exp(log_sds)[None, :])
@@ -268,16 +227,6 @@ def zero_inflated_poisson(log_rate, logit_pi, counts):
     return -np.sum(np.where(counts == 0, zero, positive))
 
 
-def weibull_mle(log_k, log_lam, data):
-    k, lam = math.exp(log_k), math.exp(log_lam)
-    return -np.sum(stats.weibull_min.logpdf(data, k, scale=lam))
-
-
-def logistic_with_log_expit(w, X, y):
-    z = X @ w
-    return -np.sum(y * special.log_expit(z) + (1 - y) * special.log_expit(-z)) + 0.01 * w @ w
-
-
 def bayes_linear_evidence(log_alpha, X, y):
     alpha = math.exp(log_alpha)
     cov = np.eye(len(y)) + X @ X.T / alpha
@@ -289,31 +238,12 @@ def dirichlet_map(logits, counts, concentration):
     return -(stats.dirichlet.logpdf(p, concentration) + np.sum(counts * np.log(p)))
 
 
-def beta_binomial_nll(log_ab, successes, trials):
-    a, b = np.exp(log_ab)
-    ll = special.betaln(successes + a, trials - successes + b) - special.betaln(a, b)
-    return -np.sum(ll)
-
-
-def robust_location(mu, data, c=1.345):
-    r = data - mu
-    return np.sum(np.where(np.abs(r) <= c, 0.5 * r ** 2, c * np.abs(r) - 0.5 * c ** 2))
-
-
 # ----- geometry ---------------------------------------------------------------------------
 
 
 def shoelace_area(xy):
     x, y = xy[:, 0], xy[:, 1]
     return 0.5 * np.abs(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
-
-
-def polygon_perimeter_centroid(xy):
-    closed = np.vstack([xy, xy[:1]])
-    edges = np.diff(closed, axis=0)
-    perimeter = np.sum(np.hypot(edges[:, 0], edges[:, 1]))
-    centroid = xy.mean(axis=0)
-    return perimeter + np.sum(centroid ** 2)
 
 
 FACES = np.array([[0, 1, 2], [0, 2, 3], [0, 3, 4], [0, 4, 1]])
@@ -331,7 +261,7 @@ def vertex_areas(vertices, faces=FACES):
     e1 = vertices[faces[:, 1]] - vertices[faces[:, 0]]
     e2 = vertices[faces[:, 2]] - vertices[faces[:, 0]]
     area = 0.5 * np.abs(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0])
-    per_vertex = np.bincount(faces.ravel(), weights=np.repeat(area / 3.0, 3), minlength=len(vertices))
+    per_vertex = np.bincount(faces.ravel(), weights=np.repeat(area / 3.0, 3), minlength=len(vertices))  # <- bincount
     return np.sum(per_vertex ** 2)
 
 
@@ -399,16 +329,6 @@ def buckingham_cluster(positions, A=1.0, B=2.0, C=0.1):
     return np.sum(A * np.exp(-B * r) - C / r ** 6)
 
 
-def morse_loop(positions, D=1.0, a=1.5, r0=1.0):
-    energy = 0.0
-    n = len(positions)
-    for i in range(n):
-        for j in range(i + 1, n):
-            r = np.sqrt(np.sum((positions[i] - positions[j]) ** 2))
-            energy += D * (1.0 - np.exp(-a * (r - r0))) ** 2
-    return energy
-
-
 def velocity_verlet(x0, v0, k, dt=0.05, steps=10):
     x, v = x0, v0
     a = -k * x
@@ -425,7 +345,7 @@ def driven_oscillator(y, params):
     return np.array([v, -params["k"] * x - params["c"] * v + params["F"] * np.cos(params["w"] * 0.3)])
 
 
-def rk4_with_params(k, c, y0, h=0.1, n=6):
+def rk4_with_params(k, c, y0, h=0.1, n=3):
     params = {"k": k, "c": c, "F": 0.5, "w": 1.3}
     y = y0
     for _ in range(n):
@@ -463,20 +383,7 @@ def water_energy(coords, kb=450.0, r0=0.96, ka=55.0, theta0=1.82):
     return kb * ((r1 - r0) ** 2 + (r2 - r0) ** 2) + ka * (theta - theta0) ** 2
 
 
-def van_der_waals_pressure(V, T, a=1.36, b=0.0318, R=0.08314):
-    return R * T / (V - b) - a / V ** 2
-
-
-def implicit_heat(u0, kappa, steps=3):
-    n = len(u0)
-    A = (1 + 2 * kappa) * np.eye(n) - kappa * np.eye(n, k=1) - kappa * np.eye(n, k=-1)
-    u = u0
-    for _ in range(steps):
-        u = np.linalg.solve(A, u)
-    return np.sum(u ** 2)
-
-
-def projectile_until_ground(v0, angle, dt=0.02, drag=0.1):
+def projectile_until_ground(v0, angle, dt=0.05, drag=0.1):
     x, y = 0.0, 0.0
     vx, vy = v0 * math.cos(angle), v0 * math.sin(angle)
     while y >= 0.0:
@@ -488,21 +395,7 @@ def projectile_until_ground(v0, angle, dt=0.02, drag=0.1):
     return x
 
 
-def screened_coulomb(positions, charges, kappa=0.8):
-    i, j = np.triu_indices(len(positions), 1)
-    r = np.linalg.norm(positions[i] - positions[j], axis=-1)
-    return np.sum(charges[i] * charges[j] * np.exp(-kappa * r) / r)
-
-
 # ----- economics and finance --------------------------------------------------------------
-
-
-def ces_utility(x, shares, rho=0.5):
-    return np.sum(shares * x ** rho) ** (1.0 / rho)
-
-
-def npv(rate, cash_flows):
-    return sum(cf / (1.0 + rate) ** t for t, cf in enumerate(cash_flows))
 
 
 def irr_newton(cash_flows, guess=0.1, tol=1e-12):
@@ -520,13 +413,6 @@ def irr_newton(cash_flows, guess=0.1, tol=1e-12):
     return r
 
 
-def option_book(spots, strikes=(90.0, 100.0, 110.0)):
-    payoff = 0.0
-    for k in strikes:
-        payoff += np.maximum(spots - k, 0.0) - 0.5 * np.maximum(k - spots, 0.0)
-    return np.mean(payoff)
-
-
 def bachelier_call(F, K, sigma, T):
     s = sigma * math.sqrt(T)
     d = (F - K) / s
@@ -536,16 +422,6 @@ def bachelier_call(F, K, sigma, T):
 def cobb_douglas_profit(inputs, alpha, prices, p_out=3.0):
     output = np.prod(inputs ** alpha)
     return p_out * output - prices @ inputs
-
-
-def mean_variance(weights, mu, cov, risk_aversion=3.0):
-    w = weights / np.sum(weights)
-    return w @ mu - 0.5 * risk_aversion * w @ cov @ w
-
-
-def annuity_payment(principal, rate, n=12):
-    r = rate / 12.0
-    return principal * r / (1.0 - (1.0 + r) ** -n)
 
 
 def monte_carlo_barrier(S0, sigma, r=0.02, barrier=130.0, T=1.0, steps=8, paths=6):
@@ -558,18 +434,12 @@ def monte_carlo_barrier(S0, sigma, r=0.02, barrier=130.0, T=1.0, steps=8, paths=
     return math.exp(-r * T) * np.mean(np.where(alive, np.maximum(S[:, -1] - 100.0, 0.0), 0.0))
 
 
-def bond_price_and_duration(y, coupons):
-    times = np.arange(1, len(coupons) + 1)
-    disc = np.exp(-y * times)
-    price = np.sum(coupons * disc)
-    duration = np.sum(times * coupons * disc) / price
-    return price + duration
-
-
 # ----- classes ------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass
+
+
 class Gaussian:
     mean: np.ndarray
     log_std: np.ndarray
@@ -614,11 +484,6 @@ def particle_returned(state, dt):
     return Particle(state.q * math.cos(dt) + state.p * math.sin(dt), state.p * math.cos(dt) - state.q * math.sin(dt))
 
 
-def particle_roundtrip(q, p):
-    s = particle_returned(Particle(q, p), 0.3)
-    return np.sum(s.q * s.p) + np.sum(s.q ** 2)
-
-
 class Model:
     def __init__(self, hidden=3):
         self.hidden = hidden
@@ -650,6 +515,8 @@ def ridge_method_loss(w, x, y):
 
 
 @dataclasses.dataclass
+
+
 class Layer:
     W: np.ndarray
     b: np.ndarray
@@ -684,6 +551,8 @@ def portfolio_utility(weights, returns):
 
 
 @dataclasses.dataclass
+
+
 class Params:
     a: float
     b: float
@@ -707,34 +576,14 @@ def gaussian_bump(x, center, width, height=1.0):
     return height * np.exp(-((x - center) / width) ** 2)
 
 
-def spread_params(x, center):
-    params = {"center": center, "width": 0.7, "height": 2.0}
-    return np.sum(gaussian_bump(x, **params))
-
-
-def weighted_comprehension(w, xs):
-    terms = [wi * math.tanh(xi) for wi, xi in zip(w, xs)]
-    ranked = [t * (i + 1) for i, t in enumerate(terms)]
-    return sum(ranked) + max(terms)
-
-
 def make_polynomial(coeffs):
     def poly(t):
         return sum(c * t ** k for k, c in enumerate(coeffs))
     return poly
 
 
-def closure_polynomial(t, coeffs):
-    p = make_polynomial(coeffs)
-    return p(t) * p(0.5 * t)
-
-
-def reduce_compose(x, scales):
-    return functools.reduce(lambda acc, s: math.sin(acc) * s + acc, scales, x)
-
-
 def safe_log_ratio(a, b):
-    try:
+    try:  # <- try-feeds
         ratio = math.log(a) - math.log(b)
     except ValueError:
         ratio = 0.0
@@ -765,13 +614,7 @@ def adaptive_simpson(f, a, b, eps, whole, depth):
 def integrate_adaptive(k, upper):
     f = lambda t: math.exp(-k * t) * math.sin(3.0 * t)  # noqa: E731
     whole = upper / 6.0 * (f(0.0) + 4.0 * f(0.5 * upper) + f(upper))
-    return adaptive_simpson(f, 0.0, upper, 1e-6, whole, 6)
-
-
-def continued_fraction(x, depth=6):
-    if depth == 0:
-        return 1.0
-    return 1.0 + x / continued_fraction(x, depth - 1)
+    return adaptive_simpson(f, 0.0, upper, 1e-6, whole, 3)
 
 
 def argmax_by_key(x, weights):
@@ -780,24 +623,9 @@ def argmax_by_key(x, weights):
     return x[best] ** 2 + ordered[0] * ordered[-1]
 
 
-def walrus_and_any(x, limit=2.0):
-    if any(v > limit for v in x):
-        return np.sum(x)
-    if (total := np.sum(x ** 2)) > 1.0:
-        return total
-    return math.sqrt(total)
-
-
-def config_defaults(x, config):
-    scale = config.get("scale", 1.0)
-    offset = config.get("offset", 0.0)
-    power = config.get("power", 2)
-    return np.sum((scale * x + offset) ** power)
-
-
 def grid_product(a, b):
     total = 0.0
-    for u, v in itertools.product(a, b):
+    for u, v in itertools.product(a, b):  # <- product
         total += math.exp(-(u - v) ** 2)
     return total
 
@@ -828,38 +656,11 @@ def early_exit_scan(x, threshold=1.0):
 
 def lambda_table(x, choice):
     ops = {"sq": lambda v: v * v, "cube": lambda v: v ** 3, "sin": math.sin}
-    return sum(ops[name](x) for name in choice)
+    return sum(ops[name](x) for name in choice)  # <- table-at-run-time
 
 
 def fsum_and_prod(x):
-    return math.fsum(v * v for v in x) * math.prod(1.0 + 0.1 * v for v in x)
-
-
-def zip_strict_pairs(a, b):
-    return sum(math.atan2(u, v) for u, v in zip(a, b))
-
-
-def string_dispatch(x, method):
-    if method == "l1":
-        return np.sum(np.abs(x))
-    elif method == "l2":
-        return np.sqrt(np.sum(x ** 2))
-    elif method.startswith("huber"):
-        delta = float(method.split(":")[1])
-        a = np.abs(x)
-        return np.sum(np.where(a < delta, 0.5 * a ** 2, delta * (a - 0.5 * delta)))
-    raise ValueError(method)
-
-
-def tuple_return_unpacked(x):
-    def stats_of(v):
-        return np.mean(v), np.std(v), np.max(v)
-    m, s, top = stats_of(x)
-    return m * s + top
-
-
-def enumerate_start(x):
-    return sum(k * v ** 2 for k, v in enumerate(x, start=1))
+    return math.fsum(v * v for v in x) * math.prod(1.0 + 0.1 * v for v in x)  # <- generator-to-fsum
 
 
 def dict_accumulate_by_label(x, labels):
@@ -949,11 +750,6 @@ def table_lookup(t, table, h=0.5):
     return (1.0 - frac) * table[k] + frac * table[k + 1]
 
 
-def periodic_angle(theta, omega):
-    phase = (theta + omega * 2.5) % (2.0 * math.pi)
-    return math.cos(phase) + phase ** 2
-
-
 def searchsorted_interp(xq, xs, ys):
     i = np.clip(np.searchsorted(xs, xq) - 1, 0, len(xs) - 2)
     w = (xq - xs[i]) / (xs[i + 1] - xs[i])
@@ -995,15 +791,6 @@ def cauchy_logistic_mix(loc, x):
                                 stats.logistic.logpdf(x, loc, 0.5) + math.log(0.7)))
 
 
-def float32_signal(x):
-    y = np.tanh(x.astype(np.float32) * np.float32(0.5))
-    return float(np.sum(y.astype(np.float64) ** 2))
-
-
-def int_counts_model(rate, counts=np.array([1, 0, 3, 2])):
-    return np.sum(counts * np.log(rate) - rate) - np.sum(special.gammaln(counts + 1))
-
-
 def gauss_seidel_in_place(b, A, sweeps=3):
     x = np.zeros_like(b)
     n = len(b)
@@ -1036,20 +823,8 @@ def triu_pair_write(positions):
     return np.sum(np.exp(-D)) + np.sum(D[0])
 
 
-def kron_outer_einsum(a, B):
-    K = np.kron(B, np.eye(2))
-    o = np.outer(a, a)
-    return np.einsum("ij,ij->", o, B) + np.sum(K ** 2) + np.tensordot(B, B, axes=2) + np.trace(o @ B)
-
-
 def trapezoid_work(forces, xs):
     return np.trapezoid(forces ** 2, x=xs) + np.trapezoid(np.sin(forces), dx=0.1)
-
-
-def value_with_item(x):
-    total = np.sum(x ** 2).item()
-    peak = float(np.max(x))
-    return total * peak + x[0].item()
 
 
 class Spring:
@@ -1073,7 +848,7 @@ def chain_of_springs(x, rests=(1.0, 0.8)):
     springs = [Spring(rests[0]), StiffSpring(rests[1])]
     total = 0.0
     for s, length in zip(springs, np.diff(x)):
-        total += s.energy(length)
+        total += s.energy(length)  # <- method-of-list-item
     return total
 
 
@@ -1094,6 +869,8 @@ def bodies_energy(bodies):
 
 
 @dataclasses.dataclass
+
+
 class Optimizer:
     lr: float
     momentum: float = 0.9
@@ -1113,7 +890,7 @@ def optimize_scalar(x0, lr):
 
 
 def dict_zip_and_sorted(values, names=("b", "a", "c")):
-    d = dict(zip(names, values))
+    d = dict(zip(names, values))  # <- dict-of-zip
     total = 0.0
     for k, v in sorted(d.items()):
         total = total * 0.5 + v * len(k)
@@ -1126,7 +903,7 @@ def columns_by_zip(rows):
 
 
 def min_of_pair_by_key(a, b):
-    near = min(a, b, key=abs)
+    near = min(a, b, key=abs)  # <- min-two-with-key
     far = max((a, b), key=lambda v: v * v)
     return near * far + math.copysign(1.0, a) * b
 
@@ -1163,10 +940,6 @@ def reversed_list_ops(xs):
     return sum(a * b for a, b in zip(out, tail)) + out.pop() * out[-1]
 
 
-def sum_with_start(arrays, offset):
-    return np.sum(sum(arrays, offset)) + sum(np.dot(a, a) for a in arrays)
-
-
 def nested_closure_counter(x):
     scale = 1.0
 
@@ -1187,3 +960,498 @@ def kwargs_forwarding(x, **options):
 
 def forwarding_caller(x, c):
     return kwargs_forwarding(x, center=c, width=0.5) + kwargs_forwarding(x, center=-c, width=1.0, height=0.3)
+
+
+# ----- third round: scalar parameters through records, dicts and methods (second derivatives) ---
+
+
+@dataclasses.dataclass
+
+
+class Account:
+    balance: float
+    rate: float
+    paid: float = 0.0
+
+    def accrue(self, years):
+        self.balance = self.balance * (1.0 + self.rate) ** years
+
+    def withdraw(self, amount):
+        if amount > self.balance:
+            amount = self.balance
+        self.balance -= amount
+        self.paid += amount
+        return amount
+
+
+def retirement_plan(rate, draw):
+    acct = Account(100.0, rate)
+    total = 0.0
+    for year in range(4):
+        acct.accrue(1.0)
+        total += acct.withdraw(draw * (1.0 + 0.02 * year)) / (1.0 + rate) ** year
+    return total + acct.balance
+
+
+class Oscillator(NamedTuple):
+    x: float
+    v: float
+
+    def step(self, k, dt):
+        v = self.v - k * self.x * dt
+        return Oscillator(self.x + v * dt, v)
+
+    @property
+    def energy(self):
+        return 0.5 * self.v ** 2
+
+
+def symplectic_euler(k, x0):
+    s = Oscillator(x0, 0.0)
+    history = []
+    for _ in range(6):
+        s = s.step(k, 0.1)
+        history.append(s.x)
+    return s.energy + 0.5 * k * s.x ** 2 + sum(history)
+
+
+def scalar_adam(w0, lr, target=1.5):
+    state = {"w": w0, "m": 0.0, "v": 0.0}
+    for t in range(1, 4):
+        g = 2.0 * (state["w"] - target) + math.cos(state["w"])
+        state["m"] = 0.9 * state["m"] + 0.1 * g
+        state["v"] = 0.99 * state["v"] + 0.01 * g * g
+        step = lr * (state["m"] / (1 - 0.9 ** t)) / (math.sqrt(state["v"] / (1 - 0.99 ** t)) + 1e-8)
+        state["w"] -= step
+    return (state["w"] - target) ** 2
+
+
+@dataclasses.dataclass
+
+
+class Counter:
+    total: float = 0.0
+    count: int = 0
+
+    def add(self, v):
+        self.total += v
+        self.count += 1
+
+    def mean(self):
+        return self.total / self.count
+
+
+def conditional_mean(a, b):
+    c = Counter()
+    for v in (a, b, a * b, a - b):
+        if v > 0.0:
+            c.add(v * v)
+        else:
+            c.add(-v)
+    return c.mean() * c.total
+
+
+def split_recursive(x, depth=3):
+    if depth == 0:
+        return (x, x * x)
+    lo, hi = split_recursive(0.5 * x, depth - 1)
+    return (lo + math.sin(hi), hi * lo)
+
+
+def recursion_pair(x):
+    a, b = split_recursive(x)
+    return a * b
+
+
+def records_in_list(m, k):
+    bodies = [Oscillator(m * i, k) for i in range(3)]
+    moved = [b.step(k, 0.1) for b in bodies]
+    return sum(b.energy + b.x ** 2 for b in moved)
+
+
+def dict_returned(a, b):
+    def moments(u, v):
+        return {"mean": 0.5 * (u + v), "spread": abs(u - v), "prod": u * v}
+    m = moments(a, b)
+    total = 0.0
+    for key, value in m.items():
+        total += len(key) * value
+    return total + m["mean"] * m["prod"]
+
+
+def early_return_with_record(x, limit=3.0):
+    s = Oscillator(x, 1.0)
+    for _ in range(10):
+        s = s.step(2.0, 0.2)
+        if s.x > limit:
+            return s.x * s.v
+    return s.energy
+
+
+def particle_update(x, v):
+    p = Params(x, v)
+    for _ in range(3):
+        p = dataclasses.replace(p, a=p.a + 0.1 * p.b, b=p.b - 0.1 * math.sin(p.a))
+        p.c = p.c * 0.9 + p.a  # <- field-write-after-replace
+    return p.a * p.b + p.c
+
+
+class Integrator:
+    def __init__(self, dt):
+        self.dt = dt
+        self.t = 0.0
+        self.y = 1.0
+
+    def advance(self, rate):
+        self.y = self.y + self.dt * rate * self.y * math.cos(self.t)
+        self.t = self.t + self.dt
+
+
+def integrator_object(rate):
+    integ = Integrator(0.1)
+    for _ in range(5):
+        integ.advance(rate)
+    return integ.y * integ.t
+
+
+def generator_filters(x, y):
+    vals = [x, y, x * y, x - y, math.sin(x)]
+    pos = sum(v for v in vals if v > 0)
+    top = max(v * v for v in vals)
+    return pos * top + min((abs(v) for v in vals))
+
+
+def tuple_swap_loop(a, b):
+    for _ in range(4):
+        a, b = b, a + 0.5 * b * math.tanh(a)
+    return a * b
+
+
+def try_except_inert(x, y):
+    try:  # <- try-assigns
+        note = f"{x:.3f}"
+    except (TypeError, ValueError):
+        note = ""
+    z = x * y + math.exp(-x)
+    if note:
+        z = z + 0.0
+    return z
+
+
+def kwonly_defaults(x, *, scale=2.0, shift=0.5):
+    return scale * math.log1p(x * x) + shift * x
+
+
+def kwonly_caller(x, s):
+    return kwonly_defaults(x, scale=s) + kwonly_defaults(s, shift=x)
+
+
+def star_args_sum(*terms):
+    return sum(t * t for t in terms)
+
+
+def star_caller(x, y):
+    return star_args_sum(x, y, x * y) + star_args_sum(math.sin(x))
+
+
+# ----- fourth round: NumPy's corners in signal, finance and statistics code -------------------
+
+
+def short_signal_long_kernel(x, h):
+    same = np.convolve(x, h, mode="same")
+    corr_full = np.correlate(x, h, mode="full")
+    corr_same = np.correlate(x, h, mode="same")
+    return np.sum(same * np.arange(len(same))) + np.sum(corr_full ** 2) + np.sum(corr_same * corr_same[::-1])
+
+
+def differences_and_rolls(x):
+    d2 = np.diff(x, n=2)
+    edge = np.diff(x, prepend=x[0])  # <- diff-prepend
+    r = np.roll(x, -3) - np.roll(x, len(x) + 2)
+    M = np.roll(x.reshape(2, -1), (1, -1), axis=(0, 1))
+    return np.sum(d2 ** 2) + np.sum(edge * r) + np.sum(M * x.reshape(2, -1) ** 2)
+
+
+def ortho_transforms(x):
+    X = np.fft.rfft(x, n=6, norm="ortho")
+    y = np.fft.irfft(np.fft.rfft(x), n=7)
+    M = np.fft.rfft(x.reshape(2, 4), axis=0)
+    return np.sum(np.abs(X) ** 2) + np.sum(y ** 3) + np.sum(np.abs(M))
+
+
+def max_drawdown(prices):
+    peak = np.maximum.accumulate(prices)
+    drawdown = (peak - prices) / peak
+    return np.max(drawdown) + np.mean(drawdown)
+
+
+def numpy_gradient(y, dx):
+    g = np.gradient(y, dx)
+    g2 = np.gradient(y, edge_order=2)
+    return np.sum(g ** 2) + np.sum(g2 * y)
+
+
+def padded_smoothing(x):
+    p = np.pad(x, 2, mode="reflect")
+    e = np.pad(x, (1, 2), mode="edge")
+    w = np.pad(x, 1, mode="wrap")
+    return np.sum(np.convolve(p, np.ones(5) / 5.0, mode="valid") ** 2) + np.sum(e * e) + np.sum(w[:-2] * w[2:])
+
+
+def polyfit_curvature(y, t=np.linspace(0.0, 1.0, 6)):
+    coeffs = np.polyfit(t, y, 2)  # <- polyfit
+    return coeffs[0] ** 2 + np.sum(np.polyval(coeffs, t) * y)
+
+
+def weighted_average_returned(x, w):
+    avg, total = np.average(x, weights=w, returned=True)  # <- average-returned
+    cols = np.average(x.reshape(2, 3), axis=1, weights=w[:3])
+    return avg * total + np.sum(cols ** 2)
+
+
+def stats_by_axis(A):
+    s = np.std(A, axis=0, ddof=1)
+    v = np.var(A, axis=1, keepdims=True)
+    m = np.median(A, axis=0)
+    c = np.corrcoef(A)  # <- corrcoef
+    return np.sum(s) + np.sum(v * A) + np.sum(m ** 2) + np.sum(c[0, 1:])
+
+
+def running_logsumexp(x):
+    acc = np.logaddexp.accumulate(x)  # <- accumulate
+    return np.sum(acc) + np.logaddexp.reduce(x) + np.sum(np.minimum.accumulate(x))
+
+
+def take_and_put_along(A):
+    order = np.argsort(A, axis=1)
+    top = np.take_along_axis(A, order[:, -1:], axis=1)
+    B = A.copy()
+    np.put_along_axis(B, order[:, :1], 0.0, axis=1)  # <- put-along
+    return np.sum(top ** 2) + np.sum(B * A)
+
+
+def einsum_corners(A, v):
+    diag = np.einsum("ii->i", A)
+    batched = np.einsum("...i,...i->...", A, A)
+    return np.sum(diag * v) + np.sum(batched) + np.einsum("i,ij,j", v, A, v)
+
+
+def norm_kinds(A):
+    return (np.linalg.norm(A, "fro") + np.linalg.norm(A, axis=(0, 1)) + np.linalg.norm(A, np.inf)
+            + np.linalg.norm(A, -1) + np.sum(np.linalg.norm(A, axis=0, ord=3)))
+
+
+def sliding_windows(x, k=3):
+    windows = np.lib.stride_tricks.sliding_window_view(x, k)  # <- sliding-window
+    return np.sum(np.max(windows, axis=1)) + np.sum(windows.mean(axis=1) ** 2)
+
+
+def lstsq_residual(A, b):
+    coef, res, rank, sv = np.linalg.lstsq(A, b, rcond=None)
+    return np.sum(coef ** 2) + np.sum((A @ coef - b) ** 2)
+
+
+def vandermonde_fit(t, y):
+    V = np.vander(t, 3)
+    coef = np.linalg.solve(V.T @ V, V.T @ y)
+    return np.sum(coef * np.array([1.0, 2.0, 3.0]))
+
+
+def unwrap_phase(phi):
+    u = np.unwrap(phi)
+    return np.sum(np.diff(u) ** 2)
+
+
+def interp_bounds(xq, xs, ys):
+    a = np.interp(xq, xs, ys, left=0.0, right=ys[-1] * 2.0)
+    b = np.interp(xq, xs, ys, left=None)
+    return np.sum(a * b)
+
+
+def interp_periodic(xq, xs, ys):
+    return np.sum(np.interp(xq, xs, ys, period=4.0) ** 2)  # <- interp-period
+
+
+def reduceat_segments(x, starts=np.array([0, 2, 5])):
+    seg = np.add.reduceat(x, starts)  # <- reduceat
+    return np.sum(seg ** 2)
+
+
+def partition_quantile(x, k=2):
+    p = np.partition(x, k)  # <- partition
+    return np.sum(p[:k]) + p[k] ** 2 + np.quantile(x, [0.25, 0.75]).sum()
+
+
+def scipy_signal_filter(b, x):
+    from scipy import signal
+    y = signal.lfilter(b, [1.0, -0.5], x)  # <- lfilter
+    return np.sum(y ** 2)
+
+
+# ----- fifth round: assembly by index arrays, reverse scans, in-place broadcasting ------------
+
+
+def bar_fem_compliance(stiffness, load=1.0):
+    n = len(stiffness)
+    K = np.zeros((n + 1, n + 1))
+    for e in range(n):
+        dofs = [e, e + 1]
+        ke = stiffness[e] * np.array([[1.0, -1.0], [-1.0, 1.0]])
+        K[np.ix_(dofs, dofs)] += ke
+    free = np.arange(1, n + 1)
+    f = np.zeros(n)
+    f[-1] = load
+    u = np.linalg.solve(K[np.ix_(free, free)], f)
+    return f @ u
+
+
+def assemble_add_at(vals, rows=np.array([0, 1, 1, 2, 0]), cols=np.array([0, 1, 0, 2, 0])):
+    K = np.eye(3)
+    np.add.at(K, (rows, cols), vals)
+    np.subtract.at(K, (cols, rows), 0.1 * vals)
+    return np.linalg.slogdet(K)[1] + np.sum(K ** 2)
+
+
+def discounted_returns(rewards, gamma):
+    disc = gamma ** np.arange(len(rewards))
+    returns = np.cumsum((rewards * disc)[::-1])[::-1] / disc
+    return np.sum(returns ** 2)
+
+
+def nonuniform_gradient(y, t):
+    dy = np.gradient(y, t)  # <- gradient-coordinates
+    return np.sum(dy ** 2)
+
+
+def broadcast_in_place(A, b):
+    B = A.copy()
+    B += b[:, None]
+    B[:, 0] = B[:, 1] * 2.0
+    B[[0, 0, 1]] += 1.0
+    B *= np.arange(1.0, B.shape[1] + 1)
+    return np.sum(B ** 2)
+
+
+def cumsum_2d(A):
+    C = np.cumsum(A, axis=0)
+    R = np.cumsum(A[:, ::-1], axis=1)[:, ::-1]
+    return np.sum(C[-1] * R[0]) + np.sum(np.cumsum(A) ** 2)
+
+
+def dict_of_arrays_loop(params, x):
+    grads = {}
+    for name in ("w", "b"):
+        grads[name] = np.tanh(params[name] * x[: len(params[name])])
+    out = {k: v * 2.0 for k, v in grads.items()}
+    return sum(np.sum(v ** 2) for v in out.values())
+
+
+def gae_advantages(values, rewards, gamma=0.9, lam=0.8):
+    T = len(rewards)
+    adv = np.zeros(T)
+    last = 0.0
+    for t in reversed(range(T)):
+        delta = rewards[t] + gamma * values[t + 1] - values[t]
+        last = delta + gamma * lam * last
+        adv[t] = last
+    return np.sum(adv ** 2)
+
+
+def triangle_stiffness(coords, tris=np.array([[0, 1, 2], [1, 3, 2]])):
+    n = len(coords)
+    K = np.zeros((n, n))
+    for tri in tris:
+        p = coords[tri]
+        B = np.array([[p[1, 1] - p[2, 1], p[2, 1] - p[0, 1], p[0, 1] - p[1, 1]],
+                      [p[2, 0] - p[1, 0], p[0, 0] - p[2, 0], p[1, 0] - p[0, 0]]])
+        area = 0.5 * abs((p[1, 0] - p[0, 0]) * (p[2, 1] - p[0, 1]) - (p[2, 0] - p[0, 0]) * (p[1, 1] - p[0, 1]))
+        ke = B.T @ B / (4.0 * area)
+        K[np.ix_(tri, tri)] += ke
+    return np.trace(K) + K[0, 3] + np.sum(K[1] ** 2)
+
+
+def kinetic_monte_carlo(rates, seed=3):
+    rng = np.random.default_rng(seed)
+    t = 0.0
+    total = np.sum(rates)
+    for _ in range(5):
+        u = rng.random()
+        t += -math.log(u) / total
+    probs = rates / total
+    return t + np.sum(probs * np.log(probs))
+
+
+# ----- sixth round: a callee's record, dict or list the caller leaves unread ----------------
+
+
+def step_state(state, x):
+    new = {"m": 0.9 * state["m"] + x, "n": state["n"] + x * x}
+    return new, new["m"] * math.sin(x)
+
+
+def dict_state_callee(x, y):
+    state = {"m": 0.0, "n": 1.0}
+    total = 0.0
+    for v in (x, y, x * y):
+        state, out = step_state(state, v)
+        total += out
+    return total
+
+
+def list_state_callee(x, y):
+    def push(items, v):
+        return items + [v * v], sum(items) * v  # <- list-join-in-callee
+    items = [x]
+    total = 0.0
+    for v in (y, x + y):
+        items, out = push(items, v)
+        total += out
+    return total
+
+
+def namedtuple_state_callee(x, k):
+    def advance(s):
+        nxt = s.step(k, 0.1)  # <- method-of-parameter
+        return nxt, nxt.x * s.v
+    s = Oscillator(x, 0.5)
+    total = 0.0
+    for _ in range(3):
+        s, out = advance(s)
+        total += out
+    return total
+
+
+@dataclasses.dataclass
+
+
+class Smoother:
+    level: float
+    alpha: float
+
+    def update(self, v):
+        self.level = self.alpha * v + (1.0 - self.alpha) * self.level
+        return self.level
+
+
+def smoother_method(alpha, x0):
+    sm = Smoother(x0, alpha)
+    total = 0.0
+    for v in (1.0, 0.5, -0.3, 0.8):
+        total += sm.update(v) ** 2
+    return total
+
+
+def smoother_unused_at_end(alpha, x0):
+    sm = Smoother(x0, alpha)
+    last = 0.0
+    for v in (1.0, 0.5, -0.3):
+        last = sm.update(v * x0)
+    return last
+
+
+def record_from_callee_unread(x, y):
+    def build(a, b):
+        return Params(a * b, a + b, math.exp(-a)), a - b
+    p, diff = build(x, y)
+    q, diff2 = build(diff, x)
+    return p.a * diff2 + q.c
