@@ -438,8 +438,6 @@ def monte_carlo_barrier(S0, sigma, r=0.02, barrier=130.0, T=1.0, steps=8, paths=
 
 
 @dataclasses.dataclass
-
-
 class Gaussian:
     mean: np.ndarray
     log_std: np.ndarray
@@ -515,8 +513,6 @@ def ridge_method_loss(w, x, y):
 
 
 @dataclasses.dataclass
-
-
 class Layer:
     W: np.ndarray
     b: np.ndarray
@@ -551,8 +547,6 @@ def portfolio_utility(weights, returns):
 
 
 @dataclasses.dataclass
-
-
 class Params:
     a: float
     b: float
@@ -869,8 +863,6 @@ def bodies_energy(bodies):
 
 
 @dataclasses.dataclass
-
-
 class Optimizer:
     lr: float
     momentum: float = 0.9
@@ -966,8 +958,6 @@ def forwarding_caller(x, c):
 
 
 @dataclasses.dataclass
-
-
 class Account:
     balance: float
     rate: float
@@ -1027,8 +1017,6 @@ def scalar_adam(w0, lr, target=1.5):
 
 
 @dataclasses.dataclass
-
-
 class Counter:
     total: float = 0.0
     count: int = 0
@@ -1422,8 +1410,6 @@ def namedtuple_state_callee(x, k):
 
 
 @dataclasses.dataclass
-
-
 class Smoother:
     level: float
     alpha: float
