@@ -15,8 +15,11 @@ properties, inheritance, dataclasses and NamedTuples passed in and returned) and
 functools.reduce, try/except, early returns, recursion with a depth limit).
 """
 import dataclasses
+import functools
 import itertools
 import math
+import operator
+import statistics
 from typing import NamedTuple
 
 import numpy as np
@@ -1441,3 +1444,127 @@ def record_from_callee_unread(x, y):
     p, diff = build(x, y)
     q, diff2 = build(diff, x)
     return p.a * diff2 + q.c
+
+
+# ----- seventh round: the standard library and NumPy's wrappers of Python functions ------------
+
+
+def stochastic_paths(mu, sigma, seed=5):
+    rng = np.random.default_rng(seed)
+    x = 1.0
+    total = 0.0
+    for _ in range(4):
+        x = x + mu * 0.1 + rng.normal(0.0, sigma)
+        total += x * x
+    jumps = rng.exponential(sigma, size=3)
+    return total + np.sum(jumps) + rng.uniform(mu, mu + 1.0)
+
+
+@functools.lru_cache(maxsize=None)
+def cached_basis(k, t):
+    return math.cos(k * t) / (1.0 + k)
+
+
+def lru_cached_series(t):
+    return sum(cached_basis(k, t) for k in range(4))
+
+
+def statistics_module(x, y):
+    values = [x, y, x * y, x + 1.0]
+    return statistics.fmean(values) * statistics.stdev(values) + statistics.median(values)  # <- statistics-fmean
+
+
+def vectorized_scalar(x):
+    def piece(v):
+        return v * v if v > 0.0 else math.sin(v)
+    f = np.vectorize(piece)
+    return np.sum(f(x))  # <- vectorized
+
+
+def apply_along(A):
+    return np.sum(np.apply_along_axis(lambda r: np.sum(r ** 2) * r[0], 1, A))  # <- apply-along-axis
+
+
+def rounding_and_casts(x):
+    return round(x, 2) * x + int(x * 3.0) * x + math.floor(x) + np.rint(x * 10.0) * x
+
+
+def sign_and_steps(x):
+    return np.sum(np.sign(x) * x ** 2 + np.floor(x) * x + np.ceil(x) + np.heaviside(x, 0.5) * x)
+
+
+def isinstance_branch(x):
+    if isinstance(x, float):
+        return x * x
+    return np.sum(x ** 3)
+
+
+def allclose_fixed_point(c):
+    x = np.ones(2)
+    for _ in range(100):
+        new = np.cos(c * x) * 0.5
+        if np.allclose(new, x, rtol=0.0, atol=1e-13):
+            break
+        x = new
+    return np.sum(x)
+
+
+def nested_unpacking(xs, ys):
+    total = 0.0
+    for i, (a, (b, c)) in enumerate(zip(xs, zip(ys, ys[::-1]))):
+        total += (i + 1) * a * b - c
+    return total
+
+
+def operator_reduce(x):
+    return functools.reduce(operator.mul, [1.0 + v for v in x]) + functools.reduce(operator.add, x, 0.0)
+
+
+def newaxis_broadcast(x, w):
+    outer = x[:, np.newaxis] * w[None, :]
+    again = x[..., None] @ w[None, ...]
+    return np.sum(np.tanh(outer) + again ** 2)
+
+
+def integrate_with_quad(a):
+    from scipy import integrate
+    value, _ = integrate.quad(lambda t: math.exp(-a * t * t), 0.0, 1.0)  # <- quad
+    return value
+
+
+class Potential:
+    def energy(self, r):
+        return np.sum(self.pair(r))
+
+    def pair(self, r):
+        return r ** 2
+
+
+class Soft(Potential):
+    scale = 0.5
+
+    def pair(self, r):
+        return self.scale * np.log1p(r ** 2)
+
+
+SOFT = Soft()
+PLAIN = Potential()
+
+
+def polymorphic_energy(r):
+    return SOFT.energy(r) + PLAIN.energy(r)
+
+
+class ShapeTuple(NamedTuple):
+    width: float
+    height: float = 2.0
+
+    @property
+    def area(self):
+        return self.width * self.height
+
+
+def namedtuple_default(w):
+    s = ShapeTuple(w)
+    t = ShapeTuple(w, w * w)
+    return s.area + t.area + s._replace(height=s.width).area  # <- property-of-a-copy

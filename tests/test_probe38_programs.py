@@ -188,6 +188,16 @@ CASES = [
     ("smoother_method", (0.3, 0.6), (0,), (), ()),
     ("smoother_unused_at_end", (0.3, 0.6), (1,), (), ()),
     ("record_from_callee_unread", (0.7, -0.4), (0,), (), ()),
+    ("stochastic_paths", (0.3, 0.7), (0, 1), (), ()),
+    ("lru_cached_series", (0.7,), (0,), (), ()),
+    ("rounding_and_casts", (0.737,), (0,), (), ()),
+    ("sign_and_steps", (np.array([0.3, -0.4, 1.1]),), (0,), (), ()),
+    ("isinstance_branch", (0.7,), (0,), (), ()),
+    ("allclose_fixed_point", (0.8,), (0,), (), ()),
+    ("nested_unpacking", (np.array([0.3, -0.4, 1.1]), np.array([0.5, 0.2, -0.7])), (0, 1), (), ()),
+    ("operator_reduce", (np.array([0.3, -0.4, 1.1]),), (0,), (), ()),
+    ("newaxis_broadcast", (np.array([0.3, -0.4, 1.1]), np.array([0.5, 0.2])), (0, 1), (), ()),
+    ("polymorphic_energy", (np.array([0.3, -0.4, 1.1]),), (0,), (), ()),
 ]
 
 
@@ -224,6 +234,11 @@ REFUSED = [
     (programs.nonuniform_gradient, (SIGNAL, np.cumsum(0.2 + RNG.random(8))), (1,), "gradient-coordinates"),
     (programs.list_state_callee, (0.7, -0.4), (0, 1), "list-join-in-callee"),
     (programs.namedtuple_state_callee, (0.7, 1.3), (0, 1), "method-of-parameter"),
+    (programs.statistics_module, (0.7, -0.4), (0,), "statistics-fmean"),
+    (programs.vectorized_scalar, (np.array([0.3, -0.4, 1.1]),), (0,), "vectorized"),
+    (programs.apply_along, (RNG.normal(size=(3, 2)),), (0,), "apply-along-axis"),
+    (programs.integrate_with_quad, (0.8,), (0,), "quad"),
+    (programs.namedtuple_default, (0.8,), (0,), "property-of-a-copy"),
 ]
 
 
