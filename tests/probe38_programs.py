@@ -264,7 +264,7 @@ def vertex_areas(vertices, faces=FACES):
     e1 = vertices[faces[:, 1]] - vertices[faces[:, 0]]
     e2 = vertices[faces[:, 2]] - vertices[faces[:, 0]]
     area = 0.5 * np.abs(e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0])
-    per_vertex = np.bincount(faces.ravel(), weights=np.repeat(area / 3.0, 3), minlength=len(vertices))  # <- bincount
+    per_vertex = np.bincount(faces.ravel(), weights=np.repeat(area / 3.0, 3), minlength=len(vertices))
     return np.sum(per_vertex ** 2)
 
 
