@@ -17,6 +17,7 @@ functools.reduce, try/except, early returns, recursion with a depth limit).
 import dataclasses
 import functools
 import itertools
+import logging
 import math
 import operator
 import statistics
@@ -24,6 +25,8 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy import special, stats
+
+import adjoint
 
 
 # ----- signal processing -----------------------------------------------------------------
@@ -1568,3 +1571,97 @@ def namedtuple_default(w):
     s = ShapeTuple(w)
     t = ShapeTuple(w, w * w)
     return s.area + t.area + s._replace(height=s.width).area  # <- property-of-a-copy
+
+
+# ----- eighth round: checkpointed steps --------------------------------------------------------
+
+
+@adjoint.checkpoint
+def checkpointed_rk4_step(y, k, h):
+    f = lambda v: np.array([v[1], -k * math.sin(v[0])])  # noqa: E731
+    k1 = f(y)
+    k2 = f(y + 0.5 * h * k1)
+    k3 = f(y + 0.5 * h * k2)
+    k4 = f(y + h * k3)
+    return y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+
+def checkpointed_pendulum(k, y0):
+    y = y0
+    for _ in range(4):
+        y = checkpointed_rk4_step(y, k, 0.2)
+    return y[0] ** 2 + y[1]
+
+
+@adjoint.checkpoint
+def checkpointed_layer(h, W, b):
+    z = W @ h + b
+    return np.tanh(z), np.sum(z ** 2)
+
+
+def checkpointed_network(W, x):
+    h = x
+    penalty = 0.0
+    for i in range(3):
+        h, p = checkpointed_layer(h, W * (i + 1), 0.1 * i)
+        penalty += p
+    return np.sum(h) + 0.01 * penalty
+
+
+@adjoint.checkpoint
+def checkpointed_scalar(a, b):
+    if a > b:
+        return a * math.exp(-b)
+    return b * math.sin(a)
+
+
+def checkpointed_branches(x, y):
+    total = 0.0
+    for t in (0.5, 1.0, 1.5):
+        total += checkpointed_scalar(x * t, y)
+    return total
+
+
+# ----- ninth round: parameters by computed keys, generators, splits -----------------------------
+
+
+def consecutive_pairs(xs):
+    for i in range(len(xs) - 1):
+        yield xs[i], xs[i + 1]  # <- yield
+
+
+def generator_function(x):
+    return sum(a * b for a, b in consecutive_pairs(x))
+
+
+def mlp_by_formatted_keys(params, x, depth=2):
+    h = x
+    for i in range(depth):
+        h = np.tanh(params[f"W{i}"] @ h + params[f"b{i}"])
+    flat = np.concatenate([params[k].ravel() for k in sorted(params)])
+    return np.sum(h ** 2) + 0.01 * np.sum(flat ** 2)
+
+
+def split_chunks(x):
+    parts = np.split(x, 3)
+    pieces = np.array_split(x, 4)
+    return sum(np.prod(p) for p in parts) + sum(np.sum(q) ** 2 for q in pieces) + np.sum(x.reshape(-1, 2).sum(axis=1) ** 3)
+
+
+def errstate_and_checks(x):
+    assert x.ndim == 1, "a vector"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(x > 0.0, np.log(np.abs(x)), 0.0)
+    if np.any(np.isnan(r)):
+        raise ValueError("nan")
+    logging.getLogger(__name__).debug(f"mean log {np.mean(r):.3f}")
+    return np.sum(r * x)
+
+
+def list_of_layer_dicts(layers, x):
+    h = x
+    for i, layer in enumerate(layers):
+        h = np.tanh(layer["W"] @ h + layer.get("b", 0.0))  # <- get-of-loop-dict
+        if i == len(layers) - 1:
+            h = h * layer["scale"]
+    return np.sum(h)

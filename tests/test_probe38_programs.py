@@ -199,6 +199,16 @@ CASES = [
     ("operator_reduce", (np.array([0.3, -0.4, 1.1]),), (0,), (), ()),
     ("newaxis_broadcast", (np.array([0.3, -0.4, 1.1]), np.array([0.5, 0.2])), (0, 1), (), ()),
     ("polymorphic_energy", (np.array([0.3, -0.4, 1.1]),), (0,), (), ()),
+    ("checkpointed_pendulum", (1.3, np.array([0.8, 0.1])), (0, 1), (), ()),
+    ("checkpointed_network", (0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1), (), ()),
+    ("checkpointed_branches", (0.7, 0.9), (0, 1), (), ()),
+    ("mlp_by_formatted_keys", ({"W0": 0.5 * RNG.normal(size=(3, 2)), "b0": RNG.normal(size=3),
+                                "W1": 0.5 * RNG.normal(size=(2, 3)), "b1": RNG.normal(size=2)}, RNG.normal(size=2)),
+     (0, 1), (), ()),
+    ("list_of_layer_dicts", ([{"W": 0.5 * RNG.normal(size=(3, 2)), "b": RNG.normal(size=3), "scale": 1.0},
+                              {"W": 0.5 * RNG.normal(size=(2, 3)), "scale": 1.5}], RNG.normal(size=2)), (1,), (), ()),
+    ("split_chunks", (RNG.normal(size=6),), (0,), (), ()),
+    ("errstate_and_checks", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (), ()),
 ]
 
 
@@ -239,6 +249,10 @@ REFUSED = [
     (programs.apply_along, (RNG.normal(size=(3, 2)),), (0,), "apply-along-axis"),
     (programs.integrate_with_quad, (0.8,), (0,), "quad"),
     (programs.namedtuple_default, (0.8,), (0,), "property-of-a-copy"),
+    (programs.generator_function, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "yield"),
+    (programs.list_of_layer_dicts, ([{"W": 0.5 * RNG.normal(size=(3, 2)), "b": RNG.normal(size=3), "scale": 1.0},
+                                     {"W": 0.5 * RNG.normal(size=(2, 3)), "scale": 1.5}], RNG.normal(size=2)), (0,),
+     "get-of-loop-dict"),
 ]
 
 
