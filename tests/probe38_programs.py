@@ -614,7 +614,7 @@ def adaptive_simpson(f, a, b, eps, whole, depth):
 def integrate_adaptive(k, upper):
     f = lambda t: math.exp(-k * t) * math.sin(3.0 * t)  # noqa: E731
     whole = upper / 6.0 * (f(0.0) + 4.0 * f(0.5 * upper) + f(upper))
-    return adaptive_simpson(f, 0.0, upper, 1e-6, whole, 3)
+    return adaptive_simpson(f, 0.0, upper, 1e-6, whole, 2)
 
 
 def argmax_by_key(x, weights):
@@ -1108,13 +1108,6 @@ def integrator_object(rate):
     return integ.y * integ.t
 
 
-def generator_filters(x, y):
-    vals = [x, y, x * y, x - y, math.sin(x)]
-    pos = sum(v for v in vals if v > 0)
-    top = max(v * v for v in vals)
-    return pos * top + min((abs(v) for v in vals))
-
-
 def tuple_swap_loop(a, b):
     for _ in range(4):
         a, b = b, a + 0.5 * b * math.tanh(a)
@@ -1349,19 +1342,6 @@ def gae_advantages(values, rewards, gamma=0.9, lam=0.8):
         last = delta + gamma * lam * last
         adv[t] = last
     return np.sum(adv ** 2)
-
-
-def triangle_stiffness(coords, tris=np.array([[0, 1, 2], [1, 3, 2]])):
-    n = len(coords)
-    K = np.zeros((n, n))
-    for tri in tris:
-        p = coords[tri]
-        B = np.array([[p[1, 1] - p[2, 1], p[2, 1] - p[0, 1], p[0, 1] - p[1, 1]],
-                      [p[2, 0] - p[1, 0], p[0, 0] - p[2, 0], p[1, 0] - p[0, 0]]])
-        area = 0.5 * abs((p[1, 0] - p[0, 0]) * (p[2, 1] - p[0, 1]) - (p[2, 0] - p[0, 0]) * (p[1, 1] - p[0, 1]))
-        ke = B.T @ B / (4.0 * area)
-        K[np.ix_(tri, tri)] += ke
-    return np.trace(K) + K[0, 3] + np.sum(K[1] ** 2)
 
 
 def kinetic_monte_carlo(rates, seed=3):
