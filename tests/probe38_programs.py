@@ -14,8 +14,11 @@ properties, inheritance, dataclasses and NamedTuples passed in and returned) and
 (dicts of parameters spread into calls, comprehensions over zip and enumerate, closures,
 functools.reduce, try/except, early returns, recursion with a depth limit).
 """
+import bisect
+import collections
 import dataclasses
 import functools
+import heapq
 import itertools
 import logging
 import math
@@ -1645,3 +1648,69 @@ def list_of_layer_dicts(layers, x):
         if i == len(layers) - 1:
             h = h * layer["scale"]
     return np.sum(h)
+
+
+# ----- tenth round: the standard library's containers and searches ------------------------------
+
+
+def top_k_sum(x, k=2):
+    top = heapq.nlargest(k, x)  # <- nlargest
+    ordered = sorted(x, reverse=True)[:k]
+    return sum(top) + sum(v * v for v in ordered)
+
+
+def bisect_spline(t, values, knots=(0.0, 0.5, 1.2, 2.0, 3.0)):
+    i = bisect.bisect_right(knots, t) - 1
+    i = min(max(i, 0), len(knots) - 2)
+    w = (t - knots[i]) / (knots[i + 1] - knots[i])  # <- index-from-bisect
+    return (1.0 - w) * values[i] + w * values[i + 1]
+
+
+def defaultdict_totals(x, labels=("a", "b", "a", "c")):
+    totals = collections.defaultdict(float)
+    for v, lab in zip(x, labels):
+        totals[lab] += v * v
+    return sum(math.sqrt(t) for t in totals.values())
+
+
+def counter_weights(x, labels=("a", "b", "a", "c")):
+    weights = collections.Counter()
+    for v, lab in zip(x, labels):
+        weights[lab] += math.exp(v)
+    return sum(w * w for w in weights.values()) + weights["unseen"] * x[0]
+
+
+def combinations_energy(positions):
+    energy = 0.0
+    for i, j in itertools.combinations(range(len(positions)), 2):
+        r = np.linalg.norm(positions[i] - positions[j])
+        energy += 1.0 / r ** 12 - 2.0 / r ** 6
+    return energy
+
+
+def consecutive_zip(x):
+    return sum((b - a) ** 2 for a, b in zip(x[:-1], x[1:])) + sum(max(0.0, v) for v in x)
+
+
+def out_parameter_rhs(y, out):
+    out[0] = y[1]
+    out[1] = -math.sin(y[0])
+    return out
+
+
+def euler_with_out_buffer(y0, h=0.1):
+    y = y0.copy()
+    buf = np.zeros(2)
+    for _ in range(3):
+        out_parameter_rhs(y, buf)  # <- out-buffer
+        y = y + h * buf
+    return np.sum(y ** 2)
+
+
+def isclose_loop(c):
+    x = 1.0
+    while True:
+        new = 0.5 * (x + c / x)
+        if math.isclose(new, x, rel_tol=0.0, abs_tol=1e-14):
+            return new
+        x = new

@@ -23,6 +23,10 @@ What was wrong:
   name holding a string, bytes or a number is not checked for changes in place.
 - `np.bincount(faces.ravel(), weights=w)` (a mesh's per-vertex areas) had no rule; it is
   differentiated in its weights.
+- totals kept in a `collections.defaultdict(float)` or a `Counter` (`totals[label] += v * v`)
+  crashed with KeyError: in forward mode the tangent dict lacks the item the defaultdict made when
+  it was first read, and in reverse mode a Counter's 0 for a key it never held has no item to take
+  an adjoint. An item a dict that makes its defaults lacks is that default, a constant.
 """
 from __future__ import annotations
 
@@ -212,6 +216,12 @@ CASES = [
                               {"W": 0.5 * RNG.normal(size=(2, 3)), "scale": 1.5}], RNG.normal(size=2)), (1,), (), ()),
     ("split_chunks", (RNG.normal(size=6),), (0,), (), ()),
     ("errstate_and_checks", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (), ()),
+    ("defaultdict_totals", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (), (0,)),
+    ("bisect_spline", (1.4, np.array([0.3, -0.4, 1.1, 0.5, 0.2])), (1,), (), ()),
+    ("counter_weights", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (), (0,)),
+    ("combinations_energy", (CLUSTER,), (0,), (), ()),
+    ("consecutive_zip", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (), ()),
+    ("isclose_loop", (2.0,), (0,), (), ()),
 ]
 
 
@@ -252,6 +262,9 @@ REFUSED = [
     (programs.apply_along, (RNG.normal(size=(3, 2)),), (0,), "apply-along-axis"),
     (programs.integrate_with_quad, (0.8,), (0,), "quad"),
     (programs.namedtuple_default, (0.8,), (0,), "property-of-a-copy"),
+    (programs.top_k_sum, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "nlargest"),
+    (programs.bisect_spline, (1.4, np.array([0.3, -0.4, 1.1, 0.5, 0.2])), (0,), "index-from-bisect"),
+    (programs.euler_with_out_buffer, (np.array([0.3, -0.4]),), (0,), "out-buffer"),
     (programs.generator_function, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "yield"),
     (programs.list_of_layer_dicts, ([{"W": 0.5 * RNG.normal(size=(3, 2)), "b": RNG.normal(size=3), "scale": 1.0},
                                      {"W": 0.5 * RNG.normal(size=(2, 3)), "scale": 1.5}], RNG.normal(size=2)), (0,),
