@@ -1714,3 +1714,38 @@ def isclose_loop(c):
         if math.isclose(new, x, rel_tol=0.0, abs_tol=1e-14):
             return new
         x = new
+
+
+# ----- eleventh round: dicts under tuple keys, matrices from numbers -----------------------------
+
+
+def sparse_graph_energy(x, edges=((0, 1), (1, 2), (0, 2), (2, 3))):
+    weights = {}
+    for i, j in edges:
+        weights[(i, j)] = math.exp(-(x[i] - x[j]) ** 2)
+    degree = {k: 0.0 for k in range(len(x))}
+    for (i, j), w in weights.items():
+        degree[i] += w
+        degree[j] += w
+    return sum(w * (x[i] - x[j]) ** 2 for (i, j), w in weights.items()) + sum(d * d for d in degree.values())
+
+
+def rotation_matrices(theta, v):
+    c, s = math.cos(theta), math.sin(theta)
+    R = np.array([[c, -s], [s, c]])
+    M = np.column_stack([v, R @ v])
+    return v @ R @ v + np.linalg.det(M) + np.sum(np.linalg.inv(R + 2.0 * np.eye(2)) @ v)
+
+
+def homogeneous_transform(theta):
+    R = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
+    T = np.block([[R, np.ones((2, 1))], [np.zeros((1, 2)), np.ones((1, 1))]])  # <- block
+    return np.sum(T @ T)
+
+
+def rows_then_array(x):
+    rows = []
+    for k in range(3):
+        rows.append([x[k], x[k] ** 2, math.sin(x[k])])
+    A = np.array(rows)
+    return np.sum(np.hstack([A, A.T]) ** 2) + np.sum(np.diag(np.diag(A)))

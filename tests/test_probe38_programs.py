@@ -222,6 +222,9 @@ CASES = [
     ("combinations_energy", (CLUSTER,), (0,), (), ()),
     ("consecutive_zip", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (), ()),
     ("isclose_loop", (2.0,), (0,), (), ()),
+    ("sparse_graph_energy", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (), ()),
+    ("rotation_matrices", (0.7, np.array([0.3, -0.4])), (0, 1), (), ()),
+    ("rows_then_array", (np.array([0.3, -0.4, 1.1]),), (0,), (), ()),
 ]
 
 
@@ -265,6 +268,7 @@ REFUSED = [
     (programs.top_k_sum, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "nlargest"),
     (programs.bisect_spline, (1.4, np.array([0.3, -0.4, 1.1, 0.5, 0.2])), (0,), "index-from-bisect"),
     (programs.euler_with_out_buffer, (np.array([0.3, -0.4]),), (0,), "out-buffer"),
+    (programs.homogeneous_transform, (0.7,), (0,), "block"),
     (programs.generator_function, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "yield"),
     (programs.list_of_layer_dicts, ([{"W": 0.5 * RNG.normal(size=(3, 2)), "b": RNG.normal(size=3), "scale": 1.0},
                                      {"W": 0.5 * RNG.normal(size=(2, 3)), "scale": 1.5}], RNG.normal(size=2)), (0,),
