@@ -1749,3 +1749,43 @@ def rows_then_array(x):
         rows.append([x[k], x[k] ** 2, math.sin(x[k])])
     A = np.array(rows)
     return np.sum(np.hstack([A, A.T]) ** 2) + np.sum(np.diag(np.diag(A)))
+
+
+# ----- twelfth round: windows kept in lists and deques -------------------------------------------
+
+
+def window_by_pop_front(x, width=3):
+    window = []
+    out = 0.0
+    for v in x:
+        window.append(v)
+        if len(window) > width:
+            window.pop(0)  # <- pop-front
+        out += sum(window) / len(window)
+    return out
+
+
+def window_by_deque(x, width=3):
+    window = collections.deque(maxlen=width)
+    out = 0.0
+    for v in x:
+        window.append(v * v)  # <- deque-append
+        out += sum(window) / len(window)
+    return out
+
+
+def stack_machine(x):
+    stack = [x[0]]
+    for v in x[1:]:
+        top = stack.pop()
+        stack.append(top * v + 1.0)
+        stack.append(math.sin(v))
+    return sum(stack) + stack.index(stack[-1]) * x[0]  # <- list-index
+
+
+def extend_and_reverse(x):
+    items = list(x[:2])
+    items.extend([v * 2.0 for v in x[2:]])
+    items += [x[0] * x[-1]]
+    items.reverse()
+    return sum((k + 1) * v for k, v in enumerate(items))
