@@ -1774,6 +1774,13 @@ def window_by_deque(x, width=3):
     return out
 
 
+def window_by_iadd(x, width=2):
+    window = collections.deque(maxlen=width)
+    for v in x:
+        window += [v * v]  # <- deque-iadd
+    return sum(window)
+
+
 def stack_machine(x):
     stack = [x[0]]
     for v in x[1:]:

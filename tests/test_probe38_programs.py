@@ -31,7 +31,9 @@ What was wrong:
   (jvp 1.3 where the slope is 1.1; the first items, which the deque drops, kept their tangents)
   and crashed in reverse mode: `.append` was differentiated as a list's whatever the name held.
   Where a binding of the name may make something else than a list, or the name is a parameter,
-  `.append` and `.extend` check that it holds a list, and refuse another type at the line.
+  `.append` and `.extend` check that it holds a list, and refuse another type at the line;
+  `window += [v]` on such a deque crashed (`deque + list`): `a op= b` on an object whose class
+  changes it in place otherwise than a list, a set or a dict does is refused at the line.
 """
 from __future__ import annotations
 
@@ -276,6 +278,7 @@ REFUSED = [
     (programs.euler_with_out_buffer, (np.array([0.3, -0.4]),), (0,), "out-buffer"),
     (programs.homogeneous_transform, (0.7,), (0,), "block"),
     (programs.window_by_deque, (np.array([0.3, -0.4, 1.1, 0.5, 0.9]),), (0,), "deque-append"),
+    (programs.window_by_iadd, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "deque-iadd"),
     (programs.window_by_pop_front, (np.array([0.3, -0.4, 1.1, 0.5, 0.9]),), (0,), "pop-front"),
     (programs.stack_machine, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "list-index"),
     (programs.generator_function, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "yield"),
