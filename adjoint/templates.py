@@ -83,9 +83,10 @@ class Template:
             return None
         bound = dict(zip(inputs, args))
         for key, value in keywords.items():
-            if key not in inputs or key in bound:
+            param = key if key in inputs else f"{key}_"  # `d=` binds `d_`: a rule cannot name a parameter `d`
+            if param not in inputs or param in bound:
                 return None
-            bound[key] = value
+            bound[param] = value
         for param in inputs:
             if param not in bound:
                 if param not in self.defaults:
@@ -273,6 +274,27 @@ def _builder(node, params: frozenset, local: frozenset, global_: frozenset) -> B
         for field, build_child in children:
             attributes[field] = build_child(fill)
         return filled
+
+    return _none_test_builder(node, build) if _tests_parameter_for_none(node, params) else build
+
+
+def _tests_parameter_for_none(node, params: frozenset) -> bool:
+    """`p is None` or `p is not None` of a parameter p (an optional argument of the call)."""
+    return (isinstance(node, gast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (gast.Is, gast.IsNot))
+            and isinstance(node.left, gast.Name) and node.left.id in params
+            and isinstance(node.comparators[0], gast.Constant) and node.comparators[0].value is None)
+
+
+def _none_test_builder(node: gast.Compare, general: Builder) -> Builder:
+    """The test answered where the call gives the parameter as a literal (`left=0.0`): Python warns
+    of `0.0 is None` in the generated code ("is" with a literal)."""
+    param, negated = node.left.id, isinstance(node.ops[0], gast.IsNot)
+
+    def build(fill):
+        atom = fill.bindings[param]
+        if isinstance(atom, gast.Constant):
+            return gast.Constant(value=(atom.value is None) != negated, kind=None)
+        return general(fill)
 
     return build
 

@@ -55,6 +55,51 @@ def check_every_position(func, args: tuple, positions, with_autograd=(), first_o
                          second_order=position not in first_order_only)
 
 
+def check_program(func, args: tuple, positions, with_autograd=(), first_order_only=()) -> None:
+    """check_every_position, and the values value_and_grad, vjp and jvp give func's own."""
+    check_every_position(func, args, positions, with_autograd, first_order_only)
+    for position in positions:
+        assert_values_are_the_functions_own(func, args, position)
+
+
+def assert_values_are_the_functions_own(func, args, position) -> None:
+    """value_and_grad's, vjp's and jvp's values are func's own value, bit for bit and of its type."""
+    own = func(*copy.deepcopy(args))
+    tangent = with_flat(args[position], np.ones(flat(args[position]).size))
+    values = {"value_and_grad": adjoint.value_and_grad(func, wrt=position)(*copy.deepcopy(args))[0],
+              "vjp": adjoint.vjp(func, wrt=position)(*copy.deepcopy(args))[0],
+              "jvp": adjoint.jvp(func, wrt=position)(*copy.deepcopy(args), tangent)[0]}
+    for mode, value in values.items():
+        assert type(value) is type(own) and value == own, f"{mode}'s value {value!r} is not {own!r}"
+
+
+def check_refused_at(func, args, positions, where: str, rng) -> None:
+    """Reverse modes refuse naming `where` ("file.py:line:"), vjp's pullback run too (a refusal
+    checked when the derivative runs may come from the backward sweep); forward mode refuses there
+    too, or is exact; the arguments are left as they were."""
+    for position in positions:
+        before = copy.deepcopy(args)
+        for mode in (adjoint.grad, adjoint.value_and_grad, _pulled_back):
+            with pytest.raises(adjoint.AdjointError) as refused:
+                mode(func, wrt=position)(*args)
+            assert where in str(refused.value), str(refused.value)
+        tangent = with_flat(args[position], rng.normal(size=flat(args[position]).size))
+        try:
+            value, derivative = adjoint.jvp(func, wrt=position)(*args, tangent)
+        except adjoint.AdjointError as error:
+            assert where in str(error), str(error)
+        else:
+            own = func(*copy.deepcopy(args))
+            assert type(value) is type(own) and value == own
+            np.testing.assert_allclose(flat(derivative), directional_difference(func, args, (position,), (tangent,)),
+                                       rtol=RTOL, atol=ATOL)
+        assert_unchanged(before, args)
+
+
+def _pulled_back(func, wrt):
+    return lambda *args: adjoint.vjp(func, wrt=wrt)(*args)[1](1.0)
+
+
 def _check_second_order(func, args, wrt, tangent) -> None:
     gradient = adjoint.grad(func, wrt=wrt)
 

@@ -622,6 +622,8 @@ STATISTICS = [
     call(adjoint.runtime.item, "x0.item(1) * x0.item((0, 2))", (((2, 3),),), peer=False, id="item[index]"),
     unary(np.imag, shapes=ARRAYS, peer=False), call(np.imag, "x0.imag + x0", ARRAYS, peer=False),
     call(np.polyval, "np.polyval(x0, x1)", (((4,), (2, 3)), ((3,), S), ((1,), (3,)), ((4,), ())), nargs=2, peer=False),
+    call(np.bincount, "np.bincount(np.array([0, 2, 2, 4]), weights=x0, minlength=6)", (((4,),),), peer=False),
+    call(np.bincount, "np.bincount([1, 0, 1], x0 * x0)", (((3,),),), peer=False, id="bincount[list]"),
     call(np.interp, "np.interp(x0, np.array([0.0, 1.0, 2.5, 3.0]), x1)", (((5,), (4,)), (S, (4,))), nargs=2,
          domain=(near(-0.5, 0.5, 1.5, 2.7, 3.5, spread=0.1), normal), order=1, peer=False),
     call(np.interp, "np.interp(x0, x1, np.array([1.0, -1.0, 2.0, 0.5]), left=x2, right=x2 * 3.0)",

@@ -1,7 +1,8 @@
 """A logger the function fetches (`log = logging.getLogger(name)`, or `logging.getLogger(name).debug(...)`
 in a loop) writes its messages in the primal sweep, once per call, as print does, and carries no
 derivative (normalize/desugar.py); a module-level logger already did. They were refused as methods
-changing a value in place."""
+changing a value in place. `logging.getLogger(__name__)` was refused as a call that may change the
+global `__name__` in place: a global holding a string or a number cannot be."""
 from __future__ import annotations
 
 import logging
@@ -26,7 +27,12 @@ def fetched_once(x):
     return total
 
 
-@pytest.mark.parametrize("func", [fetched_once, fetched_in_the_loop])
+def fetched_by_the_modules_name(x):
+    logging.getLogger(__name__).debug("mean %.3f", np.mean(x))
+    return np.sum(np.tanh(x) * x)
+
+
+@pytest.mark.parametrize("func", [fetched_once, fetched_in_the_loop, fetched_by_the_modules_name])
 def test_every_mode(func):
     check_every_mode(func, (X.copy(),))
 

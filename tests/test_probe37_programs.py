@@ -29,8 +29,8 @@ import pytest
 
 import adjoint
 import probe37_programs as programs
-from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode, check_every_position
-from soundness import central_differences, directional_difference, flat, marked_line, with_flat
+from every_mode import AUTOGRAD_RUNS_NUMPY_CALLS, check_every_mode, check_program, check_refused_at
+from soundness import central_differences, marked_line
 
 RNG = np.random.default_rng(37)
 X = RNG.normal(size=(6, 3))
@@ -139,24 +139,10 @@ CASES = [
 ]
 
 
-def assert_values_are_the_functions_own(func, args, position) -> None:
-    """value_and_grad's, vjp's and jvp's values are func's own value, bit for bit and of its type."""
-    own = func(*copy.deepcopy(args))
-    tangent = with_flat(args[position], np.ones(flat(args[position]).size))
-    values = {"value_and_grad": adjoint.value_and_grad(func, wrt=position)(*copy.deepcopy(args))[0],
-              "vjp": adjoint.vjp(func, wrt=position)(*copy.deepcopy(args))[0],
-              "jvp": adjoint.jvp(func, wrt=position)(*copy.deepcopy(args), tangent)[0]}
-    for mode, value in values.items():
-        assert type(value) is type(own) and value == own, f"{mode}'s value {value!r} is not {own!r}"
-
-
 @pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
                          ids=[case[0] for case in CASES])
 def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
-    func = getattr(programs, name)
-    check_every_position(func, args, positions, with_autograd, first_order_only)
-    for position in positions:
-        assert_values_are_the_functions_own(func, args, position)
+    check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
 
 
 def test_black_scholes_greeks():
@@ -274,25 +260,7 @@ def _names_the_line(refused, func, marker) -> None:
 
 @pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
 def test_refused_naming_the_users_line(func, args, positions, marker):
-    """Reverse modes refuse at the line; forward mode refuses there too, or is exact."""
-    for position in positions:
-        before = copy.deepcopy(args)
-        for mode in (adjoint.grad, adjoint.value_and_grad, adjoint.vjp):
-            with pytest.raises(adjoint.AdjointError) as refused:
-                mode(func, wrt=position)(*args)
-            _names_the_line(refused, func, marker)
-        tangent = with_flat(args[position], RNG.normal(size=flat(args[position]).size))
-        try:
-            value, derivative = adjoint.jvp(func, wrt=position)(*args, tangent)
-        except adjoint.AdjointError as error:
-            assert f"probe37_programs.py:{marked_line(func, marker)}:" in str(error), str(error)
-        else:
-            own = func(*copy.deepcopy(args))
-            assert type(value) is type(own) and value == own
-            np.testing.assert_allclose(flat(derivative), directional_difference(func, args, (position,), (tangent,)),
-                                       rtol=1e-6, atol=1e-7)
-        for got, want in zip(args, before):
-            np.testing.assert_array_equal(got, want)
+    check_refused_at(func, args, positions, f"probe37_programs.py:{marked_line(func, marker)}:", RNG)
 
 
 def test_second_derivative_of_back_substitution_names_the_line():

@@ -20,6 +20,8 @@ from adjoint.errors import AdjointError, Location, UnsupportedSyntaxError, is_li
 from adjoint.frontend.resolve import qualified_name
 from adjoint.normalize.inert_blocks import block_feeds, called_label
 
+ATOMS = (str, bytes, int, float, complex, bool, type(None))
+
 
 class CalleeChecks:
     """The checks of the calls of user functions, as methods of the in-place checker (they read
@@ -45,7 +47,7 @@ class CalleeChecks:
             where = unseen
         written_into = written_arguments(func, call, parameters)  # (None: any of them)
         passed = [a.id for a in operands_of(call) if isinstance(a, gast.Name) and self.kinds.get(a.id) != SCALAR
-                  and (written_into is None or a.id in written_into)]
+                  and not self._names_an_atom(a.id) and (written_into is None or a.id in written_into)]
         if not passed or where is None:
             return
         state = self.storage.before[stmt]
@@ -71,6 +73,11 @@ class CalleeChecks:
                     "pass a copy")
         self._check_earlier_reads(stmt, passed, f"{label} ({where.filename}:{where.lineno})",
                                   lambda name: unreadable or self._refuse_derivative_call(stmt, func, where, name))
+
+    def _names_an_atom(self, name: str) -> bool:
+        """A global or closure name holding a string, bytes or a number (`logging.getLogger(__name__)`):
+        nothing can change it in place."""
+        return name not in self.local_names and isinstance(self.parsed.lookup(name), ATOMS)
 
     def _check_outer_reads(self, stmt: gast.stmt, func, outer: FrozenSet[object]) -> None:
         """A called function that writes in place into a global or closure object this function

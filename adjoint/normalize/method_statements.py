@@ -50,12 +50,14 @@ class MethodStatements:
         assignment of the new list, and an array's `sort` and `fill` writes into it; other methods called for their
         effect are refused."""
         method = call.func.attr
+        if method in ("append", "extend"):
+            listed = self._list_or_refuse(owner, node)
         if method == "append":
-            return node
+            return listed + [node]
         if method == "extend" and len(call.args) == 1 and not call.keywords:
             self.parsed.in_place.append((owner, node))
             items = nodes.call(nodes.name(self._bound_name("list", list)), [call.args[0]])
-            return nodes.copy_location(nodes.assign(owner, nodes.add(nodes.name(owner), items)), node)
+            return listed + [nodes.copy_location(nodes.assign(owner, nodes.add(nodes.name(owner), items)), node)]
         if method == "pop" and not call.args and not call.keywords:
             return nodes.copy_location(nodes.assign(self.fresh("_popped"), call), node)
         rebuilt = self._list_rebuilt(owner, call)
@@ -69,6 +71,14 @@ class MethodStatements:
         raise UnsupportedSyntaxError(
             f"{owner}.{method}", f"`{owner}.{method}(...)` changes {owner} in place, which adjoint does not "
             f"differentiate; build a new value instead (`{owner} = ...`)", self.parsed.info.location(node))
+
+    def _list_or_refuse(self, owner: str, node: gast.Expr) -> List[gast.stmt]:
+        """The check that `owner`, whose `.append` or `.extend` is differentiated as a list's, holds a
+        list (a `collections.deque(maxlen=n)` drops its first items), where a binding of the name
+        may make something else or the name is a parameter."""
+        if owner not in nodes.parameters(self.parsed.node) and bound_to_lists(self.parsed, owner):
+            return []
+        return [self._checked(owner, "list_method_or_refuse", runtime.list_method_or_refuse, node)]
 
     def _list_rebuilt(self, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
         """The statements making the new list of `xs.insert(i, v)` (`xs = list(xs[:i]) + [v] +
@@ -195,3 +205,19 @@ class MethodStatements:
 
 def _sliced(value: gast.expr, lower=None, upper=None, step=None) -> gast.Subscript:
     return gast.Subscript(value=value, slice=gast.Slice(lower=lower, upper=upper, step=step), ctx=gast.Load())
+
+
+def bound_to_lists(parsed, name: str) -> bool:
+    """Whether every binding of the local `name` makes a list: a list display or comprehension, list(...)
+    or sorted(...)."""
+    bindings = [node for node in nodes.walk(parsed.node)
+                if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Store)]
+    assigned = {id(stmt.targets[0]): stmt.value for stmt in nodes.statements(parsed.node)
+                if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)}
+    return all(id(node) in assigned and _makes_a_list(assigned[id(node)], parsed) for node in bindings)
+
+
+def _makes_a_list(value: gast.expr, parsed) -> bool:
+    if isinstance(value, (gast.List, gast.ListComp)):
+        return True
+    return isinstance(value, gast.Call) and resolve(value.func, parsed, frozenset()) in (list, sorted)

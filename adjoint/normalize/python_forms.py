@@ -28,6 +28,7 @@ from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.keyword_spread import lower_keyword_spreads
 from adjoint.normalize.map_filter import lower_map_filter
+from adjoint.normalize.method_statements import bound_to_lists
 from adjoint.normalize.math_forms import lower_math_forms
 from adjoint.normalize.record_methods import call_record_methods
 from adjoint.normalize.records import build_records
@@ -111,27 +112,11 @@ def _sorts_in_place(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None
     exact where no other name holds the list, analysis/aliases.py). Any other `.sort()` stays, for
     desugar's refusal."""
     parameters = set(nodes.parameters(parsed.node))
-    local_names = frozenset(name for name in nodes.names_stored(parsed.node) if _bound_to_lists(parsed, name))
+    local_names = frozenset(name for name in nodes.names_stored(parsed.node) if bound_to_lists(parsed, name))
     local_names |= parameters - set(nodes.names_stored(parsed.node))
     for block in list(nodes.blocks(parsed.node)):
         if any(_sorted_owner(stmt, local_names) for stmt in block):
             block[:] = [made for stmt in block for made in _sorted_in_place(stmt, parsed, fresh, local_names)]
-
-
-def _bound_to_lists(parsed: ParsedFunction, name: str) -> bool:
-    """Whether every binding of the local `name` makes a list: a list display or comprehension, list(...)
-    or sorted(...)."""
-    bindings = [node for node in nodes.walk(parsed.node)
-                if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Store)]
-    assigned = {id(stmt.targets[0]): stmt.value for stmt in nodes.statements(parsed.node)
-                if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)}
-    return all(id(node) in assigned and _makes_a_list(assigned[id(node)], parsed) for node in bindings)
-
-
-def _makes_a_list(value: gast.expr, parsed: ParsedFunction) -> bool:
-    if isinstance(value, (gast.List, gast.ListComp)):
-        return True
-    return isinstance(value, gast.Call) and resolve(value.func, parsed, frozenset()) in (list, sorted)
 
 
 def _sorted_owner(stmt: gast.stmt, local_names) -> str:

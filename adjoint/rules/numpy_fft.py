@@ -14,16 +14,16 @@ from adjoint.templates import d
 
 
 
-# The sample frequencies k / (n * d) move with the spacing d as -result / d. The template cannot
-# name its parameter `d`: the spacing is taken by position (a keyword `d=` is refused).
+# The sample frequencies k / (n * d) move with the spacing d as -result / d. The template names the
+# spacing `d_` (`d` is the marker), which a keyword `d=` binds.
 @register_adjoint(np.fft.fftfreq, np.fft.rfftfreq)
-def _(result, n, spacing=1.0):
-    d[spacing] = -np.sum(d[result] * result) / spacing
+def _(result, n, d_=1.0):
+    d[d_] = -np.sum(d[result] * result) / d_
 
 
 @register_tangent(np.fft.fftfreq, np.fft.rfftfreq)
-def _(result, n, spacing=1.0):
-    d[result] = -result * (d[spacing] / spacing)
+def _(result, n, d_=1.0):
+    d[result] = -result * (d[d_] / d_)
 
 # ----- 1-D transforms ----------------------------------------------------------------------
 

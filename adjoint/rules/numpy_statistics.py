@@ -277,6 +277,18 @@ def _(result, y, x=None, dx=1.0, axis=-1):
 
 
 # Within [xp[0], xp[-1]], x in segment i at t = (x - xp[i]) / (xp[i+1] - xp[i]) gives
+# bincount(x, weights)[k] sums the weights of the entries of x equal to k: a weight's adjoint is the
+# result's at its bin (the counts, without weights, are constants).
+@register_adjoint(np.bincount)
+def _(result, x, weights=None, minlength=0):
+    d[weights] = reshape_like(broadcast_like(d[result], result)[np.asarray(x)], weights)
+
+
+@register_tangent(np.bincount)
+def _(result, x, weights=None, minlength=0):
+    d[result] = np.bincount(x, weights=np.ravel(d[weights]), minlength=np.size(result))
+
+
 # fp[i] + t (fp[i+1] - fp[i]): slope s to x, 1 - t and t to fp[i], fp[i+1], s (t - 1) and -s t to
 # xp[i], xp[i+1]. Outside, the value is fp[0] or fp[-1] (or left, right).
 @register_adjoint(np.interp)

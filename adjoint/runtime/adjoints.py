@@ -11,7 +11,7 @@ import dataclasses
 
 import numpy as np
 
-from adjoint.runtime.containers import _entries, _is_record, _record_fields, stores_its_fields_only
+from adjoint.runtime.containers import _entries, _is_record, _record_fields, lacks_default, stores_its_fields_only
 from adjoint.runtime.refusals import ComplexValue, ContainerArithmeticError, ListSliceStoreError, Refused
 
 
@@ -162,7 +162,7 @@ def _absolute(index, x):
 
 def add_at(dx, x, index, value):
     """dx with `value` added at x[index]; dx is not modified (it may be shared)."""
-    if isinstance(x, range) or _is_class_constant_index(index):  # a range's items are integers moving with nothing
+    if isinstance(x, range) or _is_class_constant_index(index) or lacks_default(x, index, x):  # moving with nothing
         return dx
     index, dx = _absolute(index, x), _as_items(dx, x)
     if _is_zero_d(x):
@@ -277,7 +277,7 @@ def item_adjoint(dx, index, x=None):
     if _is_class_constant_index(index):
         return 0.0
     if isinstance(dx, dict):  # a dict argument's tangent, in forward mode
-        return dx[index]
+        return 0.0 if lacks_default(dx, index, x) else dx[index]
     if _is_zero_d(x):
         return np.asarray(dx)[index]
     if not _is_container(dx := _as_items(dx, x)):

@@ -21,6 +21,13 @@ def _is_record(x) -> bool:
     return hasattr(type(x), "__dataclass_fields__") and not isinstance(x, type)
 
 
+def lacks_default(held, index, x) -> bool:
+    """x is a dict that makes the items it lacks (a defaultdict, a Counter) and `held` (x, or its
+    derivative) has no item at index: that item was x's default, a constant (a key is added to x,
+    never removed)."""
+    return isinstance(x, dict) and hasattr(type(x), "__missing__") and index not in held
+
+
 def _record_fields(x) -> list:
     return [f.name for f in dataclasses.fields(x)]
 

@@ -21,6 +21,8 @@ import operator
 
 import numpy as np
 
+from adjoint.runtime.refusals import Refused
+
 __all__ = [
     "augmented_add", "augmented_sub", "augmented_mul", "augmented_truediv", "augmented_pow", "augmented_mod",
     "augmented_matmul", "augmented_floordiv", "augmented_and", "augmented_or", "augmented_xor",
@@ -41,10 +43,21 @@ def _on_array(a, b, in_place, operation):
     return in_place(a.copy(), b)
 
 
+def _as_python_would(a, method, spelled) -> None:
+    """Refuses `a op= b` where a's class changes it in place otherwise than a list, a set or a dict
+    does (a `collections.deque(maxlen=n)` drops its first items, a Counter its counts below one):
+    `a op b` is not the value Python leaves, and the derivative follows `a op b`."""
+    if type(a) not in (list, set, dict) and hasattr(type(a), method):
+        raise Refused(f"`{spelled}` on a value of type {type(a).__name__} changes it in place as its class "
+                      "defines, which adjoint does not follow; build the new value with operations on numbers, "
+                      "arrays or lists")
+
+
 def augmented_add(a, b):
     """`a += b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.iadd, operator.add)
+    _as_python_would(a, "__iadd__", "+=")
     return a + b
 
 
@@ -52,6 +65,7 @@ def augmented_sub(a, b):
     """`a -= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.isub, operator.sub)
+    _as_python_would(a, "__isub__", "-=")
     return a - b
 
 
@@ -59,6 +73,7 @@ def augmented_mul(a, b):
     """`a *= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.imul, operator.mul)
+    _as_python_would(a, "__imul__", "*=")
     return a * b
 
 
@@ -66,6 +81,7 @@ def augmented_truediv(a, b):
     """`a /= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.itruediv, operator.truediv)
+    _as_python_would(a, "__itruediv__", "/=")
     return a / b
 
 
@@ -73,6 +89,7 @@ def augmented_pow(a, b):
     """`a **= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.ipow, operator.pow)
+    _as_python_would(a, "__ipow__", "**=")
     return a ** b
 
 
@@ -80,6 +97,7 @@ def augmented_mod(a, b):
     """`a %= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.imod, operator.mod)
+    _as_python_would(a, "__imod__", "%=")
     return a % b
 
 
@@ -87,6 +105,7 @@ def augmented_matmul(a, b):
     """`a @= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.imatmul, operator.matmul)
+    _as_python_would(a, "__imatmul__", "@=")
     return a @ b
 
 
@@ -94,6 +113,7 @@ def augmented_floordiv(a, b):
     """`a //= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.ifloordiv, operator.floordiv)
+    _as_python_would(a, "__ifloordiv__", "//=")
     return a // b
 
 
@@ -101,6 +121,7 @@ def augmented_and(a, b):
     """`a &= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.iand, operator.and_)
+    _as_python_would(a, "__iand__", "&=")
     return a & b
 
 
@@ -108,6 +129,7 @@ def augmented_or(a, b):
     """`a |= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.ior, operator.or_)
+    _as_python_would(a, "__ior__", "|=")
     return a | b
 
 
@@ -115,6 +137,7 @@ def augmented_xor(a, b):
     """`a ^= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.ixor, operator.xor)
+    _as_python_would(a, "__ixor__", "^=")
     return a ^ b
 
 
@@ -122,6 +145,7 @@ def augmented_lshift(a, b):
     """`a <<= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.ilshift, operator.lshift)
+    _as_python_would(a, "__ilshift__", "<<=")
     return a << b
 
 
@@ -129,6 +153,7 @@ def augmented_rshift(a, b):
     """`a >>= b`"""
     if isinstance(a, np.ndarray):
         return _on_array(a, b, operator.irshift, operator.rshift)
+    _as_python_would(a, "__irshift__", ">>=")
     return a >> b
 
 
