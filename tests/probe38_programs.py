@@ -1156,7 +1156,7 @@ def short_signal_long_kernel(x, h):
 
 def differences_and_rolls(x):
     d2 = np.diff(x, n=2)
-    edge = np.diff(x, prepend=x[0])  # <- diff-prepend
+    edge = np.diff(x, prepend=x[0])
     r = np.roll(x, -3) - np.roll(x, len(x) + 2)
     M = np.roll(x.reshape(2, -1), (1, -1), axis=(0, 1))
     return np.sum(d2 ** 2) + np.sum(edge * r) + np.sum(M * x.reshape(2, -1) ** 2)
@@ -1268,7 +1268,7 @@ def reduceat_segments(x, starts=np.array([0, 2, 5])):
 
 
 def partition_quantile(x, k=2):
-    p = np.partition(x, k)  # <- partition
+    p = np.partition(x, k)
     return np.sum(p[:k]) + p[k] ** 2 + np.quantile(x, [0.25, 0.75]).sum()
 
 
@@ -1760,7 +1760,7 @@ def window_by_pop_front(x, width=3):
     for v in x:
         window.append(v)
         if len(window) > width:
-            window.pop(0)  # <- pop-front
+            window.pop(0)
         out += sum(window) / len(window)
     return out
 
