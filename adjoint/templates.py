@@ -274,7 +274,29 @@ def _builder(node, params: frozenset, local: frozenset, global_: frozenset) -> B
             attributes[field] = build_child(fill)
         return filled
 
-    return build
+    return _none_test_builder(node, build) if _tests_none(node, params) else build
+
+
+def _tests_none(node: gast.AST, params: frozenset) -> bool:
+    """`param is None` (or `is not None`) in a template."""
+    return (isinstance(node, gast.Compare) and isinstance(node.left, gast.Name) and node.left.id in params
+            and len(node.ops) == 1 and isinstance(node.ops[0], (gast.Is, gast.IsNot))
+            and isinstance(node.comparators[0], gast.Constant) and node.comparators[0].value is None)
+
+
+def _none_test_builder(node: gast.Compare, build: Builder) -> Builder:
+    """`param is None` filled in with a literal the call passes (`left=-1.0` of np.interp) is
+    decided here: Python warns of `-1.0 is None` when it compiles it (a SyntaxError under `-W error`)."""
+    negated = isinstance(node.ops[0], gast.IsNot)
+
+    def decided(fill):
+        filled = build(fill)
+        atom = filled.left.operand if isinstance(filled.left, gast.UnaryOp) else filled.left
+        if isinstance(atom, gast.Constant) and atom.value is not None:
+            return nodes.constant(negated)
+        return filled
+
+    return decided
 
 
 def _name_builder(node: gast.Name, params: frozenset, local: frozenset, global_: frozenset) -> Builder:

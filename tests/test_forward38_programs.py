@@ -12,6 +12,7 @@ What was wrong, and is fixed:
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -37,3 +38,11 @@ def test_clip_with_crossed_bounds(x):
     for args in ((0.7, 0.9, 0.6), (0.5, 0.9, 0.6), (1.1, 0.9, 0.6), (0.35, -0.2, 0.6)):
         for position in range(3):
             check_every_mode(programs.crossed_clip_scalar, args, wrt=position)
+
+
+def test_literal_arguments_of_a_rule_tested_for_none_compile_without_warnings():
+    x, fp = np.array([-0.5, 0.3, 0.8, 1.4, 2.6]), np.array([0.3, -0.2, 0.8, 0.1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for position in range(2):
+            check_every_mode(programs.interp_literal_ends, (x, fp), wrt=position)
