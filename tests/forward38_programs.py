@@ -93,7 +93,7 @@ def slice_assignment(x):
     y = np.zeros(x.shape[0] + 1)
     y[1:] = x * 2.0
     y[0] = x[0] ** 3
-    y[::2] = y[::2] * x[0]
+    y[::2] = y[::2] * x[0]  # <- strided-rewrite
     return np.sum(np.sin(y))
 
 
@@ -101,7 +101,7 @@ def put_by_indices(x):
     y = np.zeros(6)
     y[[0, 2, 4]] = x[:3] ** 2
     y[[5, 1]] = np.exp(x[3:5])
-    y[3] = x[0] * x[4]
+    y[3] = x[0] * x[4]  # <- item-after-fancy
     np.add.at(y, [0, 0, 5], x[[1, 2, 3]])
     return np.sum(y * np.cos(y))
 
@@ -133,7 +133,7 @@ def strided_updates_in_loop(x):
 def matrix_row_updates(A):
     B = A.copy()
     for i in range(1, B.shape[0]):
-        B[i] = B[i] - 0.5 * B[i - 1] * B[i, 0]
+        B[i] = B[i] - 0.5 * B[i - 1] * B[i, 0]  # <- row-update
     B[:, -1] *= 2.0
     return np.sum(B ** 2)
 
