@@ -33,6 +33,7 @@ def checked_tangents(func: Callable, arguments: tuple, kwargs: dict, names: Tupl
         bound = inspect.signature(unwrap(func)).bind(*arguments, **kwargs).arguments
     except TypeError:
         bound = {}
+    fitted = []
     for name, tangent in zip(names, tangents):
         value = bound.get(name)
         shape = np.shape(value) if isinstance(value, (np.ndarray, float, int, np.number)) else None
@@ -43,7 +44,18 @@ def checked_tangents(func: Callable, arguments: tuple, kwargs: dict, names: Tupl
             keys = sorted(map(str, tangent)) if isinstance(tangent, dict) else type(tangent).__name__
             raise ArgumentError(f"{label}: the tangent of `{name}` must be a dict with the argument's keys "
                                 f"{sorted(map(str, value))}, got {keys}")
-    return tuple(map(as_float, tangents))
+        fitted.append(_array_tangent(tangent, shape) if isinstance(value, np.ndarray) else tangent)
+    return tuple(map(as_float, fitted))
+
+
+def _array_tangent(tangent: Any, shape: tuple) -> np.ndarray:
+    """An array argument's tangent as an array of its shape: a number, a smaller array broadcast to it
+    or a list was taken as it came, so that `np.sum` of a number's tangent counted it once, not once
+    per entry, and `dv + dv` of a list joined two lists."""
+    if type(tangent) is np.ndarray and tangent.shape == shape and tangent.dtype.kind == "f":
+        return tangent
+    dtype = tangent.dtype if isinstance(tangent, (np.ndarray, np.floating)) and tangent.dtype.kind == "f" else float
+    return np.array(np.broadcast_to(np.asarray(tangent, dtype=dtype), shape))
 
 
 def check_cotangent(value: Any, cotangent: Any, label: str, where: str = "the output") -> None:

@@ -422,3 +422,9 @@ def interp_literal_ends(x, fp):
     """np.interp given literal values outside the knots (`left=-1.0`)."""
     inside = np.interp(x, KNOTS, fp, left=-1.0, right=2.5)
     return np.sum(inside ** 2 * x) + np.sum(np.interp(x, KNOTS, fp, right=None) * fp[1])
+
+
+def doubled_entries(v):
+    """`v + v` and an item of a copy: a tangent given as a number, a smaller array or a list."""
+    w = v * 1.0
+    return np.sum(v + v) + np.max(v + v) + w[0, 1] * 3.0 + np.sum(np.sin(w) * v)

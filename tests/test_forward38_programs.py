@@ -224,6 +224,21 @@ def test_literal_arguments_of_a_rule_tested_for_none_compile_without_warnings():
             check_every_mode(programs.interp_literal_ends, (x, fp), wrt=position)
 
 
+@pytest.mark.parametrize("tangent", [1.5, np.float64(1.5), np.array(1.5), 2, np.array([1.0, -0.5, 2.0]),
+                                     [[0.1, 0.2, 0.3], [1.0, -1.0, 0.5]], ([0.1, 0.2, 0.3], [1.0, -1.0, 0.5])],
+                         ids=["float", "float64", "0-d", "int", "row", "list", "tuple"])
+def test_a_tangent_for_an_array_is_taken_as_an_array_of_its_shape(tangent):
+    v = np.array([[0.3, 0.9, -0.2], [0.4, -0.6, 1.1]])
+    full = np.array(np.broadcast_to(np.asarray(tangent, dtype=float), v.shape))
+    before = copy.deepcopy(tangent)
+    value, derivative = adjoint.jvp(programs.doubled_entries)(v, tangent)
+    _close(value, programs.doubled_entries(v), 1e-12, 0)
+    _close(derivative, directional_difference(programs.doubled_entries, (v,), (0,), (full,)), 1e-6, 1e-7)
+    _close(adjoint.hvp(programs.doubled_entries)(v, tangent), adjoint.hvp(programs.doubled_entries)(v, full),
+           1e-12, 1e-12)
+    assert_unchanged(before, tangent)
+
+
 # ----- `adjoint gen`: every mode, run where adjoint cannot be imported ------------------------------
 
 GENERATED = '''
