@@ -428,3 +428,19 @@ def doubled_entries(v):
     """`v + v` and an item of a copy: a tangent given as a number, a smaller array or a list."""
     w = v * 1.0
     return np.sum(v + v) + np.max(v + v) + w[0, 1] * 3.0 + np.sum(np.sin(w) * v)
+
+
+def doubled_mean(q):
+    return np.sum(q.mean + q.mean) * q.log_std + np.sum(np.sin(q.mean))
+
+
+def doubled_rest(s):
+    return np.sum(s.rest + s.rest) * s.k
+
+
+def doubled_items(p):
+    return np.sum(p["W"] + p["W"]) * p["s"] + np.sum(p["x"] ** 2)
+
+
+def doubled_first(xs):
+    return np.sum(xs[0] + xs[0]) * np.sum(xs[1])

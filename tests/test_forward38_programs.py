@@ -12,8 +12,6 @@ What was wrong, and is fixed:
 from __future__ import annotations
 
 import copy
-import json
-import textwrap
 import warnings
 
 import numpy as np
@@ -237,6 +235,29 @@ def test_a_tangent_for_an_array_is_taken_as_an_array_of_its_shape(tangent):
     _close(adjoint.hvp(programs.doubled_entries)(v, tangent), adjoint.hvp(programs.doubled_entries)(v, full),
            1e-12, 1e-12)
     assert_unchanged(before, tangent)
+
+
+def test_tangents_of_arrays_inside_containers_are_arrays_of_their_shape():
+    """A number for an array field of a NamedTuple, a dataclass or a dict, or for an array item of a
+    list, stands for that number in every entry; a number for a whole container is refused."""
+    mean, rest = np.array([0.3, -0.2, 0.5]), np.array([0.1, 0.4, -0.3])
+    W, x = A34, RNG.normal(size=4)
+    cases = [
+        (programs.doubled_mean, (programs.Gaussian(mean, 0.2),), programs.Gaussian(1.5, 0.5),
+         programs.Gaussian(np.full(3, 1.5), 0.5)),
+        (programs.doubled_rest, (programs.Spring(1.3, rest),), programs.Spring(0.5, -1.0),
+         programs.Spring(0.5, np.full(3, -1.0))),
+        (programs.doubled_items, ({"W": W, "x": x, "s": 0.4},), {"W": 0.3, "x": [1.0, 2.0, 0.0, -1.0], "s": 2.0},
+         {"W": np.full((3, 4), 0.3), "x": np.array([1.0, 2.0, 0.0, -1.0]), "s": 2.0}),
+        (programs.doubled_first, ([mean, rest[:2]],), [2.0, [1.0, -1.0]], [np.full(3, 2.0), np.array([1.0, -1.0])]),
+    ]
+    for func, args, tangent, full in cases:
+        value, derivative = adjoint.jvp(func)(*args, tangent)
+        _close(value, func(*args), 1e-12, 0)
+        _close(derivative, directional_difference(func, args, (0,), (full,)), 1e-6, 1e-7, func.__name__)
+        _close(adjoint.hvp(func)(*args, tangent), adjoint.hvp(func)(*args, full), 1e-12, 1e-12, func.__name__)
+        with pytest.raises(adjoint.AdjointError, match="tangent of `"):
+            adjoint.jvp(func)(*args, 1.0)
 
 
 # ----- `adjoint gen`: every mode, run where adjoint cannot be imported ------------------------------
