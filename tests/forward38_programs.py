@@ -444,3 +444,10 @@ def doubled_items(p):
 
 def doubled_first(xs):
     return np.sum(xs[0] + xs[0]) * np.sum(xs[1])
+
+
+def weighted_spectrum(x):
+    """Weights from a complex array's size and shape (real numbers whatever its dtype)."""
+    F = np.fft.rfft(x)
+    weights = np.arange(F.size) / F.shape[0] + F.ndim
+    return np.sum(np.abs(F) ** 2 * weights) + np.sum(F.real * F.imag)

@@ -260,6 +260,12 @@ def test_tangents_of_arrays_inside_containers_are_arrays_of_their_shape():
             adjoint.jvp(func)(*args, 1.0)
 
 
+def test_sizes_and_shapes_of_a_complex_array_are_real():
+    x = RNG.normal(size=8)
+    check_every_mode(programs.weighted_spectrum, (x,))
+    _compositions(programs.weighted_spectrum, (x,), 0, np.random.default_rng(1))
+
+
 # ----- `adjoint gen`: every mode, run where adjoint cannot be imported ------------------------------
 
 GENERATED = '''
