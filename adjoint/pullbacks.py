@@ -40,9 +40,9 @@ def checked_tangents(func: Callable, arguments: tuple, kwargs: dict, names: Tupl
 
 def _fitted(tangent: Any, value: Any, where: str, label: str) -> Any:
     """The tangent of `value`: an array's an array of its shape (a number or a smaller array broadcast
-    to it, a list made an array), a number's a float, a dict's, a list's, a tuple's, a NamedTuple's or
-    a dataclass's one of the same keys, length or fields, fitted item by item (a number 0 stands for
-    no tangent of a container). Taken as it came, a number for an array counted once in `np.sum(v +
+    to it, a list made an array), a Python number's a Python float, a dict's, a list's, a tuple's, a
+    NamedTuple's or a dataclass's one of the same keys, length or fields, fitted item by item (a
+    number 0 stands for no tangent of a container). Taken as it came, a number for an array counted once in `np.sum(v +
     v)`, not once per entry, a number for a field of a record was read as no tangent, and a list's
     tangent was joined by `+`."""
     if value is None or tangent is None:
@@ -50,9 +50,11 @@ def _fitted(tangent: Any, value: Any, where: str, label: str) -> Any:
     if isinstance(value, (np.ndarray, float, int, np.number)):
         shape, given = np.shape(value), _numeric_shape(tangent)
         if isinstance(tangent, dict) or given is None or _broadcast(given, shape) != shape:
-            raise ArgumentError(f"{label}: the tangent of {where} has shape "
-                                f"{given if given is not None else _described(tangent)}, the argument has shape {shape}")
-        return _array_tangent(tangent, shape) if isinstance(value, np.ndarray) else as_float(tangent)
+            given = given if given is not None else _described(tangent)
+            raise ArgumentError(f"{label}: the tangent of {where} has shape {given}, the argument has shape {shape}")
+        if isinstance(value, np.ndarray):
+            return _array_tangent(tangent, shape)
+        return float(tangent) if isinstance(value, (float, int)) else as_float(tangent)
     if isinstance(value, dict):
         if not isinstance(tangent, dict) or set(tangent) != set(value):
             keys = sorted(map(str, tangent)) if isinstance(tangent, dict) else type(tangent).__name__

@@ -451,3 +451,15 @@ def weighted_spectrum(x):
     F = np.fft.rfft(x)
     weights = np.arange(F.size) / F.shape[0] + F.ndim
     return np.sum(np.abs(F) ** 2 * weights) + np.sum(F.real * F.imag)
+
+
+def widened_float32(x):
+    """A float32 rounding of x, made a Python float again by float() and by math: the value's
+    difference from x's own terms is float32's rounding error, and so is the derivative."""
+    r = np.float32(x)
+    return float(r) * x - x * x + (math.sin(r) - math.sin(x)) + 0.5 * (math.exp(r) - math.exp(x))
+
+
+def widened_float32_slope(x):
+    r = float(np.float32(x))
+    return r - x + (math.cos(r) - math.cos(x)) + 0.5 * (math.exp(r) - math.exp(x))

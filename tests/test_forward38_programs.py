@@ -266,6 +266,20 @@ def test_sizes_and_shapes_of_a_complex_array_are_real():
     _compositions(programs.weighted_spectrum, (x,), 0, np.random.default_rng(1))
 
 
+@pytest.mark.parametrize("x", [0.7, 1.3, -0.45])
+def test_float32_values_widened_again_have_tangents_in_float64(x):
+    """Derivatives of float32 rounding errors: np.float32's derivative is 1 and its value rounded, so
+    the slope is the rounding error's own size (about 1e-8), lost entirely in float32 arithmetic."""
+    want = programs.widened_float32_slope(x)
+    _close(adjoint.grad(programs.widened_float32)(x), want, 1e-6, 1e-14)
+    for tangent in (1.0, np.float32(1.0), 2):
+        value, derivative = adjoint.jvp(programs.widened_float32)(x, tangent)
+        assert value == programs.widened_float32(x)
+        _close(derivative, float(tangent) * want, 1e-6, 1e-14, f"jvp, tangent {tangent!r}")
+    _close(adjoint.jvp(adjoint.grad(programs.widened_float32))(x, 1.0)[1],
+           adjoint.grad(adjoint.grad(programs.widened_float32))(x), 1e-9, 1e-14)
+
+
 # ----- `adjoint gen`: every mode, run where adjoint cannot be imported ------------------------------
 
 GENERATED = '''
