@@ -19,7 +19,7 @@ import pytest
 
 import adjoint
 import forward38_programs as programs
-from every_mode import check_every_mode
+from every_mode import check_every_mode, gradient_along
 from soundness import central_differences, directional_difference, flat, marked_line, with_flat
 from test_catalogue_fd import assert_unchanged
 from test_gen_probe26 import gen, load, run_without_adjoint
@@ -102,12 +102,7 @@ def _compositions(func, args, wrt, rng) -> None:
     tangent = with_flat(args[wrt], rng.normal(size=flat(args[wrt]).size))
     before, tangent_before = copy.deepcopy(args), copy.deepcopy(tangent)
     gradient = adjoint.grad(func, wrt=wrt)
-
-    def moved(step):
-        varied = list(copy.deepcopy(args))
-        varied[wrt] = with_flat(args[wrt], flat(args[wrt]) + step * flat(tangent))
-        return flat(gradient(*varied))
-    along = (moved(1e-5) - moved(-1e-5)) / 2e-5
+    along = gradient_along(func, args, wrt, tangent)
     value, derivative = adjoint.jvp(gradient, wrt=wrt)(*args, tangent)
     _close(value, gradient(*copy.deepcopy(args)), 1e-12, 0, "jvp of grad: its value")
     _close(derivative, along, what="jvp of grad")
