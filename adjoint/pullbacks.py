@@ -42,15 +42,17 @@ def _fitted(tangent: Any, value: Any, where: str, label: str) -> Any:
     """The tangent of `value`: an array's an array of its shape (a number or a smaller array broadcast
     to it, a list made an array), a Python number's a Python float, a dict's, a list's, a tuple's, a
     NamedTuple's or a dataclass's one of the same keys, length or fields, fitted item by item (a
-    number 0 stands for no tangent of a container). Taken as it came, a number for an array counted once in `np.sum(v +
-    v)`, not once per entry, a number for a field of a record was read as no tangent, and a list's
-    tangent was joined by `+`."""
-    if value is None or tangent is None:
+    number 0 stands for no tangent of a container). Taken as it came, a number for an array counted
+    once in `np.sum(v + v)`, not once per entry, a number for a field of a record was read as no
+    tangent, a list's tangent was joined by `+`, and None for a number failed with a TypeError."""
+    if value is None:
         return tangent
     if isinstance(value, (np.ndarray, float, int, np.number)):
         shape, given = np.shape(value), _numeric_shape(tangent)
-        if isinstance(tangent, dict) or given is None or _broadcast(given, shape) != shape:
-            given = given if given is not None else _described(tangent)
+        if given is None or _broadcast(given, shape) != shape:
+            if given is None:
+                raise ArgumentError(f"{label}: the tangent of {where} is {_described(tangent)}, not a number or an "
+                                    f"array of the argument's shape {shape}")
             raise ArgumentError(f"{label}: the tangent of {where} has shape {given}, the argument has shape {shape}")
         if isinstance(value, np.ndarray):
             return _array_tangent(tangent, shape)
@@ -61,7 +63,7 @@ def _fitted(tangent: Any, value: Any, where: str, label: str) -> Any:
             raise ArgumentError(f"{label}: the tangent of {where} must be a dict with the argument's keys "
                                 f"{sorted(map(str, value))}, got {keys}")
         return {key: _fitted(part, value[key], f"{where}[{key!r}]", label) for key, part in tangent.items()}
-    if _is_zero(tangent) or not isinstance(value, (list, tuple)) and not _is_record(value):
+    if tangent is None or _is_zero(tangent) or not isinstance(value, (list, tuple)) and not _is_record(value):
         return tangent
     if isinstance(value, (list, tuple)):
         if isinstance(tangent, np.ndarray) and _numeric_shape(value) == tangent.shape:

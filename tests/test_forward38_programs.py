@@ -253,6 +253,9 @@ def test_tangents_of_arrays_inside_containers_are_arrays_of_their_shape():
         _close(adjoint.hvp(func)(*args, tangent), adjoint.hvp(func)(*args, full), 1e-12, 1e-12, func.__name__)
         with pytest.raises(adjoint.AdjointError, match="tangent of `"):
             adjoint.jvp(func)(*args, 1.0)
+    for args in ((0.7,), (np.array([0.7, -0.2]),)):
+        with pytest.raises(adjoint.AdjointError, match="tangent of `x` is a NoneType"):
+            adjoint.jvp(programs.tanh_scalar)(*args, None)
 
 
 def test_sizes_and_shapes_of_a_complex_array_are_real():
