@@ -290,6 +290,17 @@ def reduce_with_lambda(x):
     return functools.reduce(lambda a, b: a * b + math.sin(a), [x[0], x[1], x[2]], 1.0)
 
 
+def affine(W, *inputs):
+    return sum(W[i] * v for i, v in enumerate(inputs))
+
+
+def varargs_and_recursion(x, depth=4):
+    """A callee taking *inputs, and one calling itself twice per level."""
+    if depth <= 1:
+        return affine(np.array([0.5, -1.0, 2.0]), x, x * x, math.sin(x))
+    return varargs_and_recursion(x, depth - 1) * 0.5 + math.sin(varargs_and_recursion(x, depth - 2))
+
+
 # ----- special functions and np.linalg ------------------------------------------------------------
 
 def arctan2_hypot(x, y):
@@ -338,6 +349,13 @@ def slogdet_quadratic(A, x):
     S = A @ A.T + np.eye(A.shape[0])
     sign, logdet = np.linalg.slogdet(S)
     return sign * logdet + x @ np.linalg.solve(S, x)
+
+
+def stacked_linalg(T, b):
+    """np.linalg over a stack of matrices: inverses, determinants, slogdet and batched solves."""
+    sign, logdet = np.linalg.slogdet(T)
+    solved = np.linalg.solve(T, b[..., None])[..., 0]
+    return np.sum(np.linalg.inv(T) ** 2) + np.sum(np.linalg.det(T) ** 2) + np.sum(sign * logdet) + np.sum(solved * b)
 
 
 def gaussian_nll(mu, L, xs):

@@ -82,6 +82,8 @@ CASES = [
     ("norms", (RNG.normal(size=4), A34), (0, 1), ()),
     ("cholesky_logdet", (0.5 * RNG.normal(size=(3, 3)),), (0,), ()),
     ("slogdet_quadratic", (0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1), ()),
+    ("stacked_linalg", (np.eye(3) * 2.0 + 0.3 * RNG.normal(size=(2, 3, 3)), RNG.normal(size=(2, 3))), (0, 1), ()),
+    ("varargs_and_recursion", (0.7,), (0,), ()),
     ("gaussian_nll", (RNG.normal(size=2), 0.5 * RNG.normal(size=(2, 2)), RNG.normal(size=(3, 2))), (0, 1, 2), ()),
     ("tanh_scalar", (0.6,), (0,), ()),
     ("cookbook_loss", (RNG.normal(size=3), 0.2, RNG.normal(size=(4, 3)), np.array([1.0, 0.0, 1.0, 1.0])), (0, 1), ()),
