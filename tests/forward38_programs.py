@@ -488,3 +488,8 @@ def largest_by_key(x):
     adjoint sweep."""
     i, v = max(enumerate(x), key=lambda t: t[1] ** 2)
     return v * i + v ** 3 + np.sum(np.sin(x))
+
+
+def sorted_pairs(x, y):
+    """sorted over zip with a key: pairs listed, then popped back in the adjoint sweep."""
+    return sum(a * b + a ** 3 for a, b in sorted(zip(x, y), key=lambda t: t[1]))

@@ -308,11 +308,15 @@ def test_float32_values_widened_again_have_tangents_in_float64(x):
 
 
 def test_hessian_of_a_maximum_over_enumerate_by_a_key():
-    """vjp of grad (a split derivative) of a max over enumerate by a key, and the Hessian from its rows."""
+    """vjp of grad (a split derivative) of a max over enumerate by a key, the Hessian from its rows,
+    and the compositions of a sum over sorted(zip(...)) by a key."""
     x = np.array([0.7, -0.4, 1.1, 0.3, -0.9, 0.55])
     check_every_mode(programs.largest_by_key, (x,))
     want = np.stack([gradient_along(programs.largest_by_key, (x,), 0, e) for e in np.eye(x.size)], axis=-1)
     _close(adjoint.hessian(programs.largest_by_key)(x), want)
+    y = np.array([0.2, 0.9, -0.3, 1.4, 0.05, -0.6])
+    for position in (0, 1):
+        _compositions(programs.sorted_pairs, (x, y), position, np.random.default_rng(position))
 
 
 # ----- `adjoint gen`: every mode, run where adjoint cannot be imported ------------------------------

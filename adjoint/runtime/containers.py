@@ -328,4 +328,3 @@ def list_apart(x, copies: dict):
     found = (items if type(x) is list else tuple(items)) if any(a is not b for a, b in zip(items, x)) else x
     copies[id(x)] = found
     return found
-
