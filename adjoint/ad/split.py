@@ -67,7 +67,7 @@ def split(tree: gast.FunctionDef, forward_name: str, backward_name: str, namer, 
         kw_defaults=[], kwarg=None, defaults=[],
     )
     return (_function(forward_name, forward_args, forward_body),
-            _function(backward_name, backward_args, unpack + _copied(primal, adjoint, kept, namer, bind) + adjoint))
+            _function(backward_name, backward_args, unpack + _copied(primal, adjoint, kept, set(unbound), namer, bind) + adjoint))
 
 
 def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
@@ -82,7 +82,7 @@ def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
     return kept, [name for name in kept if name not in params and name not in assigned]
 
 
-def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], namer,
+def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], unbound: set, namer,
             bind: Callable[[str, Any], str]) -> List[gast.stmt]:
     """`_apart = lists_apart((_stack, _list1)); _stack = list_apart(_stack, _apart); ...`: the
     backward half pops and appends to copies of the lists it receives (the stack, a list whose
@@ -98,8 +98,10 @@ def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], 
     lists = [name for name in kept if name in popped]
     if not lists:
         return []
-    holders = set(lists).union(*[_bound_to(name, primal) for name in lists])
+    holders = set(lists).union(*[_bound_to(name, primal) for name in lists]) & set(kept)
     holders |= {name for name in kept if _only_bound_to_lists(name, primal)}
+    if holders == set(lists) == {lists[0]}:  # one list no other residual may hold: its copy (which numba compiles)
+        return [nodes.assign(lists[0], _list_copy(lists[0], primal, unbound, bind))]
     apart = namer.fresh("_apart")
     made = nodes.call(nodes.name(bind("lists_apart", runtime.lists_apart)), [nodes.tuple_of(map(nodes.name, lists))])
     copies = [nodes.assign(apart, made)]
@@ -107,6 +109,16 @@ def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], 
         copy = nodes.call(nodes.name(bind("list_apart", runtime.list_apart)), [nodes.name(name), nodes.name(apart)])
         copies.append(nodes.assign(name, copy))
     return copies
+
+
+def _list_copy(name: str, primal: List[gast.stmt], unbound: set, bind: Callable[[str, Any], str]) -> gast.expr:
+    """`list(name)`, or where name may hold something else, `list(name) if isinstance(name, list) else name`."""
+    listed = bind("list", list)
+    copy = nodes.call(nodes.name(listed), [nodes.name(name)])
+    if name not in unbound and _only_bound_to_lists(name, primal):
+        return copy
+    holds_list = nodes.call(nodes.name(bind("isinstance", isinstance)), [nodes.name(name), nodes.name(listed)])
+    return gast.IfExp(test=holds_list, body=copy, orelse=nodes.name(name))
 
 
 def _only_bound_to_lists(name: str, primal: List[gast.stmt]) -> bool:
