@@ -16,6 +16,7 @@ from adjoint import runtime
 from adjoint.errors import ArgumentError, NonScalarOutputError
 from adjoint.frontend.complex_values import refuse_unsupported_arguments
 from adjoint.frontend.parse import unwrap
+from adjoint.runtime.containers import _is_record, _record_fields, _record_like
 
 
 def as_float(seed: Any) -> Any:
@@ -26,24 +27,67 @@ def as_float(seed: Any) -> Any:
 
 def checked_tangents(func: Callable, arguments: tuple, kwargs: dict, names: Tuple[str, ...], tangents: tuple,
                      label: str) -> tuple:
-    """jvp's tangents as floats, once each is seen to fit its argument: an array's of its shape or a
-    number (broadcast to it), a dict's with its keys (a complex tangent is refused)."""
+    """jvp's tangents, once each is seen to fit its argument, made to fit it part by part (see
+    _fitted; a complex tangent is refused)."""
     refuse_unsupported_arguments(zip((f"tangent of {name}" for name in names), tangents), label)
     try:
         bound = inspect.signature(unwrap(func)).bind(*arguments, **kwargs).arguments
     except TypeError:
         bound = {}
-    for name, tangent in zip(names, tangents):
-        value = bound.get(name)
-        shape = np.shape(value) if isinstance(value, (np.ndarray, float, int, np.number)) else None
-        if shape is not None and np.shape(tangent) != shape and _broadcast(np.shape(tangent), shape) != shape:
-            raise ArgumentError(f"{label}: the tangent of `{name}` has shape {np.shape(tangent)}, the argument "
-                                f"has shape {shape}")
-        if isinstance(value, dict) and (not isinstance(tangent, dict) or set(tangent) != set(value)):
+    return tuple(as_float(_fitted(tangent, bound.get(name), f"`{name}`", label)) if name in bound else as_float(tangent)
+                 for name, tangent in zip(names, tangents))
+
+
+def _fitted(tangent: Any, value: Any, where: str, label: str) -> Any:
+    """The tangent of `value`: an array's an array of its shape (a number or a smaller array broadcast
+    to it, a list made an array), a Python number's a Python float, a dict's, a list's, a tuple's, a
+    NamedTuple's or a dataclass's one of the same keys, length or fields, fitted item by item (a
+    number 0 stands for no tangent of a container). Taken as it came, a number for an array counted
+    once in `np.sum(v + v)`, not once per entry, a number for a field of a record was read as no
+    tangent, a list's tangent was joined by `+`, and None for a number failed with a TypeError."""
+    if value is None:
+        return tangent
+    if isinstance(value, (np.ndarray, float, int, np.number)):
+        shape, given = np.shape(value), _numeric_shape(tangent)
+        if given is None or _broadcast(given, shape) != shape:
+            if given is None:
+                raise ArgumentError(f"{label}: the tangent of {where} is {_described(tangent)}, not a number or an "
+                                    f"array of the argument's shape {shape}")
+            raise ArgumentError(f"{label}: the tangent of {where} has shape {given}, the argument has shape {shape}")
+        if isinstance(value, np.ndarray):
+            return _array_tangent(tangent, shape)
+        return float(tangent) if isinstance(value, (float, int)) else as_float(tangent)
+    if isinstance(value, dict):
+        if not isinstance(tangent, dict) or set(tangent) != set(value):
             keys = sorted(map(str, tangent)) if isinstance(tangent, dict) else type(tangent).__name__
-            raise ArgumentError(f"{label}: the tangent of `{name}` must be a dict with the argument's keys "
+            raise ArgumentError(f"{label}: the tangent of {where} must be a dict with the argument's keys "
                                 f"{sorted(map(str, value))}, got {keys}")
-    return tuple(map(as_float, tangents))
+        return {key: _fitted(part, value[key], f"{where}[{key!r}]", label) for key, part in tangent.items()}
+    if tangent is None or _is_zero(tangent) or not isinstance(value, (list, tuple)) and not _is_record(value):
+        return tangent
+    if isinstance(value, (list, tuple)):
+        if isinstance(tangent, np.ndarray) and _numeric_shape(value) == tangent.shape:
+            return tangent
+        if not isinstance(tangent, (list, tuple)) or len(tangent) != len(value):
+            raise ArgumentError(f"{label}: the tangent of {where}, a {type(value).__name__} of {len(value)} items, "
+                                f"must be a list or tuple of as many, got {_described(tangent)}")
+        items = [_fitted(part, item, f"{where}[{index}]", label)
+                 for index, (part, item) in enumerate(zip(tangent, value))]
+        return type(tangent)(*items) if hasattr(tangent, "_fields") else type(tangent)(items)
+    if type(tangent) is not type(value):
+        raise ArgumentError(f"{label}: the tangent of {where} must be a {type(value).__name__} of tangents, got "
+                            f"{_described(tangent)}")
+    fields = {name: _fitted(getattr(tangent, name), getattr(value, name), f"{where}.{name}", label)
+              for name in _record_fields(value)}
+    return _record_like(fields, tangent)
+
+
+def _array_tangent(tangent: Any, shape: tuple) -> np.ndarray:
+    """An array argument's tangent as a float array of its shape."""
+    if type(tangent) is np.ndarray and tangent.shape == shape and tangent.dtype.kind == "f":
+        return tangent
+    dtype = tangent.dtype if isinstance(tangent, (np.ndarray, np.floating)) and tangent.dtype.kind == "f" else float
+    return np.array(np.broadcast_to(np.asarray(tangent, dtype=dtype), shape))
 
 
 def check_cotangent(value: Any, cotangent: Any, label: str, where: str = "the output") -> None:

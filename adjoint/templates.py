@@ -275,28 +275,29 @@ def _builder(node, params: frozenset, local: frozenset, global_: frozenset) -> B
             attributes[field] = build_child(fill)
         return filled
 
-    return _none_test_builder(node, build) if _tests_parameter_for_none(node, params) else build
+    return _none_test_builder(node, build) if _tests_none(node, params) else build
 
 
-def _tests_parameter_for_none(node, params: frozenset) -> bool:
-    """`p is None` or `p is not None` of a parameter p (an optional argument of the call)."""
-    return (isinstance(node, gast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (gast.Is, gast.IsNot))
-            and isinstance(node.left, gast.Name) and node.left.id in params
+def _tests_none(node: gast.AST, params: frozenset) -> bool:
+    """`param is None` (or `is not None`) in a template."""
+    return (isinstance(node, gast.Compare) and isinstance(node.left, gast.Name) and node.left.id in params
+            and len(node.ops) == 1 and isinstance(node.ops[0], (gast.Is, gast.IsNot))
             and isinstance(node.comparators[0], gast.Constant) and node.comparators[0].value is None)
 
 
-def _none_test_builder(node: gast.Compare, general: Builder) -> Builder:
-    """The test answered where the call gives the parameter as a literal (`left=0.0`): Python warns
-    of `0.0 is None` in the generated code ("is" with a literal)."""
-    param, negated = node.left.id, isinstance(node.ops[0], gast.IsNot)
+def _none_test_builder(node: gast.Compare, build: Builder) -> Builder:
+    """`param is None` filled in with a literal the call passes (`left=-1.0` of np.interp) is
+    decided here: Python warns of `-1.0 is None` when it compiles it (a SyntaxError under `-W error`)."""
+    negated = isinstance(node.ops[0], gast.IsNot)
 
-    def build(fill):
-        atom = fill.bindings[param]
-        if isinstance(atom, gast.Constant):
-            return gast.Constant(value=(atom.value is None) != negated, kind=None)
-        return general(fill)
+    def decided(fill):
+        filled = build(fill)
+        atom = filled.left.operand if isinstance(filled.left, gast.UnaryOp) else filled.left
+        if isinstance(atom, gast.Constant) and atom.value is not None:
+            return nodes.constant(negated)
+        return filled
 
-    return build
+    return decided
 
 
 def _name_builder(node: gast.Name, params: frozenset, local: frozenset, global_: frozenset) -> Builder:

@@ -100,7 +100,8 @@ def _pulled_back(func, wrt):
     return lambda *args: adjoint.vjp(func, wrt=wrt)(*args)[1](1.0)
 
 
-def _check_second_order(func, args, wrt, tangent) -> None:
+def gradient_along(func, args, wrt, tangent, eps: float = 1e-5):
+    """The central difference of func's gradient in args[wrt] along tangent: H @ tangent, flattened."""
     gradient = adjoint.grad(func, wrt=wrt)
 
     def moved(step):
@@ -108,7 +109,11 @@ def _check_second_order(func, args, wrt, tangent) -> None:
         varied[wrt] = with_flat(args[wrt], flat(args[wrt]) + step * flat(tangent))
         return flat(gradient(*varied))
 
-    want = (moved(1e-5) - moved(-1e-5)) / 2e-5
+    return (moved(eps) - moved(-eps)) / (2 * eps)
+
+
+def _check_second_order(func, args, wrt, tangent) -> None:
+    want = gradient_along(func, args, wrt, tangent)
     got = adjoint.hvp(func, wrt=wrt)(*args, tangent)
     np.testing.assert_allclose(flat(got), want, rtol=SECOND_RTOL, atol=SECOND_ATOL, err_msg="hvp")
     if isinstance(args[wrt], float):

@@ -60,8 +60,19 @@ def _walk_fill(node, bindings, derivative_of, globals_name, locals_name):
             value = getattr(node, field, None)
             if isinstance(value, (list, gast.AST)):
                 setattr(filled, field, fill(value))
-        return filled
+        return _decided_none_test(node, filled, bindings)
     return fill(node)
+
+
+def _decided_none_test(node, filled, bindings):
+    """`param is None` (`is not None`) of a param filled in with a literal, decided."""
+    if not (isinstance(node, gast.Compare) and isinstance(node.left, gast.Name) and node.left.id in bindings
+            and isinstance(node.ops[0], (gast.Is, gast.IsNot)) and isinstance(node.comparators[0], gast.Constant)
+            and node.comparators[0].value is None):
+        return filled
+    if isinstance(filled.left, gast.Constant) and filled.left.value is not None:
+        return nodes.constant(isinstance(node.ops[0], gast.IsNot))
+    return filled
 
 
 def _dropped(names):

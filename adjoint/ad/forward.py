@@ -6,21 +6,23 @@ For `a = x * y; b = math.sin(x); z = a + b` (wrt x) the generated function reads
         a = x * y
         da = dx * y
         b = math.sin(x)
-        db = dx * math.cos(x)
+        db = float(dx) * math.cos(x)
         z = a + b
         dz = da + db
         return z, dz
 
-Control flow needs no stack: tangents travel with the primal values.
+Control flow needs no stack: tangents travel with the primal values. math's functions take their
+arguments as Python floats, and so their tangents (see reads_python_floats).
 """
 from __future__ import annotations
 
+import math
 import operator
 from typing import List, Tuple
 
 import gast
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.list_arguments import is_active_list, lists_as_arrays, reads_lists_as_arrays
 from adjoint.ad.shared_arguments import argument_checks
@@ -35,6 +37,15 @@ from adjoint.options import Mode
 from adjoint.templates import RESULT, instantiate
 
 ZERO = 0.0
+
+
+def reads_python_floats(func) -> bool:
+    """`float` and math's functions of numbers (math.pow's stand-in too) take any number as a Python
+    float: so are their arguments' tangents taken. A NumPy float32 argument's tangent would keep
+    float32's precision where the value has float64's (`float(np.float32(x)) * x - x * x`: a
+    tangent of 0 where the derivative is float32(x) - x)."""
+    return func is float or func is runtime.math_pow_or_inf or (
+        getattr(func, "__module__", None) == "math" and func not in (math.fsum, math.dist, math.prod))
 
 
 class ForwardAD:
@@ -124,6 +135,7 @@ class ForwardAD:
             return nodes.constant(ZERO)
 
         as_array = reads_lists_as_arrays(func)
+        as_float = reads_python_floats(func)
 
         def derivative_of(param: str) -> gast.expr:
             if param == RESULT:
@@ -131,7 +143,10 @@ class ForwardAD:
             atom = bindings[param]
             if as_array and is_active_list(self.ctx, atom):  # np.sin(xs) of a list: the array's tangent
                 return nodes.call(self.ctx.runtime("array_tangent"), [self._tangent(atom), nodes.name(atom.id)])
-            return self._tangent(atom)
+            tangent = self._tangent(atom)
+            if as_float and not isinstance(tangent, gast.Constant):
+                return nodes.call(nodes.name(self.ctx.bind_global("float", float)), [tangent])
+            return tangent
 
         bindings = dict(bindings, result=nodes.name(target))
         scalar = self.ctx.all_scalar(target, value)

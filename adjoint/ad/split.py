@@ -24,7 +24,7 @@ from typing import Any, Callable, List, Tuple
 
 import gast
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 
 MARKER = "__adjoint_split__"
 
@@ -82,41 +82,43 @@ def residual_names(tree: gast.FunctionDef) -> Tuple[List[str], List[str]]:
     return kept, [name for name in kept if name not in params and name not in assigned]
 
 
-def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], unbound: set,
-            namer, bind: Callable[[str, Any], str]) -> List[gast.stmt]:
-    """`_stack = list(_stack)`: the backward half pops copies of the lists it receives (the stack,
-    a list whose appends it undoes), so that it leaves its residuals as they were: a second
-    derivative differentiates it as a function that changes nothing it is given. A residual that
-    the forward half bound to such a list (`lls = _list1`, a comprehension's list) is bound to
-    the copy too where it still is that list, so that it sees the appends the backward half undoes.
-    A name the forward half may leave unbound, None (a list built in a branch not taken) or bound
-    to something else (`traj = np.array(traj)`, the list kept on the stack) is copied only where
-    it holds a list."""
-    listed = bind("list", list)
-
-    def copy_of(name: str) -> gast.expr:
-        copy = nodes.call(nodes.name(listed), [nodes.name(name)])
-        if name not in unbound and _only_bound_to_lists(name, primal):
-            return copy
-        holds_list = nodes.call(nodes.name(bind("isinstance", isinstance)), [nodes.name(name), nodes.name(listed)])
-        return gast.IfExp(test=holds_list, body=copy, orelse=nodes.name(name))
-
+def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], unbound: set, namer,
+            bind: Callable[[str, Any], str]) -> List[gast.stmt]:
+    """`_apart = lists_apart((_stack, _list1)); _stack = list_apart(_stack, _apart); ...`: the
+    backward half pops and appends to copies of the lists it receives (the stack, a list whose
+    appends it undoes), so that it leaves its residuals as they were: a second derivative
+    differentiates it as a function that changes nothing it is given. One copy per list, wherever
+    the residuals hold it: a residual the forward half bound to such a list (`lls = _list1`) or to
+    a list display (`_seq1 = [_list1]`, the stack holding it) is bound to the copy, or to a copy
+    holding it, so that it sees what the backward half puts back (a copy of each list alone left
+    `_seq1[0]`, emptied by the forward half, as it was). A name that holds no list (None where
+    the forward half left it unbound, `traj = np.array(traj)`) is left as it is."""
     popped = {node.func.value.id for stmt in adjoint for node in nodes.every_node(stmt)
               if nodes.is_pop(node) and isinstance(node.func.value, gast.Name)}
-    copies = []
-    for name in kept:
-        if name not in popped:
-            continue
-        aliases = sorted(_bound_to(name, primal) & set(kept) - {name})
-        if not aliases:
-            copies.append(nodes.assign(name, copy_of(name)))
-            continue
-        given = namer.fresh(f"{name}_given")
-        copies += [nodes.assign(given, nodes.name(name)), nodes.assign(name, copy_of(name))]
-        copies += [nodes.assign(alias, gast.IfExp(
-            test=gast.Compare(left=nodes.name(alias), ops=[gast.Is()], comparators=[nodes.name(given)]),
-            body=nodes.name(name), orelse=nodes.name(alias))) for alias in aliases]
+    lists = [name for name in kept if name in popped]
+    if not lists:
+        return []
+    holders = set(lists).union(*[_bound_to(name, primal) for name in lists]) & set(kept)
+    holders |= {name for name in kept if _only_bound_to_lists(name, primal)}
+    if holders == set(lists) == {lists[0]}:  # one list no other residual may hold: its copy (which numba compiles)
+        return [nodes.assign(lists[0], _list_copy(lists[0], primal, unbound, bind))]
+    apart = namer.fresh("_apart")
+    made = nodes.call(nodes.name(bind("lists_apart", runtime.lists_apart)), [nodes.tuple_of(map(nodes.name, lists))])
+    copies = [nodes.assign(apart, made)]
+    for name in (name for name in kept if name in holders):
+        copy = nodes.call(nodes.name(bind("list_apart", runtime.list_apart)), [nodes.name(name), nodes.name(apart)])
+        copies.append(nodes.assign(name, copy))
     return copies
+
+
+def _list_copy(name: str, primal: List[gast.stmt], unbound: set, bind: Callable[[str, Any], str]) -> gast.expr:
+    """`list(name)`, or where name may hold something else, `list(name) if isinstance(name, list) else name`."""
+    listed = bind("list", list)
+    copy = nodes.call(nodes.name(listed), [nodes.name(name)])
+    if name not in unbound and _only_bound_to_lists(name, primal):
+        return copy
+    holds_list = nodes.call(nodes.name(bind("isinstance", isinstance)), [nodes.name(name), nodes.name(listed)])
+    return gast.IfExp(test=holds_list, body=copy, orelse=nodes.name(name))
 
 
 def _only_bound_to_lists(name: str, primal: List[gast.stmt]) -> bool:

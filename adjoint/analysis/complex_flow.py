@@ -37,6 +37,8 @@ LIKE_ARGUMENT = {runtime.match_real: 1, runtime.spectral_adjoint: 2, runtime.com
                  runtime.imag_adjoint: 1, runtime.angle_adjoint: 1, runtime.gradient_like: 1}
 # spectral_tangent(name, dx, ...) is complex for these transforms, real for irfft's (whatever dx is).
 COMPLEX_TRANSFORMS = ("fft", "ifft", "rfft", "fft2", "ifft2", "rfft2", "fftn", "ifftn", "rfftn")
+# An array's attributes that hold real values whatever its dtype (`np.arange(F.size)`).
+REAL_ATTRIBUTES = frozenset({"shape", "size", "ndim", "real", "imag"})
 CONSTANT_RESULTS = (np.zeros_like, np.ones_like, np.shape, np.ndim, np.size, len)
 REAL_INPUTS = (np.fft.rfft, np.fft.rfft2, np.fft.rfftn)
 ALLOWED = ("+, -, *, /, ** by a constant, indexing, reshapes and transposes, np.sum, np.mean, np.real, "
@@ -87,6 +89,8 @@ def _complex_targets(stmt: gast.stmt, classifier: CallClassifier, found: Set[str
 def _is_complex(value: gast.expr, classifier: CallClassifier, found: Set[str]) -> bool:
     if isinstance(value, (gast.Compare, gast.BoolOp)) or (isinstance(value, gast.UnaryOp)
                                                           and isinstance(value.op, gast.Not)):
+        return False
+    if isinstance(value, gast.Attribute) and value.attr in REAL_ATTRIBUTES:
         return False
     func = classifier.classify(value).func if isinstance(value, (gast.Call, gast.BinOp, gast.UnaryOp)) else None
     if any(func is maker for maker in MAKERS):

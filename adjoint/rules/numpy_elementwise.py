@@ -511,18 +511,19 @@ def _(result, x1, x2):
     d[result] = tangent_like(d[x2] * (x1 == 0), result)
 
 
-# Inside [a_min, a_max] the derivative goes to x, below to a_min, above to a_max (None: no bound).
+# Inside [a_min, a_max] the derivative goes to x, below to a_min, above to a_max (None: no bound);
+# where a_min > a_max, NumPy's result is a_max.
 @register_adjoint(np.clip)
 def _(result, x, a_min, a_max):
-    d[x] = unbroadcast(d[result] * clip_mask(x, a_min, a_max), x)
-    d[a_min] = unbroadcast(d[result] * (1.0 - clip_mask(x, a_min, None)), a_min)
-    d[a_max] = unbroadcast(d[result] * (1.0 - clip_mask(x, None, a_max)), a_max)
+    d[x] = unbroadcast(d[result] * clip_mask(x, a_min, a_max, "x"), x)
+    d[a_min] = unbroadcast(d[result] * clip_mask(x, a_min, a_max, "low"), a_min)
+    d[a_max] = unbroadcast(d[result] * clip_mask(x, a_min, a_max, "high"), a_max)
 
 
 @register_tangent(np.clip)
 def _(result, x, a_min, a_max):
-    d[result] = (d[x] * clip_mask(x, a_min, a_max) + d[a_min] * (1.0 - clip_mask(x, a_min, None))
-                 + d[a_max] * (1.0 - clip_mask(x, None, a_max)))
+    d[result] = (d[x] * clip_mask(x, a_min, a_max, "x") + d[a_min] * clip_mask(x, a_min, a_max, "low")
+                 + d[a_max] * clip_mask(x, a_min, a_max, "high"))
 
 
 # copysign(x, y) = |x| with y's sign bit: its slope in x is sign(x) times +-1, in y zero (piecewise constant).

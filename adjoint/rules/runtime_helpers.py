@@ -20,6 +20,7 @@ from adjoint.runtime import (
 from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
+                   runtime.lists_apart,
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse,
                    runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.keyed_positions,
@@ -611,3 +612,14 @@ def _(result, dx, x, reverse=False):
 @register_tangent(runtime.sorted_tangent)
 def _(result, dx, x, reverse=False):
     d[result] = sorted_tangent(d[dx], x, reverse)
+
+
+# A residual as a backward half reads it, apart from what it pops (ad/split.py): the identity.
+@register_adjoint(runtime.list_apart)
+def _(result, x, copies):
+    d[x] = d[result]
+
+
+@register_tangent(runtime.list_apart)
+def _(result, x, copies):
+    d[result] = d[x]

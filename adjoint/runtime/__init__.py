@@ -8,8 +8,8 @@ augmented assignments leave in arrays), `numpy_rules`, `positions`
 (np.prod's exact derivatives), `ranges`
 (np.linspace, np.arange), `draws` (the shape of a random draw's standard draws) and `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
 `checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
-np.linalg's decompositions and of NumPy's statistics functions), `scalars` (of `math` and of
-max and min over a sequence), `scipy_rules` (helpers of the SciPy rules; it imports
+np.linalg's decompositions and of NumPy's statistics functions), `scalars` (of `math`, of
+max and min over a sequence and of np.clip), `scipy_rules` (helpers of the SciPy rules; it imports
 without SciPy) and `spectral` (of np.fft and of the complex values it makes). Every public helper is re-exported here under the name `adjoint.runtime.NAME`,
 which is how generated code, caches and error messages know it; `adjoint gen` copies a
 helper's source (and the helpers it calls) from its module.

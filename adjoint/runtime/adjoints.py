@@ -488,13 +488,3 @@ def shaped_zero(g, x):
 
 def _is_zero_scalar(value) -> bool:
     return not _is_container(value) and value == 0
-
-
-def clip_mask(x, low, high):
-    """1.0 where low <= x <= high (None means no bound), else 0.0: where np.clip passes x through."""
-    mask = np.ones(np.shape(x))
-    if low is not None:
-        mask = mask * (x >= low)
-    if high is not None:
-        mask = mask * (x <= high)
-    return mask

@@ -342,3 +342,30 @@ def copied_dict_tangent(dx, x):
     """The tangent of `dict(x)` of the dict x: a copy of x's (or its symbolic zero)."""
     _copied_dict(x)
     return dict(dx) if isinstance(dx, dict) else dx
+
+
+def lists_apart(popped: tuple) -> dict:
+    """Copies of the lists a backward half pops and appends to (`popped`), by their id, made before
+    it runs (ad/split.py), with the lists and tuples that hold one of them (`_seq = [_list]`, a
+    stack holding it) copied once each as they are met (list_apart): so that the backward half
+    leaves its residuals as they were (it runs once per cotangent, and a second derivative
+    differentiates it as a function that changes nothing it is given), and reads the list it puts
+    back wherever it reads it from, by its own name, another name, an item of a list or a stack."""
+    copies = {id(x): [] for x in popped if type(x) is list}
+    for original in {id(x): x for x in popped if type(x) is list}.values():
+        copies[id(original)].extend(list_apart(item, copies) for item in original)
+    return copies
+
+
+def list_apart(x, copies: dict):
+    """x as the backward half reads it: lists_apart's copy of a list it pops, a copy of a list or
+    tuple that holds one, else x itself."""
+    found = copies.get(id(x))
+    if found is not None:
+        return found
+    if type(x) is not list and type(x) is not tuple:
+        return x
+    items = [list_apart(item, copies) for item in x]
+    found = (items if type(x) is list else tuple(items)) if any(a is not b for a, b in zip(items, x)) else x
+    copies[id(x)] = found
+    return found

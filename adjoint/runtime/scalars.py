@@ -1,4 +1,5 @@
-"""Helpers of the rules of `math` and of the builtins max and min over a sequence.
+"""Helpers of the rules of `math`, of the builtins max and min over a sequence, and of np.clip (a max
+and a min).
 
 `max(xs)` and `min(xs)` of one sequence are rewritten to `largest(xs)` and `smallest(xs)` (the
 rule of max and min takes two to four numbers); the derivative goes to the first item that
@@ -162,3 +163,14 @@ def items_dot(a, b):
     if not _is_container(a) or not _is_container(b):
         return 0.0
     return sum((x * y for x, y in zip(a, b)), 0.0)
+
+
+def clip_mask(x, low, high, part):
+    """1.0 where np.clip(x, low, high) takes its `part` ("x", "low" or "high"), else 0.0 (None: no
+    bound). NumPy computes min(max(x, low), high), so where low > high the result is high whatever
+    x is: no entry passes on its derivative to two parts, nor to a bound the result is not."""
+    below = np.zeros(np.shape(x), dtype=bool) if low is None else np.asarray(x < low)
+    raised = x if low is None else np.maximum(x, low)
+    above = np.zeros(np.shape(x), dtype=bool) if high is None else np.asarray(raised > high)
+    chosen = {"x": ~below & ~above, "low": below & ~above, "high": above}[part]
+    return np.ones(np.shape(chosen)) * chosen

@@ -3,5 +3,5 @@ def jvp_grad_mission(x, y, *, dx_1):
     da = dz
     db = dz
     dx = db * math.cos(x) + y * da
-    ddx = db * (-dx_1 * math.sin(x))
+    ddx = db * (-float(dx_1) * math.sin(x))
     return dx, ddx
