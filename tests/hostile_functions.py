@@ -91,8 +91,8 @@ def mantissa_of_constant(x):
     return math.frexp(3.0)[0] * x
 
 
-def counts_weighted_by_argument(a):
-    return np.sum(np.bincount(np.array([0, 2, 2]), weights=a * a) ** 2)  # <- bincount
+def correlations_of_argument(a):
+    return np.sum(np.corrcoef(a, a * a) ** 2)  # <- corrcoef
 
 
 # ----- outputs grad cannot seed --------------------------------------------------------

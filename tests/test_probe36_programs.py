@@ -92,7 +92,7 @@ CASES = [
     ("comprehension_rebind", (RNG.normal(size=3),), (0,), (0,), (0,)),
     ("per_iteration_buffers", (RNG.normal(size=3),), (0,), (), (0,)),
     ("push_and_pop", (RNG.normal(size=3),), (0,), (0,), ()),
-    ("list_callees", (RNG.normal(size=3),), (0,), (), (0,)),
+    ("list_callees", (RNG.normal(size=3),), (0,), (), ()),
 ]
 
 

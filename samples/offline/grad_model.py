@@ -192,6 +192,8 @@ def gradient_like(dx, x):
     if isinstance(x, dict) or _is_record(x):
         return _record_like(_keyed_gradients(dx, _entries(x)), x)
     _refuse_complex(dx)
+    if _is_container(dx):  # the cotangent of a number 0 that stands for a zero record, dict or list
+        return dx
     if isinstance(x, (bool, int, float)) and np.ndim(dx) == 0:  # a 0-d array too (np.where gives one)
         return float(dx)
     if isinstance(x, np.generic) and np.ndim(dx) == 0:
