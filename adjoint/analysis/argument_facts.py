@@ -21,7 +21,7 @@ from adjoint.analysis.writes import (rebound_lines, statements_of, user_call, wr
                                      written_operands)
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
-from adjoint.normalize.generators import changes_in_place, is_generator_function
+from adjoint.normalize.generators import is_generator_function, what_it_may_do
 
 IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None))
 
@@ -229,7 +229,7 @@ def unread_facts(func: Callable, error: AdjointError) -> Tuple:
     """The callee facts (pipeline.Generation.callee_facts) of a function adjoint cannot read: the
     error, and whatever it may write; but a generator function whose items a loop lists
     (normalize/generators.py) and whose code changes nothing it did not make writes nothing."""
-    if is_generator_function(func) and changes_in_place(func) is None:
+    if is_generator_function(func) and what_it_may_do(func) is None:
         return None, RETURNS_ANYTHING, None, frozenset(), None, None, frozenset()
     return error.location, RETURNS_ANYTHING, error, globals_it_rebinds(func), None, None, None
 

@@ -231,12 +231,10 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         for call, generator in listed:
             why = ((call, "a generator read by an iterator bound to a name: adjoint lists a generator's items before "
                           "the loop that reads them; iterate over the call itself in the `for`")
-                   if loop is None else generators.refusal(loop, call, generator, self.parsed.node, self._is_module))
+                   if loop is None else generators.refusal(loop, call, generator, self.parsed.node,
+                                                          lambda expr: resolve(expr, self.parsed, self.local_names)))
             if why is not None:
                 raise self._refuse(*why)
-
-    def _is_module(self, name: str) -> bool:
-        return isinstance(resolve(nodes.name(name), self.parsed, self.local_names), types.ModuleType)
 
     def _indexed_loop(self, description, node) -> gast.For:
         """`for <index> in range(...)`, the target assigned its item first."""

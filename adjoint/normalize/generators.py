@@ -4,13 +4,15 @@ comprehension over it), read as the tuple of the generator's items, listed befor
 Python runs the generator between the loop's steps; listed first, it runs to its end before the
 first step. Both give the same items, and the function the same values, when the loop takes every
 item, changes nothing the generator reads, and the generator has no effect a step of the loop
-could observe. So the listing is refused where the loop may stop early (`break`, `return` or
-`raise` in its body: an endless generator would never end), where the loop writes into, or calls a
-method of, a value the call is given (or a name that may share its memory) or a global, where the generator writes into an
-item or attribute of anything, calls a method of a value it did not make or passes one to a
-function of the user's, and where the generator, or a function of the user's it calls, draws
-random numbers, writes output (print, logging, files) or assigns a global or a variable of an
-enclosing function.
+could observe. So the listing is refused at the line where the loop may stop early (`break`,
+`return` or `raise` in its body: an endless generator would never end); where the loop writes into,
+or calls a method of, a value the call is given, a name that may share its memory or a global, or
+passes such a value to a function of the user's; where the generator reads a global list, dict,
+set or array and the loop calls user code; and where the generator's code does anything but what
+is known to have no effect: it may call builtins that read (`range`, `len`, `enumerate`, ...),
+functions of math, itertools, operator and NumPy (not np.random), its own nested functions, the
+user's functions that keep to the same rules, and methods of, or write into, only the lists,
+dicts and sets it makes itself (no draws, no output, no `global` or `nonlocal`).
 
 A generator whose items carry a derivative is refused where it yields (frontend/check.py): its
 items are listed, its code is not differentiated.
@@ -18,27 +20,28 @@ items are listed, its code is not differentiated.
 from __future__ import annotations
 
 import ast
-import dis
+import builtins
 import inspect
 import textwrap
-import types
-from typing import Callable, Iterator, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterator, Optional, Set, Tuple
 
 import gast
+import numpy as np
 
 from adjoint import nodes
+from adjoint.frontend.names import module_of
 
-# Names in a generator's code that reach a draw, output or input: the order of these effects
-# relative to the loop's steps is what listing the items first would change.
-EFFECTS = frozenset({
-    "print", "input", "open", "random", "default_rng", "normal", "uniform", "standard_normal", "integers", "choice",
-    "shuffle", "permutation", "exponential", "random_sample", "rand", "randn", "randint", "binomial", "poisson",
-    "gamma", "beta", "getLogger", "debug", "info", "warning", "warn", "error", "critical", "exception", "write",
-})
 # NumPy's functions whose result may be a view of their first arguments.
 VIEWS = frozenset({"asarray", "asanyarray", "ravel", "reshape", "transpose", "squeeze", "atleast_1d", "atleast_2d",
                    "atleast_3d", "swapaxes", "moveaxis", "expand_dims", "broadcast_to", "diagonal", "real", "imag"})
-WRITES_OUTSIDE = frozenset({"STORE_GLOBAL", "DELETE_GLOBAL", "STORE_DEREF", "DELETE_DEREF"})
+# What a generator's code may call: builtins that read their arguments and make new values, and the
+# functions of these modules (np.random excepted).
+READING_BUILTINS = frozenset({range, len, enumerate, zip, reversed, sorted, min, max, abs, int, float, bool, round,
+                              divmod, sum, tuple, list, dict, set, frozenset, isinstance, str, any, all, pow})
+LIBRARIES = ("math", "itertools", "operator", "numpy")
+MUTABLE = (list, dict, set, np.ndarray, bytearray)
+# NumPy's functions that write into an argument (and any call given `out=`, and a ufunc's `at`).
+NUMPY_WRITERS = frozenset({"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis", "at"})
 
 
 def is_generator_function(callee) -> bool:
@@ -46,26 +49,35 @@ def is_generator_function(callee) -> bool:
 
 
 def refusal(loop: gast.For, call: gast.Call, generator: Callable, func_node: gast.FunctionDef,
-            is_module: Callable[[str], bool]) -> Optional[Tuple[gast.AST, str]]:
+            value_of: Callable[[gast.expr], Any]) -> Optional[Tuple[gast.AST, str]]:
     """Why the items of `call` (a call of `generator`) cannot be listed before `loop`, a loop of
-    func_node, and where; None when they can."""
+    func_node, and where; None when they can. `value_of(expr)` is the value a name or attribute
+    chain of func_node names where it is known."""
     name = getattr(generator, "__name__", "the generator")
+    listed = "adjoint lists a generator's items before the loop"
     stop = _early_stop(loop.body)
     if stop is not None:
-        return stop, (f"the loop over the generator `{name}(...)` may stop before its last item; adjoint lists a "
-                      "generator's items before the loop: iterate over a list of what it yields, or take every item")
+        return stop, (f"the loop over the generator `{name}(...)` may stop before its last item; {listed}: iterate "
+                      "over a list of what it yields, or take every item")
+    reached: Set[Any] = set()
+    effect = what_it_may_do(generator, reached)
+    if effect is not None:
+        return call, (f"the generator `{name}(...)` {effect}; {listed}, so that would happen before the loop's steps "
+                      "rather than between them: iterate over a list of what it yields")
     local_names = nodes.local_names(func_node)
     given = _sharing(func_node, set(nodes.names_read(call)))
-    write = _write_into(loop.body, given, lambda root: root not in local_names and not is_module(root))
+    outside = {root for root in nodes.names_read(loop) if root not in local_names
+               and not inspect.ismodule(value_of(nodes.name(root)))}
+    calls = [node for stmt in loop.body for node in nodes.walk(stmt) if isinstance(node, gast.Call)]
+    writing = [node for node in calls if _may_write(node, value_of(node.func))]
+    write = _write_into(loop.body, given | outside) or next(
+        (node for node in writing if _arguments_read(node) & given), None)
     if write is not None:
-        return write, (f"the loop writes into, or calls a method of, a value the generator `{name}(...)` reads while "
-                       "it runs; "
-                       "adjoint lists a generator's items before the loop: list them first (`list(...)`)")
-    effect = _effect_of(inspect.unwrap(generator), set()) or changes_in_place(generator)
-    if effect is not None:
-        return call, (f"the generator `{name}(...)` {effect}, which would happen before the loop's steps rather than "
-                      "between them (adjoint lists a generator's items before the loop): iterate over a list of "
-                      "what it yields")
+        return write, (f"the loop writes into, calls a method of, or passes to code that may change it, a value the "
+                       f"generator `{name}(...)` reads while it runs; {listed}: list them first (`list(...)`)")
+    if writing and _reads_mutable_globals(reached):
+        return writing[0], (f"the loop calls code that may change the global list, dict, set or array the generator "
+                            f"`{name}(...)` reads while it runs; {listed}: list them first (`list(...)`)")
     return None
 
 
@@ -115,9 +127,9 @@ def _may_share(value: gast.expr, names: Set[str]) -> bool:
     return isinstance(value, gast.Name) and value.id in names
 
 
-def _write_into(body, given: Set[str], outside: Callable[[str], bool]) -> Optional[gast.AST]:
-    """The first write in body into an item or attribute of a name in `given` or of a name from
-    outside the function, or call of a method of one (`xs.append(v)`)."""
+def _write_into(body, names: Set[str]) -> Optional[gast.AST]:
+    """The first write in body into an item or attribute of one of `names`, or call of a method of
+    one (`xs.append(v)`)."""
     for stmt in body:
         for node in nodes.walk(stmt):
             if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, (gast.Store, gast.Del)):
@@ -126,74 +138,138 @@ def _write_into(body, given: Set[str], outside: Callable[[str], bool]) -> Option
                 written = node.func.value
             else:
                 continue
-            roots = set(nodes.names_read(written))
-            if roots & given or any(outside(root) for root in roots):
+            if set(nodes.names_read(written)) & names:
                 return node
     return None
 
 
-def _effect_of(func: Callable, seen: Set[types.CodeType]) -> Optional[str]:
-    """What func's code (and that of the user's functions it names) does that another step could
-    observe, in words; None for nothing."""
-    code = getattr(func, "__code__", None)
-    if code is None or code in seen:
+def _may_write(call: gast.Call, callee: Any) -> bool:
+    """Whether the call may change what it is given: a call of code of the user's (or of code not
+    known), a draw, or one of NumPy's writers."""
+    if any(keyword.arg == "out" for keyword in call.keywords) or getattr(callee, "__name__", "") in NUMPY_WRITERS:
+        return True
+    return not (isinstance(callee, (type(len), np.ufunc)) or _in_libraries(callee))
+
+
+def _arguments_read(call: gast.Call) -> Set[str]:
+    return {name for argument in call.args + [keyword.value for keyword in call.keywords]
+            for name in nodes.names_read(argument)}
+
+
+def _in_libraries(value: Any) -> bool:
+    module = value.__name__ if inspect.ismodule(value) else module_of(value)
+    return module.split(".")[0] in LIBRARIES and not module.startswith("numpy.random")
+
+
+def _reads_mutable_globals(functions: Set[Any]) -> bool:
+    """Whether one of the functions names a global or closure list, dict, set or array."""
+    return any(isinstance(_namespace(func).get(name), MUTABLE) for func in functions for name in _names_read(func))
+
+
+def what_it_may_do(func: Callable, seen: Optional[Set[Any]] = None) -> Optional[str]:
+    """What func's code may do that a step of a loop could observe or change, in words: anything
+    but calls of what READING_BUILTINS, LIBRARIES, its nested functions and the user's functions
+    that keep to these rules name, and writes into and methods of lists, dicts and sets it makes
+    itself; None for nothing (the facts analysis/argument_facts.py takes for a generator). `seen`
+    gathers the functions read."""
+    func = inspect.unwrap(func)
+    seen = set() if seen is None else seen
+    if func in seen:
         return None
-    seen.add(code)
-    for inner in _codes(code):
-        effect = _effect_in(inner)
-        if effect is not None:
-            return effect
-        for name in inner.co_names:
-            called = getattr(func, "__globals__", {}).get(name)
-            if inspect.isfunction(called):
-                effect = _effect_of(called, seen)
-                if effect is not None:
-                    return f"calls `{name}`, which {effect}"
-    return None
-
-
-def _effect_in(code: types.CodeType) -> Optional[str]:
-    named = sorted(EFFECTS.intersection(code.co_names))
-    if named:
-        return f"reads `{named[0]}`, a draw or an output"
-    if any(instruction.opname in WRITES_OUTSIDE for instruction in dis.get_instructions(code)):
-        return "assigns a global or a variable of an enclosing function"
-    return None
-
-
-def _codes(code: types.CodeType) -> Iterator[types.CodeType]:
-    yield code
-    for constant in code.co_consts:
-        if isinstance(constant, types.CodeType):
-            yield from _codes(constant)
-
-
-def changes_in_place(generator: Callable) -> Optional[str]:
-    """What the generator's own code may change of a value it did not make, in words (None: it
-    changes nothing, the facts analysis/callee_checks.py takes for it); its source unreadable
-    counts as a change."""
+    seen.add(func)
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(inspect.unwrap(generator))))
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
     except (OSError, TypeError, SyntaxError):
         return "has no source to read"
-    made = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
-    made -= {argument.arg for argument in ast.walk(tree) if isinstance(argument, ast.arg)}
-    namespace = getattr(inspect.unwrap(generator), "__globals__", {})
+    namespace = _namespace(func)
+    nested = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)} - {func.__name__}
+    made = _made(tree)
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            return "writes into an item or an attribute"
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            receiver = _root(node.func.value)
-            if receiver not in made and not inspect.ismodule(namespace.get(receiver)):
-                return f"calls a method of `{receiver}`, which it did not make"
-        if isinstance(node, ast.Call) and inspect.isfunction(namespace.get(_root(node.func))):
-            given = {_root(argument) for argument in node.args} | {_root(k.value) for k in node.keywords}
-            if given - made - {None}:
-                return f"passes a value it did not make to `{_root(node.func)}`"
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            return "assigns a global or a variable of an enclosing function"
+        if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, (ast.Store, ast.Del)) \
+                and _root(node.value) not in made:
+            return "writes into an item or an attribute of a value it did not make"
+        if isinstance(node, ast.Call):
+            found = _call_effect(node, namespace, nested, made, seen)
+            if found is not None:
+                return found
     return None
+
+
+def _call_effect(call: ast.Call, namespace: Dict[str, Any], nested: Set[str], made: Set[str],
+                 seen: Set[Any]) -> Optional[str]:
+    root = _root(call.func)
+    if isinstance(call.func, ast.Name) and root in nested:
+        return None
+    if isinstance(call.func, ast.Attribute) and root in made:
+        return None
+    callee = _value_of(call.func, namespace)
+    if callee in READING_BUILTINS or callee is not None and _in_libraries(callee):
+        return None
+    if inspect.isfunction(callee):
+        effect = what_it_may_do(callee, seen)
+        return None if effect is None else f"calls `{ast.unparse(call.func)}`, which {effect}"
+    return f"calls `{ast.unparse(call.func)}`, which adjoint cannot tell has no effect"
+
+
+def _value_of(node: ast.expr, namespace: Dict[str, Any]) -> Any:
+    """The value a name or a chain of attributes on a module names; None where it is not known."""
+    if isinstance(node, ast.Name):
+        return namespace.get(node.id)
+    if isinstance(node, ast.Attribute):
+        owner = _value_of(node.value, namespace)
+        return getattr(owner, node.attr, None) if inspect.ismodule(owner) else None
+    return None
+
+
+def _namespace(func: Callable) -> Dict[str, Any]:
+    """What func's free names name: its closure's cells, its globals, the builtins."""
+    namespace = dict(vars(builtins), **getattr(func, "__globals__", {}))
+    for name, cell in zip(func.__code__.co_freevars, func.__closure__ or ()):
+        try:
+            namespace[name] = cell.cell_contents
+        except ValueError:
+            continue
+    return namespace
+
+
+def _names_read(func: Callable) -> Set[str]:
+    names, todo = set(), [func.__code__]
+    while todo:
+        code = todo.pop()
+        names.update(code.co_names, code.co_freevars)
+        todo.extend(constant for constant in code.co_consts if inspect.iscode(constant))
+    return names
+
+
+def _made(tree: ast.AST) -> Set[str]:
+    """The names every assignment of which in tree makes a new list, dict or set (a display or a
+    comprehension)."""
+    displays = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+    assigned: Dict[str, bool] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            assigned.setdefault(node.id, True)
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    assigned[target.id] = assigned.get(target.id, True) and isinstance(node.value, displays)
+    for node in ast.walk(tree):  # loop targets, unpacked names, augmented and walrus targets: not made here
+        if isinstance(node, (ast.For, ast.comprehension, ast.AugAssign, ast.NamedExpr, ast.With)):
+            for sub in ast.walk(getattr(node, "target", None) or node):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    assigned[sub.id] = False
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if not isinstance(target, ast.Name):
+                    for sub in ast.walk(target):
+                        if isinstance(sub, ast.Name):
+                            assigned[sub.id] = False
+    return {name for name, fresh in assigned.items() if fresh}
 
 
 def _root(node: ast.expr) -> Optional[str]:
-    while isinstance(node, (ast.Attribute, ast.Subscript)):
-        node = node.value
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
     return node.id if isinstance(node, ast.Name) else None
