@@ -47,3 +47,23 @@ def test_an_axis_not_written_as_a_literal_is_refused_at_the_line() -> None:
     with pytest.raises(adjoint.AdjointError) as refused:
         adjoint.grad(axis_from_a_variable)(np.ones((2, 3)), 1)
     assert refused.value.location.lineno == axis_from_a_variable.__code__.co_firstlineno + 1
+
+
+def ends_out_of_order(x):
+    return np.sum(np.diff(x, append=np.max(x), prepend=np.min(x)))  # refused
+
+
+def test_ends_given_append_first_with_calls_stay_refused_at_the_line() -> None:
+    """Python evaluates the `append` end first and the joined array takes the ends in the other
+    order: ends that call anything, given so, are left to np.diff's rule, which refuses them."""
+    with pytest.raises(adjoint.AdjointError, match="does not accept these arguments") as refused:
+        adjoint.grad(ends_out_of_order)(np.array([0.5, 1.5, 4.0]))
+    assert refused.value.location.lineno == ends_out_of_order.__code__.co_firstlineno + 1
+
+
+def test_ends_given_append_first_without_calls_in_every_mode() -> None:
+    check_every_mode(lambda_free_order, (np.array([0.5, 1.5, 4.0, 2.0]),))
+
+
+def lambda_free_order(x):
+    return np.sum(np.diff(x, append=x[-1] * 2.0, prepend=x[0]) ** 2)

@@ -16,9 +16,9 @@ After::
 
 math.prod multiplies from `start` (1) by each item in order, as the fold does, so the value is the
 same, and the fold's derivative is exact where items are zero. diff_extended joins the ends to
-the array as np.diff does (runtime/numpy_rules.py); the ends a call does not give are 0.0 and
+the array as np.diff does (runtime/positions.py); the ends a call does not give are 0.0 and
 marked absent. The rewrite keeps each argument once, in Python's order: `n` and `axis` must be
-literals.
+literals, and ends given `append` first must call nothing.
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from adjoint import nodes, runtime
 from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
+from adjoint.normalize.keyed import call_free
 
 
 def lower_math_forms(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
@@ -67,6 +68,9 @@ def _join_diff_ends(call: gast.Call, helper: str) -> None:
     if len(call.args) > 3 or not set(given) <= set(parameters) | {"prepend", "append"} or "a" not in given or not all(
             _is_literal(given[name]) for name in ("n", "axis") if name in given):
         return
+    order = [k.arg for k in call.keywords if k.arg in ("prepend", "append")]
+    if order == ["append", "prepend"] and not all(call_free(given[end]) for end in order):
+        return  # (Python evaluates `append` first; the helper takes the ends in the other order)
     axis = given.get("axis", nodes.constant(-1))
     ends = [given.get(end, nodes.constant(0.0)) for end in ("prepend", "append")]
     present = nodes.constant(tuple(end in given for end in ("prepend", "append")))
