@@ -1,6 +1,7 @@
 """`zip(..., strict=True)` (Python 3.10) in a loop or a comprehension: the items as zip's, and where the
-lengths differ the derivative raises the ValueError Python raises (checked before the loop, which
-Python raises after the common items). It was refused."""
+lengths differ the derivative raises the ValueError Python raises, where Python raises it: after
+the loop's steps over the common items, and not where the loop returns first. A loop that may
+leave by `break` is refused at the break. It was refused."""
 from __future__ import annotations
 
 import itertools
@@ -71,3 +72,41 @@ def test_the_check_gives_python_s_message_for_every_lengths() -> None:
         except ValueError as error:
             got = str(error)
         assert got == expected, lengths
+
+
+def first_large(x, y):
+    """Returns from inside the loop: Python's zip never reaches its end, and raises nothing."""
+    for a, b in zip(x, y, strict=True):
+        if a * b > 0.5:
+            return a * b
+    return 0.0
+
+
+def counts_steps(x, y):
+    """The loop's steps run before zip raises at its end, as in Python."""
+    total = 0.0
+    for a, b in zip(x, y, strict=True):
+        print(a)
+        total = total + a * b
+    return total
+
+
+def stops_at_a_break(x, y):
+    total = 0.0
+    for a, b in zip(x, y, strict=True):
+        if a > 1.0:
+            break  # refused
+        total = total + a * b
+    return total
+
+
+def test_the_lengths_are_checked_where_python_checks_them(capsys) -> None:
+    x, y = np.array([0.2, 1.0, 3.0]), np.array([0.1, 2.0])
+    assert first_large(x, y) == adjoint.value_and_grad(first_large)(x, y)[0]
+    check_every_mode(first_large, (x, y))
+    with pytest.raises(ValueError, match="argument 2 is shorter"):
+        adjoint.grad(counts_steps)(x, y)
+    assert capsys.readouterr().out.split() == ["0.2", "1.0"]
+    with pytest.raises(adjoint.AdjointError, match="break") as refused:
+        adjoint.grad(stops_at_a_break)(x, np.ones(3))
+    assert refused.value.location.lineno == stops_at_a_break.__code__.co_firstlineno + 4

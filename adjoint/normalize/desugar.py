@@ -220,9 +220,14 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         resizing = iteration.resizing_call(node.body, iterated)
         if resizing is not None:
             raise self._refuse(resizing, "the loop grows or shrinks the list it iterates over")
+        checks, self.describer.after_loop = self.describer.after_loop, []
+        stop = iteration.breaks(node.body) if checks else None
+        if stop is not None:
+            raise self._refuse(stop, "a loop over `zip(..., strict=True)` that may leave by `break`: Python checks the "
+                                     "lengths only where the loop takes every item; iterate over `zip(...)`")
         loop = nodes.copy_location(self._indexed_loop(description, node), node)
         self.parsed.iterated.extend((name, loop) for name in iteration.indexed_sequences(description))
-        return setup + [loop]
+        return setup + [loop] + checks
 
     def _check_generators(self, loop: Optional[gast.For]) -> None:
         """Refuse the listing of the generators the describer just listed where it could change what
@@ -280,6 +285,8 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         description = self.describer.describe(node.value, setup, lambda name: True)
         iterated = iteration.sequence_names(node.value, self._iterator_of)
         self._check_generators(None)
+        if self.describer.after_loop:
+            raise self._refuse(node, "`zip(..., strict=True)` bound to a name: iterate over the call itself in the `for`")
         self.waiting[self.bound.assignments[node]] = (description, iterated)
         return setup
 

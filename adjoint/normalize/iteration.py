@@ -227,6 +227,7 @@ class Describer:
         self.iterator_of = iterator_of
         self.positions_of = positions_of  # the name of runtime.islice_positions
         self.strict_check = strict_check  # the name of runtime.zip_lengths_or_raise
+        self.after_loop: List[gast.stmt] = []  # the checks of `zip(..., strict=True)` the loop described needs
         self.callee_of = callee_of  # the function a call calls, where it is known
         self.tuple_name = tuple_name
         self.iterator_names: FrozenSet[str] = frozenset()  # names bound to a pooled or lazy iterator
@@ -245,9 +246,9 @@ class Describer:
                 raise self.refuse(expr, "zip is supported with one or more sequences and no keyword arguments but a "
                                         "literal `strict`")
             zipped = Zipped([self.describe(arg, setup, copied) for arg in expr.args])
-            if strict and strict[0].value:  # the loop reads no item where Python's would raise at its end
+            if strict and strict[0].value:  # after the loop, where Python's zip raises at its end
                 check = nodes.call(nodes.name(self.strict_check()), [length(part) for part in zipped.parts])
-                setup.append(nodes.copy_location(gast.Expr(value=check), expr))
+                self.after_loop.append(nodes.copy_location(gast.Expr(value=check), expr))
             return zipped
         if iterator is enumerate:
             return self._enumerate(expr, setup, copied)
@@ -351,6 +352,18 @@ def sequence_names(expr: gast.expr, iterator_of: Callable) -> Set[str]:
         return {expr.id} if isinstance(expr, gast.Name) else set()
     iterated = expr.args if iterator in (zip, itertools.chain) else expr.args[:1]
     return {name for arg in iterated for name in sequence_names(arg, iterator_of)}
+
+
+def breaks(body: List[gast.stmt]) -> Optional[gast.Break]:
+    """The first `break` of the loop whose body this is (not of a loop inside it)."""
+    for stmt in body:
+        if isinstance(stmt, gast.Break):
+            return stmt
+        if not isinstance(stmt, (gast.For, gast.While)):
+            found = breaks([child for child in nodes.children(stmt) if isinstance(child, gast.stmt)])
+            if found is not None:
+                return found
+    return None
 
 
 def resizing_call(stmts: List[gast.stmt], names: Set[str]) -> Optional[gast.Call]:
