@@ -28,6 +28,7 @@ After::
 """
 from __future__ import annotations
 
+import functools
 from typing import List, Optional, Tuple
 
 import gast
@@ -76,9 +77,13 @@ class MethodStatements:
         """The check that `owner`, whose `.append` or `.extend` is differentiated as a list's, holds a
         list (a `collections.deque(maxlen=n)` drops its first items), where a binding of the name
         may make something else or the name is a parameter."""
-        if owner not in nodes.parameters(self.parsed.node) and bound_to_lists(self.parsed, owner):
+        if owner not in nodes.parameters(self.parsed.node) and owner in self._list_names:
             return []
         return [self._checked(owner, "list_method_or_refuse", runtime.list_method_or_refuse, node)]
+
+    @functools.cached_property
+    def _list_names(self) -> frozenset:
+        return names_bound_to_lists(self.parsed)
 
     def _list_rebuilt(self, owner: str, call: gast.Call) -> Optional[List[gast.stmt]]:
         """The statements making the new list of `xs.insert(i, v)` (`xs = list(xs[:i]) + [v] +
@@ -207,14 +212,17 @@ def _sliced(value: gast.expr, lower=None, upper=None, step=None) -> gast.Subscri
     return gast.Subscript(value=value, slice=gast.Slice(lower=lower, upper=upper, step=step), ctx=gast.Load())
 
 
-def bound_to_lists(parsed, name: str) -> bool:
-    """Whether every binding of the local `name` makes a list: a list display or comprehension, list(...)
+def names_bound_to_lists(parsed) -> frozenset:
+    """The local names every binding of which makes a list: a list display or comprehension, list(...)
     or sorted(...)."""
-    bindings = [node for node in nodes.walk(parsed.node)
-                if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Store)]
     assigned = {id(stmt.targets[0]): stmt.value for stmt in nodes.statements(parsed.node)
                 if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)}
-    return all(id(node) in assigned and _makes_a_list(assigned[id(node)], parsed) for node in bindings)
+    makes: dict = {}
+    for node in nodes.walk(parsed.node):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+            makes[node.id] = makes.get(node.id, True) and id(node) in assigned and _makes_a_list(assigned[id(node)],
+                                                                                                  parsed)
+    return frozenset(name for name, made in makes.items() if made)
 
 
 def _makes_a_list(value: gast.expr, parsed) -> bool:

@@ -28,7 +28,7 @@ from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.keyword_spread import lower_keyword_spreads
 from adjoint.normalize.map_filter import lower_map_filter
-from adjoint.normalize.method_statements import bound_to_lists
+from adjoint.normalize.method_statements import names_bound_to_lists
 from adjoint.normalize.math_forms import lower_math_forms
 from adjoint.normalize.record_methods import call_record_methods
 from adjoint.normalize.records import build_records
@@ -112,7 +112,7 @@ def _sorts_in_place(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None
     exact where no other name holds the list, analysis/aliases.py). Any other `.sort()` stays, for
     desugar's refusal."""
     parameters = set(nodes.parameters(parsed.node))
-    local_names = frozenset(name for name in nodes.names_stored(parsed.node) if bound_to_lists(parsed, name))
+    local_names = names_bound_to_lists(parsed)
     local_names |= parameters - set(nodes.names_stored(parsed.node))
     for block in list(nodes.blocks(parsed.node)):
         if any(_sorted_owner(stmt, local_names) for stmt in block):
