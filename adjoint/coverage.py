@@ -63,6 +63,7 @@ LIBRARIES = {
     "adjoint.rules.scipy_linalg_decompositions": "SciPy: scipy.linalg",
     "adjoint.rules.scalar_math": "math and builtins",
     "adjoint.rules.scalar_special": "math and builtins",
+    "adjoint.rules.python_statistics": "Python: statistics",
 }
 # Runtime helpers that stand for a builtin call (max and min of one sequence are rewritten to them).
 SEQUENCE_EXTREMA = {runtime.largest: "max(xs)", runtime.smallest: "min(xs)"}
@@ -146,7 +147,7 @@ def coverage_table() -> str:
               f"{len(constant)} constant."]
     lines += _library_tables()
     others = sum(len(library_functions(module)) for module in LIBRARIES)
-    lines += ["", f"{others} SciPy, `math` and builtin functions with rules (SciPy's when SciPy is installed).", ""]
+    lines += ["", f"{others} SciPy, `math`, `statistics` and builtin functions with rules (SciPy's when SciPy is installed).", ""]
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ The SciPy families are registered when a lookup first meets SciPy (libraries.py)
 from adjoint.rules import (  # noqa: F401  (importing a family registers its rules)
     chain_helpers, decomposition_helpers, domain_helpers, nondiff, numpy_complex, numpy_decompositions,
     numpy_elementwise, numpy_fft, numpy_helpers, numpy_linalg, numpy_positions, numpy_reductions, numpy_shape,
-    numpy_statistics, operators, position_helpers, runtime_helpers, scalar_math, scalar_special, spectral_helpers,
+    numpy_statistics, operators, position_helpers, python_statistics, runtime_helpers, scalar_math, scalar_special, spectral_helpers,
     statistics_helpers,
 )
 from adjoint.rules.table import (  # noqa: F401
