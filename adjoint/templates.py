@@ -286,15 +286,17 @@ def _tests_none(node: gast.AST, params: frozenset) -> bool:
 
 
 def _none_test_builder(node: gast.Compare, build: Builder) -> Builder:
-    """`param is None` filled in with a literal the call passes (`left=-1.0` of np.interp) is
-    decided here: Python warns of `-1.0 is None` when it compiles it (a SyntaxError under `-W error`)."""
+    """`param is None` filled in with a literal the call passes (`left=-1.0` of np.interp), or with
+    the None of a parameter the call leaves out, is decided here: Python warns of `-1.0 is None`
+    when it compiles it (a SyntaxError under `-W error`), and `None is None` only hides which
+    branch of the rule runs."""
     negated = isinstance(node.ops[0], gast.IsNot)
 
     def decided(fill):
         filled = build(fill)
         atom = filled.left.operand if isinstance(filled.left, gast.UnaryOp) else filled.left
-        if isinstance(atom, gast.Constant) and atom.value is not None:
-            return nodes.constant(negated)
+        if isinstance(atom, gast.Constant):
+            return nodes.constant(negated if atom.value is not None else not negated)
         return filled
 
     return decided

@@ -324,6 +324,8 @@ class _Fold(nodes.Transformer):
     def visit_IfExp(self, node):
         if _guarded_power(node, self.facts):
             return node  # written by _power: its call stays
+        if isinstance(node.test, gast.Constant) and isinstance(node.test.value, bool):  # a rule's decided test
+            return self._replace(self.visit(node.body if node.test.value else node.orelse))
         return self.generic_visit(node)
 
     def _whole_math_value(self, call):
