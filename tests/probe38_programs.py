@@ -1457,7 +1457,7 @@ def lru_cached_series(t):
 
 def statistics_module(x, y):
     values = [x, y, x * y, x + 1.0]
-    return statistics.fmean(values) * statistics.stdev(values) + statistics.median(values)  # <- statistics-fmean
+    return statistics.fmean(values) * statistics.stdev(values) + statistics.median(values)
 
 
 def vectorized_scalar(x):

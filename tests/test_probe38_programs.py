@@ -37,7 +37,7 @@ What was wrong:
 
 Refused when probed, differentiated since by the same stop's work: `np.diff(x, prepend=x[0])`,
 `np.partition`, and a window kept short by `window.pop(0)` (its second derivative refused: the loop
-appends to the list its first derivative keeps).
+appends to the list its first derivative keeps); by a later one, `statistics.fmean` and `stdev`.
 """
 from __future__ import annotations
 
@@ -78,6 +78,7 @@ def layers():
 CASES = [
     ("fir_filter_loss", (RNG.normal(size=3), SIGNAL, RNG.normal(size=8)), (0, 1), (), ()),
     ("moving_average_energy", (SIGNAL,), (0,), (), ()),
+    ("statistics_module", (0.7, -0.4), (0, 1), (), ()),  # (autograd: no statistics module)
     ("differences_and_rolls", (SIGNAL,), (0,), (), ()),  # (autograd: np.diff's prepend)
     ("partition_quantile", (SIGNAL,), (0,), (), ()),  # (autograd: no np.partition)
     ("window_by_pop_front", (np.array([0.3, -0.4, 1.1, 0.5, 0.9]),), (0,), (0,), (0,)),  # (appends and pops in a loop)
@@ -273,7 +274,6 @@ REFUSED = [
     (programs.nonuniform_gradient, (SIGNAL, np.cumsum(0.2 + RNG.random(8))), (1,), "gradient-coordinates"),
     (programs.list_state_callee, (0.7, -0.4), (0, 1), "list-join-in-callee"),
     (programs.namedtuple_state_callee, (0.7, 1.3), (0, 1), "method-of-parameter"),
-    (programs.statistics_module, (0.7, -0.4), (0,), "statistics-fmean"),
     (programs.vectorized_scalar, (np.array([0.3, -0.4, 1.1]),), (0,), "vectorized"),
     (programs.apply_along, (RNG.normal(size=(3, 2)),), (0,), "apply-along-axis"),
     (programs.integrate_with_quad, (0.8,), (0,), "quad"),
