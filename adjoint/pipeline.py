@@ -30,7 +30,7 @@ from adjoint.analysis import analyze
 from adjoint.analysis.argument_facts import argument_facts, unread_facts
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.derived_kinds import call_parameter_kinds, halves_shapes
-from adjoint.analysis.kinds import MAPPING, UNKNOWN, infer_kinds
+from adjoint.analysis.kinds import MAPPING, UNKNOWN, infer_kinds, is_array, rank_of
 from adjoint.analysis.positions import returned_positions
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_facts, forward_half_of
 from adjoint.analysis.sharing import ARGUMENTS, RETURNS_ANYTHING
@@ -44,8 +44,7 @@ from adjoint.frontend.held import held_still, let_go
 from adjoint.frontend.complex_values import refuse_complex_values
 from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.generated import (PREFIXES, Generated, GeneratedFunction, Unreached, made_for, materialized,
-                               refuse_in_generated_code)
-from adjoint.generated import identifier as _identifier
+                               refuse_in_generated_code, identifier as _identifier)
 from adjoint.normalize.anf import check_walrus, refuse_conditional_walrus, to_anf
 from adjoint.normalize.checkpoint import lift_checkpointed_loops, loop_of
 from adjoint.normalize.single_assignment import rename_rebindings
@@ -64,6 +63,7 @@ from adjoint.normalize.random_draws import lower_random_draws
 from adjoint.normalize.running import lower_running_iterators
 from adjoint.normalize.shadowed import refuse_shadowed_builtins
 from adjoint.normalize.unroll import unroll_table_loops
+from adjoint.normalize.views import substitute_views
 from adjoint.optimize import optimize, zero_reads
 from adjoint.options import Mode, Options
 
@@ -76,6 +76,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
         refuse_shadowed_builtins(parsed)  # before local functions are lifted out
         walrus = check_walrus(parsed)  # (no pass makes one)
         lift_inert_blocks(parsed, namer.fresh)  # (before any pass reads what runs inside them)
+        substitute_views(parsed, {name: rank_of(kind) for name, kind in (kinds or {}).items() if is_array(kind)})
         lower_python_forms(parsed, namer.fresh)
         with held_still(parsed.node):  # the same walk, unless a form was lowered
             take_derivatives_ahead(parsed, namer.fresh, nodes.local_names(parsed.node))

@@ -244,7 +244,8 @@ class ShapeBuilder(Builder):
         else:
             self.choice((self.alias_augmented, self.view_augmented, self.alias_element_write, self.nested_list_write,
                          self.row_alias_write, self.argument_alias_write, self.list_argument_alias_write,
-                         self.matrix_row_view))()
+                         self.matrix_row_view, self.view_read_after_its_write, self.row_views_in_a_loop,
+                         self.view_at_a_rebound_index))()
 
     def array_copy(self) -> str:
         a, x0 = self.need("a"), self.need("x0")
@@ -349,6 +350,32 @@ class ShapeBuilder(Builder):
         self.emit(f"{copy} = {matrix}.copy()", f"{row} = {copy}[{self.index(self.rows)}]",
                   f"{row} *= {self.scalar()}")
         self.terms.append(f"np.sum({copy} * {matrix})")
+
+    def view_read_after_its_write(self) -> None:
+        """A view written through and read after (or a view of that view): it reads what it wrote."""
+        y = self.array_copy()
+        view, inner = self.fresh("w"), self.fresh("u")
+        part = self.choice(("[1:]", "[:3]", "[::2]", "[::-1]", "[1:-1]"))
+        self.emit(f"{view} = {y}{part}", f"{view} {self.choice(('+=', '-=', '*='))} {self.scalar()}")
+        if self.chance(30):
+            self.emit(f"{inner} = {view}[1:]", f"{inner} *= {self.scalar()}")
+        self.terms.append(f"np.sum({view} * {view}) + np.sum({y} * {self.need('a')})")
+
+    def row_views_in_a_loop(self) -> None:
+        """Each row of a matrix taken as a view in a loop and written through (rows scaled, normalized)."""
+        matrix, copy, row, i = self.need("M"), self.fresh("C"), self.fresh("r"), self.fresh("i")
+        update = self.choice((f"{row} *= {self.scalar()}", f"{row} /= 1.0 + np.sum({row} * {row})",
+                              f"{row} -= np.mean({row})"))
+        self.emit(f"{copy} = {matrix} * 1.0", f"for {i} in range({self.rows}):", f"    {row} = {copy}[{i}]",
+                  f"    {update}")
+        self.terms.append(f"np.sum({copy} * {matrix}) + np.sum({row})")
+
+    def view_at_a_rebound_index(self) -> None:
+        """A view whose index name is bound again before the write: the index of the view is the old one."""
+        y, view, k = self.array_copy(), self.fresh("w"), self.fresh("k")
+        self.emit(f"{k} = {self.integer(0, 2)}", f"{view} = {y}[{k}:]", f"{k} = {self.integer(0, 2)}",
+                  f"{view} *= {self.scalar()}")
+        self.terms.append(f"np.sum({y} * {self.need('a')}) + np.sum({view}) * {k}")
 
     # ----- helpers that mutate their arguments -----------------------------------------
 

@@ -16,20 +16,13 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.nodes import is_append
+from adjoint.normalize.views import ARRAY_MAKERS
 
 SCALAR, CONTAINER, ARRAY, UNKNOWN = "scalar", "container", "array", "unknown"
 MAPPING, RECORD = "mapping", "record"
 _BOTTOM = None
 _SCALAR_BUILTINS = {len, float, int, round, abs, min, max, pow, bool}
-
-
 _FULL_REDUCTIONS = (np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std, np.linalg.norm, np.trace)
-
-
-# NumPy functions that always return an array (of a number of dimensions tracked for a few).
-ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
-                np.empty_like, np.full_like, np.eye, np.identity, np.arange, np.linspace, np.stack,
-                np.concatenate, np.vstack, np.hstack, np.outer, np.diag, np.tile, np.repeat)
 
 
 def _has_axis(call: gast.Call) -> bool:

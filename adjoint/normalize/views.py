@@ -1,0 +1,280 @@
+"""Names bound to a view of an array and written through in place: the view's expression in their place.
+
+    state = x.copy()                    state = x.copy()
+    pos = state[:2]                     pos = state[:2]
+    vel = state[2:]          ->         vel = state[2:]
+    pos += 0.1 * vel                    state[:2] += 0.1 * state[2:]
+    return np.sum(state ** 2)           return np.sum(state ** 2)
+
+A write through `pos` changes `state`, which the derivative, modelling a write as a change of the
+name written alone, cannot follow (analysis/aliases.py refuses it). Written into `state[:2]`
+itself, the change is one the derivative follows. Indexing the array again where the name was
+read gives a view of the same memory, so every read sees the values the view would: the rewrite
+changes nothing the program computes, provided the index means the same at each use. So a name
+is replaced where
+
+- it is bound once, `v = a[index]`, and used (read, or written by `v op= ...`) only after that
+  statement in the same block, never inside a nested function, lambda or generator expression
+  (which may run later);
+- `a` is certainly a NumPy array (an array parameter, or made by a NumPy function that makes one,
+  `.copy()` of an array, or arithmetic on one) and `index` certainly selects a view, not a copy:
+  it holds a slice, or fewer whole numbers than `a` has dimensions; its whole numbers are literals
+  or `range` loop variables; its other parts call nothing but `len`;
+- nothing after the binding, in that block, rebinds `a` or a name the index reads, or changes
+  `a`'s shape in place.
+
+Anything else is left as written (and a write through the view refused as before).
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set
+
+import gast
+import numpy as np
+
+from adjoint import nodes
+from adjoint.frontend.held import let_go
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.resolve import resolve
+
+# NumPy functions that always return an array (analysis/kinds.py tracks the number of dimensions of a few).
+ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like,
+                np.empty_like, np.full_like, np.eye, np.identity, np.arange, np.linspace, np.stack,
+                np.concatenate, np.vstack, np.hstack, np.outer, np.diag, np.tile, np.repeat)
+
+_WRITERS = ("copyto", "fill_diagonal", "put", "place", "putmask", "at", "put_along_axis")
+_LATER_SCOPES = (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.GeneratorExp, gast.ClassDef)
+_INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice, gast.Tuple, gast.Attribute,
+                gast.Subscript, gast.Call, gast.Load, gast.operator, gast.unaryop, gast.expr_context)
+
+
+def substitute_views(parsed: ParsedFunction, array_ranks: Dict[str, Optional[int]]) -> None:
+    """Replace each name bound to a view (see the module's docstring) by the view's expression;
+    array_ranks: the parameters known to hold arrays, with their number of dimensions (None: unknown)."""
+    if not any(_writes_in_place(node) for node in nodes.walk(parsed.node)):
+        return  # (what most functions do: nothing to read through a view)
+    found = _Views(parsed, array_ranks)
+    changed = True
+    while changed:  # a view replaced may write into an array another view of it is bound before
+        changed = False
+        for block in _own_blocks(parsed.node.body):
+            for position, stmt in enumerate(block):
+                if found.substitutable(stmt, block[position + 1:]):
+                    let_go(parsed.node)
+                    _substitute(stmt.targets[0].id, stmt.value, block[position + 1:])
+                    found.done.add(id(stmt))
+                    changed = True
+
+
+def _writes_in_place(node: gast.AST) -> bool:
+    return isinstance(node, gast.AugAssign) or isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store)
+
+
+class _Views:
+    def __init__(self, parsed: ParsedFunction, array_ranks: Dict[str, Optional[int]]):
+        self.parsed, self.array_ranks = parsed, array_ranks
+        self.stores = _store_counts(parsed.node)
+        self.parameters = set(nodes.parameters(parsed.node))
+        self.local_names = frozenset(self.stores) | self.parameters
+        self.range_targets = _range_loop_targets(parsed, self.local_names)
+        self.bindings = {nodes.assigned_name(s): s.value for s in nodes.walk(parsed.node)
+                         if isinstance(s, gast.Assign) and nodes.assigned_name(s)}
+        self.done: Set[int] = set()  # the bindings whose name was replaced
+
+    def substitutable(self, stmt: gast.stmt, later: List[gast.stmt]) -> bool:
+        name = nodes.assigned_name(stmt)
+        if name is None or id(stmt) in self.done or self.stores.get(name) != 1 or name in self.parameters:
+            return False
+        view = stmt.value
+        if not (isinstance(view, gast.Subscript) and isinstance(view.value, gast.Name)):
+            return False
+        base = view.value.id
+        rank = self._array_rank(base, set())
+        if rank is False or not self._selects_a_view(view.slice, rank):
+            return False
+        fixed = {base} | set(nodes.names_read(view.slice))
+        return (_used_only_in(name, later) and _written_later(name, base, later)
+                and not _changed_in(fixed, base, later))
+
+    def _array_rank(self, name: str, seen: Set[str]):
+        """The number of dimensions of the array `name` certainly holds (None: an array of unknown
+        rank), or False where it may hold something else."""
+        if name in seen:
+            return False
+        if name in self.parameters:
+            known = self.stores.get(name, 0) == 0 and name in self.array_ranks
+            return self.array_ranks[name] if known else False
+        if self.stores.get(name) != 1 or name not in self.bindings:
+            return False
+        return self._expression_rank(self.bindings[name], seen | {name})
+
+    def _expression_rank(self, value: gast.expr, seen: Set[str]):
+        if isinstance(value, gast.Name):
+            return self._array_rank(value.id, seen)
+        if isinstance(value, gast.BinOp):
+            ranks = [self._expression_rank(side, seen) for side in (value.left, value.right)]
+            arrays = [rank for rank in ranks if rank is not False]
+            return False if not arrays else (arrays[0] if len(arrays) == 1 or arrays[0] == arrays[1] else None)
+        if not isinstance(value, gast.Call):
+            return False
+        func = resolve(value.func, self.parsed, self.local_names)
+        if isinstance(value.func, gast.Attribute) and value.func.attr == "copy" and not value.args:
+            return self._expression_rank(value.func.value, seen)
+        if func is np.copy or (isinstance(func, np.ufunc) and func.nout == 1):
+            ranks = [self._expression_rank(arg, seen) for arg in value.args[:func.nin if func is not np.copy else 1]]
+            arrays = [rank for rank in ranks if rank is not False]
+            return arrays[0] if arrays and all(rank == arrays[0] for rank in arrays) else (None if arrays else False)
+        return None if func in ARRAY_MAKERS else False
+
+    def _selects_a_view(self, index: gast.expr, rank) -> bool:
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        if not all(isinstance(node, _INDEX_PARTS) for part in parts for node in nodes.walk(part)):
+            return False
+        if any(isinstance(node, gast.Call) and not _is_len(node, self.parsed, self.local_names)
+               for part in parts for node in nodes.walk(part)):
+            return False
+        whole = [part for part in parts if not isinstance(part, gast.Slice)
+                 and not (isinstance(part, gast.Constant) and part.value in (None, Ellipsis))]
+        if not all(self._whole_number(part) for part in whole):
+            return False
+        if any(isinstance(part, gast.Slice) for part in parts):
+            return True
+        return isinstance(rank, int) and len(whole) < rank and not any(
+            isinstance(part, gast.Constant) and part.value is Ellipsis for part in parts)
+
+    def _whole_number(self, part: gast.expr) -> bool:
+        if isinstance(part, gast.Constant):
+            return type(part.value) is int
+        if isinstance(part, gast.Name):
+            return part.id in self.range_targets
+        if isinstance(part, gast.UnaryOp) and isinstance(part.op, gast.USub):
+            return self._whole_number(part.operand)
+        return isinstance(part, gast.BinOp) and isinstance(part.op, (gast.Add, gast.Sub, gast.Mult)) and all(
+            self._whole_number(side) for side in (part.left, part.right))
+
+
+def _own_blocks(body: List[gast.stmt]):
+    """The function's statement lists, those of functions and classes defined in it left out."""
+    yield body
+    for stmt in body:
+        if isinstance(stmt, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], gast.stmt):
+                yield from _own_blocks(inner)
+        for handler in getattr(stmt, "handlers", ()):
+            yield from _own_blocks(handler.body)
+
+
+def _store_counts(func: gast.FunctionDef) -> Dict[str, int]:
+    """How many times each name is bound (an augmented assignment to a name does not count)."""
+    counts: Dict[str, int] = {}
+    augmented = {id(stmt.target) for stmt in nodes.walk(func) if isinstance(stmt, gast.AugAssign)}
+    for node in nodes.walk(func):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)) and id(node) not in augmented:
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+            for name in node.names:
+                counts[name] = counts.get(name, 0) + 2
+    return counts
+
+
+def _range_loop_targets(parsed: ParsedFunction, local_names: frozenset) -> Set[str]:
+    """Names bound only as the variable of `for ... in range(...)` loops: whole numbers."""
+    targets: Dict[str, bool] = {}
+    for node in nodes.walk(parsed.node):
+        if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
+            iterated = node.iter
+            ranged = isinstance(iterated, gast.Call) and resolve(iterated.func, parsed, local_names) is range
+            targets[node.target.id] = targets.get(node.target.id, True) and ranged
+    counts = _store_counts(parsed.node)
+    loops = {name: sum(1 for node in nodes.walk(parsed.node)
+                       if isinstance(node, gast.For) and isinstance(node.target, gast.Name) and node.target.id == name)
+             for name in targets}
+    return {name for name, ranged in targets.items() if ranged and counts.get(name) == loops[name]}
+
+
+def _is_len(call: gast.Call, parsed: ParsedFunction, local_names: frozenset) -> bool:
+    return resolve(call.func, parsed, local_names) is len and len(call.args) == 1 and not call.keywords and all(
+        isinstance(node, (gast.Name, gast.Load)) for node in nodes.walk(call.args[0]))
+
+
+def _used_only_in(name: str, later: List[gast.stmt]) -> bool:
+    """Whether name is read or written by `name op= ...` in `later`, nowhere inside a scope that may
+    run later, nor written into by an item (`name[0] = v`, which the derivative follows as it is)
+    or a method."""
+    used = False
+    for stmt in later:
+        for node in nodes.walk(stmt):
+            if isinstance(node, _LATER_SCOPES) and name in nodes.names_read(node):
+                return False
+            if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.value, gast.Name) and (
+                    node.value.id == name and (not isinstance(node.ctx, gast.Load) or isinstance(node, gast.Attribute))):
+                return False
+        used = used or name in nodes.names_read(stmt) or any(
+            isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) and node.target.id == name
+            for node in nodes.walk(stmt))
+    return used
+
+
+def _written_later(name: str, base: str, later: List[gast.stmt]) -> bool:
+    """Whether `later` writes through the view (`name op= ...`) or into its array in place (an item,
+    `base op= ...`, a method, a function writing into it): otherwise the view's name, read once, stays."""
+    for stmt in later:
+        for node in nodes.walk(stmt):
+            if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) and node.target.id in (name, base):
+                return True
+            if _writes_in_place(node) and isinstance(node, gast.Subscript) and nodes.dotted_name(node.value) == base:
+                return True
+            if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Subscript) and nodes.dotted_name(
+                    node.target.value) == base:
+                return True
+            if isinstance(node, gast.Call) and _writes_into(node, base):
+                return True
+    return False
+
+
+def _writes_into(call: gast.Call, base: str) -> bool:
+    """A method of base (`base.fill(0.0)`), base given as `out=`, or to a NumPy function that writes
+    into its first argument (`np.copyto(base, v)`, `np.add.at(base, i, v)`)."""
+    if isinstance(call.func, gast.Attribute) and nodes.dotted_name(call.func.value) == base:
+        return True
+    if any(k.arg == "out" and base in nodes.names_read(k.value) for k in call.keywords):
+        return True
+    name = (nodes.dotted_name(call.func) or "").rpartition(".")[2]
+    first = call.args[0] if call.args else None
+    return name in _WRITERS and isinstance(first, gast.Name) and first.id == base
+
+
+def _changed_in(names: Set[str], base: str, later: List[gast.stmt]) -> bool:
+    """Whether `later` rebinds one of names or changes the array `base`'s shape in place."""
+    for stmt in later:
+        for node in nodes.walk(stmt):
+            if isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx, gast.Load):
+                return True
+            if isinstance(node, (gast.Global, gast.Nonlocal)) and names & set(node.names):
+                return True
+            if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == base and (
+                    not isinstance(node.ctx, gast.Load) or node.attr in ("resize", "shape", "strides", "data")):
+                return True
+    return False
+
+
+def _substitute(name: str, view: gast.Subscript, later: List[gast.stmt]) -> None:
+    for stmt in later:
+        for node in list(nodes.walk(stmt)):
+            if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name) and node.target.id == name:
+                node.target = gast.Subscript(value=nodes.clone(view.value), slice=nodes.clone(view.slice),
+                                             ctx=gast.Store())
+        _ReadsReplaced(name, view).visit(stmt)
+
+
+class _ReadsReplaced(gast.NodeTransformer):
+    def __init__(self, name: str, view: gast.Subscript):
+        self.name, self.view = name, view
+
+    def visit_Name(self, node: gast.Name):
+        if node.id == self.name and isinstance(node.ctx, gast.Load):
+            return gast.copy_location(nodes.clone(self.view), node)
+        return node

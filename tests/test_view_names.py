@@ -1,0 +1,146 @@
+"""A name bound to a view of an array and written through in place (normalize/views.py): the state
+vector of an ODE split into position and velocity views, rows normalized in place, a block of a
+matrix shifted, a tail doubled. Each is exact in every mode against central differences, its values
+the function's own; and the look-alikes whose index or array may not give a view, or may mean
+another thing at a later use, keep their meaning (the function's value and gradient), or are
+refused at the line as before."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import adjoint
+from every_mode import check_program, check_refused_at
+from soundness import central_differences, marked_line
+
+RNG = np.random.default_rng(39)
+STATE = RNG.normal(size=4)
+SCORES = RNG.normal(size=(3, 2))
+
+
+def ode_state(x, dt):
+    state = x.copy()
+    pos = state[:2]
+    vel = state[2:]
+    for _ in range(4):
+        pos += dt * vel
+        vel -= dt * pos
+    return np.sum(state ** 2) + np.sum(pos * vel)
+
+
+def normalize_rows(scores):
+    P = np.exp(scores)
+    for i in range(P.shape[0]):
+        row = P[i]
+        row /= np.sum(row)
+    return np.sum(P * scores)
+
+
+def shifted_block(x):
+    A = np.outer(x, x)
+    block = A[:2, :2]
+    block += np.eye(2)
+    return np.sum(A ** 2) + np.trace(block)
+
+
+def doubled_tail(x, k):
+    y = x * k
+    tail = y[1:]
+    tail *= 2.0
+    if k > 0.0:
+        middle = y[1:-1]
+        middle -= x[:-2]
+    return np.sum(y * x)
+
+
+def columns_by_loop(x):
+    M = np.zeros((len(x), 3))
+    for j in range(3):
+        column = M[:, j]
+        column += x ** (j + 1)
+    return np.sum(M @ np.array([1.0, -0.5, 0.25]) * x)
+
+
+# Second derivatives of writes into part of an array whose first derivative keeps that array are
+# refused, as where the program writes `state[:2] += ...` itself (first_order_only).
+@pytest.mark.parametrize("func, args, positions, first_order_only", [
+    (ode_state, (STATE, 0.1), (0, 1), (1,)),
+    (normalize_rows, (SCORES,), (0,), (0,)),
+    (shifted_block, (STATE,), (0,), ()),
+    (doubled_tail, (STATE, 0.7), (0, 1), ()),
+    (doubled_tail, (STATE, -0.7), (0, 1), ()),
+    (columns_by_loop, (STATE,), (0,), ()),
+])
+def test_written_through_a_view_in_every_mode(func, args, positions, first_order_only) -> None:
+    check_program(func, args, positions, first_order_only=first_order_only)
+
+
+def ode_state_written_whole(x, dt):
+    state = x.copy()
+    for _ in range(4):
+        state[:2] += dt * state[2:]
+        state[2:] -= dt * state[:2]
+    return np.sum(state ** 2) + np.sum(state[:2] * state[2:])
+
+
+def test_the_same_as_writing_into_the_array_itself() -> None:
+    for wrt in (0, 1):
+        np.testing.assert_array_equal(adjoint.grad(ode_state, wrt=wrt)(STATE, 0.1),
+                                      adjoint.grad(ode_state_written_whole, wrt=wrt)(STATE, 0.1))
+    with pytest.raises(adjoint.AdjointError):
+        adjoint.hvp(ode_state_written_whole, wrt=1)(STATE, 0.1, 1.0)
+
+
+def list_tail(x):
+    ys = list(x)
+    tail = ys[1:]  # a copy: ys keeps its items
+    tail += [x[0] * 2.0]  # <- list-copy
+    return sum(v * v for v in ys) + sum(tail)
+
+
+def first_item(x):
+    y = x.copy()
+    first = y[0]  # a NumPy scalar, a copy
+    first += 1.0
+    return np.sum(y * y) * first
+
+
+def array_rebound(x):
+    y = x.copy()
+    tail = y[1:]
+    y = y * 2.0  # tail still views the first array
+    tail *= 3.0
+    return np.sum(y) + np.sum(tail)
+
+
+@pytest.mark.parametrize("func", [first_item, array_rebound])
+def test_a_copy_or_an_old_array_keeps_its_meaning(func) -> None:
+    x = RNG.normal(size=4)
+    value, gradient = adjoint.value_and_grad(func)(x.copy())
+    assert value == func(x.copy())
+    np.testing.assert_allclose(gradient, central_differences(func, (x,), 0), rtol=1e-6, atol=1e-7)
+
+
+def index_rebound(x):
+    y = x.copy()
+    k = 1
+    tail = y[k:]
+    k = 2
+    tail *= 2.0  # <- index-rebound
+    return np.sum(y * x) + k
+
+
+def mask_view(x):
+    y = x.copy()
+    positive = y[1:][y[1:] > 0.0]  # a copy
+    positive *= 2.0
+    part = y[1:]
+    y[0] += sum(part[i] for i in range(2))  # (a generator expression may run later: the name stays)
+    part *= 3.0  # <- read-later
+    return np.sum(y * x) + np.sum(positive)
+
+
+@pytest.mark.parametrize("func, marker", [(index_rebound, "index-rebound"), (mask_view, "read-later"),
+                                          (list_tail, "list-copy")])
+def test_an_index_that_may_change_is_refused_as_before(func, marker) -> None:
+    check_refused_at(func, (RNG.normal(size=4),), (0,), f"test_view_names.py:{marked_line(func, marker)}:", RNG)
