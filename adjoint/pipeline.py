@@ -30,7 +30,7 @@ from adjoint.analysis import analyze
 from adjoint.analysis.argument_facts import argument_facts, unread_facts
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.derived_kinds import call_parameter_kinds, halves_shapes
-from adjoint.analysis.kinds import MAPPING, UNKNOWN, infer_kinds, is_array, rank_of
+from adjoint.analysis.kinds import MAPPING, UNKNOWN, infer_kinds, known_ranks
 from adjoint.analysis.positions import returned_positions
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts, forward_half_facts, forward_half_of
 from adjoint.analysis.sharing import ARGUMENTS, RETURNS_ANYTHING
@@ -76,7 +76,7 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
         refuse_shadowed_builtins(parsed)  # before local functions are lifted out
         walrus = check_walrus(parsed)  # (no pass makes one)
         lift_inert_blocks(parsed, namer.fresh)  # (before any pass reads what runs inside them)
-        substitute_views(parsed, {name: rank_of(kind) for name, kind in (kinds or {}).items() if is_array(kind)})
+        substitute_views(parsed, known_ranks(kinds or {}))
         lower_python_forms(parsed, namer.fresh)
         with held_still(parsed.node):  # the same walk, unless a form was lowered
             take_derivatives_ahead(parsed, namer.fresh, nodes.local_names(parsed.node))

@@ -57,6 +57,13 @@ def rank_of(kind: Optional[str]) -> Optional[int]:
     return int(parts[1]) if len(parts) == 2 else None
 
 
+def known_ranks(kinds: Dict[str, str]) -> Dict[str, Optional[int]]:
+    """The names of these kinds holding numbers (0) or arrays (their number of dimensions, None
+    where it is not known)."""
+    return {name: 0 if kind == SCALAR else rank_of(kind) for name, kind in kinds.items()
+            if kind == SCALAR or is_array(kind)}
+
+
 def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
     if a is _BOTTOM:
         return b

@@ -17,11 +17,14 @@ is replaced where
   statement in the same block, never inside a nested function, lambda or generator expression
   (which may run later);
 - `a` is certainly a NumPy array (an array parameter, or made by a NumPy function that makes one,
-  `.copy()` of an array, or arithmetic on one) and `index` certainly selects a view, not a copy:
-  it holds a slice, or fewer whole numbers than `a` has dimensions; its whole numbers are literals
-  or `range` loop variables; its other parts call nothing but `len`;
+  `.copy()` of an array, or a ufunc of or arithmetic on arrays and numbers) and `index` certainly
+  selects a view, not a copy: it holds a slice, or fewer whole numbers than `a` has dimensions;
+  its whole numbers are literals or `range` loop variables; it is made of numbers and local names
+  alone (no call, item or attribute, which may change in place);
 - nothing after the binding, in that block, rebinds `a` or a name the index reads, or changes
-  `a`'s shape in place.
+  `a`'s shape in place, and no `global` or `nonlocal` statement names them;
+- something after it writes through the name (`v op= ...`) or into `a` in place: otherwise the
+  name is left as it is.
 
 Anything else is left as written (and a write through the view refused as before).
 """
@@ -44,16 +47,17 @@ ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.z
 
 _WRITERS = ("copyto", "fill_diagonal", "put", "place", "putmask", "at", "put_along_axis")
 _LATER_SCOPES = (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.GeneratorExp, gast.ClassDef)
-_INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice, gast.Tuple, gast.Attribute,
-                gast.Subscript, gast.Call, gast.Load, gast.operator, gast.unaryop, gast.expr_context)
+_INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice, gast.Tuple, gast.Load,
+                gast.operator, gast.unaryop, gast.expr_context)  # numbers and names: nothing a call may change
 
 
-def substitute_views(parsed: ParsedFunction, array_ranks: Dict[str, Optional[int]]) -> None:
+def substitute_views(parsed: ParsedFunction, ranks: Dict[str, Optional[int]]) -> None:
     """Replace each name bound to a view (see the module's docstring) by the view's expression;
-    array_ranks: the parameters known to hold arrays, with their number of dimensions (None: unknown)."""
+    ranks: the parameters known to hold numbers (0) or arrays (their number of dimensions, None
+    where not known)."""
     if not any(_writes_in_place(node) for node in nodes.walk(parsed.node)):
         return  # (what most functions do: nothing to read through a view)
-    found = _Views(parsed, array_ranks)
+    found = _Views(parsed, ranks)
     changed = True
     while changed:  # a view replaced may write into an array another view of it is bound before
         changed = False
@@ -71,8 +75,8 @@ def _writes_in_place(node: gast.AST) -> bool:
 
 
 class _Views:
-    def __init__(self, parsed: ParsedFunction, array_ranks: Dict[str, Optional[int]]):
-        self.parsed, self.array_ranks = parsed, array_ranks
+    def __init__(self, parsed: ParsedFunction, ranks: Dict[str, Optional[int]]):
+        self.parsed, self.ranks = parsed, ranks
         self.stores = _store_counts(parsed.node)
         self.parameters = set(nodes.parameters(parsed.node))
         self.local_names = frozenset(self.stores) | self.parameters
@@ -80,6 +84,8 @@ class _Views:
         self.bindings = {nodes.assigned_name(s): s.value for s in nodes.walk(parsed.node)
                          if isinstance(s, gast.Assign) and nodes.assigned_name(s)}
         self.done: Set[int] = set()  # the bindings whose name was replaced
+        self.declared = {name for node in nodes.walk(parsed.node) if isinstance(node, (gast.Global, gast.Nonlocal))
+                         for name in node.names}
 
     def substitutable(self, stmt: gast.stmt, later: List[gast.stmt]) -> bool:
         name = nodes.assigned_name(stmt)
@@ -90,20 +96,22 @@ class _Views:
             return False
         base = view.value.id
         rank = self._array_rank(base, set())
-        if rank is False or not self._selects_a_view(view.slice, rank):
+        if rank is False or rank == 0 or not self._selects_a_view(view.slice, rank):  # (0: a number)
             return False
         fixed = {base} | set(nodes.names_read(view.slice))
+        if not fixed <= self.local_names or fixed & self.declared:  # (a global: any call may bind it again)
+            return False
         return (_used_only_in(name, later) and _written_later(name, base, later)
                 and not _changed_in(fixed, base, later))
 
     def _array_rank(self, name: str, seen: Set[str]):
         """The number of dimensions of the array `name` certainly holds (None: an array of unknown
-        rank), or False where it may hold something else."""
+        rank; 0: a number), or False where it may hold something else."""
         if name in seen:
             return False
         if name in self.parameters:
-            known = self.stores.get(name, 0) == 0 and name in self.array_ranks
-            return self.array_ranks[name] if known else False
+            known = self.stores.get(name, 0) == 0 and name in self.ranks
+            return self.ranks[name] if known else False
         if self.stores.get(name) != 1 or name not in self.bindings:
             return False
         return self._expression_rank(self.bindings[name], seen | {name})
@@ -112,26 +120,30 @@ class _Views:
         if isinstance(value, gast.Name):
             return self._array_rank(value.id, seen)
         if isinstance(value, gast.BinOp):
-            ranks = [self._expression_rank(side, seen) for side in (value.left, value.right)]
-            arrays = [rank for rank in ranks if rank is not False]
-            return False if not arrays else (arrays[0] if len(arrays) == 1 or arrays[0] == arrays[1] else None)
+            return self._broadcast_rank([value.left, value.right], seen)
+        if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
+            return self._broadcast_rank([value.operand], seen)
         if not isinstance(value, gast.Call):
             return False
         func = resolve(value.func, self.parsed, self.local_names)
         if isinstance(value.func, gast.Attribute) and value.func.attr == "copy" and not value.args:
             return self._expression_rank(value.func.value, seen)
-        if func is np.copy or (isinstance(func, np.ufunc) and func.nout == 1):
-            ranks = [self._expression_rank(arg, seen) for arg in value.args[:func.nin if func is not np.copy else 1]]
-            arrays = [rank for rank in ranks if rank is not False]
-            return arrays[0] if arrays and all(rank == arrays[0] for rank in arrays) else (None if arrays else False)
+        if isinstance(func, np.ufunc) and func.nout == 1 and len(value.args) == func.nin and not value.keywords:
+            return self._broadcast_rank(value.args, seen)
         return None if func in ARRAY_MAKERS else False
+
+    def _broadcast_rank(self, operands: List[gast.expr], seen: Set[str]):
+        """The rank of arithmetic on arrays and numbers (literals), at least one an array; False
+        where an operand may be anything else (whose class may make the result what it likes)."""
+        ranks = [0 if isinstance(operand, gast.Constant) and type(operand.value) in (int, float)
+                 else self._expression_rank(operand, seen) for operand in operands]
+        if any(rank is False for rank in ranks) or all(rank == 0 for rank in ranks):
+            return False
+        return None if None in ranks else max(ranks)
 
     def _selects_a_view(self, index: gast.expr, rank) -> bool:
         parts = index.elts if isinstance(index, gast.Tuple) else [index]
         if not all(isinstance(node, _INDEX_PARTS) for part in parts for node in nodes.walk(part)):
-            return False
-        if any(isinstance(node, gast.Call) and not _is_len(node, self.parsed, self.local_names)
-               for part in parts for node in nodes.walk(part)):
             return False
         whole = [part for part in parts if not isinstance(part, gast.Slice)
                  and not (isinstance(part, gast.Constant) and part.value in (None, Ellipsis))]
@@ -193,11 +205,6 @@ def _range_loop_targets(parsed: ParsedFunction, local_names: frozenset) -> Set[s
                        if isinstance(node, gast.For) and isinstance(node.target, gast.Name) and node.target.id == name)
              for name in targets}
     return {name for name, ranged in targets.items() if ranged and counts.get(name) == loops[name]}
-
-
-def _is_len(call: gast.Call, parsed: ParsedFunction, local_names: frozenset) -> bool:
-    return resolve(call.func, parsed, local_names) is len and len(call.args) == 1 and not call.keywords and all(
-        isinstance(node, (gast.Name, gast.Load)) for node in nodes.walk(call.args[0]))
 
 
 def _used_only_in(name: str, later: List[gast.stmt]) -> bool:
