@@ -12,7 +12,8 @@ from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, array_tangent, broadcast_like, copied_tangent, kept_value, dot_adjoint_a,
     dot_adjoint_b, field_index, gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent,
     listed_tangent, list_repeat_adjoint, list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint,
-    pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, set_at, shaped_zero, slope_or_zero_like,
+    pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, saved_item_adjoint, saved_item_tangent,
+    set_at, shaped_zero, slope_or_zero_like,
     sorted_adjoint, sorted_tangent, stored_derivative, sum_adjoint, sum_tangent, tangent_like, tangent_like_adjoint,
     transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast, unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
@@ -20,7 +21,7 @@ from adjoint.runtime import (
 from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
-                   runtime.lists_apart,
+                   runtime.lists_apart, runtime.drop_if_absent,
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse,
                    runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.keyed_positions,
@@ -216,6 +217,17 @@ def _(result, x):
 @register_tangent(runtime.snapshot)
 def _(result, x):
     d[result] = d[x]
+
+
+# What a write by key overwrites, saved for the adjoint sweep (ad/saved_values.py).
+@register_adjoint(runtime.saved_item)
+def _(result, container, key):
+    d[container] = saved_item_adjoint(d[container], container, key, d[result])
+
+
+@register_tangent(runtime.saved_item)
+def _(result, container, key):
+    d[result] = saved_item_tangent(d[container], container, key)
 
 
 # The value a derivative returns, copied apart from what its adjoint sweep puts back (ad/gradient.py).
