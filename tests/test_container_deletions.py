@@ -125,3 +125,100 @@ def test_a_new_key_written_into_a_parameter_is_refused_at_the_line():
     check_refused_at(new_key_into_a_parameter, (0.5, {"a": 2.0}), (0, 1),
                      f"test_container_deletions.py:{marked_line(new_key_into_a_parameter, 'new-key-into-parameter')}:",
                      RNG)
+
+
+# ----- items deleted and popped from lists and dicts -----------------------------------------
+
+
+def list_item_deleted(x):
+    xs = [x, 2.0 * x, x * x]
+    del xs[1]
+    return xs[1] * xs[0] + len(xs)
+
+
+def cheapest_first(costs):
+    """A priority list: each step takes the smallest cost out (`del`) and pays it, discounted."""
+    pending = list(costs)
+    total, discount = 0.0, 1.0
+    while pending:
+        best = 0
+        for i in range(1, len(pending)):
+            if pending[i] < pending[best]:
+                best = i
+        total = total + discount * pending[best] ** 2
+        del pending[best]
+        discount = discount * 0.5
+    return total
+
+
+def queue_popped_by_position(xs):
+    """`v = xs.pop(i)` and `del xs[-1]` in a loop: the adjoint of each item taken out goes to its input."""
+    queue = [x * x for x in xs]
+    out = 0.0
+    for step in range(2):
+        head = queue.pop(1)
+        del queue[-1]
+        out = out + head * (step + 1.0)
+    return out + sum(queue)
+
+
+def dict_key_deleted(x):
+    d = {"a": x, "b": x * x, "c": 3.0 * x}
+    del d["a"]
+    d["c"] = d["c"] * d["b"]
+    return sum(d.values()) + len(d)
+
+
+def dict_item_popped(x):
+    d = {"a": math.sin(x), "b": x * x}
+    v = d.pop("a")
+    return v * d["b"] + len(d)
+
+
+def dict_pop_with_default(x):
+    d = {"a": x, "b": x * x}
+    missing = d.pop("c", 1.5 * x)
+    present = d.pop("b", 2.0)
+    return missing * present + d["a"]
+
+
+def dict_popped_in_a_loop(x):
+    d = {}
+    for i in range(4):
+        d[i] = x * (i + 1.0)
+    total = 0.0
+    for i in (0, 2):
+        taken = d.pop(i)
+        total = total + taken ** 2
+    for value in d.values():
+        total = total + math.cos(value)
+    return total
+
+
+def model(x, weight, bias=0.0):
+    return math.tanh(weight * x + bias)
+
+
+def parameters_popped_before_a_call(params, x=0.4):
+    """A dict of parameters from which a key is popped before the rest are passed on by `**`."""
+    rest = dict(params)
+    scale = rest.pop("scale")
+    unused = rest.pop("note", 0.0)
+    return scale * model(x, **rest) + unused
+
+
+DELETIONS = [
+    ("list_item_deleted", (1.3,), (0,)),
+    ("cheapest_first", ([0.9, 0.3, 1.4, 0.6],), (0,)),
+    ("queue_popped_by_position", (np.array([0.5, -1.2, 0.8, 1.1, 0.3, 0.7]),), (0,)),
+    ("dict_key_deleted", (0.7,), (0,)),
+    ("dict_item_popped", (0.9,), (0,)),
+    ("dict_pop_with_default", (1.2,), (0,)),
+    ("dict_popped_in_a_loop", (0.8,), (0,)),
+    ("parameters_popped_before_a_call", ({"weight": 0.8, "bias": -0.3, "scale": 1.7},), (0,)),
+]
+
+
+@pytest.mark.parametrize("name, args, positions", DELETIONS, ids=[p[0] for p in DELETIONS])
+def test_deletions_in_every_mode(name, args, positions):
+    check_program(globals()[name], args, positions)

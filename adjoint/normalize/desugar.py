@@ -422,7 +422,7 @@ def _bound_to_dicts(parsed: ParsedFunction) -> FrozenSet[str]:
     for stmt in nodes.statements(parsed.node):
         value = getattr(stmt, "value", None)
         built = isinstance(value, gast.Dict) or (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
-                                                 and (parsed.namespace.get(value.func.id) is runtime.with_item
+                                                 and (parsed.namespace.get(value.func.id) in (runtime.with_item, runtime.without_key)
                                                       or resolve(value.func, parsed, local_names) is dict))
         for target in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]:
             if isinstance(target, gast.Name):

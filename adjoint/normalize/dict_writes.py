@@ -56,11 +56,14 @@ def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
     let_go(parsed.node)
     uses = _uses(parsed.node)
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+    pops = {id(_popped(stmt)) for stmt in nodes.statements(parsed.node) if _popped(stmt) is not None}
     readers = {name: [node for node, parent, grand, nested in uses.get(name, ())
-                      if not _keeps_no_reference(node, parent, grand, nested, parsed, local_names)]
+                      if not _keeps_no_reference(node, parent, grand, nested, parsed, local_names)
+                      and not (isinstance(parent, gast.Attribute) and id(grand) in pops)]
                for name in dicts}
     written = {name for name in dicts if _writes(parsed.node, name)}
     for name in sorted(written):
+        _refuse_pops_in_expressions(readers[name], uses.get(name, ()), parsed)
         if readers[name]:
             raise UnsupportedSyntaxError(
                 "dict item assignment", f"the dict `{name}` is written item by item and also used here as a value "
@@ -69,10 +72,22 @@ def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
                 parsed.info.location(readers[name][0]))
     helper = parsed.bind("with_item", runtime.with_item, fresh, local_names) if written else ""
     rewriter = _Rewriter(parsed, fresh, helper, written, dicts)
+    if pops:
+        rewriter.without_key = parsed.bind("without_key", runtime.without_key, fresh, local_names)
     if any(isinstance(node, gast.AugAssign) for node in nodes.walk(parsed.node)):
         rewriter.update_check = parsed.bind("item_update_or_refuse", runtime.item_update_or_refuse, fresh,
                                             local_names)
     parsed.node.body = rewriter.block(parsed.node.body)
+
+
+def _refuse_pops_in_expressions(readers, uses, parsed) -> None:
+    """`d.pop(k)` of a dict the function builds is differentiated as a statement, or assigned alone."""
+    for node, parent, grand, _ in uses:
+        if node in readers and isinstance(parent, gast.Attribute) and parent.attr == "pop":
+            raise UnsupportedSyntaxError(
+                f"{node.id}.pop", f"`{node.id}.pop(...)` is differentiated as a statement of its own or assigned "
+                f"alone (`v = {node.id}.pop(k)`), not inside a larger expression; assign it to a name first",
+                parsed.info.location(grand if isinstance(grand, gast.Call) else node))
 
 
 def _uses(func_node: gast.FunctionDef) -> Dict[str, List[Tuple]]:
@@ -141,7 +156,18 @@ def _keeps_no_reference(node, parent, grand, nested, parsed, local_names) -> boo
 
 def _writes(func_node: gast.FunctionDef, name: str) -> bool:
     return any(isinstance(stmt, (gast.Assign, gast.AugAssign)) and _target_of(stmt, name) is not None
+               or _popped(stmt) is not None and _popped(stmt).func.value.id == name
                for stmt in nodes.statements(func_node))
+
+
+def _popped(stmt: gast.stmt) -> Optional[gast.Call]:
+    """The call `d.pop(...)` of a name d that stmt is (`d.pop(k)`) or assigns alone (`v = d.pop(k)`)."""
+    if isinstance(stmt, gast.Expr) or isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
+        call = stmt.value
+        if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "pop"
+                and isinstance(call.func.value, gast.Name)):
+            return call
+    return None
 
 
 def _target_of(stmt, name: str) -> Optional[gast.Subscript]:
@@ -180,6 +206,7 @@ class _Rewriter:
         self.parsed, self.fresh, self.helper = parsed, fresh, helper
         self.written, self.readable = written, readable
         self.update_check = ""  # the name of runtime.item_update_or_refuse, where an item is updated
+        self.without_key = ""  # the name of runtime.without_key, where an item is taken out
         self.iterating: List[Tuple[str, Optional[str]]] = []  # (dict, its key variable) of the loops around
 
     def block(self, body: List[gast.stmt]) -> List[gast.stmt]:
@@ -197,6 +224,9 @@ class _Rewriter:
         return out
 
     def statement(self, stmt: gast.stmt) -> List[gast.stmt]:
+        popped = _popped(stmt)
+        if popped is not None and popped.func.value.id in self.written:
+            return self.popped(stmt, popped)
         name = next((n for n in sorted(self.written) if isinstance(stmt, (gast.Assign, gast.AugAssign))
                      and _target_of(stmt, n) is not None), None)
         if name is None:
@@ -218,6 +248,33 @@ class _Rewriter:
                       nodes.copy_location(nodes.assign(held_key, key), stmt)]
             value, key = nodes.name(held_value), nodes.name(held_key)
         return before + [self.stored(stmt, name, key, value)]
+
+    def popped(self, stmt: gast.stmt, call: gast.Call) -> List[gast.stmt]:
+        """`v = d.pop(k)` -> `v = d[k]`, then `d = without_key(d, k)` (KeyError where d lacks k, as Python
+        raises); `v = d.pop(k, default)` -> `v = d[k] if k in d else default`, then
+        `d = without_key(d, k) if k in d else d`; `d.pop(...)` alone, the new dict only."""
+        name, where = call.func.value.id, self.parsed.info.location(stmt)
+        if call.keywords or not 1 <= len(call.args) <= 2 or any(_has_call(a) for a in call.args):
+            raise UnsupportedSyntaxError(
+                f"{name}.pop", f"`{name}.pop(...)` is differentiated with a key and a default that call nothing "
+                "(`d.pop(k)`, `d.pop(k, 0.0)`); compute them into names first", where)
+        if any(iterated == name for iterated, _ in self.iterating):
+            raise UnsupportedSyntaxError(
+                f"{name}.pop", f"a loop over the dict `{name}` takes an item out of it (Python raises RuntimeError "
+                "then); take the items out after the loop, or loop over `list(...)` of its keys", where)
+        key = call.args[0]
+        removed = nodes.call(nodes.name(self.without_key), [nodes.name(name), nodes.clone(key)])
+        value = nodes.subscript(nodes.name(name), nodes.clone(key))
+        if len(call.args) == 2:
+            test = gast.Compare(left=nodes.clone(key), ops=[gast.In()], comparators=[nodes.name(name)])
+            removed = gast.IfExp(test=test, body=removed, orelse=nodes.name(name))
+            value = gast.IfExp(test=nodes.clone(test), body=value, orelse=call.args[1])
+        out = [nodes.assign(name, removed)]
+        if isinstance(stmt, gast.Assign):
+            taken = self.fresh("_popped")
+            out = [nodes.assign(taken, value)] + out
+            out.append(gast.Assign(targets=stmt.targets, value=nodes.name(taken), type_comment=None))
+        return [nodes.copy_location(s, stmt) for s in out[:-1]] + self.statement(nodes.copy_location(out[-1], stmt))
 
     def augmented(self, stmt: gast.AugAssign, name: str, target: gast.Subscript) -> List[gast.stmt]:
         """`d[k] op= v` -> the item read once, checked when the derivative runs (an array or a list

@@ -10,7 +10,8 @@ from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, array_tangent, broadcast_like, copied_tangent, kept_value, dot_adjoint_a,
-    dot_adjoint_b, field_index, gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent,
+    dot_adjoint_b, field_index, gradient_like, item_adjoint, item_adjoint_backward, key_removed, key_zeroed,
+    list_concat_tangent,
     listed_tangent, list_repeat_adjoint, list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint,
     pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, saved_item_adjoint, saved_item_tangent,
     set_at, shaped_zero, slope_or_zero_like,
@@ -109,6 +110,36 @@ def _(result, mapping, key, value):
 @register_tangent(runtime.with_item)
 def _(result, mapping, key, value):
     d[result] = set_at(d[mapping], result, key, d[value])
+
+
+@register_adjoint(runtime.without_key)
+def _(result, mapping, key):
+    d[mapping] = key_zeroed(d[result], key)
+
+
+@register_tangent(runtime.without_key)
+def _(result, mapping, key):
+    d[result] = key_removed(d[mapping], key)
+
+
+@register_adjoint(runtime.key_removed)
+def _(result, dx, key):
+    d[dx] = key_zeroed(d[result], key)
+
+
+@register_tangent(runtime.key_removed)
+def _(result, dx, key):
+    d[result] = key_removed(d[dx], key)
+
+
+@register_adjoint(runtime.key_zeroed)
+def _(result, g, key):
+    d[g] = key_removed(d[result], key)
+
+
+@register_tangent(runtime.key_zeroed)
+def _(result, g, key):
+    d[result] = key_zeroed(d[g], key)
 
 
 # ----- Columns of a list of lists or of a 2-D array: zip(*rows) (normalize/python_forms.py) ------

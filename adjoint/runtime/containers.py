@@ -82,6 +82,35 @@ def with_item(mapping, key, value):
     return out
 
 
+def without_key(mapping, key):
+    """`del mapping[key]` (or its pop) on a dict the function builds, as a new dict (normalize/dict_writes.py):
+    a copy of mapping without the item, KeyError where it lacks the key, as Python raises."""
+    if not isinstance(mapping, dict):
+        raise Refused(f"an item deleted by key from a {type(mapping).__name__}: adjoint differentiates deletions by "
+                      "key from dicts only")
+    out = mapping.copy()
+    del out[key]
+    return out
+
+
+def key_removed(dx, key):
+    """The tangent of without_key(x, key) from x's: without the item (the symbolic zero as it is)."""
+    if not isinstance(dx, dict) or key not in dx:
+        return dx
+    out = dict(dx)
+    del out[key]
+    return out
+
+
+def key_zeroed(g, key):
+    """The adjoint of x in without_key(x, key) from the result's g: g with a zero for the item x had there."""
+    if not isinstance(g, dict):
+        return g
+    out = dict(g)
+    out[key] = 0.0
+    return out
+
+
 def spread_key(mapping, key, required, optional, callee):
     """`key`, once `**mapping` is known to give `callee` exactly its keyword parameters `required` and
     some of `optional` (normalize/keyword_spread.py); TypeError, as Python raises it, otherwise."""
