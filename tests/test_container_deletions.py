@@ -222,3 +222,71 @@ DELETIONS = [
 @pytest.mark.parametrize("name, args, positions", DELETIONS, ids=[p[0] for p in DELETIONS])
 def test_deletions_in_every_mode(name, args, positions):
     check_program(globals()[name], args, positions)
+
+
+# ----- what stays refused, at the user's line --------------------------------------------------
+
+
+def pop_from_a_dict_parameter(x, p):
+    p.pop("a")  # <- pop-from-parameter
+    return x * p["b"]
+
+
+def del_from_a_dict_parameter(x, p):
+    del p["a"]  # <- del-from-parameter
+    return x * p["b"]
+
+
+def pop_while_looping_over_the_dict(x):
+    d = {"a": x, "b": x * x}
+    for key in d:
+        d.pop("a")  # <- pop-in-loop-over-dict
+    return d["b"]
+
+
+def pop_inside_an_expression(x):
+    d = {"a": x, "b": x * x}
+    d["c"] = x
+    y = 2.0 * d.pop("a")  # <- pop-in-expression
+    return y + d["b"]
+
+
+def slice_deleted(x):
+    xs = [x, x * x, 3.0 * x]
+    del xs[0:2]  # <- slice-deleted
+    return xs[0]
+
+
+REFUSED = [
+    (pop_from_a_dict_parameter, (0.5, {"a": 1.0, "b": 2.0}), (0, 1), "pop-from-parameter"),
+    (del_from_a_dict_parameter, (0.5, {"a": 1.0, "b": 2.0}), (0, 1), "del-from-parameter"),
+    (pop_while_looping_over_the_dict, (0.5,), (0,), "pop-in-loop-over-dict"),
+    (pop_inside_an_expression, (0.5,), (0,), "pop-in-expression"),
+    (slice_deleted, (0.5,), (0,), "slice-deleted"),
+]
+
+
+@pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[r[3] for r in REFUSED])
+def test_refused_naming_the_users_line(func, args, positions, marker):
+    check_refused_at(func, args, positions, f"test_container_deletions.py:{marked_line(func, marker)}:", RNG)
+
+
+def test_errors_are_pythons():
+    """A key or position that is not there raises what Python raises, in the derivative too."""
+    def missing_key(x):
+        d = {"a": x}
+        del d["b"]
+        return d["a"]
+
+    def missing_position(x):
+        xs = [x, x]
+        v = xs.pop(2)
+        return v
+
+    for func, error in ((missing_key, KeyError), (missing_position, IndexError)):
+        with pytest.raises(error):
+            func(1.0)
+        with pytest.raises(error):
+            adjoint.grad(func)(1.0)
+        with pytest.raises(error):
+            adjoint.jvp(func)(1.0, 1.0)
