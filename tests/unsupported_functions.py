@@ -63,7 +63,7 @@ nonlocal_statement = _make_nonlocal_scale()
 
 def del_statement(x):
     ys = [x * x, x + 1.0]
-    del ys[0]  # <- del
+    del ys[0:1]  # <- del
     return ys[0]
 
 
