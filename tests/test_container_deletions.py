@@ -224,6 +224,63 @@ def test_deletions_in_every_mode(name, args, positions):
     check_program(globals()[name], args, positions)
 
 
+# ----- min and max of several arguments with a key, and of an iterable with a default ---------
+
+
+def nearest_of_three(x):
+    return min(x, 2.0 * x - 1.5, -3.0 * x, key=abs)
+
+
+def farthest_pair_by_square(a, b):
+    near = min(a, b, key=abs)
+    far = max(a, b, key=lambda v: (v - near) ** 2)
+    return near * far + math.sin(far)
+
+
+def largest_scaled(x):
+    return max((t * x for t in (1.0, 2.0, -0.5)), default=0.0)
+
+
+def largest_of_nothing(x):
+    return max((t * x for t in ()), default=x * x)
+
+
+def square_closest_to_one(xs, fallback):
+    return min((v * v for v in xs), key=lambda v: (v - 1.0) ** 2, default=fallback)
+
+
+def closest_to_one(xs):
+    """A filtered generator's item nearest 1, or the first item where the filter leaves none (the
+    second derivative of a keyed min over a filtered generator is refused, default or not)."""
+    first = xs[0]
+    return min((v * v for v in xs if v > 0.5), key=lambda v: (v - 1.0) ** 2, default=first)
+
+
+# (name, args, differentiated positions, positions whose second derivatives are refused)
+EXTREMES = [
+    ("nearest_of_three", (1.3,), (0,), ()),
+    ("nearest_of_three", (0.4,), (0,), ()),
+    ("farthest_pair_by_square", (0.7, -1.3), (0, 1), ()),
+    ("largest_scaled", (1.3,), (0,), ()),
+    ("largest_scaled", (-0.8,), (0,), ()),
+    ("largest_of_nothing", (1.3,), (0,), ()),
+    ("square_closest_to_one", ([0.2, 0.9, 1.4], 0.5), (0, 1), ()),
+    ("square_closest_to_one", ([], 0.5), (1,), ()),
+    ("closest_to_one", ([0.2, 0.9, 1.4],), (0,), (0,)),
+    ("closest_to_one", ([0.2, 0.1],), (0,), (0,)),
+]
+
+
+@pytest.mark.parametrize("name, args, positions, first_order_only", EXTREMES,
+                         ids=[f"{p[0]}-{p[1]}" for p in EXTREMES])
+def test_extremes_in_every_mode(name, args, positions, first_order_only):
+    check_program(globals()[name], args, positions, first_order_only=first_order_only)
+
+
+def default_that_calls(x, ys):
+    return max(ys, default=math.exp(x))  # <- default-that-calls
+
+
 # ----- what stays refused, at the user's line --------------------------------------------------
 
 
@@ -263,6 +320,7 @@ REFUSED = [
     (pop_while_looping_over_the_dict, (0.5,), (0,), "pop-in-loop-over-dict"),
     (pop_inside_an_expression, (0.5,), (0,), "pop-in-expression"),
     (slice_deleted, (0.5,), (0,), "slice-deleted"),
+    (default_that_calls, (0.5, []), (0,), "default-that-calls"),
 ]
 
 
