@@ -11,7 +11,9 @@ What was wrong:
   write overwrites by reading it. A write by key into what may be a dict now saves that the key
   was absent, and the adjoint sweep takes the key away again (the dict's keys and their order as
   they were); a `defaultdict` no longer gets, in the adjoint sweep, the default item that reading
-  the absent key made.
+  the absent key made. An empty `OrderedDict()` the function makes is now written as a dict
+  literal is (new dicts, of its type, with the item written or taken out), so its second
+  derivatives are taken too.
 """
 from __future__ import annotations
 
@@ -58,6 +60,26 @@ def ordered_overwrite_and_add(x):
     return sum(od.values()) * od["v"]
 
 
+def ordered_from_pairs(x):
+    """An OrderedDict made with items is written in place: a new key's save remembers it was absent."""
+    od = OrderedDict(start=0.5)
+    od["a"] = x + od["start"]
+    od["b"] = od["a"] * x
+    od["c"] = math.exp(od["b"])
+    return od["c"] * len(od)
+
+
+def ordered_deletions(x):
+    od = OrderedDict()
+    od["p"] = x
+    od["q"] = x * x
+    od["r"] = 2.0 * x
+    del od["p"]
+    first = od.pop("q")
+    od["p"] = first * x
+    return sum(v * k for k, v in zip((1.0, 2.0), od.values())) + len(od)
+
+
 def defaultdict_new_keys(x):
     d = collections.defaultdict(float)
     d["a"] = x * x
@@ -85,8 +107,10 @@ def counter_new_keys(x):
 # (name, args, whether its second derivatives are refused at a line of its own)
 PROGRAMS = [
     ("ordered_new_keys", (1.3,), False),
-    ("ordered_running_table", (0.7,), True),
-    ("ordered_overwrite_and_add", (0.8,), True),
+    ("ordered_running_table", (0.7,), False),
+    ("ordered_overwrite_and_add", (0.8,), False),
+    ("ordered_from_pairs", (0.6,), True),
+    ("ordered_deletions", (0.9,), False),
     ("defaultdict_new_keys", (1.1,), False),
     ("defaultdict_keys_seen", (0.6,), False),
     ("counter_new_keys", (0.9,), True),

@@ -37,6 +37,7 @@ from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import dict_writes, generators, iteration
+from adjoint.normalize.dict_writes import is_empty_ordered_dict
 from adjoint.normalize.augmented import index_once, marked_operator
 from adjoint.normalize.method_statements import MethodStatements
 from adjoint.normalize.receivers import ReceiverChecks
@@ -423,7 +424,8 @@ def _bound_to_dicts(parsed: ParsedFunction) -> FrozenSet[str]:
         value = getattr(stmt, "value", None)
         built = isinstance(value, gast.Dict) or (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
                                                  and (parsed.namespace.get(value.func.id) in (runtime.with_item, runtime.without_key)
-                                                      or resolve(value.func, parsed, local_names) is dict))
+                                                      or resolve(value.func, parsed, local_names) is dict)
+                                                 or is_empty_ordered_dict(value, parsed))
         for target in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]:
             if isinstance(target, gast.Name):
                 (dicts if built else others).add(target.id)

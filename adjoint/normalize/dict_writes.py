@@ -1,6 +1,7 @@
 """Items written by key into a dict the function builds, as new dicts, and `.get` of such a dict.
 
-A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`) or to
+A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`, and
+`collections.OrderedDict()`, whose copies are OrderedDicts) or to
 the copy of a dict (`dict(p)`: new, though its items are p's, which a write by key replaces),
 and that the function reads only by item, `.get`, `.items()`/`.keys()`/`.values()`, `in`, a
 loop, `len`, `list`/`sorted`/`sum`/`min`/`max`/`tuple`, `**` in a call or `return`, is no value
@@ -32,6 +33,7 @@ raises RuntimeError).
 """
 from __future__ import annotations
 
+import collections
 from typing import Callable, Dict, List, Optional, Set, Tuple
 
 import gast
@@ -50,7 +52,7 @@ FUNCTIONS = (gast.FunctionDef, gast.Lambda)
 
 def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite, in parsed.node, the item writes into and `.get`s of the local dicts described above."""
-    dicts = _built_dicts(parsed.node)
+    dicts = _built_dicts(parsed)
     if not dicts:
         return
     let_go(parsed.node)
@@ -105,11 +107,13 @@ def _uses(func_node: gast.FunctionDef) -> Dict[str, List[Tuple]]:
     return found
 
 
-def _built_dicts(func_node: gast.FunctionDef) -> Set[str]:
-    """Local names every binding of which is an assignment of a dict literal."""
+def _built_dicts(parsed: ParsedFunction) -> Set[str]:
+    """Local names every binding of which is an assignment of a dict literal (or of `OrderedDict()`)."""
+    func_node = parsed.node
     literal_targets = {id(stmt.targets[0]): stmt.targets[0].id for stmt in nodes.statements(func_node)
                        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                       and isinstance(stmt.targets[0], gast.Name) and _is_literal(stmt.value)}
+                       and isinstance(stmt.targets[0], gast.Name)
+                       and (_is_literal(stmt.value) or is_empty_ordered_dict(stmt.value, parsed))}
     if not literal_targets:
         return set()
     other = set(nodes.parameters(func_node))
@@ -130,6 +134,13 @@ def _is_literal(value: gast.expr) -> bool:
             and all(k.arg is not None for k in value.keywords)
             and (not value.args or len(value.args) == 1 and not value.keywords
                  and isinstance(value.args[0], gast.Name)))
+
+
+def is_empty_ordered_dict(value: gast.expr, parsed: ParsedFunction) -> bool:
+    """`collections.OrderedDict()`, a new empty dict that keeps its keys in the order they were written,
+    as a dict does: its items written and taken out as a dict's, on copies of its own type."""
+    return (isinstance(value, gast.Call) and not value.args and not value.keywords
+            and resolve(value.func, parsed, frozenset(nodes.names_stored(parsed.node))) is collections.OrderedDict)
 
 
 def _keeps_no_reference(node, parent, grand, nested, parsed, local_names) -> bool:

@@ -73,11 +73,12 @@ def updated_record(pair, cls):
 
 def with_item(mapping, key, value):
     """`mapping[key] = value` on a dict the function builds, as a new dict (normalize/dict_writes.py):
-    a copy of mapping with the item set, in Python's key order (a new key comes last)."""
+    a copy of mapping (of its type: an OrderedDict stays one) with the item set, in Python's key order
+    (a new key comes last)."""
     if not isinstance(mapping, dict):
         raise Refused(f"an item written by key into a {type(mapping).__name__}: adjoint differentiates item "
                       "writes by key into dicts only")
-    out = dict(mapping)
+    out = mapping.copy()
     out[key] = value
     return out
 
