@@ -5,6 +5,8 @@ against central differences and, where it runs them, autograd; the values of val
 and jvp the function's own; the arguments left as they were. Where a mode is out of reach, the
 refusal names the user's line.
 
+`del xs[i]` is `xs.pop(i)`, `del xs[i:j:k]` the list of the items it keeps, `del d[k]` `d.pop(k)`.
+
 What was wrong:
 - a new key written into a `collections.OrderedDict()` the function makes (`od["b"] = od["a"] + x`
   where od lacks "b") crashed with KeyError in the derivative: the primal sweep saved the item the
@@ -154,6 +156,26 @@ def test_a_new_key_written_into_a_parameter_is_refused_at_the_line():
 # ----- items deleted and popped from lists and dicts -----------------------------------------
 
 
+def window_trimmed(xs):
+    """A sliding window kept to its last three items by deleting a slice, and strided deletions (its
+    second derivative is refused, as for any loop appending to a list its first derivative keeps)."""
+    window, total = [], 0.0
+    for x in xs:
+        window.append(x * x)
+        if len(window) > 3:
+            del window[:-3]
+        total = total + sum(window) * x
+    del window[::2]
+    del window[5:1]
+    return total + window[0]
+
+
+def list_slices_deleted(x):
+    xs = [x, x * x, 3.0 * x, math.sin(x), 2.0, x ** 3]
+    del xs[-2:], xs[1:4:2]
+    return xs[0] * xs[1] + xs[-1] * len(xs)
+
+
 def list_item_deleted(x):
     xs = [x, 2.0 * x, x * x]
     del xs[1]
@@ -231,21 +253,24 @@ def parameters_popped_before_a_call(params, x=0.4):
     return scale * model(x, **rest) + unused
 
 
+# (name, args, differentiated positions, positions whose second derivatives are refused)
 DELETIONS = [
-    ("list_item_deleted", (1.3,), (0,)),
-    ("cheapest_first", ([0.9, 0.3, 1.4, 0.6],), (0,)),
-    ("queue_popped_by_position", (np.array([0.5, -1.2, 0.8, 1.1, 0.3, 0.7]),), (0,)),
-    ("dict_key_deleted", (0.7,), (0,)),
-    ("dict_item_popped", (0.9,), (0,)),
-    ("dict_pop_with_default", (1.2,), (0,)),
-    ("dict_popped_in_a_loop", (0.8,), (0,)),
-    ("parameters_popped_before_a_call", ({"weight": 0.8, "bias": -0.3, "scale": 1.7},), (0,)),
+    ("list_item_deleted", (1.3,), (0,), ()),
+    ("list_slices_deleted", (0.8,), (0,), ()),
+    ("window_trimmed", (np.array([0.5, -1.2, 0.8, 1.1, 0.3]),), (0,), (0,)),
+    ("cheapest_first", ([0.9, 0.3, 1.4, 0.6],), (0,), ()),
+    ("queue_popped_by_position", (np.array([0.5, -1.2, 0.8, 1.1, 0.3, 0.7]),), (0,), ()),
+    ("dict_key_deleted", (0.7,), (0,), ()),
+    ("dict_item_popped", (0.9,), (0,), ()),
+    ("dict_pop_with_default", (1.2,), (0,), ()),
+    ("dict_popped_in_a_loop", (0.8,), (0,), ()),
+    ("parameters_popped_before_a_call", ({"weight": 0.8, "bias": -0.3, "scale": 1.7},), (0,), ()),
 ]
 
 
-@pytest.mark.parametrize("name, args, positions", DELETIONS, ids=[p[0] for p in DELETIONS])
-def test_deletions_in_every_mode(name, args, positions):
-    check_program(globals()[name], args, positions)
+@pytest.mark.parametrize("name, args, positions, first_order_only", DELETIONS, ids=[p[0] for p in DELETIONS])
+def test_deletions_in_every_mode(name, args, positions, first_order_only):
+    check_program(globals()[name], args, positions, first_order_only=first_order_only)
 
 
 # ----- min and max of several arguments with a key, and of an iterable with a default ---------
@@ -332,10 +357,18 @@ def pop_inside_an_expression(x):
     return y + d["b"]
 
 
-def slice_deleted(x):
+def slice_deleted_from_a_shared_list(x):
     xs = [x, x * x, 3.0 * x]
-    del xs[0:2]  # <- slice-deleted
-    return xs[0]
+    ys = xs
+    del xs[0:2]  # <- shared-slice-deleted
+    return ys[0]
+
+
+def slice_deleted_from_a_dict(x):
+    d = {"a": x}
+    d["b"] = x * x
+    del d[0:1]  # <- slice-of-dict
+    return d["a"]
 
 
 REFUSED = [
@@ -343,7 +376,8 @@ REFUSED = [
     (del_from_a_dict_parameter, (0.5, {"a": 1.0, "b": 2.0}), (0, 1), "del-from-parameter"),
     (pop_while_looping_over_the_dict, (0.5,), (0,), "pop-in-loop-over-dict"),
     (pop_inside_an_expression, (0.5,), (0,), "pop-in-expression"),
-    (slice_deleted, (0.5,), (0,), "slice-deleted"),
+    (slice_deleted_from_a_shared_list, (0.5,), (0,), "shared-slice-deleted"),
+    (slice_deleted_from_a_dict, (0.5,), (0,), "slice-of-dict"),
     (default_that_calls, (0.5, []), (0,), "default-that-calls"),
 ]
 

@@ -22,7 +22,8 @@ from adjoint.runtime import (
 from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
-                   runtime.lists_apart, runtime.drop_if_absent,
+                   runtime.lists_apart, runtime.drop_if_absent, runtime.kept_positions,
+                   runtime.deleted_span,
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse,
                    runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.keyed_positions,

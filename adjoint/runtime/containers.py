@@ -251,6 +251,28 @@ def removed_position(items, method, argument):
     return position % len(items)
 
 
+def deleted_span(items, lower, upper, filename, lineno):
+    """(start, stop), the positions `del items[lower:upper]` takes out of the list items, start <= stop
+    (normalize/deletions.py); InPlaceChangeError where items is no list."""
+    start, stop, _ = slice(lower, upper).indices(len(_list_or_refuse_deletion(items, filename, lineno)))
+    return start, max(start, stop)
+
+
+def _list_or_refuse_deletion(items, filename, lineno):
+    if not isinstance(items, list):
+        raise InPlaceChangeError(f"`del x[i:j]` changes in place a value of type {type(items).__name__}, which "
+                                 "adjoint differentiates for lists only; build a new value instead", filename, lineno)
+    return items
+
+
+def kept_positions(items, lower, upper, step, filename, lineno):
+    """The positions of the items `del items[lower:upper:step]` leaves in the list items, in order
+    (normalize/deletions.py), raising what Python raises for a step of 0 or bounds that are not
+    integers; InPlaceChangeError where items is no list."""
+    deleted = set(range(len(_list_or_refuse_deletion(items, filename, lineno)))[slice(lower, upper, step)])
+    return [position for position in range(len(items)) if position not in deleted]
+
+
 def array_or_refuse(value, method, filename, lineno, *arguments, **keywords):
     """Raise InPlaceChangeError unless value is an array of numbers, whose `.sort(...)` and `.fill(v)`
     are differentiated as writes into all of it (`value[...] = np.sort(value, ...)`, `value[...] = v`);
