@@ -215,6 +215,13 @@ def dict_key_deleted(x):
     return sum(d.values()) + len(d)
 
 
+def dict_key_deleted_in_a_branch(x):
+    d = {"a": x, "b": x * x}
+    if x > 0.5:
+        del d["a"]
+    return sum(d.values()) * len(d)
+
+
 def dict_item_popped(x):
     d = {"a": math.sin(x), "b": x * x}
     v = d.pop("a")
@@ -261,6 +268,8 @@ DELETIONS = [
     ("cheapest_first", ([0.9, 0.3, 1.4, 0.6],), (0,), ()),
     ("queue_popped_by_position", (np.array([0.5, -1.2, 0.8, 1.1, 0.3, 0.7]),), (0,), ()),
     ("dict_key_deleted", (0.7,), (0,), ()),
+    ("dict_key_deleted_in_a_branch", (0.7,), (0,), ()),
+    ("dict_key_deleted_in_a_branch", (0.3,), (0,), ()),
     ("dict_item_popped", (0.9,), (0,), ()),
     ("dict_pop_with_default", (1.2,), (0,), ()),
     ("dict_popped_in_a_loop", (0.8,), (0,), ()),
@@ -268,7 +277,8 @@ DELETIONS = [
 ]
 
 
-@pytest.mark.parametrize("name, args, positions, first_order_only", DELETIONS, ids=[p[0] for p in DELETIONS])
+@pytest.mark.parametrize("name, args, positions, first_order_only", DELETIONS,
+                         ids=[f"{p[0]}-{p[1]}" for p in DELETIONS])
 def test_deletions_in_every_mode(name, args, positions, first_order_only):
     check_program(globals()[name], args, positions, first_order_only=first_order_only)
 
@@ -357,6 +367,15 @@ def pop_inside_an_expression(x):
     return y + d["b"]
 
 
+def pop_in_a_local_function(x):
+    d = {"a": x, "b": x * x}
+
+    def take():
+        d.pop("a")  # <- pop-in-local-function
+    take()
+    return d["b"] * len(d)
+
+
 def slice_deleted_from_a_shared_list(x):
     xs = [x, x * x, 3.0 * x]
     ys = xs
@@ -378,6 +397,7 @@ REFUSED = [
     (pop_inside_an_expression, (0.5,), (0,), "pop-in-expression"),
     (slice_deleted_from_a_shared_list, (0.5,), (0,), "shared-slice-deleted"),
     (slice_deleted_from_a_dict, (0.5,), (0,), "slice-of-dict"),
+    (pop_in_a_local_function, (0.5,), (0,), "pop-in-local-function"),
     (default_that_calls, (0.5, []), (0,), "default-that-calls"),
 ]
 

@@ -61,7 +61,7 @@ def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
     pops = {id(_popped(stmt)) for stmt in nodes.statements(parsed.node) if _popped(stmt) is not None}
     readers = {name: [node for node, parent, grand, nested in uses.get(name, ())
                       if not _keeps_no_reference(node, parent, grand, nested, parsed, local_names)
-                      and not (isinstance(parent, gast.Attribute) and id(grand) in pops)]
+                      and not (isinstance(parent, gast.Attribute) and id(grand) in pops and not nested)]
                for name in dicts}
     written = {name for name in dicts if _writes(parsed.node, name)}
     for name in sorted(written):
@@ -84,8 +84,8 @@ def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
 
 def _refuse_pops_in_expressions(readers, uses, parsed) -> None:
     """`d.pop(k)` of a dict the function builds is differentiated as a statement, or assigned alone."""
-    for node, parent, grand, _ in uses:
-        if node in readers and isinstance(parent, gast.Attribute) and parent.attr == "pop":
+    for node, parent, grand, nested in uses:
+        if node in readers and isinstance(parent, gast.Attribute) and parent.attr == "pop" and not nested:
             raise UnsupportedSyntaxError(
                 f"{node.id}.pop", f"`{node.id}.pop(...)` is differentiated as a statement of its own or assigned "
                 f"alone (`v = {node.id}.pop(k)`), not inside a larger expression; assign it to a name first",
