@@ -230,8 +230,9 @@ def dict_item_popped(x):
 
 def dict_pop_with_default(x):
     d = {"a": x, "b": x * x}
-    missing = d.pop("c", 1.5 * x)
-    present = d.pop("b", 2.0)
+    keys = ["b", "c"]
+    missing = d.pop(keys[1], 1.5 * math.exp(x))
+    present = d.pop(keys[0], math.log(x))  # (the default computed, as Python computes it)
     return missing * present + d["a"]
 
 
@@ -419,7 +420,12 @@ def test_errors_are_pythons():
         v = xs.pop(2)
         return v
 
-    for func, error in ((missing_key, KeyError), (missing_position, IndexError)):
+    def default_raises(x):
+        d = {"a": x}
+        v = d.pop("a", math.log(-x))  # Python computes the default though the key is there
+        return v
+
+    for func, error in ((missing_key, KeyError), (missing_position, IndexError), (default_raises, ValueError)):
         with pytest.raises(error):
             func(1.0)
         with pytest.raises(error):

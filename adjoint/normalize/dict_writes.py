@@ -263,29 +263,44 @@ class _Rewriter:
     def popped(self, stmt: gast.stmt, call: gast.Call) -> List[gast.stmt]:
         """`v = d.pop(k)` -> `v = d[k]`, then `d = without_key(d, k)` (KeyError where d lacks k, as Python
         raises); `v = d.pop(k, default)` -> `v = d[k] if k in d else default`, then
-        `d = without_key(d, k) if k in d else d`; `d.pop(...)` alone, the new dict only."""
+        `d = without_key(d, k) if k in d else d`; `d.pop(...)` alone, the new dict only. A key or a default
+        that is not a name or a literal is computed into a name first, once, in Python's order."""
         name, where = call.func.value.id, self.parsed.info.location(stmt)
-        if call.keywords or not 1 <= len(call.args) <= 2 or any(_has_call(a) for a in call.args):
+        if call.keywords or not 1 <= len(call.args) <= 2 or any(isinstance(a, gast.Starred) for a in call.args):
             raise UnsupportedSyntaxError(
-                f"{name}.pop", f"`{name}.pop(...)` is differentiated with a key and a default that call nothing "
-                "(`d.pop(k)`, `d.pop(k, 0.0)`); compute them into names first", where)
+                f"{name}.pop", f"`{name}.pop(...)` is differentiated with a key, or a key and a default, given by "
+                "position (`d.pop(k)`, `d.pop(k, 0.0)`)", where)
         if any(iterated == name for iterated, _ in self.iterating):
             raise UnsupportedSyntaxError(
                 f"{name}.pop", f"a loop over the dict `{name}` takes an item out of it (Python raises RuntimeError "
                 "then); take the items out after the loop, or loop over `list(...)` of its keys", where)
-        key = call.args[0]
+        out, (key, *default) = self._named(call.args, ("_key", "_default"))
         removed = nodes.call(nodes.name(self.without_key), [nodes.name(name), nodes.clone(key)])
         value = nodes.subscript(nodes.name(name), nodes.clone(key))
-        if len(call.args) == 2:
+        if default:
             test = gast.Compare(left=nodes.clone(key), ops=[gast.In()], comparators=[nodes.name(name)])
             removed = gast.IfExp(test=test, body=removed, orelse=nodes.name(name))
-            value = gast.IfExp(test=nodes.clone(test), body=value, orelse=call.args[1])
-        out = [nodes.assign(name, removed)]
+            value = gast.IfExp(test=nodes.clone(test), body=value, orelse=default[0])
         if isinstance(stmt, gast.Assign):
             taken = self.fresh("_popped")
-            out = [nodes.assign(taken, value)] + out
-            out.append(gast.Assign(targets=stmt.targets, value=nodes.name(taken), type_comment=None))
-        return [nodes.copy_location(s, stmt) for s in out[:-1]] + self.statement(nodes.copy_location(out[-1], stmt))
+            out.append(nodes.assign(taken, value))
+        out.append(nodes.assign(name, removed))
+        if isinstance(stmt, gast.Assign):
+            last = nodes.copy_location(gast.Assign(targets=stmt.targets, value=nodes.name(taken), type_comment=None),
+                                       stmt)
+            return [nodes.copy_location(s, stmt) for s in out] + self.statement(last)
+        return [nodes.copy_location(s, stmt) for s in out]
+
+    def _named(self, values: List[gast.expr], labels) -> Tuple[List[gast.stmt], List[gast.expr]]:
+        """(assignments, atoms): each value that is not a name or a literal assigned to a fresh name first."""
+        assignments, atoms = [], []
+        for value, label in zip(values, labels):
+            if nodes.is_atom(value):
+                atoms.append(value)
+            else:
+                assignments.append(nodes.assign(self.fresh(label), value))
+                atoms.append(nodes.name(assignments[-1].targets[0].id))
+        return assignments, atoms
 
     def augmented(self, stmt: gast.AugAssign, name: str, target: gast.Subscript) -> List[gast.stmt]:
         """`d[k] op= v` -> the item read once, checked when the derivative runs (an array or a list
