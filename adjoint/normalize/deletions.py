@@ -64,8 +64,8 @@ def _unused_after(stmt: gast.Delete, rest: List[gast.stmt], bound: set) -> bool:
 
 def _items_as_pops(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """`del xs[i], ys[j]` -> `xs.pop(i)`, `ys.pop(j)` (in order, as Python deletes them), and `del xs[i:j]`
-    -> `xs = [xs[_p] for _p in kept_positions(xs, i, j, None, ...)]`, in every block of the function,
-    where every target is an item or a slice of a local name."""
+    -> the list of the items it keeps (_kept), in every block of the function, where every target is an
+    item or a slice of a local name."""
     func_node = parsed.node
     local_names = set(nodes.names_stored(func_node)) | set(nodes.parameters(func_node))
     for stmt in [func_node] + nodes.statements(func_node):

@@ -1,4 +1,5 @@
-"""Items written by key into a dict the function builds, as new dicts, and `.get` of such a dict.
+"""Items written by key into a dict the function builds, or taken out of it, as new dicts, and `.get`
+of such a dict.
 
 A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`, and
 `collections.OrderedDict()`, whose copies are OrderedDicts) or to
@@ -7,21 +8,27 @@ and that the function reads only by item, `.get`, `.items()`/`.keys()`/`.values(
 loop, `len`, `list`/`sorted`/`sum`/`min`/`max`/`tuple`, `**` in a call or `return`, is no value
 any other name shares: writing an item into it and binding it to a copy with the item written
 are the same program. The copy is `with_item(d, key, value)`, whose derivative is an item
-write's (rules/runtime_helpers.py); `d.get(k, default)` reads `d[k]` where k is a key of d.
+write's (rules/runtime_helpers.py); `d.get(k, default)` reads `d[k]` where k is a key of d; a pop
+(`del d[k]` is one: normalize/deletions.py), as a statement or assigned alone, reads the item and
+binds d to `without_key(d, key)`, the copy without it.
 
 Before::
 
     d = {}
     d["a"] = x * 2
     d["a"] = d["a"] + y
-    return d["a"] + d.get("b", 0.0)
+    v = d.pop("c", 1.0)
+    return d["a"] + d.get("b", 0.0) + v
 
 After::
 
     d = {}
     d = with_item(d, "a", x * 2)
     d = with_item(d, "a", d["a"] + y)
-    return d["a"] + (d["b"] if "b" in d else 0.0)
+    _popped = d["c"] if "c" in d else 1.0
+    d = without_key(d, "c") if "c" in d else d
+    v = _popped
+    return d["a"] + (d["b"] if "b" in d else 0.0) + v
 
 A write into a dict that some other name may share (a parameter, a global, a dict assigned
 from another name, or passed to a function, stored in a container or read by a nested
@@ -29,7 +36,7 @@ function) stays refused at its line (ad/context.py), as does a write into such a
 `d[k] op= v` on an array or list item (Python changes it in place, for every name holding it:
 refused when the derivative runs; a number's `+=` is a new number, as `d[k] = d[k] + v` is), and a
 write inside a loop over the dict by any key but the loop's own (it may add a key, for which Python
-raises RuntimeError).
+raises RuntimeError), or a pop inside any loop over it.
 """
 from __future__ import annotations
 
@@ -74,7 +81,8 @@ def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
                 parsed.info.location(readers[name][0]))
     helper = parsed.bind("with_item", runtime.with_item, fresh, local_names) if written else ""
     rewriter = _Rewriter(parsed, fresh, helper, written, dicts)
-    if pops:
+    if any(_popped(stmt) is not None and _popped(stmt).func.value.id in written
+           for stmt in nodes.statements(parsed.node)):
         rewriter.without_key = parsed.bind("without_key", runtime.without_key, fresh, local_names)
     if any(isinstance(node, gast.AugAssign) for node in nodes.walk(parsed.node)):
         rewriter.update_check = parsed.bind("item_update_or_refuse", runtime.item_update_or_refuse, fresh,
