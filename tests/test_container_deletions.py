@@ -222,6 +222,15 @@ def dict_key_deleted_in_a_branch(x):
     return sum(d.values()) * len(d)
 
 
+def pruned_below_one(x):
+    """Keys whose items are small taken out, looping over a list of the keys (not the dict itself)."""
+    d = {"a": x, "b": 2.0 * x, "c": x * x}
+    for key in list(d):
+        if d[key] < 1.0:
+            del d[key]
+    return (sum(d.values()) + 0.5) * len(d)
+
+
 def dict_item_popped(x):
     d = {"a": math.sin(x), "b": x * x}
     v = d.pop("a")
@@ -271,6 +280,9 @@ DELETIONS = [
     ("dict_key_deleted", (0.7,), (0,), ()),
     ("dict_key_deleted_in_a_branch", (0.7,), (0,), ()),
     ("dict_key_deleted_in_a_branch", (0.3,), (0,), ()),
+    ("pruned_below_one", (0.7,), (0,), ()),
+    ("pruned_below_one", (1.3,), (0,), ()),
+    ("pruned_below_one", (0.4,), (0,), ()),
     ("dict_item_popped", (0.9,), (0,), ()),
     ("dict_pop_with_default", (1.2,), (0,), ()),
     ("dict_popped_in_a_loop", (0.8,), (0,), ()),
@@ -288,7 +300,7 @@ def test_deletions_in_every_mode(name, args, positions, first_order_only):
 # The programs autograd runs as they are (arithmetic on its boxes, no `math` function).
 AUTOGRAD_RUNS = {"ordered_new_keys", "ordered_running_table", "defaultdict_new_keys", "defaultdict_keys_seen",
                  "ordered_deletions", "list_item_deleted", "cheapest_first", "queue_popped_by_position",
-                 "dict_key_deleted", "window_trimmed", "nearest_of_three", "largest_scaled", "largest_of_nothing",
+                 "dict_key_deleted", "pruned_below_one", "window_trimmed", "nearest_of_three", "largest_scaled", "largest_of_nothing",
                  "square_closest_to_one", "closest_to_one"}
 
 
