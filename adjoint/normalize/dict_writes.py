@@ -50,6 +50,7 @@ from adjoint.frontend.held import let_go
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
+from adjoint.normalize.method_statements import named_atoms
 
 VIEWS = ("get", "items", "keys", "values")
 # Builtins that read a dict's keys or values and keep no reference to the dict itself.
@@ -282,7 +283,7 @@ class _Rewriter:
             raise UnsupportedSyntaxError(
                 f"{name}.pop", f"a loop over the dict `{name}` takes an item out of it (Python raises RuntimeError "
                 "then); take the items out after the loop, or loop over `list(...)` of its keys", where)
-        out, (key, *default) = self._named(call.args, ("_key", "_default"))
+        out, (key, *default) = named_atoms(zip(("_key", "_default"), call.args), self.fresh)
         removed = nodes.call(nodes.name(self.without_key), [nodes.name(name), nodes.clone(key)])
         value = nodes.subscript(nodes.name(name), nodes.clone(key))
         if default:
@@ -298,17 +299,6 @@ class _Rewriter:
                                        stmt)
             return [nodes.copy_location(s, stmt) for s in out] + self.statement(last)
         return [nodes.copy_location(s, stmt) for s in out]
-
-    def _named(self, values: List[gast.expr], labels) -> Tuple[List[gast.stmt], List[gast.expr]]:
-        """(assignments, atoms): each value that is not a name or a literal assigned to a fresh name first."""
-        assignments, atoms = [], []
-        for value, label in zip(values, labels):
-            if nodes.is_atom(value):
-                atoms.append(value)
-            else:
-                assignments.append(nodes.assign(self.fresh(label), value))
-                atoms.append(nodes.name(assignments[-1].targets[0].id))
-        return assignments, atoms
 
     def augmented(self, stmt: gast.AugAssign, name: str, target: gast.Subscript) -> List[gast.stmt]:
         """`d[k] op= v` -> the item read once, checked when the derivative runs (an array or a list
