@@ -904,7 +904,7 @@ def columns_by_zip(rows):
 
 
 def min_of_pair_by_key(a, b):
-    near = min(a, b, key=abs)  # <- min-two-with-key
+    near = min(a, b, key=abs)
     far = max((a, b), key=lambda v: v * v)
     return near * far + math.copysign(1.0, a) * b
 

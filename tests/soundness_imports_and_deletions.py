@@ -1,7 +1,8 @@
 """Soundness cases for `import` statements in the differentiated function's own body
 (frontend/local_imports.py), read as the names they bind where Python binds the same object
 on every call, and for `del name` (normalize/deletions.py), dropped where nothing after it uses
-the name; both refused at their line anywhere else."""
+the name; both refused at their line anywhere else. `del xs[i]` of a local list is its pop,
+`del xs[i:j]` the list of the items it keeps, refused where another name holds the list."""
 from __future__ import annotations
 
 import math
@@ -119,8 +120,21 @@ def deleted_then_assigned_again(x):
 
 def deleted_item(x):
     ys = [x * x, x + 1.0]
-    del ys[0]  # <- del-item
+    del ys[0]
     return ys[0]
+
+
+def deleted_slice(x):
+    ys = [x * x, x + 1.0, 2.0 * x]
+    del ys[:2]
+    return ys[0]
+
+
+def deleted_slice_of_a_shared_list(x):
+    ys = [x * x, x + 1.0, 2.0 * x]
+    zs = ys
+    del ys[:2]  # <- del-shared-slice
+    return zs[0]
 
 
 def deleted_in_a_loop(x):
@@ -136,7 +150,9 @@ CASES += [
     Exact(deleted_temporary, lambda rng: (rng.normal(size=3),)),
     Exact(deleted_parameter_copy, lambda rng: (rng.normal(size=3), rng.normal(size=3)), wrt=(0, 1)),
     Refused(deleted_then_assigned_again, (0.5,), UnsupportedSyntaxError, "del-reassigned"),
-    Refused(deleted_item, (0.5,), UnsupportedSyntaxError, "del-item"),
+    Exact(deleted_item, lambda rng: (float(rng.normal()),)),
+    Exact(deleted_slice, lambda rng: (float(rng.normal()),)),
+    Refused(deleted_slice_of_a_shared_list, (0.5,), UnsupportedSyntaxError, "del-shared-slice"),
     Refused(deleted_in_a_loop, (0.5,), UnsupportedSyntaxError, "del-loop"),
 ]
 

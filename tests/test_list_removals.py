@@ -77,8 +77,12 @@ def test_the_derivative_raises_what_the_function_raises(func, args) -> None:
         adjoint.grad(func)(*args)
 
 
+def dict_of(x):
+    return {"a": x[0], "b": x[1]}
+
+
 def pop_of_a_dict(x):
-    d = {"a": x[0], "b": x[1]}
+    d = dict_of(x)  # a dict the function reads back from a call: another name may hold it
     d.pop("a")  # refused
     return d["b"] * 2.0
 
@@ -126,7 +130,7 @@ def test_a_queue_popped_and_appended_to_in_a_loop() -> None:
 
 
 def pop_of_a_dict_kept(x):
-    d = {"a": x[0], "b": x[1]}
+    d = dict_of(x)
     v = d.pop("a")  # refused
     return d["b"] * v
 

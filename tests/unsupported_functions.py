@@ -62,9 +62,10 @@ nonlocal_statement = _make_nonlocal_scale()
 
 
 def del_statement(x):
-    ys = [x * x, x + 1.0]
-    del ys[0]  # <- del
-    return ys[0]
+    t = x * x
+    del t  # <- del
+    t = x + 1.0
+    return t
 
 
 def import_statement(x):

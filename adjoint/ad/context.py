@@ -341,9 +341,11 @@ class FunctionContext:
     def push(self, value: gast.expr, origin: gast.AST) -> gast.stmt:
         return nodes.copy_location(nodes.method_call(self._stack(), "append", nodes.clone(value)), origin)
 
+    def popped(self) -> gast.expr:
+        return nodes.call(nodes.attribute(nodes.name(self._stack()), "pop"))
+
     def pop_into(self, target: gast.expr, origin: gast.AST) -> gast.stmt:
-        popped = nodes.call(nodes.attribute(nodes.name(self._stack()), "pop"))
-        return nodes.copy_location(nodes.assign_to(target, popped), origin)
+        return nodes.copy_location(nodes.assign_to(target, self.popped()), origin)
 
     # ----- scalar specialization ----------------------------------------------------------------
 

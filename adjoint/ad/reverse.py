@@ -26,7 +26,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.ad import checkpoint, control, recompute, shapes, unreached
+from adjoint.ad import checkpoint, control, recompute, saved_values, shapes, unreached
 from adjoint.ad.code_reads import CodeReads
 from adjoint.ad.context import FunctionContext
 from adjoint.ad.list_arguments import lists_as_arrays
@@ -210,32 +210,11 @@ class ReverseAD:
         code.append(nodes.assign(adjoint, nodes.name(alias)))
         return [self.ctx.comment(stmt)] + [nodes.copy_location(s, stmt) for s in code]
 
-    # ----- saving and restoring overwritten values -------------------------------------
-
     def _save(self, stmt: gast.stmt) -> List[gast.stmt]:
-        if not self.saves.at(stmt) or not isinstance(stmt, gast.Assign):
-            return []
-        target = stmt.targets[0]
-        if isinstance(target, gast.Name) and target.id in self.shape_only:
-            return [self.ctx.push(nodes.call(self.ctx.runtime("shape_only"), [nodes.name(target.id)]), stmt)]
-        if isinstance(target, gast.Name):
-            return [self.ctx.push(nodes.name(target.id), stmt)]
-        old = nodes.call(self.ctx.runtime("snapshot"), [nodes.load_copy(target)])
-        return [self.ctx.push(old, stmt)]
+        return saved_values.save(self.ctx, self.saves, self.shape_only, stmt)
 
     def _restore(self, stmt: gast.stmt) -> List[gast.stmt]:
-        code = []
-        if self.saves.refills(stmt):
-            owner = stmt.value.func.value.id
-            code.append(nodes.method_call(owner, "append", nodes.name(stmt.targets[0].id)))
-        if self.saves.at(stmt):
-            if is_append(stmt):
-                code.append(nodes.method_call(stmt.value.func.value.id, "pop"))
-            else:
-                target = stmt.targets[0]
-                store = nodes.name(target.id, store=True) if isinstance(target, gast.Name) else target
-                code.append(self.ctx.pop_into(store, stmt))
-        return [nodes.copy_location(s, stmt) for s in code]
+        return saved_values.restore(self.ctx, self.saves, stmt)
 
     # ----- adjoints of single operations -------------------------------------------------
 

@@ -239,7 +239,7 @@ class _Inference:
             return CONTAINER                                 # are numbers: item_kind)
         if func is runtime.make_record:  # a NamedTuple from a tuple of its fields, a dataclass from a dict
             return {CONTAINER: CONTAINER, MAPPING: RECORD}.get(self.atom(expr.args[0]), UNKNOWN)
-        if func is runtime.with_item:  # a dict with an item written
+        if func is runtime.with_item or func is runtime.without_key:  # a dict with an item written or deleted
             return MAPPING
         if func is runtime.replaced:  # a record with a field replaced: of the record's kind
             return self.atom(expr.args[0])

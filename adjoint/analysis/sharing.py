@@ -364,8 +364,9 @@ class Sharing:
         if computed is not None:  # `a op= b` (analysis/augmented.py): a new object, joining lists as `a + b` does
             return {fresh}, self._joined_elements(computed, [a for a in call.args if isinstance(a, gast.Name)])
         module = module_of(func)
-        if any(func is f for f in (runtime.snapshot, runtime.kept_value, runtime.listed, runtime.diagonal_positions,
-                                   runtime.lists_apart, runtime.list_apart)):  # new numbers, or copies (ad/split.py)
+        if any(func is f for f in (runtime.snapshot, runtime.saved_item, runtime.kept_value, runtime.listed,
+                                   runtime.diagonal_positions, runtime.lists_apart,
+                                   runtime.list_apart)):  # new numbers, or copies (ad/split.py)
             return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument
             if not call.args or not isinstance(first := call.args[0], gast.Name):

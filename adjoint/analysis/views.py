@@ -51,7 +51,8 @@ VALUE_BUILTINS = (abs, float, int, complex, bool, len, round, pow, divmod, str, 
                   any, all, print, format, ord, chr, callable)
 NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
 # Callables besides NumPy's that make a new object (whose items may be shared).
-MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot, runtime.kept_value, runtime.copied, runtime.listed)
+MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot, runtime.saved_item, runtime.kept_value,
+          runtime.copied, runtime.listed)
 
 
 def contraction(func, call: gast.Call) -> bool:

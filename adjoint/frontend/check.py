@@ -39,7 +39,8 @@ REFUSED = {
     "Global": ("global", "`global` is not supported: a differentiated function may not rebind globals"),
     "Nonlocal": ("nonlocal", "`nonlocal` is not supported: a differentiated function may not rebind outer names"),
     "Delete": ("del", "`del` is supported for names in the function's own body that nothing after it uses "
-                      "(not of items or attributes, nor in a branch or loop)"),
+                      "(not in a branch or loop), and for items and slices of local names (`del xs[i]`, `del d[k]`, "
+                      "`del xs[i:j]`), not for attributes"),
     "Import": ("import", "`import` is supported in the function's own body (not in a branch, a loop or a local "
                          "function), binding a name nothing else assigns or reads before; import at module level"),
     "ImportFrom": ("import", "`from ... import` is supported in the function's own body (not in a branch, a loop or "

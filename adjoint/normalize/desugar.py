@@ -37,6 +37,7 @@ from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize import dict_writes, generators, iteration
+from adjoint.normalize.dict_writes import is_empty_ordered_dict
 from adjoint.normalize.augmented import index_once, marked_operator
 from adjoint.normalize.method_statements import MethodStatements
 from adjoint.normalize.receivers import ReceiverChecks
@@ -415,15 +416,18 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
 
 
 def _bound_to_dicts(parsed: ParsedFunction) -> FrozenSet[str]:
-    """Names every assignment of which is a dict literal, a call of `dict` (`p = dict(params)`) or one with an
-    item written (normalize/dict_writes.py): a `for` over them iterates their keys."""
+    """Names every assignment of which is a dict literal, a call of `dict` (`p = dict(params)`) or of
+    `OrderedDict()`, or one with an item written or taken out (normalize/dict_writes.py): a `for` over
+    them iterates their keys."""
     dicts, others = set(), set()
     local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
+    made_by_helpers = (runtime.with_item, runtime.without_key)
     for stmt in nodes.statements(parsed.node):
         value = getattr(stmt, "value", None)
         built = isinstance(value, gast.Dict) or (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
-                                                 and (parsed.namespace.get(value.func.id) is runtime.with_item
-                                                      or resolve(value.func, parsed, local_names) is dict))
+                                                 and (parsed.namespace.get(value.func.id) in made_by_helpers
+                                                      or resolve(value.func, parsed, local_names) is dict)
+                                                 or is_empty_ordered_dict(value, parsed))
         for target in getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]:
             if isinstance(target, gast.Name):
                 (dicts if built else others).add(target.id)

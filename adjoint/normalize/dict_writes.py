@@ -1,26 +1,34 @@
-"""Items written by key into a dict the function builds, as new dicts, and `.get` of such a dict.
+"""Items written by key into a dict the function builds, or taken out of it, as new dicts, and `.get`
+of such a dict.
 
-A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`) or to
+A dict that every assignment in the function binds to a literal (`{}`, `{"a": x}`, `dict()`, and
+`collections.OrderedDict()`, whose copies are OrderedDicts) or to
 the copy of a dict (`dict(p)`: new, though its items are p's, which a write by key replaces),
 and that the function reads only by item, `.get`, `.items()`/`.keys()`/`.values()`, `in`, a
 loop, `len`, `list`/`sorted`/`sum`/`min`/`max`/`tuple`, `**` in a call or `return`, is no value
 any other name shares: writing an item into it and binding it to a copy with the item written
 are the same program. The copy is `with_item(d, key, value)`, whose derivative is an item
-write's (rules/runtime_helpers.py); `d.get(k, default)` reads `d[k]` where k is a key of d.
+write's (rules/runtime_helpers.py); `d.get(k, default)` reads `d[k]` where k is a key of d; a pop
+(`del d[k]` is one: normalize/deletions.py), as a statement or assigned alone, reads the item and
+binds d to `without_key(d, key)`, the copy without it.
 
 Before::
 
     d = {}
     d["a"] = x * 2
     d["a"] = d["a"] + y
-    return d["a"] + d.get("b", 0.0)
+    v = d.pop("c", 1.0)
+    return d["a"] + d.get("b", 0.0) + v
 
 After::
 
     d = {}
     d = with_item(d, "a", x * 2)
     d = with_item(d, "a", d["a"] + y)
-    return d["a"] + (d["b"] if "b" in d else 0.0)
+    _popped = d["c"] if "c" in d else 1.0
+    d = without_key(d, "c") if "c" in d else d
+    v = _popped
+    return d["a"] + (d["b"] if "b" in d else 0.0) + v
 
 A write into a dict that some other name may share (a parameter, a global, a dict assigned
 from another name, or passed to a function, stored in a container or read by a nested
@@ -28,10 +36,11 @@ function) stays refused at its line (ad/context.py), as does a write into such a
 `d[k] op= v` on an array or list item (Python changes it in place, for every name holding it:
 refused when the derivative runs; a number's `+=` is a new number, as `d[k] = d[k] + v` is), and a
 write inside a loop over the dict by any key but the loop's own (it may add a key, for which Python
-raises RuntimeError).
+raises RuntimeError), or a pop inside any loop over it.
 """
 from __future__ import annotations
 
+import collections
 from typing import Callable, Dict, List, Optional, Set, Tuple
 
 import gast
@@ -41,6 +50,7 @@ from adjoint.frontend.held import let_go
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
+from adjoint.normalize.method_statements import named_atoms
 
 VIEWS = ("get", "items", "keys", "values")
 # Builtins that read a dict's keys or values and keep no reference to the dict itself.
@@ -50,17 +60,20 @@ FUNCTIONS = (gast.FunctionDef, gast.Lambda)
 
 def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite, in parsed.node, the item writes into and `.get`s of the local dicts described above."""
-    dicts = _built_dicts(parsed.node)
+    dicts = _built_dicts(parsed)
     if not dicts:
         return
     let_go(parsed.node)
     uses = _uses(parsed.node)
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+    pops = {id(_popped(stmt)) for stmt in nodes.statements(parsed.node) if _popped(stmt) is not None}
     readers = {name: [node for node, parent, grand, nested in uses.get(name, ())
-                      if not _keeps_no_reference(node, parent, grand, nested, parsed, local_names)]
+                      if not _keeps_no_reference(node, parent, grand, nested, parsed, local_names)
+                      and not (isinstance(parent, gast.Attribute) and id(grand) in pops and not nested)]
                for name in dicts}
     written = {name for name in dicts if _writes(parsed.node, name)}
     for name in sorted(written):
+        _refuse_pops_in_expressions(readers[name], uses.get(name, ()), parsed)
         if readers[name]:
             raise UnsupportedSyntaxError(
                 "dict item assignment", f"the dict `{name}` is written item by item and also used here as a value "
@@ -69,10 +82,23 @@ def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
                 parsed.info.location(readers[name][0]))
     helper = parsed.bind("with_item", runtime.with_item, fresh, local_names) if written else ""
     rewriter = _Rewriter(parsed, fresh, helper, written, dicts)
+    if any(_popped(stmt) is not None and _popped(stmt).func.value.id in written
+           for stmt in nodes.statements(parsed.node)):
+        rewriter.without_key = parsed.bind("without_key", runtime.without_key, fresh, local_names)
     if any(isinstance(node, gast.AugAssign) for node in nodes.walk(parsed.node)):
         rewriter.update_check = parsed.bind("item_update_or_refuse", runtime.item_update_or_refuse, fresh,
                                             local_names)
     parsed.node.body = rewriter.block(parsed.node.body)
+
+
+def _refuse_pops_in_expressions(readers, uses, parsed) -> None:
+    """`d.pop(k)` of a dict the function builds is differentiated as a statement, or assigned alone."""
+    for node, parent, grand, nested in uses:
+        if node in readers and isinstance(parent, gast.Attribute) and parent.attr == "pop" and not nested:
+            raise UnsupportedSyntaxError(
+                f"{node.id}.pop", f"`{node.id}.pop(...)` is differentiated as a statement of its own or assigned "
+                f"alone (`v = {node.id}.pop(k)`), not inside a larger expression; assign it to a name first",
+                parsed.info.location(grand if isinstance(grand, gast.Call) else node))
 
 
 def _uses(func_node: gast.FunctionDef) -> Dict[str, List[Tuple]]:
@@ -90,11 +116,13 @@ def _uses(func_node: gast.FunctionDef) -> Dict[str, List[Tuple]]:
     return found
 
 
-def _built_dicts(func_node: gast.FunctionDef) -> Set[str]:
-    """Local names every binding of which is an assignment of a dict literal."""
+def _built_dicts(parsed: ParsedFunction) -> Set[str]:
+    """Local names every binding of which is an assignment of a dict literal (or of `OrderedDict()`)."""
+    func_node = parsed.node
     literal_targets = {id(stmt.targets[0]): stmt.targets[0].id for stmt in nodes.statements(func_node)
                        if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                       and isinstance(stmt.targets[0], gast.Name) and _is_literal(stmt.value)}
+                       and isinstance(stmt.targets[0], gast.Name)
+                       and (_is_literal(stmt.value) or is_empty_ordered_dict(stmt.value, parsed))}
     if not literal_targets:
         return set()
     other = set(nodes.parameters(func_node))
@@ -115,6 +143,13 @@ def _is_literal(value: gast.expr) -> bool:
             and all(k.arg is not None for k in value.keywords)
             and (not value.args or len(value.args) == 1 and not value.keywords
                  and isinstance(value.args[0], gast.Name)))
+
+
+def is_empty_ordered_dict(value: gast.expr, parsed: ParsedFunction) -> bool:
+    """`collections.OrderedDict()`, a new empty dict that keeps its keys in the order they were written,
+    as a dict does: its items written and taken out as a dict's, on copies of its own type."""
+    return (isinstance(value, gast.Call) and not value.args and not value.keywords
+            and resolve(value.func, parsed, frozenset(nodes.names_stored(parsed.node))) is collections.OrderedDict)
 
 
 def _keeps_no_reference(node, parent, grand, nested, parsed, local_names) -> bool:
@@ -141,7 +176,18 @@ def _keeps_no_reference(node, parent, grand, nested, parsed, local_names) -> boo
 
 def _writes(func_node: gast.FunctionDef, name: str) -> bool:
     return any(isinstance(stmt, (gast.Assign, gast.AugAssign)) and _target_of(stmt, name) is not None
+               or _popped(stmt) is not None and _popped(stmt).func.value.id == name
                for stmt in nodes.statements(func_node))
+
+
+def _popped(stmt: gast.stmt) -> Optional[gast.Call]:
+    """The call `d.pop(...)` of a name d that stmt is (`d.pop(k)`) or assigns alone (`v = d.pop(k)`)."""
+    if isinstance(stmt, gast.Expr) or isinstance(stmt, gast.Assign) and len(stmt.targets) == 1:
+        call = stmt.value
+        if (isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) and call.func.attr == "pop"
+                and isinstance(call.func.value, gast.Name)):
+            return call
+    return None
 
 
 def _target_of(stmt, name: str) -> Optional[gast.Subscript]:
@@ -180,6 +226,7 @@ class _Rewriter:
         self.parsed, self.fresh, self.helper = parsed, fresh, helper
         self.written, self.readable = written, readable
         self.update_check = ""  # the name of runtime.item_update_or_refuse, where an item is updated
+        self.without_key = ""  # the name of runtime.without_key, where an item is taken out
         self.iterating: List[Tuple[str, Optional[str]]] = []  # (dict, its key variable) of the loops around
 
     def block(self, body: List[gast.stmt]) -> List[gast.stmt]:
@@ -197,6 +244,9 @@ class _Rewriter:
         return out
 
     def statement(self, stmt: gast.stmt) -> List[gast.stmt]:
+        popped = _popped(stmt)
+        if popped is not None and popped.func.value.id in self.written:
+            return self.popped(stmt, popped)
         name = next((n for n in sorted(self.written) if isinstance(stmt, (gast.Assign, gast.AugAssign))
                      and _target_of(stmt, n) is not None), None)
         if name is None:
@@ -218,6 +268,37 @@ class _Rewriter:
                       nodes.copy_location(nodes.assign(held_key, key), stmt)]
             value, key = nodes.name(held_value), nodes.name(held_key)
         return before + [self.stored(stmt, name, key, value)]
+
+    def popped(self, stmt: gast.stmt, call: gast.Call) -> List[gast.stmt]:
+        """`v = d.pop(k)` -> `v = d[k]`, then `d = without_key(d, k)` (KeyError where d lacks k, as Python
+        raises); `v = d.pop(k, default)` -> `v = d[k] if k in d else default`, then
+        `d = without_key(d, k) if k in d else d`; `d.pop(...)` alone, the new dict only. A key or a default
+        that is not a name or a literal is computed into a name first, once, in Python's order."""
+        name, where = call.func.value.id, self.parsed.info.location(stmt)
+        if call.keywords or not 1 <= len(call.args) <= 2 or any(isinstance(a, gast.Starred) for a in call.args):
+            raise UnsupportedSyntaxError(
+                f"{name}.pop", f"`{name}.pop(...)` is differentiated with a key, or a key and a default, given by "
+                "position (`d.pop(k)`, `d.pop(k, 0.0)`)", where)
+        if any(iterated == name for iterated, _ in self.iterating):
+            raise UnsupportedSyntaxError(
+                f"{name}.pop", f"a loop over the dict `{name}` takes an item out of it (Python raises RuntimeError "
+                "then); take the items out after the loop, or loop over `list(...)` of its keys", where)
+        out, (key, *default) = named_atoms(zip(("_key", "_default"), call.args), self.fresh)
+        removed = nodes.call(nodes.name(self.without_key), [nodes.name(name), nodes.clone(key)])
+        value = nodes.subscript(nodes.name(name), nodes.clone(key))
+        if default:
+            test = gast.Compare(left=nodes.clone(key), ops=[gast.In()], comparators=[nodes.name(name)])
+            removed = gast.IfExp(test=test, body=removed, orelse=nodes.name(name))
+            value = gast.IfExp(test=nodes.clone(test), body=value, orelse=default[0])
+        if isinstance(stmt, gast.Assign):
+            taken = self.fresh("_popped")
+            out.append(nodes.assign(taken, value))
+        out.append(nodes.assign(name, removed))
+        if isinstance(stmt, gast.Assign):
+            last = nodes.copy_location(gast.Assign(targets=stmt.targets, value=nodes.name(taken), type_comment=None),
+                                       stmt)
+            return [nodes.copy_location(s, stmt) for s in out] + self.statement(last)
+        return [nodes.copy_location(s, stmt) for s in out]
 
     def augmented(self, stmt: gast.AugAssign, name: str, target: gast.Subscript) -> List[gast.stmt]:
         """`d[k] op= v` -> the item read once, checked when the derivative runs (an array or a list

@@ -27,6 +27,11 @@ once, where the builtin reads it, and the items are read from the list::
     best = [_items[extreme_position(_items, lambda p: p[1], True, ...)]
             for _items in [[_item for _item in enumerate(x)]]][0]
 
+`max(a, b, key=f)` of several arguments is `max((a, b), key=f)`; `max(sequence, default=v)` (with or
+without a key, v calling nothing) reads the items listed once, and v where there are none::
+
+    best = [(max(_items) if _items else v) for _items in [[_item for _item in sequence]]][0]
+
 A dict, a set or a string is refused when the derived function runs (their items are not read by position).
 """
 from __future__ import annotations
@@ -43,7 +48,7 @@ from adjoint.frontend.resolve import resolve
 
 def lower_keyed(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
     """Rewrite the calls of sorted, max and min with a key among `calls`, those of parsed.node (see the module)."""
-    calls = [call for call in calls if any(k.arg == "key" for k in call.keywords)]
+    calls = [call for call in calls if any(k.arg in ("key", "default") for k in call.keywords)]
     if not calls:
         return
     let_go(parsed.node)
@@ -57,7 +62,14 @@ def lower_keyed(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List
 
 def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_names) -> Optional[gast.expr]:
     keywords = {k.arg: k.value for k in call.keywords}
-    if len(call.args) != 1 or None in keywords or any(isinstance(node, _BINDING) for node in nodes.walk(call)):
+    if None in keywords or any(isinstance(node, _BINDING) for node in nodes.walk(call)) \
+            or any(isinstance(argument, gast.Starred) for argument in call.args):
+        return None
+    if (builtin is max or builtin is min) and len(call.args) > 1 and set(keywords) == {"key"}:
+        call = gast.Call(func=call.func, args=[gast.Tuple(elts=call.args, ctx=gast.Load())], keywords=call.keywords)
+    if (builtin is max or builtin is min) and "default" in keywords:
+        return _with_default(call, builtin, parsed, fresh, local_names)
+    if len(call.args) != 1 or "key" not in keywords:
         return None
     if not _repeatable(call.args[0], parsed, local_names):
         return _of_items_listed(call, builtin, parsed, fresh, local_names)
@@ -86,20 +98,46 @@ def _of_items_listed(call: gast.Call, builtin, parsed: ParsedFunction, fresh, lo
     `[<rewritten> for _items in [[_item for _item in sequence]]]` (its one item, for max and min); a
     generator's items are listed by the list comprehension of its clauses (each item computed
     before the key is called on any, which only a key or an item with an effect could tell)."""
-    items, item, sequence = fresh("_items"), fresh("_item"), call.args[0]
-    listed = gast.ListComp(elt=sequence.elt, generators=sequence.generators) if isinstance(
-        sequence, gast.GeneratorExp) else gast.ListComp(elt=nodes.name(item), generators=[gast.comprehension(
-            target=nodes.name(item, store=True), iter=sequence, ifs=[], is_async=0)])
+    items = fresh("_items")
     over_items = nodes.copy_location(gast.Call(func=call.func, args=[nodes.name(items)], keywords=call.keywords), call)
     rewritten = _rewritten(over_items, builtin, parsed, fresh, local_names | {items})
     if rewritten is None:
         return None
-    clause = gast.comprehension(target=nodes.name(items, store=True), iter=gast.List(elts=[listed], ctx=gast.Load()),
-                                ifs=[], is_async=0)
+    clause = _listed_once(items, call.args[0], fresh)
     if isinstance(rewritten, gast.ListComp):  # sorted
         rewritten.generators.insert(0, clause)
         return rewritten
     return nodes.subscript(gast.ListComp(elt=rewritten, generators=[clause]), nodes.constant(0))
+
+
+def _with_default(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_names) -> Optional[gast.expr]:
+    """`max(sequence, key=f, default=v)` (v calling nothing, so that when it is evaluated tells
+    nothing) -> `[(max(_items, key=f) if _items else v) for _items in [<its items listed>]][0]`, the
+    max of the list rewritten as above where a key is given; None for another call."""
+    keywords = [k for k in call.keywords if k.arg != "default"]
+    default = next(k.value for k in call.keywords if k.arg == "default")
+    if len(call.args) != 1 or not call_free(default) or {k.arg for k in keywords} - {"key"}:
+        return None
+    items = fresh("_items")
+    extreme = nodes.copy_location(gast.Call(func=call.func, args=[nodes.name(items)], keywords=keywords), call)
+    if keywords:
+        extreme = _rewritten(extreme, builtin, parsed, fresh, local_names | {items})
+        if extreme is None:
+            return None
+    chosen = gast.IfExp(test=nodes.name(items), body=extreme, orelse=default)
+    return nodes.subscript(gast.ListComp(elt=chosen, generators=[_listed_once(items, call.args[0], fresh)]),
+                           nodes.constant(0))
+
+
+def _listed_once(items: str, sequence: gast.expr, fresh) -> gast.comprehension:
+    """The clause `for items in [[_item for _item in sequence]]` (a generator's items listed by the list
+    comprehension of its own clauses)."""
+    item = fresh("_item")
+    listed = gast.ListComp(elt=sequence.elt, generators=sequence.generators) if isinstance(
+        sequence, gast.GeneratorExp) else gast.ListComp(elt=nodes.name(item), generators=[gast.comprehension(
+            target=nodes.name(item, store=True), iter=sequence, ifs=[], is_async=0)])
+    return gast.comprehension(target=nodes.name(items, store=True), iter=gast.List(elts=[listed], ctx=gast.Load()),
+                              ifs=[], is_async=0)
 
 
 # Expressions that bind a name where they are (a walrus) or make the function a generator.

@@ -96,7 +96,7 @@ class MethodStatements:
         if call.keywords or any(isinstance(argument, gast.Starred) for argument in args):
             return None
         if method == "insert" and len(args) == 2:
-            named, (index, item) = self._named([("_at", args[0]), ("_item", args[1])])
+            named, (index, item) = named_atoms([("_at", args[0]), ("_item", args[1])], self.fresh)
             listed = nodes.name(self._bound_name("list", list))
             head = nodes.call(listed, [_sliced(nodes.name(owner), upper=index)])
             tail = nodes.call(nodes.clone(listed), [_sliced(nodes.name(owner), lower=nodes.clone(index))])
@@ -115,7 +115,7 @@ class MethodStatements:
     def _taken_out(self, owner: str, method: str, argument: gast.expr) -> Tuple[List[gast.stmt], str, gast.stmt]:
         """(the statements finding the position k that `xs.pop(i)` or `xs.remove(v)` takes its item
         from, k's name, `xs = list(xs[:k]) + list(xs[k + 1:])`)."""
-        named, (argument,) = self._named([("_argument", argument)])
+        named, (argument,) = named_atoms([("_argument", argument)], self.fresh)
         at = self.fresh("_at")
         found = nodes.call(nodes.name(self._bound_name("removed_position", runtime.removed_position)),
                            [nodes.name(owner), nodes.constant(method), argument])
@@ -154,7 +154,8 @@ class MethodStatements:
         if any(isinstance(a, gast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords) or \
                 method == "fill" and (len(call.args) != 1 or call.keywords):
             return None
-        named, values = self._named([("_argument", value) for value in call.args + [k.value for k in call.keywords]])
+        named, values = named_atoms([("_argument", value) for value in call.args + [k.value for k in call.keywords]],
+                                     self.fresh)
         arguments = values[:len(call.args)]
         keywords = [gast.keyword(arg=k.arg, value=value) for k, value in zip(call.keywords, values[len(call.args):])]
         if method == "fill":
@@ -166,18 +167,6 @@ class MethodStatements:
         write = gast.Assign(targets=[whole], value=value, type_comment=None)
         check = self._checked(owner, "array_or_refuse", runtime.array_or_refuse, node, arguments, keywords)
         return [nodes.copy_location(stmt, node) for stmt in named] + [check, nodes.copy_location(write, node)]
-
-    def _named(self, values) -> tuple:
-        """(assignments, atoms): each (name, expression) of values as an atom, the expression itself
-        where it is one, else a fresh name assigned it first (in order)."""
-        assignments, atoms = [], []
-        for name, value in values:
-            if nodes.is_atom(value):
-                atoms.append(value)
-            else:
-                assignments.append(nodes.assign(self.fresh(name), value))
-                atoms.append(nodes.name(assignments[-1].targets[0].id))
-        return assignments, atoms
 
     def _checked(self, owner: str, name: str, helper, node: gast.Expr, arguments=(), keywords=()) -> gast.Expr:
         """`helper(owner, method, file, line, *arguments, **keywords)`, the check that `owner` holds
@@ -206,6 +195,19 @@ class MethodStatements:
         helper = nodes.name(self._bound_name("scatter_add", runtime.scatter_add))
         update = nodes.call(helper, [nodes.name(target.id), call.args[1], value])
         return nodes.copy_location(nodes.assign(target.id, update), node)
+
+
+def named_atoms(values, fresh) -> tuple:
+    """(assignments, atoms): each (name, expression) of values as an atom, the expression itself
+    where it is one, else a fresh name assigned it first (in order)."""
+    assignments, atoms = [], []
+    for name, value in values:
+        if nodes.is_atom(value):
+            atoms.append(value)
+        else:
+            assignments.append(nodes.assign(fresh(name), value))
+            atoms.append(nodes.name(assignments[-1].targets[0].id))
+    return assignments, atoms
 
 
 def _sliced(value: gast.expr, lower=None, upper=None, step=None) -> gast.Subscript:

@@ -40,7 +40,7 @@ from adjoint.normalize.super_calls import bind_super_calls
 def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite these forms in parsed.node; the calls they look at are found in one walk."""
     lower_loop_else(parsed.node, fresh)
-    drop_dead_deletions(parsed.node)
+    drop_dead_deletions(parsed, fresh)
     spread_known_lengths(parsed.node)
     lower_dict_writes(parsed, fresh)
     calls = _calls(parsed.node)

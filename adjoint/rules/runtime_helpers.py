@@ -10,9 +10,11 @@ from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     add_adjoints, add_at, append_tangent, array_tangent, broadcast_like, copied_tangent, kept_value, dot_adjoint_a,
-    dot_adjoint_b, field_index, gradient_like, item_adjoint, item_adjoint_backward, list_concat_tangent,
+    dot_adjoint_b, field_index, gradient_like, item_adjoint, item_adjoint_backward, key_removed, key_zeroed,
+    list_concat_tangent,
     listed_tangent, list_repeat_adjoint, list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint,
-    pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, set_at, shaped_zero, slope_or_zero_like,
+    pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, saved_item_adjoint, saved_item_tangent,
+    set_at, shaped_zero, slope_or_zero_like,
     sorted_adjoint, sorted_tangent, stored_derivative, sum_adjoint, sum_tangent, tangent_like, tangent_like_adjoint,
     transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast, unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
@@ -20,7 +22,8 @@ from adjoint.runtime import (
 from adjoint.templates import d
 
 non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.clip_mask, runtime.inner_axes,
-                   runtime.lists_apart,
+                   runtime.lists_apart, runtime.drop_if_absent, runtime.kept_positions,
+                   runtime.deleted_span,
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse,
                    runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.keyed_positions,
@@ -108,6 +111,36 @@ def _(result, mapping, key, value):
 @register_tangent(runtime.with_item)
 def _(result, mapping, key, value):
     d[result] = set_at(d[mapping], result, key, d[value])
+
+
+@register_adjoint(runtime.without_key)
+def _(result, mapping, key):
+    d[mapping] = key_zeroed(d[result], key)
+
+
+@register_tangent(runtime.without_key)
+def _(result, mapping, key):
+    d[result] = key_removed(d[mapping], key)
+
+
+@register_adjoint(runtime.key_removed)
+def _(result, dx, key):
+    d[dx] = key_zeroed(d[result], key)
+
+
+@register_tangent(runtime.key_removed)
+def _(result, dx, key):
+    d[result] = key_removed(d[dx], key)
+
+
+@register_adjoint(runtime.key_zeroed)
+def _(result, g, key):
+    d[g] = key_removed(d[result], key)
+
+
+@register_tangent(runtime.key_zeroed)
+def _(result, g, key):
+    d[result] = key_zeroed(d[g], key)
 
 
 # ----- Columns of a list of lists or of a 2-D array: zip(*rows) (normalize/python_forms.py) ------
@@ -216,6 +249,17 @@ def _(result, x):
 @register_tangent(runtime.snapshot)
 def _(result, x):
     d[result] = d[x]
+
+
+# What a write by key overwrites, saved for the adjoint sweep (ad/saved_values.py).
+@register_adjoint(runtime.saved_item)
+def _(result, container, key):
+    d[container] = saved_item_adjoint(d[container], container, key, d[result])
+
+
+@register_tangent(runtime.saved_item)
+def _(result, container, key):
+    d[result] = saved_item_tangent(d[container], container, key)
 
 
 # The value a derivative returns, copied apart from what its adjoint sweep puts back (ad/gradient.py).

@@ -73,12 +73,42 @@ def updated_record(pair, cls):
 
 def with_item(mapping, key, value):
     """`mapping[key] = value` on a dict the function builds, as a new dict (normalize/dict_writes.py):
-    a copy of mapping with the item set, in Python's key order (a new key comes last)."""
+    a copy of mapping (of its type: an OrderedDict stays one) with the item set, in Python's key order
+    (a new key comes last)."""
     if not isinstance(mapping, dict):
         raise Refused(f"an item written by key into a {type(mapping).__name__}: adjoint differentiates item "
                       "writes by key into dicts only")
-    out = dict(mapping)
+    out = mapping.copy()
     out[key] = value
+    return out
+
+
+def without_key(mapping, key):
+    """`del mapping[key]` (or its pop) on a dict the function builds, as a new dict (normalize/dict_writes.py):
+    a copy of mapping without the item, KeyError where it lacks the key, as Python raises."""
+    if not isinstance(mapping, dict):
+        raise Refused(f"an item deleted by key from a {type(mapping).__name__}: adjoint differentiates deletions by "
+                      "key from dicts only")
+    out = mapping.copy()
+    del out[key]
+    return out
+
+
+def key_removed(dx, key):
+    """The tangent of without_key(x, key) from x's: without the item (the symbolic zero as it is)."""
+    if not isinstance(dx, dict) or key not in dx:
+        return dx
+    out = dict(dx)
+    del out[key]
+    return out
+
+
+def key_zeroed(g, key):
+    """The adjoint of x in without_key(x, key) from the result's g: g with a zero for the item x had there."""
+    if not isinstance(g, dict):
+        return g
+    out = dict(g)
+    out[key] = 0.0
     return out
 
 
@@ -219,6 +249,28 @@ def removed_position(items, method, argument):
     if not -len(items) <= position < len(items):
         raise IndexError("pop from empty list" if not items else "pop index out of range")
     return position % len(items)
+
+
+def deleted_span(items, lower, upper, filename, lineno):
+    """(start, stop), the positions `del items[lower:upper]` takes out of the list items, start <= stop
+    (normalize/deletions.py); InPlaceChangeError where items is no list."""
+    start, stop, _ = slice(lower, upper).indices(len(_list_or_refuse_deletion(items, filename, lineno)))
+    return start, max(start, stop)
+
+
+def _list_or_refuse_deletion(items, filename, lineno):
+    if not isinstance(items, list):
+        raise InPlaceChangeError(f"`del x[i:j]` changes in place a value of type {type(items).__name__}, which "
+                                 "adjoint differentiates for lists only; build a new value instead", filename, lineno)
+    return items
+
+
+def kept_positions(items, lower, upper, step, filename, lineno):
+    """The positions of the items `del items[lower:upper:step]` leaves in the list items, in order
+    (normalize/deletions.py), raising what Python raises for a step of 0 or bounds that are not
+    integers; InPlaceChangeError where items is no list."""
+    deleted = set(range(len(_list_or_refuse_deletion(items, filename, lineno)))[slice(lower, upper, step)])
+    return [position for position in range(len(items)) if position not in deleted]
 
 
 def array_or_refuse(value, method, filename, lineno, *arguments, **keywords):

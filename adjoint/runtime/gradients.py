@@ -11,6 +11,7 @@ import numpy as np
 
 from adjoint.runtime.adjoints import (
     add_at,
+    item_adjoint,
     unbroadcast,
     _absolute,
     _float_dtype,
@@ -85,6 +86,41 @@ def snapshot(x, copies=None):
             copied = tuple(snapshot(item, copies) for item in x)
         copies[id(x)] = copied
     return copied
+
+
+class AbsentItem:
+    """What saved_item saves for a key the dict lacks: its restore writes it back, then takes the key away."""
+
+
+def saved_item(container, key):
+    """What `container[key] = v` overwrites, saved for the adjoint sweep: a snapshot of the item, or
+    AbsentItem where container is a dict without the key (asked with `in`, which adds nothing to a
+    defaultdict or a Counter, as reading the item would)."""
+    if isinstance(container, dict) and key not in container:
+        return AbsentItem
+    return snapshot(container[key])
+
+
+def saved_item_tangent(d_container, container, key):
+    """The tangent of saved_item(container, key): the item's, none (0.0) for an absent key."""
+    if isinstance(container, dict) and key not in container:
+        return 0.0
+    return item_adjoint(d_container, key, container)
+
+
+def saved_item_adjoint(d_container, container, key, g):
+    """The adjoint of container in saved_item(container, key), given g, the saved value's: added at
+    the item, nowhere for an absent key."""
+    if isinstance(container, dict) and key not in container:
+        return d_container
+    return add_at(d_container, container, key, g)
+
+
+def drop_if_absent(container, key):
+    """After `container[key] = saved` put back what saved_item saved: where that was AbsentItem, the key
+    is taken away, leaving the dict's keys, and their order, as they were before the write."""
+    if isinstance(container, dict) and container.get(key, None) is AbsentItem:
+        del container[key]
 
 
 def kept_value(x, copies=None):
