@@ -93,7 +93,7 @@ def slice_assignment(x):
     y = np.zeros(x.shape[0] + 1)
     y[1:] = x * 2.0
     y[0] = x[0] ** 3
-    y[::2] = y[::2] * x[0]  # <- strided-rewrite
+    y[::2] = y[::2] * x[0]
     return np.sum(np.sin(y))
 
 

@@ -1610,7 +1610,7 @@ def checkpointed_branches(x, y):
 
 def consecutive_pairs(xs):
     for i in range(len(xs) - 1):
-        yield xs[i], xs[i + 1]  # <- yield
+        yield xs[i], xs[i + 1]
 
 
 def generator_function(x):

@@ -37,7 +37,8 @@ What was wrong:
 
 Refused when probed, differentiated since by the same stop's work: `np.diff(x, prepend=x[0])`,
 `np.partition`, and a window kept short by `window.pop(0)` (its second derivative refused: the loop
-appends to the list its first derivative keeps); by a later one, `statistics.fmean` and `stdev`.
+appends to the list its first derivative keeps); by a later one, `statistics.fmean` and `stdev`, and a
+generator function yielding differentiated pairs.
 """
 from __future__ import annotations
 
@@ -79,6 +80,7 @@ CASES = [
     ("fir_filter_loss", (RNG.normal(size=3), SIGNAL, RNG.normal(size=8)), (0, 1), (), ()),
     ("moving_average_energy", (SIGNAL,), (0,), (), ()),
     ("statistics_module", (0.7, -0.4), (0, 1), (), ()),  # (autograd: no statistics module)
+    ("generator_function", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (0,), ()),
     ("differences_and_rolls", (SIGNAL,), (0,), (), ()),  # (autograd: np.diff's prepend)
     ("partition_quantile", (SIGNAL,), (0,), (), ()),  # (autograd: no np.partition)
     ("window_by_pop_front", (np.array([0.3, -0.4, 1.1, 0.5, 0.9]),), (0,), (0,), (0,)),  # (appends and pops in a loop)
@@ -285,7 +287,6 @@ REFUSED = [
     (programs.window_by_deque, (np.array([0.3, -0.4, 1.1, 0.5, 0.9]),), (0,), "deque-append"),
     (programs.window_by_iadd, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "deque-iadd"),
     (programs.stack_machine, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "list-index"),
-    (programs.generator_function, (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), "yield"),
     (programs.list_of_layer_dicts, ([{"W": 0.5 * RNG.normal(size=(3, 2)), "b": RNG.normal(size=3), "scale": 1.0},
                                      {"W": 0.5 * RNG.normal(size=(2, 3)), "scale": 1.5}], RNG.normal(size=2)), (0,),
      "get-of-loop-dict"),

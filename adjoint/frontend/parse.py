@@ -312,6 +312,9 @@ def _specialize(parsed: ParsedFunction, specialization) -> None:
         captures = getattr(value, "__adjoint_captures__", ())
         if captures:
             _receive_captures(parsed, name, captures)
+    if specialization.listed:
+        from adjoint.frontend.listed import list_yields
+        list_yields(parsed)
 
 
 def _receive_captures(parsed: ParsedFunction, name: str, captures: Tuple[str, ...]) -> None:

@@ -48,6 +48,7 @@ class Specialization:
     fixed: Values = ()
     rest: Optional[Rest] = None
     classes: Values = ()  # parameters holding a record of exactly this class (normalize/record_methods.py)
+    listed: bool = False  # a generator function read as the list of what it yields (frontend/listed.py)
 
 
 _MEMO: Dict[tuple, Tuple[Callable, tuple]] = {}
@@ -63,6 +64,9 @@ def specialize(func: Callable, bound: Values = (), fixed: Values = (),
     with `passed` = (count, keywords), what a call passes through its `*args`/`**kwargs`), or
     None when its signature cannot be specialized (positional-only or variadic parameters)."""
     earlier = specialization_of(func)
+    if earlier is not None and earlier.listed:  # the list of what the specialized generator yields
+        made = specialize(func.__adjoint_generator__, bound, fixed, passed, classes)
+        return None if made is None else _listed(made)
     rest = None
     if earlier is not None:
         func, bound, fixed, rest = earlier.origin, earlier.bound + bound, earlier.fixed + fixed, earlier.rest
@@ -77,6 +81,11 @@ def specialize(func: Callable, bound: Values = (), fixed: Values = (),
         made = _make(Specialization(func, bound, fixed, rest, classes))
         _MEMO[key] = (made, (bound, fixed, classes))  # the values stay alive while their ids are keys
     return _MEMO[key][0]
+
+
+def _listed(generator: Callable) -> Callable:
+    from adjoint.frontend.listed import listed_generator
+    return listed_generator(generator)
 
 
 def captured_parameter(parameter: str, captured: str) -> str:

@@ -33,6 +33,7 @@ from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.check import is_insert_grad_of
 from adjoint.frontend.held import let_go
+from adjoint.frontend.listed import listed_generator
 from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
@@ -241,6 +242,7 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
                                                           lambda expr: resolve(expr, self.parsed, self.local_names)))
             if why is not None:
                 raise self._refuse(*why)
+            call.func = nodes.name(self._bound_name(f"listed_{generator.__name__}", listed_generator(generator)))
 
     def _indexed_loop(self, description, node) -> gast.For:
         """`for <index> in range(...)`, the target assigned its item first."""

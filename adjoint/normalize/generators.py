@@ -14,8 +14,9 @@ functions of math, itertools, operator and NumPy (not np.random), its own nested
 user's functions that keep to the same rules, and methods of, or write into, only the lists,
 dicts and sets it makes itself (no draws, no output, no `global` or `nonlocal`).
 
-A generator whose items carry a derivative is refused where it yields (frontend/check.py): its
-items are listed, its code is not differentiated.
+The listing is a call of the function returning the list of what the generator yields
+(frontend/listed.py), whose code is the generator's with each `yield v` an append: what it yields
+may carry a derivative.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ READING_BUILTINS = frozenset({range, len, enumerate, zip, reversed, sorted, min,
                               divmod, sum, tuple, list, dict, set, frozenset, isinstance, str, any, all, pow})
 LIBRARIES = ("math", "itertools", "operator", "numpy")
 MUTABLE = (list, dict, set, np.ndarray, bytearray)
+_STORING = frozenset({"append", "extend", "insert"})  # a list's methods that keep what they are given
 # NumPy's functions that write into an argument (and any call given `out=`, and a ufunc's `at`).
 NUMPY_WRITERS = frozenset({"copyto", "put", "place", "putmask", "fill_diagonal", "put_along_axis", "at"})
 
@@ -69,8 +71,9 @@ def refusal(loop: gast.For, call: gast.Call, generator: Callable, func_node: gas
     outside = {root for root in nodes.names_read(loop) if root not in local_names
                and not inspect.ismodule(value_of(nodes.name(root)))}
     calls = [node for stmt in loop.body for node in nodes.walk(stmt) if isinstance(node, gast.Call)]
-    writing = [node for node in calls if _may_write(node, value_of(node.func))]
-    write = _write_into(loop.body, given | outside) or next(
+    storing = {id(node) for node in calls if _stores_into_a_list(node, func_node)}
+    writing = [node for node in calls if id(node) not in storing and _may_write(node, value_of(node.func))]
+    write = _write_into(loop.body, given | outside, storing) or next(
         (node for node in writing if _arguments_read(node) & given), None)
     if write is not None:
         return write, (f"the loop writes into, calls a method of, or passes to code that may change it, a value the "
@@ -103,12 +106,17 @@ def _this_loop(node: gast.AST) -> Iterator[gast.AST]:
 def _sharing(func_node: gast.FunctionDef, given: Set[str]) -> Set[str]:
     """The names in `given` and those the function binds to what may share memory with one of
     them: the value itself, an item, an attribute, a method's result (`x.T`, `x.reshape(...)`)
-    or one of NumPy's views (`np.asarray(x)`), or a display holding one."""
+    or one of NumPy's views (`np.asarray(x)`), or a display holding one; and the lists one is
+    appended to (`xs.append(x)`)."""
     sharing = set(given)
     while True:
         more = {stmt.targets[0].id for stmt in nodes.statements(func_node)
                 if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and stmt.targets[0].id not in sharing and _may_share(stmt.value, sharing)}
+        more |= {node.func.value.id for node in nodes.walk(func_node) if isinstance(node, gast.Call)
+                 and isinstance(node.func, gast.Attribute) and node.func.attr in _STORING
+                 and isinstance(node.func.value, gast.Name) and node.func.value.id not in sharing
+                 and any(_may_share(argument, sharing) for argument in node.args)}
         if not more:
             return sharing
         sharing |= more
@@ -127,11 +135,13 @@ def _may_share(value: gast.expr, names: Set[str]) -> bool:
     return isinstance(value, gast.Name) and value.id in names
 
 
-def _write_into(body, names: Set[str]) -> Optional[gast.AST]:
+def _write_into(body, names: Set[str], storing: Set[int] = frozenset()) -> Optional[gast.AST]:
     """The first write in body into an item or attribute of one of `names`, or call of a method of
-    one (`xs.append(v)`)."""
+    one (`xs.append(v)`, but the calls in `storing`, which change a list alone, not its items)."""
     for stmt in body:
         for node in nodes.walk(stmt):
+            if id(node) in storing:
+                continue
             if isinstance(node, (gast.Subscript, gast.Attribute)) and isinstance(node.ctx, (gast.Store, gast.Del)):
                 written = node.value
             elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute):
@@ -141,6 +151,18 @@ def _write_into(body, names: Set[str]) -> Optional[gast.AST]:
             if set(nodes.names_read(written)) & names:
                 return node
     return None
+
+
+def _stores_into_a_list(call: gast.Call, func_node: gast.FunctionDef) -> bool:
+    """`xs.append(v)` (extend, insert) on a name every binding of which makes a list: it changes xs
+    alone; what v shares, xs then shares too (_sharing)."""
+    receiver = call.func.value if isinstance(call.func, gast.Attribute) else None
+    if call.func.attr not in _STORING if receiver is not None else True:
+        return False
+    bindings = [stmt.value for stmt in nodes.statements(func_node) if isinstance(receiver, gast.Name)
+                and isinstance(stmt, gast.Assign) and receiver.id in nodes.names_stored(stmt)]
+    return bool(bindings) and all(isinstance(value, (gast.List, gast.ListComp)) for value in bindings) and (
+        sum(receiver.id in nodes.names_stored(stmt) for stmt in nodes.statements(func_node)) == len(bindings))
 
 
 def _may_write(call: gast.Call, callee: Any) -> bool:

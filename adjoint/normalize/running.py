@@ -31,8 +31,9 @@ After::
         p = p + total
 
 `consume_iterators` writes an iterator given to sum, list, tuple, sorted, max, min, any or all
-(`sum(accumulate(xs))`, `list(chain(xs, ys))`, `list(zip(xs, ys))`) as a generator expression
-over it, which normalize/comprehensions.py lowers to such a loop.
+(`sum(accumulate(xs))`, `list(chain(xs, ys))`, `list(zip(xs, ys))`, or a call of the user's generator
+function, `sum(pairs(x))`) as a generator expression over it, which normalize/comprehensions.py
+lowers to such a loop (over a generator's items listed: normalize/generators.py).
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.comprehensions import CONSUMERS, given_once
+from adjoint.normalize.generators import is_generator_function
 
 PAIRWISE = getattr(itertools, "pairwise", None)  # (Python 3.10 on)
 ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice, itertools.accumulate) + (
@@ -55,8 +57,9 @@ _NAMES = ("pairwise", "accumulate")
 
 
 def consume_iterators(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
-    """`sum(it)` -> `sum(_v for _v in it)` for the ITERATORS calls `it` given alone (sum's start
-    too) to a consumer, among `calls` (those of parsed.node)."""
+    """`sum(it)` -> `sum(_v for _v in it)` for the ITERATORS calls and the calls of the user's
+    generator functions `it` given alone (sum's start too) to a consumer, among `calls` (those of
+    parsed.node)."""
     local_names = None
     for call in calls:
         if not (1 <= len(call.args) <= 2 and isinstance(call.args[0], gast.Call) and not call.keywords) \
@@ -66,7 +69,8 @@ def consume_iterators(parsed: ParsedFunction, fresh: Callable[[str], str], calls
         consumer = resolve(call.func, parsed, local_names)
         if not any(consumer is known for known in CONSUMERS) or len(call.args) == 2 and consumer is not sum:
             continue
-        if not any(resolve(call.args[0].func, parsed, local_names) is known for known in ITERATORS):
+        given = resolve(call.args[0].func, parsed, local_names)
+        if not (any(given is known for known in ITERATORS) or is_generator_function(given)):
             continue
         let_go(parsed.node)
         item = fresh("_item")
