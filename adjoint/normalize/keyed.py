@@ -32,7 +32,8 @@ without a key, v calling nothing) reads the items listed once, and v where there
 
     best = [(max(_items) if _items else v) for _items in [[_item for _item in sequence]]][0]
 
-A dict, a set or a string is refused when the derived function runs (their items are not read by position).
+The keys of a dict ordered by their values, `min(d, key=d.get)`, are those of `list(d)`; any other
+dict, a set or a string is refused when the derived function runs (their items are not read by position).
 """
 from __future__ import annotations
 
@@ -71,6 +72,9 @@ def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_na
         return _with_default(call, builtin, parsed, fresh, local_names)
     if len(call.args) != 1 or "key" not in keywords:
         return None
+    if _keys_by_their_values(call.args[0], keywords["key"]):
+        listed = nodes.call(nodes.name(parsed.bind("list", list, fresh, local_names)), [call.args[0]])
+        call = gast.Call(func=call.func, args=[nodes.copy_location(listed, call.args[0])], keywords=call.keywords)
     if not _repeatable(call.args[0], parsed, local_names):
         return _of_items_listed(call, builtin, parsed, fresh, local_names)
     sequence, key = call.args[0], keywords["key"]
@@ -90,6 +94,13 @@ def _rewritten(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_na
         largest = nodes.constant(builtin is max)
         return nodes.subscript(nodes.clone(sequence), nodes.call(helper, [sequence, keys or key, largest] + where))
     return None
+
+
+def _keys_by_their_values(sequence: gast.expr, key: gast.expr) -> bool:
+    """`d` and `d.get` in `min(d, key=d.get)`: the keys of a dict (or of what has `get`), which
+    `list(d)` lists in the order the builtin reads them, ordered by their values."""
+    return (isinstance(sequence, gast.Name) and isinstance(key, gast.Attribute) and key.attr == "get"
+            and isinstance(key.value, gast.Name) and key.value.id == sequence.id)
 
 
 def _of_items_listed(call: gast.Call, builtin, parsed: ParsedFunction, fresh, local_names) -> Optional[gast.expr]:

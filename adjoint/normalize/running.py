@@ -31,9 +31,12 @@ After::
         p = p + total
 
 `consume_iterators` writes an iterator given to sum, list, tuple, sorted, max, min, any or all
-(`sum(accumulate(xs))`, `list(chain(xs, ys))`, `list(zip(xs, ys))`, or a call of the user's generator
-function, `sum(pairs(x))`) as a generator expression over it, which normalize/comprehensions.py
-lowers to such a loop (over a generator's items listed: normalize/generators.py).
+(`sum(accumulate(xs))`, `list(chain(xs, ys))`, `list(zip(xs, ys))`, `sorted(zip(x, ks), reverse=True)`,
+or a call of the user's generator function, `sum(pairs(x))`) as a generator expression over it, and
+one given to dict as the dict comprehension of its pairs (`dict(zip(keys, values))` ->
+`{_key: _value for _key, _value in zip(keys, values)}`, each item unpacked into two as dict unpacks
+it), which normalize/comprehensions.py lowers to such loops (over a generator's items listed:
+normalize/generators.py).
 """
 from __future__ import annotations
 
@@ -49,6 +52,7 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.comprehensions import CONSUMERS, given_once
 from adjoint.normalize.generators import is_generator_function
+from adjoint.normalize.keyed import call_free
 
 PAIRWISE = getattr(itertools, "pairwise", None)  # (Python 3.10 on)
 ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice, itertools.accumulate) + (
@@ -58,24 +62,46 @@ _NAMES = ("pairwise", "accumulate")
 
 def consume_iterators(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
     """`sum(it)` -> `sum(_v for _v in it)` for the ITERATORS calls and the calls of the user's
-    generator functions `it` given alone (sum's start too) to a consumer, among `calls` (those of
-    parsed.node)."""
+    generator functions `it` given alone (sum's start too, sorted's `reverse=` calling nothing) to a
+    consumer, and `dict(it)` -> the comprehension of its pairs, among `calls` (those of parsed.node)."""
     local_names = None
     for call in calls:
-        if not (1 <= len(call.args) <= 2 and isinstance(call.args[0], gast.Call) and not call.keywords) \
+        if not (1 <= len(call.args) <= 2 and isinstance(call.args[0], gast.Call)) \
                 or any(isinstance(arg, gast.Starred) for arg in call.args):
             continue
         local_names = local_names or frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
         consumer = resolve(call.func, parsed, local_names)
-        if not any(consumer is known for known in CONSUMERS) or len(call.args) == 2 and consumer is not sum:
-            continue
         given = resolve(call.args[0].func, parsed, local_names)
-        if not (any(given is known for known in ITERATORS) or is_generator_function(given)):
+        if not _consumes(call, consumer) or not (any(given is known for known in ITERATORS)
+                                                 or is_generator_function(given)):
             continue
         let_go(parsed.node)
+        if consumer is dict:
+            nodes.replace_node(parsed.node, call, nodes.copy_location(_pairs_of(call.args[0], fresh), call))
+            continue
         item = fresh("_item")
         clause = gast.comprehension(target=nodes.name(item, store=True), iter=call.args[0], ifs=[], is_async=0)
         call.args[0] = nodes.copy_location(gast.GeneratorExp(elt=nodes.name(item), generators=[clause]), call.args[0])
+
+
+def _consumes(call: gast.Call, consumer) -> bool:
+    """Whether `call` of `consumer` reads its first argument's items at once, as the loop of a
+    generator or of a dict comprehension computed before the call would (a keyword calls nothing)."""
+    if consumer is dict:
+        return len(call.args) == 1 and not call.keywords
+    if not any(consumer is known for known in CONSUMERS) or len(call.args) == 2 and consumer is not sum:
+        return False
+    if consumer is sorted:
+        return all(k.arg == "reverse" and call_free(k.value) for k in call.keywords)
+    return not call.keywords
+
+
+def _pairs_of(iterator: gast.Call, fresh: Callable[[str], str]) -> gast.DictComp:
+    """`{_key: _value for _key, _value in iterator}`."""
+    key, value = fresh("_key"), fresh("_value")
+    pair = gast.Tuple(elts=[nodes.name(key, store=True), nodes.name(value, store=True)], ctx=gast.Store())
+    clause = gast.comprehension(target=pair, iter=iterator, ifs=[], is_async=0)
+    return gast.DictComp(key=nodes.name(key), value=nodes.name(value), generators=[clause])
 
 
 def lower_running_iterators(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:

@@ -1,0 +1,186 @@
+"""Everyday idioms over zip, enumerate and dicts, in every mode.
+
+Each program is checked in grad, value_and_grad, vjp, jvp and hvp (and grad of grad for a number)
+against central differences and, where it runs them, autograd; the values of value_and_grad, vjp
+and jvp the function's own; the arguments left as they were.
+
+- `dict(zip(keys, values))` and `dict(enumerate(xs))` are the dict comprehension of the pairs
+  (`{k: v for k, v in zip(keys, values)}`); `list(...)` and `tuple(...)` of zip and enumerate
+  read the items at once.
+- `sorted(zip(x, ks), reverse=True)` reads the pairs at once, and sorts the list; tuples without a
+  key are compared item by item, as Python compares them.
+- `min(d, key=d.get)` (max, sorted) orders the keys of `list(d)` by their values.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import adjoint
+from every_mode import check_program, check_refused_at
+from soundness import marked_line
+
+RNG = np.random.default_rng(39)
+
+
+# ----- dicts, lists and tuples of zip and enumerate --------------------------------------------
+
+
+def named_parameters(w, b):
+    """A model's parameters named by zip, read by name."""
+    params = dict(zip(["weight", "bias"], [w, b]))
+    xs, ys = [0.5, 1.5, 2.5], [1.0, 2.2, 2.9]
+    return sum((params["weight"] * x + params["bias"] - y) ** 2 for x, y in zip(xs, ys))
+
+
+def named_array_entries(theta):
+    """The entries of an array named by zip."""
+    p = dict(zip(("scale", "shift", "rate"), theta))
+    return p["scale"] * np.exp(-p["rate"] * 0.3) + p["shift"] ** 2
+
+
+def numbered_terms(x):
+    terms = dict(enumerate([x, x * x, math.sin(x)]))
+    return terms[0] * terms[2] + terms[1] * len(terms)
+
+
+def returned_dict_of_zip(a, b):
+    return dict(zip("ab", [a * b, a - b]))
+
+
+def listed_pairs(a, b):
+    pairs = list(zip([a, b, a * b], [b, 2.0 * a, 1.0]))
+    return sum(p * q for p, q in pairs) + pairs[2][0] * pairs[0][1]
+
+
+def tupled_pairs(x):
+    pairs = tuple(zip(x, x[::-1]))
+    return pairs[0][0] * pairs[0][1] + pairs[-1][0] ** 2
+
+
+def listed_numbers(x):
+    numbered = list(enumerate(x))
+    return sum((i + 1) * v * v for i, v in numbered) + numbered[1][1] * numbered[2][0]
+
+
+# ----- sorted, max and min of pairs, compared item by item ------------------------------------
+
+
+def ranked_by_sorted_zip(x):
+    """The largest scores with their positions: ranking by a sorted zip."""
+    ranked = sorted(zip(x, range(len(x))), reverse=True)
+    top, runner_up = ranked[0], ranked[1]
+    return top[0] * (top[1] + 1.0) + runner_up[0] ** 2 - ranked[-1][0]
+
+
+def sorted_zip_without_key(a, b):
+    pairs = sorted(zip([a, b, 1.0], [b, a, 2.0]))
+    return pairs[0][0] - 2.0 * pairs[1][1] + pairs[2][0] * pairs[2][1]
+
+
+def sorted_list_of_tuples(a, b):
+    pairs = [(a, 1.0), (b, 2.0), (a * b, 0.5)]
+    ordered = sorted(pairs)
+    return 3.0 * ordered[0][0] + ordered[1][0] * ordered[2][1] + ordered[2][0]
+
+
+def sorted_tuples_tied_first(a, b):
+    """Equal first items: the second ones decide."""
+    ordered = sorted([(1.0, a), (1.0, b), (0.5, a * b)])
+    return ordered[0][1] + 2.0 * ordered[1][1] + 3.0 * ordered[2][1]
+
+
+def largest_pair(a, b):
+    best = max(zip([a, b], [1.0, 2.0]))
+    least = min(zip([a, b], [b, a]))
+    return best[0] * best[1] + least[1]
+
+
+# ----- the keys of a dict ordered by their values ---------------------------------------------
+
+
+def cheapest_option(x):
+    """The cheapest way to go, by min over a dict of costs."""
+    costs = {"rail": 2.0 * x, "road": x * x + 1.0, "air": 3.0}
+    choice = min(costs, key=costs.get)
+    return costs[choice] * len(choice)
+
+
+def dearest_option(x):
+    costs = {"rail": 2.0 * x, "road": x * x + 1.0, "air": 3.0}
+    return costs[max(costs, key=costs.get)]
+
+
+def ranked_keys(x):
+    scores = {"a": x, "b": 1.0 - x, "c": x * x}
+    order = sorted(scores, key=scores.get, reverse=True)
+    return scores[order[0]] * 3.0 + scores[order[1]] * 2.0 + scores[order[2]]
+
+
+def cheapest_in_parameter(prices):
+    """A dict given to the function: the cheapest item's price, twice."""
+    return 2.0 * prices[min(prices, key=prices.get)] + prices["b"]
+
+
+# (name, args, positions)
+PROGRAMS = [
+    ("named_parameters", (0.8, -0.3), (0, 1)),
+    ("named_array_entries", (np.array([1.2, 0.4, 0.7]),), (0,)),
+    ("numbered_terms", (0.9,), (0,)),
+    ("listed_pairs", (0.7, 1.3), (0, 1)),
+    ("tupled_pairs", ([0.5, 1.5, -0.4],), (0,)),
+    ("listed_numbers", (np.array([0.3, -1.2, 0.8]),), (0,)),
+    ("ranked_by_sorted_zip", (np.array([0.3, 1.9, -0.7, 1.1]),), (0,)),
+    ("ranked_by_sorted_zip", ([0.3, 1.9, -0.7, 1.1],), (0,)),
+    ("sorted_zip_without_key", (1.5, 0.7), (0, 1)),
+    ("sorted_list_of_tuples", (1.5, 0.7), (0, 1)),
+    ("sorted_tuples_tied_first", (1.5, 0.7), (0, 1)),
+    ("largest_pair", (1.5, 0.7), (0, 1)),
+    ("cheapest_option", (0.8,), (0,)),
+    ("cheapest_option", (1.8,), (0,)),
+    ("dearest_option", (0.8,), (0,)),
+    ("ranked_keys", (0.3,), (0,)),
+    ("cheapest_in_parameter", ({"a": 1.5, "b": 0.7, "c": 2.0},), (0,)),
+]
+
+# The programs autograd runs as they are (arithmetic on its boxes, no `math` function).
+AUTOGRAD_RUNS = {"named_parameters", "listed_pairs", "tupled_pairs", "ranked_by_sorted_zip", "sorted_zip_without_key",
+                 "sorted_list_of_tuples", "sorted_tuples_tied_first", "largest_pair", "cheapest_option",
+                 "dearest_option", "ranked_keys"}
+
+
+@pytest.mark.parametrize("name, args, positions", PROGRAMS, ids=[f"{p[0]}-{i}" for i, p in enumerate(PROGRAMS)])
+def test_every_mode(name, args, positions):
+    check_program(globals()[name], args, positions,
+                  with_autograd=positions if name in AUTOGRAD_RUNS else ())
+
+
+def test_a_dict_of_zip_returned():
+    """The dict the function returns is the function's own; its pullback takes a dict."""
+    value, pullback = adjoint.vjp(returned_dict_of_zip)(1.5, 0.5)
+    assert value == returned_dict_of_zip(1.5, 0.5) and list(value) == ["a", "b"]
+    np.testing.assert_allclose(pullback({"a": 1.0, "b": 2.0}), 0.5 + 2.0)
+
+
+def zip_of_three_into_a_dict(x):
+    return dict(zip([1, 2], [x, x], [x, x]))[1]  # <- triples
+
+
+def test_a_dict_of_triples_is_refused_at_its_line():
+    """Python raises ValueError (a dict's items are pairs); the derivative refuses at the line."""
+    with pytest.raises(ValueError):
+        zip_of_three_into_a_dict(1.0)
+    where = f"{__file__}:{marked_line(zip_of_three_into_a_dict, 'triples')}:"
+    check_refused_at(zip_of_three_into_a_dict, (1.0,), (0,), where, RNG)
+
+
+def other_key_over_a_dict(x):
+    costs = {"rail": 2.0 * x, "road": x * x + 1.0}
+    return costs[min(costs, key=lambda k: costs[k])]  # <- lambda over a dict
+
+
+def test_another_key_over_a_dict_is_refused_at_its_line():
+    where = f"{__file__}:{marked_line(other_key_over_a_dict, 'lambda over a dict')}:"
+    check_refused_at(other_key_over_a_dict, (0.8,), (0,), where, RNG)
