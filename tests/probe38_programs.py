@@ -891,7 +891,7 @@ def optimize_scalar(x0, lr):
 
 
 def dict_zip_and_sorted(values, names=("b", "a", "c")):
-    d = dict(zip(names, values))  # <- dict-of-zip
+    d = dict(zip(names, values))
     total = 0.0
     for k, v in sorted(d.items()):
         total = total * 0.5 + v * len(k)

@@ -244,6 +244,7 @@ CASES = [
     ("rotation_matrices", (0.7, np.array([0.3, -0.4])), (0, 1), (), ()),
     ("rows_then_array", (np.array([0.3, -0.4, 1.1]),), (0,), (), ()),
     ("extend_and_reverse", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (), ()),
+    ("dict_zip_and_sorted", ([0.3, 1.2, -0.4],), (0,), (0,), ()),
 ]
 
 
@@ -260,7 +261,6 @@ REFUSED = [
     (programs.lambda_table, (0.7, ("sq", "sin", "cube")), (0,), "table-at-run-time"),
     (programs.fsum_and_prod, ([0.3, -0.5, 1.1],), (0,), "generator-to-fsum"),
     (programs.chain_of_springs, (np.array([0.0, 1.2, 2.1]),), (0,), "method-of-list-item"),
-    (programs.dict_zip_and_sorted, ([0.3, 1.2, -0.4],), (0,), "dict-of-zip"),
     (programs.particle_update, (0.7, -0.4), (0, 1), "field-write-after-replace"),
     (programs.try_except_inert, (0.7, -0.4), (0, 1), "try-assigns"),
     (programs.polyfit_curvature, (RNG.normal(size=6),), (0,), "polyfit"),
