@@ -124,6 +124,24 @@ def cheapest_in_parameter(prices):
     return 2.0 * prices[min(prices, key=prices.get)] + prices["b"]
 
 
+# ----- np.logspace ---------------------------------------------------------------------------
+
+
+def log_frequency_response(lo, hi, base):
+    """A first-order filter's gain summed over a logarithmic grid of frequencies."""
+    omega = np.logspace(lo, hi, 6, base=base)
+    return np.sum(1.0 / (1.0 + (omega * 0.3) ** 2))
+
+
+def log_grid_without_endpoint(ends):
+    grid = np.logspace(ends, ends * 2.0, 4, endpoint=False, axis=-1)
+    return np.sum(grid * np.arange(4.0))
+
+
+def bases_in_an_array(x):
+    return np.sum(np.logspace(0.0, x, 3, base=np.array([2.0, 3.0])))  # <- array of bases
+
+
 # (name, args, positions)
 PROGRAMS = [
     ("named_parameters", (0.8, -0.3), (0, 1)),
@@ -143,6 +161,9 @@ PROGRAMS = [
     ("dearest_option", (0.8,), (0,)),
     ("ranked_keys", (0.3,), (0,)),
     ("cheapest_in_parameter", ({"a": 1.5, "b": 0.7, "c": 2.0},), (0,)),
+    ("log_frequency_response", (-0.4, 0.6, 10.0), (0, 1, 2)),
+    ("log_frequency_response", (0.2, 1.5, 2.0), (0, 1, 2)),
+    ("log_grid_without_endpoint", (np.array([0.3, -0.2, 0.5]),), (0,)),
 ]
 
 # The programs autograd runs as they are (arithmetic on its boxes, no `math` function).
@@ -184,3 +205,8 @@ def other_key_over_a_dict(x):
 def test_another_key_over_a_dict_is_refused_at_its_line():
     where = f"{__file__}:{marked_line(other_key_over_a_dict, 'lambda over a dict')}:"
     check_refused_at(other_key_over_a_dict, (0.8,), (0,), where, RNG)
+
+
+def test_an_array_of_bases_is_refused_at_its_line():
+    where = f"{__file__}:{marked_line(bases_in_an_array, 'array of bases')}:"
+    check_refused_at(bases_in_an_array, (0.8,), (0,), where, RNG)

@@ -8,6 +8,7 @@ import numpy as np
 
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
+    scalar_base_or_refuse,
     add_adjoints, arange_adjoint, arange_tangent, broadcast_like, column, concatenate_adjoint, item_adjoint,
     joined_adjoint, linspace_adjoint, linspace_end_tangent, linspace_tangent, memory_order, meshgrid_adjoint,
     repeat_adjoint, reshape_like, sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, stored_derivative, take_adjoint, tangent_like,
@@ -85,6 +86,27 @@ def _(result, start, stop, num=50, endpoint=True, dtype=None, axis=0):
 def _(result, start, stop, num=50, endpoint=True, dtype=None, axis=0):
     d[result] = result * (linspace_end_tangent(d[start] / start, result, num, endpoint, False, axis, False)
                           + linspace_end_tangent(d[stop] / stop, result, num, endpoint, False, axis, True))
+
+
+# Sample k of np.logspace is base^y_k, y = np.linspace(start, stop, ...): d/dy_k is result_k ln(base),
+# d/dbase is result_k y_k / base (one base: an array of them is refused).
+@register_adjoint(np.logspace)
+def _(result, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    d[start] = linspace_adjoint(d[result] * result * (np.log(base) + scalar_base_or_refuse(base)), result, start, num,
+                                endpoint, False, dtype, axis, False)
+    d[stop] = linspace_adjoint(d[result] * result * (np.log(base) + scalar_base_or_refuse(base)), result, stop, num,
+                               endpoint, False, dtype, axis, True)
+    d[base] = np.sum(stored_derivative(d[result], result, base) * result
+                     * np.linspace(start, stop, num, endpoint, axis=axis)) / (base + scalar_base_or_refuse(base))
+
+
+@register_tangent(np.logspace)
+def _(result, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    d[result] = result * ((np.log(base) + scalar_base_or_refuse(base))
+                          * (linspace_end_tangent(d[start], result, num, endpoint, False, axis, False)
+                             + linspace_end_tangent(d[stop], result, num, endpoint, False, axis, True))
+                          + stored_derivative(np.linspace(start, stop, num, endpoint, axis=axis), result, base)
+                          * d[base] / base)
 
 
 @register_adjoint(np.arange)

@@ -57,6 +57,14 @@ def linspace_end_tangent(r, result, num, endpoint, retstep, axis, of_stop):
     return tangent, ((r if of_stop else -r) / div if div > 0 else 0.0 * r)
 
 
+def scalar_base_or_refuse(base):
+    """0.0 for a scalar base of np.logspace (added to its logarithm in the rules); an array of bases,
+    which NumPy broadcasts with the ends before it lays them along `axis`, is refused."""
+    if np.ndim(base):
+        raise Refused("the derivative of np.logspace with an array of bases is not supported; give one base")
+    return 0.0
+
+
 def arange_adjoint(g, result, stop, of_step):
     """The adjoint of np.arange's start (of_step False) or step: sample k is start + k * step.
     Called with one argument, np.arange's `start` is its stop, and the samples do not move."""
