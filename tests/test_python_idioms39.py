@@ -142,6 +142,28 @@ def bases_in_an_array(x):
     return np.sum(np.logspace(0.0, x, 3, base=np.array([2.0, 3.0])))  # <- array of bases
 
 
+# ----- np.fromiter -----------------------------------------------------------------------------
+
+
+def residuals_from_generator(w, xs):
+    """Residuals collected from a generator into an array."""
+    r = np.fromiter((w[0] * x + w[1] - math.sin(x) for x in xs), dtype=float)
+    return np.dot(r, r)
+
+
+def array_from_a_list(a, b):
+    values = np.fromiter([a, a * b, 2.0], float, count=-1)
+    return np.sum(values ** 2) * values[1]
+
+
+def array_from_an_array(x):
+    return np.prod(np.fromiter(x, dtype=np.float64) + 1.0)
+
+
+def counted_items(x):
+    return np.sum(np.fromiter((v for v in x), dtype=float, count=2))  # <- counted
+
+
 # (name, args, positions)
 PROGRAMS = [
     ("named_parameters", (0.8, -0.3), (0, 1)),
@@ -164,6 +186,9 @@ PROGRAMS = [
     ("log_frequency_response", (-0.4, 0.6, 10.0), (0, 1, 2)),
     ("log_frequency_response", (0.2, 1.5, 2.0), (0, 1, 2)),
     ("log_grid_without_endpoint", (np.array([0.3, -0.2, 0.5]),), (0,)),
+    ("residuals_from_generator", (np.array([0.8, -0.1]), np.array([0.1, 0.7, 1.3])), (0, 1)),
+    ("array_from_a_list", (0.7, 1.3), (0, 1)),
+    ("array_from_an_array", (np.array([0.3, -0.2, 0.5]),), (0,)),
 ]
 
 # The programs autograd runs as they are (arithmetic on its boxes, no `math` function).
@@ -210,3 +235,8 @@ def test_another_key_over_a_dict_is_refused_at_its_line():
 def test_an_array_of_bases_is_refused_at_its_line():
     where = f"{__file__}:{marked_line(bases_in_an_array, 'array of bases')}:"
     check_refused_at(bases_in_an_array, (0.8,), (0,), where, RNG)
+
+
+def test_a_count_of_items_is_refused_at_its_line():
+    where = f"{__file__}:{marked_line(counted_items, 'counted')}:"
+    check_refused_at(counted_items, (np.array([0.3, -0.2, 0.5]),), (0,), where, RNG)

@@ -1,7 +1,8 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 `*` of a sequence of fixed length in a call or display (normalize/starred.py), a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
-(normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), math.hypot
+(normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), `np.fromiter(items, dtype=float)` (the array of the floats of the
+items), math.hypot
 of n numbers and math.prod (normalize/math_forms.py), `xs.sort()` (as `xs = sorted(xs)`, a write in place),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), iterators consumed
 at once (`sum(accumulate(xs))`, `list(zip(xs, ys))`, normalize/running.py), `sorted`, `max`
@@ -54,6 +55,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     lower_keyed(parsed, fresh, calls)
     lower_keyword_spreads(parsed, fresh, calls)
     _transpose_zips(parsed, fresh, calls)
+    _arrays_from_iterables(parsed, fresh, calls)
     _fill_diagonals(parsed, fresh, calls)
     lower_math_forms(parsed, fresh, calls)
     build_records(parsed, fresh, calls)
@@ -73,6 +75,47 @@ def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: 
             let_go(parsed.node)
             helper = parsed.bind("transposed", runtime.transposed, fresh, local_names)
             call.func, call.args = nodes.name(helper), [call.args[0].value]
+
+
+def _arrays_from_iterables(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
+    """`np.fromiter(items, dtype=float)` (count absent or -1) -> `np.array([float(_v) for _v in items])`,
+    each item made a float as it is read, as fromiter makes it; a generator's items those of the list
+    comprehension of its clauses."""
+    local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+    for call in calls:
+        if not _reads_floats_from_all(call, parsed, local_names):
+            continue
+        let_go(parsed.node)
+        floated = parsed.bind("float", float, fresh, local_names)
+        items = call.args[0]
+        if isinstance(items, gast.GeneratorExp):
+            listed = gast.ListComp(elt=nodes.call(nodes.name(floated), [items.elt]), generators=items.generators)
+        else:
+            item = fresh("_item")
+            listed = gast.ListComp(elt=nodes.call(nodes.name(floated), [nodes.name(item)]), generators=[
+                gast.comprehension(target=nodes.name(item, store=True), iter=items, ifs=[], is_async=0)])
+        made = nodes.call(nodes.name(parsed.bind("array", np.array, fresh, local_names)),
+                          [nodes.copy_location(listed, items)])
+        nodes.replace_node(parsed.node, call, nodes.copy_location(made, call))
+
+
+def _reads_floats_from_all(call: gast.Call, parsed: ParsedFunction, local_names) -> bool:
+    """Whether call is `np.fromiter(items, float)` or with `dtype=float` (np.float64, "float64", "f8"), and
+    `count=-1` or no count."""
+    given = dict(zip(("iter", "dtype", "count"), call.args))
+    given.update((k.arg, k.value) for k in call.keywords)
+    if set(given) - {"iter", "dtype", "count"} or "iter" not in given or "dtype" not in given \
+            or any(isinstance(arg, gast.Starred) for arg in call.args) or len(call.args) + len(call.keywords) != len(
+                given) or resolve(call.func, parsed, local_names) is not np.fromiter:
+        return False
+    count = given.get("count")
+    if count is not None and not (isinstance(count, gast.UnaryOp) and isinstance(count.op, gast.USub)
+                                  and isinstance(count.operand, gast.Constant) and count.operand.value == 1):
+        return False
+    dtype = given["dtype"]
+    if isinstance(dtype, gast.Constant):
+        return isinstance(dtype.value, str) and dtype.value in ("float", "float64", "f8", "double")
+    return any(resolve(dtype, parsed, local_names) is known for known in (float, np.float64))
 
 
 def _fill_diagonals(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
