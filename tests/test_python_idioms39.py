@@ -164,6 +164,33 @@ def counted_items(x):
     return np.sum(np.fromiter((v for v in x), dtype=float, count=2))  # <- counted
 
 
+# ----- np.histogram weighted --------------------------------------------------------------------
+
+SAMPLES = np.array([0.1, 0.5, 0.9, 1.0, 1.3, -0.2, 0.25, 0.74])
+
+
+def weighted_histogram_energy(w):
+    """Weights binned over a fixed range (two samples fall outside), the edges read too."""
+    hist, edges = np.histogram(SAMPLES, bins=4, range=(0.0, 1.0), weights=w * w)
+    centers = 0.5 * (edges[1:] + edges[:-1])
+    return np.sum(hist * centers) + np.sum(hist ** 2)
+
+
+def weighted_histogram_given_edges(w, scale):
+    hist, _ = np.histogram(SAMPLES, np.array([-0.5, 0.3, 0.6, 1.2]), weights=np.sin(w) * scale)
+    return np.dot(hist, hist) + hist[1]
+
+
+def histogram_of_moving_samples(x):
+    hist, _ = np.histogram(x, bins=3, weights=x)  # <- moving samples
+    return np.sum(hist)
+
+
+def histogram_density(w):
+    hist, _ = np.histogram(SAMPLES, bins=3, range=(0.0, 1.0), weights=w, density=True)  # <- density
+    return np.sum(hist * hist)
+
+
 # (name, args, positions)
 PROGRAMS = [
     ("named_parameters", (0.8, -0.3), (0, 1)),
@@ -189,6 +216,8 @@ PROGRAMS = [
     ("residuals_from_generator", (np.array([0.8, -0.1]), np.array([0.1, 0.7, 1.3])), (0, 1)),
     ("array_from_a_list", (0.7, 1.3), (0, 1)),
     ("array_from_an_array", (np.array([0.3, -0.2, 0.5]),), (0,)),
+    ("weighted_histogram_energy", (np.linspace(0.3, 1.1, 8),), (0,)),
+    ("weighted_histogram_given_edges", (np.linspace(0.3, 1.1, 8), 1.7), (0, 1)),
 ]
 
 # The programs autograd runs as they are (arithmetic on its boxes, no `math` function).
@@ -240,3 +269,11 @@ def test_an_array_of_bases_is_refused_at_its_line():
 def test_a_count_of_items_is_refused_at_its_line():
     where = f"{__file__}:{marked_line(counted_items, 'counted')}:"
     check_refused_at(counted_items, (np.array([0.3, -0.2, 0.5]),), (0,), where, RNG)
+
+
+@pytest.mark.parametrize("func, marker", [(histogram_of_moving_samples, "moving samples"),
+                                          (histogram_density, "density")])
+def test_a_histogram_is_refused_at_its_line(func, marker):
+    """Samples that move the edges, and a density (the weights over their total), are refused."""
+    where = f"{__file__}:{marked_line(func, marker)}:"
+    check_refused_at(func, (np.linspace(0.3, 1.1, 8),), (0,), where, RNG)

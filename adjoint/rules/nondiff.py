@@ -8,8 +8,8 @@ import numpy as np
 from adjoint.rules.table import non_differentiable
 from adjoint.runtime import (attribute_or_raise, augmented_and, augmented_floordiv, augmented_lshift, augmented_or,
                              augmented_rshift, augmented_xor, dict_keys, distribution_stand_in, draws_shape, enter_context,
-                             exit_context, field_index, function_choice_refused, function_position, logged,
-                             record_class_or_refuse, removed_position, scalar_base_or_refuse, stop_gradient,
+                             exit_context, field_index, function_choice_refused, function_position, histogram_positions,
+                             logged, record_class_or_refuse, removed_position, scalar_base_or_refuse, stop_gradient,
                              unpacked_or_raise)
 
 non_differentiable(
@@ -23,7 +23,7 @@ non_differentiable(
     stop_gradient, field_index, dict_keys, enter_context, exit_context, record_class_or_refuse, unpacked_or_raise,
     attribute_or_raise, augmented_floordiv, augmented_and, augmented_or, augmented_xor, augmented_lshift,
     augmented_rshift, distribution_stand_in, draws_shape, function_choice_refused, function_position, logged,
-    removed_position, scalar_base_or_refuse,
+    removed_position, scalar_base_or_refuse, histogram_positions,
 )
 
 # Messages: logging and warnings run in the primal sweep and carry no derivative (as do the

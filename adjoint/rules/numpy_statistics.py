@@ -12,7 +12,8 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
     broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
-    full_convolution, interp_segments, interp_sides, interp_tangent, item, item_adjoint, item_placed,
+    full_convolution, histogram_positions, interp_segments, interp_sides, interp_tangent, item, item_adjoint,
+    item_placed,
     extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, reshape_like, scatter_sum, spacings,
     spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, three_component_or_refuse, unbroadcast,
     unreduce, weights_adjoint, weights_like,
@@ -274,6 +275,25 @@ def _(result, y, x=None, dx=1.0, axis=-1):
     d[result] = (np.sum(spacings(d[x], y, axis) * pair_means(y, axis) + spacings(x, y, axis) * pair_means(d[y], axis),
                         axis=axis) if x is not None else
                  np.sum(d[dx] * pair_means(y, axis) + dx * pair_means(d[y], axis), axis=axis))
+
+
+# np.histogram's weighted counts sum the weights of the entries in each bin: a weight's adjoint is
+# its bin's (none outside the bins); the counts are piecewise constant in a, and the edges move
+# with a, bins and range, which are not differentiated.
+@register_adjoint(np.histogram)
+def _(result, a, bins=10, range=None, density=None, weights=None):
+    d[weights] = reshape_like(np.concatenate([broadcast_like(item_adjoint(d[result], 0), result[0]), np.zeros(1)])[
+        histogram_positions(a, result[1], density)], weights)
+
+
+@register_tangent(np.histogram)
+def _(result, a, bins=10, range=None, density=None, weights=None):
+    d[result] = (np.bincount(histogram_positions(a, result[1], density),
+                             weights=np.ravel(tangent_like(d[weights], weights)), minlength=np.size(result[1]))[:-1],
+                 np.zeros(np.shape(result[1])))
+
+
+not_differentiated(np.histogram, "a", "bins", "range")
 
 
 # Within [xp[0], xp[-1]], x in segment i at t = (x - xp[i]) / (xp[i+1] - xp[i]) gives

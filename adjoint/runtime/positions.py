@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["position_tags", "kept_tags", "inserted_value_tags", "insert_tangent", "tags_gather", "tags_scatter",
-           "diagonal_positions", "reordered_tags", "diff_extended", "diff_extended_tangent", "diff_positions"]
+           "diagonal_positions", "reordered_tags", "diff_extended", "diff_extended_tangent", "diff_positions",
+           "histogram_positions"]
 
 from adjoint.runtime.refusals import Refused
 
@@ -122,3 +123,18 @@ def _diff_end(end, x, axis):
         shape[axis] = 1
         end = np.broadcast_to(end, tuple(shape))
     return end
+
+
+def histogram_positions(a, edges, density):
+    """The bin of each entry of a (flattened) among np.histogram's edges: k for edges[k] <= v <
+    edges[k + 1], the last bin closed on the right, as NumPy counts them; len(edges) - 1 for an entry
+    outside (or NaN), which no bin counts. The weights of a density, divided by their total, are refused."""
+    if density:
+        raise Refused("the derivative of np.histogram with density=True is not supported; divide the "
+                      "weighted counts by their total and the bins' widths")
+    edges = np.asarray(edges)
+    values = np.ravel(a)
+    bins = np.searchsorted(edges, values, side="right") - 1
+    bins[values == edges[-1]] = len(edges) - 2
+    bins[~((values >= edges[0]) & (values <= edges[-1]))] = len(edges) - 1
+    return bins
