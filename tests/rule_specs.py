@@ -634,6 +634,8 @@ STATISTICS = [
          (((4,),),), peer=False),
     call(np.histogram, "np.histogram(np.array([[0.1, 0.5], [0.9, 1.0]]), np.array([0, 0.4, 1]), weights=x0 ** 2)[0]",
          (((2, 2),),), peer=False, id="histogram[edges]"),
+    call(np.histogram, "np.histogram(x0, bins=4)[1] * np.histogram(x0, bins=4, weights=x0)[0][1]", (((5,),),),
+         peer=False, id="histogram[samples]"),
     call(np.interp, "np.interp(x0, np.array([0.0, 1.0, 2.5, 3.0]), x1)", (((5,), (4,)), (S, (4,))), nargs=2,
          domain=(near(-0.5, 0.5, 1.5, 2.7, 3.5, spread=0.1), normal), order=1, peer=False),
     call(np.interp, "np.interp(x0, x1, np.array([1.0, -1.0, 2.0, 0.5]), left=x2, right=x2 * 3.0)",

@@ -182,8 +182,20 @@ def weighted_histogram_given_edges(w, scale):
 
 
 def histogram_of_moving_samples(x):
-    hist, _ = np.histogram(x, bins=3, weights=x)  # <- moving samples
-    return np.sum(hist)
+    """Samples that move, weighted by themselves, over a given range: the counts are piecewise constant."""
+    hist, edges = np.histogram(x * 1.5, bins=3, range=(-1.0, 2.0), weights=x * x)
+    return np.sum(hist * edges[1:]) + hist[0] ** 2
+
+
+def histogram_spread_over_the_samples(x):
+    """Without a range the edges are spread between the samples' extremes, and move with them."""
+    hist, edges = np.histogram(x, bins=3, weights=np.exp(x))
+    return np.dot(hist, hist) + np.sum(edges ** 2) * hist[1]
+
+
+def histogram_edges_from_a_rule(x):
+    hist, edges = np.histogram(x * x, bins="sturges")
+    return np.sum(hist * edges[1:]) + edges[-1]
 
 
 def histogram_density(w):
@@ -218,6 +230,10 @@ PROGRAMS = [
     ("array_from_an_array", (np.array([0.3, -0.2, 0.5]),), (0,)),
     ("weighted_histogram_energy", (np.linspace(0.3, 1.1, 8),), (0,)),
     ("weighted_histogram_given_edges", (np.linspace(0.3, 1.1, 8), 1.7), (0, 1)),
+    ("histogram_of_moving_samples", (np.array([0.3, -0.4, 1.1, 0.5, 0.9]),), (0,)),
+    ("histogram_spread_over_the_samples", (np.array([0.3, -0.4, 1.1, 0.5, 0.9]),), (0,)),
+    ("histogram_spread_over_the_samples", (np.array([[0.3, -0.4], [1.1, 0.5]]),), (0,)),
+    ("histogram_edges_from_a_rule", (np.array([0.3, -0.4, 1.1, 0.5, 0.9, -1.3]),), (0,)),
 ]
 
 # The programs autograd runs as they are (arithmetic on its boxes, no `math` function).
@@ -271,9 +287,17 @@ def test_a_count_of_items_is_refused_at_its_line():
     check_refused_at(counted_items, (np.array([0.3, -0.2, 0.5]),), (0,), where, RNG)
 
 
-@pytest.mark.parametrize("func, marker", [(histogram_of_moving_samples, "moving samples"),
-                                          (histogram_density, "density")])
-def test_a_histogram_is_refused_at_its_line(func, marker):
-    """Samples that move the edges, and a density (the weights over their total), are refused."""
-    where = f"{__file__}:{marked_line(func, marker)}:"
-    check_refused_at(func, (np.linspace(0.3, 1.1, 8),), (0,), where, RNG)
+def test_a_density_is_refused_at_its_line():
+    """A density (the weights over their total and the bins' widths) is refused."""
+    where = f"{__file__}:{marked_line(histogram_density, 'density')}:"
+    check_refused_at(histogram_density, (np.linspace(0.3, 1.1, 8),), (0,), where, RNG)
+
+
+def range_moving(x):
+    hist, edges = np.histogram(SAMPLES, bins=3, range=(x, 2.0), weights=SAMPLES)  # <- moving range
+    return np.sum(hist) + edges[1]
+
+
+def test_a_moving_range_is_refused_at_its_line():
+    where = f"{__file__}:{marked_line(range_moving, 'moving range')}:"
+    check_refused_at(range_moving, (-0.5,), (0,), where, RNG)

@@ -16,8 +16,8 @@ from adjoint.runtime import (
     cumsum_adjoint, diag_adjoint, diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward,
     einsum_adjoint_tangent, einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint,
     extremum_tangent, float_cast, general_or_refuse, gradient_adjoint, gradient_along, gradient_like, grid_spread,
-    gradient_spacing_adjoint, gradient_spacing_tangent, items_tangent, joined_adjoint, kron_adjoint,
-    kron_adjoint_backward,
+    gradient_spacing_adjoint, gradient_spacing_tangent, histogram_edges_adjoint, histogram_edges_tangent, items_tangent,
+    joined_adjoint, kron_adjoint, kron_adjoint_backward,
     linspace_adjoint, linspace_end_tangent, linspace_tangent, meshgrid_adjoint, norm_adjoint, norm_hessian_form,
     norm_hessian_product, norm_tangent, np_dot_adjoint_a, np_dot_adjoint_b, prod_others_adjoint,
     prod_others_tangent, promoted_join, repeat_adjoint, reshape_like, select_adjoint, select_tangent,
@@ -315,6 +315,27 @@ def _(result, r, samples, num, endpoint, retstep, axis, of_stop):
 @register_tangent(runtime.linspace_end_tangent)
 def _(result, r, samples, num, endpoint, retstep, axis, of_stop):
     d[result] = linspace_end_tangent(d[r], samples, num, endpoint, retstep, axis, of_stop)
+
+
+# The edges of np.histogram are linear in the samples' extremes.
+@register_adjoint(runtime.histogram_edges_adjoint)
+def _(result, g, a, bins, range_, edges):
+    d[g] = histogram_edges_tangent(d[result], a, bins, range_, edges)
+
+
+@register_tangent(runtime.histogram_edges_adjoint)
+def _(result, g, a, bins, range_, edges):
+    d[result] = histogram_edges_adjoint(d[g], a, bins, range_, edges)
+
+
+@register_adjoint(runtime.histogram_edges_tangent)
+def _(result, r, a, bins, range_, edges):
+    d[r] = histogram_edges_adjoint(d[result], a, bins, range_, edges)
+
+
+@register_tangent(runtime.histogram_edges_tangent)
+def _(result, r, a, bins, range_, edges):
+    d[result] = histogram_edges_tangent(d[r], a, bins, range_, edges)
 
 
 @register_adjoint(runtime.linspace_tangent)

@@ -12,8 +12,8 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
     broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
-    full_convolution, histogram_positions, interp_segments, interp_sides, interp_tangent, item, item_adjoint,
-    item_placed,
+    full_convolution, histogram_edges_adjoint, histogram_edges_tangent, histogram_positions, interp_segments,
+    interp_sides, interp_tangent, item, item_adjoint, item_placed,
     extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, reshape_like, scatter_sum, spacings,
     spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, three_component_or_refuse, unbroadcast,
     unreduce, weights_adjoint, weights_like,
@@ -278,22 +278,24 @@ def _(result, y, x=None, dx=1.0, axis=-1):
 
 
 # np.histogram's weighted counts sum the weights of the entries in each bin: a weight's adjoint is
-# its bin's (none outside the bins); the counts are piecewise constant in a, and the edges move
-# with a, bins and range, which are not differentiated.
+# its bin's (none outside the bins). The counts are piecewise constant in the samples a; without a
+# range the edges are spread between a's least and greatest entries, and move with them (see
+# histogram_edges_adjoint). bins and range are not differentiated.
 @register_adjoint(np.histogram)
 def _(result, a, bins=10, range=None, density=None, weights=None):
     d[weights] = reshape_like(np.concatenate([broadcast_like(item_adjoint(d[result], 0), result[0]), np.zeros(1)])[
         histogram_positions(a, result[1], density)], weights)
+    d[a] = histogram_edges_adjoint(item_adjoint(d[result], 1), a, bins, range, result[1])
 
 
 @register_tangent(np.histogram)
 def _(result, a, bins=10, range=None, density=None, weights=None):
     d[result] = (np.bincount(histogram_positions(a, result[1], density),
                              weights=np.ravel(tangent_like(d[weights], weights)), minlength=np.size(result[1]))[:-1],
-                 np.zeros(np.shape(result[1])))
+                 histogram_edges_tangent(tangent_like(d[a], a), a, bins, range, result[1]))
 
 
-not_differentiated(np.histogram, "a", "bins", "range")
+not_differentiated(np.histogram, "bins", "range")
 
 
 # Within [xp[0], xp[-1]], x in segment i at t = (x - xp[i]) / (xp[i+1] - xp[i]) gives

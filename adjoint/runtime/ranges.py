@@ -1,6 +1,7 @@
 """Helpers of the rules of np.linspace and np.arange (evenly spaced samples, which move with
-their ends and their step: the number of samples is a constant of the derivative) and of
-np.meshgrid (grids, whose every entry is one of the inputs' entries)."""
+their ends and their step: the number of samples is a constant of the derivative), of the edges
+of np.histogram (evenly spaced between the samples' extremes) and of np.meshgrid (grids, whose
+every entry is one of the inputs' entries)."""
 from __future__ import annotations
 
 import numpy as np
@@ -63,6 +64,38 @@ def scalar_base_or_refuse(base):
     if np.ndim(base):
         raise Refused("the derivative of np.logspace with an array of bases is not supported; give one base")
     return 0.0
+
+
+def _edges_ends(a, bins, range_):
+    """The flat positions of the least and the greatest sample, between which np.histogram spreads
+    its edges evenly (no range, a number of bins or a rule's name), else None (the edges stay)."""
+    if range_ is not None or np.ndim(bins) or not np.size(a):
+        return None
+    return int(np.argmin(a)), int(np.argmax(a))
+
+
+def histogram_edges_tangent(r, a, bins, range_, edges):
+    """The tangent of np.histogram's edges when its samples a move by r: edge k is
+    least + (greatest - least) * k / n, as np.linspace spreads it (see histogram_edges_adjoint)."""
+    ends = _edges_ends(a, bins, range_)
+    if ends is None:
+        return np.zeros(np.shape(edges))
+    moved = np.ravel(np.broadcast_to(r, np.shape(a)))
+    weights = linspace_weights(np.size(edges), True)
+    return (1.0 - weights) * moved[ends[0]] + weights * moved[ends[1]]
+
+
+def histogram_edges_adjoint(g, a, bins, range_, edges):
+    """The adjoint of np.histogram's samples a from g, its edges' (the counts are piecewise
+    constant in a): to the least sample and the greatest, which the edges are spread between."""
+    ends = _edges_ends(a, bins, range_)
+    adjoint = np.zeros(np.size(a))
+    if ends is not None:
+        g = np.broadcast_to(g, np.shape(edges))
+        weights = linspace_weights(np.size(edges), True)
+        adjoint[ends[0]] += np.sum((1.0 - weights) * g)
+        adjoint[ends[1]] += np.sum(weights * g)
+    return np.reshape(adjoint, np.shape(a))
 
 
 def arange_adjoint(g, result, stop, of_step):
