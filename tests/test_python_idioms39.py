@@ -160,8 +160,27 @@ def array_from_an_array(x):
     return np.prod(np.fromiter(x, dtype=np.float64) + 1.0)
 
 
-def counted_items(x):
-    return np.sum(np.fromiter((v for v in x), dtype=float, count=2))  # <- counted
+def first_items_counted(x):
+    """The first two of a generator's items, as many as the count says."""
+    head = np.fromiter((v * v for v in x), dtype=float, count=2)
+    return np.sum(head) * head[1]
+
+
+def first_items_of_a_zip(a, b):
+    return np.fromiter([p * q for p, q in zip(a, b)], "float64", 3)
+
+
+def too_few_items(x):
+    head = np.fromiter((v for v in x), dtype=float, count=4)
+    return np.sum(head)
+
+
+def counted_inside_an_expression(x):
+    return np.sum(np.fromiter((v for v in x), dtype=float, count=2))  # <- counted in an expression
+
+
+def filtered_items_counted(x):
+    return np.sum(np.fromiter((v for v in x if v > 0), dtype=float, count=1))  # <- counted filter
 
 
 # ----- np.histogram weighted --------------------------------------------------------------------
@@ -228,6 +247,7 @@ PROGRAMS = [
     ("residuals_from_generator", (np.array([0.8, -0.1]), np.array([0.1, 0.7, 1.3])), (0, 1)),
     ("array_from_a_list", (0.7, 1.3), (0, 1)),
     ("array_from_an_array", (np.array([0.3, -0.2, 0.5]),), (0,)),
+    ("first_items_counted", (np.array([0.3, -0.2, 0.5]),), (0,)),
     ("weighted_histogram_energy", (np.linspace(0.3, 1.1, 8),), (0,)),
     ("weighted_histogram_given_edges", (np.linspace(0.3, 1.1, 8), 1.7), (0, 1)),
     ("histogram_of_moving_samples", (np.array([0.3, -0.4, 1.1, 0.5, 0.9]),), (0,)),
@@ -282,9 +302,27 @@ def test_an_array_of_bases_is_refused_at_its_line():
     check_refused_at(bases_in_an_array, (0.8,), (0,), where, RNG)
 
 
-def test_a_count_of_items_is_refused_at_its_line():
-    where = f"{__file__}:{marked_line(counted_items, 'counted')}:"
-    check_refused_at(counted_items, (np.array([0.3, -0.2, 0.5]),), (0,), where, RNG)
+def test_a_returned_array_of_counted_items():
+    a, b = [0.3, -0.2, 0.5, 1.5], [1.1, 0.7, -0.4, 2.0]
+    value, pullback = adjoint.vjp(first_items_of_a_zip, wrt=0)(a, b)
+    np.testing.assert_array_equal(value, first_items_of_a_zip(a, b))
+    np.testing.assert_allclose(pullback(np.array([1.0, 2.0, 3.0])), [1.1, 1.4, -1.2, 0.0])
+
+
+def test_too_few_items_raise_as_numpy_does():
+    with pytest.raises(ValueError, match="iterator too short") as numpy_raised:
+        too_few_items(np.array([0.3, -0.2, 0.5]))
+    for mode in (adjoint.grad, adjoint.value_and_grad):
+        with pytest.raises(ValueError) as raised:
+            mode(too_few_items)(np.array([0.3, -0.2, 0.5]))
+        assert str(raised.value) == str(numpy_raised.value)
+
+
+@pytest.mark.parametrize("func, marker", [(filtered_items_counted, "counted filter"),
+                                          (counted_inside_an_expression, "counted in an expression")])
+def test_a_count_elsewhere_is_refused_at_its_line(func, marker):
+    where = f"{__file__}:{marked_line(func, marker)}:"
+    check_refused_at(func, (np.array([0.3, -0.2, 0.5]),), (0,), where, RNG)
 
 
 def test_a_density_is_refused_at_its_line():

@@ -2,7 +2,7 @@
 `*` of a sequence of fixed length in a call or display (normalize/starred.py), a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
 (normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), `np.fromiter(items, dtype=float)` (the array of the floats of the
-items), math.hypot
+items, the first n with a literal count=n), math.hypot
 of n numbers and math.prod (normalize/math_forms.py), `xs.sort()` (as `xs = sorted(xs)`, a write in place),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), iterators consumed
 at once (`sum(accumulate(xs))`, `list(zip(xs, ys))`, normalize/running.py), `sorted`, `max`
@@ -13,7 +13,8 @@ known object (normalize/super_calls.py), and methods of records whose class is k
 (normalize/record_methods.py)."""
 from __future__ import annotations
 
-from typing import Callable, List
+import itertools
+from typing import Callable, List, Optional
 
 import gast
 import numpy as np
@@ -80,39 +81,86 @@ def _transpose_zips(parsed: ParsedFunction, fresh: Callable[[str], str], calls: 
 def _arrays_from_iterables(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
     """`np.fromiter(items, dtype=float)` (count absent or -1) -> `np.array([float(_v) for _v in items])`,
     each item made a float as it is read, as fromiter makes it; a generator's items those of the list
-    comprehension of its clauses."""
+    comprehension of its clauses. A literal count n, in a statement whose value the call is
+    (`head = np.fromiter(..., count=n)`, `return ...`), reads the first n items, `islice(items, n)` (of a
+    generator of one clause without `if`, its iterable's), into `_array`, and `counted_or_raise(_array, n)`
+    raises fromiter's ValueError where there are fewer, before the statement reads `_array`."""
     local_names = frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node))
+    counted = {}
     for call in calls:
-        if not _reads_floats_from_all(call, parsed, local_names):
+        count = _float_array_count(call, parsed, local_names)
+        if count is None:
             continue
         let_go(parsed.node)
-        floated = parsed.bind("float", float, fresh, local_names)
-        items = call.args[0]
-        if isinstance(items, gast.GeneratorExp):
-            listed = gast.ListComp(elt=nodes.call(nodes.name(floated), [items.elt]), generators=items.generators)
+        made = nodes.copy_location(_floats_array(call.args[0], count, parsed, fresh, local_names), call)
+        if count < 0:
+            nodes.replace_node(parsed.node, call, made)
         else:
-            item = fresh("_item")
-            listed = gast.ListComp(elt=nodes.call(nodes.name(floated), [nodes.name(item)]), generators=[
-                gast.comprehension(target=nodes.name(item, store=True), iter=items, ifs=[], is_async=0)])
-        made = nodes.call(nodes.name(parsed.bind("array", np.array, fresh, local_names)),
-                          [nodes.copy_location(listed, items)])
-        nodes.replace_node(parsed.node, call, nodes.copy_location(made, call))
+            counted[id(call)] = (made, count)
+    if counted:
+        check = parsed.bind("counted_or_raise", runtime.counted_or_raise, fresh, local_names)
+        for block in list(nodes.blocks(parsed.node)):
+            block[:] = [made for stmt in block for made in _counted_first(stmt, counted, check, fresh)]
 
 
-def _reads_floats_from_all(call: gast.Call, parsed: ParsedFunction, local_names) -> bool:
-    """Whether call is `np.fromiter(items, float)` or with `dtype=float` (np.float64, "float64", "f8"), and
-    `count=-1` or no count."""
+def _floats_array(items: gast.expr, count: int, parsed: ParsedFunction, fresh, local_names) -> gast.Call:
+    """`np.array([float(_v) for _v in items])`, of `islice(items, count)` for a count of 0 or more."""
+    floated = nodes.name(parsed.bind("float", float, fresh, local_names))
+    if isinstance(items, gast.GeneratorExp):
+        clauses, value = items.generators, items.elt
+    else:
+        item = fresh("_item")
+        clauses = [gast.comprehension(target=nodes.name(item, store=True), iter=items, ifs=[], is_async=0)]
+        value = nodes.name(item)
+    if count >= 0:
+        first = nodes.name(parsed.bind("islice", itertools.islice, fresh, local_names))
+        clauses[0].iter = nodes.call(first, [clauses[0].iter, nodes.constant(count)])
+    listed = nodes.copy_location(gast.ListComp(elt=nodes.call(floated, [value]), generators=clauses), items)
+    return nodes.call(nodes.name(parsed.bind("array", np.array, fresh, local_names)), [listed])
+
+
+def _counted_first(stmt: gast.stmt, counted, check: str, fresh) -> List[gast.stmt]:
+    """`_array = <the array>; counted_or_raise(_array, n)` before stmt, which reads `_array`, where
+    stmt is an assignment or a return of a counted np.fromiter call (any other stays, refused)."""
+    if not isinstance(stmt, (gast.Assign, gast.Return)) or id(stmt.value) not in counted:
+        return [stmt]
+    made, count = counted[id(stmt.value)]
+    array = fresh("_array")
+    checked = nodes.call(nodes.name(check), [nodes.name(array), nodes.constant(count)])
+    stmt.value = nodes.copy_location(nodes.name(array), stmt.value)
+    return [nodes.copy_location(nodes.assign(array, made), stmt), nodes.copy_location(gast.Expr(value=checked), stmt),
+            stmt]
+
+
+def _float_array_count(call: gast.Call, parsed: ParsedFunction, local_names) -> Optional[int]:
+    """The count of a call `np.fromiter(items, float, count)` with `dtype=float` (np.float64, "float64",
+    "f8"), and a literal count or none (-1), that can be read as a list comprehension (a literal count of
+    a generator of one clause without `if`); None for any other call."""
     given = dict(zip(("iter", "dtype", "count"), call.args))
     given.update((k.arg, k.value) for k in call.keywords)
     if set(given) - {"iter", "dtype", "count"} or "iter" not in given or "dtype" not in given \
             or any(isinstance(arg, gast.Starred) for arg in call.args) or len(call.args) + len(call.keywords) != len(
-                given) or resolve(call.func, parsed, local_names) is not np.fromiter:
-        return False
-    count = given.get("count")
-    if count is not None and not (isinstance(count, gast.UnaryOp) and isinstance(count.op, gast.USub)
-                                  and isinstance(count.operand, gast.Constant) and count.operand.value == 1):
-        return False
-    dtype = given["dtype"]
+                given) or resolve(call.func, parsed, local_names) is not np.fromiter or not _float64(given["dtype"],
+                                                                                                    parsed, local_names):
+        return None
+    count = _literal_int(given.get("count", nodes.constant(-1)))
+    items = given["iter"]
+    if count is None or count < -1 or count >= 0 and isinstance(items, gast.GeneratorExp) and (
+            len(items.generators) != 1 or items.generators[0].ifs):
+        return None
+    return count
+
+
+def _literal_int(node: gast.expr) -> Optional[int]:
+    """The value of an int literal, `-1` too; else None."""
+    negated = isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
+    value = getattr(node.operand if negated else node, "value", None)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return -value if negated else value
+
+
+def _float64(dtype: gast.expr, parsed: ParsedFunction, local_names) -> bool:
     if isinstance(dtype, gast.Constant):
         return isinstance(dtype.value, str) and dtype.value in ("float", "float64", "f8", "double")
     return any(resolve(dtype, parsed, local_names) is known for known in (float, np.float64))

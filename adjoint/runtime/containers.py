@@ -220,6 +220,12 @@ def unpacked_or_raise(value, count, starred, filename, lineno):
         raise ValueError(f"too many values to unpack (expected {count})")
 
 
+def counted_or_raise(items, count):
+    """np.fromiter(..., count=count)'s ValueError where fewer than `count` items were read."""
+    if len(items) < count:
+        raise ValueError(f"iterator too short: Expected {count} but iterator had only {len(items)} items.")
+
+
 def list_or_refuse(value, filename, lineno):
     """Raise InPlaceChangeError unless value is a list, whose `.sort()` is differentiated as
     `value = sorted(value)` (an array's sort is np.sort's)."""
