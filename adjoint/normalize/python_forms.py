@@ -139,9 +139,10 @@ def _float_array_count(call: gast.Call, parsed: ParsedFunction, local_names) -> 
     given = dict(zip(("iter", "dtype", "count"), call.args))
     given.update((k.arg, k.value) for k in call.keywords)
     if set(given) - {"iter", "dtype", "count"} or "iter" not in given or "dtype" not in given \
-            or any(isinstance(arg, gast.Starred) for arg in call.args) or len(call.args) + len(call.keywords) != len(
-                given) or resolve(call.func, parsed, local_names) is not np.fromiter or not _float64(given["dtype"],
-                                                                                                    parsed, local_names):
+            or any(isinstance(arg, gast.Starred) for arg in call.args) \
+            or len(call.args) + len(call.keywords) != len(given) \
+            or resolve(call.func, parsed, local_names) is not np.fromiter \
+            or not _float64(given["dtype"], parsed, local_names):
         return None
     count = _literal_int(given.get("count", nodes.constant(-1)))
     items = given["iter"]
