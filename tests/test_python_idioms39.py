@@ -65,6 +65,17 @@ def listed_numbers(x):
     return sum((i + 1) * v * v for i, v in numbered) + numbered[1][1] * numbered[2][0]
 
 
+def named_pairs(x):
+    """A generator function of the user's yielding named values."""
+    yield "square", x * x
+    yield "sine", math.sin(x)
+
+
+def dict_of_a_generator(x):
+    table = dict(named_pairs(x))
+    return table["square"] * table["sine"] + sorted(named_pairs(x), reverse=True)[0][1]
+
+
 # ----- sorted, max and min of pairs, compared item by item ------------------------------------
 
 
@@ -230,6 +241,7 @@ PROGRAMS = [
     ("listed_pairs", (0.7, 1.3), (0, 1)),
     ("tupled_pairs", ([0.5, 1.5, -0.4],), (0,)),
     ("listed_numbers", (np.array([0.3, -1.2, 0.8]),), (0,)),
+    ("dict_of_a_generator", (0.7,), (0,)),
     ("ranked_by_sorted_zip", (np.array([0.3, 1.9, -0.7, 1.1]),), (0,)),
     ("ranked_by_sorted_zip", ([0.3, 1.9, -0.7, 1.1],), (0,)),
     ("sorted_zip_without_key", (1.5, 0.7), (0, 1)),
