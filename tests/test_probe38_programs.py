@@ -37,8 +37,8 @@ What was wrong:
 
 Refused when probed, differentiated since by the same stop's work: `np.diff(x, prepend=x[0])`,
 `np.partition`, and a window kept short by `window.pop(0)` (its second derivative refused: the loop
-appends to the list its first derivative keeps); by a later one, `statistics.fmean` and `stdev`, and a
-generator function yielding differentiated pairs.
+appends to the list its first derivative keeps); by a later one, `statistics.fmean` and `stdev`, a
+generator function yielding differentiated pairs, and `dict(zip(names, values))`.
 """
 from __future__ import annotations
 
