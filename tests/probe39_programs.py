@@ -1,0 +1,790 @@
+"""Programs written as their users write them (tests/test_probe39_programs.py), in domains the earlier
+probes left out: epidemics (SIR and SEIR by Euler and RK4, a fitted reproduction number), control
+(an LQR rollout cost, a finite-horizon MPC cost, a cart-pole stepped by Euler), robotics and
+graphics (a planar arm's forward kinematics by rotation matrices, quaternion rotation and
+composition, Bezier curves by Bernstein sums, ray-plane and ray-sphere hits, a camera projection),
+image processing (total variation denoising, a Gaussian blur by a separable kernel, a Sobel edge
+energy), learning (a GRU cell stepped over a sequence, an LSTM cell, a class-based MLP with
+`__call__`, a VAE with its noise passed in, multi-head attention, RMS norm, a contrastive loss,
+soft ranks by sigmoid sums, a Gumbel-softmax with fixed noise), statistics (a hierarchical model's
+log joint by scipy.stats and scipy.special, a GP with two hyperparameters by Cholesky and
+cho_solve, a Beta-binomial, a Dirichlet-multinomial), and Python idioms (set and dict
+comprehensions with conditions, closures over loop variables, lambdas given to sorted and max,
+`sum` of a generator, any/all, star unpacking, while loops with counters, negative steps,
+`enumerate(zip(...))`, string-keyed parameters updated in loops, np.where, masks, fancy indexing,
+`+=` on slices, copies and views, stack/concatenate/split, einsum, and np.linalg's solve, inv,
+det, slogdet, norm and eigh).
+"""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import linalg as sla
+from scipy import special, stats
+
+
+# ----- epidemics -----------------------------------------------------------------------------
+
+
+def sir_euler(beta, gamma, n_steps=40, dt=0.25):
+    s, i, r = 0.99, 0.01, 0.0
+    peak = 0.0
+    for _ in range(n_steps):
+        new_inf = beta * s * i * dt
+        new_rec = gamma * i * dt
+        s, i, r = s - new_inf, i + new_inf - new_rec, r + new_rec
+        peak = max(peak, i)
+    return peak + r
+
+
+def seir_rhs(y, params):
+    s, e, i, r = y
+    beta, sigma, gamma = params["beta"], params["sigma"], params["gamma"]
+    return np.array([-beta * s * i, beta * s * i - sigma * e, sigma * e - gamma * i, gamma * i])
+
+
+def seir_rk4(beta, sigma, gamma):
+    params = {"beta": beta, "sigma": sigma, "gamma": gamma}
+    y = np.array([0.98, 0.01, 0.01, 0.0])
+    h = 0.5
+    history = [y]
+    for _ in range(20):
+        k1 = seir_rhs(y, params)
+        k2 = seir_rhs(y + h / 2 * k1, params)
+        k3 = seir_rhs(y + h / 2 * k2, params)
+        k4 = seir_rhs(y + h * k3, params)
+        y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        history.append(y)
+    traj = np.stack(history)
+    return traj[:, 2].max() + traj[-1, 3]
+
+
+def sir_fit_loss(log_beta, log_gamma, observed):
+    beta, gamma = np.exp(log_beta), np.exp(log_gamma)
+    s, i = 0.95, 0.05
+    loss = 0.0
+    for obs in observed:
+        s, i = s - beta * s * i * 0.5, i + (beta * s * i - gamma * i) * 0.5
+        loss += (np.log(i) - np.log(obs)) ** 2
+    return loss
+
+
+def r0_from_growth(rates, generation_time):
+    growth = np.mean(rates)
+    return math.exp(growth * generation_time)
+
+
+# ----- control -------------------------------------------------------------------------------
+
+
+def lqr_rollout_cost(K, A, B, x0, horizon=8):
+    Q = np.eye(A.shape[0])
+    R = 0.1 * np.eye(B.shape[1])
+    x = x0.copy()
+    cost = 0.0
+    for t in range(horizon):
+        u = -K @ x
+        cost += x @ Q @ x + u @ R @ u
+        x = A @ x + B @ u
+    return cost + 10.0 * x @ x
+
+
+def mpc_cost(us, x0, dt=0.1):
+    pos, vel = x0
+    total = 0.0
+    for k, u in enumerate(us):
+        vel = vel + dt * (u - 0.2 * vel)
+        pos = pos + dt * vel
+        total += (pos - 1.0) ** 2 + 0.01 * u ** 2
+    return total + 5.0 * vel ** 2
+
+
+def cartpole_step(state, force, dt=0.02):
+    x, x_dot, theta, theta_dot = state
+    g, mc, mp, length = 9.8, 1.0, 0.1, 0.5
+    total_mass = mc + mp
+    costh, sinth = math.cos(theta), math.sin(theta)
+    temp = (force + mp * length * theta_dot ** 2 * sinth) / total_mass
+    theta_acc = (g * sinth - costh * temp) / (length * (4.0 / 3.0 - mp * costh ** 2 / total_mass))
+    x_acc = temp - mp * length * theta_acc * costh / total_mass
+    return (x + dt * x_dot, x_dot + dt * x_acc, theta + dt * theta_dot, theta_dot + dt * theta_acc)
+
+
+def cartpole_cost(gains, theta0):
+    state = (0.0, 0.0, theta0, 0.0)
+    cost = 0.0
+    for _ in range(15):
+        force = -(gains[0] * state[2] + gains[1] * state[3])
+        state = cartpole_step(state, force)
+        cost += state[2] ** 2 + 0.001 * force ** 2
+    return cost
+
+
+def pid_tracking(kp, ki, kd, setpoint=1.0):
+    y, integral, prev_err = 0.0, 0.0, setpoint
+    errors = []
+    for _ in range(30):
+        err = setpoint - y
+        integral += err * 0.05
+        deriv = (err - prev_err) / 0.05
+        u = kp * err + ki * integral + kd * deriv
+        y += 0.05 * (-y + u)
+        prev_err = err
+        errors.append(err)
+    return sum(e ** 2 for e in errors)
+
+
+# ----- robotics and graphics -----------------------------------------------------------------
+
+
+def rot2(theta):
+    c, s = np.cos(theta), np.sin(theta)
+    return np.array([[c, -s], [s, c]])
+
+
+def arm_end_effector(angles, lengths):
+    T = np.eye(2)
+    p = np.zeros(2)
+    for theta, l in zip(angles, lengths):
+        T = T @ rot2(theta)
+        p = p + T @ np.array([l, 0.0])
+    return p
+
+
+def arm_reach_loss(angles, lengths, target):
+    p = arm_end_effector(angles, lengths)
+    return np.sum((p - target) ** 2)
+
+
+def rot_z(a):
+    return np.array([[np.cos(a), -np.sin(a), 0.0], [np.sin(a), np.cos(a), 0.0], [0.0, 0.0, 1.0]])
+
+
+def rot_y(a):
+    return np.array([[np.cos(a), 0.0, np.sin(a)], [0.0, 1.0, 0.0], [-np.sin(a), 0.0, np.cos(a)]])
+
+
+def spatial_arm(q):
+    R = rot_z(q[0]) @ rot_y(q[1])
+    elbow = R @ np.array([0.0, 0.0, 1.0])
+    R2 = R @ rot_y(q[2])
+    hand = elbow + R2 @ np.array([0.0, 0.0, 0.8])
+    return hand[0] ** 2 + 2.0 * hand[1] - hand[2]
+
+
+def quat_mul(q, r):
+    w1, x1, y1, z1 = q
+    w2, x2, y2, z2 = r
+    return np.array([w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
+                     w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
+                     w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2,
+                     w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2])
+
+
+def quat_rotate(q, v):
+    q = q / np.linalg.norm(q)
+    qv = np.concatenate([[0.0], v])
+    conj = q * np.array([1.0, -1.0, -1.0, -1.0])
+    return quat_mul(quat_mul(q, qv), conj)[1:]
+
+
+def quaternion_alignment(q, v, target):
+    return np.sum((quat_rotate(q, v) - target) ** 2)
+
+
+def axis_angle_quaternion(axis, angle):
+    axis = axis / np.linalg.norm(axis)
+    q = np.concatenate([[np.cos(angle / 2)], np.sin(angle / 2) * axis])
+    composed = quat_mul(q, q)
+    return composed[0] + 0.5 * composed[3]
+
+
+def bezier_point(control, t):
+    n = len(control) - 1
+    return sum(math.comb(n, k) * (1 - t) ** (n - k) * t ** k * control[k] for k in range(n + 1))
+
+
+def bezier_length(control, samples=12):
+    ts = np.linspace(0.0, 1.0, samples)
+    pts = np.array([bezier_point(control, t) for t in ts])
+    seg = pts[1:] - pts[:-1]
+    return np.sum(np.sqrt(np.sum(seg ** 2, axis=1)))
+
+
+def ray_sphere_hit(origin, direction, center, radius):
+    d = direction / np.linalg.norm(direction)
+    oc = origin - center
+    b = np.dot(oc, d)
+    c = np.dot(oc, oc) - radius ** 2
+    disc = b * b - c
+    if disc < 0:
+        return 0.0
+    t = -b - np.sqrt(disc)
+    hit = origin + t * d
+    normal = (hit - center) / radius
+    return float(np.dot(normal, -d))
+
+
+def ray_plane(origin, direction, normal, offset):
+    denom = normal @ direction
+    t = (offset - normal @ origin) / denom
+    hit = origin + t * direction
+    return hit[0] * hit[1] + t
+
+
+def pinhole_reprojection(points, f, cx, cy, observed):
+    proj = np.empty((len(points), 2))
+    proj[:, 0] = f * points[:, 0] / points[:, 2] + cx
+    proj[:, 1] = f * points[:, 1] / points[:, 2] + cy
+    return np.sum((proj - observed) ** 2)
+
+
+def barycentric_weights(p, tri):
+    a, b, c = tri
+    v0, v1, v2 = b - a, c - a, p - a
+    d00, d01, d11 = v0 @ v0, v0 @ v1, v1 @ v1
+    d20, d21 = v2 @ v0, v2 @ v1
+    denom = d00 * d11 - d01 * d01
+    v = (d11 * d20 - d01 * d21) / denom
+    w = (d00 * d21 - d01 * d20) / denom
+    return (1.0 - v - w) ** 2 + v * w
+
+
+# ----- images --------------------------------------------------------------------------------
+
+
+def tv_denoise_energy(u, f, lam=0.3, eps=1e-3):
+    dx = np.diff(u, axis=1)
+    dy = np.diff(u, axis=0)
+    tv = np.sum(np.sqrt(dx[:-1, :] ** 2 + dy[:, :-1] ** 2 + eps))
+    return 0.5 * np.sum((u - f) ** 2) + lam * tv
+
+
+def separable_blur(img, sigma):
+    xs = np.arange(-2, 3)
+    k = np.exp(-xs ** 2 / (2 * sigma ** 2))
+    k = k / k.sum()
+    rows = np.array([np.convolve(r, k, mode="same") for r in img])
+    cols = np.array([np.convolve(c, k, mode="same") for c in rows.T]).T
+    return np.sum(cols ** 2)
+
+
+def sobel_energy(img):
+    h, w = img.shape
+    gx = np.zeros((h - 2, w - 2))
+    gy = np.zeros((h - 2, w - 2))
+    for i in range(1, h - 1):
+        for j in range(1, w - 1):
+            patch = img[i - 1:i + 2, j - 1:j + 2]
+            gx[i - 1, j - 1] = np.sum(patch * np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]))
+            gy[i - 1, j - 1] = np.sum(patch * np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]))
+    return np.sum(np.hypot(gx, gy))
+
+
+def flipped_symmetry_loss(img):
+    return np.sum((img - img[:, ::-1]) ** 2) + np.sum((img[::-1] - img) * img)
+
+
+# ----- learning ------------------------------------------------------------------------------
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def gru_sequence(params, xs):
+    Wz, Wr, Wh = params["Wz"], params["Wr"], params["Wh"]
+    h = np.zeros(Wz.shape[0])
+    for x in xs:
+        hx = np.concatenate([h, x])
+        z = sigmoid(Wz @ hx)
+        r = sigmoid(Wr @ hx)
+        h_tilde = np.tanh(Wh @ np.concatenate([r * h, x]))
+        h = (1 - z) * h + z * h_tilde
+    return np.sum(h ** 2)
+
+
+def lstm_sequence(W, xs, hidden=2):
+    h = np.zeros(hidden)
+    c = np.zeros(hidden)
+    outputs = []
+    for x in xs:
+        gates = W @ np.concatenate([x, h, [1.0]])
+        i, f, o, g = np.split(gates, 4)
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h = sigmoid(o) * np.tanh(c)
+        outputs.append(h)
+    return np.sum(np.stack(outputs)[-2:])
+
+
+class MLP:
+    def __init__(self, W1, b1, W2):
+        self.W1 = W1
+        self.b1 = b1
+        self.W2 = W2
+
+    def __call__(self, x):
+        h = np.tanh(x @ self.W1 + self.b1)
+        return h @ self.W2
+
+
+def class_mlp_loss(W1, b1, W2, X, y):
+    model = MLP(W1, b1, W2)
+    pred = model(X)
+    return np.mean((pred - y) ** 2)
+
+
+def vae_loss(enc_w, dec_w, x, eps):
+    h = x @ enc_w
+    mu, log_var = h[:2], h[2:]
+    z = mu + np.exp(0.5 * log_var) * eps
+    x_hat = sigmoid(z @ dec_w)
+    recon = -np.sum(x * np.log(x_hat) + (1 - x) * np.log(1 - x_hat))
+    kl = -0.5 * np.sum(1 + log_var - mu ** 2 - np.exp(log_var))
+    return recon + kl
+
+
+def multi_head_attention(X, Wq, Wk, Wv, heads=2):
+    n, d = X.shape
+    dh = d // heads
+    Q, K, V = X @ Wq, X @ Wk, X @ Wv
+    outs = []
+    for hd in range(heads):
+        sl = slice(hd * dh, (hd + 1) * dh)
+        scores = Q[:, sl] @ K[:, sl].T / np.sqrt(dh)
+        scores = scores - scores.max(axis=-1, keepdims=True)
+        w = np.exp(scores)
+        w /= w.sum(axis=-1, keepdims=True)
+        outs.append(w @ V[:, sl])
+    return np.sum(np.concatenate(outs, axis=-1) ** 2)
+
+
+def rms_norm_block(x, g):
+    rms = np.sqrt(np.mean(x ** 2, axis=-1, keepdims=True) + 1e-6)
+    y = x / rms * g
+    return np.sum(y * np.arange(1, y.shape[-1] + 1))
+
+
+def layer_norm_residual(x, gamma, beta):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = x.var(axis=-1, keepdims=True)
+    y = gamma * (x - mu) / np.sqrt(var + 1e-5) + beta
+    return np.sum((x + y) ** 3)
+
+
+def contrastive_loss(za, zb, tau=0.5):
+    za = za / np.linalg.norm(za, axis=1, keepdims=True)
+    zb = zb / np.linalg.norm(zb, axis=1, keepdims=True)
+    logits = za @ zb.T / tau
+    logz = special.logsumexp(logits, axis=1)
+    return np.mean(logz - np.diag(logits))
+
+
+def soft_rank(x, temperature=0.3):
+    diffs = x[:, None] - x[None, :]
+    return 0.5 + np.sum(sigmoid(diffs / temperature), axis=1) - 0.5
+
+
+def soft_rank_loss(x, target_ranks):
+    return np.sum((soft_rank(x) - target_ranks) ** 2)
+
+
+def gumbel_softmax(logits, gumbel, tau=0.7):
+    y = (logits + gumbel) / tau
+    y = np.exp(y - np.max(y))
+    y = y / np.sum(y)
+    return y @ np.array([1.0, -2.0, 0.5, 3.0])
+
+
+def conv1d_valid(x, w):
+    k = len(w)
+    return np.array([np.dot(x[i:i + k], w) for i in range(len(x) - k + 1)])
+
+
+def conv_net(x, w1, w2):
+    h = np.maximum(conv1d_valid(x, w1), 0.0)
+    return np.sum(conv1d_valid(h, w2) ** 2)
+
+
+def focal_loss(logits, labels, gamma=2.0):
+    p = sigmoid(logits)
+    pt = np.where(labels == 1, p, 1 - p)
+    return -np.sum((1 - pt) ** gamma * np.log(pt))
+
+
+# ----- statistics ----------------------------------------------------------------------------
+
+
+def hierarchical_log_joint(mu, log_tau, theta, y, sigma):
+    tau = np.exp(log_tau)
+    lp = stats.norm.logpdf(mu, 0.0, 5.0)
+    lp += stats.halfcauchy.logpdf(tau, scale=2.5) + log_tau
+    lp += np.sum(stats.norm.logpdf(theta, mu, tau))
+    lp += np.sum(stats.norm.logpdf(y, theta, sigma))
+    return lp
+
+
+def gp_two_hyper(log_ell, log_sf, X, y):
+    ell, sf2 = np.exp(log_ell), np.exp(2 * log_sf)
+    sq = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+    K = sf2 * np.exp(-0.5 * sq / ell ** 2) + 0.1 * np.eye(len(X))
+    L = np.linalg.cholesky(K)
+    alpha = sla.cho_solve((L, True), y)
+    return 0.5 * y @ alpha + np.sum(np.log(np.diag(L))) + 0.5 * len(X) * np.log(2 * np.pi)
+
+
+def gp_predictive_mean(log_ell, X, y, Xs):
+    ell = np.exp(log_ell)
+
+    def kern(A, B):
+        d = A[:, None, :] - B[None, :, :]
+        return np.exp(-0.5 * np.sum(d * d, axis=-1) / ell ** 2)
+
+    K = kern(X, X) + 0.05 * np.eye(len(X))
+    Ks = kern(Xs, X)
+    return np.sum(Ks @ np.linalg.solve(K, y))
+
+
+def beta_binomial_loglik(log_a, log_b, k, n):
+    a, b = np.exp(log_a), np.exp(log_b)
+    return np.sum(special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+                  + special.betaln(k + a, n - k + b) - special.betaln(a, b))
+
+
+def dirichlet_multinomial(alpha, counts):
+    A = np.sum(alpha)
+    N = np.sum(counts)
+    return (special.gammaln(A) - special.gammaln(N + A)
+            + np.sum(special.gammaln(counts + alpha) - special.gammaln(alpha)))
+
+
+def robust_regression_studentt(w, X, y, nu=4.0):
+    r = y - X @ w
+    return -np.sum(stats.t.logpdf(r, df=nu, scale=0.5))
+
+
+def logistic_map_estimate(w, X, labels, prior_scale=1.0):
+    z = X @ w
+    ll = np.sum(labels * z - np.logaddexp(0.0, z))
+    return -(ll - 0.5 * np.sum(w ** 2) / prior_scale ** 2)
+
+
+def wishart_like(L_flat, S):
+    L = np.zeros((2, 2))
+    L[np.tril_indices(2)] = L_flat
+    P = L @ L.T + 0.1 * np.eye(2)
+    sign, logdet = np.linalg.slogdet(P)
+    return -0.5 * np.trace(np.linalg.inv(P) @ S) - 1.5 * logdet
+
+
+# ----- linear algebra ------------------------------------------------------------------------
+
+
+def eigen_energy(A):
+    S = 0.5 * (A + A.T)
+    w, V = np.linalg.eigh(S)
+    return w[-1] + np.sum(w ** 2) - w[0]
+
+
+def det_and_inverse(M):
+    return np.linalg.det(M) + np.sum(np.linalg.inv(M)[0])
+
+
+def solve_normal_equations(X, y, lam):
+    A = X.T @ X + lam * np.eye(X.shape[1])
+    w = np.linalg.solve(A, X.T @ y)
+    return np.linalg.norm(X @ w - y)
+
+
+def power_iteration(A, iters=30):
+    v = np.ones(A.shape[0])
+    for _ in range(iters):
+        v = A @ v
+        v = v / np.linalg.norm(v)
+    return v @ A @ v
+
+
+def einsum_bilinear(x, W, y):
+    return np.einsum("i,ij,j->", x, W, y) + np.einsum("ij,ij->", W, W)
+
+
+def frobenius_orthogonality(Q):
+    return np.linalg.norm(Q.T @ Q - np.eye(Q.shape[1]), "fro") ** 2
+
+
+# ----- Python idioms -------------------------------------------------------------------------
+
+
+def comprehension_filters(xs):
+    positives = [v for v in xs if v > 0]
+    squares = {i: v * v for i, v in enumerate(xs) if i % 2 == 0}
+    return sum(positives) + sum(squares.values())
+
+
+def closures_in_loop(x):
+    fs = []
+    for k in range(1, 4):
+        fs.append(lambda t, k=k: k * t ** 2)
+    return sum(f(x) for f in fs)
+
+
+def late_binding_closure(x):
+    fs = [lambda t: t * k for k in range(3)]
+    return sum(f(x) for f in fs)
+
+
+def sorted_by_lambda(xs):
+    pairs = sorted(zip(xs, range(len(xs))), key=lambda p: p[0])
+    return pairs[0][0] * 2.0 + pairs[-1][0]
+
+
+def max_by_key(xs, ws):
+    best = max(range(len(xs)), key=lambda i: ws[i])
+    return xs[best] ** 2 + sum(xs)
+
+
+def any_all_guard(x):
+    vals = [x, x ** 2, x - 1.0]
+    if all(v > -5 for v in vals) and not any(v > 100 for v in vals):
+        return sum(vals)
+    return 0.0
+
+
+def star_unpacking(xs):
+    first, *middle, last = xs
+    return first * last + sum(middle)
+
+
+def param_dict_training(x0, y0):
+    params = {"x": x0, "y": y0}
+    for step in range(5):
+        grads = {"x": 2 * (params["x"] - 1.0), "y": 4 * params["y"]}
+        for name in params:
+            params[name] = params[name] - 0.1 * grads[name]
+    return params["x"] ** 2 + params["y"] ** 2
+
+
+def while_with_counter(x):
+    count = 0
+    total = 0.0
+    while count < 6:
+        total += x / (count + 1)
+        count += 1
+    return total
+
+
+def early_return_in_loop(xs, threshold):
+    acc = 0.0
+    for i, v in enumerate(xs):
+        acc += v * threshold
+        if acc > 2.0:
+            return acc * i
+    return acc
+
+
+def enumerate_zip(xs, ys):
+    total = 0.0
+    for i, (a, b) in enumerate(zip(xs, ys)):
+        total += (i + 1) * a * b
+    return total
+
+
+def reversed_and_negative_steps(x):
+    rev = x[::-1]
+    every_other = x[-1::-2]
+    acc = 0.0
+    for v in reversed(x):
+        acc = acc * 0.5 + v
+    return acc + np.sum(rev * x) + np.sum(every_other ** 2)
+
+
+def where_and_masks(x):
+    y = np.where(x > 0, x ** 2, -x)
+    mask = np.abs(x) < 1.0
+    return np.sum(y) + np.sum(x[mask] ** 3)
+
+
+def fancy_index_gather(x, idx):
+    return np.sum(x[idx] ** 2) + x[idx].max()
+
+
+def inplace_slice_add(x):
+    y = x.copy()
+    y[1:] += y[:-1]
+    y[::2] *= 2.0
+    return np.sum(y ** 2)
+
+
+def view_vs_copy(x):
+    a = x.copy()
+    b = a[:3]
+    b *= 2.0
+    c = a.copy()
+    c[0] = 100.0
+    return np.sum(a ** 2) + c[1]
+
+
+def stack_split_concat(x):
+    a, b, c = np.split(x, 3)
+    M = np.stack([a, b, c])
+    v = np.concatenate([M[0], M[2][::-1]])
+    return np.sum(M @ M.T) + np.sum(v ** 2)
+
+
+def set_of_indices(x):
+    picked = {i % 3 for i in range(7)}
+    return sum(x[i] ** 2 for i in sorted(picked))
+
+
+def nested_function_accumulator(x):
+    total = [0.0]
+
+    def add(v):
+        total[0] += v
+
+    for k in range(3):
+        add(x * k)
+    return total[0] ** 2
+
+
+def dict_of_lists(xs):
+    groups = {"even": [], "odd": []}
+    for i, v in enumerate(xs):
+        key = "even" if i % 2 == 0 else "odd"
+        groups[key].append(v)
+    return sum(groups["even"]) * sum(groups["odd"])
+
+
+def tuple_returns(x, y):
+    def polar(a, b):
+        return math.hypot(a, b), math.atan2(b, a)
+
+    r, th = polar(x, y)
+    return r * math.cos(2 * th)
+
+
+def chained_comparisons(x):
+    if 0.0 < x < 1.0:
+        return x ** 2
+    elif 1.0 <= x < 3.0:
+        return 2 * x - 1
+    return math.log(x)
+
+
+def mapped_and_filtered(xs):
+    squared = list(map(lambda v: v * v, xs))
+    kept = list(filter(lambda v: v > 0.1, squared))
+    return sum(kept)
+
+
+def zip_star_transpose(rows):
+    cols = list(zip(*rows))
+    return sum(c[0] * c[-1] for c in cols)
+
+
+def min_max_builtins(a, b, c):
+    return max(a, b, c) - min(a, b, c) + abs(a - b)
+
+
+@dataclass
+class Quadratic:
+    a: float
+    b: float
+
+    def __call__(self, x):
+        return self.a * x ** 2 + self.b * x
+
+    def deriv(self, x):
+        return 2 * self.a * x + self.b
+
+
+def dataclass_call(a, b, x):
+    q = Quadratic(a, b)
+    return q(x) + q.deriv(x) ** 2
+
+
+class Linear:
+    def __init__(self, n_in, n_out, weights):
+        self.W = weights.reshape(n_out, n_in)
+        self.n_out = n_out
+
+    def __call__(self, x):
+        return self.W @ x
+
+
+class Sequential:
+    def __init__(self, *layers):
+        self.layers = layers
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = np.tanh(layer(x))
+        return x
+
+
+def sequential_model(w1, w2, x):
+    net = Sequential(Linear(3, 2, w1), Linear(2, 1, w2))
+    return net(x)[0]
+
+
+def running_min_max(xs):
+    lo, hi = xs[0], xs[0]
+    for v in xs[1:]:
+        if v < lo:
+            lo = v
+        if v > hi:
+            hi = v
+    return hi - lo + lo * hi
+
+
+def cumulative_product_list(xs):
+    out = [1.0]
+    for v in xs:
+        out.append(out[-1] * v)
+    return out[-1] + sum(out[1:-1])
+
+
+def argsort_weights(x, w):
+    order = np.argsort(x)
+    return np.sum(x[order] * w)
+
+
+def clip_and_round_trip(x):
+    y = np.clip(x, -1.0, 1.0)
+    z = np.abs(y) + np.sign(x) * 0.1
+    return float(np.sum(z * x))
+
+
+def broadcast_outer_product(a, b):
+    M = a[:, None] * b[None, :]
+    M[M < 0] = 0.0
+    return M.sum() + np.trace(M[:2, :2])
+
+
+def np_norm_variants(x):
+    return np.linalg.norm(x) + np.linalg.norm(x, 1) + np.linalg.norm(x, np.inf)
+
+
+def integer_power_loop(x, n=5):
+    result = 1.0
+    base = x
+    while n > 0:
+        if n % 2 == 1:
+            result *= base
+        base *= base
+        n //= 2
+    return result
+
+
+def string_keyed_schedule(lr):
+    config = {"lr": lr, "decay": 0.9, "steps": 4}
+    w = 1.0
+    for _ in range(config["steps"]):
+        w -= config["lr"] * 2 * w
+        config["lr"] *= config["decay"]
+    return w
+
+
+def nested_list_matrix(x):
+    M = [[x * i + j for j in range(3)] for i in range(3)]
+    return sum(M[i][i] for i in range(3)) * M[0][2]

@@ -1,0 +1,130 @@
+"""The programs of probe39_programs.py, in every mode against central differences and, where it runs
+them, autograd: each differentiated argument in grad, value_and_grad, vjp, jvp and hvp (and grad of
+grad for a number), the values of value_and_grad, vjp and jvp the function's own bit for bit, the
+arguments left as they were; refusals naming the user's line in every mode that refuses.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import probe39_programs as programs
+from every_mode import check_program, check_refused_at
+from soundness import marked_line
+
+pytest.importorskip("scipy")
+
+RNG = np.random.default_rng(39)
+X = RNG.normal(size=(5, 2))
+Y = np.sin(X[:, 0]) + 0.1 * RNG.normal(size=5)
+A2 = np.array([[1.0, 0.1], [0.0, 1.0]])
+B2 = np.array([[0.0], [0.1]])
+IMG = RNG.normal(size=(5, 6))
+SEQ = [RNG.normal(size=2) for _ in range(4)]
+GRU = {"Wz": 0.5 * RNG.normal(size=(3, 5)), "Wr": 0.5 * RNG.normal(size=(3, 5)), "Wh": 0.5 * RNG.normal(size=(3, 5))}
+SPD = np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]])
+V5 = np.array([0.3, -1.2, 0.8, 1.5, -0.4])
+V6 = np.array([0.3, -1.2, 0.8, 1.5, -0.4, 0.9])
+
+# (name, args, positions, positions autograd runs, positions whose second derivative is refused)
+CASES = [
+    ("sir_euler", (0.9, 0.3), (0, 1), (), ()),
+    ("seir_rk4", (0.9, 0.4, 0.3), (0, 1, 2), (), ()),
+    ("sir_fit_loss", (-0.1, -1.2, np.array([0.06, 0.07, 0.08, 0.085, 0.09])), (0, 1), (), ()),
+    ("r0_from_growth", (np.array([0.1, 0.2, 0.15]), 4.0), (0, 1), (), ()),
+    ("lqr_rollout_cost", (np.array([[0.5, 0.8]]), A2, B2, np.array([1.0, -0.5])), (0, 3), (), ()),
+    ("mpc_cost", (np.array([0.5, 1.0, 0.3, -0.2, 0.1]), (0.0, 0.2)), (0, 1), (), ()),
+    ("cartpole_cost", (np.array([20.0, 3.0]), 0.1), (0, 1), (), ()),
+    ("pid_tracking", (2.0, 0.5, 0.05), (0, 1, 2), (), ()),
+    ("arm_reach_loss", (np.array([0.3, 0.5, -0.2]), np.array([1.0, 0.8, 0.5]), np.array([1.2, 1.0])), (0, 1), (), ()),
+    ("spatial_arm", (np.array([0.3, 0.5, -0.2]),), (0,), (), ()),
+    ("quaternion_alignment", (np.array([0.9, 0.1, 0.3, -0.2]), np.array([1.0, 0.5, -0.3]), np.array([0.2, 1.0, 0.4])),
+     (0, 1), (), ()),
+    ("axis_angle_quaternion", (np.array([0.3, 0.5, 0.8]), 0.7), (0, 1), (), ()),
+    ("bezier_length", (np.array([[0.0, 0.0], [0.5, 1.0], [1.5, 1.2], [2.0, 0.0]]),), (0,), (), ()),
+    ("ray_sphere_hit", (np.array([0.0, 0.0, -3.0]), np.array([0.1, 0.05, 1.0]), np.array([0.2, 0.1, 0.0]), 1.0),
+     (0, 1, 2, 3), (), ()),
+    ("ray_plane", (np.array([0.0, 0.0, -3.0]), np.array([0.1, 0.05, 1.0]), np.array([0.1, 0.2, 1.0]), 0.5),
+     (0, 1, 2, 3), (), ()),
+    ("pinhole_reprojection", (np.array([[0.1, 0.2, 2.0], [-0.3, 0.1, 3.0], [0.2, -0.2, 2.5]]), 500.0, 320.0, 240.0,
+                              np.array([[345.0, 290.0], [270.0, 257.0], [360.0, 200.0]])), (0, 1, 2), (), ()),
+    ("barycentric_weights", (np.array([0.3, 0.2]), np.array([[0.0, 0.0], [1.0, 0.1], [0.2, 1.0]])), (0, 1), (), ()),
+    ("tv_denoise_energy", (IMG, IMG + 0.1), (0,), (), ()),
+    ("separable_blur", (IMG, 1.2), (0, 1), (), ()),
+    ("sobel_energy", (IMG,), (0,), (), ()),
+    ("flipped_symmetry_loss", (IMG,), (0,), (), ()),
+    ("gru_sequence", (GRU, SEQ), (0, 1), (), ()),
+    ("lstm_sequence", (0.5 * RNG.normal(size=(8, 5)), SEQ), (0, 1), (), ()),
+    ("class_mlp_loss", (0.5 * RNG.normal(size=(2, 3)), RNG.normal(size=3), RNG.normal(size=3), X, Y), (0, 1, 2), (),
+     ()),
+    ("vae_loss", (0.5 * RNG.normal(size=(3, 4)), 0.5 * RNG.normal(size=(2, 3)), np.array([0.2, 0.7, 0.4]),
+                  np.array([0.3, -1.1])), (0, 1), (), ()),
+    ("multi_head_attention", (RNG.normal(size=(3, 4)), 0.5 * RNG.normal(size=(4, 4)), 0.5 * RNG.normal(size=(4, 4)),
+                              0.5 * RNG.normal(size=(4, 4))), (0, 1, 3), (), ()),
+    ("rms_norm_block", (RNG.normal(size=(2, 4)), RNG.normal(size=4)), (0, 1), (), ()),
+    ("layer_norm_residual", (RNG.normal(size=(2, 4)), RNG.normal(size=4), RNG.normal(size=4)), (0, 1, 2), (), ()),
+    ("contrastive_loss", (RNG.normal(size=(3, 2)), RNG.normal(size=(3, 2))), (0, 1), (), ()),
+    ("soft_rank_loss", (V5, np.array([2.0, 1.0, 3.0, 5.0, 4.0])), (0,), (), ()),
+    ("gumbel_softmax", (RNG.normal(size=4), RNG.gumbel(size=4)), (0,), (), ()),
+    ("conv_net", (V6, np.array([0.5, -0.3]), np.array([0.2, 0.7, -0.1])), (0, 1, 2), (), ()),
+    ("focal_loss", (V5, np.array([1, 0, 1, 1, 0])), (0,), (), ()),
+    ("hierarchical_log_joint", (0.3, -0.2, np.array([0.1, 0.5, -0.3]), np.array([0.4, 0.9, -0.5]),
+                                np.array([0.5, 0.6, 0.4])), (0, 1, 2), (), ()),
+    ("gp_two_hyper", (-0.2, 0.1, X, Y), (0, 1, 2), (), ()),
+    ("gp_predictive_mean", (-0.2, X, Y, RNG.normal(size=(2, 2))), (0, 1, 3), (), ()),
+    ("beta_binomial_loglik", (0.3, 0.5, np.array([2.0, 5.0, 1.0]), np.array([6.0, 8.0, 4.0])), (0, 1), (), ()),
+    ("dirichlet_multinomial", (np.array([1.2, 0.7, 2.5]), np.array([3.0, 1.0, 4.0])), (0,), (), ()),
+    ("robust_regression_studentt", (np.array([0.4, -0.3]), X, Y), (0,), (), ()),
+    ("logistic_map_estimate", (np.array([0.4, -0.3]), X, np.array([1.0, 0.0, 1.0, 1.0, 0.0])), (0, 1), (), ()),
+    ("wishart_like", (np.array([1.2, 0.3, 0.9]), SPD[:2, :2]), (0,), (), ()),
+    ("eigen_energy", (RNG.normal(size=(3, 3)),), (0,), (), ()),
+    ("det_and_inverse", (SPD + 0.1 * RNG.normal(size=(3, 3)),), (0,), (), ()),
+    ("solve_normal_equations", (X, Y, 0.3), (0, 1, 2), (), ()),
+    ("power_iteration", (SPD,), (0,), (), ()),
+    ("einsum_bilinear", (RNG.normal(size=3), RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1, 2), (), ()),
+    ("frobenius_orthogonality", (RNG.normal(size=(3, 2)),), (0,), (), ()),
+    ("comprehension_filters", (V5,), (0,), (), ()),
+    ("closures_in_loop", (0.7,), (0,), (), ()),
+    ("late_binding_closure", (0.7,), (0,), (), ()),
+    ("sorted_by_lambda", (V5,), (0,), (), ()),
+    ("max_by_key", (V5, np.array([0.1, 0.9, 0.3, 0.2, 0.5])), (0,), (), ()),
+    ("any_all_guard", (0.7,), (0,), (), ()),
+    ("star_unpacking", (V5,), (0,), (), ()),
+    ("param_dict_training", (0.3, -0.5), (0, 1), (), ()),
+    ("while_with_counter", (0.7,), (0,), (), ()),
+    ("early_return_in_loop", (V5, 1.3), (0, 1), (), ()),
+    ("enumerate_zip", (V5, V5[::-1].copy()), (0, 1), (), ()),
+    ("reversed_and_negative_steps", (V5,), (0,), (), ()),
+    ("where_and_masks", (V5,), (0,), (), ()),
+    ("fancy_index_gather", (V5, np.array([0, 2, 2, 4])), (0,), (), ()),
+    ("inplace_slice_add", (V5,), (0,), (), ()),
+    ("view_vs_copy", (V5,), (0,), (), ()),
+    ("stack_split_concat", (V6,), (0,), (), ()),
+    ("set_of_indices", (V5,), (0,), (), ()),
+    ("nested_function_accumulator", (0.7,), (0,), (), ()),
+    ("dict_of_lists", (V5,), (0,), (), ()),
+    ("tuple_returns", (0.7, 0.4), (0, 1), (), ()),
+    ("chained_comparisons", (0.7,), (0,), (), ()),
+    ("chained_comparisons", (1.7,), (0,), (), ()),
+    ("chained_comparisons", (3.7,), (0,), (), ()),
+    ("mapped_and_filtered", ([0.3, -0.2, 0.9, 0.1],), (0,), (), ()),
+    ("zip_star_transpose", ([[0.3, 1.2, 0.5], [-0.4, 0.8, 0.1]],), (0,), (), ()),
+    ("min_max_builtins", (0.3, 1.2, -0.5), (0, 1, 2), (), ()),
+    ("dataclass_call", (0.3, 1.2, -0.5), (0, 1, 2), (), ()),
+    ("sequential_model", (RNG.normal(size=6), RNG.normal(size=2), RNG.normal(size=3)), (0, 1, 2), (), ()),
+    ("running_min_max", (V5,), (0,), (), ()),
+    ("cumulative_product_list", ([0.3, 1.2, -0.5, 0.8],), (0,), (), ()),
+    ("argsort_weights", (V5, np.arange(5.0)), (0, 1), (), ()),
+    ("clip_and_round_trip", (V5,), (0,), (), ()),
+    ("broadcast_outer_product", (np.array([0.3, 1.2, -0.5]), np.array([0.8, -0.2, 0.4, 1.1])), (0, 1), (), ()),
+    ("np_norm_variants", (V5,), (0,), (), ()),
+    ("integer_power_loop", (0.7,), (0,), (), ()),
+    ("string_keyed_schedule", (0.1,), (0,), (), ()),
+    ("nested_list_matrix", (0.7,), (0,), (), ()),
+]
+
+
+@pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
+                         ids=[f"{case[0]}-{n}" for n, case in enumerate(CASES)])
+def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
+    check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
