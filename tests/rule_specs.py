@@ -470,6 +470,8 @@ SHAPE = [
     call(np.take, "np.take(x0, [2, 0, 2])", (((4,),), ((2, 3),)), peer=False),
     call(np.take, "np.take(x0, [[0, 1], [1, 1]], axis=1)", (((2, 3),),), peer=False),
     call(np.take, "x0.take([1, 1], axis=0)", (((2, 3),),), peer=False),
+    call(np.take, "np.take(x0, [0, 5, -6, 2], mode='wrap')", (((4,),),), peer=False),
+    call(np.take, "np.take(x0, [[3, -1], [1, 0]], axis=-1, mode='clip')", (((2, 3),),), peer=False),
 ]
 
 OPERATORS = [

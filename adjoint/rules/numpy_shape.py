@@ -432,13 +432,13 @@ def _(result, x, repeats, axis=None):
 
 
 @register_adjoint(np.take)
-def _(result, x, indices, axis=None):
-    d[x] = take_adjoint(d[result], x, indices, axis)
+def _(result, x, indices, axis=None, out=None, mode="raise"):
+    d[x] = take_adjoint(d[result], x, indices, axis, mode)
 
 
 @register_tangent(np.take)
-def _(result, x, indices, axis=None):
-    d[result] = np.take(d[x], indices, axis)
+def _(result, x, indices, axis=None, out=None, mode="raise"):
+    d[result] = np.take(d[x], indices, axis, mode=mode)
 
 
 # diagflat(v, k) = diag(ravel(v), k): the adjoint reads the k-th diagonal back in v's shape.

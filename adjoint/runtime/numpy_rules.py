@@ -381,9 +381,11 @@ def repeat_adjoint(g, x, repeats, axis=None):
     return np.moveaxis(moved, 0, axis)
 
 
-def take_adjoint(g, x, indices, axis=None):
-    """The adjoint of np.take(x, indices, axis): g added back at the taken positions."""
+def take_adjoint(g, x, indices, axis=None, mode="raise"):
+    """The adjoint of np.take(x, indices, axis, mode=mode): g added back at the taken positions (those
+    indices name once mode has wrapped or clipped them)."""
     out = np.zeros(np.size(x) if axis is None else np.shape(x), dtype=_adjoint_dtype(g, x))
+    indices = np.take(np.arange(np.shape(out)[0 if axis is None else axis]), indices, mode=mode)
     where = indices if axis is None else (slice(None),) * (axis % np.ndim(x)) + (indices,)
     np.add.at(out, where, g)
     return np.reshape(out, np.shape(x))
