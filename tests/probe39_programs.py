@@ -788,3 +788,209 @@ def string_keyed_schedule(lr):
 def nested_list_matrix(x):
     M = [[x * i + j for j in range(3)] for i in range(3)]
     return sum(M[i][i] for i in range(3)) * M[0][2]
+
+
+# ----- NumPy's less read semantics -----------------------------------------------------------
+
+
+def eigh_of_unsymmetric(A):
+    w = np.linalg.eigh(A)[0]
+    return w[0] + 2.0 * w[-1]
+
+
+def eigvalsh_upper(A):
+    return np.sum(np.linalg.eigvalsh(A, UPLO="U") ** 2)
+
+
+def cholesky_lower_read(A):
+    L = np.linalg.cholesky(A)
+    return np.sum(L * np.arange(1.0, 10.0).reshape(3, 3))
+
+
+def scipy_cholesky_upper(A):
+    U = sla.cholesky(A)
+    return np.sum(U ** 3)
+
+
+def einsum_implicit(A, B):
+    return np.sum(np.einsum("ji", A) * B) + np.sum(np.einsum("ba,ac", A, B) * A)
+
+
+def einsum_diagonal(A):
+    return np.sum(np.einsum("ii->i", A) ** 2) + np.einsum("ii", A)
+
+
+def take_modes(x):
+    return np.sum(np.take(x, [0, 6, -7], mode="wrap") * np.array([1.0, 2.0, 3.0])) + \
+        np.sum(np.take(x, [9, 1], mode="clip") * np.array([4.0, 5.0]))
+
+
+def pad_modes(x):
+    r = np.pad(x, 2, mode="reflect")
+    e = np.pad(x, (1, 2), mode="edge")
+    w = np.pad(x, 1, mode="wrap")
+    return np.sum(r * np.arange(len(r))) + np.sum(e ** 2 * np.arange(len(e))) + np.sum(w * np.arange(len(w)) ** 2)
+
+
+def polynomial_module_order(c, x):
+    return np.sum(np.polynomial.polynomial.polyval(x, c)) + np.sum(np.polyval(c, x))
+
+
+def duplicate_index_writes(x, w):
+    y = x.copy()
+    y[[0, 2, 0]] = w
+    z = x.copy()
+    z[[1, 1, 3]] += w
+    return np.sum(y * np.arange(1.0, 6.0)) + np.sum(z * np.arange(2.0, 7.0))
+
+
+def product_with_zero(x):
+    return np.prod(x) + np.sum(np.cumprod(x)) + math.prod([x[0], x[1], x[2]])
+
+
+def det_singular(A):
+    return np.linalg.det(A)  # <- det-of-singular
+
+
+def vdot_tensordot(a, B):
+    return np.vdot(B, B) + np.sum(np.tensordot(B, a, axes=1)) + np.sum(np.tensordot(a, a, axes=0) * B)
+
+
+def norm_orders(x, M):
+    return (np.linalg.norm(x, 3) + np.linalg.norm(x, -np.inf) + np.linalg.norm(M, 1)
+            + np.linalg.norm(M, -1) + np.linalg.norm(M, np.inf) + np.linalg.norm(M, "nuc")
+            + np.linalg.norm(M, 2) + np.linalg.norm(M, axis=0, ord=1).sum())
+
+
+def ddof_and_where(x):
+    mask = x > -0.5
+    return (np.std(x, ddof=1) + np.var(x, ddof=2) + np.sum(x, where=mask) + np.mean(x ** 2, where=mask)
+            + np.max(x, initial=10.0 * x[0] - 20.0))
+
+
+def median_even(x):
+    return np.median(x) * np.median(x[:-1]) + np.percentile(x, 30.0)
+
+
+def sort_descending_weights(x):
+    return np.sum(-np.sort(-x) * np.arange(len(x))) + np.sum(np.sort(x)[::-1][:2])
+
+
+def ufunc_reduce_accumulate(x):
+    return (np.logaddexp.reduce(x) + np.add.reduce(x ** 2) + np.multiply.reduce(x)
+            + np.sum(np.maximum.accumulate(x)) + np.sum(np.add.accumulate(x) ** 2))
+
+
+def axis_shuffles(T):
+    return (np.sum(np.moveaxis(T, 0, -1) * np.arange(24.0).reshape(3, 4, 2))
+            + np.sum(np.swapaxes(T, 1, 2)[0] ** 2) + np.sum(np.rot90(T[0]) * np.arange(12.0).reshape(4, 3))
+            + np.sum(np.transpose(T, (1, 0, 2))[1] * T[0, 1]))
+
+
+def repeats_and_tiles(x):
+    return np.sum(np.repeat(x, [1, 2, 3]) * np.arange(6.0)) + np.sum(np.tile(x, (2, 1)) ** 2 * np.arange(6.0).reshape(2, 3))
+
+
+def diff_higher_order(x):
+    return np.sum(np.diff(x, n=2) ** 2) + np.sum(np.diff(x.reshape(2, 3), axis=0) ** 3)
+
+
+def triangular_parts(A):
+    return np.sum(np.triu(A, k=1) ** 2) + np.sum(np.tril(A, -1) * A.T) + np.sum(np.diag(np.diag(A), k=1)) + \
+        np.trace(A, offset=1) + np.sum(np.diagonal(A, offset=-1) ** 2)
+
+
+def clip_by_arrays(x, lo, hi):
+    return np.sum(np.clip(x, lo, hi) ** 2)
+
+
+def complex_rotation(theta, z):
+    w = np.exp(1j * theta) * z
+    return np.abs(w.sum()) ** 2 + np.real(w[0] * np.conj(w[1]))
+
+
+def cross_kron_outer(a, b):
+    return np.sum(np.cross(a, b) ** 2) + np.sum(np.kron(a[:2], b) * np.arange(6.0)) + np.sum(np.outer(a, b)[1])
+
+
+def matrix_power_and_expm(A):
+    return np.sum(np.linalg.matrix_power(A, 3)) + np.sum(sla.expm(0.3 * A))
+
+
+def svd_values(A):
+    s = np.linalg.svd(A, compute_uv=False)
+    return s[0] + 0.5 * np.sum(s ** 2)
+
+
+def pinv_residual(A, b):
+    return np.sum((A @ np.linalg.pinv(A) @ b - b) ** 2) + np.sum(np.linalg.pinv(A) ** 2)
+
+
+def logsumexp_weighted(x, w):
+    return special.logsumexp(x, b=w) + np.sum(special.softmax(x) * w) + np.sum(special.log_softmax(x) ** 2)
+
+
+def special_functions(x):
+    return np.sum(special.xlogy(x, x) + special.erf(x) + special.expit(3 * x) + special.erfc(x) ** 2)
+
+
+def poisson_gamma_lik(log_rate, counts, shape):
+    rate = np.exp(log_rate)
+    return (np.sum(stats.poisson.logpmf(counts, rate)) + np.sum(stats.gamma.logpdf(rate, shape, scale=2.0))
+            + np.sum(stats.beta.logpdf(special.expit(log_rate), 2.0, 3.0)))
+
+
+def multivariate_normal_lik(mu, X, cov):
+    return np.sum(stats.multivariate_normal.logpdf(X, mean=mu, cov=cov))
+
+
+def batched_solve(As, bs):
+    return np.sum(np.linalg.solve(As, bs) ** 2) + np.sum(np.linalg.det(As)) + np.sum(np.linalg.inv(As)[:, 0])
+
+
+def solve_matrix_rhs(A, B):
+    return np.sum(np.linalg.solve(A, B) ** 2) + np.sum(sla.solve_triangular(np.triu(A), B[:, 0]))
+
+
+def float32_model(w, x):
+    return np.sum(np.tanh(x @ w) ** 2)
+
+
+def modulo_and_floor(x):
+    return np.sum((x % 1.0) ** 2) + np.sum(np.fmod(x, 0.7)) + np.sum(x - np.floor(x)) + np.sum(np.remainder(3 * x, 2.0))
+
+
+def where_scalar_branches(x, y):
+    return np.sum(np.where(x > y, x, y) * np.where(x < 0, 1.0, x)) + np.sum(np.select([x < -0.5, x > 0.5], [x ** 2, x], 0.0))
+
+
+def int_array_to_float(x, k):
+    return np.sum(x ** k) + np.sum(x * k.astype(float))
+
+
+def diagonal_assignment(A, v):
+    B = A.copy()
+    np.fill_diagonal(B, v)
+    B[np.diag_indices(3)] += v
+    return np.sum(B @ B)
+
+
+def grid_indexing(A):
+    rows = np.array([0, 2])
+    cols = np.array([1, 2])
+    return np.sum(A[np.ix_(rows, cols)] ** 2) + np.sum(A[rows, cols]) + np.sum(A[:, cols] * 2) + np.sum(A[A > 0] ** 2)
+
+
+def masked_inplace_scale(A):
+    B = A.copy()
+    B[B > 0] *= 2.0
+    B[:, 0] -= B[:, 1]
+    B[-1] = B[0] * B[1]
+    return np.sum(B ** 2)
+
+
+def negative_step_write(x):
+    y = np.zeros_like(x)
+    y[::-1] = x
+    y[::-2] += x[:3]
+    return np.sum(y * np.arange(1.0, 6.0)) + y[0] * y[-1]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import probe39_programs as programs
+import adjoint
 from every_mode import check_program, check_refused_at
 from soundness import marked_line
 
@@ -24,6 +25,8 @@ SEQ = [RNG.normal(size=2) for _ in range(4)]
 GRU = {"Wz": 0.5 * RNG.normal(size=(3, 5)), "Wr": 0.5 * RNG.normal(size=(3, 5)), "Wh": 0.5 * RNG.normal(size=(3, 5))}
 SPD = np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]])
 V5 = np.array([0.3, -1.2, 0.8, 1.5, -0.4])
+UNSYM = np.array([[1.2, 0.4, -0.3], [0.9, 0.8, 0.5], [-0.6, 0.2, 1.5]])
+SINGULAR = np.array([[1.0, 2.0, 3.0], [0.5, -1.0, 0.2], [1.5, 1.0, 3.2]])  # row 3 = row 1 + row 2
 V6 = np.array([0.3, -1.2, 0.8, 1.5, -0.4, 0.9])
 
 # (name, args, positions, positions autograd runs, positions whose second derivative is refused)
@@ -121,6 +124,47 @@ CASES = [
     ("integer_power_loop", (0.7,), (0,), (), ()),
     ("string_keyed_schedule", (0.1,), (0,), (), ()),
     ("nested_list_matrix", (0.7,), (0,), (), ()),
+    ("eigh_of_unsymmetric", (UNSYM,), (0,), (), ()),
+    ("eigvalsh_upper", (UNSYM,), (0,), (), ()),
+    ("cholesky_lower_read", (SPD + np.triu(UNSYM, 1),), (0,), (), ()),
+    ("scipy_cholesky_upper", (SPD + np.tril(UNSYM, -1),), (0,), (), ()),
+    ("einsum_implicit", (UNSYM, RNG.normal(size=(3, 3))), (0, 1), (), ()),
+    ("einsum_diagonal", (UNSYM,), (0,), (), ()),
+    ("take_modes", (V5,), (0,), (), ()),
+    ("pad_modes", (V5,), (0,), (), ()),
+    ("polynomial_module_order", (np.array([0.5, -1.0, 2.0]), np.array([0.3, -0.7, 1.1, 2.0])), (0, 1), (), ()),
+    ("duplicate_index_writes", (V5, np.array([0.7, -0.3, 1.9])), (0, 1), (), ()),
+    ("product_with_zero", (np.array([0.5, 0.0, 1.3, -0.7]),), (0,), (), ()),
+    ("det_singular", (SINGULAR,), (0,), (), (0,)),
+    ("vdot_tensordot", (np.array([0.3, -1.2, 0.8]), UNSYM), (0, 1), (), ()),
+    ("norm_orders", (np.array([0.3, -1.2, 0.8, 1.5]), UNSYM), (0, 1), (), ()),
+    ("ddof_and_where", (V5,), (0,), (), ()),
+    ("median_even", (V6,), (0,), (), ()),
+    ("sort_descending_weights", (V5,), (0,), (), ()),
+    ("ufunc_reduce_accumulate", (V5,), (0,), (), ()),
+    ("axis_shuffles", (RNG.normal(size=(2, 3, 4)),), (0,), (), ()),
+    ("repeats_and_tiles", (np.array([0.3, -1.2, 0.8]),), (0,), (), ()),
+    ("diff_higher_order", (V6,), (0,), (), ()),
+    ("triangular_parts", (UNSYM,), (0,), (), ()),
+    ("clip_by_arrays", (V5, np.full(5, -0.5), np.array([1.0, 1.0, 0.5, 1.0, 2.0])), (0, 1, 2), (), ()),
+    ("complex_rotation", (0.7, np.array([0.3, -1.2, 0.8])), (0, 1), (), ()),
+    ("cross_kron_outer", (np.array([0.3, -1.2, 0.8]), np.array([1.1, 0.4, -0.6])), (0, 1), (), ()),
+    ("matrix_power_and_expm", (0.5 * UNSYM,), (0,), (), ()),
+    ("svd_values", (RNG.normal(size=(3, 2)),), (0,), (), ()),
+    ("pinv_residual", (RNG.normal(size=(4, 2)), RNG.normal(size=4)), (0, 1), (), ()),
+    ("logsumexp_weighted", (np.array([0.3, -1.2, 0.8, 1.5]), np.array([0.5, 1.0, 2.0, 0.3])), (0, 1), (), ()),
+    ("special_functions", (np.array([0.3, 1.2, 0.8, 1.5]),), (0,), (), ()),
+    ("poisson_gamma_lik", (np.array([0.3, -0.2, 0.8]), np.array([1.0, 0.0, 3.0]), 2.5), (0, 2), (), ()),
+    ("multivariate_normal_lik", (np.array([0.3, -0.2]), X[:4], SPD[:2, :2]), (0, 1, 2), (), ()),
+    ("batched_solve", (SPD + 0.2 * RNG.normal(size=(2, 3, 3)), RNG.normal(size=(3, 2))), (0, 1), (), ()),
+    ("solve_matrix_rhs", (SPD + 0.2 * UNSYM, RNG.normal(size=(3, 2))), (0, 1), (), ()),
+    ("modulo_and_floor", (np.array([0.3, 1.2, -0.8, 2.45, -1.6]),), (0,), (), ()),
+    ("where_scalar_branches", (V5, np.array([0.1, -0.5, 1.0, 0.2, 0.3])), (0, 1), (), ()),
+    ("int_array_to_float", (np.array([0.3, 1.2, 0.8, 1.5]), np.array([1, 2, 3, 2])), (0,), (), ()),
+    ("diagonal_assignment", (UNSYM, np.array([0.3, -1.2, 0.8])), (0, 1), (), ()),
+    ("grid_indexing", (UNSYM,), (0,), (), ()),
+    ("masked_inplace_scale", (UNSYM,), (0,), (), ()),
+    ("negative_step_write", (V5,), (0,), (), ()),
 ]
 
 
@@ -128,3 +172,12 @@ CASES = [
                          ids=[f"{case[0]}-{n}" for n, case in enumerate(CASES)])
 def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
     check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
+
+
+def test_second_derivative_of_det_where_rounding_leaves_the_matrix_invertible_is_refused():
+    """A singular matrix whose LU factors, rounded, have no zero pivot: inv gives entries of 1e16, whose
+    terms in the second derivative cancel to rounding noise (an hvp of 0, 4, -8, 16, ...)."""
+    assert np.isfinite(np.linalg.inv(SINGULAR)).all()
+    with pytest.raises(adjoint.AdjointError, match="singular matrix") as refused:
+        adjoint.hvp(programs.det_singular)(SINGULAR, np.ones((3, 3)))
+    assert f"probe39_programs.py:{marked_line(programs.det_singular, 'det-of-singular')}:" in str(refused.value)
