@@ -994,3 +994,133 @@ def negative_step_write(x):
     y[::-1] = x
     y[::-2] += x[:3]
     return np.sum(y * np.arange(1.0, 6.0)) + y[0] * y[-1]
+
+
+# ----- NumPy calls whose shapes are read in less usual ways --------------------------------------
+
+
+def dot_of_stacks(A, B):
+    return np.sum(np.dot(A, B) * np.arange(16.0).reshape(2, 2, 4)) + np.sum(np.inner(A, A) ** 2)
+
+
+def outer_and_kron_of_matrices(A, B):
+    return np.sum(np.outer(A, B) * np.arange(36.0).reshape(6, 6)) + np.sum(np.kron(A, B[:, :2]) ** 2)
+
+
+def cross_of_2d_and_axes(a, b):
+    u = np.stack([a, b])
+    return np.sum(np.cross(u, u[::-1], axisa=1, axisb=1) ** 2) + np.sum(np.cross(a, b) * np.array([1.0, -2.0, 0.5]))
+
+
+def roll_and_flip_without_axis(A):
+    return np.sum(np.roll(A, 1) * np.arange(6.0).reshape(2, 3)) + np.sum(np.flip(A) * np.arange(6.0).reshape(2, 3))
+
+
+def resize_append_insert_delete(x, y):
+    return (np.sum(np.resize(x, 7) * np.arange(7.0)) + np.sum(np.append(x, y) ** 2 * np.arange(6.0))
+            + np.sum(np.insert(x, 1, y[0]) * np.arange(5.0)) + np.sum(np.delete(x, [0, 2]) ** 3))
+
+
+def stacking_variants(a, b):
+    return (np.sum(np.hstack([a, b]) * np.arange(6.0)) + np.sum(np.vstack([a, b]) ** 2 * np.arange(6.0).reshape(2, 3))
+            + np.sum(np.column_stack([a, b]) * np.arange(6.0).reshape(3, 2)) + np.sum(np.dstack([a, b]) ** 3))
+
+
+def array_split_uneven(x):
+    parts = np.array_split(x, 3)
+    return sum(np.sum(p ** (i + 1)) for i, p in enumerate(parts))
+
+
+def linspace_endpoints(a, b):
+    t = np.linspace(a, b, 5)
+    return np.sum(np.sin(t)) + np.sum(np.logspace(a, b, 3)) + np.sum(np.linspace(a, b, 4, endpoint=False) ** 2)
+
+
+def filled_from_scalars(a, b, c):
+    M = np.full((2, 2), a) + np.eye(2) * b
+    v = np.diag([a, b, c])
+    return np.sum(M @ M) + np.sum(v @ v) + np.sum(np.full_like(v, c) * v) + np.sum(np.ones(3) * a * c)
+
+
+def einsum_ellipsis_and_repeats(A, B):
+    return (np.sum(np.einsum("...ij,...jk->...ik", A, B) ** 2) + np.sum(np.einsum("iij->j", A) ** 2)
+            + np.sum(np.einsum("bij,bij->b", A, A)))
+
+
+def tensordot_pairs(A, B):
+    return np.sum(np.tensordot(A, B, axes=([0, 1], [1, 0])) * np.arange(4.0)) + np.tensordot(A[0], A[0])
+
+
+def stacked_matmul_and_multi_dot(A, x):
+    return np.sum(x @ A) + np.sum(A @ x) + np.sum(np.linalg.multi_dot([A[0], A[1], A[0]]))
+
+
+def norms_over_axes(T):
+    return (np.sum(np.linalg.norm(T, axis=(1, 2))) + np.sum(np.linalg.norm(T, ord="fro", axis=(0, 2)))
+            + np.sum(np.linalg.norm(T, ord=1, axis=1)) + np.sum(np.linalg.norm(T, axis=-1, keepdims=True) * T))
+
+
+def reductions_over_axis_tuples(T):
+    return (np.sum(np.mean(T, axis=(0, 2)) ** 2) + np.sum(np.std(T, axis=1, keepdims=True) * T)
+            + np.sum(np.var(T, axis=(1, 2), ddof=1)) + np.sum(np.ptp(T, axis=0)))
+
+
+def sort_along_axes(A):
+    return np.sum(np.sort(A, axis=0) * np.arange(6.0).reshape(3, 2)) + np.sum(np.sort(A, axis=None) * np.arange(6.0))
+
+
+def vander_and_correlate(x, y):
+    return (np.sum(np.vander(x, 3, increasing=True) * np.arange(12.0).reshape(4, 3))
+            + np.sum(np.correlate(x, y, mode="full") * np.arange(6.0)) + np.sum(np.convolve(x, y, mode="valid") ** 2))
+
+
+def unique_values(x):
+    u = np.unique(np.round(x, 0) + x * 0.0)
+    return np.sum(u ** 2) + np.sum(np.unique(x) * np.arange(len(x)))
+
+
+def trace_and_diagonal_3d(T):
+    return np.sum(np.trace(T, axis1=1, axis2=2)) + np.sum(np.diagonal(T, axis1=0, axis2=2) ** 2)
+
+
+def squeeze_and_expand(x):
+    y = np.expand_dims(x, (0, 2))
+    z = np.atleast_2d(x)
+    return np.sum(np.squeeze(y) ** 2) + np.sum(z.T @ z) + np.sum(np.broadcast_to(x, (2, 4)) * np.arange(8.0).reshape(2, 4))
+
+
+def correlate_complex_free(x):
+    return np.sum(np.correlate(x, x[::-1], mode="same") ** 2)
+
+
+def zero_base_power(x, y):
+    base = np.array([0.0, 1.5, 0.0])
+    return np.sum(base ** x) + np.sum(np.power(base, y)) + 0.0 ** x[0]
+
+
+def where_broadcast_scalar(x, c):
+    return np.sum(np.where(x > 0.2, x, c) ** 2) + np.sum(np.clip(x, c, None)) + np.sum(np.maximum(x, c) * x)
+
+
+def flat_and_item(x):
+    A = x.reshape(2, 3)
+    return A.flat[4] * A.item(1) + float(A[1, 2]) * np.sum(A.flatten()[::2]) + x.tolist()[0] ** 2
+
+
+def sum_of_array_list(x):
+    parts = [x * k for k in range(1, 4)]
+    return np.sum(sum(parts) ** 2) + np.sum(max(parts, key=lambda p: p[0]))
+
+
+# ----- signatures ----------------------------------------------------------------------------
+
+
+def positional_only(x, y, /, scale=2.0, *, power=2.0):
+    return scale * x * y ** power
+
+
+def calls_positional_only(xs, w):
+    total = 0.0
+    for v in xs:
+        total += positional_only(v, w, 0.5, power=3.0)
+    return total
