@@ -524,12 +524,12 @@ def comprehension_filters(xs):
 def closures_in_loop(x):
     fs = []
     for k in range(1, 4):
-        fs.append(lambda t, k=k: k * t ** 2)
+        fs.append(lambda t, k=k: k * t ** 2)  # <- lambda-default-loop-variable
     return sum(f(x) for f in fs)
 
 
 def late_binding_closure(x):
-    fs = [lambda t: t * k for k in range(3)]
+    fs = [lambda t: t * k for k in range(3)]  # <- lambda-stored
     return sum(f(x) for f in fs)
 
 
@@ -618,7 +618,7 @@ def inplace_slice_add(x):
 def view_vs_copy(x):
     a = x.copy()
     b = a[:3]
-    b *= 2.0
+    b *= 2.0  # <- write-through-view
     c = a.copy()
     c[0] = 100.0
     return np.sum(a ** 2) + c[1]
@@ -643,7 +643,7 @@ def nested_function_accumulator(x):
         total[0] += v
 
     for k in range(3):
-        add(x * k)
+        add(x * k)  # <- callee-writes-closure-list
     return total[0] ** 2
 
 
@@ -651,7 +651,7 @@ def dict_of_lists(xs):
     groups = {"even": [], "odd": []}
     for i, v in enumerate(xs):
         key = "even" if i % 2 == 0 else "odd"
-        groups[key].append(v)
+        groups[key].append(v)  # <- append-to-dict-item
     return sum(groups["even"]) * sum(groups["odd"])
 
 
@@ -723,7 +723,7 @@ class Sequential:
 
 
 def sequential_model(w1, w2, x):
-    net = Sequential(Linear(3, 2, w1), Linear(2, 1, w2))
+    net = Sequential(Linear(3, 2, w1), Linear(2, 1, w2))  # <- object-with-reshape-init
     return net(x)[0]
 
 
@@ -833,7 +833,7 @@ def pad_modes(x):
 
 
 def polynomial_module_order(c, x):
-    return np.sum(np.polynomial.polynomial.polyval(x, c)) + np.sum(np.polyval(c, x))
+    return np.sum(np.polynomial.polynomial.polyval(x, c)) + np.sum(np.polyval(c, x))  # <- polynomial-polyval
 
 
 def duplicate_index_writes(x, w):
@@ -845,7 +845,7 @@ def duplicate_index_writes(x, w):
 
 
 def product_with_zero(x):
-    return np.prod(x) + np.sum(np.cumprod(x)) + math.prod([x[0], x[1], x[2]])
+    return np.prod(x) + np.sum(np.cumprod(x)) + math.prod([x[0], x[1], x[2]])  # <- cumprod-at-zero
 
 
 def det_singular(A):
@@ -905,7 +905,7 @@ def clip_by_arrays(x, lo, hi):
 
 
 def complex_rotation(theta, z):
-    w = np.exp(1j * theta) * z
+    w = np.exp(1j * theta) * z  # <- complex-literal
     return np.abs(w.sum()) ** 2 + np.real(w[0] * np.conj(w[1]))
 
 
@@ -1009,7 +1009,7 @@ def outer_and_kron_of_matrices(A, B):
 
 def cross_of_2d_and_axes(a, b):
     u = np.stack([a, b])
-    return np.sum(np.cross(u, u[::-1], axisa=1, axisb=1) ** 2) + np.sum(np.cross(a, b) * np.array([1.0, -2.0, 0.5]))
+    return np.sum(np.cross(u, u[::-1], axisa=1, axisb=1) ** 2) + np.sum(np.cross(a, b) * np.array([1.0, -2.0, 0.5]))  # <- cross-axes
 
 
 def roll_and_flip_without_axis(A):
@@ -1033,7 +1033,7 @@ def array_split_uneven(x):
 
 def linspace_endpoints(a, b):
     t = np.linspace(a, b, 5)
-    return np.sum(np.sin(t)) + np.sum(np.logspace(a, b, 3)) + np.sum(np.linspace(a, b, 4, endpoint=False) ** 2)
+    return np.sum(np.sin(t)) + np.sum(np.logspace(a, b, 3)) + np.sum(np.linspace(a, b, 4, endpoint=False) ** 2)  # <- logspace
 
 
 def filled_from_scalars(a, b, c):
@@ -1075,7 +1075,7 @@ def vander_and_correlate(x, y):
 
 
 def unique_values(x):
-    u = np.unique(np.round(x, 0) + x * 0.0)
+    u = np.unique(np.round(x, 0) + x * 0.0)  # <- unique
     return np.sum(u ** 2) + np.sum(np.unique(x) * np.arange(len(x)))
 
 
@@ -1104,7 +1104,7 @@ def where_broadcast_scalar(x, c):
 
 def flat_and_item(x):
     A = x.reshape(2, 3)
-    return A.flat[4] * A.item(1) + float(A[1, 2]) * np.sum(A.flatten()[::2]) + x.tolist()[0] ** 2
+    return A.flat[4] * A.item(1) + float(A[1, 2]) * np.sum(A.flatten()[::2]) + x.tolist()[0] ** 2  # <- flat
 
 
 def sum_of_array_list(x):
@@ -1124,3 +1124,39 @@ def calls_positional_only(xs, w):
     for v in xs:
         total += positional_only(v, w, 0.5, power=3.0)
     return total
+
+
+# ----- copies of lists by slicing ----------------------------------------------------------------
+
+
+def list_slice_copy(xs):
+    ys = xs[:]
+    ys[0] = ys[0] * 3.0
+    return sum(ys) + xs[0]
+
+
+def list_tail_rebuilt(xs):
+    rest = xs[1:]
+    rest.append(xs[0] * 2.0)
+    rest[0] = rest[0] ** 2
+    return sum(v * (i + 1) for i, v in enumerate(rest)) + xs[1]
+
+
+def reversed_list_copy(xs):
+    ys = xs[::-1]
+    ys[0] = 0.0
+    return ys[0] + ys[-1] * xs[-1]
+
+
+def list_of_arrays_slice(x):
+    arrs = [x * 1.0, x * 2.0, x * 3.0]
+    head = arrs[:2]
+    head[0] = head[0] + 1.0
+    return np.sum(head[0] * arrs[0]) + np.sum(head[1])
+
+
+def slice_shares_the_arrays(x):
+    arrs = [x * 1.0, x * 2.0]
+    head = arrs[:]
+    head[0][1] = 5.0  # <- item-of-sliced-list
+    return np.sum(arrs[0] * x)

@@ -87,8 +87,6 @@ CASES = [
     ("einsum_bilinear", (RNG.normal(size=3), RNG.normal(size=(3, 3)), RNG.normal(size=3)), (0, 1, 2), (), ()),
     ("frobenius_orthogonality", (RNG.normal(size=(3, 2)),), (0,), (), ()),
     ("comprehension_filters", (V5,), (0,), (), ()),
-    ("closures_in_loop", (0.7,), (0,), (), ()),
-    ("late_binding_closure", (0.7,), (0,), (), ()),
     ("sorted_by_lambda", (V5,), (0,), (), ()),
     ("max_by_key", (V5, np.array([0.1, 0.9, 0.3, 0.2, 0.5])), (0,), (), ()),
     ("any_all_guard", (0.7,), (0,), (), ()),
@@ -101,11 +99,8 @@ CASES = [
     ("where_and_masks", (V5,), (0,), (), ()),
     ("fancy_index_gather", (V5, np.array([0, 2, 2, 4])), (0,), (), ()),
     ("inplace_slice_add", (V5,), (0,), (), ()),
-    ("view_vs_copy", (V5,), (0,), (), ()),
     ("stack_split_concat", (V6,), (0,), (), ()),
     ("set_of_indices", (V5,), (0,), (), ()),
-    ("nested_function_accumulator", (0.7,), (0,), (), ()),
-    ("dict_of_lists", (V5,), (0,), (), ()),
     ("tuple_returns", (0.7, 0.4), (0, 1), (), ()),
     ("chained_comparisons", (0.7,), (0,), (), ()),
     ("chained_comparisons", (1.7,), (0,), (), ()),
@@ -114,7 +109,6 @@ CASES = [
     ("zip_star_transpose", ([[0.3, 1.2, 0.5], [-0.4, 0.8, 0.1]],), (0,), (), ()),
     ("min_max_builtins", (0.3, 1.2, -0.5), (0, 1, 2), (), ()),
     ("dataclass_call", (0.3, 1.2, -0.5), (0, 1, 2), (), ()),
-    ("sequential_model", (RNG.normal(size=6), RNG.normal(size=2), RNG.normal(size=3)), (0, 1, 2), (), ()),
     ("running_min_max", (V5,), (0,), (), ()),
     ("cumulative_product_list", ([0.3, 1.2, -0.5, 0.8],), (0,), (), ()),
     ("argsort_weights", (V5, np.arange(5.0)), (0, 1), (), ()),
@@ -132,12 +126,10 @@ CASES = [
     ("einsum_diagonal", (UNSYM,), (0,), (), ()),
     ("take_modes", (V5,), (0,), (), ()),
     ("pad_modes", (V5,), (0,), (), ()),
-    ("polynomial_module_order", (np.array([0.5, -1.0, 2.0]), np.array([0.3, -0.7, 1.1, 2.0])), (0, 1), (), ()),
     ("duplicate_index_writes", (V5, np.array([0.7, -0.3, 1.9])), (0, 1), (), ()),
-    ("product_with_zero", (np.array([0.5, 0.0, 1.3, -0.7]),), (0,), (), ()),
     ("det_singular", (SINGULAR,), (0,), (), (0,)),
     ("vdot_tensordot", (np.array([0.3, -1.2, 0.8]), UNSYM), (0, 1), (), ()),
-    ("norm_orders", (np.array([0.3, -1.2, 0.8, 1.5]), UNSYM), (0, 1), (), ()),
+    ("norm_orders", (np.array([0.3, -1.2, 0.8, 1.5]), UNSYM), (0, 1), (), (1,)),
     ("ddof_and_where", (V5,), (0,), (), ()),
     ("median_even", (V6,), (0,), (), ()),
     ("sort_descending_weights", (V5,), (0,), (), ()),
@@ -147,7 +139,6 @@ CASES = [
     ("diff_higher_order", (V6,), (0,), (), ()),
     ("triangular_parts", (UNSYM,), (0,), (), ()),
     ("clip_by_arrays", (V5, np.full(5, -0.5), np.array([1.0, 1.0, 0.5, 1.0, 2.0])), (0, 1, 2), (), ()),
-    ("complex_rotation", (0.7, np.array([0.3, -1.2, 0.8])), (0, 1), (), ()),
     ("cross_kron_outer", (np.array([0.3, -1.2, 0.8]), np.array([1.1, 0.4, -0.6])), (0, 1), (), ()),
     ("matrix_power_and_expm", (0.5 * UNSYM,), (0,), (), ()),
     ("svd_values", (RNG.normal(size=(3, 2)),), (0,), (), ()),
@@ -161,18 +152,16 @@ CASES = [
     ("modulo_and_floor", (np.array([0.3, 1.2, -0.8, 2.45, -1.6]),), (0,), (), ()),
     ("where_scalar_branches", (V5, np.array([0.1, -0.5, 1.0, 0.2, 0.3])), (0, 1), (), ()),
     ("int_array_to_float", (np.array([0.3, 1.2, 0.8, 1.5]), np.array([1, 2, 3, 2])), (0,), (), ()),
-    ("diagonal_assignment", (UNSYM, np.array([0.3, -1.2, 0.8])), (0, 1), (), ()),
+    ("diagonal_assignment", (UNSYM, np.array([0.3, -1.2, 0.8])), (0, 1), (), (0, 1)),
     ("grid_indexing", (UNSYM,), (0,), (), ()),
-    ("masked_inplace_scale", (UNSYM,), (0,), (), ()),
+    ("masked_inplace_scale", (UNSYM,), (0,), (), (0,)),
     ("negative_step_write", (V5,), (0,), (), ()),
     ("dot_of_stacks", (RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3, 4))), (0, 1), (), ()),
     ("outer_and_kron_of_matrices", (RNG.normal(size=(2, 3)), RNG.normal(size=(3, 2))), (0, 1), (), ()),
-    ("cross_of_2d_and_axes", (np.array([0.3, -1.2, 0.8]), np.array([1.1, 0.4, -0.6])), (0, 1), (), ()),
     ("roll_and_flip_without_axis", (RNG.normal(size=(2, 3)),), (0,), (), ()),
     ("resize_append_insert_delete", (np.array([0.3, -1.2, 0.8, 1.5]), np.array([1.1, 0.4])), (0, 1), (), ()),
     ("stacking_variants", (np.array([0.3, -1.2, 0.8]), np.array([1.1, 0.4, -0.6])), (0, 1), (), ()),
     ("array_split_uneven", (np.array([0.3, -1.2, 0.8, 1.5, 0.7, -0.2, 0.4]),), (0,), (), ()),
-    ("linspace_endpoints", (0.3, 1.4), (0, 1), (), ()),
     ("filled_from_scalars", (0.3, 1.4, -0.6), (0, 1, 2), (), ()),
     ("einsum_ellipsis_and_repeats", (RNG.normal(size=(3, 3, 3)), RNG.normal(size=(3, 3, 2))), (0, 1), (), ()),
     ("tensordot_pairs", (RNG.normal(size=(2, 3, 4)), RNG.normal(size=(3, 2, 4))), (0, 1), (), ()),
@@ -181,16 +170,18 @@ CASES = [
     ("reductions_over_axis_tuples", (RNG.normal(size=(2, 3, 4)),), (0,), (), ()),
     ("sort_along_axes", (RNG.normal(size=(3, 2)),), (0,), (), ()),
     ("vander_and_correlate", (np.array([0.3, -1.2, 0.8, 1.5]), np.array([1.1, 0.4, -0.6])), (0, 1), (), ()),
-    ("unique_values", (np.array([0.3, -1.2, 0.8, 1.6]),), (0,), (), ()),
     ("trace_and_diagonal_3d", (RNG.normal(size=(3, 2, 3)),), (0,), (), ()),
     ("squeeze_and_expand", (np.array([0.3, -1.2, 0.8, 1.5]),), (0,), (), ()),
     ("correlate_complex_free", (np.array([0.3, -1.2, 0.8, 1.5]),), (0,), (), ()),
     ("zero_base_power", (np.array([0.3, 1.2, 0.8]), np.array([1.1, 0.4, 0.6])), (0, 1), (), ()),
     ("where_broadcast_scalar", (V5, 0.1), (0, 1), (), ()),
-    ("flat_and_item", (V6,), (0,), (), ()),
     ("sum_of_array_list", (V5,), (0,), (), ()),
     ("positional_only", (0.7, 1.3), (0, 1), (), ()),
     ("calls_positional_only", (V5, 1.3), (0, 1), (), ()),
+    ("list_slice_copy", ([0.3, 1.2, -0.5],), (0,), (), ()),
+    ("list_tail_rebuilt", ([0.3, 1.2, -0.5],), (0,), (), ()),
+    ("reversed_list_copy", ([0.3, 1.2, -0.5],), (0,), (), ()),
+    ("list_of_arrays_slice", (np.array([0.3, 1.2, -0.5]),), (0,), (), ()),
 ]
 
 
@@ -198,6 +189,32 @@ CASES = [
                          ids=[f"{case[0]}-{n}" for n, case in enumerate(CASES)])
 def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
     check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
+
+
+# (func, args, differentiated positions, marker of the line named)
+REFUSED = [
+    (programs.closures_in_loop, (0.7,), (0,), "lambda-default-loop-variable"),
+    (programs.late_binding_closure, (0.7,), (0,), "lambda-stored"),
+    (programs.view_vs_copy, (V5,), (0,), "write-through-view"),
+    (programs.nested_function_accumulator, (0.7,), (0,), "callee-writes-closure-list"),
+    (programs.dict_of_lists, (V5,), (0,), "append-to-dict-item"),
+    (programs.sequential_model, (RNG.normal(size=6), RNG.normal(size=2), RNG.normal(size=3)), (0, 1),
+     "object-with-reshape-init"),
+    (programs.polynomial_module_order, (np.array([0.5, -1.0, 2.0]), np.array([0.3, -0.7, 1.1, 2.0])), (0, 1),
+     "polynomial-polyval"),
+    (programs.product_with_zero, (np.array([0.5, 0.0, 1.3, -0.7]),), (0,), "cumprod-at-zero"),
+    (programs.complex_rotation, (0.7, np.array([0.3, -1.2, 0.8])), (0, 1), "complex-literal"),
+    (programs.cross_of_2d_and_axes, (np.array([0.3, -1.2, 0.8]), np.array([1.1, 0.4, -0.6])), (0, 1), "cross-axes"),
+    (programs.linspace_endpoints, (0.3, 1.4), (0, 1), "logspace"),
+    (programs.unique_values, (np.array([0.3, -1.2, 0.8, 1.6]),), (0,), "unique"),
+    (programs.flat_and_item, (V6,), (0,), "flat"),
+    (programs.slice_shares_the_arrays, (np.array([0.3, 1.2, -0.5]),), (0,), "item-of-sliced-list"),
+]
+
+
+@pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
+def test_refused_naming_the_users_line(func, args, positions, marker):
+    check_refused_at(func, args, positions, f"probe39_programs.py:{marked_line(func, marker)}:", RNG)
 
 
 def test_second_derivative_of_det_where_rounding_leaves_the_matrix_invertible_is_refused():
