@@ -17,6 +17,7 @@ det, slogdet, norm and eigh).
 """
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy import linalg as sla
@@ -1160,3 +1161,105 @@ def slice_shares_the_arrays(x):
     head = arrs[:]
     head[0][1] = 5.0  # <- item-of-sliced-list
     return np.sum(arrs[0] * x)
+
+
+# ----- records whose class defines operators and items ------------------------------------------
+
+
+@dataclass
+class Complex:
+    re: float
+    im: float
+
+    def __mul__(self, other):
+        return Complex(self.re * other.re - self.im * other.im, self.re * other.im + self.im * other.re)
+
+    def __add__(self, other):
+        return Complex(self.re + other.re, self.im + other.im)
+
+    def __neg__(self):
+        return Complex(-self.im, self.re)  # (a quarter turn, not the negation of the fields)
+
+
+def complex_records(a, b):
+    p = Complex(a, b)
+    z = p * Complex(b, 2.0)
+    w = -p
+    u = p + Complex(w.re, z.im)
+    return z.re + 3.0 * u.im + w.re * u.re
+
+
+@dataclass
+class Interval:
+    lo: float
+    hi: float
+
+    def __add__(self, other):
+        return Interval(self.lo + other.lo, self.hi * other.hi)  # (a user's own rule, not fieldwise)
+
+    def __rmul__(self, k):
+        return Interval(k * self.lo, self.hi ** k)
+
+
+def record_parameters_added(p, q):
+    z = p + q
+    s = 2.0 * q
+    return z.lo + z.hi + s.lo * s.hi
+
+
+class Coefficients:
+    def __init__(self, values):
+        self.values = values
+
+    def __getitem__(self, i):
+        return self.values[i]
+
+
+def items_of_an_object(c, x):
+    p = Coefficients(c)
+    total = 0.0
+    for i in range(3):
+        total += p[i] * x ** i
+    return total + p[-1] * sum(p[1:])
+
+
+class Pair(NamedTuple):
+    a: float
+    b: float
+
+    def __add__(self, other):
+        return Pair(self.a + other.a, self.b * other.b)
+
+
+def namedtuple_with_add(a, b):
+    v = Pair(a, b) + Pair(b, 3.0)
+    return v.a + v.b
+
+
+def records_added_in_a_chain(a, b):
+    p = Interval(a, b)
+    w = (p + Interval(b, 3.0)) + p  # <- record-of-unknown-class-added
+    return w.lo + w.hi
+
+
+def records_from_a_list_added(a, b):
+    rs = [Interval(a, b), Interval(b, 2.0)]
+    w = rs[0] + rs[1]  # <- items-of-a-list-added
+    return w.lo + w.hi
+
+
+def records_summed(a, b):
+    w = sum([Interval(a, b), Interval(b, 2.0)], Interval(0.0, 1.0))  # <- sum-of-records
+    return w.lo + w.hi
+
+
+class Doubled(NamedTuple):
+    a: float
+    b: float
+
+    def __getitem__(self, i):
+        return 2.0 * tuple.__getitem__(self, i)  # <- tuple-getitem
+
+
+def namedtuple_items_doubled(p, x):
+    return p[0] * x + p[1]

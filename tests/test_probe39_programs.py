@@ -182,6 +182,10 @@ CASES = [
     ("list_tail_rebuilt", ([0.3, 1.2, -0.5],), (0,), (), ()),
     ("reversed_list_copy", ([0.3, 1.2, -0.5],), (0,), (), ()),
     ("list_of_arrays_slice", (np.array([0.3, 1.2, -0.5]),), (0,), (), ()),
+    ("complex_records", (0.7, 1.3), (0, 1), (), ()),
+    ("record_parameters_added", (programs.Interval(0.7, 1.3), programs.Interval(0.2, -0.5)), (0, 1), (), ()),
+    ("items_of_an_object", ([0.5, -1.0, 2.0], 0.7), (0, 1), (), ()),
+    ("namedtuple_with_add", (0.7, 1.3), (0, 1), (), ()),
 ]
 
 
@@ -209,6 +213,10 @@ REFUSED = [
     (programs.unique_values, (np.array([0.3, -1.2, 0.8, 1.6]),), (0,), "unique"),
     (programs.flat_and_item, (V6,), (0,), "flat"),
     (programs.slice_shares_the_arrays, (np.array([0.3, 1.2, -0.5]),), (0,), "item-of-sliced-list"),
+    (programs.records_added_in_a_chain, (0.7, 1.3), (0, 1), "record-of-unknown-class-added"),
+    (programs.records_from_a_list_added, (0.7, 1.3), (0, 1), "items-of-a-list-added"),
+    (programs.records_summed, (0.7, 1.3), (0, 1), "sum-of-records"),
+    (programs.namedtuple_items_doubled, (programs.Doubled(0.7, 1.3), 0.4), (0,), "tuple-getitem"),
 ]
 
 
