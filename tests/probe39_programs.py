@@ -1263,3 +1263,28 @@ class Doubled(NamedTuple):
 
 def namedtuple_items_doubled(p, x):
     return p[0] * x + p[1]
+
+
+@dataclass
+class Polar:
+    x: float
+    y: float
+
+    def __abs__(self):
+        return math.hypot(self.x, self.y)
+
+    def __float__(self):
+        return 3.0 * self.x
+
+
+def abs_and_float_of_records(p, a, b):
+    q = Polar(a, b)
+    return abs(p) * 2.0 + float(q) * abs(q) + float(p)
+
+
+def make_polar(a, b):
+    return Polar(a, b)
+
+
+def abs_of_a_returned_record(a, b):
+    return abs(make_polar(a, b)) * 2.0  # <- abs-of-returned-record

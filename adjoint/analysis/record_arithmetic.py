@@ -1,6 +1,6 @@
 """Arithmetic on an object whose class defines the operator in Python: checked when the derivative runs.
 
-The derivative of `a + b` (`-`, `*`, `/`, `//`, `%`, `**`, `@`, unary `-` and `+`) is that of numbers
+The derivative of `a + b` (`-`, `*`, `/`, `//`, `%`, `**`, `@`, unary `-` and `+`, `abs(a)`, `float(a)`) is that of numbers
 and arrays, or of joined lists and tuples. Python calls the operands' own methods instead where their
 class defines them (a dataclass's `__add__`, a NamedTuple's `__mul__`): the derivative would follow
 arithmetic on the fields where the method does something else. normalize/record_operators.py calls
@@ -12,6 +12,7 @@ Python function.
 """
 from __future__ import annotations
 
+import builtins
 from typing import Dict
 
 import gast
@@ -40,15 +41,13 @@ def arithmetic_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: A
     for stmt in nodes.statements(parsed.node):
         value = getattr(stmt, "value", None)
         if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
-                and stmt.targets[0].id in activity.useful and isinstance(value, (gast.BinOp, gast.UnaryOp))
-                and type(value.op) in DUNDERS):
+                and stmt.targets[0].id in activity.useful):
             continue
-        name = DUNDERS[type(value.op)]
-        operands = [value.left, value.right] if isinstance(value, gast.BinOp) else [value.operand]
+        name, operands = _operation(parsed, value)
         for operand in operands:
             if isinstance(operand, gast.Name) and operand.id in activity.varied \
                     and kinds.get(operand.id, UNKNOWN) in (UNKNOWN, RECORD):
-                message = _MESSAGE.format(symbol=_SYMBOLS[name], name=name)
+                message = _MESSAGE.format(symbol=_SYMBOLS.get(name, f"{name}(...)"), name=name)
                 guards.setdefault(stmt, []).append(((operand.id, nodes.constant(name)), message,
                                                     parsed.info.location(stmt)))
     return guards
@@ -60,3 +59,13 @@ def _records_in_play(parsed: ParsedFunction, kinds: Dict[str, str]) -> bool:
     and arrays, of parameters of kinds not known) no operand is checked."""
     return (RECORD in kinds.values() or bool(parsed.classes)
             or any(value is runtime.make_record or value is runtime.updated_record for value in parsed.namespace.values()))
+
+
+def _operation(parsed: ParsedFunction, value: gast.expr):
+    """(the method's name, the operands) of `a op b`, `op a`, `abs(a)` or `float(a)`; (None, []) else."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)) and type(value.op) in DUNDERS:
+        return DUNDERS[type(value.op)], [value.left, value.right] if isinstance(value, gast.BinOp) else [value.operand]
+    if (isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id in ("abs", "float")
+            and parsed.lookup(value.func.id) is getattr(builtins, value.func.id) and len(value.args) == 1):
+        return value.func.id, value.args
+    return None, []

@@ -1,5 +1,6 @@
 """Python's syntax that calls a method of a record's class: `p[i]` its `__getitem__`, `p + q` its
-`__add__` (`2.0 * p` its `__rmul__`, `-p` its `__neg__`).
+`__add__` (`2.0 * p` its `__rmul__`, `-p` its `__neg__`), `abs(p)` and `float(p)` its `__abs__` and
+`__float__`.
 
 Where a known record's class (normalize/record_classes.py) defines such a method as a plain Python
 function, the syntax is made a call of the method, which record_methods.py then writes as a call
@@ -21,6 +22,7 @@ After::
 """
 from __future__ import annotations
 
+import builtins
 import inspect
 from typing import List, Optional
 
@@ -35,6 +37,7 @@ from adjoint.normalize.record_classes import Known, built_class
 BINARY = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.FloorDiv: "floordiv",
           gast.Mod: "mod", gast.Pow: "pow", gast.MatMult: "matmul"}
 UNARY = {gast.USub: "neg", gast.UAdd: "pos"}
+ONE_ARGUMENT_BUILTINS = ("abs", "float")
 
 
 def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -> List[gast.Call]:
@@ -61,6 +64,9 @@ def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -
             return call(node.value, "__getitem__", [nodes.index_value(node.slice)], node)
         if isinstance(node, gast.UnaryOp) and type(node.op) in UNARY and defines(node.operand, f"__{UNARY[type(node.op)]}__"):
             return call(node.operand, f"__{UNARY[type(node.op)]}__", [], node)
+        if isinstance(node, gast.Call) and _builtin_of_one(parsed, node, local_names) \
+                and defines(node.args[0], f"__{node.func.id}__"):
+            return call(node.args[0], f"__{node.func.id}__", [], node)
         if isinstance(node, gast.BinOp) and type(node.op) in BINARY and (class_of(node.left) or class_of(node.right)):
             return _binary(parsed, node, BINARY[type(node.op)], class_of, defines, call)
         return node
@@ -87,6 +93,13 @@ def _binary(parsed: ParsedFunction, node: gast.BinOp, name: str, class_of, defin
         raise _refuse(parsed, node, f"`__r{name}__` of the right operand is what Python calls only where the left one "
                                     "has no method of its own for it; adjoint calls it beside a literal number")
     return call(right, f"__r{name}__", [left], node)
+
+
+def _builtin_of_one(parsed: ParsedFunction, call: gast.Call, local_names: frozenset) -> bool:
+    """`abs(p)` or `float(p)`, the builtin's name not rebound: Python calls p's `__abs__` or `__float__`."""
+    func = call.func
+    return (isinstance(func, gast.Name) and func.id in ONE_ARGUMENT_BUILTINS and func.id not in local_names
+            and parsed.lookup(func.id) is getattr(builtins, func.id) and len(call.args) == 1 and not call.keywords)
 
 
 def _class_attribute(cls: type, attribute: str):
