@@ -2,7 +2,7 @@
 probes left out: epidemics (SIR and SEIR by Euler and RK4, a fitted reproduction number), control
 (an LQR rollout cost, a finite-horizon MPC cost, a cart-pole stepped by Euler), robotics and
 graphics (a planar arm's forward kinematics by rotation matrices, quaternion rotation and
-composition, Bezier curves by Bernstein sums, ray-plane and ray-sphere hits, a camera projection),
+composition, Bezier curves by Bernstein sums, a ray-plane hit, a camera projection),
 image processing (total variation denoising, a Gaussian blur by a separable kernel, a Sobel edge
 energy), learning (a GRU cell stepped over a sequence, an LSTM cell, a class-based MLP with
 `__call__`, a VAE with its noise passed in, multi-head attention, RMS norm, a contrastive loss,
@@ -210,20 +210,6 @@ def bezier_length(control, samples=12):
     pts = np.array([bezier_point(control, t) for t in ts])
     seg = pts[1:] - pts[:-1]
     return np.sum(np.sqrt(np.sum(seg ** 2, axis=1)))
-
-
-def ray_sphere_hit(origin, direction, center, radius):
-    d = direction / np.linalg.norm(direction)
-    oc = origin - center
-    b = np.dot(oc, d)
-    c = np.dot(oc, oc) - radius ** 2
-    disc = b * b - c
-    if disc < 0:
-        return 0.0
-    t = -b - np.sqrt(disc)
-    hit = origin + t * d
-    normal = (hit - center) / radius
-    return float(np.dot(normal, -d))
 
 
 def ray_plane(origin, direction, normal, offset):
