@@ -1274,3 +1274,14 @@ def make_polar(a, b):
 
 def abs_of_a_returned_record(a, b):
     return abs(make_polar(a, b)) * 2.0  # <- abs-of-returned-record
+
+
+def set_of_pairs(x):
+    pairs = {(i, j) for i in range(len(x)) for j in range(i)}
+    kinds = {int(v > 0) for v in x}
+    return sum(x[i] * x[j] for i, j in sorted(pairs)) + len(pairs) * sum(x[k] for k in sorted(kinds))
+
+
+def set_of_values(x):
+    distinct = {v * v for v in x}  # <- set-of-values
+    return sum(sorted(distinct))

@@ -216,6 +216,7 @@ CASES = [
     ("record_parameters_added", (programs.Interval(0.7, 1.3), programs.Interval(0.2, -0.5)), (0, 1), (), ()),
     ("items_of_an_object", ([0.5, -1.0, 2.0], 0.7), (0, 1), (0, 1), ()),
     ("namedtuple_with_add", (0.7, 1.3), (0, 1), (0, 1), ()),
+    ("set_of_pairs", (np.array([0.3, -1.2, 0.8]),), (0,), (0,), ()),
     ("abs_and_float_of_records", (programs.Polar(0.6, -0.8), 0.7, 1.3), (0, 1, 2), (), ()),
 ]
 
@@ -247,6 +248,7 @@ REFUSED = [
     (programs.records_added_in_a_chain, (0.7, 1.3), (0, 1), "record-of-unknown-class-added"),
     (programs.records_from_a_list_added, (0.7, 1.3), (0, 1), "items-of-a-list-added"),
     (programs.records_summed, (0.7, 1.3), (0, 1), "sum-of-records"),
+    (programs.set_of_values, (np.array([0.3, -1.2, 0.8]),), (0,), "set-of-values"),
     (programs.abs_of_a_returned_record, (0.7, 1.3), (0, 1), "abs-of-returned-record"),
     (programs.namedtuple_items_doubled, (programs.Doubled(0.7, 1.3), 0.4), (0,), "tuple-getitem"),
 ]
