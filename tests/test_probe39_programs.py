@@ -266,3 +266,11 @@ def test_second_derivative_of_det_where_rounding_leaves_the_matrix_invertible_is
     with pytest.raises(adjoint.AdjointError, match="singular matrix") as refused:
         adjoint.hvp(programs.det_singular)(SINGULAR, np.ones((3, 3)))
     assert f"probe39_programs.py:{marked_line(programs.det_singular, 'det-of-singular')}:" in str(refused.value)
+
+
+def test_a_set_of_differentiated_values_is_refused_as_a_set():
+    """Not with the advice to register a rule for `set`, or to declare it constant (which would drop the
+    derivative of what the set holds)."""
+    with pytest.raises(adjoint.AdjointError, match="a set's order is not the order of its items") as refused:
+        adjoint.grad(programs.set_of_values)(np.array([0.3, -1.2, 0.8]))
+    assert "non_differentiable" not in str(refused.value)
