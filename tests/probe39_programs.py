@@ -15,7 +15,9 @@ comprehensions with conditions, closures over loop variables, lambdas given to s
 `+=` on slices, copies and views, stack/concatenate/split, einsum, and np.linalg's solve, inv,
 det, slogdet, norm and eigh).
 """
+import functools
 import math
+import operator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -1285,3 +1287,8 @@ def set_of_pairs(x):
 def set_of_values(x):
     distinct = {v * v for v in x}  # <- set-of-values
     return sum(sorted(distinct))
+
+
+def records_added_by_operator(a, b):
+    w = functools.reduce(operator.add, [Interval(a, b), Interval(b, 3.0)])  # <- operator-add-of-records
+    return w.lo + w.hi

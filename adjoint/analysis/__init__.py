@@ -88,7 +88,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
                    (dict_iteration_guards(parsed, kinds), runtime.sequence_or_refuse),
                    (join_guards(parsed, kinds), runtime.joined_or_refuse),
                    (bitwise_guards(parsed, kinds, activity), runtime.bitwise_operand_or_refuse),
-                   (arithmetic_guards(parsed, kinds, activity), runtime.arithmetic_operand_or_refuse),
+                   (arithmetic_guards(parsed, kinds, activity, classifier), runtime.arithmetic_operand_or_refuse),
                    (copy_guards(parsed, kinds, activity, classifier), runtime.dict_or_refuse),
                    (method_guards(parsed, kinds, activity, classifier), runtime.array_method_or_refuse),
                    (absent_guards(func_node, classifier, parsed.info), runtime.absent_or_refuse))
