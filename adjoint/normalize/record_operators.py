@@ -44,6 +44,7 @@ def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -
     """Rewrite parsed.node's item reads and operators on known records (names, and records built in the
     expression) whose class defines their method as a plain function (see the module); the calls made,
     for record_methods.py to write."""
+    from adjoint.normalize.record_methods import _class_attribute  # (which calls this module)
     made: List[gast.Call] = []
 
     def class_of(operand: gast.expr) -> Optional[type]:
@@ -52,7 +53,7 @@ def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -
         return built_class(parsed, operand, local_names)
 
     def defines(operand: gast.expr, method: str) -> bool:
-        return class_of(operand) is not None and inspect.isfunction(_class_attribute(class_of(operand), method))
+        return class_of(operand) is not None and inspect.isfunction(_class_attribute(class_of(operand), method)[0])
 
     def call(owner: gast.expr, method: str, args: List[gast.expr], node: gast.AST) -> gast.Call:
         func = gast.Attribute(value=owner, attr=method, ctx=gast.Load())
@@ -100,11 +101,6 @@ def _builtin_of_one(parsed: ParsedFunction, call: gast.Call, local_names: frozen
     func = call.func
     return (isinstance(func, gast.Name) and func.id in ONE_ARGUMENT_BUILTINS and func.id not in local_names
             and parsed.lookup(func.id) is getattr(builtins, func.id) and len(call.args) == 1 and not call.keywords)
-
-
-def _class_attribute(cls: type, attribute: str):
-    """The entry of `attribute` in the first class of cls's MRO that has one (None where none has)."""
-    return next((vars(klass)[attribute] for klass in cls.__mro__ if attribute in vars(klass)), None)
 
 
 def _refuse(parsed: ParsedFunction, node: gast.AST, why: str) -> UnsupportedSyntaxError:
