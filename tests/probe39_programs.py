@@ -1292,3 +1292,17 @@ def set_of_values(x):
 def records_added_by_operator(a, b):
     w = functools.reduce(operator.add, [Interval(a, b), Interval(b, 3.0)])  # <- operator-add-of-records
     return w.lo + w.hi
+
+
+@dataclass
+class Swapped:
+    x: float
+    y: float
+
+    def __iter__(self):
+        yield self.y
+        yield 2.0 * self.x
+
+
+def record_listed(a, b):
+    return list(Swapped(a, b))[1] * 5.0  # <- list-of-iterable-record

@@ -29,10 +29,14 @@ DUNDERS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truedi
 _MESSAGE = ("`{symbol}` here is differentiated as arithmetic on numbers and arrays, and an operand is an object "
             "whose class defines `__{name}__` in Python, which Python calls instead; call the method by name "
             "(`a.__{name}__(b)`) on a record whose class is known, or write the arithmetic on its fields")
-# Functions whose result is the operator's on their arguments (the builtins call the argument's method).
-FUNCTIONS = ((abs, "abs"), (float, "float"), (pow, "pow"), (operator.abs, "abs"), (operator.neg, "neg"),
+# Functions whose result is the operator's on their arguments (the builtins call the argument's method;
+# list() and tuple() its `__iter__`).
+FUNCTIONS = ((abs, "abs"), (float, "float"), (pow, "pow"), (list, "iter"), (tuple, "iter"), (operator.abs, "abs"), (operator.neg, "neg"),
              (operator.pos, "pos"), *((getattr(operator, name), name) for name in
                                       ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul")))
+_ITERATED = ("`list(...)` or `tuple(...)` here is differentiated as the copy of a list, a tuple or an array, and "
+             "its argument is an object whose class defines `__iter__` in Python, which Python iterates instead; "
+             "list the values it yields by name (`[p.y, 2.0 * p.x]`)")
 _SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%", "pow": "**",
             "matmul": "@", "neg": "-", "pos": "+"}
 
@@ -54,7 +58,8 @@ def arithmetic_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: A
         for operand in operands:
             if isinstance(operand, gast.Name) and operand.id in activity.varied \
                     and kinds.get(operand.id, UNKNOWN) in (UNKNOWN, RECORD):
-                message = _MESSAGE.format(symbol=_SYMBOLS.get(name, f"{name}(...)"), name=name)
+                message = _ITERATED if name == "iter" else _MESSAGE.format(symbol=_SYMBOLS.get(name, f"{name}(...)"),
+                                                                            name=name)
                 guards.setdefault(stmt, []).append(((operand.id, nodes.constant(name)), message,
                                                     parsed.info.location(stmt)))
     return guards
