@@ -1306,3 +1306,10 @@ class Swapped:
 
 def record_listed(a, b):
     return list(Swapped(a, b))[1] * 5.0  # <- list-of-iterable-record
+
+
+def loop_over_iterable_record(p):
+    total = 0.0
+    for v in p:  # <- loop-over-iterable-record
+        total = total * 3.0 + v
+    return total

@@ -19,8 +19,8 @@ What was wrong:
   an item of a list of records, sum's items), an operand whose class defines the operator in Python
   is refused at the line when the derivative runs (analysis/record_arithmetic.py), as sum(...),
   pow(...) and operator.add(...) (functools.reduce's) of such objects are. `list(p)` of a record whose
-  class defines `__iter__` had the gradient 0 (list(...) taken for the copy of a list); it is refused
-  at the line.
+  class defines `__iter__` had the gradient 0 (list(...) taken for the copy of a list), and a loop
+  over it crashed in the derivative; both are refused at the line.
 - the second derivative of np.linalg.det at a matrix singular to rounding (a rank-2 3x3 matrix whose
   LU factors have no exact zero) was noise (an hvp of 0, 4, -8, 16, ...): its two terms, each of the
   order of cond(A), cancel; only a matrix np.linalg.inv refused was refused. It is refused where
@@ -252,6 +252,7 @@ REFUSED = [
     (programs.records_summed, (0.7, 1.3), (0, 1), "sum-of-records"),
     (programs.records_added_by_operator, (0.7, 1.3), (0, 1), "operator-add-of-records"),
     (programs.record_listed, (0.7, 1.3), (0, 1), "list-of-iterable-record"),
+    (programs.loop_over_iterable_record, (programs.Swapped(0.7, 1.3),), (0,), "loop-over-iterable-record"),
     (programs.set_of_values, (np.array([0.3, -1.2, 0.8]),), (0,), "set-of-values"),
     (programs.abs_of_a_returned_record, (0.7, 1.3), (0, 1), "abs-of-returned-record"),
     (programs.namedtuple_items_doubled, (programs.Doubled(0.7, 1.3), 0.4), (0,), "tuple-getitem"),

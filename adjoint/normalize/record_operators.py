@@ -72,6 +72,11 @@ def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -
             return _binary(parsed, node, BINARY[type(node.op)], class_of, defines, call)
         return node
 
+    for loop in (node for node in nodes.walk(parsed.node) if isinstance(node, gast.For)):
+        if defines(loop.iter, "__iter__"):
+            raise UnsupportedSyntaxError("loop over a record", "this loop iterates a record whose class defines "
+                                         "`__iter__` in Python, which adjoint does not follow (a generator); loop "
+                                         "over a list of the values it yields", parsed.info.location(loop))
     if any(isinstance(node, (gast.Subscript, gast.UnaryOp, gast.BinOp)) for node in nodes.walk(parsed.node)):
         let_go(parsed.node)
         nodes.rewrite(parsed.node, rewrite)
