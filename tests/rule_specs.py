@@ -416,7 +416,8 @@ LINALG = [
 
 SHAPE = [
     RuleSpec(np.diagflat, 1, normal, (((3,),), ((2, 2),)), kwargs=({}, {"k": 1}, {"k": -2}), peer=False),
-    RuleSpec(np.vander, 1, normal, (((3,),), ((1,),)), kwargs=({}, {"N": 2}, {"N": 5}, {"N": 1}), peer=False),
+    RuleSpec(np.vander, 1, normal, (((3,),), ((1,),)), kwargs=({}, {"N": 2}, {"N": 5}, {"N": 1}, {"increasing": True},
+                                                                  {"N": 4, "increasing": True}), peer=False),
     call(np.reshape, "np.reshape(x0, (3, 2))", (((6,),), ((2, 3),), ((1, 6),))),
     call(np.reshape, "x0.reshape(3, -1)", (((6,),), ((2, 3),))), call(np.reshape, "x0.reshape(-1)", (((2, 3),),)),
     unary(np.ravel), call(np.ravel, "x0.flatten()", (((2, 3),),)),
@@ -470,6 +471,8 @@ SHAPE = [
     call(np.take, "np.take(x0, [2, 0, 2])", (((4,),), ((2, 3),)), peer=False),
     call(np.take, "np.take(x0, [[0, 1], [1, 1]], axis=1)", (((2, 3),),), peer=False),
     call(np.take, "x0.take([1, 1], axis=0)", (((2, 3),),), peer=False),
+    call(np.take, "np.take(x0, [0, 5, -6, 2], mode='wrap')", (((4,),),), peer=False),
+    call(np.take, "np.take(x0, [[3, -1], [1, 0]], axis=-1, mode='clip')", (((2, 3),),), peer=False),
 ]
 
 OPERATORS = [

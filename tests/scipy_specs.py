@@ -221,6 +221,7 @@ STATS = [
     *distribution("norm", "sf", NORMAL_DOMAIN), *distribution("norm", "logsf", NORMAL_DOMAIN),
     *distribution("norm", "ppf", QUANTILE_DOMAIN), *distribution("norm", "isf", QUANTILE_DOMAIN),
     *distribution("halfnorm", "logpdf", EXPON_DOMAIN), *distribution("halfnorm", "pdf", EXPON_DOMAIN),
+    *distribution("halfcauchy", "logpdf", EXPON_DOMAIN), *distribution("halfcauchy", "pdf", EXPON_DOMAIN),
     *distribution("expon", "cdf", LAPLACE_DOMAIN), *distribution("expon", "sf", LAPLACE_DOMAIN),
     *distribution("expon", "logcdf", EXPON_DOMAIN), *distribution("logistic", "cdf", NORMAL_DOMAIN),
     *(spec(f, f"stats.{f.__self__.name}.{f.__name__}(x0, x1, x2, x3)", 4, GAMMA, SHAPED, peer=False)

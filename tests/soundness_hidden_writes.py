@@ -333,8 +333,8 @@ class Getter:
 
 def getitem_writes(x):
     y = x * 2.0
-    g = Getter(y)  # <- getitem
-    t = g[1]
+    g = Getter(y)
+    t = g[1]  # <- getitem
     return np.sum(y * x)
 
 

@@ -23,6 +23,7 @@ from adjoint.analysis.index_values import refuse_values_in_indices
 from adjoint.analysis.item_writes import item_guards
 from adjoint.analysis.iterated import dict_iteration_guards, refuse_sorts_of_non_lists
 from adjoint.analysis.joins import join_guards
+from adjoint.analysis.record_arithmetic import arithmetic_guards
 from adjoint.analysis.kinds import infer_kinds
 from adjoint.analysis.residuals import NO_FACTS, ResidualFacts
 from adjoint.analysis.same_shapes import group_shapes
@@ -87,6 +88,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
                    (dict_iteration_guards(parsed, kinds), runtime.sequence_or_refuse),
                    (join_guards(parsed, kinds), runtime.joined_or_refuse),
                    (bitwise_guards(parsed, kinds, activity), runtime.bitwise_operand_or_refuse),
+                   (arithmetic_guards(parsed, kinds, activity, classifier), runtime.arithmetic_operand_or_refuse),
                    (copy_guards(parsed, kinds, activity, classifier), runtime.dict_or_refuse),
                    (method_guards(parsed, kinds, activity, classifier), runtime.array_method_or_refuse),
                    (absent_guards(func_node, classifier, parsed.info), runtime.absent_or_refuse))

@@ -225,6 +225,8 @@ class Sharing:
             fancy = isinstance(value, gast.Subscript) and fancy_index(value.slice, self.kinds)
             if fancy and self.kinds.get(owner.id) != CONTAINER:
                 return {fresh}, set()  # an array indexed by a list or an array of indices is a copy
+            if self.kinds.get(owner.id) == CONTAINER and isinstance(getattr(value, "slice", None), gast.Slice):
+                return {fresh}, held  # a slice of a list is a new list of its items
             if self.kinds.get(owner.id) == CONTAINER or is_pop(value):  # only a list has pop()
                 return held, held
             return self.reaches(owner.id), held  # a basic index of an array is a view

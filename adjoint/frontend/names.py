@@ -84,6 +84,9 @@ FIXED_STEPS = ("adjoint differentiates an integrator written as a fixed-step loo
                "`for step in range(steps):`); write the solver that way, or register a rule")
 _POSITIONS = ("adjoint differentiates itertools.product, chain, islice, accumulate and pairwise, not this "
               "iterator; write the loops over the positions")
+_UNORDERED = ("a set's order is not the order of its items, so no derivative follows values through it: a set "
+              "(or a set comprehension) may hold values the derivative does not flow through (indices, labels); "
+              "keep these in a list")
 ADVICE = {
     "scipy.integrate.odeint": FIXED_STEPS,
     "scipy.integrate.solve_ivp": FIXED_STEPS,
@@ -96,6 +99,8 @@ ADVICE = {
     "itertools.combinations_with_replacement": f"{_POSITIONS} (`for i in range(n): for j in range(i, n):` for pairs)",
     "itertools.permutations": f"{_POSITIONS} (`for i in range(n): for j in range(n): if i != j:` for pairs)",
     "itertools.starmap": "write a comprehension that unpacks each item (`sum(a * b for a, b in pairs)`)",
+    "set": _UNORDERED,
+    "frozenset": _UNORDERED,
 }
 
 

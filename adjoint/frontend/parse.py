@@ -263,6 +263,7 @@ def parse_function(func: Callable) -> ParsedFunction:
                 continue
             cells.append((ClosureCell(cell), var, namespace[var]))
     node = _fresh_tree(node)
+    _positional_only_as_positional(node.args)
     _defaults_as_values(node, origin, namespace)
     bind_local_imports(node, namespace)
     parsed = ParsedFunction(func, node, info, namespace,
@@ -271,6 +272,13 @@ def parse_function(func: Callable) -> ParsedFunction:
     if specialization is not None:
         _specialize(parsed, specialization)
     return parsed
+
+
+def _positional_only_as_positional(arguments: gast.arguments) -> None:
+    """Positional-only parameters become positional-or-keyword ones: the body reads them the same way,
+    a call that binds them binds them by position all the same, and what adjoint writes about the
+    function's parameters (the halves of a vjp, the tangents a callee takes) need know one kind."""
+    arguments.args[0:0], arguments.posonlyargs = arguments.posonlyargs, []
 
 
 _READ_ONLY: "weakref.WeakKeyDictionary[Callable, ParsedFunction]" = weakref.WeakKeyDictionary()

@@ -45,6 +45,7 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.dict_views import listed_dict_views
 from adjoint.normalize.dict_writes import lower_dict_writes
+from adjoint.normalize.set_comprehensions import listed_set_comprehensions
 
 LOWERED = (gast.ListComp, gast.DictComp, gast.GeneratorExp)
 CONSUMERS = (sum, max, min, list, tuple, sorted, any, all)
@@ -52,7 +53,8 @@ HOISTED_FROM = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Ret
 
 
 def lower_comprehensions(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """Rewrite every list comprehension and consumed generator expression of parsed.node."""
+    """Rewrite every list and set comprehension and consumed generator expression of parsed.node."""
+    listed_set_comprehensions(parsed)
     listed_dict_views(parsed, fresh)
     if not any(isinstance(node, LOWERED) or _may_reduce(node) for node in nodes.walk(parsed.node)):
         return

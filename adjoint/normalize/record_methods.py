@@ -41,6 +41,7 @@ from adjoint.frontend.values import ItemsOf, own_functions, specialize
 from adjoint.normalize.record_classes import (Known, built_class, built_records, field_class, field_names, held_class,
                                               is_record_class, item_class, listed_item, lists_of_records, loop_records,
                                               record_class_of)
+from adjoint.normalize.record_operators import dunder_calls
 from adjoint.normalize.records import plain_named_tuple
 from adjoint.frontend.names import module_of
 
@@ -65,6 +66,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
         loop_records(parsed, fresh, stores, known, checks, listed, local_names)
     getters = _property_reads(parsed, calls, known) if known else []
     reads = {id(call) for call in getters}
+    getters += dunder_calls(parsed, known, local_names)
     for call in calls + getters:
         func = call.func
         if id(call) in reads:  # a property read, its getter called

@@ -414,13 +414,13 @@ def _(result, g, x, repeats, axis=None):
 
 
 @register_adjoint(runtime.take_adjoint)
-def _(result, g, x, indices, axis=None):
-    d[g] = np.take(d[result], indices, axis)
+def _(result, g, x, indices, axis=None, mode="raise"):
+    d[g] = np.take(d[result], indices, axis, mode=mode)
 
 
 @register_tangent(runtime.take_adjoint)
-def _(result, g, x, indices, axis=None):
-    d[result] = take_adjoint(d[g], x, indices, axis)
+def _(result, g, x, indices, axis=None, mode="raise"):
+    d[result] = take_adjoint(d[g], x, indices, axis, mode)
 
 
 @register_adjoint(runtime.trace_adjoint)

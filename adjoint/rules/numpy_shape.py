@@ -454,13 +454,13 @@ def _(result, x, repeats, axis=None):
 
 
 @register_adjoint(np.take)
-def _(result, x, indices, axis=None):
-    d[x] = take_adjoint(d[result], x, indices, axis)
+def _(result, x, indices, axis=None, out=None, mode="raise"):
+    d[x] = take_adjoint(d[result], x, indices, axis, mode)
 
 
 @register_tangent(np.take)
-def _(result, x, indices, axis=None):
-    d[result] = np.take(d[x], indices, axis)
+def _(result, x, indices, axis=None, out=None, mode="raise"):
+    d[result] = np.take(d[x], indices, axis, mode=mode)
 
 
 # diagflat(v, k) = diag(ravel(v), k): the adjoint reads the k-th diagonal back in v's shape.
@@ -475,13 +475,15 @@ def _(result, v, k=0):
 
 
 # vander(x, N): column j is x^(N-1-j), whose slope (N-1-j) x^(N-2-j) is column j+1 times N-1-j
-# (the last column, x^0, has none). increasing=True is refused as a keyword.
+# (the last column, x^0, has none); increasing=True: column j is x^j, whose slope is column j-1 times j.
 @register_adjoint(np.vander)
-def _(result, x, N=None):
-    d[x] = np.sum(d[result][:, :-1] * result[:, 1:] * np.arange(np.shape(result)[1] - 1, 0, -1), axis=1)
+def _(result, x, N=None, increasing=False):
+    d[x] = (np.sum(d[result][:, 1:] * result[:, :-1] * np.arange(1, np.shape(result)[1]), axis=1) if increasing
+            else np.sum(d[result][:, :-1] * result[:, 1:] * np.arange(np.shape(result)[1] - 1, 0, -1), axis=1))
 
 
 @register_tangent(np.vander)
-def _(result, x, N=None):
-    d[result] = np.expand_dims(d[x], 1) * np.pad(result[:, 1:] * np.arange(np.shape(result)[1] - 1, 0, -1),
-                                                 ((0, 0), (0, 1)))
+def _(result, x, N=None, increasing=False):
+    d[result] = np.expand_dims(d[x], 1) * (
+        np.pad(result[:, :-1] * np.arange(1, np.shape(result)[1]), ((0, 0), (1, 0))) if increasing
+        else np.pad(result[:, 1:] * np.arange(np.shape(result)[1] - 1, 0, -1), ((0, 0), (0, 1))))

@@ -1,5 +1,5 @@
 """Adjoints and tangents of more scipy.stats distributions: the location-scale families expon,
-laplace, logistic, cauchy, lognorm (and its shape s) and uniform (log densities and densities,
+laplace, logistic, cauchy (and halfcauchy), lognorm (and its shape s) and uniform (log densities and densities,
 with respect to the values, `loc` and `scale`), chi2 (and its df), the log densities of
 invgamma and weibull_min (and their shapes), and the bernoulli and binom probability mass
 functions with respect to `p`.
@@ -114,9 +114,10 @@ def _(result, x, loc=0.0, scale=1.0):
 
 
 # ----- Cauchy: log pdf = -log1p(z^2) - log(pi scale), slope -2 z / (1 + z^2) ---------------------------
+# The half-Cauchy's is log(2) more on z >= 0 (its density twice the Cauchy's there): the same derivatives.
 
 
-@register_adjoint(stats.cauchy.logpdf)
+@register_adjoint(stats.cauchy.logpdf, stats.halfcauchy.logpdf)
 def _(result, x, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     d[x] = unbroadcast(-d[result] * 2.0 * z / ((1.0 + z * z) * scale), x)
@@ -124,14 +125,14 @@ def _(result, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[result] * (1.0 - z * z) / ((1.0 + z * z) * scale), scale)
 
 
-@register_tangent(stats.cauchy.logpdf)
+@register_tangent(stats.cauchy.logpdf, stats.halfcauchy.logpdf)
 def _(result, x, loc=0.0, scale=1.0):
     d[result] = (-standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
                  * 2.0 * standardized(x, loc, scale) / (1.0 + np.square(standardized(x, loc, scale)))
                  - d[scale] / scale)
 
 
-@register_adjoint(stats.cauchy.pdf)
+@register_adjoint(stats.cauchy.pdf, stats.halfcauchy.pdf)
 def _(result, x, loc=0.0, scale=1.0):
     z = (x - loc) / scale
     d[x] = unbroadcast(-d[result] * result * 2.0 * z / ((1.0 + z * z) * scale), x)
@@ -139,7 +140,7 @@ def _(result, x, loc=0.0, scale=1.0):
     d[scale] = unbroadcast(-d[result] * result * (1.0 - z * z) / ((1.0 + z * z) * scale), scale)
 
 
-@register_tangent(stats.cauchy.pdf)
+@register_tangent(stats.cauchy.pdf, stats.halfcauchy.pdf)
 def _(result, x, loc=0.0, scale=1.0):
     d[result] = result * (-standardized(d[x] - d[loc] - d[scale] * standardized(x, loc, scale), 0.0, scale)
                           * 2.0 * standardized(x, loc, scale) / (1.0 + np.square(standardized(x, loc, scale)))

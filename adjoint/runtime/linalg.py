@@ -52,10 +52,18 @@ def cofactors(x, det):
 
 
 def _inverse_for_second_derivative(x):
+    """inv(x), refused where x is singular or so near it that the second derivative's two terms, each
+    of the order of cond(x) times its value and cancelling, leave fewer than 8 of its digits."""
+    singular = Refused("the second derivative of np.linalg.det at a singular matrix (or one as near it as its "
+                       "condition number says) is not supported")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        near = np.any(~(np.linalg.cond(x) * np.finfo(np.result_type(x, 1.0)).eps <= 1e-8))
+    if near:
+        raise singular
     try:
         return np.linalg.inv(x)
     except np.linalg.LinAlgError:
-        raise Refused("the second derivative of np.linalg.det at a singular matrix is not supported") from None
+        raise singular from None
 
 
 def cofactors_tangent(dx, ddet, x, det):

@@ -15,7 +15,7 @@ from adjoint.runtime.adjoints import (
     _is_zero_scalar,
 )
 from adjoint.runtime.gradients import dot_adjoint_a, dot_adjoint_b
-from adjoint.runtime.refusals import Refused
+from adjoint.runtime.refusals import Refused, defines_arithmetic
 
 
 def np_dot_adjoint_a(g, a, b):
@@ -251,6 +251,8 @@ def sum_adjoint(g, x):
 def _refuse_concatenation(x):
     if any(isinstance(item, (list, tuple)) for item in x):
         raise Refused("the derivative of sum(lists, start), which concatenates lists, is not supported; join them with `+`")
+    if any(defines_arithmetic(item, "add") for item in x):
+        raise Refused("sum(...) adds objects whose class defines `__add__` in Python, which the derivative does not follow")
 
 
 def sum_tangent(dx, x, dstart):
@@ -381,9 +383,10 @@ def repeat_adjoint(g, x, repeats, axis=None):
     return np.moveaxis(moved, 0, axis)
 
 
-def take_adjoint(g, x, indices, axis=None):
-    """The adjoint of np.take(x, indices, axis): g added back at the taken positions."""
+def take_adjoint(g, x, indices, axis=None, mode="raise"):
+    """The adjoint of np.take(x, indices, axis, mode=mode): g added back at the positions taken (mode applied)."""
     out = np.zeros(np.size(x) if axis is None else np.shape(x), dtype=_adjoint_dtype(g, x))
+    indices = np.take(np.arange(np.shape(out)[0 if axis is None else axis]), indices, mode=mode)
     where = indices if axis is None else (slice(None),) * (axis % np.ndim(x)) + (indices,)
     np.add.at(out, where, g)
     return np.reshape(out, np.shape(x))

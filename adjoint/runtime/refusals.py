@@ -4,6 +4,7 @@ The API turns each `Refused` into an `adjoint.AdjointError` at the user's line w
 """
 from __future__ import annotations
 
+import inspect
 import types
 
 import numpy as np
@@ -102,6 +103,21 @@ def bitwise_operand_or_refuse(value, message, filename, lineno):
     array (of integers or truth values: the operator's result carries no derivative)."""
     if not isinstance(value, (int, float, np.ndarray, np.generic)):
         raise OperandKindError(message, filename, lineno)
+
+
+def arithmetic_operand_or_refuse(value, name, message, filename, lineno):
+    """Raise OperandKindError where `value`, an operand of the arithmetic operator whose method is
+    `__<name>__`, is an object whose class defines that method or its reflection in Python (a function
+    of the user's, which Python calls; the derivative is that of numbers, arrays and lists)."""
+    if defines_arithmetic(value, name):
+        raise OperandKindError(message, filename, lineno)
+
+
+def defines_arithmetic(value, name):
+    """Whether value's class defines `__<name>__`, its reflection or its in-place form as a Python function."""
+    cls = type(value)
+    return cls not in (float, int, bool, np.ndarray, np.float64, list, tuple) and any(
+        inspect.isfunction(getattr(cls, f"__{prefix}{name}__", None)) for prefix in ("", "r", "i"))
 
 
 def dict_or_refuse(value, message, filename, lineno):

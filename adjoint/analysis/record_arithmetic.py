@@ -1,0 +1,82 @@
+"""Arithmetic on an object whose class defines the operator in Python: checked when the derivative runs.
+
+The derivative of `a + b` (`-`, `*`, `/`, `//`, `%`, `**`, `@`, unary `-` and `+`, `abs(a)`, `float(a)`,
+`pow(a, b)`, `operator.add(a, b)`, ...) is that of numbers and arrays, or of joined lists and tuples. Python calls the operands' own methods instead where their
+class defines them (a dataclass's `__add__`, a NamedTuple's `__mul__`): the derivative would follow
+arithmetic on the fields where the method does something else. normalize/record_operators.py calls
+the method where it knows the record's class; where an operand that depends on the differentiated
+inputs is of a kind not known to be a number, an array or a list (an item of a list of records, what
+a user function returns, a record made in a loop), in a function where records are in play, a check
+before the statement refuses, at the user's line, an object whose class defines the operator as a
+Python function.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Dict
+
+import gast
+
+from adjoint import nodes, runtime
+from adjoint.analysis.activity import Activity
+from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.guards import Guards
+from adjoint.analysis.kinds import RECORD, UNKNOWN
+from adjoint.frontend.parse import ParsedFunction
+
+DUNDERS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.FloorDiv: "floordiv",
+           gast.Mod: "mod", gast.Pow: "pow", gast.MatMult: "matmul", gast.USub: "neg", gast.UAdd: "pos"}
+_MESSAGE = ("`{symbol}` here is differentiated as arithmetic on numbers and arrays, and an operand is an object "
+            "whose class defines `__{name}__` in Python, which Python calls instead; call the method by name "
+            "(`a.__{name}__(b)`) on a record whose class is known, or write the arithmetic on its fields")
+# Functions whose result is the operator's on their arguments (the builtins call the argument's method;
+# list() and tuple() its `__iter__`).
+FUNCTIONS = ((abs, "abs"), (float, "float"), (pow, "pow"), (list, "iter"), (tuple, "iter"), (operator.abs, "abs"), (operator.neg, "neg"),
+             (operator.pos, "pos"), *((getattr(operator, name), name) for name in
+                                      ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul")))
+_ITERATED = ("`list(...)` or `tuple(...)` here is differentiated as the copy of a list, a tuple or an array, and "
+             "its argument is an object whose class defines `__iter__` in Python, which Python iterates instead; "
+             "list the values it yields by name (`[p.y, 2.0 * p.x]`)")
+_SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%", "pow": "**",
+            "matmul": "@", "neg": "-", "pos": "+"}
+
+
+def arithmetic_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activity,
+                      classifier: CallClassifier) -> Guards:
+    """`t = a op b`, `t = -a` or a call of a function doing that (`abs`, `float`, `pow`, `operator.add`), t
+    reaching the output, with an operand of a kind not known (or a record's) that depends on the
+    differentiated inputs: checked by runtime.arithmetic_operand_or_refuse."""
+    guards: Guards = {}
+    if not _records_in_play(parsed, kinds):
+        return guards
+    for stmt in nodes.statements(parsed.node):
+        value = getattr(stmt, "value", None)
+        if not (isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
+                and stmt.targets[0].id in activity.useful):
+            continue
+        name, operands = _operation(value, classifier)
+        for operand in operands:
+            if isinstance(operand, gast.Name) and operand.id in activity.varied \
+                    and kinds.get(operand.id, UNKNOWN) in (UNKNOWN, RECORD):
+                message = _ITERATED if name == "iter" else _MESSAGE.format(symbol=_SYMBOLS.get(name, f"{name}(...)"),
+                                                                            name=name)
+                guards.setdefault(stmt, []).append(((operand.id, nodes.constant(name)), message,
+                                                    parsed.info.location(stmt)))
+    return guards
+
+
+def _records_in_play(parsed: ParsedFunction, kinds: Dict[str, str]) -> bool:
+    """Whether a value of the function may be a record: a name of a record's kind, a record class the
+    function knows of (a parameter's, a list's items'), or records it builds. Elsewhere (code of numbers
+    and arrays, of parameters of kinds not known) no operand is checked."""
+    return (RECORD in kinds.values() or bool(parsed.classes)
+            or any(value is runtime.make_record or value is runtime.updated_record for value in parsed.namespace.values()))
+
+
+def _operation(value: gast.expr, classifier: CallClassifier):
+    """(the method's name, the operands) of `a op b`, `op a` or a call of FUNCTIONS; (None, []) else."""
+    if isinstance(value, (gast.BinOp, gast.UnaryOp)) and type(value.op) in DUNDERS:
+        return DUNDERS[type(value.op)], [value.left, value.right] if isinstance(value, gast.BinOp) else [value.operand]
+    func = classifier.classify(value).func if isinstance(value, gast.Call) and not value.keywords else None
+    name = next((name for known, name in FUNCTIONS if func is known), None)
+    return (name, value.args) if name is not None else (None, [])

@@ -1,0 +1,113 @@
+"""Python's syntax that calls a method of a record's class: `p[i]` its `__getitem__`, `p + q` its
+`__add__` (`2.0 * p` its `__rmul__`, `-p` its `__neg__`), `abs(p)` and `float(p)` its `__abs__` and
+`__float__`.
+
+Where a known record's class (normalize/record_classes.py) defines such a method as a plain Python
+function, the syntax is made a call of the method, which record_methods.py then writes as a call
+of the class's function specialized to the record, as it does `p.method(...)`: the derivative
+follows what the method computes, not the arithmetic or the indexing of the record's fields (which
+gave `D(a + c, b * d)` the derivative of `D(a + c, b + d)`). An operator whose method Python would
+choose otherwise than from the left operand's class (a right operand that is a record of a subclass,
+or a reflected method beside a left operand that is not a number) is refused at the line.
+
+Before::
+
+    z = p + q                    # p, q: D, whose __add__ is a plain method
+    w = -z[0]
+
+After::
+
+    z = p.__add__(q)
+    w = -z.__getitem__(0)        # (z a known D too where record_classes.py says so)
+"""
+from __future__ import annotations
+
+import builtins
+import inspect
+from typing import List, Optional
+
+import gast
+
+from adjoint import nodes
+from adjoint.errors import UnsupportedSyntaxError
+from adjoint.frontend.held import let_go
+from adjoint.frontend.parse import ParsedFunction
+from adjoint.normalize.record_classes import Known, built_class
+
+BINARY = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.FloorDiv: "floordiv",
+          gast.Mod: "mod", gast.Pow: "pow", gast.MatMult: "matmul"}
+UNARY = {gast.USub: "neg", gast.UAdd: "pos"}
+ONE_ARGUMENT_BUILTINS = ("abs", "float")
+
+
+def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -> List[gast.Call]:
+    """Rewrite parsed.node's item reads and operators on known records (names, and records built in the
+    expression) whose class defines their method as a plain function (see the module); the calls made,
+    for record_methods.py to write."""
+    from adjoint.normalize.record_methods import _class_attribute  # (which calls this module)
+    made: List[gast.Call] = []
+
+    def class_of(operand: gast.expr) -> Optional[type]:
+        if isinstance(operand, gast.Name):
+            return known.get(operand.id)
+        return built_class(parsed, operand, local_names)
+
+    def defines(operand: gast.expr, method: str) -> bool:
+        return class_of(operand) is not None and inspect.isfunction(_class_attribute(class_of(operand), method)[0])
+
+    def call(owner: gast.expr, method: str, args: List[gast.expr], node: gast.AST) -> gast.Call:
+        func = gast.Attribute(value=owner, attr=method, ctx=gast.Load())
+        made.append(nodes.copy_location(gast.Call(func=func, args=args, keywords=[]), node))
+        return made[-1]
+
+    def rewrite(node: gast.AST) -> gast.AST:
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) and defines(node.value, "__getitem__"):
+            return call(node.value, "__getitem__", [nodes.index_value(node.slice)], node)
+        if isinstance(node, gast.UnaryOp) and type(node.op) in UNARY and defines(node.operand, f"__{UNARY[type(node.op)]}__"):
+            return call(node.operand, f"__{UNARY[type(node.op)]}__", [], node)
+        if isinstance(node, gast.Call) and _builtin_of_one(parsed, node, local_names) \
+                and defines(node.args[0], f"__{node.func.id}__"):
+            return call(node.args[0], f"__{node.func.id}__", [], node)
+        if isinstance(node, gast.BinOp) and type(node.op) in BINARY and (class_of(node.left) or class_of(node.right)):
+            return _binary(parsed, node, BINARY[type(node.op)], class_of, defines, call)
+        return node
+
+    for loop in (node for node in nodes.walk(parsed.node) if isinstance(node, gast.For)):
+        if defines(loop.iter, "__iter__"):
+            raise UnsupportedSyntaxError("loop over a record", "this loop iterates a record whose class defines "
+                                         "`__iter__` in Python, which adjoint does not follow (a generator); loop "
+                                         "over a list of the values it yields", parsed.info.location(loop))
+    if any(isinstance(node, (gast.Subscript, gast.UnaryOp, gast.BinOp)) for node in nodes.walk(parsed.node)):
+        let_go(parsed.node)
+        nodes.rewrite(parsed.node, rewrite)
+    return made
+
+
+def _binary(parsed: ParsedFunction, node: gast.BinOp, name: str, class_of, defines, call) -> gast.AST:
+    """`left.__op__(right)` or `right.__rop__(left)` where Python calls that one first; else the node as it
+    is where Python raises (neither defines it), refused where adjoint would not call what Python calls."""
+    left, right = node.left, node.right
+    if class_of(left) and class_of(right) and class_of(right) is not class_of(left) \
+            and issubclass(class_of(right), class_of(left)):
+        raise _refuse(parsed, node, f"the right operand is a record of a subclass of the left one's class, whose "
+                                    f"`__r{name}__` Python may call first")
+    if defines(left, f"__{name}__"):
+        return call(left, f"__{name}__", [right], node)
+    if class_of(left) or not defines(right, f"__r{name}__"):
+        return node  # neither class defines it: Python raises TypeError where the function runs
+    if not (isinstance(left, gast.Constant) and isinstance(left.value, (int, float))):
+        raise _refuse(parsed, node, f"`__r{name}__` of the right operand is what Python calls only where the left one "
+                                    "has no method of its own for it; adjoint calls it beside a literal number")
+    return call(right, f"__r{name}__", [left], node)
+
+
+def _builtin_of_one(parsed: ParsedFunction, call: gast.Call, local_names: frozenset) -> bool:
+    """`abs(p)` or `float(p)`, the builtin's name not rebound: Python calls p's `__abs__` or `__float__`."""
+    func = call.func
+    return (isinstance(func, gast.Name) and func.id in ONE_ARGUMENT_BUILTINS and func.id not in local_names
+            and parsed.lookup(func.id) is getattr(builtins, func.id) and len(call.args) == 1 and not call.keywords)
+
+
+def _refuse(parsed: ParsedFunction, node: gast.AST, why: str) -> UnsupportedSyntaxError:
+    return UnsupportedSyntaxError("operator on a record", f"this operator on a record is not differentiated: {why}; "
+                                  "call the method by name", parsed.info.location(node))
