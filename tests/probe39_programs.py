@@ -607,7 +607,7 @@ def inplace_slice_add(x):
 def view_vs_copy(x):
     a = x.copy()
     b = a[:3]
-    b *= 2.0  # <- write-through-view
+    b *= 2.0
     c = a.copy()
     c[0] = 100.0
     return np.sum(a ** 2) + c[1]
@@ -1022,7 +1022,7 @@ def array_split_uneven(x):
 
 def linspace_endpoints(a, b):
     t = np.linspace(a, b, 5)
-    return np.sum(np.sin(t)) + np.sum(np.logspace(a, b, 3)) + np.sum(np.linspace(a, b, 4, endpoint=False) ** 2)  # <- logspace
+    return np.sum(np.sin(t)) + np.sum(np.logspace(a, b, 3)) + np.sum(np.linspace(a, b, 4, endpoint=False) ** 2)
 
 
 def filled_from_scalars(a, b, c):
