@@ -347,6 +347,8 @@ HELPERS = [
     helper("runtime.quantile_position(x0)", (S,)),
     helper("runtime.centered_observations(x0, False)", ((5, 3),)),
     helper("runtime.centered_adjoint(x0, np.ones(5))", ((1, 5),)),
+    helper("runtime.stacked_observations(x0, x1, False)", ((5, 2), (5,))),
+    helper("runtime.stacked_observations(x0)", ((2, 4),), label="alone"),
     helper("runtime.take_along_axis_adjoint(x0, np.ones((3, 3)), np.array([[0, 0], [2, 1], [1, 1]]), 1)", ((3, 2),)),
     helper("runtime.item_placed(x0, np.ones((2, 3)), 4)", (S,)),
     helper("runtime.full_convolution(x0, np.ones(5), np.ones(3), 'same')", ((5,),)),

@@ -15,8 +15,8 @@ from adjoint.runtime import (
     full_convolution, histogram_edges_adjoint, histogram_edges_tangent, histogram_positions, interp_segments,
     interp_sides, interp_tangent, item, item_adjoint, item_placed,
     extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, reshape_like, scatter_sum, spacings,
-    spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, three_component_or_refuse, unbroadcast,
-    unreduce, weights_adjoint, weights_like,
+    spacings_adjoint, stacked_observations, symmetrized, take_along_axis_adjoint, tangent_like, three_component_or_refuse, unbroadcast,
+    unreduce, variable_count, weights_adjoint, weights_like,
 )
 
 non_differentiable(np.isposinf, np.isneginf)
@@ -131,6 +131,37 @@ def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
 def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
     d[result] = 1.0 / cov_divisor(m, y, rowvar, bias, ddof) * np.reshape(2.0 * symmetrized(np.dot(
         centered_observations(d[m], rowvar), np.transpose(centered_observations(m, rowvar)))), np.shape(result))
+
+
+
+# R = Z Z^T of the centered observations X (x's variables, then y's), each row divided by its
+# norm: Z = X / |X|. The adjoint of Z is (G + G^T) Z, of X its part across Z divided by |X|:
+# (H - Z sum(H Z)) / |X|. The tangent, with D = dX X^T and s = |X|^2: 2 sym(D / sqrt(s s^T) - diag(D) / s R).
+# NumPy's clip to [-1, 1] touches only the diagonal, constant 1.
+@register_adjoint(np.corrcoef)
+def _(result, x, y=None, rowvar=True, dtype=None):
+    rows = stacked_observations(x, y, rowvar)
+    norms = np.sqrt(np.sum(rows * rows, axis=1, keepdims=True))
+    spread = np.dot(np.reshape(d[result], np.shape(rows)[:1] * 2) + np.transpose(np.reshape(
+        d[result], np.shape(rows)[:1] * 2)), rows / norms)
+    moved = (spread - rows / norms * np.sum(spread * rows / norms, axis=1, keepdims=True)) / norms
+    d[x] = centered_adjoint(moved[:variable_count(x, rowvar)], x, rowvar)
+    d[y] = centered_adjoint(moved[variable_count(x, rowvar):], y, rowvar)
+
+
+@register_tangent(np.corrcoef)
+def _(result, x, y=None, rowvar=True, dtype=None):
+    d[result] = np.reshape(2.0 * symmetrized(
+        np.dot(stacked_observations(tangent_like([d[x], d[y]], [x, y])[0],
+                                    tangent_like([d[x], d[y]], [x, y])[1] if y is not None else None, rowvar),
+               np.transpose(stacked_observations(x, y, rowvar)))
+        / np.sqrt(np.outer(np.sum(stacked_observations(x, y, rowvar) ** 2, axis=1),
+                           np.sum(stacked_observations(x, y, rowvar) ** 2, axis=1)))
+        - np.expand_dims(np.sum(stacked_observations(tangent_like([d[x], d[y]], [x, y])[0],
+                                                     tangent_like([d[x], d[y]], [x, y])[1] if y is not None else None,
+                                                     rowvar) * stacked_observations(x, y, rowvar), axis=1)
+                         / np.sum(stacked_observations(x, y, rowvar) ** 2, axis=1), 1) * np.atleast_2d(result)),
+        np.shape(result))
 
 
 # ----- Picking, appending, padding, replacing ----------------------------------------------------------
