@@ -335,6 +335,7 @@ HELPERS = [
     helper("runtime.lstsq_residuals_adjoint(x0, x1, np.ones(2))", ((2,), (5, 2))),
     helper("runtime.lstsq_residuals_tangent(x0, x1, np.ones(1))", ((5,), (5,))),
     helper("runtime.full_rank(x0, 'f')", ((3, 3),), well_conditioned),
+    helper("runtime.polyfit_points(x0, 2)", ((4,),)),
     # statistics
     helper("runtime.weights_like(x0, np.ones((4, 3)), 0)", ((4,),)),
     helper("runtime.weights_adjoint(x0, np.ones(3), np.ones((4, 3)), 1)", ((4, 3),)),
