@@ -727,6 +727,14 @@ POSITIONS = [
     call(np.insert, "np.insert(np.arange(4), 1, x0) * np.sum(x0)", ((S,), ((2,),)), domain=uniform(1.2, 1.8), peer=False,
          id="insert[integers]"),
     call(np.resize, "np.resize(x0, (2, 5))", (((3,),), ((2, 3),), ((1,),)), peer=False),
+    call(np.lib.stride_tricks.sliding_window_view, "np.lib.stride_tricks.sliding_window_view(x0, 3{kw})",
+         (((5,),), ((3,),)), kwargs=({}, Variant({"axis": 0}, (((4, 2),),)), Variant({"axis": -1}, (((2, 5),),))),
+         peer=False),
+    call(np.lib.stride_tricks.sliding_window_view, "np.lib.stride_tricks.sliding_window_view(x0, (2, 3)) * x0[0, 0]",
+         (((3, 4),),), peer=False, id="sliding_window_view[2-d]"),
+    call(np.lib.stride_tricks.sliding_window_view,
+         "np.sum(np.lib.stride_tricks.sliding_window_view(x0, 2, axis=-1), axis=-1) ** 2", (((2, 6),),), peer=False,
+         id="sliding_window_view[moving sum]"),
     call(np.resize, "np.resize(x0, 2)", (((2, 3),),), peer=False, id="resize[shrink]"),
 ]
 
