@@ -264,6 +264,7 @@ HELPERS = [
     helper("runtime.concatenate_adjoint(x0, [np.ones((2, 3)), np.ones((1, 3))], 0)", ((3, 3),), label="axis=0"),
     helper("runtime.concatenate_adjoint(x0, [np.ones((2, 3)), np.ones(2)], None)", ((8,),), label="axis=None"),
     helper("runtime.stack_adjoint(x0, [np.ones(3), np.ones(3)], 1)", ((3, 2),)),
+    helper("runtime.block_adjoint(x0, [[np.ones((2, 2)), np.ones((2, 1))], [np.ones(3)]])", ((3, 3),)),
     helper("runtime.joined_adjoint(x0, [np.ones(3), np.ones((3, 2))], runtime.column, 1)", ((3, 3),), label="column"),
     helper("runtime.joined_adjoint(x0, [np.ones(3), np.ones((2, 3))], np.atleast_2d, 0)", ((3, 3),), label="vstack"),
     helper("runtime.promoted_join([x0, x1], [np.ones(3), np.ones((3, 2))], runtime.column, 1)", ((3,), (3, 2))),
