@@ -278,10 +278,12 @@ def _(result, x, y, deg, rcond=None, full=False, w=None, cov=False):
 def _(result, x, y, deg, rcond=None, full=False, w=None, cov=False):
     d[result] = np.reshape(np.dot(
         np.linalg.pinv(np.vander(polyfit_points(x, deg, w, full, cov), deg + 1) / vander_scale(x, deg)),
-        as_columns(d[y]) - np.expand_dims(d[x], 1) * np.dot(np.pad(np.vander(x, deg + 1)[:, 1:] * np.arange(
-            deg, 0, -1), ((0, 0), (0, 1))), as_columns(result)) + np.dot(np.transpose(np.dot(np.pad(np.vander(
-                x, deg + 1)[:, 1:] * np.arange(deg, 0, -1), ((0, 0), (0, 1))), np.linalg.pinv(np.vander(
-                    x, deg + 1) / vander_scale(x, deg)) / np.expand_dims(vander_scale(x, deg), 1))),
+        as_columns(d[y])
+        - np.expand_dims(d[x], 1) * np.dot(
+            np.pad(np.vander(x, deg + 1)[:, 1:] * np.arange(deg, 0, -1), ((0, 0), (0, 1))), as_columns(result))
+        + np.dot(np.transpose(np.dot(
+            np.pad(np.vander(x, deg + 1)[:, 1:] * np.arange(deg, 0, -1), ((0, 0), (0, 1))),
+            np.linalg.pinv(np.vander(x, deg + 1) / vander_scale(x, deg)) / np.expand_dims(vander_scale(x, deg), 1))),
             np.expand_dims(d[x], 1) * (as_columns(y) - np.dot(np.vander(x, deg + 1), as_columns(result)))))
         / np.expand_dims(vander_scale(x, deg), 1), np.shape(result))
 
