@@ -136,6 +136,10 @@ def fit_through_repeated_points(x):
     return np.sum(np.polyfit(x, np.arange(4.0), 2))
 
 
+def truncated_fit(y):
+    return np.sum(np.polyfit(np.arange(5.0), y, 2, rcond=0.5))
+
+
 def line_of(func) -> str:
     return f"{inspect.getsourcefile(func)}:{inspect.getsourcelines(func)[1] + 1}:"
 
@@ -145,7 +149,8 @@ def line_of(func) -> str:
     (weighted_fit, (np.ones(5),)),
     (full_fit, (np.ones(5),)),
     (fit_through_repeated_points, (np.array([1.0, 1.0, 2.0, 2.0]),)),
-], ids=["w", "full", "repeated points"])
+    (truncated_fit, (np.ones(5),)),
+], ids=["w", "full", "repeated points", "rcond truncating"])
 def test_polyfit_refuses_what_it_does_not_differentiate(func, args):
     check_refused_at(func, args, (0,), line_of(func), RNG)
 

@@ -31,12 +31,12 @@ def _(result, x, what):
 
 
 @register_adjoint(runtime.polyfit_points)
-def _(result, x, deg, w=None, full=False, cov=False):
+def _(result, x, deg, rcond=None, w=None, full=False, cov=False):
     d[x] = d[result]
 
 
 @register_tangent(runtime.polyfit_points)
-def _(result, x, deg, w=None, full=False, cov=False):
+def _(result, x, deg, rcond=None, w=None, full=False, cov=False):
     d[result] = d[x]
 
 

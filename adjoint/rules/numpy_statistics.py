@@ -264,7 +264,7 @@ def _(result, p, x):
 # S^-1 P (dY - dx V' C + (V' S^-1 P)^T (dx r)).
 @register_adjoint(np.polyfit)
 def _(result, x, y, deg, rcond=None, full=False, w=None, cov=False):
-    fit = np.linalg.pinv(np.vander(polyfit_points(x, deg, w, full, cov), deg + 1) / vander_scale(x, deg))
+    fit = np.linalg.pinv(np.vander(polyfit_points(x, deg, rcond, w, full, cov), deg + 1) / vander_scale(x, deg))
     slopes = np.pad(np.vander(x, deg + 1)[:, 1:] * np.arange(deg, 0, -1), ((0, 0), (0, 1)))
     spread = np.dot(np.transpose(fit), as_columns(broadcast_like(d[result], result)) / np.expand_dims(
         vander_scale(x, deg), 1))
@@ -277,7 +277,7 @@ def _(result, x, y, deg, rcond=None, full=False, w=None, cov=False):
 @register_tangent(np.polyfit)
 def _(result, x, y, deg, rcond=None, full=False, w=None, cov=False):
     d[result] = np.reshape(np.dot(
-        np.linalg.pinv(np.vander(polyfit_points(x, deg, w, full, cov), deg + 1) / vander_scale(x, deg)),
+        np.linalg.pinv(np.vander(polyfit_points(x, deg, rcond, w, full, cov), deg + 1) / vander_scale(x, deg)),
         as_columns(d[y])
         - np.expand_dims(d[x], 1) * np.dot(
             np.pad(np.vander(x, deg + 1)[:, 1:] * np.arange(deg, 0, -1), ((0, 0), (0, 1))), as_columns(result))
