@@ -14,7 +14,7 @@ from adjoint.runtime import (
     as_columns, broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
     full_convolution, histogram_edges_adjoint, histogram_edges_tangent, histogram_positions, interp_segments,
     interp_sides, interp_tangent, item, item_adjoint, item_placed,
-    extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, polyfit_points, reshape_like, scatter_sum, spacings,
+    extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, polyfit_points, reshape_like, rowvar_of_y, scatter_sum, spacings,
     spacings_adjoint, stacked_observations, symmetrized, take_along_axis_adjoint, tangent_like, three_component_or_refuse, unbroadcast,
     unreduce, vander_scale, variable_count, weights_adjoint, weights_like,
 )
@@ -146,7 +146,7 @@ def _(result, x, y=None, rowvar=True, dtype=None):
         d[result], np.shape(rows)[:1] * 2)), rows / norms)
     moved = (spread - rows / norms * np.sum(spread * rows / norms, axis=1, keepdims=True)) / norms
     d[x] = centered_adjoint(moved[:variable_count(x, rowvar)], x, rowvar)
-    d[y] = centered_adjoint(moved[variable_count(x, rowvar):], y, rowvar)
+    d[y] = centered_adjoint(moved[variable_count(x, rowvar):], y, rowvar_of_y(y, rowvar))
 
 
 @register_tangent(np.corrcoef)

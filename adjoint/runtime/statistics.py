@@ -186,7 +186,12 @@ def centered_adjoint(g, m, rowvar=True):
 def stacked_observations(x, y=None, rowvar=True):
     """np.corrcoef's observations: x's variables, then y's (when given), one a row, each less its mean."""
     rows = centered_observations(x, rowvar)
-    return rows if y is None else np.concatenate([rows, centered_observations(y, rowvar)])
+    return rows if y is None else np.concatenate([rows, centered_observations(y, rowvar_of_y(y, rowvar))])
+
+
+def rowvar_of_y(y, rowvar=True):
+    """rowvar as np.cov and np.corrcoef read it for y: a y of one row is one variable whatever it says."""
+    return rowvar or np.shape(np.atleast_2d(y))[0] == 1
 
 
 def variable_count(x, rowvar=True):
