@@ -96,6 +96,17 @@ def test_block_of_rows_in_every_mode():
     check_program(block_of_rows, (RNG.normal(size=3), 0.7), positions=(0, 1))
 
 
+def block_diagonal(x):
+    """A block-diagonal matrix of blocks made from x, its nested list built by comprehensions."""
+    blocks = [x, 2.0 * x, np.sin(x)]
+    rows = [[blocks[i] if i == j else np.zeros((2, 2)) for j in range(3)] for i in range(3)]
+    return np.sum(np.block(rows) @ np.arange(6.0)) + np.sum(np.block(rows) ** 2)
+
+
+def test_block_diagonal_from_comprehensions_in_every_mode():
+    check_program(block_diagonal, (RNG.normal(size=(2, 2)),), positions=(0,))
+
+
 # ----- np.lib.stride_tricks.sliding_window_view ---------------------------------------------------
 
 
