@@ -17,7 +17,7 @@ from adjoint.runtime import (
 
 
 # An integer: constant where it is defined.
-non_differentiable(np.linalg.matrix_rank)
+non_differentiable(np.linalg.matrix_rank, runtime.vander_scale)
 
 
 @register_adjoint(runtime.full_rank)
@@ -27,6 +27,16 @@ def _(result, x, what):
 
 @register_tangent(runtime.full_rank)
 def _(result, x, what):
+    d[result] = d[x]
+
+
+@register_adjoint(runtime.polyfit_points)
+def _(result, x, deg, rcond=None, w=None, full=False, cov=False):
+    d[x] = d[result]
+
+
+@register_tangent(runtime.polyfit_points)
+def _(result, x, deg, rcond=None, w=None, full=False, cov=False):
     d[result] = d[x]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from adjoint import runtime
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_adjoints, any_condition, arange_adjoint, arange_tangent, broadcast_like, cholesky_adjoint, cholesky_tangent,
+    add_adjoints, any_condition, arange_adjoint, arange_tangent, block_adjoint, broadcast_like, cholesky_adjoint, cholesky_tangent,
     cofactors_adjoint_det, cofactors_adjoint_x, cofactors_tangent, column, concatenate_adjoint,
     cumsum_adjoint, diag_adjoint, diagonal_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_backward,
     einsum_adjoint_tangent, einsum_cross, einsum_tangent, einsum_tangent_adjoint, extremum_adjoint,
@@ -465,6 +465,16 @@ def _(result, g, xs, axis=0):
 @register_tangent(runtime.concatenate_adjoint)
 def _(result, g, xs, axis=0):
     d[result] = concatenate_adjoint(d[g], xs, axis)
+
+
+@register_adjoint(runtime.block_adjoint)
+def _(result, g, arrays):
+    d[g] = np.block(tangent_like(d[result], arrays))
+
+
+@register_tangent(runtime.block_adjoint)
+def _(result, g, arrays):
+    d[result] = block_adjoint(d[g], arrays)
 
 
 # select_adjoint hands g to the choice each entry took: its transpose is np.select of the choices' adjoints.

@@ -83,3 +83,15 @@ def _(result, dx, dprepend, dappend, x, axis, prepend, append, given):
 @register_tangent(runtime.diff_extended_tangent)
 def _(result, dx, dprepend, dappend, x, axis, prepend, append, given):
     d[result] = diff_extended_tangent(d[dx], d[dprepend], d[dappend], x, axis, prepend, append, given)
+
+
+# A read-only view whose windows overlap: each element of x is in every window that covers it,
+# and its adjoint adds theirs.
+@register_adjoint(np.lib.stride_tricks.sliding_window_view)
+def _(result, x, window_shape, axis=None, subok=False, writeable=False):
+    d[x] = tags_scatter(d[result], np.lib.stride_tricks.sliding_window_view(position_tags(x), window_shape, axis), x)
+
+
+@register_tangent(np.lib.stride_tricks.sliding_window_view)
+def _(result, x, window_shape, axis=None, subok=False, writeable=False):
+    d[result] = np.lib.stride_tricks.sliding_window_view(tangent_like(d[x], x), window_shape, axis)

@@ -9,7 +9,7 @@ import numpy as np
 from adjoint.rules.table import register_adjoint, register_tangent
 from adjoint.runtime import (
     scalar_base_or_refuse,
-    add_adjoints, arange_adjoint, arange_tangent, broadcast_like, column, concatenate_adjoint, item_adjoint,
+    add_adjoints, arange_adjoint, arange_tangent, block_adjoint, broadcast_like, column, concatenate_adjoint, item_adjoint,
     joined_adjoint, linspace_adjoint, linspace_end_tangent, linspace_tangent, memory_order, meshgrid_adjoint,
     repeat_adjoint, reshape_like, sort_adjoint, sort_tangent, split_adjoint, stack_adjoint, stored_derivative, take_adjoint, tangent_like,
     tile_adjoint, transpose_adjoint, unbroadcast, zeros_like,
@@ -347,6 +347,18 @@ def _(result, xs, axis=0):
 @register_tangent(np.stack)
 def _(result, xs, axis=0):
     d[result] = np.stack(tangent_like(d[xs], xs), axis)
+
+
+# np.block joins nested lists, the innermost along the last axis: the adjoint is the nested list
+# of the parts of g each array became.
+@register_adjoint(np.block)
+def _(result, arrays):
+    d[arrays] = block_adjoint(d[result], arrays)
+
+
+@register_tangent(np.block)
+def _(result, arrays):
+    d[result] = np.block(tangent_like(d[arrays], arrays))
 
 
 @register_adjoint(np.vstack)

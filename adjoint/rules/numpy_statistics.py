@@ -11,12 +11,12 @@ import numpy as np
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
-    broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
+    as_columns, broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
     full_convolution, histogram_edges_adjoint, histogram_edges_tangent, histogram_positions, interp_segments,
     interp_sides, interp_tangent, item, item_adjoint, item_placed,
-    extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, reshape_like, scatter_sum, spacings,
-    spacings_adjoint, symmetrized, take_along_axis_adjoint, tangent_like, three_component_or_refuse, unbroadcast,
-    unreduce, weights_adjoint, weights_like,
+    extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, polyfit_points, reshape_like, rowvar_of_y, scatter_sum, spacings,
+    spacings_adjoint, stacked_observations, symmetrized, take_along_axis_adjoint, tangent_like, three_component_or_refuse, unbroadcast,
+    unreduce, vander_scale, variable_count, weights_adjoint, weights_like,
 )
 
 non_differentiable(np.isposinf, np.isneginf)
@@ -133,6 +133,37 @@ def _(result, m, y=None, rowvar=True, bias=False, ddof=None):
         centered_observations(d[m], rowvar), np.transpose(centered_observations(m, rowvar)))), np.shape(result))
 
 
+
+# R = Z Z^T of the centered observations X (x's variables, then y's), each row divided by its
+# norm: Z = X / |X|. The adjoint of Z is (G + G^T) Z, of X its part across Z divided by |X|:
+# (H - Z sum(H Z)) / |X|. The tangent, with D = dX X^T and s = |X|^2: 2 sym(D / sqrt(s s^T) - diag(D) / s R).
+# NumPy's clip to [-1, 1] touches only the diagonal, constant 1.
+@register_adjoint(np.corrcoef)
+def _(result, x, y=None, rowvar=True, dtype=None):
+    rows = stacked_observations(x, y, rowvar)
+    norms = np.sqrt(np.sum(rows * rows, axis=1, keepdims=True))
+    spread = np.dot(np.reshape(d[result], np.shape(rows)[:1] * 2) + np.transpose(np.reshape(
+        d[result], np.shape(rows)[:1] * 2)), rows / norms)
+    moved = (spread - rows / norms * np.sum(spread * rows / norms, axis=1, keepdims=True)) / norms
+    d[x] = centered_adjoint(moved[:variable_count(x, rowvar)], x, rowvar)
+    d[y] = centered_adjoint(moved[variable_count(x, rowvar):], y, rowvar_of_y(y, rowvar))
+
+
+@register_tangent(np.corrcoef)
+def _(result, x, y=None, rowvar=True, dtype=None):
+    d[result] = np.reshape(2.0 * symmetrized(
+        np.dot(stacked_observations(tangent_like([d[x], d[y]], [x, y])[0],
+                                    tangent_like([d[x], d[y]], [x, y])[1] if y is not None else None, rowvar),
+               np.transpose(stacked_observations(x, y, rowvar)))
+        / np.sqrt(np.outer(np.sum(stacked_observations(x, y, rowvar) ** 2, axis=1),
+                           np.sum(stacked_observations(x, y, rowvar) ** 2, axis=1)))
+        - np.expand_dims(np.sum(stacked_observations(tangent_like([d[x], d[y]], [x, y])[0],
+                                                     tangent_like([d[x], d[y]], [x, y])[1] if y is not None else None,
+                                                     rowvar) * stacked_observations(x, y, rowvar), axis=1)
+                         / np.sum(stacked_observations(x, y, rowvar) ** 2, axis=1), 1) * np.atleast_2d(result)),
+        np.shape(result))
+
+
 # ----- Picking, appending, padding, replacing ----------------------------------------------------------
 
 
@@ -224,6 +255,37 @@ def _(result, p, x):
 @register_tangent(np.polyval)
 def _(result, p, x):
     d[result] = np.polyval(d[p], x) + d[x] * np.polyval(p[:-1] * np.arange(np.shape(p)[0] - 1, 0, -1), x)
+
+
+# np.polyfit(x, y, deg): c = S^-1 P y with V = np.vander(x, deg + 1), S its column norms (NumPy's
+# scaling, which the fit does not depend on: held constant) and P = pinv(V S^-1). With C, Y, G
+# the coefficients, y and c's adjoint as columns, r = Y - V C and V' = dV/dx by columns: the
+# adjoint of y is u = P^T S^-1 G, of x sum(V' S^-1 P u * r - u * V' C) by rows; the tangent is
+# S^-1 P (dY - dx V' C + (V' S^-1 P)^T (dx r)).
+@register_adjoint(np.polyfit)
+def _(result, x, y, deg, rcond=None, full=False, w=None, cov=False):
+    fit = np.linalg.pinv(np.vander(polyfit_points(x, deg, rcond, w, full, cov), deg + 1) / vander_scale(x, deg))
+    slopes = np.pad(np.vander(x, deg + 1)[:, 1:] * np.arange(deg, 0, -1), ((0, 0), (0, 1)))
+    spread = np.dot(np.transpose(fit), as_columns(broadcast_like(d[result], result)) / np.expand_dims(
+        vander_scale(x, deg), 1))
+    d[y] = np.reshape(spread, np.shape(y))
+    d[x] = np.sum(np.dot(slopes, np.dot(fit, spread) / np.expand_dims(vander_scale(x, deg), 1)) * (
+        as_columns(y) - np.dot(np.vander(x, deg + 1), as_columns(result))) - spread * np.dot(
+        slopes, as_columns(result)), axis=1)
+
+
+@register_tangent(np.polyfit)
+def _(result, x, y, deg, rcond=None, full=False, w=None, cov=False):
+    d[result] = np.reshape(np.dot(
+        np.linalg.pinv(np.vander(polyfit_points(x, deg, rcond, w, full, cov), deg + 1) / vander_scale(x, deg)),
+        as_columns(d[y])
+        - np.expand_dims(d[x], 1) * np.dot(
+            np.pad(np.vander(x, deg + 1)[:, 1:] * np.arange(deg, 0, -1), ((0, 0), (0, 1))), as_columns(result))
+        + np.dot(np.transpose(np.dot(
+            np.pad(np.vander(x, deg + 1)[:, 1:] * np.arange(deg, 0, -1), ((0, 0), (0, 1))),
+            np.linalg.pinv(np.vander(x, deg + 1) / vander_scale(x, deg)) / np.expand_dims(vander_scale(x, deg), 1))),
+            np.expand_dims(d[x], 1) * (as_columns(y) - np.dot(np.vander(x, deg + 1), as_columns(result)))))
+        / np.expand_dims(vander_scale(x, deg), 1), np.shape(result))
 
 
 # polyder and polyint are linear in p: polyder(p, m) is p[:n-m] times polyder(ones, m) (empty when m >= n),

@@ -10,12 +10,12 @@ from adjoint import runtime
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    centered_adjoint, centered_observations, cropped_convolution, full_convolution, item, item_placed,
+    centered_adjoint, centered_observations, cropped_convolution, rowvar_of_y, stacked_observations, tangent_like, variable_count, full_convolution, item, item_placed,
     order_adjoint, order_tangent, pad_adjoint, padded, pair_means, reshape_like, slope_kind, pair_means_adjoint, scatter_sum, spacings, spacings_adjoint,
     take_along_axis_adjoint, unbroadcast, weights_adjoint, weights_like,
 )
 
-non_differentiable(runtime.cov_divisor, runtime.interp_segments, runtime.interp_sides, runtime.slope_kind)
+non_differentiable(runtime.cov_divisor, runtime.variable_count, runtime.rowvar_of_y, runtime.interp_segments, runtime.interp_sides, runtime.slope_kind)
 
 
 @register_adjoint(runtime.item_placed)
@@ -96,6 +96,18 @@ def _(result, m, rowvar=True):
 @register_tangent(runtime.centered_observations)
 def _(result, m, rowvar=True):
     d[result] = centered_observations(d[m], rowvar)
+
+
+@register_adjoint(runtime.stacked_observations)
+def _(result, x, y=None, rowvar=True):
+    d[x] = centered_adjoint(d[result][:variable_count(x, rowvar)], x, rowvar)
+    d[y] = centered_adjoint(d[result][variable_count(x, rowvar):], y, rowvar_of_y(y, rowvar))
+
+
+@register_tangent(runtime.stacked_observations)
+def _(result, x, y=None, rowvar=True):
+    d[result] = stacked_observations(tangent_like([d[x], d[y]], [x, y])[0],
+                                     tangent_like([d[x], d[y]], [x, y])[1] if y is not None else None, rowvar)
 
 
 @register_adjoint(runtime.centered_adjoint)

@@ -10,11 +10,33 @@ from __future__ import annotations
 import numpy as np
 
 from adjoint.runtime.refusals import Refused
+from adjoint.runtime.statistics import UnsupportedArguments
 
 
 class NotDifferentiableHere(Refused):
     """A decomposition met an argument at which it has no derivative (a rank-deficient matrix,
     a wide matrix for qr, an arbitrary completion of a basis)."""
+
+
+def polyfit_points(x, deg, rcond=None, w=None, full=False, cov=False):
+    """x, after refusing what np.polyfit's rule does not differentiate (weights, the full and cov
+    outputs) and points that do not fix deg + 1 coefficients, where the fit jumps: the rank is
+    NumPy's, singular values of the scaled matrix above rcond (by default len(x) eps) times the greatest."""
+    if w is not None or full or cov:
+        raise UnsupportedArguments("np.polyfit is differentiated without w, full=True or cov=True")
+    singular = np.linalg.svd(np.vander(x, deg + 1) / vander_scale(x, deg), compute_uv=False)
+    cutoff = (np.size(x) * np.finfo(np.result_type(x, 0.0)).eps if rcond is None else rcond) * singular[0]
+    if np.shape(singular)[0] < deg + 1 or np.sum(singular > cutoff) < deg + 1:
+        raise NotDifferentiableHere(
+            f"np.polyfit of degree {deg} through {np.size(x)} points, fewer distinct than its {deg + 1} "
+            "coefficients, has no derivative: the fit jumps as points part")
+    return x
+
+
+def vander_scale(x, deg):
+    """The norms of the columns of np.vander(x, deg + 1), by which np.polyfit divides them (the fit,
+    and so its derivative, holds for any scale: it is held constant)."""
+    return np.sqrt(np.sum(np.vander(x, deg + 1) ** 2, axis=0))
 
 
 def symmetric_from(a, uplo="L"):

@@ -1,4 +1,4 @@
-"""Helpers of the rules of np.delete, np.insert, np.resize and np.partition: each element of the
+"""Helpers of the rules of np.delete, np.insert, np.resize, np.partition and np.block: each element of the
 result is an element of an argument (or none), and the rules find which by running the call itself
 on position tags, 1 + an element's flat index (0 where no element of the argument lands), or, for
 np.partition, whose order NumPy leaves open, by matching the result's values to the argument's."""
@@ -8,7 +8,7 @@ import numpy as np
 
 __all__ = ["position_tags", "kept_tags", "inserted_value_tags", "insert_tangent", "tags_gather", "tags_scatter",
            "diagonal_positions", "reordered_tags", "diff_extended", "diff_extended_tangent", "diff_positions",
-           "histogram_positions"]
+           "histogram_positions", "block_adjoint"]
 
 from adjoint.runtime.refusals import Refused
 
@@ -138,3 +138,23 @@ def histogram_positions(a, edges, density):
     bins[values == edges[-1]] = len(edges) - 2
     bins[~((values >= edges[0]) & (values <= edges[-1]))] = len(edges) - 1
     return bins
+
+
+def block_adjoint(g, arrays):
+    """The adjoint of each array in np.block(arrays), in arrays' nesting: the part of g it became.
+
+    The lists nested `depth` deep are joined along axis -1 innermost, ..., -depth outermost, each
+    array first given leading axes of length 1 up to the result's dimensions."""
+    depth = 0
+    inner = arrays
+    while isinstance(inner, list):
+        depth, inner = depth + 1, inner[0] if inner else None
+    return _block_pieces(np.reshape(g, np.shape(np.block(arrays))), arrays, depth)
+
+
+def _block_pieces(g, arrays, depth):
+    if not isinstance(arrays, list):
+        return np.reshape(g, np.shape(arrays))
+    sizes = [((1,) * depth + np.shape(np.block(item)))[-depth] for item in arrays]
+    parts = np.split(g, np.cumsum(sizes)[:-1], axis=-depth)
+    return [_block_pieces(part, item, depth - 1) for part, item in zip(parts, arrays)]

@@ -183,6 +183,22 @@ def centered_adjoint(g, m, rowvar=True):
     return np.reshape(centered if rowvar or np.ndim(m) < 2 else np.transpose(centered), np.shape(m))
 
 
+def stacked_observations(x, y=None, rowvar=True):
+    """np.corrcoef's observations: x's variables, then y's (when given), one a row, each less its mean."""
+    rows = centered_observations(x, rowvar)
+    return rows if y is None else np.concatenate([rows, centered_observations(y, rowvar_of_y(y, rowvar))])
+
+
+def rowvar_of_y(y, rowvar=True):
+    """rowvar as np.cov and np.corrcoef read it for y: a y of one row is one variable whatever it says."""
+    return rowvar or np.shape(np.atleast_2d(y))[0] == 1
+
+
+def variable_count(x, rowvar=True):
+    """How many variables (rows of its observations) x holds, as np.cov and np.corrcoef read it."""
+    return np.shape(centered_observations(x, rowvar))[0]
+
+
 def cov_divisor(m, y=None, rowvar=True, bias=False, ddof=None):
     """What np.cov divides the sum of products by: the count of observations less ddof. Refuses y."""
     if y is not None:
