@@ -144,3 +144,78 @@ def mask_view(x):
                                           (list_tail, "list-copy")])
 def test_an_index_that_may_change_is_refused_as_before(func, marker) -> None:
     check_refused_at(func, (RNG.normal(size=4),), (0,), f"test_view_names.py:{marked_line(func, marker)}:", RNG)
+
+
+def index_changed_in_place(x):
+    y = x.copy()
+    k = np.array(1)
+    tail = y[k:]
+    k.fill(2)  # y[k:] is now y[2:]; tail is still y[1:]
+    tail *= 2.0  # <- index-changed
+    return np.sum(y * x)
+
+
+def index_changed_by_item(x):
+    y = x.copy()
+    k = np.array(1)
+    tail = y[k:]
+    k[...] = 2
+    tail *= 2.0  # <- index-item
+    return np.sum(y * x)
+
+
+picked = np.array([0, 2])  # the name a loop of a local function binds in its own scope
+
+
+def index_of_another_scope(A):
+    def scaled(z):
+        for picked in range(2):
+            z = z * 1.1
+        return z
+    Y = A.copy()
+    rows = Y[picked]  # the global: integer arrays pick a copy
+    rows *= 2.0  # <- other-scope
+    return np.sum(Y * A) + scaled(np.sum(rows))
+
+
+@pytest.mark.parametrize("func, args, marker", [
+    (index_changed_in_place, (STATE,), "index-changed"),
+    (index_changed_by_item, (STATE,), "index-item"),
+    (index_of_another_scope, (SCORES,), "other-scope"),
+])
+def test_an_index_not_certainly_a_number_or_local_is_refused_as_before(func, args, marker) -> None:
+    check_refused_at(func, args, (0,), f"test_view_names.py:{marked_line(func, marker)}:", RNG)
+
+
+def first_of_a_product(A, x):
+    a = A @ x  # one dimension: a[0] is a number, a copy
+    first = a[0]
+    first += 1.0
+    return np.sum(a * a) * first
+
+
+def first_of_a_matmul(A, x):
+    a = np.matmul(A, x)
+    first = a[0]
+    first += 1.0
+    return np.sum(a * a) * first
+
+
+def rows_at_an_array_parameter(A, rows):
+    def scaled(z):
+        for rows in range(2):  # a local function's own `rows`
+            z = z * 1.1
+        return z
+    Y = A.copy()
+    picked_rows = Y[rows]  # integer arrays pick a copy
+    picked_rows *= 2.0
+    return np.sum(Y * A) + scaled(np.sum(picked_rows))
+
+
+@pytest.mark.parametrize("func, args, positions", [
+    (first_of_a_product, (SCORES.T, STATE[:3]), (0, 1)),
+    (first_of_a_matmul, (SCORES.T, STATE[:3]), (0, 1)),
+    (rows_at_an_array_parameter, (SCORES, np.array([0, 2])), (0,)),
+])
+def test_a_copy_taken_for_a_view_keeps_its_meaning(func, args, positions) -> None:
+    check_program(func, args, positions)

@@ -58,10 +58,10 @@ def rank_of(kind: Optional[str]) -> Optional[int]:
 
 
 def known_ranks(kinds: Dict[str, str]) -> Dict[str, Optional[int]]:
-    """The names of these kinds holding numbers (0) or arrays (their number of dimensions, None
-    where it is not known)."""
+    """The names of these kinds holding numbers (0) or arrays of a dimension or more (their number
+    of dimensions, None where it is not known; a 0-d array, which may change in place, is left out)."""
     return {name: 0 if kind == SCALAR else rank_of(kind) for name, kind in kinds.items()
-            if kind == SCALAR or is_array(kind)}
+            if kind == SCALAR or is_array(kind) and rank_of(kind) != 0}
 
 
 def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
