@@ -212,8 +212,19 @@ def rows_at_an_array_parameter(A, rows):
     return np.sum(Y * A) + scaled(np.sum(picked_rows))
 
 
+def bumped_first(a):
+    first = a[0]
+    first += 1.0
+    return np.sum(a * a) * first
+
+
+def first_of_a_callee_given_a_matmul(A, x):
+    return bumped_first(np.matmul(A, x))  # one dimension (np.matmul is a ufunc with a signature)
+
+
 @pytest.mark.parametrize("func, args, positions", [
     (first_of_a_product, (SCORES.T, STATE[:3]), (0, 1)),
+    (first_of_a_callee_given_a_matmul, (SCORES.T, STATE[:3]), (0, 1)),
     (first_of_a_matmul, (SCORES.T, STATE[:3]), (0, 1)),
     (rows_at_an_array_parameter, (SCORES, np.array([0, 2])), (0,)),
 ])

@@ -255,7 +255,7 @@ class _Inference:
             return self.made_array(func, expr)
         if func is runtime.copied and expr.args:  # `x.copy()`: of x's kind (a list's copy is a list)
             return self.atom(expr.args[0])
-        if isinstance(func, np.ufunc) or func is np.copy:
+        if isinstance(func, np.ufunc) and func.signature is None or func is np.copy:  # (np.matmul: a signature)
             return self.elementwise(list(expr.args) + [k.value for k in expr.keywords])
         if func in _SCALAR_BUILTINS:
             return self.all_scalar(list(expr.args) + [k.value for k in expr.keywords])
