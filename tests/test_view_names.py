@@ -61,6 +61,16 @@ def columns_by_loop(x):
     return np.sum(M @ np.array([1.0, -0.5, 0.25]) * x)
 
 
+def ode_state_steps_by_shape(x, dt):
+    state = x.copy()
+    pos = state[:2]
+    vel = state[2:]
+    for _ in range(state.shape[0]):  # (reading the shape changes nothing)
+        pos += dt * vel
+        vel -= dt * pos
+    return np.sum(state ** 2)
+
+
 # Second derivatives of writes into part of an array whose first derivative keeps that array are
 # refused, as where the program writes `state[:2] += ...` itself (first_order_only).
 @pytest.mark.parametrize("func, args, positions, first_order_only", [
@@ -70,6 +80,7 @@ def columns_by_loop(x):
     (doubled_tail, (STATE, 0.7), (0, 1), ()),
     (doubled_tail, (STATE, -0.7), (0, 1), ()),
     (columns_by_loop, (STATE,), (0,), ()),
+    (ode_state_steps_by_shape, (STATE, 0.1), (0, 1), (1,)),
 ])
 def test_written_through_a_view_in_every_mode(func, args, positions, first_order_only) -> None:
     check_program(func, args, positions, first_order_only=first_order_only)
@@ -230,3 +241,27 @@ def first_of_a_callee_given_a_matmul(A, x):
 ])
 def test_a_copy_taken_for_a_view_keeps_its_meaning(func, args, positions) -> None:
     check_program(func, args, positions)
+
+
+def shape_set_by_setattr(x):
+    y = x.copy()
+    tail = y[3:]
+    y[0] += 1.0
+    setattr(y, "shape", (2, 3))  # y[3:] is now empty; tail still views three numbers
+    tail *= 2.0
+    return np.sum(y[0] * y[0])
+
+
+def shape_set_by_resize(x):
+    y = x.copy()
+    tail = y[3:]
+    y[0] += 1.0
+    np.ndarray.resize(y, (2, 3), refcheck=False)
+    tail *= 2.0
+    return np.sum(y[0] * y[0])
+
+
+@pytest.mark.parametrize("func", [shape_set_by_setattr, shape_set_by_resize])
+def test_a_shape_set_in_place_keeps_the_view_named(func) -> None:
+    with pytest.raises(adjoint.AdjointError):
+        adjoint.value_and_grad(func)(RNG.normal(size=6))

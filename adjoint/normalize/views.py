@@ -48,6 +48,7 @@ ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.z
                 np.empty_like, np.full_like, np.eye, np.identity, np.arange, np.linspace, np.stack,
                 np.concatenate, np.vstack, np.hstack, np.outer, np.diag, np.tile, np.repeat)
 
+_RESHAPERS = ("resize", "setattr", "__setattr__", "__setstate__")  # what may change an array's shape in place
 _WRITERS = ("copyto", "fill_diagonal", "put", "place", "putmask", "at", "put_along_axis")
 _LATER_SCOPES = (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.GeneratorExp, gast.ClassDef)
 _INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice, gast.Tuple, gast.Load,
@@ -313,7 +314,10 @@ def _writes_into(call: gast.Call, base: str) -> bool:
 
 
 def _changed_in(names: Set[str], base: str, later: List[gast.stmt]) -> bool:
-    """Whether `later` rebinds one of names or changes the array `base`'s shape in place."""
+    """Whether `later` rebinds one of names or may change the array `base`'s shape in place: sets
+    an attribute of it, or names it in a call of `resize`, `setattr` or kin (`np.ndarray.resize(a, s)`).
+    Reading `a.shape`, `a.strides` or `a.data` changes nothing: the first two are tuples, the
+    last a buffer of a's memory, whose contents the view sees as its expression does."""
     for stmt in later:
         for node in nodes.walk(stmt):
             if isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx, gast.Load):
@@ -321,7 +325,10 @@ def _changed_in(names: Set[str], base: str, later: List[gast.stmt]) -> bool:
             if isinstance(node, (gast.Global, gast.Nonlocal)) and names & set(node.names):
                 return True
             if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == base and (
-                    not isinstance(node.ctx, gast.Load) or node.attr in ("resize", "shape", "strides", "data")):
+                    not isinstance(node.ctx, gast.Load) or node.attr in _RESHAPERS):
+                return True
+            if isinstance(node, gast.Call) and (nodes.dotted_name(node.func) or "").rpartition(".")[2] in _RESHAPERS \
+                    and base in nodes.names_read(node):
                 return True
     return False
 
