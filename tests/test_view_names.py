@@ -261,7 +261,19 @@ def shape_set_by_resize(x):
     return np.sum(y[0] * y[0])
 
 
-@pytest.mark.parametrize("func", [shape_set_by_setattr, shape_set_by_resize])
+def shape_set_in_a_try(x):
+    y = x.copy()
+    tail = y[3:]
+    y[0] += 1.0
+    try:  # (lifted into a local function, defined before the view, called after it)
+        setattr(y, "shape", (2, 3))
+    except ValueError:
+        pass
+    tail *= 2.0
+    return np.sum(y[0] * y[0])
+
+
+@pytest.mark.parametrize("func", [shape_set_by_setattr, shape_set_by_resize, shape_set_in_a_try])
 def test_a_shape_set_in_place_keeps_the_view_named(func) -> None:
     with pytest.raises(adjoint.AdjointError):
         adjoint.value_and_grad(func)(RNG.normal(size=6))

@@ -24,8 +24,8 @@ is replaced where
   is made of literals and names of the function's own scope alone (not one a function defined in
   it binds; no call, item or attribute, which may change in place), each certainly a number (not
   a 0-d array, which may), see `_number`;
-- nothing after the binding, in that block, rebinds `a` or a name the index reads, or changes
-  `a`'s shape in place, and no `global` or `nonlocal` statement names them;
+- nothing after the binding, in that block, rebinds `a` or a name the index reads, no `global` or
+  `nonlocal` statement names them, and nothing in the function may set `a`'s shape in place;
 - something after it writes through the name (`v op= ...`) or into `a` in place: otherwise the
   name is left as it is.
 
@@ -90,6 +90,7 @@ class _Views:
         self.range_targets = _range_loop_targets(parsed, own, self.stores, self.local_names) - self.parameters - self.augmented
         self.bindings = {nodes.assigned_name(s): s.value for s in own
                          if isinstance(s, gast.Assign) and nodes.assigned_name(s)}
+        self.reshaped = _reshaped(parsed.node)
         self.done: Set[int] = set()  # the bindings whose name was replaced
         self.declared = {name for node in nodes.walk(parsed.node) if isinstance(node, (gast.Global, gast.Nonlocal))
                          for name in node.names}
@@ -111,7 +112,7 @@ class _Views:
         if not all(self._number(index_name, set()) for index_name in fixed - {base}):
             return False  # (a 0-d array may be changed in place, a user's object give another number)
         return (_used_only_in(name, later) and _written_later(name, base, later)
-                and not _changed_in(fixed, base, later))
+                and not _changed_in(fixed, later) and base not in self.reshaped)
 
     def _array_rank(self, name: str, seen: Set[str]):
         """The number of dimensions of the array `name` certainly holds (None: an array of unknown
@@ -313,24 +314,31 @@ def _writes_into(call: gast.Call, base: str) -> bool:
     return name in _WRITERS and isinstance(first, gast.Name) and first.id == base
 
 
-def _changed_in(names: Set[str], base: str, later: List[gast.stmt]) -> bool:
-    """Whether `later` rebinds one of names or may change the array `base`'s shape in place: sets
-    an attribute of it, or names it in a call of `resize`, `setattr` or kin (`np.ndarray.resize(a, s)`).
-    Reading `a.shape`, `a.strides` or `a.data` changes nothing: the first two are tuples, the
-    last a buffer of a's memory, whose contents the view sees as its expression does."""
+def _changed_in(names: Set[str], later: List[gast.stmt]) -> bool:
+    """Whether `later` rebinds one of names."""
     for stmt in later:
         for node in nodes.walk(stmt):
             if isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx, gast.Load):
                 return True
             if isinstance(node, (gast.Global, gast.Nonlocal)) and names & set(node.names):
                 return True
-            if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == base and (
-                    not isinstance(node.ctx, gast.Load) or node.attr in _RESHAPERS):
-                return True
-            if isinstance(node, gast.Call) and (nodes.dotted_name(node.func) or "").rpartition(".")[2] in _RESHAPERS \
-                    and base in nodes.names_read(node):
-                return True
     return False
+
+
+def _reshaped(func: gast.FunctionDef) -> Set[str]:
+    """The names whose object's shape the function may set in place, anywhere (a local function
+    it calls after a view is bound may be defined before): an attribute set, or named in a call
+    of `resize`, `setattr` or kin (`np.ndarray.resize(a, s)`). Reading `a.shape`, `a.strides` or
+    `a.data` changes nothing: the first two are tuples, the last a buffer of a's memory, whose
+    contents a view sees as its expression does."""
+    found: Set[str] = set()
+    for node in nodes.walk(func):
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and (
+                not isinstance(node.ctx, gast.Load) or node.attr in _RESHAPERS):
+            found.add(node.value.id)
+        if isinstance(node, gast.Call) and (nodes.dotted_name(node.func) or "").rpartition(".")[2] in _RESHAPERS:
+            found.update(nodes.names_read(node))
+    return found
 
 
 def _substitute(name: str, view: gast.Subscript, later: List[gast.stmt]) -> None:
