@@ -251,7 +251,7 @@ class _Inference:
             return CONTAINER
         if func is dict:  # a copy of a dict (another argument is refused where it is differentiated)
             return MAPPING
-        if any(func is made for made in ARRAY_MAKERS):
+        if any(func is made for made in ARRAY_MAKERS) and all(k.arg != "like" for k in expr.keywords):  # (like=: any)
             return self.made_array(func, expr)
         if func is runtime.copied and expr.args:  # `x.copy()`: of x's kind (a list's copy is a list)
             return self.atom(expr.args[0])

@@ -17,8 +17,8 @@ is replaced where
   statement in the same block, never inside a nested function, lambda or generator expression
   (which may run later);
 - `a` is certainly a NumPy array (an array parameter, or made by a NumPy function that makes one,
-  `.copy()` of an array, or a ufunc of or elementwise arithmetic on arrays and numbers: not `@`,
-  which may drop a dimension) and `index` certainly selects a view, not a copy: it holds a slice,
+  not given `like=` or `subok=`, of arrays where it keeps their class, `.copy()` of an array, or
+  a ufunc of or elementwise arithmetic on arrays and numbers: not `@`, which may drop a dimension) and `index` certainly selects a view, not a copy: it holds a slice,
   or fewer whole numbers than `a` has dimensions; its whole numbers are literals or variables of
   the function's own `range` loops (not a parameter, which a loop run no time leaves as given); it
   is made of literals and names of the function's own scope alone (not one a function defined in
@@ -48,6 +48,9 @@ ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.z
                 np.empty_like, np.full_like, np.eye, np.identity, np.arange, np.linspace, np.stack,
                 np.concatenate, np.vstack, np.hstack, np.outer, np.diag, np.tile, np.repeat)
 
+# NumPy makers whose result is of the class of their first argument's arrays (np.tile of a subclass is one).
+_CLASS_KEEPING = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.concatenate, np.vstack, np.hstack,
+                  np.diag, np.tile, np.repeat)
 _RESHAPERS = ("resize", "setattr", "__setattr__", "__setstate__")  # what may change an array's shape in place
 _WRITERS = ("copyto", "fill_diagonal", "put", "place", "putmask", "at", "put_along_axis")
 _LATER_SCOPES = (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.GeneratorExp, gast.ClassDef)
@@ -174,7 +177,19 @@ class _Views:
         if isinstance(func, np.ufunc) and func.signature is None and func.nout == 1 and len(
                 value.args) == func.nin and not value.keywords:  # (np.matmul has a signature)
             return self._broadcast_rank(value.args, seen)
-        return None if func in ARRAY_MAKERS else False
+        return self._made_rank(func, value, seen)
+
+    def _made_rank(self, func, call: gast.Call, seen: Set[str]):
+        """None where a NumPy maker certainly makes an ndarray, else False: not given `like=` or
+        `subok=` (which may make anything, or keep a subclass), and where it keeps the class of its
+        first argument's arrays (np.zeros_like, np.tile), those certainly ndarrays."""
+        if func not in ARRAY_MAKERS or any(k.arg in ("like", "subok") for k in call.keywords):
+            return False
+        first = call.args[0] if call.args else None
+        parts = first.elts if isinstance(first, (gast.List, gast.Tuple)) else [first]
+        keeps_class = func in _CLASS_KEEPING and any(
+            part is None or self._expression_rank(part, seen) is False for part in parts)
+        return False if keeps_class else None
 
     def _broadcast_rank(self, operands: List[gast.expr], seen: Set[str]):
         """The rank of arithmetic on arrays and numbers (literals), at least one an array; False
