@@ -71,6 +71,23 @@ def ode_state_steps_by_shape(x, dt):
     return np.sum(state ** 2)
 
 
+def rows_of_a_zero_matrix(x):
+    M = np.zeros((3, len(x)))  # (a shape written as a tuple: two dimensions, M[i] a row)
+    for i in range(3):
+        row = M[i]
+        row += x * (i + 1)
+        row /= np.sum(row ** 2)
+    return np.sum(M * M)
+
+
+def rows_of_an_outer_product(x):
+    M = np.outer(x, x)
+    for i in range(len(x)):
+        row = M[i]
+        row *= 1.0 + i
+    return np.sum(M * M)
+
+
 # Second derivatives of writes into part of an array whose first derivative keeps that array are
 # refused, as where the program writes `state[:2] += ...` itself (first_order_only).
 @pytest.mark.parametrize("func, args, positions, first_order_only", [
@@ -81,6 +98,8 @@ def ode_state_steps_by_shape(x, dt):
     (doubled_tail, (STATE, -0.7), (0, 1), ()),
     (columns_by_loop, (STATE,), (0,), ()),
     (ode_state_steps_by_shape, (STATE, 0.1), (0, 1), (1,)),
+    (rows_of_a_zero_matrix, (STATE,), (0,), (0,)),
+    (rows_of_an_outer_product, (STATE,), (0,), ()),
 ])
 def test_written_through_a_view_in_every_mode(func, args, positions, first_order_only) -> None:
     check_program(func, args, positions, first_order_only=first_order_only)
@@ -233,7 +252,16 @@ def first_of_a_callee_given_a_matmul(A, x):
     return bumped_first(np.matmul(A, x))  # one dimension (np.matmul is a ufunc with a signature)
 
 
+def first_of_a_vector_of_zeros(x):
+    a = np.zeros([len(x)])  # one dimension: a[0] is a number, a copy
+    first = a[0]
+    first += x[0]
+    a += x
+    return np.sum(a * a) * first
+
+
 @pytest.mark.parametrize("func, args, positions", [
+    (first_of_a_vector_of_zeros, (STATE,), (0,)),
     (first_of_a_product, (SCORES.T, STATE[:3]), (0, 1)),
     (first_of_a_callee_given_a_matmul, (SCORES.T, STATE[:3]), (0, 1)),
     (first_of_a_matmul, (SCORES.T, STATE[:3]), (0, 1)),

@@ -18,7 +18,8 @@ is replaced where
   (which may run later);
 - `a` is certainly a NumPy array (an array parameter, or made by a NumPy function that makes one,
   not given `like=` or `subok=`, of arrays where it keeps their class, `.copy()` of an array, or
-  a ufunc of or elementwise arithmetic on arrays and numbers: not `@`, which may drop a dimension) and `index` certainly selects a view, not a copy: it holds a slice,
+  a ufunc of or elementwise arithmetic on arrays and numbers: not `@`, which may drop a dimension;
+  its number of dimensions known where the parameter's is, or the maker's shows, see `_made_rank`) and `index` certainly selects a view, not a copy: it holds a slice,
   or fewer whole numbers than `a` has dimensions; its whole numbers are literals or variables of
   the function's own `range` loops (not a parameter, which a loop run no time leaves as given); it
   is made of literals and names of the function's own scope alone (not one a function defined in
@@ -180,16 +181,21 @@ class _Views:
         return self._made_rank(func, value, seen)
 
     def _made_rank(self, func, call: gast.Call, seen: Set[str]):
-        """None where a NumPy maker certainly makes an ndarray, else False: not given `like=` or
-        `subok=` (which may make anything, or keep a subclass), and where it keeps the class of its
-        first argument's arrays (np.zeros_like, np.tile), those certainly ndarrays."""
+        """The rank of the ndarray a NumPy maker certainly makes (None: not known), else False: not
+        given `like=` or `subok=` (which may make anything, or keep a subclass), and where it keeps
+        the class of its first argument's arrays (np.zeros_like, np.tile), those certainly ndarrays.
+        np.outer, np.eye and np.identity make matrices, np.zeros and kin given a shape written
+        as a tuple or list an array of as many dimensions."""
         if func not in ARRAY_MAKERS or any(k.arg in ("like", "subok") for k in call.keywords):
             return False
         first = call.args[0] if call.args else None
         parts = first.elts if isinstance(first, (gast.List, gast.Tuple)) else [first]
-        keeps_class = func in _CLASS_KEEPING and any(
-            part is None or self._expression_rank(part, seen) is False for part in parts)
-        return False if keeps_class else None
+        if func in _CLASS_KEEPING and any(part is None or self._expression_rank(part, seen) is False for part in parts):
+            return False
+        if func in (np.outer, np.eye, np.identity):
+            return 2
+        shaped = func in (np.zeros, np.ones, np.empty, np.full) and isinstance(first, (gast.List, gast.Tuple))
+        return len(parts) if shaped and not any(isinstance(part, gast.Starred) for part in parts) else None
 
     def _broadcast_rank(self, operands: List[gast.expr], seen: Set[str]):
         """The rank of arithmetic on arrays and numbers (literals), at least one an array; False
