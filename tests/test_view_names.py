@@ -292,8 +292,17 @@ def shape_set_in_a_try(x):
     return np.sum(y[0] * y[0])
 
 
-@pytest.mark.parametrize("func", [shape_set_by_setattr, shape_set_in_a_try])
-def test_a_shape_set_in_place_keeps_the_view_named(func) -> None:
+def made_read_only(x):
+    y = x.copy()
+    tail = y[1:]
+    y[0] += 1.0
+    y.flags["WRITEABLE"] = False  # (tail, taken before, stays writeable; y[1:] would not be)
+    tail *= 2.0
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("func", [shape_set_by_setattr, shape_set_in_a_try, made_read_only])
+def test_a_shape_or_flag_set_in_place_keeps_the_view_named(func) -> None:
     with pytest.raises(adjoint.AdjointError):
         adjoint.value_and_grad(func)(RNG.normal(size=6))
 

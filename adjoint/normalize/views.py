@@ -52,7 +52,8 @@ ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.z
 # NumPy makers whose result is of the class of their first argument's arrays (np.tile of a subclass is one).
 _CLASS_KEEPING = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.concatenate, np.vstack, np.hstack,
                   np.diag, np.tile, np.repeat)
-_RESHAPERS = ("resize", "setattr", "__setattr__", "__setstate__")  # what may change an array's shape in place
+# What may change an array's shape in place, or make it read-only (a view taken before stays writeable).
+_RESHAPERS = ("resize", "setattr", "__setattr__", "__setstate__", "flags", "setflags")
 _WRITERS = ("copyto", "fill_diagonal", "put", "place", "putmask", "at", "put_along_axis")
 _LATER_SCOPES = (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.GeneratorExp, gast.ClassDef)
 _INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice, gast.Tuple, gast.Load,
@@ -347,11 +348,11 @@ def _changed_in(names: Set[str], later: List[gast.stmt]) -> bool:
 
 
 def _reshaped(func: gast.FunctionDef) -> Set[str]:
-    """The names whose object's shape the function may set in place, anywhere (a local function
-    it calls after a view is bound may be defined before): an attribute set, or named in a call
-    of `resize`, `setattr` or kin (`np.ndarray.resize(a, s)`). Reading `a.shape`, `a.strides` or
-    `a.data` changes nothing: the first two are tuples, the last a buffer of a's memory, whose
-    contents a view sees as its expression does."""
+    """The names whose object's shape or flags the function may set in place, anywhere (a local
+    function it calls after a view is bound may be defined before): an attribute set, `a.flags`,
+    or named in a call of `resize`, `setattr` or kin (`np.ndarray.resize(a, s)`). Reading
+    `a.shape`, `a.strides` or `a.data` changes nothing: the first two are tuples, the last a
+    buffer of a's memory, whose contents a view sees as its expression does."""
     found: Set[str] = set()
     for node in nodes.walk(func):
         if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and (
