@@ -170,7 +170,28 @@ def mask_view(x):
     return np.sum(y * x) + np.sum(positive)
 
 
-@pytest.mark.parametrize("func, marker", [(index_rebound, "index-rebound"), (mask_view, "read-later"),
+def read_before_it_in_a_loop(x):
+    Y = np.outer(x, x)
+    total = 0.0
+    for i in range(len(x)):
+        if i > 0:
+            total = total + np.sum(row)  # the row before, after its write
+        row = Y[i]
+        row *= 2.0  # <- read-before
+    return total + np.sum(Y)
+
+
+def read_after_its_block(x):
+    y = x.copy()
+    if x[0] > -100.0:
+        tail = y[1:]
+        tail *= 2.0  # <- read-after-block
+    return np.sum(tail * x[1:]) + np.sum(y)
+
+
+@pytest.mark.parametrize("func, marker", [(read_before_it_in_a_loop, "read-before"),
+                                          (read_after_its_block, "read-after-block"),
+                                          (index_rebound, "index-rebound"), (mask_view, "read-later"),
                                           (list_tail, "list-copy")])
 def test_an_index_that_may_change_is_refused_as_before(func, marker) -> None:
     check_refused_at(func, (RNG.normal(size=4),), (0,), f"test_view_names.py:{marked_line(func, marker)}:", RNG)

@@ -14,8 +14,8 @@ changes nothing the program computes, provided the index means the same at each 
 is replaced where
 
 - it is bound once, `v = a[index]`, and used (read, or written by `v op= ...`) only after that
-  statement in the same block, never inside a nested function, lambda or generator expression
-  (which may run later);
+  statement in the same block (not before it in a loop, nor after the block), never inside a
+  nested function, lambda or generator expression (which may run later);
 - `a` is certainly a NumPy array (an array parameter, or made by a NumPy function that makes one,
   not given `like=` or `subok=`, of arrays where it keeps their class, `.copy()` of an array, or
   a ufunc of or elementwise arithmetic on arrays and numbers: not `@`, which may drop a dimension;
@@ -116,6 +116,8 @@ class _Views:
             return False
         if not all(self._number(index_name, set()) for index_name in fixed - {base}):
             return False  # (a 0-d array may be changed in place, a user's object give another number)
+        if _occurrences(name, [self.parsed.node]) != 1 + _occurrences(name, later):
+            return False  # (read before it in a loop, or after its block: what reads it there reads the view)
         return (_used_only_in(name, later) and _written_later(name, base, later)
                 and not _changed_in(fixed, later) and base not in self.reshaped)
 
@@ -287,6 +289,10 @@ def _range_loop_targets(parsed: ParsedFunction, own: List[gast.AST], stores: Dic
               for loop in loops]
     return {loop.target.id for loop in loops if stores.get(loop.target.id) == sum(
         is_range for other, is_range in zip(loops, ranged) if other.target.id == loop.target.id)}
+
+
+def _occurrences(name: str, code: List[gast.AST]) -> int:
+    return sum(1 for part in code for node in nodes.walk(part) if isinstance(node, gast.Name) and node.id == name)
 
 
 def _used_only_in(name: str, later: List[gast.stmt]) -> bool:
