@@ -16,17 +16,20 @@ is replaced where
 - it is bound once, `v = a[index]`, and used (read, or written by `v op= ...`) only after that
   statement in the same block (not before it in a loop, nor after the block), never inside a
   nested function, lambda or generator expression (which may run later);
-- `a` is certainly a NumPy array (an array parameter, or made by a NumPy function that makes one,
-  not given `like=` or `subok=`, of arrays where it keeps their class, `.copy()` of an array, or
-  a ufunc of or elementwise arithmetic on arrays and numbers: not `@`, which may drop a dimension;
-  its number of dimensions known where the parameter's is, or the maker's shows, see `_made_rank`) and `index` certainly selects a view, not a copy: it holds a slice,
-  or fewer whole numbers than `a` has dimensions; its whole numbers are literals or variables of
-  the function's own `range` loops (not a parameter, which a loop run no time leaves as given); it
-  is made of literals and names of the function's own scope alone (not one a function defined in
-  it binds; no call, item or attribute, which may change in place), each certainly a number (not
-  a 0-d array, which may), see `_number`;
+- `a` is certainly a NumPy array: an array parameter, `.copy()` of an array, a ufunc of or
+  elementwise arithmetic on arrays and numbers (not `@`, which may drop a dimension), or made by a
+  NumPy function that makes one, not given `like=` or `subok=`, of arrays where it keeps their
+  class; its number of dimensions known where the parameter's is or the maker shows it
+  (`_made_rank`);
+- `index` certainly selects a view, not a copy: it holds a slice, or fewer whole numbers than `a`
+  has dimensions; its whole numbers are literals or variables of the function's own `range`
+  loops (not a parameter, which a loop run no time leaves as given); it is made of literals and
+  names of the function's own scope alone (not one a function defined in it binds; no call, item
+  or attribute, which may change in place), each certainly a number (not a 0-d array, which
+  may), see `_number`;
 - nothing after the binding, in that block, rebinds `a` or a name the index reads, no `global` or
-  `nonlocal` statement names them, and nothing in the function may set `a`'s shape in place;
+  `nonlocal` statement names them, and nothing in the function may set `a`'s shape or flags in
+  place (`_reshaped`);
 - something after it writes through the name (`v op= ...`) or into `a` in place: otherwise the
   name is left as it is.
 
@@ -92,7 +95,8 @@ class _Views:
         self.local_names = frozenset(_bound_names(own)) | self.parameters
         self.augmented = {node.target.id for node in nodes.walk(parsed.node)
                           if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name)}
-        self.range_targets = _range_loop_targets(parsed, own, self.stores, self.local_names) - self.parameters - self.augmented
+        loops = _range_loop_targets(parsed, own, self.stores, self.local_names)
+        self.range_targets = loops - self.parameters - self.augmented
         self.bindings = {nodes.assigned_name(s): s.value for s in own
                          if isinstance(s, gast.Assign) and nodes.assigned_name(s)}
         self.reshaped = _reshaped(parsed.node)
