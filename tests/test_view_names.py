@@ -170,14 +170,15 @@ def mask_view(x):
     return np.sum(y * x) + np.sum(positive)
 
 
-def read_before_it_in_a_loop(x):
+def read_in_the_next_iteration(x):
     Y = np.outer(x, x)
     total = 0.0
     for i in range(len(x)):
-        if i > 0:
+        if i % 2 == 0:
+            row = Y[i]
+            row *= 2.0  # <- read-next
+        else:
             total = total + np.sum(row)  # the row before, after its write
-        row = Y[i]
-        row *= 2.0  # <- read-before
     return total + np.sum(Y)
 
 
@@ -189,7 +190,7 @@ def read_after_its_block(x):
     return np.sum(tail * x[1:]) + np.sum(y)
 
 
-@pytest.mark.parametrize("func, marker", [(read_before_it_in_a_loop, "read-before"),
+@pytest.mark.parametrize("func, marker", [(read_in_the_next_iteration, "read-next"),
                                           (read_after_its_block, "read-after-block"),
                                           (index_rebound, "index-rebound"), (mask_view, "read-later"),
                                           (list_tail, "list-copy")])
