@@ -14,6 +14,7 @@ import adjoint.optimize as pipeline
 from adjoint import nodes
 from adjoint.optimize import PASSES, accumulations, comments, constants, copies, cse, dce, first_writes, fold, inline, zeros
 from adjoint.optimize.facts import Facts
+from every_mode import check_every_mode
 
 
 def example(module) -> tuple:
@@ -104,6 +105,21 @@ def test_passes_reach_a_fixed_point_on_loops():
 def test_stack_operations_are_never_removed():
     source = "_stack.append(x)\nx = 2.0\ny = _stack.pop()\nreturn 1.0"
     assert optimized(source, PASSES) == expected("_stack.append(x)\ny = _stack.pop()\nreturn 1.0")
+
+
+def test_cse_keeps_a_value_computed_from_the_old_value_of_its_target():
+    # `1.5 * d_t2` reads dv's old value through the copy d_t2: after `dv = ...` it is another value
+    source = "d_t2 = dv\ndv = 1.5 * d_t2\nd_t1 = dv\ndv = 1.5 * d_t1\nds = dv * s\nreturn ds"
+    assert optimized(source, [cse.run]) == expected(source)
+
+
+def test_a_number_scaled_twice_by_one_factor_in_every_mode():
+    def scaled_twice(s):
+        v = s
+        v = v * 1.5
+        v = v * 1.5
+        return v * v
+    check_every_mode(scaled_twice, (-1.1125,))
 
 
 def test_copies_keep_a_copy_still_read_elsewhere():

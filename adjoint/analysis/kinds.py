@@ -58,10 +58,10 @@ def rank_of(kind: Optional[str]) -> Optional[int]:
 
 
 def known_ranks(kinds: Dict[str, str]) -> Dict[str, Optional[int]]:
-    """The names of these kinds holding numbers (0) or arrays (their number of dimensions, None
-    where it is not known)."""
+    """The names of these kinds holding numbers (0) or arrays of a dimension or more (their number
+    of dimensions, None where it is not known; a 0-d array, which may change in place, is left out)."""
     return {name: 0 if kind == SCALAR else rank_of(kind) for name, kind in kinds.items()
-            if kind == SCALAR or is_array(kind)}
+            if kind == SCALAR or is_array(kind) and rank_of(kind) != 0}
 
 
 def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
@@ -251,11 +251,11 @@ class _Inference:
             return CONTAINER
         if func is dict:  # a copy of a dict (another argument is refused where it is differentiated)
             return MAPPING
-        if any(func is made for made in ARRAY_MAKERS):
+        if any(func is made for made in ARRAY_MAKERS) and all(k.arg != "like" for k in expr.keywords):  # (like=: any)
             return self.made_array(func, expr)
         if func is runtime.copied and expr.args:  # `x.copy()`: of x's kind (a list's copy is a list)
             return self.atom(expr.args[0])
-        if isinstance(func, np.ufunc) or func is np.copy:
+        if isinstance(func, np.ufunc) and func.signature is None or func is np.copy:  # (np.matmul: a signature)
             return self.elementwise(list(expr.args) + [k.value for k in expr.keywords])
         if func in _SCALAR_BUILTINS:
             return self.all_scalar(list(expr.args) + [k.value for k in expr.keywords])

@@ -14,15 +14,22 @@ changes nothing the program computes, provided the index means the same at each 
 is replaced where
 
 - it is bound once, `v = a[index]`, and used (read, or written by `v op= ...`) only after that
-  statement in the same block, never inside a nested function, lambda or generator expression
-  (which may run later);
-- `a` is certainly a NumPy array (an array parameter, or made by a NumPy function that makes one,
-  `.copy()` of an array, or a ufunc of or arithmetic on arrays and numbers) and `index` certainly
-  selects a view, not a copy: it holds a slice, or fewer whole numbers than `a` has dimensions;
-  its whole numbers are literals or `range` loop variables; it is made of numbers and local names
-  alone (no call, item or attribute, which may change in place);
-- nothing after the binding, in that block, rebinds `a` or a name the index reads, or changes
-  `a`'s shape in place, and no `global` or `nonlocal` statement names them;
+  statement in the same block (not before it in a loop, nor after the block), never inside a
+  nested function, lambda or generator expression (which may run later);
+- `a` is certainly a NumPy array: an array parameter, `.copy()` of an array, a ufunc of or
+  elementwise arithmetic on arrays and numbers (not `@`, which may drop a dimension), or made by a
+  NumPy function that makes one, not given `like=` or `subok=`, of arrays where it keeps their
+  class; its number of dimensions known where the parameter's is or the maker shows it
+  (`_made_rank`);
+- `index` certainly selects a view, not a copy: it holds a slice, or fewer whole numbers than `a`
+  has dimensions; its whole numbers are literals or variables of the function's own `range`
+  loops (not a parameter, which a loop run no time leaves as given); it is made of literals and
+  names of the function's own scope alone (not one a function defined in it binds; no call, item
+  or attribute, which may change in place), each certainly a number (not a 0-d array, which
+  may), see `_number`;
+- nothing after the binding, in that block, rebinds `a` or a name the index reads, no `global` or
+  `nonlocal` statement names them, and nothing in the function may set `a`'s shape or flags in
+  place (`_reshaped`);
 - something after it writes through the name (`v op= ...`) or into `a` in place: otherwise the
   name is left as it is.
 
@@ -45,6 +52,11 @@ ARRAY_MAKERS = (np.array, np.asarray, np.zeros, np.ones, np.empty, np.full, np.z
                 np.empty_like, np.full_like, np.eye, np.identity, np.arange, np.linspace, np.stack,
                 np.concatenate, np.vstack, np.hstack, np.outer, np.diag, np.tile, np.repeat)
 
+# NumPy makers whose result is of the class of their first argument's arrays (np.tile of a subclass is one).
+_CLASS_KEEPING = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.concatenate, np.vstack, np.hstack,
+                  np.diag, np.tile, np.repeat)
+# What may change an array's shape in place, or make it read-only (a view taken before stays writeable).
+_RESHAPERS = ("resize", "setattr", "__setattr__", "__setstate__", "flags", "setflags")
 _WRITERS = ("copyto", "fill_diagonal", "put", "place", "putmask", "at", "put_along_axis")
 _LATER_SCOPES = (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.GeneratorExp, gast.ClassDef)
 _INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice, gast.Tuple, gast.Load,
@@ -53,8 +65,8 @@ _INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice, 
 
 def substitute_views(parsed: ParsedFunction, ranks: Dict[str, Optional[int]]) -> None:
     """Replace each name bound to a view (see the module's docstring) by the view's expression;
-    ranks: the parameters known to hold numbers (0) or arrays (their number of dimensions, None
-    where not known)."""
+    ranks: the parameters known to hold numbers (0: not 0-d arrays, which may change in place) or
+    arrays (their number of dimensions, None where not known)."""
     if not any(_writes_in_place(node) for node in nodes.walk(parsed.node)):
         return  # (what most functions do: nothing to read through a view)
     found = _Views(parsed, ranks)
@@ -79,10 +91,15 @@ class _Views:
         self.parsed, self.ranks = parsed, ranks
         self.stores = _store_counts(parsed.node)
         self.parameters = set(nodes.parameters(parsed.node))
-        self.local_names = frozenset(self.stores) | self.parameters
-        self.range_targets = _range_loop_targets(parsed, self.local_names)
-        self.bindings = {nodes.assigned_name(s): s.value for s in nodes.walk(parsed.node)
+        own = list(_own_scope(parsed.node))
+        self.local_names = frozenset(_bound_names(own)) | self.parameters
+        self.augmented = {node.target.id for node in nodes.walk(parsed.node)
+                          if isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name)}
+        loops = _range_loop_targets(parsed, own, self.stores, self.local_names)
+        self.range_targets = loops - self.parameters - self.augmented
+        self.bindings = {nodes.assigned_name(s): s.value for s in own
                          if isinstance(s, gast.Assign) and nodes.assigned_name(s)}
+        self.reshaped = _reshaped(parsed.node)
         self.done: Set[int] = set()  # the bindings whose name was replaced
         self.declared = {name for node in nodes.walk(parsed.node) if isinstance(node, (gast.Global, gast.Nonlocal))
                          for name in node.names}
@@ -101,8 +118,12 @@ class _Views:
         fixed = {base} | set(nodes.names_read(view.slice))
         if not fixed <= self.local_names or fixed & self.declared:  # (a global: any call may bind it again)
             return False
+        if not all(self._number(index_name, set()) for index_name in fixed - {base}):
+            return False  # (a 0-d array may be changed in place, a user's object give another number)
+        if _occurrences(name, [self.parsed.node]) != 1 + _occurrences(name, later):
+            return False  # (read before it in a loop, or after its block: what reads it there reads the view)
         return (_used_only_in(name, later) and _written_later(name, base, later)
-                and not _changed_in(fixed, base, later))
+                and not _changed_in(fixed, later) and base not in self.reshaped)
 
     def _array_rank(self, name: str, seen: Set[str]):
         """The number of dimensions of the array `name` certainly holds (None: an array of unknown
@@ -116,10 +137,43 @@ class _Views:
             return False
         return self._expression_rank(self.bindings[name], seen | {name})
 
+    def _number(self, name: str, seen: Set[str]) -> bool:
+        """Whether `name` certainly holds a number, which nothing changes in place: a `range` loop's
+        variable, a parameter given a number, or a name bound once to arithmetic on these, on number
+        literals, `len(...)` or an array's `.size`, `.ndim` or `.shape[k]`."""
+        if name in self.range_targets:
+            return True
+        if name in seen or name in self.augmented:
+            return False
+        if name in self.parameters:
+            return name not in self.stores and self.ranks.get(name) == 0
+        return self.stores.get(name) == 1 and name in self.bindings and self._number_expression(
+            self.bindings[name], seen | {name})
+
+    def _number_expression(self, value: gast.expr, seen: Set[str]) -> bool:
+        if isinstance(value, gast.Constant):
+            return type(value.value) in (int, float)
+        if isinstance(value, gast.Name):
+            return self._number(value.id, seen)
+        if isinstance(value, gast.UnaryOp):
+            return self._number_expression(value.operand, seen)
+        if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):
+            return self._number_expression(value.left, seen) and self._number_expression(value.right, seen)
+        if isinstance(value, gast.Call):
+            return resolve(value.func, self.parsed, self.local_names) is len and not value.keywords
+        if isinstance(value, gast.Subscript):
+            return self._whole_number(value.slice) and self._of_an_array(value.value, ("shape",))
+        return self._of_an_array(value, ("size", "ndim"))
+
+    def _of_an_array(self, value: gast.expr, attributes) -> bool:
+        """Whether value is one of these attributes of a name certainly holding an array."""
+        return (isinstance(value, gast.Attribute) and value.attr in attributes and isinstance(value.value, gast.Name)
+                and self._array_rank(value.value.id, set()) is not False)
+
     def _expression_rank(self, value: gast.expr, seen: Set[str]):
         if isinstance(value, gast.Name):
             return self._array_rank(value.id, seen)
-        if isinstance(value, gast.BinOp):
+        if isinstance(value, gast.BinOp) and not isinstance(value.op, gast.MatMult):  # (`@` may drop dimensions)
             return self._broadcast_rank([value.left, value.right], seen)
         if isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.USub):
             return self._broadcast_rank([value.operand], seen)
@@ -128,9 +182,27 @@ class _Views:
         func = resolve(value.func, self.parsed, self.local_names)
         if isinstance(value.func, gast.Attribute) and value.func.attr == "copy" and not value.args:
             return self._expression_rank(value.func.value, seen)
-        if isinstance(func, np.ufunc) and func.nout == 1 and len(value.args) == func.nin and not value.keywords:
+        if isinstance(func, np.ufunc) and func.signature is None and func.nout == 1 and len(
+                value.args) == func.nin and not value.keywords:  # (np.matmul has a signature)
             return self._broadcast_rank(value.args, seen)
-        return None if func in ARRAY_MAKERS else False
+        return self._made_rank(func, value, seen)
+
+    def _made_rank(self, func, call: gast.Call, seen: Set[str]):
+        """The rank of the ndarray a NumPy maker certainly makes (None: not known), else False: not
+        given `like=` or `subok=` (which may make anything, or keep a subclass), and where it keeps
+        the class of its first argument's arrays (np.zeros_like, np.tile), those certainly ndarrays.
+        np.outer, np.eye and np.identity make matrices, np.zeros and kin given a shape written
+        as a tuple or list an array of as many dimensions."""
+        if func not in ARRAY_MAKERS or any(k.arg in ("like", "subok") for k in call.keywords):
+            return False
+        first = call.args[0] if call.args else None
+        parts = first.elts if isinstance(first, (gast.List, gast.Tuple)) else [first]
+        if func in _CLASS_KEEPING and any(part is None or self._expression_rank(part, seen) is False for part in parts):
+            return False
+        if func in (np.outer, np.eye, np.identity):
+            return 2
+        shaped = func in (np.zeros, np.ones, np.empty, np.full) and isinstance(first, (gast.List, gast.Tuple))
+        return len(parts) if shaped and not any(isinstance(part, gast.Starred) for part in parts) else None
 
     def _broadcast_rank(self, operands: List[gast.expr], seen: Set[str]):
         """The rank of arithmetic on arrays and numbers (literals), at least one an array; False
@@ -179,32 +251,52 @@ def _own_blocks(body: List[gast.stmt]):
             yield from _own_blocks(handler.body)
 
 
+def _own_scope(func: gast.FunctionDef):
+    """The nodes of the function's own scope: a function, lambda or class defined in it is there
+    (its name is bound in it), not what is inside it, which binds names of its own."""
+    todo = list(nodes.children(func))
+    for node in todo:
+        yield node
+        if not isinstance(node, _LATER_SCOPES) or isinstance(node, gast.GeneratorExp):
+            todo.extend(nodes.children(node))
+
+
+def _bound_names(found) -> List[str]:
+    """The names these nodes bind: by assignment, as a function's or class's name, or by import."""
+    names = [node.id for node in found if isinstance(node, gast.Name) and not isinstance(node.ctx, gast.Load)]
+    names += [node.name for node in found if isinstance(node, (gast.FunctionDef, gast.AsyncFunctionDef, gast.ClassDef))]
+    return names + [(alias.asname or alias.name).partition(".")[0] for node in found
+                    if isinstance(node, (gast.Import, gast.ImportFrom)) for alias in node.names]
+
+
 def _store_counts(func: gast.FunctionDef) -> Dict[str, int]:
-    """How many times each name is bound (an augmented assignment to a name does not count)."""
+    """How many times each name is bound, in the function or any scope in it (an augmented
+    assignment to a name does not count)."""
     counts: Dict[str, int] = {}
     augmented = {id(stmt.target) for stmt in nodes.walk(func) if isinstance(stmt, gast.AugAssign)}
-    for node in nodes.walk(func):
-        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)) and id(node) not in augmented:
-            counts[node.id] = counts.get(node.id, 0) + 1
-        elif isinstance(node, (gast.Global, gast.Nonlocal)):
+    found = [node for node in nodes.walk(func) if id(node) not in augmented and node is not func]
+    for name in _bound_names([node for node in found if not (isinstance(node, gast.Name) and isinstance(
+            node.ctx, gast.Param))]):
+        counts[name] = counts.get(name, 0) + 1
+    for node in found:
+        if isinstance(node, (gast.Global, gast.Nonlocal)):
             for name in node.names:
                 counts[name] = counts.get(name, 0) + 2
     return counts
 
 
-def _range_loop_targets(parsed: ParsedFunction, local_names: frozenset) -> Set[str]:
-    """Names bound only as the variable of `for ... in range(...)` loops: whole numbers."""
-    targets: Dict[str, bool] = {}
-    for node in nodes.walk(parsed.node):
-        if isinstance(node, gast.For) and isinstance(node.target, gast.Name):
-            iterated = node.iter
-            ranged = isinstance(iterated, gast.Call) and resolve(iterated.func, parsed, local_names) is range
-            targets[node.target.id] = targets.get(node.target.id, True) and ranged
-    counts = _store_counts(parsed.node)
-    loops = {name: sum(1 for node in nodes.walk(parsed.node)
-                       if isinstance(node, gast.For) and isinstance(node.target, gast.Name) and node.target.id == name)
-             for name in targets}
-    return {name for name, ranged in targets.items() if ranged and counts.get(name) == loops[name]}
+def _range_loop_targets(parsed: ParsedFunction, own: List[gast.AST], stores: Dict[str, int],
+                        local_names: frozenset) -> Set[str]:
+    """Names bound only as the variable of the function's own `for ... in range(...)` loops: whole numbers."""
+    loops = [node for node in own if isinstance(node, gast.For) and isinstance(node.target, gast.Name)]
+    ranged = [isinstance(loop.iter, gast.Call) and resolve(loop.iter.func, parsed, local_names) is range
+              for loop in loops]
+    return {loop.target.id for loop in loops if stores.get(loop.target.id) == sum(
+        is_range for other, is_range in zip(loops, ranged) if other.target.id == loop.target.id)}
+
+
+def _occurrences(name: str, code: List[gast.AST]) -> int:
+    return sum(1 for part in code for node in nodes.walk(part) if isinstance(node, gast.Name) and node.id == name)
 
 
 def _used_only_in(name: str, later: List[gast.stmt]) -> bool:
@@ -254,18 +346,31 @@ def _writes_into(call: gast.Call, base: str) -> bool:
     return name in _WRITERS and isinstance(first, gast.Name) and first.id == base
 
 
-def _changed_in(names: Set[str], base: str, later: List[gast.stmt]) -> bool:
-    """Whether `later` rebinds one of names or changes the array `base`'s shape in place."""
+def _changed_in(names: Set[str], later: List[gast.stmt]) -> bool:
+    """Whether `later` rebinds one of names."""
     for stmt in later:
         for node in nodes.walk(stmt):
             if isinstance(node, gast.Name) and node.id in names and not isinstance(node.ctx, gast.Load):
                 return True
             if isinstance(node, (gast.Global, gast.Nonlocal)) and names & set(node.names):
                 return True
-            if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id == base and (
-                    not isinstance(node.ctx, gast.Load) or node.attr in ("resize", "shape", "strides", "data")):
-                return True
     return False
+
+
+def _reshaped(func: gast.FunctionDef) -> Set[str]:
+    """The names whose object's shape or flags the function may set in place, anywhere (a local
+    function it calls after a view is bound may be defined before): an attribute set, `a.flags`,
+    or named in a call of `resize`, `setattr` or kin (`np.ndarray.resize(a, s)`). Reading
+    `a.shape`, `a.strides` or `a.data` changes nothing: the first two are tuples, the last a
+    buffer of a's memory, whose contents a view sees as its expression does."""
+    found: Set[str] = set()
+    for node in nodes.walk(func):
+        if isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and (
+                not isinstance(node.ctx, gast.Load) or node.attr in _RESHAPERS):
+            found.add(node.value.id)
+        if isinstance(node, gast.Call) and (nodes.dotted_name(node.func) or "").rpartition(".")[2] in _RESHAPERS:
+            found.update(nodes.names_read(node))
+    return found
 
 
 def _substitute(name: str, view: gast.Subscript, later: List[gast.stmt]) -> None:

@@ -140,6 +140,8 @@ def _eliminate_in(block: List[gast.stmt], facts: Facts, returned: Set[str], sett
             facts.unchanged.statements().forget(stmt)
             read = {found[0]}
             changed = stretch_changed = True
+        if key is not None and any(available.copies.get(name) == target for name in read):
+            key = None  # (its key reads the target's old value through a copy: `d2 = dv; dv = 1.5 * d2`)
         available.assigned(target)
         available.record(target, stmt.value, key, read)
     if start < len(block):
