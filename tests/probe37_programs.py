@@ -309,7 +309,7 @@ def swap_rows(A):
 def row_view_update(A, x):
     B = A.copy()
     row = B[1]
-    row += x  # <- row-view
+    row += x
     col = B[:, 2]
     col *= row
     return np.sum(B ** 2)

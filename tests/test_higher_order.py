@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import adjoint
+from every_mode import check_every_mode
 import higher_order_functions as fns
 
 
@@ -216,22 +217,34 @@ def test_forward_mode_through_a_derived_function_takes_the_tangents_of_its_gener
 def added_into_a_slice(x):
     y = np.ones(5)
     y[1:4] += x[:3] * 2
-    y[::2] *= x[0]  # <- refused-derivative
+    y[::2] *= x[0]
+    return np.sum(y ** 2)
+
+
+def test_a_slice_added_into_then_scaled_to_second_order():
+    """The gradient keeps the slice `y[1:4]` read before the write; read as its expression
+    (normalize/views.py), its second derivative is taken (it was refused)."""
+    check_every_mode(added_into_a_slice, (np.linspace(0.3, 1.2, 4),))
+
+
+def prefix_dependent_items(x):
+    y = x * 1.0
+    for i in range(1, len(x)):
+        y[i] = y[i] + 0.5 * np.sum(np.sin(y[:i]))  # <- refused-derivative
     return np.sum(y ** 2)
 
 
 def test_a_refusal_inside_a_derivative_differentiated_again_names_the_users_function():
     """hvp differentiates the generated gradient; a refusal met in that code names the line of
     the user's function the refused generated line was made for (and the generated line in the
-    message), not only the generated code. (This one is a limit, not a necessity: the gradient
-    reads the slice `y[1:4]` kept before the write for its shape alone, which the sharing analysis
-    does not know.)"""
+    message), not only the generated code. (The backward sweep reads the prefix `y[:i]` by value:
+    the gradient keeps views of the array the line writes.)"""
     with pytest.raises(adjoint.AdjointError) as refused:
-        adjoint.hvp(added_into_a_slice)(np.ones(4), np.ones(4))
+        adjoint.hvp(prefix_dependent_items)(np.ones(4), np.ones(4))
     assert refused.value.location.filename == __file__
     assert "# <- refused-derivative" in refused.value.location.line
-    assert "the derivative of `added_into_a_slice`" in str(refused.value)
-    assert "<adjoint grad_added_into_a_slice" in str(refused.value)
+    assert "the derivative of `prefix_dependent_items`" in str(refused.value)
+    assert "<adjoint grad_prefix_dependent_items" in str(refused.value)
 
 
 def slices_added_into(x):

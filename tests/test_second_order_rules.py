@@ -251,6 +251,10 @@ HELPERS = [
     helper("runtime.sorted_tangent(x0, np.array([3.0, 1.0, 2.0]), True)", ((3,),), label="array"),
     helper("runtime.sorted_tangent([x0, x1], [2.0, 1.0])", (S, S), label="list"),
     # moving elements
+    helper("runtime.saved_item_tangent(x0, np.ones((3, 2)), 1)", ((3, 2),)),
+    helper("runtime.saved_item_adjoint(x0, np.ones((3, 2)), 1, x1)", ((3, 2), (2,))),
+    helper("runtime.saved_item_tangent({'a': x0, 'b': x1}, {'a': 1.0, 'b': 2.0}, 'b')", (S, S), label="dict"),
+    helper("runtime.saved_item_adjoint(x0, {'a': 1.0}, 'b', x1) * x1", (S, S), label="absent key"),
     helper("runtime.tile_adjoint(x0, np.ones(3), (2, 2))", ((2, 6),)),
     helper("runtime.repeat_adjoint(x0, np.ones((2, 3)), 2, 1)", ((2, 6),), label="axis=1"),
     helper("runtime.repeat_adjoint(x0, np.ones((2, 3)), 2)", ((12,),), label="axis=None"),

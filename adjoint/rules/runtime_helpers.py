@@ -263,6 +263,28 @@ def _(result, container, key):
     d[result] = saved_item_tangent(d[container], container, key)
 
 
+# saved_item's derivatives are linear in the derivatives they are given, each the other's transpose.
+@register_adjoint(runtime.saved_item_tangent)
+def _(result, dc, container, key):
+    d[dc] = saved_item_adjoint(d[dc], container, key, d[result])
+
+
+@register_tangent(runtime.saved_item_tangent)
+def _(result, dc, container, key):
+    d[result] = saved_item_tangent(d[dc], container, key)
+
+
+@register_adjoint(runtime.saved_item_adjoint)
+def _(result, dc, container, key, g):
+    d[dc] = add_adjoints(d[dc], d[result])
+    d[g] = add_adjoints(d[g], saved_item_tangent(d[result], container, key))
+
+
+@register_tangent(runtime.saved_item_adjoint)
+def _(result, dc, container, key, g):
+    d[result] = saved_item_adjoint(d[dc], container, key, d[g])
+
+
 # The value a derivative returns, copied apart from what its adjoint sweep puts back (ad/gradient.py).
 @register_adjoint(runtime.kept_value)
 def _(result, x):
