@@ -95,7 +95,8 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
                                              self._callee_of, lambda: self._bound_name("tuple", tuple),
                                              lambda: self._bound_name("islice_positions", runtime.islice_positions),
-                                             lambda: self._bound_name("zip_lengths_or_raise", runtime.zip_lengths_or_raise))
+                                             lambda: self._bound_name("zip_lengths_or_raise", runtime.zip_lengths_or_raise),
+                                             lambda: self._bound_name("pooled_columns", runtime.pooled_columns))
         self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.describer.iterator_names = frozenset(
             stmt.targets[0].id for stmt in nodes.statements(parsed.node) if isinstance(stmt, gast.Assign)

@@ -46,6 +46,7 @@ import numpy as np
 
 from adjoint import nodes
 from adjoint.frontend.values import dependencies_of, resolve_value
+from adjoint.normalize import combinatorics
 from adjoint.normalize.generators import is_generator_function
 
 ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice)
@@ -53,6 +54,7 @@ ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice)
 # reads a shape): listed in a tuple before the loop, they give the items Python's loop gives.
 POOLED = (itertools.product, itertools.combinations, itertools.combinations_with_replacement,
           itertools.permutations, np.ndindex)
+COMBINATORICS = POOLED[:4]  # read by the positions of their items (normalize/combinatorics.py)
 # Iterators that read what they are given while the loop runs, or never end: no positions to read
 # (a `for` over accumulate or pairwise itself is a loop that carries what they keep, normalize/running.py).
 LAZY = (iter, itertools.count, itertools.cycle, itertools.repeat, itertools.accumulate, itertools.starmap,
@@ -223,10 +225,12 @@ class Describer:
                  keys_of: Callable[[], str], mappings: FrozenSet[str] = frozenset(),
                  callee_of: Callable = lambda call: None, tuple_name: Callable[[], str] = lambda: "tuple",
                  positions_of: Callable[[], str] = lambda: "islice_positions",
-                 strict_check: Callable[[], str] = lambda: "zip_lengths_or_raise"):
+                 strict_check: Callable[[], str] = lambda: "zip_lengths_or_raise",
+                 columns_of: Callable[[], str] = lambda: "pooled_columns"):
         self.iterator_of = iterator_of
         self.positions_of = positions_of  # the name of runtime.islice_positions
         self.strict_check = strict_check  # the name of runtime.zip_lengths_or_raise
+        self.columns_of = columns_of  # the name of runtime.pooled_columns
         self.after_loop: List[gast.stmt] = []  # the checks of `zip(..., strict=True)` the loop described needs
         self.callee_of = callee_of  # the function a call calls, where it is known
         self.tuple_name = tuple_name
@@ -258,6 +262,9 @@ class Describer:
             return Chained([self.describe(arg, setup, copied) for arg in expr.args])
         if iterator is itertools.islice:
             return self._islice(expr, setup, copied)
+        pooled = self.callee_of(expr) if isinstance(expr, gast.Call) else None
+        if any(pooled is known for known in COMBINATORICS):
+            return Zipped([Picked(Items(pool), places) for pool, places in combinatorics.described(self, expr, setup)])
         if iterator is reversed:
             if expr.keywords or len(expr.args) != 1:
                 raise self.refuse(expr, "reversed takes one sequence")
@@ -273,7 +280,7 @@ class Describer:
                                     "over the call itself, or over a list, a tuple, an array or a range")
         if isinstance(expr, gast.Name) and not copied(expr.id):
             return Items(expr.id)
-        return Items(self._evaluated(self._listed(expr), setup, "_seq"))
+        return Items(self.evaluated(self._listed(expr), setup, "_seq"))
 
     def is_iterator_call(self, expr: gast.expr) -> bool:
         callee = self.callee_of(expr) if isinstance(expr, gast.Call) else None
@@ -299,7 +306,7 @@ class Describer:
     def _entries(self, mapping: gast.expr, part: str, setup: List[gast.stmt]) -> Entries:
         """The dict `mapping` iterated by `part`; its keys are listed before the loop (the dict
         itself is taken once, as the loop's view of it would be)."""
-        name = mapping.id if isinstance(mapping, gast.Name) else self._evaluated(mapping, setup, "_dict")
+        name = mapping.id if isinstance(mapping, gast.Name) else self.evaluated(mapping, setup, "_dict")
         keys = self.fresh("_keys")
         listing = nodes.call(nodes.name(self.keys_of()), [nodes.name(name)])
         setup.append(nodes.copy_location(nodes.assign(keys, listing), mapping))
@@ -312,7 +319,7 @@ class Describer:
         inner = self.describe(expr.args[0], setup, copied)
         start = expr.args[1] if len(expr.args) == 2 else keywords.get("start")
         if start is not None and not isinstance(start, gast.Constant):
-            start = nodes.name(self._evaluated(start, setup, "_start"))
+            start = nodes.name(self.evaluated(start, setup, "_start"))
         return Numbered(inner, start)
 
     def _islice(self, expr: gast.Call, setup, copied) -> Picked:
@@ -322,9 +329,9 @@ class Describer:
                                     "stop[, step])")
         inner = self.describe(expr.args[0], setup, copied)
         listing = nodes.call(nodes.name(self.positions_of()), [length(inner)] + expr.args[1:])
-        return Picked(inner, self._evaluated(nodes.copy_location(listing, expr), setup, "_positions"))
+        return Picked(inner, self.evaluated(nodes.copy_location(listing, expr), setup, "_positions"))
 
-    def _evaluated(self, expr: gast.expr, setup: List[gast.stmt], prefix: str) -> str:
+    def evaluated(self, expr: gast.expr, setup: List[gast.stmt], prefix: str) -> str:
         temp = self.fresh(prefix)
         setup.append(nodes.copy_location(nodes.assign(temp, expr), expr))
         return temp

@@ -31,7 +31,7 @@ After::
         p = p + total
 
 `consume_iterators` writes an iterator given to sum, list, tuple, sorted, max, min, any or all
-(`sum(accumulate(xs))`, `list(chain(xs, ys))`, `list(zip(xs, ys))`, `sorted(zip(x, ks), reverse=True)`,
+(`sum(accumulate(xs))`, `list(chain(xs, ys))`, `list(zip(xs, ys))`, `list(combinations(xs, 2))`, `sorted(zip(x, ks), reverse=True)`,
 or a call of the user's generator function, `sum(pairs(x))`) as a generator expression over it, and
 one given to dict as the dict comprehension of its pairs (`dict(zip(keys, values))` ->
 `{_key: _value for _key, _value in zip(keys, values)}`, each item unpacked into two as dict unpacks
@@ -55,8 +55,9 @@ from adjoint.normalize.generators import is_generator_function
 from adjoint.normalize.keyed import call_free
 
 PAIRWISE = getattr(itertools, "pairwise", None)  # (Python 3.10 on)
-ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice, itertools.accumulate) + (
-    (PAIRWISE,) if PAIRWISE is not None else ())
+ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice, itertools.accumulate,
+             itertools.product, itertools.combinations, itertools.combinations_with_replacement,
+             itertools.permutations) + ((PAIRWISE,) if PAIRWISE is not None else ())
 _NAMES = ("pairwise", "accumulate")
 
 

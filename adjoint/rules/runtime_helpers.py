@@ -27,7 +27,7 @@ non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.
                    runtime.reached, runtime.shape_only, runtime.arguments_apart_or_refuse,
                    runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.keyed_positions,
-                   runtime.keyed_extreme, runtime.islice_positions, runtime.zip_lengths_or_raise,
+                   runtime.keyed_extreme, runtime.islice_positions, runtime.pooled_columns, runtime.zip_lengths_or_raise,
                    runtime.counted_or_raise,
                    runtime.initial_or_refuse, runtime.spread_key, runtime.immutable_field_or_refuse,
                    runtime.list_or_refuse, runtime.list_method_or_refuse, runtime.array_or_refuse,

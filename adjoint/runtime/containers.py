@@ -355,6 +355,13 @@ def islice_positions(length, *bounds):
     return range(length)[slice(*bounds)]
 
 
+def pooled_columns(positions, width):
+    """The positions an itertools combinatoric iterator run over ranges gives (normalize/combinatorics.py),
+    one tuple per place of its items: tuple k holds the k-th position of every item."""
+    listed = tuple(positions)
+    return tuple(tuple(item[k] for item in listed) for k in range(width))
+
+
 def initial_or_refuse(value, filename, lineno):
     """accumulate(xs, initial=value) is differentiated as the loop over chain([value], xs), which an
     initial value of None (none, for accumulate) is not."""
