@@ -1,0 +1,164 @@
+"""itertools.combinations, combinations_with_replacement, permutations and product over lists,
+tuples, arrays and ranges (normalize/combinatorics.py): the pools taken as tuples before the loop,
+as the iterators take them, the items read at the positions the same iterator lists over ranges.
+In a `for`, a comprehension, a generator expression, or given to sum, list, tuple, sorted, max or
+min; in every mode against central differences and autograd, the values the function's own.
+Refused at the user's line where the width of the items is not a literal, where the iterator is
+given an iterator, and where it is bound to a name.
+
+What was wrong: each was refused ("no derivative rule for `combinations`"; product's object "built
+from values the derivative flows through")."""
+from __future__ import annotations
+
+from itertools import combinations, combinations_with_replacement, permutations, product
+
+import numpy as np
+import pytest
+
+import adjoint
+from every_mode import check_program
+from soundness import marked_line
+
+X = np.array([0.3, -1.2, 2.1, 0.5])
+POINTS = np.array([[0.0, 0.1], [1.1, -0.2], [0.4, 1.3], [-0.9, 0.6]])
+
+
+def pair_potential(points, epsilon):
+    """A soft pair potential over the pairs of points (rows)."""
+    energy = 0.0
+    for p, q in combinations(points, 2):
+        r2 = np.sum((p - q) ** 2)
+        energy += epsilon * (1.0 / r2 ** 3 - 1.0 / r2)
+    return energy
+
+
+def squared_spread(x):
+    return sum((a - b) ** 2 for a, b in combinations(x, 2))
+
+
+def index_pairs(x, w):
+    s = 0.0
+    for i, j in combinations(range(len(x)), 2):
+        s = s + w * x[i] * x[j] * (j - i)
+    return s
+
+
+def triples(x):
+    total = 0.0
+    for t in combinations(list(x), 3):
+        total += t[0] * t[1] * t[2]
+    return total
+
+
+def ordered_pairs(x):
+    return sum(a * b ** 2 for a, b in permutations(x, 2))
+
+
+def orderings_of_three(a):
+    return max(u - v * w for u, v, w in permutations([a, 2.0 * a, np.sin(a)]))
+
+
+def quadratic_form(x, scale):
+    return scale * sum(a * b for a, b in combinations_with_replacement(x, 2))
+
+
+def gaussian_grid(x, width):
+    centers = [-1.0, 0.0, 1.5]
+    return sum(np.exp(-(a - c) ** 2 / width) for a, c in product(x, centers))
+
+
+def grid_loop(x, width):
+    total = 0.0
+    for a, (b, c) in product(x, [(1.0, width), (width, 2.0)]):
+        total += a * b - c * a ** 2
+    return total
+
+
+def squared_repeat(x, scale):
+    return sum([scale * a * b for a, b in product(x, repeat=2)])
+
+
+def consumed(x):
+    pairs = list(combinations(x, 2))
+    ranked = sorted(permutations(x, 2))
+    best = max(product(x, tuple(x[:2])))
+    return pairs[0][0] * pairs[-1][1] + ranked[-1][0] * ranked[0][1] + best[0] * best[1] + len(tuple(product(x, x)))
+
+
+def pool_taken_before_the_loop(x):
+    s = 0.0
+    x = list(x)
+    for a, b in combinations(x, 2):
+        x[0] = x[0] * 2.0  # the pool is a copy: the items stay as they were
+        s += a * b
+    return s + x[0]
+
+
+def enumerated_pairs(x):
+    s = 0.0
+    for k, (a, b) in enumerate(combinations(x, 2)):
+        s += k * a * b
+    return s
+
+
+@pytest.mark.parametrize("func, args, positions", [
+    (pair_potential, (POINTS, 0.7), (0, 1)),
+    (squared_spread, (X,), (0,)),
+    (squared_spread, (list(X),), (0,)),
+    (index_pairs, (X, 1.3), (0, 1)),
+    (triples, (X,), (0,)),
+    (ordered_pairs, (X,), (0,)),
+    (orderings_of_three, (0.7,), (0,)),
+    (quadratic_form, (X, 0.4), (0, 1)),
+    (gaussian_grid, (X, 0.8), (0, 1)),
+    (grid_loop, (X, 0.8), (0, 1)),
+    (squared_repeat, (list(X), 1.1), (1,)),
+    (consumed, (X,), (0,)),
+    (enumerated_pairs, (X,), (0,)),
+], ids=lambda value: getattr(value, "__name__", ""))
+def test_combinatoric_iterators_differentiated(func, args, positions) -> None:
+    check_program(func, args, positions, with_autograd=positions)
+
+
+def test_the_pool_is_taken_before_the_loop() -> None:
+    # the write in place into the list is refused to second order (at its line), as anywhere
+    check_program(pool_taken_before_the_loop, (list(X),), (0,), with_autograd=(0,), first_order_only=(0,))
+
+
+def unpacked_by_position(x):
+    ps = [a - b for a, b in product(x, repeat=2)]
+    return ps
+
+
+def test_a_list_result_in_every_item():
+    x = [0.3, -1.2, 2.1]
+    value, pullback = adjoint.vjp(unpacked_by_position)(list(x))
+    assert value == unpacked_by_position(list(x))
+    weights = [float(k + 1) for k in range(len(value))]
+    want = [sum(w * ((a == i) - (b == i)) for w, (a, b) in zip(weights, product(range(3), repeat=2)))
+            for i in range(3)]
+    np.testing.assert_allclose(pullback(weights), want)
+
+
+def of_any_width(x, r):
+    return sum(sum(t) for t in combinations(x, r))  # <- width
+
+
+def over_a_zip(x):
+    return sum(a[0] * b[1] for a, b in combinations(zip(x, x), 2))  # <- zip
+
+
+def bound_to_a_name(x):
+    pairs = combinations(x, 2)
+    s = 0.0
+    for a, b in pairs:  # <- bound
+        s += a * b
+    return s
+
+
+@pytest.mark.parametrize("func, args, marker", [(of_any_width, (X, 2), "width"), (over_a_zip, (X,), "zip"),
+                                                (bound_to_a_name, (X,), "bound")])
+def test_refused_at_the_line(func, args, marker) -> None:
+    with pytest.raises(adjoint.AdjointError) as refused:
+        adjoint.grad(func)(*args)
+    assert f"test_itertools39.py:{marked_line(func, marker)}:" in str(refused.value), str(refused.value)
