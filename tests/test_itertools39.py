@@ -10,6 +10,7 @@ What was wrong: each was refused ("no derivative rule for `combinations`"; produ
 from values the derivative flows through")."""
 from __future__ import annotations
 
+import heapq
 from itertools import combinations, combinations_with_replacement, permutations, product
 
 import numpy as np
@@ -125,6 +126,70 @@ def test_the_pool_is_taken_before_the_loop() -> None:
     check_program(pool_taken_before_the_loop, (list(X),), (0,), with_autograd=(0,), first_order_only=(0,))
 
 
+def top_k_loss(scores, margin):
+    return margin * sum(v ** 2 for v in heapq.nlargest(3, scores))
+
+
+def nearest_to_zero(x):
+    near = heapq.nsmallest(2, x, key=abs)
+    return near[0] * 2.0 - near[1]
+
+
+def best_pairs(x, w):
+    top = heapq.nlargest(2, list(zip(x, w)), key=lambda p: p[1] * p[0])
+    return sum(a * b for a, b in top)
+
+
+def upper_half(x):
+    return sum(np.exp(v) for v in heapq.nlargest(len(x) // 2, x))
+
+
+def lowest_of_each(rows):
+    return sum(np.sum(row) for row in heapq.nsmallest(2, list(rows), key=lambda r: r[0]))
+
+
+TIED = np.array([0.3, 1.2, 0.9, 1.4, 0.6, 1.1])
+
+
+def ties_as_heapq_breaks_them(x, n):
+    """round makes ties of the items from 0.6 up: heapq keeps the earliest of equal keys."""
+    largest = heapq.nlargest(n, x, key=round)
+    smallest = heapq.nsmallest(n, list(x), key=round)
+    weights = [7.0, 5.0, 3.0, 2.0, 1.5, 1.25]
+    return sum(w * v for w, v in zip(weights, largest)) + sum(w * v * v for w, v in zip(weights, smallest))
+
+
+@pytest.mark.parametrize("func, args, positions", [
+    (top_k_loss, (X, 0.6), (0, 1)),
+    (top_k_loss, (list(X), 0.6), (0, 1)),
+    (nearest_to_zero, (X,), (0,)),
+    (best_pairs, (X, X[::-1].copy()), (0, 1)),
+    (upper_half, (X,), (0,)),
+    (lowest_of_each, (POINTS,), (0,)),
+], ids=lambda value: getattr(value, "__name__", ""))
+def test_heap_selections_differentiated(func, args, positions) -> None:
+    check_program(func, args, positions, with_autograd=positions)
+
+
+@pytest.mark.parametrize("n", [1, 3, 6])  # max and min in heapq, heapq's heap, sorted in heapq
+def test_ties_differentiated(n) -> None:
+    check_program(ties_as_heapq_breaks_them, (TIED, n), (0,))  # (autograd does not round its arrays)
+
+
+def test_ties_pick_the_items_heapq_picks() -> None:
+    items = [2.0, 1.0, 2.0, 1.0, 2.0]
+    for n in range(-1, 7):
+        gradient = adjoint.grad(lambda x: sum(w * v for w, v in zip([1.0, 10.0, 100.0], heapq.nlargest(n, x))))(items)
+        picked = heapq.nlargest(n, range(len(items)), key=items.__getitem__)
+        assert gradient == [([1.0, 10.0, 100.0] + [0.0] * 5)[picked.index(i)] if i in picked else 0.0
+                            for i in range(len(items))]
+
+
+def closure_key(x):
+    c = 0.5
+    return sum(heapq.nlargest(2, x, key=lambda v: abs(v - c)))  # <- closure-key
+
+
 def unpacked_by_position(x):
     ps = [a - b for a, b in product(x, repeat=2)]
     return ps
@@ -157,7 +222,7 @@ def bound_to_a_name(x):
 
 
 @pytest.mark.parametrize("func, args, marker", [(of_any_width, (X, 2), "width"), (over_a_zip, (X,), "zip"),
-                                                (bound_to_a_name, (X,), "bound")])
+                                                (bound_to_a_name, (X,), "bound"), (closure_key, (X,), "closure-key")])
 def test_refused_at_the_line(func, args, marker) -> None:
     with pytest.raises(adjoint.AdjointError) as refused:
         adjoint.grad(func)(*args)
