@@ -53,13 +53,13 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.comprehensions import CONSUMERS, given_once
 from adjoint.normalize.generators import is_generator_function
-from adjoint.normalize.iteration import breaks
+from adjoint.normalize.bound_iterators import breaks
 from adjoint.normalize.keyed import call_free
 
 PAIRWISE = getattr(itertools, "pairwise", None)  # (Python 3.10 on)
 ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice, itertools.accumulate,
              itertools.product, itertools.combinations, itertools.combinations_with_replacement,
-             itertools.permutations) + ((PAIRWISE,) if PAIRWISE is not None else ())
+             itertools.permutations, itertools.zip_longest) + ((PAIRWISE,) if PAIRWISE is not None else ())
 _NAMES = ("pairwise", "accumulate", "from_iterable")
 
 
