@@ -4,14 +4,16 @@ as the iterators take them, the items read at the positions the same iterator li
 In a `for`, a comprehension, a generator expression, or given to sum, list, tuple, sorted, max or
 min; in every mode against central differences and autograd, the values the function's own.
 Refused at the user's line where the width of the items is not a literal, where the iterator is
-given an iterator, and where it is bound to a name.
+given an iterator, and where it is bound to a name. heapq.nlargest and nsmallest (normalize/heaps.py),
+chain.from_iterable (a loop over the iterables and one over each's items, normalize/running.py) and
+zip_longest (normalize/iteration.py) too.
 
 What was wrong: each was refused ("no derivative rule for `combinations`"; product's object "built
 from values the derivative flows through")."""
 from __future__ import annotations
 
 import heapq
-from itertools import combinations, combinations_with_replacement, permutations, product
+from itertools import chain, combinations, combinations_with_replacement, permutations, product, zip_longest
 
 import numpy as np
 import pytest
@@ -185,6 +187,69 @@ def test_ties_pick_the_items_heapq_picks() -> None:
                             for i in range(len(items))]
 
 
+def flattened_energy(x, scale):
+    blocks = [x[:2], [scale * x[2], 1.0], (x[3] ** 2,)]
+    return sum(v ** 2 for v in chain.from_iterable(blocks))
+
+
+def flattened_loop(rows):
+    total, k = 0.0, 0
+    for v in chain.from_iterable(rows):
+        k += 1
+        if v < 0.0:
+            continue
+        total = total * 0.5 + np.sin(v) * k
+    return total
+
+
+def flattened_list(x):
+    pairs = [[a, a * b] for a, b in zip(x, x[1:])]
+    flat_items = list(chain.from_iterable(pairs))
+    return flat_items[0] * flat_items[-1] + max(chain.from_iterable(pairs))
+
+
+def padded_products(x, fill):
+    return sum(a * b for a, b in zip_longest(x, x[:2], fillvalue=fill * 2.0))
+
+
+def padded_loop(x, fill):
+    total = 0.0
+    for i, (a, b, c) in enumerate(zip_longest(x[1:], x, [fill], fillvalue=fill)):
+        total += (i + 1) * a * b - c
+    return total
+
+
+def padded_listed(x):
+    rows = list(zip_longest(x, [1.0, 2.0]))
+    return rows[0][0] * rows[1][1] + rows[-1][0]
+
+
+@pytest.mark.parametrize("func, args, positions", [
+    (flattened_energy, (X, 0.4), (0, 1)),
+    (flattened_loop, (POINTS + 0.05,), (0,)),  # (off the kink of `v < 0.0`)
+    (flattened_loop, ([list(X), [0.7]],), (0,)),
+    (flattened_list, (X,), (0,)),
+    (padded_products, (X, 0.3), (0, 1)),
+    (padded_loop, (X, 0.3), (0, 1)),
+    (padded_listed, (X,), (0,)),
+], ids=lambda value: getattr(value, "__name__", ""))
+def test_flattened_and_padded(func, args, positions) -> None:
+    check_program(func, args, positions, with_autograd=positions)
+
+
+def flattened_until(x):
+    total = 0.0
+    for v in chain.from_iterable([x, x]):
+        if v > 1.0:
+            break  # <- break
+        total += v
+    return total
+
+
+def flattened_and_numbered(x):
+    return sum(k * v for k, v in enumerate(chain.from_iterable([x, x])))  # <- nested
+
+
 def closure_key(x):
     c = 0.5
     return sum(heapq.nlargest(2, x, key=lambda v: abs(v - c)))  # <- closure-key
@@ -222,7 +287,9 @@ def bound_to_a_name(x):
 
 
 @pytest.mark.parametrize("func, args, marker", [(of_any_width, (X, 2), "width"), (over_a_zip, (X,), "zip"),
-                                                (bound_to_a_name, (X,), "bound"), (closure_key, (X,), "closure-key")])
+                                                (bound_to_a_name, (X,), "bound"), (closure_key, (X,), "closure-key"),
+                                                (flattened_until, (X,), "break"),
+                                                (flattened_and_numbered, (X,), "nested")])
 def test_refused_at_the_line(func, args, marker) -> None:
     with pytest.raises(adjoint.AdjointError) as refused:
         adjoint.grad(func)(*args)
