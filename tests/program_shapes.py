@@ -19,7 +19,8 @@ Python's and NumPy's semantics rather than on calculus:
 - `loop_variables`: a loop variable read after its loop, loops that may run zero times,
   `for ... else` and `while ... else` left by a `break` or not;
 - `iteration`: zip/enumerate/reversed/range/sorted, itertools' combinations, permutations and
-  product (of items or of positions), nested or bound to a name first, over
+  product (of items or of positions), chain.from_iterable and zip_longest, nested or bound to a
+  name first, over
   lists, tuples, 1-D and 2-D arrays; `sorted(range(len(xs)), key=lambda k: ...)` reading xs;
   loops and generator expressions over a generator function's call yielding positions;
 - `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
@@ -640,7 +641,7 @@ class ShapeBuilder(Builder):
         self.features.add("loop")
         self.choice((self.iterate_pairs, self.iterate_indexed, self.iterate_reversed_range, self.iterate_sorted,
                      self.iterate_rows, self.iterate_tuple, self.iterate_nested, self.iterate_generator,
-                     self.iterate_combinatoric))()
+                     self.iterate_combinatoric, self.iterate_flattened))()
 
     def iterable(self) -> Tuple[str, str]:
         """An iterable of floats (text) and the length it has."""
@@ -689,6 +690,22 @@ class ShapeBuilder(Builder):
             self.terms.append(total)
         else:
             self.terms.append(f"{total} + sum({p_item} * {q} for {p}, {q} in {source})")
+
+    def iterate_flattened(self) -> None:
+        """The items of chain.from_iterable or the pairs of zip_longest, in a loop or a generator expression."""
+        (first, _), (second, _) = self.iterable(), self.iterable()
+        p, q, total = self.fresh("p"), self.fresh("q"), self.accumulate()
+        if self.chance(50):
+            source = f"itertools.chain.from_iterable([{first}, {second}])"
+            target, step = p, f"{p} * {self.scalar(p)}"
+        else:
+            source = f"itertools.zip_longest({first}, {second}, fillvalue={self.scalar()})"
+            target, step = f"{p}, {q}", f"{p} * {self.scalar(q)}"
+        if self.chance(50):
+            self.emit(f"for {target} in {source}:", f"    {total} = {total} * 0.5 + {step}")
+            self.terms.append(total)
+        else:
+            self.terms.append(f"{total} + sum({step} for {target} in {source})")
 
     def iterate_indexed(self) -> None:
         iterable, _ = self.iterable()
