@@ -14,7 +14,7 @@ becomes::
 
 The count and the sequence are evaluated once, in this order; the key must be a name, an
 attribute or a lambda reading none of the function's variables (its evaluation, after them, has
-no effect; another key is refused as before). The sequence must be read by position (a list, a
+no effect; another key is refused at the call). The sequence must be read by position (a list, a
 tuple, an array: refused when the derived function runs otherwise).
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Callable, List, Optional
 import gast
 
 from adjoint import nodes, runtime
+from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
@@ -43,25 +44,29 @@ def lower_heap_selections(parsed: ParsedFunction, fresh: Callable[[str], str], c
         callee = resolve(call.func, parsed, local_names)
         if not any(callee is known for known in SELECTIONS):
             continue
-        arguments = _arguments(call, local_names)
+        arguments = _arguments(call)
         if arguments is None:
             continue
+        if not _inert_key(arguments[2], local_names):
+            order = ", reverse=True" if SELECTIONS[callee] else ""
+            raise UnsupportedSyntaxError(
+                "heapq", f"{callee.__name__} is differentiated with a key that is a name, an attribute or a lambda "
+                f"reading none of the function's variables; write `sorted(xs, key=...{order})[:n]`, which is what "
+                "it computes", parsed.info.location(call))
         let_go(parsed.node)
         nodes.replace_node(parsed.node, call, nodes.copy_location(
             _positions_read(call, arguments, SELECTIONS[callee], parsed, fresh, local_names), call))
 
 
-def _arguments(call: gast.Call, local_names) -> Optional[List[gast.expr]]:
-    """[n, iterable, key] of the call (key a None constant where none is given), where the rewrite
-    keeps what the call computes, else None."""
+def _arguments(call: gast.Call) -> Optional[List[gast.expr]]:
+    """[n, iterable, key] of the call (key a None constant where none is given), None for a call
+    spelled otherwise (left to be refused as before)."""
     keywords = {k.arg: k.value for k in call.keywords}
     if any(isinstance(arg, gast.Starred) for arg in call.args) or None in keywords \
             or set(keywords) - {"key"} or len(call.args) + len(keywords) not in (2, 3) or len(call.args) < 2:
         return None
     n, iterable = call.args[:2]
     key = call.args[2] if len(call.args) == 3 else keywords.get("key", nodes.constant(None))
-    if not _inert_key(key, local_names):
-        return None
     return [n, iterable, key]
 
 
