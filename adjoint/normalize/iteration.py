@@ -60,8 +60,8 @@ COMBINATORICS = POOLED[:4]  # read by the positions of their items (normalize/co
 # Iterators that read what they are given while the loop runs, or never end: no positions to read
 # (a `for` over accumulate or pairwise itself is a loop that carries what they keep, normalize/running.py).
 LAZY = (iter, itertools.count, itertools.cycle, itertools.repeat, itertools.accumulate, itertools.starmap,
-        itertools.takewhile, itertools.dropwhile, itertools.filterfalse, itertools.compress, itertools.zip_longest,
-        itertools.groupby, itertools.tee, np.nditer, np.ndenumerate,
+        itertools.takewhile, itertools.dropwhile, itertools.filterfalse, itertools.compress, itertools.groupby,
+        itertools.tee, np.nditer, np.ndenumerate,
         *(getattr(itertools, name) for name in ("pairwise", "batched") if hasattr(itertools, name)))
 
 
