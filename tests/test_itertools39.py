@@ -88,6 +88,12 @@ def consumed(x):
     return pairs[0][0] * pairs[-1][1] + ranked[-1][0] * ranked[0][1] + best[0] * best[1] + len(tuple(product(x, x)))
 
 
+def keyed_pairs(x):
+    a, b = max(combinations(x, 2), key=lambda p: p[0] * p[1])
+    ranked = sorted(product(x, x[:2]), key=lambda p: p[0] - p[1])
+    return a * b ** 2 + ranked[0][0] * ranked[-1][1] + min(u * v for u, v in combinations(x, 2))
+
+
 def pool_taken_before_the_loop(x):
     s = 0.0
     x = list(x)
@@ -123,9 +129,12 @@ def test_combinatoric_iterators_differentiated(func, args, positions) -> None:
     check_program(func, args, positions, with_autograd=positions)
 
 
-def test_the_pool_is_taken_before_the_loop() -> None:
-    # the write in place into the list is refused to second order (at its line), as anywhere
-    check_program(pool_taken_before_the_loop, (list(X),), (0,), with_autograd=(0,), first_order_only=(0,))
+@pytest.mark.parametrize("func, args", [(pool_taken_before_the_loop, (list(X),)), (keyed_pairs, (X,))],
+                         ids=lambda value: getattr(value, "__name__", ""))
+def test_refused_to_second_order_at_the_line(func, args) -> None:
+    # a write in place into a list (the function's own, or the list the items of a keyed sort's
+    # iterator are appended to) is refused to second order at its line, as anywhere
+    check_program(func, args, (0,), with_autograd=(0,), first_order_only=(0,))
 
 
 def top_k_loss(scores, margin):
