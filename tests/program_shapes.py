@@ -683,24 +683,24 @@ class ShapeBuilder(Builder):
         source = self.choice((f"itertools.combinations({over}, 2)", f"itertools.permutations({over}, 2)",
                               f"itertools.combinations_with_replacement({over}, 2)",
                               f"itertools.product({over}, {second})", f"itertools.product({over}, repeat=2)"))
-        p, q, total = self.fresh("p"), self.fresh("q"), self.accumulate()
+        p, q = self.fresh("p"), self.fresh("q")
         p_item = f"{first}[{p}]" if over.startswith("range") else p
-        if self.chance(50):
-            self.emit(f"for {p}, {q} in {source}:", f"    {total} = {total} + {p_item} * {self.scalar(q)}")
-            self.terms.append(total)
-        else:
-            self.terms.append(f"{total} + sum({p_item} * {q} for {p}, {q} in {source})")
+        self.loop_or_sum(f"{p}, {q}", source, f"{p_item} * {self.scalar(q)}")
 
     def iterate_flattened(self) -> None:
         """The items of chain.from_iterable or the pairs of zip_longest, in a loop or a generator expression."""
         (first, _), (second, _) = self.iterable(), self.iterable()
-        p, q, total = self.fresh("p"), self.fresh("q"), self.accumulate()
+        p, q = self.fresh("p"), self.fresh("q")
         if self.chance(50):
-            source = f"itertools.chain.from_iterable([{first}, {second}])"
-            target, step = p, f"{p} * {self.scalar(p)}"
+            self.loop_or_sum(p, f"itertools.chain.from_iterable([{first}, {second}])", f"{p} * {self.scalar(p)}")
         else:
-            source = f"itertools.zip_longest({first}, {second}, fillvalue={self.scalar()})"
-            target, step = f"{p}, {q}", f"{p} * {self.scalar(q)}"
+            self.loop_or_sum(f"{p}, {q}", f"itertools.zip_longest({first}, {second}, fillvalue={self.scalar()})",
+                             f"{p} * {self.scalar(q)}")
+
+    def loop_or_sum(self, target: str, source: str, step: str) -> None:
+        """A term that adds up `step` for `target` in `source`: a loop (halving what it carries) or a
+        generator expression given to sum."""
+        total = self.accumulate()
         if self.chance(50):
             self.emit(f"for {target} in {source}:", f"    {total} = {total} * 0.5 + {step}")
             self.terms.append(total)
