@@ -628,7 +628,7 @@ def argmax_by_key(x, weights):
 
 def grid_product(a, b):
     total = 0.0
-    for u, v in itertools.product(a, b):  # <- product
+    for u, v in itertools.product(a, b):
         total += math.exp(-(u - v) ** 2)
     return total
 
@@ -1654,7 +1654,7 @@ def list_of_layer_dicts(layers, x):
 
 
 def top_k_sum(x, k=2):
-    top = heapq.nlargest(k, x)  # <- nlargest
+    top = heapq.nlargest(k, x)
     ordered = sorted(x, reverse=True)[:k]
     return sum(top) + sum(v * v for v in ordered)
 

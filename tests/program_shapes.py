@@ -18,7 +18,9 @@ Python's and NumPy's semantics rather than on calculus:
   the value and the derivative see the same draws;
 - `loop_variables`: a loop variable read after its loop, loops that may run zero times,
   `for ... else` and `while ... else` left by a `break` or not;
-- `iteration`: zip/enumerate/reversed/range/sorted, nested or bound to a name first, over
+- `iteration`: zip/enumerate/reversed/range/sorted, itertools' combinations, permutations and
+  product (of items or of positions), chain.from_iterable and zip_longest, nested or bound to a
+  name first, over
   lists, tuples, 1-D and 2-D arrays; `sorted(range(len(xs)), key=lambda k: ...)` reading xs;
   loops and generator expressions over a generator function's call yielding positions;
 - `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
@@ -638,7 +640,8 @@ class ShapeBuilder(Builder):
     def iteration(self) -> None:
         self.features.add("loop")
         self.choice((self.iterate_pairs, self.iterate_indexed, self.iterate_reversed_range, self.iterate_sorted,
-                     self.iterate_rows, self.iterate_tuple, self.iterate_nested, self.iterate_generator))()
+                     self.iterate_rows, self.iterate_tuple, self.iterate_nested, self.iterate_generator,
+                     self.iterate_combinatoric, self.iterate_flattened))()
 
     def iterable(self) -> Tuple[str, str]:
         """An iterable of floats (text) and the length it has."""
@@ -671,6 +674,38 @@ class ShapeBuilder(Builder):
             body = f"    {total} = {total} + {p} * {self.scalar(q)}"
         self.emit(header, body)
         self.terms.append(total)
+
+    def iterate_combinatoric(self) -> None:
+        """Pairs of items of itertools' combinatorics (over the items or their positions), in a loop or a
+        generator expression."""
+        (first, length), (second, _) = self.iterable(), self.iterable()
+        over = self.choice((first, f"range({length})"))
+        source = self.choice((f"itertools.combinations({over}, 2)", f"itertools.permutations({over}, 2)",
+                              f"itertools.combinations_with_replacement({over}, 2)",
+                              f"itertools.product({over}, {second})", f"itertools.product({over}, repeat=2)"))
+        p, q = self.fresh("p"), self.fresh("q")
+        p_item = f"{first}[{p}]" if over.startswith("range") else p
+        self.loop_or_sum(f"{p}, {q}", source, f"{p_item} * {self.scalar(q)}")
+
+    def iterate_flattened(self) -> None:
+        """The items of chain.from_iterable or the pairs of zip_longest, in a loop or a generator expression."""
+        (first, _), (second, _) = self.iterable(), self.iterable()
+        p, q = self.fresh("p"), self.fresh("q")
+        if self.chance(50):
+            self.loop_or_sum(p, f"itertools.chain.from_iterable([{first}, {second}])", f"{p} * {self.scalar(p)}")
+        else:
+            self.loop_or_sum(f"{p}, {q}", f"itertools.zip_longest({first}, {second}, fillvalue={self.scalar()})",
+                             f"{p} * {self.scalar(q)}")
+
+    def loop_or_sum(self, target: str, source: str, step: str) -> None:
+        """A term that adds up `step` for `target` in `source`: a loop (halving what it carries) or a
+        generator expression given to sum."""
+        total = self.accumulate()
+        if self.chance(50):
+            self.emit(f"for {target} in {source}:", f"    {total} = {total} * 0.5 + {step}")
+            self.terms.append(total)
+        else:
+            self.terms.append(f"{total} + sum({step} for {target} in {source})")
 
     def iterate_indexed(self) -> None:
         iterable, _ = self.iterable()
@@ -1207,7 +1242,7 @@ class ShapeBuilder(Builder):
     def assemble(self, family: str, seed: int) -> Program:
         order = list(PARAMETERS) + ["M"]
         parameters = sorted(self.parameters.values(), key=lambda p: order.index(p.name))
-        lines = ["import functools", "import math", "", "import numpy as np", "", ""]
+        lines = ["import functools", "import itertools", "import math", "", "import numpy as np", "", ""]
         if self.module_lines:
             lines += self.module_lines + ["", ""]
         for helper in self.helper_sources.values():

@@ -202,8 +202,8 @@ def functions_in_a_list(x):
     return sum(f(x) for f in fs)  # <- function in a list
 
 
-def pairs_of_combinations(x):
-    return sum(a * b for a, b in itertools.combinations(x, 2))  # <- combinations
+def products_of_all_but_one(x):
+    return sum(np.prod(t) for t in itertools.combinations(x, len(x) - 1))  # <- combinations
 
 
 def products_by_starmap(x):
@@ -213,7 +213,7 @@ def products_by_starmap(x):
 
 @pytest.mark.parametrize("program, marker, says", [
     (functions_in_a_list, "function in a list", "`f` is a function held in a variable"),
-    (pairs_of_combinations, "combinations", "for j in range(i + 1, n)"),
+    (products_of_all_but_one, "combinations", "the width of its items is a literal"),
     (products_by_starmap, "starmap", "sum(a * b for a, b in pairs)"),
 ])
 def test_the_refusal_speaks_of_the_users_code(program, marker, says):

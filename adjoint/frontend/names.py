@@ -82,8 +82,9 @@ def rule_template(spelled: str, func: Any, positional: int, keywords: List[str],
 
 FIXED_STEPS = ("adjoint differentiates an integrator written as a fixed-step loop (e.g. Runge-Kutta steps in "
                "`for step in range(steps):`); write the solver that way, or register a rule")
-_POSITIONS = ("adjoint differentiates itertools.product, chain, islice, accumulate and pairwise, not this "
-              "iterator; write the loops over the positions")
+_POSITIONS = ("adjoint differentiates this iterator where a `for` loop or a comprehension runs over it, or sum, "
+              "list, tuple, sorted, max or min consumes it at once, over lists, tuples, arrays or ranges and with "
+              "a literal width; elsewhere write the loops over the positions")
 _UNORDERED = ("a set's order is not the order of its items, so no derivative follows values through it: a set "
               "(or a set comprehension) may hold values the derivative does not flow through (indices, labels); "
               "keep these in a list")
@@ -98,6 +99,7 @@ ADVICE = {
     "itertools.combinations": f"{_POSITIONS} (`for i in range(n): for j in range(i + 1, n):` for pairs)",
     "itertools.combinations_with_replacement": f"{_POSITIONS} (`for i in range(n): for j in range(i, n):` for pairs)",
     "itertools.permutations": f"{_POSITIONS} (`for i in range(n): for j in range(n): if i != j:` for pairs)",
+    "itertools.product": f"{_POSITIONS} (`for i in range(n): for j in range(m):` for pairs)",
     "itertools.starmap": "write a comprehension that unpacks each item (`sum(a * b for a, b in pairs)`)",
     "set": _UNORDERED,
     "frozenset": _UNORDERED,

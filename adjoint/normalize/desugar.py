@@ -37,7 +37,7 @@ from adjoint.frontend.listed import listed_generator
 from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
-from adjoint.normalize import dict_writes, generators, iteration
+from adjoint.normalize import bound_iterators, dict_writes, generators, iteration
 from adjoint.normalize.dict_writes import is_empty_ordered_dict
 from adjoint.normalize.augmented import index_once, marked_operator
 from adjoint.normalize.method_statements import MethodStatements
@@ -91,12 +91,13 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         self.numpy_name = numpy_name
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | frozenset(nodes.parameters(parsed.node))
         self.dict_parameters = mappings - frozenset(nodes.names_stored(parsed.node))  # `.get` reads them
-        mappings = mappings | _bound_to_dicts(parsed) | iteration.iterated_free_dicts(parsed, self.local_names)
+        mappings = mappings | _bound_to_dicts(parsed) | bound_iterators.iterated_free_dicts(parsed, self.local_names)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
                                              self._callee_of, lambda: self._bound_name("tuple", tuple),
                                              lambda: self._bound_name("islice_positions", runtime.islice_positions),
-                                             lambda: self._bound_name("zip_lengths_or_raise", runtime.zip_lengths_or_raise))
-        self.bound = iteration.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
+                                             lambda: self._bound_name("zip_lengths_or_raise", runtime.zip_lengths_or_raise),
+                                             lambda: self._bound_name("pooled_columns", runtime.pooled_columns))
+        self.bound = bound_iterators.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.describer.iterator_names = frozenset(
             stmt.targets[0].id for stmt in nodes.statements(parsed.node) if isinstance(stmt, gast.Assign)
             and isinstance(stmt.targets[0], gast.Name) and self.describer.is_iterator_call(stmt.value))
@@ -217,13 +218,13 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         else:
             rebound = set(nodes.names_stored(node.target)) | {n for s in node.body for n in nodes.names_stored(s)}
             description = self.describer.describe(node.iter, setup, lambda name: name in rebound)
-            iterated = iteration.sequence_names(node.iter, self._iterator_of)
+            iterated = bound_iterators.sequence_names(node.iter, self._iterator_of)
             self._check_generators(node)
-        resizing = iteration.resizing_call(node.body, iterated)
+        resizing = bound_iterators.resizing_call(node.body, iterated)
         if resizing is not None:
             raise self._refuse(resizing, "the loop grows or shrinks the list it iterates over")
         checks, self.describer.after_loop = self.describer.after_loop, []
-        stop = iteration.breaks(node.body) if checks else None
+        stop = bound_iterators.breaks(node.body) if checks else None
         if stop is not None:
             raise self._refuse(stop, "a loop over `zip(..., strict=True)` that may leave by `break`: Python checks the "
                                      "lengths only where the loop takes every item; iterate over `zip(...)`")
@@ -286,7 +287,7 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         """`pairs = zip(xs, ys)`: the sequences are copied now, the loop over `pairs` reads them."""
         setup: List[gast.stmt] = []
         description = self.describer.describe(node.value, setup, lambda name: True)
-        iterated = iteration.sequence_names(node.value, self._iterator_of)
+        iterated = bound_iterators.sequence_names(node.value, self._iterator_of)
         self._check_generators(None)
         if self.describer.after_loop:
             raise self._refuse(node, "`zip(..., strict=True)` bound to a name: iterate over the call itself in the `for`")

@@ -1,5 +1,6 @@
-"""What a `for` iterates over, as sequences read by index: zip, enumerate, reversed, itertools.chain
-and itertools.islice, and sequences.
+"""What a `for` iterates over, as sequences read by index: zip, enumerate, reversed, itertools.chain,
+itertools.islice and itertools.zip_longest, itertools' combinatorics (normalize/combinatorics.py),
+and sequences.
 
 The desugarer turns every `for` into a loop over a range. The iterable is described
 recursively (a sequence, reversed(sequence), enumerate(d, start), zip(d, ...)); each
@@ -27,9 +28,11 @@ values' derivatives flow through ordinary item reads.
 
 `chain(xs, ys)` reads item i of xs, then of ys (`xs[i] if i < len(xs) else ys[i - len(xs)]`), and
 `islice(xs, start, stop, step)` the positions `islice_positions` lists before the loop (after
-islice's own checks of its bounds), as their iterators read the sequences they are given.
+islice's own checks of its bounds), as their iterators read the sequences they are given;
+`zip_longest(xs, ys, fillvalue=c)` reads `xs[i] if i < len(xs) else _fill` (c evaluated once, after
+the sequences) over the length of the longest.
 
-zip, enumerate, reversed, chain and islice objects are lazy: bound to a name (`pairs = zip(xs, ys)`) and
+zip, enumerate, reversed, chain, islice and zip_longest objects are lazy: bound to a name (`pairs = zip(xs, ys)`) and
 iterated once by a `for` in the same block, the loop reads the sequences the object was
 made from (copied to temporaries where the object is made, so that rebinding their names
 in between changes nothing). Any other use of such an object is refused.
@@ -39,27 +42,27 @@ from __future__ import annotations
 import itertools
 import sys
 from dataclasses import dataclass
-from typing import Callable, Dict, FrozenSet, List, Optional, Set, Tuple, Union
+from typing import Callable, FrozenSet, List, Optional, Tuple, Union
 
 import gast
 import numpy as np
 
 from adjoint import nodes
-from adjoint.frontend.values import dependencies_of, resolve_value
+from adjoint.normalize import combinatorics
 from adjoint.normalize.generators import is_generator_function
 
-ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice)
+ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice, itertools.zip_longest)
 # Iterators that copy what they are given when they are made (itertools' combinatorics; np.ndindex
 # reads a shape): listed in a tuple before the loop, they give the items Python's loop gives.
 POOLED = (itertools.product, itertools.combinations, itertools.combinations_with_replacement,
           itertools.permutations, np.ndindex)
+COMBINATORICS = POOLED[:4]  # read by the positions of their items (normalize/combinatorics.py)
 # Iterators that read what they are given while the loop runs, or never end: no positions to read
 # (a `for` over accumulate or pairwise itself is a loop that carries what they keep, normalize/running.py).
 LAZY = (iter, itertools.count, itertools.cycle, itertools.repeat, itertools.accumulate, itertools.starmap,
-        itertools.takewhile, itertools.dropwhile, itertools.filterfalse, itertools.compress, itertools.zip_longest,
-        itertools.groupby, itertools.tee, np.nditer, np.ndenumerate,
+        itertools.takewhile, itertools.dropwhile, itertools.filterfalse, itertools.compress, itertools.groupby,
+        itertools.tee, np.nditer, np.ndenumerate,
         *(getattr(itertools, name) for name in ("pairwise", "batched") if hasattr(itertools, name)))
-RESIZING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear"}
 
 
 @dataclass
@@ -123,8 +126,18 @@ class Picked:
     positions: str
 
 
+@dataclass
+class Padded:
+    """A part of zip_longest(*parts, fillvalue=fill): item i is the part's item i, or fill past its end;
+    `longest` tells the zip_longest it is part of (as long as its longest part) from a part of it."""
+
+    inner: "Description"
+    fill: gast.expr
+    longest: bool = False
+
+
 DICT_VIEWS = ("keys", "values", "items")
-Description = Union[Items, Backwards, Numbered, Zipped, Entries, Chained, Picked]
+Description = Union[Items, Backwards, Numbered, Zipped, Entries, Chained, Picked, Padded]
 
 
 def length(description: Description) -> gast.expr:
@@ -136,6 +149,10 @@ def length(description: Description) -> gast.expr:
         return length(description.inner)
     if isinstance(description, Picked):
         return nodes.call_named("len", nodes.name(description.positions))
+    if isinstance(description, Padded) and description.longest:
+        return nodes.call_named("max", *[length(part) for part in parts(description)])
+    if isinstance(description, Padded):
+        return length(description.inner)
     if isinstance(description, Chained):
         lengths = [length(part) for part in description.parts]
         total = lengths[0]
@@ -153,6 +170,9 @@ def item(description, index: Union[str, gast.expr]) -> gast.expr:
         return item(description.inner, nodes.subscript(nodes.name(description.positions), position))
     if isinstance(description, Chained):
         return _chained_item(description.parts, position)
+    if isinstance(description, Padded) and not description.longest:
+        test = gast.Compare(left=nodes.clone(position), ops=[gast.Lt()], comparators=[length(description.inner)])
+        return gast.IfExp(test=test, body=item(description.inner, position), orelse=nodes.clone(description.fill))
     if isinstance(description, Items):
         return nodes.subscript(nodes.name(description.sequence), position)
     if isinstance(description, Backwards):
@@ -186,6 +206,8 @@ def parts(description) -> list:
         return [Picked(part, description.positions) for part in parts(description.inner)]
     if isinstance(description, Numbered):
         return [Count(description.start), description.inner]
+    if isinstance(description, Padded) and description.longest:
+        return [Padded(part, description.fill) for part in description.inner.parts]
     if isinstance(description, Zipped):
         return list(description.parts)
     if isinstance(description, Entries) and description.part == "items":
@@ -206,7 +228,7 @@ def _inner(description) -> list:
     """The descriptions a chain, an islice, an enumerate or a zip reads."""
     if isinstance(description, Chained):
         return list(description.parts)
-    if isinstance(description, Picked):
+    if isinstance(description, Picked) or isinstance(description, Padded) and not description.longest:
         return [description.inner]
     return parts(description)
 
@@ -223,10 +245,12 @@ class Describer:
                  keys_of: Callable[[], str], mappings: FrozenSet[str] = frozenset(),
                  callee_of: Callable = lambda call: None, tuple_name: Callable[[], str] = lambda: "tuple",
                  positions_of: Callable[[], str] = lambda: "islice_positions",
-                 strict_check: Callable[[], str] = lambda: "zip_lengths_or_raise"):
+                 strict_check: Callable[[], str] = lambda: "zip_lengths_or_raise",
+                 columns_of: Callable[[], str] = lambda: "pooled_columns"):
         self.iterator_of = iterator_of
         self.positions_of = positions_of  # the name of runtime.islice_positions
         self.strict_check = strict_check  # the name of runtime.zip_lengths_or_raise
+        self.columns_of = columns_of  # the name of runtime.pooled_columns
         self.after_loop: List[gast.stmt] = []  # the checks of `zip(..., strict=True)` the loop described needs
         self.callee_of = callee_of  # the function a call calls, where it is known
         self.tuple_name = tuple_name
@@ -258,6 +282,11 @@ class Describer:
             return Chained([self.describe(arg, setup, copied) for arg in expr.args])
         if iterator is itertools.islice:
             return self._islice(expr, setup, copied)
+        if iterator is itertools.zip_longest:
+            return self._longest(expr, setup, copied)
+        pooled = self.callee_of(expr) if isinstance(expr, gast.Call) else None
+        if any(pooled is known for known in COMBINATORICS):
+            return Zipped([Picked(Items(pool), places) for pool, places in combinatorics.described(self, expr, setup)])
         if iterator is reversed:
             if expr.keywords or len(expr.args) != 1:
                 raise self.refuse(expr, "reversed takes one sequence")
@@ -273,7 +302,7 @@ class Describer:
                                     "over the call itself, or over a list, a tuple, an array or a range")
         if isinstance(expr, gast.Name) and not copied(expr.id):
             return Items(expr.id)
-        return Items(self._evaluated(self._listed(expr), setup, "_seq"))
+        return Items(self.evaluated(self._listed(expr), setup, "_seq"))
 
     def is_iterator_call(self, expr: gast.expr) -> bool:
         callee = self.callee_of(expr) if isinstance(expr, gast.Call) else None
@@ -299,7 +328,7 @@ class Describer:
     def _entries(self, mapping: gast.expr, part: str, setup: List[gast.stmt]) -> Entries:
         """The dict `mapping` iterated by `part`; its keys are listed before the loop (the dict
         itself is taken once, as the loop's view of it would be)."""
-        name = mapping.id if isinstance(mapping, gast.Name) else self._evaluated(mapping, setup, "_dict")
+        name = mapping.id if isinstance(mapping, gast.Name) else self.evaluated(mapping, setup, "_dict")
         keys = self.fresh("_keys")
         listing = nodes.call(nodes.name(self.keys_of()), [nodes.name(name)])
         setup.append(nodes.copy_location(nodes.assign(keys, listing), mapping))
@@ -312,7 +341,7 @@ class Describer:
         inner = self.describe(expr.args[0], setup, copied)
         start = expr.args[1] if len(expr.args) == 2 else keywords.get("start")
         if start is not None and not isinstance(start, gast.Constant):
-            start = nodes.name(self._evaluated(start, setup, "_start"))
+            start = nodes.name(self.evaluated(start, setup, "_start"))
         return Numbered(inner, start)
 
     def _islice(self, expr: gast.Call, setup, copied) -> Picked:
@@ -322,9 +351,20 @@ class Describer:
                                     "stop[, step])")
         inner = self.describe(expr.args[0], setup, copied)
         listing = nodes.call(nodes.name(self.positions_of()), [length(inner)] + expr.args[1:])
-        return Picked(inner, self._evaluated(nodes.copy_location(listing, expr), setup, "_positions"))
+        return Picked(inner, self.evaluated(nodes.copy_location(listing, expr), setup, "_positions"))
 
-    def _evaluated(self, expr: gast.expr, setup: List[gast.stmt], prefix: str) -> str:
+    def _longest(self, expr: gast.Call, setup, copied) -> Padded:
+        """zip_longest(*parts, fillvalue=fill): the parts described, then fill evaluated once."""
+        if not expr.args or any(isinstance(arg, gast.Starred) for arg in expr.args) \
+                or any(k.arg != "fillvalue" for k in expr.keywords):
+            raise self.refuse(expr, "zip_longest is supported with one or more sequences, none starred, and `fillvalue=`")
+        zipped = Zipped([self.describe(arg, setup, copied) for arg in expr.args])
+        fill = next((k.value for k in expr.keywords), nodes.constant(None))
+        if not isinstance(fill, gast.Constant):
+            fill = nodes.name(self.evaluated(fill, setup, "_fill"))
+        return Padded(zipped, fill, longest=True)
+
+    def evaluated(self, expr: gast.expr, setup: List[gast.stmt], prefix: str) -> str:
         temp = self.fresh(prefix)
         setup.append(nodes.copy_location(nodes.assign(temp, expr), expr))
         return temp
@@ -343,122 +383,3 @@ def dict_view(expr: gast.expr) -> Optional[str]:
             and not expr.args and not expr.keywords):
         return expr.func.attr
     return None
-
-
-def sequence_names(expr: gast.expr, iterator_of: Callable) -> Set[str]:
-    """The names an iterable iterates over as they are (not through an expression such as `list(xs)`)."""
-    iterator = iterator_of(expr)
-    if iterator is None:
-        return {expr.id} if isinstance(expr, gast.Name) else set()
-    iterated = expr.args if iterator in (zip, itertools.chain) else expr.args[:1]
-    return {name for arg in iterated for name in sequence_names(arg, iterator_of)}
-
-
-def breaks(body: List[gast.stmt]) -> Optional[gast.Break]:
-    """The first `break` of the loop whose body this is (not of a loop inside it)."""
-    for stmt in body:
-        if isinstance(stmt, gast.Break):
-            return stmt
-        if not isinstance(stmt, (gast.For, gast.While)):
-            found = breaks([child for child in nodes.children(stmt) if isinstance(child, gast.stmt)])
-            if found is not None:
-                return found
-    return None
-
-
-def resizing_call(stmts: List[gast.stmt], names: Set[str]) -> Optional[gast.Call]:
-    """The first call in stmts that grows or shrinks one of the lists `names` (`xs.append(v)`)."""
-    for stmt in stmts:
-        for node in nodes.walk(stmt):
-            if (isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute)
-                    and node.func.attr in RESIZING_METHODS and isinstance(node.func.value, gast.Name)
-                    and node.func.value.id in names):
-                return node
-    return None
-
-
-@dataclass
-class BoundIterators:
-    """zip/enumerate/reversed objects bound to a name and iterated by one `for`.
-
-    `calls` holds every iterator call the desugarer may rewrite (those of `for`
-    headers and of these assignments); `assignments` and `loops` map the binding
-    statement and of the consuming loop to the name.
-    """
-
-    calls: Set[gast.Call]
-    assignments: Dict[gast.Assign, str]
-    loops: Dict[gast.For, str]
-
-
-def find_bound_iterators(func_node: gast.FunctionDef, iterator_of: Callable, refuse: Callable) -> BoundIterators:
-    found = BoundIterators(set(), {}, {})
-    for block in nodes.blocks(func_node):
-        for position, stmt in enumerate(block):
-            if isinstance(stmt, gast.For):
-                _allow(stmt.iter, iterator_of, found.calls)
-            if _binds_iterator(stmt, iterator_of):
-                _bind(func_node, block, position, iterator_of, refuse, found)
-    return found
-
-
-def _binds_iterator(stmt: gast.stmt, iterator_of: Callable) -> bool:
-    return (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
-            and iterator_of(stmt.value) is not None)
-
-
-def _bind(func_node, block: List[gast.stmt], position: int, iterator_of, refuse, found: BoundIterators) -> None:
-    assignment = block[position]
-    name = assignment.targets[0].id
-    stores = [node for node in nodes.walk(func_node)
-              if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Store)]
-    if len(stores) != 1:
-        raise refuse(assignment, f"`{name}` is bound to a {_label(assignment.value, iterator_of)} object and "
-                                 "assigned elsewhere too; give the iterator a name of its own")
-    uses = [node for node in nodes.walk(func_node)
-            if isinstance(node, gast.Name) and node.id == name and isinstance(node.ctx, gast.Load)]
-    loop = next((stmt for stmt in block[position + 1:] if isinstance(stmt, gast.For)
-                 and isinstance(stmt.iter, gast.Name) and stmt.iter.id == name), None)
-    for use in uses:
-        if loop is None or use is not loop.iter:
-            raise refuse(use, f"`{name}` is a {_label(assignment.value, iterator_of)} object: it is supported "
-                              "only as what one `for` loop of the same block iterates over")
-    _allow(assignment.value, iterator_of, found.calls)
-    found.assignments[assignment] = name
-    if loop is not None:
-        found.loops[loop] = name
-        between = block[position + 1:block.index(loop)]
-        resizing = resizing_call(between, sequence_names(assignment.value, iterator_of))
-        if resizing is not None:
-            raise refuse(resizing, f"the list is resized while the iterator `{name}` over it waits to be used")
-
-
-def _allow(expr: gast.expr, iterator_of: Callable, calls: Set[gast.Call]) -> None:
-    """Mark the iterator calls of a `for` header or an iterator binding (nested ones too)."""
-    if iterator_of(expr) is None:
-        return
-    calls.add(expr)
-    for arg in expr.args:
-        _allow(arg, iterator_of, calls)
-
-
-def _label(expr: gast.Call, iterator_of: Callable) -> str:
-    return iterator_of(expr).__name__
-
-
-
-
-def iterated_free_dicts(parsed, local_names: FrozenSet[str]) -> FrozenSet[str]:
-    """The names and attributes reached from outside the function (globals, closures, a bound
-    method's object) that a `for` iterates and that hold a dict when adjoint reads the function
-    (`for name in WEIGHTS:`, `for k in self.weights:` iterate its keys), as dotted names; the
-    derivative depends on what they hold."""
-    found = set()
-    for loop in nodes.walk(parsed.node):
-        path = nodes.dotted_name(loop.iter) if isinstance(loop, gast.For) else None
-        if path is not None and not (isinstance(loop.iter, gast.Name) and loop.iter.id in local_names):
-            value = resolve_value(loop.iter, parsed, local_names)
-            if isinstance(value, dict):
-                found.add(path)
-                parsed.dependencies.extend(dependencies_of(loop.iter, parsed, value))
-    return frozenset(found)

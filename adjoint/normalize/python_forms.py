@@ -6,7 +6,7 @@ items, the first n with a literal count=n), math.hypot
 of n numbers and math.prod (normalize/math_forms.py), `xs.sort()` (as `xs = sorted(xs)`, a write in place),
 `map` and `filter` consumed at once or looped over (normalize/map_filter.py), iterators consumed
 at once (`sum(accumulate(xs))`, `list(zip(xs, ys))`, normalize/running.py), `sorted`, `max`
-and `min` with a key (normalize/keyed.py), and NamedTuples
+and `min` with a key (normalize/keyed.py), heapq.nlargest and nsmallest (normalize/heaps.py), and NamedTuples
 and dataclasses built in the function (normalize/records.py), fields written on them
 (normalize/field_writes.py), and `super().method(...)` of a
 known object (normalize/super_calls.py), and methods of records whose class is known
@@ -27,6 +27,7 @@ from adjoint.normalize.dict_writes import lower_dict_writes
 from adjoint.normalize.field_writes import lower_field_writes
 from adjoint.normalize.deletions import drop_dead_deletions
 from adjoint.normalize.loop_else import lower_loop_else
+from adjoint.normalize.heaps import lower_heap_selections
 from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.keyword_spread import lower_keyword_spreads
 from adjoint.normalize.map_filter import lower_map_filter
@@ -54,6 +55,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
         calls = _calls(parsed.node)  # the calls a mapped function gets
     consume_iterators(parsed, fresh, calls)
     lower_keyed(parsed, fresh, calls)
+    lower_heap_selections(parsed, fresh, calls)
     lower_keyword_spreads(parsed, fresh, calls)
     _transpose_zips(parsed, fresh, calls)
     _arrays_from_iterables(parsed, fresh, calls)

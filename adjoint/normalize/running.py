@@ -1,5 +1,6 @@
 """`itertools.pairwise` and `itertools.accumulate` in `for` loops, written as loops over what they
-are given that carry what the iterator keeps from one item to the next.
+are given that carry what the iterator keeps from one item to the next; `chain.from_iterable(xs)`
+as a loop over xs and a loop over each of its items.
 
 pairwise keeps the item it read last and pairs it with the next one; accumulate keeps the total
 so far (`total + item`, or `func(total, item)`). The loop over the items reads each when Python's
@@ -31,7 +32,7 @@ After::
         p = p + total
 
 `consume_iterators` writes an iterator given to sum, list, tuple, sorted, max, min, any or all
-(`sum(accumulate(xs))`, `list(chain(xs, ys))`, `list(zip(xs, ys))`, `sorted(zip(x, ks), reverse=True)`,
+(`sum(accumulate(xs))`, `list(chain(xs, ys))`, `list(zip(xs, ys))`, `list(combinations(xs, 2))`, `sorted(zip(x, ks), reverse=True)`,
 or a call of the user's generator function, `sum(pairs(x))`) as a generator expression over it, and
 one given to dict as the dict comprehension of its pairs (`dict(zip(keys, values))` ->
 `{_key: _value for _key, _value in zip(keys, values)}`, each item unpacked into two as dict unpacks
@@ -52,12 +53,19 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.comprehensions import CONSUMERS, given_once
 from adjoint.normalize.generators import is_generator_function
+from adjoint.normalize.bound_iterators import breaks
 from adjoint.normalize.keyed import call_free
 
 PAIRWISE = getattr(itertools, "pairwise", None)  # (Python 3.10 on)
-ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice, itertools.accumulate) + (
-    (PAIRWISE,) if PAIRWISE is not None else ())
-_NAMES = ("pairwise", "accumulate")
+ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice, itertools.accumulate,
+             itertools.product, itertools.combinations, itertools.combinations_with_replacement,
+             itertools.permutations, itertools.zip_longest) + ((PAIRWISE,) if PAIRWISE is not None else ())
+_NAMES = ("pairwise", "accumulate", "from_iterable")
+
+
+def is_from_iterable(callee) -> bool:
+    """itertools.chain.from_iterable (a method of the class, made anew at each access)."""
+    return getattr(callee, "__self__", None) is itertools.chain and getattr(callee, "__name__", None) == "from_iterable"
 
 
 def consume_iterators(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
@@ -73,7 +81,7 @@ def consume_iterators(parsed: ParsedFunction, fresh: Callable[[str], str], calls
         consumer = resolve(call.func, parsed, local_names)
         given = resolve(call.args[0].func, parsed, local_names)
         if not _consumes(call, consumer) or not (any(given is known for known in ITERATORS)
-                                                 or is_generator_function(given)):
+                                                 or is_from_iterable(given) or is_generator_function(given)):
             continue
         let_go(parsed.node)
         if consumer is dict:
@@ -119,6 +127,9 @@ def lower_running_iterators(parsed: ParsedFunction, fresh: Callable[[str], str])
         elif callee is itertools.accumulate and _plain(loop.iter, 2, ("func", "initial")):
             let_go(parsed.node)
             _accumulate(loop, parsed, fresh, local_names)
+        elif is_from_iterable(callee) and _plain(loop.iter, 1, ()):
+            let_go(parsed.node)
+            _flattened(loop, parsed, fresh)
 
 
 def _plain(call: gast.Call, most: int, keywords) -> bool:
@@ -174,6 +185,19 @@ def _accumulate(loop: gast.For, parsed: ParsedFunction, fresh: Callable[[str], s
     loop.body = [_located(update, loop), _located(nodes.assign_to(target, nodes.name(total)), loop)] + loop.body
     if prelude:
         _insert_before(parsed.node, loop, [_located(stmt, loop) for stmt in prelude])
+
+
+def _flattened(loop: gast.For, parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
+    """`for v in chain.from_iterable(xs): body` -> `for _inner in xs: for v in _inner: body`, as
+    from_iterable reads xs and each of its iterables in turn; a `break` would leave the inner loop only."""
+    stop = breaks(loop.body)
+    if stop is not None:
+        raise UnsupportedSyntaxError("iteration", "a loop over chain.from_iterable(...) that may leave by `break` "
+                                     "is not differentiated; loop over the iterables and their items in two loops",
+                                     parsed.info.location(stop))
+    inner = fresh("_inner")
+    nested = gast.For(target=loop.target, iter=nodes.name(inner), body=loop.body, orelse=[], type_comment=None)
+    loop.iter, loop.target, loop.body = loop.iter.args[0], nodes.name(inner, store=True), [_located(nested, loop)]
 
 
 def _is_none(node: gast.expr) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import heapq
 import itertools
 import operator
 
@@ -335,6 +336,15 @@ def extreme_position(x, key, largest, filename, lineno):
     return (max if largest else min)(range(len(keys)), key=keys.__getitem__)
 
 
+def heap_positions(x, n, key, largest, filename, lineno):
+    """The positions of the items heapq.nlargest(n, x, key=key) (largest) or heapq.nsmallest gives:
+    heapq itself run over x's positions, comparing the same items (or keys, key called on the items
+    as heapq calls it), so that ties and unordered items come out as they would (normalize/heaps.py)."""
+    items = _positional(x, filename, lineno, "heapq.nlargest and heapq.nsmallest are")
+    select = heapq.nlargest if largest else heapq.nsmallest
+    return select(n, range(len(items)), key=items.__getitem__ if key is None else lambda i: key(items[i]))
+
+
 def zip_lengths_or_raise(*lengths):
     """Raise the ValueError `zip(..., strict=True)` of sequences of these lengths raises at its end:
     there the first argument has no item left (and another has) or one after it runs out first."""
@@ -353,6 +363,13 @@ def islice_positions(length, *bounds):
     islice's own checks (a bound not None nor an int >= 0 raises its ValueError)."""
     itertools.islice((), *bounds)
     return range(length)[slice(*bounds)]
+
+
+def pooled_columns(positions, width):
+    """The positions an itertools combinatoric iterator run over ranges gives (normalize/combinatorics.py),
+    one tuple per place of its items: tuple k holds the k-th position of every item."""
+    listed = tuple(positions)
+    return tuple(tuple(item[k] for item in listed) for k in range(width))
 
 
 def initial_or_refuse(value, filename, lineno):
@@ -376,9 +393,9 @@ def keyed_extreme(x, keys, largest, filename, lineno):
     return (max if largest else min)(range(len(keys)), key=keys.__getitem__)
 
 
-def _positional(x, filename, lineno):
+def _positional(x, filename, lineno, what="a `key=` of sorted, max or min is"):
     if not isinstance(x, (list, tuple)) and not hasattr(x, "__getitem__") or isinstance(x, (dict, str)):
-        raise IterationError("a `key=` of sorted, max or min is differentiated over a list, a tuple or an array, "
+        raise IterationError(f"{what} differentiated over a list, a tuple or an array, "
                              f"whose items are read by position; this is a {type(x).__name__}", filename, lineno)
     return x
 
