@@ -1189,7 +1189,7 @@ def padded_smoothing(x):
 
 
 def polyfit_curvature(y, t=np.linspace(0.0, 1.0, 6)):
-    coeffs = np.polyfit(t, y, 2)  # <- polyfit
+    coeffs = np.polyfit(t, y, 2)
     return coeffs[0] ** 2 + np.sum(np.polyval(coeffs, t) * y)
 
 
@@ -1203,7 +1203,7 @@ def stats_by_axis(A):
     s = np.std(A, axis=0, ddof=1)
     v = np.var(A, axis=1, keepdims=True)
     m = np.median(A, axis=0)
-    c = np.corrcoef(A)  # <- corrcoef
+    c = np.corrcoef(A)
     return np.sum(s) + np.sum(v * A) + np.sum(m ** 2) + np.sum(c[0, 1:])
 
 
@@ -1232,7 +1232,7 @@ def norm_kinds(A):
 
 
 def sliding_windows(x, k=3):
-    windows = np.lib.stride_tricks.sliding_window_view(x, k)  # <- sliding-window
+    windows = np.lib.stride_tricks.sliding_window_view(x, k)
     return np.sum(np.max(windows, axis=1)) + np.sum(windows.mean(axis=1) ** 2)
 
 
@@ -1739,7 +1739,7 @@ def rotation_matrices(theta, v):
 
 def homogeneous_transform(theta):
     R = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
-    T = np.block([[R, np.ones((2, 1))], [np.zeros((1, 2)), np.ones((1, 1))]])  # <- block
+    T = np.block([[R, np.ones((2, 1))], [np.zeros((1, 2)), np.ones((1, 1))]])
     return np.sum(T @ T)
 
 
