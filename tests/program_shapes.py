@@ -536,7 +536,18 @@ class ShapeBuilder(Builder):
 
     def loop_variables(self) -> None:
         self.choice((self.index_after_loop, self.item_after_loop, self.counter_after_while,
-                     self.nested_indices_after_loops, self.for_else, self.while_else))()
+                     self.nested_indices_after_loops, self.for_else, self.while_else,
+                     self.index_rebound_by_a_later_loop))()
+
+    def index_rebound_by_a_later_loop(self) -> None:
+        """An item read at an index a later loop rebinds (its body differentiated, or with nothing to
+        differentiate): the backward sweep reads the index as it was at the read."""
+        k, item, j = self.fresh("k"), self.fresh("v"), self.fresh("j")
+        a = self.need("a")
+        self.emit(f"{k} = {self.integer(0, 2)}", f"{item} = {a}[{k}]" if self.chance(60) else f"{item} = {a}[{k}:]")
+        body = self.pick(lambda: "pass", lambda: f"{j} = {k} * 2", lambda: f"{item} = {item} * {self.scalar()}")
+        self.emit(f"for {k} in range({self.integer(1, 3)}):", f"    {body}")
+        self.terms.append(f"np.sum({item} * {item}) + {k}")
 
     def index_after_loop(self) -> None:
         k, total = self.fresh("k"), self.accumulate()

@@ -386,7 +386,27 @@ def sorted_with_a_key(xs):
     return sorted(xs, key=abs)[0]
 
 
+def index_rebound_by_a_loop_without_derivatives(x):
+    """The loop rebinds `k`, which indexed x before it; nothing in the loop needs a derivative, so the
+    backward sweep had no loop to put `k` back at: x[1] took the gradient of x[3]."""
+    k = 3
+    v = x[k]
+    for k in range(2):
+        pass
+    return v * v
+
+
+def slice_start_rebound_by_a_loop(x):
+    k = 1
+    v = x[k:]
+    for k in range(2):
+        print(end="")
+    return np.sum(v * v)
+
+
 CASES = [
+    Exact(index_rebound_by_a_loop_without_derivatives, lambda rng: (_vector(rng),)),
+    Exact(slice_start_rebound_by_a_loop, lambda rng: (_vector(rng),)),
     Exact(counter_read_after_loop, lambda rng: (float(rng.normal()), 3)),
     Exact(index_in_mean_after_loop, lambda rng: (float(rng.normal()),)),
     Exact(while_counter_read_after, lambda rng: (float(rng.normal()),)),

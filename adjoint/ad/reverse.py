@@ -185,8 +185,13 @@ class ReverseAD:
         body_primal, body_adjoint = self.block(stmt.body, True)
         primal_loop = gast.For(target=stmt.target, iter=stmt.iter, body=body_primal or [gast.Pass()],
                                orelse=[], type_comment=None)
-        if not _has_code(body_adjoint):
-            return [nodes.copy_location(primal_loop, stmt)], []
+        if not _has_code(body_adjoint):  # nothing to replay; the target the loop rebinds may be read before it
+            primal_loop = nodes.copy_location(primal_loop, stmt)
+            if not self.saves.loop_target(stmt):
+                return [primal_loop], []
+            target = stmt.target.id
+            return ([self.ctx.push(nodes.name(target), stmt), primal_loop],
+                    [self.ctx.comment(stmt), self.ctx.pop_into(nodes.name(target, store=True), stmt)])
         loop = control.Loop(self.ctx, stmt, looping, counted=_breaks(stmt.body))
         primal, adjoint = loop.replay_range(primal_loop, body_adjoint, self.saves.loop_target(stmt))
         return primal, [self.ctx.comment(stmt)] + adjoint
