@@ -12,6 +12,11 @@ import numpy as np
 
 def set_comprehension(x):
     values = {x * k for k in range(3)}  # <- set-comprehension
+    return x * sum(values)
+
+
+def set_comprehension_counted(x):
+    values = {x * k for k in range(3)}  # only its size is read: no derivative flows through the set
     return x * len(values)
 
 
@@ -91,8 +96,8 @@ def mantissa_of_constant(x):
     return math.frexp(3.0)[0] * x
 
 
-def correlations_of_argument(a):
-    return np.sum(np.corrcoef(a, a * a) ** 2)  # <- corrcoef
+def polynomial_of_roots(a):
+    return np.sum(np.poly(a) ** 2)  # <- poly
 
 
 # ----- outputs grad cannot seed --------------------------------------------------------
