@@ -4,7 +4,8 @@ appends where it yields, run to its end before the loop (normalize/generators.py
 is what Python computes). In every mode against central differences and autograd: sliding
 windows, neighbouring pairs of a chain, a generator looping over another one, a recursive one,
 one that returns early; refused at the line where a `try` in the generator feeds its items, where
-the loop may stop early, or where a yield is used as a value.
+the loop may stop early, where a yield is used as a value, or where the loop appends to the list the
+generator reads (Python's generator sees the new items; listed first, it would not).
 
 What was wrong: each was refused at its `yield` ("generators are not differentiable")."""
 from __future__ import annotations
@@ -125,8 +126,22 @@ def first_large(x):
     return np.sum(v)
 
 
+def walks(xs):
+    for v in xs:
+        if len(xs) > 6:
+            return
+        yield v
+
+
+def feeds_back(x):
+    xs = [x, 2.0 * x]
+    for v in walks(xs):
+        xs.append(v * x)  # <- appends-to-what-it-reads
+    return sum(xs)
+
+
 @pytest.mark.parametrize("func, marker", [(through_a_try, "try-feeds"), (through_a_sent_value, "yield-value"),
-                                          (first_large, "stops-early")])
+                                          (first_large, "stops-early"), (feeds_back, "appends-to-what-it-reads")])
 def test_refused_at_the_line(func, marker) -> None:
     with pytest.raises(adjoint.AdjointError) as refused:
         adjoint.grad(func)(X)

@@ -71,7 +71,9 @@ def refusal(loop: gast.For, call: gast.Call, generator: Callable, func_node: gas
     outside = {root for root in nodes.names_read(loop) if root not in local_names
                and not inspect.ismodule(value_of(nodes.name(root)))}
     calls = [node for stmt in loop.body for node in nodes.walk(stmt) if isinstance(node, gast.Call)]
-    storing = {id(node) for node in calls if _stores_into_a_list(node, func_node)}
+    reads = _sharing(func_node, set(nodes.names_read(call)), appended=False)  # the lists the generator may read
+    storing = {id(node) for node in calls if _stores_into_a_list(node, func_node)
+               and node.func.value.id not in reads}
     writing = [node for node in calls if id(node) not in storing and _may_write(node, value_of(node.func))]
     write = _write_into(loop.body, given | outside, storing) or next(
         (node for node in writing if _arguments_read(node) & given), None)
@@ -103,20 +105,21 @@ def _this_loop(node: gast.AST) -> Iterator[gast.AST]:
             yield from _this_loop(child)
 
 
-def _sharing(func_node: gast.FunctionDef, given: Set[str]) -> Set[str]:
+def _sharing(func_node: gast.FunctionDef, given: Set[str], appended: bool = True) -> Set[str]:
     """The names in `given` and those the function binds to what may share memory with one of
     them: the value itself, an item, an attribute, a method's result (`x.T`, `x.reshape(...)`)
-    or one of NumPy's views (`np.asarray(x)`), or a display holding one; and the lists one is
-    appended to (`xs.append(x)`)."""
+    or one of NumPy's views (`np.asarray(x)`), or a display holding one; and (`appended`) the lists
+    one is appended to (`xs.append(x)`)."""
     sharing = set(given)
     while True:
         more = {stmt.targets[0].id for stmt in nodes.statements(func_node)
                 if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)
                 and stmt.targets[0].id not in sharing and _may_share(stmt.value, sharing)}
-        more |= {node.func.value.id for node in nodes.walk(func_node) if isinstance(node, gast.Call)
-                 and isinstance(node.func, gast.Attribute) and node.func.attr in _STORING
-                 and isinstance(node.func.value, gast.Name) and node.func.value.id not in sharing
-                 and any(_may_share(argument, sharing) for argument in node.args)}
+        if appended:
+            more |= {node.func.value.id for node in nodes.walk(func_node) if isinstance(node, gast.Call)
+                     and isinstance(node.func, gast.Attribute) and node.func.attr in _STORING
+                     and isinstance(node.func.value, gast.Name) and node.func.value.id not in sharing
+                     and any(_may_share(argument, sharing) for argument in node.args)}
         if not more:
             return sharing
         sharing |= more
