@@ -284,6 +284,8 @@ class _Lowering:
         if consumer is sum and not call.keywords and len(call.args) <= 2:
             start = call.args[1] if len(call.args) == 2 else nodes.constant(0)
             return self._fold(generator, start, prelude)
+        if consumer in (any, all) and len(call.args) == 1 and not call.keywords:
+            return self._short_circuit(generator, consumer is any, prelude)
         items = self._list(_as_list(generator), prelude)
         if consumer in (max, min) and len(call.args) == 1 and not call.keywords:
             extreme = call.func
@@ -291,6 +293,19 @@ class _Lowering:
                                     self.fresh("_best"))
         call.args[0] = items
         return None
+
+    def _short_circuit(self, generator: gast.GeneratorExp, is_any: bool, prelude: List[gast.stmt]) -> gast.expr:
+        """any/all of a generator as loops that stop at the first true (false) item, as Python's any
+        and all stop taking items there: the items after it are not computed (they may raise)."""
+        found = self.fresh("_found")
+        prelude.append(nodes.copy_location(nodes.assign(found, nodes.constant(False)), generator))
+
+        def stop_at(value: gast.expr) -> List[gast.stmt]:
+            test = value if is_any else gast.UnaryOp(op=gast.Not(), operand=value)
+            return [nodes.if_(test, [nodes.assign(found, nodes.constant(True)), gast.Break()], [])]
+        self._loops(generator, stop_at, prelude, stop_when=found)
+        result = nodes.name(found) if is_any else gast.UnaryOp(op=gast.Not(), operand=nodes.name(found))
+        return nodes.copy_location(result, generator)
 
     def _reduce(self, call: gast.Call, prelude: List[gast.stmt]) -> gast.Name:
         """functools.reduce as a fold: the items are taken as Python's reduce takes them (a
@@ -349,8 +364,10 @@ class _Lowering:
         prelude.extend(nodes.copy_location(stmt, origin) for stmt in (first, loop))
         return nodes.copy_location(nodes.name(best), origin)
 
-    def _loops(self, node, innermost: Callable[[gast.expr], List[gast.stmt]], prelude: List[gast.stmt]) -> None:
-        """The nested loops of node's `for` clauses, with the comprehension's names renamed."""
+    def _loops(self, node, innermost: Callable[[gast.expr], List[gast.stmt]], prelude: List[gast.stmt],
+               stop_when: Optional[str] = None) -> None:
+        """The nested loops of node's `for` clauses, with the comprehension's names renamed; each outer
+        loop left by `break` after its inner loop once `stop_when` (a name) is true."""
         renamed: Dict[str, str] = {}
         clauses = []
         for position, clause in enumerate(node.generators):
@@ -375,6 +392,8 @@ class _Lowering:
                 self.depth -= 1
             iterator = self._lowered_inside(iterator, iterator_prelude)
             body = iterator_prelude + [gast.For(target=target, iter=iterator, body=body, orelse=[], type_comment=None)]
+            if stop_when is not None and position:
+                body.append(nodes.if_(nodes.name(stop_when), [gast.Break()], []))
         prelude.extend(nodes.copy_location(stmt, node) for stmt in body)
 
     def _lowered_inside(self, expr: gast.expr, prelude: List[gast.stmt]) -> gast.expr:
