@@ -45,6 +45,7 @@ from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
 from adjoint.normalize.dict_views import listed_dict_views
 from adjoint.normalize.dict_writes import lower_dict_writes
+from adjoint.normalize.evaluation_order import either_branches, evaluated_before, path_to
 from adjoint.normalize.set_comprehensions import listed_set_comprehensions
 
 LOWERED = (gast.ListComp, gast.DictComp, gast.GeneratorExp)
@@ -129,7 +130,7 @@ class _Lowering:
         while holder is not None:
             self._earlier_calls_first(stmt, holder, prelude)
             either = self.fresh("_either")
-            prelude += [nodes.copy_location(branch, holder) for branch in _branches(holder, either)]
+            prelude += [nodes.copy_location(branch, holder) for branch in either_branches(holder, either)]
             nodes.replace_node(stmt, holder, nodes.copy_location(nodes.name(either), holder))
             holder = self._conditional_in(stmt)
         return self.block(prelude)
@@ -164,9 +165,9 @@ class _Lowering:
         """What Python evaluates before `node` in the statement and may call a function
         (`f(a)` in `f(a) + sum(...)`) is computed first, into a temporary, so that the lowered
         comprehension keeps its place in the order of evaluation (random draws, prints)."""
-        path = _path(stmt, node)
+        path = path_to(stmt, node)
         for parent, child in zip(path, path[1:]):
-            for sibling in _evaluated_before(parent, child):
+            for sibling in evaluated_before(parent, child):
                 if isinstance(getattr(sibling, "ctx", None), gast.Store):
                     continue
                 if any(isinstance(sub, gast.Call) for sub in nodes.walk(sibling)):
@@ -301,10 +302,10 @@ class _Lowering:
         prelude.append(nodes.copy_location(nodes.assign(found, nodes.constant(False)), generator))
 
         def stop_at(value: gast.expr) -> List[gast.stmt]:
-            test = value if is_any else gast.UnaryOp(op=gast.Not(), operand=value)
+            test = value if is_any else nodes.not_(value)
             return [nodes.if_(test, [nodes.assign(found, nodes.constant(True)), gast.Break()], [])]
         self._loops(generator, stop_at, prelude, stop_when=found)
-        result = nodes.name(found) if is_any else gast.UnaryOp(op=gast.Not(), operand=nodes.name(found))
+        result = nodes.name(found) if is_any else nodes.not_(nodes.name(found))
         return nodes.copy_location(result, generator)
 
     def _reduce(self, call: gast.Call, prelude: List[gast.stmt]) -> gast.Name:
@@ -414,22 +415,6 @@ def _headers(stmt: gast.stmt) -> List[gast.expr]:
     return headers + [item.context_expr for item in getattr(stmt, "items", None) or []]
 
 
-def _branches(holder: gast.expr, either: str) -> List[gast.stmt]:
-    """`either = ...` computed as `holder` (an `and`/`or`, or `... if ... else ...`) computes it,
-    each operand evaluated only where Python evaluates it."""
-    if isinstance(holder, gast.IfExp):
-        return [nodes.if_(holder.test, [nodes.assign(either, holder.body)], [nodes.assign(either, holder.orelse)])]
-    first, *rest = holder.values
-    statements = [nodes.assign(either, first)]
-    inner = statements
-    for value in rest:
-        taken = nodes.name(either)
-        test = taken if isinstance(holder.op, gast.And) else nodes.not_(taken)
-        branch = nodes.if_(test, [nodes.assign(either, value)], [])
-        inner.append(branch)
-        inner = branch.body
-    return statements
-
 
 def _builds_a_dict_into_its_target(stmt: gast.stmt) -> bool:
     """`d = {k: v for ...}` whose comprehension does not read d (which it would read before the
@@ -468,33 +453,6 @@ def _each(items: gast.expr, name: str) -> gast.GeneratorExp:
 def _as_list(generator: gast.GeneratorExp) -> gast.ListComp:
     return gast.copy_location(gast.ListComp(elt=generator.elt, generators=generator.generators), generator)
 
-
-def _path(root: gast.AST, target: gast.AST) -> List[gast.AST]:
-    """The nodes from root down to target, both included ([] when target is not under root)."""
-    if root is target:
-        return [root]
-    for child in nodes.children(root):
-        below = _path(child, target)
-        if below:
-            return [root] + below
-    return []
-
-
-def _evaluated_before(parent: gast.AST, child: gast.AST) -> List[gast.expr]:
-    """The expressions under parent that Python evaluates before child: earlier operands and
-    arguments (for a method called on a value, that value), not child's own subtrees."""
-    before: List[gast.expr] = []
-    for sibling in nodes.children(parent):
-        if sibling is child:
-            break
-        if isinstance(sibling, gast.keyword):
-            sibling = sibling.value
-        if isinstance(parent, gast.Call) and sibling is parent.func:
-            while isinstance(sibling, gast.Attribute):
-                sibling = sibling.value
-        if isinstance(sibling, gast.expr):
-            before.append(sibling)
-    return before
 
 
 def _renamed(node: gast.AST, renamed: Dict[str, str]) -> gast.AST:
