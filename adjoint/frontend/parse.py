@@ -322,7 +322,7 @@ def _specialize(parsed: ParsedFunction, specialization) -> None:
             _receive_captures(parsed, name, captures)
     if specialization.listed:
         from adjoint.frontend.listed import list_yields
-        list_yields(parsed)
+        list_yields(parsed, specialization.limited)
 
 
 def _receive_captures(parsed: ParsedFunction, name: str, captures: Tuple[str, ...]) -> None:

@@ -49,6 +49,7 @@ class Specialization:
     rest: Optional[Rest] = None
     classes: Values = ()  # parameters holding a record of exactly this class (normalize/record_methods.py)
     listed: bool = False  # a generator function read as the list of what it yields (frontend/listed.py)
+    limited: bool = False  # ... of its first items, as many as a keyword-only parameter says
 
 
 _MEMO: Dict[tuple, Tuple[Callable, tuple]] = {}
@@ -66,7 +67,7 @@ def specialize(func: Callable, bound: Values = (), fixed: Values = (),
     earlier = specialization_of(func)
     if earlier is not None and earlier.listed:  # the list of what the specialized generator yields
         made = specialize(func.__adjoint_generator__, bound, fixed, passed, classes)
-        return None if made is None else _listed(made)
+        return None if made is None else _listed(made, earlier.limited)
     rest = None
     if earlier is not None:
         func, bound, fixed, rest = earlier.origin, earlier.bound + bound, earlier.fixed + fixed, earlier.rest
@@ -83,9 +84,9 @@ def specialize(func: Callable, bound: Values = (), fixed: Values = (),
     return _MEMO[key][0]
 
 
-def _listed(generator: Callable) -> Callable:
+def _listed(generator: Callable, limited: bool) -> Callable:
     from adjoint.frontend.listed import listed_generator
-    return listed_generator(generator)
+    return listed_generator(generator, limited)
 
 
 def captured_parameter(parameter: str, captured: str) -> str:

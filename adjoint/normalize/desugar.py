@@ -33,7 +33,7 @@ from adjoint import nodes, runtime
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.check import is_insert_grad_of
 from adjoint.frontend.held import let_go
-from adjoint.frontend.listed import listed_generator
+from adjoint.frontend.listed import LIMIT, listed_generator
 from adjoint.frontend.names import is_distribution
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
@@ -93,10 +93,7 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
         self.dict_parameters = mappings - frozenset(nodes.names_stored(parsed.node))  # `.get` reads them
         mappings = mappings | _bound_to_dicts(parsed) | bound_iterators.iterated_free_dicts(parsed, self.local_names)
         self.describer = iteration.Describer(self._iterator_of, fresh, self._refuse, self._keys_name, mappings,
-                                             self._callee_of, lambda: self._bound_name("tuple", tuple),
-                                             lambda: self._bound_name("islice_positions", runtime.islice_positions),
-                                             lambda: self._bound_name("zip_lengths_or_raise", runtime.zip_lengths_or_raise),
-                                             lambda: self._bound_name("pooled_columns", runtime.pooled_columns))
+                                             self._callee_of, self._bound_name)
         self.bound = bound_iterators.find_bound_iterators(parsed.node, self._iterator_of, self._refuse)
         self.describer.iterator_names = frozenset(
             stmt.targets[0].id for stmt in nodes.statements(parsed.node) if isinstance(stmt, gast.Assign)
@@ -243,7 +240,8 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
                                                           lambda expr: resolve(expr, self.parsed, self.local_names)))
             if why is not None:
                 raise self._refuse(*why)
-            call.func = nodes.name(self._bound_name(f"listed_{generator.__name__}", listed_generator(generator)))
+            listing = listed_generator(generator, limited=any(k.arg == LIMIT for k in call.keywords))
+            call.func = nodes.name(self._bound_name(f"listed_{generator.__name__}", listing))
 
     def _indexed_loop(self, description, node) -> gast.For:
         """`for <index> in range(...)`, the target assigned its item first."""

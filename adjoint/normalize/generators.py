@@ -30,6 +30,7 @@ import gast
 import numpy as np
 
 from adjoint import nodes
+from adjoint.frontend.listed import LIMIT
 from adjoint.frontend.names import module_of
 
 # NumPy's functions whose result may be a view of their first arguments.
@@ -96,7 +97,11 @@ def _early_stop(body) -> Optional[gast.AST]:
 
 
 def _this_loop(node: gast.AST) -> Iterator[gast.AST]:
-    """node and what it holds, but a `break` of a loop inside it only as a `return` or `raise`."""
+    """node and what it holds, but a `break` of a loop inside it only as a `return` or `raise`, and
+    not the return of a listing that reached its limit (frontend/listed.py: it stops where Python's
+    generator would stay suspended)."""
+    if isinstance(node, gast.If) and LIMIT in nodes.names_read(node.test):
+        return
     yield node
     for child in nodes.children(node):
         if isinstance(child, (gast.For, gast.While)):
@@ -173,7 +178,8 @@ def _may_write(call: gast.Call, callee: Any) -> bool:
     known), a draw, or one of NumPy's writers."""
     if any(keyword.arg == "out" for keyword in call.keywords) or getattr(callee, "__name__", "") in NUMPY_WRITERS:
         return True
-    return not (isinstance(callee, (type(len), np.ufunc)) or _in_libraries(callee))
+    return not (isinstance(callee, (type(len), np.ufunc)) or any(callee is known for known in READING_BUILTINS)
+                or _in_libraries(callee))
 
 
 def _arguments_read(call: gast.Call) -> Set[str]:
@@ -220,6 +226,24 @@ def what_it_may_do(func: Callable, seen: Optional[Set[Any]] = None) -> Optional[
             if found is not None:
                 return found
     return None
+
+
+def reads_generators(generator: Callable) -> bool:
+    """Whether the code `generator` runs (its own, and that of the user's functions it calls) calls a
+    generator function, itself included: that generator's items are listed whole, wherever the
+    listing of `generator` stops (frontend/listed.py)."""
+    reached: Set[Any] = set()
+    what_it_may_do(generator, reached)
+    for func in reached:
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+        except (OSError, TypeError, SyntaxError):
+            return True
+        namespace = _namespace(func)
+        if any(isinstance(node, ast.Call) and is_generator_function(_value_of(node.func, namespace))
+               for node in ast.walk(tree)):
+            return True
+    return False
 
 
 def _call_effect(call: ast.Call, namespace: Dict[str, Any], nested: Set[str], made: Set[str],

@@ -47,9 +47,10 @@ from typing import Callable, FrozenSet, List, Optional, Tuple, Union
 import gast
 import numpy as np
 
-from adjoint import nodes
+from adjoint import nodes, runtime
 from adjoint.normalize import combinatorics
-from adjoint.normalize.generators import is_generator_function
+from adjoint.frontend.listed import LIMIT
+from adjoint.normalize.generators import is_generator_function, reads_generators
 
 ITERATORS = (zip, enumerate, reversed, itertools.chain, itertools.islice, itertools.zip_longest)
 # Iterators that copy what they are given when they are made (itertools' combinatorics; np.ndindex
@@ -238,22 +239,17 @@ class Describer:
 
     `iterator_of(call)` is zip, enumerate or reversed when the call is one of them (else
     None), `refuse(node, message)` makes the error raised at node, `keys_of` is the name of
-    the function listing a dict's keys, `mappings` the names known to hold dicts.
+    the function listing a dict's keys, `mappings` the names known to hold dicts, `bind(name,
+    value)` the name under which the generated code reaches a runtime helper (or `tuple`).
     """
 
     def __init__(self, iterator_of: Callable, fresh: Callable[[str], str], refuse: Callable,
                  keys_of: Callable[[], str], mappings: FrozenSet[str] = frozenset(),
-                 callee_of: Callable = lambda call: None, tuple_name: Callable[[], str] = lambda: "tuple",
-                 positions_of: Callable[[], str] = lambda: "islice_positions",
-                 strict_check: Callable[[], str] = lambda: "zip_lengths_or_raise",
-                 columns_of: Callable[[], str] = lambda: "pooled_columns"):
+                 callee_of: Callable = lambda call: None, bind: Callable[[str, object], str] = lambda name, value: name):
         self.iterator_of = iterator_of
-        self.positions_of = positions_of  # the name of runtime.islice_positions
-        self.strict_check = strict_check  # the name of runtime.zip_lengths_or_raise
-        self.columns_of = columns_of  # the name of runtime.pooled_columns
+        self.bind = bind
         self.after_loop: List[gast.stmt] = []  # the checks of `zip(..., strict=True)` the loop described needs
         self.callee_of = callee_of  # the function a call calls, where it is known
-        self.tuple_name = tuple_name
         self.iterator_names: FrozenSet[str] = frozenset()  # names bound to a pooled or lazy iterator
         self.generators: List[Tuple[gast.Call, Callable]] = []  # calls of generator functions listed, and their callees
         self.fresh = fresh
@@ -269,9 +265,12 @@ class Describer:
             if len(strict) != len(expr.keywords) or not expr.args or strict and not isinstance(strict[0], gast.Constant):
                 raise self.refuse(expr, "zip is supported with one or more sequences and no keyword arguments but a "
                                         "literal `strict`")
+            generators = [k for k, arg in enumerate(expr.args) if self._generator_call(arg)]
+            if generators and len(expr.args) > 1 and not (strict and strict[0].value):
+                return self._zip_taking(expr, generators, setup, copied)
             zipped = Zipped([self.describe(arg, setup, copied) for arg in expr.args])
             if strict and strict[0].value:  # after the loop, where Python's zip raises at its end
-                check = nodes.call(nodes.name(self.strict_check()), [length(part) for part in zipped.parts])
+                check = nodes.call(nodes.name(self.bind("zip_lengths_or_raise", runtime.zip_lengths_or_raise)), [length(part) for part in zipped.parts])
                 self.after_loop.append(nodes.copy_location(gast.Expr(value=check), expr))
             return zipped
         if iterator is enumerate:
@@ -291,8 +290,9 @@ class Describer:
             if expr.keywords or len(expr.args) != 1:
                 raise self.refuse(expr, "reversed takes one sequence")
             inner = self.describe(expr.args[0], setup, copied)
-            if not isinstance(inner, Items):
-                raise self.refuse(expr, "reversed() of a zip, enumerate or reversed object is a TypeError in Python")
+            if not isinstance(inner, Items) or self._generator_call(expr.args[0]):
+                raise self.refuse(expr, "reversed() of a zip, enumerate or reversed object or of a generator is a TypeError "
+                                        "in Python")
             return Backwards(inner.sequence)
         view = dict_view(expr)
         if view is not None or nodes.dotted_name(expr) in self.mappings:
@@ -344,13 +344,60 @@ class Describer:
             start = nodes.name(self.evaluated(start, setup, "_start"))
         return Numbered(inner, start)
 
+    def _generator_call(self, expr: gast.expr) -> bool:
+        return isinstance(expr, gast.Call) and is_generator_function(self.callee_of(expr))
+
+    def _zip_taking(self, expr: gast.Call, generators: List[int], setup, copied) -> Zipped:
+        """zip(..., gen(...), ...) beside sequences: the generator's arguments evaluated in their place,
+        then, once the sequences are, its items listed up to those zip takes (runtime.zip_pulls)."""
+        if len(generators) > 1:
+            raise self.refuse(expr.args[generators[1]], "zip of two generators stops at the shorter, which adjoint "
+                                                        "cannot tell before it lists their items: list one first "
+                                                        "(`list(...)`), or give zip `strict=True`")
+        position, parts = generators[0], []
+        for k, arg in enumerate(expr.args):
+            parts.append(self._arguments_now(arg, setup) if k == position else self.describe(arg, setup, copied))
+        pulls = nodes.call(nodes.name(self.bind("zip_pulls", runtime.zip_pulls)),
+                           [nodes.constant(position)] + [length(part) for k, part in enumerate(parts) if k != position])
+        parts[position] = self._listed_up_to(expr.args[position], nodes.copy_location(pulls, expr), setup, copied)
+        return Zipped(parts)
+
+    def _arguments_now(self, call: gast.Call, setup: List[gast.stmt]) -> None:
+        """The arguments of a generator's call evaluated here, where Python makes the generator."""
+        for holder in [*call.args, *call.keywords]:
+            field = "value" if isinstance(holder, (gast.Starred, gast.keyword)) else None
+            value = getattr(holder, field) if field else holder
+            if not nodes.is_atom(value):
+                name = nodes.copy_location(nodes.name(self.evaluated(value, setup, "_arg")), value)
+                if field:
+                    setattr(holder, field, name)
+                else:
+                    call.args[call.args.index(holder)] = name
+
+    def _listed_up_to(self, call: gast.Call, pulls: gast.expr, setup, copied) -> Description:
+        """The generator's call described, its listing stopped after the items `pulls` counts; refused
+        where the generator reads another's items, which would be listed whole."""
+        if reads_generators(self.callee_of(call)):
+            raise self.refuse(call, "a generator that reads the items of a generator, given to zip beside "
+                                    "sequences or to islice: adjoint would list the items of the one it reads to "
+                                    "their end, where Python takes only those it needs; list it first (`list(...)`)")
+        call.keywords.append(gast.keyword(arg=LIMIT, value=nodes.name(self.evaluated(pulls, setup, "_pulls"))))
+        return self.describe(call, setup, copied)
+
     def _islice(self, expr: gast.Call, setup, copied) -> Picked:
-        """islice(inner, [start,] stop[, step]): the positions it reads, listed after inner is taken."""
+        """islice(inner, [start,] stop[, step]): the positions it reads, listed after inner is taken; a
+        generator's items listed up to those islice takes (its bounds evaluated first, as Python does)."""
         if expr.keywords or not 2 <= len(expr.args) <= 4 or any(isinstance(arg, gast.Starred) for arg in expr.args):
             raise self.refuse(expr, "islice is supported as islice(iterable, stop) or islice(iterable, start, "
                                     "stop[, step])")
-        inner = self.describe(expr.args[0], setup, copied)
-        listing = nodes.call(nodes.name(self.positions_of()), [length(inner)] + expr.args[1:])
+        if self._generator_call(expr.args[0]):
+            self._arguments_now(expr.args[0], setup)
+            expr.args[1:] = [nodes.name(self.evaluated(bound, setup, "_bound")) for bound in expr.args[1:]]
+            pulls = nodes.call(nodes.name(self.bind("islice_pulls", runtime.islice_pulls)), expr.args[1:])
+            inner = self._listed_up_to(expr.args[0], nodes.copy_location(pulls, expr), setup, copied)
+        else:
+            inner = self.describe(expr.args[0], setup, copied)
+        listing = nodes.call(nodes.name(self.bind("islice_positions", runtime.islice_positions)), [length(inner)] + expr.args[1:])
         return Picked(inner, self.evaluated(nodes.copy_location(listing, expr), setup, "_positions"))
 
     def _longest(self, expr: gast.Call, setup, copied) -> Padded:
@@ -363,6 +410,12 @@ class Describer:
         if not isinstance(fill, gast.Constant):
             fill = nodes.name(self.evaluated(fill, setup, "_fill"))
         return Padded(zipped, fill, longest=True)
+
+    def tuple_name(self) -> str:
+        return self.bind("tuple", tuple)
+
+    def columns_of(self) -> str:
+        return self.bind("pooled_columns", runtime.pooled_columns)
 
     def evaluated(self, expr: gast.expr, setup: List[gast.stmt], prefix: str) -> str:
         temp = self.fresh(prefix)

@@ -28,7 +28,7 @@ non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.
                    runtime.outside_apart_or_refuse,
                    runtime.sorted_positions, runtime.extreme_position, runtime.keyed_positions,
                    runtime.keyed_extreme, runtime.islice_positions, runtime.pooled_columns,
-                   runtime.heap_positions, runtime.zip_lengths_or_raise,
+                   runtime.heap_positions, runtime.zip_lengths_or_raise, runtime.zip_pulls, runtime.islice_pulls,
                    runtime.counted_or_raise,
                    runtime.initial_or_refuse, runtime.spread_key, runtime.immutable_field_or_refuse,
                    runtime.list_or_refuse, runtime.list_method_or_refuse, runtime.array_or_refuse,

@@ -358,6 +358,22 @@ def zip_lengths_or_raise(*lengths):
         raise ValueError(f"zip() argument {other + 1} is {word} than {before}")
 
 
+def zip_pulls(position, *lengths):
+    """How many items zip takes from its argument at `position` (a generator) beside sequences of these
+    lengths (in order, the generator's left out), if the generator has that many: zip stops at the
+    first argument with no item left, so it takes one more than the shortest's length only where
+    every argument before the generator has more."""
+    shortest = min(lengths)
+    return shortest + 1 if all(length > shortest for length in lengths[:position]) else shortest
+
+
+def islice_pulls(*bounds):
+    """How many items itertools.islice(generator, *bounds) takes from the generator if it has that
+    many (None: all), after islice's own checks of its bounds."""
+    itertools.islice((), *bounds)
+    return bounds[0] if len(bounds) == 1 else bounds[1]
+
+
 def islice_positions(length, *bounds):
     """The positions of `length` items that itertools.islice(items, *bounds) reads, as a range, after
     islice's own checks (a bound not None nor an int >= 0 raises its ValueError)."""
