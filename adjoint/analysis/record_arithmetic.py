@@ -5,8 +5,9 @@ The derivative of `a + b` (`-`, `*`, `/`, `//`, `%`, `**`, `@`, unary `-` and `+
 class defines them (a dataclass's `__add__`, a NamedTuple's `__mul__`): the derivative would follow
 arithmetic on the fields where the method does something else. normalize/record_operators.py calls
 the method where it knows the record's class; where an operand that depends on the differentiated
-inputs is of a kind not known to be a number, an array or a list (an item of a list of records, what
-a user function returns, a record made in a loop), in a function where records are in play, a check
+inputs is of a kind not known to be a number or an array (an item of a list of records, what a user
+function returns, a record made in a loop, a NamedTuple rebound by `p *= k`, which is a tuple's kind),
+in a function where records are in play, a check
 before the statement refuses, at the user's line, an object whose class defines the operator as a
 Python function.
 """
@@ -21,7 +22,7 @@ from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier
 from adjoint.analysis.guards import Guards
-from adjoint.analysis.kinds import RECORD, UNKNOWN
+from adjoint.analysis.kinds import CONTAINER, RECORD, UNKNOWN
 from adjoint.frontend.parse import ParsedFunction
 
 DUNDERS = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.FloorDiv: "floordiv",
@@ -57,7 +58,7 @@ def arithmetic_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: A
         name, operands = _operation(value, classifier)
         for operand in operands:
             if isinstance(operand, gast.Name) and operand.id in activity.varied \
-                    and kinds.get(operand.id, UNKNOWN) in (UNKNOWN, RECORD):
+                    and kinds.get(operand.id, UNKNOWN) in (UNKNOWN, RECORD, CONTAINER):  # (a NamedTuple's a tuple's)
                 message = _ITERATED if name == "iter" else _MESSAGE.format(symbol=_SYMBOLS.get(name, f"{name}(...)"),
                                                                             name=name)
                 guards.setdefault(stmt, []).append(((operand.id, nodes.constant(name)), message,
