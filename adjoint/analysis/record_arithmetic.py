@@ -7,20 +7,20 @@ arithmetic on the fields where the method does something else. normalize/record_
 the method where it knows the record's class; where an operand that depends on the differentiated
 inputs is of a kind not known to be a number or an array (an item of a list of records, what a user
 function returns, a record made in a loop, a NamedTuple rebound by `p *= k`, which is a tuple's kind),
-in a function where records are in play, a check
+in a function where records are in play (or what a function of the user's returns), a check
 before the statement refuses, at the user's line, an object whose class defines the operator as a
 Python function.
 """
 from __future__ import annotations
 
 import operator
-from typing import Dict
+from typing import Dict, Set
 
 import gast
 
 from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
-from adjoint.analysis.calls import CallClassifier
+from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.guards import Guards
 from adjoint.analysis.kinds import CONTAINER, RECORD, UNKNOWN
 from adjoint.frontend.parse import ParsedFunction
@@ -45,10 +45,12 @@ _SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//"
 def arithmetic_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activity,
                       classifier: CallClassifier) -> Guards:
     """`t = a op b`, `t = -a` or a call of a function doing that (`abs`, `float`, `pow`, `operator.add`), t
-    reaching the output, with an operand of a kind not known (or a record's) that depends on the
+    reaching the output, with an operand of a kind not known (or a record's, or a tuple's) that depends on the
     differentiated inputs: checked by runtime.arithmetic_operand_or_refuse."""
     guards: Guards = {}
-    if not _records_in_play(parsed, kinds):
+    in_play = _records_in_play(parsed, kinds)
+    returned = set() if in_play else _user_results(parsed, classifier)
+    if not (in_play or returned):
         return guards
     for stmt in nodes.statements(parsed.node):
         value = getattr(stmt, "value", None)
@@ -57,8 +59,9 @@ def arithmetic_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: A
             continue
         name, operands = _operation(value, classifier)
         for operand in operands:
-            if isinstance(operand, gast.Name) and operand.id in activity.varied \
-                    and kinds.get(operand.id, UNKNOWN) in (UNKNOWN, RECORD, CONTAINER):  # (a NamedTuple's a tuple's)
+            kind = kinds.get(operand.id, UNKNOWN) if isinstance(operand, gast.Name) else None
+            if kind is not None and operand.id in activity.varied and (  # (a NamedTuple's kind is a tuple's)
+                    in_play and kind in (UNKNOWN, RECORD, CONTAINER) or operand.id in returned and kind in (RECORD, CONTAINER)):
                 message = _ITERATED if name == "iter" else _MESSAGE.format(symbol=_SYMBOLS.get(name, f"{name}(...)"),
                                                                             name=name)
                 guards.setdefault(stmt, []).append(((operand.id, nodes.constant(name)), message,
@@ -72,6 +75,28 @@ def _records_in_play(parsed: ParsedFunction, kinds: Dict[str, str]) -> bool:
     and arrays, of parameters of kinds not known) no operand is checked."""
     return (RECORD in kinds.values() or bool(parsed.classes)
             or any(value is runtime.make_record or value is runtime.updated_record for value in parsed.namespace.values()))
+
+
+def _user_results(parsed: ParsedFunction, classifier: CallClassifier) -> Set[str]:
+    """The names assigned what a function of the user's returns (which may be a record whatever this
+    function does with records), an item or an attribute of it, or a copy: checked where they are of a
+    container's or a record's kind (an item of a kind not known, a number as often as not, is not)."""
+    assigned = [(stmt.targets[0].id, stmt.value) for stmt in nodes.statements(parsed.node)
+                if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name)]
+    found = {name for name, value in assigned
+             if isinstance(value, gast.Call) and classifier.classify(value).kind == Callee.USER}
+    while True:
+        more = {name for name, value in assigned if name not in found and _root(value) in found}
+        if not more:
+            return found
+        found |= more
+
+
+def _root(value: gast.expr):
+    """The name `v`, `v[i]`, `v.a` or `v[i].a[j]` reads from, else None."""
+    while isinstance(value, (gast.Subscript, gast.Attribute)):
+        value = value.value
+    return value.id if isinstance(value, gast.Name) else None
 
 
 def _operation(value: gast.expr, classifier: CallClassifier):

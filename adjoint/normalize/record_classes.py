@@ -53,13 +53,22 @@ def lists_of_records(parsed: ParsedFunction, stores: Counter, known: Known, list
         changed = bool(new)
 
 
-def _assignments(parsed: ParsedFunction) -> Tuple[List[gast.Assign], Dict[str, List[gast.expr]]]:
-    """The function's assignments to one name, and the values each name is assigned."""
-    assignments = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Assign)
-                   and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name)]
+def _assignments(parsed: ParsedFunction, augmented: bool = False) -> Tuple[List[Tuple[gast.stmt, str, gast.expr]],
+                                                                          Dict[str, List[gast.expr]]]:
+    """The function's assignments to one name, as (where, name, value), and the values each name is
+    assigned; `augmented`: `p op= q` too, its value `p op q` marked `in_place` (a node of no tree), where
+    q (which stays in the statement record_operators.py makes of it)."""
+    assignments = []
+    for node in nodes.walk(parsed.node):
+        if isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Name):
+            assignments.append((node, node.targets[0].id, node.value))
+        elif augmented and isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Name):
+            value = gast.BinOp(left=nodes.name(node.target.id), op=node.op, right=node.value)
+            value.in_place = True
+            assignments.append((node.value, node.target.id, value))
     values: Dict[str, List[gast.expr]] = {}
-    for node in assignments:
-        values.setdefault(node.targets[0].id, []).append(node.value)
+    for _, name, value in assignments:
+        values.setdefault(name, []).append(value)
     return assignments, values
 
 
@@ -220,7 +229,7 @@ def built_records(parsed: ParsedFunction, stores: Counter, local_names: frozense
     a list of records (`layer = layers[i]`, checked), another name holding one, or what a known record's
     method returns (`p = p.step(dt)`, see returned_class; the record checked before the call), of one
     class; `given`: the class of the argument of a record parameter the function rebinds so."""
-    assignments, values = _assignments(parsed)
+    assignments, values = _assignments(parsed, augmented=True)
     changed = True
     while changed:  # a copy of a copy
         new = {name: cls for name, assigned in values.items()
@@ -228,10 +237,10 @@ def built_records(parsed: ParsedFunction, stores: Counter, local_names: frozense
                for cls in [_one_record_class(parsed, name, assigned, local_names, known, listed, given.get(name))]
                if cls is not None}
         known.update(new)
-        checks.extend((node, nodes.load_copy(node.value.value), new[node.targets[0].id], True) for node in assignments
-                      if node.targets[0].id in new and listed_item(node.value, listed) is not None)
-        checks.extend((node, nodes.load_copy(record), known[record.id], False) for node in assignments
-                      if node.targets[0].id in new for record in _records_passed(parsed, node.value, local_names, known))
+        checks.extend((node, nodes.load_copy(value.value), new[name], True) for node, name, value in assignments
+                      if name in new and listed_item(value, listed) is not None)
+        checks.extend((node, nodes.load_copy(record), known[record.id], False) for node, name, value in assignments
+                      if name in new for record in _records_passed(parsed, value, local_names, known))
         changed = bool(new)
 
 
@@ -245,7 +254,7 @@ def _one_record_class(parsed: ParsedFunction, name: str, assigned: List[gast.exp
         return ((known.get(value.id) if isinstance(value, gast.Name) else None)
                 or built_class(parsed, value, local_names) or listed_item(value, listed)
                 or _replaced_class(parsed, value, local_names, known) or _method_result(value, known)
-                or _function_result(parsed, value, local_names, known))
+                or _operator_result(value, known) or _function_result(parsed, value, local_names, known))
 
     classes = [class_of(value, known) for value in assigned] + ([given] if given is not None else [])
     found = set(classes) - {None}
@@ -261,9 +270,24 @@ def _records_passed(parsed: ParsedFunction, value: gast.expr, local_names: froze
     """The known records a method call or a function call gives its result from (checked before it)."""
     if _method_result(value, known):
         return [value.func.value]
+    if _operator_result(value, known):
+        return [value.left]
     if _function_result(parsed, value, local_names, known):
         return [a for a in value.args if isinstance(a, gast.Name) and a.id in known]
     return []
+
+
+def _operator_result(value: gast.expr, known: Known) -> Optional[type]:
+    """C of `p * k` (or `p *= k`), p a known record of a class whose method for the operator returns a C:
+    `__mul__` (`__imul__`, where the class defines it, for `p *= k`)."""
+    from adjoint.normalize.record_operators import BINARY
+
+    if not (isinstance(value, gast.BinOp) and type(value.op) in BINARY and isinstance(value.left, gast.Name)
+            and value.left.id in known):
+        return None
+    cls, name = known[value.left.id], BINARY[type(value.op)]
+    in_place = getattr(value, "in_place", False) and inspect.isfunction(inspect.getattr_static(cls, f"__i{name}__", None))
+    return returned_class(cls, f"__i{name}__" if in_place else f"__{name}__")
 
 
 def _method_result(value: gast.expr, known: Known) -> Optional[type]:

@@ -1,6 +1,6 @@
 """Python's syntax that calls a method of a record's class: `p[i]` its `__getitem__`, `p + q` its
-`__add__` (`2.0 * p` its `__rmul__`, `-p` its `__neg__`), `abs(p)` and `float(p)` its `__abs__` and
-`__float__`.
+`__add__` (`2.0 * p` its `__rmul__`, `-p` its `__neg__`, `p += q` its `__iadd__`, else its `__add__`),
+`abs(p)` and `float(p)` its `__abs__` and `__float__`.
 
 Where a known record's class (normalize/record_classes.py) defines such a method as a plain Python
 function, the syntax is made a call of the method, which record_methods.py then writes as a call
@@ -70,6 +70,9 @@ def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -
             return call(node.args[0], f"__{node.func.id}__", [], node)
         if isinstance(node, gast.BinOp) and type(node.op) in BINARY and (class_of(node.left) or class_of(node.right)):
             return _binary(parsed, node, BINARY[type(node.op)], class_of, defines, call)
+        if isinstance(node, gast.AugAssign) and type(node.op) in BINARY and isinstance(node.target, gast.Name) \
+                and class_of(node.target):
+            return _augmented(parsed, node, BINARY[type(node.op)], class_of, defines, call)
         return node
 
     for loop in (node for node in nodes.walk(parsed.node) if isinstance(node, gast.For)):
@@ -77,7 +80,7 @@ def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -
             raise UnsupportedSyntaxError("loop over a record", "this loop iterates a record whose class defines "
                                          "`__iter__` in Python, which adjoint does not follow (a generator); loop "
                                          "over a list of the values it yields", parsed.info.location(loop))
-    if any(isinstance(node, (gast.Subscript, gast.UnaryOp, gast.BinOp)) for node in nodes.walk(parsed.node)):
+    if any(isinstance(node, (gast.Subscript, gast.UnaryOp, gast.BinOp, gast.AugAssign)) for node in nodes.walk(parsed.node)):
         let_go(parsed.node)
         nodes.rewrite(parsed.node, rewrite)
     return made
@@ -99,6 +102,19 @@ def _binary(parsed: ParsedFunction, node: gast.BinOp, name: str, class_of, defin
         raise _refuse(parsed, node, f"`__r{name}__` of the right operand is what Python calls only where the left one "
                                     "has no method of its own for it; adjoint calls it beside a literal number")
     return call(right, f"__r{name}__", [left], node)
+
+
+def _augmented(parsed: ParsedFunction, node: gast.AugAssign, name: str, class_of, defines, call) -> gast.stmt:
+    """`p op= q`, p a known record (normalize/record_classes.py: its class's method for it returns one):
+    `p = p.__iop__(q)` where its class defines that (Python calls it first), else `p = p op q` as _binary
+    writes it."""
+    target = nodes.name(node.target.id)
+    if defines(target, f"__i{name}__"):
+        value = call(target, f"__i{name}__", [node.value], node)
+    else:
+        value = _binary(parsed, nodes.copy_location(gast.BinOp(left=target, op=node.op, right=node.value), node),
+                        name, class_of, defines, call)
+    return nodes.copy_location(nodes.assign(node.target.id, value), node)
 
 
 def _builtin_of_one(parsed: ParsedFunction, call: gast.Call, local_names: frozenset) -> bool:
