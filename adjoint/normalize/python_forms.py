@@ -1,4 +1,5 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
+`setattr(obj, "name", v)` (normalize/reflective_writes.py, which refuses exec, eval, delattr),
 `*` of a sequence of fixed length in a call or display (normalize/starred.py), a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
 (normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), `np.fromiter(items, dtype=float)` (the array of the floats of the
@@ -35,6 +36,7 @@ from adjoint.normalize.method_statements import names_bound_to_lists
 from adjoint.normalize.math_forms import lower_math_forms
 from adjoint.normalize.record_methods import call_record_methods
 from adjoint.normalize.records import build_records
+from adjoint.normalize.reflective_writes import lower_reflective_writes
 from adjoint.normalize.running import consume_iterators
 from adjoint.normalize.starred import spread_known_lengths
 from adjoint.normalize.super_calls import bind_super_calls
@@ -42,6 +44,7 @@ from adjoint.normalize.super_calls import bind_super_calls
 
 def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite these forms in parsed.node; the calls they look at are found in one walk."""
+    lower_reflective_writes(parsed)
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed, fresh)
     spread_known_lengths(parsed.node)
