@@ -28,6 +28,7 @@ def sum_adjoint(g, x):
 
 
 def _refuse_concatenation(x):
+    _refuse_own_iteration(x, "sum")
     if any(isinstance(item, (list, tuple)) for item in x):
         raise Refused("the derivative of sum(lists, start), which concatenates lists, is not supported; join them with `+`")
     if any(defines_arithmetic(item, "add") for item in x):
@@ -44,6 +45,13 @@ def sum_tangent(dx, x, dstart):
     return sum(tangent_like(dx, x), dstart)
 
 
+def _refuse_own_iteration(x, name):
+    """Python iterates x with its class's own `__iter__` (a record's generator), the derivative by its items."""
+    if defines_arithmetic(x, "iter"):
+        raise Refused(f"{name}(...) iterates an object whose class defines `__iter__` in Python, which the derivative "
+                      "does not follow; list the values it yields by name")
+
+
 def _sorted_order(x, reverse):
     """The positions of x's items in the order sorted(x, reverse=reverse) lists them.
 
@@ -51,6 +59,7 @@ def _sorted_order(x, reverse):
     reversed keys stably and reading the result backwards keeps that order too. Items that are
     no numbers (tuples, as of sorted(d.items())) are ordered as sorted orders them.
     """
+    _refuse_own_iteration(x, "sorted")
     if not isinstance(x, np.ndarray) and not all(isinstance(item, (int, float, np.number)) for item in x):
         return sorted(range(len(x)), key=x.__getitem__, reverse=reverse)
     keys = np.asarray(x)
