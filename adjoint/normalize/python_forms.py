@@ -1,5 +1,6 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 `setattr(obj, "name", v)` (normalize/reflective_writes.py, which refuses exec, eval, delattr),
+calls of a functools.partial of a library's function (normalize/library_partials.py),
 `*` of a sequence of fixed length in a call or display (normalize/starred.py), a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
 (normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), `np.fromiter(items, dtype=float)` (the array of the floats of the
@@ -31,6 +32,7 @@ from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.heaps import lower_heap_selections
 from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.keyword_spread import lower_keyword_spreads
+from adjoint.normalize.library_partials import lower_library_partials
 from adjoint.normalize.map_filter import lower_map_filter
 from adjoint.normalize.method_statements import names_bound_to_lists
 from adjoint.normalize.math_forms import lower_math_forms
@@ -45,6 +47,7 @@ from adjoint.normalize.super_calls import bind_super_calls
 def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite these forms in parsed.node; the calls they look at are found in one walk."""
     lower_reflective_writes(parsed)
+    lower_library_partials(parsed, fresh)
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed, fresh)
     spread_known_lengths(parsed.node)
