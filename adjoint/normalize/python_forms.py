@@ -1,6 +1,7 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 `setattr(obj, "name", v)` (normalize/reflective_writes.py, which refuses exec, eval, delattr),
-calls of a functools.partial of a library's function (normalize/library_partials.py),
+calls of a functools.partial of a library's function (normalize/library_partials.py), np.piecewise
+of the user's functions (normalize/piecewise.py),
 `*` of a sequence of fixed length in a call or display (normalize/starred.py), a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
 (normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), `np.fromiter(items, dtype=float)` (the array of the floats of the
@@ -37,6 +38,7 @@ from adjoint.normalize.map_filter import lower_map_filter
 from adjoint.normalize.method_statements import names_bound_to_lists
 from adjoint.normalize.math_forms import lower_math_forms
 from adjoint.normalize.record_methods import call_record_methods
+from adjoint.normalize.piecewise import lower_piecewise
 from adjoint.normalize.records import build_records
 from adjoint.normalize.reflective_writes import lower_reflective_writes
 from adjoint.normalize.running import consume_iterators
@@ -59,6 +61,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
         calls = _calls(parsed.node)
     if lower_map_filter(parsed, fresh, calls):
         calls = _calls(parsed.node)  # the calls a mapped function gets
+    lower_piecewise(parsed, fresh, calls)
     consume_iterators(parsed, fresh, calls)
     lower_keyed(parsed, fresh, calls)
     lower_heap_selections(parsed, fresh, calls)

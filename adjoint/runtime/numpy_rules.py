@@ -396,3 +396,19 @@ def reshape_like(g, x):
     if isinstance(x, (float, int)):
         return float(np.reshape(g, ()))
     return np.reshape(g, np.shape(x))
+
+
+def piecewise_conditions(x, condlist, functions):
+    """The conditions np.piecewise(x, condlist, funclist) of `functions` functions applies, as NumPy
+    makes them: one condition for a scalar (or a list of scalars for a scalar x), boolean, and the
+    "otherwise" condition where one function more than conditions is given (ValueError else)."""
+    if np.isscalar(condlist) or (not isinstance(condlist[0], (list, np.ndarray)) and x.ndim != 0):
+        condlist = [condlist]
+    conditions = np.asarray(condlist, dtype=bool)
+    if len(conditions) == functions - 1:
+        otherwise = ~np.any(conditions, axis=0, keepdims=True)
+        conditions = np.concatenate([conditions, otherwise], axis=0)
+    elif len(conditions) != functions:
+        raise ValueError(f"with {len(conditions)} condition(s), either {len(conditions)} or {len(conditions) + 1} "
+                         "functions are expected")
+    return conditions
