@@ -2,7 +2,6 @@
 list, unpacking, a comprehension and NumPy iterate them with it, while adjoint reads a record's
 fields. Each such use is refused at its line (a TypeError, or a gradient of the fields, before);
 a NamedTuple that keeps the tuple's iteration is summed and unpacked exactly."""
-import dataclasses
 import inspect
 import math
 import typing
@@ -13,16 +12,7 @@ import pytest
 import adjoint
 from adjoint import runtime
 from every_mode import check_every_mode
-
-
-@dataclasses.dataclass
-class Swapped:
-    x: float
-    y: float
-
-    def __iter__(self):
-        yield self.y
-        yield 2.0 * self.x
+from probe39_programs import Swapped  # a dataclass whose __iter__ yields y, then 2x
 
 
 class Twice(typing.NamedTuple):
