@@ -2,6 +2,7 @@
 call of it is the call of the function with the partial's arguments first and its keywords (the
 call's own keywords win), differentiated by the function's rule."""
 import functools
+import inspect
 import math
 
 import numpy as np
@@ -101,3 +102,29 @@ POLY = functools.partial(np.i0)
 def test_a_partial_of_a_function_without_a_rule_is_refused_at_the_call():
     with pytest.raises(adjoint.AdjointError, match="test_library_partials.py:"):
         adjoint.grad(partial_without_a_rule)(np.array([0.3, -1.2]))
+
+
+OUTPUT = np.zeros(4)
+ADD_INTO = functools.partial(np.add, out=OUTPUT)
+SCALED_BY = functools.partial(np.multiply, np.array([1.0, 2.0, 3.0, 4.0]))
+
+
+def added_into_a_bound_output(x):
+    y = ADD_INTO(x, x)
+    return np.sum(y * x)
+
+
+def written_after(x):
+    z = SCALED_BY(x)
+    z[0] = 5.0
+    return np.sum(z * x)
+
+
+def test_a_partial_writing_into_its_bound_output_is_refused_at_the_call():
+    lines, start = inspect.getsourcelines(added_into_a_bound_output)
+    with pytest.raises(adjoint.AdjointError, match=f"test_library_partials.py:{start + 1}:.*ADD_INTO_out"):
+        adjoint.grad(added_into_a_bound_output)(np.array([0.3, -1.2, 0.8, 1.5]))
+
+
+def test_the_result_of_a_partial_written_into():
+    check_every_mode(written_after, (np.array([0.3, -1.2, 0.8, 1.5]),))

@@ -44,9 +44,11 @@ def lower_library_partials(parsed: ParsedFunction, fresh: Callable[[str], str]) 
         let_go(parsed.node)
         parsed.dependencies.extend(dependencies_of(call.func, parsed, held))
         own = {keyword.arg for keyword in call.keywords}
-        call.func = _value(parsed, held.func, fresh, local_names)
-        call.args = [_value(parsed, value, fresh, local_names) for value in held.args] + call.args
-        call.keywords = [gast.keyword(arg=name, value=_value(parsed, value, fresh, local_names))
+        label = (nodes.dotted_name(call.func) or "partial").replace(".", "_")
+        call.func = _value(parsed, held.func, getattr(held.func, "__name__", label), fresh, local_names)
+        call.args = [_value(parsed, value, f"{label}_{position}", fresh, local_names)
+                     for position, value in enumerate(held.args)] + call.args
+        call.keywords = [gast.keyword(arg=name, value=_value(parsed, value, f"{label}_{name}", fresh, local_names))
                          for name, value in held.keywords.items() if name not in own] + call.keywords
 
 
@@ -54,9 +56,9 @@ def _users_function(func: Any) -> bool:
     return inspect.isfunction(unwrap(func)) and module_of(func).split(".")[0] not in LIBRARIES
 
 
-def _value(parsed: ParsedFunction, value: Any, fresh: Callable[[str], str], local_names) -> gast.expr:
+def _value(parsed: ParsedFunction, value: Any, preferred: str, fresh: Callable[[str], str], local_names) -> gast.expr:
     """A literal for a number, a string, True, False or None (the rules read an axis, a base as written);
-    else a name the function's namespace binds to the object."""
+    else a name the function's namespace binds to the object (`preferred`: `np.sum`'s `sum`, `MUL_0`)."""
     if type(value) in _LITERALS:
         return nodes.constant(value)
-    return nodes.name(parsed.bind(getattr(value, "__name__", "bound"), value, fresh, local_names))
+    return nodes.name(parsed.bind(preferred, value, fresh, local_names))
