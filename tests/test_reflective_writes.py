@@ -1,6 +1,7 @@
 """setattr, delattr, exec and eval in a differentiated function: a write or code the analyses
 cannot see. `setattr(p, "name", v)` as a statement is the attribute assignment `p.name = v` (a
 record's field written, or refused as one); any other use is refused at its line."""
+import builtins
 import dataclasses
 import inspect
 
@@ -88,6 +89,21 @@ def evaluated_number(x):
     return eval("x * x") + x
 
 
+WRITE = setattr
+
+
+def set_through_an_alias(x):
+    b = Box(x)
+    WRITE(b, "v", x * 3.0)
+    return np.sum(b.v * x)
+
+
+def executed_from_builtins(x):
+    y = x * 2.0
+    builtins.exec("y[0] = 100.0")
+    return np.sum(y * x)
+
+
 def set_record_field(x):
     p = Point(x, 2.0 * x)
     setattr(p, "y", p.x * p.y)
@@ -110,6 +126,7 @@ REFUSED = [  # (function, arguments, the construct named, the text of the line r
     (delete_field, (np.arange(1.0, 5.0),), "delattr", "delattr("),
     (object_set, (np.arange(1.0, 5.0),), "__setattr__", "object.__setattr__("),
     (executed, (np.arange(1.0, 5.0),), "exec", "exec("),
+    (executed_from_builtins, (np.arange(1.0, 5.0),), "exec", "builtins.exec("),
     (evaluated, (np.arange(1.0, 5.0),), "eval", "eval("),
     (evaluated_number, (1.5,), "eval", "eval("),
 ]
@@ -143,3 +160,7 @@ def test_a_records_field_set_by_name_is_its_attribute_assignment():
 
 def test_a_plain_objects_field_set_by_name():
     check_every_mode(set_box_field, (np.arange(1.0, 5.0),), second_order=True)
+
+
+def test_setattr_through_an_alias_is_the_attribute_assignment_too():
+    check_every_mode(set_through_an_alias, (np.arange(1.0, 5.0),))

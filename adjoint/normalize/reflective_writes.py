@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import types
 import gast
 
 from adjoint import nodes
@@ -24,6 +25,7 @@ from adjoint.frontend.values import resolve_value
 _CODE_RUNNERS = {builtins.exec: "exec", builtins.eval: "eval"}
 _ATTRIBUTE_WRITERS = {builtins.delattr: "delattr", object.__setattr__: "object.__setattr__",
                       object.__delattr__: "object.__delattr__"}
+_NAMES = ("setattr", "delattr", "exec", "eval", "__setattr__", "__delattr__")
 
 
 def lower_reflective_writes(parsed: ParsedFunction) -> None:
@@ -48,6 +50,11 @@ def _is_setattr(node: gast.expr, parsed: ParsedFunction, local_names: frozenset)
 
 
 def _resolved(node: gast.expr, parsed: ParsedFunction, local_names: frozenset):
+    """What a name, or an attribute of a module or named as these functions are, refers to (other
+    attributes are not read: a property's getter would run while the derivative is generated)."""
+    if isinstance(node, gast.Attribute) and node.attr not in _NAMES and not isinstance(
+            _resolved(node.value, parsed, local_names), types.ModuleType):
+        return None
     try:
         return resolve_value(node, parsed, local_names)
     except Exception:  # an attribute whose lookup fails is no builtin
