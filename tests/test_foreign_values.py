@@ -149,3 +149,15 @@ def test_an_index_of_its_own_is_refused():
 
 def test_a_number_whose_operations_are_a_floats_is_differentiated():
     check_every_mode(squared, (Meters(1.5),))
+
+
+SHIFTED_SCALE = Shifted(2.0)
+
+
+def scaled_by_a_global(x):
+    return x * SHIFTED_SCALE * x  # <- the global
+
+
+def test_a_global_number_whose_operator_is_its_own_is_refused_at_its_line():
+    with pytest.raises(adjoint.AdjointError, match=f"test_foreign_values.py:{_line_of(scaled_by_a_global, '<-')}:"):
+        adjoint.grad(scaled_by_a_global)(1.5)
