@@ -368,7 +368,8 @@ class Sharing:
         module = module_of(func)
         if any(func is f for f in (runtime.snapshot, runtime.saved_item, runtime.kept_value, runtime.listed,
                                    runtime.diagonal_positions, runtime.lists_apart, runtime.list_apart,
-                                   runtime.items_scaled)):  # new numbers, or copies (ad/split.py)
+                                   runtime.items_scaled, runtime.along_axis_count,
+                                   runtime.along_axis_placement)):  # new numbers, or copies (ad/split.py)
             return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument
             if not call.args or not isinstance(first := call.args[0], gast.Name):

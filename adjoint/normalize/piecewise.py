@@ -1,8 +1,8 @@
 """np.piecewise with the functions written in the call (the user's functions, lambdas, numbers): the
 statement is written as NumPy runs it, so the functions' source is differentiated as any code is.
 
-Where the call is the first call Python evaluates in an assignment, a `return` or an expression
-statement (its own arguments aside; not in a branch of `if`-`else`, `and`, `or`), and its list of
+Where Python evaluates no other call before it in an assignment, a `return` or an expression statement
+(but those of its own arguments; not in a branch of `if`-`else`, `and`, `or`), and its list of
 functions is a display of functions, lambdas and number literals, without further arguments::
 
     y = np.piecewise(x, [x < 0.0, x >= 0.0], [g, lambda v: 3.0 * v])
@@ -53,10 +53,8 @@ def lower_piecewise(parsed: ParsedFunction, fresh: Callable[[str], str], calls: 
 
 def _piecewise_call(stmt: gast.stmt, parsed: ParsedFunction, local_names) -> Optional[gast.Call]:
     """The call np.piecewise(x, conditions, [functions]) of the statement as the module says, else None."""
-    value = stmt.value if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) else None
-    call = next((node for node in _evaluated_first(value) if isinstance(node, gast.Call)), None)
-    if not (call is not None and len(call.args) == 3 and not call.keywords
-            and resolve_value(call.func, parsed, local_names) is np.piecewise):
+    call = first_call(stmt, lambda node: resolve_value(node.func, parsed, local_names) is np.piecewise)
+    if not (call is not None and len(call.args) == 3 and not call.keywords):
         return None
     pieces = call.args[2]
     if not isinstance(pieces, (gast.List, gast.Tuple)) or any(isinstance(a, gast.Starred) for a in call.args):
@@ -64,6 +62,21 @@ def _piecewise_call(stmt: gast.stmt, parsed: ParsedFunction, local_names) -> Opt
     if not all(_is_number(piece) or _is_function(piece, parsed, local_names) for piece in pieces.elts):
         return None
     return call
+
+
+def first_call(stmt: gast.stmt, wanted: Callable[[gast.Call], bool]) -> Optional[gast.Call]:
+    """The call for which `wanted` holds in an assignment's, a `return`'s or an expression statement's
+    value where Python evaluates no other call before it but those of its own arguments (and not in
+    what Python may not evaluate); None where there is none."""
+    value = stmt.value if isinstance(stmt, (gast.Assign, gast.Return, gast.Expr)) else None
+    before: List[gast.Call] = []
+    for node in _evaluated_first(value):
+        if isinstance(node, gast.Call) and wanted(node):
+            inside = {id(inner) for inner in nodes.walk(node)}
+            return node if all(id(call) in inside for call in before) else None
+        if isinstance(node, gast.Call):
+            before.append(node)
+    return None
 
 
 def _evaluated_first(value: Optional[gast.expr]):

@@ -1,7 +1,7 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
 `setattr(obj, "name", v)` (normalize/reflective_writes.py, which refuses exec, eval, delattr),
 calls of a functools.partial of a library's function (normalize/library_partials.py), np.piecewise
-of the user's functions (normalize/piecewise.py),
+and np.apply_along_axis of the user's functions (normalize/piecewise.py, normalize/along_axis.py),
 `*` of a sequence of fixed length in a call or display (normalize/starred.py), a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
 (normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), `np.fromiter(items, dtype=float)` (the array of the floats of the
@@ -26,6 +26,7 @@ from adjoint import nodes, runtime
 from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
+from adjoint.normalize.along_axis import lower_apply_along_axis
 from adjoint.normalize.dict_writes import lower_dict_writes
 from adjoint.normalize.field_writes import lower_field_writes
 from adjoint.normalize.deletions import drop_dead_deletions
@@ -62,6 +63,7 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
     if lower_map_filter(parsed, fresh, calls):
         calls = _calls(parsed.node)  # the calls a mapped function gets
     lower_piecewise(parsed, fresh, calls)
+    lower_apply_along_axis(parsed, fresh, calls)
     consume_iterators(parsed, fresh, calls)
     lower_keyed(parsed, fresh, calls)
     lower_heap_selections(parsed, fresh, calls)

@@ -412,3 +412,19 @@ def piecewise_conditions(x, condlist, functions):
         raise ValueError(f"with {len(conditions)} condition(s), either {len(conditions)} or {len(conditions) + 1} "
                          "functions are expected")
     return conditions
+
+
+def along_axis_count(view):
+    """How many 1-D slices np.apply_along_axis gives its function: the product of the dimensions of
+    `view` (the array with the axis moved last) but the last, ValueError where one is 0."""
+    count = int(np.prod(np.shape(view)[:-1]))
+    if count == 0:
+        raise ValueError("Cannot apply_along_axis when any iteration dimensions are 0")
+    return count
+
+
+def along_axis_placement(ndim, axis, result_ndim):
+    """(source, destination) of np.moveaxis putting the dimensions of each result of np.apply_along_axis,
+    stacked last, where the axis of an array of `ndim` dimensions was."""
+    axis = axis % ndim
+    return tuple(range(ndim - 1, ndim - 1 + result_ndim)), tuple(range(axis, axis + result_ndim))
