@@ -32,24 +32,18 @@ import gast
 import numpy as np
 
 from adjoint import nodes, runtime
-from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.values import resolve_value
-from adjoint.normalize.piecewise import first_call
+from adjoint.normalize.piecewise import first_call, lower_statements
 
 _LOOP_NAMES = ("range", "len", "reversed")  # what the derivative of the loop written calls by name
 
 
 def lower_apply_along_axis(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
     """Write each np.apply_along_axis statement of a user's function as NumPy runs it (see the module)."""
-    local_names = nodes.local_names(parsed.node)
-    if not any(resolve_value(call.func, parsed, local_names) is np.apply_along_axis for call in calls) \
-            or set(_LOOP_NAMES) & local_names:
-        return
-    for block in list(nodes.blocks(parsed.node)):
-        if any(_along_axis_call(stmt, parsed, local_names) is not None for stmt in block):
-            let_go(parsed.node)
-            block[:] = [made for stmt in block for made in _lowered(stmt, parsed, fresh, local_names)]
+    if not set(_LOOP_NAMES) & nodes.local_names(parsed.node):
+        lower_statements(parsed, calls, np.apply_along_axis, lambda stmt, names: _along_axis_call(stmt, parsed, names),
+                         lambda stmt, call, names: _lowered(stmt, call, parsed, fresh, names))
 
 
 def _along_axis_call(stmt: gast.stmt, parsed: ParsedFunction, local_names) -> Optional[gast.Call]:
@@ -62,10 +56,7 @@ def _along_axis_call(stmt: gast.stmt, parsed: ParsedFunction, local_names) -> Op
     return call
 
 
-def _lowered(stmt: gast.stmt, parsed: ParsedFunction, fresh, local_names) -> List[gast.stmt]:
-    call = _along_axis_call(stmt, parsed, local_names)
-    if call is None:
-        return [stmt]
+def _lowered(stmt: gast.stmt, call: gast.Call, parsed: ParsedFunction, fresh, local_names) -> List[gast.stmt]:
     names = {part: fresh(f"_{part}") for part in ("function", "axis", "along", "view", "count", "rows", "first",
                                                    "stacked", "slice", "placed", "applied")}
     numpy = parsed.bind("np", np, fresh, local_names)

@@ -42,13 +42,22 @@ _SOMETIMES = (gast.IfExp, gast.BoolOp, gast.Lambda, gast.ListComp, gast.SetComp,
 
 def lower_piecewise(parsed: ParsedFunction, fresh: Callable[[str], str], calls: List[gast.Call]) -> None:
     """Write each np.piecewise statement of the user's functions as NumPy runs it (see the module)."""
+    lower_statements(parsed, calls, np.piecewise, lambda stmt, names: _piecewise_call(stmt, parsed, names),
+                     lambda stmt, call, names: _lowered(stmt, call, parsed, fresh, names))
+
+
+def lower_statements(parsed: ParsedFunction, calls: List[gast.Call], func, found, lowered) -> None:
+    """Where the function calls `func`, each statement for which found(stmt, local_names) gives a call
+    replaced by the statements lowered(stmt, call, local_names) makes."""
     local_names = nodes.local_names(parsed.node)
-    if not any(resolve_value(call.func, parsed, local_names) is np.piecewise for call in calls):
+    if not any(resolve_value(call.func, parsed, local_names) is func for call in calls):
         return
     for block in list(nodes.blocks(parsed.node)):
-        if any(_piecewise_call(stmt, parsed, local_names) is not None for stmt in block):
+        chosen = [(stmt, found(stmt, local_names)) for stmt in block]
+        if any(call is not None for _, call in chosen):
             let_go(parsed.node)
-            block[:] = [made for stmt in block for made in _lowered(stmt, parsed, fresh, local_names)]
+            block[:] = [made for stmt, call in chosen
+                        for made in ([stmt] if call is None else lowered(stmt, call, local_names))]
 
 
 def _piecewise_call(stmt: gast.stmt, parsed: ParsedFunction, local_names) -> Optional[gast.Call]:
@@ -101,10 +110,7 @@ def _is_function(node: gast.expr, parsed: ParsedFunction, local_names) -> bool:
     return isinstance(node, gast.Lambda) or inspect.isfunction(resolve_value(node, parsed, local_names))
 
 
-def _lowered(stmt: gast.stmt, parsed: ParsedFunction, fresh, local_names) -> List[gast.stmt]:
-    call = _piecewise_call(stmt, parsed, local_names)
-    if call is None:
-        return [stmt]
+def _lowered(stmt: gast.stmt, call: gast.Call, parsed: ParsedFunction, fresh, local_names) -> List[gast.stmt]:
     x, conditions, pieces = fresh("_piecewise_x"), fresh("_conditions"), fresh("_pieces")
 
     numpy = nodes.name(parsed.bind("np", np, fresh, local_names))  # (np.zeros_like: no helper of the same name)
