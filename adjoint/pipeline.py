@@ -41,7 +41,7 @@ from adjoint.errors import AdjointError, is_library_file
 from adjoint.frontend.resolve import qualified_name
 from adjoint.frontend.check import check_function
 from adjoint.frontend.held import held_still, let_go
-from adjoint.frontend.complex_values import refuse_complex_values
+from adjoint.frontend.complex_values import refuse_complex_values, refuse_foreign_values_again
 from adjoint.frontend.parse import MISSING, parse_function
 from adjoint.generated import (PREFIXES, Generated, GeneratedFunction, Unreached, made_for, materialized,
                                refuse_in_generated_code, identifier as _identifier)
@@ -68,8 +68,7 @@ from adjoint.optimize import optimize, zero_reads
 from adjoint.options import Mode, Options
 
 def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[str, str]] = None):
-    """Parse, check and normalize `func` (`kinds`: those of its parameters, where known);
-    returns (parsed, namer)."""
+    """Parse, check and normalize `func` (`kinds`: its parameters', where known): (parsed, namer)."""
     parsed = parse_function(func)
     with held_still(parsed.node):  # (frontend/held.py: the passes up to desugar let go of the tree to change it)
         namer = function_namer(parsed.node)
@@ -270,7 +269,8 @@ class Generation:
         with self.answers.answering(("kind", key)):
             try:
                 parsed, namer = normalize(self.materialize(func, kinds), kinds=kinds)
-            except AdjointError:  # refused where its derivative is generated, if it is needed
+            except AdjointError as error:  # refused where its derivative is generated, if it is needed
+                refuse_foreign_values_again(error)  # (but a foreign array it makes enters the caller's rules)
                 return UNKNOWN
             classifier = CallClassifier(parsed, nodes.local_names(parsed.node))
             inferred = infer_kinds(parsed.node, kinds, classifier, self.callee_kind)

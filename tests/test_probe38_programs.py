@@ -81,6 +81,7 @@ CASES = [
     ("moving_average_energy", (SIGNAL,), (0,), (), ()),
     ("statistics_module", (0.7, -0.4), (0, 1), (), ()),  # (autograd: no statistics module)
     ("polyfit_curvature", (RNG.normal(size=6),), (0,), (), ()),  # (autograd: no vjp of it)
+    ("apply_along", (RNG.normal(size=(3, 2)),), (0,), (), ()),  # (autograd: no vjp of np.apply_along_axis)
     ("stats_by_axis", (RNG.normal(size=(3, 4)),), (0,), (), ()),  # (autograd: no vjp of it)
     ("sliding_windows", (SIGNAL,), (0,), (), ()),  # (autograd: no vjp of it)
     ("homogeneous_transform", (0.7,), (0,), (), ()),  # (autograd: no vjp of it)
@@ -279,7 +280,6 @@ REFUSED = [
     (programs.list_state_callee, (0.7, -0.4), (0, 1), "list-join-in-callee"),
     (programs.namedtuple_state_callee, (0.7, 1.3), (0, 1), "method-of-parameter"),
     (programs.vectorized_scalar, (np.array([0.3, -0.4, 1.1]),), (0,), "vectorized"),
-    (programs.apply_along, (RNG.normal(size=(3, 2)),), (0,), "apply-along-axis"),
     (programs.integrate_with_quad, (0.8,), (0,), "quad"),
     (programs.namedtuple_default, (0.8,), (0,), "property-of-a-copy"),
     (programs.bisect_spline, (1.4, np.array([0.3, -0.4, 1.1, 0.5, 0.2])), (0,), "index-from-bisect"),

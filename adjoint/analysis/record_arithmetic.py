@@ -13,6 +13,7 @@ Python function.
 """
 from __future__ import annotations
 
+import math
 import operator
 from typing import Dict, Set
 
@@ -31,13 +32,14 @@ _MESSAGE = ("`{symbol}` here is differentiated as arithmetic on numbers and arra
             "whose class defines `__{name}__` in Python, which Python calls instead; call the method by name "
             "(`a.__{name}__(b)`) on a record whose class is known, or write the arithmetic on its fields")
 # Functions whose result is the operator's on their arguments (the builtins call the argument's method;
-# list() and tuple() its `__iter__`).
-FUNCTIONS = ((abs, "abs"), (float, "float"), (pow, "pow"), (list, "iter"), (tuple, "iter"), (operator.abs, "abs"), (operator.neg, "neg"),
+# list(), tuple(), sum(), sorted(), max(), min() and math.fsum() its `__iter__`).
+FUNCTIONS = ((abs, "abs"), (float, "float"), (pow, "pow"), (operator.abs, "abs"), (operator.neg, "neg"),
+             *((func, "iter") for func in (list, tuple, sum, sorted, max, min, math.fsum)),
              (operator.pos, "pos"), *((getattr(operator, name), name) for name in
                                       ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul")))
-_ITERATED = ("`list(...)` or `tuple(...)` here is differentiated as the copy of a list, a tuple or an array, and "
-             "its argument is an object whose class defines `__iter__` in Python, which Python iterates instead; "
-             "list the values it yields by name (`[p.y, 2.0 * p.x]`)")
+_ITERATED = ("this call is differentiated as reading the items of a list, a tuple or an array, and its argument is "
+             "an object whose class defines `__iter__` in Python, which Python iterates instead; list the values it "
+             "yields by name (`[p.y, 2.0 * p.x]`)")
 _SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%", "pow": "**",
             "matmul": "@", "neg": "-", "pos": "+"}
 

@@ -28,8 +28,8 @@ from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.ranks import array_ranks
 from adjoint.analysis.views import (ARRAY_VIEWS, CONTAINER_BUILTINS, COPYING_METHODS, SHARING_BUILTINS,
-                                    VALUE_BUILTINS, VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT, contraction,
-                                    fancy_index, makes_new_object, may_not_copy, results_apart,
+                                    VALUE_BUILTINS, VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT, computes_numbers,
+                                    contraction, fancy_index, makes_new_object, may_not_copy, results_apart,
                                     selects_element)
 from adjoint.analysis.reach import (NOT_HOLDING, class_reaches_outside, defaulted_to_objects, holds_memory, is_inert,
                                     is_dunder, is_library, is_reflection, outside_objects)
@@ -367,8 +367,9 @@ class Sharing:
             return {fresh}, self._joined_elements(computed, [a for a in call.args if isinstance(a, gast.Name)])
         module = module_of(func)
         if any(func is f for f in (runtime.snapshot, runtime.saved_item, runtime.kept_value, runtime.listed,
-                                   runtime.diagonal_positions, runtime.lists_apart,
-                                   runtime.list_apart)):  # new numbers, or copies (ad/split.py)
+                                   runtime.diagonal_positions, runtime.lists_apart, runtime.list_apart,
+                                   runtime.items_scaled, runtime.along_axis_count,
+                                   runtime.along_axis_placement)):  # new numbers, or copies (ad/split.py)
             return {fresh}, set()
         if module.startswith("adjoint"):  # helpers of generated code may return their first argument
             if not call.args or not isinstance(first := call.args[0], gast.Name):
@@ -377,7 +378,7 @@ class Sharing:
             return {fresh} | self.own.get(first.id, set()), set(self.held.get(first.id, ())) | written
         if may_not_copy(call, func):  # np.array(a, copy=False), np.nan_to_num(a, copy=False): maybe a itself
             return {fresh} | shared, shared
-        if isinstance(func, np.ufunc) or module == "math" or module.startswith("numpy"):
+        if isinstance(func, np.ufunc) or computes_numbers(func, module) or module.startswith("numpy"):
             return {fresh}, set()
         if module == "builtins" and any(func is b for b in VALUE_BUILTINS):
             return {fresh}, set()

@@ -8,6 +8,7 @@ a root of its own too, from these tables and predicates.
 from __future__ import annotations
 
 import inspect
+import statistics
 from typing import Dict, Optional, Tuple
 
 import gast
@@ -50,9 +51,18 @@ SHARING_BUILTINS = (max, min, iter, next)
 VALUE_BUILTINS = (abs, float, int, complex, bool, len, round, pow, divmod, str, repr, isinstance, hash, id, range,
                   any, all, print, format, ord, chr, callable)
 NEW_VALUES = (gast.List, gast.Tuple, gast.Dict, gast.BinOp, gast.UnaryOp)
+# statistics' functions that may return items of their data (median of an odd count); its others compute
+# new numbers (a NamedTuple of them).
+STATISTICS_ITEMS = (statistics.median, statistics.median_low, statistics.median_high, statistics.mode,
+                    statistics.multimode)
 # Callables besides NumPy's that make a new object (whose items may be shared).
 MAKERS = (list, tuple, dict, sorted, reversed, zip, enumerate, runtime.snapshot, runtime.saved_item, runtime.kept_value,
           runtime.copied, runtime.listed)
+
+
+def computes_numbers(func, module: str) -> bool:
+    """A function of math's, or of statistics' but those that return items of their data: new numbers."""
+    return module == "math" or module == "statistics" and not any(func is f for f in STATISTICS_ITEMS)
 
 
 def contraction(func, call: gast.Call) -> bool:

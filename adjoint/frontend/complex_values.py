@@ -22,7 +22,8 @@ import gast
 import numpy as np
 
 from adjoint import nodes
-from adjoint.frontend.argument_values import array_class, foreign_array, foreign_array_reason, parts
+from adjoint.frontend.argument_values import (NUMBERS, array_class, foreign_array, foreign_array_class,
+                                              foreign_array_reason, foreign_number, foreign_number_reason, parts)
 from adjoint.errors import AdjointError, ArgumentError, Location, NonDifferentiableError, UnsupportedSyntaxError
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import qualified_name, resolve
@@ -36,6 +37,7 @@ SPECTRAL = (
     np.fft.irfft2, np.fft.fftn, np.fft.ifftn, np.fft.rfftn, np.fft.irfftn, np.fft.fftshift, np.fft.ifftshift,
 )
 SPECTRAL_CONSTANTS = (np.fft.fftfreq, np.fft.rfftfreq)
+FOREIGN_CONSTRUCTS = ("array class", "number class")
 HINT = ("adjoint differentiates real values only; write the computation with real and imaginary parts "
         "as separate real arrays")
 
@@ -57,15 +59,36 @@ def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> Non
             reason = _complex_object_reason(obj, node) if loaded else _complex_reason(node)
             if reason is not None:
                 raise UnsupportedSyntaxError("complex", f"{reason}: {HINT}", parsed.info.location(node))
-            other = foreign_array(obj) if isinstance(obj, (np.ndarray, list, tuple)) else None
-            if other is not None:
-                raise UnsupportedSyntaxError("array class", f"`{_dotted(node)}` is or holds "
-                                             f"{foreign_array_reason(other)}", parsed.info.location(node))
+            _refuse_foreign_values(obj, node, parsed)
     defaults = list(getattr(parsed.func, "__defaults__", None) or ())
     defaults += list((getattr(parsed.func, "__kwdefaults__", None) or {}).values())
     if any(holds_complex(value) for value in defaults):
         raise UnsupportedSyntaxError("complex", f"a default argument value is complex: {HINT}",
                                      parsed.info.location(parsed.node))
+
+
+def _refuse_foreign_values(obj: Any, node: gast.expr, parsed: ParsedFunction) -> None:
+    """An array that is not an ndarray, or a number whose operations are not a float's, that a name
+    holds; a class or a function that makes such arrays."""
+    other = foreign_array(obj) if isinstance(obj, (np.ndarray, list, tuple)) else None
+    reason = None if other is None else f"is or holds {foreign_array_reason(other)}"
+    maker = foreign_array_class(obj) if obj is not MISSING else None
+    if maker is not None:
+        reason = (f"makes arrays of the class {maker}, whose operations are not an ndarray's (the derivative "
+                  "rules are an ndarray's); compute with ndarrays")
+    number = foreign_number(obj) if isinstance(obj, NUMBERS) else None
+    if number is not None:
+        reason = f"is {foreign_number_reason(number)}"
+    if reason is not None:
+        raise UnsupportedSyntaxError(FOREIGN_CONSTRUCTS[number is not None],
+                                     f"`{_dotted(node)}` {reason}", parsed.info.location(node))
+
+
+def refuse_foreign_values_again(error: AdjointError) -> None:
+    """Raise error again where it refuses an array that is not an ndarray, or a number whose operations
+    are not a float's, that a function makes: a call of it gives one, differentiated or not."""
+    if isinstance(error, UnsupportedSyntaxError) and error.construct in FOREIGN_CONSTRUCTS:
+        raise error
 
 
 def _complex_reason(node: gast.AST) -> Optional[str]:
@@ -160,7 +183,10 @@ def _unsupported(part: Any) -> Optional[str]:
     if _is_complex_value(part):
         return f"holds complex values; {HINT}"
     other = array_class(part)
-    return None if other is None else f"is or holds {foreign_array_reason(other)}"
+    if other is not None:
+        return f"is or holds {foreign_array_reason(other)}"
+    number = foreign_number(part)
+    return None if number is None else f"is or holds {foreign_number_reason(number)}"
 
 
 def parameter_location(func: Callable, name: str) -> Optional[Location]:

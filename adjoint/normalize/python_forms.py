@@ -1,4 +1,7 @@
 """Forms of Python rewritten first into the constructs the rest of normalization knows:
+`setattr(obj, "name", v)` (normalize/reflective_writes.py, which refuses exec, eval, delattr),
+calls of a functools.partial of a library's function (normalize/library_partials.py), np.piecewise
+and np.apply_along_axis of the user's functions (normalize/piecewise.py, normalize/along_axis.py),
 `*` of a sequence of fixed length in a call or display (normalize/starred.py), a loop's `else` block (normalize/loop_else.py), `del` of dead names (normalize/deletions.py),
 items written into a dict the function builds (normalize/dict_writes.py), `**` of a dict in a call
 (normalize/keyword_spread.py), `zip(*rows)` (runtime.transposed), `np.fromiter(items, dtype=float)` (the array of the floats of the
@@ -23,6 +26,7 @@ from adjoint import nodes, runtime
 from adjoint.frontend.held import let_go
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import resolve
+from adjoint.normalize.along_axis import lower_apply_along_axis
 from adjoint.normalize.dict_writes import lower_dict_writes
 from adjoint.normalize.field_writes import lower_field_writes
 from adjoint.normalize.deletions import drop_dead_deletions
@@ -30,11 +34,14 @@ from adjoint.normalize.loop_else import lower_loop_else
 from adjoint.normalize.heaps import lower_heap_selections
 from adjoint.normalize.keyed import lower_keyed
 from adjoint.normalize.keyword_spread import lower_keyword_spreads
+from adjoint.normalize.library_partials import lower_library_partials
 from adjoint.normalize.map_filter import lower_map_filter
 from adjoint.normalize.method_statements import names_bound_to_lists
 from adjoint.normalize.math_forms import lower_math_forms
 from adjoint.normalize.record_methods import call_record_methods
+from adjoint.normalize.piecewise import lower_piecewise
 from adjoint.normalize.records import build_records
+from adjoint.normalize.reflective_writes import lower_reflective_writes
 from adjoint.normalize.running import consume_iterators
 from adjoint.normalize.starred import spread_known_lengths
 from adjoint.normalize.super_calls import bind_super_calls
@@ -42,6 +49,8 @@ from adjoint.normalize.super_calls import bind_super_calls
 
 def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
     """Rewrite these forms in parsed.node; the calls they look at are found in one walk."""
+    lower_reflective_writes(parsed)
+    lower_library_partials(parsed, fresh)
     lower_loop_else(parsed.node, fresh)
     drop_dead_deletions(parsed, fresh)
     spread_known_lengths(parsed.node)
@@ -53,6 +62,8 @@ def lower_python_forms(parsed: ParsedFunction, fresh: Callable[[str], str]) -> N
         calls = _calls(parsed.node)
     if lower_map_filter(parsed, fresh, calls):
         calls = _calls(parsed.node)  # the calls a mapped function gets
+    lower_piecewise(parsed, fresh, calls)
+    lower_apply_along_axis(parsed, fresh, calls)
     consume_iterators(parsed, fresh, calls)
     lower_keyed(parsed, fresh, calls)
     lower_heap_selections(parsed, fresh, calls)

@@ -23,6 +23,8 @@ After::
 from __future__ import annotations
 
 import builtins
+import copy
+import dataclasses
 import inspect
 from typing import List, Optional
 
@@ -31,13 +33,22 @@ import gast
 from adjoint import nodes
 from adjoint.errors import UnsupportedSyntaxError
 from adjoint.frontend.held import let_go
-from adjoint.frontend.parse import ParsedFunction
+from adjoint.frontend.names import module_of
+from adjoint.frontend.parse import MISSING, ParsedFunction
+from adjoint.frontend.resolve import resolve
 from adjoint.normalize.record_classes import Known, built_class
 
 BINARY = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.FloorDiv: "floordiv",
           gast.Mod: "mod", gast.Pow: "pow", gast.MatMult: "matmul"}
 UNARY = {gast.USub: "neg", gast.UAdd: "pos"}
 ONE_ARGUMENT_BUILTINS = ("abs", "float")
+COMPREHENSIONS = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+# The functions of Python's that take a record without iterating it, and the modules whose functions may.
+NOT_ITERATING = (len, isinstance, type, id, repr, str, print, hash, getattr, hasattr, callable, bool, abs, float,
+                 dataclasses.replace, dataclasses.asdict, dataclasses.astuple, dataclasses.fields, copy.copy,
+                 copy.deepcopy)
+ITERATING_MODULES = ("builtins", "numpy", "scipy", "math", "statistics", "itertools", "functools", "operator",
+                     "heapq", "collections", "random", "cmath", "adjoint")
 
 
 def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -> List[gast.Call]:
@@ -75,15 +86,44 @@ def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -
             return _augmented(parsed, node, BINARY[type(node.op)], class_of, defines, call)
         return node
 
-    for loop in (node for node in nodes.walk(parsed.node) if isinstance(node, gast.For)):
-        if defines(loop.iter, "__iter__"):
-            raise UnsupportedSyntaxError("loop over a record", "this loop iterates a record whose class defines "
-                                         "`__iter__` in Python, which adjoint does not follow (a generator); loop "
-                                         "over a list of the values it yields", parsed.info.location(loop))
+    iterated = next(_iterated_records(parsed, local_names, lambda value: defines(value, "__iter__")), None)
+    if iterated is not None:
+        raise UnsupportedSyntaxError("iterated record", f"this {iterated[1]} a record whose class defines `__iter__` in "
+                                     "Python, which Python iterates it with and adjoint does not follow (a generator; "
+                                     "adjoint reads a record's fields); list the values it yields by name "
+                                     "(`[p.y, 2.0 * p.x]`)", parsed.info.location(iterated[0]))
     if any(isinstance(node, (gast.Subscript, gast.UnaryOp, gast.BinOp, gast.AugAssign)) for node in nodes.walk(parsed.node)):
         let_go(parsed.node)
         nodes.rewrite(parsed.node, rewrite)
     return made
+
+
+def _iterated_records(parsed: ParsedFunction, local_names: frozenset, iterates_its_own):
+    """(node, what it does) where Python iterates a value for which iterates_its_own(value) holds: a
+    loop's or a comprehension's iterable, the value of an unpacking assignment, `*value`, and an
+    argument of a function of Python's or of a library's (sum, sorted, list, math.fsum, np.array, zip,
+    ...) but those that do not iterate it (len, isinstance, dataclasses.replace, ...)."""
+    for node in nodes.walk(parsed.node):
+        if isinstance(node, gast.For) and iterates_its_own(node.iter):
+            yield node, "loop iterates"
+        elif isinstance(node, COMPREHENSIONS) and any(iterates_its_own(loop.iter) for loop in node.generators):
+            yield node, "comprehension iterates"
+        elif isinstance(node, gast.Assign) and isinstance(node.targets[0], (gast.Tuple, gast.List)) \
+                and iterates_its_own(node.value):
+            yield node, "assignment unpacks"
+        elif isinstance(node, gast.Starred) and iterates_its_own(node.value):
+            yield node, "`*` spreads"
+        elif isinstance(node, gast.Call) and _may_iterate(resolve(node.func, parsed, local_names)) \
+                and any(iterates_its_own(arg) for arg in node.args + [k.value for k in node.keywords]):
+            yield node, "call iterates"
+
+
+def _may_iterate(func) -> bool:
+    """Whether a function of Python's or of a library's may iterate an argument (a user's function reads
+    the record as this module does)."""
+    if func is MISSING or any(func is other for other in NOT_ITERATING):
+        return False
+    return module_of(func).split(".")[0] in ITERATING_MODULES
 
 
 def _binary(parsed: ParsedFunction, node: gast.BinOp, name: str, class_of, defines, call) -> gast.AST:

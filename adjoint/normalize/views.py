@@ -58,6 +58,7 @@ _CLASS_KEEPING = (np.zeros_like, np.ones_like, np.empty_like, np.full_like, np.c
 # What may change an array's shape in place, or make it read-only (a view taken before stays writeable).
 _RESHAPERS = ("resize", "setattr", "__setattr__", "__setstate__", "flags", "setflags")
 _WRITERS = ("copyto", "fill_diagonal", "put", "place", "putmask", "at", "put_along_axis")
+_DISPLAYS = (gast.Tuple, gast.List)
 _LATER_SCOPES = (gast.Lambda, gast.FunctionDef, gast.AsyncFunctionDef, gast.GeneratorExp, gast.ClassDef)
 _INDEX_PARTS = (gast.Name, gast.Constant, gast.BinOp, gast.UnaryOp, gast.Slice, gast.Tuple, gast.Load,
                 gast.operator, gast.unaryop, gast.expr_context)  # numbers and names: nothing a call may change
@@ -69,6 +70,7 @@ def substitute_views(parsed: ParsedFunction, ranks: Dict[str, Optional[int]]) ->
     arrays (their number of dimensions, None where not known)."""
     if not any(_writes_in_place(node) for node in nodes.walk(parsed.node)):
         return  # (what most functions do: nothing to read through a view)
+    _split_displays_of_views(parsed)
     found = _Views(parsed, ranks)
     changed = True
     while changed:  # a view replaced may write into an array another view of it is bound before
@@ -80,6 +82,44 @@ def substitute_views(parsed: ParsedFunction, ranks: Dict[str, Optional[int]]) ->
                     _substitute(stmt.targets[0].id, stmt.value, block[position + 1:])
                     found.done.add(id(stmt))
                     changed = True
+
+
+def _split_displays_of_views(parsed: ParsedFunction) -> None:
+    """`pos, vel = state[:2], state[2:]` -> `pos = state[:2]` and `vel = state[2:]`: the same where each item
+    is a name, a literal or a subscript of a name by names and literals (nothing a call may change) and
+    reads no name bound before it in the assignment, so each view is bound alone."""
+    for block in _own_blocks(parsed.node.body):
+        for position in reversed(range(len(block))):
+            parts = _display_of_views(block[position])
+            if parts is not None:
+                let_go(parsed.node)
+                block[position:position + 1] = [nodes.copy_location(gast.Assign(targets=[target], value=value,
+                                                                                 type_comment=None), block[position])
+                                                for target, value in parts]
+
+
+def _display_of_views(stmt: gast.stmt):
+    """The (target, value) pairs of a tuple assignment split as `_split_displays_of_views` says, else None."""
+    if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], _DISPLAYS)
+            and isinstance(stmt.value, _DISPLAYS) and len(stmt.targets[0].elts) == len(stmt.value.elts)):
+        return None
+    targets, values = stmt.targets[0].elts, stmt.value.elts
+    if not all(isinstance(target, gast.Name) for target in targets) or len({t.id for t in targets}) < len(targets):
+        return None
+    if not any(isinstance(value, gast.Subscript) for value in values) or not all(map(_plain_item, values)):
+        return None
+    bound: Set[str] = set()
+    for target, value in zip(targets, values):
+        if bound & set(nodes.names_read(value)):
+            return None
+        bound.add(target.id)
+    return list(zip(targets, values))
+
+
+def _plain_item(value: gast.expr) -> bool:
+    if isinstance(value, gast.Subscript):
+        return isinstance(value.value, gast.Name) and all(isinstance(n, _INDEX_PARTS) for n in nodes.walk(value.slice))
+    return isinstance(value, (gast.Name, gast.Constant))
 
 
 def _writes_in_place(node: gast.AST) -> bool:

@@ -34,7 +34,8 @@ non_differentiable(runtime.unit_seed, runtime.sign, runtime.zeros_like, runtime.
                    runtime.list_or_refuse, runtime.list_method_or_refuse, runtime.array_or_refuse,
                    runtime.bitwise_operand_or_refuse, runtime.arithmetic_operand_or_refuse, runtime.dict_or_refuse, runtime.absent_or_refuse,
                    runtime.array_method_or_refuse, runtime.diagonal_positions, runtime.memory_order,
-                   runtime.check_recomputed_value, runtime.check_recomputed_step)
+                   runtime.check_recomputed_value, runtime.check_recomputed_step, runtime.piecewise_conditions,
+                   runtime.along_axis_count, runtime.along_axis_placement)
 
 # shaped_zero(g, x) is g (zeros in x's shape for the symbolic zero): linear in g.
 @register_adjoint(runtime.shaped_zero)

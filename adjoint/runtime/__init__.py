@@ -3,7 +3,8 @@
 One module a concern, in reading order: `refusals` (what a derived function raises at run
 time), `containers` (dicts and dataclasses: keys, fields), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
 `gradients` (seeds, gradients in the input's type, operator adjoints), `in_place` (the values
-augmented assignments leave in arrays), `numpy_rules`, `positions`
+augmented assignments leave in arrays), `numpy_rules`, `builtin_rules` (of sum and sorted, and
+the tangents of sequences and records), `positions`
 (np.delete, np.insert, np.resize), `products`
 (np.prod's exact derivatives), `ranges`
 (np.linspace, np.arange), `draws` (the shape of a random draw's standard draws) and `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
@@ -21,6 +22,7 @@ from typing import Any, Dict, Optional, Tuple
 
 from adjoint.runtime import (
     adjoints,
+    builtin_rules,
     checkpointing,
     containers,
     decompositions,
@@ -40,6 +42,7 @@ from adjoint.runtime import (
     statistics,
 )
 from adjoint.runtime.adjoints import *  # noqa: F401,F403
+from adjoint.runtime.builtin_rules import *  # noqa: F401,F403
 from adjoint.runtime.checkpointing import *  # noqa: F401,F403
 from adjoint.runtime.containers import *  # noqa: F401,F403
 from adjoint.runtime.decompositions import *  # noqa: F401,F403
@@ -59,8 +62,8 @@ from adjoint.runtime.spectral import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, containers, adjoints, gradients, in_place, numpy_rules, positions, products, ranges, draws, linalg,
-    second_order, checkpointing, decompositions, statistics, scalars, scipy_rules, spectral,
+    refusals, containers, adjoints, gradients, in_place, numpy_rules, builtin_rules, positions, products, ranges,
+    draws, linalg, second_order, checkpointing, decompositions, statistics, scalars, scipy_rules, spectral,
 )
 
 

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from adjoint.runtime.adjoints import _is_container
-from adjoint.runtime.numpy_rules import tangent_like
+from adjoint.runtime.builtin_rules import tangent_like
 from adjoint.runtime.refusals import Refused
 
 # B_2, B_4, ..., B_14: the Bernoulli numbers of the asymptotic series of the polygamma functions.

@@ -10,7 +10,8 @@ import numpy as np
 
 from adjoint.runtime.adjoints import unbroadcast, _is_container, _is_zero_scalar
 from adjoint.runtime.linalg import _norm_kind, _norm_slope, _solve_operands
-from adjoint.runtime.numpy_rules import einsum_adjoint, kron_adjoint, tangent_like
+from adjoint.runtime.builtin_rules import tangent_like
+from adjoint.runtime.numpy_rules import einsum_adjoint, kron_adjoint
 from adjoint.runtime.refusals import Refused
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from adjoint.runtime.adjoints import unbroadcast, unreduce
-from adjoint.runtime.numpy_rules import tangent_like
+from adjoint.runtime.builtin_rules import tangent_like
 from adjoint.runtime.refusals import Refused
 
 
