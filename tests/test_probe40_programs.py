@@ -1,0 +1,210 @@
+"""The programs of probe40_programs.py, in every mode against central differences and, where it runs
+them, autograd: each differentiated argument in grad, value_and_grad, vjp, jvp and hvp (and grad of
+grad for a number), the values of value_and_grad, vjp and jvp the function's own bit for bit, the
+arguments left as they were; refusals naming the user's line in every mode that refuses.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import probe40_programs as programs
+from every_mode import check_program, check_refused_at
+from soundness import marked_line
+
+RNG = np.random.default_rng(40)
+X = RNG.normal(size=(5, 2))
+Y = np.sin(X[:, 0]) + 0.1 * RNG.normal(size=5)
+LABELS = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+SIGNS = np.array([1.0, -1.0, 1.0, 1.0, -1.0])
+V5 = np.array([0.3, -1.2, 0.8, 1.5, -0.4])
+SPD = np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]])
+A3 = np.array([[1.2, 0.4, -0.3], [0.9, 1.8, 0.5], [-0.6, 0.2, 1.5]])
+YS = np.array([0.1, 0.5, 0.8, 1.4, 1.9, 2.2])
+
+# (name, args, positions, positions autograd runs, positions whose second derivative is refused)
+CASES = [
+    ("gp_marginal_likelihood", (-0.2, 0.1, X, Y), (0, 1, 2, 3), (0, 1, 2, 3), ()),
+    ("gp_loglik_with_solve", ({"ls": 0.8, "var": 1.2, "noise": 0.3}, X, Y), (0, 1, 2), (0, 1, 2), ()),
+    ("vae_loss_seeded", (0.5 * RNG.normal(size=(4, 3)), 0.5 * RNG.normal(size=(3, 2)), np.array([0.2, 0.7, 0.4])),
+     (0, 1, 2), (0, 1, 2), ()),
+    ("vae_multi_sample", (0.5 * RNG.normal(size=(4, 3)), 0.5 * RNG.normal(size=(3, 2)), np.array([0.2, 0.7, 0.4])),
+     (0, 1, 2), (0, 1, 2), ()),
+    ("kalman_loglik", (0.2, 0.5, YS), (0, 1, 2), (0, 1, 2), ()),
+    ("scalar_kalman", (0.9, 0.3, list(YS)), (0, 1, 2), (), ()),
+    ("pendulum_rk4", (0.8, 9.8), (0, 1), (), ()),
+    ("pendulum_until_swing", (0.8, 9.8), (0, 1), (), ()),
+    ("nbody_energy_after", (np.array([[0.0, 0.0], [1.0, 0.2], [0.3, 1.1]]), np.array([1.0, 0.5, 0.8])), (0, 1),
+     (0, 1), ()),
+    ("leapfrog_harmonic", (0.7, 0.2, 1.3), (0, 1, 2), (0, 1, 2), ()),
+    ("spring_chain", (np.array([1.0, 2.0, 1.5]), [0.0, 1.1, 2.3, 3.2]), (0, 1), (0, 1), ()),
+    ("adaptive_euler", (1.3,), (0,), (0,), ()),
+    ("orbit_until_close", (1.1, (1.0, 0.0)), (0, 1), (), ()),
+    ("mlp_objects_loss", (0.5 * RNG.normal(size=(3, 2)), RNG.normal(size=3), 0.5 * RNG.normal(size=(1, 3)),
+                          RNG.normal(size=1), X, Y), (0, 1, 2, 3, 4), (0, 1, 2, 3, 4), ()),
+    ("static_and_class_methods", (V5,), (0,), (0,), ()),
+    ("sgd_with_config", (np.array([0.3, 0.2, -0.4]), 0.1), (0, 1), (), ()),
+    ("namedtuple_linear", (programs.Params(np.array([0.3, -0.5]), 0.2), X, Y), (0, 1), (1,), ()),
+    ("namedtuple_built_inside", (np.array([0.3, -0.5]), 0.2, X, Y), (0, 1), (0, 1), ()),
+    ("polynomial_class", ([0.3, -0.5, 1.2, 0.4], 0.7), (0, 1), (0, 1), ()),
+    ("inheritance_model", (0.5 * RNG.normal(size=(3, 3)), RNG.normal(size=3), RNG.normal(size=3)), (0, 1, 2),
+     (0, 1, 2), ()),
+    ("stateful_accumulator", ([0.3, -0.5, 1.2, 0.4],), (0,), (0,), ()),
+    ("causal_attention", (RNG.normal(size=(3, 4)), 0.5 * RNG.normal(size=(4, 4)), 0.5 * RNG.normal(size=(4, 4)),
+                          0.5 * RNG.normal(size=(4, 4))), (0, 1, 2, 3), (0, 1, 2, 3), ()),
+    ("log_softmax_nll", (RNG.normal(size=(4, 3)), [0, 2, 1, 1]), (0,), (0,), ()),
+    ("transformer_block", (RNG.normal(size=(3, 4)), 0.5 * RNG.normal(size=(4, 4)), 0.5 * RNG.normal(size=(4, 4)),
+                           0.5 * RNG.normal(size=(4, 4)), 1.0 + 0.1 * RNG.normal(size=4), 0.1 * RNG.normal(size=4)),
+     (0, 1, 2, 3, 4, 5), (0, 1, 2, 3, 4, 5), ()),
+    ("batchnorm_train", (RNG.normal(size=(4, 3)), RNG.normal(size=3), RNG.normal(size=3)), (0, 1, 2), (0, 1, 2), ()),
+    ("temperature_softmax_entropy", (RNG.normal(size=5), 1.5), (0, 1), (0, 1), ()),
+    ("black_scholes_call", (1.1, 1.0, 0.5, 0.02, 0.25), (0, 1, 2, 3, 4), (), ()),
+    ("implied_vol_newton", (0.12, 1.1, 1.0, 0.5, 0.02), (0, 1, 2, 3, 4), (), ()),
+    ("portfolio_variance", (np.array([0.1, -0.3, 0.4]), SPD), (0, 1), (0, 1), ()),
+    ("binomial_tree_put", (0.95, 0.3), (0, 1), (0, 1), ()),
+    ("logistic_clipped", (np.array([0.4, -0.3]), X, LABELS), (0, 1), (0, 1), ()),
+    ("hinge_and_maximum", (np.array([0.4, -0.3]), X, SIGNS), (0, 1), (0, 1), ()),
+    ("softplus_stable", (np.array([0.4, -0.3]), X, LABELS), (0, 1), (0, 1), ()),
+    ("huber_where", (V5, 1.0), (0, 1), (0, 1), ()),
+    ("newton_sqrt", (2.3,), (0,), (0,), ()),
+    ("bisection_root", (0.7,), (0,), (0,), ()),
+    ("newton_vector", (np.array([1.5, 0.2]),), (0,), (0,), ()),
+    ("fixed_point_cos", (0.8,), (0,), (), ()),
+    ("reduce_product", ([0.3, -0.5, 1.2, 0.4],), (0,), (0,), ()),
+    ("reduce_compose", (0.7,), (0,), (0,), ()),
+    ("closure_counter", (0.7,), (0,), (0,), ()),
+    ("nested_def_default", (0.7, 1.3), (0, 1), (0, 1), ()),
+    ("comprehension_conditions", ([0.3, -1.2, 0.8, 1.5, -0.4],), (0,), (0,), ()),
+    ("enumerate_zip_weights", (V5, V5[::-1].copy()), (0, 1), (0, 1), ()),
+    ("dict_params_model", ({"W1": RNG.normal(size=(3, 2)), "b1": RNG.normal(size=3), "w2": RNG.normal(size=3),
+                            "scale": 0.4}, np.array([0.3, -0.6])), (0, 1), (), ()),
+    ("list_params_model", ([RNG.normal(size=(3, 2)), RNG.normal(size=3)], np.array([0.3, -0.6])), (0, 1), (0, 1), ()),
+    ("inplace_updates", (V5,), (0,), (), ()),
+    ("alias_then_write", (np.array([0.3, -1.2, 0.8]),), (0,), (), ()),
+    ("transpose_view_write", (A3,), (0,), (), ()),
+    ("einsum_contractions", (A3, SPD, np.array([0.3, -1.2, 0.8])), (0, 1, 2), (), ()),
+    ("cumsum_cumprod", (V5,), (0,), (), ()),
+    ("linalg_mix", (A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
+    ("rng_in_callee", (0.7,), (0,), (0,), ()),
+    ("rng_dropout", (np.array([0.3, -0.6]), RNG.normal(size=(5, 2))), (0, 1), (0, 1), ()),
+    ("rng_uniform_perturbation", (V5,), (0,), (0,), ()),
+    ("mutable_default_cache", (0.7,), (0,), (0,), ()),
+    ("list_alias_append", ([0.3, -0.5, 1.2],), (0,), (0,), ()),
+    ("swap_in_place", (np.array([0.3, -0.5, 1.2, 0.4]),), (0,), (), ()),
+    ("tuple_accumulators", (0.7, 1.3), (0, 1), (0, 1), ()),
+    ("early_return_branches", (0.7,), (0,), (0,), ()),
+    ("early_return_branches", (2.7,), (0,), (0,), ()),
+    ("early_return_branches", (-3.0,), (0,), (0,), ()),
+    ("while_else_search", (0.7,), (0,), (), ()),
+    ("while_else_search", (9.0,), (0,), (), ()),
+    ("use_recursive_power", (0.7,), (0,), (0,), ()),
+    ("generator_moments", ([0.3, -0.5, 1.2, 0.4],), (0,), (0,), ()),
+    ("sorted_by_key_weights", (V5,), (0,), (0,), ()),
+    ("argmax_pick", (np.array([0.3, -0.6]), RNG.normal(size=(4, 2))), (0, 1), (0, 1), ()),
+    ("fill_diagonal_and_put", (A3, np.array([0.3, -1.2, 0.8])), (0, 1), (), ()),
+    ("copyto_and_out", (V5,), (0,), (), ()),
+    ("integer_index_loop_accumulate", (V5, [0, 1, 1, 2, 0]), (0,), (), ()),
+    ("duplicated_fancy_add", (V5,), (0,), (), ()),
+    ("np_add_at_scatter", (V5,), (0,), (), ()),
+    ("reshape_view_write", (RNG.normal(size=6),), (0,), (), ()),
+    ("ravel_flatten_mix", (A3,), (0,), (0,), ()),
+    ("outer_loop_matrix_build", (np.array([0.3, -1.2, 0.8]),), (0,), (), ()),
+    ("symmetric_from_triangle", (np.array([1.3, 0.2, -0.9, 0.4, 0.1, 1.7]),), (0,), (), ()),
+    ("norm_variants", (A3,), (0,), (0,), ()),
+    ("inv_via_solve_identity", (A3,), (0,), (), ()),
+    ("eig_symmetric_loss", (A3,), (0,), (0,), ()),
+    ("qr_regression", (RNG.normal(size=(5, 2)), Y), (0, 1), (0, 1), ()),
+    ("lstsq_fit", (RNG.normal(size=(5, 2)), Y), (0, 1), (), ()),
+    ("matrix_exp_series", (0.5 * A3,), (0,), (0,), ()),
+    ("cumsum_axis_and_diff", (RNG.normal(size=(3, 4)),), (0,), (0,), ()),
+    ("where_nan_guard", (V5,), (0,), (0,), ()),
+    ("clip_maximum_minimum", (V5, -0.5, 1.0), (0, 1, 2), (0, 1, 2), ()),
+    ("abs_sign_relu", (V5,), (0,), (), ()),
+    ("stable_sigmoid_branches", (V5,), (0,), (), ()),
+    ("mean_over_list_of_dicts", ([{"x": 0.3, "y": 1.2}, {"x": -0.5, "y": 0.4}], 0.7), (0, 1), (0, 1), ()),
+    ("nested_list_params", ([(RNG.normal(size=(3, 2)), RNG.normal(size=3)), (RNG.normal(size=(2, 3)),
+                                                                            RNG.normal(size=2))],
+                            np.array([0.3, -0.6])), (0, 1), (0, 1), ()),
+    ("dict_update_in_loop", (0.7,), (0,), (0,), ()),
+    ("dict_comprehension_weights", ([0.3, -0.5, 1.2, 0.4],), (0,), (0,), ()),
+    ("zip_strict_sum", ([0.3, -0.5, 1.2], [1.1, 0.2, -0.7]), (0, 1), (0, 1), ()),
+    ("lambda_list_map", (0.7,), (0,), (), ()),
+    ("map_with_lambda", ([0.3, -0.5, 1.2],), (0,), (0,), ()),
+    ("closure_factory", (0.7,), (0,), (0,), ()),
+    ("partial_application", (0.7, 1.3), (0, 1), (0, 1), ()),
+    ("global_constant_read", (np.array([0.3, -1.2, 0.8]),), (0,), (0,), ()),
+    ("math_mix", (0.7, 0.4), (0, 1), (), ()),
+    ("integer_division_and_mod", (0.7,), (0,), (0,), ()),
+    ("power_edge_cases", (np.array([0.3, 1.2, 0.8]),), (0,), (0,), ()),
+    ("log_sum_exp_axis", (RNG.normal(size=(3, 4)),), (0,), (0,), ()),
+    ("mixture_log_likelihood", (np.array([-1.0, 1.0]), np.array([0.1, -0.2]), np.array([0.3, -0.1]), YS - 1.0),
+     (0, 1, 2, 3), (0, 1, 2, 3), ()),
+    ("em_step_gmm", (np.array([-0.5, 1.0]), YS - 1.0), (0, 1), (0, 1), ()),
+    ("pca_reconstruction", (RNG.normal(size=(5, 3)),), (0,), (0,), ()),
+    ("ridge_closed_form", (0.3, X, Y), (0, 1, 2), (0, 1, 2), ()),
+    ("cross_validation_ridge", (0.3, X, Y), (0, 1, 2), (0, 1, 2), ()),
+    ("poisson_regression", (np.array([0.2, -0.1]), X, np.array([1.0, 0.0, 2.0, 3.0, 1.0])), (0, 1), (0, 1), ()),
+    ("ar1_loglik", (0.6, 0.8, YS), (0, 1, 2), (0, 1, 2), ()),
+    ("hmm_forward", (RNG.normal(size=(2, 2)), RNG.normal(size=(2, 3)), [0, 2, 1, 1, 0]), (0, 1), (0, 1), ()),
+    ("heat_implicit_jacobi", (RNG.normal(size=6), 0.4), (0, 1), (), ()),
+    ("trapezoid_integral", (0.2, 1.3), (0, 1), (), ()),
+    ("simpson_by_hand", (1.3,), (0,), (), ()),
+    ("scipy_special_mix", (np.array([0.3, 1.2, 0.8, 1.5]),), (0,), (), ()),
+    ("scipy_stats_loglik", (0.3, -0.2, YS), (0, 1, 2), (), ()),
+    ("scipy_softmax_log", (V5,), (0,), (), ()),
+    ("gamma_poisson_scipy", (np.array([0.3, -0.2, 0.8]), np.array([1.0, 0.0, 3.0])), (0,), (), ()),
+    ("rng_normal_bootstrap", (0.7, YS), (0, 1), (0, 1), ()),
+    ("rng_permutation_pairs", (V5,), (0,), (0,), ()),
+    ("rng_noise_added_to_parameter", (V5,), (0,), (0,), ()),
+    ("rng_integers_index", (V5,), (0,), (0,), ()),
+    ("legacy_seed_state", (V5,), (0,), (0,), ()),
+    ("monte_carlo_expectation", (0.3, 0.8), (0, 1), (0, 1), ()),
+    ("dataclass_layers", (RNG.normal(size=(3, 2)), RNG.normal(size=3), RNG.normal(size=(2, 3)), RNG.normal(size=2),
+                          np.array([0.3, -0.6])), (0, 1, 2, 3, 4), (0, 1, 2, 3, 4), ()),
+    ("dataclass_prior", (0.7, 1.3), (0, 1), (), ()),
+    ("namedtuple_method", (0.7, 1.3), (0, 1), (0, 1), ()),
+    ("namedtuple_list_polygon_area", ([0.0, 1.0, 1.2, 0.1], [0.0, 0.1, 1.0, 0.9]), (0, 1), (0, 1), ()),
+    ("dataclass_field_default", (V5,), (0,), (0,), ()),
+    ("property_on_simple_object", (0.7, 1.3), (0, 1), (0, 1), ()),
+    ("try_except_fallback", (0.7,), (0,), (), ()),
+    ("assert_and_isinstance", (V5,), (0,), (0,), ()),
+    ("continue_in_nested_loops", (A3,), (0,), (0,), ()),
+    ("conditional_expression_chain", (0.7,), (0,), (0,), ()),
+    ("conditional_expression_chain", (1.7,), (0,), (), ()),
+    ("conditional_expression_chain", (-0.4,), (0,), (0,), ()),
+    ("string_format_in_loop", (0.7,), (0,), (0,), ()),
+    ("boolean_ops_guard", (0.7, -0.3), (0, 1), (0, 1), ()),
+    ("boolean_ops_guard", (-0.7, -0.3), (0, 1), (0, 1), ()),
+    ("global_counter_untouched", (V5,), (0,), (0,), ()),
+    ("sum_of_lists_start", ([0.3, -0.5, 1.2],), (0,), (0,), ()),
+    ("nested_comprehension_matrix", (np.array([0.3, -1.2, 0.8]),), (0,), (0,), ()),
+    ("max_with_default_and_key", ([0.3, -0.5, 1.2],), (0,), (0,), ()),
+    ("min_of_generator", ([0.3, -0.5, 1.2],), (0,), (0,), ()),
+    ("iterative_refinement", (np.eye(3) + 0.1 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
+    ("gradient_descent_inner", (np.array([0.3, -0.5]), X, Y), (0, 1, 2), (), ()),
+    ("soft_threshold_loop", (V5, 0.5), (0, 1), (0, 1), ()),
+    ("piecewise_linear_interp", (np.array([0.2, 0.7, 1.3]), np.array([0.0, 0.4, -0.3, 1.0])), (0, 1), (), ()),
+    ("polyfit_style_normal_eq", (np.array([0.1, 0.5, 0.9, 1.4, 2.0]), YS[:5]), (0, 1), (0, 1), ()),
+    ("kron_and_block", (np.array([0.3, -1.2, 0.8]), SPD), (0, 1), (0, 1), ()),
+    ("sinkhorn", (np.abs(RNG.normal(size=(3, 4))), 0.7), (0, 1), (0, 1), ()),
+    ("log_det_chol_numpy", (A3,), (0,), (0,), ()),
+    ("triangular_backsolve_numpy_free", ([[1.5, 0.0, 0.0], [0.3, 1.2, 0.0], [-0.2, 0.4, 0.9]], [0.3, -1.2, 0.8]),
+     (0, 1), (0, 1), ()),
+    ("polar_decomposition_loss", (A3,), (0,), (0,), ()),
+]
+
+
+@pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
+                         ids=[f"{case[0]}-{n}" for n, case in enumerate(CASES)])
+def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
+    check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
+
+
+# (func, args, differentiated positions, marker of the line named)
+REFUSED = [
+]
+
+
+@pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
+def test_refused_naming_the_users_line(func, args, positions, marker):
+    check_refused_at(func, args, positions, f"probe40_programs.py:{marked_line(func, marker)}:", RNG)
