@@ -296,7 +296,7 @@ class MLP:
 
 
 def mlp_objects_loss(W1, b1, W2, b2, X, y):
-    model = MLP([W1, W2], [b1, b2])
+    model = MLP([W1, W2], [b1, b2])  # <- object-building-a-list
     loss = 0.0
     for xi, yi in zip(X, y):
         loss += (model.forward(xi)[0] - yi) ** 2
@@ -320,7 +320,7 @@ class Scaler:
 
 def static_and_class_methods(x):
     s = Scaler()
-    z = s.apply(x)
+    z = s.apply(x)  # <- method-of-object-without-init
     return np.sum(z ** 3) + Scaler.center(x) @ x
 
 
@@ -380,7 +380,7 @@ class Polynomial:
 def polynomial_class(coeffs, x):
     p = Polynomial(coeffs)
     dp = p.derivative()
-    return p(x) * dp(x)
+    return p(x) * dp(x)  # <- object-returned-by-method-called
 
 
 class Module:
@@ -410,7 +410,7 @@ class Residual(Module):
         return self.inner.parameters()
 
     def __call__(self, x):
-        return x + np.tanh(self.inner(x))
+        return x + np.tanh(self.inner(x))  # <- field-holding-an-object-called
 
 
 def inheritance_model(W, b, x):
@@ -584,7 +584,9 @@ def bisection_root(c):
             hi = mid
         else:
             lo = mid
-    x = lo - (lo ** 3 + c * lo - 1.0) / (3 * lo ** 2 + c)  # Newton polishes the bracket: exact in c
+    x = lo
+    for _ in range(2):  # Newton polishes the bracket: exact in c to second order
+        x = x - (x ** 3 + c * x - 1.0) / (3 * x ** 2 + c)
     return c * x
 
 
@@ -618,7 +620,7 @@ def reduce_product(xs):
 
 def reduce_compose(x):
     funcs = [math.sin, lambda t: t * t, math.exp]
-    return functools.reduce(lambda acc, f: f(acc), funcs, x)
+    return functools.reduce(lambda acc, f: f(acc), funcs, x)  # <- reduce-calls-listed-functions
 
 
 def closure_counter(x):
@@ -675,7 +677,7 @@ def inplace_updates(x):
 def alias_then_write(x):
     a = np.zeros(4)
     b = a
-    b[0] = x[0] * 2.0
+    b[0] = x[0] * 2.0  # <- write-through-alias
     a[1] = b[0] + x[1]
     c = a.reshape(2, 2)
     c[1, 1] = x[2] * a[1]
@@ -685,7 +687,7 @@ def alias_then_write(x):
 def transpose_view_write(M):
     A = M.copy()
     At = A.T
-    At[0, 1] = 3.0 * A[0, 0]
+    At[0, 1] = 3.0 * A[0, 0]  # <- write-through-transpose
     return np.sum(A * M)
 
 
@@ -747,7 +749,7 @@ def mutable_default_cache(x, cache=None):
     if cache is None:
         cache = {}
     for k in range(3):
-        cache[k] = x ** (k + 1)
+        cache[k] = x ** (k + 1)  # <- dict-parameter-default-none
     return cache[0] + cache[1] * cache[2]
 
 
@@ -755,7 +757,7 @@ def list_alias_append(xs):
     out = []
     alias = out
     for v in xs:
-        alias.append(v * 2.0)
+        alias.append(v * 2.0)  # <- append-through-alias
     out.append(out[0] * out[-1])
     return sum(out)
 
@@ -814,7 +816,7 @@ def use_recursive_power(x):
 def generator_moments(xs):
     def powers(values, p):
         for v in values:
-            yield v ** p
+            yield v ** p  # <- yield
 
     return sum(powers(xs, 2)) / len(xs) - (sum(powers(xs, 1)) / len(xs)) ** 2
 
@@ -838,7 +840,7 @@ def fill_diagonal_and_put(A, v):
 
 def copyto_and_out(x):
     y = np.empty_like(x)
-    np.copyto(y, x * 2.0)
+    np.copyto(y, x * 2.0)  # <- copyto
     z = np.zeros_like(x)
     np.multiply(x, y, out=z)
     return np.sum(z)
@@ -867,7 +869,7 @@ def np_add_at_scatter(x):
 def reshape_view_write(x):
     m = x.copy()
     grid = m.reshape(2, 3)
-    grid[:, 0] = grid[:, 1] * grid[:, 2]
+    grid[:, 0] = grid[:, 1] * grid[:, 2]  # <- write-through-reshape
     return np.sum(m ** 2)
 
 
@@ -899,7 +901,7 @@ def norm_variants(A):
 
 def inv_via_solve_identity(A):
     Ainv = np.linalg.solve(A, np.eye(A.shape[0]))
-    return np.sum(Ainv * A.T) + np.linalg.cond(A)
+    return np.sum(Ainv * A.T) + np.linalg.cond(A)  # <- cond
 
 
 def eig_symmetric_loss(A):
@@ -988,7 +990,7 @@ def zip_strict_sum(a, b):
 
 def lambda_list_map(x):
     fs = [lambda t: t + 1.0, lambda t: t * t, lambda t: math.sin(t)]
-    return sum(f(x) for f in fs)
+    return sum(f(x) for f in fs)  # <- listed-lambdas-called
 
 
 def map_with_lambda(xs):
@@ -1003,7 +1005,7 @@ def closure_factory(x):
 
     double = make_scaler(2.0)
     by_x = make_scaler(x)
-    return double(x) + by_x(x)
+    return double(x) + by_x(x)  # <- returned-closure-called
 
 
 def partial_application(x, y):
@@ -1169,7 +1171,7 @@ def rng_normal_bootstrap(theta, data):
     rng = np.random.default_rng(42)
     total = 0.0
     for _ in range(3):
-        sample = rng.choice(data, size=len(data), replace=True)
+        sample = rng.choice(data, size=len(data), replace=True)  # <- choice-of-array
         total += np.mean((sample - theta) ** 2)
     return total
 
@@ -1290,7 +1292,7 @@ def property_on_simple_object(a, b):
 
 
 def try_except_fallback(x):
-    try:
+    try:  # <- try-feeds-result
         value = math.log(x)
     except ValueError:
         value = x
@@ -1343,7 +1345,7 @@ def global_counter_untouched(x):
 
 def sum_of_lists_start(xs):
     pieces = [[v, v * v] for v in xs]
-    flat = sum(pieces, [])
+    flat = sum(pieces, [])  # <- sum-with-list-start
     return sum(w * (k + 1) for k, w in enumerate(flat))
 
 
@@ -1439,3 +1441,263 @@ def triangular_backsolve_numpy_free(L, b):
 def polar_decomposition_loss(A):
     U, s, Vt = np.linalg.svd(A)
     return np.sum(s) + np.sum((U @ Vt) * A)
+
+
+# ----- fourth batch: in-place idioms, methods of arrays and lists --------------------------------
+
+
+def callee_updates_and_returns(x):
+    def step(v, k):
+        v = v * k
+        v += 1.0
+        return v
+
+    y = x.copy()
+    for k in (0.5, 2.0, -1.0):
+        y = step(y, k)
+    return np.sum(y ** 2)
+
+
+def matmul_inplace_ops(A, x):
+    v = x.copy()
+    v @= A
+    v **= 2
+    v -= np.mean(v)
+    return np.sum(v * x)
+
+
+def list_sort_in_place(xs):
+    ys = list(xs)
+    ys.sort()
+    ys.reverse()
+    return ys[0] * 3.0 + ys[-1] + sum(ys[1:-1]) * 0.5
+
+
+def nonlocal_accumulator(x):
+    total = 0.0
+
+    def add(v):
+        nonlocal total
+        total += v * v
+
+    for k in range(3):
+        add(x * k)  # <- nonlocal-augmented-in-loop
+    return total
+
+
+def array_methods_chain(M):
+    return (M.sum(axis=0).prod() + M.mean() * M.max() + M.T.dot(M).trace() + M.std()
+            + M.clip(-0.55, 0.55).sum() + M.cumsum().sum())
+
+
+def astype_and_asarray(x, y):
+    v = np.asarray([x, y, x * y]).astype(float)
+    w = np.array([x, 2.0 * y])
+    return float(v @ v) + float(np.prod(w))
+
+
+def round_floor_mix(x):
+    return x * round(2.7) + np.floor(x) * x + math.floor(3.2) * x ** 2 + divmod(7, 2)[0] * x
+
+
+def min_max_clamp(x, lo, hi):
+    return min(max(x, lo), hi) ** 2 + max(x * x, lo, hi)
+
+
+def roll_and_shift(x):
+    y = np.roll(x, 1)
+    z = np.roll(x, -2)
+    return np.sum(x * y) + np.sum((z - x) ** 2)
+
+
+def reversed_view_add(x):
+    y = x.copy()
+    y[::-1] += x
+    return np.sum(y * np.arange(len(y)))
+
+
+def item_and_tolist(x):
+    v = x.tolist()
+    return sum(w ** 2 for w in v) + x.sum().item() * x[0]
+
+
+def sort_then_trim(x):
+    s = np.sort(x)
+    trimmed = s[1:-1]
+    return np.mean(trimmed) + np.max(x) - np.min(x)
+
+
+def percentile_free_median(x):
+    s = np.sort(x)
+    n = len(s)
+    return s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
+
+
+def outer_via_newaxis(a, b):
+    M = a[:, np.newaxis] * b[np.newaxis, :]
+    return np.sum(np.tanh(M)) + np.sum(M[..., 0])
+
+
+def boolean_mask_reduction(x, threshold):
+    mask = x > threshold
+    return np.sum(x[mask] ** 2) + np.mean(x[~mask]) * threshold
+
+
+def masked_assignment_scalar(x):
+    y = x.copy()
+    y[y < 0] = 0.0
+    y[y > 1.0] = 1.0 + 0.1 * (y[y > 1.0] - 1.0)
+    return np.sum(y ** 2)
+
+
+def stack_columns_regression(x1, x2, y):
+    X = np.column_stack([np.ones_like(x1), x1, x2 ** 2])
+    beta = np.linalg.solve(X.T @ X + 0.1 * np.eye(3), X.T @ y)
+    return np.sum((X @ beta - y) ** 2)
+
+
+def meshgrid_energy(a, b):
+    xs = np.linspace(-1.0, 1.0, 4)
+    X, Y = np.meshgrid(xs, xs)
+    return np.sum(np.exp(-(a * X ** 2 + b * Y ** 2)))
+
+
+def prod_and_geometric_mean(x):
+    return np.prod(x) ** (1.0 / len(x)) + np.exp(np.mean(np.log(x)))
+
+
+def scan_with_list_of_states(theta):
+    states = [np.array([1.0, 0.0])]
+    R = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    for _ in range(5):
+        states.append(R @ states[-1] * 0.9)
+    return sum(s[1] for s in states) + states[3][0]
+
+
+def tridiagonal_thomas(a, b, c, d):
+    n = len(d)
+    cp = np.zeros(n)
+    dp = np.zeros(n)
+    cp[0] = c[0] / b[0]
+    dp[0] = d[0] / b[0]
+    for i in range(1, n):
+        m = b[i] - a[i] * cp[i - 1]
+        cp[i] = c[i] / m if i < n - 1 else 0.0
+        dp[i] = (d[i] - a[i] * dp[i - 1]) / m
+    x = np.zeros(n)
+    x[-1] = dp[-1]
+    for i in range(n - 2, -1, -1):
+        x[i] = dp[i] - cp[i] * x[i + 1]
+    return x @ x
+
+
+def gauss_seidel(A, b):
+    x = np.zeros(len(b))
+    for _ in range(10):
+        for i in range(len(b)):
+            s = A[i] @ x - A[i, i] * x[i]
+            x[i] = (b[i] - s) / A[i, i]
+    return np.sum(x)
+
+
+def lu_decomposition_doolittle(A):
+    n = A.shape[0]
+    U = A.copy()
+    L = np.eye(n)
+    for k in range(n - 1):
+        for i in range(k + 1, n):
+            L[i, k] = U[i, k] / U[k, k]
+            U[i, k:] = U[i, k:] - L[i, k] * U[k, k:]
+    return np.sum(np.log(np.abs(np.diag(U)))) + np.sum(L)
+
+
+def gram_schmidt_columns(A):
+    Q = np.zeros_like(A)
+    for j in range(A.shape[1]):
+        v = A[:, j].copy()
+        for i in range(j):
+            v -= (Q[:, i] @ A[:, j]) * Q[:, i]
+        Q[:, j] = v / np.linalg.norm(v)
+    return np.sum(Q * A)
+
+
+def string_dispatch_activation(x, kind):
+    table = {"relu": lambda v: np.maximum(v, 0.0), "tanh": np.tanh, "sq": np.square}
+    return np.sum(table[kind](x))  # <- table-of-functions
+
+
+def getattr_dispatch(x, name):
+    f = getattr(np, name)
+    return np.sum(f(x))  # <- getattr-function
+
+
+# ----- plain classes: attributes stored by one tuple assignment, methods from a base class ----------
+
+
+class Linear(Module):
+    def __init__(self, W, b, gain=1.0):
+        self.W, self.b, self.gain = W, b, gain
+
+    def parameters(self):
+        return [self.W, self.b]
+
+    def __call__(self, x):
+        return self.gain * np.tanh(self.W @ x + self.b)
+
+
+def base_class_layers(W1, b1, W2, b2, x):
+    first = Linear(W1, b1)
+    second = Linear(W2, b2, 0.5)
+    out = second(first(x))
+    return np.sum(out ** 2) + 0.01 * (first.penalty() + second.penalty())
+
+
+def listed_base_class_layers(W1, b1, W2, b2, x):
+    layers = [Linear(W1, b1), Linear(W2, b2, gain=2.0)]
+    for layer in layers:
+        x = layer(x)
+    return np.sum(x) + sum(layer.penalty() for layer in layers)
+
+
+class Pair:
+    def __init__(self, a, b):
+        self.a, self.b = b, a  # (stored crosswise)
+
+    def value(self):
+        return self.a * 2.0 + self.b ** 3
+
+
+def crosswise_tuple_store(x, y):
+    p = Pair(x, y)
+    return p.value() + p.a
+
+
+class Base:
+    def __init__(self, W):
+        self.W = W
+
+
+class WithBias(Base):
+    def __init__(self, W, b):
+        super().__init__(W)
+        self.b = b
+
+
+def subclass_calls_super_init(W, b, x):
+    layer = WithBias(W, b)  # <- base-class-init
+    return np.sum(layer.W @ x + layer.b)
+
+
+class Logged:
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, value * 2.0 if name == "scale" else value)
+
+
+class Scaled(Logged):
+    def __init__(self, scale):
+        self.scale = scale
+
+
+def base_class_with_setattr(s, x):
+    obj = Scaled(s)  # <- base-setattr
+    return obj.scale * x

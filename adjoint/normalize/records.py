@@ -162,11 +162,22 @@ def object_record(cls: type) -> Optional[type]:
     whose fields the derivative follows, with cls's methods and class attributes. None for any
     other class (a base class, a metaclass, `__slots__`, attribute hooks, or more in `__init__`)."""
     init = vars(cls).get("__init__") if type(cls) is type else None
-    if (not inspect.isfunction(init) or is_library_file(init.__code__.co_filename) or cls.__bases__ != (object,)
-            or module_of(cls).split(".")[0] in ("adjoint", "numpy", "scipy")  # (markers: adjoint.insert_grad_of)
-            or dataclasses.is_dataclass(cls) or any(name in vars(cls) for name in _NOT_PLAIN)):
+    if (not inspect.isfunction(init) or is_library_file(init.__code__.co_filename) or not _plain_bases(cls)
+            or _not_plain(cls)):
         return None
     return _record_of(cls, init, init.__code__)
+
+
+def _not_plain(cls: type) -> bool:
+    return (module_of(cls).split(".")[0] in ("adjoint", "numpy", "scipy", "builtins")  # (markers: adjoint.insert_grad_of)
+            or dataclasses.is_dataclass(cls) or any(name in vars(cls) for name in _NOT_PLAIN))
+
+
+def _plain_bases(cls: type) -> bool:
+    """cls's base classes are object, or the user's plain classes (a `Module` of shared methods) with no
+    constructor of their own: cls's `__init__` sets every attribute its objects have."""
+    return all(base is object or (type(base) is type and "__init__" not in vars(base) and not _not_plain(base))
+               for base in cls.__mro__[1:])
 
 
 @functools.lru_cache(maxsize=None)
@@ -206,13 +217,10 @@ def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], D
         return None
     fields: Dict[str, Any] = {}
     body = node.body[1:] if node.body and is_docstring(node.body[0]) else node.body
-    for stmt in body:
-        target = (stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                  else stmt.target if isinstance(stmt, gast.AnnAssign) and stmt.value is not None else None)
+    for target, value in [pair for stmt in body for pair in _attribute_stores(stmt)]:
         if not (isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name)
                 and target.value.id == self_ and target.attr not in fields):
             return None
-        value = stmt.value
         if isinstance(value, gast.Name) and value.id in names and value.id not in fields.values():
             fields[target.attr] = value.id
         elif isinstance(value, gast.Constant) and type(value.value) in LITERALS:
@@ -222,6 +230,17 @@ def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], D
     if set(names) - set(fields.values()):
         return None  # a parameter __init__ does not store: its argument would not be evaluated
     return names, {name: default.value for name, default in defaults.items()}, fields
+
+
+def _attribute_stores(stmt: gast.stmt) -> List[Tuple[gast.AST, gast.AST]]:
+    """The (target, value) pairs an assignment stores, `self.W, self.b = W, b` as its two pairs (its
+    values names and literals, each store is as the one of its own line); ``[(None, None)]`` for
+    any other statement."""
+    target = (stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+              else stmt.target if isinstance(stmt, gast.AnnAssign) and stmt.value is not None else None)
+    if isinstance(target, gast.Tuple) and isinstance(stmt.value, gast.Tuple) and len(target.elts) == len(stmt.value.elts):
+        return list(zip(target.elts, stmt.value.elts))
+    return [(target, getattr(stmt, "value", None))]
 
 
 def is_docstring(stmt: gast.stmt) -> bool:
