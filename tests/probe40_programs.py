@@ -1701,3 +1701,178 @@ class Scaled(Logged):
 def base_class_with_setattr(s, x):
     obj = Scaled(s)  # <- base-setattr
     return obj.scale * x
+
+
+# ----- fifth batch: aliasing pitfalls of Python and NumPy ----------------------------------------
+
+
+def row_swap_through_views(A):
+    B = A.copy()
+    B[0], B[1] = B[1], B[0]  # <- row-swap-views
+    return np.sum(B * np.arange(B.size).reshape(B.shape))
+
+
+def row_swap_with_copies(A):
+    B = A.copy()
+    B[0], B[1] = B[1].copy(), B[0].copy()
+    return np.sum(B * np.arange(B.size).reshape(B.shape))
+
+
+def fancy_row_swap(A):
+    B = A.copy()
+    B[[0, 1]] = B[[1, 0]]
+    return np.sum(B * np.arange(B.size).reshape(B.shape))
+
+
+def overlapping_slice_shift(x):
+    y = x.copy()
+    y[1:] = y[:-1]
+    y[:-1] += y[1:]
+    return np.sum(y * np.arange(1.0, len(y) + 1))
+
+
+def add_own_transpose(M):
+    A = M.copy()
+    A += A.T
+    return np.sum(A * M)
+
+
+def list_of_lists_aliasing(x):
+    grid = [[0.0] * 3] * 3
+    grid[0][1] = x  # <- list-times-three-item-write
+    grid[2][2] = x * x
+    return sum(sum(row) for row in grid) + grid[1][1]
+
+
+def list_of_lists_fresh(x):
+    grid = [[0.0] * 3 for _ in range(3)]
+    grid[0][1] = x  # <- nested-list-item-write
+    grid[2][2] = x * x
+    return sum(sum(row) for row in grid) + grid[1][1]
+
+
+def repeated_array_in_list(x):
+    v = x.copy()
+    rows = [v, v]
+    rows[0][0] = 5.0 * x[1]  # <- repeated-array-write
+    return np.sum(rows[1] * x)
+
+
+def chained_assignment_alias(x):
+    a = b = np.zeros(3)
+    a[0] = x[0]  # <- chained-alias-write
+    b[1] = x[1] * a[0]
+    return np.sum(a * b) + a[1]
+
+
+def rebinding_not_alias(x):
+    y = x
+    y = y + 1.0
+    y *= 2.0
+    return np.sum(y * x)
+
+
+def sort_method_on_copy(x):
+    s = x.copy()
+    s.sort()
+    return s[-1] * 2.0 + s[0] + np.sum(s[1:3] * x[1:3])
+
+
+def zero_d_array_accumulator(x):
+    acc = np.array(0.0)
+    for v in x:
+        acc += v * v
+    return float(acc) * 2.0
+
+
+def list_recurrence_in_place(a, n=6):
+    xs = [1.0] * n
+    for i in range(1, n):
+        xs[i] = xs[i - 1] * a + 0.1 * i
+    return sum(xs)
+
+
+def dict_tuple_keys(x):
+    table = {}
+    for i in range(2):
+        for j in range(2):
+            table[(i, j)] = x[i] * x[j] + i - j
+    return table[(0, 1)] * table[(1, 1)] + table.get((3, 3), 0.5) * x[0]
+
+
+def setdefault_grouping(values, groups):
+    sums = {}
+    for v, g in zip(values, groups):
+        sums.setdefault(g, 0.0)  # <- setdefault
+        sums[g] += v
+    return sum(s ** 2 for s in sums.values())
+
+
+def itertools_accumulate(xs):
+    import itertools
+    running = list(itertools.accumulate(xs))
+    products = list(itertools.accumulate(xs, lambda a, b: a * b))
+    return sum(running) + products[-1]
+
+
+def maximum_accumulate(x):
+    peak = np.maximum.accumulate(x)
+    return np.sum(peak - x) + np.sum(peak ** 2)
+
+
+def negative_base_integer_power(x):
+    return np.sum(x ** 3) + np.sum(x ** 2.0) + sum(v ** 3 for v in x)
+
+
+def scalar_conversions(x):
+    a = np.float64(x[0])
+    b = float(x[1])
+    c = x[2].item()
+    return a * b + c ** 2 + np.float64(a * c)
+
+
+def transpose_unzip(rows):
+    cols = list(zip(*rows))
+    return sum(c[0] * c[-1] for c in cols) + sum(map(sum, cols))
+
+
+def array_modified_after_list_append(x):
+    history = []
+    v = x.copy()
+    for k in range(3):
+        history.append(v)
+        v = v * 0.5 + 1.0
+    v[0] = 99.0  # <- write-after-append
+    return sum(np.sum(h ** 2) for h in history)
+
+
+def inplace_into_appended_array(x):
+    history = []
+    v = x.copy()
+    for k in range(3):
+        history.append(v.copy())
+        v *= 0.5
+        v += x
+    return sum(np.sum(h * (i + 1)) for i, h in enumerate(history)) + np.sum(v)
+
+
+def view_read_after_base_write(x):
+    y = x.copy()
+    head = y[:2]
+    y[0] = 3.0 * y[1]
+    return np.sum(head * x[:2]) + y[0]
+
+
+def diagonal_view_write(A):
+    B = A.copy()
+    d = np.diagonal(B)
+    s = np.sum(d * d)
+    B[1, 1] = 0.0
+    return s + np.sum(B)
+
+
+def global_list_read(x):
+    return sum(w * v for w, v in zip(COEFFS, x))
+
+
+COEFFS = [0.5, -1.0, 2.0]

@@ -213,6 +213,24 @@ CASES = [
     ("listed_base_class_layers", (RNG.normal(size=(3, 2)), RNG.normal(size=3), RNG.normal(size=(2, 3)),
                                   RNG.normal(size=2), np.array([0.3, -0.6])), (0, 1, 2, 3, 4), (0, 1, 2, 3, 4), ()),
     ("crosswise_tuple_store", (0.7, 1.3), (0, 1), (0, 1), ()),
+    ("row_swap_with_copies", (A3,), (0,), (), ()),
+    ("fancy_row_swap", (A3,), (0,), (), ()),
+    ("overlapping_slice_shift", (V5,), (0,), (), ()),
+    ("add_own_transpose", (A3,), (0,), (), ()),
+    ("rebinding_not_alias", (V5,), (0,), (), ()),
+    ("sort_method_on_copy", (V5,), (0,), (), ()),
+    ("zero_d_array_accumulator", (V5,), (0,), (), ()),
+    ("list_recurrence_in_place", (0.7,), (0,), (0,), (0,)),
+    ("dict_tuple_keys", (np.array([0.3, -1.2]),), (0,), (), ()),
+    ("itertools_accumulate", ([0.3, -0.5, 1.2, 0.4],), (0,), (), ()),
+    ("maximum_accumulate", (V5,), (0,), (), ()),
+    ("negative_base_integer_power", (V5,), (0,), (), ()),
+    ("scalar_conversions", (np.array([0.3, -1.2, 0.8]),), (0,), (), ()),
+    ("transpose_unzip", ([[0.3, 1.2, 0.5], [-0.4, 0.8, 0.1]],), (0,), (), ()),
+    ("inplace_into_appended_array", (V5,), (0,), (), ()),
+    ("view_read_after_base_write", (V5,), (0,), (), ()),
+    ("diagonal_view_write", (A3,), (0,), (), (0,)),
+    ("global_list_read", (np.array([0.3, -1.2, 0.8]),), (0,), (), ()),
 ]
 
 
@@ -273,6 +291,20 @@ REFUSED = [
      "base-class-init"),
     # a base class whose __setattr__ changes what is stored (the object's `scale` is twice `s`)
     (programs.base_class_with_setattr, (0.7, 1.3), (0,), "base-setattr"),
+    # `B[0], B[1] = B[1], B[0]`: the rows are views, the second store reads what the first wrote
+    (programs.row_swap_through_views, (A3,), (0,), "row-swap-views"),
+    # `[[0.0] * 3] * 3` holds one list three times
+    (programs.list_of_lists_aliasing, (0.7,), (0,), "list-times-three-item-write"),
+    # an item of a list of lists written (`grid[0][1] = x`): the inner list is written through `grid[0]`
+    (programs.list_of_lists_fresh, (0.7,), (0,), "nested-list-item-write"),
+    # one array twice in a list, written through the first
+    (programs.repeated_array_in_list, (V5,), (0,), "repeated-array-write"),
+    # `a = b = np.zeros(3)`, then writes through both
+    (programs.chained_assignment_alias, (np.array([0.3, -1.2, 0.8]),), (0,), "chained-alias-write"),
+    # dict.setdefault, then `sums[g] += v`
+    (programs.setdefault_grouping, (V5, ["a", "b", "a", "c", "b"]), (0,), "setdefault"),
+    # an array appended to a list, then written into
+    (programs.array_modified_after_list_append, (V5,), (0,), "write-after-append"),
 ]
 
 
