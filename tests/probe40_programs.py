@@ -1876,3 +1876,12 @@ def global_list_read(x):
 
 
 COEFFS = [0.5, -1.0, 2.0]
+
+
+def built_object_called(W, b, x):
+    return np.sum(Dense(W, b, "relu")(x) ** 2)  # <- object-called-as-built
+
+
+def named_object_called(W, b, x):
+    layer = Dense(W, b, "relu")
+    return np.sum(layer(x) ** 2)

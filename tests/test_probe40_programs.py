@@ -212,6 +212,8 @@ CASES = [
                            np.array([0.3, -0.6])), (0, 1, 2, 3, 4), (0, 1, 2, 3, 4), ()),
     ("listed_base_class_layers", (RNG.normal(size=(3, 2)), RNG.normal(size=3), RNG.normal(size=(2, 3)),
                                   RNG.normal(size=2), np.array([0.3, -0.6])), (0, 1, 2, 3, 4), (0, 1, 2, 3, 4), ()),
+    ("named_object_called", (RNG.normal(size=(3, 2)), RNG.normal(size=3), np.array([0.3, -0.6])), (0, 1, 2), (0, 1, 2),
+     ()),
     ("crosswise_tuple_store", (0.7, 1.3), (0, 1), (0, 1), ()),
     ("row_swap_with_copies", (A3,), (0,), (), ()),
     ("fancy_row_swap", (A3,), (0,), (), ()),
@@ -305,6 +307,9 @@ REFUSED = [
     (programs.setdefault_grouping, (V5, ["a", "b", "a", "c", "b"]), (0,), "setdefault"),
     # an array appended to a list, then written into
     (programs.array_modified_after_list_append, (V5,), (0,), "write-after-append"),
+    # `Dense(...)(x)`: the object called as it is built (named first, it is differentiated: named_object_called)
+    (programs.built_object_called, (RNG.normal(size=(3, 2)), RNG.normal(size=3), np.array([0.3, -0.6])), (0, 1, 2),
+     "object-called-as-built"),
 ]
 
 
