@@ -315,12 +315,12 @@ class Scaler:
         return cls.factor * x
 
     def apply(self, x):
-        return self.scaled(self.center(x))
+        return self.scaled(self.center(x))  # <- classmethod-through-self
 
 
 def static_and_class_methods(x):
     s = Scaler()
-    z = s.apply(x)  # <- method-of-object-without-init
+    z = s.apply(x)
     return np.sum(z ** 3) + Scaler.center(x) @ x
 
 
@@ -1885,3 +1885,25 @@ def built_object_called(W, b, x):
 def named_object_called(W, b, x):
     layer = Dense(W, b, "relu")
     return np.sum(layer(x) ** 2)
+
+
+class Centering:
+    weight = 2.0
+
+    @staticmethod
+    def center(x):
+        return x - np.mean(x)
+
+    def apply(self, x):
+        return self.weight * self.center(x)
+
+
+def stateless_helper_object(x):
+    helper = Centering()
+    return np.sum(helper.apply(x) ** 3) + helper.weight * x[0]
+
+
+def attribute_set_on_fieldless_object(x):
+    helper = Centering()
+    helper.weight = x[0]  # <- attribute-not-set-by-init
+    return np.sum(helper.apply(x) ** 3)

@@ -11,13 +11,15 @@ What was wrong:
 
 Refused when probed, differentiated since: an object of a plain class whose `__init__` stores its
 parameters by one tuple assignment (`self.W, self.b = W, b`), and of a plain class with a base class of
-shared methods and no `__init__` of its own (`class Linear(Module)`).
+shared methods and no `__init__` of its own (`class Linear(Module)`), and of a plain class with no
+`__init__` at all (`Centering()`, an object of static methods and class constants).
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+import adjoint
 import probe40_programs as programs
 from every_mode import check_program, check_refused_at
 from soundness import marked_line
@@ -214,6 +216,7 @@ CASES = [
                                   RNG.normal(size=2), np.array([0.3, -0.6])), (0, 1, 2, 3, 4), (0, 1, 2, 3, 4), ()),
     ("named_object_called", (RNG.normal(size=(3, 2)), RNG.normal(size=3), np.array([0.3, -0.6])), (0, 1, 2), (0, 1, 2),
      ()),
+    ("stateless_helper_object", (V5,), (0,), (0,), ()),
     ("crosswise_tuple_store", (0.7, 1.3), (0, 1), (0, 1), ()),
     ("row_swap_with_copies", (A3,), (0,), (), ()),
     ("fancy_row_swap", (A3,), (0,), (), ()),
@@ -247,8 +250,10 @@ REFUSED = [
     # MLP.__init__ builds a list of Dense objects: not an object whose attributes are its parameters
     (programs.mlp_objects_loss, (0.5 * RNG.normal(size=(3, 2)), RNG.normal(size=3), 0.5 * RNG.normal(size=(1, 3)),
                                  RNG.normal(size=1), X, Y), (0, 1, 2, 3), "object-building-a-list"),
-    # Scaler() has no __init__ of its own: its methods are those of an object known only when the function runs
-    (programs.static_and_class_methods, (V5,), (0,), "method-of-object-without-init"),
+    # a classmethod called through `self` (Scaler's object, without __init__, is a record: stateless_helper_object)
+    (programs.static_and_class_methods, (V5,), (0,), "classmethod-through-self"),
+    # an attribute Centering's (absent) __init__ does not set, set on its object
+    (programs.attribute_set_on_fieldless_object, (V5,), (0,), "attribute-not-set-by-init"),
     # the Polynomial a method returns is called
     (programs.polynomial_class, ([0.3, -0.5, 1.2, 0.4], 0.7), (0, 1), "object-returned-by-method-called"),
     # a field holding an object (Residual's inner Affine) is called
@@ -316,3 +321,40 @@ REFUSED = [
 @pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
 def test_refused_naming_the_users_line(func, args, positions, marker):
     check_refused_at(func, args, positions, f"probe40_programs.py:{marked_line(func, marker)}:", RNG)
+
+
+class _Shared:
+    """A base class of shared methods, given a constructor by the test below."""
+
+    def doubled(self, v):
+        return 2.0 * v
+
+
+class _Plain(_Shared):
+    scale = 1.0
+
+    def value(self, x):
+        return self.doubled(self.scale * x ** 2)
+
+
+def _plain_value(x):
+    plain = _Plain()
+    return plain.value(x)
+
+
+def test_a_base_class_given_a_constructor_after_the_derivative_is_read_again():
+    """An object of a class with no constructor in its classes is a record without fields; a base class
+    given an `__init__` later (setting `scale` on the object) makes the derivative read the classes again."""
+    assert adjoint.grad(_plain_value)(0.5) == 2.0
+
+    def init(self):
+        self.scale = 5.0
+
+    _Shared.__init__ = init
+    try:
+        assert _plain_value(0.5) == 2.5
+        with pytest.raises(adjoint.AdjointError, match="a value known only when the function runs"):
+            adjoint.grad(_plain_value)(0.5)
+    finally:
+        del _Shared.__init__
+    assert adjoint.grad(_plain_value)(0.5) == 2.0

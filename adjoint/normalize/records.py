@@ -20,9 +20,12 @@ an object that is no NamedTuple or dataclass, or a dataclass with a constructor 
 
 An object of the user's plain class built in the function (`model = MLP(W1, W2)`) is a record
 too where the class's `__init__` only stores each of its parameters (or a literal) in an
-attribute: it is built as an object of a dataclass made for the class (object_record: a subclass
-with those attributes as its fields, so the class's methods and class attributes are its), and
-the derivative follows its attributes as a dataclass's fields.
+attribute (one by one, or by one tuple assignment `self.W, self.b = W, b`), or where neither it nor
+its base classes have an `__init__` (an object without attributes); its base classes may be the
+user's plain classes without an `__init__` (methods it shares). It is built as an object of a
+dataclass made for the class (object_record: a subclass with those attributes as its fields, so
+the class's methods and class attributes are its), and the derivative follows its attributes as a
+dataclass's fields.
 
 Only classes whose constructor does nothing but store the fields are rewritten: a NamedTuple
 without a `__new__` of its own, a dataclass whose `__init__` is the generated one, with no
@@ -75,8 +78,16 @@ def build_records(parsed: ParsedFunction, fresh: Callable[[str], str], calls: Li
             maker = nodes.name(parsed.bind("make_record", runtime.make_record, fresh, local_names))
             made = nodes.name(parsed.bind(f"_{cls.__name__}", record, fresh, local_names)) if record else node.func
             if record is not None:  # the fields were read from __init__: another one makes other fields
-                parsed.dependencies.extend([(vars(cls), "__init__", cls.__init__)] + code_dependency(cls.__init__))
+                parsed.dependencies.extend(_constructor_dependencies(cls))
             node.func, node.args, node.keywords = maker, [items, made], []
+
+
+def _constructor_dependencies(cls: type) -> List[Tuple]:
+    """What an object_record of cls depends on: cls's `__init__` (or its having none) and its code,
+    and its base classes' having no `__init__` (one given later would set other attributes)."""
+    init = vars(cls).get("__init__")
+    found = [(vars(cls), "__init__", init)] + (code_dependency(init) if init is not None else [])
+    return found + [(vars(base), "__init__", None) for base in cls.__mro__[1:-1]]
 
 
 def _replaced_record(call: gast.Call, parsed: ParsedFunction, local_names) -> Optional[gast.expr]:
@@ -162,6 +173,8 @@ def object_record(cls: type) -> Optional[type]:
     whose fields the derivative follows, with cls's methods and class attributes. None for any
     other class (a base class, a metaclass, `__slots__`, attribute hooks, or more in `__init__`)."""
     init = vars(cls).get("__init__") if type(cls) is type else None
+    if type(cls) is type and init is None and _plain_bases(cls) and not _not_plain(cls):
+        return _record_of(cls, None, None)  # (no constructor: an object without attributes)
     if (not inspect.isfunction(init) or is_library_file(init.__code__.co_filename) or not _plain_bases(cls)
             or _not_plain(cls)):
         return None
@@ -201,6 +214,8 @@ def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], D
     or the (literal,) `__init__` stores in it) where `__init__` is a Python function of plain
     parameters whose body only stores each parameter once (or a literal) in an attribute of self."""
     init = vars(cls).get("__init__")
+    if init is None and _plain_bases(cls):
+        return [], {}, {}
     if not inspect.isfunction(init):
         return None
     try:
