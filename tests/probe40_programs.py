@@ -1907,3 +1907,38 @@ def attribute_set_on_fieldless_object(x):
     helper = Centering()
     helper.weight = x[0]  # <- attribute-not-set-by-init
     return np.sum(helper.apply(x) ** 3)
+
+
+class HistoryLog:
+    history = []
+
+    def log(self, v):
+        self.history.append(v)  # <- class-list-appended
+        return v
+
+    def total(self):
+        return sum(self.history)
+
+
+def class_attribute_list_appended(x):
+    log = HistoryLog()
+    log.log(x * x)
+    log.log(3.0 * x)
+    return log.total()
+
+
+class Buffer:
+    store = np.zeros(3)
+
+    def put(self, i, v):
+        self.store[i] = v
+
+    def read(self):
+        return np.sum(self.store ** 2)
+
+
+def class_attribute_array_written(x):
+    buffer = Buffer()
+    buffer.put(0, x)  # <- class-array-written
+    buffer.put(1, 2.0 * x)
+    return buffer.read()

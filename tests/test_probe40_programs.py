@@ -254,6 +254,10 @@ REFUSED = [
     (programs.static_and_class_methods, (V5,), (0,), "classmethod-through-self"),
     # an attribute Centering's (absent) __init__ does not set, set on its object
     (programs.attribute_set_on_fieldless_object, (V5,), (0,), "attribute-not-set-by-init"),
+    # a method appends to a list its class holds (shared by every object)
+    (programs.class_attribute_list_appended, (0.7,), (0,), "class-list-appended"),
+    # a method writes into an array its class holds
+    (programs.class_attribute_array_written, (0.7,), (0,), "class-array-written"),
     # the Polynomial a method returns is called
     (programs.polynomial_class, ([0.3, -0.5, 1.2, 0.4], 0.7), (0, 1), "object-returned-by-method-called"),
     # a field holding an object (Residual's inner Affine) is called
