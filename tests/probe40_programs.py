@@ -1942,3 +1942,133 @@ def class_attribute_array_written(x):
     buffer.put(0, x)  # <- class-array-written
     buffer.put(1, 2.0 * x)
     return buffer.read()
+
+
+# ----- sixth batch: models written at more length ---------------------------------------------------
+
+
+@dataclass
+class GPHyper:
+    log_ls: float
+    log_sf: float
+    log_sn: float
+
+    @property
+    def lengthscale(self):
+        return math.exp(self.log_ls)
+
+
+def gp_dataclass_hyper(hyper, X, y):
+    ls = hyper.lengthscale
+    sf2 = math.exp(2 * hyper.log_sf)
+    sn2 = math.exp(2 * hyper.log_sn)
+    d2 = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=-1)
+    K = sf2 * np.exp(-0.5 * d2 / ls ** 2) + sn2 * np.eye(len(y))
+    L = np.linalg.cholesky(K)
+    alpha = np.linalg.solve(L.T, np.linalg.solve(L, y))
+    return 0.5 * y @ alpha + np.log(np.diag(L)).sum()
+
+
+def kalman_smoother_energy(q, ys):
+    ms, ps = [], []
+    m, p = 0.0, 1.0
+    for y in ys:
+        p = p + q
+        k = p / (p + 0.3)
+        m = m + k * (y - m)
+        p = (1 - k) * p
+        ms.append(m)
+        ps.append(p)
+    sm = ms[-1]
+    total = sm ** 2
+    for t in range(len(ys) - 2, -1, -1):
+        gain = ps[t] / (ps[t] + q)
+        sm = ms[t] + gain * (sm - ms[t])
+        total += sm ** 2
+    return total
+
+
+def double_pendulum_energy(theta1, theta2, steps=30, dt=0.01):
+    w1 = w2 = 0.0
+    for _ in range(steps):
+        delta = theta1 - theta2
+        den = 2.0 - math.cos(2 * delta)
+        a1 = (-3 * 9.8 * math.sin(theta1) - 9.8 * math.sin(theta1 - 2 * theta2)
+              - 2 * math.sin(delta) * (w2 ** 2 + w1 ** 2 * math.cos(delta))) / den
+        a2 = (2 * math.sin(delta) * (2 * w1 ** 2 + 2 * 9.8 * math.cos(theta1) + w2 ** 2 * math.cos(delta))) / den
+        w1 += dt * a1
+        w2 += dt * a2
+        theta1 += dt * w1
+        theta2 += dt * w2
+    return theta1 * theta2 + w1 - w2
+
+
+def verlet_spring_chain(k, x0):
+    x = x0.copy()
+    x_prev = x0.copy()
+    dt = 0.05
+    for _ in range(20):
+        f = np.zeros_like(x)
+        f[1:] -= k * (x[1:] - x[:-1] - 1.0)
+        f[:-1] += k * (x[1:] - x[:-1] - 1.0)
+        x_new = 2 * x - x_prev + dt ** 2 * f
+        x_prev, x = x, x_new
+    return np.sum((x - x0) ** 2)
+
+
+def attention_with_padding_mask(X, W, lengths):
+    scores = X @ W @ X.T
+    n = X.shape[0]
+    mask = np.arange(n)[None, :] < lengths[:, None]
+    scores = np.where(mask, scores, -np.inf)
+    weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    return np.sum((weights @ X) ** 2)
+
+
+def vae_elbo_batch(W_enc, W_dec, batch):
+    rng = np.random.default_rng(2024)
+    total = 0.0
+    for x in batch:
+        h = np.tanh(W_enc @ x)
+        mu, log_var = h[:2], h[2:]
+        z = mu + np.exp(0.5 * log_var) * rng.normal(size=2)
+        logits = W_dec @ z
+        recon = np.sum(np.logaddexp(0.0, logits) - x * logits)
+        kl = 0.5 * np.sum(np.exp(log_var) + mu ** 2 - 1.0 - log_var)
+        total += recon + kl
+    return total / len(batch)
+
+
+def black_scholes_greeks_sum(S, sigma):
+    K, T, r = 1.0, 0.75, 0.01
+    sqrt_t = math.sqrt(T)
+    d1 = (math.log(S / K) + (r + sigma * sigma / 2) * T) / (sigma * sqrt_t)
+    d2 = d1 - sigma * sqrt_t
+    n = lambda v: 0.5 * math.erfc(-v / math.sqrt(2))
+    pdf = math.exp(-d1 * d1 / 2) / math.sqrt(2 * math.pi)
+    call = S * n(d1) - K * math.exp(-r * T) * n(d2)
+    put = call - S + K * math.exp(-r * T)
+    vega = S * pdf * sqrt_t
+    return call + 0.5 * put + 0.1 * vega
+
+
+def logistic_newton_irls(X, y, lam):
+    w = np.zeros(X.shape[1])
+    for _ in range(6):
+        p = 1 / (1 + np.exp(-X @ w))
+        grad = X.T @ (p - y) + lam * w
+        H = X.T @ (X * (p * (1 - p))[:, None]) + lam * np.eye(X.shape[1])
+        w = w - np.linalg.solve(H, grad)
+    return w @ w
+
+
+def secant_root(a):
+    x0, x1 = 0.5, 1.5
+    f0 = x0 ** 3 - a
+    for _ in range(40):
+        f1 = x1 ** 3 - a
+        if abs(f1) < 1e-15 or f1 == f0:
+            break
+        x0, x1, f0 = x1, x1 - f1 * (x1 - x0) / (f1 - f0), f1
+    return x1 ** 2

@@ -236,6 +236,17 @@ CASES = [
     ("view_read_after_base_write", (V5,), (0,), (), ()),
     ("diagonal_view_write", (A3,), (0,), (), (0,)),
     ("global_list_read", (np.array([0.3, -1.2, 0.8]),), (0,), (), ()),
+    ("gp_dataclass_hyper", (programs.GPHyper(-0.2, 0.1, -1.0), X, Y), (0, 1, 2), (), ()),
+    ("kalman_smoother_energy", (0.3, list(YS)), (0, 1), (0, 1), ()),
+    ("double_pendulum_energy", (0.8, -0.4), (0, 1), (), ()),
+    ("verlet_spring_chain", (1.3, np.array([0.0, 1.1, 2.3, 3.2])), (0, 1), (), (0, 1)),
+    ("attention_with_padding_mask", (RNG.normal(size=(3, 2)), RNG.normal(size=(2, 2)), np.array([1, 3, 2])), (0, 1),
+     (0, 1), ()),
+    ("vae_elbo_batch", (0.5 * RNG.normal(size=(4, 3)), 0.5 * RNG.normal(size=(3, 2)), RNG.random(size=(3, 3))),
+     (0, 1), (0, 1), ()),
+    ("black_scholes_greeks_sum", (1.05, 0.3), (0, 1), (), ()),
+    ("logistic_newton_irls", (X, LABELS, 0.5), (0, 2), (0, 2), ()),
+    ("secant_root", (2.3,), (0,), (), ()),
 ]
 
 
