@@ -2072,3 +2072,15 @@ def secant_root(a):
             break
         x0, x1, f0 = x1, x1 - f1 * (x1 - x0) / (f1 - f0), f1
     return x1 ** 2
+
+
+def nonlocal_rebound_in_loop(x):
+    total = 0.0
+
+    def add(v):
+        nonlocal total
+        total = total + v * v
+
+    for k in range(3):
+        add(x * k)
+    return total

@@ -16,6 +16,8 @@ shared methods and no `__init__` of its own (`class Linear(Module)`), and of a p
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -217,6 +219,7 @@ CASES = [
     ("named_object_called", (RNG.normal(size=(3, 2)), RNG.normal(size=3), np.array([0.3, -0.6])), (0, 1, 2), (0, 1, 2),
      ()),
     ("stateless_helper_object", (V5,), (0,), (0,), ()),
+    ("nonlocal_rebound_in_loop", (0.7,), (0,), (0,), ()),
     ("crosswise_tuple_store", (0.7, 1.3), (0, 1), (0, 1), ()),
     ("row_swap_with_copies", (A3,), (0,), (), ()),
     ("fancy_row_swap", (A3,), (0,), (), ()),
@@ -373,3 +376,16 @@ def test_a_base_class_given_a_constructor_after_the_derivative_is_read_again():
     finally:
         del _Shared.__init__
     assert adjoint.grad(_plain_value)(0.5) == 2.0
+
+
+@pytest.mark.parametrize("func, words", [
+    (programs.nonlocal_accumulator, "`add` changes in place (.*) what its `nonlocal total` holds, which is read after the "
+                                     "call; .* bind a new value instead \\(`total = total \\+ \\.\\.\\.` for"),
+    (programs.reduce_compose, "the lambda changes an argument in place"),
+])
+def test_a_change_in_place_is_told_in_the_users_names(func, words):
+    """Not by the names adjoint makes up (`_returned1` for the values a function rebinding a `nonlocal`
+    variable returns, `_lambda2` for a lambda, `_t4` for an intermediate value)."""
+    with pytest.raises(adjoint.AdjointError, match=words) as refused:
+        adjoint.grad(func)(0.7)
+    assert not re.search(r"`_(returned|lambda|t)\d+`", str(refused.value)), str(refused.value)
