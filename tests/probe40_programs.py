@@ -2084,3 +2084,78 @@ def nonlocal_rebound_in_loop(x):
     for k in range(3):
         add(x * k)
     return total
+
+
+# ----- seventh batch: objects of plain classes, read in the ways Python allows --------------------------
+
+
+class Activation:
+    slope = 0.1
+
+    def __call__(self, z):
+        return np.where(z > 0, z, self.slope * z)
+
+    @property
+    def name(self):
+        return "leaky"
+
+
+class Block(Module):
+    def __init__(self, W):
+        self.W = W
+
+    def forward(self, x):
+        return x + self.W @ x
+
+    def penalty(self):
+        return 0.5 * np.sum(self.W ** 2)
+
+
+class ScaledBlock(Block):
+    def forward(self, x):
+        return 2.0 * super().forward(x)
+
+
+def object_without_init_called(x):
+    act = Activation()
+    return np.sum(act(x) ** 2) + len(act.name)
+
+
+def overridden_base_method(W, x):
+    block = Block(W)
+    return np.sum(np.tanh(block.forward(x))) + block.penalty()
+
+
+def isinstance_of_base(W, x):
+    block = Block(W)
+    if isinstance(block, Module):
+        x = block.forward(x)
+    return np.sum(x ** 2)
+
+
+def subclass_super_method(W, x):
+    block = ScaledBlock(W)
+    return np.sum(block.forward(x) ** 2)  # <- super-in-method-of-built-object
+
+
+def two_objects_same_class(W1, W2, x):
+    a, b = Block(W1), Block(W2)
+    return np.sum(b.forward(a.forward(x))) + a.penalty() * b.penalty()  # <- objects-bound-by-tuple
+
+
+def type_name_branch(W, x):
+    block = Block(W)
+    if type(block).__name__ == "Block":  # <- type-of-built-object
+        return np.sum(block.forward(x))
+    return 0.0
+
+
+class TanhBlock(Block):
+    def forward(self, x):
+        return np.tanh(self.W @ x) + Block.forward(self, x)
+
+
+def inherited_init_subclass(W, x):
+    block = TanhBlock(W)
+    h = block.forward(block.forward(x))
+    return np.sum(h ** 2) + block.penalty()

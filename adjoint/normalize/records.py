@@ -19,10 +19,11 @@ the field replaced, whose derivative is an item write's (runtime.replaced refuse
 an object that is no NamedTuple or dataclass, or a dataclass with a constructor of its own).
 
 An object of the user's plain class built in the function (`model = MLP(W1, W2)`) is a record
-too where the class's `__init__` only stores each of its parameters (or a literal) in an
-attribute (one by one, or by one tuple assignment `self.W, self.b = W, b`), or where neither it nor
-its base classes have an `__init__` (an object without attributes); its base classes may be the
-user's plain classes without an `__init__` (methods it shares). It is built as an object of a
+too where the class's `__init__` (its own, or the one it inherits: one of its classes has one)
+only stores each of its parameters (or a literal) in an attribute (one by one, or by one tuple
+assignment `self.W, self.b = W, b`), or where none of its classes has an `__init__` (an object
+without attributes); its base classes may be the user's plain classes (methods it shares, or
+overrides). It is built as an object of a
 dataclass made for the class (object_record: a subclass with those attributes as its fields, so
 the class's methods and class attributes are its), and the derivative follows its attributes as a
 dataclass's fields.
@@ -83,11 +84,11 @@ def build_records(parsed: ParsedFunction, fresh: Callable[[str], str], calls: Li
 
 
 def _constructor_dependencies(cls: type) -> List[Tuple]:
-    """What an object_record of cls depends on: cls's `__init__` (or its having none) and its code,
-    and its base classes' having no `__init__` (one given later would set other attributes)."""
-    init = vars(cls).get("__init__")
-    found = [(vars(cls), "__init__", init)] + (code_dependency(init) if init is not None else [])
-    return found + [(vars(base), "__init__", None) for base in cls.__mro__[1:-1]]
+    """What an object_record of cls depends on: which of its classes has an `__init__` (one given later
+    sets other attributes), and that one's code."""
+    found = [(vars(klass), "__init__", vars(klass).get("__init__")) for klass in cls.__mro__[:-1]]
+    owner = _constructor_owner(cls)
+    return found + (code_dependency(vars(owner)["__init__"]) if owner not in (None, object) else [])
 
 
 def _replaced_record(call: gast.Call, parsed: ParsedFunction, local_names) -> Optional[gast.expr]:
@@ -168,29 +169,33 @@ _NOT_PLAIN = ("__new__", "__slots__", "__setattr__", "__getattr__", "__getattrib
 
 def object_record(cls: type) -> Optional[type]:
     """A dataclass standing for the user's plain class cls where its objects are built in the
-    function: a subclass of cls whose fields are the attributes cls's `__init__` sets, each to
-    one of its parameters or to a literal (and nothing else), so that its objects are records
-    whose fields the derivative follows, with cls's methods and class attributes. None for any
-    other class (a base class, a metaclass, `__slots__`, attribute hooks, or more in `__init__`)."""
-    init = vars(cls).get("__init__") if type(cls) is type else None
-    if type(cls) is type and init is None and _plain_bases(cls) and not _not_plain(cls):
+    function: a subclass of cls whose fields are the attributes its `__init__` (cls's own, or the
+    one it inherits) sets, each to one of its parameters or to a literal (and nothing else), so that
+    its objects are records whose fields the derivative follows, with cls's methods and class
+    attributes. None for any other class (a metaclass, `__slots__`, attribute hooks, more in
+    `__init__`, or two classes of its own with an `__init__`)."""
+    owner = _constructor_owner(cls)
+    init = vars(owner).get("__init__") if owner not in (None, object) else None
+    if owner is object:
         return _record_of(cls, None, None)  # (no constructor: an object without attributes)
-    if (not inspect.isfunction(init) or is_library_file(init.__code__.co_filename) or not _plain_bases(cls)
-            or _not_plain(cls)):
+    if not inspect.isfunction(init) or is_library_file(init.__code__.co_filename):
         return None
     return _record_of(cls, init, init.__code__)
 
 
 def _not_plain(cls: type) -> bool:
-    return (module_of(cls).split(".")[0] in ("adjoint", "numpy", "scipy", "builtins")  # (markers: adjoint.insert_grad_of)
-            or dataclasses.is_dataclass(cls) or any(name in vars(cls) for name in _NOT_PLAIN))
+    return (type(cls) is not type or dataclasses.is_dataclass(cls) or any(name in vars(cls) for name in _NOT_PLAIN)
+            or module_of(cls).split(".")[0] in ("adjoint", "numpy", "scipy", "builtins"))  # (markers: adjoint.insert_grad_of)
 
 
-def _plain_bases(cls: type) -> bool:
-    """cls's base classes are object, or the user's plain classes (a `Module` of shared methods) with no
-    constructor of their own: cls's `__init__` sets every attribute its objects have."""
-    return all(base is object or (type(base) is type and "__init__" not in vars(base) and not _not_plain(base))
-               for base in cls.__mro__[1:])
+def _constructor_owner(cls: type) -> Optional[type]:
+    """The one of cls's classes whose `__init__` makes its objects, where they all are the user's plain
+    classes (methods shared by a base class): the only one to define `__init__`, or object where none
+    does; None otherwise."""
+    if not isinstance(cls, type) or any(_not_plain(klass) for klass in cls.__mro__[:-1]):
+        return None
+    defining = [klass for klass in cls.__mro__[:-1] if "__init__" in vars(klass)]
+    return object if not defining else defining[0] if len(defining) == 1 else None
 
 
 @functools.lru_cache(maxsize=None)
@@ -210,12 +215,13 @@ def _record_of(cls: type, init: Callable, code) -> Optional[type]:
 
 
 def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], Dict[str, Any]]]:
-    """(the parameters of cls.__init__ after self, their literal defaults, attribute -> the parameter
-    or the (literal,) `__init__` stores in it) where `__init__` is a Python function of plain
+    """(the parameters of cls's `__init__` (its own or inherited) after self, their literal defaults,
+    attribute -> the parameter or the (literal,) `__init__` stores in it) where `__init__` is a Python function of plain
     parameters whose body only stores each parameter once (or a literal) in an attribute of self."""
-    init = vars(cls).get("__init__")
-    if init is None and _plain_bases(cls):
+    owner = _constructor_owner(cls)
+    if owner is object:
         return [], {}, {}
+    init = vars(owner).get("__init__") if owner is not None else None
     if not inspect.isfunction(init):
         return None
     try:
