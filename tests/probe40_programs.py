@@ -8,6 +8,7 @@ logistic regression with np.where, np.clip and np.maximum, Newton and bisection 
 tests, and Python idioms (functools.reduce, lambdas, closures, nested defs, comprehensions with
 conditions, dict and list parameters, in-place updates, aliases and views, einsum, cumsum, np.linalg).
 """
+import contextlib
 import functools
 import math
 from dataclasses import dataclass, field
@@ -2159,3 +2160,16 @@ def inherited_init_subclass(W, x):
     block = TanhBlock(W)
     h = block.forward(block.forward(x))
     return np.sum(h ** 2) + block.penalty()
+
+
+class Timed(contextlib.ContextDecorator):
+    def __init__(self, w):
+        self.w = w
+
+    def value(self, x):
+        return self.w * x
+
+
+def library_base_class(w, x):
+    timed = Timed(w)  # <- library-base-class
+    return timed.value(x) ** 2

@@ -284,6 +284,8 @@ REFUSED = [
      "objects-bound-by-tuple"),
     # the class of an object built in the function is a dataclass made for Block
     (programs.type_name_branch, (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), "type-of-built-object"),
+    # a base class of a library's (contextlib.ContextDecorator): its methods are not read as the user's
+    (programs.library_base_class, (0.7, 1.3), (0,), "library-base-class"),
     # the Polynomial a method returns is called
     (programs.polynomial_class, ([0.3, -0.5, 1.2, 0.4], 0.7), (0, 1), "object-returned-by-method-called"),
     # a field holding an object (Residual's inner Affine) is called

@@ -39,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import sys
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
@@ -184,8 +185,12 @@ def object_record(cls: type) -> Optional[type]:
 
 
 def _not_plain(cls: type) -> bool:
+    """Not the user's plain class: a library's (its methods are not the user's to differentiate), a
+    dataclass, a class with a metaclass or with hooks on its attributes."""
+    module = sys.modules.get(cls.__module__)
     return (type(cls) is not type or dataclasses.is_dataclass(cls) or any(name in vars(cls) for name in _NOT_PLAIN)
-            or module_of(cls).split(".")[0] in ("adjoint", "numpy", "scipy", "builtins"))  # (markers: adjoint.insert_grad_of)
+            or module_of(cls).split(".")[0] in ("adjoint", "numpy", "scipy", "builtins")  # (markers: adjoint.insert_grad_of)
+            or is_library_file(getattr(module, "__file__", None) or ""))
 
 
 def _constructor_owner(cls: type) -> Optional[type]:
