@@ -2173,3 +2173,51 @@ class Timed(contextlib.ContextDecorator):
 def library_base_class(w, x):
     timed = Timed(w)  # <- library-base-class
     return timed.value(x) ** 2
+
+
+# ----- eighth batch: containers whose items carry no tangent, in every mode ---------------------------
+
+
+class Weights(NamedTuple):
+    W: np.ndarray
+    b: np.ndarray
+
+
+def namedtuple_list_one_constant(W, b, x):
+    layers = [Weights(W, b), Weights(np.eye(3), np.zeros(3))]
+    for layer in layers:
+        x = np.tanh(layer.W @ x + layer.b)
+    return np.sum(x ** 2)
+
+
+def dict_of_layers_one_constant(W, x):
+    layers = {"first": Layer(W, np.zeros(3)), "second": Layer(np.eye(3) * 0.5, np.ones(3))}
+    for name in ["first", "second"]:
+        x = layers[name](x)  # <- dict-of-objects-called
+    return np.sum(x)
+
+
+def list_of_arrays_one_constant(w, x):
+    mats = [np.eye(3), w * np.ones((3, 3)), np.diag([1.0, 2.0, 3.0])]
+    for M in mats:
+        x = M @ x
+    return np.sum(x ** 2)
+
+
+def nested_lists_of_records(W1, W2, x):
+    stages = [[Layer(W1, np.zeros(3))], [Layer(np.eye(3), np.ones(3)), Layer(W2, np.zeros(3))]]
+    for stage in stages:
+        for layer in stage:
+            x = layer(x)  # <- nested-list-items-called
+    return np.sum(x)
+
+
+def tuple_of_records(W, x):
+    pair = (Layer(np.eye(3), np.zeros(3)), Layer(W, np.ones(3)))
+    first, second = pair
+    return np.sum(second(first(x)) ** 2)  # <- tuple-unpacked-objects-called
+
+
+def record_list_indexed(W, x):
+    layers = [Layer(np.eye(3), np.zeros(3)), Layer(W, np.ones(3))]
+    return np.sum(layers[1](layers[0](x))) + np.sum(layers[-1].W)

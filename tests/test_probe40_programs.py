@@ -255,6 +255,10 @@ CASES = [
     ("inherited_init_subclass", (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
     ("overridden_base_method", (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
     ("isinstance_of_base", (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
+    ("namedtuple_list_one_constant", (0.4 * A3, np.array([0.1, -0.2, 0.3]), np.array([0.3, -1.2, 0.8])), (0, 1, 2),
+     (0, 1, 2), ()),
+    ("list_of_arrays_one_constant", (0.7, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
+    ("record_list_indexed", (0.4 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
 ]
 
 
@@ -286,6 +290,13 @@ REFUSED = [
     (programs.type_name_branch, (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), "type-of-built-object"),
     # a base class of a library's (contextlib.ContextDecorator): its methods are not read as the user's
     (programs.library_base_class, (0.7, 1.3), (0,), "library-base-class"),
+    # objects of a class with `__call__` held in a dict, called
+    (programs.dict_of_layers_one_constant, (0.4 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), "dict-of-objects-called"),
+    # the items of a list of lists of objects, called
+    (programs.nested_lists_of_records, (0.4 * A3, 0.3 * SPD, np.array([0.3, -1.2, 0.8])), (0, 1, 2),
+     "nested-list-items-called"),
+    # objects unpacked from a tuple, called
+    (programs.tuple_of_records, (0.4 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), "tuple-unpacked-objects-called"),
     # the Polynomial a method returns is called
     (programs.polynomial_class, ([0.3, -0.5, 1.2, 0.4], 0.7), (0, 1), "object-returned-by-method-called"),
     # a field holding an object (Residual's inner Affine) is called
