@@ -2141,7 +2141,7 @@ def subclass_super_method(W, x):
 
 def two_objects_same_class(W1, W2, x):
     a, b = Block(W1), Block(W2)
-    return np.sum(b.forward(a.forward(x))) + a.penalty() * b.penalty()  # <- objects-bound-by-tuple
+    return np.sum(b.forward(a.forward(x))) + a.penalty() * b.penalty()
 
 
 def type_name_branch(W, x):
@@ -2221,3 +2221,14 @@ def tuple_of_records(W, x):
 def record_list_indexed(W, x):
     layers = [Layer(np.eye(3), np.zeros(3)), Layer(W, np.ones(3))]
     return np.sum(layers[1](layers[0](x))) + np.sum(layers[-1].W)
+
+
+def parallel_objects_swapped(W1, W2, x):
+    a, b = Block(W1), Block(W2)
+    a, b = b, a
+    return np.sum(b.forward(a.forward(x)))  # <- parallel-objects-rebound
+
+
+def parallel_mixed_values(W, s, x):
+    block, act, scale = Block(W), Activation(), 2.0 * s
+    return np.sum(act(block.forward(x)) * scale)

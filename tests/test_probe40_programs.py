@@ -13,7 +13,8 @@ Refused when probed, differentiated since: an object of a plain class whose `__i
 parameters by one tuple assignment (`self.W, self.b = W, b`), and of a plain class with a base class of
 shared methods and no `__init__` of its own (`class Linear(Module)`), and of a plain class with no
 `__init__` at all (`Centering()`, an object of static methods and class constants), and of a subclass
-that inherits its `__init__` (`class TanhBlock(Block)` overriding a method).
+that inherits its `__init__` (`class TanhBlock(Block)` overriding a method); objects built in a parallel
+assignment (`a, b = Block(W1), Block(W2)`) have their methods called as those built one by one.
 """
 from __future__ import annotations
 
@@ -252,6 +253,8 @@ CASES = [
     ("logistic_newton_irls", (X, LABELS, 0.5), (0, 2), (0, 2), ()),
     ("secant_root", (2.3,), (0,), (), ()),
     ("object_without_init_called", (V5,), (0,), (), ()),
+    ("two_objects_same_class", (0.3 * A3, 0.2 * SPD, np.array([0.3, -1.2, 0.8])), (0, 1, 2), (0, 1, 2), ()),
+    ("parallel_mixed_values", (0.3 * A3, 0.7, np.array([0.3, -1.2, 0.8])), (0, 1, 2), (), ()),
     ("inherited_init_subclass", (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
     ("overridden_base_method", (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
     ("isinstance_of_base", (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
@@ -283,9 +286,9 @@ REFUSED = [
     (programs.class_attribute_array_written, (0.7,), (0,), "class-array-written"),
     # super() in a method of an object built in the function (`Block.forward(self, x)` is differentiated)
     (programs.subclass_super_method, (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), "super-in-method-of-built-object"),
-    # `a, b = Block(W1), Block(W2)`: objects bound by a tuple assignment, their methods called
-    (programs.two_objects_same_class, (0.3 * A3, 0.2 * SPD, np.array([0.3, -1.2, 0.8])), (0, 1, 2),
-     "objects-bound-by-tuple"),
+    # `a, b = b, a` after `a, b = Block(W1), Block(W2)`: each name holds either object
+    (programs.parallel_objects_swapped, (0.3 * A3, 0.2 * SPD, np.array([0.3, -1.2, 0.8])), (0, 1, 2),
+     "parallel-objects-rebound"),
     # the class of an object built in the function is a dataclass made for Block
     (programs.type_name_branch, (0.3 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), "type-of-built-object"),
     # a base class of a library's (contextlib.ContextDecorator): its methods are not read as the user's
