@@ -2232,3 +2232,47 @@ def parallel_objects_swapped(W1, W2, x):
 def parallel_mixed_values(W, s, x):
     block, act, scale = Block(W), Activation(), 2.0 * s
     return np.sum(act(block.forward(x)) * scale)
+
+
+# ----- ninth batch: SciPy's distributions and special functions with keywords ---------------------------
+
+
+def scipy_distribution_keywords(a, scale, x):
+    from scipy import stats
+    return (np.sum(stats.gamma.logpdf(x, a, scale=scale)) + np.sum(stats.lognorm.logpdf(x, a, scale=scale))
+            + np.sum(stats.expon.logpdf(x, scale=scale)) + np.sum(stats.beta.logpdf(x / 4.0, a, 2.0))
+            + np.sum(stats.weibull_min.logpdf(x, a, scale=scale)))
+
+
+def scipy_discrete_loglik(rate, p, counts):
+    from scipy import stats
+    return np.sum(stats.poisson.logpmf(counts, rate)) + np.sum(stats.binom.logpmf(counts, 6, p))
+
+
+def scipy_negative_binomial(p, counts):
+    from scipy import stats
+    return np.sum(stats.nbinom.logpmf(counts, 3, p))  # <- nbinom-logpmf
+
+
+def scipy_special_more(x):
+    from scipy import special
+    return np.sum(special.betaln(x, 2.0 * x) + special.logit(x / 3.0) + special.log_ndtr(x - 1.0)
+                  + special.ndtri(x / 3.0) + special.gammainc(2.0, x) + special.erfcx(x) + special.polygamma(1, x))
+
+
+def scipy_cdfs_and_survival(mu, sigma, x):
+    from scipy import stats
+    z = (x - mu) / sigma
+    return (np.sum(stats.norm.cdf(z)) + np.sum(stats.norm.logsf(x, loc=mu, scale=sigma))
+            + np.sum(stats.t.cdf(x, 4.0, loc=mu, scale=sigma)))
+
+
+def scipy_logistic_logcdf(mu, sigma, x):
+    from scipy import stats
+    return np.sum(stats.logistic.logcdf(x, mu, sigma))  # <- logistic-logcdf
+
+
+def scipy_multivariate(mean, cov_diag, data):
+    from scipy import stats
+    cov = np.diag(np.exp(cov_diag))
+    return np.sum(stats.multivariate_normal.logpdf(data, mean=mean, cov=cov))

@@ -18,6 +18,8 @@ assignment (`a, b = Block(W1), Block(W2)`) have their methods called as those bu
 """
 from __future__ import annotations
 
+import importlib.util
+import inspect
 import re
 
 import numpy as np
@@ -37,6 +39,15 @@ V5 = np.array([0.3, -1.2, 0.8, 1.5, -0.4])
 SPD = np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]])
 A3 = np.array([[1.2, 0.4, -0.3], [0.9, 1.8, 0.5], [-0.6, 0.2, 1.5]])
 YS = np.array([0.1, 0.5, 0.8, 1.4, 1.9, 2.2])
+
+HAS_SCIPY = importlib.util.find_spec("scipy") is not None
+
+
+def _skip_without_scipy(func) -> None:
+    """The programs that import SciPy run where it is installed."""
+    if not HAS_SCIPY and "scipy" in inspect.getsource(func):
+        pytest.skip("SciPy is not installed")
+
 
 # (name, args, positions, positions autograd runs, positions whose second derivative is refused)
 CASES = [
@@ -262,12 +273,18 @@ CASES = [
      (0, 1, 2), ()),
     ("list_of_arrays_one_constant", (0.7, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
     ("record_list_indexed", (0.4 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
+    ("scipy_distribution_keywords", (1.7, 1.3, np.array([0.4, 1.2, 2.5, 0.9])), (0, 1, 2), (), ()),
+    ("scipy_discrete_loglik", (2.3, 0.35, np.array([0.0, 2.0, 3.0, 1.0])), (0, 1), (), ()),
+    ("scipy_special_more", (np.array([0.4, 1.2, 2.5, 0.9]),), (0,), (), ()),
+    ("scipy_cdfs_and_survival", (0.3, 1.4, YS), (0, 1, 2), (), ()),
+    ("scipy_multivariate", (np.array([0.3, -0.2]), np.array([0.1, -0.3]), X), (0, 1, 2), (), ()),
 ]
 
 
 @pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
                          ids=[f"{case[0]}-{n}" for n, case in enumerate(CASES)])
 def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
+    _skip_without_scipy(getattr(programs, name))
     check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
 
 
@@ -300,6 +317,9 @@ REFUSED = [
      "nested-list-items-called"),
     # objects unpacked from a tuple, called
     (programs.tuple_of_records, (0.4 * A3, np.array([0.3, -1.2, 0.8])), (0, 1), "tuple-unpacked-objects-called"),
+    # scipy.stats.nbinom.logpmf and scipy.stats.logistic.logcdf have no rules
+    (programs.scipy_negative_binomial, (0.35, np.array([0.0, 2.0, 3.0, 1.0])), (0,), "nbinom-logpmf"),
+    (programs.scipy_logistic_logcdf, (0.3, 1.4, YS), (0, 1, 2), "logistic-logcdf"),
     # the Polynomial a method returns is called
     (programs.polynomial_class, ([0.3, -0.5, 1.2, 0.4], 0.7), (0, 1), "object-returned-by-method-called"),
     # a field holding an object (Residual's inner Affine) is called
@@ -366,6 +386,7 @@ REFUSED = [
 
 @pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
 def test_refused_naming_the_users_line(func, args, positions, marker):
+    _skip_without_scipy(func)
     check_refused_at(func, args, positions, f"probe40_programs.py:{marked_line(func, marker)}:", RNG)
 
 
