@@ -2269,7 +2269,7 @@ def scipy_cdfs_and_survival(mu, sigma, x):
 
 def scipy_logistic_logcdf(mu, sigma, x):
     from scipy import stats
-    return np.sum(stats.logistic.logcdf(x, mu, sigma))  # <- logistic-logcdf
+    return np.sum(stats.logistic.logcdf(x, mu, sigma)) + np.sum(stats.logistic.logcdf(-x / sigma))
 
 
 def scipy_multivariate(mean, cov_diag, data):

@@ -224,6 +224,7 @@ STATS = [
     *distribution("halfcauchy", "logpdf", EXPON_DOMAIN), *distribution("halfcauchy", "pdf", EXPON_DOMAIN),
     *distribution("expon", "cdf", LAPLACE_DOMAIN), *distribution("expon", "sf", LAPLACE_DOMAIN),
     *distribution("expon", "logcdf", EXPON_DOMAIN), *distribution("logistic", "cdf", NORMAL_DOMAIN),
+    *distribution("logistic", "logcdf", NORMAL_DOMAIN),
     *(spec(f, f"stats.{f.__self__.name}.{f.__name__}(x0, x1, x2, x3)", 4, GAMMA, SHAPED, peer=False)
       for f in (stats.chi2.logpdf, stats.chi2.pdf, stats.invgamma.logpdf, stats.weibull_min.logpdf)),
     spec(stats.chi2.logpdf, "stats.chi2.logpdf(x0, x1)", 2, GAMMA[:2], (((3,), S),), peer=False, id="chi2.logpdf[df]"),
