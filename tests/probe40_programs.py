@@ -2249,9 +2249,9 @@ def scipy_discrete_loglik(rate, p, counts):
     return np.sum(stats.poisson.logpmf(counts, rate)) + np.sum(stats.binom.logpmf(counts, 6, p))
 
 
-def scipy_negative_binomial(p, counts):
+def scipy_negative_binomial(log_n, p, counts):
     from scipy import stats
-    return np.sum(stats.nbinom.logpmf(counts, 3, p))  # <- nbinom-logpmf
+    return np.sum(stats.nbinom.logpmf(counts, np.exp(log_n), p)) + stats.nbinom.logpmf(2, 3, p)
 
 
 def scipy_special_more(x):
