@@ -67,12 +67,35 @@ class CalleeChecks:
         for other in sorted(live, key=lambda n: (n.startswith("_"), n)):
             if self.storage.reaches(other, state) & reached and other in self._read_outside_blocks():
                 raise unreadable or self._refuse_derivative_call(stmt, func, where, other) or self._refuse(
-                    stmt, block_feeds(func, where, other) or f"`{func.__name__}` changes an argument in place "
-                    f"({where.filename}:{where.lineno}) and `{other}` is read after the call; adjoint does not "
-                    "follow changes a called function makes to its arguments: return the new value instead, or "
-                    "pass a copy")
+                    stmt, block_feeds(func, where, other) or self._nonlocal_changed(func, label, where, passed)
+                    or f"{label} changes an argument in place ({where.filename}:{where.lineno}) and "
+                    f"{self._what_is_read(other, passed)} is read after the call; adjoint does not follow changes a "
+                    "called function makes to its arguments: return the new value instead, or pass a copy")
         self._check_earlier_reads(stmt, passed, f"{label} ({where.filename}:{where.lineno})",
                                   lambda name: unreadable or self._refuse_derivative_call(stmt, func, where, name))
+
+    def _nonlocal_changed(self, func, label: str, where: Location, passed) -> str:
+        """The refusal of a call of a local function that changes in place (`total += v`) a variable of
+        this function it declares `nonlocal` (normalize/nonlocal_writes.py passes it in, by keyword);
+        '' otherwise."""
+        code, called = getattr(self.parsed.func, "__code__", None), getattr(func, "__code__", None)
+        keywords = called.co_varnames[called.co_argcount:called.co_argcount + called.co_kwonlyargcount] if called else ()
+        name = next((name for name in passed if code is not None and name in code.co_cellvars and name in keywords),
+                    None)
+        return name and (f"{label} changes in place ({where.filename}:{where.lineno}) what its `nonlocal {name}` "
+                         f"holds, which is read after the call; adjoint does not follow the change there: bind a new "
+                         f"value instead (`{name} = {name} + ...` for `{name} += ...`)")
+
+    def _what_is_read(self, other: str, passed) -> str:
+        """`other`, read after a call that changes what it holds; where adjoint made the name up
+        (`_returned1` of a function rebinding a `nonlocal` variable), what the user's name passed to
+        the call holds."""
+        shown = self._shown(other)
+        code = getattr(self.parsed.func, "__code__", None)
+        if not shown.startswith("_") or code is None or shown in code.co_varnames + code.co_cellvars:
+            return f"`{shown}`"
+        mine = [name for name in passed if name in code.co_varnames + code.co_cellvars]
+        return f"what `{mine[0]}` holds" if mine else "what it changes"
 
     def _names_an_atom(self, name: str) -> bool:
         """A global or closure name holding a string, bytes or a number (`logging.getLogger(__name__)`):

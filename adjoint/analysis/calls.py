@@ -142,12 +142,25 @@ class CallClassifier:
             return Operation(Callee.USER, unwrap(func), label)
         return Operation(Callee.UNKNOWN, func, label)
 
+    def _built_record_class(self, func_node: gast.expr) -> Optional[str]:
+        """The name of the user's class of `Cls(...)(...)`, whose object normalize/records.py builds as a
+        record (`make_record(items, Cls)`); None for any other callee."""
+        if not (isinstance(func_node, gast.Call) and len(func_node.args) == 2
+                and resolve_value(func_node.func, self.parsed, self.local_names) is runtime.make_record):
+            return None
+        cls = resolve_value(func_node.args[1], self.parsed, self.local_names)
+        return getattr(getattr(cls, "__adjoint_fields_of__", cls), "__name__", None)
+
     def _why_unknown(self, func_node: gast.expr, label: str) -> str:
         """The message for a call through a value only the running function knows."""
         if isinstance(func_node, gast.Subscript):
             return (f"`{label}` picks a function with an index known only when the function runs; adjoint "
                     "generates the derivative for the function a call receives: index the table with a "
                     "constant, or pass the function as an argument")
+        built = self._built_record_class(func_node)
+        if built is not None:
+            return (f"`{built}(...)(...)` calls an object as it is built, whose call adjoint does not follow there; "
+                    f"name it first (`obj = {built}(...)`, then `obj(...)`)")
         if isinstance(func_node, gast.Call):
             return (f"`{_dotted_text(func_node.func)}(...)(...)` calls the function that a call returns, which "
                     "adjoint cannot see when it generates the derivative; call a function defined by name "

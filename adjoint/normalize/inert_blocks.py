@@ -102,8 +102,11 @@ def block_of(func) -> Optional[str]:
 
 
 def called_label(func) -> str:
-    """How a refusal names a called function: an inert block lifted out (this module) by its kind."""
-    return f"this `{block_of(func)}` block" if block_of(func) else f"`{func.__name__}`"
+    """How a refusal names a called function: an inert block lifted out (this module) by its kind, a
+    lambda lifted out (normalize/local_functions.py) as the lambda."""
+    if block_of(func):
+        return f"this `{block_of(func)}` block"
+    return "the lambda" if func.__name__.startswith("_lambda") else f"`{func.__name__}`"
 
 
 def block_feeds(func, where, other: str) -> str:

@@ -72,6 +72,20 @@ def _assignments(parsed: ParsedFunction, augmented: bool = False) -> Tuple[List[
     return assignments, values
 
 
+def _built_in_parallel(parsed: ParsedFunction, local_names: frozenset) -> Dict[str, List[gast.expr]]:
+    """The records built by name in a parallel assignment (`a, b = Block(W1), Block(W2)`, records
+    normalize/records.py made: `make_record(items, Block)`): each name's is of its class, as
+    assigned alone (nothing checks a record built in place)."""
+    built: Dict[str, List[gast.expr]] = {}
+    for node in nodes.walk(parsed.node):
+        if (isinstance(node, gast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], gast.Tuple)
+                and isinstance(node.value, gast.Tuple) and len(node.value.elts) == len(node.targets[0].elts)):
+            for target, value in zip(node.targets[0].elts, node.value.elts):
+                if isinstance(target, gast.Name) and built_class(parsed, value, local_names) is not None:
+                    built.setdefault(target.id, []).append(value)
+    return built
+
+
 def _one_list_class(parsed: ParsedFunction, name: str, assigned: List[gast.expr], known: Known, listed: Known,
                     local_names: frozenset) -> Optional[type]:
     """C where every value assigned to name is a list of records of class C. A value that reads
@@ -230,6 +244,8 @@ def built_records(parsed: ParsedFunction, stores: Counter, local_names: frozense
     method returns (`p = p.step(dt)`, see returned_class; the record checked before the call), of one
     class; `given`: the class of the argument of a record parameter the function rebinds so."""
     assignments, values = _assignments(parsed, augmented=True)
+    for name, built in _built_in_parallel(parsed, local_names).items():
+        values.setdefault(name, []).extend(built)
     changed = True
     while changed:  # a copy of a copy
         new = {name: cls for name, assigned in values.items()

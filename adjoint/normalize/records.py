@@ -19,10 +19,14 @@ the field replaced, whose derivative is an item write's (runtime.replaced refuse
 an object that is no NamedTuple or dataclass, or a dataclass with a constructor of its own).
 
 An object of the user's plain class built in the function (`model = MLP(W1, W2)`) is a record
-too where the class's `__init__` only stores each of its parameters (or a literal) in an
-attribute: it is built as an object of a dataclass made for the class (object_record: a subclass
-with those attributes as its fields, so the class's methods and class attributes are its), and
-the derivative follows its attributes as a dataclass's fields.
+too where the class's `__init__` (its own, or the one it inherits: one of its classes has one)
+only stores each of its parameters (or a literal) in an attribute (one by one, or by one tuple
+assignment `self.W, self.b = W, b`), or where none of its classes has an `__init__` (an object
+without attributes); its base classes may be the user's plain classes (methods it shares, or
+overrides). It is built as an object of a
+dataclass made for the class (object_record: a subclass with those attributes as its fields, so
+the class's methods and class attributes are its), and the derivative follows its attributes as a
+dataclass's fields.
 
 Only classes whose constructor does nothing but store the fields are rewritten: a NamedTuple
 without a `__new__` of its own, a dataclass whose `__init__` is the generated one, with no
@@ -35,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import sys
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
@@ -75,8 +80,16 @@ def build_records(parsed: ParsedFunction, fresh: Callable[[str], str], calls: Li
             maker = nodes.name(parsed.bind("make_record", runtime.make_record, fresh, local_names))
             made = nodes.name(parsed.bind(f"_{cls.__name__}", record, fresh, local_names)) if record else node.func
             if record is not None:  # the fields were read from __init__: another one makes other fields
-                parsed.dependencies.extend([(vars(cls), "__init__", cls.__init__)] + code_dependency(cls.__init__))
+                parsed.dependencies.extend(_constructor_dependencies(cls))
             node.func, node.args, node.keywords = maker, [items, made], []
+
+
+def _constructor_dependencies(cls: type) -> List[Tuple]:
+    """What an object_record of cls depends on: which of its classes has an `__init__` (one given later
+    sets other attributes), and that one's code."""
+    found = [(vars(klass), "__init__", vars(klass).get("__init__")) for klass in cls.__mro__[:-1]]
+    owner = _constructor_owner(cls)
+    return found + (code_dependency(vars(owner)["__init__"]) if owner not in (None, object) else [])
 
 
 def _replaced_record(call: gast.Call, parsed: ParsedFunction, local_names) -> Optional[gast.expr]:
@@ -157,16 +170,37 @@ _NOT_PLAIN = ("__new__", "__slots__", "__setattr__", "__getattr__", "__getattrib
 
 def object_record(cls: type) -> Optional[type]:
     """A dataclass standing for the user's plain class cls where its objects are built in the
-    function: a subclass of cls whose fields are the attributes cls's `__init__` sets, each to
-    one of its parameters or to a literal (and nothing else), so that its objects are records
-    whose fields the derivative follows, with cls's methods and class attributes. None for any
-    other class (a base class, a metaclass, `__slots__`, attribute hooks, or more in `__init__`)."""
-    init = vars(cls).get("__init__") if type(cls) is type else None
-    if (not inspect.isfunction(init) or is_library_file(init.__code__.co_filename) or cls.__bases__ != (object,)
-            or module_of(cls).split(".")[0] in ("adjoint", "numpy", "scipy")  # (markers: adjoint.insert_grad_of)
-            or dataclasses.is_dataclass(cls) or any(name in vars(cls) for name in _NOT_PLAIN)):
+    function: a subclass of cls whose fields are the attributes its `__init__` (cls's own, or the
+    one it inherits) sets, each to one of its parameters or to a literal (and nothing else), so that
+    its objects are records whose fields the derivative follows, with cls's methods and class
+    attributes. None for any other class (a metaclass, `__slots__`, attribute hooks, more in
+    `__init__`, or two classes of its own with an `__init__`)."""
+    owner = _constructor_owner(cls)
+    init = vars(owner).get("__init__") if owner not in (None, object) else None
+    if owner is object:
+        return _record_of(cls, None, None)  # (no constructor: an object without attributes)
+    if not inspect.isfunction(init) or is_library_file(init.__code__.co_filename):
         return None
     return _record_of(cls, init, init.__code__)
+
+
+def _not_plain(cls: type) -> bool:
+    """Not the user's plain class: a library's (its methods are not the user's to differentiate), a
+    dataclass, a class with a metaclass or with hooks on its attributes."""
+    module = sys.modules.get(cls.__module__)
+    return (type(cls) is not type or dataclasses.is_dataclass(cls) or any(name in vars(cls) for name in _NOT_PLAIN)
+            or module_of(cls).split(".")[0] in ("adjoint", "numpy", "scipy", "builtins")  # (markers: adjoint.insert_grad_of)
+            or is_library_file(getattr(module, "__file__", None) or ""))
+
+
+def _constructor_owner(cls: type) -> Optional[type]:
+    """The one of cls's classes whose `__init__` makes its objects, where they all are the user's plain
+    classes (methods shared by a base class): the only one to define `__init__`, or object where none
+    does; None otherwise."""
+    if not isinstance(cls, type) or any(_not_plain(klass) for klass in cls.__mro__[:-1]):
+        return None
+    defining = [klass for klass in cls.__mro__[:-1] if "__init__" in vars(klass)]
+    return object if not defining else defining[0] if len(defining) == 1 else None
 
 
 @functools.lru_cache(maxsize=None)
@@ -186,10 +220,13 @@ def _record_of(cls: type, init: Callable, code) -> Optional[type]:
 
 
 def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], Dict[str, Any]]]:
-    """(the parameters of cls.__init__ after self, their literal defaults, attribute -> the parameter
-    or the (literal,) `__init__` stores in it) where `__init__` is a Python function of plain
+    """(the parameters of cls's `__init__` (its own or inherited) after self, their literal defaults,
+    attribute -> the parameter or the (literal,) `__init__` stores in it) where `__init__` is a Python function of plain
     parameters whose body only stores each parameter once (or a literal) in an attribute of self."""
-    init = vars(cls).get("__init__")
+    owner = _constructor_owner(cls)
+    if owner is object:
+        return [], {}, {}
+    init = vars(owner).get("__init__") if owner is not None else None
     if not inspect.isfunction(init):
         return None
     try:
@@ -206,13 +243,10 @@ def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], D
         return None
     fields: Dict[str, Any] = {}
     body = node.body[1:] if node.body and is_docstring(node.body[0]) else node.body
-    for stmt in body:
-        target = (stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
-                  else stmt.target if isinstance(stmt, gast.AnnAssign) and stmt.value is not None else None)
+    for target, value in [pair for stmt in body for pair in _attribute_stores(stmt)]:
         if not (isinstance(target, gast.Attribute) and isinstance(target.value, gast.Name)
                 and target.value.id == self_ and target.attr not in fields):
             return None
-        value = stmt.value
         if isinstance(value, gast.Name) and value.id in names and value.id not in fields.values():
             fields[target.attr] = value.id
         elif isinstance(value, gast.Constant) and type(value.value) in LITERALS:
@@ -222,6 +256,17 @@ def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], D
     if set(names) - set(fields.values()):
         return None  # a parameter __init__ does not store: its argument would not be evaluated
     return names, {name: default.value for name, default in defaults.items()}, fields
+
+
+def _attribute_stores(stmt: gast.stmt) -> List[Tuple[gast.AST, gast.AST]]:
+    """The (target, value) pairs an assignment stores, `self.W, self.b = W, b` as its two pairs (its
+    values names and literals, each store is as the one of its own line); ``[(None, None)]`` for
+    any other statement."""
+    target = (stmt.targets[0] if isinstance(stmt, gast.Assign) and len(stmt.targets) == 1
+              else stmt.target if isinstance(stmt, gast.AnnAssign) and stmt.value is not None else None)
+    if isinstance(target, gast.Tuple) and isinstance(stmt.value, gast.Tuple) and len(target.elts) == len(stmt.value.elts):
+        return list(zip(target.elts, stmt.value.elts))
+    return [(target, getattr(stmt, "value", None))]
 
 
 def is_docstring(stmt: gast.stmt) -> bool:

@@ -1,5 +1,5 @@
 """Adjoints and tangents of scipy.stats distribution functions and quantiles: the normal's survival
-function, its log and its quantiles (ppf, isf); expon's and logistic's distribution functions;
+function, its log and its quantiles (ppf, isf); expon's and logistic's distribution functions (and logistic's log);
 gamma's and Student's t with respect to the value, loc and scale; and stats.entropy.
 
 As in scipy_stats.py, z = (x - loc) / scale: a distribution function F(z) has the derivative
@@ -163,6 +163,22 @@ def _(result, x, loc=0.0, scale=1.0):
 def _(result, x, loc=0.0, scale=1.0):
     d[result] = (standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
                  * zero_where_infinite(result * (1.0 - result), x))
+
+
+# logcdf = log expit(z), whose slope is 1 - expit(z) = -expm1(logcdf): 0 at z = inf of itself.
+@register_adjoint(stats.logistic.logcdf)
+def _(result, x, loc=0.0, scale=1.0):
+    z = finite_standardized(x, loc, scale)
+    slope = -np.expm1(result) / scale
+    d[x] = unbroadcast(d[result] * slope, x)
+    d[loc] = unbroadcast(-d[result] * slope, loc)
+    d[scale] = unbroadcast(-d[result] * slope * z, scale)
+
+
+@register_tangent(stats.logistic.logcdf)
+def _(result, x, loc=0.0, scale=1.0):
+    d[result] = (standardized(d[x] - d[loc] - d[scale] * finite_standardized(x, loc, scale), 0.0, scale)
+                 * -np.expm1(result))
 
 
 # ----- Gamma and Student's t: the slope is the standard density (gamma.pdf is 0 below loc) ----------------------

@@ -1,13 +1,13 @@
 """Adjoints and tangents of more scipy.stats distributions: the location-scale families expon,
 laplace, logistic, cauchy (and halfcauchy), lognorm (and its shape s) and uniform (log densities and densities,
 with respect to the values, `loc` and `scale`), chi2 (and its df), the log densities of
-invgamma and weibull_min (and their shapes), and the bernoulli and binom probability mass
-functions with respect to `p`.
+invgamma and weibull_min (and their shapes), the bernoulli and binom probability mass
+functions with respect to `p`, and nbinom's log pmf with respect to `p` and its (real) `n`.
 
 As in scipy_stats.py, z = (x - loc) / scale and a location-scale log density is
 f(z) - log(scale): its derivative is slope(z) / scale in x, minus that in loc, and
 -(1 + z slope(z)) / scale in scale. A density's derivative is the log density's times the
-density. The counts k and n of the discrete distributions are not differentiated.
+density. The counts k of the discrete distributions, and binom's n, are not differentiated.
 """
 import math
 
@@ -247,6 +247,22 @@ def _(result, k, n, p, loc=0):
 @register_tangent(stats.binom.pmf)
 def _(result, k, n, p, loc=0):
     d[result] = d[p] * result * (pow_term(k - loc, p, -1.0) - pow_term(n - (k - loc), 1.0 - p, -1.0))
+
+
+# ----- Negative binomial: log pmf = gammaln(k + n) - gammaln(n) - gammaln(k + 1) + n log p + k log(1 - p) --------
+# Its slope in p is n / p - k / (1 - p), in n (a dispersion, a positive number) digamma(k + n) - digamma(n) + log p.
+
+
+@register_adjoint(stats.nbinom.logpmf)
+def _(result, k, n, p, loc=0):
+    d[n] = unbroadcast(d[result] * (special.digamma(k - loc + n) - special.digamma(n) + np.log(p)), n)
+    d[p] = unbroadcast(d[result] * (n / p - pow_term(k - loc, 1.0 - p, -1.0)), p)
+
+
+@register_tangent(stats.nbinom.logpmf)
+def _(result, k, n, p, loc=0):
+    d[result] = (d[n] * (special.digamma(k - loc + n) - special.digamma(n) + np.log(p))
+                 + d[p] * (n / p - pow_term(k - loc, 1.0 - p, -1.0)))
 
 
 # ----- Chi-squared: y = (x - loc) / scale, log pdf = (df/2 - 1) log y - y/2 - gammaln(df/2) - (df/2) log 2 - log(scale)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from adjoint.runtime.adjoints import unbroadcast, zeros_like, _is_container
+from adjoint.runtime.containers import _entries, _is_record
 from adjoint.runtime.numpy_rules import _adjoint_dtype
 from adjoint.runtime.refusals import Refused, defines_arithmetic
 
@@ -93,10 +94,14 @@ def sorted_tangent(dx, x, reverse=False):
 
 
 def tangent_like(dx, x):
-    """dx with the structure and shapes of x: symbolic zeros (0.0) become zeros, in (nested) lists too."""
+    """dx with the structure and shapes of x: symbolic zeros (0.0) become zeros, in (nested) lists too, and
+    a dataclass's symbolic zero the dict of its fields' zeros (`layer.W @ x` reads a field of the item of
+    a list of records that carries no tangent)."""
     if isinstance(x, (list, tuple)):
         items = dx if _is_container(dx) else [0.0] * len(x)
         return [tangent_like(item, part) for item, part in zip(items, x)]
+    if _is_record(x) and not _is_container(dx):
+        return record_tangent({}, _entries(x))
     if type(x) is float and x == 0.0 and (_is_container(dx) or np.ndim(dx) > 0):
         return dx  # x: an adjoint's symbolic zero (of items or an array, which dx holds)
     return dx if np.shape(dx) == np.shape(x) else np.broadcast_to(dx, np.shape(x))
