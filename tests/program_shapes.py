@@ -22,7 +22,8 @@ Python's and NumPy's semantics rather than on calculus:
   product (of items or of positions), chain.from_iterable and zip_longest, nested or bound to a
   name first, over
   lists, tuples, 1-D and 2-D arrays; `sorted(range(len(xs)), key=lambda k: ...)` reading xs;
-  loops and generator expressions over a generator function's call yielding positions;
+  loops and generator expressions over a generator function's call yielding positions, and over an
+  endless generator's, zipped with a sequence or cut by islice;
 - `scatter`: NumPy writes with repeated indices (`y[[0, 0]] += x`, `y[[1, 1, 0]] = v`, `np.add.at`)
   and, beside them, with distinct ones; arrays of integers updated in place;
 - `builtin_sum`: the builtin `sum` over arrays (a 2-D one sums rows) and lists;
@@ -34,7 +35,8 @@ Python's and NumPy's semantics rather than on calculus:
 - `functions`: comprehensions and generator expressions (filters, nesting, zip), local
   lambdas and defs that read the function's variables, module-level lambdas, functions
   passed to helpers and read from a table, a model's layers in a list of callable objects
-  (walked directly, zipped with functions or by index), functools.reduce;
+  (walked directly, zipped with functions or by index), functools.reduce; any() and all() decided
+  before an item that would raise;
 - `zero_d`: 0-d arrays and NumPy numbers indexed like arrays (`z[()]`, `z[...]`, `z[None]`),
   written whole (`z[...] = v`, `z[()] = v`) and turned into floats; these programs are also
   checked by `hvp`;
@@ -42,7 +44,8 @@ Python's and NumPy's semantics rather than on calculus:
   function from its arguments and called once or in a loop; a record (or a list of them) made
   from the last one in a loop by its own method or by a helper (checked by `hvp` too, but for
   the lists); a derivative taken inside the
-  function (`adjoint.grad(energy)(u, s)`, a force from an energy); grids whose ends or step move
+  function (`adjoint.grad(energy)(u, s)`, a force from an energy); a record rebound by operators
+  its class defines (`s = s * k`, `s += t`); grids whose ends or step move
   with the arguments (`np.linspace(0.0, x0, 5)`, `np.arange(3) * x0`);
 - `hidden_effects`: in-place writes where a statement does not show them: a helper writing into
   its argument called in an `if` or `while` test, an `and`/`or`/`not` operand, an assert, an
@@ -781,6 +784,16 @@ class ShapeBuilder(Builder):
         before the loop)."""
         a = self.need("a")
         i, j, total = self.fresh("i"), self.fresh("j"), self.accumulate()
+        if self.chance(30):
+            name = self.helper_source("halvings", ["def halvings(v):", "    p = 1.0", "    while True:",
+                                                   "        yield p * v", "        p = p * 0.5"])
+            taken = self.choice((f"zip({name}({self.scalar()}), {self.need('fs')})",
+                                 f"zip({self.need('fs')}, {name}({self.scalar()}))",
+                                 f"enumerate(itertools.islice({name}({self.scalar()}), {self.integer(0, 3)}))"))
+            e, h = self.fresh("e"), self.fresh("h")
+            self.emit(f"for {e}, {h} in {taken}:", f"    {total} = {total} * 0.5 + {e} * {h}")
+            self.terms.append(total)
+            return
         if self.chance(50):
             name = self.helper_source("index_pairs", ["def index_pairs(n):", "    for i in range(n):",
                                                       "        for j in range(i + 1, n):", "            yield i, j"])
@@ -917,7 +930,25 @@ class ShapeBuilder(Builder):
     # ----- models: records with methods, derivatives taken inside, grids --------------------------
 
     def models(self) -> None:
-        self.choice((self.record_methods, self.inner_derivative, self.moving_grid, self.record_steps))()
+        self.choice((self.record_methods, self.inner_derivative, self.moving_grid, self.record_steps,
+                     self.record_operators))()
+
+    def record_operators(self) -> None:
+        """A NamedTuple or a dataclass rebound by operators its class defines (`s = s * k`, `s *= k`,
+        `s += t`), once or in a loop: the class's methods, not arithmetic on its fields."""
+        a, cls, s, i = self.need("a"), self.fresh("Pair"), self.fresh("s"), self.fresh("i")
+        dataclass = self.chance(50)
+        self.module_lines += ["import dataclasses", "import typing", "", ""]
+        self.module_lines += ["@dataclasses.dataclass", f"class {cls}:"] if dataclass else [f"class {cls}(typing.NamedTuple):"]
+        self.module_lines += ["    q: float", "    v: np.ndarray", "", "    def __mul__(self, k):",
+                              f"        return {cls}(self.q * k + {self.choice(CONSTANTS)}, self.v * k * k)", "",
+                              "    def __add__(self, other):",
+                              f"        return {cls}(self.q * other.q, self.v + other.v)", ""]
+        step = self.choice((f"{s} = {s} * {self.scalar()}", f"{s} *= {self.scalar()}",
+                            f"{s} += {cls}({self.scalar()}, {a})", f"{s} = {s} + {cls}({self.scalar()}, {a})"))
+        self.emit(f"{s} = {cls}({self.scalar()}, {a} * {self.choice(CONSTANTS)})")
+        self.emit(*([step] if self.chance(50) else [f"for {i} in range({self.integer(1, 3)}):", f"    {step}"]))
+        self.terms.append(f"{s}.q * np.sum({s}.v)")
 
     def record_methods(self) -> None:
         """A NamedTuple model (a float and an array field) whose `loss` calls `forward`."""
@@ -985,7 +1016,7 @@ class ShapeBuilder(Builder):
         self.terms.append(f"np.sum(np.sin({t}) * {self.scalar()})")
 
     def functions(self) -> None:
-        self.choice((self.list_comprehension, self.generator_expression, self.nested_comprehension,
+        self.choice((self.list_comprehension, self.generator_expression, self.nested_comprehension, self.short_circuit,
                      self.local_lambda, self.local_def, self.function_argument, self.function_table,
                      self.layer_list, self.reduce_fold, self.conditional_comprehension, self.list_in_a_branch))()
 
@@ -1004,6 +1035,15 @@ class ShapeBuilder(Builder):
             lambda: f"sum(np.dot({v}, {e}) for {v}, {e} in zip({self.need('xs')}, {self.need('xs')}[1:]))",
             lambda: f"np.sum(np.stack([{v} * {self.scalar()} for {v} in {self.need('xs')}]))",
         ))
+
+    def short_circuit(self) -> None:
+        """any() or all() of a generator expression decided before its last item, which would divide
+        by zero: Python takes no item after the deciding one."""
+        e, fs = self.fresh("e"), self.need("fs")
+        item = f"1.0 / ({e} - 1e300)"  # about -1e-300 for the floats of fs; 1 / 0 for the last item
+        test = self.choice((f"any({item} < 0.0 for {e} in {fs} + [1e300])", f"all({item} > 0.0 for {e} in {fs} + [1e300])",
+                            f"any({item} < 0.0 for {e} in {fs} if {e} != 0.5) or {fs}[0] > 0.0"))
+        self.terms.append(f"({self.scalar()} if {test} else {self.scalar()})")
 
     def nested_comprehension(self) -> None:
         fs, table, e, f = self.need("fs"), self.fresh("B"), self.fresh("e"), self.fresh("f")
