@@ -9,7 +9,8 @@ run-time refusal: `Shared` passes the caller's objects themselves). A user class
 without a call written in the function writes in place too: an initializer's helper
 (`self._fill(a)`, `super().__init__(a)`), a property getter, an operator method (`o += v` runs
 `__iadd__`, `o[k]` runs `__getitem__`); making such an object from memory of the function is
-refused at the construction, and an argument holding an object whose property the function reads
+refused at the construction (at the operator, `o += v`, for an object of a plain class adjoint reads
+as a record, whose `__iadd__` it calls), and an argument holding an object whose property the function reads
 and whose getter writes in place is refused at the parameter. NumPy and SciPy functions told to overwrite what they are given
 (`overwrite_a=True` by position or by name, `overwrite_input`, SciPy's `output=`) are refused
 where their result is not differentiated as well as where it is. Every Refused case below gave a
@@ -302,8 +303,8 @@ class Accumulator:
 
 def in_place_operator(x):
     y = x * 2.0
-    o = Accumulator(y)  # <- iadd
-    o += 3.0
+    o = Accumulator(y)
+    o += 3.0  # <- iadd
     return np.sum(y * x)
 
 

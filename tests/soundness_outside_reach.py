@@ -4,7 +4,8 @@ A global array is reached by reflection (`getattr(module, "W")`, `vars(module)["
 `globals()["W"]`, `operator.attrgetter("W")(module)`, `__import__`, a module's
 `__getattribute__`), through a module or a class given to a function that returns what it holds,
 through a class attribute read on an object the function makes (`M().W`, inherited too, or
-`getattr(M, "W")`), through a property, through an `__init__` that stores a global or a namedtuple's default, or in a method
+`getattr(M, "W")`; of a NamedTuple's or a dataclass's class too, `p.W` for `W = np.ones(3)` in its
+body, no field), through a property, through an `__init__` that stores a global or a namedtuple's default, or in a method
 through `type(self).W`, `self.__class__.W` or `self.W` of the bound object. A write through the
 local name changes the global, which the function reads under its own name afterwards: the
 derivative restored or skipped the change. Each is refused at the write. Two reads of one
@@ -25,6 +26,7 @@ import dataclasses
 import itertools
 import operator
 import sys
+import typing
 
 import numpy as np
 
@@ -43,6 +45,17 @@ class Weights:
 
 class Inherited(Weights):
     pass
+
+
+class PairWithTable(typing.NamedTuple):
+    a: float
+    W = np.ones(3)  # an object of the class, no field
+
+
+@dataclasses.dataclass
+class CellWithTable:
+    a: float
+    W = np.ones(3)
 
 
 class FromProperty:
@@ -159,6 +172,25 @@ def class_attribute_of_made_object(x):
     return np.sum(Weights.W * x)
 
 
+def class_object_of_a_named_tuple(x):
+    p = PairWithTable(1.0)
+    p.W[0] = x[0]  # <- class_object_of_a_named_tuple
+    return np.sum(PairWithTable.W * x)
+
+
+def class_object_of_a_dataclass(x):
+    c = CellWithTable(1.0)
+    c.W[0] = x[0]  # <- class_object_of_a_dataclass
+    return np.sum(CellWithTable.W * x)
+
+
+def class_object_of_a_dataclass_by_name(x):
+    c = CellWithTable(1.0)
+    w = c.W
+    w[1] = x[1]  # <- class_object_of_a_dataclass_by_name
+    return np.sum(CellWithTable.W * x)
+
+
 def class_attribute_by_name(x):
     m = Weights()
     w = m.W
@@ -251,6 +283,9 @@ CASES = [
     refused(getter_given_the_class, "getter_given_the_class"),
     refused(class_attribute_of_made_object, "class_attribute_of_made_object"),
     refused(class_attribute_by_name, "class_attribute_by_name"),
+    refused(class_object_of_a_named_tuple, "class_object_of_a_named_tuple"),
+    refused(class_object_of_a_dataclass, "class_object_of_a_dataclass"),
+    refused(class_object_of_a_dataclass_by_name, "class_object_of_a_dataclass_by_name"),
     refused(inherited_class_attribute, "inherited_class_attribute"),
     refused(getattr_of_class, "getattr_of_class"),
     refused(property_returning_a_global, "property_returning_a_global"),

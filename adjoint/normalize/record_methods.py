@@ -27,6 +27,8 @@ the construct.
 from __future__ import annotations
 
 import inspect
+import numbers
+import types
 from collections import Counter
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -98,6 +100,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
         _refuse_class_reads(parsed, calls, known, listed, local_names)
     if known:
         _refuse_other_attributes(parsed, calls + getters, known, built)
+        _class_objects_from_the_class(parsed, fresh, local_names, {name: known[name] for name in built})
     if checks:
         _insert_checks(parsed, fresh, local_names, checks)
 
@@ -292,6 +295,29 @@ def _refuse_other_attributes(parsed: ParsedFunction, calls: List[gast.Call], kno
             raise _refuse(parsed, node, "property", f"`{node.value.id}.{node.attr}` reads the property "
                           f"`{node.attr}` of {defining.__name__}; adjoint differentiates the fields of records and "
                           "calls their methods, not properties: make it a method (`.{node.attr}()`)")
+
+
+_IMMUTABLE = (numbers.Number, str, bytes, type(None), frozenset, type, types.FunctionType, types.BuiltinFunctionType)
+
+
+def _class_objects_from_the_class(parsed: ParsedFunction, fresh: Callable[[str], str], local_names: frozenset,
+                                  known: Known) -> None:
+    """`m.W`, m a record the function builds and W an object of its class that is no field (`W =
+    np.ones(3)` in the class body), read as `_Cls.W`: an object from outside the function, which the
+    analyses refuse to write into (`m.W[0] = v` writes into the class's object, for every record of
+    it), where a record's own memory would be written as the function's. (In a method, `self.W`
+    written is refused by analysis/class_effects.py.)"""
+    for node in nodes.walk(parsed.node):
+        if not (isinstance(node, gast.Attribute) and isinstance(node.value, gast.Name) and node.value.id in known
+                and not node.attr.startswith("__") and node.attr not in field_names(known[node.value.id])):
+            continue
+        found, defining = _class_attribute(known[node.value.id], node.attr)
+        if defining is None or isinstance(found, _IMMUTABLE) or isinstance(found, tuple) and \
+                all(isinstance(item, _IMMUTABLE) for item in found) or callable(found) or isinstance(found, property):
+            continue
+        let_go(parsed.node)
+        node.value = nodes.copy_location(nodes.name(parsed.bind(f"_{defining.__name__}", defining, fresh, local_names)),
+                                         node.value)
 
 
 def class_functions(cls: Any, seen: Optional[set] = None) -> List[Callable]:
