@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable
+from typing import Any, Callable, Dict
 
 import gast
 
@@ -37,8 +37,15 @@ def lower_library_partials(parsed: ParsedFunction, fresh: Callable[[str], str]) 
     """Write each call of a partial of a library's function as the call of the function (see the module)."""
     local_names = nodes.local_names(parsed.node)
     calls = [node for node in nodes.walk(parsed.node) if isinstance(node, gast.Call)]
+    found: Dict[str, Any] = {}  # dotted name -> what it names (the same at each call)
     for call in calls:
-        held = resolve_value(call.func, parsed, local_names)
+        dotted = nodes.dotted_name(call.func)
+        if dotted is None:
+            held = resolve_value(call.func, parsed, local_names)
+        else:
+            if dotted not in found:
+                found[dotted] = resolve_value(call.func, parsed, local_names)
+            held = found[dotted]
         if type(held) is not functools.partial or _users_function(held.func):
             continue  # (a partial of a user's function is specialized to its arguments: frontend/values.py)
         let_go(parsed.node)

@@ -49,6 +49,9 @@ def lower_piecewise(parsed: ParsedFunction, fresh: Callable[[str], str], calls: 
 def lower_statements(parsed: ParsedFunction, calls: List[gast.Call], func, found, lowered) -> None:
     """Where the function calls `func`, each statement for which found(stmt, local_names) gives a call
     replaced by the statements lowered(stmt, call, local_names) makes."""
+    if not any(isinstance(call.func, gast.Attribute) and call.func.attr == func.__name__
+               or isinstance(call.func, gast.Name) and parsed.lookup(call.func.id) is func for call in calls):
+        return  # (no call can be one of func: a look at the names first, the function's names found only then)
     local_names = nodes.local_names(parsed.node)
     if not any(resolve_value(call.func, parsed, local_names) is func for call in calls):
         return

@@ -36,10 +36,13 @@ def lower_reflective_writes(parsed: ParsedFunction) -> None:
                if isinstance(stmt, gast.Expr) and _is_setattr(stmt.value, parsed, local_names)
                and _settable_by_name(stmt.value)]
     callees = {id(stmt.value.func) for stmt in written}
+    seen = set()  # the names looked up (what a name refers to is the same wherever the function reads it)
     for node in nodes.walk(parsed.node):
         if isinstance(node, (gast.Name, gast.Attribute)) and isinstance(node.ctx, gast.Load) \
-                and id(node) not in callees:
+                and id(node) not in callees and not (isinstance(node, gast.Name) and node.id in seen):
             _refuse_reflective(node, parsed, local_names)
+            if isinstance(node, gast.Name):
+                seen.add(node.id)
     if written:
         let_go(parsed.node)
         _rewrite_bodies(parsed.node, {id(stmt) for stmt in written})
