@@ -223,7 +223,7 @@ class _Contents:
         if name not in self.local_names:
             return _mutable(self.lookup(name))
         for value in self.bound.get(name, ()):
-            root = _root_name(value)
+            root = root_name(value)
             if root is not None and root not in seen and self._from_outside(root, seen | {name}) is not None:
                 found = resolve(value, self.parsed, self.local_names)
                 return found if found is MISSING else _mutable(found)
@@ -272,7 +272,7 @@ def _holds_mutable(found: object) -> bool:
     return any(_mutable(item) is not None for item in items)
 
 
-def _root_name(value: gast.expr) -> Optional[str]:
+def root_name(value: gast.expr) -> Optional[str]:
     """`W` for `W`, `CONFIG.w`, `TABLE[0]`; None for any other value (a new object)."""
     while isinstance(value, (gast.Attribute, gast.Subscript)):
         value = value.value

@@ -23,6 +23,7 @@ from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.guards import Guards
+from adjoint.analysis.item_writes import root_name
 from adjoint.analysis.kinds import CONTAINER, RECORD, UNKNOWN
 from adjoint.frontend.parse import ParsedFunction
 
@@ -88,17 +89,10 @@ def _user_results(parsed: ParsedFunction, classifier: CallClassifier) -> Set[str
     found = {name for name, value in assigned
              if isinstance(value, gast.Call) and classifier.classify(value).kind == Callee.USER}
     while True:
-        more = {name for name, value in assigned if name not in found and _root(value) in found}
+        more = {name for name, value in assigned if name not in found and root_name(value) in found}
         if not more:
             return found
         found |= more
-
-
-def _root(value: gast.expr):
-    """The name `v`, `v[i]`, `v.a` or `v[i].a[j]` reads from, else None."""
-    while isinstance(value, (gast.Subscript, gast.Attribute)):
-        value = value.value
-    return value.id if isinstance(value, gast.Name) else None
 
 
 def _operation(value: gast.expr, classifier: CallClassifier):
