@@ -1,8 +1,13 @@
 """A derivative follows the default values of the functions it was generated for: a change of
-`__defaults__` or `__kwdefaults__` (of the differentiated function or of a function it calls)
-between two calls of the same derived function makes it generate again (the derivative kept the
-defaults it was generated with: a wrong value and derivative)."""
+`__defaults__` or `__kwdefaults__` (of the differentiated function or of a function it calls), of
+the defaults a NamedTuple's `__new__` fills in, or of the keywords a functools.partial holds (a
+dict, changed in place or given another key) between two calls of the same derived function makes
+it generate again (the derivative kept the values it was generated with: a wrong value and
+derivative)."""
 from __future__ import annotations
+
+import functools
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -42,13 +47,57 @@ def replace_helper_defaults():
     helper.__defaults__ = (3.0,)
 
 
+class Scales(NamedTuple):
+    first: float
+    second: float = 2.0
+
+
+def scaled_by_a_record(x):
+    return np.sum(x * Scales(1.0).second)
+
+
+def replace_the_records_defaults():
+    Scales.__new__.__defaults__ = (3.0,)
+
+
+def weighted(x, k, shift=0.0):
+    return x * k + shift
+
+
+WEIGHTED = functools.partial(weighted, k=2.0)
+CLIPPED = functools.partial(np.clip, a_min=-1.0, a_max=1.0)
+
+
+def through_a_partial(x):
+    return np.sum(WEIGHTED(x) * x)
+
+
+def through_a_partial_of_numpy(x):
+    return np.sum(CLIPPED(x) * x)
+
+
+def change_a_partials_keyword():
+    WEIGHTED.keywords["k"] = 3.0
+
+
+def give_a_partial_another_keyword():
+    WEIGHTED.keywords["shift"] = 0.5
+
+
+def change_a_numpy_partials_keyword():
+    CLIPPED.keywords["a_max"] = 0.75
+
+
 TRANSFORMS = {
     "grad": lambda f: adjoint.grad(f),
     "value_and_grad": lambda f: adjoint.value_and_grad(f),
     "jvp": lambda f: lambda x: adjoint.jvp(f)(x, np.ones(3)),
 }
 CHANGES = [(scaled, replace_defaults), (scaled_by_keyword, change_a_keyword_default),
-           (scaled_by_keyword, replace_keyword_defaults), (calls_a_helper, replace_helper_defaults)]
+           (scaled_by_keyword, replace_keyword_defaults), (calls_a_helper, replace_helper_defaults),
+           (scaled_by_a_record, replace_the_records_defaults), (through_a_partial, change_a_partials_keyword),
+           (through_a_partial, give_a_partial_another_keyword),
+           (through_a_partial_of_numpy, change_a_numpy_partials_keyword)]
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +105,10 @@ def fresh_defaults():
     yield
     scaled.__defaults__, helper.__defaults__, quadratic.__defaults__ = (2.0,), (2.0,), (2.0,)
     scaled_by_keyword.__kwdefaults__ = {"k": 2.0}
+    Scales.__new__.__defaults__ = (2.0,)
+    WEIGHTED.keywords.clear()
+    WEIGHTED.keywords["k"] = 2.0
+    CLIPPED.keywords["a_max"] = 1.0
 
 
 def differences(f, x, eps=1e-6):

@@ -108,3 +108,40 @@ def guards_of(dependencies: list) -> Optional[Tuple[Tuple[Callable, str, object]
         else:
             return None
     return tuple(guards)
+
+
+class ListItems:
+    """A list's items, in order, seen as a one-entry mapping (as generated.Generated's
+    dependencies read them): it holds `SAME` while the list holds the same objects, in the
+    same order, as when an item was resolved (a derivative calls the function it held)."""
+
+    SAME = object()
+
+    def __init__(self, items: list):
+        self.items = items
+        self.held = tuple(items)
+
+    @classmethod
+    def of(cls, items: list) -> Tuple["ListItems", str, object]:
+        """The dependency on the list's items staying what they are."""
+        return cls(items), "items", cls.SAME
+
+    def get(self, name: str, default: Any = None) -> Any:
+        items, held = self.items, self.held
+        same = len(items) == len(held) and all(now is then for now, then in zip(items, held))
+        return self.SAME if same else default
+
+
+class TableKeys:
+    """The keys of a dict, in order, seen as a one-entry mapping (as generated.Generated's
+    dependencies read them): it holds `SAME` while the dict has the keys it had (those a loop was
+    unrolled over, the keywords of a functools.partial)."""
+
+    SAME = object()
+
+    def __init__(self, table: dict):
+        self.table = table
+        self.keys = tuple(table)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.SAME if tuple(self.table) == self.keys else default

@@ -33,6 +33,7 @@ import numpy as np
 from adjoint.errors import AdjointError, Location
 from adjoint.frontend.parse import MISSING, ParsedFunction, is_derived, parse_function, unwrap
 from adjoint.frontend.rest import POSITIONAL, VARIADIC, Rest, call_with_rest, reduced_parameters, rest_parameters
+from adjoint.frontend.dependencies import ListItems, TableKeys
 from adjoint.frontend.names import module_of
 
 Values = Tuple[Tuple[str, Any], ...]
@@ -169,7 +170,7 @@ def dependencies_of(node: gast.expr, parsed: ParsedFunction, value: Any) -> List
     an attribute or a table was resolved through (`model` in `model.run`); none for what does not
     change (library modules and classes, tuples). For an object called like a function, its
     class's `__call__` too."""
-    return _path_dependencies(node, parsed, value) + call_method_dependencies(value)
+    return _path_dependencies(node, parsed, value) + call_method_dependencies(value) + partial_dependencies(value)
 
 
 def _path_dependencies(node: gast.expr, parsed: ParsedFunction, value: Any) -> List[Tuple[Any, Any, Any]]:
@@ -198,34 +199,22 @@ def _path_dependencies(node: gast.expr, parsed: ParsedFunction, value: Any) -> L
     return []
 
 
-class ListItems:
-    """A list's items, in order, seen as a one-entry mapping (as generated.Generated's
-    dependencies read them): it holds `SAME` while the list holds the same objects, in the
-    same order, as when an item was resolved (a derivative calls the function it held)."""
-
-    SAME = object()
-
-    def __init__(self, items: list):
-        self.items = items
-        self.held = tuple(items)
-
-    @classmethod
-    def of(cls, items: list) -> Tuple["ListItems", str, object]:
-        """The dependency on the list's items staying what they are."""
-        return cls(items), "items", cls.SAME
-
-    def get(self, name: str, default: Any = None) -> Any:
-        items, held = self.items, self.held
-        same = len(items) == len(held) and all(now is then for now, then in zip(items, held))
-        return self.SAME if same else default
-
-
 def _module_dependencies(module: types.ModuleType, attribute: str, value: Any) -> List[Tuple[Any, Any, Any]]:
     """A user function read from a module (`helpers.potential`) until the module is given another
     (`helpers.potential = ...`, as mock.patch does); library modules do not change."""
     if inspect.isfunction(unwrap(value)) and not _is_library(value) and attribute in vars(module):
         return [(vars(module), attribute, value)]
     return []
+
+
+def partial_dependencies(value: Any) -> List[Tuple[Any, Any, Any]]:
+    """For a functools.partial, its keywords: a dict Python reads at each call, which the user may
+    change in place (`p.keywords["k"] = 5.0`) where the derivative holds the values it had (its
+    function and positional arguments cannot change)."""
+    if not isinstance(value, functools.partial):
+        return []
+    keywords = value.keywords
+    return [(keywords, name, bound) for name, bound in keywords.items()] + [(TableKeys(keywords), "keys", TableKeys.SAME)]
 
 
 def call_method_dependencies(value: Any) -> List[Tuple[Any, Any, Any]]:

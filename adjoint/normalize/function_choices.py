@@ -44,7 +44,8 @@ import numpy as np
 from adjoint import nodes, runtime
 from adjoint.frontend.absent import absent
 from adjoint.frontend.parse import MISSING, ParsedFunction, is_derived
-from adjoint.frontend.values import ListItems, dependencies_of, resolve_value
+from adjoint.frontend.dependencies import ListItems
+from adjoint.frontend.values import dependencies_of, resolve_value
 from adjoint.normalize.local_functions import specialize_calls
 from adjoint.normalize.unroll import TableKeys
 

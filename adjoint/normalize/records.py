@@ -47,7 +47,7 @@ import gast
 from adjoint import nodes, runtime
 from adjoint.frontend.held import let_go
 from adjoint.errors import AdjointError, is_library_file
-from adjoint.frontend.dependencies import code_dependency
+from adjoint.frontend.dependencies import code_dependency, defaults_dependency
 from adjoint.frontend.names import module_of
 from adjoint.frontend.parse import MISSING, ParsedFunction, parse_function
 from adjoint.frontend.resolve import resolve
@@ -81,6 +81,8 @@ def build_records(parsed: ParsedFunction, fresh: Callable[[str], str], calls: Li
             made = nodes.name(parsed.bind(f"_{cls.__name__}", record, fresh, local_names)) if record else node.func
             if record is not None:  # the fields were read from __init__: another one makes other fields
                 parsed.dependencies.extend(_constructor_dependencies(cls))
+            elif plain_named_tuple(cls):  # the defaults filled in are those of its __new__
+                parsed.dependencies.extend(defaults_dependency(cls.__new__))
             node.func, node.args, node.keywords = maker, [items, made], []
 
 
@@ -129,7 +131,7 @@ def _items(cls: type, call: gast.Call, called: type) -> Optional[gast.expr]:
                          values=[given[name] if isinstance(name, str) else nodes.copy_location(nodes.constant(name[0]), call)
                                  for name in fields.values()])
     if plain_named_tuple(cls):
-        values = _bound(list(cls._fields), dict(cls._field_defaults), call)
+        values = _bound(list(cls._fields), _named_tuple_defaults(cls), call)
         return None if values is None else gast.Tuple(elts=values, ctx=gast.Load())
     if _plain_dataclass(cls):
         fields = dataclasses.fields(cls)
@@ -139,6 +141,13 @@ def _items(cls: type, call: gast.Call, called: type) -> Optional[gast.expr]:
             return None
         return gast.Dict(keys=[nodes.constant(f.name) for f in fields], values=values)
     return None
+
+
+def _named_tuple_defaults(cls: type) -> Dict[str, Any]:
+    """The defaults Python fills in: those of the class's `__new__` (which `_field_defaults` only
+    describes, and does not follow when `__new__.__defaults__` is given others)."""
+    values = cls.__new__.__defaults__ or ()
+    return dict(zip(cls._fields[len(cls._fields) - len(values):], values))
 
 
 def _bound(names: List[str], defaults: Dict[str, Any], call: gast.Call) -> Optional[List[gast.expr]]:

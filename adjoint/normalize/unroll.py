@@ -32,25 +32,12 @@ import gast
 
 from adjoint import nodes
 from adjoint.frontend.parse import ParsedFunction
-from adjoint.frontend.values import ListItems, dependencies_of, resolve_value
+from adjoint.frontend.dependencies import ListItems, TableKeys
+from adjoint.frontend.values import dependencies_of, resolve_value
 
 MAX_ENTRIES = 16  # a longer table keeps its loop (and a call through its entries stays refused)
 KEY_TYPES = (str, int, float, bool, type(None))
 VIEWS = ("items", "keys", "values")
-
-
-class TableKeys:
-    """The keys of a dict, in order, seen as a one-entry mapping (as generated.Generated's
-    dependencies read them): it holds `SAME` while the keys are those a loop was unrolled over."""
-
-    SAME = object()
-
-    def __init__(self, table: dict):
-        self.table = table
-        self.keys = tuple(table)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self.SAME if tuple(self.table) == self.keys else default
 
 
 def unroll_table_loops(parsed: ParsedFunction, local_names: frozenset) -> bool:
