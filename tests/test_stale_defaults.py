@@ -1,12 +1,13 @@
 """A derivative follows the default values of the functions it was generated for: a change of
 `__defaults__` or `__kwdefaults__` (of the differentiated function or of a function it calls), of
-the defaults a NamedTuple's `__new__` fills in, or of the keywords a functools.partial holds (a
+the defaults a NamedTuple's `__new__` or a dataclass's `__init__` fills in, or of the keywords a functools.partial holds (a
 dict, changed in place or given another key) between two calls of the same derived function makes
 it generate again (the derivative kept the values it was generated with: a wrong value and
 derivative)."""
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -60,6 +61,20 @@ def replace_the_records_defaults():
     Scales.__new__.__defaults__ = (3.0,)
 
 
+@dataclass
+class Weights:
+    first: float
+    second: float = 2.0
+
+
+def scaled_by_a_dataclass(x):
+    return np.sum(x * Weights(1.0).second)
+
+
+def replace_the_dataclasss_defaults():
+    Weights.__init__.__defaults__ = (3.0,)
+
+
 def weighted(x, k, shift=0.0):
     return x * k + shift
 
@@ -95,7 +110,8 @@ TRANSFORMS = {
 }
 CHANGES = [(scaled, replace_defaults), (scaled_by_keyword, change_a_keyword_default),
            (scaled_by_keyword, replace_keyword_defaults), (calls_a_helper, replace_helper_defaults),
-           (scaled_by_a_record, replace_the_records_defaults), (through_a_partial, change_a_partials_keyword),
+           (scaled_by_a_record, replace_the_records_defaults), (scaled_by_a_dataclass, replace_the_dataclasss_defaults),
+           (through_a_partial, change_a_partials_keyword),
            (through_a_partial, give_a_partial_another_keyword),
            (through_a_partial_of_numpy, change_a_numpy_partials_keyword)]
 
@@ -105,7 +121,7 @@ def fresh_defaults():
     yield
     scaled.__defaults__, helper.__defaults__, quadratic.__defaults__ = (2.0,), (2.0,), (2.0,)
     scaled_by_keyword.__kwdefaults__ = {"k": 2.0}
-    Scales.__new__.__defaults__ = (2.0,)
+    Scales.__new__.__defaults__ = Weights.__init__.__defaults__ = (2.0,)
     WEIGHTED.keywords.clear()
     WEIGHTED.keywords["k"] = 2.0
     CLIPPED.keywords["a_max"] = 1.0

@@ -81,8 +81,8 @@ def build_records(parsed: ParsedFunction, fresh: Callable[[str], str], calls: Li
             made = nodes.name(parsed.bind(f"_{cls.__name__}", record, fresh, local_names)) if record else node.func
             if record is not None:  # the fields were read from __init__: another one makes other fields
                 parsed.dependencies.extend(_constructor_dependencies(cls))
-            elif plain_named_tuple(cls):  # the defaults filled in are those of its __new__
-                parsed.dependencies.extend(defaults_dependency(cls.__new__))
+            else:  # the defaults filled in are those of its __new__ or __init__
+                parsed.dependencies.extend(defaults_dependency(cls.__new__ if plain_named_tuple(cls) else cls.__init__))
             node.func, node.args, node.keywords = maker, [items, made], []
 
 
@@ -131,23 +131,24 @@ def _items(cls: type, call: gast.Call, called: type) -> Optional[gast.expr]:
                          values=[given[name] if isinstance(name, str) else nodes.copy_location(nodes.constant(name[0]), call)
                                  for name in fields.values()])
     if plain_named_tuple(cls):
-        values = _bound(list(cls._fields), _named_tuple_defaults(cls), call)
+        values = _bound(list(cls._fields), _defaults(cls.__new__), call)
         return None if values is None else gast.Tuple(elts=values, ctx=gast.Load())
     if _plain_dataclass(cls):
         fields = dataclasses.fields(cls)
-        defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
-        values = _bound([f.name for f in fields], defaults, call)
+        values = _bound([f.name for f in fields], _defaults(cls.__init__), call)
         if values is None:
             return None
         return gast.Dict(keys=[nodes.constant(f.name) for f in fields], values=values)
     return None
 
 
-def _named_tuple_defaults(cls: type) -> Dict[str, Any]:
-    """The defaults Python fills in: those of the class's `__new__` (which `_field_defaults` only
-    describes, and does not follow when `__new__.__defaults__` is given others)."""
-    values = cls.__new__.__defaults__ or ()
-    return dict(zip(cls._fields[len(cls._fields) - len(values):], values))
+def _defaults(constructor: Callable) -> Dict[str, Any]:
+    """The defaults Python fills in: those of the `__new__` of a NamedTuple, of the `__init__` of a
+    dataclass (which `_field_defaults` and the dataclass's fields only describe, and do not follow
+    when the function is given other `__defaults__`)."""
+    code, values = constructor.__code__, constructor.__defaults__ or ()
+    names = code.co_varnames[:code.co_argcount]
+    return dict(zip(names[len(names) - len(values):], values))
 
 
 def _bound(names: List[str], defaults: Dict[str, Any], call: gast.Call) -> Optional[List[gast.expr]]:
