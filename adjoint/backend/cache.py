@@ -39,6 +39,7 @@ from adjoint.backend import trust
 from adjoint.backend.compile import compile_all
 from adjoint.backend.described import defaults_owner, dependency_name, described_defaults, described_dependency
 from adjoint.errors import Location
+from adjoint.frontend.dependencies import TableKeys
 from adjoint.frontend.names import class_module, is_frozen_distribution
 from adjoint.frontend.parse import MISSING, read_function, unwrap
 from adjoint.frontend.resolve import qualified_name
@@ -47,7 +48,6 @@ from adjoint.frontend.parse import SourceInfo
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached, positions_from_json, positions_to_json
 from adjoint.generated import shapes_from_json
 from adjoint.normalize.record_methods import class_functions
-from adjoint.normalize.unroll import TableKeys
 from adjoint.options import Options
 from adjoint.version import __version__
 
