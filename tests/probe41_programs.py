@@ -1,0 +1,1079 @@
+"""Programs written as their users write them (tests/test_probe41_programs.py), of kinds the earlier
+probes left out: option pricing (parity, strips of strikes with scipy.stats.norm, Merton's jump
+series, a Heston-like Monte Carlo with full truncation, a trinomial tree, digital options by erfc),
+pair potentials (Morse by np.triu_indices, Lennard-Jones with a cutoff and itertools.combinations),
+integrators keeping lists of states, forward kinematics by functools.reduce of homogeneous
+transforms, ray-triangle and ray-box intersection with branches, classification losses with integer
+labels and fancy indexing, scatters through np.add.at and repeated fancy indices, LSTM and GRU cells
+with parameters in dicts, piecewise losses at their kinks, np.linalg and einsum, cumulative ops,
+float32 data and 0-d arrays, and Python's control flow and idioms (break/continue/else, recursion,
+try/except/else/finally, properties and __call__, reduce, accumulate, product, sorted by key,
+closures over loop variables).
+"""
+import functools
+import itertools
+import math
+import operator
+
+import numpy as np
+import scipy.special
+from scipy.stats import norm
+
+
+# ----- Option pricing ------------------------------------------------------------------------------
+
+
+def std_normal_cdf(x):
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+def bs_d1_d2(S, K, T, r, sigma):
+    vol = sigma * math.sqrt(T)
+    d1 = (math.log(S / K) + (r + 0.5 * sigma ** 2) * T) / vol
+    return d1, d1 - vol
+
+
+def bs_call(S, K, T, r, sigma):
+    d1, d2 = bs_d1_d2(S, K, T, r, sigma)
+    return S * std_normal_cdf(d1) - K * math.exp(-r * T) * std_normal_cdf(d2)
+
+
+def bs_put_by_parity(S, K, T, r, sigma):
+    return bs_call(S, K, T, r, sigma) - S + K * math.exp(-r * T)
+
+
+def straddle_vega_weighted(S, sigma):
+    K, T, r = 1.0, 0.5, 0.01
+    call = bs_call(S, K, T, r, sigma)
+    put = bs_put_by_parity(S, K, T, r, sigma)
+    d1, _ = bs_d1_d2(S, K, T, r, sigma)
+    vega = S * math.sqrt(T) * math.exp(-0.5 * d1 * d1) / math.sqrt(2.0 * math.pi)
+    return call + put + 0.1 * vega
+
+
+def call_strip_scipy(S, strikes, sigma):
+    T, r = 0.75, 0.03
+    d1 = (np.log(S / strikes) + (r + 0.5 * sigma ** 2) * T) / (sigma * np.sqrt(T))
+    d2 = d1 - sigma * np.sqrt(T)
+    prices = S * norm.cdf(d1) - strikes * np.exp(-r * T) * norm.cdf(d2)
+    return np.sum(prices ** 2)
+
+
+def digital_call_erfc(S, K, sigma):
+    T, r = 0.75, 0.01
+    d2 = (math.log(S / K) + (r - 0.5 * sigma ** 2) * T) / (sigma * math.sqrt(T))
+    return math.exp(-r * T) * 0.5 * scipy.special.erfc(-d2 / math.sqrt(2.0))
+
+
+def merton_jump_call(S, sigma, lam):
+    K, T, r, mu_j, delta = 1.0, 0.5, 0.02, -0.1, 0.2
+    k = math.exp(mu_j + 0.5 * delta ** 2) - 1.0
+    lam_p = lam * (1.0 + k)
+    total = 0.0
+    for n in range(10):
+        sigma_n = math.sqrt(sigma ** 2 + n * delta ** 2 / T)
+        r_n = r - lam * k + n * math.log(1.0 + k) / T
+        weight = math.exp(-lam_p * T) * (lam_p * T) ** n / math.factorial(n)
+        total += weight * bs_call(S, K, T, r_n, sigma_n)
+    return total
+
+
+def heston_euler_mc(v0, kappa, xi):
+    rng = np.random.default_rng(3)
+    n_paths, n_steps, dt, theta = 32, 12, 0.02, 0.04
+    log_s = np.zeros(n_paths)
+    v = np.full(n_paths, v0)
+    for _ in range(n_steps):
+        z1 = rng.standard_normal(n_paths)
+        z2 = rng.standard_normal(n_paths)
+        vp = np.maximum(v, 1e-8)
+        log_s = log_s - 0.5 * vp * dt + np.sqrt(vp * dt) * z1
+        v = v + kappa * (theta - vp) * dt + xi * np.sqrt(vp * dt) * z2
+    payoff = np.maximum(np.exp(log_s) - 0.98, 0.0)
+    return float(np.mean(payoff))
+
+
+def trinomial_tree_call(S, sigma):
+    K, T, r, steps = 1.0, 0.5, 0.02, 6
+    dt = T / steps
+    u = math.exp(sigma * math.sqrt(2.0 * dt))
+    a = math.exp(r * dt / 2.0)
+    b = math.exp(sigma * math.sqrt(dt / 2.0))
+    pu = ((a - 1.0 / b) / (b - 1.0 / b)) ** 2
+    pd = ((b - a) / (b - 1.0 / b)) ** 2
+    pm = 1.0 - pu - pd
+    values = [max(S * u ** j - K, 0.0) for j in range(-steps, steps + 1)]
+    for level in range(steps, 0, -1):
+        values = [math.exp(-r * dt) * (pd * values[j] + pm * values[j + 1] + pu * values[j + 2])
+                  for j in range(2 * level - 1)]
+    return values[0]
+
+
+def asian_geometric_closed_form(S, sigma):
+    K, T, r, n = 1.0, 1.0, 0.03, 12
+    sigma_g = sigma * math.sqrt((n + 1) * (2 * n + 1) / (6.0 * n * n))
+    mu_g = (r - 0.5 * sigma ** 2) * (n + 1) / (2.0 * n) + 0.5 * sigma_g ** 2
+    d1 = (math.log(S / K) + (mu_g + 0.5 * sigma_g ** 2) * T) / (sigma_g * math.sqrt(T))
+    d2 = d1 - sigma_g * math.sqrt(T)
+    return math.exp(-r * T) * (S * math.exp(mu_g * T) * norm.cdf(d1) - K * norm.cdf(d2))
+
+
+def portfolio_of_options(spots, vols):
+    book = [("call", 1.0, 2.0), ("put", 1.1, -1.0), ("call", 0.9, 0.5)]
+    value = 0.0
+    for (kind, strike, qty), S, sigma in zip(book, spots, vols):
+        if kind == "call":
+            value += qty * bs_call(S, strike, 0.5, 0.01, sigma)
+        else:
+            value += qty * bs_put_by_parity(S, strike, 0.5, 0.01, sigma)
+    return value
+
+
+def margrabe_exchange(S1, S2, s1, s2, rho):
+    T = 0.8
+    sigma = math.sqrt(s1 ** 2 + s2 ** 2 - 2 * rho * s1 * s2)
+    d1 = (math.log(S1 / S2) + 0.5 * sigma ** 2 * T) / (sigma * math.sqrt(T))
+    d2 = d1 - sigma * math.sqrt(T)
+    return S1 * norm.cdf(d1) - S2 * norm.cdf(d2)
+
+
+# ----- Pair potentials and molecular dynamics ---------------------------------------------------
+
+
+def morse_energy(positions, D, a):
+    i, j = np.triu_indices(len(positions), k=1)
+    r = np.linalg.norm(positions[i] - positions[j], axis=1)
+    return D * np.sum((1.0 - np.exp(-a * (r - 1.0))) ** 2)
+
+
+def lj_with_cutoff(positions, eps):
+    sigma, cutoff = 1.0, 1.6
+    n = positions.shape[0]
+    energy = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            r = np.sqrt(np.sum((positions[i] - positions[j]) ** 2))
+            if r > cutoff:
+                continue
+            s6 = (sigma / r) ** 6
+            energy += 4.0 * eps * (s6 * s6 - s6)
+    return energy
+
+
+def lj_combinations(positions):
+    energy = 0.0
+    for a, b in itertools.combinations(positions, 2):
+        r2 = float(np.dot(a - b, a - b))
+        inv6 = 1.0 / r2 ** 3
+        energy += inv6 * inv6 - 2.0 * inv6
+    return energy
+
+
+def lj_forces_matrix(positions):
+    diff = positions[:, None, :] - positions[None, :, :]
+    r2 = np.sum(diff ** 2, axis=-1) + np.eye(len(positions))
+    inv6 = 1.0 / r2 ** 3
+    np.fill_diagonal(inv6, 0.0)
+    forces = np.sum((12 * inv6 ** 2 - 6 * inv6)[:, :, None] * diff / r2[:, :, None], axis=1)
+    return np.sum(forces ** 2)
+
+
+def velocity_verlet_lists(x0, v0, k):
+    dt, steps = 0.1, 8
+    xs, vs = [x0], [v0]
+    a = -k * xs[-1] ** 3
+    for _ in range(steps):
+        x = xs[-1] + dt * vs[-1] + 0.5 * dt * dt * a
+        a_new = -k * x ** 3
+        v = vs[-1] + 0.5 * dt * (a + a_new)
+        xs.append(x)
+        vs.append(v)
+        a = a_new
+    energies = [0.5 * v * v + 0.25 * k * x ** 4 for x, v in zip(xs, vs)]
+    return energies[-1] - energies[0] + xs[-1]
+
+
+def rk4_state_arrays(y0, omega):
+    def rhs(y):
+        return np.array([y[1], -omega ** 2 * np.sin(y[0])])
+
+    h = 0.05
+    states = [y0]
+    for _ in range(10):
+        y = states[-1]
+        k1 = rhs(y)
+        k2 = rhs(y + 0.5 * h * k1)
+        k3 = rhs(y + 0.5 * h * k2)
+        k4 = rhs(y + h * k3)
+        states.append(y + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4))
+    trajectory = np.stack(states)
+    return np.sum(trajectory[:, 0] ** 2) + trajectory[-1, 1]
+
+
+def harmonic_chain_energy(displacements, k):
+    padded = np.concatenate([[0.0], displacements, [0.0]])
+    stretch = np.diff(padded)
+    return 0.5 * k * np.sum(stretch ** 2) + 0.25 * np.sum(stretch ** 4)
+
+
+def coulomb_with_charges(positions, charges):
+    energy = 0.0
+    n = len(charges)
+    for i, j in itertools.product(range(n), repeat=2):
+        if i >= j:
+            continue
+        energy += charges[i] * charges[j] / np.linalg.norm(positions[i] - positions[j])
+    return energy
+
+
+def periodic_min_image(positions):
+    box = 3.0
+    i, j = np.triu_indices(positions.shape[0], 1)
+    d = positions[i] - positions[j]
+    d = d - box * np.round(d / box)
+    r2 = np.sum(d * d, axis=1)
+    return np.sum(np.exp(-r2))
+
+
+# ----- Kinematics and geometry ------------------------------------------------------------------
+
+
+def homogeneous(theta, length):
+    c, s = np.cos(theta), np.sin(theta)
+    return np.array([[c, -s, length * c], [s, c, length * s], [0.0, 0.0, 1.0]])
+
+
+def arm_reduce_reach(angles, lengths):
+    transforms = [homogeneous(t, l) for t, l in zip(angles, lengths)]
+    tip = functools.reduce(np.matmul, transforms) @ np.array([0.0, 0.0, 1.0])
+    target = np.array([1.2, 0.7])
+    return np.sum((tip[:2] - target) ** 2)
+
+
+def arm_joint_positions(angles):
+    lengths = (1.0, 0.8, 0.5)
+    x, y, heading = 0.0, 0.0, 0.0
+    joints = []
+    for theta, length in zip(angles, lengths):
+        heading += theta
+        rot = np.array([[math.cos(heading), -math.sin(heading)], [math.sin(heading), math.cos(heading)]])
+        step = rot @ np.array([length, 0.0])
+        x, y = x + step[0], y + step[1]
+        joints.append((x, y))
+    return sum(px * px + 0.5 * py for px, py in joints)
+
+
+def rotation_3d(axis, angle):
+    axis = axis / np.linalg.norm(axis)
+    K = np.array([[0.0, -axis[2], axis[1]], [axis[2], 0.0, -axis[0]], [-axis[1], axis[0], 0.0]])
+    return np.eye(3) + np.sin(angle) * K + (1.0 - np.cos(angle)) * K @ K
+
+
+def rodrigues_alignment(axis, angle):
+    R = rotation_3d(axis, angle)
+    points = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.5], [0.3, -0.2, 1.0]])
+    rotated = points @ R.T
+    return np.sum((rotated - points[::-1]) ** 2)
+
+
+def ray_triangle(origin, direction):
+    v0 = np.array([0.0, 0.0, 2.0])
+    v1 = np.array([1.0, 0.0, 2.2])
+    v2 = np.array([0.0, 1.0, 1.8])
+    e1, e2 = v1 - v0, v2 - v0
+    p = np.cross(direction, e2)
+    det = np.dot(e1, p)
+    if abs(det) < 1e-9:
+        return 0.0
+    t_vec = origin - v0
+    u = np.dot(t_vec, p) / det
+    if u < 0.0 or u > 1.0:
+        return 0.0
+    q = np.cross(t_vec, e1)
+    v = np.dot(direction, q) / det
+    if v < 0.0 or u + v > 1.0:
+        return 0.0
+    t = np.dot(e2, q) / det
+    return t * (1.0 + u * v)
+
+
+def ray_box_slab(origin, direction):
+    lo = np.array([-1.0, -1.0, 1.0])
+    hi = np.array([1.0, 1.0, 3.0])
+    inv = 1.0 / direction
+    t1 = (lo - origin) * inv
+    t2 = (hi - origin) * inv
+    t_near = np.max(np.minimum(t1, t2))
+    t_far = np.min(np.maximum(t1, t2))
+    if t_near > t_far or t_far < 0:
+        return 0.0
+    return t_far - t_near + 0.1 * t_near
+
+
+def rays_hit_spheres(origins, radius):
+    centers = [np.array([0.0, 0.0, 3.0]), np.array([1.5, 0.0, 4.0])]
+    direction = np.array([0.0, 0.0, 1.0])
+    total = 0.0
+    for origin in origins:
+        nearest = None
+        for center in centers:
+            oc = origin - center
+            b = np.dot(oc, direction)
+            disc = b * b - (np.dot(oc, oc) - radius ** 2)
+            if disc < 0:
+                continue
+            t = -b - np.sqrt(disc)
+            if nearest is None or t < nearest:
+                nearest = t
+        if nearest is not None:
+            total += nearest
+    return total
+
+
+def polygon_perimeter_sorted(angles):
+    points = sorted([(math.cos(a), math.sin(a)) for a in angles], key=lambda p: math.atan2(p[1], p[0]))
+    perimeter = 0.0
+    for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1]):
+        perimeter += math.hypot(x1 - x0, y1 - y0)
+    return perimeter
+
+
+# ----- Classification losses and scatters --------------------------------------------------------
+
+
+def softmax_xent_fancy(logits, labels):
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_probs = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    return -np.mean(log_probs[np.arange(len(labels)), labels])
+
+
+def label_smoothed_xent(logits, labels, smoothing):
+    n, k = logits.shape
+    one_hot = np.eye(k)[labels]
+    target = one_hot * (1.0 - smoothing) + smoothing / k
+    log_probs = logits - scipy.special.logsumexp(logits, axis=1, keepdims=True)
+    return -np.sum(target * log_probs) / n
+
+
+def multiclass_hinge(scores, labels):
+    n = scores.shape[0]
+    correct = scores[np.arange(n), labels][:, None]
+    margins = np.maximum(0.0, scores - correct + 1.0)
+    margins[np.arange(n), labels] = 0.0
+    return np.sum(margins) / n
+
+
+def top1_accuracy_weighted(logits, labels):
+    predicted = np.argmax(logits, axis=1)
+    correct = (predicted == labels).astype(float)
+    probs = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)
+    return np.sum(correct * probs[np.arange(len(labels)), labels])
+
+
+def add_at_histogram(values, bins):
+    counts = np.zeros(4)
+    np.add.at(counts, bins, values ** 2)
+    return np.sum(counts * np.arange(1.0, 5.0)) + counts[2] ** 2
+
+
+def subtract_at_and_multiply_at(values):
+    out = np.ones(3)
+    np.subtract.at(out, [0, 1, 1, 2], values)
+    return np.sum(out ** 3)
+
+
+def repeated_index_assign(x):
+    y = np.zeros(4)
+    y[[0, 2, 2]] = x[:3]
+    return np.sum(y * np.array([1.0, 2.0, 3.0, 4.0])) + y[2] * x[3]
+
+
+def repeated_index_iadd(x):
+    y = np.ones(4)
+    y[[0, 2, 2, 3]] += x
+    return np.sum(y ** 2)
+
+
+def repeated_index_gather_iadd(x):
+    idx = np.array([1, 1, 0, 3])
+    y = x.copy()
+    y[idx] += 2.0 * x[idx]
+    return np.sum(y ** 2)
+
+
+def boolean_mask_leaky(x, slope):
+    y = x.copy()
+    y[y < 0] = slope * y[y < 0]
+    return np.sum(y ** 2) + np.sum(y)
+
+
+def boolean_mask_iadd(x):
+    y = x * 1.0
+    mask = x > 0.5
+    y[mask] += x[mask] ** 2
+    y[~mask] *= 3.0
+    return np.sum(y * y)
+
+
+def segment_means(values, segments):
+    sums = np.zeros(3)
+    counts = np.zeros(3)
+    np.add.at(sums, segments, values)
+    np.add.at(counts, segments, 1.0)
+    return np.sum((sums / counts) ** 2)
+
+
+def embedding_lookup_loss(table, tokens):
+    vectors = table[tokens]
+    pooled = vectors.mean(axis=0)
+    return np.sum(pooled ** 2) + np.sum(table[tokens[0]] * table[tokens[-1]])
+
+
+def scatter_gradient_update(table, tokens):
+    grads = np.zeros_like(table)
+    for t in tokens:
+        grads[t] += table[t] - 1.0
+    updated = table - 0.1 * grads
+    return np.sum(updated ** 2)
+
+
+# ----- Normalisation layers and recurrent cells ---------------------------------------------------
+
+
+def layer_norm_keepdims(x, gamma, beta):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    y = gamma * (x - mean) / np.sqrt(var + 1e-5) + beta
+    return np.sum(np.tanh(y) * x)
+
+
+def batch_norm_with_running_stats(x, gamma, beta):
+    state = {"mean": np.zeros(x.shape[1]), "var": np.ones(x.shape[1])}
+    momentum = 0.9
+    for batch in (x[:2], x[2:]):
+        mu = batch.mean(axis=0)
+        var = batch.var(axis=0)
+        state["mean"] = momentum * state["mean"] + (1 - momentum) * mu
+        state["var"] = momentum * state["var"] + (1 - momentum) * var
+    y = gamma * (x - state["mean"]) / np.sqrt(state["var"] + 1e-5) + beta
+    return np.sum(y ** 2)
+
+
+def group_norm(x, gamma):
+    n, c = x.shape
+    g = x.reshape(n, 2, c // 2)
+    mean = g.mean(axis=(0, 2), keepdims=True)
+    std = g.std(axis=(0, 2), keepdims=True)
+    normed = ((g - mean) / (std + 1e-5)).reshape(n, c)
+    return np.sum(gamma * normed ** 3)
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def lstm_dict_cell(params, xs):
+    hidden = params["U"].shape[1]
+    h = np.zeros(hidden)
+    c = np.zeros(hidden)
+    for x in xs:
+        gates = params["W"] @ x + params["U"] @ h + params["b"]
+        i, f, g, o = np.split(gates, 4)
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h = sigmoid(o) * np.tanh(c)
+    return np.sum(h ** 2) + np.sum(c)
+
+
+def gru_dict_cell(params, xs):
+    h = np.zeros(params["Uz"].shape[0])
+    outputs = []
+    for t in range(xs.shape[0]):
+        x = xs[t]
+        z = sigmoid(params["Wz"] @ x + params["Uz"] @ h)
+        r = sigmoid(params["Wr"] @ x + params["Ur"] @ h)
+        candidate = np.tanh(params["Wh"] @ x + params["Uh"] @ (r * h))
+        h = (1 - z) * h + z * candidate
+        outputs.append(h)
+    return np.sum(np.stack(outputs) ** 2)
+
+
+def peephole_lstm_hidden_list(W, xs):
+    h, c = np.zeros(2), np.zeros(2)
+    history = {"h": [], "c": []}
+    for x in xs:
+        pre = W @ np.concatenate([x, h, c])
+        gates = sigmoid(pre[:6])
+        i, f, o = gates[:2], gates[2:4], gates[4:]
+        c = f * c + i * np.tanh(pre[6:])
+        h = o * np.tanh(c)
+        history["h"].append(h)  # <- append-to-dict-item
+        history["c"].append(c)
+    return sum(np.sum(v ** 2) for v in history["h"]) + np.sum(history["c"][-1])
+
+
+def elman_with_teacher_forcing(Wxh, Whh, ys):
+    h = np.zeros(Whh.shape[0])
+    loss = 0.0
+    for t in range(len(ys) - 1):
+        h = np.tanh(Wxh * ys[t] + Whh @ h)
+        prediction = h.sum()
+        loss += (prediction - ys[t + 1]) ** 2
+    return loss / (len(ys) - 1)
+
+
+# ----- Log-sum-exp and piecewise losses ------------------------------------------------------------
+
+
+def logsumexp_max_subtract(x):
+    m = np.max(x)
+    return m + np.log(np.sum(np.exp(x - m)))
+
+
+def logsumexp_rows_ties(X):
+    m = X.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.exp(X - m).sum(axis=1))
+    return np.sum(lse * np.array([1.0, 2.0, 3.0]))
+
+
+def logsumexp_python_max(values):
+    m = max(values)
+    return m + math.log(sum(math.exp(v - m) for v in values))
+
+
+def huber(r, delta):
+    a = abs(r)
+    if a <= delta:
+        return 0.5 * r * r
+    return delta * (a - 0.5 * delta)
+
+
+def huber_loop_at_kinks(residuals, delta):
+    return sum(huber(r, delta) for r in residuals)
+
+
+def squared_hinge(w, X, y):
+    margins = 1.0 - y * (X @ w)
+    return np.mean(np.maximum(margins, 0.0) ** 2)
+
+
+def quantile_loss(pred, target, tau):
+    diff = target - pred
+    return np.mean(np.where(diff >= 0, tau * diff, (tau - 1.0) * diff))
+
+
+def epsilon_insensitive(pred, target):
+    eps = 0.1
+    err = np.abs(pred - target)
+    return np.sum(np.where(err > eps, err - eps, 0.0) ** 2)
+
+
+def smooth_l1_clip(x):
+    return np.sum(np.where(np.abs(x) < 1.0, 0.5 * x ** 2, np.abs(x) - 0.5))
+
+
+def log_cosh_stable(x):
+    return np.sum(np.abs(x) + np.log1p(np.exp(-2.0 * np.abs(x))) - math.log(2.0))
+
+
+def pinball_python(preds, targets):
+    taus = (0.1, 0.5, 0.9)
+    total = 0.0
+    for tau, p in zip(taus, preds):
+        for y in targets:
+            d = y - p
+            total += tau * d if d > 0 else (tau - 1.0) * d
+    return total
+
+
+# ----- np.linalg and einsum -------------------------------------------------------------------------
+
+
+def gaussian_nll_cholesky(A, b):
+    K = A @ A.T + np.eye(A.shape[0])
+    L = np.linalg.cholesky(K)
+    z = np.linalg.solve(L, b)
+    return 0.5 * z @ z + np.sum(np.log(np.diag(L)))
+
+
+def slogdet_inv_det(A):
+    sign, logdet = np.linalg.slogdet(A)
+    inv = np.linalg.inv(A)
+    return sign * logdet + np.trace(inv) + np.linalg.det(A) ** 2
+
+
+def eigh_projection(A, b):
+    S = 0.5 * (A + A.T)
+    w, V = np.linalg.eigh(S)
+    return w[-1] + (V[:, 0] @ b) ** 2 + np.sum(w ** 2)
+
+
+def norms_with_ord_and_axis(A):
+    return (np.linalg.norm(A, ord=1) + np.linalg.norm(A, ord=np.inf) + np.linalg.norm(A, "fro")
+            + np.sum(np.linalg.norm(A, axis=0)) + np.sum(np.linalg.norm(A, ord=1, axis=1))
+            + np.linalg.norm(A[0], ord=3) + np.linalg.norm(A, ord=2))
+
+
+def nuclear_and_keepdims(A):
+    col = np.linalg.norm(A, axis=0, keepdims=True)
+    return np.linalg.norm(A, "nuc") + np.sum(A / col)
+
+
+def einsum_strings(A, B, x):
+    return (np.einsum("ij,jk->ik", A, B).sum() + np.einsum("ii->", A) + np.einsum("i,ij,j->", x, A, x)
+            + np.einsum("ij,ij->i", A, B) @ x + np.einsum("bi,bj->bij", A, B).sum(axis=0)[0, 1]
+            + np.einsum("ij->j", A * B) @ x)
+
+
+def bilinear_attention_einsum(Q, K, V):
+    scores = np.einsum("qd,kd->qk", Q, K) / math.sqrt(Q.shape[1])
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    weights = np.exp(scores) / np.exp(scores).sum(axis=-1, keepdims=True)
+    return np.sum(np.einsum("qk,kd->qd", weights, V) ** 2)
+
+
+def mahalanobis_batch(X, mu, A):
+    P = A @ A.T + 0.5 * np.eye(len(mu))
+    D = X - mu
+    return np.sum(np.einsum("ni,ij,nj->n", D, np.linalg.inv(P), D))
+
+
+def lstsq_and_pinv(A, y):
+    coef = np.linalg.lstsq(A, y, rcond=None)[0]
+    return np.sum((A @ coef - y) ** 2) + np.sum(np.linalg.pinv(A) ** 2)
+
+
+def solve_multiple_rhs(A, B):
+    X = np.linalg.solve(A + 3.0 * np.eye(3), B)
+    return np.sum(X * B) + np.linalg.norm(X, axis=1) @ np.array([1.0, 2.0, 3.0])
+
+
+def matrix_power_det(A):
+    M = np.linalg.matrix_power(A, 3)
+    return np.linalg.det(M) + np.trace(np.linalg.matrix_power(A, 0) + A @ A)
+
+
+# ----- Cumulative ops, sorting and extrema ----------------------------------------------------------
+
+
+def cumsum_with_zeros(x):
+    c = np.cumsum(x)
+    return np.sum(c ** 2) + np.sum(np.diff(c, prepend=0.0) * x)
+
+
+def cumprod_with_zero(x):
+    c = np.cumprod(x)  # <- cumprod-at-zero
+    return np.sum(c)
+
+
+def prod_with_one_zero(x):
+    return np.prod(x) + np.prod(x[1:]) + np.prod(x ** 2)
+
+
+def prod_with_two_zeros(x):
+    return np.prod(x) + np.sum(x)
+
+
+def cumulative_returns_path(returns):
+    wealth = np.cumprod(1.0 + returns)
+    drawdown = wealth / np.maximum.accumulate(wealth) - 1.0
+    return wealth[-1] + np.sum(drawdown ** 2)
+
+
+def diff_and_gradient(y):
+    d1 = np.diff(y)
+    d2 = np.diff(y, n=2)
+    return np.sum(d1 ** 2) + np.sum(d2 ** 2) + np.sum(np.gradient(y) ** 2)
+
+
+def sort_with_ties_symmetric(x):
+    s = np.sort(x)
+    return np.sum(s ** 2) + s[0] * s[-1] + np.sum(x)
+
+
+def argsort_ranking_loss(scores):
+    order = np.argsort(-scores, kind="stable")
+    discounts = 1.0 / np.log2(np.arange(2, len(scores) + 2))
+    return np.sum(scores[order] * discounts)
+
+
+def max_tie_in_smooth(x):
+    m = np.max(x)
+    return m + np.log(np.sum(np.exp(x - m))) + np.sum(x * x)
+
+
+def amax_axis_ties(X):
+    return np.sum(np.max(X, axis=0)) + np.sum(np.min(X, axis=1))
+
+
+def top_k_by_argpartition(x):
+    idx = np.argpartition(x, -2)[-2:]
+    return np.sum(x[idx] ** 2)
+
+
+def sorted_with_key_abs(values):
+    ordered = sorted(values, key=abs, reverse=True)
+    return sum(w * v for w, v in zip((3.0, 2.0, 1.0, 0.5), ordered))
+
+
+def median_and_percentile(x):
+    return np.median(x) + np.percentile(x, 75) + np.quantile(x, 0.1)
+
+
+# ----- float32 and 0-d arrays ---------------------------------------------------------------------
+
+
+def float32_data_float64_weights(w, X):
+    logits = X @ w
+    return np.sum(np.log1p(np.exp(-logits)))
+
+
+def float32_weights(w, x):
+    h = np.tanh(w * x)
+    return np.sum(h * h)
+
+
+def zero_d_parameter(a, x):
+    return np.sum(np.exp(a * x)) + a ** 2 * np.sin(a)
+
+
+def zero_d_from_reduction(x):
+    total = np.sum(x)
+    scale = np.array(2.0)
+    total = total * scale
+    return float(total ** 2) + float(np.max(x))
+
+
+def zero_d_item_loop(x):
+    acc = np.float64(0.0)
+    for v in x:
+        acc = acc + v * v
+    return acc
+
+
+# ----- Control flow ----------------------------------------------------------------------------------
+
+
+def while_break_continue(x):
+    total, k = 0.0, 0
+    while True:
+        k += 1
+        if k % 3 == 0:
+            continue
+        total += x ** k / math.factorial(k)
+        if k > 8:
+            break
+    return total
+
+
+def for_else_search(xs, threshold):
+    for i, x in enumerate(xs):
+        if x > threshold:
+            found = x * i
+            break
+    else:
+        found = threshold ** 2
+    return found + sum(xs)
+
+
+def early_return_in_nested_loops(A):
+    for i in range(A.shape[0]):
+        for j in range(A.shape[1]):
+            if A[i, j] > 1.0:
+                return A[i, j] ** 2 * (i + j + 1)
+    return np.sum(A)
+
+
+def newton_with_early_return(a):
+    x = a
+    for _ in range(50):
+        fx = x ** 3 - a
+        if abs(fx) < 1e-14:
+            return x
+        x = x - fx / (3.0 * x ** 2)
+    return x
+
+
+def recursive_horner(coeffs, x):
+    if len(coeffs) == 1:
+        return coeffs[0]
+    return coeffs[0] + x * recursive_horner(coeffs[1:], x)
+
+
+def use_recursive_horner(coeffs, x):
+    return recursive_horner(coeffs, x)
+
+
+def tree_sum(node):
+    if isinstance(node, float):
+        return node * node
+    return sum(tree_sum(child) for child in node)
+
+
+def recursive_tree(a, b):
+    return tree_sum([a, [b, a * b], [[a + b]]])
+
+
+def fib_memo_free(x, n):
+    if n <= 1:
+        return x
+    return fib_memo_free(x, n - 1) + 0.5 * fib_memo_free(x, n - 2)
+
+
+def use_fib(x):
+    return fib_memo_free(x, 5)
+
+
+def try_except_else_finally(x):
+    log = []
+    try:  # <- try-feeds-result
+        y = x * 2.0
+    except ZeroDivisionError:
+        y = 0.0
+    else:
+        log.append("ok")
+    finally:
+        log.append("done")
+    return y * y + len(log)
+
+
+def try_in_loop_skip(xs):
+    total = 0.0
+    for x in xs:
+        try:  # <- continue-in-try
+            total += math.log(x)
+        except ValueError:
+            continue
+    return total
+
+
+def raising_validation(x):
+    if x <= 0:
+        raise ValueError("x must be positive")
+    return math.sqrt(x) + math.log(x)
+
+
+def guarded_call(x):
+    try:  # <- try-around-raising-call
+        value = raising_validation(x)
+    except ValueError:
+        value = 0.0
+    return value
+
+
+# ----- Globals, classes and callables ------------------------------------------------------------------
+
+
+GRAVITY = 9.81
+WEIGHTS = {"a": 0.5, "b": -1.5, "c": 2.0}
+COEFFS = np.array([1.0, -0.5, 0.25])
+
+
+def projectile_global(v0, angle):
+    t_flight = 2.0 * v0 * math.sin(angle) / GRAVITY
+    return v0 * math.cos(angle) * t_flight
+
+
+def global_dict_weights(params):
+    return sum(WEIGHTS[key] * params[key] ** 2 for key in sorted(params))
+
+
+def global_array_polynomial(x):
+    powers = np.stack([x ** k for k in range(len(COEFFS))])
+    return np.sum(COEFFS @ powers)
+
+
+class Quadratic:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    @property
+    def vertex(self):
+        return -self.b / (2.0 * self.a)
+
+    def __call__(self, x):
+        return self.a * x ** 2 + self.b * x
+
+
+def quadratic_property(a, b):
+    q = Quadratic(a, b)
+    return q(q.vertex + 1.0) + q.vertex
+
+
+class Softplus:
+    def __init__(self, beta):
+        self.beta = beta
+
+    def __call__(self, x):
+        return np.log1p(np.exp(self.beta * x)) / self.beta
+
+
+def callable_activation(x, beta):
+    act = Softplus(beta)
+    return np.sum(act(x) * act(-x))
+
+
+class Polynomial:
+    def __init__(self, coeffs):
+        self.coeffs = coeffs
+
+    @property
+    def degree(self):
+        return len(self.coeffs) - 1
+
+    def __call__(self, x):
+        return sum(c * x ** k for k, c in enumerate(self.coeffs))
+
+    def derivative_at(self, x):
+        return sum(k * c * x ** (k - 1) for k, c in enumerate(self.coeffs) if k > 0)
+
+
+def polynomial_newton_step(coeffs, x):
+    p = Polynomial(coeffs)
+    for _ in range(p.degree):
+        x = x - p(x) / (p.derivative_at(x) + 5.0)
+    return x
+
+
+class Accumulator:
+    def __init__(self):
+        self.total = 0.0
+        self.count = 0
+
+    def add(self, value):
+        self.total = self.total + value
+        self.count += 1
+
+    @property
+    def mean(self):
+        return self.total / self.count
+
+
+def accumulator_mean(xs):
+    acc = Accumulator()
+    for x in xs:
+        acc.add(x ** 2)
+    return acc.mean
+
+
+# ----- functools, itertools and builtins --------------------------------------------------------------
+
+
+def reduce_matrix_chain(A, B):
+    return np.sum(functools.reduce(np.dot, [A, B, A.T, B]))
+
+
+def reduce_operator_mul(xs):
+    return functools.reduce(operator.mul, xs, 1.0) + functools.reduce(operator.add, xs)
+
+
+def accumulate_running_max(xs):
+    running = list(itertools.accumulate(xs, max))
+    return sum(r * r for r in running)
+
+
+def accumulate_products(xs):
+    return sum(itertools.accumulate(xs, operator.mul))
+
+
+def product_grid_energy(xs, ys):
+    return sum(math.exp(-(x - y) ** 2) for x, y in itertools.product(xs, ys))
+
+
+def pairwise_consecutive(xs):
+    return sum((b - a) ** 2 for a, b in itertools.pairwise(xs))
+
+
+def chain_and_islice(xs, ys):
+    merged = list(itertools.chain(xs, ys))
+    head = list(itertools.islice(merged, 1, 4))
+    return sum(v ** 3 for v in head) + merged[-1]
+
+
+def zip_longest_fill(xs, ys):
+    return sum(a * b for a, b in itertools.zip_longest(xs, ys, fillvalue=1.0))
+
+
+def enumerate_reversed_weights(xs):
+    total = 0.0
+    for i, x in enumerate(reversed(xs)):
+        total += (i + 1) * x ** 2
+    return total
+
+
+def starmap_pairs(xs, ys):
+    return sum(itertools.starmap(lambda a, b: a * math.sin(b), zip(xs, ys)))  # <- zip-in-starmap
+
+
+def string_keyed_mlp(params, x):
+    h = x
+    for name in ("layer1", "layer2"):
+        h = np.tanh(params[name + ".W"] @ h + params[name + ".b"])
+    return np.sum(h ** 2)
+
+
+def nested_dict_params(params, x):
+    enc = params["encoder"]
+    dec = params["decoder"]
+    z = np.tanh(enc["W"] @ x + enc["b"])
+    return np.sum((dec["W"] @ z - x) ** 2)
+
+
+def closures_capture_loop_variable(x):
+    fns = []
+    for k in range(1, 4):
+        fns.append(lambda t, k=k: t ** k)  # <- lambda-default-loop-variable
+    return sum(f(x) for f in fns)
+
+
+def closure_late_binding(x):
+    scales = []
+    for k in range(3):
+        def scaled(t):
+            return t * k
+        scales.append(scaled(x))
+    return sum(s ** 2 for s in scales)
+
+
+def make_loss(target):
+    def loss(pred):
+        return (pred - target) ** 2
+    return loss
+
+
+def closure_factory_applied(x):
+    return make_loss(1.5)(x) + make_loss(-0.5)(x * x)  # <- returned-closure-called
+
+
+def nested_function_uses_outer(x, y):
+    scale = y * 2.0
+
+    def inner(t):
+        return math.sin(t) * scale
+
+    def outer(t):
+        return inner(t) + inner(2 * t)
+
+    return outer(x) + scale
+
+
+def dict_comprehension_and_items(xs):
+    stats = {f"p{k}": sum(x ** k for x in xs) for k in range(1, 4)}
+    return sum(value / len(key) for key, value in stats.items())
+
+
+def min_max_with_key(points):
+    far = max(points, key=lambda p: p[0] ** 2 + p[1] ** 2)
+    near = min(points, key=lambda p: abs(p[0]))
+    return far[0] * far[1] + near[1]
+
+
+def map_filter_chain(xs):
+    positives = list(filter(lambda v: v > 0, xs))
+    squares = list(map(lambda v: v * v, positives))
+    return sum(squares) + len(squares)
+
+
+def divmod_and_sum_start(xs):
+    q, r = divmod(len(xs), 2)
+    return sum((x * q for x in xs), 1.0) + r

@@ -1,0 +1,210 @@
+"""The programs of probe41_programs.py, in every mode against central differences and, where it runs
+them, autograd: each differentiated argument in grad, value_and_grad, vjp, jvp and hvp (and grad of
+grad for a number), the values of value_and_grad, vjp and jvp the function's own bit for bit, the
+arguments left as they were; refusals naming the user's line in every mode that refuses.
+"""
+from __future__ import annotations
+
+import importlib.util
+import inspect
+
+import numpy as np
+import pytest
+
+import probe41_programs as programs
+from every_mode import check_program, check_refused_at
+from soundness import marked_line
+
+RNG = np.random.default_rng(41)
+V4 = np.array([0.3, -1.2, 0.8, 1.5])
+V5 = np.array([0.3, -1.2, 0.8, 1.5, -0.4])
+A3 = np.array([[1.2, 0.4, -0.3], [0.9, 1.8, 0.5], [-0.6, 0.2, 1.5]])
+B3 = np.array([[0.5, -0.2, 0.7], [0.1, 0.9, -0.4], [0.3, 0.6, 0.2]])
+PTS3 = np.array([[0.0, 0.0, 0.1], [1.1, 0.2, 0.0], [0.3, 1.2, -0.1]])
+PTS4 = np.array([[0.0, 0.0], [1.1, 0.2], [0.3, 1.2], [1.4, 1.3]])
+LOGITS = RNG.normal(size=(4, 3))
+LABELS = np.array([2, 0, 1, 1])
+X52 = RNG.normal(size=(5, 2))
+SIGNS = np.array([1.0, -1.0, 1.0, 1.0, -1.0])
+
+HAS_SCIPY = importlib.util.find_spec("scipy") is not None
+
+
+def _skip_without_scipy(func) -> None:
+    """The programs that import SciPy run where it is installed."""
+    if not HAS_SCIPY and "scipy" in inspect.getsource(func):
+        pytest.skip("SciPy is not installed")
+
+
+def _lstm_params():
+    return {"W": 0.5 * RNG.normal(size=(8, 2)), "U": 0.5 * RNG.normal(size=(8, 2)), "b": 0.1 * RNG.normal(size=8)}
+
+
+def _gru_params():
+    return {name: 0.5 * RNG.normal(size=(2, 2)) for name in ("Wz", "Uz", "Wr", "Ur", "Wh", "Uh")}
+
+
+# (name, args, positions, positions autograd runs, positions whose second derivative is refused)
+CASES = [
+    ("bs_put_by_parity", (1.05, 1.0, 0.5, 0.02, 0.3), (0, 1, 2, 3, 4), (), ()),
+    ("straddle_vega_weighted", (1.05, 0.3), (0, 1), (), ()),
+    ("call_strip_scipy", (1.05, np.array([0.9, 1.0, 1.1]), 0.25), (0, 1, 2), (), ()),
+    ("digital_call_erfc", (1.05, 1.0, 0.25), (0, 1, 2), (), ()),
+    ("merton_jump_call", (1.05, 0.25, 0.4), (0, 1, 2), (), ()),
+    ("heston_euler_mc", (0.04, 1.5, 0.3), (0, 1, 2), (), ()),
+    ("trinomial_tree_call", (1.02, 0.3), (0, 1), (), (0, 1)),
+    ("asian_geometric_closed_form", (1.02, 0.3), (0, 1), (), ()),
+    ("portfolio_of_options", ([1.0, 1.05, 0.95], [0.2, 0.3, 0.25]), (0, 1), (), ()),
+    ("margrabe_exchange", (1.1, 1.0, 0.3, 0.2, 0.4), (0, 1, 2, 3, 4), (), ()),
+    ("morse_energy", (PTS3, 1.3, 0.9), (0, 1, 2), (0, 1, 2), ()),
+    ("lj_with_cutoff", (PTS4, 0.7), (0, 1), (0, 1), ()),
+    ("lj_combinations", (PTS4,), (0,), (), ()),
+    ("lj_forces_matrix", (PTS4,), (0,), (), ()),
+    ("velocity_verlet_lists", (0.8, -0.2, 1.3), (0, 1, 2), (0, 1, 2), ()),
+    ("rk4_state_arrays", (np.array([0.7, 0.1]), 1.3), (0, 1), (0, 1), ()),
+    ("harmonic_chain_energy", (V4, 1.3), (0, 1), (0, 1), ()),
+    ("coulomb_with_charges", (PTS3, np.array([1.0, -0.5, 0.8])), (0, 1), (0, 1), ()),
+    ("periodic_min_image", (np.array([[0.1, 0.2], [2.5, 0.3], [1.2, 2.9]]),), (0,), (0,), ()),
+    ("arm_reduce_reach", (np.array([0.3, 0.5, -0.2]), [1.0, 0.8, 0.5]), (0, 1), (0, 1), ()),
+    ("arm_joint_positions", (np.array([0.3, 0.5, -0.2]),), (0,), (), ()),
+    ("rodrigues_alignment", (np.array([0.3, 0.5, 1.0]), 0.7), (0, 1), (0, 1), ()),
+    ("ray_triangle", (np.array([0.2, 0.3, 0.0]), np.array([0.05, 0.02, 1.0])), (0, 1), (0, 1), ()),
+    ("ray_triangle", (np.array([2.2, 0.3, 0.0]), np.array([0.05, 0.02, 1.0])), (0, 1), (0, 1), ()),
+    ("ray_box_slab", (np.array([0.2, -0.3, 0.0]), np.array([0.1, 0.2, 1.0])), (0, 1), (0, 1), ()),
+    ("rays_hit_spheres", ([np.array([0.2, 0.1, 0.0]), np.array([1.4, 0.3, 0.0]), np.array([5.0, 0.0, 0.0])], 0.8),
+     (0, 1), (), ()),
+    ("polygon_perimeter_sorted", ([0.3, 2.5, 1.2, 4.0],), (0,), (), (0,)),
+    ("softmax_xent_fancy", (LOGITS, LABELS), (0,), (0,), ()),
+    ("label_smoothed_xent", (LOGITS, LABELS, 0.1), (0, 2), (), ()),
+    ("multiclass_hinge", (LOGITS, LABELS), (0,), (), ()),
+    ("top1_accuracy_weighted", (LOGITS, LABELS), (0,), (0,), ()),
+    ("add_at_histogram", (V5, np.array([0, 2, 2, 3, 0])), (0,), (), ()),
+    ("subtract_at_and_multiply_at", (V4,), (0,), (), ()),
+    ("repeated_index_assign", (V4,), (0,), (), ()),
+    ("repeated_index_iadd", (V4,), (0,), (), ()),
+    ("repeated_index_gather_iadd", (V4,), (0,), (), ()),
+    ("boolean_mask_leaky", (V5, 0.1), (0, 1), (), (0,)),
+    ("boolean_mask_iadd", (V5,), (0,), (), (0,)),
+    ("segment_means", (V5, np.array([0, 1, 1, 2, 0])), (0,), (), ()),
+    ("embedding_lookup_loss", (RNG.normal(size=(4, 2)), np.array([1, 3, 1, 0])), (0,), (0,), ()),
+    ("scatter_gradient_update", (RNG.normal(size=(4, 2)), [1, 3, 1, 0]), (0,), (), (0,)),
+    ("layer_norm_keepdims", (RNG.normal(size=(3, 4)), 1.0 + 0.1 * RNG.normal(size=4), 0.1 * RNG.normal(size=4)),
+     (0, 1, 2), (0, 1, 2), ()),
+    ("batch_norm_with_running_stats", (RNG.normal(size=(4, 3)), RNG.normal(size=3), RNG.normal(size=3)), (0, 1, 2),
+     (0, 1, 2), ()),
+    ("group_norm", (RNG.normal(size=(3, 4)), RNG.normal(size=4)), (0, 1), (0, 1), ()),
+    ("lstm_dict_cell", (_lstm_params(), RNG.normal(size=(3, 2))), (0, 1), (), ()),
+    ("gru_dict_cell", (_gru_params(), RNG.normal(size=(3, 2))), (0, 1), (), ()),
+    ("elman_with_teacher_forcing", (RNG.normal(size=3), 0.5 * RNG.normal(size=(3, 3)), [0.1, 0.5, -0.3, 0.8]),
+     (0, 1, 2), (0, 1, 2), ()),
+    ("logsumexp_max_subtract", (np.array([0.3, 1.5, -0.2, 1.5]),), (0,), (0,), ()),
+    ("logsumexp_rows_ties", (np.array([[0.3, 1.5, 1.5], [0.2, 0.2, -1.0], [2.0, 2.0, 2.0]]),), (0,), (0,), ()),
+    ("logsumexp_python_max", ([0.3, 1.5, -0.2, 1.5],), (0,), (), ()),
+    ("huber_loop_at_kinks", ([0.3, 1.001, -0.999, 2.5, -0.2], 1.0), (0, 1), (), ()),
+    ("squared_hinge", (np.array([0.4, -0.3]), X52, SIGNS), (0, 1), (0, 1), ()),
+    ("quantile_loss", (V5, V5[::-1] + 0.05, 0.3), (0, 1, 2), (0, 1, 2), ()),
+    ("epsilon_insensitive", (V5, V5[::-1] + 0.05), (0, 1), (0, 1), ()),
+    ("smooth_l1_clip", (np.array([0.3, -1.2, 0.8, 1.5, -0.4, 1.001]),), (0,), (0,), ()),
+    ("log_cosh_stable", (V5,), (0,), (0,), ()),
+    ("pinball_python", ([0.1, 0.4, 0.9], [0.3, -0.2, 1.1]), (0, 1), (), ()),
+    ("gaussian_nll_cholesky", (A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
+    ("slogdet_inv_det", (A3,), (0,), (0,), ()),
+    ("eigh_projection", (A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1), ()),
+    ("norms_with_ord_and_axis", (A3,), (0,), (), (0,)),
+    ("nuclear_and_keepdims", (A3,), (0,), (), (0,)),
+    ("einsum_strings", (A3, B3, np.array([0.3, -1.2, 0.8])), (0, 1, 2), (), ()),
+    ("bilinear_attention_einsum", (RNG.normal(size=(2, 3)), RNG.normal(size=(3, 3)), RNG.normal(size=(3, 3))),
+     (0, 1, 2), (0, 1, 2), ()),
+    ("mahalanobis_batch", (X52, np.array([0.1, -0.2]), np.array([[1.0, 0.2], [0.3, 0.8]])), (0, 1, 2), (0, 1, 2), ()),
+    ("lstsq_and_pinv", (RNG.normal(size=(5, 2)), RNG.normal(size=5)), (0, 1), (), ()),
+    ("solve_multiple_rhs", (A3, B3), (0, 1), (0, 1), ()),
+    ("matrix_power_det", (A3,), (0,), (), ()),
+    ("cumsum_with_zeros", (np.array([0.3, 0.0, 0.8, 0.0, -0.4]),), (0,), (), ()),
+    ("prod_with_one_zero", (np.array([0.3, 0.0, 0.8, 1.5]),), (0,), (), ()),
+    ("prod_with_two_zeros", (np.array([0.3, 0.0, 0.8, 0.0]),), (0,), (), ()),
+    ("cumulative_returns_path", (np.array([0.05, -0.1, 0.03, -0.02, 0.08]),), (0,), (), ()),
+    ("diff_and_gradient", (V5,), (0,), (), ()),
+    ("sort_with_ties_symmetric", (np.array([0.3, 1.5, -0.2, 0.3]),), (0,), (0,), ()),
+    ("argsort_ranking_loss", (V5,), (0,), (0,), ()),
+    ("max_tie_in_smooth", (np.array([0.3, 1.5, -0.2, 1.5]),), (0,), (0,), ()),
+    ("amax_axis_ties", (RNG.normal(size=(3, 4)),), (0,), (0,), ()),
+    ("top_k_by_argpartition", (V5,), (0,), (), ()),
+    ("sorted_with_key_abs", ([0.3, -1.2, 0.8, 1.5],), (0,), (0,), ()),
+    ("median_and_percentile", (V5,), (0,), (), ()),
+    ("float32_data_float64_weights", (np.array([0.4, -0.3]), X52.astype(np.float32)), (0,), (), ()),
+    ("float32_weights", (np.array([0.4, -0.3, 0.2], dtype=np.float32), np.array([0.5, 1.2, -0.7])), (1,), (), ()),
+    ("zero_d_parameter", (np.array(0.7), np.array([0.3, -0.2])), (0, 1), (0, 1), ()),
+    ("zero_d_from_reduction", (V4,), (0,), (), ()),
+    ("zero_d_item_loop", (V4,), (0,), (0,), ()),
+    ("while_break_continue", (0.7,), (0,), (0,), ()),
+    ("for_else_search", ([0.3, -1.2, 0.8, 1.5], 1.0), (0, 1), (0, 1), ()),
+    ("for_else_search", ([0.3, -1.2, 0.8, 1.5], 2.0), (0, 1), (0, 1), ()),
+    ("early_return_in_nested_loops", (A3,), (0,), (0,), ()),
+    ("early_return_in_nested_loops", (0.5 * A3,), (0,), (0,), ()),
+    ("newton_with_early_return", (2.3,), (0,), (0,), ()),
+    ("use_recursive_horner", ([0.3, -0.5, 1.2, 0.4], 0.7), (0, 1), (0, 1), ()),
+    ("recursive_tree", (0.7, 1.3), (0, 1), (), ()),
+    ("use_fib", (0.7,), (0,), (0,), ()),
+    ("projectile_global", (12.0, 0.6), (0, 1), (), ()),
+    ("global_dict_weights", ({"a": 0.3, "b": -0.7, "c": 1.1},), (0,), (0,), ()),
+    ("global_array_polynomial", (V4,), (0,), (0,), ()),
+    ("quadratic_property", (0.7, 1.3), (0, 1), (0, 1), ()),
+    ("callable_activation", (V4, 1.3), (0, 1), (0, 1), ()),
+    ("polynomial_newton_step", ([0.3, -0.5, 1.2, 0.4], 0.7), (0, 1), (0, 1), ()),
+    ("accumulator_mean", ([0.3, -1.2, 0.8],), (0,), (0,), ()),
+    ("reduce_matrix_chain", (A3, B3), (0, 1), (0, 1), ()),
+    ("reduce_operator_mul", ([0.3, -1.2, 0.8, 1.5],), (0,), (0,), ()),
+    ("accumulate_running_max", ([0.3, -1.2, 0.8, 1.5, 1.1],), (0,), (0,), ()),
+    ("accumulate_products", ([0.3, -1.2, 0.8, 1.5],), (0,), (0,), ()),
+    ("product_grid_energy", ([0.3, -1.2], [0.8, 1.5, 0.1]), (0, 1), (), ()),
+    ("pairwise_consecutive", ([0.3, -1.2, 0.8, 1.5],), (0,), (0,), ()),
+    ("chain_and_islice", ([0.3, -1.2], [0.8, 1.5, 0.1]), (0, 1), (0, 1), ()),
+    ("zip_longest_fill", ([0.3, -1.2], [0.8, 1.5, 0.1]), (0, 1), (0, 1), ()),
+    ("enumerate_reversed_weights", ([0.3, -1.2, 0.8],), (0,), (0,), ()),
+    ("string_keyed_mlp", ({"layer1.W": RNG.normal(size=(3, 2)), "layer1.b": RNG.normal(size=3),
+                           "layer2.W": RNG.normal(size=(2, 3)), "layer2.b": RNG.normal(size=2)},
+                          np.array([0.3, -0.6])), (0, 1), (0, 1), ()),
+    ("nested_dict_params", ({"encoder": {"W": RNG.normal(size=(2, 3)), "b": RNG.normal(size=2)},
+                             "decoder": {"W": RNG.normal(size=(3, 2))}}, np.array([0.3, -0.6, 0.2])), (0, 1), (0, 1),
+     ()),
+    ("closure_late_binding", (0.7,), (0,), (0,), ()),
+    ("nested_function_uses_outer", (0.7, 1.3), (0, 1), (), ()),
+    ("dict_comprehension_and_items", ([0.3, -1.2, 0.8],), (0,), (0,), ()),
+    ("min_max_with_key", ([(0.3, 1.2), (-1.2, 0.4), (0.8, -0.1)],), (0,), (0,), ()),
+    ("map_filter_chain", ([0.3, -1.2, 0.8, 1.5],), (0,), (0,), ()),
+    ("divmod_and_sum_start", ([0.3, -1.2, 0.8],), (0,), (0,), ()),
+]
+
+
+@pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
+                         ids=[f"{case[0]}-{n}" for n, case in enumerate(CASES)])
+def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
+    _skip_without_scipy(getattr(programs, name))
+    check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
+
+
+# (func, args, differentiated positions, marker of the line named)
+REFUSED = [
+    # np.cumprod's derivative divides by the entries: refused at a zero
+    (programs.cumprod_with_zero, (np.array([0.3, 0.0, 0.8]),), (0,), "cumprod-at-zero"),
+    # a `try` whose body assigns what the result reads (and one around a call that raises)
+    (programs.try_except_else_finally, (0.7,), (0,), "try-feeds-result"),
+    (programs.guarded_call, (0.7,), (0,), "try-around-raising-call"),
+    # `continue` inside a `try` in a loop
+    (programs.try_in_loop_skip, ([0.3, -1.2, 0.8, 1.5],), (0,), "continue-in-try"),
+    # a zip object given to itertools.starmap (not iterated by a `for`)
+    (programs.starmap_pairs, ([0.3, -1.2, 0.8], [0.5, 1.5, 0.1]), (0, 1), "zip-in-starmap"),
+    # a lambda's default value reads the loop variable (`lambda t, k=k: ...`)
+    (programs.closures_capture_loop_variable, (0.7,), (0,), "lambda-default-loop-variable"),
+    # a closure a function returns, called as it is returned
+    (programs.closure_factory_applied, (0.7,), (0,), "returned-closure-called"),
+    # `history["h"].append(h)`: an append to a list held in a dict
+    (programs.peephole_lstm_hidden_list, (0.4 * RNG.normal(size=(8, 6)), [RNG.normal(size=2) for _ in range(3)]),
+     (0, 1), "append-to-dict-item"),
+]
+
+
+@pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
+def test_refused_naming_the_users_line(func, args, positions, marker):
+    _skip_without_scipy(func)
+    check_refused_at(func, args, positions, f"probe41_programs.py:{marked_line(func, marker)}:", RNG)
