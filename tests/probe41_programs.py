@@ -14,6 +14,7 @@ import functools
 import itertools
 import math
 import operator
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.special
@@ -1077,3 +1078,831 @@ def map_filter_chain(xs):
 def divmod_and_sum_start(xs):
     q, r = divmod(len(xs), 2)
     return sum((x * q for x in xs), 1.0) + r
+
+
+# ----- Edge values of elementwise functions -------------------------------------------------------------
+
+
+def sinc_through_zero(x):
+    return np.sum(np.sinc(x) * x) + np.sum(np.sinc(x) ** 2)
+
+
+def powers_at_zero(x):
+    return np.sum(x ** 0) + np.sum(x ** 1) + np.sum(x ** 2) + np.sum(np.power(x, 3)) + np.sum(x ** 0.0 * x)
+
+
+def python_powers_at_zero(x):
+    return x ** 0 + x ** 1 + 2.0 * x ** 2 + pow(x, 3) + math.pow(x, 2)
+
+
+def logaddexp_ties(a, b):
+    return np.sum(np.logaddexp(a, b)) + np.sum(np.logaddexp2(a, b))
+
+
+def xlogy_entropy_with_zero(p):
+    return -np.sum(scipy.special.xlogy(p, p)) + np.sum(scipy.special.xlog1py(p, p))
+
+
+def entr_and_rel_entr(p, q):
+    return np.sum(scipy.special.entr(p)) + np.sum(scipy.special.rel_entr(p, q)) + np.sum(scipy.special.kl_div(p, q))
+
+
+def hypot_and_arctan2(x, y):
+    planar = np.sum(np.hypot(x, y)) + np.sum(np.arctan2(y, x))
+    return planar + math.hypot(*x) + math.atan2(y[0], x[0])  # <- hypot-and-arctan2
+
+
+def math_two_argument_log(x):
+    return math.log(x, 2.0) + math.log(8.0, x) + math.log10(x) + math.log2(x) + math.log1p(x)
+
+
+def math_misc(x, y):
+    return math.copysign(x, -1.0) + math.fmod(x, 0.7) + math.remainder(y, 0.7) + math.dist((x, y), (0.2, -0.1)) \
+        + math.prod([x, y, 2.0]) + math.degrees(x) + math.ldexp(y, 3)
+
+
+def maximum_minimum_same_array(x):
+    return np.sum(np.maximum(x, x)) + np.sum(np.minimum(x, 2.0 * x)) + np.sum(np.fmax(x, 0.0) ** 2)
+
+
+def heaviside_and_sign(x):
+    return np.sum(np.heaviside(x, 0.5) * x ** 2) + np.sum(np.sign(x) * np.abs(x) ** 1.5)
+
+
+def where_sqrt_guard(x):
+    safe = np.where(x > 0, x, 1.0)
+    return np.sum(np.where(x > 0, np.sqrt(safe), 0.0))
+
+
+def expm1_log1p_cbrt(x):
+    return np.sum(np.expm1(x) * np.log1p(x ** 2)) + np.sum(np.cbrt(x + 2.0)) + np.sum(np.exp2(x) + np.log10(x + 3.0))
+
+
+def integer_array_then_float_writes(x):
+    out = np.zeros(3, dtype=int)
+    out[0] = x[0] * 10
+    buffer = np.zeros_like(x)
+    buffer[:] = x * 2.5
+    return float(out[0]) + np.sum(buffer ** 2)
+
+
+def zeros_like_int_labels(x, labels):
+    shifted = np.zeros_like(labels)
+    shifted[:] = x * 3.0
+    return np.sum(shifted * x) + np.sum(x ** 2)
+
+
+def astype_int_truncates(x):
+    bins = (x * 4).astype(int)
+    return np.sum(bins * x) + np.sum(x.astype(np.int64) * x ** 2)
+
+
+def float32_accumulation(x):
+    acc = np.zeros(2)
+    for v in x:
+        acc += v * np.array([1.0, 2.0], dtype=np.float32)
+    return float(np.sum(acc ** 2))
+
+
+def rounding_with_straight_part(x):
+    q = np.round(x * 4.0) / 4.0
+    return np.sum(q * x) + np.sum(np.floor(x) + np.ceil(x) + np.trunc(x) + np.rint(x))
+
+
+def var_std_ddof(x):
+    return np.var(x, ddof=1) + np.std(x, ddof=1) + np.std(x[:, None] * x[None, :], axis=0, ddof=1).sum()
+
+
+def cov_corrcoef(X):
+    return np.sum(np.cov(X) ** 2) + np.sum(np.corrcoef(X) ** 3) + np.sum(np.cov(X, rowvar=False))
+
+
+def interp_at_knots(x):
+    xp = np.array([0.0, 0.5, 1.0, 2.0])
+    fp = np.array([1.0, -0.5, 0.3, 2.0])
+    return np.sum(np.interp(x, xp, fp) * x)
+
+
+def trapezoid_and_polyval(c, x):
+    y = np.polyval(c, x)
+    return np.trapezoid(y ** 2, x) + np.sum(np.polyder(c) ** 2)
+
+
+def convolve_modes(x, k):
+    return np.sum(np.convolve(x, k, mode="same") ** 2) + np.sum(np.convolve(x, k, mode="valid")) \
+        + np.sum(np.correlate(x, k, mode="full") * 0.5)
+
+
+def moveaxis_negative_axes(T):
+    U = np.moveaxis(T, -1, 0)
+    m = U.mean(axis=-2, keepdims=True)
+    return np.sum((U - m) ** 2) + np.sum(np.swapaxes(T, 0, -1).sum(axis=-1) ** 2)
+
+
+def sum_where_and_mean_where(x):
+    mask = x > 0
+    return np.sum(x ** 2, where=mask) + np.mean(x, where=mask) + np.max(x, where=~mask, initial=-10.0)
+
+
+# ----- Matrix decompositions, SciPy linear algebra and complex intermediates --------------------------
+
+
+def svd_parts(A):
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    return np.sum(s ** 3) + np.sum(np.linalg.svd(A, compute_uv=False)) + np.abs(U[:, 0] @ A @ Vt[0])
+
+
+def qr_modes(A):
+    Q, R = np.linalg.qr(A)
+    r_only = np.linalg.qr(A, mode="r")  # <- qr-modes
+    return np.sum(np.abs(np.diag(R))) + np.sum(r_only ** 2) + np.sum((Q @ R - A) ** 2)
+
+
+def scipy_cho_solve(A, b):
+    import scipy.linalg
+    K = A @ A.T + np.eye(3)
+    c, low = scipy.linalg.cho_factor(K)
+    x = scipy.linalg.cho_solve((c, low), b)
+    return b @ x + np.sum(np.log(np.diag(c)))
+
+
+def scipy_expm_and_triangular(A, b):
+    import scipy.linalg
+    E = scipy.linalg.expm(0.3 * A)
+    y = scipy.linalg.solve_triangular(np.tril(A) + 2.0 * np.eye(3), b, lower=True)
+    z = scipy.linalg.solve_triangular(np.triu(A) + 2.0 * np.eye(3), b, trans="T")
+    return np.sum(E) + y @ y + z @ b
+
+
+def scipy_lu_solve(A, b):
+    import scipy.linalg
+    lu, piv = scipy.linalg.lu_factor(A)  # <- lu-factor
+    return np.sum(scipy.linalg.lu_solve((lu, piv), b) ** 2)  # <- lu-solve
+
+
+def heston_char_price(v0, kappa):
+    theta, xi, rho, T, S, K, r = 0.04, 0.3, -0.6, 0.5, 1.0, 1.0, 0.0
+    u = np.linspace(0.01, 30.0, 60)
+    x = math.log(S / K)
+
+    def char(phi):
+        d = np.sqrt((rho * xi * 1j * phi - kappa) ** 2 + xi ** 2 * (1j * phi + phi ** 2))
+        g = (kappa - rho * xi * 1j * phi - d) / (kappa - rho * xi * 1j * phi + d)
+        C = kappa * theta / xi ** 2 * ((kappa - rho * xi * 1j * phi - d) * T
+                                       - 2.0 * np.log((1 - g * np.exp(-d * T)) / (1 - g)))
+        D = (kappa - rho * xi * 1j * phi - d) / xi ** 2 * (1 - np.exp(-d * T)) / (1 - g * np.exp(-d * T))
+        return np.exp(C + D * v0 + 1j * phi * x)
+
+    integrand = np.real(char(u - 0.5j) / (u ** 2 + 0.25))  # <- heston-char-price
+    integral = np.sum(0.5 * (integrand[1:] + integrand[:-1]) * np.diff(u))
+    return S - math.sqrt(S * K) * math.exp(-r * T) / math.pi * integral
+
+
+def complex_rotation_energy(theta, r):
+    z = r * np.exp(1j * theta)  # <- complex-rotation-energy
+    w = z ** 2 + 1j * z
+    return np.sum(np.abs(w) ** 2) + np.sum(np.angle(z) * np.real(w)) + np.sum(np.imag(np.conj(z) * w))
+
+
+def fft_power_spectrum(x):
+    spectrum = np.fft.rfft(x)
+    power = np.abs(spectrum) ** 2
+    return np.sum(power * np.arange(len(power))) + np.real(np.fft.ifft(np.fft.fft(x) * 2.0)).sum()
+
+
+# ----- Python containers and protocols -------------------------------------------------------------------
+
+
+def star_unpack_rest(values):
+    first, *middle, last = values
+    return first * last + sum(m ** 2 for m in middle)
+
+
+def list_methods_mix(xs):
+    items = list(xs)
+    items.insert(1, items[0] * 2.0)
+    tail = items.pop()
+    items.reverse()
+    items.extend([tail, tail ** 2])
+    del items[0]
+    return sum(v * (i + 1) for i, v in enumerate(items))
+
+
+def list_pop_front_queue(xs):
+    queue = list(xs)
+    total = 0.0
+    while queue:
+        head = queue.pop(0)
+        total = 0.5 * total + head ** 2
+    return total
+
+
+def list_sort_key_in_place(points):
+    pts = [tuple(p) for p in points]
+    pts.sort(key=lambda p: p[1])
+    return pts[0][0] * 2.0 + pts[-1][1] ** 2
+
+
+def dict_get_update_pop(x, y):
+    params = {"a": x, "b": y}
+    params.update({"c": x * y})  # <- dict-get-update-pop
+    scale = params.get("scale", 2.0)
+    b = params.pop("b")
+    merged = {**params, "d": b ** 2}
+    return scale * sum(merged.values())
+
+
+def dict_argmax_by_get(scores):
+    table = {"a": scores[0], "b": scores[1], "c": scores[2]}
+    best = max(table, key=table.get)
+    return table[best] ** 2 + sum(table.values())
+
+
+def heapq_smallest(xs):
+    import heapq
+    heap = []
+    for i, x in enumerate(xs):
+        heapq.heappush(heap, (x, i))  # <- heapq-smallest
+    smallest = [heapq.heappop(heap)[0] for _ in range(2)]
+    return smallest[0] * 3.0 + smallest[1] + sum(heapq.nlargest(2, xs))
+
+
+def deque_window(xs):
+    from collections import deque
+    window = deque(maxlen=3)
+    total = 0.0
+    for x in xs:
+        window.append(x)  # <- deque-window
+        total += sum(window) / len(window)
+    return total
+
+
+def bisect_lookup(x):
+    import bisect
+    knots = [0.0, 0.5, 1.0, 2.0]
+    values = [1.0, 2.0, 0.5, 3.0]
+    k = bisect.bisect_right(knots, x) - 1
+    return values[k] * x ** 2
+
+
+def chained_comparison_branches(x, y):
+    if 0.0 < x < y < 2.0:
+        return x * y
+    elif x < y:
+        return x - y
+    return x ** 2
+
+
+def itemgetter_and_sorted(records):
+    ordered = sorted(records, key=operator.itemgetter(1))
+    return sum(a * b for a, b in ordered[:2])
+
+
+def lru_cached_helper(x):
+    return cached_basis(3) @ np.array([x, x ** 2, x ** 3])
+
+
+@functools.lru_cache(maxsize=None)
+def cached_weights(n):
+    return tuple(1.0 / (k + 1) for k in range(n))
+
+
+def cached_basis(n):
+    return np.array(cached_weights(n))
+
+
+def partial_with_keywords(x, y):
+    scaled = functools.partial(math.pow, 2.0)
+    clipped = functools.partial(np.clip, a_min=-1.0, a_max=1.0)
+    return scaled(x) + float(clipped(y * 3.0)) + float(np.sum(clipped(np.array([x, y]))))  # <- partial-with-keywords
+
+
+def zip_star_matrix_columns(rows):
+    columns = list(zip(*rows))
+    return sum(sum(c) ** 2 for c in columns)
+
+
+def statistics_functions(xs):
+    import statistics
+    return statistics.fmean(xs) + statistics.pvariance(xs) + statistics.median(xs)
+
+
+def any_all_generators(xs):
+    total = sum(x * x for x in xs)
+    if all(x > -2.0 for x in xs) and any(x > 1.0 for x in xs):
+        total = total * 2.0
+    return total
+
+
+# ----- User classes ---------------------------------------------------------------------------------------
+
+
+class Dual:
+    """A vector type with operators, as users write for small geometry."""
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __add__(self, other):
+        return Dual(self.x + other.x, self.y + other.y)
+
+    def __sub__(self, other):
+        return Dual(self.x - other.x, self.y - other.y)
+
+    def __mul__(self, k):
+        return Dual(self.x * k, self.y * k)
+
+    def norm2(self):
+        return self.x * self.x + self.y * self.y
+
+
+def vector_class_operators(a, b):
+    p = Dual(a, b)
+    q = Dual(b, -a)
+    r = (p + q) * 0.5 - q
+    return r.norm2() + p.norm2()  # <- vector-class-operators
+
+
+class Gaussian:
+    def __init__(self, mu, log_sigma):
+        self.mu = mu
+        self.log_sigma = log_sigma
+
+    @property
+    def sigma(self):
+        return math.exp(self.log_sigma)
+
+    @classmethod
+    def standard(cls):
+        return cls(0.0, 0.0)
+
+    def log_prob(self, x):
+        z = (x - self.mu) / self.sigma
+        return -0.5 * z * z - self.log_sigma - 0.5 * math.log(2 * math.pi)
+
+
+def kl_by_sampling_free(mu, log_sigma):
+    q = Gaussian(mu, log_sigma)
+    p = Gaussian.standard()
+    points = [-1.0, -0.3, 0.4, 1.2]
+    return sum(q.log_prob(x) - p.log_prob(x) for x in points)
+
+
+class Layer:
+    def __init__(self, W, b, activation):
+        self.W = W
+        self.b = b
+        self.activation = activation
+
+    def __call__(self, x):
+        z = self.W @ x + self.b
+        if self.activation == "relu":
+            return np.maximum(z, 0.0)
+        if self.activation == "tanh":
+            return np.tanh(z)
+        return z
+
+
+def layers_with_activation_strings(W1, b1, W2, x):
+    first = Layer(W1, b1, "tanh")
+    second = Layer(W2, np.zeros(W2.shape[0]), "linear")
+    return np.sum(second(first(x)) ** 2)
+
+
+@dataclass
+class _Box:
+    width: float
+    height: float
+    area: float = field(init=False)
+
+    def __post_init__(self):
+        self.area = self.width * self.height
+
+    @property
+    def diagonal(self):
+        return math.sqrt(self.width ** 2 + self.height ** 2)
+
+
+def dataclass_with_post_init(a, b):
+    return _Box(a, b).area + _Box(b, a).diagonal  # <- dataclass-with-post-init
+
+
+def global_mutable_counter(x):
+    CALLS.append(1)
+    return x * x * len(CALLS) / len(CALLS)
+
+
+CALLS = []
+
+
+def generator_expression_with_index(xs):
+    weights = (1.0 / (i + 1) for i in range(len(xs)))  # <- generator-expression-with-index
+    return sum(w * x for w, x in zip(weights, xs))
+
+
+def nested_loops_with_break_flag(A):
+    total = 0.0
+    done = False
+    for row in A:
+        for v in row:
+            if v < -0.5:
+                done = True
+                break
+            total += v ** 2
+        if done:
+            break
+    return total
+
+
+def iterate_rows_writing_views(M):
+    A = M.copy()
+    for row in A:
+        row -= row.mean()  # <- iterate-rows-writing-views
+    return np.sum(A ** 2) + np.sum(A[:, 0])
+
+
+def rows_normalized_in_loop(M):
+    A = M.copy()
+    for i, row in enumerate(A):
+        A[i] = row / np.sqrt(np.sum(row ** 2))
+    return np.sum(A * M)
+
+
+def fill_and_putmask(x):
+    y = np.empty(4)
+    y.fill(0.5)
+    y[:3] = x[:3] ** 2
+    np.putmask(y, y > 1.0, 1.0)  # <- fill-and-putmask
+    z = x.copy()
+    np.place(z, z < 0, [0.0])
+    return np.sum(y * x) + np.sum(z ** 2)
+
+
+def array_from_mixed_list(x, y):
+    v = np.array([x, y, x * y, 1.0])
+    M = np.array([[x, 0.0], [y, x]])
+    return v @ v + np.linalg.det(M) + np.sum(np.asarray([x, y]) ** 3)
+
+
+def recursion_on_arrays(x, depth=3):
+    if depth == 0:
+        return np.sum(x ** 2)
+    half = len(x) // 2
+    return recursion_on_arrays(x[:half] * 1.5, depth - 1) + recursion_on_arrays(x[half:] - 0.1, depth - 1) if half \
+        else recursion_on_arrays(np.sin(x), depth - 1)
+
+
+def shape_dependent_branch(x):
+    if x.ndim == 1:
+        x = x[None, :]
+    if x.shape[0] > 1:
+        return np.sum(x[0] * x[1])
+    return np.sum(x ** 2)
+
+
+# ----- In-place writes through second names ------------------------------------------------------------
+
+
+@dataclass
+class State:
+    pos: np.ndarray
+    vel: np.ndarray
+
+
+def record_field_iadd_shared(x):
+    p = x.copy()
+    s = State(p, np.zeros_like(x))
+    s.pos += 1.0  # <- record-field-iadd-shared
+    return np.sum(p ** 2) + np.sum(s.pos)
+
+
+def record_field_iadd_fresh(x):
+    s = State(x * 1.0, x ** 2)
+    for _ in range(3):
+        s.vel = s.vel - 0.1 * s.pos
+        s.pos = s.pos + 0.1 * s.vel
+    return np.sum(s.pos ** 2)
+
+
+def list_item_iadd_shared(x):
+    a = x * 2.0
+    items = [a, x ** 2]
+    items[0] += 1.0  # <- list-item-iadd-shared
+    return np.sum(a * x) + np.sum(items[0])
+
+
+def dict_item_iadd_shared(x):
+    a = x * 2.0
+    state = {"a": a, "b": x ** 2}
+    state["a"] *= 3.0  # <- dict-item-iadd-shared
+    return np.sum(a * x) + np.sum(state["b"])
+
+
+def dict_item_iadd_alone(x):
+    state = {"a": x * 2.0, "b": x ** 2}
+    state["a"] *= 3.0  # <- dict-item-iadd-alone
+    state["b"] += state["a"]
+    return np.sum(state["a"] * x) + np.sum(state["b"])
+
+
+def dict_item_read_then_iadd(x):
+    state = {"m": np.zeros_like(x)}
+    m = state["m"]
+    for k in range(3):
+        state["m"] += x * (k + 1)  # <- dict-item-read-then-iadd
+    return np.sum(m * x)
+
+
+def scale_in_place(v, k):
+    v *= k
+
+
+def callee_mutates_copy(x):
+    y = x.copy()
+    scale_in_place(y, 2.0)  # <- callee-mutates-copy
+    return np.sum(y * x)
+
+
+def normalize_and_return(v):
+    v /= np.sqrt(np.sum(v ** 2))
+    return v
+
+
+def callee_returns_its_argument(x):
+    y = x * 1.0
+    z = normalize_and_return(y)  # <- callee-returns-its-argument
+    z *= 2.0
+    return np.sum(y * x)
+
+
+def step_state(state, dt):
+    state["v"] += dt * state["a"]
+    state["x"] += dt * state["v"]
+
+
+def callee_mutates_dict(x0, a):
+    state = {"x": np.array([x0, 0.0]), "v": np.zeros(2), "a": np.array([a, -1.0])}
+    for _ in range(3):
+        step_state(state, 0.1)  # <- callee-mutates-dict
+    return np.sum(state["x"] ** 2)
+
+
+def atleast_and_contiguous_alias(x):
+    y = x * 1.0
+    a = np.atleast_1d(y)
+    a[0] = 0.0  # <- atleast-and-contiguous-alias
+    b = np.ascontiguousarray(y)
+    b[1] *= 2.0
+    return np.sum(y * x)
+
+
+def astype_no_copy_alias(x):
+    y = x * 1.0
+    z = y.astype(np.float64, copy=False)
+    z[0] = 7.0  # <- astype-no-copy-alias
+    return np.sum(y * x)
+
+
+def asarray_alias_write(x):
+    y = x + 0.0
+    z = np.asarray(y)
+    z[2] += y[0]  # <- asarray-alias-write
+    return np.sum(y ** 2)
+
+
+def expand_dims_and_flip_views(x):
+    y = x * 1.0
+    e = np.expand_dims(y, 0)
+    e[0, 0] = 3.0  # <- expand-dims-and-flip-views
+    f = np.flip(y)
+    f[0] *= 0.5
+    return np.sum(y * x)
+
+
+def reshape_minus_one_view(M):
+    A = M * 1.0
+    flat = A.reshape(-1)
+    flat[::2] *= 2.0  # <- reshape-minus-one-view
+    return np.sum(A * M)
+
+
+def swapaxes_view_write(T):
+    A = T * 1.0
+    S = np.swapaxes(A, 0, 1)
+    S[0] += 1.0  # <- swapaxes-view-write
+    return np.sum(A * T)
+
+
+def ellipsis_view_alias(x):
+    y = x * 1.0
+    z = y[...]
+    z += x ** 2  # <- ellipsis-view-alias
+    return np.sum(y * x)
+
+
+def slice_of_slice_write(x):
+    y = x * 1.0
+    head = y[:4]
+    inner = head[1:3]
+    inner *= 5.0  # <- slice-of-slice-write
+    return np.sum(y * x)
+
+
+def list_of_row_views(M):
+    A = M * 1.0
+    rows = [A[0], A[2]]
+    for r in rows:
+        r *= 2.0  # <- list-of-row-views
+    return np.sum(A * M)
+
+
+def optimizer_object_inplace(w, x):
+    opt = MomentumSGD(w.copy(), np.zeros_like(w))
+    for _ in range(3):
+        g = 2.0 * (opt.w @ x - 1.0) * x
+        opt.step(g)
+    return np.sum(opt.w ** 2)
+
+
+class MomentumSGD:
+    def __init__(self, w, m):
+        self.w = w
+        self.m = m
+
+    def step(self, g):
+        self.m = 0.9 * self.m + g
+        self.w = self.w - 0.1 * self.m
+
+
+def tuple_item_array_iadd(x):
+    pair = (x * 1.0, x * 2.0)
+    first = pair[0]
+    first += 1.0  # <- tuple-item-array-iadd
+    return np.sum(pair[0] * x) + np.sum(pair[1])
+
+
+def inplace_on_loop_target_array(xs):
+    total = np.zeros(2)
+    out = []
+    for v in xs:
+        total += v  # <- inplace-on-loop-target-array
+        out.append(total)
+    return sum(np.sum(o * v) for o, v in zip(out, xs))
+
+
+def accumulate_into_list_of_zeros(x):
+    buffers = [np.zeros(2) for _ in range(2)]
+    for k in range(3):
+        buffers[k % 2] += x * (k + 1)
+    return np.sum(buffers[0] * buffers[1])
+
+
+def augmented_subscript_chain(M):
+    A = M * 1.0
+    A[0][1] += 3.0 * M[1, 1]  # <- augmented-subscript-chain
+    A[1][:] *= 2.0
+    return np.sum(A * M)
+
+
+# ----- NumPy 2 names and indexing of every shape ------------------------------------------------------
+
+
+def numpy2_array_api_names(x, y):
+    return (np.sum(np.pow(x, 2)) + np.sum(np.atan2(y, x + 2.0)) + np.sum(np.concat([x, y]) ** 3)
+            + np.sum(np.acos(0.5 * np.tanh(x))) + np.sum(np.asinh(y)) + np.vecdot(x, y))
+
+
+def numpy2_linalg_norms(A, x):
+    return (np.linalg.vector_norm(x) + np.sum(np.linalg.vector_norm(A, axis=0, keepdims=True))
+            + np.linalg.matrix_norm(A) + np.sum(np.linalg.svdvals(A))
+            + np.linalg.vector_norm(A))
+
+
+def numpy2_transposes(A, x):
+    return (np.sum(np.matrix_transpose(A) @ A) + np.sum(np.permute_dims(A, (1, 0)) * A)
+            + np.trace(A @ A) + np.sum(np.diagonal(A) ** 2) + np.sum(np.outer(x, x) * A)
+            + np.sum(np.cross(x, A[0])))
+
+
+def cumulative_sum_include_initial(x):
+    c = np.cumulative_sum(x, include_initial=True)  # <- include-initial
+    p = np.cumulative_prod(x + 2.0, include_initial=True)
+    return np.sum(c ** 2) + np.sum(p * c)
+
+
+def cholesky_upper_keyword(A):
+    K = A @ A.T + np.eye(3)
+    U = np.linalg.cholesky(K, upper=True)  # <- cholesky-upper
+    return np.sum(np.log(np.diag(U))) + np.sum(U ** 2)
+
+
+def vector_norm_orders(x):
+    return (np.linalg.norm(x, ord=0) + np.linalg.norm(x, ord=-1) + np.linalg.norm(x, ord=-np.inf)
+            + np.linalg.norm(x, ord=np.inf) + np.linalg.norm(x, ord=0.5) + np.linalg.norm(x, ord=1))
+
+
+def matrix_norm_orders(A):
+    return (np.linalg.norm(A, ord=-1) + np.linalg.norm(A, ord=-np.inf) + np.linalg.norm(A, ord=-2)
+            + np.sum(np.linalg.norm(np.stack([A, 2 * A]), axis=(1, 2))) + np.sum(np.linalg.norm(np.stack([A, A.T]),
+                                                                                                ord=1, axis=(2, 1))))
+
+
+def einsum_repeated_and_ellipsis(T, A):
+    return (np.sum(np.einsum("iij->j", T)) + np.sum(np.einsum("...ij,...jk->...ik", T, A))
+            + np.einsum("ij,ij->", A, A) + np.sum(np.einsum("ijk->kji", T)[0]) + np.einsum("ii", A)
+            + np.sum(np.einsum("ij,kj", A, A)))
+
+
+def extrema_axis_tuples(T):
+    return (np.sum(np.max(T, axis=(0, 2))) + np.sum(np.min(T, axis=(1, 2), keepdims=True) * T)
+            + np.sum(np.ptp(T, axis=1)) + np.max(T) * np.min(T))
+
+
+def sort_partition_axes(M):
+    return (np.sum(np.sort(M, axis=0) * np.arange(1.0, 4.0)[:, None]) + np.sum(np.sort(M, axis=None)[:3])
+            + np.sum(np.partition(M, 1, axis=1)[:, :1] ** 2))
+
+
+def cumulative_flattened_2d(M):
+    return np.sum(np.cumsum(M) ** 2) + np.sum(np.cumprod(M + 2.0)) + np.sum(np.cumsum(M, axis=-1) * M)
+
+
+def diff_with_arrays_prepend(M):
+    return (np.sum(np.diff(M, axis=0, prepend=M[:1] * 0.5) ** 2) + np.sum(np.diff(M, n=2, append=M[:, -1:]) ** 2)
+            + np.sum(np.ediff1d(M[0]) ** 2))
+
+
+def take_modes_and_along(M):
+    idx = np.array([[0, 2], [1, 1], [2, 0]])
+    return (np.sum(np.take(M, [4, -1, 7], mode="wrap")) + np.sum(np.take(M, [0, 5], axis=1, mode="clip") ** 2)
+            + np.sum(np.take_along_axis(M, idx, axis=1) ** 2) + np.sum(np.take(M, [1, 1, 0], axis=0) * M))
+
+
+def put_along_axis_write(M):
+    A = M * 1.0
+    idx = np.argmax(A, axis=1, keepdims=True)
+    np.put_along_axis(A, idx, 0.0, axis=1)  # <- put-along-axis
+    return np.sum(A * M)
+
+
+def mixed_fancy_reads(M):
+    rows = np.array([[0, 2], [1, 1]])
+    cols = np.array([[1, 0], [2, 2]])
+    return (np.sum(M[1:, [0, 2]] ** 2) + np.sum(M[rows, cols] ** 3) + np.sum(M[np.ix_([0, 2], [1, 2])])
+            + np.sum(M[[-1, 0]][:, [1]]) + np.sum(M[M > 0.45]) + np.sum(M[:, [True, False, True]] ** 2)
+            + np.sum(M[np.array([True, False, True])] * 2.0) + np.sum(M[[0, 1], 1:]))
+
+
+def mixed_fancy_writes(M, v):
+    A = M * 1.0
+    A[[0, 2], :] = v
+    A[:, [1, 1]] += M[:, :2]
+    A[np.ix_([0, 1], [0, 2])] *= 2.0
+    A[A < 0] = 0.0
+    return np.sum(A * M) + np.sum(A ** 2)
+
+
+def add_at_two_dimensional(M, vals):
+    A = np.zeros((3, 3))
+    np.add.at(A, ([0, 1, 1, 2], [2, 0, 0, 1]), vals)
+    np.add.at(A, (slice(None), 0), M[0])
+    B = M.copy()
+    np.add.at(B, [0, 0], vals[:2, None] * M[1])
+    return np.sum(A * M) + np.sum(A ** 2) + np.sum(B ** 2)
+
+
+def multiply_at_and_maximum_at(x):
+    out = np.ones(3) * 2.0
+    np.multiply.at(out, [0, 1, 1], x[:3])  # <- multiply-at
+    peak = np.zeros(3)
+    np.maximum.at(peak, [0, 0, 2], x[:3])
+    return np.sum(out ** 2) + np.sum(peak * x[:3])
+
+
+def pad_modes(x):
+    return (np.sum(np.pad(x, 2, mode="reflect") ** 2) + np.sum(np.pad(x, (1, 2), mode="edge") * 0.5)
+            + np.sum(np.pad(x, 1, mode="wrap") ** 3) + np.sum(np.pad(x, 1, mode="constant", constant_values=x[0])))
+
+
+def repeat_tile_roll(M):
+    return (np.sum(np.repeat(M, [1, 2, 0], axis=0) ** 2) + np.sum(np.tile(M[0], (2, 2)) * 0.5)
+            + np.sum(np.roll(M, (1, -1), axis=(0, 1)) * M) + np.sum(np.repeat(M[0], 2) ** 3))
+
+
+def negative_index_writes(x):
+    y = np.zeros(6)
+    y[-1] = x[0]
+    y[-3:-1] = x[1:3]
+    y[::-2] += x[:3]
+    y[[-2, -2]] = x[3]
+    return np.sum(y * np.arange(1.0, 7.0)) + np.sum(y ** 2)
+
+
+def stride_tricks_windows(x):
+    windows = np.lib.stride_tricks.sliding_window_view(x, 3)
+    return np.sum(windows.mean(axis=1) ** 2) + np.sum(windows[::2] * windows[0])
+
+
+def numpy2_linalg_aliases(A, x):
+    return np.linalg.trace(A) + np.sum(np.linalg.cross(x, A[0])) + np.sum(np.linalg.outer(x, x))  # <- linalg-aliases
