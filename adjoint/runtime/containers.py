@@ -6,6 +6,7 @@ keys once (`dict_keys`) and read `d[key]`.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import heapq
@@ -179,7 +180,13 @@ def logged(logger, method, *args, **kwargs):
 
 
 def enter_context(manager):
-    """`with manager:` as a statement of the primal sweep: the manager's __enter__ value."""
+    """`with manager:` as a statement of the primal sweep: the manager's __enter__ value. The block
+    runs as written, its exceptions not given to the manager: contextlib.suppress, which swallows
+    them (the block left where one is raised), is refused."""
+    if isinstance(manager, contextlib.suppress):
+        raise Refused("`with contextlib.suppress(...)` is not differentiated: the derivative runs the block without "
+                      "it, so an exception it would swallow stops the derivative; test for the failing case with `if` "
+                      "instead (or differentiate a function that does not raise)")
     return type(manager).__enter__(manager)
 
 
