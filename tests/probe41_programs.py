@@ -1906,3 +1906,203 @@ def stride_tricks_windows(x):
 
 def numpy2_linalg_aliases(A, x):
     return np.linalg.trace(A) + np.sum(np.linalg.cross(x, A[0])) + np.sum(np.linalg.outer(x, x))  # <- linalg-aliases
+
+
+# ----- Python semantics: leaked loop variables, shadowed builtins, match, walrus, suppress ----------------
+
+
+def loop_variable_after_break(xs):
+    for i, v in enumerate(xs):
+        if v > 1.0:
+            break
+    return xs[i] * v + v ** 2
+
+
+def loop_variable_after_full_loop(xs):
+    for v in xs:
+        pass
+    total = 0.0
+    for k in range(len(xs)):
+        total += xs[k] * k
+    return v * total + k
+
+
+def conditionally_defined_in_loop(xs):
+    best = None
+    for x in xs:
+        if x > 0.5:
+            best = x
+    return best ** 2 + sum(xs)
+
+
+def shadowed_builtins(xs):
+    sum = 0.0
+    max = xs[0]
+    for v in xs:
+        sum += v * v
+        if v > max:
+            max = v
+    return sum * max
+
+
+def match_statement(kind, x, y):
+    match kind:  # <- match-statement
+        case "square":
+            return x * x + y
+        case "product":
+            return x * y
+        case _:
+            return x + y
+
+
+def match_on_tuple(x, y):
+    point = (x, y)
+    match point:  # <- match-on-tuple
+        case (a, b) if a > b:
+            return a - b
+        case (a, b):
+            return a * b
+
+
+def walrus_in_while(x):
+    n, total = 0, 0.0
+    while (term := x ** n / math.factorial(n)) > 1e-10:
+        total += term
+        n += 1
+    return total
+
+
+def walrus_in_comprehension(xs):
+    kept = [y for x in xs if (y := x * x - 0.5) > 0]  # <- walrus-in-comprehension
+    return sum(kept) + len(kept)
+
+
+def suppress_zero_division(x, d):
+    import contextlib
+    y = x
+    with contextlib.suppress(ZeroDivisionError):  # <- suppress-not-raising
+        y = x / d
+    return y * y
+
+
+def suppress_with_raise(x):
+    import contextlib
+    y = 2.0 * x
+    with contextlib.suppress(ZeroDivisionError):  # <- suppress-raising
+        y = x / 0.0
+    return y * y
+
+
+def try_body_appends(x):
+    values = [x]
+    try:  # <- try-body-appends
+        values.append(x ** 2)
+    finally:
+        pass
+    return sum(values)
+
+
+def try_body_item_write(x):
+    out = np.zeros(2)
+    try:  # <- try-body-item-write
+        out[0] = x ** 2
+    except ValueError:
+        pass
+    return np.sum(out) + x
+
+
+def try_body_dict_write(x):
+    params = {"a": x}
+    try:
+        params["b"] = x * 3.0  # <- try-body-dict-write
+    except KeyError:
+        params["b"] = 0.0
+    return params["a"] * params["b"]
+
+
+def try_body_attribute_write(x):
+    acc = Accumulator()
+    try:  # <- try-body-attribute-write
+        acc.add(x * 2.0)
+    except ValueError:
+        pass
+    return acc.total * x
+
+
+def format_round_trip(x):
+    return x + float(f"{x:.2f}") + int(x * 10) + round(x, 1) + math.floor(x)
+
+
+def powers_of_constants(x):
+    return 2 ** x + 10.0 ** -x + np.power(2.0, x) + x ** x + math.e ** x
+
+
+def float_floor_division_and_mod(x):
+    q, r = divmod(x, 0.5)
+    return q * x + r ** 2 + (x // 0.3) + (x % 0.3) ** 2
+
+
+def fibonacci_tuple_swap(x, y):
+    a, b = x, y
+    for _ in range(6):
+        a, b = b, a + b * 0.5
+    return a * b
+
+
+def negative_step_range(xs):
+    total = 0.0
+    for i in range(len(xs) - 1, -1, -1):
+        total = total * 0.5 + xs[i]
+    return total
+
+
+def kwargs_unpacked_to_callee(params, x):
+    return affine_tanh(x, **params)
+
+
+def affine_tanh(x, W, b):
+    return np.sum(np.tanh(W @ x + b) ** 2)
+
+
+def star_args_callee(xs):
+    return sum_of_squares(*xs)  # <- star-args-callee
+
+
+def sum_of_squares(*values):
+    return sum(v * v for v in values)
+
+
+def global_statement_write(x):
+    global SCALE_SEEN  # <- global-statement-write
+    SCALE_SEEN = x * 2.0
+    return SCALE_SEEN ** 2
+
+
+SCALE_SEEN = 0.0
+
+
+def del_and_rebind(x):
+    y = x * 2.0
+    z = y + 1.0
+    del y  # <- del-and-rebind
+    y = z * z
+    return y
+
+
+def conditional_import_alias(x):
+    from numpy import exp as e, sin
+    import math as m
+    return float(e(x)) + float(sin(x)) + m.cos(x)
+
+
+def assert_with_computation(x):
+    assert x * x >= 0.0, "square is never negative"
+    y = math.sqrt(x * x + 1.0)
+    assert y > 0
+    return y * x
+
+
+def nested_ternaries_with_arrays(x):
+    a = np.sum(x)
+    scale = 2.0 if a > 0 else (0.5 if a > -1 else -1.0)
+    return np.sum((x if a > 0 else -x) * scale) + (x[0] if x[0] > x[1] else x[1])
