@@ -2106,3 +2106,223 @@ def nested_ternaries_with_arrays(x):
     a = np.sum(x)
     scale = 2.0 if a > 0 else (0.5 if a > -1 else -1.0)
     return np.sum((x if a > 0 else -x) * scale) + (x[0] if x[0] > x[1] else x[1])
+
+
+# ----- SciPy distributions with positional and keyword shapes, locations and scales ----------------------
+
+
+def stats_positional_loc_scale(loc, scale, x):
+    from scipy import stats
+    return (np.sum(stats.norm.logpdf(x, loc, scale)) + np.sum(stats.t.logpdf(x, 4.0, loc, scale))
+            + np.sum(stats.laplace.logpdf(x, loc, scale)) + np.sum(stats.cauchy.logpdf(x, loc, scale))
+            + np.sum(stats.logistic.logpdf(x, loc, scale)) + np.sum(stats.norm.cdf(x, loc, scale)))
+
+
+def stats_shape_then_scale(a, scale, x):
+    from scipy import stats
+    return (np.sum(stats.gamma.logpdf(x, a, 0.0, scale)) + np.sum(stats.gamma.logpdf(x, a, scale=scale))
+            + np.sum(stats.lognorm.logpdf(x, a, scale=scale)) + np.sum(stats.weibull_min.logpdf(x, a, scale=scale))
+            + np.sum(stats.expon.logpdf(x, 0.0, scale)) + np.sum(stats.invgamma.logpdf(x, a, scale=scale))
+            + np.sum(stats.chi2.logpdf(x, a + 2.0)) + np.sum(stats.beta.logpdf(x / 4.0, a, scale)))
+
+
+def stats_frozen_and_methods(mu, sigma, x):
+    from scipy import stats
+    dist = stats.norm(mu, sigma)
+    other = stats.t(5.0, loc=mu, scale=sigma)
+    return (np.sum(dist.logpdf(x)) + np.sum(dist.logcdf(x)) + np.sum(dist.logsf(x)) + np.sum(other.logpdf(x))
+            + dist.ppf(0.3) + np.sum(dist.sf(x)))
+
+
+def stats_discrete_positional(rate, p, k):
+    from scipy import stats
+    return (np.sum(stats.poisson.logpmf(k, rate)) + np.sum(stats.binom.logpmf(k, 6, p))
+            + np.sum(stats.poisson.logpmf(k + 1, rate, 1)))
+
+
+def special_functions_more(x):
+    import scipy.special as sp
+    return (np.sum(sp.gammaln(x)) + np.sum(sp.digamma(x)) + np.sum(sp.polygamma(1, x)) + np.sum(sp.betaln(x, 2.0))
+            + np.sum(sp.erfcx(x)) + np.sum(sp.log_ndtr(-3.0 * x)) + np.sum(sp.ndtri(x / 4.0)) + np.sum(sp.logit(x / 4.0))
+            + np.sum(sp.expit(x)) + np.sum(sp.log_expit(-x)) + np.sum(sp.gammaincc(2.0, x)) + np.sum(sp.gammainc(1.5, x)))
+
+
+def special_logsumexp_weights(x, w):
+    import scipy.special as sp
+    value = sp.logsumexp(x, b=w)
+    rows = sp.logsumexp(np.outer(x, w), axis=1)
+    return value + np.sum(rows) + np.sum(sp.log_softmax(x * w)) + np.sum(sp.softmax(np.outer(w, x), axis=0) ** 2)
+
+
+def slogdet_negative_determinant(A):
+    M = A.copy()
+    M[[0, 1]] = M[[1, 0]]
+    sign, logdet = np.linalg.slogdet(M)
+    return sign * logdet + np.linalg.det(M) + np.sum(np.linalg.inv(M))
+
+
+def one_by_one_linalg(a, b):
+    A = np.array([[a]])
+    return float(np.linalg.solve(A, np.array([b]))[0]) + np.linalg.det(A) + float(np.linalg.inv(A)[0, 0]) \
+        + float(np.linalg.cholesky(A * A)[0, 0])
+
+
+def eigvals_general_real(A):
+    S = A @ A.T
+    w = np.linalg.eigvalsh(S)
+    return np.sum(np.sqrt(w)) + np.max(w) / np.min(w)
+
+
+# ----- Dynamic programming tables, adaptive solvers and searches -----------------------------------------
+
+
+def dtw_distance(a, b):
+    n, m = len(a), len(b)
+    D = np.full((n + 1, m + 1), np.inf)
+    D[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost = (a[i - 1] - b[j - 1]) ** 2
+            D[i, j] = cost + min(D[i - 1, j], D[i, j - 1], D[i - 1, j - 1])
+    return D[n, m]
+
+
+def soft_dtw(a, b, gamma):
+    n, m = len(a), len(b)
+    R = np.full((n + 1, m + 1), 1e10)
+    R[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            prev = np.array([R[i - 1, j], R[i, j - 1], R[i - 1, j - 1]])
+            soft_min = -gamma * np.log(np.sum(np.exp(-(prev - prev.min()) / gamma))) + prev.min()
+            R[i, j] = (a[i - 1] - b[j - 1]) ** 2 + soft_min
+    return R[n, m]
+
+
+def viterbi_score(log_trans, emissions):
+    n_states = log_trans.shape[0]
+    score = emissions[0].copy()
+    for t in range(1, emissions.shape[0]):
+        candidates = score[:, None] + log_trans
+        score = np.max(candidates, axis=0) + emissions[t]
+    best = int(np.argmax(score))
+    return score[best] + 0.0 * n_states
+
+
+def adaptive_rk12(y0, k):
+    t, y, h = 0.0, y0, 0.1
+    steps = 0
+    while t < 1.0 and steps < 100:
+        h = min(h, 1.0 - t)
+        euler = y + h * (-k * y)
+        heun = y + 0.5 * h * (-k * y - k * euler)
+        err = abs(heun - euler)
+        if err > 1e-4:
+            h = h * 0.5
+            steps += 1
+            continue
+        t, y = t + h, heun
+        if err < 1e-6:
+            h = h * 2.0
+        steps += 1
+    return y
+
+
+def gauss_newton_line_search(theta, xs, ys):
+    a, b = theta[0], theta[1]
+    for _ in range(3):
+        r = a * np.exp(b * xs) - ys
+        J = np.stack([np.exp(b * xs), a * xs * np.exp(b * xs)], axis=1)
+        step = np.linalg.solve(J.T @ J + 1e-3 * np.eye(2), J.T @ r)
+        t = 1.0
+        while True:
+            na, nb = a - t * step[0], b - t * step[1]
+            if np.sum((na * np.exp(nb * xs) - ys) ** 2) < np.sum(r ** 2) or t < 1e-3:
+                break
+            t *= 0.5
+        a, b = na, nb
+    return a ** 2 + b
+
+
+def kmeans_soft_update(centers, X):
+    for _ in range(2):
+        d2 = np.sum((X[:, None, :] - centers[None, :, :]) ** 2, axis=-1)
+        assign = np.argmin(d2, axis=1)
+        sums = np.zeros_like(centers)
+        counts = np.zeros(centers.shape[0])
+        np.add.at(sums, assign, X)
+        np.add.at(counts, assign, 1.0)
+        centers = sums / np.maximum(counts, 1.0)[:, None]
+    return np.sum(centers ** 2)
+
+
+def particle_filter_loglik(q, ys):
+    rng = np.random.default_rng(5)
+    n = 16
+    particles = rng.normal(size=n)
+    total = 0.0
+    for y in ys:
+        particles = 0.9 * particles + q * rng.normal(size=n)
+        logw = -0.5 * (y - particles) ** 2
+        m = logw.max()
+        w = np.exp(logw - m)
+        total += m + np.log(np.mean(w))
+        cdf = np.cumsum(w / w.sum())
+        idx = np.searchsorted(cdf, (rng.random() + np.arange(n)) / n)
+        particles = particles[np.minimum(idx, n - 1)]
+    return total
+
+
+def edit_cost_table(x):
+    costs = np.abs(np.subtract.outer(x, x[::-1]))
+    table = np.zeros((len(x) + 1, len(x) + 1))
+    table[0, :] = np.arange(len(x) + 1) * 0.5
+    table[:, 0] = np.arange(len(x) + 1) * 0.5
+    for i in range(1, len(x) + 1):
+        for j in range(1, len(x) + 1):
+            table[i, j] = min(table[i - 1, j] + 0.5, table[i, j - 1] + 0.5, table[i - 1, j - 1] + costs[i - 1, j - 1])
+    return table[-1, -1]
+
+
+def running_max_python_loop(x):
+    out = np.empty_like(x)
+    best = -np.inf
+    for i in range(len(x)):
+        best = max(best, x[i])
+        out[i] = best
+    return np.sum(out * np.arange(1.0, len(x) + 1))
+
+
+def knapsack_soft_values(values):
+    weights = [2, 3, 1, 4]
+    capacity = 5
+    best = np.zeros(capacity + 1)
+    for v, w in zip(values, weights):
+        for c in range(capacity, w - 1, -1):
+            best[c] = max(best[c], best[c - w] + v)
+    return best[capacity]
+
+
+# ----- One array given to a NumPy function twice ------------------------------------------------------------
+
+
+def self_products(x, A):
+    return (np.sum(np.convolve(x, x)) + np.sum(np.correlate(x, x, mode="full") ** 2) + np.sum(np.cross(x, x) + 1.0)
+            + np.inner(x, x) + np.vdot(x, x) + np.sum(np.kron(x, x) ** 2) + np.sum(np.outer(x, x) * A)
+            + np.tensordot(A, A) + np.sum(np.tensordot(A, A, axes=([0], [1])) ** 2) + np.sum(np.polyval(x, x)))
+
+
+def self_quotients_and_angles(x):
+    return (np.sum(np.arctan2(x, x) * x) + np.sum(np.hypot(x, x)) + np.sum(np.divide(x, x) * x)
+            + np.sum(np.copysign(x, x) ** 2) + np.sum(scipy.special.logsumexp(np.stack([x, x]), axis=0)))
+
+
+def self_linear_algebra(A):
+    return (np.sum(np.linalg.solve(A, A) * A) + np.sum(np.linalg.lstsq(A, A, rcond=None)[0] * A)
+            + np.sum(np.einsum("ij,jk,kl->il", A, A, A)) + np.sum(np.linalg.multi_dot([A, A.T, A]))
+            + np.sum(np.matmul(A, A.T) ** 2) + np.sum(np.dot(A, A)))
+
+
+def self_where_and_select(x):
+    return (np.sum(np.where(x > 0, x, x) ** 2) + np.sum(np.select([x > 0, x < -1], [x, x ** 2], x))
+            + np.sum(np.clip(x, x - 1.0, x + 1.0) ** 2) + np.sum(np.maximum(x, x) * np.minimum(x, x)))
