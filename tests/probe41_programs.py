@@ -12,6 +12,7 @@ closures over loop variables).
 """
 import functools
 import itertools
+import contextlib
 import math
 import operator
 from dataclasses import dataclass, field
@@ -2326,3 +2327,50 @@ def self_linear_algebra(A):
 def self_where_and_select(x):
     return (np.sum(np.where(x > 0, x, x) ** 2) + np.sum(np.select([x > 0, x < -1], [x, x ** 2], x))
             + np.sum(np.clip(x, x - 1.0, x + 1.0) ** 2) + np.sum(np.maximum(x, x) * np.minimum(x, x)))
+
+
+# ----- Context managers of the user's -------------------------------------------------------------------
+
+
+class IgnoreZeroDivision:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        return kind is ZeroDivisionError
+
+
+@contextlib.contextmanager
+def ignoring_zero_division():
+    try:
+        yield
+    except ZeroDivisionError:
+        pass
+
+
+@contextlib.contextmanager
+def timed(label):
+    import time
+    start = time.perf_counter()
+    yield
+    assert time.perf_counter() >= start, label
+
+
+def class_manager_swallows(x, d):
+    y = x
+    with IgnoreZeroDivision():  # <- class-manager-swallows
+        y = x / d
+    return y * y
+
+
+def generator_manager_swallows(x, d):
+    y = x
+    with ignoring_zero_division():  # <- generator-manager-swallows
+        y = x / d
+    return y * y
+
+
+def timed_block(x, k):
+    with timed("block"):
+        y = np.sin(k * x) * x
+    return y * y

@@ -5,14 +5,12 @@ arguments left as they were; refusals naming the user's line in every mode that 
 """
 from __future__ import annotations
 
-import importlib.util
-import inspect
 
 import numpy as np
 import pytest
 
 import probe41_programs as programs
-from every_mode import check_program, check_refused_at
+from every_mode import check_program, check_refused_at, skip_without_scipy
 from soundness import marked_line
 
 RNG = np.random.default_rng(41)
@@ -26,15 +24,6 @@ LOGITS = RNG.normal(size=(4, 3))
 LABELS = np.array([2, 0, 1, 1])
 X52 = RNG.normal(size=(5, 2))
 SIGNS = np.array([1.0, -1.0, 1.0, 1.0, -1.0])
-
-HAS_SCIPY = importlib.util.find_spec("scipy") is not None
-
-
-def _skip_without_scipy(func) -> None:
-    """The programs that import SciPy run where it is installed."""
-    if not HAS_SCIPY and "scipy" in inspect.getsource(func):
-        pytest.skip("SciPy is not installed")
-
 
 def _lstm_params():
     return {"W": 0.5 * RNG.normal(size=(8, 2)), "U": 0.5 * RNG.normal(size=(8, 2)), "b": 0.1 * RNG.normal(size=8)}
@@ -284,6 +273,7 @@ CASES = [
     ("self_products", (np.array([0.3, -1.2, 0.8]), A3), (0, 1), (), ()),
     ("self_quotients_and_angles", (np.array([0.3, -1.2, 0.8]),), (0,), (), ()),
     ("self_linear_algebra", (A3,), (0,), (), ()),
+    ("timed_block", (0.7, 1.3), (0, 1), (), ()),
     ("self_where_and_select", (np.array([0.3, -1.2, 0.8, -0.4]),), (0,), (), ()),
 ]
 
@@ -291,7 +281,7 @@ CASES = [
 @pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
                          ids=[f"{case[0]}-{n}" for n, case in enumerate(CASES)])
 def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
-    _skip_without_scipy(getattr(programs, name))
+    skip_without_scipy(getattr(programs, name))
     check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
 
 
@@ -360,6 +350,11 @@ REFUSED = [
     # swallows stopped the derivative with that exception (ZeroDivisionError here)
     (programs.suppress_with_raise, (0.7,), (0,), "suppress-raising"),
     (programs.suppress_zero_division, (0.7, 1.3), (0, 1), "suppress-not-raising"),
+    # the same with a class whose __exit__ returns True for the exception, and a @contextmanager generator
+    # catching it around its yield
+    (programs.class_manager_swallows, (0.7, 0.0), (0, 1), "class-manager-swallows"),
+    (programs.class_manager_swallows, (0.7, 1.3), (0, 1), "class-manager-swallows"),
+    (programs.generator_manager_swallows, (0.7, 0.0), (0, 1), "generator-manager-swallows"),
     (programs.match_statement, ("square", 0.7, 1.3), (1, 2), "match-statement"),
     (programs.match_on_tuple, (0.7, 1.3), (0, 1), "match-on-tuple"),
     (programs.walrus_in_comprehension, ([0.3, -1.2, 0.8, 1.5],), (0,), "walrus-in-comprehension"),
@@ -377,5 +372,5 @@ REFUSED = [
 
 @pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
 def test_refused_naming_the_users_line(func, args, positions, marker):
-    _skip_without_scipy(func)
+    skip_without_scipy(func)
     check_refused_at(func, args, positions, f"probe41_programs.py:{marked_line(func, marker)}:", RNG)
