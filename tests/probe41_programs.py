@@ -2143,9 +2143,10 @@ def stats_discrete_positional(rate, p, k):
 
 def special_functions_more(x):
     import scipy.special as sp
-    return (np.sum(sp.gammaln(x)) + np.sum(sp.digamma(x)) + np.sum(sp.polygamma(1, x)) + np.sum(sp.betaln(x, 2.0))
-            + np.sum(sp.erfcx(x)) + np.sum(sp.log_ndtr(-3.0 * x)) + np.sum(sp.ndtri(x / 4.0)) + np.sum(sp.logit(x / 4.0))
-            + np.sum(sp.expit(x)) + np.sum(sp.log_expit(-x)) + np.sum(sp.gammaincc(2.0, x)) + np.sum(sp.gammainc(1.5, x)))
+    gammas = np.sum(sp.gammaln(x)) + np.sum(sp.digamma(x)) + np.sum(sp.polygamma(1, x)) + np.sum(sp.betaln(x, 2.0))
+    tails = np.sum(sp.erfcx(x)) + np.sum(sp.log_ndtr(-3.0 * x)) + np.sum(sp.ndtri(x / 4.0)) + np.sum(sp.logit(x / 4.0))
+    return (gammas + tails + np.sum(sp.expit(x)) + np.sum(sp.log_expit(-x)) + np.sum(sp.gammaincc(2.0, x))
+            + np.sum(sp.gammainc(1.5, x)))
 
 
 def special_logsumexp_weights(x, w):
