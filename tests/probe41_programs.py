@@ -2375,3 +2375,19 @@ def timed_block(x, k):
     with timed("block"):
         y = np.sin(k * x) * x
     return y * y
+
+
+# ----- Empty products ----------------------------------------------------------------------------------------
+
+
+def discrete_survival_nll(hazards, event_times):
+    loglik = 0.0
+    for t in event_times:
+        survival = np.prod(1.0 - hazards[:t])
+        loglik += np.log(survival * hazards[t])
+    return -loglik
+
+
+def survival_by_rows(H, t):
+    survival = np.prod(1.0 - H[:, :t], axis=1)
+    return np.sum(np.log(survival * H[:, t])) + np.sum(np.prod(H[:t], axis=0))

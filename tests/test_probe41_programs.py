@@ -11,12 +11,16 @@ What was wrong:
   manager. A manager that may swallow one is refused at the `with` line (runtime/managers.py); one
   that cannot (a timer, np.errstate) is differentiated as before.
 
-Refused when probed (left as they are): `match` statements; `with`-less exception handling that feeds
-the result (`try`/`except`/`else`, `continue` inside a `try`); `lambda t, k=k: ...` in a loop; an
-append to a list held in a dict (`history["h"].append(h)`); `dict.update`, heapq and deque on
-differentiated values; `math.hypot(*x)` and other starred calls; generator expressions bound to a name;
-complex literals; np.multiply.at, np.put_along_axis and np.putmask; np.linalg.qr(mode="r");
-scipy.linalg.lu_factor; NumPy 2's np.linalg.trace, np.linalg.cross, np.linalg.outer, np.linalg.diagonal,
+- np.prod of an empty slice (`np.prod(1.0 - hazards[:t])` at t = 0, a survival product) crashed its
+  derivative with ValueError in every mode: the exclusive products of its entries (runtime/products.py)
+  were built one entry long. An empty slice has none.
+
+Refused when probed (left as they are): `match` statements; a `try` that feeds the result
+(`try`/`except`/`else`, `continue` inside a `try`); `lambda t, k=k: ...` in a loop; an append to a list
+held in a dict (`history["h"].append(h)`); `dict.update`, heapq and deque on differentiated values;
+`math.hypot(*x)` and other starred calls; generator expressions bound to a name; complex literals;
+np.multiply.at, np.put_along_axis and np.putmask; np.linalg.qr(mode="r"); scipy.linalg.lu_factor; NumPy
+2's np.linalg.trace, np.linalg.cross, np.linalg.outer, np.linalg.diagonal,
 np.linalg.vector_norm(ord=...), np.linalg.matrix_norm(ord=...), np.cumulative_sum(include_initial=True)
 and np.linalg.cholesky(upper=True); in-place writes through every second name of an array (views,
 np.atleast_1d, np.asarray, astype(copy=False), list and dict items, record fields, callees' arguments).
@@ -291,6 +295,9 @@ CASES = [
     ("self_quotients_and_angles", (np.array([0.3, -1.2, 0.8]),), (0,), (), ()),
     ("self_linear_algebra", (A3,), (0,), (), ()),
     ("timed_block", (0.7, 1.3), (0, 1), (), ()),
+    ("discrete_survival_nll", (np.array([0.2, 0.35, 0.1, 0.4]), [0, 2, 1, 0]), (0,), (0,), ()),
+    ("survival_by_rows", (np.array([[0.2, 0.35, 0.1], [0.3, 0.15, 0.25]]), 0), (0,), (0,), ()),
+    ("survival_by_rows", (np.array([[0.2, 0.35, 0.1], [0.3, 0.15, 0.25]]), 2), (0,), (0,), ()),
     ("self_where_and_select", (np.array([0.3, -1.2, 0.8, -0.4]),), (0,), (), ()),
 ]
 
