@@ -2391,3 +2391,14 @@ def discrete_survival_nll(hazards, event_times):
 def survival_by_rows(H, t):
     survival = np.prod(1.0 - H[:, :t], axis=1)
     return np.sum(np.log(survival * H[:, t])) + np.sum(np.prod(H[:t], axis=0))
+
+
+def leading_minors(K):
+    total = 0.0
+    for k in range(K.shape[0] + 1):
+        total += np.linalg.det(K[:k, :k]) * (k + 1)
+    return total
+
+
+def prefix_norms(x):
+    return sum(np.linalg.norm(x[:k]) * (k + 1) for k in range(len(x) + 1))

@@ -13,7 +13,9 @@ What was wrong:
 
 - np.prod of an empty slice (`np.prod(1.0 - hazards[:t])` at t = 0, a survival product) crashed its
   derivative with ValueError in every mode: the exclusive products of its entries (runtime/products.py)
-  were built one entry long. An empty slice has none.
+  were built one entry long. An empty slice has none. Likewise the second derivative of np.linalg.det of a
+  0x0 block (`np.linalg.det(K[:k, :k])` at k = 0) crashed with LinAlgError (np.linalg.cond refuses empty
+  arrays), and that of np.linalg.norm of an empty slice was refused as a norm at a zero vector.
 
 Refused when probed (left as they are): `match` statements; a `try` that feeds the result
 (`try`/`except`/`else`, `continue` inside a `try`); `lambda t, k=k: ...` in a loop; an append to a list
@@ -298,6 +300,8 @@ CASES = [
     ("discrete_survival_nll", (np.array([0.2, 0.35, 0.1, 0.4]), [0, 2, 1, 0]), (0,), (0,), ()),
     ("survival_by_rows", (np.array([[0.2, 0.35, 0.1], [0.3, 0.15, 0.25]]), 0), (0,), (0,), ()),
     ("survival_by_rows", (np.array([[0.2, 0.35, 0.1], [0.3, 0.15, 0.25]]), 2), (0,), (0,), ()),
+    ("leading_minors", (A3,), (0,), (0,), ()),
+    ("prefix_norms", (V4,), (0,), (), ()),
     ("self_where_and_select", (np.array([0.3, -1.2, 0.8, -0.4]),), (0,), (), ()),
 ]
 
