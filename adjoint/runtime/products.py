@@ -29,7 +29,7 @@ def _last(x, axis):
     kept = [a for a in range(x.ndim) if a not in axes]
     moved = np.transpose(x, kept + list(axes))
     shape = moved.shape
-    merged = moved.reshape(shape[:len(kept)] + (-1,))
+    merged = moved.reshape(shape[:len(kept)] + (int(np.prod(shape[len(kept):], dtype=int)),))  # (-1: 0 kept rows)
 
     def back(values):
         return np.transpose(np.reshape(values, shape), np.argsort(kept + list(axes)))

@@ -100,7 +100,7 @@ def _order_weights(a, axis, position, kind):
     axes = tuple(range(a.ndim)) if axis is None else tuple(k % a.ndim for k in np.atleast_1d(axis))
     kept = [k for k in range(a.ndim) if k not in axes]
     moved = np.transpose(a, kept + list(axes))
-    lines = np.reshape(moved, moved.shape[:len(kept)] + (-1,))
+    lines = np.reshape(moved, moved.shape[:len(kept)] + (int(np.prod(moved.shape[len(kept):], dtype=int)),))
     count = lines.shape[-1]
     place = float(position) * (count - 1)
     lower = min(int(np.floor(place)), count - 1)
