@@ -2402,3 +2402,25 @@ def leading_minors(K):
 
 def prefix_norms(x):
     return sum(np.linalg.norm(x[:k]) * (k + 1) for k in range(len(x) + 1))
+
+
+def cohort_survival(H, cohort_sizes):
+    total, start = 0.0, 0
+    for size in cohort_sizes:
+        cohort = H[start:start + size]
+        total += np.sum(np.log(np.prod(1.0 - cohort, axis=1))) + np.sum(np.median(cohort, axis=1))
+        start += size
+    return total
+
+
+def regression_on_chosen_features(X, y, chosen):
+    coef = np.linalg.lstsq(X[:, chosen], y, rcond=None)[0]
+    fitted = X[:, chosen] @ coef
+    return np.sum((fitted - y) ** 2) + np.sum(coef ** 2)
+
+
+def whitened_prefix(A, b, k):
+    import scipy.linalg
+    L = np.tril(A) + 2.0 * np.eye(A.shape[0])
+    z = scipy.linalg.solve_triangular(L[:k, :k], b[:k], lower=True)
+    return np.sum(z ** 2) + np.sum(b ** 2)

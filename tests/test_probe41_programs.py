@@ -15,7 +15,10 @@ What was wrong:
   derivative with ValueError in every mode: the exclusive products of its entries (runtime/products.py)
   were built one entry long. An empty slice has none. Likewise the second derivative of np.linalg.det of a
   0x0 block (`np.linalg.det(K[:k, :k])` at k = 0) crashed with LinAlgError (np.linalg.cond refuses empty
-  arrays), and that of np.linalg.norm of an empty slice was refused as a norm at a zero vector.
+  arrays), and that of np.linalg.norm of an empty slice was refused as a norm at a zero vector. And
+  np.linalg.lstsq with no columns (`X[:, chosen]`, nothing chosen), scipy.linalg.solve_triangular of a
+  0x0 block, np.prod and np.median along an axis of a batch of no rows (an empty cohort) crashed with
+  ValueError: their derivatives reshaped with -1, which an empty array leaves undetermined.
 
 Refused when probed (left as they are): `match` statements; a `try` that feeds the result
 (`try`/`except`/`else`, `continue` inside a `try`); `lambda t, k=k: ...` in a loop; an append to a list
@@ -302,6 +305,12 @@ CASES = [
     ("survival_by_rows", (np.array([[0.2, 0.35, 0.1], [0.3, 0.15, 0.25]]), 2), (0,), (0,), ()),
     ("leading_minors", (A3,), (0,), (0,), ()),
     ("prefix_norms", (V4,), (0,), (), ()),
+    ("cohort_survival", (np.array([[0.2, 0.35, 0.1], [0.3, 0.15, 0.25], [0.1, 0.2, 0.3]]), [2, 0, 1]), (0,), (),
+     ()),
+    ("regression_on_chosen_features", (RNG.normal(size=(4, 3)), RNG.normal(size=4), [0, 2]), (0, 1), (), ()),
+    ("regression_on_chosen_features", (RNG.normal(size=(4, 3)), RNG.normal(size=4), []), (0, 1), (), ()),
+    ("whitened_prefix", (A3, np.array([0.3, -1.2, 0.8]), 0), (0, 1), (), ()),
+    ("whitened_prefix", (A3, np.array([0.3, -1.2, 0.8]), 2), (0, 1), (), ()),
     ("self_where_and_select", (np.array([0.3, -1.2, 0.8, -0.4]),), (0,), (), ()),
 ]
 
