@@ -24,9 +24,10 @@ def _(result, x, axis=None, keepdims=False):
     d[result] = np.sum(d[x], axis=axis, keepdims=keepdims)
 
 
+# 1 / the count of entries averaged; an empty x (an empty slice's columns) has an empty adjoint.
 @register_adjoint(np.mean)
 def _(result, x, axis=None, keepdims=False):
-    d[x] = unreduce(d[result], x, axis, keepdims) * (np.size(result) / np.size(x))
+    d[x] = unreduce(d[result], x, axis, keepdims) * (np.size(result) / max(np.size(x), 1))
 
 
 @register_tangent(np.mean)

@@ -248,7 +248,7 @@ def _(result, x):
 @register_adjoint(np.polyval)
 def _(result, p, x):
     d[p] = np.sum(np.reshape(np.expand_dims(d[result], -1) * np.expand_dims(x, -1) ** np.arange(
-        np.shape(p)[0] - 1, -1, -1), (-1, np.shape(p)[0])), axis=0)
+        np.shape(p)[0] - 1, -1, -1), (np.size(result), np.shape(p)[0])), axis=0)
     d[x] = d[result] * np.polyval(p[:-1] * np.arange(np.shape(p)[0] - 1, 0, -1), x)
 
 
