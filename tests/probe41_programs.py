@@ -2424,3 +2424,13 @@ def whitened_prefix(A, b, k):
     L = np.tril(A) + 2.0 * np.eye(A.shape[0])
     z = scipy.linalg.solve_triangular(L[:k, :k], b[:k], lower=True)
     return np.sum(z ** 2) + np.sum(b ** 2)
+
+
+def standardized_chosen(X, chosen):
+    F = X[:, chosen]
+    centered = F - np.mean(F, axis=0)
+    return np.sum(centered ** 2) + np.sum(np.mean(X, axis=0) ** 2)
+
+
+def truncated_polynomial(coeffs, x, degree):
+    return np.sum(np.polyval(coeffs[:degree], x) ** 2) + np.sum(coeffs ** 2) + np.sum(x ** 2)

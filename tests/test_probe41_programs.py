@@ -18,7 +18,9 @@ What was wrong:
   arrays), and that of np.linalg.norm of an empty slice was refused as a norm at a zero vector. And
   np.linalg.lstsq with no columns (`X[:, chosen]`, nothing chosen), scipy.linalg.solve_triangular of a
   0x0 block, np.prod and np.median along an axis of a batch of no rows (an empty cohort) crashed with
-  ValueError: their derivatives reshaped with -1, which an empty array leaves undetermined.
+  ValueError: their derivatives reshaped with -1, which an empty array leaves undetermined (as did
+  np.polyval's with no coefficients, `np.polyval(coeffs[:degree], x)` at degree 0); np.mean along an axis
+  of an empty selection (`np.mean(X[:, chosen], axis=0)`, nothing chosen) with ZeroDivisionError.
 
 Refused when probed (left as they are): `match` statements; a `try` that feeds the result
 (`try`/`except`/`else`, `continue` inside a `try`); `lambda t, k=k: ...` in a loop; an append to a list
@@ -311,6 +313,10 @@ CASES = [
     ("regression_on_chosen_features", (RNG.normal(size=(4, 3)), RNG.normal(size=4), []), (0, 1), (), ()),
     ("whitened_prefix", (A3, np.array([0.3, -1.2, 0.8]), 0), (0, 1), (), ()),
     ("whitened_prefix", (A3, np.array([0.3, -1.2, 0.8]), 2), (0, 1), (), ()),
+    ("standardized_chosen", (RNG.normal(size=(4, 3)), []), (0,), (0,), ()),
+    ("standardized_chosen", (RNG.normal(size=(4, 3)), [2, 0]), (0,), (0,), ()),
+    ("truncated_polynomial", (np.array([0.3, -1.2, 0.8]), np.array([0.5, -0.7]), 0), (0, 1), (), ()),
+    ("truncated_polynomial", (np.array([0.3, -1.2, 0.8]), np.array([0.5, -0.7]), 2), (0, 1), (), ()),
     ("self_where_and_select", (np.array([0.3, -1.2, 0.8, -0.4]),), (0,), (), ()),
 ]
 
