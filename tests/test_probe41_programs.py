@@ -21,6 +21,10 @@ What was wrong:
   ValueError: their derivatives reshaped with -1, which an empty array leaves undetermined (as did
   np.polyval's with no coefficients, `np.polyval(coeffs[:degree], x)` at degree 0); np.mean along an axis
   of an empty selection (`np.mean(X[:, chosen], axis=0)`, nothing chosen) with ZeroDivisionError.
+- np.interp with a repeated knot (a table with a jump, `xp = [0, 0, 1, 1, 2]`) gave NaN gradients in x
+  and fp, silently, for the points whose segment (clipped at the ends) has no width: its slope was 0 / 0
+  even where a mask then dropped it. A segment without width has no slope now; a single knot (no segment
+  at all) is refused.
 
 Refused when probed (left as they are): `match` statements; a `try` that feeds the result
 (`try`/`except`/`else`, `continue` inside a `try`); `lambda t, k=k: ...` in a loop; an append to a list
@@ -317,6 +321,9 @@ CASES = [
     ("standardized_chosen", (RNG.normal(size=(4, 3)), [2, 0]), (0,), (0,), ()),
     ("truncated_polynomial", (np.array([0.3, -1.2, 0.8]), np.array([0.5, -0.7]), 0), (0, 1), (), ()),
     ("truncated_polynomial", (np.array([0.3, -1.2, 0.8]), np.array([0.5, -0.7]), 2), (0, 1), (), ()),
+    ("tariff_with_jumps", (np.array([-0.5, 0.3, 1.4, 2.5]), np.array([0.1, 0.5, 0.9, 1.3, 2.0])), (0, 1), (), ()),
+    ("calibration_curve", (np.array([-0.5, 0.3, 0.8]), np.array([0.0, 0.0, 1.0]), np.array([0.3, 1.3, 2.3])), (0, 2),
+     (), ()),
     ("self_where_and_select", (np.array([0.3, -1.2, 0.8, -0.4]),), (0,), (), ()),
 ]
 
@@ -408,6 +415,8 @@ REFUSED = [
     (programs.star_args_callee, ([0.3, -1.2, 0.8],), (0,), "star-args-callee"),
     (programs.global_statement_write, (0.7,), (0,), "global-statement-write"),
     (programs.del_and_rebind, (0.7,), (0,), "del-and-rebind"),
+    # np.interp with a single knot (Python gives fp[0] everywhere)
+    (programs.calibration_curve, (np.array([0.3, -1.2, 0.8]), np.array([0.5]), np.array([0.6])), (0, 2), "single-knot"),
     (programs.peephole_lstm_hidden_list, (0.4 * RNG.normal(size=(8, 6)), [RNG.normal(size=2) for _ in range(3)]),
      (0, 1), "append-to-dict-item"),
 ]
