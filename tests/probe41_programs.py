@@ -2445,3 +2445,9 @@ def tariff_with_jumps(usage, rates):
 
 def calibration_curve(x, knots_x, knots_y):
     return np.sum(np.interp(x, knots_x, knots_y) ** 2) + np.sum(x ** 2)  # <- single-knot
+
+
+def volatility_budget(returns, weights):
+    vol = np.std(returns, axis=0)
+    spread = np.nanstd(returns, axis=0, ddof=1)
+    return np.sum(weights * vol) + np.sum(weights ** 2 * spread) + np.std(returns)

@@ -25,6 +25,9 @@ What was wrong:
   and fp, silently, for the points whose segment (clipped at the ends) has no width: its slope was 0 / 0
   even where a mask then dropped it. A segment without width has no slope now; a single knot (no segment
   at all) is refused.
+- np.std and np.nanstd of a constant group (the returns of a pegged asset, all 0.0) gave NaN gradients,
+  silently: d var / (2 std) at std 0. Their slope there is the subgradient 0 now, as np.linalg.norm's at a
+  zero vector (runtime.half_over_std); their second derivative there is refused, as the norm's is.
 
 Refused when probed (left as they are): `match` statements; a `try` that feeds the result
 (`try`/`except`/`else`, `continue` inside a `try`); `lambda t, k=k: ...` in a loop; an append to a list
@@ -324,6 +327,10 @@ CASES = [
     ("tariff_with_jumps", (np.array([-0.5, 0.3, 1.4, 2.5]), np.array([0.1, 0.5, 0.9, 1.3, 2.0])), (0, 1), (), ()),
     ("calibration_curve", (np.array([-0.5, 0.3, 0.8]), np.array([0.0, 0.0, 1.0]), np.array([0.3, 1.3, 2.3])), (0, 2),
      (), ()),
+    ("volatility_budget", (np.array([[0.0, 0.02, -0.01], [0.0, -0.03, 0.02], [0.0, 0.01, 0.04]]),
+                           np.array([0.5, 0.3, 0.2])), (0, 1), (), (0,)),
+    ("volatility_budget", (np.array([[0.01, 0.02, -0.01], [0.0, -0.03, 0.02], [0.03, 0.01, 0.04]]),
+                           np.array([0.5, 0.3, 0.2])), (0,), (), ()),
     ("self_where_and_select", (np.array([0.3, -1.2, 0.8, -0.4]),), (0,), (), ()),
 ]
 
