@@ -4,6 +4,8 @@ reverse) and grad of grad against central differences, against autograd where it
 from __future__ import annotations
 
 import copy
+import importlib.util
+import inspect
 import types
 
 import numpy as np
@@ -14,6 +16,14 @@ from soundness import central_differences, directional_difference, flat, with_fl
 from test_catalogue_fd import assert_unchanged
 
 RTOL, ATOL = 1e-6, 1e-7
+HAS_SCIPY = importlib.util.find_spec("scipy") is not None
+
+
+def skip_without_scipy(func) -> None:
+    """The programs that import SciPy run where it is installed."""
+    if not HAS_SCIPY and "scipy" in inspect.getsource(func):
+        pytest.skip("SciPy is not installed")
+
 SECOND_RTOL, SECOND_ATOL = 1e-5, 1e-6
 
 

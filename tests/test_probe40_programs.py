@@ -19,8 +19,6 @@ scipy.stats.logistic.logcdf and scipy.stats.nbinom.logpmf (rules of their own no
 """
 from __future__ import annotations
 
-import importlib.util
-import inspect
 import re
 
 import numpy as np
@@ -28,7 +26,7 @@ import pytest
 
 import adjoint
 import probe40_programs as programs
-from every_mode import check_program, check_refused_at
+from every_mode import check_program, check_refused_at, skip_without_scipy
 from soundness import central_differences, marked_line
 
 RNG = np.random.default_rng(40)
@@ -40,15 +38,6 @@ V5 = np.array([0.3, -1.2, 0.8, 1.5, -0.4])
 SPD = np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.0]])
 A3 = np.array([[1.2, 0.4, -0.3], [0.9, 1.8, 0.5], [-0.6, 0.2, 1.5]])
 YS = np.array([0.1, 0.5, 0.8, 1.4, 1.9, 2.2])
-
-HAS_SCIPY = importlib.util.find_spec("scipy") is not None
-
-
-def _skip_without_scipy(func) -> None:
-    """The programs that import SciPy run where it is installed."""
-    if not HAS_SCIPY and "scipy" in inspect.getsource(func):
-        pytest.skip("SciPy is not installed")
-
 
 # (name, args, positions, positions autograd runs, positions whose second derivative is refused)
 CASES = [
@@ -287,7 +276,7 @@ CASES = [
 @pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
                          ids=[f"{case[0]}-{n}" for n, case in enumerate(CASES)])
 def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
-    _skip_without_scipy(getattr(programs, name))
+    skip_without_scipy(getattr(programs, name))
     check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
 
 
@@ -386,7 +375,7 @@ REFUSED = [
 
 @pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
 def test_refused_naming_the_users_line(func, args, positions, marker):
-    _skip_without_scipy(func)
+    skip_without_scipy(func)
     check_refused_at(func, args, positions, f"probe40_programs.py:{marked_line(func, marker)}:", RNG)
 
 

@@ -450,6 +450,7 @@ WITHOUT_RULES = {
     "kron_adjoint_backward": THIRD_ORDER.format("np.kron"),
     "norm_hessian_product": THIRD_ORDER.format("np.linalg.norm"),
     "norm_hessian_form": THIRD_ORDER.format("np.linalg.norm"),
+    "half_over_std_slope": THIRD_ORDER.format("np.std"),
     "prod_others_adjoint": THIRD_ORDER.format("np.prod"),
     "prod_others_tangent": THIRD_ORDER.format("np.prod"),
     "cofactors_adjoint_x": THIRD_ORDER.format("np.linalg.det"),

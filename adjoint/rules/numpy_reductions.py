@@ -5,7 +5,8 @@ from adjoint import runtime
 from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
 from adjoint.runtime import (
     cumsum_adjoint, diff_adjoint, extremum_adjoint, extremum_share, extremum_tangent, float_cast, gradient_adjoint,
-    gradient_along, gradient_spacing_adjoint, gradient_spacing_tangent, initial_share, kept_count, nonzero_or_refuse,
+    gradient_along, gradient_spacing_adjoint, gradient_spacing_tangent, half_over_std, initial_share, kept_count,
+    nonzero_or_refuse,
     prod_others, reshape_like, running_sources, take_along_axis_adjoint, tangent_like, unreduce, var_adjoint,
     var_tangent,
 )
@@ -24,9 +25,10 @@ def _(result, x, axis=None, keepdims=False):
     d[result] = np.sum(d[x], axis=axis, keepdims=keepdims)
 
 
+# 1 / the count of entries averaged; an empty x (an empty slice's columns) has an empty adjoint.
 @register_adjoint(np.mean)
 def _(result, x, axis=None, keepdims=False):
-    d[x] = unreduce(d[result], x, axis, keepdims) * (np.size(result) / np.size(x))
+    d[x] = unreduce(d[result], x, axis, keepdims) * (np.size(result) / max(np.size(x), 1))
 
 
 @register_tangent(np.mean)
@@ -131,15 +133,15 @@ def _(result, x, axis=None, ddof=0, keepdims=False):
     d[result] = var_tangent(d[x], x, axis, ddof, keepdims)
 
 
-# std = sqrt(var): d std = d var / (2 std).
+# std = sqrt(var): d std = d var / (2 std), 0 for a constant group (runtime.half_over_std).
 @register_adjoint(np.std)
 def _(result, x, axis=None, ddof=0, keepdims=False):
-    d[x] = var_adjoint(d[result] / (2.0 * result), x, axis, ddof, keepdims)
+    d[x] = var_adjoint(half_over_std(d[result], result), x, axis, ddof, keepdims)
 
 
 @register_tangent(np.std)
 def _(result, x, axis=None, ddof=0, keepdims=False):
-    d[result] = var_tangent(d[x], x, axis, ddof, keepdims) / (2.0 * result)
+    d[result] = half_over_std(var_tangent(d[x], x, axis, ddof, keepdims), result)
 
 
 # ----- Extrema ----------------------------------------------------------------------------
@@ -299,11 +301,11 @@ def _(result, x, axis=None, ddof=0, keepdims=False):
 def _(result, x, axis=None, ddof=0, keepdims=False):
     centered = np.where(np.isnan(x), 0.0, x - np.nanmean(x, axis=axis, keepdims=True))
     count = np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=True)
-    d[x] = unreduce(d[result] / result, x, axis, keepdims) * centered / (count - ddof)
+    d[x] = unreduce(2.0 * half_over_std(d[result], result), x, axis, keepdims) * centered / (count - ddof)
 
 
 @register_tangent(np.nanstd)
 def _(result, x, axis=None, ddof=0, keepdims=False):
-    d[result] = (np.sum(np.where(np.isnan(x), 0.0, d[x] * (x - np.nanmean(x, axis=axis, keepdims=True))),
-                        axis=axis, keepdims=keepdims)
-                 / (result * (np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims) - ddof)))
+    d[result] = 2.0 * half_over_std(
+        np.sum(np.where(np.isnan(x), 0.0, d[x] * (x - np.nanmean(x, axis=axis, keepdims=True))), axis=axis,
+               keepdims=keepdims) / (np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=keepdims) - ddof), result)

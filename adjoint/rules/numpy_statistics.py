@@ -248,7 +248,7 @@ def _(result, x):
 @register_adjoint(np.polyval)
 def _(result, p, x):
     d[p] = np.sum(np.reshape(np.expand_dims(d[result], -1) * np.expand_dims(x, -1) ** np.arange(
-        np.shape(p)[0] - 1, -1, -1), (-1, np.shape(p)[0])), axis=0)
+        np.shape(p)[0] - 1, -1, -1), (np.size(result), np.shape(p)[0])), axis=0)
     d[x] = d[result] * np.polyval(p[:-1] * np.arange(np.shape(p)[0] - 1, 0, -1), x)
 
 
@@ -382,8 +382,10 @@ def _(result, x, xp, fp, left=None, right=None, period=None):
     segment = interp_segments(x, knots, period)
     sides = interp_sides(x, knots)
     g = broadcast_like(d[result], x)
-    t = (x - knots[segment]) / (knots[segment + 1] - knots[segment])
-    slope = (values[segment + 1] - values[segment]) / (knots[segment + 1] - knots[segment])
+    width = knots[segment + 1] - knots[segment]
+    width = np.where(width == 0, np.inf, width)  # a repeated knot (a jump): no slope, rather than 0 / 0
+    t = (x - knots[segment]) / width
+    slope = (values[segment + 1] - values[segment]) / width
     d[x] = reshape_like(g * slope * sides[1], x)
     d[xp] = scatter_sum(g * slope * (t - 1.0) * sides[1], segment, np.size(knots)) - scatter_sum(
         g * slope * t * sides[1], segment + 1, np.size(knots))

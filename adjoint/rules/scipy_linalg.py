@@ -18,7 +18,7 @@ from scipy import linalg
 from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
-    add_at, broadcast_like, cho_factor_keeps_the_other_triangle, cholesky_adjoint, cholesky_tangent, cofactors,
+    add_at, as_columns, broadcast_like, cho_factor_keeps_the_other_triangle, cholesky_adjoint, cholesky_tangent, cofactors,
     frechet_block,
     frechet_corner, general_or_refuse, item_adjoint, solve_adjoint_a, solve_adjoint_b, solve_tangent, symmetric_from,
     symmetrized, transpose_if, transposed_trans, triangle, triangle_adjoint,
@@ -36,8 +36,7 @@ non_differentiable(cho_factor_keeps_the_other_triangle)
 def _(result, a, b, trans=0, lower=False):
     solved = linalg.solve_triangular(a, d[result], trans=transposed_trans(trans), lower=lower)
     d[b] = solved
-    d[a] = -triangle(transpose_if(np.reshape(solved, (np.shape(a)[0], -1))
-                                  @ np.transpose(np.reshape(result, (np.shape(a)[0], -1))), trans), lower)
+    d[a] = -triangle(transpose_if(as_columns(solved) @ np.transpose(as_columns(result)), trans), lower)
 
 
 @register_tangent(linalg.solve_triangular)
@@ -128,7 +127,7 @@ def _(result, a, lower=False, overwrite_a=False, check_finite=True):
 @register_adjoint(linalg.cho_solve)
 def _(result, c_and_lower, b, overwrite_b=False, check_finite=True):
     solved = linalg.cho_solve(c_and_lower, d[result])
-    outer = np.reshape(solved, (np.shape(result)[0], -1)) @ np.transpose(np.reshape(result, (np.shape(result)[0], -1)))
+    outer = as_columns(solved) @ np.transpose(as_columns(result))
     d[b] = solved
     d[c_and_lower] = add_at(d[c_and_lower], c_and_lower, 0, -triangle(transpose_if(
         (outer + np.transpose(outer)) @ transpose_if(triangle(c_and_lower[0], c_and_lower[1]), 1 - c_and_lower[1]),

@@ -14,6 +14,7 @@ from adjoint.runtime import (
     order_adjoint, order_tangent, pad_adjoint, padded, pair_means, reshape_like, slope_kind, pair_means_adjoint, scatter_sum, spacings, spacings_adjoint,
     take_along_axis_adjoint, unbroadcast, weights_adjoint, weights_like,
 )
+from adjoint.runtime import half_over_std, half_over_std_slope
 
 non_differentiable(runtime.cov_divisor, runtime.variable_count, runtime.rowvar_of_y, runtime.interp_segments, runtime.interp_sides, runtime.slope_kind)
 
@@ -221,3 +222,15 @@ def _(result, dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
 @register_tangent(runtime.padded)
 def _(result, dx, dvalue, x, pad_width, mode="constant", constant_values=0.0):
     d[result] = padded(d[dx], d[dvalue], x, pad_width, mode, constant_values)
+
+
+# half_over_std(g, std) = g / (2 std): linear in g; its slope in std, -g / (2 std^2), is refused where std is 0.
+@register_adjoint(runtime.half_over_std)
+def _(result, g, std):
+    d[g] = half_over_std(d[result], std)
+    d[std] = half_over_std_slope(d[result] * g, std)
+
+
+@register_tangent(runtime.half_over_std)
+def _(result, g, std):
+    d[result] = half_over_std(d[g], std) + half_over_std_slope(g * d[std], std)

@@ -1,7 +1,7 @@
 """Helpers that generated derivative code calls. Imports only numpy and math, never the rest of adjoint.
 
 One module a concern, in reading order: `refusals` (what a derived function raises at run
-time), `containers` (dicts and dataclasses: keys, fields), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
+time), `containers` (dicts and dataclasses: keys, fields), `managers` (`with` blocks), `adjoints` (the symbolic zero, broadcasting undone, writes into items, lists),
 `gradients` (seeds, gradients in the input's type, operator adjoints), `in_place` (the values
 augmented assignments leave in arrays), `numpy_rules`, `builtin_rules` (of sum and sorted, and
 the tangents of sequences and records), `positions`
@@ -30,6 +30,7 @@ from adjoint.runtime import (
     gradients,
     in_place,
     linalg,
+    managers,
     numpy_rules,
     positions,
     products,
@@ -50,6 +51,7 @@ from adjoint.runtime.draws import *  # noqa: F401,F403
 from adjoint.runtime.gradients import *  # noqa: F401,F403
 from adjoint.runtime.in_place import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
+from adjoint.runtime.managers import *  # noqa: F401,F403
 from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
 from adjoint.runtime.positions import *  # noqa: F401,F403
 from adjoint.runtime.products import *  # noqa: F401,F403
@@ -62,7 +64,7 @@ from adjoint.runtime.spectral import *  # noqa: F401,F403
 from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
-    refusals, containers, adjoints, gradients, in_place, numpy_rules, builtin_rules, positions, products, ranges,
+    refusals, containers, managers, adjoints, gradients, in_place, numpy_rules, builtin_rules, positions, products, ranges,
     draws, linalg, second_order, checkpointing, decompositions, statistics, scalars, scipy_rules, spectral,
 )
 

@@ -1,4 +1,4 @@
-"""Dicts and dataclasses as values (their adjoints are dicts keyed like them), and `with` blocks.
+"""Dicts and dataclasses as values (their adjoints are dicts keyed like them).
 
 A dict's adjoint is a dict with (some of) its keys; a dataclass's adjoint a dict from field
 names to the fields' adjoints. Loops over `d.items()`, `d.values()` and `d.keys()` list the
@@ -176,16 +176,6 @@ def logged(logger, method, *args, **kwargs):
     """`logger.<method>(...)` of a logger the function fetches (`logging.getLogger(name)`): a
     message, called for its effect in the primal sweep, which carries no derivative."""
     return getattr(logger, method)(*args, **kwargs)
-
-
-def enter_context(manager):
-    """`with manager:` as a statement of the primal sweep: the manager's __enter__ value."""
-    return type(manager).__enter__(manager)
-
-
-def exit_context(manager):
-    """The end of a `with` block that did not raise."""
-    type(manager).__exit__(manager, None, None, None)
 
 
 def sequence_or_refuse(value, message, filename, lineno):

@@ -125,8 +125,9 @@ def svd_tangent(dx, result, x, full_matrices=True, compute_uv=True, hermitian=Fa
 
 
 def as_columns(v):
-    """A vector as a one-column matrix, a matrix as it is (lstsq's right-hand sides)."""
-    return np.reshape(v, (np.shape(v)[0], -1))
+    """A vector as a one-column matrix, a matrix as it is (lstsq's right-hand sides), the axes after the
+    first merged (counted, not left to -1, which an empty v leaves undetermined)."""
+    return np.reshape(v, (np.shape(v)[0], int(np.prod(np.shape(v)[1:], dtype=int))))
 
 
 def lstsq_residuals_adjoint(g, residual, residuals):

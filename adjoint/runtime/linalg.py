@@ -56,6 +56,8 @@ def _inverse_for_second_derivative(x):
     of the order of cond(x) times its value and cancelling, leave fewer than 8 of its digits."""
     singular = Refused("the second derivative of np.linalg.det at a singular matrix (or one as near it as its "
                        "condition number says) is not supported")
+    if np.size(x) == 0:  # 0x0 matrices (np.linalg.cond refuses them): their inverses are as empty
+        return np.linalg.inv(x)
     with np.errstate(divide="ignore", invalid="ignore"):
         near = np.any(~(np.linalg.cond(x) * np.finfo(np.result_type(x, 1.0)).eps <= 1e-8))
     if near:

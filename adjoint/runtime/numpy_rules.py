@@ -207,6 +207,24 @@ def var_tangent(dx, x, axis=None, ddof=0, keepdims=False):
     return np.sum(centered * dx, axis=axis, keepdims=keepdims) * (2.0 / (count - ddof))
 
 
+def half_over_std(g, std):
+    """g / (2 std) (np.std's derivative through its variance), 0 in a group whose std is 0: a constant
+    group, where the slope of np.std is the subgradient 0 (as np.linalg.norm's at a zero vector)."""
+    if np.all(np.not_equal(std, 0)):
+        return g / (2.0 * std)
+    zero = np.equal(std, 0)
+    return np.where(zero, 0.0, g / (2.0 * np.where(zero, 1.0, std)))
+
+
+def half_over_std_slope(g, std):
+    """-g / (2 std^2), d half_over_std(g, std) / d std; refused where std is 0 (np.std's curvature at a
+    constant group is unbounded)."""
+    if np.any(np.equal(std, 0)):
+        raise Refused("the second derivative of np.std (or np.nanstd) at a constant group of values is not "
+                      "differentiated (its curvature is unbounded there); its first derivative is 0 there")
+    return -g / (2.0 * std * std)
+
+
 def cumsum_adjoint(g, x, axis=None):
     """The adjoint of np.cumsum(x, axis): the cumulative sum of g taken from the end."""
     if axis is None:

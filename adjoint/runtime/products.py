@@ -29,7 +29,7 @@ def _last(x, axis):
     kept = [a for a in range(x.ndim) if a not in axes]
     moved = np.transpose(x, kept + list(axes))
     shape = moved.shape
-    merged = moved.reshape(shape[:len(kept)] + (-1,))
+    merged = moved.reshape(shape[:len(kept)] + (int(np.prod(shape[len(kept):], dtype=int)),))  # (-1: 0 kept rows)
 
     def back(values):
         return np.transpose(np.reshape(values, shape), np.argsort(kept + list(axes)))
@@ -38,6 +38,8 @@ def _last(x, axis):
 
 def _exclusive_products(x):
     """For each entry along the last axis, the product of the entries before it and of those after it."""
+    if x.shape[-1] == 0:  # no entries (np.prod of an empty slice): none to leave out
+        return x, x
     ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
     before = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
     after = np.flip(np.cumprod(np.flip(np.concatenate([x[..., 1:], ones], axis=-1), -1), axis=-1), -1)

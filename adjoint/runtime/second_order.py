@@ -144,6 +144,8 @@ def _norm_curvature(v, result, x, ord, axis):
     """The Hessian of np.linalg.norm(x, ord, axis) at x applied to v, group by group (result is the
     norm without kept axes). For a p-norm, with slope s: (p - 1) (|x|^(p-2) v / r^(p-1) - s <s, v> / r)."""
     kind, axes = _norm_kind(x, ord, axis)
+    if np.size(x) == 0:  # the norm of no entries: 0, with no entries to curve in
+        return 0.0 * v
     if kind == "vector" and ord in (np.inf, -np.inf, 0) or kind == "matrix" and ord in (1, -1, np.inf, -np.inf):
         return 0.0 * v  # the slope is constant where the maximum (or minimum) is unique
     if kind == "matrix" and ord not in (None, "fro"):

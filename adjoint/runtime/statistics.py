@@ -100,7 +100,7 @@ def _order_weights(a, axis, position, kind):
     axes = tuple(range(a.ndim)) if axis is None else tuple(k % a.ndim for k in np.atleast_1d(axis))
     kept = [k for k in range(a.ndim) if k not in axes]
     moved = np.transpose(a, kept + list(axes))
-    lines = np.reshape(moved, moved.shape[:len(kept)] + (-1,))
+    lines = np.reshape(moved, moved.shape[:len(kept)] + (int(np.prod(moved.shape[len(kept):], dtype=int)),))
     count = lines.shape[-1]
     place = float(position) * (count - 1)
     lower = min(int(np.floor(place)), count - 1)
@@ -317,9 +317,11 @@ def spacings_adjoint(h, x, y, axis=-1):
 
 def interp_segments(x, xp, period=None):
     """For np.interp(x, xp, ...): each x's segment i (xp[i] <= x < xp[i + 1], clipped to the first
-    and the last). Refuses period (a periodic interpolation)."""
+    and the last). Refuses period (a periodic interpolation) and a single knot."""
     if period is not None:
         raise UnsupportedArguments("np.interp(..., period=...) is not differentiated")
+    if np.size(xp) < 2:  # no segment: the derivative's slopes would divide by zero
+        raise UnsupportedArguments("np.interp with a single knot (xp of one point) is not differentiated")
     return np.clip(np.searchsorted(xp, x, side="right") - 1, 0, np.size(xp) - 2)
 
 
@@ -341,8 +343,10 @@ def interp_tangent(dx, dxp, dfp, dleft, dright, x, xp, fp, left=None, right=None
     xp, fp = np.asarray(xp, dtype=float), np.asarray(fp, dtype=float)
     segment = interp_segments(x, xp, period)
     below, inside, above = interp_sides(x, xp)
-    t = (x - xp[segment]) / (xp[segment + 1] - xp[segment])
-    slope = (fp[segment + 1] - fp[segment]) / (xp[segment + 1] - xp[segment])
+    width = xp[segment + 1] - xp[segment]
+    width = np.where(width == 0, np.inf, width)  # a repeated knot (a jump): no slope, rather than 0 / 0
+    t = (x - xp[segment]) / width
+    slope = (fp[segment + 1] - fp[segment]) / width
     dxp, dfp = np.broadcast_to(dxp, np.shape(xp)), np.broadcast_to(dfp, np.shape(fp))
     moved = (dx + dxp[segment] * (t - 1.0) - dxp[segment + 1] * t) * slope
     lines = dfp[segment] * (1.0 - t) + dfp[segment + 1] * t
