@@ -188,6 +188,7 @@ class ModuleWriter:
         self.source_modules = source_modules
         self.namespace = Namespace()
         self.shims: Dict[str, Dict[str, str]] = {}
+        self.records: Dict[type, str] = {}  # record class -> the name it is written under
 
     def collect(self) -> None:
         self.namespace.define("annotations", "future", ("future",), "from __future__ import annotations", "adjoint")
@@ -301,6 +302,10 @@ class ModuleWriter:
         """The dataclass standing for the objects of a plain class the function builds
         (normalize/records.py): written as a subclass of the class, imported as another value is."""
         cls = record.__adjoint_fields_of__
+        written = self.records.setdefault(record, name)
+        if written != name:  # one class, whatever name each derivative reads it by (it checks `type(x) is`)
+            self._alias(name, written, block)
+            return
         self.require(cls.__name__, cls, block)
         self.require("dataclasses", dataclasses, block)
         fields = [f"    {field.name}: object" for field in dataclasses.fields(record)]

@@ -1,0 +1,269 @@
+"""`adjoint gen` over a file of programs: every top-level function its test tables differentiate,
+written in each mode, run in one process that cannot import adjoint, compared with adjoint's own
+derivative in this process (test_standalone_programs.py)."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import importlib
+import inspect
+import json
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+import types
+import warnings
+from pathlib import Path
+from typing import Any, Dict, List, NamedTuple, Tuple
+
+import numpy as np
+
+import adjoint
+from adjoint.cli import main
+from soundness import flat, leaves, with_flat
+
+MODES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp"}
+
+
+class Case(NamedTuple):
+    """One function of a program file, the arguments a test calls it with and the positions it
+    differentiates."""
+
+    name: str
+    args: tuple
+    positions: Tuple[int, ...]
+
+
+def cases_from_tables(programs: types.ModuleType, tests: types.ModuleType) -> List[Case]:
+    """The (function, arguments, positions) rows of the test module's tables that name a top-level
+    function of `programs`: a row names it (or is it), then holds its arguments (a tuple, or a
+    function of an rng making them), then the positions (a number or a tuple of numbers)."""
+    found: Dict[Tuple[str, Tuple[int, ...]], Case] = {}
+    for table in vars(tests).values():
+        rows = table.values() if isinstance(table, dict) else table if isinstance(table, list) else ()
+        for row in rows:
+            case = _case_of_row(programs, getattr(row, "values", row))
+            if case is not None:
+                found.setdefault((case.name, case.positions), case)
+    return list(found.values())
+
+
+def _case_of_row(programs, row):
+    if not isinstance(row, tuple):
+        return None
+    for index, item in enumerate(row):
+        name = _top_level_name(programs, item)
+        if name is not None:
+            break
+    else:
+        return None
+    args = positions = None
+    for item in row[index + 1:]:
+        if args is None and isinstance(item, tuple):
+            args = item
+        elif args is None and callable(item) and getattr(item, "__name__", "").endswith("args"):
+            args = item(np.random.default_rng(7))
+        elif args is not None and positions is None:
+            if isinstance(item, int) and not isinstance(item, bool):
+                positions = (item,)
+            elif isinstance(item, tuple) and item and all(isinstance(p, int) for p in item):
+                positions = item
+            else:
+                return None
+    if args is None or positions is None:
+        return None
+    return Case(name, args, positions)
+
+
+def _top_level_name(programs, item):
+    if isinstance(item, str) and inspect.isfunction(getattr(programs, item, None)):
+        func = getattr(programs, item)
+    elif inspect.isfunction(item):
+        func = item
+    else:
+        return None
+    name = func.__name__
+    if getattr(programs, name, None) is not func or func.__qualname__ != name:
+        return None
+    return name
+
+
+# ----- in this process --------------------------------------------------------------------
+
+def cotangent_like(value):
+    """A cotangent of value's structure with leaves that are not all ones."""
+    size = flat(value).size
+    return with_flat(value, np.linspace(0.5, 1.5, size) if size > 1 else np.array([0.7]))
+
+
+def tangents_like(args, positions):
+    return tuple(with_flat(args[p], np.linspace(-0.8, 1.3, flat(args[p]).size) if flat(args[p]).size > 1
+                           else np.array([0.6])) for p in positions)
+
+
+def in_process(func, args, positions, mode):
+    """What adjoint's own derivative gives, as the written module is called."""
+    wrt = positions if len(positions) > 1 else positions[0]
+    args = copy.deepcopy(args)
+    if mode == "reverse":
+        return adjoint.grad(func, wrt=wrt)(*args)
+    if mode == "value_and_grad":
+        return adjoint.value_and_grad(func, wrt=wrt)(*args)
+    if mode == "vjp":
+        value, pullback = adjoint.vjp(func, wrt=wrt)(*args)
+        return pullback(cotangent_like(value))
+    return adjoint.jvp(func, wrt=wrt)(*args, *tangents_like(args, positions))
+
+
+# ----- the written modules, run without adjoint ------------------------------------------------
+
+RUNNER = '''
+import copy, dataclasses, importlib, inspect, pickle, sys, traceback
+import numpy as np
+
+def leaves(value):
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in leaves(item)]
+    if isinstance(value, dict):
+        return [leaf for key in sorted(value) for leaf in leaves(value[key])]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [leaf for f in dataclasses.fields(value) for leaf in leaves(getattr(value, f.name))]
+    if hasattr(value, "__dict__") and not isinstance(value, (np.ndarray, np.generic)):
+        return [leaf for key in sorted(vars(value)) for leaf in leaves(vars(value)[key])]
+    return [value]
+
+def flat(value):
+    parts = [np.ravel(np.asarray(leaf, dtype=float)) for leaf in leaves(value)]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+jobs = pickle.load(open(sys.argv[1], "rb"))
+results = {}
+for key, module_name, prefix, call in jobs:
+    try:
+        module = importlib.import_module(module_name)
+        function = getattr(module, prefix)
+        args, extra = pickle.loads(call)
+        if prefix.startswith("vjp_"):
+            got = function(extra, *args)
+        elif prefix.startswith("jvp_"):
+            keywords = [p.name for p in inspect.signature(function).parameters.values() if p.kind == p.KEYWORD_ONLY]
+            got = function(*args, **dict(zip(keywords[len(keywords) - len(extra):], extra)))
+        else:
+            got = function(*args)
+        results[key] = ("ok", flat(got).tolist(), type(got).__name__)
+    except BaseException as error:
+        results[key] = ("error", type(error).__name__ + ": " + str(error), traceback.format_exc()[-1500:])
+pickle.dump(results, open(sys.argv[2], "wb"))
+'''
+
+
+def run_modules(directory: Path, jobs, block_adjoint: bool, extra_path=()):
+    """Run the jobs (key, module, function, pickled (args, cotangent or tangents)) in one process;
+    {key: ("ok", flat values, type) or ("error", message, traceback)}."""
+    blocker = directory / "blocked" / "adjoint"
+    blocker.mkdir(parents=True, exist_ok=True)
+    (blocker / "__init__.py").write_text("raise ImportError('adjoint is not installed here')\n")
+    path = ([str(blocker.parent)] if block_adjoint else [os.environ.get("PYTHONPATH", "")])
+    path += [str(directory), *map(str, extra_path)]
+    (directory / "jobs.pkl").write_bytes(pickle.dumps(jobs))
+    (directory / "runner.py").write_text(RUNNER)
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": os.pathsep.join(p for p in path if p)}
+    result = subprocess.run([sys.executable, "-s", "runner.py", "jobs.pkl", "results.pkl"], capture_output=True,
+                            text=True, env=env, cwd=directory, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return pickle.loads((directory / "results.pkl").read_bytes())
+
+
+class Outcome(NamedTuple):
+    key: str
+    kind: str  # "same", "close", "different", "failed", "refused", "gen-crash", "not-in-process"
+    detail: str
+
+
+def sweep(programs: types.ModuleType, cases: List[Case], directory: Path, modes=tuple(MODES)) -> List[Outcome]:
+    """Every case in every mode: generated, run without adjoint, compared."""
+    directory.mkdir(parents=True, exist_ok=True)
+    source = Path(programs.__file__)
+    outcomes, jobs, expected = [], [], {}
+    for number, case in enumerate(cases):
+        func = getattr(programs, case.name)
+        for mode in modes:
+            key = f"{case.name}[{','.join(map(str, case.positions))}]:{mode}"
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    want = in_process(func, case.args, case.positions, mode)
+            except adjoint.AdjointError as error:
+                outcomes.append(Outcome(key, "not-in-process", str(error).splitlines()[0]))
+                continue
+            module_name = f"m{number}_{mode}"
+            argv = ["gen", f"{source}:{case.name}", "--wrt", ",".join(map(str, case.positions)), "--mode", mode,
+                    "-o", str(directory / f"{module_name}.py")]
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    status = _quiet_main(argv)
+            except Exception as error:  # noqa: BLE001 - what the sweep looks for
+                outcomes.append(Outcome(key, "gen-crash", f"{type(error).__name__}: {error}"))
+                continue
+            if status != 0:
+                outcomes.append(Outcome(key, "refused", status))
+                continue
+            args = copy.deepcopy(case.args)
+            if mode == "vjp":
+                extra = cotangent_like(func(*copy.deepcopy(case.args)))
+            elif mode == "forward":
+                extra = tangents_like(args, case.positions)
+            else:
+                extra = None
+            expected[key] = want
+            jobs.append((key, module_name, f"{MODES[mode]}_{case.name}", pickle.dumps((args, extra))))
+    return outcomes, jobs, expected
+
+
+_last_error: List[str] = []
+
+
+def _quiet_main(argv):
+    import contextlib
+    import io
+    stream = io.StringIO()
+    with contextlib.redirect_stderr(stream):
+        status = main(argv)
+    if status != 0:
+        _last_error.append(stream.getvalue().strip())
+        return stream.getvalue().strip() or status
+    return 0
+
+
+def compare(results, expected) -> List[Outcome]:
+    outcomes = []
+    for key, want in expected.items():
+        result = results[key]
+        if result[0] != "ok":
+            outcomes.append(Outcome(key, "failed", f"{result[1]}\n{result[2]}"))
+            continue
+        got, want = np.asarray(result[1]), flat(want).astype(float)
+        if got.shape != want.shape:
+            outcomes.append(Outcome(key, "different", f"shape {got.shape} != {want.shape}"))
+        elif np.array_equal(got, want, equal_nan=True):
+            outcomes.append(Outcome(key, "same", ""))
+        elif np.allclose(got, want, rtol=1e-12, atol=1e-14, equal_nan=True):
+            outcomes.append(Outcome(key, "close", f"{np.max(np.abs(got - want))}"))
+        else:
+            outcomes.append(Outcome(key, "different", f"got {got[:6]} want {want[:6]}"))
+    return outcomes
+
+
+def run_all(programs: types.ModuleType, cases: List[Case], directory: Path, modes=tuple(MODES)) -> List[Outcome]:
+    """sweep, then the modules run in one process without adjoint; those that import a program
+    file that imports adjoint itself (the header says so, and gen warns) in one process with it."""
+    outcomes, jobs, expected = sweep(programs, cases, directory, modes)
+    tests = Path(programs.__file__).parent
+    results = run_modules(directory, jobs, True, [tests]) if jobs else {}
+    again = [job for job in jobs if results[job[0]][0] == "error" and "adjoint is not installed here" in results[job[0]][1]]
+    if again:
+        results.update(run_modules(directory, again, False, [tests]))
+    return outcomes + compare(results, expected)
