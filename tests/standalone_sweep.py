@@ -154,7 +154,9 @@ for key, module_name, prefix, call in jobs:
             got = function(*args)
         results[key] = ("ok", flat(got).tolist(), type(got).__name__)
     except BaseException as error:
-        results[key] = ("error", type(error).__name__ + ": " + str(error), traceback.format_exc()[-1500:])
+        refused = any(cls.__name__ == "Refused" for cls in type(error).__mro__)  # adjoint.runtime's, copied
+        results[key] = ("refused" if refused else "error", type(error).__name__ + ": " + str(error),
+                        traceback.format_exc()[-1500:])
 pickle.dump(results, open(sys.argv[2], "wb"))
 '''
 
@@ -178,7 +180,7 @@ def run_modules(directory: Path, jobs, block_adjoint: bool, extra_path=()):
 
 class Outcome(NamedTuple):
     key: str
-    kind: str  # "same", "close", "different", "failed", "refused", "gen-crash", "not-in-process"
+    kind: str  # same, close, different, failed, refused, refused-at-run-time, gen-crash, not-in-process
     detail: str
 
 
@@ -243,7 +245,8 @@ def compare(results, expected) -> List[Outcome]:
     for key, want in expected.items():
         result = results[key]
         if result[0] != "ok":
-            outcomes.append(Outcome(key, "failed", f"{result[1]}\n{result[2]}"))
+            kind = "refused-at-run-time" if result[0] == "refused" else "failed"
+            outcomes.append(Outcome(key, kind, f"{result[1]}\n{result[2]}"))
             continue
         got, want = np.asarray(result[1]), flat(want).astype(float)
         if got.shape != want.shape:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np  # noqa: F401
 
 import probe38_programs
+import probe39_programs
 import test_probe38_programs
+import test_probe39_programs
 from standalone_sweep import cases_from_tables, run_all
 
 
@@ -23,3 +25,13 @@ def test_a_class_the_function_builds_is_written_once(tmp_path):
     outcomes = run_all(probe38_programs, _cases(probe38_programs, test_probe38_programs, {"integrator_object"}),
                        tmp_path)
     assert [outcome.kind for outcome in outcomes] == ["same"] * 4, outcomes
+
+
+def test_arithmetic_on_a_parameter_that_may_be_a_record_with_its_own_operators(tmp_path):
+    """record_parameters_added adds two Intervals whose `__add__` is not fieldwise: adjoint calls the
+    method where it knows the arguments; a module written without them gave a wrong tangent (and
+    failed in reverse mode). The module refuses such an operand where the derivative runs."""
+    outcomes = run_all(probe39_programs, _cases(probe39_programs, test_probe39_programs, {"record_parameters_added"}),
+                       tmp_path)
+    assert [outcome.kind for outcome in outcomes] == ["refused-at-run-time"] * 4, outcomes
+    assert all("__add__" in outcome.detail and "probe39_programs.py:" in outcome.detail for outcome in outcomes)
