@@ -10,8 +10,10 @@ import numpy as np  # noqa: F401
 
 import probe38_programs
 import probe39_programs
+import probe40_programs
 import test_probe38_programs
 import test_probe39_programs
+import test_probe40_programs
 from standalone_sweep import cases_from_tables, run_all
 
 
@@ -35,3 +37,12 @@ def test_arithmetic_on_a_parameter_that_may_be_a_record_with_its_own_operators(t
                        tmp_path)
     assert [outcome.kind for outcome in outcomes] == ["refused-at-run-time"] * 4, outcomes
     assert all("__add__" in outcome.detail and "probe39_programs.py:" in outcome.detail for outcome in outcomes)
+
+
+def test_an_object_without_fields_the_function_builds(tmp_path):
+    """stateless_helper_object builds a Centering, which sets no attribute: its record class, written
+    without a field, had no body (a SyntaxError on import); stateful_accumulator's Counter is read under
+    two names."""
+    names = {"stateless_helper_object", "stateful_accumulator"}
+    outcomes = run_all(probe40_programs, _cases(probe40_programs, test_probe40_programs, names), tmp_path)
+    assert [outcome.kind for outcome in outcomes] == ["same"] * 8, outcomes

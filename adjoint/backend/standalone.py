@@ -308,7 +308,7 @@ class ModuleWriter:
             return
         self.require(cls.__name__, cls, block)
         self.require("dataclasses", dataclasses, block)
-        fields = [f"    {field.name}: object" for field in dataclasses.fields(record)]
+        fields = [f"    {field.name}: object" for field in dataclasses.fields(record)] or ["    pass"]  # (no field)
         code = "\n".join(["@dataclasses.dataclass(eq=False, repr=False)", f"class {name}({cls.__name__}):"] + fields)
         self.namespace.define(name, "copied", ("fields of", cls.__module__, cls.__qualname__), code, block.label)
 
