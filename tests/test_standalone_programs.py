@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import numpy as np  # noqa: F401
 
+import probe37_programs
 import probe38_programs
 import probe39_programs
 import probe40_programs
+import test_probe37_programs
 import test_probe38_programs
 import test_probe39_programs
 import test_probe40_programs
@@ -46,3 +48,13 @@ def test_an_object_without_fields_the_function_builds(tmp_path):
     names = {"stateless_helper_object", "stateful_accumulator"}
     outcomes = run_all(probe40_programs, _cases(probe40_programs, test_probe40_programs, names), tmp_path)
     assert [outcome.kind for outcome in outcomes] == ["same"] * 8, outcomes
+
+
+def test_scipy_functions_imported_in_the_functions_body(tmp_path):
+    """`from scipy.special import ndtr` (a ufunc, which has no module of its own to import it from) and
+    `from scipy.stats import norm` in the function's body were refused as not importable by name; the
+    module imports them as the function does."""
+    names = {"black_scholes_ndtr", "black_scholes_put_norm"}
+    outcomes = run_all(probe37_programs, _cases(probe37_programs, test_probe37_programs, names), tmp_path,
+                       modes=("reverse", "forward"))
+    assert [outcome.kind for outcome in outcomes] == ["same"] * 4, outcomes

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import importlib
 import sys
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None))
 MISSING = object()
@@ -50,26 +50,32 @@ def module_holds(module: str, name: str, value: Any) -> bool:
 
 
 def imported_as(module: Optional[str], name: str, value: Any) -> Optional[Tuple[str, str]]:
-    """(module, name) of a top-level `from M import n as name` of `module`'s source that binds
-    `value` to `name` (M absolute and importable), else None."""
-    found = _from_imports(module).get(name)
-    if found is None:
-        return None
-    try:
-        same = getattr(importlib.import_module(found[0]), found[1], MISSING) is value
-    except Exception:  # an import that fails now: the module keeps what it found otherwise
-        return None
-    return found if same else None
+    """(module, name) of a `from M import n as name` in `module`'s source, at its top level or in a
+    function's body (`from scipy.special import ndtr` in the function), that binds `value` to `name` (M
+    absolute and importable), else None."""
+    for found in _from_imports(module).get(name, ()):
+        try:
+            same = getattr(importlib.import_module(found[0]), found[1], MISSING) is value
+        except Exception:  # an import that fails now: the module keeps what it found otherwise
+            continue
+        if same:
+            return found
+    return None
 
 
-def _from_imports(module: Optional[str]) -> Dict[str, Tuple[str, str]]:
-    """name -> (M, n) of each top-level `from M import n as name` of the module's file as it is now."""
+def _from_imports(module: Optional[str]) -> Dict[str, List[Tuple[str, str]]]:
+    """name -> the (M, n) of each `from M import n as name` of the module's file as it is now, those
+    at its top level first."""
     path = getattr(sys.modules.get(module), "__file__", None) if module else None
     try:
         with open(path, encoding="utf-8") as stream:
             tree = ast.parse(stream.read())
     except (OSError, TypeError, SyntaxError, ValueError):
         return {}
-    return {alias.asname or alias.name: (node.module, alias.name) for node in tree.body
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module for alias in node.names
-            if alias.name != "*"}
+    found: Dict[str, List[Tuple[str, str]]] = {}
+    for node in [*tree.body, *ast.walk(tree)]:
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                if alias.name != "*" and (node.module, alias.name) not in found.get(alias.asname or alias.name, []):
+                    found.setdefault(alias.asname or alias.name, []).append((node.module, alias.name))
+    return found
