@@ -39,12 +39,19 @@ class Case(NamedTuple):
 def cases_from_tables(programs: types.ModuleType, tests: types.ModuleType) -> List[Case]:
     """The (function, arguments, positions) rows of the test module's tables that name a top-level
     function of `programs`: a row names it (or is it), then holds its arguments (a tuple, or a
-    function of an rng making them), then the positions (a number or a tuple of numbers)."""
+    function of an rng making them), then the positions (a number or a tuple of numbers; the first
+    parameter where the row has none). A dict's items are rows (name, *value)."""
     found: Dict[Tuple[str, Tuple[int, ...]], Case] = {}
-    for table in vars(tests).values():
-        rows = table.values() if isinstance(table, dict) else table if isinstance(table, list) else ()
+    for table in list(vars(tests).values()):
+        if isinstance(table, dict):
+            rows = [(key, *value) if isinstance(value, tuple) else (key, value) for key, value in table.items()]
+        else:
+            rows = table if isinstance(table, list) else ()
         for row in rows:
-            case = _case_of_row(programs, getattr(row, "values", row))
+            row = getattr(row, "values", row)  # a pytest.param
+            if dataclasses.is_dataclass(row) and hasattr(row, "make_args"):  # soundness.Exact
+                row = (row.fn, row.make_args, row.wrt)
+            case = _case_of_row(programs, row)
             if case is not None:
                 found.setdefault((case.name, case.positions), case)
     return list(found.values())
@@ -63,7 +70,7 @@ def _case_of_row(programs, row):
     for item in row[index + 1:]:
         if args is None and isinstance(item, tuple):
             args = item
-        elif args is None and callable(item) and getattr(item, "__name__", "").endswith("args"):
+        elif args is None and _makes_args(programs, item):
             args = item(np.random.default_rng(7))
         elif args is not None and positions is None:
             if isinstance(item, int) and not isinstance(item, bool):
@@ -71,10 +78,17 @@ def _case_of_row(programs, row):
             elif isinstance(item, tuple) and item and all(isinstance(p, int) for p in item):
                 positions = item
             else:
-                return None
-    if args is None or positions is None:
+                break
+    if args is None or not isinstance(args, tuple):
         return None
-    return Case(name, args, positions)
+    return Case(name, args, positions or (0,))
+
+
+def _makes_args(programs, item) -> bool:
+    """Whether item is a function of an rng making the arguments (not a function to differentiate)."""
+    if not inspect.isfunction(item) or _top_level_name(programs, item) is not None:
+        return False
+    return len(inspect.signature(item).parameters) == 1
 
 
 def _top_level_name(programs, item):

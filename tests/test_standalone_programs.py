@@ -58,3 +58,13 @@ def test_scipy_functions_imported_in_the_functions_body(tmp_path):
     outcomes = run_all(probe37_programs, _cases(probe37_programs, test_probe37_programs, names), tmp_path,
                        modes=("reverse", "forward"))
     assert [outcome.kind for outcome in outcomes] == ["same"] * 4, outcomes
+
+
+def test_a_method_of_an_object_the_module_holds(tmp_path):
+    """RIDGE.loss(w, x, y) and DECAY.density: the method's derivative reads `self`, which the module
+    imports by the global name holding the object; it was refused as not importable."""
+    outcomes = run_all(probe38_programs, _cases(probe38_programs, test_probe38_programs, {"ridge_method_loss"}),
+                       tmp_path / "ridge", modes=("reverse", "forward"))
+    outcomes += run_all(probe37_programs, _cases(probe37_programs, test_probe37_programs, {"integrands_of_every_kind"}),
+                        tmp_path / "decay", modes=("vjp", "value_and_grad"))
+    assert [outcome.kind for outcome in outcomes] == ["same"] * 4, outcomes

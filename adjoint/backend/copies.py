@@ -49,6 +49,13 @@ def module_holds(module: str, name: str, value: Any) -> bool:
     return getattr(sys.modules.get(module), name, MISSING) is value
 
 
+def held_as(module: str, value: Any) -> Optional[str]:
+    """The first global name of `module` holding `value` itself (the object a bound method of the
+    user's is bound to, which the method's derivative reads as `self`), else None."""
+    return next((name for name, held in list(vars(sys.modules.get(module, sys)).items()) if held is value
+                 and not name.startswith("__")), None) if module in sys.modules else None
+
+
 def imported_as(module: Optional[str], name: str, value: Any) -> Optional[Tuple[str, str]]:
     """(module, name) of a `from M import n as name` in `module`'s source, at its top level or in a
     function's body (`from scipy.special import ndtr` in the function), that binds `value` to `name` (M

@@ -36,7 +36,7 @@ import gast
 
 from adjoint import nodes, runtime
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
-from adjoint.backend.copies import imported_as, is_marker, literal, module_holds
+from adjoint.backend.copies import held_as, imported_as, is_marker, literal, module_holds
 from adjoint.errors import AdjointError
 from adjoint.frontend.parse import parse_function
 from adjoint.frontend.resolve import qualified_name
@@ -322,6 +322,8 @@ class ModuleWriter:
             module, qualname = description["object"]
         elif block.module in self.source_modules and module_holds(block.module, name, value):
             module, qualname = block.module, name
+        elif block.module in self.source_modules and held_as(block.module, value) is not None:
+            module, qualname = block.module, held_as(block.module, value)  # `self`, a global object's
         else:
             raise StandaloneError(f"{block.label} reads `{name}` ({type(value).__name__}), which cannot be written "
                                   "into a module or imported by name; pass it as an argument instead")
