@@ -5,24 +5,21 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import importlib
 import inspect
-import json
 import os
 import pickle
 import subprocess
 import sys
-import textwrap
 import types
 import warnings
 from pathlib import Path
-from typing import Any, Dict, List, NamedTuple, Tuple
+from typing import Dict, List, NamedTuple, Tuple
 
 import numpy as np
 
 import adjoint
 from adjoint.cli import main
-from soundness import flat, leaves, with_flat
+from soundness import flat, with_flat
 
 MODES = {"reverse": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "forward": "jvp"}
 

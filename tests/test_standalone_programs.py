@@ -6,7 +6,6 @@ written as two classes, and the check that a record is of its class refused the 
 """
 from __future__ import annotations
 
-import numpy as np  # noqa: F401
 
 import probe37_programs
 import probe38_programs
@@ -68,3 +67,13 @@ def test_a_method_of_an_object_the_module_holds(tmp_path):
     outcomes += run_all(probe37_programs, _cases(probe37_programs, test_probe37_programs, {"integrands_of_every_kind"}),
                         tmp_path / "decay", modes=("vjp", "value_and_grad"))
     assert [outcome.kind for outcome in outcomes] == ["same"] * 4, outcomes
+
+
+def test_default_values_that_are_arrays_or_tuples_of_numbers(tmp_path):
+    """`t=np.linspace(0.0, 1.0, 6)` and `brackets=((10.0, 0.1), ..., (math.inf, 0.35))`: the derivative
+    reads the values the defaults had when `def` ran, which were refused as not importable by name; the
+    module writes them exactly (float('inf') too)."""
+    names = {"polyfit_curvature", "piecewise_tax", "repeated_index_accumulate"}
+    outcomes = run_all(probe38_programs, _cases(probe38_programs, test_probe38_programs, names), tmp_path,
+                       modes=("reverse", "forward"))
+    assert [outcome.kind for outcome in outcomes] == ["same"] * 6, outcomes

@@ -31,11 +31,15 @@ def is_marker(decorator: ast.expr, namespace: Dict[str, Any]) -> bool:
 
 
 def literal(value: Any) -> Optional[str]:
+    """Python source giving `value` back exactly (a number, a string, a tuple of them), else None."""
+    if type(value) is tuple:
+        items = [literal(item) for item in value]
+        if None in items:
+            return None
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
     if type(value) is float and (value != value or value in (float("inf"), float("-inf"))):
         return f"float('{value}')"  # repr gives inf and nan, which are no literals
-    if type(value) is tuple and not all(type(item) in LITERAL_TYPES for item in value):
-        return None
-    if type(value) not in LITERAL_TYPES + (tuple,):
+    if type(value) not in LITERAL_TYPES:
         return None
     text = repr(value)
     try:
@@ -43,6 +47,19 @@ def literal(value: Any) -> Optional[str]:
     except (ValueError, SyntaxError):
         return None
     return text if type(same) is type(value) and same == value else None
+
+
+def array_literal(value: Any, numpy: str) -> Optional[str]:
+    """Source giving back a NumPy array of numbers exactly (`numpy.array(((0.0, 1.5),), dtype='float64')`,
+    `numpy` the name the module imports NumPy by), else None."""
+    if type(value).__name__ != "ndarray" or type(value).__module__ != "numpy" or value.dtype.kind not in "biuf":
+        return None
+    items = literal(_as_tuples(value.tolist()))
+    return None if items is None else f"{numpy}.array({items}, dtype={str(value.dtype)!r})"
+
+
+def _as_tuples(items: Any) -> Any:
+    return tuple(_as_tuples(item) for item in items) if isinstance(items, list) else items
 
 
 def module_holds(module: str, name: str, value: Any) -> bool:

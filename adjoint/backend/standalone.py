@@ -33,12 +33,14 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
+import numpy
 
 from adjoint import nodes, runtime
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
-from adjoint.backend.copies import held_as, imported_as, is_marker, literal, module_holds
+from adjoint.backend.copies import array_literal, held_as, imported_as, is_marker, literal, module_holds
+from adjoint.backend.free_names import attributes_of, free_names
 from adjoint.errors import AdjointError
-from adjoint.frontend.parse import parse_function
+from adjoint.frontend.parse import DEFAULT_PREFIX, parse_function
 from adjoint.frontend.resolve import qualified_name
 from adjoint.generated import PREFIXES, Deferred, identifier
 from adjoint.options import Mode, Options
@@ -111,49 +113,6 @@ class Block:
 
 
 _MISSING = object()
-
-
-def free_names(node: ast.AST) -> List[str]:
-    """Names a top-level def or class reads from the module, in a fixed order (annotations aside)."""
-    bound, read, declared_global = set(), [], set()
-    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-        bound.add(node.name)
-    for sub in _walk_without_annotations(node):
-        if isinstance(sub, ast.Name):
-            (read.append(sub.id) if isinstance(sub.ctx, ast.Load) else bound.add(sub.id))
-        elif isinstance(sub, ast.arg):
-            bound.add(sub.arg)
-        elif isinstance(sub, (ast.FunctionDef, ast.ClassDef)) and sub is not node:
-            bound.add(sub.name)
-        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
-            bound.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
-        elif isinstance(sub, ast.Global):
-            declared_global.update(sub.names)
-    bound -= declared_global
-    return list(dict.fromkeys(name for name in read if name not in bound))
-
-
-def _walk_without_annotations(node: ast.AST):
-    stack = [node]
-    while stack:
-        current = stack.pop(0)
-        yield current
-        for name, value in ast.iter_fields(current):
-            if name in ("annotation", "returns"):
-                continue
-            children = value if isinstance(value, list) else [value]
-            stack.extend(child for child in children if isinstance(child, ast.AST))
-
-
-def _attributes_of(node: ast.AST, name: str) -> Optional[List[str]]:
-    """The attributes read as `name.attr` in node, or None if `name` is also used bare."""
-    attributes, wrapped = [], set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == name:
-            attributes.append(sub.attr)
-            wrapped.add(sub.value)
-    bare = any(isinstance(sub, ast.Name) and sub.id == name and sub not in wrapped for sub in ast.walk(node))
-    return None if bare else sorted(set(attributes))
 
 
 # ----- adjoint.runtime, read from its source -------------------------------------------------
@@ -248,7 +207,7 @@ class ModuleWriter:
             self.visit(Block(f"adjoint.runtime.{name}", node, _dict_lookup(vars(module)), runtime.__name__))
 
     def _shim(self, name: str, module: types.ModuleType, block: Block) -> None:
-        attributes = _attributes_of(block.node, name)
+        attributes = attributes_of(block.node, name)
         if attributes is None:
             raise StandaloneError(f"{block.label} uses the module `{name}` ({module.__name__}) itself; "
                                   "a module without adjoint can only stand in for functions read from it")
@@ -324,6 +283,11 @@ class ModuleWriter:
             module, qualname = block.module, name
         elif block.module in self.source_modules and held_as(block.module, value) is not None:
             module, qualname = block.module, held_as(block.module, value)  # `self`, a global object's
+        elif name.startswith(DEFAULT_PREFIX) and array_literal(value, "numpy") is not None:
+            self.require("numpy", numpy, block)  # a default value, evaluated once when `def` ran
+            self.namespace.define(name, "constant", ("array", array_literal(value, "numpy")),
+                                  f"{name} = {array_literal(value, 'numpy')}", block.label)
+            return
         else:
             raise StandaloneError(f"{block.label} reads `{name}` ({type(value).__name__}), which cannot be written "
                                   "into a module or imported by name; pass it as an argument instead")
