@@ -96,7 +96,7 @@ def _top_level_name(programs, item):
     else:
         return None
     name = func.__name__
-    if getattr(programs, name, None) is not func or func.__qualname__ != name:
+    if getattr(programs, name, None) is not func or func.__qualname__ != name or func.__module__ != programs.__name__:
         return None
     return name
 
@@ -195,45 +195,61 @@ class Outcome(NamedTuple):
     detail: str
 
 
-def sweep(programs: types.ModuleType, cases: List[Case], directory: Path, modes=tuple(MODES)) -> List[Outcome]:
-    """Every case in every mode: generated, run without adjoint, compared."""
+def sweep(programs: types.ModuleType, cases: List[Case], directory: Path, modes=tuple(MODES)):
+    """Every case in every mode generated: (outcomes so far, the jobs to run, what adjoint gives for
+    each job). A case adjoint refuses in all its positions at once is tried in each alone."""
     directory.mkdir(parents=True, exist_ok=True)
-    source = Path(programs.__file__)
     outcomes, jobs, expected = [], [], {}
-    for number, case in enumerate(cases):
-        func = getattr(programs, case.name)
+    for case in cases:
         for mode in modes:
-            key = f"{case.name}[{','.join(map(str, case.positions))}]:{mode}"
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    want = in_process(func, case.args, case.positions, mode)
+                _one(programs, case, mode, directory, jobs, expected)
             except adjoint.AdjointError as error:
-                outcomes.append(Outcome(key, "not-in-process", str(error).splitlines()[0]))
-                continue
-            module_name = f"m{number}_{mode}"
-            argv = ["gen", f"{source}:{case.name}", "--wrt", ",".join(map(str, case.positions)), "--mode", mode,
-                    "-o", str(directory / f"{module_name}.py")]
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    status = _quiet_main(argv)
-            except Exception as error:  # noqa: BLE001 - what the sweep looks for
-                outcomes.append(Outcome(key, "gen-crash", f"{type(error).__name__}: {error}"))
-                continue
-            if status != 0:
-                outcomes.append(Outcome(key, "refused", status))
-                continue
-            args = copy.deepcopy(case.args)
-            if mode == "vjp":
-                extra = cotangent_like(func(*copy.deepcopy(case.args)))
-            elif mode == "forward":
-                extra = tangents_like(args, case.positions)
-            else:
-                extra = None
-            expected[key] = want
-            jobs.append((key, module_name, f"{MODES[mode]}_{case.name}", pickle.dumps((args, extra))))
-    return outcomes, jobs, expected
+                if len(case.positions) == 1:
+                    outcomes.append(Outcome(_key(case, mode), "not-in-process", str(error).splitlines()[0]))
+                    continue
+                for position in case.positions:
+                    alone = case._replace(positions=(position,))
+                    try:
+                        _one(programs, alone, mode, directory, jobs, expected)
+                    except adjoint.AdjointError as error:
+                        outcomes.append(Outcome(_key(alone, mode), "not-in-process", str(error).splitlines()[0]))
+    return outcomes + [outcome for outcome in expected.values() if isinstance(outcome, Outcome)], jobs, {
+        key: want for key, want in expected.items() if not isinstance(want, Outcome)}
+
+
+def _key(case: Case, mode: str) -> str:
+    return f"{case.name}[{','.join(map(str, case.positions))}]:{mode}"
+
+
+def _one(programs, case: Case, mode: str, directory: Path, jobs: list, expected: dict) -> None:
+    """In process (AdjointError where adjoint refuses), then generated: a job, or an Outcome in `expected`."""
+    func, key = getattr(programs, case.name), _key(case, mode)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = in_process(func, case.args, case.positions, mode)
+    module_name = f"m{len(expected)}_{mode}"
+    argv = ["gen", f"{programs.__file__}:{case.name}", "--wrt", ",".join(map(str, case.positions)), "--mode", mode,
+            "-o", str(directory / f"{module_name}.py")]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            status = _quiet_main(argv)
+    except Exception as error:  # noqa: BLE001 - what the sweep looks for
+        expected[key] = Outcome(key, "gen-crash", f"{type(error).__name__}: {error}")
+        return
+    if status != 0:
+        expected[key] = Outcome(key, "refused", status)
+        return
+    args = copy.deepcopy(case.args)
+    if mode == "vjp":
+        extra = cotangent_like(func(*copy.deepcopy(case.args)))
+    elif mode == "forward":
+        extra = tangents_like(args, case.positions)
+    else:
+        extra = None
+    expected[key] = want
+    jobs.append((key, module_name, f"{MODES[mode]}_{case.name}", pickle.dumps((args, extra))))
 
 
 _last_error: List[str] = []
