@@ -25,39 +25,35 @@ import importlib
 
 import pytest
 
-from standalone_sweep import cases_from_tables, run_all
+from standalone_sweep import TABLES, cases_from_tables, run_all
 
-# program file: (the test module whose tables give the arguments, the functions sampled)
+# a file of programs: the functions sampled
 SAMPLE = {
-    "probe30_programs": ("test_probe30_models", ["hmm_forward", "sinkhorn", "em_gmm"]),
-    "probe34_programs": ("test_probe34_programs", ["closures_reduce_itertools", "polynomial_object",
-                                                   "recursion_and_early_return"]),
-    "probe35_programs": ("test_probe35_programs", ["springs", "kw_only", "fancy"]),
-    "probe36_programs": ("test_probe36_programs", ["list_accumulators", "comprehension_rebind", "chebyshev_series"]),
-    "probe37_programs": ("test_probe37_programs", ["partial_penalty", "reductions", "black_scholes_put_norm"]),
-    "probe38_programs": ("test_probe38_programs", ["generator_function", "checkpointed_network", "frozen_distributions",
-                                                   "spring_network"]),
-    "probe39_programs": ("test_probe39_programs", ["namedtuple_with_add", "param_dict_training", "complex_records"]),
-    "probe40_programs": ("test_probe40_programs", ["partial_application", "dict_params_model", "dataclass_layers",
-                                                   "dict_comprehension_weights"]),
-    "second37_programs": ("test_second37_programs", ["logistic_nll", "expit_xlogy", "beale"]),
-    "surface37_programs": ("test_surface37", ["gp_nll", "mlp_loss", "gp_with_mean", "batches_loss"]),
-    "compose36_programs": ("test_compose36_programs", ["contraction_fixed_point", "fixed_point_until_converged"]),
-    "forward38_programs": ("test_forward38_programs", ["partial_inside", "reduce_with_lambda", "dict_argument",
-                                                       "list_argument"]),
-    "record_chains_programs": ("test_record_chains", ["mlp", "by_index", "from_a_dict"]),
-    "container_programs": ("test_containers", ["mlp_loss", "layers_loss"]),
-    "scientific_programs": ("test_scientific_programs", ["svd_low_rank_loss"]),
-    "scipy_programs": ("soundness_scipy", ["elbo", "mixture_log_likelihood"]),
-    "function_programs": ("test_function_programs", ["comprehension_mlp"]),
+    "probe30_programs": ["hmm_forward", "sinkhorn"],
+    "probe34_programs": ["closures_reduce_itertools", "polynomial_object"],
+    "probe35_programs": ["springs", "kw_only"],
+    "probe36_programs": ["list_accumulators", "chebyshev_series"],
+    "probe37_programs": ["partial_penalty", "reductions"],
+    "probe38_programs": ["generator_function", "checkpointed_network", "frozen_distributions"],
+    "probe39_programs": ["namedtuple_with_add", "param_dict_training"],
+    "probe40_programs": ["partial_application", "dataclass_layers"],
+    "second37_programs": ["logistic_nll", "expit_xlogy"],
+    "surface37_programs": ["gp_nll", "mlp_loss", "batches_loss"],
+    "compose36_programs": ["contraction_fixed_point"],
+    "forward38_programs": ["partial_inside", "dict_argument", "list_argument"],
+    "record_chains_programs": ["mlp", "from_a_dict"],
+    "container_programs": ["layers_loss"],
+    "scientific_programs": ["svd_low_rank_loss"],
+    "scipy_programs": ["mixture_log_likelihood"],
+    "function_programs": ["comprehension_mlp"],
 }
 
 
 @pytest.mark.parametrize("file", sorted(SAMPLE))
 def test_modules_of_a_sample_of_the_programs_give_adjoints_numbers(file, tmp_path):
     programs = importlib.import_module(file)
-    tests, names = SAMPLE[file]
-    cases = _cases(programs, importlib.import_module(tests), set(names))
+    names = SAMPLE[file]
+    cases = _cases(programs, importlib.import_module(TABLES[file]), set(names))
     assert {case.name for case in cases} == set(names), "a sampled function left the test tables"
     outcomes = run_all(programs, cases, tmp_path)
     assert [outcome for outcome in outcomes if outcome.kind != "same"] == []
