@@ -144,23 +144,8 @@ def in_process(func, args, positions, mode):
 # ----- the written modules, run without adjoint ------------------------------------------------
 
 RUNNER = '''
-import copy, dataclasses, importlib, inspect, pickle, sys, traceback
-import numpy as np
-
-def leaves(value):
-    if isinstance(value, (list, tuple)):
-        return [leaf for item in value for leaf in leaves(item)]
-    if isinstance(value, dict):
-        return [leaf for key in sorted(value) for leaf in leaves(value[key])]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [leaf for f in dataclasses.fields(value) for leaf in leaves(getattr(value, f.name))]
-    if hasattr(value, "__dict__") and not isinstance(value, (np.ndarray, np.generic)):
-        return [leaf for key in sorted(vars(value)) for leaf in leaves(vars(value)[key])]
-    return [value]
-
-def flat(value):
-    parts = [np.ravel(np.asarray(leaf, dtype=float)) for leaf in leaves(value)]
-    return np.concatenate(parts) if parts else np.zeros(0)
+import importlib, inspect, pickle, sys, traceback
+from soundness import flat  # the tests' folder is importable, adjoint is not
 
 jobs = pickle.load(open(sys.argv[1], "rb"))
 results = {}
@@ -176,7 +161,7 @@ for key, module_name, prefix, call in jobs:
             got = function(*args, **dict(zip(keywords[len(keywords) - len(extra):], extra)))
         else:
             got = function(*args)
-        results[key] = ("ok", flat(got).tolist(), type(got).__name__)
+        results[key] = ("ok", flat(got).astype(float).tolist(), type(got).__name__)
     except BaseException as error:
         refused = any(cls.__name__ == "Refused" for cls in type(error).__mro__)  # adjoint.runtime's, copied
         results[key] = ("refused" if refused else "error", type(error).__name__ + ": " + str(error),
