@@ -189,7 +189,7 @@ def run_modules(directory: Path, jobs, block_adjoint: bool, extra_path=()):
 
 class Outcome(NamedTuple):
     key: str
-    kind: str  # same, close, different, failed, refused, refused-at-run-time, gen-crash, not-in-process
+    kind: str  # same, close, different, failed, refused, refused-at-run-time, gen-crash, not-in-process, not-a-call
     detail: str
 
 
@@ -223,9 +223,13 @@ def _key(case: Case, mode: str) -> str:
 def _one(programs, case: Case, mode: str, directory: Path, jobs: list, expected: dict) -> None:
     """In process (AdjointError where adjoint refuses), then generated: a job, or an Outcome in `expected`."""
     func, key = getattr(programs, case.name), _key(case, mode)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        want = in_process(func, case.args, case.positions, mode)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want = in_process(func, case.args, case.positions, mode)
+    except (TypeError, IndexError) as error:  # a row of a table not of arguments for this function
+        expected[key] = Outcome(key, "not-a-call", f"{type(error).__name__}: {error}")
+        return
     module_name = f"m{len(expected)}_{mode}"
     argv = ["gen", f"{programs.__file__}:{case.name}", "--wrt", ",".join(map(str, case.positions)), "--mode", mode,
             "-o", str(directory / f"{module_name}.py")]
@@ -306,7 +310,8 @@ def main(files: List[str]) -> int:
             print(f"{file}: {len(cases)} functions, {dict(collections.Counter(o.kind for o in outcomes))}", flush=True)
             for outcome in outcomes:
                 if outcome.kind in ("different", "failed", "gen-crash", "close", "refused-at-run-time", "refused"):
-                    print(f"    {outcome.kind} {outcome.key}: {str(outcome.detail).splitlines()[-1][:300]}")
+                    lines = str(outcome.detail).splitlines() or [""]
+                    print(f"    {outcome.kind} {outcome.key}: {lines[0 if outcome.kind == 'refused' else -1][:300]}")
                 bad += outcome.kind in ("different", "failed", "gen-crash")
     return 1 if bad else 0
 
