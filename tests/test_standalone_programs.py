@@ -7,11 +7,16 @@ functools.partial and reduce, comprehensions, dict and list parameters, scipy.sp
 checkpointed loops, user functions calling user functions. `python tests/standalone_sweep.py` runs
 every function of the test tables (some minutes).
 
-What was wrong: a plain class the function builds, read by two derivatives under two names, was
-written as two classes, and the check that a record is of its class refused the other one.
+What was wrong (each test below): a silent wrong tangent of arithmetic on records with their own
+operators; modules that did not import or run (a record class written twice, or without a body);
+refusals of scipy functions imported in the function's body, of a method of an object the module
+holds, of default values that are arrays or tuples of numbers.
 """
 from __future__ import annotations
 
+import importlib
+
+import pytest
 
 import probe37_programs
 import probe38_programs
@@ -21,10 +26,6 @@ import test_probe37_programs
 import test_probe38_programs
 import test_probe39_programs
 import test_probe40_programs
-import importlib
-
-import pytest
-
 from standalone_sweep import TABLES, cases_from_tables, run_all
 
 # a file of programs: the functions sampled
