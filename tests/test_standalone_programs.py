@@ -120,3 +120,10 @@ def test_default_values_that_are_arrays_or_tuples_of_numbers(tmp_path):
     outcomes = run_all(probe38_programs, _cases(probe38_programs, test_probe38_programs, names), tmp_path,
                        modes=("reverse", "forward"))
     assert [outcome.kind for outcome in outcomes] == ["same"] * 6, outcomes
+
+
+def test_the_warning_names_the_object_imported_for_self(tmp_path, capsys):
+    from adjoint.cli import main
+
+    assert main(["gen", f"{probe38_programs.__file__}:ridge_method_loss", "-o", str(tmp_path / "grad_ridge.py")]) == 0
+    assert "imports RIDGE (as self) from probe38_programs, which imports adjoint" in capsys.readouterr().err

@@ -304,7 +304,8 @@ class ModuleWriter:
                 module = sys.modules.get(definition.identity[1])
                 if module is not None and not _is_adjoint_object(module) and any(
                         _is_adjoint_object(value) for value in list(vars(module).values())):
-                    found.setdefault(module.__name__, []).append(name)
+                    held = definition.identity[2] if definition.group == "from" else name
+                    found.setdefault(module.__name__, []).append(name if held == name else f"{held} (as {name})")
         return found
 
     def needs(self) -> List[str]:
