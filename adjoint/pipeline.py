@@ -414,7 +414,7 @@ class Generation:
             inferred = None if self._inline(parsed, namer, kinds, inferred) else inferred
         analysis = analyze(parsed, namer.exact, wrt, mode, kinds, self.callee_kind, self.callee_facts,
                            self.residual_facts(func), inferred[3] if inferred else None,
-                           kinds_of_values=key == (self.root[0], self.root[3]))
+                           kinds_of_values=key == (self.root[0], self.root[3]), without_values=not self.root[3])
         ctx = FunctionContext(parsed, namer, analysis, self.request)
         if is_root and user_code:  # a zero second derivative is no slip of the user's
             self.warnings = unreached_parameters(parsed.node, wrt, analysis.activity, analysis.classifier,

@@ -55,7 +55,7 @@ class Analysis:
 def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple[str, ...], mode: Mode,
             kinds: Dict[str, str], callee_kind: Callable, callee_facts: Callable,
             residuals: ResidualFacts = NO_FACTS, inferred: Optional[Dict[str, str]] = None,
-            kinds_of_values: bool = True) -> Analysis:
+            kinds_of_values: bool = True, without_values: bool = False) -> Analysis:
     """Run every analysis on parsed.node (normalized). Writes that may change a shared value
     in place get a run-time guard inserted before them (see analysis/aliases.py and
     analysis/item_writes.py); `fresh_name(preferred)` names each guard helper. `inferred`: what
@@ -64,7 +64,8 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
     no value was given), as for the function differentiated, so that a parameter of unknown kind
     holds an object whose attributes are not fields; else (a called function's) a parameter of
     unknown kind holds what its caller could not tell (an item of a list, a value of a dict), and
-    its attributes are read as a local name's of unknown kind are (analysis/attributes.py)."""
+    its attributes are read as a local name's of unknown kind are (analysis/attributes.py).
+    `without_values`: the generation was asked without example arguments (`adjoint gen`)."""
     func_node = parsed.node
     objects = object_parameters(func_node) if kinds_of_values else frozenset()
     with held_still(func_node):  # the analyses read the function; the guards inserted below change it
@@ -88,7 +89,7 @@ def analyze(parsed: ParsedFunction, fresh_name: Callable[[str], str], wrt: Tuple
                    (dict_iteration_guards(parsed, kinds), runtime.sequence_or_refuse),
                    (join_guards(parsed, kinds), runtime.joined_or_refuse),
                    (bitwise_guards(parsed, kinds, activity), runtime.bitwise_operand_or_refuse),
-                   (arithmetic_guards(parsed, kinds, activity, classifier), runtime.arithmetic_operand_or_refuse),
+                   (arithmetic_guards(parsed, kinds, activity, classifier, without_values), runtime.arithmetic_operand_or_refuse),
                    (copy_guards(parsed, kinds, activity, classifier), runtime.dict_or_refuse),
                    (method_guards(parsed, kinds, activity, classifier), runtime.array_method_or_refuse),
                    (absent_guards(func_node, classifier, parsed.info), runtime.absent_or_refuse))

@@ -9,10 +9,12 @@ inputs is of a kind not known to be a number or an array (an item of a list of r
 function returns, a record made in a loop, a NamedTuple rebound by `p *= k`, which is a tuple's kind),
 in a function where records are in play (or what a function of the user's returns), a check
 before the statement refuses, at the user's line, an object whose class defines the operator as a
-Python function.
+Python function. In code generated without example arguments (`adjoint gen`), a parameter may hold
+anything: records are in play there too where the function's module holds a class defining an operator.
 """
 from __future__ import annotations
 
+import inspect
 import math
 import operator
 from typing import Dict, Set
@@ -46,12 +48,12 @@ _SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//"
 
 
 def arithmetic_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activity,
-                      classifier: CallClassifier) -> Guards:
+                      classifier: CallClassifier, without_values: bool = False) -> Guards:
     """`t = a op b`, `t = -a` or a call of a function doing that (`abs`, `float`, `pow`, `operator.add`), t
     reaching the output, with an operand of a kind not known (or a record's, or a tuple's) that depends on the
     differentiated inputs: checked by runtime.arithmetic_operand_or_refuse."""
     guards: Guards = {}
-    in_play = _records_in_play(parsed, kinds)
+    in_play = _records_in_play(parsed, kinds) or without_values and _operator_classes_in_sight(parsed)
     returned = set() if in_play else _user_results(parsed, classifier)
     if not (in_play or returned):
         return guards
@@ -78,6 +80,15 @@ def _records_in_play(parsed: ParsedFunction, kinds: Dict[str, str]) -> bool:
     and arrays, of parameters of kinds not known) no operand is checked."""
     return (RECORD in kinds.values() or bool(parsed.classes)
             or any(value is runtime.make_record or value is runtime.updated_record for value in parsed.namespace.values()))
+
+
+def _operator_classes_in_sight(parsed: ParsedFunction) -> bool:
+    """Whether the function's module holds a class defining an operator as a Python function (whose
+    objects a parameter of unknown kind may hold)."""
+    names = {*DUNDERS.values(), *(name for _, name in FUNCTIONS)}
+    return any(isinstance(value, type) and any(inspect.isfunction(getattr(value, f"__{prefix}{name}__", None))
+                                               for name in names for prefix in ("", "r", "i"))
+               for value in list(getattr(parsed.func, "__globals__", {}).values()))
 
 
 def _user_results(parsed: ParsedFunction, classifier: CallClassifier) -> Set[str]:

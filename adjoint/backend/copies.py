@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import importlib
 import sys
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 LITERAL_TYPES = (bool, int, float, complex, str, bytes, type(None))
 MISSING = object()
@@ -31,11 +31,15 @@ def is_marker(decorator: ast.expr, namespace: Dict[str, Any]) -> bool:
 
 
 def literal(value: Any) -> Optional[str]:
+    """Python source giving `value` back exactly (a number, a string, a tuple of them), else None."""
+    if type(value) is tuple:
+        items = [literal(item) for item in value]
+        if None in items:
+            return None
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
     if type(value) is float and (value != value or value in (float("inf"), float("-inf"))):
         return f"float('{value}')"  # repr gives inf and nan, which are no literals
-    if type(value) is tuple and not all(type(item) in LITERAL_TYPES for item in value):
-        return None
-    if type(value) not in LITERAL_TYPES + (tuple,):
+    if type(value) not in LITERAL_TYPES:
         return None
     text = repr(value)
     try:
@@ -45,31 +49,57 @@ def literal(value: Any) -> Optional[str]:
     return text if type(same) is type(value) and same == value else None
 
 
+def array_literal(value: Any, numpy: str) -> Optional[str]:
+    """Source giving back a NumPy array of numbers exactly (`numpy.array(((0.0, 1.5),), dtype='float64')`,
+    `numpy` the name the module imports NumPy by), else None."""
+    if type(value).__name__ != "ndarray" or type(value).__module__ != "numpy" or value.dtype.kind not in "biuf":
+        return None
+    items = literal(_as_tuples(value.tolist()))
+    return None if items is None else f"{numpy}.array({items}, dtype={str(value.dtype)!r})"
+
+
+def _as_tuples(items: Any) -> Any:
+    return tuple(_as_tuples(item) for item in items) if isinstance(items, list) else items
+
+
 def module_holds(module: str, name: str, value: Any) -> bool:
     return getattr(sys.modules.get(module), name, MISSING) is value
 
 
+def held_as(module: str, value: Any) -> Optional[str]:
+    """The first global name of `module` holding `value` itself (the object a bound method of the
+    user's is bound to, which the method's derivative reads as `self`), else None."""
+    return next((name for name, held in list(vars(sys.modules.get(module, sys)).items()) if held is value
+                 and not name.startswith("__")), None) if module in sys.modules else None
+
+
 def imported_as(module: Optional[str], name: str, value: Any) -> Optional[Tuple[str, str]]:
-    """(module, name) of a top-level `from M import n as name` of `module`'s source that binds
-    `value` to `name` (M absolute and importable), else None."""
-    found = _from_imports(module).get(name)
-    if found is None:
-        return None
-    try:
-        same = getattr(importlib.import_module(found[0]), found[1], MISSING) is value
-    except Exception:  # an import that fails now: the module keeps what it found otherwise
-        return None
-    return found if same else None
+    """(module, name) of a `from M import n as name` in `module`'s source, at its top level or in a
+    function's body (`from scipy.special import ndtr` in the function), that binds `value` to `name` (M
+    absolute and importable), else None."""
+    for found in _from_imports(module).get(name, ()):
+        try:
+            same = getattr(importlib.import_module(found[0]), found[1], MISSING) is value
+        except Exception:  # an import that fails now: the module keeps what it found otherwise
+            continue
+        if same:
+            return found
+    return None
 
 
-def _from_imports(module: Optional[str]) -> Dict[str, Tuple[str, str]]:
-    """name -> (M, n) of each top-level `from M import n as name` of the module's file as it is now."""
+def _from_imports(module: Optional[str]) -> Dict[str, List[Tuple[str, str]]]:
+    """name -> the (M, n) of each `from M import n as name` of the module's file as it is now, those
+    at its top level first."""
     path = getattr(sys.modules.get(module), "__file__", None) if module else None
     try:
         with open(path, encoding="utf-8") as stream:
             tree = ast.parse(stream.read())
     except (OSError, TypeError, SyntaxError, ValueError):
         return {}
-    return {alias.asname or alias.name: (node.module, alias.name) for node in tree.body
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module for alias in node.names
-            if alias.name != "*"}
+    found: Dict[str, List[Tuple[str, str]]] = {}
+    for node in [*tree.body, *ast.walk(tree)]:
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                if alias.name != "*" and (node.module, alias.name) not in found.get(alias.asname or alias.name, []):
+                    found.setdefault(alias.asname or alias.name, []).append((node.module, alias.name))
+    return found

@@ -33,12 +33,14 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import gast
+import numpy
 
 from adjoint import nodes, runtime
 from adjoint.backend.cache import NotCacheable, dependencies, describe_binding
-from adjoint.backend.copies import imported_as, is_marker, literal, module_holds
+from adjoint.backend.copies import array_literal, held_as, imported_as, is_marker, literal, module_holds
+from adjoint.backend.free_names import attributes_of, free_names
 from adjoint.errors import AdjointError
-from adjoint.frontend.parse import parse_function
+from adjoint.frontend.parse import DEFAULT_PREFIX, parse_function
 from adjoint.frontend.resolve import qualified_name
 from adjoint.generated import PREFIXES, Deferred, identifier
 from adjoint.options import Mode, Options
@@ -113,49 +115,6 @@ class Block:
 _MISSING = object()
 
 
-def free_names(node: ast.AST) -> List[str]:
-    """Names a top-level def or class reads from the module, in a fixed order (annotations aside)."""
-    bound, read, declared_global = set(), [], set()
-    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-        bound.add(node.name)
-    for sub in _walk_without_annotations(node):
-        if isinstance(sub, ast.Name):
-            (read.append(sub.id) if isinstance(sub.ctx, ast.Load) else bound.add(sub.id))
-        elif isinstance(sub, ast.arg):
-            bound.add(sub.arg)
-        elif isinstance(sub, (ast.FunctionDef, ast.ClassDef)) and sub is not node:
-            bound.add(sub.name)
-        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
-            bound.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
-        elif isinstance(sub, ast.Global):
-            declared_global.update(sub.names)
-    bound -= declared_global
-    return list(dict.fromkeys(name for name in read if name not in bound))
-
-
-def _walk_without_annotations(node: ast.AST):
-    stack = [node]
-    while stack:
-        current = stack.pop(0)
-        yield current
-        for name, value in ast.iter_fields(current):
-            if name in ("annotation", "returns"):
-                continue
-            children = value if isinstance(value, list) else [value]
-            stack.extend(child for child in children if isinstance(child, ast.AST))
-
-
-def _attributes_of(node: ast.AST, name: str) -> Optional[List[str]]:
-    """The attributes read as `name.attr` in node, or None if `name` is also used bare."""
-    attributes, wrapped = [], set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id == name:
-            attributes.append(sub.attr)
-            wrapped.add(sub.value)
-    bare = any(isinstance(sub, ast.Name) and sub.id == name and sub not in wrapped for sub in ast.walk(node))
-    return None if bare else sorted(set(attributes))
-
-
 # ----- adjoint.runtime, read from its source -------------------------------------------------
 
 @functools.lru_cache(maxsize=None)
@@ -188,6 +147,7 @@ class ModuleWriter:
         self.source_modules = source_modules
         self.namespace = Namespace()
         self.shims: Dict[str, Dict[str, str]] = {}
+        self.records: Dict[type, str] = {}  # record class -> the name it is written under
 
     def collect(self) -> None:
         self.namespace.define("annotations", "future", ("future",), "from __future__ import annotations", "adjoint")
@@ -247,7 +207,7 @@ class ModuleWriter:
             self.visit(Block(f"adjoint.runtime.{name}", node, _dict_lookup(vars(module)), runtime.__name__))
 
     def _shim(self, name: str, module: types.ModuleType, block: Block) -> None:
-        attributes = _attributes_of(block.node, name)
+        attributes = attributes_of(block.node, name)
         if attributes is None:
             raise StandaloneError(f"{block.label} uses the module `{name}` ({module.__name__}) itself; "
                                   "a module without adjoint can only stand in for functions read from it")
@@ -301,9 +261,13 @@ class ModuleWriter:
         """The dataclass standing for the objects of a plain class the function builds
         (normalize/records.py): written as a subclass of the class, imported as another value is."""
         cls = record.__adjoint_fields_of__
+        written = self.records.setdefault(record, name)
+        if written != name:  # one class, whatever name each derivative reads it by (it checks `type(x) is`)
+            self._alias(name, written, block)
+            return
         self.require(cls.__name__, cls, block)
         self.require("dataclasses", dataclasses, block)
-        fields = [f"    {field.name}: object" for field in dataclasses.fields(record)]
+        fields = [f"    {field.name}: object" for field in dataclasses.fields(record)] or ["    pass"]  # (no field)
         code = "\n".join(["@dataclasses.dataclass(eq=False, repr=False)", f"class {name}({cls.__name__}):"] + fields)
         self.namespace.define(name, "copied", ("fields of", cls.__module__, cls.__qualname__), code, block.label)
 
@@ -317,6 +281,13 @@ class ModuleWriter:
             module, qualname = description["object"]
         elif block.module in self.source_modules and module_holds(block.module, name, value):
             module, qualname = block.module, name
+        elif block.module in self.source_modules and held_as(block.module, value) is not None:
+            module, qualname = block.module, held_as(block.module, value)  # `self`, a global object's
+        elif name.startswith(DEFAULT_PREFIX) and array_literal(value, "numpy") is not None:
+            self.require("numpy", numpy, block)  # a default value, evaluated once when `def` ran
+            self.namespace.define(name, "constant", ("array", array_literal(value, "numpy")),
+                                  f"{name} = {array_literal(value, 'numpy')}", block.label)
+            return
         else:
             raise StandaloneError(f"{block.label} reads `{name}` ({type(value).__name__}), which cannot be written "
                                   "into a module or imported by name; pass it as an argument instead")
@@ -333,7 +304,8 @@ class ModuleWriter:
                 module = sys.modules.get(definition.identity[1])
                 if module is not None and not _is_adjoint_object(module) and any(
                         _is_adjoint_object(value) for value in list(vars(module).values())):
-                    found.setdefault(module.__name__, []).append(name)
+                    held = definition.identity[2] if definition.group == "from" else name
+                    found.setdefault(module.__name__, []).append(name if held == name else f"{held} (as {name})")
         return found
 
     def needs(self) -> List[str]:

@@ -357,6 +357,7 @@ def _remove_parameter(arguments: gast.arguments, name: str) -> None:
 
 
 LITERALS = (bool, int, float, complex, str, bytes, type(None))
+DEFAULT_PREFIX = "_default_"  # the name of a default value that is not a number: `_default_w`
 
 
 def _defaults_as_values(node: gast.FunctionDef, func: Callable, namespace: Dict[str, Any]) -> None:
@@ -383,7 +384,7 @@ def _as_value(value: Any, expr: gast.expr, parameter: str, func: Callable, names
         return gast.copy_location(gast.Constant(value=value, kind=None), expr)
     if _named(expr, func, namespace) is value:
         return expr
-    name = f"_default_{parameter}"
+    name = f"{DEFAULT_PREFIX}{parameter}"
     namespace[name] = value
     return gast.copy_location(gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None), expr)
 
