@@ -22,6 +22,7 @@ from rule_specs import (
 
 scipy = pytest.importorskip("scipy")
 from scipy import linalg, special, stats  # noqa: E402
+from scipy.spatial import distance  # noqa: E402
 
 S = SCALAR
 AXES = ({}, {"axis": 0}, {"axis": -1}, {"keepdims": True}, {"axis": -1, "keepdims": True},
@@ -317,14 +318,34 @@ DECOMPOSITIONS = [
         *(Variant({"ord": ord}, (((3, 4),),)) for ord in ("fro", "nuc", 1, 2)))),
 ]
 
-SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS
+METRICS = ({}, {"metric": "sqeuclidean"}, {"metric": "cityblock"})
+# A distance matrix built from x0: symmetric, zero on its diagonal (squareform checks both).
+DISTANCE_MATRIX = "x0 + np.transpose(x0) - 2.0 * np.diag(np.diag(x0))"
+
+DISTANCES = [
+    spec(distance.cdist, "distance.cdist(x0, x1{kw})", 2, normal, (((3, 2), (4, 2)), ((1, 3), (2, 3))), kwargs=METRICS,
+         peer=False),
+    spec(distance.cdist, "distance.cdist(x0, x1, 'cityblock')", 2, normal, (((2, 2), (3, 2)),), peer=False,
+         id="cdist[positional metric]"),
+    spec(distance.pdist, "distance.pdist(x0{kw})", 1, normal, (((4, 2),), ((2, 3),)), kwargs=METRICS, peer=False),
+    spec(distance.squareform, "distance.squareform(x0)", 1, normal, (((3,),), ((1,),), ((6,),)), peer=False),
+    spec(distance.squareform, f"distance.squareform({DISTANCE_MATRIX}{{kw}})", 1, normal, (((3, 3),), ((1, 1),)),
+         kwargs=({}, {"force": "tovector"}), peer=False, id="squareform[to vector]"),
+    spec(distance.squareform, "distance.squareform(x0, checks=False)", 1, normal, (((3, 3),),), peer=False,
+         id="squareform[upper triangle]"),
+    spec(distance.squareform, "distance.squareform(distance.pdist(x0), force='tomatrix')", 1, normal, (((3, 2),),),
+         peer=False, id="squareform[pdist]"),
+]
+
+SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES
 CASES = expand(SPECS, "scipy_")
 
 
 def module_source(cases: Sequence[Case], numpy_module: str = "numpy", scipy_package: str = "scipy") -> str:
     """A module defining `scipy_<n>(x0, ...)` per case, reading NumPy as `np` and SciPy's modules by name."""
     modules = ("special", "stats", "linalg")
-    lines = [f"import {numpy_module} as np", f"from {scipy_package} import {', '.join(modules)}", "", ""]
+    lines = [f"import {numpy_module} as np", f"from {scipy_package} import {', '.join(modules)}",
+             "from scipy.spatial import distance", "", ""]
     for case in cases:
         lines.append(f"def {case.name}({', '.join(f'x{i}' for i in range(case.spec.nargs))}):")
         lines.extend("    " + line for line in case.spec.source(case.kwargs).split("\n"))

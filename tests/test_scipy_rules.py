@@ -167,6 +167,8 @@ HELPERS = [
     helper("runtime.transpose_if(x0, 'T')", ((2, 3),)),
     helper("runtime.frechet_block(x0, x1)", ((2, 2), (2, 2))),
     helper("runtime.frechet_corner(x0)", ((4, 4),)),
+    helper("runtime.pair_differences(x0, x1)", ((3, 2), (4, 2))),
+    helper("runtime.distance_scale('euclidean', x0)", ((3, 4),), positive),
 ]
 HELPER_CASES = [case for case in expand(HELPERS, "helper_") if len(case.wrt) == case.spec.nargs]
 
@@ -195,7 +197,7 @@ def test_helper_rules_match_central_differences(case, helper_functions, rng) -> 
 
 SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary", "adjoint.rules.scipy_special_bessel",
                     "adjoint.rules.scipy_stats", "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
-                    "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions")
+                    "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions", "adjoint.rules.scipy_spatial")
 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)

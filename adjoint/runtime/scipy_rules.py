@@ -199,3 +199,50 @@ def distribution_stand_in(*operands):
     the operands' broadcast shape (one zero, strided over the shape), without computing it."""
     shape = np.broadcast_shapes(*(np.shape(operand) for operand in operands))
     return np.broadcast_to(np.zeros(()), shape) if shape else np.float64(0.0)
+
+
+DISTANCE_METRICS = ("euclidean", "sqeuclidean", "cityblock")
+
+
+def _distance_metric(metric):
+    if not isinstance(metric, str) or metric not in DISTANCE_METRICS:
+        raise Refused(f"scipy.spatial.distance with metric={metric!r} is not differentiated; the metrics "
+                      f"differentiated are {', '.join(DISTANCE_METRICS)}")
+    return metric
+
+
+def distance_scale(metric, distances):
+    """The factor s of each pair's slope s * (x - y) (plus a sign's, distance_signs): 1 / |x - y| for
+    'euclidean' (0 at a zero distance, as np.linalg.norm's derivative there), 2 for 'sqeuclidean',
+    0 for 'cityblock'."""
+    metric = _distance_metric(metric)
+    distances = np.asarray(distances, dtype=float)
+    if metric == "euclidean":
+        return np.where(distances > 0, 1.0 / np.where(distances > 0, distances, 1.0), 0.0)
+    return np.full(distances.shape, 2.0 if metric == "sqeuclidean" else 0.0)
+
+
+def curved_distances(metric, distances):
+    """1.0 for 'euclidean' (whose slope's factor 1 / D moves with D), after refusing a zero distance
+    (where the distance's curvature is unbounded, as np.linalg.norm's second derivative is refused
+    at a zero vector); 0.0 for the metrics whose factor is constant."""
+    if _distance_metric(metric) != "euclidean":
+        return 0.0
+    if np.any(np.equal(distances, 0)):
+        raise Refused("the second derivative of a euclidean distance of two equal points is not differentiated "
+                      "(its curvature is unbounded there); its first derivative is 0 there")
+    return 1.0
+
+
+def distance_signs(metric, differences):
+    """sign(x - y) for 'cityblock' (0 where the coordinates are equal), 0 for the other metrics:
+    the part of a pair's slope that does not scale with x - y."""
+    if _distance_metric(metric) == "cityblock":
+        return np.sign(differences).astype(float)
+    return np.zeros(np.shape(differences))
+
+
+def pair_differences(a, b):
+    """a[i] - b[j] of every row i of a and j of b: (rows of a, rows of b, columns). Either may be
+    a number standing for rows all equal to it (a tangent known to be zero)."""
+    return (np.expand_dims(a, 1) if np.ndim(a) else a) - (np.expand_dims(b, 0) if np.ndim(b) else b)
