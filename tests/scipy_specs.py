@@ -22,6 +22,7 @@ from rule_specs import (
 
 scipy = pytest.importorskip("scipy")
 from scipy import linalg, special, stats  # noqa: E402
+from scipy import integrate  # noqa: E402
 from scipy.spatial import distance  # noqa: E402
 
 S = SCALAR
@@ -337,7 +338,44 @@ DISTANCES = [
          peer=False, id="squareform[pdist]"),
 ]
 
-SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES
+SAMPLES = (((5,),), ((2, 4),), ((1,),))
+# Increasing sample points (a running sum of positive steps x0) of the samples x1.
+SPACED = (((5,), (5,)), ((4,), (2, 4)), ((2, 4), (2, 4)))
+INCREASING = (positive, normal)
+POINTS = "np.cumsum(x0, axis=-1)"
+ALONG_ROWS = {"axis": 0}
+
+
+def integrals(func, kwargs, spacing_domain=INCREASING) -> list:
+    """func(y), func(y, x) and func(y, dx=...) of scipy.integrate, along the last axis and the first."""
+    name = func.__name__
+    return [
+        spec(func, f"integrate.{name}(x0{{kw}})", 1, normal, SAMPLES,
+             kwargs=kwargs + (Variant(dict(ALONG_ROWS, **kwargs[-1]), (((3, 2),),)),), peer=False),
+        spec(func, f"integrate.{name}(x1, {POINTS}{{kw}})", 2, spacing_domain, SPACED, kwargs=kwargs, peer=False,
+             id=f"{name}[x]"),
+        spec(func, f"integrate.{name}(x1, dx=x0{{kw}})", 2, spacing_domain, ((S, (5,)), (S, (2, 4))),
+             kwargs=kwargs, peer=False, id=f"{name}[dx]"),
+    ]
+
+
+# simpson's sample points are constant (its derivative in x is not taken): spaced unevenly, 1-d or one row
+# per row of y.
+UNEVEN = "np.linspace(0.0, 1.0, {}) ** 2 + 0.1"
+SIMPSON = [
+    spec(integrate.simpson, "integrate.simpson(x0{kw})", 1, normal, SAMPLES + (((4,),), ((2,),)),
+         kwargs=({}, Variant(ALONG_ROWS, (((3, 2),), ((4, 2),)))), peer=False),
+    spec(integrate.simpson, f"integrate.simpson(x0, x={UNEVEN.format(5)})", 1, normal, (((5,),), ((2, 5),)),
+         peer=False, id="simpson[x]"),
+    spec(integrate.simpson, "integrate.simpson(x0, x=np.cumsum(np.abs(np.cos(np.arange(8.0)))).reshape(2, 4))", 1,
+         normal, (((2, 4),),), peer=False, id="simpson[x rows]"),
+    spec(integrate.simpson, "integrate.simpson(x1, dx=x0{kw})", 2, INCREASING, ((S, (5,)), (S, (2, 4))),
+         kwargs=({}, Variant(ALONG_ROWS, ((S, (4, 3)),))), peer=False, id="simpson[dx]"),
+]
+INTEGRALS = [*integrals(integrate.trapezoid, ({},)), *integrals(integrate.cumulative_trapezoid, ({}, {"initial": 0})),
+             *SIMPSON]
+
+SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS
 CASES = expand(SPECS, "scipy_")
 
 
@@ -345,7 +383,7 @@ def module_source(cases: Sequence[Case], numpy_module: str = "numpy", scipy_pack
     """A module defining `scipy_<n>(x0, ...)` per case, reading NumPy as `np` and SciPy's modules by name."""
     modules = ("special", "stats", "linalg")
     lines = [f"import {numpy_module} as np", f"from {scipy_package} import {', '.join(modules)}",
-             "from scipy.spatial import distance", "", ""]
+             "from scipy import integrate", "from scipy.spatial import distance", "", ""]
     for case in cases:
         lines.append(f"def {case.name}({', '.join(f'x{i}' for i in range(case.spec.nargs))}):")
         lines.extend("    " + line for line in case.spec.source(case.kwargs).split("\n"))

@@ -169,6 +169,8 @@ HELPERS = [
     helper("runtime.frechet_corner(x0)", ((4, 4),)),
     helper("runtime.pair_differences(x0, x1)", ((3, 2), (4, 2))),
     helper("runtime.distance_scale('euclidean', x0)", ((3, 4),), positive),
+    helper("runtime.initial_dropped(x0, 0, 0)", ((3, 2),)),
+    helper("runtime.initial_inserted(x0, -1, 0)", ((3, 2),)),
 ]
 HELPER_CASES = [case for case in expand(HELPERS, "helper_") if len(case.wrt) == case.spec.nargs]
 
@@ -197,7 +199,8 @@ def test_helper_rules_match_central_differences(case, helper_functions, rng) -> 
 
 SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary", "adjoint.rules.scipy_special_bessel",
                     "adjoint.rules.scipy_stats", "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
-                    "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions", "adjoint.rules.scipy_spatial")
+                    "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions", "adjoint.rules.scipy_spatial",
+                    "adjoint.rules.scipy_integrate")
 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)

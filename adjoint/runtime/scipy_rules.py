@@ -22,6 +22,7 @@ class _ImportedOnUse(types.ModuleType):
 
 
 _scipy_linalg = _ImportedOnUse("scipy.linalg")
+_scipy_integrate = _ImportedOnUse("scipy.integrate")
 special = _ImportedOnUse("scipy.special")
 
 
@@ -246,3 +247,35 @@ def pair_differences(a, b):
     """a[i] - b[j] of every row i of a and j of b: (rows of a, rows of b, columns). Either may be
     a number standing for rows all equal to it (a tangent known to be zero)."""
     return (np.expand_dims(a, 1) if np.ndim(a) else a) - (np.expand_dims(b, 0) if np.ndim(b) else b)
+
+
+def initial_dropped(g, axis, initial):
+    """g without its first entry along axis when cumulative_trapezoid put `initial` (0) there."""
+    if initial is None:
+        return g
+    return np.take(g, np.arange(1, np.shape(g)[axis]), axis=axis)
+
+
+def initial_inserted(g, axis, initial):
+    """g with a 0 before its first entry along axis when `initial` is given, as cumulative_trapezoid
+    puts its initial 0 before the running integrals."""
+    if initial is None:
+        return g
+    moved = np.moveaxis(g, axis, -1)
+    return np.moveaxis(np.concatenate([np.zeros(np.shape(moved)[:-1] + (1,)), moved], -1), -1, axis)
+
+
+def simpson_weights(y, x, axis):
+    """The weights w (y's shape) with simpson(y, x, dx=1.0, axis) = sum(w * y, axis): simpson is
+    linear in y, and its weights are its values at the rows of the identity (so they are SciPy's
+    own rule, whichever it uses for an even number of points)."""
+    n = np.shape(y)[axis]
+    if x is None or np.ndim(x) == 1:
+        weights = _scipy_integrate.simpson(np.eye(n), x=x, axis=-1)
+        shape = [1] * np.ndim(y)
+        shape[axis] = n
+        return np.broadcast_to(np.reshape(weights, shape), np.shape(y))
+    points = np.expand_dims(np.moveaxis(np.broadcast_to(x, np.shape(y)), axis, -1), -2)
+    stacked = np.shape(points)[:-2] + (n, n)
+    weights = _scipy_integrate.simpson(np.broadcast_to(np.eye(n), stacked), x=np.broadcast_to(points, stacked), axis=-1)
+    return np.moveaxis(weights, -1, axis)

@@ -1,0 +1,47 @@
+"""scipy.integrate's rules where the catalogue (scipy_specs.py) does not go: simpson's derivative in
+its sample points is refused; integer samples; the running integrals' derivative is that of the
+integrals they end with."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import adjoint
+
+integrate = pytest.importorskip("scipy.integrate")
+
+
+def simpson_of_moving_points(y, x):
+    return integrate.simpson(y, x=x)
+
+
+def test_simpson_in_its_points_is_refused() -> None:
+    y, x = np.ones(5), np.linspace(0.0, 1.0, 5)
+    assert adjoint.grad(simpson_of_moving_points)(y, x) == pytest.approx(integrate.simpson(np.eye(5), x=x, axis=-1))
+    with pytest.raises(adjoint.AdjointError, match="not differentiated with respect to its argument `x`"):
+        adjoint.grad(simpson_of_moving_points, wrt=1)(y, x)
+
+
+def last_running_integral(y, x):
+    return integrate.cumulative_trapezoid(y, x, initial=0)[-1]
+
+
+def integral(y, x):
+    return integrate.trapezoid(y, x)
+
+
+def test_the_last_running_integral_is_the_integral(rng) -> None:
+    y, x = rng.normal(size=6), np.cumsum(rng.uniform(0.5, 1.0, size=6))
+    for got, want in zip(adjoint.grad(last_running_integral, wrt=(0, 1))(y, x), adjoint.grad(integral, wrt=(0, 1))(y, x)):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+def simpson_squared(y):
+    return integrate.simpson(y) ** 2
+
+
+def test_integer_samples() -> None:
+    y = np.array([1, 4, 2, 3])
+    expected = 2.0 * integrate.simpson(y) * integrate.simpson(np.eye(4), axis=-1)
+    np.testing.assert_allclose(adjoint.grad(simpson_squared)(y), expected, rtol=1e-12)
+    np.testing.assert_allclose(adjoint.grad(lambda v: integrate.trapezoid(v))(y), [0.5, 1.0, 1.0, 0.5])
