@@ -21,7 +21,7 @@ from rule_specs import (
 )
 
 scipy = pytest.importorskip("scipy")
-from scipy import linalg, special, stats  # noqa: E402
+from scipy import linalg, signal, special, stats  # noqa: E402
 from scipy import integrate  # noqa: E402
 from scipy.spatial import distance  # noqa: E402
 
@@ -375,13 +375,28 @@ SIMPSON = [
 INTEGRALS = [*integrals(integrate.trapezoid, ({},)), *integrals(integrate.cumulative_trapezoid, ({}, {"initial": 0})),
              *SIMPSON]
 
-SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS
+MODES = ({}, {"mode": "same"}, {"mode": "valid"})
+# Pairs of signals: 1-d, 2-d, the second longer than the first (as 'valid' takes them either way), of one sample.
+SIGNALS = (((5,), (3,)), ((3, 4), (2, 2)), ((2,), (4,)), ((1,), (3,)))
+SIGNALS_2D = (((3, 4), (2, 3)), ((2, 2), (3, 3)))
+CONVOLUTIONS = [
+    *(spec(f, f"signal.{f.__name__}(x0, x1{{kw}})", 2, normal, SIGNALS, kwargs=MODES, peer=False)
+      for f in (signal.convolve, signal.correlate, signal.fftconvolve)),
+    *(spec(f, f"signal.{f.__name__}(x0, x1{{kw}}, method='direct')", 2, normal, SIGNALS_2D, kwargs=MODES[:2],
+           peer=False, id=f"{f.__name__}[direct]") for f in (signal.convolve, signal.correlate)),
+    *(spec(f, f"signal.{f.__name__}(x0, x1, 'valid', 'fft')", 2, normal, SIGNALS_2D[:1], peer=False,
+           id=f"{f.__name__}[fft]") for f in (signal.convolve, signal.correlate)),
+    spec(signal.convolve, "signal.convolve(x0, x1{kw})", 2, normal, (((5,), (3,)), ((3, 4), (2, 2))),
+         kwargs=({}, {"mode": "valid"}), id="convolve[autograd]"),
+]
+
+SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS + CONVOLUTIONS
 CASES = expand(SPECS, "scipy_")
 
 
 def module_source(cases: Sequence[Case], numpy_module: str = "numpy", scipy_package: str = "scipy") -> str:
     """A module defining `scipy_<n>(x0, ...)` per case, reading NumPy as `np` and SciPy's modules by name."""
-    modules = ("special", "stats", "linalg")
+    modules = ("special", "stats", "linalg", "signal")
     lines = [f"import {numpy_module} as np", f"from {scipy_package} import {', '.join(modules)}",
              "from scipy import integrate", "from scipy.spatial import distance", "", ""]
     for case in cases:

@@ -171,6 +171,8 @@ HELPERS = [
     helper("runtime.distance_scale('euclidean', x0)", ((3, 4),), positive),
     helper("runtime.initial_dropped(x0, 0, 0)", ((3, 2),)),
     helper("runtime.initial_inserted(x0, -1, 0)", ((3, 2),)),
+    helper("runtime.centered(x0, (2, 1))", ((4, 3),)),
+    helper("runtime.centered_padded(x0, (4, 5))", ((2, 2),)),
 ]
 HELPER_CASES = [case for case in expand(HELPERS, "helper_") if len(case.wrt) == case.spec.nargs]
 
@@ -200,7 +202,7 @@ def test_helper_rules_match_central_differences(case, helper_functions, rng) -> 
 SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary", "adjoint.rules.scipy_special_bessel",
                     "adjoint.rules.scipy_stats", "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
                     "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions", "adjoint.rules.scipy_spatial",
-                    "adjoint.rules.scipy_integrate")
+                    "adjoint.rules.scipy_integrate", "adjoint.rules.scipy_signal")
 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)

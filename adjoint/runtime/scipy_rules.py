@@ -279,3 +279,28 @@ def simpson_weights(y, x, axis):
     stacked = np.shape(points)[:-2] + (n, n)
     weights = _scipy_integrate.simpson(np.broadcast_to(np.eye(n), stacked), x=np.broadcast_to(points, stacked), axis=-1)
     return np.moveaxis(weights, -1, axis)
+
+
+def full_convolution_shape(in1, in2):
+    """The shape of the full convolution of in1 and in2: s1 + s2 - 1 along each axis."""
+    return tuple(np.add(np.shape(in1), np.shape(in2)) - 1)
+
+
+def centered(x, shape):
+    """The centre of x in `shape`, as scipy.signal cuts a 'same' or 'valid' convolution out of the
+    full one (starting at (x.shape - shape) // 2 along each axis)."""
+    starts = (np.subtract(np.shape(x), shape)) // 2
+    return np.asarray(x)[tuple(slice(start, start + size) for start, size in zip(starts, shape))]
+
+
+def centered_padded(g, shape):
+    """g in the middle of zeros of `shape` (where centered(., g.shape) reads it): the adjoint of centered."""
+    starts = (np.subtract(shape, np.shape(g))) // 2
+    return np.pad(g, [(start, size - start - length) for start, size, length in zip(starts, shape, np.shape(g))])
+
+
+def fft_axes_refused(axes):
+    """fftconvolve's axes, refused unless None (every axis)."""
+    if axes is not None:
+        raise Refused("scipy.signal.fftconvolve with axes= is not differentiated; it is over every axis")
+    return axes
