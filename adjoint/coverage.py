@@ -61,6 +61,7 @@ LIBRARIES = {
     "adjoint.rules.scipy_stats_cdfs": "SciPy: scipy.stats",
     "adjoint.rules.scipy_linalg": "SciPy: scipy.linalg",
     "adjoint.rules.scipy_linalg_decompositions": "SciPy: scipy.linalg",
+    "adjoint.rules.scipy_linalg_structured": "SciPy: scipy.linalg",
     "adjoint.rules.scipy_spatial": "SciPy: scipy.spatial.distance",
     "adjoint.rules.scipy_integrate": "SciPy: scipy.integrate",
     "adjoint.rules.scipy_signal": "SciPy: scipy.signal",

@@ -390,7 +390,14 @@ CONVOLUTIONS = [
          kwargs=({}, {"mode": "valid"}), id="convolve[autograd]"),
 ]
 
-SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS + CONVOLUTIONS
+STRUCTURED = [
+    spec(linalg.toeplitz, "linalg.toeplitz(x0)", 1, normal, (((3,),), ((1,),), ((2, 3),)), peer=False),
+    spec(linalg.toeplitz, "linalg.toeplitz(x0, x1)", 2, normal, (((3,), (4,)), ((4,), (2,)), (S, (3,)), ((2, 3), (2, 4))),
+         peer=False, id="toeplitz[c, r]"),
+    spec(linalg.circulant, "linalg.circulant(x0)", 1, normal, (((4,),), ((1,),), ((2, 3),)), peer=False),
+]
+
+SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS + CONVOLUTIONS + STRUCTURED
 CASES = expand(SPECS, "scipy_")
 
 

@@ -202,7 +202,8 @@ def test_helper_rules_match_central_differences(case, helper_functions, rng) -> 
 SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary", "adjoint.rules.scipy_special_bessel",
                     "adjoint.rules.scipy_stats", "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
                     "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions", "adjoint.rules.scipy_spatial",
-                    "adjoint.rules.scipy_integrate", "adjoint.rules.scipy_signal")
+                    "adjoint.rules.scipy_integrate", "adjoint.rules.scipy_signal",
+                    "adjoint.rules.scipy_linalg_structured")
 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)

@@ -304,3 +304,14 @@ def fft_axes_refused(axes):
     if axes is not None:
         raise Refused("scipy.signal.fftconvolve with axes= is not differentiated; it is over every axis")
     return axes
+
+
+def diagonal_incidence(shape):
+    """E with E[i * n + j, i - j + n - 1] = 1 for a (..., m, n) matrix: a matrix's entries, flattened
+    over its last two axes, times E are the sums of its diagonals, from the top right one (offset
+    i - j = 1 - n) to the bottom left one (m - 1). The adjoint of toeplitz and circulant reads them."""
+    rows, columns = shape[-2], shape[-1]
+    offsets = np.subtract.outer(np.arange(rows), np.arange(columns)) + columns - 1
+    incidence = np.zeros((rows * columns, rows + columns - 1))
+    incidence[np.arange(rows * columns), offsets.ravel()] = 1.0
+    return incidence
