@@ -96,6 +96,13 @@ SPECIAL = [
     *(spec(f, f"special.{f.__name__}(x0, {lmbda})", 1, positive, peer=False, id=f"{f.__name__}[{lmbda}]")
       for f in (special.boxcox, special.boxcox1p) for lmbda in (0.5, 0.0)),
     *(unary(special.softplus, peer=False) for _ in range(hasattr(special, "softplus"))),
+    spec(special.binom, "special.binom(x0, x1)", 2, (uniform(3.0, 5.0), uniform(0.5, 2.5)),
+         (((3,), (3,)), ((2, 3), (3,)), (S, S)), peer=False),
+    spec(special.binom, "special.binom(x0, 2)", 1, uniform(3.0, 5.0), ((S,), ((3,),)), peer=False,
+         id="binom[integer k]"),
+    spec(special.betainc, "special.betainc(2.5, 1.5, x0)", 1, uniform(0.1, 0.9), UNARY[:3]),
+    spec(special.betainc, "special.betainc(np.array([0.5, 1.0, 3.0]), 2.0, x0)", 1, uniform(0.1, 0.9),
+         ((S,), ((2, 3),)), peer=False, id="betainc[shapes]"),
 ]
 
 LOCATION_SCALE = (((3,), S, S), ((2, 3), (3,), (2, 1)), (S, S, S), ((3,), (3,), (3,)))

@@ -315,3 +315,13 @@ def diagonal_incidence(shape):
     incidence = np.zeros((rows * columns, rows + columns - 1))
     incidence[np.arange(rows * columns), offsets.ravel()] = 1.0
     return incidence
+
+
+def off_gamma_poles(*arguments):
+    """1.0, after refusing arguments at which gamma has a pole (0, -1, -2, ...): scipy.special.binom's
+    slope is binom times differences of digamma there, an infinity times 0 (its value there is a limit)."""
+    for argument in arguments:
+        if np.any((np.asarray(argument) <= 0) & (np.asarray(argument) == np.floor(argument))):
+            raise Refused("the derivative of scipy.special.binom(n, k) where n, k or n - k is a negative integer "
+                          "is not differentiated (gamma has a pole there)")
+    return 1.0
