@@ -62,6 +62,7 @@ LIBRARIES = {
     "adjoint.rules.scipy_linalg": "SciPy: scipy.linalg",
     "adjoint.rules.scipy_linalg_decompositions": "SciPy: scipy.linalg",
     "adjoint.rules.scipy_linalg_structured": "SciPy: scipy.linalg",
+    "adjoint.rules.scipy_linalg_lu": "SciPy: scipy.linalg",
     "adjoint.rules.scipy_spatial": "SciPy: scipy.spatial.distance",
     "adjoint.rules.scipy_integrate": "SciPy: scipy.integrate",
     "adjoint.rules.scipy_signal": "SciPy: scipy.signal",

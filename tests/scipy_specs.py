@@ -399,12 +399,23 @@ CONVOLUTIONS = [
 
 STRUCTURED = [
     spec(linalg.toeplitz, "linalg.toeplitz(x0)", 1, normal, (((3,),), ((1,),), ((2, 3),)), peer=False),
-    spec(linalg.toeplitz, "linalg.toeplitz(x0, x1)", 2, normal, (((3,), (4,)), ((4,), (2,)), (S, (3,)), ((2, 3), (2, 4))),
-         peer=False, id="toeplitz[c, r]"),
+    spec(linalg.toeplitz, "linalg.toeplitz(x0, x1)", 2, normal,
+         (((3,), (4,)), ((4,), (2,)), (S, (3,)), ((2, 3), (2, 4))), peer=False, id="toeplitz[c, r]"),
     spec(linalg.circulant, "linalg.circulant(x0)", 1, normal, (((4,),), ((1,),), ((2, 3),)), peer=False),
 ]
 
-SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS + CONVOLUTIONS + STRUCTURED
+# x0[::-1]: a well-conditioned matrix with its rows reversed, which lu_factor pivots back.
+LU = [
+    spec(linalg.lu_factor, "linalg.lu_factor(x0)[0]", 1, well_conditioned, (((3, 3),), ((1, 1),)), peer=False),
+    spec(linalg.lu_factor, "linalg.lu_factor(x0[::-1])[0]", 1, well_conditioned, MATRIX, peer=False,
+         id="lu_factor[pivoted]"),
+    spec(linalg.lu_solve, "linalg.lu_solve(linalg.lu_factor(x0[::-1]), x1{kw})", 2, (well_conditioned, normal),
+         TRIANGULAR, kwargs=({}, {"trans": 1}, {"trans": 2}), peer=False),
+    spec(linalg.lu_solve, "lu, piv = linalg.lu_factor(x0)\nlinalg.lu_solve((lu, piv), x1)", 2,
+         (well_conditioned, normal), TRIANGULAR[:1], peer=False, id="lu_solve[unpacked]"),
+]
+
+SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS + CONVOLUTIONS + STRUCTURED + LU
 CASES = expand(SPECS, "scipy_")
 
 

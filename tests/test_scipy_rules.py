@@ -173,6 +173,7 @@ HELPERS = [
     helper("runtime.initial_inserted(x0, -1, 0)", ((3, 2),)),
     helper("runtime.centered(x0, (2, 1))", ((4, 3),)),
     helper("runtime.centered_padded(x0, (4, 5))", ((2, 2),)),
+    helper("runtime.unit_lower(x0)", ((3, 3),)),
 ]
 HELPER_CASES = [case for case in expand(HELPERS, "helper_") if len(case.wrt) == case.spec.nargs]
 
@@ -199,11 +200,12 @@ def test_helper_rules_match_central_differences(case, helper_functions, rng) -> 
 
 # ----- every SciPy rule has a spec and a row in docs/numpy.md ---------------------------------------------
 
-SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary", "adjoint.rules.scipy_special_bessel",
-                    "adjoint.rules.scipy_stats", "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
-                    "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions", "adjoint.rules.scipy_spatial",
-                    "adjoint.rules.scipy_integrate", "adjoint.rules.scipy_signal",
-                    "adjoint.rules.scipy_linalg_structured")
+SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary",
+                    "adjoint.rules.scipy_special_bessel", "adjoint.rules.scipy_stats",
+                    "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
+                    "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions",
+                    "adjoint.rules.scipy_spatial", "adjoint.rules.scipy_integrate", "adjoint.rules.scipy_signal",
+                    "adjoint.rules.scipy_linalg_structured", "adjoint.rules.scipy_linalg_lu")
 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)

@@ -14,7 +14,9 @@ import numpy as np
 from scipy.spatial import distance
 
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
-from adjoint.runtime import broadcast_like, curved_distances, distance_scale, distance_signs, pair_differences, unbroadcast
+from adjoint.runtime import (
+    broadcast_like, curved_distances, distance_scale, distance_signs, pair_differences, unbroadcast,
+)
 from adjoint.templates import d
 
 non_differentiable(curved_distances, distance_signs)

@@ -13,7 +13,9 @@ import numpy as np
 from scipy import special
 
 from adjoint.templates import d
-from adjoint.rules.table import non_differentiable, not_differentiated, register_adjoint, register_tangent
+from adjoint.rules.table import (
+    non_differentiable, not_differentiated, register_adjoint, register_tangent,
+)
 from adjoint.runtime import gamma_density, off_gamma_poles, pow_term, unbroadcast
 
 LOG_10 = math.log(10.0)

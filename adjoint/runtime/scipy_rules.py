@@ -325,3 +325,20 @@ def off_gamma_poles(*arguments):
             raise Refused("the derivative of scipy.special.binom(n, k) where n, k or n - k is a negative integer "
                           "is not differentiated (gamma has a pole there)")
     return 1.0
+
+
+def unit_lower(lu):
+    """L of lu_factor's lu: its entries below the diagonal, ones on it. A rectangular factorization
+    is refused (the rules of lu_factor and lu_solve read L and U of a square one)."""
+    if np.ndim(lu) != 2 or np.shape(lu)[0] != np.shape(lu)[1]:
+        raise Refused("scipy.linalg.lu_factor and lu_solve are differentiated for a square matrix")
+    return np.tril(lu, -1) + np.eye(np.shape(lu)[0])
+
+
+def lu_rows(piv):
+    """The rows of a that lu_factor(a) factors, in order: a[lu_rows(piv)] = L U (LAPACK's pivots
+    piv swap row i with row piv[i], one after the other)."""
+    rows = np.arange(len(piv))
+    for i, j in enumerate(piv):
+        rows[i], rows[j] = rows[j], rows[i]
+    return rows
