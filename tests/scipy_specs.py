@@ -296,6 +296,8 @@ LINALG = [
     spec(linalg.sqrtm, "linalg.sqrtm(x0 @ np.transpose(x0) + 3.0 * np.eye(3))", 1, normal, (((3, 3),),)),
     spec(linalg.solve_sylvester, "linalg.solve_sylvester(x0, x1, x2)", 3,
          (well_conditioned, well_conditioned, normal), (((3, 3), (2, 2), (3, 2)),), peer=False),
+    spec(linalg.solve_continuous_lyapunov, "linalg.solve_continuous_lyapunov(x0, x1)", 2, (well_conditioned, normal),
+         (((3, 3), (3, 3)), ((1, 1), (1, 1))), peer=False),
 ]
 
 EIGENVECTORS = "lam, v = linalg.eigh(x0{kw})\nv * v[..., :1, :] * np.expand_dims(lam, -2)"  # vectors' signs cancel
