@@ -66,6 +66,7 @@ LIBRARIES = {
     "adjoint.rules.scipy_spatial": "SciPy: scipy.spatial.distance",
     "adjoint.rules.scipy_integrate": "SciPy: scipy.integrate",
     "adjoint.rules.scipy_signal": "SciPy: scipy.signal",
+    "adjoint.rules.scipy_fft": "SciPy: scipy.fft",
     "adjoint.rules.scalar_math": "math and builtins",
     "adjoint.rules.scalar_special": "math and builtins",
     "adjoint.rules.python_statistics": "Python: statistics",

@@ -22,7 +22,7 @@ from rule_specs import (
 
 scipy = pytest.importorskip("scipy")
 from scipy import linalg, signal, special, stats  # noqa: E402
-from scipy import integrate  # noqa: E402
+from scipy import fft, integrate  # noqa: E402
 from scipy.spatial import distance  # noqa: E402
 
 S = SCALAR
@@ -417,7 +417,38 @@ LU = [
          (well_conditioned, normal), TRIANGULAR[:1], peer=False, id="lu_solve[unpacked]"),
 ]
 
-SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS + CONVOLUTIONS + STRUCTURED + LU
+# scipy.fft as np.fft's specs (rule_specs.py): a complex output made real by the call.
+REAL_PARTS = "\nnp.real(F) * np.imag(F) + np.abs(F)"
+ONE_D = (((8,),), ((3, 5),))
+ONE_D_KWARGS = ({}, {"n": 5}, {"axis": 0}, {"norm": "ortho"}, {"workers": 2})
+TWO_D = (((3, 4),), ((2, 3, 4),))
+TWO_D_KWARGS = ({}, {"s": (2, 6)}, {"norm": "forward"})
+N_D_KWARGS = ({}, {"s": (2, 6), "axes": (0, 1)}, {"axes": (-1,)})
+
+
+def transform(func, call: str, shapes, kwargs) -> RuleSpec:
+    return spec(func, call, 1, normal, shapes, kwargs=kwargs, peer=False)
+
+
+TRANSFORMS = [
+    transform(fft.fft, "F = fft.fft(x0{kw})" + REAL_PARTS, ONE_D, ONE_D_KWARGS),
+    transform(fft.ifft, "F = fft.ifft(fft.fft(x0) * x0{kw})" + REAL_PARTS, ONE_D, ONE_D_KWARGS[:2]),
+    transform(fft.rfft, "F = fft.rfft(x0{kw})" + REAL_PARTS, ONE_D, ONE_D_KWARGS),
+    transform(fft.irfft, "fft.irfft(fft.fft(x0) * x0{kw})", ONE_D, ONE_D_KWARGS[:2] + ({"n": 7},)),
+    transform(fft.fft2, "F = fft.fft2(x0{kw})" + REAL_PARTS, TWO_D, TWO_D_KWARGS),
+    transform(fft.ifft2, "F = fft.ifft2(fft.fft2(x0) * x0{kw})" + REAL_PARTS, TWO_D[:1], TWO_D_KWARGS),
+    transform(fft.rfft2, "F = fft.rfft2(x0{kw})" + REAL_PARTS, TWO_D[:1], TWO_D_KWARGS),
+    transform(fft.irfft2, "fft.irfft2(fft.fft2(x0) * x0{kw})", TWO_D[:1], TWO_D_KWARGS),
+    transform(fft.fftn, "F = fft.fftn(x0{kw})" + REAL_PARTS, TWO_D[1:], N_D_KWARGS),
+    transform(fft.ifftn, "F = fft.ifftn(fft.fftn(x0) * x0{kw})" + REAL_PARTS, TWO_D[1:], N_D_KWARGS[:2]),
+    transform(fft.rfftn, "F = fft.rfftn(x0{kw})" + REAL_PARTS, TWO_D[1:], N_D_KWARGS),
+    transform(fft.irfftn, "fft.irfftn(fft.fftn(x0) * x0{kw})", TWO_D[1:], N_D_KWARGS[:2]),
+    transform(fft.fftshift, "fft.fftshift(x0{kw})", (((5,),), ((3, 4),)), ({}, Variant({"axes": 0}, (((3, 4),),)))),
+    transform(fft.ifftshift, "fft.ifftshift(x0{kw})", (((5,),), ((3, 4),)), ({}, Variant({"axes": 1}, (((3, 4),),)))),
+    transform(fft.fftshift, "np.real(fft.fftshift(fft.fft(x0)) * x0)", (((5,),),), ({},)),
+]
+
+SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS + CONVOLUTIONS + STRUCTURED + LU + TRANSFORMS
 CASES = expand(SPECS, "scipy_")
 
 
@@ -425,7 +456,7 @@ def module_source(cases: Sequence[Case], numpy_module: str = "numpy", scipy_pack
     """A module defining `scipy_<n>(x0, ...)` per case, reading NumPy as `np` and SciPy's modules by name."""
     modules = ("special", "stats", "linalg", "signal")
     lines = [f"import {numpy_module} as np", f"from {scipy_package} import {', '.join(modules)}",
-             "from scipy import integrate", "from scipy.spatial import distance", "", ""]
+             "from scipy import fft, integrate", "from scipy.spatial import distance", "", ""]
     for case in cases:
         lines.append(f"def {case.name}({', '.join(f'x{i}' for i in range(case.spec.nargs))}):")
         lines.extend("    " + line for line in case.spec.source(case.kwargs).split("\n"))

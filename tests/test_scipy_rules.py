@@ -205,7 +205,8 @@ SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_
                     "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
                     "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions",
                     "adjoint.rules.scipy_spatial", "adjoint.rules.scipy_integrate", "adjoint.rules.scipy_signal",
-                    "adjoint.rules.scipy_linalg_structured", "adjoint.rules.scipy_linalg_lu")
+                    "adjoint.rules.scipy_linalg_structured", "adjoint.rules.scipy_linalg_lu",
+                    "adjoint.rules.scipy_fft")
 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)

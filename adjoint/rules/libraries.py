@@ -28,6 +28,7 @@ FAMILIES = (
     "adjoint.rules.scipy_linalg_decompositions", "adjoint.rules.scipy_spatial",
     "adjoint.rules.scipy_integrate", "adjoint.rules.scipy_signal",
     "adjoint.rules.scipy_linalg_structured", "adjoint.rules.scipy_linalg_lu",
+    "adjoint.rules.scipy_fft",
 )
 HELPERS_MODULE = "adjoint.runtime.scipy_rules"
 _STATE = {"loaded": False, "loading": False}
