@@ -45,3 +45,13 @@ def spectrum_in_a_list(x):
 def test_what_np_fft_refuses_on_complex_values_is_refused(function) -> None:
     with pytest.raises(adjoint.AdjointError, match="complex"):
         adjoint.grad(function)(np.ones(4))
+
+
+def overwritten_spectrum(x):
+    F = fft.fft(x)
+    return np.sum(np.abs(F)) + np.sum(np.abs(fft.ifft(F, overwrite_x=True)))
+
+
+def test_a_transform_that_may_overwrite_its_input_is_refused() -> None:
+    with pytest.raises(adjoint.AdjointError, match="overwrite_x"):
+        adjoint.grad(overwritten_spectrum)(np.array([1.0, 2.0, 0.5, -1.0]))

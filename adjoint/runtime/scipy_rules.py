@@ -160,8 +160,8 @@ def general_or_refuse(g, assume_a=None, transposed=False, arguments_lost=False):
     if transposed:
         raise Refused("the derivative with transposed=True is not supported; solve with the transpose, a.T")
     if arguments_lost:
-        raise Refused("the derivative of a call that may overwrite its arguments (overwrite_a, overwrite_b) is "
-                      "not supported: the derivative reads them")
+        raise Refused("the derivative of a call that may overwrite its arguments (overwrite_a, overwrite_b, "
+                      "overwrite_x) is not supported: the derivative reads them, or values that share their memory")
     return g
 
 
