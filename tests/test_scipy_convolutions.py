@@ -1,5 +1,5 @@
 """scipy.signal's convolutions where the catalogue (scipy_specs.py) does not go: the methods give the
-same derivative, fftconvolve's axes= is refused, integer signals."""
+same derivative, fftconvolve's axes= is refused, integer signals and numbers (0-d signals)."""
 from __future__ import annotations
 
 import numpy as np
@@ -42,3 +42,11 @@ def test_integer_signals() -> None:
     x, kernel = np.array([1, 2, 0, 3]), np.array([1.0, -0.5])
     expected = 2.0 * np.correlate(np.convolve(x, kernel), kernel, "valid")
     np.testing.assert_allclose(adjoint.grad(energy)(x, kernel), expected, rtol=1e-12)
+
+
+def product(a, b):
+    return signal.convolve(a, b) * signal.correlate(a, b, "same")
+
+
+def test_numbers() -> None:
+    assert adjoint.grad(product, wrt=(0, 1))(2.0, 3.0) == pytest.approx((2.0 * 2.0 * 9.0, 2.0 * 4.0 * 3.0))

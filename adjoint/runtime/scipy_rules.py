@@ -295,6 +295,8 @@ def centered(x, shape):
 
 def centered_padded(g, shape):
     """g in the middle of zeros of `shape` (where centered(., g.shape) reads it): the adjoint of centered."""
+    if np.ndim(g) == 0:  # the product of two numbers, which scipy.signal's convolutions are of 0-d inputs
+        return g
     starts = (np.subtract(shape, np.shape(g))) // 2
     return np.pad(g, [(start, size - start - length) for start, size, length in zip(starts, shape, np.shape(g))])
 
