@@ -412,7 +412,7 @@ LU = [
     spec(linalg.lu_factor, "linalg.lu_factor(x0[::-1])[0]", 1, well_conditioned, MATRIX, peer=False,
          id="lu_factor[pivoted]"),
     spec(linalg.lu_solve, "linalg.lu_solve(linalg.lu_factor(x0[::-1]), x1{kw})", 2, (well_conditioned, normal),
-         TRIANGULAR, kwargs=({}, {"trans": 1}, {"trans": 2}), peer=False),
+         TRIANGULAR, kwargs=({}, {"trans": 1}), peer=False),
     spec(linalg.lu_solve, "lu, piv = linalg.lu_factor(x0)\nlinalg.lu_solve((lu, piv), x1)", 2,
          (well_conditioned, normal), TRIANGULAR[:1], peer=False, id="lu_solve[unpacked]"),
 ]
