@@ -1,6 +1,6 @@
 """scipy.integrate's rules where the catalogue (scipy_specs.py) does not go: simpson's derivative in
-its sample points is refused; integer samples; the running integrals' derivative is that of the
-integrals they end with."""
+its sample points is refused; integer samples, no samples (whose integral is 0.0, as np.trapezoid's); the
+running integrals' derivative is that of the integrals they end with."""
 from __future__ import annotations
 
 import numpy as np
@@ -46,3 +46,18 @@ def test_integer_samples() -> None:
     expected = 2.0 * integrate.simpson(y) * integrate.simpson(np.eye(4), axis=-1)
     np.testing.assert_allclose(adjoint.grad(simpson_squared)(y), expected, rtol=1e-12)
     np.testing.assert_allclose(adjoint.grad(lambda v: integrate.trapezoid(v))(y), [0.5, 1.0, 1.0, 0.5])
+
+
+def areas(y, x):
+    return np.sum(integrate.trapezoid(y, x) ** 2)
+
+
+def numpy_areas(y, x):
+    return np.sum(np.trapezoid(y, x) ** 2)
+
+
+@pytest.mark.parametrize("function", [areas, numpy_areas])
+def test_no_samples(function) -> None:
+    y, x = np.zeros((2, 0)), np.zeros(0)
+    for gradient, arg in zip(adjoint.grad(function, wrt=(0, 1))(y, x), (y, x)):
+        np.testing.assert_array_equal(gradient, np.zeros_like(arg))
