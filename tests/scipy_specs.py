@@ -21,7 +21,9 @@ from rule_specs import (
 )
 
 scipy = pytest.importorskip("scipy")
-from scipy import linalg, special, stats  # noqa: E402
+from scipy import linalg, signal, special, stats  # noqa: E402
+from scipy import fft, integrate  # noqa: E402
+from scipy.spatial import distance  # noqa: E402
 
 S = SCALAR
 AXES = ({}, {"axis": 0}, {"axis": -1}, {"keepdims": True}, {"axis": -1, "keepdims": True},
@@ -94,6 +96,13 @@ SPECIAL = [
     *(spec(f, f"special.{f.__name__}(x0, {lmbda})", 1, positive, peer=False, id=f"{f.__name__}[{lmbda}]")
       for f in (special.boxcox, special.boxcox1p) for lmbda in (0.5, 0.0)),
     *(unary(special.softplus, peer=False) for _ in range(hasattr(special, "softplus"))),
+    spec(special.binom, "special.binom(x0, x1)", 2, (uniform(3.0, 5.0), uniform(0.5, 2.5)),
+         (((3,), (3,)), ((2, 3), (3,)), (S, S)), peer=False),
+    spec(special.binom, "special.binom(x0, 2)", 1, uniform(3.0, 5.0), ((S,), ((3,),)), peer=False,
+         id="binom[integer k]"),
+    spec(special.betainc, "special.betainc(2.5, 1.5, x0)", 1, uniform(0.1, 0.9), UNARY[:3]),
+    spec(special.betainc, "special.betainc(np.array([0.5, 1.0, 3.0]), 2.0, x0)", 1, uniform(0.1, 0.9),
+         ((S,), ((2, 3),)), peer=False, id="betainc[shapes]"),
 ]
 
 LOCATION_SCALE = (((3,), S, S), ((2, 3), (3,), (2, 1)), (S, S, S), ((3,), (3,), (3,)))
@@ -287,6 +296,8 @@ LINALG = [
     spec(linalg.sqrtm, "linalg.sqrtm(x0 @ np.transpose(x0) + 3.0 * np.eye(3))", 1, normal, (((3, 3),),)),
     spec(linalg.solve_sylvester, "linalg.solve_sylvester(x0, x1, x2)", 3,
          (well_conditioned, well_conditioned, normal), (((3, 3), (2, 2), (3, 2)),), peer=False),
+    spec(linalg.solve_continuous_lyapunov, "linalg.solve_continuous_lyapunov(x0, x1)", 2, (well_conditioned, normal),
+         (((3, 3), (3, 3)), ((1, 1), (1, 1))), peer=False),
 ]
 
 EIGENVECTORS = "lam, v = linalg.eigh(x0{kw})\nv * v[..., :1, :] * np.expand_dims(lam, -2)"  # vectors' signs cancel
@@ -317,14 +328,135 @@ DECOMPOSITIONS = [
         *(Variant({"ord": ord}, (((3, 4),),)) for ord in ("fro", "nuc", 1, 2)))),
 ]
 
-SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS
+METRICS = ({}, {"metric": "sqeuclidean"}, {"metric": "cityblock"})
+# A distance matrix built from x0: symmetric, zero on its diagonal (squareform checks both).
+DISTANCE_MATRIX = "x0 + np.transpose(x0) - 2.0 * np.diag(np.diag(x0))"
+
+DISTANCES = [
+    spec(distance.cdist, "distance.cdist(x0, x1{kw})", 2, normal, (((3, 2), (4, 2)), ((1, 3), (2, 3))), kwargs=METRICS,
+         peer=False),
+    spec(distance.cdist, "distance.cdist(x0, x1, 'cityblock')", 2, normal, (((2, 2), (3, 2)),), peer=False,
+         id="cdist[positional metric]"),
+    spec(distance.pdist, "distance.pdist(x0{kw})", 1, normal, (((4, 2),), ((2, 3),)), kwargs=METRICS, peer=False),
+    spec(distance.squareform, "distance.squareform(x0)", 1, normal, (((3,),), ((1,),), ((6,),)), peer=False),
+    spec(distance.squareform, f"distance.squareform({DISTANCE_MATRIX}{{kw}})", 1, normal, (((3, 3),), ((1, 1),)),
+         kwargs=({}, {"force": "tovector"}), peer=False, id="squareform[to vector]"),
+    spec(distance.squareform, "distance.squareform(x0, checks=False)", 1, normal, (((3, 3),),), peer=False,
+         id="squareform[upper triangle]"),
+    spec(distance.squareform, "distance.squareform(distance.pdist(x0), force='tomatrix')", 1, normal, (((3, 2),),),
+         peer=False, id="squareform[pdist]"),
+]
+
+SAMPLES = (((5,),), ((2, 4),), ((1,),))
+# Increasing sample points (a running sum of positive steps x0) of the samples x1.
+SPACED = (((5,), (5,)), ((4,), (2, 4)), ((2, 4), (2, 4)))
+INCREASING = (positive, normal)
+POINTS = "np.cumsum(x0, axis=-1)"
+ALONG_ROWS = {"axis": 0}
+
+
+def integrals(func, kwargs, spacing_domain=INCREASING) -> list:
+    """func(y), func(y, x) and func(y, dx=...) of scipy.integrate, along the last axis and the first."""
+    name = func.__name__
+    return [
+        spec(func, f"integrate.{name}(x0{{kw}})", 1, normal, SAMPLES,
+             kwargs=kwargs + (Variant(dict(ALONG_ROWS, **kwargs[-1]), (((3, 2),),)),), peer=False),
+        spec(func, f"integrate.{name}(x1, {POINTS}{{kw}})", 2, spacing_domain, SPACED, kwargs=kwargs, peer=False,
+             id=f"{name}[x]"),
+        spec(func, f"integrate.{name}(x1, dx=x0{{kw}})", 2, spacing_domain, ((S, (5,)), (S, (2, 4))),
+             kwargs=kwargs, peer=False, id=f"{name}[dx]"),
+    ]
+
+
+# simpson's sample points are constant (its derivative in x is not taken): spaced unevenly, 1-d or one row
+# per row of y.
+UNEVEN = "np.linspace(0.0, 1.0, {}) ** 2 + 0.1"
+SIMPSON = [
+    spec(integrate.simpson, "integrate.simpson(x0{kw})", 1, normal, SAMPLES + (((4,),), ((2,),)),
+         kwargs=({}, Variant(ALONG_ROWS, (((3, 2),), ((4, 2),)))), peer=False),
+    spec(integrate.simpson, f"integrate.simpson(x0, x={UNEVEN.format(5)})", 1, normal, (((5,),), ((2, 5),)),
+         peer=False, id="simpson[x]"),
+    spec(integrate.simpson, "integrate.simpson(x0, x=np.cumsum(np.abs(np.cos(np.arange(8.0)))).reshape(2, 4))", 1,
+         normal, (((2, 4),),), peer=False, id="simpson[x rows]"),
+    spec(integrate.simpson, "integrate.simpson(x1, dx=x0{kw})", 2, INCREASING, ((S, (5,)), (S, (2, 4))),
+         kwargs=({}, Variant(ALONG_ROWS, ((S, (4, 3)),))), peer=False, id="simpson[dx]"),
+]
+INTEGRALS = [*integrals(integrate.trapezoid, ({},)), *integrals(integrate.cumulative_trapezoid, ({}, {"initial": 0})),
+             *SIMPSON]
+
+MODES = ({}, {"mode": "same"}, {"mode": "valid"})
+# Pairs of signals: 1-d, 2-d, the second longer than the first (as 'valid' takes them either way), of one sample.
+SIGNALS = (((5,), (3,)), ((3, 4), (2, 2)), ((2,), (4,)), ((1,), (3,)))
+SIGNALS_2D = (((3, 4), (2, 3)), ((2, 2), (3, 3)))
+CONVOLUTIONS = [
+    *(spec(f, f"signal.{f.__name__}(x0, x1{{kw}})", 2, normal, SIGNALS, kwargs=MODES, peer=False)
+      for f in (signal.convolve, signal.correlate, signal.fftconvolve)),
+    *(spec(f, f"signal.{f.__name__}(x0, x1{{kw}}, method='direct')", 2, normal, SIGNALS_2D, kwargs=MODES[:2],
+           peer=False, id=f"{f.__name__}[direct]") for f in (signal.convolve, signal.correlate)),
+    *(spec(f, f"signal.{f.__name__}(x0, x1, 'valid', 'fft')", 2, normal, SIGNALS_2D[:1], peer=False,
+           id=f"{f.__name__}[fft]") for f in (signal.convolve, signal.correlate)),
+    spec(signal.convolve, "signal.convolve(x0, x1{kw})", 2, normal, (((5,), (3,)), ((3, 4), (2, 2))),
+         kwargs=({}, {"mode": "valid"}), id="convolve[autograd]"),
+]
+
+STRUCTURED = [
+    spec(linalg.toeplitz, "linalg.toeplitz(x0)", 1, normal, (((3,),), ((1,),), ((2, 3),)), peer=False),
+    spec(linalg.toeplitz, "linalg.toeplitz(x0, x1)", 2, normal,
+         (((3,), (4,)), ((4,), (2,)), (S, (3,)), ((2, 3), (2, 4))), peer=False, id="toeplitz[c, r]"),
+    spec(linalg.circulant, "linalg.circulant(x0)", 1, normal, (((4,),), ((1,),), ((2, 3),)), peer=False),
+]
+
+# x0[::-1]: a well-conditioned matrix with its rows reversed, which lu_factor pivots back.
+LU = [
+    spec(linalg.lu_factor, "linalg.lu_factor(x0)[0]", 1, well_conditioned, (((3, 3),), ((1, 1),)), peer=False),
+    spec(linalg.lu_factor, "linalg.lu_factor(x0[::-1])[0]", 1, well_conditioned, MATRIX, peer=False,
+         id="lu_factor[pivoted]"),
+    spec(linalg.lu_solve, "linalg.lu_solve(linalg.lu_factor(x0[::-1]), x1{kw})", 2, (well_conditioned, normal),
+         TRIANGULAR, kwargs=({}, {"trans": 1}), peer=False),
+    spec(linalg.lu_solve, "lu, piv = linalg.lu_factor(x0)\nlinalg.lu_solve((lu, piv), x1)", 2,
+         (well_conditioned, normal), TRIANGULAR[:1], peer=False, id="lu_solve[unpacked]"),
+]
+
+# scipy.fft as np.fft's specs (rule_specs.py): a complex output made real by the call.
+REAL_PARTS = "\nnp.real(F) * np.imag(F) + np.abs(F)"
+ONE_D = (((8,),), ((3, 5),))
+ONE_D_KWARGS = ({}, {"n": 5}, {"axis": 0}, {"norm": "ortho"}, {"workers": 2})
+TWO_D = (((3, 4),), ((2, 3, 4),))
+TWO_D_KWARGS = ({}, {"s": (2, 6)}, {"norm": "forward"})
+N_D_KWARGS = ({}, {"s": (2, 6), "axes": (0, 1)}, {"axes": (-1,)})
+
+
+def transform(func, call: str, shapes, kwargs) -> RuleSpec:
+    return spec(func, call, 1, normal, shapes, kwargs=kwargs, peer=False)
+
+
+TRANSFORMS = [
+    transform(fft.fft, "F = fft.fft(x0{kw})" + REAL_PARTS, ONE_D, ONE_D_KWARGS),
+    transform(fft.ifft, "F = fft.ifft(fft.fft(x0) * x0{kw})" + REAL_PARTS, ONE_D, ONE_D_KWARGS[:2]),
+    transform(fft.rfft, "F = fft.rfft(x0{kw})" + REAL_PARTS, ONE_D, ONE_D_KWARGS),
+    transform(fft.irfft, "fft.irfft(fft.fft(x0) * x0{kw})", ONE_D, ONE_D_KWARGS[:2] + ({"n": 7},)),
+    transform(fft.fft2, "F = fft.fft2(x0{kw})" + REAL_PARTS, TWO_D, TWO_D_KWARGS),
+    transform(fft.ifft2, "F = fft.ifft2(fft.fft2(x0) * x0{kw})" + REAL_PARTS, TWO_D[:1], TWO_D_KWARGS),
+    transform(fft.rfft2, "F = fft.rfft2(x0{kw})" + REAL_PARTS, TWO_D[:1], TWO_D_KWARGS),
+    transform(fft.irfft2, "fft.irfft2(fft.fft2(x0) * x0{kw})", TWO_D[:1], TWO_D_KWARGS),
+    transform(fft.fftn, "F = fft.fftn(x0{kw})" + REAL_PARTS, TWO_D[1:], N_D_KWARGS),
+    transform(fft.ifftn, "F = fft.ifftn(fft.fftn(x0) * x0{kw})" + REAL_PARTS, TWO_D[1:], N_D_KWARGS[:2]),
+    transform(fft.rfftn, "F = fft.rfftn(x0{kw})" + REAL_PARTS, TWO_D[1:], N_D_KWARGS),
+    transform(fft.irfftn, "fft.irfftn(fft.fftn(x0) * x0{kw})", TWO_D[1:], N_D_KWARGS[:2]),
+    transform(fft.fftshift, "fft.fftshift(x0{kw})", (((5,),), ((3, 4),)), ({}, Variant({"axes": 0}, (((3, 4),),)))),
+    transform(fft.ifftshift, "fft.ifftshift(x0{kw})", (((5,),), ((3, 4),)), ({}, Variant({"axes": 1}, (((3, 4),),)))),
+    transform(fft.fftshift, "np.real(fft.fftshift(fft.fft(x0)) * x0)", (((5,),),), ({},)),
+]
+
+SPECS = SPECIAL + STATS + LINALG + DECOMPOSITIONS + DISTANCES + INTEGRALS + CONVOLUTIONS + STRUCTURED + LU + TRANSFORMS
 CASES = expand(SPECS, "scipy_")
 
 
 def module_source(cases: Sequence[Case], numpy_module: str = "numpy", scipy_package: str = "scipy") -> str:
     """A module defining `scipy_<n>(x0, ...)` per case, reading NumPy as `np` and SciPy's modules by name."""
-    modules = ("special", "stats", "linalg")
-    lines = [f"import {numpy_module} as np", f"from {scipy_package} import {', '.join(modules)}", "", ""]
+    modules = ("special", "stats", "linalg", "signal")
+    lines = [f"import {numpy_module} as np", f"from {scipy_package} import {', '.join(modules)}",
+             "from scipy import fft, integrate", "from scipy.spatial import distance", "", ""]
     for case in cases:
         lines.append(f"def {case.name}({', '.join(f'x{i}' for i in range(case.spec.nargs))}):")
         lines.extend("    " + line for line in case.spec.source(case.kwargs).split("\n"))

@@ -167,6 +167,13 @@ HELPERS = [
     helper("runtime.transpose_if(x0, 'T')", ((2, 3),)),
     helper("runtime.frechet_block(x0, x1)", ((2, 2), (2, 2))),
     helper("runtime.frechet_corner(x0)", ((4, 4),)),
+    helper("runtime.pair_differences(x0, x1)", ((3, 2), (4, 2))),
+    helper("runtime.distance_scale('euclidean', x0)", ((3, 4),), positive),
+    helper("runtime.initial_dropped(x0, 0, 0)", ((3, 2),)),
+    helper("runtime.initial_inserted(x0, -1, 0)", ((3, 2),)),
+    helper("runtime.centered(x0, (2, 1))", ((4, 3),)),
+    helper("runtime.centered_padded(x0, (4, 5))", ((2, 2),)),
+    helper("runtime.unit_lower(x0)", ((3, 3),)),
 ]
 HELPER_CASES = [case for case in expand(HELPERS, "helper_") if len(case.wrt) == case.spec.nargs]
 
@@ -193,9 +200,13 @@ def test_helper_rules_match_central_differences(case, helper_functions, rng) -> 
 
 # ----- every SciPy rule has a spec and a row in docs/numpy.md ---------------------------------------------
 
-SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary", "adjoint.rules.scipy_special_bessel",
-                    "adjoint.rules.scipy_stats", "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
-                    "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions")
+SCIPY_RULE_FILES = ("adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary",
+                    "adjoint.rules.scipy_special_bessel", "adjoint.rules.scipy_stats",
+                    "adjoint.rules.scipy_stats_families", "adjoint.rules.scipy_stats_cdfs",
+                    "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_linalg_decompositions",
+                    "adjoint.rules.scipy_spatial", "adjoint.rules.scipy_integrate", "adjoint.rules.scipy_signal",
+                    "adjoint.rules.scipy_linalg_structured", "adjoint.rules.scipy_linalg_lu",
+                    "adjoint.rules.scipy_fft")
 
 
 @pytest.mark.parametrize("module", SCIPY_RULE_FILES)

@@ -24,6 +24,7 @@ from adjoint import nodes, runtime
 from adjoint.analysis.activity import Activity
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.errors import NonDifferentiableError, UnsupportedSyntaxError
+from adjoint.frontend.complex_values import numpy_transform
 from adjoint.frontend.parse import ParsedFunction
 from adjoint.frontend.resolve import qualified_name
 from adjoint.rules.numpy_complex import COMPLEX_ADJOINTS
@@ -56,7 +57,7 @@ def complex_names(parsed: ParsedFunction, classifier: CallClassifier, activity: 
 
 
 def _makes_complex(call: gast.Call, classifier: CallClassifier) -> bool:
-    func = classifier.classify(call).func
+    func = numpy_transform(classifier.classify(call).func)
     return any(func is maker for maker in MAKERS)
 
 
@@ -92,7 +93,8 @@ def _is_complex(value: gast.expr, classifier: CallClassifier, found: Set[str]) -
         return False
     if isinstance(value, gast.Attribute) and value.attr in REAL_ATTRIBUTES:
         return False
-    func = classifier.classify(value).func if isinstance(value, (gast.Call, gast.BinOp, gast.UnaryOp)) else None
+    func = (numpy_transform(classifier.classify(value).func) if isinstance(value, (gast.Call, gast.BinOp, gast.UnaryOp))
+            else None)
     if any(func is maker for maker in MAKERS):
         return True
     if func in LIKE_ARGUMENT:
@@ -168,7 +170,7 @@ class _Refusals:
         if func is operator.pow and not self._constant(args[1]):
             self._refuse(value, "raised to a power, or is one, with a differentiated or complex exponent",
                          "raise it to a constant power, or multiply it by itself")
-        if any(func is real_input for real_input in REAL_INPUTS) and self._complex_atom(args[0]):
+        if any(numpy_transform(func) is real_input for real_input in REAL_INPUTS) and self._complex_atom(args[0]):
             self._refuse(value, f"transformed by {qualified_name(func)}, which takes real values",
                          "use the complex transform (np.fft.fft, fft2, fftn)")
 

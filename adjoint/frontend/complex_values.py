@@ -16,6 +16,7 @@ rules are right for complex numbers, and refuses any other.
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import Any, Callable, Iterable, Optional, Tuple
 
 import gast
@@ -37,6 +38,10 @@ SPECTRAL = (
     np.fft.irfft2, np.fft.fftn, np.fft.ifftn, np.fft.rfftn, np.fft.irfftn, np.fft.fftshift, np.fft.ifftshift,
 )
 SPECTRAL_CONSTANTS = (np.fft.fftfreq, np.fft.rfftfreq)
+# scipy.fft's transforms and shifts compute the values of np.fft's of the same name (with pocketfft both):
+# each stands for np.fft's (numpy_transform), in the analysis of complex values and in their rules.
+SCIPY_TRANSFORMS = ("fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn", "rfftn",
+                    "irfftn", "fftshift", "ifftshift")
 FOREIGN_CONSTRUCTS = ("array class", "number class")
 HINT = ("adjoint differentiates real values only; write the computation with real and imaginary parts "
         "as separate real arrays")
@@ -117,12 +122,22 @@ def _complex_object_reason(obj: Any, node: gast.expr) -> Optional[str]:
     return None
 
 
+def numpy_transform(obj: Any) -> Any:
+    """np.fft's function of obj's name when obj is that transform (or shift) of scipy.fft, obj otherwise.
+    SciPy is not imported here: a function of scipy.fft exists only once the user's code imported it."""
+    scipy_fft = sys.modules.get("scipy.fft")
+    name = getattr(obj, "__name__", None) if scipy_fft is not None else None
+    if name in SCIPY_TRANSFORMS and getattr(scipy_fft, name, None) is obj:
+        return getattr(np.fft, name)
+    return obj
+
+
 def _complex_maker(obj: Any) -> Optional[Callable]:
     """obj, what a name refers to, when it is a function that makes complex values from real ones
     (np.fft.fft, ...)."""
     if obj is MISSING or not callable(obj) or inspect.isclass(obj):
         return None
-    if any(obj is f for f in SPECTRAL + SPECTRAL_CONSTANTS):
+    if any(numpy_transform(obj) is f for f in SPECTRAL + SPECTRAL_CONSTANTS):
         return None
     if any(obj is f for f in COMPLEX_FUNCTIONS) or _in_complex_module(obj):
         return obj

@@ -25,7 +25,10 @@ FAMILIES = (
     "adjoint.rules.scipy_linalg", "adjoint.rules.scipy_special", "adjoint.rules.scipy_special_elementary",
     "adjoint.rules.scipy_stats", "adjoint.rules.scipy_stats_families",
     "adjoint.rules.scipy_stats_cdfs", "adjoint.rules.scipy_special_bessel",
-    "adjoint.rules.scipy_linalg_decompositions",
+    "adjoint.rules.scipy_linalg_decompositions", "adjoint.rules.scipy_spatial",
+    "adjoint.rules.scipy_integrate", "adjoint.rules.scipy_signal",
+    "adjoint.rules.scipy_linalg_structured", "adjoint.rules.scipy_linalg_lu",
+    "adjoint.rules.scipy_fft",
 )
 HELPERS_MODULE = "adjoint.runtime.scipy_rules"
 _STATE = {"loaded": False, "loading": False}

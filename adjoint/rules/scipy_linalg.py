@@ -1,7 +1,8 @@
 """Adjoints and tangents of scipy.linalg: general solves, inverses and determinants (as NumPy's;
 a structure named by assume_a, transposed=True and overwritten arguments are refused when the
 derivative runs), triangular solves, the Cholesky factor (cholesky, cho_factor and cho_solve),
-the matrix exponential and square root (real square matrices, not stacks).
+the matrix exponential and square root (real square matrices, not stacks), the Sylvester and continuous
+Lyapunov equations.
 
 Matrices with a structure (the triangle a solve reads, the triangle a Cholesky factor is
 computed from) get gradients with that structure: a triangular solve's gradient lies in the
@@ -179,6 +180,20 @@ def _(result, a, b, q):
 @register_tangent(linalg.solve_sylvester)
 def _(result, a, b, q):
     d[result] = linalg.solve_sylvester(a, b, d[q] - d[a] @ result - result @ d[b])
+
+
+# X = solve_continuous_lyapunov(A, Q) solves A X + X A^T = Q (real A): solve_sylvester(A, A^T, Q), whose
+# adjoint in B = A^T comes back transposed to A.
+@register_adjoint(linalg.solve_continuous_lyapunov)
+def _(result, a, q):
+    solved = linalg.solve_continuous_lyapunov(np.transpose(a), d[result])
+    d[q] = solved
+    d[a] = -(solved @ np.transpose(result) + np.transpose(solved) @ result)
+
+
+@register_tangent(linalg.solve_continuous_lyapunov)
+def _(result, a, q):
+    d[result] = linalg.solve_continuous_lyapunov(a, d[q] - d[a] @ result - result @ np.transpose(d[a]))
 
 
 # ----- Helpers of these rules (each linear in its first argument) --------------------------------------

@@ -1,7 +1,8 @@
 """Adjoints and tangents of scipy.special's elementary functions: entropies and divergences, the
 Huber losses, exponentials and logarithms, the cube root, gamma and beta, the scaled
 complementary error function; the exponential integrals exp1 and expi, Dawson's integral, erfi,
-rgamma; gammainc and gammaincc with respect to x, boxcox and boxcox1p with respect to x, softplus.
+rgamma; gammainc and gammaincc with respect to x, boxcox and boxcox1p with respect to x, softplus;
+binom in both its real arguments, betainc with respect to x.
 
 Registered when a lookup first meets SciPy (see rules/libraries.py). Each derivative is written with
 functions that have rules themselves, so second derivatives follow.
@@ -12,8 +13,10 @@ import numpy as np
 from scipy import special
 
 from adjoint.templates import d
-from adjoint.rules.table import not_differentiated, register_adjoint, register_tangent
-from adjoint.runtime import gamma_density, pow_term, unbroadcast
+from adjoint.rules.table import (
+    non_differentiable, not_differentiated, register_adjoint, register_tangent,
+)
+from adjoint.runtime import gamma_density, off_gamma_poles, pow_term, unbroadcast
 
 LOG_10 = math.log(10.0)
 LOG_2 = math.log(2.0)
@@ -318,3 +321,40 @@ if hasattr(special, "softplus"):
     @register_tangent(special.softplus)
     def _(result, x):
         d[result] = d[x] * special.expit(x)
+
+
+# ----- Binomial coefficients and the regularized incomplete beta function --------------------------------
+# binom(n, k) = gamma(n + 1) / (gamma(k + 1) gamma(n - k + 1)): its slopes are binom times differences of
+# digamma, refused where n + 1, k + 1 or n - k + 1 is a pole of gamma (off_gamma_poles).
+non_differentiable(off_gamma_poles)
+
+
+@register_adjoint(special.binom)
+def _(result, n, k):
+    d[n] = unbroadcast(d[result] * result * off_gamma_poles(n + 1.0, k + 1.0, n - k + 1.0)
+                       * (special.digamma(n + 1.0) - special.digamma(n - k + 1.0)), n)
+    d[k] = unbroadcast(d[result] * result * off_gamma_poles(n + 1.0, k + 1.0, n - k + 1.0)
+                       * (special.digamma(n - k + 1.0) - special.digamma(k + 1.0)), k)
+
+
+@register_tangent(special.binom)
+def _(result, n, k):
+    d[result] = result * off_gamma_poles(n + 1.0, k + 1.0, n - k + 1.0) * (
+        d[n] * (special.digamma(n + 1.0) - special.digamma(n - k + 1.0))
+        + d[k] * (special.digamma(n - k + 1.0) - special.digamma(k + 1.0)))
+
+
+# d betainc(a, b, x) / dx = x^(a-1) (1 - x)^(b-1) / B(a, b) (pow_term: 0^0 = 1 at x = 0 for a = 1). The
+# derivatives in a and b are not closed form: a differentiated a or b is refused at its line.
+not_differentiated(special.betainc, "a", "b")
+
+
+@register_adjoint(special.betainc)
+def _(result, a, b, x):
+    d[x] = unbroadcast(d[result] * pow_term(1.0, x, a - 1.0) * pow_term(1.0, 1.0 - x, b - 1.0)
+                       * np.exp(-special.betaln(a, b)), x)
+
+
+@register_tangent(special.betainc)
+def _(result, a, b, x):
+    d[result] = d[x] * pow_term(1.0, x, a - 1.0) * pow_term(1.0, 1.0 - x, b - 1.0) * np.exp(-special.betaln(a, b))

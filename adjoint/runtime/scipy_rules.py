@@ -22,6 +22,7 @@ class _ImportedOnUse(types.ModuleType):
 
 
 _scipy_linalg = _ImportedOnUse("scipy.linalg")
+_scipy_integrate = _ImportedOnUse("scipy.integrate")
 special = _ImportedOnUse("scipy.special")
 
 
@@ -159,8 +160,8 @@ def general_or_refuse(g, assume_a=None, transposed=False, arguments_lost=False):
     if transposed:
         raise Refused("the derivative with transposed=True is not supported; solve with the transpose, a.T")
     if arguments_lost:
-        raise Refused("the derivative of a call that may overwrite its arguments (overwrite_a, overwrite_b) is "
-                      "not supported: the derivative reads them")
+        raise Refused("the derivative of a call that may overwrite its arguments (overwrite_a, overwrite_b, "
+                      "overwrite_x) is not supported: the derivative reads them, or values that share their memory")
     return g
 
 
@@ -199,3 +200,147 @@ def distribution_stand_in(*operands):
     the operands' broadcast shape (one zero, strided over the shape), without computing it."""
     shape = np.broadcast_shapes(*(np.shape(operand) for operand in operands))
     return np.broadcast_to(np.zeros(()), shape) if shape else np.float64(0.0)
+
+
+DISTANCE_METRICS = ("euclidean", "sqeuclidean", "cityblock")
+
+
+def _distance_metric(metric):
+    if not isinstance(metric, str) or metric not in DISTANCE_METRICS:
+        raise Refused(f"scipy.spatial.distance with metric={metric!r} is not differentiated; the metrics "
+                      f"differentiated are {', '.join(DISTANCE_METRICS)}")
+    return metric
+
+
+def distance_scale(metric, distances):
+    """The factor s of each pair's slope s * (x - y) (plus a sign's, distance_signs): 1 / |x - y| for
+    'euclidean' (0 at a zero distance, as np.linalg.norm's derivative there), 2 for 'sqeuclidean',
+    0 for 'cityblock'."""
+    metric = _distance_metric(metric)
+    distances = np.asarray(distances, dtype=float)
+    if metric == "euclidean":
+        return np.where(distances > 0, 1.0 / np.where(distances > 0, distances, 1.0), 0.0)
+    return np.full(distances.shape, 2.0 if metric == "sqeuclidean" else 0.0)
+
+
+def curved_distances(metric, distances):
+    """1.0 for 'euclidean' (whose slope's factor 1 / D moves with D), after refusing a zero distance
+    (where the distance's curvature is unbounded, as np.linalg.norm's second derivative is refused
+    at a zero vector); 0.0 for the metrics whose factor is constant."""
+    if _distance_metric(metric) != "euclidean":
+        return 0.0
+    if np.any(np.equal(distances, 0)):
+        raise Refused("the second derivative of a euclidean distance of two equal points is not differentiated "
+                      "(its curvature is unbounded there); its first derivative is 0 there")
+    return 1.0
+
+
+def distance_signs(metric, differences):
+    """sign(x - y) for 'cityblock' (0 where the coordinates are equal), 0 for the other metrics:
+    the part of a pair's slope that does not scale with x - y."""
+    if _distance_metric(metric) == "cityblock":
+        return np.sign(differences).astype(float)
+    return np.zeros(np.shape(differences))
+
+
+def pair_differences(a, b):
+    """a[i] - b[j] of every row i of a and j of b: (rows of a, rows of b, columns). Either may be
+    a number standing for rows all equal to it (a tangent known to be zero)."""
+    return (np.expand_dims(a, 1) if np.ndim(a) else a) - (np.expand_dims(b, 0) if np.ndim(b) else b)
+
+
+def initial_dropped(g, axis, initial):
+    """g without its first entry along axis when cumulative_trapezoid put `initial` (0) there."""
+    if initial is None:
+        return g
+    return np.take(g, np.arange(1, np.shape(g)[axis]), axis=axis)
+
+
+def initial_inserted(g, axis, initial):
+    """g with a 0 before its first entry along axis when `initial` is given, as cumulative_trapezoid
+    puts its initial 0 before the running integrals."""
+    if initial is None:
+        return g
+    moved = np.moveaxis(g, axis, -1)
+    return np.moveaxis(np.concatenate([np.zeros(np.shape(moved)[:-1] + (1,)), moved], -1), -1, axis)
+
+
+def simpson_weights(y, x, axis):
+    """The weights w (y's shape) with simpson(y, x, dx=1.0, axis) = sum(w * y, axis): simpson is
+    linear in y, and its weights are its values at the rows of the identity (so they are SciPy's
+    own rule, whichever it uses for an even number of points)."""
+    n = np.shape(y)[axis]
+    if x is None or np.ndim(x) == 1:
+        weights = _scipy_integrate.simpson(np.eye(n), x=x, axis=-1)
+        shape = [1] * np.ndim(y)
+        shape[axis] = n
+        return np.broadcast_to(np.reshape(weights, shape), np.shape(y))
+    points = np.expand_dims(np.moveaxis(np.broadcast_to(x, np.shape(y)), axis, -1), -2)
+    stacked = np.shape(points)[:-2] + (n, n)
+    weights = _scipy_integrate.simpson(np.broadcast_to(np.eye(n), stacked), x=np.broadcast_to(points, stacked), axis=-1)
+    return np.moveaxis(weights, -1, axis)
+
+
+def full_convolution_shape(in1, in2):
+    """The shape of the full convolution of in1 and in2: s1 + s2 - 1 along each axis."""
+    return tuple(np.add(np.shape(in1), np.shape(in2)) - 1)
+
+
+def centered(x, shape):
+    """The centre of x in `shape`, as scipy.signal cuts a 'same' or 'valid' convolution out of the
+    full one (starting at (x.shape - shape) // 2 along each axis)."""
+    starts = (np.subtract(np.shape(x), shape)) // 2
+    return np.asarray(x)[tuple(slice(start, start + size) for start, size in zip(starts, shape))]
+
+
+def centered_padded(g, shape):
+    """g in the middle of zeros of `shape` (where centered(., g.shape) reads it): the adjoint of centered."""
+    if np.ndim(g) == 0:  # the product of two numbers, which scipy.signal's convolutions are of 0-d inputs
+        return g
+    starts = (np.subtract(shape, np.shape(g))) // 2
+    return np.pad(g, [(start, size - start - length) for start, size, length in zip(starts, shape, np.shape(g))])
+
+
+def fft_axes_refused(axes):
+    """fftconvolve's axes, refused unless None (every axis)."""
+    if axes is not None:
+        raise Refused("scipy.signal.fftconvolve with axes= is not differentiated; it is over every axis")
+    return axes
+
+
+def diagonal_incidence(shape):
+    """E with E[i * n + j, i - j + n - 1] = 1 for a (..., m, n) matrix: a matrix's entries, flattened
+    over its last two axes, times E are the sums of its diagonals, from the top right one (offset
+    i - j = 1 - n) to the bottom left one (m - 1). The adjoint of toeplitz and circulant reads them."""
+    rows, columns = shape[-2], shape[-1]
+    offsets = np.subtract.outer(np.arange(rows), np.arange(columns)) + columns - 1
+    incidence = np.zeros((rows * columns, rows + columns - 1))
+    incidence[np.arange(rows * columns), offsets.ravel()] = 1.0
+    return incidence
+
+
+def off_gamma_poles(*arguments):
+    """1.0, after refusing arguments at which gamma has a pole (0, -1, -2, ...): scipy.special.binom's
+    slope is binom times differences of digamma there, an infinity times 0 (its value there is a limit)."""
+    for argument in arguments:
+        if np.any((np.asarray(argument) <= 0) & (np.asarray(argument) == np.floor(argument))):
+            raise Refused("the derivative of scipy.special.binom(n, k) where n, k or n - k is a negative integer "
+                          "is not differentiated (gamma has a pole there)")
+    return 1.0
+
+
+def unit_lower(lu):
+    """L of lu_factor's lu: its entries below the diagonal, ones on it. A rectangular factorization
+    is refused (the rules of lu_factor and lu_solve read L and U of a square one)."""
+    if np.ndim(lu) != 2 or np.shape(lu)[0] != np.shape(lu)[1]:
+        raise Refused("scipy.linalg.lu_factor and lu_solve are differentiated for a square matrix")
+    return np.tril(lu, -1) + np.eye(np.shape(lu)[0])
+
+
+def lu_rows(piv):
+    """The rows of a that lu_factor(a) factors, in order: a[lu_rows(piv)] = L U (LAPACK's pivots
+    piv swap row i with row piv[i], one after the other)."""
+    rows = np.arange(len(piv))
+    for i, j in enumerate(piv):
+        rows[i], rows[j] = rows[j], rows[i]
+    return rows

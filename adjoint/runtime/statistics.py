@@ -282,6 +282,8 @@ def pair_means(y, axis=-1):
 
 def pair_means_adjoint(h, y, axis=-1):
     """The adjoint of y in pair_means(y, axis), given h (pair_means' shape, or broadcastable to it)."""
+    if np.shape(y)[axis] == 0:  # no pairs (an integral of no samples is 0.0)
+        return np.zeros(np.shape(y))
     moved = np.moveaxis(_summed_to(h, y, axis), axis, -1)
     edge = np.zeros(np.shape(moved)[:-1] + (1,))
     return _along(y, axis, 0.5 * (np.concatenate([moved, edge], -1) + np.concatenate([edge, moved], -1)))
@@ -310,6 +312,8 @@ def spacings_adjoint(h, x, y, axis=-1):
         others = tuple(k for k in range(np.ndim(h)) if k != axis % np.ndim(y))
         h = np.reshape(np.sum(h, axis=others), (np.size(x) - 1,))
         axis = 0
+    if np.shape(x)[axis] == 0:
+        return np.zeros(np.shape(x))
     moved = np.moveaxis(_summed_to(h, x, axis), axis, -1)
     edge = np.zeros(np.shape(moved)[:-1] + (1,))
     return np.moveaxis(np.concatenate([edge, moved], -1) - np.concatenate([moved, edge], -1), -1, axis)
