@@ -27,6 +27,7 @@ from adjoint import nodes
 from adjoint.errors import AdjointError, Location
 from adjoint.frontend.conversion import to_gast
 from adjoint.frontend.source_lines import source_lines
+from adjoint.linear_zeros import SHAPING, LinearZeros
 
 
 class _DerivativeMarker:
@@ -383,54 +384,6 @@ def _steps(template: "Template") -> List[_Step]:
     return steps
 
 
-class _LinearZeros(nodes.Transformer):
-    """A rule is linear in the derivatives it reads, so a part of it whose derivatives are all
-    zero is zero: `np.flipud(d[x])` with d[x] = 0 becomes 0.0, not np.flipud(0.0) (which fails).
-
-    `zeros` and `others` map the ids of the nodes that stand for zero and for non-zero
-    derivatives in the filled-in expression to the nodes, which they keep alive: the id of a
-    node freed meanwhile could be another's.
-    """
-
-    def __init__(self, zeros: dict, others: dict):
-        self.zeros = zeros
-        self.others = others
-
-    def _zero(self) -> gast.Constant:
-        node = nodes.constant(0.0)
-        self.zeros[id(node)] = node
-        return node
-
-    def _holds(self, node, ids: dict) -> bool:
-        return any(id(sub) in ids for sub in nodes.walk(node))
-
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        left, right = id(node.left) in self.zeros, id(node.right) in self.zeros
-        if isinstance(node.op, (gast.Mult, gast.MatMult)) and (left or right):
-            return self._zero()
-        if isinstance(node.op, gast.Div) and left:
-            return self._zero()
-        if isinstance(node.op, (gast.Add, gast.Sub)) and left and right:
-            return self._zero()
-        return node
-
-    def visit_UnaryOp(self, node):
-        self.generic_visit(node)
-        return self._zero() if id(node.operand) in self.zeros else node
-
-    def visit_Subscript(self, node):
-        self.generic_visit(node)
-        return self._zero() if id(node.value) in self.zeros else node
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        values = list(node.args) + [k.value for k in node.keywords]
-        if any(self._holds(v, self.zeros) for v in values) and not any(self._holds(v, self.others) for v in values):
-            return self._zero()
-        return node
-
-
 def instantiate(
     template: Template,
     bindings: Dict[str, gast.expr],
@@ -447,6 +400,7 @@ def instantiate(
     derivatives give way to their first argument (unbroadcast, where there is nothing to undo).
     """
     globals_name = {key: bind_global(key, value) for key, value in template.globals_used.items()}
+    shaping = {globals_name[key] for key, value in template.globals_used.items() if any(value is f for f in SHAPING)}
     drop = dropped() if dropped is not None else None
     locals_name: Dict[str, str] = {}
     setup: List[gast.stmt] = []
@@ -466,7 +420,7 @@ def instantiate(
             filled = step.build(fill)
             as_built = not zeros  # the linear-zeros pass changes nothing while no derivative is zero
             if zeros:
-                filled = _LinearZeros(zeros, others).visit(filled)
+                filled = LinearZeros(zeros, others, shaping).visit(filled)
             if drop is not None:
                 filled = _drop_calls(filled, drop, step if as_built else None)
             derivatives.append((step.param, filled))

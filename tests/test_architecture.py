@@ -18,7 +18,7 @@ DOC = PACKAGE.parent / "docs" / "architecture.md"
 # before it. The first group are leaves; then the stages in pipeline order; then the API.
 ORDER = [
     "errors", "version", "options", "nodes", "generated", "runtime", "tree", "frontend",
-    "templates", "markers", "rules",
+    "linear_zeros", "templates", "markers", "rules",
     "normalize", "analysis", "ad", "optimize", "backend", "pipeline",
     "pullbacks", "api", "matrices", "checking", "coverage", "cli", "adjoint", "__main__",
 ]

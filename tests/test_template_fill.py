@@ -14,7 +14,8 @@ from adjoint import nodes
 from adjoint.ad.code_reads import CodeReads
 from adjoint.rules import libraries
 from adjoint.rules.table import ADJOINTS, TANGENTS
-from adjoint.templates import RESULT, _LinearZeros, instantiate, is_derivative
+from adjoint.linear_zeros import SHAPING, LinearZeros
+from adjoint.templates import RESULT, instantiate, is_derivative
 
 
 def _templates():
@@ -85,6 +86,7 @@ def _dropped(names):
 
 def _walk_instantiate(template, bindings, derivative_of, bind_global, fresh, dropped):
     globals_name = {key: bind_global(key, value) for key, value in template.globals_used.items()}
+    shaping = {globals_name[key] for key, value in template.globals_used.items() if any(value is f for f in SHAPING)}
     locals_name, setup, derivatives, zeros, others = {}, [], [], {}, {}
 
     def recorded(param):
@@ -95,7 +97,7 @@ def _walk_instantiate(template, bindings, derivative_of, bind_global, fresh, dro
     for stmt in template.body:
         if isinstance(stmt, gast.Assign) and is_derivative(stmt.targets[0]):
             filled = _walk_fill(stmt.value, bindings, recorded, globals_name, locals_name)
-            derivatives.append((stmt.targets[0].slice.id, _LinearZeros(zeros, others).visit(filled)))
+            derivatives.append((stmt.targets[0].slice.id, LinearZeros(zeros, others, shaping).visit(filled)))
             continue
         for identifier in sorted(set(nodes.names_stored(stmt)) - set(locals_name)):
             locals_name[identifier] = fresh("_" + identifier)
