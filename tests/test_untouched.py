@@ -35,9 +35,9 @@ def test_untouched_functions_have_nothing_for_the_full_checks(monkeypatch):
         return untouched
 
     def analyze(parsed, fresh_name, wrt, mode, kinds, callee_kind, callee_facts, residuals=analysis.NO_FACTS,
-                inferred=None, kinds_of_values=True):
+                inferred=None, kinds_of_values=True, without_values=False):
         result = original_analyze(parsed, fresh_name, wrt, mode, kinds, callee_kind, callee_facts, residuals,
-                                  inferred, kinds_of_values)
+                                  inferred, kinds_of_values, without_values)
         if original(parsed, result.classifier) and not result.aliases.guards:
             before = _classifier_state(result.classifier)
             full = analyze_aliases(parsed, result.kinds, result.classifier, result.activity, callee_facts, residuals)

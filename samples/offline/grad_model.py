@@ -5,8 +5,8 @@
 # adjoint: 0.1.0
 # source model.loss: sha256 0707b450ce90ec8b
 # source model.predict: sha256 45b577a18b47a751
-# rules: 10 used, sha256 0fb64747404fb87c
-# fingerprint: sha256 0ae1e8272d2b7d78e814ffe4ac30384da723444bd01c3e73fdcba5ddbe69be70
+# rules: 10 used, sha256 35573f48338676bc
+# fingerprint: sha256 a248288afa290169dcbce096bcb71038c13486ae22f68b9b509ea69629848940
 # imports: numpy (adjoint is not needed to run it)
 """grad_loss(w, b, X, y): the gradient of loss with respect to w, b."""
 
@@ -16,6 +16,7 @@ import copy
 import dataclasses
 import math
 import numpy as np
+from builtins import max
 
 __all__ = ["grad_loss"]
 
@@ -328,8 +329,8 @@ def grad_loss(w, b, X, y):
     dw = 2.0 * unbroadcast(w * unreduce(unbroadcast(L2 * d_t12, _t10), w,
         None, False), w)
     # Grad of: cross_entropy = -np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
-    d_t7 = unreduce(-dcross_entropy, _t7, None, False) * (np.size(_t8) / np
-        .size(_t7))
+    d_t7 = unreduce(-dcross_entropy, _t7, None, False) * (np.size(_t8) /
+        max(np.size(_t7), 1))
     d_t5 = unbroadcast(_t3 * unbroadcast(d_t7, _t6), _t4)
     d_t1 = unbroadcast(y * unbroadcast(d_t7, _t2), p)
     dp = slope_or_zero(d_t1, quotient_or_inf(d_t1, p)) - slope_or_zero(d_t5,
