@@ -313,12 +313,12 @@ def tanh_of_matrix(W):
     return np.sum(np.tanh(W) + np.exp(W) + np.log(W * W + 1.0) + np.sin(W) * np.cos(W))
 
 
-@pytest.mark.parametrize("shape", [(3, 4), (20, 30), (4, 5, 6)], ids=str)
+@pytest.mark.parametrize("shape", [(3, 4), (20, 30)], ids=str)
 def test_transcendental_functions_of_arrays_small_and_large(shape):
     W = np.random.default_rng(1).normal(size=shape)
-    # A transposed (non-contiguous) matrix too; at rank 3 it is the same code of adjoint's, and
-    # numba's compilation of it for that layout alone took 20 s.
-    for argument in (W, W.T) if W.ndim == 2 else (W,):
+    # A transposed (non-contiguous) matrix too. Not at rank 3: the same code of adjoint's, whose
+    # compilation by numba for that rank alone took 20 to 50 s of CI's 15 minutes.
+    for argument in (W, W.T):
         compiled = adjoint.grad(tanh_of_matrix, backend="numba")(argument)
         assert_same_gradients(compiled, adjoint.grad(tanh_of_matrix)(argument))
 
