@@ -1946,25 +1946,6 @@ def shadowed_builtins(xs):
     return sum * max
 
 
-def match_statement(kind, x, y):
-    match kind:  # <- match-statement
-        case "square":
-            return x * x + y
-        case "product":
-            return x * y
-        case _:
-            return x + y
-
-
-def match_on_tuple(x, y):
-    point = (x, y)
-    match point:  # <- match-on-tuple
-        case (a, b) if a > b:
-            return a - b
-        case (a, b):
-            return a * b
-
-
 def walrus_in_while(x):
     n, total = 0, 0.0
     while (term := x ** n / math.factorial(n)) > 1e-10:

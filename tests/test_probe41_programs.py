@@ -29,7 +29,7 @@ What was wrong:
   silently: d var / (2 std) at std 0. Their slope there is the subgradient 0 now, as np.linalg.norm's at a
   zero vector (runtime.half_over_std); their second derivative there is refused, as the norm's is.
 
-Refused when probed (left as they are): `match` statements; a `try` that feeds the result
+Refused when probed (left as they are): `match` statements (probe41_match_programs.py, Python 3.10 on); a `try` that feeds the result
 (`try`/`except`/`else`, `continue` inside a `try`); `lambda t, k=k: ...` in a loop; an append to a list
 held in a dict (`history["h"].append(h)`); `dict.update`, heapq and deque on differentiated values;
 `math.hypot(*x)` and other starred calls; generator expressions bound to a name; complex literals;
@@ -40,6 +40,8 @@ and np.linalg.cholesky(upper=True); in-place writes through every second name of
 np.atleast_1d, np.asarray, astype(copy=False), list and dict items, record fields, callees' arguments).
 """
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 import pytest
@@ -411,8 +413,6 @@ REFUSED = [
     (programs.class_manager_swallows, (0.7, 0.0), (0, 1), "class-manager-swallows"),
     (programs.class_manager_swallows, (0.7, 1.3), (0, 1), "class-manager-swallows"),
     (programs.generator_manager_swallows, (0.7, 0.0), (0, 1), "generator-manager-swallows"),
-    (programs.match_statement, ("square", 0.7, 1.3), (1, 2), "match-statement"),
-    (programs.match_on_tuple, (0.7, 1.3), (0, 1), "match-on-tuple"),
     (programs.walrus_in_comprehension, ([0.3, -1.2, 0.8, 1.5],), (0,), "walrus-in-comprehension"),
     (programs.try_body_appends, (0.7,), (0,), "try-body-appends"),
     (programs.try_body_item_write, (0.7,), (0,), "try-body-item-write"),
@@ -432,3 +432,15 @@ REFUSED = [
 def test_refused_naming_the_users_line(func, args, positions, marker):
     skip_without_scipy(func)
     check_refused_at(func, args, positions, f"probe41_programs.py:{marked_line(func, marker)}:", RNG)
+
+
+MATCH_REFUSED = [("match_statement", ("square", 0.7, 1.3), (1, 2), "match-statement"),
+                 ("match_on_tuple", (0.7, 1.3), (0, 1), "match-on-tuple")]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="match statements need Python 3.10")
+@pytest.mark.parametrize("name, args, positions, marker", MATCH_REFUSED, ids=[case[3] for case in MATCH_REFUSED])
+def test_match_statements_are_refused_naming_the_users_line(name, args, positions, marker):
+    import probe41_match_programs as matching  # (a SyntaxError on Python 3.9)
+    func = getattr(matching, name)
+    check_refused_at(func, args, positions, f"probe41_match_programs.py:{marked_line(func, marker)}:", RNG)
