@@ -26,6 +26,11 @@ from scipy import fft, integrate  # noqa: E402
 from scipy.spatial import distance  # noqa: E402
 
 S = SCALAR
+# Whether toeplitz and circulant take an array of more dimensions for a batch of vectors, as SciPy 1.17
+# does (earlier ones flatten it for toeplitz, and for circulant before 1.15: its derivative is refused
+# there, tests/test_scipy_structured.py)
+BATCHES = linalg.toeplitz(np.ones((2, 3))).ndim == 3
+CIRCULANT_BATCHES = linalg.circulant(np.ones((2, 3))).ndim == 3
 AXES = ({}, {"axis": 0}, {"axis": -1}, {"keepdims": True}, {"axis": -1, "keepdims": True},
         Variant({"axis": (0, 1)}, (((2, 1, 3),), ((4, 3),))))
 SOFTMAX_AXES = ({}, {"axis": 0}, {"axis": -1})
@@ -400,10 +405,14 @@ CONVOLUTIONS = [
 ]
 
 STRUCTURED = [
-    spec(linalg.toeplitz, "linalg.toeplitz(x0)", 1, normal, (((3,),), ((1,),), ((2, 3),)), peer=False),
+    spec(linalg.toeplitz, "linalg.toeplitz(x0)", 1, normal, (((3,),), ((1,),)) + ((((2, 3),),) if BATCHES else ()),
+         peer=False),
     spec(linalg.toeplitz, "linalg.toeplitz(x0, x1)", 2, normal,
-         (((3,), (4,)), ((4,), (2,)), (S, (3,)), ((2, 3), (2, 4))), peer=False, id="toeplitz[c, r]"),
-    spec(linalg.circulant, "linalg.circulant(x0)", 1, normal, (((4,),), ((1,),), ((2, 3),)), peer=False),
+         (((3,), (4,)), ((4,), (2,)), (S, (3,))) + ((((2, 3), (2, 4)),) if BATCHES else ()), peer=False,
+         id="toeplitz[c, r]"),
+    spec(linalg.circulant, "linalg.circulant(x0)", 1, normal,
+         (((4,),), ((1,),)) + ((((2, 3),),) if CIRCULANT_BATCHES else ()),
+         peer=False),
 ]
 
 # x0[::-1]: a well-conditioned matrix with its rows reversed, which lu_factor pivots back.

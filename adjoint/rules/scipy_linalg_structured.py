@@ -21,7 +21,7 @@ non_differentiable(diagonal_incidence)
 @register_adjoint(linalg.toeplitz)
 def _(result, c, r=None):
     sums = (np.reshape(broadcast_like(d[result], result), np.shape(result)[:-2] + (-1,))
-            @ diagonal_incidence(np.shape(result)))
+            @ diagonal_incidence(np.shape(result), c, r))
     d[c] = unbroadcast(sums[..., np.shape(result)[-1] - 1:] + (
         np.flip(sums[..., :np.shape(result)[-1]], axis=-1) * (np.arange(np.shape(result)[-1]) > 0)
         if r is None else 0.0), c)
@@ -36,7 +36,7 @@ def _(result, c, r=None):
 @register_adjoint(linalg.circulant)
 def _(result, c):
     sums = (np.reshape(broadcast_like(d[result], result), np.shape(result)[:-2] + (-1,))
-            @ diagonal_incidence(np.shape(result)))
+            @ diagonal_incidence(np.shape(result), c))
     d[c] = (sums[..., np.shape(result)[-1] - 1:]
             + np.roll(sums[..., :np.shape(result)[-1]], 1, axis=-1) * (np.arange(np.shape(result)[-1]) > 0))
 

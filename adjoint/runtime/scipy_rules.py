@@ -308,10 +308,18 @@ def fft_axes_refused(axes):
     return axes
 
 
-def diagonal_incidence(shape):
+def diagonal_incidence(shape, *vectors):
     """E with E[i * n + j, i - j + n - 1] = 1 for a (..., m, n) matrix: a matrix's entries, flattened
     over its last two axes, times E are the sums of its diagonals, from the top right one (offset
-    i - j = 1 - n) to the bottom left one (m - 1). The adjoint of toeplitz and circulant reads them."""
+    i - j = 1 - n) to the bottom left one (m - 1). The adjoint of toeplitz and circulant reads them.
+
+    `vectors`: the arguments the matrix was made of. SciPy 1.17 takes an argument of more than one
+    dimension for a batch of vectors (the matrices' leading axes are its own), which the adjoints
+    follow; an earlier SciPy flattens it into one vector, which they do not: refused there."""
+    if any(np.ndim(vector) > 1 and tuple(shape[:-2]) != np.shape(vector)[:-1] for vector in vectors):
+        raise Refused("scipy.linalg.toeplitz or circulant of an array of more than one dimension, which this SciPy "
+                      "flattens into one vector (SciPy 1.17 and later take it for a batch of vectors): pass "
+                      "np.ravel(c) for the matrix this SciPy builds, or upgrade SciPy")
     rows, columns = shape[-2], shape[-1]
     offsets = np.subtract.outer(np.arange(rows), np.arange(columns)) + columns - 1
     incidence = np.zeros((rows * columns, rows + columns - 1))
