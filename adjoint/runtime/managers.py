@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import inspect
 import textwrap
 
@@ -37,12 +38,25 @@ def may_swallow(manager) -> bool:
     return _may_return_true(type(manager).__exit__)
 
 
+def _read_once(question):
+    """The question asked of a function's source once per code object (each `with` of each call of a
+    derivative asks it; new code, as an edit or %autoreload gives, is asked anew)."""
+    by_code = functools.lru_cache(maxsize=256)(lambda code, func: question(func))
+
+    def asked(func) -> bool:
+        code = getattr(func, "__code__", None)
+        return question(func) if code is None else by_code(code, func)
+    return asked
+
+
+@_read_once
 def _may_return_true(exit_method) -> bool:
     tree = _source_tree(exit_method)
     return tree is not None and any(isinstance(node, ast.Return) and node.value is not None and not (
         isinstance(node.value, ast.Constant) and node.value.value in (None, False)) for node in ast.walk(tree))
 
 
+@_read_once
 def _catches_around_yield(generator_function) -> bool:
     tree = _source_tree(generator_function)
     return tree is not None and any(isinstance(node, ast.Try) and node.handlers and any(
