@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import typing
+import weakref
 from collections import Counter, abc
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -166,31 +167,54 @@ def _returned_by(function: Callable, bound: Known, seen: frozenset = frozenset()
     method of such a parameter that does."""
     if function in seen:
         return None
-    try:
-        annotated = typing.get_type_hints(function).get("return")
-    except Exception:  # an annotation that does not evaluate
-        annotated = None
+    annotated = None
+    if "return" in getattr(function, "__annotations__", ()):  # (else get_type_hints has none to give)
+        try:
+            annotated = typing.get_type_hints(function).get("return")
+        except Exception:  # an annotation that does not evaluate
+            pass
     if isinstance(annotated, type) and is_record_class(annotated):
         return annotated
     try:
         parsed = read_function(function)
     except AdjointError:
         return None
-    stored = frozenset(nodes.names_stored(parsed.node))
+    stored, local_names, returns = _returns_read(function, parsed)
     bound = {name: cls for name, cls in bound.items() if name not in stored}  # a parameter rebound: not known
-    returns = [node.value for node in nodes.walk(parsed.node) if isinstance(node, gast.Return)]
-    classes = {_built_by(parsed, value, bound, seen | {function}) for value in returns}
+    classes = {_built_by(parsed, value, bound, seen | {function}, local_names) for value in returns}
     found = classes.pop() if len(classes) == 1 else None
     return found if isinstance(found, type) and is_record_class(found) else None
 
 
-def _built_by(parsed: ParsedFunction, value: Optional[gast.expr], bound: Known, seen: frozenset) -> Optional[type]:
+_RETURNS_READ: "weakref.WeakKeyDictionary[Callable, Tuple]" = weakref.WeakKeyDictionary()
+
+
+def _returns_read(function: Callable, parsed: ParsedFunction) -> Tuple[frozenset, frozenset, Tuple]:
+    """The names `function` stores, its local names (those and its parameters) and the values of its
+    returns, from its tree `parsed` as read_function gives it: kept while read_function gives the same
+    (unchanged) tree. Every assignment of a caller asks it of the function it calls, again in each
+    round of built_records."""
+    kept = _RETURNS_READ.get(function)
+    if kept is None or kept[0] is not parsed:
+        stored, returns = set(), []
+        for node in nodes.every_node(parsed.node):
+            if node.__class__ is gast.Name and node.ctx.__class__ is gast.Store:
+                stored.add(node.id)
+            elif node.__class__ is gast.Return:
+                returns.append(node.value)
+        stored = frozenset(stored)
+        kept = _RETURNS_READ[function] = (parsed, stored, stored | set(nodes.parameters(parsed.node)), tuple(returns))
+    return kept[1:]
+
+
+def _built_by(parsed: ParsedFunction, value: Optional[gast.expr], bound: Known, seen: frozenset,
+              local_names: frozenset) -> Optional[type]:
     """The record class a returned value builds (or a parameter holding a known record), else None."""
     if isinstance(value, gast.Name):
         return bound.get(value.id)
     if not isinstance(value, gast.Call):
         return None
-    made = resolve(value.func, parsed, frozenset(nodes.names_stored(parsed.node)) | set(nodes.parameters(parsed.node)))
+    made = resolve(value.func, parsed, local_names)
     if made is dataclasses.replace and value.args and isinstance(value.args[0], gast.Name):
         return bound.get(value.args[0].id)
     if isinstance(value.func, gast.Attribute) and isinstance(value.func.value, gast.Name) and value.func.value.id in bound:

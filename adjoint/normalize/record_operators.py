@@ -26,7 +26,7 @@ import builtins
 import copy
 import dataclasses
 import inspect
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import gast
 
@@ -92,10 +92,27 @@ def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -
                                      "Python, which Python iterates it with and adjoint does not follow (a generator; "
                                      "adjoint reads a record's fields); list the values it yields by name "
                                      "(`[p.y, 2.0 * p.x]`)", parsed.info.location(iterated[0]))
-    if any(isinstance(node, (gast.Subscript, gast.UnaryOp, gast.BinOp, gast.AugAssign)) for node in nodes.walk(parsed.node)):
+    if any(class_of(operand) for node in nodes.walk(parsed.node) for operand in _operands(node)):
         let_go(parsed.node)
         nodes.rewrite(parsed.node, rewrite)
     return made
+
+
+def _operands(node: gast.AST) -> Tuple[gast.expr, ...]:
+    """The operands `rewrite` in dunder_calls asks the class of before it changes node (the values of
+    a call of one argument, of which it rewrites some): where none is a record, it changes nothing."""
+    kind = node.__class__
+    if kind is gast.Subscript:
+        return (node.value,)
+    if kind is gast.UnaryOp:
+        return (node.operand,)
+    if kind is gast.BinOp:
+        return node.left, node.right
+    if kind is gast.AugAssign:
+        return (node.target,)
+    if kind is gast.Call and len(node.args) == 1:
+        return (node.args[0],)
+    return ()
 
 
 def _iterated_records(parsed: ParsedFunction, local_names: frozenset, iterates_its_own):
@@ -113,8 +130,8 @@ def _iterated_records(parsed: ParsedFunction, local_names: frozenset, iterates_i
             yield node, "assignment unpacks"
         elif isinstance(node, gast.Starred) and iterates_its_own(node.value):
             yield node, "`*` spreads"
-        elif isinstance(node, gast.Call) and _may_iterate(resolve(node.func, parsed, local_names)) \
-                and any(iterates_its_own(arg) for arg in node.args + [k.value for k in node.keywords]):
+        elif isinstance(node, gast.Call) and any(iterates_its_own(arg) for arg in node.args + [k.value for k in node.keywords]) \
+                and _may_iterate(resolve(node.func, parsed, local_names)):
             yield node, "call iterates"
 
 
