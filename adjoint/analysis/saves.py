@@ -103,6 +103,7 @@ class _Analysis:
                 self.sharers.setdefault(name, []).append(entry)
         self.primal_names = primal_names
         self.stable = stable
+        self._stored: Dict[int, FrozenSet[str]] = {}  # entry index -> the names its statement stores
 
     def reads(self, saves: Saves) -> Dict[gast.stmt, Set[str]]:
         """Primal names the adjoint sweep reads at each statement, given the current saves."""
@@ -199,13 +200,21 @@ class _Analysis:
         for entry in reversed(self.entries[:writer.index]):
             target = entry.stmt.targets[0] if isinstance(entry.stmt, gast.Assign) else None
             binds = isinstance(target, gast.Name) and target.id == name or \
-                name in nodes.names_stored(entry.stmt) and not _in_place(entry.stmt)
+                name in self._stored_by(entry) and not _in_place(entry.stmt)
             if not binds:
                 continue
             if entry.block is writer.block and isinstance(target, gast.Name) and self.fresh(entry.stmt):
                 return entry
             return None
         return None
+
+    def _stored_by(self, entry: _Entry) -> FrozenSet[str]:
+        """The names entry's statement stores (a loop's or an `if`'s: in its whole body), kept: each
+        in-place write asks it of every statement before it, in each round of solve."""
+        stored = self._stored.get(entry.index)
+        if stored is None:
+            stored = self._stored[entry.index] = frozenset(nodes.names_stored(entry.stmt))
+        return stored
 
 
 def _restored_through(stmt: gast.stmt) -> gast.expr:
