@@ -1794,7 +1794,7 @@ def cumulative_sum_include_initial(x):
 
 def cholesky_upper_keyword(A):
     K = A @ A.T + np.eye(3)
-    U = np.linalg.cholesky(K, upper=True)  # <- cholesky-upper
+    U = np.linalg.cholesky(K, upper=True)
     return np.sum(np.log(np.diag(U))) + np.sum(U ** 2)
 
 
@@ -1906,7 +1906,7 @@ def stride_tricks_windows(x):
 
 
 def numpy2_linalg_aliases(A, x):
-    return np.linalg.trace(A) + np.sum(np.linalg.cross(x, A[0])) + np.sum(np.linalg.outer(x, x))  # <- linalg-aliases
+    return np.linalg.trace(A) + np.sum(np.linalg.cross(x, A[0])) + np.sum(np.linalg.outer(x, x))
 
 
 # ----- Python semantics: leaked loop variables, shadowed builtins, match, walrus, suppress ----------------

@@ -102,6 +102,8 @@ def _order_weights(a, axis, position, kind):
     moved = np.transpose(a, kept + list(axes))
     lines = np.reshape(moved, moved.shape[:len(kept)] + (int(np.prod(moved.shape[len(kept):], dtype=int)),))
     count = lines.shape[-1]
+    if count == 0:
+        return np.zeros(a.shape)  # NumPy's NaN (np.median) of an empty line moves with no element
     place = float(position) * (count - 1)
     lower = min(int(np.floor(place)), count - 1)
     upper = min(lower + 1, count - 1)

@@ -1,0 +1,54 @@
+"""Programs that reach gaps of the NumPy and SciPy coverage (tests/test_numpy_gaps_programs.py): order
+statistics of empty lines, NumPy 2's np.linalg names and keywords, scipy.linalg.block_diag, writes by
+np.multiply.at and np.put_along_axis, and scipy.linalg's structured matrices.
+"""
+import numpy as np
+
+
+# ----- Order statistics of no elements -------------------------------------------------------------
+
+
+def row_medians_of_chosen(X, chosen):
+    m = np.median(X[:, chosen], axis=1)
+    return np.sum(np.where(np.isnan(m), 0.0, m) * np.arange(1.0, 4.0)) + np.sum(X ** 2)
+
+
+def medians_of_first_rows(X, k):
+    columns = np.median(X[:k], axis=0)
+    whole = np.median(X[:k], axis=None, keepdims=True)
+    return np.sum(np.where(np.isnan(columns), 1.0, columns) ** 2) + np.sum(np.where(np.isnan(whole), 0.0, whole)) + np.sum(X)
+
+
+def quantile_of_chosen(X, chosen):
+    return np.sum(np.quantile(X[:, chosen], 0.3, axis=1)) + np.sum(np.percentile(X[:, chosen], [20.0, 70.0], axis=1))
+
+
+# ----- NumPy 2's np.linalg names and keywords --------------------------------------------------------
+
+
+def linalg_aliases(A, x):
+    T = np.stack([A, A * A])
+    return (np.linalg.trace(A @ A) + np.sum(np.linalg.trace(T, offset=1) ** 2) + np.sum(np.linalg.diagonal(T) ** 3)
+            + np.sum(np.linalg.diagonal(A, offset=-1) * x[:2]) + np.sum(np.linalg.cross(x, A) ** 2)
+            + np.sum(np.linalg.cross(A, x * x, axis=0)) + np.sum(np.linalg.outer(x, A[0]) * A)
+            + np.sum(np.linalg.matrix_transpose(T) * T) + np.sum(np.linalg.vecdot(A, x) ** 2))
+
+
+def smooth_norms(A, x):
+    return (np.sum(np.linalg.vector_norm(A, ord=3, axis=1)) + np.linalg.vector_norm(A, ord=4)
+            + np.sum(np.linalg.vector_norm(np.stack([A, A.T]), ord=3, axis=(0, 2), keepdims=True) * A[0])
+            + np.linalg.matrix_norm(A, ord="fro") * np.linalg.vector_norm(x, ord=2.5))
+
+
+def kinked_norms(A):
+    return (np.linalg.vector_norm(A, ord=1) + np.sum(np.linalg.vector_norm(A, ord=-np.inf, axis=0))
+            + np.linalg.vector_norm(A, ord=np.inf) + np.linalg.matrix_norm(A, ord=1)
+            + np.linalg.matrix_norm(A, ord=-np.inf) + np.linalg.matrix_norm(A, ord="nuc")
+            + np.linalg.matrix_norm(A, ord=2) * np.linalg.matrix_norm(A, ord=-2))
+
+
+def gaussian_nll_upper(A, y):
+    K = A @ A.T + np.eye(3) + np.tril(A, -1)  # the lower triangle is not read with upper=True
+    U = np.linalg.cholesky(K, upper=True)
+    z = np.linalg.solve(U.T, y)
+    return 0.5 * np.sum(z ** 2) + np.sum(np.log(np.diag(U)))

@@ -1,0 +1,66 @@
+"""The programs of numpy_gaps_programs.py, in every mode against central differences and, where it
+runs them, autograd (each differentiated argument in grad, value_and_grad, vjp, jvp and hvp, the values
+the function's own bit for bit, the arguments left as they were).
+
+What was wrong:
+- np.median along an axis of length 0 (`np.median(X[:, chosen], axis=1)` with nothing chosen, the
+  median of the first k rows at k = 0), which NumPy answers with NaN (and a RuntimeWarning), crashed its
+  derivative with IndexError in every mode: the weights of the order statistic picked the rank -1 of an
+  empty line. An empty line's NaN moves with no element: its weights are zero. np.quantile and
+  np.percentile of an empty line raise IndexError in NumPy itself, and their derivatives raise it too.
+  np.nanmedian, np.nanquantile and np.nanpercentile have no rules: refused at their line, as before.
+- NumPy 2's np.linalg.trace, np.linalg.diagonal (the last two axes), np.linalg.cross (3-vectors along
+  `axis`) and np.linalg.outer (1-d operands) had no rules; np.linalg.vector_norm and matrix_norm refused
+  `ord`, np.linalg.cholesky refused `upper` (which reads the upper triangle). vector_norm's ord is a vector
+  norm over all of `axis` however many axes it names, where np.linalg.norm over two axes is a matrix norm.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import adjoint
+import numpy_gaps_programs as programs
+from every_mode import check_program
+
+RNG = np.random.default_rng(42)
+A3 = np.array([[1.2, 0.4, -0.3], [0.9, 1.8, 0.5], [-0.6, 0.2, 1.5]])
+X34 = np.array([[0.3, -1.2, 0.8, 1.5], [0.7, 0.1, -0.4, 2.2], [-0.9, 1.1, 0.6, -0.2]])
+NONE = np.array([], dtype=int)
+NUMPY2_LINALG = hasattr(np.linalg, "cross")
+
+# (name, args, positions, positions autograd runs, positions whose second derivative is refused)
+CASES = [
+    ("row_medians_of_chosen", (X34, NONE), (0,), (), ()),
+    ("row_medians_of_chosen", (X34, np.array([0, 2, 3])), (0,), (), ()),
+    ("medians_of_first_rows", (X34, 0), (0,), (), ()),
+    ("medians_of_first_rows", (X34, 2), (0,), (), ()),
+    ("linalg_aliases", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
+    ("smooth_norms", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
+    ("kinked_norms", (A3,), (0,), (), (0,)),
+    ("gaussian_nll_upper", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
+]
+NUMPY2 = {"linalg_aliases", "smooth_norms", "kinked_norms", "gaussian_nll_upper"}
+
+
+@pytest.mark.parametrize("name, args, positions, with_autograd, first_order_only", CASES,
+                         ids=[f"{case[0]}-{n}" for n, case in enumerate(CASES)])
+def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
+    if name in NUMPY2 and not NUMPY2_LINALG:
+        pytest.skip("NumPy 2's np.linalg.cross, trace, diagonal, outer, vector_norm, matrix_norm and cholesky(upper=)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own, for the median of an empty line
+        check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
+
+
+def test_quantiles_of_an_empty_line_raise_as_numpy_does():
+    args = (X34, NONE)
+    with pytest.raises(IndexError) as raised:
+        programs.quantile_of_chosen(*args)
+    for mode in (adjoint.grad, adjoint.value_and_grad):
+        with pytest.raises(IndexError, match=str(raised.value)):
+            mode(programs.quantile_of_chosen)(*args)
+    with pytest.raises(IndexError, match=str(raised.value)):
+        adjoint.jvp(programs.quantile_of_chosen)(*args, np.ones_like(X34))
