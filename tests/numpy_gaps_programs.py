@@ -3,6 +3,7 @@ statistics of empty lines, NumPy 2's np.linalg names and keywords, scipy.linalg.
 np.multiply.at and np.put_along_axis, and scipy.linalg's structured matrices.
 """
 import numpy as np
+import scipy.linalg
 
 
 # ----- Order statistics of no elements -------------------------------------------------------------
@@ -52,3 +53,18 @@ def gaussian_nll_upper(A, y):
     U = np.linalg.cholesky(K, upper=True)
     z = np.linalg.solve(U.T, y)
     return 0.5 * np.sum(z ** 2) + np.sum(np.log(np.diag(U)))
+
+
+# ----- scipy.linalg.block_diag and the structured matrices ----------------------------------------------
+
+
+def block_diagonal_covariance(A, s):
+    K = scipy.linalg.block_diag(A @ A.T + np.eye(3), s[0] ** 2 + 1.0, np.diag(np.exp(s[1:])))
+    y = np.array([0.3, -0.5, 0.8, 1.1, -0.2, 0.4])
+    return 0.5 * y @ np.linalg.solve(K, y) + 0.5 * np.linalg.slogdet(K)[1]
+
+
+def block_rows_and_toeplitz(A, s):
+    M = scipy.linalg.block_diag(s, A[:2], A[2, 0])
+    T = scipy.linalg.toeplitz(s, A[0]) @ scipy.linalg.circulant(A[1])
+    return np.sum(M ** 3 * np.arange(1.0, 33.0).reshape(4, 8)) + np.sum(T * np.sin(T))

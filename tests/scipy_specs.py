@@ -413,6 +413,10 @@ STRUCTURED = [
     spec(linalg.circulant, "linalg.circulant(x0)", 1, normal,
          (((4,),), ((1,),)) + ((((2, 3),),) if CIRCULANT_BATCHES else ()),
          peer=False),
+    spec(linalg.block_diag, "linalg.block_diag(x0, x1)", 2, normal, (((2, 3), (2,)), (S, (3, 1)), ((), (0, 2))),
+         peer=False),
+    spec(linalg.block_diag, "linalg.block_diag(x0, x1 * x1, x0, x1)", 2, normal, (((2, 2), (3,)),), peer=False,
+         id="block_diag[four]"),
 ]
 
 # x0[::-1]: a well-conditioned matrix with its rows reversed, which lu_factor pivots back.

@@ -13,6 +13,9 @@ What was wrong:
   `axis`) and np.linalg.outer (1-d operands) had no rules; np.linalg.vector_norm and matrix_norm refused
   `ord`, np.linalg.cholesky refused `upper` (which reads the upper triangle). vector_norm's ord is a vector
   norm over all of `axis` however many axes it names, where np.linalg.norm over two axes is a matrix norm.
+- scipy.linalg.block_diag had no rule (up to four arrays now, each as np.atleast_2d takes it).
+- The adjoints of scipy.linalg.toeplitz and circulant multiplied by an incidence matrix of (m n) x (m + n - 1)
+  entries (a 1000 x 1000 Toeplitz matrix: 16 GB); they add each diagonal's entries now (np.add.at).
 """
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ import pytest
 
 import adjoint
 import numpy_gaps_programs as programs
-from every_mode import check_program
+from adjoint.runtime import diagonal_spread, diagonal_sums
+from every_mode import check_program, skip_without_scipy
 
 RNG = np.random.default_rng(42)
 A3 = np.array([[1.2, 0.4, -0.3], [0.9, 1.8, 0.5], [-0.6, 0.2, 1.5]])
@@ -41,6 +45,8 @@ CASES = [
     ("smooth_norms", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
     ("kinked_norms", (A3,), (0,), (), (0,)),
     ("gaussian_nll_upper", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
+    ("block_diagonal_covariance", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
+    ("block_rows_and_toeplitz", (A3, np.array([0.3, -0.5, 0.8, 1.2])), (0, 1), (), ()),
 ]
 NUMPY2 = {"linalg_aliases", "smooth_norms", "kinked_norms", "gaussian_nll_upper"}
 
@@ -50,6 +56,7 @@ NUMPY2 = {"linalg_aliases", "smooth_norms", "kinked_norms", "gaussian_nll_upper"
 def test_every_argument_in_every_mode(name, args, positions, with_autograd, first_order_only):
     if name in NUMPY2 and not NUMPY2_LINALG:
         pytest.skip("NumPy 2's np.linalg.cross, trace, diagonal, outer, vector_norm, matrix_norm and cholesky(upper=)")
+    skip_without_scipy(getattr(programs, name))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's own, for the median of an empty line
         check_program(getattr(programs, name), args, positions, with_autograd, first_order_only)
@@ -64,3 +71,13 @@ def test_quantiles_of_an_empty_line_raise_as_numpy_does():
             mode(programs.quantile_of_chosen)(*args)
     with pytest.raises(IndexError, match=str(raised.value)):
         adjoint.jvp(programs.quantile_of_chosen)(*args, np.ones_like(X34))
+
+
+def test_diagonal_sums_are_the_traces_of_each_offset_and_spread_is_their_transpose():
+    g = RNG.normal(size=(2, 3, 4))
+    sums = diagonal_sums(g)
+    traces = [np.trace(g, offset=-offset, axis1=-2, axis2=-1) for offset in range(-3, 3)]
+    np.testing.assert_allclose(sums, np.stack(traces, axis=-1), rtol=1e-14, atol=1e-15)
+    h = RNG.normal(size=(2, 6))
+    np.testing.assert_allclose(np.sum(sums * h), np.sum(g * diagonal_spread(h, g.shape)), rtol=1e-13)
+    assert diagonal_spread(np.arange(6.0), (3, 4))[2, 0] == 5.0 and diagonal_spread(np.arange(6.0), (3, 4))[0, 3] == 0.0
