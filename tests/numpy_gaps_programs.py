@@ -55,6 +55,30 @@ def gaussian_nll_upper(A, y):
     return 0.5 * np.sum(z ** 2) + np.sum(np.log(np.diag(U)))
 
 
+# ----- Writes by np.multiply.at and np.put_along_axis ------------------------------------------------
+
+
+def multiply_at_scatter(x, v, s):
+    out = x * 1.0
+    np.multiply.at(out, [0, 2, 2, 3, 0], v)
+    B = np.outer(x, x[:3])
+    np.multiply.at(B, ([0, 1, 1], [2, 0, 0]), v[:3])
+    np.multiply.at(B, 1, v[1:4])
+    np.multiply.at(B, [3, 3], v[:1] * s)
+    np.multiply.at(out, [1, 1], s)
+    return np.sum(out ** 2) + np.sum(B * np.arange(1.0, 13.0).reshape(4, 3))
+
+
+def put_along_axis_writes(M, v):
+    A = M * 1.0
+    idx = np.argsort(M, axis=1)[:, :1]
+    np.put_along_axis(A, idx, v[:, None] ** 2, axis=1)
+    np.put_along_axis(A, np.array([[0, 1, 1], [0, 1, 1]]), M[:2] * 3.0, 0)
+    np.put_along_axis(A, np.array([1, 4, 4, -1]), np.append(v, v[0] * v[1]), axis=None)
+    np.put_along_axis(arr=A, indices=np.array([[2], [0], [1]]), values=0.5, axis=-1)
+    return np.sum(A * M) + np.sum(A ** 3)
+
+
 # ----- scipy.linalg.block_diag and the structured matrices ----------------------------------------------
 
 

@@ -1843,7 +1843,7 @@ def take_modes_and_along(M):
 def put_along_axis_write(M):
     A = M * 1.0
     idx = np.argmax(A, axis=1, keepdims=True)
-    np.put_along_axis(A, idx, 0.0, axis=1)  # <- put-along-axis
+    np.put_along_axis(A, idx, 0.0, axis=1)
     return np.sum(A * M)
 
 
@@ -1875,9 +1875,9 @@ def add_at_two_dimensional(M, vals):
 
 def multiply_at_and_maximum_at(x):
     out = np.ones(3) * 2.0
-    np.multiply.at(out, [0, 1, 1], x[:3])  # <- multiply-at
+    np.multiply.at(out, [0, 1, 1], x[:3])
     peak = np.zeros(3)
-    np.maximum.at(peak, [0, 0, 2], x[:3])
+    np.maximum.at(peak, [0, 0, 2], x[:3])  # <- maximum-at
     return np.sum(out ** 2) + np.sum(peak * x[:3])
 
 

@@ -13,6 +13,12 @@ What was wrong:
   `axis`) and np.linalg.outer (1-d operands) had no rules; np.linalg.vector_norm and matrix_norm refused
   `ord`, np.linalg.cholesky refused `upper` (which reads the upper triangle). vector_norm's ord is a vector
   norm over all of `axis` however many axes it names, where np.linalg.norm over two axes is a matrix norm.
+- np.multiply.at and np.put_along_axis were refused. np.multiply.at(y, index, v) is differentiated as
+  np.add.at is (a new value of y, scatter_multiply), exactly where values are zero (the product of the
+  others at a position, not a quotient); its second derivatives are refused. np.put_along_axis(y, indices,
+  v, axis) is the write `y[index] = v` NumPy makes (axis None: at flat positions; a repeated position
+  keeps the last value); its second derivatives are refused as those of every write into an array that
+  the first derivative keeps.
 - scipy.linalg.block_diag had no rule (up to four arrays now, each as np.atleast_2d takes it).
 - The adjoints of scipy.linalg.toeplitz and circulant multiplied by an incidence matrix of (m n) x (m + n - 1)
   entries (a 1000 x 1000 Toeplitz matrix: 16 GB); they add each diagonal's entries now (np.add.at).
@@ -45,6 +51,13 @@ CASES = [
     ("smooth_norms", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
     ("kinked_norms", (A3,), (0,), (), (0,)),
     ("gaussian_nll_upper", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
+    ("multiply_at_scatter", (np.array([0.3, -1.2, 0.8, 1.5]), np.array([0.7, 0.5, -1.2, 0.8, 1.5]), 1.3), (0, 1, 2),
+     (), (0, 1, 2)),
+    ("multiply_at_scatter", (np.array([0.3, -1.2, 0.8, 1.5]), np.array([0.0, 0.5, -1.2, 0.8, 0.0]), 1.3), (1,), (),
+     (1,)),
+    ("multiply_at_scatter", (np.array([0.3, -1.2, 0.8, 1.5]), np.array([0.0, 0.5, -1.2, 0.8, 1.5]), 0.0), (1, 2), (),
+     (1, 2)),
+    ("put_along_axis_writes", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), (0, 1)),
     ("block_diagonal_covariance", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
     ("block_rows_and_toeplitz", (A3, np.array([0.3, -0.5, 0.8, 1.2])), (0, 1), (), ()),
 ]
