@@ -20,6 +20,15 @@ def medians_of_first_rows(X, k):
     return np.sum(np.where(np.isnan(columns), 1.0, columns) ** 2) + np.sum(np.where(np.isnan(whole), 0.0, whole)) + np.sum(X)
 
 
+def nan_statistics_of_chosen(X, chosen):
+    masked = np.where(X > 1.0, np.nan, X)[:, chosen]
+    m = np.nanmedian(masked, axis=1)
+    q = np.nanquantile(masked, 0.3, axis=0)
+    p = np.nanpercentile(masked, [20.0, 70.0])
+    return (np.sum(np.where(np.isnan(m), 0.0, m) * np.arange(1.0, 4.0)) + np.sum(np.where(np.isnan(q), 0.0, q) ** 2)
+            + np.sum(np.where(np.isnan(p), 0.0, p)) + np.sum(X ** 2))
+
+
 def quantile_of_chosen(X, chosen):
     return np.sum(np.quantile(X[:, chosen], 0.3, axis=1)) + np.sum(np.percentile(X[:, chosen], [20.0, 70.0], axis=1))
 

@@ -621,6 +621,17 @@ STATISTICS = [
          order=1, peer=False, id="quantile[q]"),
     call(np.percentile, "np.percentile(x0, x1)", (((5,), S),), nargs=2, domain=(spaced, uniform(10.0, 40.0)),
          order=1, peer=False, id="percentile[q]"),
+    # (entries above 0.9 NaN: spaced draws none within 0.1 of it)
+    call(np.nanmedian, "np.nanmedian(np.where(x0 > 0.9, np.nan, x0){kw})", REDUCED + (((5,),), ((6, 4),)), domain=spaced,
+         order=1, peer=False, kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True},
+                                      Variant({"axis": (0, 1)}, (((2, 3, 2),),)))),
+    *(call(f, f"np.{f.__name__}(np.where(x0 > 0.9, np.nan, x0), {q}{{kw}})", REDUCED + (((6, 4),),), domain=spaced,
+           order=1, peer=False, kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True}), id=f"{f.__name__}[{q}]")
+      for f, q in ((np.nanquantile, 0.3), (np.nanpercentile, 85.0))),
+    call(np.nanquantile, "np.nanquantile(np.where(x0 > 0.9, np.nan, x0), x1, axis=-1)", (((6, 4), S),), nargs=2,
+         domain=(spaced, uniform(0.1, 0.4)), order=1, peer=False, id="nanquantile[q]"),
+    call(np.nanpercentile, "np.nanpercentile(np.where(x0 > 0.9, np.nan, x0), x1)", (((5,), S),), nargs=2,
+         domain=(spaced, uniform(10.0, 40.0)), order=1, peer=False, id="nanpercentile[q]"),
     *(RuleSpec(f, 1, spaced, REDUCED, order=1, kwargs=AXES[:-2], peer=False) for f in (np.nanmax, np.nanmin, np.ptp)),
     call(np.nanmax, "np.nanmax(np.log(x0), axis=0)", (((4, 3),),), domain=uniform(-1.0, 3.0), order=1, peer=False,
          id="nanmax[nan]"),

@@ -8,7 +8,9 @@ What was wrong:
   derivative with IndexError in every mode: the weights of the order statistic picked the rank -1 of an
   empty line. An empty line's NaN moves with no element: its weights are zero. np.quantile and
   np.percentile of an empty line raise IndexError in NumPy itself, and their derivatives raise it too.
-  np.nanmedian, np.nanquantile and np.nanpercentile have no rules: refused at their line, as before.
+- np.nanmedian, np.nanquantile and np.nanpercentile had no rules. They are the order statistics of the
+  entries that are not NaN, each line with its own count (a line of NaNs alone, or of no entries, moves
+  with none).
 - NumPy 2's np.linalg.trace, np.linalg.diagonal (the last two axes), np.linalg.cross (3-vectors along
   `axis`) and np.linalg.outer (1-d operands) had no rules; np.linalg.vector_norm and matrix_norm refused
   `ord`, np.linalg.cholesky refused `upper` (which reads the upper triangle). vector_norm's ord is a vector
@@ -47,6 +49,9 @@ CASES = [
     ("row_medians_of_chosen", (X34, np.array([0, 2, 3])), (0,), (), ()),
     ("medians_of_first_rows", (X34, 0), (0,), (), ()),
     ("medians_of_first_rows", (X34, 2), (0,), (), ()),
+    ("nan_statistics_of_chosen", (X34, NONE), (0,), (), ()),
+    ("nan_statistics_of_chosen", (X34, np.array([0, 1, 3])), (0,), (), ()),
+    ("nan_statistics_of_chosen", (X34, np.array([3])), (0,), (), ()),
     ("linalg_aliases", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
     ("smooth_norms", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
     ("kinked_norms", (A3,), (0,), (), (0,)),
