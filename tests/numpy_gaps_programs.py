@@ -75,6 +75,8 @@ def multiply_at_scatter(x, v, s):
     np.multiply.at(B, 1, v[1:4])
     np.multiply.at(B, [3, 3], v[:1] * s)
     np.multiply.at(out, [1, 1], s)
+    np.multiply.at(B, (slice(None), 0), x[::-1])
+    np.multiply.at(out, x > 0.5, x[x > 0.5] ** 2)
     return np.sum(out ** 2) + np.sum(B * np.arange(1.0, 13.0).reshape(4, 3))
 
 

@@ -105,7 +105,7 @@ def three_component_or_refuse(g, a, b):
 def scatter_multiply(x, index, value):
     """`np.multiply.at(x, index, value)` without changing x: a copy of x multiplied at every occurrence
     of a position in index (repeated positions multiply again)."""
-    out = np.array(x, copy=True)
+    out = x.copy()
     np.multiply.at(out, index, value)
     return out
 
