@@ -24,6 +24,9 @@ What was wrong:
 - scipy.linalg.block_diag had no rule (up to four arrays now, each as np.atleast_2d takes it).
 - The adjoints of scipy.linalg.toeplitz and circulant multiplied by an incidence matrix of (m n) x (m + n - 1)
   entries (a 1000 x 1000 Toeplitz matrix: 16 GB); they add each diagonal's entries now (np.add.at).
+  scipy.integrate.simpson's weights were its values at the rows of an n x n identity (per row of y where x
+  has rows); they are its values at the unit vectors of 3 and 4 points at a time now, SciPy's rule still,
+  checked on one vector (and read from the identity where SciPy's rule differs).
 """
 from __future__ import annotations
 
@@ -99,3 +102,17 @@ def test_diagonal_sums_are_the_traces_of_each_offset_and_spread_is_their_transpo
     h = RNG.normal(size=(2, 6))
     np.testing.assert_allclose(np.sum(sums * h), np.sum(g * diagonal_spread(h, g.shape)), rtol=1e-13)
     assert diagonal_spread(np.arange(6.0), (3, 4))[2, 0] == 5.0 and diagonal_spread(np.arange(6.0), (3, 4))[0, 3] == 0.0
+
+
+def test_simpson_weights_three_and_four_points_at_a_time_are_those_of_the_identity(monkeypatch):
+    pytest.importorskip("scipy")
+    from adjoint.runtime import scipy_rules
+    for n in (6, 7, 8, 11, 12):
+        for x in (None, np.cumsum(RNG.uniform(0.1, 1.0, n)), np.cumsum(RNG.uniform(0.1, 1.0, (2, 3, n)), axis=-1)):
+            np.testing.assert_allclose(scipy_rules._local_simpson_weights(x, n),
+                                       scipy_rules._identity_simpson_weights(x, n), rtol=1e-12, atol=1e-14)
+    # where SciPy's rule is not the one read 3 and 4 points at a time, the weights are read from the identity
+    x = np.cumsum(RNG.uniform(0.1, 1.0, 8))
+    monkeypatch.setattr(scipy_rules, "_local_simpson_weights", lambda points, n: np.ones(n))
+    np.testing.assert_allclose(scipy_rules.simpson_weights(np.ones(8), x, 0),
+                               scipy_rules._identity_simpson_weights(x, 8), rtol=1e-15)

@@ -267,18 +267,52 @@ def initial_inserted(g, axis, initial):
 
 def simpson_weights(y, x, axis):
     """The weights w (y's shape) with simpson(y, x, dx=1.0, axis) = sum(w * y, axis): simpson is
-    linear in y, and its weights are its values at the rows of the identity (so they are SciPy's
-    own rule, whichever it uses for an even number of points)."""
+    linear in y, and its weights are its values at unit vectors, SciPy's own rule (_local_simpson_weights,
+    with O(n) memory; checked on one vector, and read from the rows of the identity where they differ)."""
     n = np.shape(y)[axis]
-    if x is None or np.ndim(x) == 1:
-        weights = _scipy_integrate.simpson(np.eye(n), x=x, axis=-1)
-        shape = [1] * np.ndim(y)
-        shape[axis] = n
+    points = None if x is None else np.asarray(x) if np.ndim(x) == 1 else np.moveaxis(
+        np.broadcast_to(x, np.shape(y)), axis, -1)
+    weights = _local_simpson_weights(points, n)
+    probe = np.broadcast_to(np.cos(1.7 * np.arange(n) + 0.3), np.shape(weights))
+    own = _scipy_integrate.simpson(probe, x=points, axis=-1)
+    if not np.allclose(np.sum(weights * probe, axis=-1), own, rtol=1e-9, atol=1e-12 * np.max(np.abs(weights))):
+        weights = _identity_simpson_weights(points, n)
+    shape = [1] * np.ndim(y)
+    shape[axis] = n
+    if np.ndim(weights) == 1:
         return np.broadcast_to(np.reshape(weights, shape), np.shape(y))
-    points = np.expand_dims(np.moveaxis(np.broadcast_to(x, np.shape(y)), axis, -1), -2)
-    stacked = np.shape(points)[:-2] + (n, n)
-    weights = _scipy_integrate.simpson(np.broadcast_to(np.eye(n), stacked), x=np.broadcast_to(points, stacked), axis=-1)
     return np.moveaxis(weights, -1, axis)
+
+
+def _identity_simpson_weights(points, n):
+    """simpson's weights (along the last axis of points, sample points a line) from its values at the
+    rows of the identity: n x n of them."""
+    if points is None or np.ndim(points) == 1:
+        return _scipy_integrate.simpson(np.eye(n), x=points, axis=-1)
+    stacked = np.shape(points)[:-1] + (n, n)
+    return _scipy_integrate.simpson(np.broadcast_to(np.eye(n), stacked),
+                                    x=np.broadcast_to(np.expand_dims(points, -2), stacked), axis=-1)
+
+
+def _local_simpson_weights(points, n):
+    """simpson's weights from its values at the unit vectors of 3 or 4 points at a time: SciPy (1.11 on)
+    sums Simpson's rule over the pairs of intervals of the first n (odd) or n - 1 (even) points, and
+    for an even n corrects for the last interval by the last three points, which is what it adds to
+    the 4 last points' rule over what it gives their first three."""
+    if n < 6:
+        return _identity_simpson_weights(points, n)
+    covered = n if n % 2 else n - 1
+    starts = np.arange(0, covered - 2, 2)
+    batch = () if points is None or np.ndim(points) == 1 else np.shape(points)[:-1]
+    panels = _identity_simpson_weights(None if points is None else points[..., starts[:, None] + np.arange(3)], 3)
+    weights = np.zeros(batch + (n,))
+    for k in range(3):
+        weights[..., starts + k] += panels[..., k]
+    if n % 2 == 0:
+        last = None if points is None else points[..., n - 4:]
+        weights[..., n - 4:] += _identity_simpson_weights(last, 4)
+        weights[..., n - 4:n - 1] -= _identity_simpson_weights(None if points is None else last[..., :3], 3)
+    return weights
 
 
 def full_convolution_shape(in1, in2):
