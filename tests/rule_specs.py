@@ -625,7 +625,7 @@ STATISTICS = [
     call(np.nanmedian, "np.nanmedian(np.where(x0 > 0.9, np.nan, x0){kw})", REDUCED + (((5,),), ((6, 4),)), domain=spaced,
          order=1, peer=False, kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True},
                                       Variant({"axis": (0, 1)}, (((2, 3, 2),),)))),
-    *(call(f, f"np.{f.__name__}(np.where(x0 > 0.9, np.nan, x0), {q}{{kw}})", REDUCED + (((6, 4),),), domain=spaced,
+    *(call(f, f"np.{f.__name__}(np.where(x0 > 0.9, np.nan, x0), {q}{{kw}})", (((2, 1, 3),), ((6, 4),)), domain=spaced,
            order=1, peer=False, kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True}), id=f"{f.__name__}[{q}]")
       for f, q in ((np.nanquantile, 0.3), (np.nanpercentile, 85.0))),
     call(np.nanquantile, "np.nanquantile(np.where(x0 > 0.9, np.nan, x0), x1, axis=-1)", (((6, 4), S),), nargs=2,
