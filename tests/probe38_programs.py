@@ -1216,7 +1216,7 @@ def take_and_put_along(A):
     order = np.argsort(A, axis=1)
     top = np.take_along_axis(A, order[:, -1:], axis=1)
     B = A.copy()
-    np.put_along_axis(B, order[:, :1], 0.0, axis=1)  # <- put-along
+    np.put_along_axis(B, order[:, :1], 0.0, axis=1)
     return np.sum(top ** 2) + np.sum(B * A)
 
 

@@ -1794,7 +1794,7 @@ def cumulative_sum_include_initial(x):
 
 def cholesky_upper_keyword(A):
     K = A @ A.T + np.eye(3)
-    U = np.linalg.cholesky(K, upper=True)  # <- cholesky-upper
+    U = np.linalg.cholesky(K, upper=True)
     return np.sum(np.log(np.diag(U))) + np.sum(U ** 2)
 
 
@@ -1843,7 +1843,7 @@ def take_modes_and_along(M):
 def put_along_axis_write(M):
     A = M * 1.0
     idx = np.argmax(A, axis=1, keepdims=True)
-    np.put_along_axis(A, idx, 0.0, axis=1)  # <- put-along-axis
+    np.put_along_axis(A, idx, 0.0, axis=1)
     return np.sum(A * M)
 
 
@@ -1875,9 +1875,9 @@ def add_at_two_dimensional(M, vals):
 
 def multiply_at_and_maximum_at(x):
     out = np.ones(3) * 2.0
-    np.multiply.at(out, [0, 1, 1], x[:3])  # <- multiply-at
+    np.multiply.at(out, [0, 1, 1], x[:3])
     peak = np.zeros(3)
-    np.maximum.at(peak, [0, 0, 2], x[:3])
+    np.maximum.at(peak, [0, 0, 2], x[:3])  # <- maximum-at
     return np.sum(out ** 2) + np.sum(peak * x[:3])
 
 
@@ -1906,7 +1906,7 @@ def stride_tricks_windows(x):
 
 
 def numpy2_linalg_aliases(A, x):
-    return np.linalg.trace(A) + np.sum(np.linalg.cross(x, A[0])) + np.sum(np.linalg.outer(x, x))  # <- linalg-aliases
+    return np.linalg.trace(A) + np.sum(np.linalg.cross(x, A[0])) + np.sum(np.linalg.outer(x, x))
 
 
 # ----- Python semantics: leaked loop variables, shadowed builtins, match, walrus, suppress ----------------

@@ -546,6 +546,9 @@ MATRIX_TRANSPOSES = tuple(f for f in (getattr(np, "matrix_transpose", None), get
                           if f is not None)
 VECTOR_NORMS = tuple(f for f in (getattr(np.linalg, "vector_norm", None),) if f is not None)
 MATRIX_NORMS = tuple(f for f in (getattr(np.linalg, "matrix_norm", None),) if f is not None)
+LINALG_OUTERS = tuple(f for f in (getattr(np.linalg, "outer", None),) if f is not None)
+# NumPy 2's np.linalg.cross, trace and diagonal, and np.linalg.cholesky's upper=True.
+NUMPY2_LINALG = hasattr(np.linalg, "cross")
 
 ARRAY_API = [
     *(RuleSpec(f, 2, normal, (((3,), (3,)), ((2, 3), (3,)), ((2, 1, 3), (4, 3))), peer=False,
@@ -554,6 +557,21 @@ ARRAY_API = [
     *(RuleSpec(f, 1, spaced, REDUCED, peer=False, kwargs=AXES[:-1]) for f in VECTOR_NORMS),
     *(RuleSpec(f, 1, spaced, (((3, 3),), ((2, 4, 3),), ((1, 2),)), peer=False, kwargs=({}, {"keepdims": True}))
       for f in MATRIX_NORMS),
+    *(RuleSpec(f, 1, spaced, (((3,),), ((2, 3),)), order=1, peer=False, id="vector_norm[ord]", kwargs=(
+        *({"ord": ord} for ord in (1, 3, 0.5, math.inf, -math.inf, 0)), {"ord": 3, "axis": 0, "keepdims": True},
+        Variant({"ord": 1, "axis": (0, 2)}, (((3, 2, 4),),)), Variant({"ord": math.inf, "axis": (1, 0)}, (((2, 3),),)),
+    )) for f in VECTOR_NORMS),
+    *(RuleSpec(f, 1, spaced, (((3, 3),), ((2, 4, 3),)), order=1, peer=False, id="matrix_norm[ord]", kwargs=tuple(
+        {"ord": ord} for ord in ("nuc", 1, -1, 2, -2, math.inf, -math.inf))) for f in MATRIX_NORMS),
+    *(RuleSpec(f, 2, normal, (((3,), (2,)),), peer=False) for f in LINALG_OUTERS),
+    *((RuleSpec(np.linalg.cross, 2, normal, (((3,), (3,)), ((2, 3), (3,)), ((2, 1, 3), (4, 3))), peer=False,
+                kwargs=({}, Variant({"axis": 0}, (((3, 2), (3, 2)), ((3, 2), (3, 1)), ((3, 2), (3,)), ((3,), (3, 2, 4)))))),
+       RuleSpec(np.linalg.trace, 1, normal, (((3, 3),), ((3, 4),), ((2, 3, 4),)), kwargs=({}, {"offset": 1}, {"offset": -1}),
+                peer=False),
+       RuleSpec(np.linalg.diagonal, 1, normal, (((3, 3),), ((3, 4),), ((2, 3, 4),)), kwargs=({}, {"offset": 1}),
+                peer=False),
+       call(np.linalg.cholesky, "np.linalg.cholesky(x0 @ np.swapaxes(x0, -1, -2) + 3.0 * np.eye(3) + np.tril(x0, -1), "
+            "upper=True)", MATRICES, id="cholesky[upper]", peer=False)) if NUMPY2_LINALG else ()),
 ]
 SQUARE = (((3, 3),), ((2, 3, 3),))
 RECTANGULAR = (((3, 3),), ((4, 3),), ((3, 4),), ((2, 4, 3),))
@@ -603,6 +621,17 @@ STATISTICS = [
          order=1, peer=False, id="quantile[q]"),
     call(np.percentile, "np.percentile(x0, x1)", (((5,), S),), nargs=2, domain=(spaced, uniform(10.0, 40.0)),
          order=1, peer=False, id="percentile[q]"),
+    # (entries above 0.9 NaN: spaced draws none within 0.1 of it)
+    call(np.nanmedian, "np.nanmedian(np.where(x0 > 0.9, np.nan, x0){kw})", REDUCED + (((5,),), ((6, 4),)), domain=spaced,
+         order=1, peer=False, kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True},
+                                      Variant({"axis": (0, 1)}, (((2, 3, 2),),)))),
+    *(call(f, f"np.{f.__name__}(np.where(x0 > 0.9, np.nan, x0), {q}{{kw}})", (((2, 1, 3),), ((6, 4),)), domain=spaced,
+           order=1, peer=False, kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True}), id=f"{f.__name__}[{q}]")
+      for f, q in ((np.nanquantile, 0.3), (np.nanpercentile, 85.0))),
+    call(np.nanquantile, "np.nanquantile(np.where(x0 > 0.9, np.nan, x0), x1, axis=-1)", (((6, 4), S),), nargs=2,
+         domain=(spaced, uniform(0.1, 0.4)), order=1, peer=False, id="nanquantile[q]"),
+    call(np.nanpercentile, "np.nanpercentile(np.where(x0 > 0.9, np.nan, x0), x1)", (((5,), S),), nargs=2,
+         domain=(spaced, uniform(10.0, 40.0)), order=1, peer=False, id="nanpercentile[q]"),
     *(RuleSpec(f, 1, spaced, REDUCED, order=1, kwargs=AXES[:-2], peer=False) for f in (np.nanmax, np.nanmin, np.ptp)),
     call(np.nanmax, "np.nanmax(np.log(x0), axis=0)", (((4, 3),),), domain=uniform(-1.0, 3.0), order=1, peer=False,
          id="nanmax[nan]"),

@@ -385,6 +385,13 @@ SIMPSON = [
          normal, (((2, 4),),), peer=False, id="simpson[x rows]"),
     spec(integrate.simpson, "integrate.simpson(x1, dx=x0{kw})", 2, INCREASING, ((S, (5,)), (S, (2, 4))),
          kwargs=({}, Variant(ALONG_ROWS, ((S, (4, 3)),))), peer=False, id="simpson[dx]"),
+    # 6 points and more: the weights are read 3 and 4 points at a time (runtime._local_simpson_weights)
+    spec(integrate.simpson, "integrate.simpson(x0{kw})", 1, normal, (((7,),), ((2, 8),)),
+         kwargs=({}, Variant(ALONG_ROWS, (((8, 2),),))), peer=False, id="simpson[many]"),
+    *(spec(integrate.simpson, f"integrate.simpson(x0, x={UNEVEN.format(n)})", 1, normal, (((n,),), ((2, n),)),
+           peer=False, id=f"simpson[x,{n}]") for n in (7, 8)),
+    spec(integrate.simpson, "integrate.simpson(x0, x=np.cumsum(np.abs(np.cos(np.arange(16.0)))).reshape(2, 8))", 1,
+         normal, (((2, 8),),), peer=False, id="simpson[x rows,8]"),
 ]
 INTEGRALS = [*integrals(integrate.trapezoid, ({},)), *integrals(integrate.cumulative_trapezoid, ({}, {"initial": 0})),
              *SIMPSON]
@@ -413,6 +420,10 @@ STRUCTURED = [
     spec(linalg.circulant, "linalg.circulant(x0)", 1, normal,
          (((4,),), ((1,),)) + ((((2, 3),),) if CIRCULANT_BATCHES else ()),
          peer=False),
+    spec(linalg.block_diag, "linalg.block_diag(x0, x1)", 2, normal, (((2, 3), (2,)), (S, (3, 1)), ((), (0, 2))),
+         peer=False),
+    spec(linalg.block_diag, "linalg.block_diag(x0, x1 * x1, x0, x1)", 2, normal, (((2, 2), (3,)),), peer=False,
+         id="block_diag[four]"),
 ]
 
 # x0[::-1]: a well-conditioned matrix with its rows reversed, which lu_factor pivots back.

@@ -323,7 +323,7 @@ def rebound_list_in_a_callee(x):
 
 def multiply_at(x):
     y = np.ones(2)
-    np.multiply.at(y, [0, 0], x)  # <- multiply-at
+    np.multiply.at(y, [0, 0], x)
     return y[0]
 
 
@@ -373,6 +373,6 @@ CASES = [
     Exact(add_at_into_a_copy, lambda rng: (rng.normal(size=3), rng.normal(size=3)), wrt=(0, 1)),
     Exact(add_at_two_dimensional, _array(3)),
     Exact(subtract_at_repeated, _array(3)),
-    Refused(multiply_at, (np.array([1.0, 2.0]),), UnsupportedSyntaxError, "multiply-at"),
+    Exact(multiply_at, _array(2)),
     Exact(rebound_list_in_a_callee, _array(2)),
 ]

@@ -38,7 +38,8 @@ What was wrong:
 Refused when probed, differentiated since by the same stop's work: `np.diff(x, prepend=x[0])`,
 `np.partition`, and a window kept short by `window.pop(0)` (its second derivative refused: the loop
 appends to the list its first derivative keeps); by a later one, `statistics.fmean` and `stdev`, a
-generator function yielding differentiated pairs, and `dict(zip(names, values))`.
+generator function yielding differentiated pairs, and `dict(zip(names, values))`; by a later one,
+np.put_along_axis (its second derivative refused, as that of every write the first derivative keeps).
 """
 from __future__ import annotations
 
@@ -252,6 +253,8 @@ CASES = [
     ("dict_zip_and_sorted", ([0.3, 1.2, -0.4],), (0,), (0,), ()),
     ("grid_product", ([0.1, 0.5], [0.3, -0.2, 0.9]), (0, 1), (), ()),  # (autograd: math.exp of its boxes)
     ("top_k_sum", (np.array([0.3, -0.4, 1.1, 0.5]),), (0,), (0,), ()),
+    ("take_and_put_along", (np.array([[0.3, -1.2, 0.8, 1.5], [0.7, 0.1, -0.4, 2.2], [-0.9, 1.1, 0.6, -0.2]]),), (0,),
+     (), (0,)),
 ]
 
 
@@ -271,7 +274,6 @@ REFUSED = [
     (programs.try_except_inert, (0.7, -0.4), (0, 1), "try-assigns"),
     (programs.weighted_average_returned, (RNG.normal(size=6), 0.5 + RNG.random(6)), (0, 1), "average-returned"),
     (programs.running_logsumexp, (SIGNAL,), (0,), "accumulate"),
-    (programs.take_and_put_along, (RNG.normal(size=(3, 4)),), (0,), "put-along"),
     (programs.interp_periodic, (np.array([-0.5, 0.7, 2.9]), KNOTS, np.array([0.5, 1.5, 0.2, 1.0])), (0, 1, 2),
      "interp-period"),
     (programs.reduceat_segments, (SIGNAL,), (0,), "reduceat"),

@@ -33,10 +33,10 @@ Refused when probed (left as they are): `match` statements (probe41_match_progra
 (`try`/`except`/`else`, `continue` inside a `try`); `lambda t, k=k: ...` in a loop; an append to a list
 held in a dict (`history["h"].append(h)`); `dict.update`, heapq and deque on differentiated values;
 `math.hypot(*x)` and other starred calls; generator expressions bound to a name; complex literals;
-np.multiply.at, np.put_along_axis and np.putmask; np.linalg.qr(mode="r"); NumPy
-2's np.linalg.trace, np.linalg.cross, np.linalg.outer, np.linalg.diagonal,
-np.linalg.vector_norm(ord=...), np.linalg.matrix_norm(ord=...), np.cumulative_sum(include_initial=True)
-and np.linalg.cholesky(upper=True); in-place writes through every second name of an array (views,
+np.maximum.at and np.putmask; np.linalg.qr(mode="r"); np.cumulative_sum(include_initial=True)
+(np.multiply.at, np.put_along_axis and NumPy 2's np.linalg.trace, cross, outer and diagonal,
+vector_norm(ord=...), matrix_norm(ord=...) and cholesky(upper=True) are differentiated since:
+tests/test_numpy_gaps_programs.py); in-place writes through every second name of an array (views,
 np.atleast_1d, np.asarray, astype(copy=False), list and dict items, record fields, callees' arguments).
 """
 from __future__ import annotations
@@ -255,6 +255,9 @@ CASES = [
     ("numpy2_array_api_names", (np.array([0.3, -0.5, 0.8]), np.array([1.2, 0.4, -0.6])), (0, 1), (), ()),
     ("numpy2_linalg_norms", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
     ("numpy2_transposes", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
+    ("numpy2_linalg_aliases", (A3, np.array([0.3, -0.5, 0.8])), (0, 1), (), ()),
+    ("cholesky_upper_keyword", (A3,), (0,), (), ()),
+    ("put_along_axis_write", (A3,), (0,), (), (0,)),
     ("vector_norm_orders", (V4,), (0,), (), ()),
     ("matrix_norm_orders", (A3,), (0,), (), (0,)),
     ("einsum_repeated_and_ellipsis", (RNG.normal(size=(3, 3, 3)), A3), (0, 1), (), ()),
@@ -386,14 +389,10 @@ REFUSED = [
     # a closure a function returns, called as it is returned
     (programs.closure_factory_applied, (0.7,), (0,), "returned-closure-called"),
     # `history["h"].append(h)`: an append to a list held in a dict
-    # NumPy 2 keywords the rules do not take: np.cumulative_sum's include_initial, np.linalg.cholesky's upper
+    # a NumPy 2 keyword the rules do not take: np.cumulative_sum's include_initial
     (programs.cumulative_sum_include_initial, (V4,), (0,), "include-initial"),
-    (programs.cholesky_upper_keyword, (A3,), (0,), "cholesky-upper"),
-    # np.put_along_axis and np.multiply.at write into an array
-    # np.linalg.trace and np.linalg.cross (NumPy 2) have no rules
-    (programs.numpy2_linalg_aliases, (A3, np.array([0.3, -0.5, 0.8])), (0, 1), "linalg-aliases"),
-    (programs.put_along_axis_write, (A3,), (0,), "put-along-axis"),
-    (programs.multiply_at_and_maximum_at, (V4,), (0,), "multiply-at"),
+    # np.maximum.at writes into an array (np.multiply.at is differentiated since)
+    (programs.multiply_at_and_maximum_at, (V4,), (0,), "maximum-at"),
     (programs.hypot_and_arctan2, (np.array([0.3, -1.2, 0.8]), np.array([0.5, 0.4, -0.7])), (0, 1), "hypot-and-arctan2"),
     (programs.qr_modes, (RNG.normal(size=(4, 3)),), (0,), "qr-modes"),
     (programs.heston_char_price, (0.04, 1.5), (0, 1), "heston-char-price"),

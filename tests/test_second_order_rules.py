@@ -101,9 +101,10 @@ SCALAR_CASES = [case for case in CASES if len(case.wrt) == 1 and set(case.shapes
 
 def known_failure(case: Case) -> str:
     """Why the second derivative of case is known not to be supported; "" when it is."""
-    matrix = case.shapes[0] != SCALAR and len(case.shapes[0]) == 2 and "axis" not in case.kwargs
-    norm = getattr(case.spec.func, "__name__", None) == "norm"  # np.linalg.norm, scipy.linalg.norm
-    if norm and matrix and case.kwargs.get("ord") in ("nuc", 2):
+    name = getattr(case.spec.func, "__name__", None)
+    matrix = name == "matrix_norm" or case.shapes[0] != SCALAR and len(case.shapes[0]) == 2 and "axis" not in case.kwargs
+    norm = name in ("norm", "matrix_norm")  # np.linalg.norm, scipy.linalg.norm, np.linalg.matrix_norm
+    if norm and matrix and case.kwargs.get("ord") in ("nuc", 2, -2):
         return "the slope of the nuclear and spectral norms is U V^T of an SVD; its derivative is not implemented"
     return ""
 
@@ -335,6 +336,8 @@ HELPERS = [
     helper("runtime.symmetric_from(x0, 'U')", ((3, 3),), label="U"),
     helper("runtime.triangle_adjoint(x0, 'L')", ((3, 3),), label="L"),
     helper("runtime.triangle_adjoint(x0, 'U')", ((2, 3, 3),), label="U"),
+    helper("runtime.transpose_if(x0, True)", ((2, 3, 4),), label="transposed"),
+    helper("runtime.transpose_if(x0, 0)", ((3, 4),), label="as it is"),
     helper("runtime.eigen_gaps(x0)", ((2, 4),), spaced),
     helper("runtime.as_columns(x0)", ((4,),)),
     helper("runtime.lstsq_residuals_adjoint(x0, x1, np.ones(2))", ((2,), (5, 2))),
@@ -439,6 +442,7 @@ def runtime_names_emitted() -> set:
 THIRD_ORDER = "its rules would be third-order rules of {}, which are not written"
 FORWARD_ONLY = ("the helper of the forward rule of {}: reverse mode over jvp through it is not supported "
                 "(forward over reverse and reverse over reverse are)")
+FIRST_ORDER = "a helper of the rules of {}, whose second derivatives are refused"
 CHECKPOINTED = "a checkpointed loop takes its step function as an argument: no template can differentiate it"
 WITHOUT_RULES = {
     "checkpointed_forward": CHECKPOINTED,
@@ -467,6 +471,9 @@ WITHOUT_RULES = {
     "lstsq_tangent": FORWARD_ONLY.format("np.linalg.lstsq"),
     "matrix_power_tangent": FORWARD_ONLY.format("np.linalg.matrix_power"),
     "interp_tangent": FORWARD_ONLY.format("np.interp"),
+    "block_diag_tangent_adjoint": THIRD_ORDER.format("scipy.linalg.block_diag"),
+    "scatter_multiply_adjoint": FIRST_ORDER.format("np.multiply.at"),
+    "scatter_multiply_tangent": FIRST_ORDER.format("np.multiply.at"),
 }
 CALLED = sorted(name for name in runtime_names_in_rules() | runtime_names_emitted()
                 if inspect.isfunction(getattr(runtime, name)))

@@ -122,6 +122,8 @@ class Desugar(MethodStatements, ReceiverChecks, Unpacking, UfuncMethods, nodes.T
             self.parsed.in_place.append((owner.id, node))  # a global's or closure's object (analysis/aliases.py)
         if call.func.attr == "at" and isinstance(found, np.ufunc):
             return self._ufunc_at(node, call)
+        if found is np and call.func.attr == "put_along_axis":
+            return self._put_along_axis(node, call)
         if found is MISSING:  # a method of a value the function computes, e.g. `rows[0].append(v)`
             raise UnsupportedSyntaxError(
                 call.func.attr, f"`.{call.func.attr}(...)` called for its effect on a value that is not a name "

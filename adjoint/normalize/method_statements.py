@@ -1,5 +1,5 @@
 """Methods called for their effect on a local name, as statements (`xs.extend(v)`, `y.sort()`),
-and `np.add.at`: each lowered to an assignment or a write in place, or refused (a mixin of
+`np.add.at`, `np.multiply.at` and `np.put_along_axis`: each lowered to an assignment or a write in place, or refused (a mixin of
 normalize/desugar.py's Desugar, which gives it `parsed`, `fresh`, `numpy_name`, `local_names`
 and `_bound_name`).
 
@@ -11,6 +11,7 @@ Before::
     y.sort()
     z.fill(v)
     np.add.at(w, idx, v)
+    np.put_along_axis(u, idx, v, 1)
 
 After::
 
@@ -25,10 +26,12 @@ After::
     array_or_refuse(z, 'fill', ..., v)
     z[...] = v
     w = scatter_add(w, idx, v)
+    u[along_axis_index(u, idx, 1)] = v
 """
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import List, Optional, Tuple
 
 import gast
@@ -179,22 +182,47 @@ class MethodStatements:
         return nodes.copy_location(gast.Expr(value=check), node)
 
     def _ufunc_at(self, node, call: gast.Call):
-        """`np.add.at(y, index, v)` becomes `y = scatter_add(y, index, v)` (np.subtract.at adds -v);
-        the other ufuncs' `at` are refused."""
+        """`np.add.at(y, index, v)` becomes `y = scatter_add(y, index, v)` (np.subtract.at adds -v),
+        `np.multiply.at(y, index, v)` `y = scatter_multiply(y, index, v)`; the other ufuncs' `at` are
+        refused."""
         ufunc = resolve(call.func.value, self.parsed, self.local_names)
         target = call.args[0] if call.args else None
-        supported = ufunc in (np.add, np.subtract) and len(call.args) == 3 and not call.keywords
+        supported = ufunc in (np.add, np.subtract, np.multiply) and len(call.args) == 3 and not call.keywords
         if not supported or not isinstance(target, gast.Name) or target.id not in self.local_names:
             raise UnsupportedSyntaxError(
-                f"np.{ufunc.__name__}.at", f"`np.{ufunc.__name__}.at(...)` is not differentiated; np.add.at and "
-                "np.subtract.at are, on an array held in a local name", self.parsed.info.location(node))
+                f"np.{ufunc.__name__}.at", f"`np.{ufunc.__name__}.at(...)` is not differentiated; np.add.at, "
+                "np.subtract.at and np.multiply.at are, on an array held in a local name",
+                self.parsed.info.location(node))
         self.parsed.in_place.append((target.id, node))
         value = call.args[2]
         if ufunc is np.subtract:
             value = gast.UnaryOp(op=gast.USub(), operand=value)
-        helper = nodes.name(self._bound_name("scatter_add", runtime.scatter_add))
-        update = nodes.call(helper, [nodes.name(target.id), call.args[1], value])
+        name, helper = ("scatter_multiply", runtime.scatter_multiply) if ufunc is np.multiply else (
+            "scatter_add", runtime.scatter_add)
+        update = nodes.call(nodes.name(self._bound_name(name, helper)), [nodes.name(target.id), call.args[1], value])
         return nodes.copy_location(nodes.assign(target.id, update), node)
+
+    def _put_along_axis(self, node, call: gast.Call):
+        """`np.put_along_axis(y, indices, v, axis)` of an array held in a local name becomes
+        `y[along_axis_index(y, indices, axis)] = v`, the write NumPy makes (repeated positions: the last
+        value stays); another call stays as it is (analysis/writes.py refuses a write into a value that
+        depends on the differentiated arguments)."""
+        try:
+            bound = inspect.signature(np.put_along_axis).bind(*call.args, **{k.arg: k.value for k in call.keywords})
+        except TypeError:
+            return node
+        target = bound.arguments["arr"]
+        if any(isinstance(a, gast.Starred) for a in call.args) or not isinstance(target, gast.Name) or \
+                target.id not in self.local_names:
+            return node
+        named, (indices, values, axis) = named_atoms(
+            [("_indices", bound.arguments["indices"]), ("_values", bound.arguments["values"]),
+             ("_axis", bound.arguments["axis"])], self.fresh)
+        index = nodes.call(nodes.name(self._bound_name("along_axis_index", runtime.along_axis_index)),
+                           [nodes.name(target.id), indices, axis])
+        place = gast.Subscript(value=nodes.name(target.id), slice=index, ctx=gast.Store())
+        write = gast.Assign(targets=[place], value=values, type_comment=None)
+        return [nodes.copy_location(stmt, node) for stmt in named + [write]]
 
 
 def named_atoms(values, fresh) -> tuple:

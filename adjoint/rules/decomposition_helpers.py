@@ -12,7 +12,7 @@ from adjoint.templates import d
 from adjoint.rules.table import non_differentiable, register_adjoint, register_tangent
 from adjoint.runtime import (
     as_columns, eigen_gaps, full_column_rank, full_rank, lstsq_residuals_adjoint, lstsq_residuals_tangent, symmetric_from, tall_qr,
-    gaps_product, triangle_adjoint,
+    gaps_product, transpose_if, triangle_adjoint,
 )
 
 
@@ -128,6 +128,16 @@ def _(result, g, uplo="L"):
 @register_tangent(runtime.triangle_adjoint)
 def _(result, g, uplo="L"):
     d[result] = triangle_adjoint(d[g], uplo)
+
+
+@register_adjoint(runtime.transpose_if)
+def _(result, x, trans):
+    d[x] = transpose_if(d[result], trans)
+
+
+@register_tangent(runtime.transpose_if)
+def _(result, x, trans):
+    d[result] = transpose_if(d[x], trans)
 
 
 @register_adjoint(runtime.as_columns)

@@ -749,24 +749,24 @@ def _(result, x):
 
 # `norm` is np.linalg.norm(x, ...), so the derivative through it is taken with x's: the norm's Hessian.
 @register_adjoint(runtime.norm_adjoint)
-def _(result, g, norm, x, ord=None, axis=None, keepdims=False):
-    d[g] = norm_tangent(d[result], norm, x, ord, axis, keepdims)
-    d[x] = norm_hessian_product(g, d[result], norm, x, ord, axis, keepdims)
+def _(result, g, norm, x, ord=None, axis=None, keepdims=False, vector=False):
+    d[g] = norm_tangent(d[result], norm, x, ord, axis, keepdims, vector)
+    d[x] = norm_hessian_product(g, d[result], norm, x, ord, axis, keepdims, vector)
 
 
 @register_tangent(runtime.norm_adjoint)
-def _(result, g, norm, x, ord=None, axis=None, keepdims=False):
-    d[result] = (norm_adjoint(d[g], norm, x, ord, axis, keepdims)
-                 + norm_hessian_product(g, d[x], norm, x, ord, axis, keepdims))
+def _(result, g, norm, x, ord=None, axis=None, keepdims=False, vector=False):
+    d[result] = (norm_adjoint(d[g], norm, x, ord, axis, keepdims, vector)
+                 + norm_hessian_product(g, d[x], norm, x, ord, axis, keepdims, vector))
 
 
 @register_adjoint(runtime.norm_tangent)
-def _(result, dx, norm, x, ord=None, axis=None, keepdims=False):
-    d[dx] = norm_adjoint(d[result], norm, x, ord, axis, keepdims)
-    d[x] = norm_hessian_product(d[result], dx, norm, x, ord, axis, keepdims)
+def _(result, dx, norm, x, ord=None, axis=None, keepdims=False, vector=False):
+    d[dx] = norm_adjoint(d[result], norm, x, ord, axis, keepdims, vector)
+    d[x] = norm_hessian_product(d[result], dx, norm, x, ord, axis, keepdims, vector)
 
 
 @register_tangent(runtime.norm_tangent)
-def _(result, dx, norm, x, ord=None, axis=None, keepdims=False):
-    d[result] = (norm_tangent(d[dx], norm, x, ord, axis, keepdims)
-                 + norm_hessian_form(dx, d[x], norm, x, ord, axis, keepdims))
+def _(result, dx, norm, x, ord=None, axis=None, keepdims=False, vector=False):
+    d[result] = (norm_tangent(d[dx], norm, x, ord, axis, keepdims, vector)
+                 + norm_hessian_form(dx, d[x], norm, x, ord, axis, keepdims, vector))

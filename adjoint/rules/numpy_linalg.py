@@ -11,12 +11,13 @@ from adjoint.runtime import (
     inner_axes, item_adjoint, kron_adjoint, multi_dot_adjoint, multi_dot_tangent, norm_adjoint, norm_tangent,
     np_dot_adjoint_a, np_dot_adjoint_b,
     solve_adjoint_a, solve_adjoint_b, solve_tangent, symmetric_from, tensordot_adjoint_a, tensordot_adjoint_b,
-    trace_adjoint, triangle_adjoint, unbroadcast,
+    trace_adjoint, transpose_if, triangle_adjoint, unbroadcast,
 )
 from adjoint.templates import d
 
 # NumPy 2 names, when NumPy has them.
 VECDOTS = tuple(f for f in (getattr(np, "vecdot", None), getattr(np.linalg, "vecdot", None)) if f is not None)
+LINALG_OUTERS = tuple(f for f in (getattr(np.linalg, "outer", None),) if f is not None)
 MATRIX_TRANSPOSES = tuple(f for f in (getattr(np, "matrix_transpose", None), getattr(np.linalg, "matrix_transpose", None))
                           if f is not None)
 
@@ -70,14 +71,15 @@ def _(result, x, y):
     d[result] = np.inner(d[x], y) + np.inner(x, d[y])
 
 
-# np.outer flattens both operands: result[i, j] = x.flat[i] * y.flat[j].
-@register_adjoint(np.outer)
+# np.outer flattens both operands: result[i, j] = x.flat[i] * y.flat[j]. (NumPy 2's np.linalg.outer is
+# np.outer of 1-d operands, the only ones it takes.)
+@register_adjoint(np.outer, *LINALG_OUTERS)
 def _(result, x, y):
     d[x] = np.reshape(np.dot(d[result], np.ravel(y)), np.shape(x))
     d[y] = np.reshape(np.dot(np.ravel(x), d[result]), np.shape(y))
 
 
-@register_tangent(np.outer)
+@register_tangent(np.outer, *LINALG_OUTERS)
 def _(result, x, y):
     d[result] = np.outer(d[x], y) + np.outer(x, d[y])
 
@@ -133,6 +135,21 @@ def _(result, x):
     d[result] = np.swapaxes(d[x], -1, -2)
 
 
+# NumPy 2's np.linalg.cross takes 3-vectors alone, along `axis` of each operand and of the result: the
+# operands broadcast over their other axes, so the adjoints are summed over those with `axis` moved last.
+if hasattr(np.linalg, "cross"):
+    @register_adjoint(np.linalg.cross)
+    def _(result, a, b, axis=-1):
+        d[a] = np.moveaxis(unbroadcast(np.linalg.cross(np.moveaxis(b, axis, -1), np.moveaxis(d[result], axis, -1)),
+                                       np.moveaxis(a, axis, -1)), -1, axis)
+        d[b] = np.moveaxis(unbroadcast(np.linalg.cross(np.moveaxis(d[result], axis, -1), np.moveaxis(a, axis, -1)),
+                                       np.moveaxis(b, axis, -1)), -1, axis)
+
+    @register_tangent(np.linalg.cross)
+    def _(result, a, b, axis=-1):
+        d[result] = np.linalg.cross(d[a], b, axis=axis) + np.linalg.cross(a, d[b], axis=axis)
+
+
 # A chain of matrix products (NumPy picks the order; a first vector is a row, a last one a column):
 # A_i's adjoint is (A_1..A_{i-1})^T g (A_{i+1}..A_n)^T, the tangent the sum of the chains with dA_i.
 @register_adjoint(np.linalg.multi_dot)
@@ -166,6 +183,25 @@ def _(result, x, offset=0, axis1=0, axis2=1):
 @register_tangent(np.diagonal)
 def _(result, x, offset=0, axis1=0, axis2=1):
     d[result] = np.diagonal(d[x], offset, axis1, axis2)
+
+
+# NumPy 2's np.linalg.trace and np.linalg.diagonal: np.trace and np.diagonal of the last two axes.
+if hasattr(np.linalg, "trace"):
+    @register_adjoint(np.linalg.trace)
+    def _(result, x, offset=0):
+        d[x] = trace_adjoint(d[result], x, offset, -2, -1)
+
+    @register_tangent(np.linalg.trace)
+    def _(result, x, offset=0):
+        d[result] = np.trace(d[x], offset, -2, -1)
+
+    @register_adjoint(np.linalg.diagonal)
+    def _(result, x, offset=0):
+        d[x] = diagonal_adjoint(d[result], x, offset, -2, -1)
+
+    @register_tangent(np.linalg.diagonal)
+    def _(result, x, offset=0):
+        d[result] = np.diagonal(d[x], offset, -2, -1)
 
 
 @register_adjoint(np.diag)
@@ -227,15 +263,19 @@ def _(result, a, b):
 
 
 # np.linalg.cholesky factors the symmetric matrix of x's lower triangle and never reads the upper one:
-# the gradient lies in the lower triangle (as np.linalg.eigh's in the triangle it reads).
+# the gradient lies in the lower triangle (as np.linalg.eigh's in the triangle it reads). With upper=True
+# (NumPy 2) it returns U = L^T of the matrix of the upper triangle, which is the transpose of that of the
+# transposed lower one, as scipy.linalg.cholesky does.
 @register_adjoint(np.linalg.cholesky)
-def _(result, x):
-    d[x] = triangle_adjoint(cholesky_adjoint(d[result], result))
+def _(result, x, upper=False):
+    d[x] = transpose_if(triangle_adjoint(cholesky_adjoint(transpose_if(d[result], upper), transpose_if(result, upper))),
+                        upper)
 
 
 @register_tangent(np.linalg.cholesky)
-def _(result, x):
-    d[result] = cholesky_tangent(symmetric_from(d[x]), result)
+def _(result, x, upper=False):
+    d[result] = transpose_if(cholesky_tangent(symmetric_from(transpose_if(d[x], upper)), transpose_if(result, upper)),
+                             upper)
 
 
 # ----- Norms ---------------------------------------------------------------------------
@@ -256,22 +296,25 @@ def _(result, x, ord=None, axis=None, keepdims=False):
     d[result] = norm_tangent(d[x], result, x, ord, axis, keepdims)
 
 
-# NumPy 2's np.linalg.vector_norm and matrix_norm, in their default orders (others are refused as keywords):
-# the 2-norm over axis (all of them by default) and the Frobenius norm of the last two axes, d |x| = x / |x|
-# (0 at a zero vector), as np.linalg.norm's with ord None over those axes.
+# NumPy 2's np.linalg.vector_norm(x, axis, keepdims, ord) is a vector norm over all of axis (every axis when
+# None), however many: ord 2 (its default), p, inf, -inf and 0 as np.linalg.norm's of a vector.
+# np.linalg.matrix_norm(x, keepdims, ord) is np.linalg.norm over the last two axes ('fro' its default).
 if hasattr(np.linalg, "vector_norm"):
+    not_differentiated(np.linalg.vector_norm, "ord")
+    not_differentiated(np.linalg.matrix_norm, "ord")
+
     @register_adjoint(np.linalg.vector_norm)
-    def _(result, x, axis=None, keepdims=False):
-        d[x] = norm_adjoint(d[result], result, x, None, axis, keepdims)
+    def _(result, x, axis=None, keepdims=False, ord=2):
+        d[x] = norm_adjoint(d[result], result, x, ord, axis, keepdims, True)
 
     @register_tangent(np.linalg.vector_norm)
-    def _(result, x, axis=None, keepdims=False):
-        d[result] = norm_tangent(d[x], result, x, None, axis, keepdims)
+    def _(result, x, axis=None, keepdims=False, ord=2):
+        d[result] = norm_tangent(d[x], result, x, ord, axis, keepdims, True)
 
     @register_adjoint(np.linalg.matrix_norm)
-    def _(result, x, keepdims=False):
-        d[x] = norm_adjoint(d[result], result, x, None, (-2, -1), keepdims)
+    def _(result, x, keepdims=False, ord="fro"):
+        d[x] = norm_adjoint(d[result], result, x, ord, (-2, -1), keepdims)
 
     @register_tangent(np.linalg.matrix_norm)
-    def _(result, x, keepdims=False):
-        d[result] = norm_tangent(d[x], result, x, None, (-2, -1), keepdims)
+    def _(result, x, keepdims=False, ord="fro"):
+        d[result] = norm_tangent(d[x], result, x, ord, (-2, -1), keepdims)

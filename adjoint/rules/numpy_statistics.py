@@ -1,7 +1,7 @@
 """Adjoints and tangents of NumPy's statistics, polynomials, integration and signal functions,
 and of array functions that pick, append or replace elements.
 
-np.median, np.quantile and np.percentile are piecewise linear (the derivative goes to the one
+np.median, np.quantile and np.percentile (and their nan variants) are piecewise linear (the derivative goes to the one
 or two elements the order statistic interpolates: for the median the middle element, or half
 to each of the two middle ones), np.interp piecewise linear in x (zero slope outside
 [xp[0], xp[-1]]), as are np.ptp, np.nanmax and np.nanmin (ties share the derivative).
@@ -81,6 +81,45 @@ def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear",
 def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
     d[result] = (order_tangent(d[a], a, axis, quantile_position(q, method) / 100.0, keepdims)
                  + d[q] * order_tangent(a, a, axis, quantile_position(q, method) / 100.0, keepdims, "slope") / 100.0)
+
+
+# np.nanmedian, np.nanquantile and np.nanpercentile: the order statistics of the entries that are not NaN
+# (skip_nan); a line of NaNs alone (NumPy's NaN, with a warning) moves with none.
+@register_adjoint(np.nanmedian)
+def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    d[a] = order_adjoint(d[result], a, axis, 0.5, keepdims, "value", True)
+
+
+@register_tangent(np.nanmedian)
+def _(result, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    d[result] = order_tangent(d[a], a, axis, 0.5, keepdims, "value", True)
+
+
+@register_adjoint(np.nanquantile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[a] = order_adjoint(d[result], a, axis, quantile_position(q, method), keepdims, "value", True)
+    d[q] = reshape_like(np.sum(d[result] * order_tangent(a, a, axis, quantile_position(q, method), keepdims, "slope",
+                                                         True)), q)
+
+
+@register_tangent(np.nanquantile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[result] = (order_tangent(d[a], a, axis, quantile_position(q, method), keepdims, "value", True)
+                 + d[q] * order_tangent(a, a, axis, quantile_position(q, method), keepdims, "slope", True))
+
+
+@register_adjoint(np.nanpercentile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[a] = order_adjoint(d[result], a, axis, quantile_position(q, method) / 100.0, keepdims, "value", True)
+    d[q] = reshape_like(np.sum(d[result] * order_tangent(a, a, axis, quantile_position(q, method) / 100.0, keepdims,
+                                                         "slope", True)) / 100.0, q)
+
+
+@register_tangent(np.nanpercentile)
+def _(result, a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False):
+    d[result] = (order_tangent(d[a], a, axis, quantile_position(q, method) / 100.0, keepdims, "value", True)
+                 + d[q] * order_tangent(a, a, axis, quantile_position(q, method) / 100.0, keepdims, "slope", True)
+                 / 100.0)
 
 
 # NaNs are skipped: they never equal the extremum, and they do not count in the mean.

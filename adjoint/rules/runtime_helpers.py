@@ -14,7 +14,7 @@ from adjoint.runtime import (
     list_concat_tangent,
     listed_tangent, list_repeat_adjoint, list_repeat_tangent, pop_adjoint, pop_tangent, pow_exponent_adjoint,
     pow_log_slope, record_adjoint, record_tangent, record_tangent_adjoint, saved_item_adjoint, saved_item_tangent,
-    set_at, shaped_zero, slope_or_zero_like,
+    scatter_multiply_adjoint, scatter_multiply_tangent, set_at, shaped_zero, slope_or_zero_like,
     sorted_adjoint, sorted_tangent, stored_derivative, sum_adjoint, sum_tangent, tangent_like, tangent_like_adjoint,
     transpose_adjoint, transposed_adjoint, transposed_tangent, unbroadcast, unreduce, written_adjoint,
     written_adjoint_backward, zero_at,
@@ -436,6 +436,18 @@ def _(result, x, index, value):
 @register_tangent(runtime.scatter_add)
 def _(result, x, index, value):
     d[result] = add_at(d[x], x, index, d[value])
+
+
+# np.multiply.at (runtime/products.py): first order (the helpers of these rules have none of their own).
+@register_adjoint(runtime.scatter_multiply)
+def _(result, x, index, value):
+    d[x] = scatter_multiply_adjoint(d[result], x, index, value, "x")
+    d[value] = unbroadcast(scatter_multiply_adjoint(d[result], x, index, value, "value"), value)
+
+
+@register_tangent(runtime.scatter_multiply)
+def _(result, x, index, value):
+    d[result] = scatter_multiply_tangent(d[x], d[value], x, index, value)
 
 
 # ----- Lists and tuples joined by `+` and repeated by `*` -------------------------------------

@@ -209,16 +209,6 @@ def _(result, x, lower):
     d[result] = triangle(d[x], lower)
 
 
-@register_adjoint(transpose_if)
-def _(result, x, trans):
-    d[x] = transpose_if(d[result], trans)
-
-
-@register_tangent(transpose_if)
-def _(result, x, trans):
-    d[result] = transpose_if(d[x], trans)
-
-
 @register_adjoint(frechet_block)
 def _(result, a, e):
     d[a] = d[result][..., :np.shape(a)[-1], :np.shape(a)[-1]] + d[result][..., np.shape(a)[-1]:, np.shape(a)[-1]:]

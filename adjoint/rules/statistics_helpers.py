@@ -52,29 +52,29 @@ def _(result, g, weights, a, axis=None):
 # Linear in g (or da); the weights are piecewise constant in a and, for kind "value", linear in
 # the position, with slope_kind(kind)'s weights as their derivative.
 @register_adjoint(runtime.order_adjoint)
-def _(result, g, a, axis=None, position=0.5, keepdims=False, kind="value"):
-    d[g] = order_tangent(d[result], a, axis, position, keepdims, kind)
-    d[position] = reshape_like(np.sum(d[result] * order_adjoint(g, a, axis, position, keepdims, slope_kind(kind))),
-                               position)
+def _(result, g, a, axis=None, position=0.5, keepdims=False, kind="value", skip_nan=False):
+    d[g] = order_tangent(d[result], a, axis, position, keepdims, kind, skip_nan)
+    d[position] = reshape_like(
+        np.sum(d[result] * order_adjoint(g, a, axis, position, keepdims, slope_kind(kind), skip_nan)), position)
 
 
 @register_tangent(runtime.order_adjoint)
-def _(result, g, a, axis=None, position=0.5, keepdims=False, kind="value"):
-    d[result] = (order_adjoint(d[g], a, axis, position, keepdims, kind)
-                 + d[position] * order_adjoint(g, a, axis, position, keepdims, slope_kind(kind)))
+def _(result, g, a, axis=None, position=0.5, keepdims=False, kind="value", skip_nan=False):
+    d[result] = (order_adjoint(d[g], a, axis, position, keepdims, kind, skip_nan)
+                 + d[position] * order_adjoint(g, a, axis, position, keepdims, slope_kind(kind), skip_nan))
 
 
 @register_adjoint(runtime.order_tangent)
-def _(result, da, a, axis=None, position=0.5, keepdims=False, kind="value"):
-    d[da] = order_adjoint(d[result], a, axis, position, keepdims, kind)
-    d[position] = reshape_like(np.sum(d[result] * order_tangent(da, a, axis, position, keepdims, slope_kind(kind))),
-                               position)
+def _(result, da, a, axis=None, position=0.5, keepdims=False, kind="value", skip_nan=False):
+    d[da] = order_adjoint(d[result], a, axis, position, keepdims, kind, skip_nan)
+    d[position] = reshape_like(
+        np.sum(d[result] * order_tangent(da, a, axis, position, keepdims, slope_kind(kind), skip_nan)), position)
 
 
 @register_tangent(runtime.order_tangent)
-def _(result, da, a, axis=None, position=0.5, keepdims=False, kind="value"):
-    d[result] = (order_tangent(d[da], a, axis, position, keepdims, kind)
-                 + d[position] * order_tangent(da, a, axis, position, keepdims, slope_kind(kind)))
+def _(result, da, a, axis=None, position=0.5, keepdims=False, kind="value", skip_nan=False):
+    d[result] = (order_tangent(d[da], a, axis, position, keepdims, kind, skip_nan)
+                 + d[position] * order_tangent(da, a, axis, position, keepdims, slope_kind(kind), skip_nan))
 
 
 @register_adjoint(runtime.quantile_position)

@@ -111,9 +111,13 @@ def cholesky_tangent(da, low):
     return np.matmul(low, _lower_half(np.matmul(inverse, np.matmul(da, np.swapaxes(inverse, -1, -2)))))
 
 
-def _norm_kind(x, ord, axis):
-    """("vector", axes) or ("matrix", axes) as np.linalg.norm decides for these arguments."""
+def _norm_kind(x, ord, axis, vector=False):
+    """("vector", axes) or ("matrix", axes) as np.linalg.norm decides for these arguments; `vector`:
+    a vector norm over all of axis (every axis when None), as np.linalg.vector_norm's."""
     ndim = np.ndim(x)
+    if vector:
+        axes = range(ndim) if axis is None else (axis,) if np.ndim(axis) == 0 else axis
+        return "vector", tuple(a % max(ndim, 1) for a in axes)
     if axis is None:
         if ord is None or ndim == 1:
             return "vector", tuple(range(ndim))
@@ -122,10 +126,10 @@ def _norm_kind(x, ord, axis):
     return ("vector" if len(axes) == 1 else "matrix"), tuple(a % max(ndim, 1) for a in axes)
 
 
-def _norm_slope(result, x, ord, axis):
+def _norm_slope(result, x, ord, axis, vector=False):
     """d norm / d x for the norms with a derivative: 2-, p- and max-norms of vectors, Frobenius,
     nuclear and spectral norms of matrices."""
-    kind, axes = _norm_kind(x, ord, axis)
+    kind, axes = _norm_kind(x, ord, axis, vector)
     r = np.expand_dims(result, axes) if np.ndim(result) else result
     if kind == "vector" and ord in (None, 2) or kind == "matrix" and ord in (None, "fro"):
         return _over_norm(x, r)
@@ -179,18 +183,18 @@ def _induced_norm_slope(x, ord, axes):
     return np.moveaxis(slope, (-2, -1), axes)
 
 
-def norm_adjoint(g, result, x, ord=None, axis=None, keepdims=False):
-    """The adjoint of np.linalg.norm(x, ord, axis, keepdims)."""
-    kind, axes = _norm_kind(x, ord, axis)
+def norm_adjoint(g, result, x, ord=None, axis=None, keepdims=False, vector=False):
+    """The adjoint of np.linalg.norm(x, ord, axis, keepdims) (`vector`: of np.linalg.vector_norm)."""
+    kind, axes = _norm_kind(x, ord, axis, vector)
     reduced = np.squeeze(result, axes) if keepdims and np.ndim(result) else result
     spread = np.expand_dims(g, axes) if not keepdims and np.ndim(result) else g
-    return spread * _norm_slope(reduced, x, ord, axis)
+    return spread * _norm_slope(reduced, x, ord, axis, vector)
 
 
-def norm_tangent(dx, result, x, ord=None, axis=None, keepdims=False):
-    """The tangent of np.linalg.norm(x, ord, axis, keepdims)."""
-    kind, axes = _norm_kind(x, ord, axis)
-    slope = _norm_slope(np.squeeze(result, axes) if keepdims and np.ndim(result) else result, x, ord, axis)
+def norm_tangent(dx, result, x, ord=None, axis=None, keepdims=False, vector=False):
+    """The tangent of np.linalg.norm(x, ord, axis, keepdims) (`vector`: of np.linalg.vector_norm)."""
+    kind, axes = _norm_kind(x, ord, axis, vector)
+    slope = _norm_slope(np.squeeze(result, axes) if keepdims and np.ndim(result) else result, x, ord, axis, vector)
     return np.sum(slope * dx, axis=axes, keepdims=keepdims)
 
 

@@ -1,14 +1,15 @@
 """Helpers of the rules of np.delete, np.insert, np.resize, np.partition and np.block: each element of the
 result is an element of an argument (or none), and the rules find which by running the call itself
 on position tags, 1 + an element's flat index (0 where no element of the argument lands), or, for
-np.partition, whose order NumPy leaves open, by matching the result's values to the argument's."""
+np.partition, whose order NumPy leaves open, by matching the result's values to the argument's; and the
+index np.put_along_axis writes at."""
 from __future__ import annotations
 
 import numpy as np
 
 __all__ = ["position_tags", "kept_tags", "inserted_value_tags", "insert_tangent", "tags_gather", "tags_scatter",
            "diagonal_positions", "reordered_tags", "diff_extended", "diff_extended_tangent", "diff_positions",
-           "histogram_positions", "block_adjoint"]
+           "histogram_positions", "block_adjoint", "along_axis_index"]
 
 from adjoint.runtime.refusals import Refused
 
@@ -158,3 +159,22 @@ def _block_pieces(g, arrays, depth):
     sizes = [((1,) * depth + np.shape(np.block(item)))[-depth] for item in arrays]
     parts = np.split(g, np.cumsum(sizes)[:-1], axis=-depth)
     return [_block_pieces(part, item, depth - 1) for part, item in zip(parts, arrays)]
+
+
+def along_axis_index(arr, indices, axis):
+    """The index of arr that np.put_along_axis(arr, indices, values, axis) writes values at (`arr[index] =
+    values`, as NumPy does): indices along axis, and along each other axis its positions; axis None:
+    the flat positions indices of arr."""
+    indices = np.asarray(indices)
+    if not np.issubdtype(indices.dtype, np.integer):
+        raise IndexError("`indices` must be an integer array")
+    shape = np.shape(arr)
+    if axis is None:
+        if indices.ndim != 1:
+            raise ValueError("when axis=None, `indices` must have a single dimension.")
+        return np.unravel_index(np.where(indices < 0, indices + np.size(arr), indices), shape)
+    if indices.ndim != len(shape):
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    axis = axis % len(shape)
+    return tuple(indices if k == axis else np.arange(n).reshape([n if j == k else 1 for j in range(len(shape))])
+                 for k, n in enumerate(shape))

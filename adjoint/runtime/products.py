@@ -6,6 +6,11 @@ and after each one instead (exclusive cumulative products from both ends). Its o
 derivative, for second derivatives, is the matrix of products leaving out two factors
 (`prod_others_pairs`), whose own derivatives (third order) have no rule and are refused.
 np.cumprod's derivative keeps the quotient form and refuses an entry that is zero.
+
+`np.multiply.at(x, index, value)` is written `x = scatter_multiply(x, index, value)`
+(normalize/method_statements.py): each element of value (broadcast to x[index]'s shape) multiplies
+the element of x it names, a repeated one as often as it is named. Its derivatives are first order
+(their helpers have no rules: a second derivative is refused).
 """
 from __future__ import annotations
 
@@ -95,3 +100,47 @@ def three_component_or_refuse(g, a, b):
         raise Refused("the derivative of np.cross of 2-component vectors is not supported (NumPy 2 deprecates "
                       "them); give the vectors a third component of zero")
     return g
+
+
+def scatter_multiply(x, index, value):
+    """`np.multiply.at(x, index, value)` without changing x: a copy of x multiplied at every occurrence
+    of a position in index (repeated positions multiply again)."""
+    out = x.copy()
+    np.multiply.at(out, index, value)
+    return out
+
+
+def _scatter_factors(x, index, value):
+    """(positions, values, products, others): the flat position in x of each occurrence and the value it
+    multiplies by (flat, value broadcast to x[index]'s shape); for each position of x the product of all
+    the values at it (1 where none); for each occurrence the product of the other values at its position,
+    exact where a value is zero."""
+    positions = np.arange(np.size(x)).reshape(np.shape(x))[index]
+    values = np.ravel(np.broadcast_to(value, np.shape(positions)))
+    positions = np.ravel(positions)
+    is_zero = values == 0
+    nonzero = np.where(is_zero, 1.0, values)
+    products = np.ones(np.size(x), dtype=np.result_type(values, float))
+    np.multiply.at(products, positions, nonzero)
+    zeros = np.bincount(positions, weights=is_zero, minlength=np.size(x))
+    others = np.where(is_zero, (zeros[positions] == 1) * products[positions],
+                      (zeros[positions] == 0) * products[positions] / nonzero)
+    return positions, values, np.where(zeros == 0, products, 0.0), others
+
+
+def scatter_multiply_adjoint(g, x, index, value, of):
+    """The adjoint of x (`of` "x") or of value ("value", in x[index]'s shape, to be summed over what value
+    was broadcast along) in scatter_multiply(x, index, value), given g."""
+    positions, _, products, others = _scatter_factors(x, index, value)
+    g = np.ravel(np.broadcast_to(g, np.shape(x)))
+    if of == "x":
+        return np.reshape(g * products, np.shape(x))
+    return np.reshape(g[positions] * np.ravel(x)[positions] * others, np.shape(np.asarray(x)[index]))
+
+
+def scatter_multiply_tangent(dx, dvalue, x, index, value):
+    """The tangent of scatter_multiply(x, index, value) given those of x and value (either may be 0.0)."""
+    positions, _, products, others = _scatter_factors(x, index, value)
+    moved = np.zeros(np.size(x), dtype=np.result_type(products, dvalue))
+    np.add.at(moved, positions, np.ravel(np.broadcast_to(dvalue, np.shape(np.asarray(x)[index]))) * others)
+    return np.reshape(np.ravel(np.broadcast_to(dx, np.shape(x))) * products + np.ravel(x) * moved, np.shape(x))

@@ -267,18 +267,52 @@ def initial_inserted(g, axis, initial):
 
 def simpson_weights(y, x, axis):
     """The weights w (y's shape) with simpson(y, x, dx=1.0, axis) = sum(w * y, axis): simpson is
-    linear in y, and its weights are its values at the rows of the identity (so they are SciPy's
-    own rule, whichever it uses for an even number of points)."""
+    linear in y, and its weights are its values at unit vectors, SciPy's own rule (_local_simpson_weights,
+    with O(n) memory; checked on one vector, and read from the rows of the identity where they differ)."""
     n = np.shape(y)[axis]
-    if x is None or np.ndim(x) == 1:
-        weights = _scipy_integrate.simpson(np.eye(n), x=x, axis=-1)
-        shape = [1] * np.ndim(y)
-        shape[axis] = n
+    points = None if x is None else np.asarray(x) if np.ndim(x) == 1 else np.moveaxis(
+        np.broadcast_to(x, np.shape(y)), axis, -1)
+    weights = _local_simpson_weights(points, n)
+    probe = np.broadcast_to(np.cos(1.7 * np.arange(n) + 0.3), np.shape(weights))
+    own = _scipy_integrate.simpson(probe, x=points, axis=-1)
+    if not np.allclose(np.sum(weights * probe, axis=-1), own, rtol=1e-9, atol=1e-12 * np.max(np.abs(weights))):
+        weights = _identity_simpson_weights(points, n)
+    shape = [1] * np.ndim(y)
+    shape[axis] = n
+    if np.ndim(weights) == 1:
         return np.broadcast_to(np.reshape(weights, shape), np.shape(y))
-    points = np.expand_dims(np.moveaxis(np.broadcast_to(x, np.shape(y)), axis, -1), -2)
-    stacked = np.shape(points)[:-2] + (n, n)
-    weights = _scipy_integrate.simpson(np.broadcast_to(np.eye(n), stacked), x=np.broadcast_to(points, stacked), axis=-1)
     return np.moveaxis(weights, -1, axis)
+
+
+def _identity_simpson_weights(points, n):
+    """simpson's weights (along the last axis of points, sample points a line) from its values at the
+    rows of the identity: n x n of them."""
+    if points is None or np.ndim(points) == 1:
+        return _scipy_integrate.simpson(np.eye(n), x=points, axis=-1)
+    stacked = np.shape(points)[:-1] + (n, n)
+    return _scipy_integrate.simpson(np.broadcast_to(np.eye(n), stacked),
+                                    x=np.broadcast_to(np.expand_dims(points, -2), stacked), axis=-1)
+
+
+def _local_simpson_weights(points, n):
+    """simpson's weights from its values at the unit vectors of 3 or 4 points at a time: SciPy (1.11 on)
+    sums Simpson's rule over the pairs of intervals of the first n (odd) or n - 1 (even) points, and
+    for an even n corrects for the last interval by the last three points, which is what it adds to
+    the 4 last points' rule over what it gives their first three."""
+    if n < 6:
+        return _identity_simpson_weights(points, n)
+    covered = n if n % 2 else n - 1
+    starts = np.arange(0, covered - 2, 2)
+    batch = () if points is None or np.ndim(points) == 1 else np.shape(points)[:-1]
+    panels = _identity_simpson_weights(None if points is None else points[..., starts[:, None] + np.arange(3)], 3)
+    weights = np.zeros(batch + (n,))
+    for k in range(3):
+        weights[..., starts + k] += panels[..., k]
+    if n % 2 == 0:
+        last = None if points is None else points[..., n - 4:]
+        weights[..., n - 4:] += _identity_simpson_weights(last, 4)
+        weights[..., n - 4:n - 1] -= _identity_simpson_weights(None if points is None else last[..., :3], 3)
+    return weights
 
 
 def full_convolution_shape(in1, in2):
@@ -308,23 +342,71 @@ def fft_axes_refused(axes):
     return axes
 
 
-def diagonal_incidence(shape, *vectors):
-    """E with E[i * n + j, i - j + n - 1] = 1 for a (..., m, n) matrix: a matrix's entries, flattened
-    over its last two axes, times E are the sums of its diagonals, from the top right one (offset
-    i - j = 1 - n) to the bottom left one (m - 1). The adjoint of toeplitz and circulant reads them.
+def _diagonal_offsets(rows, columns):
+    """i - j + columns - 1 for each entry (i, j) of a rows x columns matrix: the index of its diagonal,
+    from the top right one (offset 1 - columns) to the bottom left one (rows - 1)."""
+    return np.subtract.outer(np.arange(rows), np.arange(columns)) + columns - 1
+
+
+def diagonal_sums(g, *vectors):
+    """The sums of the diagonals of g (..., m, n) over its last two axes, from the top right one to the
+    bottom left one (m + n - 1 of them): the adjoint of toeplitz and circulant reads them.
 
     `vectors`: the arguments the matrix was made of. SciPy 1.17 takes an argument of more than one
     dimension for a batch of vectors (the matrices' leading axes are its own), which the adjoints
     follow; an earlier SciPy flattens it into one vector, which they do not: refused there."""
+    shape = np.shape(g)
     if any(np.ndim(vector) > 1 and tuple(shape[:-2]) != np.shape(vector)[:-1] for vector in vectors):
         raise Refused("scipy.linalg.toeplitz or circulant of an array of more than one dimension, which this SciPy "
                       "flattens into one vector (SciPy 1.17 and later take it for a batch of vectors): pass "
                       "np.ravel(c) for the matrix this SciPy builds, or upgrade SciPy")
     rows, columns = shape[-2], shape[-1]
-    offsets = np.subtract.outer(np.arange(rows), np.arange(columns)) + columns - 1
-    incidence = np.zeros((rows * columns, rows + columns - 1))
-    incidence[np.arange(rows * columns), offsets.ravel()] = 1.0
-    return incidence
+    lines = np.reshape(g, (int(np.prod(shape[:-2], dtype=int)), rows * columns))
+    sums = np.zeros((lines.shape[0], rows + columns - 1), dtype=np.result_type(lines, float))
+    np.add.at(sums, (np.arange(lines.shape[0])[:, None], _diagonal_offsets(rows, columns).ravel()), lines)
+    return np.reshape(sums, shape[:-2] + (rows + columns - 1,))
+
+
+def diagonal_spread(h, shape):
+    """The (..., m, n) matrix (`shape`) whose every diagonal holds its entry of h (..., m + n - 1), from the
+    top right one: the adjoint of diagonal_sums."""
+    return np.asarray(h)[..., _diagonal_offsets(shape[-2], shape[-1])]
+
+
+def _block_spans(arrays):
+    """The rows and columns (two slices) of each array scipy.linalg.block_diag places (None where there is
+    none); it takes each as np.atleast_2d does."""
+    spans, row, column = [], 0, 0
+    for array in arrays:
+        if array is None:
+            spans.append(None)
+            continue
+        rows, columns = np.shape(np.atleast_2d(array))
+        spans.append((slice(row, row + rows), slice(column, column + columns)))
+        row, column = row + rows, column + columns
+    return spans, (row, column)
+
+
+def block_of(g, position, arrays):
+    """The block of g (scipy.linalg.block_diag(*arrays)'s shape) where arrays[position] stands, in its
+    shape: the adjoint of that array."""
+    return np.reshape(np.asarray(g)[_block_spans(arrays)[0][position]], np.shape(arrays[position]))
+
+
+def block_diag_tangent(tangents, arrays):
+    """scipy.linalg.block_diag of the tangents of arrays (a symbolic zero, 0.0, is zeros of its array's
+    shape; None stands for no array), in NumPy: linear in the tangents."""
+    spans, shape = _block_spans(arrays)
+    present = [np.asarray(t) for t, a in zip(tangents, arrays) if a is not None]
+    result = np.zeros(shape, dtype=np.result_type(float, *present))
+    for tangent, span in zip(present, [span for span in spans if span is not None]):
+        result[span] = np.broadcast_to(tangent, (span[0].stop - span[0].start, span[1].stop - span[1].start))
+    return result
+
+
+def block_diag_tangent_adjoint(h, arrays):
+    """The adjoints of the tangents in block_diag_tangent(tangents, arrays), given h: their blocks."""
+    return [0.0 if array is None else block_of(h, k, arrays) for k, array in enumerate(arrays)]
 
 
 def off_gamma_poles(*arguments):

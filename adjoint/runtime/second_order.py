@@ -140,10 +140,10 @@ def kron_adjoint_backward(h, g, a, b, position, wanted):
     return kron_adjoint(g, *replaced, wanted)
 
 
-def _norm_curvature(v, result, x, ord, axis):
+def _norm_curvature(v, result, x, ord, axis, vector=False):
     """The Hessian of np.linalg.norm(x, ord, axis) at x applied to v, group by group (result is the
     norm without kept axes). For a p-norm, with slope s: (p - 1) (|x|^(p-2) v / r^(p-1) - s <s, v> / r)."""
-    kind, axes = _norm_kind(x, ord, axis)
+    kind, axes = _norm_kind(x, ord, axis, vector)
     if np.size(x) == 0:  # the norm of no entries: 0, with no entries to curve in
         return 0.0 * v
     if kind == "vector" and ord in (np.inf, -np.inf, 0) or kind == "matrix" and ord in (1, -1, np.inf, -np.inf):
@@ -156,26 +156,26 @@ def _norm_curvature(v, result, x, ord, axis):
     if np.any(np.equal(r, 0)):
         raise Refused("the second derivative of np.linalg.norm at a zero vector is not differentiated (the norm's "
                       "curvature is unbounded there); its first derivative is 0 there")
-    slope = _norm_slope(result, x, ord, axis)
+    slope = _norm_slope(result, x, ord, axis, vector)
     return (power - 1) * (np.abs(x) ** (power - 2) * v / r ** (power - 1)
                           - slope * np.sum(slope * v, axis=axes, keepdims=True) / r)
 
 
-def norm_hessian_product(g, v, result, x, ord=None, axis=None, keepdims=False):
+def norm_hessian_product(g, v, result, x, ord=None, axis=None, keepdims=False, vector=False):
     """g (result's shape) times the norm's Hessian applied to v (x's shape): the derivative of
     norm_adjoint(g, result, x, ...) along v, the norm `result` following x. Linear in g and in v."""
-    kind, axes = _norm_kind(x, ord, axis)
+    kind, axes = _norm_kind(x, ord, axis, vector)
     reduced = np.squeeze(result, axes) if keepdims and np.ndim(result) else result
     spread = np.expand_dims(g, axes) if not keepdims and np.ndim(result) else g
-    return spread * _norm_curvature(v, reduced, x, ord, axis)
+    return spread * _norm_curvature(v, reduced, x, ord, axis, vector)
 
 
-def norm_hessian_form(u, v, result, x, ord=None, axis=None, keepdims=False):
+def norm_hessian_form(u, v, result, x, ord=None, axis=None, keepdims=False, vector=False):
     """u^T H v group by group (result's shape), H the norm's Hessian: the derivative of
     norm_tangent(u, result, x, ...) along v. Linear in u and in v."""
-    kind, axes = _norm_kind(x, ord, axis)
+    kind, axes = _norm_kind(x, ord, axis, vector)
     reduced = np.squeeze(result, axes) if keepdims and np.ndim(result) else result
-    return np.sum(u * _norm_curvature(v, reduced, x, ord, axis), axis=axes, keepdims=keepdims)
+    return np.sum(u * _norm_curvature(v, reduced, x, ord, axis, vector), axis=axes, keepdims=keepdims)
 
 
 def array_tangent(dx, x):

@@ -91,31 +91,33 @@ def weights_adjoint(g, weights, a, axis=None):
     return np.reshape(np.sum(g, axis=others), np.shape(weights))
 
 
-def _order_weights(a, axis, position, kind):
+def _order_weights(a, axis, position, kind, skip_nan=False):
     """Weights of a's shape that pick, along axis (axis None: all of a), the order statistic at
     `position` in [0, 1] of each sorted line, linearly between the two nearest ranks (NumPy's
     'linear' method): (1 - f, f) on ranks (k, k + 1) for kind "value"; (-1, 1) (n - 1), its
-    derivative with respect to the position, for kind "slope"; zeros for None."""
+    derivative with respect to the position, for kind "slope"; zeros for None. skip_nan (np.nanmedian,
+    np.nanquantile): of the entries of each line that are not NaN (sorted first), n their count. A
+    line of no entries (NumPy's NaN) moves with none."""
     a = np.asarray(a)
     axes = tuple(range(a.ndim)) if axis is None else tuple(k % a.ndim for k in np.atleast_1d(axis))
     kept = [k for k in range(a.ndim) if k not in axes]
     moved = np.transpose(a, kept + list(axes))
     lines = np.reshape(moved, moved.shape[:len(kept)] + (int(np.prod(moved.shape[len(kept):], dtype=int)),))
-    count = lines.shape[-1]
-    place = float(position) * (count - 1)
-    lower = min(int(np.floor(place)), count - 1)
-    upper = min(lower + 1, count - 1)
-    ranks = np.zeros(count)
-    if kind is None:
-        pass
-    elif kind == "value":
-        ranks[lower] += 1.0 - (place - lower)
-        ranks[upper] += place - lower
-    elif upper > lower:
-        ranks[lower] -= count - 1.0
-        ranks[upper] += count - 1.0
+    counts = np.sum(~np.isnan(lines), axis=-1, keepdims=True) if skip_nan else np.full(lines.shape[:-1] + (1,),
+                                                                                       lines.shape[-1])
+    place = float(position) * (counts - 1)
+    lower = np.clip(np.floor(place).astype(int), 0, np.maximum(counts - 1, 0))
+    upper = np.minimum(lower + 1, np.maximum(counts - 1, 0))
+    ranks = np.arange(lines.shape[-1])
+    if kind == "value":
+        ranks = (ranks == lower) * (1.0 - (place - lower)) + (ranks == upper) * (place - lower)
+    elif kind == "slope":
+        ranks = ((ranks == upper) * 1.0 - (ranks == lower)) * (counts - 1.0)
+    else:
+        ranks = np.zeros(lines.shape)
     weights = np.zeros(lines.shape)
-    np.put_along_axis(weights, np.argsort(lines, axis=-1, kind="stable"), np.broadcast_to(ranks, lines.shape), -1)
+    np.put_along_axis(weights, np.argsort(lines, axis=-1, kind="stable"),
+                      np.broadcast_to(np.where(counts > 0, ranks, 0.0), lines.shape), -1)
     return np.transpose(np.reshape(weights, moved.shape), np.argsort(kept + list(axes)))
 
 
@@ -144,25 +146,29 @@ def _positions(position, kind):
     return np.ravel(position)
 
 
-def order_adjoint(g, a, axis=None, position=0.5, keepdims=False, kind="value"):
+def order_adjoint(g, a, axis=None, position=0.5, keepdims=False, kind="value", skip_nan=False):
     """The adjoint of a in the order statistic at `position` along axis (np.median: 0.5; np.quantile),
     given g: g at the one or two elements it interpolates. kind "slope": the derivative of that
-    adjoint with respect to the position. An array of positions: g's leading axes are theirs."""
+    adjoint with respect to the position. An array of positions: g's leading axes are theirs.
+    skip_nan: of the entries that are not NaN (np.nanmedian, np.nanquantile)."""
     if np.ndim(position):
         positions = _positions(position, kind)
         items = np.reshape(g, (positions.size,) + np.shape(g)[np.ndim(position):]) if np.ndim(g) else [g] * positions.size
-        return sum(order_adjoint(item, a, axis, p, keepdims, kind) for item, p in zip(items, positions))
-    return _order_weights(a, axis, position, kind) * _spread(g, a, axis, keepdims)
+        return sum(order_adjoint(item, a, axis, p, keepdims, kind, skip_nan) for item, p in zip(items, positions))
+    return _order_weights(a, axis, position, kind, skip_nan) * _spread(g, a, axis, keepdims)
 
 
-def order_tangent(da, a, axis=None, position=0.5, keepdims=False, kind="value"):
+def order_tangent(da, a, axis=None, position=0.5, keepdims=False, kind="value", skip_nan=False):
     """The tangent of the order statistic at `position` along axis: da interpolated as a is (an
-    array of positions: one such tangent each, along leading axes of the positions' shape)."""
+    array of positions: one such tangent each, along leading axes of the positions' shape). skip_nan:
+    of the entries that are not NaN, da where a is NaN left out (it may be a itself, the slope's)."""
     if np.ndim(position):
-        tangents = [order_tangent(da, a, axis, p, keepdims, kind) for p in _positions(position, kind)]
+        tangents = [order_tangent(da, a, axis, p, keepdims, kind, skip_nan) for p in _positions(position, kind)]
         return np.reshape(tangents, np.shape(position) + np.shape(tangents[0]))
     reduced = None if axis is None else tuple(np.atleast_1d(axis))
-    return np.sum(_order_weights(a, axis, position, kind) * da, axis=reduced, keepdims=keepdims)
+    if skip_nan:
+        da = np.where(np.isnan(a), 0.0, da)
+    return np.sum(_order_weights(a, axis, position, kind, skip_nan) * da, axis=reduced, keepdims=keepdims)
 
 
 def slope_kind(kind):
