@@ -160,6 +160,54 @@ def media_mix_response(decay, half_saturation, slope, spend, sales):
     return np.sum((sales - 10.0 * response) ** 2)
 
 
+def holt_winters_sse(alpha, beta, gamma, y, m=4):
+    """Additive Holt-Winters: level, trend and a season of m kept in lists, one-step forecast errors."""
+    level, trend = y[0], y[1] - y[0]
+    season = [v - np.mean(y[:m]) for v in y[:m]]
+    sse = 0.0
+    for t in range(m, len(y)):
+        forecast = level + trend + season[t - m]
+        sse += (y[t] - forecast) ** 2
+        previous = level
+        level = alpha * (y[t] - season[t - m]) + (1 - alpha) * (level + trend)
+        trend = beta * (level - previous) + (1 - beta) * trend
+        season.append(gamma * (y[t] - level) + (1 - gamma) * season[t - m])
+    return sse
+
+
+NESTS = {"transit": (0, 1), "car": (2, 3)}
+
+
+def nested_logit_nll(beta, lambdas, X, chosen):
+    """Utilities per alternative, inclusive values per nest; lambdas a dict of the nests' scales."""
+    V = X @ beta
+    inclusive = {nest: lambdas[nest] * scipy.special.logsumexp(V[list(alts)] / lambdas[nest])
+                 for nest, alts in NESTS.items()}
+    log_denominator = scipy.special.logsumexp(np.array(list(inclusive.values())))
+    nll = 0.0
+    for alt in chosen:
+        nest = next(name for name, alts in NESTS.items() if alt in alts)
+        lam = lambdas[nest]
+        within = V[alt] / lam - inclusive[nest] / lam
+        nll -= within + inclusive[nest] - log_denominator
+    return nll
+
+
+def knock_in_payoff(drift, vol, shocks, barrier=1.1, strike=1.0):
+    """A path by Euler steps; the payoff counts from the first price over the barrier (none: no payoff)."""
+    prices = [1.0]
+    for z in shocks:
+        prices.append(prices[-1] * (1.0 + drift + vol * z))
+    entry = next((p for p in prices if p > barrier), None)
+    if entry is None:
+        return 0.0
+    return max(prices[-1] - strike, 0.0) + 0.1 * entry
+
+
+def first_positive_squared(weights):
+    return next(w for w in weights if w > 0) ** 2
+
+
 # ----- Survival analysis ---------------------------------------------------------------------------
 
 
@@ -231,6 +279,18 @@ def plackett_luce_nll(scores, rankings):
             nll += scipy.special.logsumexp(s) - s[0]
             remaining.pop(0)
     return nll
+
+
+def elo_log_loss(ratings, matches, outcomes, k=0.2):
+    """Ratings updated match by match (integer pairs), the log loss of each prediction made before it."""
+    ratings = ratings.copy()
+    loss = 0.0
+    for (i, j), s in zip(matches, outcomes):
+        expected = 1.0 / (1.0 + np.exp(ratings[j] - ratings[i]))
+        loss -= s * np.log(expected) + (1 - s) * np.log(1 - expected)
+        ratings[i] += k * (s - expected)
+        ratings[j] -= k * (s - expected)
+    return loss
 
 
 def irt_2pl_nll(ability, log_discrimination, difficulty, persons, items, correct):
@@ -616,6 +676,10 @@ class PoissonRegression:
     def from_vector(cls, theta: np.ndarray, offsets=None) -> "PoissonRegression":
         return cls(theta[:-1], theta[-1], offsets)
 
+    @classmethod
+    def prior(cls, coef: np.ndarray, *, scale: float = 2.0) -> float:
+        return 0.5 * np.sum(coef ** 2) / (scale * cls.link_floor * 1e9)
+
     @staticmethod
     def softplus(x):
         return np.logaddexp(0.0, x)
@@ -643,7 +707,7 @@ class PoissonRegression:
 def count_model_loss(theta: np.ndarray, X: np.ndarray, counts: np.ndarray, *extra: float,
                      exposure: Sequence[float] = (1.0, 2.0, 1.0, 0.5), l2: float = 0.1) -> float:
     model = PoissonRegression(theta[:-1], theta[-1], offsets=np.log(np.asarray(exposure)))
-    penalty = l2 * np.sum(model.coef ** 2) + sum(extra)
+    penalty = l2 * np.sum(model.coef ** 2) + sum(extra) + PoissonRegression.prior(theta[:-1])
     return model.nll(X, counts, weights=np.array([1.0, 1.0, 0.5, 2.0])) + penalty
 
 

@@ -18,6 +18,11 @@ What was wrong:
   grad_age_seir_fit", a function the user never wrote); it is said as a refusal of that line's
   second derivative now (generated.py).
 
+Lifted: `next(generator expression[, default])` (`next(name for name, alts in NESTS.items() if alt in
+alts)`, `next((p for p in prices if p > barrier), None)`) was refused as a generator expression given to
+something other than sum, max, min, list, tuple, sorted, any or all; it is lowered to a loop that stops
+at the first item, with the default, or StopIteration raised, where none comes (normalize/comprehensions.py).
+
 Refused when probed (left as they are): a call spreading a sequence into parameters
 (`nelson_siegel_yield(t, *betas, tau)`, `np.hypot(*delta)`); a method of an object that a class method
 or a factory function returns (`PoissonRegression.from_vector(theta).nll(...)`); second derivatives
@@ -69,6 +74,13 @@ CASES = [
                             np.array([102.0, 103.5, 99.0, 104.0, 98.0])), (0, 2), (), (2,)),
     ("media_mix_response", (0.6, 1.5, 1.8, np.array([1.0, 0.0, 2.0, 0.5, 0.0, 1.5]),
                             np.array([3.0, 2.5, 6.0, 5.0, 3.0, 5.5])), (0, 2), (), (0,)),
+    ("holt_winters_sse", (0.4, 0.2, 0.3, np.array([3.0, 5.0, 4.0, 2.0, 3.5, 5.5, 4.2, 2.4, 3.8, 5.9])), (0, 1, 2),
+     (), ()),
+    ("nested_logit_nll", (np.array([0.5, -0.3]), {"transit": 0.6, "car": 0.8}, RNG.normal(size=(4, 2)), [0, 2, 3, 2, 1]),
+     (0, 1), (), ()),
+    ("knock_in_payoff", (0.02, 0.2, np.array([0.5, 1.0, -0.3, 0.8])), (0, 1, 2), (), ()),
+    ("knock_in_payoff", (0.02, 0.2, np.array([-0.5, -1.0, -0.3, 0.2])), (0, 1), (), ()),
+    ("first_positive_squared", (np.array([-0.3, -0.1, 0.7, 1.2]),), (0,), (0,), ()),
     ("cox_partial_nll", (np.array([0.3, -0.5]), COX_X, COX_TIMES, COX_EVENTS), (0, 1), (0, 1), ()),
     ("cox_efron_nll", (np.array([0.3, -0.5]), COX_X, COX_TIMES, COX_EVENTS), (0, 1), (), ()),
     ("weibull_censored_nll", (0.3, 0.5, np.array([0.5, 1.2, 2.0, 0.8, 3.1]),
@@ -81,6 +93,8 @@ CASES = [
     ("bradley_terry_nll", (np.array([0.2, -0.4, 0.7, 0.0]), np.array([0, 2, 2, 1, 3, 2]),
                            np.array([1, 0, 3, 3, 1, 1]), 0.25), (0, 3), (0, 3), ()),
     ("plackett_luce_nll", (np.array([0.2, -0.4, 0.7, 0.0]), [[2, 0, 1, 3], [0, 2, 3], [3, 1]]), (0,), (), ()),
+    ("elo_log_loss", (np.array([0.2, -0.1, 0.4]), [(0, 1), (1, 2), (2, 0), (0, 2)], [1.0, 0.0, 1.0, 0.5]), (0,),
+     (), (0,)),
     ("irt_2pl_nll", (np.array([0.5, -0.3, 1.0]), np.array([0.1, -0.2]), np.array([0.3, -0.4]),
                      np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 0, 1, 0, 1]),
                      np.array([1.0, 0.0, 0.0, 0.0, 1.0, 1.0])), (0, 1), (0, 1), ()),
@@ -146,3 +160,11 @@ def test_a_second_derivative_refused_in_a_first_derivative_speaks_of_the_users_l
     message = str(refused.value)
     assert "probe42_programs.py:" in message and "second derivative" in message
     assert "outside grad_age_seir_fit" not in message, message
+
+
+def test_next_of_a_generator_without_an_item_raises_as_python_does():
+    """next(generator) without a default raises StopIteration where no item comes, in its derivative too."""
+    weights = np.array([-0.3, 0.0, -0.7])
+    for derived in (programs.first_positive_squared, adjoint.grad(programs.first_positive_squared)):
+        with pytest.raises(StopIteration):
+            derived(weights)
