@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+import scipy.integrate
 import scipy.linalg
 import scipy.special
 
@@ -67,6 +68,17 @@ def age_seir_fit(log_beta, sigma, observed, dispersion=5.0):
     loglik = (scipy.special.gammaln(observed + r) - scipy.special.gammaln(r) - scipy.special.gammaln(observed + 1)
               + r * np.log(r / (r + mu)) + observed * np.log(mu / (r + mu)))
     return -np.sum(loglik)
+
+
+def sir_rhs(t, y, beta, gamma):
+    s, i, r = y
+    return [-beta * s * i, beta * s * i - gamma * i, gamma * i]
+
+
+def sir_solve_ivp_fit(beta, gamma, observed):
+    solution = scipy.integrate.solve_ivp(sir_rhs, (0.0, 6.0), [0.99, 0.01, 0.0], args=(beta, gamma),  # <- solve-ivp
+                                         t_eval=[2.0, 4.0, 6.0])
+    return np.sum((solution.y[1] - observed) ** 2)
 
 
 # ----- Econometrics --------------------------------------------------------------------------------

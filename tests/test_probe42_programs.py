@@ -23,7 +23,8 @@ alts)`, `next((p for p in prices if p > barrier), None)`) was refused as a gener
 something other than sum, max, min, list, tuple, sorted, any or all; it is lowered to a loop that stops
 at the first item, with the default, or StopIteration raised, where none comes (normalize/comprehensions.py).
 
-Refused when probed (left as they are): a call spreading a sequence into parameters
+Refused when probed (left as they are): scipy.integrate.solve_ivp (an SIR model fitted through it); a
+call spreading a sequence into parameters
 (`nelson_siegel_yield(t, *betas, tau)`, `np.hypot(*delta)`); a method of an object that a class method
 or a factory function returns (`PoissonRegression.from_vector(theta).nll(...)`); second derivatives
 through a list built by appends or a comprehension and then rebound or rebuilt in a loop (`flows =
@@ -141,6 +142,8 @@ def test_every_argument_in_every_mode(name, args, positions, with_autograd, firs
 REFUSED = [
     # a call spreading an array into a function's parameters (`f(t, *betas, tau)`)
     (programs.curve_roughness, (np.array([0.04, -0.01, 0.02]), 0.3), (0, 1), "starred-arguments"),
+    # SciPy's adaptive ODE solvers (a fixed-step loop is differentiated)
+    (programs.sir_solve_ivp_fit, (0.5, 0.1, np.array([0.02, 0.03, 0.05])), (0, 1), "solve-ivp"),
     # a method of an object a class method (or any function) returns: its class is known only when it runs
     (programs.count_model_from_vector, (np.array([0.2, 0.3, -0.4]), X42, COUNTS4), (0,), "method-of-factory-object"),
 ]
