@@ -232,6 +232,23 @@ def cox_partial_nll(beta, X, times, events):
     return -np.sum(d * (eta - log_risk))
 
 
+def cox_stable_nll(beta, X, times, events):
+    """Breslow's risk sets by a running log-sum-exp from the latest time back (no overflow)."""
+    order = np.argsort(-times)
+    eta = X[order] @ beta
+    log_risk = np.logaddexp.accumulate(eta)  # <- logaddexp-accumulate
+    return -np.sum(events[order] * (eta - log_risk))
+
+
+def cox_grouped_ties_nll(beta, X, times, events):
+    """Tied times grouped by np.unique's inverse; each group's risk summed by np.bincount."""
+    eta = X @ beta
+    distinct, group = np.unique(times, return_inverse=True)
+    group_risk = np.bincount(group, weights=np.exp(eta), minlength=len(distinct))
+    at_risk = np.cumsum(group_risk[::-1])[::-1]
+    return -np.sum(events * (eta - np.log(at_risk[group])))
+
+
 def cox_efron_nll(beta, X, times, events):
     """Efron's approximation for tied event times, a loop over the distinct times."""
     eta = X @ beta

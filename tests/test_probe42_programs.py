@@ -23,7 +23,8 @@ alts)`, `next((p for p in prices if p > barrier), None)`) was refused as a gener
 something other than sum, max, min, list, tuple, sorted, any or all; it is lowered to a loop that stops
 at the first item, with the default, or StopIteration raised, where none comes (normalize/comprehensions.py).
 
-Refused when probed (left as they are): scipy.integrate.solve_ivp (an SIR model fitted through it); a
+Refused when probed (left as they are): np.logaddexp.accumulate and np.add.reduceat (no rules; Cox's
+risk sets by a running log-sum-exp); scipy.integrate.solve_ivp (an SIR model fitted through it); a
 call spreading a sequence into parameters
 (`nelson_siegel_yield(t, *betas, tau)`, `np.hypot(*delta)`); a method of an object that a class method
 or a factory function returns (`PoissonRegression.from_vector(theta).nll(...)`); second derivatives
@@ -83,6 +84,7 @@ CASES = [
     ("knock_in_payoff", (0.02, 0.2, np.array([-0.5, -1.0, -0.3, 0.2])), (1,), (), ()),
     ("first_positive_squared", (np.array([-0.3, -0.1, 0.7, 1.2]),), (0,), (0,), ()),
     ("cox_partial_nll", (np.array([0.3, -0.5]), COX_X, COX_TIMES, COX_EVENTS), (0, 1), (0, 1), ()),
+    ("cox_grouped_ties_nll", (np.array([0.3, -0.5]), COX_X, COX_TIMES, COX_EVENTS), (0, 1), (), ()),
     ("cox_efron_nll", (np.array([0.3, -0.5]), COX_X, COX_TIMES, COX_EVENTS), (0, 1), (), ()),
     ("weibull_censored_nll", (0.3, 0.5, np.array([0.5, 1.2, 2.0, 0.8, 3.1]),
                               np.array([True, False, True, True, False])), (0, 2), (0, 2), ()),
@@ -142,6 +144,8 @@ def test_every_argument_in_every_mode(name, args, positions, with_autograd, firs
 REFUSED = [
     # a call spreading an array into a function's parameters (`f(t, *betas, tau)`)
     (programs.curve_roughness, (np.array([0.04, -0.01, 0.02]), 0.3), (0, 1), "starred-arguments"),
+    # ufunc methods without rules: np.logaddexp.accumulate (np.add.reduceat too)
+    (programs.cox_stable_nll, (np.array([0.3, -0.5]), COX_X, COX_TIMES, COX_EVENTS), (0, 1), "logaddexp-accumulate"),
     # SciPy's adaptive ODE solvers (a fixed-step loop is differentiated)
     (programs.sir_solve_ivp_fit, (0.5, 0.1, np.array([0.02, 0.03, 0.05])), (0, 1), "solve-ivp"),
     # a method of an object a class method (or any function) returns: its class is known only when it runs
