@@ -128,7 +128,7 @@ CASES = [
     ("strain_energy", (0.7, np.array([[2.0, -0.5, 0.1], [-0.5, 1.5, 0.3], [0.1, 0.3, 1.2]])), (0, 1), (0, 1), ()),
     ("sgd_learning_rate", (0.3, X62, Y6), (0,), (), ()),
     ("rmsprop_momentum", ({"lr": 0.05, "rho": 0.9, "momentum": 0.5}, X62, Y6), (0,), (), ()),
-    ("count_model_loss", (np.array([0.2, 0.3, -0.4]), X42, COUNTS4, 0.3), (0,), (), ()),
+    # (each calls count_model_loss, PoissonRegression's methods, property, class and static methods)
     ("stacked_losses", ([np.array([0.2, 0.3, -0.4]), np.array([0.1, -0.2, 0.5])], X42, COUNTS4), (0,), (), ()),
 ]
 
