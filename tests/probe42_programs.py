@@ -1,11 +1,14 @@
 """Programs written as their users write them (tests/test_probe42_programs.py), of kinds the earlier
 probes left out: epidemics by compartments of age groups (a contact matrix, RK4 keeping a list of
-states, a negative binomial fit), econometrics (GARCH(1,1) and GJR-GARCH likelihoods, an ARMA(1,1)
-conditional sum of squares, a two-regime Markov switching filter, a Nelson-Siegel bond pricing fit, a
-media-mix model's adstock and Hill saturation), survival analysis (Cox's partial likelihood by risk
-sets from argsort and cumsum, with Efron's ties by a loop over distinct times, a censored Weibull
-likelihood), recommenders and ratings (a BPR loss over integer index arrays, a factorization machine,
-Bradley-Terry and Plackett-Luce likelihoods, a 2PL item response model), graph networks (a GCN with
+states, a negative binomial fit; an SIR model through scipy.integrate.solve_ivp, refused),
+econometrics (GARCH(1,1) and GJR-GARCH likelihoods, an ARMA(1,1) conditional sum of squares, a
+two-regime Markov switching filter, a Nelson-Siegel bond pricing fit, a media-mix model's adstock and
+Hill saturation, Holt-Winters smoothing, a nested logit whose nests are found by `next`, a knock-in
+payoff from the first price over a barrier), survival analysis (Cox's partial likelihood by risk sets
+from argsort and cumsum, with ties grouped by np.unique and np.bincount, with Efron's ties by a loop
+over distinct times, a censored Weibull likelihood), recommenders and ratings (a BPR loss over
+integer index arrays, a factorization machine, Bradley-Terry, Plackett-Luce and Elo, a 2PL item
+response model), graph networks (a GCN with
 its layers in a list of dicts, a graph attention layer held in a dataclass), Kepler's equation by a
 vectorized Newton iteration to a tolerance, second-order sections of an IIR filter from their
 design parameters, kriging (a GP's predictive mean and variance by scipy.linalg.cho_factor, ordinary
