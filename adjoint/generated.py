@@ -260,8 +260,8 @@ def refuse_in_generated_code(error: AdjointError, target: Callable) -> None:
     inner = error.location
     line = _mapped(inner.filename, inner.lineno) if inner is not None and inner.lineno else None
     if line is not None and line.filename == code.co_filename:
-        if _generated_names(error.message, code):  # (a user cannot act on the names of adjoint's own code)
-            error = _second_derivative_refusal(error)
+        if _generated_names(error.message, code) or _names_the_derivative(error.message, target):
+            error = _second_derivative_refusal(error)  # (a user cannot act on the names of adjoint's own code)
         raise error.blamed_on(line, f"the derivative of `{origin.__qualname__}`", "made for this line") from None
     text = linecache.getline(code.co_filename, code.co_firstlineno)
     definition = Location(code.co_filename, code.co_firstlineno, len(text) - len(text.lstrip()), None, text)
@@ -284,6 +284,12 @@ def _generated_names(message: str, code) -> List[str]:
         used.update(one.co_varnames + one.co_names + one.co_cellvars + one.co_freevars)
         codes.extend(const for const in one.co_consts if hasattr(const, "co_varnames"))
     return [name for name in re.findall(r"`([A-Za-z_]\w*)`", message) if name not in used]
+
+
+def _names_the_derivative(message: str, target: Callable) -> bool:
+    """Whether message speaks of the derivative adjoint wrote by its name (`an object from outside grad_f`)."""
+    name = getattr(target, "__name__", "")
+    return bool(name) and re.search(rf"\b{re.escape(name)}\b", message) is not None
 
 
 def _second_derivative_refusal(error: AdjointError) -> AdjointError:

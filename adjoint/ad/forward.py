@@ -28,7 +28,7 @@ from adjoint.ad.list_arguments import is_active_list, lists_as_arrays, reads_lis
 from adjoint.ad.shared_arguments import argument_checks
 from adjoint.analysis.attributes import is_field_read
 from adjoint.analysis.calls import Callee
-from adjoint.analysis.kinds import CONTAINER, SCALAR
+from adjoint.analysis.kinds import ARRAY, CONTAINER, SCALAR
 from adjoint.errors import AdjointError, NonDifferentiableError
 from adjoint.frontend.names import no_rule_message
 from adjoint.frontend.resolve import qualified_name
@@ -157,14 +157,17 @@ class ForwardAD:
         expr = instance.derivatives[0][1]
         if scalar:
             return expr
-        if func is operator.getitem and self._is_container(bindings["x"]):
-            return self._shaped_like(expr, target)  # an item of a list's tangent may be the symbolic zero
+        if func is operator.getitem and self._holds_items(bindings["x"]):
+            return self._shaped_like(expr, target)  # an item of a list's or a dict's tangent may be the symbolic zero
         if self._may_lose_broadcast(template, bindings, target, expr):
             expr = nodes.call(self.ctx.runtime("tangent_like"), [expr, nodes.name(target)])
         return expr
 
-    def _is_container(self, atom: gast.expr) -> bool:
-        return isinstance(atom, gast.Name) and self.ctx.kinds.get(atom.id) == CONTAINER
+    def _holds_items(self, atom: gast.expr) -> bool:
+        """Whether atom may be a list, tuple, dict or record: its tangent holds one per item, and an item
+        that carries none (`{"w": np.ones(2), "v": 0.0}` before `s["v"] = lr * g`) holds the symbolic
+        zero 0.0, which an array's tangent rules cannot take for it (`X @ dw`, `np.dot(X, dw)`)."""
+        return isinstance(atom, gast.Name) and self.ctx.kinds.get(atom.id) != ARRAY
 
     def _shaped_like(self, tangent: gast.expr, target: str) -> gast.expr:
         """`tangent_like(tangent, target)` unless target is a number (whose tangent 0.0 is right)."""

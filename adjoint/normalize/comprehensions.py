@@ -2,8 +2,9 @@
 
 A list comprehension becomes a list built with `append`, a dict comprehension a dict whose
 items are written one by one; a generator expression is read
-where it is the argument of sum, max, min, list, tuple, sorted, any or all (sum, max and min
-fold its items as Python does: from 0, or from the first item). The comprehension's
+where it is the argument of sum, max, min, list, tuple, sorted, any, all or next (sum, max and min
+fold its items as Python does: from 0, or from the first item; any, all and next stop at the item
+that decides them). The comprehension's
 variables get new names, as they are its own in Python. `if` clauses become `if`
 statements, several `for` clauses nested loops. `functools.reduce(f, items, initial)` folds
 the same way, calling f on what it has so far and each item (from the first item without
@@ -46,10 +47,11 @@ from adjoint.frontend.resolve import resolve
 from adjoint.normalize.dict_views import listed_dict_views
 from adjoint.normalize.dict_writes import lower_dict_writes
 from adjoint.normalize.evaluation_order import either_branches, evaluated_before, path_to
+from adjoint.normalize.iteration import dict_view
 from adjoint.normalize.set_comprehensions import listed_set_comprehensions
 
 LOWERED = (gast.ListComp, gast.DictComp, gast.GeneratorExp)
-CONSUMERS = (sum, max, min, list, tuple, sorted, any, all)
+CONSUMERS = (sum, max, min, list, tuple, sorted, any, all, next)
 HOISTED_FROM = (gast.Assign, gast.AugAssign, gast.AnnAssign, gast.Expr, gast.Return, gast.If, gast.For)
 
 
@@ -243,7 +245,7 @@ class _Lowering:
         if isinstance(node, gast.Call):
             return self.consumed(node, self._consumer(node), prelude) or node
         raise self._refuse(node, "a generator expression is supported as the argument of sum, max, min, list, "
-                                 "tuple, sorted, any or all; elsewhere write a list comprehension `[...]`")
+                                 "tuple, sorted, any, all or next; elsewhere write a list comprehension `[...]`")
 
     def _list(self, node: gast.ListComp, prelude: List[gast.stmt]) -> gast.Name:
         """`_list = []` and loops appending to it; inside another comprehension's loop, where
@@ -287,6 +289,8 @@ class _Lowering:
             return self._fold(generator, start, prelude)
         if consumer in (any, all) and len(call.args) == 1 and not call.keywords:
             return self._short_circuit(generator, consumer is any, prelude)
+        if consumer is next and len(call.args) <= 2 and not call.keywords:
+            return self._first_item(generator, call.args[1] if len(call.args) == 2 else None, prelude)
         items = self._list(_as_list(generator), prelude)
         if consumer in (max, min) and len(call.args) == 1 and not call.keywords:
             extreme = call.func
@@ -307,6 +311,27 @@ class _Lowering:
         self._loops(generator, stop_at, prelude, stop_when=found)
         result = nodes.name(found) if is_any else nodes.not_(nodes.name(found))
         return nodes.copy_location(result, generator)
+
+    def _first_item(self, generator: gast.GeneratorExp, default: Optional[gast.expr],
+                    prelude: List[gast.stmt]) -> gast.Name:
+        """next(generator[, default]) as loops that stop at the first item, as next takes no item after
+        it; with no item, the default (computed after the first iterable, as Python makes the generator
+        before it), or StopIteration raised, as next raises it."""
+        found, first = self.fresh("_found"), self.fresh("_first")
+        clause = generator.generators[0]
+        if default is not None and dict_view(clause.iter) is None:  # (a loop reads a dict's view itself)
+            clause.iter = self._evaluated_now(clause.iter, prelude)
+        start = nodes.constant(None) if default is None else self._lowered_inside(default, prelude)
+        prelude.extend(nodes.copy_location(nodes.assign(name, value), generator)
+                       for name, value in ((first, start), (found, nodes.constant(False))))
+
+        def stop_at(value: gast.expr) -> List[gast.stmt]:
+            return [nodes.assign(first, value), nodes.assign(found, nodes.constant(True)), gast.Break()]
+        self._loops(generator, stop_at, prelude, stop_when=found)
+        if default is None:
+            raised = gast.Raise(exc=nodes.call_named("StopIteration"), cause=None)
+            prelude.append(nodes.copy_location(nodes.if_(nodes.not_(nodes.name(found)), [raised], []), generator))
+        return nodes.copy_location(nodes.name(first), generator)
 
     def _reduce(self, call: gast.Call, prelude: List[gast.stmt]) -> gast.Name:
         """functools.reduce as a fold: the items are taken as Python's reduce takes them (a
