@@ -50,10 +50,13 @@ HINT = ("adjoint differentiates real values only; write the computation with rea
 def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> None:
     """Raise UnsupportedSyntaxError at the first complex literal, complex object or
     complex-making function the function refers to."""
+    passed = {}  # id -> an object read at an earlier node and found to be none of these (held here)
     for stmt in parsed.node.body:
         for node in nodes.walk(stmt):
             loaded = node.__class__ in (gast.Name, gast.Attribute) and node.ctx.__class__ is gast.Load
             obj = resolve(node, parsed, local_names) if loaded else MISSING  # once for the three checks
+            if loaded and passed.get(id(obj), passed) is obj:
+                continue  # (`np`, `math.sin`, a local name: read at many nodes, checked once)
             maker = _complex_maker(obj)
             if maker is not None:
                 raise NonDifferentiableError(
@@ -65,6 +68,8 @@ def refuse_complex_values(parsed: ParsedFunction, local_names: frozenset) -> Non
             if reason is not None:
                 raise UnsupportedSyntaxError("complex", f"{reason}: {HINT}", parsed.info.location(node))
             _refuse_foreign_values(obj, node, parsed)
+            if loaded:
+                passed[id(obj)] = obj
     defaults = list(getattr(parsed.func, "__defaults__", None) or ())
     defaults += list((getattr(parsed.func, "__kwdefaults__", None) or {}).values())
     if any(holds_complex(value) for value in defaults):
