@@ -657,3 +657,77 @@ def arrays_from_python_loops(x, M):
     b = np.array([math.cos(v) * v for v in x])
     c = np.array([r @ r for r in M])
     return float(a @ b) + float(np.sum(c))
+
+
+# ----- Attributes stored through a setter ----------------------------------------------------------------
+
+
+class Probability:
+    """A probability clipped into [0, 1] by its property's setter."""
+
+    def __init__(self, p):
+        self.p = p
+
+    @property
+    def p(self):
+        return self._p
+
+    @p.setter
+    def p(self, value):
+        self._p = min(max(value, 0.0), 1.0)
+
+
+def property_setter_clips(p, x):
+    prob = Probability(p)  # <- property-setter
+    return prob.p * x + (1.0 - prob.p) * x * x
+
+
+@dataclass
+class Rate:
+    """A dataclass whose every field is clipped into [0, 1] as it is set."""
+
+    rate: float
+    decay: float
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, min(max(value, 0.0), 1.0))
+
+
+def dataclass_setattr_clips(r, x):
+    params = Rate(r, 0.5)  # <- dataclass-setattr
+    return params.rate * x + params.decay * params.rate
+
+
+class Clipped:
+    """A descriptor storing its value clipped into [0, 1] under the attribute's private name."""
+
+    def __set_name__(self, owner, name):
+        self.name = "_" + name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self.name)
+
+    def __set__(self, obj, value):
+        setattr(obj, self.name, min(max(value, 0.0), 1.0))
+
+
+class Mixture:
+    weight = Clipped()
+
+    def __init__(self, weight):
+        self.weight = weight
+
+
+def descriptor_setter_clips(w, x):
+    mix = Mixture(w)  # <- descriptor-setter
+    return mix.weight * x + (1.0 - mix.weight) * math.sin(x)
+
+
+@dataclass
+class Bounds:
+    low: float
+    high: float = Clipped()
+
+
+def descriptor_field_of_a_parameter(bounds, x):
+    return (bounds.high - bounds.low) * x  # <- descriptor-field-parameter

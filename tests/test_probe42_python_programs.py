@@ -12,6 +12,14 @@ What was wrong:
   derivative as the class's own object: `c.area` of a cached_property crashed with TypeError
   (`'cached_property' + 'cached_property'`) where Python runs. Such a read is refused at its line
   now (normalize/record_methods.py), as a property of a record the function did not build is.
+- an object whose attributes are stored through something else than the plain store was built as a
+  record holding the values as they were given, silently: a property with a setter (`self.p = p` in
+  `__init__`, the setter clipping into [0, 1]: `Probability(1.3).p * x` had the gradient 1 in p where
+  Python's is 0), a dataclass with a `__setattr__` of its own (clipping too: gradient 1.2 for 0), a
+  descriptor with `__set__` as a class attribute; and a dataclass argument with such a field (`high:
+  float = Clipped()`) had its gradient built through that setter (a gradient 1.5 read back clipped
+  to 1.0). Such classes are no records now (runtime.plain_attributes): building one from
+  differentiated values, or differentiating such an argument's field, is refused at the line.
 
 Refused when probed (left as they are): a closure over a list appended to after its definition, and
 one writing its `nonlocal` accumulator; lambdas reading the function's variables stored in a dict or a
@@ -120,6 +128,13 @@ REFUSED = [
     (programs.ellipsis_write_through_alias, (V4,), (0,), "ellipsis-write-alias"),
     (programs.repeated_list_of_one_array, (V4,), (0,), "repeated-list-iadd"),
     (programs.sort_of_a_view, (V4, np.array([0.5, -0.2, 0.9, 1.1])), (0, 1), "sort-of-view"),
+    # attributes stored through a property's setter, a dataclass's __setattr__ or a descriptor's __set__
+    # (a clip here): built as records storing the value as it is (wrong gradients where the clip bites)
+    (programs.property_setter_clips, (1.3, 0.7), (0,), "property-setter"),
+    (programs.property_setter_clips, (0.4, 0.7), (0,), "property-setter"),
+    (programs.dataclass_setattr_clips, (1.3, 0.7), (0,), "dataclass-setattr"),
+    (programs.descriptor_setter_clips, (1.3, 0.7), (0,), "descriptor-setter"),
+    (programs.descriptor_field_of_a_parameter, (programs.Bounds(0.2, 0.9), 1.5), (0,), "descriptor-field-parameter"),
 ]
 
 
