@@ -731,3 +731,79 @@ class Bounds:
 
 def descriptor_field_of_a_parameter(bounds, x):
     return (bounds.high - bounds.low) * x  # <- descriptor-field-parameter
+
+
+# ----- Records whose class defines `__getitem__` or `__array__` -------------------------------------------
+
+
+class Polar(NamedTuple):
+    """(r, theta) whose items are its Cartesian coordinates."""
+
+    r: float
+    theta: float
+
+    def __getitem__(self, i):
+        return (self.r * math.cos(self.theta), self.r * math.sin(self.theta))[i]
+
+    def scaled(self, k):
+        return Polar(self.r * k, self.theta)
+
+
+def items_of_records(p, k):
+    pts = [Polar(k, 0.3), Polar(p.r * k, p.theta)]
+    return pts[1][0] * pts[0][1] + p[0] * k + p.scaled(2.0).r
+
+
+def item_of_a_method_result(p, k):
+    return p.scaled(k)[0] + p.r  # <- item-of-method-result
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+
+    def __array__(self, dtype=None, copy=None):
+        return np.array([self.x, self.y], dtype=dtype)
+
+
+def points_with_array_protocol(x, y):
+    pts = [Point(x, y), Point(y, x * x)]
+    return sum(p.x * p.y for p in pts) + pts[1].x * pts[0].y
+
+
+def array_of_a_point(p):
+    return float(np.sum(np.asarray(p) ** 2))  # <- array-of-point
+
+
+def array_of_points(x, y):
+    return float(np.sum(np.array([Point(x, y), Point(y, x)]) ** 2))  # <- array-of-points
+
+
+class Span(NamedTuple):
+    """An interval whose iteration walks it from its upper end down."""
+
+    low: float
+    high: float
+
+    def __iter__(self):
+        return iter((self.high, self.low))
+
+
+def span_energy(span, k):
+    width = span.high - span.low
+    return k * width ** 2 + span.low * span.high
+
+
+class Weighted(NamedTuple):
+    """A weight and its values, iterated values first."""
+
+    weight: float
+    values: np.ndarray
+
+    def __iter__(self):
+        return iter((self.values, self.weight))
+
+
+def weighted_energy(w, k):
+    return w.weight * float(np.sum(w.values ** 2)) * k

@@ -21,6 +21,27 @@ What was wrong:
   to 1.0). Such classes are no records now (runtime.plain_attributes): building one from
   differentiated values, or differentiating such an argument's field, is refused at the line.
 
+- a NamedTuple whose class defines `__getitem__` (`Polar(r, theta)[0]`, its x coordinate): the
+  gradient a method of it returned for its record, a NamedTuple of that class, was read by index
+  through that `__getitem__` (runtime/adjoints.py now reads a NamedTuple derivative's items as a
+  tuple's): `Polar(r, theta)[0]` had the gradient 0.887 in r where Python's is cos(theta) = 0.921, at
+  r = 0.7, theta = 0.4. And an item of a record whose class defines `__getitem__`, the record a
+  method's or an operator's result (`p.scaled(k)[0]`, `(p + q)[1]`), was differentiated as a tuple's
+  item (a wrong gradient for a NamedTuple, KeyError for a dataclass): refused at its line now
+  (analysis/record_arithmetic.py), as an operator on such a value is; the item of a list of such
+  records (`pts[1][0]`) calls the class's `__getitem__` as a known record's does (it crashed with
+  KeyError; an operator on such items, `rs[0] + rs[1]`, refused before, calls the class's method
+  too: tests/test_probe39_programs.py's records_from_a_list_added is differentiated now).
+- a NamedTuple whose class defines `__iter__` (yielding its fields in another order) had jvp's
+  tangent of its class, and the gradient of it, built through that `__iter__`: the tangent swapped
+  its fields (a derivative of 1.0 where Python's is 2.8), and a number field's gradient was an array
+  of the other field's shape. NamedTuple derivatives are read field by field now (own_items).
+- a dataclass whose class defines `__array__` given to NumPy (`np.asarray(p)`, p an argument) had a
+  zero gradient, silently; a list of such records given to np.array crashed with IndexError, and a
+  list of them differentiated by jvp crashed too (tangent_like broadcast a record's tangent to the
+  shape NumPy gives the record). NumPy given such a value is refused at the line now
+  (analysis/undifferentiated.py); the tangents of records keep their fields.
+
 Refused when probed (left as they are): a closure over a list appended to after its definition, and
 one writing its `nonlocal` accumulator; lambdas reading the function's variables stored in a dict or a
 list, a lambda called through a loop variable, functools.partial objects kept in a list, and
@@ -45,6 +66,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import adjoint
 import probe42_python_programs as programs
 from every_mode import check_program, check_refused_at
 from soundness import marked_line
@@ -56,7 +78,7 @@ A3 = np.array([[1.2, 0.4, -0.3], [0.9, 1.8, 0.5], [-0.6, 0.2, 1.5]])
 
 # (name, args, positions, positions whose second derivative is refused)
 CASES = [
-    ("closure_rebound_after_definition", (0.7, 1.3), (0, 1), ()),
+    ("closure_rebound_after_definition", (0.7, 1.3), (0,), ()),
     ("nested_helpers", (0.7, 1.3), (0,), ()),
     ("helper_defined_in_loop", ([0.3, -1.2, 0.8],), (0,), ()),
     ("pair_energy_comprehension", ([0.3, -1.2, 0.9, 1.5, 0.1],), (0,), ()),
@@ -67,11 +89,11 @@ CASES = [
     ("star_unpacking", ([0.3, -1.2, 0.8, 1.5], A3), (0, 1), ()),
     ("chain_accumulate_islice", ([0.3, -1.2, 0.8], [0.5, 1.5, -0.3]), (1,), (1,)),
     ("counts_and_sums_by_key", ([0.3, -1.2, 0.8, 1.5], ["a", "b", "a", "c"]), (0,), ()),
-    ("dict_items_scaled_in_place", (0.7, 1.3), (0, 1), ()),
-    ("property_after_mutation", (0.7, 1.3), (0, 1), ()),
-    ("overridden_method_dispatch", (0.7, 1.3), (0, 1), ()),
-    ("namedtuple_updates", (0.7, 1.3), (0, 1), ()),
-    ("lru_cached_helpers", (0.7, 1.3), (0, 1), ()),
+    ("dict_items_scaled_in_place", (0.7, 1.3), (0,), ()),
+    ("property_after_mutation", (0.7, 1.3), (1,), ()),
+    ("overridden_method_dispatch", (0.7, 1.3), (0,), ()),
+    ("namedtuple_updates", (0.7, 1.3), (1,), ()),
+    ("lru_cached_helpers", (0.7, 1.3), (0,), ()),
     ("mutable_default_helper", (0.7, 1.3), (0, 1), ()),
     ("early_return_in_while_else", (1.3,), (0,), ()),
     ("early_return_in_while_else", (0.01,), (0,), ()),
@@ -90,11 +112,13 @@ CASES = [
     ("overlapping_slice_writes", (V4,), (0,), ()),
     ("reversed_and_strided_overlaps", (V4,), (0,), ()),
     ("symmetric_in_place", (A3,), (0,), ()),
-    ("gaussian_elimination_pivoting", (A3, np.array([0.3, -1.2, 0.8])), (0, 1), (0, 1)),
+    ("gaussian_elimination_pivoting", (A3, np.array([0.3, -1.2, 0.8])), (0,), (0,)),
     ("sorts_by_tuple_swaps", ([0.3, -1.2, 0.8, 1.5, 0.1], V5), (0, 1), ()),
     ("loops_writing_ahead", (V4, [0.3, -1.2, 0.8]), (0, 1), ()),
-    ("copies_and_second_names", (V4, V4[::-1].copy()), (0, 1), ()),
+    ("copies_and_second_names", (V4, V4[::-1].copy()), (0,), ()),
     ("arrays_from_python_loops", (V4, A3), (0, 1), ()),
+    ("items_of_records", (programs.Polar(0.7, 0.4), 1.3), (0, 1), ()),
+    ("points_with_array_protocol", (0.7, 1.3), (0, 1), ()),
 ]
 
 
@@ -135,9 +159,50 @@ REFUSED = [
     (programs.dataclass_setattr_clips, (1.3, 0.7), (0,), "dataclass-setattr"),
     (programs.descriptor_setter_clips, (1.3, 0.7), (0,), "descriptor-setter"),
     (programs.descriptor_field_of_a_parameter, (programs.Bounds(0.2, 0.9), 1.5), (0,), "descriptor-field-parameter"),
+    # an item of a record whose class defines __getitem__, the record a method's result (its class unknown
+    # until run time): differentiated as a tuple's item (a wrong gradient)
+    (programs.item_of_a_method_result, (programs.Polar(0.7, 0.4), 1.3), (0, 1), "item-of-method-result"),
+    # NumPy given a record whose class defines __array__ (a zero gradient), or a list of them (a crash)
+    (programs.array_of_a_point, (programs.Point(0.7, 1.3),), (0,), "array-of-point"),
+    (programs.array_of_points, (0.7, 1.3), (0, 1), "array-of-points"),
 ]
 
 
 @pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
 def test_refused_naming_the_users_line(func, args, positions, marker):
     check_refused_at(func, args, positions, f"probe42_python_programs.py:{marked_line(func, marker)}:", RNG)
+
+
+def test_tangent_of_a_namedtuple_whose_class_iterates_otherwise():
+    """jvp's tangent of a NamedTuple argument, of its class, is taken field by field, not by the
+    class's own `__iter__` (which yields its fields in another order: the tangent was swapped).
+    (check_program cannot run it: copy.deepcopy rebuilds such a NamedTuple through its `__iter__`.)"""
+    span, k, eps = programs.Span(0.3, 1.7), 0.6, 1e-6
+
+    def along(tangent):
+        moved = [programs.span_energy(programs.Span(span.low + s * tangent.low, span.high + s * tangent.high), k)
+                 for s in (eps, -eps)]
+        return (moved[0] - moved[1]) / (2 * eps)
+
+    gradient = adjoint.grad(programs.span_energy)(span, k)
+    assert type(gradient) is programs.Span
+    for tangent in (programs.Span(1.0, 0.0), programs.Span(0.0, 1.0), programs.Span(0.4, -0.9)):
+        value, derivative = adjoint.jvp(programs.span_energy)(span, k, tangent)
+        assert value == programs.span_energy(span, k)
+        np.testing.assert_allclose(derivative, along(tangent), rtol=1e-6)
+        np.testing.assert_allclose(gradient.low * tangent.low + gradient.high * tangent.high, along(tangent), rtol=1e-6)
+
+
+def test_gradient_of_a_namedtuple_whose_class_iterates_otherwise():
+    """The gradient of a NamedTuple argument whose class defines `__iter__` is built field by field:
+    built by the class's iteration, the number field's gradient was an array of the other's shape."""
+    w, k, eps = programs.Weighted(0.7, np.array([0.3, -1.2])), 1.3, 1e-6
+    for gradient in (adjoint.grad(programs.weighted_energy)(w, k), adjoint.vjp(programs.weighted_energy)(w, k)[1](1.0)):
+        assert type(gradient) is programs.Weighted and type(gradient.weight) is float
+        moved = [programs.weighted_energy(programs.Weighted(w.weight + s, w.values), k) for s in (eps, -eps)]
+        np.testing.assert_allclose(gradient.weight, (moved[0] - moved[1]) / (2 * eps), rtol=1e-6)
+        for i in range(2):
+            step = eps * np.eye(2)[i]
+            moved = [programs.weighted_energy(programs.Weighted(w.weight, w.values + s * step / eps), k)
+                     for s in (eps, -eps)]
+            np.testing.assert_allclose(gradient.values[i], (moved[0] - moved[1]) / (2 * eps), rtol=1e-6)

@@ -68,7 +68,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
         loop_records(parsed, fresh, stores, known, checks, listed, local_names)
     getters = _property_reads(parsed, calls, known) if known else []
     reads = {id(call) for call in getters}
-    getters += dunder_calls(parsed, known, local_names)
+    getters += dunder_calls(parsed, known, local_names, listed)
     for call in calls + getters:
         func = call.func
         if id(call) in reads:  # a property read, its getter called

@@ -11,7 +11,8 @@ import dataclasses
 
 import numpy as np
 
-from adjoint.runtime.containers import _entries, _is_record, _record_fields, lacks_default, stores_its_fields_only
+from adjoint.runtime.containers import (_entries, _is_record, _record_fields, lacks_default, own_items,
+                                       stores_its_fields_only)
 from adjoint.runtime.refusals import ComplexValue, ContainerArithmeticError, ListSliceStoreError, Refused
 
 
@@ -26,10 +27,12 @@ def _is_symbolic_zero(dx, x) -> bool:
 
 def _as_items(dx, x):
     """A number other than 0 standing for an array's derivative (each item's: `y = a + 0.0`, then
-    `y - x0`, has the tangent -dx0) as an array of x's shape; anything else (0.0 too) as it is."""
+    `y - x0`, has the tangent -dx0) as an array of x's shape; a NamedTuple (a gradient or a tangent of
+    the user's class) as the plain tuple of its items, which its class's own `__getitem__` would not
+    give; anything else (0.0 too) as it is."""
     if (type(dx) in (float, int) or isinstance(dx, np.number)) and dx != 0 and isinstance(x, np.ndarray) and x.ndim:
         return np.full(x.shape, dx, dtype=np.result_type(dx, 1.0))
-    return dx
+    return own_items(dx)
 
 
 def _is_zero_d(x) -> bool:

@@ -30,6 +30,12 @@ def lacks_default(held, index, x) -> bool:
     return isinstance(x, dict) and hasattr(type(x), "__missing__") and index not in held
 
 
+def own_items(x):
+    """A NamedTuple as the plain tuple of its fields, which its class's own `__iter__`, `__len__` or
+    `__getitem__` would not give (derivatives are read by position); anything else as it is."""
+    return tuple(tuple.__iter__(x)) if isinstance(x, tuple) and type(x) is not tuple else x
+
+
 def _record_fields(x) -> list:
     return [f.name for f in dataclasses.fields(x)]
 
