@@ -20,7 +20,6 @@ What was wrong:
   float = Clipped()`) had its gradient built through that setter (a gradient 1.5 read back clipped
   to 1.0). Such classes are no records now (runtime.plain_attributes): building one from
   differentiated values, or differentiating such an argument's field, is refused at the line.
-
 - a NamedTuple whose class defines `__getitem__` (`Polar(r, theta)[0]`, its x coordinate): the
   gradient a method of it returned for its record, a NamedTuple of that class, was read by index
   through that `__getitem__` (runtime/adjoints.py now reads a NamedTuple derivative's items as a
@@ -49,9 +48,9 @@ np.vectorize or partial objects called through a variable; `dict.setdefault`, `{
 `Params(**d)` of a dict the function writes; `d |= {...}`; cached_property and descriptor reads;
 methods writing an item of an attribute (`self.w[i] += v`), appending to a dataclass's default_factory
 list, or returning `self`; attribute writes on an object that copy.copy made or whose method writes
-items, and on an object a helper receives; dataclasses.astuple (taken for a call changing its
-argument); generator functions (`yield`) and `zip(*[iter(xs)] * 2)`; itertools.cycle;
-sum(list_of_lists, []); np.apply_along_axis; a list that grows while a loop iterates over it, and a
+items, and on an object a helper receives; dataclasses.astuple and dataclasses.asdict (taken for
+calls changing their argument); copy.copy of a record; generator functions (`yield`) and
+`zip(*[iter(xs)] * 2)`; itertools.cycle; sum(list_of_lists, []); np.apply_along_axis; a list that grows while a loop iterates over it, and a
 dict loop writing another key; tuple-assignment swaps of rows or columns of an array (views) and
 tuple assignment of items of an array built from a list; writes through every second name (chained
 assignment `a = b = np.zeros(n)`, `b = a; a += [...]`, `b = a; a.sort()`, star-unpacked rows,
