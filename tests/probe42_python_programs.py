@@ -807,3 +807,18 @@ class Weighted(NamedTuple):
 
 def weighted_energy(w, k):
     return w.weight * float(np.sum(w.values ** 2)) * k
+
+
+class Quadratic(NamedTuple):
+    """The coefficients of c0 + c1 t + c2 t^2; its length is its degree."""
+
+    c0: float
+    c1: float
+    c2: float
+
+    def __len__(self):
+        return 2
+
+
+def quadratic_from_the_end(q, t):
+    return q[-1] * t * t + q[-2] * t + q[0] + len(q) * t

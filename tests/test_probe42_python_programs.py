@@ -34,7 +34,10 @@ What was wrong:
 - a NamedTuple whose class defines `__iter__` (yielding its fields in another order) had jvp's
   tangent of its class, and the gradient of it, built through that `__iter__`: the tangent swapped
   its fields (a derivative of 1.0 where Python's is 2.8), and a number field's gradient was an array
-  of the other field's shape. NamedTuple derivatives are read field by field now (own_items).
+  of the other field's shape. NamedTuple derivatives are read field by field now (own_items). One
+  whose class defines `__len__` (a Quadratic of three coefficients whose length is its degree) had
+  its negative indices counted from that length in the derivative: `q[-1]` took the tangent of
+  q[1] (a jvp of 0.0 for 2.0) and the gradient was refused as lists joined by `+`.
 - a dataclass whose class defines `__array__` given to NumPy (`np.asarray(p)`, p an argument) had a
   zero gradient, silently; a list of such records given to np.array crashed with IndexError, and a
   list of them differentiated by jvp crashed too (tangent_like broadcast a record's tangent to the
@@ -118,6 +121,7 @@ CASES = [
     ("arrays_from_python_loops", (V4, A3), (0, 1), ()),
     ("items_of_records", (programs.Polar(0.7, 0.4), 1.3), (0, 1), ()),
     ("points_with_array_protocol", (0.7, 1.3), (0, 1), ()),
+    ("quadratic_from_the_end", (programs.Quadratic(0.7, -1.3, 0.4), 1.1), (0, 1), ()),
 ]
 
 
