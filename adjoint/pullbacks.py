@@ -16,7 +16,7 @@ from adjoint import runtime
 from adjoint.errors import ArgumentError, NonScalarOutputError
 from adjoint.frontend.complex_values import refuse_unsupported_arguments
 from adjoint.frontend.parse import unwrap
-from adjoint.runtime.containers import _is_record, _record_fields, _record_like
+from adjoint.runtime.containers import _is_record, _record_fields, _record_like, own_items
 
 
 def as_float(seed: Any) -> Any:
@@ -68,11 +68,12 @@ def _fitted(tangent: Any, value: Any, where: str, label: str) -> Any:
     if isinstance(value, (list, tuple)):
         if isinstance(tangent, np.ndarray) and _numeric_shape(value) == tangent.shape:
             return tangent
-        if not isinstance(tangent, (list, tuple)) or len(tangent) != len(value):
-            raise ArgumentError(f"{label}: the tangent of {where}, a {type(value).__name__} of {len(value)} items, "
+        parts = own_items(value)  # (a NamedTuple's fields, whatever its class's `__iter__` yields)
+        if not isinstance(tangent, (list, tuple)) or len(own_items(tangent)) != len(parts):
+            raise ArgumentError(f"{label}: the tangent of {where}, a {type(value).__name__} of {len(parts)} items, "
                                 f"must be a list or tuple of as many, got {_described(tangent)}")
         items = [_fitted(part, item, f"{where}[{index}]", label)
-                 for index, (part, item) in enumerate(zip(tangent, value))]
+                 for index, (part, item) in enumerate(zip(own_items(tangent), parts))]
         return type(tangent)(*items) if hasattr(tangent, "_fields") else type(tangent)(items)
     if type(tangent) is not type(value):
         raise ArgumentError(f"{label}: the tangent of {where} must be a {type(value).__name__} of tangents, got "

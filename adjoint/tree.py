@@ -35,7 +35,7 @@ def _parts(tree: Any) -> Tuple[str, Tuple[Any, ...], List[Any]]:
     if isinstance(tree, dict):
         return "dict", tuple(tree), list(tree.values())
     if isinstance(tree, tuple) and hasattr(tree, "_fields"):
-        return "namedtuple", (), list(tree)
+        return "namedtuple", (), list(tuple.__iter__(tree))  # (not by an `__iter__` of its class's)
     if isinstance(tree, (list, tuple)):
         return type(tree).__name__ if type(tree) in (list, tuple) else "tuple", (), list(tree)
     if dataclasses.is_dataclass(tree) and not isinstance(tree, type):

@@ -1232,7 +1232,7 @@ def records_added_in_a_chain(a, b):
 
 def records_from_a_list_added(a, b):
     rs = [Interval(a, b), Interval(b, 2.0)]
-    w = rs[0] + rs[1]  # <- items-of-a-list-added
+    w = rs[0] + rs[1]
     return w.lo + w.hi
 
 

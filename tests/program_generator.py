@@ -10,7 +10,7 @@ differentiate, and the features the program uses. The programs stay inside the l
 adjoint differentiates (SPEC §2) and inside the domain of every function they call:
 
 - straight-line arithmetic; division only by `1.0 + e * e` or by an int `n + 1`; powers
-  2, 3, an int parameter, and 0.75 of `e * e + 1.0`;
+  2, 3, an int parameter, and 0.75 of `e * e + 1.0`; a boolean factor (`True * e`);
 - `math` and NumPy calls on safe arguments: `exp(-e * e)`, `log(e * e + 1.0)`,
   `sqrt(e * e + 0.5)`, `sin`, `cos`, `tanh`, `atan`; `abs`, `max`, `min` (2 and 3
   arguments), `float`; on arrays `np.sum`, `np.mean`, `np.dot`, `np.maximum`, slices;
@@ -191,7 +191,8 @@ class Builder:
             return f"({left} {operator} {right})"
         if kind == "unary":
             inner = self.expression(scope, depth + 1)
-            forms = [f"(-{inner})", f"({inner} ** 2)", f"({inner} ** 3)", f"(({inner} * {inner} + 1.0) ** 0.75)"]
+            forms = [f"(-{inner})", f"({inner} ** 2)", f"({inner} ** 3)", f"(({inner} * {inner} + 1.0) ** 0.75)",
+                     f"(True * {inner})"]
             if scope.ints:
                 name = self.choice(scope.ints)
                 forms += [f"({inner} ** {name})", f"({inner} / ({name} + 1))"]

@@ -168,8 +168,10 @@ class _Block:
             operands = list(value.args)
         if not operands:
             return None
-        arrays = {atom.id for atom in operands if not self._is_number(atom)}
-        if len(arrays) != 1 or not all(isinstance(atom, (gast.Name, gast.Constant)) for atom in operands):
+        if not all(isinstance(atom, (gast.Name, gast.Constant)) for atom in operands):
+            return None
+        arrays = {atom.id for atom in operands if isinstance(atom, gast.Name) and not self._is_number(atom)}
+        if len(arrays) != 1:
             return None
         return arrays.pop()
 

@@ -494,7 +494,7 @@ def kind_of_value(value) -> str:
         return array_kind(value.ndim)
     if isinstance(value, dict):
         return MAPPING
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and runtime.plain_attributes(
+            type(value), [f.name for f in dataclasses.fields(value)], written=False):  # its fields are its state
         return RECORD
     return UNKNOWN
-

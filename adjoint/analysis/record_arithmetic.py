@@ -1,7 +1,8 @@
 """Arithmetic on an object whose class defines the operator in Python: checked when the derivative runs.
 
 The derivative of `a + b` (`-`, `*`, `/`, `//`, `%`, `**`, `@`, unary `-` and `+`, `abs(a)`, `float(a)`,
-`pow(a, b)`, `operator.add(a, b)`, ...) is that of numbers and arrays, or of joined lists and tuples. Python calls the operands' own methods instead where their
+`pow(a, b)`, `operator.add(a, b)`, ...) is that of numbers and arrays, or of joined lists and tuples, and
+that of `a[i]` the item's of a list, a tuple or an array. Python calls the operands' own methods instead where their
 class defines them (a dataclass's `__add__`, a NamedTuple's `__mul__`): the derivative would follow
 arithmetic on the fields where the method does something else. normalize/record_operators.py calls
 the method where it knows the record's class; where an operand that depends on the differentiated
@@ -43,6 +44,9 @@ FUNCTIONS = ((abs, "abs"), (float, "float"), (pow, "pow"), (operator.abs, "abs")
 _ITERATED = ("this call is differentiated as reading the items of a list, a tuple or an array, and its argument is "
              "an object whose class defines `__iter__` in Python, which Python iterates instead; list the values it "
              "yields by name (`[p.y, 2.0 * p.x]`)")
+_ITEM = ("this item is differentiated as one of a list, a tuple or an array, and the value indexed is an object "
+         "whose class defines `__getitem__` in Python, which Python calls instead; call the method by name "
+         "(`p.__getitem__(i)`) on a record whose class is known, or read its fields")
 _SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%", "pow": "**",
             "matmul": "@", "neg": "-", "pos": "+"}
 
@@ -67,8 +71,8 @@ def arithmetic_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: A
             kind = kinds.get(operand.id, UNKNOWN) if isinstance(operand, gast.Name) else None
             if kind is not None and operand.id in activity.varied and (  # (a NamedTuple's kind is a tuple's)
                     in_play and kind in (UNKNOWN, RECORD, CONTAINER) or operand.id in returned and kind in (RECORD, CONTAINER)):
-                message = _ITERATED if name == "iter" else _MESSAGE.format(symbol=_SYMBOLS.get(name, f"{name}(...)"),
-                                                                            name=name)
+                message = _ITERATED if name == "iter" else _ITEM if name == "getitem" else _MESSAGE.format(
+                    symbol=_SYMBOLS.get(name, f"{name}(...)"), name=name)
                 guards.setdefault(stmt, []).append(((operand.id, nodes.constant(name)), message,
                                                     parsed.info.location(stmt)))
     return guards
@@ -107,7 +111,9 @@ def _user_results(parsed: ParsedFunction, classifier: CallClassifier) -> Set[str
 
 
 def _operation(value: gast.expr, classifier: CallClassifier):
-    """(the method's name, the operands) of `a op b`, `op a` or a call of FUNCTIONS; (None, []) else."""
+    """(the method's name, the operands) of `a op b`, `op a`, `a[i]` or a call of FUNCTIONS; (None, []) else."""
+    if isinstance(value, gast.Subscript):
+        return "getitem", [value.value]
     if isinstance(value, (gast.BinOp, gast.UnaryOp)) and type(value.op) in DUNDERS:
         return DUNDERS[type(value.op)], [value.left, value.right] if isinstance(value, gast.BinOp) else [value.operand]
     func = classifier.classify(value).func if isinstance(value, gast.Call) and not value.keywords else None

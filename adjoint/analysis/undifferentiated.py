@@ -125,7 +125,8 @@ def method_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activ
                   classifier: CallClassifier) -> Guards:
     """`t = np.sum(v, ...)` (or `v.sum(...)`), t reaching the output, where v, depending on the
     differentiated inputs, is not known to be a number or an array: checked when the derivative
-    runs that NumPy does not hand the call to a method of v's own class (a NamedTuple's `sum`)."""
+    runs that NumPy does not hand the call to a method of v's own class (a NamedTuple's `sum`), nor
+    make v an array by its class's `__array__` (any NumPy function given v first)."""
     guards: Guards = {}
     numeric = _numeric_names(parsed, classifier)
     for stmt in _useful_assignments(parsed, activity):
@@ -134,14 +135,22 @@ def method_guards(parsed: ParsedFunction, kinds: Dict[str, str], activity: Activ
         func = classifier.classify(stmt.value).func
         receiver = stmt.value.args[0].id
         kind = kinds.get(receiver, UNKNOWN)
-        if receiver not in activity.varied or kind == SCALAR or is_array(kind) or receiver in numeric or not any(
-                func is known for known in _DISPATCHING | {runtime.copied}):
+        if receiver not in activity.varied or kind == SCALAR or is_array(kind) or receiver in numeric:
             continue
-        name = "copy" if func is runtime.copied else func.__name__
-        guards.setdefault(stmt, []).append(((receiver, nodes.constant(name)),
-                                            _DISPATCH.format(name=name, what="a value of its own class"),
-                                            parsed.info.location(stmt)))
+        if any(func is known for known in _DISPATCHING | {runtime.copied}):
+            name = "copy" if func is runtime.copied else func.__name__
+            guards.setdefault(stmt, []).append(((receiver, nodes.constant(name)),
+                                                _DISPATCH.format(name=name, what="a value of its own class"),
+                                                parsed.info.location(stmt)))
+        elif module_of(func).startswith("numpy"):
+            guards.setdefault(stmt, []).append(((receiver, nodes.constant("__array__")), _CONVERTED,
+                                                parsed.info.location(stmt)))
     return guards
+
+
+_CONVERTED = ("NumPy's function here makes an array of a value whose class defines `__array__` in Python, which "
+              "NumPy calls and adjoint does not follow (it would differentiate the value's fields as the array); "
+              "pass the array itself, or write what `__array__` computes out here")
 
 
 def _numeric_names(parsed: ParsedFunction, classifier: CallClassifier) -> set:

@@ -68,7 +68,7 @@ def call_record_methods(parsed: ParsedFunction, fresh: Callable[[str], str], cal
         loop_records(parsed, fresh, stores, known, checks, listed, local_names)
     getters = _property_reads(parsed, calls, known) if known else []
     reads = {id(call) for call in getters}
-    getters += dunder_calls(parsed, known, local_names)
+    getters += dunder_calls(parsed, known, local_names, listed)
     for call in calls + getters:
         func = call.func
         if id(call) in reads:  # a property read, its getter called
@@ -291,10 +291,23 @@ def _refuse_other_attributes(parsed: ParsedFunction, calls: List[gast.Call], kno
             raise _refuse(parsed, node, "method as a value", f"`{node.value.id}.{node.attr}` takes the method "
                           f"`{node.attr}` of {defining.__name__} as a value; adjoint calls the methods of records "
                           "(`layer.energy()`), not methods kept in a variable")
+        if _computed_on_read(found):
+            raise _refuse(parsed, node, "descriptor", f"`{node.value.id}.{node.attr}` reads `{node.attr}`, a "
+                          f"{type(found).__name__} of {defining.__name__}, whose value its class computes from the "
+                          "object when read; adjoint differentiates the fields of records, their properties and "
+                          f"their methods: make it a property or a method (`.{node.attr}()`)")
         if isinstance(found, property) and node.value.id not in built:
             raise _refuse(parsed, node, "property", f"`{node.value.id}.{node.attr}` reads the property "
                           f"`{node.attr}` of {defining.__name__}; adjoint differentiates the fields of records and "
                           "calls their methods, not properties: make it a method (`.{node.attr}()`)")
+
+
+def _computed_on_read(found: Any) -> bool:
+    """A class attribute whose read through an object calls its own __get__ with that object
+    (functools.cached_property, a user's descriptor): neither a field, a property nor a method,
+    and not the class's object either."""
+    return (hasattr(type(found), "__get__") and not isinstance(found, (property, classmethod, staticmethod))
+            and not inspect.isfunction(found) and not isinstance(found, _IMMUTABLE))
 
 
 _IMMUTABLE = (numbers.Number, str, bytes, type(None), frozenset, type, types.FunctionType, types.BuiltinFunctionType)

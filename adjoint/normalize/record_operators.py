@@ -36,7 +36,7 @@ from adjoint.frontend.held import let_go
 from adjoint.frontend.names import module_of
 from adjoint.frontend.parse import MISSING, ParsedFunction
 from adjoint.frontend.resolve import resolve
-from adjoint.normalize.record_classes import Known, built_class
+from adjoint.normalize.record_classes import Known, built_class, listed_item
 
 BINARY = {gast.Add: "add", gast.Sub: "sub", gast.Mult: "mul", gast.Div: "truediv", gast.FloorDiv: "floordiv",
           gast.Mod: "mod", gast.Pow: "pow", gast.MatMult: "matmul"}
@@ -51,17 +51,17 @@ ITERATING_MODULES = ("builtins", "numpy", "scipy", "math", "statistics", "iterto
                      "heapq", "collections", "random", "cmath", "adjoint")
 
 
-def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset) -> List[gast.Call]:
-    """Rewrite parsed.node's item reads and operators on known records (names, and records built in the
-    expression) whose class defines their method as a plain function (see the module); the calls made,
-    for record_methods.py to write."""
+def dunder_calls(parsed: ParsedFunction, known: Known, local_names: frozenset, listed: Known) -> List[gast.Call]:
+    """Rewrite parsed.node's item reads and operators on known records (names, items of lists of them
+    `layers[i]`, and records built in the expression) whose class defines their method as a plain
+    function (see the module); the calls made, for record_methods.py to write."""
     from adjoint.normalize.record_methods import _class_attribute  # (which calls this module)
     made: List[gast.Call] = []
 
     def class_of(operand: gast.expr) -> Optional[type]:
         if isinstance(operand, gast.Name):
             return known.get(operand.id)
-        return built_class(parsed, operand, local_names)
+        return listed_item(operand, listed) or built_class(parsed, operand, local_names)
 
     def defines(operand: gast.expr, method: str) -> bool:
         return class_of(operand) is not None and inspect.isfunction(_class_attribute(class_of(operand), method)[0])

@@ -265,6 +265,8 @@ def _stored_parameters(cls: type) -> Optional[Tuple[List[str], Dict[str, Any], D
             return None
     if set(names) - set(fields.values()):
         return None  # a parameter __init__ does not store: its argument would not be evaluated
+    if not runtime.plain_attributes(cls, fields):
+        return None  # a property's setter or a descriptor's __set__ stores something else
     return names, {name: default.value for name, default in defaults.items()}, fields
 
 

@@ -11,7 +11,8 @@ import dataclasses
 
 import numpy as np
 
-from adjoint.runtime.containers import _entries, _is_record, _record_fields, lacks_default, stores_its_fields_only
+from adjoint.runtime.containers import (_entries, _is_record, _record_fields, lacks_default, own_items,
+                                       stores_its_fields_only)
 from adjoint.runtime.refusals import ComplexValue, ContainerArithmeticError, ListSliceStoreError, Refused
 
 
@@ -26,10 +27,12 @@ def _is_symbolic_zero(dx, x) -> bool:
 
 def _as_items(dx, x):
     """A number other than 0 standing for an array's derivative (each item's: `y = a + 0.0`, then
-    `y - x0`, has the tangent -dx0) as an array of x's shape; anything else (0.0 too) as it is."""
+    `y - x0`, has the tangent -dx0) as an array of x's shape; a NamedTuple (a gradient or a tangent of
+    the user's class) as the plain tuple of its items, which its class's own `__getitem__` would not
+    give; anything else (0.0 too) as it is."""
     if (type(dx) in (float, int) or isinstance(dx, np.number)) and dx != 0 and isinstance(x, np.ndarray) and x.ndim:
         return np.full(x.shape, dx, dtype=np.result_type(dx, 1.0))
-    return dx
+    return own_items(dx)
 
 
 def _is_zero_d(x) -> bool:
@@ -61,7 +64,7 @@ def _zero_items(x):
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
-        return [0.0] * len(x)
+        return [0.0] * _length(x)
     return dict.fromkeys(_entries(x), 0.0)
 
 
@@ -71,7 +74,7 @@ def _float_dtype(dtype):
 
 def _short_derivative(dx, x) -> ContainerArithmeticError:
     return ContainerArithmeticError(
-        f"the derivative of a list of {len(x)} items has {len(dx)}: lists were joined by `+` in derivative "
+        f"the derivative of a list of {_length(x)} items has {_length(dx)}: lists were joined by `+` in derivative "
         "code that took them for numbers (code generated without example arguments, or the derivative of "
         "a derivative that saves and restores lists); generate it for example arguments (adjoint.source(f, args=...))")
 
@@ -84,7 +87,7 @@ def unbroadcast(g, x):
         extra = g.ndim - x.ndim
         if extra > 0 and g.shape[extra:] == x.shape:  # only leading axes were added
             return g.sum(axis=0 if extra == 1 else tuple(range(extra)))
-    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)) and len(g) != len(x):
+    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)) and _length(g) != _length(x):
         raise ContainerArithmeticError(
             "`+` or `*` joined or repeated lists or tuples that the derivative code took for numbers (code "
             "generated without example arguments, items of a list argument, or the derivative of a derivative "
@@ -153,10 +156,15 @@ def unreduce(g, x, axis=None, keepdims=False):
     return np.broadcast_to(g, shape)
 
 
+def _length(x) -> int:
+    """len(x), a NamedTuple's count of fields whatever `__len__` its class defines."""
+    return tuple.__len__(x) if isinstance(x, tuple) else len(x)
+
+
 def _absolute(index, x):
     """A negative integer index counted from the end of x as it is now (a dict's key is a key)."""
     if isinstance(index, int) and index < 0 and not isinstance(x, dict):
-        return index + len(x)
+        return index + _length(x)
     return index
 
 
@@ -179,7 +187,7 @@ def add_at(dx, x, index, value):
         np.add.at(out, index, value)
     elif isinstance(index, slice):
         if _is_container(value):  # else the symbolic zero: nothing to add to the slice's items
-            for position, item in zip(range(len(x))[index], value):
+            for position, item in zip(range(_length(x))[index], value):
                 out[position] = add_adjoints(out[position], item)
     else:
         out[index] = add_adjoints(out[index], value)
@@ -217,7 +225,7 @@ def zero_at(dx, x, index):
     if isinstance(out, np.ndarray):
         out[index] = 0.0
     elif isinstance(index, slice):
-        for position in range(len(x))[index]:
+        for position in range(_length(x))[index]:
             out[position] = 0.0
     else:
         out[index] = 0.0
@@ -243,19 +251,19 @@ def append_tangent(dx, x, value):
     """The tangent of list x after `x.append(v)` (x already holds v): position by position; dx
     is not modified (it may be shared)."""
     out = list(dx) if _is_container(dx) else []
-    del out[len(x) - 1:]
-    out.extend([0.0] * (len(x) - 1 - len(out)))
+    del out[_length(x) - 1:]
+    out.extend([0.0] * (_length(x) - 1 - len(out)))
     out.append(value)
     return out
 
 
 def pop_adjoint(dx, x, value):
-    """The adjoint of list x before `v = x.pop()` (x is still short by v): value at len(x).
+    """The adjoint of list x before `v = x.pop()` (x is still short by v): value at _length(x).
 
-    Entries of dx from len(x) on belong to items appended after the pop, whose adjoints were
+    Entries of dx from _length(x) on belong to items appended after the pop, whose adjoints were
     already taken: they are dropped, not added to v's.
     """
-    position = len(x)
+    position = _length(x)
     out = list(dx[:position]) if _is_container(dx) else []
     out.extend([0.0] * (position - len(out)))
     out.append(value)
@@ -263,11 +271,11 @@ def pop_adjoint(dx, x, value):
 
 
 def pop_tangent(dx, x):
-    """The tangent of `v = x.pop()` (x no longer holds v): the tangent at position len(x)."""
-    if not isinstance(dx, list) or len(dx) <= len(x):
+    """The tangent of `v = x.pop()` (x no longer holds v): the tangent at position _length(x)."""
+    if not isinstance(dx, list) or _length(dx) <= _length(x):
         return 0.0
-    value = dx[len(x)]
-    del dx[len(x):]
+    value = dx[_length(x)]
+    del dx[_length(x):]
     return value
 
 
@@ -284,7 +292,7 @@ def item_adjoint(dx, index, x=None):
         return 0.0
     if _is_record(dx):
         return getattr(dx, index)
-    if isinstance(x, (list, tuple)) and isinstance(dx, (list, tuple)) and len(dx) < len(x):
+    if isinstance(x, (list, tuple)) and isinstance(dx, (list, tuple)) and _length(dx) < _length(x):
         raise _short_derivative(dx, x)
     return dx[_absolute(index, x) if x is not None else index]
 
@@ -384,7 +392,7 @@ def list_repeat_adjoint(g, part, other):
     if not isinstance(part, (list, tuple)) or not _is_container(g) or not part:
         return 0.0
     total = 0.0
-    for start in range(0, len(g), len(part)):
+    for start in range(0, _length(g), len(part)):
         total = add_adjoints(total, list(g[start:start + len(part)]))
     return total
 

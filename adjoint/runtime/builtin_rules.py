@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from adjoint.runtime.adjoints import unbroadcast, zeros_like, _is_container
-from adjoint.runtime.containers import _entries, _is_record
+from adjoint.runtime.containers import _entries, _is_record, own_items
 from adjoint.runtime.numpy_rules import _adjoint_dtype
 from adjoint.runtime.refusals import Refused, defines_arithmetic
 
@@ -98,10 +98,10 @@ def tangent_like(dx, x):
     a dataclass's symbolic zero the dict of its fields' zeros (`layer.W @ x` reads a field of the item of
     a list of records that carries no tangent)."""
     if isinstance(x, (list, tuple)):
-        items = dx if _is_container(dx) else [0.0] * len(x)
-        return [tangent_like(item, part) for item, part in zip(items, x)]
-    if _is_record(x) and not _is_container(dx):
-        return record_tangent({}, _entries(x))
+        items = own_items(dx) if _is_container(dx) else [0.0] * len(own_items(x))
+        return [tangent_like(item, part) for item, part in zip(items, own_items(x))]
+    if _is_record(x):  # (its shape is no NumPy's, whatever `__array__` or `__len__` its class defines)
+        return dx if _is_container(dx) else record_tangent({}, _entries(x))
     if type(x) is float and x == 0.0 and (_is_container(dx) or np.ndim(dx) > 0):
         return dx  # x: an adjoint's symbolic zero (of items or an array, which dx holds)
     return dx if np.shape(dx) == np.shape(x) else np.broadcast_to(dx, np.shape(x))

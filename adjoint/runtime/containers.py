@@ -11,6 +11,7 @@ import dataclasses
 import heapq
 import itertools
 import operator
+import types
 
 import numpy as np
 
@@ -27,6 +28,12 @@ def lacks_default(held, index, x) -> bool:
     derivative) has no item at index: that item was x's default, a constant (a key is added to x,
     never removed)."""
     return isinstance(x, dict) and hasattr(type(x), "__missing__") and index not in held
+
+
+def own_items(x):
+    """A NamedTuple as the plain tuple of its fields, which its class's own `__iter__`, `__len__` or
+    `__getitem__` would not give (derivatives are read by position); anything else as it is."""
+    return tuple(tuple.__iter__(x)) if isinstance(x, tuple) and type(x) is not tuple else x
 
 
 def _record_fields(x) -> list:
@@ -54,10 +61,32 @@ def _record_like(items: dict, x):
 
 def stores_its_fields_only(cls) -> bool:
     """A dataclass whose `__init__` is the one dataclasses writes (compiled from a string), with no
-    `__post_init__`: building or replacing its fields runs nothing else."""
+    `__post_init__`, whose fields are plain attributes: building or replacing its fields runs nothing
+    else."""
     code = getattr(getattr(cls, "__init__", None), "__code__", None)
     return (dataclasses.is_dataclass(cls) and not hasattr(cls, "__post_init__") and code is not None
-            and code.co_filename.startswith("<"))
+            and code.co_filename.startswith("<")
+            and plain_attributes(cls, _record_fields(cls), written=not cls.__dataclass_params__.frozen))
+
+
+def plain_attributes(cls, names, written: bool = True) -> bool:
+    """Whether reading each of `names` on an object of cls gives what is stored there and, where
+    `written`, storing it stores the value as it is: no class of cls's but object hooks the reads
+    (`__getattribute__`) or the writes (`__setattr__`), and no name is a data descriptor of the class
+    (a property with a setter, a descriptor with `__set__`)."""
+    hooks = ("__getattribute__", "__setattr__") if written else ("__getattribute__",)
+    if any(hook in vars(klass) for klass in cls.__mro__[:-1] for hook in hooks):
+        return False
+    return not any(_data_descriptor(cls, name) for name in names)
+
+
+def _data_descriptor(cls, name) -> bool:
+    """`name` is a data descriptor of cls other than a slot (which stores the value as it is)."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            kind = type(vars(klass)[name])
+            return kind is not types.MemberDescriptorType and (hasattr(kind, "__set__") or hasattr(kind, "__delete__"))
+    return False
 
 
 def make_record(items, cls):

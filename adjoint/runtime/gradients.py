@@ -19,7 +19,7 @@ from adjoint.runtime.adjoints import (
     _is_zero_d,
     _short_derivative,
 )
-from adjoint.runtime.containers import _entries, _is_record, _record_like
+from adjoint.runtime.containers import _entries, _is_record, _record_like, own_items
 from adjoint.runtime.refusals import ComplexValue, NonScalarOutput, Refused
 
 
@@ -31,11 +31,12 @@ def gradient_like(dx, x):
         _refuse_complex(dx)
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
+        parts = own_items(x)
         if not _is_container(dx):
-            dx = [dx] * len(x)
-        elif len(dx) != len(x):
+            dx = [dx] * len(parts)
+        elif len(own_items(dx)) != len(parts):
             raise _short_derivative(dx, x)
-        items = [None if item is None else gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+        items = [None if item is None else gradient_like(d_item, item) for d_item, item in zip(own_items(dx), parts)]
         return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, dict) or _is_record(x):
         return _record_like(_keyed_gradients(dx, _entries(x)), x)

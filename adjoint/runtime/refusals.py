@@ -129,8 +129,13 @@ def dict_or_refuse(value, message, filename, lineno):
 def array_method_or_refuse(value, name, message, filename, lineno):
     """Raise OperandKindError if NumPy's function `name` (np.sum), given `value`, would call the
     method of that name of value's own class (a NamedTuple's `sum`) instead of its own code, or if
-    `value.copy()` is such a method (not an array's, a list's, a dict's or a set's)."""
-    if not isinstance(value, (np.ndarray, np.generic, list, dict, set)) and callable(getattr(type(value), name, None)):
+    `value.copy()` is such a method (not an array's, a list's, a dict's or a set's); for the name
+    `__array__`, if NumPy would make value, or an item of the list or tuple it is, an array by that
+    method of its class."""
+    if name == "__array__" and type(value) in (list, tuple):
+        for item in value:
+            array_method_or_refuse(item, name, message, filename, lineno)
+    elif not isinstance(value, (np.ndarray, np.generic, list, dict, set)) and callable(getattr(type(value), name, None)):
         raise OperandKindError(message, filename, lineno)
 
 
