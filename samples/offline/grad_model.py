@@ -32,6 +32,38 @@ class ContainerArithmeticError(Refused, TypeError):
     """Derivative code that took `+` or `*` for arithmetic met lists or tuples joined or repeated."""
 
 
+class RefusedAt(Refused):
+    """A refusal at a line of the user's code: `filename` and `lineno` say where, and the message
+    starts with them (in a module `adjoint gen` wrote, the file name is relative to the module's)."""
+
+    def __init__(self, message, filename, lineno):
+        super().__init__(message)
+        self.filename = filename
+        self.lineno = lineno
+
+    def __str__(self) -> str:
+        return f"{self.filename}:{self.lineno}: {self.args[0]}" if self.filename else str(self.args[0])
+
+
+class OperandKindError(RefusedAt):
+    """`a | b` (or &, ^, <<, >>, ~) of a value that depends on the differentiated inputs met a dict,
+    a set or another object whose operator merges values rather than combining bits; `dict(a)`
+    met an `a` that is not a dict to copy."""
+
+
+def array_method_or_refuse(value, name, message, filename, lineno):
+    """Raise OperandKindError if NumPy's function `name` (np.sum), given `value`, would call the
+    method of that name of value's own class (a NamedTuple's `sum`) instead of its own code, or if
+    `value.copy()` is such a method (not an array's, a list's, a dict's or a set's); for the name
+    `__array__`, if NumPy would make value, or an item of the list or tuple it is, an array by that
+    method of its class."""
+    if name == "__array__" and type(value) in (list, tuple):
+        for item in value:
+            array_method_or_refuse(item, name, message, filename, lineno)
+    elif not isinstance(value, (np.ndarray, np.generic, list, dict, set)) and callable(getattr(type(value), name, None)):
+        raise OperandKindError(message, filename, lineno)
+
+
 class NonScalarOutput(ValueError):
     """A function differentiated with `grad` returned more than one number."""
 
@@ -47,6 +79,12 @@ class ComplexValue(Refused):
 def _is_record(x) -> bool:
     """A dataclass instance (its adjoint is a dict from field names to the fields' adjoints)."""
     return hasattr(type(x), "__dataclass_fields__") and not isinstance(x, type)
+
+
+def own_items(x):
+    """A NamedTuple as the plain tuple of its fields, which its class's own `__iter__`, `__len__` or
+    `__getitem__` would not give (derivatives are read by position); anything else as it is."""
+    return tuple(tuple.__iter__(x)) if isinstance(x, tuple) and type(x) is not tuple else x
 
 
 def _record_fields(x) -> list:
@@ -83,7 +121,7 @@ def _float_dtype(dtype):
 
 def _short_derivative(dx, x) -> ContainerArithmeticError:
     return ContainerArithmeticError(
-        f"the derivative of a list of {len(x)} items has {len(dx)}: lists were joined by `+` in derivative "
+        f"the derivative of a list of {_length(x)} items has {_length(dx)}: lists were joined by `+` in derivative "
         "code that took them for numbers (code generated without example arguments, or the derivative of "
         "a derivative that saves and restores lists); generate it for example arguments (adjoint.source(f, args=...))")
 
@@ -96,7 +134,7 @@ def unbroadcast(g, x):
         extra = g.ndim - x.ndim
         if extra > 0 and g.shape[extra:] == x.shape:  # only leading axes were added
             return g.sum(axis=0 if extra == 1 else tuple(range(extra)))
-    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)) and len(g) != len(x):
+    if isinstance(g, (list, tuple)) and isinstance(x, (list, tuple)) and _length(g) != _length(x):
         raise ContainerArithmeticError(
             "`+` or `*` joined or repeated lists or tuples that the derivative code took for numbers (code "
             "generated without example arguments, items of a list argument, or the derivative of a derivative "
@@ -142,6 +180,11 @@ def unreduce(g, x, axis=None, keepdims=False):
     return np.broadcast_to(g, shape)
 
 
+def _length(x) -> int:
+    """len(x), a NamedTuple's count of fields whatever `__len__` its class defines."""
+    return tuple.__len__(x) if isinstance(x, tuple) else len(x)
+
+
 def add_adjoints(a, b):
     """a + b for adjoints that may be lists or dicts (of adjoints) or symbolic zeros (also None,
     the gradient of a None leaf of a parameter container)."""
@@ -184,11 +227,12 @@ def gradient_like(dx, x):
         _refuse_complex(dx)
         return np.array(np.broadcast_to(dx, x.shape), dtype=_float_dtype(x.dtype))
     if isinstance(x, (list, tuple)):
+        parts = own_items(x)
         if not _is_container(dx):
-            dx = [dx] * len(x)
-        elif len(dx) != len(x):
+            dx = [dx] * len(parts)
+        elif len(own_items(dx)) != len(parts):
             raise _short_derivative(dx, x)
-        items = [None if item is None else gradient_like(d_item, item) for d_item, item in zip(dx, x)]
+        items = [None if item is None else gradient_like(d_item, item) for d_item, item in zip(own_items(dx), parts)]
         return items if isinstance(x, list) else _tuple_like(items, x)
     if isinstance(x, dict) or _is_record(x):
         return _record_like(_keyed_gradients(dx, _entries(x)), x)
@@ -315,6 +359,9 @@ def quotient_or_inf(a, b):
 
 def grad_loss(w, b, X, y):
     p, p_residuals = fwd_predict(w, b, X)
+    array_method_or_refuse(p, '__array__',
+        "NumPy's function here makes an array of a value whose class defines `__array__` in Python, which NumPy calls and adjoint does not follow (it would differentiate the value's fields as the array); pass the array itself, or write what `__array__` computes out here"
+        , 'model.py', 13)
     _t2 = y * np.log(p)
     _t3 = 1.0 - y
     _t4 = 1.0 - p
