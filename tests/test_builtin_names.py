@@ -32,7 +32,7 @@ def parts_named_isinstance(x):
 
 @pytest.mark.parametrize("func", [trajectory_named_list, parts_named_isinstance], ids=lambda func: func.__name__)
 def test_every_mode(func):
-    check_every_mode(func, (np.array([0.5, 1.2]),), second_order=func is not trajectory_named_list)
+    check_every_mode(func, (np.array([0.5, 1.2]),))
 
 
 def test_a_caller_of_it_differentiates_its_halves():

@@ -18,20 +18,23 @@ What was wrong:
   grad_age_seir_fit", a function the user never wrote); it is said as a refusal of that line's
   second derivative now (generated.py).
 
-Lifted: `next(generator expression[, default])` (`next(name for name, alts in NESTS.items() if alt in
-alts)`, `next((p for p in prices if p > barrier), None)`) was refused as a generator expression given to
-something other than sum, max, min, list, tuple, sorted, any or all; it is lowered to a loop that stops
-at the first item, with the default, or StopIteration raised, where none comes (normalize/comprehensions.py).
+Lifted: second derivatives through a list built by appends and then rebound (`flows = np.array(flows)`,
+`h = np.array(h)` of a GJR-GARCH recursion, adstock, a cascade of filter sections `y = out`), which the
+may-share analysis took for memory the first derivative's stack still held after popping it back
+(analysis/stacks.py, tests/test_stack_pops.py). `next(generator expression[, default])` (`next(name
+for name, alts in NESTS.items() if alt in alts)`, `next((p for p in prices if p > barrier), None)`) was
+refused as a generator expression given to something other than sum, max, min, list, tuple, sorted,
+any or all; it is lowered to a loop that stops at the first item, with the default, or StopIteration
+raised, where none comes (normalize/comprehensions.py).
 
 Refused when probed (left as they are): np.logaddexp.accumulate and np.add.reduceat (no rules; Cox's
 risk sets by a running log-sum-exp); scipy.integrate.solve_ivp (an SIR model fitted through it); a
 call spreading a sequence into parameters
 (`nelson_siegel_yield(t, *betas, tau)`, `np.hypot(*delta)`); a method of an object that a class method
 or a factory function returns (`PoissonRegression.from_vector(theta).nll(...)`); second derivatives
-through a list built by appends or a comprehension and then rebound or rebuilt in a loop (`flows =
-np.array(flows)`, `state = tuple(... for ... in zip(state, k1, ...))` per RK4 step, a cascade of filter
-sections `y = out`), through writes in place into an array made in a loop (`flows[-1] += 100.0`, a
-stiffness matrix assembled by `K[np.ix_(dofs, dofs)] += k_local`), and through np.linalg.norm of
+through a list rebuilt and saved in each run of a loop (`state = tuple(... for ... in zip(state, k1,
+...))` per RK4 step: tests/test_stack_pops.py), through writes in place into an array made in a loop
+(`flows[-1] += 100.0`, a stiffness matrix assembled by `K[np.ix_(dofs, dofs)] += k_local`), and through np.linalg.norm of
 pairwise differences, whose diagonal is a zero vector (kriging's distances).
 """
 from __future__ import annotations
@@ -68,14 +71,14 @@ def _gcn_layers():
 CASES = [
     ("age_seir_fit", (-1.2, 0.4, np.array([3.0, 5.0, 9.0])), (0,), (), (0,)),
     ("garch11_nll", (np.array([0.05, 0.1, 0.85]), RETURNS), (0, 1), (0, 1), ()),
-    ("gjr_garch_nll", (0.05, 0.05, 0.1, 0.8, RETURNS), (2, 4), (), (2, 4)),
+    ("gjr_garch_nll", (0.05, 0.05, 0.1, 0.8, RETURNS), (2, 4), (2, 4), ()),
     ("arma11_css", (0.5, -0.3, np.array([0.2, 0.5, -0.1, 0.4, 0.9, 0.3]), 0.1), (0, 2), (), ()),
     ("markov_switching_loglik", (np.array([-0.5, 1.0]), np.array([-0.2, 0.3]), np.array([0.9, 0.8]),
                                  np.array([0.3, -0.7, 1.4, 1.1, -0.2])), (0, 2), (0, 2), ()),
     ("bond_pricing_error", (np.array([0.04, -0.01, 0.02]), 0.3, np.array([3.0, 4.0, 2.0, 5.0, 3.5]),
                             np.array([102.0, 103.5, 99.0, 104.0, 98.0])), (0, 2), (), (2,)),
     ("media_mix_response", (0.6, 1.5, 1.8, np.array([1.0, 0.0, 2.0, 0.5, 0.0, 1.5]),
-                            np.array([3.0, 2.5, 6.0, 5.0, 3.0, 5.5])), (0, 2), (), (0,)),
+                            np.array([3.0, 2.5, 6.0, 5.0, 3.0, 5.5])), (0, 2), (0, 2), ()),
     ("holt_winters_sse", (0.4, 0.2, 0.3, np.array([3.0, 5.0, 4.0, 2.0, 3.5, 5.5, 4.2, 2.4, 3.8, 5.9])), (0, 3),
      (), (3,)),
     ("nested_logit_nll", (np.array([0.5, -0.3]), {"transit": 0.6, "car": 0.8}, RNG.normal(size=(4, 2)), [0, 2, 3, 2, 1]),
@@ -106,7 +109,7 @@ CASES = [
      (0,), (), ()),
     ("radial_velocity_misfit", (1.2, 0.3, 0.7, np.array([0.1, 0.6, 1.3, 2.2, 2.8]),
                                 np.array([0.9, -0.2, -1.0, 0.5, 1.1])), (1,), (), ()),
-    ("equalizer_error", (np.array([3.0, -2.0]), SIGNAL, 0.8 * SIGNAL), (0,), (), (0,)),
+    ("equalizer_error", (np.array([3.0, -2.0]), SIGNAL, 0.8 * SIGNAL), (0,), (0,), ()),
     ("gp_prediction_score", (0.1, -1.0, RNG.normal(size=(4, 2)), np.array([0.3, -0.2, 0.8, 0.1]),
                              RNG.normal(size=(2, 2)), np.array([0.2, 0.4])), (2,), (), ()),
     ("ordinary_kriging", (1.3, 0.8, RNG.uniform(size=(4, 2)), np.array([0.3, -0.2, 0.8, 0.1]),
@@ -122,7 +125,7 @@ CASES = [
     ("truss_compliance", (np.array([1.0, 1.2, 0.8, 0.9, 1.1, 1.0, 0.7]),), (0,), (), (0,)),
     ("erlang_c_wait", (2.2,), (0,), (), ()),
     ("bucket_runoff", (2.0, 0.5, 0.05, np.array([0.5, 2.0, 0.0, 1.5, 0.3]),
-                       np.array([0.3, 0.9, 0.4, 0.8, 0.3])), (0, 3), (), (0, 3)),
+                       np.array([0.3, 0.9, 0.4, 0.8, 0.3])), (0, 3), (0, 3), ()),
     ("mixture_gibbs", (np.array([0.5, 0.2, 0.9, 0.05]), 1500.0), (1,), (), ()),
     ("adam_validation_loss", (0.1, 0.9, X62, Y6, X62[::-1], Y6[::-1]), (1,), (), ()),
     ("strain_energy", (0.7, np.array([[2.0, -0.5, 0.1], [-0.5, 1.5, 0.3], [0.1, 0.3, 1.2]])), (0, 1), (0, 1), ()),

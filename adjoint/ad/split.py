@@ -88,18 +88,19 @@ def _copied(primal: List[gast.stmt], adjoint: List[gast.stmt], kept: List[str], 
     backward half pops and appends to copies of the lists it receives (the stack, a list whose
     appends it undoes), so that it leaves its residuals as they were: a second derivative
     differentiates it as a function that changes nothing it is given. One copy per list, wherever
-    the residuals hold it: a residual the forward half bound to such a list (`lls = _list1`) or to
-    a list display (`_seq1 = [_list1]`, the stack holding it) is bound to the copy, or to a copy
-    holding it, so that it sees what the backward half puts back (a copy of each list alone left
-    `_seq1[0]`, emptied by the forward half, as it was). A name that holds no list (None where
-    the forward half left it unbound, `traj = np.array(traj)`) is left as it is."""
+    the residuals hold it: a residual the forward half bound to such a list (`lls = _list1`), to an
+    item popped off one (`flows_2 = _stack.pop()`) or to a list display (`_seq1 = [_list1]`, the
+    stack holding it) is bound to the copy, or to a copy holding it, so that it sees what the
+    backward half puts back (a copy of each list alone left `_seq1[0]`, emptied by the forward half,
+    as it was). A name that holds no list (None where the forward half left it unbound, `traj =
+    np.array(traj)`) is left as it is."""
     popped = {node.func.value.id for stmt in adjoint for node in nodes.every_node(stmt)
               if nodes.is_pop(node) and isinstance(node.func.value, gast.Name)}
     lists = [name for name in kept if name in popped]
     if not lists:
         return []
     holders = set(lists).union(*[_bound_to(name, primal) for name in lists]) & set(kept)
-    holders |= {name for name in kept if _only_bound_to_lists(name, primal)}
+    holders |= {name for name in kept if _only_bound_to_lists(name, primal) or _popped_off(name, lists, primal)}
     if holders == set(lists) == {lists[0]}:  # one list no other residual may hold: its copy (which numba compiles)
         return [nodes.assign(lists[0], _list_copy(lists[0], primal, unbound, bind))]
     apart = namer.fresh("_apart")
@@ -127,6 +128,14 @@ def _only_bound_to_lists(name: str, primal: List[gast.stmt]) -> bool:
                    and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
                    and stmt.targets[0].id == name and isinstance(stmt.value, gast.List))
     return displays > 0 and displays == sum(nodes.names_stored(stmt).count(name) for stmt in primal)
+
+
+def _popped_off(name: str, lists: List[str], primal: List[gast.stmt]) -> bool:
+    """Whether the primal sweep binds name to an item popped off one of the lists (`flows_2 =
+    _stack.pop()`, where the stack held the list `flows`): it may be one of them."""
+    return any(nodes.assigned_name(stmt) == name and nodes.is_pop(stmt.value)
+               and isinstance(stmt.value.func.value, gast.Name) and stmt.value.func.value.id in lists
+               for stmt in nodes.statements_in(primal))
 
 
 def _bound_to(name: str, primal: List[gast.stmt]) -> set:

@@ -206,7 +206,7 @@ class _Checker(CalleeChecks):
                 argument = call.args[position] if position < len(call.args) else None
                 if isinstance(argument, gast.Name) and is_array(self.kinds.get(argument.id)):
                     for_shape.add(id(argument))
-        items = _item_reads(stmt)
+        items = {**_item_reads(stmt), **self.storage.stacks.reads(stmt)}  # (a push or pop of the compiler's stack)
         return [items.get(id(node), node.id) for node in nodes.walk(stmt) if isinstance(node, gast.Name)
                 and isinstance(node.ctx, gast.Load) and id(node) not in for_shape]
 

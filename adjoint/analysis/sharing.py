@@ -27,6 +27,7 @@ from adjoint.analysis.augmented import operation_of
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.kinds import CONTAINER, MAPPING, SCALAR, is_array, rank_of
 from adjoint.analysis.ranks import array_ranks
+from adjoint.analysis.stacks import PUSHED, Popped, compiler_stacks
 from adjoint.analysis.views import (ARRAY_VIEWS, CONTAINER_BUILTINS, COPYING_METHODS, SHARING_BUILTINS,
                                     VALUE_BUILTINS, VIEW_FUNCTIONS, VIEWS_OF_ANY_ARGUMENT, computes_numbers,
                                     contraction, fancy_index, makes_new_object, may_not_copy, results_apart,
@@ -103,6 +104,7 @@ class Sharing:
         self.ndim = array_ranks(func_node, kinds, classifier)
         self.before: Dict[gast.stmt, State] = {}
         self.made: Set[str] = set()  # the roots of the statements that have run
+        self.stacks = compiler_stacks(func_node, getattr(classifier, "parsed", None))
         self._block(func_node.body)
 
     def _bind_parameter(self, name: str, own: FrozenSet[str], held: FrozenSet[str]) -> None:
@@ -170,9 +172,18 @@ class Sharing:
         self.own[name], self.held[name] = frozenset(own), frozenset(held)
         self.ever[name] = self.ever.get(name, frozenset()) | self.own[name] | self.held[name]
 
+    def _keep_families(self) -> None:
+        """At a push on the compiler's stack, what the names of each family it restores hold: what a
+        pop gives back (analysis/stacks.py), kept under keys no name has."""
+        for name, family in self.stacks.family.items():
+            for key, roots in ((family.objects, self.own.get(name)), (family.items, self.held.get(name))):
+                self.held[key] = self.held.get(key, frozenset()) | (roots or frozenset())
+
     def _flow(self, stmt: gast.stmt) -> None:
         if is_append(stmt):
             self._set(stmt.value.func.value.id, set(), self._atom(stmt.value.args[0]), replace=False)
+            if self.stacks.pushes(stmt):
+                self._keep_families()
             return
         if not isinstance(stmt, gast.Assign):
             return
@@ -183,7 +194,8 @@ class Sharing:
         elif isinstance(target, gast.Name):
             fresh = f"{FRESH}{id(stmt)}"
             self._age(fresh)  # before the value is read: what it reads of an earlier run is older
-            own, held = self._value(value, fresh)
+            restored = self.stacks.restored(stmt)
+            own, held = self._value(value, fresh) if restored is None else [self.held.get(k, set()) for k in restored]
             self._set(target.id, own, held, replace=True)
 
     def _age(self, fresh: str) -> None:
@@ -277,8 +289,13 @@ class Sharing:
         """What `t[k]` (selector k, an int) or `t.field` (selector the field's name) may reach where t
         may only be results made of positions (self.tuples) and the selector picks one: of their
         positions, those it picks (and what else they may hold); None otherwise (t may be another
-        object, a list holding positions at other places too)."""
+        object, a list holding positions at other places too). Of the compiler's stack read by a push
+        (PUSHED), nothing; by a pop (Popped), what the family it restores may be given back."""
         own, held = state or (self.own, self.held)
+        if isinstance(selector, Popped):
+            return set().union(*[held.get(key, ()) for key in selector.family])
+        if selector is PUSHED:
+            return set()
         results = own.get(owner, frozenset())
         if selector is None or not results or not results <= self.tuples:
             return None

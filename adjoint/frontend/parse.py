@@ -93,6 +93,7 @@ class ParsedFunction:
     captured: Dict[str, Dict[str, str]] = field(default_factory=dict)
     dependencies: List[Tuple[Dict[str, Any], str, Any]] = field(default_factory=list)
     shown: Dict[str, str] = field(default_factory=dict)  # a comprehension's renamed variable -> the user's name
+    renamed: Dict[str, str] = field(default_factory=dict)  # a rebinding's new name -> the name it had (derivative code)
 
     @property
     def name(self) -> str:

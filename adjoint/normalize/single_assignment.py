@@ -13,7 +13,8 @@ names) among the body's own statements, and the function has no nested scope, `g
 reads after a rebinding (in later statements, also inside their branches and loops, which
 bind no qualifying name) are renamed to the new name. A parameter keeps its name; its
 rebinding gets a new one. Only code adjoint generated is rewritten (the user's code keeps its
-names, and first derivatives stay as they are).
+names, and first derivatives stay as they are). `parsed.renamed` keeps each new name's old one:
+a value the adjoint sweep pops back into one name was saved from another (analysis/stacks.py).
 """
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def rename_rebindings(parsed, fresh: Callable[[str], str]) -> None:
                 continue
             if name in bound:
                 current[name] = target.id = fresh(name + "_")
+                parsed.renamed[target.id] = name
             else:
                 bound.add(name)
 
