@@ -122,6 +122,19 @@ def _nonzero_length(r):
     return of_length
 
 
+def array_method_or_refuse(value, name, message, filename, lineno):
+    """Nothing: numba's code is given arrays and numbers only, never an object whose class has a method
+    of its own that NumPy would call (runtime.array_method_or_refuse checks that in Python)."""
+    raise NotImplementedError("compiled by numba only")
+
+
+@_overload(array_method_or_refuse)
+def _array_method_or_refuse(value, name, message, filename, lineno):
+    if isinstance(value, (_types.Array, _types.Number, _types.Boolean)):
+        return lambda value, name, message, filename, lineno: None
+    return None
+
+
 def python_power(a, b):
     """a ** b as Python computes it: an integer to a negative integer power is refused (a float in
     Python; numba's integer power truncates it: 2 ** -2 is 0 there), so is a negative number to a

@@ -21,7 +21,7 @@ from numba.extending import intrinsic as _intrinsic, overload as _overload
 
 from adjoint.backend.numba_domain import math_domain, math_pow_or_inf, pow_term, quotient_or_inf  # noqa: F401
 from adjoint.backend.numba_domain import math_argument, math_range, nonzero_length, over_length, python_power  # noqa: F401
-from adjoint.backend.numba_domain import slope_or_zero, slope_or_zero_like  # noqa: F401
+from adjoint.backend.numba_domain import array_method_or_refuse, slope_or_zero, slope_or_zero_like  # noqa: F401
 from adjoint.backend.numba_in_place import *  # noqa: F401,F403
 
 
@@ -494,6 +494,6 @@ HELPERS = ("shape_only", "zero_like", "unbroadcast", "gradient_like", "unit_seed
            "unreduce", "add_at", "add_adjoints", "item_adjoint", "stop_gradient", "pow_exponent_adjoint",
            "pow_term", "math_pow_or_inf", "quotient_or_inf", "math_domain", "over_length", "nonzero_length",
            "np_dot_adjoint_a", "np_dot_adjoint_b", "python_power", "math_argument", "math_range", "slope_or_zero",
-           "slope_or_zero_like",
+           "slope_or_zero_like", "array_method_or_refuse",
            *(f"numpy_{name}" for name in TRANSCENDENTAL), *IN_PLACE_HELPERS)  # noqa: F405
 NUMBA_VERSION = numba.__version__
