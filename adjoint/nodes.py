@@ -40,17 +40,21 @@ def assign(target: str, value: gast.expr) -> gast.Assign:
 _ATOMS = frozenset({str, int, float, bool, complex, bytes, type(None), type(Ellipsis)})
 
 
-def clone(node):
+def clone(node, copies: Optional[dict] = None):
     """A copy of a tree (a node, or a list of them) sharing nothing with it: copy.deepcopy for
     syntax trees, several times as fast (the compiler copies trees often). Immutable values
-    (names, numbers) are shared, without a call for each."""
+    (names, numbers) are shared, without a call for each. `copies`: id of each node -> its copy,
+    filled in and read, so that a node the tree holds twice is copied once (as deepcopy's memo)."""
     if isinstance(node, list):
-        return [clone(item) for item in node]
+        return [clone(item, copies) for item in node]
     if not isinstance(node, gast.AST):
         return node if type(node) in _ATOMS else copy.deepcopy(node)
+    if copies is not None and id(node) in copies:
+        return copies[id(node)]
     copied = node.__class__.__new__(node.__class__)
-    atoms = _ATOMS
-    copied.__dict__.update({key: value if value.__class__ in atoms else clone(value)
+    if copies is not None:
+        copies[id(node)] = copied
+    copied.__dict__.update({key: value if value.__class__ in _ATOMS else clone(value, copies)
                             for key, value in node.__dict__.items()})
     return copied
 
@@ -138,12 +142,8 @@ def comment(text: str) -> gast.Expr:
 
 
 def is_comment(stmt: gast.stmt) -> bool:
-    return (
-        isinstance(stmt, gast.Expr)
-        and isinstance(stmt.value, gast.Call)
-        and isinstance(stmt.value.func, gast.Name)
-        and stmt.value.func.id == COMMENT_MARKER
-    )
+    return (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call) and isinstance(stmt.value.func, gast.Name)
+            and stmt.value.func.id == COMMENT_MARKER)
 
 
 def set_store(target: gast.expr) -> None:

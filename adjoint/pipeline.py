@@ -27,6 +27,7 @@ from adjoint.ad.context import FunctionContext
 from adjoint.ad.naming import Namer, function_namer
 from adjoint.ad.rest_calls import call_origins
 from adjoint.analysis import analyze
+from adjoint.analysis.answers import Answers
 from adjoint.analysis.argument_facts import argument_facts, unread_facts
 from adjoint.analysis.calls import CallClassifier, Callee
 from adjoint.analysis.derived_kinds import call_parameter_kinds, halves_shapes
@@ -54,6 +55,7 @@ from adjoint.normalize.desugar import desugar
 from adjoint.normalize.frozen import unfreeze_distributions
 from adjoint.normalize.comprehensions import lower_comprehensions
 from adjoint.normalize.jumps import lower_jumps
+from adjoint.normalize.once import normalized_once
 from adjoint.normalize.factories import inline_factories
 from adjoint.normalize.inert_blocks import lift_inert_blocks
 from adjoint.normalize.local_functions import lift_local_functions, specialize_calls
@@ -68,7 +70,12 @@ from adjoint.optimize import optimize, zero_reads
 from adjoint.options import Mode, Options
 
 def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[str, str]] = None):
-    """Parse, check and normalize `func` (`kinds`: its parameters', where known): (parsed, namer)."""
+    """Parse, check and normalize `func` (`kinds`: its parameters', where known): (parsed, namer); a
+    function normalized before for the same kinds, a copy of what was kept (normalize/once.py)."""
+    return normalized_once(func, returns_value, kinds, _normalized_afresh)
+
+
+def _normalized_afresh(func: Callable, returns_value: bool, kinds: Optional[Dict[str, str]]):
     parsed = parse_function(func)
     with held_still(parsed.node):  # (frontend/held.py: the passes up to desugar let go of the tree to change it)
         namer = function_namer(parsed.node)
@@ -112,45 +119,6 @@ def _numpy_name(parsed, namer: Namer, local_names: frozenset) -> str:
     name = "np" if parsed.lookup("np") is MISSING and "np" not in namer.taken else namer.exact("np")
     parsed.namespace[name] = np
     return name
-
-
-class Answers:
-    """Which answers about callees a generation may take for a recomputation.
-
-    callee_kind, callee_facts and residual_facts answer each question once (a question: a kind of
-    answer and its key) and keep the answer. A question asked again while it is being answered
-    (a recursive function) gets a placeholder; an answer computed while a placeholder was given
-    out may differ from the one computed later, once the placeholder's question has its answer.
-    Any other answer is *final*: its every sub-question had a kept answer that no longer changes,
-    so computed again it comes out the same. Only a final answer, and a reading of a callee made
-    for a final answer, may stand in for work another question would do itself.
-    """
-
-    def __init__(self):
-        self.open: set = set()  # questions being answered
-        self.placeholders = 0  # placeholders given out so far
-        self.final: set = set()
-        self.unsettled: set = set()
-
-    @contextmanager
-    def answering(self, question: Tuple):
-        self.open.add(question)
-        given = self.placeholders
-        try:
-            yield
-        finally:
-            self.open.discard(question)
-            if self.placeholders == given and question not in self.unsettled:
-                self.final.add(question)
-
-    def unsettle(self, question: Tuple) -> None:
-        """The open question's answer is made from one that may not be final."""
-        self.unsettled.add(question)
-
-    def asked(self, question: Tuple) -> None:
-        """A kept answer is read: a placeholder while its question is open."""
-        if question in self.open:
-            self.placeholders += 1
 
 
 class Generation:

@@ -18,6 +18,13 @@ class Namer:
         self._counters: Dict[str, int] = {}
         self._adjoints: Dict[str, str] = {}
 
+    def copy(self) -> "Namer":
+        """A namer that hands out, from here on, the names this one would, independently of it."""
+        copied = Namer()
+        copied.taken, copied.original = set(self.taken), self.original
+        copied._counters, copied._adjoints = dict(self._counters), dict(self._adjoints)
+        return copied
+
     def reserve(self, names: Iterable[str]) -> None:
         self.taken.update(names)
 

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-import gast
 
 from adjoint import nodes
 from adjoint.backend import trust
@@ -47,6 +46,7 @@ from adjoint.frontend.values import ItemsOf, resolve_value
 from adjoint.frontend.parse import SourceInfo
 from adjoint.generated import Deferred, Generated, GeneratedFunction, Unreached, positions_from_json, positions_to_json
 from adjoint.generated import shapes_from_json
+from adjoint.normalize.once import free_references
 from adjoint.normalize.record_methods import class_functions
 from adjoint.options import Options
 from adjoint.version import __version__
@@ -103,7 +103,7 @@ def _describe_function(func: Callable):
     source = "\n".join(parsed.info.lines)
     locals_ = nodes.local_names(parsed.node) - set(parsed.fixed)  # a fixed parameter's attributes are known
     named = [(text, node, resolve_value(node, parsed, locals_))
-             for text, node in _free_references(parsed.node, locals_)]
+             for text, node in free_references(parsed.node, locals_)]
     specialized = [(f"{name}[]", parsed.node, value.cls) if isinstance(value, ItemsOf) else (name, parsed.node, value)
                    for name, value in sorted(parsed.fixed.items()) + sorted(parsed.classes.items())]  # `name[]`: items
     references, fixed, reached = [], [], []
@@ -119,31 +119,6 @@ def _describe_function(func: Callable):
     at = parsed.info.location(parsed.node)  # the derivative writes file and line into its refusals
     return {"function": qualified_name(func), "source": _sha256(source), "names": sorted(references), "fixed": fixed,
             "at": [at.filename, at.lineno, at.col_offset], "defaults": described_defaults(func)}, reached
-
-
-def _free_references(func_node: gast.FunctionDef, locals_: frozenset):
-    """(text, node) of each maximal name or attribute chain whose root is not a local name."""
-    found: Dict[str, gast.expr] = {}
-
-    def visit(node):
-        if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):  # a table's entry
-            text = nodes.dotted_name(node.value)
-            if text is not None and text.split(".")[0] not in locals_:
-                found.setdefault(f"{text}[{node.slice.value!r}]", node)
-        if isinstance(node, (gast.Name, gast.Attribute)) and not isinstance(getattr(node, "ctx", None), gast.Store):
-            text = nodes.dotted_name(node)
-            if text is not None:
-                if text.split(".")[0] not in locals_:
-                    found.setdefault(text, node)
-                    return
-        for child in nodes.children(node):
-            visit(child)
-
-    for stmt in func_node.body:
-        visit(stmt)
-    for default in func_node.args.defaults + [d for d in func_node.args.kw_defaults if d is not None]:
-        visit(default)
-    return sorted(found.items())
 
 
 def describe_reference(value: Any):

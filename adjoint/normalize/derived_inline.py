@@ -11,7 +11,7 @@ caller's as one function, as nested `grad` of one function is (267 lines at orde
 
 The code written in is the callee's as normalization leaves it for the kinds of the call's
 arguments (the reading Generation.callee_kind made where it is final, else one made anew: see
-pipeline.Answers), with
+analysis/answers.py), with
 
 - its parameters replaced by the call's arguments (names or constants: A-normal form),
 - its other names renamed to names the caller does not use,

@@ -1,0 +1,129 @@
+"""A function normalized once per process for each use of its result and kinds of its arguments.
+
+Normalization is about a quarter of a generation, and one function is normalized again for each
+mode and each `wrt` it is differentiated in (grad, value_and_grad, vjp, jvp and hvp of one
+function: five times and more), and again wherever it is read as a callee. A generation changes
+the tree it is given, so what is kept is handed out as a copy: a copy of the tree (which keeps
+the statements `ParsedFunction` lists pointing into it) and of the namer.
+
+What is kept is handed out only while what it was made from is as it was, the conditions the
+generated derivatives themselves are kept under (generated.Generated.is_current), and more:
+- the function's code, defaults and closure cells, and every binding a pass of normalization
+  recorded as a dependency (`parsed.dependencies`: a factory's code, a table's entries, ...);
+- every name or attribute chain of its source whose root is not a local variable (a global, a
+  builtin, `np.linalg.solve`, `TABLE["tanh"]`, `helpers.potential`) still resolves to the object
+  it resolved to: a pass may have read any of them, and some passes leave recording what they
+  read to the analysis, later;
+- the rules are those it was normalized under (their revision is part of the key).
+A function specialized to the values of a call (`__adjoint_specialized__`), a wrapper and a bound
+method are normalized afresh each time.
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import threading
+import weakref
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import gast
+
+from adjoint import nodes
+from adjoint.frontend.parse import ParsedFunction, read_function
+from adjoint.frontend.values import resolve_value
+from adjoint.rules.table import Revision
+
+_KEPT: "weakref.WeakKeyDictionary[Callable, Dict[tuple, _Kept]]" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def free_references(func_node: gast.FunctionDef, locals_: frozenset) -> List[Tuple[str, gast.expr]]:
+    """(text, node) of each maximal name or attribute chain whose root is not a local name, and of
+    each constant subscript of one (`TABLE['tanh']`), sorted by text."""
+    found: Dict[str, gast.expr] = {}
+
+    def visit(node):
+        if isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Constant):  # a table's entry
+            text = nodes.dotted_name(node.value)
+            if text is not None and text.split(".")[0] not in locals_:
+                found.setdefault(f"{text}[{node.slice.value!r}]", node)
+        if isinstance(node, (gast.Name, gast.Attribute)) and not isinstance(getattr(node, "ctx", None), gast.Store):
+            text = nodes.dotted_name(node)
+            if text is not None:
+                if text.split(".")[0] not in locals_:
+                    found.setdefault(text, node)
+                    return
+        for child in nodes.children(node):
+            visit(child)
+
+    for stmt in func_node.body:
+        visit(stmt)
+    for default in func_node.args.defaults + [d for d in func_node.args.kw_defaults if d is not None]:
+        visit(default)
+    return sorted(found.items())
+
+
+@dataclasses.dataclass
+class _Kept:
+    parsed: ParsedFunction  # as normalization left it: never handed out, only copies of it
+    namer: Any
+    dependencies: List[Tuple[Any, Any, Any]]
+    read: ParsedFunction  # the function as parsed, whose free references `resolved` resolves again
+    locals_: frozenset
+    resolved: List[Tuple[gast.expr, Any]]
+
+    def holds(self) -> bool:
+        return (all(mapping.get(key) is value for mapping, key, value in self.dependencies)
+                and all(resolve_value(node, self.read, self.locals_) is value for node, value in self.resolved))
+
+
+def normalized_once(func: Callable, returns_value: bool, kinds: Optional[Dict[str, str]],
+                    normalize: Callable[[Callable, bool, Optional[Dict[str, str]]], tuple]) -> tuple:
+    """normalize(func, returns_value, kinds): (parsed, namer), from what was kept while it holds."""
+    if not _keepable(func):
+        return normalize(func, returns_value, kinds)
+    key = (returns_value, tuple(sorted((kinds or {}).items())), Revision.value)
+    with _LOCK:
+        kept = _KEPT.get(func, {}).get(key)
+    if kept is not None and kept.holds():
+        return copied(kept.parsed, kept.namer)
+    read = read_function(func)
+    locals_ = nodes.local_names(read.node) - set(read.fixed)
+    resolved = [(node, resolve_value(node, read, locals_)) for _, node in free_references(read.node, locals_)]
+    parsed, namer = normalize(func, returns_value, kinds)
+    kept = _Kept(*copied(parsed, namer), list(parsed.dependencies), read, locals_, resolved)
+    with _LOCK:
+        _KEPT.setdefault(func, {})[key] = kept
+    return parsed, namer
+
+
+def _keepable(func: Callable) -> bool:
+    return (inspect.isfunction(func) and not hasattr(func, "__wrapped__")
+            and not hasattr(func, "__adjoint_specialized__"))
+
+
+def copied(parsed: ParsedFunction, namer) -> tuple:
+    """(parsed, namer) copied, each statement or node a list of parsed names its copy in the new tree."""
+    copies: Dict[int, gast.AST] = {}
+    node = nodes.clone(parsed.node, copies)
+    fields = {field.name: _copied_field(getattr(parsed, field.name), copies)
+              for field in dataclasses.fields(parsed) if field.name not in ("func", "node", "info")}
+    return dataclasses.replace(parsed, node=node, **fields), namer.copy()
+
+
+def _copied_field(value: Any, copies: Dict[int, gast.AST]) -> Any:
+    """A list of nodes or of tuples holding nodes, each node mapped to its copy (one no longer in
+    the tree to itself); a dict copied, and its dicts; anything else as it is."""
+    if isinstance(value, dict):
+        return {key: dict(item) if isinstance(item, dict) else item for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mapped(item, copies) for item in value]
+    return value
+
+
+def _mapped(item: Any, copies: Dict[int, gast.AST]) -> Any:
+    if isinstance(item, gast.AST):
+        return copies.get(id(item), item)
+    if isinstance(item, tuple):
+        return tuple(copies.get(id(part), part) if isinstance(part, gast.AST) else part for part in item)
+    return item
