@@ -38,13 +38,13 @@ def assign(target: str, value: gast.expr) -> gast.Assign:
 
 
 _ATOMS = frozenset({str, int, float, bool, complex, bytes, type(None), type(Ellipsis)})
+_SHARED = _ATOMS | {gast.Load, gast.Store, gast.Del}  # contexts too: no pass changes one, each sets a new one
 
 
 def clone(node, copies: Optional[dict] = None):
-    """A copy of a tree (a node, or a list of them) sharing nothing with it: copy.deepcopy for
-    syntax trees, several times as fast (the compiler copies trees often). Immutable values
-    (names, numbers) are shared, without a call for each. `copies`: id of each node -> its copy,
-    filled in and read, so that a node the tree holds twice is copied once (as deepcopy's memo)."""
+    """A copy of a tree (a node, or a list of them): copy.deepcopy for syntax trees, several times as
+    fast. Immutable values (names, numbers) and contexts are shared, without a call for each. `copies`:
+    id of each node -> its copy, filled in and read, so that a node held twice is copied once."""
     if isinstance(node, list):
         return [clone(item, copies) for item in node]
     if not isinstance(node, gast.AST):
@@ -54,7 +54,7 @@ def clone(node, copies: Optional[dict] = None):
     copied = node.__class__.__new__(node.__class__)
     if copies is not None:
         copies[id(node)] = copied
-    copied.__dict__.update({key: value if value.__class__ in _ATOMS else clone(value, copies)
+    copied.__dict__.update({key: value if value.__class__ in _SHARED else clone(value, copies)
                             for key, value in node.__dict__.items()})
     return copied
 

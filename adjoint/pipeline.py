@@ -75,8 +75,8 @@ def normalize(func: Callable, returns_value: bool = True, kinds: Optional[Dict[s
     return normalized_once(func, returns_value, kinds, _normalized_afresh)
 
 
-def _normalized_afresh(func: Callable, returns_value: bool, kinds: Optional[Dict[str, str]]):
-    parsed = parse_function(func)
+def _normalized_afresh(parsed, returns_value: bool, kinds: Optional[Dict[str, str]]):
+    """normalize's work on a function just parsed."""
     with held_still(parsed.node):  # (frontend/held.py: the passes up to desugar let go of the tree to change it)
         namer = function_namer(parsed.node)
         refuse_shadowed_builtins(parsed)  # before local functions are lifted out

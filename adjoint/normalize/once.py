@@ -4,7 +4,9 @@ Normalization is about a quarter of a generation, and one function is normalized
 mode and each `wrt` it is differentiated in (grad, value_and_grad, vjp, jvp and hvp of one
 function: five times and more), and again wherever it is read as a callee. A generation changes
 the tree it is given, so what is kept is handed out as a copy: a copy of the tree (which keeps
-the statements `ParsedFunction` lists pointing into it) and of the namer.
+the statements `ParsedFunction` lists pointing into it) and of the namer. A copy costs about a
+fifth of a normalization, so what is kept is kept from a function's second normalization for the
+same kinds on: a function differentiated once pays nothing for it.
 
 What is kept is handed out only while what it was made from is as it was, the conditions the
 generated derivatives themselves are kept under (generated.Generated.is_current), and more:
@@ -29,12 +31,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import gast
 
 from adjoint import nodes
-from adjoint.frontend.parse import ParsedFunction, read_function
+from adjoint.frontend.parse import ParsedFunction, parse_function
 from adjoint.frontend.values import resolve_value
 from adjoint.rules.table import Revision
 
 _KEPT: "weakref.WeakKeyDictionary[Callable, Dict[tuple, _Kept]]" = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+_FIRST = object()  # never asked for before: nothing kept
 
 
 def free_references(func_node: gast.FunctionDef, locals_: frozenset) -> List[Tuple[str, gast.expr]]:
@@ -68,7 +71,7 @@ class _Kept:
     parsed: ParsedFunction  # as normalization left it: never handed out, only copies of it
     namer: Any
     dependencies: List[Tuple[Any, Any, Any]]
-    read: ParsedFunction  # the function as parsed, whose free references `resolved` resolves again
+    read: ParsedFunction  # the function as parsed (its tree aside), in which `resolved` is resolved again
     locals_: frozenset
     resolved: List[Tuple[gast.expr, Any]]
 
@@ -78,22 +81,29 @@ class _Kept:
 
 
 def normalized_once(func: Callable, returns_value: bool, kinds: Optional[Dict[str, str]],
-                    normalize: Callable[[Callable, bool, Optional[Dict[str, str]]], tuple]) -> tuple:
-    """normalize(func, returns_value, kinds): (parsed, namer), from what was kept while it holds."""
+                    normalize: Callable[[ParsedFunction, bool, Optional[Dict[str, str]]], tuple]) -> tuple:
+    """normalize(parse_function(func), returns_value, kinds): (parsed, namer), from what was kept
+    while it holds."""
     if not _keepable(func):
-        return normalize(func, returns_value, kinds)
+        return normalize(parse_function(func), returns_value, kinds)
     key = (returns_value, tuple(sorted((kinds or {}).items())), Revision.value)
     with _LOCK:
-        kept = _KEPT.get(func, {}).get(key)
+        asked = _KEPT.setdefault(func, {})
+        kept = asked.get(key, _FIRST)
+        asked.setdefault(key, None)
+    if kept is _FIRST:  # most functions are normalized once: nothing is kept (a copy costs) until asked again
+        return normalize(parse_function(func), returns_value, kinds)
     if kept is not None and kept.holds():
         return copied(kept.parsed, kept.namer)
-    read = read_function(func)
-    locals_ = nodes.local_names(read.node) - set(read.fixed)
-    resolved = [(node, resolve_value(node, read, locals_)) for _, node in free_references(read.node, locals_)]
-    parsed, namer = normalize(func, returns_value, kinds)
+    parsed = parse_function(func)
+    locals_ = nodes.local_names(parsed.node) - set(parsed.fixed)
+    read = ParsedFunction(func, None, parsed.info, dict(parsed.namespace), fixed=dict(parsed.fixed))  # its names
+    resolved = [(nodes.clone(node), resolve_value(node, read, locals_))  # (passes may change the node)
+                for _, node in free_references(parsed.node, locals_)]
+    parsed, namer = normalize(parsed, returns_value, kinds)
     kept = _Kept(*copied(parsed, namer), list(parsed.dependencies), read, locals_, resolved)
     with _LOCK:
-        _KEPT.setdefault(func, {})[key] = kept
+        asked[key] = kept
     return parsed, namer
 
 
