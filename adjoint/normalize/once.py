@@ -68,16 +68,23 @@ def free_references(func_node: gast.FunctionDef, locals_: frozenset) -> List[Tup
 
 @dataclasses.dataclass
 class _Kept:
-    parsed: ParsedFunction  # as normalization left it: never handed out, only copies of it
+    """A normalization and what it was made from. Nothing in it holds the function, the key of the
+    weak table that holds it: its code and defaults are compared here, not through dependencies."""
+
+    parsed: ParsedFunction  # as normalization left it, its `func` aside: never handed out, only copies
     namer: Any
-    dependencies: List[Tuple[Any, Any, Any]]
-    read: ParsedFunction  # the function as parsed (its tree aside), in which `resolved` is resolved again
+    code: Any
+    defaults: tuple  # (__defaults__, the items of __kwdefaults__)
+    dependencies: List[Tuple[Any, Any, Any]]  # but for those on the function's own code and defaults
+    namespace: Dict[str, Any]  # the function's names as parsed, in which `resolved` is resolved again
     locals_: frozenset
     resolved: List[Tuple[gast.expr, Any]]
 
-    def holds(self) -> bool:
-        return (all(mapping.get(key) is value for mapping, key, value in self.dependencies)
-                and all(resolve_value(node, self.read, self.locals_) is value for node, value in self.resolved))
+    def holds(self, func: Callable) -> bool:
+        read = ParsedFunction(func, None, self.parsed.info, self.namespace)
+        return (func.__code__ is self.code and _same(_defaults(func), self.defaults)
+                and all(mapping.get(key) is value for mapping, key, value in self.dependencies)
+                and all(resolve_value(node, read, self.locals_) is value for node, value in self.resolved))
 
 
 def normalized_once(func: Callable, returns_value: bool, kinds: Optional[Dict[str, str]],
@@ -93,18 +100,33 @@ def normalized_once(func: Callable, returns_value: bool, kinds: Optional[Dict[st
         asked.setdefault(key, None)
     if kept is _FIRST:  # most functions are normalized once: nothing is kept (a copy costs) until asked again
         return normalize(parse_function(func), returns_value, kinds)
-    if kept is not None and kept.holds():
-        return copied(kept.parsed, kept.namer)
+    if kept is not None and kept.holds(func):
+        return copied(kept.parsed, kept.namer, func)
+    code, defaults = func.__code__, _defaults(func)
     parsed = parse_function(func)
-    locals_ = nodes.local_names(parsed.node) - set(parsed.fixed)
-    read = ParsedFunction(func, None, parsed.info, dict(parsed.namespace), fixed=dict(parsed.fixed))  # its names
+    locals_ = nodes.local_names(parsed.node)
+    namespace = dict(parsed.namespace)
+    read = ParsedFunction(func, None, parsed.info, namespace)
     resolved = [(nodes.clone(node), resolve_value(node, read, locals_))  # (passes may change the node)
                 for _, node in free_references(parsed.node, locals_)]
     parsed, namer = normalize(parsed, returns_value, kinds)
-    kept = _Kept(*copied(parsed, namer), list(parsed.dependencies), read, locals_, resolved)
+    others = [found for found in parsed.dependencies if getattr(found[0], "func", None) is not func]
+    kept = _Kept(*copied(parsed, namer, None), code, defaults, others, namespace, locals_, resolved)
     with _LOCK:
         asked[key] = kept
     return parsed, namer
+
+
+def _defaults(func: Callable) -> tuple:
+    return func.__defaults__, tuple((func.__kwdefaults__ or {}).items())
+
+
+def _same(defaults: tuple, kept: tuple) -> bool:
+    """The same default objects, by identity."""
+    (positional, keywords), (kept_positional, kept_keywords) = defaults, kept
+    return (positional is kept_positional and len(keywords) == len(kept_keywords)
+            and all(name == kept_name and value is kept_value
+                    for (name, value), (kept_name, kept_value) in zip(keywords, kept_keywords)))
 
 
 def _keepable(func: Callable) -> bool:
@@ -112,13 +134,14 @@ def _keepable(func: Callable) -> bool:
             and not hasattr(func, "__adjoint_specialized__"))
 
 
-def copied(parsed: ParsedFunction, namer) -> tuple:
-    """(parsed, namer) copied, each statement or node a list of parsed names its copy in the new tree."""
+def copied(parsed: ParsedFunction, namer, func: Optional[Callable]) -> tuple:
+    """(parsed, namer) copied, for `func`; each statement or node a list of parsed names its copy in
+    the new tree."""
     copies: Dict[int, gast.AST] = {}
     node = nodes.clone(parsed.node, copies)
     fields = {field.name: _copied_field(getattr(parsed, field.name), copies)
               for field in dataclasses.fields(parsed) if field.name not in ("func", "node", "info")}
-    return dataclasses.replace(parsed, node=node, **fields), namer.copy()
+    return dataclasses.replace(parsed, func=func, node=node, **fields), namer.copy()
 
 
 def _copied_field(value: Any, copies: Dict[int, gast.AST]) -> Any:
