@@ -16,6 +16,8 @@ What was wrong (refusals of common code, lifted; no silent wrong result was foun
   differentiated in x, xp and fp in the table NumPy makes (the knots wrapped into one period, sorted
   and padded at both ends: runtime/interpolation.py), also where a shift of the knots makes NumPy
   reorder them. A period that moves with the inputs stays refused.
+- adjoint.tree.map inside the function was refused with the template of a rule to register for
+  adjoint's own function; the message now says to write the step as a comprehension.
 
 Refused when probed (left as they are): adjoint.vjp, jvp, hvp and jacobian taken inside the
 function; adjoint.grad of a lambda reading the function's variables; adjoint.tree.map inside the
@@ -162,3 +164,11 @@ REFUSED = [
 @pytest.mark.parametrize("func, args, positions, marker", REFUSED, ids=[case[3] for case in REFUSED])
 def test_refused_naming_the_users_line(func, args, positions, marker):
     check_refused_at(func, args, positions, f"probe43_programs.py:{marked_line(func, marker)}:", RNG)
+
+
+def test_tree_map_in_a_body_advises_a_comprehension():
+    """adjoint.tree.map inside the function was refused with the template of a rule to register for
+    adjoint's own function; the message says what to write instead."""
+    with pytest.raises(adjoint.NonDifferentiableError, match="comprehension") as refused:
+        adjoint.grad(programs.tree_map_inner_steps)(DICT_PARAMS, *DICT_DATA)
+    assert "register_adjoint" not in str(refused.value)
