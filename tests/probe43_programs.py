@@ -555,8 +555,8 @@ def select_first_condition_wins(x, k):
 
 
 def piecewise_with_lambdas(x, a):
-    y = np.piecewise(x, [x < 0.0, (x >= 0.0) & (x < 1.0)],
-                     [lambda v: a * v ** 2, lambda v: np.sin(v) * a, lambda v: a + v])
+    y = np.piecewise(x, [x < 0.0, (x >= 0.0) & (x < 1.0), x > 1.5],
+                     [lambda v: a * v ** 2, lambda v: np.sin(v) * a, np.sqrt, lambda v: a + v])
     return np.sum(y * x)
 
 

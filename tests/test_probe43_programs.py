@@ -16,6 +16,9 @@ What was wrong (refusals of common code, lifted; no silent wrong result was foun
   differentiated in x, xp and fp in the table NumPy makes (the knots wrapped into one period, sorted
   and padded at both ends: runtime/interpolation.py), also where a shift of the knots makes NumPy
   reorder them. A period that moves with the inputs stays refused.
+- np.piecewise given a NumPy ufunc as one of its functions (`[lambda v: a * v ** 2, np.sqrt, ...]`)
+  was refused with the template of a rule to register for np.piecewise: the ufunc is called on the
+  values selected, as NumPy calls it, and differentiated by its rule (normalize/piecewise.py).
 - adjoint.tree.map inside the function was refused with the template of a rule to register for
   adjoint's own function; the message now says to write the step as a comprehension.
 
@@ -102,7 +105,7 @@ CASES = [
     ("learned_knots", (np.array([0.1, 1.3, 2.2, 3.5]), np.array([-0.5, 0.2, 0.1, 0.4]), TABLE4), (0, 1, 2), (), ()),
     ("bilinear_vectorized", (RNG.normal(size=(3, 3)), np.array([[0.1, 0.35], [0.8, 0.6], [0.55, 0.99]])), (0,),
      (0,), ()),
-    ("piecewise_with_lambdas", (np.array([-0.5, 0.3, 0.8, 1.6]), 1.3), (1,), (), ()),
+    ("piecewise_with_lambdas", (np.array([-0.5, 0.3, 0.8, 1.6, 1.2]), 1.3), (0, 1), (), ()),
     ("select_first_condition_wins", (np.array([-1.5, -0.5, 0.3, 0.8, 1.6]), 1.3), (0, 1), (), ()),
     ("take_clip_lookup", (np.array([0.1, 0.3, 0.61, 0.95]), TABLE4), (0, 1), (), ()),
     ("inverse_cdf_sampling", (np.array([0.1, -0.3, 0.5, 0.2, -0.1]), np.array([0.05, 0.3, 0.62, 0.9])), (0,), (),
