@@ -869,30 +869,6 @@ def oscillator_argument(osc, x0, v0):
     return osc.rollout(x0, v0, 12)  # <- method-of-argument
 
 
-class Polynomial:
-    def __init__(self, coeffs):
-        self.coeffs = coeffs
-
-    def __call__(self, x):
-        result = 0.0
-        for c in reversed(self.coeffs):
-            result = result * x + c
-        return result
-
-    def derivative(self):
-        return Polynomial([k * c for k, c in enumerate(self.coeffs)][1:])
-
-
-def polynomial_newton_root(coeffs, x0):
-    """A root of a polynomial object by Newton steps with its derivative object."""
-    p = Polynomial(coeffs)
-    dp = p.derivative()
-    x = x0
-    for _ in range(6):
-        x = x - p(x) / dp(x)  # <- object-a-method-returns
-    return x
-
-
 class Base:
     def predict(self, x):
         return self.w * x

@@ -26,11 +26,10 @@ Refused when probed (left as they are): adjoint.vjp, jvp, hvp and jacobian taken
 function; adjoint.grad of a lambda reading the function's variables; adjoint.tree.map inside the
 function (write the step as a dict comprehension); `super().__init__` in a constructor, a classmethod
 constructor, an `__init__` that computes what it stores, `super()` in a method of an object built in
-the function, a method of an object the function receives, an object a method returns called as a
-function, a list of layers of two classes; a dict written by key after it is passed on; the
-textbook tridiagonal solve whose copies come from `map(np.array, ...)` and whose solution is written
-under a second name; second derivatives through arrays written in place in a loop (SOR,
-Gauss-Seidel, a right-hand side built by `+=` on slices).
+the function, a method of an object the function receives, a list of layers of two classes; a dict
+written by key after it is passed on; the textbook tridiagonal solve whose copies come from
+`map(np.array, ...)` and whose solution is written under a second name; second derivatives through
+arrays written in place in a loop (SOR, Gauss-Seidel, a right-hand side built by `+=` on slices).
 """
 from __future__ import annotations
 
@@ -157,7 +156,6 @@ REFUSED = [
     (programs.gaussian_classmethod, (0.3, -0.2, [0.1, 0.5, -0.3]), (0,), "classmethod-built"),
     (programs.standardizer_computed_attribute, (V3, 1.3), (1,), "init-computes"),
     (programs.oscillator_argument, (programs.Oscillator(2.0, 0.3), 0.5, -0.2), (1,), "method-of-argument"),
-    (programs.polynomial_newton_root, ([-2.0, 0.5, 1.0], 1.3), (0, 1), "object-a-method-returns"),
     (programs.super_in_method, (0.7, 0.2, np.array([0.3, -1.2])), (0,), "super-in-method"),
     (programs.thomas_from_the_textbook, (np.array([0.3, -0.2]), np.array([2.0, 2.5, 3.0]), np.array([0.4, 0.1]),
                                          np.array([1.0, -0.5, 0.2])), (1,), "copies-by-map"),
