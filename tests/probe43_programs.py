@@ -1,26 +1,27 @@
 """Programs written as their users write them (tests/test_probe43_programs.py), of shapes the earlier
-probes left thin: gradients taken inside the function (meta-learning with inner steps by
-adjoint.grad and adjoint.value_and_grad in a loop, over a list of tasks and until the inner loss is
-low, a learned learning rate, a bilevel ridge hypergradient, inner steps on a dict of parameters by a
-dict comprehension, in place on a copy, with the gradient clipped, by keyword arguments and by a
-method of a learner object, Newton steps by grad of grad, first-order MAML by stop_gradient; refused:
-vjp, jvp, hvp and jacobian in a body, grad of a lambda over the function's variables, tree.map),
-solvers written by hand (a deep-equilibrium fixed point to a tolerance, Newton for the Colebrook
-equation, with step halving and for a 2x2 system tested by np.allclose, bisection polished by Newton,
-scalar and vectorized, SOR, Gauss-Seidel and Jacobi, Crank-Nicolson steps by a Thomas solve into
-np.empty arrays, conjugate gradients, power iteration, the secant method, a backtracking line
-search, an adaptive Euler-Heun integrator), interpolation and tables (np.interp with left/right, a
-period, knots shifted past the period, learned knots and an inverse CDF, np.searchsorted with a lerp
-written by hand, a monotone cubic Hermite, np.digitize picking per-bin coefficients, np.select with
-overlapping conditions, np.piecewise, np.take with mode="clip", bilinear interpolation by floor
-indices, bisect over lists, tables as dicts of tuples of arrays), and classes (a model whose methods
-call each other, class constants and a constant overridden in a subclass, an instance attribute
-shadowing a class one, a static method, properties reading properties and a class's table,
-`__call__` and `__getitem__`, a method taking a gradient; refused: `super().__init__`, a
-classmethod constructor, a computing `__init__`, `super()` in a method, a method of an argument).
+probes left thin: gradients taken inside the function (meta-learning with inner steps by adjoint.grad
+and adjoint.value_and_grad in a loop, over a list of tasks and until the inner loss is low, a learned
+learning rate, a bilevel ridge hypergradient, inner steps on a dict of parameters by a dict
+comprehension, in place on a copy, with the gradient clipped, by keyword arguments and by a method of a
+learner object, Newton steps by grad of grad, first-order MAML by stop_gradient; refused: vjp, jvp, hvp
+and jacobian in a body, grad of a lambda over the function's variables, tree.map), solvers written by
+hand (a deep-equilibrium fixed point to a tolerance, Newton for the Colebrook equation, with step
+halving and for a 2x2 system tested by np.allclose, bisection polished by Newton, scalar and vectorized,
+SOR, Gauss-Seidel and Jacobi, Crank-Nicolson steps by a Thomas solve into np.empty arrays, conjugate
+gradients, power iteration, the secant method, a backtracking line search, an adaptive Euler-Heun
+integrator), interpolation and tables (np.interp with left/right, a period, knots shifted past the
+period, learned knots and an inverse CDF, np.searchsorted with a lerp written by hand, a monotone cubic
+Hermite, np.digitize picking per-bin coefficients, np.select with overlapping conditions, np.piecewise,
+np.take with mode="clip", bilinear interpolation by floor indices, bisect over lists, tables as dicts of
+tuples of arrays), and classes (a model whose methods call each other, class constants and a constant
+overridden in a subclass, an instance attribute shadowing a class one, a static method, properties
+reading properties and a class's table (of a plain class and of a dataclass argument), `__call__` and
+`__getitem__`, a method taking a gradient; refused: `super().__init__`, a classmethod constructor, a
+computing `__init__`, `super()` in a method, a method of an argument).
 """
 import bisect
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -699,6 +700,28 @@ class Material:
 
 def property_reads_property(scale, strain):
     return Material(scale).energy(strain)
+
+
+@dataclass
+class Elastic:
+    """A dataclass argument whose class holds tables its methods read."""
+
+    E: float
+    nu: float
+    TABLE = {"shift": 0.5, "scale": (1.0, 2.0)}
+    WEIGHTS = [0.3, 0.7]
+
+    @property
+    def shear(self):
+        return self.E / (2.0 * (1.0 + self.nu)) + self.TABLE["shift"]
+
+    def energy(self, strain):
+        weighted = sum(w * s for w, s in zip(self.WEIGHTS, strain))
+        return self.shear * np.sum(strain ** 2) * self.TABLE["scale"][1] + weighted
+
+
+def dataclass_argument_with_tables(material, strain):
+    return material.energy(strain)
 
 
 class Stack:

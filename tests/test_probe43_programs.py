@@ -115,6 +115,7 @@ CASES = [
     ("subclass_overrides_constant", (0.7, V3), (0,), (), ()),
     ("instance_shadows_class_attribute", (0.7, 0.2, 1.3), (1,), (), ()),
     ("property_reads_property", (1.3, np.array([0.1, -0.2])), (0,), (), ()),
+    ("dataclass_argument_with_tables", (programs.Elastic(2.0, 0.3), np.array([0.1, -0.2])), (0, 1), (), ()),
     ("container_class_getitem", (RNG.normal(size=(2, 3)), RNG.normal(size=(2, 2)), V3), (0,), (), ()),
 ]
 
