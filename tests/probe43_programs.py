@@ -8,12 +8,12 @@ and jacobian in a body, grad of a lambda over the function's variables, tree.map
 hand (a deep-equilibrium fixed point to a tolerance, Newton for the Colebrook equation, with step
 halving and for a 2x2 system tested by np.allclose, bisection polished by Newton, scalar and vectorized,
 SOR, Gauss-Seidel and Jacobi, Crank-Nicolson steps by a Thomas solve into np.empty arrays, conjugate
-gradients, power iteration, the secant method, a backtracking line search, an adaptive Euler-Heun
-integrator), interpolation and tables (np.interp with left/right, a period, knots shifted past the
-period, learned knots and an inverse CDF, np.searchsorted with a lerp written by hand, a monotone cubic
-Hermite, np.digitize picking per-bin coefficients, np.select with overlapping conditions, np.piecewise,
-np.take with mode="clip", bilinear interpolation by floor indices, bisect over lists, tables as dicts of
-tuples of arrays), and classes (a model whose methods call each other, class constants and a constant
+gradients, power iteration, a backtracking line search, an adaptive Euler-Heun integrator),
+interpolation and tables (np.interp with left/right, a period, knots shifted past the period, learned
+knots and an inverse CDF, np.searchsorted with a lerp written by hand, a monotone cubic Hermite,
+np.digitize picking per-bin coefficients, np.select with overlapping conditions, np.piecewise, np.take
+with mode="clip", bilinear interpolation by floor indices, bisect over lists, tables as dicts of tuples
+of arrays), and classes (a model whose methods call each other, class constants and a constant
 overridden in a subclass, an instance attribute shadowing a class one, a static method, properties
 reading properties and a class's table (of a plain class and of a dataclass argument), `__call__` and
 `__getitem__`, a method taking a gradient; refused: `super().__init__`, a classmethod constructor, a
@@ -37,9 +37,9 @@ def support_loss(w, X, y):
 
 
 def maml_value_and_grad_steps(w, X, y, Xq, yq):
-    """Three inner steps by value_and_grad, the inner losses kept as a regulariser of the outer one."""
+    """Two inner steps by value_and_grad, the inner losses kept as a regulariser of the outer one."""
     inner_losses = []
-    for _ in range(3):
+    for _ in range(2):
         loss, g = adjoint.value_and_grad(support_loss)(w, X, y)
         inner_losses.append(loss)
         w = w - 0.5 * g
@@ -105,15 +105,9 @@ def well(x, a):
 def newton_minimum_of_well(a):
     """The minimiser of a double well by Newton steps on its derivative, as a function of the depth."""
     x = 1.5
-    for _ in range(6):
+    for _ in range(5):
         x = x - adjoint.grad(well)(x, a) / adjoint.grad(adjoint.grad(well))(x, a)
     return well(x, a) + x
-
-
-def gradient_named_wrt(w, X, y):
-    gy = adjoint.grad(support_loss, wrt="y")(w, X, y)
-    gw = adjoint.grad(support_loss, wrt="w")(w, X, y)
-    return np.sum(gy ** 2) + np.sum(gw * w)
 
 
 def inner_steps_in_place(w0, X, y, Xq, yq):
@@ -425,20 +419,6 @@ def power_iteration(A):
             break
         lam = new
     return new
-
-
-def secant_yield(price, coupons):
-    """The yield of a bond by the secant method."""
-    def value(y):
-        return sum(c / (1.0 + y) ** (t + 1) for t, c in enumerate(coupons)) - price
-    y0, y1 = 0.01, 0.1
-    f0, f1 = value(y0), value(y1)
-    for _ in range(40):
-        if abs(f1) < 1e-14:
-            break
-        y0, y1 = y1, y1 - f1 * (y1 - y0) / (f1 - f0)
-        f0, f1 = f1, value(y1)
-    return y1
 
 
 def descent_with_backtracking(w0, X, y):
