@@ -1259,7 +1259,7 @@ def interp_bounds(xq, xs, ys):
 
 
 def interp_periodic(xq, xs, ys):
-    return np.sum(np.interp(xq, xs, ys, period=4.0) ** 2)  # <- interp-period
+    return np.sum(np.interp(xq, xs, ys, period=4.0) ** 2)
 
 
 def reduceat_segments(x, starts=np.array([0, 2, 5])):

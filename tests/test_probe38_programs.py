@@ -39,7 +39,8 @@ Refused when probed, differentiated since by the same stop's work: `np.diff(x, p
 `np.partition`, and a window kept short by `window.pop(0)` (its second derivative refused: the loop
 appends to the list its first derivative keeps); by a later one, `statistics.fmean` and `stdev`, a
 generator function yielding differentiated pairs, and `dict(zip(names, values))`; by a later one,
-np.put_along_axis (its second derivative refused, as that of every write the first derivative keeps).
+np.put_along_axis (its second derivative refused, as that of every write the first derivative keeps);
+by a later one, np.interp with a period.
 """
 from __future__ import annotations
 
@@ -206,6 +207,8 @@ CASES = [
     ("vandermonde_fit", (T, np.sin(T)), (0,), (), ()),
     ("unwrap_phase", (np.array([0.1, 2.0, 4.5, -1.0, 1.2]),), (0,), (), ()),
     ("interp_bounds", (np.array([-0.5, 0.7, 2.9, 3.5]), KNOTS, np.array([0.5, 1.5, 0.2, 1.0])), (1, 2), (), ()),
+    # np.interp(..., period=...) was refused when the derivative ran (tests/test_probe43_programs.py)
+    ("interp_periodic", (np.array([-0.5, 0.7, 2.9]), KNOTS, np.array([0.5, 1.5, 0.2, 1.0])), (0, 1, 2), (), ()),
     ("bar_fem_compliance", (np.array([1.0, 2.0, 1.5]),), (0,), (), (0,)),
     ("assemble_add_at", (RNG.normal(size=5),), (0,), (), ()),
     ("discounted_returns", (SIGNAL, 0.9), (1,), (), ()),
@@ -274,8 +277,6 @@ REFUSED = [
     (programs.try_except_inert, (0.7, -0.4), (0, 1), "try-assigns"),
     (programs.weighted_average_returned, (RNG.normal(size=6), 0.5 + RNG.random(6)), (0, 1), "average-returned"),
     (programs.running_logsumexp, (SIGNAL,), (0,), "accumulate"),
-    (programs.interp_periodic, (np.array([-0.5, 0.7, 2.9]), KNOTS, np.array([0.5, 1.5, 0.2, 1.0])), (0, 1, 2),
-     "interp-period"),
     (programs.reduceat_segments, (SIGNAL,), (0,), "reduceat"),
     (programs.scipy_signal_filter, (np.array([0.3, 0.2]), SIGNAL), (0, 1), "lfilter"),
     (programs.nonuniform_gradient, (SIGNAL, np.cumsum(0.2 + RNG.random(8))), (1,), "gradient-coordinates"),

@@ -129,10 +129,6 @@ def cov_of_two(x, y):
     return np.sum(np.cov(x, y))
 
 
-def periodic_interpolation(x):
-    return np.sum(np.interp(x, np.array([0.0, 1.0, 2.0]), np.array([1.0, 2.0, 0.0]), period=3.0))
-
-
 def padded_with_means(x):
     return np.sum(np.pad(x, 2, mode="mean") ** 2)
 
@@ -148,7 +144,6 @@ RUN_TIME_REFUSALS = [
     pytest.param(qr_r_only, (np.eye(3) * 2.0,), "mode 'reduced'", id="qr[mode=r]"),
     pytest.param(average_returned, (np.ones(3),), "returned=True", id="average[returned]"),
     pytest.param(cov_of_two, (np.arange(4.0), np.array([1.0, 0.0, 2.0, 1.0])), "np.cov(m, y)", id="cov[y]"),
-    pytest.param(periodic_interpolation, (np.array([0.5, 2.5]),), "period", id="interp[period]"),
     pytest.param(padded_with_means, (np.arange(3.0),), "not mode 'mean'", id="pad[mean]"),
 ]
 

@@ -103,6 +103,8 @@ ADVICE = {
     "itertools.starmap": "write a comprehension that unpacks each item (`sum(a * b for a, b in pairs)`)",
     "set": _UNORDERED,
     "frozenset": _UNORDERED,
+    "adjoint.tree.map": "adjoint's tree functions are not differentiated inside a differentiated function; write the "
+                        "step as a comprehension over the container (`{k: p[k] - lr * g[k] for k in p}`)",
 }
 
 

@@ -35,7 +35,7 @@ After::
 from __future__ import annotations
 
 import functools
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Set
 
 import gast
 
@@ -65,7 +65,7 @@ def lower_comprehensions(parsed: ParsedFunction, fresh: Callable[[str], str]) ->
     lowering = _Lowering(parsed, fresh)
     parsed.node.body = lowering.block(parsed.node.body)
     if lowering.dicts_built:
-        lower_dict_writes(parsed, fresh)  # the item writes of the dicts it builds
+        lower_dict_writes(parsed, fresh, lowering.item_writes)  # the item writes of the dicts it builds
 
 
 class _Lowering:
@@ -74,6 +74,7 @@ class _Lowering:
         self.fresh = fresh
         self.depth = 0  # how many comprehension loops the code being lowered runs inside
         self.dicts_built = False
+        self.item_writes: Set[int] = set()  # ids of the item writes of the dicts comprehensions build
         parameters = parsed.node.args.args + parsed.node.args.kwonlyargs
         self.local_names = frozenset(nodes.names_stored(parsed.node)) | {a.id for a in parameters}
 
@@ -277,7 +278,9 @@ class _Lowering:
         def write(pair: gast.Tuple) -> List[gast.stmt]:
             key, value = pair.elts
             item = gast.Subscript(value=nodes.name(result), slice=key, ctx=gast.Store())
-            return [gast.Assign(targets=[item], value=value, type_comment=None)]
+            assign = gast.Assign(targets=[item], value=value, type_comment=None)
+            self.item_writes.add(id(assign))
+            return [assign]
         self._loops(nodes.copy_location(pairs, node), write, prelude)
         return nodes.copy_location(nodes.name(result), node)
 

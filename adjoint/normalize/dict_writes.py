@@ -41,7 +41,7 @@ raises RuntimeError), or a pop inside any loop over it.
 from __future__ import annotations
 
 import collections
-from typing import Callable, Dict, List, Optional, Set, Tuple
+from typing import AbstractSet, Callable, Dict, List, Optional, Set, Tuple
 
 import gast
 
@@ -58,8 +58,12 @@ READERS = (len, list, sorted, sum, min, max, tuple, any, all, set)
 FUNCTIONS = (gast.FunctionDef, gast.Lambda)
 
 
-def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> None:
-    """Rewrite, in parsed.node, the item writes into and `.get`s of the local dicts described above."""
+def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str],
+                      comprehension_writes: AbstractSet[int] = frozenset()) -> None:
+    """Rewrite, in parsed.node, the item writes into and `.get`s of the local dicts described above.
+    A dict every item write of which is a dict comprehension's own (ids in comprehension_writes) may
+    be shared as any value but by a nested function: the comprehension writes all its items before
+    the function reads the dict, and a nested function called in it would see it half built."""
     dicts = _built_dicts(parsed)
     if not dicts:
         return
@@ -74,6 +78,9 @@ def lower_dict_writes(parsed: ParsedFunction, fresh: Callable[[str], str]) -> No
     written = {name for name in dicts if _writes(parsed.node, name)}
     for name in sorted(written):
         _refuse_pops_in_expressions(readers[name], uses.get(name, ()), parsed)
+        if _written_by_comprehension_only(parsed.node, name, comprehension_writes):
+            in_functions = {id(node) for node, _, _, nested in uses.get(name, ()) if nested}
+            readers[name] = [node for node in readers[name] if id(node) in in_functions]
         if readers[name]:
             raise UnsupportedSyntaxError(
                 "dict item assignment", f"the dict `{name}` is written item by item and also used here as a value "
@@ -175,9 +182,18 @@ def _keeps_no_reference(node, parent, grand, nested, parsed, local_names) -> boo
 
 
 def _writes(func_node: gast.FunctionDef, name: str) -> bool:
-    return any(isinstance(stmt, (gast.Assign, gast.AugAssign)) and _target_of(stmt, name) is not None
-               or _popped(stmt) is not None and _popped(stmt).func.value.id == name
-               for stmt in nodes.statements(func_node))
+    return any(_write_statements(func_node, name))
+
+
+def _write_statements(func_node: gast.FunctionDef, name: str) -> List[gast.stmt]:
+    """The statements that write an item of `name` or take one out."""
+    return [stmt for stmt in nodes.statements(func_node)
+            if isinstance(stmt, (gast.Assign, gast.AugAssign)) and _target_of(stmt, name) is not None
+            or _popped(stmt) is not None and _popped(stmt).func.value.id == name]
+
+
+def _written_by_comprehension_only(func_node: gast.FunctionDef, name: str, comprehension_writes) -> bool:
+    return all(id(stmt) in comprehension_writes for stmt in _write_statements(func_node, name))
 
 
 def _popped(stmt: gast.stmt) -> Optional[gast.Call]:

@@ -1,5 +1,6 @@
-"""np.piecewise with the functions written in the call (the user's functions, lambdas, numbers): the
-statement is written as NumPy runs it, so the functions' source is differentiated as any code is.
+"""np.piecewise with the functions written in the call (the user's functions, lambdas, NumPy's ufuncs of
+one operand, numbers): the statement is written as NumPy runs it, so the functions' source is
+differentiated as any code is (a ufunc by its rule).
 
 Where Python evaluates no other call before it in an assignment, a `return` or an expression statement
 (but those of its own arguments; not in a branch of `if`-`else`, `and`, `or`), and its list of
@@ -110,7 +111,12 @@ def _is_number(node: gast.expr) -> bool:
 
 
 def _is_function(node: gast.expr, parsed: ParsedFunction, local_names) -> bool:
-    return isinstance(node, gast.Lambda) or inspect.isfunction(resolve_value(node, parsed, local_names))
+    """A lambda, a Python function or a NumPy ufunc of one operand (`np.sqrt`), which NumPy calls on
+    the values selected, as the lowered code calls it."""
+    if isinstance(node, gast.Lambda):
+        return True
+    value = resolve_value(node, parsed, local_names)
+    return inspect.isfunction(value) or isinstance(value, np.ufunc) and value.nin == 1
 
 
 def _lowered(stmt: gast.stmt, call: gast.Call, parsed: ParsedFunction, fresh, local_names) -> List[gast.stmt]:

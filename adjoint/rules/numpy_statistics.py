@@ -4,7 +4,7 @@ and of array functions that pick, append or replace elements.
 np.median, np.quantile and np.percentile (and their nan variants) are piecewise linear (the derivative goes to the one
 or two elements the order statistic interpolates: for the median the middle element, or half
 to each of the two middle ones), np.interp piecewise linear in x (zero slope outside
-[xp[0], xp[-1]]), as are np.ptp, np.nanmax and np.nanmin (ties share the derivative).
+[xp[0], xp[-1]]; with a period, in x % period), as are np.ptp, np.nanmax and np.nanmin (ties share the derivative).
 """
 import numpy as np
 
@@ -13,7 +13,7 @@ from adjoint.rules.table import non_differentiable, not_differentiated, register
 from adjoint.runtime import (
     as_columns, broadcast_like, centered_adjoint, centered_observations, concatenate_adjoint, cov_divisor, cropped_convolution,
     full_convolution, histogram_edges_adjoint, histogram_edges_tangent, histogram_positions, interp_segments,
-    interp_sides, interp_tangent, item, item_adjoint, item_placed,
+    interp_sides, interp_source, interp_tangent, item, knot_offsets, point_offsets, item_adjoint, item_placed,
     extremum_adjoint, extremum_tangent, order_adjoint, pad_adjoint, padded, order_tangent, pair_means, quantile_position, pair_means_adjoint, polyfit_points, reshape_like, rowvar_of_y, scatter_sum, spacings,
     spacings_adjoint, stacked_observations, symmetrized, take_along_axis_adjoint, tangent_like, three_component_or_refuse, unbroadcast,
     unreduce, vander_scale, variable_count, weights_adjoint, weights_like,
@@ -413,23 +413,27 @@ def _(result, x, weights=None, minlength=0):
 
 
 # fp[i] + t (fp[i+1] - fp[i]): slope s to x, 1 - t and t to fp[i], fp[i+1], s (t - 1) and -s t to
-# xp[i], xp[i+1]. Outside, the value is fp[0] or fp[-1] (or left, right).
+# xp[i], xp[i+1]. Outside, the value is fp[0] or fp[-1] (or left, right). With a period, in the table
+# NumPy makes of xp and fp (runtime/interpolation.py), whose knots and values come from xp[source] and
+# fp[source]; x moves as x % period does.
 @register_adjoint(np.interp)
 def _(result, x, xp, fp, left=None, right=None, period=None):
-    knots = np.asarray(xp)
-    values = np.asarray(fp)
-    segment = interp_segments(x, knots, period)
-    sides = interp_sides(x, knots)
+    source = interp_source(xp, period)
+    knots = np.asarray(xp)[source] + knot_offsets(xp, period)
+    values = np.asarray(fp)[source]
+    points = np.asarray(x) + point_offsets(x, period)
+    segment = interp_segments(points, knots)
+    sides = interp_sides(points, knots)
     g = broadcast_like(d[result], x)
     width = knots[segment + 1] - knots[segment]
     width = np.where(width == 0, np.inf, width)  # a repeated knot (a jump): no slope, rather than 0 / 0
-    t = (x - knots[segment]) / width
+    t = (points - knots[segment]) / width
     slope = (values[segment + 1] - values[segment]) / width
     d[x] = reshape_like(g * slope * sides[1], x)
-    d[xp] = scatter_sum(g * slope * (t - 1.0) * sides[1], segment, np.size(knots)) - scatter_sum(
-        g * slope * t * sides[1], segment + 1, np.size(knots))
-    d[fp] = scatter_sum(g * ((1.0 - t) * sides[1] + sides[0] * (left is None)), segment, np.size(values)) + scatter_sum(
-        g * (t * sides[1] + sides[2] * (right is None)), segment + 1, np.size(values))
+    d[xp] = scatter_sum(g * slope * (t - 1.0) * sides[1], source[segment], np.size(xp)) - scatter_sum(
+        g * slope * t * sides[1], source[segment + 1], np.size(xp))
+    d[fp] = scatter_sum(g * ((1.0 - t) * sides[1] + sides[0] * (left is None)), source[segment], np.size(fp)) + (
+        scatter_sum(g * (t * sides[1] + sides[2] * (right is None)), source[segment + 1], np.size(fp)))
     d[left] = reshape_like(np.sum(g * sides[0]), left)
     d[right] = reshape_like(np.sum(g * sides[2]), right)
 

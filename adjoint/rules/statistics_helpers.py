@@ -16,7 +16,8 @@ from adjoint.runtime import (
 )
 from adjoint.runtime import half_over_std, half_over_std_slope
 
-non_differentiable(runtime.cov_divisor, runtime.variable_count, runtime.rowvar_of_y, runtime.interp_segments, runtime.interp_sides, runtime.slope_kind)
+non_differentiable(runtime.cov_divisor, runtime.variable_count, runtime.rowvar_of_y, runtime.interp_segments, runtime.interp_sides,
+                   runtime.interp_source, runtime.knot_offsets, runtime.point_offsets, runtime.slope_kind)
 
 
 @register_adjoint(runtime.item_placed)

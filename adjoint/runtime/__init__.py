@@ -8,8 +8,8 @@ the tangents of sequences and records), `positions`
 (np.delete, np.insert, np.resize), `products`
 (np.prod's exact derivatives), `ranges`
 (np.linspace, np.arange), `draws` (the shape of a random draw's standard draws) and `linalg` (helpers of the NumPy rules), `second_order` (helpers of their derivatives),
-`checkpointing` (Revolve), `decompositions` and `statistics` (helpers of the rules of
-np.linalg's decompositions and of NumPy's statistics functions), `scalars` (of `math`, of
+`checkpointing` (Revolve), `decompositions`, `statistics` and `interpolation` (helpers of the rules of
+np.linalg's decompositions, of NumPy's statistics functions and of np.interp), `scalars` (of `math`, of
 max and min over a sequence and of np.clip), `scipy_rules` (helpers of the SciPy rules; it imports
 without SciPy) and `spectral` (of np.fft and of the complex values it makes). Every public helper is re-exported here under the name `adjoint.runtime.NAME`,
 which is how generated code, caches and error messages know it; `adjoint gen` copies a
@@ -29,6 +29,7 @@ from adjoint.runtime import (
     draws,
     gradients,
     in_place,
+    interpolation,
     linalg,
     managers,
     numpy_rules,
@@ -50,6 +51,7 @@ from adjoint.runtime.decompositions import *  # noqa: F401,F403
 from adjoint.runtime.draws import *  # noqa: F401,F403
 from adjoint.runtime.gradients import *  # noqa: F401,F403
 from adjoint.runtime.in_place import *  # noqa: F401,F403
+from adjoint.runtime.interpolation import *  # noqa: F401,F403
 from adjoint.runtime.linalg import *  # noqa: F401,F403
 from adjoint.runtime.managers import *  # noqa: F401,F403
 from adjoint.runtime.numpy_rules import *  # noqa: F401,F403
@@ -65,7 +67,7 @@ from adjoint.runtime.statistics import *  # noqa: F401,F403
 
 MODULES: Tuple[types.ModuleType, ...] = (
     refusals, containers, managers, adjoints, gradients, in_place, numpy_rules, builtin_rules, positions, products, ranges,
-    draws, linalg, second_order, checkpointing, decompositions, statistics, scalars, scipy_rules, spectral,
+    draws, linalg, second_order, checkpointing, decompositions, statistics, interpolation, scalars, scipy_rules, spectral,
 )
 
 

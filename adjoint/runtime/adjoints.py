@@ -11,8 +11,8 @@ import dataclasses
 
 import numpy as np
 
-from adjoint.runtime.containers import (_entries, _is_record, _record_fields, lacks_default, own_items,
-                                       stores_its_fields_only)
+from adjoint.runtime.containers import (_entries, _is_record, _record_fields, is_class_constant, lacks_default,
+                                       own_items, stores_its_fields_only)
 from adjoint.runtime.refusals import ComplexValue, ContainerArithmeticError, ListSliceStoreError, Refused
 
 
@@ -406,16 +406,6 @@ def _is_class_constant_index(index) -> bool:
     return type(index) is str and index == CLASS_CONSTANT
 
 
-def _is_class_constant(x, name) -> bool:
-    """Whether `x.name` of a NamedTuple or dataclass x reads a number, string or array its class
-    holds (`LR = 0.5` in the class body, not a field), the same for every instance."""
-    if not (_is_record(x) or hasattr(type(x), "_fields")) or name in getattr(x, "__dict__", {}):
-        return False
-    owner = next((cls for cls in type(x).__mro__ if name in vars(cls)), None)
-    return owner is not None and owner is not object and isinstance(
-        vars(owner)[name], (int, float, complex, str, bytes, bool, type(None), np.ndarray, np.generic))
-
-
 def field_index(x, name):
     """The position of NamedTuple x's field `name` (`p.a` is differentiated as `p[field_index(p, "a")]`);
     for a dataclass, the name itself (its adjoint is a dict of field adjoints); CLASS_CONSTANT for a
@@ -423,7 +413,7 @@ def field_index(x, name):
     if _is_record(x) and name in _record_fields(x):
         return name
     fields = tuple(_record_fields(x)) if _is_record(x) else getattr(type(x), "_fields", ())
-    if name not in fields and _is_class_constant(x, name):
+    if name not in fields and is_class_constant(x, name):
         return CLASS_CONSTANT
     if name not in fields:
         raise Refused(f"`{name}` is not a field of the {type(x).__name__} (its fields are {fields}); adjoint "

@@ -479,3 +479,19 @@ def list_apart(x, copies: dict):
     found = (items if type(x) is list else tuple(items)) if any(a is not b for a, b in zip(items, x)) else x
     copies[id(x)] = found
     return found
+
+
+def is_class_constant(x, name) -> bool:
+    """Whether `x.name` of a NamedTuple or dataclass x reads a number, string or array its class
+    holds (`LR = 0.5` in the class body, not a field), or a tuple, list or dict of them (a table,
+    `COEFFS = {"a": 1.0}`), the same for every instance."""
+    if not (_is_record(x) or hasattr(type(x), "_fields")) or name in getattr(x, "__dict__", {}):
+        return False
+    owner = next((cls for cls in type(x).__mro__ if name in vars(cls)), None)
+    return owner is not None and owner is not object and _is_constant_value(vars(owner)[name])
+
+
+def _is_constant_value(value) -> bool:
+    if type(value) in (dict, tuple, list):
+        return all(map(_is_constant_value, [*value, *value.values()] if type(value) is dict else value))
+    return isinstance(value, (int, float, complex, str, bytes, bool, type(None), np.ndarray, np.generic))

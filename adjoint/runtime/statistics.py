@@ -19,7 +19,7 @@ _trapezoid = getattr(np, "trapezoid", None) or getattr(np, "trapz")
 
 class UnsupportedArguments(Refused):
     """Arguments a statistics rule does not differentiate (np.average's returned=True, np.cov's y,
-    np.interp's period)."""
+    np.interp with a single knot)."""
 
 
 def item(x, index=None):
@@ -325,43 +325,11 @@ def spacings_adjoint(h, x, y, axis=-1):
     return np.moveaxis(np.concatenate([edge, moved], -1) - np.concatenate([moved, edge], -1), -1, axis)
 
 
-def interp_segments(x, xp, period=None):
-    """For np.interp(x, xp, ...): each x's segment i (xp[i] <= x < xp[i + 1], clipped to the first
-    and the last). Refuses period (a periodic interpolation) and a single knot."""
-    if period is not None:
-        raise UnsupportedArguments("np.interp(..., period=...) is not differentiated")
-    if np.size(xp) < 2:  # no segment: the derivative's slopes would divide by zero
-        raise UnsupportedArguments("np.interp with a single knot (xp of one point) is not differentiated")
-    return np.clip(np.searchsorted(xp, x, side="right") - 1, 0, np.size(xp) - 2)
-
-
-def interp_sides(x, xp):
-    """(below, inside, above): masks of x below xp[0], within [xp[0], xp[-1]] and above xp[-1]."""
-    below, above = np.asarray(x < xp[0], dtype=float), np.asarray(x > xp[-1], dtype=float)
-    return below, 1.0 - below - above, above
-
-
 def scatter_sum(values, index, size):
     """A vector of `size` zeros with each of values added at its index (repeated indices add up)."""
     total = np.zeros(size)
     np.add.at(total, np.ravel(index), np.ravel(values))
     return total
-
-
-def interp_tangent(dx, dxp, dfp, dleft, dright, x, xp, fp, left=None, right=None, period=None):
-    """The tangent of np.interp(x, xp, fp, left, right) (each d* may be the symbolic zero 0.0)."""
-    xp, fp = np.asarray(xp, dtype=float), np.asarray(fp, dtype=float)
-    segment = interp_segments(x, xp, period)
-    below, inside, above = interp_sides(x, xp)
-    width = xp[segment + 1] - xp[segment]
-    width = np.where(width == 0, np.inf, width)  # a repeated knot (a jump): no slope, rather than 0 / 0
-    t = (x - xp[segment]) / width
-    slope = (fp[segment + 1] - fp[segment]) / width
-    dxp, dfp = np.broadcast_to(dxp, np.shape(xp)), np.broadcast_to(dfp, np.shape(fp))
-    moved = (dx + dxp[segment] * (t - 1.0) - dxp[segment + 1] * t) * slope
-    lines = dfp[segment] * (1.0 - t) + dfp[segment + 1] * t
-    outside = below * (dfp[0] if left is None else dleft) + above * (dfp[-1] if right is None else dright)
-    return inside * (moved + lines) + outside
 
 
 def _pad_selects(mode) -> bool:
