@@ -87,7 +87,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker: the summary goes to the controller
-        session.config.workeroutput["fuzzer"] = _fuzzer_summary()
+        session.config.workeroutput["fuzzer"] = _fuzzer_tallies()
     shutil.rmtree(session.config.stash.get(_SCRATCH, ""), ignore_errors=True)
     for name, saved in session.config.stash.get(_SAVED, {}).items():
         if saved is None:
@@ -100,24 +100,28 @@ _SAVED = pytest.StashKey[Dict[str, Optional[str]]]()
 _SCRATCH = pytest.StashKey[str]()
 
 
-def _fuzzer_summary() -> List[str]:
+def _fuzzer_tallies() -> List[dict]:
+    """The counts of each shard of the fuzzer that ran in this process (tests/fuzz_outcomes.py)."""
     fuzzer = sys.modules.get("test_fuzz")
-    return fuzzer.summary() if fuzzer is not None and fuzzer.STATISTICS else []
+    return list(fuzzer.TALLIES.values()) if fuzzer is not None else []
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error) -> None:
-    """Under pytest-xdist (-n): the fuzzer's summary, from the worker that ran it."""
-    node.config.stash.setdefault(_FUZZER_LINES, []).extend(getattr(node, "workeroutput", {}).get("fuzzer", []))
+    """Under pytest-xdist (-n): the counts of the fuzzer's shards each worker ran."""
+    node.config.stash.setdefault(_FUZZER_TALLIES, []).extend(getattr(node, "workeroutput", {}).get("fuzzer", []))
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """The fuzzer's outcomes per shape family, when it ran: a fuzzer that only meets refusals shows here."""
-    lines = _fuzzer_summary() or terminalreporter.config.stash.get(_FUZZER_LINES, [])
-    if lines:
+    """The fuzzer's outcomes per shape family, added up over its shards, when it ran: a fuzzer that
+    only meets refusals shows here."""
+    tallies = _fuzzer_tallies() or terminalreporter.config.stash.get(_FUZZER_TALLIES, [])
+    if tallies:
+        from fuzz_outcomes import summary
+
         terminalreporter.section("fuzzer outcomes per shape family")
-        for line in lines:
+        for line in summary(tallies):
             terminalreporter.write_line(line)
 
 
-_FUZZER_LINES = pytest.StashKey[List[str]]()
+_FUZZER_TALLIES = pytest.StashKey[List[dict]]()

@@ -571,14 +571,14 @@ def program_from_seed(seed: int) -> Program:
     return Builder(random).program(seed)
 
 
-def programs() -> st.SearchStrategy:
-    """A strategy of generated programs (see the module docstring).
+def programs(first: int = 0, last: int = 2 ** 32 - 1) -> st.SearchStrategy:
+    """A strategy of generated programs (see the module docstring), of the seeds first..last.
 
     Hypothesis draws a seed and the program is built from `random.Random(seed)`: drawing
     each of a program's few hundred choices through hypothesis costs more than compiling
     the program twice, and shrinking does not help much with a program this structured.
     """
-    return st.integers(0, 2 ** 32 - 1).map(program_from_seed)
+    return st.integers(first, last).map(program_from_seed)
 
 
 def scalars() -> st.SearchStrategy:

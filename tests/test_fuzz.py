@@ -21,13 +21,18 @@ A point where the differences span a branch switch or a kink is skipped (the der
 matches the differences only with smaller steps, or only one side's slope): there the
 derivative of either side is right.
 
-The run is deterministic (`derandomize=True`) and bounded: 800 programs (what CI runs; 2,000 took a
-third of CI's 15 minutes on one of its two cores, 1,200 a fifth once the suite had grown to 29,300 tests).
-ADJOINT_FUZZ_EXAMPLES sets another count, ADJOINT_FUZZ_SEED explores other programs than
-CI does. The share of refusals per shape family is printed at the end of the run, and a
-family refused every time is reported as a warning. A failure prints the program and its
-seed (`program_generator.program_from_seed(seed)` rebuilds it); once understood, it goes
-into the soundness catalogue as a plain regression test.
+The run is deterministic (each shard's random source has a fixed seed) and bounded: 800 programs
+(what CI runs; 2,000 took a third of CI's 15 minutes on one of its two cores, 1,200 a fifth once the
+suite had grown to 29,300 tests), in eight shards of 100, each a test of its own drawing from its own
+range of program seeds, so that pytest-xdist's workers share them (one test of 800 kept one worker
+busy while the other was done). Hypothesis draws most programs several times, with other arguments:
+a program's module is imported once, so adjoint makes its derivatives once (for each kind of
+arguments) and the later draws call them again. ADJOINT_FUZZ_EXAMPLES sets another count (split
+over the shards), ADJOINT_FUZZ_SEED explores other programs than CI does. The share of refusals per
+shape family, over all the shards, is printed at the end of the run, with a warning for a family
+refused every time. A failure prints the program and its seed
+(`program_generator.program_from_seed(seed)` rebuilds it); once understood, it goes into the
+soundness catalogue as a plain regression test.
 """
 from __future__ import annotations
 
@@ -48,6 +53,7 @@ from hypothesis import strategies as st
 
 import adjoint
 from adjoint.backend import dispatch
+import fuzz_outcomes
 from program_generator import Program, argument_values, programs
 from program_shapes import RANDOM_STATE
 from soundness import flat, with_flat
@@ -55,6 +61,8 @@ from test_catalogue_fd import assert_unchanged
 
 FUZZ_EXAMPLES = int(os.environ.get("ADJOINT_FUZZ_EXAMPLES", "800"))
 FUZZ_SEED = os.environ.get("ADJOINT_FUZZ_SEED")
+SHARDS = 8  # tests of FUZZ_EXAMPLES / SHARDS programs each, which pytest-xdist's workers share
+SEED_SPAN = 2 ** 32 // SHARDS  # the program seeds of a shard: SEED_SPAN of them from shard * SEED_SPAN
 STEP = 1e-6
 HVP_STEP = 1e-5  # differences of gradients: a larger step, the gradient being computed to rounding
 RTOL = 1e-5
@@ -65,6 +73,8 @@ OUTCOMES = ("exact", "refused", "skipped")
 STATISTICS: Dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
 REFUSALS: Dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
 AUTOGRAD = collections.Counter()
+TALLIES: Dict[int, fuzz_outcomes.Tally] = {}  # each shard's counts, by shard, for conftest.py to add up
+LOADED: Dict[Any, Any] = {}  # the modules of the programs drawn so far, by path
 
 
 @pytest.fixture(scope="module")
@@ -84,14 +94,19 @@ def program_directory(tmp_path_factory):
 
 
 def load(source: str, directory) -> Any:
-    """Import `source` as a module from a file named after its content."""
+    """Import `source` as a module from a file named after its content, once: Hypothesis draws most
+    programs several times (with other arguments, directions and ways of naming wrt), and the same
+    module keeps the derivatives adjoint made for its function at the first draw instead of making
+    them again, as a program calling its derivative in a loop does."""
     name = "fuzz_" + hashlib.sha256(source.encode()).hexdigest()[:16]
     path = directory / f"{name}.py"
-    if not path.exists():
-        path.write_text(source, encoding="utf-8")
+    if path in LOADED:
+        return LOADED[path]
+    path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    LOADED[path] = module
     return module
 
 
@@ -252,6 +267,8 @@ def check_program(program: Program, wrt: tuple, args: List[Any], directions: Lis
         check_forward(calls, wrt, along, value)
         if program.hvp:
             check_hvp(calls, wrt, positions, directions, weights, gradients)
+        if program.autograd_compatible and not isinstance(calls.module.f(*args), int):  # autograd: floats only
+            check_with_autograd(calls, positions, gradients)
     except Kink as kink:
         note(f"skipped: {kink}")
         return "skipped"
@@ -259,8 +276,6 @@ def check_program(program: Program, wrt: tuple, args: List[Any], directions: Lis
         note(f"refused: {refusal}")
         REFUSALS[program.family][str(refusal)] += 1
         return "refused"
-    if program.autograd_compatible and not isinstance(calls.module.f(*args), int):  # autograd: floats only
-        check_with_autograd(program, args, positions, gradients)
     return "exact"
 
 
@@ -324,8 +339,11 @@ def check_hvp(calls: Calls, wrt: tuple, positions: List[int], directions: List[A
     compare("hvp along a random direction", got, gradient_along, HVP_STEP, scale, slope(gradient_along, HVP_STEP))
 
 
-def check_with_autograd(program: Program, args: list, positions: List[int], gradients: tuple) -> None:
+def check_with_autograd(calls: Calls, positions: List[int], gradients: tuple) -> None:
+    """The gradients element by element against autograd's, but where the function has a kink along
+    an element they differ in (at a tie of np.maximum's operands each takes another subgradient)."""
     autograd = pytest.importorskip("autograd")
+    program, args = calls.program, calls.args
     namespace: Dict[str, Any] = {"__name__": "fuzz_autograd"}
     exec(compile(program.source, "<fuzz>", "exec"), namespace)
     namespace["np"] = autograd.numpy
@@ -335,9 +353,26 @@ def check_with_autograd(program: Program, args: list, positions: List[int], grad
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "Output seems independent of input": it may be
             reference = autograd.grad(namespace["f"], position)(*float_args)
+        differing = np.flatnonzero(~np.isclose(flat(got), flat(reference), rtol=1e-7, atol=1e-9))
+        for element in differing:
+            kink_along(calls, position, element)
         np.testing.assert_allclose(got, reference, rtol=1e-7, atol=1e-9,
                                    err_msg=f"adjoint and autograd disagree on d/d{program.parameters[position].name}")
     AUTOGRAD["compared"] += 1
+
+
+def kink_along(calls: Calls, position: int, element: int) -> None:
+    """Raises Kink where f's one-sided slopes along one number of an argument differ (as `compare`
+    finds a kink along a direction): there any slope between them is a derivative."""
+    argument = calls.args[position]
+    unit = with_flat(argument, np.eye(flat(argument).size)[element])
+    base = calls.plain(calls.args)
+    step = STEP / 100
+    right = (calls.plain(moved(calls.args, [position], [unit], step)) - base) / step
+    left = (base - calls.plain(moved(calls.args, [position], [unit], -step))) / step
+    if not close(right, left, abs(base), rtol=1e-4):
+        raise Kink(f"the slopes on the two sides of element {element} of argument {position} differ "
+                   f"({left!r}, {right!r})")
 
 
 # ----- the fuzzer ---------------------------------------------------------------------------------
@@ -346,61 +381,68 @@ def prepare(values: tuple, program: Program) -> list:
     return [np.array(v, dtype=np.float64) if p.kind == "array" else v for v, p in zip(values, program.parameters)]
 
 
-def _settings(test):
-    test = settings(
-        max_examples=FUZZ_EXAMPLES, deadline=None, database=None, derandomize=FUZZ_SEED is None,
+def shard_sizes(total: int, shards: int = SHARDS) -> List[int]:
+    """`total` programs over the shards, as evenly as they go (the first shards take one more)."""
+    return [total // shards + (shard < total % shards) for shard in range(shards)]
+
+
+SHARD_SIZES = shard_sizes(FUZZ_EXAMPLES)
+
+
+def shard_seed(shard: int) -> Any:
+    """The seed of a shard's random source: its own in the default run, and another for each
+    ADJOINT_FUZZ_SEED."""
+    return shard if FUZZ_SEED is None else f"{FUZZ_SEED}/{shard}"
+
+
+def search(shard: int) -> Callable[..., None]:
+    """The Hypothesis search of one shard: SHARD_SIZES[shard] programs decided, drawn from the
+    shard's own range of program seeds (no two shards draw the same program) with a random source
+    of its own."""
+    seeds = programs(shard * SEED_SPAN, (shard + 1) * SEED_SPAN - 1)
+
+    @given(data=st.data())
+    def check_generated_program(data, program_directory):
+        """One program drawn, and its outcome counted: exact or refused, or skipped (not counted)."""
+        program = data.draw(seeds, label="program")
+        note(f"seed={program.seed} family={program.family} "
+             "(program_generator.program_from_seed reproduces the program)")
+        note(program.source)
+        args = prepare(data.draw(argument_values(program), label="args"), program)
+        positions = [[p.name for p in program.parameters].index(name) for name in program.wrt]
+        generator = np.random.default_rng(data.draw(st.integers(0, 2 ** 32 - 1), label="directions"))
+        directions = [with_flat(args[i], generator.uniform(-1.0, 1.0, size=flat(args[i]).size)) for i in positions]
+        weights = generator.uniform(-1.0, 1.0, size=sum(flat(args[i]).size for i in positions))
+        # wrt by name or by position: both must mean the same parameters
+        wrt = tuple(positions) if data.draw(st.booleans(), label="wrt by position") else program.wrt
+        note(f"wrt={wrt}")
+        outcome = check_program(program, wrt, args, directions, weights, program_directory)
+        STATISTICS[program.family][outcome] += 1
+        assume(outcome != "skipped")
+
+    check = settings(
+        max_examples=SHARD_SIZES[shard], deadline=None, database=None, derandomize=True,
         # No shrinking: a smaller seed is another program, not a smaller one; the failure
         # report gives the seed and the program, which program_from_seed reproduces.
         phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-    )(test)
-    return seed(int(FUZZ_SEED))(test) if FUZZ_SEED is not None else test
-
-
-@_settings
-@given(data=st.data())
-def check_generated_program(data, program_directory):
-    """One program drawn, and its outcome counted: exact or refused, or skipped (not counted)."""
-    program = data.draw(programs(), label="program")
-    note(f"seed={program.seed} family={program.family} "
-         "(program_generator.program_from_seed reproduces the program)")
-    note(program.source)
-    args = prepare(data.draw(argument_values(program), label="args"), program)
-    positions = [[p.name for p in program.parameters].index(name) for name in program.wrt]
-    generator = np.random.default_rng(data.draw(st.integers(0, 2 ** 32 - 1), label="directions"))
-    directions = [with_flat(args[i], generator.uniform(-1.0, 1.0, size=flat(args[i]).size)) for i in positions]
-    weights = generator.uniform(-1.0, 1.0, size=sum(flat(args[i]).size for i in positions))
-    # wrt by name or by position: both must mean the same parameters
-    wrt = tuple(positions) if data.draw(st.booleans(), label="wrt by position") else program.wrt
-    note(f"wrt={wrt}")
-    outcome = check_program(program, wrt, args, directions, weights, program_directory)
-    STATISTICS[program.family][outcome] += 1
-    assume(outcome != "skipped")
-
-
-def summary() -> List[str]:
-    """Per shape family: programs exact, refused (and the share refused, with the commonest refusals), skipped."""
-    lines = []
-    for family in sorted(STATISTICS):
-        counts = STATISTICS[family]
-        decided = counts["exact"] + counts["refused"]
-        share = counts["refused"] / decided if decided else 0.0
-        lines.append(f"{family:17} exact {counts['exact']:5}  refused {counts['refused']:5} ({share:4.0%})  "
-                     f"skipped {counts['skipped']:4}  {dict(REFUSALS[family].most_common(3))}")
-    lines.append(f"compared with autograd: {AUTOGRAD['compared']}")
-    return lines
+    )(check_generated_program)
+    return seed(shard_seed(shard))(check)
 
 
 @pytest.mark.slow
 @pytest.mark.fuzz
-def test_generated_programs_are_exact_or_refused(program_directory):
-    """FUZZ_EXAMPLES programs decided (skipped points do not count), each exact or refused; a shape
-    family never seen differentiated is warned of. conftest.py prints `summary()` at the end of the run."""
+@pytest.mark.parametrize("shard", [shard for shard, size in enumerate(SHARD_SIZES) if size],
+                         ids=lambda shard: f"shard{shard + 1}of{SHARDS}")
+def test_generated_programs_are_exact_or_refused(shard, program_directory):
+    """The shard's programs decided (skipped points do not count), each exact or refused. Its
+    counts go to TALLIES, which conftest.py prints added up over the shards at the end of the run
+    (`fuzz_outcomes.summary`), with a warning for a shape family never seen differentiated."""
     for counts in (STATISTICS, REFUSALS, AUTOGRAD):
         counts.clear()
-    check_generated_program(program_directory=program_directory)
-    for family, counts in STATISTICS.items():
-        if counts["refused"] and not counts["exact"]:
-            warnings.warn(f"the fuzzer's {family} programs were all refused: it checks no derivative of them")
+    try:
+        search(shard)(program_directory=program_directory)
+    finally:
+        TALLIES[shard] = fuzz_outcomes.tally(STATISTICS, REFUSALS, AUTOGRAD["compared"])
     decided = sum(counts["exact"] + counts["refused"] for counts in STATISTICS.values())
-    assert decided >= FUZZ_EXAMPLES, dict(STATISTICS)
+    assert decided >= SHARD_SIZES[shard], dict(STATISTICS)

@@ -601,6 +601,22 @@ def test_objects_the_user_imports_by_name_are_imported_as_the_user_does(tmp_path
     assert got[0] == pytest.approx((user.f(0.3 + 1e-6, x) - user.f(0.3 - 1e-6, x)) / 2e-6, rel=1e-6)
 
 
+def test_the_users_imports_are_read_from_the_file_as_it_is_now(tmp_path):
+    """The `from M import n as name` statements of the user's file are parsed once for each text of
+    the file (a module asks them of every object it imports): a file changed since is parsed anew.
+    A ufunc has no module of its own to be imported from but the user's import."""
+    for function in ("ndtr", "expit"):
+        path = write(tmp_path, "special_model", f"""
+            from scipy.special import {function} as phi
+
+            def f(x):
+                return phi(x) * x
+            """)
+        assert gen(f"{path}:f", "-o", tmp_path / f"grad_{function}.py") == 0
+        text = (tmp_path / f"grad_{function}.py").read_text()
+        assert f"\nfrom scipy.special import {function} as phi\n" in text, text
+
+
 def test_check_of_a_module_redirected_elsewhere_says_what_to_do(tmp_path, monkeypatch, capsys):
     """A module written to standard output into another directory records its source relative to
     where gen ran: --check said only `no such file`."""

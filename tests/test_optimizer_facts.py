@@ -2,8 +2,8 @@
 statements as they are: every pass that changes a statement in place says so (`forget`).
 
 Over every catalogue case and mode, each kept answer is checked against the statement walked
-afresh when a pass asks for it again, and the derivative of the generation benchmark's 50-line
-functions too.
+afresh when a pass asks for it again, and the derivative of the generation benchmark's long
+functions too; the same generation is the reference for the code of passes that remember less.
 """
 from __future__ import annotations
 
@@ -16,16 +16,13 @@ import adjoint
 from adjoint import api
 from adjoint.optimize import statements
 from catalogue import CASES
+from test_optimizer_from_scratch import keeping_nothing, long_requests, sources
 
 MODES = ("reverse", "value_and_grad", "vjp", "forward")
 
 
-@pytest.fixture
-def checked_facts(monkeypatch):
-    """TreeFacts.summary, comparing each kept summary with a fresh one, with every derivative
-    generated anew (no cache); gives the count of checks."""
-    monkeypatch.setenv("ADJOINT_CACHE", "0")
-    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
+def _check_summaries(monkeypatch) -> dict:
+    """TreeFacts.summary, comparing each kept summary with a fresh one; gives the count of checks."""
     asked = {"kept": 0}
     plain_summary = statements.TreeFacts.summary
 
@@ -41,16 +38,55 @@ def checked_facts(monkeypatch):
     return asked
 
 
+def _check_blocks(monkeypatch) -> dict:
+    """The blocks a pass is handed while no pass reported a change are the statement lists in the
+    tree (a pass that drops a statement from a list the tree no longer holds keeps it in the code)."""
+    plain_blocks = statements.Unchanged.blocks
+    asked = {"blocks": 0}
+
+    def blocks(self, tree):
+        kept = plain_blocks(self, tree)
+        fresh = list(statements.nodes.blocks(tree))
+        assert len(kept) == len(fresh) and all(a is b for a, b in zip(kept, fresh))
+        asked["blocks"] += 1
+        return kept
+
+    monkeypatch.setattr(statements.Unchanged, "blocks", blocks)
+    return asked
+
+
+def _check_counts(monkeypatch) -> dict:
+    """The counts of names kept from one pass to the next (through the passes that keep them up
+    to date as they change the tree: inline, copies) are those of the tree as it is, whenever a
+    pass asks for them."""
+    plain_counts = statements.Unchanged.counts
+    asked = {"kept": 0}
+
+    def counts(self, tree):
+        kept = self._counts is not None
+        loads, stores = plain_counts(self, tree)
+        if kept:
+            fresh_loads, fresh_stores = statements.counts(tree)
+            assert +loads == fresh_loads and +stores == fresh_stores  # (+: without the names counted 0)
+            asked["kept"] += 1
+        return loads, stores
+
+    monkeypatch.setattr(statements.Unchanged, "counts", counts)
+    return asked
+
+
+@pytest.fixture
+def checked_facts(monkeypatch):
+    """Kept summaries checked (`_check_summaries`), with every derivative generated anew (no cache)."""
+    monkeypatch.setenv("ADJOINT_CACHE", "0")
+    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
+    return _check_summaries(monkeypatch)
+
+
 def _found(summary: statements.Summary) -> tuple:
     """What a summary says of its statement (its calls by identity)."""
     return (summary.reads, summary.assigns, summary.loads, summary.stores, [id(call) for call in summary.calls],
             summary.effect, summary.container, summary.item_store)
-
-
-@pytest.mark.slow
-def test_kept_statement_facts_hold_over_the_catalogue(checked_facts):
-    _generate_catalogue()
-    assert checked_facts["kept"] > 1000
 
 
 @pytest.mark.parametrize("kind", ["scalar", "numpy"])
@@ -70,84 +106,31 @@ def test_kept_statement_facts_hold_on_long_functions(checked_facts, tmp_path, ki
     assert checked_facts["kept"] > 100
 
 
-def _generate_catalogue() -> None:
-    for case in CASES:
-        args = case.make_args(np.random.default_rng(0))
-        for mode in MODES:
-            adjoint.source(case.fn, mode=mode, wrt=case.wrt, args=args)
-
-
-def _sources(requests) -> list:
-    return [adjoint.source(fn, mode=mode, wrt=wrt, args=args) for fn, mode, wrt, args in requests]
-
-
 @pytest.mark.slow
-def test_what_passes_settle_is_what_they_would_find_again(monkeypatch, tmp_path):
-    """A pass skips the statements (and stretches of blocks) it left as they were and nobody
-    changed since (`TreeFacts.settled_for`): the generated code is the code of passes that look
-    at everything on every run, over the catalogue and the benchmark's long functions."""
-    import importlib.util
+def test_kept_answers_hold_over_the_catalogue_and_passes_remembering_less_make_the_same_code(monkeypatch, tmp_path):
+    """The catalogue in every mode and the benchmark's long functions, generated once with every
+    answer the optimizer keeps checked against the tree as it is whenever a pass asks for it: each
+    statement's summary, the blocks, the counts of names (`_check_summaries`, `_check_blocks`,
+    `_check_counts`; one generation for the three, which only look). Then generated again twice,
+    each time the same code:
 
-    from benchmarks.generation import MODULE_HEADER, numpy_source, scalar_source
-
+    - by passes that remember no statement or stretch of blocks they settled
+      (`TreeFacts.settled_for`): a pass skips the statements it left as they were and nobody
+      changed since, so it finds what it would find again;
+    - by an optimizer that keeps nothing and looks at everything afresh on every ask
+      (test_optimizer_from_scratch.py, which does the same over the fuzzer's programs).
+    """
     monkeypatch.setenv("ADJOINT_CACHE", "0")
     requests = [(case.fn, mode, case.wrt, case.make_args(np.random.default_rng(0)))
-                for case in CASES for mode in MODES]
-    for kind, source in (("scalar", scalar_source(120)), ("numpy", numpy_source(120))):
-        path = tmp_path / f"settled_{kind}.py"
-        path.write_text(MODULE_HEADER + source)
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        args = (0.3, -0.7, 1.1, 0.5) if kind == "scalar" else (np.ones((8, 8)) * 0.1, np.ones(8) * 0.1, np.ones((4, 8)))
-        requests.append((module.f, "reverse", (0, 1, 2, 3) if kind == "scalar" else 0, args))
-    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
-    settling = _sources(requests)
-    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
-    monkeypatch.setattr(statements.TreeFacts, "settled_for", lambda self, pass_name: {})  # remembers nothing
-    assert _sources(requests) == settling
-
-
-@pytest.mark.slow
-def test_kept_blocks_are_the_blocks_of_the_tree(monkeypatch):
-    """The blocks a pass is handed while no pass reported a change are the statement lists in the
-    tree (a pass that drops a statement from a list the tree no longer holds keeps it in the code)."""
-    monkeypatch.setenv("ADJOINT_CACHE", "0")
-    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
-    plain_blocks = statements.Unchanged.blocks
-    asked = {"blocks": 0}
-
-    def blocks(self, tree):
-        kept = plain_blocks(self, tree)
-        fresh = list(statements.nodes.blocks(tree))
-        assert len(kept) == len(fresh) and all(a is b for a, b in zip(kept, fresh))
-        asked["blocks"] += 1
-        return kept
-
-    monkeypatch.setattr(statements.Unchanged, "blocks", blocks)
-    _generate_catalogue()
-    assert asked["blocks"] > 1000
-
-
-@pytest.mark.slow
-def test_kept_counts_are_the_counts_of_the_tree(monkeypatch):
-    """The counts of names kept from one pass to the next (through the passes that keep them up
-    to date as they change the tree: inline, copies) are those of the tree as it is, whenever a
-    pass asks for them, over the catalogue in every mode."""
-    monkeypatch.setenv("ADJOINT_CACHE", "0")
-    monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
-    plain_counts = statements.Unchanged.counts
-    asked = {"kept": 0}
-
-    def counts(self, tree):
-        kept = self._counts is not None
-        loads, stores = plain_counts(self, tree)
-        if kept:
-            fresh_loads, fresh_stores = statements.counts(tree)
-            assert +loads == fresh_loads and +stores == fresh_stores  # (+: without the names counted 0)
-            asked["kept"] += 1
-        return loads, stores
-
-    monkeypatch.setattr(statements.Unchanged, "counts", counts)
-    _generate_catalogue()
-    assert asked["kept"] > 100
+                for case in CASES for mode in MODES] + long_requests(tmp_path)
+    with pytest.MonkeyPatch.context() as checking:
+        summaries, blocks, counts = (check(checking) for check in (_check_summaries, _check_blocks, _check_counts))
+        kept = sources(monkeypatch, requests)
+    assert summaries["kept"] > 1000 and blocks["blocks"] > 1000 and counts["kept"] > 100, (summaries, blocks, counts)
+    assert [source for source in kept if source.startswith("refused")] == []
+    with pytest.MonkeyPatch.context() as forgetting:
+        forgetting.setattr(statements.TreeFacts, "settled_for", lambda self, pass_name: {})  # remembers nothing
+        assert sources(monkeypatch, requests) == kept
+    with pytest.MonkeyPatch.context() as keeping_none:
+        keeping_nothing(keeping_none)
+        assert sources(monkeypatch, requests) == kept

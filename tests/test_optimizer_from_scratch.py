@@ -1,9 +1,10 @@
 """The optimizer keeps answers from one pass and one round to the next (each statement's summary,
 the counts of names, the blocks, what each pass settled: assignments, stretches of blocks, keys);
 the code it makes is the code of an optimizer that keeps nothing and looks at everything afresh
-on every ask, over the catalogue in every mode, generated programs of the fuzzer, and the
-generation benchmark's long functions. A kept answer that a change of the tree left stale shows
-here as a difference in the generated code.
+on every ask: here over generated programs of the fuzzer; over the catalogue in every mode and
+the generation benchmark's long functions in test_optimizer_facts.py, whose generation of them
+checks each kept answer too and is the reference. A kept answer that a change of the tree left
+stale shows as a difference in the generated code.
 """
 from __future__ import annotations
 
@@ -18,15 +19,13 @@ import pytest
 import adjoint
 from adjoint import api, nodes
 from adjoint.optimize import accumulations, cse, inline, statements
-from catalogue import CASES
 from program_generator import container, program_from_seed
 from test_optimize import facts_for_example
 
-MODES = ("reverse", "value_and_grad", "vjp", "forward")
 FUZZ_SEEDS = range(120)
 
 
-def _keeping_nothing(monkeypatch) -> None:
+def keeping_nothing(monkeypatch) -> None:
     """Every answer the optimizer keeps, asked for afresh each time."""
     monkeypatch.setattr(statements.TreeFacts, "settled_for", lambda self, pass_name: {})
     monkeypatch.setattr(statements.TreeFacts, "summary", lambda self, stmt: statements.Summary(stmt))
@@ -36,7 +35,7 @@ def _keeping_nothing(monkeypatch) -> None:
                         lambda self, tree: statements.every_statement(tree))
 
 
-def _sources(monkeypatch, requests) -> list:
+def sources(monkeypatch, requests) -> list:
     """The generated source of each request (or the refusal), nothing taken from a cache."""
     monkeypatch.setattr(api, "_GENERATED", weakref.WeakKeyDictionary())
     found = []
@@ -83,7 +82,7 @@ def test_a_pass_looks_again_at_a_stretch_in_which_a_statement_changed_in_place(o
     assert optimization.run(tree, facts)
 
 
-def _fuzzed(tmp_path) -> list:
+def fuzzed(tmp_path) -> list:
     requests = []
     for seed in FUZZ_SEEDS:
         program = program_from_seed(seed)
@@ -93,7 +92,7 @@ def _fuzzed(tmp_path) -> list:
     return requests
 
 
-def _long(tmp_path) -> list:
+def long_requests(tmp_path) -> list:
     from benchmarks.generation import MODULE_HEADER, numpy_source, scalar_source
 
     scalar = _module(tmp_path / "scratch_scalar.py", MODULE_HEADER + scalar_source(120))
@@ -103,15 +102,12 @@ def _long(tmp_path) -> list:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("requests", ["catalogue", "fuzzed", "long"])
-def test_the_optimizer_keeping_answers_makes_the_code_of_one_keeping_none(monkeypatch, tmp_path, requests):
+def test_the_optimizer_keeping_answers_makes_the_code_of_one_keeping_none(monkeypatch, tmp_path):
+    """Over the fuzzer's programs (the catalogue and the long functions: in test_optimizer_facts.py,
+    whose generation of them, with every kept answer checked, is the reference)."""
     monkeypatch.setenv("ADJOINT_CACHE", "0")
-    if requests == "catalogue":
-        asked = [(case.fn, mode, case.wrt, case.make_args(np.random.default_rng(0)))
-                 for case in CASES for mode in MODES]
-    else:
-        asked = _fuzzed(tmp_path) if requests == "fuzzed" else _long(tmp_path)
-    keeping = _sources(monkeypatch, asked)
-    _keeping_nothing(monkeypatch)
-    assert _sources(monkeypatch, asked) == keeping
+    asked = fuzzed(tmp_path)
+    keeping = sources(monkeypatch, asked)
+    keeping_nothing(monkeypatch)
+    assert sources(monkeypatch, asked) == keeping
     assert sum(not source.startswith("refused") for source in keeping) > len(asked) // 2
