@@ -114,5 +114,20 @@ def scaled_square(x):
     return SCALE * x * x
 
 
+class Spring:
+    def __init__(self, k):
+        self.k = k
+
+    def force(self, x):
+        return self.k * x
+
+
+spring = Spring(2.0)
+
+
+def through_method(x):
+    return spring.force(x) * x
+
+
 def never_called(x):
     return x

@@ -132,6 +132,16 @@ def test_a_global_constant_rebound_is_normalized_again(monkeypatch, normalizatio
     assert normalizations.count("scaled_square") == 3
 
 
+def test_a_method_of_a_global_object_is_kept_and_another_objects_is_not(monkeypatch, normalizations):
+    """`spring.force` is a new bound method at each read: the same method of the same object holds."""
+    _keep(programs.through_method, 0.5)
+    assert _jvp(programs.through_method, (0.5,)) == pytest.approx(2.0)
+    assert normalizations.count("through_method") == 2
+    monkeypatch.setattr(programs, "spring", programs.Spring(3.0))
+    assert adjoint.vjp(programs.through_method)(0.5)[1](1.0) == pytest.approx(3.0)
+    assert normalizations.count("through_method") == 3
+
+
 def test_a_rule_registered_later_is_normalized_under_it(normalizations):
     _keep(programs.damped, 0.7, 1.3)
     before = normalizations.count("damped")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import threading
+import types
 import weakref
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -82,9 +83,9 @@ class _Kept:
 
     def holds(self, func: Callable) -> bool:
         read = ParsedFunction(func, None, self.parsed.info, self.namespace)
-        return (func.__code__ is self.code and _same(_defaults(func), self.defaults)
+        return (func.__code__ is self.code and _same_defaults(_defaults(func), self.defaults)
                 and all(mapping.get(key) is value for mapping, key, value in self.dependencies)
-                and all(resolve_value(node, read, self.locals_) is value for node, value in self.resolved))
+                and all(_same_object(resolve_value(node, read, self.locals_), value) for node, value in self.resolved))
 
 
 def normalized_once(func: Callable, returns_value: bool, kinds: Optional[Dict[str, str]],
@@ -117,11 +118,20 @@ def normalized_once(func: Callable, returns_value: bool, kinds: Optional[Dict[st
     return parsed, namer
 
 
+def _same_object(now: Any, then: Any) -> bool:
+    """The same object, a bound method (`model.forward`, a new object at each read) the same method of
+    the same object."""
+    if now is then:
+        return True
+    return (isinstance(now, types.MethodType) and isinstance(then, types.MethodType)
+            and now.__self__ is then.__self__ and now.__func__ is then.__func__)
+
+
 def _defaults(func: Callable) -> tuple:
     return func.__defaults__, tuple((func.__kwdefaults__ or {}).items())
 
 
-def _same(defaults: tuple, kept: tuple) -> bool:
+def _same_defaults(defaults: tuple, kept: tuple) -> bool:
     """The same default objects, by identity."""
     (positional, keywords), (kept_positional, kept_keywords) = defaults, kept
     return (positional is kept_positional and len(keywords) == len(kept_keywords)
